@@ -1,0 +1,5 @@
+export * from './conversation';
+export * from './timeline';
+export * from './people';
+export * from './errors';
+export * from './operations';

@@ -1,0 +1,30 @@
+/**
+ * Lifecycle operations: what an agent, the AI or a plugin reaction may ask of a conversation.
+ * Every one goes through the conversation workflow's validators, whoever asks.
+ */
+import type { Priority } from './conversation';
+import type { Author } from './timeline';
+
+export type LifecycleOperation =
+  | { op: 'resolve'; reason?: string }
+  | { op: 'reopen'; reason?: string }
+  | { op: 'set_priority'; priority: Priority }
+  | { op: 'set_title'; title: string }
+  | { op: 'add_tags'; tags: string[] }
+  | { op: 'remove_tags'; tags: string[] }
+  | { op: 'join'; userId: string }
+  | { op: 'leave'; userId: string }
+  | { op: 'assign'; userId: string }
+  | { op: 'unassign' }
+  | { op: 'escalate'; reason: string; summary?: string }
+  | { op: 'hand_back' }
+  | { op: 'pause_ai'; minutes?: number }
+  | { op: 'resume_ai' };
+
+export type LifecycleOperationName = LifecycleOperation['op'];
+
+/** An operation together with who asks for it; the single argument of the `operate` update. */
+export interface OperationRequest {
+  actor: Author;
+  operation: LifecycleOperation;
+}

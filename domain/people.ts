@@ -1,0 +1,61 @@
+/** Websites, visitors, contacts and the team. */
+
+export interface Website {
+  id: string;
+  name: string;
+  /** `pk_…`: identifies the website to the widget; not a secret. */
+  publicKey: string;
+  /** `sk_…`: full access for agents and backends. */
+  secretKey: string;
+  /** Key of the HMAC-SHA256 that proves a contact's `externalId` (`userHash`). */
+  identitySecret: string;
+  /** Origins a public-key caller may come from; empty means any. */
+  allowedOrigins: string[];
+  createdAt: string;
+}
+
+/** One browser/device. Anonymous until linked to a contact. */
+export interface Visitor {
+  id: string;
+  websiteId: string;
+  contactId?: string;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
+/** A person the website knows (by its own `externalId`); all their visitors share history. */
+export interface Contact {
+  id: string;
+  websiteId: string;
+  externalId: string;
+  email?: string;
+  name?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type TeamMemberKind = 'human' | 'ai';
+
+export interface TeamMember {
+  id: string;
+  websiteId: string;
+  name: string;
+  kind: TeamMemberKind;
+  /** Routing teams this member belongs to (humans). */
+  teams: string[];
+  /** How many open conversations a human takes at once before the queue holds new ones. */
+  capacity: number;
+}
+
+/** Who is looking at a conversation; unread counts are relative to this. */
+export interface Viewer {
+  kind: 'visitor' | 'human' | 'ai';
+  id: string;
+}
+
+export interface SeenState {
+  conversationId: string;
+  viewer: Viewer;
+  lastSeenSeq: number;
+  lastSeenAt: string;
+}

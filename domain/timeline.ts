@@ -1,0 +1,113 @@
+/**
+ * Timeline items: a discriminated union on `type`. Built-in types are `message`, `note` and
+ * `event`; plugins add their own namespaced types whose fields sit on the item beside the base.
+ */
+import type { Priority } from './conversation';
+
+export const VISIBILITIES = ['public', 'private'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export const AUTHOR_KINDS = ['visitor', 'human', 'ai', 'system'] as const;
+export type AuthorKind = (typeof AUTHOR_KINDS)[number];
+
+export interface Author {
+  kind: AuthorKind;
+  id: string;
+}
+
+/** Fields every item has, whatever its type. */
+export interface ItemBase {
+  id: string;
+  conversationId: string;
+  /** Position in the conversation: strictly increasing, assigned by the store, never reused. */
+  seq: number;
+  visibility: Visibility;
+  author: Author;
+  createdAt: string;
+  text?: string;
+}
+
+export type MessagePart =
+  | { type: 'text'; text: string }
+  | {
+      type: 'file';
+      fileId: string;
+      filename?: string;
+      mediaType?: string;
+      size?: number;
+      url?: string;
+      width?: number;
+      height?: number;
+    };
+
+export interface MessageItem extends ItemBase {
+  type: 'message';
+  parts?: MessagePart[];
+}
+
+/** Internal note: always private, written by agents or the AI. */
+export interface NoteItem extends ItemBase {
+  type: 'note';
+  visibility: 'private';
+  text: string;
+}
+
+export const EVENT_KINDS = [
+  'participant_requested',
+  'participant_joined',
+  'participant_left',
+  'assigned',
+  'unassigned',
+  'priority_changed',
+  'tag_added',
+  'tag_removed',
+  'title_changed',
+  'resolved',
+  'reopened',
+  'escalated',
+  'handed_back',
+  'ai_paused',
+  'ai_resumed',
+  'sla_breached',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** What happened, with the data that kind carries. `actorId` is who did it, `targetId` whom it concerns. */
+export type TimelineEvent =
+  | { kind: 'participant_requested'; actorId?: string; data: { reason?: string; teamId?: string } }
+  | { kind: 'participant_joined'; actorId?: string; targetId: string }
+  | { kind: 'participant_left'; actorId?: string; targetId: string }
+  | { kind: 'assigned'; actorId?: string; targetId: string }
+  | { kind: 'unassigned'; actorId?: string; targetId: string }
+  | { kind: 'priority_changed'; actorId?: string; data: { from: Priority; to: Priority } }
+  | { kind: 'tag_added'; actorId?: string; data: { tag: string } }
+  | { kind: 'tag_removed'; actorId?: string; data: { tag: string } }
+  | { kind: 'title_changed'; actorId?: string; data: { title: string } }
+  | { kind: 'resolved'; actorId?: string; data: { reason?: string } }
+  | { kind: 'reopened'; actorId?: string; data: { reason?: string } }
+  | { kind: 'escalated'; actorId?: string; data: { reason: string; summary?: string } }
+  | { kind: 'handed_back'; actorId?: string; data: Record<string, never> }
+  | { kind: 'ai_paused'; actorId?: string; data: { until: string } }
+  | { kind: 'ai_resumed'; actorId?: string; data: Record<string, never> }
+  | { kind: 'sla_breached'; data: { sla: 'first_response'; priority: Priority; dueAt: string } };
+
+export interface EventItem extends ItemBase {
+  type: 'event';
+  event: TimelineEvent;
+}
+
+/** An item of a plugin-defined type; its own fields sit beside the base fields. */
+export interface PluginItem extends ItemBase {
+  type: string;
+  [field: string]: unknown;
+}
+
+export type BuiltinItem = MessageItem | NoteItem | EventItem;
+export type TimelineItem = BuiltinItem | PluginItem;
+
+/** An item before the store gives it a position. */
+export type NewTimelineItem = Omit<BuiltinItem, 'seq'> | Omit<PluginItem, 'seq'>;
+
+export const isMessage = (item: TimelineItem): item is MessageItem => item.type === 'message';
+export const isNote = (item: TimelineItem): item is NoteItem => item.type === 'note';
+export const isEvent = (item: TimelineItem): item is EventItem => item.type === 'event';
