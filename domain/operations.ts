@@ -28,3 +28,19 @@ export interface OperationRequest {
   actor: Author;
   operation: LifecycleOperation;
 }
+
+/**
+ * What the conversation workflow hears about a new timeline item (the `itemAdded` signal's
+ * argument): enough to apply the product's rules and plugin reactions without reading the store.
+ */
+export interface ItemArrival {
+  id: string;
+  type: string;
+  seq: number;
+  author: Author;
+  visibility: 'public' | 'private';
+  text?: string;
+  /** The plugin type's own fields (e.g. a rating's `score`). */
+  fields?: Record<string, unknown>;
+  createdAt: string;
+}
