@@ -17,6 +17,10 @@ export interface IndexEntry {
 
 /** Values of a dotted path, expanding arrays as MongoDB does for multikey indexes; missing → null. */
 export function pathValues(doc: unknown, path: string): { values: unknown[]; viaArray: boolean } {
+  if (!path.includes('.')) {
+    const value = (doc as Document)[path];
+    if (!Array.isArray(value)) return { values: [value === undefined ? null : value], viaArray: false };
+  }
   const parts = path.split('.');
   let viaArray = false;
   let current: unknown[] = [doc];
@@ -94,8 +98,8 @@ export class Index {
     return distinct;
   }
 
-  add(id: string, doc: Document): void {
-    for (const key of this.keysOf(doc)) this.entries.insert({ key, id });
+  add(id: string, doc: Document, keys = this.keysOf(doc)): void {
+    for (const key of keys) this.entries.insert({ key, id });
   }
 
   remove(id: string, doc: Document): void {
@@ -108,10 +112,10 @@ export class Index {
     this.entries.load(entries);
   }
 
-  /** For a unique index: the key tuple of `doc` that another document already holds, if any. */
-  conflictingKey(id: string, doc: Document): unknown[] | undefined {
+  /** For a unique index: the first of `keys` (from keysOf) that another document already holds, if any. */
+  conflictingKey(id: string, keys: unknown[][]): unknown[] | undefined {
     if (!this.unique) return undefined;
-    for (const key of this.keysOf(doc)) {
+    for (const key of keys) {
       const position = this.entries.lowerBound((entry) => this.compareKeys(entry.key, key));
       for (const entry of this.entries.forward(position)) {
         if (this.compareKeys(entry.key, key) !== 0) break;

@@ -1,0 +1,159 @@
+// Change streams: a bounded in-memory log of committed change events (in commit order) and the
+// cursors that read it. Resume tokens are {_data: <server epoch><event sequence>} in hex.
+import { randomBytes } from 'node:crypto';
+import { Timestamp, type Document } from 'bson';
+import { Aggregator, ProcessingMode } from 'mingo';
+import type { ClusterClock } from './cluster-clock';
+import { MongoCommandError } from './errors';
+import { MINGO_OPTIONS } from './mingo-extensions';
+
+const LOG_CAPACITY = 10_000;
+const SYSTEM_DATABASES = new Set(['admin', 'config', 'local']);
+
+export interface PendingChange {
+  operationType: 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'dropDatabase';
+  ns: { db: string; coll?: string };
+  documentKey?: { _id: unknown };
+  fullDocument?: Document;
+  updateDescription?: { updatedFields: Document; removedFields: string[]; truncatedArrays: unknown[] };
+}
+
+interface LoggedChange extends PendingChange {
+  seq: number;
+  clusterTime: Timestamp;
+  wallTime: Date;
+}
+
+export interface ChangeScope {
+  db?: string;
+  coll?: string;
+}
+
+export class ChangeLog {
+  private readonly events: LoggedChange[] = [];
+  private lastSeq = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly epoch = randomBytes(4).toString('hex');
+
+  constructor(private readonly clock: ClusterClock) {}
+
+  publish(changes: PendingChange[]): void {
+    if (changes.length === 0) return;
+    for (const change of changes) {
+      this.events.push({ ...change, seq: ++this.lastSeq, clusterTime: this.clock.tick(), wallTime: new Date() });
+    }
+    // Trim in bulk once the log holds twice its capacity, so trimming costs O(1) per event.
+    if (this.events.length >= 2 * LOG_CAPACITY) this.events.splice(0, this.events.length - LOG_CAPACITY);
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  get latestSeq(): number {
+    return this.lastSeq;
+  }
+
+  tokenFor(seq: number): { _data: string } {
+    return { _data: this.epoch + seq.toString(16).padStart(16, '0') };
+  }
+
+  /** The sequence number a resume token points at; fails if its events are no longer in the log. */
+  seqOfToken(token: unknown): number {
+    const data = (token as { _data?: unknown } | null)?._data;
+    if (typeof data !== 'string' || data.length !== 24) throw new MongoCommandError('BadValue', 'invalid resume token');
+    const seq = Number.parseInt(data.slice(8), 16);
+    const oldest = (this.events[0]?.seq ?? this.lastSeq + 1) - 1;
+    if (data.slice(0, 8) !== this.epoch || seq < oldest || seq > this.lastSeq) {
+      throw new MongoCommandError('ChangeStreamHistoryLost', 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
+    }
+    return seq;
+  }
+
+  /** Sequence number just before the first event at or after `time`. */
+  seqBefore(time: Timestamp): number {
+    const first = this.events.find((event) => event.clusterTime.compare(time) >= 0);
+    return first ? first.seq - 1 : this.lastSeq;
+  }
+
+  *after(seq: number): Generator<LoggedChange> {
+    const first = this.events[0];
+    if (!first) return;
+    for (let i = Math.max(0, seq + 1 - first.seq); i < this.events.length; i++) yield this.events[i]!;
+  }
+
+  /** Resolves when an event is published or after `ms`; the timer never keeps the process alive. */
+  waitForEvent(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.listeners.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.listeners.add(done);
+      signal.addEventListener('abort', done);
+    });
+  }
+}
+
+function inScope(change: LoggedChange, scope: ChangeScope): boolean {
+  if (scope.db === undefined) return !SYSTEM_DATABASES.has(change.ns.db);
+  if (change.ns.db !== scope.db) return false;
+  return scope.coll === undefined || change.ns.coll === undefined || change.ns.coll === scope.coll;
+}
+
+export type FullDocumentMode = 'default' | 'updateLookup' | 'whenAvailable' | 'required';
+
+export class ChangeStreamReader {
+  private position: number;
+  private readonly stages: Aggregator | undefined;
+
+  constructor(
+    private readonly log: ChangeLog,
+    private readonly scope: ChangeScope,
+    pipeline: Document[],
+    private readonly fullDocument: FullDocumentMode,
+    private readonly lookup: (ns: { db: string; coll?: string }, id: unknown) => Document | undefined,
+    start: { resumeAfter?: unknown; startAtOperationTime?: Timestamp },
+  ) {
+    this.stages = pipeline.length > 0 ? new Aggregator(pipeline, { ...MINGO_OPTIONS, processingMode: ProcessingMode.CLONE_INPUT }) : undefined;
+    if (start.resumeAfter !== undefined) this.position = log.seqOfToken(start.resumeAfter);
+    else if (start.startAtOperationTime) this.position = log.seqBefore(start.startAtOperationTime);
+    else this.position = log.latestSeq;
+  }
+
+  get resumeToken(): { _data: string } {
+    return this.log.tokenFor(this.position);
+  }
+
+  private render(change: LoggedChange): Document {
+    const event: Document = {
+      _id: this.log.tokenFor(change.seq),
+      operationType: change.operationType,
+      clusterTime: change.clusterTime,
+      wallTime: change.wallTime,
+      ns: change.ns,
+    };
+    if (change.documentKey) event.documentKey = change.documentKey;
+    if (change.operationType === 'update') {
+      event.updateDescription = change.updateDescription;
+      if (this.fullDocument !== 'default') event.fullDocument = this.lookup(change.ns, change.documentKey?._id) ?? null;
+    } else if (change.fullDocument) {
+      event.fullDocument = change.fullDocument;
+    }
+    return event;
+  }
+
+  /** Up to `batchSize` events after the current position that pass scope and pipeline. */
+  read(batchSize: number): Document[] {
+    const out: Document[] = [];
+    for (const change of this.log.after(this.position)) {
+      if (out.length >= batchSize) break;
+      this.position = change.seq;
+      if (!inScope(change, this.scope)) continue;
+      const event = this.render(change);
+      out.push(...(this.stages ? this.stages.run([event]) : [event]));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,175 @@
+// One collection's documents (keyed by canonical _id) and its indexes, with the read path:
+// plan candidates from an index, then let mingo filter, sort and skip.
+import { EJSON, ObjectId, type Document } from 'bson';
+import { Query } from 'mingo';
+import { canonicalKey, typeRank } from './bson-order';
+import { MongoCommandError } from './errors';
+import { Index, type IndexSpec } from './indexes';
+import { compileFilter, MINGO_OPTIONS } from './mingo-extensions';
+import { planQuery, type SortSpec } from './query-planner';
+
+export interface FindOptions {
+  sort?: SortSpec;
+  skip?: number;
+  /** 0 = no limit */
+  limit?: number;
+}
+
+/** What the last query did; exposed through the `explain` command. */
+export interface QueryStats {
+  indexName?: string;
+  keysExamined: number;
+  docsExamined: number;
+}
+
+export const ID_INDEX: IndexSpec = { name: '_id_', key: { _id: 1 }, unique: true };
+
+function formatKeyValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof ObjectId) return `ObjectId('${value.toHexString()}')`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return EJSON.stringify(value as Document);
+}
+
+export function duplicateKeyError(ns: string, index: Index, key: unknown[]): MongoCommandError {
+  const keyValue: Document = {};
+  index.fields.forEach((field, i) => (keyValue[field] = key[i]));
+  const shown = index.fields.map((field, i) => `${field}: ${formatKeyValue(key[i])}`).join(', ');
+  return new MongoCommandError('DuplicateKey', `E11000 duplicate key error collection: ${ns} index: ${index.name} dup key: { ${shown} }`, {
+    keyPattern: index.spec.key,
+    keyValue,
+  });
+}
+
+export class Collection {
+  readonly docs = new Map<string, Document>();
+  readonly indexes = new Map<string, Index>();
+  lastQueryStats: QueryStats = { keysExamined: 0, docsExamined: 0 };
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+  ) {
+    this.indexes.set(ID_INDEX.name, new Index(ID_INDEX));
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  get(id: unknown): Document | undefined {
+    return this.docs.get(canonicalKey(id));
+  }
+
+  /** Index keys of `doc` per index, after checking that no unique index already holds one of them. */
+  private keysWithoutDuplicates(id: string, doc: Document): Map<Index, unknown[][]> {
+    const keysByIndex = new Map<Index, unknown[][]>();
+    for (const index of this.indexes.values()) {
+      const keys = index.keysOf(doc);
+      const conflict = index.conflictingKey(id, keys);
+      if (conflict) throw duplicateKeyError(this.ns, index, conflict);
+      keysByIndex.set(index, keys);
+    }
+    return keysByIndex;
+  }
+
+  /** Inserts `doc` (which must carry an _id); throws E11000 without changing anything on conflict. */
+  insert(doc: Document): void {
+    const id = canonicalKey(doc._id);
+    if (this.docs.has(id)) throw duplicateKeyError(this.ns, this.indexes.get(ID_INDEX.name)!, [doc._id]);
+    const keysByIndex = this.keysWithoutDuplicates(id, doc);
+    this.docs.set(id, doc);
+    for (const [index, keys] of keysByIndex) index.add(id, doc, keys);
+  }
+
+  /** Replaces the stored version of a document with a new object of the same _id. */
+  replace(previous: Document, next: Document): void {
+    const id = canonicalKey(previous._id);
+    const keysByIndex = this.keysWithoutDuplicates(id, next);
+    for (const [index, keys] of keysByIndex) {
+      index.remove(id, previous);
+      index.add(id, next, keys);
+    }
+    this.docs.set(id, next);
+  }
+
+  remove(doc: Document): void {
+    const id = canonicalKey(doc._id);
+    for (const index of this.indexes.values()) index.remove(id, doc);
+    this.docs.delete(id);
+  }
+
+  /** Loads a document during recovery: no uniqueness check, indexes are rebuilt afterwards. */
+  restore(doc: Document): void {
+    this.docs.set(canonicalKey(doc._id), doc);
+  }
+
+  rebuildIndexes(): void {
+    for (const index of this.indexes.values()) index.rebuild(this.docs.entries());
+  }
+
+  /** Builds a new index over the existing documents; E11000 if a unique index finds duplicates. */
+  createIndex(spec: IndexSpec): Index {
+    const index = new Index(spec);
+    index.rebuild(this.docs.entries());
+    if (index.unique) {
+      let previous: { key: unknown[]; id: string } | undefined;
+      for (const entry of index.entries.forward({ block: 0, offset: 0 })) {
+        if (previous && previous.id !== entry.id && index.compareKeys(previous.key, entry.key) === 0) {
+          throw duplicateKeyError(this.ns, index, entry.key);
+        }
+        previous = entry;
+      }
+    }
+    this.indexes.set(spec.name, index);
+    return index;
+  }
+
+  /** Matching documents (the stored objects: callers must not mutate them), in sort order. */
+  find(filter: Document, options: FindOptions = {}): Document[] {
+    const skip = options.skip ?? 0;
+    const limit = options.limit ?? 0;
+    const stats: QueryStats = { keysExamined: 0, docsExamined: 0 };
+    this.lastQueryStats = stats;
+    const idOnly = Object.keys(filter).length === 1 && '_id' in filter && isPlainIdValue(filter._id);
+    if (idOnly) {
+      const doc = this.get(filter._id);
+      stats.indexName = ID_INDEX.name;
+      stats.docsExamined = doc ? 1 : 0;
+      return doc && skip === 0 ? [doc] : [];
+    }
+    const plan = planQuery(this.indexes.values(), filter, options.sort, limit > 0, stats);
+    stats.indexName = plan.index?.name;
+    const matcher = compileFilter(filter);
+    const matches: Document[] = [];
+    const ordered = plan.sortCovered || !options.sort || Object.keys(options.sort).length === 0;
+    const wanted = ordered && limit > 0 ? skip + limit : Infinity;
+    const seen = plan.index?.multikey ? new Set<string>() : undefined;
+    const candidates = plan.ids ? this.lookup(plan.ids, seen) : this.docs.values();
+    for (const doc of candidates) {
+      stats.docsExamined++;
+      if (!matcher.test(doc)) continue;
+      matches.push(doc);
+      if (matches.length >= wanted) break;
+    }
+    if (ordered) return matches.slice(skip, limit > 0 ? skip + limit : undefined);
+    const sorted = new Query({}, MINGO_OPTIONS).find<Document>(matches).sort(options.sort!).skip(skip);
+    return (limit > 0 ? sorted.limit(limit) : sorted).all();
+  }
+
+  private *lookup(ids: Iterable<string>, seen: Set<string> | undefined): Generator<Document> {
+    for (const id of ids) {
+      if (seen) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      const doc = this.docs.get(id);
+      if (doc) yield doc;
+    }
+  }
+}
+
+function isPlainIdValue(value: unknown): boolean {
+  const rank = typeRank(value);
+  return rank !== typeRank({}) && rank !== typeRank([]) && rank !== typeRank(/x/) && value !== null && value !== undefined;
+}

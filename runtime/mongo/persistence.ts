@@ -1,0 +1,188 @@
+// Durability for a data directory: an append-only operation log written (group commit: every
+// record queued in the same event-loop turn goes out in one write) before writes are acknowledged,
+// plus a snapshot that compaction rewrites so that restarts replay only a short log.
+//
+// Files: `snapshot.bson` (records: a {op:'meta', gen} header then the full state) and
+// `oplog-<gen>.log` (records since that snapshot). Each record is framed as
+// [u32 payload length][u32 crc32 of payload][BSON payload]; a torn or corrupt tail is dropped.
+import fs from 'node:fs';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { BSON, type Document } from 'bson';
+
+const FRAME_HEADER = 8;
+const SNAPSHOT_FILE = 'snapshot.bson';
+const WRITE_CHUNK = 1 << 20;
+const DESERIALIZE_OPTIONS = { promoteBuffers: false, validation: { utf8: false } } as const;
+
+export interface Journal {
+  /** Resolves once the records are written to the log (immediately when nothing is kept on disk). */
+  append(records: Document[]): Promise<void>;
+  /** Bytes in the operation log since the last snapshot. */
+  readonly logBytes: number;
+  /** Rewrites the snapshot from `state` (the full current state as records) and starts a new log. */
+  compact(state: Iterable<Document>): void;
+  close(): void;
+}
+
+export class MemoryJournal implements Journal {
+  readonly logBytes = 0;
+  append(): Promise<void> {
+    return Promise.resolve();
+  }
+  compact(): void {}
+  close(): void {}
+}
+
+function frame(record: Document): Buffer {
+  const payload = BSON.serialize(record);
+  const out = Buffer.allocUnsafe(FRAME_HEADER + payload.length);
+  out.writeUInt32LE(payload.length, 0);
+  out.writeUInt32LE(crc32(payload), 4);
+  out.set(payload, FRAME_HEADER);
+  return out;
+}
+
+/** Decodes records until the end or the first torn/corrupt frame; returns the length of the valid prefix. */
+function readFrames(buffer: Buffer, onRecord: (record: Document) => void): number {
+  let offset = 0;
+  while (offset + FRAME_HEADER <= buffer.length) {
+    const length = buffer.readUInt32LE(offset);
+    const end = offset + FRAME_HEADER + length;
+    if (length < 5 || end > buffer.length) break;
+    const payload = buffer.subarray(offset + FRAME_HEADER, end);
+    if (crc32(payload) !== buffer.readUInt32LE(offset + 4)) break;
+    onRecord(BSON.deserialize(payload, DESERIALIZE_OPTIONS));
+    offset = end;
+  }
+  return offset;
+}
+
+function writeAll(fd: number, buffer: Buffer): void {
+  for (let written = 0; written < buffer.length; ) written += fs.writeSync(fd, buffer, written);
+}
+
+function fsyncDirectory(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export class FileJournal implements Journal {
+  private fd: number;
+  private generation: number;
+  private bytes = 0;
+  private pending: Buffer[] = [];
+  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private flushScheduled = false;
+
+  /**
+   * Opens the data directory, feeding every recovered record (snapshot first, then log) to
+   * `apply` in order. A torn tail of the log is cut off so new records follow valid ones.
+   */
+  constructor(
+    private readonly dir: string,
+    apply: (record: Document) => void,
+    private readonly logger?: { warn(o: object, msg?: string): void },
+  ) {
+    fs.mkdirSync(dir, { recursive: true });
+    this.generation = 0;
+    const snapshotPath = path.join(dir, SNAPSHOT_FILE);
+    if (fs.existsSync(snapshotPath)) {
+      readFrames(fs.readFileSync(snapshotPath), (record) => {
+        if (record.op === 'meta') this.generation = record.gen as number;
+        else apply(record);
+      });
+    }
+    const logPath = this.logPath(this.generation);
+    if (fs.existsSync(logPath)) {
+      const log = fs.readFileSync(logPath);
+      const valid = readFrames(log, apply);
+      if (valid < log.length) {
+        this.logger?.warn({ logPath, droppedBytes: log.length - valid }, 'embedded mongo: ignoring torn tail of operation log');
+        fs.truncateSync(logPath, valid);
+      }
+      this.bytes = valid;
+    }
+    for (const name of fs.readdirSync(dir)) {
+      if (/^oplog-\d+\.log$/.test(name) && name !== path.basename(logPath)) fs.rmSync(path.join(dir, name));
+    }
+    this.fd = fs.openSync(logPath, 'a');
+  }
+
+  get logBytes(): number {
+    return this.bytes;
+  }
+
+  private logPath(generation: number): string {
+    return path.join(this.dir, `oplog-${generation}.log`);
+  }
+
+  append(records: Document[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    for (const record of records) this.pending.push(frame(record));
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const waiters = this.waiters;
+    const batch = Buffer.concat(this.pending);
+    this.pending = [];
+    this.waiters = [];
+    try {
+      writeAll(this.fd, batch);
+      this.bytes += batch.length;
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error as Error);
+      return;
+    }
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  compact(state: Iterable<Document>): void {
+    if (this.pending.length > 0) this.flush();
+    const next = this.generation + 1;
+    const tmpPath = path.join(this.dir, `${SNAPSHOT_FILE}.tmp`);
+    const fd = fs.openSync(tmpPath, 'w');
+    try {
+      let chunk: Buffer[] = [frame({ op: 'meta', gen: next })];
+      let chunkBytes = 0;
+      for (const record of state) {
+        const framed = frame(record);
+        chunk.push(framed);
+        chunkBytes += framed.length;
+        if (chunkBytes >= WRITE_CHUNK) {
+          writeAll(fd, Buffer.concat(chunk));
+          chunk = [];
+          chunkBytes = 0;
+        }
+      }
+      writeAll(fd, Buffer.concat(chunk));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmpPath, path.join(this.dir, SNAPSHOT_FILE));
+    fsyncDirectory(this.dir);
+    fs.closeSync(this.fd);
+    this.fd = fs.openSync(this.logPath(next), 'w');
+    fs.rmSync(this.logPath(this.generation), { force: true });
+    this.generation = next;
+    this.bytes = 0;
+  }
+
+  close(): void {
+    if (this.pending.length > 0) this.flush();
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+  }
+}

@@ -1,0 +1,102 @@
+// The TCP side: accepts connections on 127.0.0.1, cuts the byte stream into wire messages, runs
+// each command and writes the reply. A bad frame only ever costs its own connection.
+import net from 'node:net';
+import { Long, ObjectId, type Document } from 'bson';
+import { runCommand } from './commands';
+import type { ServerIdentity } from './commands/context';
+import type { CursorRegistry } from './cursors';
+import type { Engine } from './engine';
+import { HEADER_SIZE, MAX_MESSAGE_SIZE, parseMessage, peekMessageLength, serializeReply, WireError, type WireRequest } from './wire';
+
+export interface Logger {
+  info(o: object, msg?: string): void;
+  warn(o: object, msg?: string): void;
+  error(o: object, msg?: string): void;
+}
+
+export class WireServer {
+  private readonly server = net.createServer((socket) => this.accept(socket));
+  private readonly sockets = new Set<net.Socket>();
+  private readonly closing = new AbortController();
+  private nextConnectionId = 1;
+  private identity!: ServerIdentity;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly cursors: CursorRegistry,
+    private readonly logger?: Logger,
+  ) {}
+
+  async listen(port: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const bound = (this.server.address() as net.AddressInfo).port;
+    this.identity = {
+      host: `127.0.0.1:${bound}`,
+      topologyVersion: { processId: new ObjectId(), counter: Long.fromNumber(0) },
+      startedAt: new Date(),
+    };
+    return bound;
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    this.sockets.add(socket);
+    const connectionId = this.nextConnectionId++;
+    const closed = new AbortController();
+    const signal = AbortSignal.any([closed.signal, this.closing.signal]);
+    let buffered: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const length = peekMessageLength(buffered);
+        if (length === undefined) break;
+        if (length < HEADER_SIZE || length > MAX_MESSAGE_SIZE) {
+          this.logger?.warn({ connectionId, length }, 'embedded mongo: invalid message length, closing connection');
+          socket.destroy();
+          return;
+        }
+        if (buffered.length < length) break;
+        const message = buffered.subarray(0, length);
+        buffered = buffered.subarray(length);
+        this.handle(socket, connectionId, signal, message);
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      closed.abort();
+    });
+  }
+
+  private handle(socket: net.Socket, connectionId: number, signal: AbortSignal, message: Buffer): void {
+    let request: WireRequest;
+    try {
+      request = parseMessage(message);
+    } catch (error) {
+      const reason = error instanceof WireError ? error.message : String(error);
+      this.logger?.warn({ connectionId, reason }, 'embedded mongo: malformed message, closing connection');
+      socket.destroy();
+      return;
+    }
+    const context = { engine: this.engine, cursors: this.cursors, server: this.identity, connectionId, signal, db: request.db, command: request.command };
+    void runCommand(context).then((reply: Document) => {
+      if (reply.code === 1) this.logger?.error({ connectionId, command: Object.keys(request.command)[0], errmsg: reply.errmsg }, 'embedded mongo: internal error');
+      if (request.moreToCome || socket.destroyed) return;
+      try {
+        socket.write(serializeReply(request, reply));
+      } catch (error) {
+        this.logger?.error({ connectionId, err: String(error) }, 'embedded mongo: could not serialize reply');
+        socket.destroy();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

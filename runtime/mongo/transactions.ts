@@ -1,0 +1,142 @@
+// Multi-document transactions, kept simple: writes apply in place while the transaction holds a
+// lock on every document it touched and keeps an undo log. Commit journals the writes and
+// publishes their change events; abort replays the undo log backwards. Another transaction that
+// writes a locked document gets WriteConflict (TransientTransactionError, so the driver retries);
+// a write outside any transaction waits for the lock holder to finish.
+// Reads are not isolated: other sessions can see a transaction's writes before it commits.
+import type { Binary, Document } from 'bson';
+import type { PendingChange } from './change-streams';
+import type { Collection } from './collection';
+import { MongoCommandError, transientTransactionError } from './errors';
+
+const TRANSACTION_LIFETIME_MS = 60_000;
+
+interface UndoEntry {
+  collection: Collection;
+  before?: Document;
+  after?: Document;
+}
+
+export class Transaction {
+  readonly undo: UndoEntry[] = [];
+  readonly records: Document[] = [];
+  readonly changes: PendingChange[] = [];
+  readonly lockKeys = new Set<string>();
+  state: 'active' | 'committed' | 'aborted' = 'active';
+  readonly finished: Promise<void>;
+  private markFinished!: () => void;
+  readonly expiry: NodeJS.Timeout;
+
+  constructor(
+    readonly sessionKey: string,
+    readonly txnNumber: number,
+    onExpire: (txn: Transaction) => void,
+  ) {
+    this.finished = new Promise((resolve) => (this.markFinished = resolve));
+    this.expiry = setTimeout(() => onExpire(this), TRANSACTION_LIFETIME_MS);
+    this.expiry.unref();
+  }
+
+  end(state: 'committed' | 'aborted'): void {
+    this.state = state;
+    clearTimeout(this.expiry);
+    this.markFinished();
+  }
+}
+
+/** Thrown by a write outside a transaction that hits a document locked by one; the caller waits and retries. */
+export class DocumentLocked extends Error {
+  constructor(readonly holder: Transaction) {
+    super('document locked by a transaction');
+  }
+}
+
+export function sessionKeyOf(lsid: unknown): string | undefined {
+  const id = (lsid as { id?: Binary } | undefined)?.id;
+  return id ? Buffer.from(id.buffer).toString('hex') : undefined;
+}
+
+export class TransactionManager {
+  private readonly latest = new Map<string, Transaction>();
+  private readonly locks = new Map<string, Transaction>();
+
+  get activeCount(): number {
+    let n = 0;
+    for (const txn of this.latest.values()) if (txn.state === 'active') n++;
+    return n;
+  }
+
+  /**
+   * The transaction a command runs in, from its lsid / txnNumber / startTransaction / autocommit
+   * fields; undefined for commands outside transactions.
+   */
+  forCommand(command: Document): Transaction | undefined {
+    if (command.autocommit !== false) return undefined;
+    const sessionKey = sessionKeyOf(command.lsid);
+    const txnNumber = Number(command.txnNumber);
+    if (!sessionKey || !Number.isFinite(txnNumber)) throw new MongoCommandError('InvalidOptions', 'autocommit:false requires lsid and txnNumber');
+    const current = this.latest.get(sessionKey);
+    if (command.startTransaction === true) {
+      if (current && current.txnNumber >= txnNumber) {
+        throw new MongoCommandError('IllegalOperation', `txnNumber ${txnNumber} is not newer than ${current.txnNumber}`);
+      }
+      if (current?.state === 'active') this.abort(current);
+      const txn = new Transaction(sessionKey, txnNumber, (expired) => this.abort(expired));
+      this.latest.set(sessionKey, txn);
+      return txn;
+    }
+    if (!current || current.txnNumber !== txnNumber) {
+      throw transientTransactionError('NoSuchTransaction', `Transaction ${txnNumber} has been aborted or was never started.`);
+    }
+    return current;
+  }
+
+  /** Takes the write lock on a document for `txn` (or checks a non-transactional write may proceed). */
+  lock(key: string, txn: Transaction | undefined): void {
+    const holder = this.locks.get(key);
+    if (!holder || holder === txn) {
+      if (txn) {
+        this.locks.set(key, txn);
+        txn.lockKeys.add(key);
+      }
+      return;
+    }
+    if (!txn) throw new DocumentLocked(holder);
+    this.abort(txn);
+    throw transientTransactionError('WriteConflict', 'Write conflict during plan execution and yielding is disabled.');
+  }
+
+  private release(txn: Transaction): void {
+    for (const key of txn.lockKeys) if (this.locks.get(key) === txn) this.locks.delete(key);
+  }
+
+  /** Marks the transaction committed and hands back what must be journaled and published. */
+  commit(txn: Transaction): { records: Document[]; changes: PendingChange[] } {
+    if (txn.state === 'aborted') throw transientTransactionError('NoSuchTransaction', 'Transaction has been aborted.');
+    if (txn.state === 'committed') return { records: [], changes: [] };
+    this.release(txn);
+    txn.end('committed');
+    return { records: txn.records, changes: txn.changes };
+  }
+
+  abort(txn: Transaction): void {
+    if (txn.state !== 'active') return;
+    for (const { collection, before, after } of txn.undo.reverse()) {
+      if (before && after) collection.replace(after, before);
+      else if (after) collection.remove(after);
+      else if (before) collection.insert(before);
+    }
+    this.release(txn);
+    txn.end('aborted');
+  }
+
+  endSession(sessionKey: string): void {
+    const txn = this.latest.get(sessionKey);
+    if (txn) this.abort(txn);
+    this.latest.delete(sessionKey);
+  }
+
+  abortAll(): void {
+    for (const txn of this.latest.values()) this.abort(txn);
+  }
+}

@@ -1,0 +1,80 @@
+import { MongoClient, type ChangeStreamDocument, type ChangeStream, type Document } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useEmbeddedMongo, type AnyDoc } from './harness';
+
+async function nextEvents(stream: ChangeStream, n: number): Promise<ChangeStreamDocument[]> {
+  const events: ChangeStreamDocument[] = [];
+  while (events.length < n) events.push(await stream.next());
+  return events;
+}
+
+describe('EmbeddedMongo', () => {
+  const h = useEmbeddedMongo('streams');
+  let watcher: MongoClient;
+  beforeAll(async () => {
+    watcher = await new MongoClient(h.server.uri).connect();
+  });
+  afterAll(async () => {
+    await watcher.close();
+  });
+
+  describe('#watch', () => {
+    it('delivers insert, update and delete from another client in order, with $match and updateLookup', async () => {
+      const stream = watcher.db('streams').collection('items').watch([{ $match: { 'documentKey._id': { $ne: 'ignored' } } }], { fullDocument: 'updateLookup', maxAwaitTimeMS: 200 });
+      const first = stream.next();
+      await new Promise((r) => setTimeout(r, 50));
+      const items = h.db.collection<AnyDoc>('items');
+      await items.insertOne({ _id: 'ignored' as never, v: 0 });
+      await items.insertOne({ _id: 'a' as never, v: 1 });
+      await items.updateOne({ _id: 'a' as never }, { $set: { v: 2 }, $unset: { gone: '' }, $push: { list: 1 } });
+      const [inserted, updated] = [await first, ...(await nextEvents(stream, 1))] as Document[];
+      await items.replaceOne({ _id: 'a' as never }, { v: 3 });
+      await items.deleteOne({ _id: 'a' as never });
+      await h.db.collection<AnyDoc>('other').insertOne({ x: 1 });
+      const events = [inserted!, updated!, ...(await nextEvents(stream, 2))] as Document[];
+      expect(events.map((e) => e.operationType)).toEqual(['insert', 'update', 'replace', 'delete']);
+      expect(events[0]).toMatchObject({ ns: { db: 'streams', coll: 'items' }, documentKey: { _id: 'a' }, fullDocument: { _id: 'a', v: 1 } });
+      expect(events[0]!._id._data).toMatch(/^[0-9a-f]+$/);
+      expect(events[0]!.clusterTime._bsontype).toBe('Timestamp');
+      expect(events[0]!.wallTime).toBeInstanceOf(Date);
+      expect(events[1]!.updateDescription).toEqual({ updatedFields: { v: 2, list: [1] }, removedFields: [], truncatedArrays: [] });
+      expect(events[1]!.fullDocument).toEqual({ _id: 'a', v: 2, list: [1] });
+      expect(events[2]!.fullDocument).toEqual({ _id: 'a', v: 3 });
+      expect(events[3]!.documentKey).toEqual({ _id: 'a' });
+      expect(events[3]!.clusterTime.compare(events[2]!.clusterTime)).toBe(1);
+      await stream.close();
+    });
+
+    it('resumes after a token and watches at database and cluster level', async () => {
+      const items = h.db.collection<AnyDoc>('resume');
+      const dbStream = watcher.db('streams').watch([], { maxAwaitTimeMS: 200 });
+      const clusterStream = watcher.watch([{ $match: { operationType: 'insert' } }], { maxAwaitTimeMS: 200 });
+      const started = Promise.all([dbStream.next(), clusterStream.next()]);
+      await new Promise((r) => setTimeout(r, 50));
+      await items.insertOne({ n: 1 });
+      await items.insertOne({ n: 2 });
+      await items.insertOne({ n: 3 });
+      const [firstDb, firstCluster] = (await started) as Document[];
+      expect(firstDb!.fullDocument.n).toBe(1);
+      expect(firstCluster!.fullDocument.n).toBe(1);
+      const resumed = watcher.db('streams').collection('resume').watch([], { resumeAfter: firstDb!._id, maxAwaitTimeMS: 200 });
+      const rest = (await nextEvents(resumed, 2)) as Document[];
+      expect(rest.map((e) => e.fullDocument.n)).toEqual([2, 3]);
+      await Promise.all([dbStream.close(), clusterStream.close(), resumed.close()]);
+    });
+
+    it('answers getMore with an empty batch and a resume token after maxAwaitTimeMS', async () => {
+      const reply = await h.db.command({ aggregate: 'quiet', pipeline: [{ $changeStream: {} }], cursor: {} });
+      const started = Date.now();
+      const more = await h.db.command({ getMore: reply.cursor.id, collection: 'quiet', maxTimeMS: 150 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      expect(more.cursor.nextBatch).toEqual([]);
+      expect(more.cursor.postBatchResumeToken._data).toMatch(/^[0-9a-f]+$/);
+    });
+
+    it('rejects a resume token it no longer has', async () => {
+      const error = await h.db.command({ aggregate: 'x', pipeline: [{ $changeStream: { resumeAfter: { _data: 'deadbeef0000000000000001' } } }], cursor: {} }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 286 });
+    });
+  });
+});

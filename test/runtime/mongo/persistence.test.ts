@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MongoClient } from 'mongodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../../runtime/mongo';
+
+const CRASH_WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
+const tempDirs: string[] = [];
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-mongo-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+async function withServer<T>(dataDir: string, run: (client: MongoClient, server: EmbeddedMongo) => Promise<T>): Promise<T> {
+  const server = await startEmbeddedMongo({ dataDir });
+  const client = await new MongoClient(server.uri).connect();
+  try {
+    return await run(client, server);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('EmbeddedMongo', () => {
+  describe('#persistence', () => {
+    it('keeps documents, updates, deletes and index definitions across a restart', async () => {
+      const dir = tempDir();
+      await withServer(dir, async (client) => {
+        const c = client.db('app').collection('things');
+        await c.createIndex({ email: 1 }, { unique: true });
+        await c.insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: i as never, email: `u${i}@x` })));
+        await c.updateOne({ _id: 5 as never }, { $set: { touched: true } });
+        await c.deleteOne({ _id: 6 as never });
+      });
+      await withServer(dir, async (client) => {
+        const c = client.db('app').collection('things');
+        expect(await c.countDocuments()).toBe(199);
+        expect(await c.findOne({ _id: 5 as never })).toMatchObject({ touched: true });
+        expect(await c.findOne({ _id: 6 as never })).toBeNull();
+        expect((await c.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'email_1']);
+        await expect(c.insertOne({ email: 'u1@x' })).rejects.toMatchObject({ code: 11000 });
+      });
+    });
+
+    it('loses no acknowledged write when the process is killed with SIGKILL mid-burst', async () => {
+      const dir = tempDir();
+      const child = spawn(process.execPath, ['--import', 'tsx', CRASH_WRITER, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const acked = new Map<string, number>();
+      let pendingLine = '';
+      await new Promise<void>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('exit', (code) => (acked.size < 500 ? reject(new Error(`writer exited early (${code})`)) : resolve()));
+        child.stdout!.on('data', (chunk: Buffer) => {
+          const lines = (pendingLine + chunk.toString()).split('\n');
+          pendingLine = lines.pop()!;
+          for (const line of lines) {
+            const [, id, seq] = line.split(' ');
+            acked.set(id!, Number(seq));
+          }
+          if (acked.size >= 500 && !child.killed) child.kill('SIGKILL');
+        });
+      });
+      await withServer(dir, async (client) => {
+        const items = client.db('crash').collection('items');
+        const stored = new Map((await items.find({}).toArray()).map((d) => [String(d._id), d.n as number]));
+        for (const [id, seq] of acked) expect(stored.get(id), id).toBe(seq);
+        const counter = await client.db('crash').collection('counters').findOne({ _id: 'c' as never });
+        expect(counter!.seq).toBeGreaterThanOrEqual(Math.max(...acked.values()));
+      });
+    }, 30_000);
+
+    it('ignores a torn record at the end of the log', async () => {
+      const dir = tempDir();
+      await withServer(dir, async (client) => {
+        await client.db('app').collection('t').insertMany([{ _id: 1 as never }, { _id: 2 as never }]);
+      });
+      const log = fs.readdirSync(dir).find((f) => f.startsWith('oplog-'))!;
+      fs.appendFileSync(path.join(dir, log), Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 5]));
+      await withServer(dir, async (client) => {
+        const t = client.db('app').collection('t');
+        expect(await t.countDocuments()).toBe(2);
+        await t.insertOne({ _id: 3 as never });
+      });
+      await withServer(dir, async (client) => {
+        expect(await client.db('app').collection('t').countDocuments()).toBe(3);
+      });
+    });
+
+    it('compacts the log into a snapshot and restarts from it', async () => {
+      const dir = tempDir();
+      await withServer(dir, async (client) => {
+        const db = client.db('app');
+        await db.collection('c').createIndex({ k: 1 }, { unique: true });
+        await db.collection('c').insertMany(Array.from({ length: 1000 }, (_, i) => ({ k: i })));
+        await db.collection('c').deleteMany({ k: { $lt: 500 } });
+        const before = fs.statSync(path.join(dir, 'oplog-0.log')).size;
+        expect((await db.command({ compact: 'c' })).compacted).toBe(true);
+        expect(fs.existsSync(path.join(dir, 'oplog-0.log'))).toBe(false);
+        expect(fs.statSync(path.join(dir, 'oplog-1.log')).size).toBe(0);
+        expect(fs.statSync(path.join(dir, 'snapshot.bson')).size).toBeLessThan(before);
+        await db.collection('c').insertOne({ k: 'after' });
+      });
+      await withServer(dir, async (client) => {
+        const c = client.db('app').collection('c');
+        expect(await c.countDocuments()).toBe(501);
+        expect(await c.countDocuments({ k: { $gte: 500 } })).toBe(500);
+        await expect(c.insertOne({ k: 700 })).rejects.toMatchObject({ code: 11000 });
+      });
+    });
+  });
+});
