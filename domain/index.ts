@@ -3,3 +3,4 @@ export * from './timeline';
 export * from './people';
 export * from './errors';
 export * from './operations';
+export * from './assistant';

@@ -1,0 +1,139 @@
+/**
+ * The AI activities: one model step, the conversation context, and the items and typing signal the
+ * assistant produces. Built by a factory from their dependencies; the workflow sees them through
+ * `AiActivities` (workflows/conversation/ai/activity-types.ts).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { APICallError, RetryError, generateText, type LanguageModel } from 'ai';
+import type { AssistantConfig } from '../../domain/assistant';
+import type { NewTimelineItem, TimelineItem } from '../../domain/timeline';
+import type { AiActivities } from '../../workflows/conversation/ai/activity-types';
+import type { AiItemInput, CallModelResult } from '../../workflows/conversation/ai/types';
+import { policyOf } from './config';
+import { toConversationContext, type ContextOptions } from './context';
+import { systemPrompt, toModelMessages } from './prompt';
+import { assistantTools } from './tools';
+
+/** What the server relays to agents' and the visitor's sockets as `conversationTyping`. */
+export interface AiTypingEvent {
+  conversationId: string;
+  actorType: 'ai';
+  actorId: string;
+  isTyping: boolean;
+}
+
+/** The store methods the AI activities use (activities/store provides them; tests pass fakes). */
+export interface AiStore {
+  /** Idempotent on the item's id. */
+  appendItem(item: NewTimelineItem): Promise<unknown>;
+  /** The conversation's newest `limit` items, any visibility, in any order. */
+  recentItems(conversationId: string, limit: number): Promise<TimelineItem[]>;
+}
+
+export interface AiActivityDeps {
+  resolveModel(spec: string, config: AssistantConfig): LanguageModel;
+  getAssistantConfig(assistantId: string): Promise<AssistantConfig | undefined>;
+  store?: AiStore;
+  publishTyping?(event: AiTypingEvent): void | Promise<void>;
+  /** Context shaping: budget and plugin summaries. */
+  context?: ContextOptions;
+  /** Clock for `createdAt` of written items. */
+  now?(): Date;
+}
+
+/** How many stored items the context is built from before trimming to its character budget. */
+const CONTEXT_ITEMS = 100;
+
+export function createAiActivities(deps: AiActivityDeps): AiActivities {
+  const now = deps.now ?? (() => new Date());
+
+  async function configFor(assistantId: string): Promise<AssistantConfig> {
+    const config = await deps.getAssistantConfig(assistantId);
+    if (!config) throw ApplicationFailure.nonRetryable(`Unknown AI assistant ${assistantId}`, 'AiConfigError');
+    return config;
+  }
+
+  function store(): AiStore {
+    if (!deps.store) throw ApplicationFailure.nonRetryable('The AI activities were created without a store', 'AiConfigError');
+    return deps.store;
+  }
+
+  const aiItem = (input: Pick<AiItemInput, 'conversationId' | 'assistantId' | 'itemId'>) => ({
+    id: input.itemId,
+    conversationId: input.conversationId,
+    author: { kind: 'ai' as const, id: input.assistantId },
+    createdAt: now().toISOString(),
+  });
+
+  return {
+    async loadAssistantPolicy({ assistantId }) {
+      return policyOf(await configFor(assistantId));
+    },
+
+    async buildConversationContext({ conversationId }) {
+      const items = deps.store ? await deps.store.recentItems(conversationId, CONTEXT_ITEMS) : [];
+      return toConversationContext(conversationId, items, deps.context);
+    },
+
+    async callModel({ assistantId, conversationContext, stepMessages }) {
+      const config = await configFor(assistantId);
+      try {
+        const result = await generateText({
+          model: deps.resolveModel(config.model, config),
+          system: systemPrompt(config, conversationContext),
+          messages: toModelMessages(conversationContext, stepMessages),
+          tools: assistantTools,
+          activeTools: config.permissions,
+          // Tools are the only way to act (a reply is a tool call); plain text is never shown.
+          toolChoice: config.permissions.length > 0 ? 'required' : 'none',
+          // The workflow's retry policy retries, with backoff and in the history; not the SDK.
+          maxRetries: 0,
+        });
+        const answer: CallModelResult = {
+          text: result.text || undefined,
+          toolCalls: result.toolCalls.map(({ toolCallId, toolName, input }) => ({ toolCallId, toolName, input })),
+          finishReason: result.finishReason,
+          usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
+        };
+        return answer;
+      } catch (err) {
+        throw asActivityError(err);
+      }
+    },
+
+    async recordToolCall({ conversationId, assistantId, itemId, toolName, input, output, state, error }) {
+      await store().appendItem({
+        ...aiItem({ conversationId, assistantId, itemId }),
+        type: 'ai_tool_call',
+        visibility: 'private',
+        toolName,
+        // The item type (plugins/examples/ai_tool_call) wants an object input and a bounded error.
+        input: typeof input === 'object' && input !== null && !Array.isArray(input) ? input : { value: input },
+        output,
+        state,
+        ...(error !== undefined ? { error: error.slice(0, 2000) } : {}),
+      });
+    },
+
+    async postAiReply(input) {
+      await store().appendItem({ ...aiItem(input), type: 'message', visibility: 'public', text: input.text });
+    },
+
+    async postAiNote(input) {
+      await store().appendItem({ ...aiItem(input), type: 'note', visibility: 'private', text: input.text });
+    },
+
+    async publishAiTyping({ conversationId, assistantId, isTyping }) {
+      await deps.publishTyping?.({ conversationId, actorType: 'ai', actorId: assistantId, isTyping });
+    },
+  };
+}
+
+/** Auth failures cannot be fixed by retrying: fail at once so the turn escalates without waiting. */
+function asActivityError(err: unknown): unknown {
+  const cause = RetryError.isInstance(err) ? err.lastError : err;
+  if (APICallError.isInstance(cause) && (cause.statusCode === 401 || cause.statusCode === 403)) {
+    return ApplicationFailure.nonRetryable(`The model provider refused the credentials (${cause.statusCode}): ${cause.message}`, 'AiModelAuthError');
+  }
+  return cause;
+}

@@ -1,0 +1,157 @@
+/**
+ * AI assistant configuration: the zod schema the server validates `PUT /v1/ai-agents/:id` with, and
+ * the default assistant of the default website. The shape is `AssistantConfig` (domain/assistant.ts).
+ */
+import { z } from 'zod';
+import { AI_TOOL_NAMES, type AssistantConfig, type AssistantPolicy } from '../../domain/assistant';
+import { PRIORITIES } from '../../domain/conversation';
+
+export const DEFAULT_HUMAN_REQUEST_PHRASES = [
+  'human',
+  'real person',
+  'a person',
+  'talk to someone',
+  'speak to someone',
+  'speak with someone',
+  'live agent',
+  'an agent',
+  'representative',
+  'operator',
+  'customer service',
+];
+
+export const DEFAULT_UNCERTAINTY_PHRASES = [
+  "i don't know",
+  'i do not know',
+  "i'm not sure",
+  'i am not sure',
+  "i can't answer",
+  'i cannot answer',
+  "i'm unable to answer",
+  'i am unable to answer',
+];
+
+export const DEFAULT_HANDOFF_MESSAGE = "I'm passing you to someone from our team; they will reply here shortly.";
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+const nonEmpty = z.string().trim().min(1);
+
+const timeZone = nonEmpty.refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'unknown time zone');
+
+export const knowledgeSnippetSchema = z.object({ id: nonEmpty, title: nonEmpty, text: nonEmpty });
+
+export const keywordRuleSchema = z
+  .object({ keywords: z.array(nonEmpty).min(1), tags: z.array(nonEmpty).optional(), priority: z.enum(PRIORITIES).optional() })
+  .refine((rule) => (rule.tags?.length ?? 0) > 0 || rule.priority !== undefined, 'a keyword rule needs tags or a priority');
+
+export const escalationRulesSchema = z.object({
+  humanRequestPhrases: z.array(nonEmpty).default(DEFAULT_HUMAN_REQUEST_PHRASES),
+  maxVisitorTurns: z.number().int().min(0).default(6),
+  tags: z.array(nonEmpty).default([]),
+  priorities: z.array(z.enum(PRIORITIES)).default([]),
+  uncertaintyPhrases: z.array(nonEmpty).default(DEFAULT_UNCERTAINTY_PHRASES),
+  handoffMessage: nonEmpty.default(DEFAULT_HANDOFF_MESSAGE),
+});
+
+export const businessHoursSchema = z.object({
+  timeZone: timeZone.default('UTC'),
+  days: z.array(z.number().int().min(0).max(6)).default([1, 2, 3, 4, 5]),
+  start: hhmm.default('09:00'),
+  end: hhmm.default('17:00'),
+});
+
+/** `openai:<model>` or `builtin:rules`. */
+export const modelSpecSchema = z.string().regex(/^(openai:.+|builtin:rules)$/, 'expected "openai:<model>" or "builtin:rules"');
+
+/** Validates a whole configuration; omitted fields take their defaults. */
+export const assistantConfigSchema = z.object({
+  id: nonEmpty,
+  name: nonEmpty,
+  model: modelSpecSchema.default('builtin:rules'),
+  instructions: z.string().default(''),
+  knowledge: z.array(knowledgeSnippetSchema).default([]),
+  permissions: z.array(z.enum(AI_TOOL_NAMES)).default([...AI_TOOL_NAMES]),
+  escalation: escalationRulesSchema.prefault({}),
+  keywordRules: z.array(keywordRuleSchema).default([]),
+  stepBudget: z.number().int().min(1).max(20).default(4),
+  debounceMs: z.number().int().min(0).max(60_000).default(1500),
+  businessHours: businessHoursSchema.optional(),
+  onlyOutsideBusinessHours: z.boolean().default(false),
+  enabled: z.boolean().default(true),
+  raisePriorityOnEscalation: z.enum(PRIORITIES).optional(),
+});
+
+// The schema's output must stay the domain type: this line fails to compile when they drift apart.
+const _sameShape: (c: z.output<typeof assistantConfigSchema>) => AssistantConfig = (c) => c;
+void _sameShape;
+
+/** Parses a configuration; throws a ZodError naming the failing fields. */
+export function parseAssistantConfig(input: unknown): AssistantConfig {
+  return assistantConfigSchema.parse(input);
+}
+
+/** The part of the configuration the conversation workflow needs (no prompt material). */
+export function policyOf(config: AssistantConfig): AssistantPolicy {
+  const { id, name, permissions, escalation, stepBudget, debounceMs, businessHours, onlyOutsideBusinessHours, enabled, raisePriorityOnEscalation } = config;
+  return { id, name, permissions, escalation, stepBudget, debounceMs, businessHours, onlyOutsideBusinessHours, enabled, raisePriorityOnEscalation };
+}
+
+/** Knowledge about the demo product ("Acme Cloud Notes") the default assistant answers from. */
+const DEMO_KNOWLEDGE = [
+  {
+    id: 'pricing',
+    title: 'Plans and pricing',
+    text: 'Acme Cloud Notes has three plans: Free (up to 3 notebooks), Pro at $8 per user per month (unlimited notebooks, offline mode, version history) and Business at $15 per user per month (SSO, admin console, priority support). Yearly billing saves 20%.',
+  },
+  {
+    id: 'refunds',
+    title: 'Refunds and cancellation',
+    text: 'You can cancel your subscription at any time from Settings > Billing. Paid plans are refundable within 30 days of purchase; after cancellation your account returns to the Free plan at the end of the billing period and your notes are kept.',
+  },
+  {
+    id: 'password-reset',
+    title: 'Resetting your password',
+    text: 'To reset your password, click "Forgot password" on the sign-in page and enter your email address. We send a reset link that is valid for one hour. If the email does not arrive, check your spam folder.',
+  },
+  {
+    id: 'export',
+    title: 'Exporting your notes',
+    text: 'You can export all your notes from Settings > Data > Export. Exports are available as Markdown, PDF or HTML files in a zip archive; large accounts receive a download link by email.',
+  },
+  {
+    id: 'offline-sync',
+    title: 'Offline mode and sync',
+    text: 'On the Pro and Business plans the desktop and mobile apps work offline. Changes sync automatically when the device reconnects; if the same note was edited on two devices, both versions are kept in the note history.',
+  },
+  {
+    id: 'sharing',
+    title: 'Sharing and collaboration',
+    text: 'Share a notebook by opening it and choosing Share. Invite people by email as viewers or editors, or create a public read-only link. Editors see each other\'s changes in real time.',
+  },
+];
+
+/** The default website's assistant: rule-based unless `overrides.model` names an OpenAI model. */
+export function defaultAssistantConfig(overrides: Partial<AssistantConfig> = {}): AssistantConfig {
+  return parseAssistantConfig({
+    id: 'ai-assistant',
+    name: 'Acme Assistant',
+    instructions:
+      'You are the support assistant of Acme Cloud Notes. Answer briefly and only from the knowledge provided. Tag billing questions "billing" and technical problems "technical". If you cannot answer, or the visitor wants a person, escalate.',
+    knowledge: DEMO_KNOWLEDGE,
+    keywordRules: [
+      { keywords: ['invoice', 'refund', 'billing', 'charged', 'payment', 'subscription', 'price', 'pricing'], tags: ['billing'] },
+      { keywords: ['error', 'bug', 'crash', 'sync', 'broken', 'not working'], tags: ['technical'] },
+      { keywords: ['outage', 'down', 'data loss', 'lost my notes', 'security'], priority: 'urgent' },
+      { keywords: ['urgent', 'asap', 'immediately'], priority: 'high' },
+    ],
+    raisePriorityOnEscalation: 'medium',
+    ...overrides,
+  });
+}

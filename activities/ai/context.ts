@@ -1,0 +1,80 @@
+/**
+ * The conversation as the model sees it: messages, notes, events and plugin items summarized,
+ * newest kept when the whole does not fit the budget. Pure; the activity feeds it stored items.
+ */
+import type { EventItem, TimelineEvent, TimelineItem } from '../../domain/timeline';
+import type { ContextEntry, ConversationContext } from '../../workflows/conversation/ai/types';
+
+export interface ContextOptions {
+  /** Total characters of entry text kept (default 8,000). */
+  maxChars?: number;
+  /** A plugin item's one-line summary (e.g. the plugin registry's `reduceSummary`); default: type and text. */
+  summarize?(item: TimelineItem): string | undefined;
+}
+
+const DEFAULT_MAX_CHARS = 8000;
+/** No single entry may take more than this, so one pasted log cannot crowd out the conversation. */
+const MAX_ENTRY_CHARS = 1500;
+/** The assistant's own records: its decisions show in the transcript as events already. */
+const SKIPPED_TYPES = new Set(['ai_tool_call']);
+
+export function toConversationContext(conversationId: string, items: readonly TimelineItem[], options: ContextOptions = {}): ConversationContext {
+  const budget = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const all = [...items]
+    .sort((a, b) => a.seq - b.seq)
+    .flatMap((item) => {
+      const entry = toEntry(item, options.summarize);
+      return entry && entry.text.trim() !== '' ? [{ ...entry, text: clip(entry.text) }] : [];
+    });
+  const kept: ContextEntry[] = [];
+  let used = 0;
+  for (let i = all.length - 1; i >= 0; i--) {
+    const entry = all[i] as ContextEntry;
+    if (used + entry.text.length > budget && kept.length > 0) break;
+    kept.unshift(entry);
+    used += entry.text.length;
+  }
+  return { conversationId, entries: kept, truncated: kept.length < all.length };
+}
+
+function toEntry(item: TimelineItem, summarize: ContextOptions['summarize']): ContextEntry | undefined {
+  const { seq } = item;
+  if (SKIPPED_TYPES.has(item.type)) return undefined;
+  if (item.type === 'message') {
+    const role = ({ visitor: 'visitor', human: 'agent', ai: 'assistant', system: 'event' } as const)[item.author.kind];
+    return { seq, role, text: messageText(item) };
+  }
+  if (item.type === 'note') return { seq, role: 'note', text: item.text ?? '' };
+  if (item.type === 'event') return { seq, role: 'event', text: describeEvent((item as EventItem).event) };
+  const text = summarize?.(item) ?? [item.type, item.text].filter(Boolean).join(': ');
+  return { seq, role: 'item', text };
+}
+
+function messageText(item: TimelineItem): string {
+  const parts = 'parts' in item && Array.isArray(item.parts) ? item.parts : [];
+  const files = parts.flatMap((part) => (part.type === 'file' ? [`[file: ${part.filename ?? part.fileId}]`] : []));
+  return [item.text ?? '', ...files].filter(Boolean).join(' ');
+}
+
+function describeEvent(event: TimelineEvent): string {
+  switch (event.kind) {
+    case 'priority_changed':
+      return `priority changed from ${event.data.from} to ${event.data.to}`;
+    case 'tag_added':
+    case 'tag_removed':
+      return `${event.kind === 'tag_added' ? 'tag added' : 'tag removed'}: ${event.data.tag}`;
+    case 'escalated':
+      return `escalated to the team: ${event.data.reason}`;
+    case 'resolved':
+    case 'reopened':
+      return [event.kind, event.data.reason].filter(Boolean).join(': ');
+    case 'title_changed':
+      return `title changed to "${event.data.title}"`;
+    default:
+      return event.kind.replace(/_/g, ' ');
+  }
+}
+
+function clip(text: string): string {
+  return text.length > MAX_ENTRY_CHARS ? `${text.slice(0, MAX_ENTRY_CHARS)}…` : text;
+}

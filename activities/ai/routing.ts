@@ -1,0 +1,92 @@
+/**
+ * Routing activities (escalated conversation → team queue → agent) and the team-queue signals the
+ * server sends on presence changes. The queue itself is workflows/routing/team-queue-workflow.ts.
+ */
+import type { ConversationLifecycle } from '../../domain/conversation';
+import type { TeamMember } from '../../domain/people';
+import type { Author } from '../../domain/timeline';
+import type { AssignFromQueueInput, AssignOutcome, RoutingActivities } from '../../workflows/routing/activity-types';
+import {
+  TEAM_QUEUE_WORKFLOW_TYPE,
+  agentAvailable,
+  agentLoad,
+  agentUnavailable,
+  enqueue,
+  teamQueueWorkflowId,
+  withdraw,
+  type TeamQueueInput,
+} from '../../workflows/routing/definitions';
+import { chooseTeam, type RoutingRules } from '../../workflows/routing/team-rules';
+
+/** The one engine call the queue signals need (the engine's `WorkflowEngine` has it). */
+export interface SignalWithStartEngine {
+  signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void>;
+}
+
+const ROUTING_ACTOR: Author = { kind: 'system', id: 'routing' };
+
+/** Signals to team queues, each starting its queue if it is not running yet. */
+export function createTeamQueueSignals(engine: SignalWithStartEngine) {
+  const send = (websiteId: string, team: string, signal: { name: string }, args: object) => {
+    const input: TeamQueueInput = { websiteId, team };
+    return engine.signalWithStart({
+      workflowType: TEAM_QUEUE_WORKFLOW_TYPE,
+      workflowId: teamQueueWorkflowId(websiteId, team),
+      args: [input],
+      signal: signal.name,
+      signalArgs: [{ actor: ROUTING_ACTOR, ...args }],
+    });
+  };
+  const eachTeam = (member: TeamMember, args: object, signal: { name: string }) =>
+    Promise.all(member.teams.map((team) => send(member.websiteId, team, signal, args))).then(() => undefined);
+
+  return {
+    enqueue: (websiteId: string, team: string, conversationId: string, priority: ConversationLifecycle['priority']) =>
+      send(websiteId, team, enqueue, { conversationId, priority }),
+    withdraw: (websiteId: string, team: string, conversationId: string) => send(websiteId, team, withdraw, { conversationId }),
+    /** On an agent's first socket connecting. */
+    agentOnline: (member: TeamMember) => eachTeam(member, { agentId: member.id, capacity: member.capacity }, agentAvailable),
+    /** On an agent's last socket closing. */
+    agentOffline: (member: TeamMember) => eachTeam(member, { agentId: member.id }, agentUnavailable),
+    agentLoad: (member: TeamMember, open: number) => eachTeam(member, { agentId: member.id, open }, agentLoad),
+  };
+}
+
+export interface RoutingDeps {
+  engine: SignalWithStartEngine;
+  getRoutingRules(websiteId: string): Promise<RoutingRules>;
+  getTeamMember(agentId: string): Promise<TeamMember | null | undefined>;
+  /** Open conversations assigned to the agent. */
+  countOpenAssigned(websiteId: string, agentId: string): Promise<number>;
+  /** Runs the conversation's `assign` update (actor: routing); see `assignRejectionOutcome` for a rejection. */
+  assignConversation(input: AssignFromQueueInput): Promise<AssignOutcome>;
+}
+
+export function createRoutingActivities(deps: RoutingDeps): RoutingActivities {
+  const signals = createTeamQueueSignals(deps.engine);
+  return {
+    async routeConversation({ websiteId, conversationId, tags, priority }) {
+      const team = chooseTeam(await deps.getRoutingRules(websiteId), { tags, priority });
+      await signals.enqueue(websiteId, team, conversationId, priority);
+      return { team };
+    },
+
+    assignFromQueue: (input) => deps.assignConversation(input),
+
+    async reportAgentLoad({ websiteId, agentId }) {
+      const member = await deps.getTeamMember(agentId);
+      if (!member || member.kind !== 'human') return;
+      await signals.agentLoad(member, await deps.countOpenAssigned(websiteId, agentId));
+    },
+  };
+}
+
+/**
+ * What a rejected `assign` means for the queue, judged from the conversation's state after the
+ * rejection: a conversation that is closed or already has a human is not the queue's any more;
+ * otherwise the agent could not take it (left the roster, …) and someone else should.
+ */
+export function assignRejectionOutcome(state: ConversationLifecycle | undefined): AssignOutcome {
+  if (!state || state.status !== 'open' || state.assigneeId !== undefined || state.handler === 'human') return 'conversation_unavailable';
+  return 'agent_unavailable';
+}

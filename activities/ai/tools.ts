@@ -1,0 +1,35 @@
+/**
+ * The assistant's tools as the model sees them: descriptions and input schemas, and deliberately no
+ * `execute`: the model only proposes; the conversation workflow decides and applies.
+ */
+import { tool, type ToolSet } from 'ai';
+import { z } from 'zod';
+import type { AiToolName } from '../../domain/assistant';
+import { PRIORITIES } from '../../domain/conversation';
+
+export const assistantTools = {
+  reply: tool({
+    description: 'Send a message to the visitor. This is the only way to talk to the visitor; it ends your turn.',
+    inputSchema: z.object({ text: z.string().min(1).describe('The message, in the visitor\'s language') }),
+  }),
+  note: tool({
+    description: 'Write a private note for the support team. The visitor never sees it.',
+    inputSchema: z.object({ text: z.string().min(1) }),
+  }),
+  set_priority: tool({
+    description: 'Change the conversation\'s priority.',
+    inputSchema: z.object({ priority: z.enum(PRIORITIES) }),
+  }),
+  tag: tool({
+    description: 'Add tags to the conversation (e.g. "billing", "technical") so it reaches the right team.',
+    inputSchema: z.object({ tags: z.array(z.string().min(1)).min(1) }),
+  }),
+  resolve: tool({
+    description: 'Mark the conversation resolved, once the visitor confirms their question is answered.',
+    inputSchema: z.object({ reason: z.string().optional() }),
+  }),
+  escalate: tool({
+    description: 'Hand the conversation to a human. Use it when you cannot answer from the knowledge you have or the visitor asks for a person.',
+    inputSchema: z.object({ reason: z.string().min(1), summary: z.string().optional().describe('What the visitor needs, for the human who takes over') }),
+  }),
+} satisfies Record<AiToolName, ToolSet[string]>;

@@ -1,0 +1,104 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { APICallError } from 'ai';
+import { MockLanguageModelV3 } from 'ai/test';
+import { describe, expect, it } from 'vitest';
+import { toConversationContext } from '../../activities/ai/context';
+import { createModelResolver } from '../../activities/ai/resolve-model';
+import type { TimelineItem } from '../../domain/timeline';
+import { aiHarness, visitorMessage } from './helpers';
+
+const context = { conversationId: 'c1', entries: [{ seq: 1, role: 'visitor' as const, text: 'hi' }], truncated: false };
+
+describe('createAiActivities', () => {
+  describe('#callModel', () => {
+    it('returns the tool calls without executing anything', async () => {
+      const h = aiHarness({ visitorText: 'How do I reset my password?' });
+      const result = await h.activities.callModel({ assistantId: h.config.id, conversationContext: await h.activities.buildConversationContext({ conversationId: 'c1' }), stepMessages: [] });
+      expect(result).toMatchObject({ finishReason: 'tool-calls', toolCalls: [{ toolCallId: 'rules-0-0', toolName: 'reply' }] });
+      expect(h.items).toHaveLength(1); // nothing written by the call itself
+    });
+
+    it('throws a non-retryable AiModelAuthError on 401', async () => {
+      const model = new MockLanguageModelV3({
+        doGenerate: async () => {
+          throw new APICallError({ message: 'Incorrect API key', url: 'https://api.openai.com/v1/responses', requestBodyValues: {}, statusCode: 401, isRetryable: false });
+        },
+      });
+      const h = aiHarness({ model, visitorText: 'hi' });
+      const error = await h.activities.callModel({ assistantId: h.config.id, conversationContext: context, stepMessages: [] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApplicationFailure);
+      expect(error).toMatchObject({ type: 'AiModelAuthError', nonRetryable: true });
+    });
+
+    it('rethrows other model errors as they are, for the workflow to retry', async () => {
+      const model = new MockLanguageModelV3({
+        doGenerate: async () => {
+          throw new APICallError({ message: 'Overloaded', url: 'u', requestBodyValues: {}, statusCode: 529, isRetryable: true });
+        },
+      });
+      const h = aiHarness({ model, visitorText: 'hi' });
+      await expect(h.activities.callModel({ assistantId: h.config.id, conversationContext: context, stepMessages: [] })).rejects.toThrow('Overloaded');
+    });
+
+    it('fails with AiConfigError for an unknown assistant', async () => {
+      const h = aiHarness({ visitorText: 'hi' });
+      await expect(h.activities.loadAssistantPolicy({ assistantId: 'nope' })).rejects.toMatchObject({ type: 'AiConfigError' });
+    });
+  });
+
+  describe('#publishAiTyping', () => {
+    it('publishes a conversationTyping-shaped event', async () => {
+      const h = aiHarness({ visitorText: 'hi' });
+      await h.activities.publishAiTyping({ conversationId: 'c1', assistantId: h.config.id, isTyping: true });
+      expect(h.typing).toEqual([true]);
+    });
+  });
+});
+
+describe('toConversationContext', () => {
+  const item = (seq: number, fields: Partial<TimelineItem> & Record<string, unknown>): TimelineItem =>
+    ({ ...visitorMessage('c1', seq, ''), id: `i${seq}`, ...fields }) as TimelineItem;
+
+  it('maps roles, summarizes events and plugin items, and skips tool-call records', () => {
+    const ctx = toConversationContext(
+      'c1',
+      [
+        item(3, { type: 'note', visibility: 'private', author: { kind: 'human', id: 'a' }, text: 'VIP customer' }),
+        visitorMessage('c1', 1, 'hello'),
+        item(2, { type: 'message', author: { kind: 'ai', id: 'bot' }, text: 'Hi! How can I help?' }),
+        item(4, { type: 'event', author: { kind: 'system', id: 's' }, event: { kind: 'priority_changed', data: { from: 'medium', to: 'high' } } }),
+        item(5, { type: 'ai_tool_call', visibility: 'private', toolName: 'tag' }),
+        item(6, { type: 'acme.rating', score: 5 }),
+      ],
+      { summarize: (i) => (i.type === 'acme.rating' ? `rated ${String(i.score)}/5` : undefined) },
+    );
+    expect(ctx.entries.map((e) => [e.seq, e.role, e.text])).toEqual([
+      [1, 'visitor', 'hello'],
+      [2, 'assistant', 'Hi! How can I help?'],
+      [3, 'note', 'VIP customer'],
+      [4, 'event', 'priority changed from medium to high'],
+      [6, 'item', 'rated 5/5'],
+    ]);
+    expect(ctx.truncated).toBe(false);
+  });
+
+  it('keeps the newest entries within the budget', () => {
+    const items = Array.from({ length: 10 }, (_, i) => visitorMessage('c1', i + 1, `message number ${i + 1}`));
+    const ctx = toConversationContext('c1', items, { maxChars: 60 });
+    expect(ctx.truncated).toBe(true);
+    expect(ctx.entries.at(-1)?.text).toBe('message number 10');
+    expect(ctx.entries.length).toBeLessThan(10);
+  });
+});
+
+describe('createModelResolver', () => {
+  const config = aiHarness({ visitorText: '' }).config;
+  it('uses the rule-based model without an API key, whatever the spec', () => {
+    expect(createModelResolver({})('openai:gpt-4o-mini', config)).toMatchObject({ provider: 'builtin', modelId: 'rules' });
+  });
+  it('uses OpenAI (or a compatible server) with a key', () => {
+    expect(createModelResolver({ apiKey: 'sk-test' })('openai:gpt-4o-mini', config)).toMatchObject({ modelId: 'gpt-4o-mini' });
+    const compatible = createModelResolver({ apiKey: 'sk-test', baseURL: 'http://localhost:11434/v1' })('openai:llama3', config);
+    expect(compatible.provider).toBe('openai.chat');
+  });
+});

@@ -1,0 +1,102 @@
+import { MockLanguageModelV3 } from 'ai/test';
+import { describe, expect, it } from 'vitest';
+import { createAiAssistant } from '../../workflows/conversation/ai/assistant';
+import type { AiTurnOutcome } from '../../workflows/conversation/ai/turn';
+import type { ItemArrival } from '../../domain/operations';
+import { aiHarness } from './helpers';
+import { fakeTurnRuntime, settle } from './fake-runtime';
+import { stepResult } from './mock-model';
+
+const arrival = (id: string, text: string): ItemArrival => ({
+  id,
+  type: 'message',
+  seq: Number(id.slice(1)),
+  author: { kind: 'visitor', id: 'v1' },
+  visibility: 'public',
+  text,
+  createdAt: '2025-01-06T10:00:00.000Z',
+});
+
+/** A model whose answers the test releases one by one, echoing the visitor's last message. */
+function gatedModel() {
+  const gates: Array<() => void> = [];
+  const model = new MockLanguageModelV3({
+    doGenerate: async (options) => {
+      await new Promise<void>((resolve) => gates.push(resolve));
+      const lastUser = [...options.prompt].reverse().find((m) => m.role === 'user');
+      const text = lastUser?.role === 'user' && lastUser.content[0]?.type === 'text' ? lastUser.content[0].text : '';
+      return stepResult([['reply', { text: `echo: ${text}` }]]);
+    },
+  });
+  return { model, release: () => gates.shift()?.() };
+}
+
+function setup() {
+  const { model, release } = gatedModel();
+  const h = aiHarness({ model, visitorText: 'first', config: { debounceMs: 1500 } });
+  const { runtime, pending } = fakeTurnRuntime();
+  const outcomes: AiTurnOutcome[] = [];
+  const ai = createAiAssistant({
+    conversationId: 'c1',
+    assistantId: h.config.id,
+    activities: h.activities,
+    lifecycle: () => h.conversation.lifecycle,
+    applyOperation: h.conversation.apply,
+    runtime,
+    onTurnEnd: (o) => outcomes.push(o),
+  });
+  return { h, ai, pending, release, outcomes, model };
+}
+
+describe('createAiAssistant', () => {
+  describe('#onVisitorMessage', () => {
+    it('waits out the debounce; a message within it restarts the wait and only the last one is answered', async () => {
+      const { h, ai, pending, release, outcomes, model } = setup();
+      ai.onVisitorMessage(arrival('m1', 'first'));
+      expect(pending.map((t) => t.ms)).toEqual([1500]);
+      ai.onVisitorMessage(arrival('m2', 'second'));
+      await settle();
+      expect(pending).toHaveLength(1); // the first wait was cancelled
+      h.items.push({ ...h.items[0]!, id: 'm2', seq: 2, text: 'second' });
+      pending[0]!.fire();
+      await settle();
+      release();
+      await settle();
+      await settle();
+      expect(model.doGenerateCalls).toHaveLength(1);
+      expect(outcomes).toEqual([{ status: 'replied', steps: 1 }]);
+      expect(h.posted('message').map((i) => i.text)).toEqual(['echo: second']);
+      expect(ai.visitorTurns).toBe(2);
+      expect(ai.busy).toBe(false);
+    });
+
+    it('supersedes a turn in flight: the stale turn never posts its reply', async () => {
+      const { h, ai, pending, release, outcomes } = setup();
+      ai.onVisitorMessage(arrival('m1', 'first'));
+      pending[0]!.fire();
+      await settle();
+      expect(ai.busy).toBe(true); // the model is thinking about "first"
+      ai.onVisitorMessage(arrival('m2', 'second'));
+      release(); // the stale answer comes back after it was superseded
+      await settle();
+      await settle();
+      expect(h.posted('message')).toEqual([]);
+      expect(outcomes).toEqual([{ status: 'superseded', steps: 1 }]);
+      pending[0]!.fire();
+      await settle();
+      release();
+      await settle();
+      await settle();
+      expect(h.posted('message')).toHaveLength(1);
+      expect(outcomes.at(-1)).toEqual({ status: 'replied', steps: 1 });
+    });
+
+    it('ignores items that are not a visitor message the AI owns', () => {
+      const { h, ai, pending } = setup();
+      ai.onVisitorMessage({ ...arrival('m1', 'hi'), author: { kind: 'human', id: 'agent-1' } });
+      h.conversation.apply({ op: 'escalate', reason: 'human needed' });
+      ai.onVisitorMessage(arrival('m2', 'hello?'));
+      expect(pending).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { TeamQueueState } from '../../workflows/routing/team-queue-state';
+import { chooseTeam, DEFAULT_ROUTING_RULES, type RoutingRules } from '../../workflows/routing/team-rules';
+import { assignRejectionOutcome } from '../../activities/ai/routing';
+import { openLifecycle } from './helpers';
+
+describe('chooseTeam', () => {
+  const rules: RoutingRules = {
+    rules: [
+      { team: 'vip', tags: ['billing'], priorities: ['urgent'] },
+      ...DEFAULT_ROUTING_RULES.rules,
+      { team: 'escalations', priorities: ['urgent'] },
+    ],
+    defaultTeam: 'support',
+  };
+
+  it('routes by tag', () => {
+    expect(chooseTeam(rules, { tags: ['billing'], priority: 'medium' })).toBe('billing');
+    expect(chooseTeam(rules, { tags: ['bug'], priority: 'low' })).toBe('technical');
+  });
+
+  it('needs both tag and priority when a rule lists both', () => {
+    expect(chooseTeam(rules, { tags: ['billing'], priority: 'urgent' })).toBe('vip');
+  });
+
+  it('routes by priority alone', () => {
+    expect(chooseTeam(rules, { tags: ['other'], priority: 'urgent' })).toBe('escalations');
+  });
+
+  it('falls back to the default team', () => {
+    expect(chooseTeam(rules, { tags: [], priority: 'medium' })).toBe('support');
+  });
+});
+
+describe('TeamQueueState', () => {
+  const withAgents = () => {
+    const state = new TeamQueueState();
+    state.agentAvailable('ann', 2);
+    state.agentAvailable('bob', 2);
+    return state;
+  };
+
+  describe('#takeNext', () => {
+    it('hands out the highest priority first, first come first served within a priority', () => {
+      const state = withAgents();
+      state.enqueue('c-low', 'low');
+      state.enqueue('c-med-1', 'medium');
+      state.enqueue('c-urgent', 'urgent');
+      state.enqueue('c-med-2', 'medium');
+      const order: string[] = [];
+      for (let next = state.takeNext(); next; next = state.takeNext()) {
+        order.push(next.entry.conversationId);
+        state.assigned(next);
+      }
+      expect(order).toEqual(['c-urgent', 'c-med-1', 'c-med-2', 'c-low']);
+    });
+
+    it('picks the least-loaded online agent, then who waited longest for one', () => {
+      const state = withAgents();
+      state.agentLoad('ann', 1);
+      state.enqueue('c1', 'medium');
+      state.enqueue('c2', 'medium');
+      state.enqueue('c3', 'medium');
+      const take = () => {
+        const next = state.takeNext()!;
+        state.assigned(next);
+        return next.agentId;
+      };
+      expect([take(), take(), take()]).toEqual(['bob', 'ann', 'bob']);
+    });
+
+    it('keeps conversations waiting while everyone is at capacity or offline, and assigns when someone frees up', () => {
+      const state = withAgents();
+      state.agentLoad('ann', 2);
+      state.agentUnavailable('bob');
+      state.enqueue('c1', 'high');
+      expect(state.takeNext()).toBeUndefined();
+      expect(state.waiting).toBe(1);
+      state.agentLoad('ann', 1);
+      expect(state.takeNext()).toMatchObject({ entry: { conversationId: 'c1' }, agentId: 'ann' });
+    });
+
+    it('assigns as soon as an agent comes online', () => {
+      const state = new TeamQueueState();
+      state.enqueue('c1', 'medium');
+      expect(state.peekNext()).toBeUndefined();
+      state.agentAvailable('cid', 1);
+      expect(state.peekNext()).toMatchObject({ agentId: 'cid' });
+    });
+  });
+
+  describe('#enqueue', () => {
+    it('keeps one entry per conversation and only ever raises its priority', () => {
+      const state = withAgents();
+      state.enqueue('c1', 'low');
+      state.enqueue('c2', 'medium');
+      state.enqueue('c1', 'high');
+      state.enqueue('c1', 'low');
+      expect(state.snapshot().queue.map((e) => [e.conversationId, e.priority])).toEqual([
+        ['c1', 'high'],
+        ['c2', 'medium'],
+      ]);
+    });
+  });
+
+  describe('#agentRefused', () => {
+    it('puts the conversation back at its old place and marks the agent away', () => {
+      const state = withAgents();
+      state.enqueue('c1', 'medium');
+      state.enqueue('c2', 'medium');
+      const next = state.takeNext()!;
+      state.agentRefused(next);
+      expect(state.takeNext()).toMatchObject({ entry: { conversationId: 'c1' }, agentId: next.agentId === 'ann' ? 'bob' : 'ann' });
+    });
+  });
+
+  describe('#snapshot', () => {
+    it('round-trips through continue-as-new', () => {
+      const state = withAgents();
+      state.enqueue('c1', 'urgent');
+      const copy = new TeamQueueState(JSON.parse(JSON.stringify(state.snapshot())));
+      expect(copy.snapshot()).toEqual(state.snapshot());
+      expect(copy.takeNext()?.entry.conversationId).toBe('c1');
+    });
+  });
+});
+
+describe('assignRejectionOutcome', () => {
+  it('drops a conversation that is closed or already with a human', () => {
+    expect(assignRejectionOutcome(openLifecycle({ status: 'resolved' }))).toBe('conversation_unavailable');
+    expect(assignRejectionOutcome(openLifecycle({ assigneeId: 'ann', handler: 'human' }))).toBe('conversation_unavailable');
+  });
+  it('blames the agent otherwise', () => {
+    expect(assignRejectionOutcome(openLifecycle({ handler: 'unassigned' }))).toBe('agent_unavailable');
+  });
+});

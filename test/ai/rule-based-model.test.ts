@@ -1,0 +1,90 @@
+import { generateText, stepCountIs, streamText } from 'ai';
+import { describe, expect, it } from 'vitest';
+import { defaultAssistantConfig } from '../../activities/ai/config';
+import { createRuleBasedModel } from '../../activities/ai/rule-based-model';
+import { assistantTools } from '../../activities/ai/tools';
+import { systemPrompt, toModelMessages } from '../../activities/ai/prompt';
+import type { ConversationContext } from '../../workflows/conversation/ai/types';
+
+const config = defaultAssistantConfig();
+const model = createRuleBasedModel(config);
+
+const contextOf = (text: string): ConversationContext => ({ conversationId: 'c1', entries: [{ seq: 1, role: 'visitor', text }], truncated: false });
+
+async function firstStep(text: string) {
+  const context = contextOf(text);
+  return generateText({ model, system: systemPrompt(config, context), messages: toModelMessages(context, []), tools: assistantTools, toolChoice: 'required' });
+}
+
+describe('createRuleBasedModel', () => {
+  describe('through generateText', () => {
+    it('answers a knowledge question with a reply from the best snippet', async () => {
+      const result = await firstStep('How do I reset my password?');
+      expect(result.toolCalls).toHaveLength(1);
+      expect(result.toolCalls[0]).toMatchObject({ toolName: 'reply', input: { text: expect.stringContaining('Forgot password') } });
+      expect(result.finishReason).toBe('tool-calls');
+    });
+
+    it('escalates a question the knowledge does not cover', async () => {
+      const result = await firstStep('What is the weather like in Lisbon today?');
+      expect(result.toolCalls[0]).toMatchObject({ toolName: 'escalate', input: { reason: 'No answer to this question in the knowledge base' } });
+    });
+
+    it('escalates when the visitor asks for a person', async () => {
+      const result = await firstStep('I want to talk to a real person about my password');
+      expect(result.toolCalls[0]).toMatchObject({ toolName: 'escalate', input: { reason: 'The visitor asked to talk to a person' } });
+    });
+
+    it('classifies first (tag, priority), then answers on the next step', async () => {
+      const context = contextOf('I was charged twice, I need a refund asap');
+      const first = await generateText({ model, messages: toModelMessages(context, []), tools: assistantTools });
+      expect(first.toolCalls.map((c) => [c.toolName, c.input])).toEqual([
+        ['tag', { tags: ['billing'] }],
+        ['set_priority', { priority: 'high' }],
+      ]);
+      const steps = [
+        {
+          toolCalls: first.toolCalls.map(({ toolCallId, toolName, input }) => ({ toolCallId, toolName, input })),
+          outcomes: first.toolCalls.map(({ toolCallId, toolName }) => ({ toolCallId, toolName, state: 'accepted' as const, output: {} })),
+        },
+      ];
+      const second = await generateText({ model, messages: toModelMessages(context, steps), tools: assistantTools });
+      expect(second.toolCalls.map((c) => c.toolName)).toEqual(['reply']);
+      expect(second.toolCalls[0]?.input).toMatchObject({ text: expect.stringContaining('refundable within 30 days') });
+    });
+
+    it('escalates instead of replying when `reply` is not offered', async () => {
+      const context = contextOf('How do I reset my password?');
+      const result = await generateText({ model, messages: toModelMessages(context, []), tools: assistantTools, activeTools: ['escalate'] });
+      expect(result.toolCalls.map((c) => c.toolName)).toEqual(['escalate']);
+    });
+
+    it('is deterministic for the same prompt', async () => {
+      const a = await firstStep('How do I export my notes?');
+      const b = await firstStep('How do I export my notes?');
+      expect(a.toolCalls).toEqual(b.toolCalls);
+    });
+
+    it('does not answer a message the assistant already answered', async () => {
+      const context: ConversationContext = {
+        conversationId: 'c1',
+        entries: [
+          { seq: 1, role: 'visitor', text: 'How do I reset my password?' },
+          { seq: 2, role: 'assistant', text: 'Click "Forgot password".' },
+        ],
+        truncated: false,
+      };
+      const result = await generateText({ model, messages: toModelMessages(context, []), tools: assistantTools, stopWhen: stepCountIs(1) });
+      expect(result.toolCalls[0]).toMatchObject({ toolName: 'escalate' });
+    });
+  });
+
+  describe('#doStream', () => {
+    it('streams the same tool calls as doGenerate', async () => {
+      const context = contextOf('How do I reset my password?');
+      const result = streamText({ model, messages: toModelMessages(context, []), tools: assistantTools });
+      const calls = await result.toolCalls;
+      expect(calls.map((c) => c.toolName)).toEqual(['reply']);
+    });
+  });
+});

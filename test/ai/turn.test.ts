@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { MockLanguageModelV3 } from 'ai/test';
+import { defaultAssistantConfig } from '../../activities/ai/config';
+import { runAiTurn } from '../../workflows/conversation/ai/turn';
+import { aiHarness } from './helpers';
+import { scriptedModel } from './mock-model';
+
+describe('runAiTurn', () => {
+  it('answers a question with one reply and records the tool call', async () => {
+    const model = scriptedModel([['reply', { text: 'Click "Forgot password" on the sign-in page.' }]]);
+    const h = aiHarness({ model, visitorText: 'How do I reset my password?' });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toEqual({ status: 'replied', steps: 1 });
+    expect(h.posted('message').map((i) => [i.id, i.visibility, i.text])).toEqual([['m1:ai:1', 'public', 'Click "Forgot password" on the sign-in page.']]);
+    expect(h.posted('ai_tool_call')).toEqual([
+      expect.objectContaining({ id: 'm1:ai:2', visibility: 'private', toolName: 'reply', state: 'accepted', input: { text: 'Click "Forgot password" on the sign-in page.' } }),
+    ]);
+    expect(h.typing).toEqual([true, false]);
+    // The model saw the visitor's question and the assistant's tools, with no execute anywhere.
+    const call = model.doGenerateCalls[0];
+    expect(JSON.stringify(call?.prompt)).toContain('How do I reset my password?');
+    expect(call?.tools?.map((t) => t.name).sort()).toEqual(['escalate', 'note', 'reply', 'resolve', 'set_priority', 'tag']);
+    expect(call?.toolChoice).toEqual({ type: 'required' });
+  });
+
+  it('runs several steps: tag, set priority, then reply, feeding each outcome back', async () => {
+    const model = scriptedModel([['tag', { tags: ['billing'] }]], [['set_priority', { priority: 'high' }]], [['reply', { text: 'Refunds are possible within 30 days.' }]]);
+    const h = aiHarness({ model, visitorText: 'I need a refund now', });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toEqual({ status: 'replied', steps: 3 });
+    expect(h.conversation.lifecycle).toMatchObject({ tags: ['billing'], priority: 'high', handler: 'ai' });
+    expect(h.posted('ai_tool_call').map((i) => [i['toolName' as keyof typeof i], i['state' as keyof typeof i]])).toEqual([
+      ['tag', 'accepted'],
+      ['set_priority', 'accepted'],
+      ['reply', 'accepted'],
+    ]);
+    // Step 3's prompt carries the results of steps 1 and 2.
+    const results = model.doGenerateCalls[2]?.prompt.filter((m) => m.role === 'tool').flatMap((m) => m.content);
+    expect(results).toEqual([
+      expect.objectContaining({ toolName: 'tag', output: { type: 'json', value: expect.objectContaining({ tags: ['billing'] }) } }),
+      expect.objectContaining({ toolName: 'set_priority', output: { type: 'json', value: expect.objectContaining({ priority: 'high' }) } }),
+    ]);
+  });
+
+  it('escalates when the model calls escalate, telling the visitor and raising the priority', async () => {
+    const model = scriptedModel([['escalate', { reason: 'Needs account access', summary: 'Wants data deleted' }]]);
+    const h = aiHarness({ model, visitorText: 'Please delete all my data', config: { raisePriorityOnEscalation: 'high' } });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toEqual({ status: 'escalated', steps: 1, escalation: { code: 'model_escalated', message: 'Needs account access' } });
+    expect(h.conversation.operations).toEqual([
+      { op: 'set_priority', priority: 'high' },
+      { op: 'escalate', reason: 'Needs account access', summary: 'Wants data deleted' },
+    ]);
+    expect(h.posted('message').map((i) => i.text)).toEqual([h.config.escalation.handoffMessage]);
+  });
+
+  it('escalates by rule before calling the model when the visitor asks for a human', async () => {
+    const model = scriptedModel();
+    const h = aiHarness({ model, visitorText: 'Can I speak to someone please?' });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toMatchObject({ status: 'escalated', steps: 0, escalation: { code: 'human_requested' } });
+    expect(model.doGenerateCalls).toHaveLength(0);
+    expect(h.conversation.lifecycle.handler).toBe('unassigned');
+    expect(h.posted('message').map((i) => i.text)).toEqual([h.config.escalation.handoffMessage]);
+  });
+
+  it('escalates by rule when the model tags the conversation with an escalation tag', async () => {
+    const model = scriptedModel([
+      ['tag', { tags: ['legal'] }],
+      ['reply', { text: 'Let me check that for you.' }],
+    ]);
+    const h = aiHarness({ model, visitorText: 'Your terms violate GDPR', config: { escalation: { ...defaultAssistantConfig().escalation, tags: ['legal'] } } });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toMatchObject({ status: 'escalated', escalation: { code: 'escalation_tag' } });
+    // The model's reply was posted; no hand-off message on top of it.
+    expect(h.posted('message').map((i) => i.text)).toEqual(['Let me check that for you.']);
+  });
+
+  it('escalates after the reply when the model says it cannot answer', async () => {
+    const model = scriptedModel([['reply', { text: "I'm not sure about that one." }]]);
+    const h = aiHarness({ model, visitorText: 'Do you integrate with my fridge?' });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toMatchObject({ status: 'escalated', escalation: { code: 'model_uncertain' } });
+  });
+
+  it('feeds a tool outside the permissions back as a rejection and does not apply it', async () => {
+    const model = scriptedModel([['resolve', { reason: 'answered' }]], [['reply', { text: 'Anything else?' }]]);
+    const h = aiHarness({ model, visitorText: 'thanks, that works', config: { permissions: ['reply', 'note', 'escalate'] } });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toEqual({ status: 'replied', steps: 2 });
+    expect(h.conversation.lifecycle.status).toBe('open');
+    expect(h.posted('ai_tool_call')[0]).toMatchObject({ toolName: 'resolve', state: 'rejected', error: 'This assistant is not permitted to use "resolve"' });
+    const fedBack = model.doGenerateCalls[1]?.prompt.find((m) => m.role === 'tool')?.content[0];
+    expect(fedBack).toMatchObject({ toolName: 'resolve', output: { type: 'error-text', value: 'rejected: This assistant is not permitted to use "resolve"' } });
+    // Only permitted tools are offered to the model in the first place.
+    expect(model.doGenerateCalls[0]?.tools?.map((t) => t.name).sort()).toEqual(['escalate', 'note', 'reply']);
+  });
+
+  it('feeds a validator rejection back as a rejection', async () => {
+    const model = scriptedModel([['escalate', { reason: 'hard question' }]], [['reply', { text: 'A colleague already has this.' }]]);
+    const h = aiHarness({ model, visitorText: 'hm', lifecycle: { status: 'open', priority: 'medium', handler: 'ai', participants: [], tags: [], escalatedAt: '2025-01-01T00:00:00.000Z' } });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome.status).toBe('replied');
+    expect(h.posted('ai_tool_call')[0]).toMatchObject({ toolName: 'escalate', state: 'rejected', error: 'already escalated' });
+  });
+
+  it('escalates with a private note when the model keeps failing', async () => {
+    const model = new MockLanguageModelV3({
+      doGenerate: async () => {
+        throw new Error('upstream 503');
+      },
+    });
+    const h = aiHarness({ model, visitorText: 'How do I export my notes?' });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toMatchObject({ status: 'escalated', steps: 0, escalation: { code: 'model_failed' } });
+    expect(h.posted('note').map((i) => [i.visibility, i.text])).toEqual([['private', expect.stringContaining('upstream 503')]]);
+    expect(h.posted('message').map((i) => i.text)).toEqual([h.config.escalation.handoffMessage]);
+    expect(h.typing.at(-1)).toBe(false);
+  });
+
+  it('escalates when the step budget ends without a reply', async () => {
+    const model = scriptedModel([['note', { text: 'thinking' }]], [['note', { text: 'still thinking' }]]);
+    const h = aiHarness({ model, visitorText: 'What?', config: { stepBudget: 2 } });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toMatchObject({ status: 'escalated', steps: 2, escalation: { code: 'no_reply' } });
+  });
+
+  it('never posts the reply of a turn superseded while the model was thinking', async () => {
+    const h = aiHarness({
+      visitorText: 'How do I reset my password?',
+      model: new MockLanguageModelV3({
+        doGenerate: async () => {
+          h.state.current = false; // a newer visitor message arrives meanwhile
+          return scriptedModel([['reply', { text: 'stale answer' }]]).doGenerate({ prompt: [] });
+        },
+      }),
+    });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome.status).toBe('superseded');
+    expect(h.posted('message')).toEqual([]);
+    expect(h.conversation.operations).toEqual([]);
+  });
+
+  it('works end to end with the rule-based model: classify, then answer', async () => {
+    const h = aiHarness({ visitorText: 'I was charged twice and want a refund' });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toEqual({ status: 'replied', steps: 2 });
+    expect(h.conversation.lifecycle.tags).toEqual(['billing']);
+    expect(h.posted('message')[0]?.text).toContain('refundable within 30 days');
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * The AI activities as the workflow sees them (implemented by `createAiActivities` in
+ * activities/ai/activities.ts). Workflows import this file as types only.
+ */
+import type { AssistantPolicy } from '../../../domain/assistant';
+import type { AiItemInput, AiTypingInput, CallModelInput, CallModelResult, ConversationContext, ToolCallRecord } from './types';
+
+export interface AiActivities {
+  loadAssistantPolicy(input: { assistantId: string }): Promise<AssistantPolicy>;
+  buildConversationContext(input: { conversationId: string }): Promise<ConversationContext>;
+  /** One model step; throws on model errors (non-retryable `AiModelAuthError` for 401/403). */
+  callModel(input: CallModelInput): Promise<CallModelResult>;
+  recordToolCall(record: ToolCallRecord): Promise<void>;
+  postAiReply(input: AiItemInput): Promise<void>;
+  postAiNote(input: AiItemInput): Promise<void>;
+  publishAiTyping(input: AiTypingInput): Promise<void>;
+}
+
+/** Error types `callModel` throws that retrying cannot fix. */
+export const NON_RETRYABLE_MODEL_ERRORS = ['AiModelAuthError', 'AiConfigError'];

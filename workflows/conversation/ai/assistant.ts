@@ -1,0 +1,89 @@
+/**
+ * The AI assistant of one conversation: gate → debounce/supersession → policy and context → turn.
+ * What the conversation workflow holds; see the wiring notes at the top of ./turn.ts.
+ */
+import type { ConversationLifecycle } from '../../../domain/conversation';
+import type { ItemArrival } from '../../../domain/operations';
+import type { AiActivities } from './activity-types';
+import { isAiTurnTrigger, policyAllowsAnswer } from './gate';
+import { AiTurnScheduler, type TurnJob } from './scheduler';
+import { runAiTurn, type AiTurnDeps, type AiTurnOutcome } from './turn';
+import { workflowTurnRuntime, type TurnRuntime } from './turn-runtime';
+
+/** Until the assistant's policy has been loaded once, the debounce the configuration defaults to. */
+const DEFAULT_DEBOUNCE_MS = 1500;
+
+export interface AiAssistantOptions {
+  conversationId: string;
+  assistantId: string;
+  activities: AiActivities;
+  /** The conversation's current lifecycle, read when a message arrives and when its turn starts. */
+  lifecycle(): ConversationLifecycle;
+  applyOperation: AiTurnDeps['applyOperation'];
+  /** Carried across continue-as-new. */
+  visitorTurns?: number;
+  /** Called with each finished turn's outcome (logging, metrics, tests). */
+  onTurnEnd?(outcome: AiTurnOutcome): void;
+  /** Defaults to the workflow's own timers and cancellation scopes. */
+  runtime?: TurnRuntime;
+}
+
+export interface AiAssistant {
+  /** Feed every item arrival; only visitor messages the AI should answer schedule a turn. */
+  onVisitorMessage(arrival: ItemArrival): void;
+  /** Stop the turn in flight (a human took over, the conversation resolved). */
+  cancel(): void;
+  resetVisitorTurns(): void;
+  readonly busy: boolean;
+  readonly visitorTurns: number;
+}
+
+export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
+  const { conversationId, assistantId, activities } = options;
+  let debounceMs = DEFAULT_DEBOUNCE_MS;
+
+  const deps = (job: TurnJob): AiTurnDeps => ({
+    callModel: activities.callModel,
+    applyOperation: options.applyOperation,
+    recordToolCall: activities.recordToolCall,
+    postReply: activities.postAiReply,
+    postNote: activities.postAiNote,
+    setTyping: activities.publishAiTyping,
+    isCurrent: job.isCurrent,
+  });
+
+  const startTurn = async (job: TurnJob): Promise<void> => {
+    const policy = await activities.loadAssistantPolicy({ assistantId });
+    debounceMs = policy.debounceMs;
+    const lifecycle = options.lifecycle();
+    // Re-checked after the debounce: a human may have taken over meanwhile.
+    if (!isAiTurnTrigger(job.arrival, lifecycle) || !policyAllowsAnswer(policy, job.arrival)) return;
+    const context = await activities.buildConversationContext({ conversationId });
+    const outcome = await runAiTurn(deps(job), {
+      conversationId,
+      assistantId,
+      turnId: job.arrival.id,
+      policy,
+      context,
+      visitorText: job.arrival.text ?? '',
+      visitorTurns: job.visitorTurns,
+      lifecycle: options.lifecycle(),
+    });
+    options.onTurnEnd?.(outcome);
+  };
+
+  const scheduler = new AiTurnScheduler(options.runtime ?? workflowTurnRuntime, startTurn, options.visitorTurns);
+  return {
+    onVisitorMessage(arrival) {
+      if (isAiTurnTrigger(arrival, options.lifecycle())) scheduler.onVisitorMessage(arrival, debounceMs);
+    },
+    cancel: () => scheduler.cancel(),
+    resetVisitorTurns: () => scheduler.resetVisitorTurns(),
+    get busy() {
+      return scheduler.busy;
+    },
+    get visitorTurns() {
+      return scheduler.visitorTurns;
+    },
+  };
+}

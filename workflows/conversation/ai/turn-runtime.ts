@@ -1,0 +1,26 @@
+/**
+ * The two workflow primitives the turn scheduler needs, behind an interface so unit tests can run
+ * the scheduler without the workflow sandbox. `workflowTurnRuntime` is the real one.
+ */
+import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
+
+export interface CancellableRun {
+  done: Promise<void>;
+  /** Cancels the run's pending timers and activities; they reject with a cancellation. */
+  cancel(): void;
+}
+
+export interface TurnRuntime {
+  sleep(ms: number): Promise<void>;
+  runCancellable(fn: () => Promise<void>): CancellableRun;
+  isCancellation(err: unknown): boolean;
+}
+
+export const workflowTurnRuntime: TurnRuntime = {
+  sleep: (ms) => sleep(ms),
+  runCancellable(fn) {
+    const scope = new CancellationScope();
+    return { done: scope.run(fn), cancel: () => scope.cancel() };
+  },
+  isCancellation,
+};

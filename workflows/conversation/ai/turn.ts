@@ -1,0 +1,263 @@
+/**
+ * One AI turn, run inside the conversation workflow: call the model, apply its tool calls through
+ * the workflow's own operation validators, record each, feed the outcomes back, repeat until the
+ * assistant replies or its step budget is spent. Deterministic: every effect goes through `deps`.
+ *
+ * ## Wiring (for workflows/conversation/workflow.ts)
+ *
+ * The easy way is `createAiAssistant` (./assistant.ts), which adds the debounce, supersession,
+ * the gate and context loading around `runAiTurn`:
+ *
+ * ```ts
+ * import { createAiAssistant, proxyAiActivities } from './ai';
+ * const ai = createAiAssistant({
+ *   conversationId: input.conversationId,
+ *   assistantId: input.assistantId,               // the website's assistant, e.g. from workflow input
+ *   activities: proxyAiActivities(),              // retry policy for model calls set there
+ *   lifecycle: () => state.lifecycle,             // the state class's current ConversationLifecycle
+ *   applyOperation: (operation) => state.applyAsAi(operation),
+ *     // same validators as the `operate` update, actor {kind:'ai', id: assistantId};
+ *     // return {ok:true, state} or {ok:false, rejected: message} instead of throwing
+ *   visitorTurns: input.aiVisitorTurns,           // carried across continue-as-new
+ * });
+ * // in the itemAdded signal handler, after the state class has applied the arrival:
+ * ai.onVisitorMessage(arrival);                   // ignores what is not an AI trigger
+ * // when a human takes over (assign/escalate by an agent) or the conversation resolves: ai.cancel();
+ * // on reopen / hand_back: ai.resetVisitorTurns();
+ * // before continue-as-new: await condition(() => !ai.busy); pass ai.visitorTurns on.
+ * ```
+ *
+ * An accepted `escalate` (from the AI or anyone) should make the workflow call the
+ * `routeConversation` activity (workflows/routing/activity-types.ts) so the team queue takes it.
+ * Register `createAiActivities(...)` and `createRoutingActivities(...)` with the worker/engine.
+ */
+import { isCancellation } from '@temporalio/workflow';
+import type { AssistantPolicy } from '../../../domain/assistant';
+import { PRIORITIES, type ConversationLifecycle } from '../../../domain/conversation';
+import type { LifecycleOperation } from '../../../domain/operations';
+import { escalationBeforeModel, escalationForState, isUncertainReply, type EscalationReason } from './escalation-rules';
+import { toToolAction } from './tool-actions';
+import type { AiItemInput, AiStep, AiTypingInput, CallModelInput, CallModelResult, ConversationContext, ModelToolCall, ToolCallRecord, ToolOutcome } from './types';
+
+/** The workflow's answer to an operation: the new lifecycle, or the validator's rejection. */
+export type ApplyResult = { ok: true; state: ConversationLifecycle } | { ok: false; rejected: string };
+
+/** Everything the turn does to the world. In the workflow these are activity proxies and the state class. */
+export interface AiTurnDeps {
+  callModel(input: CallModelInput): Promise<CallModelResult>;
+  applyOperation(operation: LifecycleOperation): ApplyResult | Promise<ApplyResult>;
+  recordToolCall(record: ToolCallRecord): Promise<void>;
+  postReply(input: AiItemInput): Promise<void>;
+  postNote(input: AiItemInput): Promise<void>;
+  setTyping(input: AiTypingInput): Promise<void>;
+  /** False once a newer visitor message has superseded this turn: it must not post anything more. */
+  isCurrent(): boolean;
+}
+
+export interface AiTurnInput {
+  conversationId: string;
+  assistantId: string;
+  /** Unique per turn (the triggering item's id); prefixes the ids of the items the turn writes. */
+  turnId: string;
+  policy: AssistantPolicy;
+  context: ConversationContext;
+  /** The visitor's latest message. */
+  visitorText: string;
+  /** Visitor messages the AI has handled since the conversation (re)opened, this one included. */
+  visitorTurns: number;
+  lifecycle: ConversationLifecycle;
+}
+
+export interface AiTurnOutcome {
+  status: 'replied' | 'escalated' | 'resolved' | 'superseded';
+  /** Model calls made. */
+  steps: number;
+  escalation?: EscalationReason;
+}
+
+/** Runs one turn; see the wiring notes at the top of this file. Rethrows cancellation (supersession). */
+export function runAiTurn(deps: AiTurnDeps, input: AiTurnInput): Promise<AiTurnOutcome> {
+  return new AiTurn(deps, input).run();
+}
+
+class AiTurn {
+  private lifecycle: ConversationLifecycle;
+  private itemCount = 0;
+  private replies: string[] = [];
+  private escalated?: EscalationReason;
+  private resolved = false;
+  private readonly steps: AiStep[] = [];
+
+  constructor(
+    private readonly deps: AiTurnDeps,
+    private readonly input: AiTurnInput,
+  ) {
+    this.lifecycle = input.lifecycle;
+  }
+
+  async run(): Promise<AiTurnOutcome> {
+    if (!this.deps.isCurrent()) return this.outcome('superseded');
+    const { escalation } = this.input.policy;
+    const early = escalationBeforeModel(escalation, { ...this.input, tags: this.lifecycle.tags, priority: this.lifecycle.priority });
+    if (early) return this.handOver(early);
+    try {
+      return await this.loop();
+    } finally {
+      await this.bestEffort(() => this.deps.setTyping(this.typing(false)));
+    }
+  }
+
+  private async loop(): Promise<AiTurnOutcome> {
+    while (this.steps.length < this.input.policy.stepBudget) {
+      // Refreshed every step: clients drop a typing indicator that is not refreshed within 6 s.
+      await this.bestEffort(() => this.deps.setTyping(this.typing(true)));
+      let result: CallModelResult;
+      try {
+        result = await this.deps.callModel({ assistantId: this.input.assistantId, conversationContext: this.input.context, stepMessages: this.steps });
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        const message = `The AI model could not be reached (${errorMessage(err)})`;
+        return this.handOver({ code: 'model_failed', message }, `${message}; the conversation was handed to the team.`);
+      }
+      const step: AiStep = { text: result.text, toolCalls: result.toolCalls, outcomes: [] };
+      this.steps.push(step);
+      for (const call of result.toolCalls) {
+        if (!this.deps.isCurrent()) return this.outcome('superseded');
+        step.outcomes.push(await this.apply(call));
+      }
+      const end = await this.endOfStep();
+      if (end) return end;
+      if (result.toolCalls.length === 0) break; // asked again, a model that stopped would stop again
+    }
+    const message = `The AI used ${this.steps.length} of ${this.input.policy.stepBudget} steps without replying`;
+    return this.handOver({ code: 'no_reply', message }, `${message}; the conversation was handed to the team.`);
+  }
+
+  /** Whether the turn is over after a step, escalating first when a rule says so. */
+  private async endOfStep(): Promise<AiTurnOutcome | undefined> {
+    if (this.escalated) {
+      await this.tellVisitorHandedOver();
+      return this.outcome('escalated');
+    }
+    if (this.resolved) return this.outcome('resolved');
+    const { escalation } = this.input.policy;
+    const uncertain = this.replies.some((text) => isUncertainReply(escalation, text));
+    if (uncertain) return this.handOver({ code: 'model_uncertain', message: 'The AI could not answer the question' });
+    const byState = escalationForState(escalation, this.lifecycle);
+    if (byState) return this.handOver(byState);
+    return this.replies.length > 0 ? this.outcome('replied') : undefined;
+  }
+
+  /** Applies one tool call (if permitted and well-formed) and records it as an `ai_tool_call` item. */
+  private async apply(call: ModelToolCall): Promise<ToolOutcome> {
+    const outcome: ToolOutcome = { toolCallId: call.toolCallId, toolName: call.toolName, ...(await this.outcomeOf(call)) };
+    const { conversationId, assistantId } = this.input;
+    const record: ToolCallRecord = { conversationId, assistantId, itemId: this.nextItemId(), input: call.input, ...outcome };
+    await this.bestEffort(() => this.deps.recordToolCall(record));
+    return outcome;
+  }
+
+  private async outcomeOf(call: ModelToolCall): Promise<Pick<ToolOutcome, 'state' | 'output' | 'error'>> {
+    if (!(this.input.policy.permissions as readonly string[]).includes(call.toolName)) {
+      return { state: 'rejected', error: `This assistant is not permitted to use "${call.toolName}"` };
+    }
+    const parsed = toToolAction(call);
+    if ('error' in parsed) return { state: 'rejected', error: parsed.error };
+    const { action } = parsed;
+    try {
+      if (action.kind === 'reply') {
+        await this.deps.postReply(this.itemTarget(action.text));
+        this.replies.push(action.text);
+        return { state: 'accepted', output: { posted: true } };
+      }
+      if (action.kind === 'note') {
+        await this.deps.postNote(this.itemTarget(action.text));
+        return { state: 'accepted', output: { posted: true } };
+      }
+      const { operation } = action;
+      const result = operation.op === 'escalate' ? await this.escalate(operation) : await this.applyOperation(operation);
+      if (!result.ok) return { state: 'rejected', error: result.rejected };
+      if (operation.op === 'escalate') this.escalated = { code: 'model_escalated', message: operation.reason };
+      if (operation.op === 'resolve') this.resolved = true;
+      return { state: 'accepted', output: summarize(result.state) };
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return { state: 'failed', error: errorMessage(err) };
+    }
+  }
+
+  /** Escalates, raising the priority first if the assistant is configured to. */
+  private async escalate(operation: Extract<LifecycleOperation, { op: 'escalate' }>): Promise<ApplyResult> {
+    const floor = this.input.policy.raisePriorityOnEscalation;
+    if (floor && PRIORITIES.indexOf(this.lifecycle.priority) < PRIORITIES.indexOf(floor)) {
+      await this.applyOperation({ op: 'set_priority', priority: floor });
+    }
+    return this.applyOperation(operation);
+  }
+
+  private async applyOperation(operation: LifecycleOperation): Promise<ApplyResult> {
+    const result = await this.deps.applyOperation(operation);
+    if (result.ok) this.lifecycle = result.state;
+    return result;
+  }
+
+  /**
+   * Hands the conversation to humans because of a rule or a failure (not the model's own choice):
+   * escalates, leaves a private note saying why when given one, and tells the visitor. A turn
+   * superseded meanwhile does nothing.
+   */
+  private async handOver(reason: EscalationReason, note?: string): Promise<AiTurnOutcome> {
+    if (!this.deps.isCurrent()) return this.outcome('superseded');
+    const result = await this.escalate({ op: 'escalate', reason: reason.message });
+    if (result.ok) this.escalated = reason;
+    if (note) await this.bestEffort(() => this.deps.postNote(this.itemTarget(note)));
+    if (result.ok) await this.tellVisitorHandedOver();
+    return { ...this.outcome('escalated'), escalation: reason };
+  }
+
+  /** The hand-off message, unless the turn already said something to the visitor (or may not speak). */
+  private async tellVisitorHandedOver(): Promise<void> {
+    const { permissions, escalation } = this.input.policy;
+    if (this.replies.length > 0 || !permissions.includes('reply') || !this.deps.isCurrent()) return;
+    await this.bestEffort(() => this.deps.postReply(this.itemTarget(escalation.handoffMessage)));
+  }
+
+  private outcome(status: AiTurnOutcome['status']): AiTurnOutcome {
+    return { status, steps: this.steps.length, ...(this.escalated && status === 'escalated' ? { escalation: this.escalated } : {}) };
+  }
+
+  /** Id of the next item the turn writes; the counter makes ids the same on replay and on activity retry. */
+  private nextItemId(): string {
+    this.itemCount += 1;
+    return `${this.input.turnId}:ai:${this.itemCount}`;
+  }
+
+  private itemTarget(text: string): AiItemInput {
+    const { conversationId, assistantId } = this.input;
+    return { conversationId, assistantId, itemId: this.nextItemId(), text };
+  }
+
+  private typing(isTyping: boolean): AiTypingInput {
+    return { conversationId: this.input.conversationId, assistantId: this.input.assistantId, isTyping };
+  }
+
+  /** For effects the turn can do without (typing, records, courtesy messages): failures are dropped, cancellation is not. */
+  private async bestEffort(effect: () => Promise<void>): Promise<void> {
+    try {
+      await effect();
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+    }
+  }
+}
+
+/** What the model hears back after an accepted operation: the state it can reason about next. */
+function summarize(state: ConversationLifecycle): Record<string, unknown> {
+  return { status: state.status, priority: state.priority, tags: state.tags, handler: state.handler };
+}
+
+function errorMessage(err: unknown): string {
+  // ActivityFailure wraps the activity's own error as `cause`; its message is the useful one.
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}

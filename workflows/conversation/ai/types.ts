@@ -1,0 +1,89 @@
+/** Data that crosses between the conversation workflow's AI turn and the AI activities. All plain JSON. */
+import type { Priority } from '../../../domain/conversation';
+
+/** One line of the conversation as the model sees it. */
+export interface ContextEntry {
+  seq: number;
+  /** `visitor` / `agent` / `assistant` speak publicly; `note` is private; `event` and `item` are summaries. */
+  role: 'visitor' | 'agent' | 'assistant' | 'note' | 'event' | 'item';
+  text: string;
+}
+
+/** The visible conversation for the model, oldest first, trimmed to a character budget. */
+export interface ConversationContext {
+  conversationId: string;
+  entries: ContextEntry[];
+  /** True when older entries were left out to fit the budget. */
+  truncated: boolean;
+}
+
+export interface ModelToolCall {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+}
+
+/** What the workflow did with one tool call; fed back to the model and recorded as an `ai_tool_call` item. */
+export interface ToolOutcome {
+  toolCallId: string;
+  toolName: string;
+  state: 'accepted' | 'rejected' | 'failed';
+  output?: unknown;
+  error?: string;
+}
+
+/** One finished step of the turn: what the model asked for and what came of it. */
+export interface AiStep {
+  text?: string;
+  toolCalls: ModelToolCall[];
+  outcomes: ToolOutcome[];
+}
+
+export interface CallModelInput {
+  assistantId: string;
+  conversationContext: ConversationContext;
+  /** Earlier steps of this turn, in order. */
+  stepMessages: AiStep[];
+}
+
+export interface CallModelResult {
+  text?: string;
+  toolCalls: ModelToolCall[];
+  finishReason: string;
+  usage?: { inputTokens?: number; outputTokens?: number };
+}
+
+/** The `ai_tool_call` item's fields, plus where it goes. */
+export interface ToolCallRecord {
+  conversationId: string;
+  assistantId: string;
+  /** Deterministic, so an activity retry writes the same item once. */
+  itemId: string;
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  output?: unknown;
+  state: ToolOutcome['state'];
+  error?: string;
+}
+
+/** A message or note the assistant writes; `itemId` is deterministic for idempotent retries. */
+export interface AiItemInput {
+  conversationId: string;
+  assistantId: string;
+  itemId: string;
+  text: string;
+}
+
+export interface AiTypingInput {
+  conversationId: string;
+  assistantId: string;
+  isTyping: boolean;
+}
+
+export interface RouteConversationInput {
+  websiteId: string;
+  conversationId: string;
+  tags: string[];
+  priority: Priority;
+}

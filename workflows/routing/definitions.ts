@@ -1,0 +1,59 @@
+/**
+ * The team queue workflow's messages, defined once for the workflow, the server and the
+ * activities. One entity workflow per (website, team); wire names equal constant names.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Priority } from '../../domain/conversation';
+import type { Author } from '../../domain/timeline';
+import type { TeamQueueSnapshot } from './team-queue-state';
+
+export const TEAM_QUEUE_WORKFLOW_TYPE = 'teamQueueWorkflow';
+
+export const teamQueueWorkflowId = (websiteId: string, team: string): string => `team-queue:${websiteId}:${team}`;
+
+export interface TeamQueueInput {
+  websiteId: string;
+  team: string;
+  /** Continue-as-new after this many handled signals and assignments (default 1,000). */
+  eventsPerRun?: number;
+  /** Set by the workflow itself when it continues as new. */
+  carried?: TeamQueueSnapshot;
+}
+
+export interface EnqueueArgs {
+  conversationId: string;
+  priority: Priority;
+  actor?: Author;
+}
+export interface WithdrawArgs {
+  conversationId: string;
+  actor?: Author;
+}
+export interface AgentAvailableArgs {
+  agentId: string;
+  /** The member's `capacity`: open conversations at once. */
+  capacity: number;
+  actor?: Author;
+}
+export interface AgentUnavailableArgs {
+  agentId: string;
+  actor?: Author;
+}
+export interface AgentLoadArgs {
+  agentId: string;
+  /** Open conversations assigned to the agent, as the store counts them. */
+  open: number;
+  actor?: Author;
+}
+
+/** A conversation to hand out; signal-with-start it so the queue exists. */
+export const enqueue = defineSignal<[EnqueueArgs]>('enqueue');
+/** The conversation no longer needs the queue (resolved, or assigned by hand). */
+export const withdraw = defineSignal<[WithdrawArgs]>('withdraw');
+/** An agent of this team came online (the server, on presence). */
+export const agentAvailable = defineSignal<[AgentAvailableArgs]>('agentAvailable');
+/** An agent of this team went offline. */
+export const agentUnavailable = defineSignal<[AgentUnavailableArgs]>('agentUnavailable');
+/** An agent's open-conversation count changed (after an assignment, a resolve, a hand-over). */
+export const agentLoad = defineSignal<[AgentLoadArgs]>('agentLoad');
+export const teamQueueState = defineQuery<TeamQueueSnapshot>('teamQueueState');

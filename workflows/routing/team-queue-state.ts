@@ -1,0 +1,137 @@
+/**
+ * One team's queue and roster, as its `teamQueueWorkflow` holds it: waiting conversations (highest
+ * priority first, then first come first served) and each agent's presence, capacity and load.
+ * Pure and serializable, so unit tests drive it directly and continue-as-new carries it.
+ */
+import { PRIORITIES, type Priority } from '../../domain/conversation';
+
+export interface QueueEntry {
+  conversationId: string;
+  priority: Priority;
+  /** Arrival order within the queue; keeps FIFO within a priority, also when an entry is put back. */
+  order: number;
+}
+
+export interface AgentSlot {
+  agentId: string;
+  online: boolean;
+  capacity: number;
+  open: number;
+  /** When this agent last got a conversation from the queue (an assignment counter), for fair ties. */
+  lastAssigned: number;
+}
+
+export interface TeamQueueSnapshot {
+  queue: QueueEntry[];
+  agents: AgentSlot[];
+  counter: number;
+}
+
+export interface Assignment {
+  entry: QueueEntry;
+  agentId: string;
+}
+
+const rank = (priority: Priority): number => PRIORITIES.indexOf(priority);
+
+export class TeamQueueState {
+  private queue: QueueEntry[];
+  private readonly agents: Map<string, AgentSlot>;
+  private counter: number;
+
+  constructor(snapshot: TeamQueueSnapshot = { queue: [], agents: [], counter: 0 }) {
+    this.queue = [...snapshot.queue];
+    this.agents = new Map(snapshot.agents.map((agent) => [agent.agentId, { ...agent }]));
+    this.counter = snapshot.counter;
+  }
+
+  /** Queues a conversation; queuing it again only raises its priority, it keeps its place in line. */
+  enqueue(conversationId: string, priority: Priority): void {
+    const existing = this.queue.find((entry) => entry.conversationId === conversationId);
+    if (existing) {
+      if (rank(priority) > rank(existing.priority)) existing.priority = priority;
+      return;
+    }
+    this.queue.push({ conversationId, priority, order: this.tick() });
+  }
+
+  /** Takes a conversation out of the line (assigned elsewhere, resolved). */
+  withdraw(conversationId: string): void {
+    this.queue = this.queue.filter((entry) => entry.conversationId !== conversationId);
+  }
+
+  agentAvailable(agentId: string, capacity: number): void {
+    const agent = this.agent(agentId);
+    agent.online = true;
+    agent.capacity = capacity;
+  }
+
+  agentUnavailable(agentId: string): void {
+    this.agent(agentId).online = false;
+  }
+
+  /** The agent's open conversations, as counted by the store (the source of truth). */
+  agentLoad(agentId: string, open: number): void {
+    this.agent(agentId).open = Math.max(0, open);
+  }
+
+  /**
+   * Takes the next conversation off the line together with the agent to give it to: the
+   * highest-priority, longest-waiting conversation; the online agent under capacity with the fewest
+   * open conversations (ties: who got one longest ago, then id). Undefined when nobody can take one.
+   */
+  takeNext(): Assignment | undefined {
+    const next = this.peekNext();
+    if (next) this.withdraw(next.entry.conversationId);
+    return next;
+  }
+
+  /** What `takeNext` would return, without taking it. */
+  peekNext(): Assignment | undefined {
+    const agent = [...this.agents.values()]
+      .filter((a) => a.online && a.open < a.capacity)
+      .sort((a, b) => a.open - b.open || a.lastAssigned - b.lastAssigned || (a.agentId < b.agentId ? -1 : 1))[0];
+    const entry = [...this.queue].sort((a, b) => rank(b.priority) - rank(a.priority) || a.order - b.order)[0];
+    return agent && entry ? { entry, agentId: agent.agentId } : undefined;
+  }
+
+  /** The conversation went to the agent: count it until the store's next load report. */
+  assigned({ agentId }: Assignment): void {
+    const agent = this.agent(agentId);
+    agent.open += 1;
+    agent.lastAssigned = this.tick();
+  }
+
+  /** The agent could not take it after all: the agent is marked away, the conversation goes back in line. */
+  agentRefused({ entry, agentId }: Assignment): void {
+    this.agentUnavailable(agentId);
+    this.putBack(entry);
+  }
+
+  /** Back in line at its old place (its `order` is kept), unless it was queued again meanwhile. */
+  putBack(entry: QueueEntry): void {
+    if (!this.queue.some((e) => e.conversationId === entry.conversationId)) this.queue.push(entry);
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  snapshot(): TeamQueueSnapshot {
+    return { queue: this.queue.map((e) => ({ ...e })), agents: [...this.agents.values()].map((a) => ({ ...a })), counter: this.counter };
+  }
+
+  private agent(agentId: string): AgentSlot {
+    let agent = this.agents.get(agentId);
+    if (!agent) {
+      agent = { agentId, online: false, capacity: 0, open: 0, lastAssigned: 0 };
+      this.agents.set(agentId, agent);
+    }
+    return agent;
+  }
+
+  private tick(): number {
+    this.counter += 1;
+    return this.counter;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * One team's queue as an entity workflow (`team-queue:<websiteId>:<team>`): it hears about waiting
+ * conversations and about its agents' presence and load, and hands each conversation to the
+ * least-loaded online agent under capacity as soon as there is one. No sweeps, no polling: every
+ * change arrives as a signal. Runs forever, continuing as new to keep its history short.
+ */
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { RoutingActivities } from './activity-types';
+import { agentAvailable, agentLoad, agentUnavailable, enqueue, teamQueueState, withdraw, type TeamQueueInput } from './definitions';
+import { TeamQueueState } from './team-queue-state';
+
+const { assignFromQueue } = proxyActivities<RoutingActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+const DEFAULT_EVENTS_PER_RUN = 1000;
+/** After an assignment failed for good, wait this long before trying the line again. */
+const RETRY_PAUSE = '30 seconds';
+
+export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
+  const state = new TeamQueueState(input.carried);
+  let events = 0;
+  const handled = <A>(apply: (args: A) => void) => (args: A) => {
+    apply(args);
+    events += 1;
+  };
+  setHandler(enqueue, handled(({ conversationId, priority }) => state.enqueue(conversationId, priority)));
+  setHandler(withdraw, handled(({ conversationId }) => state.withdraw(conversationId)));
+  setHandler(agentAvailable, handled(({ agentId, capacity }) => state.agentAvailable(agentId, capacity)));
+  setHandler(agentUnavailable, handled(({ agentId }) => state.agentUnavailable(agentId)));
+  setHandler(agentLoad, handled(({ agentId, open }) => state.agentLoad(agentId, open)));
+  setHandler(teamQueueState, () => state.snapshot());
+
+  const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
+  const runIsLong = () => events >= eventsPerRun || workflowInfo().continueAsNewSuggested;
+
+  while (!runIsLong()) {
+    await condition(() => state.peekNext() !== undefined || runIsLong());
+    const next = state.takeNext();
+    if (!next) continue;
+    events += 1;
+    try {
+      const outcome = await assignFromQueue({ websiteId: input.websiteId, team: input.team, conversationId: next.entry.conversationId, agentId: next.agentId });
+      if (outcome === 'assigned') state.assigned(next);
+      else if (outcome === 'agent_unavailable') state.agentRefused(next);
+      // conversation_unavailable: it no longer needs a human from this queue; it stays out.
+    } catch {
+      state.putBack(next.entry);
+      await sleep(RETRY_PAUSE);
+    }
+  }
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof teamQueueWorkflow>({ ...input, carried: state.snapshot() });
+}

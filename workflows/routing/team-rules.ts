@@ -1,0 +1,34 @@
+/** Which team an escalated conversation goes to. Pure. */
+import type { Priority } from '../../domain/conversation';
+
+/** A rule matches when the conversation has any of its tags and (if it lists priorities) one of its priorities. */
+export interface RoutingRule {
+  team: string;
+  tags?: string[];
+  priorities?: Priority[];
+}
+
+export interface RoutingRules {
+  /** Checked in order; the first match wins. */
+  rules: RoutingRule[];
+  defaultTeam: string;
+}
+
+export const DEFAULT_ROUTING_RULES: RoutingRules = {
+  rules: [
+    { team: 'billing', tags: ['billing'] },
+    { team: 'technical', tags: ['technical', 'bug'] },
+  ],
+  defaultTeam: 'support',
+};
+
+function matches(rule: RoutingRule, conversation: { tags: readonly string[]; priority: Priority }): boolean {
+  const byTags = rule.tags?.length ? rule.tags.some((tag) => conversation.tags.includes(tag)) : undefined;
+  const byPriority = rule.priorities?.length ? rule.priorities.includes(conversation.priority) : undefined;
+  if (byTags === undefined && byPriority === undefined) return false;
+  return byTags !== false && byPriority !== false;
+}
+
+export function chooseTeam(rules: RoutingRules, conversation: { tags: readonly string[]; priority: Priority }): string {
+  return rules.rules.find((rule) => matches(rule, conversation))?.team ?? rules.defaultTeam;
+}
