@@ -1,0 +1,60 @@
+/** Answers to interactive items: validated by the type's action, recorded as a new item. */
+import { AppError } from '../domain/errors';
+import type { Author, TimelineItem } from '../domain/timeline';
+import { callHook, hookError, invalidInput } from './errors';
+import { toItemArrival } from './item-view';
+import type { ItemTypeTable } from './type-table';
+import type { ItemFields } from './types';
+import { parseFields, validateNewItem, type ValidatedItem } from './validation';
+import { isVisibleTo } from './visibility';
+
+/** The argument of `answerAction`. */
+export interface AnswerRequest {
+  /** The interactive item, as stored. */
+  readonly item: TimelineItem;
+  readonly actionId: string;
+  readonly answer: unknown;
+  /** Who answers; the reply item is recorded as theirs. */
+  readonly author: Author;
+}
+
+/** The item recording the answer, and the fields to set on the interactive item (already validated). */
+export interface AnswerResult {
+  readonly reply: ValidatedItem;
+  readonly patch?: ItemFields;
+}
+
+/**
+ * Validates an answer to one of an item's actions and turns it into a new item (plus a patch of the
+ * interactive item). Throws `AppError`: `ERR_INVALID_INPUT` (unknown action, answer failing its
+ * schema, or rejected by the plugin), `ERR_FORBIDDEN` (this author may not answer), or
+ * `ERR_PLUGIN_HOOK_FAILED` (the hook threw, or returned an invalid reply or patch).
+ */
+export function answerAction(table: ItemTypeTable, { item, actionId, answer, author }: AnswerRequest): AnswerResult {
+  const registered = table.require(item.type);
+  const { plugin, definition } = registered;
+  const action = Object.hasOwn(definition.actions ?? {}, actionId) ? definition.actions?.[actionId] : undefined;
+  if (!action) {
+    throw new AppError('ERR_INVALID_INPUT', `Items of type "${item.type}" have no action "${actionId}"`, [
+      { path: 'actionId', message: 'Unknown action' },
+    ]);
+  }
+  if (!action.answeredBy.includes(author.kind) || (author.kind === 'visitor' && !isVisibleTo(table, item, 'visitor'))) {
+    throw new AppError('ERR_FORBIDDEN', `A ${author.kind} cannot answer "${actionId}" on a "${item.type}" item`);
+  }
+  const parsed = callHook(plugin, 'schema', () => action.schema.safeParse(answer));
+  if (!parsed.success) throw invalidInput('answer', parsed.error.issues, ['answer']);
+
+  const arrival = toItemArrival(item);
+  const outcome = callHook(plugin, 'reduceAnswer', () => action.reduceAnswer({ item: arrival, answer: parsed.data, author }));
+  try {
+    const reply = validateNewItem(table, { input: outcome.reply, author, callerKind: author.kind });
+    if (!outcome.patch) return { reply };
+    const fields = parseFields(registered, { ...arrival.fields, ...outcome.patch });
+    return { reply, patch: Object.fromEntries(Object.keys(outcome.patch).map((key) => [key, fields[key]])) };
+  } catch (thrown) {
+    // The plugin built these from a valid answer: if they are invalid, the plugin is at fault.
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    throw hookError(plugin, 'reduceAnswer', new Error(`returned an invalid reply or patch: ${reason}`));
+  }
+}

@@ -1,0 +1,39 @@
+/** `message`: what visitors, agents and the AI say; text and/or parts (text and files). */
+import { z } from 'zod';
+import { defineItemType } from '../define';
+import { itemText } from './text';
+
+const textPart = z.strictObject({ type: z.literal('text'), text: itemText });
+
+const filePart = z.strictObject({
+  type: z.literal('file'),
+  fileId: z.string().min(1),
+  filename: z.string().min(1).max(255).optional(),
+  mediaType: z.string().min(1).max(255).optional(),
+  size: z.number().int().nonnegative().optional(),
+  url: z.string().min(1).optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+});
+
+const messageSchema = z
+  .object({
+    text: itemText.optional(),
+    parts: z.array(z.discriminatedUnion('type', [textPart, filePart])).min(1).max(20).optional(),
+  })
+  .refine((message) => message.text !== undefined || message.parts !== undefined, {
+    path: ['text'],
+    message: 'A message needs text or parts',
+  });
+
+export const messageType = defineItemType({
+  name: 'message',
+  schema: messageSchema,
+  visibility: 'public',
+  creators: ['visitor', 'human', 'ai', 'system'],
+  reduceSummary: ({ item }) =>
+    item.text ??
+    (item.fields.parts ?? [])
+      .map((part) => (part.type === 'text' ? part.text : `[file: ${part.filename ?? part.fileId}]`))
+      .join(' '),
+});

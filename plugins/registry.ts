@@ -1,0 +1,72 @@
+/**
+ * The plugin registry for the server and activities. Build it with `loadPluginRegistry` (loader.ts)
+ * at start-up from configuration, or with `createPluginRegistry` from plugin objects (tests).
+ *
+ * API (`PluginRegistry`):
+ * - `validateNewItem({ input, author, callerKind }): ValidatedItem`: every create (REST, socket,
+ *   AI, workflow activities) goes through it.
+ * - `isVisibleTo(item, audience: 'visitor' | 'team'): boolean`
+ * - `summarize(item): string`: plain text for previews, transcripts, notifications.
+ * - `runEffects({ item, conversationId }): Promise<void>`: the type's activity-side effects.
+ * - `answerAction({ item, actionId, answer, author }): { reply, patch? }`
+ * Failures are `AppError`s with stable codes; a failing hook rejects only the item at hand
+ * (`ERR_PLUGIN_HOOK_FAILED` naming plugin and hook) and the registry keeps serving the rest.
+ */
+import type { ItemArrival, TimelineItem, Visibility } from '../domain';
+import { answerAction, type AnswerRequest, type AnswerResult } from './actions';
+import { hookError } from './errors';
+import { toItemArrival } from './item-view';
+import { summarize } from './pure-hooks';
+import { ItemTypeTable } from './type-table';
+import type { Audience, LoadedPlugin } from './types';
+import { validateNewItem, type NewItemRequest, type ValidatedItem } from './validation';
+import { isVisibleTo } from './visibility';
+
+export type { AnswerRequest, AnswerResult } from './actions';
+export type { NewItemRequest, ValidatedItem } from './validation';
+
+/** The argument of `runEffects`. */
+export interface EffectsRequest {
+  readonly item: ItemArrival | TimelineItem;
+  readonly conversationId: string;
+}
+
+export interface PluginRegistry {
+  /** Validates a new item; see validation.ts for the error codes. */
+  validateNewItem(request: NewItemRequest): ValidatedItem;
+  /** Whether the audience may see the item. */
+  isVisibleTo(item: { readonly type: string; readonly visibility: Visibility }, audience: Audience): boolean;
+  /** Plain-text summary; throws `ERR_UNKNOWN_ITEM_TYPE` or `ERR_PLUGIN_HOOK_FAILED`. */
+  summarize(item: ItemArrival | TimelineItem): string;
+  /** Runs the type's `onItemCreated` (a no-op for types without one); call it from an activity only. */
+  runEffects(request: EffectsRequest): Promise<void>;
+  /** Turns an answer to an interactive item into a reply item and a patch; see actions.ts. */
+  answerAction(request: AnswerRequest): AnswerResult;
+}
+
+/**
+ * A registry of the built-in types and `plugins`, checked now: throws `PluginLoadError` naming the
+ * plugin for a bad declaration, a duplicate or built-in type name, or a mismatched activity part.
+ */
+export function createPluginRegistry(plugins: readonly LoadedPlugin[]): PluginRegistry {
+  return registryFor(new ItemTypeTable(plugins));
+}
+
+/** The registry API over an already checked type table. */
+export function registryFor(table: ItemTypeTable): PluginRegistry {
+  return {
+    validateNewItem: (request) => validateNewItem(table, request),
+    isVisibleTo: (item, audience) => isVisibleTo(table, item, audience),
+    summarize: (item) => summarize(table, item),
+    answerAction: (request) => answerAction(table, request),
+    async runEffects({ item, conversationId }) {
+      const { plugin, effects } = table.require(item.type);
+      if (!effects) return;
+      try {
+        await effects.onItemCreated({ item: toItemArrival(item), conversationId });
+      } catch (thrown) {
+        throw hookError(plugin, 'onItemCreated', thrown);
+      }
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The plugin registry inside the workflow sandbox: deterministic, no Node, no I/O. The
+ * conversation workflow imports this one module from `plugins/`.
+ *
+ * API:
+ * - `reactTo(ctx: { item: ItemArrival; conversation: Readonly<ConversationLifecycle> }):
+ *     { operations: LifecycleOperation[] } | { error: { plugin: string; hook: 'reduceArrival'; message: string } }`
+ *   The operations the item's type asks for when it arrives (`[]` for types without a reaction).
+ *   Never throws: apply the operations through the workflow's own validators; log an error and
+ *   carry on. Deterministic, so it runs again on replay with the same result.
+ * - `summarizeItem(item: ItemArrival | TimelineItem): string`
+ *   Plain-text summary for AI context and previews. Never throws: a failing or unknown type falls
+ *   back to the item's text, or `[type]`.
+ * - `hasEffects(type: string): boolean`
+ *   Whether the type's plugin has an activity part, i.e. whether the workflow should schedule the
+ *   plugin-effects activity (which calls the server registry's `runEffects`) for this item.
+ * - `registerWorkflowPlugins(entries)`: called once by the generated workflow entry
+ *   (plugins/bundle-entry.ts), never by workflow code.
+ *
+ * Built-in types (message, note, event) are always known, even before any registration.
+ */
+import type { ItemArrival, TimelineItem } from '../domain';
+import { react, summarize, type ArrivalContext, type ReactionResult } from './pure-hooks';
+import { ItemTypeTable } from './type-table';
+import type { Plugin } from './types';
+
+export type { ArrivalContext, ReactionResult } from './pure-hooks';
+
+/** One plugin as the generated workflow entry registers it. */
+export interface WorkflowPluginEntry {
+  readonly plugin: Plugin;
+  /** True when the plugin also has an activity part. */
+  readonly hasEffects: boolean;
+}
+
+let table = new ItemTypeTable([]);
+let pluginsWithEffects = new Set<string>();
+
+/** Replaces the registered plugins (built-ins stay). Throws `PluginLoadError` on a bad plugin. */
+export function registerWorkflowPlugins(entries: readonly WorkflowPluginEntry[]): void {
+  table = new ItemTypeTable(entries.map(({ plugin }) => ({ plugin })));
+  pluginsWithEffects = new Set(entries.filter((e) => e.hasEffects).map((e) => e.plugin.name));
+}
+
+/** See the module comment. */
+export function reactTo(ctx: ArrivalContext): ReactionResult {
+  return react(table, ctx);
+}
+
+/** See the module comment. */
+export function summarizeItem(item: ItemArrival | TimelineItem): string {
+  try {
+    return summarize(table, item);
+  } catch {
+    return item.text ?? `[${item.type}]`;
+  }
+}
+
+/** See the module comment. */
+export function hasEffects(type: string): boolean {
+  const plugin = table.get(type)?.plugin;
+  return plugin !== undefined && pluginsWithEffects.has(plugin);
+}

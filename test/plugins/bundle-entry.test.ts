@@ -1,0 +1,53 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeWorkflowEntry } from '../../plugins/bundle-entry';
+import { PluginLoadError } from '../../plugins/errors';
+
+const rootDir = fileURLToPath(new URL('./fixtures', import.meta.url));
+// workflows/index.ts is another engineer's; the fixture stands in for it.
+const workflowsModule = path.join(rootDir, 'workflows/index.ts');
+const ignore = () => undefined;
+const quiet = { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
+
+describe('writeWorkflowEntry', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    // Inside the project, as the bundler resolves @temporalio/workflow from the entry's folder.
+    const scratch = fileURLToPath(new URL('../../.tmp', import.meta.url));
+    await mkdir(scratch, { recursive: true });
+    outDir = await mkdtemp(path.join(scratch, 'workflow-entry-'));
+  });
+  afterAll(() => rm(outDir, { recursive: true, force: true }));
+
+  it('writes an entry that registers every plugin’s workflow part and bundles for the sandbox', async () => {
+    const entry = await writeWorkflowEntry({ outDir, plugins: ['./acme'], rootDir, workflowsModule });
+    const source = await readFile(entry, 'utf8');
+    for (const part of ['examples/rating/workflow', 'examples/ai_tool_call/workflow', 'examples/quick_replies/workflow', 'fixtures/acme/workflow']) {
+      expect(source).toContain(part);
+    }
+    expect(source).toContain('hasEffects: true');
+    expect(source).toContain(`export * from ${JSON.stringify(workflowsModule.replace(/\.ts$/, ''))}`);
+
+    const { code } = await bundleWorkflowCode({ workflowsPath: entry, logger: quiet });
+    expect(code).toContain('acme.order_status');
+    expect(code).toContain('pluginProbe');
+  });
+
+  it('refuses a folder outside the project, where the workflow SDK does not resolve', async () => {
+    await expect(writeWorkflowEntry({ outDir: path.join(tmpdir(), 'elsewhere'), rootDir, workflowsModule })).rejects.toThrow(
+      '@temporalio/workflow does not resolve from there',
+    );
+  });
+
+  it('refuses a plugin whose workflow part imports a Node module, naming the plugin and the module', async () => {
+    const attempt = writeWorkflowEntry({ outDir, plugins: ['./node_import'], rootDir, workflowsModule });
+    await expect(attempt).rejects.toBeInstanceOf(PluginLoadError);
+    await expect(attempt).rejects.toThrow(
+      'Plugin "./node_import" cannot be loaded: its workflow part imports Node modules not allowed in workflow code: crypto',
+    );
+  });
+});

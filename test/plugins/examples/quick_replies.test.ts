@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import quickReplies from '../../../plugins/examples/quick_replies/workflow';
+import { createPluginTestKit } from '../../../plugins/testkit';
+import { AGENT, AI, VISITOR } from '../authors';
+import { caught } from '../errors';
+
+const kit = createPluginTestKit(quickReplies);
+const offer = { type: 'quick_replies', prompt: 'How can we help?', options: [{ id: 'billing', label: 'Billing' }, { id: 'bug', label: 'Report a bug' }] };
+const offered = () => kit.create({ input: offer, author: AI });
+
+describe('quick_replies', () => {
+  describe('#schema', () => {
+    it('is offered by an agent or the AI, publicly', () => {
+      expect(kit.create({ input: offer, author: AGENT })).toMatchObject({ ...offer, visibility: 'public' });
+    });
+
+    it('cannot be offered by a visitor', () => {
+      expect(caught(() => kit.create({ input: offer, author: VISITOR })).code).toBe('ERR_FORBIDDEN');
+    });
+
+    it('names the failing option field', () => {
+      const error = caught(() => kit.create({ input: { ...offer, options: [{ id: 'x', label: '' }] }, author: AI }));
+      expect(error.details).toEqual([{ path: 'options.0.label', message: expect.any(String) }]);
+    });
+  });
+
+  describe('#reduceSummary', () => {
+    it('gives the prompt and the choices', () => {
+      expect(kit.summarize(offered())).toBe('How can we help? [Billing | Report a bug]');
+    });
+  });
+
+  describe('#answerAction', () => {
+    it('records the visitor’s pick as a message with the option’s label and marks the offer answered', () => {
+      expect(kit.answer({ item: offered(), actionId: 'choose', answer: { optionId: 'bug' }, author: VISITOR })).toEqual({
+        reply: { type: 'message', visibility: 'public', author: VISITOR, text: 'Report a bug', fields: {} },
+        patch: { answeredOptionId: 'bug' },
+      });
+    });
+
+    it('refuses an option the offer does not have, naming the answer field', () => {
+      const error = caught(() => kit.answer({ item: offered(), actionId: 'choose', answer: { optionId: 'nope' }, author: VISITOR }));
+      expect(error.code).toBe('ERR_INVALID_INPUT');
+      expect(error.details).toEqual([{ path: 'answer.optionId', message: 'Must be one of the options' }]);
+    });
+
+    it('refuses a malformed answer, naming the field', () => {
+      const error = caught(() => kit.answer({ item: offered(), actionId: 'choose', answer: {}, author: VISITOR }));
+      expect(error.details).toEqual([{ path: 'answer.optionId', message: expect.any(String) }]);
+    });
+
+    it('refuses a second answer', () => {
+      const answered = { ...offered(), answeredOptionId: 'billing' };
+      expect(caught(() => kit.answer({ item: answered, actionId: 'choose', answer: { optionId: 'bug' }, author: VISITOR })).code).toBe(
+        'ERR_CONFLICT',
+      );
+    });
+
+    it('forbids the team to answer for the visitor', () => {
+      expect(caught(() => kit.answer({ item: offered(), actionId: 'choose', answer: { optionId: 'bug' }, author: AGENT })).code).toBe(
+        'ERR_FORBIDDEN',
+      );
+    });
+
+    it('refuses an unknown action', () => {
+      const error = caught(() => kit.answer({ item: offered(), actionId: 'vote', answer: {}, author: VISITOR }));
+      expect(error.code).toBe('ERR_INVALID_INPUT');
+      expect(error.details).toEqual([{ path: 'actionId', message: 'Unknown action' }]);
+    });
+  });
+});
