@@ -1,0 +1,79 @@
+/** One line of a workflow's audit trail, as both engines report it from their histories. */
+export interface AuditEntry {
+  /** Position in the whole trail (all runs of the workflow id), from 1. */
+  index: number;
+  /** ISO time. */
+  time: string;
+  runId: string;
+  kind: AuditKind;
+  /** Signal/update/activity/workflow type name; the timer summary if any. */
+  name?: string;
+  /** `arg.actor ?? arg.author` of a signal/update's single object argument, when it has `{ kind, id }`. */
+  actor?: AuditActor;
+  /** Short human-readable summary of arguments/result/error. */
+  summary?: string;
+  attempt?: number;
+  durationMs?: number;
+  /** Arguments / result / failure, JSON-safe. */
+  details?: unknown;
+}
+
+export interface AuditActor {
+  kind: string;
+  id: string;
+}
+
+export type AuditKind =
+  | 'workflow_started'
+  | 'signal_received'
+  | 'update_accepted'
+  | 'update_rejected'
+  | 'update_completed'
+  | 'activity_scheduled'
+  | 'activity_completed'
+  | 'activity_failed'
+  | 'activity_retrying'
+  | 'activity_cancelled'
+  | 'timer_started'
+  | 'timer_fired'
+  | 'timer_cancelled'
+  | 'continued_as_new'
+  | 'workflow_completed'
+  | 'workflow_failed';
+
+/** An audit entry before it gets its place in the trail. */
+export type UnnumberedAuditEntry = Omit<AuditEntry, 'index'>;
+
+/** By convention every signal/update takes one object argument; its `actor` (or `author`) names who sent it. */
+export function actorOf(args: unknown[]): AuditActor | undefined {
+  const [first] = args;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const candidate = (first as { actor?: unknown; author?: unknown }).actor ?? (first as { author?: unknown }).author;
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { kind, id } = candidate as { kind?: unknown; id?: unknown };
+  return typeof kind === 'string' && typeof id === 'string' ? { kind, id } : undefined;
+}
+
+const SUMMARY_LIMIT = 120;
+
+/** A one-line, bounded rendering of arguments or a result. */
+export function summarize(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const values = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  const text = typeof values === 'string' ? values : JSON.stringify(values);
+  if (text === undefined) return undefined;
+  return text.length > SUMMARY_LIMIT ? `${text.slice(0, SUMMARY_LIMIT - 1)}…` : text;
+}
+
+/** Numbers entries in order, from 1. */
+export function numberEntries(entries: UnnumberedAuditEntry[]): AuditEntry[] {
+  return entries.map((entry, i) => ({ index: i + 1, ...entry }));
+}
+
+/** A duration as people write it: 4h, 30m, 10s, 250ms. */
+export function formatDuration(ms: number): string {
+  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms > 0 && ms % 1_000 === 0) return `${ms / 1_000}s`;
+  return `${ms}ms`;
+}

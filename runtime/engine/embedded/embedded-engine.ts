@@ -1,0 +1,160 @@
+import type { Logger } from '@temporalio/common';
+import { numberEntries, type AuditEntry } from '../audit';
+import { SystemClock, type Clock } from '../clock';
+import { EngineShutDownError, WorkflowNotFoundError } from '../errors';
+import type { JournalStore } from '../journal-store';
+import { quietLogger } from '../quiet-logger';
+import type { WorkflowEngine, WorkflowStatus } from '../workflow-engine';
+import { ActivityRunner, type ActivityFunction } from './activity-runner';
+import { journalToAudit } from './journal-to-audit';
+import { restoreRun } from './run-restore';
+import { SandboxCache } from './sandbox-cache';
+import { SandboxFactory } from './sandbox-factory';
+import { WorkflowExecution, type ExecutionServices } from './workflow-execution';
+
+export interface EmbeddedEngineOptions {
+  /** Directory (or index file) of the workflow code; bundled once per process. */
+  workflowsPath: string;
+  /** The activity functions workflows may schedule, by name (e.g. `createActivities(deps)`). */
+  activities: Record<string, ActivityFunction>;
+  journal: JournalStore;
+  clock?: Clock;
+  logger?: Logger;
+  taskQueue?: string;
+  /** Live workflow instances kept in memory; idle ones beyond this are evicted and rebuilt by replay when needed. */
+  cacheSize?: number;
+}
+
+/**
+ * An idle instance costs tens of kB, while a miss costs a replay of the run's journal; evicting below the
+ * number of busy workflows makes every call a replay (measured: round-robin signals over 1,000 workflows
+ * with 500 cached fell to ~80/s), so the default keeps a few thousand.
+ */
+const DEFAULT_CACHE_SIZE = 5_000;
+
+/** Open runs restored at a time when the engine starts (each reads its journal). */
+const RESTORE_CONCURRENCY = 32;
+
+/**
+ * Runs workflows in this process, inside the SDK's own workflow sandbox, with Temporal's semantics; the
+ * journal makes them durable (open runs are restored when an engine starts on the same journal).
+ */
+export class EmbeddedEngine implements WorkflowEngine {
+  readonly kind = 'embedded' as const;
+  private readonly executions = new Map<string, WorkflowExecution>();
+  private readonly services: ExecutionServices;
+  private readonly cache: SandboxCache;
+  private shutDown = false;
+
+  private constructor(
+    private readonly factory: SandboxFactory,
+    private readonly journal: JournalStore,
+    options: EmbeddedEngineOptions,
+  ) {
+    const clock = options.clock ?? new SystemClock();
+    const logger = options.logger ?? quietLogger;
+    this.cache = new SandboxCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+    this.services = {
+      factory,
+      journal,
+      clock,
+      logger,
+      cache: this.cache,
+      activityRunner: new ActivityRunner(options.activities, clock, logger),
+      taskQueue: options.taskQueue ?? 'embedded',
+      onIdle: (execution) => {
+        if (this.executions.get(execution.workflowId) === execution && execution.idle) this.executions.delete(execution.workflowId);
+      },
+    };
+  }
+
+  /** Bundles the workflows (once per path per process) and restores the open runs found in the journal. */
+  static async create(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
+    const factory = await SandboxFactory.create({
+      workflowsPath: options.workflowsPath,
+      activityNames: Object.keys(options.activities),
+      taskQueue: options.taskQueue ?? 'embedded',
+    });
+    const engine = new EmbeddedEngine(factory, options.journal, options);
+    await engine.restoreOpenRuns();
+    return engine;
+  }
+
+  /** Live workflow instances in memory (the rest are rebuilt from the journal on demand). */
+  get liveInstances(): number {
+    return this.cache.size;
+  }
+
+  async start(o: { workflowType: string; workflowId: string; args: unknown[] }): Promise<{ runId: string }> {
+    const runId = await this.execution(o.workflowId).start({ workflowType: o.workflowType, args: o.args });
+    return { runId };
+  }
+
+  async signal(o: { workflowId: string; signal: string; args: unknown[] }): Promise<void> {
+    await this.existing(o.workflowId).signal(o.signal, o.args);
+  }
+
+  async signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void> {
+    await this.execution(o.workflowId).signal(o.signal, o.signalArgs, { workflowType: o.workflowType, args: o.args });
+  }
+
+  async executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[]; startIfMissing?: { workflowType: string; args: unknown[] } }): Promise<R> {
+    const execution = o.startIfMissing ? this.execution(o.workflowId) : this.existing(o.workflowId);
+    return (await execution.update(o.update, o.args, o.startIfMissing)) as R;
+  }
+
+  async query<R>(o: { workflowId: string; query: string; args?: unknown[] }): Promise<R> {
+    return (await this.existing(o.workflowId).query(o.query, o.args ?? [])) as R;
+  }
+
+  async history(workflowId: string): Promise<AuditEntry[]> {
+    const runs = await this.journal.runsOf(workflowId);
+    const perRun = await Promise.all(runs.map(async (run) => journalToAudit(await this.journal.readRun(run.runId))));
+    return numberEntries(perRun.flat());
+  }
+
+  async describe(workflowId: string): Promise<{ status: WorkflowStatus; runId?: string }> {
+    const open = this.executions.get(workflowId)?.openRun;
+    if (open) return { status: 'running', runId: open.runId };
+    const last = (await this.journal.runsOf(workflowId)).at(-1);
+    return last ? { status: last.status, runId: last.runId } : { status: 'not_found' };
+  }
+
+  /** Stops all work; open runs stay open in the journal for the next engine. */
+  async shutdown(): Promise<void> {
+    if (this.shutDown) return;
+    this.shutDown = true;
+    await Promise.all([...this.executions.values()].map((execution) => execution.stop()));
+    this.executions.clear();
+    await this.factory.destroy();
+  }
+
+  private async restoreOpenRuns(): Promise<void> {
+    const open = await this.journal.openRuns();
+    for (let i = 0; i < open.length; i += RESTORE_CONCURRENCY) {
+      await Promise.all(
+        open.slice(i, i + RESTORE_CONCURRENCY).map(async (run) => {
+          const restored = restoreRun(await this.journal.readRun(run.runId));
+          this.execution(run.workflowId).restore(restored);
+        }),
+      );
+    }
+  }
+
+  private execution(workflowId: string): WorkflowExecution {
+    if (this.shutDown) throw new EngineShutDownError();
+    let execution = this.executions.get(workflowId);
+    if (!execution) {
+      execution = new WorkflowExecution(workflowId, this.services);
+      this.executions.set(workflowId, execution);
+    }
+    return execution;
+  }
+
+  private existing(workflowId: string): WorkflowExecution {
+    if (this.shutDown) throw new EngineShutDownError();
+    const execution = this.executions.get(workflowId);
+    if (!execution?.openRun) throw new WorkflowNotFoundError(workflowId);
+    return execution;
+  }
+}

@@ -1,0 +1,116 @@
+import type { coresdk } from '@temporalio/proto';
+import { actorOf, formatDuration, summarize, type AuditActor, type UnnumberedAuditEntry } from '../audit';
+import type { ActivityAttemptRecord, JournalRecord } from '../journal-store';
+import { commandFromJson, durationMs, fromPayload, fromPayloads, jobFromJson, payloadFromJson, resolutionFromJson } from '../proto-conversions';
+
+type Command = coresdk.workflow_commands.IWorkflowCommand;
+type Job = coresdk.workflow_activation.IWorkflowActivationJob;
+
+/** Turns one run's journal into audit entries, in the order things happened. */
+export function journalToAudit(records: readonly JournalRecord[]): UnnumberedAuditEntry[] {
+  const entries: UnnumberedAuditEntry[] = [];
+  const updates = new Map<string, { name: string; actor?: AuditActor }>();
+  const timers = new Map<number, string | undefined>();
+  for (const record of records) {
+    const base = { time: new Date(record.time).toISOString(), runId: record.runId };
+    if (record.type === 'run_started') {
+      const args = record.args.map((p) => fromPayload(payloadFromJson(p)));
+      entries.push({ ...base, kind: 'workflow_started', name: record.workflowType, summary: summarize(args), details: { args } });
+    } else if (record.type === 'activity_attempt') {
+      const entry = attemptEntry(record);
+      if (entry) entries.push({ ...base, ...entry });
+    } else if (record.type === 'activation') {
+      const commands = record.commands.map(commandFromJson);
+      for (const job of record.jobs.map(jobFromJson)) {
+        const entry = jobEntry(job, commands, updates, timers);
+        if (entry) entries.push({ ...base, ...entry });
+      }
+      for (const command of commands) {
+        const entry = commandEntry(command, updates, timers);
+        if (entry) entries.push({ ...base, ...entry });
+      }
+    }
+  }
+  return entries;
+}
+
+type EntryBody = Omit<UnnumberedAuditEntry, 'time' | 'runId'>;
+
+function jobEntry(job: Job, commands: Command[], updates: Map<string, { name: string; actor?: AuditActor }>, timers: Map<number, string | undefined>): EntryBody | undefined {
+  if (job.signalWorkflow) {
+    const args = fromPayloads(job.signalWorkflow.input);
+    return { kind: 'signal_received', name: job.signalWorkflow.signalName ?? undefined, actor: actorOf(args), summary: summarize(args), details: { args } };
+  }
+  if (job.doUpdate) {
+    const { protocolInstanceId, name } = job.doUpdate;
+    const args = fromPayloads(job.doUpdate.input);
+    const update = { name: name ?? '', actor: actorOf(args) };
+    const response = commands.find((c) => c.updateResponse?.protocolInstanceId === protocolInstanceId)?.updateResponse;
+    if (response?.rejected) {
+      const message = response.rejected.message ?? 'rejected';
+      return { kind: 'update_rejected', ...update, summary: message, details: { args, failure: message } };
+    }
+    updates.set(protocolInstanceId ?? '', update);
+    return { kind: 'update_accepted', ...update, summary: summarize(args), details: { args } };
+  }
+  if (job.fireTimer) {
+    return { kind: 'timer_fired', name: timers.get(job.fireTimer.seq ?? 0) };
+  }
+  if (job.resolveActivity?.result?.cancelled) {
+    return { kind: 'activity_cancelled', summary: 'cancelled at the workflow’s request' };
+  }
+  return undefined;
+}
+
+function commandEntry(command: Command, updates: Map<string, { name: string; actor?: AuditActor }>, timers: Map<number, string | undefined>): EntryBody | undefined {
+  if (command.scheduleActivity) {
+    const args = fromPayloads(command.scheduleActivity.arguments);
+    return { kind: 'activity_scheduled', name: command.scheduleActivity.activityType ?? undefined, summary: summarize(args), details: { args } };
+  }
+  if (command.startTimer) {
+    const name = command.userMetadata?.summary ? String(fromPayload(command.userMetadata.summary)) : undefined;
+    timers.set(command.startTimer.seq ?? 0, name);
+    return { kind: 'timer_started', name, summary: formatDuration(durationMs(command.startTimer.startToFireTimeout)) };
+  }
+  if (command.cancelTimer) return { kind: 'timer_cancelled', name: timers.get(command.cancelTimer.seq ?? 0) };
+  if (command.updateResponse) {
+    const update = updates.get(command.updateResponse.protocolInstanceId ?? '');
+    if (!update) return undefined;
+    if (command.updateResponse.completed) {
+      const result = fromPayload(command.updateResponse.completed);
+      return { kind: 'update_completed', ...update, summary: summarize(result), details: { result } };
+    }
+    if (command.updateResponse.rejected) {
+      const message = command.updateResponse.rejected.message ?? 'failed';
+      return { kind: 'update_rejected', ...update, summary: message, details: { failure: message } };
+    }
+    return undefined;
+  }
+  if (command.completeWorkflowExecution) {
+    const result = fromPayload(command.completeWorkflowExecution.result);
+    return { kind: 'workflow_completed', summary: summarize(result), details: { result } };
+  }
+  if (command.failWorkflowExecution) {
+    const message = command.failWorkflowExecution.failure?.message ?? 'failed';
+    return { kind: 'workflow_failed', summary: message, details: { failure: message } };
+  }
+  if (command.continueAsNewWorkflowExecution) {
+    const args = fromPayloads(command.continueAsNewWorkflowExecution.arguments);
+    return { kind: 'continued_as_new', name: command.continueAsNewWorkflowExecution.workflowType ?? undefined, summary: summarize(args), details: { args } };
+  }
+  return undefined;
+}
+
+function attemptEntry(record: ActivityAttemptRecord): EntryBody | undefined {
+  const common = { name: record.activityType, attempt: record.attempt, durationMs: record.durationMs };
+  if (record.outcome === 'completed') {
+    const result = record.resolution ? fromPayload(resolutionFromJson(record.resolution).completed?.result) : undefined;
+    return { kind: 'activity_completed', ...common, summary: summarize(result), details: { result } };
+  }
+  if (record.outcome !== 'failed') return undefined;
+  const message = String(record.failure?.message ?? 'failed');
+  if (record.retryInMs !== undefined) {
+    return { kind: 'activity_retrying', ...common, summary: `${message}; retry in ${formatDuration(record.retryInMs)}`, details: { failure: message, retryInMs: record.retryInMs } };
+  }
+  return { kind: 'activity_failed', ...common, summary: message, details: { failure: message } };
+}

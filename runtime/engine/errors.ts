@@ -1,0 +1,67 @@
+/** Errors of the workflow engines, each with a stable `code` (both engines throw the same ones). */
+export abstract class EngineError extends Error {
+  abstract readonly code: string;
+}
+
+export class WorkflowNotFoundError extends EngineError {
+  readonly code = 'ERR_WORKFLOW_NOT_FOUND';
+  constructor(readonly workflowId: string) {
+    super(`No open workflow with id '${workflowId}'`);
+    this.name = 'WorkflowNotFoundError';
+  }
+}
+
+export class WorkflowAlreadyRunningError extends EngineError {
+  readonly code = 'ERR_WORKFLOW_ALREADY_RUNNING';
+  constructor(readonly workflowId: string) {
+    super(`A workflow with id '${workflowId}' is already running`);
+    this.name = 'WorkflowAlreadyRunningError';
+  }
+}
+
+/** The update's validator rejected it, or its handler failed with a Temporal failure; `message` is theirs. */
+export class UpdateRejectedError extends EngineError {
+  readonly code = 'ERR_UPDATE_REJECTED';
+  constructor(
+    message: string,
+    /** `ApplicationFailure.type` of the rejection, when there is one. */
+    readonly failureType?: string,
+  ) {
+    super(message);
+    this.name = 'UpdateRejectedError';
+  }
+}
+
+export class QueryFailedError extends EngineError {
+  readonly code = 'ERR_QUERY_FAILED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueryFailedError';
+  }
+}
+
+/** The workflow code threw (or the engine could not record the task): nothing of this task was applied. */
+export class WorkflowTaskFailedError extends EngineError {
+  readonly code = 'ERR_WORKFLOW_TASK_FAILED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkflowTaskFailedError';
+  }
+}
+
+/** The workflow run closed (completed, failed, continued as new) before the update finished. */
+export class UpdateAbandonedError extends EngineError {
+  readonly code = 'ERR_UPDATE_ABANDONED';
+  constructor(workflowId: string) {
+    super(`The run of workflow '${workflowId}' closed before the update finished`);
+    this.name = 'UpdateAbandonedError';
+  }
+}
+
+export class EngineShutDownError extends EngineError {
+  readonly code = 'ERR_ENGINE_SHUT_DOWN';
+  constructor() {
+    super('The workflow engine has been shut down');
+    this.name = 'EngineShutDownError';
+  }
+}

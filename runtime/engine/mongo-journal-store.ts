@@ -1,0 +1,99 @@
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { applyToSummary, type JournalRecord, type JournalStore, type RunSummary } from './journal-store';
+
+export interface MongoJournalStoreOptions {
+  /** Collection of journal records; a second one, `${collection}_runs`, holds one summary per run. */
+  collection?: string;
+}
+
+interface PendingAppend {
+  records: readonly JournalRecord[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * A journal in MongoDB. Appends made in the same event-loop turn are written together (group commit):
+ * one ordered insertMany of records plus one bulk write of run summaries, and every caller resolves
+ * when that batch is acknowledged.
+ */
+export class MongoJournalStore implements JournalStore {
+  private readonly records: Collection<JournalRecord>;
+  private readonly runs: Collection<RunSummary>;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  /** Batches are written one after another, so records land in append order. */
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(db: Db, name: string) {
+    this.records = db.collection<JournalRecord>(name);
+    this.runs = db.collection<RunSummary>(`${name}_runs`);
+  }
+
+  /** Opens the store and creates the indexes it queries by. */
+  static async open(db: Db, options: MongoJournalStoreOptions = {}): Promise<MongoJournalStore> {
+    const store = new MongoJournalStore(db, options.collection ?? 'workflow_journal');
+    await store.records.createIndex({ runId: 1, seq: 1 }, { unique: true });
+    await store.runs.createIndex({ runId: 1 }, { unique: true });
+    await store.runs.createIndex({ workflowId: 1, startedAt: 1 });
+    await store.runs.createIndex({ status: 1 });
+    return store;
+  }
+
+  append(records: readonly JournalRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ records, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async readRun(runId: string): Promise<JournalRecord[]> {
+    return this.records.find({ runId }, { projection: { _id: 0 } }).sort({ seq: 1 }).toArray() as Promise<JournalRecord[]>;
+  }
+
+  async runsOf(workflowId: string): Promise<RunSummary[]> {
+    return this.runs.find({ workflowId }, { projection: { _id: 0 } }).sort({ startedAt: 1 }).toArray() as Promise<RunSummary[]>;
+  }
+
+  async openRuns(): Promise<RunSummary[]> {
+    return this.runs.find({ status: 'running' }, { projection: { _id: 0 } }).toArray() as Promise<RunSummary[]>;
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushScheduled = false;
+    this.writing = this.writing.then(async () => {
+      try {
+        await this.write(batch.flatMap((append) => append.records));
+        for (const append of batch) append.resolve();
+      } catch (err) {
+        for (const append of batch) append.reject(err);
+      }
+    });
+  }
+
+  private async write(records: JournalRecord[]): Promise<void> {
+    // The driver adds `_id` to inserted documents; give it copies so callers' records stay untouched.
+    await this.records.insertMany(records.map((record) => ({ ...record })), { ordered: true });
+    const summaryOps = this.summaryOperations(records);
+    if (summaryOps.length > 0) await this.runs.bulkWrite(summaryOps, { ordered: true });
+  }
+
+  private summaryOperations(records: JournalRecord[]): AnyBulkWriteOperation<RunSummary>[] {
+    const ops: AnyBulkWriteOperation<RunSummary>[] = [];
+    for (const record of records) {
+      if (record.type === 'run_started') {
+        const summary = applyToSummary(undefined, record)!;
+        ops.push({ replaceOne: { filter: { runId: record.runId }, replacement: summary, upsert: true } });
+      } else if (record.type === 'run_closed') {
+        ops.push({ updateOne: { filter: { runId: record.runId }, update: { $set: { status: record.status, closedAt: record.time } } } });
+      }
+    }
+    return ops;
+  }
+}

@@ -1,0 +1,55 @@
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+
+/** Where a real Temporal is: a server address, or a Temporal CLI binary to start a local dev server with. */
+export interface TemporalSettings {
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+  /** Path of a `temporal` CLI binary; the engine starts `temporal server start-dev` with it. */
+  cliPath?: string;
+}
+
+export function temporalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
+  return {
+    address: env.TEMPORAL_ADDRESS || undefined,
+    namespace: env.TEMPORAL_NAMESPACE || undefined,
+    taskQueue: env.TEMPORAL_TASK_QUEUE || undefined,
+    cliPath: env.TEMPORAL_CLI_PATH || undefined,
+  };
+}
+
+export function wantsTemporal(settings: TemporalSettings): boolean {
+  return Boolean(settings.address || settings.cliPath);
+}
+
+/** A client for workflows plus the native connection a Worker needs, and how to let go of both. */
+export interface TemporalConnection {
+  client: Client;
+  nativeConnection: NativeConnection;
+  namespace: string;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(settings: TemporalSettings): Promise<TemporalConnection> {
+  if (settings.cliPath) {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: settings.cliPath }, ...(settings.namespace ? { namespace: settings.namespace } : {}) },
+    });
+    return { client: env.client, nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default', close: () => env.teardown() };
+  }
+  if (!settings.address) throw new Error('Temporal needs TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH');
+  const namespace = settings.namespace ?? 'default';
+  const connection = await Connection.connect({ address: settings.address });
+  const nativeConnection = await NativeConnection.connect({ address: settings.address });
+  return {
+    client: new Client({ connection, namespace }),
+    nativeConnection,
+    namespace,
+    close: async () => {
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { actorOf, formatDuration, numberEntries, summarize, type AuditActor, type AuditEntry, type UnnumberedAuditEntry } from './audit';
+import { durationMs, fromPayload, fromPayloads, timestampToMs } from './proto-conversions';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type EntryBody = Omit<UnnumberedAuditEntry, 'time' | 'runId'>;
+
+/** The audit trail of a workflow id on a real Temporal: every run, oldest first, from their histories. */
+export async function temporalAuditTrail(client: Client, workflowId: string): Promise<AuditEntry[]> {
+  const entries: UnnumberedAuditEntry[] = [];
+  for (const runId of await runsOf(client, workflowId)) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    entries.push(...historyToAudit(runId, history.events ?? []));
+  }
+  return numberEntries(entries);
+}
+
+/**
+ * Run ids of the workflow id, oldest first: from visibility, or (visibility lags behind) by following the
+ * continue-as-new chain back from the latest run.
+ */
+async function runsOf(client: Client, workflowId: string): Promise<string[]> {
+  const listed: { runId: string; startTime: Date }[] = [];
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId.replaceAll("'", "\\'")}'` })) {
+    listed.push({ runId: run.runId, startTime: run.startTime });
+  }
+  if (listed.length > 0) return listed.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((run) => run.runId);
+
+  const chain: string[] = [];
+  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    chain.unshift(runId);
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return chain;
+}
+
+/** Maps one run's history events to audit entries. */
+export function historyToAudit(runId: string, events: readonly HistoryEvent[]): UnnumberedAuditEntry[] {
+  const activities = new Map<string, { name: string; startedAt?: number; attempt?: number }>();
+  const updates = new Map<string, { name: string; actor?: AuditActor }>();
+  const timers = new Map<string, string | undefined>();
+  const entries: UnnumberedAuditEntry[] = [];
+  for (const event of events) {
+    const time = timestampToMs(event.eventTime as never) ?? 0;
+    const body = eventEntry(event, time, { activities, updates, timers });
+    if (body) entries.push({ time: new Date(time).toISOString(), runId, ...body });
+  }
+  return entries;
+}
+
+interface Correlations {
+  activities: Map<string, { name: string; startedAt?: number; attempt?: number }>;
+  updates: Map<string, { name: string; actor?: AuditActor }>;
+  timers: Map<string, string | undefined>;
+}
+
+function eventEntry(event: HistoryEvent, time: number, { activities, updates, timers }: Correlations): EntryBody | undefined {
+  const id = String(event.eventId ?? '');
+  const summaryOfEvent = event.userMetadata?.summary ? String(fromPayload(event.userMetadata.summary)) : undefined;
+
+  const started = event.workflowExecutionStartedEventAttributes;
+  if (started) {
+    const args = fromPayloads(started.input?.payloads);
+    return { kind: 'workflow_started', name: started.workflowType?.name ?? undefined, summary: summarize(args), details: { args } };
+  }
+  const signaled = event.workflowExecutionSignaledEventAttributes;
+  if (signaled) {
+    const args = fromPayloads(signaled.input?.payloads);
+    return { kind: 'signal_received', name: signaled.signalName ?? undefined, actor: actorOf(args), summary: summarize(args), details: { args } };
+  }
+  const accepted = event.workflowExecutionUpdateAcceptedEventAttributes;
+  if (accepted) {
+    const input = accepted.acceptedRequest?.input;
+    const args = fromPayloads(input?.args?.payloads);
+    const update = { name: input?.name ?? '', actor: actorOf(args) };
+    updates.set(accepted.acceptedRequest?.meta?.updateId ?? '', update);
+    return { kind: 'update_accepted', ...update, summary: summarize(args), details: { args } };
+  }
+  const updateCompleted = event.workflowExecutionUpdateCompletedEventAttributes;
+  if (updateCompleted) {
+    const update = updates.get(updateCompleted.meta?.updateId ?? '') ?? { name: '' };
+    const failure = updateCompleted.outcome?.failure;
+    if (failure) return { kind: 'update_rejected', ...update, summary: failure.message ?? 'failed', details: { failure: failure.message } };
+    const result = fromPayloads(updateCompleted.outcome?.success?.payloads)[0];
+    return { kind: 'update_completed', ...update, summary: summarize(result), details: { result } };
+  }
+  const scheduled = event.activityTaskScheduledEventAttributes;
+  if (scheduled) {
+    const args = fromPayloads(scheduled.input?.payloads);
+    activities.set(id, { name: scheduled.activityType?.name ?? '' });
+    return { kind: 'activity_scheduled', name: scheduled.activityType?.name ?? undefined, summary: summarize(args), details: { args } };
+  }
+  const activityStarted = event.activityTaskStartedEventAttributes;
+  if (activityStarted) {
+    // History keeps only the last attempt; its predecessor's failure is reported as a retry.
+    const activity = activities.get(String(activityStarted.scheduledEventId ?? ''));
+    if (activity) Object.assign(activity, { startedAt: time, attempt: activityStarted.attempt ?? 1 });
+    const lastFailure = activityStarted.lastFailure;
+    if (!activity || !lastFailure || (activityStarted.attempt ?? 1) <= 1) return undefined;
+    return { kind: 'activity_retrying', name: activity.name, attempt: (activityStarted.attempt ?? 2) - 1, summary: lastFailure.message ?? 'failed', details: { failure: lastFailure.message } };
+  }
+  const activityEnd =
+    event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes ?? event.activityTaskCanceledEventAttributes;
+  if (activityEnd) {
+    const activity = activities.get(String(activityEnd.scheduledEventId ?? '')) ?? { name: '' };
+    const common = { name: activity.name, attempt: activity.attempt, durationMs: activity.startedAt === undefined ? undefined : time - activity.startedAt };
+    if (event.activityTaskCompletedEventAttributes) {
+      const result = fromPayloads(event.activityTaskCompletedEventAttributes.result?.payloads)[0];
+      return { kind: 'activity_completed', ...common, summary: summarize(result), details: { result } };
+    }
+    if (event.activityTaskCanceledEventAttributes) return { kind: 'activity_cancelled', ...common };
+    const failure = event.activityTaskFailedEventAttributes?.failure ?? event.activityTaskTimedOutEventAttributes?.failure;
+    return { kind: 'activity_failed', ...common, summary: failure?.message ?? 'failed', details: { failure: failure?.message } };
+  }
+  const timerStarted = event.timerStartedEventAttributes;
+  if (timerStarted) {
+    timers.set(timerStarted.timerId ?? '', summaryOfEvent);
+    return { kind: 'timer_started', name: summaryOfEvent, summary: formatDuration(durationMs(timerStarted.startToFireTimeout)) };
+  }
+  if (event.timerFiredEventAttributes) return { kind: 'timer_fired', name: timers.get(event.timerFiredEventAttributes.timerId ?? '') };
+  if (event.timerCanceledEventAttributes) return { kind: 'timer_cancelled', name: timers.get(event.timerCanceledEventAttributes.timerId ?? '') };
+  const continued = event.workflowExecutionContinuedAsNewEventAttributes;
+  if (continued) {
+    const args = fromPayloads(continued.input?.payloads);
+    return { kind: 'continued_as_new', name: continued.workflowType?.name ?? undefined, summary: summarize(args), details: { args } };
+  }
+  if (event.workflowExecutionCompletedEventAttributes) {
+    const result = fromPayloads(event.workflowExecutionCompletedEventAttributes.result?.payloads)[0];
+    return { kind: 'workflow_completed', summary: summarize(result), details: { result } };
+  }
+  const failed = event.workflowExecutionFailedEventAttributes?.failure?.message ?? (event.workflowExecutionTimedOutEventAttributes ? 'timed out' : undefined);
+  const ended = failed ?? (event.workflowExecutionTerminatedEventAttributes ? 'terminated' : event.workflowExecutionCanceledEventAttributes ? 'cancelled' : undefined);
+  if (ended) return { kind: 'workflow_failed', summary: ended, details: { failure: ended } };
+  return undefined;
+}

@@ -1,0 +1,151 @@
+import {
+  QueryRejectedError,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError as TemporalWorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowExecutionStatusName,
+} from '@temporalio/client';
+import { ApplicationFailure, type Workflow } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import type { AuditEntry } from './audit';
+import { QueryFailedError, UpdateRejectedError, WorkflowAlreadyRunningError, WorkflowNotFoundError } from './errors';
+import { connectTemporal, type TemporalConnection, type TemporalSettings } from './temporal-connection';
+import { temporalAuditTrail } from './temporal-history';
+import type { WorkflowEngine, WorkflowStatus } from './workflow-engine';
+
+export interface TemporalEngineOptions {
+  workflowsPath: string;
+  activities: Record<string, (...args: any[]) => Promise<unknown>>;
+  settings: TemporalSettings;
+}
+
+/** The WorkflowEngine over a real Temporal: a Client for calls, and a Worker in this process running the same workflows and activities. */
+export class TemporalEngine implements WorkflowEngine {
+  readonly kind = 'temporal' as const;
+
+  private constructor(
+    private readonly connection: TemporalConnection,
+    private readonly worker: Worker,
+    private readonly workerRun: Promise<void>,
+    private readonly taskQueue: string,
+  ) {}
+
+  static async create(options: TemporalEngineOptions): Promise<TemporalEngine> {
+    const connection = await connectTemporal(options.settings);
+    const taskQueue = options.settings.taskQueue ?? 'support-conversations';
+    try {
+      const worker = await Worker.create({
+        connection: connection.nativeConnection,
+        namespace: connection.namespace,
+        taskQueue,
+        workflowsPath: options.workflowsPath,
+        activities: options.activities,
+      });
+      return new TemporalEngine(connection, worker, worker.run(), taskQueue);
+    } catch (err) {
+      await connection.close();
+      throw err;
+    }
+  }
+
+  private get workflows() {
+    return this.connection.client.workflow;
+  }
+
+  async start(o: { workflowType: string; workflowId: string; args: unknown[] }): Promise<{ runId: string }> {
+    try {
+      const handle = await this.workflows.start(o.workflowType, { workflowId: o.workflowId, taskQueue: this.taskQueue, args: o.args, workflowIdConflictPolicy: 'FAIL' });
+      return { runId: handle.firstExecutionRunId };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new WorkflowAlreadyRunningError(o.workflowId);
+      throw err;
+    }
+  }
+
+  async signal(o: { workflowId: string; signal: string; args: unknown[] }): Promise<void> {
+    await this.mapNotFound(o.workflowId, () => this.workflows.getHandle(o.workflowId).signal(o.signal, ...o.args));
+  }
+
+  async signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void> {
+    await this.workflows.signalWithStart(o.workflowType, {
+      workflowId: o.workflowId,
+      taskQueue: this.taskQueue,
+      args: o.args,
+      signal: o.signal,
+      signalArgs: o.signalArgs,
+    });
+  }
+
+  async executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[]; startIfMissing?: { workflowType: string; args: unknown[] } }): Promise<R> {
+    try {
+      if (o.startIfMissing) {
+        const startWorkflowOperation = new WithStartWorkflowOperation(o.startIfMissing.workflowType, {
+          workflowId: o.workflowId,
+          taskQueue: this.taskQueue,
+          args: o.startIfMissing.args,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        return await this.workflows.executeUpdateWithStart<Workflow, R, unknown[]>(o.update, { args: o.args, startWorkflowOperation });
+      }
+      return await this.mapNotFound(o.workflowId, () => this.workflows.getHandle(o.workflowId).executeUpdate<R, [unknown, ...unknown[]]>(o.update, { args: o.args as [unknown, ...unknown[]] }));
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        const cause = err.cause;
+        throw new UpdateRejectedError(cause?.message ?? err.message, cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined);
+      }
+      throw err;
+    }
+  }
+
+  async query<R>(o: { workflowId: string; query: string; args?: unknown[] }): Promise<R> {
+    try {
+      return await this.mapNotFound(o.workflowId, () => this.workflows.getHandle(o.workflowId).query<R, unknown[]>(o.query, ...(o.args ?? [])));
+    } catch (err) {
+      if (err instanceof QueryRejectedError) throw new QueryFailedError(err.message);
+      throw err;
+    }
+  }
+
+  history(workflowId: string): Promise<AuditEntry[]> {
+    return temporalAuditTrail(this.connection.client, workflowId);
+  }
+
+  async describe(workflowId: string): Promise<{ status: WorkflowStatus; runId?: string }> {
+    try {
+      const description = await this.workflows.getHandle(workflowId).describe();
+      return { status: STATUS[description.status.name], runId: description.runId };
+    } catch (err) {
+      if (err instanceof TemporalWorkflowNotFoundError) return { status: 'not_found' };
+      throw err;
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    this.worker.shutdown();
+    await this.workerRun;
+    await this.connection.close();
+  }
+
+  private async mapNotFound<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof TemporalWorkflowNotFoundError) throw new WorkflowNotFoundError(workflowId);
+      throw err;
+    }
+  }
+}
+
+const STATUS: Record<WorkflowExecutionStatusName, WorkflowStatus> = {
+  RUNNING: 'running',
+  PAUSED: 'running',
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  TIMED_OUT: 'failed',
+  CANCELLED: 'failed',
+  TERMINATED: 'terminated',
+  CONTINUED_AS_NEW: 'continued',
+  UNSPECIFIED: 'not_found',
+  UNKNOWN: 'not_found',
+};

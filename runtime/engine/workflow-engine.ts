@@ -1,0 +1,27 @@
+import type { AuditEntry } from './audit';
+
+export type WorkflowStatus = 'running' | 'completed' | 'failed' | 'continued' | 'terminated' | 'not_found';
+
+/**
+ * How the server talks to workflows, whichever engine runs them (embedded sandbox or real Temporal).
+ *
+ * Conventions: every signal and update takes ONE object argument; put `actor: { kind, id }` (or
+ * `author`) in it so the audit trail can say who did what.
+ */
+export interface WorkflowEngine {
+  readonly kind: 'embedded' | 'temporal';
+  /** Starts a workflow; rejects with WorkflowAlreadyRunningError if one with this id is running. */
+  start(o: { workflowType: string; workflowId: string; args: unknown[] }): Promise<{ runId: string }>;
+  /** Resolves once the signal is durably recorded; rejects with WorkflowNotFoundError when no run is open. */
+  signal(o: { workflowId: string; signal: string; args: unknown[] }): Promise<void>;
+  /** Signal-with-start, as Temporal has it. */
+  signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void>;
+  /** Runs an Update and waits for its result; a validator rejection rejects with UpdateRejectedError(message). With `startIfMissing`, update-with-start. */
+  executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[]; startIfMissing?: { workflowType: string; args: unknown[] } }): Promise<R>;
+  query<R>(o: { workflowId: string; query: string; args?: unknown[] }): Promise<R>;
+  /** The workflow's history (every run of this workflow id, oldest first) as audit entries. */
+  history(workflowId: string): Promise<AuditEntry[]>;
+  /** Whether a run of this id is open (the latest run's status otherwise). */
+  describe(workflowId: string): Promise<{ status: WorkflowStatus; runId?: string }>;
+  shutdown(): Promise<void>;
+}

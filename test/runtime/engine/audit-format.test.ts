@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { actorOf, summarize } from '../../../runtime/engine/audit';
+import { formatAuditEntries } from '../../../runtime/engine/audit-format';
+
+describe('formatAuditEntries', () => {
+  it('renders one line per entry with time, kind, name, actor and summary', () => {
+    const lines = formatAuditEntries([
+      { index: 1, time: '2025-01-01T00:00:00.000Z', runId: 'r', kind: 'workflow_started', name: 'counterWorkflow', summary: '{"count":1}' },
+      { index: 2, time: '2025-01-01T00:00:01.000Z', runId: 'r', kind: 'activity_retrying', name: 'flaky', attempt: 2, durationMs: 12, summary: 'boom; retry in 2s' },
+      { index: 3, time: '2025-01-01T00:00:02.000Z', runId: 'r', kind: 'signal_received', name: 'increment', actor: { kind: 'agent', id: 'alice' } },
+    ]);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^ {3}1 {2}2025-01-01T00:00:00.000Z {2}workflow_started +counterWorkflow {2}- {2}\{"count":1\}$/);
+    expect(lines[1]).toContain('attempt 2  12ms  boom; retry in 2s');
+    expect(lines[2]).toContain('increment  agent:alice');
+  });
+});
+
+describe('actorOf', () => {
+  it('takes actor, or else author, from the single object argument', () => {
+    expect(actorOf([{ actor: { kind: 'agent', id: 'a' } }])).toEqual({ kind: 'agent', id: 'a' });
+    expect(actorOf([{ author: { kind: 'visitor', id: 'v' }, text: 'hi' }])).toEqual({ kind: 'visitor', id: 'v' });
+    expect(actorOf([{ actor: { kind: 'agent' } }])).toBeUndefined();
+    expect(actorOf(['text'])).toBeUndefined();
+  });
+});
+
+describe('summarize', () => {
+  it('keeps summaries to one bounded line', () => {
+    expect(summarize([{ by: 1 }])).toBe('{"by":1}');
+    expect(summarize('x'.repeat(500))).toHaveLength(120);
+    expect(summarize(undefined)).toBeUndefined();
+  });
+});

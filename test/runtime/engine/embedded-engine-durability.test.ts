@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../runtime/engine/clock';
+import type { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
+import type { JournalRecord } from '../../../runtime/engine/journal-store';
+import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store';
+import type { CounterState, TimerState } from '../../fixtures/workflows/definitions';
+import { eventually } from './eventually';
+import { createFixtureActivities } from './fixture-activities';
+import { createFixtureEngine } from './fixture-engine';
+
+const HOUR = 3_600_000;
+
+describe('EmbeddedEngine', () => {
+  const engines: EmbeddedEngine[] = [];
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((engine) => engine.shutdown()));
+  });
+  const track = <T extends { engine: EmbeddedEngine }>(created: T): T => {
+    engines.push(created.engine);
+    return created;
+  };
+  const counterState = (engine: EmbeddedEngine, workflowId: string) => engine.query<CounterState>({ workflowId, query: 'counterState' });
+
+  describe('.create', () => {
+    it('restores open workflows from the journal by replay, timers and activities included', async () => {
+      const journal = new MemoryJournalStore();
+      const clock = new ManualClock();
+      const controls = createFixtureActivities();
+      const first = track(await createFixtureEngine({ journal, clock, controls }));
+      const counter = `counter-${randomUUID()}`;
+      const timer = `timer-${randomUUID()}`;
+      const activity = `activity-${randomUUID()}`;
+      await first.engine.start({ workflowType: 'counterWorkflow', workflowId: counter, args: [{ signalsPerRun: 4 }] });
+      for (const by of [1, 2, 3, 4, 5]) await first.engine.signal({ workflowId: counter, signal: 'increment', args: [{ by }] });
+      await first.engine.executeUpdate({ workflowId: counter, update: 'setCount', args: [{ value: 100 }] });
+      await expect(first.engine.executeUpdate({ workflowId: counter, update: 'setCount', args: [{ value: -1 }] })).rejects.toThrow();
+      await first.engine.start({ workflowType: 'timerWorkflow', workflowId: timer, args: [] });
+      await clock.advance(HOUR);
+      controls.failNext(activity, 1);
+      await first.engine.start({ workflowType: 'activityWorkflow', workflowId: activity, args: [{ activity: 'flaky', key: activity }] });
+      await eventually(() => expect(controls.attemptsOf(activity)).toEqual([1]));
+      const before = await counterState(first.engine, counter);
+      await first.engine.shutdown();
+
+      const second = track(await createFixtureEngine({ journal, clock, controls }));
+      expect(await counterState(second.engine, counter)).toEqual(before);
+      await second.engine.signal({ workflowId: counter, signal: 'increment', args: [{ by: 1 }] });
+      expect((await counterState(second.engine, counter)).count).toBe(101);
+
+      expect(await second.engine.query<TimerState>({ workflowId: timer, query: 'timerState' })).toEqual({ phase: 'sleeping' });
+      await clock.advance(3 * HOUR);
+      expect(await second.engine.query<TimerState>({ workflowId: timer, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
+
+      await clock.advance(1_000);
+      await eventually(async () => expect((await second.engine.describe(activity)).status).toBe('completed'));
+      expect(controls.attemptsOf(activity)).toEqual([1, 2]);
+    });
+
+    it('fires timers that fell due while no engine ran as soon as it starts', async () => {
+      const journal = new MemoryJournalStore();
+      const clock = new ManualClock();
+      const first = track(await createFixtureEngine({ journal, clock }));
+      const workflowId = `timer-${randomUUID()}`;
+      await first.engine.start({ workflowType: 'timerWorkflow', workflowId, args: [] });
+      await first.engine.shutdown();
+      await clock.advance(5 * HOUR);
+
+      const second = track(await createFixtureEngine({ journal, clock }));
+      await clock.advance(0);
+      expect(await second.engine.query<TimerState>({ workflowId, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
+    });
+  });
+
+  describe('instance cache', () => {
+    it('evicts idle instances beyond its size and rebuilds them by replay with the same state', async () => {
+      const { engine } = track(await createFixtureEngine({ cacheSize: 2 }));
+      const ids = Array.from({ length: 5 }, (_, i) => `evict-${i}-${randomUUID()}`);
+      for (const [i, workflowId] of ids.entries()) {
+        await engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{ signalsPerRun: 3 }] });
+        for (let n = 0; n <= i; n++) await engine.signal({ workflowId, signal: 'increment', args: [{ by: 10 }] });
+        await engine.executeUpdate({ workflowId, update: 'setCount', args: [{ value: i }] });
+        await engine.signal({ workflowId, signal: 'increment', args: [{ by: 1 }] });
+      }
+      expect(engine.liveInstances).toBeLessThanOrEqual(2);
+      for (const [i, workflowId] of ids.entries()) {
+        expect(await counterState(engine, workflowId)).toMatchObject({ count: i + 1, version: 2 });
+      }
+      expect(engine.liveInstances).toBeLessThanOrEqual(2);
+    });
+  });
+
+  describe('#signal', () => {
+    it('resolves only once the signal is in the journal', async () => {
+      const journal = new GatedJournalStore();
+      const { engine } = track(await createFixtureEngine({ journal }));
+      const workflowId = `gated-${randomUUID()}`;
+      await engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{}] });
+      await eventually(async () => expect((await journal.readRun((await engine.describe(workflowId)).runId!)).length).toBe(2));
+
+      journal.gate();
+      let acknowledged = false;
+      const signal = engine.signal({ workflowId, signal: 'increment', args: [{ by: 1 }] }).then(() => (acknowledged = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(acknowledged).toBe(false);
+      journal.open();
+      await signal;
+      const records = await journal.readRun((await engine.describe(workflowId)).runId!);
+      expect(records.at(-1)).toMatchObject({ type: 'activation', jobs: [{ signalWorkflow: { signalName: 'increment' } }] });
+    });
+  });
+});
+
+/** A journal whose appends can be held back, to see what waits for durability. */
+class GatedJournalStore extends MemoryJournalStore {
+  private held?: Promise<void>;
+  private release?: () => void;
+
+  gate(): void {
+    this.held = new Promise((resolve) => (this.release = resolve));
+  }
+
+  open(): void {
+    this.release?.();
+    this.held = undefined;
+  }
+
+  override async append(records: readonly JournalRecord[]): Promise<void> {
+    await this.held;
+    return super.append(records);
+  }
+}

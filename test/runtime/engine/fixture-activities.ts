@@ -1,0 +1,52 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FixtureActivities } from '../../fixtures/workflows/activity-types';
+
+/** The fixture workflows' activities, with knobs and observations for tests. */
+export function createFixtureActivities() {
+  const failuresLeft = new Map<string, number>();
+  const attempts = new Map<string, number[]>();
+  const cancelled = new Set<string>();
+  const waiting = new Set<string>();
+
+  const activities: FixtureActivities = {
+    async flaky(key) {
+      const { attempt } = Context.current().info;
+      attempts.set(key, [...(attempts.get(key) ?? []), attempt]);
+      if (key.startsWith('fatal')) throw ApplicationFailure.nonRetryable(`fatal failure of ${key}`, 'Fatal');
+      const left = failuresLeft.get(key) ?? 0;
+      if (left > 0) {
+        failuresLeft.set(key, left - 1);
+        throw new Error(`flaky failure on attempt ${attempt}`);
+      }
+      return `${key} done on attempt ${attempt}`;
+    },
+    async rejectInput(key) {
+      attempts.set(key, [...(attempts.get(key) ?? []), Context.current().info.attempt]);
+      throw ApplicationFailure.create({ type: 'BadInput', message: `bad input ${key}` });
+    },
+    async waitForCancel(key) {
+      waiting.add(key);
+      try {
+        await Context.current().cancelled;
+        return 'not cancelled';
+      } catch (err) {
+        cancelled.add(key);
+        throw err;
+      }
+    },
+  };
+
+  return {
+    activities: activities as unknown as Record<string, (...args: any[]) => Promise<unknown>>,
+    /** Makes `flaky(key)` fail its next `times` attempts. */
+    failNext(key: string, times: number) {
+      failuresLeft.set(key, times);
+    },
+    attemptsOf: (key: string) => attempts.get(key) ?? [],
+    isWaiting: (key: string) => waiting.has(key),
+    wasCancelled: (key: string) => cancelled.has(key),
+  };
+}
+
+export type FixtureActivityControls = ReturnType<typeof createFixtureActivities>;

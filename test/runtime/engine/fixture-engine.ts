@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { ManualClock } from '../../../runtime/engine/clock';
+import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
+import type { JournalStore } from '../../../runtime/engine/journal-store';
+import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store';
+import { createFixtureActivities, type FixtureActivityControls } from './fixture-activities';
+import { silentLogger } from './silent-logger';
+
+export const fixtureWorkflowsPath = fileURLToPath(new URL('../../fixtures/workflows', import.meta.url));
+
+export interface FixtureEngineOptions {
+  journal?: JournalStore;
+  clock?: ManualClock;
+  controls?: FixtureActivityControls;
+  cacheSize?: number;
+}
+
+/** An embedded engine on the fixture workflows, with a manual clock and an in-memory journal unless given others. */
+export async function createFixtureEngine(options: FixtureEngineOptions = {}) {
+  const journal = options.journal ?? new MemoryJournalStore();
+  const clock = options.clock ?? new ManualClock();
+  const controls = options.controls ?? createFixtureActivities();
+  const engine = await EmbeddedEngine.create({
+    workflowsPath: fixtureWorkflowsPath,
+    activities: controls.activities,
+    journal,
+    clock,
+    logger: silentLogger,
+    cacheSize: options.cacheSize,
+  });
+  return { engine, journal, clock, controls };
+}
