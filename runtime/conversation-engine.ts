@@ -1,0 +1,104 @@
+/**
+ * The conversation workflow as the server uses it, over either engine. Callers never need to know
+ * whether the conversation's workflow is running: when it is not (new conversation, or its
+ * workflow completed after the retention window), the first signal or update starts it with
+ * signal-with-start / update-with-start, resuming from the store's projection.
+ */
+import type { ItemArrival, OperationRequest } from '../domain/operations';
+import type { Author } from '../domain/timeline';
+import {
+  CONVERSATION_WORKFLOW_TYPE,
+  LIFECYCLE_ACTOR,
+  OPERATION_UPDATES,
+  conversationWorkflowId,
+  getState,
+  itemAdded,
+  operationArgs,
+  rosterChanged,
+  type ConversationProjection,
+  type ConversationSnapshot,
+  type ConversationWorkflowInput,
+  type RosterMember,
+} from '../workflows/conversation/definitions';
+import type { AuditEntry } from './engine/audit';
+import { WorkflowNotFoundError } from './engine/errors';
+import type { WorkflowEngine } from './engine/workflow-engine';
+
+/** What the server knows when it talks to a conversation: enough to start its workflow if needed. */
+export type ConversationStartInput = Omit<ConversationWorkflowInput, 'initialState' | 'carried'>;
+
+export interface ConversationEngineOptions {
+  engine: WorkflowEngine;
+  /**
+   * The store's projection of a conversation (lifecycle and its `stateVersion`), or undefined when
+   * it has none; read only when a workflow has to be started.
+   */
+  loadProjection(conversationId: string): Promise<ConversationProjection | undefined>;
+}
+
+export class ConversationEngine {
+  constructor(private readonly options: ConversationEngineOptions) {}
+
+  /** Tells the conversation's workflow about a new timeline item (signal, or signal-with-start). */
+  async notifyItem(arrival: ItemArrival, start: ConversationStartInput): Promise<void> {
+    const { engine } = this.options;
+    const workflowId = conversationWorkflowId(start.conversationId);
+    const signal = { workflowId, signal: itemAdded.name, args: [arrival] };
+    if ((await ifRunning(() => engine.signal(signal))) !== NOT_RUNNING) return;
+    await engine.signalWithStart({ ...signal, workflowType: CONVERSATION_WORKFLOW_TYPE, args: [await this.startInput(start)], signalArgs: [arrival] });
+  }
+
+  /**
+   * Runs a lifecycle operation through its update (update-with-start when the workflow is not
+   * running) and answers the new state once it is in the store. A rejected operation rejects with
+   * the engine's `UpdateRejectedError` carrying the validator's message (`failureType`
+   * `ERR_INVALID_TRANSITION`), and changes nothing.
+   */
+  async operate(conversationId: string, request: OperationRequest, start: ConversationStartInput): Promise<ConversationSnapshot> {
+    const { engine } = this.options;
+    const update = {
+      workflowId: conversationWorkflowId(conversationId),
+      update: OPERATION_UPDATES[request.operation.op].name,
+      args: [operationArgs(request)],
+    };
+    const snapshot = await ifRunning(() => engine.executeUpdate<ConversationSnapshot>(update));
+    if (snapshot !== NOT_RUNNING) return snapshot;
+    const startIfMissing = { workflowType: CONVERSATION_WORKFLOW_TYPE, args: [await this.startInput({ ...start, conversationId })] };
+    return engine.executeUpdate<ConversationSnapshot>({ ...update, startIfMissing });
+  }
+
+  /** The running workflow's state, or undefined when none runs (the store's projection is then current). */
+  async getState(conversationId: string, actor: Author = LIFECYCLE_ACTOR): Promise<ConversationSnapshot | undefined> {
+    const workflowId = conversationWorkflowId(conversationId);
+    const snapshot = await ifRunning(() => this.options.engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor }] }));
+    return snapshot === NOT_RUNNING ? undefined : snapshot;
+  }
+
+  /** Tells a running workflow about a changed team; a workflow started later gets the roster in its input. */
+  async notifyRosterChanged(conversationId: string, roster: RosterMember[], actor: Author): Promise<void> {
+    const workflowId = conversationWorkflowId(conversationId);
+    await ifRunning(() => this.options.engine.signal({ workflowId, signal: rosterChanged.name, args: [{ actor, roster }] }));
+  }
+
+  /** The conversation's audit trail: every run of its workflow, oldest first. */
+  history(conversationId: string): Promise<AuditEntry[]> {
+    return this.options.engine.history(conversationWorkflowId(conversationId));
+  }
+
+  private async startInput(start: ConversationStartInput): Promise<ConversationWorkflowInput> {
+    const initialState = await this.options.loadProjection(start.conversationId);
+    return initialState ? { ...start, initialState } : start;
+  }
+}
+
+const NOT_RUNNING = Symbol('no running workflow');
+
+/** Runs a call aimed at a running workflow; NOT_RUNNING when there is none. */
+async function ifRunning<T>(call: () => Promise<T>): Promise<T | typeof NOT_RUNNING> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return NOT_RUNNING;
+    throw err;
+  }
+}

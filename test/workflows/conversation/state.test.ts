@@ -1,0 +1,447 @@
+import { describe, expect, it } from 'vitest';
+import type { LifecycleOperation } from '../../../domain/operations';
+import type { Author, EventKind } from '../../../domain/timeline';
+import type { ConversationWorkflowInput } from '../../../workflows/conversation/definitions';
+import { ConversationState, DEDUP_WINDOW, TransitionRejected } from '../../../workflows/conversation/state';
+import { ALICE, ASSISTANT, BOB, HOUR, MINUTE, SETTINGS, VISITOR, arrival, workflowInput } from './fixtures';
+
+const T0 = Date.UTC(2025, 0, 1);
+const at = (ms = 0) => new Date(T0 + ms).toISOString();
+
+/** A state whose start-up output is already persisted, so each test sees only what it caused. */
+function started(overrides: Partial<ConversationWorkflowInput> = {}): ConversationState {
+  const state = ConversationState.start(workflowInput(overrides), at());
+  state.takeOutput();
+  return state;
+}
+
+const withAi = () => started({ aiAssistantId: ASSISTANT.id });
+const op = (state: ConversationState, actor: Author, operation: LifecycleOperation, ms = 0) => state.apply({ actor, operation }, at(ms));
+const eventKinds = (state: ConversationState): EventKind[] => state.takeOutput().events.map((e) => e.event.kind);
+
+describe('ConversationState', () => {
+  describe('.start', () => {
+    it('gives a new conversation to the AI when an assistant handles new conversations', () => {
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at());
+      expect(state.snapshot()).toMatchObject({
+        status: 'open',
+        priority: 'medium',
+        handler: 'ai',
+        participants: [{ id: ASSISTANT.id, kind: 'ai', joinedAt: at() }],
+        stateVersion: 1,
+      });
+    });
+
+    it('leaves a new conversation unassigned without an assistant', () => {
+      expect(started().snapshot()).toMatchObject({ handler: 'unassigned', participants: [] });
+    });
+
+    it('writes its first view to the store at once', () => {
+      const output = ConversationState.start(workflowInput(), at()).takeOutput();
+      expect(output.events).toEqual([]);
+      expect(output.projection).toEqual({ lifecycle: expect.objectContaining({ status: 'open' }), stateVersion: 1 });
+    });
+
+    it('resumes from a projection, with the next state version', () => {
+      const lifecycle = { status: 'resolved' as const, priority: 'high' as const, handler: 'human' as const, participants: [], tags: ['vip'], resolvedAt: at(), resolvedBy: ALICE.id };
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id, initialState: { lifecycle, stateVersion: 12 } }), at(HOUR));
+      expect(state.snapshot()).toMatchObject({ ...lifecycle, stateVersion: 13 });
+    });
+
+    it('keeps only the creation-time choices of a projection no workflow wrote yet', () => {
+      const lifecycle = { status: 'open' as const, priority: 'urgent' as const, handler: 'unassigned' as const, participants: [], tags: ['billing'], title: 'Refund' };
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id, initialState: { lifecycle, stateVersion: 0 } }), at());
+      expect(state.snapshot()).toMatchObject({ priority: 'urgent', tags: ['billing'], title: 'Refund', handler: 'ai', stateVersion: 1 });
+    });
+
+    it('continues from carried state as it was', () => {
+      const before = withAi();
+      before.receiveItem(arrival(VISITOR, 'hi'), at());
+      op(before, ALICE, { op: 'add_tags', tags: ['x'] });
+      const after = ConversationState.start(workflowInput({ carried: before.toData() }), at(HOUR));
+      expect(after.snapshot()).toEqual(before.snapshot());
+      expect(after.hasOutput()).toBe(true);
+    });
+  });
+
+  describe('#receiveItem', () => {
+    it('ignores an item it has seen, even across continue-as-new', () => {
+      const state = started();
+      const item = arrival(BOB, 'hello');
+      expect(state.receiveItem(item, at())).toEqual({ duplicate: false, visitorMessage: false });
+      const carried = new ConversationState(state.toData());
+      expect(carried.receiveItem(item, at(1)).duplicate).toBe(true);
+    });
+
+    it('remembers a bounded number of item ids', () => {
+      const state = started();
+      const first = arrival(VISITOR, 'first');
+      state.receiveItem(first, at());
+      for (let i = 0; i < DEDUP_WINDOW; i++) state.receiveItem(arrival(VISITOR, `m${i}`), at());
+      expect(state.toData().recentItemIds).toHaveLength(DEDUP_WINDOW);
+      expect(state.receiveItem(first, at()).duplicate).toBe(false);
+    });
+
+    it('reopens a resolved conversation when the visitor writes, with a reopened event by the visitor', () => {
+      const state = started();
+      op(state, ALICE, { op: 'resolve' });
+      state.takeOutput();
+      expect(state.receiveItem(arrival(VISITOR, 'one more thing'), at(MINUTE))).toEqual({ duplicate: false, visitorMessage: true });
+      expect(state.snapshot()).toMatchObject({ status: 'open' });
+      expect(state.snapshot().resolvedAt).toBeUndefined();
+      const [event] = state.takeOutput().events;
+      expect(event).toMatchObject({ author: VISITOR, visibility: 'public', event: { kind: 'reopened', actorId: VISITOR.id } });
+    });
+
+    it('changes nothing when the visitor writes to an open conversation', () => {
+      const state = started();
+      state.receiveItem(arrival(VISITOR, 'hi'), at());
+      expect(state.stateVersion).toBe(1);
+      expect(state.hasOutput()).toBe(false);
+    });
+
+    it("makes an agent's first public reply the first response, a join and a takeover", () => {
+      const state = withAi();
+      state.receiveItem(arrival(VISITOR, 'hi'), at());
+      state.receiveItem(arrival(ALICE, 'hello, Alice here'), at(MINUTE));
+      expect(state.snapshot()).toMatchObject({
+        handler: 'human',
+        firstResponseAt: at(MINUTE),
+        participants: [{ id: ASSISTANT.id }, { id: ALICE.id, kind: 'human', joinedAt: at(MINUTE) }],
+      });
+      expect(state.takeOutput().events.map((e) => e.event)).toEqual([{ kind: 'participant_joined', actorId: ALICE.id, targetId: ALICE.id }]);
+    });
+
+    it('keeps the first response time and membership on later replies', () => {
+      const state = started();
+      state.receiveItem(arrival(ALICE, 'one'), at(MINUTE));
+      state.takeOutput();
+      state.receiveItem(arrival(ALICE, 'two'), at(2 * MINUTE));
+      expect(state.snapshot().firstResponseAt).toBe(at(MINUTE));
+      expect(state.hasOutput()).toBe(false);
+    });
+
+    it('lets the AI join by replying without counting as a first response', () => {
+      const state = started();
+      state.receiveItem(arrival(ASSISTANT, 'I can help'), at());
+      expect(state.snapshot()).toMatchObject({ handler: 'unassigned', participants: [{ id: ASSISTANT.id, kind: 'ai' }] });
+      expect(state.snapshot().firstResponseAt).toBeUndefined();
+    });
+
+    it('applies no rule to private notes, system messages and other item types', () => {
+      const state = started();
+      state.receiveItem(arrival(ALICE, 'note', { type: 'note', visibility: 'private' }), at());
+      state.receiveItem(arrival({ kind: 'system', id: 'bot' }, 'hi'), at());
+      state.receiveItem(arrival(VISITOR, '', { type: 'acme.rating', fields: { score: 5 } }), at());
+      expect(state.snapshot()).toMatchObject({ participants: [], handler: 'unassigned', stateVersion: 1 });
+      expect(state.deadlines()).toEqual({});
+    });
+  });
+
+  describe('#apply', () => {
+    it('resolves, recording who and when', () => {
+      const state = started();
+      const snapshot = op(state, ALICE, { op: 'resolve', reason: 'answered' }, MINUTE);
+      expect(snapshot).toMatchObject({ status: 'resolved', resolvedAt: at(MINUTE), resolvedBy: ALICE.id, stateVersion: 2 });
+      expect(state.takeOutput().events.map((e) => e.event)).toEqual([{ kind: 'resolved', actorId: ALICE.id, data: { reason: 'answered' } }]);
+    });
+
+    it('reopens, clearing the resolution', () => {
+      const state = started();
+      op(state, ALICE, { op: 'resolve' });
+      const snapshot = op(state, BOB, { op: 'reopen' });
+      expect(snapshot.status).toBe('open');
+      expect(snapshot).not.toHaveProperty('resolvedBy');
+      expect(eventKinds(state)).toEqual(['resolved', 'reopened']);
+    });
+
+    it('sets the priority with a priority_changed event', () => {
+      const state = started();
+      expect(op(state, ALICE, { op: 'set_priority', priority: 'urgent' }).priority).toBe('urgent');
+      expect(state.takeOutput().events[0]?.event).toEqual({ kind: 'priority_changed', actorId: ALICE.id, data: { from: 'medium', to: 'urgent' } });
+    });
+
+    it('sets a trimmed title', () => {
+      const state = started();
+      expect(op(state, ALICE, { op: 'set_title', title: '  Refund  ' }).title).toBe('Refund');
+      expect(eventKinds(state)).toEqual(['title_changed']);
+    });
+
+    it('adds only new tags and removes only present ones, one event per tag', () => {
+      const state = started();
+      op(state, ALICE, { op: 'add_tags', tags: ['billing', 'vip'] });
+      expect(op(state, ALICE, { op: 'add_tags', tags: ['vip', 'refund', 'refund'] }).tags).toEqual(['billing', 'vip', 'refund']);
+      expect(op(state, ALICE, { op: 'remove_tags', tags: ['vip', 'absent'] }).tags).toEqual(['billing', 'refund']);
+      expect(state.takeOutput().events.map((e) => e.event)).toEqual([
+        { kind: 'tag_added', actorId: ALICE.id, data: { tag: 'billing' } },
+        { kind: 'tag_added', actorId: ALICE.id, data: { tag: 'vip' } },
+        { kind: 'tag_added', actorId: ALICE.id, data: { tag: 'refund' } },
+        { kind: 'tag_removed', actorId: ALICE.id, data: { tag: 'vip' } },
+      ]);
+    });
+
+    it('adds and removes participants with their times, and lets them join again', () => {
+      const state = started();
+      op(state, ALICE, { op: 'join', userId: BOB.id }, 1);
+      expect(op(state, BOB, { op: 'leave', userId: BOB.id }, 2).participants).toEqual([{ id: BOB.id, kind: 'human', joinedAt: at(1), leftAt: at(2) }]);
+      expect(op(state, BOB, { op: 'join', userId: BOB.id }, 3).participants).toEqual([{ id: BOB.id, kind: 'human', joinedAt: at(3) }]);
+      expect(eventKinds(state)).toEqual(['participant_joined', 'participant_left', 'participant_joined']);
+    });
+
+    it('assigns a human, who takes the conversation from the AI, and unassigns', () => {
+      const state = withAi();
+      expect(op(state, ALICE, { op: 'assign', userId: BOB.id })).toMatchObject({ assigneeId: BOB.id, handler: 'human' });
+      expect(op(state, ALICE, { op: 'unassign' }).assigneeId).toBeUndefined();
+      expect(state.takeOutput().events.map((e) => e.event)).toEqual([
+        { kind: 'assigned', actorId: ALICE.id, targetId: BOB.id },
+        { kind: 'unassigned', actorId: ALICE.id, targetId: BOB.id },
+      ]);
+    });
+
+    it('escalates to humans with a private escalated event and a public participant request', () => {
+      const state = withAi();
+      const snapshot = op(state, ASSISTANT, { op: 'escalate', reason: 'wants a refund', summary: 'order 42' }, MINUTE);
+      expect(snapshot).toMatchObject({ handler: 'human', escalatedAt: at(MINUTE), escalationReason: 'wants a refund' });
+      const events = state.takeOutput().events;
+      expect(events.map(({ visibility, event }) => ({ visibility, event }))).toEqual([
+        { visibility: 'private', event: { kind: 'escalated', actorId: ASSISTANT.id, data: { reason: 'wants a refund', summary: 'order 42' } } },
+        { visibility: 'public', event: { kind: 'participant_requested', actorId: ASSISTANT.id, data: { reason: 'wants a refund' } } },
+      ]);
+    });
+
+    it('hands back to the AI, which joins if it was not a participant', () => {
+      const state = started();
+      op(state, ALICE, { op: 'assign', userId: ALICE.id });
+      state.takeOutput();
+      const snapshot = op(state, ALICE, { op: 'hand_back' }, MINUTE);
+      expect(snapshot).toMatchObject({ handler: 'ai', participants: [{ id: ASSISTANT.id, kind: 'ai', joinedAt: at(MINUTE) }] });
+      expect(eventKinds(state)).toEqual(['handed_back', 'participant_joined']);
+    });
+
+    it('pauses the AI for the given minutes or the default, and resumes it', () => {
+      const state = withAi();
+      expect(op(state, ALICE, { op: 'pause_ai', minutes: 30 }).aiPausedUntil).toBe(at(30 * MINUTE));
+      expect(op(state, ALICE, { op: 'pause_ai' }).aiPausedUntil).toBe(at(SETTINGS.defaultAiPauseMs));
+      expect(op(state, ALICE, { op: 'resume_ai' }).aiPausedUntil).toBeUndefined();
+      expect(state.takeOutput().events.map((e) => e.event)).toEqual([
+        { kind: 'ai_paused', actorId: ALICE.id, data: { until: at(30 * MINUTE) } },
+        { kind: 'ai_paused', actorId: ALICE.id, data: { until: at(HOUR) } },
+        { kind: 'ai_resumed', actorId: ALICE.id, data: {} },
+      ]);
+    });
+
+    it('bumps the state version once per change, whatever the number of events', () => {
+      const state = started();
+      op(state, ALICE, { op: 'add_tags', tags: ['a', 'b', 'c'] });
+      expect(state.stateVersion).toBe(2);
+    });
+  });
+
+  describe('#rejectionOf', () => {
+    const resolved = () => {
+      const state = withAi();
+      op(state, ALICE, { op: 'resolve' });
+      return state;
+    };
+    const humanHandled = () => {
+      const state = started();
+      op(state, ALICE, { op: 'assign', userId: ALICE.id });
+      return state;
+    };
+    const cases: [string, () => ConversationState, Author, LifecycleOperation, string][] = [
+      ['a visitor asking anything', started, VISITOR, { op: 'resolve' }, "visitors cannot change a conversation's lifecycle"],
+      ['resolving a resolved conversation', resolved, ALICE, { op: 'resolve' }, 'conversation is already resolved'],
+      ['reopening an open conversation', started, ALICE, { op: 'reopen' }, 'conversation is already open'],
+      ['an unknown priority', started, ALICE, { op: 'set_priority', priority: 'critical' as never }, "unknown priority 'critical' (expected low, medium, high, urgent)"],
+      ['setting the same priority', started, ALICE, { op: 'set_priority', priority: 'medium' }, 'priority is already medium'],
+      ['an empty title', started, ALICE, { op: 'set_title', title: '  ' }, 'title must have 1 to 200 characters'],
+      ['no tags', started, ALICE, { op: 'add_tags', tags: [] }, 'at least one tag is required'],
+      ['an overlong tag', started, ALICE, { op: 'add_tags', tags: ['x'.repeat(51)] }, 'tags must have 1 to 50 characters'],
+      ['removing absent tags', started, ALICE, { op: 'remove_tags', tags: ['nope'] }, 'none of these tags is on the conversation'],
+      ['joining someone not on the team', started, ALICE, { op: 'join', userId: 'usr_stranger' }, 'usr_stranger is not a member of the team'],
+      ['joining twice', withAi, ALICE, { op: 'join', userId: ASSISTANT.id }, `${ASSISTANT.id} is already a participant`],
+      ['leaving when not a participant', started, ALICE, { op: 'leave', userId: ALICE.id }, `${ALICE.id} is not a participant`],
+      ['assigning someone not on the team', started, ALICE, { op: 'assign', userId: 'usr_stranger' }, 'usr_stranger is not a member of the team'],
+      ['assigning the AI', started, ALICE, { op: 'assign', userId: ASSISTANT.id }, `${ASSISTANT.id} is an AI assistant: hand the conversation back to the AI instead`],
+      ['assigning the assignee again', humanHandled, ALICE, { op: 'assign', userId: ALICE.id }, `conversation is already assigned to ${ALICE.id}`],
+      ['unassigning without an assignee', started, ALICE, { op: 'unassign' }, 'conversation has no assignee'],
+      ['escalating without a reason', withAi, ASSISTANT, { op: 'escalate', reason: ' ' }, 'an escalation needs a reason'],
+      ['escalating when humans handle it', humanHandled, ALICE, { op: 'escalate', reason: 'x' }, 'only a conversation the AI handles can be escalated (handler is human)'],
+      ['escalating a resolved conversation', resolved, ASSISTANT, { op: 'escalate', reason: 'x' }, 'conversation is resolved: reopen it first'],
+      ['handing back to the AI that has it', withAi, ALICE, { op: 'hand_back' }, 'conversation is already handled by the AI'],
+      ['handing back without an assistant', () => started({ roster: [{ id: ALICE.id, kind: 'human' }] }), ALICE, { op: 'hand_back' }, 'no AI assistant is on the team'],
+      ['pausing the AI for no time', withAi, ALICE, { op: 'pause_ai', minutes: 0 }, 'minutes must be more than 0 and at most 10080'],
+      ['resuming an AI that is not paused', withAi, ALICE, { op: 'resume_ai' }, 'the AI is not paused'],
+      ['an unknown operation', started, ALICE, { op: 'explode' } as never, "unknown operation 'explode'"],
+    ];
+
+    it.each(cases)('rejects %s', (_name, make, actor, operation, message) => {
+      expect(make().rejectionOf({ actor, operation })).toBe(message);
+    });
+
+    it.each(cases)('leaves no trace when applying %s', (_name, make, actor, operation, message) => {
+      const state = make();
+      state.takeOutput();
+      const before = state.toData();
+      expect(() => state.apply({ actor, operation }, at(MINUTE))).toThrow(new TransitionRejected(message));
+      expect(state.toData()).toEqual(before);
+    });
+  });
+
+  describe('#deadlines', () => {
+    it('runs the first-response SLA of the priority once the visitor waits on humans', () => {
+      const state = started();
+      expect(state.deadlines()).toEqual({});
+      state.receiveItem(arrival(VISITOR, 'hi'), at(MINUTE));
+      expect(state.deadlines()).toEqual({ firstResponse: at(MINUTE + 4 * HOUR) });
+      expect(state.snapshot().firstResponseDueAt).toBe(at(MINUTE + 4 * HOUR));
+    });
+
+    it('re-arms the SLA from its start when the priority changes', () => {
+      const state = started();
+      state.receiveItem(arrival(VISITOR, 'hi'), at());
+      op(state, ALICE, { op: 'set_priority', priority: 'urgent' }, 5 * MINUTE);
+      expect(state.deadlines().firstResponse).toBe(at(15 * MINUTE));
+    });
+
+    it('runs no SLA while the AI handles the conversation, and starts it on escalation', () => {
+      const state = withAi();
+      state.receiveItem(arrival(VISITOR, 'hi'), at());
+      expect(state.deadlines().firstResponse).toBeUndefined();
+      op(state, ASSISTANT, { op: 'escalate', reason: 'human please' }, HOUR);
+      expect(state.deadlines().firstResponse).toBe(at(HOUR + 4 * HOUR));
+    });
+
+    it("stops the SLA on an agent's first reply and when resolved", () => {
+      const replied = started();
+      replied.receiveItem(arrival(VISITOR, 'hi'), at());
+      replied.receiveItem(arrival(ALICE, 'hello'), at(MINUTE));
+      expect(replied.deadlines().firstResponse).toBeUndefined();
+      const resolved = started();
+      resolved.receiveItem(arrival(VISITOR, 'hi'), at());
+      op(resolved, ALICE, { op: 'resolve' });
+      expect(resolved.deadlines().firstResponse).toBeUndefined();
+    });
+
+    it('waits on the visitor after a team message, and not after theirs', () => {
+      const state = withAi();
+      state.receiveItem(arrival(ASSISTANT, 'anything else?'), at(MINUTE));
+      expect(state.deadlines().autoResolve).toBe(at(MINUTE + 24 * HOUR));
+      state.receiveItem(arrival(VISITOR, 'yes'), at(2 * MINUTE));
+      expect(state.deadlines().autoResolve).toBeUndefined();
+    });
+
+    it('does not auto-resolve right after a reopen because of an old team message', () => {
+      const state = started();
+      state.receiveItem(arrival(ALICE, 'done?'), at());
+      op(state, ALICE, { op: 'resolve' }, MINUTE);
+      op(state, ALICE, { op: 'reopen' }, 30 * HOUR);
+      expect(state.deadlines().autoResolve).toBeUndefined();
+    });
+
+    it('ends an AI pause and a resolved conversation’s retention', () => {
+      const state = withAi();
+      op(state, ALICE, { op: 'pause_ai', minutes: 10 });
+      op(state, ALICE, { op: 'resolve' }, MINUTE);
+      expect(state.deadlines()).toEqual({ aiPause: at(10 * MINUTE), retention: at(MINUTE + SETTINGS.retentionAfterResolveMs) });
+    });
+  });
+
+  describe('#onDeadline', () => {
+    const waiting = () => {
+      const state = started();
+      state.receiveItem(arrival(VISITOR, 'hi'), at());
+      state.takeOutput();
+      return state;
+    };
+
+    it('records a first-response breach, bumps the priority and queues the notification', () => {
+      const state = waiting();
+      state.onDeadline('firstResponse', at(4 * HOUR));
+      expect(state.snapshot().priority).toBe('high');
+      const output = state.takeOutput();
+      expect(output.events.map((e) => e.event)).toEqual([
+        { kind: 'sla_breached', data: { sla: 'first_response', priority: 'medium', dueAt: at(4 * HOUR) } },
+        { kind: 'priority_changed', actorId: 'lifecycle', data: { from: 'medium', to: 'high' } },
+      ]);
+      expect(output.breaches).toEqual([{ conversationId: 'conv_1', websiteId: 'web_1', sla: 'first_response', priority: 'medium', dueAt: at(4 * HOUR), breachedAt: at(4 * HOUR) }]);
+      expect(state.deadlines().firstResponse).toBeUndefined();
+    });
+
+    it('keeps the priority when bumping is off', () => {
+      const state = started({ settings: { ...SETTINGS, bumpPriorityOnSlaBreach: false } });
+      state.receiveItem(arrival(VISITOR, 'hi'), at());
+      state.onDeadline('firstResponse', at(4 * HOUR));
+      expect(state.snapshot().priority).toBe('medium');
+      expect(eventKinds(state)).toEqual(['sla_breached']);
+    });
+
+    it('does nothing for a deadline that moved or is not due yet', () => {
+      const state = waiting();
+      state.onDeadline('firstResponse', at(HOUR));
+      state.onDeadline('autoResolve', at(48 * HOUR));
+      expect(state.hasOutput()).toBe(false);
+    });
+
+    it('resolves a conversation the visitor left waiting, as the lifecycle', () => {
+      const state = started();
+      state.receiveItem(arrival(ALICE, 'anything else?'), at());
+      state.takeOutput();
+      state.onDeadline('autoResolve', at(24 * HOUR));
+      expect(state.snapshot()).toMatchObject({ status: 'resolved', resolvedBy: 'lifecycle' });
+      expect(state.takeOutput().events[0]).toMatchObject({ author: { kind: 'system', id: 'lifecycle' }, event: { kind: 'resolved', data: { reason: 'no reply from the visitor' } } });
+    });
+
+    it('resumes the AI when its pause ends', () => {
+      const state = withAi();
+      op(state, ALICE, { op: 'pause_ai', minutes: 10 });
+      state.takeOutput();
+      state.onDeadline('aiPause', at(10 * MINUTE));
+      expect(state.snapshot().aiPausedUntil).toBeUndefined();
+      expect(eventKinds(state)).toEqual(['ai_resumed']);
+    });
+
+    it('retires a resolved conversation after retention, until it is reopened', () => {
+      const state = started();
+      op(state, ALICE, { op: 'resolve' });
+      state.onDeadline('retention', at(SETTINGS.retentionAfterResolveMs));
+      expect(state.retired).toBe(true);
+      state.receiveItem(arrival(VISITOR, 'back again'), at(SETTINGS.retentionAfterResolveMs));
+      expect(state.retired).toBe(false);
+    });
+  });
+
+  describe('#shouldAiRespond', () => {
+    it('is true while the AI handles an open conversation and is not paused', () => {
+      const state = withAi();
+      expect(state.shouldAiRespond(at())).toBe(true);
+      op(state, ALICE, { op: 'pause_ai', minutes: 10 });
+      expect(state.shouldAiRespond(at(5 * MINUTE))).toBe(false);
+      expect(state.shouldAiRespond(at(10 * MINUTE))).toBe(true);
+    });
+
+    it('is false when humans handle it or it is resolved', () => {
+      expect(started().shouldAiRespond(at())).toBe(false);
+      const resolved = withAi();
+      op(resolved, ALICE, { op: 'resolve' });
+      expect(resolved.shouldAiRespond(at())).toBe(false);
+    });
+  });
+
+  describe('#takeOutput', () => {
+    it('names event items after the workflow id and state version, and empties the outbox', () => {
+      const state = started();
+      op(state, ALICE, { op: 'add_tags', tags: ['a', 'b'] }, MINUTE);
+      op(state, ALICE, { op: 'resolve' }, 2 * MINUTE);
+      const output = state.takeOutput();
+      expect(output.events.map(({ id, createdAt }) => ({ id, createdAt }))).toEqual([
+        { id: 'conversation:conv_1:event:2.0', createdAt: at(MINUTE) },
+        { id: 'conversation:conv_1:event:2.1', createdAt: at(MINUTE) },
+        { id: 'conversation:conv_1:event:3.0', createdAt: at(2 * MINUTE) },
+      ]);
+      expect(output).toMatchObject({ stateVersion: 3, projection: { stateVersion: 3, lifecycle: { status: 'resolved', tags: ['a', 'b'] } } });
+      expect(state.hasOutput()).toBe(false);
+      expect(state.takeOutput()).toEqual({ events: [], breaches: [], stateVersion: 3 });
+    });
+  });
+});

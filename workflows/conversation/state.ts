@@ -1,0 +1,329 @@
+/**
+ * The conversation's rules, as a plain class: the workflow feeds it messages, timer firings and
+ * the time, and reads back snapshots, deadlines and an outbox of what to persist. It never does
+ * I/O, so unit tests drive it directly (test/workflows/conversation/state.test.ts).
+ *
+ * Every change goes through `transact`, which bumps `stateVersion` once per change set and turns
+ * the events it emitted into timeline items with ids derived from the workflow id and that version.
+ */
+import { DEFAULT_PRIORITY, type ConversationLifecycle } from '../../domain/conversation';
+import type { ItemArrival, OperationRequest } from '../../domain/operations';
+import type { Author, AuthorKind, TimelineEvent } from '../../domain/timeline';
+import {
+  LIFECYCLE_ACTOR,
+  conversationWorkflowId,
+  type ConversationProjection,
+  type ConversationSnapshot,
+  type ConversationWorkflowInput,
+  type LifecycleSettings,
+  type RecordedEvent,
+  type RosterMember,
+  type SlaBreach,
+} from './definitions';
+import { activeParticipant, addMs, aiAssistantOf, joinParticipant, nextPriority, perform, rejectionOf, type TransitionContext } from './transitions';
+
+/** How many recent item ids are remembered to drop repeated `itemAdded` signals. */
+export const DEDUP_WINDOW = 1_000;
+
+export type DeadlineKind = 'firstResponse' | 'autoResolve' | 'aiPause' | 'retention';
+export type Deadlines = Partial<Record<DeadlineKind, string>>;
+
+/** Everything the workflow knows about the conversation; plain JSON, carried across continue-as-new. */
+export interface ConversationStateData {
+  conversationId: string;
+  websiteId: string;
+  visitorId: string;
+  aiAssistantId?: string;
+  roster: RosterMember[];
+  settings: LifecycleSettings;
+  lifecycle: ConversationLifecycle;
+  stateVersion: number;
+  /** Runs while humans owe the visitor a first reply; `dueAt` absent when the priority has no SLA. */
+  firstResponseClock?: { startedAt: string; dueAt?: string; breachedAt?: string };
+  /** The newest public message: whose turn it is (auto-resolve waits on the visitor after a team message). */
+  lastPublicMessage?: { itemId: string; authorKind: AuthorKind; at: string };
+  visitorHasWritten: boolean;
+  /** Ids of the newest items seen, oldest first, at most DEDUP_WINDOW. */
+  recentItemIds: string[];
+  /** The retention window after resolving has passed: the workflow may complete. */
+  retired: boolean;
+  outbox: { events: RecordedEvent[]; projectionDue: boolean; breaches: SlaBreach[] };
+}
+
+/** What the workflow must persist, taken from the outbox in one go. */
+export interface StateOutput {
+  events: RecordedEvent[];
+  projection?: ConversationProjection;
+  breaches: SlaBreach[];
+  /** The state version this output brings the store up to. */
+  stateVersion: number;
+}
+
+export interface ItemOutcome {
+  /** The item was seen before: nothing was applied. */
+  duplicate: boolean;
+  /** A public message from the visitor: what an AI turn answers. */
+  visitorMessage: boolean;
+}
+
+/** A lifecycle operation that is not allowed now; the workflow turns it into an ApplicationFailure. */
+export class TransitionRejected extends Error {
+  readonly code = 'ERR_INVALID_TRANSITION';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransitionRejected';
+  }
+}
+
+export class ConversationState {
+  private readonly recentIds: Set<string>;
+  private drafts: { actor: Author; event: TimelineEvent }[] = [];
+
+  constructor(private readonly data: ConversationStateData) {
+    this.recentIds = new Set(data.recentItemIds);
+  }
+
+  /** The state a run starts from: carried over by continue-as-new, resumed from the store, or new. */
+  static start(input: ConversationWorkflowInput, now: string): ConversationState {
+    if (input.carried) return new ConversationState(input.carried);
+    const resumed = input.initialState && input.initialState.stateVersion > 0 ? input.initialState : undefined;
+    const state = new ConversationState({
+      conversationId: input.conversationId,
+      websiteId: input.websiteId,
+      visitorId: input.visitorId,
+      ...(input.aiAssistantId === undefined ? {} : { aiAssistantId: input.aiAssistantId }),
+      roster: input.roster,
+      settings: input.settings,
+      lifecycle: resumed ? clone(resumed.lifecycle) : newLifecycle(input, now),
+      stateVersion: input.initialState?.stateVersion ?? 0,
+      visitorHasWritten: false,
+      recentItemIds: [],
+      retired: false,
+      outbox: { events: [], projectionDue: false, breaches: [] },
+    });
+    // The workflow's view goes to the store at once (e.g. the AI as handler of a new conversation).
+    state.data.stateVersion += 1;
+    state.data.outbox.projectionDue = true;
+    state.reconcileClocks(now);
+    return state;
+  }
+
+  /** The serializable state, for continue-as-new. */
+  toData(): ConversationStateData {
+    return clone(this.data);
+  }
+
+  get stateVersion(): number {
+    return this.data.stateVersion;
+  }
+
+  get roster(): RosterMember[] {
+    return this.data.roster;
+  }
+
+  get retired(): boolean {
+    return this.data.retired;
+  }
+
+  /** The assistant that answers while the handler is `ai`. */
+  get aiAssistantId(): string | undefined {
+    return aiAssistantOf(this.data)?.id;
+  }
+
+  lifecycle(): ConversationLifecycle {
+    return clone(this.data.lifecycle);
+  }
+
+  snapshot(): ConversationSnapshot {
+    const { firstResponse, autoResolve } = this.deadlines();
+    return {
+      ...this.lifecycle(),
+      conversationId: this.data.conversationId,
+      stateVersion: this.data.stateVersion,
+      ...(firstResponse === undefined ? {} : { firstResponseDueAt: firstResponse }),
+      ...(autoResolve === undefined ? {} : { autoResolveAt: autoResolve }),
+    };
+  }
+
+  /** Why the request may not be applied now (a validator's answer), or undefined. */
+  rejectionOf(request: OperationRequest): string | undefined {
+    return rejectionOf(this.data, request);
+  }
+
+  /** Applies a lifecycle operation, whoever asks (agent update, plugin reaction, AI tool call). */
+  apply(request: OperationRequest, now: string): ConversationSnapshot {
+    const reason = this.rejectionOf(request);
+    if (reason !== undefined) throw new TransitionRejected(reason);
+    this.transact(now, (context) => perform(context, request));
+    return this.snapshot();
+  }
+
+  /** The product's rules for a new timeline item. */
+  receiveItem(item: ItemArrival, now: string): ItemOutcome {
+    if (!this.remember(item.id)) return { duplicate: true, visitorMessage: false };
+    const { author } = item;
+    const kind = author.kind;
+    const isPublicMessage = item.type === 'message' && item.visibility === 'public';
+    if (!isPublicMessage || kind === 'system') return { duplicate: false, visitorMessage: false };
+    this.transact(now, (context) => {
+      const lifecycle = this.data.lifecycle;
+      if (kind === 'visitor') {
+        this.data.visitorHasWritten = true;
+        if (lifecycle.status === 'resolved') perform(context, { actor: author, operation: { op: 'reopen', reason: 'the visitor wrote again' } });
+      } else {
+        if (!activeParticipant(lifecycle, author.id)) joinParticipant(context, author, { id: author.id, kind });
+        if (kind === 'human') {
+          // Replying takes the conversation over from the AI, escalated or not.
+          lifecycle.handler = 'human';
+          lifecycle.firstResponseAt ??= now;
+        }
+      }
+      this.data.lastPublicMessage = { itemId: item.id, authorKind: kind, at: now };
+    });
+    return { duplicate: false, visitorMessage: kind === 'visitor' };
+  }
+
+  setRoster(roster: RosterMember[]): void {
+    this.data.roster = roster;
+  }
+
+  /** Whether the AI assistant should answer a visitor now: it handles the conversation, is not paused, and it is open. */
+  shouldAiRespond(now: string): boolean {
+    const { status, handler, aiPausedUntil } = this.data.lifecycle;
+    const paused = aiPausedUntil !== undefined && Date.parse(aiPausedUntil) > Date.parse(now);
+    return status === 'open' && handler === 'ai' && !paused && this.aiAssistantId !== undefined;
+  }
+
+  /** When each durable timer should fire; the workflow keeps one timer per entry. */
+  deadlines(): Deadlines {
+    const { lifecycle, settings, firstResponseClock, lastPublicMessage } = this.data;
+    const deadlines: Deadlines = {};
+    if (firstResponseClock?.dueAt !== undefined && firstResponseClock.breachedAt === undefined) deadlines.firstResponse = firstResponseClock.dueAt;
+    const waitingOnVisitor = lifecycle.status === 'open' && lastPublicMessage !== undefined && lastPublicMessage.authorKind !== 'visitor';
+    if (waitingOnVisitor && settings.autoResolveAfterMs !== undefined) deadlines.autoResolve = addMs(lastPublicMessage.at, settings.autoResolveAfterMs);
+    if (lifecycle.aiPausedUntil !== undefined) deadlines.aiPause = lifecycle.aiPausedUntil;
+    if (lifecycle.status === 'resolved' && lifecycle.resolvedAt !== undefined && !this.data.retired) {
+      deadlines.retention = addMs(lifecycle.resolvedAt, settings.retentionAfterResolveMs);
+    }
+    return deadlines;
+  }
+
+  /** A timer fired: acts if its deadline still stands and has passed (a change may have moved it meanwhile). */
+  onDeadline(kind: DeadlineKind, now: string): void {
+    const due = this.deadlines()[kind];
+    if (due === undefined || Date.parse(due) > Date.parse(now)) return;
+    switch (kind) {
+      case 'firstResponse':
+        return this.transact(now, (context) => this.breachFirstResponse(context, due));
+      case 'autoResolve':
+        return this.transact(now, (context) => perform(context, { actor: LIFECYCLE_ACTOR, operation: { op: 'resolve', reason: 'no reply from the visitor' } }));
+      case 'aiPause':
+        return this.transact(now, (context) => perform(context, { actor: LIFECYCLE_ACTOR, operation: { op: 'resume_ai' } }));
+      case 'retention':
+        this.data.retired = true;
+        return;
+    }
+  }
+
+  hasOutput(): boolean {
+    const { events, projectionDue, breaches } = this.data.outbox;
+    return events.length > 0 || projectionDue || breaches.length > 0;
+  }
+
+  /** Empties the outbox: the caller persists what it returns. */
+  takeOutput(): StateOutput {
+    const { events, projectionDue, breaches } = this.data.outbox;
+    this.data.outbox = { events: [], projectionDue: false, breaches: [] };
+    const stateVersion = this.data.stateVersion;
+    return { events, breaches, stateVersion, ...(projectionDue ? { projection: { lifecycle: this.lifecycle(), stateVersion } } : {}) };
+  }
+
+  private breachFirstResponse(context: TransitionContext, dueAt: string): void {
+    const { lifecycle, settings } = this.data;
+    const priority = lifecycle.priority;
+    this.data.firstResponseClock!.breachedAt = context.now;
+    context.emit(LIFECYCLE_ACTOR, { kind: 'sla_breached', data: { sla: 'first_response', priority, dueAt } });
+    this.data.outbox.breaches.push({
+      conversationId: this.data.conversationId,
+      websiteId: this.data.websiteId,
+      sla: 'first_response',
+      priority,
+      dueAt,
+      breachedAt: context.now,
+    });
+    const bumped = nextPriority(priority);
+    if (settings.bumpPriorityOnSlaBreach && bumped !== priority) {
+      perform(context, { actor: LIFECYCLE_ACTOR, operation: { op: 'set_priority', priority: bumped } });
+    }
+  }
+
+  /**
+   * Runs `mutate`, then settles the clocks. A change set that changed the lifecycle or emitted
+   * events gets the next state version; its events become timeline items and the projection is due.
+   */
+  private transact(now: string, mutate: (context: TransitionContext) => void): void {
+    // Comparing the serialized lifecycle is one rule for "changed" that no mutation can forget.
+    const before = JSON.stringify(this.data.lifecycle);
+    mutate({ data: this.data, now, emit: (actor, event) => this.drafts.push({ actor, event }) });
+    this.reconcileClocks(now);
+    const drafts = this.drafts;
+    this.drafts = [];
+    if (drafts.length === 0 && JSON.stringify(this.data.lifecycle) === before) return;
+    const version = ++this.data.stateVersion;
+    const workflowId = conversationWorkflowId(this.data.conversationId);
+    drafts.forEach(({ actor, event }, index) => {
+      this.data.outbox.events.push({
+        id: `${workflowId}:event:${version}.${index}`,
+        visibility: event.kind === 'escalated' ? 'private' : 'public',
+        author: actor,
+        createdAt: now,
+        event,
+      });
+    });
+    this.data.outbox.projectionDue = true;
+  }
+
+  /**
+   * The first-response clock runs while the conversation is open, humans handle it (not the AI),
+   * the visitor has written and no human has answered yet; it starts when that becomes true and
+   * its due time follows the priority.
+   */
+  private reconcileClocks(now: string): void {
+    const { lifecycle, settings } = this.data;
+    const owed = lifecycle.status === 'open' && lifecycle.handler !== 'ai' && lifecycle.firstResponseAt === undefined && this.data.visitorHasWritten;
+    if (!owed) {
+      delete this.data.firstResponseClock;
+      return;
+    }
+    const clock = (this.data.firstResponseClock ??= { startedAt: now });
+    const slaMs = settings.firstResponseSlaMs[lifecycle.priority];
+    if (slaMs === undefined) delete clock.dueAt;
+    else clock.dueAt = addMs(clock.startedAt, slaMs);
+  }
+
+  /** Records the id; false when it was seen before. */
+  private remember(itemId: string): boolean {
+    if (this.recentIds.has(itemId)) return false;
+    this.recentIds.add(itemId);
+    this.data.recentItemIds.push(itemId);
+    if (this.data.recentItemIds.length > DEDUP_WINDOW) this.recentIds.delete(this.data.recentItemIds.shift()!);
+    return true;
+  }
+}
+
+/** A conversation's lifecycle before anything happened; creation-time choices (priority, tags, title) come from the store's record. */
+function newLifecycle(input: ConversationWorkflowInput, now: string): ConversationLifecycle {
+  const created = input.initialState?.lifecycle;
+  const ai = input.aiAssistantId;
+  return {
+    status: 'open',
+    priority: created?.priority ?? DEFAULT_PRIORITY,
+    handler: ai === undefined ? 'unassigned' : 'ai',
+    participants: ai === undefined ? [] : [{ id: ai, kind: 'ai', joinedAt: now }],
+    tags: [...(created?.tags ?? [])],
+    ...(created?.title === undefined ? {} : { title: created.title }),
+  };
+}
+
+/** A deep copy of plain JSON data (what the state is made of). */
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

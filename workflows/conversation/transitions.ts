@@ -1,0 +1,212 @@
+/**
+ * The lifecycle operations: when each is allowed (`rejectionOf`) and what it does (`perform`).
+ * Pure functions over the state's data; `ConversationState` is their only caller, and it is the
+ * one path for agents' updates, plugin reactions, timers and (later) the AI loop alike.
+ */
+import { PRIORITIES, type ConversationLifecycle, type Priority } from '../../domain/conversation';
+import type { OperationRequest } from '../../domain/operations';
+import type { Author, TimelineEvent } from '../../domain/timeline';
+import type { RosterMember } from './definitions';
+import type { ConversationStateData } from './state';
+
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_TAG_LENGTH = 50;
+export const MAX_AI_PAUSE_MINUTES = 7 * 24 * 60;
+
+/** What `perform` needs besides the data: the time, and where decisions people must see go. */
+export interface TransitionContext {
+  data: ConversationStateData;
+  now: string;
+  emit(actor: Author, event: TimelineEvent): void;
+}
+
+/** Why the operation may not happen now, or undefined when it may. Never changes anything. */
+export function rejectionOf(data: ConversationStateData, { actor, operation }: OperationRequest): string | undefined {
+  if (actor.kind === 'visitor') return "visitors cannot change a conversation's lifecycle";
+  const lifecycle = data.lifecycle;
+  switch (operation.op) {
+    case 'resolve':
+      return lifecycle.status === 'resolved' ? 'conversation is already resolved' : undefined;
+    case 'reopen':
+      return lifecycle.status === 'open' ? 'conversation is already open' : undefined;
+    case 'set_priority':
+      if (!PRIORITIES.includes(operation.priority)) return `unknown priority '${String(operation.priority)}' (expected ${PRIORITIES.join(', ')})`;
+      return operation.priority === lifecycle.priority ? `priority is already ${operation.priority}` : undefined;
+    case 'set_title': {
+      const title = typeof operation.title === 'string' ? operation.title.trim() : '';
+      if (title === '' || title.length > MAX_TITLE_LENGTH) return `title must have 1 to ${MAX_TITLE_LENGTH} characters`;
+      return title === lifecycle.title ? 'title is unchanged' : undefined;
+    }
+    case 'add_tags':
+      return tagListProblem(operation.tags) ?? (newTags(lifecycle, operation.tags).length === 0 ? 'every tag is already on the conversation' : undefined);
+    case 'remove_tags':
+      return tagListProblem(operation.tags) ?? (presentTags(lifecycle, operation.tags).length === 0 ? 'none of these tags is on the conversation' : undefined);
+    case 'join':
+      return rosterProblem(data, operation.userId) ?? (activeParticipant(lifecycle, operation.userId) ? `${operation.userId} is already a participant` : undefined);
+    case 'leave':
+      return activeParticipant(lifecycle, operation.userId) ? undefined : `${String(operation.userId)} is not a participant`;
+    case 'assign': {
+      const problem = rosterProblem(data, operation.userId);
+      if (problem) return problem;
+      if (rosterMember(data, operation.userId)?.kind === 'ai') return `${operation.userId} is an AI assistant: hand the conversation back to the AI instead`;
+      return lifecycle.assigneeId === operation.userId ? `conversation is already assigned to ${operation.userId}` : undefined;
+    }
+    case 'unassign':
+      return lifecycle.assigneeId === undefined ? 'conversation has no assignee' : undefined;
+    case 'escalate':
+      if (typeof operation.reason !== 'string' || operation.reason.trim() === '') return 'an escalation needs a reason';
+      if (lifecycle.status === 'resolved') return 'conversation is resolved: reopen it first';
+      return lifecycle.handler === 'ai' ? undefined : `only a conversation the AI handles can be escalated (handler is ${lifecycle.handler})`;
+    case 'hand_back':
+      if (lifecycle.status === 'resolved') return 'conversation is resolved: reopen it first';
+      if (lifecycle.handler === 'ai') return 'conversation is already handled by the AI';
+      return aiAssistantOf(data) === undefined ? 'no AI assistant is on the team' : undefined;
+    case 'pause_ai': {
+      const minutes = operation.minutes;
+      const valid = minutes === undefined || (typeof minutes === 'number' && minutes > 0 && minutes <= MAX_AI_PAUSE_MINUTES);
+      return valid ? undefined : `minutes must be more than 0 and at most ${MAX_AI_PAUSE_MINUTES}`;
+    }
+    case 'resume_ai':
+      return lifecycle.aiPausedUntil === undefined ? 'the AI is not paused' : undefined;
+    default:
+      return `unknown operation '${String((operation as { op?: unknown }).op)}'`;
+  }
+}
+
+/** Carries out an operation `rejectionOf` allowed. */
+export function perform(context: TransitionContext, { actor, operation }: OperationRequest): void {
+  const { data, now, emit } = context;
+  const lifecycle = data.lifecycle;
+  const actorId = actor.id;
+  switch (operation.op) {
+    case 'resolve':
+      lifecycle.status = 'resolved';
+      lifecycle.resolvedAt = now;
+      lifecycle.resolvedBy = actorId;
+      data.retired = false;
+      emit(actor, { kind: 'resolved', actorId, data: withReason(operation.reason) });
+      return;
+    case 'reopen':
+      lifecycle.status = 'open';
+      delete lifecycle.resolvedAt;
+      delete lifecycle.resolvedBy;
+      data.retired = false;
+      // Nobody owes an answer right after a reopen, so an old team message cannot auto-resolve it at once.
+      delete data.lastPublicMessage;
+      emit(actor, { kind: 'reopened', actorId, data: withReason(operation.reason) });
+      return;
+    case 'set_priority':
+      emit(actor, { kind: 'priority_changed', actorId, data: { from: lifecycle.priority, to: operation.priority } });
+      lifecycle.priority = operation.priority;
+      return;
+    case 'set_title':
+      lifecycle.title = operation.title.trim();
+      emit(actor, { kind: 'title_changed', actorId, data: { title: lifecycle.title } });
+      return;
+    case 'add_tags':
+      for (const tag of newTags(lifecycle, operation.tags)) {
+        lifecycle.tags.push(tag);
+        emit(actor, { kind: 'tag_added', actorId, data: { tag } });
+      }
+      return;
+    case 'remove_tags': {
+      const removed = presentTags(lifecycle, operation.tags);
+      lifecycle.tags = lifecycle.tags.filter((tag) => !removed.includes(tag));
+      for (const tag of removed) emit(actor, { kind: 'tag_removed', actorId, data: { tag } });
+      return;
+    }
+    case 'join':
+      joinParticipant(context, actor, { id: operation.userId, kind: rosterMember(data, operation.userId)?.kind ?? 'human' });
+      return;
+    case 'leave': {
+      const participant = activeParticipant(lifecycle, operation.userId);
+      if (participant) participant.leftAt = now;
+      emit(actor, { kind: 'participant_left', actorId, targetId: operation.userId });
+      return;
+    }
+    case 'assign':
+      lifecycle.assigneeId = operation.userId;
+      lifecycle.handler = 'human';
+      emit(actor, { kind: 'assigned', actorId, targetId: operation.userId });
+      return;
+    case 'unassign':
+      emit(actor, { kind: 'unassigned', actorId, targetId: lifecycle.assigneeId ?? '' });
+      delete lifecycle.assigneeId;
+      return;
+    case 'escalate': {
+      const reason = operation.reason.trim();
+      lifecycle.handler = 'human';
+      lifecycle.escalatedAt = now;
+      lifecycle.escalationReason = reason;
+      emit(actor, { kind: 'escalated', actorId, data: operation.summary === undefined ? { reason } : { reason, summary: operation.summary } });
+      emit(actor, { kind: 'participant_requested', actorId, data: { reason } });
+      return;
+    }
+    case 'hand_back': {
+      lifecycle.handler = 'ai';
+      emit(actor, { kind: 'handed_back', actorId, data: {} });
+      const assistant = aiAssistantOf(data);
+      if (assistant && !activeParticipant(lifecycle, assistant.id)) joinParticipant(context, actor, assistant);
+      return;
+    }
+    case 'pause_ai': {
+      const pauseMs = operation.minutes === undefined ? data.settings.defaultAiPauseMs : operation.minutes * 60_000;
+      lifecycle.aiPausedUntil = addMs(now, pauseMs);
+      emit(actor, { kind: 'ai_paused', actorId, data: { until: lifecycle.aiPausedUntil } });
+      return;
+    }
+    case 'resume_ai':
+      delete lifecycle.aiPausedUntil;
+      emit(actor, { kind: 'ai_resumed', actorId, data: {} });
+      return;
+  }
+}
+
+/** Adds (or brings back) a participant and says so on the timeline. */
+export function joinParticipant({ data, now, emit }: TransitionContext, actor: Author, member: RosterMember): void {
+  const existing = data.lifecycle.participants.find((p) => p.id === member.id);
+  if (existing) {
+    existing.joinedAt = now;
+    delete existing.leftAt;
+  } else {
+    data.lifecycle.participants.push({ id: member.id, kind: member.kind, joinedAt: now });
+  }
+  emit(actor, { kind: 'participant_joined', actorId: actor.id, targetId: member.id });
+}
+
+export const activeParticipant = (lifecycle: ConversationLifecycle, id: string) =>
+  lifecycle.participants.find((p) => p.id === id && p.leftAt === undefined);
+
+/** The assistant the conversation is handed back to: the configured one, else the team's first AI. */
+export function aiAssistantOf(data: ConversationStateData): RosterMember | undefined {
+  if (data.aiAssistantId !== undefined) return { id: data.aiAssistantId, kind: 'ai' };
+  return data.roster.find((member) => member.kind === 'ai');
+}
+
+/** The priority one level up, for SLA breaches; urgent stays urgent. */
+export function nextPriority(priority: Priority): Priority {
+  return PRIORITIES[Math.min(PRIORITIES.indexOf(priority) + 1, PRIORITIES.length - 1)] ?? priority;
+}
+
+export const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+
+const rosterMember = (data: ConversationStateData, id: string) => data.roster.find((member) => member.id === id);
+
+function rosterProblem(data: ConversationStateData, userId: unknown): string | undefined {
+  if (typeof userId !== 'string' || userId === '') return 'a userId is required';
+  return rosterMember(data, userId) ? undefined : `${userId} is not a member of the team`;
+}
+
+function tagListProblem(tags: unknown): string | undefined {
+  if (!Array.isArray(tags) || tags.length === 0) return 'at least one tag is required';
+  const bad = tags.find((tag) => typeof tag !== 'string' || tag.trim() === '' || tag.trim().length > MAX_TAG_LENGTH);
+  return bad === undefined ? undefined : `tags must have 1 to ${MAX_TAG_LENGTH} characters`;
+}
+
+const newTags = (lifecycle: ConversationLifecycle, tags: string[]) =>
+  [...new Set(tags.map((tag) => tag.trim()))].filter((tag) => !lifecycle.tags.includes(tag));
+
+const presentTags = (lifecycle: ConversationLifecycle, tags: string[]) =>
+  [...new Set(tags.map((tag) => tag.trim()))].filter((tag) => lifecycle.tags.includes(tag));
+
+const withReason = (reason: string | undefined): { reason?: string } => (reason === undefined ? {} : { reason });

@@ -1,0 +1,2 @@
+/** The workflow functions: what gets bundled into the workflow sandbox (see plugins/bundle-entry.ts). */
+export { conversationWorkflow } from './conversation/workflow';
