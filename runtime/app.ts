@@ -1,0 +1,117 @@
+/**
+ * Start-up wiring: storage (embedded MongoDB-compatible server unless MONGODB_URI), the store,
+ * the default website and team, plugins, the workflow engine (embedded unless Temporal is
+ * configured) with its activities, and the Chat API. `close` stops them in reverse order.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { openStore, type Store } from '../activities/store';
+import { connect } from '../activities/store/connect';
+import { writeWorkflowEntry } from '../plugins/bundle-entry';
+import { loadPluginRegistry } from '../plugins/loader';
+import { createChatServer } from '../server/app';
+import { WorkflowStarts } from '../server/services/workflow-start';
+import { createActivities } from './activities';
+import type { AppConfig } from './config';
+import { ConversationEngine } from './conversation-engine';
+import { createEngine } from './engine/create-engine';
+import { MongoJournalStore } from './engine/mongo-journal-store';
+import type { WorkflowEngine } from './engine/workflow-engine';
+import { resolveKeys, type WebsiteKeys } from './keys';
+import { startEmbeddedMongo } from './mongo';
+import { projectionLoader } from './projection';
+import { seedDefaults } from './seed';
+
+export interface StartOverrides {
+  /** Share one workflow engine between instances (as a Temporal cluster is shared); it is then not shut down by `close`. */
+  engine?: WorkflowEngine;
+  log?: Logger;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  keys: WebsiteKeys;
+  websiteId: string;
+  /** The MongoDB connection string in use (embedded or configured): another instance can share it. */
+  mongoUri: string;
+  engine: WorkflowEngine;
+  store: Store;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs `steps` in order, each once, whatever the others do. */
+async function runAll(steps: Array<() => Promise<unknown>>, log: Logger): Promise<void> {
+  for (const step of steps) await step().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+}
+
+export async function startApp(config: AppConfig, overrides: StartOverrides = {}): Promise<RunningApp> {
+  const log = overrides.log ?? pino({ level: config.logLevel });
+  const cleanup: Array<() => Promise<unknown>> = [];
+  const stopAll = () => runAll(cleanup.reverse(), log);
+  try {
+    let mongoUri = config.store.mongodbUri;
+    if (!mongoUri) {
+      const mongo = await startEmbeddedMongo({ memory: config.store.memory, dataDir: path.join(config.dataDir, 'mongo') });
+      cleanup.push(() => mongo.close());
+      mongoUri = mongo.uri;
+    }
+    const store = await openStore({ uri: mongoUri, dbName: config.store.dbName });
+    cleanup.push(() => store.close());
+    const keys = await resolveKeys(config, !config.store.memory);
+    const website = await seedDefaults(store, keys, config.allowedOrigins);
+
+    // A second client for what the Store API does not offer: the engine's journal and workflow projections.
+    const direct = await connect(mongoUri, config.store.dbName);
+    cleanup.push(() => direct.client.close());
+
+    const plugins = await loadPluginRegistry({ rootDir: projectRoot });
+    let engine = overrides.engine;
+    if (!engine) {
+      // Per process: concurrent processes (test files) must not rewrite each other's entry while it is bundled.
+      const entryDir = path.join(projectRoot, '.tmp', `workflow-entry-${process.pid}`);
+      cleanup.push(() => rm(entryDir, { recursive: true, force: true }));
+      const owned = await createEngine({
+        workflowsPath: await writeWorkflowEntry({ outDir: entryDir, rootDir: projectRoot }),
+        activities: createActivities({ store, plugins, openai: config.openai }),
+        temporal: config.temporal,
+        journal: await MongoJournalStore.open(direct.db),
+      });
+      cleanup.push(() => owned.shutdown());
+      engine = owned;
+    }
+    const conversations = new ConversationEngine({ engine, loadProjection: projectionLoader(direct.db) });
+
+    const chat = await createChatServer({
+      store,
+      conversations,
+      plugins,
+      workflowStarts: new WorkflowStarts(store),
+      log,
+      limits: config.limits,
+      health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded' },
+    });
+    const port = await chat.listen(config.port, config.host);
+    cleanup.push(() => chat.close(config.limits.shutdownTimeoutMs));
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      port,
+      keys: { publicKey: website.publicKey, secretKey: website.secretKey, identitySecret: website.identitySecret },
+      websiteId: website.id,
+      mongoUri,
+      engine,
+      store,
+      log,
+      close: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The product's configuration, read from environment variables and validated with zod. Every
+ * setting has a default that runs the whole product on embedded infrastructure.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+const optionalString = z.string().trim().min(1).optional().catch(undefined);
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  PORT: int(0, 3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  /** Keep the embedded store in memory only (tests, benchmarks). */
+  EMBEDDED_MONGO_MEMORY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  MONGODB_URI: optionalString,
+  MONGODB_DB: z.string().default('support'),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('support-conversations'),
+  TEMPORAL_CLI_PATH: optionalString,
+  PUBLIC_KEY: z.string().regex(/^pk_[A-Za-z0-9_-]{8,}$/, 'pk_ followed by at least 8 characters').optional(),
+  SECRET_KEY: z.string().regex(/^sk_[A-Za-z0-9_-]{16,}$/, 'sk_ followed by at least 16 characters').optional(),
+  IDENTITY_SECRET: z.string().min(16).optional(),
+  /** Origins the default website's widget may be used from (comma-separated); empty: any. */
+  ALLOWED_ORIGINS: list(''),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024),
+  FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
+  FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain'),
+  RATE_LIMIT_IP_PER_SECOND: int(1, 100),
+  RATE_LIMIT_IP_BURST: int(1, 200),
+  RATE_LIMIT_VISITOR_PER_SECOND: int(1, 10),
+  RATE_LIMIT_VISITOR_BURST: int(1, 30),
+  WS_HEARTBEAT_MS: int(100, 30_000),
+  WS_MAX_BUFFERED_BYTES: int(1_024, 1_024 * 1_024),
+  WS_MAX_FRAME_BYTES: int(1_024, 64 * 1_024),
+  WS_FRAMES_PER_SECOND: int(1, 20),
+  WS_FRAMES_BURST: int(1, 60),
+  SHUTDOWN_TIMEOUT_MS: int(0, 10_000),
+});
+
+export interface RateConfig {
+  perSecond: number;
+  burst: number;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  store: { mongodbUri?: string; dbName: string; memory: boolean };
+  temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string };
+  /** The default website's keys; generated and kept in DATA_DIR when absent. */
+  keys: { publicKey?: string; secretKey?: string; identitySecret?: string };
+  allowedOrigins: string[];
+  openai: { apiKey?: string; baseUrl?: string };
+  logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
+  limits: {
+    jsonBodyBytes: number;
+    fileMaxBytes: number;
+    fileMediaTypes: string[];
+    ipRate: RateConfig;
+    visitorRate: RateConfig;
+    ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig };
+    shutdownTimeoutMs: number;
+  };
+}
+
+/** Reads the configuration; an invalid variable stops start-up with a message naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    store: { mongodbUri: e.MONGODB_URI, dbName: e.MONGODB_DB, memory: e.EMBEDDED_MONGO_MEMORY },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, cliPath: e.TEMPORAL_CLI_PATH },
+    keys: { publicKey: e.PUBLIC_KEY, secretKey: e.SECRET_KEY, identitySecret: e.IDENTITY_SECRET },
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+    logLevel: e.LOG_LEVEL,
+    limits: {
+      jsonBodyBytes: e.JSON_BODY_LIMIT_BYTES,
+      fileMaxBytes: e.FILE_MAX_BYTES,
+      fileMediaTypes: e.FILE_MEDIA_TYPES,
+      ipRate: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
+      visitorRate: { perSecond: e.RATE_LIMIT_VISITOR_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_BURST },
+      ws: {
+        heartbeatMs: e.WS_HEARTBEAT_MS,
+        maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+        maxFrameBytes: e.WS_MAX_FRAME_BYTES,
+        frameRate: { perSecond: e.WS_FRAMES_PER_SECOND, burst: e.WS_FRAMES_BURST },
+      },
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+  };
+}

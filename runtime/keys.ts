@@ -1,0 +1,53 @@
+/**
+ * The default website's keys: taken from the configuration when given, otherwise generated on
+ * first start and kept in `<DATA_DIR>/keys.json` (mode 0600) so restarts keep them.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { AppConfig } from './config';
+
+export interface WebsiteKeys {
+  publicKey: string;
+  secretKey: string;
+  identitySecret: string;
+}
+
+const keysFile = z.object({ publicKey: z.string(), secretKey: z.string(), identitySecret: z.string() });
+
+export const keysPath = (dataDir: string): string => path.join(dataDir, 'keys.json');
+
+const random = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+export function generateKeys(): WebsiteKeys {
+  return { publicKey: `pk_${random(18)}`, secretKey: `sk_${random(32)}`, identitySecret: random(32) };
+}
+
+export async function readKeysFile(dataDir: string): Promise<WebsiteKeys | undefined> {
+  try {
+    return keysFile.parse(JSON.parse(await readFile(keysPath(dataDir), 'utf8')));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Configured keys win one by one; the rest come from the keys file, or are generated. With
+ * `persist` false (in-memory runs) nothing is written.
+ */
+export async function resolveKeys(config: Pick<AppConfig, 'keys' | 'dataDir'>, persist: boolean): Promise<WebsiteKeys> {
+  const stored = persist ? await readKeysFile(config.dataDir) : undefined;
+  const base = stored ?? generateKeys();
+  const keys: WebsiteKeys = {
+    publicKey: config.keys.publicKey ?? base.publicKey,
+    secretKey: config.keys.secretKey ?? base.secretKey,
+    identitySecret: config.keys.identitySecret ?? base.identitySecret,
+  };
+  if (persist && !stored) {
+    await mkdir(config.dataDir, { recursive: true });
+    await writeFile(keysPath(config.dataDir), `${JSON.stringify(base, null, 2)}\n`, { mode: 0o600 });
+  }
+  return keys;
+}

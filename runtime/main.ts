@@ -1,0 +1,40 @@
+/**
+ * `npm start`: the whole product on embedded defaults. Prints the URL and the default website's
+ * keys; SIGTERM/SIGINT drain connections and stop cleanly.
+ */
+import { loadConfig } from './config';
+import { startApp } from './app';
+import { DEFAULT_AGENT_ID } from './seed';
+
+const config = loadConfig();
+const app = await startApp(config);
+app.log.info({ url: app.url, engine: app.engine.kind }, 'support chat is running');
+process.stdout.write(
+  [
+    '',
+    `  Support chat running at ${app.url}`,
+    `  Public key (widget):   ${app.keys.publicKey}`,
+    `  Secret key (team):     ${app.keys.secretKey}`,
+    `  Identity secret:       ${app.keys.identitySecret}`,
+    `  Team member to act as: X-Actor-User-Id: ${DEFAULT_AGENT_ID}`,
+    `  Data: ${config.store.memory ? '(in memory)' : config.dataDir}`,
+    '',
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'shutting down');
+  app.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

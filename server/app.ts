@@ -1,0 +1,101 @@
+/**
+ * The Chat API on one HTTP server: REST under `/v1` and WebSocket on `/ws`. `close` drains it:
+ * no new connections, sockets told to go away, in-flight requests finished, queued workflow
+ * signals sent, all within the given time.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { ApiContext } from './context';
+import type { ServerDeps } from './deps';
+import { storeDirectory } from './directory';
+import { authenticated, callerOf } from './middleware/authenticate';
+import { preflight } from './middleware/cors';
+import { errorHandler, notFound } from './middleware/errors';
+import { rateLimit } from './middleware/rate-limit';
+import { securityHeaders } from './middleware/security-headers';
+import { TokenBuckets } from './rate-limit';
+import { Realtime } from './realtime/realtime';
+import { aiAgentRoutes } from './routes/ai-agents';
+import { contactRoutes } from './routes/contacts';
+import { conversationRoutes } from './routes/conversations';
+import { fileRoutes } from './routes/files';
+import { healthRoutes } from './routes/health';
+import { messageRoutes } from './routes/messages';
+import { teamRoutes } from './routes/team';
+import { websiteRoutes } from './routes/websites';
+import { WorkflowNotifier } from './services/workflow-notifier';
+
+export interface ChatServer {
+  readonly server: Server;
+  readonly realtime: Realtime;
+  listen(port: number, host?: string): Promise<number>;
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
+  const directory = storeDirectory(deps.store);
+  const realtime = new Realtime({ ...deps, directory });
+  const visitorBuckets = new TokenBuckets(deps.limits.visitorRate);
+  const ctx: ApiContext = {
+    ...deps,
+    directory,
+    notifier: new WorkflowNotifier(deps.conversations, deps.workflowStarts, deps.log),
+    publisher: realtime.publisher,
+    online: realtime.online,
+    authenticate: [
+      authenticated(directory),
+      rateLimit(visitorBuckets, (_req, res) => {
+        const caller = callerOf(res);
+        return caller.kind === 'visitor' ? `${caller.website.id}/${caller.visitorId}` : undefined;
+      }),
+    ],
+  };
+
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(securityHeaders, preflight);
+  app.use('/v1', rateLimit(new TokenBuckets(deps.limits.ipRate), (req) => req.ip ?? 'unknown'));
+  const json = express.json({ limit: deps.limits.jsonBodyBytes });
+  app.use('/v1/health', healthRoutes(ctx));
+  app.use('/v1/websites', websiteRoutes(ctx));
+  app.use('/v1/conversations', json, conversationRoutes(ctx));
+  app.use('/v1/messages', json, messageRoutes(ctx));
+  app.use('/v1/files', fileRoutes(ctx));
+  app.use('/v1/contacts', json, contactRoutes(ctx));
+  app.use('/v1/team', teamRoutes(ctx));
+  app.use('/v1/ai-agents', json, aiAgentRoutes(ctx));
+  app.use(notFound);
+  app.use(errorHandler(deps.log));
+
+  const server = createServer(app);
+  await realtime.start(server);
+
+  return {
+    server,
+    realtime,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    async close(timeoutMs = 10_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections go idle as their last request finishes; close each as it does.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      server.closeIdleConnections();
+      await realtime.stop();
+      const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+      if ((await Promise.race([closed, deadline])) === 'timeout') {
+        deps.log.warn('requests still running at the shutdown deadline; closing their connections');
+        server.closeAllConnections();
+      }
+      clearInterval(sweep);
+      await Promise.race([ctx.notifier.drain(), deadline]);
+    },
+  };
+}

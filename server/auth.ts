@@ -1,0 +1,71 @@
+/**
+ * Authentication, shared by REST (headers) and WebSocket (query parameters):
+ * - public key + visitor id, with the `Origin` checked against the website's allowed origins;
+ * - secret key + actor user id naming a team member (without an actor: read-only).
+ */
+import { AppError } from '../domain/errors';
+import type { TeamMember, Visitor, Website } from '../domain/people';
+import type { Caller } from './caller';
+
+/** The lookups authentication needs; runtime wiring backs them with the store. */
+export interface AuthDirectory {
+  websiteByPublicKey(publicKey: string): Promise<Website | undefined>;
+  websiteBySecretKey(secretKey: string): Promise<Website | undefined>;
+  teamMember(websiteId: string, userId: string): Promise<TeamMember | undefined>;
+  /** Gets the visitor, creating it on first sight (with a new id when none is given). */
+  visitor(websiteId: string, visitorId: string | undefined): Promise<Visitor>;
+}
+
+export interface Credentials {
+  publicKey?: string;
+  visitorId?: string;
+  origin?: string;
+  secretKey?: string;
+  actorUserId?: string;
+}
+
+/**
+ * Credentials as query parameters, for callers that cannot set headers (browser WebSockets,
+ * `<img src>`): `publicKey` + `visitorId`, or `token` + `actorUserId`.
+ */
+export function credentialsFromQuery(param: (name: string) => string | undefined, origin: string | undefined): Credentials {
+  return { publicKey: param('publicKey'), visitorId: param('visitorId'), secretKey: param('token'), actorUserId: param('actorUserId'), origin };
+}
+
+const VISITOR_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export function originAllowed(website: Website, origin: string | undefined): boolean {
+  if (website.allowedOrigins.length === 0) return true;
+  if (!origin) return false;
+  const normalized = origin.replace(/\/$/, '').toLowerCase();
+  return website.allowedOrigins.some((allowed) => allowed.replace(/\/$/, '').toLowerCase() === normalized);
+}
+
+export interface AuthenticateOptions {
+  /** Give a visitor who calls without an id a new one (only `GET /v1/websites` does). */
+  createVisitor?: boolean;
+}
+
+export async function authenticate(directory: AuthDirectory, creds: Credentials, options: AuthenticateOptions = {}): Promise<Caller> {
+  if (creds.secretKey) {
+    const website = await directory.websiteBySecretKey(creds.secretKey);
+    if (!website) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown secret key');
+    if (!creds.actorUserId) return { kind: 'agent', website };
+    const member = await directory.teamMember(website.id, creds.actorUserId);
+    if (!member) throw new AppError('ERR_UNAUTHENTICATED', 'The actor user id names no team member of this website');
+    return { kind: 'agent', website, userId: member.id, memberKind: member.kind };
+  }
+  if (creds.publicKey) {
+    const website = await directory.websiteByPublicKey(creds.publicKey);
+    if (!website) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown public key');
+    if (!originAllowed(website, creds.origin)) throw new AppError('ERR_FORBIDDEN', 'Origin not allowed for this website');
+    const { visitorId } = creds;
+    if (!visitorId && !options.createVisitor) throw new AppError('ERR_UNAUTHENTICATED', 'A visitor id is required');
+    if (visitorId && !VISITOR_ID.test(visitorId)) {
+      throw new AppError('ERR_INVALID_INPUT', 'Malformed visitor id', { fields: [{ field: 'visitorId', message: 'expected 1-128 of A-Z a-z 0-9 _ . : -' }] });
+    }
+    const visitor = await directory.visitor(website.id, visitorId);
+    return { kind: 'visitor', website, visitorId: visitor.id, ...(visitor.contactId ? { contactId: visitor.contactId } : {}) };
+  }
+  throw new AppError('ERR_UNAUTHENTICATED', 'Missing credentials');
+}

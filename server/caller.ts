@@ -1,0 +1,46 @@
+/** Who is calling, once authenticated, and what that means for authorship and visibility. */
+import { AppError } from '../domain/errors';
+import type { TeamMemberKind, Viewer, Website } from '../domain/people';
+import type { Author } from '../domain/timeline';
+
+export interface VisitorCaller {
+  kind: 'visitor';
+  website: Website;
+  visitorId: string;
+  contactId?: string;
+}
+
+/** A secret-key caller; without `userId` (no `X-Actor-User-Id`) it may only read. */
+export interface AgentCaller {
+  kind: 'agent';
+  website: Website;
+  userId?: string;
+  memberKind?: TeamMemberKind;
+}
+
+export type Caller = VisitorCaller | AgentCaller;
+
+/** The identity unread counts and visibility are computed for. */
+export function viewerOf(caller: Caller): Viewer {
+  if (caller.kind === 'visitor') return { kind: 'visitor', id: caller.visitorId };
+  return { kind: caller.memberKind === 'ai' ? 'ai' : 'human', id: caller.userId ?? 'backend' };
+}
+
+/** The author of what this caller writes; a secret key without an actor may not write. */
+export function authorOf(caller: Caller): Author {
+  if (caller.kind === 'visitor') return { kind: 'visitor', id: caller.visitorId };
+  const agent = requireActingAgent(caller);
+  return { kind: agent.memberKind === 'ai' ? 'ai' : 'human', id: agent.userId };
+}
+
+export function requireAgent(caller: Caller): AgentCaller {
+  if (caller.kind !== 'agent') throw new AppError('ERR_FORBIDDEN', 'Only the support team may do this');
+  return caller;
+}
+
+/** An agent acting as a named team member: what lifecycle operations need. */
+export function requireActingAgent(caller: Caller): AgentCaller & { userId: string } {
+  const agent = requireAgent(caller);
+  if (!agent.userId) throw new AppError('ERR_FORBIDDEN', 'Writing needs X-Actor-User-Id naming a team member');
+  return { ...agent, userId: agent.userId };
+}

@@ -1,0 +1,16 @@
+/** What the route modules share: the server's dependencies plus the per-instance services. */
+import type { RequestHandler } from 'express';
+import type { ServerDeps } from './deps';
+import type { StoreDirectory } from './directory';
+import type { EphemeralPublisher } from './realtime/ephemeral';
+import type { OnlineDirectory } from './realtime/presence';
+import type { WorkflowNotifier } from './services/workflow-notifier';
+
+export interface ApiContext extends ServerDeps {
+  directory: StoreDirectory;
+  notifier: WorkflowNotifier;
+  publisher: EphemeralPublisher;
+  online: OnlineDirectory;
+  /** Authenticates, then charges the visitor's rate limit. */
+  authenticate: RequestHandler[];
+}

@@ -1,0 +1,26 @@
+/** What the Chat API is built from; runtime/app.ts assembles it. */
+import type { Logger } from 'pino';
+import type { Store } from '../activities/store';
+import type { PluginRegistry } from '../plugins/registry';
+import type { ConversationEngine } from '../runtime/conversation-engine';
+import type { RateLimitOptions } from './rate-limit';
+import type { WorkflowStarts } from './services/workflow-start';
+
+export interface ServerLimits {
+  jsonBodyBytes: number;
+  fileMaxBytes: number;
+  fileMediaTypes: string[];
+  ipRate: RateLimitOptions;
+  visitorRate: RateLimitOptions;
+  ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions };
+}
+
+export interface ServerDeps {
+  store: Store;
+  conversations: ConversationEngine;
+  plugins: PluginRegistry;
+  workflowStarts: WorkflowStarts;
+  log: Logger;
+  limits: ServerLimits;
+  health: { engine: 'embedded' | 'temporal'; store: 'embedded' | 'mongodb' };
+}

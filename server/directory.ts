@@ -1,0 +1,56 @@
+/**
+ * The store behind authentication, with short-lived caches: every request authenticates, and on
+ * the message hot path a store round trip per lookup would dominate. Websites and team members
+ * change rarely; visitors are re-read (and their lastSeenAt touched) at most every few seconds,
+ * and immediately after this instance links them to a contact.
+ */
+import type { Store } from '../activities/store';
+import type { TeamMember, Visitor, Website } from '../domain/people';
+import type { AuthDirectory } from './auth';
+
+const WEBSITE_TTL_MS = 30_000;
+const MEMBER_TTL_MS = 5_000;
+const VISITOR_TTL_MS = 2_000;
+const MAX_ENTRIES = 100_000;
+
+class TtlCache<V> {
+  private readonly entries = new Map<string, { value: V; until: number }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  async get(key: string, load: () => Promise<V>): Promise<V> {
+    const entry = this.entries.get(key);
+    if (entry && entry.until > Date.now()) return entry.value;
+    const value = await load();
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+    return value;
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+export interface StoreDirectory extends AuthDirectory {
+  /** Drops the cached visitor (after linking it to a contact). */
+  forgetVisitor(websiteId: string, visitorId: string): void;
+}
+
+export function storeDirectory(store: Store): StoreDirectory {
+  const websites = new TtlCache<Website | undefined>(WEBSITE_TTL_MS);
+  const members = new TtlCache<TeamMember | undefined>(MEMBER_TTL_MS);
+  const visitors = new TtlCache<Visitor>(VISITOR_TTL_MS);
+  return {
+    websiteByPublicKey: (key) => websites.get(`pk/${key}`, async () => (await store.getWebsiteByPublicKey(key)) ?? undefined),
+    websiteBySecretKey: (key) => websites.get(`sk/${key}`, async () => (await store.getWebsiteBySecretKey(key)) ?? undefined),
+    teamMember: (websiteId, userId) =>
+      members.get(`${websiteId}/${userId}`, async () => {
+        const member = await store.getTeamMember(userId);
+        return member?.websiteId === websiteId ? member : undefined;
+      }),
+    visitor: (websiteId, visitorId) =>
+      visitorId === undefined ? store.upsertVisitor(websiteId) : visitors.get(`${websiteId}/${visitorId}`, () => store.upsertVisitor(websiteId, visitorId)),
+    forgetVisitor: (websiteId, visitorId) => visitors.forget(`${websiteId}/${visitorId}`),
+  };
+}

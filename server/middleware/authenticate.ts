@@ -1,0 +1,47 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { AppError } from '../../domain/errors';
+import { authenticate, credentialsFromQuery, type AuthDirectory, type AuthenticateOptions, type Credentials } from '../auth';
+import type { Caller } from '../caller';
+import { allowOrigin } from './cors';
+
+const header = (req: Request, name: string): string | undefined => {
+  const value = req.headers[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+export function credentialsOf(req: Request): Credentials {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
+  return {
+    publicKey: header(req, 'x-public-key'),
+    visitorId: header(req, 'x-visitor-id'),
+    origin: header(req, 'origin'),
+    secretKey: bearer,
+    actorUserId: header(req, 'x-actor-user-id'),
+  };
+}
+
+const queryParam = (req: Request) => (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? req.query[name] : undefined);
+
+export interface AuthenticatedOptions extends AuthenticateOptions {
+  /** Also accept query-parameter credentials when the headers carry none (file downloads). */
+  queryCredentials?: boolean;
+}
+
+/** Authenticates the request and keeps the caller in `res.locals.caller`. */
+export function authenticated(directory: AuthDirectory, options: AuthenticatedOptions = {}): RequestHandler {
+  return async (req, res, next) => {
+    const fromHeaders = credentialsOf(req);
+    const creds =
+      options.queryCredentials && !fromHeaders.publicKey && !fromHeaders.secretKey ? credentialsFromQuery(queryParam(req), fromHeaders.origin) : fromHeaders;
+    const caller = await authenticate(directory, creds, options);
+    if (caller.kind === 'visitor' && creds.origin) allowOrigin(res, creds.origin);
+    res.locals.caller = caller;
+    next();
+  };
+}
+
+export function callerOf(res: Response): Caller {
+  const caller = res.locals.caller as Caller | undefined;
+  if (!caller) throw new AppError('ERR_UNAUTHENTICATED', 'Not authenticated');
+  return caller;
+}

@@ -1,0 +1,15 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { AppError } from '../../domain/errors';
+import { TokenBuckets } from '../rate-limit';
+
+/** Charges one token per request to the key `keyOf` names (no key: not limited). */
+export function rateLimit(buckets: TokenBuckets, keyOf: (req: Request, res: Response) => string | undefined): RequestHandler {
+  return (req, res, next) => {
+    const key = keyOf(req, res);
+    if (key === undefined) return next();
+    const taken = buckets.take(key);
+    if (taken.ok) return next();
+    res.setHeader('Retry-After', String(taken.retryAfterSeconds));
+    next(new AppError('ERR_RATE_LIMITED', 'Too many requests', { retryAfterSeconds: taken.retryAfterSeconds }));
+  };
+}

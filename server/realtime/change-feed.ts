@@ -1,0 +1,147 @@
+/**
+ * Turns the store's change stream into socket deliveries. Every instance runs one, and it is the
+ * only path to sockets, so an instance's own writes reach its sockets exactly once, the same way
+ * other instances' writes do.
+ */
+import type { Logger } from 'pino';
+import type { StoreChange } from '../../activities/store';
+import type { Conversation } from '../../domain/conversation';
+import type { PluginRegistry } from '../../plugins/registry';
+import { isTeamOnlyField, visitorView } from '../access';
+import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
+import type { ConversationOwners, ServerEvent } from './events';
+import type { Hub } from './hub';
+import { ownersOf, type OwnersCache } from './owners';
+import type { OnlineDirectory } from './presence';
+import { TypingExpiry } from './typing';
+
+type Change<T extends StoreChange['type']> = Extract<StoreChange, { type: T }>;
+
+/** Conversation fields whose change is not news by itself (an item event already told). */
+const QUIET_FIELDS = new Set(['lastTimelineItem', 'updatedAt']);
+
+const frame = (event: ServerEvent): string => JSON.stringify(event);
+
+/** The changed fields' new values (null: removed), or undefined when nothing worth telling changed. */
+function updatesOf(view: Partial<Conversation>, fields: string[]): Record<string, unknown> | undefined {
+  if (fields.every((field) => QUIET_FIELDS.has(field))) return undefined;
+  return Object.fromEntries(fields.map((field) => [field, view[field as keyof Conversation] ?? null]));
+}
+
+interface TypingInfo {
+  owners: ConversationOwners;
+  payload: EphemeralPayload<'conversationTyping'>;
+}
+
+export class ChangeFeed {
+  private readonly typing = new TypingExpiry<TypingInfo>(({ owners, payload }) => this.deliverTyping(owners, { ...payload, isTyping: false }));
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly owners: OwnersCache,
+    private readonly plugins: Pick<PluginRegistry, 'isVisibleTo'>,
+    private readonly online: OnlineDirectory,
+    private readonly log: Logger,
+  ) {}
+
+  stop(): void {
+    this.typing.stop();
+  }
+
+  readonly handle = async (change: StoreChange): Promise<void> => {
+    try {
+      switch (change.type) {
+        case 'itemCreated':
+        case 'itemUpdated':
+          return await this.onItem(change);
+        case 'conversationCreated':
+        case 'conversationUpdated':
+          return this.onConversation(change);
+        case 'ephemeral':
+          return await this.onEphemeral(change);
+      }
+    } catch (err) {
+      this.log.error({ err, change: change.type }, 'relaying a store change failed');
+    }
+  };
+
+  private async onItem(change: Change<'itemCreated' | 'itemUpdated'>): Promise<void> {
+    const owners = await this.owners.get(change.conversationId);
+    if (!owners) return;
+    const { conversationId, item } = change;
+    const type = change.type === 'itemCreated' ? 'timelineItemCreated' : 'timelineItemUpdated';
+    const text = frame({ type, payload: { conversationId, item } });
+    this.hub.deliver({
+      websiteId: change.websiteId,
+      owners,
+      agentFrame: text,
+      visitorFrame: this.plugins.isVisibleTo(item, 'visitor') ? text : undefined,
+      item: change.type === 'itemCreated' ? { conversationId, seq: item.seq } : undefined,
+    });
+  }
+
+  private onConversation(change: Change<'conversationCreated' | 'conversationUpdated'>): void {
+    const { conversationId, views } = change;
+    const owners = ownersOf(views.all);
+    this.owners.set(conversationId, owners);
+    const forVisitor = visitorView(views.public);
+    if (change.type === 'conversationCreated') {
+      this.hub.deliver({
+        websiteId: change.websiteId,
+        owners,
+        agentFrame: frame({ type: 'conversationCreated', payload: { conversationId, conversation: views.all } }),
+        visitorFrame: frame({ type: 'conversationCreated', payload: { conversationId, conversation: forVisitor } }),
+      });
+      return;
+    }
+    const agentUpdates = updatesOf(views.all, change.changedFields);
+    if (!agentUpdates) return;
+    const visitorUpdates = updatesOf(forVisitor, change.changedFields.filter((field) => !isTeamOnlyField(field)));
+    this.hub.deliver({
+      websiteId: change.websiteId,
+      owners,
+      agentFrame: frame({ type: 'conversationUpdated', payload: { conversationId, updates: agentUpdates } }),
+      visitorFrame: visitorUpdates && frame({ type: 'conversationUpdated', payload: { conversationId, updates: visitorUpdates } }),
+    });
+  }
+
+  private async onEphemeral({ websiteId, event }: Change<'ephemeral'>): Promise<void> {
+    switch (event.type) {
+      case 'conversationTyping': {
+        const payload = ephemeralPayloads.conversationTyping.parse(event.payload);
+        const owners = await this.owners.get(payload.conversationId);
+        if (!owners) return;
+        this.typing.apply(`${payload.conversationId}/${payload.actorType}/${payload.actorId}`, payload.isTyping, { owners, payload });
+        return this.deliverTyping(owners, payload);
+      }
+      case 'conversationSeen': {
+        const payload = ephemeralPayloads.conversationSeen.parse(event.payload);
+        const owners = await this.owners.get(payload.conversationId);
+        if (!owners) return;
+        const text = frame({ type: 'conversationSeen', payload });
+        return this.hub.deliver({ websiteId, owners, agentFrame: text, visitorFrame: text });
+      }
+      case 'presence': {
+        const { kind, id, online, instanceId } = ephemeralPayloads.presence.parse(event.payload);
+        this.online.apply({ websiteId, kind, id }, instanceId, online);
+        const presenceFrame =
+          kind === 'visitor'
+            ? frame({ type: online ? 'visitorConnected' : 'visitorDisconnected', payload: { visitorId: id, websiteId } })
+            : frame({ type: online ? 'userConnected' : 'userDisconnected', payload: { userId: id, websiteId } });
+        return this.hub.deliver({ websiteId, agentFrame: presenceFrame });
+      }
+      case 'visitorLinked': {
+        const { visitorId, contactId } = ephemeralPayloads.visitorLinked.parse(event.payload);
+        return this.hub.linkContact(websiteId, visitorId, contactId);
+      }
+      default:
+        this.log.debug({ type: event.type }, 'ignoring an ephemeral event of unknown type');
+    }
+  }
+
+  private deliverTyping(owners: ConversationOwners, payload: EphemeralPayload<'conversationTyping'>): void {
+    const { connectionId, ...wire } = payload;
+    const text = frame({ type: 'conversationTyping', payload: wire });
+    this.hub.deliver({ websiteId: owners.websiteId, owners, agentFrame: text, visitorFrame: text, exceptConnectionId: connectionId });
+  }
+}

@@ -1,0 +1,47 @@
+/** What the server does with each client frame (already parsed and rate limited). */
+import type { Store } from '../../activities/store';
+import type { PluginRegistry } from '../../plugins/registry';
+import { pluginAudienceOf, storeAudienceOf, visibleConversation } from '../access';
+import type { ClientFrame } from '../schemas/realtime';
+import { markSeen, setTyping, type ReceiptDeps } from '../services/receipts';
+import type { Connection } from './connection';
+
+export interface ClientFrameDeps extends ReceiptDeps {
+  store: Store;
+  plugins: Pick<PluginRegistry, 'isVisibleTo'>;
+}
+
+const BACKFILL_PAGE = 100;
+
+/** Sends every item after `afterSeq` the caller may see, in order, then lets live items through. */
+async function resume(deps: ClientFrameDeps, conn: Connection, conversationId: string, afterSeq: number): Promise<void> {
+  await visibleConversation(deps.store, conn.caller, conversationId);
+  const audience = pluginAudienceOf(conn.caller);
+  conn.resume.begin(conversationId);
+  try {
+    let page = await deps.store.listItems(conversationId, { audience: storeAudienceOf(conn.caller), afterSeq, limit: BACKFILL_PAGE });
+    for (;;) {
+      for (const item of page.items) {
+        if (!deps.plugins.isVisibleTo(item, audience) || !conn.resume.admitBackfill(conversationId, item.seq)) continue;
+        conn.sendEvent({ type: 'timelineItemCreated', payload: { conversationId, item } });
+      }
+      if (!page.hasNextPage || !page.nextCursor) break;
+      page = await deps.store.listItems(conversationId, { audience: storeAudienceOf(conn.caller), cursor: page.nextCursor, limit: BACKFILL_PAGE });
+    }
+  } finally {
+    for (const frame of conn.resume.finish(conversationId)) conn.send(frame);
+  }
+}
+
+export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection, frame: ClientFrame): Promise<void> {
+  switch (frame.type) {
+    case 'conversationTyping':
+      await setTyping(deps, conn.caller, frame.payload.conversationId, frame.payload.isTyping, conn.id);
+      return;
+    case 'conversationSeen':
+      await markSeen(deps, conn.caller, frame.payload.conversationId);
+      return;
+    case 'resume':
+      return resume(deps, conn, frame.payload.conversationId, frame.payload.afterSeq);
+  }
+}

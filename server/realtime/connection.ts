@@ -1,0 +1,51 @@
+/** One WebSocket of an authenticated caller: bounded sends, heartbeat state, resume state. */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import type { Caller } from '../caller';
+import type { ServerEvent } from './events';
+import { ResumeGate } from './resume';
+
+/** Close code for a consumer that cannot keep up (RFC 6455 "try again later"). */
+const CLOSE_SLOW_CONSUMER = 1013;
+
+export class Connection {
+  readonly id = `c_${randomUUID()}`;
+  readonly resume = new ResumeGate();
+  /** Cleared when a ping goes out, set again by the pong; a ping finding it clear ends the socket. */
+  alive = true;
+
+  constructor(
+    readonly ws: WebSocket,
+    public caller: Caller,
+    private readonly maxBufferedBytes: number,
+    private readonly log: Logger,
+  ) {}
+
+  get websiteId(): string {
+    return this.caller.website.id;
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a serialized frame; a socket whose unsent backlog passes the limit is closed instead. */
+  send(frame: string): void {
+    if (!this.isOpen) return;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.log.warn({ connectionId: this.id, bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
+      this.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  sendEvent(event: ServerEvent): void {
+    this.send(JSON.stringify(event));
+  }
+
+  sendError(code: string, message: string): void {
+    this.sendEvent({ type: 'error', payload: { code, message } });
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The short-lived realtime events every instance relays (typing, seen, presence, visitor links),
+ * published through the store's ephemeral collection and read back from its change stream by
+ * every instance, this one included: that read-back is the only way they reach sockets.
+ */
+import { z } from 'zod';
+import type { EphemeralEvent, Store } from '../../activities/store';
+
+const actorType = z.enum(['visitor', 'human', 'ai', 'system']);
+
+export const ephemeralPayloads = {
+  conversationTyping: z.object({
+    conversationId: z.string(),
+    actorType,
+    actorId: z.string(),
+    isTyping: z.boolean(),
+    /** The socket that sent it, which does not hear its own typing. */
+    connectionId: z.string().optional(),
+  }),
+  conversationSeen: z.object({ conversationId: z.string(), actorType, actorId: z.string(), lastSeenAt: z.string() }),
+  presence: z.object({ kind: z.enum(['visitor', 'user']), id: z.string(), online: z.boolean(), instanceId: z.string() }),
+  visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
+};
+
+export type EphemeralType = keyof typeof ephemeralPayloads;
+export type EphemeralPayload<T extends EphemeralType> = z.output<(typeof ephemeralPayloads)[T]>;
+
+export class EphemeralPublisher {
+  constructor(private readonly store: Pick<Store, 'publishEphemeral'>) {}
+
+  private publish(event: EphemeralEvent): Promise<void> {
+    return this.store.publishEphemeral(event);
+  }
+
+  typing(websiteId: string, payload: EphemeralPayload<'conversationTyping'>): Promise<void> {
+    return this.publish({ websiteId, conversationId: payload.conversationId, visibility: 'public', type: 'conversationTyping', payload });
+  }
+
+  seen(websiteId: string, payload: EphemeralPayload<'conversationSeen'>): Promise<void> {
+    return this.publish({ websiteId, conversationId: payload.conversationId, visibility: 'public', type: 'conversationSeen', payload });
+  }
+
+  presence(websiteId: string, payload: EphemeralPayload<'presence'>): Promise<void> {
+    return this.publish({ websiteId, visibility: 'private', type: 'presence', payload });
+  }
+
+  visitorLinked(websiteId: string, payload: EphemeralPayload<'visitorLinked'>): Promise<void> {
+    return this.publish({ websiteId, visibility: 'private', type: 'visitorLinked', payload });
+  }
+}

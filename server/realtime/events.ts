@@ -1,0 +1,24 @@
+/** The `{type, payload}` frames the server sends on `/ws` (see shared/docs/api-contract.md). */
+import type { Conversation } from '../../domain/conversation';
+import type { TimelineItem } from '../../domain/timeline';
+
+export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
+
+export type ServerEvent =
+  | { type: 'CONNECTION_ESTABLISHED'; payload: { connectionId: string; visitorId?: string; userId?: string } }
+  | { type: 'conversationCreated'; payload: { conversationId: string; conversation: Conversation } }
+  | { type: 'timelineItemCreated'; payload: { conversationId: string; item: TimelineItem } }
+  | { type: 'timelineItemUpdated'; payload: { conversationId: string; item: TimelineItem } }
+  | { type: 'conversationUpdated'; payload: { conversationId: string; updates: Partial<Conversation> } }
+  | { type: 'conversationTyping'; payload: { conversationId: string; actorType: ActorType; actorId: string; isTyping: boolean } }
+  | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string } }
+  | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string; websiteId: string } }
+  | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
+  | { type: 'error'; payload: { code: string; message: string } };
+
+/** Whose sockets may receive a conversation's events besides the website's agents. */
+export interface ConversationOwners {
+  websiteId: string;
+  visitorId: string;
+  contactId?: string;
+}

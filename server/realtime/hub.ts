@@ -1,0 +1,98 @@
+/**
+ * The sockets connected to this instance, indexed for routing: a website's agents, and visitors by
+ * visitor id and by contact id. Everything that reaches a socket goes through `deliver`.
+ */
+import type { Connection } from './connection';
+import type { ConversationOwners } from './events';
+
+export interface Delivery {
+  websiteId: string;
+  /** The conversation's owners; absent for website-wide (agent-only) events. */
+  owners?: ConversationOwners;
+  /** Serialized frame for the website's agents, if they get one. */
+  agentFrame?: string;
+  /** Serialized frame for the audience's visitors, if they get one. */
+  visitorFrame?: string;
+  /** For timeline items: lets a connection that is resuming hold the frame back. */
+  item?: { conversationId: string; seq: number };
+  /** The connection that caused the event (it does not hear its own typing). */
+  exceptConnectionId?: string;
+}
+
+const add = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
+  const set = index.get(key);
+  if (set) set.add(value);
+  else index.set(key, new Set([value]));
+};
+const remove = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) index.delete(key);
+};
+
+const visitorKey = (websiteId: string, visitorId: string) => `${websiteId}/${visitorId}`;
+const contactKey = (websiteId: string, contactId: string) => `${websiteId}/${contactId}`;
+
+export class Hub {
+  private readonly all = new Set<Connection>();
+  private readonly agents = new Map<string, Set<Connection>>();
+  private readonly visitors = new Map<string, Set<Connection>>();
+  private readonly contacts = new Map<string, Set<Connection>>();
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  connections(): Iterable<Connection> {
+    return this.all;
+  }
+
+  add(conn: Connection): void {
+    this.all.add(conn);
+    const { caller } = conn;
+    if (caller.kind === 'agent') return add(this.agents, caller.website.id, conn);
+    add(this.visitors, visitorKey(caller.website.id, caller.visitorId), conn);
+    if (caller.contactId) add(this.contacts, contactKey(caller.website.id, caller.contactId), conn);
+  }
+
+  remove(conn: Connection): void {
+    this.all.delete(conn);
+    const { caller } = conn;
+    if (caller.kind === 'agent') return remove(this.agents, caller.website.id, conn);
+    remove(this.visitors, visitorKey(caller.website.id, caller.visitorId), conn);
+    if (caller.contactId) remove(this.contacts, contactKey(caller.website.id, caller.contactId), conn);
+  }
+
+  /** A visitor was linked to a contact: its sockets now also hear the contact's conversations. */
+  linkContact(websiteId: string, visitorId: string, contactId: string): void {
+    for (const conn of [...(this.visitors.get(visitorKey(websiteId, visitorId)) ?? [])]) {
+      if (conn.caller.kind !== 'visitor' || conn.caller.contactId === contactId) continue;
+      this.remove(conn);
+      conn.caller = { ...conn.caller, contactId };
+      this.add(conn);
+    }
+  }
+
+  deliver(delivery: Delivery): void {
+    if (delivery.agentFrame !== undefined) {
+      for (const conn of this.agents.get(delivery.websiteId) ?? []) this.send(conn, delivery.agentFrame, delivery);
+    }
+    if (delivery.visitorFrame !== undefined && delivery.owners) {
+      for (const conn of this.visitorSockets(delivery.owners)) this.send(conn, delivery.visitorFrame, delivery);
+    }
+  }
+
+  private visitorSockets({ websiteId, visitorId, contactId }: ConversationOwners): Set<Connection> {
+    const sockets = new Set(this.visitors.get(visitorKey(websiteId, visitorId)));
+    if (contactId) for (const conn of this.contacts.get(contactKey(websiteId, contactId)) ?? []) sockets.add(conn);
+    return sockets;
+  }
+
+  private send(conn: Connection, frame: string, delivery: Delivery): void {
+    if (conn.id === delivery.exceptConnectionId) return;
+    const { item } = delivery;
+    if (item && !conn.resume.admitLive(item.conversationId, item.seq, frame)) return;
+    conn.send(frame);
+  }
+}

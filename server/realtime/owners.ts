@@ -1,0 +1,40 @@
+/**
+ * Who owns each conversation (visitor and contact), for routing events that only carry a
+ * conversation id. Kept current from conversation change events; read from the store on a miss.
+ */
+import type { Store } from '../../activities/store';
+import type { ConversationOwners } from './events';
+
+const MAX_ENTRIES = 50_000;
+
+export class OwnersCache {
+  private readonly owners = new Map<string, ConversationOwners>();
+
+  constructor(private readonly store: Pick<Store, 'getConversation'>) {}
+
+  set(conversationId: string, owners: ConversationOwners): void {
+    this.owners.delete(conversationId);
+    if (this.owners.size >= MAX_ENTRIES) {
+      const oldest = this.owners.keys().next();
+      if (!oldest.done) this.owners.delete(oldest.value);
+    }
+    this.owners.set(conversationId, owners);
+  }
+
+  /** The owners, or undefined for a conversation the store does not know. */
+  async get(conversationId: string): Promise<ConversationOwners | undefined> {
+    const cached = this.owners.get(conversationId);
+    if (cached) return cached;
+    const conversation = await this.store.getConversation(conversationId, 'public');
+    if (!conversation) return undefined;
+    const owners = ownersOf(conversation);
+    this.set(conversationId, owners);
+    return owners;
+  }
+}
+
+export const ownersOf = ({ websiteId, visitorId, contactId }: { websiteId: string; visitorId: string; contactId?: string }): ConversationOwners => ({
+  websiteId,
+  visitorId,
+  ...(contactId ? { contactId } : {}),
+});

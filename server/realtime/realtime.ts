@@ -1,0 +1,94 @@
+/**
+ * The realtime side of one server instance: sockets (hub), presence, and the store's change
+ * stream feeding them. `start` resolves once the change stream is open, so nothing written after
+ * it is missed.
+ */
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { ChangeWatch, Store } from '../../activities/store';
+import type { PluginRegistry } from '../../plugins/registry';
+import type { AuthDirectory } from '../auth';
+import { authenticate } from '../auth';
+import type { ServerLimits } from '../deps';
+import { ChangeFeed } from './change-feed';
+import { handleClientFrame } from './client-frames';
+import type { Connection } from './connection';
+import { EphemeralPublisher } from './ephemeral';
+import { Hub } from './hub';
+import { OwnersCache } from './owners';
+import { LocalPresence, OnlineDirectory, type PresenceKey } from './presence';
+import { attachSocketServer, type SocketServer } from './socket-server';
+
+export interface RealtimeDeps {
+  store: Store;
+  plugins: PluginRegistry;
+  directory: AuthDirectory;
+  log: Logger;
+  limits: ServerLimits;
+}
+
+const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
+  if (caller.kind === 'visitor') return { websiteId: caller.website.id, kind: 'visitor', id: caller.visitorId };
+  return caller.userId ? { websiteId: caller.website.id, kind: 'user', id: caller.userId } : undefined;
+};
+
+export class Realtime {
+  readonly hub = new Hub();
+  readonly online = new OnlineDirectory();
+  readonly publisher: EphemeralPublisher;
+  private readonly presence = new LocalPresence();
+  private readonly feed: ChangeFeed;
+  private watch?: ChangeWatch;
+  private sockets?: SocketServer;
+
+  constructor(private readonly deps: RealtimeDeps) {
+    this.publisher = new EphemeralPublisher(deps.store);
+    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.online, deps.log);
+  }
+
+  async start(server: Server): Promise<void> {
+    const { store, log } = this.deps;
+    this.watch = await store.watchChanges(this.feed.handle, { onError: (err) => log.error({ err }, 'store change stream failed') });
+    this.sockets = attachSocketServer(
+      server,
+      {
+        authenticate: (creds) => authenticate(this.deps.directory, creds),
+        onOpen: (conn) => this.onOpen(conn),
+        onClose: (conn) => this.onClose(conn),
+        onFrame: (conn, frame) => handleClientFrame({ ...this.deps, publisher: this.publisher }, conn, frame),
+      },
+      this.deps.limits.ws,
+      log,
+    );
+  }
+
+  /** Closes every socket (their disconnects are announced), then stops following the store. */
+  async stop(): Promise<void> {
+    await this.sockets?.close();
+    await this.watch?.close();
+    this.feed.stop();
+  }
+
+  private onOpen(conn: Connection): void {
+    this.hub.add(conn);
+    const { caller } = conn;
+    conn.sendEvent({
+      type: 'CONNECTION_ESTABLISHED',
+      payload: { connectionId: conn.id, ...(caller.kind === 'visitor' ? { visitorId: caller.visitorId } : caller.userId ? { userId: caller.userId } : {}) },
+    });
+    const key = presenceKeyOf(conn);
+    if (key && this.presence.connect(key)) this.announce(key, true);
+  }
+
+  private onClose(conn: Connection): void {
+    this.hub.remove(conn);
+    const key = presenceKeyOf(conn);
+    if (key && this.presence.disconnect(key)) this.announce(key, false);
+  }
+
+  private announce(key: PresenceKey, online: boolean): void {
+    this.publisher
+      .presence(key.websiteId, { kind: key.kind, id: key.id, online, instanceId: this.deps.store.instanceId })
+      .catch((err: unknown) => this.deps.log.warn({ err }, 'publishing presence failed'));
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Gap-free, duplicate-free `resume` for one connection. While a backfill of a conversation runs,
+ * live items of that conversation are held back; when it ends, the held items go out in seq order.
+ * Every seq sent to the connection (live or backfilled) is remembered, a bounded number per
+ * conversation, so an item that both arrives live and is read by a backfill goes out once.
+ */
+const SEQS_PER_CONVERSATION = 256;
+const CONVERSATIONS = 512;
+
+export class ResumeGate {
+  private readonly held = new Map<string, { seq: number; frame: string }[]>();
+  private readonly delivered = new Map<string, Set<number>>();
+
+  begin(conversationId: string): void {
+    if (!this.held.has(conversationId)) this.held.set(conversationId, []);
+  }
+
+  /** A live item: true when it should be sent now (and it is then counted as sent). */
+  admitLive(conversationId: string, seq: number, frame: string): boolean {
+    const held = this.held.get(conversationId);
+    if (held) {
+      held.push({ seq, frame });
+      return false;
+    }
+    return this.claim(conversationId, seq);
+  }
+
+  /** A backfilled item: true when it has not been sent yet (and it is then counted as sent). */
+  admitBackfill(conversationId: string, seq: number): boolean {
+    return this.claim(conversationId, seq);
+  }
+
+  /** Ends the backfill; returns the held frames still to send, in seq order. */
+  finish(conversationId: string): string[] {
+    const held = this.held.get(conversationId) ?? [];
+    this.held.delete(conversationId);
+    return held.sort((a, b) => a.seq - b.seq).flatMap(({ seq, frame }) => (this.claim(conversationId, seq) ? [frame] : []));
+  }
+
+  private claim(conversationId: string, seq: number): boolean {
+    let seqs = this.delivered.get(conversationId);
+    if (seqs?.has(seq)) return false;
+    if (!seqs) {
+      seqs = new Set();
+      if (this.delivered.size >= CONVERSATIONS) this.delivered.delete(this.delivered.keys().next().value!);
+    }
+    this.delivered.delete(conversationId); // re-inserted: most recently active conversations last
+    this.delivered.set(conversationId, seqs);
+    seqs.add(seq);
+    if (seqs.size > SEQS_PER_CONVERSATION) seqs.delete(seqs.values().next().value!);
+    return true;
+  }
+}

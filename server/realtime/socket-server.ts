@@ -1,0 +1,160 @@
+/**
+ * `/ws` on the HTTP server: authenticates the upgrade from query parameters, frames the protocol
+ * (`ping`/`pong`, JSON `{type, payload}`), keeps sockets alive with ws-level heartbeats and hands
+ * parsed client frames to `onFrame`, one at a time per connection.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { AppError } from '../../domain/errors';
+import { credentialsFromQuery, type Credentials } from '../auth';
+import type { Caller } from '../caller';
+import { errorBody, httpStatusOf, toAppError } from '../http-errors';
+import { TokenBuckets, type RateLimitOptions } from '../rate-limit';
+import { clientFrame, type ClientFrame } from '../schemas/realtime';
+import { Connection } from './connection';
+
+export interface SocketServerOptions {
+  heartbeatMs: number;
+  maxBufferedBytes: number;
+  maxFrameBytes: number;
+  frameRate: RateLimitOptions;
+}
+
+export interface SocketHandlers {
+  authenticate(creds: Credentials): Promise<Caller>;
+  onOpen(conn: Connection): void;
+  onClose(conn: Connection): void;
+  onFrame(conn: Connection, frame: ClientFrame): Promise<void>;
+}
+
+export interface SocketServer {
+  readonly connections: ReadonlySet<Connection>;
+  /** Closes every socket (1001 going away) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+const CLOSE_GOING_AWAY = 1001;
+
+const credentialsOf = (req: IncomingMessage, url: URL): Credentials =>
+  credentialsFromQuery((name) => url.searchParams.get(name) || undefined, req.headers.origin);
+
+function refuseUpgrade(socket: Duplex, err: unknown): void {
+  const appError = toAppError(err);
+  const body = JSON.stringify(errorBody(appError));
+  socket.end(
+    `HTTP/1.1 ${httpStatusOf(appError.code)} ${appError.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export function attachSocketServer(server: Server, handlers: SocketHandlers, options: SocketServerOptions, log: Logger): SocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes });
+  const connections = new Set<Connection>();
+  const frameBuckets = new TokenBuckets(options.frameRate);
+
+  const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') return refuseUpgrade(socket, new AppError('ERR_NOT_FOUND', 'The WebSocket endpoint is /ws'));
+    let caller: Caller;
+    try {
+      caller = await handlers.authenticate(credentialsOf(req, url));
+    } catch (err) {
+      return refuseUpgrade(socket, err);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller));
+  };
+
+  const open = (ws: WebSocket, caller: Caller) => {
+    const conn = new Connection(ws, caller, options.maxBufferedBytes, log);
+    connections.add(conn);
+    let queue = Promise.resolve();
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('error', (err) => log.debug({ err, connectionId: conn.id }, 'websocket error'));
+    ws.on('close', () => {
+      connections.delete(conn);
+      handlers.onClose(conn);
+    });
+    ws.on('message', (data, isBinary) => {
+      const frame = parseFrame(conn, data, isBinary);
+      if (!frame) return;
+      queue = queue.then(() =>
+        handlers.onFrame(conn, frame).catch((err: unknown) => {
+          const appError = toAppError(err);
+          if (appError.code === 'ERR_INTERNAL') log.error({ err, connectionId: conn.id, frame: frame.type }, 'websocket frame failed');
+          conn.sendError(appError.code, appError.message);
+        }),
+      );
+    });
+    handlers.onOpen(conn);
+  };
+
+  const parseFrame = (conn: Connection, data: RawData, isBinary: boolean): ClientFrame | undefined => {
+    const taken = frameBuckets.take(conn.id);
+    if (!taken.ok) {
+      conn.sendError('ERR_RATE_LIMITED', `Too many frames; retry in ${taken.retryAfterSeconds}s`);
+      return undefined;
+    }
+    const text = isBinary ? undefined : data.toString();
+    if (text === 'ping') {
+      conn.send('pong');
+      return undefined;
+    }
+    let json: unknown;
+    try {
+      json = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (json === undefined) {
+      conn.sendError('ERR_INVALID_INPUT', 'Frames are JSON text: {type, payload}');
+      return undefined;
+    }
+    const parsed = clientFrame.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      conn.sendError('ERR_INVALID_INPUT', `Invalid frame: ${issue ? `${issue.path.join('.') || 'type'}: ${issue.message}` : 'unknown'}`);
+      return undefined;
+    }
+    return parsed.data;
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const conn of connections) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  const upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void onUpgrade(req, socket, head);
+  server.on('upgrade', upgradeListener);
+
+  return {
+    connections,
+    async close() {
+      server.off('upgrade', upgradeListener);
+      clearInterval(heartbeat);
+      const closed = [...connections].map(
+        (conn) =>
+          new Promise<void>((resolve) => {
+            conn.ws.once('close', () => resolve());
+            conn.ws.close(CLOSE_GOING_AWAY, 'server shutting down');
+            setTimeout(() => {
+              conn.ws.terminate();
+              resolve();
+            }, 2_000).unref();
+          }),
+      );
+      await Promise.all(closed);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import type { Conversation } from '../../domain/conversation';
+import { AppError } from '../../domain/errors';
+import type { LifecycleOperation } from '../../domain/operations';
+import { pluginAudienceOf, storeAudienceOf, viewFor, visibleConversation } from '../access';
+import { requireAgent, viewerOf } from '../caller';
+import type { ApiContext } from '../context';
+import { callerOf } from '../middleware/authenticate';
+import {
+  conversationParams,
+  createConversationBody,
+  escalateBody,
+  listConversationsQuery,
+  participantParams,
+  patchConversationBody,
+  pauseAiBody,
+  reasonBody,
+  tagsBody,
+  timelineQuery,
+  typingBody,
+  userBody,
+} from '../schemas/conversations';
+import { parseInput } from '../schemas/parse';
+import { createConversation } from '../services/conversations';
+import { operate } from '../services/lifecycle';
+import { markSeen, setTyping } from '../services/receipts';
+
+const idOf = (req: Request): string => parseInput(conversationParams, req.params, 'params').id;
+
+export function conversationRoutes(ctx: ApiContext): Router {
+  const router = Router();
+  router.use(...ctx.authenticate);
+
+  router.post('/', async (req, res) => {
+    const input = parseInput(createConversationBody, req.body, 'body');
+    res.status(201).json(await createConversation(ctx, callerOf(res), input));
+  });
+
+  router.get('/', async (req, res) => {
+    const caller = callerOf(res);
+    const { limit, cursor, ...filters } = parseInput(listConversationsQuery, req.query, 'query');
+    const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
+    const page = await ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor });
+    res.json({ conversations: page.conversations.map((c) => viewFor(caller, c)), nextCursor: page.nextCursor });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const caller = callerOf(res);
+    res.json({ conversation: viewFor(caller, await visibleConversation(ctx.store, caller, idOf(req))) });
+  });
+
+  router.get('/:id/timeline', async (req, res) => {
+    const caller = callerOf(res);
+    const id = idOf(req);
+    const { limit, cursor, afterSeq } = parseInput(timelineQuery, req.query, 'query');
+    if (cursor !== undefined && afterSeq !== undefined) {
+      throw new AppError('ERR_INVALID_INPUT', 'Give cursor or afterSeq, not both', { fields: [{ field: 'query.afterSeq', message: 'not with cursor' }] });
+    }
+    await visibleConversation(ctx.store, caller, id);
+    const audience = storeAudienceOf(caller);
+    const page = await ctx.store.listItems(id, afterSeq !== undefined ? { audience, limit, afterSeq } : { audience, limit, cursor });
+    res.json({ ...page, items: page.items.filter((item) => ctx.plugins.isVisibleTo(item, pluginAudienceOf(caller))) });
+  });
+
+  router.post('/:id/seen', async (req, res) => {
+    res.json(await markSeen(ctx, callerOf(res), idOf(req)));
+  });
+
+  router.post('/:id/typing', async (req, res) => {
+    const { isTyping } = parseInput(typingBody, req.body, 'body');
+    res.json(await setTyping(ctx, callerOf(res), idOf(req), isTyping));
+  });
+
+  router.get('/:id/audit', async (req, res) => {
+    const caller = requireAgent(callerOf(res));
+    const id = idOf(req);
+    await visibleConversation(ctx.store, caller, id);
+    res.json({ entries: await ctx.conversations.history(id) });
+  });
+
+  /** Runs the request's operations in order through the workflow and answers `{conversation}`. */
+  const lifecycle =
+    <S extends z.ZodType>(schema: S, operationsOf: (body: z.output<S>, req: Request) => LifecycleOperation[]) =>
+    async (req: Request, res: Response) => {
+      const id = idOf(req);
+      const operations = operationsOf(parseInput(schema, req.body, 'body'), req);
+      let conversation: Conversation | undefined;
+      for (const operation of operations) conversation = await operate(ctx, callerOf(res), id, operation);
+      res.json({ conversation });
+    };
+
+  router.post('/:id/resolve', lifecycle(reasonBody, ({ reason }) => [{ op: 'resolve', reason }]));
+  router.post('/:id/reopen', lifecycle(reasonBody, ({ reason }) => [{ op: 'reopen', reason }]));
+  router.patch(
+    '/:id',
+    lifecycle(patchConversationBody, ({ priority, title }) => [
+      ...(priority ? [{ op: 'set_priority' as const, priority }] : []),
+      ...(title ? [{ op: 'set_title' as const, title }] : []),
+    ]),
+  );
+  router.post(
+    '/:id/tags',
+    lifecycle(tagsBody, ({ add, remove }) => [
+      ...(add?.length ? [{ op: 'add_tags' as const, tags: add }] : []),
+      ...(remove?.length ? [{ op: 'remove_tags' as const, tags: remove }] : []),
+    ]),
+  );
+  router.post('/:id/participants', lifecycle(userBody, ({ userId }) => [{ op: 'join', userId }]));
+  router.delete(
+    '/:id/participants/:userId',
+    lifecycle(reasonBody, (_body, req) => [{ op: 'leave', userId: parseInput(participantParams, req.params, 'params').userId }]),
+  );
+  router.post('/:id/assign', lifecycle(userBody, ({ userId }) => [{ op: 'assign', userId }]));
+  router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
+  router.post('/:id/ai/pause', lifecycle(pauseAiBody, ({ minutes }) => [{ op: 'pause_ai', ...(minutes ? { minutes } : {}) }]));
+  router.post('/:id/ai/resume', lifecycle(reasonBody, () => [{ op: 'resume_ai' }]));
+
+  return router;
+}

@@ -1,0 +1,64 @@
+/**
+ * Files: uploads stream the raw body into the store's GridFS (never held whole); downloads go only
+ * to callers who may see the file's conversation. Browsers cannot set headers on `<img src>`, so a
+ * download also accepts the WebSocket-style query credentials.
+ */
+import { Router, type Request } from 'express';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../../domain/errors';
+import { visibleConversation } from '../access';
+import { authorOf } from '../caller';
+import type { ApiContext } from '../context';
+import { authenticated, callerOf } from '../middleware/authenticate';
+import { fileParams, uploadQuery } from '../schemas/files';
+import { parseInput } from '../schemas/parse';
+import { fileUrl } from '../services/items';
+
+const mediaTypeOf = (req: Request): string | undefined => req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
+
+export function fileRoutes(ctx: ApiContext): Router {
+  const router = Router();
+  const { fileMaxBytes, fileMediaTypes } = ctx.limits;
+
+  router.post('/', ...ctx.authenticate, async (req, res) => {
+    const caller = callerOf(res);
+    const { conversationId, filename } = parseInput(uploadQuery, req.query, 'query');
+    const mediaType = mediaTypeOf(req);
+    if (!mediaType || !fileMediaTypes.includes(mediaType)) {
+      throw new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', `Content-Type must be one of ${fileMediaTypes.join(', ')}`, { allowed: fileMediaTypes });
+    }
+    if (Number(req.headers['content-length'] ?? 0) > fileMaxBytes) throw new AppError('ERR_PAYLOAD_TOO_LARGE', `Files are limited to ${fileMaxBytes} bytes`, { maxBytes: fileMaxBytes });
+    await visibleConversation(ctx.store, caller, conversationId);
+    const uploadedBy = authorOf(caller);
+    // The store destroys its source on failure; a pass-through keeps the request itself alive so the error can still be answered.
+    const body = new PassThrough();
+    req.pipe(body);
+    try {
+      const info = await ctx.store.saveFile(body, { websiteId: caller.website.id, conversationId, filename, mediaType, maxBytes: fileMaxBytes, uploadedBy });
+      const { id, size, width, height } = info;
+      res.status(201).json({ file: { id, url: fileUrl(id), mediaType, filename, size, ...(width ? { width, height } : {}) } });
+    } catch (err) {
+      req.unpipe(body);
+      res.setHeader('Connection', 'close');
+      req.resume();
+      throw err;
+    }
+  });
+
+  router.get('/:id', authenticated(ctx.directory, { queryCredentials: true }), async (req, res) => {
+    const caller = callerOf(res);
+    const { id } = parseInput(fileParams, req.params, 'params');
+    const info = await ctx.store.getFileInfo(id);
+    if (!info) throw new AppError('ERR_NOT_FOUND', `Unknown file ${id}`);
+    await visibleConversation(ctx.store, caller, info.conversationId);
+    res.setHeader('Content-Type', info.mediaType);
+    res.setHeader('Content-Length', String(info.size));
+    const disposition = info.mediaType.startsWith('image/') ? 'inline' : 'attachment';
+    res.setHeader('Content-Disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(info.filename)}`);
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    await pipeline(ctx.store.openFileStream(id), res);
+  });
+
+  return router;
+}

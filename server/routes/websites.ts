@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import { AppError } from '../../domain/errors';
+import type { ApiContext } from '../context';
+import { authenticated, callerOf } from '../middleware/authenticate';
+
+export function websiteRoutes(ctx: ApiContext): Router {
+  const router = Router();
+  // The one call a visitor may make without an id: it is given one.
+  router.get('/', authenticated(ctx.directory, { createVisitor: true }), async (_req, res) => {
+    const caller = callerOf(res);
+    if (caller.kind !== 'visitor') throw new AppError('ERR_FORBIDDEN', 'This call is for the widget (public key)');
+    const { id, name } = caller.website;
+    const [team, contact] = await Promise.all([
+      ctx.store.listTeamMembers(id),
+      caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
+    ]);
+    const agentsOf = (kind: 'human' | 'ai') =>
+      team.filter((m) => m.kind === kind).map((m) => ({ id: m.id, name: m.name, online: kind === 'ai' || ctx.online.isOnline({ websiteId: id, kind: 'user', id: m.id }) }));
+    res.json({
+      id,
+      name,
+      availableHumanAgents: agentsOf('human'),
+      availableAIAgents: agentsOf('ai'),
+      visitor: { id: caller.visitorId, ...(contact ? { contact } : {}) },
+    });
+  });
+  return router;
+}

@@ -1,0 +1,16 @@
+/** Building blocks shared by the request schemas. */
+import { z } from 'zod';
+
+/** Client-chosen ids (conversations, items): URL- and log-safe. */
+export const clientId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . : -');
+export const entityId = z.string().min(1).max(128);
+export const shortText = z.string().trim().min(1).max(200);
+export const tag = z.string().trim().min(1).max(64);
+
+/** Query numbers arrive as strings. */
+export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const pageQuery = {
+  limit: queryInt(1, 100).default(20),
+  cursor: z.string().min(1).max(512).optional(),
+};

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { CONVERSATION_STATUSES, PRIORITIES } from '../../domain/conversation';
+import { clientId, entityId, pageQuery, queryInt, shortText, tag } from './common';
+import { newItemSchema } from './items';
+
+export const conversationParams = z.object({ id: clientId });
+export const participantParams = z.object({ id: clientId, userId: entityId });
+
+export const createConversationBody = z.object({
+  conversationId: clientId.optional(),
+  visitorId: clientId.optional(),
+  defaultTimelineItems: z.array(newItemSchema).max(10).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  tags: z.array(tag).max(20).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const listConversationsQuery = z.object({
+  status: z.enum(CONVERSATION_STATUSES).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  tag: tag.optional(),
+  assigneeId: entityId.optional(),
+  ...pageQuery,
+});
+
+export const timelineQuery = z.object({
+  ...pageQuery,
+  afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
+});
+
+export const reasonBody = z.object({ reason: z.string().max(500).optional() });
+
+export const patchConversationBody = z
+  .object({ priority: z.enum(PRIORITIES).optional(), title: shortText.optional() })
+  .refine((b) => b.priority !== undefined || b.title !== undefined, { error: 'give priority or title', path: ['priority'] });
+
+export const tagsBody = z
+  .object({ add: z.array(tag).max(20).optional(), remove: z.array(tag).max(20).optional() })
+  .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, { error: 'give tags to add or remove', path: ['add'] });
+
+export const userBody = z.object({ userId: entityId });
+export const escalateBody = z.object({ reason: z.string().trim().min(1).max(500), summary: z.string().max(2000).optional() });
+export const pauseAiBody = z.object({ minutes: z.number().int().min(1).max(7 * 24 * 60).optional() });
+export const typingBody = z.object({ isTyping: z.boolean() });

@@ -1,0 +1,28 @@
+/**
+ * A new timeline item as a client sends it. Only the shape every item shares is checked here;
+ * the plugin registry validates each type's own fields. Fields the server assigns are refused.
+ */
+import { z } from 'zod';
+import { clientId } from './common';
+
+const filePart = z.object({
+  type: z.literal('file'),
+  fileId: z.string().min(1).max(128),
+  filename: z.string().max(255).optional(),
+  mediaType: z.string().max(255).optional(),
+});
+const textPart = z.object({ type: z.literal('text'), text: z.string().min(1).max(10_000) });
+
+export const newItemSchema = z
+  .looseObject({
+    id: clientId.optional(),
+    type: z.string().min(1).max(100),
+    text: z.string().max(10_000).optional(),
+    parts: z.array(z.discriminatedUnion('type', [textPart, filePart])).max(20).optional(),
+    visibility: z.enum(['public', 'private']).optional(),
+    seq: z.never({ error: 'assigned by the server' }).optional(),
+    author: z.never({ error: 'the server records who wrote the item' }).optional(),
+    createdAt: z.never({ error: 'assigned by the server' }).optional(),
+    conversationId: z.never({ error: 'given beside the item, not inside it' }).optional(),
+  });
+export type NewItemInput = z.output<typeof newItemSchema>;

@@ -1,0 +1,68 @@
+/**
+ * The message hot path, shared by `POST /v1/messages` and anything else that adds an item for a
+ * caller: check access, validate through the plugin registry, store (idempotent on the item id,
+ * next seq), answer. Sockets hear of it from the store's change stream; the workflow is signalled
+ * in the background afterwards.
+ */
+import { newId, type Store } from '../../activities/store';
+import { AppError } from '../../domain/errors';
+import type { MessagePart, TimelineItem } from '../../domain/timeline';
+import type { PluginRegistry, ValidatedItem } from '../../plugins/registry';
+import { visibleConversation } from '../access';
+import { authorOf, type Caller } from '../caller';
+import type { WorkflowNotifier } from './workflow-notifier';
+
+export interface ItemServiceDeps {
+  store: Store;
+  plugins: PluginRegistry;
+  notifier: WorkflowNotifier;
+}
+
+export const fileUrl = (fileId: string): string => `/v1/files/${encodeURIComponent(fileId)}`;
+
+/** Validates a new item for this caller (throws the registry's AppErrors). */
+export function validateItem(plugins: PluginRegistry, caller: Caller, input: unknown): ValidatedItem {
+  const author = authorOf(caller);
+  return plugins.validateNewItem({ input, author, callerKind: author.kind });
+}
+
+/** File parts must name files uploaded to this conversation; they gain what the store knows of the file. */
+async function resolveFileParts(store: Store, conversationId: string, fields: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const parts = fields.parts as MessagePart[] | undefined;
+  if (!Array.isArray(parts) || !parts.some((part) => part.type === 'file')) return fields;
+  const resolved = await Promise.all(
+    parts.map(async (part, index) => {
+      if (part.type !== 'file') return part;
+      const info = await store.getFileInfo(part.fileId);
+      if (!info || info.conversationId !== conversationId) {
+        throw new AppError('ERR_INVALID_INPUT', `Unknown file ${part.fileId} for this conversation`, {
+          fields: [{ field: `item.parts.${index}.fileId`, message: 'no such file in this conversation' }],
+        });
+      }
+      const { id, filename, mediaType, size, width, height } = info;
+      return { type: 'file' as const, fileId: id, filename, mediaType, size, url: fileUrl(id), ...(width ? { width, height } : {}) };
+    }),
+  );
+  return { ...fields, parts: resolved };
+}
+
+/** Stores a validated item; `created` is false for a retry of an item already stored. */
+export async function appendValidated(
+  store: Store,
+  conversationId: string,
+  validated: ValidatedItem,
+  id: string = validated.id ?? newId('item'),
+): Promise<{ item: TimelineItem; created: boolean }> {
+  const { fields, id: _id, ...base } = validated;
+  const own = await resolveFileParts(store, conversationId, fields);
+  return store.appendItem({ ...own, ...base, id, conversationId, createdAt: new Date().toISOString() } as Parameters<Store['appendItem']>[0]);
+}
+
+export async function postItem(deps: ItemServiceDeps, caller: Caller, conversationId: string, input: unknown): Promise<TimelineItem> {
+  const conversation = await visibleConversation(deps.store, caller, conversationId);
+  const validated = validateItem(deps.plugins, caller, input);
+  const { item } = await appendValidated(deps.store, conversationId, validated);
+  // Also on a retry: the first attempt may have died before signalling; the workflow dedupes by item id.
+  deps.notifier.notifyItem(conversation, item);
+  return item;
+}

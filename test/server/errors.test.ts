@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { AGENT, Api } from './support/clients';
+import { startTestApp } from './support/app';
+
+const ORIGIN = 'https://shop.example';
+let app: RunningApp;
+let api: Api;
+let visitor: { visitorId: string; origin: string };
+
+/** A PNG signature and IHDR chunk: enough for the store to read width and height. */
+function tinyPng(width: number, height: number): Uint8Array {
+  const header = Buffer.alloc(33);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(header, 0);
+  header.writeUInt32BE(13, 8);
+  header.write('IHDR', 12, 'ascii');
+  header.writeUInt32BE(width, 16);
+  header.writeUInt32BE(height, 20);
+  header.set([8, 6, 0, 0, 0], 24);
+  return new Uint8Array(header);
+}
+
+beforeAll(async () => {
+  app = await startTestApp(
+    { jsonBodyBytes: 2_048, fileMaxBytes: 1_024, visitorRate: { perSecond: 1, burst: 40 } },
+    { env: { ALLOWED_ORIGINS: ORIGIN } },
+  );
+  api = new Api(app);
+  const created = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: ORIGIN });
+  visitor = { visitorId: created.body.visitor.id, origin: ORIGIN };
+  await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-1' });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('Chat API errors', () => {
+  describe('#400', () => {
+    it('names every failing field', async () => {
+      const res = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { text: 5 } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('ERR_INVALID_INPUT');
+      expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['body.item.type', 'body.item.text']));
+    });
+
+    it('refuses fields the server assigns, malformed JSON and bad query values', async () => {
+      const authored = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'x', author: { kind: 'human', id: 'agent_alex' } } });
+      expect(authored.status).toBe(400);
+      expect(authored.body.error.details.fields[0].field).toBe('body.item.author');
+      const malformed = await api.call('POST', '/v1/messages', visitor, '{"conversationId":', { 'Content-Type': 'application/json' });
+      expect(malformed.status).toBe(400);
+      const limit = await api.call('GET', '/v1/conversations/err-1/timeline?limit=500', visitor);
+      expect(limit.status).toBe(400);
+      expect(limit.body.error.details.fields[0].field).toBe('query.limit');
+    });
+
+    it('reports unknown item types', async () => {
+      const res = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'acme.nope', text: 'x' } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('ERR_UNKNOWN_ITEM_TYPE');
+    });
+  });
+
+  describe('#401', () => {
+    it('refuses missing and wrong credentials', async () => {
+      expect((await api.call('GET', '/v1/conversations', {})).status).toBe(401);
+      expect((await api.call('GET', '/v1/conversations', { 'X-Public-Key': 'pk_wrongwrongwrong', 'X-Visitor-Id': 'v1' })).status).toBe(401);
+      expect((await api.call('GET', '/v1/conversations', { Authorization: 'Bearer sk_wrong' })).status).toBe(401);
+      const unknownActor = await api.call('GET', '/v1/team', { agent: 'nobody' });
+      expect(unknownActor.status).toBe(401);
+      expect(unknownActor.body.error.code).toBe('ERR_UNAUTHENTICATED');
+    });
+  });
+
+  describe('#403', () => {
+    it('refuses what the caller may not do', async () => {
+      expect((await api.call('POST', '/v1/conversations/err-1/resolve', visitor, {})).status).toBe(403);
+      expect((await api.call('GET', '/v1/team', visitor)).status).toBe(403);
+      // A secret key without an actor may read but not write.
+      expect((await api.call('GET', '/v1/conversations/err-1', { agent: null })).status).toBe(200);
+      const write = await api.call('POST', '/v1/messages', { agent: null }, { conversationId: 'err-1', item: { type: 'message', text: 'x' } });
+      expect(write.status).toBe(403);
+      expect(write.body.error.code).toBe('ERR_FORBIDDEN');
+    });
+
+    it('refuses a widget call from an origin the website does not allow', async () => {
+      const res = await api.call('GET', '/v1/conversations', { ...visitor, origin: 'https://evil.example' });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
+  describe('#404', () => {
+    it('hides other visitors’ conversations and unknown things', async () => {
+      const other = { visitorId: 'someone-else', origin: ORIGIN };
+      const res = await api.call('GET', '/v1/conversations/err-1', other);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('ERR_NOT_FOUND');
+      expect((await api.call('POST', '/v1/messages', other, { conversationId: 'err-1', item: { type: 'message', text: 'hi' } })).status).toBe(404);
+      expect((await api.call('GET', '/v1/conversations/nope', AGENT)).status).toBe(404);
+      expect((await api.call('GET', '/v1/files/file_nope', AGENT)).status).toBe(404);
+      expect((await api.call('GET', '/v1/nothing-here', AGENT)).status).toBe(404);
+    });
+  });
+
+  describe('#409', () => {
+    it('reports conflicting ids and invalid transitions', async () => {
+      const otherContent = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-1', priority: 'urgent' });
+      expect(otherContent.status).toBe(409);
+      expect(otherContent.body.error.code).toBe('ERR_CONFLICT');
+      await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { id: 'err-1-m', type: 'message', text: 'a' } });
+      expect((await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { id: 'err-1-m', type: 'message', text: 'b' } })).status).toBe(409);
+
+      expect((await api.call('POST', '/v1/conversations/err-1/resolve', AGENT, {})).status).toBe(200);
+      const again = await api.call('POST', '/v1/conversations/err-1/resolve', AGENT, {});
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('ERR_INVALID_TRANSITION');
+    });
+  });
+
+  describe('#413', () => {
+    it('refuses JSON bodies and files over their limits', async () => {
+      const big = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'x'.repeat(5_000) } });
+      expect(big.status).toBe(413);
+      expect(big.body.error.code).toBe('ERR_PAYLOAD_TOO_LARGE');
+      const file = await api.call('POST', '/v1/files?conversationId=err-1&filename=a.txt', visitor, new Uint8Array(4_096), { 'Content-Type': 'text/plain' });
+      expect(file.status).toBe(413);
+    });
+  });
+
+  describe('#415', () => {
+    it('refuses file types that are not allowed', async () => {
+      const res = await api.call('POST', '/v1/files?conversationId=err-1&filename=a.html', visitor, '<script>', { 'Content-Type': 'text/html' });
+      expect(res.status).toBe(415);
+      expect(res.body.error.code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
+    });
+  });
+
+  describe('#files', () => {
+    it('stores an upload with its image size and serves it only to those who may see the conversation', async () => {
+      const png = tinyPng(3, 2);
+      const up = await api.call('POST', '/v1/files?conversationId=err-1&filename=dot.png', visitor, png, { 'Content-Type': 'image/png' });
+      expect(up.status).toBe(201);
+      expect(up.body.file).toMatchObject({ mediaType: 'image/png', filename: 'dot.png', size: png.length, width: 3, height: 2 });
+      const own = await fetch(`${app.url}${up.body.file.url}`, { headers: api.headers(visitor) });
+      expect(own.status).toBe(200);
+      expect(new Uint8Array(await own.arrayBuffer())).toEqual(png);
+      const viaQuery = await fetch(`${app.url}${up.body.file.url}?publicKey=${app.keys.publicKey}&visitorId=${visitor.visitorId}`, { headers: { Origin: ORIGIN } });
+      expect(viaQuery.status).toBe(200);
+      expect((await api.call('GET', up.body.file.url, { visitorId: 'stranger', origin: ORIGIN })).status).toBe(404);
+
+      const message = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'see', parts: [{ type: 'file', fileId: up.body.file.id }] } });
+      expect(message.status).toBe(201);
+      expect(message.body.item.parts[0]).toMatchObject({ fileId: up.body.file.id, width: 3, mediaType: 'image/png' });
+    });
+  });
+
+  describe('#429', () => {
+    it('limits a visitor and says when to retry', async () => {
+      const flooder = { visitorId: 'flooder', origin: ORIGIN };
+      const answers = await Promise.all(Array.from({ length: 60 }, () => api.call('GET', '/v1/conversations', flooder)));
+      const limited = answers.filter((a) => a.status === 429);
+      expect(limited.length).toBeGreaterThan(0);
+      expect(limited[0]!.body.error.code).toBe('ERR_RATE_LIMITED');
+      expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe('#headers', () => {
+    it('answers CORS preflights and lets allowed origins read answers', async () => {
+      const preflight = await fetch(`${app.url}/v1/messages`, {
+        method: 'OPTIONS',
+        headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-public-key,x-visitor-id' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Public-Key');
+      const res = await api.call('GET', '/v1/conversations', visitor);
+      expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    });
+
+    it('sets security headers on every answer', async () => {
+      const res = await fetch(`${app.url}/v1/health`);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(await res.json()).toEqual({ status: 'ok', engine: 'embedded', store: 'embedded' });
+    });
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppError, ERROR_CODES } from '../../domain/errors';
+import { UpdateRejectedError } from '../../runtime/engine/errors';
+import { errorBody, httpStatusOf, toAppError } from '../../server/http-errors';
+import { parseInput } from '../../server/schemas/parse';
+
+describe('http-errors', () => {
+  describe('#httpStatusOf', () => {
+    it('maps every error code to a status', () => {
+      for (const code of ERROR_CODES) expect(httpStatusOf(code)).toBeGreaterThanOrEqual(400);
+      expect(httpStatusOf('ERR_NOT_FOUND')).toBe(404);
+      expect(httpStatusOf('ERR_INVALID_TRANSITION')).toBe(409);
+      expect(httpStatusOf('ERR_UNSUPPORTED_MEDIA_TYPE')).toBe(415);
+    });
+  });
+
+  describe('#toAppError', () => {
+    it('keeps AppErrors as they are', () => {
+      const err = new AppError('ERR_FORBIDDEN', 'no');
+      expect(toAppError(err)).toBe(err);
+    });
+
+    it('turns a validator rejection into an invalid transition', () => {
+      expect(toAppError(new UpdateRejectedError('already resolved'))).toMatchObject({ code: 'ERR_INVALID_TRANSITION', message: 'already resolved' });
+    });
+
+    it('maps body-parser errors and hides anything else', () => {
+      expect(toAppError(Object.assign(new Error('x'), { type: 'entity.too.large' })).code).toBe('ERR_PAYLOAD_TOO_LARGE');
+      expect(toAppError(Object.assign(new Error('x'), { type: 'entity.parse.failed' })).code).toBe('ERR_INVALID_INPUT');
+      expect(errorBody(toAppError(new Error('secret detail')))).toEqual({ error: { code: 'ERR_INTERNAL', message: 'Internal error' } });
+    });
+  });
+
+  describe('#parseInput', () => {
+    it('names every failing field with its place in the request', () => {
+      const schema = z.object({ item: z.object({ type: z.string() }), limit: z.number() });
+      try {
+        parseInput(schema, { item: {}, limit: 'x' }, 'body');
+        expect.unreachable();
+      } catch (err) {
+        const details = (err as AppError).details as { fields: { field: string }[] };
+        expect((err as AppError).code).toBe('ERR_INVALID_INPUT');
+        expect(details.fields.map((f) => f.field)).toEqual(['body.item.type', 'body.limit']);
+      }
+    });
+  });
+});

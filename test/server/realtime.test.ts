@@ -1,0 +1,143 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { AGENT, Api, SocketClient, sleep } from './support/clients';
+import { startTestApp } from './support/app';
+
+let app: RunningApp;
+let api: Api;
+const sockets: SocketClient[] = [];
+const open = async (who: Parameters<typeof SocketClient.open>[1]) => {
+  const socket = await SocketClient.open(app, who);
+  sockets.push(socket);
+  return socket;
+};
+
+beforeAll(async () => {
+  app = await startTestApp({ ws: { heartbeatMs: 300, frameRate: { perSecond: 50, burst: 100 } } });
+  api = new Api(app);
+});
+afterAll(async () => {
+  await Promise.all(sockets.map((s) => s.close()));
+  await app?.close();
+});
+
+describe('WebSocket /ws', () => {
+  describe('#connect', () => {
+    it('greets with CONNECTION_ESTABLISHED and answers ping with pong', async () => {
+      const visitorId = await api.newVisitor();
+      const socket = await open({ visitorId });
+      expect(socket.frames[0]).toMatchObject({ type: 'CONNECTION_ESTABLISHED', payload: { visitorId } });
+      expect(socket.frames[0]!.payload.connectionId).toEqual(expect.any(String));
+      socket.send('ping');
+      await sleep(100);
+      expect(socket.texts).toContain('pong');
+    });
+
+    it('refuses an upgrade without valid credentials', async () => {
+      const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws?publicKey=pk_nope&visitorId=x`);
+      const status = await new Promise<number | undefined>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode)).on('error', () => resolve(undefined)));
+      expect(status).toBe(401);
+    });
+  });
+
+  describe('#bad frames', () => {
+    it('answers malformed, unknown and forbidden frames with error frames and keeps serving', async () => {
+      const visitorId = await api.newVisitor();
+      await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'frames-1' });
+      const socket = await open({ visitorId });
+      const junk = ['{', 'null', '[]', '{"type":"nope","payload":{}}', '{"type":"resume","payload":{"conversationId":"frames-1","afterSeq":-1}}', '\u0000\u0001'];
+      for (let i = 0; i < 60; i++) socket.send(junk[i % junk.length]);
+      socket.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+      socket.send({ type: 'conversationTyping', payload: { conversationId: 'someone-elses', isTyping: true } });
+      await socket.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_NOT_FOUND');
+      expect(socket.of('error').length).toBeGreaterThanOrEqual(60);
+      expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+
+      // Still serving: this socket and the REST API.
+      const posted = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'frames-1', item: { id: 'frames-1-m', type: 'message', text: 'still here' } });
+      expect(posted.status).toBe(201);
+      await socket.itemFrame('frames-1-m');
+    });
+
+    it('rate limits a frame flood with error frames', async () => {
+      const socket = await open({ visitorId: await api.newVisitor() });
+      for (let i = 0; i < 300; i++) socket.send('{');
+      await socket.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_RATE_LIMITED');
+      expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+    });
+  });
+
+  describe('#typing', () => {
+    it('relays typing to the other side and expires it after 6 s without a refresh', async () => {
+      const visitorId = await api.newVisitor();
+      await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-1' });
+      const visitor = await open({ visitorId });
+      const agent = await open(AGENT);
+      const started = Date.now();
+      visitor.send({ type: 'conversationTyping', payload: { conversationId: 'typing-1', isTyping: true } });
+      await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.isTyping === true && f.payload.actorId === visitorId);
+      // The sender's own socket does not hear its typing.
+      expect(visitor.of('conversationTyping')).toEqual([]);
+      const stopped = await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.isTyping === false, 9_000);
+      expect(stopped.payload).toEqual({ conversationId: 'typing-1', actorType: 'visitor', actorId: visitorId, isTyping: false });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5_800);
+
+      const rest = await api.call('POST', '/v1/conversations/typing-1/typing', AGENT, { isTyping: true });
+      expect(rest.body).toEqual({ conversationId: 'typing-1', isTyping: true });
+      await visitor.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'human');
+    });
+  });
+
+  describe('#seen', () => {
+    it('records seen receipts, resets unread counts and tells the other side', async () => {
+      const visitorId = await api.newVisitor();
+      await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'seen-1' });
+      await api.call('POST', '/v1/messages', AGENT, { conversationId: 'seen-1', item: { type: 'message', text: 'hello' } });
+      const before = await api.call('GET', '/v1/conversations', { visitorId });
+      expect(before.body.conversations[0].unreadCount).toBeGreaterThanOrEqual(1);
+      const agent = await open(AGENT);
+      const visitor = await open({ visitorId });
+      visitor.send({ type: 'conversationSeen', payload: { conversationId: 'seen-1' } });
+      const seen = await agent.waitFor((f) => f.type === 'conversationSeen' && f.payload.conversationId === 'seen-1');
+      expect(seen.payload).toMatchObject({ actorType: 'visitor', actorId: visitorId, lastSeenAt: expect.any(String) });
+      const after = await api.call('GET', '/v1/conversations', { visitorId });
+      expect(after.body.conversations[0].unreadCount).toBe(0);
+      const rest = await api.call('POST', '/v1/conversations/seen-1/seen', AGENT);
+      expect(rest.body).toMatchObject({ conversationId: 'seen-1', lastSeenAt: expect.any(String) });
+      await visitor.waitFor((f) => f.type === 'conversationSeen' && f.payload.actorType === 'human');
+    });
+  });
+
+  describe('#presence', () => {
+    it('tells agents (only) when visitors and team members come and go, and shows who is online', async () => {
+      await Promise.all(sockets.splice(0).map((s) => s.close()));
+      const watcher = await open({ agent: null });
+      const visitorId = await api.newVisitor();
+      const visitor = await open({ visitorId });
+      await watcher.waitFor((f) => f.type === 'visitorConnected' && f.payload.visitorId === visitorId);
+      await visitor.close();
+      await watcher.waitFor((f) => f.type === 'visitorDisconnected' && f.payload.visitorId === visitorId);
+
+      const alex = await open(AGENT);
+      await watcher.waitFor((f) => f.type === 'userConnected' && f.payload.userId === AGENT.agent);
+      const team = await api.call('GET', '/v1/team', { agent: null });
+      expect(team.body.members).toContainEqual({ id: AGENT.agent, name: expect.any(String), kind: 'human', online: true });
+      expect(team.body.members).toContainEqual(expect.objectContaining({ kind: 'ai', online: true }));
+      await alex.close();
+      await watcher.waitFor((f) => f.type === 'userDisconnected' && f.payload.userId === AGENT.agent);
+      const later = await api.call('GET', '/v1/team', { agent: null });
+      expect(later.body.members).toContainEqual(expect.objectContaining({ id: AGENT.agent, online: false }));
+
+      const otherVisitor = await open({ visitorId: await api.newVisitor() });
+      await sleep(300);
+      expect(otherVisitor.frames.map((f) => f.type).filter((t) => /Connected|Disconnected/.test(t))).toEqual([]);
+    });
+
+    it('ends a socket that misses a heartbeat', async () => {
+      const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws?publicKey=${app.keys.publicKey}&visitorId=silent`, { autoPong: false });
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      expect(await closed).toBe(1006);
+    });
+  });
+});

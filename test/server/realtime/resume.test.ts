@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ResumeGate } from '../../../server/realtime/resume';
+
+describe('ResumeGate', () => {
+  describe('#admitLive', () => {
+    it('passes live items when no backfill runs, each seq once', () => {
+      const gate = new ResumeGate();
+      expect(gate.admitLive('c', 1, 'f1')).toBe(true);
+      expect(gate.admitLive('c', 1, 'f1')).toBe(false);
+    });
+
+    it('holds live items during a backfill and releases the ones it did not send, in seq order', () => {
+      const gate = new ResumeGate();
+      gate.begin('c');
+      expect(gate.admitBackfill('c', 4)).toBe(true);
+      expect(gate.admitLive('c', 6, 'f6')).toBe(false);
+      expect(gate.admitLive('c', 4, 'f4')).toBe(false);
+      expect(gate.admitLive('c', 5, 'f5')).toBe(false);
+      expect(gate.admitLive('other', 9, 'f9')).toBe(true);
+      expect(gate.finish('c')).toEqual(['f5', 'f6']);
+    });
+
+    it('drops a late live copy of an item the backfill sent', () => {
+      const gate = new ResumeGate();
+      gate.begin('c');
+      gate.admitBackfill('c', 3);
+      gate.finish('c');
+      expect(gate.admitLive('c', 3, 'f3')).toBe(false);
+      expect(gate.admitLive('c', 7, 'f7')).toBe(true);
+    });
+  });
+
+  describe('#admitBackfill', () => {
+    it('skips items the connection already received live', () => {
+      const gate = new ResumeGate();
+      gate.admitLive('c', 2, 'f2');
+      gate.begin('c');
+      expect(gate.admitBackfill('c', 1)).toBe(true);
+      expect(gate.admitBackfill('c', 2)).toBe(false);
+      expect(gate.finish('c')).toEqual([]);
+    });
+  });
+});

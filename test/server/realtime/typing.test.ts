@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TypingExpiry } from '../../../server/realtime/typing';
+
+describe('TypingExpiry', () => {
+  afterEach(() => vi.useRealTimers());
+
+  describe('#apply', () => {
+    it('expires a typing indicator after the ttl', () => {
+      vi.useFakeTimers();
+      const expired: string[] = [];
+      const expiry = new TypingExpiry<string>((info) => expired.push(info), 6_000);
+      expiry.apply('k', true, 'k');
+      vi.advanceTimersByTime(5_999);
+      expect(expired).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(expired).toEqual(['k']);
+    });
+
+    it('re-arms on refresh and disarms on isTyping false', () => {
+      vi.useFakeTimers();
+      const expired: string[] = [];
+      const expiry = new TypingExpiry<string>((info) => expired.push(info), 6_000);
+      expiry.apply('a', true, 'a');
+      vi.advanceTimersByTime(4_000);
+      expiry.apply('a', true, 'a');
+      vi.advanceTimersByTime(4_000);
+      expect(expired).toEqual([]);
+      expiry.apply('a', false, 'a');
+      vi.advanceTimersByTime(10_000);
+      expect(expired).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { AGENT, Api, SocketClient, sleep } from './support/clients';
+import { startTestApp } from './support/app';
+
+describe('RunningApp', () => {
+  describe('#close', () => {
+    it('finishes in-flight requests, tells sockets to go away and stops accepting', async () => {
+      const app = await startTestApp();
+      const api = new Api(app);
+      const visitorId = await api.newVisitor();
+      await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'bye-1' });
+      const socket = await SocketClient.open(app, AGENT);
+      const closeCode = new Promise<number>((resolve) => socket.ws.on('close', (code) => resolve(code)));
+
+      // An upload that is still streaming when shutdown starts.
+      const chunks = 5;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          await sleep(100);
+          if (--(body as unknown as { left: number }).left < 0) controller.close();
+          else controller.enqueue(new TextEncoder().encode('line of text\n'));
+        },
+      });
+      (body as unknown as { left: number }).left = chunks;
+      const upload = fetch(`${app.url}/v1/files?conversationId=bye-1&filename=log.txt`, {
+        method: 'POST',
+        headers: { ...api.headers({ visitorId }), 'Content-Type': 'text/plain' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      await sleep(150);
+      const closing = app.close();
+
+      const answer = await upload;
+      expect(answer.status).toBe(201);
+      expect((await answer.json()).file.size).toBe(chunks * 13);
+      expect(await closeCode).toBe(1001);
+      await closing;
+      await expect(fetch(`${app.url}/v1/health`)).rejects.toThrow();
+    });
+  });
+});
