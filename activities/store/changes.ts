@@ -1,0 +1,165 @@
+/**
+ * Realtime across server instances: every instance watches the store's change streams and relays
+ * what it sees to its own sockets. Needs a replica set (change streams).
+ */
+import type { ChangeStream, ChangeStreamDocument, Document } from 'mongodb';
+import type { Conversation } from '../../domain/conversation';
+import type { TimelineItem, Visibility } from '../../domain/timeline';
+import type { Audience } from './audience';
+import { toConversation } from './conversations';
+import { toItem, type Collections, type ConversationDoc, type EphemeralDoc, type EphemeralEvent, type ItemDoc } from './documents';
+import { newId } from './ids';
+
+export type StoreChange =
+  | { type: 'itemCreated' | 'itemUpdated'; websiteId: string; conversationId: string; visibility: Visibility; item: TimelineItem }
+  | {
+      type: 'conversationCreated' | 'conversationUpdated';
+      websiteId: string;
+      conversationId: string;
+      /** The conversation as each audience sees it (their last items differ). */
+      views: Record<Audience, Conversation>;
+      /** Top-level fields the update touched; item appends show up as `lastTimelineItem`. */
+      changedFields: string[];
+    }
+  | { type: 'ephemeral'; websiteId: string; conversationId?: string; visibility: Visibility; event: EphemeralEvent; origin: string };
+
+export interface ChangeWatch {
+  close(): Promise<void>;
+}
+
+export interface WatchOptions {
+  /** `onChange` threw (delivery goes on), or a stream failed beyond the driver's automatic resume (that stream stops). */
+  onError?: (error: unknown) => void;
+}
+
+/** How long other instances may still relay an ephemeral event. */
+const EPHEMERAL_TTL_MS = 60_000;
+/** Internal conversation fields as clients know them; null: nothing a client sees. */
+const CLIENT_FIELDS: Record<string, string | null> = {
+  lastItemAll: 'lastTimelineItem',
+  lastSeqAll: 'lastTimelineItem',
+  lastItemPublic: 'lastTimelineItem',
+  lastSeqPublic: 'lastTimelineItem',
+  lastActivityAt: 'lastTimelineItem',
+  stateVersion: null,
+  creationKey: null,
+};
+
+function changedFields(change: ChangeStreamDocument<ConversationDoc>): string[] {
+  if (change.operationType !== 'update') return [];
+  const { updatedFields = {}, removedFields = [] } = change.updateDescription;
+  const fields = new Set<string>();
+  for (const path of [...Object.keys(updatedFields), ...removedFields]) {
+    const name = path.split('.')[0]!;
+    const clientName = name in CLIENT_FIELDS ? CLIENT_FIELDS[name] : name;
+    if (clientName) fields.add(clientName);
+  }
+  return [...fields];
+}
+
+function itemChange(change: ChangeStreamDocument<ItemDoc>): StoreChange | undefined {
+  if ((change.operationType !== 'insert' && change.operationType !== 'update') || !change.fullDocument) return undefined;
+  const doc = change.fullDocument;
+  const item = toItem(doc);
+  const type = change.operationType === 'insert' ? 'itemCreated' : 'itemUpdated';
+  return { type, websiteId: doc.websiteId, conversationId: item.conversationId, visibility: item.visibility, item };
+}
+
+function conversationChange(change: ChangeStreamDocument<ConversationDoc>): StoreChange | undefined {
+  if ((change.operationType !== 'insert' && change.operationType !== 'update') || !change.fullDocument) return undefined;
+  const doc = change.fullDocument;
+  return {
+    type: change.operationType === 'insert' ? 'conversationCreated' : 'conversationUpdated',
+    websiteId: doc.websiteId,
+    conversationId: doc._id,
+    views: { all: toConversation(doc, 'all'), public: toConversation(doc, 'public') },
+    changedFields: changedFields(change),
+  };
+}
+
+function ephemeralChange(change: ChangeStreamDocument<EphemeralDoc>): StoreChange | undefined {
+  if (change.operationType !== 'insert') return undefined;
+  const { _id, origin, createdAt, expireAt, ...event } = change.fullDocument;
+  return { type: 'ephemeral', websiteId: event.websiteId, conversationId: event.conversationId, visibility: event.visibility, event, origin };
+}
+
+type Deliver = (change: StoreChange) => void | Promise<void>;
+
+/**
+ * Opens the stream's cursor (so every change after this resolves is seen), then feeds its changes
+ * to `onChange` in the background, one at a time and in order, until the stream closes.
+ */
+async function follow<T extends Document>(
+  stream: ChangeStream<T>,
+  toChange: (change: ChangeStreamDocument<T>) => StoreChange | undefined,
+  onChange: Deliver,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  const first = await stream.tryNext();
+  const deliver = async (change: StoreChange | null | undefined): Promise<void> => {
+    try {
+      if (change) await onChange(change);
+    } catch (error) {
+      onError(error); // a failing consumer must not stop the stream
+    }
+  };
+  const pump = async (next: ChangeStreamDocument<T> | null): Promise<void> => {
+    try {
+      for (;;) {
+        await deliver(next && toChange(next));
+        next = await stream.next();
+      }
+    } catch (error) {
+      if (!stream.closed) onError(error);
+    }
+  };
+  void pump(first);
+}
+
+/** How long an idle getMore waits on the server: also how long opening a watch takes (see `follow`). */
+const MAX_AWAIT_MS = 250;
+
+export function changeMethods({ items, conversations, ephemeral }: Collections, instanceId: string) {
+  let lastSweep = 0;
+  return {
+    /** Watches new and updated items, conversation changes and ephemeral events; resolves once watching. */
+    async watchChanges(onChange: Deliver, options: WatchOptions = {}): Promise<ChangeWatch> {
+      const onError = options.onError ?? ((error: unknown) => console.error('store change stream failed', error));
+      const writes = [{ $match: { operationType: { $in: ['insert', 'update'] } } }];
+      const watchOptions = { fullDocument: 'updateLookup', maxAwaitTimeMS: MAX_AWAIT_MS } as const;
+      const itemStream = items.watch<ItemDoc>(writes, watchOptions);
+      const conversationStream = conversations.watch<ConversationDoc>(writes, watchOptions);
+      const ephemeralStream = ephemeral.watch<EphemeralDoc>([{ $match: { operationType: 'insert' } }], { maxAwaitTimeMS: MAX_AWAIT_MS });
+      const streams = [itemStream, conversationStream, ephemeralStream];
+      const close = async () => {
+        await Promise.all(streams.map((stream) => stream.close()));
+      };
+      try {
+        await Promise.all([
+          follow(itemStream, itemChange, onChange, onError),
+          follow(conversationStream, conversationChange, onChange, onError),
+          follow(ephemeralStream, ephemeralChange, onChange, onError),
+        ]);
+      } catch (error) {
+        await close();
+        throw error;
+      }
+      return { close };
+    },
+
+    /** Publishes a typing/seen/presence event to every instance's watchers; it expires after a minute. */
+    async publishEphemeral(event: EphemeralEvent): Promise<void> {
+      const now = Date.now();
+      await ephemeral.insertOne(
+        { ...event, _id: newId('evt'), origin: instanceId, createdAt: new Date(now).toISOString(), expireAt: new Date(now + EPHEMERAL_TTL_MS) },
+        // A lost typing indicator does not matter; don't wait for the journal.
+        { writeConcern: { w: 1 } },
+      );
+      // Expired events are swept here, at most once a minute (the embedded server has no TTL indexes).
+      if (now - lastSweep > EPHEMERAL_TTL_MS) {
+        lastSweep = now;
+        ephemeral.deleteMany({ expireAt: { $lt: new Date(now) } }).catch(() => {});
+      }
+    },
+  };
+}

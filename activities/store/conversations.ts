@@ -1,0 +1,164 @@
+import type { Filter } from 'mongodb';
+import { z } from 'zod';
+import {
+  DEFAULT_PRIORITY,
+  type Conversation,
+  type ConversationLifecycle,
+  type ConversationListEntry,
+  type ConversationStatus,
+  type Handler,
+  type Priority,
+} from '../../domain/conversation';
+import { AppError } from '../../domain/errors';
+import type { Viewer } from '../../domain/people';
+import type { Audience } from './audience';
+import { checkLimit, decodeCursor, encodeCursor } from './cursor';
+import { LIFECYCLE_FIELDS, withoutInternal, type Collections, type ConversationDoc } from './documents';
+import { isDuplicateKey } from './duplicate-key';
+import { newId } from './ids';
+import { canonicalJson } from './same-content';
+import { unreadCounts } from './unread';
+import { scopeFilter, type ConversationScope } from './visitors';
+
+export interface NewConversation {
+  /** Client-chosen id (kept); a new `conv_…` id when absent. */
+  id?: string;
+  websiteId: string;
+  visitorId: string;
+  /** Defaults to the visitor's contact, so a linked visitor's conversations stay in the contact's scope. */
+  contactId?: string;
+  priority?: Priority;
+  tags?: string[];
+  title?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface ConversationFilter {
+  scope: ConversationScope;
+  status?: ConversationStatus;
+  priority?: Priority;
+  tag?: string;
+  assigneeId?: string;
+  handler?: Handler;
+}
+
+/** Who reads a listing: what it may see, and whose unread counts to give (0 without a viewer). */
+export interface ConversationReader {
+  audience: Audience;
+  viewer?: Viewer;
+}
+
+const INTERNAL_FIELDS = ['creationKey', 'stateVersion', 'lastActivityAt', 'lastItemAll', 'lastSeqAll', 'lastItemPublic', 'lastSeqPublic'] as const;
+
+/** The conversation as an audience sees it (its last item is the newest that audience may see). */
+export function toConversation(doc: ConversationDoc, audience: Audience): Conversation {
+  const conversation = withoutInternal<Conversation>(doc, INTERNAL_FIELDS);
+  const last = audience === 'all' ? doc.lastItemAll : doc.lastItemPublic;
+  return last ? { ...conversation, lastTimelineItem: last } : conversation;
+}
+
+/** Listing position: the last row's activity time and id. */
+const listCursor = z.object({ at: z.string(), id: z.string() });
+
+export function conversationMethods(collections: Collections) {
+  const { conversations, counters, visitors } = collections;
+  return {
+    /** Creates a conversation; the same id again with the same request returns the stored one (created false), with another request ERR_CONFLICT. */
+    async createConversation(input: NewConversation, audience: Audience = 'all'): Promise<{ conversation: Conversation; created: boolean }> {
+      const id = input.id ?? newId('conv');
+      const priority = input.priority ?? DEFAULT_PRIORITY;
+      const tags = input.tags ?? [];
+      const { websiteId, visitorId, title, metadata } = input;
+      const creationKey = canonicalJson({ websiteId, visitorId, contactId: input.contactId, priority, tags, title, metadata });
+      const contactId = input.contactId ?? (await visitors.findOne({ _id: visitorId, websiteId }, { projection: { contactId: 1 } }))?.contactId;
+      const now = new Date().toISOString();
+      const doc: ConversationDoc = {
+        _id: id,
+        id,
+        websiteId,
+        visitorId,
+        contactId,
+        status: 'open',
+        priority,
+        handler: 'unassigned',
+        participants: [],
+        tags,
+        title,
+        metadata,
+        createdAt: now,
+        updatedAt: now,
+        creationKey,
+        stateVersion: 0,
+        lastActivityAt: now,
+        lastSeqAll: 0,
+        lastSeqPublic: 0,
+      };
+      // The counter goes first: a conversation never exists without its seq allocator.
+      await counters.insertOne({ _id: id, websiteId, seq: 0 }).catch((error: unknown) => {
+        if (!isDuplicateKey(error)) throw error;
+      });
+      try {
+        await conversations.insertOne(doc);
+        return { conversation: toConversation(doc, audience), created: true };
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        const existing = await conversations.findOne({ _id: id });
+        if (!existing) throw error;
+        if (existing.creationKey !== creationKey) throw new AppError('ERR_CONFLICT', `conversation ${id} already exists with other content`);
+        return { conversation: toConversation(existing, audience), created: false };
+      }
+    },
+
+    /** The conversation as that audience sees it, or null. */
+    async getConversation(id: string, audience: Audience = 'all'): Promise<Conversation | null> {
+      const doc = await conversations.findOne({ _id: id });
+      return doc && toConversation(doc, audience);
+    },
+
+    /** Writes the workflow's lifecycle projection unless a newer stateVersion is already stored; true when applied. */
+    async projectLifecycle(conversationId: string, lifecycle: ConversationLifecycle, stateVersion: number): Promise<boolean> {
+      const set: Record<string, unknown> = { stateVersion, updatedAt: new Date().toISOString() };
+      const unset: Record<string, ''> = {};
+      for (const field of LIFECYCLE_FIELDS) {
+        if (lifecycle[field] === undefined) unset[field] = '';
+        else set[field] = lifecycle[field];
+      }
+      const result = await conversations.updateOne(
+        { _id: conversationId, stateVersion: { $lt: stateVersion } },
+        Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set },
+      );
+      return result.matchedCount === 1;
+    },
+
+    /** A page of conversations, newest activity first (ties by id), each with its last item for the audience and the viewer's unread count. */
+    async listConversations(
+      filter: ConversationFilter,
+      reader: ConversationReader,
+      page: { limit: number; cursor?: string },
+    ): Promise<{ conversations: ConversationListEntry[]; nextCursor: string | null }> {
+      const limit = checkLimit(page.limit);
+      const query: Filter<ConversationDoc> = {
+        ...scopeFilter(filter.scope),
+        ...(filter.status && { status: filter.status }),
+        ...(filter.priority && { priority: filter.priority }),
+        ...(filter.tag && { tags: filter.tag }),
+        ...(filter.assigneeId && { assigneeId: filter.assigneeId }),
+        ...(filter.handler && { handler: filter.handler }),
+      };
+      if (page.cursor) {
+        const after = decodeCursor(page.cursor, listCursor);
+        // The $lte bound lets an index range-scan; the $or breaks ties on id.
+        query.lastActivityAt = { $lte: after.at };
+        query.$or = [{ lastActivityAt: { $lt: after.at } }, { _id: { $lt: after.id } }];
+      }
+      const docs = await conversations.find(query).sort({ lastActivityAt: -1, _id: -1 }).limit(limit + 1).toArray();
+      const pageDocs = docs.slice(0, limit);
+      const unread = reader.viewer ? await unreadCounts(collections, pageDocs, reader.viewer) : new Map<string, number>();
+      const last = pageDocs.at(-1);
+      return {
+        conversations: pageDocs.map((doc) => ({ ...toConversation(doc, reader.audience), unreadCount: unread.get(doc._id) ?? 0 })),
+        nextCursor: docs.length > limit && last ? encodeCursor({ at: last.lastActivityAt, id: last._id }) : null,
+      };
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * How the product's records sit in MongoDB. Every document's `_id` is its domain id (so ids are
+ * unique through the `_id` index) and the domain `id` is kept beside it, so a read only has to
+ * drop `_id` and the record kind's internal fields (`withoutInternal`).
+ */
+import type { Collection, Db } from 'mongodb';
+import type { Conversation, ConversationLifecycle } from '../../domain/conversation';
+import type { Contact, SeenState, TeamMember, Visitor, Website } from '../../domain/people';
+import type { PluginItem, TimelineItem, Visibility } from '../../domain/timeline';
+
+type Stored<T> = T & { _id: string };
+
+export type WebsiteDoc = Stored<Website>;
+export type VisitorDoc = Stored<Visitor>;
+export type ContactDoc = Stored<Contact>;
+export type TeamMemberDoc = Stored<TeamMember>;
+
+/**
+ * A timeline item plus its website, so change events can be routed without another read. Typed as
+ * the open plugin shape: the built-in item types are special cases of it.
+ */
+export type ItemDoc = Stored<PluginItem> & { websiteId: string };
+
+/** Per-conversation `seq` allocator, separate from the conversation so allocating does not emit conversation changes. */
+export interface CounterDoc {
+  _id: string;
+  websiteId: string;
+  seq: number;
+}
+
+export type ConversationDoc = Stored<Omit<Conversation, 'lastTimelineItem'>> & {
+  /** Canonical JSON of the creation request: retries with the same content are idempotent. */
+  creationKey: string;
+  /** Version of the workflow state last projected here (0: none yet). */
+  stateVersion: number;
+  /** Time of the newest item (or creation); the inbox sorts on it. Only ever moves forward. */
+  lastActivityAt: string;
+  /** The newest item per audience, with its seq (0: none) so older writers cannot overwrite it. */
+  lastItemAll?: TimelineItem;
+  lastSeqAll: number;
+  lastItemPublic?: TimelineItem;
+  lastSeqPublic: number;
+};
+
+export type SeenDoc = Stored<SeenState>;
+
+export interface SettingDoc {
+  _id: string;
+  websiteId: string;
+  key: string;
+  value: unknown;
+  updatedAt: string;
+}
+
+/** A short-lived realtime event (typing, seen, presence) relayed to every server instance. */
+export interface EphemeralEvent {
+  websiteId: string;
+  conversationId?: string;
+  /** `public` events may reach visitors; `private` ones only agents. */
+  visibility: Visibility;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+export type EphemeralDoc = EphemeralEvent & {
+  _id: string;
+  /** The store instance that published it, so it can skip its own events. */
+  origin: string;
+  createdAt: string;
+  /** After this the event is swept (see publishEphemeral). */
+  expireAt: Date;
+};
+
+export interface Collections {
+  websites: Collection<WebsiteDoc>;
+  visitors: Collection<VisitorDoc>;
+  contacts: Collection<ContactDoc>;
+  conversations: Collection<ConversationDoc>;
+  counters: Collection<CounterDoc>;
+  items: Collection<ItemDoc>;
+  seen: Collection<SeenDoc>;
+  team: Collection<TeamMemberDoc>;
+  settings: Collection<SettingDoc>;
+  ephemeral: Collection<EphemeralDoc>;
+}
+
+export const COLLECTION_NAMES = [
+  'websites',
+  'visitors',
+  'contacts',
+  'conversations',
+  'counters',
+  'items',
+  'seen',
+  'team',
+  'settings',
+  'ephemeral',
+] as const satisfies readonly (keyof Collections)[];
+
+/** GridFS bucket name: files live in `files.files` and `files.chunks`. */
+export const FILES_BUCKET = 'files';
+
+export function collectionsOf(db: Db): Collections {
+  return Object.fromEntries(COLLECTION_NAMES.map((name) => [name, db.collection(name)])) as unknown as Collections;
+}
+
+/** Drops `_id`, other internal fields and undefined values from a stored document. */
+export function withoutInternal<T>(doc: object, internal: readonly string[] = []): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) if (key !== '_id' && value !== undefined && !internal.includes(key)) out[key] = value;
+  return out as T;
+}
+
+/** A stored item as clients see it. */
+export const toItem = (doc: ItemDoc): TimelineItem => withoutInternal<TimelineItem>(doc, ['websiteId']);
+
+/** Keys of the lifecycle projection, checked against the domain type so none is forgotten. */
+export const LIFECYCLE_FIELDS = [
+  'status',
+  'priority',
+  'handler',
+  'participants',
+  'assigneeId',
+  'tags',
+  'title',
+  'resolvedAt',
+  'resolvedBy',
+  'firstResponseAt',
+  'escalatedAt',
+  'escalationReason',
+  'aiPausedUntil',
+] as const satisfies readonly (keyof ConversationLifecycle)[];
+type NoneMissing<T extends never> = T;
+// Fails to compile when ConversationLifecycle gains a field that LIFECYCLE_FIELDS lacks.
+export type LifecycleFieldsComplete = NoneMissing<Exclude<keyof ConversationLifecycle, (typeof LIFECYCLE_FIELDS)[number]>>;

@@ -1,0 +1,79 @@
+/**
+ * The product's persistence, through the official `mongodb` driver only: the same code runs on a
+ * MongoDB replica set and on the embedded MongoDB-compatible server (runtime/mongo).
+ */
+import { changeMethods } from './changes';
+import { connect } from './connect';
+import { conversationMethods } from './conversations';
+import { collectionsOf } from './documents';
+import { fileMethods } from './files';
+import { newId } from './ids';
+import { ensureIndexes } from './indexes';
+import { seenMethods } from './seen';
+import { settingMethods } from './settings';
+import { teamMethods } from './team';
+import { timelineMethods } from './timeline';
+import { visitorMethods } from './visitors';
+import { websiteMethods } from './websites';
+
+export interface StoreOptions {
+  uri: string;
+  /** Defaults to `support_chat`. */
+  dbName?: string;
+}
+
+type Methods = ReturnType<typeof websiteMethods> &
+  ReturnType<typeof visitorMethods> &
+  ReturnType<typeof conversationMethods> &
+  ReturnType<typeof timelineMethods> &
+  ReturnType<typeof seenMethods> &
+  ReturnType<typeof teamMethods> &
+  ReturnType<typeof settingMethods> &
+  ReturnType<typeof fileMethods> &
+  ReturnType<typeof changeMethods>;
+
+export type Store = Methods & {
+  /** This store instance's id; ephemeral events it publishes carry it as `origin`. */
+  readonly instanceId: string;
+  /** Closes the connection (and with it any change streams). */
+  close(): Promise<void>;
+};
+
+/** Connects, ensures collections and indexes, and returns the store. */
+export async function openStore({ uri, dbName = 'support_chat' }: StoreOptions): Promise<Store> {
+  const { client, db } = await connect(uri, dbName);
+  try {
+    await ensureIndexes(db);
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  const collections = collectionsOf(db);
+  const instanceId = newId('inst');
+  return {
+    ...websiteMethods(collections),
+    ...visitorMethods(collections),
+    ...conversationMethods(collections),
+    ...timelineMethods(collections),
+    ...seenMethods(collections),
+    ...teamMethods(collections),
+    ...settingMethods(collections),
+    ...fileMethods(db),
+    ...changeMethods(collections, instanceId),
+    instanceId,
+    close: () => client.close(),
+  };
+}
+
+export type { Audience } from './audience';
+export { audienceOf } from './audience';
+export type { ChangeWatch, StoreChange, WatchOptions } from './changes';
+export type { ConversationFilter, ConversationReader, NewConversation } from './conversations';
+export type { EphemeralEvent } from './documents';
+export type { FileInfo, FileUpload } from './files';
+export { newId } from './ids';
+export { imageSize } from './image-size';
+export type { Appended, ItemToAppend } from './append';
+export type { ItemPage, ItemPageRequest } from './timeline';
+export type { ContactProfile, ConversationScope } from './visitors';
+export { isInVisitorScope, scopeFilter } from './visitors';

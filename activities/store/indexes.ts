@@ -1,0 +1,39 @@
+/** Collections and indexes the store relies on; idempotent, run by `openStore`. */
+import type { Db, IndexDescription } from 'mongodb';
+import { FILES_BUCKET } from './documents';
+
+/** Inbox listings sort newest activity first, ties broken by id. */
+const byActivity = { lastActivityAt: -1, _id: -1 } as const;
+
+const INDEXES: Record<string, IndexDescription[]> = {
+  websites: [
+    { key: { publicKey: 1 }, name: 'publicKey', unique: true },
+    { key: { secretKey: 1 }, name: 'secretKey', unique: true },
+  ],
+  visitors: [{ key: { websiteId: 1, contactId: 1 }, name: 'website_contact' }],
+  contacts: [{ key: { websiteId: 1, externalId: 1 }, name: 'website_externalId', unique: true }],
+  conversations: [
+    { key: { websiteId: 1, ...byActivity }, name: 'inbox' },
+    { key: { websiteId: 1, visitorId: 1, ...byActivity }, name: 'inbox_visitor' },
+    { key: { websiteId: 1, contactId: 1, ...byActivity }, name: 'inbox_contact' },
+    { key: { websiteId: 1, status: 1, ...byActivity }, name: 'inbox_status' },
+    { key: { websiteId: 1, priority: 1, ...byActivity }, name: 'inbox_priority' },
+    { key: { websiteId: 1, tags: 1, ...byActivity }, name: 'inbox_tag' },
+    { key: { websiteId: 1, assigneeId: 1, ...byActivity }, name: 'inbox_assignee' },
+    // No handler index: every append rewrites these entries (lastActivityAt), so each index costs
+    // on the hot path; a handler filter is served by `inbox` (or another filter's index).
+  ],
+  items: [{ key: { conversationId: 1, seq: 1 }, name: 'conversation_seq', unique: true }],
+  seen: [{ key: { conversationId: 1, 'viewer.kind': 1, 'viewer.id': 1 }, name: 'conversation_viewer', unique: true }],
+  team: [{ key: { websiteId: 1 }, name: 'website' }],
+  settings: [{ key: { websiteId: 1, key: 1 }, name: 'website_key', unique: true }],
+  // Not a TTL index: the embedded server rejects expireAfterSeconds, so publishEphemeral sweeps instead.
+  ephemeral: [{ key: { expireAt: 1 }, name: 'expireAt' }],
+  [`${FILES_BUCKET}.files`]: [{ key: { 'metadata.conversationId': 1 }, name: 'conversation' }],
+  [`${FILES_BUCKET}.chunks`]: [{ key: { files_id: 1, n: 1 }, name: 'files_id_n', unique: true }],
+};
+
+/** Creates the store's indexes (createIndexes also creates a missing collection). */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await Promise.all(Object.entries(INDEXES).map(([name, indexes]) => db.collection(name).createIndexes(indexes)));
+}

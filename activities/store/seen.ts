@@ -1,0 +1,41 @@
+import { AppError } from '../../domain/errors';
+import type { Viewer } from '../../domain/people';
+import type { Collections } from './documents';
+import { unreadCounts, seenId } from './unread';
+import { scopeFilter } from './visitors';
+
+export function seenMethods(collections: Collections) {
+  const { conversations, seen, visitors } = collections;
+  const unreadSource = { projection: { _id: 1, lastSeqAll: 1, lastSeqPublic: 1 } } as const;
+
+  return {
+    /** Records that the viewer has seen the conversation up to its newest item; never moves backwards. */
+    async markSeen(conversationId: string, viewer: Viewer, at: string = new Date().toISOString()): Promise<{ lastSeenAt: string; lastSeenSeq: number }> {
+      const conversation = await conversations.findOne({ _id: conversationId }, unreadSource);
+      if (!conversation) throw new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`);
+      const doc = await seen.findOneAndUpdate(
+        { _id: seenId(conversationId, viewer) },
+        { $max: { lastSeenSeq: conversation.lastSeqAll, lastSeenAt: at }, $setOnInsert: { conversationId, viewer } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return { lastSeenAt: doc!.lastSeenAt, lastSeenSeq: doc!.lastSeenSeq };
+    },
+
+    /** How many items of the conversation the viewer has not seen (that it may see and others wrote). */
+    async getUnreadCount(conversationId: string, viewer: Viewer): Promise<number> {
+      const conversation = await conversations.findOne({ _id: conversationId }, unreadSource);
+      if (!conversation) throw new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`);
+      return (await unreadCounts(collections, [conversation], viewer)).get(conversationId) ?? 0;
+    },
+
+    /** How many conversations in the visitor's scope have unread items for it (the widget badge). */
+    async countUnreadConversations(websiteId: string, visitorId: string): Promise<number> {
+      const visitor = await visitors.findOne({ _id: visitorId, websiteId }, { projection: { contactId: 1 } });
+      if (!visitor) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
+      const scope = scopeFilter({ websiteId, visitor: { id: visitorId, contactId: visitor.contactId } });
+      const inScope = await conversations.find(scope, unreadSource).toArray();
+      const counts = await unreadCounts(collections, inScope, { kind: 'visitor', id: visitorId });
+      return [...counts.values()].filter((count) => count > 0).length;
+    },
+  };
+}

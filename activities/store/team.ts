@@ -1,0 +1,24 @@
+import type { TeamMember } from '../../domain/people';
+import { withoutInternal, type Collections } from './documents';
+
+export function teamMethods({ team }: Collections) {
+  return {
+    /** The website's team members (humans and AI assistants), by name. */
+    async listTeamMembers(websiteId: string): Promise<TeamMember[]> {
+      const docs = await team.find({ websiteId }).sort({ name: 1, _id: 1 }).toArray();
+      return docs.map((doc) => withoutInternal<TeamMember>(doc));
+    },
+
+    /** The team member with this id, or null. */
+    async getTeamMember(id: string): Promise<TeamMember | null> {
+      const doc = await team.findOne({ _id: id });
+      return doc && withoutInternal<TeamMember>(doc);
+    },
+
+    /** Creates or replaces a team member. */
+    async upsertTeamMember(member: TeamMember): Promise<TeamMember> {
+      await team.replaceOne({ _id: member.id }, member, { upsert: true });
+      return member;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { Filter } from 'mongodb';
+import { AppError } from '../../domain/errors';
+import type { Contact, Visitor } from '../../domain/people';
+import { isDuplicateKey } from './duplicate-key';
+import { withoutInternal, type Collections, type ContactDoc, type ConversationDoc } from './documents';
+import { newId } from './ids';
+
+export interface ContactProfile {
+  externalId: string;
+  email?: string;
+  name?: string;
+}
+
+/** Whose conversations a listing covers: a whole website, or what one visitor may see. */
+export interface ConversationScope {
+  websiteId: string;
+  visitor?: Pick<Visitor, 'id' | 'contactId'>;
+}
+
+/**
+ * The conversations a scope covers. A linked visitor sees its contact's conversations: every
+ * conversation of a linked visitor carries the contactId (see `identifyContact` and
+ * `createConversation`), so one equality on contactId covers them all and stays indexable.
+ */
+export function scopeFilter({ websiteId, visitor }: ConversationScope): Filter<ConversationDoc> {
+  if (!visitor) return { websiteId };
+  return visitor.contactId ? { websiteId, contactId: visitor.contactId } : { websiteId, visitorId: visitor.id };
+}
+
+/** Whether a conversation belongs to what this visitor may see (the same rule as `scopeFilter`). */
+export function isInVisitorScope(conversation: { visitorId: string; contactId?: string }, visitor: Pick<Visitor, 'id' | 'contactId'>): boolean {
+  return visitor.contactId ? conversation.contactId === visitor.contactId : conversation.visitorId === visitor.id;
+}
+
+export function visitorMethods({ visitors, contacts, conversations }: Collections) {
+  /**
+   * Updates the contact known by `externalId`, or creates it. Not one upsert with `$setOnInsert:
+   * {_id}`: the embedded server refuses to set `_id` that way (MongoDB allows it).
+   */
+  async function saveContact(websiteId: string, { externalId, ...details }: ContactProfile, now: string): Promise<ContactDoc> {
+    const updated = await contacts.findOneAndUpdate({ websiteId, externalId }, { $set: { ...details, updatedAt: now } }, { returnDocument: 'after' });
+    if (updated) return updated;
+    const id = newId('ct');
+    const created: ContactDoc = { _id: id, id, websiteId, externalId, ...details, createdAt: now, updatedAt: now };
+    try {
+      await contacts.insertOne(created);
+      return created;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return saveContact(websiteId, { externalId, ...details }, now); // created meanwhile by another request
+    }
+  }
+
+  return {
+    /** Creates the visitor (with a new `vis_…` id when none is given) or touches its lastSeenAt. */
+    async upsertVisitor(websiteId: string, visitorId?: string): Promise<Visitor> {
+      const now = new Date().toISOString();
+      const id = visitorId ?? newId('vis');
+      try {
+        const doc = await visitors.findOneAndUpdate(
+          { _id: id, websiteId },
+          { $set: { lastSeenAt: now }, $setOnInsert: { id, websiteId, createdAt: now } },
+          { upsert: true, returnDocument: 'after' },
+        );
+        return withoutInternal<Visitor>(doc!);
+      } catch (error) {
+        // The filter missed but the _id exists: the id belongs to a visitor of another website.
+        if (isDuplicateKey(error)) throw new AppError('ERR_CONFLICT', 'visitor id belongs to another website');
+        throw error;
+      }
+    },
+
+    /** The visitor with this id in this website, or null. */
+    async getVisitor(websiteId: string, visitorId: string): Promise<Visitor | null> {
+      const doc = await visitors.findOne({ _id: visitorId, websiteId });
+      return doc && withoutInternal<Visitor>(doc);
+    },
+
+    /** The contact with this id, or null. */
+    async getContact(contactId: string): Promise<Contact | null> {
+      const doc = await contacts.findOne({ _id: contactId });
+      return doc && withoutInternal<Contact>(doc);
+    },
+
+    /** The scope of what this visitor may see (its own conversations, or its contact's). */
+    async visitorScope(websiteId: string, visitorId: string): Promise<ConversationScope> {
+      const visitor = await visitors.findOne({ _id: visitorId, websiteId }, { projection: { contactId: 1 } });
+      if (!visitor) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
+      return { websiteId, visitor: { id: visitorId, contactId: visitor.contactId } };
+    },
+
+    /**
+     * Creates or updates the contact known by `externalId` and links the visitor to it; the
+     * visitor's conversations join the contact's, so every linked visitor sees them.
+     */
+    async identifyContact(websiteId: string, visitorId: string, profile: ContactProfile): Promise<{ contact: Contact; visitor: Visitor }> {
+      const now = new Date().toISOString();
+      const contact = withoutInternal<Contact>(await saveContact(websiteId, profile, now));
+      const visitorDoc = await visitors.findOneAndUpdate(
+        { _id: visitorId, websiteId },
+        { $set: { contactId: contact.id, lastSeenAt: now } },
+        { returnDocument: 'after' },
+      );
+      if (!visitorDoc) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
+      // Conversations already linked keep their contact: they belong to whoever the visitor was then.
+      await conversations.updateMany({ websiteId, visitorId, contactId: { $exists: false } }, { $set: { contactId: contact.id } });
+      return { contact, visitor: withoutInternal<Visitor>(visitorDoc) };
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { openStore, type StoreChange, type Store } from '../../../activities/store';
+import { message, newConversation, note, useStore } from './fixtures';
+
+const ctx = useStore('changes');
+
+/** Collects changes and waits for one matching a predicate. */
+function collector() {
+  const changes: StoreChange[] = [];
+  const waiters: Array<() => void> = [];
+  return {
+    changes,
+    onChange(change: StoreChange) {
+      changes.push(change);
+      for (const wake of waiters.splice(0)) wake();
+    },
+    async waitFor(match: (change: StoreChange) => boolean, timeoutMs = 5000): Promise<StoreChange> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = changes.find(match);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no matching change among ${changes.map((c) => c.type).join(', ')}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+    },
+  };
+}
+
+describe('Store', () => {
+  describe('#watchChanges', () => {
+    it('delivers another instance’s writes with what routing needs', async () => {
+      const writer = ctx.get();
+      // A second store: its own MongoClient, as on another server instance.
+      const reader: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
+      const seen = collector();
+      const watch = await reader.watchChanges(seen.onChange);
+      try {
+        const conversationId = await newConversation(writer, { websiteId: 'web_routes' });
+        const { item } = await writer.appendItem(message(conversationId));
+        const { item: secret } = await writer.appendItem(note(conversationId));
+        await writer.updateItem(item.id, { reactions: ['+1'] });
+        await writer.projectLifecycle(conversationId, { status: 'resolved', priority: 'high', handler: 'human', participants: [], tags: [] }, 1);
+        await writer.publishEphemeral({ websiteId: 'web_routes', conversationId, visibility: 'public', type: 'typing', payload: { isTyping: true } });
+
+        expect(await seen.waitFor((c) => c.type === 'conversationCreated' && c.conversationId === conversationId)).toMatchObject({ websiteId: 'web_routes' });
+        expect(await seen.waitFor((c) => c.type === 'itemCreated' && c.item.id === item.id)).toEqual({
+          type: 'itemCreated',
+          websiteId: 'web_routes',
+          conversationId,
+          visibility: 'public',
+          item,
+        });
+        expect(await seen.waitFor((c) => c.type === 'itemCreated' && c.item.id === secret.id)).toMatchObject({ visibility: 'private' });
+        expect(await seen.waitFor((c) => c.type === 'itemUpdated' && c.item.id === item.id)).toMatchObject({ item: { reactions: ['+1'] } });
+        const updated = await seen.waitFor((c) => c.type === 'conversationUpdated' && c.views.all.status === 'resolved');
+        expect(updated).toMatchObject({ websiteId: 'web_routes', conversationId, views: { all: { priority: 'high', lastTimelineItem: { id: secret.id } }, public: { lastTimelineItem: { id: item.id } } } });
+        expect(updated.type === 'conversationUpdated' && updated.changedFields).toEqual(expect.arrayContaining(['status', 'priority', 'handler']));
+        expect(await seen.waitFor((c) => c.type === 'ephemeral')).toMatchObject({
+          websiteId: 'web_routes',
+          conversationId,
+          visibility: 'public',
+          origin: writer.instanceId,
+          event: { type: 'typing', payload: { isTyping: true } },
+        });
+        const lastItemOnly = seen.changes.find((c) => c.type === 'conversationUpdated' && c.changedFields.includes('lastTimelineItem'));
+        expect(lastItemOnly?.type === 'conversationUpdated' && lastItemOnly.changedFields).toEqual(['lastTimelineItem']);
+      } finally {
+        await watch.close();
+        await reader.close();
+      }
+    });
+
+    it('keeps delivering after onChange throws, reporting the error', async () => {
+      const store = ctx.get();
+      const seen = collector();
+      const errors: unknown[] = [];
+      const watch = await store.watchChanges(
+        (change) => {
+          seen.onChange(change);
+          if (change.type === 'itemCreated' && change.item.text === 'boom') throw new Error('consumer failed');
+        },
+        { onError: (error) => errors.push(error) },
+      );
+      try {
+        const conversationId = await newConversation(store);
+        await store.appendItem(message(conversationId, { text: 'boom' }));
+        const { item } = await store.appendItem(message(conversationId, { text: 'after' }));
+        await seen.waitFor((c) => c.type === 'itemCreated' && c.item.id === item.id);
+        expect(errors).toEqual([new Error('consumer failed')]);
+      } finally {
+        await watch.close();
+      }
+    });
+
+    it('stops delivering after close()', async () => {
+      const store = ctx.get();
+      const seen = collector();
+      const watch = await store.watchChanges(seen.onChange);
+      await watch.close();
+      await store.appendItem(message(await newConversation(store)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen.changes).toEqual([]);
+    });
+  });
+
+  describe('#publishEphemeral', () => {
+    it('sweeps expired events (the embedded server has no TTL index)', async () => {
+      const store: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
+      const client = await MongoClient.connect(ctx.mongo().uri);
+      try {
+        const ephemeral = client.db(ctx.dbName).collection('ephemeral');
+        await ephemeral.insertOne({ _id: 'evt_old' as never, websiteId: 'web_1', visibility: 'private', type: 'typing', payload: {}, expireAt: new Date(Date.now() - 1000) });
+        await store.publishEphemeral({ websiteId: 'web_1', visibility: 'private', type: 'presence', payload: { online: true } });
+        await expect.poll(() => ephemeral.countDocuments({ _id: 'evt_old' as never })).toBe(0);
+        expect(await ephemeral.countDocuments({ type: 'presence', expireAt: { $gt: new Date() } })).toBe(1);
+      } finally {
+        await client.close();
+        await store.close();
+      }
+    });
+  });
+});

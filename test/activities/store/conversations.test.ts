@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationLifecycle } from '../../../domain/conversation';
+import { newId } from '../../../activities/store/ids';
+import { agentAuthor, message, newConversation, note, useStore, visitorAuthor } from './fixtures';
+
+const ctx = useStore('conversations');
+
+const lifecycle = (overrides: Partial<ConversationLifecycle> = {}): ConversationLifecycle => ({
+  status: 'open',
+  priority: 'medium',
+  handler: 'ai',
+  participants: [],
+  tags: [],
+  ...overrides,
+});
+
+describe('Store', () => {
+  describe('#createConversation', () => {
+    it('keeps a client-chosen id and fills the defaults', async () => {
+      const { conversation, created } = await ctx.get().createConversation({ id: 'conv_client_1', websiteId: 'web_1', visitorId: 'vis_1', tags: ['billing'] });
+      expect(created).toBe(true);
+      expect(conversation).toMatchObject({ id: 'conv_client_1', status: 'open', priority: 'medium', handler: 'unassigned', tags: ['billing'], participants: [] });
+      expect(await ctx.get().getConversation('conv_client_1')).toEqual(conversation);
+    });
+
+    it('returns the stored conversation for the same id and content (created false)', async () => {
+      const input = { id: newId('conv'), websiteId: 'web_1', visitorId: 'vis_1', priority: 'high' as const, metadata: { a: 1, b: 2 } };
+      const first = await ctx.get().createConversation(input);
+      const again = await ctx.get().createConversation({ ...input, metadata: { b: 2, a: 1 } });
+      expect(again).toEqual({ conversation: first.conversation, created: false });
+    });
+
+    it('answers ERR_CONFLICT for the same id with other content', async () => {
+      const input = { id: newId('conv'), websiteId: 'web_1', visitorId: 'vis_1' };
+      await ctx.get().createConversation(input);
+      await expect(ctx.get().createConversation({ ...input, priority: 'urgent' })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+      await expect(ctx.get().createConversation({ ...input, visitorId: 'vis_2' })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+    });
+
+    it('gives the conversation its visitor’s contact', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const visitor = await store.upsertVisitor(websiteId);
+      const { contact } = await store.identifyContact(websiteId, visitor.id, { externalId: 'user-1' });
+      const { conversation } = await store.createConversation({ websiteId, visitorId: visitor.id });
+      expect(conversation.contactId).toBe(contact.id);
+    });
+  });
+
+  describe('#projectLifecycle', () => {
+    it('applies newer state versions and ignores stale ones', async () => {
+      const store = ctx.get();
+      const id = await newConversation(store);
+      expect(await store.projectLifecycle(id, lifecycle({ status: 'resolved', resolvedAt: '2025-01-01T00:00:00.000Z', assigneeId: 'usr_1' }), 2)).toBe(true);
+      expect(await store.projectLifecycle(id, lifecycle({ priority: 'low' }), 1)).toBe(false);
+      expect(await store.projectLifecycle(id, lifecycle({ priority: 'low' }), 2)).toBe(false);
+      expect(await store.getConversation(id)).toMatchObject({ status: 'resolved', priority: 'medium', assigneeId: 'usr_1' });
+      expect(await store.projectLifecycle(id, lifecycle({ priority: 'urgent', tags: ['vip'] }), 3)).toBe(true);
+      const conversation = await store.getConversation(id);
+      expect(conversation).toMatchObject({ status: 'open', priority: 'urgent', tags: ['vip'], handler: 'ai' });
+      // Fields absent from the projection are absent from the conversation.
+      expect(conversation).not.toHaveProperty('assigneeId');
+      expect(conversation).not.toHaveProperty('resolvedAt');
+    });
+
+    it('keeps the newest version when projections race', async () => {
+      const store = ctx.get();
+      const id = await newConversation(store);
+      const versions = Array.from({ length: 30 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
+      await Promise.all(versions.map((v) => store.projectLifecycle(id, lifecycle({ title: `v${v}` }), v)));
+      expect((await store.getConversation(id))?.title).toBe('v30');
+    });
+  });
+
+  describe('#listConversations', () => {
+    it('lists newest activity first and pages with a cursor, ties broken by id', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) ids.push(await newConversation(store, { websiteId }));
+      // Activity on the first conversation moves it to the top.
+      await store.appendItem(message(ids[0]!, { createdAt: new Date(Date.now() + 60_000).toISOString() }));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listConversations({ scope: { websiteId } }, { audience: 'all' }, { limit: 3, cursor });
+        seen.push(...page.conversations.map((c) => c.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toHaveLength(7);
+      expect(new Set(seen).size).toBe(7);
+      expect(seen[0]).toBe(ids[0]);
+    });
+
+    it('filters by status, priority, tag, assignee and handler', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const [a, b, c] = [await newConversation(store, { websiteId }), await newConversation(store, { websiteId }), await newConversation(store, { websiteId })];
+      await store.projectLifecycle(a!, lifecycle({ status: 'resolved', priority: 'high', tags: ['billing', 'vip'], handler: 'human', assigneeId: 'usr_1' }), 1);
+      await store.projectLifecycle(b!, lifecycle({ priority: 'high', tags: ['billing'] }), 1);
+      const list = async (filter: object) =>
+        (await store.listConversations({ scope: { websiteId }, ...filter }, { audience: 'all' }, { limit: 10 })).conversations.map((x) => x.id).sort();
+      expect(await list({ status: 'resolved' })).toEqual([a]);
+      expect(await list({ status: 'open' })).toEqual([b, c].sort());
+      expect(await list({ priority: 'high' })).toEqual([a, b].sort());
+      expect(await list({ tag: 'billing' })).toEqual([a, b].sort());
+      expect(await list({ tag: 'vip' })).toEqual([a]);
+      expect(await list({ assigneeId: 'usr_1' })).toEqual([a]);
+      expect(await list({ handler: 'human' })).toEqual([a]);
+      expect(await list({ handler: 'unassigned' })).toEqual([c]);
+    });
+
+    it('shows each audience its own last item and the viewer its unread count', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const visitorId = (await store.upsertVisitor(websiteId)).id;
+      const id = await newConversation(store, { websiteId, visitorId });
+      const visible = (await store.appendItem(message(id, { author: agentAuthor('usr_1') }))).item;
+      const hidden = (await store.appendItem(note(id))).item;
+      const visitorScope = await store.visitorScope(websiteId, visitorId);
+      const forVisitor = await store.listConversations({ scope: visitorScope }, { audience: 'public', viewer: { kind: 'visitor', id: visitorId } }, { limit: 10 });
+      const forAgent = await store.listConversations({ scope: { websiteId } }, { audience: 'all', viewer: { kind: 'human', id: 'usr_2' } }, { limit: 10 });
+      expect(forVisitor.conversations[0]).toMatchObject({ id, lastTimelineItem: visible, unreadCount: 1 });
+      expect(forAgent.conversations[0]).toMatchObject({ id, lastTimelineItem: hidden, unreadCount: 2 });
+    });
+
+    it('limits a visitor to its own conversations', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const mine = await newConversation(store, { websiteId, visitorId: 'vis_me' });
+      await newConversation(store, { websiteId, visitorId: 'vis_other' });
+      await store.appendItem(message(mine, { author: visitorAuthor('vis_me') }));
+      const page = await store.listConversations({ scope: { websiteId, visitor: { id: 'vis_me' } } }, { audience: 'public' }, { limit: 10 });
+      expect(page.conversations.map((c) => c.id)).toEqual([mine]);
+      expect(page.nextCursor).toBeNull();
+    });
+  });
+});

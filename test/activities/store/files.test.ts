@@ -1,0 +1,78 @@
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import type { FileUpload } from '../../../activities/store';
+import { agentAuthor, useStore } from './fixtures';
+import { png } from './images';
+
+const ctx = useStore('files');
+
+const upload = (overrides: Partial<FileUpload> = {}): FileUpload => ({
+  websiteId: 'web_1',
+  conversationId: 'conv_1',
+  filename: 'picture.png',
+  mediaType: 'image/png',
+  maxBytes: 10 * 1024 * 1024,
+  uploadedBy: agentAuthor('usr_1'),
+  ...overrides,
+});
+
+/** `total` bytes starting with `head`, delivered in 64 KiB chunks as they are read. */
+function streamOf(head: Buffer, total: number): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= total) return this.push(null);
+      const size = Math.min(64 * 1024, total - sent);
+      const chunk = Buffer.alloc(size, sent % 251);
+      if (sent === 0) head.copy(chunk);
+      sent += size;
+      this.push(chunk);
+    },
+  });
+}
+
+describe('Store', () => {
+  describe('#saveFile', () => {
+    it('streams a file in and out of GridFS with its image size', async () => {
+      const store = ctx.get();
+      const total = 700 * 1024 + 3; // several GridFS chunks and a remnant
+      const expected = await buffer(streamOf(png(1024, 768), total));
+      const info = await store.saveFile(streamOf(png(1024, 768), total), upload());
+      expect(info).toMatchObject({ filename: 'picture.png', mediaType: 'image/png', size: total, conversationId: 'conv_1', width: 1024, height: 768 });
+      expect(info.id).toMatch(/^file_/);
+      expect(await store.getFileInfo(info.id)).toEqual(info);
+      expect((await buffer(store.openFileStream(info.id))).equals(expected)).toBe(true);
+    });
+
+    it('stores a non-image without dimensions', async () => {
+      const info = await ctx.get().saveFile(Readable.from([Buffer.from('hello')]), upload({ filename: 'a.txt', mediaType: 'text/plain' }));
+      expect(info).toMatchObject({ size: 5 });
+      expect(info).not.toHaveProperty('width');
+    });
+
+    it('aborts past maxBytes, leaving no file and no chunk behind', async () => {
+      const store = ctx.get();
+      const conversationId = 'conv_too_large';
+      await expect(store.saveFile(streamOf(png(1, 1), 2 * 1024 * 1024), upload({ conversationId, maxBytes: 1024 * 1024 }))).rejects.toMatchObject({
+        code: 'ERR_PAYLOAD_TOO_LARGE',
+      });
+      const client = await MongoClient.connect(ctx.mongo().uri);
+      try {
+        const db = client.db(ctx.dbName);
+        expect(await db.collection('files.files').countDocuments({ 'metadata.conversationId': conversationId })).toBe(0);
+        const known = await db.collection('files.files').distinct('_id');
+        expect(await db.collection('files.chunks').countDocuments({ files_id: { $nin: known } })).toBe(0);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  describe('#getFileInfo', () => {
+    it('gives null for an unknown id', async () => {
+      expect(await ctx.get().getFileInfo('file_none')).toBeNull();
+    });
+  });
+});

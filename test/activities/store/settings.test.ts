@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { useStore } from './fixtures';
+
+const ctx = useStore('settings');
+
+describe('Store', () => {
+  describe('#putSetting', () => {
+    it('stores a value per website and key, replacing the previous one', async () => {
+      const store = ctx.get();
+      expect(await store.getSetting('web_1', 'ai:ai_1')).toBeUndefined();
+      await store.putSetting('web_1', 'ai:ai_1', { model: 'gpt-x', temperature: 0.2 });
+      await store.putSetting('web_2', 'ai:ai_1', { model: 'other' });
+      await store.putSetting('web_1', 'ai:ai_1', { model: 'gpt-y' });
+      expect(await store.getSetting('web_1', 'ai:ai_1')).toEqual({ model: 'gpt-y' });
+      expect(await store.getSetting('web_2', 'ai:ai_1')).toEqual({ model: 'other' });
+    });
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../../activities/store';
+import { AppError } from '../../../domain/errors';
+import { agentAuthor, message, newConversation, note, useStore } from './fixtures';
+
+const ctx = useStore('timeline');
+
+describe('Store', () => {
+  describe('#appendItem', () => {
+    it('gives 20 concurrent writers × 100 items the seqs 1..2000 exactly once each', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const writer = async () => {
+        const seqs: number[] = [];
+        for (let i = 0; i < 100; i++) seqs.push((await store.appendItem(message(conversationId))).item.seq);
+        return seqs;
+      };
+      const seqs = (await Promise.all(Array.from({ length: 20 }, writer))).flat().sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+      const stored = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listItems(conversationId, { audience: 'all', limit: 100, cursor });
+        stored.push(...page.items.map((item) => item.seq));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(stored).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+      const conversation = await store.getConversation(conversationId);
+      expect(conversation?.lastTimelineItem?.seq).toBe(2000);
+    });
+
+    it('returns the stored item for a retry with the same content (created false)', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const item = message(conversationId, { parts: [{ type: 'text', text: 'hello' }] });
+      const first = await store.appendItem(item);
+      // A retry arrives later (other createdAt) with its keys in another order.
+      const retry = { ...Object.fromEntries(Object.entries(item).reverse()), createdAt: new Date(Date.now() + 5000).toISOString() } as typeof item;
+      const second = await store.appendItem(retry);
+      expect(first.created).toBe(true);
+      expect(second).toEqual({ item: first.item, created: false });
+      expect((await store.listItems(conversationId, { audience: 'all' })).items).toHaveLength(1);
+    });
+
+    it('answers ERR_CONFLICT to the same id with other content', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const item = message(conversationId);
+      await store.appendItem(item);
+      await expect(store.appendItem({ ...item, text: 'changed' })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+      await expect(store.appendItem({ ...item, visibility: 'private' })).rejects.toBeInstanceOf(AppError);
+    });
+
+    it('answers ERR_NOT_FOUND for an unknown conversation', async () => {
+      await expect(ctx.get().appendItem(message('conv_missing'))).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+    });
+
+    it('keeps plugin fields on the item', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const { item } = await store.appendItem(message(conversationId, { type: 'acme.rating', score: 4, text: undefined } as never));
+      expect(await store.getItem(item.id)).toMatchObject({ type: 'acme.rating', score: 4, seq: 1 });
+    });
+
+    it('keeps the last item per audience: a private item is last for agents only', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const visible = (await store.appendItem(message(conversationId))).item;
+      const hidden = (await store.appendItem(note(conversationId))).item;
+      expect((await store.getConversation(conversationId, 'all'))?.lastTimelineItem).toEqual(hidden);
+      expect((await store.getConversation(conversationId, 'public'))?.lastTimelineItem).toEqual(visible);
+    });
+
+    it('never moves the last item back to an older seq when writers race', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const old = new Date(Date.now() - 60_000).toISOString();
+      await Promise.all(Array.from({ length: 50 }, (_, i) => store.appendItem(message(conversationId, { createdAt: i % 2 ? old : new Date().toISOString() }))));
+      const conversation = await store.getConversation(conversationId);
+      expect(conversation?.lastTimelineItem?.seq).toBe(50);
+    });
+    it('keeps the right last item per audience when public and private writers race on two clients', async () => {
+      const store = ctx.get();
+      const other = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
+      try {
+        const conversationId = await newConversation(store);
+        const writer = async (s: Store, i: number) => {
+          for (let n = 0; n < 40; n++) await s.appendItem((n + i) % 3 === 0 ? note(conversationId) : message(conversationId));
+        };
+        await Promise.all(Array.from({ length: 10 }, (_, i) => writer(i % 2 ? store : other, i)));
+        const all = (await store.listItems(conversationId, { audience: 'all', limit: 100, afterSeq: 300 })).items;
+        const pub = (await store.listItems(conversationId, { audience: 'public', limit: 100, afterSeq: 300 })).items;
+        expect(all.at(-1)?.seq).toBe(400);
+        expect((await store.getConversation(conversationId, 'all'))?.lastTimelineItem).toEqual(all.at(-1));
+        expect((await store.getConversation(conversationId, 'public'))?.lastTimelineItem).toEqual(pub.at(-1));
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('#listItems', () => {
+    it('pages forwards in seq order with an opaque cursor', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      for (let i = 0; i < 7; i++) await store.appendItem(message(conversationId, { text: `m${i}` }));
+      const first = await store.listItems(conversationId, { audience: 'all', limit: 3 });
+      expect(first.items.map((i) => i.seq)).toEqual([1, 2, 3]);
+      expect(first.hasNextPage).toBe(true);
+      const second = await store.listItems(conversationId, { audience: 'all', limit: 3, cursor: first.nextCursor! });
+      const third = await store.listItems(conversationId, { audience: 'all', limit: 3, cursor: second.nextCursor! });
+      expect(second.items.map((i) => i.seq)).toEqual([4, 5, 6]);
+      expect(third).toMatchObject({ hasNextPage: false, nextCursor: null });
+      expect(third.items.map((i) => i.seq)).toEqual([7]);
+    });
+
+    it('returns the items after a seq (resume)', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      for (let i = 0; i < 5; i++) await store.appendItem(message(conversationId));
+      const page = await store.listItems(conversationId, { audience: 'all', afterSeq: 3 });
+      expect(page.items.map((i) => i.seq)).toEqual([4, 5]);
+      expect(page.hasNextPage).toBe(false);
+    });
+
+    it('never returns a private item to the public audience', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      await store.appendItem(message(conversationId));
+      await store.appendItem(note(conversationId));
+      await store.appendItem(message(conversationId, { visibility: 'private', author: agentAuthor('usr_1') }));
+      await store.appendItem(message(conversationId));
+      const pub = await store.listItems(conversationId, { audience: 'public', limit: 1 });
+      const rest = await store.listItems(conversationId, { audience: 'public', limit: 100, cursor: pub.nextCursor! });
+      const resumed = await store.listItems(conversationId, { audience: 'public', afterSeq: 0 });
+      expect([...pub.items, ...rest.items].map((i) => i.seq)).toEqual([1, 4]);
+      expect(resumed.items.every((i) => i.visibility === 'public')).toBe(true);
+      expect((await store.listItems(conversationId, { audience: 'all' })).items).toHaveLength(4);
+    });
+
+    it('rejects a limit above 100 and a cursor it did not make', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      await expect(store.listItems(conversationId, { audience: 'all', limit: 101 })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+      await expect(store.listItems(conversationId, { audience: 'all', cursor: 'bm9wZQ' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    });
+  });
+
+  describe('#updateItem', () => {
+    it('changes an item’s own fields and refreshes the conversation’s copy of it', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const { item } = await store.appendItem(message(conversationId, { type: 'acme.poll', votes: 0 } as never));
+      const updated = await store.updateItem(item.id, { votes: 3 });
+      expect(updated).toMatchObject({ id: item.id, seq: 1, votes: 3 });
+      expect(await store.getItem(item.id)).toEqual(updated);
+      expect((await store.getConversation(conversationId, 'public'))?.lastTimelineItem).toEqual(updated);
+    });
+
+    it('refuses to change identity, position, author or visibility', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const { item } = await store.appendItem(message(conversationId));
+      await expect(store.updateItem(item.id, { visibility: 'private' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+      await expect(store.updateItem(item.id, { seq: 9 })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+      await expect(store.updateItem('item_missing', { votes: 1 })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../activities/store/ids';
+import { isInVisitorScope } from '../../../activities/store';
+import { message, useStore, visitorAuthor } from './fixtures';
+
+const ctx = useStore('visitors');
+
+describe('Store', () => {
+  describe('#upsertVisitor', () => {
+    it('creates a vis_ id when none is given', async () => {
+      const visitor = await ctx.get().upsertVisitor('web_1');
+      expect(visitor.id).toMatch(/^vis_[0-9a-f]{24}$/);
+      expect(visitor).toMatchObject({ websiteId: 'web_1' });
+      expect(await ctx.get().getVisitor('web_1', visitor.id)).toEqual(visitor);
+    });
+
+    it('keeps a given id and touches lastSeenAt on the next call', async () => {
+      const first = await ctx.get().upsertVisitor('web_1', 'vis_given');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const second = await ctx.get().upsertVisitor('web_1', 'vis_given');
+      expect(second.createdAt).toBe(first.createdAt);
+      expect(second.lastSeenAt > first.lastSeenAt).toBe(true);
+    });
+
+    it('answers ERR_CONFLICT when the id belongs to another website', async () => {
+      await ctx.get().upsertVisitor('web_1', 'vis_taken');
+      await expect(ctx.get().upsertVisitor('web_2', 'vis_taken')).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+      expect(await ctx.get().getVisitor('web_2', 'vis_taken')).toBeNull();
+    });
+  });
+
+  describe('#identifyContact', () => {
+    it('links two visitors to one contact so both see all its conversations', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const phone = await store.upsertVisitor(websiteId);
+      const laptop = await store.upsertVisitor(websiteId);
+      const before = await store.createConversation({ websiteId, visitorId: phone.id });
+      await store.appendItem(message(before.conversation.id, { author: visitorAuthor(phone.id) }));
+
+      const first = await store.identifyContact(websiteId, phone.id, { externalId: 'user-42', email: 'a@example.com' });
+      const second = await store.identifyContact(websiteId, laptop.id, { externalId: 'user-42', name: 'Ada' });
+      expect(second.contact.id).toBe(first.contact.id);
+      expect(second.contact).toMatchObject({ externalId: 'user-42', email: 'a@example.com', name: 'Ada' });
+      expect(second.visitor.contactId).toBe(first.contact.id);
+
+      const later = await store.createConversation({ websiteId, visitorId: laptop.id });
+      for (const visitor of [phone, laptop]) {
+        const scope = await store.visitorScope(websiteId, visitor.id);
+        const page = await store.listConversations({ scope }, { audience: 'public' }, { limit: 10 });
+        expect(page.conversations.map((c) => c.id).sort()).toEqual([before.conversation.id, later.conversation.id].sort());
+      }
+      const linked = (await store.getVisitor(websiteId, laptop.id))!;
+      expect(isInVisitorScope((await store.getConversation(before.conversation.id))!, linked)).toBe(true);
+    });
+
+    it('keeps other visitors out of the contact’s conversations', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const member = await store.upsertVisitor(websiteId);
+      const stranger = await store.upsertVisitor(websiteId);
+      await store.identifyContact(websiteId, member.id, { externalId: 'user-1' });
+      const { conversation } = await store.createConversation({ websiteId, visitorId: member.id });
+      const scope = await store.visitorScope(websiteId, stranger.id);
+      expect((await store.listConversations({ scope }, { audience: 'public' }, { limit: 10 })).conversations).toEqual([]);
+      expect(isInVisitorScope(conversation, stranger)).toBe(false);
+    });
+
+    it('answers ERR_NOT_FOUND for an unknown visitor', async () => {
+      await expect(ctx.get().identifyContact('web_1', 'vis_nobody', { externalId: 'x' })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+    });
+  });
+});
