@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationListEntry } from '../../../domain/conversation';
+import { ConversationCollection } from '../../../web/shared/conversation-collection';
+import { AGENT, message, VISITOR } from './items';
+
+const entry = (id: string, updatedAt: string, unreadCount = 0): ConversationListEntry => ({
+  id,
+  websiteId: 'w',
+  visitorId: 'v1',
+  status: 'open',
+  priority: 'medium',
+  handler: 'ai',
+  participants: [],
+  tags: [],
+  createdAt: updatedAt,
+  updatedAt,
+  unreadCount,
+});
+
+describe('ConversationCollection', () => {
+  describe('#addItem', () => {
+    it("counts others' items as unread, not the reader's own", () => {
+      const list = new ConversationCollection();
+      list.reset([entry('c1', '2026-01-01T00:00:00Z')]);
+      list.addItem(message(1, AGENT, 'hello'), { ownItem: false, beingRead: false });
+      list.addItem(message(2, VISITOR, 'thanks'), { ownItem: true, beingRead: false });
+      expect(list.get('c1')?.unreadCount).toBe(1);
+      expect(list.totalUnread()).toBe(1);
+    });
+
+    it('clears the count while the reader looks at the conversation', () => {
+      const list = new ConversationCollection();
+      list.reset([entry('c1', '2026-01-01T00:00:00Z', 3)]);
+      list.addItem(message(4, AGENT, 'more'), { ownItem: false, beingRead: true });
+      expect(list.get('c1')?.unreadCount).toBe(0);
+    });
+
+    it('does not count an item again when it is delivered twice', () => {
+      const list = new ConversationCollection();
+      list.reset([entry('c1', '2026-01-01T00:00:00Z')]);
+      const item = message(1, AGENT, 'hello');
+      list.addItem(item, { ownItem: false, beingRead: false });
+      list.addItem(item, { ownItem: false, beingRead: false });
+      expect(list.get('c1')?.unreadCount).toBe(1);
+    });
+
+    it('reports a conversation it does not hold', () => {
+      expect(new ConversationCollection().addItem(message(1, AGENT, 'x', 'other'), { ownItem: false, beingRead: false })).toBe(false);
+    });
+  });
+
+  describe('#sorted', () => {
+    it('puts the conversation with the newest item first', () => {
+      const list = new ConversationCollection();
+      list.reset([entry('old', '2026-01-01T00:00:00Z'), entry('new', '2026-01-02T00:00:00Z')]);
+      expect(list.sorted().map((c) => c.id)).toEqual(['new', 'old']);
+      list.addItem({ ...message(1, VISITOR, 'bump', 'old'), createdAt: '2026-01-03T00:00:00Z' }, { ownItem: false, beingRead: false });
+      expect(list.sorted().map((c) => c.id)).toEqual(['old', 'new']);
+    });
+  });
+
+  describe('#update', () => {
+    it('merges a conversationUpdated and keeps the unread count', () => {
+      const list = new ConversationCollection();
+      list.reset([entry('c1', '2026-01-01T00:00:00Z', 2)]);
+      expect(list.update('c1', { status: 'resolved' })).toBe(true);
+      expect(list.get('c1')).toMatchObject({ status: 'resolved', unreadCount: 2 });
+      expect(list.update('missing', { status: 'resolved' })).toBe(false);
+    });
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Conversation } from '../../../domain/conversation';
+import { aiStateOf } from '../../../web/inbox/ai-state';
+import { DEFAULT_FILTERS, isWaitingForHuman, matchesFilters, toQuery } from '../../../web/inbox/filters';
+
+const ME = 'agent_alex';
+const conversation = (patch: Partial<Conversation> = {}): Conversation => ({
+  id: 'c1',
+  websiteId: 'w',
+  visitorId: 'v1',
+  status: 'open',
+  priority: 'medium',
+  handler: 'ai',
+  participants: [],
+  tags: [],
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  ...patch,
+});
+
+describe('inbox filters', () => {
+  describe('toQuery', () => {
+    it('asks the server for what it can filter on', () => {
+      expect(toQuery({ ...DEFAULT_FILTERS, priority: 'high', tag: ' billing ', assignedToMe: true }, ME)).toEqual({
+        status: 'open',
+        priority: 'high',
+        tag: 'billing',
+        assigneeId: ME,
+      });
+      expect(toQuery({ ...DEFAULT_FILTERS, status: 'all' }, ME).status).toBeUndefined();
+    });
+  });
+
+  describe('matchesFilters', () => {
+    it('applies the same rules to conversations changed live', () => {
+      expect(matchesFilters(conversation(), DEFAULT_FILTERS, ME)).toBe(true);
+      expect(matchesFilters(conversation({ status: 'resolved' }), DEFAULT_FILTERS, ME)).toBe(false);
+      expect(matchesFilters(conversation({ tags: ['billing'] }), { ...DEFAULT_FILTERS, tag: 'billing' }, ME)).toBe(true);
+      expect(matchesFilters(conversation(), { ...DEFAULT_FILTERS, assignedToMe: true }, ME)).toBe(false);
+      expect(matchesFilters(conversation({ assigneeId: ME, handler: 'human' }), { ...DEFAULT_FILTERS, assignedToMe: true }, ME)).toBe(true);
+    });
+
+    it('tells conversations the AI handles from those waiting for a human', () => {
+      const escalated = conversation({ handler: 'human' });
+      expect(matchesFilters(conversation(), { ...DEFAULT_FILTERS, handler: 'ai' }, ME)).toBe(true);
+      expect(matchesFilters(escalated, { ...DEFAULT_FILTERS, handler: 'waiting' }, ME)).toBe(true);
+      expect(matchesFilters(escalated, { ...DEFAULT_FILTERS, handler: 'ai' }, ME)).toBe(false);
+    });
+  });
+
+  describe('isWaitingForHuman', () => {
+    it('stops waiting once a person joins or is assigned', () => {
+      const joined = conversation({ handler: 'human', participants: [{ id: ME, kind: 'human', joinedAt: '2026-01-01T00:00:00Z' }] });
+      expect(isWaitingForHuman(joined)).toBe(false);
+      expect(isWaitingForHuman(conversation({ handler: 'human', assigneeId: ME }))).toBe(false);
+      const left = conversation({ handler: 'human', participants: [{ id: ME, kind: 'human', joinedAt: '2026-01-01T00:00:00Z', leftAt: '2026-01-01T01:00:00Z' }] });
+      expect(isWaitingForHuman(left)).toBe(true);
+    });
+  });
+});
+
+describe('aiStateOf', () => {
+  const now = Date.parse('2026-01-01T12:00:00Z');
+
+  it('says whether the AI answers, is paused or has handed off', () => {
+    expect(aiStateOf({ handler: 'ai' }, now)).toEqual({ kind: 'answering' });
+    expect(aiStateOf({ handler: 'ai', aiPausedUntil: '2026-01-01T13:00:00Z' }, now)).toEqual({ kind: 'paused', until: '2026-01-01T13:00:00Z' });
+    expect(aiStateOf({ handler: 'ai', aiPausedUntil: '2026-01-01T11:00:00Z' }, now)).toEqual({ kind: 'answering' });
+    expect(aiStateOf({ handler: 'human' }, now)).toEqual({ kind: 'handed_off' });
+  });
+});

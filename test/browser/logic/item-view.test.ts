@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { TimelineItem } from '../../../domain/timeline';
+import { describeEvent, describeItem, itemPreview, type ReaderContext } from '../../../web/shared/item-view';
+import { AGENT, AI, event, message, VISITOR } from './items';
+
+const names: Record<string, string> = { agent_alex: 'Sarah', ai_assistant: 'Acme Assistant' };
+const visitorReads: ReaderContext = { reader: 'visitor', nameOf: (id) => names[id] };
+const agentReads: ReaderContext = { reader: 'agent', nameOf: (id) => names[id] };
+
+describe('describeItem', () => {
+  it("puts the reader's own messages on their side", () => {
+    expect(describeItem(message(1, VISITOR, 'hi'), visitorReads)).toMatchObject({ kind: 'message', side: 'mine', author: 'You' });
+    expect(describeItem(message(1, VISITOR, 'hi'), agentReads)).toMatchObject({ side: 'theirs', author: 'Visitor' });
+    expect(describeItem(message(2, AGENT, 'hello'), agentReads)).toMatchObject({ side: 'mine', author: 'Sarah' });
+  });
+
+  it('marks AI answers as such', () => {
+    expect(describeItem(message(2, AI, 'Try this'), visitorReads)).toMatchObject({ kind: 'message', byAi: true, author: 'Acme Assistant' });
+  });
+
+  it('turns events into short system lines', () => {
+    expect(describeItem(event(3, { kind: 'participant_joined', targetId: 'agent_alex' }), visitorReads)).toMatchObject({ kind: 'system', text: 'Sarah joined' });
+    expect(describeItem(event(4, { kind: 'resolved', data: {} }), visitorReads)).toMatchObject({ kind: 'system', text: 'Conversation resolved' });
+  });
+
+  it('shows notes and AI tool calls as their own kinds', () => {
+    const note = { ...message(5, AGENT, 'verified'), type: 'note', visibility: 'private' } as TimelineItem;
+    expect(describeItem(note, agentReads)).toMatchObject({ kind: 'note', text: 'verified', author: 'Sarah' });
+    const call = { ...message(6, AI, ''), type: 'ai_tool_call', visibility: 'private', toolName: 'escalate', input: { reason: 'asked' }, state: 'accepted' } as TimelineItem;
+    expect(describeItem(call, agentReads)).toMatchObject({ kind: 'tool_call', toolName: 'escalate', state: 'accepted', input: { reason: 'asked' } });
+  });
+
+  it('lets only a visitor answer quick replies that are not answered yet', () => {
+    const offer = { ...message(7, AI, ''), type: 'quick_replies', prompt: 'Which plan?', options: [{ id: 'pro', label: 'Pro' }] } as TimelineItem;
+    expect(describeItem(offer, visitorReads)).toMatchObject({ kind: 'quick_replies', canAnswer: true });
+    expect(describeItem(offer, agentReads)).toMatchObject({ canAnswer: false });
+    expect(describeItem({ ...offer, answeredOptionId: 'pro' }, visitorReads)).toMatchObject({ canAnswer: false, answeredOptionId: 'pro' });
+  });
+});
+
+describe('describeEvent', () => {
+  it('names someone unknown as "An agent"', () => {
+    expect(describeEvent({ kind: 'assigned', targetId: 'nobody' }, visitorReads).text).toBe('Assigned to An agent');
+  });
+
+  it('gives the reason as detail', () => {
+    expect(describeEvent({ kind: 'escalated', data: { reason: 'Asked for a person' } }, agentReads)).toEqual({
+      text: 'Handed over to the support team',
+      detail: 'Asked for a person',
+    });
+  });
+});
+
+describe('itemPreview', () => {
+  it('is the text of a message and the sentence of an event', () => {
+    expect(itemPreview(message(1, VISITOR, 'hi there'), agentReads)).toBe('hi there');
+    expect(itemPreview(event(2, { kind: 'reopened', data: {} }), agentReads)).toBe('Conversation reopened');
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * The product in a real browser: a visitor asks the widget, the offline AI answers and hands over
+ * to a person, an agent takes it from the inbox (live), and the audit page tells the story.
+ * Screenshots of each page go to docs/screenshots/.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { startTestApp } from './support/app';
+import { pagesOrigin, type PagesOrigin } from './support/pages-origin';
+
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url);
+const DESKTOP = { width: 1280, height: 820 };
+const PHONE = { width: 390, height: 780 };
+const AGENT_ID = 'agent_alex';
+
+const screenshot = (page: Page, name: string) => page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname });
+/** Waits until an element with this text exists under `scope`. */
+const seeText = (scope: Locator, text: string | RegExp) => scope.filter({ hasText: text }).first().waitFor();
+
+describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'support journey in Chromium', () => {
+  let app: RunningApp;
+  let origin: PagesOrigin;
+  let browser: Browser;
+  let visitorContext: BrowserContext;
+  let agentContext: BrowserContext;
+  let visitor: Page;
+  let agent: Page;
+  let conversationId: string;
+
+  beforeAll(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    app = await startTestApp();
+    origin = await pagesOrigin(app);
+    browser = await launchChromium();
+    visitorContext = await browser.newContext({ viewport: DESKTOP });
+    agentContext = await browser.newContext({ viewport: DESKTOP });
+    // Shorter than the test's own timeout, so a failure names the element it waited for.
+    for (const context of [visitorContext, agentContext]) context.setDefaultTimeout(10_000);
+    visitor = await visitorContext.newPage();
+    agent = await agentContext.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await origin?.close();
+    await app?.close();
+  });
+
+  const widget = () => visitor.locator('.sw-panel');
+  const visitorItems = () => visitor.locator('.sw-chat .tl-list > *');
+  const inboxItems = () => agent.locator('.panel-main .tl-list > *');
+  const send = async (page: Page, text: string) => {
+    await page.locator('.composer-input').fill(text);
+    await page.locator('.composer-input').press('Enter');
+  };
+
+  it('lets an agent sign in to the inbox with the secret key and a team member', async () => {
+    await agent.goto(`${origin.url}/inbox`);
+    await agent.locator('input[name="secretKey"]').fill(app.keys.secretKey);
+    await agent.getByRole('button', { name: 'Continue' }).click();
+    await agent.locator(`[data-member-id="${AGENT_ID}"]`).click();
+    await agent.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await agent.locator('.list-empty').waitFor();
+  });
+
+  it('answers the visitor with the offline AI, marked as AI', async () => {
+    await visitor.goto(origin.url);
+    await visitor.locator('.sw-launcher').click();
+    await widget().getByRole('button', { name: 'New conversation' }).click();
+    await send(visitor, 'How do I reset my password?');
+    await seeText(visitorItems(), 'How do I reset my password?');
+    const answer = visitor.locator('.tl-message[data-author="ai"]').first();
+    await answer.waitFor();
+    expect(await answer.textContent()).toMatch(/Forgot password/);
+    expect(await answer.locator('.tl-ai-badge').textContent()).toBe('AI');
+  });
+
+  it('shows the new conversation in the inbox live, then its escalation when the visitor asks for a human', async () => {
+    const row = agent.locator('.row').first();
+    await row.waitFor();
+    conversationId = (await row.getAttribute('data-conversation-id')) ?? '';
+    expect(conversationId).not.toBe('');
+    await seeText(agent.locator('.row .pill-ai'), 'AI');
+
+    await send(visitor, 'Can I talk to a human please?');
+    await seeText(visitorItems(), 'A person from the team was requested');
+    await agent.locator(`.row[data-conversation-id="${conversationId}"] [data-testid="waiting"]`).waitFor();
+    await agent.locator('select[name="handler"]').selectOption('waiting');
+    expect(await agent.locator('.row').count()).toBe(1);
+  });
+
+  it('lets the agent join and reply: the visitor sees typing, then the reply, and the badge counts it while closed', async () => {
+    await agent.locator(`.row[data-conversation-id="${conversationId}"]`).click();
+    await seeText(inboxItems(), 'Can I talk to a human please?');
+    await agent.locator('[data-testid="ai-state"]').filter({ hasText: 'Handed off' }).waitFor();
+    await agent.getByRole('button', { name: 'Join conversation' }).click();
+    await seeText(visitorItems(), 'Alex (Support) joined');
+
+    await agent.locator('.composer-input').pressSequentially('Hi, this is Alex', { delay: 20 });
+    await seeText(visitor.locator('[data-testid="typing-indicator"]'), 'Alex (Support) is typing');
+    await agent.locator('.composer-input').press('Enter');
+    await seeText(visitor.locator('.tl-message.tl-theirs'), 'Hi, this is Alex');
+    await visitor.locator('[data-testid="typing-indicator"]').waitFor({ state: 'detached' });
+    await screenshot(visitor, 'widget');
+
+    await visitor.locator('.sw-launcher').click();
+    await send(agent, 'I have reset the link for you, please try again.');
+    const badge = visitor.locator('[data-testid="unread-badge"]');
+    await badge.waitFor({ state: 'visible' });
+    expect(await badge.textContent()).toBe('1');
+    await screenshot(visitor, 'widget-badge');
+    await visitor.locator('.sw-launcher').click();
+    await seeText(visitorItems(), 'I have reset the link for you');
+    await badge.waitFor({ state: 'hidden' });
+  });
+
+  it('keeps a private note from the visitor', async () => {
+    await agent.locator('.composer-note-toggle').check();
+    await send(agent, 'Customer verified by email, safe to reset.');
+    await seeText(agent.locator('.tl-note'), 'Customer verified by email');
+    await agent.locator('.composer-note-toggle').uncheck();
+    // Anything the agent does next reaches the visitor only after the note would have.
+    await agent.locator('select[name="conversationPriority"]').selectOption('high');
+    await seeText(agent.locator('.tl-system'), 'Priority changed from medium to high');
+    await visitor.waitForTimeout(500);
+    expect(await visitor.locator('.sw-panel').textContent()).not.toContain('Customer verified');
+  });
+
+  it('resolves the conversation: the visitor sees it and is offered the stars', async () => {
+    await agent.locator('[data-action="resolve"]').click();
+    await seeText(visitorItems(), 'Conversation resolved');
+    await visitor.locator('[data-testid="rating-prompt"]').waitFor();
+    await screenshot(visitor, 'widget-resolved');
+    await visitor.locator('.sw-star[data-score="5"]').click();
+    await visitor.locator('.tl-rating').waitFor();
+    await visitor.locator('[data-testid="rating-prompt"]').waitFor({ state: 'detached' });
+    await agent.locator('[data-action="reopen"]').waitFor();
+  });
+
+  it('reopens the conversation in the inbox when the visitor writes again', async () => {
+    await send(visitor, 'Sorry, one more thing about exporting my notes.');
+    await seeText(inboxItems(), 'one more thing about exporting');
+    await seeText(inboxItems(), 'Conversation reopened');
+    await agent.locator('[data-action="resolve"]').waitFor();
+    expect(await agent.locator('.panel-header [data-testid="status"]').textContent()).toBe('open');
+    await agent.locator('select[name="handler"]').selectOption('all');
+    await screenshot(agent, 'inbox');
+  });
+
+  it('lists those steps in order on the audit page', async () => {
+    await agent.goto(`${origin.url}/audit/${encodeURIComponent(conversationId)}`);
+    await agent.locator('.audit-entry').first().waitFor();
+    const entries = await agent.locator('.audit-entry').evaluateAll((nodes) =>
+      nodes.map((node) => ({ kind: node.getAttribute('data-kind'), text: node.querySelector('.audit-title')?.textContent ?? '' })),
+    );
+    const position = (kind: string, title: string | RegExp, after = -1) =>
+      entries.findIndex((entry, i) => i > after && entry.kind === kind && entry.text.match(title) !== null);
+    const firstMessage = position('signal_received', /itemAdded/);
+    const modelCall = position('activity_completed', /AI model call/, firstMessage);
+    const join = position('update_completed', /join/, modelCall);
+    const resolve = position('update_completed', /resolve/, join);
+    const writesAgain = position('signal_received', /itemAdded/, resolve);
+    expect([firstMessage, modelCall, join, resolve, writesAgain].every((i) => i >= 0)).toBe(true);
+    await screenshot(agent, 'audit');
+
+    await agent.locator('.audit-chip input[data-group="ai"]').uncheck();
+    expect(await agent.locator('.audit-entry[data-group="ai"]').count()).toBe(0);
+    await agent.locator('.audit-chip input[data-group="ai"]').check();
+    await agent.locator('.audit-entry[data-group="ai"] .audit-raw summary').first().click();
+    expect(await agent.locator('.audit-entry[data-group="ai"] .audit-raw pre').first().textContent()).toContain('"kind"');
+  });
+
+  it('fits a phone-sized screen', async () => {
+    await visitor.setViewportSize(PHONE);
+    await screenshot(visitor, 'widget-phone');
+    await agent.setViewportSize(PHONE);
+    await agent.goto(`${origin.url}/inbox`);
+    await agent.locator(`.row[data-conversation-id="${conversationId}"]`).click();
+    await seeText(inboxItems(), 'one more thing about exporting');
+    await screenshot(agent, 'inbox-phone');
+    const overflow = await agent.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBe(0);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * An audit entry as the audit page shows it: which group it belongs to (for filtering), a title,
+ * who did it, how it ended, its timing, and for AI model calls the tools the model asked for.
+ */
+import type { AuditEntry } from '../shared/wire';
+
+export const AUDIT_GROUPS = ['signal', 'update', 'activity', 'ai', 'timer', 'workflow'] as const;
+export type AuditGroup = (typeof AUDIT_GROUPS)[number];
+
+export type Outcome = 'ok' | 'pending' | 'rejected' | 'failed' | 'retrying' | 'cancelled';
+
+export interface ToolCallView {
+  toolName: string;
+  input: unknown;
+}
+
+export interface AuditEntryView {
+  index: number;
+  time: string;
+  group: AuditGroup;
+  title: string;
+  actor?: string;
+  outcome: Outcome;
+  /** Duration and attempt, when there are any. */
+  facts: string[];
+  summary?: string;
+  toolCalls: ToolCallView[];
+}
+
+/** The activity that calls the AI model (activities/ai); its entries are shown as AI model calls. */
+const MODEL_ACTIVITY = 'callModel';
+
+const KIND_LABELS: Record<AuditEntry['kind'], { group: AuditGroup; verb: string; outcome: Outcome }> = {
+  workflow_started: { group: 'workflow', verb: 'Workflow started', outcome: 'ok' },
+  signal_received: { group: 'signal', verb: 'Signal', outcome: 'ok' },
+  update_accepted: { group: 'update', verb: 'Update accepted', outcome: 'pending' },
+  update_rejected: { group: 'update', verb: 'Update rejected', outcome: 'rejected' },
+  update_completed: { group: 'update', verb: 'Update completed', outcome: 'ok' },
+  activity_scheduled: { group: 'activity', verb: 'Activity scheduled', outcome: 'pending' },
+  activity_completed: { group: 'activity', verb: 'Activity completed', outcome: 'ok' },
+  activity_failed: { group: 'activity', verb: 'Activity failed', outcome: 'failed' },
+  activity_retrying: { group: 'activity', verb: 'Activity will retry', outcome: 'retrying' },
+  activity_cancelled: { group: 'activity', verb: 'Activity cancelled', outcome: 'cancelled' },
+  timer_started: { group: 'timer', verb: 'Timer started', outcome: 'pending' },
+  timer_fired: { group: 'timer', verb: 'Timer fired', outcome: 'ok' },
+  timer_cancelled: { group: 'timer', verb: 'Timer cancelled', outcome: 'cancelled' },
+  continued_as_new: { group: 'workflow', verb: 'Continued as new', outcome: 'ok' },
+  workflow_completed: { group: 'workflow', verb: 'Workflow completed', outcome: 'ok' },
+  workflow_failed: { group: 'workflow', verb: 'Workflow failed', outcome: 'failed' },
+};
+
+function toolCallsOf(entry: AuditEntry): ToolCallView[] {
+  const result = (entry.details as { result?: { toolCalls?: unknown } } | undefined)?.result;
+  if (!Array.isArray(result?.toolCalls)) return [];
+  return (result.toolCalls as Array<{ toolName?: unknown; input?: unknown }>).map((call) => ({ toolName: String(call.toolName), input: call.input }));
+}
+
+export function describeAuditEntry(entry: AuditEntry): AuditEntryView {
+  const label = KIND_LABELS[entry.kind] ?? { group: 'workflow', verb: entry.kind, outcome: 'ok' };
+  const isModelCall = label.group === 'activity' && entry.name === MODEL_ACTIVITY;
+  const facts = [
+    entry.durationMs !== undefined ? `${entry.durationMs} ms` : undefined,
+    entry.attempt !== undefined && entry.attempt > 1 ? `attempt ${entry.attempt}` : undefined,
+  ].filter((fact): fact is string => fact !== undefined);
+  return {
+    index: entry.index,
+    time: entry.time,
+    group: isModelCall ? 'ai' : label.group,
+    title: isModelCall ? label.verb.replace('Activity', 'AI model call') : entry.name ? `${label.verb}: ${entry.name}` : label.verb,
+    actor: entry.actor ? `${entry.actor.kind} ${entry.actor.id}` : undefined,
+    outcome: label.outcome,
+    facts,
+    summary: entry.summary,
+    toolCalls: isModelCall ? toolCallsOf(entry) : [],
+  };
+}

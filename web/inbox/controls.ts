@@ -1,0 +1,125 @@
+/** The side panel of an open conversation: the AI's state, people, priority, tags and lifecycle buttons. */
+import { PRIORITIES, type Priority } from '../../domain/conversation';
+import { h } from '../shared/dom';
+import { formatTime } from '../shared/format';
+import type { Conversation, TeamMemberInfo } from '../shared/wire';
+import { aiStateOf } from './ai-state';
+import { humanInCharge } from './filters';
+
+export interface ControlActions {
+  join(): void;
+  assign(userId: string): void;
+  escalate(reason: string): void;
+  pauseAi(): void;
+  resumeAi(): void;
+  setPriority(priority: Priority): void;
+  addTag(tag: string): void;
+  removeTag(tag: string): void;
+  resolve(): void;
+  reopen(): void;
+}
+
+/** Form listeners that keep the page from navigating. */
+const onSubmit = (handle: () => void) => ({
+  submit: (event: SubmitEvent) => {
+    event.preventDefault();
+    handle();
+  },
+});
+
+const section = (title: string, ...children: Array<Node | false | undefined>) =>
+  h('section', { class: 'controls-section' }, h('h3', {}, title), ...children);
+
+function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
+  const state = aiStateOf(c);
+  const reason = h('input', { type: 'text', name: 'escalationReason', placeholder: 'Reason', value: 'Needs a person' });
+  const text = {
+    answering: 'The AI assistant is answering.',
+    paused: state.kind === 'paused' ? `The AI assistant is paused until ${formatTime(state.until)}.` : '',
+    handed_off: humanInCharge(c) ? 'Handed off: a person is handling it.' : 'Handed off: waiting for a person.',
+  }[state.kind];
+  return section(
+    'AI assistant',
+    h('p', { class: `ai-state ai-state-${state.kind}`, data: { testid: 'ai-state' } }, text),
+    state.kind !== 'handed_off' &&
+      h(
+        'form',
+        { class: 'inline-form', on: onSubmit(() => actions.escalate(reason.value.trim() || 'Needs a person')) },
+        reason,
+        h('button', { type: 'submit', class: 'btn' }, 'Escalate'),
+      ),
+    state.kind === 'answering' && h('button', { type: 'button', class: 'btn', on: { click: actions.pauseAi } }, 'Pause AI for 1 hour'),
+    state.kind === 'paused' && h('button', { type: 'button', class: 'btn', on: { click: actions.resumeAi } }, 'Resume AI'),
+  );
+}
+
+function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], me: string, actions: ControlActions): HTMLElement {
+  const nameOf = (id: string) => team.find((m) => m.id === id)?.name ?? id;
+  const active = c.participants.filter((p) => !p.leftAt);
+  const humans = team.filter((m) => m.kind === 'human');
+  const assignee = h(
+    'select',
+    { name: 'assignee', 'aria-label': 'Assignee' },
+    h('option', { value: '', disabled: true, selected: !c.assigneeId }, 'Choose…'),
+    ...humans.map((m) => h('option', { value: m.id, selected: m.id === c.assigneeId }, m.id === me ? `${m.name} (me)` : m.name)),
+  );
+  return section(
+    'People',
+    h('p', { class: 'muted' }, active.length ? active.map((p) => nameOf(p.id)).join(', ') : 'Nobody has joined yet.'),
+    !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', on: { click: actions.join } }, 'Join conversation'),
+    h(
+      'form',
+      { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value)) },
+      assignee,
+      h('button', { type: 'submit', class: 'btn' }, 'Assign'),
+    ),
+  );
+}
+
+function prioritySection(c: Conversation, actions: ControlActions): HTMLElement {
+  return section(
+    'Priority',
+    h(
+      'select',
+      { name: 'conversationPriority', 'aria-label': 'Conversation priority', on: { change: (e) => actions.setPriority((e.target as HTMLSelectElement).value as Priority) } },
+      ...PRIORITIES.map((p) => h('option', { value: p, selected: p === c.priority }, p)),
+    ),
+  );
+}
+
+function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
+  const input = h('input', { type: 'text', name: 'newTag', placeholder: 'Add a tag', 'aria-label': 'Add a tag' });
+  return section(
+    'Tags',
+    h(
+      'div',
+      { class: 'tags' },
+      ...c.tags.map((tag) =>
+        h('span', { class: 'tag' }, tag, h('button', { type: 'button', 'aria-label': `Remove tag ${tag}`, on: { click: () => actions.removeTag(tag) } }, '×')),
+      ),
+    ),
+    h(
+      'form',
+      { class: 'inline-form', on: onSubmit(() => input.value.trim() && actions.addTag(input.value.trim())) },
+      input,
+      h('button', { type: 'submit', class: 'btn' }, 'Add'),
+    ),
+  );
+}
+
+export function renderControls(c: Conversation, team: readonly TeamMemberInfo[], me: string, actions: ControlActions): HTMLElement {
+  return h(
+    'aside',
+    { class: 'controls' },
+    section(
+      'Status',
+      c.status === 'open'
+        ? h('button', { type: 'button', class: 'btn btn-primary', data: { action: 'resolve' }, on: { click: actions.resolve } }, 'Resolve')
+        : h('button', { type: 'button', class: 'btn', data: { action: 'reopen' }, on: { click: actions.reopen } }, 'Reopen'),
+    ),
+    aiSection(c, actions),
+    peopleSection(c, team, me, actions),
+    prioritySection(c, actions),
+    tagsSection(c, actions),
+  );
+}

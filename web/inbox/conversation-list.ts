@@ -1,0 +1,50 @@
+/** The inbox's conversation rows: newest activity first, with unread count and state pills. */
+import { h } from '../shared/dom';
+import { formatAge } from '../shared/format';
+import { itemPreview, type ReaderContext } from '../shared/item-view';
+import type { ConversationListEntry } from '../shared/wire';
+import { conversationTitle, statePills } from './labels';
+
+function preview(entry: ConversationListEntry, context: ReaderContext): string {
+  const last = entry.lastTimelineItem;
+  if (!last) return 'No messages yet';
+  const prefix = last.visibility === 'private' ? '🔒 ' : last.author.kind === 'visitor' ? '' : '↩ ';
+  return prefix + itemPreview(last, context);
+}
+
+export interface ListOptions {
+  context: ReaderContext;
+  selectedId?: string;
+  onSelect(id: string): void;
+}
+
+export function renderConversationList(entries: readonly ConversationListEntry[], { context, selectedId, onSelect }: ListOptions): HTMLElement {
+  if (entries.length === 0) return h('p', { class: 'list-empty muted' }, 'No conversations match these filters.');
+  return h(
+    'ul',
+    { class: 'conversation-list' },
+    ...entries.map((entry) =>
+      h(
+        'li',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: `row${entry.id === selectedId ? ' row-selected' : ''}${entry.unreadCount > 0 ? ' row-unread' : ''}`,
+            data: { conversationId: entry.id },
+            on: { click: () => onSelect(entry.id) },
+          },
+          h(
+            'span',
+            { class: 'row-top' },
+            h('strong', { class: 'row-title' }, conversationTitle(entry)),
+            entry.lastTimelineItem && h('span', { class: 'row-age muted' }, formatAge(entry.lastTimelineItem.createdAt)),
+          ),
+          h('span', { class: 'row-preview' }, preview(entry, context)),
+          h('span', { class: 'row-pills' }, ...statePills(entry), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount)),
+        ),
+      ),
+    ),
+  );
+}

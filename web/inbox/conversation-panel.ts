@@ -1,0 +1,53 @@
+/**
+ * The open conversation: header with its state, the full timeline (private notes and AI tool calls
+ * included, styled apart), the composer with its note switch, and the controls beside it.
+ */
+import { createComposer } from '../shared/composer';
+import { h, mount } from '../shared/dom';
+import type { ReaderContext } from '../shared/item-view';
+import { TimelineView } from '../shared/timeline-view';
+import { renderTypingIndicator } from '../shared/typing-indicator';
+import type { Conversation, TeamMemberInfo, TimelineItem } from '../shared/wire';
+import { renderControls, type ControlActions } from './controls';
+import { conversationTitle, statePills } from './labels';
+
+export interface ConversationPanelOptions {
+  context: ReaderContext;
+  me: string;
+  actions: ControlActions;
+  onSend(text: string, asNote: boolean): Promise<void>;
+  onTyping(isTyping: boolean): void;
+  onBack(): void;
+}
+
+export class ConversationPanel {
+  private readonly timeline: TimelineView;
+  private readonly header = h('header', { class: 'panel-header' });
+  private readonly controls = h('div', { class: 'panel-controls' });
+  readonly element: HTMLElement;
+
+  constructor(private readonly options: ConversationPanelOptions) {
+    this.timeline = new TimelineView(options.context);
+    const composer = createComposer({ placeholder: 'Reply to the visitor…', onSend: options.onSend, onTyping: options.onTyping, noteToggle: true });
+    this.element = h(
+      'div',
+      { class: 'panel' },
+      h('div', { class: 'panel-main' }, this.header, this.timeline.element, composer.element),
+      this.controls,
+    );
+  }
+
+  renderConversation(c: Conversation, team: readonly TeamMemberInfo[]): void {
+    mount(
+      this.header,
+      h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', on: { click: this.options.onBack } }, '‹'),
+      h('div', { class: 'panel-title' }, h('h2', {}, conversationTitle(c)), h('div', { class: 'panel-pills' }, ...statePills(c), ...c.tags.map((t) => h('span', { class: 'pill pill-muted' }, `#${t}`)))),
+      h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'noopener' }, 'Audit trail'),
+    );
+    mount(this.controls, renderControls(c, team, this.options.me, this.options.actions));
+  }
+
+  renderTimeline(items: readonly TimelineItem[], typists: readonly string[]): void {
+    this.timeline.render(items, renderTypingIndicator(typists));
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The inbox's list filters. The server filters the first listing (`toQuery`); the same rules,
+ * applied here (`matchesFilters`), keep the list right as live frames change conversations.
+ */
+import type { ConversationQuery } from '../shared/api-client';
+import type { Conversation, Priority } from '../shared/wire';
+
+export type HandlerFilter = 'all' | 'ai' | 'waiting';
+
+export interface InboxFilters {
+  status: 'open' | 'resolved' | 'all';
+  priority: Priority | 'all';
+  tag: string;
+  assignedToMe: boolean;
+  handler: HandlerFilter;
+}
+
+export const DEFAULT_FILTERS: InboxFilters = { status: 'open', priority: 'all', tag: '', assignedToMe: false, handler: 'all' };
+
+/** A person currently in the conversation (assigned, or joined and not left). */
+export const humanInCharge = (c: Conversation): string | undefined =>
+  c.assigneeId ?? c.participants.find((p) => p.kind === 'human' && !p.leftAt)?.id;
+
+/** Escalated or otherwise with the humans, but nobody has taken it yet. */
+export const isWaitingForHuman = (c: Conversation): boolean => c.status === 'open' && c.handler !== 'ai' && humanInCharge(c) === undefined;
+
+export function toQuery(filters: InboxFilters, me: string): ConversationQuery {
+  return {
+    status: filters.status === 'all' ? undefined : filters.status,
+    priority: filters.priority === 'all' ? undefined : filters.priority,
+    tag: filters.tag.trim() || undefined,
+    assigneeId: filters.assignedToMe ? me : undefined,
+  };
+}
+
+export function matchesFilters(c: Conversation, filters: InboxFilters, me: string): boolean {
+  const tag = filters.tag.trim();
+  return (
+    (filters.status === 'all' || c.status === filters.status) &&
+    (filters.priority === 'all' || c.priority === filters.priority) &&
+    (!tag || c.tags.includes(tag)) &&
+    (!filters.assignedToMe || c.assigneeId === me) &&
+    (filters.handler === 'all' || (filters.handler === 'ai' ? c.handler === 'ai' : isWaitingForHuman(c)))
+  );
+}

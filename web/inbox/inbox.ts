@@ -1,0 +1,232 @@
+/**
+ * The agent inbox: filtered conversation list and the open conversation with its controls, kept
+ * live over the agent socket (which hears every event of the website).
+ */
+import type { Priority } from '../../domain/conversation';
+import type { AgentSession } from '../shared/agent-session';
+import { agentApi, clearAgentSession } from '../shared/agent-session';
+import { clientId } from '../shared/api-client';
+import { h, mount } from '../shared/dom';
+import { formatTime } from '../shared/format';
+import type { ReaderContext } from '../shared/item-view';
+import { LiveConversations, type LiveChange } from '../shared/live-conversations';
+import { RealtimeSocket, type SocketStatus } from '../shared/socket';
+import { loadTimeline } from '../shared/timeline-loader';
+import { showError } from '../shared/toast';
+import type { Conversation, TeamMemberInfo } from '../shared/wire';
+import { renderConversationList } from './conversation-list';
+import { ConversationPanel } from './conversation-panel';
+import type { ControlActions } from './controls';
+import { renderFilterBar } from './filter-bar';
+import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
+
+const SEEN_DEBOUNCE_MS = 300;
+
+export class Inbox {
+  private readonly api;
+  private readonly live: LiveConversations;
+  private readonly socket: RealtimeSocket;
+  private team: TeamMemberInfo[] = [];
+  private filters: InboxFilters = DEFAULT_FILTERS;
+  private selectedId: string | undefined;
+  private panel: ConversationPanel | undefined;
+  private seenTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private readonly status = h('span', { class: 'connection', data: { testid: 'connection' } });
+  private readonly filterSlot = h('div');
+  private readonly listSlot = h('div', { class: 'list-scroll' });
+  private readonly mainSlot = h('section', { class: 'inbox-main' });
+  private readonly root: HTMLElement;
+
+  constructor(private readonly session: AgentSession) {
+    this.api = agentApi(session);
+    this.live = new LiveConversations({
+      isOwn: (actor) => actor.kind === 'human' && actor.id === session.agentId,
+      isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
+      onChange: (change) => this.onChange(change),
+      onUnknownConversation: (id) => void this.fetchConversation(id),
+    });
+    this.socket = new RealtimeSocket({
+      url: this.api.socketUrl(),
+      onFrame: (frame) => this.live.handleFrame(frame),
+      resumePoints: () => this.live.resumePoints(),
+      onReconnect: () => void this.refreshList(),
+      onStatus: (status) => this.showStatus(status),
+    });
+    this.root = h(
+      'div',
+      { class: 'inbox' },
+      h(
+        'header',
+        { class: 'topbar' },
+        h('strong', { class: 'brand' }, '◆ Support inbox'),
+        this.status,
+        h('span', { class: 'topbar-me' }, session.agentName),
+        h('button', { type: 'button', class: 'btn', on: { click: () => this.signOut() } }, 'Sign out'),
+      ),
+      h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, this.listSlot), this.mainSlot),
+    );
+  }
+
+  async mount(host: HTMLElement): Promise<void> {
+    mount(host, this.root);
+    this.renderFilters();
+    mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
+    this.socket.start();
+    try {
+      this.team = (await this.api.team()).members;
+    } catch (error) {
+      showError(error);
+    }
+    await this.refreshList();
+  }
+
+  private get me(): string {
+    return this.session.agentId;
+  }
+
+  private nameOf = (id: string): string | undefined => this.team.find((m) => m.id === id)?.name;
+  private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, formatTime };
+
+  // List
+
+  private renderFilters(): void {
+    mount(
+      this.filterSlot,
+      renderFilterBar(this.filters, (filters) => {
+        this.filters = filters;
+        this.renderFilters();
+        void this.refreshList();
+      }),
+    );
+  }
+
+  private async refreshList(): Promise<void> {
+    try {
+      const { conversations } = await this.api.listConversations({ ...toQuery(this.filters, this.me), limit: 100 });
+      this.live.conversations.reset(conversations);
+    } catch (error) {
+      showError(error);
+    }
+    this.markSeen(); // The listing may predate the last look at the open conversation.
+    this.renderList();
+    this.renderConversation();
+  }
+
+  private async fetchConversation(id: string): Promise<void> {
+    try {
+      this.live.conversations.put((await this.api.getConversation(id)).conversation);
+      this.renderList();
+      this.renderConversation();
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  private renderList(): void {
+    const entries = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
+    mount(this.listSlot, renderConversationList(entries, { context: this.context, selectedId: this.selectedId, onSelect: (id) => void this.select(id) }));
+  }
+
+  private showStatus(status: SocketStatus): void {
+    this.status.textContent = { connecting: 'Connecting…', open: 'Live', offline: 'Reconnecting…' }[status];
+    this.status.dataset.status = status;
+  }
+
+  // Conversation
+
+  private async select(id: string): Promise<void> {
+    this.selectedId = id;
+    this.root.classList.add('inbox-conversation-open');
+    this.panel = new ConversationPanel({
+      context: this.context,
+      me: this.me,
+      actions: this.controlActions(id),
+      onSend: async (text, asNote) => {
+        const { item } = await this.api.postItem(id, { id: clientId('item'), type: asNote ? 'note' : 'message', text, ...(asNote ? { visibility: 'private' } : {}) });
+        this.live.receiveItem(item);
+      },
+      onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
+      onBack: () => this.closeConversation(),
+    });
+    mount(this.mainSlot, this.panel.element);
+    this.renderList();
+    this.renderConversation();
+    try {
+      await loadTimeline(this.api, this.live.timelineOf(id));
+    } catch (error) {
+      showError(error);
+    }
+    this.renderTimeline();
+    this.markSeen();
+  }
+
+  private closeConversation(): void {
+    this.selectedId = undefined;
+    this.panel = undefined;
+    this.root.classList.remove('inbox-conversation-open');
+    mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
+    this.renderList();
+  }
+
+  private renderConversation(): void {
+    const conversation = this.selectedId && this.live.conversations.get(this.selectedId);
+    if (this.panel && conversation) this.panel.renderConversation(conversation, this.team);
+  }
+
+  private renderTimeline(): void {
+    const id = this.selectedId;
+    if (!this.panel || !id) return;
+    const typists = this.live.typing.typing(id).map((t) => (t.actorType === 'visitor' ? 'Visitor' : (this.nameOf(t.actorId) ?? 'Someone')));
+    this.panel.renderTimeline(this.live.timelineOf(id).items(), typists);
+  }
+
+  private onChange(change: LiveChange): void {
+    if (change.kind === 'list') return this.renderList();
+    if (change.conversationId !== this.selectedId) return;
+    if (change.kind === 'conversation') return this.renderConversation();
+    this.renderTimeline();
+    if (change.kind === 'timeline' && change.fromOthers) this.markSeen();
+  }
+
+  /** The open conversation is read: at once on screen, and (after a burst settles) on the server. */
+  private markSeen(): void {
+    const id = this.selectedId;
+    if (!id || document.visibilityState !== 'visible') return;
+    this.live.conversations.markRead(id);
+    this.renderList();
+    clearTimeout(this.seenTimer);
+    this.seenTimer = setTimeout(() => this.api.markSeen(id).catch(() => undefined), SEEN_DEBOUNCE_MS); // Best effort: the next look marks it again.
+  }
+
+  /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */
+  private controlActions(id: string): ControlActions {
+    const run = (operation: () => Promise<Conversation>) => async () => {
+      try {
+        this.live.conversations.put(await operation());
+        this.renderConversation();
+        this.renderList();
+      } catch (error) {
+        showError(error);
+      }
+    };
+    return {
+      join: run(() => this.api.join(id, this.me)),
+      assign: (userId) => void run(() => this.api.assign(id, userId))(),
+      escalate: (reason) => void run(() => this.api.escalate(id, reason))(),
+      pauseAi: run(() => this.api.pauseAi(id, 60)),
+      resumeAi: run(() => this.api.resumeAi(id)),
+      setPriority: (priority: Priority) => void run(() => this.api.setPriority(id, priority))(),
+      addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }))(),
+      removeTag: (tag) => void run(() => this.api.changeTags(id, { remove: [tag] }))(),
+      resolve: run(() => this.api.resolve(id)),
+      reopen: run(() => this.api.reopen(id)),
+    };
+  }
+
+  private signOut(): void {
+    this.socket.stop();
+    clearAgentSession();
+    location.reload();
+  }
+}

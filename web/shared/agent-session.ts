@@ -1,0 +1,34 @@
+/**
+ * The signed-in agent of the inbox and audit pages: the secret key and the chosen team member,
+ * kept in sessionStorage (gone when the tab closes).
+ */
+import { ApiClient } from './api-client';
+
+const STORAGE_KEY = 'support-agent-session';
+
+export interface AgentSession {
+  secretKey: string;
+  agentId: string;
+  agentName: string;
+}
+
+export function loadAgentSession(): AgentSession | undefined {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<AgentSession> | null;
+    if (stored?.secretKey && stored.agentId && stored.agentName) return stored as AgentSession;
+  } catch {
+    // A damaged entry is the same as none.
+  }
+  return undefined;
+}
+
+export function saveAgentSession(session: AgentSession): void {
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+}
+
+export function clearAgentSession(): void {
+  sessionStorage.removeItem(STORAGE_KEY);
+}
+
+export const agentApi = (session: AgentSession): ApiClient =>
+  new ApiClient({ kind: 'agent', secretKey: session.secretKey, agentId: session.agentId });

@@ -1,0 +1,133 @@
+/**
+ * A small typed client for the REST API (shared/docs/api-contract.md). Visitors authenticate with
+ * the website's public key and their visitor id, agents with the secret key and their member id.
+ */
+import type {
+  AuditEntry,
+  Conversation,
+  ConversationPage,
+  Priority,
+  TeamMemberInfo,
+  TimelineItem,
+  TimelinePage,
+  WebsiteInfo,
+} from './wire';
+
+export type Credentials =
+  | { kind: 'visitor'; publicKey: string; visitorId?: string }
+  /** Without `agentId` an agent may only read (listings, timeline, team, audit). */
+  | { kind: 'agent'; secretKey: string; agentId?: string };
+
+/** An error answer from the API: `{error: {code, message, details?}}` and its HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ConversationQuery {
+  status?: string;
+  priority?: string;
+  tag?: string;
+  assigneeId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A new item as a client sends it; `id` makes retries idempotent. */
+export interface NewItem {
+  id?: string;
+  type: string;
+  text?: string;
+  visibility?: 'public' | 'private';
+  [field: string]: unknown;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+const path = (strings: TemplateStringsArray, ...ids: string[]) =>
+  strings.reduce((out, part, i) => out + part + (i < ids.length ? encodeURIComponent(ids[i] ?? '') : ''), '');
+
+export class ApiClient {
+  constructor(
+    readonly credentials: Credentials,
+    private readonly origin = '',
+  ) {}
+
+  /** Credential headers; the socket passes the same as query parameters. */
+  private headers(): Record<string, string> {
+    const c = this.credentials;
+    if (c.kind === 'agent') return { Authorization: `Bearer ${c.secretKey}`, ...(c.agentId ? { 'X-Actor-User-Id': c.agentId } : {}) };
+    return c.visitorId ? { 'X-Public-Key': c.publicKey, 'X-Visitor-Id': c.visitorId } : { 'X-Public-Key': c.publicKey };
+  }
+
+  /** The `/ws` URL with this caller's credentials. */
+  socketUrl(base: string = location.href): string {
+    const url = new URL('/ws', this.origin || base);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const c = this.credentials;
+    const params: Record<string, string> =
+      c.kind === 'agent' ? { token: c.secretKey, actorUserId: c.agentId ?? '' } : { publicKey: c.publicKey, visitorId: c.visitorId ?? '' };
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    return url.toString();
+  }
+
+  async request<T>(method: string, route: string, body?: unknown, query: Query = {}): Promise<T> {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value));
+    const qs = search.size ? `?${search}` : '';
+    const response = await fetch(`${this.origin}/v1${route}${qs}`, {
+      method,
+      headers: { ...this.headers(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const payload = response.status === 204 ? undefined : await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      throw new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, error?.details);
+    }
+    return payload as T;
+  }
+
+  // Visitors and agents
+
+  website = () => this.request<WebsiteInfo>('GET', '/websites');
+  listConversations = (query: ConversationQuery = {}) => this.request<ConversationPage>('GET', '/conversations', undefined, { ...query });
+  getConversation = (id: string) => this.request<{ conversation: Conversation }>('GET', path`/conversations/${id}`);
+  createConversation = (conversationId: string) =>
+    this.request<{ conversation: Conversation; initialTimelineItems: TimelineItem[] }>('POST', '/conversations', { conversationId });
+  timeline = (id: string, query: { afterSeq?: number; cursor?: string; limit?: number }) =>
+    this.request<TimelinePage>('GET', path`/conversations/${id}/timeline`, undefined, query);
+  postItem = (conversationId: string, item: NewItem) => this.request<{ item: TimelineItem }>('POST', '/messages', { conversationId, item });
+  markSeen = (id: string) => this.request<{ lastSeenAt: string }>('POST', path`/conversations/${id}/seen`, {});
+  /** Answers an interactive item (e.g. `choose` on `quick_replies`); the answer is recorded as a new item. */
+  answer = (conversationId: string, itemId: string, actionId: string, answer: unknown) =>
+    this.request<{ item: TimelineItem }>('POST', path`/conversations/${conversationId}/items/${itemId}/actions/${actionId}`, { answer });
+
+  // Agents only
+
+  team = () => this.request<{ members: TeamMemberInfo[] }>('GET', '/team');
+  audit = (id: string) => this.request<{ entries: AuditEntry[] }>('GET', path`/conversations/${id}/audit`);
+  resolve = (id: string) => this.lifecycle('POST', path`/conversations/${id}/resolve`, {});
+  reopen = (id: string) => this.lifecycle('POST', path`/conversations/${id}/reopen`, {});
+  setPriority = (id: string, priority: Priority) => this.lifecycle('PATCH', path`/conversations/${id}`, { priority });
+  changeTags = (id: string, change: { add?: string[]; remove?: string[] }) => this.lifecycle('POST', path`/conversations/${id}/tags`, change);
+  join = (id: string, userId: string) => this.lifecycle('POST', path`/conversations/${id}/participants`, { userId });
+  assign = (id: string, userId: string) => this.lifecycle('POST', path`/conversations/${id}/assign`, { userId });
+  escalate = (id: string, reason: string) => this.lifecycle('POST', path`/conversations/${id}/escalate`, { reason });
+  pauseAi = (id: string, minutes?: number) => this.lifecycle('POST', path`/conversations/${id}/ai/pause`, minutes ? { minutes } : {});
+  resumeAi = (id: string) => this.lifecycle('POST', path`/conversations/${id}/ai/resume`, {});
+
+  private lifecycle(method: string, route: string, body: unknown): Promise<Conversation> {
+    return this.request<{ conversation: Conversation }>(method, route, body).then((r) => r.conversation);
+  }
+}
+
+/** A random id for client-chosen conversation and item ids (idempotent retries). */
+export const clientId = (prefix: string): string => `${prefix}_${crypto.randomUUID().replaceAll('-', '')}`;

@@ -1,0 +1,67 @@
+/**
+ * The conversations a page lists, kept current from socket frames: newest activity first, each
+ * with the reader's unread count. Pure: pages render from `sorted()` after each change.
+ */
+import type { Conversation, ConversationListEntry, TimelineItem } from './wire';
+
+const activityOf = (c: Conversation) => c.lastTimelineItem?.createdAt ?? c.updatedAt ?? c.createdAt;
+
+export class ConversationCollection {
+  private readonly byId = new Map<string, ConversationListEntry>();
+
+  /** Replaces everything with a fresh listing. */
+  reset(entries: readonly ConversationListEntry[]): void {
+    this.byId.clear();
+    for (const entry of entries) this.byId.set(entry.id, entry);
+  }
+
+  /** Adds or refreshes one conversation, keeping the unread count already known. */
+  put(conversation: Conversation | ConversationListEntry): void {
+    const known = this.byId.get(conversation.id);
+    const unreadCount = 'unreadCount' in conversation ? conversation.unreadCount : (known?.unreadCount ?? 0);
+    this.byId.set(conversation.id, { ...known, ...conversation, unreadCount });
+  }
+
+  get(id: string): ConversationListEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Merges a `conversationUpdated`; false when the conversation is not held. */
+  update(id: string, updates: Partial<Conversation>): boolean {
+    const known = this.byId.get(id);
+    if (!known) return false;
+    this.byId.set(id, { ...known, ...updates });
+    return true;
+  }
+
+  /**
+   * A new item: it becomes the last item, and counts as unread unless the reader wrote it or is
+   * looking at the conversation. False when the conversation is not held (the page should fetch it).
+   */
+  addItem(item: TimelineItem, options: { ownItem: boolean; beingRead: boolean }): boolean {
+    const known = this.byId.get(item.conversationId);
+    if (!known) return false;
+    const newer = !known.lastTimelineItem || item.seq > known.lastTimelineItem.seq;
+    const unread = !options.ownItem && !options.beingRead && newer;
+    this.byId.set(known.id, {
+      ...known,
+      lastTimelineItem: newer ? item : known.lastTimelineItem,
+      unreadCount: options.beingRead ? 0 : known.unreadCount + (unread ? 1 : 0),
+    });
+    return true;
+  }
+
+  markRead(id: string): void {
+    this.update(id, { unreadCount: 0 } as Partial<ConversationListEntry>);
+  }
+
+  totalUnread(): number {
+    let total = 0;
+    for (const entry of this.byId.values()) total += entry.unreadCount;
+    return total;
+  }
+
+  sorted(): ConversationListEntry[] {
+    return [...this.byId.values()].sort((a, b) => activityOf(b).localeCompare(activityOf(a)));
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * What a timeline item looks like to a reader, decided without the DOM: who wrote it, on which
+ * side it sits, and the short sentence an event becomes. render-item.ts turns these into elements.
+ */
+import type { TimelineEvent, TimelineItem } from './wire';
+
+export type Reader = 'visitor' | 'agent';
+
+export interface ReaderContext {
+  reader: Reader;
+  /** A team member's display name; undefined when unknown. */
+  nameOf(memberId: string): string | undefined;
+  /** For formatting times in event sentences (AI paused until …). */
+  formatTime?(iso: string): string;
+}
+
+export interface FileView {
+  name: string;
+  size?: number;
+}
+
+export interface QuickReplyOption {
+  id: string;
+  label: string;
+}
+
+interface Base {
+  id: string;
+  seq: number;
+  createdAt: string;
+}
+
+export type ItemView = Base &
+  (
+    | { kind: 'message'; side: 'mine' | 'theirs'; author: string; byAi: boolean; text: string; files: FileView[] }
+    | { kind: 'system'; text: string; detail?: string; private: boolean }
+    | { kind: 'note'; author: string; text: string }
+    | { kind: 'tool_call'; toolName: string; state: string; input: unknown; output?: unknown; error?: string }
+    | { kind: 'quick_replies'; author: string; prompt: string; options: QuickReplyOption[]; answeredOptionId?: string; canAnswer: boolean }
+    | { kind: 'rating'; score: number; comment?: string }
+    | { kind: 'other'; type: string; text: string; private: boolean }
+  );
+
+const AI_FALLBACK = 'AI assistant';
+
+function authorName(item: TimelineItem, ctx: ReaderContext): string {
+  const { kind, id } = item.author;
+  if (kind === 'visitor') return ctx.reader === 'visitor' ? 'You' : 'Visitor';
+  if (kind === 'system') return 'System';
+  return ctx.nameOf(id) ?? (kind === 'ai' ? AI_FALLBACK : 'Support');
+}
+
+function messageText(item: TimelineItem): { text: string; files: FileView[] } {
+  const parts = 'parts' in item && Array.isArray(item.parts) ? (item.parts as Array<Record<string, unknown>>) : [];
+  const text = [item.text, ...parts.filter((p) => p.type === 'text').map((p) => String(p.text))].filter(Boolean).join('\n');
+  const files = parts
+    .filter((p) => p.type === 'file')
+    .map((p) => ({ name: String(p.filename ?? 'file'), size: typeof p.size === 'number' ? p.size : undefined }));
+  return { text, files };
+}
+
+/** The sentence a lifecycle event becomes ("Sarah joined", "Conversation resolved"). */
+export function describeEvent(event: TimelineEvent, ctx: ReaderContext): { text: string; detail?: string } {
+  const name = (id: string | undefined) => (id && ctx.nameOf(id)) || 'An agent';
+  switch (event.kind) {
+    case 'participant_requested':
+      return { text: 'A person from the team was requested', detail: event.data.reason };
+    case 'participant_joined':
+      return { text: `${name(event.targetId)} joined` };
+    case 'participant_left':
+      return { text: `${name(event.targetId)} left` };
+    case 'assigned':
+      return { text: `Assigned to ${name(event.targetId)}` };
+    case 'unassigned':
+      return { text: `${name(event.targetId)} was unassigned` };
+    case 'priority_changed':
+      return { text: `Priority changed from ${event.data.from} to ${event.data.to}` };
+    case 'tag_added':
+      return { text: `Tagged “${event.data.tag}”` };
+    case 'tag_removed':
+      return { text: `Tag “${event.data.tag}” removed` };
+    case 'title_changed':
+      return { text: `Title set to “${event.data.title}”` };
+    case 'resolved':
+      return { text: 'Conversation resolved', detail: event.data.reason };
+    case 'reopened':
+      return { text: 'Conversation reopened', detail: event.data.reason };
+    case 'escalated':
+      return { text: 'Handed over to the support team', detail: event.data.reason };
+    case 'handed_back':
+      return { text: `Handed back to the ${AI_FALLBACK}` };
+    case 'ai_paused':
+      return { text: `${AI_FALLBACK} paused until ${ctx.formatTime?.(event.data.until) ?? event.data.until}` };
+    case 'ai_resumed':
+      return { text: `${AI_FALLBACK} resumed` };
+    case 'sla_breached':
+      return { text: `First-response target missed (${event.data.priority} priority)` };
+    default:
+      return { text: String((event as { kind: string }).kind).replaceAll('_', ' ') };
+  }
+}
+
+export function describeItem(item: TimelineItem, ctx: ReaderContext): ItemView {
+  const base: Base = { id: item.id, seq: item.seq, createdAt: item.createdAt };
+  const isPrivate = item.visibility === 'private';
+  switch (item.type) {
+    case 'message': {
+      const mine = (item.author.kind === 'visitor') === (ctx.reader === 'visitor');
+      return { ...base, kind: 'message', side: mine ? 'mine' : 'theirs', author: authorName(item, ctx), byAi: item.author.kind === 'ai', ...messageText(item) };
+    }
+    case 'event':
+      return { ...base, kind: 'system', private: isPrivate, ...describeEvent(item.event as TimelineEvent, ctx) };
+    case 'note':
+      return { ...base, kind: 'note', author: authorName(item, ctx), text: item.text ?? '' };
+    case 'ai_tool_call':
+      return {
+        ...base,
+        kind: 'tool_call',
+        toolName: String(item.toolName),
+        state: String(item.state),
+        input: item.input,
+        output: item.output,
+        error: typeof item.error === 'string' ? item.error : undefined,
+      };
+    case 'quick_replies': {
+      const answeredOptionId = typeof item.answeredOptionId === 'string' ? item.answeredOptionId : undefined;
+      return {
+        ...base,
+        kind: 'quick_replies',
+        author: authorName(item, ctx),
+        prompt: String(item.prompt ?? ''),
+        options: Array.isArray(item.options) ? (item.options as QuickReplyOption[]) : [],
+        answeredOptionId,
+        canAnswer: ctx.reader === 'visitor' && answeredOptionId === undefined,
+      };
+    }
+    case 'rating':
+      return { ...base, kind: 'rating', score: Number(item.score), comment: typeof item.comment === 'string' ? item.comment : undefined };
+    default:
+      return { ...base, kind: 'other', type: item.type, text: item.text ?? '', private: isPrivate };
+  }
+}
+
+/** One line for a conversation list: what the item says, or what happened. */
+export function itemPreview(item: TimelineItem, ctx: ReaderContext): string {
+  const view = describeItem(item, ctx);
+  switch (view.kind) {
+    case 'message':
+      return view.text || view.files.map((f) => f.name).join(', ');
+    case 'system':
+    case 'note':
+      return view.text;
+    case 'quick_replies':
+      return view.prompt;
+    case 'rating':
+      return `Rated ${view.score}/5`;
+    case 'tool_call':
+      return `AI tool ${view.toolName}`;
+    case 'other':
+      return view.text || view.type;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * What a page knows of its conversations, kept current from socket frames: the list (with unread
+ * counts), the timelines it has opened (seq-keyed, so REST pages, live frames and resumes merge
+ * without gaps or duplicates) and who is typing. Pages render on `onChange`.
+ */
+import { ConversationCollection } from './conversation-collection';
+import type { ResumePoint } from './socket';
+import { Timeline } from './timeline';
+import { TypingTracker } from './typing';
+import type { ActorType, ServerFrame, TimelineItem } from './wire';
+
+export type LiveChange =
+  | { kind: 'list' }
+  | { kind: 'conversation'; conversationId: string }
+  | { kind: 'timeline'; conversationId: string; item: TimelineItem; fromOthers: boolean }
+  | { kind: 'typing'; conversationId: string };
+
+export interface LiveConversationsOptions {
+  /** Whether the page's own reader wrote this item or sent this typing state. */
+  isOwn(actor: { kind: ActorType; id: string }): boolean;
+  /** Whether the reader is looking at this conversation now (its new items are not unread). */
+  isReading(conversationId: string): boolean;
+  onChange(change: LiveChange): void;
+  /** A frame named a conversation the list does not hold: the page fetches it. */
+  onUnknownConversation(conversationId: string): void;
+}
+
+export class LiveConversations {
+  readonly conversations = new ConversationCollection();
+  readonly typing = new TypingTracker((conversationId) => this.options.onChange({ kind: 'typing', conversationId }));
+  private readonly timelines = new Map<string, Timeline>();
+
+  constructor(private readonly options: LiveConversationsOptions) {}
+
+  /** The timeline of a conversation, held (and resumed after reconnects) from now on. */
+  timelineOf(conversationId: string): Timeline {
+    let timeline = this.timelines.get(conversationId);
+    if (!timeline) {
+      timeline = new Timeline(conversationId);
+      this.timelines.set(conversationId, timeline);
+    }
+    return timeline;
+  }
+
+  resumePoints(): ResumePoint[] {
+    return [...this.timelines.values()].map((t) => ({ conversationId: t.conversationId, afterSeq: t.lastSeq }));
+  }
+
+  handleFrame(frame: ServerFrame): void {
+    const { onChange, onUnknownConversation, isOwn } = this.options;
+    switch (frame.type) {
+      case 'timelineItemCreated':
+      case 'timelineItemUpdated':
+        this.receiveItem(frame.payload.item, frame.type === 'timelineItemCreated');
+        return;
+      case 'conversationCreated':
+        this.conversations.put(frame.payload.conversation);
+        onChange({ kind: 'list' });
+        return;
+      case 'conversationUpdated': {
+        const { conversationId, updates } = frame.payload;
+        if (!this.conversations.update(conversationId, updates)) return onUnknownConversation(conversationId);
+        onChange({ kind: 'conversation', conversationId });
+        onChange({ kind: 'list' });
+        return;
+      }
+      case 'conversationTyping': {
+        const { conversationId, actorType, actorId, isTyping } = frame.payload;
+        if (!isOwn({ kind: actorType, id: actorId })) this.typing.update(conversationId, { actorType, actorId }, isTyping);
+        return;
+      }
+    }
+  }
+
+  /** An item from a frame or from the page's own post; `isNew` is false for an update of a known item. */
+  receiveItem(item: TimelineItem, isNew = true): void {
+    const { conversationId } = item;
+    const change = this.timelines.get(conversationId)?.upsert(item);
+    if (change === 'unchanged') return;
+    const fromOthers = !this.options.isOwn(item.author);
+    if (fromOthers) this.typing.clear(conversationId, item.author.id);
+    if (isNew) {
+      const known = this.conversations.addItem(item, { ownItem: !fromOthers, beingRead: this.options.isReading(conversationId) });
+      if (known) this.options.onChange({ kind: 'list' });
+      else this.options.onUnknownConversation(conversationId);
+    }
+    this.options.onChange({ kind: 'timeline', conversationId, item, fromOthers });
+  }
+}

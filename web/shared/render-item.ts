@@ -1,0 +1,79 @@
+/** Turns an ItemView into its element: bubbles, system lines, notes, tool calls, interactive items. */
+import { h } from './dom';
+import { formatBytes, formatTime } from './format';
+import type { ItemView } from './item-view';
+
+export interface ItemActions {
+  /** The reader picked a quick reply. */
+  onChooseReply?(itemId: string, optionId: string): void;
+}
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLElement {
+  const data = { seq: view.seq, kind: view.kind };
+  const time = h('time', { class: 'tl-time', datetime: view.createdAt }, formatTime(view.createdAt));
+  switch (view.kind) {
+    case 'message':
+      return h(
+        'div',
+        { class: `tl-message tl-${view.side}${view.byAi ? ' tl-ai' : ''}`, data: { ...data, author: view.byAi ? 'ai' : view.side } },
+        h('div', { class: 'tl-meta' }, h('span', { class: 'tl-author' }, view.author), view.byAi && h('span', { class: 'tl-ai-badge' }, 'AI'), time),
+        view.text && h('div', { class: 'tl-bubble' }, view.text),
+        ...view.files.map((file) => h('div', { class: 'tl-file' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`)),
+      );
+    case 'system':
+      return h(
+        'div',
+        { class: `tl-system${view.private ? ' tl-private' : ''}`, data },
+        h('span', { class: 'tl-system-text' }, view.text),
+        view.detail && h('span', { class: 'tl-system-detail' }, ` — ${view.detail}`),
+      );
+    case 'note':
+      return h(
+        'div',
+        { class: 'tl-note tl-private', data },
+        h('div', { class: 'tl-meta' }, h('span', { class: 'tl-label' }, 'Private note'), h('span', { class: 'tl-author' }, view.author), time),
+        h('div', { class: 'tl-note-text' }, view.text),
+      );
+    case 'tool_call':
+      return h(
+        'details',
+        { class: `tl-tool tl-private tl-tool-${view.state}`, data },
+        h('summary', {}, h('span', { class: 'tl-label' }, 'AI tool'), h('code', {}, view.toolName), h('span', { class: 'tl-state' }, view.state), view.error && h('span', { class: 'tl-error' }, view.error), time),
+        h('pre', {}, json({ input: view.input, output: view.output })),
+      );
+    case 'quick_replies':
+      return h(
+        'div',
+        { class: 'tl-quick-replies', data },
+        h('div', { class: 'tl-meta' }, h('span', { class: 'tl-author' }, view.author), time),
+        h('div', { class: 'tl-bubble' }, view.prompt),
+        h(
+          'div',
+          { class: 'tl-options' },
+          ...view.options.map((option) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: `tl-option${option.id === view.answeredOptionId ? ' tl-chosen' : ''}`,
+                disabled: !view.canAnswer || !actions.onChooseReply,
+                on: { click: () => actions.onChooseReply?.(view.id, option.id) },
+              },
+              option.label,
+            ),
+          ),
+        ),
+      );
+    case 'rating':
+      return h(
+        'div',
+        { class: 'tl-system tl-rating', data },
+        h('span', { class: 'tl-stars', 'aria-label': `${view.score} out of 5` }, '★'.repeat(view.score) + '☆'.repeat(Math.max(0, 5 - view.score))),
+        view.comment && h('span', { class: 'tl-system-detail' }, ` — ${view.comment}`),
+      );
+    case 'other':
+      return h('div', { class: `tl-system${view.private ? ' tl-private' : ''}`, data }, `${view.type}${view.text ? `: ${view.text}` : ''}`);
+  }
+}

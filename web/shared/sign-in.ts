@@ -1,0 +1,75 @@
+/**
+ * Agent sign-in for the inbox and audit pages: paste the website's secret key, then pick who you
+ * are among the team's humans (`GET /v1/team`). The key is prefilled only when the server's
+ * `/config.js` passes it, which it does for the local demo.
+ */
+import { ApiClient } from './api-client';
+import { loadAgentSession, saveAgentSession, type AgentSession } from './agent-session';
+import { h, mount } from './dom';
+import type { TeamMemberInfo } from './wire';
+
+/** The stored session, or the sign-in form until the agent completes it. */
+export function requireAgentSession(root: HTMLElement, prefillKey?: string): Promise<AgentSession> {
+  const stored = loadAgentSession();
+  if (stored) return Promise.resolve(stored);
+  return new Promise((resolve) => askForKey(root, prefillKey ?? '', resolve));
+}
+
+function card(...children: Array<Node | false>): HTMLElement {
+  return h('main', { class: 'sign-in' }, h('div', { class: 'sign-in-card' }, h('h1', {}, 'Support team sign-in'), ...children));
+}
+
+function askForKey(root: HTMLElement, prefill: string, done: (session: AgentSession) => void): void {
+  const key = h('input', { type: 'password', name: 'secretKey', value: prefill, placeholder: 'sk_…', autocomplete: 'off', required: true });
+  const error = h('p', { class: 'sign-in-error', role: 'alert' });
+  const form = h(
+    'form',
+    {
+      class: 'sign-in-form',
+      on: {
+        submit: async (event) => {
+          event.preventDefault();
+          error.textContent = '';
+          try {
+            const { members } = await new ApiClient({ kind: 'agent', secretKey: key.value.trim() }).team();
+            pickMember(root, key.value.trim(), members, done);
+          } catch (thrown) {
+            error.textContent = thrown instanceof Error ? thrown.message : String(thrown);
+          }
+        },
+      },
+    },
+    h('label', {}, 'Website secret key', key),
+    error,
+    h('button', { type: 'submit', class: 'btn btn-primary' }, 'Continue'),
+  );
+  mount(root, card(h('p', { class: 'muted' }, 'The key stays in this browser tab only.'), form));
+  key.focus();
+}
+
+function pickMember(root: HTMLElement, secretKey: string, members: TeamMemberInfo[], done: (session: AgentSession) => void): void {
+  const humans = members.filter((m) => m.kind === 'human');
+  const choose = (member: TeamMemberInfo) => {
+    const session = { secretKey, agentId: member.id, agentName: member.name };
+    saveAgentSession(session);
+    done(session);
+  };
+  mount(
+    root,
+    card(
+      h('p', { class: 'muted' }, 'Who are you?'),
+      h(
+        'div',
+        { class: 'sign-in-members' },
+        ...humans.map((member) =>
+          h(
+            'button',
+            { type: 'button', class: 'sign-in-member', data: { memberId: member.id }, on: { click: () => choose(member) } },
+            h('span', { class: 'avatar' }, member.name.slice(0, 1)),
+            member.name,
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * One conversation's items as a page holds them: keyed by `seq`, so an item that arrives twice
+ * (REST page and socket, or a resume after reconnect) is kept once, and order is always by seq.
+ */
+import type { TimelineItem } from './wire';
+
+export type UpsertResult = 'added' | 'updated' | 'unchanged';
+
+export class Timeline {
+  private readonly bySeq = new Map<number, TimelineItem>();
+  private ordered: TimelineItem[] | undefined;
+
+  constructor(readonly conversationId: string) {}
+
+  /** Adds a new item or replaces the stored one with the same seq (a `timelineItemUpdated`). */
+  upsert(item: TimelineItem): UpsertResult {
+    const known = this.bySeq.get(item.seq);
+    if (known && JSON.stringify(known) === JSON.stringify(item)) return 'unchanged';
+    this.bySeq.set(item.seq, item);
+    this.ordered = undefined;
+    return known ? 'updated' : 'added';
+  }
+
+  /** Adds many; true when anything changed. */
+  upsertAll(items: readonly TimelineItem[]): boolean {
+    let changed = false;
+    for (const item of items) changed = this.upsert(item) !== 'unchanged' || changed;
+    return changed;
+  }
+
+  /** The highest seq held: what a `resume` asks to continue after. */
+  get lastSeq(): number {
+    let last = 0;
+    for (const seq of this.bySeq.keys()) last = Math.max(last, seq);
+    return last;
+  }
+
+  items(): readonly TimelineItem[] {
+    this.ordered ??= [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
+    return this.ordered;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What the pages receive from the server, as the API contract describes it
+ * (shared/docs/api-contract.md). The conversation and item shapes are the domain's own.
+ */
+import type { Conversation, ConversationListEntry, Priority } from '../../domain/conversation';
+import type { TimelineEvent, TimelineItem } from '../../domain/timeline';
+import type { AuditEntry } from '../../runtime/engine/audit';
+
+export type { AuditEntry, Conversation, ConversationListEntry, Priority, TimelineEvent, TimelineItem };
+
+export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
+
+export interface TeamMemberInfo {
+  id: string;
+  name: string;
+  kind: 'human' | 'ai';
+  online?: boolean;
+}
+
+/** `GET /v1/websites`: the widget's bootstrap, naming the team so events can say who joined. */
+export interface WebsiteInfo {
+  id: string;
+  name?: string;
+  availableHumanAgents?: Array<{ id: string; name: string; online?: boolean }>;
+  availableAIAgents?: Array<{ id: string; name: string }>;
+  visitor: { id: string; contact?: unknown };
+}
+
+export interface TimelinePage {
+  items: TimelineItem[];
+  nextCursor?: string | null;
+  hasNextPage: boolean;
+}
+
+export interface ConversationPage {
+  conversations: ConversationListEntry[];
+  nextCursor?: string | null;
+}
+
+/** Server-to-client frames on `/ws`. */
+export type ServerFrame =
+  | { type: 'CONNECTION_ESTABLISHED'; payload: { connectionId: string; visitorId?: string; userId?: string } }
+  | { type: 'conversationCreated'; payload: { conversationId: string; conversation: Conversation } }
+  | { type: 'timelineItemCreated' | 'timelineItemUpdated'; payload: { conversationId: string; item: TimelineItem } }
+  | { type: 'conversationUpdated'; payload: { conversationId: string; updates: Partial<Conversation> } }
+  | { type: 'conversationTyping'; payload: { conversationId: string; actorType: ActorType; actorId: string; isTyping: boolean } }
+  | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string } }
+  | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
+  | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
+  | { type: 'error'; payload: { code: string; message: string } };
+
+/** Client-to-server frames on `/ws`. */
+export type ClientFrame =
+  | { type: 'conversationTyping'; payload: { conversationId: string; isTyping: boolean } }
+  | { type: 'conversationSeen'; payload: { conversationId: string } }
+  | { type: 'resume'; payload: { conversationId: string; afterSeq: number } };

@@ -1,0 +1,51 @@
+/**
+ * Serves the built pages (web/dist) from the API server: `/` is the demo site with the widget,
+ * `/inbox` the agent inbox, `/audit/:conversationId` the audit viewer, `/config.js` the bootstrap
+ * that tells the pages the website's public key. The lead mounts it with one line:
+ * `app.use(createPagesRouter({ publicKey }))`.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router, type Response } from 'express';
+
+export interface PagesOptions {
+  /** The website key the widget uses (public). */
+  publicKey: string;
+  /** Passed to the pages only for a local demo, to prefill the agent sign-in. Never in production. */
+  demoSecretKey?: string;
+  /** Where `npm run build` put the pages; defaults to web/dist beside this file. */
+  distDir?: string;
+}
+
+export const DEFAULT_DIST_DIR = fileURLToPath(new URL('./dist', import.meta.url));
+
+/** `window.SUPPORT_CONFIG = {…}`, with `<` escaped so no value can close a script. */
+export function configScript(config: { publicKey: string; secretKey?: string }): string {
+  return `window.SUPPORT_CONFIG = ${JSON.stringify(config).replaceAll('<', '\\u003c')};\n`;
+}
+
+export function createPagesRouter({ publicKey, demoSecretKey, distDir = DEFAULT_DIST_DIR }: PagesOptions): Router {
+  const router = Router();
+  const page = (name: string) => path.join(distDir, name, 'index.html');
+  const sendPage = (res: Response, name: string) => {
+    if (!existsSync(page(name))) {
+      res.status(503).type('text/plain').send('The web pages are not built: run `npm run build`.');
+      return;
+    }
+    // Pages always fetch fresh HTML; the hashed assets they name are cached for good.
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(page(name));
+  };
+  const script = configScript({ publicKey, ...(demoSecretKey ? { secretKey: demoSecretKey } : {}) });
+
+  router.get('/config.js', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('text/javascript').send(script);
+  });
+  router.get('/', (_req, res) => sendPage(res, 'demo'));
+  router.get('/inbox', (_req, res) => sendPage(res, 'inbox'));
+  router.get('/audit/:conversationId', (_req, res) => sendPage(res, 'audit'));
+  router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
+  return router;
+}

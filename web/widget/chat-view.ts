@@ -1,0 +1,72 @@
+/** One conversation inside the widget: header, timeline, typing line, rating stars and composer. */
+import { createComposer, type Composer } from '../shared/composer';
+import { h } from '../shared/dom';
+import type { ReaderContext } from '../shared/item-view';
+import { TimelineView } from '../shared/timeline-view';
+import { renderTypingIndicator } from '../shared/typing-indicator';
+import type { Conversation, TimelineItem } from '../shared/wire';
+import { renderRatingPrompt } from './rating-prompt';
+import { shouldAskForRating } from './rating-state';
+
+export interface ChatViewOptions {
+  context: ReaderContext;
+  onBack(): void;
+  onSend(text: string): Promise<void>;
+  onTyping(isTyping: boolean): void;
+  onChooseReply(itemId: string, optionId: string): void;
+  onRate(score: number): void;
+}
+
+export interface ChatState {
+  conversation?: Conversation;
+  items: readonly TimelineItem[];
+  typists: readonly string[];
+}
+
+function statusLine(conversation: Conversation | undefined, nameOf: (id: string) => string | undefined): string {
+  if (!conversation) return 'Our assistant replies in seconds';
+  if (conversation.status === 'resolved') return 'Resolved: write again any time';
+  if (conversation.handler === 'ai') return 'AI assistant · ask for a person any time';
+  const human = conversation.assigneeId ?? conversation.participants.find((p) => p.kind === 'human' && !p.leftAt)?.id;
+  return human ? `You're talking with ${nameOf(human) ?? 'the team'}` : 'Waiting for a person from the team';
+}
+
+export class ChatView {
+  private readonly timeline: TimelineView;
+  private readonly composer: Composer;
+  private readonly status = h('span', { class: 'sw-status' });
+  readonly element: HTMLElement;
+
+  constructor(private readonly options: ChatViewOptions) {
+    this.timeline = new TimelineView(options.context, { onChooseReply: options.onChooseReply });
+    this.composer = createComposer({ placeholder: 'Write a message…', onSend: options.onSend, onTyping: options.onTyping });
+    this.element = h(
+      'section',
+      { class: 'sw-chat' },
+      h(
+        'header',
+        { class: 'sw-chat-header' },
+        h('button', { type: 'button', class: 'sw-back', 'aria-label': 'Back to conversations', on: { click: options.onBack } }, '‹'),
+        h('div', { class: 'sw-chat-title' }, h('strong', {}, 'Support'), this.status),
+      ),
+      this.timeline.element,
+      this.composer.element,
+    );
+  }
+
+  render({ conversation, items, typists }: ChatState): void {
+    this.status.textContent = statusLine(conversation, this.options.context.nameOf);
+    const footer = h(
+      'div',
+      { class: 'tl-footer' },
+      renderTypingIndicator(typists),
+      shouldAskForRating(conversation?.status, items) && renderRatingPrompt(this.options.onRate),
+    );
+    this.timeline.render(items, footer.childElementCount > 0 ? footer : undefined);
+  }
+
+  focus(): void {
+    this.composer.focus();
+    this.timeline.scrollToEnd();
+  }
+}

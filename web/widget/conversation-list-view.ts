@@ -1,0 +1,48 @@
+/** The widget's home: the visitor's conversations, newest first, and a button to start a new one. */
+import { h } from '../shared/dom';
+import { formatAge } from '../shared/format';
+import { itemPreview, type ReaderContext } from '../shared/item-view';
+import type { ConversationListEntry } from '../shared/wire';
+
+export interface ConversationListActions {
+  open(conversationId: string): void;
+  startNew(): void;
+}
+
+function preview(entry: ConversationListEntry, context: ReaderContext): string {
+  const last = entry.lastTimelineItem;
+  if (!last) return 'No messages yet';
+  return `${last.author.kind === 'visitor' ? 'You: ' : ''}${itemPreview(last, context)}`;
+}
+
+export function renderConversationList(entries: readonly ConversationListEntry[], context: ReaderContext, actions: ConversationListActions): HTMLElement {
+  return h(
+    'div',
+    { class: 'sw-home' },
+    h('p', { class: 'sw-intro' }, 'Ask us anything: our assistant answers right away, and a person from the team steps in whenever you need one.'),
+    h('button', { type: 'button', class: 'btn btn-primary sw-new', on: { click: actions.startNew } }, 'New conversation'),
+    entries.length > 0 && h('h3', { class: 'sw-section' }, 'Your conversations'),
+    h(
+      'ul',
+      { class: 'sw-conversations' },
+      ...entries.map((entry) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            { type: 'button', class: 'sw-conversation', data: { conversationId: entry.id }, on: { click: () => actions.open(entry.id) } },
+            h('span', { class: 'sw-conversation-preview' }, preview(entry, context)),
+            h(
+              'span',
+              { class: 'sw-conversation-meta' },
+              entry.status === 'resolved' && h('span', { class: 'pill pill-muted' }, 'Resolved'),
+              entry.unreadCount > 0 && h('span', { class: 'count' }, entry.unreadCount),
+              entry.lastTimelineItem && h('span', { class: 'muted' }, formatAge(entry.lastTimelineItem.createdAt)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,189 @@
+/**
+ * The support widget: launcher, the visitor's conversations and a chat view, kept live over the
+ * socket. Uses only the public API (public key + visitor id).
+ */
+import { clientId, type NewItem } from '../shared/api-client';
+import { h, mount } from '../shared/dom';
+import { formatTime } from '../shared/format';
+import type { ReaderContext } from '../shared/item-view';
+import { LiveConversations, type LiveChange } from '../shared/live-conversations';
+import { RealtimeSocket } from '../shared/socket';
+import { loadTimeline } from '../shared/timeline-loader';
+import { showError } from '../shared/toast';
+import { ChatView } from './chat-view';
+import { renderConversationList } from './conversation-list-view';
+import { createLauncher } from './launcher';
+import type { VisitorSession } from './visitor-session';
+
+/** Marking seen waits for a burst of items to settle. */
+const SEEN_DEBOUNCE_MS = 300;
+
+export class SupportWidget {
+  private readonly live: LiveConversations;
+  private readonly socket: RealtimeSocket;
+  private readonly launcher = createLauncher(() => this.toggle());
+  private readonly body = h('div', { class: 'sw-body' });
+  private readonly panel = h(
+    'div',
+    { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true },
+    h('header', { class: 'sw-panel-header' }, h('strong', {}, 'Hi there 👋'), h('span', {}, 'We usually answer in a few minutes')),
+    this.body,
+  );
+  private readonly names: Map<string, string>;
+  private readonly context: ReaderContext;
+  private open = false;
+  /** The conversation on screen; a new one is a draft until the visitor first writes. */
+  private activeId: string | undefined;
+  private chat: ChatView | undefined;
+  private seenTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly session: VisitorSession) {
+    const { website } = session;
+    this.names = new Map([...(website.availableHumanAgents ?? []), ...(website.availableAIAgents ?? [])].map((m) => [m.id, m.name]));
+    this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), formatTime };
+    this.live = new LiveConversations({
+      isOwn: (actor) => actor.kind === 'visitor',
+      isReading: (id) => this.isReading(id),
+      onChange: (change) => this.onChange(change),
+      onUnknownConversation: () => void this.refreshConversations(),
+    });
+    this.socket = new RealtimeSocket({
+      url: session.api.socketUrl(),
+      onFrame: (frame) => this.live.handleFrame(frame),
+      resumePoints: () => this.live.resumePoints(),
+      onReconnect: () => void this.refreshConversations(),
+      onStatus: (status) => this.panel.classList.toggle('sw-offline', status === 'offline'),
+    });
+  }
+
+  /** Puts the widget on the page and connects. */
+  async mount(host: HTMLElement): Promise<void> {
+    host.append(h('div', { class: 'sw-root' }, this.panel, this.launcher.element));
+    document.addEventListener('visibilitychange', () => this.markSeenIfReading());
+    this.socket.start();
+    await this.refreshConversations();
+  }
+
+  private get api() {
+    return this.session.api;
+  }
+
+  private toggle(): void {
+    this.open = !this.open;
+    this.panel.hidden = !this.open;
+    this.launcher.setOpen(this.open);
+    if (!this.open) return;
+    if (this.chat) this.chat.focus();
+    else this.showHome();
+    this.markSeenIfReading();
+  }
+
+  // Views
+
+  private showHome(): void {
+    this.activeId = undefined;
+    this.chat = undefined;
+    mount(
+      this.body,
+      renderConversationList(this.live.conversations.sorted(), this.context, { open: (id) => void this.openConversation(id), startNew: () => this.showChat(clientId('conv')) }),
+    );
+  }
+
+  private async openConversation(conversationId: string): Promise<void> {
+    this.showChat(conversationId);
+    try {
+      await loadTimeline(this.api, this.live.timelineOf(conversationId));
+    } catch (error) {
+      showError(error);
+    }
+    this.renderChat();
+    this.markSeenIfReading();
+  }
+
+  private showChat(conversationId: string): void {
+    this.activeId = conversationId;
+    this.live.timelineOf(conversationId);
+    this.chat = new ChatView({
+      context: this.context,
+      onBack: () => this.showHome(),
+      onSend: (text) => this.send(conversationId, { type: 'message', text }),
+      onTyping: (isTyping) => this.sendTyping(conversationId, isTyping),
+      onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
+      onRate: (score) => void this.send(conversationId, { type: 'rating', score }).catch(showError),
+    });
+    mount(this.body, this.chat.element);
+    this.renderChat();
+    this.chat.focus();
+  }
+
+  private renderChat(): void {
+    const id = this.activeId;
+    if (!this.chat || !id) return;
+    const typists = this.live.typing.typing(id).map((t) => this.names.get(t.actorId) ?? (t.actorType === 'ai' ? 'AI assistant' : 'Support'));
+    this.chat.render({ conversation: this.live.conversations.get(id), items: this.live.timelineOf(id).items(), typists });
+  }
+
+  private renderList(): void {
+    this.launcher.setUnread(this.live.conversations.totalUnread());
+    if (this.open && !this.chat) this.showHome();
+  }
+
+  private onChange(change: LiveChange): void {
+    if (change.kind === 'list') return this.renderList();
+    if (change.conversationId !== this.activeId) return;
+    this.renderChat();
+    if (change.kind === 'timeline' && change.fromOthers) this.markSeenIfReading();
+  }
+
+  // Actions
+
+  private async send(conversationId: string, item: NewItem): Promise<void> {
+    if (!this.live.conversations.get(conversationId)) {
+      const { conversation } = await this.api.createConversation(conversationId);
+      this.live.conversations.put(conversation);
+    }
+    const { item: stored } = await this.api.postItem(conversationId, { ...item, id: clientId('item') });
+    this.live.receiveItem(stored);
+  }
+
+  private sendTyping(conversationId: string, isTyping: boolean): void {
+    // A draft does not exist on the server yet: nobody to tell.
+    if (this.live.conversations.get(conversationId)) this.socket.send({ type: 'conversationTyping', payload: { conversationId, isTyping } });
+  }
+
+  private async chooseReply(conversationId: string, itemId: string, optionId: string): Promise<void> {
+    try {
+      const { item } = await this.api.answer(conversationId, itemId, 'choose', { optionId });
+      this.live.receiveItem(item);
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  private async refreshConversations(): Promise<void> {
+    try {
+      const { conversations } = await this.api.listConversations({ limit: 50 });
+      this.live.conversations.reset(conversations);
+    } catch (error) {
+      showError(error);
+    }
+    this.markSeenIfReading(); // The listing may predate the last look at the open conversation.
+    this.renderList();
+    this.renderChat();
+  }
+
+  // Seen
+
+  private isReading(conversationId: string): boolean {
+    return this.open && this.activeId === conversationId && document.visibilityState === 'visible';
+  }
+
+  private markSeenIfReading(): void {
+    const id = this.activeId;
+    if (!id || !this.isReading(id) || !this.live.conversations.get(id)) return;
+    this.live.conversations.markRead(id);
+    this.launcher.setUnread(this.live.conversations.totalUnread());
+    clearTimeout(this.seenTimer);
+    this.seenTimer = setTimeout(() => this.api.markSeen(id).catch(() => undefined), SEEN_DEBOUNCE_MS); // Best effort: the next look marks it again.
+  }
+}
