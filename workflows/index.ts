@@ -1,2 +1,3 @@
 /** The workflow functions: what gets bundled into the workflow sandbox (see plugins/bundle-entry.ts). */
 export { conversationWorkflow } from './conversation/workflow';
+export { teamQueueWorkflow } from './routing';

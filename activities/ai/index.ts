@@ -4,4 +4,13 @@ export { createModelResolver, type ModelResolver, type OpenAiSettings } from './
 export { assistantConfigSchema, defaultAssistantConfig, parseAssistantConfig, policyOf } from './config';
 export { createRuleBasedModel } from './rule-based-model';
 export { toConversationContext, type ContextOptions } from './context';
-export { assignRejectionOutcome, createRoutingActivities, createTeamQueueSignals, type RoutingDeps, type SignalWithStartEngine } from './routing';
+export {
+  assignRejectionOutcome,
+  createRoutingActivities,
+  createTeamQueueSignals,
+  engineAssigner,
+  type ConversationUpdateEngine,
+  type RoutingDeps,
+  type SignalWithStartEngine,
+} from './routing';
+export { assistantSettingKey, countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems, ROUTING_RULES_SETTING } from './store-lookups';

@@ -5,6 +5,7 @@
 import type { ConversationLifecycle } from '../../domain/conversation';
 import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
+import { assign, conversationWorkflowId, getState, operationArgs, type ConversationSnapshot } from '../../workflows/conversation/definitions';
 import type { AssignFromQueueInput, AssignOutcome, RoutingActivities } from '../../workflows/routing/activity-types';
 import {
   TEAM_QUEUE_WORKFLOW_TYPE,
@@ -21,6 +22,12 @@ import { chooseTeam, type RoutingRules } from '../../workflows/routing/team-rule
 /** The one engine call the queue signals need (the engine's `WorkflowEngine` has it). */
 export interface SignalWithStartEngine {
   signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void>;
+}
+
+/** The engine calls the conversation's `assign` update needs (the engine's `WorkflowEngine` has them). */
+export interface ConversationUpdateEngine {
+  executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[] }): Promise<R>;
+  query<R>(o: { workflowId: string; query: string; args?: unknown[] }): Promise<R>;
 }
 
 const ROUTING_ACTOR: Author = { kind: 'system', id: 'routing' };
@@ -89,4 +96,25 @@ export function createRoutingActivities(deps: RoutingDeps): RoutingActivities {
 export function assignRejectionOutcome(state: ConversationLifecycle | undefined): AssignOutcome {
   if (!state || state.status !== 'open' || state.assigneeId !== undefined || state.handler === 'human') return 'conversation_unavailable';
   return 'agent_unavailable';
+}
+
+/**
+ * `RoutingDeps.assignConversation` over the engine: the conversation's `assign` update with the
+ * routing actor. A rejection (the engine's `ERR_UPDATE_REJECTED`) is judged from the state after it;
+ * a workflow that no longer runs (`ERR_WORKFLOW_NOT_FOUND`) means the conversation was resolved long
+ * ago. Anything else throws, and the activity retries.
+ */
+export function engineAssigner(engine: ConversationUpdateEngine): RoutingDeps['assignConversation'] {
+  return async ({ conversationId, agentId }) => {
+    const workflowId = conversationWorkflowId(conversationId);
+    try {
+      await engine.executeUpdate({ workflowId, update: assign.name, args: [operationArgs({ actor: ROUTING_ACTOR, operation: { op: 'assign', userId: agentId } })] });
+      return 'assigned';
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'ERR_WORKFLOW_NOT_FOUND') return 'conversation_unavailable';
+      if (code !== 'ERR_UPDATE_REJECTED') throw err;
+      return assignRejectionOutcome(await engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor: ROUTING_ACTOR }] }));
+    }
+  };
 }

@@ -36,6 +36,11 @@ export interface LifecycleSettings {
   retentionAfterResolveMs: number;
   /** How long `pauseAi` silences the AI when the request names no duration. */
   defaultAiPauseMs: number;
+  /**
+   * A reopened conversation goes back to the AI assistant (a `handed_back` event), instead of
+   * staying with the humans who took it over. Default false.
+   */
+  aiTakesReopened?: boolean;
 }
 
 const MINUTE = 60_000;

@@ -20,6 +20,7 @@ import {
   type RosterMember,
   type SlaBreach,
 } from './definitions';
+import { routingNotices, type RoutingNotice } from './routing-notices';
 import { activeParticipant, addMs, aiAssistantOf, joinParticipant, nextPriority, perform, rejectionOf, type TransitionContext } from './transitions';
 
 /** How many recent item ids are remembered to drop repeated `itemAdded` signals. */
@@ -47,14 +48,27 @@ export interface ConversationStateData {
   recentItemIds: string[];
   /** The retention window after resolving has passed: the workflow may complete. */
   retired: boolean;
-  outbox: { events: RecordedEvent[]; projectionDue: boolean; breaches: SlaBreach[] };
+  /** Visitor messages the AI assistant counted since it last took the conversation; the assistant keeps it, continue-as-new carries it. */
+  aiVisitorTurns?: number;
+  outbox: Outbox;
 }
+
+interface Outbox {
+  events: RecordedEvent[];
+  projectionDue: boolean;
+  breaches: SlaBreach[];
+  /** Sent after the projection: routing reads the store. */
+  routing: RoutingNotice[];
+}
+
+const emptyOutbox = (): Outbox => ({ events: [], projectionDue: false, breaches: [], routing: [] });
 
 /** What the workflow must persist, taken from the outbox in one go. */
 export interface StateOutput {
   events: RecordedEvent[];
   projection?: ConversationProjection;
   breaches: SlaBreach[];
+  routing: RoutingNotice[];
   /** The state version this output brings the store up to. */
   stateVersion: number;
 }
@@ -99,7 +113,7 @@ export class ConversationState {
       visitorHasWritten: false,
       recentItemIds: [],
       retired: false,
-      outbox: { events: [], projectionDue: false, breaches: [] },
+      outbox: emptyOutbox(),
     });
     // The workflow's view goes to the store at once (e.g. the AI as handler of a new conversation).
     state.data.stateVersion += 1;
@@ -183,6 +197,18 @@ export class ConversationState {
     return { duplicate: false, visitorMessage: kind === 'visitor' };
   }
 
+  /**
+   * The assistant's reply is in the store (an activity wrote it, so no `itemAdded` follows). While
+   * the AI handles the conversation it answers for the team: auto-resolve now waits on the visitor.
+   * A hand-off message after an escalation does not count: the team still owes the answer.
+   */
+  receiveAiReply(itemId: string, now: string): void {
+    if (!this.remember(itemId) || this.data.lifecycle.handler !== 'ai') return;
+    this.transact(now, () => {
+      this.data.lastPublicMessage = { itemId, authorKind: 'ai', at: now };
+    });
+  }
+
   setRoster(roster: RosterMember[]): void {
     this.data.roster = roster;
   }
@@ -226,16 +252,16 @@ export class ConversationState {
   }
 
   hasOutput(): boolean {
-    const { events, projectionDue, breaches } = this.data.outbox;
-    return events.length > 0 || projectionDue || breaches.length > 0;
+    const { events, projectionDue, breaches, routing } = this.data.outbox;
+    return events.length > 0 || projectionDue || breaches.length > 0 || routing.length > 0;
   }
 
   /** Empties the outbox: the caller persists what it returns. */
   takeOutput(): StateOutput {
-    const { events, projectionDue, breaches } = this.data.outbox;
-    this.data.outbox = { events: [], projectionDue: false, breaches: [] };
+    const { events, projectionDue, breaches, routing } = this.data.outbox;
+    this.data.outbox = emptyOutbox();
     const stateVersion = this.data.stateVersion;
-    return { events, breaches, stateVersion, ...(projectionDue ? { projection: { lifecycle: this.lifecycle(), stateVersion } } : {}) };
+    return { events, breaches, routing, stateVersion, ...(projectionDue ? { projection: { lifecycle: this.lifecycle(), stateVersion } } : {}) };
   }
 
   private breachFirstResponse(context: TransitionContext, dueAt: string): void {
@@ -259,16 +285,18 @@ export class ConversationState {
 
   /**
    * Runs `mutate`, then settles the clocks. A change set that changed the lifecycle or emitted
-   * events gets the next state version; its events become timeline items and the projection is due.
+   * events gets the next state version; its events become timeline items, the projection is due
+   * and routing hears what concerns it.
    */
   private transact(now: string, mutate: (context: TransitionContext) => void): void {
     // Comparing the serialized lifecycle is one rule for "changed" that no mutation can forget.
-    const before = JSON.stringify(this.data.lifecycle);
+    const before = this.lifecycle();
     mutate({ data: this.data, now, emit: (actor, event) => this.drafts.push({ actor, event }) });
     this.reconcileClocks(now);
     const drafts = this.drafts;
     this.drafts = [];
-    if (drafts.length === 0 && JSON.stringify(this.data.lifecycle) === before) return;
+    if (drafts.length === 0 && JSON.stringify(this.data.lifecycle) === JSON.stringify(before)) return;
+    this.data.outbox.routing.push(...routingNotices(before, this.data.lifecycle, this.data));
     const version = ++this.data.stateVersion;
     const workflowId = conversationWorkflowId(this.data.conversationId);
     drafts.forEach(({ actor, event }, index) => {

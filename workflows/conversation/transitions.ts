@@ -6,12 +6,15 @@
 import { PRIORITIES, type ConversationLifecycle, type Priority } from '../../domain/conversation';
 import type { OperationRequest } from '../../domain/operations';
 import type { Author, TimelineEvent } from '../../domain/timeline';
-import type { RosterMember } from './definitions';
+import { LIFECYCLE_ACTOR, type RosterMember } from './definitions';
 import type { ConversationStateData } from './state';
 
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_TAG_LENGTH = 50;
 export const MAX_AI_PAUSE_MINUTES = 7 * 24 * 60;
+
+/** How a reopen gives the conversation back to the AI when the settings say so. */
+const HAND_BACK: OperationRequest = { actor: LIFECYCLE_ACTOR, operation: { op: 'hand_back' } };
 
 /** What `perform` needs besides the data: the time, and where decisions people must see go. */
 export interface TransitionContext {
@@ -94,6 +97,7 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       // Nobody owes an answer right after a reopen, so an old team message cannot auto-resolve it at once.
       delete data.lastPublicMessage;
       emit(actor, { kind: 'reopened', actorId, data: withReason(operation.reason) });
+      if (data.settings.aiTakesReopened && rejectionOf(data, HAND_BACK) === undefined) perform(context, HAND_BACK);
       return;
     case 'set_priority':
       emit(actor, { kind: 'priority_changed', actorId, data: { from: lifecycle.priority, to: operation.priority } });
@@ -138,6 +142,8 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       lifecycle.handler = 'human';
       lifecycle.escalatedAt = now;
       lifecycle.escalationReason = reason;
+      // The team owes the visitor an answer now: an earlier AI reply must not start auto-resolve.
+      delete data.lastPublicMessage;
       emit(actor, { kind: 'escalated', actorId, data: operation.summary === undefined ? { reason } : { reason, summary: operation.summary } });
       emit(actor, { kind: 'participant_requested', actorId, data: { reason } });
       return;
@@ -171,6 +177,8 @@ export function joinParticipant({ data, now, emit }: TransitionContext, actor: A
   } else {
     data.lifecycle.participants.push({ id: member.id, kind: member.kind, joinedAt: now });
   }
+  // A human who joins takes the conversation over: the AI stays silent until it is handed back.
+  if (member.kind === 'human' && data.lifecycle.handler === 'ai') data.lifecycle.handler = 'human';
   emit(actor, { kind: 'participant_joined', actorId: actor.id, targetId: member.id });
 }
 

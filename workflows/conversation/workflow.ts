@@ -7,13 +7,14 @@
  *   operation (`resolve`, `setPriority`, …), validated first; an update answers once its change is
  *   in the store, so a caller that reads the conversation next sees it. Query: `getState`.
  * - Persistence: the main loop drains the state's outbox: event items (`recordEvents`), then the
- *   lifecycle projection (`projectState`), then SLA-breach hooks. Everything decided while an
- *   activity runs goes out in the next batch, in order.
+ *   lifecycle projection (`projectState`), then SLA-breach hooks and routing notices. Everything
+ *   decided while an activity runs goes out in the next batch, in order.
  * - Timers: one durable timer per deadline (first-response SLA, auto-resolve, end of an AI pause,
  *   end of retention), re-armed only when the deadline moves.
  * - Long conversations: past `runLimits` (or when Temporal suggests it) the run waits for
- *   running handlers, persists what is pending and continues as new with the whole state, which
- *   includes the outbox and the recent item ids used to drop repeated signals.
+ *   running handlers, the AI's turn and plugin effects, persists what is pending and continues as
+ *   new with the whole state, which includes the outbox and the recent item ids used to drop
+ *   repeated signals.
  *
  * Lifetime: a resolved conversation's workflow stays open for `retentionAfterResolveMs` (default 7
  * days), so a visitor's late "thanks" or an agent's reopen lands in the same run; then it completes
@@ -22,10 +23,17 @@
  * update-with-start, with the projection as `initialState`: runtime/conversation-engine.ts does
  * this, so callers never see whether the workflow was running. See docs/lifecycle.md.
  *
- * AI seam: `receiveItem` reports a visitor's public message (`ItemOutcome.visitorMessage`), and
- * `state.shouldAiRespond(now)` says whether the assistant should answer it. The AI loop (in
- * `./ai/`) starts its turn in `onItem` below, after the rules and plugin reaction ran, and applies
- * its tool calls through `state.apply` like any operation.
+ * AI: `connectAi` (./conversation-ai.ts) binds the assistant of `./ai/` to the state. A visitor
+ * message it should answer starts a turn after the debounce (a newer one supersedes it); its tool
+ * calls go through `state.apply` like any operation; a change by anyone else that takes its say
+ * away cancels the turn. Continue-as-new waits for the turn and carries its visitor-turn count.
+ *
+ * Routing: the state queues a routing notice for every escalation (by the AI, a rule or an agent)
+ * and for every change to an agent's open assigned conversations; the main loop sends them after
+ * the projection, to the `routeConversation` and `reportAgentLoad` activities.
+ *
+ * Plugin effects: an item whose type has an activity part gets `runPluginEffects` in the
+ * background (./plugin-effects.ts).
  */
 import {
   ActivityFailure,
@@ -39,6 +47,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createConversationActivities } from '../../activities/conversation';
+import type { RoutingActivities } from '../routing/activity-types';
 import type { ItemArrival, LifecycleOperationName } from '../../domain/operations';
 import { reactTo } from '../../plugins/workflow-registry';
 import {
@@ -52,6 +61,9 @@ import {
   type OperationUpdate,
   type RunLimits,
 } from './definitions';
+import { connectAi } from './conversation-ai';
+import { PluginEffects } from './plugin-effects';
+import type { RoutingNotice } from './routing-notices';
 import { ConversationState, TransitionRejected, type DeadlineKind } from './state';
 import { DeadlineTimers, workflowNow } from './timers';
 
@@ -67,6 +79,11 @@ const hooks = proxyActivities<ConversationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
+// Routing retries for about ten minutes, then gives up with an error log: the conversation must go on.
+const routing = proxyActivities<RoutingActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 15 },
+});
 
 /** About 4 history events per message: runs stay near 4–5k events, well below Temporal's limits. */
 export const DEFAULT_RUN_LIMITS: Required<RunLimits> = { historyEvents: 10_000, messages: 1_000 };
@@ -81,9 +98,16 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   const timers = new DeadlineTimers<DeadlineKind>((kind) => {
     state.onDeadline(kind, workflowNow());
-    syncTimers();
+    changed();
   });
   const syncTimers = () => timers.sync(state.deadlines());
+  const ai = connectAi({ state, conversationId, visitorTurns: input.carried?.aiVisitorTurns, onAiChange: syncTimers });
+  const effects = new PluginEffects(conversationId);
+  /** After every change not made by the AI. */
+  const changed = () => {
+    syncTimers();
+    ai?.afterChange();
+  };
 
   function onItem(item: ItemArrival): void {
     // A malformed signal would fail every workflow task that replays it: drop it instead.
@@ -95,6 +119,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     const outcome = state.receiveItem(item, now);
     if (outcome.duplicate) return;
     applyPluginReaction(item, now);
+    syncTimers();
+    ai?.onItem(item, outcome.visitorMessage);
+    effects.schedule(item);
   }
 
   /** The item type's reaction goes through the same validators as an agent's request; a bad one is logged and skipped. */
@@ -123,7 +150,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         } catch (err) {
           throw err instanceof TransitionRejected ? invalidTransition(err.message) : err;
         }
-        syncTimers();
+        changed();
         await condition(() => persistedVersion >= snapshot.stateVersion);
         return snapshot;
       },
@@ -139,7 +166,6 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(itemAdded, (item) => {
     messagesThisRun += 1;
     onItem(item);
-    syncTimers();
   });
   setHandler(rosterChanged, ({ roster }) => {
     messagesThisRun += 1;
@@ -153,13 +179,24 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     const output = state.takeOutput();
     if (output.events.length > 0) await store.recordEvents(conversationId, output.events);
     if (output.projection) await store.projectState(conversationId, output.projection.lifecycle, output.projection.stateVersion);
-    for (const breach of output.breaches) {
-      await hooks.notifySlaBreach(breach).catch((err: unknown) => {
-        if (!(err instanceof ActivityFailure)) throw err;
-        log.error('SLA breach notification failed', { conversationId, error: err.cause?.message ?? err.message });
-      });
-    }
+    // Updates answer now; hooks and routing follow from what is stored.
     persistedVersion = output.stateVersion;
+    for (const breach of output.breaches) await bestEffort(hooks.notifySlaBreach(breach), 'SLA breach notification failed');
+    for (const notice of output.routing) await bestEffort(sendRoutingNotice(notice), `routing ${notice.kind} failed`);
+  }
+
+  function sendRoutingNotice(notice: RoutingNotice): Promise<unknown> {
+    if (notice.kind === 'agentLoad') return routing.reportAgentLoad({ websiteId: notice.websiteId, agentId: notice.agentId });
+    const { kind: _kind, ...route } = notice;
+    return routing.routeConversation(route);
+  }
+
+  /** Waits for an activity whose failure (retries spent) is logged, not fatal. */
+  async function bestEffort(activity: Promise<unknown>, message: string): Promise<void> {
+    await activity.catch((err: unknown) => {
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.error(message, { conversationId, error: err.cause?.message ?? err.message });
+    });
   }
 
   const continueAsNewDue = () => {
@@ -173,8 +210,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       await persist();
       continue;
     }
-    // Updates answer only after their change is persisted, so wait for them with the outbox in view.
-    await condition(() => allHandlersFinished() || state.hasOutput());
+    // Updates answer only after their change is persisted, so wait for them with the outbox in view;
+    // an AI turn or plugin effects still running finish in this run too.
+    await condition(() => (allHandlersFinished() && !ai?.busy && effects.idle) || state.hasOutput());
     if (state.hasOutput()) continue;
     if (state.retired) return state.snapshot();
     if (!continueAsNewDue()) continue;
@@ -186,7 +224,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       settings: input.settings,
       ...(input.aiAssistantId === undefined ? {} : { aiAssistantId: input.aiAssistantId }),
       runLimits,
-      carried: state.toData(),
+      carried: { ...state.toData(), ...(ai ? { aiVisitorTurns: ai.visitorTurns } : {}) },
     });
   }
 }

@@ -1,2 +1,2 @@
-/** Routing of escalated conversations to teams and agents. Add `export * from './routing';` to workflows/index.ts. */
+/** Routing of escalated conversations to teams and agents; workflows/index.ts exports it. */
 export { teamQueueWorkflow } from './team-queue-workflow';

@@ -1,25 +1,16 @@
 /**
- * What the conversation workflow suite runs on: an engine with the conversation activities over the
- * real store (embedded MongoDB unless MONGODB_URI is set), the typed adapter, and knobs to make store
- * writes fail and to skip time.
+ * What the conversation workflow suite runs on: an engine with the project's activities over the
+ * real store (embedded MongoDB unless MONGODB_URI is set; see ../support/services.ts), the typed
+ * adapter, and knobs to make store writes fail and to skip time.
  */
-import { fileURLToPath } from 'node:url';
-import { MongoClient } from 'mongodb';
-import { createConversationActivities, type LifecycleStore } from '../../../activities/conversation';
-import { openStore, type Store } from '../../../activities/store';
+import type { LifecycleStore } from '../../../activities/conversation';
+import type { Store } from '../../../activities/store';
 import { ConversationEngine } from '../../../runtime/conversation-engine';
-import { ManualClock, type TimerHandle } from '../../../runtime/engine/clock';
-import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
-import { MongoJournalStore } from '../../../runtime/engine/mongo-journal-store';
 import { TemporalEngine } from '../../../runtime/engine/temporal';
 import { temporalSettingsFromEnv } from '../../../runtime/engine/temporal-connection';
 import type { WorkflowEngine } from '../../../runtime/engine/workflow-engine';
-import { projectionLoader } from '../../../runtime/projection';
 import type { SlaBreach } from '../../../workflows/conversation/definitions';
-import { freshDbName, testMongo, type TestMongo } from '../../support/mongo';
-import { silentLogger } from '../../runtime/engine/silent-logger';
-
-export const workflowEntryPath = fileURLToPath(new URL('./workflow-entry.ts', import.meta.url));
+import { embeddedEngine, workflowEntryPath, workflowServices } from '../support/services';
 
 type StoreMethod = keyof LifecycleStore;
 
@@ -84,71 +75,16 @@ function faultyStore(store: Store) {
   };
 }
 
-/**
- * A ManualClock that lets running activities finish before it fires a timer. Skipped time would
- * otherwise overtake real store I/O: an activity's start-to-close timeout fires while its write is
- * still on the wire, and every retry times out the same way until the window ends.
- */
-class SettlingClock extends ManualClock {
-  constructor(private readonly settled: () => Promise<void>) {
-    super();
-  }
-
-  override setTimer(ms: number, cb: () => unknown): TimerHandle {
-    return super.setTimer(ms, async () => {
-      await this.settled();
-      return cb();
-    });
-  }
-}
-
-/** Counts running calls of each activity, so a clock can wait for them. */
-function trackRunning<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T) {
-  let running = 0;
-  const tracked = Object.fromEntries(
-    Object.entries(activities).map(([name, fn]) => [
-      name,
-      async (...args: never[]) => {
-        running += 1;
-        try {
-          return await fn(...args);
-        } finally {
-          running -= 1;
-        }
-      },
-    ]),
-  ) as T;
-  const settled = async () => {
-    while (running > 0) await new Promise((resolve) => setTimeout(resolve, 1));
-  };
-  return { tracked, settled };
-}
-
-/** Store, loader and activities over MongoDB, for any engine. */
-export async function conversationServices(label: string) {
-  const mongo: TestMongo = await testMongo();
-  const dbName = freshDbName(label);
-  const store = await openStore({ uri: mongo.uri, dbName });
-  const client = await MongoClient.connect(mongo.uri);
-  const faults = faultyStore(store);
+/** The suite's services: the conversation activities write through the faulty store. */
+async function conversationServices(label: string) {
+  const faults: { value?: ReturnType<typeof faultyStore> } = {};
   const breaches: SlaBreach[] = [];
-  const { tracked: activities, settled } = trackRunning(
-    createConversationActivities({ store: faults.lifecycleStore, onSlaBreach: (breach) => void breaches.push(breach) }),
-  );
-  return {
-    settled,
-    store,
-    db: client.db(dbName),
-    faults,
-    breaches,
-    activities,
-    loadProjection: projectionLoader(client.db(dbName)),
-    async close() {
-      await store.close();
-      await client.close();
-      await mongo.close();
-    },
-  };
+  const services = await workflowServices({
+    label,
+    onSlaBreach: (breach) => void breaches.push(breach),
+    lifecycleStore: (store) => (faults.value = faultyStore(store)).lifecycleStore,
+  });
+  return { ...services, faults: faults.value!, breaches };
 }
 
 /** The embedded engine with a manual clock and its journal in MongoDB. */
@@ -159,10 +95,7 @@ export const embeddedEngineUnderTest: ConversationEngineUnderTest = {
   longConversationTimeoutMs: 120_000,
   async create() {
     const services = await conversationServices('conversation_workflow');
-    const clock = new SettlingClock(services.settled);
-    const journal = await MongoJournalStore.open(services.db);
-    const build = () =>
-      EmbeddedEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, journal, clock, logger: silentLogger });
+    const { clock, build } = await embeddedEngine(services);
     const connect = (engine: WorkflowEngine) => new ConversationEngine({ engine, loadProjection: services.loadProjection });
     const engine = await build();
     const harness: ConversationHarness = {
@@ -196,6 +129,7 @@ export const temporalEngineUnderTest: ConversationEngineUnderTest = {
   async create() {
     const services = await conversationServices('conversation_workflow_temporal');
     const engine = await TemporalEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, settings: temporalSettingsFromEnv() });
+    services.useEngine(engine);
     return {
       engine,
       conversations: new ConversationEngine({ engine, loadProjection: services.loadProjection }),

@@ -411,6 +411,76 @@ describe('ConversationState', () => {
     });
   });
 
+  describe('#receiveAiReply', () => {
+    it('counts an AI reply as the team answering while the AI handles the conversation', () => {
+      const state = withAi();
+      state.receiveItem(arrival(VISITOR, 'hi'), at());
+      state.receiveAiReply('ai_reply_1', at(MINUTE));
+      expect(state.deadlines().autoResolve).toBe(at(MINUTE + SETTINGS.autoResolveAfterMs!));
+    });
+
+    it('does not count a hand-off message after an escalation: the team still owes the answer', () => {
+      const state = withAi();
+      state.receiveItem(arrival(VISITOR, 'hi'), at());
+      op(state, ASSISTANT, { op: 'escalate', reason: 'asked for a human' });
+      state.receiveAiReply('ai_handoff_1', at(MINUTE));
+      expect(state.deadlines().autoResolve).toBeUndefined();
+    });
+
+    it('forgets an earlier AI reply when the conversation escalates', () => {
+      const state = withAi();
+      state.receiveItem(arrival(VISITOR, 'hi'), at());
+      state.receiveAiReply('ai_reply_1', at(MINUTE));
+      op(state, ASSISTANT, { op: 'escalate', reason: 'could not answer' }, 2 * MINUTE);
+      expect(state.deadlines().autoResolve).toBeUndefined();
+    });
+  });
+
+  describe('taking over from the AI', () => {
+    it('gives the conversation to humans when a human joins', () => {
+      expect(op(withAi(), ALICE, { op: 'join', userId: ALICE.id })).toMatchObject({ handler: 'human' });
+    });
+
+    it('keeps a reopened conversation with the humans, or hands it back to the AI when the settings say so', () => {
+      const reopened = (aiTakesReopened: boolean) => {
+        const state = started({ aiAssistantId: ASSISTANT.id, settings: { ...SETTINGS, aiTakesReopened } });
+        op(state, ALICE, { op: 'assign', userId: ALICE.id });
+        op(state, ALICE, { op: 'resolve' });
+        state.takeOutput();
+        state.receiveItem(arrival(VISITOR, 'one more thing'), at(MINUTE));
+        return state;
+      };
+      expect(reopened(false).snapshot().handler).toBe('human');
+      const handedBack = reopened(true);
+      expect(handedBack.snapshot().handler).toBe('ai');
+      expect(eventKinds(handedBack)).toEqual(['reopened', 'handed_back']);
+    });
+  });
+
+  describe('routing notices', () => {
+    it('asks to route every escalation with the tags and priority it had', () => {
+      const state = withAi();
+      op(state, ASSISTANT, { op: 'add_tags', tags: ['billing'] });
+      op(state, ASSISTANT, { op: 'escalate', reason: 'refund' });
+      expect(state.takeOutput().routing).toEqual([{ kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: ['billing'], priority: 'medium' }]);
+    });
+
+    it("reports the agents whose open assigned conversations changed: assign, reassign, resolve, reopen", () => {
+      const state = started();
+      const loads = () => state.takeOutput().routing.map((n) => (n.kind === 'agentLoad' ? n.agentId : n.kind));
+      op(state, ALICE, { op: 'assign', userId: ALICE.id });
+      expect(loads()).toEqual([ALICE.id]);
+      op(state, ALICE, { op: 'assign', userId: BOB.id });
+      expect(loads()).toEqual([ALICE.id, BOB.id]);
+      op(state, BOB, { op: 'set_priority', priority: 'high' });
+      expect(loads()).toEqual([]);
+      op(state, BOB, { op: 'resolve' });
+      expect(loads()).toEqual([BOB.id]);
+      op(state, BOB, { op: 'reopen' });
+      expect(loads()).toEqual([BOB.id]);
+    });
+  });
+
   describe('#shouldAiRespond', () => {
     it('is true while the AI handles an open conversation and is not paused', () => {
       const state = withAi();
@@ -441,7 +511,7 @@ describe('ConversationState', () => {
       ]);
       expect(output).toMatchObject({ stateVersion: 3, projection: { stateVersion: 3, lifecycle: { status: 'resolved', tags: ['a', 'b'] } } });
       expect(state.hasOutput()).toBe(false);
-      expect(state.takeOutput()).toEqual({ events: [], breaches: [], stateVersion: 3 });
+      expect(state.takeOutput()).toEqual({ events: [], breaches: [], routing: [], stateVersion: 3 });
     });
   });
 });

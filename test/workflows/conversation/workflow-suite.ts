@@ -2,26 +2,15 @@
  * The conversation workflow's behaviour over the wire, written once and run on every engine
  * (workflow.test.ts): the adapter, the workflow bundle, the activities and the real store together.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemArrival, LifecycleOperation } from '../../../domain/operations';
-import type { Author, EventItem, TimelineItem } from '../../../domain/timeline';
+import type { Author, TimelineItem } from '../../../domain/timeline';
 import { toItemArrival } from '../../../plugins/item-view';
 import { UpdateRejectedError } from '../../../runtime/engine/errors';
-import { conversationWorkflowId, type LifecycleSettings, type RunLimits } from '../../../workflows/conversation/definitions';
 import { eventually } from '../../runtime/engine/eventually';
+import { startConversation, type ConversationOptions, type DrivenConversation } from '../support/conversation-driver';
 import { ALICE, ASSISTANT, BOB, HOUR, MINUTE, SETTINGS, VISITOR, arrival, workflowInput } from './fixtures';
 import type { ConversationEngineUnderTest, ConversationHarness } from './harness';
-
-
-interface ConversationOptions {
-  ai?: boolean;
-  settings?: Partial<LifecycleSettings>;
-  runLimits?: RunLimits;
-}
-
-/** One line per item: `message:<author kind>` or `event:<kind>`. */
-const describeItem = (item: TimelineItem) => (item.type === 'event' ? `event:${(item as EventItem).event.kind}` : `${item.type}:${item.author.kind}`);
 
 export function describeConversationWorkflow(subject: ConversationEngineUnderTest): void {
   describe(`conversationWorkflow (${subject.name})`, () => {
@@ -31,54 +20,14 @@ export function describeConversationWorkflow(subject: ConversationEngineUnderTes
     });
     afterAll(() => h?.close());
 
-    /** A conversation created in the store as the server creates it, and what the server does with it. */
-    async function newConversation({ ai = false, settings = {}, runLimits }: ConversationOptions = {}) {
-      const id = `conv_${randomUUID().slice(0, 8)}`;
-      await h.store.createConversation({ id, websiteId: 'web_1', visitorId: VISITOR.id });
-      const start = workflowInput({
-        conversationId: id,
-        settings: { ...SETTINGS, ...settings },
-        ...(ai ? { aiAssistantId: ASSISTANT.id } : {}),
-        ...(runLimits ? { runLimits } : {}),
-      });
-      const conversation = {
-        id,
-        workflowId: conversationWorkflowId(id),
-        start,
-        /** Stores an item (a public message unless told otherwise) and tells the workflow. */
-        async post(author: Author, text: string, fields: Record<string, unknown> = {}) {
-          const { item } = await h.store.appendItem({
-            id: `itm_${randomUUID()}`,
-            conversationId: id,
-            type: 'message',
-            visibility: 'public',
-            author,
-            text,
-            createdAt: new Date().toISOString(),
-            ...fields,
-          } as Parameters<typeof h.store.appendItem>[0]);
-          await h.conversations.notifyItem(toItemArrival(item), start);
-          return item;
-        },
-        operate: (actor: Author, operation: LifecycleOperation) => h.conversations.operate(id, { actor, operation }, start),
-        state: () => h.conversations.getState(id),
-        stored: () => h.store.getConversation(id),
-        async timeline(): Promise<string[]> {
-          return (await h.store.listItems(id, { audience: 'all', limit: 100 })).items.map(describeItem);
-        },
-        async events(): Promise<EventItem[]> {
-          return (await h.store.listItems(id, { audience: 'all', limit: 100 })).items.filter((item): item is EventItem => item.type === 'event');
-        },
-      };
-      return conversation;
-    }
-    type Conversation = Awaited<ReturnType<typeof newConversation>>;
+    const newConversation = (options?: ConversationOptions) => startConversation(h, options);
+    type Conversation = DrivenConversation;
 
     const eventKinds = async (c: Conversation) => (await c.events()).map((e) => e.event.kind);
 
     describe('example timeline', () => {
       it('takes the conversation from the AI to an agent, resolves it and reopens it when the visitor writes again', async () => {
-        const c = await newConversation({ ai: true });
+        const c = await newConversation({ assistantId: ASSISTANT.id });
         await c.post(VISITOR, 'My order has not arrived');
         expect(await c.state()).toMatchObject({ status: 'open', handler: 'ai' });
 
@@ -112,7 +61,7 @@ export function describeConversationWorkflow(subject: ConversationEngineUnderTes
     describe('rejected operations', () => {
       let c: Conversation;
       beforeAll(async () => {
-        c = await newConversation({ ai: true });
+        c = await newConversation({ assistantId: ASSISTANT.id });
         await c.post(VISITOR, 'hello');
         await c.operate(ALICE, { op: 'assign', userId: ALICE.id });
         await c.operate(ALICE, { op: 'join', userId: ALICE.id });

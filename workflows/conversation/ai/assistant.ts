@@ -2,12 +2,13 @@
  * The AI assistant of one conversation: gate → debounce/supersession → policy and context → turn.
  * What the conversation workflow holds; see the wiring notes at the top of ./turn.ts.
  */
+import { isCancellation } from '@temporalio/workflow';
 import type { ConversationLifecycle } from '../../../domain/conversation';
 import type { ItemArrival } from '../../../domain/operations';
 import type { AiActivities } from './activity-types';
 import { isAiTurnTrigger, policyAllowsAnswer } from './gate';
 import { AiTurnScheduler, type TurnJob } from './scheduler';
-import { runAiTurn, type AiTurnDeps, type AiTurnOutcome } from './turn';
+import { errorMessage, runAiTurn, type AiTurnDeps, type AiTurnOutcome } from './turn';
 import { workflowTurnRuntime, type TurnRuntime } from './turn-runtime';
 
 /** Until the assistant's policy has been loaded once, the debounce the configuration defaults to. */
@@ -53,12 +54,14 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
   });
 
   const startTurn = async (job: TurnJob): Promise<void> => {
-    const policy = await activities.loadAssistantPolicy({ assistantId });
+    const policy = await orEscalate(() => activities.loadAssistantPolicy({ assistantId }));
+    if (!policy) return;
     debounceMs = policy.debounceMs;
     const lifecycle = options.lifecycle();
     // Re-checked after the debounce: a human may have taken over meanwhile.
     if (!isAiTurnTrigger(job.arrival, lifecycle) || !policyAllowsAnswer(policy, job.arrival)) return;
-    const context = await activities.buildConversationContext({ conversationId });
+    const context = await orEscalate(() => activities.buildConversationContext({ conversationId }));
+    if (!context) return;
     const outcome = await runAiTurn(deps(job), {
       conversationId,
       assistantId,
@@ -71,6 +74,21 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     });
     options.onTurnEnd?.(outcome);
   };
+
+  /**
+   * What a turn cannot start without (the policy, the context). When it fails for good (unknown
+   * assistant, store down past its retries) the visitor must not wait on an AI that cannot answer:
+   * the conversation goes to humans.
+   */
+  async function orEscalate<T>(load: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await load();
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      await options.applyOperation({ op: 'escalate', reason: `The AI assistant could not start its turn (${errorMessage(err)})` });
+      return undefined;
+    }
+  }
 
   const scheduler = new AiTurnScheduler(options.runtime ?? workflowTurnRuntime, startTurn, options.visitorTurns);
   return {

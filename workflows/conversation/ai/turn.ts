@@ -256,8 +256,8 @@ function summarize(state: ConversationLifecycle): Record<string, unknown> {
   return { status: state.status, priority: state.priority, tags: state.tags, handler: state.handler };
 }
 
-function errorMessage(err: unknown): string {
-  // ActivityFailure wraps the activity's own error as `cause`; its message is the useful one.
+/** An activity failure's own message (ActivityFailure wraps the activity's error as `cause`). */
+export function errorMessage(err: unknown): string {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   return cause instanceof Error ? cause.message : String(cause);
 }

@@ -1,0 +1,51 @@
+/**
+ * What the AI and routing activities read from the store: assistant configurations and routing
+ * rules (website settings), a conversation's newest items, and an agent's open assigned
+ * conversations. Over the real store's methods; createActivities (activities/index.ts) wires them.
+ */
+import type { Store } from '../store';
+import type { AssistantConfig } from '../../domain/assistant';
+import type { TimelineItem } from '../../domain/timeline';
+import { DEFAULT_ROUTING_RULES, type RoutingRules } from '../../workflows/routing/team-rules';
+import { defaultAssistantConfig } from './config';
+
+/** The website setting an assistant's configuration is kept under (`PUT /v1/ai-agents/:id` writes it). */
+export const assistantSettingKey = (assistantId: string): string => `aiAgent:${assistantId}`;
+
+/** The website setting holding its routing rules; absent: DEFAULT_ROUTING_RULES. */
+export const ROUTING_RULES_SETTING = 'routingRules';
+
+/** The store's page size limit. */
+const PAGE = 100;
+
+/** The stored configuration of an AI team member, or its defaults (its id and name) when none is stored; undefined for anyone else. */
+export async function loadAssistantConfig(store: Pick<Store, 'getTeamMember' | 'getSetting'>, assistantId: string): Promise<AssistantConfig | undefined> {
+  const member = await store.getTeamMember(assistantId);
+  if (member?.kind !== 'ai') return undefined;
+  const stored = await store.getSetting<AssistantConfig>(member.websiteId, assistantSettingKey(member.id));
+  return stored ?? defaultAssistantConfig({ id: member.id, name: member.name });
+}
+
+export async function loadRoutingRules(store: Pick<Store, 'getSetting'>, websiteId: string): Promise<RoutingRules> {
+  return (await store.getSetting<RoutingRules>(websiteId, ROUTING_RULES_SETTING)) ?? DEFAULT_ROUTING_RULES;
+}
+
+/** About the newest `limit` items (at most 100) of any visibility: the timeline pages forward, so it starts `limit` seqs before the last. */
+export async function recentItems(store: Pick<Store, 'getConversation' | 'listItems'>, conversationId: string, limit: number): Promise<TimelineItem[]> {
+  const lastSeq = (await store.getConversation(conversationId, 'all'))?.lastTimelineItem?.seq ?? 0;
+  const page = await store.listItems(conversationId, { audience: 'all', afterSeq: Math.max(0, lastSeq - limit), limit: Math.min(limit, PAGE) });
+  return page.items;
+}
+
+/** Open conversations assigned to the agent, as the store's projections say. */
+export async function countOpenAssigned(store: Pick<Store, 'listConversations'>, websiteId: string, agentId: string): Promise<number> {
+  const filter = { scope: { websiteId }, status: 'open' as const, assigneeId: agentId };
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.listConversations(filter, { audience: 'all' }, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+    count += page.conversations.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return count;
+}

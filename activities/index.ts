@@ -1,0 +1,73 @@
+/**
+ * Every activity the workflows schedule, from one factory, so a runtime registers them with one
+ * call: the conversation's store writes, the AI assistant's model calls and items, routing to team
+ * queues, and plugin effects.
+ */
+import type { TimelineItem } from '../domain/timeline';
+import type { PluginRegistry } from '../plugins/registry';
+import type { PluginEffectActivities } from '../workflows/conversation/plugin-effects';
+import type { SlaBreach } from '../workflows/conversation/definitions';
+import { createAiActivities, type AiTypingEvent } from './ai/activities';
+import type { ModelResolver } from './ai/resolve-model';
+import { createRoutingActivities, engineAssigner, type ConversationUpdateEngine, type SignalWithStartEngine } from './ai/routing';
+import { countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems } from './ai/store-lookups';
+import { createConversationActivities } from './conversation';
+import type { ItemToAppend, Store } from './store';
+
+/** What the routing activities ask of the workflow engine (`WorkflowEngine` has it all). */
+export type RoutingEngine = SignalWithStartEngine & ConversationUpdateEngine;
+
+export interface ActivityDeps {
+  store: Store;
+  plugins: PluginRegistry;
+  /** Which model an assistant's `model` spec means: `createModelResolver(openAiSettings)` (activities/ai). */
+  resolveModel: ModelResolver;
+  /** The engine these activities run on; a getter, because the engine is created with the activities. */
+  engine(): RoutingEngine;
+  /** Relays the AI's typing indicator to the conversation's sockets. */
+  publishTyping?(event: AiTypingEvent): void | Promise<void>;
+  /** Told about every first-response SLA breach. */
+  onSlaBreach?(breach: SlaBreach): void | Promise<void>;
+}
+
+export function createActivities({ store, plugins, resolveModel, engine, publishTyping, onSlaBreach }: ActivityDeps) {
+  const lazyEngine: RoutingEngine = {
+    signalWithStart: (o) => engine().signalWithStart(o),
+    executeUpdate: (o) => engine().executeUpdate(o),
+    query: (o) => engine().query(o),
+  };
+  const pluginEffects: PluginEffectActivities = {
+    runPluginEffects: (request) => plugins.runEffects(request),
+  };
+  return {
+    ...createConversationActivities({ store, ...(onSlaBreach ? { onSlaBreach } : {}) }),
+    ...createAiActivities({
+      resolveModel,
+      getAssistantConfig: (assistantId) => loadAssistantConfig(store, assistantId),
+      store: {
+        // AiStore takes domain items, whose plugin arm TypeScript flattens; the store's own type restores the base fields.
+        appendItem: (item) => store.appendItem(item as ItemToAppend),
+        recentItems: (conversationId, limit) => recentItems(store, conversationId, limit),
+      },
+      ...(publishTyping ? { publishTyping } : {}),
+      context: { summarize: (item) => summaryOrNothing(plugins, item) },
+    }),
+    ...createRoutingActivities({
+      engine: lazyEngine,
+      getRoutingRules: (websiteId) => loadRoutingRules(store, websiteId),
+      getTeamMember: (agentId) => store.getTeamMember(agentId),
+      countOpenAssigned: (websiteId, agentId) => countOpenAssigned(store, websiteId, agentId),
+      assignConversation: engineAssigner(lazyEngine),
+    }),
+    ...pluginEffects,
+  };
+}
+
+/** A plugin item's summary for the AI's context; a failing hook leaves the context's own fallback. */
+function summaryOrNothing(plugins: PluginRegistry, item: TimelineItem): string | undefined {
+  try {
+    return plugins.summarize(item);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Routing of escalated conversations: the conversation workflow calls the routing activity, the
+ * team queue workflow (on the same engine) hands each to the least-loaded online agent under
+ * capacity, or holds it until one frees up.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Author } from '../../domain/timeline';
+import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
+import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
+import { scriptedModel } from '../ai/mock-model';
+import { eventually } from '../runtime/engine/eventually';
+import { ALICE, BOB, VISITOR, workflowInput } from './conversation/fixtures';
+import { PAST_DEBOUNCE_MS, WEBSITE_ID, productHarness, type ProductHarness } from './support/product-harness';
+
+const CAROL: Author = { kind: 'human', id: 'usr_carol' };
+
+describe('conversationWorkflow routing', () => {
+  let h: ProductHarness;
+  beforeAll(async () => {
+    h = await productHarness('ai_routing');
+  });
+  afterAll(() => h?.close());
+
+  const queue = (team: string) => h.engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(WEBSITE_ID, team), query: teamQueueState.name });
+
+  /** A conversation whose AI turn escalates it at once (tagged, so it reaches the team the tags route to). */
+  async function escalatedConversation(tags: string[], roster = workflowInput().roster) {
+    const step = [...(tags.length > 0 ? [['tag', { tags }] as [string, Record<string, unknown>]] : []), ['escalate', { reason: 'needs a human' }] as [string, Record<string, unknown>]];
+    const assistant = await h.newAssistant({ model: scriptedModel(step) });
+    const c = await h.newConversation({ assistantId: assistant.id, roster: [...roster, { id: assistant.id, kind: 'ai' }] });
+    await c.post(VISITOR, 'Help me please');
+    await h.passTime(PAST_DEBOUNCE_MS);
+    await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalatedAt: expect.any(String) }));
+    return c;
+  }
+
+  it('assigns an escalated conversation to the least-loaded online agent', async () => {
+    await h.agentOnline(ALICE, { teams: ['support'], capacity: 3 });
+    await h.agentOnline(BOB, { teams: ['support'], capacity: 3 });
+    // Alice already has a conversation: the assignment reports her load to the queue.
+    const busy = await h.newConversation();
+    await busy.post(VISITOR, 'hello');
+    await busy.operate(ALICE, { op: 'assign', userId: ALICE.id });
+    await eventually(async () => expect((await queue('support')).agents).toContainEqual(expect.objectContaining({ agentId: ALICE.id, open: 1 })));
+
+    const c = await escalatedConversation([]);
+    await eventually(async () => expect(await c.state()).toMatchObject({ assigneeId: BOB.id }));
+    await eventually(async () => expect((await c.events()).map((e) => e.event.kind)).toContain('assigned'));
+  });
+
+  it('queues a conversation while every agent is at capacity, and assigns it when one frees up', async () => {
+    const roster = [...workflowInput().roster, { id: CAROL.id, kind: 'human' as const }];
+    await h.agentOnline(CAROL, { teams: ['billing'], capacity: 1 });
+    const first = await escalatedConversation(['billing'], roster);
+    await eventually(async () => expect(await first.state()).toMatchObject({ assigneeId: CAROL.id }));
+
+    const second = await escalatedConversation(['billing'], roster);
+    await eventually(async () => expect((await queue('billing')).queue.map((e) => e.conversationId)).toEqual([second.id]));
+    expect((await second.state())?.assigneeId).toBeUndefined();
+
+    await first.operate(CAROL, { op: 'resolve' });
+    await eventually(async () => expect(await second.state()).toMatchObject({ assigneeId: CAROL.id }));
+    expect((await queue('billing')).queue).toEqual([]);
+  });
+});

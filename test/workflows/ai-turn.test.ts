@@ -1,0 +1,166 @@
+/**
+ * The AI assistant's turn inside the conversation workflow, on the embedded engine with the real
+ * store: answers, multi-step turns through the validators, rejections fed back, debounce and
+ * supersession.
+ */
+import type { LanguageModelV3GenerateResult } from '@ai-sdk/provider';
+import { MockLanguageModelV3 } from 'ai/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TimelineItem } from '../../domain/timeline';
+import { defaultAssistantConfig } from '../../activities/ai/config';
+import { scriptedModel, stepResult } from '../ai/mock-model';
+import { eventually } from '../runtime/engine/eventually';
+import { VISITOR } from './conversation/fixtures';
+import type { DrivenConversation } from './support/conversation-driver';
+import { PAST_DEBOUNCE_MS, productHarness, type ProductHarness } from './support/product-harness';
+
+const aiMessages = async (c: DrivenConversation) => (await c.items()).filter((i) => i.type === 'message' && i.author.kind === 'ai').map((i) => i.text);
+const toolCalls = async (c: DrivenConversation) =>
+  (await c.items()).filter((i): i is TimelineItem & Record<string, unknown> => i.type === 'ai_tool_call').map(({ toolName, state, error, author }) => ({ toolName, state, error, author }));
+
+describe('conversationWorkflow with an AI assistant', () => {
+  let h: ProductHarness;
+  beforeAll(async () => {
+    h = await productHarness('ai_turn');
+  });
+  afterAll(() => h?.close());
+
+  describe('answering a visitor', () => {
+    it('posts the model’s reply as the AI participant, records the tool call and shows typing meanwhile', async () => {
+      const assistant = await h.newAssistant({ model: scriptedModel([['reply', { text: 'Pro costs $8 per user per month.' }]]) });
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.post(VISITOR, 'How much is Pro?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['Pro costs $8 per user per month.']));
+      const reply = (await c.items()).find((i) => i.type === 'message' && i.author.kind === 'ai');
+      expect(reply).toMatchObject({ author: assistant, visibility: 'public' });
+      await eventually(async () => expect(await toolCalls(c)).toEqual([{ toolName: 'reply', state: 'accepted', error: undefined, author: assistant }]));
+      await eventually(() => expect(h.typing.filter((e) => e.actorId === assistant.id).map((e) => e.isTyping)).toEqual([true, false]));
+      // The AI answered for the team: the conversation now waits on the visitor.
+      expect(await c.state()).toMatchObject({ handler: 'ai', autoResolveAt: expect.any(String) });
+    });
+
+    it('answers from the knowledge base with the offline rule-based model, tagging by keyword', async () => {
+      const assistant = await h.newAssistant();
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.post(VISITOR, 'Can I get a refund for my subscription?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/refundable within 30 days/));
+      expect(await c.state()).toMatchObject({ handler: 'ai', tags: ['billing'] });
+      await eventually(async () => expect((await toolCalls(c)).map((t) => `${t.toolName}:${t.state}`)).toEqual(['tag:accepted', 'reply:accepted']));
+    });
+  });
+
+  describe('tool calls', () => {
+    it('applies a multi-step turn (tag, set priority, reply) through the lifecycle rules', async () => {
+      const model = scriptedModel([['tag', { tags: ['billing'] }]], [['set_priority', { priority: 'high' }]], [['reply', { text: 'A colleague from billing will look at it.' }]]);
+      const assistant = await h.newAssistant({ model });
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.post(VISITOR, 'I was charged twice!');
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['A colleague from billing will look at it.']));
+      expect(model.doGenerateCalls).toHaveLength(3);
+      expect(await c.state()).toMatchObject({ tags: ['billing'], priority: 'high', handler: 'ai' });
+      await eventually(async () =>
+        expect((await c.events()).map((e) => ({ kind: e.event.kind, author: e.author }))).toEqual([
+          { kind: 'tag_added', author: assistant },
+          { kind: 'priority_changed', author: assistant },
+        ]),
+      );
+      await eventually(async () => expect((await toolCalls(c)).map((t) => `${t.toolName}:${t.state}`)).toEqual(['tag:accepted', 'set_priority:accepted', 'reply:accepted']));
+    });
+
+    it('feeds a tool the assistant may not use, and an operation the rules reject, back to the model as rejections', async () => {
+      const model = scriptedModel([['resolve', { reason: 'done' }]], [['set_priority', { priority: 'medium' }]], [['reply', { text: 'Anything else?' }]]);
+      const assistant = await h.newAssistant({ model, config: { permissions: ['reply', 'set_priority'] } });
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.post(VISITOR, 'Thanks, that is all');
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['Anything else?']));
+      await eventually(async () =>
+        expect(await toolCalls(c)).toEqual([
+          { toolName: 'resolve', state: 'rejected', error: 'This assistant is not permitted to use "resolve"', author: assistant },
+          { toolName: 'set_priority', state: 'rejected', error: 'priority is already medium', author: assistant },
+          { toolName: 'reply', state: 'accepted', error: undefined, author: assistant },
+        ]),
+      );
+      const toolResults = (call: number) => model.doGenerateCalls[call]!.prompt.filter((m) => m.role === 'tool').flatMap((m) => m.content);
+      expect(toolResults(2)).toEqual([
+        expect.objectContaining({ toolName: 'resolve', output: { type: 'error-text', value: 'rejected: This assistant is not permitted to use "resolve"' } }),
+        expect.objectContaining({ toolName: 'set_priority', output: { type: 'error-text', value: 'rejected: priority is already medium' } }),
+      ]);
+      expect(await c.state()).toMatchObject({ status: 'open', priority: 'medium' });
+    });
+  });
+
+  describe('debounce and supersession', () => {
+    it('answers a burst of visitor messages within the debounce with one turn', async () => {
+      const model = scriptedModel([['reply', { text: 'Here is how to export your notes.' }]]);
+      const assistant = await h.newAssistant({ model });
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.post(VISITOR, 'Hi');
+      await h.passTime(500);
+      await c.post(VISITOR, 'I want to export my notes');
+      await h.passTime(500);
+      await c.post(VISITOR, 'as PDF');
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['Here is how to export your notes.']));
+      expect(model.doGenerateCalls).toHaveLength(1);
+      const visitorTexts = model.doGenerateCalls[0]!.prompt.filter((m) => m.role === 'user').map((m) => JSON.stringify(m.content));
+      expect(visitorTexts.join(' ')).toMatch(/Hi.*export my notes.*as PDF/);
+    });
+
+    it('drops a turn in flight when the visitor writes again: the stale answer is never posted', async () => {
+      let release!: () => void;
+      const firstCallHeld = new Promise<void>((resolve) => (release = resolve));
+      const answers: LanguageModelV3GenerateResult[] = [stepResult([['reply', { text: 'stale answer' }]]), stepResult([['reply', { text: 'fresh answer' }]])];
+      const model = new MockLanguageModelV3({
+        doGenerate: async () => {
+          const answer = answers.shift()!;
+          if (answers.length === 1) await firstCallHeld;
+          return answer;
+        },
+      });
+      const assistant = await h.newAssistant({ model });
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.post(VISITOR, 'How do I share a notebook?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(() => expect(model.doGenerateCalls).toHaveLength(1));
+
+      await c.post(VISITOR, 'Actually, how do I reset my password?');
+      release();
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['fresh answer']));
+      await eventually(async () => expect((await toolCalls(c)).map((t) => t.toolName)).toEqual(['reply']));
+      await h.passTime(PAST_DEBOUNCE_MS);
+      expect(await aiMessages(c)).toEqual(['fresh answer']);
+    });
+  });
+
+  describe('continue-as-new', () => {
+    it('waits for the turn and carries the visitor-turn count into the next run', async () => {
+      const model = scriptedModel([['reply', { text: 'first answer' }]], [['reply', { text: 'second answer' }]], [['reply', { text: 'never sent' }]]);
+      const assistant = await h.newAssistant({ model, config: { escalation: { ...defaultAssistantConfig().escalation, maxVisitorTurns: 2 } } });
+      const c = await h.newConversation({ assistantId: assistant.id, runLimits: { messages: 2 } });
+      const firstRun = (await h.engine.describe(c.workflowId)).runId;
+      await c.post(VISITOR, 'How do I export?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['first answer']));
+      await c.post(VISITOR, 'And how do I share?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['first answer', 'second answer']));
+      await eventually(async () => expect((await h.engine.describe(c.workflowId)).runId).not.toBe(firstRun));
+
+      await c.post(VISITOR, 'And one more question');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'Still unresolved after 2 visitor messages' }));
+      expect(model.doGenerateCalls).toHaveLength(2);
+    });
+  });
+});

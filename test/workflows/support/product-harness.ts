@@ -1,0 +1,83 @@
+/**
+ * What the AI, routing and plugin-effect workflow suites run on: the shared services and embedded engine (./services.ts) with
+ * models chosen per assistant (a `MockLanguageModelV3`, or the offline rule-based model), AI team
+ * members with stored configurations, typing events and plugin effects recorded, and the team's
+ * agents with their presence in the team queues.
+ */
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { assistantSettingKey, createRuleBasedModel, createTeamQueueSignals, defaultAssistantConfig, type AiTypingEvent } from '../../../activities/ai';
+import type { AssistantConfig } from '../../../domain/assistant';
+import type { TeamMember } from '../../../domain/people';
+import type { Author } from '../../../domain/timeline';
+import { createPluginRegistry } from '../../../plugins/registry';
+import { ConversationEngine } from '../../../runtime/conversation-engine';
+import { eventually } from '../../runtime/engine/eventually';
+import { startConversation, type ConversationOptions } from './conversation-driver';
+import { effectsOf, effectsPlugin } from './effects-plugin';
+import { embeddedEngine, workflowServices } from './services';
+
+export const WEBSITE_ID = 'web_1';
+/** The debounce the test assistants use; their first turn waits the assistant module's default (1.5 s) instead. */
+export const DEBOUNCE_MS = 1_000;
+/** Time to skip so that any pending debounce has fired. */
+export const PAST_DEBOUNCE_MS = 2_000;
+
+export async function productHarness(label: string) {
+  const models = new Map<string, LanguageModelV3>();
+  const typing: AiTypingEvent[] = [];
+  const effectsRan: string[] = [];
+  const services = await workflowServices({
+    label,
+    plugins: createPluginRegistry([{ plugin: effectsPlugin, effects: effectsOf(effectsRan) }]),
+    resolveModel: (_spec, config) => models.get(config.id) ?? createRuleBasedModel(config),
+    publishTyping: (event) => void typing.push(event),
+  });
+  const { store } = services;
+  const { clock, build } = await embeddedEngine(services);
+  const engine = await build();
+  const conversations = new ConversationEngine({ engine, loadProjection: services.loadProjection });
+  const queues = createTeamQueueSignals(engine);
+  let assistantCount = 0;
+
+  return {
+    engine,
+    store,
+    typing,
+    effectsRan,
+    passTime: (ms: number) => clock.advance(ms),
+    /** Moves time on in steps until `check` passes: for retries, whose timers are set while activities run. */
+    passTimeUntil: (check: () => unknown, stepMs = 5_000) =>
+      eventually(
+        async () => {
+          await clock.advance(stepMs);
+          await check();
+        },
+        { timeoutMs: 20_000, intervalMs: 20 },
+      ),
+
+    /** An AI team member with its configuration stored, answering with `model` (default: the rule-based model); returns its author. */
+    async newAssistant({ model, config = {} }: { model?: LanguageModelV3; config?: Partial<AssistantConfig> } = {}): Promise<Author> {
+      assistantCount += 1;
+      const id = `ai_${label}_${assistantCount}`;
+      await store.upsertTeamMember({ id, websiteId: WEBSITE_ID, name: 'Helper', kind: 'ai', teams: [], capacity: 0 });
+      await store.putSetting(WEBSITE_ID, assistantSettingKey(id), defaultAssistantConfig({ id, name: 'Helper', debounceMs: DEBOUNCE_MS, ...config }));
+      if (model) models.set(id, model);
+      return { kind: 'ai', id };
+    },
+
+    /** A human agent in the store, online in its teams' queues (what the server does on presence). */
+    async agentOnline(agent: Author, { teams = ['support'], capacity = 2 }: Partial<Pick<TeamMember, 'teams' | 'capacity'>> = {}) {
+      const member = await store.upsertTeamMember({ id: agent.id, websiteId: WEBSITE_ID, name: agent.id, kind: 'human', teams, capacity });
+      await queues.agentOnline(member);
+    },
+
+    newConversation: (options: ConversationOptions = {}) => startConversation({ store, conversations }, { websiteId: WEBSITE_ID, ...options }),
+
+    async close() {
+      await engine.shutdown();
+      await services.close();
+    },
+  };
+}
+
+export type ProductHarness = Awaited<ReturnType<typeof productHarness>>;

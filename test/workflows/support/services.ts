@@ -1,0 +1,67 @@
+/**
+ * What the workflow suites run on: the real store on a fresh database, every activity from
+ * `createActivities` (activities/index.ts), and the embedded engine with a settling manual clock
+ * and its journal in MongoDB, bundling support/workflow-entry.ts.
+ */
+import { fileURLToPath } from 'node:url';
+import { createActivities, type ActivityDeps } from '../../../activities';
+import { createModelResolver } from '../../../activities/ai';
+import { createConversationActivities, type LifecycleStore } from '../../../activities/conversation';
+import type { Store } from '../../../activities/store';
+import { createPluginRegistry } from '../../../plugins/registry';
+import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
+import { MongoJournalStore } from '../../../runtime/engine/mongo-journal-store';
+import type { WorkflowEngine } from '../../../runtime/engine/workflow-engine';
+import { silentLogger } from '../../runtime/engine/silent-logger';
+import { testDatabase } from './database';
+import { SettlingClock, trackRunning } from './settling-clock';
+
+export const workflowEntryPath = fileURLToPath(new URL('./workflow-entry.ts', import.meta.url));
+
+export interface ServiceOptions extends Partial<Omit<ActivityDeps, 'store' | 'engine'>> {
+  /** Names the database. */
+  label: string;
+  /** The store the conversation activities write through (e.g. one that fails on demand); default the real one. */
+  lifecycleStore?(store: Store): LifecycleStore;
+}
+
+export async function workflowServices({ label, lifecycleStore, ...deps }: ServiceOptions) {
+  const database = await testDatabase(label);
+  let engine: WorkflowEngine | undefined;
+  const activities = createActivities({
+    store: database.store,
+    plugins: deps.plugins ?? createPluginRegistry([]),
+    resolveModel: deps.resolveModel ?? createModelResolver({}),
+    engine: () => {
+      if (!engine) throw new Error('no engine yet');
+      return engine;
+    },
+    ...(deps.publishTyping ? { publishTyping: deps.publishTyping } : {}),
+    ...(deps.onSlaBreach ? { onSlaBreach: deps.onSlaBreach } : {}),
+  });
+  const conversationActivities = lifecycleStore && createConversationActivities({ store: lifecycleStore(database.store), ...(deps.onSlaBreach ? { onSlaBreach: deps.onSlaBreach } : {}) });
+  const { tracked, settled } = trackRunning({ ...activities, ...conversationActivities });
+  return {
+    ...database,
+    activities: tracked,
+    settled,
+    /** The engine routing activities talk to. */
+    useEngine(running: WorkflowEngine) {
+      engine = running;
+    },
+  };
+}
+
+export type WorkflowServices = Awaited<ReturnType<typeof workflowServices>>;
+
+/** The embedded engine over the services; `build` again (after shutting the last one down) restarts on the same journal. */
+export async function embeddedEngine(services: WorkflowServices) {
+  const clock = new SettlingClock(services.settled);
+  const journal = await MongoJournalStore.open(services.db);
+  const build = async () => {
+    const engine = await EmbeddedEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, journal, clock, logger: silentLogger });
+    services.useEngine(engine);
+    return engine;
+  };
+  return { clock, build };
+}

@@ -1,0 +1,91 @@
+/**
+ * The AI assistant bound to one conversation's state: what the workflow calls it with. Its tool
+ * calls go through `state.apply` like an agent's operation (actor `ai:<assistantId>`), its replies
+ * count for auto-resolve, and a change by someone else that takes the AI's say away (a human
+ * replied, joined or was assigned, an escalation, a resolve, a pause) cancels its turn.
+ */
+import { CancellationScope } from '@temporalio/workflow';
+import type { ItemArrival, LifecycleOperation } from '../../domain/operations';
+import type { Author } from '../../domain/timeline';
+import { createAiAssistant, proxyAiActivities, type AiActivities, type ApplyResult } from './ai';
+import type { ConversationState } from './state';
+import { workflowNow } from './timers';
+
+export interface ConversationAi {
+  /** After the rules ran on a new item: a visitor message the AI should answer schedules a turn, superseding any in flight. */
+  onItem(item: ItemArrival, visitorMessage: boolean): void;
+  /** After a change not made by the AI: see the module comment; a reopen or hand-back also restarts the AI's turn count. */
+  afterChange(): void;
+  /** A turn is waiting out its debounce or running. */
+  readonly busy: boolean;
+  /** Carried across continue-as-new. */
+  readonly visitorTurns: number;
+}
+
+export interface ConversationAiOptions {
+  state: ConversationState;
+  conversationId: string;
+  /** From the previous run. */
+  visitorTurns?: number;
+  /** Called after each change the AI made, so the workflow's timers follow. */
+  onAiChange(): void;
+}
+
+/** The assistant for the state's `aiAssistantId`; undefined when the conversation has none. */
+export function connectAi({ state, conversationId, visitorTurns, onAiChange }: ConversationAiOptions): ConversationAi | undefined {
+  const assistantId = state.aiAssistantId;
+  if (assistantId === undefined) return undefined;
+  const actor: Author = { kind: 'ai', id: assistantId };
+
+  /** What the AI's standing depends on, compared before and after each change. */
+  const standing = () => {
+    const { status, handler } = state.lifecycle();
+    return { open: status === 'open', aiHandles: handler === 'ai', mayAnswer: state.shouldAiRespond(workflowNow()) };
+  };
+  let seen = standing();
+
+  function applyOperation(operation: LifecycleOperation): ApplyResult {
+    const request = { actor, operation };
+    const rejected = state.rejectionOf(request);
+    if (rejected !== undefined) return { ok: false, rejected };
+    state.apply(request, workflowNow());
+    // The AI's own escalation or resolve must not cancel the turn that is finishing it.
+    seen = standing();
+    onAiChange();
+    return { ok: true, state: state.lifecycle() };
+  }
+
+  const proxies = proxyAiActivities();
+  const activities: AiActivities = {
+    ...proxies,
+    async postAiReply(input) {
+      await proxies.postAiReply(input);
+      state.receiveAiReply(input.itemId, workflowNow());
+      onAiChange();
+    },
+    // A cancelled turn still clears its typing indicator: it runs in the turn's own (cancelled) scope.
+    publishAiTyping: (input) => (input.isTyping ? proxies.publishAiTyping(input) : CancellationScope.nonCancellable(() => proxies.publishAiTyping(input))),
+  };
+  const assistant = createAiAssistant({ conversationId, assistantId, activities, lifecycle: () => state.lifecycle(), applyOperation, visitorTurns });
+
+  function afterChange(): void {
+    const now = standing();
+    if ((!seen.open && now.open) || (!seen.aiHandles && now.aiHandles)) assistant.resetVisitorTurns();
+    if (seen.mayAnswer && !now.mayAnswer) assistant.cancel();
+    seen = now;
+  }
+
+  return {
+    onItem(item, visitorMessage) {
+      afterChange();
+      if (visitorMessage && seen.mayAnswer) assistant.onVisitorMessage(item);
+    },
+    afterChange,
+    get busy() {
+      return assistant.busy;
+    },
+    get visitorTurns() {
+      return assistant.visitorTurns;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Item types whose plugin has an activity part get their effects run by the `runPluginEffects`
+ * activity (the plugin registry's `runEffects`), in the background: retried a few times, and a
+ * failure is logged, never the conversation's problem.
+ */
+import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
+import type { ItemArrival } from '../../domain/operations';
+import { hasEffects } from '../../plugins/workflow-registry';
+
+/** Implemented in activities/index.ts over the plugin registry. */
+export interface PluginEffectActivities {
+  runPluginEffects(request: { item: ItemArrival; conversationId: string }): Promise<void>;
+}
+
+const { runPluginEffects } = proxyActivities<PluginEffectActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+export class PluginEffects {
+  private running = 0;
+
+  constructor(private readonly conversationId: string) {}
+
+  /** Starts the item's effects if its type has any; returns at once. */
+  schedule(item: ItemArrival): void {
+    if (!hasEffects(item.type)) return;
+    const { conversationId } = this;
+    this.running += 1;
+    runPluginEffects({ item, conversationId })
+      .catch((err: unknown) => {
+        if (!(err instanceof ActivityFailure)) throw err;
+        log.error('plugin effects failed; skipped', { conversationId, itemId: item.id, type: item.type, error: err.cause?.message ?? err.message });
+      })
+      .finally(() => {
+        this.running -= 1;
+      });
+  }
+
+  /** No effects are running: the run may continue as new. */
+  get idle(): boolean {
+    return this.running === 0;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * What the team's routing must hear about a lifecycle change: a new escalation to route to a team,
+ * and agents whose count of open assigned conversations changed. Pure; the state class queues them
+ * in its outbox and the workflow sends them after the change is in the store (the load count is
+ * read from there).
+ */
+import type { ConversationLifecycle } from '../../domain/conversation';
+import type { RouteConversationInput } from './ai/types';
+
+export type RoutingNotice = ({ kind: 'route' } & RouteConversationInput) | { kind: 'agentLoad'; websiteId: string; agentId: string };
+
+/** The agent an open conversation counts against, if any. */
+const loadedAgent = (lifecycle: ConversationLifecycle): string | undefined => (lifecycle.status === 'open' ? lifecycle.assigneeId : undefined);
+
+export function routingNotices(
+  before: ConversationLifecycle,
+  after: ConversationLifecycle,
+  ids: { websiteId: string; conversationId: string },
+): RoutingNotice[] {
+  const { websiteId, conversationId } = ids;
+  const notices: RoutingNotice[] = [];
+  if (after.escalatedAt !== undefined && after.escalatedAt !== before.escalatedAt) {
+    notices.push({ kind: 'route', websiteId, conversationId, tags: [...after.tags], priority: after.priority });
+  }
+  const [was, is] = [loadedAgent(before), loadedAgent(after)];
+  if (was !== is) {
+    for (const agentId of [was, is]) if (agentId !== undefined) notices.push({ kind: 'agentLoad', websiteId, agentId });
+  }
+  return notices;
+}
