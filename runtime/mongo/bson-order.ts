@@ -114,6 +114,17 @@ function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>):
 
 /** Total order over BSON values as MongoDB sorts them (simple collation). */
 export function compareBson(a: unknown, b: unknown): number {
+  // Fast paths for the common key types; the same results as the generic order below.
+  if (typeof a === 'string') {
+    if (typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  } else if (typeof a === 'number' && typeof b === 'number' && a === a && b === b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  return compareBsonGeneric(a, b);
+}
+
+/** The reference order without the fast paths (exported for tests that check both agree). */
+export function compareBsonGeneric(a: unknown, b: unknown): number {
   const rankA = typeRank(a);
   const rankB = typeRank(b);
   if (rankA !== rankB) return sign(rankA - rankB);

@@ -6,7 +6,7 @@ import { canonicalKey, typeRank } from './bson-order';
 import { MongoCommandError } from './errors';
 import { Index, type IndexSpec } from './indexes';
 import { compileFilter, MINGO_OPTIONS } from './mingo-extensions';
-import { planQuery, type SortSpec } from './query-planner';
+import { isPlainScalar, planQuery, type SortSpec } from './query-planner';
 
 export interface FindOptions {
   sort?: SortSpec;
@@ -140,7 +140,9 @@ export class Collection {
     }
     const plan = planQuery(this.indexes.values(), filter, options.sort, limit > 0, stats);
     stats.indexName = plan.index?.name;
-    const matcher = compileFilter(filter);
+    const exact = plan.exactFields;
+    // Compiled up front otherwise, so that an invalid filter fails even when nothing is examined.
+    let matcher = exact ? undefined : compileFilter(filter);
     const matches: Document[] = [];
     const ordered = plan.sortCovered || !options.sort || Object.keys(options.sort).length === 0;
     const wanted = ordered && limit > 0 ? skip + limit : Infinity;
@@ -148,7 +150,8 @@ export class Collection {
     const candidates = plan.ids ? this.lookup(plan.ids, seen) : this.docs.values();
     for (const doc of candidates) {
       stats.docsExamined++;
-      if (!matcher.test(doc)) continue;
+      const matched = exact?.every((field) => isPlainScalar(doc[field])) || (matcher ??= compileFilter(filter)).test(doc);
+      if (!matched) continue;
       matches.push(doc);
       if (matches.length >= wanted) break;
     }

@@ -57,10 +57,12 @@ export class Index {
   readonly entries: SortedBlockList<IndexEntry>;
   /** Some document had an array on an indexed path: bounds and sort order must be used with care. */
   multikey = false;
+  private readonly topLevelFields: boolean;
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
     this.directions = this.fields.map((f) => (spec.key[f]! < 0 ? -1 : 1));
+    this.topLevelFields = this.fields.every((f) => !f.includes('.'));
     this.entries = new SortedBlockList((a, b) => this.compareEntries(a, b));
   }
 
@@ -86,6 +88,8 @@ export class Index {
   }
 
   keysOf(doc: Document): unknown[][] {
+    const simple = this.topLevelKey(doc);
+    if (simple) return [simple];
     let tuples: unknown[][] = [[]];
     for (const field of this.fields) {
       const { values, viaArray } = pathValues(doc, field);
@@ -96,6 +100,18 @@ export class Index {
     const distinct: unknown[][] = [];
     for (const tuple of tuples) if (!distinct.some((t) => this.compareKeys(t, tuple) === 0)) distinct.push(tuple);
     return distinct;
+  }
+
+  /** The one key of `doc` when every indexed field is top-level and not an array (what pathValues gives then). */
+  private topLevelKey(doc: Document): unknown[] | undefined {
+    if (!this.topLevelFields) return undefined;
+    const key = new Array<unknown>(this.fields.length);
+    for (let i = 0; i < this.fields.length; i++) {
+      const value = doc[this.fields[i]!];
+      if (Array.isArray(value)) return undefined;
+      key[i] = value === undefined ? null : value;
+    }
+    return key;
   }
 
   add(id: string, doc: Document, keys = this.keysOf(doc)): void {

@@ -24,6 +24,11 @@ export interface Plan {
   ids?: Iterable<string>;
   /** The candidates already come in the requested sort order. */
   sortCovered: boolean;
+  /**
+   * Set when the index bounds are the whole filter: a candidate whose values on these (top-level)
+   * fields are plain strings or numbers matches it, with no need to run the filter.
+   */
+  exactFields?: string[];
 }
 
 export type SortSpec = Record<string, 1 | -1>;
@@ -156,6 +161,40 @@ function evaluate(index: Index, conditions: Map<string, FieldCondition>, sort: S
   return { index, score, prefix, inValues, range: inValues ? undefined : range, sortCovered: coverage.covered, reverse: coverage.reverse };
 }
 
+const RANGE_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte']);
+
+/** A string, or a number other than NaN: values whose BSON order is JavaScript's `<`, as mingo compares them. */
+export function isPlainScalar(value: unknown): value is string | number {
+  return typeof value === 'string' || (typeof value === 'number' && !Number.isNaN(value));
+}
+
+/**
+ * The filter fields, if the candidate's bounds express the whole filter: only top-level fields,
+ * each an equality on the index prefix or the range on the next field, with plain scalar values
+ * of one type per field, and an index without arrays (whose bounds would be element-wise).
+ */
+function exactFields(filter: Document, candidate: Candidate): string[] | undefined {
+  const { index, prefix, range, inValues } = candidate;
+  if (index.multikey || inValues) return undefined;
+  const fields = Object.keys(filter);
+  if (fields.length !== prefix.length + (range ? 1 : 0)) return undefined;
+  for (let i = 0; i < fields.length; i++) {
+    const field = index.fields[i];
+    if (field === undefined || field.includes('.') || !(field in filter)) return undefined;
+    const condition = filter[field] as unknown;
+    if (i < prefix.length) {
+      if (!isPlainScalar(condition)) return undefined;
+      continue;
+    }
+    // One lower and/or one upper bound: with both $gt and $gte the range keeps only one of them.
+    const operators = Object.entries(condition as Document);
+    const lower = operators.filter(([op]) => op === '$gt' || op === '$gte').length;
+    if (operators.length === 0 || lower > 1 || operators.length - lower > 1) return undefined;
+    if (!operators.every(([op, bound]) => RANGE_OPERATORS.has(op) && isPlainScalar(bound) && typeof bound === typeof operators[0]![1])) return undefined;
+  }
+  return fields;
+}
+
 export function planQuery(indexes: Iterable<Index>, filter: Document, sort: SortSpec | undefined, hasLimit: boolean, counter: ScanCounter): Plan {
   const conditions = new Map<string, FieldCondition>();
   collectConditions(filter, conditions);
@@ -171,5 +210,5 @@ export function planQuery(indexes: Iterable<Index>, filter: Document, sort: Sort
         for (const value of [...inValues].sort(compareBson)) yield* scan(index, [...prefix, value], undefined, false, counter);
       })()
     : scan(index, prefix, range, reverse, counter);
-  return { index, ids, sortCovered: best.sortCovered };
+  return { index, ids, sortCovered: best.sortCovered, exactFields: exactFields(filter, best) };
 }

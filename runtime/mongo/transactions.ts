@@ -2,7 +2,9 @@
 // lock on every document it touched and keeps an undo log. Commit journals the writes and
 // publishes their change events; abort replays the undo log backwards. Another transaction that
 // writes a locked document gets WriteConflict (TransientTransactionError, so the driver retries);
-// a write outside any transaction waits for the lock holder to finish.
+// a write outside any transaction waits for the lock holder to finish. As under snapshot isolation,
+// a transaction that writes a document someone else wrote after it started also gets WriteConflict
+// (so read-then-write transactions cannot lose updates).
 // Reads are not isolated: other sessions can see a transaction's writes before it commits.
 import type { Binary, Document } from 'bson';
 import type { PendingChange } from './change-streams';
@@ -30,6 +32,8 @@ export class Transaction {
   constructor(
     readonly sessionKey: string,
     readonly txnNumber: number,
+    /** The write sequence number when the transaction started. */
+    readonly startSeq: number,
     onExpire: (txn: Transaction) => void,
   ) {
     this.finished = new Promise((resolve) => (this.markFinished = resolve));
@@ -59,11 +63,13 @@ export function sessionKeyOf(lsid: unknown): string | undefined {
 export class TransactionManager {
   private readonly latest = new Map<string, Transaction>();
   private readonly locks = new Map<string, Transaction>();
+  /** Sequence number of the last write to each document, kept only while transactions are active. */
+  private readonly lastWrite = new Map<string, number>();
+  private writeSeq = 0;
+  private active = 0;
 
   get activeCount(): number {
-    let n = 0;
-    for (const txn of this.latest.values()) if (txn.state === 'active') n++;
-    return n;
+    return this.active;
   }
 
   /**
@@ -81,7 +87,8 @@ export class TransactionManager {
         throw new MongoCommandError('IllegalOperation', `txnNumber ${txnNumber} is not newer than ${current.txnNumber}`);
       }
       if (current?.state === 'active') this.abort(current);
-      const txn = new Transaction(sessionKey, txnNumber, (expired) => this.abort(expired));
+      const txn = new Transaction(sessionKey, txnNumber, this.writeSeq, (expired) => this.abort(expired));
+      this.active++;
       this.latest.set(sessionKey, txn);
       return txn;
     }
@@ -94,16 +101,27 @@ export class TransactionManager {
   /** Takes the write lock on a document for `txn` (or checks a non-transactional write may proceed). */
   lock(key: string, txn: Transaction | undefined): void {
     const holder = this.locks.get(key);
-    if (!holder || holder === txn) {
-      if (txn) {
-        this.locks.set(key, txn);
-        txn.lockKeys.add(key);
-      }
-      return;
+    if (holder && holder !== txn) {
+      if (!txn) throw new DocumentLocked(holder);
+      this.conflict(txn);
     }
-    if (!txn) throw new DocumentLocked(holder);
+    if (txn && !txn.lockKeys.has(key)) {
+      if ((this.lastWrite.get(key) ?? -1) > txn.startSeq) this.conflict(txn);
+      this.locks.set(key, txn);
+      txn.lockKeys.add(key);
+    }
+    if (this.active > 0) this.lastWrite.set(key, ++this.writeSeq);
+  }
+
+  private conflict(txn: Transaction): never {
     this.abort(txn);
     throw transientTransactionError('WriteConflict', 'Write conflict during plan execution and yielding is disabled.');
+  }
+
+  private end(txn: Transaction, state: 'committed' | 'aborted'): void {
+    this.release(txn);
+    txn.end(state);
+    if (--this.active === 0) this.lastWrite.clear();
   }
 
   private release(txn: Transaction): void {
@@ -114,8 +132,7 @@ export class TransactionManager {
   commit(txn: Transaction): { records: Document[]; changes: PendingChange[] } {
     if (txn.state === 'aborted') throw transientTransactionError('NoSuchTransaction', 'Transaction has been aborted.');
     if (txn.state === 'committed') return { records: [], changes: [] };
-    this.release(txn);
-    txn.end('committed');
+    this.end(txn, 'committed');
     return { records: txn.records, changes: txn.changes };
   }
 
@@ -126,8 +143,7 @@ export class TransactionManager {
       else if (after) collection.remove(after);
       else if (before) collection.insert(before);
     }
-    this.release(txn);
-    txn.end('aborted');
+    this.end(txn, 'aborted');
   }
 
   endSession(sessionKey: string): void {

@@ -117,5 +117,33 @@ describe('EmbeddedMongo', () => {
         await expect(c.insertOne({ k: 700 })).rejects.toMatchObject({ code: 11000 });
       });
     });
+
+    it('folds a large log into a snapshot at a clean close and restarts from snapshot plus log', async () => {
+      const dir = tempDir();
+      const text = 'x'.repeat(300);
+      await withServer(dir, async (client) => {
+        const items = client.db('app').collection('items');
+        await items.createIndex({ conversationId: 1, seq: 1 }, { unique: true });
+        await items.insertMany(Array.from({ length: 5000 }, (_, i) => ({ _id: `i${i}` as never, conversationId: `c${i % 50}`, seq: Math.floor(i / 50), text })));
+      });
+      expect(fs.readdirSync(dir).sort()).toEqual(['oplog-1.log', 'snapshot.bson']);
+      expect(fs.statSync(path.join(dir, 'oplog-1.log')).size).toBe(0);
+      await withServer(dir, async (client) => {
+        const items = client.db('app').collection('items');
+        await items.insertOne({ _id: 'late' as never, conversationId: 'c0', seq: 1000, text });
+        await items.deleteOne({ _id: 'i0' as never });
+        await items.updateOne({ _id: 'i50' as never }, { $set: { edited: true } });
+      });
+      expect(fs.statSync(path.join(dir, 'oplog-1.log')).size).toBeGreaterThan(0); // a small log stays a log
+      await withServer(dir, async (client) => {
+        const items = client.db('app').collection('items');
+        expect(await items.countDocuments()).toBe(5000);
+        const page = await items.find({ conversationId: 'c0', seq: { $gt: 0 } }).sort({ seq: 1 }).limit(3).toArray();
+        expect(page.map((d) => d._id)).toEqual(['i50', 'i100', 'i150']);
+        expect(page[0]).toMatchObject({ edited: true });
+        expect((await items.find({ conversationId: 'c0' }).sort({ seq: -1 }).limit(1).toArray())[0]!._id).toBe('late');
+        await expect(items.insertOne({ conversationId: 'c1', seq: 3 })).rejects.toMatchObject({ code: 11000 });
+      });
+    });
   });
 });

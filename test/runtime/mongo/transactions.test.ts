@@ -56,6 +56,25 @@ describe('EmbeddedMongo', () => {
       expect((await c.findOne({ _id: 'x' as never }))?.v).toBe(1);
     });
 
+    it('answers a write to a document another transaction wrote and committed since this one started with WriteConflict', async () => {
+      const c = h.db.collection<AnyDoc>('snapshots');
+      await c.insertOne({ _id: 'y' as never, v: 0 });
+      const a = h.client.startSession();
+      const b = h.client.startSession();
+      a.startTransaction();
+      b.startTransaction();
+      expect((await c.findOne({ _id: 'y' as never }, { session: a }))?.v).toBe(0);
+      expect((await c.findOne({ _id: 'y' as never }, { session: b }))?.v).toBe(0);
+      await c.updateOne({ _id: 'y' as never }, { $set: { v: 1 } }, { session: a });
+      await a.commitTransaction();
+      const error = (await c.updateOne({ _id: 'y' as never }, { $set: { v: 1 } }, { session: b }).catch((e: unknown) => e)) as MongoServerError;
+      expect(error.code).toBe(112);
+      expect(error.hasErrorLabel('TransientTransactionError')).toBe(true);
+      await b.abortTransaction().catch(() => undefined);
+      await Promise.all([a.endSession(), b.endSession()]);
+      expect((await c.findOne({ _id: 'y' as never }))?.v).toBe(1);
+    });
+
     it('lets withTransaction retry conflicting transactions until all succeed', async () => {
       const c = h.db.collection<AnyDoc>('retries');
       await c.insertOne({ _id: 'n' as never, v: 0 });

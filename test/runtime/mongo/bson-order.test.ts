@@ -1,0 +1,65 @@
+import { Binary, EJSON, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
+import { describe, expect, it } from 'vitest';
+import { compareBson, compareBsonGeneric } from '../../../runtime/mongo/bson-order';
+
+const show = (value: unknown): string => (value === undefined ? 'undefined' : EJSON.stringify({ v: value }));
+
+// In MongoDB's sort order; values on one row compare equal.
+const ORDERED: unknown[][] = [
+  [new MinKey()],
+  [null, undefined],
+  [Number.NaN],
+  [-Infinity],
+  [-5.5, new Double(-5.5)],
+  [-0, 0, new Int32(0), Long.fromNumber(0)],
+  [1, 1.0, new Int32(1), Long.fromNumber(1), Decimal128.fromString('1')],
+  [2.5],
+  [2 ** 40, Long.fromNumber(2 ** 40)],
+  [Infinity],
+  [''],
+  ['A'],
+  ['B'],
+  ['a'],
+  ['ab'],
+  ['b'],
+  ['é'],
+  ['😀'],
+  [{}],
+  [{ a: 1 }],
+  [{ b: 1 }],
+  [{ a: 'x' }], // embedded documents compare each field's type before its name
+  [[]],
+  [[1]],
+  [[1, 2]],
+  [[2]],
+  [new Binary(Buffer.from([1, 2]))],
+  [new ObjectId('000000000000000000000001')],
+  [new ObjectId('ffffffffffffffffffffffff')],
+  [false],
+  [true],
+  [new Date(0)],
+  [new Date(1_000)],
+  [new Timestamp({ t: 1, i: 0 })],
+  [/a/],
+  [new MaxKey()],
+];
+
+describe('compareBson', () => {
+  const cells = ORDERED.flatMap((row, rank) => row.map((value) => ({ value, rank })));
+
+  it('agrees with the generic BSON order on every pair of a table of mixed values', () => {
+    for (const a of cells) {
+      for (const b of cells) {
+        expect(Math.sign(compareBson(a.value, b.value)), `${show(a.value)} vs ${show(b.value)}`).toBe(Math.sign(compareBsonGeneric(a.value, b.value)));
+      }
+    }
+  });
+
+  it('sorts the table into MongoDB order', () => {
+    for (const a of cells) {
+      for (const b of cells) {
+        expect(Math.sign(compareBson(a.value, b.value)), `${show(a.value)} vs ${show(b.value)}`).toBe(Math.sign(a.rank - b.rank));
+      }
+    }
+  });
+});

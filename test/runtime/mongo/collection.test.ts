@@ -1,0 +1,45 @@
+import { Decimal128, Long, type Document } from 'bson';
+import { describe, expect, it } from 'vitest';
+import { Collection } from '../../../runtime/mongo/collection';
+
+// Deterministic pseudo-random numbers, so a failure can be replayed.
+function random(seed: number): () => number {
+  let state = seed;
+  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+}
+
+const VALUES: unknown[] = ['a', 'b', 'c', '', 'B', 0, 1, 2, -1, 1.5, Number.NaN, null, undefined, true, Long.fromNumber(1), Decimal128.fromString('2'), { x: 1 }];
+
+describe('Collection', () => {
+  describe('#find', () => {
+    it('answers equality + range filters from the index bounds exactly as with the filter run on each candidate', () => {
+      const next = random(7);
+      const pick = (): unknown => VALUES[Math.floor(next() * VALUES.length)];
+      const collection = new Collection('db', 'c');
+      collection.createIndex({ name: 'a_1_b_1', key: { a: 1, b: 1 } });
+      for (let i = 0; i < 400; i++) {
+        const doc: Document = { _id: i };
+        const a = pick();
+        const b = pick();
+        if (a !== undefined) doc.a = a;
+        if (b !== undefined) doc.b = b;
+        collection.insert(doc);
+      }
+      const scalars = VALUES.filter((v) => typeof v === 'string' || typeof v === 'number');
+      const scalar = (): unknown => scalars[Math.floor(next() * scalars.length)];
+      const filters: Document[] = [];
+      for (let i = 0; i < 300; i++) {
+        const ops = ['$gt', '$gte', '$lt', '$lte'].filter(() => next() < 0.5);
+        const range = Object.fromEntries(ops.map((op) => [op, scalar()]));
+        filters.push(ops.length > 0 ? { a: scalar(), b: range } : { a: scalar() });
+      }
+      for (const filter of filters) {
+        // Wrapped in $and, the same index bounds give the candidates and the filter runs on each of them.
+        const viaFilter = collection.find({ $and: [filter] });
+        expect(collection.lastQueryStats.indexName).toBe('a_1_b_1');
+        const direct = collection.find(filter);
+        expect(direct.map((d) => d._id), JSON.stringify(filter)).toEqual(viaFilter.map((d) => d._id));
+      }
+    });
+  });
+});
