@@ -26,7 +26,7 @@ describe('EmbeddedMongo', () => {
       const items = h.db.collection<AnyDoc>('items');
       await items.insertOne({ _id: 'ignored' as never, v: 0 });
       await items.insertOne({ _id: 'a' as never, v: 1 });
-      await items.updateOne({ _id: 'a' as never }, { $set: { v: 2 }, $unset: { gone: '' }, $push: { list: 1 } });
+      await items.updateOne({ _id: 'a' as never }, { $set: { v: 2 }, $unset: { gone: '' }, $push: { list: 1 } as never });
       const [inserted, updated] = [await first, ...(await nextEvents(stream, 1))] as Document[];
       await items.replaceOne({ _id: 'a' as never }, { v: 3 });
       await items.deleteOne({ _id: 'a' as never });

@@ -25,4 +25,4 @@ export function useEmbeddedMongo(dbName = 'test'): Harness {
 
 /** Loosely typed documents, so tests can use any _id type. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyDoc = { _id?: any; [key: string]: any };
+export type AnyDoc = { _id?: number | string | object; [key: string]: any };
