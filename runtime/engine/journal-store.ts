@@ -59,6 +59,8 @@ export interface ActivationRecord extends RecordBase {
   commands: ProtoJson[];
   /** SDK internal flags the workflow used, given back to it on replay. */
   flags: number[];
+  /** The history length the activation saw (`workflowInfo().historyLength`), given again on replay; absent in older journals. */
+  historyLength?: number;
 }
 
 /** The end of one activity attempt; `resolution` is set when it is final (no retry follows). */
@@ -73,6 +75,8 @@ export interface ActivityAttemptRecord extends RecordBase {
   failure?: ProtoJson;
   /** Set when a retry follows. */
   retryInMs?: number;
+  /** When the retry is due (epoch ms, engine clock), honoured after a restart; absent in older journals (then `time + retryInMs`). */
+  retryAt?: number;
   /** ActivityResolution JSON delivered to the workflow, when this attempt ends the activity. */
   resolution?: ProtoJson;
 }

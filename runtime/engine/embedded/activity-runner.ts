@@ -20,6 +20,8 @@ export interface ActivityTask {
   scheduledAt: number;
   /** 1, or later when resuming after a restart. */
   firstAttempt: number;
+  /** When the first attempt may start (epoch ms, engine clock): the end of a retry backoff a restart interrupted. */
+  firstAttemptAt?: number;
   /** Called at the end of every attempt, before any retry starts or the activity resolves. */
   onAttemptEnded(outcome: AttemptOutcome): void;
   /** Called once with what the workflow gets back. */
@@ -113,31 +115,43 @@ class ActivityExecution implements RunningActivity {
   }
 
   async run(): Promise<void> {
+    const wait = (this.task.firstAttemptAt ?? 0) - this.clock.now();
+    if (wait > 0) await this.sleep(wait);
     for (let attempt = this.task.firstAttempt; ; attempt++) {
-      if (this.cancelRequested) return this.finish({ attempt, outcome: 'cancelled', durationMs: 0, resolution: cancelledResolution(this.task.command) });
-      const startedAt = performance.now();
-      const result = await this.runAttempt(attempt);
-      const durationMs = Math.round(performance.now() - startedAt);
-      if (result.kind === 'completed') {
-        return this.finish({ attempt, outcome: 'completed', durationMs, resolution: { completed: { result: toPayloads([result.value])[0] } } });
-      }
-      if (result.kind === 'cancelled' || this.cancelRequested) {
-        return this.finish({ attempt, outcome: 'cancelled', durationMs, resolution: cancelledResolution(this.task.command) });
-      }
-      const { failure } = result;
-      const retryInMs = isRetryable(this.policy, failure, attempt) ? backoffMs(this.policy, failure, attempt) : undefined;
-      const pastDeadline = this.deadline !== undefined && (retryInMs === undefined || this.clock.now() + retryInMs >= this.deadline);
-      if (retryInMs === undefined || pastDeadline || result.timedOut === 'SCHEDULE_TO_CLOSE') {
-        const retryState = pastDeadline || result.timedOut === 'SCHEDULE_TO_CLOSE' ? 'RETRY_STATE_TIMEOUT' : finalRetryState(this.policy, failure);
-        return this.finish({ attempt, outcome: 'failed', durationMs, failure, resolution: { failed: { failure: activityFailure(this.task.command, failure, retryState) } } });
-      }
-      if (this.stopped) return;
-      this.task.onAttemptEnded({ attempt, outcome: 'failed', durationMs, failure, retryInMs });
+      // Tracked through to its report, so a ManualClock does not overtake the attempt's real work.
+      const ended = this.attemptAndReport(attempt);
+      this.clock.trackWork?.(ended);
+      const retryInMs = await ended;
+      if (retryInMs === undefined) return;
       await this.sleep(retryInMs);
     }
   }
 
-  private finish(outcome: AttemptOutcome): void {
+  /** Runs one attempt and reports how it ended; resolves to the backoff before the next attempt, if one follows. */
+  private async attemptAndReport(attempt: number): Promise<number | undefined> {
+    if (this.cancelRequested) return this.finish({ attempt, outcome: 'cancelled', durationMs: 0, resolution: cancelledResolution(this.task.command) });
+    const startedAt = performance.now();
+    const result = await this.runAttempt(attempt);
+    const durationMs = Math.round(performance.now() - startedAt);
+    if (result.kind === 'completed') {
+      return this.finish({ attempt, outcome: 'completed', durationMs, resolution: { completed: { result: toPayloads([result.value])[0] } } });
+    }
+    if (result.kind === 'cancelled' || this.cancelRequested) {
+      return this.finish({ attempt, outcome: 'cancelled', durationMs, resolution: cancelledResolution(this.task.command) });
+    }
+    const { failure } = result;
+    const retryInMs = isRetryable(this.policy, failure, attempt) ? backoffMs(this.policy, failure, attempt) : undefined;
+    const pastDeadline = this.deadline !== undefined && (retryInMs === undefined || this.clock.now() + retryInMs >= this.deadline);
+    if (retryInMs === undefined || pastDeadline || result.timedOut === 'SCHEDULE_TO_CLOSE') {
+      const retryState = pastDeadline || result.timedOut === 'SCHEDULE_TO_CLOSE' ? 'RETRY_STATE_TIMEOUT' : finalRetryState(this.policy, failure);
+      return this.finish({ attempt, outcome: 'failed', durationMs, failure, resolution: { failed: { failure: activityFailure(this.task.command, failure, retryState) } } });
+    }
+    if (this.stopped) return undefined;
+    this.task.onAttemptEnded({ attempt, outcome: 'failed', durationMs, failure, retryInMs });
+    return retryInMs;
+  }
+
+  private finish(outcome: AttemptOutcome): undefined {
     if (this.stopped) return;
     this.task.onAttemptEnded(outcome);
     this.task.onResolved(outcome.resolution!);

@@ -11,6 +11,8 @@ export interface ReplayActivation {
   flags: number[];
   /** Command variants the original activation produced (to detect nondeterminism). */
   expectedCommands: string[];
+  /** The history length the original activation saw, when recorded. */
+  historyLength?: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function replayActivations(records: readonly JournalRecord[]): ReplayActi
       jobs: [...patches, ...init, ...jobs],
       flags: [...flags],
       expectedCommands: commandVariants(commands),
+      historyLength: record.historyLength,
     });
   }
   return replay;

@@ -22,7 +22,7 @@ export interface SandboxFactoryOptions {
   activityNames: Iterable<string>;
   taskQueue: string;
   namespace?: string;
-  /** How long one activation may run in the sandbox before it is aborted (runaway loops). */
+  /** How long one call into the sandbox may run before it is aborted (runaway loops); unlimited when absent. */
   isolateExecutionTimeoutMs?: number;
 }
 
@@ -40,7 +40,8 @@ export class SandboxFactory {
 
   static async create(options: SandboxFactoryOptions): Promise<SandboxFactory> {
     const bundle = await loadWorkflowBundle(options.workflowsPath);
-    const creator = await ReusableVMWorkflowCreator.create(bundle, options.isolateExecutionTimeoutMs ?? 5_000, new Set(options.activityNames));
+    // The SDK types the timeout as required, but `vm` treats an absent one as "no limit" (and starts no watchdog).
+    const creator = await ReusableVMWorkflowCreator.create(bundle, options.isolateExecutionTimeoutMs as number, new Set(options.activityNames));
     disablePromiseStackTracking();
     return new SandboxFactory(creator, options.taskQueue, options.namespace ?? 'default');
   }

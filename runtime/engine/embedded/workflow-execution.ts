@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '@temporalio/common';
-import proto, { type coresdk, type temporal } from '@temporalio/proto';
+import type { coresdk, temporal } from '@temporalio/proto';
 import type { Clock } from '../clock';
 import {
   EngineShutDownError,
@@ -15,10 +15,12 @@ import type { JournalRecord, JournalStore, RunStatus } from '../journal-store';
 import {
   fireTimerJob,
   initializeJob,
+  queryActivation,
   queryJob,
   resolveActivityJob,
   signalJob,
   updateJob,
+  workflowActivation,
   type ActivationJob,
   type ActivityResolution,
 } from './activation-jobs';
@@ -29,20 +31,22 @@ import {
   failureToJson,
   fromPayload,
   jobToJson,
-  msToTimestamp,
   payloadToJson,
   resolutionToJson,
   rootMessage,
   toPayloads,
 } from '../proto-conversions';
+import { historyLengthAfter, historyLengthSeenBy, RUN_STARTED_HISTORY_LENGTH } from './history-length';
 import { commandVariants, replayActivations } from './replay';
 import type { RestoredRun } from './run-restore';
 import type { SandboxCache } from './sandbox-cache';
 import type { RunIdentity, SandboxFactory } from './sandbox-factory';
 import type { SandboxWorkflow } from './sdk-internals';
+import type { SerialLane } from './serial-lane';
 import { WorkflowRun, type Waiter } from './workflow-run';
 
-const { WorkflowActivation } = proto.coresdk.workflow_activation;
+type WorkflowActivation = coresdk.workflow_activation.IWorkflowActivation;
+type WorkflowActivationCompletion = coresdk.workflow_completion.IWorkflowActivationCompletion;
 
 /** Services shared by every workflow execution of one engine. */
 export interface ExecutionServices {
@@ -51,6 +55,8 @@ export interface ExecutionServices {
   clock: Clock;
   activityRunner: ActivityRunner;
   cache: SandboxCache;
+  /** Where instances are rebuilt by replay, one at a time. */
+  replayLane: SerialLane;
   logger: Logger;
   taskQueue: string;
   /** Called when the execution has no open run and nothing queued, so the engine can forget it. */
@@ -146,7 +152,7 @@ export class WorkflowExecution {
 
   /** Takes over an open run found in the journal after a restart: timers re-armed, activities resumed. */
   restore(restored: RestoredRun): void {
-    const run = new WorkflowRun(restored.identity, restored.initArgs, restored.initialized, restored.nextSeq);
+    const run = new WorkflowRun(restored.identity, restored.initArgs, restored.initialized, restored.nextSeq, restored.historyLength);
     this.run = run;
     for (const timer of restored.timers) this.armTimer(run, timer.seq, timer.dueAt);
     for (const activity of restored.activities) {
@@ -155,7 +161,7 @@ export class WorkflowExecution {
       else if (activity.cancelRequested && type !== CancellationType.WAIT_CANCELLATION_COMPLETED) {
         void this.deliver(run, resolveActivityJob(activity.seq, cancelledResolution(activity.command)));
       } else {
-        this.startActivity(run, activity.command, activity.scheduledAt, activity.nextAttempt);
+        this.startActivity(run, activity.command, activity.scheduledAt, activity.nextAttempt, activity.nextAttemptAt);
         if (activity.cancelRequested) run.activities.get(activity.seq)?.requestCancel();
       }
     }
@@ -194,7 +200,7 @@ export class WorkflowExecution {
       runStartedAt: now,
       randomnessSeed: randomBytes(8).toString('hex'),
     };
-    const run = new WorkflowRun(identity, args, false, 1);
+    const run = new WorkflowRun(identity, args, false, 1, RUN_STARTED_HISTORY_LENGTH);
     run.defer(
       run.record(
         {
@@ -226,13 +232,16 @@ export class WorkflowExecution {
 
   private kick(): void {
     if (this.draining || this.paused || this.stopped) return;
-    this.draining = this.drain()
+    // Started a microtask later, so that everything sent to this workflow in the same turn goes into one activation.
+    this.draining = Promise.resolve()
+      .then(() => this.drain())
       .catch((err: unknown) => this.services.logger.error('Workflow execution loop failed', { workflowId: this.workflowId, error: err }))
       .finally(() => {
         this.draining = undefined;
         if (this.mailbox.length > 0) this.kick();
         else if (this.idle) this.services.onIdle(this);
       });
+    this.services.clock.trackWork?.(this.draining);
   }
 
   private async drain(): Promise<void> {
@@ -281,30 +290,30 @@ export class WorkflowExecution {
   private async activate(run: WorkflowRun, batch: JobItem[]): Promise<void> {
     let sandbox: SandboxWorkflow;
     try {
-      sandbox = await this.ensureSandbox(run);
+      sandbox = run.sandbox ?? (await this.rebuildSandbox(run));
     } catch (err) {
       return this.failTask(run, batch, err);
     }
+    this.services.cache.touch(run.runId, run);
     const now = this.services.clock.now();
     const jobs = batch.map((item) => item.job);
     const initializes = !run.initialized;
+    const historyLength = historyLengthSeenBy(run.historyLength, jobs);
     for (const item of batch) if (item.updateId && item.updateWaiter) run.updates.set(item.updateId, item.updateWaiter);
 
-    const completion = await this.inSandbox(run, () =>
-      sandbox.activate(
-        WorkflowActivation.fromObject({
-          runId: run.runId,
-          timestamp: msToTimestamp(now),
-          isReplaying: false,
-          jobs: initializes ? [initializeJob(run.identity, run.initArgs ?? []), ...jobs] : jobs,
-        }),
-      ),
-    );
+    const activation = workflowActivation({
+      runId: run.runId,
+      time: now,
+      isReplaying: false,
+      jobs: initializes ? [initializeJob(run.identity, run.initArgs ?? []), ...jobs] : jobs,
+      historyLength,
+    });
+    const completion = await this.inSandbox(run, sandbox, activation);
     if (completion.failed) return this.failTask(run, batch, new WorkflowTaskFailedError(rootMessage(completion.failed.failure)));
 
     const commands = completion.successful?.commands ?? [];
-    const records: JournalRecord[] = [
-      ...run.takeDeferred(),
+    const records = run.takeDeferred();
+    records.push(
       run.record(
         {
           type: 'activation',
@@ -312,10 +321,11 @@ export class WorkflowExecution {
           jobs: jobs.map(jobToJson),
           commands: commands.map(commandToJson),
           flags: completion.successful?.usedInternalFlags ?? [],
+          historyLength,
         },
         now,
       ),
-    ];
+    );
     const closing = closingOf(commands);
     if (closing) records.push(run.record({ type: 'run_closed', status: closing.status }, now));
     const next = closing?.continueAsNew
@@ -331,6 +341,7 @@ export class WorkflowExecution {
     }
     run.initialized = true;
     run.initArgs = undefined;
+    run.historyLength = historyLengthAfter(historyLength, jobs, commands);
     this.carryOut(run, commands, now, !!closing);
     for (const item of batch) item.ack?.resolve();
     if (closing) this.release(run, new UpdateAbandonedError(this.workflowId), closing.status);
@@ -338,8 +349,9 @@ export class WorkflowExecution {
 
   private async runQuery(run: WorkflowRun, item: Extract<Inbound, { kind: 'query' }>): Promise<void> {
     try {
-      const sandbox = await this.ensureSandbox(run);
-      const completion = await this.inSandbox(run, () => sandbox.activate(WorkflowActivation.fromObject({ runId: run.runId, jobs: [item.job] })));
+      const sandbox = run.sandbox ?? (await this.rebuildSandbox(run));
+      this.services.cache.touch(run.runId, run);
+      const completion = await this.inSandbox(run, sandbox, queryActivation(run.runId, item.job));
       const answer = completion.successful?.commands?.find((c) => c.respondToQuery)?.respondToQuery;
       if (answer?.succeeded) item.waiter.resolve(fromPayload(answer.succeeded.response));
       else item.waiter.reject(new QueryFailedError(answer?.failed?.message ?? rootMessage(completion.failed?.failure)));
@@ -348,40 +360,45 @@ export class WorkflowExecution {
     }
   }
 
-  private async inSandbox<T>(run: WorkflowRun, fn: () => Promise<T>): Promise<T> {
+  /** Activates the run's live instance; the cache must not evict it meanwhile. */
+  private async inSandbox(run: WorkflowRun, sandbox: SandboxWorkflow, activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
     run.busy = true;
     try {
-      return await fn();
+      return await sandbox.activate(activation);
     } finally {
       run.busy = false;
     }
   }
 
-  /** The run's live instance, rebuilt by replaying its journal when it was evicted or restored. */
-  private async ensureSandbox(run: WorkflowRun): Promise<SandboxWorkflow> {
-    if (!run.sandbox) {
-      const sandbox = await this.services.factory.createWorkflow(run.identity, run.identity.runStartedAt);
+  /**
+   * A new live instance for a run that was evicted or restored, brought up to date by replaying its journal.
+   * Rebuilds take turns (in the replay lane), so that each replays without interleaving with the others.
+   */
+  private async rebuildSandbox(run: WorkflowRun): Promise<SandboxWorkflow> {
+    const records = run.initialized ? await this.services.journal.readRun(run.runId) : undefined;
+    const sandbox = await this.services.replayLane.run(async () => {
+      const created = await this.services.factory.createWorkflow(run.identity, run.identity.runStartedAt);
       try {
-        if (run.initialized) await this.inSandbox(run, () => this.replay(run, sandbox));
+        if (records) await this.replay(run, created, records);
       } catch (err) {
-        await sandbox.dispose();
+        await created.dispose();
         throw err;
       }
-      run.sandbox = sandbox;
-    }
-    this.services.cache.touch(run.runId, run);
-    return run.sandbox;
+      return created;
+    });
+    run.sandbox = sandbox;
+    return sandbox;
   }
 
-  private async replay(run: WorkflowRun, sandbox: SandboxWorkflow): Promise<void> {
-    const records = await this.services.journal.readRun(run.runId);
+  private async replay(run: WorkflowRun, sandbox: SandboxWorkflow, records: readonly JournalRecord[]): Promise<void> {
     for (const activation of replayActivations(records)) {
       const completion = await sandbox.activate(
-        WorkflowActivation.fromObject({
+        workflowActivation({
           runId: run.runId,
-          timestamp: msToTimestamp(activation.time),
+          time: activation.time,
           isReplaying: true,
           jobs: activation.jobs,
+          historyLength: activation.historyLength,
           availableInternalFlags: activation.flags,
         }),
       );
@@ -455,7 +472,13 @@ export class WorkflowExecution {
     run.timers.delete(seq);
   }
 
-  private startActivity(run: WorkflowRun, command: coresdk.workflow_commands.IScheduleActivity, scheduledAt: number, firstAttempt: number): void {
+  private startActivity(
+    run: WorkflowRun,
+    command: coresdk.workflow_commands.IScheduleActivity,
+    scheduledAt: number,
+    firstAttempt: number,
+    firstAttemptAt?: number,
+  ): void {
     const seq = command.seq ?? 0;
     const { journal, clock, logger } = this.services;
     const activity = this.services.activityRunner.start({
@@ -466,7 +489,9 @@ export class WorkflowExecution {
       command,
       scheduledAt,
       firstAttempt,
+      firstAttemptAt,
       onAttemptEnded: (outcome) => {
+        const now = clock.now();
         const record = run.record(
           {
             type: 'activity_attempt',
@@ -476,10 +501,10 @@ export class WorkflowExecution {
             outcome: outcome.outcome,
             durationMs: outcome.durationMs,
             ...(outcome.failure ? { failure: failureToJson(outcome.failure) } : {}),
-            ...(outcome.retryInMs !== undefined ? { retryInMs: outcome.retryInMs } : {}),
+            ...(outcome.retryInMs !== undefined ? { retryInMs: outcome.retryInMs, retryAt: now + outcome.retryInMs } : {}),
             ...(outcome.resolution ? { resolution: resolutionToJson(outcome.resolution) } : {}),
           },
-          clock.now(),
+          now,
         );
         journal.append([record]).catch((error: unknown) => logger.error('Could not journal an activity attempt', { workflowId: this.workflowId, error }));
       },

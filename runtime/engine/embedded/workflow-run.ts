@@ -33,6 +33,8 @@ export class WorkflowRun implements EvictableSandbox {
     public initArgs: temporal.api.common.v1.IPayload[] | undefined,
     public initialized: boolean,
     private nextSeq: number,
+    /** Temporal's history length after the last journaled workflow task (see history-length.ts). */
+    public historyLength: number,
   ) {}
 
   get runId(): string {

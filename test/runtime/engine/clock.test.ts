@@ -30,6 +30,40 @@ describe('ManualClock', () => {
       expect(log).toEqual(['first done', 'second']);
     });
 
+    it('lets tracked work settle before it fires a later timer', async () => {
+      const clock = new ManualClock(0);
+      const log: string[] = [];
+      clock.setTimer(60_000, () => log.push(`timeout at ${clock.now()}`));
+      clock.trackWork(new Promise((resolve) => setTimeout(resolve, 30)).then(() => log.push('write done')));
+      await clock.advance(23 * 3_600_000);
+      expect(log).toEqual(['write done', 'timeout at 60000']);
+    });
+
+    it('waits for work that tracked work starts, in due order with the timers', async () => {
+      const clock = new ManualClock(0);
+      const log: string[] = [];
+      const write = (name: string) => new Promise((resolve) => setTimeout(resolve, 10)).then(() => log.push(`${name} at ${clock.now()}`));
+      clock.setTimer(100, () => clock.trackWork(write('second write')));
+      clock.setTimer(200, () => log.push(`timer at ${clock.now()}`));
+      clock.trackWork(write('first write').then(() => clock.trackWork(write('follow-up'))));
+      await clock.advance(1_000);
+      expect(log).toEqual(['first write at 0', 'follow-up at 0', 'second write at 100', 'timer at 200']);
+    });
+
+    it('stops waiting for work still going after the settle limit', async () => {
+      const clock = new ManualClock(0, { settleLimitMs: 50 });
+      let fired = false;
+      clock.setTimer(10, () => (fired = true));
+      clock.trackWork(new Promise(() => undefined));
+      const began = performance.now();
+      await clock.advance(20);
+      expect(fired).toBe(true);
+      expect(performance.now() - began).toBeLessThan(1_000);
+      const again = performance.now();
+      await clock.advance(20);
+      expect(performance.now() - again).toBeLessThan(40);
+    });
+
     it('does not fire cleared timers', async () => {
       const clock = new ManualClock(0);
       let fired = false;

@@ -25,6 +25,11 @@ export function createFixtureActivities() {
       attempts.set(key, [...(attempts.get(key) ?? []), Context.current().info.attempt]);
       throw ApplicationFailure.create({ type: 'BadInput', message: `bad input ${key}` });
     },
+    async slowWrite(key) {
+      attempts.set(key, [...(attempts.get(key) ?? []), Context.current().info.attempt]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return `${key} written`;
+    },
     async waitForCancel(key) {
       waiting.add(key);
       try {

@@ -13,6 +13,7 @@ export interface FixtureEngineOptions {
   clock?: ManualClock;
   controls?: FixtureActivityControls;
   cacheSize?: number;
+  activationTimeoutMs?: number;
 }
 
 /** An embedded engine on the fixture workflows, with a manual clock and an in-memory journal unless given others. */
@@ -27,6 +28,7 @@ export async function createFixtureEngine(options: FixtureEngineOptions = {}) {
     clock,
     logger: silentLogger,
     cacheSize: options.cacheSize,
+    activationTimeoutMs: options.activationTimeoutMs,
   });
   return { engine, journal, clock, controls };
 }
