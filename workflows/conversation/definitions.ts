@@ -78,8 +78,8 @@ export interface ConversationWorkflowInput {
 }
 
 /**
- * Bounds on one run's history. Messages are counted too because the embedded engine does not
- * report a history length, and each message costs a few history events anyway.
+ * Bounds on one run's history, on top of the engine's own continue-as-new suggestion. Messages
+ * are counted too so that tests can force a continue-as-new after a few of them.
  */
 export interface RunLimits {
   historyEvents?: number;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../runtime/engine/clock';
 import type { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
 import type { JournalRecord } from '../../../runtime/engine/journal-store';
@@ -7,19 +7,12 @@ import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store
 import type { CounterState, TimerState } from '../../fixtures/workflows/definitions';
 import { eventually } from './eventually';
 import { createFixtureActivities } from './fixture-activities';
-import { createFixtureEngine } from './fixture-engine';
+import { useFixtureEngines } from './fixture-engine';
 
 const HOUR = 3_600_000;
 
 describe('EmbeddedEngine', () => {
-  const engines: EmbeddedEngine[] = [];
-  afterEach(async () => {
-    await Promise.all(engines.splice(0).map((engine) => engine.shutdown()));
-  });
-  const track = <T extends { engine: EmbeddedEngine }>(created: T): T => {
-    engines.push(created.engine);
-    return created;
-  };
+  const createEngine = useFixtureEngines();
   const counterState = (engine: EmbeddedEngine, workflowId: string) => engine.query<CounterState>({ workflowId, query: 'counterState' });
 
   describe('.create', () => {
@@ -27,7 +20,7 @@ describe('EmbeddedEngine', () => {
       const journal = new MemoryJournalStore();
       const clock = new ManualClock();
       const controls = createFixtureActivities();
-      const first = track(await createFixtureEngine({ journal, clock, controls }));
+      const first = await createEngine({ journal, clock, controls });
       const counter = `counter-${randomUUID()}`;
       const timer = `timer-${randomUUID()}`;
       const activity = `activity-${randomUUID()}`;
@@ -43,7 +36,7 @@ describe('EmbeddedEngine', () => {
       const before = await counterState(first.engine, counter);
       await first.engine.shutdown();
 
-      const second = track(await createFixtureEngine({ journal, clock, controls }));
+      const second = await createEngine({ journal, clock, controls });
       expect(await counterState(second.engine, counter)).toEqual(before);
       await second.engine.signal({ workflowId: counter, signal: 'increment', args: [{ by: 1 }] });
       expect((await counterState(second.engine, counter)).count).toBe(101);
@@ -60,13 +53,13 @@ describe('EmbeddedEngine', () => {
     it('fires timers that fell due while no engine ran as soon as it starts', async () => {
       const journal = new MemoryJournalStore();
       const clock = new ManualClock();
-      const first = track(await createFixtureEngine({ journal, clock }));
+      const first = await createEngine({ journal, clock });
       const workflowId = `timer-${randomUUID()}`;
       await first.engine.start({ workflowType: 'timerWorkflow', workflowId, args: [] });
       await first.engine.shutdown();
       await clock.advance(5 * HOUR);
 
-      const second = track(await createFixtureEngine({ journal, clock }));
+      const second = await createEngine({ journal, clock });
       await clock.advance(0);
       expect(await second.engine.query<TimerState>({ workflowId, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
     });
@@ -74,7 +67,7 @@ describe('EmbeddedEngine', () => {
 
   describe('instance cache', () => {
     it('evicts idle instances beyond its size and rebuilds them by replay with the same state', async () => {
-      const { engine } = track(await createFixtureEngine({ cacheSize: 2 }));
+      const { engine } = await createEngine({ cacheSize: 2 });
       const ids = Array.from({ length: 5 }, (_, i) => `evict-${i}-${randomUUID()}`);
       for (const [i, workflowId] of ids.entries()) {
         await engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{ signalsPerRun: 3 }] });
@@ -93,7 +86,7 @@ describe('EmbeddedEngine', () => {
   describe('#signal', () => {
     it('resolves only once the signal is in the journal', async () => {
       const journal = new GatedJournalStore();
-      const { engine } = track(await createFixtureEngine({ journal }));
+      const { engine } = await createEngine({ journal });
       const workflowId = `gated-${randomUUID()}`;
       await engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{}] });
       await eventually(async () => expect((await journal.readRun((await engine.describe(workflowId)).runId!)).length).toBe(2));

@@ -1,27 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../runtime/engine/clock';
 import type { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
 import { SUGGEST_CONTINUE_AS_NEW_AT } from '../../../runtime/engine/embedded/history-length';
 import type { JournalRecord } from '../../../runtime/engine/journal-store';
 import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store';
 import type { HistoryState } from '../../fixtures/workflows/definitions';
-import { createFixtureEngine } from './fixture-engine';
+import { useFixtureEngines } from './fixture-engine';
 
 describe('EmbeddedEngine workflowInfo() history', () => {
-  const engines: EmbeddedEngine[] = [];
-  afterEach(async () => {
-    await Promise.all(engines.splice(0).map((engine) => engine.shutdown()));
-  });
-  const track = <T extends { engine: EmbeddedEngine }>(created: T): T => {
-    engines.push(created.engine);
-    return created;
-  };
+  const createEngine = useFixtureEngines();
   const stateOf = (engine: EmbeddedEngine, workflowId: string) => engine.query<HistoryState>({ workflowId, query: 'historyState' });
   const tick = (engine: EmbeddedEngine, workflowId: string) => engine.signal({ workflowId, signal: 'tick', args: [] });
 
   it('counts events as Temporal writes them: started, then signal and workflow task events', async () => {
-    const { engine } = track(await createFixtureEngine());
+    const { engine } = await createEngine();
     const workflowId = `history-${randomUUID()}`;
     await engine.start({ workflowType: 'historyWorkflow', workflowId, args: [] });
     // WorkflowExecutionStarted, WorkflowTaskScheduled, WorkflowTaskStarted.
@@ -37,7 +30,7 @@ describe('EmbeddedEngine workflowInfo() history', () => {
   it(`suggests continue-as-new from ${SUGGEST_CONTINUE_AS_NEW_AT} events, the same again after a restart`, async () => {
     const journal = new MemoryJournalStore();
     const clock = new ManualClock();
-    const first = track(await createFixtureEngine({ journal, clock }));
+    const first = await createEngine({ journal, clock });
     const workflowId = `long-${randomUUID()}`;
     await first.engine.start({ workflowType: 'historyWorkflow', workflowId, args: [] });
     const perSignal = 4;
@@ -49,7 +42,7 @@ describe('EmbeddedEngine workflowInfo() history', () => {
 
     // Replayed with the lengths it saw (not suggested yet), then the next signal crosses the threshold.
     await first.engine.shutdown();
-    const second = track(await createFixtureEngine({ journal, clock }));
+    const second = await createEngine({ journal, clock });
     expect(await stateOf(second.engine, workflowId)).toEqual(before);
     await tick(second.engine, workflowId);
     expect(await stateOf(second.engine, workflowId)).toMatchObject({ runs: 2, ticks: signalsToSuggestion, historyLength: 3, continueAsNewSuggested: false });
@@ -58,13 +51,13 @@ describe('EmbeddedEngine workflowInfo() history', () => {
   it('replays journals written before history lengths were recorded, and counts on from them', async () => {
     const journal = new WithoutHistoryLengths();
     const clock = new ManualClock();
-    const first = track(await createFixtureEngine({ journal, clock }));
+    const first = await createEngine({ journal, clock });
     const workflowId = `old-${randomUUID()}`;
     await first.engine.start({ workflowType: 'historyWorkflow', workflowId, args: [] });
     await tick(first.engine, workflowId);
     await first.engine.shutdown();
 
-    const second = track(await createFixtureEngine({ journal, clock }));
+    const second = await createEngine({ journal, clock });
     const replayed = await stateOf(second.engine, workflowId);
     expect(replayed.ticks).toBe(1);
     expect(replayed.historyLength).toBeUndefined();

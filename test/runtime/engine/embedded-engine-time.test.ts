@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../runtime/engine/clock';
 import type { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
 import type { ActivityAttemptRecord } from '../../../runtime/engine/journal-store';
@@ -7,19 +7,12 @@ import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store
 import type { ActivityCallResult } from '../../fixtures/workflows/definitions';
 import { eventually } from './eventually';
 import { createFixtureActivities } from './fixture-activities';
-import { createFixtureEngine } from './fixture-engine';
+import { useFixtureEngines } from './fixture-engine';
 
 const HOUR = 3_600_000;
 
 describe('EmbeddedEngine time', () => {
-  const engines: EmbeddedEngine[] = [];
-  afterEach(async () => {
-    await Promise.all(engines.splice(0).map((engine) => engine.shutdown()));
-  });
-  const track = <T extends { engine: EmbeddedEngine }>(created: T): T => {
-    engines.push(created.engine);
-    return created;
-  };
+  const createEngine = useFixtureEngines();
   const resultOf = async (engine: EmbeddedEngine, workflowId: string) => {
     const completed = (await engine.history(workflowId)).find((e) => e.kind === 'workflow_completed');
     return (completed?.details as { result?: ActivityCallResult } | undefined)?.result;
@@ -27,7 +20,7 @@ describe('EmbeddedEngine time', () => {
 
   describe('ManualClock#advance', () => {
     it('lets an activity doing real I/O finish instead of timing it out while time is skipped', async () => {
-      const { engine, clock, controls } = track(await createFixtureEngine());
+      const { engine, clock, controls } = await createEngine();
       const key = `write-${randomUUID()}`;
       const workflowId = `skip-${key}`;
       await engine.start({ workflowType: 'activityWorkflow', workflowId, args: [{ activity: 'slowWrite', key }] });
@@ -42,7 +35,7 @@ describe('EmbeddedEngine time', () => {
       const journal = new MemoryJournalStore();
       const clock = new ManualClock();
       const controls = createFixtureActivities();
-      const first = track(await createFixtureEngine({ journal, clock, controls }));
+      const first = await createEngine({ journal, clock, controls });
       const key = `backoff-${randomUUID()}`;
       const workflowId = `activity-${key}`;
       controls.failNext(key, 1);
@@ -54,7 +47,7 @@ describe('EmbeddedEngine time', () => {
       expect(retry).toMatchObject({ attempt: 1, retryInMs: 1_000, retryAt: failedAt + 1_000 });
 
       await clock.advance(400);
-      const second = track(await createFixtureEngine({ journal, clock, controls }));
+      const second = await createEngine({ journal, clock, controls });
       await clock.advance(500);
       expect(controls.attemptsOf(key)).toEqual([1]);
       await clock.advance(100);

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import { ManualClock } from '../../../runtime/engine/clock';
 import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
 import type { JournalStore } from '../../../runtime/engine/journal-store';
@@ -31,4 +32,20 @@ export async function createFixtureEngine(options: FixtureEngineOptions = {}) {
     activationTimeoutMs: options.activationTimeoutMs,
   });
   return { engine, journal, clock, controls };
+}
+
+/**
+ * For a describe block: returns `createFixtureEngine` with every engine it creates shut down after each test.
+ * Call it in the describe body, where it registers its `afterEach`.
+ */
+export function useFixtureEngines(): typeof createFixtureEngine {
+  const engines: EmbeddedEngine[] = [];
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((engine) => engine.shutdown()));
+  });
+  return async (options) => {
+    const created = await createFixtureEngine(options);
+    engines.push(created.engine);
+    return created;
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * What the workflow suites run on: the real store on a fresh database, every activity from
- * `createActivities` (activities/index.ts), and the embedded engine with a settling manual clock
+ * `createActivities` (activities/index.ts), and the embedded engine with a manual clock
  * and its journal in MongoDB, bundling support/workflow-entry.ts.
  */
 import { fileURLToPath } from 'node:url';
@@ -9,12 +9,12 @@ import { createModelResolver } from '../../../activities/ai';
 import { createConversationActivities, type LifecycleStore } from '../../../activities/conversation';
 import type { Store } from '../../../activities/store';
 import { createPluginRegistry } from '../../../plugins/registry';
+import { ManualClock } from '../../../runtime/engine/clock';
 import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
 import { MongoJournalStore } from '../../../runtime/engine/mongo-journal-store';
 import type { WorkflowEngine } from '../../../runtime/engine/workflow-engine';
 import { silentLogger } from '../../runtime/engine/silent-logger';
 import { testDatabase } from './database';
-import { SettlingClock, trackRunning } from './settling-clock';
 
 export const workflowEntryPath = fileURLToPath(new URL('./workflow-entry.ts', import.meta.url));
 
@@ -40,11 +40,9 @@ export async function workflowServices({ label, lifecycleStore, ...deps }: Servi
     ...(deps.onSlaBreach ? { onSlaBreach: deps.onSlaBreach } : {}),
   });
   const conversationActivities = lifecycleStore && createConversationActivities({ store: lifecycleStore(database.store), ...(deps.onSlaBreach ? { onSlaBreach: deps.onSlaBreach } : {}) });
-  const { tracked, settled } = trackRunning({ ...activities, ...conversationActivities });
   return {
     ...database,
-    activities: tracked,
-    settled,
+    activities: { ...activities, ...conversationActivities },
     /** The engine routing activities talk to. */
     useEngine(running: WorkflowEngine) {
       engine = running;
@@ -56,7 +54,7 @@ export type WorkflowServices = Awaited<ReturnType<typeof workflowServices>>;
 
 /** The embedded engine over the services; `build` again (after shutting the last one down) restarts on the same journal. */
 export async function embeddedEngine(services: WorkflowServices) {
-  const clock = new SettlingClock(services.settled);
+  const clock = new ManualClock();
   const journal = await MongoJournalStore.open(services.db);
   const build = async () => {
     const engine = await EmbeddedEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, journal, clock, logger: silentLogger });
