@@ -1,18 +1,14 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { describe } from 'vitest';
 import { MongoJournalStore } from '../../../runtime/engine/mongo-journal-store';
+import { freshDbName, testMongo } from '../../support/mongo';
 import { describeJournalStoreContract } from './journal-store-contract';
 
-const embeddedMongoPath = fileURLToPath(new URL('../../../runtime/mongo/index.ts', import.meta.url));
-
-describe.skipIf(!existsSync(embeddedMongoPath))('MongoJournalStore (skipped: runtime/mongo is not there yet)', () => {
-  describeJournalStoreContract('over the embedded MongoDB server', async () => {
-    const { startEmbeddedMongo } = await import('../../../runtime/mongo/index');
-    const mongo = await startEmbeddedMongo({ memory: true });
+describe('MongoJournalStore', () => {
+  describeJournalStoreContract('over MongoDB (MONGODB_URI, else the embedded server)', async () => {
+    const mongo = await testMongo();
     const client = await MongoClient.connect(mongo.uri);
-    const store = await MongoJournalStore.open(client.db('engine-test'));
+    const store = await MongoJournalStore.open(client.db(freshDbName('journal')));
     return {
       store,
       close: async () => {
