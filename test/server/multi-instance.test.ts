@@ -8,9 +8,10 @@ let second: RunningApp;
 const sockets: SocketClient[] = [];
 
 beforeAll(async () => {
-  first = await startTestApp();
+  const database = { MONGODB_DB: `test_multi_${process.pid}_${Date.now()}` };
+  first = await startTestApp(undefined, { env: database });
   // A second server instance on the same store; the workflow engine is shared, as a Temporal cluster would be.
-  second = await startTestApp(undefined, { engine: first.engine, env: { MONGODB_URI: first.mongoUri } });
+  second = await startTestApp(undefined, { engine: first.engine, env: { ...database, MONGODB_URI: first.mongoUri } });
 });
 afterAll(async () => {
   await Promise.all(sockets.map((s) => s.close()));

@@ -1,11 +1,26 @@
-/** A started app for server tests: embedded store in memory, embedded engine, port 0, quiet logs. */
+/**
+ * A started app for server tests on port 0 with quiet logs: the embedded store in memory and the
+ * embedded engine, or the real MongoDB / Temporal when MONGODB_URI / TEMPORAL_* are set, so the
+ * same suites run against the real services.
+ */
+import { randomBytes } from 'node:crypto';
 import { startApp, type RunningApp, type StartOverrides } from '../../../runtime/app';
 import { loadConfig, type AppConfig } from '../../../runtime/config';
 
 export type LimitOverrides = Partial<Omit<AppConfig['limits'], 'ws'>> & { ws?: Partial<AppConfig['limits']['ws']> };
 
+const REAL_SERVICE_VARIABLES = ['MONGODB_URI', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_CLI_PATH'] as const;
+
+function realServicesFromEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of REAL_SERVICE_VARIABLES) if (process.env[name]) env[name] = process.env[name];
+  // Each app gets its own database and task queue on shared real services.
+  const unique = randomBytes(4).toString('hex');
+  return { ...env, MONGODB_DB: `test_app_${unique}`, TEMPORAL_TASK_QUEUE: `test-${unique}` };
+}
+
 export function testConfig(limits: LimitOverrides = {}, env: NodeJS.ProcessEnv = {}): AppConfig {
-  const base = loadConfig({ PORT: '0', EMBEDDED_MONGO_MEMORY: 'true', LOG_LEVEL: 'silent', ...env });
+  const base = loadConfig({ PORT: '0', EMBEDDED_MONGO_MEMORY: 'true', LOG_LEVEL: 'silent', ...realServicesFromEnv(), ...env });
   return {
     ...base,
     limits: {
