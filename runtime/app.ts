@@ -1,19 +1,22 @@
 /**
  * Start-up wiring: storage (embedded MongoDB-compatible server unless MONGODB_URI), the store,
  * the default website and team, plugins, the workflow engine (embedded unless Temporal is
- * configured) with its activities, and the Chat API. `close` stops them in reverse order.
+ * configured) with every activity (conversation, AI, routing, plugin effects), and the Chat API
+ * with the pages. `close` stops them in reverse order.
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
+import { createActivities } from '../activities';
+import { createModelResolver, createTeamQueueSignals } from '../activities/ai';
 import { openStore, type Store } from '../activities/store';
 import { connect } from '../activities/store/connect';
 import { writeWorkflowEntry } from '../plugins/bundle-entry';
 import { loadPluginRegistry } from '../plugins/loader';
 import { createChatServer } from '../server/app';
 import { WorkflowStarts } from '../server/services/workflow-start';
-import { createActivities } from './activities';
+import { aiTypingRelay } from './ai-typing';
 import type { AppConfig } from './config';
 import { ConversationEngine } from './conversation-engine';
 import { createEngine } from './engine/create-engine';
@@ -76,9 +79,20 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       // Per process: concurrent processes (test files) must not rewrite each other's entry while it is bundled.
       const entryDir = path.join(projectRoot, '.tmp', `workflow-entry-${process.pid}`);
       cleanup.push(() => rm(entryDir, { recursive: true, force: true }));
+      const activities = createActivities({
+        store,
+        plugins,
+        resolveModel: createModelResolver({ apiKey: config.openai.apiKey, baseURL: config.openai.baseUrl }),
+        // Routing activities call the engine they run on; it exists before any activity runs.
+        engine: () => {
+          if (!engine) throw new Error('the workflow engine is not started yet');
+          return engine;
+        },
+        publishTyping: aiTypingRelay(store),
+      });
       const owned = await createEngine({
         workflowsPath: await writeWorkflowEntry({ outDir: entryDir, rootDir: projectRoot }),
-        activities: createActivities({ store, plugins, openai: config.openai }),
+        activities,
         temporal: config.temporal,
         journal: await MongoJournalStore.open(direct.db),
       });
@@ -95,6 +109,8 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       log,
       limits: config.limits,
       health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded' },
+      teams: createTeamQueueSignals(engine),
+      pages: { publicKey: website.publicKey, ...(config.demoPages ? { demoSecretKey: website.secretKey } : {}) },
     });
     const port = await chat.listen(config.port, config.host);
     cleanup.push(() => chat.close(config.limits.shutdownTimeoutMs));

@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = (fallback: string) =>
   z
     .string()
@@ -18,7 +19,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   /** Keep the embedded store in memory only (tests, benchmarks). */
-  EMBEDDED_MONGO_MEMORY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  EMBEDDED_MONGO_MEMORY: flag.default(false),
   MONGODB_URI: optionalString,
   MONGODB_DB: z.string().default('support'),
   TEMPORAL_ADDRESS: optionalString,
@@ -32,6 +33,8 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: list(''),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url().optional(),
+  /** Prefill the inbox sign-in with the secret key (a local demo only); default: when HOST is loopback. */
+  DEMO_PAGES: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024),
   FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
@@ -63,6 +66,8 @@ export interface AppConfig {
   keys: { publicKey?: string; secretKey?: string; identitySecret?: string };
   allowedOrigins: string[];
   openai: { apiKey?: string; baseUrl?: string };
+  /** The pages may be told the secret key (prefilled agent sign-in): only for a local demo. */
+  demoPages: boolean;
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
   limits: {
     jsonBodyBytes: number;
@@ -74,6 +79,8 @@ export interface AppConfig {
     shutdownTimeoutMs: number;
   };
 }
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
 /** Reads the configuration; an invalid variable stops start-up with a message naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -92,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keys: { publicKey: e.PUBLIC_KEY, secretKey: e.SECRET_KEY, identitySecret: e.IDENTITY_SECRET },
     allowedOrigins: e.ALLOWED_ORIGINS,
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+    demoPages: e.DEMO_PAGES ?? LOOPBACK_HOSTS.includes(e.HOST),
     logLevel: e.LOG_LEVEL,
     limits: {
       jsonBodyBytes: e.JSON_BODY_LIMIT_BYTES,

@@ -12,12 +12,12 @@ app.log.info({ url: app.url, engine: app.engine.kind }, 'support chat is running
 process.stdout.write(
   [
     '',
-    `  Support chat running at ${app.url}`,
-    `  Public key (widget):   ${app.keys.publicKey}`,
-    `  Secret key (team):     ${app.keys.secretKey}`,
-    `  Identity secret:       ${app.keys.identitySecret}`,
-    `  Team member to act as: X-Actor-User-Id: ${DEFAULT_AGENT_ID}`,
-    `  Data: ${config.store.memory ? '(in memory)' : config.dataDir}`,
+    `Support chat listening on ${app.url}`,
+    `  widget demo  ${app.url}/`,
+    `  agent inbox  ${app.url}/inbox${config.demoPages ? '' : '  (sign in with the secret key)'}`,
+    `  public key   ${app.keys.publicKey}   secret key ${app.keys.secretKey}`,
+    `  identity secret ${app.keys.identitySecret}   act as X-Actor-User-Id: ${DEFAULT_AGENT_ID}`,
+    `  data         ${config.store.memory ? '(in memory)' : config.dataDir}`,
     '',
     '',
   ].join('\n'),

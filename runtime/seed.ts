@@ -1,16 +1,19 @@
 /**
  * The default configuration: one website with the configured (or generated) keys, a human team
- * member and an AI assistant with its configuration. Existing records are left as they are.
+ * member and an AI assistant with its configuration (`defaultAssistantConfig`, stored where the AI
+ * activities and `/v1/ai-agents` read it). Existing records are left as they are.
  */
-import { defaultAssistantConfig } from '../activities/ai/config';
+import { assistantSettingKey, defaultAssistantConfig } from '../activities/ai';
 import type { Store } from '../activities/store';
 import type { TeamMember, Website } from '../domain/people';
-import { assistantSettingKey } from '../server/services/ai-agents';
+import { DEFAULT_ROUTING_RULES } from '../workflows/routing/team-rules';
 import type { WebsiteKeys } from './keys';
 
 export const DEFAULT_WEBSITE_ID = 'web_default';
 export const DEFAULT_AGENT_ID = 'agent_alex';
 export const DEFAULT_ASSISTANT_ID = 'ai_assistant';
+
+const TEAMS = [DEFAULT_ROUTING_RULES.defaultTeam, ...DEFAULT_ROUTING_RULES.rules.map((rule) => rule.team)];
 
 export async function seedDefaults(store: Store, keys: WebsiteKeys, allowedOrigins: string[]): Promise<Website> {
   const website = await store.ensureWebsite({
@@ -22,7 +25,8 @@ export async function seedDefaults(store: Store, keys: WebsiteKeys, allowedOrigi
   });
   if ((await store.listTeamMembers(website.id)).length === 0) {
     const members: TeamMember[] = [
-      { id: DEFAULT_AGENT_ID, websiteId: website.id, name: 'Alex (Support)', kind: 'human', teams: ['support'], capacity: 10 },
+      // In every team the default routing rules name, so each escalation of the demo reaches Alex.
+      { id: DEFAULT_AGENT_ID, websiteId: website.id, name: 'Alex (Support)', kind: 'human', teams: TEAMS, capacity: 10 },
       { id: DEFAULT_ASSISTANT_ID, websiteId: website.id, name: 'Acme Assistant', kind: 'ai', teams: [], capacity: 1_000 },
     ];
     for (const member of members) await store.upsertTeamMember(member);

@@ -1,11 +1,12 @@
 /**
- * The Chat API on one HTTP server: REST under `/v1` and WebSocket on `/ws`. `close` drains it:
- * no new connections, sockets told to go away, in-flight requests finished, queued workflow
- * signals sent, all within the given time.
+ * The Chat API on one HTTP server: REST under `/v1`, WebSocket on `/ws` and the built pages (`/`,
+ * `/inbox`, `/audit/:id`). `close` drains it: no new connections, sockets told to go away,
+ * in-flight requests finished, queued workflow signals sent, all within the given time.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { createPagesRouter } from '../web/static-routes';
 import type { ApiContext } from './context';
 import type { ServerDeps } from './deps';
 import { storeDirectory } from './directory';
@@ -66,6 +67,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/contacts', json, contactRoutes(ctx));
   app.use('/v1/team', teamRoutes(ctx));
   app.use('/v1/ai-agents', json, aiAgentRoutes(ctx));
+  app.use(createPagesRouter(deps.pages));
   app.use(notFound);
   app.use(errorHandler(deps.log));
 

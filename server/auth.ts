@@ -62,7 +62,7 @@ export async function authenticate(directory: AuthDirectory, creds: Credentials,
     const { visitorId } = creds;
     if (!visitorId && !options.createVisitor) throw new AppError('ERR_UNAUTHENTICATED', 'A visitor id is required');
     if (visitorId && !VISITOR_ID.test(visitorId)) {
-      throw new AppError('ERR_INVALID_INPUT', 'Malformed visitor id', { fields: [{ field: 'visitorId', message: 'expected 1-128 of A-Z a-z 0-9 _ . : -' }] });
+      throw new AppError('ERR_INVALID_INPUT', 'Malformed visitor id', { fields: [{ path: 'visitorId', message: 'expected 1-128 of A-Z a-z 0-9 _ . : -' }] });
     }
     const visitor = await directory.visitor(website.id, visitorId);
     return { kind: 'visitor', website, visitorId: visitor.id, ...(visitor.contactId ? { contactId: visitor.contactId } : {}) };

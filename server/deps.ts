@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { Store } from '../activities/store';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConversationEngine } from '../runtime/conversation-engine';
+import type { PagesOptions } from '../web/static-routes';
 import type { RateLimitOptions } from './rate-limit';
+import type { TeamAvailability } from './realtime/agent-availability';
 import type { WorkflowStarts } from './services/workflow-start';
 
 export interface ServerLimits {
@@ -23,4 +25,8 @@ export interface ServerDeps {
   log: Logger;
   limits: ServerLimits;
   health: { engine: 'embedded' | 'temporal'; store: 'embedded' | 'mongodb' };
+  /** The team queues, told when agents come and go. */
+  teams: TeamAvailability;
+  /** The built pages (widget demo, inbox, audit viewer) and what their bootstrap tells them. */
+  pages: PagesOptions;
 }

@@ -31,19 +31,63 @@ export function errorBody(err: AppError): ErrorBody {
   return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
 }
 
-/** One failing field of a request, named by its dotted path (`item.type`, `query.limit`). */
+/**
+ * One failing field of a request, named by its dotted path (`body.item.type`, `query.limit`).
+ * Every 400 answers `details: {fields: FieldIssue[]}`, whichever module rejected the input.
+ */
 export interface FieldIssue {
-  field: string;
+  path: string;
   message: string;
+}
+
+const joinPath = (...parts: Array<string | undefined>): string => parts.filter((p) => p !== undefined && p !== '').join('.');
+
+function invalidFields(message: string, fields: FieldIssue[]): AppError {
+  return new AppError('ERR_INVALID_INPUT', message, { fields });
 }
 
 export function invalidInput(issues: z.core.$ZodIssue[], prefix?: string): AppError {
   const fields: FieldIssue[] = issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.') || (prefix ?? '(root)'),
+    path: joinPath(prefix, ...issue.path.map(String)) || '(root)',
     message: issue.message,
   }));
-  const names = [...new Set(fields.map((f) => f.field))].join(', ');
-  return new AppError('ERR_INVALID_INPUT', `Invalid input: ${names}`, { fields });
+  return invalidFields(`Invalid input: ${[...new Set(fields.map((f) => f.path))].join(', ')}`, fields);
+}
+
+const isFieldIssue = (value: unknown): value is FieldIssue =>
+  typeof value === 'object' && value !== null && typeof (value as FieldIssue).path === 'string' && typeof (value as FieldIssue).message === 'string';
+
+/**
+ * The failing fields of a 400 from any module: the server's own `{fields: FieldIssue[]}`, the
+ * plugin registry's bare `[{path, message}]`, the store's `{fields: string[]}` (names only, the
+ * error message says why) and an unknown item type (its `type` field).
+ */
+function fieldIssuesOf(err: AppError): FieldIssue[] {
+  const { details } = err;
+  const list: unknown = Array.isArray(details) ? details : (details as { fields?: unknown } | undefined)?.fields;
+  if (!Array.isArray(list)) return err.code === 'ERR_UNKNOWN_ITEM_TYPE' ? [{ path: 'type', message: err.message }] : [];
+  return list.flatMap((entry: unknown) => (isFieldIssue(entry) ? [entry] : typeof entry === 'string' ? [{ path: entry, message: err.message }] : []));
+}
+
+/** A 400 with its details in the one shape; other errors as they are. */
+function withFieldDetails(err: AppError): AppError {
+  if (httpStatusOf(err.code) !== 400) return err;
+  const fields = fieldIssuesOf(err);
+  return new AppError(err.code, err.message, fields.length > 0 ? { fields } : undefined);
+}
+
+/**
+ * Runs `validate` (a plugin registry call) and places the fields a rejection names in the request,
+ * e.g. `text` → `body.item.text`; `prefix` may map each path itself.
+ */
+export function inRequest<T>(prefix: string | ((path: string) => string), validate: () => T): T {
+  try {
+    return validate();
+  } catch (err) {
+    if (!isAppError(err) || httpStatusOf(err.code) !== 400) throw err;
+    const place = typeof prefix === 'string' ? (path: string) => joinPath(prefix, path) : prefix;
+    throw new AppError(err.code, err.message, { fields: fieldIssuesOf(err).map(({ path, message }) => ({ path: place(path), message })) });
+  }
 }
 
 /** Errors body-parser and raw-body throw carry a `type`; map the ones a client can cause. */
@@ -52,7 +96,7 @@ function fromHttpLibraryError(err: { type?: unknown; status?: unknown; message?:
     case 'entity.too.large':
       return new AppError('ERR_PAYLOAD_TOO_LARGE', 'Request body is too large');
     case 'entity.parse.failed':
-      return new AppError('ERR_INVALID_INPUT', 'Request body is not valid JSON', { fields: [{ field: 'body', message: 'malformed JSON' }] });
+      return new AppError('ERR_INVALID_INPUT', 'Request body is not valid JSON', { fields: [{ path: 'body', message: 'malformed JSON' }] });
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', String(err.message));
@@ -64,7 +108,7 @@ function fromHttpLibraryError(err: { type?: unknown; status?: unknown; message?:
 }
 
 export function toAppError(err: unknown): AppError {
-  if (isAppError(err)) return err;
+  if (isAppError(err)) return withFieldDetails(err);
   if (err instanceof z.ZodError) return invalidInput(err.issues);
   if (err instanceof UpdateRejectedError) return new AppError('ERR_INVALID_TRANSITION', err.message);
   if (err && typeof err === 'object') {

@@ -1,16 +1,16 @@
 import type { RequestHandler } from 'express';
 
 /**
- * Headers for every answer. The CSP fits the widget and dashboard pages served later from `/`:
- * same-origin scripts, styles (inline allowed for framework-injected styles), images from files
- * and data URLs, and API/WebSocket calls to this server.
+ * Headers for every answer. The CSP fits the built pages served from `/` (web/static-routes.ts):
+ * scripts (`/config.js` and the bundles) and styles from this server only, images from it or data
+ * URLs, API calls and the WebSocket to this server only (`'self'` covers ws: to the same host).
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' ws: wss:",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
   "font-src 'self' data:",
   "object-src 'none'",
   "base-uri 'self'",

@@ -51,4 +51,9 @@ export class OnlineDirectory {
   isOnline(key: PresenceKey): boolean {
     return this.online.has(keyOf(key));
   }
+
+  /** Whether the person has a socket on an instance other than this one. */
+  isOnlineElsewhere(key: PresenceKey, instanceId: string): boolean {
+    return [...(this.online.get(keyOf(key)) ?? [])].some((instance) => instance !== instanceId);
+  }
 }

@@ -10,6 +10,7 @@ import type { PluginRegistry } from '../../plugins/registry';
 import type { AuthDirectory } from '../auth';
 import { authenticate } from '../auth';
 import type { ServerLimits } from '../deps';
+import { AgentAvailability, type TeamAvailability } from './agent-availability';
 import { ChangeFeed } from './change-feed';
 import { handleClientFrame } from './client-frames';
 import type { Connection } from './connection';
@@ -25,6 +26,7 @@ export interface RealtimeDeps {
   directory: AuthDirectory;
   log: Logger;
   limits: ServerLimits;
+  teams: TeamAvailability;
 }
 
 const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
@@ -38,12 +40,14 @@ export class Realtime {
   readonly publisher: EphemeralPublisher;
   private readonly presence = new LocalPresence();
   private readonly feed: ChangeFeed;
+  private readonly availability: AgentAvailability;
   private watch?: ChangeWatch;
   private sockets?: SocketServer;
 
   constructor(private readonly deps: RealtimeDeps) {
     this.publisher = new EphemeralPublisher(deps.store);
     this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.online, deps.log);
+    this.availability = new AgentAvailability(deps.teams, deps.directory, deps.log);
   }
 
   async start(server: Server): Promise<void> {
@@ -62,9 +66,10 @@ export class Realtime {
     );
   }
 
-  /** Closes every socket (their disconnects are announced), then stops following the store. */
+  /** Closes every socket (their disconnects are announced, agents marked away), then stops following the store. */
   async stop(): Promise<void> {
     await this.sockets?.close();
+    await this.availability.drain();
     await this.watch?.close();
     this.feed.stop();
   }
@@ -77,13 +82,18 @@ export class Realtime {
       payload: { connectionId: conn.id, ...(caller.kind === 'visitor' ? { visitorId: caller.visitorId } : caller.userId ? { userId: caller.userId } : {}) },
     });
     const key = presenceKeyOf(conn);
-    if (key && this.presence.connect(key)) this.announce(key, true);
+    if (!key || !this.presence.connect(key)) return;
+    this.announce(key, true);
+    if (key.kind === 'user') this.availability.changed(key.websiteId, key.id, true);
   }
 
   private onClose(conn: Connection): void {
     this.hub.remove(conn);
     const key = presenceKeyOf(conn);
-    if (key && this.presence.disconnect(key)) this.announce(key, false);
+    if (!key || !this.presence.disconnect(key)) return;
+    this.announce(key, false);
+    // Another instance may still hold a socket of this agent: then the agent is still available.
+    if (key.kind === 'user' && !this.online.isOnlineElsewhere(key, this.deps.store.instanceId)) this.availability.changed(key.websiteId, key.id, false);
   }
 
   private announce(key: PresenceKey, online: boolean): void {

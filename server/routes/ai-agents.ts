@@ -1,13 +1,17 @@
+/**
+ * AI assistant configurations: read and replaced by the team, validated with the assistant schema
+ * and kept in the website settings under the key the AI activities read them from.
+ */
 import { Router } from 'express';
-import { assistantConfigSchema } from '../../activities/ai/config';
+import { z } from 'zod';
+import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig } from '../../activities/ai';
 import { AppError } from '../../domain/errors';
-import { requireActingAgent, requireAgent } from '../caller';
+import type { TeamMember } from '../../domain/people';
+import { requireActingAgent, requireAgent, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { entityId } from '../schemas/common';
 import { parseInput } from '../schemas/parse';
-import { assistantConfig, assistantSettingKey } from '../services/ai-agents';
-import { z } from 'zod';
 
 const params = z.object({ id: entityId });
 
@@ -15,20 +19,31 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(...ctx.authenticate);
 
+  /** The website's AI assistant named by the path; 404 for anyone else. */
+  const assistantOf = async (agent: AgentCaller, pathParams: unknown): Promise<TeamMember> => {
+    const { id } = parseInput(params, pathParams, 'params');
+    const member = await ctx.store.getTeamMember(id);
+    if (!member || member.websiteId !== agent.website.id || member.kind !== 'ai') throw new AppError('ERR_NOT_FOUND', `No AI assistant ${id}`);
+    return member;
+  };
+
   router.get('/', async (_req, res) => {
     const { website } = requireAgent(callerOf(res));
     const assistants = (await ctx.store.listTeamMembers(website.id)).filter((member) => member.kind === 'ai');
-    res.json({ agents: await Promise.all(assistants.map((member) => assistantConfig(ctx.store, website.id, member))) });
+    res.json({ agents: await Promise.all(assistants.map((member) => loadAssistantConfig(ctx.store, member.id))) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const member = await assistantOf(requireAgent(callerOf(res)), req.params);
+    res.json({ agent: await loadAssistantConfig(ctx.store, member.id) });
   });
 
   router.put('/:id', async (req, res) => {
-    const { website } = requireActingAgent(callerOf(res));
-    const { id } = parseInput(params, req.params, 'params');
-    const member = await ctx.store.getTeamMember(id);
-    if (!member || member.websiteId !== website.id || member.kind !== 'ai') throw new AppError('ERR_NOT_FOUND', `No AI assistant ${id}`);
+    const agent = requireActingAgent(callerOf(res));
+    const member = await assistantOf(agent, req.params);
     const body = typeof req.body === 'object' && req.body !== null ? req.body : {};
-    const config = parseInput(assistantConfigSchema, { name: member.name, ...body, id }, 'body');
-    res.json({ agent: await ctx.store.putSetting(website.id, assistantSettingKey(id), config) });
+    const config = parseInput(assistantConfigSchema, { name: member.name, ...body, id: member.id }, 'body');
+    res.json({ agent: await ctx.store.putSetting(agent.website.id, assistantSettingKey(member.id), config) });
   });
 
   return router;

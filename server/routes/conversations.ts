@@ -8,9 +8,11 @@ import { requireAgent, viewerOf } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import {
+  actionAnswerBody,
   conversationParams,
   createConversationBody,
   escalateBody,
+  itemActionParams,
   listConversationsQuery,
   participantParams,
   patchConversationBody,
@@ -23,6 +25,7 @@ import {
 } from '../schemas/conversations';
 import { parseInput } from '../schemas/parse';
 import { createConversation } from '../services/conversations';
+import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
 import { markSeen, setTyping } from '../services/receipts';
 
@@ -55,7 +58,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
     const id = idOf(req);
     const { limit, cursor, afterSeq } = parseInput(timelineQuery, req.query, 'query');
     if (cursor !== undefined && afterSeq !== undefined) {
-      throw new AppError('ERR_INVALID_INPUT', 'Give cursor or afterSeq, not both', { fields: [{ field: 'query.afterSeq', message: 'not with cursor' }] });
+      throw new AppError('ERR_INVALID_INPUT', 'Give cursor or afterSeq, not both', { fields: [{ path: 'query.afterSeq', message: 'not with cursor' }] });
     }
     await visibleConversation(ctx.store, caller, id);
     const audience = storeAudienceOf(caller);
@@ -70,6 +73,12 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.post('/:id/typing', async (req, res) => {
     const { isTyping } = parseInput(typingBody, req.body, 'body');
     res.json(await setTyping(ctx, callerOf(res), idOf(req), isTyping));
+  });
+
+  router.post('/:id/items/:itemId/actions/:actionId', async (req, res) => {
+    const { id: conversationId, itemId, actionId } = parseInput(itemActionParams, req.params, 'params');
+    const { answer } = parseInput(actionAnswerBody, req.body, 'body');
+    res.status(201).json({ item: await answerItemAction(ctx, callerOf(res), { conversationId, itemId, actionId, answer }) });
   });
 
   router.get('/:id/audit', async (req, res) => {
@@ -113,6 +122,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
   );
   router.post('/:id/assign', lifecycle(userBody, ({ userId }) => [{ op: 'assign', userId }]));
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
+  router.post('/:id/handback', lifecycle(reasonBody, () => [{ op: 'hand_back' }]));
   router.post('/:id/ai/pause', lifecycle(pauseAiBody, ({ minutes }) => [{ op: 'pause_ai', ...(minutes ? { minutes } : {}) }]));
   router.post('/:id/ai/resume', lifecycle(reasonBody, () => [{ op: 'resume_ai' }]));
 

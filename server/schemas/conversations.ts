@@ -5,6 +5,7 @@ import { newItemSchema } from './items';
 
 export const conversationParams = z.object({ id: clientId });
 export const participantParams = z.object({ id: clientId, userId: entityId });
+export const itemActionParams = z.object({ id: clientId, itemId: entityId, actionId: entityId });
 
 export const createConversationBody = z.object({
   conversationId: clientId.optional(),
@@ -42,3 +43,5 @@ export const userBody = z.object({ userId: entityId });
 export const escalateBody = z.object({ reason: z.string().trim().min(1).max(500), summary: z.string().max(2000).optional() });
 export const pauseAiBody = z.object({ minutes: z.number().int().min(1).max(7 * 24 * 60).optional() });
 export const typingBody = z.object({ isTyping: z.boolean() });
+/** The answer's own shape is the action's schema, checked by its plugin. */
+export const actionAnswerBody = z.object({ answer: z.unknown() });

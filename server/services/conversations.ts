@@ -21,7 +21,7 @@ function ownerVisitorId(caller: Caller, input: CreateConversationInput): string 
     return caller.visitorId;
   }
   requireActingAgent(caller);
-  if (!input.visitorId) throw new AppError('ERR_INVALID_INPUT', 'visitorId is required', { fields: [{ field: 'body.visitorId', message: 'required for the team' }] });
+  if (!input.visitorId) throw new AppError('ERR_INVALID_INPUT', 'visitorId is required', { fields: [{ path: 'body.visitorId', message: 'required for the team' }] });
   return input.visitorId;
 }
 
@@ -32,7 +32,7 @@ export async function createConversation(
 ): Promise<{ conversation: Conversation; initialTimelineItems: TimelineItem[] }> {
   const websiteId = caller.website.id;
   const visitorId = ownerVisitorId(caller, input);
-  const initial = (input.defaultTimelineItems ?? []).map((item) => validateItem(deps.plugins, caller, item));
+  const initial = (input.defaultTimelineItems ?? []).map((item, index) => validateItem(deps.plugins, caller, item, `body.defaultTimelineItems.${index}`));
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);
 
   const { conversation } = await deps.store.createConversation(

@@ -10,6 +10,7 @@ import type { MessagePart, TimelineItem } from '../../domain/timeline';
 import type { PluginRegistry, ValidatedItem } from '../../plugins/registry';
 import { visibleConversation } from '../access';
 import { authorOf, type Caller } from '../caller';
+import { inRequest } from '../http-errors';
 import type { WorkflowNotifier } from './workflow-notifier';
 
 export interface ItemServiceDeps {
@@ -20,10 +21,10 @@ export interface ItemServiceDeps {
 
 export const fileUrl = (fileId: string): string => `/v1/files/${encodeURIComponent(fileId)}`;
 
-/** Validates a new item for this caller (throws the registry's AppErrors). */
-export function validateItem(plugins: PluginRegistry, caller: Caller, input: unknown): ValidatedItem {
+/** Validates a new item for this caller (throws the registry's AppErrors, their fields placed under `where`). */
+export function validateItem(plugins: PluginRegistry, caller: Caller, input: unknown, where = 'body.item'): ValidatedItem {
   const author = authorOf(caller);
-  return plugins.validateNewItem({ input, author, callerKind: author.kind });
+  return inRequest(where, () => plugins.validateNewItem({ input, author, callerKind: author.kind }));
 }
 
 /** File parts must name files uploaded to this conversation; they gain what the store knows of the file. */
@@ -36,7 +37,7 @@ async function resolveFileParts(store: Store, conversationId: string, fields: Re
       const info = await store.getFileInfo(part.fileId);
       if (!info || info.conversationId !== conversationId) {
         throw new AppError('ERR_INVALID_INPUT', `Unknown file ${part.fileId} for this conversation`, {
-          fields: [{ field: `item.parts.${index}.fileId`, message: 'no such file in this conversation' }],
+          fields: [{ path: `item.parts.${index}.fileId`, message: 'no such file in this conversation' }],
         });
       }
       const { id, filename, mediaType, size, width, height } = info;

@@ -87,8 +87,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
 
     await send(visitor, 'Can I talk to a human please?');
     await seeText(visitorItems(), 'A person from the team was requested');
-    await agent.locator(`.row[data-conversation-id="${conversationId}"] [data-testid="waiting"]`).waitFor();
-    await agent.locator('select[name="handler"]').selectOption('waiting');
+    // The agent's inbox is open (the agent is online), so routing assigns the escalated conversation to them.
+    await agent.locator('input[name="assignedToMe"]').check();
+    await agent.locator(`.row[data-conversation-id="${conversationId}"]`).waitFor();
     expect(await agent.locator('.row').count()).toBe(1);
   });
 

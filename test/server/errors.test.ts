@@ -40,24 +40,42 @@ describe('Chat API errors', () => {
       const res = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { text: 5 } });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('ERR_INVALID_INPUT');
-      expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['body.item.type', 'body.item.text']));
+      expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['body.item.type', 'body.item.text']));
     });
 
     it('refuses fields the server assigns, malformed JSON and bad query values', async () => {
       const authored = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'x', author: { kind: 'human', id: 'agent_alex' } } });
       expect(authored.status).toBe(400);
-      expect(authored.body.error.details.fields[0].field).toBe('body.item.author');
+      expect(authored.body.error.details.fields[0].path).toBe('body.item.author');
       const malformed = await api.call('POST', '/v1/messages', visitor, '{"conversationId":', { 'Content-Type': 'application/json' });
       expect(malformed.status).toBe(400);
       const limit = await api.call('GET', '/v1/conversations/err-1/timeline?limit=500', visitor);
       expect(limit.status).toBe(400);
-      expect(limit.body.error.details.fields[0].field).toBe('query.limit');
+      expect(limit.body.error.details.fields[0].path).toBe('query.limit');
+    });
+
+    it('gives details one shape, {fields: [{path, message}]}, whichever module refused the input', async () => {
+      const shape = { fields: expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]) };
+      // The plugin registry: a quick_replies item without options.
+      const plugin = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'quick_replies', prompt: 'Pick one' } });
+      expect(plugin.status).toBe(400);
+      expect(plugin.body.error.details).toEqual(shape);
+      expect(plugin.body.error.details.fields[0].path).toBe('body.item.options');
+      // The store: a cursor it did not make.
+      const store = await api.call('GET', '/v1/conversations/err-1/timeline?cursor=nonsense', visitor);
+      expect(store.status).toBe(400);
+      expect(store.body.error.details).toEqual({ fields: [{ path: 'cursor', message: expect.any(String) }] });
+      // The server's own schemas: an assistant configuration.
+      const config = await api.call('PUT', '/v1/ai-agents/ai_assistant', AGENT, { model: 'gpt-4', stepBudget: 0 });
+      expect(config.status).toBe(400);
+      expect(config.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.model', 'body.stepBudget']);
     });
 
     it('reports unknown item types', async () => {
       const res = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'acme.nope', text: 'x' } });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('ERR_UNKNOWN_ITEM_TYPE');
+      expect(res.body.error.details).toEqual({ fields: [{ path: 'body.item.type', message: expect.stringContaining('acme.nope') }] });
     });
   });
 

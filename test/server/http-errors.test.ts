@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../domain/errors';
 import { UpdateRejectedError } from '../../runtime/engine/errors';
-import { errorBody, httpStatusOf, toAppError } from '../../server/http-errors';
+import { errorBody, httpStatusOf, inRequest, toAppError } from '../../server/http-errors';
 import { parseInput } from '../../server/schemas/parse';
 
 describe('http-errors', () => {
@@ -32,6 +32,22 @@ describe('http-errors', () => {
     });
   });
 
+  describe('#field details', () => {
+    it('puts the plugin registry\'s and the store\'s details in the one shape', () => {
+      const plugin = new AppError('ERR_INVALID_INPUT', 'Invalid item', [{ path: 'options', message: 'Required' }]);
+      expect(toAppError(plugin).details).toEqual({ fields: [{ path: 'options', message: 'Required' }] });
+      const store = new AppError('ERR_INVALID_INPUT', 'invalid cursor', { fields: ['cursor'] });
+      expect(toAppError(store).details).toEqual({ fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+    });
+
+    it('places a plugin\'s fields in the request', () => {
+      const rejecting = () => {
+        throw new AppError('ERR_INVALID_INPUT', 'Invalid item', [{ path: 'text', message: 'Required' }]);
+      };
+      expect(() => inRequest('body.item', rejecting)).toThrow(expect.objectContaining({ details: { fields: [{ path: 'body.item.text', message: 'Required' }] } }));
+    });
+  });
+
   describe('#parseInput', () => {
     it('names every failing field with its place in the request', () => {
       const schema = z.object({ item: z.object({ type: z.string() }), limit: z.number() });
@@ -39,9 +55,9 @@ describe('http-errors', () => {
         parseInput(schema, { item: {}, limit: 'x' }, 'body');
         expect.unreachable();
       } catch (err) {
-        const details = (err as AppError).details as { fields: { field: string }[] };
+        const details = (err as AppError).details as { fields: { path: string }[] };
         expect((err as AppError).code).toBe('ERR_INVALID_INPUT');
-        expect(details.fields.map((f) => f.field)).toEqual(['body.item.type', 'body.limit']);
+        expect(details.fields.map((f) => f.path)).toEqual(['body.item.type', 'body.limit']);
       }
     });
   });

@@ -93,6 +93,8 @@ describe('WebSocket /ws', () => {
     it('records seen receipts, resets unread counts and tells the other side', async () => {
       const visitorId = await api.newVisitor();
       await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'seen-1' });
+      // Joined first: a first message would have the workflow record the join after it, maybe after the seen receipt.
+      await api.call('POST', '/v1/conversations/seen-1/participants', AGENT, { userId: AGENT.agent });
       await api.call('POST', '/v1/messages', AGENT, { conversationId: 'seen-1', item: { type: 'message', text: 'hello' } });
       const before = await api.call('GET', '/v1/conversations', { visitorId });
       expect(before.body.conversations[0].unreadCount).toBeGreaterThanOrEqual(1);

@@ -27,4 +27,16 @@ describe('OnlineDirectory', () => {
       expect(online.isOnline(agent)).toBe(false);
     });
   });
+
+  describe('#isOnlineElsewhere', () => {
+    it('tells whether another instance still holds a socket of the person', () => {
+      const online = new OnlineDirectory();
+      online.apply(agent, 'i1', true);
+      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(false);
+      online.apply(agent, 'i2', true);
+      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(true);
+      online.apply(agent, 'i2', false);
+      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(false);
+    });
+  });
 });

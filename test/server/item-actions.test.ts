@@ -1,0 +1,76 @@
+/** Answers to interactive items over the wire: a quick-replies pick, its retry, a second answer. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { AGENT, Api, SocketClient } from './support/clients';
+import { startTestApp } from './support/app';
+
+let app: RunningApp;
+let api: Api;
+let visitor: { visitorId: string };
+let visitorSocket: SocketClient;
+
+const OPTIONS = [
+  { id: 'yes', label: 'Yes, that solved it' },
+  { id: 'no', label: 'No, I still need help' },
+];
+
+/** An agent offers quick replies in `conversationId`. */
+async function offer(conversationId: string, itemId: string) {
+  const res = await api.call('POST', '/v1/messages', AGENT, { conversationId, item: { id: itemId, type: 'quick_replies', prompt: 'Did that help?', options: OPTIONS } });
+  expect(res.status).toBe(201);
+}
+
+const choose = (conversationId: string, itemId: string, optionId: unknown, who: { visitorId: string } | typeof AGENT = visitor) =>
+  api.call('POST', `/v1/conversations/${conversationId}/items/${itemId}/actions/choose`, who, { answer: { optionId } });
+
+beforeAll(async () => {
+  app = await startTestApp();
+  api = new Api(app);
+  visitor = { visitorId: await api.newVisitor() };
+  visitorSocket = await SocketClient.open(app, visitor);
+  await api.call('POST', '/v1/conversations', visitor, { conversationId: 'qr-1' });
+});
+afterAll(async () => {
+  await visitorSocket?.close();
+  await app?.close();
+});
+
+describe('interactive items', () => {
+  it('records the pick as the visitor\'s message and marks the offer answered, live', async () => {
+    await offer('qr-1', 'qr-1-offer');
+    const picked = await choose('qr-1', 'qr-1-offer', 'yes');
+    expect(picked.status).toBe(201);
+    expect(picked.body.item).toMatchObject({ conversationId: 'qr-1', type: 'message', text: 'Yes, that solved it', author: { kind: 'visitor', id: visitor.visitorId } });
+    await visitorSocket.itemFrame(picked.body.item.id);
+    const updated = await visitorSocket.waitFor((f) => f.type === 'timelineItemUpdated' && f.payload.item.id === 'qr-1-offer');
+    expect(updated.payload.item.answeredOptionId).toBe('yes');
+    const audit = await api.call('GET', '/v1/conversations/qr-1/audit', AGENT);
+    expect(audit.body.entries).toContainEqual(expect.objectContaining({ name: 'itemAdded' }));
+  });
+
+  it('answers a retry with the same reply, posted once, and refuses a second answer', async () => {
+    const first = await choose('qr-1', 'qr-1-offer', 'yes');
+    expect(first.status).toBe(201);
+    const timeline = await api.call('GET', '/v1/conversations/qr-1/timeline', visitor);
+    expect(timeline.body.items.filter((item: { text?: string }) => item.text === 'Yes, that solved it')).toHaveLength(1);
+    expect(timeline.body.items.map((item: { id: string }) => item.id)).toContain(first.body.item.id);
+
+    const second = await choose('qr-1', 'qr-1-offer', 'no');
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('ERR_CONFLICT');
+  });
+
+  it('names a bad answer\'s field, and hides items the caller may not see', async () => {
+    await offer('qr-1', 'qr-1-offer-2');
+    const bad = await choose('qr-1', 'qr-1-offer-2', 'maybe');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual({ fields: [{ path: 'body.answer.optionId', message: expect.any(String) }] });
+    const unknownAction = await api.call('POST', '/v1/conversations/qr-1/items/qr-1-offer-2/actions/nope', visitor, { answer: {} });
+    expect(unknownAction.status).toBe(400);
+    expect(unknownAction.body.error.details.fields[0].path).toBe('params.actionId');
+    // Only the visitor picks; another visitor does not see the conversation at all.
+    expect((await choose('qr-1', 'qr-1-offer-2', 'yes', AGENT)).status).toBe(403);
+    expect((await choose('qr-1', 'qr-1-offer-2', 'yes', { visitorId: await api.newVisitor() })).status).toBe(404);
+    expect((await choose('qr-1', 'no-such-item', 'yes')).status).toBe(404);
+  });
+});

@@ -1,0 +1,63 @@
+/** The built pages from the API server itself, under a CSP that lets them run; the demo bootstrap. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { loadConfig } from '../../runtime/config';
+import { startTestApp } from './support/app';
+
+let app: RunningApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+/** The CSP as directive → sources. */
+const cspOf = (res: Response): Map<string, string[]> =>
+  new Map(
+    (res.headers.get('content-security-policy') ?? '').split(';').map((directive) => {
+      const [name = '', ...sources] = directive.trim().split(/\s+/);
+      return [name, sources];
+    }),
+  );
+
+describe('pages', () => {
+  it('serves the widget demo, the inbox and the audit viewer with their assets', async () => {
+    for (const page of ['/', '/inbox', '/audit/some-conversation']) {
+      const res = await fetch(`${app.url}${page}`);
+      expect(res.status, page).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toContain('<script src="/config.js"');
+      const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(asset, page).toBeDefined();
+      expect((await fetch(`${app.url}${asset}`)).status).toBe(200);
+    }
+  });
+
+  it('lets the pages run: scripts and styles from the server only, its own WebSocket, images from it or data URLs', async () => {
+    const csp = cspOf(await fetch(`${app.url}/inbox`));
+    expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('style-src')).toEqual(["'self'"]);
+    expect(csp.get('connect-src')).toEqual(["'self'"]);
+    expect(csp.get('img-src')).toEqual(["'self'", 'data:']);
+    expect(csp.get('object-src')).toEqual(["'none'"]);
+  });
+
+  it('tells the pages the public key, and the secret key only for a local demo', async () => {
+    const script = await (await fetch(`${app.url}/config.js`)).text();
+    expect(script).toContain(app.keys.publicKey);
+    expect(script).toContain(app.keys.secretKey);
+    expect(loadConfig({}).demoPages).toBe(true);
+    expect(loadConfig({ HOST: '0.0.0.0' }).demoPages).toBe(false);
+    expect(loadConfig({ DEMO_PAGES: 'false' }).demoPages).toBe(false);
+    expect(loadConfig({ HOST: '0.0.0.0', DEMO_PAGES: 'true' }).demoPages).toBe(true);
+  });
+
+  it('keeps unknown paths a JSON 404', async () => {
+    const res = await fetch(`${app.url}/nothing-here`);
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe('ERR_NOT_FOUND');
+  });
+});

@@ -1,0 +1,38 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { TeamMember } from '../../../domain/people';
+import { AgentAvailability } from '../../../server/realtime/agent-availability';
+
+const alex: TeamMember = { id: 'alex', websiteId: 'w', name: 'Alex', kind: 'human', teams: ['support'], capacity: 5 };
+const bot: TeamMember = { id: 'bot', websiteId: 'w', name: 'Bot', kind: 'ai', teams: [], capacity: 1_000 };
+const members = new Map([alex, bot].map((m) => [m.id, m]));
+
+function setup(delayFirstMs = 0) {
+  const told: string[] = [];
+  let calls = 0;
+  const note = (what: string) => async (member: TeamMember) => {
+    // The first notice is slow: a later one must still come after it.
+    if (calls++ === 0 && delayFirstMs) await new Promise((resolve) => setTimeout(resolve, delayFirstMs));
+    told.push(`${what}:${member.id}`);
+  };
+  const availability = new AgentAvailability(
+    { agentOnline: note('online'), agentOffline: note('offline') },
+    { teamMember: async (_websiteId, userId) => members.get(userId) },
+    pino({ level: 'silent' }),
+  );
+  return { told, availability };
+}
+
+describe('AgentAvailability', () => {
+  describe('#changed', () => {
+    it('tells the team queues about human agents, in the order their sockets came and went', async () => {
+      const { told, availability } = setup(50);
+      availability.changed('w', 'alex', true);
+      availability.changed('w', 'alex', false);
+      availability.changed('w', 'bot', true);
+      availability.changed('w', 'nobody', true);
+      await availability.drain();
+      expect(told).toEqual(['online:alex', 'offline:alex']);
+    });
+  });
+});
