@@ -5,6 +5,7 @@
 import os from 'node:os';
 
 const parts: Array<[name: string, load: () => Promise<() => Promise<object>>]> = [
+  ['mongo', async () => (await import('./mongo')).benchMongo],
   ['store', async () => (await import('./store')).benchStore],
   ['engine', async () => (await import('./engine')).benchEngine],
   ['api', async () => (await import('./api')).benchApi],
