@@ -1,7 +1,8 @@
 /**
  * The product in a real browser: a visitor asks the widget, the offline AI answers and hands over
  * to a person, an agent takes it from the inbox (live), and the audit page tells the story.
- * Screenshots of each page go to docs/screenshots/.
+ * Screenshots of each page go to .tmp/screenshots/, or to docs/screenshots/ (the README's) with
+ * UPDATE_SCREENSHOTS=1.
  */
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -9,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
 import { startTestApp } from './support/app';
-import { pagesOrigin, type PagesOrigin } from './support/pages-origin';
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url);
+const SCREENSHOTS = new URL(process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../.tmp/screenshots/', import.meta.url);
 const DESKTOP = { width: 1280, height: 820 };
 const PHONE = { width: 390, height: 780 };
 const AGENT_ID = 'agent_alex';
@@ -22,7 +22,6 @@ const seeText = (scope: Locator, text: string | RegExp) => scope.filter({ hasTex
 
 describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'support journey in Chromium', () => {
   let app: RunningApp;
-  let origin: PagesOrigin;
   let browser: Browser;
   let visitorContext: BrowserContext;
   let agentContext: BrowserContext;
@@ -33,7 +32,6 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
     app = await startTestApp();
-    origin = await pagesOrigin(app);
     browser = await launchChromium();
     visitorContext = await browser.newContext({ viewport: DESKTOP });
     agentContext = await browser.newContext({ viewport: DESKTOP });
@@ -45,7 +43,6 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
 
   afterAll(async () => {
     await browser?.close();
-    await origin?.close();
     await app?.close();
   });
 
@@ -58,7 +55,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
   };
 
   it('lets an agent sign in to the inbox with the secret key and a team member', async () => {
-    await agent.goto(`${origin.url}/inbox`);
+    await agent.goto(`${app.url}/inbox`);
     await agent.locator('input[name="secretKey"]').fill(app.keys.secretKey);
     await agent.getByRole('button', { name: 'Continue' }).click();
     await agent.locator(`[data-member-id="${AGENT_ID}"]`).click();
@@ -67,7 +64,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
   });
 
   it('answers the visitor with the offline AI, marked as AI', async () => {
-    await visitor.goto(origin.url);
+    await visitor.goto(app.url);
     await visitor.locator('.sw-launcher').click();
     await widget().getByRole('button', { name: 'New conversation' }).click();
     await send(visitor, 'How do I reset my password?');
@@ -152,7 +149,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
   });
 
   it('lists those steps in order on the audit page', async () => {
-    await agent.goto(`${origin.url}/audit/${encodeURIComponent(conversationId)}`);
+    await agent.goto(`${app.url}/audit/${encodeURIComponent(conversationId)}`);
     await agent.locator('.audit-entry').first().waitFor();
     const entries = await agent.locator('.audit-entry').evaluateAll((nodes) =>
       nodes.map((node) => ({ kind: node.getAttribute('data-kind'), text: node.querySelector('.audit-title')?.textContent ?? '' })),
@@ -178,7 +175,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await visitor.setViewportSize(PHONE);
     await screenshot(visitor, 'widget-phone');
     await agent.setViewportSize(PHONE);
-    await agent.goto(`${origin.url}/inbox`);
+    await agent.goto(`${app.url}/inbox`);
     await agent.locator(`.row[data-conversation-id="${conversationId}"]`).click();
     await seeText(inboxItems(), 'one more thing about exporting');
     await screenshot(agent, 'inbox-phone');
