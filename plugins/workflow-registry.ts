@@ -33,24 +33,29 @@ export interface WorkflowPluginEntry {
   readonly hasEffects: boolean;
 }
 
-let table = new ItemTypeTable([]);
+/**
+ * The built-ins alone until plugins are registered; built on first use because the generated entry
+ * registers right away, and this module is evaluated once per workflow instance.
+ */
+let registered: ItemTypeTable | undefined;
+const table = (): ItemTypeTable => (registered ??= new ItemTypeTable([]));
 let pluginsWithEffects = new Set<string>();
 
 /** Replaces the registered plugins (built-ins stay). Throws `PluginLoadError` on a bad plugin. */
 export function registerWorkflowPlugins(entries: readonly WorkflowPluginEntry[]): void {
-  table = new ItemTypeTable(entries.map(({ plugin }) => ({ plugin })));
+  registered = new ItemTypeTable(entries.map(({ plugin }) => ({ plugin })));
   pluginsWithEffects = new Set(entries.filter((e) => e.hasEffects).map((e) => e.plugin.name));
 }
 
 /** See the module comment. */
 export function reactTo(ctx: ArrivalContext): ReactionResult {
-  return react(table, ctx);
+  return react(table(), ctx);
 }
 
 /** See the module comment. */
 export function summarizeItem(item: ItemArrival | TimelineItem): string {
   try {
-    return summarize(table, item);
+    return summarize(table(), item);
   } catch {
     return item.text ?? `[${item.type}]`;
   }
@@ -58,6 +63,6 @@ export function summarizeItem(item: ItemArrival | TimelineItem): string {
 
 /** See the module comment. */
 export function hasEffects(type: string): boolean {
-  const plugin = table.get(type)?.plugin;
+  const plugin = table().get(type)?.plugin;
   return plugin !== undefined && pluginsWithEffects.has(plugin);
 }

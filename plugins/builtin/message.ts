@@ -3,23 +3,33 @@ import { z } from 'zod';
 import { defineItemType } from '../define';
 import { itemText } from './text';
 
-const textPart = z.strictObject({ type: z.literal('text'), text: itemText });
+function buildPartsSchema() {
+  const textPart = z.strictObject({ type: z.literal('text'), text: itemText });
+  const filePart = z.strictObject({
+    type: z.literal('file'),
+    fileId: z.string().min(1),
+    filename: z.string().min(1).max(255).optional(),
+    mediaType: z.string().min(1).max(255).optional(),
+    size: z.number().int().nonnegative().optional(),
+    url: z.string().min(1).optional(),
+    width: z.number().int().positive().optional(),
+    height: z.number().int().positive().optional(),
+  });
+  return z.array(z.discriminatedUnion('type', [textPart, filePart])).min(1).max(20);
+}
 
-const filePart = z.strictObject({
-  type: z.literal('file'),
-  fileId: z.string().min(1),
-  filename: z.string().min(1).max(255).optional(),
-  mediaType: z.string().min(1).max(255).optional(),
-  size: z.number().int().nonnegative().optional(),
-  url: z.string().min(1).optional(),
-  width: z.number().int().positive().optional(),
-  height: z.number().int().positive().optional(),
-});
+let partsSchema: ReturnType<typeof buildPartsSchema> | undefined;
+
+/**
+ * Built on first use, like the event schema: the workflow sandbox evaluates this module once per
+ * conversation workflow and never parses a message.
+ */
+const parts = (): ReturnType<typeof buildPartsSchema> => (partsSchema ??= buildPartsSchema());
 
 const messageSchema = z
   .object({
     text: itemText.optional(),
-    parts: z.array(z.discriminatedUnion('type', [textPart, filePart])).min(1).max(20).optional(),
+    parts: z.lazy(parts).optional(),
   })
   .refine((message) => message.text !== undefined || message.parts !== undefined, {
     path: ['text'],
