@@ -5,50 +5,24 @@
  * back to the AI;
  * the assistant's configuration is read and replaced through `/v1/ai-agents`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningApp } from '../../runtime/app';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
-import { AGENT, Api, SocketClient, sleep } from './support/clients';
-import { startTestApp } from './support/app';
+import { AGENT, sleep, waitUntil } from './support/clients';
+import { useTestApp } from './support/app';
 
-let app: RunningApp;
-let api: Api;
-const sockets: SocketClient[] = [];
-const open = async (who: Parameters<typeof SocketClient.open>[1]) => {
-  const socket = await SocketClient.open(app, who);
-  sockets.push(socket);
-  return socket;
-};
+const t = useTestApp();
 
-async function waitUntil<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > until) return value;
-    await sleep(100);
-  }
-}
-
-const conversationOf = async (id: string) => (await api.call('GET', `/v1/conversations/${id}`, AGENT)).body.conversation;
+const conversationOf = async (id: string) => (await t.api.call('GET', `/v1/conversations/${id}`, AGENT)).body.conversation;
 
 /** A visitor with a conversation and a first message. */
 async function visitorAsks(conversationId: string, text: string) {
-  const visitor = { visitorId: await api.newVisitor() };
-  const socket = await open(visitor);
-  await api.call('POST', '/v1/conversations', visitor, { conversationId });
-  const asked = await api.call('POST', '/v1/messages', visitor, { conversationId, item: { id: `${conversationId}-q`, type: 'message', text } });
+  const visitor = { visitorId: await t.api.newVisitor() };
+  const socket = await t.open(visitor);
+  await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+  const asked = await t.api.call('POST', '/v1/messages', visitor, { conversationId, item: { id: `${conversationId}-q`, type: 'message', text } });
   expect(asked.status).toBe(201);
   return { visitor, socket };
 }
-
-beforeAll(async () => {
-  app = await startTestApp();
-  api = new Api(app);
-});
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()));
-  await app?.close();
-});
 
 describe('AI assistant and routing over the wire', () => {
   it('answers a knowledge question with the offline model, typing first, as the AI', async () => {
@@ -69,32 +43,32 @@ describe('AI assistant and routing over the wire', () => {
     await sleep(500);
     expect((await conversationOf('ai-2')).assigneeId).toBeUndefined();
 
-    const joined = await api.call('POST', '/v1/conversations/ai-2/participants', AGENT, { userId: AGENT.agent });
+    const joined = await t.api.call('POST', '/v1/conversations/ai-2/participants', AGENT, { userId: AGENT.agent });
     expect(joined.status).toBe(200);
     expect(joined.body.conversation.participants).toContainEqual(expect.objectContaining({ id: AGENT.agent, kind: 'human' }));
   });
 
   it('routes an escalation to the agent whose inbox is open, who joins and then hands back to the AI', async () => {
-    const inbox = await open(AGENT);
+    const inbox = await t.open(AGENT);
     const { socket } = await visitorAsks('ai-3', 'I want to speak to a real person');
     const assigned = await waitUntil(() => conversationOf('ai-3'), (c) => c.assigneeId !== undefined);
     expect(assigned).toMatchObject({ handler: 'human', assigneeId: AGENT.agent });
     await inbox.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'ai-3' && f.payload.updates.assigneeId === AGENT.agent);
 
-    expect((await api.call('POST', '/v1/conversations/ai-3/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
-    const handedBack = await api.call('POST', '/v1/conversations/ai-3/handback', AGENT, {});
+    expect((await t.api.call('POST', '/v1/conversations/ai-3/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
+    const handedBack = await t.api.call('POST', '/v1/conversations/ai-3/handback', AGENT, {});
     expect(handedBack.status).toBe(200);
     expect(handedBack.body.conversation.handler).toBe('ai');
     await socket.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'ai-3' && f.payload.updates.handler === 'ai');
-    const again = await api.call('POST', '/v1/conversations/ai-3/handback', AGENT, {});
+    const again = await t.api.call('POST', '/v1/conversations/ai-3/handback', AGENT, {});
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('ERR_INVALID_TRANSITION');
     // Handing back is for the team only.
-    expect((await api.call('POST', '/v1/conversations/ai-3/handback', { visitorId: 'someone' }, {})).status).toBe(403);
+    expect((await t.api.call('POST', '/v1/conversations/ai-3/handback', { visitorId: 'someone' }, {})).status).toBe(403);
   });
 
   it('stops routing to an agent once their last socket closes', async () => {
-    await Promise.all(sockets.splice(0).map((s) => s.close()));
+    await t.closeSockets();
     await sleep(300);
     await visitorAsks('ai-5', 'Please let me talk to a human');
     await waitUntil(() => conversationOf('ai-5'), (c) => c.handler === 'human');
@@ -103,14 +77,14 @@ describe('AI assistant and routing over the wire', () => {
   });
 
   it('reads and replaces the assistant configuration the AI answers from', async () => {
-    const listed = await api.call('GET', '/v1/ai-agents', { agent: null });
+    const listed = await t.api.call('GET', '/v1/ai-agents', { agent: null });
     expect(listed.body.agents).toEqual([expect.objectContaining({ id: DEFAULT_ASSISTANT_ID, model: 'builtin:rules' })]);
     const knowledge = [...listed.body.agents[0].knowledge, { id: 'hours', title: 'Opening hours', text: 'Our office opens at 9 and closes at 17, Monday to Friday.' }];
-    const put = await api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { knowledge, debounceMs: 0 });
+    const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { knowledge, debounceMs: 0 });
     expect(put.status).toBe(200);
     expect(put.body.agent).toMatchObject({ id: DEFAULT_ASSISTANT_ID, name: 'Acme Assistant', knowledge, debounceMs: 0 });
-    expect((await api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent.knowledge).toEqual(knowledge);
-    expect((await api.call('PUT', `/v1/ai-agents/${AGENT.agent}`, AGENT, {})).status).toBe(404);
+    expect((await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent.knowledge).toEqual(knowledge);
+    expect((await t.api.call('PUT', `/v1/ai-agents/${AGENT.agent}`, AGENT, {})).status).toBe(404);
 
     const { socket } = await visitorAsks('ai-4', 'What are the opening hours of your office?');
     const answer = await socket.waitFor((f) => f.type === 'timelineItemCreated' && f.payload.item.author.kind === 'ai' && f.payload.item.type === 'message', 20_000);

@@ -1,77 +1,51 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningApp } from '../../runtime/app';
+import { describe, expect, it } from 'vitest';
 import { userHashOf } from '../../server/services/identity';
-import { AGENT, Api, SocketClient, sleep } from './support/clients';
-import { startTestApp } from './support/app';
+import { AGENT, sleep, waitUntil } from './support/clients';
+import { useTestApp } from './support/app';
 
-let app: RunningApp;
-let api: Api;
-const sockets: SocketClient[] = [];
-const open = async (who: Parameters<typeof SocketClient.open>[1]) => {
-  const socket = await SocketClient.open(app, who);
-  sockets.push(socket);
-  return socket;
-};
-
-async function waitUntil<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > until) return value;
-    await sleep(50);
-  }
-}
-
-beforeAll(async () => {
-  app = await startTestApp();
-  api = new Api(app);
-});
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()));
-  await app?.close();
-});
+const t = useTestApp();
 
 describe('Chat API over the wire', () => {
   describe('#example conversation', () => {
     it('runs visitor question → agent joins and replies → resolved → visitor writes again → reopened', async () => {
-      const visitorId = await api.newVisitor();
+      const visitorId = await t.api.newVisitor();
       const visitor = { visitorId };
-      const visitorSocket = await open(visitor);
-      const agentSocket = await open(AGENT);
+      const visitorSocket = await t.open(visitor);
+      const agentSocket = await t.open(AGENT);
 
-      const created = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'flow-1' });
+      const created = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'flow-1' });
       expect(created.status).toBe(201);
       expect(created.body.conversation).toMatchObject({ id: 'flow-1', visitorId, status: 'open', priority: 'medium' });
       await agentSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'flow-1');
 
-      const asked = await api.call('POST', '/v1/messages', visitor, { conversationId: 'flow-1', item: { id: 'flow-1-q', type: 'message', text: 'I was charged twice for my subscription' } });
+      const asked = await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'flow-1', item: { id: 'flow-1-q', type: 'message', text: 'I was charged twice for my subscription' } });
       expect(asked.status).toBe(201);
       expect(asked.body.item).toMatchObject({ id: 'flow-1-q', seq: 1, author: { kind: 'visitor', id: visitorId }, visibility: 'public' });
       expect((await agentSocket.itemFrame('flow-1-q')).payload.item.seq).toBe(1);
       await visitorSocket.itemFrame('flow-1-q');
 
-      const joined = await api.call('POST', '/v1/conversations/flow-1/participants', AGENT, { userId: AGENT.agent });
+      const joined = await t.api.call('POST', '/v1/conversations/flow-1/participants', AGENT, { userId: AGENT.agent });
       expect(joined.status).toBe(200);
       expect(joined.body.conversation.participants).toContainEqual(expect.objectContaining({ id: AGENT.agent, kind: 'human' }));
 
-      const reply = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'flow-1', item: { id: 'flow-1-a', type: 'message', text: 'Sorry about that, refunding now.' } });
+      const reply = await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'flow-1', item: { id: 'flow-1-a', type: 'message', text: 'Sorry about that, refunding now.' } });
       expect(reply.body.item.author).toEqual({ kind: 'human', id: AGENT.agent });
       await visitorSocket.itemFrame('flow-1-a');
 
-      const resolved = await api.call('POST', '/v1/conversations/flow-1/resolve', AGENT, { reason: 'refunded' });
+      const resolved = await t.api.call('POST', '/v1/conversations/flow-1/resolve', AGENT, { reason: 'refunded' });
       expect(resolved.status).toBe(200);
       expect(resolved.body.conversation.status).toBe('resolved');
       await visitorSocket.waitFor((f) => f.type === 'conversationUpdated' && f.payload.updates.status === 'resolved');
 
-      await api.call('POST', '/v1/messages', visitor, { conversationId: 'flow-1', item: { id: 'flow-1-again', type: 'message', text: 'One more question' } });
+      await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'flow-1', item: { id: 'flow-1-again', type: 'message', text: 'One more question' } });
       const reopened = await waitUntil(
-        () => api.call('GET', '/v1/conversations/flow-1', visitor),
+        () => t.api.call('GET', '/v1/conversations/flow-1', visitor),
         (res) => res.body.conversation.status === 'open',
       );
       expect(reopened.body.conversation.status).toBe('open');
       await visitorSocket.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'flow-1' && f.payload.updates.status === 'open');
 
-      const audit = await api.call('GET', '/v1/conversations/flow-1/audit', { agent: null });
+      const audit = await t.api.call('GET', '/v1/conversations/flow-1/audit', { agent: null });
       expect(audit.status).toBe(200);
       expect(audit.body.entries.map((e: { name?: string }) => e.name)).toEqual(expect.arrayContaining(['conversationWorkflow', 'itemAdded', 'join', 'resolve']));
 
@@ -82,20 +56,20 @@ describe('Chat API over the wire', () => {
 
   describe('#private notes', () => {
     it('reach agent sockets but never the visitor, by socket or REST', async () => {
-      const visitor = { visitorId: await api.newVisitor() };
-      await api.call('POST', '/v1/conversations', visitor, { conversationId: 'notes-1' });
-      const visitorSocket = await open(visitor);
-      const agentSocket = await open(AGENT);
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'notes-1' });
+      const visitorSocket = await t.open(visitor);
+      const agentSocket = await t.open(AGENT);
 
-      const note = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'notes-1', item: { id: 'notes-1-note', type: 'note', text: 'VIP customer, be nice' } });
+      const note = await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'notes-1', item: { id: 'notes-1-note', type: 'note', text: 'VIP customer, be nice' } });
       expect(note.status).toBe(201);
       expect(note.body.item.visibility).toBe('private');
-      const privateMessage = await api.call('POST', '/v1/messages', AGENT, {
+      const privateMessage = await t.api.call('POST', '/v1/messages', AGENT, {
         conversationId: 'notes-1',
         item: { id: 'notes-1-private', type: 'message', text: 'internal', visibility: 'private' },
       });
       expect(privateMessage.status).toBe(201);
-      await api.call('POST', '/v1/messages', AGENT, { conversationId: 'notes-1', item: { id: 'notes-1-public', type: 'message', text: 'Hello!' } });
+      await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'notes-1', item: { id: 'notes-1-public', type: 'message', text: 'Hello!' } });
 
       await agentSocket.itemFrame('notes-1-note');
       await agentSocket.itemFrame('notes-1-private');
@@ -105,99 +79,99 @@ describe('Chat API over the wire', () => {
       expect(visitorIds).not.toContain('notes-1-private');
       expect(visitorSocket.texts.join('\n')).not.toContain('VIP customer');
 
-      const timeline = await api.call('GET', '/v1/conversations/notes-1/timeline', visitor);
+      const timeline = await t.api.call('GET', '/v1/conversations/notes-1/timeline', visitor);
       const visibleIds = timeline.body.items.map((i: { id: string }) => i.id);
       expect(visibleIds).toContain('notes-1-public');
       expect(visibleIds).not.toContain('notes-1-note');
       expect(visibleIds).not.toContain('notes-1-private');
       expect(timeline.body.items.every((i: { visibility: string }) => i.visibility === 'public')).toBe(true);
-      const listed = await api.call('GET', '/v1/conversations', visitor);
+      const listed = await t.api.call('GET', '/v1/conversations', visitor);
       expect(listed.body.conversations[0].lastTimelineItem.visibility).toBe('public');
-      const agentTimeline = await api.call('GET', '/v1/conversations/notes-1/timeline', AGENT);
+      const agentTimeline = await t.api.call('GET', '/v1/conversations/notes-1/timeline', AGENT);
       expect(agentTimeline.body.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining(['notes-1-note', 'notes-1-private', 'notes-1-public']));
 
       // A visitor may not post privately or write notes.
-      expect((await api.call('POST', '/v1/messages', visitor, { conversationId: 'notes-1', item: { type: 'note', text: 'x' } })).status).toBe(403);
+      expect((await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'notes-1', item: { type: 'note', text: 'x' } })).status).toBe(403);
     });
   });
 
   describe('#idempotent retry', () => {
     it('answers a retried message with the stored item and delivers it once', async () => {
-      const visitor = { visitorId: await api.newVisitor() };
-      await api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-1' });
-      const agentSocket = await open(AGENT);
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-1' });
+      const agentSocket = await t.open(AGENT);
       const body = { conversationId: 'retry-1', item: { id: 'retry-1-m', type: 'message', text: 'hello?' } };
-      const first = await api.call('POST', '/v1/messages', visitor, body);
-      const second = await api.call('POST', '/v1/messages', visitor, body);
+      const first = await t.api.call('POST', '/v1/messages', visitor, body);
+      const second = await t.api.call('POST', '/v1/messages', visitor, body);
       expect(second.status).toBe(201);
       expect(second.body.item).toEqual(first.body.item);
       // The same conversation id with the same content is idempotent too.
-      expect((await api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-1' })).status).toBe(201);
+      expect((await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-1' })).status).toBe(201);
 
       await agentSocket.itemFrame('retry-1-m');
       await sleep(300);
       expect(agentSocket.of('timelineItemCreated', (p) => p.item.id === 'retry-1-m')).toHaveLength(1);
-      const timeline = await api.call('GET', '/v1/conversations/retry-1/timeline', visitor);
+      const timeline = await t.api.call('GET', '/v1/conversations/retry-1/timeline', visitor);
       expect(timeline.body.items.filter((i: { id: string }) => i.id === 'retry-1-m')).toHaveLength(1);
     });
   });
 
   describe('#cross-device continuity', () => {
     it('lets two visitors identified as one contact share conversations live', async () => {
-      const phone = { visitorId: await api.newVisitor() };
-      const laptop = { visitorId: await api.newVisitor() };
+      const phone = { visitorId: await t.api.newVisitor() };
+      const laptop = { visitorId: await t.api.newVisitor() };
       const externalId = 'user-42';
-      const userHash = userHashOf(app.keys.identitySecret, externalId);
+      const userHash = userHashOf(t.app.keys.identitySecret, externalId);
 
-      await api.call('POST', '/v1/conversations', phone, { conversationId: 'contact-1' });
-      const wrong = await api.call('POST', '/v1/contacts/identify', laptop, { externalId, userHash: userHash.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) });
+      await t.api.call('POST', '/v1/conversations', phone, { conversationId: 'contact-1' });
+      const wrong = await t.api.call('POST', '/v1/contacts/identify', laptop, { externalId, userHash: userHash.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) });
       expect(wrong.status).toBe(401);
-      expect((await api.call('GET', '/v1/conversations', laptop)).body.conversations).toEqual([]);
+      expect((await t.api.call('GET', '/v1/conversations', laptop)).body.conversations).toEqual([]);
 
-      const laptopSocket = await open(laptop);
-      const identified = await api.call('POST', '/v1/contacts/identify', phone, { externalId, userHash, name: 'Ada' });
+      const laptopSocket = await t.open(laptop);
+      const identified = await t.api.call('POST', '/v1/contacts/identify', phone, { externalId, userHash, name: 'Ada' });
       expect(identified.status).toBe(200);
       expect(identified.body.contact).toMatchObject({ externalId, name: 'Ada' });
-      const second = await api.call('POST', '/v1/contacts/identify', laptop, { externalId, userHash });
+      const second = await t.api.call('POST', '/v1/contacts/identify', laptop, { externalId, userHash });
       expect(second.body.contact.id).toBe(identified.body.contact.id);
 
-      const listed = await api.call('GET', '/v1/conversations', laptop);
+      const listed = await t.api.call('GET', '/v1/conversations', laptop);
       expect(listed.body.conversations.map((c: { id: string }) => c.id)).toEqual(['contact-1']);
-      expect((await api.call('GET', '/v1/conversations/contact-1', laptop)).status).toBe(200);
+      expect((await t.api.call('GET', '/v1/conversations/contact-1', laptop)).status).toBe(200);
 
       // The laptop's socket, opened before it was identified, now hears the contact's conversations.
       await sleep(300);
-      await api.call('POST', '/v1/messages', phone, { conversationId: 'contact-1', item: { id: 'contact-1-m', type: 'message', text: 'from my phone' } });
+      await t.api.call('POST', '/v1/messages', phone, { conversationId: 'contact-1', item: { id: 'contact-1-m', type: 'message', text: 'from my phone' } });
       await laptopSocket.itemFrame('contact-1-m');
     });
   });
 
   describe('#resume', () => {
     it('sends what was posted while disconnected, in order, then carries on live without gaps or duplicates', async () => {
-      const visitor = { visitorId: await api.newVisitor() };
-      await api.call('POST', '/v1/conversations', visitor, { conversationId: 'resume-1' });
-      const first = await open(visitor);
-      const hello = await api.call('POST', '/v1/messages', visitor, { conversationId: 'resume-1', item: { id: 'resume-1-0', type: 'message', text: 'hi' } });
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'resume-1' });
+      const first = await t.open(visitor);
+      const hello = await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'resume-1', item: { id: 'resume-1-0', type: 'message', text: 'hi' } });
       await first.itemFrame('resume-1-0');
       first.ws.terminate();
       const afterSeq = hello.body.item.seq as number;
 
       for (let i = 1; i <= 5; i++) {
-        await api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-1', item: { id: `resume-1-${i}`, type: 'message', text: `offline ${i}` } });
+        await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-1', item: { id: `resume-1-${i}`, type: 'message', text: `offline ${i}` } });
       }
-      await api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-1', item: { id: 'resume-1-note', type: 'note', text: 'secret' } });
+      await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-1', item: { id: 'resume-1-note', type: 'note', text: 'secret' } });
 
-      const again = await open(visitor);
+      const again = await t.open(visitor);
       again.send({ type: 'resume', payload: { conversationId: 'resume-1', afterSeq } });
       // Items keep arriving while the backfill runs.
       await Promise.all(
-        [6, 7, 8, 9, 10].map((i) => api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-1', item: { id: `resume-1-${i}`, type: 'message', text: `live ${i}` } })),
+        [6, 7, 8, 9, 10].map((i) => t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-1', item: { id: `resume-1-${i}`, type: 'message', text: `live ${i}` } })),
       );
       await again.itemFrame('resume-1-10');
       for (const i of [6, 7, 8, 9]) await again.itemFrame(`resume-1-${i}`);
       await sleep(300);
 
-      const expected = (await api.call('GET', `/v1/conversations/resume-1/timeline?afterSeq=${afterSeq}`, visitor)).body.items.map((i: { seq: number }) => i.seq);
+      const expected = (await t.api.call('GET', `/v1/conversations/resume-1/timeline?afterSeq=${afterSeq}`, visitor)).body.items.map((i: { seq: number }) => i.seq);
       const received = again.of('timelineItemCreated', (p) => p.conversationId === 'resume-1').map((f) => f.payload.item.seq);
       expect([...received].sort((a, b) => a - b)).toEqual(expected);
       expect(new Set(received).size).toBe(received.length);

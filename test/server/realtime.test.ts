@@ -1,32 +1,15 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningApp } from '../../runtime/app';
-import { AGENT, Api, SocketClient, sleep } from './support/clients';
-import { startTestApp } from './support/app';
+import { describe, expect, it } from 'vitest';
+import { AGENT, sleep } from './support/clients';
+import { useTestApp } from './support/app';
 
-let app: RunningApp;
-let api: Api;
-const sockets: SocketClient[] = [];
-const open = async (who: Parameters<typeof SocketClient.open>[1]) => {
-  const socket = await SocketClient.open(app, who);
-  sockets.push(socket);
-  return socket;
-};
-
-beforeAll(async () => {
-  app = await startTestApp({ ws: { heartbeatMs: 300, frameRate: { perSecond: 50, burst: 100 } } });
-  api = new Api(app);
-});
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()));
-  await app?.close();
-});
+const t = useTestApp({ ws: { heartbeatMs: 300, frameRate: { perSecond: 50, burst: 100 } } });
 
 describe('WebSocket /ws', () => {
   describe('#connect', () => {
     it('greets with CONNECTION_ESTABLISHED and answers ping with pong', async () => {
-      const visitorId = await api.newVisitor();
-      const socket = await open({ visitorId });
+      const visitorId = await t.api.newVisitor();
+      const socket = await t.open({ visitorId });
       expect(socket.frames[0]).toMatchObject({ type: 'CONNECTION_ESTABLISHED', payload: { visitorId } });
       expect(socket.frames[0]!.payload.connectionId).toEqual(expect.any(String));
       socket.send('ping');
@@ -35,7 +18,7 @@ describe('WebSocket /ws', () => {
     });
 
     it('refuses an upgrade without valid credentials', async () => {
-      const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws?publicKey=pk_nope&visitorId=x`);
+      const ws = new WebSocket(`${t.app.url.replace('http', 'ws')}/ws?publicKey=pk_nope&visitorId=x`);
       const status = await new Promise<number | undefined>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode)).on('error', () => resolve(undefined)));
       expect(status).toBe(401);
     });
@@ -43,9 +26,9 @@ describe('WebSocket /ws', () => {
 
   describe('#bad frames', () => {
     it('answers malformed, unknown and forbidden frames with error frames and keeps serving', async () => {
-      const visitorId = await api.newVisitor();
-      await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'frames-1' });
-      const socket = await open({ visitorId });
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'frames-1' });
+      const socket = await t.open({ visitorId });
       const junk = ['{', 'null', '[]', '{"type":"nope","payload":{}}', '{"type":"resume","payload":{"conversationId":"frames-1","afterSeq":-1}}', '\u0000\u0001'];
       for (let i = 0; i < 60; i++) socket.send(junk[i % junk.length]);
       socket.ws.send(Buffer.from([1, 2, 3]), { binary: true });
@@ -55,13 +38,13 @@ describe('WebSocket /ws', () => {
       expect(socket.ws.readyState).toBe(WebSocket.OPEN);
 
       // Still serving: this socket and the REST API.
-      const posted = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'frames-1', item: { id: 'frames-1-m', type: 'message', text: 'still here' } });
+      const posted = await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'frames-1', item: { id: 'frames-1-m', type: 'message', text: 'still here' } });
       expect(posted.status).toBe(201);
       await socket.itemFrame('frames-1-m');
     });
 
     it('rate limits a frame flood with error frames', async () => {
-      const socket = await open({ visitorId: await api.newVisitor() });
+      const socket = await t.open({ visitorId: await t.api.newVisitor() });
       for (let i = 0; i < 300; i++) socket.send('{');
       await socket.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_RATE_LIMITED');
       expect(socket.ws.readyState).toBe(WebSocket.OPEN);
@@ -70,10 +53,10 @@ describe('WebSocket /ws', () => {
 
   describe('#typing', () => {
     it('relays typing to the other side and expires it after 6 s without a refresh', async () => {
-      const visitorId = await api.newVisitor();
-      await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-1' });
-      const visitor = await open({ visitorId });
-      const agent = await open(AGENT);
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-1' });
+      const visitor = await t.open({ visitorId });
+      const agent = await t.open(AGENT);
       const started = Date.now();
       visitor.send({ type: 'conversationTyping', payload: { conversationId: 'typing-1', isTyping: true } });
       await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.isTyping === true && f.payload.actorId === visitorId);
@@ -83,7 +66,7 @@ describe('WebSocket /ws', () => {
       expect(stopped.payload).toEqual({ conversationId: 'typing-1', actorType: 'visitor', actorId: visitorId, isTyping: false });
       expect(Date.now() - started).toBeGreaterThanOrEqual(5_800);
 
-      const rest = await api.call('POST', '/v1/conversations/typing-1/typing', AGENT, { isTyping: true });
+      const rest = await t.api.call('POST', '/v1/conversations/typing-1/typing', AGENT, { isTyping: true });
       expect(rest.body).toEqual({ conversationId: 'typing-1', isTyping: true });
       await visitor.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'human');
     });
@@ -91,21 +74,21 @@ describe('WebSocket /ws', () => {
 
   describe('#seen', () => {
     it('records seen receipts, resets unread counts and tells the other side', async () => {
-      const visitorId = await api.newVisitor();
-      await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'seen-1' });
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'seen-1' });
       // Joined first: a first message would have the workflow record the join after it, maybe after the seen receipt.
-      await api.call('POST', '/v1/conversations/seen-1/participants', AGENT, { userId: AGENT.agent });
-      await api.call('POST', '/v1/messages', AGENT, { conversationId: 'seen-1', item: { type: 'message', text: 'hello' } });
-      const before = await api.call('GET', '/v1/conversations', { visitorId });
+      await t.api.call('POST', '/v1/conversations/seen-1/participants', AGENT, { userId: AGENT.agent });
+      await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'seen-1', item: { type: 'message', text: 'hello' } });
+      const before = await t.api.call('GET', '/v1/conversations', { visitorId });
       expect(before.body.conversations[0].unreadCount).toBeGreaterThanOrEqual(1);
-      const agent = await open(AGENT);
-      const visitor = await open({ visitorId });
+      const agent = await t.open(AGENT);
+      const visitor = await t.open({ visitorId });
       visitor.send({ type: 'conversationSeen', payload: { conversationId: 'seen-1' } });
       const seen = await agent.waitFor((f) => f.type === 'conversationSeen' && f.payload.conversationId === 'seen-1');
       expect(seen.payload).toMatchObject({ actorType: 'visitor', actorId: visitorId, lastSeenAt: expect.any(String) });
-      const after = await api.call('GET', '/v1/conversations', { visitorId });
+      const after = await t.api.call('GET', '/v1/conversations', { visitorId });
       expect(after.body.conversations[0].unreadCount).toBe(0);
-      const rest = await api.call('POST', '/v1/conversations/seen-1/seen', AGENT);
+      const rest = await t.api.call('POST', '/v1/conversations/seen-1/seen', AGENT);
       expect(rest.body).toMatchObject({ conversationId: 'seen-1', lastSeenAt: expect.any(String) });
       await visitor.waitFor((f) => f.type === 'conversationSeen' && f.payload.actorType === 'human');
     });
@@ -113,31 +96,31 @@ describe('WebSocket /ws', () => {
 
   describe('#presence', () => {
     it('tells agents (only) when visitors and team members come and go, and shows who is online', async () => {
-      await Promise.all(sockets.splice(0).map((s) => s.close()));
-      const watcher = await open({ agent: null });
-      const visitorId = await api.newVisitor();
-      const visitor = await open({ visitorId });
+      await t.closeSockets();
+      const watcher = await t.open({ agent: null });
+      const visitorId = await t.api.newVisitor();
+      const visitor = await t.open({ visitorId });
       await watcher.waitFor((f) => f.type === 'visitorConnected' && f.payload.visitorId === visitorId);
       await visitor.close();
       await watcher.waitFor((f) => f.type === 'visitorDisconnected' && f.payload.visitorId === visitorId);
 
-      const alex = await open(AGENT);
+      const alex = await t.open(AGENT);
       await watcher.waitFor((f) => f.type === 'userConnected' && f.payload.userId === AGENT.agent);
-      const team = await api.call('GET', '/v1/team', { agent: null });
+      const team = await t.api.call('GET', '/v1/team', { agent: null });
       expect(team.body.members).toContainEqual({ id: AGENT.agent, name: expect.any(String), kind: 'human', online: true });
       expect(team.body.members).toContainEqual(expect.objectContaining({ kind: 'ai', online: true }));
       await alex.close();
       await watcher.waitFor((f) => f.type === 'userDisconnected' && f.payload.userId === AGENT.agent);
-      const later = await api.call('GET', '/v1/team', { agent: null });
+      const later = await t.api.call('GET', '/v1/team', { agent: null });
       expect(later.body.members).toContainEqual(expect.objectContaining({ id: AGENT.agent, online: false }));
 
-      const otherVisitor = await open({ visitorId: await api.newVisitor() });
+      const otherVisitor = await t.open({ visitorId: await t.api.newVisitor() });
       await sleep(300);
       expect(otherVisitor.frames.map((f) => f.type).filter((t) => /Connected|Disconnected/.test(t))).toEqual([]);
     });
 
     it('ends a socket that misses a heartbeat', async () => {
-      const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws?publicKey=${app.keys.publicKey}&visitorId=silent`, { autoPong: false });
+      const ws = new WebSocket(`${t.app.url.replace('http', 'ws')}/ws?publicKey=${t.app.keys.publicKey}&visitorId=silent`, { autoPong: false });
       const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
       expect(await closed).toBe(1006);
     });

@@ -4,8 +4,10 @@
  * same suites run against the real services.
  */
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { startApp, type RunningApp, type StartOverrides } from '../../../runtime/app';
 import { loadConfig, type AppConfig } from '../../../runtime/config';
+import { Api, SocketClient, type Who } from './clients';
 
 export type LimitOverrides = Partial<Omit<AppConfig['limits'], 'ws'>> & { ws?: Partial<AppConfig['limits']['ws']> };
 
@@ -36,4 +38,37 @@ export function testConfig(limits: LimitOverrides = {}, env: NodeJS.ProcessEnv =
 
 export function startTestApp(limits?: LimitOverrides, overrides?: StartOverrides & { env?: NodeJS.ProcessEnv }): Promise<RunningApp> {
   return startApp(testConfig(limits, overrides?.env), overrides);
+}
+
+export interface TestAppHandle {
+  /** The app, an API client and a socket opener; set once `beforeAll` has run. */
+  app: RunningApp;
+  api: Api;
+  open(who: Who): Promise<SocketClient>;
+  /** Closes every socket opened so far. */
+  closeSockets(): Promise<void>;
+}
+
+/** One app for the test file: started before its tests, closed after them with every socket it opened. */
+export function useTestApp(limits?: LimitOverrides): TestAppHandle {
+  const sockets: SocketClient[] = [];
+  const handle = {
+    open: async (who: Who) => {
+      const socket = await SocketClient.open(handle.app, who);
+      sockets.push(socket);
+      return socket;
+    },
+    closeSockets: async () => {
+      await Promise.all(sockets.splice(0).map((s) => s.close()));
+    },
+  } as TestAppHandle;
+  beforeAll(async () => {
+    handle.app = await startTestApp(limits);
+    handle.api = new Api(handle.app);
+  });
+  afterAll(async () => {
+    await handle.closeSockets();
+    await handle.app?.close();
+  });
+  return handle;
 }
