@@ -91,6 +91,22 @@ export type TimelineEvent =
   | { kind: 'ai_resumed'; actorId?: string; data: Record<string, never> }
   | { kind: 'sla_breached'; data: { sla: 'first_response'; priority: Priority; dueAt: string } };
 
+/**
+ * Events about the team's own triage and work: private, so a visitor never sees them. The rest
+ * (joined, assigned, resolved, reopened, priority, a person requested …) are public.
+ */
+export const TEAM_ONLY_EVENT_KINDS: readonly EventKind[] = [
+  'escalated',
+  'tag_added',
+  'tag_removed',
+  'handed_back',
+  'ai_paused',
+  'ai_resumed',
+  'sla_breached',
+];
+
+export const eventVisibility = (kind: EventKind): Visibility => (TEAM_ONLY_EVENT_KINDS.includes(kind) ? 'private' : 'public');
+
 export interface EventItem extends ItemBase {
   type: 'event';
   event: TimelineEvent;

@@ -13,7 +13,7 @@ export const storeAudienceOf = (caller: Caller): Audience => (caller.kind === 'v
 export const pluginAudienceOf = (caller: Caller): 'visitor' | 'team' => (caller.kind === 'visitor' ? 'visitor' : 'team');
 
 /** Conversation fields only the team sees: agents' own words and triage. */
-const TEAM_ONLY_FIELDS = ['escalationReason', 'tags', 'aiPausedUntil', 'resolvedBy'] as const;
+const TEAM_ONLY_FIELDS = ['escalationReason', 'escalatedAt', 'tags', 'aiPausedUntil', 'resolvedBy'] as const;
 
 export const isTeamOnlyField = (field: string): boolean => (TEAM_ONLY_FIELDS as readonly string[]).includes(field);
 

@@ -53,6 +53,11 @@ export function timelineMethods(collections: Collections) {
       return doc && toItem(doc);
     },
 
+    /** Whether a public item of the conversation carries this file among its parts (what makes it a visitor's to see). */
+    async isFileInPublicItem(conversationId: string, fileId: string): Promise<boolean> {
+      return (await items.countDocuments({ conversationId, visibility: 'public', 'parts.fileId': fileId }, { limit: 1 })) > 0;
+    },
+
     /** Changes an interactive item's own fields (not its identity, position, author or visibility); returns the new item. */
     async updateItem(id: string, patch: Record<string, unknown>): Promise<TimelineItem> {
       const bad = Object.keys(patch).filter((key) => FIXED_FIELDS.has(key) || key.startsWith('$') || key.includes('.'));

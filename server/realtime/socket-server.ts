@@ -55,7 +55,9 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const target = req.url ?? '/';
+    if (!URL.canParse(target, 'http://localhost')) return refuseUpgrade(socket, new AppError('ERR_INVALID_INPUT', 'Malformed request target'));
+    const url = new URL(target, 'http://localhost');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, new AppError('ERR_NOT_FOUND', 'The WebSocket endpoint is /ws'));
     let caller: Caller;
     try {
@@ -134,7 +136,11 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   }, options.heartbeatMs);
   heartbeat.unref();
 
-  const upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void onUpgrade(req, socket, head);
+  const upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    void onUpgrade(req, socket, head).catch((err: unknown) => {
+      log.error({ err }, 'websocket upgrade failed');
+      socket.destroy();
+    });
   server.on('upgrade', upgradeListener);
 
   return {

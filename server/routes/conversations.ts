@@ -43,6 +43,10 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.get('/', async (req, res) => {
     const caller = callerOf(res);
     const { limit, cursor, ...filters } = parseInput(listConversationsQuery, req.query, 'query');
+    // Tags and assignees are team-only: a visitor filtering by them could probe them.
+    if (caller.kind === 'visitor' && (filters.tag !== undefined || filters.assigneeId !== undefined)) {
+      throw new AppError('ERR_FORBIDDEN', 'Visitors cannot filter by tag or assignee');
+    }
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const page = await ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor });
     res.json({ conversations: page.conversations.map((c) => viewFor(caller, c)), nextCursor: page.nextCursor });

@@ -52,6 +52,11 @@ export function fileRoutes(ctx: ApiContext): Router {
     const info = await ctx.store.getFileInfo(id);
     if (!info) throw new AppError('ERR_NOT_FOUND', `Unknown file ${id}`);
     await visibleConversation(ctx.store, caller, info.conversationId);
+    // A visitor gets the visitor side's own uploads and files shared in public items, never one
+    // the team attached to a private note (404, as for anything it may not see).
+    if (caller.kind === 'visitor' && info.uploadedBy.kind !== 'visitor' && !(await ctx.store.isFileInPublicItem(info.conversationId, id))) {
+      throw new AppError('ERR_NOT_FOUND', `Unknown file ${id}`);
+    }
     res.setHeader('Content-Type', info.mediaType);
     res.setHeader('Content-Length', String(info.size));
     const disposition = info.mediaType.startsWith('image/') ? 'inline' : 'attachment';

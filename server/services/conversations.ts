@@ -31,6 +31,10 @@ export async function createConversation(
   input: CreateConversationInput,
 ): Promise<{ conversation: Conversation; initialTimelineItems: TimelineItem[] }> {
   const websiteId = caller.website.id;
+  // Priority and tags are the team's triage (contract: visitors cannot change priority or tag).
+  if (caller.kind === 'visitor' && (input.priority !== undefined || input.tags !== undefined)) {
+    throw new AppError('ERR_FORBIDDEN', 'Visitors cannot set priority or tags');
+  }
   const visitorId = ownerVisitorId(caller, input);
   const initial = (input.defaultTimelineItems ?? []).map((item, index) => validateItem(deps.plugins, caller, item, `body.defaultTimelineItems.${index}`));
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);

@@ -95,6 +95,29 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#team-only events', () => {
+    it('keeps triage events (tags, AI pause) and team-only fields from the visitor', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'triage-1' });
+      await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'triage-1', item: { type: 'message', text: 'Hello' } });
+      expect((await t.api.call('POST', '/v1/conversations/triage-1/tags', AGENT, { add: ['fraud-suspect'] })).status).toBe(200);
+      expect((await t.api.call('POST', '/v1/conversations/triage-1/ai/pause', AGENT, { minutes: 30 })).status).toBe(200);
+
+      const kindsFor = async (who: typeof visitor | typeof AGENT) =>
+        (await t.api.call('GET', '/v1/conversations/triage-1/timeline', who)).body.items
+          .filter((i: { type: string }) => i.type === 'event')
+          .map((i: { event: { kind: string } }) => i.event.kind);
+      const agentKinds = await waitUntil(() => kindsFor(AGENT), (kinds) => kinds.includes('tag_added') && kinds.includes('ai_paused'));
+      expect(agentKinds).toEqual(expect.arrayContaining(['tag_added', 'ai_paused']));
+      const visitorKinds = await kindsFor(visitor);
+      expect(visitorKinds).not.toContain('tag_added');
+      expect(visitorKinds).not.toContain('ai_paused');
+      const seen = await t.api.call('GET', '/v1/conversations/triage-1', visitor);
+      expect(JSON.stringify(seen.body)).not.toContain('fraud-suspect');
+      expect(seen.body.conversation.aiPausedUntil).toBeUndefined();
+    });
+  });
+
   describe('#idempotent retry', () => {
     it('answers a retried message with the stored item and delivers it once', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };

@@ -94,6 +94,9 @@ describe('Chat API errors', () => {
     it('refuses what the caller may not do', async () => {
       expect((await api.call('POST', '/v1/conversations/err-1/resolve', visitor, {})).status).toBe(403);
       expect((await api.call('GET', '/v1/team', visitor)).status).toBe(403);
+      // Priority and tags are the team's triage, and so are filters that would probe them.
+      expect((await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-urgent', priority: 'urgent' })).status).toBe(403);
+      expect((await api.call('GET', '/v1/conversations?tag=vip', visitor)).status).toBe(403);
       // A secret key without an actor may read but not write.
       expect((await api.call('GET', '/v1/conversations/err-1', { agent: null })).status).toBe(200);
       const write = await api.call('POST', '/v1/messages', { agent: null }, { conversationId: 'err-1', item: { type: 'message', text: 'x' } });
@@ -123,7 +126,7 @@ describe('Chat API errors', () => {
 
   describe('#409', () => {
     it('reports conflicting ids and invalid transitions', async () => {
-      const otherContent = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-1', priority: 'urgent' });
+      const otherContent = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-1', metadata: { page: '/pricing' } });
       expect(otherContent.status).toBe(409);
       expect(otherContent.body.error.code).toBe('ERR_CONFLICT');
       await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { id: 'err-1-m', type: 'message', text: 'a' } });
@@ -170,6 +173,17 @@ describe('Chat API errors', () => {
       const message = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'see', parts: [{ type: 'file', fileId: up.body.file.id }] } });
       expect(message.status).toBe(201);
       expect(message.body.item.parts[0]).toMatchObject({ fileId: up.body.file.id, width: 3, mediaType: 'image/png' });
+    });
+
+    it('keeps a file the team attached to a private note from the visitor until a public item shares it', async () => {
+      const up = await api.call('POST', '/v1/files?conversationId=err-1&filename=internal.png', AGENT, tinyPng(1, 1), { 'Content-Type': 'image/png' });
+      expect(up.status).toBe(201);
+      const part = { type: 'file', fileId: up.body.file.id };
+      expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'note', text: 'internal', parts: [part] } })).status).toBe(201);
+      expect((await api.call('GET', up.body.file.url, AGENT)).status).toBe(200);
+      expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(404);
+      expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'message', text: 'here it is', parts: [part] } })).status).toBe(201);
+      expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(200);
     });
   });
 

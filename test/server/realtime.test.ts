@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { AGENT, sleep } from './support/clients';
@@ -21,6 +22,21 @@ describe('WebSocket /ws', () => {
       const ws = new WebSocket(`${t.app.url.replace('http', 'ws')}/ws?publicKey=pk_nope&visitorId=x`);
       const status = await new Promise<number | undefined>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode)).on('error', () => resolve(undefined)));
       expect(status).toBe(401);
+    });
+
+    it('answers an upgrade with an unparsable request target with 400 and keeps serving', async () => {
+      const { port } = new URL(t.app.url);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const raw = connect(Number(port), '127.0.0.1', () =>
+          raw.write('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'),
+        );
+        let received = '';
+        raw.on('data', (chunk) => (received += chunk.toString()));
+        raw.on('close', () => resolve(received));
+        raw.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect((await t.api.call('GET', '/v1/health', AGENT)).status).toBe(200);
     });
   });
 

@@ -8,7 +8,7 @@
  */
 import { DEFAULT_PRIORITY, type ConversationLifecycle } from '../../domain/conversation';
 import type { ItemArrival, OperationRequest } from '../../domain/operations';
-import type { Author, AuthorKind, TimelineEvent } from '../../domain/timeline';
+import { eventVisibility, type Author, type AuthorKind, type TimelineEvent } from '../../domain/timeline';
 import {
   LIFECYCLE_ACTOR,
   conversationWorkflowId,
@@ -302,7 +302,7 @@ export class ConversationState {
     drafts.forEach(({ actor, event }, index) => {
       this.data.outbox.events.push({
         id: `${workflowId}:event:${version}.${index}`,
-        visibility: event.kind === 'escalated' ? 'private' : 'public',
+        visibility: eventVisibility(event.kind),
         author: actor,
         createdAt: now,
         event,

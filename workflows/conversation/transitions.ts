@@ -145,7 +145,8 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       // The team owes the visitor an answer now: an earlier AI reply must not start auto-resolve.
       delete data.lastPublicMessage;
       emit(actor, { kind: 'escalated', actorId, data: operation.summary === undefined ? { reason } : { reason, summary: operation.summary } });
-      emit(actor, { kind: 'participant_requested', actorId, data: { reason } });
+      // Public: the visitor learns a person was asked for, not the team's reason.
+      emit(actor, { kind: 'participant_requested', actorId, data: {} });
       return;
     }
     case 'hand_back': {
