@@ -48,8 +48,15 @@ function refuseUpgrade(socket: Duplex, err: unknown): void {
   );
 }
 
+const OVERSIZE_READ_FACTOR = 4;
+
+const byteLengthOf = (data: RawData): number =>
+  Array.isArray(data) ? data.reduce((sum, chunk) => sum + chunk.length, 0) : data.byteLength;
+
 export function attachSocketServer(server: Server, handlers: SocketHandlers, options: SocketServerOptions, log: Logger): SocketServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes });
+  // Frames a little over the limit get an `error` frame and the socket stays open (the contract);
+  // only a frame far over it (beyond what we agree to read at all) closes the socket with 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes * OVERSIZE_READ_FACTOR });
   const connections = new Set<Connection>();
   const frameBuckets = new TokenBuckets(options.frameRate);
 
@@ -98,6 +105,10 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     const taken = frameBuckets.take(conn.id);
     if (!taken.ok) {
       conn.sendError('ERR_RATE_LIMITED', `Too many frames; retry in ${taken.retryAfterSeconds}s`);
+      return undefined;
+    }
+    if (byteLengthOf(data) > options.maxFrameBytes) {
+      conn.sendError('ERR_PAYLOAD_TOO_LARGE', `Frames are at most ${options.maxFrameBytes} bytes`);
       return undefined;
     }
     const text = isBinary ? undefined : data.toString();

@@ -41,6 +41,17 @@ describe('WebSocket /ws', () => {
   });
 
   describe('#bad frames', () => {
+    it('answers a frame over the size limit with an error frame and keeps the socket open', async () => {
+      const visitorId = await t.api.newVisitor();
+      const socket = await t.open({ visitorId });
+      socket.send(JSON.stringify({ type: 'conversationTyping', payload: { conversationId: 'x'.repeat(70 * 1024), isTyping: true } }));
+      const error = await socket.waitFor((f) => f.type === 'error');
+      expect(error.payload.code).toBe('ERR_PAYLOAD_TOO_LARGE');
+      socket.send('ping');
+      await sleep(100);
+      expect(socket.texts).toContain('pong');
+    });
+
     it('answers malformed, unknown and forbidden frames with error frames and keeps serving', async () => {
       const visitorId = await t.api.newVisitor();
       await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'frames-1' });
