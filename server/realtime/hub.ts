@@ -2,6 +2,7 @@
  * The sockets connected to this instance, indexed for routing: a website's agents, and visitors by
  * visitor id and by contact id. Everything that reaches a socket goes through `deliver`.
  */
+import { isInVisitorScope } from '../../activities/store';
 import type { Connection } from './connection';
 import type { ConversationOwners } from './events';
 
@@ -83,10 +84,14 @@ export class Hub {
     }
   }
 
-  private visitorSockets({ websiteId, visitorId, contactId }: ConversationOwners): Set<Connection> {
-    const sockets = new Set(this.visitors.get(visitorKey(websiteId, visitorId)));
-    if (contactId) for (const conn of this.contacts.get(contactKey(websiteId, contactId)) ?? []) sockets.add(conn);
-    return sockets;
+  /** The visitor sockets that may see the conversation, by the same rule as REST (`isInVisitorScope`). */
+  private visitorSockets(owners: ConversationOwners): Set<Connection> {
+    const { websiteId, visitorId, contactId } = owners;
+    const candidates = [...(this.visitors.get(visitorKey(websiteId, visitorId)) ?? [])];
+    if (contactId) candidates.push(...(this.contacts.get(contactKey(websiteId, contactId)) ?? []));
+    return new Set(
+      candidates.filter(({ caller }) => caller.kind === 'visitor' && isInVisitorScope(owners, { id: caller.visitorId, contactId: caller.contactId })),
+    );
   }
 
   private send(conn: Connection, frame: string, delivery: Delivery): void {

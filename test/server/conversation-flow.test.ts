@@ -167,6 +167,22 @@ describe('Chat API over the wire', () => {
       await t.api.call('POST', '/v1/messages', phone, { conversationId: 'contact-1', item: { id: 'contact-1-m', type: 'message', text: 'from my phone' } });
       await laptopSocket.itemFrame('contact-1-m');
     });
+
+    it("stops a device hearing a contact's conversations once it is identified as someone else", async () => {
+      const device = { visitorId: await t.api.newVisitor() };
+      const first = 'user-43';
+      await t.api.call('POST', '/v1/contacts/identify', device, { externalId: first, userHash: userHashOf(t.app.keys.identitySecret, first) });
+      await t.api.call('POST', '/v1/conversations', device, { conversationId: 'contact-2' });
+      const socket = await t.open(device);
+      const other = 'user-44';
+      expect((await t.api.call('POST', '/v1/contacts/identify', device, { externalId: other, userHash: userHashOf(t.app.keys.identitySecret, other) })).status).toBe(200);
+      expect((await t.api.call('GET', '/v1/conversations/contact-2', device)).status).toBe(404);
+
+      await sleep(300);
+      await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'contact-2', item: { id: 'contact-2-m', type: 'message', text: 'for user-43 only' } });
+      await sleep(500);
+      expect(socket.texts.join('\n')).not.toContain('for user-43 only');
+    });
   });
 
   describe('#resume', () => {
