@@ -41,7 +41,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const ctx: ApiContext = {
     ...deps,
     directory,
-    notifier: new WorkflowNotifier(deps.conversations, deps.workflowStarts, deps.log),
+    notifier: new WorkflowNotifier(deps.conversations, deps.workflowStarts, deps.store, deps.log),
     publisher: realtime.publisher,
     online: realtime.online,
     authenticate: [
@@ -73,6 +73,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
 
   const server = createServer(app);
   await realtime.start(server);
+  // Signals an earlier run acknowledged items for but could not deliver.
+  void ctx.notifier.resumePending().catch((err: unknown) => deps.log.error({ err }, 'could not read the owed workflow signals'));
 
   return {
     server,
@@ -98,6 +100,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
       }
       clearInterval(sweep);
       await Promise.race([ctx.notifier.drain(), deadline]);
+      ctx.notifier.stop();
     },
   };
 }

@@ -11,6 +11,7 @@ import { newId } from './ids';
 import { ensureIndexes } from './indexes';
 import { seenMethods } from './seen';
 import { settingMethods } from './settings';
+import { signalOutboxMethods } from './signal-outbox';
 import { teamMethods } from './team';
 import { timelineMethods } from './timeline';
 import { visitorMethods } from './visitors';
@@ -30,6 +31,7 @@ type Methods = ReturnType<typeof websiteMethods> &
   ReturnType<typeof teamMethods> &
   ReturnType<typeof settingMethods> &
   ReturnType<typeof fileMethods> &
+  ReturnType<typeof signalOutboxMethods> &
   ReturnType<typeof changeMethods>;
 
 export type Store = Methods & {
@@ -59,6 +61,7 @@ export async function openStore({ uri, dbName = 'support_chat' }: StoreOptions):
     ...teamMethods(collections),
     ...settingMethods(collections),
     ...fileMethods(db),
+    ...signalOutboxMethods(db),
     ...changeMethods(collections, instanceId),
     instanceId,
     close: () => client.close(),

@@ -48,12 +48,12 @@ export async function answerItemAction(deps: ItemServiceDeps, caller: Caller, re
     // Already answered: a retry of this very answer gets the reply it posted; anything else is refused.
     const posted = await deps.store.getItem(replyId);
     if (!posted) throw err;
-    deps.notifier.notifyItem(conversation, posted);
+    await deps.notifier.notifyItem(conversation, posted);
     return posted;
   }
   const { item: reply } = await appendValidated(deps.store, conversationId, outcome.reply, replyId);
   if (outcome.patch) await deps.store.updateItem(itemId, outcome.patch);
   // The workflow hears of the reply like of any new item (its own dedupe covers a retry).
-  deps.notifier.notifyItem(conversation, reply);
+  await deps.notifier.notifyItem(conversation, reply);
   return reply;
 }

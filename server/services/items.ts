@@ -64,6 +64,6 @@ export async function postItem(deps: ItemServiceDeps, caller: Caller, conversati
   const validated = validateItem(deps.plugins, caller, input);
   const { item } = await appendValidated(deps.store, conversationId, validated);
   // Also on a retry: the first attempt may have died before signalling; the workflow dedupes by item id.
-  deps.notifier.notifyItem(conversation, item);
+  await deps.notifier.notifyItem(conversation, item);
   return item;
 }

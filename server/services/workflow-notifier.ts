@@ -1,36 +1,73 @@
 /**
- * Tells conversation workflows about new items without making the caller wait. Signals of one
- * conversation go out one after another in the order the items were stored; a failed signal is
- * retried with backoff (the item is already stored, so nothing is lost while the engine is down).
+ * Tells conversation workflows about new items without making the caller wait for the workflow.
+ * Before the caller answers, the owed signal is recorded in the store's signal outbox; it is cleared
+ * once the workflow took it. Signals of one conversation go out one after another in the order the
+ * items were stored; a failed signal is retried with capped backoff for as long as the server runs,
+ * and whatever is still owed at a stop is sent again at the next start (`resumePending`). The
+ * workflow drops an item id it has seen, so a repeat is harmless.
  */
 import type { Logger } from 'pino';
+import type { Store } from '../../activities/store';
 import type { TimelineItem } from '../../domain/timeline';
 import { toItemArrival } from '../../plugins/item-view';
 import type { ConversationEngine } from '../../runtime/conversation-engine';
 import type { ConversationRef, WorkflowStarts } from './workflow-start';
 
-export interface RetryPolicy {
-  attempts: number;
+export interface SignalBackoff {
   initialDelayMs: number;
   maxDelayMs: number;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { attempts: 10, initialDelayMs: 200, maxDelayMs: 30_000 };
+const DEFAULT_BACKOFF: SignalBackoff = { initialDelayMs: 200, maxDelayMs: 30_000 };
+
+type OutboxStore = Pick<Store, 'addPendingSignal' | 'clearPendingSignal' | 'listPendingSignals' | 'getItem' | 'getConversation'>;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export class WorkflowNotifier {
   private readonly tails = new Map<string, Promise<void>>();
+  private stopped = false;
 
   constructor(
     private readonly conversations: Pick<ConversationEngine, 'notifyItem'>,
     private readonly starts: Pick<WorkflowStarts, 'inputFor'>,
+    private readonly store: OutboxStore,
     private readonly log: Logger,
-    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly backoff: SignalBackoff = DEFAULT_BACKOFF,
   ) {}
 
-  /** Queues the `itemAdded` signal for this item; returns at once. */
-  notifyItem(conversation: ConversationRef, item: TimelineItem): void {
+  /** Records the owed `itemAdded` signal durably, then queues it; resolves before the signal is sent. */
+  async notifyItem(conversation: ConversationRef, item: TimelineItem): Promise<void> {
+    await this.store.addPendingSignal(item.id, conversation.id);
+    this.enqueue(conversation, item);
+  }
+
+  /** Queues the signals an earlier run of the server still owed (start-up); returns how many. */
+  async resumePending(): Promise<number> {
+    const pending = await this.store.listPendingSignals();
+    const owed: Array<{ conversation: ConversationRef; item: TimelineItem }> = [];
+    for (const { itemId, conversationId } of pending) {
+      const [item, conversation] = await Promise.all([this.store.getItem(itemId), this.store.getConversation(conversationId)]);
+      if (item && conversation) owed.push({ conversation, item });
+      else await this.store.clearPendingSignal(itemId);
+    }
+    // Within a conversation the workflow hears items in timeline order.
+    for (const { conversation, item } of owed.sort((a, b) => a.item.seq - b.item.seq)) this.enqueue(conversation, item);
+    if (pending.length > 0) this.log.info({ count: pending.length }, 'resending workflow signals owed before the restart');
+    return pending.length;
+  }
+
+  /** Waits for every queued signal, then stops retrying (shutdown); what is still owed stays in the outbox. */
+  async drain(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  }
+
+  /** Stops retrying: signals still owed are left for the next start. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private enqueue(conversation: ConversationRef, item: TimelineItem): void {
     const previous = this.tails.get(conversation.id) ?? Promise.resolve();
     const next = previous.then(() => this.deliver(conversation, item));
     this.tails.set(conversation.id, next);
@@ -39,27 +76,23 @@ export class WorkflowNotifier {
     });
   }
 
-  /** Waits for every queued signal (shutdown). */
-  async drain(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all(this.tails.values());
-  }
-
   private async deliver(conversation: ConversationRef, item: TimelineItem): Promise<void> {
     const arrival = toItemArrival(item);
-    let delay = this.retry.initialDelayMs;
+    let delay = this.backoff.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.conversations.notifyItem(arrival, await this.starts.inputFor(conversation));
+        await this.store.clearPendingSignal(item.id);
         return;
       } catch (err) {
         const context = { err, conversationId: conversation.id, itemId: item.id, attempt };
-        if (attempt >= this.retry.attempts) {
-          this.log.error(context, 'giving up signalling the conversation workflow; the item is stored but the workflow did not hear of it');
+        if (this.stopped) {
+          this.log.warn(context, 'stopping with a workflow signal still owed; it is sent at the next start');
           return;
         }
         this.log.warn(context, 'signalling the conversation workflow failed; retrying');
         await sleep(delay);
-        delay = Math.min(delay * 2, this.retry.maxDelayMs);
+        delay = Math.min(delay * 2, this.backoff.maxDelayMs);
       }
     }
   }
