@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationListEntry } from '../../../domain/conversation';
 import { ConversationCollection } from '../../../web/shared/conversation-collection';
-import { AGENT, message, VISITOR } from './items';
+import { AGENT, conversation, message, VISITOR } from './items';
 
 const entry = (id: string, updatedAt: string, unreadCount = 0): ConversationListEntry => ({
-  id,
-  websiteId: 'w',
-  visitorId: 'v1',
-  status: 'open',
-  priority: 'medium',
-  handler: 'ai',
-  participants: [],
-  tags: [],
-  createdAt: updatedAt,
-  updatedAt,
+  ...conversation({ id, createdAt: updatedAt, updatedAt }),
   unreadCount,
 });
 

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Conversation } from '../../../domain/conversation';
 import { aiStateOf } from '../../../web/inbox/ai-state';
 import { DEFAULT_FILTERS, isWaitingForHuman, matchesFilters, toQuery } from '../../../web/inbox/filters';
+import { conversation } from './items';
 
 const ME = 'agent_alex';
-const conversation = (patch: Partial<Conversation> = {}): Conversation => ({
-  id: 'c1',
-  websiteId: 'w',
-  visitorId: 'v1',
-  status: 'open',
-  priority: 'medium',
-  handler: 'ai',
-  participants: [],
-  tags: [],
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-  ...patch,
-});
 
 describe('inbox filters', () => {
   describe('toQuery', () => {

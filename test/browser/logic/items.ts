@@ -1,4 +1,5 @@
-/** Timeline items for the page-logic tests. */
+/** Timeline items and conversations for the page-logic tests. */
+import type { Conversation } from '../../../domain/conversation';
 import type { TimelineEvent, TimelineItem } from '../../../domain/timeline';
 
 let created = 0;
@@ -15,3 +16,18 @@ export function event(seq: number, event: TimelineEvent, conversationId = 'c1'):
 export const VISITOR = { kind: 'visitor', id: 'v1' } as const;
 export const AGENT = { kind: 'human', id: 'agent_alex' } as const;
 export const AI = { kind: 'ai', id: 'ai_assistant' } as const;
+
+/** An open conversation handled by the AI, with whatever the test changes. */
+export const conversation = (patch: Partial<Conversation> = {}): Conversation => ({
+  id: 'c1',
+  websiteId: 'w',
+  visitorId: 'v1',
+  status: 'open',
+  priority: 'medium',
+  handler: 'ai',
+  participants: [],
+  tags: [],
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  ...patch,
+});
