@@ -33,6 +33,37 @@ export function maySee(caller: Caller, conversation: Pick<Conversation, 'website
   return isInVisitorScope(conversation, { id: caller.visitorId, contactId: caller.contactId });
 }
 
+/** Who a conversation belongs to, which is all an access check reads. */
+export type ConversationScope = Pick<Conversation, 'id' | 'websiteId' | 'visitorId' | 'contactId'>;
+
+/**
+ * Conversations' scopes remembered for the message hot path, which would otherwise read the
+ * conversation on every message. Safe to keep without expiry: websiteId and visitorId never change
+ * and contactId is set at most once (when the visitor identifies; see the store's identifyContact),
+ * so a caller once allowed stays allowed; a refusal is checked against the store again.
+ */
+export class ConversationScopes {
+  /** Insertion order doubles as age: past capacity, the oldest entry goes. */
+  private readonly scopes = new Map<string, ConversationScope>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly capacity = 100_000,
+  ) {}
+
+  /** The conversation's scope; 404 when the caller may not see it. */
+  async visible(caller: Caller, conversationId: string): Promise<ConversationScope> {
+    const cached = this.scopes.get(conversationId);
+    if (cached && maySee(caller, cached)) return cached;
+    const { id, websiteId, visitorId, contactId } = await visibleConversation(this.store, caller, conversationId);
+    const scope: ConversationScope = { id, websiteId, visitorId, ...(contactId ? { contactId } : {}) };
+    this.scopes.delete(id);
+    this.scopes.set(id, scope);
+    if (this.scopes.size > this.capacity) this.scopes.delete(this.scopes.keys().next().value!);
+    return scope;
+  }
+}
+
 /** The conversation, unfiltered (its last item for the caller's audience); 404 when the caller may not see it. */
 export async function visibleConversation(store: Store, caller: Caller, conversationId: string): Promise<Conversation> {
   const conversation = await store.getConversation(conversationId, storeAudienceOf(caller));

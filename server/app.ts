@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createPagesRouter } from '../web/static-routes';
+import { ConversationScopes } from './access';
 import type { ApiContext } from './context';
 import type { ServerDeps } from './deps';
 import { storeDirectory } from './directory';
@@ -42,6 +43,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     ...deps,
     directory,
     notifier: new WorkflowNotifier(deps.conversations, deps.workflowStarts, deps.store, deps.log),
+    scopes: new ConversationScopes(deps.store),
     publisher: realtime.publisher,
     online: realtime.online,
     authenticate: [

@@ -8,7 +8,7 @@ import { newId, type Store } from '../../activities/store';
 import { AppError } from '../../domain/errors';
 import type { MessagePart, TimelineItem } from '../../domain/timeline';
 import type { PluginRegistry, ValidatedItem } from '../../plugins/registry';
-import { visibleConversation } from '../access';
+import type { ConversationScopes } from '../access';
 import { authorOf, type Caller } from '../caller';
 import { inRequest } from '../http-errors';
 import type { WorkflowNotifier } from './workflow-notifier';
@@ -17,6 +17,7 @@ export interface ItemServiceDeps {
   store: Store;
   plugins: PluginRegistry;
   notifier: WorkflowNotifier;
+  scopes: ConversationScopes;
 }
 
 export const fileUrl = (fileId: string): string => `/v1/files/${encodeURIComponent(fileId)}`;
@@ -60,7 +61,7 @@ export async function appendValidated(
 }
 
 export async function postItem(deps: ItemServiceDeps, caller: Caller, conversationId: string, input: unknown): Promise<TimelineItem> {
-  const conversation = await visibleConversation(deps.store, caller, conversationId);
+  const conversation = await deps.scopes.visible(caller, conversationId);
   const validated = validateItem(deps.plugins, caller, input);
   const { item } = await appendValidated(deps.store, conversationId, validated);
   // Also on a retry: the first attempt may have died before signalling; the workflow dedupes by item id.
