@@ -90,7 +90,8 @@ async function serveProduct(): Promise<ServerInfo> {
   const { startApp } = await import('../runtime/app');
   const { loadConfig } = await import('../runtime/config');
   const { DEFAULT_AGENT_ID } = await import('../runtime/seed');
-  const base = loadConfig({ PORT: '0', EMBEDDED_MONGO_MEMORY: 'true', LOG_LEVEL: 'warn' });
+  // The environment passes through (MONGODB_URI, TEMPORAL_*, EMBEDDED_ENGINE_THREAD …), so the same run can measure those set-ups.
+  const base = loadConfig({ ...process.env, PORT: '0', EMBEDDED_MONGO_MEMORY: 'true', LOG_LEVEL: 'warn' });
   const unlimited = { perSecond: 1_000_000, burst: 1_000_000 };
   const app = await startApp({
     ...base,
@@ -101,12 +102,32 @@ async function serveProduct(): Promise<ServerInfo> {
 
 /** Child side: start the server, report it, answer RSS probes. */
 async function serve(kind: ServerKind): Promise<void> {
+  const stopProfiling = process.env.BENCH_PROFILE_DIR ? await startCpuProfile(process.env.BENCH_PROFILE_DIR, kind) : undefined;
+  process.once('SIGTERM', async () => {
+    await stopProfiling?.();
+    process.exit(0);
+  });
   const info = kind === 'bare' ? await serveBare() : await serveProduct();
   process.on('message', (message: { probe?: string }) => {
     if (message.probe === 'rss') process.send?.({ rss: process.memoryUsage().rss });
   });
   process.on('disconnect', () => process.exit(0));
   process.send?.({ ready: info });
+}
+
+/** BENCH_PROFILE_DIR=dir: each server process writes a CPU profile of its main thread there (`<kind>.cpuprofile`). */
+async function startCpuProfile(dir: string, kind: ServerKind): Promise<() => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    await mkdir(dir, { recursive: true });
+    await writeFile(`${dir}/${kind}.cpuprofile`, JSON.stringify(profile));
+  };
 }
 
 class ServerProcess {

@@ -8,22 +8,24 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
-import { createActivities } from '../activities';
-import { createModelResolver, createTeamQueueSignals } from '../activities/ai';
+import { createTeamQueueSignals } from '../activities/ai';
 import { openStore, type Store } from '../activities/store';
 import { connect } from '../activities/store/connect';
 import { writeWorkflowEntry } from '../plugins/bundle-entry';
 import { loadPluginRegistry } from '../plugins/loader';
 import { createChatServer } from '../server/app';
 import { WorkflowStarts } from '../server/services/workflow-start';
-import { aiTypingRelay } from './ai-typing';
 import type { AppConfig } from './config';
 import { ConversationEngine } from './conversation-engine';
+import { ThreadedEngine } from './engine-thread';
 import { createEngine } from './engine/create-engine';
+import { bundleWorkflows } from './engine/embedded/workflow-bundle';
 import { MongoJournalStore } from './engine/mongo-journal-store';
+import { wantsTemporal } from './engine/temporal-connection';
 import type { WorkflowEngine } from './engine/workflow-engine';
 import { resolveKeys, type WebsiteKeys } from './keys';
 import { startEmbeddedMongo } from './mongo';
+import { productActivities } from './product-activities';
 import { projectionLoader } from './projection';
 import { seedDefaults } from './seed';
 
@@ -69,7 +71,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     const keys = await resolveKeys(config, !config.store.memory);
     const website = await seedDefaults(store, keys, config.allowedOrigins);
 
-    // A second client for what the Store API does not offer: the engine's journal and workflow projections.
+    // A second client for what the Store API does not offer: workflow projections (and the journal of an engine on this thread).
     const direct = await connect(mongoUri, config.store.dbName);
     cleanup.push(() => direct.client.close());
 
@@ -79,23 +81,17 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       // Per process: concurrent processes (test files) must not rewrite each other's entry while it is bundled.
       const entryDir = path.join(projectRoot, '.tmp', `workflow-entry-${process.pid}`);
       cleanup.push(() => rm(entryDir, { recursive: true, force: true }));
-      const activities = createActivities({
-        store,
-        plugins,
-        resolveModel: createModelResolver({ apiKey: config.openai.apiKey, baseURL: config.openai.baseUrl }),
-        // Routing activities call the engine they run on; it exists before any activity runs.
-        engine: () => {
-          if (!engine) throw new Error('the workflow engine is not started yet');
-          return engine;
-        },
-        publishTyping: aiTypingRelay(store),
-      });
-      const owned = await createEngine({
-        workflowsPath: await writeWorkflowEntry({ outDir: entryDir, rootDir: projectRoot }),
-        activities,
-        temporal: config.temporal,
-        journal: await MongoJournalStore.open(direct.db),
-      });
+      const entry = await writeWorkflowEntry({ outDir: entryDir, rootDir: projectRoot });
+      // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
+      const owned =
+        config.engineThread && !wantsTemporal(config.temporal)
+          ? await ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, rootDir: projectRoot, openai: config.openai }, log)
+          : await createEngine({
+              ...entry,
+              activities: productActivities({ store, plugins, openai: config.openai, engine: () => engine }),
+              temporal: config.temporal,
+              journal: await MongoJournalStore.open(direct.db),
+            });
       cleanup.push(() => owned.shutdown());
       engine = owned;
     }

@@ -20,6 +20,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Keep the embedded store in memory only (tests, benchmarks). */
   EMBEDDED_MONGO_MEMORY: flag.default(false),
+  EMBEDDED_ENGINE_THREAD: flag.default(true),
   MONGODB_URI: optionalString,
   MONGODB_DB: z.string().default('support'),
   TEMPORAL_ADDRESS: optionalString,
@@ -62,6 +63,8 @@ export interface AppConfig {
   dataDir: string;
   store: { mongodbUri?: string; dbName: string; memory: boolean };
   temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string };
+  /** The embedded workflow engine runs in a worker thread of its own (else on the server's thread). */
+  engineThread: boolean;
   /** The default website's keys; generated and kept in DATA_DIR when absent. */
   keys: { publicKey?: string; secretKey?: string; identitySecret?: string };
   allowedOrigins: string[];
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(e.DATA_DIR),
     store: { mongodbUri: e.MONGODB_URI, dbName: e.MONGODB_DB, memory: e.EMBEDDED_MONGO_MEMORY },
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, cliPath: e.TEMPORAL_CLI_PATH },
+    engineThread: e.EMBEDDED_ENGINE_THREAD,
     keys: { publicKey: e.PUBLIC_KEY, secretKey: e.SECRET_KEY, identitySecret: e.IDENTITY_SECRET },
     allowedOrigins: e.ALLOWED_ORIGINS,
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },

@@ -10,6 +10,8 @@ import type { WorkflowEngine } from './workflow-engine';
 export interface EngineConfig {
   /** Directory of the workflow code (bundled for either engine). */
   workflowsPath: string;
+  /** Modules of the bundle evaluated once and shared by every workflow instance (pure, never mutated after loading). */
+  preloadModules?: readonly string[];
   /** Activity functions by name, e.g. `createActivities(deps)`. */
   activities: Record<string, (...args: any[]) => Promise<unknown>>;
   /** Real Temporal settings; read from TEMPORAL_* environment variables when absent. */
@@ -25,10 +27,11 @@ export interface EngineConfig {
 export async function createEngine(config: EngineConfig): Promise<WorkflowEngine> {
   const temporal = config.temporal ?? temporalSettingsFromEnv();
   if (wantsTemporal(temporal)) {
-    return TemporalEngine.create({ workflowsPath: config.workflowsPath, activities: config.activities, settings: temporal });
+    return TemporalEngine.create({ workflowsPath: config.workflowsPath, preloadModules: config.preloadModules, activities: config.activities, settings: temporal });
   }
   return EmbeddedEngine.create({
     workflowsPath: config.workflowsPath,
+    preloadModules: config.preloadModules,
     activities: config.activities,
     journal: config.journal ?? new MemoryJournalStore(),
     clock: config.clock,

@@ -52,7 +52,7 @@ export class WorkflowTaskFailedError extends EngineError {
 /** The workflow run closed (completed, failed, continued as new) before the update finished. */
 export class UpdateAbandonedError extends EngineError {
   readonly code = 'ERR_UPDATE_ABANDONED';
-  constructor(workflowId: string) {
+  constructor(readonly workflowId: string) {
     super(`The run of workflow '${workflowId}' closed before the update finished`);
     this.name = 'UpdateAbandonedError';
   }

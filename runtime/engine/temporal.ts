@@ -16,6 +16,7 @@ import type { WorkflowEngine, WorkflowStatus } from './workflow-engine';
 
 export interface TemporalEngineOptions {
   workflowsPath: string;
+  preloadModules?: readonly string[];
   activities: Record<string, (...args: any[]) => Promise<unknown>>;
   settings: TemporalSettings;
 }
@@ -40,6 +41,7 @@ export class TemporalEngine implements WorkflowEngine {
         namespace: connection.namespace,
         taskQueue,
         workflowsPath: options.workflowsPath,
+        bundlerOptions: { preloadModules: [...(options.preloadModules ?? [])] },
         activities: options.activities,
       });
       return new TemporalEngine(connection, worker, worker.run(), taskQueue);

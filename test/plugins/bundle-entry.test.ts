@@ -23,16 +23,19 @@ describe('writeWorkflowEntry', () => {
   });
   afterAll(() => rm(outDir, { recursive: true, force: true }));
 
-  it('writes an entry that registers every plugin’s workflow part and bundles for the sandbox', async () => {
+  it('writes an entry and a preloaded plugins module that registers every plugin’s workflow part, and bundles for the sandbox', async () => {
     const entry = await writeWorkflowEntry({ outDir, plugins: ['./acme'], rootDir, workflowsModule });
-    const source = await readFile(entry, 'utf8');
+    expect(entry.preloadModules).toHaveLength(1);
+    const plugins = await readFile(entry.preloadModules[0]!, 'utf8');
     for (const part of ['examples/rating/workflow', 'examples/ai_tool_call/workflow', 'examples/quick_replies/workflow', 'fixtures/acme/workflow']) {
-      expect(source).toContain(part);
+      expect(plugins).toContain(part);
     }
-    expect(source).toContain('hasEffects: true');
+    expect(plugins).toContain('hasEffects: true');
+    const source = await readFile(entry.workflowsPath, 'utf8');
+    expect(source).toContain(`import ${JSON.stringify(entry.preloadModules[0]!.replace(/\.ts$/, ''))}`);
     expect(source).toContain(`export * from ${JSON.stringify(workflowsModule.replace(/\.ts$/, ''))}`);
 
-    const { code } = await bundleWorkflowCode({ workflowsPath: entry, logger: quiet });
+    const { code } = await bundleWorkflowCode({ workflowsPath: entry.workflowsPath, preloadModules: [...entry.preloadModules], logger: quiet });
     expect(code).toContain('acme.order_status');
     expect(code).toContain('pluginProbe');
   });

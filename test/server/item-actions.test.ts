@@ -1,7 +1,7 @@
 /** Answers to interactive items over the wire: a quick-replies pick, its retry, a second answer. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import { AGENT, Api, SocketClient } from './support/clients';
+import { AGENT, Api, SocketClient, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 
 let app: RunningApp;
@@ -44,7 +44,11 @@ describe('interactive items', () => {
     await visitorSocket.itemFrame(picked.body.item.id);
     const updated = await visitorSocket.waitFor((f) => f.type === 'timelineItemUpdated' && f.payload.item.id === 'qr-1-offer');
     expect(updated.payload.item.answeredOptionId).toBe('yes');
-    const audit = await api.call('GET', '/v1/conversations/qr-1/audit', AGENT);
+    // The workflow hears of the item after the answer (the hot path does not wait for it).
+    const audit = await waitUntil(
+      () => api.call('GET', '/v1/conversations/qr-1/audit', AGENT),
+      (res) => res.body.entries?.some((entry: { name?: string }) => entry.name === 'itemAdded'),
+    );
     expect(audit.body.entries).toContainEqual(expect.objectContaining({ name: 'itemAdded' }));
   });
 

@@ -183,6 +183,8 @@ class ActivityExecution implements RunningActivity {
   }
 
   private async sleep(ms: number): Promise<void> {
+    // Cancelled (or stopped) since the attempt ended, before there was a backoff to wake: the next attempt reports it at once.
+    if (this.cancelRequested) return;
     await new Promise<void>((wake) => {
       const handle = this.clock.setTimer(ms, wake);
       this.backoff = {

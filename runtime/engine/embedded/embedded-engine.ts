@@ -11,11 +11,15 @@ import { restoreRun } from './run-restore';
 import { SandboxCache } from './sandbox-cache';
 import { SandboxFactory } from './sandbox-factory';
 import { SerialLane } from './serial-lane';
+import type { WorkflowSource } from './workflow-bundle';
 import { WorkflowExecution, type ExecutionServices } from './workflow-execution';
 
-export interface EmbeddedEngineOptions {
-  /** Directory (or index file) of the workflow code; bundled once per process. */
-  workflowsPath: string;
+/**
+ * The workflow code: `workflowsPath`, a directory (or index file) bundled once per process, with its
+ * `preloadModules` (evaluated once and shared, deep-frozen, by every instance; see
+ * plugins/bundle-entry.ts), or `workflowCode` bundled already (`bundleWorkflows`).
+ */
+export type EmbeddedEngineOptions = WorkflowSource & {
   /** The activity functions workflows may schedule, by name (e.g. `createActivities(deps)`). */
   activities: Record<string, ActivityFunction>;
   journal: JournalStore;
@@ -32,7 +36,7 @@ export interface EmbeddedEngineOptions {
    * it, such a loop blocks the process, as any synchronous loop in this process would.
    */
   activationTimeoutMs?: number;
-}
+};
 
 /**
  * An idle instance costs tens of kB, while a miss costs a replay of the run's journal; evicting below the
@@ -40,6 +44,9 @@ export interface EmbeddedEngineOptions {
  * with 500 cached fell to ~80/s), so the default keeps a few thousand.
  */
 const DEFAULT_CACHE_SIZE = 5_000;
+
+const workflowSourceOf = (options: WorkflowSource): WorkflowSource =>
+  'workflowCode' in options ? { workflowCode: options.workflowCode } : { workflowsPath: options.workflowsPath, preloadModules: options.preloadModules };
 
 /** Open runs restored at a time when the engine starts (each reads its journal). */
 const RESTORE_CONCURRENCY = 32;
@@ -53,7 +60,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   private readonly executions = new Map<string, WorkflowExecution>();
   private readonly services: ExecutionServices;
   private readonly cache: SandboxCache;
-  private shutDown = false;
+  private shutDown?: Promise<void>;
 
   private constructor(
     private readonly factory: SandboxFactory,
@@ -81,7 +88,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   /** Bundles the workflows (once per path per process) and restores the open runs found in the journal. */
   static async create(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
     const factory = await SandboxFactory.create({
-      workflowsPath: options.workflowsPath,
+      ...workflowSourceOf(options),
       activityNames: Object.keys(options.activities),
       taskQueue: options.taskQueue ?? 'embedded',
       isolateExecutionTimeoutMs: options.activationTimeoutMs,
@@ -131,10 +138,16 @@ export class EmbeddedEngine implements WorkflowEngine {
     return last ? { status: last.status, runId: last.runId } : { status: 'not_found' };
   }
 
-  /** Stops all work; open runs stay open in the journal for the next engine. */
-  async shutdown(): Promise<void> {
-    if (this.shutDown) return;
-    this.shutDown = true;
+  /**
+   * Stops all work; open runs stay open in the journal for the next engine. Resolves once the engine writes to
+   * the journal no more (the journal's store may be closed then), for every caller: a second call waits too.
+   */
+  shutdown(): Promise<void> {
+    this.shutDown ??= this.stopAll();
+    return this.shutDown;
+  }
+
+  private async stopAll(): Promise<void> {
     await Promise.all([...this.executions.values()].map((execution) => execution.stop()));
     this.executions.clear();
     await this.factory.destroy();

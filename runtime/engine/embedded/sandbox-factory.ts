@@ -1,7 +1,7 @@
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { disablePromiseStackTracking, ReusableVMWorkflowCreator, type SandboxWorkflow } from './sdk-internals';
-import { loadWorkflowBundle } from './workflow-bundle';
+import { loadWorkflowBundle, type WorkflowSource } from './workflow-bundle';
 
 /** What the sandbox needs to know about a run to create its workflow instance. */
 export interface RunIdentity {
@@ -17,14 +17,13 @@ export interface RunIdentity {
   randomnessSeed: string;
 }
 
-export interface SandboxFactoryOptions {
-  workflowsPath: string;
+export type SandboxFactoryOptions = WorkflowSource & {
   activityNames: Iterable<string>;
   taskQueue: string;
   namespace?: string;
   /** How long one call into the sandbox may run before it is aborted (runaway loops); unlimited when absent. */
   isolateExecutionTimeoutMs?: number;
-}
+};
 
 /**
  * Creates workflow instances in the SDK's workflow sandbox. One shared V8 context (the reusable VM) hosts
@@ -39,7 +38,7 @@ export class SandboxFactory {
   ) {}
 
   static async create(options: SandboxFactoryOptions): Promise<SandboxFactory> {
-    const bundle = await loadWorkflowBundle(options.workflowsPath);
+    const bundle = await loadWorkflowBundle(options);
     // The SDK types the timeout as required, but `vm` treats an absent one as "no limit" (and starts no watchdog).
     const creator = await ReusableVMWorkflowCreator.create(bundle, options.isolateExecutionTimeoutMs as number, new Set(options.activityNames));
     disablePromiseStackTracking();

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '@temporalio/common';
 import type { coresdk, temporal } from '@temporalio/proto';
-import type { Clock } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
 import {
   EngineShutDownError,
   QueryFailedError,
@@ -100,7 +100,10 @@ export class WorkflowExecution {
   private run?: WorkflowRun;
   private readonly mailbox: Inbound[] = [];
   private draining?: Promise<void>;
+  /** Journal appends under way, which stop() waits for. */
+  private readonly appending = new Set<Promise<void>>();
   private paused = false;
+  private retryTimer?: TimerHandle;
   private stopped = false;
 
   constructor(
@@ -122,7 +125,7 @@ export class WorkflowExecution {
     const previous = this.run;
     const run = this.openNewRun(request.workflowType, toPayloads(request.args));
     try {
-      await this.services.journal.append(run.takeDeferred());
+      await this.append(run.takeDeferred());
     } catch (err) {
       this.run = previous;
       throw err;
@@ -168,15 +171,22 @@ export class WorkflowExecution {
     this.kick();
   }
 
-  /** Stops timers and activities and fails every waiting caller; the journal keeps the run open for the next engine. */
+  /**
+   * Stops timers and activities and fails every waiting caller; the journal keeps the run open for the next engine.
+   * Resolves once nothing more will be written to the journal, so the caller may close it then.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     const err = new EngineShutDownError();
     for (const item of this.mailbox.splice(0)) rejectItem(item, err);
     // The activation under way finishes first, so that the instance it may be creating is released too.
     await this.draining;
+    // A task that failed (before or just now) put its jobs back and set a retry: dropped too.
+    if (this.retryTimer) this.services.clock.clearTimer(this.retryTimer);
+    for (const item of this.mailbox.splice(0)) rejectItem(item, err);
     const run = this.openRun;
     if (run) this.release(run, err);
+    await Promise.allSettled(this.appending);
   }
 
   private openIfClosed(startIfClosed: StartRequest | undefined): void {
@@ -219,9 +229,13 @@ export class WorkflowExecution {
     return run;
   }
 
-  /** Queues one of the engine's own jobs for a run; resolves when it has been processed (or dropped). */
+  /**
+   * Queues one of the engine's own jobs for a run; resolves when it has been processed (or dropped). Never
+   * rejects: a timer firing or an activity result that comes after stop() is dropped, as the run stays open
+   * in the journal and the next engine re-arms the timer and re-runs the activity (nobody awaits this to hear of it).
+   */
   private deliver(run: WorkflowRun, job: ActivationJob): Promise<void> {
-    return new Promise((resolve, reject) => this.enqueue({ kind: 'job', job, runId: run.runId, ack: { resolve, reject } }));
+    return new Promise((resolve) => this.enqueue({ kind: 'job', job, runId: run.runId, ack: { resolve, reject: () => resolve() } }));
   }
 
   private enqueue(item: Inbound): void {
@@ -334,7 +348,7 @@ export class WorkflowExecution {
     if (next) records.push(...next.takeDeferred());
 
     try {
-      await this.services.journal.append(records);
+      await this.append(records);
     } catch (err) {
       if (next) this.run = run;
       return this.failTask(run, batch, new WorkflowTaskFailedError(`Could not journal the workflow task: ${String(err)}`));
@@ -428,16 +442,28 @@ export class WorkflowExecution {
     }
     this.mailbox.unshift(...retried);
     this.paused = true;
-    this.services.clock.setTimer(TASK_RETRY_MS, () => {
+    this.retryTimer = this.services.clock.setTimer(TASK_RETRY_MS, () => {
+      this.retryTimer = undefined;
       this.paused = false;
       this.kick();
     });
+  }
+
+  /** Appends to the journal, keeping track of the append until it settles (see stop()). */
+  private append(records: JournalRecord[]): Promise<void> {
+    const appended = this.services.journal.append(records);
+    this.appending.add(appended);
+    const settled = (): void => void this.appending.delete(appended);
+    appended.then(settled, settled);
+    return appended;
   }
 
   private carryOut(run: WorkflowRun, commands: Command[], now: number, closing: boolean): void {
     for (const command of commands) {
       if (command.updateResponse) this.answerUpdate(run, command.updateResponse);
       else if (closing) continue;
+      // Stopping (the activation was under way): nothing new starts, as the next engine restores these from the journal.
+      else if (this.stopped) continue;
       else if (command.startTimer) this.armTimer(run, command.startTimer.seq ?? 0, now + durationMs(command.startTimer.startToFireTimeout));
       else if (command.cancelTimer) this.cancelTimer(run, command.cancelTimer.seq ?? 0);
       else if (command.scheduleActivity) this.startActivity(run, command.scheduleActivity, now, 1);
@@ -480,7 +506,7 @@ export class WorkflowExecution {
     firstAttemptAt?: number,
   ): void {
     const seq = command.seq ?? 0;
-    const { journal, clock, logger } = this.services;
+    const { clock, logger } = this.services;
     const activity = this.services.activityRunner.start({
       workflowId: this.workflowId,
       runId: run.runId,
@@ -491,6 +517,9 @@ export class WorkflowExecution {
       firstAttempt,
       firstAttemptAt,
       onAttemptEnded: (outcome) => {
+        // Stopping or stopped: the attempt goes unrecorded, so the next engine runs it again (as Temporal retries
+        // an activity whose completion it never got), and no journal write starts while the engine shuts down.
+        if (this.stopped) return;
         const now = clock.now();
         const record = run.record(
           {
@@ -506,7 +535,7 @@ export class WorkflowExecution {
           },
           now,
         );
-        journal.append([record]).catch((error: unknown) => logger.error('Could not journal an activity attempt', { workflowId: this.workflowId, error }));
+        this.append([record]).catch((error: unknown) => logger.error('Could not journal an activity attempt', { workflowId: this.workflowId, error }));
       },
       onResolved: (resolution: ActivityResolution) => {
         if (run.activities.get(seq) !== activity) return;

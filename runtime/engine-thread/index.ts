@@ -1,0 +1,155 @@
+/**
+ * The embedded workflow engine in a worker thread of its own (worker.ts), behind the ordinary
+ * `WorkflowEngine` interface.
+ *
+ * Why a thread: measured under the API benchmark, workflow activations, building instances, their
+ * journal writes and the garbage of ~1,000 live workflow instances took a third of the server's
+ * main thread, which then answered HTTP and fed sockets late. In its own thread the engine uses the
+ * second core, and its garbage collection no longer pauses the server. It also means a runaway loop
+ * in workflow code stalls workflows, not the API.
+ *
+ * If the thread dies, calls in flight fail (the server's callers retry: owed signals stay in the
+ * outbox) and a new thread is started, which restores the open workflows from the journal.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { AuditEntry } from '../engine/audit';
+import { EngineShutDownError } from '../engine/errors';
+import type { WorkflowEngine, WorkflowStatus } from '../engine/workflow-engine';
+import { deserializeError, type EngineMethod, type EngineThreadOptions, type FromEngineThread, type ToEngineThread } from './protocol';
+
+const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+const RESTART_DELAY_MS = { initial: 500, max: 30_000 };
+
+interface PendingCall {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+export class ThreadedEngine implements WorkflowEngine {
+  readonly kind = 'embedded' as const;
+  private worker!: Worker;
+  private ready!: Promise<void>;
+  private readonly calls = new Map<number, PendingCall>();
+  private nextId = 0;
+  private shuttingDown?: Promise<void>;
+  /** Set once the first thread is up: only a thread that was running is replaced when it dies. */
+  private started = false;
+  private restartDelay = RESTART_DELAY_MS.initial;
+
+  private constructor(
+    private readonly options: EngineThreadOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts the thread; rejects with the thread's error when the engine cannot start. */
+  static async start(options: EngineThreadOptions, log: Logger): Promise<ThreadedEngine> {
+    const engine = new ThreadedEngine(options, log);
+    engine.spawn();
+    await engine.ready;
+    engine.started = true;
+    return engine;
+  }
+
+  start(o: { workflowType: string; workflowId: string; args: unknown[] }): Promise<{ runId: string }> {
+    return this.call('start', o);
+  }
+
+  signal(o: { workflowId: string; signal: string; args: unknown[] }): Promise<void> {
+    return this.call('signal', o);
+  }
+
+  signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void> {
+    return this.call('signalWithStart', o);
+  }
+
+  executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[]; startIfMissing?: { workflowType: string; args: unknown[] } }): Promise<R> {
+    return this.call('executeUpdate', o);
+  }
+
+  query<R>(o: { workflowId: string; query: string; args?: unknown[] }): Promise<R> {
+    return this.call('query', o);
+  }
+
+  history(workflowId: string): Promise<AuditEntry[]> {
+    return this.call('history', workflowId);
+  }
+
+  describe(workflowId: string): Promise<{ status: WorkflowStatus; runId?: string }> {
+    return this.call('describe', workflowId);
+  }
+
+  /** Stops the engine (open runs stay open in the journal) and ends the thread. */
+  shutdown(): Promise<void> {
+    this.shuttingDown ??= this.stopThread();
+    return this.shuttingDown;
+  }
+
+  private async call<R>(method: EngineMethod, arg: unknown): Promise<R> {
+    if (this.shuttingDown) throw new EngineShutDownError();
+    await this.ready;
+    return new Promise<R>((resolve, reject) => {
+      const id = this.nextId++;
+      this.calls.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ type: 'call', id, method, arg } satisfies ToEngineThread);
+    });
+  }
+
+  private spawn(): void {
+    const worker = new Worker(WORKER_ENTRY, { workerData: this.options });
+    this.worker = worker;
+    this.ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: FromEngineThread) => {
+        switch (message.type) {
+          case 'ready':
+            this.restartDelay = RESTART_DELAY_MS.initial;
+            worker.unref(); // the server keeps the process alive, not the engine
+            return resolve();
+          case 'failed':
+            return reject(deserializeError(message.error));
+          case 'result':
+            return this.settle(message.id, (call) => call.resolve(message.value));
+          case 'error':
+            return this.settle(message.id, (call) => call.reject(deserializeError(message.error)));
+        }
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the workflow engine thread exited during start-up (code ${code})`)));
+    });
+    this.ready.catch(() => undefined); // a failed first start rejects `start`; a failed restart is retried below
+    worker.on('error', (err) => this.log.error({ err }, 'workflow engine thread crashed'));
+    worker.once('exit', (code) => this.onExit(worker, code));
+  }
+
+  private settle(id: number, how: (call: PendingCall) => void): void {
+    const call = this.calls.get(id);
+    if (!call) return;
+    this.calls.delete(id);
+    how(call);
+  }
+
+  private onExit(worker: Worker, code: number): void {
+    if (worker !== this.worker) return;
+    const lost = new Error(`the workflow engine thread exited (code ${code}) before answering`);
+    for (const call of this.calls.values()) call.reject(lost);
+    this.calls.clear();
+    if (this.shuttingDown || !this.started) return;
+    this.log.error({ code, restartInMs: this.restartDelay }, 'workflow engine thread exited; starting a new one');
+    const delay = this.restartDelay;
+    this.restartDelay = Math.min(this.restartDelay * 2, RESTART_DELAY_MS.max);
+    const restarted = new Promise<void>((resolve) => setTimeout(resolve, delay).unref()).then(() => {
+      if (this.shuttingDown) return;
+      this.spawn();
+      return this.ready;
+    });
+    this.ready = restarted;
+  }
+
+  private async stopThread(): Promise<void> {
+    const worker = this.worker;
+    worker.ref(); // keep the process up until the engine has stopped cleanly
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'shutdown' } satisfies ToEngineThread);
+    await exited;
+  }
+}

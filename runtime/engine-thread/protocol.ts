@@ -1,0 +1,87 @@
+/** Messages between the server and the thread running the embedded workflow engine. */
+import { AppError, type ErrorCode } from '../../domain/errors';
+import {
+  EngineShutDownError,
+  QueryFailedError,
+  UpdateAbandonedError,
+  UpdateRejectedError,
+  WorkflowAlreadyRunningError,
+  WorkflowNotFoundError,
+  WorkflowTaskFailedError,
+} from '../engine/errors';
+import type { WorkflowEngine } from '../engine/workflow-engine';
+
+/** workerData: everything the thread needs to build the engine and its activities (plain data only). */
+export interface EngineThreadOptions {
+  mongoUri: string;
+  dbName: string;
+  /** The workflow code, bundled by the server's thread (see runtime/engine/embedded/workflow-bundle.ts). */
+  workflowCode: string;
+  /** Where configured plugins resolve from. */
+  rootDir: string;
+  plugins?: readonly string[];
+  openai: { apiKey?: string; baseUrl?: string };
+}
+
+/** The engine calls that cross the thread boundary: every WorkflowEngine method but shutdown. */
+export type EngineMethod = Exclude<keyof WorkflowEngine, 'kind' | 'shutdown'>;
+
+export type ToEngineThread = { type: 'call'; id: number; method: EngineMethod; arg: unknown } | { type: 'shutdown' };
+
+export type FromEngineThread =
+  | { type: 'ready' }
+  | { type: 'failed'; error: SerializedError }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'shut-down' };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  /** The fields the error's class is rebuilt from (workflowId, failureType, details). */
+  workflowId?: string;
+  failureType?: string;
+  details?: unknown;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const { workflowId, failureType, details, code } = error as Error & Partial<Pick<SerializedError, 'workflowId' | 'failureType' | 'details' | 'code'>>;
+  return { name: error.name, message: error.message, stack: error.stack, code, workflowId, failureType, details };
+}
+
+/** The error as the engine threw it, same class (callers test `instanceof`), with the thread's stack. */
+export function deserializeError(serialized: SerializedError): Error {
+  const error = rebuild(serialized);
+  if (serialized.stack) error.stack = serialized.stack;
+  return error;
+}
+
+function rebuild(s: SerializedError): Error {
+  switch (s.name) {
+    case 'WorkflowNotFoundError':
+      return new WorkflowNotFoundError(s.workflowId ?? '');
+    case 'WorkflowAlreadyRunningError':
+      return new WorkflowAlreadyRunningError(s.workflowId ?? '');
+    case 'UpdateRejectedError':
+      return new UpdateRejectedError(s.message, s.failureType);
+    case 'QueryFailedError':
+      return new QueryFailedError(s.message);
+    case 'WorkflowTaskFailedError':
+      return new WorkflowTaskFailedError(s.message);
+    case 'UpdateAbandonedError':
+      return new UpdateAbandonedError(s.workflowId ?? '');
+    case 'EngineShutDownError':
+      return new EngineShutDownError();
+    case 'AppError':
+      return new AppError(s.code as ErrorCode, s.message, s.details);
+    default: {
+      const error = new Error(s.message) as Error & { code?: string };
+      error.name = s.name;
+      if (s.code !== undefined) error.code = s.code;
+      return error;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The embedded workflow engine's own thread: the workflow sandbox, its journal and the activities,
+ * with their own connections to the store. It answers the server's engine calls (protocol.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openStore } from '../../activities/store';
+import { connect } from '../../activities/store/connect';
+import { loadPluginRegistry } from '../../plugins/loader';
+import { EmbeddedEngine } from '../engine/embedded/embedded-engine';
+import { MongoJournalStore } from '../engine/mongo-journal-store';
+import { productActivities } from '../product-activities';
+import { serializeError, type EngineThreadOptions, type FromEngineThread, type ToEngineThread } from './protocol';
+
+const port = parentPort!;
+const options = workerData as EngineThreadOptions;
+const post = (message: FromEngineThread) => port.postMessage(message);
+
+async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise<void> }> {
+  const store = await openStore({ uri: options.mongoUri, dbName: options.dbName });
+  const direct = await connect(options.mongoUri, options.dbName);
+  try {
+    const plugins = await loadPluginRegistry({ rootDir: options.rootDir, plugins: options.plugins });
+    let engine: EmbeddedEngine | undefined;
+    const activities = productActivities({ store, plugins, openai: options.openai, engine: () => engine });
+    engine = await EmbeddedEngine.create({
+      workflowCode: options.workflowCode,
+      activities,
+      journal: await MongoJournalStore.open(direct.db),
+    });
+    const running = engine;
+    return {
+      engine: running,
+      // The engine first, so that nothing it still does meets a closed client.
+      close: async () => {
+        await running.shutdown();
+        await Promise.allSettled([store.close(), direct.client.close()]);
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled([store.close(), direct.client.close()]);
+    throw err;
+  }
+}
+
+try {
+  const { engine, close } = await startEngine();
+  port.on('message', (message: ToEngineThread) => {
+    if (message.type === 'shutdown') {
+      void close().finally(() => {
+        post({ type: 'shut-down' });
+        port.close();
+      });
+      return;
+    }
+    const { id, method, arg } = message;
+    const call = engine[method] as (arg: unknown) => Promise<unknown>;
+    Promise.resolve()
+      .then(() => call.call(engine, arg))
+      .then(
+        (value) => post({ type: 'result', id, value }),
+        (error: unknown) => post({ type: 'error', id, error: serializeError(error) }),
+      );
+  });
+  post({ type: 'ready' });
+} catch (err) {
+  post({ type: 'failed', error: serializeError(err) });
+  port.close();
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../domain/errors';
+import type { RunningApp } from '../../../runtime/app';
+import { UpdateRejectedError, WorkflowNotFoundError } from '../../../runtime/engine/errors';
+import { ThreadedEngine } from '../../../runtime/engine-thread';
+import { deserializeError, serializeError } from '../../../runtime/engine-thread/protocol';
+import { AGENT, Api, waitUntil } from '../../server/support/clients';
+import { startTestApp } from '../../server/support/app';
+
+/** Posts a visitor message to a new conversation; resolves once its workflow recorded the item. */
+async function conversationWithMessage(api: Api, conversationId: string): Promise<void> {
+  const visitor = { visitorId: await api.newVisitor() };
+  expect((await api.call('POST', '/v1/conversations', visitor, { conversationId })).status).toBe(201);
+  const posted = await api.call('POST', '/v1/messages', visitor, { conversationId, item: { id: `${conversationId}-m1`, type: 'message', text: 'Hello?' } });
+  expect(posted.status).toBe(201);
+  await heardBy(api, conversationId, `${conversationId}-m1`);
+}
+
+/** Waits until the conversation's audit trail shows its workflow took the item. */
+const heardBy = (api: Api, conversationId: string, itemId: string) =>
+  waitUntil(
+    () => api.call('GET', `/v1/conversations/${conversationId}/audit`, AGENT),
+    (res) => JSON.stringify(res.body.entries ?? []).includes(itemId),
+  );
+
+/** The embedded engine's set-ups; with TEMPORAL_* set the app runs on Temporal and these do not apply. */
+const onTemporal = Boolean(process.env.TEMPORAL_ADDRESS || process.env.TEMPORAL_CLI_PATH);
+
+describe('ThreadedEngine', () => {
+  describe.skipIf(onTemporal)('in the app (the default set-up; skipped when TEMPORAL_* points at a real Temporal)', () => {
+    let app: RunningApp;
+    let api: Api;
+    beforeAll(async () => {
+      app = await startTestApp();
+      api = new Api(app);
+    });
+    afterAll(() => app?.close());
+
+    it('runs the workflows in its own thread', () => {
+      expect(app.engine).toBeInstanceOf(ThreadedEngine);
+    });
+
+    it('answers calls across the thread, errors keeping their class', async () => {
+      await conversationWithMessage(api, 'thread-1');
+      const signal = app.engine.signal({ workflowId: 'conversation:nobody', signal: 'itemAdded', args: [{}] });
+      await expect(signal).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await expect(app.engine.describe('conversation:nobody')).resolves.toEqual({ status: 'not_found' });
+      const resolveTwice = () => api.call('POST', '/v1/conversations/thread-1/resolve', AGENT, {});
+      expect((await resolveTwice()).status).toBe(200);
+      const again = await resolveTwice();
+      expect(again.status).toBe(409); // the validator's UpdateRejectedError, rebuilt on this side of the thread
+      expect(again.body.error.message).toMatch(/resolved/);
+    });
+
+    it('replaces a thread that dies, and the new one carries on with the open workflows', async () => {
+      await conversationWithMessage(api, 'thread-2');
+      // Kill the thread as a crash would.
+      await (app.engine as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      const visitor = (await api.call('GET', '/v1/conversations/thread-2', AGENT)).body.conversation.visitorId as string;
+      const posted = await api.call('POST', '/v1/messages', { visitorId: visitor }, { conversationId: 'thread-2', item: { id: 'thread-2-m2', type: 'message', text: 'Still there?' } });
+      expect(posted.status).toBe(201);
+      // The owed signal is retried until the new thread takes it.
+      await heardBy(api, 'thread-2', 'thread-2-m2');
+      await expect(app.engine.describe('conversation:thread-2')).resolves.toMatchObject({ status: 'running' });
+    });
+  });
+
+  describe.skipIf(onTemporal)('in the server’s thread (EMBEDDED_ENGINE_THREAD=false; skipped when TEMPORAL_* is set)', () => {
+    let app: RunningApp;
+    beforeAll(async () => {
+      app = await startTestApp(undefined, { env: { EMBEDDED_ENGINE_THREAD: 'false' } });
+    });
+    afterAll(() => app?.close());
+
+    it('runs the same workflows', async () => {
+      expect(app.engine).not.toBeInstanceOf(ThreadedEngine);
+      await conversationWithMessage(new Api(app), 'inline-1');
+    });
+  });
+
+  describe('protocol', () => {
+    it('carries the fields each error class is rebuilt from', () => {
+      const rejected = deserializeError(serializeError(new UpdateRejectedError('Conversation is already resolved', 'InvalidTransition')));
+      expect(rejected).toBeInstanceOf(UpdateRejectedError);
+      expect(rejected).toMatchObject({ message: 'Conversation is already resolved', failureType: 'InvalidTransition' });
+      const missing = deserializeError(serializeError(new WorkflowNotFoundError('conversation:x')));
+      expect(missing).toMatchObject({ workflowId: 'conversation:x', code: 'ERR_WORKFLOW_NOT_FOUND' });
+      const appError = deserializeError(serializeError(new AppError('ERR_NOT_FOUND', 'Unknown conversation c', { id: 'c' })));
+      expect(appError).toBeInstanceOf(AppError);
+      expect(appError).toMatchObject({ code: 'ERR_NOT_FOUND', details: { id: 'c' } });
+      const other = deserializeError(serializeError(Object.assign(new TypeError('boom'), { code: 'E_X' })));
+      expect(other).toMatchObject({ name: 'TypeError', message: 'boom', code: 'E_X' });
+    });
+  });
+});
