@@ -1,6 +1,6 @@
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
-import { createAiAssistant } from '../../workflows/conversation/ai/assistant';
+import { createAiAssistant, DISABLED_RECHECK_MS } from '../../workflows/conversation/ai/assistant';
 import type { AiTurnOutcome } from '../../workflows/conversation/ai/turn';
 import type { ItemArrival } from '../../domain/operations';
 import { aiHarness } from './helpers';
@@ -31,10 +31,10 @@ function gatedModel() {
   return { model, release: () => gates.shift()?.() };
 }
 
-function setup() {
+function setup(config: { enabled?: boolean } = {}) {
   const { model, release } = gatedModel();
-  const h = aiHarness({ model, visitorText: 'first', config: { debounceMs: 1500 } });
-  const { runtime, pending } = fakeTurnRuntime();
+  const h = aiHarness({ model, visitorText: 'first', config: { debounceMs: 1500, ...config } });
+  const { runtime, pending, clock, patching } = fakeTurnRuntime();
   const outcomes: AiTurnOutcome[] = [];
   const ai = createAiAssistant({
     conversationId: 'c1',
@@ -45,7 +45,7 @@ function setup() {
     runtime,
     onTurnEnd: (o) => outcomes.push(o),
   });
-  return { h, ai, pending, release, outcomes, model };
+  return { h, ai, pending, release, outcomes, model, clock, patching };
 }
 
 describe('createAiAssistant', () => {
@@ -89,6 +89,31 @@ describe('createAiAssistant', () => {
       await settle();
       expect(h.posted('message')).toHaveLength(1);
       expect(outcomes.at(-1)).toEqual({ status: 'replied', steps: 1 });
+    });
+
+    it('does not ask a disabled assistant again for a while: no timer, no activity per message', async () => {
+      const { ai, pending, model, clock } = setup({ enabled: false });
+      ai.onVisitorMessage(arrival('m1', 'first'));
+      pending[0]!.fire();
+      await settle();
+      await settle();
+      expect(model.doGenerateCalls).toHaveLength(0);
+      ai.onVisitorMessage(arrival('m2', 'second'));
+      expect(pending).toEqual([]);
+      clock.now += DISABLED_RECHECK_MS;
+      ai.onVisitorMessage(arrival('m3', 'third'));
+      expect(pending.map((t) => t.ms)).toEqual([1500]); // asked again: it may have been enabled meanwhile
+    });
+
+    it('keeps asking on every message while replaying a history made before it skipped disabled assistants', async () => {
+      const { ai, pending, patching } = setup({ enabled: false });
+      patching.take = false;
+      ai.onVisitorMessage(arrival('m1', 'first'));
+      pending[0]!.fire();
+      await settle();
+      await settle();
+      ai.onVisitorMessage(arrival('m2', 'second'));
+      expect(pending.map((t) => t.ms)).toEqual([1500]);
     });
 
     it('ignores items that are not a visitor message the AI owns', () => {

@@ -10,6 +10,10 @@ interface FakeTimer {
 
 export function fakeTurnRuntime() {
   const pending: FakeTimer[] = [];
+  const clock = { now: 0 };
+  /** Patch ids the code asked about; taken unless `patching.take` is false (replaying a history made without them). */
+  const patches: string[] = [];
+  const patching = { take: true };
   let starting: Set<FakeTimer> | undefined;
   const runtime: TurnRuntime = {
     sleep(ms) {
@@ -38,8 +42,13 @@ export function fakeTurnRuntime() {
       return { done, cancel: () => timers.forEach((t) => pending.includes(t) && t.cancel()) };
     },
     isCancellation: (err) => err instanceof CancelledFailure,
+    now: () => clock.now,
+    patched: (patchId) => {
+      patches.push(patchId);
+      return patching.take;
+    },
   };
-  return { runtime, pending };
+  return { runtime, pending, clock, patches, patching };
 }
 
 /** Lets pending promise callbacks run. */

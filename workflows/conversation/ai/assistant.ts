@@ -39,9 +39,21 @@ export interface AiAssistant {
   readonly visitorTurns: number;
 }
 
+/**
+ * A disabled assistant is asked again after this long, not on every visitor message: each ask is a
+ * timer, an activity and their history events, for nothing while it stays disabled.
+ */
+export const DISABLED_RECHECK_MS = 60_000;
+const SKIP_DISABLED_PATCH = 'ai-skips-disabled-assistant';
+
 export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
   const { conversationId, assistantId, activities } = options;
+  const runtime = options.runtime ?? workflowTurnRuntime;
   let debounceMs = DEFAULT_DEBOUNCE_MS;
+  /** When a loaded policy last said the assistant is disabled. */
+  let disabledSeenAt: number | undefined;
+  const knownDisabled = () =>
+    disabledSeenAt !== undefined && runtime.now() - disabledSeenAt < DISABLED_RECHECK_MS && runtime.patched(SKIP_DISABLED_PATCH);
 
   const deps = (job: TurnJob): AiTurnDeps => ({
     callModel: activities.callModel,
@@ -57,6 +69,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     const policy = await orEscalate(() => activities.loadAssistantPolicy({ assistantId }));
     if (!policy) return;
     debounceMs = policy.debounceMs;
+    disabledSeenAt = policy.enabled ? undefined : runtime.now();
     const lifecycle = options.lifecycle();
     // Re-checked after the debounce: a human may have taken over meanwhile.
     if (!isAiTurnTrigger(job.arrival, lifecycle) || !policyAllowsAnswer(policy, job.arrival)) return;
@@ -90,10 +103,10 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     }
   }
 
-  const scheduler = new AiTurnScheduler(options.runtime ?? workflowTurnRuntime, startTurn, options.visitorTurns);
+  const scheduler = new AiTurnScheduler(runtime, startTurn, options.visitorTurns);
   return {
     onVisitorMessage(arrival) {
-      if (isAiTurnTrigger(arrival, options.lifecycle())) scheduler.onVisitorMessage(arrival, debounceMs);
+      if (isAiTurnTrigger(arrival, options.lifecycle()) && !knownDisabled()) scheduler.onVisitorMessage(arrival, debounceMs);
     },
     cancel: () => scheduler.cancel(),
     resetVisitorTurns: () => scheduler.resetVisitorTurns(),

@@ -1,8 +1,8 @@
 /**
- * The two workflow primitives the turn scheduler needs, behind an interface so unit tests can run
+ * The workflow primitives the AI assistant needs, behind an interface so unit tests can run
  * the scheduler without the workflow sandbox. `workflowTurnRuntime` is the real one.
  */
-import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, sleep } from '@temporalio/workflow';
 
 export interface CancellableRun {
   done: Promise<void>;
@@ -14,6 +14,10 @@ export interface TurnRuntime {
   sleep(ms: number): Promise<void>;
   runCancellable(fn: () => Promise<void>): CancellableRun;
   isCancellation(err: unknown): boolean;
+  /** Workflow time (epoch ms). */
+  now(): number;
+  /** Temporal's `patched`: whether new code may run (false while replaying a history made without it). */
+  patched(patchId: string): boolean;
 }
 
 export const workflowTurnRuntime: TurnRuntime = {
@@ -23,4 +27,6 @@ export const workflowTurnRuntime: TurnRuntime = {
     return { done: scope.run(fn), cancel: () => scope.cancel() };
   },
   isCancellation,
+  now: () => Date.now(),
+  patched,
 };
