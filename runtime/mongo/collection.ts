@@ -86,10 +86,7 @@ export class Collection {
   replace(previous: Document, next: Document): void {
     const id = canonicalKey(previous._id);
     const keysByIndex = this.keysWithoutDuplicates(id, next);
-    for (const [index, keys] of keysByIndex) {
-      index.remove(id, previous);
-      index.add(id, next, keys);
-    }
+    for (const [index, keys] of keysByIndex) index.update(id, previous, next, keys);
     this.docs.set(id, next);
   }
 

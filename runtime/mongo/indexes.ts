@@ -122,6 +122,14 @@ export class Index {
     for (const key of this.keysOf(doc)) this.entries.remove({ key, id });
   }
 
+  /** Moves a document's entries to its new version; most updates change no indexed field, and then nothing moves. */
+  update(id: string, previous: Document, next: Document, keys = this.keysOf(next)): void {
+    const old = this.keysOf(previous);
+    if (old.length === keys.length && old.every((key, i) => this.compareKeys(key, keys[i]!) === 0)) return;
+    for (const key of old) this.entries.remove({ key, id });
+    this.add(id, next, keys);
+  }
+
   rebuild(docs: Iterable<[string, Document]>): void {
     const entries: IndexEntry[] = [];
     for (const [id, doc] of docs) for (const key of this.keysOf(doc)) entries.push({ key, id });

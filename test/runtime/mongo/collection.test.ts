@@ -42,4 +42,40 @@ describe('Collection', () => {
       }
     });
   });
+
+  describe('#replace', () => {
+    it('keeps every index answering as the documents change, whether an update touches indexed fields or not', () => {
+      const next = random(11);
+      const values: unknown[] = ['a', 'b', '', 0, 1, 2, 1.5, null, undefined, true];
+      const pick = (): unknown => values[Math.floor(next() * values.length)];
+      const collection = new Collection('db', 'c');
+      collection.createIndex({ name: 'a_1', key: { a: 1 } });
+      collection.createIndex({ name: 'tags_1_a_1', key: { tags: 1, a: 1 } });
+      const docs = new Map<number, Document>();
+      for (let i = 0; i < 200; i++) {
+        const doc = { _id: i, a: pick(), tags: ['x', 'y'].filter(() => next() < 0.5), n: 0 };
+        collection.insert(doc);
+        docs.set(i, doc);
+      }
+      for (let round = 0; round < 1_000; round++) {
+        const id = Math.floor(next() * 200);
+        const previous = docs.get(id)!;
+        // Half the updates leave the indexed fields as they are (as a counter or a last-item update does).
+        const changed = next() < 0.5 ? { ...previous, n: round } : { ...previous, a: pick(), tags: ['x', 'y', 'z'].filter(() => next() < 0.5) };
+        collection.replace(previous, changed);
+        docs.set(id, changed);
+      }
+      const sortIds = (ids: unknown[]) => (ids as number[]).sort((x, y) => x - y);
+      for (const value of values.filter((v) => v !== null && v !== undefined)) {
+        const byIndex = collection.find({ a: value }).map((d) => d._id);
+        expect(collection.lastQueryStats.indexName).toBe('a_1');
+        const expected = [...docs.values()].filter((d) => d.a === value).map((d) => d._id);
+        expect(sortIds(byIndex), String(value)).toEqual(sortIds(expected));
+      }
+      for (const tag of ['x', 'y', 'z']) {
+        const byIndex = collection.find({ tags: tag }).map((d) => d._id).sort();
+        expect(byIndex, tag).toEqual([...docs.values()].filter((d) => d.tags.includes(tag)).map((d) => d._id).sort());
+      }
+    });
+  });
 });
