@@ -4,7 +4,7 @@
  * as ratios. Each server runs in a child process (loopback only); this process is the load.
  *
  * Per server: 1,000 conversations, each with a visitor socket and that visitor's second device,
- * plus 20 agent sockets. Visitors post over REST at fixed rates for a bounded time each; every
+ * plus 20 agent sockets; each conversation has its opening message before the timed phases. Visitors post over REST at fixed rates for a bounded time each; every
  * delivery is timed (send → frame) and checked by seq: nothing lost, nothing twice.
  *
  * `benchApi(opts)` returns JSON; `tsx bench/api.ts` prints it. BENCH_SECONDS shortens each phase.
@@ -25,6 +25,8 @@ export interface BenchApiOptions {
   seconds?: number;
   /** Which servers to measure. */
   servers?: Array<'product' | 'bare'>;
+  /** Pause after the opening messages, before the first phase. */
+  settleSeconds?: number;
 }
 
 type ServerKind = 'product' | 'bare';
@@ -294,6 +296,19 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
       sockets.push(await openSocket(`${wsBase}/ws?token=${info.secretKey}&actorUserId=${info.agentId}`, receive(receiver)));
     }
 
+    // Every conversation gets its opening message before the phases, so that they measure the
+    // conversations' steady state rather than the start of 1,000 workflows (the bare server has none).
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, lane) => {
+        for (let i = lane; i < visitors.length; i += 8) {
+          const { visitorId, conversationId } = visitors[i]!;
+          const opened = await request(info, 'POST', '/v1/messages', { 'X-Public-Key': info.publicKey, 'X-Visitor-Id': visitorId }, { conversationId, item: { id: `open.${conversationId}`, type: 'message', text: 'Hello' } });
+          if (opened.status !== 201) throw new Error(`opening message failed: ${opened.status} ${JSON.stringify(opened.json)}`);
+        }
+      }),
+    );
+    await new Promise((r) => setTimeout(r, options.settleSeconds * 1000));
+
     const phases: PhaseResult[] = [];
     for (const rate of options.rates) {
       sentAt = new Map();
@@ -412,6 +427,7 @@ export async function benchApi(opts: BenchApiOptions = {}) {
     rates: opts.rates ?? [250, 1_000, 2_500],
     seconds: opts.seconds ?? Number(process.env.BENCH_SECONDS ?? 20),
     servers: opts.servers ?? ['product', 'bare'],
+    settleSeconds: opts.settleSeconds ?? 5,
   };
   const results: Partial<Record<ServerKind, Awaited<ReturnType<typeof measure>>>> = {};
   for (const kind of options.servers) results[kind] = await measure(kind, options);
