@@ -4,12 +4,11 @@
  * and restart time with 1,000 open workflows. `npx tsx bench/engine.ts` prints the report as JSON.
  */
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { EmbeddedEngine } from '../runtime/engine/embedded/embedded-engine';
 import { MemoryJournalStore } from '../runtime/engine/memory-journal-store';
 import { fixtureWorkflowsPath } from '../test/runtime/engine/fixture-engine';
 import { silentLogger } from '../test/runtime/engine/silent-logger';
+import { collectGarbage } from './gc';
 
 const WORKFLOWS = 1_000;
 const SIGNALS = 20_000;
@@ -65,10 +64,8 @@ export async function benchEngine(): Promise<object> {
   };
 }
 
-/** A full GC before reading RSS, so the figure does not depend on when the last one ran (no --expose-gc needed). */
 function settledRss(): number {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  collectGarbage();
   return process.memoryUsage().rss;
 }
 

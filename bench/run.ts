@@ -8,6 +8,7 @@ const parts: Array<[name: string, load: () => Promise<() => Promise<object>>]> =
   ['mongo', async () => (await import('./mongo')).benchMongo],
   ['store', async () => (await import('./store')).benchStore],
   ['engine', async () => (await import('./engine')).benchEngine],
+  ['instances', async () => (await import('./instances')).benchInstances],
   ['api', async () => (await import('./api')).benchApi],
 ];
 
