@@ -3,10 +3,11 @@
 import net from 'node:net';
 import { Long, ObjectId, type Document } from 'bson';
 import { runCommand } from './commands';
-import type { ServerIdentity } from './commands/context';
+import { isAwaitableHello } from './commands/handshake';
+import type { CommandContext, ServerIdentity } from './commands/context';
 import type { CursorRegistry } from './cursors';
 import type { Engine } from './engine';
-import { HEADER_SIZE, MAX_MESSAGE_SIZE, parseMessage, peekMessageLength, serializeReply, WireError, type WireRequest } from './wire';
+import { HEADER_SIZE, MAX_MESSAGE_SIZE, messageId, parseMessage, peekMessageLength, serializeReply, WireError, type WireRequest } from './wire';
 
 export interface Logger {
   info(o: object, msg?: string): void;
@@ -82,16 +83,35 @@ export class WireServer {
       return;
     }
     const context = { engine: this.engine, cursors: this.cursors, server: this.identity, connectionId, signal, db: request.db, command: request.command };
-    void runCommand(context).then((reply: Document) => {
+    void this.answer(socket, connectionId, request, context);
+  }
+
+  /**
+   * Runs the command and writes its reply. An awaitable hello that allows exhaust is the driver's
+   * streaming server monitoring: it is answered again after every wait, each reply flagged
+   * moreToCome and answering the one before, until the connection closes. (A plain reply there
+   * makes the driver declare the server unknown and clear its connection pool.)
+   */
+  private async answer(socket: net.Socket, connectionId: number, request: WireRequest, context: Omit<CommandContext, 'txn'>): Promise<void> {
+    const streamed = request.exhaustAllowed && isAwaitableHello(request.command);
+    let answering: Pick<WireRequest, 'requestId' | 'opCode'> = request;
+    for (;;) {
+      const reply = await runCommand(context);
       if (reply.code === 1) this.logger?.error({ connectionId, command: Object.keys(request.command)[0], errmsg: reply.errmsg }, 'embedded mongo: internal error');
       if (request.moreToCome || socket.destroyed) return;
+      const more = streamed && reply.ok === 1 && !context.signal.aborted;
+      let message: Buffer;
       try {
-        socket.write(serializeReply(request, reply));
+        message = serializeReply(answering, reply, more);
       } catch (error) {
         this.logger?.error({ connectionId, err: String(error) }, 'embedded mongo: could not serialize reply');
         socket.destroy();
+        return;
       }
-    });
+      socket.write(message);
+      if (!more) return;
+      answering = { requestId: messageId(message), opCode: request.opCode };
+    }
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ export const MAX_MESSAGE_SIZE = 48_000_000;
 
 const FLAG_CHECKSUM_PRESENT = 1 << 0;
 const FLAG_MORE_TO_COME = 1 << 1;
+const FLAG_EXHAUST_ALLOWED = 1 << 16;
 
 const DESERIALIZE_OPTIONS = { promoteBuffers: false, validation: { utf8: false } } as const;
 const SERIALIZE_OPTIONS = { ignoreUndefined: true } as const;
@@ -23,6 +24,8 @@ export interface WireRequest {
   db: string;
   /** The client does not want a reply (fire-and-forget OP_MSG). */
   moreToCome: boolean;
+  /** The client accepts a stream of replies to this one request (OP_MSG exhaust). */
+  exhaustAllowed: boolean;
 }
 
 export class WireError extends Error {}
@@ -75,7 +78,7 @@ function parseOpMsg(message: Buffer): Omit<WireRequest, 'requestId' | 'opCode'> 
   if (!body) throw new WireError('OP_MSG without a body section');
   for (const [identifier, docs] of sequences) body[identifier] = docs;
   if (typeof body.$db !== 'string') throw new WireError('OP_MSG body lacks $db');
-  return { command: body, db: body.$db, moreToCome: (flags & FLAG_MORE_TO_COME) !== 0 };
+  return { command: body, db: body.$db, moreToCome: (flags & FLAG_MORE_TO_COME) !== 0, exhaustAllowed: (flags & FLAG_EXHAUST_ALLOWED) !== 0 };
 }
 
 function parseOpQuery(message: Buffer): Omit<WireRequest, 'requestId' | 'opCode'> {
@@ -84,7 +87,7 @@ function parseOpQuery(message: Buffer): Omit<WireRequest, 'requestId' | 'opCode'
   // Legacy drivers wrap the command as {$query: {...}, $readPreference}.
   if (query.$query && typeof query.$query === 'object') query = query.$query as Document;
   const dot = collection.indexOf('.');
-  return { command: query, db: dot < 0 ? collection : collection.slice(0, dot), moreToCome: false };
+  return { command: query, db: dot < 0 ? collection : collection.slice(0, dot), moreToCome: false, exhaustAllowed: false };
 }
 
 /** Parses one complete message (header included). Throws WireError on malformed input. */
@@ -113,7 +116,11 @@ function header(length: number, responseTo: number, opCode: number): Buffer {
   return buffer;
 }
 
-export function serializeReply(request: Pick<WireRequest, 'requestId' | 'opCode'>, reply: Document): Buffer {
+/** The id a serialized message carries in its header (what a reply to it names in `responseTo`). */
+export const messageId = (message: Buffer): number => message.readInt32LE(4);
+
+/** `moreToCome`: another reply to the same request follows (exhaust); OP_MSG only. */
+export function serializeReply(request: Pick<WireRequest, 'requestId' | 'opCode'>, reply: Document, moreToCome = false): Buffer {
   const body = BSON.serialize(reply, SERIALIZE_OPTIONS);
   if (request.opCode === OP_QUERY) {
     const prefix = Buffer.alloc(20); // responseFlags, cursorID, startingFrom, numberReturned
@@ -121,7 +128,8 @@ export function serializeReply(request: Pick<WireRequest, 'requestId' | 'opCode'
     const length = HEADER_SIZE + prefix.length + body.length;
     return Buffer.concat([header(length, request.requestId, OP_REPLY), prefix, body], length);
   }
-  const prefix = Buffer.alloc(5); // flagBits = 0, section kind 0
+  const prefix = Buffer.alloc(5); // flagBits, then section kind 0
+  if (moreToCome) prefix.writeUInt32LE(FLAG_MORE_TO_COME, 0);
   const length = HEADER_SIZE + prefix.length + body.length;
   return Buffer.concat([header(length, request.requestId, OP_MSG), prefix, body], length);
 }

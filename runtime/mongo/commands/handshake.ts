@@ -52,13 +52,16 @@ function helloReply(ctx: CommandContext, legacy: boolean): Document {
   };
 }
 
+/** A hello of the driver's server monitoring, which waits for a topology change (and may be streamed). */
+export const isAwaitableHello = (command: Document): boolean =>
+  ('hello' in command || 'isMaster' in command || 'ismaster' in command) && Boolean(command.topologyVersion) && command.maxAwaitTimeMS !== undefined;
+
 /**
  * Awaitable hello (server monitoring): the topology of a single embedded member never changes, so
  * the reply comes after maxAwaitTimeMS, or at once when the connection or server closes.
  */
 async function hello(ctx: CommandContext, legacy: boolean): Promise<Document> {
-  const { topologyVersion, maxAwaitTimeMS } = ctx.command;
-  if (topologyVersion && maxAwaitTimeMS !== undefined) await waitFor(Number(maxAwaitTimeMS), ctx.signal);
+  if (isAwaitableHello(ctx.command)) await waitFor(Number(ctx.command.maxAwaitTimeMS), ctx.signal);
   return helloReply(ctx, legacy);
 }
 

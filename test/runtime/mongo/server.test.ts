@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
@@ -30,6 +31,25 @@ describe('EmbeddedMongo', () => {
       const started = Date.now();
       await h.db.admin().command({ hello: 1, topologyVersion, maxAwaitTimeMS: 200 });
       expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    });
+
+    it("streams the driver's server monitoring without ever dropping the connection pool", async () => {
+      const client = new MongoClient(h.server.uri, { heartbeatFrequencyMS: 500 });
+      const streamed: boolean[] = [];
+      const failures: string[] = [];
+      client.on('serverHeartbeatSucceeded', (event) => streamed.push(event.awaited));
+      client.on('serverHeartbeatFailed', (event) => failures.push(event.failure.message));
+      client.on('connectionPoolCleared', () => failures.push('pool cleared'));
+      try {
+        await client.connect();
+        await client.db('server').command({ ping: 1 });
+        await new Promise((resolve) => setTimeout(resolve, 1_800));
+        expect(failures).toEqual([]);
+        expect(streamed.filter(Boolean).length).toBeGreaterThanOrEqual(2);
+        await client.db('server').command({ ping: 1 });
+      } finally {
+        await client.close();
+      }
     });
   });
 
