@@ -45,6 +45,38 @@ const CLIENT_FIELDS: Record<string, string | null> = {
   creationKey: null,
 };
 
+/** Conversation fields whose change alone is not news: internal ones, and the last item (its item's own event tells). */
+const UNREPORTED_FIELDS = Object.entries(CLIENT_FIELDS)
+  .filter(([, clientName]) => clientName === null || clientName === 'lastTimelineItem')
+  .map(([field]) => field);
+
+/**
+ * Conversation inserts, and updates that touch some other field. Every timeline append updates its
+ * conversation's last item; filtering those out in the store spares the lookup and the transfer
+ * of the whole conversation for each message.
+ */
+const REPORTED_CONVERSATION_CHANGES = {
+  $match: {
+    $or: [
+      { operationType: 'insert' },
+      {
+        operationType: 'update',
+        $expr: {
+          $or: [
+            { $gt: [{ $size: { $ifNull: ['$updateDescription.removedFields', []] } }, 0] },
+            {
+              $gt: [
+                { $size: { $setDifference: [{ $map: { input: { $objectToArray: '$updateDescription.updatedFields' }, in: '$$this.k' } }, UNREPORTED_FIELDS] } },
+                0,
+              ],
+            },
+          ],
+        },
+      },
+    ],
+  },
+};
+
 function changedFields(change: ChangeStreamDocument<ConversationDoc>): string[] {
   if (change.operationType !== 'update') return [];
   const { updatedFields = {}, removedFields = [] } = change.updateDescription;
@@ -128,7 +160,7 @@ export function changeMethods({ items, conversations, ephemeral }: Collections, 
       const writes = [{ $match: { operationType: { $in: ['insert', 'update'] } } }];
       const watchOptions = { fullDocument: 'updateLookup', maxAwaitTimeMS: MAX_AWAIT_MS } as const;
       const itemStream = items.watch<ItemDoc>(writes, watchOptions);
-      const conversationStream = conversations.watch<ConversationDoc>(writes, watchOptions);
+      const conversationStream = conversations.watch<ConversationDoc>([REPORTED_CONVERSATION_CHANGES], watchOptions);
       const ephemeralStream = ephemeral.watch<EphemeralDoc>([{ $match: { operationType: 'insert' } }], { maxAwaitTimeMS: MAX_AWAIT_MS });
       const streams = [itemStream, conversationStream, ephemeralStream];
       const close = async () => {

@@ -104,8 +104,24 @@ function inScope(change: LoggedChange, scope: ChangeScope): boolean {
 
 export type FullDocumentMode = 'default' | 'updateLookup' | 'whenAvailable' | 'required';
 
+/** A stage that cannot see the event's looked-up document, so it may run before the lookup. */
+const matchesBeforeLookup = (stage: Document): boolean => {
+  if (Object.keys(stage).length !== 1 || !('$match' in stage)) return false;
+  const text = JSON.stringify(stage.$match);
+  return !text.includes('fullDocument') && !text.includes('$$ROOT') && !text.includes('$$CURRENT');
+};
+
+/** Runs pipeline stages over single events; `$match` stages only read, so they need no copy of the event. */
+function compileStages(stages: Document[]): Aggregator | undefined {
+  if (stages.length === 0) return undefined;
+  const readOnly = stages.every((stage) => Object.keys(stage).length === 1 && '$match' in stage);
+  return new Aggregator(stages, { ...MINGO_OPTIONS, processingMode: readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT });
+}
+
 export class ChangeStreamReader {
   private position: number;
+  /** The pipeline's leading `$match` stages that ignore `fullDocument`: they run before the lookup, so a dropped event costs none. */
+  private readonly early: Aggregator | undefined;
   private readonly stages: Aggregator | undefined;
 
   constructor(
@@ -116,7 +132,10 @@ export class ChangeStreamReader {
     private readonly lookup: (ns: { db: string; coll?: string }, id: unknown) => Document | undefined,
     start: { resumeAfter?: unknown; startAtOperationTime?: Timestamp },
   ) {
-    this.stages = pipeline.length > 0 ? new Aggregator(pipeline, { ...MINGO_OPTIONS, processingMode: ProcessingMode.CLONE_INPUT }) : undefined;
+    const earlyCount = pipeline.findIndex((stage) => !matchesBeforeLookup(stage));
+    const split = earlyCount < 0 ? pipeline.length : earlyCount;
+    this.early = compileStages(pipeline.slice(0, split));
+    this.stages = compileStages(pipeline.slice(split));
     if (start.resumeAfter !== undefined) this.position = log.seqOfToken(start.resumeAfter);
     else if (start.startAtOperationTime) this.position = log.seqBefore(start.startAtOperationTime);
     else this.position = log.latestSeq;
@@ -126,6 +145,7 @@ export class ChangeStreamReader {
     return this.log.tokenFor(this.position);
   }
 
+  /** The event without its looked-up document (what the early stages see). */
   private render(change: LoggedChange): Document {
     const event: Document = {
       _id: this.log.tokenFor(change.seq),
@@ -135,12 +155,13 @@ export class ChangeStreamReader {
       ns: change.ns,
     };
     if (change.documentKey) event.documentKey = change.documentKey;
-    if (change.operationType === 'update') {
-      event.updateDescription = change.updateDescription;
-      if (this.fullDocument !== 'default') event.fullDocument = this.lookup(change.ns, change.documentKey?._id) ?? null;
-    } else if (change.fullDocument) {
-      event.fullDocument = change.fullDocument;
-    }
+    if (change.operationType === 'update') event.updateDescription = change.updateDescription;
+    else if (change.fullDocument) event.fullDocument = change.fullDocument;
+    return event;
+  }
+
+  private withLookup(change: LoggedChange, event: Document): Document {
+    if (change.operationType === 'update' && this.fullDocument !== 'default') event.fullDocument = this.lookup(change.ns, change.documentKey?._id) ?? null;
     return event;
   }
 
@@ -152,7 +173,9 @@ export class ChangeStreamReader {
       this.position = change.seq;
       if (!inScope(change, this.scope)) continue;
       const event = this.render(change);
-      out.push(...(this.stages ? this.stages.run([event]) : [event]));
+      if (this.early && this.early.run([event]).length === 0) continue;
+      const full = this.withLookup(change, event);
+      out.push(...(this.stages ? this.stages.run([full]) : [full]));
     }
     return out;
   }

@@ -45,6 +45,24 @@ describe('EmbeddedMongo', () => {
       await stream.close();
     });
 
+    it('filters on the update description and on the looked-up document alike, then reshapes', async () => {
+      const pipeline = [
+        { $match: { $expr: { $not: { $in: ['quiet', { $map: { input: { $objectToArray: { $ifNull: ['$updateDescription.updatedFields', {}] } }, in: '$$this.k' } }] } } } },
+        { $match: { 'fullDocument.v': { $gte: 2 } } },
+        { $set: { seen: true } },
+      ];
+      const stream = watcher.db('streams').collection('filtered').watch(pipeline, { fullDocument: 'updateLookup', maxAwaitTimeMS: 200 });
+      const first = stream.next();
+      await new Promise((r) => setTimeout(r, 50));
+      const docs = h.db.collection<AnyDoc>('filtered');
+      await docs.insertOne({ _id: 'f' as never, v: 1 });
+      await docs.updateOne({ _id: 'f' as never }, { $set: { v: 2, quiet: 1 } });
+      await docs.updateOne({ _id: 'f' as never }, { $set: { v: 3 } });
+      const reported = (await first) as Document;
+      expect(reported).toMatchObject({ operationType: 'update', updateDescription: { updatedFields: { v: 3 } }, fullDocument: { _id: 'f', v: 3 }, seen: true });
+      await stream.close();
+    });
+
     it('resumes after a token and watches at database and cluster level', async () => {
       const items = h.db.collection<AnyDoc>('resume');
       const dbStream = watcher.db('streams').watch([], { maxAwaitTimeMS: 200 });
