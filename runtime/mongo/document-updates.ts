@@ -4,19 +4,9 @@ import { ObjectId, type Document } from 'bson';
 import { canonicalKey } from './bson-order';
 import type { UpdateDescription } from './engine';
 import { MongoCommandError } from './errors';
+import { deepCopy } from './deep-copy';
 import { applyPipelineUpdate, applyUpdate, isOperatorUpdate, upsertSeed, validateUpdate } from './mingo-extensions';
-
-/** Copies plain objects, arrays and dates; BSON value objects (ObjectId, Binary, …) are immutable and shared. */
-export function deepCopy<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(deepCopy) as T;
-  if (value instanceof Date) return new Date(value.getTime()) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Document = {};
-    for (const [k, v] of Object.entries(value)) out[k] = deepCopy(v);
-    return out as T;
-  }
-  return value;
-}
+import { isTopLevelUpdate } from './top-level-update';
 
 function valueAtPath(doc: Document, path: string): { found: boolean; value?: unknown } {
   let current: unknown = doc;
@@ -67,7 +57,8 @@ export function updateDocument(before: Document, update: UpdateSpec, arrayFilter
     description = describe(before, after, changed);
   } else if (isOperatorUpdate(update)) {
     validateUpdate(update);
-    after = deepCopy(before);
+    // A top-level update replaces whole fields, so the stored document's nested values can be shared.
+    after = isTopLevelUpdate(update) ? { ...before } : deepCopy(before);
     const paths = applyUpdate(after, update, { inserting: false, arrayFilters });
     if (paths.length === 0) return undefined;
     description = describe(before, after, paths);

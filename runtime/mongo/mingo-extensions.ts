@@ -4,6 +4,7 @@ import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { update as applyMingoUpdate, type Modifier } from 'mingo/updater';
 import { MongoCommandError } from './errors';
+import { applyTopLevelUpdate, isTopLevelUpdate } from './top-level-update';
 
 export const MINGO_OPTIONS = { idKey: '_id' } as const;
 
@@ -41,34 +42,9 @@ export function applyUpdate(doc: Document, update: Document, options: { insertin
   const modifier: Document = { ...rest };
   if (options.inserting && $setOnInsert) modifier.$set = { ...(modifier.$set ?? {}), ...$setOnInsert };
   if (Object.keys(modifier).length === 0) return [];
-  const incremented = incrementTopLevelNumbers(doc, modifier);
-  if (incremented) return incremented;
+  const direct = isTopLevelUpdate(modifier) ? applyTopLevelUpdate(doc, modifier) : undefined;
+  if (direct) return direct;
   return applyMingoUpdate(doc, modifier as Modifier<Document>, options.arrayFilters, undefined, { cloneMode: 'deep' });
-}
-
-const isPlainNumber = (value: unknown): value is number => typeof value === 'number' && !Number.isNaN(value);
-
-/**
- * The hot counter update, `{$inc: {field: n, …}}` on top-level fields that hold numbers or are
- * missing, applied directly: the same result and modified paths as mingo's $inc, without mingo
- * building an operator context per call. Undefined (nothing changed) for any other update.
- */
-function incrementTopLevelNumbers(doc: Document, modifier: Document): string[] | undefined {
-  const increments = modifier.$inc as Document | undefined;
-  if (Object.keys(modifier).length !== 1 || increments === null || typeof increments !== 'object' || Array.isArray(increments)) return undefined;
-  const fields = Object.keys(increments);
-  if (fields.length === 0) return undefined;
-  for (const field of fields) {
-    if (field === '' || field.includes('.') || field.startsWith('$') || field === '__proto__') return undefined;
-    if (!isPlainNumber(increments[field]) || (doc[field] !== undefined && !isPlainNumber(doc[field]))) return undefined;
-  }
-  const modified: string[] = [];
-  for (const field of fields) {
-    const previous = doc[field] as number | undefined;
-    doc[field] = (previous ?? 0) + (increments[field] as number);
-    if (doc[field] !== previous) modified.push(field);
-  }
-  return modified.sort();
 }
 
 /** Applies an aggregation-pipeline style update ([{$set: …}, …]) and returns the new document. */
