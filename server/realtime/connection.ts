@@ -1,5 +1,6 @@
 /** One WebSocket of an authenticated caller: bounded sends, heartbeat state, resume state. */
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { Caller } from '../caller';
@@ -8,6 +9,9 @@ import { ResumeGate } from './resume';
 
 /** Close code for a consumer that cannot keep up (RFC 6455 "try again later"). */
 const CLOSE_SLOW_CONSUMER = 1013;
+
+/** A serialized text frame; the hub encodes a frame once for all the sockets it goes to. */
+export type Frame = string | Buffer;
 
 export class Connection {
   readonly id = `c_${randomUUID()}`;
@@ -30,15 +34,36 @@ export class Connection {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
+  private corked = false;
+
   /** Sends a serialized frame; a socket whose unsent backlog passes the limit is closed instead. */
-  send(frame: string): void {
+  send(frame: Frame): void {
     if (!this.isOpen) return;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.log.warn({ connectionId: this.id, bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
       this.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
       return;
     }
-    this.ws.send(frame);
+    this.holdUntilNextTurn();
+    this.ws.send(frame, { binary: false });
+  }
+
+  /**
+   * Frames sent in one turn of the event loop leave in one write: under load a change-stream batch
+   * brings many items at once, and one syscall per frame was the server's largest single cost.
+   * `ws` writes through its underlying socket (`_socket`, which it does not expose otherwise);
+   * uncorking after the turn flushes everything in order.
+   */
+  private holdUntilNextTurn(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (!socket) return;
+    this.corked = true;
+    socket.cork();
+    setImmediate(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   sendEvent(event: ServerEvent): void {

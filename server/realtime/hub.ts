@@ -3,7 +3,7 @@
  * visitor id and by contact id. Everything that reaches a socket goes through `deliver`.
  */
 import { isInVisitorScope } from '../../activities/store';
-import type { Connection } from './connection';
+import type { Connection, Frame } from './connection';
 import type { ConversationOwners } from './events';
 
 export interface Delivery {
@@ -76,11 +76,15 @@ export class Hub {
   }
 
   deliver(delivery: Delivery): void {
-    if (delivery.agentFrame !== undefined) {
-      for (const conn of this.agents.get(delivery.websiteId) ?? []) this.send(conn, delivery.agentFrame, delivery);
+    const { agentFrame, visitorFrame } = delivery;
+    // Encoded once here rather than by `ws` once per socket.
+    const agentBytes = agentFrame === undefined ? undefined : Buffer.from(agentFrame);
+    const visitorBytes = visitorFrame === undefined ? undefined : visitorFrame === agentFrame ? agentBytes : Buffer.from(visitorFrame);
+    if (agentBytes) {
+      for (const conn of this.agents.get(delivery.websiteId) ?? []) this.send(conn, agentBytes, delivery);
     }
-    if (delivery.visitorFrame !== undefined && delivery.owners) {
-      for (const conn of this.visitorSockets(delivery.owners)) this.send(conn, delivery.visitorFrame, delivery);
+    if (visitorBytes && delivery.owners) {
+      for (const conn of this.visitorSockets(delivery.owners)) this.send(conn, visitorBytes, delivery);
     }
   }
 
@@ -94,7 +98,7 @@ export class Hub {
     );
   }
 
-  private send(conn: Connection, frame: string, delivery: Delivery): void {
+  private send(conn: Connection, frame: Frame, delivery: Delivery): void {
     if (conn.id === delivery.exceptConnectionId) return;
     const { item } = delivery;
     if (item && !conn.resume.admitLive(item.conversationId, item.seq, frame)) return;

@@ -4,11 +4,13 @@
  * Every seq sent to the connection (live or backfilled) is remembered, a bounded number per
  * conversation, so an item that both arrives live and is read by a backfill goes out once.
  */
+import type { Frame } from './connection';
+
 const SEQS_PER_CONVERSATION = 256;
 const CONVERSATIONS = 512;
 
 export class ResumeGate {
-  private readonly held = new Map<string, { seq: number; frame: string }[]>();
+  private readonly held = new Map<string, { seq: number; frame: Frame }[]>();
   private readonly delivered = new Map<string, Set<number>>();
 
   begin(conversationId: string): void {
@@ -16,7 +18,7 @@ export class ResumeGate {
   }
 
   /** A live item: true when it should be sent now (and it is then counted as sent). */
-  admitLive(conversationId: string, seq: number, frame: string): boolean {
+  admitLive(conversationId: string, seq: number, frame: Frame): boolean {
     const held = this.held.get(conversationId);
     if (held) {
       held.push({ seq, frame });
@@ -31,7 +33,7 @@ export class ResumeGate {
   }
 
   /** Ends the backfill; returns the held frames still to send, in seq order. */
-  finish(conversationId: string): string[] {
+  finish(conversationId: string): Frame[] {
     const held = this.held.get(conversationId) ?? [];
     this.held.delete(conversationId);
     return held.sort((a, b) => a.seq - b.seq).flatMap(({ seq, frame }) => (this.claim(conversationId, seq) ? [frame] : []));
