@@ -22,8 +22,14 @@ export interface Appended {
   created: boolean;
 }
 
+export interface AppendOptions {
+  /** The item's conversation workflow is owed its `itemAdded` signal: recorded with the seq claim (signal-outbox.ts). */
+  owesSignal?: boolean;
+}
+
 interface Request {
   item: ItemToAppend;
+  owesSignal: boolean;
   resolve(result: Appended): void;
   reject(error: unknown): void;
 }
@@ -95,7 +101,7 @@ async function insertAll(collections: Collections, docs: ItemDoc[]): Promise<Map
 const isDuplicateWrite = (failure: unknown): boolean => (failure as { code?: unknown } | undefined)?.code === 11000;
 
 /** Returns `appendItem`: idempotent on the item id, batched with concurrent calls. */
-export function createAppender(collections: Collections): (item: ItemToAppend) => Promise<Appended> {
+export function createAppender(collections: Collections): (item: ItemToAppend, options?: AppendOptions) => Promise<Appended> {
   const { counters, items, conversations } = collections;
   let queue: Request[] = [];
 
@@ -123,7 +129,9 @@ export function createAppender(collections: Collections): (item: ItemToAppend) =
     await Promise.all(
       [...groupBy(batch, (request) => request.item.conversationId)].map(async ([conversationId, requests]) => {
         try {
-          const counter = await counters.findOneAndUpdate({ _id: conversationId }, { $inc: { seq: requests.length } }, { returnDocument: 'after' });
+          const owing = requests.filter((request) => request.owesSignal).map((request) => request.item.id);
+          const claim = { $inc: { seq: requests.length }, ...(owing.length > 0 ? { $push: { pendingSignals: { $each: owing } } } : {}) };
+          const counter = await counters.findOneAndUpdate({ _id: conversationId }, claim, { returnDocument: 'after', projection: { websiteId: 1, seq: 1 } });
           if (!counter) throw new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`);
           const first = counter.seq - requests.length + 1;
           requests.forEach((request, i) => {
@@ -156,9 +164,9 @@ export function createAppender(collections: Collections): (item: ItemToAppend) =
     }
   }
 
-  return (item) =>
+  return (item, options = {}) =>
     new Promise<Appended>((resolve, reject) => {
-      queue.push({ item, resolve, reject });
+      queue.push({ item, owesSignal: options.owesSignal ?? false, resolve, reject });
       if (queue.length > 1) return;
       setImmediate(() => {
         const batch = queue;

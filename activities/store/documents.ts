@@ -26,6 +26,8 @@ export interface CounterDoc {
   _id: string;
   websiteId: string;
   seq: number;
+  /** Items whose `itemAdded` signal the workflow has not taken yet (signal-outbox.ts). */
+  pendingSignals?: string[];
 }
 
 export type ConversationDoc = Stored<Omit<Conversation, 'lastTimelineItem'>> & {

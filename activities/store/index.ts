@@ -61,7 +61,7 @@ export async function openStore({ uri, dbName = 'support_chat' }: StoreOptions):
     ...teamMethods(collections),
     ...settingMethods(collections),
     ...fileMethods(db),
-    ...signalOutboxMethods(db),
+    ...signalOutboxMethods(collections),
     ...changeMethods(collections, instanceId),
     instanceId,
     close: () => client.close(),
@@ -76,7 +76,7 @@ export type { EphemeralEvent } from './documents';
 export type { FileInfo, FileUpload } from './files';
 export { newId } from './ids';
 export { imageSize } from './image-size';
-export type { Appended, ItemToAppend } from './append';
+export type { Appended, AppendOptions, ItemToAppend } from './append';
 export type { ItemPage, ItemPageRequest } from './timeline';
 export type { ContactProfile, ConversationScope } from './visitors';
 export { isInVisitorScope, scopeFilter } from './visitors';

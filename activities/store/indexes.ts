@@ -1,7 +1,6 @@
 /** Collections and indexes the store relies on; idempotent, run by `openStore`. */
 import type { Db, IndexDescription } from 'mongodb';
 import { FILES_BUCKET } from './documents';
-import { SIGNAL_OUTBOX } from './signal-outbox';
 
 /** Inbox listings sort newest activity first, ties broken by id. */
 const byActivity = { lastActivityAt: -1, _id: -1 } as const;
@@ -30,7 +29,6 @@ const INDEXES: Record<string, IndexDescription[]> = {
   settings: [{ key: { websiteId: 1, key: 1 }, name: 'website_key', unique: true }],
   // Not a TTL index: the embedded server rejects expireAfterSeconds, so publishEphemeral sweeps instead.
   ephemeral: [{ key: { expireAt: 1 }, name: 'expireAt' }],
-  [SIGNAL_OUTBOX]: [{ key: { createdAt: 1 }, name: 'createdAt' }],
   [`${FILES_BUCKET}.files`]: [{ key: { 'metadata.conversationId': 1 }, name: 'conversation' }],
   [`${FILES_BUCKET}.chunks`]: [{ key: { files_id: 1, n: 1 }, name: 'files_id_n', unique: true }],
 };

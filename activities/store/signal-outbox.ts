@@ -1,57 +1,50 @@
 /**
- * Items whose conversation workflow has not yet acknowledged the `itemAdded` signal. The server
- * records one before it answers a write and clears it once the workflow took the signal, so a
- * signal that could not be sent before a crash or a long engine outage is sent after a restart.
+ * Items whose conversation workflow has not yet taken the `itemAdded` signal. They are kept on the
+ * conversation's counter document (`pendingSignals`), so that appending an item that owes a signal
+ * records it in the very write that claims the item's seq (`appendItem(item, { owesSignal: true })`)
+ * and the message path pays no round trip for it. The server clears an entry once the workflow took
+ * the signal, so a signal that could not be sent before a crash or a long engine outage is sent
+ * after a restart.
  */
-import { MongoBulkWriteError, type Db } from 'mongodb';
+import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
+import type { Collections, CounterDoc } from './documents';
 import { tickBatch } from './tick-batch';
-
-export const SIGNAL_OUTBOX = 'signal_outbox';
 
 export interface PendingSignal {
   itemId: string;
   conversationId: string;
-  createdAt: string;
 }
 
-interface PendingSignalDoc {
-  _id: string;
-  conversationId: string;
-  createdAt: string;
+/** One update of each conversation's counter, for all of its items in the batch. */
+function perConversation(entries: PendingSignal[], update: (itemIds: string[]) => UpdateFilter<CounterDoc>): AnyBulkWriteOperation<CounterDoc>[] {
+  const byConversation = new Map<string, string[]>();
+  for (const { itemId, conversationId } of entries) byConversation.set(conversationId, [...(byConversation.get(conversationId) ?? []), itemId]);
+  return [...byConversation].map(([conversationId, itemIds]) => ({ updateOne: { filter: { _id: conversationId }, update: update(itemIds) } }));
 }
 
-/** An entry already there is what an idempotent add wants. */
-const onlyDuplicates = (error: unknown): boolean =>
-  error instanceof MongoBulkWriteError && !error.writeConcernError && [error.writeErrors].flat().every((e) => e.code === 11000);
-
-export function signalOutboxMethods(db: Db) {
-  const outbox = db.collection<PendingSignalDoc>(SIGNAL_OUTBOX);
-  // One write per event-loop turn for each: they are on every message's path.
-  const add = tickBatch<PendingSignalDoc>(async (docs) => {
-    try {
-      await outbox.insertMany(docs, { ordered: false });
-    } catch (error) {
-      if (!onlyDuplicates(error)) throw error;
-    }
+export function signalOutboxMethods({ counters }: Collections) {
+  // One write per event-loop turn for each: clearing is on every message's path.
+  const add = tickBatch<PendingSignal>(async (entries) => {
+    await counters.bulkWrite(perConversation(entries, (itemIds) => ({ $push: { pendingSignals: { $each: itemIds } } })), { ordered: false });
   });
-  const clear = tickBatch<string>(async (ids) => {
-    await outbox.deleteMany({ _id: { $in: ids } });
+  const clear = tickBatch<PendingSignal>(async (entries) => {
+    await counters.bulkWrite(perConversation(entries, (itemIds) => ({ $pull: { pendingSignals: { $in: itemIds } } })), { ordered: false });
   });
   return {
-    /** Records that this item's signal is owed (idempotent). */
+    /** Records that the signal of this (stored) item is owed; for an item appended without `owesSignal`. */
     addPendingSignal(itemId: string, conversationId: string): Promise<void> {
-      return add({ _id: itemId, conversationId, createdAt: new Date().toISOString() });
+      return add({ itemId, conversationId });
     },
 
     /** The workflow took the signal. */
-    clearPendingSignal(itemId: string): Promise<void> {
-      return clear(itemId);
+    clearPendingSignal(itemId: string, conversationId: string): Promise<void> {
+      return clear({ itemId, conversationId });
     },
 
-    /** Signals still owed, oldest first. */
-    async listPendingSignals(limit = 1_000): Promise<PendingSignal[]> {
-      const docs = await outbox.find({}).sort({ createdAt: 1 }).limit(limit).toArray();
-      return docs.map(({ _id, conversationId, createdAt }) => ({ itemId: _id, conversationId, createdAt }));
+    /** Every signal still owed, once per item. */
+    async listPendingSignals(): Promise<PendingSignal[]> {
+      const docs = await counters.find({ 'pendingSignals.0': { $exists: true } }, { projection: { pendingSignals: 1 } }).toArray();
+      return docs.flatMap((doc) => [...new Set(doc.pendingSignals)].map((itemId) => ({ itemId, conversationId: doc._id })));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import type { TimelineItem } from '../../domain/timeline';
-import { createAppender, type Appended, type ItemToAppend } from './append';
+import { createAppender, type Appended, type AppendOptions, type ItemToAppend } from './append';
 import { visibilityFilter, type Audience } from './audience';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor';
 import { toItem, type Collections } from './documents';
@@ -28,9 +28,10 @@ export function timelineMethods(collections: Collections) {
     /**
      * Appends an item with the conversation's next seq; idempotent on the item id (same content →
      * the stored item, created false; other content → ERR_CONFLICT). A retry of a stored item
-     * spends one seq, so seqs may skip (never repeat) after retries.
+     * spends one seq, so seqs may skip (never repeat) after retries. With `owesSignal`, the item's
+     * workflow signal is recorded as owed in the same write (also for a retry).
      */
-    appendItem: (item: ItemToAppend): Promise<Appended> => append(item),
+    appendItem: (item: ItemToAppend, options?: AppendOptions): Promise<Appended> => append(item, options),
 
     /** Items in seq order after the cursor (or `afterSeq`), at most `limit` (≤ 100), never a private one for the public audience. */
     async listItems(conversationId: string, request: ItemPageRequest): Promise<ItemPage> {

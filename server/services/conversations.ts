@@ -46,7 +46,7 @@ export async function createConversation(
   const items: TimelineItem[] = [];
   for (const [index, validated] of initial.entries()) {
     const { item } = await appendValidated(deps.store, conversation.id, validated, validated.id ?? `${conversation.id}.initial.${index}`);
-    await deps.notifier.notifyItem(conversation, item);
+    deps.notifier.sendRecorded(conversation, item);
     items.push(item);
   }
   const visible = items.filter((item) => deps.plugins.isVisibleTo(item, pluginAudienceOf(caller)));

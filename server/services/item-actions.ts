@@ -54,6 +54,6 @@ export async function answerItemAction(deps: ItemServiceDeps, caller: Caller, re
   const { item: reply } = await appendValidated(deps.store, conversationId, outcome.reply, replyId);
   if (outcome.patch) await deps.store.updateItem(itemId, outcome.patch);
   // The workflow hears of the reply like of any new item (its own dedupe covers a retry).
-  await deps.notifier.notifyItem(conversation, reply);
+  deps.notifier.sendRecorded(conversation, reply);
   return reply;
 }

@@ -48,7 +48,7 @@ async function resolveFileParts(store: Store, conversationId: string, fields: Re
   return { ...fields, parts: resolved };
 }
 
-/** Stores a validated item; `created` is false for a retry of an item already stored. */
+/** Stores a validated item, recording its workflow signal as owed (send it with `notifier.sendRecorded`); `created` is false for a retry of an item already stored. */
 export async function appendValidated(
   store: Store,
   conversationId: string,
@@ -57,7 +57,7 @@ export async function appendValidated(
 ): Promise<{ item: TimelineItem; created: boolean }> {
   const { fields, id: _id, ...base } = validated;
   const own = await resolveFileParts(store, conversationId, fields);
-  return store.appendItem({ ...own, ...base, id, conversationId, createdAt: new Date().toISOString() } as Parameters<Store['appendItem']>[0]);
+  return store.appendItem({ ...own, ...base, id, conversationId, createdAt: new Date().toISOString() } as Parameters<Store['appendItem']>[0], { owesSignal: true });
 }
 
 export async function postItem(deps: ItemServiceDeps, caller: Caller, conversationId: string, input: unknown): Promise<TimelineItem> {
@@ -65,6 +65,6 @@ export async function postItem(deps: ItemServiceDeps, caller: Caller, conversati
   const validated = validateItem(deps.plugins, caller, input);
   const { item } = await appendValidated(deps.store, conversationId, validated);
   // Also on a retry: the first attempt may have died before signalling; the workflow dedupes by item id.
-  await deps.notifier.notifyItem(conversation, item);
+  deps.notifier.sendRecorded(conversation, item);
   return item;
 }

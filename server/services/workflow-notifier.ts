@@ -1,7 +1,7 @@
 /**
  * Tells conversation workflows about new items without making the caller wait for the workflow.
- * Before the caller answers, the owed signal is recorded in the store's signal outbox; it is cleared
- * once the workflow took it. Signals of one conversation go out one after another in the order the
+ * Before the caller answers, the owed signal is recorded in the store's signal outbox (by the append
+ * itself, `owesSignal`, or by `notifyItem`); it is cleared once the workflow took it. Signals of one conversation go out one after another in the order the
  * items were stored; a failed signal is retried with capped backoff for as long as the server runs,
  * and whatever is still owed at a stop is sent again at the next start (`resumePending`). The
  * workflow drops an item id it has seen, so a repeat is harmless.
@@ -39,7 +39,17 @@ export class WorkflowNotifier {
   /** Records the owed `itemAdded` signal durably, then queues it; resolves before the signal is sent. */
   async notifyItem(conversation: ConversationRef, item: TimelineItem): Promise<void> {
     await this.store.addPendingSignal(item.id, conversation.id);
-    this.enqueue(conversation, item);
+    this.sendRecorded(conversation, item);
+  }
+
+  /** Queues the signal of an item whose append recorded it as owed (`appendItem(…, { owesSignal: true })`). */
+  sendRecorded(conversation: ConversationRef, item: TimelineItem): void {
+    const previous = this.tails.get(conversation.id) ?? Promise.resolve();
+    const next = previous.then(() => this.deliver(conversation, item));
+    this.tails.set(conversation.id, next);
+    void next.finally(() => {
+      if (this.tails.get(conversation.id) === next) this.tails.delete(conversation.id);
+    });
   }
 
   /** Queues the signals an earlier run of the server still owed (start-up); returns how many. */
@@ -49,10 +59,10 @@ export class WorkflowNotifier {
     for (const { itemId, conversationId } of pending) {
       const [item, conversation] = await Promise.all([this.store.getItem(itemId), this.store.getConversation(conversationId)]);
       if (item && conversation) owed.push({ conversation, item });
-      else await this.store.clearPendingSignal(itemId);
+      else await this.store.clearPendingSignal(itemId, conversationId);
     }
     // Within a conversation the workflow hears items in timeline order.
-    for (const { conversation, item } of owed.sort((a, b) => a.item.seq - b.item.seq)) this.enqueue(conversation, item);
+    for (const { conversation, item } of owed.sort((a, b) => a.item.seq - b.item.seq)) this.sendRecorded(conversation, item);
     if (pending.length > 0) this.log.info({ count: pending.length }, 'resending workflow signals owed before the restart');
     return pending.length;
   }
@@ -67,22 +77,13 @@ export class WorkflowNotifier {
     this.stopped = true;
   }
 
-  private enqueue(conversation: ConversationRef, item: TimelineItem): void {
-    const previous = this.tails.get(conversation.id) ?? Promise.resolve();
-    const next = previous.then(() => this.deliver(conversation, item));
-    this.tails.set(conversation.id, next);
-    void next.finally(() => {
-      if (this.tails.get(conversation.id) === next) this.tails.delete(conversation.id);
-    });
-  }
-
   private async deliver(conversation: ConversationRef, item: TimelineItem): Promise<void> {
     const arrival = toItemArrival(item);
     let delay = this.backoff.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.conversations.notifyItem(arrival, await this.starts.inputFor(conversation));
-        await this.store.clearPendingSignal(item.id);
+        await this.store.clearPendingSignal(item.id, conversation.id);
         return;
       } catch (err) {
         const context = { err, conversationId: conversation.id, itemId: item.id, attempt };

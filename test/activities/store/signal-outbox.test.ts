@@ -1,30 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { useStore } from './fixtures';
+import { message, newConversation, useStore } from './fixtures';
 
 const ctx = useStore('signal_outbox');
+
+const owedIn = async (conversationIds: string[]) =>
+  (await ctx.get().listPendingSignals())
+    .filter(({ conversationId }) => conversationIds.includes(conversationId))
+    .map(({ itemId, conversationId }) => [itemId, conversationId])
+    .sort();
 
 describe('Store', () => {
   describe('#addPendingSignal', () => {
     it('keeps owed signals, once per item, until cleared', async () => {
       const store = ctx.get();
-      await store.addPendingSignal('item_a', 'conv_1');
-      await store.addPendingSignal('item_b', 'conv_2');
-      await store.addPendingSignal('item_a', 'conv_1');
-      const owed = (await store.listPendingSignals()).map(({ itemId, conversationId }) => [itemId, conversationId]);
-      expect(owed).toHaveLength(2);
-      expect(owed).toEqual(expect.arrayContaining([['item_a', 'conv_1'], ['item_b', 'conv_2']]));
-      await store.clearPendingSignal('item_a');
-      expect((await store.listPendingSignals()).map((p) => p.itemId)).toEqual(['item_b']);
+      const [first, second] = [await newConversation(store), await newConversation(store)];
+      await store.addPendingSignal('item_a', first);
+      await store.addPendingSignal('item_b', second);
+      await store.addPendingSignal('item_a', first);
+      expect(await owedIn([first, second])).toEqual([['item_a', first], ['item_b', second]]);
+      await store.clearPendingSignal('item_a', first);
+      expect(await owedIn([first, second])).toEqual([['item_b', second]]);
     });
 
     it('keeps every one of many owed signals added and cleared at once, repeats included', async () => {
       const store = ctx.get();
+      const conversationId = await newConversation(store);
       const ids = Array.from({ length: 50 }, (_, i) => `burst_${i}`);
-      await Promise.all([...ids, ...ids.slice(0, 10)].map((id) => store.addPendingSignal(id, 'conv_burst')));
-      const owed = () => store.listPendingSignals().then((pending) => pending.map((p) => p.itemId).filter((id) => id.startsWith('burst_')).sort());
+      await Promise.all([...ids, ...ids.slice(0, 10)].map((id) => store.addPendingSignal(id, conversationId)));
+      const owed = async () => (await owedIn([conversationId])).map(([itemId]) => itemId);
       expect(await owed()).toEqual([...ids].sort());
-      await Promise.all(ids.slice(0, 25).map((id) => store.clearPendingSignal(id)));
+      await Promise.all(ids.slice(0, 25).map((id) => store.clearPendingSignal(id, conversationId)));
       expect(await owed()).toEqual(ids.slice(25).sort());
+    });
+  });
+
+  describe('#appendItem', () => {
+    it('records the owed signal of an item appended with owesSignal in the same write, a retry included', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const owing = message(conversationId, { id: 'item_owing' });
+      const [{ item }] = await Promise.all([store.appendItem(owing, { owesSignal: true }), store.appendItem(message(conversationId, { id: 'item_quiet' }))]);
+      expect(await owedIn([conversationId])).toEqual([[item.id, conversationId]]);
+      await store.clearPendingSignal(item.id, conversationId);
+      expect(await owedIn([conversationId])).toEqual([]);
+      const retry = await store.appendItem(owing, { owesSignal: true });
+      expect(retry.created).toBe(false);
+      expect(await owedIn([conversationId])).toEqual([[item.id, conversationId]]);
     });
   });
 });
