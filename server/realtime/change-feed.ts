@@ -8,6 +8,7 @@ import type { StoreChange } from '../../activities/store';
 import type { Conversation } from '../../domain/conversation';
 import type { PluginRegistry } from '../../plugins/registry';
 import { isTeamOnlyField, visitorView } from '../access';
+import type { StoreDirectory } from '../directory';
 import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
 import type { Hub } from './hub';
@@ -41,6 +42,7 @@ export class ChangeFeed {
     private readonly owners: OwnersCache,
     private readonly plugins: Pick<PluginRegistry, 'isVisibleTo'>,
     private readonly online: OnlineDirectory,
+    private readonly directory: Pick<StoreDirectory, 'forgetVisitor'>,
     private readonly log: Logger,
   ) {}
 
@@ -132,6 +134,8 @@ export class ChangeFeed {
       }
       case 'visitorLinked': {
         const { visitorId, contactId } = ephemeralPayloads.visitorLinked.parse(event.payload);
+        // The visitor's next request here authenticates with its contact, whichever instance linked it.
+        this.directory.forgetVisitor(websiteId, visitorId);
         return this.hub.linkContact(websiteId, visitorId, contactId);
       }
       default:

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { ChangeWatch, Store } from '../../activities/store';
 import type { PluginRegistry } from '../../plugins/registry';
-import type { AuthDirectory } from '../auth';
+import type { StoreDirectory } from '../directory';
 import { authenticate } from '../auth';
 import type { ServerLimits } from '../deps';
 import { AgentAvailability, type TeamAvailability } from './agent-availability';
@@ -23,7 +23,7 @@ import { attachSocketServer, type SocketServer } from './socket-server';
 export interface RealtimeDeps {
   store: Store;
   plugins: PluginRegistry;
-  directory: AuthDirectory;
+  directory: StoreDirectory;
   log: Logger;
   limits: ServerLimits;
   teams: TeamAvailability;
@@ -46,7 +46,7 @@ export class Realtime {
 
   constructor(private readonly deps: RealtimeDeps) {
     this.publisher = new EphemeralPublisher(deps.store);
-    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.online, deps.log);
+    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.online, deps.directory, deps.log);
     this.availability = new AgentAvailability(deps.teams, deps.directory, deps.log);
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import { AGENT, Api, SocketClient, sleep } from './support/clients';
+import { userHashOf } from '../../server/services/identity';
+import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 
 let first: RunningApp;
@@ -57,6 +58,27 @@ describe('Two server instances sharing one store', () => {
       onFirst.send({ type: 'conversationTyping', payload: { conversationId: 'multi-1', isTyping: true } });
       await agentOnSecond.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorId === visitorId);
       await onSecond.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorId === visitorId);
+    });
+  });
+
+  describe('#identify', () => {
+    it("lets a visitor identified on one instance read its contact's conversations on the other at once", async () => {
+      const [api1, api2] = [new Api(first), new Api(second)];
+      const phone = { visitorId: await api1.newVisitor() };
+      const laptop = { visitorId: await api1.newVisitor() };
+      const externalId = `multi-user-${Date.now()}`;
+      const userHash = userHashOf(first.keys.identitySecret, externalId);
+      await api1.call('POST', '/v1/conversations', phone, { conversationId: 'multi-contact' });
+      expect((await api1.call('POST', '/v1/contacts/identify', phone, { externalId, userHash })).status).toBe(200);
+      // The second instance knows the laptop (and caches it) before the first links it to the contact.
+      expect((await api2.call('GET', '/v1/conversations', laptop)).body.conversations).toEqual([]);
+      expect((await api1.call('POST', '/v1/contacts/identify', laptop, { externalId, userHash })).status).toBe(200);
+      const listed = await waitUntil(
+        async () => (await api2.call('GET', '/v1/conversations', laptop)).body.conversations.map((c: { id: string }) => c.id),
+        (ids: string[]) => ids.includes('multi-contact'),
+        2_000, // well under the visitor cache's lifetime: the link itself must reach the other instance
+      );
+      expect(listed).toEqual(['multi-contact']);
     });
   });
 });
