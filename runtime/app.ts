@@ -66,7 +66,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       cleanup.push(() => mongo.close());
       mongoUri = mongo.uri;
     }
-    const store = await openStore({ uri: mongoUri, dbName: config.store.dbName });
+    const store = await openStore({ uri: mongoUri, dbName: config.store.dbName, log });
     cleanup.push(() => store.close());
     const keys = await resolveKeys(config, !config.store.memory);
     const website = await seedDefaults(store, keys, config.allowedOrigins);

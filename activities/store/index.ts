@@ -3,7 +3,7 @@
  * MongoDB replica set and on the embedded MongoDB-compatible server (runtime/mongo).
  */
 import { changeMethods } from './changes';
-import { connect } from './connect';
+import { connect, type StoreLog } from './connect';
 import { conversationMethods } from './conversations';
 import { collectionsOf } from './documents';
 import { fileMethods } from './files';
@@ -21,6 +21,8 @@ export interface StoreOptions {
   uri: string;
   /** Defaults to `support_chat`. */
   dbName?: string;
+  /** Receives connection trouble the driver recovers from by itself. */
+  log?: StoreLog;
 }
 
 type Methods = ReturnType<typeof websiteMethods> &
@@ -42,8 +44,8 @@ export type Store = Methods & {
 };
 
 /** Connects, ensures collections and indexes, and returns the store. */
-export async function openStore({ uri, dbName = 'support_chat' }: StoreOptions): Promise<Store> {
-  const { client, db } = await connect(uri, dbName);
+export async function openStore({ uri, dbName = 'support_chat', log }: StoreOptions): Promise<Store> {
+  const { client, db } = await connect(uri, dbName, log);
   try {
     await ensureIndexes(db);
   } catch (error) {
