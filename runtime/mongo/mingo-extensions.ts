@@ -4,6 +4,7 @@ import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { update as applyMingoUpdate, type Modifier } from 'mingo/updater';
 import { MongoCommandError } from './errors';
+import { compileSimpleFilter } from './simple-filter';
 import { applyTopLevelUpdate, isTopLevelUpdate } from './top-level-update';
 
 export const MINGO_OPTIONS = { idKey: '_id' } as const;
@@ -82,8 +83,16 @@ export function upsertSeed(filter: Document): Document {
   return seed;
 }
 
-export function compileFilter(filter: Document): Query {
-  return new Query(filter, MINGO_OPTIONS);
+export interface FilterMatcher {
+  test(doc: Document): boolean;
+}
+
+/** A filter's matcher: simple filters skip mingo (simple-filter.ts); mingo compiles the rest up front, so an invalid one fails at once. */
+export function compileFilter(filter: Document): FilterMatcher {
+  const simple = compileSimpleFilter(filter);
+  if (!simple) return new Query(filter, MINGO_OPTIONS);
+  let query: Query | undefined;
+  return { test: (doc) => simple(doc) ?? (query ??= new Query(filter, MINGO_OPTIONS)).test(doc) };
 }
 
 export function applyProjection(docs: Document[], projection: Document | undefined): Document[] {

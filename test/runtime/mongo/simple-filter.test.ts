@@ -1,0 +1,47 @@
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+import { describe, expect, it } from 'vitest';
+import { compileFilter } from '../../../runtime/mongo/mingo-extensions';
+import { compileSimpleFilter } from '../../../runtime/mongo/simple-filter';
+
+// Deterministic pseudo-random numbers, so a failure can be replayed.
+function random(seed: number): () => number {
+  let state = seed;
+  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+}
+
+const FIELDS = ['a', 'b', 'c'];
+const DOC_VALUES: unknown[] = [0, 1, 2, -1.5, 'a', 'b', '', true, false, null, [1, 2], ['a'], [], { n: 1 }, new Date(5), Number.NaN];
+const OPERANDS: unknown[] = [0, 1, 2, -1.5, 'a', 'b', '', true, false, null];
+const OPERATORS = ['$eq', '$ne', '$lt', '$lte', '$gt', '$gte'];
+
+describe('compileFilter', () => {
+  it('matches exactly as mingo does, for random conjunctions of equalities and comparisons', () => {
+    const next = random(3);
+    const pick = <T>(values: T[]): T => values[Math.floor(next() * values.length)]!;
+    let simpleFilters = 0;
+    for (let round = 0; round < 3_000; round++) {
+      const filter: Document = {};
+      for (const field of FIELDS) {
+        if (next() < 0.4) continue;
+        if (next() < 0.4) filter[field] = pick(OPERANDS);
+        else filter[field] = Object.fromEntries(Array.from({ length: 1 + Math.floor(next() * 2) }, () => [pick(OPERATORS), pick(OPERANDS)]));
+      }
+      if (compileSimpleFilter(filter)) simpleFilters++;
+      const doc: Document = { _id: round };
+      for (const field of FIELDS) if (next() < 0.7) doc[field] = pick(DOC_VALUES);
+      const expected = new Query(filter, { idKey: '_id' }).test(doc);
+      expect(compileFilter(filter).test(doc), JSON.stringify({ filter, doc })).toBe(expected);
+    }
+    expect(simpleFilters).toBeGreaterThan(1_000); // the random filters do exercise the direct path
+  });
+
+  it('leaves dotted paths, top-level operators and other operators to mingo', () => {
+    expect(compileSimpleFilter({ 'a.b': 1 })).toBeUndefined();
+    expect(compileSimpleFilter({ $or: [{ a: 1 }] })).toBeUndefined();
+    expect(compileSimpleFilter({ a: { $in: [1] } })).toBeUndefined();
+    expect(compileSimpleFilter({ a: { $lt: null } })).toBeUndefined();
+    expect(compileSimpleFilter({ a: new Date(0) })).toBeUndefined();
+    expect(compileSimpleFilter({ _id: 'x', seq: { $lt: 5 } })).toBeDefined();
+  });
+});
