@@ -202,7 +202,9 @@ describe('Chat API over the wire', () => {
 
       const again = await t.open(visitor);
       again.send({ type: 'resume', payload: { conversationId: 'resume-1', afterSeq } });
-      // Items keep arriving while the backfill runs.
+      // Items keep arriving while the backfill runs (posted once it has begun: an item the server
+      // relays before it reads the resume frame is simply live, and would come first).
+      await again.itemFrame('resume-1-1');
       await Promise.all(
         [6, 7, 8, 9, 10].map((i) => t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-1', item: { id: `resume-1-${i}`, type: 'message', text: `live ${i}` } })),
       );
