@@ -134,12 +134,16 @@ async function startCpuProfile(dir: string, kind: ServerKind): Promise<() => Pro
 
 class ServerProcess {
   peakRss = 0;
+  /** Since the current phase began (`beginPhase`). */
+  phasePeakRss = 0;
   private constructor(
     private readonly child: ChildProcess,
     readonly info: ServerInfo,
   ) {
     child.on('message', (message: { rss?: number }) => {
-      if (message.rss) this.peakRss = Math.max(this.peakRss, message.rss);
+      if (!message.rss) return;
+      this.peakRss = Math.max(this.peakRss, message.rss);
+      this.phasePeakRss = Math.max(this.phasePeakRss, message.rss);
     });
   }
 
@@ -152,6 +156,10 @@ class ServerProcess {
         if (message.ready) resolve(new ServerProcess(child, message.ready));
       });
     });
+  }
+
+  beginPhase(): void {
+    this.phasePeakRss = 0;
   }
 
   probeRss(): void {
@@ -242,6 +250,8 @@ interface PhaseResult {
   secondDeviceLatencyMs: { p50: number | null; p99: number | null };
   lost: number;
   duplicated: number;
+  /** Server RSS during the phase, sending and draining. */
+  peakRssMiB: number | null;
 }
 
 async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
@@ -316,6 +326,7 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
       deviceLatencies = [];
       deliveries = 0;
       for (const receiver of receivers) receiver.seen.clear();
+      server.beginPhase();
       const acked = new Map<string, Set<number>>();
       const ackLatencies: number[] = [];
       let sent = 0;
@@ -401,6 +412,7 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
         secondDeviceLatencyMs: { p50: round(percentile(deviceLatencies, 50)), p99: round(percentile(deviceLatencies, 99)) },
         lost,
         duplicated,
+        peakRssMiB: round(server.phasePeakRss / 2 ** 20),
       });
     }
     const sustainedUnder100 = phases.filter(
