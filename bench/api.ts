@@ -14,6 +14,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { startCpuProfile } from '../runtime/cpu-profile';
 import WebSocket, { WebSocketServer } from 'ws';
 
 export interface BenchApiOptions {
@@ -42,7 +43,12 @@ interface ServerInfo {
 // Servers (child processes)
 
 /** The bare baseline: the contract's hot routes and frames, in memory, no auth, no store, no engine. */
-async function serveBare(): Promise<ServerInfo> {
+interface Served {
+  info: ServerInfo;
+  close(): Promise<void>;
+}
+
+async function serveBare(): Promise<Served> {
   const seqs = new Map<string, number>();
   const visitorSockets = new Map<string, Set<WebSocket>>();
   const conversationsOwner = new Map<string, string>();
@@ -85,10 +91,11 @@ async function serveBare(): Promise<ServerInfo> {
     ws.send(JSON.stringify({ type: 'CONNECTION_ESTABLISHED', payload: { connectionId: String(Math.random()) } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, publicKey: 'pk_bare', secretKey: 'sk_bare', agentId: 'agent' };
+  const info = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, publicKey: 'pk_bare', secretKey: 'sk_bare', agentId: 'agent' };
+  return { info, close: async () => void server.closeAllConnections() };
 }
 
-async function serveProduct(): Promise<ServerInfo> {
+async function serveProduct(): Promise<Served> {
   const { startApp } = await import('../runtime/app');
   const { loadConfig } = await import('../runtime/config');
   const { DEFAULT_AGENT_ID } = await import('../runtime/seed');
@@ -99,37 +106,30 @@ async function serveProduct(): Promise<ServerInfo> {
     ...base,
     limits: { ...base.limits, ipRate: unlimited, visitorRate: unlimited, ws: { ...base.limits.ws, maxBufferedBytes: 64 * 1024 * 1024, frameRate: unlimited } },
   });
-  return { url: app.url, publicKey: app.keys.publicKey, secretKey: app.keys.secretKey, agentId: DEFAULT_AGENT_ID };
+  return { info: { url: app.url, publicKey: app.keys.publicKey, secretKey: app.keys.secretKey, agentId: DEFAULT_AGENT_ID }, close: () => app.close() };
 }
 
-/** Child side: start the server, report it, answer RSS probes. */
+/**
+ * Child side: start the server, report it, answer RSS probes. With BENCH_PROFILE_DIR, every thread
+ * of the server writes a CPU profile there when it stops (`<kind>.cpuprofile` for the server's
+ * thread, `mongo.cpuprofile` and `engine.cpuprofile` for the product's others).
+ */
 async function serve(kind: ServerKind): Promise<void> {
-  const stopProfiling = process.env.BENCH_PROFILE_DIR ? await startCpuProfile(process.env.BENCH_PROFILE_DIR, kind) : undefined;
+  const profiling = process.env.BENCH_PROFILE_DIR;
+  if (profiling) process.env.CPU_PROFILE_DIR = profiling; // before any worker thread starts: they read it too
+  const stopProfiling = await startCpuProfile(kind);
+  const { info, close } = kind === 'bare' ? await serveBare() : await serveProduct();
   process.once('SIGTERM', async () => {
-    await stopProfiling?.();
+    // The worker threads write their profiles as they shut down.
+    if (profiling) await close();
+    await stopProfiling();
     process.exit(0);
   });
-  const info = kind === 'bare' ? await serveBare() : await serveProduct();
   process.on('message', (message: { probe?: string }) => {
     if (message.probe === 'rss') process.send?.({ rss: process.memoryUsage().rss });
   });
   process.on('disconnect', () => process.exit(0));
   process.send?.({ ready: info });
-}
-
-/** BENCH_PROFILE_DIR=dir: each server process writes a CPU profile of its main thread there (`<kind>.cpuprofile`). */
-async function startCpuProfile(dir: string, kind: ServerKind): Promise<() => Promise<void>> {
-  const { Session } = await import('node:inspector/promises');
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return async () => {
-    const { profile } = await session.post('Profiler.stop');
-    await mkdir(dir, { recursive: true });
-    await writeFile(`${dir}/${kind}.cpuprofile`, JSON.stringify(profile));
-  };
 }
 
 class ServerProcess {

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../../activities/store';
 import { connect } from '../../activities/store/connect';
 import { loadPluginRegistry } from '../../plugins/loader';
+import { startCpuProfile } from '../cpu-profile';
 import { EmbeddedEngine } from '../engine/embedded/embedded-engine';
 import { MongoJournalStore } from '../engine/mongo-journal-store';
 import { productActivities } from '../product-activities';
@@ -42,14 +43,18 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
   }
 }
 
+const stopProfile = await startCpuProfile('engine');
+
 try {
   const { engine, close } = await startEngine();
   port.on('message', (message: ToEngineThread) => {
     if (message.type === 'shutdown') {
-      void close().finally(() => {
-        post({ type: 'shut-down' });
-        port.close();
-      });
+      void close()
+        .then(stopProfile)
+        .finally(() => {
+          post({ type: 'shut-down' });
+          port.close();
+        });
       return;
     }
     const { id, method, arg } = message;

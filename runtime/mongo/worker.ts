@@ -1,6 +1,7 @@
 // Runs inside the worker thread: hosts the server with the options from workerData and answers
 // the parent's messages (see worker-protocol.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import { startCpuProfile } from '../cpu-profile';
 import { hostEmbeddedMongo, type Host } from './host';
 import type { Logger } from './server';
 import { serializeError, type FromWorker, type ToWorker, type WorkerOptions } from './worker-protocol';
@@ -16,11 +17,14 @@ function forwardingLogger(): Logger {
   };
 }
 
+const stopProfile = await startCpuProfile('mongo');
+
 async function closeOnRequest(host: Host, message: ToWorker): Promise<void> {
   if (message.type !== 'close') return;
   let failure: unknown;
   try {
     await host.close();
+    await stopProfile();
   } catch (error) {
     failure = error;
   }
