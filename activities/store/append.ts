@@ -9,6 +9,7 @@ import { MongoBulkWriteError, type AnyBulkWriteOperation } from 'mongodb';
 import { AppError } from '../../domain/errors';
 import type { ItemBase, NewTimelineItem, TimelineItem } from '../../domain/timeline';
 import { toItem, type Collections, type ConversationDoc, type ItemDoc } from './documents';
+import { groupBy } from './group-by';
 import { sameContent } from './same-content';
 
 /**
@@ -41,16 +42,6 @@ interface Placed {
 
 /** Fields a retry may differ in: the store assigns them, the client does not. */
 const ASSIGNED_FIELDS = ['seq', 'createdAt'];
-
-function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const value of values) {
-    const group = groups.get(key(value));
-    if (group) group.push(value);
-    else groups.set(key(value), [value]);
-  }
-  return groups;
-}
 
 type ConversationUpdate = AnyBulkWriteOperation<ConversationDoc>;
 

@@ -8,6 +8,7 @@
  */
 import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
 import type { Collections, CounterDoc } from './documents';
+import { groupBy } from './group-by';
 import { tickBatch } from './tick-batch';
 
 export interface PendingSignal {
@@ -17,9 +18,9 @@ export interface PendingSignal {
 
 /** One update of each conversation's counter, for all of its items in the batch. */
 function perConversation(entries: PendingSignal[], update: (itemIds: string[]) => UpdateFilter<CounterDoc>): AnyBulkWriteOperation<CounterDoc>[] {
-  const byConversation = new Map<string, string[]>();
-  for (const { itemId, conversationId } of entries) byConversation.set(conversationId, [...(byConversation.get(conversationId) ?? []), itemId]);
-  return [...byConversation].map(([conversationId, itemIds]) => ({ updateOne: { filter: { _id: conversationId }, update: update(itemIds) } }));
+  return [...groupBy(entries, (entry) => entry.conversationId)].map(([conversationId, group]) => ({
+    updateOne: { filter: { _id: conversationId }, update: update(group.map((entry) => entry.itemId)) },
+  }));
 }
 
 export function signalOutboxMethods({ counters }: Collections) {

@@ -104,9 +104,11 @@ function inScope(change: LoggedChange, scope: ChangeScope): boolean {
 
 export type FullDocumentMode = 'default' | 'updateLookup' | 'whenAvailable' | 'required';
 
+const isMatchStage = (stage: Document): boolean => Object.keys(stage).length === 1 && '$match' in stage;
+
 /** A stage that cannot see the event's looked-up document, so it may run before the lookup. */
 const matchesBeforeLookup = (stage: Document): boolean => {
-  if (Object.keys(stage).length !== 1 || !('$match' in stage)) return false;
+  if (!isMatchStage(stage)) return false;
   const text = JSON.stringify(stage.$match);
   return !text.includes('fullDocument') && !text.includes('$$ROOT') && !text.includes('$$CURRENT');
 };
@@ -114,7 +116,7 @@ const matchesBeforeLookup = (stage: Document): boolean => {
 /** Runs pipeline stages over single events; `$match` stages only read, so they need no copy of the event. */
 function compileStages(stages: Document[]): Aggregator | undefined {
   if (stages.length === 0) return undefined;
-  const readOnly = stages.every((stage) => Object.keys(stage).length === 1 && '$match' in stage);
+  const readOnly = stages.every(isMatchStage);
   return new Aggregator(stages, { ...MINGO_OPTIONS, processingMode: readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT });
 }
 

@@ -6,15 +6,13 @@
 // mingo instead, so both paths always agree.
 import type { Document } from 'bson';
 import { compareBson, typeRank } from './bson-order';
+import { isPlainScalar } from './query-planner';
+import { isJsonScalar, isPlainObject } from './value-kinds';
 
 /** true/false, or undefined: leave this document to mingo. */
 export type SimpleMatcher = (doc: Document) => boolean | undefined;
 
 type Condition = (value: unknown, present: boolean) => boolean;
-
-const isScalar = (value: unknown): boolean =>
-  value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value));
-const isPlainObject = (value: unknown): value is Document => value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 
 const equals =
   (operand: unknown): Condition =>
@@ -30,13 +28,13 @@ const ORDERS: Record<string, (order: number) => boolean> = {
 
 function condition(operator: string, operand: unknown): Condition | undefined {
   if (operator === '$eq' || operator === '$ne') {
-    if (!isScalar(operand)) return undefined;
+    if (!isJsonScalar(operand)) return undefined;
     const equal = equals(operand);
     return operator === '$eq' ? equal : (value, present) => !equal(value, present);
   }
   const accepts = ORDERS[operator];
   // Comparisons only between values of one BSON type (type bracketing); null and booleans are left to mingo.
-  if (!accepts || !(typeof operand === 'string' || (typeof operand === 'number' && !Number.isNaN(operand)))) return undefined;
+  if (!accepts || !isPlainScalar(operand)) return undefined;
   const rank = typeRank(operand);
   return (value, present) => present && typeRank(value) === rank && accepts(compareBson(value, operand));
 }
@@ -46,7 +44,7 @@ export function compileSimpleFilter(filter: Document): SimpleMatcher | undefined
   const conditions: Array<[string, Condition]> = [];
   for (const [field, spec] of Object.entries(filter)) {
     if (field === '' || field.startsWith('$') || field.includes('.')) return undefined;
-    if (isScalar(spec)) {
+    if (isJsonScalar(spec)) {
       conditions.push([field, equals(spec)]);
       continue;
     }
@@ -60,7 +58,7 @@ export function compileSimpleFilter(filter: Document): SimpleMatcher | undefined
   return (doc) => {
     for (const [field, check] of conditions) {
       const value = doc[field];
-      if (value !== undefined && !isScalar(value)) return undefined;
+      if (value !== undefined && !isJsonScalar(value)) return undefined;
       if (!check(value, field in doc)) return false;
     }
     return true;

@@ -6,20 +6,19 @@
 import type { Document } from 'bson';
 import { compareBson } from './bson-order';
 import { deepCopy } from './deep-copy';
+import { isJsonScalar, isPlainObject } from './value-kinds';
 
 const DIRECT_OPERATORS = new Set(['$set', '$inc', '$min', '$max', '$push', '$pull']);
 
-const isPlainObject = (value: unknown): value is Document => value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 const isPlainNumber = (value: unknown): value is number => typeof value === 'number' && !Number.isNaN(value);
-const isScalar = (value: unknown): boolean => value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
 /** The values a `$push`/`$pull` operand names: `{$each: [...]}` / `{$in: [...]}` or one scalar; undefined for any other form (modifiers, conditions). */
 function listOperand(operator: string, operand: unknown): unknown[] | undefined {
   const key = operator === '$push' ? '$each' : '$in';
-  if (isScalar(operand)) return [operand];
+  if (isJsonScalar(operand)) return [operand];
   if (!isPlainObject(operand) || Object.keys(operand).length !== 1 || !Array.isArray(operand[key])) return undefined;
   const values = operand[key] as unknown[];
-  return values.every(isScalar) ? values : undefined;
+  return values.every(isJsonScalar) ? values : undefined;
 }
 
 /** True when every operator is one of the direct ones, in its plain form, on distinct plain top-level fields (never `_id`). */
