@@ -6,10 +6,16 @@
  * the signal, so a signal that could not be sent before a crash or a long engine outage is sent
  * after a restart.
  */
+
+/**
+ * Clears wait this long to share one write. An entry cleared late only means a repeat signal after a
+ * crash, which the workflow drops; clearing each turn had cost a store write per message or two.
+ */
+const CLEAR_WINDOW_MS = 100;
 import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
 import type { Collections, CounterDoc } from './documents';
 import { groupBy } from './group-by';
-import { tickBatch } from './tick-batch';
+import { tickBatch, windowBatch } from './tick-batch';
 
 export interface PendingSignal {
   itemId: string;
@@ -24,20 +30,20 @@ function perConversation(entries: PendingSignal[], update: (itemIds: string[]) =
 }
 
 export function signalOutboxMethods({ counters }: Collections) {
-  // One write per event-loop turn for each: clearing is on every message's path.
+  // One write per event-loop turn: the caller answers once the signal is recorded.
   const add = tickBatch<PendingSignal>(async (entries) => {
     await counters.bulkWrite(perConversation(entries, (itemIds) => ({ $push: { pendingSignals: { $each: itemIds } } })), { ordered: false });
   });
-  const clear = tickBatch<PendingSignal>(async (entries) => {
+  const clear = windowBatch<PendingSignal>(async (entries) => {
     await counters.bulkWrite(perConversation(entries, (itemIds) => ({ $pull: { pendingSignals: { $in: itemIds } } })), { ordered: false });
-  });
+  }, CLEAR_WINDOW_MS);
   return {
     /** Records that the signal of this (stored) item is owed; for an item appended without `owesSignal`. */
     addPendingSignal(itemId: string, conversationId: string): Promise<void> {
       return add({ itemId, conversationId });
     },
 
-    /** The workflow took the signal. */
+    /** The workflow took the signal; resolves once that is written (within `CLEAR_WINDOW_MS`). */
     clearPendingSignal(itemId: string, conversationId: string): Promise<void> {
       return clear({ itemId, conversationId });
     },

@@ -26,6 +26,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class WorkflowNotifier {
   private readonly tails = new Map<string, Promise<void>>();
+  /** Outbox clears not yet written: the next signal does not wait for them, `drain` does. */
+  private readonly clearing = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -70,11 +72,21 @@ export class WorkflowNotifier {
   /** Waits for every queued signal, then stops retrying (shutdown); what is still owed stays in the outbox. */
   async drain(): Promise<void> {
     while (this.tails.size > 0) await Promise.all(this.tails.values());
+    await Promise.all(this.clearing);
   }
 
   /** Stops retrying: signals still owed are left for the next start. */
   stop(): void {
     this.stopped = true;
+  }
+
+  /** A clear that fails leaves the entry owed: the next start repeats the signal, which the workflow drops. */
+  private clear(conversationId: string, itemId: string): void {
+    const clearing = this.store.clearPendingSignal(itemId, conversationId).catch((err: unknown) => {
+      this.log.warn({ err, conversationId, itemId }, 'clearing a sent workflow signal from the outbox failed; it is repeated at the next start');
+    });
+    this.clearing.add(clearing);
+    void clearing.finally(() => this.clearing.delete(clearing));
   }
 
   private async deliver(conversation: ConversationRef, item: TimelineItem): Promise<void> {
@@ -83,7 +95,7 @@ export class WorkflowNotifier {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.conversations.notifyItem(arrival, await this.starts.inputFor(conversation));
-        await this.store.clearPendingSignal(item.id, conversation.id);
+        this.clear(conversation.id, item.id);
         return;
       } catch (err) {
         const context = { err, conversationId: conversation.id, itemId: item.id, attempt };
