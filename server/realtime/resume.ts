@@ -43,11 +43,12 @@ export class ResumeGate {
     let seqs = this.delivered.get(conversationId);
     if (seqs?.has(seq)) return false;
     if (!seqs) {
-      seqs = new Set();
+      // The conversation first seen longest ago is forgotten (not the least recently active: keeping
+      // that order cost a map delete and insert per frame on every socket).
       if (this.delivered.size >= CONVERSATIONS) this.delivered.delete(this.delivered.keys().next().value!);
+      seqs = new Set();
+      this.delivered.set(conversationId, seqs);
     }
-    this.delivered.delete(conversationId); // re-inserted: most recently active conversations last
-    this.delivered.set(conversationId, seqs);
     seqs.add(seq);
     if (seqs.size > SEQS_PER_CONVERSATION) seqs.delete(seqs.values().next().value!);
     return true;
