@@ -5,6 +5,7 @@ import { Aggregator, Query } from 'mingo';
 import { update as applyMingoUpdate, type Modifier } from 'mingo/updater';
 import { MongoCommandError } from './errors';
 import { compileSimpleFilter } from './simple-filter';
+import { compileTopLevelProjection } from './top-level-projection';
 import { applyTopLevelUpdate, isTopLevelUpdate } from './top-level-update';
 
 export const MINGO_OPTIONS = { idKey: '_id' } as const;
@@ -97,5 +98,7 @@ export function compileFilter(filter: Document): FilterMatcher {
 
 export function applyProjection(docs: Document[], projection: Document | undefined): Document[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
+  const direct = compileTopLevelProjection(projection);
+  if (direct) return docs.map(direct);
   return new Query({}, MINGO_OPTIONS).find<Document>(docs, projection).all();
 }
