@@ -5,7 +5,7 @@ import { Timestamp, type Document } from 'bson';
 import { Aggregator, ProcessingMode } from 'mingo';
 import type { ClusterClock } from './cluster-clock';
 import { MongoCommandError } from './errors';
-import { MINGO_OPTIONS } from './mingo-extensions';
+import { compileFilter, MINGO_OPTIONS } from './mingo-extensions';
 
 const LOG_CAPACITY = 10_000;
 const SYSTEM_DATABASES = new Set(['admin', 'config', 'local']);
@@ -113,18 +113,27 @@ const matchesBeforeLookup = (stage: Document): boolean => {
   return !text.includes('fullDocument') && !text.includes('$$ROOT') && !text.includes('$$CURRENT');
 };
 
-/** Runs pipeline stages over single events; `$match` stages only read, so they need no copy of the event. */
-function compileStages(stages: Document[]): Aggregator | undefined {
+type Stages = (event: Document) => Document[];
+
+/**
+ * Runs pipeline stages over single events. `$match`-only stages are compiled filters (no copy of
+ * the event, and no aggregation run per event, which cost more than the match itself).
+ */
+function compileStages(stages: Document[]): Stages | undefined {
   if (stages.length === 0) return undefined;
-  const readOnly = stages.every(isMatchStage);
-  return new Aggregator(stages, { ...MINGO_OPTIONS, processingMode: readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT });
+  if (stages.every(isMatchStage)) {
+    const filters = stages.map((stage) => compileFilter(stage.$match as Document));
+    return (event) => (filters.every((filter) => filter.test(event)) ? [event] : []);
+  }
+  const aggregator = new Aggregator(stages, { ...MINGO_OPTIONS, processingMode: ProcessingMode.CLONE_INPUT });
+  return (event) => aggregator.run([event]) as Document[];
 }
 
 export class ChangeStreamReader {
   private position: number;
   /** The pipeline's leading `$match` stages that ignore `fullDocument`: they run before the lookup, so a dropped event costs none. */
-  private readonly early: Aggregator | undefined;
-  private readonly stages: Aggregator | undefined;
+  private readonly early: Stages | undefined;
+  private readonly stages: Stages | undefined;
 
   constructor(
     private readonly log: ChangeLog,
@@ -175,9 +184,9 @@ export class ChangeStreamReader {
       this.position = change.seq;
       if (!inScope(change, this.scope)) continue;
       const event = this.render(change);
-      if (this.early && this.early.run([event]).length === 0) continue;
+      if (this.early && this.early(event).length === 0) continue;
       const full = this.withLookup(change, event);
-      out.push(...(this.stages ? this.stages.run([full]) : [full]));
+      out.push(...(this.stages ? this.stages(full) : [full]));
     }
     return out;
   }
