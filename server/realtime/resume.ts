@@ -1,17 +1,20 @@
 /**
  * Gap-free, duplicate-free `resume` for one connection. While a backfill of a conversation runs,
  * live items of that conversation are held back; when it ends, the held items go out in seq order.
- * Every seq sent to the connection (live or backfilled) is remembered, a bounded number per
- * conversation, so an item that both arrives live and is read by a backfill goes out once.
+ * Every seq sent to the connection (live or backfilled) is remembered, as ranges, for a bounded
+ * number of conversations, so an item that both arrives live and is read by a backfill goes out once.
  */
 import type { Frame } from './connection';
+import { SeqRanges } from './seq-ranges';
 
-const SEQS_PER_CONVERSATION = 256;
-const CONVERSATIONS = 512;
+/** Ranges kept per conversation: a visitor's view has one gap per private item among the recent ones. */
+const RANGES_PER_CONVERSATION = 32;
+/** Conversations remembered per connection; the one first seen longest ago is forgotten first. */
+const CONVERSATIONS = 4_096;
 
 export class ResumeGate {
   private readonly held = new Map<string, { seq: number; frame: Frame }[]>();
-  private readonly delivered = new Map<string, Set<number>>();
+  private readonly delivered = new Map<string, SeqRanges>();
 
   begin(conversationId: string): void {
     if (!this.held.has(conversationId)) this.held.set(conversationId, []);
@@ -40,17 +43,14 @@ export class ResumeGate {
   }
 
   private claim(conversationId: string, seq: number): boolean {
-    let seqs = this.delivered.get(conversationId);
-    if (seqs?.has(seq)) return false;
-    if (!seqs) {
-      // The conversation first seen longest ago is forgotten (not the least recently active: keeping
-      // that order cost a map delete and insert per frame on every socket).
+    let sent = this.delivered.get(conversationId);
+    if (!sent) {
+      // First seen longest ago, not least recently active: keeping that order cost a map delete
+      // and insert per frame on every socket.
       if (this.delivered.size >= CONVERSATIONS) this.delivered.delete(this.delivered.keys().next().value!);
-      seqs = new Set();
-      this.delivered.set(conversationId, seqs);
+      sent = new SeqRanges(RANGES_PER_CONVERSATION);
+      this.delivered.set(conversationId, sent);
     }
-    seqs.add(seq);
-    if (seqs.size > SEQS_PER_CONVERSATION) seqs.delete(seqs.values().next().value!);
-    return true;
+    return sent.add(seq);
   }
 }

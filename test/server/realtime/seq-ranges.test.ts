@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { SeqRanges } from '../../../server/realtime/seq-ranges';
+
+// Deterministic pseudo-random numbers, so a failure can be replayed.
+function random(seed: number): () => number {
+  let state = seed;
+  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+}
+
+describe('SeqRanges', () => {
+  it('says whether each seq is new, as a plain set would, for random orders', () => {
+    const next = random(11);
+    for (let round = 0; round < 200; round++) {
+      const ranges = new SeqRanges(1_000);
+      const plain = new Set<number>();
+      for (let k = 0; k < 60; k++) {
+        const seq = 1 + Math.floor(next() * 40);
+        expect(ranges.add(seq), `round ${round}, seq ${seq}`).toBe(!plain.has(seq));
+        plain.add(seq);
+      }
+      for (let seq = 0; seq <= 41; seq++) expect(ranges.add(seq), `round ${round}, final seq ${seq}`).toBe(!plain.has(seq));
+    }
+  });
+
+  it('keeps ten thousand in-order seqs as one range', () => {
+    const ranges = new SeqRanges(2);
+    for (let seq = 1; seq <= 10_000; seq++) ranges.add(seq);
+    expect(ranges.add(1)).toBe(false);
+    expect(ranges.add(5_000)).toBe(false);
+    expect(ranges.add(10_001)).toBe(true);
+  });
+
+  it('forgets the lowest range past its bound', () => {
+    const ranges = new SeqRanges(2);
+    ranges.add(1);
+    ranges.add(3);
+    ranges.add(5);
+    expect(ranges.add(3)).toBe(false);
+    expect(ranges.add(5)).toBe(false);
+    expect(ranges.add(1)).toBe(true);
+  });
+});
