@@ -7,6 +7,7 @@ import { openStore } from '../../activities/store';
 import { connect } from '../../activities/store/connect';
 import { loadPluginRegistry } from '../../plugins/loader';
 import { startCpuProfile } from '../cpu-profile';
+import { lowerThreadPriority } from '../thread-priority';
 import { EmbeddedEngine } from '../engine/embedded/embedded-engine';
 import { MongoJournalStore } from '../engine/mongo-journal-store';
 import { productActivities } from '../product-activities';
@@ -42,6 +43,13 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
     throw err;
   }
 }
+
+/**
+ * Workflow reactions (timers, AI turns, lifecycle events) can wait a few milliseconds; delivering
+ * messages cannot. Under load this thread yields the cores to the server's and the store's threads.
+ */
+const ENGINE_NICENESS = 10;
+lowerThreadPriority(ENGINE_NICENESS);
 
 const stopProfile = await startCpuProfile('engine');
 
