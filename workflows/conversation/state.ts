@@ -290,12 +290,14 @@ export class ConversationState {
    */
   private transact(now: string, mutate: (context: TransitionContext) => void): void {
     // Comparing the serialized lifecycle is one rule for "changed" that no mutation can forget.
-    const before = this.lifecycle();
+    // Most items change nothing, so the copy for routingNotices is only parsed when something did.
+    const serializedBefore = JSON.stringify(this.data.lifecycle);
     mutate({ data: this.data, now, emit: (actor, event) => this.drafts.push({ actor, event }) });
     this.reconcileClocks(now);
     const drafts = this.drafts;
     this.drafts = [];
-    if (drafts.length === 0 && JSON.stringify(this.data.lifecycle) === JSON.stringify(before)) return;
+    if (drafts.length === 0 && JSON.stringify(this.data.lifecycle) === serializedBefore) return;
+    const before = JSON.parse(serializedBefore) as ConversationLifecycle;
     this.data.outbox.routing.push(...routingNotices(before, this.data.lifecycle, this.data));
     const version = ++this.data.stateVersion;
     const workflowId = conversationWorkflowId(this.data.conversationId);
