@@ -1,5 +1,5 @@
 // Filters of the hot path matched without mingo: a conjunction of top-level fields, each equal to
-// a scalar or compared with $eq/$ne/$lt/$lte/$gt/$gte. mingo compiles every filter through a fresh
+// a scalar, in a list of scalars ($in) or compared with $eq/$ne/$lt/$lte/$gt/$gte. mingo compiles every filter through a fresh
 // copy of its whole operator table, and nearly every write the server runs carries such a filter
 // (`{_id, lastSeqAll: {$lt: n}}`). A document whose field holds anything but a string, number,
 // boolean or null (an array, whose elements MongoDB matches; a Long, a date, NaN …) is judged by
@@ -27,6 +27,11 @@ const ORDERS: Record<string, (order: number) => boolean> = {
 };
 
 function condition(operator: string, operand: unknown): Condition | undefined {
+  if (operator === '$in') {
+    if (!Array.isArray(operand) || !operand.every(isJsonScalar)) return undefined;
+    const options = operand.map(equals);
+    return (value, present) => options.some((option) => option(value, present));
+  }
   if (operator === '$eq' || operator === '$ne') {
     if (!isJsonScalar(operand)) return undefined;
     const equal = equals(operand);

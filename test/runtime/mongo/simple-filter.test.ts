@@ -13,10 +13,10 @@ function random(seed: number): () => number {
 const FIELDS = ['a', 'b', 'c'];
 const DOC_VALUES: unknown[] = [0, 1, 2, -1.5, 'a', 'b', '', true, false, null, [1, 2], ['a'], [], { n: 1 }, new Date(5), Number.NaN];
 const OPERANDS: unknown[] = [0, 1, 2, -1.5, 'a', 'b', '', true, false, null];
-const OPERATORS = ['$eq', '$ne', '$lt', '$lte', '$gt', '$gte'];
+const OPERATORS = ['$eq', '$ne', '$lt', '$lte', '$gt', '$gte', '$in'];
 
 describe('compileFilter', () => {
-  it('matches exactly as mingo does, for random conjunctions of equalities and comparisons', () => {
+  it('matches exactly as mingo does, for random conjunctions of equalities, comparisons and $in lists', () => {
     const next = random(3);
     const pick = <T>(values: T[]): T => values[Math.floor(next() * values.length)]!;
     let simpleFilters = 0;
@@ -25,7 +25,13 @@ describe('compileFilter', () => {
       for (const field of FIELDS) {
         if (next() < 0.4) continue;
         if (next() < 0.4) filter[field] = pick(OPERANDS);
-        else filter[field] = Object.fromEntries(Array.from({ length: 1 + Math.floor(next() * 2) }, () => [pick(OPERATORS), pick(OPERANDS)]));
+        else
+          filter[field] = Object.fromEntries(
+            Array.from({ length: 1 + Math.floor(next() * 2) }, () => {
+              const operator = pick(OPERATORS);
+              return [operator, operator === '$in' ? Array.from({ length: Math.floor(next() * 3) }, () => pick(OPERANDS)) : pick(OPERANDS)];
+            }),
+          );
       }
       if (compileSimpleFilter(filter)) simpleFilters++;
       const doc: Document = { _id: round };
@@ -39,9 +45,11 @@ describe('compileFilter', () => {
   it('leaves dotted paths, top-level operators and other operators to mingo', () => {
     expect(compileSimpleFilter({ 'a.b': 1 })).toBeUndefined();
     expect(compileSimpleFilter({ $or: [{ a: 1 }] })).toBeUndefined();
-    expect(compileSimpleFilter({ a: { $in: [1] } })).toBeUndefined();
+    expect(compileSimpleFilter({ a: { $in: [[1]] } })).toBeUndefined();
+    expect(compileSimpleFilter({ a: { $nin: [1] } })).toBeUndefined();
     expect(compileSimpleFilter({ a: { $lt: null } })).toBeUndefined();
     expect(compileSimpleFilter({ a: new Date(0) })).toBeUndefined();
     expect(compileSimpleFilter({ _id: 'x', seq: { $lt: 5 } })).toBeDefined();
+    expect(compileSimpleFilter({ operationType: { $in: ['insert', 'update'] } })).toBeDefined();
   });
 });
