@@ -24,6 +24,9 @@ export interface QueryStats {
 
 export const ID_INDEX: IndexSpec = { name: '_id_', key: { _id: 1 }, unique: true };
 
+/** An `_id` whose canonical key equals another's exactly when MongoDB calls the two equal. */
+const hasExactCanonicalKey = (id: unknown): boolean => typeof id === 'string' || id instanceof ObjectId;
+
 function formatKeyValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof ObjectId) return `ObjectId('${value.toHexString()}')`;
@@ -61,14 +64,20 @@ export class Collection {
     return this.docs.get(canonicalKey(id));
   }
 
-  /** Index keys of `doc` per index, after checking that no unique index already holds one of them. */
-  private keysWithoutDuplicates(id: string, doc: Document): Map<Index, unknown[][]> {
-    const keysByIndex = new Map<Index, unknown[][]>();
+  /**
+   * Index keys of `doc` per index, after checking that no unique index already holds one of them.
+   * Only keys that differ from `previous` (a replaced version) need the check; so does no string or
+   * ObjectId `_id`, which the documents map already keeps unique.
+   */
+  private keysWithoutDuplicates(id: string, doc: Document, previous?: Document): Map<Index, { keys: unknown[][]; old?: unknown[][] }> {
+    const keysByIndex = new Map<Index, { keys: unknown[][]; old?: unknown[][] }>();
     for (const index of this.indexes.values()) {
       const keys = index.keysOf(doc);
-      const conflict = index.conflictingKey(id, keys);
+      const old = previous && index.keysOf(previous);
+      const checked = old ? !index.sameKeys(old, keys) : index.name !== ID_INDEX.name || !hasExactCanonicalKey(doc._id);
+      const conflict = checked ? index.conflictingKey(id, keys) : undefined;
       if (conflict) throw duplicateKeyError(this.ns, index, conflict);
-      keysByIndex.set(index, keys);
+      keysByIndex.set(index, { keys, old });
     }
     return keysByIndex;
   }
@@ -79,14 +88,14 @@ export class Collection {
     if (this.docs.has(id)) throw duplicateKeyError(this.ns, this.indexes.get(ID_INDEX.name)!, [doc._id]);
     const keysByIndex = this.keysWithoutDuplicates(id, doc);
     this.docs.set(id, doc);
-    for (const [index, keys] of keysByIndex) index.add(id, doc, keys);
+    for (const [index, { keys }] of keysByIndex) index.add(id, doc, keys);
   }
 
   /** Replaces the stored version of a document with a new object of the same _id. */
   replace(previous: Document, next: Document): void {
     const id = canonicalKey(previous._id);
-    const keysByIndex = this.keysWithoutDuplicates(id, next);
-    for (const [index, keys] of keysByIndex) index.update(id, previous, next, keys);
+    const keysByIndex = this.keysWithoutDuplicates(id, next, previous);
+    for (const [index, { keys, old }] of keysByIndex) index.update(id, previous, next, keys, old);
     this.docs.set(id, next);
   }
 

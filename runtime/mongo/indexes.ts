@@ -122,10 +122,14 @@ export class Index {
     for (const key of this.keysOf(doc)) this.entries.remove({ key, id });
   }
 
+  /** Whether two documents' keys (from keysOf) are the same entries. */
+  sameKeys(a: unknown[][], b: unknown[][]): boolean {
+    return a.length === b.length && a.every((key, i) => this.compareKeys(key, b[i]!) === 0);
+  }
+
   /** Moves a document's entries to its new version; most updates change no indexed field, and then nothing moves. */
-  update(id: string, previous: Document, next: Document, keys = this.keysOf(next)): void {
-    const old = this.keysOf(previous);
-    if (old.length === keys.length && old.every((key, i) => this.compareKeys(key, keys[i]!) === 0)) return;
+  update(id: string, previous: Document, next: Document, keys = this.keysOf(next), old = this.keysOf(previous)): void {
+    if (this.sameKeys(old, keys)) return;
     for (const key of old) this.entries.remove({ key, id });
     this.add(id, next, keys);
   }
