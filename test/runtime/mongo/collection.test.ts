@@ -1,20 +1,15 @@
 import { Decimal128, Long, type Document } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { Collection } from '../../../runtime/mongo/collection';
-
-// Deterministic pseudo-random numbers, so a failure can be replayed.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
+import { seededRandom } from '../../support/random';
 
 const VALUES: unknown[] = ['a', 'b', 'c', '', 'B', 0, 1, 2, -1, 1.5, Number.NaN, null, undefined, true, Long.fromNumber(1), Decimal128.fromString('2'), { x: 1 }];
 
 describe('Collection', () => {
   describe('#find', () => {
     it('answers equality + range filters from the index bounds exactly as with the filter run on each candidate', () => {
-      const next = random(7);
-      const pick = (): unknown => VALUES[Math.floor(next() * VALUES.length)];
+      const { next, pick: pickFrom } = seededRandom(7);
+      const pick = (): unknown => pickFrom(VALUES);
       const collection = new Collection('db', 'c');
       collection.createIndex({ name: 'a_1_b_1', key: { a: 1, b: 1 } });
       for (let i = 0; i < 400; i++) {
@@ -26,7 +21,7 @@ describe('Collection', () => {
         collection.insert(doc);
       }
       const scalars = VALUES.filter((v) => typeof v === 'string' || typeof v === 'number');
-      const scalar = (): unknown => scalars[Math.floor(next() * scalars.length)];
+      const scalar = (): unknown => pickFrom(scalars);
       const filters: Document[] = [];
       for (let i = 0; i < 300; i++) {
         const ops = ['$gt', '$gte', '$lt', '$lte'].filter(() => next() < 0.5);
@@ -45,9 +40,9 @@ describe('Collection', () => {
 
   describe('#replace', () => {
     it('keeps every index answering as the documents change, whether an update touches indexed fields or not', () => {
-      const next = random(11);
+      const { next, pick: pickFrom } = seededRandom(11);
       const values: unknown[] = ['a', 'b', '', 0, 1, 2, 1.5, null, undefined, true];
-      const pick = (): unknown => values[Math.floor(next() * values.length)];
+      const pick = (): unknown => pickFrom(values);
       const collection = new Collection('db', 'c');
       collection.createIndex({ name: 'a_1', key: { a: 1 } });
       collection.createIndex({ name: 'tags_1_a_1', key: { tags: 1, a: 1 } });

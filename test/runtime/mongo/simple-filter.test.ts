@@ -3,12 +3,7 @@ import { Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
 import { compileFilter } from '../../../runtime/mongo/mingo-extensions';
 import { compileSimpleFilter } from '../../../runtime/mongo/simple-filter';
-
-// Deterministic pseudo-random numbers, so a failure can be replayed.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
+import { seededRandom } from '../../support/random';
 
 const FIELDS = ['a', 'b', 'c'];
 const DOC_VALUES: unknown[] = [0, 1, 2, -1.5, 'a', 'b', '', true, false, null, [1, 2], ['a'], [], { n: 1 }, new Date(5), Number.NaN];
@@ -17,8 +12,7 @@ const OPERATORS = ['$eq', '$ne', '$lt', '$lte', '$gt', '$gte', '$in'];
 
 describe('compileFilter', () => {
   it('matches exactly as mingo does, for random conjunctions of equalities, comparisons and $in lists', () => {
-    const next = random(3);
-    const pick = <T>(values: T[]): T => values[Math.floor(next() * values.length)]!;
+    const { next, pick } = seededRandom(3);
     let simpleFilters = 0;
     for (let round = 0; round < 3_000; round++) {
       const filter: Document = {};

@@ -3,12 +3,7 @@ import { Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
 import { applyProjection } from '../../../runtime/mongo/mingo-extensions';
 import { compileTopLevelProjection } from '../../../runtime/mongo/top-level-projection';
-
-// Deterministic pseudo-random numbers, so a failure can be replayed.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
+import { seededRandom } from '../../support/random';
 
 const FIELDS = ['_id', 'a', 'b', 'c'];
 const VALUES: unknown[] = [0, 'x', null, true, [1, { n: 2 }], { n: 1, m: [3] }, new Date(5)];
@@ -16,8 +11,7 @@ const FLAGS: unknown[] = [0, 1, true, false];
 
 describe('applyProjection', () => {
   it('projects exactly as mingo does, for random top-level inclusions and exclusions', () => {
-    const next = random(7);
-    const pick = <T>(values: T[]): T => values[Math.floor(next() * values.length)]!;
+    const { next, pick } = seededRandom(7);
     let direct = 0;
     for (let round = 0; round < 2_000; round++) {
       const projection: Document = {};

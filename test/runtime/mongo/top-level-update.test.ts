@@ -2,15 +2,7 @@ import type { Document } from 'bson';
 import { update as mingoUpdate, type Modifier } from 'mingo/updater';
 import { describe, expect, it } from 'vitest';
 import { applyTopLevelUpdate, isTopLevelUpdate } from '../../../runtime/mongo/top-level-update';
-
-// Deterministic pseudo-random numbers, so a failure can be replayed.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
+import { seededRandom } from '../../support/random';
 
 const FIELDS = ['a', 'b', 'c', 'd'];
 const SCALARS = [0, 1, 2, 5, 'x', 'y', null, new Date(1_000), new Date(2_000)];
@@ -18,8 +10,7 @@ const VALUES = [...SCALARS, { n: 1 }, { n: 2 }, [1, 2]];
 
 describe('applyTopLevelUpdate', () => {
   it('gives the document and modified fields mingo gives, for random $set/$inc/$min/$max/$push/$pull updates', () => {
-    const next = random(5);
-    const pick = <T>(values: T[]): T => values[Math.floor(next() * values.length)]!;
+    const { next, pick } = seededRandom(5);
     for (let round = 0; round < 2_000; round++) {
       const doc: Document = { _id: 1 };
       for (const field of FIELDS) if (next() < 0.6) doc[field] = next() < 0.3 ? [1, 'x', 2, 'y', 1].slice(0, Math.floor(next() * 6)) : pick(SCALARS);

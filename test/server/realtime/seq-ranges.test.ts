@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SeqRanges } from '../../../server/realtime/seq-ranges';
-
-// Deterministic pseudo-random numbers, so a failure can be replayed.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
+import { seededRandom } from '../../support/random';
 
 describe('SeqRanges', () => {
   it('says whether each seq is new, as a plain set would, for random orders', () => {
-    const next = random(11);
+    const { next } = seededRandom(11);
     for (let round = 0; round < 200; round++) {
       const ranges = new SeqRanges(1_000);
       const plain = new Set<number>();
