@@ -6,16 +6,16 @@
  * the signal, so a signal that could not be sent before a crash or a long engine outage is sent
  * after a restart.
  */
+import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
+import type { Collections, CounterDoc } from './documents';
+import { groupBy } from './group-by';
+import { tickBatch, windowBatch } from './tick-batch';
 
 /**
  * Clears wait this long to share one write. An entry cleared late only means a repeat signal after a
  * crash, which the workflow drops; clearing each turn had cost a store write per message or two.
  */
 const CLEAR_WINDOW_MS = 100;
-import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
-import type { Collections, CounterDoc } from './documents';
-import { groupBy } from './group-by';
-import { tickBatch, windowBatch } from './tick-batch';
 
 export interface PendingSignal {
   itemId: string;
