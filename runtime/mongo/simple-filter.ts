@@ -1,10 +1,9 @@
 // Filters of the hot path matched without mingo: a conjunction of top-level fields, each equal to
 // a scalar, in a list of scalars ($in) or compared with $eq/$ne/$lt/$lte/$gt/$gte. mingo compiles
 // every filter through a fresh copy of its whole operator table, and nearly every write the server
-// runs carries such a filter
-// (`{_id, lastSeqAll: {$lt: n}}`). A document whose field holds anything but a string, number,
-// boolean or null (an array, whose elements MongoDB matches; a Long, a date, NaN …) is judged by
-// mingo instead, so both paths always agree.
+// runs carries such a filter (`{_id, lastSeqAll: {$lt: n}}`). A document whose field holds
+// anything but a string, number, boolean or null (an array, whose elements MongoDB matches; a Long,
+// a date, NaN …) is judged by mingo instead, so both paths always agree.
 import type { Document } from 'bson';
 import { compareBson, typeRank } from './bson-order';
 import { isPlainScalar } from './query-planner';
