@@ -58,11 +58,13 @@ export class WorkflowNotifier {
   async resumePending(): Promise<number> {
     const pending = await this.store.listPendingSignals();
     const owed: Array<{ conversation: ConversationRef; item: TimelineItem }> = [];
+    const gone: Array<Promise<void>> = [];
     for (const { itemId, conversationId } of pending) {
       const [item, conversation] = await Promise.all([this.store.getItem(itemId), this.store.getConversation(conversationId)]);
       if (item && conversation) owed.push({ conversation, item });
-      else await this.store.clearPendingSignal(itemId, conversationId);
+      else gone.push(this.store.clearPendingSignal(itemId, conversationId)); // cleared together (the outbox batches clears)
     }
+    await Promise.all(gone);
     // Within a conversation the workflow hears items in timeline order.
     for (const { conversation, item } of owed.sort((a, b) => a.item.seq - b.item.seq)) this.sendRecorded(conversation, item);
     if (pending.length > 0) this.log.info({ count: pending.length }, 'resending workflow signals owed before the restart');

@@ -81,5 +81,23 @@ describe('WorkflowNotifier', () => {
       expect(up.heard).toEqual(['item_1', 'item_2']);
       expect(store.pending.size).toBe(0);
     });
+
+    it('clears, all at once, what is owed for items that no longer exist, and sends nothing for them', async () => {
+      const store = outboxStore([]);
+      for (let i = 0; i < 20; i++) store.pending.set(`gone_${i}`, conversation.id);
+      // Like the store's outbox, which writes the clears of a window together: none is written until all are asked for.
+      const asked: string[] = [];
+      let writeAll = () => {};
+      const written = new Promise<void>((resolve) => (writeAll = resolve));
+      store.clearPendingSignal = async (itemId: string) => {
+        asked.push(itemId);
+        if (asked.length === store.pending.size) writeAll();
+        await written;
+      };
+      const up = engine(false);
+      expect(await new WorkflowNotifier(up, starts, store, quiet, fast).resumePending()).toBe(20);
+      expect(asked).toHaveLength(20);
+      expect(up.heard).toEqual([]);
+    });
   });
 });
