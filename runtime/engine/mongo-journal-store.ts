@@ -13,17 +13,18 @@ interface PendingAppend {
 }
 
 /**
- * A journal in MongoDB. Appends made in the same event-loop turn are written together (group commit):
- * one ordered insertMany of records plus one bulk write of run summaries, and every caller resolves
- * when that batch is acknowledged.
+ * A journal in MongoDB, with group commit: one write at a time (so records land in append order),
+ * and the appends made while it is under way go out together as the next one — one ordered
+ * insertMany of records plus one bulk write of run summaries. Under load a write carries many
+ * workflow tasks' records; alone, an append waits for no one. Every caller resolves when its
+ * write is acknowledged.
  */
 export class MongoJournalStore implements JournalStore {
   private readonly records: Collection<JournalRecord>;
   private readonly runs: Collection<RunSummary>;
   private pending: PendingAppend[] = [];
-  private flushScheduled = false;
-  /** Batches are written one after another, so records land in append order. */
-  private writing: Promise<void> = Promise.resolve();
+  /** A flush is scheduled or a write is under way: appends wait for it. */
+  private busy = false;
 
   private constructor(db: Db, name: string) {
     this.records = db.collection<JournalRecord>(name);
@@ -44,9 +45,9 @@ export class MongoJournalStore implements JournalStore {
     if (records.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.pending.push({ records, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
+      if (!this.busy) {
+        this.busy = true;
+        setImmediate(() => void this.flush());
       }
     });
   }
@@ -63,18 +64,18 @@ export class MongoJournalStore implements JournalStore {
     return this.runs.find({ status: 'running' }, { projection: { _id: 0 } }).toArray() as Promise<RunSummary[]>;
   }
 
-  private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
-    this.flushScheduled = false;
-    this.writing = this.writing.then(async () => {
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
       try {
         await this.write(batch.flatMap((append) => append.records));
         for (const append of batch) append.resolve();
       } catch (err) {
         for (const append of batch) append.reject(err);
       }
-    });
+    }
+    this.busy = false;
   }
 
   private async write(records: JournalRecord[]): Promise<void> {

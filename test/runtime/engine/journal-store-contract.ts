@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalRecord, JournalStore } from '../../../runtime/engine/journal-store';
 
-const started = (workflowId: string, runId: string, time: number): JournalRecord => ({
+export const started = (workflowId: string, runId: string, time: number): JournalRecord => ({
   type: 'run_started',
   workflowId,
   runId,
@@ -13,7 +13,7 @@ const started = (workflowId: string, runId: string, time: number): JournalRecord
   firstExecutionRunId: runId,
   chainStartedAt: time,
 });
-const activation = (workflowId: string, runId: string, seq: number): JournalRecord => ({
+export const activation = (workflowId: string, runId: string, seq: number): JournalRecord => ({
   type: 'activation',
   workflowId,
   runId,
