@@ -39,13 +39,19 @@ export interface ConversationEngineOptions {
 export class ConversationEngine {
   constructor(private readonly options: ConversationEngineOptions) {}
 
-  /** Tells the conversation's workflow about a new timeline item (signal, or signal-with-start). */
-  async notifyItem(arrival: ItemArrival, start: ConversationStartInput): Promise<void> {
+  /**
+   * Tells the conversation's workflow about new timeline items, in this order: signals (in one
+   * workflow task where the engine can), or signal-with-start for the first when no run is open.
+   */
+  async notifyItems(arrivals: ItemArrival[], start: ConversationStartInput): Promise<void> {
+    const [first, ...rest] = arrivals;
+    if (!first) return;
     const { engine } = this.options;
     const workflowId = conversationWorkflowId(start.conversationId);
-    const signal = { workflowId, signal: itemAdded.name, args: [arrival] };
-    if ((await ifRunning(() => engine.signal(signal))) !== NOT_RUNNING) return;
-    await engine.signalWithStart({ ...signal, workflowType: CONVERSATION_WORKFLOW_TYPE, args: [await this.startInput(start)], signalArgs: [arrival] });
+    const signals = (list: ItemArrival[]) => ({ workflowId, signal: itemAdded.name, argsList: list.map((arrival) => [arrival]) });
+    if ((await ifRunning(() => engine.signalEach(signals(arrivals)))) !== NOT_RUNNING) return;
+    await engine.signalWithStart({ workflowId, signal: itemAdded.name, workflowType: CONVERSATION_WORKFLOW_TYPE, args: [await this.startInput(start)], signalArgs: [first] });
+    if (rest.length > 0) await engine.signalEach(signals(rest));
   }
 
   /**

@@ -59,6 +59,10 @@ export class ThreadedEngine implements WorkflowEngine {
     return this.call('signal', o);
   }
 
+  signalEach(o: { workflowId: string; signal: string; argsList: unknown[][] }): Promise<void> {
+    return this.call('signalEach', o);
+  }
+
   signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void> {
     return this.call('signalWithStart', o);
   }

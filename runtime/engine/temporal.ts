@@ -69,6 +69,10 @@ export class TemporalEngine implements WorkflowEngine {
     await this.mapNotFound(o.workflowId, () => this.workflows.getHandle(o.workflowId).signal(o.signal, ...o.args));
   }
 
+  async signalEach(o: { workflowId: string; signal: string; argsList: unknown[][] }): Promise<void> {
+    for (const args of o.argsList) await this.signal({ workflowId: o.workflowId, signal: o.signal, args });
+  }
+
   async signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void> {
     await this.workflows.signalWithStart(o.workflowType, {
       workflowId: o.workflowId,

@@ -14,6 +14,12 @@ export interface WorkflowEngine {
   start(o: { workflowType: string; workflowId: string; args: unknown[] }): Promise<{ runId: string }>;
   /** Resolves once the signal is durably recorded; rejects with WorkflowNotFoundError when no run is open. */
   signal(o: { workflowId: string; signal: string; args: unknown[] }): Promise<void>;
+  /**
+   * Several signals of one name, received in this order. The embedded engine records them in one
+   * workflow task (all or none); Temporal records them one by one, so after a rejection the first
+   * few may have been received: the caller repeats them all, and the workflow drops repeats.
+   */
+  signalEach(o: { workflowId: string; signal: string; argsList: unknown[][] }): Promise<void>;
   /** Signal-with-start, as Temporal has it. */
   signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void>;
   /** Runs an Update and waits for its result; a validator rejection rejects with UpdateRejectedError(message). With `startIfMissing`, update-with-start. */

@@ -1,8 +1,10 @@
 /**
  * Tells conversation workflows about new items without making the caller wait for the workflow.
  * Before the caller answers, the owed signal is recorded in the store's signal outbox (by the append
- * itself, `owesSignal`, or by `notifyItem`); it is cleared once the workflow took it. Signals of one conversation go out one after another in the order the
- * items were stored; a failed signal is retried with capped backoff for as long as the server runs,
+ * itself, `owesSignal`, or by `notifyItem`); it is cleared once the workflow took it. Signals of one
+ * conversation go out one call after another in the order the items were stored, and those that
+ * queue up while a call is under way go together in the next (one workflow task for the embedded
+ * engine, so a busy engine does less work per item); a failed call is retried with capped backoff for as long as the server runs,
  * and whatever is still owed at a stop is sent again at the next start (`resumePending`). The
  * workflow drops an item id it has seen, so a repeat is harmless.
  */
@@ -24,14 +26,24 @@ type OutboxStore = Pick<Store, 'addPendingSignal' | 'clearPendingSignal' | 'list
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/** Items per signalling call at most (the embedded engine takes up to 100 jobs in one activation). */
+const MAX_ITEMS_PER_CALL = 50;
+
+/** A conversation's signals waiting for the call under way to finish. */
+interface Queue {
+  conversation: ConversationRef;
+  items: TimelineItem[];
+  sending: Promise<void>;
+}
+
 export class WorkflowNotifier {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, Queue>();
   /** Outbox clears not yet written: the next signal does not wait for them, `drain` does. */
   private readonly clearing = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
-    private readonly conversations: Pick<ConversationEngine, 'notifyItem'>,
+    private readonly conversations: Pick<ConversationEngine, 'notifyItems'>,
     private readonly starts: Pick<WorkflowStarts, 'inputFor'>,
     private readonly store: OutboxStore,
     private readonly log: Logger,
@@ -46,12 +58,14 @@ export class WorkflowNotifier {
 
   /** Queues the signal of an item whose append recorded it as owed (`appendItem(…, { owesSignal: true })`). */
   sendRecorded(conversation: ConversationRef, item: TimelineItem): void {
-    const previous = this.tails.get(conversation.id) ?? Promise.resolve();
-    const next = previous.then(() => this.deliver(conversation, item));
-    this.tails.set(conversation.id, next);
-    void next.finally(() => {
-      if (this.tails.get(conversation.id) === next) this.tails.delete(conversation.id);
-    });
+    const queued = this.queues.get(conversation.id);
+    if (queued) {
+      queued.items.push(item);
+      return;
+    }
+    const queue: Queue = { conversation, items: [item], sending: Promise.resolve() };
+    this.queues.set(conversation.id, queue);
+    queue.sending = this.send(queue).finally(() => this.queues.delete(conversation.id));
   }
 
   /** Queues the signals an earlier run of the server still owed (start-up); returns how many. */
@@ -73,7 +87,7 @@ export class WorkflowNotifier {
 
   /** Waits for every queued signal, then stops retrying (shutdown); what is still owed stays in the outbox. */
   async drain(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all(this.tails.values());
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()].map((queue) => queue.sending));
     await Promise.all(this.clearing);
   }
 
@@ -91,19 +105,29 @@ export class WorkflowNotifier {
     void clearing.finally(() => this.clearing.delete(clearing));
   }
 
-  private async deliver(conversation: ConversationRef, item: TimelineItem): Promise<void> {
-    const arrival = toItemArrival(item);
+  /** Sends the queue's items, those that arrive meanwhile included, until it is empty. */
+  private async send(queue: Queue): Promise<void> {
+    while (queue.items.length > 0) {
+      const items = queue.items.slice(0, MAX_ITEMS_PER_CALL);
+      if (!(await this.deliver(queue.conversation, items))) return;
+      queue.items.splice(0, items.length);
+    }
+  }
+
+  /** Signals the items, retrying until the workflow took them (true) or the notifier stops (false). */
+  private async deliver(conversation: ConversationRef, items: TimelineItem[]): Promise<boolean> {
+    const arrivals = items.map(toItemArrival);
     let delay = this.backoff.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.conversations.notifyItem(arrival, await this.starts.inputFor(conversation));
-        this.clear(conversation.id, item.id);
-        return;
+        await this.conversations.notifyItems(arrivals, await this.starts.inputFor(conversation));
+        for (const item of items) this.clear(conversation.id, item.id);
+        return true;
       } catch (err) {
-        const context = { err, conversationId: conversation.id, itemId: item.id, attempt };
+        const context = { err, conversationId: conversation.id, itemIds: items.map((item) => item.id), attempt };
         if (this.stopped) {
-          this.log.warn(context, 'stopping with a workflow signal still owed; it is sent at the next start');
-          return;
+          this.log.warn(context, 'stopping with workflow signals still owed; they are sent at the next start');
+          return false;
         }
         this.log.warn(context, 'signalling the conversation workflow failed; retrying');
         await sleep(delay);

@@ -33,16 +33,24 @@ function outboxStore(items: TimelineItem[]) {
   };
 }
 
-function engine(failing: boolean) {
+/** A conversation engine that fails its first `failures` calls; `calls` holds the item ids of each call that went through. */
+function engine(failures: number) {
   const heard: string[] = [];
+  const calls: string[][] = [];
+  let failed = 0;
   return {
     heard,
-    notifyItem: async (arrival: ItemArrival) => {
-      if (failing) throw new Error('engine down');
-      heard.push(arrival.id);
+    calls,
+    notifyItems: async (arrivals: ItemArrival[]) => {
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a workflow task takes a while
+      if (failed++ < failures) throw new Error('engine down');
+      calls.push(arrivals.map((arrival) => arrival.id));
+      heard.push(...arrivals.map((arrival) => arrival.id));
     },
   };
 }
+const up = () => engine(0);
+const down = () => engine(Infinity);
 
 const starts = { inputFor: async () => ({}) as never };
 const quiet = pino({ level: 'silent' });
@@ -52,12 +60,25 @@ describe('WorkflowNotifier', () => {
   describe('#notifyItem', () => {
     it('records the owed signal before resolving and clears it once the workflow took it', async () => {
       const store = outboxStore([item('item_1')]);
-      const up = engine(false);
-      const notifier = new WorkflowNotifier(up, starts, store, quiet, fast);
+      const engineUp = up();
+      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
       await notifier.notifyItem(conversation, item('item_1'));
       expect(store.pending.has('item_1')).toBe(true);
       await notifier.drain();
-      expect(up.heard).toEqual(['item_1']);
+      expect(engineUp.heard).toEqual(['item_1']);
+      expect(store.pending.size).toBe(0);
+    });
+
+    it('sends the items that queue up while a call is under way together in the next, in order, retries included', async () => {
+      const items = Array.from({ length: 6 }, (_, i) => item(`item_${i}`, i + 1));
+      const store = outboxStore(items);
+      const flaky = engine(2);
+      const notifier = new WorkflowNotifier(flaky, starts, store, quiet, fast);
+      await notifier.notifyItem(conversation, items[0]!);
+      for (const next of items.slice(1)) await notifier.notifyItem(conversation, next);
+      await notifier.drain();
+      expect(flaky.heard).toEqual(items.map((i) => i.id));
+      expect(flaky.calls.length).toBeLessThan(items.length);
       expect(store.pending.size).toBe(0);
     });
   });
@@ -65,8 +86,7 @@ describe('WorkflowNotifier', () => {
   describe('#resumePending', () => {
     it('sends at the next start what a stopped run still owed, in order', async () => {
       const store = outboxStore([item('item_1', 1), item('item_2', 2)]);
-      const down = engine(true);
-      const first = new WorkflowNotifier(down, starts, store, quiet, fast);
+      const first = new WorkflowNotifier(down(), starts, store, quiet, fast);
       await first.notifyItem(conversation, item('item_1', 1));
       await first.notifyItem(conversation, item('item_2', 2));
       await new Promise((resolve) => setTimeout(resolve, 30));
@@ -74,11 +94,11 @@ describe('WorkflowNotifier', () => {
       await first.drain();
       expect([...store.pending.keys()]).toEqual(['item_1', 'item_2']);
 
-      const up = engine(false);
-      const second = new WorkflowNotifier(up, starts, store, quiet, fast);
+      const engineUp = up();
+      const second = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
       expect(await second.resumePending()).toBe(2);
       await second.drain();
-      expect(up.heard).toEqual(['item_1', 'item_2']);
+      expect(engineUp.heard).toEqual(['item_1', 'item_2']);
       expect(store.pending.size).toBe(0);
     });
 
@@ -94,10 +114,10 @@ describe('WorkflowNotifier', () => {
         if (asked.length === store.pending.size) writeAll();
         await written;
       };
-      const up = engine(false);
-      expect(await new WorkflowNotifier(up, starts, store, quiet, fast).resumePending()).toBe(20);
+      const engineUp = up();
+      expect(await new WorkflowNotifier(engineUp, starts, store, quiet, fast).resumePending()).toBe(20);
       expect(asked).toHaveLength(20);
-      expect(up.heard).toEqual([]);
+      expect(engineUp.heard).toEqual([]);
     });
   });
 });

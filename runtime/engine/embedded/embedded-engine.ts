@@ -109,11 +109,15 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   async signal(o: { workflowId: string; signal: string; args: unknown[] }): Promise<void> {
-    await this.existing(o.workflowId).signal(o.signal, o.args);
+    await this.existing(o.workflowId).signal(o.signal, [o.args]);
+  }
+
+  async signalEach(o: { workflowId: string; signal: string; argsList: unknown[][] }): Promise<void> {
+    await this.existing(o.workflowId).signal(o.signal, o.argsList);
   }
 
   async signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void> {
-    await this.execution(o.workflowId).signal(o.signal, o.signalArgs, { workflowType: o.workflowType, args: o.args });
+    await this.execution(o.workflowId).signal(o.signal, [o.signalArgs], { workflowType: o.workflowType, args: o.args });
   }
 
   async executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[]; startIfMissing?: { workflowType: string; args: unknown[] } }): Promise<R> {

@@ -71,7 +71,8 @@ export interface StartRequest {
 type Inbound =
   | {
       kind: 'job';
-      job: ActivationJob;
+      /** Several only for signals sent together (`signalEach`): they go into one activation. */
+      jobs: ActivationJob[];
       /** Set for the engine's own jobs (timer fired, activity resolved): they belong to that run only. */
       runId?: string;
       ack?: Waiter<void>;
@@ -134,17 +135,18 @@ export class WorkflowExecution {
     return run.runId;
   }
 
-  /** Resolves once the workflow has received the signal and it is in the journal. */
-  signal(name: string, args: unknown[], startIfClosed?: StartRequest): Promise<void> {
+  /** Resolves once the workflow has received the signals (one per arguments list, in one activation) and they are in the journal. */
+  signal(name: string, argsList: unknown[][], startIfClosed?: StartRequest): Promise<void> {
     this.openIfClosed(startIfClosed);
-    return new Promise((resolve, reject) => this.enqueue({ kind: 'job', job: signalJob(name, args), ack: { resolve, reject }, startIfClosed }));
+    const jobs = argsList.map((args) => signalJob(name, args));
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'job', jobs, ack: { resolve, reject }, startIfClosed }));
   }
 
   update(name: string, args: unknown[], startIfClosed?: StartRequest): Promise<unknown> {
     this.openIfClosed(startIfClosed);
     const updateId = randomUUID();
     return new Promise((resolve, reject) =>
-      this.enqueue({ kind: 'job', job: updateJob(updateId, name, args), updateId, updateWaiter: { resolve, reject }, startIfClosed }),
+      this.enqueue({ kind: 'job', jobs: [updateJob(updateId, name, args)], updateId, updateWaiter: { resolve, reject }, startIfClosed }),
     );
   }
 
@@ -235,7 +237,7 @@ export class WorkflowExecution {
    * in the journal and the next engine re-arms the timer and re-runs the activity (nobody awaits this to hear of it).
    */
   private deliver(run: WorkflowRun, job: ActivationJob): Promise<void> {
-    return new Promise((resolve) => this.enqueue({ kind: 'job', job, runId: run.runId, ack: { resolve, reject: () => resolve() } }));
+    return new Promise((resolve) => this.enqueue({ kind: 'job', jobs: [job], runId: run.runId, ack: { resolve, reject: () => resolve() } }));
   }
 
   private enqueue(item: Inbound): void {
@@ -310,7 +312,7 @@ export class WorkflowExecution {
     }
     this.services.cache.touch(run.runId, run);
     const now = this.services.clock.now();
-    const jobs = batch.map((item) => item.job);
+    const jobs = batch.flatMap((item) => item.jobs);
     const initializes = !run.initialized;
     const historyLength = historyLengthSeenBy(run.historyLength, jobs);
     for (const item of batch) if (item.updateId && item.updateWaiter) run.updates.set(item.updateId, item.updateWaiter);

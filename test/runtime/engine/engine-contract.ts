@@ -93,6 +93,20 @@ export function describeEngineContract(subject: EngineUnderTest): void {
       });
     });
 
+    describe('#signalEach', () => {
+      it('delivers the signals in list order, after those sent before', async () => {
+        const workflowId = id('signal-each');
+        await startCounter(workflowId);
+        await engine.signal({ workflowId, signal: 'increment', args: [{ by: 1 }] });
+        await engine.signalEach({ workflowId, signal: 'increment', argsList: [[{ by: 2 }], [{ by: 3 }], [{ by: 4 }]] });
+        expect((await counterState(workflowId)).log).toEqual(['+1', '+2', '+3', '+4']);
+      });
+
+      it('rejects with WorkflowNotFoundError when no run is open', async () => {
+        await expect(engine.signalEach({ workflowId: id('none-each'), signal: 'increment', argsList: [[{ by: 1 }]] })).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      });
+    });
+
     describe('#signalWithStart', () => {
       it('starts the workflow with the signal when none is running', async () => {
         const workflowId = id('sws');

@@ -165,7 +165,7 @@ export function describeConversationWorkflow(subject: ConversationEngineUnderTes
         expect(runs.length).toBeGreaterThanOrEqual(2);
 
         // A repeated signal after the switch is still recognised.
-        await h.conversations.notifyItem(toItemArrival(posted[0]!), workflowInput({ conversationId: c.id }));
+        await h.conversations.notifyItems([toItemArrival(posted[0]!)], workflowInput({ conversationId: c.id }));
         await eventually(async () => expect((await c.events()).length).toBe(40));
         expect((await c.events()).filter((e) => e.event.kind === 'participant_joined')).toHaveLength(30);
       });
@@ -178,7 +178,7 @@ export function describeConversationWorkflow(subject: ConversationEngineUnderTes
           const c = await newConversation();
           const arrivals = Array.from({ length: 10_000 }, (_, i) => arrival(i % 2 ? VISITOR : ALICE, `message ${i}`));
           const notifyAll = async (batch: ItemArrival[]) => {
-            for (let i = 0; i < batch.length; i += 100) await Promise.all(batch.slice(i, i + 100).map((a) => h.conversations.notifyItem(a, c.start)));
+            for (let i = 0; i < batch.length; i += 100) await Promise.all(batch.slice(i, i + 100).map((a) => h.conversations.notifyItems([a], c.start)));
           };
           await notifyAll(arrivals);
           const state = await c.state();

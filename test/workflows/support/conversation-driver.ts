@@ -58,7 +58,7 @@ export async function startConversation(env: DriverEnvironment, { assistantId, s
         createdAt: new Date().toISOString(),
         ...fields,
       } as Parameters<Store['appendItem']>[0]);
-      await env.conversations.notifyItem(toItemArrival(item), start);
+      await env.conversations.notifyItems([toItemArrival(item)], start);
       return item;
     },
     operate: (actor: Author, operation: LifecycleOperation) => env.conversations.operate(id, { actor, operation }, start),
