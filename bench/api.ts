@@ -179,7 +179,10 @@ class ServerProcess {
 // ---------------------------------------------------------------------------------------------
 // Load generator
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// Idle sockets close after 4 s, before the servers' 5 s keep-alive timeout: otherwise, after a pause
+// (the settle before the first phase), a request can race the server closing its socket and fail
+// with ECONNRESET, which counts as an error of the server measured.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
 
 function request(info: ServerInfo, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; json: any }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
