@@ -21,10 +21,13 @@ export type TeamMemberDoc = Stored<TeamMember>;
  */
 export type ItemDoc = Stored<PluginItem> & { websiteId: string };
 
-/** A signal the item's conversation workflow is owed (signal-outbox.ts); `_id` is the item's id. */
-export interface SignalOutboxDoc {
+/** Per-conversation `seq` allocator, separate from the conversation so allocating does not emit conversation changes. */
+export interface CounterDoc {
   _id: string;
-  conversationId: string;
+  websiteId: string;
+  seq: number;
+  /** Items whose `itemAdded` signal the workflow has not taken yet (signal-outbox.ts). */
+  pendingSignals?: string[];
 }
 
 export type ConversationDoc = Stored<Omit<Conversation, 'lastTimelineItem'>> & {
@@ -75,8 +78,8 @@ export interface Collections {
   visitors: Collection<VisitorDoc>;
   contacts: Collection<ContactDoc>;
   conversations: Collection<ConversationDoc>;
+  counters: Collection<CounterDoc>;
   items: Collection<ItemDoc>;
-  signalOutbox: Collection<SignalOutboxDoc>;
   seen: Collection<SeenDoc>;
   team: Collection<TeamMemberDoc>;
   settings: Collection<SettingDoc>;
@@ -88,8 +91,8 @@ export const COLLECTION_NAMES = [
   'visitors',
   'contacts',
   'conversations',
+  'counters',
   'items',
-  'signalOutbox',
   'seen',
   'team',
   'settings',

@@ -1,12 +1,14 @@
 /**
- * Items whose conversation workflow has not yet taken the `itemAdded` signal, one document per item
- * in `signal_outbox`. Appending an item that owes a signal (`appendItem(item, { owesSignal: true })`)
- * writes its entry beside the item, in parallel, so the message path pays no round trip for it. The
- * server clears an entry once the workflow took the signal, so a signal that could not be sent
- * before a crash or a long engine outage is sent after a restart.
+ * Items whose conversation workflow has not yet taken the `itemAdded` signal. They are kept on the
+ * conversation's counter document (`pendingSignals`), so that appending an item that owes a signal
+ * records it in the very write that claims the item's seq (`appendItem(item, { owesSignal: true })`)
+ * and the message path pays no round trip for it. The server clears an entry once the workflow took
+ * the signal, so a signal that could not be sent before a crash or a long engine outage is sent
+ * after a restart.
  */
-import { MongoBulkWriteError } from 'mongodb';
-import type { Collections } from './documents';
+import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
+import type { Collections, CounterDoc } from './documents';
+import { groupBy } from './group-by';
 import { tickBatch, windowBatch } from './tick-batch';
 
 /**
@@ -20,27 +22,20 @@ export interface PendingSignal {
   conversationId: string;
 }
 
-const onlyDuplicates = (error: unknown): boolean =>
-  error instanceof MongoBulkWriteError && !error.writeConcernError && Array.isArray(error.writeErrors) && error.writeErrors.every((writeError) => writeError.code === 11000);
-
-/** Records owed signals; an entry already there (a retried item) stays as it is. */
-export async function recordPendingSignals({ signalOutbox }: Collections, entries: PendingSignal[]): Promise<void> {
-  try {
-    await signalOutbox.insertMany(
-      entries.map(({ itemId, conversationId }) => ({ _id: itemId, conversationId })),
-      { ordered: false },
-    );
-  } catch (error) {
-    if (!onlyDuplicates(error)) throw error;
-  }
+/** One update of each conversation's counter, for all of its items in the batch. */
+function perConversation(entries: PendingSignal[], update: (itemIds: string[]) => UpdateFilter<CounterDoc>): AnyBulkWriteOperation<CounterDoc>[] {
+  return [...groupBy(entries, (entry) => entry.conversationId)].map(([conversationId, group]) => ({
+    updateOne: { filter: { _id: conversationId }, update: update(group.map((entry) => entry.itemId)) },
+  }));
 }
 
-export function signalOutboxMethods(collections: Collections) {
-  const { signalOutbox } = collections;
+export function signalOutboxMethods({ counters }: Collections) {
   // One write per event-loop turn: the caller answers once the signal is recorded.
-  const add = tickBatch<PendingSignal>((entries) => recordPendingSignals(collections, entries));
-  const clear = windowBatch<string>(async (itemIds) => {
-    await signalOutbox.deleteMany({ _id: { $in: itemIds } });
+  const add = tickBatch<PendingSignal>(async (entries) => {
+    await counters.bulkWrite(perConversation(entries, (itemIds) => ({ $push: { pendingSignals: { $each: itemIds } } })), { ordered: false });
+  });
+  const clear = windowBatch<PendingSignal>(async (entries) => {
+    await counters.bulkWrite(perConversation(entries, (itemIds) => ({ $pull: { pendingSignals: { $in: itemIds } } })), { ordered: false });
   }, CLEAR_WINDOW_MS);
   return {
     /** Records that the signal of this (stored) item is owed; for an item appended without `owesSignal`. */
@@ -48,15 +43,15 @@ export function signalOutboxMethods(collections: Collections) {
       return add({ itemId, conversationId });
     },
 
-    /** The workflow took the item's signal; resolves once that is written (within `CLEAR_WINDOW_MS`). */
-    clearPendingSignal(itemId: string): Promise<void> {
-      return clear(itemId);
+    /** The workflow took the signal; resolves once that is written (within `CLEAR_WINDOW_MS`). */
+    clearPendingSignal(itemId: string, conversationId: string): Promise<void> {
+      return clear({ itemId, conversationId });
     },
 
     /** Every signal still owed, once per item. */
     async listPendingSignals(): Promise<PendingSignal[]> {
-      const docs = await signalOutbox.find({}).toArray();
-      return docs.map(({ _id, conversationId }) => ({ itemId: _id, conversationId }));
+      const docs = await counters.find({ 'pendingSignals.0': { $exists: true } }, { projection: { pendingSignals: 1 } }).toArray();
+      return docs.flatMap((doc) => [...new Set(doc.pendingSignals)].map((itemId) => ({ itemId, conversationId: doc._id })));
     },
   };
 }

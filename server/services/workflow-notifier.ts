@@ -76,7 +76,7 @@ export class WorkflowNotifier {
     for (const { itemId, conversationId } of pending) {
       const [item, conversation] = await Promise.all([this.store.getItem(itemId), this.store.getConversation(conversationId)]);
       if (item && conversation) owed.push({ conversation, item });
-      else gone.push(this.store.clearPendingSignal(itemId)); // cleared together (the outbox batches clears)
+      else gone.push(this.store.clearPendingSignal(itemId, conversationId)); // cleared together (the outbox batches clears)
     }
     await Promise.all(gone);
     // Within a conversation the workflow hears items in timeline order.
@@ -98,7 +98,7 @@ export class WorkflowNotifier {
 
   /** A clear that fails leaves the entry owed: the next start repeats the signal, which the workflow drops. */
   private clear(conversationId: string, itemId: string): void {
-    const clearing = this.store.clearPendingSignal(itemId).catch((err: unknown) => {
+    const clearing = this.store.clearPendingSignal(itemId, conversationId).catch((err: unknown) => {
       this.log.warn({ err, conversationId, itemId }, 'clearing a sent workflow signal from the outbox failed; it is repeated at the next start');
     });
     this.clearing.add(clearing);

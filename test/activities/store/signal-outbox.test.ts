@@ -18,7 +18,7 @@ describe('Store', () => {
       await store.addPendingSignal('item_b', second);
       await store.addPendingSignal('item_a', first);
       expect(await owedIn([first, second])).toEqual([['item_a', first], ['item_b', second]]);
-      await store.clearPendingSignal('item_a');
+      await store.clearPendingSignal('item_a', first);
       expect(await owedIn([first, second])).toEqual([['item_b', second]]);
     });
 
@@ -29,7 +29,7 @@ describe('Store', () => {
       await Promise.all([...ids, ...ids.slice(0, 10)].map((id) => store.addPendingSignal(id, conversationId)));
       const owed = async () => (await owedIn([conversationId])).map(([itemId]) => itemId);
       expect(await owed()).toEqual([...ids].sort());
-      await Promise.all(ids.slice(0, 25).map((id) => store.clearPendingSignal(id)));
+      await Promise.all(ids.slice(0, 25).map((id) => store.clearPendingSignal(id, conversationId)));
       expect(await owed()).toEqual(ids.slice(25).sort());
     });
   });
@@ -41,7 +41,7 @@ describe('Store', () => {
       const owing = message(conversationId, { id: 'item_owing' });
       const [{ item }] = await Promise.all([store.appendItem(owing, { owesSignal: true }), store.appendItem(message(conversationId, { id: 'item_quiet' }))]);
       expect(await owedIn([conversationId])).toEqual([[item.id, conversationId]]);
-      await store.clearPendingSignal(item.id);
+      await store.clearPendingSignal(item.id, conversationId);
       expect(await owedIn([conversationId])).toEqual([]);
       const retry = await store.appendItem(owing, { owesSignal: true });
       expect(retry.created).toBe(false);
