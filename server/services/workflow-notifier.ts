@@ -65,7 +65,7 @@ export class WorkflowNotifier {
     }
     const queue: Queue = { conversation, items: [item], sending: Promise.resolve() };
     this.queues.set(conversation.id, queue);
-    queue.sending = this.send(queue).finally(() => this.queues.delete(conversation.id));
+    queue.sending = this.send(queue);
   }
 
   /** Queues the signals an earlier run of the server still owed (start-up); returns how many. */
@@ -107,10 +107,15 @@ export class WorkflowNotifier {
 
   /** Sends the queue's items, those that arrive meanwhile included, until it is empty. */
   private async send(queue: Queue): Promise<void> {
-    while (queue.items.length > 0) {
-      const items = queue.items.slice(0, MAX_ITEMS_PER_CALL);
-      if (!(await this.deliver(queue.conversation, items))) return;
-      queue.items.splice(0, items.length);
+    try {
+      while (queue.items.length > 0) {
+        const items = queue.items.slice(0, MAX_ITEMS_PER_CALL);
+        if (!(await this.deliver(queue.conversation, items))) return;
+        queue.items.splice(0, items.length);
+      }
+    } finally {
+      // In the same turn as the last look at the queue: an item that comes later starts a new one.
+      this.queues.delete(queue.conversation.id);
     }
   }
 

@@ -81,6 +81,28 @@ describe('WorkflowNotifier', () => {
       expect(flaky.calls.length).toBeLessThan(items.length);
       expect(store.pending.size).toBe(0);
     });
+    it('sends an item that comes just as the call before it finishes', async () => {
+      for (let delay = 0; delay <= 4; delay++) {
+        const sent: string[] = [];
+        let finish = () => {};
+        const slow = {
+          notifyItems: async (arrivals: ItemArrival[]) => {
+            sent.push(...arrivals.map((arrival) => arrival.id));
+            if (sent.length === 1) await new Promise<void>((resolve) => (finish = resolve));
+          },
+        };
+        const notifier = new WorkflowNotifier(slow, starts, outboxStore([]), quiet, fast);
+        notifier.sendRecorded(conversation, item('item_1', 1));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        finish();
+        // `delay` microtasks after the call resolved: while its sender is winding down.
+        let later = Promise.resolve();
+        for (let i = 0; i < delay; i++) later = later.then(() => {});
+        await later.then(() => notifier.sendRecorded(conversation, item('item_2', 2)));
+        await notifier.drain();
+        expect(sent).toEqual(['item_1', 'item_2']);
+      }
+    });
   });
 
   describe('#resumePending', () => {
