@@ -82,7 +82,13 @@ async function insertAll(collections: Collections, docs: ItemDoc[]): Promise<Map
     await collections.items.insertMany(docs, { ordered: false });
     return new Map();
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError) || error.writeConcernError || !Array.isArray(error.writeErrors) || error.writeErrors.length === 0) {
+    // A write concern error rides on `result`, beside any write errors: then no insert counts as durable.
+    const concern = error instanceof MongoBulkWriteError ? error.result?.getWriteConcernError() : undefined;
+    if (concern) {
+      const failure = new AppError('ERR_INTERNAL', `items not durably written (${concern.errmsg ?? 'write concern error'}); retry`);
+      return new Map(docs.map((_, index) => [index, failure]));
+    }
+    if (!(error instanceof MongoBulkWriteError) || !Array.isArray(error.writeErrors) || error.writeErrors.length === 0) {
       return new Map(docs.map((_, index) => [index, error]));
     }
     return new Map(error.writeErrors.map((writeError) => [writeError.index, writeError]));
