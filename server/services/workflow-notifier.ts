@@ -75,7 +75,9 @@ export class WorkflowNotifier {
     const gone: Array<Promise<void>> = [];
     for (const { itemId, conversationId } of pending) {
       const [item, conversation] = await Promise.all([this.store.getItem(itemId), this.store.getConversation(conversationId)]);
-      if (item && conversation) owed.push({ conversation, item });
+      // An entry whose item is gone, or belongs to another conversation (an append that reused
+      // another conversation's item id and was refused), owes nothing.
+      if (item && conversation && item.conversationId === conversationId) owed.push({ conversation, item });
       else gone.push(this.store.clearPendingSignal(itemId, conversationId)); // cleared together (the outbox batches clears)
     }
     await Promise.all(gone);

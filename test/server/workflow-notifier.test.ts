@@ -124,6 +124,18 @@ describe('WorkflowNotifier', () => {
       expect(store.pending.size).toBe(0);
     });
 
+    it('sends nothing for an entry whose item belongs to another conversation, and clears it', async () => {
+      const elsewhere = { ...item('item_other'), conversationId: 'conv_2' };
+      const store = outboxStore([elsewhere]);
+      store.pending.set('item_other', conversation.id);
+      const engineUp = up();
+      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      await notifier.resumePending();
+      await notifier.drain();
+      expect(engineUp.heard).toEqual([]);
+      expect(store.pending.size).toBe(0);
+    });
+
     it('clears, all at once, what is owed for items that no longer exist, and sends nothing for them', async () => {
       const store = outboxStore([]);
       for (let i = 0; i < 20; i++) store.pending.set(`gone_${i}`, conversation.id);
