@@ -1,10 +1,14 @@
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
 import { applyToSummary, type JournalRecord, type JournalStore, type RunSummary } from './journal-store';
 
 export interface MongoJournalStoreOptions {
   /** Collection of journal records; a second one, `${collection}_runs`, holds one summary per run. */
   collection?: string;
 }
+
+/** Every failed insert hit a unique key (the record is there already), and the write concern was met. */
+const onlyDuplicateKeys = (err: unknown): boolean =>
+  err instanceof MongoBulkWriteError && !err.result?.getWriteConcernError() && Array.isArray(err.writeErrors) && err.writeErrors.length > 0 && err.writeErrors.every((writeError) => writeError.code === 11000);
 
 interface PendingAppend {
   records: readonly JournalRecord[];
@@ -17,7 +21,8 @@ interface PendingAppend {
  * and the appends made while it is under way go out together as the next one — one ordered
  * insertMany of records plus one bulk write of run summaries. Under load a write carries many
  * workflow tasks' records; alone, an append waits for no one. Every caller resolves when its
- * write is acknowledged.
+ * write is acknowledged; when a shared write fails, each append is tried again on its own, so only
+ * the one that cannot be written fails.
  */
 export class MongoJournalStore implements JournalStore {
   private readonly records: Collection<JournalRecord>;
@@ -72,20 +77,30 @@ export class MongoJournalStore implements JournalStore {
         await this.write(batch.flatMap((append) => append.records));
         for (const append of batch) append.resolve();
       } catch (err) {
-        for (const append of batch) append.reject(err);
+        if (batch.length === 1) batch[0]!.reject(err);
+        // One bad append must not fail the workflows that shared its write: each goes again on its
+        // own, and what the failed write stored before it stopped counts as written.
+        else for (const append of batch) await this.write(append.records, { storedIsWritten: true }).then(append.resolve, append.reject);
       }
     }
     this.busy = false;
   }
 
-  private async write(records: JournalRecord[]): Promise<void> {
-    // The driver adds `_id` to inserted documents; give it copies so callers' records stay untouched.
-    await this.records.insertMany(records.map((record) => ({ ...record })), { ordered: true });
+  private async write(records: readonly JournalRecord[], { storedIsWritten = false } = {}): Promise<void> {
+    try {
+      // The driver adds `_id` to inserted documents; give it copies so callers' records stay untouched.
+      await this.records.insertMany(
+        records.map((record) => ({ ...record })),
+        { ordered: !storedIsWritten },
+      );
+    } catch (err) {
+      if (!storedIsWritten || !onlyDuplicateKeys(err)) throw err;
+    }
     const summaryOps = this.summaryOperations(records);
     if (summaryOps.length > 0) await this.runs.bulkWrite(summaryOps, { ordered: true });
   }
 
-  private summaryOperations(records: JournalRecord[]): AnyBulkWriteOperation<RunSummary>[] {
+  private summaryOperations(records: readonly JournalRecord[]): AnyBulkWriteOperation<RunSummary>[] {
     const ops: AnyBulkWriteOperation<RunSummary>[] = [];
     for (const record of records) {
       if (record.type === 'run_started') {

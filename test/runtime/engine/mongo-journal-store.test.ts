@@ -1,5 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../../../runtime/engine/journal-store';
 import { MongoJournalStore } from '../../../runtime/engine/mongo-journal-store';
 import { freshDbName, testMongo, type TestMongo } from '../../support/mongo';
 import { activation, describeJournalStoreContract, started } from './journal-store-contract';
@@ -46,6 +47,20 @@ describe('MongoJournalStore', () => {
       expect(inserts.reduce((a, b) => a + b, 0)).toBe(31);
       expect(inserts.length).toBeLessThan(10);
       expect((await store.readRun('run-g')).map((record) => record.seq)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    });
+
+    it('fails only the append that cannot be written, not the others that shared its write', async () => {
+      const store = await MongoJournalStore.open(client.db(freshDbName('journal_poison')));
+      await store.append([started('wf-p', 'run-p', 1_000), activation('wf-p', 'run-p', 2)]);
+      const outcomes = await Promise.allSettled([
+        store.append([started('wf-q', 'run-q', 1_000)]),
+        // Over MongoDB's 16 MB document limit.
+        store.append([{ ...activation('wf-x', 'run-x', 2), commands: [{ note: 'x'.repeat(17 * 2 ** 20) }] } as JournalRecord]),
+        store.append([activation('wf-p', 'run-p', 3)]),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((await store.readRun('run-q')).map((record) => record.seq)).toEqual([1]);
+      expect((await store.readRun('run-p')).map((record) => record.seq)).toEqual([1, 2, 3]);
     });
   });
 });
