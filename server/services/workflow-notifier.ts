@@ -4,9 +4,9 @@
  * itself, `owesSignal`, or by `notifyItem`); it is cleared once the workflow took it. Signals of one
  * conversation go out one call after another in the order the items were stored, and those that
  * queue up while a call is under way go together in the next (one workflow task for the embedded
- * engine, so a busy engine does less work per item); a failed call is retried with capped backoff for as long as the server runs,
- * and whatever is still owed at a stop is sent again at the next start (`resumePending`). The
- * workflow drops an item id it has seen, so a repeat is harmless.
+ * engine, so a busy engine does less work per item); a failed call is retried with capped backoff
+ * for as long as the server runs, and whatever is still owed at a stop is sent again at the next
+ * start (`resumePending`). The workflow drops an item id it has seen, so a repeat is harmless.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
