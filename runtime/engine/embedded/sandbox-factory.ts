@@ -1,6 +1,7 @@
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { WorkflowInfo } from '@temporalio/workflow';
-import { disablePromiseStackTracking, ReusableVMWorkflowCreator, type SandboxWorkflow } from './sdk-internals';
+import { disablePromiseStackTracking, type SandboxWorkflow } from './sdk-internals';
+import { SharedGlobalsWorkflowCreator } from './shared-globals-vm';
 import { loadWorkflowBundle, type WorkflowSource } from './workflow-bundle';
 
 /** What the sandbox needs to know about a run to create its workflow instance. */
@@ -27,12 +28,12 @@ export type SandboxFactoryOptions = WorkflowSource & {
 
 /**
  * Creates workflow instances in the SDK's workflow sandbox. One shared V8 context (the reusable VM) hosts
- * every instance, swapping each workflow's globals in and out: far less memory per open workflow than a
- * context each.
+ * every instance, with frozen globals shared by all and only the activator switched between them
+ * (shared-globals-vm.ts): far less memory per open workflow than a context each.
  */
 export class SandboxFactory {
   private constructor(
-    private readonly creator: ReusableVMWorkflowCreator,
+    private readonly creator: SharedGlobalsWorkflowCreator,
     private readonly taskQueue: string,
     private readonly namespace: string,
   ) {}
@@ -40,7 +41,7 @@ export class SandboxFactory {
   static async create(options: SandboxFactoryOptions): Promise<SandboxFactory> {
     const bundle = await loadWorkflowBundle(options);
     // The SDK types the timeout as required, but `vm` treats an absent one as "no limit" (and starts no watchdog).
-    const creator = await ReusableVMWorkflowCreator.create(bundle, options.isolateExecutionTimeoutMs as number, new Set(options.activityNames));
+    const creator = await SharedGlobalsWorkflowCreator.create(bundle, options.isolateExecutionTimeoutMs as number, new Set(options.activityNames));
     disablePromiseStackTracking();
     return new SandboxFactory(creator, options.taskQueue, options.namespace ?? 'default');
   }

@@ -9,9 +9,12 @@
  */
 import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
 
-export { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
+export { ReusableVMWorkflow, ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
 export { parseWorkflowCode } from '@temporalio/worker/lib/worker';
-export type { Workflow as SandboxWorkflow } from '@temporalio/worker/lib/workflow/interface';
+export type { Workflow as SandboxWorkflow, WorkflowCreateOptions } from '@temporalio/worker/lib/workflow/interface';
+
+/** Whether workflows should capture promise stack traces (off once `disablePromiseStackTracking` ran). */
+export const promiseStackTrackingEnabled = (): boolean => globalHandlers.promiseHookInstalled;
 
 /**
  * The sandbox installs a process-wide promise hook that captures a source-mapped stack trace for every
