@@ -1,16 +1,32 @@
 /**
- * The timeline's write path, with group commit: appendItem calls made in the same turn of the
- * event loop are written together — one counter claim (`$inc` by the batch size) per
- * conversation, one unordered insertMany, one bulkWrite of last items — so 20 concurrent writers
- * cost a handful of round trips instead of three each. Each item's seq still comes from the
- * atomic per-conversation counter: seqs never repeat, and a batch's seqs are contiguous.
+ * The timeline's write path, with group commit: appendItem calls made while a conversation's
+ * previous write is under way, or in the same turn of the event loop, are written together — one
+ * ordered insertMany of items (beside it, one insert of the signals they owe), then one bulkWrite
+ * of last items — so 20 concurrent writers cost a few round trips instead of a few each.
+ *
+ * Seqs are placed without a round trip to claim them: each item takes the next seq after where
+ * this appender knows its conversation's timeline to end (timeline-ends.ts), and the unique
+ * `(conversationId, seq)` index arbitrates between writers (other instances, the workflow's
+ * activities). What keeps this safe is that a seq is only ever written by a writer that knows the
+ * seq before it is stored:
+ * - a conversation has one write under way at a time here, and the end moves only to seqs seen
+ *   stored (this appender's own inserts, a read, the change stream);
+ * - inserts are ordered, so when one item fails the items after it are not written at all, and
+ *   are placed again, after it.
+ * So the stored seqs of a conversation are always 1..n with no hole, which a hole filled later
+ * (below seqs clients have already received, and would resume after) would break; and the change
+ * stream, in commit order, carries each conversation's items in seq order. An item that loses its
+ * seq to another writer is placed again after a fresh read of the end.
  */
-import { MongoBulkWriteError, type AnyBulkWriteOperation } from 'mongodb';
 import { AppError } from '../../domain/errors';
 import type { ItemBase, NewTimelineItem, TimelineItem } from '../../domain/timeline';
-import { toItem, type Collections, type ConversationDoc, type ItemDoc } from './documents';
+import { toItem, type Collections, type ItemDoc } from './documents';
 import { groupBy } from './group-by';
+import { recordLastItems } from './last-items';
+import { insertOrdered } from './ordered-insert';
 import { sameContent } from './same-content';
+import { recordPendingSignals } from './signal-outbox';
+import type { TimelineEnd, TimelineEnds } from './timeline-ends';
 
 /**
  * An item to append. Domain `NewTimelineItem`'s plugin arm is `Omit<PluginItem, 'seq'>`, which
@@ -24,13 +40,15 @@ export interface Appended {
 }
 
 export interface AppendOptions {
-  /** The item's conversation workflow is owed its `itemAdded` signal: recorded with the seq claim (signal-outbox.ts). */
+  /** The item's conversation workflow is owed its `itemAdded` signal: recorded before the append resolves (signal-outbox.ts). */
   owesSignal?: boolean;
 }
 
 interface Request {
   item: ItemToAppend;
   owesSignal: boolean;
+  /** How many times this item has lost its seq to another writer. */
+  lostRaces: number;
   resolve(result: Appended): void;
   reject(error: unknown): void;
 }
@@ -40,74 +58,100 @@ interface Placed {
   doc: ItemDoc;
 }
 
+/** The unique index that arbitrates seqs; MongoDB and the embedded server both name it in E11000 messages. */
+export const ITEM_SEQ_INDEX = 'conversation_seq';
+
+/** Lost seq races before an append fails: each costs two round trips, and needs another writer to win each time. */
+const MAX_LOST_RACES = 32;
+
 /** Fields a retry may differ in: the store assigns them, the client does not. */
 const ASSIGNED_FIELDS = ['seq', 'createdAt'];
 
-type ConversationUpdate = AnyBulkWriteOperation<ConversationDoc>;
-
-/** Sets a conversation's last item for one audience or both, only if its recorded seq is older: a late, older write matches nothing. */
-function recordIfNewer(item: TimelineItem, audiences: 'all' | 'public' | 'both'): ConversationUpdate {
-  const seqField = audiences === 'public' ? 'lastSeqPublic' : 'lastSeqAll';
-  const all = audiences !== 'public' ? { lastItemAll: item, lastSeqAll: item.seq } : {};
-  const pub = audiences !== 'all' ? { lastItemPublic: item, lastSeqPublic: item.seq } : {};
-  const activity = audiences !== 'public' ? { $max: { lastActivityAt: item.createdAt } } : {};
-  return { updateOne: { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { $set: { ...all, ...pub }, ...activity } } };
-}
-
-/**
- * The conditional updates that keep each conversation's newest item per audience. Since
- * lastSeqPublic ≤ lastSeqAll always, a public newest item usually needs one write for both
- * audiences; `repairs` cover the race where a newer (private) item was recorded first.
- */
-function lastItemUpdates(written: TimelineItem[]): { updates: ConversationUpdate[]; repairs: ConversationUpdate[] } {
-  const updates: ConversationUpdate[] = [];
-  const repairs: ConversationUpdate[] = [];
-  for (const group of groupBy(written, (item) => item.conversationId).values()) {
-    const newest = group.reduce((a, b) => (b.seq > a.seq ? b : a));
-    const newestPublic = group.filter((item) => item.visibility === 'public').reduce<TimelineItem | undefined>((a, b) => (!a || b.seq > a.seq ? b : a), undefined);
-    if (newestPublic === newest) {
-      updates.push(recordIfNewer(newest, 'both'));
-      repairs.push(recordIfNewer(newest, 'public'));
-    } else {
-      updates.push(recordIfNewer(newest, 'all'));
-      if (newestPublic) updates.push(recordIfNewer(newestPublic, 'public'));
-    }
-  }
-  return { updates, repairs };
-}
-
-/** Index in the batch → why that insert failed (all of them when the whole command failed). */
-async function insertAll(collections: Collections, docs: ItemDoc[]): Promise<Map<number, unknown>> {
-  try {
-    await collections.items.insertMany(docs, { ordered: false });
-    return new Map();
-  } catch (error) {
-    // A write concern error rides on `result`, beside any write errors: then no insert counts as durable.
-    const concern = error instanceof MongoBulkWriteError ? error.result?.getWriteConcernError() : undefined;
-    if (concern) {
-      const failure = new AppError('ERR_INTERNAL', `items not durably written (${concern.errmsg ?? 'write concern error'}); retry`);
-      return new Map(docs.map((_, index) => [index, failure]));
-    }
-    if (!(error instanceof MongoBulkWriteError) || !Array.isArray(error.writeErrors) || error.writeErrors.length === 0) {
-      return new Map(docs.map((_, index) => [index, error]));
-    }
-    return new Map(error.writeErrors.map((writeError) => [writeError.index, writeError]));
-  }
-}
-
 const isDuplicateWrite = (failure: unknown): boolean => (failure as { code?: unknown } | undefined)?.code === 11000;
+const lostSeqRace = (failure: unknown): boolean => isDuplicateWrite(failure) && String((failure as { errmsg?: unknown }).errmsg).includes(`index: ${ITEM_SEQ_INDEX} `);
+const asError = (failure: unknown): unknown =>
+  failure instanceof Error ? failure : new AppError('ERR_INTERNAL', `item write failed: ${(failure as { errmsg?: string } | undefined)?.errmsg}`);
 
 /** Returns `appendItem`: idempotent on the item id, batched with concurrent calls. */
-export function createAppender(collections: Collections): (item: ItemToAppend, options?: AppendOptions) => Promise<Appended> {
-  const { counters, items, conversations } = collections;
+export function createAppender(collections: Collections, ends: TimelineEnds): (item: ItemToAppend, options?: AppendOptions) => Promise<Appended> {
+  const { items, conversations, signalOutbox } = collections;
   let queue: Request[] = [];
+  /** Conversations with a write under way: their new items wait for it. */
+  const writing = new Set<string>();
+  let scheduled = false;
 
-  async function recordLastItems(written: TimelineItem[]): Promise<void> {
-    const { updates, repairs } = lastItemUpdates(written);
-    if (updates.length === 0) return;
-    const result = await conversations.bulkWrite(updates, { ordered: false });
-    // Some write found a newer item already recorded: give the public copies their own chance.
-    if (result.matchedCount < updates.length && repairs.length > 0) await conversations.bulkWrite(repairs, { ordered: false });
+  function schedule(): void {
+    if (scheduled || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(flush);
+  }
+
+  function flush(): void {
+    scheduled = false;
+    const ready = queue.filter((request) => !writing.has(request.item.conversationId));
+    if (ready.length === 0) return;
+    queue = queue.filter((request) => writing.has(request.item.conversationId));
+    const conversationIds = new Set(ready.map((request) => request.item.conversationId));
+    for (const conversationId of conversationIds) writing.add(conversationId);
+    void write(ready)
+      .catch((error: unknown) => {
+        for (const request of ready) {
+          ends.forget(request.item.conversationId); // whether its item was written is unknown
+          request.reject(error); // settled requests ignore this
+        }
+      })
+      .finally(() => {
+        for (const conversationId of conversationIds) writing.delete(conversationId);
+        schedule();
+      });
+  }
+
+  /** Puts requests back at the head of the queue, ahead of their conversations' newer items. */
+  function placeAgain(requests: Request[]): void {
+    queue = [...requests, ...queue];
+  }
+
+  /** Each conversation's website and newest stored seq, read for those this appender does not know; missing conversations are absent. */
+  async function knowEnds(conversationIds: string[]): Promise<Map<string, TimelineEnd>> {
+    const known = new Map<string, TimelineEnd>();
+    const unknown: string[] = [];
+    for (const conversationId of conversationIds) {
+      const end = ends.get(conversationId);
+      if (end) known.set(conversationId, end);
+      else unknown.push(conversationId);
+    }
+    if (unknown.length === 0) return known;
+    const [found, newest] = await Promise.all([
+      conversations.find({ _id: { $in: unknown } }, { projection: { websiteId: 1 } }).toArray(),
+      Promise.all(unknown.map((conversationId) => items.findOne({ conversationId }, { projection: { seq: 1 }, sort: { seq: -1 } }))),
+    ]);
+    const websites = new Map(found.map((doc) => [doc._id, doc.websiteId]));
+    unknown.forEach((conversationId, i) => {
+      const websiteId = websites.get(conversationId);
+      if (!websiteId) return;
+      ends.stored(conversationId, websiteId, newest[i]?.seq ?? 0);
+      known.set(conversationId, ends.get(conversationId)!);
+    });
+    return known;
+  }
+
+  /** Gives each conversation's requests the seqs after its known end, in order. */
+  async function place(batch: Request[]): Promise<Placed[]> {
+    const byConversation = groupBy(batch, (request) => request.item.conversationId);
+    const known = await knowEnds([...byConversation.keys()]);
+    const placed: Placed[] = [];
+    for (const [conversationId, requests] of byConversation) {
+      const end = known.get(conversationId);
+      if (!end) {
+        for (const request of requests) request.reject(new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`));
+        continue;
+      }
+      requests.forEach((request, i) => {
+        // Store-owned fields last, so no item field can override them (`websiteId` is reserved on items).
+        placed.push({ request, doc: { ...request.item, _id: request.item.id, websiteId: end.websiteId, seq: end.lastSeq + 1 + i } as ItemDoc });
+      });
+    }
+    return placed;
   }
 
   /** A retried id: the same content is the stored item (its last-item step repeated, in case the first attempt died before it); other content a conflict. */
@@ -116,61 +160,66 @@ export function createAppender(collections: Collections): (item: ItemToAppend, o
     if (!doc) throw failure;
     const existing = toItem(doc);
     if (!sameContent(existing, item, ASSIGNED_FIELDS)) throw new AppError('ERR_CONFLICT', `item ${item.id} already exists with other content`);
-    await recordLastItems([existing]);
+    await recordLastItems(conversations, [existing]);
     return { item: existing, created: false };
   }
 
-  /** Claims a contiguous run of seqs for each conversation's requests and builds their documents. */
-  async function place(batch: Request[]): Promise<Placed[]> {
-    const placed: Placed[] = [];
-    await Promise.all(
-      [...groupBy(batch, (request) => request.item.conversationId)].map(async ([conversationId, requests]) => {
-        try {
-          const owing = requests.filter((request) => request.owesSignal).map((request) => request.item.id);
-          const claim = { $inc: { seq: requests.length }, ...(owing.length > 0 ? { $push: { pendingSignals: { $each: owing } } } : {}) };
-          const counter = await counters.findOneAndUpdate({ _id: conversationId }, claim, { returnDocument: 'after', projection: { websiteId: 1, seq: 1 } });
-          if (!counter) throw new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`);
-          const first = counter.seq - requests.length + 1;
-          requests.forEach((request, i) => {
-            // Store-owned fields last, so no item field can override them (`websiteId` is reserved on items).
-            placed.push({ request, doc: { ...request.item, _id: request.item.id, websiteId: counter.websiteId, seq: first + i } as ItemDoc });
-          });
-        } catch (error) {
-          for (const request of requests) request.reject(error);
-        }
-      }),
-    );
-    return placed;
+  /**
+   * Settles the item at which an ordered insert stopped, given why; returns true when it lost its
+   * seq to another writer and is to be placed again.
+   */
+  function settleStopped({ request, doc }: Placed, failure: unknown, outboxFailure: unknown): boolean {
+    if (lostSeqRace(failure)) {
+      ends.forget(doc.conversationId); // another writer is ahead: read where
+      request.lostRaces += 1;
+      if (request.lostRaces < MAX_LOST_RACES) return true;
+      request.reject(new AppError('ERR_INTERNAL', `item ${request.item.id}: lost the race for a seq ${MAX_LOST_RACES} times; retry`));
+    } else if (!isDuplicateWrite(failure)) request.reject(asError(failure));
+    else if (request.owesSignal && outboxFailure) request.reject(outboxFailure);
+    else settleDuplicate(request.item, failure).then(request.resolve, request.reject);
+    return false;
   }
 
   async function write(batch: Request[]): Promise<void> {
     const placed = await place(batch);
     if (placed.length === 0) return;
-    const failures = await insertAll(collections, placed.map((p) => p.doc));
-    const written = placed.filter((_, index) => !failures.has(index)).map(({ request, doc }) => ({ request, item: toItem(doc) }));
+    const owed = placed.filter((p) => p.request.owesSignal).map(({ doc }) => ({ itemId: doc._id, conversationId: doc.conversationId }));
+    // Beside the insert: a crash between the two leaves an owed signal for an item that never came
+    // (skipped at start-up) or an unanswered append, whose retry records the signal again.
+    const [outcome, outboxFailure] = await Promise.all([
+      insertOrdered(items, placed.map((p) => p.doc)),
+      owed.length > 0 ? recordPendingSignals(signalOutbox, owed).then(() => undefined, (error: unknown) => error ?? new Error('outbox write failed')) : undefined,
+    ]);
+    if (outcome.kind === 'unknown') {
+      for (const { request, doc } of placed) {
+        ends.forget(doc.conversationId);
+        request.reject(outcome.error);
+      }
+      return;
+    }
+    const stored = placed.slice(0, outcome.stored);
+    for (const { doc } of stored) ends.stored(doc.conversationId, doc.websiteId, doc.seq);
+    if (outcome.stored < placed.length) {
+      const stopper = placed[outcome.stored]!;
+      const again = settleStopped(stopper, outcome.failed, outboxFailure);
+      // The items after it were not tried: placed again, in order.
+      placeAgain(placed.slice(outcome.stored + (again ? 0 : 1)).map((p) => p.request));
+    }
+    const written = stored.map(({ request, doc }) => ({ request, item: toItem(doc) }));
     try {
-      await recordLastItems(written.map((w) => w.item));
-      for (const { request, item } of written) request.resolve({ item, created: true });
+      await recordLastItems(conversations, written.map((w) => w.item));
+      for (const { request, item } of written) {
+        if (request.owesSignal && outboxFailure) request.reject(outboxFailure);
+        else request.resolve({ item, created: true });
+      }
     } catch (error) {
       for (const { request } of written) request.reject(error);
-    }
-    for (const [index, failure] of failures) {
-      const { request } = placed[index]!;
-      if (isDuplicateWrite(failure)) settleDuplicate(request.item, failure).then(request.resolve, request.reject);
-      else request.reject(failure instanceof Error ? failure : new AppError('ERR_INTERNAL', `item write failed: ${(failure as { errmsg?: string }).errmsg}`));
     }
   }
 
   return (item, options = {}) =>
     new Promise<Appended>((resolve, reject) => {
-      queue.push({ item, owesSignal: options.owesSignal ?? false, resolve, reject });
-      if (queue.length > 1) return;
-      setImmediate(() => {
-        const batch = queue;
-        queue = [];
-        void write(batch).catch((error: unknown) => {
-          for (const request of batch) request.reject(error); // settled requests ignore this
-        });
-      });
+      queue.push({ item, owesSignal: options.owesSignal ?? false, lostRaces: 0, resolve, reject });
+      schedule();
     });
 }

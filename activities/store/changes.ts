@@ -9,6 +9,7 @@ import type { Audience } from './audience';
 import { toConversation } from './conversations';
 import { toItem, type Collections, type ConversationDoc, type EphemeralDoc, type EphemeralEvent, type ItemDoc } from './documents';
 import { newId } from './ids';
+import type { TimelineEnds } from './timeline-ends';
 
 export type StoreChange =
   | { type: 'itemCreated' | 'itemUpdated'; websiteId: string; conversationId: string; visibility: Visibility; item: TimelineItem }
@@ -89,13 +90,17 @@ function changedFields(change: ChangeStreamDocument<ConversationDoc>): string[] 
   return [...fields];
 }
 
-function itemChange(change: ChangeStreamDocument<ItemDoc>): StoreChange | undefined {
-  if ((change.operationType !== 'insert' && change.operationType !== 'update') || !change.fullDocument) return undefined;
-  const doc = change.fullDocument;
-  const item = toItem(doc);
-  const type = change.operationType === 'insert' ? 'itemCreated' : 'itemUpdated';
-  return { type, websiteId: doc.websiteId, conversationId: item.conversationId, visibility: item.visibility, item };
-}
+/** Item inserts and updates; every stored seq seen also moves this store's known timeline end (timeline-ends.ts). */
+const itemChanges =
+  (ends: TimelineEnds) =>
+  (change: ChangeStreamDocument<ItemDoc>): StoreChange | undefined => {
+    if ((change.operationType !== 'insert' && change.operationType !== 'update') || !change.fullDocument) return undefined;
+    const doc = change.fullDocument;
+    const item = toItem(doc);
+    const type = change.operationType === 'insert' ? 'itemCreated' : 'itemUpdated';
+    if (type === 'itemCreated') ends.observed(doc.conversationId, doc.seq);
+    return { type, websiteId: doc.websiteId, conversationId: item.conversationId, visibility: item.visibility, item };
+  };
 
 function conversationChange(change: ChangeStreamDocument<ConversationDoc>): StoreChange | undefined {
   if ((change.operationType !== 'insert' && change.operationType !== 'update') || !change.fullDocument) return undefined;
@@ -151,7 +156,7 @@ async function follow<T extends Document>(
 /** How long an idle getMore waits on the server: also how long opening a watch takes (see `follow`). */
 const MAX_AWAIT_MS = 250;
 
-export function changeMethods({ items, conversations, ephemeral }: Collections, instanceId: string) {
+export function changeMethods({ items, conversations, ephemeral }: Collections, instanceId: string, ends: TimelineEnds) {
   let lastSweep = 0;
   return {
     /** Watches new and updated items, conversation changes and ephemeral events; resolves once watching. */
@@ -168,7 +173,7 @@ export function changeMethods({ items, conversations, ephemeral }: Collections, 
       };
       try {
         await Promise.all([
-          follow(itemStream, itemChange, onChange, onError),
+          follow(itemStream, itemChanges(ends), onChange, onError),
           follow(conversationStream, conversationChange, onChange, onError),
           follow(ephemeralStream, ephemeralChange, onChange, onError),
         ]);

@@ -61,7 +61,7 @@ export function toConversation(doc: ConversationDoc, audience: Audience): Conver
 const listCursor = z.object({ at: z.string(), id: z.string() });
 
 export function conversationMethods(collections: Collections) {
-  const { conversations, counters, visitors } = collections;
+  const { conversations, visitors } = collections;
   return {
     /** Creates a conversation; the same id again with the same request returns the stored one (created false), with another request ERR_CONFLICT. */
     async createConversation(input: NewConversation, audience: Audience = 'all'): Promise<{ conversation: Conversation; created: boolean }> {
@@ -93,10 +93,6 @@ export function conversationMethods(collections: Collections) {
         lastSeqAll: 0,
         lastSeqPublic: 0,
       };
-      // The counter goes first: a conversation never exists without its seq allocator.
-      await counters.insertOne({ _id: id, websiteId, seq: 0 }).catch((error: unknown) => {
-        if (!isDuplicateKey(error)) throw error;
-      });
       try {
         await conversations.insertOne(doc);
         return { conversation: toConversation(doc, audience), created: true };

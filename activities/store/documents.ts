@@ -21,13 +21,11 @@ export type TeamMemberDoc = Stored<TeamMember>;
  */
 export type ItemDoc = Stored<PluginItem> & { websiteId: string };
 
-/** Per-conversation `seq` allocator, separate from the conversation so allocating does not emit conversation changes. */
-export interface CounterDoc {
+/** An item whose `itemAdded` signal its conversation's workflow has not taken yet (signal-outbox.ts). */
+export interface SignalOutboxDoc {
+  /** The item's id. */
   _id: string;
-  websiteId: string;
-  seq: number;
-  /** Items whose `itemAdded` signal the workflow has not taken yet (signal-outbox.ts). */
-  pendingSignals?: string[];
+  conversationId: string;
 }
 
 export type ConversationDoc = Stored<Omit<Conversation, 'lastTimelineItem'>> & {
@@ -78,32 +76,33 @@ export interface Collections {
   visitors: Collection<VisitorDoc>;
   contacts: Collection<ContactDoc>;
   conversations: Collection<ConversationDoc>;
-  counters: Collection<CounterDoc>;
   items: Collection<ItemDoc>;
+  signalOutbox: Collection<SignalOutboxDoc>;
   seen: Collection<SeenDoc>;
   team: Collection<TeamMemberDoc>;
   settings: Collection<SettingDoc>;
   ephemeral: Collection<EphemeralDoc>;
 }
 
-export const COLLECTION_NAMES = [
-  'websites',
-  'visitors',
-  'contacts',
-  'conversations',
-  'counters',
-  'items',
-  'seen',
-  'team',
-  'settings',
-  'ephemeral',
-] as const satisfies readonly (keyof Collections)[];
+/** Each collection's name in the database. */
+const COLLECTION_NAMES: { readonly [K in keyof Collections]: string } = {
+  websites: 'websites',
+  visitors: 'visitors',
+  contacts: 'contacts',
+  conversations: 'conversations',
+  items: 'items',
+  signalOutbox: 'signal_outbox',
+  seen: 'seen',
+  team: 'team',
+  settings: 'settings',
+  ephemeral: 'ephemeral',
+};
 
 /** GridFS bucket name: files live in `files.files` and `files.chunks`. */
 export const FILES_BUCKET = 'files';
 
 export function collectionsOf(db: Db): Collections {
-  return Object.fromEntries(COLLECTION_NAMES.map((name) => [name, db.collection(name)])) as unknown as Collections;
+  return Object.fromEntries(Object.entries(COLLECTION_NAMES).map(([key, name]) => [key, db.collection(name)])) as unknown as Collections;
 }
 
 /** Drops `_id`, other internal fields and undefined values from a stored document. */

@@ -9,11 +9,13 @@ import { collectionsOf } from './documents';
 import { fileMethods } from './files';
 import { newId } from './ids';
 import { ensureIndexes } from './indexes';
+import { migrate } from './migrations';
 import { seenMethods } from './seen';
 import { settingMethods } from './settings';
 import { signalOutboxMethods } from './signal-outbox';
 import { teamMethods } from './team';
 import { timelineMethods } from './timeline';
+import { TimelineEnds } from './timeline-ends';
 import { visitorMethods } from './visitors';
 import { websiteMethods } from './websites';
 
@@ -43,28 +45,30 @@ export type Store = Methods & {
   close(): Promise<void>;
 };
 
-/** Connects, ensures collections and indexes, and returns the store. */
+/** Connects, ensures collections and indexes, brings data kept by earlier versions up to date, and returns the store. */
 export async function openStore({ uri, dbName = 'support_chat', log }: StoreOptions): Promise<Store> {
   const { client, db } = await connect(uri, dbName, log);
+  const collections = collectionsOf(db);
   try {
     await ensureIndexes(db);
+    await migrate(db, collections.signalOutbox);
   } catch (error) {
     await client.close();
     throw error;
   }
-  const collections = collectionsOf(db);
   const instanceId = newId('inst');
+  const ends = new TimelineEnds();
   return {
     ...websiteMethods(collections),
     ...visitorMethods(collections),
     ...conversationMethods(collections),
-    ...timelineMethods(collections),
+    ...timelineMethods(collections, ends),
     ...seenMethods(collections),
     ...teamMethods(collections),
     ...settingMethods(collections),
     ...fileMethods(db),
     ...signalOutboxMethods(collections),
-    ...changeMethods(collections, instanceId),
+    ...changeMethods(collections, instanceId, ends),
     instanceId,
     close: () => client.close(),
   };

@@ -1,14 +1,12 @@
 /**
- * Items whose conversation workflow has not yet taken the `itemAdded` signal. They are kept on the
- * conversation's counter document (`pendingSignals`), so that appending an item that owes a signal
- * records it in the very write that claims the item's seq (`appendItem(item, { owesSignal: true })`)
- * and the message path pays no round trip for it. The server clears an entry once the workflow took
- * the signal, so a signal that could not be sent before a crash or a long engine outage is sent
- * after a restart.
+ * Items whose conversation workflow has not yet taken the `itemAdded` signal, one document each in
+ * `signal_outbox`. An item appended with `owesSignal` has its entry written beside it, in parallel
+ * with the insert, and its append is acknowledged only once both are stored; the server clears an
+ * entry once the workflow took the signal, so a signal that could not be sent before a crash or a
+ * long engine outage is sent after a restart.
  */
-import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
-import type { Collections, CounterDoc } from './documents';
-import { groupBy } from './group-by';
+import { MongoBulkWriteError, type Collection } from 'mongodb';
+import type { Collections, SignalOutboxDoc } from './documents';
 import { tickBatch, windowBatch } from './tick-batch';
 
 /**
@@ -22,20 +20,27 @@ export interface PendingSignal {
   conversationId: string;
 }
 
-/** One update of each conversation's counter, for all of its items in the batch. */
-function perConversation(entries: PendingSignal[], update: (itemIds: string[]) => UpdateFilter<CounterDoc>): AnyBulkWriteOperation<CounterDoc>[] {
-  return [...groupBy(entries, (entry) => entry.conversationId)].map(([conversationId, group]) => ({
-    updateOne: { filter: { _id: conversationId }, update: update(group.map((entry) => entry.itemId)) },
-  }));
+/** An entry already there (a retried item's) is what recording it again wants. */
+const onlyDuplicates = (error: unknown): boolean =>
+  error instanceof MongoBulkWriteError && !error.result?.getWriteConcernError() && [error.writeErrors].flat().every((e) => e.code === 11000);
+
+/** Records owed signals (idempotent: an entry kept per item). */
+export async function recordPendingSignals(outbox: Collection<SignalOutboxDoc>, entries: PendingSignal[]): Promise<void> {
+  try {
+    await outbox.insertMany(
+      entries.map(({ itemId, conversationId }) => ({ _id: itemId, conversationId })),
+      { ordered: false },
+    );
+  } catch (error) {
+    if (!onlyDuplicates(error)) throw error;
+  }
 }
 
-export function signalOutboxMethods({ counters }: Collections) {
+export function signalOutboxMethods({ signalOutbox }: Collections) {
   // One write per event-loop turn: the caller answers once the signal is recorded.
-  const add = tickBatch<PendingSignal>(async (entries) => {
-    await counters.bulkWrite(perConversation(entries, (itemIds) => ({ $push: { pendingSignals: { $each: itemIds } } })), { ordered: false });
-  });
-  const clear = windowBatch<PendingSignal>(async (entries) => {
-    await counters.bulkWrite(perConversation(entries, (itemIds) => ({ $pull: { pendingSignals: { $in: itemIds } } })), { ordered: false });
+  const add = tickBatch<PendingSignal>((entries) => recordPendingSignals(signalOutbox, entries));
+  const clear = windowBatch<string>(async (itemIds) => {
+    await signalOutbox.deleteMany({ _id: { $in: itemIds } });
   }, CLEAR_WINDOW_MS);
   return {
     /** Records that the signal of this (stored) item is owed; for an item appended without `owesSignal`. */
@@ -44,14 +49,14 @@ export function signalOutboxMethods({ counters }: Collections) {
     },
 
     /** The workflow took the signal; resolves once that is written (within `CLEAR_WINDOW_MS`). */
-    clearPendingSignal(itemId: string, conversationId: string): Promise<void> {
-      return clear({ itemId, conversationId });
+    clearPendingSignal(itemId: string): Promise<void> {
+      return clear(itemId);
     },
 
     /** Every signal still owed, once per item. */
     async listPendingSignals(): Promise<PendingSignal[]> {
-      const docs = await counters.find({ 'pendingSignals.0': { $exists: true } }, { projection: { pendingSignals: 1 } }).toArray();
-      return docs.flatMap((doc) => [...new Set(doc.pendingSignals)].map((itemId) => ({ itemId, conversationId: doc._id })));
+      const docs = await signalOutbox.find({}).toArray();
+      return docs.map(({ _id, conversationId }) => ({ itemId: _id, conversationId }));
     },
   };
 }

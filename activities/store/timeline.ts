@@ -5,6 +5,7 @@ import { createAppender, type Appended, type AppendOptions, type ItemToAppend } 
 import { visibilityFilter, type Audience } from './audience';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor';
 import { toItem, type Collections } from './documents';
+import type { TimelineEnds } from './timeline-ends';
 
 /** Page through a timeline from its start (`cursor`) or from after a known seq (`afterSeq`, for resuming). */
 export type ItemPageRequest = { audience: Audience; limit?: number } & ({ cursor?: string; afterSeq?: never } | { afterSeq: number; cursor?: never });
@@ -21,15 +22,15 @@ const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'websiteId', 'seq',
 const DEFAULT_PAGE_SIZE = 50;
 const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
 
-export function timelineMethods(collections: Collections) {
+export function timelineMethods(collections: Collections, ends: TimelineEnds) {
   const { items, conversations } = collections;
-  const append = createAppender(collections);
+  const append = createAppender(collections, ends);
   return {
     /**
      * Appends an item with the conversation's next seq; idempotent on the item id (same content →
-     * the stored item, created false; other content → ERR_CONFLICT). A retry of a stored item
-     * spends one seq, so seqs may skip (never repeat) after retries. With `owesSignal`, the item's
-     * workflow signal is recorded as owed in the same write (also for a retry).
+     * the stored item, created false; other content → ERR_CONFLICT). A conversation's seqs are
+     * 1, 2, 3 … with no gap and no repeat, whoever writes them (append.ts). With `owesSignal`, the
+     * item's workflow signal is recorded as owed before the append resolves (also for a retry).
      */
     appendItem: (item: ItemToAppend, options?: AppendOptions): Promise<Appended> => append(item, options),
 

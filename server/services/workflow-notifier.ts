@@ -78,7 +78,7 @@ export class WorkflowNotifier {
       // An entry whose item is gone, or belongs to another conversation (an append that reused
       // another conversation's item id and was refused), owes nothing.
       if (item && conversation && item.conversationId === conversationId) owed.push({ conversation, item });
-      else gone.push(this.store.clearPendingSignal(itemId, conversationId)); // cleared together (the outbox batches clears)
+      else gone.push(this.store.clearPendingSignal(itemId)); // cleared together (the outbox batches clears)
     }
     await Promise.all(gone);
     // Within a conversation the workflow hears items in timeline order.
@@ -100,7 +100,7 @@ export class WorkflowNotifier {
 
   /** A clear that fails leaves the entry owed: the next start repeats the signal, which the workflow drops. */
   private clear(conversationId: string, itemId: string): void {
-    const clearing = this.store.clearPendingSignal(itemId, conversationId).catch((err: unknown) => {
+    const clearing = this.store.clearPendingSignal(itemId).catch((err: unknown) => {
       this.log.warn({ err, conversationId, itemId }, 'clearing a sent workflow signal from the outbox failed; it is repeated at the next start');
     });
     this.clearing.add(clearing);

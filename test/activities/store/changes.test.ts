@@ -98,6 +98,27 @@ describe('Store', () => {
       }
     });
 
+    it('carries a conversation written by two instances at once to every watcher in seq order, each item once', async () => {
+      const [first, second] = [ctx.get(), await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName })];
+      const watchers = [collector(), collector()];
+      const watches = [await first.watchChanges(watchers[0]!.onChange), await second.watchChanges(watchers[1]!.onChange)];
+      try {
+        const conversationId = await newConversation(first);
+        const writer = async (store: Store) => {
+          for (let i = 0; i < 40; i++) await store.appendItem(message(conversationId));
+        };
+        await Promise.all([first, second].flatMap((store) => Array.from({ length: 4 }, () => writer(store))));
+        for (const seen of watchers) {
+          await seen.waitFor((c) => c.type === 'itemCreated' && c.conversationId === conversationId && c.item.seq === 320);
+          const seqs = seen.changes.flatMap((c) => (c.type === 'itemCreated' && c.conversationId === conversationId ? [c.item.seq] : []));
+          expect(seqs).toEqual(Array.from({ length: 320 }, (_, i) => i + 1));
+        }
+      } finally {
+        await Promise.all(watches.map((watch) => watch.close()));
+        await second.close();
+      }
+    });
+
     it('stops delivering after close()', async () => {
       const store = ctx.get();
       const seen = collector();

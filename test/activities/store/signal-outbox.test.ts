@@ -18,7 +18,7 @@ describe('Store', () => {
       await store.addPendingSignal('item_b', second);
       await store.addPendingSignal('item_a', first);
       expect(await owedIn([first, second])).toEqual([['item_a', first], ['item_b', second]]);
-      await store.clearPendingSignal('item_a', first);
+      await store.clearPendingSignal('item_a');
       expect(await owedIn([first, second])).toEqual([['item_b', second]]);
     });
 
@@ -29,19 +29,19 @@ describe('Store', () => {
       await Promise.all([...ids, ...ids.slice(0, 10)].map((id) => store.addPendingSignal(id, conversationId)));
       const owed = async () => (await owedIn([conversationId])).map(([itemId]) => itemId);
       expect(await owed()).toEqual([...ids].sort());
-      await Promise.all(ids.slice(0, 25).map((id) => store.clearPendingSignal(id, conversationId)));
+      await Promise.all(ids.slice(0, 25).map((id) => store.clearPendingSignal(id)));
       expect(await owed()).toEqual(ids.slice(25).sort());
     });
   });
 
   describe('#appendItem', () => {
-    it('records the owed signal of an item appended with owesSignal in the same write, a retry included', async () => {
+    it('records the owed signal of an item appended with owesSignal before it resolves, a retry included', async () => {
       const store = ctx.get();
       const conversationId = await newConversation(store);
       const owing = message(conversationId, { id: 'item_owing' });
       const [{ item }] = await Promise.all([store.appendItem(owing, { owesSignal: true }), store.appendItem(message(conversationId, { id: 'item_quiet' }))]);
       expect(await owedIn([conversationId])).toEqual([[item.id, conversationId]]);
-      await store.clearPendingSignal(item.id, conversationId);
+      await store.clearPendingSignal(item.id);
       expect(await owedIn([conversationId])).toEqual([]);
       const retry = await store.appendItem(owing, { owesSignal: true });
       expect(retry.created).toBe(false);

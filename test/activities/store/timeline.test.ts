@@ -51,6 +51,37 @@ describe('Store', () => {
       await expect(store.appendItem({ ...item, visibility: 'private' })).rejects.toBeInstanceOf(AppError);
     });
 
+    it('spends no seq on a retry written together with new items: the seqs stay 1, 2, 3 … for every writer', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const first = message(conversationId);
+      await store.appendItem(first);
+      const [retry, ...fresh] = await Promise.all([first, message(conversationId), message(conversationId)].map((item) => store.appendItem(item)));
+      expect(retry!.created).toBe(false);
+      expect(fresh.map(({ item }) => item.seq)).toEqual([2, 3]);
+      const other = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
+      try {
+        expect((await other.appendItem(message(conversationId))).item.seq).toBe(4);
+      } finally {
+        await other.close();
+      }
+      expect((await store.listItems(conversationId, { audience: 'all' })).items.map((item) => item.seq)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('gives an item that lost its seq to another writer the next free one', async () => {
+      const [mine, theirs] = [ctx.get(), await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName })];
+      try {
+        const conversationId = await newConversation(mine);
+        expect((await mine.appendItem(message(conversationId))).item.seq).toBe(1);
+        expect((await theirs.appendItem(message(conversationId))).item.seq).toBe(2);
+        // `mine` last saw seq 1 and watches nothing: it tries 2, loses it, reads the end and takes 3.
+        expect((await mine.appendItem(message(conversationId))).item.seq).toBe(3);
+        expect((await theirs.listItems(conversationId, { audience: 'all' })).items.map((item) => item.seq)).toEqual([1, 2, 3]);
+      } finally {
+        await theirs.close();
+      }
+    });
+
     it('answers ERR_NOT_FOUND for an unknown conversation', async () => {
       await expect(ctx.get().appendItem(message('conv_missing'))).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
     });

@@ -1,0 +1,51 @@
+/**
+ * Each conversation keeps its newest item per audience (`lastItemAll`, `lastItemPublic`) with its
+ * seq, for the inbox's preview and sort. The writes are conditional on the seq, so a late, older
+ * write never moves a conversation's last item back.
+ */
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
+import type { TimelineItem } from '../../domain/timeline';
+import type { ConversationDoc } from './documents';
+import { groupBy } from './group-by';
+
+type ConversationUpdate = AnyBulkWriteOperation<ConversationDoc>;
+
+/** Sets a conversation's last item for one audience or both, only if its recorded seq is older: a late, older write matches nothing. */
+function recordIfNewer(item: TimelineItem, audiences: 'all' | 'public' | 'both'): ConversationUpdate {
+  const seqField = audiences === 'public' ? 'lastSeqPublic' : 'lastSeqAll';
+  const all = audiences !== 'public' ? { lastItemAll: item, lastSeqAll: item.seq } : {};
+  const pub = audiences !== 'all' ? { lastItemPublic: item, lastSeqPublic: item.seq } : {};
+  const activity = audiences !== 'public' ? { $max: { lastActivityAt: item.createdAt } } : {};
+  return { updateOne: { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { $set: { ...all, ...pub }, ...activity } } };
+}
+
+/**
+ * The conditional updates that keep each conversation's newest item per audience. Since
+ * lastSeqPublic ≤ lastSeqAll always, a public newest item usually needs one write for both
+ * audiences; `repairs` cover the race where a newer (private) item was recorded first.
+ */
+function lastItemUpdates(written: TimelineItem[]): { updates: ConversationUpdate[]; repairs: ConversationUpdate[] } {
+  const updates: ConversationUpdate[] = [];
+  const repairs: ConversationUpdate[] = [];
+  for (const group of groupBy(written, (item) => item.conversationId).values()) {
+    const newest = group.reduce((a, b) => (b.seq > a.seq ? b : a));
+    const newestPublic = group.filter((item) => item.visibility === 'public').reduce<TimelineItem | undefined>((a, b) => (!a || b.seq > a.seq ? b : a), undefined);
+    if (newestPublic === newest) {
+      updates.push(recordIfNewer(newest, 'both'));
+      repairs.push(recordIfNewer(newest, 'public'));
+    } else {
+      updates.push(recordIfNewer(newest, 'all'));
+      if (newestPublic) updates.push(recordIfNewer(newestPublic, 'public'));
+    }
+  }
+  return { updates, repairs };
+}
+
+/** Records the written items as their conversations' last items where they are newer. */
+export async function recordLastItems(conversations: Collection<ConversationDoc>, written: TimelineItem[]): Promise<void> {
+  const { updates, repairs } = lastItemUpdates(written);
+  if (updates.length === 0) return;
+  const result = await conversations.bulkWrite(updates, { ordered: false });
+  // Some write found a newer item already recorded: give the public copies their own chance.
+  if (result.matchedCount < updates.length && repairs.length > 0) await conversations.bulkWrite(repairs, { ordered: false });
+}
