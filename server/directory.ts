@@ -1,7 +1,7 @@
 /**
  * The store behind authentication, with short-lived caches: every request authenticates, and on
  * the message hot path a store round trip per lookup would dominate. Websites and team members
- * change rarely; visitors are re-read (and their lastSeenAt touched) at most every ten seconds,
+ * change rarely; visitors are re-read (and their lastSeenAt touched) at most once a minute,
  * and at once after any instance links them to a contact (the change feed forgets them).
  */
 import type { Store } from '../activities/store';
@@ -10,7 +10,7 @@ import type { AuthDirectory } from './auth';
 
 const WEBSITE_TTL_MS = 30_000;
 const MEMBER_TTL_MS = 5_000;
-const VISITOR_TTL_MS = 10_000;
+const VISITOR_TTL_MS = 60_000;
 const MAX_ENTRIES = 100_000;
 
 class TtlCache<V> {
