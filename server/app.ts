@@ -58,6 +58,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const app = express();
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
+  app.set('etag', false);
   app.use(securityHeaders, preflight);
   app.use('/v1', rateLimit(new TokenBuckets(deps.limits.ipRate), (req) => req.ip ?? 'unknown'));
   const json = express.json({ limit: deps.limits.jsonBodyBytes });

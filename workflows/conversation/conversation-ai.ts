@@ -39,7 +39,7 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange }: C
 
   /** What the AI's standing depends on, compared before and after each change. */
   const standing = () => {
-    const { status, handler } = state.lifecycle();
+    const { status, handler } = state.lifecycleView;
     return { open: status === 'open', aiHandles: handler === 'ai', mayAnswer: state.shouldAiRespond(workflowNow()) };
   };
   let seen = standing();

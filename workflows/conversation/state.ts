@@ -148,6 +148,11 @@ export class ConversationState {
     return clone(this.data.lifecycle);
   }
 
+  /** The lifecycle itself, not a copy: for reads made on the spot (`lifecycle()` is the copy to keep or hand out). */
+  get lifecycleView(): Readonly<ConversationLifecycle> {
+    return this.data.lifecycle;
+  }
+
   snapshot(): ConversationSnapshot {
     const { firstResponse, autoResolve } = this.deadlines();
     return {

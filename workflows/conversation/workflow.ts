@@ -126,7 +126,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   /** The item type's reaction goes through the same validators as an agent's request; a bad one is logged and skipped. */
   function applyPluginReaction(item: ItemArrival, now: string): void {
-    const reaction = reactTo({ item, conversation: state.lifecycle() });
+    // reactTo hands the hook its own copy.
+    const reaction = reactTo({ item, conversation: state.lifecycleView });
     if ('error' in reaction) {
       log.warn('plugin reaction failed; skipped', { itemId: item.id, ...reaction.error });
       return;
