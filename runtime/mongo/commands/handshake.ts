@@ -5,8 +5,8 @@ import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from '../wire';
 import type { CommandContext, CommandHandler } from './context';
 
 export const REPLICA_SET_NAME = 'rs0';
-const MAX_WIRE_VERSION = 21; // MongoDB 7.0
-const VERSION = '7.0.0';
+const MAX_WIRE_VERSION = 25; // MongoDB 8.0 (the first with the bulkWrite command)
+const VERSION = '8.0.0';
 const ELECTION_ID = new ObjectId('7fffffff0000000000000001');
 
 function waitFor(ms: number, signal: AbortSignal): Promise<void> {
@@ -81,7 +81,7 @@ export const handshakeCommands: Record<string, CommandHandler> = {
   }),
   getParameter: (ctx) => {
     const reply: Document = { ok: 1 };
-    if (ctx.command.featureCompatibilityVersion || ctx.command.getParameter === '*') reply.featureCompatibilityVersion = { version: '7.0' };
+    if (ctx.command.featureCompatibilityVersion || ctx.command.getParameter === '*') reply.featureCompatibilityVersion = { version: '8.0' };
     return reply;
   },
   hostInfo: () => ({

@@ -3,6 +3,7 @@ import type { Document } from 'bson';
 import { MingoError } from 'mingo/util';
 import { fromMingoError, MongoCommandError } from '../errors';
 import { aggregateCommands } from './aggregate';
+import { bulkWriteCommands } from './bulk-write';
 import { catalogCommands } from './catalog';
 import type { CommandContext, CommandHandler } from './context';
 import { handshakeCommands } from './handshake';
@@ -16,6 +17,7 @@ const HANDLERS = new Map<string, CommandHandler>(
     ...handshakeCommands,
     ...queryCommands,
     ...writeCommands,
+    ...bulkWriteCommands,
     ...aggregateCommands,
     ...indexCommands,
     ...catalogCommands,

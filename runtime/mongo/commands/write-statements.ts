@@ -1,0 +1,111 @@
+// The statements write commands are made of (an insert, an update, a delete), shared by insert,
+// update, delete, findAndModify and bulkWrite.
+import { ObjectId, type Document } from 'bson';
+import type { Collection } from '../collection';
+import { upsertDocument, updateDocument, type UpdateSpec } from '../document-updates';
+import type { Engine, WriteContext } from '../engine';
+import { MongoCommandError } from '../errors';
+import type { SortSpec } from '../query-planner';
+import type { CommandContext } from './context';
+
+/** A statement that failed: its position in the command and MongoDB's description of the error. */
+export interface StatementFailure {
+  index: number;
+  error: Document;
+}
+
+function describeError(error: unknown): Document {
+  if (!(error instanceof MongoCommandError)) throw error;
+  return { code: error.code, codeName: error.codeName, errmsg: error.message, ...error.extra };
+}
+
+/**
+ * Runs each statement of a write command in order. A failing statement is reported; an ordered
+ * command (and any command in a transaction, which the failure aborts) stops there.
+ */
+export async function runStatements<S>(
+  ctx: CommandContext,
+  statements: S[],
+  ordered: boolean,
+  run: (write: WriteContext, statement: S, index: number) => void,
+): Promise<StatementFailure[]> {
+  const write = ctx.engine.newContext(ctx.txn);
+  const failures: StatementFailure[] = [];
+  for (let i = 0; i < statements.length; i++) {
+    try {
+      await ctx.engine.statement(write, () => run(write, statements[i]!, i));
+    } catch (error) {
+      if (error instanceof MongoCommandError && error.extra.errorLabels) throw error;
+      failures.push({ index: i, error: describeError(error) });
+      if (ctx.txn) {
+        ctx.engine.transactions.abort(ctx.txn);
+        break;
+      }
+      if (ordered) break;
+    }
+  }
+  await ctx.engine.finish(write);
+  return failures;
+}
+
+/** MongoDB stores _id as the first field, generating an ObjectId when the client sent none. */
+export function withIdFirst(doc: Document): Document {
+  if (Object.keys(doc)[0] === '_id') return doc;
+  const { _id, ...rest } = doc;
+  return { _id: _id === undefined ? new ObjectId() : _id, ...rest };
+}
+
+/** Inserts one document into `db.name` (creating the collection). */
+export function insertStatement(engine: Engine, write: WriteContext, db: string, name: string, doc: Document): void {
+  engine.insert(write, engine.ensureCollection(write, db, name), withIdFirst(doc));
+}
+
+export interface UpdateStatement {
+  q: Document;
+  u: UpdateSpec;
+  upsert?: boolean;
+  multi?: boolean;
+  arrayFilters?: Document[];
+  sort?: SortSpec;
+}
+
+export interface UpdateOutcome {
+  matched: number;
+  modified: number;
+  before?: Document;
+  after?: Document;
+  upsertedId?: unknown;
+}
+
+/** One update statement on `db.name`: lock the targets, then write them (or insert the upsert document). */
+export function updateStatement(engine: Engine, write: WriteContext, db: string, name: string, statement: UpdateStatement): UpdateOutcome {
+  const existing = engine.collection(db, name);
+  const targets = existing?.find(statement.q ?? {}, { sort: statement.sort, limit: statement.multi ? 0 : 1 }) ?? [];
+  if (targets.length === 0) {
+    if (!statement.upsert) return { matched: 0, modified: 0 };
+    const doc = upsertDocument(statement.q ?? {}, statement.u, statement.arrayFilters);
+    engine.insert(write, engine.ensureCollection(write, db, name), doc);
+    return { matched: 0, modified: 0, after: doc, upsertedId: doc._id };
+  }
+  const collection = existing as Collection;
+  engine.lockDocuments(write, collection, targets.map((doc) => doc._id));
+  const updates = targets.map((before) => ({ before, updated: updateDocument(before, statement.u, statement.arrayFilters) }));
+  let modified = 0;
+  for (const { before, updated } of updates) {
+    if (!updated) continue;
+    engine.replace(write, collection, before, updated.after, updated.description);
+    modified++;
+  }
+  const first = updates[0]!;
+  return { matched: targets.length, modified, before: first.before, after: first.updated?.after ?? first.before };
+}
+
+/** One delete statement on `db.name` (all matches, or the first when `justOne`); returns how many went. */
+export function deleteStatement(engine: Engine, write: WriteContext, db: string, name: string, filter: Document, justOne: boolean): number {
+  const collection = engine.collection(db, name);
+  if (!collection) return 0;
+  const targets = collection.find(filter ?? {}, { limit: justOne ? 1 : 0 });
+  engine.lockDocuments(write, collection, targets.map((doc) => doc._id));
+  for (const doc of targets) engine.remove(write, collection, doc);
+  return targets.length;
+}
