@@ -1,8 +1,8 @@
-import { MongoClientBulkWriteError, MongoServerError, type AnyClientBulkWriteModel } from 'mongodb';
+import { MongoClientBulkWriteError, MongoServerError, type AnyClientBulkWriteModel, type Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { useEmbeddedMongo, type AnyDoc } from '../harness';
 
-type Model = AnyClientBulkWriteModel<AnyDoc>;
+type Model = AnyClientBulkWriteModel<Document>;
 
 describe('EmbeddedMongo', () => {
   const h = useEmbeddedMongo('bulk');
