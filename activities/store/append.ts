@@ -1,8 +1,9 @@
 /**
  * The timeline's write path, with group commit: appendItem calls made while a conversation's
- * previous write is under way, or in the same turn of the event loop, are written together — one
- * ordered insertMany of items (beside it, one insert of the signals they owe), then one bulkWrite
- * of last items — so 20 concurrent writers cost a few round trips instead of a few each.
+ * previous write is under way, or in the same turn of the event loop, are written together, in one
+ * ordered write (ordered-writes.ts): the items, then their conversations' last items, then the
+ * workflow signals they owe. So an append waits for one round trip, and 20 concurrent writers
+ * share a few.
  *
  * Seqs are placed without a round trip to claim them: each item takes the next seq after where
  * this appender knows its conversation's timeline to end (timeline-ends.ts), and the unique
@@ -11,7 +12,7 @@
  * seq before it is stored:
  * - a conversation has one write under way at a time here, and the end moves only to seqs seen
  *   stored (this appender's own inserts, a read, the change stream);
- * - inserts are ordered, so when one item fails the items after it are not written at all, and
+ * - the write is ordered, so when one item fails the items after it are not written at all, and
  *   are placed again, after it.
  * So the stored seqs of a conversation are always 1..n with no hole, which a hole filled later
  * (below seqs clients have already received, and would resume after) would break; and the change
@@ -22,8 +23,8 @@ import { AppError } from '../../domain/errors';
 import type { ItemBase, NewTimelineItem, TimelineItem } from '../../domain/timeline';
 import { toItem, type Collections, type ItemDoc } from './documents';
 import { groupBy } from './group-by';
-import { recordLastItems } from './last-items';
-import { insertOrdered } from './ordered-insert';
+import { lastItemUpdates, recordLastItems, repairLastItems } from './last-items';
+import type { OrderedWrite, OrderedWriter } from './ordered-writes';
 import { sameContent } from './same-content';
 import { recordPendingSignals } from './signal-outbox';
 import type { TimelineEnd, TimelineEnds } from './timeline-ends';
@@ -73,7 +74,7 @@ const asError = (failure: unknown): unknown =>
   failure instanceof Error ? failure : new AppError('ERR_INTERNAL', `item write failed: ${(failure as { errmsg?: string } | undefined)?.errmsg}`);
 
 /** Returns `appendItem`: idempotent on the item id, batched with concurrent calls. */
-export function createAppender(collections: Collections, ends: TimelineEnds): (item: ItemToAppend, options?: AppendOptions) => Promise<Appended> {
+export function createAppender(collections: Collections, ends: TimelineEnds, writeOrdered: OrderedWriter): (item: ItemToAppend, options?: AppendOptions) => Promise<Appended> {
   const { items, conversations, signalOutbox } = collections;
   let queue: Request[] = [];
   /** Conversations with a write under way: their new items wait for it. */
@@ -154,42 +155,49 @@ export function createAppender(collections: Collections, ends: TimelineEnds): (i
     return placed;
   }
 
-  /** A retried id: the same content is the stored item (its last-item step repeated, in case the first attempt died before it); other content a conflict. */
-  async function settleDuplicate(item: ItemToAppend, failure: unknown): Promise<Appended> {
+  /**
+   * A retried id: the same content is the stored item (its last item and owed signal recorded
+   * again, in case the first attempt died before them); other content a conflict.
+   */
+  async function settleDuplicate({ item, owesSignal }: Request): Promise<Appended> {
     const doc = await items.findOne({ _id: item.id });
-    if (!doc) throw failure;
+    if (!doc) throw new AppError('ERR_INTERNAL', `item ${item.id} was reported as a duplicate but is not stored; retry`);
     const existing = toItem(doc);
     if (!sameContent(existing, item, ASSIGNED_FIELDS)) throw new AppError('ERR_CONFLICT', `item ${item.id} already exists with other content`);
-    await recordLastItems(conversations, [existing]);
+    await Promise.all([recordLastItems(conversations, [existing]), owesSignal && recordPendingSignals(signalOutbox, [{ itemId: existing.id, conversationId: existing.conversationId }])]);
     return { item: existing, created: false };
   }
 
   /**
-   * Settles the item at which an ordered insert stopped, given why; returns true when it lost its
+   * Settles the item at which the ordered write stopped, given why; returns true when it lost its
    * seq to another writer and is to be placed again.
    */
-  function settleStopped({ request, doc }: Placed, failure: unknown, outboxFailure: unknown): boolean {
+  function settleStopped({ request, doc }: Placed, failure: unknown): boolean {
     if (lostSeqRace(failure)) {
       ends.forget(doc.conversationId); // another writer is ahead: read where
       request.lostRaces += 1;
       if (request.lostRaces < MAX_LOST_RACES) return true;
       request.reject(new AppError('ERR_INTERNAL', `item ${request.item.id}: lost the race for a seq ${MAX_LOST_RACES} times; retry`));
-    } else if (!isDuplicateWrite(failure)) request.reject(asError(failure));
-    else if (request.owesSignal && outboxFailure) request.reject(outboxFailure);
-    else settleDuplicate(request.item, failure).then(request.resolve, request.reject);
+    } else if (isDuplicateWrite(failure)) settleDuplicate(request).then(request.resolve, request.reject);
+    else request.reject(asError(failure));
     return false;
   }
 
+  /**
+   * One ordered write: the items, then their conversations' last items, then the signals they owe.
+   * Stopped at an item, the items before it are stored and their other writes are made after.
+   */
   async function write(batch: Request[]): Promise<void> {
     const placed = await place(batch);
     if (placed.length === 0) return;
-    const owed = placed.filter((p) => p.request.owesSignal).map(({ doc }) => ({ itemId: doc._id, conversationId: doc.conversationId }));
-    // Beside the insert: a crash between the two leaves an owed signal for an item that never came
-    // (skipped at start-up) or an unanswered append, whose retry records the signal again.
-    const [outcome, outboxFailure] = await Promise.all([
-      insertOrdered(items, placed.map((p) => p.doc)),
-      owed.length > 0 ? recordPendingSignals(signalOutbox, owed).then(() => undefined, (error: unknown) => error ?? new Error('outbox write failed')) : undefined,
-    ]);
+    const owed = (stored: Placed[]) => stored.filter((p) => p.request.owesSignal).map(({ doc }) => ({ itemId: doc._id, conversationId: doc.conversationId }));
+    const { updates, repairs } = lastItemUpdates(placed.map(({ doc }) => toItem(doc)));
+    const writes: OrderedWrite[] = [
+      ...placed.map(({ doc }): OrderedWrite => ({ kind: 'insert', collection: items, document: doc })),
+      ...updates.map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: conversations, filter, update })),
+      ...owed(placed).map(({ itemId, conversationId }): OrderedWrite => ({ kind: 'insert', collection: signalOutbox, document: { _id: itemId, conversationId } })),
+    ];
+    const outcome = await writeOrdered(writes);
     if (outcome.kind === 'unknown') {
       for (const { request, doc } of placed) {
         ends.forget(doc.conversationId);
@@ -197,21 +205,22 @@ export function createAppender(collections: Collections, ends: TimelineEnds): (i
       }
       return;
     }
-    const stored = placed.slice(0, outcome.stored);
+    const stored = placed.slice(0, outcome.applied);
     for (const { doc } of stored) ends.stored(doc.conversationId, doc.websiteId, doc.seq);
-    if (outcome.stored < placed.length) {
-      const stopper = placed[outcome.stored]!;
-      const again = settleStopped(stopper, outcome.failed, outboxFailure);
+    if (stored.length < placed.length) {
+      const again = settleStopped(placed[stored.length]!, outcome.failed);
       // The items after it were not tried: placed again, in order.
-      placeAgain(placed.slice(outcome.stored + (again ? 0 : 1)).map((p) => p.request));
+      placeAgain(placed.slice(stored.length + (again ? 0 : 1)).map((p) => p.request));
     }
     const written = stored.map(({ request, doc }) => ({ request, item: toItem(doc) }));
     try {
-      await recordLastItems(conversations, written.map((w) => w.item));
-      for (const { request, item } of written) {
-        if (request.owesSignal && outboxFailure) request.reject(outboxFailure);
-        else request.resolve({ item, created: true });
+      if (outcome.failed) {
+        // The last items and owed signals of what was stored: conditional and idempotent, so made again whole.
+        await Promise.all([recordLastItems(conversations, written.map((w) => w.item)), recordPendingSignals(signalOutbox, owed(stored))]);
+      } else {
+        await repairLastItems(conversations, updates, repairs, outcome.matched);
       }
+      for (const { request, item } of written) request.resolve({ item, created: true });
     } catch (error) {
       for (const { request } of written) request.reject(error);
     }

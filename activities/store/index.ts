@@ -10,6 +10,7 @@ import { fileMethods } from './files';
 import { newId } from './ids';
 import { ensureIndexes } from './indexes';
 import { migrate } from './migrations';
+import { orderedWriter, type OrderedWriter } from './ordered-writes';
 import { seenMethods } from './seen';
 import { settingMethods } from './settings';
 import { signalOutboxMethods } from './signal-outbox';
@@ -49,9 +50,11 @@ export type Store = Methods & {
 export async function openStore({ uri, dbName = 'support_chat', log }: StoreOptions): Promise<Store> {
   const { client, db } = await connect(uri, dbName, log);
   const collections = collectionsOf(db);
+  let writeOrdered: OrderedWriter;
   try {
     await ensureIndexes(db);
     await migrate(db, collections.signalOutbox);
+    writeOrdered = await orderedWriter(client);
   } catch (error) {
     await client.close();
     throw error;
@@ -62,7 +65,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
     ...websiteMethods(collections),
     ...visitorMethods(collections),
     ...conversationMethods(collections),
-    ...timelineMethods(collections, ends),
+    ...timelineMethods(collections, ends, writeOrdered),
     ...seenMethods(collections),
     ...teamMethods(collections),
     ...settingMethods(collections),

@@ -3,12 +3,18 @@
  * seq, for the inbox's preview and sort. The writes are conditional on the seq, so a late, older
  * write never moves a conversation's last item back.
  */
-import type { AnyBulkWriteOperation, Collection } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Filter, UpdateFilter } from 'mongodb';
 import type { TimelineItem } from '../../domain/timeline';
 import type { ConversationDoc } from './documents';
 import { groupBy } from './group-by';
 
-type ConversationUpdate = AnyBulkWriteOperation<ConversationDoc>;
+/** One conversation's conditional last-item update. */
+export interface ConversationUpdate {
+  filter: Filter<ConversationDoc>;
+  update: UpdateFilter<ConversationDoc>;
+}
+
+const asBulk = (updates: ConversationUpdate[]): AnyBulkWriteOperation<ConversationDoc>[] => updates.map((updateOne) => ({ updateOne }));
 
 /** Sets a conversation's last item for one audience or both, only if its recorded seq is older: a late, older write matches nothing. */
 function recordIfNewer(item: TimelineItem, audiences: 'all' | 'public' | 'both'): ConversationUpdate {
@@ -16,7 +22,7 @@ function recordIfNewer(item: TimelineItem, audiences: 'all' | 'public' | 'both')
   const all = audiences !== 'public' ? { lastItemAll: item, lastSeqAll: item.seq } : {};
   const pub = audiences !== 'all' ? { lastItemPublic: item, lastSeqPublic: item.seq } : {};
   const activity = audiences !== 'public' ? { $max: { lastActivityAt: item.createdAt } } : {};
-  return { updateOne: { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { $set: { ...all, ...pub }, ...activity } } };
+  return { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { $set: { ...all, ...pub }, ...activity } };
 }
 
 /**
@@ -24,7 +30,7 @@ function recordIfNewer(item: TimelineItem, audiences: 'all' | 'public' | 'both')
  * lastSeqPublic ≤ lastSeqAll always, a public newest item usually needs one write for both
  * audiences; `repairs` cover the race where a newer (private) item was recorded first.
  */
-function lastItemUpdates(written: TimelineItem[]): { updates: ConversationUpdate[]; repairs: ConversationUpdate[] } {
+export function lastItemUpdates(written: TimelineItem[]): { updates: ConversationUpdate[]; repairs: ConversationUpdate[] } {
   const updates: ConversationUpdate[] = [];
   const repairs: ConversationUpdate[] = [];
   for (const group of groupBy(written, (item) => item.conversationId).values()) {
@@ -41,11 +47,15 @@ function lastItemUpdates(written: TimelineItem[]): { updates: ConversationUpdate
   return { updates, repairs };
 }
 
+/** After the updates matched `matched` of `updates` conversations: where some found a newer item already recorded, the public copies get their own chance. */
+export async function repairLastItems(conversations: Collection<ConversationDoc>, updates: ConversationUpdate[], repairs: ConversationUpdate[], matched: number): Promise<void> {
+  if (matched < updates.length && repairs.length > 0) await conversations.bulkWrite(asBulk(repairs), { ordered: false });
+}
+
 /** Records the written items as their conversations' last items where they are newer. */
 export async function recordLastItems(conversations: Collection<ConversationDoc>, written: TimelineItem[]): Promise<void> {
   const { updates, repairs } = lastItemUpdates(written);
   if (updates.length === 0) return;
-  const result = await conversations.bulkWrite(updates, { ordered: false });
-  // Some write found a newer item already recorded: give the public copies their own chance.
-  if (result.matchedCount < updates.length && repairs.length > 0) await conversations.bulkWrite(repairs, { ordered: false });
+  const result = await conversations.bulkWrite(asBulk(updates), { ordered: false });
+  await repairLastItems(conversations, updates, repairs, result.matchedCount);
 }

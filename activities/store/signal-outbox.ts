@@ -1,9 +1,9 @@
 /**
  * Items whose conversation workflow has not yet taken the `itemAdded` signal, one document each in
- * `signal_outbox`. An item appended with `owesSignal` has its entry written beside it, in parallel
- * with the insert, and its append is acknowledged only once both are stored; the server clears an
- * entry once the workflow took the signal, so a signal that could not be sent before a crash or a
- * long engine outage is sent after a restart.
+ * `signal_outbox`. An item appended with `owesSignal` has its entry written in the same ordered
+ * write as the item (append.ts), and its append is acknowledged only once both are stored; the
+ * server clears an entry once the workflow took the signal, so a signal that could not be sent
+ * before a crash or a long engine outage is sent after a restart.
  */
 import { MongoBulkWriteError, type Collection } from 'mongodb';
 import type { Collections, SignalOutboxDoc } from './documents';
@@ -26,6 +26,7 @@ const onlyDuplicates = (error: unknown): boolean =>
 
 /** Records owed signals (idempotent: an entry kept per item). */
 export async function recordPendingSignals(outbox: Collection<SignalOutboxDoc>, entries: PendingSignal[]): Promise<void> {
+  if (entries.length === 0) return;
   try {
     await outbox.insertMany(
       entries.map(({ itemId, conversationId }) => ({ _id: itemId, conversationId })),

@@ -5,6 +5,7 @@ import { createAppender, type Appended, type AppendOptions, type ItemToAppend } 
 import { visibilityFilter, type Audience } from './audience';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor';
 import { toItem, type Collections } from './documents';
+import type { OrderedWriter } from './ordered-writes';
 import type { TimelineEnds } from './timeline-ends';
 
 /** Page through a timeline from its start (`cursor`) or from after a known seq (`afterSeq`, for resuming). */
@@ -22,9 +23,9 @@ const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'websiteId', 'seq',
 const DEFAULT_PAGE_SIZE = 50;
 const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
 
-export function timelineMethods(collections: Collections, ends: TimelineEnds) {
+export function timelineMethods(collections: Collections, ends: TimelineEnds, writeOrdered: OrderedWriter) {
   const { items, conversations } = collections;
-  const append = createAppender(collections, ends);
+  const append = createAppender(collections, ends, writeOrdered);
   return {
     /**
      * Appends an item with the conversation's next seq; idempotent on the item id (same content →

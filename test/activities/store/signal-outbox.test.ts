@@ -47,5 +47,23 @@ describe('Store', () => {
       expect(retry.created).toBe(false);
       expect(await owedIn([conversationId])).toEqual([[item.id, conversationId]]);
     });
+
+    it('records the owed signals and the last item of items written in the same batch as a retried one', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const retried = message(conversationId, { id: 'item_retried' });
+      await store.appendItem(retried, { owesSignal: true });
+      await store.clearPendingSignal(retried.id);
+      const [first, , last] = await Promise.all(
+        [message(conversationId, { id: 'item_before' }), retried, message(conversationId, { id: 'item_after' })].map((item) => store.appendItem(item, { owesSignal: true })),
+      );
+      expect([first!.item.seq, last!.item.seq]).toEqual([2, 3]);
+      expect(await owedIn([conversationId])).toEqual([
+        ['item_after', conversationId],
+        ['item_before', conversationId],
+        ['item_retried', conversationId],
+      ]);
+      expect((await store.getConversation(conversationId))?.lastTimelineItem?.id).toBe('item_after');
+    });
   });
 });
