@@ -4,6 +4,7 @@ import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { update as applyMingoUpdate, type Modifier } from 'mingo/updater';
 import { MongoCommandError } from './errors';
+import { compileExprFilter } from './expr-filter';
 import { compileSimpleFilter } from './simple-filter';
 import { compileTopLevelProjection } from './top-level-projection';
 import { applyTopLevelUpdate, isTopLevelUpdate } from './top-level-update';
@@ -88,12 +89,15 @@ export interface FilterMatcher {
   test(doc: Document): boolean;
 }
 
-/** A filter's matcher: simple filters skip mingo (simple-filter.ts); mingo compiles the rest up front, so an invalid one fails at once. */
+/**
+ * A filter's matcher: simple filters skip mingo (simple-filter.ts), and so do compiled `$expr`
+ * conditions (expr-filter.ts); mingo compiles the rest up front, so an invalid one fails at once.
+ */
 export function compileFilter(filter: Document): FilterMatcher {
-  const simple = compileSimpleFilter(filter);
-  if (!simple) return new Query(filter, MINGO_OPTIONS);
+  const direct = compileSimpleFilter(filter) ?? compileExprFilter(filter, compileFilter);
+  if (!direct) return new Query(filter, MINGO_OPTIONS);
   let query: Query | undefined;
-  return { test: (doc) => simple(doc) ?? (query ??= new Query(filter, MINGO_OPTIONS)).test(doc) };
+  return { test: (doc) => direct(doc) ?? (query ??= new Query(filter, MINGO_OPTIONS)).test(doc) };
 }
 
 export function applyProjection(docs: Document[], projection: Document | undefined): Document[] {

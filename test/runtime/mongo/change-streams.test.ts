@@ -1,5 +1,6 @@
 import { MongoClient, type ChangeStreamDocument, type ChangeStream, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORTED_CONVERSATION_CHANGES } from './fixtures/conversation-changes';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
 async function nextEvents(stream: ChangeStream, n: number): Promise<ChangeStreamDocument[]> {
@@ -60,6 +61,24 @@ describe('EmbeddedMongo', () => {
       await docs.updateOne({ _id: 'f' as never }, { $set: { v: 3 } });
       const reported = (await first) as Document;
       expect(reported).toMatchObject({ operationType: 'update', updateDescription: { updatedFields: { v: 3 } }, fullDocument: { _id: 'f', v: 3 }, seen: true });
+      await stream.close();
+    });
+
+    it('passes the conversation changes the store reports (a compiled $expr): inserts, and updates of other fields or removing one', async () => {
+      const stream = watcher.db('streams').collection('conversations').watch([{ $match: REPORTED_CONVERSATION_CHANGES }], { fullDocument: 'updateLookup', maxAwaitTimeMS: 200 });
+      const first = stream.next();
+      await new Promise((r) => setTimeout(r, 50));
+      const conversations = h.db.collection<AnyDoc>('conversations');
+      await conversations.insertOne({ _id: 'c1', status: 'open', creationKey: 'k' });
+      await conversations.updateOne({ _id: 'c1' }, { $set: { lastItemAll: { text: 'hi' }, lastSeqAll: 1, lastActivityAt: new Date() } });
+      await conversations.updateOne({ _id: 'c1' }, { $set: { lastSeqAll: 2, status: 'closed' } });
+      await conversations.updateOne({ _id: 'c1' }, { $set: { lastSeqAll: 3 }, $unset: { creationKey: '' } });
+      await conversations.deleteOne({ _id: 'c1' });
+      await conversations.insertOne({ _id: 'c2' });
+      const events = [await first, ...(await nextEvents(stream, 3))] as Document[];
+      expect(events.map((e) => [e.operationType, e.documentKey._id])).toEqual([['insert', 'c1'], ['update', 'c1'], ['update', 'c1'], ['insert', 'c2']]);
+      expect(events[1]!.updateDescription.updatedFields).toEqual({ lastSeqAll: 2, status: 'closed' });
+      expect(events[2]!.updateDescription.removedFields).toEqual(['creationKey']);
       await stream.close();
     });
 
