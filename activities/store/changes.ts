@@ -56,7 +56,7 @@ const UNREPORTED_FIELDS = Object.entries(CLIENT_FIELDS)
  * conversation's last item; filtering those out in the store spares the lookup and the transfer
  * of the whole conversation for each message.
  */
-const REPORTED_CONVERSATION_CHANGES = {
+export const REPORTED_CONVERSATION_CHANGES = {
   $match: {
     $or: [
       { operationType: 'insert' },

@@ -1,6 +1,6 @@
 import { MongoClient, type ChangeStreamDocument, type ChangeStream, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORTED_CONVERSATION_CHANGES } from './fixtures/conversation-changes';
+import { REPORTED_CONVERSATION_CHANGES } from '../../../activities/store/changes';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
 async function nextEvents(stream: ChangeStream, n: number): Promise<ChangeStreamDocument[]> {
@@ -65,7 +65,7 @@ describe('EmbeddedMongo', () => {
     });
 
     it('passes the conversation changes the store reports (a compiled $expr): inserts, and updates of other fields or removing one', async () => {
-      const stream = watcher.db('streams').collection('conversations').watch([{ $match: REPORTED_CONVERSATION_CHANGES }], { fullDocument: 'updateLookup', maxAwaitTimeMS: 200 });
+      const stream = watcher.db('streams').collection('conversations').watch([REPORTED_CONVERSATION_CHANGES], { fullDocument: 'updateLookup', maxAwaitTimeMS: 200 });
       const first = stream.next();
       await new Promise((r) => setTimeout(r, 50));
       const conversations = h.db.collection<AnyDoc>('conversations');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileExprFilter } from '../../../runtime/mongo/expr-filter';
 import { compileFilter } from '../../../runtime/mongo/mingo-extensions';
 import { seededRandom } from '../../support/random';
-import { REPORTED_CONVERSATION_CHANGES } from './fixtures/conversation-changes';
+import { REPORTED_CONVERSATION_CHANGES } from '../../../activities/store/changes';
 import { outcome, randomExpressions } from './fixtures/random-expressions';
 
 const viaMingo = (filter: Document, doc: Document): unknown => outcome(() => new Query(filter, { idKey: '_id' }).test(doc));
@@ -26,7 +26,7 @@ describe('compileExprFilter', () => {
   });
 
   it('compiles the conversations change stream filter: inserts, and updates that touch other fields or remove one', () => {
-    const filter = REPORTED_CONVERSATION_CHANGES;
+    const filter = REPORTED_CONVERSATION_CHANGES.$match;
     const matcher = compileExprFilter(filter, compileFilter);
     expect(matcher).toBeDefined();
     const update = (updatedFields: Document, removedFields: string[] = []) => ({ operationType: 'update', updateDescription: { updatedFields, removedFields, truncatedArrays: [] } });
