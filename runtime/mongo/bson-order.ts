@@ -114,11 +114,14 @@ function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>):
 
 /** Total order over BSON values as MongoDB sorts them (simple collation). */
 export function compareBson(a: unknown, b: unknown): number {
-  // Fast paths for the common key types; the same results as the generic order below.
+  // Fast paths for the common key types; the same results as the generic order below. Equal values
+  // are common in index keys (a prefix field all entries share, null for an unset field), and
+  // for strings one scan beats the two of < and >.
+  if (a === b) return 0;
   if (typeof a === 'string') {
-    if (typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+    if (typeof b === 'string') return a < b ? -1 : 1;
   } else if (typeof a === 'number' && typeof b === 'number' && a === a && b === b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+    return a < b ? -1 : 1;
   }
   return compareBsonGeneric(a, b);
 }

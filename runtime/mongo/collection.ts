@@ -44,6 +44,15 @@ export function duplicateKeyError(ns: string, index: Index, key: unknown[]): Mon
   });
 }
 
+/** One index's part of a write: the document's new keys and the old ones they replace (none for an insert). */
+interface KeyChange {
+  index: Index;
+  keys: unknown[][];
+  old: readonly unknown[][];
+}
+
+const NO_KEYS: readonly unknown[][] = [];
+
 export class Collection {
   readonly docs = new Map<string, Document>();
   readonly indexes = new Map<string, Index>();
@@ -65,43 +74,48 @@ export class Collection {
   }
 
   /**
-   * Index keys of `doc` per index, after checking that no unique index already holds one of them.
-   * Only keys that differ from `previous` (a replaced version) need the check; so does no string or
+   * The index entries a write changes: per index, the keys of `doc` and, for a replacement, those
+   * of `previous`, after checking that no unique index already holds one of the new keys. An index
+   * whose keys the replacement leaves as they are is left out; so is the check for a string or
    * ObjectId `_id`, which the documents map already keeps unique.
    */
-  private keysWithoutDuplicates(id: string, doc: Document, previous?: Document): Map<Index, { keys: unknown[][]; old?: unknown[][] }> {
-    const keysByIndex = new Map<Index, { keys: unknown[][]; old?: unknown[][] }>();
+  private keyChanges(id: string, doc: Document, previous?: Document): KeyChange[] {
+    const changes: KeyChange[] = [];
     for (const index of this.indexes.values()) {
+      if (previous && index.sameFields(previous, doc)) continue;
       const keys = index.keysOf(doc);
-      const old = previous && index.keysOf(previous);
-      const checked = old ? !index.sameKeys(old, keys) : index.name !== ID_INDEX.name || !hasExactCanonicalKey(doc._id);
+      const old = previous ? index.keysOf(previous) : NO_KEYS;
+      if (previous && index.sameKeys(old, keys)) continue;
+      const checked = previous !== undefined || index.name !== ID_INDEX.name || !hasExactCanonicalKey(doc._id);
       const conflict = checked ? index.conflictingKey(id, keys) : undefined;
       if (conflict) throw duplicateKeyError(this.ns, index, conflict);
-      keysByIndex.set(index, { keys, old });
+      changes.push({ index, keys, old });
     }
-    return keysByIndex;
+    return changes;
   }
 
   /** Inserts `doc` (which must carry an _id); throws E11000 without changing anything on conflict. */
   insert(doc: Document): void {
     const id = canonicalKey(doc._id);
     if (this.docs.has(id)) throw duplicateKeyError(this.ns, this.indexes.get(ID_INDEX.name)!, [doc._id]);
-    const keysByIndex = this.keysWithoutDuplicates(id, doc);
+    const changes = this.keyChanges(id, doc);
     this.docs.set(id, doc);
-    for (const [index, { keys }] of keysByIndex) index.add(id, doc, keys);
+    for (const { index, keys } of changes) index.add(id, keys);
   }
 
   /** Replaces the stored version of a document with a new object of the same _id. */
   replace(previous: Document, next: Document): void {
     const id = canonicalKey(previous._id);
-    const keysByIndex = this.keysWithoutDuplicates(id, next, previous);
-    for (const [index, { keys, old }] of keysByIndex) index.update(id, previous, next, keys, old);
+    for (const { index, keys, old } of this.keyChanges(id, next, previous)) {
+      index.remove(id, old);
+      index.add(id, keys);
+    }
     this.docs.set(id, next);
   }
 
   remove(doc: Document): void {
     const id = canonicalKey(doc._id);
-    for (const index of this.indexes.values()) index.remove(id, doc);
+    for (const index of this.indexes.values()) index.remove(id, index.keysOf(doc));
     this.docs.delete(id);
   }
 

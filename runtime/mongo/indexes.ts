@@ -54,6 +54,7 @@ export function pathValues(doc: unknown, path: string): { values: unknown[]; via
 export class Index {
   readonly fields: string[];
   readonly directions: Array<1 | -1>;
+  private readonly descending: boolean[];
   readonly entries: SortedBlockList<IndexEntry>;
   /** Some document had an array on an indexed path: bounds and sort order must be used with care. */
   multikey = false;
@@ -62,8 +63,9 @@ export class Index {
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
     this.directions = this.fields.map((f) => (spec.key[f]! < 0 ? -1 : 1));
+    this.descending = this.directions.map((d) => d < 0);
     this.topLevelFields = this.fields.every((f) => !f.includes('.'));
-    this.entries = new SortedBlockList((a, b) => this.compareEntries(a, b));
+    this.entries = new SortedBlockList((a, b) => this.compareKeys(a.key, b.key) || (a.id === b.id ? 0 : a.id < b.id ? -1 : 1));
   }
 
   get name(): string {
@@ -78,18 +80,17 @@ export class Index {
   compareKeys(a: unknown[], b: unknown[], length = this.fields.length): number {
     for (let i = 0; i < length; i++) {
       const c = compareBson(a[i], b[i]);
-      if (c !== 0) return c * this.directions[i]!;
+      if (c !== 0) return this.descending[i] ? -c : c;
     }
     return 0;
   }
 
-  private compareEntries(a: IndexEntry, b: IndexEntry): number {
-    return this.compareKeys(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  keysOf(doc: Document): unknown[][] {
+    return (this.topLevelFields && this.topLevelKeys(doc)) || this.keysByPath(doc);
   }
 
-  keysOf(doc: Document): unknown[][] {
-    const simple = this.topLevelKey(doc);
-    if (simple) return [simple];
+  /** keysOf without its fast path: the reference it must agree with (public for tests that check both agree). */
+  keysByPath(doc: Document): unknown[][] {
     let tuples: unknown[][] = [[]];
     for (const field of this.fields) {
       const { values, viaArray } = pathValues(doc, field);
@@ -102,36 +103,56 @@ export class Index {
     return distinct;
   }
 
-  /** The one key of `doc` when every indexed field is top-level and not an array (what pathValues gives then). */
-  private topLevelKey(doc: Document): unknown[] | undefined {
-    if (!this.topLevelFields) return undefined;
+  /**
+   * The keys of `doc` when every indexed field is top-level and at most one holds an array (a tags
+   * field): one key per distinct element, or null for an empty array, as keysByPath gives them.
+   */
+  private topLevelKeys(doc: Document): unknown[][] | undefined {
     const key = new Array<unknown>(this.fields.length);
-    for (let i = 0; i < this.fields.length; i++) {
+    let arrayAt = -1;
+    for (let i = 0; i < key.length; i++) {
       const value = doc[this.fields[i]!];
-      if (Array.isArray(value)) return undefined;
+      if (Array.isArray(value)) {
+        if (arrayAt >= 0) return undefined;
+        arrayAt = i;
+      }
       key[i] = value === undefined ? null : value;
     }
-    return key;
+    if (arrayAt < 0) return [key];
+    this.multikey = true;
+    const elements = key[arrayAt] as unknown[];
+    if (elements.length === 0) {
+      key[arrayAt] = null;
+      return [key];
+    }
+    const keys: unknown[][] = [];
+    for (const element of elements) {
+      if (!keys.some((k) => compareBson(k[arrayAt], element) === 0)) keys.push(withValue(key, arrayAt, element));
+    }
+    return keys;
   }
 
-  add(id: string, doc: Document, keys = this.keysOf(doc)): void {
+  add(id: string, keys: unknown[][]): void {
     for (const key of keys) this.entries.insert({ key, id });
   }
 
-  remove(id: string, doc: Document): void {
-    for (const key of this.keysOf(doc)) this.entries.remove({ key, id });
+  remove(id: string, keys: readonly unknown[][]): void {
+    for (const key of keys) this.entries.remove({ key, id });
   }
 
   /** Whether two documents' keys (from keysOf) are the same entries. */
-  sameKeys(a: unknown[][], b: unknown[][]): boolean {
+  sameKeys(a: readonly unknown[][], b: readonly unknown[][]): boolean {
     return a.length === b.length && a.every((key, i) => this.compareKeys(key, b[i]!) === 0);
   }
 
-  /** Moves a document's entries to its new version; most updates change no indexed field, and then nothing moves. */
-  update(id: string, previous: Document, next: Document, keys = this.keysOf(next), old = this.keysOf(previous)): void {
-    if (this.sameKeys(old, keys)) return;
-    for (const key of old) this.entries.remove({ key, id });
-    this.add(id, next, keys);
+  /**
+   * Whether two versions of a document hold the very same values in every indexed field, so that
+   * their keys are the same without computing them: updates share the fields they leave alone.
+   */
+  sameFields(a: Document, b: Document): boolean {
+    if (!this.topLevelFields) return false;
+    for (const field of this.fields) if (a[field] !== b[field]) return false;
+    return true;
   }
 
   rebuild(docs: Iterable<[string, Document]>): void {
@@ -144,12 +165,18 @@ export class Index {
   conflictingKey(id: string, keys: unknown[][]): unknown[] | undefined {
     if (!this.unique) return undefined;
     for (const key of keys) {
-      const position = this.entries.lowerBound((entry) => this.compareKeys(entry.key, key));
-      for (const entry of this.entries.forward(position)) {
-        if (this.compareKeys(entry.key, key) !== 0) break;
-        if (entry.id !== id) return key;
-      }
+      // One key's entries sort by id, and '' sorts before every id: the first entry of `key`, then,
+      // if that is this document's own, the next one (id + '\0' is the least string above id).
+      let entry = this.entries.ceiling({ key, id: '' });
+      if (entry?.id === id) entry = this.entries.ceiling({ key, id: id + '\0' });
+      if (entry && this.compareKeys(entry.key, key) === 0) return key;
     }
     return undefined;
   }
+}
+
+function withValue(key: unknown[], at: number, value: unknown): unknown[] {
+  const copy = key.slice();
+  copy[at] = value;
+  return copy;
 }

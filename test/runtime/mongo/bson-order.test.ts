@@ -1,6 +1,7 @@
 import { Binary, EJSON, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { compareBson, compareBsonGeneric } from '../../../runtime/mongo/bson-order';
+import { seededRandom } from '../../support/random';
 
 const show = (value: unknown): string => (value === undefined ? 'undefined' : EJSON.stringify({ v: value }));
 
@@ -60,6 +61,20 @@ describe('compareBson', () => {
       for (const b of cells) {
         expect(Math.sign(compareBson(a.value, b.value)), `${show(a.value)} vs ${show(b.value)}`).toBe(Math.sign(a.rank - b.rank));
       }
+    }
+  });
+
+  it('agrees with the generic order on random strings and numbers, equal pairs and shared values included', () => {
+    const { next, pick } = seededRandom(3);
+    const shared = [{ a: 1 }, [1, 2], new Date(5), Long.fromNumber(7), Decimal128.fromString('NaN')];
+    // Built at run time, so that equal strings are distinct instances, as decoded BSON gives them.
+    const string = () => Array.from({ length: Math.floor(next() * 4) }, () => pick(['a', 'b', 'B', 'é', '😀', '\u0000'])).join('');
+    const number = () => pick([0, -0, 1, -1, 2.5, Number.NaN, Infinity, Math.floor(next() * 5), next()]);
+    const value = (): unknown => (next() < 0.1 ? pick([null, undefined, ...shared]) : next() < 0.5 ? string() : number());
+    for (let i = 0; i < 20_000; i++) {
+      const a = value();
+      const b = next() < 0.3 ? a : value();
+      expect(Math.sign(compareBson(a, b)), `${show(a)} vs ${show(b)}`).toBe(Math.sign(compareBsonGeneric(a, b)));
     }
   });
 });

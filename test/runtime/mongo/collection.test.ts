@@ -72,5 +72,35 @@ describe('Collection', () => {
         expect(byIndex, tag).toEqual([...docs.values()].filter((d) => d.tags.includes(tag)).map((d) => d._id).sort());
       }
     });
+
+    it('refuses exactly the writes that give a unique key another document holds, and changes nothing for them', () => {
+      const { next, pick } = seededRandom(13);
+      const collection = new Collection('db', 'c');
+      collection.createIndex({ name: 'k_1_tags_1', key: { k: 1, tags: 1 }, unique: true });
+      const value = (): unknown => pick(['a', 'b', 1, Long.fromNumber(1), null]);
+      const tags = (): unknown => (next() < 0.5 ? pick(['x', 'y']) : ['x', 'y', 'z'].filter(() => next() < 0.4));
+      const keySet = (doc: Document): string[] => {
+        const t = Array.isArray(doc.tags) ? (doc.tags.length > 0 ? doc.tags : [null]) : [doc.tags ?? null];
+        return t.map((tag) => JSON.stringify([doc.k === undefined || doc.k === null ? null : Number(doc.k) || doc.k, tag]));
+      };
+      const docs = new Map<number, Document>();
+      for (let step = 0; step < 2_000; step++) {
+        const id = Math.floor(next() * 40);
+        const previous = docs.get(id);
+        // Half the replacements share the indexed fields of the stored version, as an update of other fields does.
+        const doc = previous && next() < 0.5 ? { ...previous, n: step } : { _id: id, k: value(), tags: tags() };
+        const held = new Set([...docs].filter(([other]) => other !== id).flatMap(([, d]) => keySet(d)));
+        const conflicts = keySet(doc).some((key) => held.has(key));
+        const write = () => (previous ? collection.replace(previous, doc) : collection.insert(doc));
+        if (conflicts) expect(write).toThrow(/E11000/);
+        else {
+          write();
+          docs.set(id, doc);
+        }
+      }
+      const stored = collection.find({}).map((d) => d._id as number);
+      expect(stored.sort((a, b) => a - b)).toEqual([...docs.keys()].sort((a, b) => a - b));
+      for (const [id, doc] of docs) expect(collection.find({ k: doc.k ?? null, _id: id }).length, String(id)).toBe(1);
+    });
   });
 });
