@@ -11,6 +11,7 @@ import { newId } from './ids';
 import { ensureIndexes } from './indexes';
 import { migrate } from './migrations';
 import { orderedWriter, type OrderedWriter } from './ordered-writes';
+import { OwnInserts } from './own-inserts';
 import { seenMethods } from './seen';
 import { settingMethods } from './settings';
 import { signalOutboxMethods } from './signal-outbox';
@@ -61,17 +62,18 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
   }
   const instanceId = newId('inst');
   const ends = new TimelineEnds();
+  const ownInserts = new OwnInserts();
   return {
     ...websiteMethods(collections),
     ...visitorMethods(collections),
     ...conversationMethods(collections),
-    ...timelineMethods(collections, ends, writeOrdered),
+    ...timelineMethods(collections, { origin: instanceId, ends, writeOrdered, ownInserts }),
     ...seenMethods(collections),
     ...teamMethods(collections),
     ...settingMethods(collections),
     ...fileMethods(db),
     ...signalOutboxMethods(collections),
-    ...changeMethods(collections, instanceId, ends),
+    ...changeMethods(collections, instanceId, ends, ownInserts),
     instanceId,
     close: () => client.close(),
   };
