@@ -4,7 +4,17 @@ import { applyToSummary, type JournalRecord, type JournalStore, type RunSummary 
 export interface MongoJournalStoreOptions {
   /** Collection of journal records; a second one, `${collection}_runs`, holds one summary per run. */
   collection?: string;
+  /** A write starts no sooner than this after the one before it started (see the class comment). */
+  minWriteIntervalMs?: number;
 }
+
+/**
+ * Each journal write costs the engine's thread about as much as a few dozen workflow tasks' worth
+ * of records in it (the driver's per-command work and a socket write): under load, spacing the
+ * writes gathers more records into each. A workflow task waits up to this long more for its write
+ * then; when writes are rare, none waits.
+ */
+const DEFAULT_MIN_WRITE_INTERVAL_MS = 15;
 
 /** Every failed insert hit a unique key (the record is there already), and the write concern was met. */
 const onlyDuplicateKeys = (err: unknown): boolean =>
@@ -18,11 +28,11 @@ interface PendingAppend {
 
 /**
  * A journal in MongoDB, with group commit: one write at a time (so records land in append order),
- * and the appends made while it is under way go out together as the next one — one ordered
- * insertMany of records plus one bulk write of run summaries. Under load a write carries many
- * workflow tasks' records; alone, an append waits for no one. Every caller resolves when its
- * write is acknowledged; when a shared write fails, each append is tried again on its own, so only
- * the one that cannot be written fails.
+ * and the appends made while it is under way, or until `minWriteIntervalMs` after it started, go
+ * out together as the next one — one ordered insertMany of records plus one bulk write of run
+ * summaries. Under load a write carries many workflow tasks' records; alone, an append waits for
+ * no one. Every caller resolves when its write is acknowledged; when a shared write fails, each
+ * append is tried again on its own, so only the one that cannot be written fails.
  */
 export class MongoJournalStore implements JournalStore {
   private readonly records: Collection<JournalRecord>;
@@ -30,15 +40,20 @@ export class MongoJournalStore implements JournalStore {
   private pending: PendingAppend[] = [];
   /** A flush is scheduled or a write is under way: appends wait for it. */
   private busy = false;
+  private lastWriteStartedAt = -Infinity;
 
-  private constructor(db: Db, name: string) {
+  private constructor(
+    db: Db,
+    name: string,
+    private readonly minWriteIntervalMs: number,
+  ) {
     this.records = db.collection<JournalRecord>(name);
     this.runs = db.collection<RunSummary>(`${name}_runs`);
   }
 
   /** Opens the store and creates the indexes it queries by. */
   static async open(db: Db, options: MongoJournalStoreOptions = {}): Promise<MongoJournalStore> {
-    const store = new MongoJournalStore(db, options.collection ?? 'workflow_journal');
+    const store = new MongoJournalStore(db, options.collection ?? 'workflow_journal', options.minWriteIntervalMs ?? DEFAULT_MIN_WRITE_INTERVAL_MS);
     await store.records.createIndex({ runId: 1, seq: 1 }, { unique: true });
     await store.runs.createIndex({ runId: 1 }, { unique: true });
     await store.runs.createIndex({ workflowId: 1, startedAt: 1 });
@@ -71,6 +86,9 @@ export class MongoJournalStore implements JournalStore {
 
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
+      const wait = this.lastWriteStartedAt + this.minWriteIntervalMs - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastWriteStartedAt = performance.now();
       const batch = this.pending;
       this.pending = [];
       try {

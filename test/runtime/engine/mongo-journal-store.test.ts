@@ -61,6 +61,29 @@ describe('MongoJournalStore', () => {
       expect((await store.readRun('run-g')).map((record) => record.seq)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
     });
 
+    it('starts a write no sooner than minWriteIntervalMs after the one before it, and at once when writes are rare', async () => {
+      const inserts: number[] = [];
+      const counted = (collection: Collection) =>
+        new Proxy(collection, {
+          get: (target, key, receiver) =>
+            key === 'insertMany' ? (docs: unknown[], options: unknown) => (inserts.push(docs.length), target.insertMany(docs as never, options as never)) : Reflect.get(target, key, receiver),
+        });
+      const db = client.db(freshDbName('journal_spaced'));
+      const store = await MongoJournalStore.open(new Proxy(db, { get: (target, key) => (key === 'collection' ? (name: string) => counted(target.collection(name)) : Reflect.get(target, key)) }), {
+        minWriteIntervalMs: 1_000,
+      });
+      const firstStarted = performance.now();
+      await store.append([started('wf-s', 'run-s', 1_000)]);
+      await Promise.all([store.append([activation('wf-s', 'run-s', 2)]), store.append([activation('wf-s', 'run-s', 3)])]);
+      expect(performance.now() - firstStarted).toBeGreaterThanOrEqual(950);
+      expect(inserts).toEqual([1, 2]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const rareStarted = performance.now();
+      await store.append([activation('wf-s', 'run-s', 4)]);
+      expect(performance.now() - rareStarted).toBeLessThan(900);
+      expect((await store.readRun('run-s')).map((record) => record.seq)).toEqual([1, 2, 3, 4]);
+    });
+
     it('fails only the append that cannot be written, not the others that shared its write', async () => {
       const store = await MongoJournalStore.open(client.db(freshDbName('journal_poison')));
       await store.append([started('wf-p', 'run-p', 1_000), activation('wf-p', 'run-p', 2)]);
