@@ -27,7 +27,6 @@ import { lastItemUpdates, recordLastItems, repairLastItems } from './last-items'
 import type { OrderedWrite, OrderedWriter } from './ordered-writes';
 import { sameContent } from './same-content';
 import { recordPendingSignals } from './signal-outbox';
-import type { OwnInserts } from './own-inserts';
 import type { TimelineEnd, TimelineEnds } from './timeline-ends';
 
 /**
@@ -58,8 +57,6 @@ interface Request {
 interface Placed {
   request: Request;
   doc: ItemDoc;
-  /** Handed to this store's watchers as soon as it is stored, and left out of its change stream (own-inserts.ts). */
-  direct: boolean;
 }
 
 /** The unique index that arbitrates seqs; MongoDB and the embedded server both name it in E11000 messages. */
@@ -77,16 +74,7 @@ const asError = (failure: unknown): unknown =>
   failure instanceof Error ? failure : new AppError('ERR_INTERNAL', `item write failed: ${(failure as { errmsg?: string } | undefined)?.errmsg}`);
 
 /** Returns `appendItem`: idempotent on the item id, batched with concurrent calls. */
-/** What an appender writes with, and who hears of what it stored. */
-export interface AppenderWriter {
-  /** The store instance: items it hands over directly carry it as `origin`. */
-  origin: string;
-  ends: TimelineEnds;
-  writeOrdered: OrderedWriter;
-  ownInserts: OwnInserts;
-}
-
-export function createAppender(collections: Collections, { origin, ends, writeOrdered, ownInserts }: AppenderWriter): (item: ItemToAppend, options?: AppendOptions) => Promise<Appended> {
+export function createAppender(collections: Collections, ends: TimelineEnds, writeOrdered: OrderedWriter): (item: ItemToAppend, options?: AppendOptions) => Promise<Appended> {
   const { items, conversations, signalOutbox } = collections;
   let queue: Request[] = [];
   /** Conversations with a write under way: their new items wait for it. */
@@ -142,9 +130,7 @@ export function createAppender(collections: Collections, { origin, ends, writeOr
     unknown.forEach((conversationId, i) => {
       const websiteId = websites.get(conversationId);
       if (!websiteId) return;
-      const stored = newest[i]?.seq ?? 0;
-      // Another writer's newest item may not have reached the watchers yet; an empty timeline has none to wait for.
-      ends.stored(conversationId, websiteId, stored, stored === 0);
+      ends.stored(conversationId, websiteId, newest[i]?.seq ?? 0);
       known.set(conversationId, ends.get(conversationId)!);
     });
     return known;
@@ -161,12 +147,9 @@ export function createAppender(collections: Collections, { origin, ends, writeOr
         for (const request of requests) request.reject(new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`));
         continue;
       }
-      // Handing an item over directly cannot overtake the one before it once that one is handed over.
-      const direct = end.relayed;
       requests.forEach((request, i) => {
         // Store-owned fields last, so no item field can override them (`websiteId` is reserved on items).
-        const doc = { ...request.item, _id: request.item.id, websiteId: end.websiteId, ...(direct ? { origin } : {}), seq: end.lastSeq + 1 + i } as ItemDoc;
-        placed.push({ request, doc, direct });
+        placed.push({ request, doc: { ...request.item, _id: request.item.id, websiteId: end.websiteId, seq: end.lastSeq + 1 + i } as ItemDoc });
       });
     }
     return placed;
@@ -223,8 +206,7 @@ export function createAppender(collections: Collections, { origin, ends, writeOr
       return;
     }
     const stored = placed.slice(0, outcome.applied);
-    for (const { doc, direct } of stored) ends.stored(doc.conversationId, doc.websiteId, doc.seq, direct);
-    ownInserts.stored(stored.filter((p) => p.direct).map(({ doc }) => doc));
+    for (const { doc } of stored) ends.stored(doc.conversationId, doc.websiteId, doc.seq);
     if (stored.length < placed.length) {
       const again = settleStopped(placed[stored.length]!, outcome.failed);
       // The items after it were not tried: placed again, in order.

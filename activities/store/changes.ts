@@ -9,7 +9,6 @@ import type { Audience } from './audience';
 import { toConversation } from './conversations';
 import { toItem, type Collections, type ConversationDoc, type EphemeralDoc, type EphemeralEvent, type ItemDoc } from './documents';
 import { newId } from './ids';
-import type { OwnInserts } from './own-inserts';
 import type { TimelineEnds } from './timeline-ends';
 
 export type StoreChange =
@@ -91,20 +90,16 @@ function changedFields(change: ChangeStreamDocument<ConversationDoc>): string[] 
   return [...fields];
 }
 
-function itemEvent(type: 'itemCreated' | 'itemUpdated', doc: ItemDoc): StoreChange {
-  const item = toItem(doc);
-  return { type, websiteId: doc.websiteId, conversationId: item.conversationId, visibility: item.visibility, item };
-}
-
 /** Item inserts and updates; every stored seq seen also moves this store's known timeline end (timeline-ends.ts). */
 const itemChanges =
   (ends: TimelineEnds) =>
   (change: ChangeStreamDocument<ItemDoc>): StoreChange | undefined => {
     if ((change.operationType !== 'insert' && change.operationType !== 'update') || !change.fullDocument) return undefined;
     const doc = change.fullDocument;
-    if (change.operationType === 'update') return itemEvent('itemUpdated', doc);
-    ends.observed(doc.conversationId, doc.seq);
-    return itemEvent('itemCreated', doc);
+    const item = toItem(doc);
+    const type = change.operationType === 'insert' ? 'itemCreated' : 'itemUpdated';
+    if (type === 'itemCreated') ends.observed(doc.conversationId, doc.seq);
+    return { type, websiteId: doc.websiteId, conversationId: item.conversationId, visibility: item.visibility, item };
   };
 
 function conversationChange(change: ChangeStreamDocument<ConversationDoc>): StoreChange | undefined {
@@ -127,35 +122,28 @@ function ephemeralChange(change: ChangeStreamDocument<EphemeralDoc>): StoreChang
 
 type Deliver = (change: StoreChange) => void | Promise<void>;
 
-/** Hands changes to `onChange` one at a time, in the order given; a failing consumer does not stop it. */
-function deliveryQueue(onChange: Deliver, onError: (error: unknown) => void): (change: StoreChange) => Promise<void> {
-  let tail = Promise.resolve();
-  return (change) =>
-    (tail = tail.then(async () => {
-      try {
-        await onChange(change);
-      } catch (error) {
-        onError(error);
-      }
-    }));
-}
-
 /**
  * Opens the stream's cursor (so every change after this resolves is seen), then feeds its changes
- * to `deliver` in the background, in order, until the stream closes.
+ * to `onChange` in the background, one at a time and in order, until the stream closes.
  */
 async function follow<T extends Document>(
   stream: ChangeStream<T>,
   toChange: (change: ChangeStreamDocument<T>) => StoreChange | undefined,
-  deliver: (change: StoreChange) => Promise<void>,
+  onChange: Deliver,
   onError: (error: unknown) => void,
 ): Promise<void> {
   const first = await stream.tryNext();
+  const deliver = async (change: StoreChange | null | undefined): Promise<void> => {
+    try {
+      if (change) await onChange(change);
+    } catch (error) {
+      onError(error); // a failing consumer must not stop the stream
+    }
+  };
   const pump = async (next: ChangeStreamDocument<T> | null): Promise<void> => {
     try {
       for (;;) {
-        const change = next && toChange(next);
-        if (change) await deliver(change);
+        await deliver(next && toChange(next));
         next = await stream.next();
       }
     } catch (error) {
@@ -168,39 +156,26 @@ async function follow<T extends Document>(
 /** How long an idle getMore waits on the server: also how long opening a watch takes (see `follow`). */
 const MAX_AWAIT_MS = 250;
 
-/**
- * Item inserts and updates, but not the inserts this store instance hands over itself
- * (own-inserts.ts), which carry its id as `origin`.
- */
-const itemWritesOfOthers = (origin: string) => [{ $match: { $or: [{ operationType: 'update' }, { operationType: 'insert', 'fullDocument.origin': { $ne: origin } }] } }];
-
-export function changeMethods({ items, conversations, ephemeral }: Collections, instanceId: string, ends: TimelineEnds, ownInserts: OwnInserts) {
+export function changeMethods({ items, conversations, ephemeral }: Collections, instanceId: string, ends: TimelineEnds) {
   let lastSweep = 0;
   return {
-    /**
-     * Watches new and updated items, conversation changes and ephemeral events; resolves once
-     * watching. A conversation's new items come in seq order, whoever wrote them.
-     */
+    /** Watches new and updated items, conversation changes and ephemeral events; resolves once watching. */
     async watchChanges(onChange: Deliver, options: WatchOptions = {}): Promise<ChangeWatch> {
       const onError = options.onError ?? ((error: unknown) => console.error('store change stream failed', error));
+      const writes = [{ $match: { operationType: { $in: ['insert', 'update'] } } }];
       const watchOptions = { fullDocument: 'updateLookup', maxAwaitTimeMS: MAX_AWAIT_MS } as const;
-      const itemStream = items.watch<ItemDoc>(itemWritesOfOthers(instanceId), watchOptions);
+      const itemStream = items.watch<ItemDoc>(writes, watchOptions);
       const conversationStream = conversations.watch<ConversationDoc>([REPORTED_CONVERSATION_CHANGES], watchOptions);
       const ephemeralStream = ephemeral.watch<EphemeralDoc>([{ $match: { operationType: 'insert' } }], { maxAwaitTimeMS: MAX_AWAIT_MS });
       const streams = [itemStream, conversationStream, ephemeralStream];
-      // One queue for items, whether the stream or this store's appender hands them over: an item
-      // the appender hands over directly follows the one before it (timeline-ends.ts `relayed`).
-      const deliverItem = deliveryQueue(onChange, onError);
-      const stopOwnInserts = ownInserts.watch((doc) => void deliverItem(itemEvent('itemCreated', doc)));
       const close = async () => {
-        stopOwnInserts();
         await Promise.all(streams.map((stream) => stream.close()));
       };
       try {
         await Promise.all([
-          follow(itemStream, itemChanges(ends), deliverItem, onError),
-          follow(conversationStream, conversationChange, deliveryQueue(onChange, onError), onError),
-          follow(ephemeralStream, ephemeralChange, deliveryQueue(onChange, onError), onError),
+          follow(itemStream, itemChanges(ends), onChange, onError),
+          follow(conversationStream, conversationChange, onChange, onError),
+          follow(ephemeralStream, ephemeralChange, onChange, onError),
         ]);
       } catch (error) {
         await close();

@@ -16,11 +16,10 @@ export type ContactDoc = Stored<Contact>;
 export type TeamMemberDoc = Stored<TeamMember>;
 
 /**
- * A timeline item plus its website, so change events can be routed without another read, and the
- * store instance that wrote it (own-inserts.ts). Typed as the open plugin shape: the built-in item
- * types are special cases of it.
+ * A timeline item plus its website, so change events can be routed without another read. Typed as
+ * the open plugin shape: the built-in item types are special cases of it.
  */
-export type ItemDoc = Stored<PluginItem> & { websiteId: string; origin?: string };
+export type ItemDoc = Stored<PluginItem> & { websiteId: string };
 
 /** An item whose `itemAdded` signal its conversation's workflow has not taken yet (signal-outbox.ts). */
 export interface SignalOutboxDoc {
@@ -114,8 +113,7 @@ export function withoutInternal<T>(doc: object, internal: readonly string[] = []
 }
 
 /** A stored item as clients see it. */
-const ITEM_INTERNAL_FIELDS = ['websiteId', 'origin'];
-export const toItem = (doc: ItemDoc): TimelineItem => withoutInternal<TimelineItem>(doc, ITEM_INTERNAL_FIELDS);
+export const toItem = (doc: ItemDoc): TimelineItem => withoutInternal<TimelineItem>(doc, ['websiteId']);
 
 /** Keys of the lifecycle projection, checked against the domain type so none is forgotten. */
 export const LIFECYCLE_FIELDS = [

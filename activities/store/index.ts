@@ -11,7 +11,6 @@ import { newId } from './ids';
 import { ensureIndexes } from './indexes';
 import { migrate } from './migrations';
 import { orderedWriter, type OrderedWriter } from './ordered-writes';
-import { OwnInserts } from './own-inserts';
 import { seenMethods } from './seen';
 import { settingMethods } from './settings';
 import { signalOutboxMethods } from './signal-outbox';
@@ -62,18 +61,17 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
   }
   const instanceId = newId('inst');
   const ends = new TimelineEnds();
-  const ownInserts = new OwnInserts();
   return {
     ...websiteMethods(collections),
     ...visitorMethods(collections),
     ...conversationMethods(collections),
-    ...timelineMethods(collections, { origin: instanceId, ends, writeOrdered, ownInserts }),
+    ...timelineMethods(collections, ends, writeOrdered),
     ...seenMethods(collections),
     ...teamMethods(collections),
     ...settingMethods(collections),
     ...fileMethods(db),
     ...signalOutboxMethods(collections),
-    ...changeMethods(collections, instanceId, ends, ownInserts),
+    ...changeMethods(collections, instanceId, ends),
     instanceId,
     close: () => client.close(),
   };

@@ -8,12 +8,6 @@ export interface TimelineEnd {
   websiteId: string;
   /** A seq known to be stored: every seq up to it is stored too (see append.ts). */
   lastSeq: number;
-  /**
-   * The item at `lastSeq` has been handed to this store's change watchers (the appender handed
-   * it over itself, or the change stream brought it): the next item may then be handed over
-   * directly without overtaking it (own-inserts.ts).
-   */
-  relayed: boolean;
 }
 
 const DEFAULT_CAPACITY = 50_000;
@@ -33,21 +27,21 @@ export class TimelineEnds {
     return end;
   }
 
-  /** Records a seq this store wrote or read; an end only moves forward. */
-  stored(conversationId: string, websiteId: string, seq: number, relayed: boolean): void {
+  /** Records a stored seq; an end only moves forward. */
+  stored(conversationId: string, websiteId: string, seq: number): void {
     const end = this.ends.get(conversationId);
-    if (!end) {
-      this.ends.set(conversationId, { websiteId, lastSeq: seq, relayed });
-      if (this.ends.size > this.capacity) this.ends.delete(this.ends.keys().next().value!);
-    } else if (seq >= end.lastSeq) {
-      Object.assign(end, { lastSeq: seq, relayed });
+    if (end) {
+      end.lastSeq = Math.max(end.lastSeq, seq);
+      return;
     }
+    this.ends.set(conversationId, { websiteId, lastSeq: seq });
+    if (this.ends.size > this.capacity) this.ends.delete(this.ends.keys().next().value!);
   }
 
-  /** The change stream brought a stored item (on its way to the watchers): moves a known end forward (an unknown one is read when needed). */
+  /** Another writer's item was seen stored: moves a known end forward (an unknown one is read when needed). */
   observed(conversationId: string, seq: number): void {
     const end = this.ends.get(conversationId);
-    if (end && seq >= end.lastSeq) Object.assign(end, { lastSeq: seq, relayed: true });
+    if (end && seq > end.lastSeq) end.lastSeq = seq;
   }
 
   /** Whether a write was stored is unknown: the end is read again before the next write. */

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import type { TimelineItem } from '../../domain/timeline';
-import { createAppender, type Appended, type AppendOptions, type AppenderWriter, type ItemToAppend } from './append';
+import { createAppender, type Appended, type AppendOptions, type ItemToAppend } from './append';
 import { visibilityFilter, type Audience } from './audience';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor';
 import { toItem, type Collections } from './documents';
+import type { OrderedWriter } from './ordered-writes';
+import type { TimelineEnds } from './timeline-ends';
 
 /** Page through a timeline from its start (`cursor`) or from after a known seq (`afterSeq`, for resuming). */
 export type ItemPageRequest = { audience: Audience; limit?: number } & ({ cursor?: string; afterSeq?: never } | { afterSeq: number; cursor?: never });
@@ -16,14 +18,14 @@ export interface ItemPage {
 }
 
 /** Fields `updateItem` may not change: identity, position, authorship and who may see it. */
-const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'websiteId', 'origin', 'seq', 'type', 'visibility', 'author', 'createdAt']);
+const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'websiteId', 'seq', 'type', 'visibility', 'author', 'createdAt']);
 
 const DEFAULT_PAGE_SIZE = 50;
 const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
 
-export function timelineMethods(collections: Collections, writer: AppenderWriter) {
+export function timelineMethods(collections: Collections, ends: TimelineEnds, writeOrdered: OrderedWriter) {
   const { items, conversations } = collections;
-  const append = createAppender(collections, writer);
+  const append = createAppender(collections, ends, writeOrdered);
   return {
     /**
      * Appends an item with the conversation's next seq; idempotent on the item id (same content →

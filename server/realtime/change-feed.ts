@@ -1,7 +1,7 @@
 /**
- * Turns the store's changes (`watchChanges`: its own new items as it stores them, everything else
- * from its change streams) into socket deliveries. Every instance runs one, and it is the only
- * path to sockets, so every write reaches an instance's sockets exactly once, whoever made it.
+ * Turns the store's change stream into socket deliveries. Every instance runs one, and it is the
+ * only path to sockets, so an instance's own writes reach its sockets exactly once, the same way
+ * other instances' writes do.
  */
 import type { Logger } from 'pino';
 import type { StoreChange } from '../../activities/store';

@@ -1,7 +1,7 @@
 /**
  * The message hot path, shared by `POST /v1/messages` and anything else that adds an item for a
  * caller: check access, validate through the plugin registry, store (idempotent on the item id,
- * next seq), answer. Sockets hear of it from the store's change feed; the workflow is signalled
+ * next seq), answer. Sockets hear of it from the store's change stream; the workflow is signalled
  * in the background afterwards.
  */
 import { newId, type Store } from '../../activities/store';

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { createAppender } from '../../../activities/store/append';
 import type { Collections } from '../../../activities/store/documents';
 import type { OrderedWriter } from '../../../activities/store/ordered-writes';
-import { OwnInserts } from '../../../activities/store/own-inserts';
 import { TimelineEnds } from '../../../activities/store/timeline-ends';
 import { message } from './builders';
 
@@ -22,7 +21,7 @@ describe('createAppender', () => {
     const counting = { ...collections, items: { findOne: async () => (reads++, null) } } as unknown as Collections;
     let attempt = 0;
     const writer: OrderedWriter = async (writes) => (attempt++ === 0 ? { kind: 'unknown', error: failure } : { kind: 'known', applied: writes.length, matched: 1 });
-    const append = createAppender(counting, { origin: 'inst_test', ends: new TimelineEnds(), writeOrdered: writer, ownInserts: new OwnInserts() });
+    const append = createAppender(counting, new TimelineEnds(), writer);
     const outcomes = await Promise.allSettled([append(message('conv_1')), append(message('conv_1'))]);
     expect(outcomes).toEqual([
       { status: 'rejected', reason: failure },
