@@ -124,7 +124,8 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     if (unknown.length === 0) return known;
     const [found, newest] = await Promise.all([
       conversations.find({ _id: { $in: unknown } }, { projection: { websiteId: 1 } }).toArray(),
-      Promise.all(unknown.map((conversationId) => items.findOne({ conversationId }, { projection: { seq: 1 }, sort: { seq: -1 } }))),
+      // Majority: an end a failover could roll back would have the next item written above a hole.
+      Promise.all(unknown.map((conversationId) => items.findOne({ conversationId }, { projection: { seq: 1 }, sort: { seq: -1 }, readConcern: { level: 'majority' } }))),
     ]);
     const websites = new Map(found.map((doc) => [doc._id, doc.websiteId]));
     unknown.forEach((conversationId, i) => {
