@@ -18,13 +18,15 @@ import { promiseStackTrackingEnabled, ReusableVMWorkflow, ReusableVMWorkflowCrea
 
 /** Where calls into the context find their arguments, and how they enter it. */
 const ARGS_GLOBAL = '__SUPPORT_SCOPE_ARGS';
-const FREEZE_GLOBAL = '__SUPPORT_FREEZE_GLOBALS';
+const SETTLE_GLOBALS = '__SUPPORT_SETTLE_ADDED_GLOBALS';
 const CALL = new vm.Script('__SUPPORT_CALL_INTO_SCOPE()');
 
 /**
  * Run once in the context after the bundle and its preloaded modules: the activator becomes a
  * variable behind an accessor, every other global read-only, and the entry point sets the activator
- * of the workflow it calls (keeping it for the microtasks that run after the call).
+ * of the workflow it calls (keeping it for the microtasks that run after the call). The globals
+ * are listed from inside the context: from outside, symbol-keyed ones a workflow assigns are not
+ * seen.
  */
 const SETUP = `{
   let activator;
@@ -35,17 +37,27 @@ const SETUP = `{
     configurable: false,
   });
   Object.defineProperty(globalThis, '${ARGS_GLOBAL}', { value: undefined, writable: true, enumerable: false, configurable: false });
-  const freeze = (keys) => {
-    for (const key of keys) {
-      const descriptor = Object.getOwnPropertyDescriptor(globalThis, key);
-      if (!descriptor || !('value' in descriptor) || (!descriptor.writable && !descriptor.configurable)) continue;
-      // A full descriptor: through the context's interceptors a partial one loses the value.
-      Object.defineProperty(globalThis, key, { value: descriptor.value, writable: false, enumerable: descriptor.enumerable, configurable: false });
+  const freeze = (key) => {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, key);
+    if (!('value' in descriptor)) {
+      // Behind a getter and setter, state cannot be made read-only: such a global goes where it can.
+      if (descriptor.configurable) delete globalThis[key];
+      return;
     }
+    if (!descriptor.writable && !descriptor.configurable) return;
+    // A full descriptor: through the context's interceptors a partial one loses the value.
+    Object.defineProperty(globalThis, key, { value: descriptor.value, writable: false, enumerable: descriptor.enumerable, configurable: false });
   };
-  freeze(Reflect.ownKeys(globalThis).filter((key) => key !== '${ARGS_GLOBAL}'));
+  for (const key of Reflect.ownKeys(globalThis)) if (key !== '${ARGS_GLOBAL}') freeze(key);
   const define = (key, value) => Object.defineProperty(globalThis, key, { value, writable: false, enumerable: false, configurable: false });
-  define('${FREEZE_GLOBAL}', freeze);
+  // Every global is read-only from here on and none can be removed: more keys than \`known\` means one was added.
+  let known;
+  define('${SETTLE_GLOBALS}', () => {
+    const keys = Reflect.ownKeys(globalThis);
+    if (keys.length === known.size) return;
+    for (const key of keys) if (!known.has(key)) freeze(key);
+    known = new Set(Reflect.ownKeys(globalThis));
+  });
   define('__SUPPORT_CALL_INTO_SCOPE', () => {
     const [scope, fn, args] = globalThis.${ARGS_GLOBAL};
     globalThis.${ARGS_GLOBAL} = undefined;
@@ -56,6 +68,7 @@ const SETUP = `{
       scope.activator = activator;
     }
   });
+  known = new Set(Reflect.ownKeys(globalThis));
 }`;
 
 /** One workflow instance's part of the shared context: its activator (unset until `initRuntime`). */
@@ -67,15 +80,21 @@ type WorkflowModule = ConstructorParameters<typeof ReusableVMWorkflow>[3];
 type Activator = ConstructorParameters<typeof ReusableVMWorkflow>[2];
 
 export class SharedGlobalsWorkflowCreator extends ReusableVMWorkflowCreator {
-  /** The context's globals, all read-only: more keys than this means a workflow added one. */
-  private readonly globals: Set<PropertyKey>;
+  /**
+   * Settles the globals a workflow added since it last ran: a plain one (a library's lazily made
+   * cache, like zod's registry, or workflow code that should not) becomes read-only like the
+   * others, so a library that makes it once shares it, and code that writes it again, in another
+   * workflow, fails its workflow task with a TypeError instead of reading another workflow's
+   * value; one behind a getter and setter is removed (unless it was made unremovable).
+   */
+  private readonly settleGlobals: () => void;
   /** The workflow the last call went to. */
   private current?: Scope;
 
   constructor(...args: ConstructorParameters<typeof ReusableVMWorkflowCreator>) {
     super(...args);
     vm.runInContext(SETUP, this.context, { timeout: this.isolateExecutionTimeoutMs, displayErrors: true });
-    this.globals = new Set(Reflect.ownKeys(this.context));
+    this.settleGlobals = this.context[SETTLE_GLOBALS as keyof typeof globalThis] as () => void;
   }
 
   override async createWorkflow(options: WorkflowCreateOptions): Promise<SandboxWorkflow> {
@@ -83,8 +102,8 @@ export class SharedGlobalsWorkflowCreator extends ReusableVMWorkflowCreator {
     const scope: Scope = { activator: undefined };
     const call = (fn: PropertyKey, args: unknown[]): unknown => {
       if (this.current !== scope) {
-        // What the previous workflow added is frozen before another one runs.
-        this.freezeAddedGlobals();
+        // What the previous workflow added is settled before another one runs.
+        this.settleGlobals();
         this.current = scope;
       }
       (context as Record<string, unknown>)[ARGS_GLOBAL] = [scope, fn, args];
@@ -103,19 +122,5 @@ export class SharedGlobalsWorkflowCreator extends ReusableVMWorkflowCreator {
     const workflow = new ReusableVMWorkflow(options.info.runId, context, scope.activator as Activator, workflowModule);
     ReusableVMWorkflowCreator.workflowByRunId.set(options.info.runId, workflow);
     return workflow;
-  }
-
-  /**
-   * A global that a workflow added (a library's lazily made cache, like zod's registry, or workflow
-   * code that should not) becomes read-only like the others: a library that makes it once shares
-   * it, and code that writes it again, in another workflow, fails its workflow task with a
-   * TypeError instead of reading another workflow's value.
-   */
-  private freezeAddedGlobals(): void {
-    const keys = Reflect.ownKeys(this.context);
-    if (keys.length === this.globals.size) return;
-    const added = keys.filter((key) => !this.globals.has(key));
-    (this.context[FREEZE_GLOBAL as keyof typeof globalThis] as (keys: PropertyKey[]) => void)(added);
-    for (const key of added) this.globals.add(key);
   }
 }

@@ -48,4 +48,20 @@ describe('EmbeddedEngine sandbox globals (shared-globals-vm.ts)', () => {
     expect((await state(first)).sharedWriter).toBeUndefined();
     await expect(touch(second, 'writeShared')).rejects.toThrow(/read only property 'fixtureWriter'/);
   });
+
+  it('makes a symbol-keyed global a workflow adds read-only too', async () => {
+    const { ids, touch, state } = await startAll(2);
+    const [first, second] = ids as [string, string];
+    await touch(first, 'writeSharedSymbol');
+    await expect(touch(second, 'writeSharedSymbol')).rejects.toThrow(/read only property 'Symbol\(fixture.writer\)'/);
+    expect((await state(first)).sharedWriter).toBeUndefined();
+  });
+
+  it('removes a global a workflow defines behind a getter and setter before another workflow runs', async () => {
+    const { ids, touch, state } = await startAll(2);
+    const [first, second] = ids as [string, string];
+    await touch(first, 'defineSharedAccessor');
+    await touch(second, 'defineSharedAccessor');
+    expect((await state(second)).sharedWriter).toBeUndefined();
+  });
 });
