@@ -1,8 +1,8 @@
 /**
  * The timeline's write path, with group commit: appendItem calls made while a conversation's
  * previous write is under way, or in the same turn of the event loop, are written together, in one
- * ordered write (ordered-writes.ts): the items, then their conversations' last items, then the
- * workflow signals they owe. So an append waits for one round trip, and 20 concurrent writers
+ * ordered write (ordered-writes.ts): the workflow signals they owe, the items, then their
+ * conversations' last items. So an append waits for one round trip, and 20 concurrent writers
  * share a few.
  *
  * Seqs are placed without a round trip to claim them: each item takes the next seq after where
@@ -26,7 +26,7 @@ import { groupBy } from './group-by';
 import { lastItemUpdates, recordLastItems, repairLastItems } from './last-items';
 import type { OrderedWrite, OrderedWriter } from './ordered-writes';
 import { sameContent } from './same-content';
-import { recordPendingSignals } from './signal-outbox';
+import { recordingOf } from './signal-outbox';
 import type { TimelineEnd, TimelineEnds } from './timeline-ends';
 
 /**
@@ -157,15 +157,15 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
   }
 
   /**
-   * A retried id: the same content is the stored item (its last item and owed signal recorded
-   * again, in case the first attempt died before them); other content a conflict.
+   * A retried id: the same content is the stored item (its last item recorded again, in case the
+   * first attempt died before it; its owed signal was recorded by this write); other content a conflict.
    */
-  async function settleDuplicate({ item, owesSignal }: Request): Promise<Appended> {
+  async function settleDuplicate({ item }: Request): Promise<Appended> {
     const doc = await items.findOne({ _id: item.id });
     if (!doc) throw new AppError('ERR_INTERNAL', `item ${item.id} was reported as a duplicate but is not stored; retry`);
     const existing = toItem(doc);
     if (!sameContent(existing, item, ASSIGNED_FIELDS)) throw new AppError('ERR_CONFLICT', `item ${item.id} already exists with other content`);
-    await Promise.all([recordLastItems(conversations, [existing]), owesSignal && recordPendingSignals(signalOutbox, [{ itemId: existing.id, conversationId: existing.conversationId }])]);
+    await recordLastItems(conversations, [existing]);
     return { item: existing, created: false };
   }
 
@@ -185,28 +185,29 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
   }
 
   /**
-   * One ordered write: the items, then their conversations' last items, then the signals they owe.
-   * Stopped at an item, the items before it are stored and their other writes are made after.
+   * One ordered write: the signals the items owe, then the items, then their conversations' last
+   * items. Stopped at an item, the items before it are stored and their last items are recorded
+   * after; an owed signal recorded for an item that was not stored is dropped at a later start.
    */
   async function write(batch: Request[]): Promise<void> {
     const placed = await place(batch);
     if (placed.length === 0) return;
-    const owed = (stored: Placed[]) => stored.filter((p) => p.request.owesSignal).map(({ doc }) => ({ itemId: doc._id, conversationId: doc.conversationId }));
+    const owed = placed.filter((p) => p.request.owesSignal).map(({ doc }) => recordingOf({ itemId: doc._id, conversationId: doc.conversationId }));
     const { updates, repairs } = lastItemUpdates(placed.map(({ doc }) => toItem(doc)));
-    const writes: OrderedWrite[] = [
+    const outcome = await writeOrdered([
+      ...owed.map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: signalOutbox, filter, update, upsert: true })),
       ...placed.map(({ doc }): OrderedWrite => ({ kind: 'insert', collection: items, document: doc })),
       ...updates.map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: conversations, filter, update })),
-      ...owed(placed).map(({ itemId, conversationId }): OrderedWrite => ({ kind: 'insert', collection: signalOutbox, document: { _id: itemId, conversationId } })),
-    ];
-    const outcome = await writeOrdered(writes);
-    if (outcome.kind === 'unknown') {
+    ]);
+    if (outcome.kind === 'unknown' || outcome.applied < owed.length) {
+      const error = outcome.kind === 'unknown' ? outcome.error : asError(outcome.failed);
       for (const { request, doc } of placed) {
-        ends.forget(doc.conversationId);
-        request.reject(outcome.error);
+        if (outcome.kind === 'unknown') ends.forget(doc.conversationId);
+        request.reject(error);
       }
       return;
     }
-    const stored = placed.slice(0, outcome.applied);
+    const stored = placed.slice(0, outcome.applied - owed.length);
     for (const { doc } of stored) ends.stored(doc.conversationId, doc.websiteId, doc.seq);
     if (stored.length < placed.length) {
       const again = settleStopped(placed[stored.length]!, outcome.failed);
@@ -215,12 +216,9 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     }
     const written = stored.map(({ request, doc }) => ({ request, item: toItem(doc) }));
     try {
-      if (outcome.failed) {
-        // The last items and owed signals of what was stored: conditional and idempotent, so made again whole.
-        await Promise.all([recordLastItems(conversations, written.map((w) => w.item)), recordPendingSignals(signalOutbox, owed(stored))]);
-      } else {
-        await repairLastItems(conversations, updates, repairs, outcome.matched);
-      }
+      // Stopped before the last items, or some found a newer item recorded: conditional and idempotent, so made again whole.
+      if (outcome.failed) await recordLastItems(conversations, written.map((w) => w.item));
+      else await repairLastItems(conversations, updates, repairs, outcome.matched);
       for (const { request, item } of written) request.resolve({ item, created: true });
     } catch (error) {
       for (const { request } of written) request.reject(error);

@@ -2,7 +2,7 @@
  * Changes to how earlier versions kept data, applied by `openStore` before anything else runs.
  * Each is idempotent and cheap once applied.
  */
-import type { Collection, Db } from 'mongodb';
+import { MongoServerError, type Collection, type Db } from 'mongodb';
 import type { SignalOutboxDoc } from './documents';
 import { recordPendingSignals } from './signal-outbox';
 
@@ -10,17 +10,26 @@ import { recordPendingSignals } from './signal-outbox';
  * Seqs used to be claimed from a `counters` document per conversation, which also held the
  * conversation's owed workflow signals (`pendingSignals`). Seqs are now placed without a claim
  * (append.ts) and owed signals have a collection of their own: move them there, then drop
+ * `counters`. Instances of the earlier version must be stopped first: they would go on writing
  * `counters`.
  */
 async function dropSeqCounters(db: Db, outbox: Collection<SignalOutboxDoc>): Promise<void> {
   const exists = (await db.listCollections({ name: 'counters' }, { nameOnly: true }).toArray()).length > 0;
   if (!exists) return;
   const counters = db.collection<{ _id: string; pendingSignals?: string[] }>('counters');
-  const owing = await counters.find({ 'pendingSignals.0': { $exists: true } }, { projection: { pendingSignals: 1 } }).toArray();
-  const entries = owing.flatMap((doc) => [...new Set(doc.pendingSignals)].map((itemId) => ({ itemId, conversationId: doc._id })));
-  if (entries.length > 0) await recordPendingSignals(outbox, entries);
+  try {
+    const owing = await counters.find({ 'pendingSignals.0': { $exists: true } }, { projection: { pendingSignals: 1 } }).toArray();
+    const entries = owing.flatMap((doc) => [...new Set(doc.pendingSignals)].map((itemId) => ({ itemId, conversationId: doc._id })));
+    await recordPendingSignals(outbox, entries);
+  } catch (error) {
+    // Another store opening at the same time (the engine thread's) moved them first, then dropped the collection.
+    if (!(error instanceof MongoServerError && GONE_MEANWHILE.has(error.code as number))) throw error;
+  }
   await counters.drop();
 }
+
+/** NamespaceNotFound, CursorNotFound, QueryPlanKilled, CursorKilled: the collection was dropped while being read. */
+const GONE_MEANWHILE = new Set([26, 43, 175, 237]);
 
 export async function migrate(db: Db, outbox: Collection<SignalOutboxDoc>): Promise<void> {
   await dropSeqCounters(db, outbox);

@@ -21,7 +21,7 @@ type AnyCollection = Collection<any>;
 
 export type OrderedWrite =
   | { kind: 'insert'; collection: AnyCollection; document: Document }
-  | { kind: 'update'; collection: AnyCollection; filter: Document; update: Document };
+  | { kind: 'update'; collection: AnyCollection; filter: Document; update: Document; upsert?: boolean };
 
 export type WritesOutcome =
   /** `writes[0, applied)` are applied (`matched`: documents their updates matched); `failed`, if any, is why `writes[applied]` was not, and the rest were not tried. */
@@ -45,7 +45,9 @@ export function inOneCommand(client: MongoClient): OrderedWriter {
   return async (writes) => {
     const models = writes.map((write): AnyClientBulkWriteModel<Document> => {
       const namespace = `${write.collection.dbName}.${write.collection.collectionName}`;
-      return write.kind === 'insert' ? { name: 'insertOne', namespace, document: write.document } : { name: 'updateOne', namespace, filter: write.filter, update: write.update };
+      return write.kind === 'insert'
+        ? { name: 'insertOne', namespace, document: write.document }
+        : { name: 'updateOne', namespace, filter: write.filter, update: write.update, upsert: write.upsert === true };
     });
     try {
       const result = await client.bulkWrite(models, { ordered: true });
@@ -87,9 +89,9 @@ function documentOf(write: OrderedWrite): Document {
   return write.document;
 }
 
-function updateOf(write: OrderedWrite): { filter: Document; update: Document } {
+function updateOf(write: OrderedWrite): { filter: Document; update: Document; upsert: boolean } {
   if (write.kind !== 'update') throw new TypeError('expected an update');
-  return { filter: write.filter, update: write.update };
+  return { filter: write.filter, update: write.update, upsert: write.upsert === true };
 }
 
 /** The writes cut where the collection or the kind of write changes. */

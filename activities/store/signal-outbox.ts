@@ -1,11 +1,11 @@
 /**
  * Items whose conversation workflow has not yet taken the `itemAdded` signal, one document each in
- * `signal_outbox`. An item appended with `owesSignal` has its entry written in the same ordered
- * write as the item (append.ts), and its append is acknowledged only once both are stored; the
- * server clears an entry once the workflow took the signal, so a signal that could not be sent
- * before a crash or a long engine outage is sent after a restart.
+ * `signal_outbox`. An item appended with `owesSignal` has its entry written before it, in the same
+ * ordered write (append.ts), so no item is ever stored without it, and its append is acknowledged
+ * only once both are stored; the server clears an entry once the workflow took the signal, so a
+ * signal that could not be sent before a crash or a long engine outage is sent after a restart.
  */
-import { MongoBulkWriteError, type Collection } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type UpdateFilter } from 'mongodb';
 import type { Collections, SignalOutboxDoc } from './documents';
 import { tickBatch, windowBatch } from './tick-batch';
 
@@ -20,6 +20,15 @@ export interface PendingSignal {
   conversationId: string;
 }
 
+/** An owed signal as listed: with when it was recorded (unknown for entries from an earlier version). */
+export type ListedSignal = PendingSignal & { recordedAt?: string };
+
+/** Records an owed signal; an entry already there (a retried item's) stays as it is. */
+export const recordingOf = ({ itemId, conversationId }: PendingSignal): { filter: { _id: string }; update: UpdateFilter<SignalOutboxDoc> } => ({
+  filter: { _id: itemId },
+  update: { $setOnInsert: { conversationId, createdAt: new Date().toISOString() } },
+});
+
 /** An entry already there (a retried item's) is what recording it again wants. */
 const onlyDuplicates = (error: unknown): boolean =>
   error instanceof MongoBulkWriteError && !error.result?.getWriteConcernError() && [error.writeErrors].flat().every((e) => e.code === 11000);
@@ -28,11 +37,12 @@ const onlyDuplicates = (error: unknown): boolean =>
 export async function recordPendingSignals(outbox: Collection<SignalOutboxDoc>, entries: PendingSignal[]): Promise<void> {
   if (entries.length === 0) return;
   try {
-    await outbox.insertMany(
-      entries.map(({ itemId, conversationId }) => ({ _id: itemId, conversationId })),
+    await outbox.bulkWrite(
+      entries.map((entry) => ({ updateOne: { ...recordingOf(entry), upsert: true } })),
       { ordered: false },
     );
   } catch (error) {
+    // Two upserts of one new id at once: one of them may lose to the other's insert.
     if (!onlyDuplicates(error)) throw error;
   }
 }
@@ -55,9 +65,9 @@ export function signalOutboxMethods({ signalOutbox }: Collections) {
     },
 
     /** Every signal still owed, once per item. */
-    async listPendingSignals(): Promise<PendingSignal[]> {
+    async listPendingSignals(): Promise<ListedSignal[]> {
       const docs = await signalOutbox.find({}).toArray();
-      return docs.map(({ _id, conversationId }) => ({ itemId: _id, conversationId }));
+      return docs.map(({ _id, conversationId, createdAt }) => ({ itemId: _id, conversationId, ...(createdAt ? { recordedAt: createdAt } : {}) }));
     },
   };
 }

@@ -26,6 +26,13 @@ type OutboxStore = Pick<Store, 'addPendingSignal' | 'clearPendingSignal' | 'list
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/**
+ * An owed signal is recorded just before its item is written (by whichever instance appends it),
+ * so at a start an entry whose item is missing may be another instance's append under way: it is
+ * cleared only once it is older than this.
+ */
+const UNWRITTEN_ITEM_GRACE_MS = 10 * 60_000;
+
 /** Items per signalling call at most (the embedded engine takes up to 100 jobs in one activation). */
 const MAX_ITEMS_PER_CALL = 50;
 
@@ -73,12 +80,12 @@ export class WorkflowNotifier {
     const pending = await this.store.listPendingSignals();
     const owed: Array<{ conversation: ConversationRef; item: TimelineItem }> = [];
     const gone: Array<Promise<void>> = [];
-    for (const { itemId, conversationId } of pending) {
+    for (const { itemId, conversationId, recordedAt } of pending) {
       const [item, conversation] = await Promise.all([this.store.getItem(itemId), this.store.getConversation(conversationId)]);
-      // An entry whose item is gone, or belongs to another conversation (an append that reused
-      // another conversation's item id and was refused), owes nothing.
+      // An entry whose item was never written, or belongs to another conversation (an append that
+      // reused another conversation's item id and was refused), owes nothing.
       if (item && conversation && item.conversationId === conversationId) owed.push({ conversation, item });
-      else gone.push(this.store.clearPendingSignal(itemId)); // cleared together (the outbox batches clears)
+      else if (item || !recordedAt || Date.now() - Date.parse(recordedAt) > UNWRITTEN_ITEM_GRACE_MS) gone.push(this.store.clearPendingSignal(itemId)); // cleared together (the outbox batches clears)
     }
     await Promise.all(gone);
     // Within a conversation the workflow hears items in timeline order.

@@ -23,11 +23,14 @@ const item = (id: string, seq = 1): TimelineItem => ({
 /** The store's outbox in memory, with the items it can look up. */
 function outboxStore(items: TimelineItem[]) {
   const pending = new Map<string, string>();
+  /** When entries were recorded, where a test says so. */
+  const recorded = new Map<string, { recordedAt: string }>();
   return {
     pending,
+    recorded,
     addPendingSignal: async (itemId: string, conversationId: string) => void pending.set(itemId, conversationId),
     clearPendingSignal: async (itemId: string) => void pending.delete(itemId),
-    listPendingSignals: async () => [...pending].map(([itemId, conversationId]) => ({ itemId, conversationId, createdAt: '' })),
+    listPendingSignals: async () => [...pending].map(([itemId, conversationId]) => ({ itemId, conversationId, ...recorded.get(itemId) })),
     getItem: async (id: string) => items.find((i) => i.id === id) ?? null,
     getConversation: async () => ({ ...conversation, status: 'open', priority: 'medium', handler: 'ai', participants: [], tags: [], createdAt: '', updatedAt: '' }) as never,
   };
@@ -151,6 +154,20 @@ describe('WorkflowNotifier', () => {
       const engineUp = up();
       expect(await new WorkflowNotifier(engineUp, starts, store, quiet, fast).resumePending()).toBe(20);
       expect(asked).toHaveLength(20);
+      expect(engineUp.heard).toEqual([]);
+    });
+
+    it('leaves an entry whose item is missing but was recorded moments ago: another instance may be writing that item', async () => {
+      const store = outboxStore([]);
+      store.pending.set('item_in_flight', conversation.id);
+      store.recorded.set('item_in_flight', { recordedAt: new Date(Date.now() - 5_000).toISOString() });
+      store.pending.set('item_long_gone', conversation.id);
+      store.recorded.set('item_long_gone', { recordedAt: new Date(Date.now() - 3_600_000).toISOString() });
+      const engineUp = up();
+      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      await notifier.resumePending();
+      await notifier.drain();
+      expect([...store.pending.keys()]).toEqual(['item_in_flight']);
       expect(engineUp.heard).toEqual([]);
     });
   });

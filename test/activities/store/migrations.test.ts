@@ -24,8 +24,8 @@ describe('openStore', () => {
         const store = await openStore({ uri: mongo.uri, dbName });
         try {
           expect((await store.listPendingSignals()).sort((a, b) => a.itemId.localeCompare(b.itemId))).toEqual([
-            { itemId: 'item_a2', conversationId: 'conv_a' },
-            { itemId: 'item_a3', conversationId: 'conv_a' },
+            { itemId: 'item_a2', conversationId: 'conv_a', recordedAt: expect.any(String) },
+            { itemId: 'item_a3', conversationId: 'conv_a', recordedAt: expect.any(String) },
           ]);
         } finally {
           await store.close();

@@ -34,16 +34,24 @@ describe('ordered writes', () => {
       return { write, a, b };
     };
     const insert = (collection: Collection<Doc>, document: Document): OrderedWrite => ({ kind: 'insert', collection, document });
-    const update = (collection: Collection<Doc>, filter: Document, change: Document): OrderedWrite => ({ kind: 'update', collection, filter, update: change });
+    const update = (collection: Collection<Doc>, filter: Document, change: Document, upsert = false): OrderedWrite => ({ kind: 'update', collection, filter, update: change, upsert });
 
     it('applies every write in order and counts what the updates matched', async () => {
       const ctx = await setUp();
       if (!ctx) return;
       const { write, a, b } = ctx;
-      const outcome = await write([insert(a, { _id: 1 }), insert(a, { _id: 2 }), update(b, { _id: 'b1' }, { $inc: { n: 1 } }), update(b, { _id: 'b9' }, { $inc: { n: 1 } }), insert(a, { _id: 3 })]);
-      expect(outcome).toEqual({ kind: 'known', applied: 5, matched: 1 });
+      const outcome = await write([
+        insert(a, { _id: 1 }),
+        insert(a, { _id: 2 }),
+        update(b, { _id: 'b1' }, { $inc: { n: 1 } }),
+        update(b, { _id: 'b9' }, { $inc: { n: 1 } }),
+        update(b, { _id: 'b8' }, { $setOnInsert: { n: 8 } }, true),
+        update(b, { _id: 'b2' }, { $setOnInsert: { n: 8 } }, true),
+        insert(a, { _id: 3 }),
+      ]);
+      expect(outcome).toEqual({ kind: 'known', applied: 7, matched: 2 });
       expect(await a.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
-      expect(await b.findOne({ _id: 'b1' })).toEqual({ _id: 'b1', n: 1 });
+      expect(await b.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'b1', n: 1 }, { _id: 'b2', n: 0 }, { _id: 'b8', n: 8 }]);
     });
 
     it('stops at the first failing write: the writes before it are applied, the ones after it are not', async () => {
