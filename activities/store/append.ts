@@ -23,6 +23,7 @@ import { AppError } from '../../domain/errors';
 import type { ItemBase, NewTimelineItem, TimelineItem } from '../../domain/timeline';
 import { toItem, type Collections, type ItemDoc } from './documents';
 import { groupBy } from './group-by';
+import { ITEM_SEQ_INDEX } from './indexes';
 import { lastItemUpdates, recordLastItems, repairLastItems } from './last-items';
 import type { OrderedWrite, OrderedWriter } from './ordered-writes';
 import { sameContent } from './same-content';
@@ -58,9 +59,6 @@ interface Placed {
   request: Request;
   doc: ItemDoc;
 }
-
-/** The unique index that arbitrates seqs; MongoDB and the embedded server both name it in E11000 messages. */
-export const ITEM_SEQ_INDEX = 'conversation_seq';
 
 /** Lost seq races before an append fails: each costs two round trips, and needs another writer to win each time. */
 const MAX_LOST_RACES = 32;

@@ -2,6 +2,9 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { FILES_BUCKET } from './documents';
 
+/** The unique index that arbitrates item seqs between writers (append.ts); MongoDB and the embedded server both name it in E11000 messages. */
+export const ITEM_SEQ_INDEX = 'conversation_seq';
+
 /** Inbox listings sort newest activity first, ties broken by id. */
 const byActivity = { lastActivityAt: -1, _id: -1 } as const;
 
@@ -23,7 +26,7 @@ const INDEXES: Record<string, IndexDescription[]> = {
     // No handler index: every append rewrites these entries (lastActivityAt), so each index costs
     // on the hot path; a handler filter is served by `inbox` (or another filter's index).
   ],
-  items: [{ key: { conversationId: 1, seq: 1 }, name: 'conversation_seq', unique: true }],
+  items: [{ key: { conversationId: 1, seq: 1 }, name: ITEM_SEQ_INDEX, unique: true }],
   seen: [{ key: { conversationId: 1, 'viewer.kind': 1, 'viewer.id': 1 }, name: 'conversation_viewer', unique: true }],
   team: [{ key: { websiteId: 1 }, name: 'website' }],
   settings: [{ key: { websiteId: 1, key: 1 }, name: 'website_key', unique: true }],
