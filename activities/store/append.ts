@@ -24,7 +24,7 @@ import type { ItemBase, NewTimelineItem, TimelineItem } from '../../domain/timel
 import { toItem, type Collections, type ItemDoc } from './documents';
 import { groupBy } from './group-by';
 import { ITEM_SEQ_INDEX } from './indexes';
-import { lastItemUpdates, recordLastItems, repairLastItems } from './last-items';
+import { lastItemUpdates, recordLastItems } from './last-items';
 import type { OrderedWrite, OrderedWriter } from './ordered-writes';
 import { sameContent } from './same-content';
 import { recordingOf } from './signal-outbox';
@@ -184,8 +184,9 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
 
   /**
    * One ordered write: the signals the items owe, then the items, then their conversations' last
-   * items. Stopped at an item, the items before it are stored and their last items are recorded
-   * after; an owed signal recorded for an item that was not stored is dropped at a later start.
+   * items (with the repairs, which only write where a newer private item was recorded first).
+   * Stopped at an item, the items before it are stored and their last items are recorded after;
+   * an owed signal recorded for an item that was not stored is dropped at a later start.
    */
   async function write(batch: Request[]): Promise<void> {
     const placed = await place(batch);
@@ -195,7 +196,7 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     const outcome = await writeOrdered([
       ...owed.map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: signalOutbox, filter, update, upsert: true })),
       ...placed.map(({ doc }): OrderedWrite => ({ kind: 'insert', collection: items, document: doc })),
-      ...updates.map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: conversations, filter, update })),
+      ...[...updates, ...repairs].map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: conversations, filter, update })),
     ]);
     if (outcome.kind === 'unknown' || outcome.applied < owed.length) {
       const error = outcome.kind === 'unknown' ? outcome.error : asError(outcome.failed);
@@ -214,9 +215,8 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     }
     const written = stored.map(({ request, doc }) => ({ request, item: toItem(doc) }));
     try {
-      // Stopped before the last items, or some found a newer item recorded: conditional and idempotent, so made again whole.
+      // Stopped before the last items: conditional and idempotent, so made again whole.
       if (outcome.failed) await recordLastItems(conversations, written.map((w) => w.item));
-      else await repairLastItems(conversations, updates, repairs, outcome.matched);
       for (const { request, item } of written) request.resolve({ item, created: true });
     } catch (error) {
       for (const { request } of written) request.reject(error);

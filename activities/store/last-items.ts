@@ -28,7 +28,8 @@ function recordIfNewer(item: TimelineItem, audiences: 'all' | 'public' | 'both')
 /**
  * The conditional updates that keep each conversation's newest item per audience. Since
  * lastSeqPublic ≤ lastSeqAll always, a public newest item usually needs one write for both
- * audiences; `repairs` cover the race where a newer (private) item was recorded first.
+ * audiences; `repairs` cover the race where a newer (private) item was recorded first (after the
+ * update they match nothing otherwise, so they may always run).
  */
 export function lastItemUpdates(written: TimelineItem[]): { updates: ConversationUpdate[]; repairs: ConversationUpdate[] } {
   const updates: ConversationUpdate[] = [];
@@ -47,15 +48,11 @@ export function lastItemUpdates(written: TimelineItem[]): { updates: Conversatio
   return { updates, repairs };
 }
 
-/** After the updates matched `matched` of `updates` conversations: where some found a newer item already recorded, the public copies get their own chance. */
-export async function repairLastItems(conversations: Collection<ConversationDoc>, updates: ConversationUpdate[], repairs: ConversationUpdate[], matched: number): Promise<void> {
-  if (matched < updates.length && repairs.length > 0) await conversations.bulkWrite(asBulk(repairs), { ordered: false });
-}
-
 /** Records the written items as their conversations' last items where they are newer. */
 export async function recordLastItems(conversations: Collection<ConversationDoc>, written: TimelineItem[]): Promise<void> {
   const { updates, repairs } = lastItemUpdates(written);
   if (updates.length === 0) return;
   const result = await conversations.bulkWrite(asBulk(updates), { ordered: false });
-  await repairLastItems(conversations, updates, repairs, result.matchedCount);
+  // Some write found a newer item already recorded: give the public copies their own chance.
+  if (result.matchedCount < updates.length && repairs.length > 0) await conversations.bulkWrite(asBulk(repairs), { ordered: false });
 }

@@ -20,7 +20,7 @@ describe('createAppender', () => {
     let reads = 0;
     const counting = { ...collections, items: { findOne: async () => (reads++, null) } } as unknown as Collections;
     let attempt = 0;
-    const writer: OrderedWriter = async (writes) => (attempt++ === 0 ? { kind: 'unknown', error: failure } : { kind: 'known', applied: writes.length, matched: 1 });
+    const writer: OrderedWriter = async (writes) => (attempt++ === 0 ? { kind: 'unknown', error: failure } : { kind: 'known', applied: writes.length });
     const append = createAppender(counting, new TimelineEnds(), writer);
     const outcomes = await Promise.allSettled([append(message('conv_1')), append(message('conv_1'))]);
     expect(outcomes).toEqual([
