@@ -26,8 +26,8 @@ export interface SignalOutboxDoc {
   /** The item's id. */
   _id: string;
   conversationId: string;
-  /** When the entry was made (absent on entries moved from an earlier version's counters). */
-  createdAt?: string;
+  /** When the entry was made. */
+  createdAt: string;
 }
 
 export type ConversationDoc = Stored<Omit<Conversation, 'lastTimelineItem'>> & {

@@ -6,6 +6,9 @@ import { MongoServerError, type Collection, type Db } from 'mongodb';
 import type { SignalOutboxDoc } from './documents';
 import { recordPendingSignals } from './signal-outbox';
 
+/** NamespaceNotFound, CursorNotFound, QueryPlanKilled, CursorKilled: the collection was dropped while being read. */
+const GONE_MEANWHILE = new Set([26, 43, 175, 237]);
+
 /**
  * Seqs used to be claimed from a `counters` document per conversation, which also held the
  * conversation's owed workflow signals (`pendingSignals`). Seqs are now placed without a claim
@@ -27,9 +30,6 @@ async function dropSeqCounters(db: Db, outbox: Collection<SignalOutboxDoc>): Pro
   }
   await counters.drop();
 }
-
-/** NamespaceNotFound, CursorNotFound, QueryPlanKilled, CursorKilled: the collection was dropped while being read. */
-const GONE_MEANWHILE = new Set([26, 43, 175, 237]);
 
 export async function migrate(db: Db, outbox: Collection<SignalOutboxDoc>): Promise<void> {
   await dropSeqCounters(db, outbox);

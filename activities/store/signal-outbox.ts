@@ -20,8 +20,8 @@ export interface PendingSignal {
   conversationId: string;
 }
 
-/** An owed signal as listed: with when it was recorded (unknown for entries from an earlier version). */
-export type ListedSignal = PendingSignal & { recordedAt?: string };
+/** An owed signal as listed, with when it was recorded. */
+export type ListedSignal = PendingSignal & { recordedAt: string };
 
 /** Records an owed signal; an entry already there (a retried item's) stays as it is. */
 export const recordingOf = ({ itemId, conversationId }: PendingSignal): { filter: { _id: string }; update: UpdateFilter<SignalOutboxDoc> } => ({
@@ -67,7 +67,7 @@ export function signalOutboxMethods({ signalOutbox }: Collections) {
     /** Every signal still owed, once per item. */
     async listPendingSignals(): Promise<ListedSignal[]> {
       const docs = await signalOutbox.find({}).toArray();
-      return docs.map(({ _id, conversationId, createdAt }) => ({ itemId: _id, conversationId, ...(createdAt ? { recordedAt: createdAt } : {}) }));
+      return docs.map(({ _id, conversationId, createdAt }) => ({ itemId: _id, conversationId, recordedAt: createdAt }));
     },
   };
 }

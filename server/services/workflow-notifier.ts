@@ -85,7 +85,8 @@ export class WorkflowNotifier {
       // An entry whose item was never written, or belongs to another conversation (an append that
       // reused another conversation's item id and was refused), owes nothing.
       if (item && conversation && item.conversationId === conversationId) owed.push({ conversation, item });
-      else if (item || !recordedAt || Date.now() - Date.parse(recordedAt) > UNWRITTEN_ITEM_GRACE_MS) gone.push(this.store.clearPendingSignal(itemId)); // cleared together (the outbox batches clears)
+      // Cleared together (the outbox batches clears).
+      else if (item || Date.now() - Date.parse(recordedAt) > UNWRITTEN_ITEM_GRACE_MS) gone.push(this.store.clearPendingSignal(itemId));
     }
     await Promise.all(gone);
     // Within a conversation the workflow hears items in timeline order.

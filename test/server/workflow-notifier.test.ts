@@ -23,14 +23,14 @@ const item = (id: string, seq = 1): TimelineItem => ({
 /** The store's outbox in memory, with the items it can look up. */
 function outboxStore(items: TimelineItem[]) {
   const pending = new Map<string, string>();
-  /** When entries were recorded, where a test says so. */
-  const recorded = new Map<string, { recordedAt: string }>();
+  /** When entries were recorded, where a test says so (else long ago). */
+  const recorded = new Map<string, string>();
   return {
     pending,
     recorded,
     addPendingSignal: async (itemId: string, conversationId: string) => void pending.set(itemId, conversationId),
     clearPendingSignal: async (itemId: string) => void pending.delete(itemId),
-    listPendingSignals: async () => [...pending].map(([itemId, conversationId]) => ({ itemId, conversationId, ...recorded.get(itemId) })),
+    listPendingSignals: async () => [...pending].map(([itemId, conversationId]) => ({ itemId, conversationId, recordedAt: recorded.get(itemId) ?? new Date(0).toISOString() })),
     getItem: async (id: string) => items.find((i) => i.id === id) ?? null,
     getConversation: async () => ({ ...conversation, status: 'open', priority: 'medium', handler: 'ai', participants: [], tags: [], createdAt: '', updatedAt: '' }) as never,
   };
@@ -160,9 +160,9 @@ describe('WorkflowNotifier', () => {
     it('leaves an entry whose item is missing but was recorded moments ago: another instance may be writing that item', async () => {
       const store = outboxStore([]);
       store.pending.set('item_in_flight', conversation.id);
-      store.recorded.set('item_in_flight', { recordedAt: new Date(Date.now() - 5_000).toISOString() });
+      store.recorded.set('item_in_flight', new Date(Date.now() - 5_000).toISOString());
       store.pending.set('item_long_gone', conversation.id);
-      store.recorded.set('item_long_gone', { recordedAt: new Date(Date.now() - 3_600_000).toISOString() });
+      store.recorded.set('item_long_gone', new Date(Date.now() - 3_600_000).toISOString());
       const engineUp = up();
       const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
       await notifier.resumePending();
