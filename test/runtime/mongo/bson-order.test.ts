@@ -77,4 +77,16 @@ describe('compareBson', () => {
       expect(Math.sign(compareBson(a, b)), `${show(a)} vs ${show(b)}`).toBe(Math.sign(compareBsonGeneric(a, b)));
     }
   });
+
+  it('orders ObjectIds as their hex strings sort, and finds two instances of one id equal', () => {
+    const { next } = seededRandom(5);
+    // Random bytes, with long shared prefixes (ids made by one process differ late).
+    const hex = () => Array.from({ length: 24 }, (_, i) => (i < 16 && next() < 0.8 ? '5' : Math.floor(next() * 16).toString(16))).join('');
+    for (let i = 0; i < 5_000; i++) {
+      const [x, y] = [hex(), next() < 0.2 ? undefined : hex()];
+      const [a, b] = [new ObjectId(x), new ObjectId(y ?? x)];
+      const expected = y === undefined || x === y ? 0 : x < y ? -1 : 1;
+      expect(Math.sign(compareBson(a, b)), `${x} vs ${y}`).toBe(expected);
+    }
+  });
 });
