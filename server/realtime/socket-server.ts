@@ -14,6 +14,7 @@ import { errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions } from '../rate-limit';
 import { clientFrame, type ClientFrame } from '../schemas/realtime';
 import { Connection } from './connection';
+import { Heartbeat } from './heartbeat';
 
 export interface SocketServerOptions {
   heartbeatMs: number;
@@ -58,6 +59,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   // only a frame far over it (beyond what we agree to read at all) closes the socket with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes * OVERSIZE_READ_FACTOR });
   const connections = new Set<Connection>();
+  const heartbeat = new Heartbeat<Connection>(options.heartbeatMs);
   const frameBuckets = new TokenBuckets(options.frameRate);
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -78,6 +80,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const open = (ws: WebSocket, caller: Caller) => {
     const conn = new Connection(ws, caller, options.maxBufferedBytes, log);
     connections.add(conn);
+    heartbeat.add(conn);
     let queue = Promise.resolve();
     ws.on('pong', () => {
       conn.alive = true;
@@ -85,6 +88,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     ws.on('error', (err) => log.debug({ err, connectionId: conn.id }, 'websocket error'));
     ws.on('close', () => {
       connections.delete(conn);
+      heartbeat.remove(conn);
       handlers.onClose(conn);
     });
     ws.on('message', (data, isBinary) => {
@@ -135,17 +139,6 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     return parsed.data;
   };
 
-  const heartbeat = setInterval(() => {
-    for (const conn of connections) {
-      if (!conn.alive) {
-        conn.ws.terminate();
-        continue;
-      }
-      conn.alive = false;
-      conn.ws.ping();
-    }
-  }, options.heartbeatMs);
-  heartbeat.unref();
 
   const upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
     void onUpgrade(req, socket, head).catch((err: unknown) => {
@@ -158,7 +151,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     connections,
     async close() {
       server.off('upgrade', upgradeListener);
-      clearInterval(heartbeat);
+      heartbeat.stop();
       const closed = [...connections].map(
         (conn) =>
           new Promise<void>((resolve) => {
