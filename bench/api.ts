@@ -127,20 +127,29 @@ async function serve(kind: ServerKind): Promise<void> {
   });
   process.on('message', (message: { probe?: string }) => {
     if (message.probe === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+    if (message.probe === 'cpu') process.send?.({ cpuMicros: cpuMicros() });
   });
   process.on('disconnect', () => process.exit(0));
   process.send?.({ ready: info });
 }
 
+/** CPU time this process has used, all its threads together (exited ones included). */
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 class ServerProcess {
   peakRss = 0;
+  private readonly cpuAnswers: Array<(micros: number) => void> = [];
   /** Since the current phase began (`beginPhase`). */
   phasePeakRss = 0;
   private constructor(
     private readonly child: ChildProcess,
     readonly info: ServerInfo,
   ) {
-    child.on('message', (message: { rss?: number }) => {
+    child.on('message', (message: { rss?: number; cpuMicros?: number }) => {
+      if (message.cpuMicros !== undefined) this.cpuAnswers.shift()?.(message.cpuMicros);
       if (!message.rss) return;
       this.peakRss = Math.max(this.peakRss, message.rss);
       this.phasePeakRss = Math.max(this.phasePeakRss, message.rss);
@@ -164,6 +173,13 @@ class ServerProcess {
 
   probeRss(): void {
     this.child.send({ probe: 'rss' });
+  }
+
+  cpuMicros(): Promise<number> {
+    return new Promise((resolve) => {
+      this.cpuAnswers.push(resolve);
+      this.child.send({ probe: 'cpu' });
+    });
   }
 
   stop(): Promise<void> {
@@ -255,6 +271,12 @@ interface PhaseResult {
   duplicated: number;
   /** Server RSS during the phase, sending and draining. */
   peakRssMiB: number | null;
+  /**
+   * CPU time while sending: the server's (all its threads) per acknowledged message and as a share
+   * of one core, and the load generator's share. Per message, it compares across runs on a machine
+   * whose speed drifts better than latency does.
+   */
+  cpu: { serverMsPerMessage: number | null; serverPercentOfOneCore: number; generatorPercentOfOneCore: number };
 }
 
 async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
@@ -339,6 +361,8 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
       let next = 0;
       const maxInFlight = 2_000;
       const tickMs = 10;
+      const serverCpuBefore = await server.cpuMicros();
+      const generatorCpuBefore = cpuMicros();
       const started = performance.now();
       const phaseEnd = started + options.seconds * 1000;
       await new Promise<void>((resolve) => {
@@ -375,6 +399,9 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
         }, tickMs);
       });
       const sendSeconds = (performance.now() - started) / 1000;
+      const generatorCpuMs = (cpuMicros() - generatorCpuBefore) / 1000;
+      const serverCpuMs = ((await server.cpuMicros()) - serverCpuBefore) / 1000;
+      const ackedWhileSending = ackLatencies.length;
       // Let the tail drain (bounded), then check every receiver against what was acknowledged.
       const drainUntil = performance.now() + 10_000;
       const ackedCount = () => [...acked.values()].reduce((n, s) => n + s.size, 0);
@@ -416,6 +443,11 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
         lost,
         duplicated,
         peakRssMiB: round(server.phasePeakRss / 2 ** 20),
+        cpu: {
+          serverMsPerMessage: ackedWhileSending > 0 ? round(serverCpuMs / ackedWhileSending) : null,
+          serverPercentOfOneCore: round(serverCpuMs / (10 * sendSeconds))!,
+          generatorPercentOfOneCore: round(generatorCpuMs / (10 * sendSeconds))!,
+        },
       });
     }
     const sustainedUnder100 = phases.filter(
@@ -460,6 +492,7 @@ export async function benchApi(opts: BenchApiOptions = {}) {
             perRate: product.phases.map((p, i) => ({
               targetRate: p.targetRate,
               throughput: ratio(p.sustainedMsgPerSec, bare.phases[i]?.sustainedMsgPerSec),
+              serverCpuPerMessage: ratio(p.cpu.serverMsPerMessage, bare.phases[i]?.cpu.serverMsPerMessage),
               agentP99: ratio(p.agentLatencyMs.p99, bare.phases[i]?.agentLatencyMs.p99),
               secondDeviceP99: ratio(p.secondDeviceLatencyMs.p99, bare.phases[i]?.secondDeviceLatencyMs.p99),
             })),
