@@ -151,12 +151,14 @@ export class Collection {
     const limit = options.limit ?? 0;
     const stats: QueryStats = { keysExamined: 0, docsExamined: 0 };
     this.lastQueryStats = stats;
-    const idOnly = Object.keys(filter).length === 1 && '_id' in filter && isPlainIdValue(filter._id);
-    if (idOnly) {
+    if ('_id' in filter && isPlainIdValue(filter._id)) {
+      // Equality on _id picks one document at most: look it up and test the rest of the filter on it,
+      // without planning (weighing every index cost ~25 µs, for an update by _id and last seq).
+      const matcher = Object.keys(filter).length === 1 ? undefined : compileFilter(filter);
       const doc = this.get(filter._id);
       stats.indexName = ID_INDEX.name;
       stats.docsExamined = doc ? 1 : 0;
-      return doc && skip === 0 ? [doc] : [];
+      return doc && skip === 0 && (matcher?.test(doc) ?? true) ? [doc] : [];
     }
     const plan = planQuery(this.indexes.values(), filter, options.sort, limit > 0, stats);
     stats.indexName = plan.index?.name;

@@ -36,6 +36,24 @@ describe('Collection', () => {
         expect(direct.map((d) => d._id), JSON.stringify(filter)).toEqual(viaFilter.map((d) => d._id));
       }
     });
+
+    it('answers a filter on _id and other fields from the one document with that _id, as the planned path does', () => {
+      const { next, pick: pickFrom } = seededRandom(17);
+      const collection = new Collection('db', 'c');
+      collection.createIndex({ name: 'a_1', key: { a: 1 } });
+      // No Long ids: mingo, which judges the planned path here, does not find Long(2) equal to 2 (MongoDB does).
+      const ids: unknown[] = ['x', 'y', 1, 2, 3.5];
+      for (const _id of ids) collection.insert({ _id, a: pickFrom(VALUES), n: Math.floor(next() * 3) });
+      for (let i = 0; i < 500; i++) {
+        const _id = pickFrom([...ids, 'missing']);
+        const rest = pickFrom<Document>([{ a: pickFrom(VALUES) }, { n: { $lt: Math.floor(next() * 4) } }, { $or: [{ n: 0 }, { a: 'a' }] }, {}]);
+        const filter = { _id, ...rest };
+        const direct = collection.find(filter).map((d) => d._id);
+        expect(collection.lastQueryStats.indexName).toBe('_id_');
+        // Wrapped in $and, the same filter goes through the planner and runs on every candidate.
+        expect(direct, JSON.stringify(filter)).toEqual(collection.find({ $and: [filter] }).map((d) => d._id));
+      }
+    });
   });
 
   describe('#replace', () => {
