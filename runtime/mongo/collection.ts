@@ -157,7 +157,8 @@ export class Collection {
       const matcher = Object.keys(filter).length === 1 ? undefined : compileFilter(filter);
       const doc = this.get(filter._id);
       stats.indexName = ID_INDEX.name;
-      stats.docsExamined = doc ? 1 : 0;
+      // As MongoDB's _id lookup counts them: one key and one document when the id is there.
+      stats.keysExamined = stats.docsExamined = doc ? 1 : 0;
       return doc && skip === 0 && (matcher?.test(doc) ?? true) ? [doc] : [];
     }
     const plan = planQuery(this.indexes.values(), filter, options.sort, limit > 0, stats);
