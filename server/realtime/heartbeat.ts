@@ -16,27 +16,19 @@ export interface Beating {
 }
 
 export class Heartbeat<C extends Beating> {
-  private readonly slices: Set<C>[] = Array.from({ length: SLICES }, () => new Set());
-  private readonly sliceOf = new Map<C, Set<C>>();
-  /** The slice the next socket joins (round robin, so slices stay even). */
-  private joining = 0;
+  /** Each socket's turn, given the first time a beat meets it (round robin). */
+  private readonly turnOf = new WeakMap<C, number>();
+  private met = 0;
   private turn = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(intervalMs: number) {
+  /** `sockets` is read at every beat: a socket leaves the heartbeat by leaving that collection. */
+  constructor(
+    intervalMs: number,
+    private readonly sockets: Iterable<C>,
+  ) {
     this.timer = setInterval(() => this.beat(), intervalMs / SLICES);
     this.timer.unref();
-  }
-
-  add(conn: C): void {
-    const slice = this.slices[this.joining++ % SLICES]!;
-    slice.add(conn);
-    this.sliceOf.set(conn, slice);
-  }
-
-  remove(conn: C): void {
-    this.sliceOf.get(conn)?.delete(conn);
-    this.sliceOf.delete(conn);
   }
 
   stop(): void {
@@ -44,7 +36,11 @@ export class Heartbeat<C extends Beating> {
   }
 
   private beat(): void {
-    for (const conn of this.slices[this.turn++ % SLICES]!) {
+    const turn = this.turn++ % SLICES;
+    for (const conn of this.sockets) {
+      let own = this.turnOf.get(conn);
+      if (own === undefined) this.turnOf.set(conn, (own = this.met++ % SLICES));
+      if (own !== turn) continue;
       if (!conn.alive) {
         conn.ws.terminate();
         continue;

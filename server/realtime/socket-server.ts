@@ -59,7 +59,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   // only a frame far over it (beyond what we agree to read at all) closes the socket with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes * OVERSIZE_READ_FACTOR });
   const connections = new Set<Connection>();
-  const heartbeat = new Heartbeat<Connection>(options.heartbeatMs);
+  const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -80,7 +80,6 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const open = (ws: WebSocket, caller: Caller) => {
     const conn = new Connection(ws, caller, options.maxBufferedBytes, log);
     connections.add(conn);
-    heartbeat.add(conn);
     let queue = Promise.resolve();
     ws.on('pong', () => {
       conn.alive = true;
@@ -88,7 +87,6 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     ws.on('error', (err) => log.debug({ err, connectionId: conn.id }, 'websocket error'));
     ws.on('close', () => {
       connections.delete(conn);
-      heartbeat.remove(conn);
       handlers.onClose(conn);
     });
     ws.on('message', (data, isBinary) => {
@@ -138,7 +136,6 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     }
     return parsed.data;
   };
-
 
   const upgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
     void onUpgrade(req, socket, head).catch((err: unknown) => {

@@ -23,10 +23,12 @@ function socket(silent = false) {
 }
 
 describe('Heartbeat', () => {
+  let sockets: Set<ReturnType<typeof socket>>;
   let heartbeat: Heartbeat<ReturnType<typeof socket>>;
   beforeEach(() => {
     vi.useFakeTimers({ now: 0 });
-    heartbeat = new Heartbeat(INTERVAL_MS);
+    sockets = new Set();
+    heartbeat = new Heartbeat(INTERVAL_MS, sockets);
   });
   afterEach(() => {
     heartbeat.stop();
@@ -34,20 +36,20 @@ describe('Heartbeat', () => {
   });
 
   it('pings every socket once an interval, a slice at a time, never all at once', () => {
-    const sockets = Array.from({ length: 50 }, () => socket());
-    for (const s of sockets) heartbeat.add(s);
+    const all = Array.from({ length: 50 }, () => socket());
+    for (const s of all) sockets.add(s);
     vi.advanceTimersByTime(3 * INTERVAL_MS);
-    for (const s of sockets) expect(s.pings).toHaveLength(3);
+    for (const s of all) expect(s.pings).toHaveLength(3);
     const perInstant = new Map<number, number>();
-    for (const at of sockets.flatMap((s) => s.pings)) perInstant.set(at, (perInstant.get(at) ?? 0) + 1);
+    for (const at of all.flatMap((s) => s.pings)) perInstant.set(at, (perInstant.get(at) ?? 0) + 1);
     expect(Math.max(...perInstant.values())).toBe(5);
-    expect(new Set(sockets.map((s) => s.pings[0])).size).toBe(10);
+    expect(new Set(all.map((s) => s.pings[0])).size).toBe(10);
   });
 
   it('ends a socket that did not answer its last ping at its next turn, and only that one', () => {
     const [silent, answering] = [socket(true), socket()];
-    heartbeat.add(silent);
-    heartbeat.add(answering);
+    sockets.add(silent);
+    sockets.add(answering);
     vi.advanceTimersByTime(INTERVAL_MS);
     expect(silent.pings).toHaveLength(1);
     expect(silent.terminated).toBe(false);
@@ -58,11 +60,11 @@ describe('Heartbeat', () => {
     expect(answering.pings).toHaveLength(2);
   });
 
-  it('stops pinging a socket once it is removed', () => {
+  it('stops pinging a socket once it has left the collection', () => {
     const gone = socket();
-    heartbeat.add(gone);
+    sockets.add(gone);
     vi.advanceTimersByTime(INTERVAL_MS);
-    heartbeat.remove(gone);
+    sockets.delete(gone);
     vi.advanceTimersByTime(3 * INTERVAL_MS);
     expect(gone.pings).toHaveLength(1);
   });
