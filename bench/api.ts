@@ -273,8 +273,8 @@ interface PhaseResult {
   peakRssMiB: number | null;
   /**
    * CPU time while sending: the server's (all its threads) per acknowledged message and as a share
-   * of one core, and the load generator's share. Per message, it compares across runs on a machine
-   * whose speed drifts better than latency does.
+   * of one core, and the load generator's share. At saturation the server's figure includes some
+   * work on requests still in flight when sending stops (a few per cent at most).
    */
   cpu: { serverMsPerMessage: number | null; serverPercentOfOneCore: number; generatorPercentOfOneCore: number };
 }
