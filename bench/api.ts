@@ -175,7 +175,7 @@ class ServerProcess {
     this.child.send({ probe: 'rss' });
   }
 
-  cpuMicros(): Promise<number> {
+  probeCpuMicros(): Promise<number> {
     return new Promise((resolve) => {
       this.cpuAnswers.push(resolve);
       this.child.send({ probe: 'cpu' });
@@ -361,7 +361,7 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
       let next = 0;
       const maxInFlight = 2_000;
       const tickMs = 10;
-      const serverCpuBefore = await server.cpuMicros();
+      const serverCpuBefore = await server.probeCpuMicros();
       const generatorCpuBefore = cpuMicros();
       const started = performance.now();
       const phaseEnd = started + options.seconds * 1000;
@@ -400,7 +400,7 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
       });
       const sendSeconds = (performance.now() - started) / 1000;
       const generatorCpuMs = (cpuMicros() - generatorCpuBefore) / 1000;
-      const serverCpuMs = ((await server.cpuMicros()) - serverCpuBefore) / 1000;
+      const serverCpuMs = ((await server.probeCpuMicros()) - serverCpuBefore) / 1000;
       const ackedWhileSending = ackLatencies.length;
       // Let the tail drain (bounded), then check every receiver against what was acknowledged.
       const drainUntil = performance.now() + 10_000;

