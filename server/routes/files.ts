@@ -34,6 +34,11 @@ export function fileRoutes(ctx: ApiContext): Router {
     // The store destroys its source on failure; a pass-through keeps the request itself alive so the error can still be answered.
     const body = new PassThrough();
     req.pipe(body);
+    // `pipe` passes no abort on: a client gone mid-upload must still end the store's read, which
+    // then deletes the chunks it wrote (otherwise the read waits for good and they stay).
+    req.once('close', () => {
+      if (!req.complete) body.destroy(new AppError('ERR_INVALID_INPUT', 'The upload ended before its last byte'));
+    });
     try {
       const info = await ctx.store.saveFile(body, { websiteId: caller.website.id, conversationId, filename, mediaType, maxBytes: fileMaxBytes, uploadedBy });
       const { id, size, width, height } = info;
@@ -62,7 +67,13 @@ export function fileRoutes(ctx: ApiContext): Router {
     const disposition = info.mediaType.startsWith('image/') ? 'inline' : 'attachment';
     res.setHeader('Content-Disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(info.filename)}`);
     res.setHeader('Cache-Control', 'private, max-age=3600');
-    await pipeline(ctx.store.openFileStream(id), res);
+    try {
+      await pipeline(ctx.store.openFileStream(id), res);
+    } catch (err) {
+      // A client that stops reading (an image scrolled away) is nothing to answer or to log.
+      if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' && req.destroyed) return;
+      throw err;
+    }
   });
 
   return router;
