@@ -1,6 +1,6 @@
 /**
  * Authentication, shared by REST (headers) and WebSocket (query parameters):
- * - public key + visitor id, with the `Origin` checked against the website's allowed origins;
+ * - public key + visitor id, with the calling page's origin checked against the website's allowed origins;
  * - secret key + actor user id naming a team member (without an actor: read-only).
  */
 import { AppError } from '../domain/errors';

@@ -9,12 +9,25 @@ const header = (req: Request, name: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
+/**
+ * The calling page's origin, checked against the website's allowed origins: the `Origin` header,
+ * or, where a browser sends none (a plain `<img src>` GET, a same-origin GET), its `Referer`'s.
+ */
+function pageOriginOf(req: Request): string | undefined {
+  const origin = header(req, 'origin');
+  if (origin) return origin;
+  const referer = header(req, 'referer');
+  if (!referer || !URL.canParse(referer)) return undefined;
+  const fromReferer = new URL(referer).origin;
+  return fromReferer === 'null' ? undefined : fromReferer;
+}
+
 export function credentialsOf(req: Request): Credentials {
   const bearer = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
   return {
     publicKey: header(req, 'x-public-key'),
     visitorId: header(req, 'x-visitor-id'),
-    origin: header(req, 'origin'),
+    origin: pageOriginOf(req),
     secretKey: bearer,
     actorUserId: header(req, 'x-actor-user-id'),
   };
@@ -34,7 +47,9 @@ export function authenticated(directory: AuthDirectory, options: AuthenticatedOp
     const creds =
       options.queryCredentials && !fromHeaders.publicKey && !fromHeaders.secretKey ? credentialsFromQuery(queryParam(req), fromHeaders.origin) : fromHeaders;
     const caller = await authenticate(directory, creds, options);
-    if (caller.kind === 'visitor' && creds.origin) allowOrigin(res, creds.origin);
+    // Only a request that sent `Origin` is a CORS request whose answer needs the header.
+    const origin = header(req, 'origin');
+    if (caller.kind === 'visitor' && origin) allowOrigin(res, origin);
     res.locals.caller = caller;
     next();
   };

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { AGENT, Api } from './support/clients';
@@ -18,6 +19,18 @@ function tinyPng(width: number, height: number): Uint8Array {
   header.writeUInt32BE(height, 20);
   header.set([8, 6, 0, 0, 0], 24);
   return new Uint8Array(header);
+}
+
+/** A plain GET with exactly these headers (fetch would not send `Referer` as given). */
+function statusOf(path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${app.url}${path}`, { headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
+  });
 }
 
 beforeAll(async () => {
@@ -166,8 +179,12 @@ describe('Chat API errors', () => {
       const own = await fetch(`${app.url}${up.body.file.url}`, { headers: api.headers(visitor) });
       expect(own.status).toBe(200);
       expect(new Uint8Array(await own.arrayBuffer())).toEqual(png);
-      const viaQuery = await fetch(`${app.url}${up.body.file.url}?publicKey=${app.keys.publicKey}&visitorId=${visitor.visitorId}`, { headers: { Origin: ORIGIN } });
-      expect(viaQuery.status).toBe(200);
+      const viaQuery = `${up.body.file.url}?publicKey=${app.keys.publicKey}&visitorId=${visitor.visitorId}`;
+      expect((await fetch(`${app.url}${viaQuery}`, { headers: { Origin: ORIGIN } })).status).toBe(200);
+      // An `<img src>` on the shop's page: no Origin, so the page's origin comes from its Referer.
+      expect(await statusOf(viaQuery, { Referer: `${ORIGIN}/products/42` })).toBe(200);
+      expect(await statusOf(viaQuery, { Referer: 'https://elsewhere.example/page' })).toBe(403);
+      expect(await statusOf(viaQuery, {})).toBe(403);
       expect((await api.call('GET', up.body.file.url, { visitorId: 'stranger', origin: ORIGIN })).status).toBe(404);
 
       const message = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'see', parts: [{ type: 'file', fileId: up.body.file.id }] } });
