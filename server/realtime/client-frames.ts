@@ -13,12 +13,14 @@ export interface ClientFrameDeps extends ReceiptDeps {
 
 const BACKFILL_PAGE = 100;
 
-/** Sends every item after `afterSeq` the caller may see, in order, then lets live items through. */
+/**
+ * Sends every item after `afterSeq` the caller may see and this connection has not been sent, in
+ * order, then lets live items through (held since the frame arrived: `acceptClientFrame`).
+ */
 async function resume(deps: ClientFrameDeps, conn: Connection, conversationId: string, afterSeq: number): Promise<void> {
-  await visibleConversation(deps.store, conn.caller, conversationId);
-  const audience = pluginAudienceOf(conn.caller);
-  conn.resume.begin(conversationId);
   try {
+    await visibleConversation(deps.store, conn.caller, conversationId);
+    const audience = pluginAudienceOf(conn.caller);
     let page = await deps.store.listItems(conversationId, { audience: storeAudienceOf(conn.caller), afterSeq, limit: BACKFILL_PAGE });
     for (;;) {
       for (const item of page.items) {
@@ -31,6 +33,11 @@ async function resume(deps: ClientFrameDeps, conn: Connection, conversationId: s
   } finally {
     for (const frame of conn.resume.finish(conversationId)) conn.send(frame);
   }
+}
+
+/** What must happen as a frame arrives, before the frames ahead of it are done: a resume starts holding live items. */
+export function acceptClientFrame(conn: Connection, frame: ClientFrame): void {
+  if (frame.type === 'resume') conn.resume.begin(frame.payload.conversationId);
 }
 
 export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection, frame: ClientFrame): Promise<void> {

@@ -12,7 +12,7 @@ import { authenticate } from '../auth';
 import type { ServerLimits } from '../deps';
 import { AgentAvailability, type TeamAvailability } from './agent-availability';
 import { ChangeFeed } from './change-feed';
-import { handleClientFrame } from './client-frames';
+import { acceptClientFrame, handleClientFrame } from './client-frames';
 import type { Connection } from './connection';
 import { EphemeralPublisher } from './ephemeral';
 import { Hub } from './hub';
@@ -59,6 +59,7 @@ export class Realtime {
         authenticate: (creds) => authenticate(this.deps.directory, creds),
         onOpen: (conn) => this.onOpen(conn),
         onClose: (conn) => this.onClose(conn),
+        onFrameArrived: acceptClientFrame,
         onFrame: (conn, frame) => handleClientFrame({ ...this.deps, publisher: this.publisher }, conn, frame),
       },
       this.deps.limits.ws,

@@ -1,8 +1,9 @@
 /**
- * Gap-free, duplicate-free `resume` for one connection. While a backfill of a conversation runs,
- * live items of that conversation are held back; when it ends, the held items go out in seq order.
- * Every seq sent to the connection (live or backfilled) is remembered, as ranges, for a bounded
- * number of conversations, so an item that both arrives live and is read by a backfill goes out once.
+ * Gap-free, duplicate-free `resume` for one connection. From the moment a resume frame arrives
+ * until its backfill ends, live items of that conversation are held back; then the held items go
+ * out in seq order. Every seq sent to the connection (live or backfilled) is remembered, as ranges,
+ * for a bounded number of conversations, so each item reaches the connection once: one that both
+ * arrives live and is read by a backfill, or that an earlier resume sent, is not sent again.
  */
 import type { Frame } from './connection';
 import { SeqRanges } from './seq-ranges';
@@ -12,19 +13,32 @@ const RANGES_PER_CONVERSATION = 32;
 /** Conversations remembered per connection; the one first seen longest ago is forgotten first. */
 const CONVERSATIONS = 4_096;
 
+interface Hold {
+  /** Resumes of the conversation that have arrived and not finished. */
+  pending: number;
+  frames: { seq: number; frame: Frame }[];
+}
+
 export class ResumeGate {
-  private readonly held = new Map<string, { seq: number; frame: Frame }[]>();
+  private readonly held = new Map<string, Hold>();
   private readonly delivered = new Map<string, SeqRanges>();
 
+  /**
+   * A resume of the conversation arrived: its live items wait until it finishes. Called once per
+   * resume frame as it arrives, not when its turn comes: frames are handled one at a time, and live
+   * items must not overtake a backfill queued behind another.
+   */
   begin(conversationId: string): void {
-    if (!this.held.has(conversationId)) this.held.set(conversationId, []);
+    const hold = this.held.get(conversationId);
+    if (hold) hold.pending += 1;
+    else this.held.set(conversationId, { pending: 1, frames: [] });
   }
 
   /** A live item: true when it should be sent now (and it is then counted as sent). */
   admitLive(conversationId: string, seq: number, frame: Frame): boolean {
-    const held = this.held.get(conversationId);
-    if (held) {
-      held.push({ seq, frame });
+    const hold = this.held.get(conversationId);
+    if (hold) {
+      hold.frames.push({ seq, frame });
       return false;
     }
     return this.claim(conversationId, seq);
@@ -35,11 +49,12 @@ export class ResumeGate {
     return this.claim(conversationId, seq);
   }
 
-  /** Ends the backfill; returns the held frames still to send, in seq order. */
+  /** Ends one resume; once none is pending, returns the held frames still to send, in seq order. */
   finish(conversationId: string): Frame[] {
-    const held = this.held.get(conversationId) ?? [];
+    const hold = this.held.get(conversationId);
+    if (!hold || --hold.pending > 0) return [];
     this.held.delete(conversationId);
-    return held.sort((a, b) => a.seq - b.seq).flatMap(({ seq, frame }) => (this.claim(conversationId, seq) ? [frame] : []));
+    return hold.frames.sort((a, b) => a.seq - b.seq).flatMap(({ seq, frame }) => (this.claim(conversationId, seq) ? [frame] : []));
   }
 
   private claim(conversationId: string, seq: number): boolean {

@@ -27,6 +27,8 @@ export interface SocketHandlers {
   authenticate(creds: Credentials): Promise<Caller>;
   onOpen(conn: Connection): void;
   onClose(conn: Connection): void;
+  /** Called as each frame arrives, before it waits for the frames ahead of it. */
+  onFrameArrived(conn: Connection, frame: ClientFrame): void;
   onFrame(conn: Connection, frame: ClientFrame): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     ws.on('message', (data, isBinary) => {
       const frame = parseFrame(conn, data, isBinary);
       if (!frame) return;
+      handlers.onFrameArrived(conn, frame);
       queue = queue.then(() =>
         handlers.onFrame(conn, frame).catch((err: unknown) => {
           const appError = toAppError(err);

@@ -226,5 +226,27 @@ describe('Chat API over the wire', () => {
       expect(received.slice(0, 5)).toEqual(expected.slice(0, 5));
       expect(again.of('timelineItemCreated').map((f) => f.payload.item.id)).not.toContain('resume-1-note');
     });
+
+    it('keeps each conversation in seq order when a resume waits behind another one’s long backfill', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      for (const conversationId of ['resume-long', 'resume-short']) await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, writer) => {
+          for (let i = writer; i < 250; i += 10) await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-long', item: { type: 'message', text: `long ${i}` } });
+        }),
+      );
+      for (let i = 0; i < 3; i++) await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-short', item: { type: 'message', text: `short ${i}` } });
+
+      const socket = await t.open(visitor);
+      socket.send({ type: 'resume', payload: { conversationId: 'resume-long', afterSeq: 0 } });
+      socket.send({ type: 'resume', payload: { conversationId: 'resume-short', afterSeq: 0 } });
+      // Arrives while the long backfill runs and the short one waits its turn.
+      await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-short', item: { id: 'resume-short-live', type: 'message', text: 'live' } });
+      await socket.itemFrame('resume-short-live');
+      const seqs = socket.of('timelineItemCreated', (p) => p.conversationId === 'resume-short').map((f) => f.payload.item.seq as number);
+      expect(seqs.length).toBeGreaterThanOrEqual(4);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(seqs.length);
+    });
   });
 });

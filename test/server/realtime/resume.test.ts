@@ -20,6 +20,17 @@ describe('ResumeGate', () => {
       expect(gate.finish('c')).toEqual(['f5', 'f6']);
     });
 
+    it('holds live items until the last of several pending resumes of the conversation finishes', () => {
+      const gate = new ResumeGate();
+      gate.begin('c');
+      gate.begin('c');
+      expect(gate.admitLive('c', 5, 'f5')).toBe(false);
+      expect(gate.finish('c')).toEqual([]);
+      expect(gate.admitLive('c', 6, 'f6')).toBe(false);
+      expect(gate.finish('c')).toEqual(['f5', 'f6']);
+      expect(gate.admitLive('c', 7, 'f7')).toBe(true);
+    });
+
     it('drops a late live copy of an item the backfill sent', () => {
       const gate = new ResumeGate();
       gate.begin('c');
