@@ -17,10 +17,12 @@ const TEAM_ONLY_FIELDS = ['escalationReason', 'escalatedAt', 'tags', 'aiPausedUn
 
 export const isTeamOnlyField = (field: string): boolean => (TEAM_ONLY_FIELDS as readonly string[]).includes(field);
 
+/** The conversation without its team-only fields; `tags`, which every conversation has, is left empty rather than absent. */
 export function visitorView<T extends Partial<Conversation>>(conversation: T): T {
-  const view = { ...conversation };
+  const view: Partial<Conversation> = { ...conversation };
   for (const field of TEAM_ONLY_FIELDS) delete view[field];
-  return view;
+  if ('tags' in conversation) view.tags = [];
+  return view as T;
 }
 
 /** The conversation as this caller sees it. */

@@ -115,6 +115,10 @@ describe('Chat API over the wire', () => {
       const seen = await t.api.call('GET', '/v1/conversations/triage-1', visitor);
       expect(JSON.stringify(seen.body)).not.toContain('fraud-suspect');
       expect(seen.body.conversation.aiPausedUntil).toBeUndefined();
+      // The conversation keeps its shape: `tags` is there, empty.
+      expect(seen.body.conversation.tags).toEqual([]);
+      const listed = (await t.api.call('GET', '/v1/conversations', visitor)).body.conversations.find((c: { id: string }) => c.id === 'triage-1');
+      expect(listed.tags).toEqual([]);
     });
   });
 
