@@ -67,6 +67,17 @@ describe('Chat API errors', () => {
       expect(limit.body.error.details.fields[0].path).toBe('query.limit');
     });
 
+    it('refuses JSON nested too deep to store, naming where, instead of failing with 500', async () => {
+      const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+      const deep = await api.call('POST', '/v1/conversations', visitor, `{"conversationId":"deep-1","metadata":{"x":${nested(500)}}}`, { 'Content-Type': 'application/json' });
+      expect(deep.status).toBe(400);
+      expect(deep.body.error.details.fields[0].path).toMatch(/^body\.metadata\.x(\.0)+$/);
+      const answer = await api.call('POST', '/v1/conversations/err-1/items/none/actions/choose', visitor, `{"answer":${nested(500)}}`, { 'Content-Type': 'application/json' });
+      expect(answer.status).toBe(400);
+      const shallow = await api.call('POST', '/v1/conversations', visitor, `{"conversationId":"deep-2","metadata":{"x":${nested(20)}}}`, { 'Content-Type': 'application/json' });
+      expect(shallow.status).toBe(201);
+    });
+
     it('gives details one shape, {fields: [{path, message}]}, whichever module refused the input', async () => {
       const shape = { fields: expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]) };
       // The plugin registry: a quick_replies item without options.
