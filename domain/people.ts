@@ -48,14 +48,21 @@ export interface TeamMember {
 }
 
 /** Who is looking at a conversation; unread counts are relative to this. */
-export interface Viewer {
-  kind: 'visitor' | 'human' | 'ai';
-  id: string;
-}
+export type Viewer =
+  | { kind: 'visitor'; id: string }
+  /**
+   * A visitor linked to a contact reads as the contact, so what it has seen on one device it has
+   * seen on all; what this device saw before it was linked still counts (`visitorId`).
+   */
+  | { kind: 'contact'; id: string; visitorId: string }
+  | { kind: 'human' | 'ai'; id: string };
+
+/** Whose seen state a seen-state document holds. */
+export type SeenBy = Pick<Viewer, 'kind' | 'id'>;
 
 export interface SeenState {
   conversationId: string;
-  viewer: Viewer;
+  viewer: SeenBy;
   lastSeenSeq: number;
   lastSeenAt: string;
 }

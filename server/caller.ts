@@ -22,7 +22,7 @@ export type Caller = VisitorCaller | AgentCaller;
 
 /** The identity unread counts and visibility are computed for. */
 export function viewerOf(caller: Caller): Viewer {
-  if (caller.kind === 'visitor') return { kind: 'visitor', id: caller.visitorId };
+  if (caller.kind === 'visitor') return caller.contactId ? { kind: 'contact', id: caller.contactId, visitorId: caller.visitorId } : { kind: 'visitor', id: caller.visitorId };
   return { kind: caller.memberKind === 'ai' ? 'ai' : 'human', id: caller.userId ?? 'backend' };
 }
 

@@ -6,7 +6,7 @@ import type { ItemDoc } from './documents';
 export type Audience = 'public' | 'all';
 
 /** The audience of a viewer: visitors see public items only. */
-export const audienceOf = (viewer: Viewer): Audience => (viewer.kind === 'visitor' ? 'public' : 'all');
+export const audienceOf = (viewer: Viewer): Audience => (viewer.kind === 'visitor' || viewer.kind === 'contact' ? 'public' : 'all');
 
 /** The item filter an audience adds. */
 export const visibilityFilter = (audience: Audience): Filter<ItemDoc> => (audience === 'public' ? { visibility: 'public' } : {});

@@ -1,7 +1,7 @@
 import { AppError } from '../../domain/errors';
 import type { Viewer } from '../../domain/people';
 import type { Collections } from './documents';
-import { unreadCounts, seenId } from './unread';
+import { seenByOf, seenId, unreadCounts } from './unread';
 import { scopeFilter } from './visitors';
 
 export function seenMethods(collections: Collections) {
@@ -13,9 +13,10 @@ export function seenMethods(collections: Collections) {
     async markSeen(conversationId: string, viewer: Viewer, at: string = new Date().toISOString()): Promise<{ lastSeenAt: string; lastSeenSeq: number }> {
       const conversation = await conversations.findOne({ _id: conversationId }, unreadSource);
       if (!conversation) throw new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`);
+      const by = seenByOf(viewer);
       const doc = await seen.findOneAndUpdate(
-        { _id: seenId(conversationId, viewer) },
-        { $max: { lastSeenSeq: conversation.lastSeqAll, lastSeenAt: at }, $setOnInsert: { conversationId, viewer } },
+        { _id: seenId(conversationId, by) },
+        { $max: { lastSeenSeq: conversation.lastSeqAll, lastSeenAt: at }, $setOnInsert: { conversationId, viewer: by } },
         { upsert: true, returnDocument: 'after' },
       );
       return { lastSeenAt: doc!.lastSeenAt, lastSeenSeq: doc!.lastSeenSeq };
@@ -34,7 +35,8 @@ export function seenMethods(collections: Collections) {
       if (!visitor) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
       const scope = scopeFilter({ websiteId, visitor: { id: visitorId, contactId: visitor.contactId } });
       const inScope = await conversations.find(scope, unreadSource).toArray();
-      const counts = await unreadCounts(collections, inScope, { kind: 'visitor', id: visitorId });
+      const viewer: Viewer = visitor.contactId ? { kind: 'contact', id: visitor.contactId, visitorId } : { kind: 'visitor', id: visitorId };
+      const counts = await unreadCounts(collections, inScope, viewer);
       return [...counts.values()].filter((count) => count > 0).length;
     },
   };

@@ -10,9 +10,10 @@ export function websiteRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     if (caller.kind !== 'visitor') throw new AppError('ERR_FORBIDDEN', 'This call is for the widget (public key)');
     const { id, name } = caller.website;
-    const [team, contact] = await Promise.all([
+    const [team, contact, unreadConversationCount] = await Promise.all([
       ctx.store.listTeamMembers(id),
       caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
+      ctx.store.countUnreadConversations(id, caller.visitorId),
     ]);
     const agentsOf = (kind: 'human' | 'ai') =>
       team.filter((m) => m.kind === kind).map((m) => ({ id: m.id, name: m.name, online: kind === 'ai' || ctx.online.isOnline({ websiteId: id, kind: 'user', id: m.id }) }));
@@ -21,7 +22,8 @@ export function websiteRoutes(ctx: ApiContext): Router {
       name,
       availableHumanAgents: agentsOf('human'),
       availableAIAgents: agentsOf('ai'),
-      visitor: { id: caller.visitorId, ...(contact ? { contact } : {}) },
+      // The widget's badge: conversations with something the visitor has not seen.
+      visitor: { id: caller.visitorId, ...(contact ? { contact } : {}), unreadConversationCount },
     });
   });
   return router;

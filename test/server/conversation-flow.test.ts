@@ -170,6 +170,20 @@ describe('Chat API over the wire', () => {
       await sleep(300);
       await t.api.call('POST', '/v1/messages', phone, { conversationId: 'contact-1', item: { id: 'contact-1-m', type: 'message', text: 'from my phone' } });
       await laptopSocket.itemFrame('contact-1-m');
+
+      // Unread is the person's, not the device's: their own words from the phone are not news on
+      // the laptop, and a reply read on one device is read on both (and leaves the badge). An agent
+      // joins first, so that the AI assistant stays out of the counts.
+      expect((await t.api.call('POST', '/v1/conversations/contact-1/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
+      const unreadOn = async (device: typeof phone) => ({
+        listed: (await t.api.call('GET', '/v1/conversations', device)).body.conversations[0].unreadCount as number,
+        badge: (await t.api.call('GET', '/v1/websites', device)).body.visitor.unreadConversationCount as number,
+      });
+      expect(await unreadOn(laptop)).toEqual({ listed: 0, badge: 0 });
+      await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'contact-1', item: { type: 'message', text: 'Hello Ada' } });
+      expect(await unreadOn(laptop)).toEqual({ listed: 1, badge: 1 });
+      expect((await t.api.call('POST', '/v1/conversations/contact-1/seen', phone)).status).toBe(200);
+      expect(await unreadOn(laptop)).toEqual({ listed: 0, badge: 0 });
     });
 
     it("stops a device hearing a contact's conversations once it is identified as someone else", async () => {

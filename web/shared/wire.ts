@@ -23,7 +23,7 @@ export interface WebsiteInfo {
   name?: string;
   availableHumanAgents?: Array<{ id: string; name: string; online?: boolean }>;
   availableAIAgents?: Array<{ id: string; name: string }>;
-  visitor: { id: string; contact?: unknown };
+  visitor: { id: string; contact?: unknown; unreadConversationCount: number };
 }
 
 export interface TimelinePage {

@@ -54,6 +54,43 @@ describe('Store', () => {
     });
   });
 
+  describe('#getUnreadCount for a contact', () => {
+    it('reads the contact’s devices as one reader, keeping what a device saw before it was linked', async () => {
+      const { store, websiteId, visitor: phone, conversationId } = await visitorWithConversation();
+      await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
+      await store.markSeen(conversationId, { kind: 'visitor', id: phone.id }); // still anonymous
+      const laptop = await store.upsertVisitor(websiteId);
+      const { contact } = await store.identifyContact(websiteId, phone.id, { externalId: 'user-42' });
+      await store.identifyContact(websiteId, laptop.id, { externalId: 'user-42' });
+      const onPhone: Viewer = { kind: 'contact', id: contact.id, visitorId: phone.id };
+      const onLaptop: Viewer = { kind: 'contact', id: contact.id, visitorId: laptop.id };
+      expect(await store.getUnreadCount(conversationId, onPhone)).toBe(0);
+      expect(await store.getUnreadCount(conversationId, onLaptop)).toBe(1);
+
+      // Written on the laptop: the contact's own words on the phone too.
+      await store.appendItem(message(conversationId, { author: visitorAuthor(laptop.id) }));
+      expect(await store.getUnreadCount(conversationId, onPhone)).toBe(0);
+      await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
+      expect(await store.getUnreadCount(conversationId, onPhone)).toBe(1);
+      await store.markSeen(conversationId, onLaptop);
+      expect(await store.getUnreadCount(conversationId, onPhone)).toBe(0);
+      expect(await store.countUnreadConversations(websiteId, phone.id)).toBe(0);
+    });
+
+    it('counts no events or AI tool-call records, for visitors and team alike', async () => {
+      const { store, viewer, conversationId } = await visitorWithConversation();
+      const agent: Viewer = { kind: 'human', id: 'usr_2' };
+      const system = { kind: 'system', id: 'system' } as const;
+      await store.appendItem(message(conversationId, { type: 'event', author: system, event: { kind: 'resolved' } } as never));
+      await store.appendItem(message(conversationId, { type: 'ai_tool_call', visibility: 'private', author: { kind: 'ai', id: 'ai_1' }, toolName: 'tag' } as never));
+      expect(await store.getUnreadCount(conversationId, viewer)).toBe(0);
+      expect(await store.getUnreadCount(conversationId, agent)).toBe(0);
+      await store.appendItem(message(conversationId, { author: { kind: 'ai', id: 'ai_1' } }));
+      expect(await store.getUnreadCount(conversationId, viewer)).toBe(1);
+      expect(await store.getUnreadCount(conversationId, agent)).toBe(1);
+    });
+  });
+
   describe('#countUnreadConversations', () => {
     it('counts the visitor’s conversations with unread items (the widget badge)', async () => {
       const { store, websiteId, visitor, viewer, conversationId } = await visitorWithConversation();
