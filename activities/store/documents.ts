@@ -19,7 +19,18 @@ export type TeamMemberDoc = Stored<TeamMember>;
  * A timeline item plus its website, so change events can be routed without another read. Typed as
  * the open plugin shape: the built-in item types are special cases of it.
  */
-export type ItemDoc = Stored<PluginItem> & { websiteId: string };
+export type ItemDoc = Stored<PluginItem> & {
+  websiteId: string;
+  /** On an interactive item: the reply of the answer that last changed it, kept so a retry can post it (timeline.ts). */
+  answerReply?: RecordedReply;
+};
+
+/** A reply to an interactive item, recorded with the answer's change to it before it is posted. */
+export interface RecordedReply<Item extends object = object> {
+  id: string;
+  /** The reply item as the caller will post it, without its id. */
+  item: Item;
+}
 
 /** An item whose `itemAdded` signal its conversation's workflow has not taken yet (signal-outbox.ts). */
 export interface SignalOutboxDoc {
@@ -115,7 +126,7 @@ export function withoutInternal<T>(doc: object, internal: readonly string[] = []
 }
 
 /** A stored item as clients see it. */
-export const toItem = (doc: ItemDoc): TimelineItem => withoutInternal<TimelineItem>(doc, ['websiteId']);
+export const toItem = (doc: ItemDoc): TimelineItem => withoutInternal<TimelineItem>(doc, ['websiteId', 'answerReply']);
 
 /** Keys of the lifecycle projection, checked against the domain type so none is forgotten. */
 export const LIFECYCLE_FIELDS = [

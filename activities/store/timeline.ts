@@ -1,10 +1,11 @@
+import type { Filter } from 'mongodb';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import type { TimelineItem } from '../../domain/timeline';
 import { createAppender, type Appended, type AppendOptions, type ItemToAppend } from './append';
 import { visibilityFilter, type Audience } from './audience';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor';
-import { toItem, type Collections } from './documents';
+import { toItem, type Collections, type ItemDoc, type RecordedReply } from './documents';
 import type { OrderedWriter } from './ordered-writes';
 import type { TimelineEnds } from './timeline-ends';
 
@@ -18,7 +19,7 @@ export interface ItemPage {
 }
 
 /** Fields `updateItem` may not change: identity, position, authorship and who may see it. */
-const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'websiteId', 'seq', 'type', 'visibility', 'author', 'createdAt']);
+const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'websiteId', 'answerReply', 'seq', 'type', 'visibility', 'author', 'createdAt']);
 
 const DEFAULT_PAGE_SIZE = 50;
 const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
@@ -26,6 +27,25 @@ const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
 export function timelineMethods(collections: Collections, ends: TimelineEnds, writeOrdered: OrderedWriter) {
   const { items, conversations } = collections;
   const append = createAppender(collections, ends, writeOrdered);
+
+  /** Sets the patch (and internal fields) on the item `filter` finds, refreshing the conversation's copies of it; null when none matches. */
+  async function patchItem(filter: Filter<ItemDoc>, patch: Record<string, unknown>, internal: Partial<ItemDoc>): Promise<TimelineItem | null> {
+    const bad = Object.keys(patch).filter((key) => FIXED_FIELDS.has(key) || key.startsWith('$') || key.includes('.'));
+    if (bad.length > 0) throw new AppError('ERR_INVALID_INPUT', `these item fields cannot be updated: ${bad.join(', ')}`, { fields: bad });
+    const doc = await items.findOneAndUpdate(filter, { $set: { ...patch, ...internal } }, { returnDocument: 'after' });
+    if (!doc) return null;
+    const item = toItem(doc);
+    // Refresh the copies kept as the conversation's last item, where this item still is the last one.
+    await conversations.bulkWrite(
+      [
+        { updateOne: { filter: { _id: item.conversationId, 'lastItemAll.id': item.id }, update: { $set: { lastItemAll: item } } } },
+        { updateOne: { filter: { _id: item.conversationId, 'lastItemPublic.id': item.id }, update: { $set: { lastItemPublic: item } } } },
+      ],
+      { ordered: false },
+    );
+    return item;
+  }
+
   return {
     /**
      * Appends an item with the conversation's next seq; idempotent on the item id (same content →
@@ -63,20 +83,27 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
 
     /** Changes an interactive item's own fields (not its identity, position, author or visibility); returns the new item. */
     async updateItem(id: string, patch: Record<string, unknown>): Promise<TimelineItem> {
-      const bad = Object.keys(patch).filter((key) => FIXED_FIELDS.has(key) || key.startsWith('$') || key.includes('.'));
-      if (bad.length > 0) throw new AppError('ERR_INVALID_INPUT', `these item fields cannot be updated: ${bad.join(', ')}`, { fields: bad });
-      const doc = await items.findOneAndUpdate({ _id: id }, { $set: patch }, { returnDocument: 'after' });
-      if (!doc) throw new AppError('ERR_NOT_FOUND', `unknown item ${id}`);
-      const item = toItem(doc);
-      // Refresh the copies kept as the conversation's last item, where this item still is the last one.
-      await conversations.bulkWrite(
-        [
-          { updateOne: { filter: { _id: item.conversationId, 'lastItemAll.id': id }, update: { $set: { lastItemAll: item } } } },
-          { updateOne: { filter: { _id: item.conversationId, 'lastItemPublic.id': id }, update: { $set: { lastItemPublic: item } } } },
-        ],
-        { ordered: false },
-      );
+      const item = await patchItem({ _id: id }, patch, {});
+      if (!item) throw new AppError('ERR_NOT_FOUND', `unknown item ${id}`);
       return item;
+    },
+
+    /**
+     * Applies an answer's change to an interactive item only while the fields it changes still hold
+     * what the answer was worked out from (`read`), and records the answer's reply with it; null
+     * when the item changed meanwhile (another answer came first). The reply is posted after this,
+     * so a retry of the answer finds it recorded (`recordedReply`) even if posting it never happened.
+     */
+    async answerItem<Item extends object>(read: TimelineItem, patch: Record<string, unknown>, reply: RecordedReply<Item>): Promise<TimelineItem | null> {
+      const unchanged: Filter<ItemDoc> = { _id: read.id };
+      for (const key of Object.keys(patch)) unchanged[key] = key in read ? { $eq: (read as Record<string, unknown>)[key] } : { $exists: false };
+      return patchItem(unchanged, patch, { answerReply: reply });
+    },
+
+    /** The reply recorded with the answer that last changed this interactive item (as `answerItem` was given it), if any. */
+    async recordedReply<Item extends object>(itemId: string): Promise<RecordedReply<Item> | undefined> {
+      const doc = await items.findOne({ _id: itemId }, { projection: { answerReply: 1 } });
+      return doc?.answerReply as RecordedReply<Item> | undefined;
     },
   };
 }

@@ -64,6 +64,32 @@ describe('interactive items', () => {
     expect(second.body.error.code).toBe('ERR_CONFLICT');
   });
 
+  it('takes one of two different answers given at once, and refuses the other', async () => {
+    await offer('qr-1', 'qr-1-race');
+    const answers = await Promise.all([choose('qr-1', 'qr-1-race', 'yes'), choose('qr-1', 'qr-1-race', 'no')]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    const winner = answers.find((a) => a.status === 201)!.body.item;
+    const items = (await api.call('GET', '/v1/conversations/qr-1/timeline?limit=100', visitor)).body.items as Array<{ id: string; seq: number; text?: string; answeredOptionId?: string }>;
+    const race = items.find((item) => item.id === 'qr-1-race')!;
+    const replies = items.filter((item) => item.seq > race.seq && item.id.startsWith('answer_'));
+    expect(replies.map((r) => r.id)).toEqual([winner.id]);
+    expect(OPTIONS.find((o) => o.id === race.answeredOptionId)?.label).toBe(winner.text);
+  });
+
+  it('posts the reply of an answer whose request died after marking the item answered, when it is retried', async () => {
+    await offer('qr-1', 'qr-1-crash');
+    const appendItem = app.store.appendItem;
+    app.store.appendItem = async () => {
+      app.store.appendItem = appendItem;
+      throw new Error('the process died here');
+    };
+    expect((await choose('qr-1', 'qr-1-crash', 'no')).status).toBe(500);
+    const retried = await choose('qr-1', 'qr-1-crash', 'no');
+    expect(retried.status).toBe(201);
+    expect(retried.body.item.text).toBe('No, I still need help');
+    expect((await choose('qr-1', 'qr-1-crash', 'yes')).status).toBe(409);
+  });
+
   it('names a bad answer\'s field, and hides items the caller may not see', async () => {
     await offer('qr-1', 'qr-1-offer-2');
     const bad = await choose('qr-1', 'qr-1-offer-2', 'maybe');

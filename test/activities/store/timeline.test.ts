@@ -197,4 +197,20 @@ describe('Store', () => {
       await expect(store.updateItem('item_missing', { votes: 1 })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
     });
   });
+
+  describe('#answerItem', () => {
+    it('changes the item only while the fields it changes are as read, and keeps the reply out of sight', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const { item: read } = await store.appendItem(message(conversationId, { type: 'acme.poll', votes: 0 } as never));
+      const first = await store.answerItem(read, { votes: 1, answeredBy: 'a' }, { id: 'reply_a', item: { text: 'A' } });
+      expect(first).toMatchObject({ votes: 1, answeredBy: 'a' });
+      expect(first).not.toHaveProperty('answerReply');
+      // Worked out from the same reading: the item has changed since.
+      expect(await store.answerItem(read, { votes: 1, answeredBy: 'b' }, { id: 'reply_b', item: { text: 'B' } })).toBeNull();
+      expect(await store.recordedReply(read.id)).toEqual({ id: 'reply_a', item: { text: 'A' } });
+      expect(await store.getItem(read.id)).toEqual(first);
+      await expect(store.updateItem(read.id, { answerReply: null })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    });
+  });
 });
