@@ -39,7 +39,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024),
   FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
-  FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain'),
+  // Media types are case-insensitive; requests' are compared lower-cased.
+  FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
   RATE_LIMIT_IP_PER_SECOND: int(1, 100),
   RATE_LIMIT_IP_BURST: int(1, 200),
   RATE_LIMIT_VISITOR_PER_SECOND: int(1, 10),

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole product on embedded defaults. Prints the URL and the default website's
- * keys; SIGTERM/SIGINT drain connections and stop cleanly.
+ * keys; SIGTERM/SIGINT drain connections and stop cleanly, and a second signal stops at once.
  */
 import { loadConfig } from './config';
 import { startApp } from './app';
@@ -25,7 +25,12 @@ process.stdout.write(
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {
-  if (stopping) return;
+  if (stopping) {
+    // A second signal: whoever sent it will not wait for the drain. What was acknowledged is stored
+    // already, and workflow signals still owed are in the outbox for the next start.
+    app.log.warn({ signal }, 'stopping at once');
+    process.exit(1);
+  }
   stopping = true;
   app.log.info({ signal }, 'shutting down');
   app.close().then(
