@@ -125,7 +125,12 @@ export class ChangeFeed {
       }
       case 'presence': {
         const { kind, id, online, instanceId } = ephemeralPayloads.presence.parse(event.payload);
-        this.online.apply({ websiteId, kind, id }, instanceId, online);
+        const key = { websiteId, kind, id };
+        const wasOnline = this.online.isOnline(key);
+        this.online.apply(key, instanceId, online);
+        // Agents hear of a person coming and going anywhere, not of each instance's share of its
+        // sockets: a visitor whose tab on one instance closes is still there through another.
+        if (this.online.isOnline(key) === wasOnline) return;
         const presenceFrame =
           kind === 'visitor'
             ? frame({ type: online ? 'visitorConnected' : 'visitorDisconnected', payload: { visitorId: id, websiteId } })

@@ -61,6 +61,24 @@ describe('Two server instances sharing one store', () => {
     });
   });
 
+  describe('#presence', () => {
+    it('tells agents a visitor left only when its last socket on any instance closes', async () => {
+      const visitorId = await new Api(first).newVisitor();
+      const agent = await SocketClient.open(first, AGENT);
+      sockets.push(agent);
+      const presenceOf = () => agent.of('visitorConnected', (p) => p.visitorId === visitorId).length + agent.of('visitorDisconnected', (p) => p.visitorId === visitorId).length;
+      const onFirst = await SocketClient.open(first, { visitorId });
+      await agent.waitFor((f) => f.type === 'visitorConnected' && f.payload.visitorId === visitorId);
+      const onSecond = await SocketClient.open(second, { visitorId });
+      await onFirst.close();
+      await sleep(500);
+      expect(presenceOf()).toBe(1); // still there, through the second instance
+      await onSecond.close();
+      await agent.waitFor((f) => f.type === 'visitorDisconnected' && f.payload.visitorId === visitorId);
+      expect(presenceOf()).toBe(2);
+    });
+  });
+
   describe('#identify', () => {
     it("lets a visitor identified on one instance read its contact's conversations on the other at once", async () => {
       const [api1, api2] = [new Api(first), new Api(second)];
