@@ -4,7 +4,7 @@ import type { Conversation } from '../../domain/conversation';
 import { AppError } from '../../domain/errors';
 import type { LifecycleOperation } from '../../domain/operations';
 import { pluginAudienceOf, storeAudienceOf, viewFor, visibleConversation } from '../access';
-import { requireAgent, viewerOf } from '../caller';
+import { requireActingAgent, requireAgent, viewerOf, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import {
@@ -94,14 +94,21 @@ export function conversationRoutes(ctx: ApiContext): Router {
 
   /** Runs the request's operations in order through the workflow and answers `{conversation}`. */
   const lifecycle =
-    <S extends z.ZodType>(schema: S, operationsOf: (body: z.output<S>, req: Request) => LifecycleOperation[]) =>
+    <S extends z.ZodType>(schema: S, operationsOf: (body: z.output<S>, req: Request, agent: AgentCaller) => LifecycleOperation[] | Promise<LifecycleOperation[]>) =>
     async (req: Request, res: Response) => {
       const id = idOf(req);
-      const operations = operationsOf(parseInput(schema, req.body, 'body'), req);
+      const agent = requireActingAgent(callerOf(res));
+      const operations = await operationsOf(parseInput(schema, req.body, 'body'), req, agent);
       let conversation: Conversation | undefined;
-      for (const operation of operations) conversation = await operate(ctx, callerOf(res), id, operation);
+      for (const operation of operations) conversation = await operate(ctx, agent, id, operation);
       res.json({ conversation });
     };
+
+  /** The body's `userId`, once it is known to name a member of the agent's team (400 naming the field otherwise). */
+  const teamMemberId = async (agent: AgentCaller, userId: string): Promise<string> => {
+    if (await ctx.directory.teamMember(agent.website.id, userId)) return userId;
+    throw new AppError('ERR_INVALID_INPUT', `No team member ${userId}`, { fields: [{ path: 'body.userId', message: 'names no member of this team' }] });
+  };
 
   router.post('/:id/resolve', lifecycle(reasonBody, ({ reason }) => [{ op: 'resolve', reason }]));
   router.post('/:id/reopen', lifecycle(reasonBody, ({ reason }) => [{ op: 'reopen', reason }]));
@@ -119,12 +126,12 @@ export function conversationRoutes(ctx: ApiContext): Router {
       ...(remove?.length ? [{ op: 'remove_tags' as const, tags: remove }] : []),
     ]),
   );
-  router.post('/:id/participants', lifecycle(userBody, ({ userId }) => [{ op: 'join', userId }]));
+  router.post('/:id/participants', lifecycle(userBody, async ({ userId }, _req, agent) => [{ op: 'join', userId: await teamMemberId(agent, userId) }]));
   router.delete(
     '/:id/participants/:userId',
     lifecycle(reasonBody, (_body, req) => [{ op: 'leave', userId: parseInput(participantParams, req.params, 'params').userId }]),
   );
-  router.post('/:id/assign', lifecycle(userBody, ({ userId }) => [{ op: 'assign', userId }]));
+  router.post('/:id/assign', lifecycle(userBody, async ({ userId }, _req, agent) => [{ op: 'assign', userId: await teamMemberId(agent, userId) }]));
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
   router.post('/:id/handback', lifecycle(reasonBody, () => [{ op: 'hand_back' }]));
   router.post('/:id/ai/pause', lifecycle(pauseAiBody, ({ minutes }) => [{ op: 'pause_ai', ...(minutes ? { minutes } : {}) }]));

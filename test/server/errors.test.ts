@@ -78,6 +78,16 @@ describe('Chat API errors', () => {
       expect(shallow.status).toBe(201);
     });
 
+    it('refuses to assign or add a user who is not on the team, naming the field', async () => {
+      for (const path of ['assign', 'participants']) {
+        const res = await api.call('POST', `/v1/conversations/err-1/${path}`, AGENT, { userId: 'usr_nobody' });
+        expect(res.status).toBe(400);
+        expect(res.body.error.details.fields).toEqual([{ path: 'body.userId', message: expect.any(String) }]);
+      }
+      // A visitor learns nothing about who is on the team.
+      expect((await api.call('POST', '/v1/conversations/err-1/assign', visitor, { userId: 'usr_nobody' })).status).toBe(403);
+    });
+
     it('gives details one shape, {fields: [{path, message}]}, whichever module refused the input', async () => {
       const shape = { fields: expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]) };
       // The plugin registry: a quick_replies item without options.
