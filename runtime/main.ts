@@ -23,15 +23,18 @@ process.stdout.write(
   ].join('\n'),
 );
 
-let stopping = false;
+/** One Ctrl-C can arrive twice (from the terminal, and relayed by npm and tsx): a repeat this soon is the same one. */
+const REPEAT_SIGNAL_MS = 1_000;
+let stoppingSince: number | undefined;
 const stop = (signal: NodeJS.Signals) => {
-  if (stopping) {
+  if (stoppingSince !== undefined) {
+    if (Date.now() - stoppingSince < REPEAT_SIGNAL_MS) return;
     // A second signal: whoever sent it will not wait for the drain. What was acknowledged is stored
     // already, and workflow signals still owed are in the outbox for the next start.
     app.log.warn({ signal }, 'stopping at once');
     process.exit(1);
   }
-  stopping = true;
+  stoppingSince = Date.now();
   app.log.info({ signal }, 'shutting down');
   app.close().then(
     () => process.exit(0),

@@ -8,16 +8,35 @@ import { AppError } from '../../domain/errors';
 
 export const MAX_JSON_DEPTH = 32;
 
-/** The path of the first value nested deeper than `maxDepth` (objects and arrays count), if any. */
+/** An object or array met in the walk, linked to its parent: the path is spelled out for a refusal alone. */
+interface Container {
+  value: object;
+  depth: number;
+  key: string | number;
+  parent?: Container;
+}
+
+/** The path to a value nested deeper than `maxDepth` (objects and arrays count), if any. */
 export function tooDeepAt(value: unknown, maxDepth: number): string | undefined {
-  const stack: Array<[value: unknown, depth: number, path: string]> = [[value, 0, 'body']];
+  if (value === null || typeof value !== 'object') return undefined;
+  const stack: Container[] = [{ value, depth: 0, key: 'body' }];
   while (stack.length > 0) {
-    const [current, depth, path] = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth === maxDepth) return path;
-    for (const [key, child] of Object.entries(current)) stack.push([child, depth + 1, `${path}.${key}`]);
+    const current = stack.pop()!;
+    if (current.depth === maxDepth) return pathOf(current);
+    if (Array.isArray(current.value)) current.value.forEach((child, index) => pushContainer(stack, child, index, current));
+    else for (const [key, child] of Object.entries(current.value)) pushContainer(stack, child, key, current);
   }
   return undefined;
+}
+
+function pushContainer(stack: Container[], value: unknown, key: string | number, parent: Container): void {
+  if (value !== null && typeof value === 'object') stack.push({ value, depth: parent.depth + 1, key, parent });
+}
+
+function pathOf(container: Container): string {
+  const keys: Array<string | number> = [];
+  for (let at: Container | undefined = container; at; at = at.parent) keys.unshift(at.key);
+  return keys.join('.');
 }
 
 export const refuseDeepJson: RequestHandler = (req, _res, next) => {

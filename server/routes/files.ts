@@ -34,11 +34,14 @@ export function fileRoutes(ctx: ApiContext): Router {
     // The store destroys its source on failure; a pass-through keeps the request itself alive so the error can still be answered.
     const body = new PassThrough();
     req.pipe(body);
-    // `pipe` passes no abort on: a client gone mid-upload must still end the store's read, which
-    // then deletes the chunks it wrote (otherwise the read waits for good and they stay).
-    req.once('close', () => {
+    // `pipe` passes no abort on: a client gone mid-upload (or before the checks above were done)
+    // must still end the store's read, which then deletes the chunks it wrote; otherwise the read
+    // waits for good and they stay.
+    const cutOff = () => {
       if (!req.complete) body.destroy(new AppError('ERR_INVALID_INPUT', 'The upload ended before its last byte'));
-    });
+    };
+    if (req.destroyed) cutOff();
+    else req.once('close', cutOff);
     try {
       const info = await ctx.store.saveFile(body, { websiteId: caller.website.id, conversationId, filename, mediaType, maxBytes: fileMaxBytes, uploadedBy });
       const { id, size, width, height } = info;

@@ -80,6 +80,29 @@ describe('file transfers cut off by the client', () => {
     expect(await storedChunks()).toBe(2);
   });
 
+  it('leaves no upload waiting when its client goes away before the server has looked at it', async () => {
+    const saveFile = app.store.saveFile;
+    let pending = 0;
+    app.store.saveFile = (...args) => {
+      pending++;
+      return saveFile(...args).finally(() => pending--);
+    };
+    try {
+      for (let i = 0; i < 5; i++) {
+        const req = http.request(`${app.url}/v1/files?conversationId=ft-1&filename=early.txt`, {
+          method: 'POST',
+          headers: { ...api.headers(visitor), 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' },
+        });
+        req.on('error', () => {});
+        req.write('partial', () => req.destroy());
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await eventually(async () => pending === 0)).toBe(true);
+    } finally {
+      app.store.saveFile = saveFile;
+    }
+  });
+
   it('takes a download its client stopped reading as no failure, and serves on', async () => {
     const up = await api.call('POST', '/v1/files?conversationId=ft-1&filename=big.txt', visitor, new Uint8Array(6 * MiB), { 'Content-Type': 'text/plain' });
     expect(up.status).toBe(201);
