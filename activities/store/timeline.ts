@@ -18,11 +18,20 @@ export interface ItemPage {
   hasNextPage: boolean;
 }
 
-/** Fields `updateItem` may not change: identity, position, authorship and who may see it. */
+/** Fields an answer may not change: identity, position, authorship, who may see it, and the store's own. */
 const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'websiteId', 'answerReply', 'seq', 'type', 'visibility', 'author', 'createdAt']);
 
 const DEFAULT_PAGE_SIZE = 50;
 const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
+
+/**
+ * The condition that a field still holds `value` as read: absent, or equal to it (and, for a value
+ * that is no array, not an array now that merely contains it, which is what `$eq` alone accepts).
+ */
+function heldAsRead(value: unknown): Filter<ItemDoc>[string] {
+  if (value === undefined) return { $exists: false };
+  return Array.isArray(value) ? { $eq: value } : { $eq: value, $not: { $type: 'array' } };
+}
 
 export function timelineMethods(collections: Collections, ends: TimelineEnds, writeOrdered: OrderedWriter) {
   const { items, conversations } = collections;
@@ -81,22 +90,16 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
       return (await items.countDocuments({ conversationId, visibility: 'public', 'parts.fileId': fileId }, { limit: 1 })) > 0;
     },
 
-    /** Changes an interactive item's own fields (not its identity, position, author or visibility); returns the new item. */
-    async updateItem(id: string, patch: Record<string, unknown>): Promise<TimelineItem> {
-      const item = await patchItem({ _id: id }, patch, {});
-      if (!item) throw new AppError('ERR_NOT_FOUND', `unknown item ${id}`);
-      return item;
-    },
-
     /**
-     * Applies an answer's change to an interactive item only while the fields it changes still hold
-     * what the answer was worked out from (`read`), and records the answer's reply with it; null
-     * when the item changed meanwhile (another answer came first). The reply is posted after this,
-     * so a retry of the answer finds it recorded (`recordedReply`) even if posting it never happened.
+     * Applies an answer's change to an interactive item's own fields, only while the fields it
+     * changes still hold what the answer was worked out from (`read`), and records the answer's
+     * reply with it; null when they changed meanwhile (another answer came first) or the item is
+     * gone. The reply is posted after this, so a retry of the answer finds it recorded
+     * (`recordedReply`) even if posting it never happened.
      */
     async answerItem<Item extends object>(read: TimelineItem, patch: Record<string, unknown>, reply: RecordedReply<Item>): Promise<TimelineItem | null> {
       const unchanged: Filter<ItemDoc> = { _id: read.id };
-      for (const key of Object.keys(patch)) unchanged[key] = key in read ? { $eq: (read as Record<string, unknown>)[key] } : { $exists: false };
+      for (const key of Object.keys(patch)) unchanged[key] = heldAsRead((read as Record<string, unknown>)[key]);
       return patchItem(unchanged, patch, { answerReply: reply });
     },
 

@@ -42,7 +42,7 @@ describe('Store', () => {
         const conversationId = await newConversation(writer, { websiteId: 'web_routes' });
         const { item } = await writer.appendItem(message(conversationId));
         const { item: secret } = await writer.appendItem(note(conversationId));
-        await writer.updateItem(item.id, { reactions: ['+1'] });
+        await writer.answerItem(item, { reactions: ['+1'] }, { id: 'reply_1', item: {} });
         await writer.projectLifecycle(conversationId, { status: 'resolved', priority: 'high', handler: 'human', participants: [], tags: [] }, 1);
         await writer.publishEphemeral({ websiteId: 'web_routes', conversationId, visibility: 'public', type: 'typing', payload: { isTyping: true } });
 

@@ -177,27 +177,6 @@ describe('Store', () => {
     });
   });
 
-  describe('#updateItem', () => {
-    it('changes an item’s own fields and refreshes the conversation’s copy of it', async () => {
-      const store = ctx.get();
-      const conversationId = await newConversation(store);
-      const { item } = await store.appendItem(message(conversationId, { type: 'acme.poll', votes: 0 } as never));
-      const updated = await store.updateItem(item.id, { votes: 3 });
-      expect(updated).toMatchObject({ id: item.id, seq: 1, votes: 3 });
-      expect(await store.getItem(item.id)).toEqual(updated);
-      expect((await store.getConversation(conversationId, 'public'))?.lastTimelineItem).toEqual(updated);
-    });
-
-    it('refuses to change identity, position, author or visibility', async () => {
-      const store = ctx.get();
-      const conversationId = await newConversation(store);
-      const { item } = await store.appendItem(message(conversationId));
-      await expect(store.updateItem(item.id, { visibility: 'private' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
-      await expect(store.updateItem(item.id, { seq: 9 })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
-      await expect(store.updateItem('item_missing', { votes: 1 })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
-    });
-  });
-
   describe('#answerItem', () => {
     it('changes the item only while the fields it changes are as read, and keeps the reply out of sight', async () => {
       const store = ctx.get();
@@ -210,7 +189,27 @@ describe('Store', () => {
       expect(await store.answerItem(read, { votes: 1, answeredBy: 'b' }, { id: 'reply_b', item: { text: 'B' } })).toBeNull();
       expect(await store.recordedReply(read.id)).toEqual({ id: 'reply_a', item: { text: 'A' } });
       expect(await store.getItem(read.id)).toEqual(first);
-      await expect(store.updateItem(read.id, { answerReply: null })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+      expect((await store.getConversation(conversationId, 'public'))?.lastTimelineItem).toEqual(first);
+    });
+
+    it('takes a field that became an array holding the value read as changed', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const { item: read } = await store.appendItem(message(conversationId, { type: 'acme.poll', choice: 'a' } as never));
+      const later = await store.answerItem(read, { choice: ['a', 'b'] }, { id: 'reply_1', item: {} });
+      expect(later).toMatchObject({ choice: ['a', 'b'] });
+      expect(await store.answerItem(read, { choice: 'c' }, { id: 'reply_2', item: {} })).toBeNull();
+      expect(await store.answerItem(later!, { choice: 'c' }, { id: 'reply_3', item: {} })).toMatchObject({ choice: 'c' });
+    });
+
+    it('refuses to change identity, position, author, visibility or what the store keeps', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const { item } = await store.appendItem(message(conversationId));
+      for (const patch of [{ visibility: 'private' }, { seq: 9 }, { answerReply: null }]) {
+        await expect(store.answerItem(item, patch, { id: 'reply_x', item: {} })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+      }
+      expect(await store.answerItem({ ...item, id: 'item_missing' }, { votes: 1 }, { id: 'reply_y', item: {} })).toBeNull();
     });
   });
 });
