@@ -10,6 +10,9 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export const AUTHOR_KINDS = ['visitor', 'human', 'ai', 'system'] as const;
 export type AuthorKind = (typeof AUTHOR_KINDS)[number];
 
+/** Item types that never count as unread: they record what happened rather than say something. */
+export const UNREAD_EXEMPT_TYPES: readonly string[] = ['event', 'ai_tool_call'];
+
 export interface Author {
   kind: AuthorKind;
   id: string;

@@ -4,13 +4,11 @@
  */
 import type { Filter } from 'mongodb';
 import type { SeenBy, Viewer } from '../../domain/people';
+import { UNREAD_EXEMPT_TYPES } from '../../domain/timeline';
 import { audienceOf, visibilityFilter } from './audience';
 import type { Collections, ConversationDoc, ItemDoc } from './documents';
 
 export type UnreadSource = Pick<ConversationDoc, '_id' | 'lastSeqAll' | 'lastSeqPublic'>;
-
-/** Item types never counted as unread. */
-const BOOKKEEPING_TYPES = ['event', 'ai_tool_call'];
 
 /** `_id` of a seen-state document: unambiguous whatever characters the ids contain. */
 export const seenId = (conversationId: string, by: SeenBy): string => JSON.stringify([conversationId, by.kind, by.id]);
@@ -48,7 +46,7 @@ export async function unreadCounts({ seen, items }: Collections, conversations: 
               conversationId: c._id,
               seq: { $gt: after },
               ...visibilityFilter(audience),
-              type: { $nin: BOOKKEEPING_TYPES },
+              type: { $nin: [...UNREAD_EXEMPT_TYPES] },
               $nor: [ownItems(viewer)],
             });
       counts.set(c._id, count);

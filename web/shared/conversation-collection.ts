@@ -2,8 +2,10 @@
  * The conversations a page lists, kept current from socket frames: newest activity first, each
  * with the reader's unread count. Pure: pages render from `sorted()` after each change.
  */
+import { UNREAD_EXEMPT_TYPES } from '../../domain/timeline';
 import type { Conversation, ConversationListEntry, TimelineItem } from './wire';
 
+const UNREAD_EXEMPT = new Set(UNREAD_EXEMPT_TYPES);
 const activityOf = (c: Conversation) => c.lastTimelineItem?.createdAt ?? c.updatedAt ?? c.createdAt;
 
 export class ConversationCollection {
@@ -35,14 +37,15 @@ export class ConversationCollection {
   }
 
   /**
-   * A new item: it becomes the last item, and counts as unread unless the reader wrote it or is
-   * looking at the conversation. False when the conversation is not held (the page should fetch it).
+   * A new item: it becomes the last item, and counts as unread unless the reader wrote it, is
+   * looking at the conversation, or it is bookkeeping (as the server counts). False when the
+   * conversation is not held (the page should fetch it).
    */
   addItem(item: TimelineItem, options: { ownItem: boolean; beingRead: boolean }): boolean {
     const known = this.byId.get(item.conversationId);
     if (!known) return false;
     const newer = !known.lastTimelineItem || item.seq > known.lastTimelineItem.seq;
-    const unread = !options.ownItem && !options.beingRead && newer;
+    const unread = !options.ownItem && !options.beingRead && newer && !UNREAD_EXEMPT.has(item.type);
     this.byId.set(known.id, {
       ...known,
       lastTimelineItem: newer ? item : known.lastTimelineItem,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationListEntry } from '../../../domain/conversation';
 import { ConversationCollection } from '../../../web/shared/conversation-collection';
-import { AGENT, conversation, message, VISITOR } from './items';
+import type { TimelineEvent } from '../../../domain/timeline';
+import { AGENT, conversation, event, message, VISITOR } from './items';
 
 const entry = (id: string, updatedAt: string, unreadCount = 0): ConversationListEntry => ({
   ...conversation({ id, createdAt: updatedAt, updatedAt }),
@@ -17,6 +18,13 @@ describe('ConversationCollection', () => {
       list.addItem(message(2, VISITOR, 'thanks'), { ownItem: true, beingRead: false });
       expect(list.get('c1')?.unreadCount).toBe(1);
       expect(list.totalUnread()).toBe(1);
+    });
+
+    it('counts no events, as the server does not (they become the last item all the same)', () => {
+      const list = new ConversationCollection();
+      list.reset([entry('c1', '2026-01-01T00:00:00Z')]);
+      list.addItem(event(1, { kind: 'resolved' } as TimelineEvent), { ownItem: false, beingRead: false });
+      expect(list.get('c1')).toMatchObject({ unreadCount: 0, lastTimelineItem: { seq: 1 } });
     });
 
     it('clears the count while the reader looks at the conversation', () => {
