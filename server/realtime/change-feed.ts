@@ -13,7 +13,7 @@ import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
 import type { Hub } from './hub';
 import { ownersOf, type OwnersCache } from './owners';
-import type { OnlineDirectory } from './presence';
+import type { OnlineDirectory, PresenceKey } from './presence';
 import { TypingExpiry } from './typing';
 
 type Change<T extends StoreChange['type']> = Extract<StoreChange, { type: T }>;
@@ -131,11 +131,12 @@ export class ChangeFeed {
         // Agents hear of a person coming and going anywhere, not of each instance's share of its
         // sockets: a visitor whose tab on one instance closes is still there through another.
         if (this.online.isOnline(key) === wasOnline) return;
-        const presenceFrame =
-          kind === 'visitor'
-            ? frame({ type: online ? 'visitorConnected' : 'visitorDisconnected', payload: { visitorId: id, websiteId } })
-            : frame({ type: online ? 'userConnected' : 'userDisconnected', payload: { userId: id, websiteId } });
-        return this.hub.deliver({ websiteId, agentFrame: presenceFrame });
+        return this.deliverPresence(key, online);
+      }
+      case 'presenceRestated': {
+        const { instanceId, people } = ephemeralPayloads.presenceRestated.parse(event.payload);
+        for (const key of this.online.restate(websiteId, instanceId, people)) this.deliverPresence(key, true);
+        return;
       }
       case 'visitorLinked': {
         const { visitorId, contactId } = ephemeralPayloads.visitorLinked.parse(event.payload);
@@ -146,6 +147,24 @@ export class ChangeFeed {
       default:
         this.log.debug({ type: event.type }, 'ignoring an ephemeral event of unknown type');
     }
+  }
+
+  /**
+   * Forgets the people of instances that have not restated them for `silenceMs` (stopped without
+   * saying goodbye); tells agents of those now online nowhere, and returns them.
+   */
+  expireSilentInstances(silenceMs: number, now = Date.now()): PresenceKey[] {
+    const gone = this.online.expire(now, silenceMs);
+    for (const key of gone) this.deliverPresence(key, false);
+    return gone;
+  }
+
+  private deliverPresence({ websiteId, kind, id }: PresenceKey, online: boolean): void {
+    const presenceFrame =
+      kind === 'visitor'
+        ? frame({ type: online ? 'visitorConnected' : 'visitorDisconnected', payload: { visitorId: id, websiteId } })
+        : frame({ type: online ? 'userConnected' : 'userDisconnected', payload: { userId: id, websiteId } });
+    this.hub.deliver({ websiteId, agentFrame: presenceFrame });
   }
 
   private deliverTyping(owners: ConversationOwners, payload: EphemeralPayload<'conversationTyping'>): void {

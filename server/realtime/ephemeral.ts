@@ -19,6 +19,8 @@ export const ephemeralPayloads = {
   }),
   conversationSeen: z.object({ conversationId: z.string(), actorType, actorId: z.string(), lastSeenAt: z.string() }),
   presence: z.object({ kind: z.enum(['visitor', 'user']), id: z.string(), online: z.boolean(), instanceId: z.string() }),
+  /** An instance's people of one website, restated every beat (presence.ts). */
+  presenceRestated: z.object({ instanceId: z.string(), people: z.array(z.object({ kind: z.enum(['visitor', 'user']), id: z.string() })) }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
 };
 
@@ -42,6 +44,10 @@ export class EphemeralPublisher {
 
   presence(websiteId: string, payload: EphemeralPayload<'presence'>): Promise<void> {
     return this.publish({ websiteId, visibility: 'private', type: 'presence', payload });
+  }
+
+  presenceRestated(websiteId: string, payload: EphemeralPayload<'presenceRestated'>): Promise<void> {
+    return this.publish({ websiteId, visibility: 'private', type: 'presenceRestated', payload });
   }
 
   visitorLinked(websiteId: string, payload: EphemeralPayload<'visitorLinked'>): Promise<void> {

@@ -34,6 +34,9 @@ const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
   return caller.userId ? { websiteId: caller.website.id, kind: 'user', id: caller.userId } : undefined;
 };
 
+/** Beats an instance may miss restating its people before the others take it as gone. */
+const SILENT_BEATS = 3;
+
 export class Realtime {
   readonly hub = new Hub();
   readonly online = new OnlineDirectory();
@@ -43,6 +46,7 @@ export class Realtime {
   private readonly availability: AgentAvailability;
   private watch?: ChangeWatch;
   private sockets?: SocketServer;
+  private presenceBeat?: NodeJS.Timeout;
 
   constructor(private readonly deps: RealtimeDeps) {
     this.publisher = new EphemeralPublisher(deps.store);
@@ -65,10 +69,13 @@ export class Realtime {
       this.deps.limits.ws,
       log,
     );
+    this.presenceBeat = setInterval(() => this.restatePresence(), this.deps.limits.ws.heartbeatMs);
+    this.presenceBeat.unref();
   }
 
   /** Closes every socket (their disconnects are announced, agents marked away), then stops following the store. */
   async stop(): Promise<void> {
+    clearInterval(this.presenceBeat);
     await this.sockets?.close();
     await this.availability.drain();
     await this.watch?.close();
@@ -95,6 +102,20 @@ export class Realtime {
     this.announce(key, false);
     // Another instance may still hold a socket of this agent: then the agent is still available.
     if (key.kind === 'user' && !this.online.isOnlineElsewhere(key, this.deps.store.instanceId)) this.availability.changed(key.websiteId, key.id, false);
+  }
+
+  /**
+   * Every heartbeat: restates this instance's people, and forgets those of instances silent for
+   * `SILENT_BEATS` beats (their agents are then away, as if their last socket had closed).
+   */
+  private restatePresence(): void {
+    const { store, log, limits } = this.deps;
+    for (const [websiteId, people] of this.presence.byWebsite()) {
+      this.publisher.presenceRestated(websiteId, { instanceId: store.instanceId, people }).catch((err: unknown) => log.warn({ err }, 'restating presence failed'));
+    }
+    for (const key of this.feed.expireSilentInstances(SILENT_BEATS * limits.ws.heartbeatMs)) {
+      if (key.kind === 'user') this.availability.changed(key.websiteId, key.id, false);
+    }
   }
 
   private announce(key: PresenceKey, online: boolean): void {

@@ -146,6 +146,24 @@ describe('WebSocket /ws', () => {
       expect(otherVisitor.frames.map((f) => f.type).filter((t) => /Connected|Disconnected/.test(t))).toEqual([]);
     });
 
+    it('learns who another instance holds from its restatements, and forgets them when it falls silent', async () => {
+      const watcher = await t.open({ agent: null });
+      const websiteId = t.app.websiteId;
+      // Another instance, as heard through the store: it restates a visitor, and announces a team member.
+      await t.app.store.publishEphemeral({ websiteId, visibility: 'private', type: 'presenceRestated', payload: { instanceId: 'inst_elsewhere', people: [{ kind: 'visitor', id: 'vis_elsewhere' }] } });
+      await t.app.store.publishEphemeral({ websiteId, visibility: 'private', type: 'presence', payload: { kind: 'user', id: 'usr_elsewhere', online: true, instanceId: 'inst_elsewhere' } });
+      await watcher.waitFor((f) => f.type === 'visitorConnected' && f.payload.visitorId === 'vis_elsewhere');
+      await watcher.waitFor((f) => f.type === 'userConnected' && f.payload.userId === 'usr_elsewhere');
+      // It says nothing more (it died): after three heartbeats (300 ms here) both are gone.
+      await watcher.waitFor((f) => f.type === 'visitorDisconnected' && f.payload.visitorId === 'vis_elsewhere', 5_000);
+      await watcher.waitFor((f) => f.type === 'userDisconnected' && f.payload.userId === 'usr_elsewhere', 5_000);
+      // This instance restates its own people, so they stay.
+      const here = await t.open({ visitorId: await t.api.newVisitor() });
+      await sleep(1_500);
+      expect(watcher.of('visitorDisconnected', (p) => p.visitorId !== 'vis_elsewhere')).toEqual([]);
+      await here.close();
+    });
+
     it('ends a socket that misses a heartbeat', async () => {
       const ws = new WebSocket(`${t.app.url.replace('http', 'ws')}/ws?publicKey=${t.app.keys.publicKey}&visitorId=silent`, { autoPong: false });
       const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));

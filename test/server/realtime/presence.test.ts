@@ -13,6 +13,21 @@ describe('LocalPresence', () => {
       expect(presence.disconnect(agent)).toBe(true);
     });
   });
+
+  describe('#byWebsite', () => {
+    it('lists the people with a socket here, by website', () => {
+      const presence = new LocalPresence();
+      presence.connect(agent);
+      presence.connect({ websiteId: 'w', kind: 'visitor', id: 'v1' });
+      presence.connect({ websiteId: 'w2', kind: 'visitor', id: 'v2' });
+      presence.connect({ websiteId: 'w2', kind: 'visitor', id: 'v3' });
+      presence.disconnect({ websiteId: 'w2', kind: 'visitor', id: 'v3' });
+      expect(Object.fromEntries(presence.byWebsite())).toEqual({
+        w: [{ kind: 'user', id: 'u1' }, { kind: 'visitor', id: 'v1' }],
+        w2: [{ kind: 'visitor', id: 'v2' }],
+      });
+    });
+  });
 });
 
 describe('OnlineDirectory', () => {
@@ -25,6 +40,29 @@ describe('OnlineDirectory', () => {
       expect(online.isOnline(agent)).toBe(true);
       online.apply(agent, 'i2', false);
       expect(online.isOnline(agent)).toBe(false);
+    });
+  });
+
+  describe('#restate / #expire', () => {
+    it('learns people from a restatement and forgets those of an instance silent too long', () => {
+      const online = new OnlineDirectory();
+      const visitor = { websiteId: 'w', kind: 'visitor' as const, id: 'v1' };
+      online.apply(agent, 'i1', true, 0);
+      expect(online.restate('w', 'i2', [{ kind: 'visitor', id: 'v1' }, { kind: 'user', id: 'u1' }], 0)).toEqual([visitor]);
+      expect(online.restate('w', 'i2', [{ kind: 'visitor', id: 'v1' }], 50)).toEqual([]);
+      // i1 fell silent; i2 still speaks: the agent held by both stays, through i2.
+      expect(online.expire(150, 100)).toEqual([]);
+      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(true);
+      expect(online.expire(200, 100)).toEqual([agent, visitor]);
+      expect(online.isOnline(visitor)).toBe(false);
+    });
+
+    it('keeps people an instance announced lately, whatever its last restatement said', () => {
+      const online = new OnlineDirectory();
+      online.restate('w', 'i1', [], 0);
+      online.apply(agent, 'i1', true, 90);
+      expect(online.expire(150, 100)).toEqual([]);
+      expect(online.isOnline(agent)).toBe(true);
     });
   });
 
