@@ -25,12 +25,12 @@ const DEFAULT_PAGE_SIZE = 50;
 const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
 
 /**
- * The condition that a field still holds `value` as read: absent, or equal to it (and, for a value
- * that is no array, not an array now that merely contains it, which is what `$eq` alone accepts).
+ * The condition that a field still holds `value` as read: absent, or equal to it as a whole. A
+ * query's `$eq` alone also accepts an array that merely holds the value among its elements.
  */
 function heldAsRead(value: unknown): Filter<ItemDoc>[string] {
   if (value === undefined) return { $exists: false };
-  return Array.isArray(value) ? { $eq: value } : { $eq: value, $not: { $type: 'array' } };
+  return Array.isArray(value) ? { $eq: value, $not: { $elemMatch: { $eq: value } } } : { $eq: value, $not: { $type: 'array' } };
 }
 
 export function timelineMethods(collections: Collections, ends: TimelineEnds, writeOrdered: OrderedWriter) {
@@ -99,7 +99,7 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
      */
     async answerItem<Item extends object>(read: TimelineItem, patch: Record<string, unknown>, reply: RecordedReply<Item>): Promise<TimelineItem | null> {
       const unchanged: Filter<ItemDoc> = { _id: read.id };
-      for (const key of Object.keys(patch)) unchanged[key] = heldAsRead((read as Record<string, unknown>)[key]);
+      for (const field of Object.keys(patch)) unchanged[field] = heldAsRead((read as Record<string, unknown>)[field]);
       return patchItem(unchanged, patch, { answerReply: reply });
     },
 

@@ -13,7 +13,7 @@ import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
 import type { Hub } from './hub';
 import { ownersOf, type OwnersCache } from './owners';
-import type { OnlineDirectory, PresenceKey } from './presence';
+import type { OnlineDirectory, PresenceChanges, PresenceKey } from './presence';
 import { TypingExpiry } from './typing';
 
 type Change<T extends StoreChange['type']> = Extract<StoreChange, { type: T }>;
@@ -44,6 +44,8 @@ export class ChangeFeed {
     private readonly online: OnlineDirectory,
     private readonly directory: Pick<StoreDirectory, 'forgetVisitor'>,
     private readonly log: Logger,
+    /** Tells the team queues an agent came or went (`AgentAvailability.changed`). */
+    private readonly availability: (key: PresenceKey, online: boolean) => void,
   ) {}
 
   stop(): void {
@@ -124,19 +126,14 @@ export class ChangeFeed {
         return this.hub.deliver({ websiteId, owners, agentFrame: text, visitorFrame: text });
       }
       case 'presence': {
-        const { kind, id, online, instanceId } = ephemeralPayloads.presence.parse(event.payload);
-        const key = { websiteId, kind, id };
-        const wasOnline = this.online.isOnline(key);
-        this.online.apply(key, instanceId, online);
+        const { kind, id, online, instanceId, seq } = ephemeralPayloads.presence.parse(event.payload);
         // Agents hear of a person coming and going anywhere, not of each instance's share of its
         // sockets: a visitor whose tab on one instance closes is still there through another.
-        if (this.online.isOnline(key) === wasOnline) return;
-        return this.deliverPresence(key, online);
+        return this.presenceChanged(this.online.announce({ websiteId, kind, id }, instanceId, online, seq));
       }
       case 'presenceRestated': {
-        const { instanceId, people } = ephemeralPayloads.presenceRestated.parse(event.payload);
-        for (const key of this.online.restate(websiteId, instanceId, people)) this.deliverPresence(key, true);
-        return;
+        const { instanceId, people, seq } = ephemeralPayloads.presenceRestated.parse(event.payload);
+        return this.presenceChanged(this.online.restate(websiteId, instanceId, people, seq), { restated: true });
       }
       case 'visitorLinked': {
         const { visitorId, contactId } = ephemeralPayloads.visitorLinked.parse(event.payload);
@@ -149,14 +146,22 @@ export class ChangeFeed {
     }
   }
 
+  /** Forgets the people of other instances that have not restated them for `silenceMs` (stopped without saying goodbye). */
+  expireSilentInstances(silenceMs: number, ownInstanceId: string, now = Date.now()): void {
+    this.presenceChanged({ arrived: [], gone: this.online.expire(now, silenceMs, ownInstanceId) }, { restated: true });
+  }
+
   /**
-   * Forgets the people of instances that have not restated them for `silenceMs` (stopped without
-   * saying goodbye); tells agents of those now online nowhere, and returns them.
+   * Tells agents who came online anywhere and who is online nowhere now. A change that no
+   * announcement made (a restatement, an instance gone silent) is news to the team queues too:
+   * the announcing instance tells them of the announced ones.
    */
-  expireSilentInstances(silenceMs: number, now = Date.now()): PresenceKey[] {
-    const gone = this.online.expire(now, silenceMs);
+  private presenceChanged({ arrived, gone }: PresenceChanges, { restated = false } = {}): void {
+    for (const key of arrived) this.deliverPresence(key, true);
     for (const key of gone) this.deliverPresence(key, false);
-    return gone;
+    if (!restated) return;
+    for (const key of arrived) if (key.kind === 'user') this.availability(key, true);
+    for (const key of gone) if (key.kind === 'user') this.availability(key, false);
   }
 
   private deliverPresence({ websiteId, kind, id }: PresenceKey, online: boolean): void {

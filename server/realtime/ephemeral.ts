@@ -18,9 +18,10 @@ export const ephemeralPayloads = {
     connectionId: z.string().optional(),
   }),
   conversationSeen: z.object({ conversationId: z.string(), actorType, actorId: z.string(), lastSeenAt: z.string() }),
-  presence: z.object({ kind: z.enum(['visitor', 'user']), id: z.string(), online: z.boolean(), instanceId: z.string() }),
-  /** An instance's people of one website, restated every beat (presence.ts). */
-  presenceRestated: z.object({ instanceId: z.string(), people: z.array(z.object({ kind: z.enum(['visitor', 'user']), id: z.string() })) }),
+  /** `seq` numbers what an instance says of presence, in the order it said it (presence.ts). */
+  presence: z.object({ kind: z.enum(['visitor', 'user']), id: z.string(), online: z.boolean(), instanceId: z.string(), seq: z.number() }),
+  /** An instance's people of one website, restated every beat. */
+  presenceRestated: z.object({ instanceId: z.string(), seq: z.number(), people: z.array(z.object({ kind: z.enum(['visitor', 'user']), id: z.string() })) }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
 };
 

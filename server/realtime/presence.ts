@@ -1,9 +1,14 @@
 /**
  * Presence. `LocalPresence` counts this instance's sockets per person, so only the first connect
- * and the last disconnect are announced. `OnlineDirectory` folds the announcements of every
- * instance (read back from the store's ephemeral feed) into who is online anywhere. Each instance
- * also restates, every beat, the people it holds per website: an instance started later learns
- * of them, and one that stops restating (it died without saying goodbye) is forgotten.
+ * and the last disconnect are announced. `OnlineDirectory` folds what every instance says (read
+ * back from the store's ephemeral feed) into who is online anywhere: announcements of a person's
+ * first socket and last one there, and, every beat, a restatement of all the people it holds in a
+ * website. A later instance learns who is online from the restatements, and an instance that stops
+ * restating (it died without saying goodbye) is forgotten.
+ *
+ * An instance numbers what it says (`seq`), because two of its writes to the store may be read
+ * back in either order: what is said with a lower number than the latest word on a person (or
+ * than the last restatement) is old news and changes nothing.
  */
 export interface PresenceKey {
   websiteId: string;
@@ -11,10 +16,11 @@ export interface PresenceKey {
   id: string;
 }
 
-/** A person as an instance restates them, within a website. */
+/** A person within a website. */
 export type PresencePerson = Pick<PresenceKey, 'kind' | 'id'>;
 
 const keyOf = ({ websiteId, kind, id }: PresenceKey) => `${websiteId}/${kind}/${id}`;
+const personOf = ({ kind, id }: PresencePerson) => `${kind}/${id}`;
 const sourceOf = (instanceId: string, websiteId: string) => JSON.stringify([instanceId, websiteId]);
 
 export class LocalPresence {
@@ -53,56 +59,68 @@ export class LocalPresence {
   }
 }
 
+/** What one instance has said about one website's people. */
+interface Source {
+  instanceId: string;
+  websiteId: string;
+  heardAt: number;
+  /** The number of its last restatement taken in. */
+  restatedSeq: number;
+  /** The people it holds, by `personOf`. */
+  held: Map<string, PresenceKey>;
+  /** Numbers of announcements newer than that restatement, by person: older news about them is ignored. */
+  announced: Map<string, number>;
+}
+
+/** Who came online anywhere and who is online nowhere now, after taking something in. */
+export interface PresenceChanges {
+  arrived: PresenceKey[];
+  gone: PresenceKey[];
+}
+
 export class OnlineDirectory {
-  /** Person → instances where they have at least one socket. */
-  private readonly online = new Map<string, { key: PresenceKey; instances: Set<string> }>();
-  /** When each instance last spoke of its people of a website (`sourceOf`). */
-  private readonly heardAt = new Map<string, number>();
+  private readonly sources = new Map<string, Source>();
+  /** Person → instances holding them. */
+  private readonly online = new Map<string, Set<string>>();
 
   /** An instance's announcement: the person's first socket there opened, or its last one closed. */
-  apply(key: PresenceKey, instanceId: string, isOnline: boolean, at = Date.now()): void {
-    this.heardAt.set(sourceOf(instanceId, key.websiteId), at);
-    const k = keyOf(key);
-    const entry = this.online.get(k) ?? { key, instances: new Set<string>() };
-    if (isOnline) entry.instances.add(instanceId);
-    else entry.instances.delete(instanceId);
-    if (entry.instances.size > 0) this.online.set(k, entry);
-    else this.online.delete(k);
+  announce(key: PresenceKey, instanceId: string, isOnline: boolean, seq: number, at = Date.now()): PresenceChanges {
+    const source = this.sourceFor(instanceId, key.websiteId, at);
+    const person = personOf(key);
+    const changes: PresenceChanges = { arrived: [], gone: [] };
+    if (seq <= source.restatedSeq || seq <= (source.announced.get(person) ?? -1)) return changes;
+    source.announced.set(person, seq);
+    if (isOnline) this.hold(source, key, changes);
+    else this.release(source, person, changes);
+    return changes;
+  }
+
+  /** An instance restating all the people of a website it holds. */
+  restate(websiteId: string, instanceId: string, people: readonly PresencePerson[], seq: number, at = Date.now()): PresenceChanges {
+    const source = this.sourceFor(instanceId, websiteId, at);
+    const changes: PresenceChanges = { arrived: [], gone: [] };
+    if (seq <= source.restatedSeq) return changes;
+    source.restatedSeq = seq;
+    const newer = (person: string) => (source.announced.get(person) ?? -1) > seq;
+    const stated = new Set(people.map(personOf));
+    for (const person of people) if (!newer(personOf(person))) this.hold(source, { websiteId, ...person }, changes);
+    for (const person of [...source.held.keys()]) if (!stated.has(person) && !newer(person)) this.release(source, person, changes);
+    for (const [person, announcedSeq] of source.announced) if (announcedSeq <= seq) source.announced.delete(person);
+    return changes;
   }
 
   /**
-   * An instance restating the people of a website it holds; returns those who were online nowhere
-   * before. It only adds: an announcement of a later connect may overtake it, so leaving is told
-   * by the announcements (or by the instance falling silent).
+   * Forgets what other instances silent about a website for `silenceMs` held there (this one's own
+   * people are its sockets, silent or not); returns who is online nowhere now.
    */
-  restate(websiteId: string, instanceId: string, people: readonly PresencePerson[], at = Date.now()): PresenceKey[] {
-    const arrived: PresenceKey[] = [];
-    for (const person of people) {
-      const key = { websiteId, ...person };
-      if (!this.isOnline(key)) arrived.push(key);
-      this.apply(key, instanceId, true, at);
+  expire(now: number, silenceMs: number, ownInstanceId: string): PresenceKey[] {
+    const changes: PresenceChanges = { arrived: [], gone: [] };
+    for (const [k, source] of this.sources) {
+      if (source.instanceId === ownInstanceId || now - source.heardAt <= silenceMs) continue;
+      for (const person of [...source.held.keys()]) this.release(source, person, changes);
+      this.sources.delete(k);
     }
-    this.heardAt.set(sourceOf(instanceId, websiteId), at);
-    return arrived;
-  }
-
-  /** Forgets what instances silent about a website for `silenceMs` held there; returns who is online nowhere now. */
-  expire(now: number, silenceMs: number): PresenceKey[] {
-    const silent = new Set<string>();
-    for (const [source, at] of this.heardAt) {
-      if (now - at <= silenceMs) continue;
-      silent.add(source);
-      this.heardAt.delete(source);
-    }
-    if (silent.size === 0) return [];
-    const gone: PresenceKey[] = [];
-    for (const [k, { key, instances }] of this.online) {
-      for (const instanceId of instances) if (silent.has(sourceOf(instanceId, key.websiteId))) instances.delete(instanceId);
-      if (instances.size > 0) continue;
-      this.online.delete(k);
-      gone.push(key);
-    }
-    return gone;
+    return changes.gone;
   }
 
   isOnline(key: PresenceKey): boolean {
@@ -111,6 +129,39 @@ export class OnlineDirectory {
 
   /** Whether the person has a socket on an instance other than this one. */
   isOnlineElsewhere(key: PresenceKey, instanceId: string): boolean {
-    return [...(this.online.get(keyOf(key))?.instances ?? [])].some((instance) => instance !== instanceId);
+    return [...(this.online.get(keyOf(key)) ?? [])].some((instance) => instance !== instanceId);
+  }
+
+  private sourceFor(instanceId: string, websiteId: string, at: number): Source {
+    const k = sourceOf(instanceId, websiteId);
+    let source = this.sources.get(k);
+    if (!source) {
+      source = { instanceId, websiteId, heardAt: at, restatedSeq: -1, held: new Map(), announced: new Map() };
+      this.sources.set(k, source);
+    }
+    source.heardAt = Math.max(source.heardAt, at);
+    return source;
+  }
+
+  private hold(source: Source, key: PresenceKey, changes: PresenceChanges): void {
+    source.held.set(personOf(key), key);
+    const k = keyOf(key);
+    const instances = this.online.get(k) ?? new Set<string>();
+    if (instances.size === 0) changes.arrived.push(key);
+    instances.add(source.instanceId);
+    this.online.set(k, instances);
+  }
+
+  private release(source: Source, person: string, changes: PresenceChanges): void {
+    const key = source.held.get(person);
+    if (!key) return;
+    source.held.delete(person);
+    const k = keyOf(key);
+    const instances = this.online.get(k);
+    if (!instances) return;
+    instances.delete(source.instanceId);
+    if (instances.size > 0) return;
+    this.online.delete(k);
+    changes.gone.push(key);
   }
 }

@@ -47,11 +47,15 @@ export class Realtime {
   private watch?: ChangeWatch;
   private sockets?: SocketServer;
   private presenceBeat?: NodeJS.Timeout;
+  /** Numbers what this instance says of presence, in order (presence.ts). */
+  private presenceSeq = 0;
 
   constructor(private readonly deps: RealtimeDeps) {
     this.publisher = new EphemeralPublisher(deps.store);
-    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.online, deps.directory, deps.log);
     this.availability = new AgentAvailability(deps.teams, deps.directory, deps.log);
+    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.online, deps.directory, deps.log, (key, online) =>
+      this.availability.changed(key.websiteId, key.id, online),
+    );
   }
 
   async start(server: Server): Promise<void> {
@@ -105,22 +109,22 @@ export class Realtime {
   }
 
   /**
-   * Every heartbeat: restates this instance's people, and forgets those of instances silent for
-   * `SILENT_BEATS` beats (their agents are then away, as if their last socket had closed).
+   * Every heartbeat: restates this instance's people, and forgets those of other instances silent
+   * for `SILENT_BEATS` beats (their agents are then away, as if their last socket had closed).
    */
   private restatePresence(): void {
     const { store, log, limits } = this.deps;
     for (const [websiteId, people] of this.presence.byWebsite()) {
-      this.publisher.presenceRestated(websiteId, { instanceId: store.instanceId, people }).catch((err: unknown) => log.warn({ err }, 'restating presence failed'));
+      this.publisher
+        .presenceRestated(websiteId, { instanceId: store.instanceId, seq: this.presenceSeq++, people })
+        .catch((err: unknown) => log.warn({ err }, 'restating presence failed'));
     }
-    for (const key of this.feed.expireSilentInstances(SILENT_BEATS * limits.ws.heartbeatMs)) {
-      if (key.kind === 'user') this.availability.changed(key.websiteId, key.id, false);
-    }
+    this.feed.expireSilentInstances(SILENT_BEATS * limits.ws.heartbeatMs, store.instanceId);
   }
 
   private announce(key: PresenceKey, online: boolean): void {
     this.publisher
-      .presence(key.websiteId, { kind: key.kind, id: key.id, online, instanceId: this.deps.store.instanceId })
+      .presence(key.websiteId, { kind: key.kind, id: key.id, online, instanceId: this.deps.store.instanceId, seq: this.presenceSeq++ })
       .catch((err: unknown) => this.deps.log.warn({ err }, 'publishing presence failed'));
   }
 }

@@ -2,8 +2,8 @@
  * Gap-free, duplicate-free `resume` for one connection. From the moment a resume frame arrives
  * until its backfill ends, live items of that conversation are held back; then the held items go
  * out in seq order. Every seq sent to the connection (live or backfilled) is remembered, as ranges,
- * for a bounded number of conversations, so each item reaches the connection once: one that both
- * arrives live and is read by a backfill, or that an earlier resume sent, is not sent again.
+ * for a bounded number of conversations, so an item that both arrives live and is read by a
+ * backfill, or that an earlier resume sent, is not sent again (as far as the ranges reach back).
  */
 import type { Frame } from './connection';
 import { SeqRanges } from './seq-ranges';

@@ -150,8 +150,8 @@ describe('WebSocket /ws', () => {
       const watcher = await t.open({ agent: null });
       const websiteId = t.app.websiteId;
       // Another instance, as heard through the store: it restates a visitor, and announces a team member.
-      await t.app.store.publishEphemeral({ websiteId, visibility: 'private', type: 'presenceRestated', payload: { instanceId: 'inst_elsewhere', people: [{ kind: 'visitor', id: 'vis_elsewhere' }] } });
-      await t.app.store.publishEphemeral({ websiteId, visibility: 'private', type: 'presence', payload: { kind: 'user', id: 'usr_elsewhere', online: true, instanceId: 'inst_elsewhere' } });
+      await t.app.store.publishEphemeral({ websiteId, visibility: 'private', type: 'presenceRestated', payload: { instanceId: 'inst_elsewhere', seq: 1, people: [{ kind: 'visitor', id: 'vis_elsewhere' }] } });
+      await t.app.store.publishEphemeral({ websiteId, visibility: 'private', type: 'presence', payload: { kind: 'user', id: 'usr_elsewhere', online: true, instanceId: 'inst_elsewhere', seq: 2 } });
       await watcher.waitFor((f) => f.type === 'visitorConnected' && f.payload.visitorId === 'vis_elsewhere');
       await watcher.waitFor((f) => f.type === 'userConnected' && f.payload.userId === 'usr_elsewhere');
       // It says nothing more (it died): after three heartbeats (300 ms here) both are gone.

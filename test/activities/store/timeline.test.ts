@@ -200,6 +200,10 @@ describe('Store', () => {
       expect(later).toMatchObject({ choice: ['a', 'b'] });
       expect(await store.answerItem(read, { choice: 'c' }, { id: 'reply_2', item: {} })).toBeNull();
       expect(await store.answerItem(later!, { choice: 'c' }, { id: 'reply_3', item: {} })).toMatchObject({ choice: 'c' });
+      // An array read, now held inside another array: changed too.
+      const { item: pair } = await store.appendItem(message(conversationId, { type: 'acme.poll', choice: ['a', 'b'] } as never));
+      await store.answerItem(pair, { choice: [['a', 'b'], 'c'] }, { id: 'reply_4', item: {} });
+      expect(await store.answerItem(pair, { choice: 'd' }, { id: 'reply_5', item: {} })).toBeNull();
     });
 
     it('refuses to change identity, position, author, visibility or what the store keeps', async () => {

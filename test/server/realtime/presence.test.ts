@@ -31,49 +31,68 @@ describe('LocalPresence', () => {
 });
 
 describe('OnlineDirectory', () => {
-  describe('#apply', () => {
-    it('keeps a person online while any instance has a socket', () => {
+  const visitor = { websiteId: 'w', kind: 'visitor' as const, id: 'v1' };
+
+  describe('#announce', () => {
+    it('keeps a person online while any instance has a socket, and says when that begins and ends', () => {
       const online = new OnlineDirectory();
-      online.apply(agent, 'i1', true);
-      online.apply(agent, 'i2', true);
-      online.apply(agent, 'i1', false);
+      expect(online.announce(agent, 'i1', true, 1)).toEqual({ arrived: [agent], gone: [] });
+      expect(online.announce(agent, 'i2', true, 1)).toEqual({ arrived: [], gone: [] });
+      expect(online.announce(agent, 'i1', false, 2)).toEqual({ arrived: [], gone: [] });
       expect(online.isOnline(agent)).toBe(true);
-      online.apply(agent, 'i2', false);
+      expect(online.announce(agent, 'i2', false, 2)).toEqual({ arrived: [], gone: [agent] });
+      expect(online.isOnline(agent)).toBe(false);
+    });
+
+    it('takes what an instance said earlier, read back later, as old news', () => {
+      const online = new OnlineDirectory();
+      online.announce(agent, 'i1', false, 5);
+      expect(online.announce(agent, 'i1', true, 4)).toEqual({ arrived: [], gone: [] });
       expect(online.isOnline(agent)).toBe(false);
     });
   });
 
-  describe('#restate / #expire', () => {
-    it('learns people from a restatement and forgets those of an instance silent too long', () => {
+  describe('#restate', () => {
+    it('learns an instance’s people, and lets go of those it no longer states', () => {
       const online = new OnlineDirectory();
-      const visitor = { websiteId: 'w', kind: 'visitor' as const, id: 'v1' };
-      online.apply(agent, 'i1', true, 0);
-      expect(online.restate('w', 'i2', [{ kind: 'visitor', id: 'v1' }, { kind: 'user', id: 'u1' }], 0)).toEqual([visitor]);
-      expect(online.restate('w', 'i2', [{ kind: 'visitor', id: 'v1' }], 50)).toEqual([]);
-      // i1 fell silent; i2 still speaks: the agent held by both stays, through i2.
-      expect(online.expire(150, 100)).toEqual([]);
-      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(true);
-      expect(online.expire(200, 100)).toEqual([agent, visitor]);
-      expect(online.isOnline(visitor)).toBe(false);
+      expect(online.restate('w', 'i1', [{ kind: 'visitor', id: 'v1' }, { kind: 'user', id: 'u1' }], 1)).toEqual({ arrived: [visitor, agent], gone: [] });
+      expect(online.restate('w', 'i1', [{ kind: 'user', id: 'u1' }], 2)).toEqual({ arrived: [], gone: [visitor] });
     });
 
-    it('keeps people an instance announced lately, whatever its last restatement said', () => {
+    it('lets neither a newer announcement be undone by an older restatement, nor an older one undo a restatement', () => {
       const online = new OnlineDirectory();
-      online.restate('w', 'i1', [], 0);
-      online.apply(agent, 'i1', true, 90);
-      expect(online.expire(150, 100)).toEqual([]);
-      expect(online.isOnline(agent)).toBe(true);
+      online.announce(visitor, 'i1', false, 7); // left after the restatement below was written
+      expect(online.restate('w', 'i1', [{ kind: 'visitor', id: 'v1' }], 6).arrived).toEqual([]);
+      expect(online.isOnline(visitor)).toBe(false);
+      online.restate('w', 'i1', [], 9);
+      online.announce(visitor, 'i1', true, 8); // said before that restatement
+      expect(online.isOnline(visitor)).toBe(false);
+      expect(online.restate('w', 'i1', [{ kind: 'visitor', id: 'v1' }], 8)).toEqual({ arrived: [], gone: [] }); // an older one
+    });
+  });
+
+  describe('#expire', () => {
+    it('forgets the people of another instance silent too long, never this one’s', () => {
+      const online = new OnlineDirectory();
+      online.announce(agent, 'i1', true, 1, 0);
+      online.restate('w', 'i2', [{ kind: 'user', id: 'u1' }, { kind: 'visitor', id: 'v1' }], 1, 50);
+      online.announce({ websiteId: 'w', kind: 'visitor', id: 'mine' }, 'me', true, 1, 0);
+      // i1 fell silent; i2 still speaks: the agent held by both stays, through i2.
+      expect(online.expire(150, 100, 'me')).toEqual([]);
+      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(true);
+      expect(online.expire(200, 100, 'me')).toEqual([agent, visitor]);
+      expect(online.isOnline({ websiteId: 'w', kind: 'visitor', id: 'mine' })).toBe(true);
     });
   });
 
   describe('#isOnlineElsewhere', () => {
     it('tells whether another instance still holds a socket of the person', () => {
       const online = new OnlineDirectory();
-      online.apply(agent, 'i1', true);
+      online.announce(agent, 'i1', true, 1);
       expect(online.isOnlineElsewhere(agent, 'i1')).toBe(false);
-      online.apply(agent, 'i2', true);
+      online.announce(agent, 'i2', true, 1);
       expect(online.isOnlineElsewhere(agent, 'i1')).toBe(true);
-      online.apply(agent, 'i2', false);
+      online.announce(agent, 'i2', false, 2);
       expect(online.isOnlineElsewhere(agent, 'i1')).toBe(false);
     });
   });
