@@ -68,8 +68,12 @@ interface Source {
   restatedSeq: number;
   /** The people it holds, by `personOf`. */
   held: Map<string, PresenceKey>;
-  /** Numbers of announcements newer than that restatement, by person: older news about them is ignored. */
-  announced: Map<string, number>;
+  /**
+   * Announcements newer than that restatement, by person (their number, and when heard): older
+   * news about them is ignored. Kept until a restatement covers them or for as long as an instance
+   * may stay silent: nothing older can still be on its way.
+   */
+  announced: Map<string, { seq: number; at: number }>;
 }
 
 /** Who came online anywhere and who is online nowhere now, after taking something in. */
@@ -88,8 +92,8 @@ export class OnlineDirectory {
     const source = this.sourceFor(instanceId, key.websiteId, at);
     const person = personOf(key);
     const changes: PresenceChanges = { arrived: [], gone: [] };
-    if (seq <= source.restatedSeq || seq <= (source.announced.get(person) ?? -1)) return changes;
-    source.announced.set(person, seq);
+    if (seq <= source.restatedSeq || seq <= (source.announced.get(person)?.seq ?? -1)) return changes;
+    source.announced.set(person, { seq, at });
     if (isOnline) this.hold(source, key, changes);
     else this.release(source, person, changes);
     return changes;
@@ -101,21 +105,23 @@ export class OnlineDirectory {
     const changes: PresenceChanges = { arrived: [], gone: [] };
     if (seq <= source.restatedSeq) return changes;
     source.restatedSeq = seq;
-    const newer = (person: string) => (source.announced.get(person) ?? -1) > seq;
+    const newer = (person: string) => (source.announced.get(person)?.seq ?? -1) > seq;
     const stated = new Set(people.map(personOf));
     for (const person of people) if (!newer(personOf(person))) this.hold(source, { websiteId, ...person }, changes);
     for (const person of [...source.held.keys()]) if (!stated.has(person) && !newer(person)) this.release(source, person, changes);
-    for (const [person, announcedSeq] of source.announced) if (announcedSeq <= seq) source.announced.delete(person);
+    for (const [person, announced] of source.announced) if (announced.seq <= seq) source.announced.delete(person);
     return changes;
   }
 
   /**
    * Forgets what other instances silent about a website for `silenceMs` held there (this one's own
-   * people are its sockets, silent or not); returns who is online nowhere now.
+   * people are its sockets, silent or not), and announcements heard that long ago; returns who is
+   * online nowhere now.
    */
   expire(now: number, silenceMs: number, ownInstanceId: string): PresenceKey[] {
     const changes: PresenceChanges = { arrived: [], gone: [] };
     for (const [k, source] of this.sources) {
+      for (const [person, announced] of source.announced) if (now - announced.at > silenceMs) source.announced.delete(person);
       if (source.instanceId === ownInstanceId || now - source.heardAt <= silenceMs) continue;
       for (const person of [...source.held.keys()]) this.release(source, person, changes);
       this.sources.delete(k);

@@ -85,6 +85,19 @@ describe('OnlineDirectory', () => {
     });
   });
 
+  describe('memory', () => {
+    it('keeps no record of announcements once nothing older can still arrive', () => {
+      const online = new OnlineDirectory();
+      for (let i = 0; i < 1_000; i++) {
+        online.announce({ websiteId: 'w', kind: 'visitor', id: `v${i}` }, 'me', true, 2 * i, i);
+        online.announce({ websiteId: 'w', kind: 'visitor', id: `v${i}` }, 'me', false, 2 * i + 1, i);
+      }
+      online.expire(2_000, 100, 'me');
+      // A record still kept would refuse this (older than the visitor's last word, which is gone).
+      expect(online.announce({ websiteId: 'w', kind: 'visitor', id: 'v0' }, 'me', true, 0, 2_000).arrived).toHaveLength(1);
+    });
+  });
+
   describe('#isOnlineElsewhere', () => {
     it('tells whether another instance still holds a socket of the person', () => {
       const online = new OnlineDirectory();
