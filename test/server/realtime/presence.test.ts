@@ -68,6 +68,10 @@ describe('OnlineDirectory', () => {
       online.announce(visitor, 'i1', true, 8); // said before that restatement
       expect(online.isOnline(visitor)).toBe(false);
       expect(online.restate('w', 'i1', [{ kind: 'visitor', id: 'v1' }], 8)).toEqual({ arrived: [], gone: [] }); // an older one
+
+      online.announce(visitor, 'i1', true, 11); // arrived after the restatement below was written
+      expect(online.restate('w', 'i1', [], 10).gone).toEqual([]);
+      expect(online.isOnline(visitor)).toBe(true);
     });
   });
 
