@@ -133,7 +133,7 @@ export class ChangeFeed {
       }
       case 'presenceRestated': {
         const { instanceId, people, seq } = ephemeralPayloads.presenceRestated.parse(event.payload);
-        return this.presenceChanged(this.online.restate(websiteId, instanceId, people, seq), { restated: true });
+        return this.presenceChanged(this.online.restate(websiteId, instanceId, people, seq), { announced: false });
       }
       case 'visitorLinked': {
         const { visitorId, contactId } = ephemeralPayloads.visitorLinked.parse(event.payload);
@@ -148,7 +148,7 @@ export class ChangeFeed {
 
   /** Forgets the people of other instances that have not restated them for `silenceMs` (stopped without saying goodbye). */
   expireSilentInstances(silenceMs: number, ownInstanceId: string, now = Date.now()): void {
-    this.presenceChanged({ arrived: [], gone: this.online.expire(now, silenceMs, ownInstanceId) }, { restated: true });
+    this.presenceChanged({ arrived: [], gone: this.online.expire(now, silenceMs, ownInstanceId) }, { announced: false });
   }
 
   /**
@@ -156,10 +156,10 @@ export class ChangeFeed {
    * announcement made (a restatement, an instance gone silent) is news to the team queues too:
    * the announcing instance tells them of the announced ones.
    */
-  private presenceChanged({ arrived, gone }: PresenceChanges, { restated = false } = {}): void {
+  private presenceChanged({ arrived, gone }: PresenceChanges, { announced = true } = {}): void {
     for (const key of arrived) this.deliverPresence(key, true);
     for (const key of gone) this.deliverPresence(key, false);
-    if (!restated) return;
+    if (announced) return;
     for (const key of arrived) if (key.kind === 'user') this.availability(key, true);
     for (const key of gone) if (key.kind === 'user') this.availability(key, false);
   }
