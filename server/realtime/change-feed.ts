@@ -46,7 +46,6 @@ export class ChangeFeed {
     private readonly log: Logger,
     /** Tells the team queues an agent came or went (`AgentAvailability.changed`). */
     private readonly availability: (key: PresenceKey, online: boolean) => void,
-    private readonly instanceId: string,
   ) {}
 
   stop(): void {
@@ -130,11 +129,11 @@ export class ChangeFeed {
         const { kind, id, online, instanceId, seq } = ephemeralPayloads.presence.parse(event.payload);
         // Agents hear of a person coming and going anywhere, not of each instance's share of its
         // sockets: a visitor whose tab on one instance closes is still there through another.
-        return this.presenceChanged(this.online.announce({ websiteId, kind, id }, instanceId, online, seq), { tellQueues: instanceId === this.instanceId });
+        return this.presenceChanged(this.online.announce({ websiteId, kind, id }, instanceId, online, seq));
       }
       case 'presenceRestated': {
         const { instanceId, people, seq } = ephemeralPayloads.presenceRestated.parse(event.payload);
-        return this.presenceChanged(this.online.restate(websiteId, instanceId, people, seq), { tellQueues: false });
+        return this.presenceChanged(this.online.restate(websiteId, instanceId, people, seq), { announced: false });
       }
       case 'visitorLinked': {
         const { visitorId, contactId } = ephemeralPayloads.visitorLinked.parse(event.payload);
@@ -147,26 +146,20 @@ export class ChangeFeed {
     }
   }
 
-  /**
-   * Forgets the people of other instances that have not restated them for `silenceMs` (stopped
-   * without saying goodbye); their agents are away.
-   */
-  expireSilentInstances(silenceMs: number, now = Date.now()): void {
-    this.presenceChanged({ arrived: [], gone: this.online.expire(now, silenceMs, this.instanceId) }, { tellQueues: true });
+  /** Forgets the people of other instances that have not restated them for `silenceMs` (stopped without saying goodbye). */
+  expireSilentInstances(silenceMs: number, ownInstanceId: string, now = Date.now()): void {
+    this.presenceChanged({ arrived: [], gone: this.online.expire(now, silenceMs, ownInstanceId) }, { announced: false });
   }
 
   /**
-   * Tells agents' sockets who came online anywhere and who is online nowhere now, and, with
-   * `tellQueues`, the team queues which agents came and went. Of a change an announcement made,
-   * the announcing instance tells them: every instance reads the store's stream in the same order,
-   * so exactly one sees its own announcement make the change (an agent's last two sockets closing
-   * on two instances at once make one change). A restatement is no news to the queues; an instance
-   * gone silent is told by each instance that sees it.
+   * Tells agents who came online anywhere and who is online nowhere now. A change that no
+   * announcement made (a restatement, an instance gone silent) is news to the team queues too:
+   * the announcing instance tells them of the announced ones.
    */
-  private presenceChanged({ arrived, gone }: PresenceChanges, { tellQueues }: { tellQueues: boolean }): void {
+  private presenceChanged({ arrived, gone }: PresenceChanges, { announced = true } = {}): void {
     for (const key of arrived) this.deliverPresence(key, true);
     for (const key of gone) this.deliverPresence(key, false);
-    if (!tellQueues) return;
+    if (announced) return;
     for (const key of arrived) if (key.kind === 'user') this.availability(key, true);
     for (const key of gone) if (key.kind === 'user') this.availability(key, false);
   }

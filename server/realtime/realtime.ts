@@ -53,8 +53,9 @@ export class Realtime {
   constructor(private readonly deps: RealtimeDeps) {
     this.publisher = new EphemeralPublisher(deps.store);
     this.availability = new AgentAvailability(deps.teams, deps.directory, deps.log);
-    const tellQueues = (key: PresenceKey, online: boolean) => this.availability.changed(key.websiteId, key.id, online);
-    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.online, deps.directory, deps.log, tellQueues, deps.store.instanceId);
+    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.online, deps.directory, deps.log, (key, online) =>
+      this.availability.changed(key.websiteId, key.id, online),
+    );
   }
 
   async start(server: Server): Promise<void> {
@@ -79,15 +80,7 @@ export class Realtime {
   /** Closes every socket (their disconnects are announced, agents marked away), then stops following the store. */
   async stop(): Promise<void> {
     clearInterval(this.presenceBeat);
-    const held = this.presence.byWebsite();
     await this.sockets?.close();
-    // The announcements may not be read back before the stream closes: this instance's agents that
-    // no other holds are told away here.
-    for (const [websiteId, people] of held) {
-      for (const { kind, id } of people) {
-        if (kind === 'user' && !this.online.isOnlineElsewhere({ websiteId, kind, id }, this.deps.store.instanceId)) this.availability.changed(websiteId, id, false);
-      }
-    }
     await this.availability.drain();
     await this.watch?.close();
     this.feed.stop();
@@ -100,21 +93,24 @@ export class Realtime {
       type: 'CONNECTION_ESTABLISHED',
       payload: { connectionId: conn.id, ...(caller.kind === 'visitor' ? { visitorId: caller.visitorId } : caller.userId ? { userId: caller.userId } : {}) },
     });
-    // The team queues hear of it once the announcement is read back (ChangeFeed.presenceChanged).
     const key = presenceKeyOf(conn);
-    if (key && this.presence.connect(key)) this.announce(key, true);
+    if (!key || !this.presence.connect(key)) return;
+    this.announce(key, true);
+    if (key.kind === 'user') this.availability.changed(key.websiteId, key.id, true);
   }
 
   private onClose(conn: Connection): void {
     this.hub.remove(conn);
     const key = presenceKeyOf(conn);
-    if (key && this.presence.disconnect(key)) this.announce(key, false);
+    if (!key || !this.presence.disconnect(key)) return;
+    this.announce(key, false);
+    // Another instance may still hold a socket of this agent: then the agent is still available.
+    if (key.kind === 'user' && !this.online.isOnlineElsewhere(key, this.deps.store.instanceId)) this.availability.changed(key.websiteId, key.id, false);
   }
 
   /**
-   * Every heartbeat: restates this instance's people, tells the team queues again that its agents
-   * are here (undoing an away another instance got wrong, e.g. while this one could not write), and
-   * forgets the people of other instances silent for `SILENT_BEATS` beats.
+   * Every heartbeat: restates this instance's people, and forgets those of other instances silent
+   * for `SILENT_BEATS` beats (their agents are then away, as if their last socket had closed).
    */
   private restatePresence(): void {
     const { store, log, limits } = this.deps;
@@ -122,17 +118,13 @@ export class Realtime {
       this.publisher
         .presenceRestated(websiteId, { instanceId: store.instanceId, seq: this.presenceSeq++, people })
         .catch((err: unknown) => log.warn({ err }, 'restating presence failed'));
-      for (const { kind, id } of people) if (kind === 'user') this.availability.changed(websiteId, id, true);
     }
-    this.feed.expireSilentInstances(SILENT_BEATS * limits.ws.heartbeatMs);
+    this.feed.expireSilentInstances(SILENT_BEATS * limits.ws.heartbeatMs, store.instanceId);
   }
 
   private announce(key: PresenceKey, online: boolean): void {
-    const { store, log } = this.deps;
-    this.publisher.presence(key.websiteId, { kind: key.kind, id: key.id, online, instanceId: store.instanceId, seq: this.presenceSeq++ }).catch((err: unknown) => {
-      log.warn({ err }, 'publishing presence failed');
-      // Never read back, so never told from there: the team queues hear of this agent from here.
-      if (key.kind === 'user' && (online || !this.online.isOnlineElsewhere(key, store.instanceId))) this.availability.changed(key.websiteId, key.id, online);
-    });
+    this.publisher
+      .presence(key.websiteId, { kind: key.kind, id: key.id, online, instanceId: this.deps.store.instanceId, seq: this.presenceSeq++ })
+      .catch((err: unknown) => this.deps.log.warn({ err }, 'publishing presence failed'));
   }
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import type { TeamAvailability } from '../../server/realtime/agent-availability';
 import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
@@ -8,18 +7,12 @@ import { startTestApp } from './support/app';
 let first: RunningApp;
 let second: RunningApp;
 const sockets: SocketClient[] = [];
-/** What both instances told the team queues, in order: `online:<userId>` / `offline:<userId>`. */
-const told: string[] = [];
-const teams: TeamAvailability = {
-  agentOnline: async (member) => void told.push(`online:${member.id}`),
-  agentOffline: async (member) => void told.push(`offline:${member.id}`),
-};
 
 beforeAll(async () => {
   const database = { MONGODB_DB: `test_multi_${process.pid}_${Date.now()}` };
-  first = await startTestApp(undefined, { env: database, teams });
+  first = await startTestApp(undefined, { env: database });
   // A second server instance on the same store; the workflow engine is shared, as a Temporal cluster would be.
-  second = await startTestApp(undefined, { engine: first.engine, env: { ...database, MONGODB_URI: first.mongoUri }, teams });
+  second = await startTestApp(undefined, { engine: first.engine, env: { ...database, MONGODB_URI: first.mongoUri } });
 });
 afterAll(async () => {
   await Promise.all(sockets.map((s) => s.close()));
@@ -83,19 +76,6 @@ describe('Two server instances sharing one store', () => {
       await onSecond.close();
       await agent.waitFor((f) => f.type === 'visitorDisconnected' && f.payload.visitorId === visitorId);
       expect(presenceOf()).toBe(2);
-    });
-  });
-
-  describe('#team queues', () => {
-    it('hear an agent is away once its last sockets, on both instances, close at the same moment', async () => {
-      await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-      const lastWord = () => told.filter((word) => word.endsWith(`:${AGENT.agent}`)).at(-1);
-      await waitUntil(async () => lastWord(), (word) => word === `offline:${AGENT.agent}`, 3_000);
-      const onFirst = await SocketClient.open(first, AGENT);
-      const onSecond = await SocketClient.open(second, AGENT);
-      expect(await waitUntil(async () => lastWord(), (word) => word === `online:${AGENT.agent}`, 3_000)).toBe(`online:${AGENT.agent}`);
-      await Promise.all([onFirst.close(), onSecond.close()]);
-      expect(await waitUntil(async () => lastWord(), (word) => word === `offline:${AGENT.agent}`, 3_000)).toBe(`offline:${AGENT.agent}`);
     });
   });
 
