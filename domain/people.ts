@@ -57,6 +57,9 @@ export type Viewer =
   | { kind: 'contact'; id: string; visitorId: string }
   | { kind: 'human' | 'ai'; id: string };
 
+/** A viewer on the visitor side. */
+export type VisitorViewer = Extract<Viewer, { kind: 'visitor' | 'contact' }>;
+
 /** Whose seen state a seen-state document holds. */
 export type SeenBy = Pick<Viewer, 'kind' | 'id'>;
 

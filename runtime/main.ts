@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole product on embedded defaults. Prints the URL and the default website's
- * keys; SIGTERM/SIGINT drain connections and stop cleanly, and a second signal stops at once.
+ * keys; SIGTERM/SIGINT drain connections and stop cleanly, and another signal a second or more
+ * later stops at once.
  */
 import { loadConfig } from './config';
 import { startApp } from './app';

@@ -1,6 +1,6 @@
 /** Who is calling, once authenticated, and what that means for authorship and visibility. */
 import { AppError } from '../domain/errors';
-import type { TeamMemberKind, Viewer, Website } from '../domain/people';
+import type { TeamMemberKind, Viewer, VisitorViewer, Website } from '../domain/people';
 import type { Author } from '../domain/timeline';
 
 export interface VisitorCaller {
@@ -20,9 +20,13 @@ export interface AgentCaller {
 
 export type Caller = VisitorCaller | AgentCaller;
 
+/** A visitor as a viewer: a linked one reads as its contact. */
+export const visitorViewerOf = (caller: VisitorCaller): VisitorViewer =>
+  caller.contactId ? { kind: 'contact', id: caller.contactId, visitorId: caller.visitorId } : { kind: 'visitor', id: caller.visitorId };
+
 /** The identity unread counts and visibility are computed for. */
 export function viewerOf(caller: Caller): Viewer {
-  if (caller.kind === 'visitor') return caller.contactId ? { kind: 'contact', id: caller.contactId, visitorId: caller.visitorId } : { kind: 'visitor', id: caller.visitorId };
+  if (caller.kind === 'visitor') return visitorViewerOf(caller);
   return { kind: caller.memberKind === 'ai' ? 'ai' : 'human', id: caller.userId ?? 'backend' };
 }
 

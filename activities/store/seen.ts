@@ -1,11 +1,11 @@
 import { AppError } from '../../domain/errors';
-import type { Viewer } from '../../domain/people';
+import type { Viewer, VisitorViewer } from '../../domain/people';
 import type { Collections } from './documents';
 import { seenByOf, seenId, unreadCounts } from './unread';
 import { scopeFilter } from './visitors';
 
 export function seenMethods(collections: Collections) {
-  const { conversations, seen, visitors } = collections;
+  const { conversations, seen } = collections;
   const unreadSource = { projection: { _id: 1, lastSeqAll: 1, lastSeqPublic: 1 } } as const;
 
   return {
@@ -30,12 +30,9 @@ export function seenMethods(collections: Collections) {
     },
 
     /** How many conversations in the visitor's scope have unread items for it (the widget badge). */
-    async countUnreadConversations(websiteId: string, visitorId: string): Promise<number> {
-      const visitor = await visitors.findOne({ _id: visitorId, websiteId }, { projection: { contactId: 1 } });
-      if (!visitor) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
-      const scope = scopeFilter({ websiteId, visitor: { id: visitorId, contactId: visitor.contactId } });
-      const inScope = await conversations.find(scope, unreadSource).toArray();
-      const viewer: Viewer = visitor.contactId ? { kind: 'contact', id: visitor.contactId, visitorId } : { kind: 'visitor', id: visitorId };
+    async countUnreadConversations(websiteId: string, viewer: VisitorViewer): Promise<number> {
+      const visitor = viewer.kind === 'contact' ? { id: viewer.visitorId, contactId: viewer.id } : { id: viewer.id };
+      const inScope = await conversations.find(scopeFilter({ websiteId, visitor }), unreadSource).toArray();
       const counts = await unreadCounts(collections, inScope, viewer);
       return [...counts.values()].filter((count) => count > 0).length;
     },

@@ -62,7 +62,6 @@ export class LocalPresence {
 /** What one instance has said about one website's people. */
 interface Source {
   instanceId: string;
-  websiteId: string;
   heardAt: number;
   /** The number of its last restatement taken in. */
   restatedSeq: number;
@@ -142,7 +141,7 @@ export class OnlineDirectory {
     const k = sourceOf(instanceId, websiteId);
     let source = this.sources.get(k);
     if (!source) {
-      source = { instanceId, websiteId, heardAt: at, restatedSeq: -1, held: new Map(), announced: new Map() };
+      source = { instanceId, heardAt: at, restatedSeq: -1, held: new Map(), announced: new Map() };
       this.sources.set(k, source);
     }
     source.heardAt = Math.max(source.heardAt, at);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { AppError } from '../../domain/errors';
+import { visitorViewerOf } from '../caller';
 import type { ApiContext } from '../context';
 import { authenticated, callerOf } from '../middleware/authenticate';
 
@@ -13,7 +14,7 @@ export function websiteRoutes(ctx: ApiContext): Router {
     const [team, contact, unreadConversationCount] = await Promise.all([
       ctx.store.listTeamMembers(id),
       caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
-      ctx.store.countUnreadConversations(id, caller.visitorId),
+      ctx.store.countUnreadConversations(id, visitorViewerOf(caller)),
     ]);
     const agentsOf = (kind: 'human' | 'ai') =>
       team.filter((m) => m.kind === kind).map((m) => ({ id: m.id, name: m.name, online: kind === 'ai' || ctx.online.isOnline({ websiteId: id, kind: 'user', id: m.id }) }));

@@ -74,7 +74,7 @@ describe('Store', () => {
       expect(await store.getUnreadCount(conversationId, onPhone)).toBe(1);
       await store.markSeen(conversationId, onLaptop);
       expect(await store.getUnreadCount(conversationId, onPhone)).toBe(0);
-      expect(await store.countUnreadConversations(websiteId, phone.id)).toBe(0);
+      expect(await store.countUnreadConversations(websiteId, onPhone)).toBe(0);
     });
 
     it('counts no events or AI tool-call records, for visitors and team alike', async () => {
@@ -99,9 +99,9 @@ describe('Store', () => {
       await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
       await store.appendItem(message(other.id, { author: agentAuthor('usr_1') }));
       await store.appendItem(note(quiet.id));
-      expect(await store.countUnreadConversations(websiteId, visitor.id)).toBe(2);
+      expect(await store.countUnreadConversations(websiteId, viewer)).toBe(2);
       await store.markSeen(other.id, viewer);
-      expect(await store.countUnreadConversations(websiteId, visitor.id)).toBe(1);
+      expect(await store.countUnreadConversations(websiteId, viewer)).toBe(1);
     });
   });
 });
