@@ -29,6 +29,12 @@ export interface OperationRequest {
   operation: LifecycleOperation;
 }
 
+/** Several operations from one actor, applied together or not at all (a request that changes several fields). */
+export interface ChangeSetRequest {
+  actor: Author;
+  operations: LifecycleOperation[];
+}
+
 /**
  * What the conversation workflow hears about a new timeline item (the `itemAdded` signal's
  * argument): enough to apply the product's rules and plugin reactions without reading the store.

@@ -4,12 +4,13 @@
  * workflow completed after the retention window), the first signal or update starts it with
  * signal-with-start / update-with-start, resuming from the store's projection.
  */
-import type { ItemArrival, OperationRequest } from '../domain/operations';
+import type { ChangeSetRequest, ItemArrival } from '../domain/operations';
 import type { Author } from '../domain/timeline';
 import {
   CONVERSATION_WORKFLOW_TYPE,
   LIFECYCLE_ACTOR,
   OPERATION_UPDATES,
+  changeSet,
   conversationWorkflowId,
   getState,
   itemAdded,
@@ -55,17 +56,20 @@ export class ConversationEngine {
   }
 
   /**
-   * Runs a lifecycle operation through its update (update-with-start when the workflow is not
-   * running) and answers the new state once it is in the store. A rejected operation rejects with
-   * the engine's `UpdateRejectedError` carrying the validator's message (`failureType`
-   * `ERR_INVALID_TRANSITION`), and changes nothing.
+   * Runs lifecycle operations through the workflow (update-with-start when it is not running) and
+   * answers the new state once it is in the store: one operation through its own update, several
+   * through `changeSet`, which applies all or none. A rejection rejects with the engine's
+   * `UpdateRejectedError` carrying the validator's message (`failureType` `ERR_INVALID_TRANSITION`),
+   * and changes nothing.
    */
-  async operate(conversationId: string, request: OperationRequest, start: ConversationStartInput): Promise<ConversationSnapshot> {
+  async operate(conversationId: string, { actor, operations }: ChangeSetRequest, start: ConversationStartInput): Promise<ConversationSnapshot> {
     const { engine } = this.options;
+    const [only, ...more] = operations;
     const update = {
       workflowId: conversationWorkflowId(conversationId),
-      update: OPERATION_UPDATES[request.operation.op].name,
-      args: [operationArgs(request)],
+      ...(only && more.length === 0
+        ? { update: OPERATION_UPDATES[only.op].name, args: [operationArgs({ actor, operation: only })] }
+        : { update: changeSet.name, args: [{ actor, operations }] }),
     };
     const snapshot = await ifRunning(() => engine.executeUpdate<ConversationSnapshot>(update));
     if (snapshot !== NOT_RUNNING) return snapshot;

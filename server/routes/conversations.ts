@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import type { Conversation } from '../../domain/conversation';
 import { AppError } from '../../domain/errors';
 import type { LifecycleOperation } from '../../domain/operations';
 import { pluginAudienceOf, storeAudienceOf, viewFor, visibleConversation } from '../access';
@@ -92,16 +91,17 @@ export function conversationRoutes(ctx: ApiContext): Router {
     res.json({ entries: await ctx.conversations.history(id) });
   });
 
-  /** Runs the request's operations in order through the workflow and answers `{conversation}`. */
+  /**
+   * Runs the request's operations through the workflow, all or none, and answers `{conversation}`.
+   * An unknown conversation is 404 before the operations' own checks (e.g. is the user on the team).
+   */
   const lifecycle =
     <S extends z.ZodType>(schema: S, operationsOf: (body: z.output<S>, req: Request, agent: AgentCaller) => LifecycleOperation[] | Promise<LifecycleOperation[]>) =>
     async (req: Request, res: Response) => {
-      const id = idOf(req);
       const agent = requireActingAgent(callerOf(res));
-      const operations = await operationsOf(parseInput(schema, req.body, 'body'), req, agent);
-      let conversation: Conversation | undefined;
-      for (const operation of operations) conversation = await operate(ctx, agent, id, operation);
-      res.json({ conversation });
+      const body = parseInput(schema, req.body, 'body');
+      const conversation = await visibleConversation(ctx.store, agent, idOf(req));
+      res.json({ conversation: await operate(ctx, agent, conversation, await operationsOf(body, req, agent)) });
     };
 
   /** The body's `userId`, once it is known to name a member of the agent's team (400 naming the field otherwise). */

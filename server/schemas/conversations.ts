@@ -37,7 +37,8 @@ export const patchConversationBody = z
 
 export const tagsBody = z
   .object({ add: z.array(tag).max(20).optional(), remove: z.array(tag).max(20).optional() })
-  .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, { error: 'give tags to add or remove', path: ['add'] });
+  .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, { error: 'give tags to add or remove', path: ['add'] })
+  .refine((b) => !b.remove?.some((tag) => b.add?.includes(tag)), { error: 'a tag cannot be both added and removed', path: ['remove'] });
 
 export const userBody = z.object({ userId: entityId });
 export const escalateBody = z.object({ reason: z.string().trim().min(1).max(500), summary: z.string().max(2000).optional() });

@@ -8,7 +8,7 @@ import type { Conversation } from '../../domain/conversation';
 import type { LifecycleOperation } from '../../domain/operations';
 import type { ConversationEngine } from '../../runtime/conversation-engine';
 import { visibleConversation } from '../access';
-import { authorOf, requireActingAgent, type Caller } from '../caller';
+import { authorOf, type AgentCaller } from '../caller';
 import type { WorkflowStarts } from './workflow-start';
 
 export interface LifecycleDeps {
@@ -17,11 +17,13 @@ export interface LifecycleDeps {
   workflowStarts: WorkflowStarts;
 }
 
-export async function operate(deps: LifecycleDeps, caller: Caller, conversationId: string, operation: LifecycleOperation): Promise<Conversation> {
-  const agent = requireActingAgent(caller);
-  const conversation = await visibleConversation(deps.store, agent, conversationId);
-  const snapshot = await deps.conversations.operate(conversationId, { actor: authorOf(agent), operation }, await deps.workflowStarts.inputFor(conversation));
-  const stored = await visibleConversation(deps.store, agent, conversationId);
+/**
+ * Runs the agent's operations on a conversation it may see (`visibleConversation`): one through its
+ * own update, several together, all or none.
+ */
+export async function operate(deps: LifecycleDeps, agent: AgentCaller, conversation: Conversation, operations: LifecycleOperation[]): Promise<Conversation> {
+  const snapshot = await deps.conversations.operate(conversation.id, { actor: authorOf(agent), operations }, await deps.workflowStarts.inputFor(conversation));
+  const stored = await visibleConversation(deps.store, agent, conversation.id);
   const { conversationId: _id, stateVersion: _version, ...lifecycle } = snapshot;
   return { ...stored, ...lifecycle };
 }

@@ -88,6 +88,12 @@ describe('Chat API errors', () => {
       expect((await api.call('POST', '/v1/conversations/err-1/assign', visitor, { userId: 'usr_nobody' })).status).toBe(403);
     });
 
+    it('refuses a tag both added and removed in one request', async () => {
+      const res = await api.call('POST', '/v1/conversations/err-1/tags', AGENT, { add: ['vip', 'billing'], remove: ['billing'] });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.fields).toEqual([{ path: 'body.remove', message: 'a tag cannot be both added and removed' }]);
+    });
+
     it('gives details one shape, {fields: [{path, message}]}, whichever module refused the input', async () => {
       const shape = { fields: expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]) };
       // The plugin registry: a quick_replies item without options.
@@ -156,6 +162,12 @@ describe('Chat API errors', () => {
       expect((await api.call('GET', '/v1/files/file_nope', AGENT)).status).toBe(404);
       expect((await api.call('GET', '/v1/nothing-here', AGENT)).status).toBe(404);
     });
+
+    it('answers 404 for an unknown conversation before checking who is on the team', async () => {
+      for (const path of ['assign', 'participants']) {
+        expect((await api.call('POST', `/v1/conversations/nope/${path}`, AGENT, { userId: 'usr_nobody' })).status).toBe(404);
+      }
+    });
   });
 
   describe('#409', () => {
@@ -170,6 +182,23 @@ describe('Chat API errors', () => {
       const again = await api.call('POST', '/v1/conversations/err-1/resolve', AGENT, {});
       expect(again.status).toBe(409);
       expect(again.body.error.code).toBe('ERR_INVALID_TRANSITION');
+    });
+
+    it('changes nothing when one change of a request is refused', async () => {
+      await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-atomic' });
+      expect((await api.call('PATCH', '/v1/conversations/err-atomic', AGENT, { title: 'Refund' })).status).toBe(200);
+      const patch = await api.call('PATCH', '/v1/conversations/err-atomic', AGENT, { priority: 'urgent', title: 'Refund' });
+      expect(patch.status).toBe(409);
+      expect(patch.body.error.message).toBe('set_title: title is unchanged');
+      const tags = await api.call('POST', '/v1/conversations/err-atomic/tags', AGENT, { add: ['billing'], remove: ['absent'] });
+      expect(tags.status).toBe(409);
+      const after = await api.call('GET', '/v1/conversations/err-atomic', AGENT);
+      expect(after.body.conversation).toMatchObject({ priority: 'medium', title: 'Refund', tags: [] });
+      const both = await api.call('PATCH', '/v1/conversations/err-atomic', AGENT, { priority: 'urgent', title: 'Refund, twice' });
+      expect(both.body.conversation).toMatchObject({ priority: 'urgent', title: 'Refund, twice' });
+      const audit = await api.call('GET', '/v1/conversations/err-atomic/audit', AGENT);
+      const changeSets = audit.body.entries.filter((entry: { name?: string }) => entry.name === 'changeSet').map((entry: { kind: string }) => entry.kind);
+      expect(changeSets).toEqual(['update_rejected', 'update_rejected', 'update_accepted', 'update_completed']);
     });
   });
 

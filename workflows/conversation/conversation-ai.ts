@@ -48,7 +48,7 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange }: C
     const request = { actor, operation };
     const rejected = state.rejectionOf(request);
     if (rejected !== undefined) return { ok: false, rejected };
-    state.apply(request, workflowNow());
+    state.apply([request], workflowNow());
     // The AI's own escalation or resolve must not cancel the turn that is finishing it.
     seen = standing();
     onAiChange();

@@ -6,7 +6,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ConversationLifecycle, Priority } from '../../domain/conversation';
-import type { ItemArrival, LifecycleOperation, LifecycleOperationName, OperationRequest } from '../../domain/operations';
+import type { ChangeSetRequest, ItemArrival, LifecycleOperation, LifecycleOperationName, OperationRequest } from '../../domain/operations';
 import type { Author, TimelineEvent, Visibility } from '../../domain/timeline';
 import type { ConversationStateData } from './state';
 
@@ -159,6 +159,12 @@ export const escalate = operationUpdate<'escalate'>('escalate');
 export const handBack = operationUpdate<'hand_back'>('handBack');
 export const pauseAi = operationUpdate<'pause_ai'>('pauseAi');
 export const resumeAi = operationUpdate<'resume_ai'>('resumeAi');
+
+/**
+ * Several operations at once, validated together (each against the state the ones before it leave)
+ * and applied together or not at all; the audit trail lists them in the update's argument.
+ */
+export const changeSet = defineUpdate<ConversationSnapshot, [ChangeSetRequest]>('changeSet');
 
 /** The update that carries each operation. */
 export const OPERATION_UPDATES: { [K in LifecycleOperationName]: OperationUpdate<K> } = {

@@ -169,11 +169,33 @@ export class ConversationState {
     return rejectionOf(this.data, request);
   }
 
-  /** Applies a lifecycle operation, whoever asks (agent update, plugin reaction, AI tool call). */
-  apply(request: OperationRequest, now: string): ConversationSnapshot {
-    const reason = this.rejectionOf(request);
+  /**
+   * Why the requests may not be applied together now, or undefined. Each is checked against the
+   * state the ones before it leave, worked out on a copy: nothing changes.
+   */
+  rejectionOfAll(requests: OperationRequest[], now: string): string | undefined {
+    const [first, ...rest] = requests;
+    if (!first) return 'no operations';
+    if (rest.length === 0) return this.rejectionOf(first);
+    const trial = clone(this.data);
+    for (const request of requests) {
+      const reason = rejectionOf(trial, request);
+      if (reason !== undefined) return `${request.operation.op}: ${reason}`;
+      perform({ data: trial, now, emit: () => undefined }, request);
+    }
+    return undefined;
+  }
+
+  /**
+   * Applies lifecycle operations, whoever asks (agent update, plugin reaction, AI tool call): all
+   * of them, in one state version, or none (TransitionRejected).
+   */
+  apply(requests: OperationRequest[], now: string): ConversationSnapshot {
+    const reason = this.rejectionOfAll(requests, now);
     if (reason !== undefined) throw new TransitionRejected(reason);
-    this.transact(now, (context) => perform(context, request));
+    this.transact(now, (context) => {
+      for (const request of requests) perform(context, request);
+    });
     return this.snapshot();
   }
 

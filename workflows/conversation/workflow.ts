@@ -48,10 +48,11 @@ import {
 } from '@temporalio/workflow';
 import type { createConversationActivities } from '../../activities/conversation';
 import type { RoutingActivities } from '../routing/activity-types';
-import type { ItemArrival, LifecycleOperationName } from '../../domain/operations';
+import type { ChangeSetRequest, ItemArrival, LifecycleOperationName, OperationRequest } from '../../domain/operations';
 import { reactTo } from '../../plugins/workflow-registry';
 import {
   OPERATION_UPDATES,
+  changeSet,
   getState,
   itemAdded,
   operationRequest,
@@ -136,33 +137,36 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     for (const operation of reaction.operations) {
       const reason = state.rejectionOf({ actor, operation });
       if (reason !== undefined) log.warn('plugin reaction rejected; skipped', { itemId: item.id, type: item.type, op: operation.op, reason });
-      else state.apply({ actor, operation }, now);
+      else state.apply([{ actor, operation }], now);
     }
   }
 
-  function handleOperation<K extends LifecycleOperationName>(op: K, update: OperationUpdate<K>): void {
-    setHandler(
-      update,
-      async (args) => {
-        messagesThisRun += 1;
-        let snapshot: ConversationSnapshot;
-        try {
-          snapshot = state.apply(operationRequest(op, args), workflowNow());
-        } catch (err) {
-          throw err instanceof TransitionRejected ? invalidTransition(err.message) : err;
-        }
-        changed();
-        await condition(() => persistedVersion >= snapshot.stateVersion);
-        return snapshot;
-      },
-      {
-        validator: (args) => {
-          const reason = state.rejectionOf(operationRequest(op, args));
-          if (reason !== undefined) throw invalidTransition(reason);
-        },
-      },
-    );
+  /** An update's body: applies the requests together and answers once the store has the new state. */
+  async function applyUpdate(requests: OperationRequest[]): Promise<ConversationSnapshot> {
+    messagesThisRun += 1;
+    let snapshot: ConversationSnapshot;
+    try {
+      snapshot = state.apply(requests, workflowNow());
+    } catch (err) {
+      throw err instanceof TransitionRejected ? invalidTransition(err.message) : err;
+    }
+    changed();
+    await condition(() => persistedVersion >= snapshot.stateVersion);
+    return snapshot;
   }
+
+  function validateUpdate(requests: OperationRequest[]): void {
+    const reason = state.rejectionOfAll(requests, workflowNow());
+    if (reason !== undefined) throw invalidTransition(reason);
+  }
+
+  function handleOperation<K extends LifecycleOperationName>(op: K, update: OperationUpdate<K>): void {
+    setHandler(update, (args) => applyUpdate([operationRequest(op, args)]), { validator: (args) => validateUpdate([operationRequest(op, args)]) });
+  }
+
+  /** A malformed change set (not a list of operations) is rejected like an invalid transition. */
+  const changeSetRequests = ({ actor, operations }: ChangeSetRequest): OperationRequest[] =>
+    Array.isArray(operations) ? operations.map((operation) => ({ actor, operation })) : [];
 
   setHandler(itemAdded, (item) => {
     messagesThisRun += 1;
@@ -174,6 +178,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   });
   setHandler(getState, () => state.snapshot());
   for (const op of Object.keys(OPERATION_UPDATES) as LifecycleOperationName[]) handleOperation(op, OPERATION_UPDATES[op]);
+  setHandler(changeSet, (request) => applyUpdate(changeSetRequests(request)), { validator: (request) => validateUpdate(changeSetRequests(request)) });
   syncTimers();
 
   async function persist(): Promise<void> {

@@ -16,7 +16,7 @@ function started(overrides: Partial<ConversationWorkflowInput> = {}): Conversati
 }
 
 const withAi = () => started({ aiAssistantId: ASSISTANT.id });
-const op = (state: ConversationState, actor: Author, operation: LifecycleOperation, ms = 0) => state.apply({ actor, operation }, at(ms));
+const op = (state: ConversationState, actor: Author, operation: LifecycleOperation, ms = 0) => state.apply([{ actor, operation }], at(ms));
 const eventKinds = (state: ConversationState): EventKind[] => state.takeOutput().events.map((e) => e.event.kind);
 
 describe('ConversationState', () => {
@@ -237,6 +237,43 @@ describe('ConversationState', () => {
     });
   });
 
+  describe('#apply with several operations', () => {
+    const several = (...operations: LifecycleOperation[]) => operations.map((operation) => ({ actor: ALICE, operation }));
+
+    it('applies them all in one state version, with each one\'s events in order', () => {
+      const state = started();
+      const snapshot = state.apply(several({ op: 'set_priority', priority: 'high' }, { op: 'set_title', title: 'Refund' }), at(MINUTE));
+      expect(snapshot).toMatchObject({ priority: 'high', title: 'Refund', stateVersion: 2 });
+      expect(eventKinds(state)).toEqual(['priority_changed', 'title_changed']);
+    });
+
+    it('applies none when a later one is rejected, naming it', () => {
+      const state = started();
+      op(state, ALICE, { op: 'set_title', title: 'Refund' });
+      state.takeOutput();
+      const before = state.toData();
+      const requests = several({ op: 'set_priority', priority: 'high' }, { op: 'set_title', title: 'Refund' });
+      expect(state.rejectionOfAll(requests, at(MINUTE))).toBe('set_title: title is unchanged');
+      expect(() => state.apply(requests, at(MINUTE))).toThrow(new TransitionRejected('set_title: title is unchanged'));
+      expect(state.toData()).toEqual(before);
+      expect(state.takeOutput().events).toEqual([]);
+    });
+
+    it('checks each against the state the ones before it leave', () => {
+      const state = started();
+      // Unassigning is refused while nobody is assigned, and allowed after an assign in the same set.
+      expect(state.rejectionOfAll(several({ op: 'unassign' }), at())).toBe('conversation has no assignee');
+      expect(state.rejectionOfAll(several({ op: 'assign', userId: ALICE.id }, { op: 'unassign' }), at())).toBeUndefined();
+      const twice = several({ op: 'assign', userId: ALICE.id }, { op: 'assign', userId: ALICE.id });
+      expect(state.rejectionOfAll(twice, at())).toBe(`assign: conversation is already assigned to ${ALICE.id}`);
+      expect(state.toData().lifecycle).not.toHaveProperty('assigneeId');
+    });
+
+    it('refuses an empty set', () => {
+      expect(started().rejectionOfAll([], at())).toBe('no operations');
+    });
+  });
+
   describe('#rejectionOf', () => {
     const resolved = () => {
       const state = withAi();
@@ -283,7 +320,7 @@ describe('ConversationState', () => {
       const state = make();
       state.takeOutput();
       const before = state.toData();
-      expect(() => state.apply({ actor, operation }, at(MINUTE))).toThrow(new TransitionRejected(message));
+      expect(() => state.apply([{ actor, operation }], at(MINUTE))).toThrow(new TransitionRejected(message));
       expect(state.toData()).toEqual(before);
     });
   });

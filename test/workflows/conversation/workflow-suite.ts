@@ -92,6 +92,19 @@ export function describeConversationWorkflow(subject: ConversationEngineUnderTes
         expect((await c.stored())?.resolvedBy).toBe(ALICE.id);
         expect(await eventKinds(c)).toEqual(['assigned', 'participant_joined', 'resolved']);
       });
+
+      it('applies several operations of one request together, or none of them', async () => {
+        const own = await newConversation();
+        await own.operate(ALICE, { op: 'assign', userId: ALICE.id });
+        const before = await own.state();
+        const refused = own.operate(ALICE, { op: 'set_priority', priority: 'urgent' }, { op: 'assign', userId: ALICE.id });
+        await expect(refused).rejects.toMatchObject({ message: `assign: conversation is already assigned to ${ALICE.id}`, failureType: 'ERR_INVALID_TRANSITION' });
+        expect(await own.state()).toEqual(before);
+        const snapshot = await own.operate(ALICE, { op: 'set_priority', priority: 'urgent' }, { op: 'add_tags', tags: ['vip'] });
+        expect(snapshot).toMatchObject({ priority: 'urgent', tags: ['vip'], stateVersion: before!.stateVersion + 1 });
+        expect(await own.stored()).toMatchObject({ priority: 'urgent', tags: ['vip'] });
+        expect(await eventKinds(own)).toEqual(['assigned', 'priority_changed', 'tag_added']);
+      });
     });
 
     describe.skipIf(!subject.canSkipTime)('first-response SLA', () => {

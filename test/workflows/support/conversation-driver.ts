@@ -61,7 +61,7 @@ export async function startConversation(env: DriverEnvironment, { assistantId, s
       await env.conversations.notifyItems([toItemArrival(item)], start);
       return item;
     },
-    operate: (actor: Author, operation: LifecycleOperation) => env.conversations.operate(id, { actor, operation }, start),
+    operate: (actor: Author, ...operations: LifecycleOperation[]) => env.conversations.operate(id, { actor, operations }, start),
     state: () => env.conversations.getState(id),
     stored: () => env.store.getConversation(id),
     items,
