@@ -15,20 +15,35 @@ const MAX_ENTRIES = 100_000;
 
 class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
+  /** Loads under way, shared by callers that miss at the same time. */
+  private readonly loading = new Map<string, Promise<V>>();
 
   constructor(private readonly ttlMs: number) {}
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const entry = this.entries.get(key);
     if (entry && entry.until > Date.now()) return entry.value;
-    const value = await load();
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(key, { value, until: Date.now() + this.ttlMs });
-    return value;
+    const under = this.loading.get(key);
+    if (under) return under;
+    const loaded = load();
+    this.loading.set(key, loaded);
+    try {
+      const value = await loaded;
+      // A forget while it loaded means the value may predate the change: it is answered, not kept.
+      if (this.loading.get(key) === loaded) {
+        if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+        this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+      }
+      return value;
+    } finally {
+      if (this.loading.get(key) === loaded) this.loading.delete(key);
+    }
   }
 
+  /** Drops the entry, and keeps a load under way from storing what it read. */
   forget(key: string): void {
     this.entries.delete(key);
+    this.loading.delete(key);
   }
 }
 

@@ -62,6 +62,20 @@ const listCursor = z.object({ at: z.string(), id: z.string() });
 
 export function conversationMethods(collections: Collections) {
   const { conversations, visitors } = collections;
+
+  /**
+   * An identify that ran between the visitor read and the insert of a new conversation linked the
+   * visitor's conversations without this one. It writes the visitor's link before it links the
+   * conversations, so reading the link again after the insert catches it: an insert before the
+   * identify's update is linked by it, one after it is linked here.
+   */
+  async function linkIfIdentifiedMeanwhile(doc: ConversationDoc): Promise<void> {
+    const contactId = (await visitors.findOne({ _id: doc.visitorId, websiteId: doc.websiteId }, { projection: { contactId: 1 } }))?.contactId;
+    if (contactId === undefined) return;
+    await conversations.updateOne({ _id: doc._id, contactId: { $exists: false } }, { $set: { contactId } });
+    doc.contactId = contactId;
+  }
+
   return {
     /** Creates a conversation; the same id again with the same request returns the stored one (created false), with another request ERR_CONFLICT. */
     async createConversation(input: NewConversation, audience: Audience = 'all'): Promise<{ conversation: Conversation; created: boolean }> {
@@ -95,6 +109,7 @@ export function conversationMethods(collections: Collections) {
       };
       try {
         await conversations.insertOne(doc);
+        if (contactId === undefined) await linkIfIdentifiedMeanwhile(doc);
         return { conversation: toConversation(doc, audience), created: true };
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;

@@ -1,4 +1,7 @@
+import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
+import { conversationMethods } from '../../../activities/store/conversations';
+import { collectionsOf } from '../../../activities/store/documents';
 import { newId } from '../../../activities/store/ids';
 import { isInVisitorScope } from '../../../activities/store';
 import { message, useStore, visitorAuthor } from './fixtures';
@@ -64,6 +67,38 @@ describe('Store', () => {
       const scope = await store.visitorScope(websiteId, stranger.id);
       expect((await store.listConversations({ scope }, { audience: 'public' }, { limit: 10 })).conversations).toEqual([]);
       expect(isInVisitorScope(conversation, stranger)).toBe(false);
+    });
+
+    it('links a conversation whose creation read the visitor just before an identify', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const visitor = await store.upsertVisitor(websiteId);
+      const client = await MongoClient.connect(ctx.mongo().uri, { ignoreUndefined: true });
+      try {
+        const collections = collectionsOf(client.db(ctx.dbName));
+        // The creation's read of the visitor answers from before the identify, which runs in full before the insert.
+        let identifyNext = true;
+        const visitors = new Proxy(collections.visitors, {
+          get(target, property) {
+            if (property !== 'findOne') return Reflect.get(target, property, target);
+            return async (...args: Parameters<typeof target.findOne>) => {
+              const found = await target.findOne(...args);
+              if (identifyNext) {
+                identifyNext = false;
+                await store.identifyContact(websiteId, visitor.id, { externalId: 'user-race' });
+              }
+              return found;
+            };
+          },
+        });
+        const { conversation } = await conversationMethods({ ...collections, visitors }).createConversation({ websiteId, visitorId: visitor.id });
+        const contactId = (await store.getVisitor(websiteId, visitor.id))!.contactId;
+        expect(contactId).toBeDefined();
+        expect(conversation.contactId).toBe(contactId);
+        expect((await store.getConversation(conversation.id))!.contactId).toBe(contactId);
+      } finally {
+        await client.close();
+      }
     });
 
     it('answers ERR_NOT_FOUND for an unknown visitor', async () => {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../activities/store';
+import type { Visitor } from '../../domain/people';
+import { storeDirectory } from '../../server/directory';
+
+/** A store whose visitor reads answer when the test says so, with what the store holds by then. */
+function visitorStore() {
+  const held: Visitor = { id: 'vis_1', websiteId: 'web_1', createdAt: 't0', lastSeenAt: 't0' };
+  const reads: Array<() => void> = [];
+  const store = {
+    upsertVisitor: (_websiteId: string, _visitorId?: string) => {
+      const snapshot = { ...held };
+      return new Promise<Visitor>((resolve) => reads.push(() => resolve(snapshot)));
+    },
+  };
+  const answerNext = () => reads.shift()!();
+  return { held, reads, answerNext, directory: storeDirectory(store as unknown as Store) };
+}
+
+describe('storeDirectory', () => {
+  describe('#visitor', () => {
+    it('keeps a visitor for later requests, and shares one read among requests that miss together', async () => {
+      const { reads, answerNext, directory } = visitorStore();
+      const first = directory.visitor('web_1', 'vis_1');
+      const second = directory.visitor('web_1', 'vis_1');
+      expect(reads).toHaveLength(1);
+      answerNext();
+      expect(await first).toEqual(await second);
+      expect(await directory.visitor('web_1', 'vis_1')).toEqual(await first);
+      expect(reads).toHaveLength(0);
+    });
+
+    it('does not keep a read that was under way when the visitor was forgotten (linked to a contact)', async () => {
+      const { held, reads, answerNext, directory } = visitorStore();
+      const before = directory.visitor('web_1', 'vis_1');
+      // The read took its snapshot; then the visitor is linked and forgotten before the read answers.
+      held.contactId = 'ct_1';
+      directory.forgetVisitor('web_1', 'vis_1');
+      answerNext();
+      expect((await before).contactId).toBeUndefined();
+      const after = directory.visitor('web_1', 'vis_1');
+      expect(reads).toHaveLength(1);
+      answerNext();
+      expect((await after).contactId).toBe('ct_1');
+    });
+  });
+});
