@@ -41,6 +41,7 @@ const envSchema = z.object({
   FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
   // Media types are case-insensitive; requests' are compared lower-cased.
   FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
+  FILE_UNATTACHED_HOURS: int(1, 24),
   RATE_LIMIT_IP_PER_SECOND: int(1, 100),
   RATE_LIMIT_IP_BURST: int(1, 200),
   RATE_LIMIT_VISITOR_PER_SECOND: int(1, 10),
@@ -77,6 +78,7 @@ export interface AppConfig {
     jsonBodyBytes: number;
     fileMaxBytes: number;
     fileMediaTypes: string[];
+    fileUnattachedMs: number;
     ipRate: RateConfig;
     visitorRate: RateConfig;
     ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig };
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jsonBodyBytes: e.JSON_BODY_LIMIT_BYTES,
       fileMaxBytes: e.FILE_MAX_BYTES,
       fileMediaTypes: e.FILE_MEDIA_TYPES,
+      fileUnattachedMs: e.FILE_UNATTACHED_HOURS * 3_600_000,
       ipRate: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
       visitorRate: { perSecond: e.RATE_LIMIT_VISITOR_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_BURST },
       ws: {

@@ -27,6 +27,7 @@ import { healthRoutes } from './routes/health';
 import { messageRoutes } from './routes/messages';
 import { teamRoutes } from './routes/team';
 import { websiteRoutes } from './routes/websites';
+import { sweepUnattachedFiles } from './services/unattached-files';
 import { WorkflowNotifier } from './services/workflow-notifier';
 
 export interface ChatServer {
@@ -40,6 +41,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const directory = storeDirectory(deps.store);
   const realtime = new Realtime({ ...deps, directory });
   const visitorBuckets = new TokenBuckets(deps.limits.visitorRate);
+  const unattachedFiles = sweepUnattachedFiles(deps.store, deps.limits.fileUnattachedMs, deps.log);
   const ctx: ApiContext = {
     ...deps,
     directory,
@@ -104,7 +106,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
         server.closeAllConnections();
       }
       clearInterval(sweep);
-      await Promise.race([ctx.notifier.drain(), deadline]);
+      await Promise.race([Promise.all([ctx.notifier.drain(), unattachedFiles.stop()]), deadline]);
       ctx.notifier.stop();
     },
   };

@@ -12,6 +12,8 @@ export interface ServerLimits {
   jsonBodyBytes: number;
   fileMaxBytes: number;
   fileMediaTypes: string[];
+  /** An upload no message has named this long after it was uploaded is deleted. */
+  fileUnattachedMs: number;
   ipRate: RateLimitOptions;
   visitorRate: RateLimitOptions;
   ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions };

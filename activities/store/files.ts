@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import { GridFSBucket, type Db, type GridFSBucketWriteStream, type GridFSFile, type ObjectId } from 'mongodb';
+import { GridFSBucket, type Collection, type Db, type GridFSBucketWriteStream, type GridFSFile, type ObjectId } from 'mongodb';
 import { AppError } from '../../domain/errors';
 import type { Author } from '../../domain/timeline';
-import { FILES_BUCKET } from './documents';
+import { FILES_BUCKET, type ItemDoc } from './documents';
 import { newId } from './ids';
 import { IMAGE_HEAD_BYTES, imageSize } from './image-size';
 
@@ -29,13 +29,17 @@ export interface FileInfo {
   height?: number;
 }
 
-type FileMetadata = Omit<FileInfo, 'id' | 'filename' | 'size' | 'uploadedAt'>;
+type FileMetadata = Omit<FileInfo, 'id' | 'filename' | 'size' | 'uploadedAt'> & {
+  /** An item names the file: the sweep of unattached uploads has checked it once and keeps it. */
+  attached?: true;
+};
 
 /** GridFS's files document, with our string ids. */
 type FileDoc = Omit<GridFSFile, '_id' | 'metadata'> & { _id: string; metadata: FileMetadata };
 
 function toFileInfo(file: FileDoc): FileInfo {
-  return { id: file._id, filename: file.filename, size: file.length, uploadedAt: file.uploadDate.toISOString(), ...file.metadata };
+  const { attached: _attached, ...metadata } = file.metadata;
+  return { id: file._id, filename: file.filename, size: file.length, uploadedAt: file.uploadDate.toISOString(), ...metadata };
 }
 
 /** Writes one chunk and waits until GridFS has taken it (including the chunk insert it may cause). */
@@ -48,9 +52,10 @@ const gridFsId = (id: string): ObjectId => id as unknown as ObjectId;
 const endUpload = (target: GridFSBucketWriteStream): Promise<void> =>
   new Promise((resolve, reject) => target.end((error?: Error | null) => (error ? reject(error) : resolve())));
 
-export function fileMethods(db: Db) {
+export function fileMethods(db: Db, items: Collection<ItemDoc>) {
   const bucket = new GridFSBucket(db, { bucketName: FILES_BUCKET });
   const files = db.collection<FileDoc>(`${FILES_BUCKET}.files`);
+  const chunks = db.collection<{ files_id: string }>(`${FILES_BUCKET}.chunks`);
 
   return {
     /**
@@ -96,6 +101,32 @@ export function fileMethods(db: Db) {
     async getFileInfo(id: string): Promise<FileInfo | null> {
       const file = await files.findOne({ _id: id });
       return file && toFileInfo(file);
+    },
+
+    /**
+     * Deletes up to `limit` files uploaded before `uploadedBefore` that no item of their
+     * conversation names: uploads the client never sent. Files found named are marked and not
+     * looked at again. Answers how many it deleted. A file is deleted by one caller however many
+     * sweep at once; an item naming it written between the check and the delete would be left with
+     * a dead link, which `uploadedBefore` (hours back) makes unlikely.
+     */
+    async deleteUnattachedFiles(uploadedBefore: Date, limit: number): Promise<number> {
+      const candidates = await files
+        .find({ uploadDate: { $lt: uploadedBefore }, 'metadata.attached': { $exists: false } }, { projection: { 'metadata.conversationId': 1 }, limit })
+        .toArray();
+      let deleted = 0;
+      for (const { _id, metadata } of candidates) {
+        const named = await items.findOne({ conversationId: metadata.conversationId, 'parts.fileId': _id }, { projection: { _id: 1 } });
+        if (named) {
+          await files.updateOne({ _id }, { $set: { 'metadata.attached': true } });
+          continue;
+        }
+        // The files document first, as GridFS does: a reader then finds no file rather than a partial one.
+        const { deletedCount } = await files.deleteOne({ _id, 'metadata.attached': { $exists: false } });
+        await chunks.deleteMany({ files_id: _id });
+        deleted += deletedCount;
+      }
+      return deleted;
     },
 
     /** The file's bytes as a stream (check `getFileInfo` first: a missing file fails the stream). */

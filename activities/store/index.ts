@@ -69,7 +69,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
     ...seenMethods(collections),
     ...teamMethods(collections),
     ...settingMethods(collections),
-    ...fileMethods(db),
+    ...fileMethods(db, collections.items),
     ...signalOutboxMethods(collections),
     ...changeMethods(collections, instanceId, ends),
     instanceId,

@@ -1,0 +1,42 @@
+/** Uploads that no message names are deleted once they are older than the configured time. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { eventually } from '../runtime/engine/eventually';
+import { Api } from './support/clients';
+import { startTestApp } from './support/app';
+
+let app: RunningApp;
+let api: Api;
+let visitor: { visitorId: string };
+
+beforeAll(async () => {
+  app = await startTestApp({ fileUnattachedMs: 400, fileMediaTypes: ['text/plain'] });
+  api = new Api(app);
+  visitor = { visitorId: (await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey })).body.visitor.id };
+  await api.call('POST', '/v1/conversations', visitor, { conversationId: 'ua-1' });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const upload = async (filename: string): Promise<string> => {
+  const res = await api.call('POST', `/v1/files?conversationId=ua-1&filename=${filename}`, visitor, 'some text', { 'Content-Type': 'text/plain' });
+  expect(res.status).toBe(201);
+  return res.body.file.id;
+};
+const statusOf = async (fileId: string) => (await api.call('GET', `/v1/files/${fileId}`, visitor)).status;
+
+describe('uploads no message names', () => {
+  it('are deleted after FILE_UNATTACHED_HOURS; files a message carries stay', async () => {
+    const [sent, unsent] = await Promise.all([upload('sent.txt'), upload('unsent.txt')]);
+    const message = await api.call('POST', '/v1/messages', visitor, { conversationId: 'ua-1', item: { type: 'message', parts: [{ type: 'file', fileId: sent }] } });
+    expect(message.status).toBe(201);
+    expect(await statusOf(unsent)).toBe(200);
+
+    await eventually(async () => expect(await statusOf(unsent)).toBe(404), { intervalMs: 100 });
+    expect(await statusOf(sent)).toBe(200);
+    // Naming a deleted upload afterwards is refused, not stored with a dead link.
+    const late = await api.call('POST', '/v1/messages', visitor, { conversationId: 'ua-1', item: { type: 'message', parts: [{ type: 'file', fileId: unsent }] } });
+    expect(late.status).toBe(400);
+  });
+});
