@@ -32,7 +32,11 @@ const INDEXES: Record<string, IndexDescription[]> = {
   settings: [{ key: { websiteId: 1, key: 1 }, name: 'website_key', unique: true }],
   // Not a TTL index: the embedded server rejects expireAfterSeconds, so publishEphemeral sweeps instead.
   ephemeral: [{ key: { expireAt: 1 }, name: 'expireAt' }],
-  [`${FILES_BUCKET}.files`]: [{ key: { 'metadata.conversationId': 1 }, name: 'conversation' }],
+  [`${FILES_BUCKET}.files`]: [
+    { key: { 'metadata.conversationId': 1 }, name: 'conversation' },
+    // The sweep of uploads no message names (files not yet marked attached, oldest first).
+    { key: { 'metadata.attached': 1, uploadDate: 1 }, name: 'unattached' },
+  ],
   [`${FILES_BUCKET}.chunks`]: [{ key: { files_id: 1, n: 1 }, name: 'files_id_n', unique: true }],
 };
 
