@@ -2,9 +2,10 @@
 // cursors that read it. Resume tokens are {_data: <server epoch><event sequence>} in hex.
 import { randomBytes } from 'node:crypto';
 import { Timestamp, type Document } from 'bson';
-import { Aggregator, ProcessingMode } from 'mingo';
+import { ProcessingMode } from 'mingo/core';
 import type { ClusterClock } from './cluster-clock';
 import { MongoCommandError } from './errors';
+import { Aggregator } from './mingo-context';
 import { compileFilter, MINGO_OPTIONS } from './mingo-extensions';
 
 const LOG_CAPACITY = 10_000;

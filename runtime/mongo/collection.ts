@@ -1,10 +1,10 @@
 // One collection's documents (keyed by canonical _id) and its indexes, with the read path:
 // plan candidates from an index, then let mingo filter, sort and skip.
 import { EJSON, ObjectId, type Document } from 'bson';
-import { Query } from 'mingo';
 import { canonicalKey, typeRank } from './bson-order';
 import { MongoCommandError } from './errors';
 import { Index, type IndexSpec } from './indexes';
+import { Query } from './mingo-context';
 import { compileFilter, MINGO_OPTIONS } from './mingo-extensions';
 import { isPlainScalar, planQuery, type SortSpec } from './query-planner';
 

@@ -9,6 +9,7 @@ import { MongoCommandError, transientTransactionError } from './errors';
 import type { IndexSpec } from './indexes';
 import { Index } from './indexes';
 import type { Journal } from './persistence';
+import { RetryableWrites } from './retryable-writes';
 import { DocumentLocked, TransactionManager, type Transaction } from './transactions';
 
 /** Compact when the log outgrows both this many bytes and twice the data it describes. */
@@ -30,6 +31,7 @@ export class Engine {
   readonly clock = new ClusterClock();
   readonly changeLog = new ChangeLog(this.clock);
   readonly transactions = new TransactionManager();
+  readonly retryableWrites = new RetryableWrites();
   private readonly databases = new Map<string, Map<string, Collection>>();
 
   constructor(private journal: Journal) {}
@@ -243,6 +245,7 @@ export class Engine {
 
   close(): void {
     this.transactions.abortAll();
+    this.retryableWrites.close();
     try {
       if (this.journal.logBytes >= CLOSE_COMPACTION_MIN_LOG_BYTES) this.compactNow();
     } finally {

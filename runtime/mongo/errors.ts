@@ -21,6 +21,7 @@ export const ErrorCodes = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   WriteConflict: 112,
+  TransactionTooOld: 225,
   OperationNotSupportedInTransaction: 263,
   NoSuchTransaction: 251,
   TransactionCommitted: 256,

@@ -2,10 +2,12 @@
 // stream's `$match` with `$expr` runs on every event, and mingo walks the expression tree each
 // time. Covers field paths, $$ROOT/$$CURRENT and $map's variables, literals and the operators in
 // OPERATORS, in the argument shapes both mingo and MongoDB accept; any other expression compiles to
-// undefined and stays with mingo. Values are judged by expression-values.ts, which gives up on a
-// document where mingo and MongoDB would part.
+// undefined and stays with mingo. Values are compared as MongoDB compares them (expression-comparison.ts,
+// which mingo runs too) and otherwise judged by expression-values.ts, which gives up on a document
+// where mingo and MongoDB would part.
 import type { Document } from 'bson';
-import { giveUp, ordered, readPath, sameValue, setDifference, truthy, UNDECIDED } from './expression-values';
+import { compareValues } from './expression-comparison';
+import { giveUp, readPath, setDifference, truthy, UNDECIDED } from './expression-values';
 import { isPlainObject } from './value-kinds';
 
 export { UNDECIDED } from './expression-values';
@@ -45,13 +47,7 @@ const unary =
     return arg && ((doc, vars) => apply(arg(doc, vars)));
   };
 
-const comparison = (accepts: (order: number) => boolean): Operator => binary((a, b) => ordered(a, b, accepts));
-
-function equal(a: unknown, b: unknown): boolean {
-  // mingo takes missing for equal to null; MongoDB does not.
-  if (a == null && b == null && a !== b) giveUp();
-  return sameValue(a, b);
-}
+const comparison = (accepts: (order: number) => boolean): Operator => binary((a, b) => accepts(compareValues(a, b)));
 
 /**
  * A value placed in an array or a document. MongoDB stores null for a missing array item and leaves
@@ -125,8 +121,8 @@ const OPERATORS: Record<string, Operator> = {
       })
     );
   },
-  $eq: binary(equal),
-  $ne: binary((a, b) => !equal(a, b)),
+  $eq: comparison((order) => order === 0),
+  $ne: comparison((order) => order !== 0),
   $gt: comparison((order) => order > 0),
   $gte: comparison((order) => order >= 0),
   $lt: comparison((order) => order < 0),
@@ -156,7 +152,8 @@ const OPERATORS: Record<string, Operator> = {
     for (const k of Object.keys(object)) out.push({ k, v: present(object[k]) });
     return out;
   }),
-  $in: binary((value, array) => (Array.isArray(array) ? array.some((element) => sameValue(present(element), value)) : giveUp())),
+  // A second argument that is not an array fails, in mingo as in MongoDB.
+  $in: binary((value, array) => (Array.isArray(array) ? array.some((element) => compareValues(present(element), value) === 0) : giveUp())),
   $cond: compileCond,
 };
 

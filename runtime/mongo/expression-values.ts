@@ -1,8 +1,7 @@
-// How compiled expressions (expression-compiler.ts) read, compare and judge values: as mingo does,
-// and only for values where mingo also agrees with MongoDB. On any other value they give up (throw
-// UNDECIDED) and the whole document goes to mingo: a missing value compared with null, NaN, an array
-// compared element-wise, a BSON number object, a nested array on a field path …
-import { compareBson, typeRank } from './bson-order';
+// How compiled expressions (expression-compiler.ts) read and judge values: as mingo does, and only
+// for values where mingo also agrees with MongoDB. On any other value they give up (throw UNDECIDED)
+// and the whole document goes to mingo: NaN's truth, a date in a set, a BSON value on a field path,
+// a nested array there … (Comparisons need no such care: mingo runs MongoDB's, expression-comparison.ts.)
 import { isJsonScalar, isPlainObject } from './value-kinds';
 
 /** Thrown by a compiled expression on a value it leaves to mingo; returned by the compiled closure. */
@@ -28,34 +27,6 @@ export function truthy(value: unknown): boolean {
       if (Array.isArray(value) || value instanceof Date || isPlainObject(value)) return true;
   }
   return giveUp();
-}
-
-/** Missing, null, a boolean, a string, a number other than NaN or a valid date: what mingo compares as MongoDB does. */
-function checkComparable(value: unknown): void {
-  if (value === undefined || isJsonScalar(value)) return;
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) giveUp();
-}
-
-/** MongoDB's rank of a comparable value's type; missing ranks below null. */
-const rankOf = (value: unknown): number => (value === undefined ? 0 : typeRank(value));
-
-/** MongoDB equality of comparable values (missing equals only missing); what mingo's isEqual says for them. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  checkComparable(a);
-  checkComparable(b);
-  return rankOf(a) === rankOf(b) && compareBson(a, b) === 0;
-}
-
-/**
- * $lt/$lte/$gt/$gte: within one type MongoDB and mingo order values alike. Across types MongoDB
- * orders by type and mingo answers false, so only a false from MongoDB is certain.
- */
-export function ordered(a: unknown, b: unknown, accepts: (order: number) => boolean): boolean {
-  checkComparable(a);
-  checkComparable(b);
-  const byType = rankOf(a) - rankOf(b);
-  if (byType === 0) return accepts(compareBson(a, b));
-  return accepts(byType) ? giveUp() : false;
 }
 
 /** A set operator's element: mingo hashes only primitives by value, as JavaScript's Set does. */

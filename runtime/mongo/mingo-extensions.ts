@@ -1,10 +1,10 @@
 // The small pieces of MongoDB semantics mingo leaves out, built on mingo's own operators:
 // $setOnInsert for upserts, seeding an upsert document from its filter, and shared options.
 import type { Document } from 'bson';
-import { Aggregator, Query } from 'mingo';
 import { update as applyMingoUpdate, type Modifier } from 'mingo/updater';
 import { MongoCommandError } from './errors';
 import { compileExprFilter } from './expr-filter';
+import { Aggregator, Query } from './mingo-context';
 import { compileSimpleFilter } from './simple-filter';
 import { compileTopLevelProjection } from './top-level-projection';
 import { applyTopLevelUpdate, isTopLevelUpdate } from './top-level-update';

@@ -55,9 +55,13 @@ export class DocumentLocked extends Error {
   }
 }
 
+/**
+ * A session's key: its lsid's UUID bytes as a 16-character string. Every retryable write looks one
+ * up: a short key hashes fast, and `apply` is several times faster than spreading the bytes.
+ */
 export function sessionKeyOf(lsid: unknown): string | undefined {
   const id = (lsid as { id?: Binary } | undefined)?.id;
-  return id ? Buffer.from(id.buffer).toString('hex') : undefined;
+  return id ? String.fromCharCode.apply(null, id.buffer as unknown as number[]) : undefined;
 }
 
 export class TransactionManager {

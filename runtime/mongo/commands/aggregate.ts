@@ -1,9 +1,10 @@
 // aggregate: mingo pipelines over a collection (an initial $match uses the indexes), and change streams.
 import type { Document, Timestamp } from 'bson';
-import { Aggregator, ProcessingMode } from 'mingo';
+import { ProcessingMode } from 'mingo/core';
 import { ChangeStreamReader, type ChangeScope, type FullDocumentMode } from '../change-streams';
 import { cursorReply, DEFAULT_FIRST_BATCH, type ChangeStreamCursor } from '../cursors';
 import { fromMingoError, MongoCommandError } from '../errors';
+import { Aggregator } from '../mingo-context';
 import { MINGO_OPTIONS } from '../mingo-extensions';
 import type { CommandContext, CommandHandler } from './context';
 import { firstBatchReply } from './queries';

@@ -1,7 +1,7 @@
 // Databases and collections: listCollections, create, drop, dropDatabase, listDatabases, compact.
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import { MongoCommandError } from '../errors';
+import { Query } from '../mingo-context';
 import { MINGO_OPTIONS } from '../mingo-extensions';
 import type { CommandContext, CommandHandler } from './context';
 import { targetCollection } from './context';

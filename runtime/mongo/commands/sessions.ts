@@ -24,7 +24,9 @@ const abortTransaction: CommandHandler = (ctx) => {
 const endSessions: CommandHandler = (ctx) => {
   for (const lsid of (ctx.command.endSessions as unknown[]) ?? []) {
     const key = sessionKeyOf(lsid);
-    if (key) ctx.engine.transactions.endSession(key);
+    if (!key) continue;
+    ctx.engine.transactions.endSession(key);
+    ctx.engine.retryableWrites.endSession(key);
   }
   return { ok: 1 };
 };

@@ -6,6 +6,7 @@ import { upsertDocument, updateDocument, type UpdateSpec } from '../document-upd
 import type { Engine, WriteContext } from '../engine';
 import { MongoCommandError } from '../errors';
 import type { SortSpec } from '../query-planner';
+import type { StatementHistory } from '../retryable-writes';
 import type { CommandContext } from './context';
 
 /** A statement that failed: its position in the command and MongoDB's description of the error. */
@@ -19,33 +20,65 @@ function describeError(error: unknown): Document {
   return { code: error.code, codeName: error.codeName, errmsg: error.message, ...error.extra };
 }
 
+/** What the statements of a write command came to. */
+export interface StatementsOutcome<R> {
+  /** Each statement's result (for a retried one, the recorded one); undefined where it failed or did not run. */
+  results: Array<R | undefined>;
+  failures: StatementFailure[];
+  /** The statements a retry found already run (MongoDB's retriedStmtIds). */
+  retried: number[];
+}
+
 /**
  * Runs each statement of a write command in order. A failing statement is reported; an ordered
- * command (and any command in a transaction, which the failure aborts) stops there.
+ * command (and any command in a transaction, which the failure aborts) stops there. A retryable
+ * write (retryable-writes.ts) records what each statement returns (never undefined), and a retry
+ * of it returns that instead of running the statement again.
  */
-export async function runStatements<S>(
+export function runStatements<S, R>(
   ctx: CommandContext,
   statements: S[],
   ordered: boolean,
-  run: (write: WriteContext, statement: S, index: number) => void,
-): Promise<StatementFailure[]> {
-  const write = ctx.engine.newContext(ctx.txn);
-  const failures: StatementFailure[] = [];
-  for (let i = 0; i < statements.length; i++) {
-    try {
-      await ctx.engine.statement(write, () => run(write, statements[i]!, i));
-    } catch (error) {
-      if (error instanceof MongoCommandError && error.extra.errorLabels) throw error;
-      failures.push({ index: i, error: describeError(error) });
-      if (ctx.txn) {
-        ctx.engine.transactions.abort(ctx.txn);
-        break;
+  run: (write: WriteContext, statement: S, index: number) => R,
+): Promise<StatementsOutcome<R>> {
+  return holdingHistory(ctx, async (history) => {
+    const write = ctx.engine.newContext(ctx.txn);
+    const outcome: StatementsOutcome<R> = { results: new Array<R | undefined>(statements.length), failures: [], retried: [] };
+    for (let i = 0; i < statements.length; i++) {
+      const recorded = history?.result(i) as R | undefined;
+      if (recorded !== undefined) {
+        outcome.results[i] = recorded;
+        outcome.retried.push(i);
+        continue;
       }
-      if (ordered) break;
+      try {
+        const result = await ctx.engine.statement(write, () => run(write, statements[i]!, i));
+        outcome.results[i] = result;
+        history?.record(i, result);
+      } catch (error) {
+        if (error instanceof MongoCommandError && error.extra.errorLabels) throw error;
+        outcome.failures.push({ index: i, error: describeError(error) });
+        if (ctx.txn) {
+          ctx.engine.transactions.abort(ctx.txn);
+          break;
+        }
+        if (ordered) break;
+      }
     }
+    await ctx.engine.finish(write);
+    return outcome;
+  });
+}
+
+/** Runs `body` holding the command's statement history if it is a retryable write (retryable-writes.ts). */
+export async function holdingHistory<T>(ctx: CommandContext, body: (history: StatementHistory | undefined) => Promise<T>): Promise<T> {
+  const pending = ctx.txn ? undefined : ctx.engine.retryableWrites.checkOut(ctx.command);
+  const history = pending instanceof Promise ? await pending : pending;
+  try {
+    return await body(history);
+  } finally {
+    history?.checkIn();
   }
-  await ctx.engine.finish(write);
-  return failures;
 }
 
 /** MongoDB stores _id as the first field, generating an ObjectId when the client sent none. */

@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
 import { compileExprFilter } from '../../../runtime/mongo/expr-filter';
+import { Query } from '../../../runtime/mongo/mingo-context';
 import { compileFilter } from '../../../runtime/mongo/mingo-extensions';
 import { seededRandom } from '../../support/random';
 import { REPORTED_CONVERSATION_CHANGES } from '../../../activities/store/changes';
@@ -48,13 +48,13 @@ describe('compileExprFilter', () => {
     expect(compileExprFilter(uncompiled, compileFilter)).toBeUndefined();
     expect(compileExprFilter({ a: { $gt: 1 } }, compileFilter)).toBeUndefined();
     for (const doc of [{ a: 1 }, { a: 2 }, { a: -1 }, {}]) expect(compileFilter(uncompiled).test(doc)).toBe(viaMingo(uncompiled, doc));
-    // mingo takes missing for equal to null (MongoDB does not), and fails on the size of a number.
-    const uncertain = { $expr: { $or: [{ $eq: ['$a', null] }, { $gt: [{ $size: '$b' }, 0] }] } };
+    // mingo takes NaN for false (MongoDB for true), and fails on the size of a number.
+    const uncertain = { $expr: { $or: ['$a', { $gt: [{ $size: '$b' }, 0] }] } };
     const matcher = compileExprFilter(uncertain, compileFilter)!;
     expect(matcher({ a: 1, b: [1] })).toBe(true);
-    expect(matcher({ b: [1] })).toBeUndefined();
-    expect(compileFilter(uncertain).test({ b: [1] })).toBe(true);
-    expect(matcher({ a: 1, b: 5 })).toBeUndefined();
-    expect(() => compileFilter(uncertain).test({ a: 1, b: 5 })).toThrow();
+    expect(matcher({ a: Number.NaN, b: [1] })).toBeUndefined();
+    expect(compileFilter(uncertain).test({ a: Number.NaN, b: [1] })).toBe(true);
+    expect(matcher({ a: 0, b: 5 })).toBeUndefined();
+    expect(() => compileFilter(uncertain).test({ a: 0, b: 5 })).toThrow();
   });
 });

@@ -1,18 +1,18 @@
-import { Context, evalExpr, ProcessingMode } from 'mingo/core';
-import * as expressionOperators from 'mingo/operators/expression';
+import { evalExpr, ProcessingMode } from 'mingo/core';
 import { describe, expect, it } from 'vitest';
 import { compileExpression, UNDECIDED } from '../../../runtime/mongo/expression-compiler';
+import { MINGO_CONTEXT } from '../../../runtime/mongo/mingo-context';
 import { seededRandom } from '../../support/random';
 import { outcome, randomExpressions } from './fixtures/random-expressions';
 
-/** The options a mingo Query evaluates `$expr` with (its defaults). */
+/** The options the server's mingo Query evaluates `$expr` with (its defaults). */
 const MINGO = {
   idKey: '_id',
   useStrictMode: true,
   failOnError: true,
   scriptEnabled: true,
   processingMode: ProcessingMode.CLONE_OFF,
-  context: Context.init({ expression: expressionOperators }),
+  context: MINGO_CONTEXT,
 };
 
 describe('compileExpression', () => {

@@ -78,6 +78,26 @@ describe('EmbeddedMongo', () => {
       expect(await c.countDocuments({ tags: 'b' })).toBe(2);
       expect(await c.countDocuments({ tags: { $gt: 5, $lt: 8 } })).toBe(1);
     });
+
+    it('compares whole values in $expr (an array is no string) while the query operator matches elements', async () => {
+      const c = h.db.collection<AnyDoc>('compared');
+      await c.insertMany([{ _id: 'string', f: 'a' }, { _id: 'pair', f: ['a', 'b'] }, { _id: 'single', f: ['a'] }, { _id: 'number', f: 5 }, { _id: 'null', f: null }, { _id: 'missing' }]);
+      const ids = async (filter: AnyDoc) => (await c.find(filter).sort({ _id: 1 }).toArray()).map((doc) => doc._id);
+      expect(await ids({ f: 'a' })).toEqual(['pair', 'single', 'string']);
+      // '$f' compiles (expression-compiler.ts); the $let around it leaves the expression to mingo.
+      for (const f of ['$f', { $let: { vars: { v: '$f' }, in: '$$v' } }]) {
+        const label = JSON.stringify(f);
+        expect(await ids({ $expr: { $eq: [f, 'a'] } }), label).toEqual(['string']);
+        expect(await ids({ $expr: { $ne: [f, 'a'] } }), label).toEqual(['missing', 'null', 'number', 'pair', 'single']);
+        // BSON order: missing < null < numbers < strings < documents < arrays.
+        expect(await ids({ $expr: { $gt: [f, 'a'] } }), label).toEqual(['pair', 'single']);
+        expect(await ids({ $expr: { $gte: [f, 'a'] } }), label).toEqual(['pair', 'single', 'string']);
+        expect(await ids({ $expr: { $lt: [f, 'a'] } }), label).toEqual(['missing', 'null', 'number']);
+        expect(await ids({ $expr: { $lte: [f, 'a'] } }), label).toEqual(['missing', 'null', 'number', 'string']);
+        expect(await ids({ $expr: { $in: [f, ['a', 'z']] } }), label).toEqual(['string']);
+        expect(await ids({ $expr: { $in: [f, [['a'], null]] } }), label).toEqual(['null', 'single']);
+      }
+    });
   });
 
   describe('#count', () => {
