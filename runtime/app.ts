@@ -14,6 +14,7 @@ import { connect } from '../activities/store/connect';
 import { writeWorkflowEntry } from '../plugins/bundle-entry';
 import { loadPluginRegistry } from '../plugins/loader';
 import { createChatServer } from '../server/app';
+import type { TeamAvailability } from '../server/realtime/agent-availability';
 import { WorkflowStarts } from '../server/services/workflow-start';
 import type { AppConfig } from './config';
 import { ConversationEngine } from './conversation-engine';
@@ -33,6 +34,8 @@ export interface StartOverrides {
   /** Share one workflow engine between instances (as a Temporal cluster is shared); it is then not shut down by `close`. */
   engine?: WorkflowEngine;
   log?: Logger;
+  /** Where agents' availability goes (tests listen here); the team queues' workflows by default. */
+  teams?: TeamAvailability;
 }
 
 export interface RunningApp {
@@ -105,7 +108,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       log,
       limits: config.limits,
       health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded' },
-      teams: createTeamQueueSignals(engine),
+      teams: overrides.teams ?? createTeamQueueSignals(engine),
       pages: { publicKey: website.publicKey, ...(config.demoPages ? { demoSecretKey: website.secretKey } : {}) },
     });
     const port = await chat.listen(config.port, config.host);

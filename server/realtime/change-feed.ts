@@ -13,7 +13,7 @@ import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
 import type { Hub } from './hub';
 import { ownersOf, type OwnersCache } from './owners';
-import type { OnlineDirectory, PresenceChanges, PresenceKey } from './presence';
+import type { PresenceFeed } from './presence-feed';
 import { TypingExpiry } from './typing';
 
 type Change<T extends StoreChange['type']> = Extract<StoreChange, { type: T }>;
@@ -41,11 +41,9 @@ export class ChangeFeed {
     private readonly hub: Hub,
     private readonly owners: OwnersCache,
     private readonly plugins: Pick<PluginRegistry, 'isVisibleTo'>,
-    private readonly online: OnlineDirectory,
+    private readonly presence: PresenceFeed,
     private readonly directory: Pick<StoreDirectory, 'forgetVisitor'>,
     private readonly log: Logger,
-    /** Tells the team queues an agent came or went (`AgentAvailability.changed`). */
-    private readonly availability: (key: PresenceKey, online: boolean) => void,
   ) {}
 
   stop(): void {
@@ -125,16 +123,14 @@ export class ChangeFeed {
         const text = frame({ type: 'conversationSeen', payload });
         return this.hub.deliver({ websiteId, owners, agentFrame: text, visitorFrame: text });
       }
-      case 'presence': {
-        const { kind, id, online, instanceId, seq } = ephemeralPayloads.presence.parse(event.payload);
-        // Agents hear of a person coming and going anywhere, not of each instance's share of its
-        // sockets: a visitor whose tab on one instance closes is still there through another.
-        return this.presenceChanged(this.online.announce({ websiteId, kind, id }, instanceId, online, seq));
-      }
-      case 'presenceRestated': {
-        const { instanceId, people, seq } = ephemeralPayloads.presenceRestated.parse(event.payload);
-        return this.presenceChanged(this.online.restate(websiteId, instanceId, people, seq), { announced: false });
-      }
+      // Agents hear of a person coming and going anywhere, not of each instance's share of its
+      // sockets: a visitor whose tab on one instance closes is still there through another.
+      case 'presence':
+        return this.presence.announced(websiteId, ephemeralPayloads.presence.parse(event.payload));
+      case 'presenceRestated':
+        return this.presence.restated(websiteId, ephemeralPayloads.presenceRestated.parse(event.payload));
+      case 'presenceExpired':
+        return this.presence.expired(websiteId, ephemeralPayloads.presenceExpired.parse(event.payload));
       case 'visitorLinked': {
         const { visitorId, contactId } = ephemeralPayloads.visitorLinked.parse(event.payload);
         // The visitor's next request here authenticates with its contact, whichever instance linked it.
@@ -144,32 +140,6 @@ export class ChangeFeed {
       default:
         this.log.debug({ type: event.type }, 'ignoring an ephemeral event of unknown type');
     }
-  }
-
-  /** Forgets the people of other instances that have not restated them for `silenceMs` (stopped without saying goodbye). */
-  expireSilentInstances(silenceMs: number, ownInstanceId: string, now = Date.now()): void {
-    this.presenceChanged({ arrived: [], gone: this.online.expire(now, silenceMs, ownInstanceId) }, { announced: false });
-  }
-
-  /**
-   * Tells agents who came online anywhere and who is online nowhere now. A change that no
-   * announcement made (a restatement, an instance gone silent) is news to the team queues too:
-   * the announcing instance tells them of the announced ones.
-   */
-  private presenceChanged({ arrived, gone }: PresenceChanges, { announced = true } = {}): void {
-    for (const key of arrived) this.deliverPresence(key, true);
-    for (const key of gone) this.deliverPresence(key, false);
-    if (announced) return;
-    for (const key of arrived) if (key.kind === 'user') this.availability(key, true);
-    for (const key of gone) if (key.kind === 'user') this.availability(key, false);
-  }
-
-  private deliverPresence({ websiteId, kind, id }: PresenceKey, online: boolean): void {
-    const presenceFrame =
-      kind === 'visitor'
-        ? frame({ type: online ? 'visitorConnected' : 'visitorDisconnected', payload: { visitorId: id, websiteId } })
-        : frame({ type: online ? 'userConnected' : 'userDisconnected', payload: { userId: id, websiteId } });
-    this.hub.deliver({ websiteId, agentFrame: presenceFrame });
   }
 
   private deliverTyping(owners: ConversationOwners, payload: EphemeralPayload<'conversationTyping'>): void {

@@ -22,6 +22,8 @@ export const ephemeralPayloads = {
   presence: z.object({ kind: z.enum(['visitor', 'user']), id: z.string(), online: z.boolean(), instanceId: z.string(), seq: z.number() }),
   /** An instance's people of one website, restated every beat. */
   presenceRestated: z.object({ instanceId: z.string(), seq: z.number(), people: z.array(z.object({ kind: z.enum(['visitor', 'user']), id: z.string() })) }),
+  /** An instance (`instanceId`) letting go of the people of another one silent about the website since its word `lastSeq`. */
+  presenceExpired: z.object({ instanceId: z.string(), silentInstanceId: z.string(), lastSeq: z.number() }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
 };
 
@@ -49,6 +51,10 @@ export class EphemeralPublisher {
 
   presenceRestated(websiteId: string, payload: EphemeralPayload<'presenceRestated'>): Promise<void> {
     return this.publish({ websiteId, visibility: 'private', type: 'presenceRestated', payload });
+  }
+
+  presenceExpired(websiteId: string, payload: EphemeralPayload<'presenceExpired'>): Promise<void> {
+    return this.publish({ websiteId, visibility: 'private', type: 'presenceExpired', payload });
   }
 
   visitorLinked(websiteId: string, payload: EphemeralPayload<'visitorLinked'>): Promise<void> {

@@ -1,10 +1,11 @@
 /**
  * Presence. `LocalPresence` counts this instance's sockets per person, so only the first connect
  * and the last disconnect are announced. `OnlineDirectory` folds what every instance says (read
- * back from the store's ephemeral feed) into who is online anywhere: announcements of a person's
- * first socket and last one there, and, every beat, a restatement of all the people it holds in a
- * website. A later instance learns who is online from the restatements, and an instance that stops
- * restating (it died without saying goodbye) is forgotten.
+ * back from the store's ephemeral feed, in the same order on every instance) into who is online
+ * anywhere: announcements of a person's first socket and last one there; every beat, a restatement
+ * of all the people it holds in a website; and the expiry of an instance that stopped restating (it
+ * died without saying goodbye), written by an instance that noticed the silence. A later instance
+ * learns who is online from the restatements.
  *
  * An instance numbers what it says (`seq`), because two of its writes to the store may be read
  * back in either order: what is said with a lower number than the latest word on a person (or
@@ -62,7 +63,10 @@ export class LocalPresence {
 /** What one instance has said about one website's people. */
 interface Source {
   instanceId: string;
+  websiteId: string;
   heardAt: number;
+  /** The highest number heard from it about this website, taken in or not (see `expireSource`). */
+  lastSeq: number;
   /** The number of its last restatement taken in. */
   restatedSeq: number;
   /** The people it holds, by `personOf`. */
@@ -73,6 +77,14 @@ interface Source {
    * may stay silent: nothing older can still be on its way.
    */
   announced: Map<string, { seq: number; at: number }>;
+}
+
+/** An other instance's website that it has not spoken of for too long while holding people there. */
+export interface SilentSource {
+  websiteId: string;
+  instanceId: string;
+  /** The last number heard from it there: its expiry is void if it said anything newer meanwhile. */
+  lastSeq: number;
 }
 
 /** Who came online anywhere and who is online nowhere now, after taking something in. */
@@ -88,7 +100,7 @@ export class OnlineDirectory {
 
   /** An instance's announcement: the person's first socket there opened, or its last one closed. */
   announce(key: PresenceKey, instanceId: string, isOnline: boolean, seq: number, at = Date.now()): PresenceChanges {
-    const source = this.sourceFor(instanceId, key.websiteId, at);
+    const source = this.heard(instanceId, key.websiteId, seq, at);
     const person = personOf(key);
     const changes: PresenceChanges = { arrived: [], gone: [] };
     if (seq <= source.restatedSeq || seq <= (source.announced.get(person)?.seq ?? -1)) return changes;
@@ -100,7 +112,7 @@ export class OnlineDirectory {
 
   /** An instance restating all the people of a website it holds. */
   restate(websiteId: string, instanceId: string, people: readonly PresencePerson[], seq: number, at = Date.now()): PresenceChanges {
-    const source = this.sourceFor(instanceId, websiteId, at);
+    const source = this.heard(instanceId, websiteId, seq, at);
     const changes: PresenceChanges = { arrived: [], gone: [] };
     if (seq <= source.restatedSeq) return changes;
     source.restatedSeq = seq;
@@ -113,38 +125,62 @@ export class OnlineDirectory {
   }
 
   /**
-   * Forgets what other instances silent about a website for `silenceMs` held there (this one's own
-   * people are its sockets, silent or not), and announcements heard that long ago; returns who is
-   * online nowhere now.
+   * The websites where another instance holds people but has said nothing for `silenceMs` (this
+   * one's own people are its sockets, silent or not). Their expiry is decided in the stream
+   * (`expireSource`), so every instance lets them go at the same word; what needs no decision is
+   * forgotten here: silent sources that hold nobody, and announcements heard that long ago
+   * (nothing older can still arrive).
    */
-  expire(now: number, silenceMs: number, ownInstanceId: string): PresenceKey[] {
-    const changes: PresenceChanges = { arrived: [], gone: [] };
+  silentSources(now: number, silenceMs: number, ownInstanceId: string): SilentSource[] {
+    const silent: SilentSource[] = [];
     for (const [k, source] of this.sources) {
       for (const [person, announced] of source.announced) if (now - announced.at > silenceMs) source.announced.delete(person);
-      if (source.instanceId === ownInstanceId || now - source.heardAt <= silenceMs) continue;
+      if (now - source.heardAt <= silenceMs) continue;
+      if (source.held.size === 0) this.sources.delete(k);
+      else if (source.instanceId !== ownInstanceId) silent.push({ websiteId: source.websiteId, instanceId: source.instanceId, lastSeq: source.lastSeq });
+    }
+    return silent;
+  }
+
+  /**
+   * An instance's expiry of another one's website, read from the stream: its people there are let
+   * go, unless it said something newer than `lastSeq` there since (it was slow, not gone).
+   */
+  expireSource(websiteId: string, instanceId: string, lastSeq: number): PresenceChanges {
+    const changes: PresenceChanges = { arrived: [], gone: [] };
+    const k = sourceOf(instanceId, websiteId);
+    const source = this.sources.get(k);
+    if (!source || source.lastSeq > lastSeq) return changes;
+    for (const person of [...source.held.keys()]) this.release(source, person, changes);
+    this.sources.delete(k);
+    return changes;
+  }
+
+  /** Lets go of everyone an instance holds (this one, stopping without reading back its last words). */
+  releaseInstance(instanceId: string): PresenceChanges {
+    const changes: PresenceChanges = { arrived: [], gone: [] };
+    for (const [k, source] of this.sources) {
+      if (source.instanceId !== instanceId) continue;
       for (const person of [...source.held.keys()]) this.release(source, person, changes);
       this.sources.delete(k);
     }
-    return changes.gone;
+    return changes;
   }
 
   isOnline(key: PresenceKey): boolean {
     return this.online.has(keyOf(key));
   }
 
-  /** Whether the person has a socket on an instance other than this one. */
-  isOnlineElsewhere(key: PresenceKey, instanceId: string): boolean {
-    return [...(this.online.get(keyOf(key)) ?? [])].some((instance) => instance !== instanceId);
-  }
-
-  private sourceFor(instanceId: string, websiteId: string, at: number): Source {
+  /** The instance's source for the website, as it speaks there with `seq`. */
+  private heard(instanceId: string, websiteId: string, seq: number, at: number): Source {
     const k = sourceOf(instanceId, websiteId);
     let source = this.sources.get(k);
     if (!source) {
-      source = { instanceId, heardAt: at, restatedSeq: -1, held: new Map(), announced: new Map() };
+      source = { instanceId, websiteId, heardAt: at, lastSeq: seq, restatedSeq: -1, held: new Map(), announced: new Map() };
       this.sources.set(k, source);
     }
     source.heardAt = Math.max(source.heardAt, at);
+    source.lastSeq = Math.max(source.lastSeq, seq);
     return source;
   }
 

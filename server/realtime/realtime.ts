@@ -16,7 +16,9 @@ import { acceptClientFrame, handleClientFrame } from './client-frames';
 import type { Connection } from './connection';
 import { EphemeralPublisher } from './ephemeral';
 import { Hub } from './hub';
+import { OwnWords } from './own-words';
 import { OwnersCache } from './owners';
+import { PresenceFeed } from './presence-feed';
 import { LocalPresence, OnlineDirectory, type PresenceKey } from './presence';
 import { attachSocketServer, type SocketServer } from './socket-server';
 
@@ -36,6 +38,8 @@ const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
 
 /** Beats an instance may miss restating its people before the others take it as gone. */
 const SILENT_BEATS = 3;
+/** How long stopping waits for this instance's last presence words to come back from the store. */
+const READ_BACK_WAIT_MS = 5_000;
 
 export class Realtime {
   readonly hub = new Hub();
@@ -43,7 +47,9 @@ export class Realtime {
   readonly publisher: EphemeralPublisher;
   private readonly presence = new LocalPresence();
   private readonly feed: ChangeFeed;
+  private readonly presenceFeed: PresenceFeed;
   private readonly availability: AgentAvailability;
+  private readonly words: OwnWords;
   private watch?: ChangeWatch;
   private sockets?: SocketServer;
   private presenceBeat?: NodeJS.Timeout;
@@ -53,9 +59,15 @@ export class Realtime {
   constructor(private readonly deps: RealtimeDeps) {
     this.publisher = new EphemeralPublisher(deps.store);
     this.availability = new AgentAvailability(deps.teams, deps.directory, deps.log);
-    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.online, deps.directory, deps.log, (key, online) =>
-      this.availability.changed(key.websiteId, key.id, online),
-    );
+    this.words = new OwnWords(deps.log);
+    this.presenceFeed = new PresenceFeed(this.online, this.hub, {
+      instanceId: deps.store.instanceId,
+      // By then every instance still alive has restated its people at least once.
+      warmUntil: Date.now() + SILENT_BEATS * deps.limits.ws.heartbeatMs,
+      words: this.words,
+      tell: (key, online) => this.availability.changed(key.websiteId, key.id, online),
+    });
+    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.presenceFeed, deps.directory, deps.log);
   }
 
   async start(server: Server): Promise<void> {
@@ -73,14 +85,22 @@ export class Realtime {
       this.deps.limits.ws,
       log,
     );
-    this.presenceBeat = setInterval(() => this.restatePresence(), this.deps.limits.ws.heartbeatMs);
+    this.presenceBeat = setInterval(() => this.beat(), this.deps.limits.ws.heartbeatMs);
     this.presenceBeat.unref();
   }
 
-  /** Closes every socket (their disconnects are announced, agents marked away), then stops following the store. */
+  /**
+   * Closes every socket (their disconnects are announced), reads its last words back (so its agents
+   * are told away from here, presence-feed.ts), then stops following the store.
+   */
   async stop(): Promise<void> {
     clearInterval(this.presenceBeat);
     await this.sockets?.close();
+    this.restate();
+    if (!(await this.words.settled(READ_BACK_WAIT_MS))) {
+      this.deps.log.warn('presence words not read back before stopping: the team queues are told from this instance alone');
+      this.presenceFeed.ownWordsLost();
+    }
     await this.availability.drain();
     await this.watch?.close();
     this.feed.stop();
@@ -93,38 +113,48 @@ export class Realtime {
       type: 'CONNECTION_ESTABLISHED',
       payload: { connectionId: conn.id, ...(caller.kind === 'visitor' ? { visitorId: caller.visitorId } : caller.userId ? { userId: caller.userId } : {}) },
     });
+    // The team queues hear of it when the announcement comes back (presence-feed.ts).
     const key = presenceKeyOf(conn);
-    if (!key || !this.presence.connect(key)) return;
-    this.announce(key, true);
-    if (key.kind === 'user') this.availability.changed(key.websiteId, key.id, true);
+    if (key && this.presence.connect(key)) this.announce(key, true);
   }
 
   private onClose(conn: Connection): void {
     this.hub.remove(conn);
     const key = presenceKeyOf(conn);
-    if (!key || !this.presence.disconnect(key)) return;
-    this.announce(key, false);
-    // Another instance may still hold a socket of this agent: then the agent is still available.
-    if (key.kind === 'user' && !this.online.isOnlineElsewhere(key, this.deps.store.instanceId)) this.availability.changed(key.websiteId, key.id, false);
+    if (key && this.presence.disconnect(key)) this.announce(key, false);
   }
 
   /**
-   * Every heartbeat: restates this instance's people, and forgets those of other instances silent
-   * for `SILENT_BEATS` beats (their agents are then away, as if their last socket had closed).
+   * Every heartbeat: restates this instance's people, and writes the expiry of other instances
+   * silent for `SILENT_BEATS` beats (every instance lets their people go when it reads it back).
    */
-  private restatePresence(): void {
+  private beat(): void {
     const { store, log, limits } = this.deps;
-    for (const [websiteId, people] of this.presence.byWebsite()) {
+    this.restate();
+    const now = Date.now();
+    const silenceMs = SILENT_BEATS * limits.ws.heartbeatMs;
+    this.words.forgetOlderThan(now - silenceMs);
+    for (const { websiteId, instanceId, lastSeq } of this.online.silentSources(now, silenceMs, store.instanceId)) {
       this.publisher
-        .presenceRestated(websiteId, { instanceId: store.instanceId, seq: this.presenceSeq++, people })
-        .catch((err: unknown) => log.warn({ err }, 'restating presence failed'));
+        .presenceExpired(websiteId, { instanceId: store.instanceId, silentInstanceId: instanceId, lastSeq })
+        .catch((err: unknown) => log.warn({ err }, 'publishing the expiry of a silent instance failed'));
     }
-    this.feed.expireSilentInstances(SILENT_BEATS * limits.ws.heartbeatMs, store.instanceId);
+  }
+
+  /** Restates the people of each website held here, and of each whose last word could not be written (maybe nobody now). */
+  private restate(): void {
+    const held = this.presence.byWebsite();
+    for (const websiteId of this.words.takeUnsettled()) if (!held.has(websiteId)) held.set(websiteId, []);
+    for (const [websiteId, people] of held) this.say(websiteId, (seq) => this.publisher.presenceRestated(websiteId, { instanceId: this.deps.store.instanceId, seq, people }));
   }
 
   private announce(key: PresenceKey, online: boolean): void {
-    this.publisher
-      .presence(key.websiteId, { kind: key.kind, id: key.id, online, instanceId: this.deps.store.instanceId, seq: this.presenceSeq++ })
-      .catch((err: unknown) => this.deps.log.warn({ err }, 'publishing presence failed'));
+    this.say(key.websiteId, (seq) => this.publisher.presence(key.websiteId, { kind: key.kind, id: key.id, online, instanceId: this.deps.store.instanceId, seq }));
+  }
+
+  /** Numbers a presence word and follows it until it comes back. */
+  private say(websiteId: string, publish: (seq: number) => Promise<void>): void {
+    const seq = this.presenceSeq++;
+    this.words.wrote(seq, websiteId, publish(seq));
   }
 }

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
+import type { TeamAvailability } from '../../server/realtime/agent-availability';
 import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
@@ -99,4 +100,114 @@ describe('Two server instances sharing one store', () => {
       expect(listed).toEqual(['multi-contact']);
     });
   });
+
+  describe('#team queues', () => {
+    /** Short beats, so restatements and the expiry of a silent instance come within a second or two. */
+    const HEARTBEAT_MS = 400;
+    /** What the instances of a test told the team queues, in order: `<instance>:online|offline:<userId>`. */
+    let told: string[] = [];
+    const running: RunningApp[] = [];
+    let databases = 0;
+    let database = '';
+
+    /** Starts instances named `names` on a database of this test's own, each telling `told` what it tells the team queues. */
+    async function start(...names: string[]): Promise<RunningApp[]> {
+      const apps: RunningApp[] = [];
+      for (const name of names) {
+        const teams: TeamAvailability = {
+          agentOnline: async (member) => void told.push(`${name}:online:${member.id}`),
+          agentOffline: async (member) => void told.push(`${name}:offline:${member.id}`),
+        };
+        const env = { MONGODB_URI: first.mongoUri, MONGODB_DB: database };
+        apps.push(await startTestApp({ ws: { heartbeatMs: HEARTBEAT_MS } }, { engine: first.engine, env, teams }));
+      }
+      running.push(...apps);
+      return apps;
+    }
+
+    /** Stops every instance, which waits for what each still had to tell. */
+    async function stopAll(): Promise<void> {
+      const apps = running.splice(0);
+      await Promise.all(apps.map((app) => app.close()));
+    }
+
+    /** A socket that hears presence without being anyone (an API key with no user). */
+    const watcher = (app: RunningApp) => SocketClient.open(app, { agent: null });
+    const presenceOf = (type: 'userConnected' | 'userDisconnected') => (f: { type: string; payload: any }) => f.type === type && f.payload.userId === AGENT.agent;
+
+    beforeEach(() => {
+      told = [];
+      database = `test_queues_${process.pid}_${Date.now()}_${databases++}`;
+    });
+    afterEach(stopAll);
+
+    it('hear once that an agent went when its last sockets, on both instances, close at the same moment', async () => {
+      const [a, b] = await start('A', 'B');
+      const watchers = [await watcher(a!), await watcher(b!)];
+      const agentSockets = [await SocketClient.open(a!, AGENT), await SocketClient.open(b!, AGENT)];
+      await Promise.all(watchers.map((w) => w.waitFor(presenceOf('userConnected'))));
+      await Promise.all(agentSockets.map((socket) => socket.close()));
+      // Both instances have read both offline announcements.
+      await Promise.all(watchers.map((w) => w.waitFor(presenceOf('userDisconnected'))));
+      await stopAll();
+      expect(told.filter((word) => word.includes(':offline:'))).toEqual([expect.stringMatching(new RegExp(`^[AB]:offline:${AGENT.agent}$`))]);
+      expect(told.filter((word) => word.includes(':online:'))).toHaveLength(1);
+    });
+
+    it('leave an agent who refused work away while it stays connected, across beats and a new instance', async () => {
+      const [a, b] = await start('A', 'B');
+      await SocketClient.open(a!, AGENT);
+      await SocketClient.open(b!, AGENT);
+      await waitUntil(async () => told.length, (n) => n > 0, 5_000);
+      // The queue marks the agent away when it refuses an offer: from here, nothing may say it is back.
+      const refusedAt = told.length;
+      const beats = await restatementsOf(a!);
+      await waitUntil(async () => beats.of(a!) >= 3 && beats.of(b!) >= 3, Boolean, 10_000);
+      const [c] = await start('C');
+      // The new instance learns of the agent from the others' restatements.
+      const team = new Api(c!);
+      const agentOnline = async () => (await team.call('GET', '/v1/team', { agent: null })).body.members.some((m: { id: string; online: boolean }) => m.id === AGENT.agent && m.online);
+      expect(await waitUntil(agentOnline, Boolean, 5_000)).toBe(true);
+      const [laterA, laterB] = [beats.of(a!), beats.of(b!)];
+      await waitUntil(async () => beats.of(a!) >= laterA + 3 && beats.of(b!) >= laterB + 3, Boolean, 10_000);
+      await beats.close();
+      await stopAll();
+      expect(told.slice(refusedAt).filter((word) => word.includes(':online:'))).toEqual([]);
+    });
+
+    it('hear that an agent went when the close is overtaken by its instance’s own restatement', async () => {
+      const [a, b] = await start('A', 'B');
+      const watchers = [await watcher(a!), await watcher(b!)];
+      const agent = await SocketClient.open(a!, AGENT);
+      await waitUntil(async () => told.length, (n) => n > 0, 5_000);
+      // A's beat restates the website without the agent, with a number above the offline's, and the
+      // stream carries it first: the offline, read later, is old news.
+      await a!.store.publishEphemeral({ websiteId: a!.websiteId, visibility: 'private', type: 'presenceRestated', payload: { instanceId: a!.store.instanceId, seq: 1_000_000, people: [] } });
+      await agent.close();
+      await Promise.all(watchers.map((w) => w.waitFor(presenceOf('userDisconnected'))));
+      await stopAll();
+      expect(told).toEqual([`A:online:${AGENT.agent}`, `A:offline:${AGENT.agent}`]);
+    });
+
+    it('hear once, from one instance, that the agents of an instance that crashed went', async () => {
+      const [a, b] = await start('A', 'B');
+      const watchers = [await watcher(a!), await watcher(b!)];
+      // An instance, as heard through the store, announces the agent and then says nothing more.
+      await a!.store.publishEphemeral({ websiteId: a!.websiteId, visibility: 'private', type: 'presence', payload: { kind: 'user', id: AGENT.agent, online: true, instanceId: 'inst_crashed', seq: 1 } });
+      await Promise.all(watchers.map((w) => w.waitFor(presenceOf('userConnected'))));
+      // Three silent beats later both instances notice.
+      await Promise.all(watchers.map((w) => w.waitFor(presenceOf('userDisconnected'), 10_000)));
+      await stopAll();
+      expect(told).toEqual([expect.stringMatching(new RegExp(`^[AB]:offline:${AGENT.agent}$`))]);
+    });
+  });
 });
+
+/** Counts each instance's restatements (its beats) as the store's stream carries them. */
+async function restatementsOf(app: RunningApp) {
+  const counts = new Map<string, number>();
+  const watch = await app.store.watchChanges((change) => {
+    if (change.type === 'ephemeral' && change.event.type === 'presenceRestated') counts.set(change.origin, (counts.get(change.origin) ?? 0) + 1);
+  });
+  return { of: (instance: RunningApp) => counts.get(instance.store.instanceId) ?? 0, close: () => watch.close() };
+}

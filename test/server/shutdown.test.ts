@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT, Api, SocketClient, sleep } from './support/clients';
+import type { TeamAvailability } from '../../server/realtime/agent-availability';
+import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 
 describe('RunningApp', () => {
@@ -37,6 +38,19 @@ describe('RunningApp', () => {
       expect(await closeCode).toBe(1001);
       await closing;
       await expect(fetch(`${app.url}/v1/health`)).rejects.toThrow();
+    });
+
+    it('tells the team queues its agents are away before it stops', async () => {
+      const told: string[] = [];
+      const teams: TeamAvailability = {
+        agentOnline: async (member) => void told.push(`online:${member.id}`),
+        agentOffline: async (member) => void told.push(`offline:${member.id}`),
+      };
+      const app = await startTestApp(undefined, { teams });
+      await SocketClient.open(app, AGENT);
+      await waitUntil(async () => told.at(-1), (word) => word === `online:${AGENT.agent}`);
+      await app.close();
+      expect(told).toEqual([`online:${AGENT.agent}`, `offline:${AGENT.agent}`]);
     });
   });
 });

@@ -75,17 +75,60 @@ describe('OnlineDirectory', () => {
     });
   });
 
-  describe('#expire', () => {
-    it('forgets the people of another instance silent too long, never this one’s', () => {
+  describe('#silentSources', () => {
+    it('names the websites where another instance holds people and fell silent, never this one’s', () => {
       const online = new OnlineDirectory();
       online.announce(agent, 'i1', true, 1, 0);
-      online.restate('w', 'i2', [{ kind: 'user', id: 'u1' }, { kind: 'visitor', id: 'v1' }], 1, 50);
+      online.restate('w', 'i2', [{ kind: 'user', id: 'u1' }, { kind: 'visitor', id: 'v1' }], 4, 50);
       online.announce({ websiteId: 'w', kind: 'visitor', id: 'mine' }, 'me', true, 1, 0);
-      // i1 fell silent; i2 still speaks: the agent held by both stays, through i2.
-      expect(online.expire(150, 100, 'me')).toEqual([]);
-      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(true);
-      expect(online.expire(200, 100, 'me')).toEqual([agent, visitor]);
-      expect(online.isOnline({ websiteId: 'w', kind: 'visitor', id: 'mine' })).toBe(true);
+      expect(online.silentSources(150, 100, 'me')).toEqual([{ websiteId: 'w', instanceId: 'i1', lastSeq: 1 }]);
+      expect(online.silentSources(200, 100, 'me')).toEqual([
+        { websiteId: 'w', instanceId: 'i1', lastSeq: 1 },
+        { websiteId: 'w', instanceId: 'i2', lastSeq: 4 },
+      ]);
+      // Naming them lets nobody go: that is decided by the expiry read back from the stream.
+      expect(online.isOnline(agent)).toBe(true);
+    });
+
+    it('forgets, without naming them, silent instances that hold nobody', () => {
+      const online = new OnlineDirectory();
+      online.announce(agent, 'i1', true, 1, 0);
+      online.announce(agent, 'i1', false, 2, 0);
+      expect(online.silentSources(200, 100, 'me')).toEqual([]);
+    });
+  });
+
+  describe('#expireSource', () => {
+    it('lets a silent instance’s people in a website go; those another instance holds stay', () => {
+      const online = new OnlineDirectory();
+      online.announce(agent, 'i1', true, 1);
+      online.restate('w', 'i2', [{ kind: 'user', id: 'u1' }, { kind: 'visitor', id: 'v1' }], 4);
+      expect(online.expireSource('w', 'i1', 1)).toEqual({ arrived: [], gone: [] });
+      expect(online.isOnline(agent)).toBe(true);
+      expect(online.expireSource('w', 'i2', 4)).toEqual({ arrived: [], gone: [agent, visitor] });
+      // A second expiry of the same silence (another instance noticed it too) finds nothing left.
+      expect(online.expireSource('w', 'i2', 4)).toEqual({ arrived: [], gone: [] });
+    });
+
+    it('is void when the instance spoke after the word it names (slow, not gone)', () => {
+      const online = new OnlineDirectory();
+      online.restate('w', 'i1', [{ kind: 'user', id: 'u1' }], 4);
+      online.restate('w', 'i1', [{ kind: 'user', id: 'u1' }], 5);
+      expect(online.expireSource('w', 'i1', 4)).toEqual({ arrived: [], gone: [] });
+      expect(online.isOnline(agent)).toBe(true);
+    });
+  });
+
+  describe('#releaseInstance', () => {
+    it('lets go of everyone an instance holds, in every website', () => {
+      const online = new OnlineDirectory();
+      const elsewhere = { websiteId: 'w2', kind: 'visitor' as const, id: 'v2' };
+      online.announce(agent, 'me', true, 1);
+      online.announce(elsewhere, 'me', true, 2);
+      online.announce(visitor, 'me', true, 3);
+      online.announce(visitor, 'i2', true, 1);
+      expect(online.releaseInstance('me')).toEqual({ arrived: [], gone: [agent, elsewhere] });
+      expect(online.isOnline(visitor)).toBe(true);
     });
   });
 
@@ -96,21 +139,9 @@ describe('OnlineDirectory', () => {
         online.announce({ websiteId: 'w', kind: 'visitor', id: `v${i}` }, 'me', true, 2 * i, i);
         online.announce({ websiteId: 'w', kind: 'visitor', id: `v${i}` }, 'me', false, 2 * i + 1, i);
       }
-      online.expire(2_000, 100, 'me');
+      online.silentSources(2_000, 100, 'me');
       // A record still kept would refuse this (older than the visitor's last word, which is gone).
       expect(online.announce({ websiteId: 'w', kind: 'visitor', id: 'v0' }, 'me', true, 0, 2_000).arrived).toHaveLength(1);
-    });
-  });
-
-  describe('#isOnlineElsewhere', () => {
-    it('tells whether another instance still holds a socket of the person', () => {
-      const online = new OnlineDirectory();
-      online.announce(agent, 'i1', true, 1);
-      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(false);
-      online.announce(agent, 'i2', true, 1);
-      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(true);
-      online.announce(agent, 'i2', false, 2);
-      expect(online.isOnlineElsewhere(agent, 'i1')).toBe(false);
     });
   });
 });
