@@ -15,9 +15,11 @@ export interface StatementFailure {
   error: Document;
 }
 
+/** A write error as MongoDB reports it: labels belong to whole commands, never to a write error. */
 function describeError(error: unknown): Document {
   if (!(error instanceof MongoCommandError)) throw error;
-  return { code: error.code, codeName: error.codeName, errmsg: error.message, ...error.extra };
+  const { errorLabels: _labels, ...extra } = error.extra;
+  return { code: error.code, codeName: error.codeName, errmsg: error.message, ...extra };
 }
 
 /** What the statements of a write command came to. */
@@ -31,9 +33,11 @@ export interface StatementsOutcome<R> {
 
 /**
  * Runs each statement of a write command in order. A failing statement is reported; an ordered
- * command (and any command in a transaction, which the failure aborts) stops there. A retryable
- * write (retryable-writes.ts) records what each statement returns (never undefined), and a retry
- * of it returns that instead of running the statement again.
+ * command (and any command in a transaction, which the failure aborts) stops there. Outside a
+ * transaction that includes a statement that gave up waiting for a transaction's lock: the
+ * statements before it are applied, so they are finished (journaled, published) like any other.
+ * A retryable write (retryable-writes.ts) records what each statement returns (never undefined)
+ * once it is finished, and a retry of it returns that instead of running the statement again.
  */
 export function runStatements<S, R>(
   ctx: CommandContext,
@@ -52,11 +56,10 @@ export function runStatements<S, R>(
         continue;
       }
       try {
-        const result = await ctx.engine.statement(write, () => run(write, statements[i]!, i));
-        outcome.results[i] = result;
-        history?.record(i, result);
+        outcome.results[i] = await ctx.engine.statement(write, () => run(write, statements[i]!, i));
       } catch (error) {
-        if (error instanceof MongoCommandError && error.extra.errorLabels) throw error;
+        // In a transaction a labelled error (a write conflict) fails the command: the client retries the transaction.
+        if (ctx.txn && error instanceof MongoCommandError && error.extra.errorLabels) throw error;
         outcome.failures.push({ index: i, error: describeError(error) });
         if (ctx.txn) {
           ctx.engine.transactions.abort(ctx.txn);
@@ -66,6 +69,9 @@ export function runStatements<S, R>(
       }
     }
     await ctx.engine.finish(write);
+    outcome.results.forEach((result, i) => {
+      if (result !== undefined && !outcome.retried.includes(i)) history?.record(i, result);
+    });
     return outcome;
   });
 }

@@ -96,8 +96,8 @@ const findAndModify: CommandHandler = async (ctx) => {
     if (recorded) return recorded;
     const write = ctx.engine.newContext(ctx.txn);
     const result = await ctx.engine.statement(write, () => (command.remove ? removeOne(ctx, write) : modifyOne(ctx, write)));
-    history?.record(0, result);
     await ctx.engine.finish(write);
+    history?.record(0, result);
     return result;
   });
   const projection = (command.fields ?? command.projection) as Document | undefined;

@@ -102,5 +102,32 @@ describe('EmbeddedMongo', () => {
       await session.endSession();
       expect((await c.findOne({ _id: 'w' as never }))?.v).toBe(101);
     });
+
+    it('keeps, and publishes, the statements before one that gave up waiting for a transaction', async () => {
+      const c = h.db.collection<AnyDoc>('gave_up');
+      await c.insertOne({ _id: 'x' as never, v: 0 });
+      const session = h.client.startSession();
+      session.startTransaction();
+      await c.updateOne({ _id: 'x' as never }, { $inc: { v: 1 } }, { session });
+      const stream = c.watch([], { maxAwaitTimeMS: 100 });
+      const firstEvent = stream.next();
+      await new Promise((r) => setTimeout(r, 30));
+      const reply = await h.db.command({
+        update: 'gave_up',
+        updates: [
+          { q: { _id: 'a' }, u: { $set: { v: 1 } }, upsert: true },
+          { q: { _id: 'x' }, u: { $set: { v: 100 } } },
+        ],
+        ordered: true,
+      });
+      // MongoDB would wait for the transaction; this server gives up after a while, on that statement only.
+      expect(reply).toMatchObject({ n: 1, upserted: [{ index: 0, _id: 'a' }], writeErrors: [{ index: 1, codeName: 'WriteConflict' }] });
+      expect(reply.writeErrors[0]).not.toHaveProperty('errorLabels');
+      expect(await firstEvent).toMatchObject({ operationType: 'insert', documentKey: { _id: 'a' } });
+      await stream.close();
+      await session.abortTransaction();
+      await session.endSession();
+      expect(await c.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'a', v: 1 }, { _id: 'x', v: 0 }]);
+    }, 15_000);
   });
 });
