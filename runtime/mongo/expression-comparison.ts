@@ -3,10 +3,12 @@
 // (`{$eq: ['$f', 'a']}` is false for f: ['a', 'b']), unlike the query operators, which match an
 // array's elements. mingo's expression operators work like its query operators, so the embedded
 // server runs these in their place (mingo-context.ts), and the compiled expressions use them too.
+import type { Document } from 'bson';
 import { evalExpr } from 'mingo/core';
 import type { Options } from 'mingo/types';
 import { assert } from 'mingo/util';
 import { compareBson, typeRank } from './bson-order';
+import { isPlainObject } from './value-kinds';
 
 /** MongoDB places a missing value between MinKey (rank 1) and null (rank 2). */
 const MISSING_RANK = 1.5;
@@ -15,8 +17,56 @@ const rankOf = (value: unknown): number => (value === undefined ? MISSING_RANK :
 
 /** MongoDB's order of two expression values; missing (undefined) equals only missing. */
 export function compareValues(a: unknown, b: unknown): number {
-  if (a !== undefined && b !== undefined) return compareBson(a, b);
+  if (a !== undefined && b !== undefined) return compareBuilt(a, b);
   return Math.sign(rankOf(a) - rankOf(b));
+}
+
+/**
+ * Two values in BSON order, each read as MongoDB would have built it. mingo keeps a missing
+ * (undefined) value inside the arrays and documents it builds (`{x: '$missing'}`, `['$missing']`,
+ * $map, $addFields); MongoDB leaves such a field out of a document and holds null in an array.
+ * Read that way while comparing, never copied: a value with nothing missing costs no extra work.
+ */
+function compareBuilt(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (Array.isArray(a)) {
+    if (Array.isArray(b)) return compareArrays(a, b);
+  } else if (isPlainObject(a) && isPlainObject(b)) {
+    return compareDocuments(a, b);
+  }
+  return compareBson(a, b);
+}
+
+/** An array's element as MongoDB holds it: null where mingo left a missing value. */
+const element = (value: unknown): unknown => (value === undefined ? null : value);
+
+function compareArrays(a: unknown[], b: unknown[]): number {
+  const common = Math.min(a.length, b.length);
+  for (let i = 0; i < common; i++) {
+    const order = compareBuilt(element(a[i]), element(b[i]));
+    if (order !== 0) return order;
+  }
+  return Math.sign(a.length - b.length);
+}
+
+/** As bson-order.ts compares documents (field by field: type, name, value), without the fields mingo left undefined. */
+function compareDocuments(a: Document, b: Document): number {
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < keysA.length && a[keysA[i]!] === undefined) i++;
+    while (j < keysB.length && b[keysB[j]!] === undefined) j++;
+    if (i === keysA.length || j === keysB.length) return (i < keysA.length ? 1 : 0) - (j < keysB.length ? 1 : 0);
+    const ka = keysA[i++]!;
+    const kb = keysB[j++]!;
+    const byType = typeRank(a[ka]) - typeRank(b[kb]);
+    if (byType !== 0) return Math.sign(byType);
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    const byValue = compareBuilt(a[ka], b[kb]);
+    if (byValue !== 0) return byValue;
+  }
 }
 
 type Operator = (obj: object, expr: unknown, options: Options) => unknown;
@@ -46,6 +96,7 @@ export const COMPARISON_EXPRESSIONS: Record<string, Operator> = {
   $in: (obj, expr, options) => {
     const [value, array] = evalPair('$in', obj, expr, options);
     assert(Array.isArray(array), '$in arg2 <array>');
-    return (array as unknown[]).some((element) => compareValues(element, value) === 0);
+    // An array holds null for a missing element (`['$missing']` is `[null]`).
+    return (array as unknown[]).some((item) => compareValues(element(item), value) === 0);
   },
 };

@@ -25,6 +25,17 @@ describe('compareValues', () => {
     expect(compareValues(['a'], ['a', 'b'])).toBe(-1);
     expect(compareValues(['z'], { z: 1 })).toBe(1);
   });
+
+  it('reads a value mingo built as MongoDB builds it: no undefined field, null for an undefined element', () => {
+    expect(compareValues({ x: undefined }, {})).toBe(0);
+    expect(compareValues({ x: undefined }, { x: null })).toBe(-1);
+    expect(compareValues({ a: undefined, b: 1 }, { b: 1, c: undefined })).toBe(0);
+    expect(compareValues({ o: [{ x: undefined }] }, { o: [{}] })).toBe(0);
+    expect(compareValues([undefined], [null])).toBe(0);
+    expect(compareValues([{ x: undefined }, 1], [{}, 2])).toBe(-1);
+    // Still only at the top: missing is below null.
+    expect(compareValues(undefined, null)).toBe(-1);
+  });
 });
 
 describe('COMPARISON_EXPRESSIONS', () => {

@@ -98,6 +98,29 @@ describe('EmbeddedMongo', () => {
         expect(await ids({ $expr: { $in: [f, [['a'], null]] } }), label).toEqual(['null', 'single']);
       }
     });
+
+    it('builds $expr documents and arrays as MongoDB does: a missing field is left out, a missing array element is null', async () => {
+      const c = h.db.collection<AnyDoc>('built');
+      await c.insertMany([{ _id: 'missing' }, { _id: 'null', f: null }, { _id: 'one', f: 1 }]);
+      const ids = async (filter: AnyDoc) => (await c.find(filter).sort({ _id: 1 }).toArray()).map((doc) => doc._id);
+      // '$f' compiles, and gives the documents where it is missing to mingo; the $let leaves them all to mingo.
+      for (const f of ['$f', { $let: { vars: { v: '$f' }, in: '$$v' } }]) {
+        const label = JSON.stringify(f);
+        expect(await ids({ $expr: { $eq: [{ x: f }, {}] } }), label).toEqual(['missing']);
+        expect(await ids({ $expr: { $eq: [{ x: f }, { x: null }] } }), label).toEqual(['null']);
+        expect(await ids({ $expr: { $lt: [{ x: f }, { x: null }] } }), label).toEqual(['missing']);
+        expect(await ids({ $expr: { $cmp: [{ x: f, y: 2 }, { y: 2 }] } }), label).toEqual(['null', 'one']);
+        expect(await ids({ $expr: { $eq: [{ o: { x: f } }, { o: {} }] } }), label).toEqual(['missing']);
+        expect(await ids({ $expr: { $eq: [[f], [null]] } }), label).toEqual(['missing', 'null']);
+        expect(await ids({ $expr: { $eq: [[{ x: f }], [{}]] } }), label).toEqual(['missing']);
+        // ['$g'] is [null]: a missing f is not in it, a null f is.
+        expect(await ids({ $expr: { $in: [f, ['$g']] } }), label).toEqual(['null']);
+        expect(await ids({ $expr: { $in: [{ x: f }, [{}]] } }), label).toEqual(['missing']);
+      }
+      // A document an earlier stage built keeps no missing field either.
+      const built = await c.aggregate([{ $addFields: { o: { x: '$f' } } }, { $match: { $expr: { $eq: ['$o', {}] } } }, { $project: { _id: 1 } }]).toArray();
+      expect(built).toEqual([{ _id: 'missing' }]);
+    });
   });
 
   describe('#count', () => {
