@@ -6,6 +6,7 @@ import { ChangeLog, type PendingChange } from './change-streams';
 import { ClusterClock } from './cluster-clock';
 import { Collection, ID_INDEX } from './collection';
 import { MongoCommandError, transientTransactionError } from './errors';
+import { FailPoints } from './fail-points';
 import type { IndexSpec } from './indexes';
 import { Index } from './indexes';
 import type { Journal } from './persistence';
@@ -32,6 +33,7 @@ export class Engine {
   readonly changeLog = new ChangeLog(this.clock);
   readonly transactions = new TransactionManager();
   readonly retryableWrites = new RetryableWrites();
+  readonly failPoints = new FailPoints();
   private readonly databases = new Map<string, Map<string, Collection>>();
 
   constructor(private journal: Journal) {}

@@ -6,6 +6,7 @@ import { aggregateCommands } from './aggregate';
 import { bulkWriteCommands } from './bulk-write';
 import { catalogCommands } from './catalog';
 import type { CommandContext, CommandHandler } from './context';
+import { failPointCommands } from './fail-points';
 import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
 import { queryCommands } from './queries';
@@ -22,6 +23,7 @@ const HANDLERS = new Map<string, CommandHandler>(
     ...indexCommands,
     ...catalogCommands,
     ...sessionCommands,
+    ...failPointCommands,
   }),
 );
 
@@ -40,7 +42,7 @@ export async function runCommand(ctx: Omit<CommandContext, 'txn'>): Promise<Docu
     const name = Object.keys(ctx.command)[0] ?? '';
     const handler = HANDLERS.get(name);
     if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
-    reply = await handler({ ...ctx, txn: ctx.engine.transactions.forCommand(ctx.command) });
+    reply = ctx.engine.failPoints.failureFor(name) ?? (await handler({ ...ctx, txn: ctx.engine.transactions.forCommand(ctx.command) }));
   } catch (error) {
     reply = errorReply(error);
   }
