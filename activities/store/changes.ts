@@ -29,8 +29,13 @@ export interface ChangeWatch {
 }
 
 export interface WatchOptions {
-  /** `onChange` threw (delivery goes on), or a stream failed beyond the driver's automatic resume (that stream stops). */
+  /** `onChange` threw; delivery goes on. */
   onError?: (error: unknown) => void;
+  /**
+   * A stream failed beyond the driver's automatic resume (e.g. its history was lost): the watch is
+   * closed, nothing more is delivered, and what happened meanwhile is not known. Watch again.
+   */
+  onFailed?: (error: unknown) => void;
 }
 
 /** How long other instances may still relay an ephemeral event. */
@@ -131,6 +136,7 @@ async function follow<T extends Document>(
   toChange: (change: ChangeStreamDocument<T>) => StoreChange | undefined,
   onChange: Deliver,
   onError: (error: unknown) => void,
+  onFailed: (error: unknown) => void,
 ): Promise<void> {
   const first = await stream.tryNext();
   const deliver = async (change: StoreChange | null | undefined): Promise<void> => {
@@ -147,7 +153,7 @@ async function follow<T extends Document>(
         next = await stream.next();
       }
     } catch (error) {
-      if (!stream.closed) onError(error);
+      onFailed(error); // also when the stream ended by itself (its collection dropped: invalidated)
     }
   };
   void pump(first);
@@ -168,14 +174,25 @@ export function changeMethods({ items, conversations, ephemeral }: Collections, 
       const conversationStream = conversations.watch<ConversationDoc>([REPORTED_CONVERSATION_CHANGES], watchOptions);
       const ephemeralStream = ephemeral.watch<EphemeralDoc>([{ $match: { operationType: 'insert' } }], { maxAwaitTimeMS: MAX_AWAIT_MS });
       const streams = [itemStream, conversationStream, ephemeralStream];
+      let ended = false;
+      const closeStreams = () => Promise.all(streams.map((stream) => stream.close()));
       const close = async () => {
-        await Promise.all(streams.map((stream) => stream.close()));
+        ended = true;
+        await closeStreams();
+      };
+      // One stream ending, unless closed here, ends the watch: the three are one view of the store.
+      const onFailed = (error: unknown) => {
+        if (ended) return;
+        ended = true;
+        void closeStreams()
+          .catch(() => undefined)
+          .then(() => (options.onFailed ?? onError)(error));
       };
       try {
         await Promise.all([
-          follow(itemStream, itemChanges(ends), onChange, onError),
-          follow(conversationStream, conversationChange, onChange, onError),
-          follow(ephemeralStream, ephemeralChange, onChange, onError),
+          follow(itemStream, itemChanges(ends), onChange, onError, onFailed),
+          follow(conversationStream, conversationChange, onChange, onError, onFailed),
+          follow(ephemeralStream, ephemeralChange, onChange, onError, onFailed),
         ]);
       } catch (error) {
         await close();

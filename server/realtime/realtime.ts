@@ -38,6 +38,8 @@ const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
 
 /** Beats an instance may miss restating its people before the others take it as gone. */
 const SILENT_BEATS = 3;
+/** Backoff between attempts to watch the store again after its stream failed. */
+const WATCH_RETRY_MS = { initial: 500, max: 30_000 };
 /** How long stopping waits for this instance's last presence words to come back from the store. */
 const READ_BACK_WAIT_MS = 5_000;
 
@@ -53,6 +55,7 @@ export class Realtime {
   private watch?: ChangeWatch;
   private sockets?: SocketServer;
   private presenceBeat?: NodeJS.Timeout;
+  private stopping = false;
   /** Numbers what this instance says of presence, in order (presence.ts). */
   private presenceSeq = 0;
 
@@ -71,8 +74,8 @@ export class Realtime {
   }
 
   async start(server: Server): Promise<void> {
-    const { store, log } = this.deps;
-    this.watch = await store.watchChanges(this.feed.handle, { onError: (err) => log.error({ err }, 'store change stream failed') });
+    const { log } = this.deps;
+    this.watch = await this.watchStore();
     this.sockets = attachSocketServer(
       server,
       {
@@ -94,16 +97,50 @@ export class Realtime {
    * are told away from here, presence-feed.ts), then stops following the store.
    */
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.presenceBeat);
     await this.sockets?.close();
     this.restate();
-    if (!(await this.words.settled(READ_BACK_WAIT_MS))) {
+    // A word that could not be written (the store failing as it stops) never comes back either.
+    const readBack = await this.words.settled(READ_BACK_WAIT_MS);
+    if (!readBack || this.words.takeUnsettled().length > 0) {
       this.deps.log.warn('presence words not read back before stopping: the team queues are told from this instance alone');
       this.presenceFeed.ownWordsLost();
     }
     await this.availability.drain();
     await this.watch?.close();
     this.feed.stop();
+  }
+
+  private watchStore(): Promise<ChangeWatch> {
+    const { store, log } = this.deps;
+    return store.watchChanges(this.feed.handle, {
+      onError: (err) => log.error({ err }, 'handling a store change failed'),
+      onFailed: (err) => void this.watchAgain(err),
+    });
+  }
+
+  /**
+   * The store's stream ended for good, and with it everything this instance relays. It watches
+   * again (with backoff, for as long as it runs), then asks every socket to reconnect: a client's
+   * resume sends the items it missed meanwhile, and the reconnects announce presence afresh.
+   */
+  private async watchAgain(failure: unknown): Promise<void> {
+    const { log } = this.deps;
+    log.error({ err: failure }, 'store change stream failed; watching again');
+    for (let delay = WATCH_RETRY_MS.initial; !this.stopping; delay = Math.min(delay * 2, WATCH_RETRY_MS.max)) {
+      try {
+        const watch = await this.watchStore();
+        if (this.stopping) return void (await watch.close());
+        this.watch = watch;
+        this.sockets?.restartAll();
+        log.info('watching the store again; sockets asked to reconnect');
+        return;
+      } catch (err) {
+        log.warn({ err }, 'watching the store failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
   }
 
   private onOpen(conn: Connection): void {

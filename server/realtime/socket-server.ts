@@ -36,9 +36,12 @@ export interface SocketServer {
   readonly connections: ReadonlySet<Connection>;
   /** Closes every socket (1001 going away) and stops accepting new ones. */
   close(): Promise<void>;
+  /** Asks every socket to reconnect (1012 service restart), so that its resume sends what it missed. */
+  restartAll(): void;
 }
 
 const CLOSE_GOING_AWAY = 1001;
+const CLOSE_SERVICE_RESTART = 1012;
 
 const credentialsOf = (req: IncomingMessage, url: URL): Credentials =>
   credentialsFromQuery((name) => url.searchParams.get(name) || undefined, req.headers.origin);
@@ -149,6 +152,9 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
 
   return {
     connections,
+    restartAll() {
+      for (const conn of connections) conn.ws.close(CLOSE_SERVICE_RESTART, 'events may have been missed: reconnect and resume');
+    },
     async close() {
       server.off('upgrade', upgradeListener);
       heartbeat.stop();

@@ -52,5 +52,21 @@ describe('RunningApp', () => {
       await app.close();
       expect(told).toEqual([`online:${AGENT.agent}`, `offline:${AGENT.agent}`]);
     });
+
+    it('tells the team queues its agents are away when the store refuses its last words', async () => {
+      const told: string[] = [];
+      const teams: TeamAvailability = {
+        agentOnline: async (member) => void told.push(`online:${member.id}`),
+        agentOffline: async (member) => void told.push(`offline:${member.id}`),
+      };
+      const app = await startTestApp(undefined, { teams });
+      await SocketClient.open(app, AGENT);
+      await waitUntil(async () => told.at(-1), (word) => word === `online:${AGENT.agent}`);
+      app.store.publishEphemeral = async () => {
+        throw new Error('the store is going away');
+      };
+      await app.close();
+      expect(told).toEqual([`online:${AGENT.agent}`, `offline:${AGENT.agent}`]);
+    });
   });
 });
