@@ -9,6 +9,9 @@ import { Aggregator } from './mingo-context';
 import { compileFilter, MINGO_OPTIONS } from './mingo-extensions';
 
 const LOG_CAPACITY = 10_000;
+
+const historyLost = () =>
+  new MongoCommandError('ChangeStreamHistoryLost', 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
 const SYSTEM_DATABASES = new Set(['admin', 'config', 'local']);
 
 export interface PendingChange {
@@ -61,11 +64,15 @@ export class ChangeLog {
     const data = (token as { _data?: unknown } | null)?._data;
     if (typeof data !== 'string' || data.length !== 24) throw new MongoCommandError('BadValue', 'invalid resume token');
     const seq = Number.parseInt(data.slice(8), 16);
-    const oldest = (this.events[0]?.seq ?? this.lastSeq + 1) - 1;
-    if (data.slice(0, 8) !== this.epoch || seq < oldest || seq > this.lastSeq) {
-      throw new MongoCommandError('ChangeStreamHistoryLost', 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
-    }
+    if (data.slice(0, 8) !== this.epoch || seq > this.lastSeq) throw historyLost();
+    this.assertHeld(seq);
     return seq;
+  }
+
+  /** Fails (ChangeStreamHistoryLost) when events after `seq` were already trimmed: a reader there would miss them. */
+  assertHeld(seq: number): void {
+    const oldest = (this.events[0]?.seq ?? this.lastSeq + 1) - 1;
+    if (seq < oldest) throw historyLost();
   }
 
   /** Sequence number just before the first event at or after `time`. */
@@ -179,6 +186,8 @@ export class ChangeStreamReader {
 
   /** Up to `batchSize` events after the current position that pass scope and pipeline. */
   read(batchSize: number): Document[] {
+    // A reader the log has left behind fails, as on MongoDB when the oplog rolls past a stream.
+    this.log.assertHeld(this.position);
     const out: Document[] = [];
     for (const change of this.log.after(this.position)) {
       if (out.length >= batchSize) break;

@@ -113,5 +113,19 @@ describe('EmbeddedMongo', () => {
       const error = await h.db.command({ aggregate: 'x', pipeline: [{ $changeStream: { resumeAfter: { _data: 'deadbeef0000000000000001' } } }], cursor: {} }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 286 });
     });
+
+    it('fails a stream the log has left behind instead of skipping what it missed', async () => {
+      const watched = h.db.collection<AnyDoc>('left_behind');
+      const stream = watched.watch([], { maxAwaitTimeMS: 50 });
+      await stream.tryNext();
+      await watched.insertOne({ n: 1 });
+      expect((await stream.next()).operationType).toBe('insert');
+      // More changes elsewhere than the log keeps, while this stream does not read.
+      const elsewhere = h.db.collection<AnyDoc>('busy');
+      for (let i = 0; i < 3; i++) await elsewhere.insertMany(Array.from({ length: 10_000 }, (_, n) => ({ n })));
+      await watched.insertOne({ n: 2 });
+      await expect(stream.next()).rejects.toMatchObject({ code: 286 });
+      await stream.close();
+    });
   });
 });
