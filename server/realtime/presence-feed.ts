@@ -19,6 +19,18 @@
  * - A crashed instance: each instance that notices its silence writes an expiry; the first one read
  *   lets its people go everywhere, and its writer tells; later ones find nothing left. An expiry is
  *   void when the silent instance spoke after the word it names (it was slow, not gone).
+ * - A writer dying before reading its word back never tells the change it made, and the others
+ *   take it as told: an agent who came through C and is held by B after C's death, or whose last
+ *   close on A is A's last word. So the directory keeps, per agent, the source (instance, website)
+ *   whose word made their last global change, until that instance is heard a silence window later
+ *   (it read the word back by then) or lets go of the agent by a later word. Such a source is
+ *   expired even when it holds nobody, once its instance is silent everywhere, and the expiry's
+ *   writer tells those agents' present state again (an expiry's own departures are its writer's
+ *   changes in turn). Twice told, "away" is harmless: an instance left without sockets says nothing
+ *   more, so it is expired too, and its last departures told again. "Online" is told again only if
+ *   the instance fell silent holding the agent less than a silence window after the arrival: if it
+ *   did tell before dying, that lifts an away mark (a refusal) set since, which can happen only when
+ *   it died within its read-back window.
  * - Shutdown: the instance keeps reading until its last words come back (own-words.ts), so it tells
  *   of them itself; if they do not come back in time, it tells what its own directory says they do.
  *   Words it could not write at all are left to the others' expiry.
@@ -28,6 +40,10 @@
  * agent online elsewhere is told as an arrival (lifting a queue's away mark), and its close as a
  * departure. A departure told in warm-up is undone ("online" from this instance) when the agent
  * shows up through another instance's word; if that word was a real return, it is told twice.
+ * Reading back is taken to take less than a silence window; within it, two failures still lose a
+ * notice: an instance that brought an agent, let go of them (still online elsewhere) and died, all
+ * before reading the arrival back; and the writer of an expiry dying before reading it back, with
+ * the states it was to tell again (its departures are told again by the next expiry).
  */
 import type { EphemeralPayload } from './ephemeral';
 import type { Hub } from './hub';
@@ -73,7 +89,10 @@ export class PresenceFeed {
   }
 
   expired(websiteId: string, { instanceId, silentInstanceId, lastSeq }: EphemeralPayload<'presenceExpired'>, now = Date.now()): void {
-    this.changed(this.online.expireSource(websiteId, silentInstanceId, lastSeq), instanceId, now);
+    const { maybeUntold, ...changes } = this.online.expireSource(websiteId, silentInstanceId, lastSeq, instanceId, now);
+    this.changed(changes, instanceId, now);
+    // The silent instance may have died before reading back, so telling, what its words changed.
+    if (instanceId === this.own.instanceId) for (const key of maybeUntold) this.own.tell(key, this.online.isOnline(key));
   }
 
   /** Shutdown, when this instance's last words did not come back in time: what they would have changed. */

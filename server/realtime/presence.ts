@@ -10,6 +10,9 @@
  * An instance numbers what it says (`seq`), because two of its writes to the store may be read
  * back in either order: what is said with a lower number than the latest word on a person (or
  * than the last restatement) is old news and changes nothing.
+ *
+ * It also keeps, per agent, the source whose word made their last coming or going anywhere, until
+ * that source's instance has surely read the word back (presence-feed.ts tells why).
  */
 export interface PresenceKey {
   websiteId: string;
@@ -77,9 +80,15 @@ interface Source {
    * may stay silent: nothing older can still be on its way.
    */
   announced: Map<string, { seq: number; at: number }>;
+  /**
+   * The agents whose last coming or going anywhere its words made, by person, in the order they
+   * were heard (`at`). Kept until its instance is heard, in any website, a silence window later (it
+   * read them back by then), it lets go of the agent, or it is expired (`expireSource`).
+   */
+  changed: Map<string, { key: PresenceKey; at: number }>;
 }
 
-/** An other instance's website that it has not spoken of for too long while holding people there. */
+/** An other instance's website that it has not spoken of for too long while holding people there (or see `silentSources`). */
 export interface SilentSource {
   websiteId: string;
   instanceId: string;
@@ -93,10 +102,18 @@ export interface PresenceChanges {
   gone: PresenceKey[];
 }
 
+/** An expiry's changes, and the agents whose last coming or going the expired source's words made. */
+export interface Expiry extends PresenceChanges {
+  /** Its instance may have died before reading those words back, so before telling them. */
+  maybeUntold: PresenceKey[];
+}
+
 export class OnlineDirectory {
   private readonly sources = new Map<string, Source>();
   /** Person → instances holding them. */
   private readonly online = new Map<string, Set<string>>();
+  /** Agent → the source whose word made their last coming or going (`Source.changed`). */
+  private readonly lastChangedBy = new Map<string, Source>();
 
   /** An instance's announcement: the person's first socket there opened, or its last one closed. */
   announce(key: PresenceKey, instanceId: string, isOnline: boolean, seq: number, at = Date.now()): PresenceChanges {
@@ -107,6 +124,7 @@ export class OnlineDirectory {
     source.announced.set(person, { seq, at });
     if (isOnline) this.hold(source, key, changes);
     else this.release(source, person, changes);
+    this.made(source, changes);
     return changes;
   }
 
@@ -121,39 +139,58 @@ export class OnlineDirectory {
     for (const person of people) if (!newer(personOf(person))) this.hold(source, { websiteId, ...person }, changes);
     for (const person of [...source.held.keys()]) if (!stated.has(person) && !newer(person)) this.release(source, person, changes);
     for (const [person, announced] of source.announced) if (announced.seq <= seq) source.announced.delete(person);
+    this.made(source, changes);
     return changes;
   }
 
   /**
-   * The websites where another instance holds people but has said nothing for `silenceMs` (this
+   * The websites where another instance has said nothing for `silenceMs` while holding people
+   * there, or while silent everywhere and maybe not having read back its last agents' changes (this
    * one's own people are its sockets, silent or not). Their expiry is decided in the stream
    * (`expireSource`), so every instance lets them go at the same word; what needs no decision is
-   * forgotten here: silent sources that hold nobody, and announcements heard that long ago
-   * (nothing older can still arrive).
+   * forgotten here: silent sources with neither, announcements heard that long ago (nothing older
+   * can still arrive), and the agents' changes an instance was heard a silence window after (it
+   * read them back meanwhile).
    */
   silentSources(now: number, silenceMs: number, ownInstanceId: string): SilentSource[] {
+    // When each instance was last heard, in any website (this one is alive).
+    const lastHeard = new Map<string, number>([[ownInstanceId, now]]);
+    for (const { instanceId, heardAt } of this.sources.values()) lastHeard.set(instanceId, Math.max(lastHeard.get(instanceId) ?? heardAt, heardAt));
     const silent: SilentSource[] = [];
     for (const [k, source] of this.sources) {
       for (const [person, announced] of source.announced) if (now - announced.at > silenceMs) source.announced.delete(person);
+      const instanceHeardAt = lastHeard.get(source.instanceId)!;
+      for (const [person, { at }] of source.changed) {
+        if (instanceHeardAt - at < silenceMs) break;
+        this.forget(source, person);
+      }
       if (now - source.heardAt <= silenceMs) continue;
-      if (source.held.size === 0) this.sources.delete(k);
-      else if (source.instanceId !== ownInstanceId) silent.push({ websiteId: source.websiteId, instanceId: source.instanceId, lastSeq: source.lastSeq });
+      if (source.held.size === 0 && source.changed.size === 0) this.sources.delete(k);
+      // Changes of an instance still heard elsewhere are forgotten above once it was heard long enough.
+      else if (source.instanceId !== ownInstanceId && (source.held.size > 0 || now - instanceHeardAt > silenceMs))
+        silent.push({ websiteId: source.websiteId, instanceId: source.instanceId, lastSeq: source.lastSeq });
     }
     return silent;
   }
 
   /**
-   * An instance's expiry of another one's website, read from the stream: its people there are let
-   * go, unless it said something newer than `lastSeq` there since (it was slow, not gone).
+   * An instance's expiry of another one's website, written by `writer` and read from the stream:
+   * its people there are let go, unless it said something newer than `lastSeq` there since (it was
+   * slow, not gone). The agents who go anywhere are the writer's changes (`Source.changed`); the
+   * others whose last coming or going the expired source made are `maybeUntold`.
    */
-  expireSource(websiteId: string, instanceId: string, lastSeq: number): PresenceChanges {
-    const changes: PresenceChanges = { arrived: [], gone: [] };
+  expireSource(websiteId: string, instanceId: string, lastSeq: number, writer: string, at = Date.now()): Expiry {
+    const expiry: Expiry = { arrived: [], gone: [], maybeUntold: [] };
     const k = sourceOf(instanceId, websiteId);
     const source = this.sources.get(k);
-    if (!source || source.lastSeq > lastSeq) return changes;
-    for (const person of [...source.held.keys()]) this.release(source, person, changes);
-    this.sources.delete(k);
-    return changes;
+    if (!source || source.lastSeq > lastSeq) return expiry;
+    const changed = [...source.changed.values()];
+    for (const person of [...source.held.keys()]) this.release(source, person, expiry);
+    this.drop(k, source);
+    if (expiry.gone.length > 0) this.made(this.heard(writer, websiteId, -1, at), expiry);
+    const gone = new Set(expiry.gone.map(keyOf));
+    expiry.maybeUntold = changed.map(({ key }) => key).filter((key) => !gone.has(keyOf(key)));
+    return expiry;
   }
 
   /** Lets go of everyone an instance holds (this one, stopping without reading back its last words). */
@@ -162,7 +199,7 @@ export class OnlineDirectory {
     for (const [k, source] of this.sources) {
       if (source.instanceId !== instanceId) continue;
       for (const person of [...source.held.keys()]) this.release(source, person, changes);
-      this.sources.delete(k);
+      this.drop(k, source);
     }
     return changes;
   }
@@ -176,7 +213,7 @@ export class OnlineDirectory {
     const k = sourceOf(instanceId, websiteId);
     let source = this.sources.get(k);
     if (!source) {
-      source = { instanceId, websiteId, heardAt: at, lastSeq: seq, restatedSeq: -1, held: new Map(), announced: new Map() };
+      source = { instanceId, websiteId, heardAt: at, lastSeq: seq, restatedSeq: -1, held: new Map(), announced: new Map(), changed: new Map() };
       this.sources.set(k, source);
     }
     source.heardAt = Math.max(source.heardAt, at);
@@ -197,6 +234,9 @@ export class OnlineDirectory {
     const key = source.held.get(person);
     if (!key) return;
     source.held.delete(person);
+    // By a later word of its instance, so it lived past the one that brought the agent (a departure
+    // it makes is recorded anew).
+    this.forget(source, person);
     const k = keyOf(key);
     const instances = this.online.get(k);
     if (!instances) return;
@@ -204,5 +244,28 @@ export class OnlineDirectory {
     if (instances.size > 0) return;
     this.online.delete(k);
     changes.gone.push(key);
+  }
+
+  /** Records the agents who came or went anywhere by the source's word (heard last). */
+  private made(source: Source, { arrived, gone }: PresenceChanges): void {
+    for (const key of [...arrived, ...gone]) {
+      if (key.kind !== 'user') continue;
+      const k = keyOf(key);
+      this.lastChangedBy.get(k)?.changed.delete(personOf(key));
+      source.changed.set(personOf(key), { key, at: source.heardAt });
+      this.lastChangedBy.set(k, source);
+    }
+  }
+
+  private forget(source: Source, person: string): void {
+    const change = source.changed.get(person);
+    if (!change) return;
+    source.changed.delete(person);
+    this.lastChangedBy.delete(keyOf(change.key));
+  }
+
+  private drop(k: string, source: Source): void {
+    for (const person of [...source.changed.keys()]) this.forget(source, person);
+    this.sources.delete(k);
   }
 }

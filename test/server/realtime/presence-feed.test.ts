@@ -17,23 +17,35 @@ const restated = (instanceId: string, seq: number, ids: string[]): Word => ({
 });
 const expired = (instanceId: string, silentInstanceId: string, lastSeq: number): Word => ({ type: 'presenceExpired', payload: { instanceId, silentInstanceId, lastSeq } });
 
+const SILENCE_MS = 3_000;
+
 /**
  * Instances reading one stream, each with its own directory; `told` collects what each tells the
- * team queues (`<instance>:online|offline:<user>`). An instance added later reads from then on.
+ * team queues (`<instance>:online|offline:<user>`). An instance added later reads from then on;
+ * one that dies reads no more. `noticed` is the expiries an instance writes at its beat.
  */
 function cluster({ warmUntil = 0 } = {}) {
   const told: string[] = [];
   const readers = new Map<string, PresenceFeed>();
+  const directories = new Map<string, OnlineDirectory>();
   let now = 1_000;
-  const join = (instanceId: string) =>
+  const join = (instanceId: string) => {
+    directories.set(instanceId, new OnlineDirectory());
     readers.set(
       instanceId,
       new PresenceFeed(
-        new OnlineDirectory(),
+        directories.get(instanceId)!,
         { deliver: () => {} },
         { instanceId, warmUntil, words: { readBack: () => {} }, tell: (key, isOnline) => told.push(`${instanceId}:${isOnline ? 'online' : 'offline'}:${key.id}`) },
       ),
     );
+  };
+  const die = (instanceId: string) => readers.delete(instanceId);
+  const noticed = (instanceId: string): Word[] =>
+    directories
+      .get(instanceId)!
+      .silentSources(now, SILENCE_MS, instanceId)
+      .map(({ instanceId: silentInstanceId, lastSeq }) => expired(instanceId, silentInstanceId, lastSeq));
   const read = (...words: Word[]) => {
     for (const word of words) {
       now += 1;
@@ -44,7 +56,7 @@ function cluster({ warmUntil = 0 } = {}) {
       }
     }
   };
-  return { told, join, read, feed: (instanceId: string) => readers.get(instanceId)!, pass: (ms: number) => void (now += ms) };
+  return { told, join, die, read, noticed, feed: (instanceId: string) => readers.get(instanceId)!, pass: (ms: number) => void (now += ms) };
 }
 
 describe('PresenceFeed', () => {
@@ -113,9 +125,10 @@ describe('PresenceFeed', () => {
       join('A');
       join('B');
       read(online('crashed', 1), online('crashed', 2, 'u2'), online('B', 1, 'u2'));
-      // Both noticed the silence; B's expiry is read first, A's finds nothing left.
+      // Both noticed the silence; B's expiry is read first, A's finds nothing left. The crashed
+      // instance never told that u2 came (it read nothing back): B tells it again.
       read(expired('B', 'crashed', 2), expired('A', 'crashed', 2));
-      expect(told).toEqual(['B:offline:u1']);
+      expect(told).toEqual(['B:offline:u1', 'B:online:u2']);
     });
 
     it('lets nobody go when the expired instance spoke after the word the expiry names', () => {
@@ -125,6 +138,81 @@ describe('PresenceFeed', () => {
       expect(told).toEqual([]);
       read(expired('A', 'slow', 2));
       expect(told).toEqual(['A:offline:u1']);
+    });
+  });
+
+  describe('an instance dying before reading its word back', () => {
+    it('has the writer of its expiry tell that an agent came, when it was still held elsewhere', () => {
+      const { told, join, read, noticed, pass } = cluster();
+      join('A');
+      join('B');
+      // C wrote the agent's first socket there (1) and died before reading it back.
+      read(online('C', 1));
+      read(online('B', 1)); // the inbox reconnects to B: nothing changes anywhere
+      pass(SILENCE_MS);
+      read(restated('A', 2, []), restated('B', 2, ['u1']));
+      const expiry = noticed('A');
+      expect(expiry).toEqual([expired('A', 'C', 1)]);
+      read(...expiry, ...noticed('B')); // B's finds nothing left
+      expect(told).toEqual(['A:online:u1']);
+    });
+
+    it('has the writer of its expiry tell that an agent went, whether it still held others there or nobody', () => {
+      for (const others of [['v1'], []]) {
+        const { told, join, die, read, noticed, pass } = cluster();
+        join('A');
+        join('B');
+        read(online('A', 1), ...others.map((id) => ({ type: 'presence' as const, payload: { kind: 'visitor' as const, id, online: true, instanceId: 'A', seq: 2 } })));
+        die('A'); // after writing the agent's last close (3), before reading it back
+        read(offline('A', 3));
+        pass(SILENCE_MS);
+        read(restated('B', 1, []));
+        read(...noticed('B'));
+        expect(told).toEqual(['A:online:u1', 'B:offline:u1']);
+      }
+    });
+
+    it('has the writer of the next expiry tell what an expiry’s writer made, dying before reading it back', () => {
+      const { told, join, die, read, noticed, pass } = cluster();
+      join('A');
+      join('B');
+      read(online('crashed', 1));
+      die('B'); // after writing the expiry, before reading it back
+      read(expired('B', 'crashed', 1));
+      pass(SILENCE_MS);
+      read(restated('A', 1, []));
+      read(...noticed('A'));
+      expect(told).toEqual(['A:offline:u1']);
+    });
+
+    it('tells nothing again of an instance heard a silence window after its word', () => {
+      const { told, join, die, read, noticed, pass } = cluster();
+      join('A');
+      join('B');
+      read(online('A', 1), online('B', 1));
+      pass(SILENCE_MS);
+      read(restated('A', 2, ['u1']), restated('B', 2, ['u1']));
+      expect(noticed('B')).toEqual([]);
+      die('A'); // long after reading its word back
+      pass(SILENCE_MS);
+      read(restated('B', 3, ['u1']));
+      const expiry = noticed('B');
+      expect(expiry).toEqual([expired('B', 'A', 2)]);
+      read(...expiry);
+      // The queue may have marked the agent away since: nothing lifts that mark.
+      expect(told).toEqual(['A:online:u1']);
+    });
+
+    it('tells nothing again of an instance that let go of the agent it brought, when it goes quiet', () => {
+      const { told, join, read, noticed, pass } = cluster();
+      join('A');
+      join('B');
+      // A brought the agent, who moved to B; A has no sockets left, so it says nothing more.
+      read(online('A', 1), online('B', 1), offline('A', 2));
+      pass(SILENCE_MS);
+      read(restated('B', 2, ['u1']));
+      expect(noticed('B')).toEqual([]);
+      expect(told).toEqual(['A:online:u1']);
     });
   });
 

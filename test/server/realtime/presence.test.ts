@@ -92,9 +92,27 @@ describe('OnlineDirectory', () => {
 
     it('forgets, without naming them, silent instances that hold nobody', () => {
       const online = new OnlineDirectory();
+      online.announce(visitor, 'i1', true, 1, 0);
+      online.announce(visitor, 'i1', false, 2, 0);
+      expect(online.silentSources(200, 100, 'me')).toEqual([]);
+    });
+
+    it('names a website where an instance silent everywhere made an agent come or go last, though it holds nobody there', () => {
+      const online = new OnlineDirectory();
       online.announce(agent, 'i1', true, 1, 0);
       online.announce(agent, 'i1', false, 2, 0);
-      expect(online.silentSources(200, 100, 'me')).toEqual([]);
+      expect(online.silentSources(200, 100, 'me')).toEqual([{ websiteId: 'w', instanceId: 'i1', lastSeq: 2 }]);
+    });
+
+    it('forgets an instance’s agent changes once it was heard a silence window after them, in any website', () => {
+      const online = new OnlineDirectory();
+      online.announce(agent, 'i1', true, 1, 0);
+      online.announce(agent, 'i1', false, 2, 0);
+      online.restate('w2', 'i1', [{ kind: 'visitor', id: 'v2' }], 3, 90);
+      expect(online.silentSources(120, 100, 'me')).toEqual([]); // heard lately: kept, not named
+      online.restate('w2', 'i1', [{ kind: 'visitor', id: 'v2' }], 4, 150);
+      expect(online.silentSources(160, 100, 'me')).toEqual([]);
+      expect(online.silentSources(300, 100, 'me')).toEqual([{ websiteId: 'w2', instanceId: 'i1', lastSeq: 4 }]);
     });
   });
 
@@ -103,18 +121,30 @@ describe('OnlineDirectory', () => {
       const online = new OnlineDirectory();
       online.announce(agent, 'i1', true, 1);
       online.restate('w', 'i2', [{ kind: 'user', id: 'u1' }, { kind: 'visitor', id: 'v1' }], 4);
-      expect(online.expireSource('w', 'i1', 1)).toEqual({ arrived: [], gone: [] });
+      // i1 made the agent come (maybe dying before telling it): still online, through i2.
+      expect(online.expireSource('w', 'i1', 1, 'i3')).toEqual({ arrived: [], gone: [], maybeUntold: [agent] });
       expect(online.isOnline(agent)).toBe(true);
-      expect(online.expireSource('w', 'i2', 4)).toEqual({ arrived: [], gone: [agent, visitor] });
+      expect(online.expireSource('w', 'i2', 4, 'i3')).toEqual({ arrived: [], gone: [agent, visitor], maybeUntold: [] });
       // A second expiry of the same silence (another instance noticed it too) finds nothing left.
-      expect(online.expireSource('w', 'i2', 4)).toEqual({ arrived: [], gone: [] });
+      expect(online.expireSource('w', 'i2', 4, 'i4')).toEqual({ arrived: [], gone: [], maybeUntold: [] });
+      // The agent's going is its writer's change, maybe untold if that one dies in turn.
+      expect(online.expireSource('w', 'i3', -1, 'i4')).toEqual({ arrived: [], gone: [], maybeUntold: [agent] });
+    });
+
+    it('names no agent whose coming the expired instance undid itself, by letting go of them', () => {
+      const online = new OnlineDirectory();
+      online.announce(agent, 'i1', true, 1);
+      online.announce(agent, 'i2', true, 1);
+      online.announce(agent, 'i1', false, 2);
+      online.announce(visitor, 'i1', true, 3);
+      expect(online.expireSource('w', 'i1', 3, 'i3')).toEqual({ arrived: [], gone: [visitor], maybeUntold: [] });
     });
 
     it('is void when the instance spoke after the word it names (slow, not gone)', () => {
       const online = new OnlineDirectory();
       online.restate('w', 'i1', [{ kind: 'user', id: 'u1' }], 4);
       online.restate('w', 'i1', [{ kind: 'user', id: 'u1' }], 5);
-      expect(online.expireSource('w', 'i1', 4)).toEqual({ arrived: [], gone: [] });
+      expect(online.expireSource('w', 'i1', 4, 'i2')).toEqual({ arrived: [], gone: [], maybeUntold: [] });
       expect(online.isOnline(agent)).toBe(true);
     });
   });
