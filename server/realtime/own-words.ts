@@ -1,6 +1,7 @@
 /**
  * The presence words (announcements, restatements) this instance wrote and has not read back from
- * the store's stream yet. A word that could not be written never comes back: its website is
+ * the store's stream yet. A word that could not be written never comes back, nor one the stream
+ * lost (not back within the silence window, or written while the stream was down): its website is
  * restated at the next beat, even once nobody is left there, so the stream hears the truth after
  * all. At shutdown the instance waits for the rest (`settled`): it tells the team queues of what its
  * own words change (presence-feed.ts), so it must still be reading when they come back.
@@ -8,8 +9,8 @@
 import type { Logger } from 'pino';
 
 export class OwnWords {
-  /** Number → when it was written. */
-  private readonly pending = new Map<number, number>();
+  /** Number → when it was written, and about which website. */
+  private readonly pending = new Map<number, { at: number; websiteId: string }>();
   /** Websites with a word that could not be written, to restate at the next beat. */
   private readonly unsettled = new Set<string>();
   private readonly waiters = new Set<() => void>();
@@ -18,11 +19,10 @@ export class OwnWords {
 
   /** Follows the write of word `seq` about `websiteId`. */
   wrote(seq: number, websiteId: string, write: Promise<void>, now = Date.now()): void {
-    this.pending.set(seq, now);
+    this.pending.set(seq, { at: now, websiteId });
     write.catch((err: unknown) => {
       this.log.warn({ err, websiteId }, 'publishing presence failed; the next restatement of the website repeats it');
-      this.unsettled.add(websiteId);
-      this.settle(seq);
+      this.lose(seq);
     });
   }
 
@@ -37,9 +37,9 @@ export class OwnWords {
     return websites;
   }
 
-  /** Stops waiting for words written before `before`: the stream lost them (a failed stream is logged where it fails). */
-  forgetOlderThan(before: number): void {
-    for (const [seq, at] of this.pending) if (at < before) this.settle(seq);
+  /** Gives up on words written before `before` (by default, all): the stream lost them (a failed stream is logged where it fails). */
+  loseOlderThan(before = Infinity): void {
+    for (const [seq, { at }] of this.pending) if (at < before) this.lose(seq);
   }
 
   /** Resolves true once every word written so far came back or failed, false after `timeoutMs`. */
@@ -56,6 +56,12 @@ export class OwnWords {
       }, timeoutMs);
       this.waiters.add(done);
     });
+  }
+
+  private lose(seq: number): void {
+    const word = this.pending.get(seq);
+    if (word) this.unsettled.add(word.websiteId);
+    this.settle(seq);
   }
 
   private settle(seq: number): void {

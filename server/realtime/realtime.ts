@@ -122,8 +122,9 @@ export class Realtime {
 
   /**
    * The store's stream ended for good, and with it everything this instance relays. It watches
-   * again (with backoff, for as long as it runs), then asks every socket to reconnect: a client's
-   * resume sends the items it missed meanwhile, and the reconnects announce presence afresh.
+   * again (with backoff, for as long as it runs), restates the websites of its words that did not
+   * come back (so what they changed is told after all), then asks every socket to reconnect: a
+   * client's resume sends the items it missed meanwhile, and the reconnects announce presence afresh.
    */
   private async watchAgain(failure: unknown): Promise<void> {
     const { log } = this.deps;
@@ -133,6 +134,9 @@ export class Realtime {
         const watch = await this.watchStore();
         if (this.stopping) return void (await watch.close());
         this.watch = watch;
+        // Words written before are not coming back: their websites are restated and read back now.
+        this.words.loseOlderThan();
+        this.restate();
         this.sockets?.restartAll();
         log.info('watching the store again; sockets asked to reconnect');
         return;
@@ -170,7 +174,7 @@ export class Realtime {
     this.restate();
     const now = Date.now();
     const silenceMs = SILENT_BEATS * limits.ws.heartbeatMs;
-    this.words.forgetOlderThan(now - silenceMs);
+    this.words.loseOlderThan(now - silenceMs);
     for (const { websiteId, instanceId, lastSeq } of this.online.silentSources(now, silenceMs, store.instanceId)) {
       this.publisher
         .presenceExpired(websiteId, { instanceId: store.instanceId, silentInstanceId: instanceId, lastSeq })

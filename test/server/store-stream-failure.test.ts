@@ -7,20 +7,39 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
-import { AGENT, Api, SocketClient } from './support/clients';
+import type { TeamAvailability } from '../../server/realtime/agent-availability';
+import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { testConfig } from './support/app';
 
 const config = testConfig();
+const told: string[] = [];
+const teams: TeamAvailability = {
+  agentOnline: async (member) => void told.push(`online:${member.id}`),
+  agentOffline: async (member) => void told.push(`offline:${member.id}`),
+};
 let app: RunningApp;
 let api: Api;
 
 beforeAll(async () => {
-  app = await startApp(config);
+  app = await startApp(config, { teams });
   api = new Api(app);
 });
 afterAll(async () => {
   await app?.close();
 });
+
+/** Sets MongoDB's failCommand fail point on getMore (true when this MongoDB has test commands). */
+async function failGetMore(mode: 'off' | 'alwaysOn' | { times: number }): Promise<boolean> {
+  const client = await MongoClient.connect(app.mongoUri);
+  try {
+    const command = { configureFailPoint: 'failCommand', mode, data: { failCommands: ['getMore'], errorCode: 286 } };
+    const answer = await client.db('admin').command(command).catch((error: { codeName?: string }) => error);
+    // A real MongoDB has fail points only when started with enableTestCommands.
+    return !('codeName' in answer && answer.codeName === 'CommandNotFound');
+  } finally {
+    await client.close();
+  }
+}
 
 describe('a change stream that ends for good', () => {
   it('is watched again; sockets are told to reconnect, and resume gets what they missed', async ({ skip }) => {
@@ -29,15 +48,7 @@ describe('a change stream that ends for good', () => {
     const agent = await SocketClient.open(app, AGENT);
     const closed = new Promise<number>((resolve) => agent.ws.once('close', (code) => resolve(code)));
 
-    const client = await MongoClient.connect(app.mongoUri);
-    try {
-      const failNextGetMore = { configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['getMore'], errorCode: 286 } };
-      const configured = await client.db('admin').command(failNextGetMore).catch((error: { codeName?: string }) => error);
-      // A real MongoDB has fail points only when started with enableTestCommands.
-      if ('codeName' in configured && configured.codeName === 'CommandNotFound') skip('this MongoDB has no test commands (enableTestCommands)');
-    } finally {
-      await client.close();
-    }
+    if (!(await failGetMore({ times: 1 }))) skip('this MongoDB has no test commands (enableTestCommands)');
     expect(await closed).toBe(1012);
     // Posted after the socket was told to go: the reconnecting client asks for it by resume.
     const missed = await api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'stream-1', item: { id: 'stream-1-a', type: 'message', text: 'while away' } });
@@ -52,5 +63,19 @@ describe('a change stream that ends for good', () => {
     await api.call('POST', '/v1/conversations/stream-1/typing', { visitorId }, { isTyping: true });
     await again.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorId === visitorId);
     await again.close();
+  });
+
+  it('tells the team queues of an agent who left while the stream was down, once it is back', async ({ skip }) => {
+    expect(await waitUntil(async () => told.at(-1), (word) => word === `offline:${AGENT.agent}`)).toBe(`offline:${AGENT.agent}`);
+    const agent = await SocketClient.open(app, AGENT);
+    expect(await waitUntil(async () => told.at(-1), (word) => word === `online:${AGENT.agent}`)).toBe(`online:${AGENT.agent}`);
+    if (!(await failGetMore('alwaysOn'))) skip('this MongoDB has no test commands (enableTestCommands)');
+    await sleep(500); // the stream has failed by now: its getMores answer within maxAwaitTimeMS
+    await agent.close();
+    await sleep(300);
+    expect(told.at(-1)).toBe(`online:${AGENT.agent}`);
+    await failGetMore('off');
+    // Told once the stream is back (the watch is retried within a second), not a silence window later.
+    expect(await waitUntil(async () => told.at(-1), (word) => word === `offline:${AGENT.agent}`, 3_000)).toBe(`offline:${AGENT.agent}`);
   });
 });

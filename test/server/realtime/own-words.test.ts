@@ -26,11 +26,15 @@ describe('OwnWords', () => {
       expect(await words.settled(10)).toBe(false);
     });
 
-    it('does not wait for words the stream lost long ago', async () => {
+    it('does not wait for words the stream lost long ago, and has their websites restated', async () => {
       const words = new OwnWords(quiet);
       words.wrote(1, 'w', Promise.resolve(), 0);
-      words.forgetOlderThan(100);
+      words.wrote(2, 'w2', Promise.resolve(), 200);
+      words.loseOlderThan(100);
+      expect(words.takeUnsettled()).toEqual(['w']);
+      words.loseOlderThan();
       expect(await words.settled(10)).toBe(true);
+      expect(words.takeUnsettled()).toEqual(['w2']);
     });
   });
 
