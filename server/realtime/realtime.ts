@@ -103,12 +103,13 @@ export class Realtime {
     this.restate();
     // A word that could not be written (the store failing as it stops) never comes back either.
     const readBack = await this.words.settled(READ_BACK_WAIT_MS);
+    // Nothing read after this: a word coming back late cannot undo what is told below.
+    await this.watch?.close();
     if (!readBack || this.words.takeUnsettled().length > 0) {
       this.deps.log.warn('presence words not read back before stopping: the team queues are told from this instance alone');
       this.presenceFeed.ownWordsLost();
     }
     await this.availability.drain();
-    await this.watch?.close();
     this.feed.stop();
   }
 
