@@ -143,9 +143,8 @@ export class ChangeFeed {
   }
 
   private deliverTyping(owners: ConversationOwners, payload: EphemeralPayload<'conversationTyping'>): void {
-    const text = frame({ type: 'conversationTyping', payload });
-    // Nobody hears their own typing, on any of their sockets, whether they typed by socket or REST.
-    const exceptAuthor = { kind: payload.actorType, id: payload.actorId };
-    this.hub.deliver({ websiteId: owners.websiteId, owners, agentFrame: text, visitorFrame: text, exceptAuthor });
+    const { connectionId, ...wire } = payload;
+    const text = frame({ type: 'conversationTyping', payload: wire });
+    this.hub.deliver({ websiteId: owners.websiteId, owners, agentFrame: text, visitorFrame: text, exceptConnectionId: connectionId });
   }
 }

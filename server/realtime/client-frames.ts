@@ -43,7 +43,7 @@ export function acceptClientFrame(conn: Connection, frame: ClientFrame): void {
 export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection, frame: ClientFrame): Promise<void> {
   switch (frame.type) {
     case 'conversationTyping':
-      await setTyping(deps, conn.caller, frame.payload.conversationId, frame.payload.isTyping);
+      await setTyping(deps, conn.caller, frame.payload.conversationId, frame.payload.isTyping, conn.id);
       return;
     case 'conversationSeen':
       await markSeen(deps, conn.caller, frame.payload.conversationId);

@@ -14,6 +14,8 @@ export const ephemeralPayloads = {
     actorType,
     actorId: z.string(),
     isTyping: z.boolean(),
+    /** The socket that sent it, which does not hear its own typing. */
+    connectionId: z.string().optional(),
   }),
   conversationSeen: z.object({ conversationId: z.string(), actorType, actorId: z.string(), lastSeenAt: z.string() }),
   /** `seq` numbers what an instance says of presence, in the order it said it (presence.ts). */

@@ -3,7 +3,6 @@
  * visitor id and by contact id. Everything that reaches a socket goes through `deliver`.
  */
 import { isInVisitorScope } from '../../activities/store';
-import type { Author } from '../../domain/timeline';
 import type { Connection, Frame } from './connection';
 import type { ConversationOwners } from './events';
 
@@ -17,8 +16,8 @@ export interface Delivery {
   visitorFrame?: string;
   /** For timeline items: lets a connection that is resuming hold the frame back. */
   item?: { conversationId: string; seq: number };
-  /** Whose doing it is, when its own sockets are not to hear it (typing). */
-  exceptAuthor?: Author;
+  /** The connection that caused the event (it does not hear its own typing). */
+  exceptConnectionId?: string;
 }
 
 const add = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
@@ -32,10 +31,6 @@ const remove = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
   set.delete(value);
   if (set.size === 0) index.delete(key);
 };
-
-/** Whether the socket is the author's own: a visitor's by visitor id, a team member's by user id. */
-const isOwnSocket = ({ caller }: Connection, author: Author): boolean =>
-  caller.kind === 'visitor' ? author.kind === 'visitor' && caller.visitorId === author.id : author.kind !== 'visitor' && caller.userId === author.id;
 
 const visitorKey = (websiteId: string, visitorId: string) => `${websiteId}/${visitorId}`;
 const contactKey = (websiteId: string, contactId: string) => `${websiteId}/${contactId}`;
@@ -104,7 +99,7 @@ export class Hub {
   }
 
   private send(conn: Connection, frame: Frame, delivery: Delivery): void {
-    if (delivery.exceptAuthor && isOwnSocket(conn, delivery.exceptAuthor)) return;
+    if (conn.id === delivery.exceptConnectionId) return;
     const { item } = delivery;
     if (item && !conn.resume.admitLive(item.conversationId, item.seq, frame)) return;
     conn.send(frame);

@@ -9,7 +9,7 @@ export interface ReceiptDeps {
   publisher: EphemeralPublisher;
 }
 
-export async function setTyping(deps: ReceiptDeps, caller: Caller, conversationId: string, isTyping: boolean) {
+export async function setTyping(deps: ReceiptDeps, caller: Caller, conversationId: string, isTyping: boolean, connectionId?: string) {
   await visibleConversation(deps.store, caller, conversationId);
   const author = authorOf(caller);
   await deps.publisher.typing(caller.website.id, {
@@ -17,6 +17,7 @@ export async function setTyping(deps: ReceiptDeps, caller: Caller, conversationI
     actorType: author.kind,
     actorId: author.id,
     isTyping,
+    ...(connectionId ? { connectionId } : {}),
   });
   return { conversationId, isTyping };
 }
