@@ -181,12 +181,15 @@ export function changeMethods({ items, conversations, ephemeral }: Collections, 
         await closeStreams();
       };
       // One stream ending, unless closed here, ends the watch: the three are one view of the store.
+      // While the watch is still opening, that fails the opening instead.
+      let opened = false;
+      let openingFailure: unknown;
       const onFailed = (error: unknown) => {
         if (ended) return;
         ended = true;
-        void closeStreams()
-          .catch(() => undefined)
-          .then(() => (options.onFailed ?? onError)(error));
+        const closed = closeStreams().catch(() => undefined);
+        if (opened) void closed.then(() => (options.onFailed ?? onError)(error));
+        else openingFailure = error;
       };
       try {
         await Promise.all([
@@ -194,6 +197,8 @@ export function changeMethods({ items, conversations, ephemeral }: Collections, 
           follow(conversationStream, conversationChange, onChange, onError, onFailed),
           follow(ephemeralStream, ephemeralChange, onChange, onError, onFailed),
         ]);
+        if (ended) throw openingFailure;
+        opened = true;
       } catch (error) {
         await close();
         throw error;

@@ -38,8 +38,11 @@ const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
 
 /** Beats an instance may miss restating its people before the others take it as gone. */
 const SILENT_BEATS = 3;
-/** Backoff between attempts to watch the store again after its stream failed. */
-const WATCH_RETRY_MS = { initial: 500, max: 30_000 };
+/**
+ * Backoff between attempts to watch the store again after its stream failed; it carries on across
+ * failures until a watch has stayed up for `healthy`.
+ */
+const WATCH_RETRY_MS = { initial: 500, max: 30_000, healthy: 60_000 };
 /** How long stopping waits for this instance's last presence words to come back from the store. */
 const READ_BACK_WAIT_MS = 5_000;
 
@@ -56,6 +59,10 @@ export class Realtime {
   private sockets?: SocketServer;
   private presenceBeat?: NodeJS.Timeout;
   private stopping = false;
+  /** The re-watch under way, if any (one at a time), its current backoff, and when a watch last came back. */
+  private rewatching?: Promise<void>;
+  private rewatchDelay = 0;
+  private rewatchedAt = 0;
   /** Numbers what this instance says of presence, in order (presence.ts). */
   private presenceSeq = 0;
 
@@ -117,7 +124,9 @@ export class Realtime {
     const { store, log } = this.deps;
     return store.watchChanges(this.feed.handle, {
       onError: (err) => log.error({ err }, 'handling a store change failed'),
-      onFailed: (err) => void this.watchAgain(err),
+      onFailed: (err) => {
+        this.rewatching ??= this.watchAgain(err).finally(() => (this.rewatching = undefined));
+      },
     });
   }
 
@@ -130,11 +139,19 @@ export class Realtime {
   private async watchAgain(failure: unknown): Promise<void> {
     const { log } = this.deps;
     log.error({ err: failure }, 'store change stream failed; watching again');
-    for (let delay = WATCH_RETRY_MS.initial; !this.stopping; delay = Math.min(delay * 2, WATCH_RETRY_MS.max)) {
+    if (Date.now() - this.rewatchedAt > WATCH_RETRY_MS.healthy) this.rewatchDelay = 0;
+    while (!this.stopping) {
+      // The first attempt after a healthy spell is at once; then each waits longer, up to the cap.
+      if (this.rewatchDelay > 0) await new Promise((resolve) => setTimeout(resolve, this.rewatchDelay).unref());
+      this.rewatchDelay = Math.min(Math.max(this.rewatchDelay * 2, WATCH_RETRY_MS.initial), WATCH_RETRY_MS.max);
+      if (this.stopping) return;
       try {
         const watch = await this.watchStore();
         if (this.stopping) return void (await watch.close());
+        const ended = this.watch;
         this.watch = watch;
+        void ended?.close(); // its streams are closed already
+        this.rewatchedAt = Date.now();
         // Words written before are not coming back: their websites are restated and read back now.
         this.words.loseOlderThan();
         this.restate();
@@ -143,7 +160,6 @@ export class Realtime {
         return;
       } catch (err) {
         log.warn({ err }, 'watching the store failed; trying again');
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
       }
     }
   }

@@ -128,6 +128,34 @@ describe('Store', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(seen.changes).toEqual([]);
     });
+
+    it('reports a stream that ends for good once, after which nothing is delivered; failing while opening rejects instead', async ({ skip }) => {
+      const store = ctx.get();
+      const client = await MongoClient.connect(ctx.mongo().uri);
+      const failGetMore = (mode: unknown) =>
+        client
+          .db('admin')
+          .command({ configureFailPoint: 'failCommand', mode, data: { failCommands: ['getMore'], errorCode: 286 } })
+          .then(() => true, (error: { codeName?: string }) => error.codeName !== 'CommandNotFound');
+      try {
+        if (!(await failGetMore({ times: 1 }))) skip('this MongoDB has no test commands (enableTestCommands)');
+        const failures: unknown[] = [];
+        await expect(store.watchChanges(() => {}, { onFailed: (error) => failures.push(error) })).rejects.toMatchObject({ code: 286 });
+
+        const seen = collector();
+        await store.watchChanges(seen.onChange, { onFailed: (error) => failures.push(error) });
+        await failGetMore({ times: 1 });
+        await expect.poll(() => failures.length).toBe(1);
+        expect(failures[0]).toMatchObject({ code: 286 });
+        await store.appendItem(message(await newConversation(store)));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(seen.changes).toEqual([]);
+        expect(failures).toHaveLength(1);
+      } finally {
+        await failGetMore('off');
+        await client.close();
+      }
+    });
   });
 
   describe('#publishEphemeral', () => {
