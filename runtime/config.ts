@@ -41,7 +41,7 @@ const envSchema = z.object({
   FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
   // Media types are case-insensitive; requests' are compared lower-cased.
   FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
-  FILE_UNATTACHED_HOURS: int(1, 24),
+  FILE_UNATTACHED_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
   RATE_LIMIT_IP_PER_SECOND: int(1, 100),
   RATE_LIMIT_IP_BURST: int(1, 200),
   RATE_LIMIT_VISITOR_PER_SECOND: int(1, 10),

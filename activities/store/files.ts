@@ -104,15 +104,26 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
     },
 
     /**
-     * Deletes up to `limit` files uploaded before `uploadedBefore` that no item of their
-     * conversation names: uploads the client never sent. Files found named are marked and not
-     * looked at again. Answers how many it deleted. A file is deleted by one caller however many
-     * sweep at once; an item naming it written between the check and the delete would be left with
-     * a dead link, which `uploadedBefore` (hours back) makes unlikely.
+     * Marks a file of the conversation as named by an item (before the item is written), so the
+     * sweep of unattached uploads keeps it; null when there is no such file (or it was swept).
      */
-    async deleteUnattachedFiles(uploadedBefore: Date, limit: number): Promise<number> {
+    async attachFile(id: string, conversationId: string): Promise<FileInfo | null> {
+      const file = await files.findOneAndUpdate({ _id: id, 'metadata.conversationId': conversationId }, { $set: { 'metadata.attached': true } }, { returnDocument: 'after' });
+      return file && toFileInfo(file);
+    },
+
+    /**
+     * Looks at up to `limit` files uploaded before `uploadedBefore` and not marked attached, and
+     * deletes those no item of their conversation names (uploads the client never sent); the others
+     * (named before `attachFile` existed) are marked. A file is deleted only while unmarked, so a
+     * message attaching it meanwhile either keeps it or finds it gone (and is refused).
+     */
+    async deleteUnattachedFiles(uploadedBefore: Date, limit: number): Promise<{ examined: number; deleted: number }> {
       const candidates = await files
-        .find({ uploadDate: { $lt: uploadedBefore }, 'metadata.attached': { $exists: false } }, { projection: { 'metadata.conversationId': 1 }, limit })
+        .find(
+          { uploadDate: { $lt: uploadedBefore }, 'metadata.attached': { $exists: false }, 'metadata.conversationId': { $exists: true } },
+          { projection: { 'metadata.conversationId': 1 }, limit },
+        )
         .toArray();
       let deleted = 0;
       for (const { _id, metadata } of candidates) {
@@ -126,7 +137,7 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
         await chunks.deleteMany({ files_id: _id });
         deleted += deletedCount;
       }
-      return deleted;
+      return { examined: candidates.length, deleted };
     },
 
     /** The file's bytes as a stream (check `getFileInfo` first: a missing file fails the stream). */

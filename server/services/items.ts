@@ -35,8 +35,9 @@ async function resolveFileParts(store: Store, conversationId: string, fields: Re
   const resolved = await Promise.all(
     parts.map(async (part, index) => {
       if (part.type !== 'file') return part;
-      const info = await store.getFileInfo(part.fileId);
-      if (!info || info.conversationId !== conversationId) {
+      // Marked before the item is written: the sweep of unattached uploads then keeps it.
+      const info = await store.attachFile(part.fileId, conversationId);
+      if (!info) {
         throw new AppError('ERR_INVALID_INPUT', `Unknown file ${part.fileId} for this conversation`, {
           fields: [{ path: `item.parts.${index}.fileId`, message: 'no such file in this conversation' }],
         });

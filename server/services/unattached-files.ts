@@ -1,13 +1,16 @@
 /**
  * Uploads that no message named within `keepMs` of their upload (a client that uploaded and never
- * sent) are deleted, in batches, every quarter of `keepMs` (at most hourly). Every instance sweeps;
- * whichever gets to a file first deletes it.
+ * sent) are deleted, in batches, a minute after start and then every quarter of `keepMs` (at most
+ * hourly). Every instance sweeps; whichever gets to a file first deletes it.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
 
 const BATCH = 100;
+/** Batches one sweep looks at, at most: a backlog is worked off over several sweeps. */
+const MAX_BATCHES = 50;
 const MAX_INTERVAL_MS = 3_600_000;
+const FIRST_SWEEP_MS = 60_000;
 
 export interface Sweeper {
   /** Stops sweeping, once a sweep under way is done. */
@@ -18,23 +21,28 @@ export function sweepUnattachedFiles(store: Pick<Store, 'deleteUnattachedFiles'>
   const sweep = async (): Promise<void> => {
     try {
       let deleted = 0;
-      let batch: number;
-      do {
-        batch = await store.deleteUnattachedFiles(new Date(Date.now() - keepMs), BATCH);
-        deleted += batch;
-      } while (batch === BATCH);
+      for (let batches = 0; batches < MAX_BATCHES; batches++) {
+        const batch = await store.deleteUnattachedFiles(new Date(Date.now() - keepMs), BATCH);
+        deleted += batch.deleted;
+        if (batch.examined < BATCH) break;
+      }
       if (deleted > 0) log.info({ deleted }, 'deleted uploads that no message named');
     } catch (err) {
       log.warn({ err }, 'sweeping unattached uploads failed; the next sweep tries again');
     }
   };
   let sweeping: Promise<void> | undefined;
-  const timer = setInterval(() => {
+  const start = () => {
     sweeping ??= sweep().finally(() => (sweeping = undefined));
-  }, Math.min(keepMs / 4, MAX_INTERVAL_MS));
+  };
+  const intervalMs = Math.min(keepMs / 4, MAX_INTERVAL_MS);
+  const first = setTimeout(start, Math.min(intervalMs, FIRST_SWEEP_MS));
+  const timer = setInterval(start, intervalMs);
+  first.unref();
   timer.unref();
   return {
     async stop() {
+      clearTimeout(first);
       clearInterval(timer);
       await sweeping;
     },

@@ -1,6 +1,9 @@
 /** Uploads that no message names are deleted once they are older than the configured time. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { sweepUnattachedFiles } from '../../server/services/unattached-files';
 import { eventually } from '../runtime/engine/eventually';
 import { Api } from './support/clients';
 import { startTestApp } from './support/app';
@@ -25,6 +28,25 @@ const upload = async (filename: string): Promise<string> => {
   return res.body.file.id;
 };
 const statusOf = async (fileId: string) => (await api.call('GET', `/v1/files/${fileId}`, visitor)).status;
+
+describe('sweepUnattachedFiles', () => {
+  it('works through batches until one is not full, also when a batch deleted nothing', async () => {
+    const batches = [
+      { examined: 100, deleted: 0 },
+      { examined: 100, deleted: 3 },
+      { examined: 7, deleted: 7 },
+    ];
+    const store = { deleteUnattachedFiles: async () => batches.shift() ?? { examined: 0, deleted: 0 } };
+    // Each sweep that deleted something logs how many.
+    const swept: number[] = [];
+    const log = pino({ level: 'info' }, new Writable({ write: (line, _encoding, done) => done(void swept.push(JSON.parse(String(line)).deleted)) }));
+    const sweeper = sweepUnattachedFiles(store, 400, log);
+    await eventually(() => expect(swept).toHaveLength(1), { intervalMs: 20 });
+    await sweeper.stop();
+    expect(swept).toEqual([10]);
+    expect(batches).toEqual([]);
+  });
+});
 
 describe('uploads no message names', () => {
   it('are deleted after FILE_UNATTACHED_HOURS; files a message carries stay', async () => {

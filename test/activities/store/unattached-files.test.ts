@@ -22,12 +22,12 @@ describe('Store', () => {
       await pause();
       const recent = await save('recent.png');
 
-      expect(await store.deleteUnattachedFiles(new Date(Date.now() - 60_000), 100)).toBe(0);
-      expect(await store.deleteUnattachedFiles(cutoff, 100)).toBe(1);
+      expect(await store.deleteUnattachedFiles(new Date(Date.now() - 60_000), 100)).toEqual({ examined: 0, deleted: 0 });
+      expect(await store.deleteUnattachedFiles(cutoff, 100)).toEqual({ examined: 2, deleted: 1 });
       expect(await store.getFileInfo(unsent.id)).toBeNull();
       expect(await store.getFileInfo(sent.id)).toEqual(sent);
       expect(await store.getFileInfo(recent.id)).toEqual(recent);
-      expect(await store.deleteUnattachedFiles(cutoff, 100)).toBe(0);
+      expect(await store.deleteUnattachedFiles(cutoff, 100)).toEqual({ examined: 0, deleted: 0 });
 
       const client = await MongoClient.connect(ctx.mongo().uri);
       try {
@@ -38,6 +38,20 @@ describe('Store', () => {
         await client.close();
       }
     });
-  });
 
+    it('keeps a file marked attached (as a message names it) and refuses to attach one swept or of another conversation', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const save = (name: string) =>
+        store.saveFile(Readable.from([Buffer.from('text')]), { websiteId: 'web_1', conversationId, filename: name, mediaType: 'text/plain', maxBytes: 1024, uploadedBy: agentAuthor('usr_1') });
+      const [kept, swept] = await Promise.all([save('kept.txt'), save('swept.txt')]);
+      expect(await store.attachFile(kept.id, conversationId)).toEqual(kept);
+      expect(await store.attachFile(kept.id, 'conv_other')).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.deleteUnattachedFiles(new Date(), 100);
+      expect(await store.getFileInfo(kept.id)).toEqual(kept);
+      expect(await store.getFileInfo(swept.id)).toBeNull();
+      expect(await store.attachFile(swept.id, conversationId)).toBeNull();
+    });
+  });
 });
