@@ -1,11 +1,13 @@
 /** Building blocks shared by the request schemas. */
 import { z } from 'zod';
+import { MAX_TAG_LENGTH } from '../../workflows/conversation/transitions';
 
 /** Client-chosen ids (conversations, items): URL- and log-safe. */
 export const clientId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . : -');
 export const entityId = z.string().min(1).max(128);
 export const shortText = z.string().trim().min(1).max(200);
-export const tag = z.string().trim().min(1).max(64);
+// The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.
+export const tag = z.string().trim().min(1).max(MAX_TAG_LENGTH);
 
 /** Query numbers arrive as strings. */
 export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

@@ -88,6 +88,12 @@ describe('Chat API errors', () => {
       expect((await api.call('POST', '/v1/conversations/err-1/assign', visitor, { userId: 'usr_nobody' })).status).toBe(403);
     });
 
+    it('refuses a tag longer than the workflow takes, naming it', async () => {
+      const res = await api.call('POST', '/v1/conversations/err-1/tags', AGENT, { add: ['x'.repeat(51)] });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.fields[0].path).toBe('body.add.0');
+    });
+
     it('refuses a tag both added and removed in one request', async () => {
       const res = await api.call('POST', '/v1/conversations/err-1/tags', AGENT, { add: ['vip', 'billing'], remove: ['billing'] });
       expect(res.status).toBe(400);
