@@ -98,12 +98,16 @@ export class ChangeFeed {
     }
     const agentUpdates = updatesOf(views.all, change.changedFields);
     if (!agentUpdates) return;
-    const visitorUpdates = updatesOf(forVisitor, change.changedFields.filter((field) => !isTeamOnlyField(field)));
+    // Linked to a contact (identify), it is new to the contact's other devices: they hear it whole.
+    const joinedContact = change.changedFields.includes('contactId');
+    const visitorUpdates = joinedContact ? undefined : updatesOf(forVisitor, change.changedFields.filter((field) => !isTeamOnlyField(field)));
     this.hub.deliver({
       websiteId: change.websiteId,
       owners,
       agentFrame: frame({ type: 'conversationUpdated', payload: { conversationId, updates: agentUpdates } }),
-      visitorFrame: visitorUpdates && frame({ type: 'conversationUpdated', payload: { conversationId, updates: visitorUpdates } }),
+      visitorFrame: joinedContact
+        ? frame({ type: 'conversationCreated', payload: { conversationId, conversation: forVisitor } })
+        : visitorUpdates && frame({ type: 'conversationUpdated', payload: { conversationId, updates: visitorUpdates } }),
     });
   }
 
