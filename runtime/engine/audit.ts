@@ -65,6 +65,14 @@ export function summarize(value: unknown): string | undefined {
   return text.length > SUMMARY_LIMIT ? `${text.slice(0, SUMMARY_LIMIT - 1)}…` : text;
 }
 
+/** Signal or update arguments, summarized without who asks or wrote (the entry's actor shows that). */
+export function summarizeArgs(args: unknown[]): string | undefined {
+  const [first, ...rest] = args;
+  if (actorOf(args) === undefined || typeof first !== 'object' || first === null) return summarize(args);
+  const { actor: _actor, author: _author, ...own } = first as Record<string, unknown>;
+  return summarize([own, ...rest]);
+}
+
 /** Numbers entries in order, from 1. */
 export function numberEntries(entries: UnnumberedAuditEntry[]): AuditEntry[] {
   return entries.map((entry, i) => ({ index: i + 1, ...entry }));

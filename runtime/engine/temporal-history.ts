@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { actorOf, formatDuration, numberEntries, summarize, type AuditActor, type AuditEntry, type UnnumberedAuditEntry } from './audit';
+import { actorOf, formatDuration, numberEntries, summarize, summarizeArgs, type AuditActor, type AuditEntry, type UnnumberedAuditEntry } from './audit';
 import { durationMs, fromPayload, fromPayloads, timestampToMs } from './proto-conversions';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -69,7 +69,7 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
   const signaled = event.workflowExecutionSignaledEventAttributes;
   if (signaled) {
     const args = fromPayloads(signaled.input?.payloads);
-    return { kind: 'signal_received', name: signaled.signalName ?? undefined, actor: actorOf(args), summary: summarize(args), details: { args } };
+    return { kind: 'signal_received', name: signaled.signalName ?? undefined, actor: actorOf(args), summary: summarizeArgs(args), details: { args } };
   }
   const accepted = event.workflowExecutionUpdateAcceptedEventAttributes;
   if (accepted) {
@@ -77,7 +77,7 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
     const args = fromPayloads(input?.args?.payloads);
     const update = { name: input?.name ?? '', actor: actorOf(args) };
     updates.set(accepted.acceptedRequest?.meta?.updateId ?? '', update);
-    return { kind: 'update_accepted', ...update, summary: summarize(args), details: { args } };
+    return { kind: 'update_accepted', ...update, summary: summarizeArgs(args), details: { args } };
   }
   const updateCompleted = event.workflowExecutionUpdateCompletedEventAttributes;
   if (updateCompleted) {

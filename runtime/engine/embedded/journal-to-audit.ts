@@ -1,5 +1,5 @@
 import type { coresdk } from '@temporalio/proto';
-import { actorOf, formatDuration, summarize, type AuditActor, type UnnumberedAuditEntry } from '../audit';
+import { actorOf, formatDuration, summarize, summarizeArgs, type AuditActor, type UnnumberedAuditEntry } from '../audit';
 import type { ActivityAttemptRecord, JournalRecord } from '../journal-store';
 import { commandFromJson, durationMs, fromPayload, fromPayloads, jobFromJson, payloadFromJson, resolutionFromJson } from '../proto-conversions';
 
@@ -39,7 +39,7 @@ type EntryBody = Omit<UnnumberedAuditEntry, 'time' | 'runId'>;
 function jobEntry(job: Job, commands: Command[], updates: Map<string, { name: string; actor?: AuditActor }>, timers: Map<number, string | undefined>): EntryBody | undefined {
   if (job.signalWorkflow) {
     const args = fromPayloads(job.signalWorkflow.input);
-    return { kind: 'signal_received', name: job.signalWorkflow.signalName ?? undefined, actor: actorOf(args), summary: summarize(args), details: { args } };
+    return { kind: 'signal_received', name: job.signalWorkflow.signalName ?? undefined, actor: actorOf(args), summary: summarizeArgs(args), details: { args } };
   }
   if (job.doUpdate) {
     const { protocolInstanceId, name } = job.doUpdate;
@@ -51,7 +51,7 @@ function jobEntry(job: Job, commands: Command[], updates: Map<string, { name: st
       return { kind: 'update_rejected', ...update, summary: message, details: { args, failure: message } };
     }
     updates.set(protocolInstanceId ?? '', update);
-    return { kind: 'update_accepted', ...update, summary: summarize(args), details: { args } };
+    return { kind: 'update_accepted', ...update, summary: summarizeArgs(args), details: { args } };
   }
   if (job.fireTimer) {
     return { kind: 'timer_fired', name: timers.get(job.fireTimer.seq ?? 0) };

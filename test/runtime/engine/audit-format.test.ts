@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, summarize } from '../../../runtime/engine/audit';
+import { actorOf, summarize, summarizeArgs } from '../../../runtime/engine/audit';
 import { formatAuditEntries } from '../../../runtime/engine/audit-format';
 
 describe('formatAuditEntries', () => {
@@ -30,5 +30,15 @@ describe('summarize', () => {
     expect(summarize([{ by: 1 }])).toBe('{"by":1}');
     expect(summarize('x'.repeat(500))).toHaveLength(120);
     expect(summarize(undefined)).toBeUndefined();
+  });
+});
+
+describe('summarizeArgs', () => {
+  it('leaves out who asks, which the entry shows as its actor, so the summary has room for what was asked', () => {
+    const operations = [{ op: 'set_priority', priority: 'high' }, { op: 'set_title', title: 'Refund' }];
+    expect(summarizeArgs([{ actor: { kind: 'human', id: 'agent_alex' }, operations }])).toBe(JSON.stringify({ operations }));
+    expect(summarizeArgs([{ author: { kind: 'visitor', id: 'v' }, type: 'message', text: 'hi' }])).toBe('{"type":"message","text":"hi"}');
+    // Without a recognizable actor nothing is left out.
+    expect(summarizeArgs([{ actor: 'someone', by: 1 }])).toBe('{"actor":"someone","by":1}');
   });
 });
