@@ -134,7 +134,7 @@ export class ChangeFeed {
       case 'presenceRestated':
         return this.presence.restated(websiteId, ephemeralPayloads.presenceRestated.parse(event.payload));
       case 'presenceExpired':
-        return this.presence.expired(websiteId, ephemeralPayloads.presenceExpired.parse(event.payload));
+        return this.presence.expired(ephemeralPayloads.presenceExpired.parse(event.payload));
       case 'visitorLinked': {
         const { visitorId, contactId } = ephemeralPayloads.visitorLinked.parse(event.payload);
         // The visitor's next request here authenticates with its contact, whichever instance linked it.

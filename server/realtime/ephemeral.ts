@@ -22,8 +22,16 @@ export const ephemeralPayloads = {
   presence: z.object({ kind: z.enum(['visitor', 'user']), id: z.string(), online: z.boolean(), instanceId: z.string(), seq: z.number() }),
   /** An instance's people of one website, restated every beat. */
   presenceRestated: z.object({ instanceId: z.string(), seq: z.number(), people: z.array(z.object({ kind: z.enum(['visitor', 'user']), id: z.string() })) }),
-  /** An instance (`instanceId`) letting go of the people of another one silent about the website since its word `lastSeq`. */
-  presenceExpired: z.object({ instanceId: z.string(), silentInstanceId: z.string(), lastSeq: z.number() }),
+  /**
+   * An instance (`instanceId`) letting go of the people of another one, in each website it has been
+   * silent about since its word `lastSeq` there: one event for many websites, so a crash does not
+   * cost a write per website.
+   */
+  presenceExpired: z.object({
+    instanceId: z.string(),
+    silentInstanceId: z.string(),
+    sources: z.array(z.object({ websiteId: z.string(), lastSeq: z.number() })).min(1),
+  }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
 };
 
@@ -53,8 +61,9 @@ export class EphemeralPublisher {
     return this.publish({ websiteId, visibility: 'private', type: 'presenceRestated', payload });
   }
 
-  presenceExpired(websiteId: string, payload: EphemeralPayload<'presenceExpired'>): Promise<void> {
-    return this.publish({ websiteId, visibility: 'private', type: 'presenceExpired', payload });
+  /** Filed under its first website; it names each. */
+  presenceExpired(payload: EphemeralPayload<'presenceExpired'>): Promise<void> {
+    return this.publish({ websiteId: payload.sources[0]!.websiteId, visibility: 'private', type: 'presenceExpired', payload });
   }
 
   visitorLinked(websiteId: string, payload: EphemeralPayload<'visitorLinked'>): Promise<void> {

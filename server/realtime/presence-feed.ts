@@ -88,11 +88,13 @@ export class PresenceFeed {
     this.changed(this.online.restate(websiteId, instanceId, people, seq, now), instanceId, now);
   }
 
-  expired(websiteId: string, { instanceId, silentInstanceId, lastSeq }: EphemeralPayload<'presenceExpired'>, now = Date.now()): void {
-    const { maybeUntold, ...changes } = this.online.expireSource(websiteId, silentInstanceId, lastSeq, instanceId, now);
-    this.changed(changes, instanceId, now);
-    // The silent instance may have died before reading back, so telling, what its words changed.
-    if (instanceId === this.own.instanceId) for (const key of maybeUntold) this.own.tell(key, this.online.isOnline(key));
+  expired({ instanceId, silentInstanceId, sources }: EphemeralPayload<'presenceExpired'>, now = Date.now()): void {
+    for (const { websiteId, lastSeq } of sources) {
+      const { maybeUntold, ...changes } = this.online.expireSource(websiteId, silentInstanceId, lastSeq, instanceId, now);
+      this.changed(changes, instanceId, now);
+      // The silent instance may have died before reading back, so telling, what its words changed.
+      if (instanceId === this.own.instanceId) for (const key of maybeUntold) this.own.tell(key, this.online.isOnline(key));
+    }
   }
 
   /** Shutdown, when this instance's last words did not come back in time: what they would have changed. */

@@ -43,6 +43,8 @@ const SILENT_BEATS = 3;
  * failures until a watch has stayed up for `healthy`.
  */
 const WATCH_RETRY_MS = { initial: 500, max: 30_000, healthy: 60_000 };
+/** Websites one expiry event names at most (it stays a small document). */
+const EXPIRY_SOURCES_PER_EVENT = 500;
 /** How long stopping waits for this instance's last presence words to come back from the store. */
 const READ_BACK_WAIT_MS = 5_000;
 
@@ -192,10 +194,18 @@ export class Realtime {
     const now = Date.now();
     const silenceMs = SILENT_BEATS * limits.ws.heartbeatMs;
     this.words.loseOlderThan(now - silenceMs);
+    const silent = new Map<string, Array<{ websiteId: string; lastSeq: number }>>();
     for (const { websiteId, instanceId, lastSeq } of this.online.silentSources(now, silenceMs, store.instanceId)) {
-      this.publisher
-        .presenceExpired(websiteId, { instanceId: store.instanceId, silentInstanceId: instanceId, lastSeq })
-        .catch((err: unknown) => log.warn({ err }, 'publishing the expiry of a silent instance failed'));
+      const sources = silent.get(instanceId) ?? [];
+      sources.push({ websiteId, lastSeq });
+      silent.set(instanceId, sources);
+    }
+    for (const [silentInstanceId, sources] of silent) {
+      for (let i = 0; i < sources.length; i += EXPIRY_SOURCES_PER_EVENT) {
+        this.publisher
+          .presenceExpired({ instanceId: store.instanceId, silentInstanceId, sources: sources.slice(i, i + EXPIRY_SOURCES_PER_EVENT) })
+          .catch((err: unknown) => log.warn({ err }, 'publishing the expiry of a silent instance failed'));
+      }
     }
   }
 

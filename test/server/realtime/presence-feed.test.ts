@@ -15,7 +15,10 @@ const restated = (instanceId: string, seq: number, ids: string[]): Word => ({
   type: 'presenceRestated',
   payload: { instanceId, seq, people: ids.map((id) => ({ kind: 'user' as const, id })) },
 });
-const expired = (instanceId: string, silentInstanceId: string, lastSeq: number): Word => ({ type: 'presenceExpired', payload: { instanceId, silentInstanceId, lastSeq } });
+const expired = (instanceId: string, silentInstanceId: string, lastSeq: number): Word => ({
+  type: 'presenceExpired',
+  payload: { instanceId, silentInstanceId, sources: [{ websiteId: 'w', lastSeq }] },
+});
 
 const SILENCE_MS = 3_000;
 
@@ -52,7 +55,7 @@ function cluster({ warmUntil = 0 } = {}) {
       for (const feed of readers.values()) {
         if (word.type === 'presence') feed.announced('w', word.payload, now);
         else if (word.type === 'presenceRestated') feed.restated('w', word.payload, now);
-        else feed.expired('w', word.payload, now);
+        else feed.expired(word.payload, now);
       }
     }
   };
@@ -129,6 +132,16 @@ describe('PresenceFeed', () => {
       // instance never told that u2 came (it read nothing back): B tells it again.
       read(expired('B', 'crashed', 2), expired('A', 'crashed', 2));
       expect(told).toEqual(['B:offline:u1', 'B:online:u2']);
+    });
+
+    it('lets a crashed instance go in every website one expiry names', () => {
+      const told: string[] = [];
+      const feed = new PresenceFeed(new OnlineDirectory(), { deliver: () => {} }, { instanceId: 'A', warmUntil: 0, words: { readBack: () => {} }, tell: (key, isOnline) => told.push(`${key.websiteId}:${isOnline ? 'online' : 'offline'}:${key.id}`) });
+      const announce = (websiteId: string, id: string, seq: number) => feed.announced(websiteId, { kind: 'user', id, online: true, instanceId: 'crashed', seq }, 1_000);
+      announce('w1', 'u1', 1);
+      announce('w2', 'u2', 2);
+      feed.expired({ instanceId: 'A', silentInstanceId: 'crashed', sources: [{ websiteId: 'w1', lastSeq: 1 }, { websiteId: 'w2', lastSeq: 2 }] }, 5_000);
+      expect(told.filter((word) => word.includes('offline'))).toEqual(['w1:offline:u1', 'w2:offline:u2']);
     });
 
     it('lets nobody go when the expired instance spoke after the word the expiry names', () => {
