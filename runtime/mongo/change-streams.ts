@@ -8,11 +8,21 @@ import { MongoCommandError } from './errors';
 import { Aggregator } from './mingo-context';
 import { compileFilter, MINGO_OPTIONS } from './mingo-extensions';
 
-const LOG_CAPACITY = 10_000;
+/**
+ * The log keeps at least `minEvents`, and everything of the last `keepMs` (a stream stalled that
+ * long under load still catches up rather than failing), but about `maxEvents` at most.
+ */
+export interface ChangeLogLimits {
+  minEvents: number;
+  keepMs: number;
+  maxEvents: number;
+}
+
+const LOG_LIMITS: ChangeLogLimits = { minEvents: 10_000, keepMs: 5_000, maxEvents: 100_000 };
+const SYSTEM_DATABASES = new Set(['admin', 'config', 'local']);
 
 const historyLost = () =>
   new MongoCommandError('ChangeStreamHistoryLost', 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
-const SYSTEM_DATABASES = new Set(['admin', 'config', 'local']);
 
 export interface PendingChange {
   operationType: 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'dropDatabase';
@@ -38,17 +48,37 @@ export class ChangeLog {
   private lastSeq = 0;
   private readonly listeners = new Set<() => void>();
   private readonly epoch = randomBytes(4).toString('hex');
+  /** The length at which the log is next trimmed: in bulk, every `minEvents` events, so trimming costs O(1) per event. */
+  private trimAt: number;
 
-  constructor(private readonly clock: ClusterClock) {}
+  constructor(
+    private readonly clock: ClusterClock,
+    private readonly limits: ChangeLogLimits = LOG_LIMITS,
+  ) {
+    this.trimAt = 2 * limits.minEvents;
+  }
 
   publish(changes: PendingChange[]): void {
     if (changes.length === 0) return;
     for (const change of changes) {
       this.events.push({ ...change, seq: ++this.lastSeq, clusterTime: this.clock.tick(), wallTime: new Date() });
     }
-    // Trim in bulk once the log holds twice its capacity, so trimming costs O(1) per event.
-    if (this.events.length >= 2 * LOG_CAPACITY) this.events.splice(0, this.events.length - LOG_CAPACITY);
+    if (this.events.length >= this.trimAt) this.trim(Date.now());
     for (const listener of [...this.listeners]) listener();
+  }
+
+  private trim(now: number): void {
+    const { minEvents, keepMs, maxEvents } = this.limits;
+    // Events are in time order: the first one of the keep window, by bisection.
+    let recent = 0;
+    for (let high = this.events.length; recent < high; ) {
+      const middle = (recent + high) >>> 1;
+      if (this.events[middle]!.wallTime.getTime() < now - keepMs) recent = middle + 1;
+      else high = middle;
+    }
+    const drop = Math.max(Math.min(this.events.length - minEvents, recent), this.events.length - maxEvents);
+    if (drop > 0) this.events.splice(0, drop);
+    this.trimAt = this.events.length + minEvents;
   }
 
   get latestSeq(): number {

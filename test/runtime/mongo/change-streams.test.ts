@@ -1,5 +1,7 @@
 import { MongoClient, type ChangeStreamDocument, type ChangeStream, type Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ChangeLog } from '../../../runtime/mongo/change-streams';
+import { ClusterClock } from '../../../runtime/mongo/cluster-clock';
 import { REPORTED_CONVERSATION_CHANGES } from '../../../activities/store/changes';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
@@ -120,12 +122,43 @@ describe('EmbeddedMongo', () => {
       await stream.tryNext();
       await watched.insertOne({ n: 1 });
       expect((await stream.next()).operationType).toBe('insert');
-      // More changes elsewhere than the log keeps, while this stream does not read.
+      // More changes elsewhere than the log keeps at most (about 110,000), while this stream does not read.
       const elsewhere = h.db.collection<AnyDoc>('busy');
-      for (let i = 0; i < 3; i++) await elsewhere.insertMany(Array.from({ length: 10_000 }, (_, n) => ({ n })));
+      for (let i = 0; i < 12; i++) await elsewhere.insertMany(Array.from({ length: 10_000 }, (_, n) => ({ n })));
       await watched.insertOne({ n: 2 });
       await expect(stream.next()).rejects.toMatchObject({ code: 286 });
       await stream.close();
     });
+  });
+});
+
+describe('ChangeLog', () => {
+  const change = { operationType: 'insert' as const, ns: { db: 'd', coll: 'c' }, documentKey: { _id: 1 } };
+  const publish = (log: ChangeLog, n: number) => {
+    for (let i = 0; i < n; i++) log.publish([change]);
+  };
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps everything of the keep window up to its most, then the newest', () => {
+    const log = new ChangeLog(new ClusterClock(), { minEvents: 10, keepMs: 1_000, maxEvents: 50 });
+    publish(log, 45);
+    expect(() => log.assertHeld(0)).not.toThrow();
+    publish(log, 15);
+    expect(() => log.assertHeld(5)).toThrow(expect.objectContaining({ codeName: 'ChangeStreamHistoryLost' }));
+    expect(() => log.assertHeld(10)).not.toThrow();
+  });
+
+  it('lets events older than the keep window go, down to its least', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const log = new ChangeLog(new ClusterClock(), { minEvents: 10, keepMs: 1_000, maxEvents: 1_000 });
+    publish(log, 15);
+    vi.setSystemTime(Date.now() + 2_000);
+    publish(log, 5);
+    // 20 events, all but the last 5 older than the window: 10 are kept.
+    expect(() => log.assertHeld(9)).toThrow(expect.objectContaining({ codeName: 'ChangeStreamHistoryLost' }));
+    expect(() => log.assertHeld(10)).not.toThrow();
   });
 });
