@@ -18,7 +18,7 @@ export interface ChangeLogLimits {
   maxEvents: number;
 }
 
-const LOG_LIMITS: ChangeLogLimits = { minEvents: 10_000, keepMs: 5_000, maxEvents: 100_000 };
+const LOG_LIMITS: ChangeLogLimits = { minEvents: 10_000, keepMs: 3_000, maxEvents: 60_000 };
 const SYSTEM_DATABASES = new Set(['admin', 'config', 'local']);
 
 const historyLost = () =>
