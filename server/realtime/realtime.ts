@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import type { ChangeWatch, Store } from '../../activities/store';
+import type { Store } from '../../activities/store';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { StoreDirectory } from '../directory';
 import { authenticate } from '../auth';
@@ -21,6 +21,7 @@ import { OwnersCache } from './owners';
 import { PresenceFeed } from './presence-feed';
 import { LocalPresence, OnlineDirectory, type PresenceKey } from './presence';
 import { attachSocketServer, type SocketServer } from './socket-server';
+import { StoreWatch } from './store-watch';
 
 export interface RealtimeDeps {
   store: Store;
@@ -38,11 +39,6 @@ const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
 
 /** Beats an instance may miss restating its people before the others take it as gone. */
 const SILENT_BEATS = 3;
-/**
- * Backoff between attempts to watch the store again after its stream failed; it carries on across
- * failures until a watch has stayed up for `healthy`.
- */
-const WATCH_RETRY_MS = { initial: 500, max: 30_000, healthy: 60_000 };
 /** Websites one expiry event names at most (it stays a small document). */
 const EXPIRY_SOURCES_PER_EVENT = 500;
 /** How long stopping waits for this instance's last presence words to come back from the store. */
@@ -57,14 +53,10 @@ export class Realtime {
   private readonly presenceFeed: PresenceFeed;
   private readonly availability: AgentAvailability;
   private readonly words: OwnWords;
-  private watch?: ChangeWatch;
+  private readonly storeWatch: StoreWatch;
   private sockets?: SocketServer;
   private presenceBeat?: NodeJS.Timeout;
   private stopping = false;
-  /** The re-watch under way, if any (one at a time), its current backoff, and when a watch last came back. */
-  private rewatching?: Promise<void>;
-  private rewatchDelay = 0;
-  private rewatchedAt = 0;
   /** Numbers what this instance says of presence, in order (presence.ts). */
   private presenceSeq = 0;
 
@@ -80,11 +72,12 @@ export class Realtime {
       tell: (key, online) => this.availability.changed(key.websiteId, key.id, online),
     });
     this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.presenceFeed, deps.directory, deps.log);
+    this.storeWatch = new StoreWatch({ store: deps.store, onChange: this.feed.handle, reopened: () => this.watchingAgain(), log: deps.log });
   }
 
   async start(server: Server): Promise<void> {
     const { log } = this.deps;
-    this.watch = await this.watchStore();
+    await this.storeWatch.open();
     this.sockets = attachSocketServer(
       server,
       {
@@ -113,7 +106,7 @@ export class Realtime {
     // A word that could not be written (the store failing as it stops) never comes back either.
     const readBack = await this.words.settled(READ_BACK_WAIT_MS);
     // Nothing read after this: a word coming back late cannot undo what is told below.
-    await this.watch?.close();
+    await this.storeWatch.close();
     if (!readBack || this.words.takeUnsettled().length > 0) {
       this.deps.log.warn('presence words not read back before stopping: the team queues are told from this instance alone');
       this.presenceFeed.ownWordsLost();
@@ -122,48 +115,18 @@ export class Realtime {
     this.feed.stop();
   }
 
-  private watchStore(): Promise<ChangeWatch> {
-    const { store, log } = this.deps;
-    return store.watchChanges(this.feed.handle, {
-      onError: (err) => log.error({ err }, 'handling a store change failed'),
-      onFailed: (err) => {
-        this.rewatching ??= this.watchAgain(err).finally(() => (this.rewatching = undefined));
-      },
-    });
-  }
-
   /**
-   * The store's stream ended for good, and with it everything this instance relays. It watches
-   * again (with backoff, for as long as it runs), restates the websites of its words that did not
-   * come back (so what they changed is told after all), then asks every socket to reconnect: a
-   * client's resume sends the items it missed meanwhile, and the reconnects announce presence afresh.
+   * The store's stream came back after failing: the words this instance wrote before are not
+   * coming back, so their websites are restated (what they changed is told after all), and every
+   * socket is asked to reconnect: a client's resume sends the items it missed meanwhile, and the
+   * reconnects announce presence afresh.
    */
-  private async watchAgain(failure: unknown): Promise<void> {
-    const { log } = this.deps;
-    log.error({ err: failure }, 'store change stream failed; watching again');
-    if (Date.now() - this.rewatchedAt > WATCH_RETRY_MS.healthy) this.rewatchDelay = 0;
-    while (!this.stopping) {
-      // The first attempt after a healthy spell is at once; then each waits longer, up to the cap.
-      if (this.rewatchDelay > 0) await new Promise((resolve) => setTimeout(resolve, this.rewatchDelay).unref());
-      this.rewatchDelay = Math.min(Math.max(this.rewatchDelay * 2, WATCH_RETRY_MS.initial), WATCH_RETRY_MS.max);
-      if (this.stopping) return;
-      try {
-        const watch = await this.watchStore();
-        if (this.stopping) return void (await watch.close());
-        const ended = this.watch;
-        this.watch = watch;
-        void ended?.close(); // its streams are closed already
-        this.rewatchedAt = Date.now();
-        // Words written before are not coming back: their websites are restated and read back now.
-        this.words.loseOlderThan();
-        this.restate();
-        this.sockets?.restartAll();
-        log.info('watching the store again; sockets asked to reconnect');
-        return;
-      } catch (err) {
-        log.warn({ err }, 'watching the store failed; trying again');
-      }
-    }
+  private watchingAgain(): void {
+    if (this.stopping) return;
+    this.words.loseOlderThan();
+    this.restate();
+    this.sockets?.restartAll();
+    this.deps.log.info('watching the store again; sockets asked to reconnect');
   }
 
   private onOpen(conn: Connection): void {

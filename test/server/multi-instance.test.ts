@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import type { TeamAvailability } from '../../server/realtime/agent-availability';
 import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
+import { recordingTeams } from './support/teams';
 
 let first: RunningApp;
 let second: RunningApp;
@@ -114,10 +114,7 @@ describe('Two server instances sharing one store', () => {
     async function start(...names: string[]): Promise<RunningApp[]> {
       const apps: RunningApp[] = [];
       for (const name of names) {
-        const teams: TeamAvailability = {
-          agentOnline: async (member) => void told.push(`${name}:online:${member.id}`),
-          agentOffline: async (member) => void told.push(`${name}:offline:${member.id}`),
-        };
+        const teams = recordingTeams(told, `${name}:`);
         const env = { MONGODB_URI: first.mongoUri, MONGODB_DB: database };
         apps.push(await startTestApp({ ws: { heartbeatMs: HEARTBEAT_MS } }, { engine: first.engine, env, teams }));
       }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TeamAvailability } from '../../server/realtime/agent-availability';
+import type { RunningApp } from '../../runtime/app';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
+import { recordingTeams } from './support/teams';
 
 describe('RunningApp', () => {
   describe('#close', () => {
@@ -40,28 +41,24 @@ describe('RunningApp', () => {
       await expect(fetch(`${app.url}/v1/health`)).rejects.toThrow();
     });
 
-    it('tells the team queues its agents are away before it stops', async () => {
-      const told: string[] = [];
-      const teams: TeamAvailability = {
-        agentOnline: async (member) => void told.push(`online:${member.id}`),
-        agentOffline: async (member) => void told.push(`offline:${member.id}`),
-      };
-      const app = await startTestApp(undefined, { teams });
+    /** An app whose team queues record what they are told, with an agent connected and told online. */
+    async function appWithAgentOnline(told: string[]): Promise<RunningApp> {
+      const app = await startTestApp(undefined, { teams: recordingTeams(told) });
       await SocketClient.open(app, AGENT);
       await waitUntil(async () => told.at(-1), (word) => word === `online:${AGENT.agent}`);
+      return app;
+    }
+
+    it('tells the team queues its agents are away before it stops', async () => {
+      const told: string[] = [];
+      const app = await appWithAgentOnline(told);
       await app.close();
       expect(told).toEqual([`online:${AGENT.agent}`, `offline:${AGENT.agent}`]);
     });
 
     it('tells the team queues its agents are away when the store refuses its last words', async () => {
       const told: string[] = [];
-      const teams: TeamAvailability = {
-        agentOnline: async (member) => void told.push(`online:${member.id}`),
-        agentOffline: async (member) => void told.push(`offline:${member.id}`),
-      };
-      const app = await startTestApp(undefined, { teams });
-      await SocketClient.open(app, AGENT);
-      await waitUntil(async () => told.at(-1), (word) => word === `online:${AGENT.agent}`);
+      const app = await appWithAgentOnline(told);
       app.store.publishEphemeral = async () => {
         throw new Error('the store is going away');
       };

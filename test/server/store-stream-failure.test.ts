@@ -7,21 +7,17 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
-import type { TeamAvailability } from '../../server/realtime/agent-availability';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { testConfig } from './support/app';
+import { recordingTeams } from './support/teams';
 
 const config = testConfig();
 const told: string[] = [];
-const teams: TeamAvailability = {
-  agentOnline: async (member) => void told.push(`online:${member.id}`),
-  agentOffline: async (member) => void told.push(`offline:${member.id}`),
-};
 let app: RunningApp;
 let api: Api;
 
 beforeAll(async () => {
-  app = await startApp(config, { teams });
+  app = await startApp(config, { teams: recordingTeams(told) });
   api = new Api(app);
 });
 afterAll(async () => {

@@ -1,0 +1,9 @@
+/** Team queues that record what they are told, as `<prefix>online:<userId>` / `<prefix>offline:<userId>`. */
+import type { TeamAvailability } from '../../../server/realtime/agent-availability';
+
+export function recordingTeams(told: string[], prefix = ''): TeamAvailability {
+  return {
+    agentOnline: async (member) => void told.push(`${prefix}online:${member.id}`),
+    agentOffline: async (member) => void told.push(`${prefix}offline:${member.id}`),
+  };
+}
