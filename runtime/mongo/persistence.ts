@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { BSON, type Document } from 'bson';
+import { MongoCommandError } from './errors';
 
 const FRAME_HEADER = 8;
 const SNAPSHOT_FILE = 'snapshot.bson';
@@ -16,7 +17,10 @@ const WRITE_CHUNK = 1 << 20;
 const DESERIALIZE_OPTIONS = { promoteBuffers: false, validation: { utf8: false } } as const;
 
 export interface Journal {
-  /** Resolves once the records are written to the log (immediately when nothing is kept on disk). */
+  /**
+   * Resolves once the records are written to the log (immediately when nothing is kept on disk).
+   * Once a write to the log has failed, this and every later append reject: see FileJournal.
+   */
   append(records: Document[]): Promise<void>;
   /** Bytes in the operation log since the last snapshot. */
   readonly logBytes: number;
@@ -71,8 +75,17 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
+/**
+ * The log on disk. A write to it that fails (a full disk, an I/O error) may leave part of a record
+ * behind, and leaves the in-memory state holding writes the log does not: records appended after
+ * that would follow the torn one, and be dropped with it at the next start, though acknowledged.
+ * So, as MongoDB stops on a failed journal write, the journal then refuses every later write until
+ * the server restarts, which cuts the torn tail and recovers exactly what was acknowledged.
+ */
 export class FileJournal implements Journal {
   private fd: number;
+  /** Why writes are refused, once a write to the log has failed. */
+  private failure?: MongoCommandError;
   private generation: number;
   private bytes = 0;
   private pending: Buffer[] = [];
@@ -86,7 +99,7 @@ export class FileJournal implements Journal {
   constructor(
     private readonly dir: string,
     apply: (record: Document) => void,
-    private readonly logger?: { warn(o: object, msg?: string): void },
+    private readonly logger?: { warn(o: object, msg?: string): void; error(o: object, msg?: string): void },
   ) {
     fs.mkdirSync(dir, { recursive: true });
     this.generation = 0;
@@ -122,6 +135,7 @@ export class FileJournal implements Journal {
   }
 
   append(records: Document[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     if (records.length === 0) return Promise.resolve();
     for (const record of records) this.pending.push(frame(record));
     if (!this.flushScheduled) {
@@ -142,13 +156,17 @@ export class FileJournal implements Journal {
       writeAll(this.fd, batch);
       this.bytes += batch.length;
     } catch (error) {
-      for (const waiter of waiters) waiter.reject(error as Error);
+      const reason = error instanceof Error ? error.message : String(error);
+      this.failure = new MongoCommandError('InternalError', `the embedded server could not write its operation log (${reason}); it refuses writes until it is restarted`);
+      this.logger?.error({ dir: this.dir, err: reason }, 'embedded mongo: writing the operation log failed; refusing writes until restarted');
+      for (const waiter of waiters) waiter.reject(this.failure);
       return;
     }
     for (const waiter of waiters) waiter.resolve();
   }
 
   compact(state: Iterable<Document>): void {
+    if (this.failure) return; // the state in memory holds writes that were refused: keep the log as it is
     if (this.pending.length > 0) this.flush();
     const next = this.generation + 1;
     const tmpPath = path.join(this.dir, `${SNAPSHOT_FILE}.tmp`);
@@ -182,6 +200,7 @@ export class FileJournal implements Journal {
 
   close(): void {
     if (this.pending.length > 0) this.flush();
+    if (this.failure) return void fs.closeSync(this.fd);
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
   }

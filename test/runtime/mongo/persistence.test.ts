@@ -4,8 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../runtime/mongo';
+import { hostEmbeddedMongo } from '../../../runtime/mongo/host';
+import { FileJournal } from '../../../runtime/mongo/persistence';
 
 const CRASH_WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const tempDirs: string[] = [];
@@ -27,7 +29,20 @@ async function withServer<T>(dataDir: string, run: (client: MongoClient, server:
   }
 }
 
+/** Makes the log's next write put part of its bytes on disk (cutting a record) and then fail, as a disk that fills up does. */
+function failNextLogWrite(): void {
+  const write = fs.writeSync.bind(fs) as (fd: number, buffer: Buffer, offset: number, length?: number) => number;
+  vi.spyOn(fs, 'writeSync')
+    .mockImplementationOnce(((fd: number, buffer: Buffer, offset: number) => write(fd, buffer, offset, Math.floor((buffer.length - offset) / 2) - 3)) as typeof fs.writeSync)
+    .mockImplementationOnce(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+}
+
+const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -143,6 +158,47 @@ describe('EmbeddedMongo', () => {
         expect(page[0]).toMatchObject({ edited: true });
         expect((await items.find({ conversationId: 'c0' }).sort({ seq: -1 }).limit(1).toArray())[0]!._id).toBe('late');
         await expect(items.insertOne({ conversationId: 'c1', seq: 3 })).rejects.toMatchObject({ code: 11000 });
+      });
+    });
+
+    it('refuses every write after the log could not be written, so nothing acknowledged follows a torn record', async () => {
+      const dir = tempDir();
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      await journal.append([{ n: 1 }]);
+      failNextLogWrite();
+      await expect(journal.append([{ n: 2 }, { n: 3 }])).rejects.toMatchObject({ codeName: 'InternalError', message: expect.stringContaining('ENOSPC') });
+      await expect(journal.append([{ n: 4 }])).rejects.toMatchObject({ message: expect.stringContaining('refuses writes until it is restarted') });
+      journal.compact([{ n: 1 }, { n: 2 }, { n: 3 }]); // the state in memory holds refused writes: not made durable
+      journal.close();
+
+      const recovered: unknown[] = [];
+      new FileJournal(dir, (record) => recovered.push(record), quietLogger).close();
+      expect(recovered).toEqual([{ n: 1 }]);
+    });
+
+    it('answers writes with an error once its log fails, keeps serving reads, and restarts with what was acknowledged', async () => {
+      const dir = tempDir();
+      const host = await hostEmbeddedMongo({ dataDir: dir, logger: quietLogger });
+      const client = await new MongoClient(host.uri, { retryWrites: false }).connect();
+      const t = client.db('app').collection('t');
+      try {
+        await t.insertOne({ _id: 1 as never });
+        failNextLogWrite();
+        await expect(t.insertOne({ _id: 2 as never })).rejects.toMatchObject({ code: 1, message: expect.stringContaining('operation log') });
+        await expect(t.updateOne({ _id: 1 as never }, { $set: { later: true } })).rejects.toMatchObject({ code: 1 });
+        // Reads go on; like MongoDB's "local" reads of writes a failover rolls back, they may show a refused write until the restart.
+        expect(await t.findOne({ _id: 1 as never })).toMatchObject({ _id: 1 });
+      } finally {
+        await client.close();
+        await host.close();
+      }
+      await withServer(dir, async (restarted) => {
+        const after = restarted.db('app').collection('t');
+        expect(await after.find().toArray()).toEqual([{ _id: 1 }]);
+        await after.insertOne({ _id: 3 as never });
+      });
+      await withServer(dir, async (restarted) => {
+        expect(await restarted.db('app').collection('t').countDocuments()).toBe(2);
       });
     });
   });

@@ -32,13 +32,13 @@ function fakeStore() {
 
 describe('StoreWatch', () => {
   let store: ReturnType<typeof fakeStore>;
-  let reopened: ReturnType<typeof vi.fn>;
+  let reopened: ReturnType<typeof vi.fn<() => void>>;
   let watch: StoreWatch;
 
   beforeEach(async () => {
     vi.useFakeTimers();
     store = fakeStore();
-    reopened = vi.fn();
+    reopened = vi.fn<() => void>();
     watch = new StoreWatch({ store, onChange: () => undefined, reopened, log: quiet });
     await watch.open();
   });
