@@ -180,7 +180,7 @@ export class Engine {
   }
 
   private async publish(records: Document[], changes: PendingChange[]): Promise<void> {
-    if (records.length > 0) await this.journal.append(records);
+    await this.journal.append(records); // also with none: a journal that failed refuses every write
     this.changeLog.publish(changes);
     this.maybeCompact();
   }

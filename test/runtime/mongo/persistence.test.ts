@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../runtime/mongo';
 import { hostEmbeddedMongo } from '../../../runtime/mongo/host';
 import { FileJournal } from '../../../runtime/mongo/persistence';
+import { failNextLogWrite, quietLogger } from './fixtures/failing-log-write';
 
 const CRASH_WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const tempDirs: string[] = [];
@@ -28,18 +29,6 @@ async function withServer<T>(dataDir: string, run: (client: MongoClient, server:
     await server.close();
   }
 }
-
-/** Makes the log's next write put part of its bytes on disk (cutting a record) and then fail, as a disk that fills up does. */
-function failNextLogWrite(): void {
-  const write = fs.writeSync.bind(fs) as (fd: number, buffer: Buffer, offset: number, length?: number) => number;
-  vi.spyOn(fs, 'writeSync')
-    .mockImplementationOnce(((fd: number, buffer: Buffer, offset: number) => write(fd, buffer, offset, Math.floor((buffer.length - offset) / 2) - 3)) as typeof fs.writeSync)
-    .mockImplementationOnce(() => {
-      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    });
-}
-
-const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,8 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Binary, type Document } from 'bson';
 import { Long, MongoClient, type ClientSession, type Db } from 'mongodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { hostEmbeddedMongo } from '../../../runtime/mongo/host';
 import { RetryableWrites, SWEEP_INTERVAL_MS, type StatementHistory } from '../../../runtime/mongo/retryable-writes';
 import { sessionKeyOf } from '../../../runtime/mongo/transactions';
+import { failNextLogWrite, quietLogger } from './fixtures/failing-log-write';
 import { startReplyDroppingProxy } from './fixtures/reply-dropping-proxy';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
@@ -167,6 +172,27 @@ describe('EmbeddedMongo', () => {
       } finally {
         await client.close();
         await proxy.close();
+      }
+    });
+  });
+
+  describe('retryable writes on a data directory', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('never answers a retry with the result of a write its log refused', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-mongo-'));
+      const host = await hostEmbeddedMongo({ dataDir: dir, logger: quietLogger });
+      const client = await new MongoClient(host.uri, { retryWrites: false }).connect();
+      const session = client.startSession();
+      const send = () => client.db('app').command({ insert: 'refused', documents: [{ _id: 1 }], txnNumber: Long.fromNumber(1) }, { session });
+      try {
+        failNextLogWrite();
+        await expect(send()).rejects.toMatchObject({ code: 1, message: expect.stringContaining('operation log') });
+        await expect(send()).rejects.toMatchObject({ code: 1 });
+      } finally {
+        await client.close();
+        await host.close();
+        fs.rmSync(dir, { recursive: true, force: true });
       }
     });
   });
