@@ -1,5 +1,9 @@
 // MongoDB's BSON comparison order, used by indexes and by the id map. mingo compares values for
 // queries; this ordering only decides where keys sit in an index, so both agree on equality.
+// One known difference from MongoDB: strings compare by UTF-16 code units (JavaScript's `<`, as
+// mingo's query operators and sorts do), where MongoDB compares UTF-8 bytes. The two orders differ
+// only between a character from U+E000 to U+FFFF and one from U+10000 up (an emoji); changing it
+// here alone would make an index's range disagree with the filter run on its candidates.
 import { EJSON, Long, type Binary, type ObjectId, type Timestamp } from 'bson';
 
 type BsonTagged = { _bsontype?: string };
