@@ -14,7 +14,7 @@ import { storeDirectory } from './directory';
 import { authenticated, callerOf } from './middleware/authenticate';
 import { preflight } from './middleware/cors';
 import { errorHandler, notFound } from './middleware/errors';
-import { refuseDeepJson } from './middleware/json-depth';
+import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
 import { TokenBuckets } from './rate-limit';
@@ -65,7 +65,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.set('etag', false);
   app.use(securityHeaders, preflight);
   app.use('/v1', rateLimit(new TokenBuckets(deps.limits.ipRate), (req) => req.ip ?? 'unknown'));
-  const json = [express.json({ limit: deps.limits.jsonBodyBytes }), refuseDeepJson];
+  const json = [express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson];
   app.use('/v1/health', healthRoutes(ctx));
   app.use('/v1/websites', websiteRoutes(ctx));
   app.use('/v1/conversations', json, conversationRoutes(ctx));

@@ -103,7 +103,29 @@ function fromHttpLibraryError(err: { type?: unknown; status?: unknown; message?:
     case 'request.aborted':
       return new AppError('ERR_INVALID_INPUT', 'Request aborted');
     default:
-      return undefined;
+      return fromClientErrorStatus(err);
+  }
+}
+
+/**
+ * Other errors of the HTTP libraries that blame the request carry a 4xx `status`: a body whose
+ * Content-Encoding does not match it, a path parameter that is not valid percent-encoding (the
+ * router), a static path the file server refuses.
+ */
+function fromClientErrorStatus({ status, message }: { status?: unknown; message?: unknown }): AppError | undefined {
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  const text = typeof message === 'string' && message !== '' ? message : 'Bad request';
+  switch (status) {
+    case 403:
+      return new AppError('ERR_FORBIDDEN', text);
+    case 404:
+      return new AppError('ERR_NOT_FOUND', text);
+    case 413:
+      return new AppError('ERR_PAYLOAD_TOO_LARGE', text);
+    case 415:
+      return new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', text);
+    default:
+      return new AppError('ERR_INVALID_INPUT', text);
   }
 }
 
@@ -112,7 +134,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof z.ZodError) return invalidInput(err.issues);
   if (err instanceof UpdateRejectedError) return new AppError('ERR_INVALID_TRANSITION', err.message);
   if (err && typeof err === 'object') {
-    const mapped = fromHttpLibraryError(err as { type?: unknown });
+    const mapped = fromHttpLibraryError(err as { type?: unknown; status?: unknown; message?: unknown });
     if (mapped) return mapped;
   }
   return new AppError('ERR_INTERNAL', 'Internal error');

@@ -78,6 +78,34 @@ describe('Chat API errors', () => {
       expect(shallow.status).toBe(201);
     });
 
+    it('refuses text the store would not keep as sent (a lone surrogate, a key holding NUL), naming where, instead of storing U+FFFD or failing with 500', async () => {
+      // Written as JSON escapes: JSON.stringify would send them the same way.
+      const lone = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-1","item":{"id":"err-lone","type":"message","text":"a\\ud800b"}}', { 'Content-Type': 'application/json' });
+      expect(lone.status).toBe(400);
+      expect(lone.body.error.details.fields).toEqual([{ path: 'body.item.text', message: expect.stringContaining('surrogate') }]);
+      const timeline = await api.call('GET', '/v1/conversations/err-1/timeline', visitor);
+      expect(timeline.body.items.map((item: { id: string }) => item.id)).not.toContain('err-lone');
+      const tag = await api.call('POST', '/v1/conversations/err-1/tags', AGENT, '{"add":["bad\\udc00"]}', { 'Content-Type': 'application/json' });
+      expect(tag.body.error.details.fields[0].path).toBe('body.add.0');
+      const nulKey = await api.call('POST', '/v1/conversations', AGENT, '{"visitorId":"v-nul","metadata":{"a\\u0000b":1}}', { 'Content-Type': 'application/json' });
+      expect(nulKey.status).toBe(400);
+      expect(nulKey.body.error.details.fields[0]).toEqual({ path: 'body.metadata', message: 'has a key holding NUL' });
+      const emoji = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { id: 'err-emoji', type: 'message', text: 'ok 😀 \u0000' } });
+      expect(emoji.status).toBe(201);
+    });
+
+    it('answers a request the HTTP layer cannot read with a 4xx, not 500', async () => {
+      const gzip = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-1"}', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      expect(gzip.status).toBe(400);
+      expect(gzip.body.error.code).toBe('ERR_INVALID_INPUT');
+      const brotli = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-1"}', { 'Content-Type': 'application/json', 'Content-Encoding': 'br' });
+      expect(brotli.status).toBeLessThan(500);
+      const badEscape = await api.call('GET', '/v1/conversations/%E0%A4%A', visitor);
+      expect(badEscape.status).toBe(400);
+      expect(badEscape.body.error.code).toBe('ERR_INVALID_INPUT');
+      expect((await api.call('GET', '/v1/files/%FF', visitor)).status).toBe(400);
+    });
+
     it('refuses to assign or add a user who is not on the team, naming the field', async () => {
       for (const path of ['assign', 'participants']) {
         const res = await api.call('POST', `/v1/conversations/err-1/${path}`, AGENT, { userId: 'usr_nobody' });

@@ -1,0 +1,62 @@
+/**
+ * Refuses JSON bodies the store could not keep as sent, with a 400 naming where:
+ * - nested deeper than a limit: a body ends up inside an item or a conversation, MongoDB refuses
+ *   documents nested past 100 levels, and the BSON encoder would overflow its stack long before a
+ *   byte limit is reached (`[` is one byte);
+ * - a string, or a key, holding a lone UTF-16 surrogate (`"\ud800"` is valid JSON): UTF-8 cannot
+ *   hold one, so the store would keep U+FFFD instead, and what was acknowledged would differ from
+ *   what a retry, a removal or a reader compares it with;
+ * - a key holding NUL: BSON ends keys with it, so the driver refuses the document.
+ */
+import type { RequestHandler } from 'express';
+import { AppError } from '../../domain/errors';
+import type { FieldIssue } from '../http-errors';
+
+export const MAX_JSON_DEPTH = 32;
+
+/** With the `u` flag a well-formed pair is one code point: this matches lone surrogates only. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** An object or array met in the walk, linked to its parent: the path is spelled out for a refusal alone. */
+interface Container {
+  value: object;
+  depth: number;
+  key: string | number;
+  parent?: Container;
+}
+
+const stringIssue = (text: string): string | undefined => (LONE_SURROGATE.test(text) ? 'holds a lone UTF-16 surrogate, which UTF-8 cannot encode' : undefined);
+const keyIssue = (key: string): string | undefined => (key.includes('\u0000') ? 'has a key holding NUL' : stringIssue(key) && `has a key that ${stringIssue(key)}`);
+
+/** The first place in `value` the store could not keep as sent (see above), if any. */
+export function unstorableAt(value: unknown, maxDepth = MAX_JSON_DEPTH): FieldIssue | undefined {
+  if (typeof value === 'string') return issueAt(stringIssue(value), { value: {}, depth: 0, key: 'body' });
+  if (value === null || typeof value !== 'object') return undefined;
+  const stack: Container[] = [{ value, depth: 0, key: 'body' }];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (current.depth === maxDepth) return { path: pathOf(current), message: `nested deeper than ${maxDepth} levels` };
+    const entries: Array<[string | number, unknown]> = Array.isArray(current.value) ? current.value.map((child, index) => [index, child]) : Object.entries(current.value);
+    for (const [key, child] of entries) {
+      const at = { value: {}, depth: current.depth + 1, key, parent: current };
+      const found = (typeof key === 'string' ? issueAt(keyIssue(key), current) : undefined) ?? (typeof child === 'string' ? issueAt(stringIssue(child), at) : undefined);
+      if (found) return found;
+      if (child !== null && typeof child === 'object') stack.push({ ...at, value: child });
+    }
+  }
+  return undefined;
+}
+
+const issueAt = (message: string | undefined, at: Container): FieldIssue | undefined => (message === undefined ? undefined : { path: pathOf(at), message });
+
+function pathOf(container: Container): string {
+  const keys: Array<string | number> = [];
+  for (let at: Container | undefined = container; at; at = at.parent) keys.unshift(at.key);
+  return keys.join('.');
+}
+
+export const refuseUnstorableJson: RequestHandler = (req, _res, next) => {
+  const issue = unstorableAt(req.body);
+  if (issue === undefined) return next();
+  next(new AppError('ERR_INVALID_INPUT', `Invalid input: ${issue.path} ${issue.message}`, { fields: [issue] }));
+};
