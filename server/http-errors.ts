@@ -47,10 +47,12 @@ function invalidFields(message: string, fields: FieldIssue[]): AppError {
 }
 
 export function invalidInput(issues: z.core.$ZodIssue[], prefix?: string): AppError {
-  const fields: FieldIssue[] = issues.map((issue) => ({
-    path: joinPath(prefix, ...issue.path.map(String)) || '(root)',
-    message: issue.message,
-  }));
+  const fields: FieldIssue[] = issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    // A field a strict schema does not know is named itself, not the object holding it.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: joinPath(prefix, ...path, key), message: 'unknown field' }));
+    return [{ path: joinPath(prefix, ...path) || '(root)', message: issue.message }];
+  });
   return invalidFields(`Invalid input: ${[...new Set(fields.map((f) => f.path))].join(', ')}`, fields);
 }
 

@@ -1,5 +1,5 @@
 /**
- * AI assistant configurations: read and replaced by the team, validated with the assistant schema
+ * AI assistant configurations: read and replaced whole by the team, validated with the assistant schema
  * and kept in the website settings under the key the AI activities read them from.
  */
 import { Router } from 'express';
@@ -14,6 +14,8 @@ import { entityId } from '../schemas/common';
 import { parseInput } from '../schemas/parse';
 
 const params = z.object({ id: entityId });
+/** A PUT body: an object with the configuration's fields only (the id is the path's). */
+const replacement = assistantConfigSchema.partial().strict();
 
 export function aiAgentRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -41,7 +43,8 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
   router.put('/:id', async (req, res) => {
     const agent = requireActingAgent(callerOf(res));
     const member = await assistantOf(agent, req.params);
-    const body = typeof req.body === 'object' && req.body !== null ? req.body : {};
+    // The whole configuration: a field left out takes its default, a field not in it (a typo) is refused.
+    const body = parseInput(replacement, req.body, 'body');
     const config = parseInput(assistantConfigSchema, { name: member.name, ...body, id: member.id }, 'body');
     res.json({ agent: await ctx.store.putSetting(agent.website.id, assistantSettingKey(member.id), config) });
   });

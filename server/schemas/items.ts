@@ -3,7 +3,7 @@
  * the plugin registry validates each type's own fields. Fields the server assigns are refused.
  */
 import { z } from 'zod';
-import { clientId } from './common';
+import { clientItemId } from './common';
 
 const filePart = z.object({
   type: z.literal('file'),
@@ -15,7 +15,7 @@ const textPart = z.object({ type: z.literal('text'), text: z.string().min(1).max
 
 export const newItemSchema = z
   .looseObject({
-    id: clientId.optional(),
+    id: clientItemId.optional(),
     type: z.string().min(1).max(100),
     text: z.string().max(10_000).optional(),
     parts: z.array(z.discriminatedUnion('type', [textPart, filePart])).max(20).optional(),

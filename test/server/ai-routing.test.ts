@@ -85,6 +85,13 @@ describe('AI assistant and routing over the wire', () => {
     expect(put.body.agent).toMatchObject({ id: DEFAULT_ASSISTANT_ID, name: 'Acme Assistant', knowledge, debounceMs: 0 });
     expect((await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent.knowledge).toEqual(knowledge);
     expect((await t.api.call('PUT', `/v1/ai-agents/${AGENT.agent}`, AGENT, {})).status).toBe(404);
+    // Not an object, or a field the configuration has not (a typo): refused, and nothing replaced.
+    const array = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, [1]);
+    expect(array.status).toBe(400);
+    const typo = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { knowledge, instruction: 'Be brief' });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.details.fields).toEqual([{ path: 'body.instruction', message: 'unknown field' }]);
+    expect((await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent.knowledge).toEqual(knowledge);
 
     const { socket } = await visitorAsks('ai-4', 'What are the opening hours of your office?');
     const answer = await socket.waitFor((f) => f.type === 'timelineItemCreated' && f.payload.item.author.kind === 'ai' && f.payload.item.type === 'message', 20_000);

@@ -94,6 +94,15 @@ describe('Chat API errors', () => {
       expect(emoji.status).toBe(201);
     });
 
+    it("refuses an item id shaped like the server's own, so no client can take a workflow's event id first and stall its lifecycle", async () => {
+      await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-own-ids' });
+      const taken = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-own-ids', item: { id: 'conversation:err-1:event:9.0', type: 'message', text: 'x' } });
+      expect(taken.status).toBe(400);
+      expect(taken.body.error.details.fields[0].path).toBe('body.item.id');
+      const resolved = await api.call('POST', '/v1/conversations/err-own-ids/resolve', AGENT, {});
+      expect(resolved.status).toBe(200);
+    });
+
     it('answers a request the HTTP layer cannot read with a 4xx, not 500', async () => {
       const gzip = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-1"}', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
       expect(gzip.status).toBe(400);
