@@ -34,8 +34,9 @@ export async function readKeysFile(dataDir: string): Promise<WebsiteKeys | undef
 }
 
 /**
- * Configured keys win one by one; the rest come from the keys file, or are generated. With
- * `persist` false (in-memory runs) nothing is written.
+ * Configured keys win one by one; the rest come from the keys file, or are generated. The file
+ * then holds the keys in use (configured ones too: the store holds them anyway), so tools that read
+ * it (`npm run audit`) use the website's keys. With `persist` false (in-memory runs) nothing is written.
  */
 export async function resolveKeys(config: Pick<AppConfig, 'keys' | 'dataDir'>, persist: boolean): Promise<WebsiteKeys> {
   const stored = persist ? await readKeysFile(config.dataDir) : undefined;
@@ -45,9 +46,10 @@ export async function resolveKeys(config: Pick<AppConfig, 'keys' | 'dataDir'>, p
     secretKey: config.keys.secretKey ?? base.secretKey,
     identitySecret: config.keys.identitySecret ?? base.identitySecret,
   };
-  if (persist && !stored) {
+  const changed = !stored || (Object.keys(keys) as Array<keyof WebsiteKeys>).some((name) => keys[name] !== stored[name]);
+  if (persist && changed) {
     await mkdir(config.dataDir, { recursive: true });
-    await writeFile(keysPath(config.dataDir), `${JSON.stringify(base, null, 2)}\n`, { mode: 0o600 });
+    await writeFile(keysPath(config.dataDir), `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   }
   return keys;
 }

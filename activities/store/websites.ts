@@ -5,11 +5,14 @@ const toWebsite = (doc: WebsiteDoc | null): Website | null => (doc ? withoutInte
 
 export function websiteMethods({ websites }: Collections) {
   return {
-    /** Stores the website when its id is new; returns the stored website (an existing one unchanged). */
+    /** Stores the website when its id is new, and its keys and allowed origins in any case; returns the stored website. */
     async ensureWebsite(website: Website): Promise<Website> {
+      // Keys and allowed origins come from the configuration on every start, so rotating a key or
+      // locking the widget to an origin takes effect; the name and creation time stay as stored.
+      const { publicKey, secretKey, identitySecret, allowedOrigins, ...created } = website;
       const doc = await websites.findOneAndUpdate(
         { _id: website.id },
-        { $setOnInsert: { ...website } },
+        { $set: { publicKey, secretKey, identitySecret, allowedOrigins }, $setOnInsert: created },
         { upsert: true, returnDocument: 'after' },
       );
       return toWebsite(doc)!;

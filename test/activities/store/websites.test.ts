@@ -27,10 +27,14 @@ describe('Store', () => {
       expect(await ctx.get().getWebsiteByPublicKey('pk_unknown')).toBeNull();
     });
 
-    it('returns the stored website unchanged when the id exists', async () => {
+    it('keeps the stored name and creation time when the id exists, and takes the keys and origins given', async () => {
       const w = website();
       await ctx.get().ensureWebsite(w);
-      expect(await ctx.get().ensureWebsite({ ...w, name: 'Renamed' })).toEqual(w);
+      expect(await ctx.get().ensureWebsite({ ...w, name: 'Renamed', createdAt: new Date(0).toISOString() })).toEqual(w);
+      const rotated = { publicKey: 'pk_rotated', secretKey: 'sk_rotated', identitySecret: 'new secret', allowedOrigins: ['https://shop.example'] };
+      expect(await ctx.get().ensureWebsite({ ...w, ...rotated, name: 'Renamed' })).toEqual({ ...w, ...rotated });
+      expect(await ctx.get().getWebsiteBySecretKey(w.secretKey)).toBeNull();
+      expect(await ctx.get().getWebsiteBySecretKey('sk_rotated')).toMatchObject({ id: w.id, allowedOrigins: ['https://shop.example'] });
     });
 
     it('refuses a second website with the same public key', async () => {

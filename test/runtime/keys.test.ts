@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readKeysFile, resolveKeys } from '../../runtime/keys';
+
+const dirs: string[] = [];
+const dataDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keys-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('resolveKeys', () => {
+  it('generates keys on first start and keeps them across restarts', async () => {
+    const dir = dataDir();
+    const first = await resolveKeys({ dataDir: dir, keys: {} }, true);
+    expect(first.publicKey).toMatch(/^pk_/);
+    expect(first.secretKey).toMatch(/^sk_/);
+    expect(await resolveKeys({ dataDir: dir, keys: {} }, true)).toEqual(first);
+    expect((fs.statSync(path.join(dir, 'keys.json')).mode & 0o777).toString(8)).toBe('600');
+  });
+
+  it('lets configured keys win one by one, and keeps the keys in use in the file for tools that read it', async () => {
+    const dir = dataDir();
+    const generated = await resolveKeys({ dataDir: dir, keys: {} }, true);
+    const configured = await resolveKeys({ dataDir: dir, keys: { secretKey: 'sk_from_env' } }, true);
+    expect(configured).toEqual({ ...generated, secretKey: 'sk_from_env' });
+    expect(await readKeysFile(dir)).toEqual(configured);
+  });
+
+  it('writes nothing for an in-memory run', async () => {
+    const dir = dataDir();
+    await resolveKeys({ dataDir: dir, keys: { publicKey: 'pk_x' } }, false);
+    expect(await readKeysFile(dir)).toBeUndefined();
+  });
+});
