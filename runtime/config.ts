@@ -27,8 +27,8 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('support-conversations'),
   TEMPORAL_CLI_PATH: optionalString,
-  PUBLIC_KEY: z.string().regex(/^pk_[A-Za-z0-9_-]{8,}$/, 'pk_ followed by at least 8 characters').optional(),
-  SECRET_KEY: z.string().regex(/^sk_[A-Za-z0-9_-]{16,}$/, 'sk_ followed by at least 16 characters').optional(),
+  PUBLIC_KEY: z.string().regex(/^pk_[A-Za-z0-9_-]{8,200}$/, 'pk_ followed by 8 to 200 characters').optional(),
+  SECRET_KEY: z.string().regex(/^sk_[A-Za-z0-9_-]{16,200}$/, 'sk_ followed by 16 to 200 characters').optional(),
   IDENTITY_SECRET: z.string().min(16).optional(),
   /** Origins the default website's widget may be used from (comma-separated); empty: any. */
   ALLOWED_ORIGINS: list(''),

@@ -12,6 +12,12 @@ const WEBSITE_TTL_MS = 30_000;
 const MEMBER_TTL_MS = 5_000;
 const VISITOR_TTL_MS = 60_000;
 const MAX_ENTRIES = 100_000;
+/**
+ * No website key is longer (the configuration allows `pk_`/`sk_` and 200 characters): a longer
+ * one is unknown without a lookup, and is not cached, so unknown keys cannot fill memory with
+ * large entries (at most MAX_ENTRIES of this size).
+ */
+export const MAX_KEY_LENGTH = 203;
 
 class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
@@ -57,8 +63,10 @@ export function storeDirectory(store: Store): StoreDirectory {
   const members = new TtlCache<TeamMember | undefined>(MEMBER_TTL_MS);
   const visitors = new TtlCache<Visitor>(VISITOR_TTL_MS);
   return {
-    websiteByPublicKey: (key) => websites.get(`pk/${key}`, async () => (await store.getWebsiteByPublicKey(key)) ?? undefined),
-    websiteBySecretKey: (key) => websites.get(`sk/${key}`, async () => (await store.getWebsiteBySecretKey(key)) ?? undefined),
+    websiteByPublicKey: (key) =>
+      key.length > MAX_KEY_LENGTH ? Promise.resolve(undefined) : websites.get(`pk/${key}`, async () => (await store.getWebsiteByPublicKey(key)) ?? undefined),
+    websiteBySecretKey: (key) =>
+      key.length > MAX_KEY_LENGTH ? Promise.resolve(undefined) : websites.get(`sk/${key}`, async () => (await store.getWebsiteBySecretKey(key)) ?? undefined),
     teamMember: (websiteId, userId) =>
       members.get(`${websiteId}/${userId}`, async () => {
         const member = await store.getTeamMember(userId);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../activities/store';
 import type { Visitor } from '../../domain/people';
-import { storeDirectory } from '../../server/directory';
+import { MAX_KEY_LENGTH, storeDirectory } from '../../server/directory';
 
 /** A store whose visitor reads answer when the test says so, with what the store holds by then. */
 function visitorStore() {
@@ -42,6 +42,23 @@ describe('storeDirectory', () => {
       expect(reads).toHaveLength(1);
       answerNext();
       expect((await after).contactId).toBe('ct_1');
+    });
+  });
+
+  describe('#websiteBySecretKey', () => {
+    it('answers a key longer than any website key has as unknown without reading the store', async () => {
+      const reads: string[] = [];
+      const lookup = async (key: string) => {
+        reads.push(key);
+        return null;
+      };
+      const store = { getWebsiteBySecretKey: lookup, getWebsiteByPublicKey: lookup };
+      const directory = storeDirectory(store as unknown as Store);
+      expect(await directory.websiteBySecretKey(`sk_${'x'.repeat(12_000)}`)).toBeUndefined();
+      expect(await directory.websiteByPublicKey(`pk_${'x'.repeat(MAX_KEY_LENGTH)}`)).toBeUndefined();
+      expect(reads).toEqual([]);
+      expect(await directory.websiteBySecretKey('sk_unknown')).toBeUndefined();
+      expect(reads).toEqual(['sk_unknown']);
     });
   });
 });
