@@ -24,7 +24,7 @@ import { bundleWorkflows } from './engine/embedded/workflow-bundle';
 import { MongoJournalStore } from './engine/mongo-journal-store';
 import { wantsTemporal } from './engine/temporal-connection';
 import type { WorkflowEngine } from './engine/workflow-engine';
-import { resolveKeys, type WebsiteKeys } from './keys';
+import { keepKeys, resolveKeys, type WebsiteKeys } from './keys';
 import { startEmbeddedMongo } from './mongo';
 import { productActivities } from './product-activities';
 import { projectionLoader } from './projection';
@@ -72,7 +72,8 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     const store = await openStore({ uri: mongoUri, dbName: config.store.dbName, log });
     cleanup.push(() => store.close());
     const keys = await resolveKeys(config, !config.store.memory);
-    const website = await seedDefaults(store, keys, config.allowedOrigins);
+    const website = await seedDefaults(store, keys, { ...config.keys, allowedOrigins: config.allowedOrigins });
+    if (!config.store.memory) await keepKeys(config.dataDir, website);
 
     // A second client for what the Store API does not offer: workflow projections (and the journal of an engine on this thread).
     const direct = await connect(mongoUri, config.store.dbName);

@@ -30,8 +30,11 @@ const envSchema = z.object({
   PUBLIC_KEY: z.string().regex(/^pk_[A-Za-z0-9_-]{8,200}$/, 'pk_ followed by 8 to 200 characters').optional(),
   SECRET_KEY: z.string().regex(/^sk_[A-Za-z0-9_-]{16,200}$/, 'sk_ followed by 16 to 200 characters').optional(),
   IDENTITY_SECRET: z.string().min(16).optional(),
-  /** Origins the default website's widget may be used from (comma-separated); empty: any. */
-  ALLOWED_ORIGINS: list(''),
+  /** Origins the default website's widget may be used from (comma-separated); empty: any; unset: as stored. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value) => value?.split(',').map((s) => s.trim()).filter(Boolean)),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url().optional(),
   /** Prefill the inbox sign-in with the secret key (a local demo only); default: when HOST is loopback. */
@@ -69,7 +72,8 @@ export interface AppConfig {
   engineThread: boolean;
   /** The default website's keys; generated and kept in DATA_DIR when absent. */
   keys: { publicKey?: string; secretKey?: string; identitySecret?: string };
-  allowedOrigins: string[];
+  /** As configured; undefined when ALLOWED_ORIGINS is not set. */
+  allowedOrigins: string[] | undefined;
   openai: { apiKey?: string; baseUrl?: string };
   /** The pages may be told the secret key (prefilled agent sign-in): only for a local demo. */
   demoPages: boolean;

@@ -34,22 +34,33 @@ export async function readKeysFile(dataDir: string): Promise<WebsiteKeys | undef
 }
 
 /**
- * Configured keys win one by one; the rest come from the keys file, or are generated. The file
- * then holds the keys in use (configured ones too: the store holds them anyway), so tools that read
- * it (`npm run audit`) use the website's keys. With `persist` false (in-memory runs) nothing is written.
+ * Configured keys win one by one; the rest come from the keys file, or are generated (and kept in
+ * it). With `persist` false (in-memory runs) nothing is written.
  */
 export async function resolveKeys(config: Pick<AppConfig, 'keys' | 'dataDir'>, persist: boolean): Promise<WebsiteKeys> {
   const stored = persist ? await readKeysFile(config.dataDir) : undefined;
   const base = stored ?? generateKeys();
-  const keys: WebsiteKeys = {
+  if (persist && !stored) await writeKeysFile(config.dataDir, base);
+  return {
     publicKey: config.keys.publicKey ?? base.publicKey,
     secretKey: config.keys.secretKey ?? base.secretKey,
     identitySecret: config.keys.identitySecret ?? base.identitySecret,
   };
-  const changed = !stored || (Object.keys(keys) as Array<keyof WebsiteKeys>).some((name) => keys[name] !== stored[name]);
-  if (persist && changed) {
-    await mkdir(config.dataDir, { recursive: true });
-    await writeFile(keysPath(config.dataDir), `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-  }
-  return keys;
+}
+
+/**
+ * Keeps the website's keys in the keys file when they differ from it (configured ones, or those
+ * another instance sharing the store created the website with), so that tools reading it
+ * (`npm run audit`) use the keys in force.
+ */
+export async function keepKeys(dataDir: string, keys: WebsiteKeys): Promise<void> {
+  const { publicKey, secretKey, identitySecret } = keys;
+  const stored = await readKeysFile(dataDir);
+  if (stored?.publicKey === publicKey && stored.secretKey === secretKey && stored.identitySecret === identitySecret) return;
+  await writeKeysFile(dataDir, { publicKey, secretKey, identitySecret });
+}
+
+async function writeKeysFile(dataDir: string, keys: WebsiteKeys): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(keysPath(dataDir), `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
 }

@@ -1,10 +1,11 @@
 /**
  * The default configuration: one website with the configured (or generated) keys, a human team
  * member and an AI assistant with its configuration (`defaultAssistantConfig`, stored where the AI
- * activities and `/v1/ai-agents` read it). Existing records are left as they are.
+ * activities and `/v1/ai-agents` read it). Existing records are left as they are, but for the
+ * website's configured keys and allowed origins.
  */
 import { assistantSettingKey, defaultAssistantConfig } from '../activities/ai';
-import type { Store } from '../activities/store';
+import type { ConfiguredWebsiteFields, Store } from '../activities/store';
 import type { TeamMember, Website } from '../domain/people';
 import { DEFAULT_ROUTING_RULES } from '../workflows/routing/team-rules';
 import type { WebsiteKeys } from './keys';
@@ -15,14 +16,15 @@ export const DEFAULT_ASSISTANT_ID = 'ai_assistant';
 
 const TEAMS = [DEFAULT_ROUTING_RULES.defaultTeam, ...DEFAULT_ROUTING_RULES.rules.map((rule) => rule.team)];
 
-export async function seedDefaults(store: Store, keys: WebsiteKeys, allowedOrigins: string[]): Promise<Website> {
-  const website = await store.ensureWebsite({
-    id: DEFAULT_WEBSITE_ID,
-    name: 'Acme Cloud Notes',
-    ...keys,
-    allowedOrigins,
-    createdAt: new Date().toISOString(),
-  });
+/**
+ * `keys` are the default website's when it is created; `configured` (what the environment sets)
+ * is applied to it on every start.
+ */
+export async function seedDefaults(store: Store, keys: WebsiteKeys, configured: ConfiguredWebsiteFields): Promise<Website> {
+  const website = await store.ensureWebsite(
+    { id: DEFAULT_WEBSITE_ID, name: 'Acme Cloud Notes', ...keys, allowedOrigins: [], createdAt: new Date().toISOString() },
+    configured,
+  );
   if ((await store.listTeamMembers(website.id)).length === 0) {
     const members: TeamMember[] = [
       // In every team the default routing rules name, so each escalation of the demo reaches Alex.

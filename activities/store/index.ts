@@ -83,6 +83,7 @@ export type { ChangeWatch, StoreChange, WatchOptions } from './changes';
 export type { ConversationFilter, ConversationReader, NewConversation } from './conversations';
 export type { EphemeralEvent } from './documents';
 export type { FileInfo, FileUpload } from './files';
+export type { ConfiguredWebsiteFields } from './websites';
 export { newId } from './ids';
 export { imageSize } from './image-size';
 export type { Appended, AppendOptions, ItemToAppend } from './append';

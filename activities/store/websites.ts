@@ -1,18 +1,24 @@
 import type { Website } from '../../domain/people';
 import { withoutInternal, type Collections, type WebsiteDoc } from './documents';
 
+/** What the configuration says of a website, each field only when it says something. */
+export type ConfiguredWebsiteFields = Partial<Pick<Website, 'publicKey' | 'secretKey' | 'identitySecret' | 'allowedOrigins'>>;
+
 const toWebsite = (doc: WebsiteDoc | null): Website | null => (doc ? withoutInternal<Website>(doc) : null);
 
 export function websiteMethods({ websites }: Collections) {
   return {
-    /** Stores the website when its id is new, and its keys and allowed origins in any case; returns the stored website. */
-    async ensureWebsite(website: Website): Promise<Website> {
-      // Keys and allowed origins come from the configuration on every start, so rotating a key or
-      // locking the widget to an origin takes effect; the name and creation time stay as stored.
-      const { publicKey, secretKey, identitySecret, allowedOrigins, ...created } = website;
+    /**
+     * Stores the website when its id is new, and the `configured` fields in any case (so rotating a
+     * key or locking the widget to an origin takes effect on an existing website); returns the
+     * stored website.
+     */
+    async ensureWebsite(website: Website, configured: ConfiguredWebsiteFields = {}): Promise<Website> {
+      const set = Object.fromEntries(Object.entries(configured).filter(([, value]) => value !== undefined));
+      const created = Object.fromEntries(Object.entries(website).filter(([field]) => !(field in set)));
       const doc = await websites.findOneAndUpdate(
         { _id: website.id },
-        { $set: { publicKey, secretKey, identitySecret, allowedOrigins }, $setOnInsert: created },
+        { ...(Object.keys(set).length > 0 ? { $set: set } : {}), $setOnInsert: created },
         { upsert: true, returnDocument: 'after' },
       );
       return toWebsite(doc)!;

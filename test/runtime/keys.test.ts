@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readKeysFile, resolveKeys } from '../../runtime/keys';
+import { keepKeys, readKeysFile, resolveKeys } from '../../runtime/keys';
 
 const dirs: string[] = [];
 const dataDir = () => {
@@ -24,12 +24,21 @@ describe('resolveKeys', () => {
     expect((fs.statSync(path.join(dir, 'keys.json')).mode & 0o777).toString(8)).toBe('600');
   });
 
-  it('lets configured keys win one by one, and keeps the keys in use in the file for tools that read it', async () => {
+  it('lets configured keys win one by one, without writing them to the file', async () => {
     const dir = dataDir();
     const generated = await resolveKeys({ dataDir: dir, keys: {} }, true);
     const configured = await resolveKeys({ dataDir: dir, keys: { secretKey: 'sk_from_env' } }, true);
     expect(configured).toEqual({ ...generated, secretKey: 'sk_from_env' });
-    expect(await readKeysFile(dir)).toEqual(configured);
+    expect(await readKeysFile(dir)).toEqual(generated);
+  });
+
+  it('keeps the keys in force in the file (configured ones, or the store’s), so tools that read it use them', async () => {
+    const dir = dataDir();
+    const generated = await resolveKeys({ dataDir: dir, keys: {} }, true);
+    const website = { id: 'web_default', name: 'Acme', ...generated, secretKey: 'sk_in_force' };
+    await keepKeys(dir, website);
+    expect(await readKeysFile(dir)).toEqual({ ...generated, secretKey: 'sk_in_force' });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'keys.json'), 'utf8'))).not.toHaveProperty('name');
   });
 
   it('writes nothing for an in-memory run', async () => {

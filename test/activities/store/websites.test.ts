@@ -27,14 +27,21 @@ describe('Store', () => {
       expect(await ctx.get().getWebsiteByPublicKey('pk_unknown')).toBeNull();
     });
 
-    it('keeps the stored name and creation time when the id exists, and takes the keys and origins given', async () => {
+    it('returns the stored website unchanged when the id exists', async () => {
       const w = website();
       await ctx.get().ensureWebsite(w);
-      expect(await ctx.get().ensureWebsite({ ...w, name: 'Renamed', createdAt: new Date(0).toISOString() })).toEqual(w);
-      const rotated = { publicKey: 'pk_rotated', secretKey: 'sk_rotated', identitySecret: 'new secret', allowedOrigins: ['https://shop.example'] };
-      expect(await ctx.get().ensureWebsite({ ...w, ...rotated, name: 'Renamed' })).toEqual({ ...w, ...rotated });
+      expect(await ctx.get().ensureWebsite({ ...website(), id: w.id, name: 'Renamed' })).toEqual(w);
+    });
+
+    it('applies the configured keys and origins to an existing website, and only those', async () => {
+      const w = website();
+      await ctx.get().ensureWebsite(w);
+      const configured = { secretKey: 'sk_rotated', allowedOrigins: ['https://shop.example'] };
+      expect(await ctx.get().ensureWebsite({ ...website(), id: w.id }, { ...configured, publicKey: undefined })).toEqual({ ...w, ...configured });
       expect(await ctx.get().getWebsiteBySecretKey(w.secretKey)).toBeNull();
-      expect(await ctx.get().getWebsiteBySecretKey('sk_rotated')).toMatchObject({ id: w.id, allowedOrigins: ['https://shop.example'] });
+      expect(await ctx.get().getWebsiteBySecretKey('sk_rotated')).toMatchObject({ id: w.id, publicKey: w.publicKey });
+      const fresh = website();
+      expect(await ctx.get().ensureWebsite(fresh, { secretKey: 'sk_fresh' })).toEqual({ ...fresh, secretKey: 'sk_fresh' });
     });
 
     it('refuses a second website with the same public key', async () => {
