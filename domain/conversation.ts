@@ -45,8 +45,8 @@ export interface Conversation extends ConversationLifecycle {
   visitorId: string;
   contactId?: string;
   metadata?: Record<string, unknown>;
-  /** The newest item the caller may see (computed per audience). */
-  lastTimelineItem?: TimelineItem;
+  /** The newest item the caller may see (computed per audience); null before there is one. */
+  lastTimelineItem: TimelineItem | null;
   createdAt: string;
   updatedAt: string;
 }

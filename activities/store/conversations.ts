@@ -54,7 +54,7 @@ const INTERNAL_FIELDS = ['creationKey', 'stateVersion', 'lastActivityAt', 'lastI
 export function toConversation(doc: ConversationDoc, audience: Audience): Conversation {
   const conversation = withoutInternal<Conversation>(doc, INTERNAL_FIELDS);
   const last = audience === 'all' ? doc.lastItemAll : doc.lastItemPublic;
-  return last ? { ...conversation, lastTimelineItem: last } : conversation;
+  return { ...conversation, lastTimelineItem: last ?? null };
 }
 
 /** Listing position: the last row's activity time and id. */

@@ -15,8 +15,9 @@ describe('Chat API over the wire', () => {
 
       const created = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'flow-1' });
       expect(created.status).toBe(201);
-      expect(created.body.conversation).toMatchObject({ id: 'flow-1', visitorId, status: 'open', priority: 'medium' });
-      await agentSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'flow-1');
+      expect(created.body.conversation).toMatchObject({ id: 'flow-1', visitorId, status: 'open', priority: 'medium', lastTimelineItem: null });
+      const announced = await agentSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'flow-1');
+      expect(announced.payload.conversation.lastTimelineItem).toBeNull();
 
       const asked = await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'flow-1', item: { id: 'flow-1-q', type: 'message', text: 'I was charged twice for my subscription' } });
       expect(asked.status).toBe(201);

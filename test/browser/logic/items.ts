@@ -27,6 +27,7 @@ export const conversation = (patch: Partial<Conversation> = {}): Conversation =>
   handler: 'ai',
   participants: [],
   tags: [],
+  lastTimelineItem: null,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
   ...patch,
