@@ -79,16 +79,20 @@ function withFieldDetails(err: AppError): AppError {
 }
 
 /**
- * Runs `validate` (a plugin registry call) and places the fields a rejection names in the request,
- * e.g. `text` → `body.item.text`; `prefix` may map each path itself.
+ * Runs `validate` (a plugin registry or store call, its promise too) and places the fields a
+ * rejection names in the request, e.g. `text` → `body.item.text`; `prefix` may map each path itself.
  */
 export function inRequest<T>(prefix: string | ((path: string) => string), validate: () => T): T {
-  try {
-    return validate();
-  } catch (err) {
+  const placed = (err: unknown): never => {
     if (!isAppError(err) || httpStatusOf(err.code) !== 400) throw err;
     const place = typeof prefix === 'string' ? (path: string) => joinPath(prefix, path) : prefix;
     throw new AppError(err.code, err.message, { fields: fieldIssuesOf(err).map(({ path, message }) => ({ path: place(path), message })) });
+  };
+  try {
+    const result = validate();
+    return result instanceof Promise ? (result.catch(placed) as T) : result;
+  } catch (err) {
+    return placed(err);
   }
 }
 

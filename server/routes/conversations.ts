@@ -22,6 +22,7 @@ import {
   typingBody,
   userBody,
 } from '../schemas/conversations';
+import { inRequest } from '../http-errors';
 import { parseInput } from '../schemas/parse';
 import { createConversation } from '../services/conversations';
 import { answerItemAction } from '../services/item-actions';
@@ -47,7 +48,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
       throw new AppError('ERR_FORBIDDEN', 'Visitors cannot filter by tag or assignee');
     }
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
-    const page = await ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor });
+    const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
     res.json({ conversations: page.conversations.map((c) => viewFor(caller, c)), nextCursor: page.nextCursor });
   });
 
@@ -65,7 +66,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
     }
     await visibleConversation(ctx.store, caller, id);
     const audience = storeAudienceOf(caller);
-    const page = await ctx.store.listItems(id, afterSeq !== undefined ? { audience, limit, afterSeq } : { audience, limit, cursor });
+    const page = await inRequest('query', () => ctx.store.listItems(id, afterSeq !== undefined ? { audience, limit, afterSeq } : { audience, limit, cursor }));
     res.json({ ...page, items: page.items.filter((item) => ctx.plugins.isVisibleTo(item, pluginAudienceOf(caller))) });
   });
 

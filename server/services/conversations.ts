@@ -45,7 +45,7 @@ export async function createConversation(
   );
   const items: TimelineItem[] = [];
   for (const [index, validated] of initial.entries()) {
-    const { item } = await appendValidated(deps.store, conversation.id, validated, validated.id ?? `${conversation.id}.initial.${index}`);
+    const { item } = await appendValidated(deps.store, conversation.id, validated, validated.id ?? `${conversation.id}.initial.${index}`, `body.defaultTimelineItems.${index}`);
     deps.notifier.sendRecorded(conversation, item);
     items.push(item);
   }

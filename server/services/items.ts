@@ -39,7 +39,7 @@ async function resolveFileParts(store: Store, conversationId: string, fields: Re
       const info = await store.attachFile(part.fileId, conversationId);
       if (!info) {
         throw new AppError('ERR_INVALID_INPUT', `Unknown file ${part.fileId} for this conversation`, {
-          fields: [{ path: `item.parts.${index}.fileId`, message: 'no such file in this conversation' }],
+          fields: [{ path: `parts.${index}.fileId`, message: 'no such file in this conversation' }],
         });
       }
       const { id, filename, mediaType, size, width, height } = info;
@@ -49,15 +49,20 @@ async function resolveFileParts(store: Store, conversationId: string, fields: Re
   return { ...fields, parts: resolved };
 }
 
-/** Stores a validated item, recording its workflow signal as owed (send it with `notifier.sendRecorded`); `created` is false for a retry of an item already stored. */
+/**
+ * Stores a validated item, recording its workflow signal as owed (send it with `notifier.sendRecorded`);
+ * `created` is false for a retry of an item already stored. A file part naming no file of the
+ * conversation is refused with its field placed under `where`.
+ */
 export async function appendValidated(
   store: Store,
   conversationId: string,
   validated: ValidatedItem,
   id: string = validated.id ?? newId('item'),
+  where = 'body.item',
 ): Promise<{ item: TimelineItem; created: boolean }> {
   const { fields, id: _id, ...base } = validated;
-  const own = await resolveFileParts(store, conversationId, fields);
+  const own = await inRequest(where, () => resolveFileParts(store, conversationId, fields));
   return store.appendItem({ ...own, ...base, id, conversationId, createdAt: new Date().toISOString() } as Parameters<Store['appendItem']>[0], { owesSignal: true });
 }
 

@@ -147,7 +147,14 @@ describe('Chat API errors', () => {
       // The store: a cursor it did not make.
       const store = await api.call('GET', '/v1/conversations/err-1/timeline?cursor=nonsense', visitor);
       expect(store.status).toBe(400);
-      expect(store.body.error.details).toEqual({ fields: [{ path: 'cursor', message: expect.any(String) }] });
+      expect(store.body.error.details).toEqual({ fields: [{ path: 'query.cursor', message: expect.any(String) }] });
+      const listing = await api.call('GET', '/v1/conversations?cursor=nonsense', visitor);
+      expect(listing.body.error.details.fields[0].path).toBe('query.cursor');
+      // The server's files: a file part naming no file of the conversation.
+      const file = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', parts: [{ type: 'text', text: 'see' }, { type: 'file', fileId: 'file_none' }] } });
+      expect(file.body.error.details.fields).toEqual([{ path: 'body.item.parts.1.fileId', message: 'no such file in this conversation' }]);
+      const initial = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-file-1', defaultTimelineItems: [{ type: 'message', parts: [{ type: 'file', fileId: 'file_none' }] }] });
+      expect(initial.body.error.details.fields[0].path).toBe('body.defaultTimelineItems.0.parts.0.fileId');
       // The server's own schemas: an assistant configuration.
       const config = await api.call('PUT', '/v1/ai-agents/ai_assistant', AGENT, { model: 'gpt-4', stepBudget: 0 });
       expect(config.status).toBe(400);
