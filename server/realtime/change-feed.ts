@@ -29,6 +29,9 @@ function updatesOf(view: Partial<Conversation>, fields: string[]): Record<string
   return Object.fromEntries(fields.map((field) => [field, view[field as keyof Conversation] ?? null]));
 }
 
+const typingKey = ({ conversationId, actorType, actorId }: Pick<EphemeralPayload<'conversationTyping'>, 'conversationId' | 'actorType' | 'actorId'>): string =>
+  `${conversationId}/${actorType}/${actorId}`;
+
 interface TypingInfo {
   owners: ConversationOwners;
   payload: EphemeralPayload<'conversationTyping'>;
@@ -80,6 +83,10 @@ export class ChangeFeed {
       visitorFrame: this.plugins.isVisibleTo(item, 'visitor') ? text : undefined,
       item: change.type === 'itemCreated' ? { conversationId, seq: item.seq } : undefined,
     });
+    // What its author was typing has arrived: their indicator goes at once, not when it expires.
+    if (change.type !== 'itemCreated') return;
+    const typed = this.typing.clear(typingKey({ conversationId, actorType: item.author.kind, actorId: item.author.id }));
+    if (typed) this.deliverTyping(typed.owners, { ...typed.payload, isTyping: false });
   }
 
   private onConversation(change: Change<'conversationCreated' | 'conversationUpdated'>): void {
@@ -117,7 +124,7 @@ export class ChangeFeed {
         const payload = ephemeralPayloads.conversationTyping.parse(event.payload);
         const owners = await this.owners.get(payload.conversationId);
         if (!owners) return;
-        this.typing.apply(`${payload.conversationId}/${payload.actorType}/${payload.actorId}`, payload.isTyping, { owners, payload });
+        this.typing.apply(typingKey(payload), payload.isTyping, { owners, payload });
         return this.deliverTyping(owners, payload);
       }
       case 'conversationSeen': {

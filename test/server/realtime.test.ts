@@ -97,6 +97,21 @@ describe('WebSocket /ws', () => {
       expect(rest.body).toEqual({ conversationId: 'typing-1', isTyping: true });
       await visitor.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'human');
     });
+
+    it("ends the author's typing indicator when their item arrives, right after it", async () => {
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-2' });
+      const agent = await t.open(AGENT);
+      await t.api.call('POST', '/v1/conversations/typing-2/typing', { visitorId }, { isTyping: true });
+      await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-2' && f.payload.isTyping === true);
+      const started = Date.now();
+      await t.api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'typing-2', item: { id: 'typing-2-m', type: 'message', text: 'done typing' } });
+      const stopped = await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-2' && f.payload.isTyping === false, 3_000);
+      expect(stopped.payload).toEqual({ conversationId: 'typing-2', actorType: 'visitor', actorId: visitorId, isTyping: false });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const frames = agent.frames.filter((f) => f.payload?.conversationId === 'typing-2').map((f) => f.type);
+      expect(frames.slice(-2)).toEqual(['timelineItemCreated', 'conversationTyping']);
+    });
   });
 
   describe('#seen', () => {

@@ -30,4 +30,18 @@ describe('TypingExpiry', () => {
       expect(expired).toEqual([]);
     });
   });
+
+  describe('#clear', () => {
+    it('disarms an indicator and gives back what it was armed with, once', () => {
+      vi.useFakeTimers();
+      const expired: string[] = [];
+      const expiry = new TypingExpiry<string>((info) => expired.push(info), 6_000);
+      expiry.apply('a', true, 'armed a');
+      expect(expiry.clear('a')).toBe('armed a');
+      expect(expiry.clear('a')).toBeUndefined();
+      expect(expiry.clear('never')).toBeUndefined();
+      vi.advanceTimersByTime(10_000);
+      expect(expired).toEqual([]);
+    });
+  });
 });
