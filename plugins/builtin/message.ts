@@ -26,24 +26,28 @@ let partsSchema: ReturnType<typeof buildPartsSchema> | undefined;
  */
 const parts = (): ReturnType<typeof buildPartsSchema> => (partsSchema ??= buildPartsSchema());
 
-const messageSchema = z
+/** What a message or a note says: text and/or parts (text and files). */
+export const textOrPartsSchema = z
   .object({
     text: itemText.optional(),
     parts: z.lazy(parts).optional(),
   })
-  .refine((message) => message.text !== undefined || message.parts !== undefined, {
+  .refine((said) => said.text !== undefined || said.parts !== undefined, {
     path: ['text'],
     message: 'A message needs text or parts',
   });
 
+/** One line for the item: its text, or its parts' texts and file names. */
+export const textOrPartsSummary = ({ item }: { item: { text?: string; fields: z.output<typeof textOrPartsSchema> } }): string =>
+  item.text ??
+  (item.fields.parts ?? [])
+    .map((part) => (part.type === 'text' ? part.text : `[file: ${part.filename ?? part.fileId}]`))
+    .join(' ');
+
 export const messageType = defineItemType({
   name: 'message',
-  schema: messageSchema,
+  schema: textOrPartsSchema,
   visibility: 'public',
   creators: ['visitor', 'human', 'ai', 'system'],
-  reduceSummary: ({ item }) =>
-    item.text ??
-    (item.fields.parts ?? [])
-      .map((part) => (part.type === 'text' ? part.text : `[file: ${part.filename ?? part.fileId}]`))
-      .join(' '),
+  reduceSummary: textOrPartsSummary,
 });

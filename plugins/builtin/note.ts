@@ -1,12 +1,11 @@
-/** `note`: an internal note from an agent or the AI; always private. */
-import { z } from 'zod';
+/** `note`: an internal note from an agent or the AI, with text and/or files, as a message; always private. */
 import { defineItemType } from '../define';
-import { itemText } from './text';
+import { textOrPartsSchema, textOrPartsSummary } from './message';
 
 export const noteType = defineItemType({
   name: 'note',
-  schema: z.object({ text: itemText }),
+  schema: textOrPartsSchema,
   visibility: 'private',
   creators: ['human', 'ai'],
-  reduceSummary: ({ item }) => `Note: ${item.text ?? ''}`,
+  reduceSummary: (args) => `Note: ${textOrPartsSummary(args)}`,
 });

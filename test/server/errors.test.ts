@@ -299,7 +299,9 @@ describe('Chat API errors', () => {
       const up = await api.call('POST', '/v1/files?conversationId=err-1&filename=internal.png', AGENT, tinyPng(1, 1), { 'Content-Type': 'image/png' });
       expect(up.status).toBe(201);
       const part = { type: 'file', fileId: up.body.file.id };
-      expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'note', text: 'internal', parts: [part] } })).status).toBe(201);
+      const note = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'note', text: 'internal', parts: [part] } });
+      expect(note.status).toBe(201);
+      expect(note.body.item.parts).toEqual([expect.objectContaining({ type: 'file', fileId: up.body.file.id, filename: 'internal.png', width: 1, height: 1 })]);
       expect((await api.call('GET', up.body.file.url, AGENT)).status).toBe(200);
       expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(404);
       expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'message', text: 'here it is', parts: [part] } })).status).toBe(201);
