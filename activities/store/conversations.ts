@@ -31,6 +31,8 @@ export interface NewConversation {
   tags?: string[];
   title?: string;
   metadata?: Record<string, unknown>;
+  /** What the request asks to be written into it first: a retry must ask the same (not stored here). */
+  initialItems?: unknown[];
 }
 
 export interface ConversationFilter {
@@ -82,8 +84,8 @@ export function conversationMethods(collections: Collections) {
       const id = input.id ?? newId('conv');
       const priority = input.priority ?? DEFAULT_PRIORITY;
       const tags = input.tags ?? [];
-      const { websiteId, visitorId, title, metadata } = input;
-      const creationKey = canonicalJson({ websiteId, visitorId, contactId: input.contactId, priority, tags, title, metadata });
+      const { websiteId, visitorId, title, metadata, initialItems } = input;
+      const creationKey = canonicalJson({ websiteId, visitorId, contactId: input.contactId, priority, tags, title, metadata, initialItems });
       const contactId = input.contactId ?? (await visitors.findOne({ _id: visitorId, websiteId }, { projection: { contactId: 1 } }))?.contactId;
       const now = new Date().toISOString();
       const doc: ConversationDoc = {

@@ -1,6 +1,7 @@
 /**
  * Creating a conversation: validate its initial items first (nothing is written for a bad
- * request), insert it (idempotent on a client-chosen id), insert the initial items with ids
+ * request, nor for ids another conversation's items hold), insert it (idempotent on a client-chosen
+ * id: a retry must ask for the same content, initial items included), insert the initial items with ids
  * derived from the conversation's so a retried request does not repeat them, then tell the
  * workflow (signal-with-start) about each.
  */
@@ -37,19 +38,38 @@ export async function createConversation(
   }
   const visitorId = ownerVisitorId(caller, input);
   const initial = (input.defaultTimelineItems ?? []).map((item, index) => validateItem(deps.plugins, caller, item, `body.defaultTimelineItems.${index}`));
+  const initialIds = initial.map((validated, index) => validated.id ?? (input.conversationId && `${input.conversationId}.initial.${index}`));
+  await refuseTakenIds(deps, initialIds, input.conversationId);
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);
 
   const { conversation } = await deps.store.createConversation(
-    { id: input.conversationId, websiteId, visitorId, priority: input.priority, tags: input.tags, metadata: input.metadata },
+    { id: input.conversationId, websiteId, visitorId, priority: input.priority, tags: input.tags, metadata: input.metadata, initialItems: input.defaultTimelineItems },
     storeAudienceOf(caller),
   );
   const items: TimelineItem[] = [];
   for (const [index, validated] of initial.entries()) {
-    const { item } = await appendValidated(deps.store, conversation.id, validated, validated.id ?? `${conversation.id}.initial.${index}`, `body.defaultTimelineItems.${index}`);
+    const id = initialIds[index] ?? `${conversation.id}.initial.${index}`;
+    const { item } = await appendValidated(deps.store, conversation.id, validated, id, `body.defaultTimelineItems.${index}`);
     deps.notifier.sendRecorded(conversation, item);
     items.push(item);
   }
   const visible = items.filter((item) => deps.plugins.isVisibleTo(item, pluginAudienceOf(caller)));
   const last = visible.at(-1) ?? conversation.lastTimelineItem;
   return { conversation: viewFor(caller, { ...conversation, ...(last ? { lastTimelineItem: last } : {}) }), initialTimelineItems: visible };
+}
+
+/**
+ * Refuses, before anything is written, initial item ids the request repeats (400) or another
+ * conversation's item holds (409): found only while writing them, the conversation would be left
+ * created without them, and every retry refused.
+ */
+async function refuseTakenIds(deps: ItemServiceDeps, ids: Array<string | undefined>, conversationId: string | undefined): Promise<void> {
+  const seen = new Set<string>();
+  for (const [index, id] of ids.entries()) {
+    if (id === undefined) continue;
+    if (seen.has(id)) throw new AppError('ERR_INVALID_INPUT', `item id ${id} is given twice`, { fields: [{ path: `body.defaultTimelineItems.${index}.id`, message: 'given twice' }] });
+    seen.add(id);
+    const existing = await deps.store.getItem(id);
+    if (existing && existing.conversationId !== conversationId) throw new AppError('ERR_CONFLICT', `item ${id} already exists with other content`);
+  }
 }

@@ -237,6 +237,27 @@ describe('Chat API errors', () => {
       expect(again.body.error.code).toBe('ERR_INVALID_TRANSITION');
     });
 
+    it('creates nothing when an initial item id is taken or repeated, and counts initial items as content a retry must repeat', async () => {
+      await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { id: 'err-taken', type: 'message', text: 'mine' } });
+      const taken = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-init-1', defaultTimelineItems: [{ type: 'message', text: 'hello' }, { id: 'err-taken', type: 'message', text: 'x' }] });
+      expect(taken.status).toBe(409);
+      expect((await api.call('GET', '/v1/conversations/err-init-1', visitor)).status).toBe(404);
+      const twice = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-init-1', defaultTimelineItems: [{ id: 'err-twice', type: 'message', text: 'a' }, { id: 'err-twice', type: 'message', text: 'b' }] });
+      expect(twice.status).toBe(400);
+      expect(twice.body.error.details.fields[0].path).toBe('body.defaultTimelineItems.1.id');
+      expect((await api.call('GET', '/v1/conversations/err-init-1', visitor)).status).toBe(404);
+
+      const request = { conversationId: 'err-init-2', defaultTimelineItems: [{ type: 'message', text: 'hello' }] };
+      expect((await api.call('POST', '/v1/conversations', visitor, request)).status).toBe(201);
+      const retried = await api.call('POST', '/v1/conversations', visitor, request);
+      expect(retried.status).toBe(201);
+      expect(retried.body.initialTimelineItems.map((item: { seq: number }) => item.seq)).toEqual([1]);
+      const changed = await api.call('POST', '/v1/conversations', visitor, { ...request, defaultTimelineItems: [{ type: 'message', text: 'something else' }] });
+      expect(changed.status).toBe(409);
+      const without = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-init-2' });
+      expect(without.status).toBe(409);
+    });
+
     it('changes nothing when one change of a request is refused', async () => {
       await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-atomic' });
       expect((await api.call('PATCH', '/v1/conversations/err-atomic', AGENT, { title: 'Refund' })).status).toBe(200);
