@@ -14,6 +14,8 @@ import { storeDirectory } from './directory';
 import { authenticated, callerOf } from './middleware/authenticate';
 import { preflight } from './middleware/cors';
 import { errorHandler, notFound } from './middleware/errors';
+import { answerMalformedRequests } from './malformed-requests';
+import { requireJsonBody } from './middleware/json-content-type';
 import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
@@ -65,7 +67,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.set('etag', false);
   app.use(securityHeaders, preflight);
   app.use('/v1', rateLimit(new TokenBuckets(deps.limits.ipRate), (req) => req.ip ?? 'unknown'));
-  const json = [express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson];
+  const json = [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson];
   app.use('/v1/health', healthRoutes(ctx));
   app.use('/v1/websites', websiteRoutes(ctx));
   app.use('/v1/conversations', json, conversationRoutes(ctx));
@@ -79,6 +81,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use(errorHandler(deps.log));
 
   const server = createServer(app);
+  answerMalformedRequests(server);
   await realtime.start(server);
   // Signals an earlier run acknowledged items for but could not deliver.
   void ctx.notifier.resumePending().catch((err: unknown) => deps.log.error({ err }, 'could not read the owed workflow signals'));

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { AGENT, Api } from './support/clients';
@@ -101,6 +102,29 @@ describe('Chat API errors', () => {
       expect(taken.body.error.details.fields[0].path).toBe('body.item.id');
       const resolved = await api.call('POST', '/v1/conversations/err-own-ids/resolve', AGENT, {});
       expect(resolved.status).toBe(200);
+    });
+
+    it('answers a body that does not say it is JSON with 415, and requests the HTTP parser refuses with a JSON error', async () => {
+      const text = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-1","item":{"type":"message","text":"x"}}', { 'Content-Type': 'text/plain' });
+      expect(text.status).toBe(415);
+      expect(text.body.error.code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
+      // A POST with no body at all needs no Content-Type.
+      expect((await api.call('POST', '/v1/conversations/err-1/seen', visitor)).status).toBe(200);
+
+      const raw = (request: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = net.connect(app.port, '127.0.0.1', () => socket.end(request));
+          let answer = '';
+          socket.on('data', (chunk) => (answer += chunk.toString()));
+          socket.on('close', () => resolve(answer));
+          socket.on('error', reject);
+        });
+      const huge = await raw(`GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+      expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'ERR_HEADERS_TOO_LARGE' } });
+      const garbled = await raw('NOT A REQUEST\r\n\r\n');
+      expect(garbled).toMatch(/^HTTP\/1\.1 400 /);
+      expect(JSON.parse(garbled.slice(garbled.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'ERR_INVALID_INPUT' } });
     });
 
     it('answers a request the HTTP layer cannot read with a 4xx, not 500', async () => {
