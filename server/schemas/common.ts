@@ -15,8 +15,16 @@ export const shortText = z.string().trim().min(1).max(200);
 // The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.
 export const tag = z.string().trim().min(1).max(MAX_TAG_LENGTH);
 
-/** Query numbers arrive as strings. */
-export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * Query numbers arrive as strings: decimal digits only (no `0x10`, no empty value taken as 0),
+ * given once (`?limit=5&limit=6` is an error, not NaN).
+ */
+export const queryInt = (min: number, max: number) =>
+  z
+    .string({ error: (issue) => (Array.isArray(issue.input) ? 'expected one value, got several' : 'expected a whole number') })
+    .regex(/^-?\d{1,16}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 export const pageQuery = {
   limit: queryInt(1, 100).default(20),

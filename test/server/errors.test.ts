@@ -66,6 +66,11 @@ describe('Chat API errors', () => {
       const limit = await api.call('GET', '/v1/conversations/err-1/timeline?limit=500', visitor);
       expect(limit.status).toBe(400);
       expect(limit.body.error.details.fields[0].path).toBe('query.limit');
+      const fieldOf = async (query: string) => (await api.call('GET', `/v1/conversations/err-1/timeline?${query}`, visitor)).body.error?.details.fields[0];
+      expect(await fieldOf('limit=5&limit=6')).toEqual({ path: 'query.limit', message: 'expected one value, got several' });
+      expect(await fieldOf('limit=0x10')).toEqual({ path: 'query.limit', message: 'expected a whole number' });
+      expect(await fieldOf('afterSeq=')).toEqual({ path: 'query.afterSeq', message: 'expected a whole number' });
+      expect((await api.call('GET', '/v1/conversations/err-1/timeline?limit=5&afterSeq=0', visitor)).status).toBe(200);
     });
 
     it('refuses JSON nested too deep to store, naming where, instead of failing with 500', async () => {
