@@ -9,13 +9,24 @@ import { toItem, type Collections, type ItemDoc, type RecordedReply } from './do
 import type { OrderedWriter } from './ordered-writes';
 import type { TimelineEnds } from './timeline-ends';
 
-/** Page through a timeline from its start (`cursor`) or from after a known seq (`afterSeq`, for resuming). */
-export type ItemPageRequest = { audience: Audience; limit?: number } & ({ cursor?: string; afterSeq?: never } | { afterSeq: number; cursor?: never });
+/**
+ * Page through a timeline from its start (`cursor`), from after a known seq (`afterSeq`, for
+ * resuming), or backwards: the last items before a seq (`beforeSeq`, for opening a long timeline
+ * at its end and scrolling up).
+ */
+export type ItemPageRequest = { audience: Audience; limit?: number } & (
+  | { cursor?: string; afterSeq?: never; beforeSeq?: never }
+  | { afterSeq: number; cursor?: never; beforeSeq?: never }
+  | { beforeSeq: number; cursor?: never; afterSeq?: never }
+);
 
 export interface ItemPage {
+  /** In timeline order, whichever way the page was read. */
   items: TimelineItem[];
   nextCursor: string | null;
   hasNextPage: boolean;
+  /** Read backwards (`beforeSeq`): whether older items are left; then ask again before the first seq here. */
+  hasPreviousPage?: boolean;
 }
 
 /** Fields an answer may not change: identity, position, authorship, who may see it, and the store's own. */
@@ -67,6 +78,15 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
     /** Items in seq order after the cursor (or `afterSeq`), at most `limit` (≤ 100), never a private one for the public audience. */
     async listItems(conversationId: string, request: ItemPageRequest): Promise<ItemPage> {
       const limit = checkLimit(request.limit ?? DEFAULT_PAGE_SIZE);
+      if (request.beforeSeq !== undefined) {
+        const newestFirst = await items
+          .find({ conversationId, seq: { $lt: request.beforeSeq }, ...visibilityFilter(request.audience) })
+          .sort({ seq: -1 })
+          .limit(limit + 1)
+          .toArray();
+        const page = newestFirst.slice(0, limit).reverse().map(toItem);
+        return { items: page, hasPreviousPage: newestFirst.length > limit, nextCursor: null, hasNextPage: false };
+      }
       const afterSeq = request.cursor !== undefined ? decodeCursor(request.cursor, itemCursor).afterSeq : (request.afterSeq ?? 0);
       const docs = await items
         .find({ conversationId, seq: { $gt: afterSeq }, ...visibilityFilter(request.audience) })

@@ -60,13 +60,15 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.get('/:id/timeline', async (req, res) => {
     const caller = callerOf(res);
     const id = idOf(req);
-    const { limit, cursor, afterSeq } = parseInput(timelineQuery, req.query, 'query');
-    if (cursor !== undefined && afterSeq !== undefined) {
-      throw new AppError('ERR_INVALID_INPUT', 'Give cursor or afterSeq, not both', { fields: [{ path: 'query.afterSeq', message: 'not with cursor' }] });
+    const { limit, cursor, afterSeq, beforeSeq } = parseInput(timelineQuery, req.query, 'query');
+    const given = Object.entries({ cursor, afterSeq, beforeSeq }).filter(([, value]) => value !== undefined);
+    if (given.length > 1) {
+      throw new AppError('ERR_INVALID_INPUT', 'Give one of cursor, afterSeq and beforeSeq', { fields: given.slice(1).map(([name]) => ({ path: `query.${name}`, message: `not with ${given[0]![0]}` })) });
     }
     await visibleConversation(ctx.store, caller, id);
     const audience = storeAudienceOf(caller);
-    const page = await inRequest('query', () => ctx.store.listItems(id, afterSeq !== undefined ? { audience, limit, afterSeq } : { audience, limit, cursor }));
+    const request = afterSeq !== undefined ? { audience, limit, afterSeq } : beforeSeq !== undefined ? { audience, limit, beforeSeq } : { audience, limit, cursor };
+    const page = await inRequest('query', () => ctx.store.listItems(id, request));
     res.json({ ...page, items: page.items.filter((item) => ctx.plugins.isVisibleTo(item, pluginAudienceOf(caller))) });
   });
 

@@ -27,6 +27,7 @@ export const listConversationsQuery = z.object({
 export const timelineQuery = z.object({
   ...pageQuery,
   afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
+  beforeSeq: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const reasonBody = z.object({ reason: z.string().max(500).optional() });

@@ -52,6 +52,12 @@ describe('Chat API over the wire', () => {
 
       const seqs = visitorSocket.of('timelineItemCreated', (p) => p.conversationId === 'flow-1').map((f) => f.payload.item.seq);
       expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+
+      // Opening the timeline at its end: the newest items first asked for, in timeline order.
+      const whole = (await t.api.call('GET', '/v1/conversations/flow-1/timeline?limit=100', visitor)).body.items.map((item: { seq: number }) => item.seq);
+      const end = await t.api.call('GET', `/v1/conversations/flow-1/timeline?limit=2&beforeSeq=${whole.at(-1) + 1}`, visitor);
+      expect(end.body.items.map((item: { seq: number }) => item.seq)).toEqual(whole.slice(-2));
+      expect(end.body.hasPreviousPage).toBe(whole.length > 2);
     });
   });
 

@@ -34,6 +34,14 @@ function statusOf(path: string, headers: Record<string, string>): Promise<number
   });
 }
 
+/** Another visitor of the website, with its own rate limit (the shared one's burst is small). */
+async function freshVisitor(conversationId: string): Promise<{ visitorId: string; origin: string }> {
+  const created = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: ORIGIN });
+  const fresh = { visitorId: created.body.visitor.id, origin: ORIGIN };
+  await api.call('POST', '/v1/conversations', fresh, { conversationId });
+  return fresh;
+}
+
 beforeAll(async () => {
   app = await startTestApp(
     { jsonBodyBytes: 2_048, fileMaxBytes: 1_024, visitorRate: { perSecond: 1, burst: 40 } },
@@ -66,11 +74,12 @@ describe('Chat API errors', () => {
       const limit = await api.call('GET', '/v1/conversations/err-1/timeline?limit=500', visitor);
       expect(limit.status).toBe(400);
       expect(limit.body.error.details.fields[0].path).toBe('query.limit');
-      const fieldOf = async (query: string) => (await api.call('GET', `/v1/conversations/err-1/timeline?${query}`, visitor)).body.error?.details.fields[0];
+      const fieldOf = async (query: string) => (await api.call('GET', `/v1/conversations/err-1/timeline?${query}`, AGENT)).body.error?.details.fields[0];
       expect(await fieldOf('limit=5&limit=6')).toEqual({ path: 'query.limit', message: 'expected one value, got several' });
       expect(await fieldOf('limit=0x10')).toEqual({ path: 'query.limit', message: 'expected a whole number' });
       expect(await fieldOf('afterSeq=')).toEqual({ path: 'query.afterSeq', message: 'expected a whole number' });
-      expect((await api.call('GET', '/v1/conversations/err-1/timeline?limit=5&afterSeq=0', visitor)).status).toBe(200);
+      expect((await api.call('GET', '/v1/conversations/err-1/timeline?limit=5&afterSeq=0', AGENT)).status).toBe(200);
+      expect(await fieldOf('afterSeq=1&beforeSeq=3')).toEqual({ path: 'query.beforeSeq', message: 'not with afterSeq' });
     });
 
     it('refuses JSON nested too deep to store, naming where, instead of failing with 500', async () => {
@@ -85,24 +94,25 @@ describe('Chat API errors', () => {
     });
 
     it('refuses text the store would not keep as sent (a lone surrogate, a key holding NUL), naming where, instead of storing U+FFFD or failing with 500', async () => {
+      const visitor = await freshVisitor('err-text');
       // Written as JSON escapes: JSON.stringify would send them the same way.
-      const lone = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-1","item":{"id":"err-lone","type":"message","text":"a\\ud800b"}}', { 'Content-Type': 'application/json' });
+      const lone = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-text","item":{"id":"err-lone","type":"message","text":"a\\ud800b"}}', { 'Content-Type': 'application/json' });
       expect(lone.status).toBe(400);
       expect(lone.body.error.details.fields).toEqual([{ path: 'body.item.text', message: expect.stringContaining('surrogate') }]);
-      const timeline = await api.call('GET', '/v1/conversations/err-1/timeline', visitor);
+      const timeline = await api.call('GET', '/v1/conversations/err-text/timeline', visitor);
       expect(timeline.body.items.map((item: { id: string }) => item.id)).not.toContain('err-lone');
-      const tag = await api.call('POST', '/v1/conversations/err-1/tags', AGENT, '{"add":["bad\\udc00"]}', { 'Content-Type': 'application/json' });
+      const tag = await api.call('POST', '/v1/conversations/err-text/tags', AGENT, '{"add":["bad\\udc00"]}', { 'Content-Type': 'application/json' });
       expect(tag.body.error.details.fields[0].path).toBe('body.add.0');
       const nulKey = await api.call('POST', '/v1/conversations', AGENT, '{"visitorId":"v-nul","metadata":{"a\\u0000b":1}}', { 'Content-Type': 'application/json' });
       expect(nulKey.status).toBe(400);
       expect(nulKey.body.error.details.fields[0]).toEqual({ path: 'body.metadata', message: 'has a key holding NUL' });
-      const emoji = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { id: 'err-emoji', type: 'message', text: 'ok 😀 \u0000' } });
+      const emoji = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-text', item: { id: 'err-emoji', type: 'message', text: 'ok 😀 \u0000' } });
       expect(emoji.status).toBe(201);
     });
 
     it("refuses an item id shaped like the server's own, so no client can take a workflow's event id first and stall its lifecycle", async () => {
       await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-own-ids' });
-      const taken = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-own-ids', item: { id: 'conversation:err-1:event:9.0', type: 'message', text: 'x' } });
+      const taken = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-own-ids', item: { id: 'conversation:err-text:event:9.0', type: 'message', text: 'x' } });
       expect(taken.status).toBe(400);
       expect(taken.body.error.details.fields[0].path).toBe('body.item.id');
       const resolved = await api.call('POST', '/v1/conversations/err-own-ids/resolve', AGENT, {});
@@ -110,11 +120,12 @@ describe('Chat API errors', () => {
     });
 
     it('answers a body that does not say it is JSON with 415, and requests the HTTP parser refuses with a JSON error', async () => {
-      const text = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-1","item":{"type":"message","text":"x"}}', { 'Content-Type': 'text/plain' });
+      const visitor = await freshVisitor('err-types');
+      const text = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-types","item":{"type":"message","text":"x"}}', { 'Content-Type': 'text/plain' });
       expect(text.status).toBe(415);
       expect(text.body.error.code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
       // A POST with no body at all needs no Content-Type.
-      expect((await api.call('POST', '/v1/conversations/err-1/seen', visitor)).status).toBe(200);
+      expect((await api.call('POST', '/v1/conversations/err-types/seen', visitor)).status).toBe(200);
 
       const raw = (request: string) =>
         new Promise<string>((resolve, reject) => {
@@ -133,10 +144,11 @@ describe('Chat API errors', () => {
     });
 
     it('answers a request the HTTP layer cannot read with a 4xx, not 500', async () => {
-      const gzip = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-1"}', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      const visitor = await freshVisitor('err-http');
+      const gzip = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-http"}', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
       expect(gzip.status).toBe(400);
       expect(gzip.body.error.code).toBe('ERR_INVALID_INPUT');
-      const brotli = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-1"}', { 'Content-Type': 'application/json', 'Content-Encoding': 'br' });
+      const brotli = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-http"}', { 'Content-Type': 'application/json', 'Content-Encoding': 'br' });
       expect(brotli.status).toBeLessThan(500);
       const badEscape = await api.call('GET', '/v1/conversations/%E0%A4%A', visitor);
       expect(badEscape.status).toBe(400);
@@ -267,7 +279,8 @@ describe('Chat API errors', () => {
     });
 
     it('creates nothing when an initial item id is taken or repeated, and counts initial items as content a retry must repeat', async () => {
-      await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { id: 'err-taken', type: 'message', text: 'mine' } });
+      const visitor = await freshVisitor('err-init-0');
+      await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-init-0', item: { id: 'err-taken', type: 'message', text: 'mine' } });
       const taken = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-init-1', defaultTimelineItems: [{ type: 'message', text: 'hello' }, { id: 'err-taken', type: 'message', text: 'x' }] });
       expect(taken.status).toBe(409);
       expect((await api.call('GET', '/v1/conversations/err-init-1', visitor)).status).toBe(404);

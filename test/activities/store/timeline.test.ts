@@ -154,6 +154,23 @@ describe('Store', () => {
       expect(page.hasNextPage).toBe(false);
     });
 
+    it('reads backwards from a seq: the last items before it, in timeline order, and whether older ones are left', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      for (let i = 0; i < 7; i++) await store.appendItem(i === 5 ? note(conversationId) : message(conversationId));
+      const newest = await store.listItems(conversationId, { audience: 'all', limit: 3, beforeSeq: 8 });
+      expect(newest.items.map((i) => i.seq)).toEqual([5, 6, 7]);
+      expect(newest.hasPreviousPage).toBe(true);
+      const older = await store.listItems(conversationId, { audience: 'all', limit: 3, beforeSeq: 5 });
+      expect(older.items.map((i) => i.seq)).toEqual([2, 3, 4]);
+      const oldest = await store.listItems(conversationId, { audience: 'all', limit: 3, beforeSeq: 2 });
+      expect(oldest).toMatchObject({ hasPreviousPage: false, hasNextPage: false, nextCursor: null });
+      expect(oldest.items.map((i) => i.seq)).toEqual([1]);
+      // The public audience skips the note (seq 6) and still fills its page.
+      const pub = await store.listItems(conversationId, { audience: 'public', limit: 3, beforeSeq: 8 });
+      expect(pub.items.map((i) => i.seq)).toEqual([4, 5, 7]);
+    });
+
     it('never returns a private item to the public audience', async () => {
       const store = ctx.get();
       const conversationId = await newConversation(store);
