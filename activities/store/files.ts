@@ -60,8 +60,8 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
   return {
     /**
      * Streams a file into GridFS (never holding it whole), reading image dimensions from its first
-     * bytes. Past `maxBytes` it deletes what was written and throws ERR_PAYLOAD_TOO_LARGE; on any
-     * failure the source stream is destroyed.
+     * bytes. Past `maxBytes` it deletes what was written and throws ERR_PAYLOAD_TOO_LARGE; an empty
+     * file is ERR_INVALID_INPUT; on any failure the source stream is destroyed.
      */
     async saveFile(source: Readable, upload: FileUpload): Promise<FileInfo> {
       const { maxBytes, filename, ...metadata } = upload;
@@ -85,6 +85,7 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
           }
           await writeChunk(target, chunk);
         }
+        if (size === 0) throw new AppError('ERR_INVALID_INPUT', 'The file is empty', { fields: [{ path: 'body', message: 'an upload needs at least one byte' }] });
         await endUpload(target);
       } catch (error) {
         await target.abort().catch(() => {}); // already ended or aborted: nothing left to delete

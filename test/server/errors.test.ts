@@ -325,6 +325,9 @@ describe('Chat API errors', () => {
       expect(big.body.error.code).toBe('ERR_PAYLOAD_TOO_LARGE');
       const file = await api.call('POST', '/v1/files?conversationId=err-1&filename=a.txt', visitor, new Uint8Array(4_096), { 'Content-Type': 'text/plain' });
       expect(file.status).toBe(413);
+      const empty = await api.call('POST', '/v1/files?conversationId=err-1&filename=empty.txt', AGENT, new Uint8Array(0), { 'Content-Type': 'text/plain' });
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.details.fields).toEqual([{ path: 'body', message: 'an upload needs at least one byte' }]);
     });
   });
 
