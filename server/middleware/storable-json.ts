@@ -25,29 +25,51 @@ interface Container {
   parent?: Container;
 }
 
-const stringIssue = (text: string): string | undefined => (LONE_SURROGATE.test(text) ? 'holds a lone UTF-16 surrogate, which UTF-8 cannot encode' : undefined);
-const keyIssue = (key: string): string | undefined => (key.includes('\u0000') ? 'has a key holding NUL' : stringIssue(key) && `has a key that ${stringIssue(key)}`);
+const LONE_SURROGATE_MESSAGE = 'holds a lone UTF-16 surrogate, which UTF-8 cannot encode';
 
-/** The first place in `value` the store could not keep as sent (see above), if any. */
+function keyIssue(key: string): string | undefined {
+  if (key.includes('\u0000')) return 'has a key holding NUL';
+  return LONE_SURROGATE.test(key) ? `has a key that ${LONE_SURROGATE_MESSAGE}` : undefined;
+}
+
+/**
+ * The first place in `value` the store could not keep as sent (see above), if any. Scalars cost
+ * no allocation: only objects and arrays become containers, and a path is built for a refusal.
+ */
 export function unstorableAt(value: unknown, maxDepth = MAX_JSON_DEPTH): FieldIssue | undefined {
-  if (typeof value === 'string') return issueAt(stringIssue(value), { value: {}, depth: 0, key: 'body' });
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? { path: 'body', message: LONE_SURROGATE_MESSAGE } : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   const stack: Container[] = [{ value, depth: 0, key: 'body' }];
   while (stack.length > 0) {
     const current = stack.pop()!;
     if (current.depth === maxDepth) return { path: pathOf(current), message: `nested deeper than ${maxDepth} levels` };
-    const entries: Array<[string | number, unknown]> = Array.isArray(current.value) ? current.value.map((child, index) => [index, child]) : Object.entries(current.value);
-    for (const [key, child] of entries) {
-      const at = { value: {}, depth: current.depth + 1, key, parent: current };
-      const found = (typeof key === 'string' ? issueAt(keyIssue(key), current) : undefined) ?? (typeof child === 'string' ? issueAt(stringIssue(child), at) : undefined);
-      if (found) return found;
-      if (child !== null && typeof child === 'object') stack.push({ ...at, value: child });
+    const visit = (key: string | number, child: unknown): FieldIssue | undefined => {
+      if (typeof child === 'string') {
+        if (LONE_SURROGATE.test(child)) return { path: `${pathOf(current)}.${key}`, message: LONE_SURROGATE_MESSAGE };
+      } else if (child !== null && typeof child === 'object') {
+        stack.push({ value: child, depth: current.depth + 1, key, parent: current });
+      }
+      return undefined;
+    };
+    if (Array.isArray(current.value)) {
+      const list: unknown[] = current.value;
+      for (let index = 0; index < list.length; index++) {
+        const found = visit(index, list[index]);
+        if (found) return found;
+      }
+    } else {
+      const record = current.value as Record<string, unknown>;
+      for (const key in record) {
+        if (!Object.hasOwn(record, key)) continue;
+        const issue = keyIssue(key);
+        if (issue) return { path: pathOf(current), message: issue };
+        const found = visit(key, record[key]);
+        if (found) return found;
+      }
     }
   }
   return undefined;
 }
-
-const issueAt = (message: string | undefined, at: Container): FieldIssue | undefined => (message === undefined ? undefined : { path: pathOf(at), message });
 
 function pathOf(container: Container): string {
   const keys: Array<string | number> = [];
