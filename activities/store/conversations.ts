@@ -50,6 +50,9 @@ export interface ConversationReader {
   viewer?: Viewer;
 }
 
+/** Creation keys that count the initial items carry this prefix; older ones are bare JSON. */
+const CREATION_KEY_VERSION = 'v2';
+
 const INTERNAL_FIELDS = ['creationKey', 'stateVersion', 'lastActivityAt', 'lastItemAll', 'lastSeqAll', 'lastItemPublic', 'lastSeqPublic'] as const;
 
 /** The conversation as an audience sees it (its last item is the newest that audience may see). */
@@ -85,7 +88,8 @@ export function conversationMethods(collections: Collections) {
       const priority = input.priority ?? DEFAULT_PRIORITY;
       const tags = input.tags ?? [];
       const { websiteId, visitorId, title, metadata, initialItems } = input;
-      const creationKey = canonicalJson({ websiteId, visitorId, contactId: input.contactId, priority, tags, title, metadata, initialItems });
+      const created = { websiteId, visitorId, contactId: input.contactId, priority, tags, title, metadata };
+      const creationKey = `${CREATION_KEY_VERSION}:${canonicalJson({ ...created, initialItems })}`;
       const contactId = input.contactId ?? (await visitors.findOne({ _id: visitorId, websiteId }, { projection: { contactId: 1 } }))?.contactId;
       const now = new Date().toISOString();
       const doc: ConversationDoc = {
@@ -117,7 +121,9 @@ export function conversationMethods(collections: Collections) {
         if (!isDuplicateKey(error)) throw error;
         const existing = await conversations.findOne({ _id: id });
         if (!existing) throw error;
-        if (existing.creationKey !== creationKey) throw new AppError('ERR_CONFLICT', `conversation ${id} already exists with other content`);
+        // A conversation created before initial items counted (an unversioned key) is matched without them.
+        const sameRequest = existing.creationKey.startsWith(`${CREATION_KEY_VERSION}:`) ? existing.creationKey === creationKey : existing.creationKey === canonicalJson(created);
+        if (!sameRequest) throw new AppError('ERR_CONFLICT', `conversation ${id} already exists with other content`);
         return { conversation: toConversation(existing, audience), created: false };
       }
     },

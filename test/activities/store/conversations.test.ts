@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import type { ConversationLifecycle } from '../../../domain/conversation';
 import { newId } from '../../../activities/store/ids';
@@ -35,6 +36,28 @@ describe('Store', () => {
       await ctx.get().createConversation(input);
       await expect(ctx.get().createConversation({ ...input, priority: 'urgent' })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
       await expect(ctx.get().createConversation({ ...input, visitorId: 'vis_2' })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+    });
+
+    it('counts the initial items asked for as content, and matches a conversation created before they counted without them', async () => {
+      const input = { id: newId('conv'), websiteId: 'web_1', visitorId: 'vis_1', initialItems: [{ type: 'message', text: 'hello' }] };
+      await ctx.get().createConversation(input);
+      expect((await ctx.get().createConversation({ ...input, initialItems: [{ type: 'message', text: 'hello' }] })).created).toBe(false);
+      await expect(ctx.get().createConversation({ ...input, initialItems: [{ type: 'message', text: 'other' }] })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+      await expect(ctx.get().createConversation({ ...input, initialItems: undefined })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+
+      // Stored by an earlier version: its key is the bare JSON of the fields, without the items.
+      const legacy = { id: newId('conv'), websiteId: 'web_1', visitorId: 'vis_1' };
+      await ctx.get().createConversation(legacy);
+      const client = new MongoClient(ctx.mongo().uri);
+      try {
+        const conversations = client.db(ctx.dbName).collection<{ _id: string; creationKey: string }>('conversations');
+        const stored = await conversations.findOne({ _id: legacy.id });
+        await conversations.updateOne({ _id: legacy.id }, { $set: { creationKey: stored!.creationKey.replace(/^v2:/, '') } });
+      } finally {
+        await client.close();
+      }
+      expect((await ctx.get().createConversation({ ...legacy, initialItems: [{ type: 'message', text: 'hello' }] })).created).toBe(false);
+      await expect(ctx.get().createConversation({ ...legacy, priority: 'urgent' })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
     });
 
     it('gives the conversation its visitor’s contact', async () => {
