@@ -44,16 +44,17 @@ function toEntry(item: TimelineItem, summarize: ContextOptions['summarize']): Co
     const role = ({ visitor: 'visitor', human: 'agent', ai: 'assistant', system: 'event' } as const)[item.author.kind];
     return { seq, role, text: messageText(item) };
   }
-  if (item.type === 'note') return { seq, role: 'note', text: item.text ?? '' };
+  if (item.type === 'note') return { seq, role: 'note', text: messageText(item) };
   if (item.type === 'event') return { seq, role: 'event', text: describeEvent((item as EventItem).event) };
   const text = summarize?.(item) ?? [item.type, item.text].filter(Boolean).join(': ');
   return { seq, role: 'item', text };
 }
 
+/** What a message or a note says: its text, then its parts' texts and file names. */
 function messageText(item: TimelineItem): string {
   const parts = 'parts' in item && Array.isArray(item.parts) ? item.parts : [];
-  const files = parts.flatMap((part) => (part.type === 'file' ? [`[file: ${part.filename ?? part.fileId}]`] : []));
-  return [item.text ?? '', ...files].filter(Boolean).join(' ');
+  const said = parts.map((part) => (part.type === 'text' ? part.text : `[file: ${part.filename ?? part.fileId}]`));
+  return [item.text ?? '', ...said].filter(Boolean).join(' ');
 }
 
 function describeEvent(event: TimelineEvent): string {

@@ -89,6 +89,21 @@ describe('toConversationContext', () => {
     expect(ctx.entries.at(-1)?.text).toBe('message number 10');
     expect(ctx.entries.length).toBeLessThan(10);
   });
+
+  it('gives messages and notes made of parts their text parts and file names', () => {
+    const parts = [
+      { type: 'text', text: 'see the invoice' },
+      { type: 'file', fileId: 'file_1', filename: 'invoice.pdf' },
+    ];
+    const ctx = toConversationContext('c1', [
+      item(1, { type: 'message', text: undefined, parts }),
+      item(2, { type: 'note', visibility: 'private', author: { kind: 'human', id: 'a' }, text: undefined, parts }),
+    ]);
+    expect(ctx.entries.map((e) => [e.role, e.text])).toEqual([
+      ['visitor', 'see the invoice [file: invoice.pdf]'],
+      ['note', 'see the invoice [file: invoice.pdf]'],
+    ]);
+  });
 });
 
 describe('createModelResolver', () => {
