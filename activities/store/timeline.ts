@@ -25,7 +25,10 @@ export interface ItemPage {
   items: TimelineItem[];
   nextCursor: string | null;
   hasNextPage: boolean;
-  /** Read backwards (`beforeSeq`): whether older items are left; then ask again before the first seq here. */
+  /**
+   * Read backwards (`beforeSeq`): whether older items are left (ask again before the first seq here).
+   * `hasNextPage` and `nextCursor` then say whether newer ones follow, and read them forwards.
+   */
   hasPreviousPage?: boolean;
 }
 
@@ -85,7 +88,10 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
           .limit(limit + 1)
           .toArray();
         const page = newestFirst.slice(0, limit).reverse().map(toItem);
-        return { items: page, hasPreviousPage: newestFirst.length > limit, nextCursor: null, hasNextPage: false };
+        // Newer items are those from beforeSeq on; the cursor reads them forwards from this page's end.
+        const newer = await items.countDocuments({ conversationId, seq: { $gte: request.beforeSeq }, ...visibilityFilter(request.audience) }, { limit: 1 });
+        const after = page.at(-1)?.seq ?? request.beforeSeq - 1;
+        return { items: page, hasPreviousPage: newestFirst.length > limit, hasNextPage: newer > 0, nextCursor: newer > 0 ? encodeCursor({ afterSeq: after }) : null };
       }
       const afterSeq = request.cursor !== undefined ? decodeCursor(request.cursor, itemCursor).afterSeq : (request.afterSeq ?? 0);
       const docs = await items

@@ -161,10 +161,15 @@ describe('Store', () => {
       const newest = await store.listItems(conversationId, { audience: 'all', limit: 3, beforeSeq: 8 });
       expect(newest.items.map((i) => i.seq)).toEqual([5, 6, 7]);
       expect(newest.hasPreviousPage).toBe(true);
+      expect(newest).toMatchObject({ hasNextPage: false, nextCursor: null });
       const older = await store.listItems(conversationId, { audience: 'all', limit: 3, beforeSeq: 5 });
       expect(older.items.map((i) => i.seq)).toEqual([2, 3, 4]);
+      // Newer items are left after it: its cursor reads them forwards.
+      expect(older.hasNextPage).toBe(true);
+      const forwards = await store.listItems(conversationId, { audience: 'all', limit: 10, cursor: older.nextCursor! });
+      expect(forwards.items.map((i) => i.seq)).toEqual([5, 6, 7]);
       const oldest = await store.listItems(conversationId, { audience: 'all', limit: 3, beforeSeq: 2 });
-      expect(oldest).toMatchObject({ hasPreviousPage: false, hasNextPage: false, nextCursor: null });
+      expect(oldest).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
       expect(oldest.items.map((i) => i.seq)).toEqual([1]);
       // The public audience skips the note (seq 6) and still fills its page.
       const pub = await store.listItems(conversationId, { audience: 'public', limit: 3, beforeSeq: 8 });
