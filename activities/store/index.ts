@@ -42,6 +42,8 @@ type Methods = ReturnType<typeof websiteMethods> &
 export type Store = Methods & {
   /** This store instance's id; ephemeral events it publishes carry it as `origin`. */
   readonly instanceId: string;
+  /** Resolves when the database answers a `ping` within `timeoutMs`; rejects otherwise (for health checks). */
+  ping(timeoutMs: number): Promise<void>;
   /** Closes the connection (and with it any change streams). */
   close(): Promise<void>;
 };
@@ -73,6 +75,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
     ...signalOutboxMethods(collections),
     ...changeMethods(collections, instanceId, ends),
     instanceId,
+    ping: async (timeoutMs) => void (await db.command({ ping: 1 }, { timeoutMS: timeoutMs })),
     close: () => client.close(),
   };
 }

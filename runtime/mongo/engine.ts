@@ -38,6 +38,11 @@ export class Engine {
 
   constructor(private journal: Journal) {}
 
+  /** Why writes are refused, once writing the journal has failed (until a restart). */
+  get journalFailure(): Error | undefined {
+    return this.journal.failure;
+  }
+
   /** Attaches the journal after recovery has replayed its records through applyRecord. */
   attachJournal(journal: Journal): void {
     this.journal = journal;

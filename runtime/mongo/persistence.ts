@@ -24,6 +24,8 @@ export interface Journal {
   append(records: Document[]): Promise<void>;
   /** Bytes in the operation log since the last snapshot. */
   readonly logBytes: number;
+  /** Why writes are refused, once a write to the log has failed (until a restart). */
+  readonly failure?: Error;
   /** Rewrites the snapshot from `state` (the full current state as records) and starts a new log. */
   compact(state: Iterable<Document>): void;
   close(): void;
@@ -85,7 +87,7 @@ function fsyncDirectory(dir: string): void {
 export class FileJournal implements Journal {
   private fd: number;
   /** Why writes are refused, once a write to the log has failed. */
-  private failure?: MongoCommandError;
+  private refusal?: MongoCommandError;
   private generation: number;
   private bytes = 0;
   private pending: Buffer[] = [];
@@ -130,12 +132,16 @@ export class FileJournal implements Journal {
     return this.bytes;
   }
 
+  get failure(): Error | undefined {
+    return this.refusal;
+  }
+
   private logPath(generation: number): string {
     return path.join(this.dir, `oplog-${generation}.log`);
   }
 
   append(records: Document[]): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.refusal) return Promise.reject(this.refusal);
     if (records.length === 0) return Promise.resolve();
     for (const record of records) this.pending.push(frame(record));
     if (!this.flushScheduled) {
@@ -157,16 +163,16 @@ export class FileJournal implements Journal {
       this.bytes += batch.length;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.failure = new MongoCommandError('InternalError', `the embedded server could not write its operation log (${reason}); it refuses writes until it is restarted`);
+      this.refusal = new MongoCommandError('InternalError', `the embedded server could not write its operation log (${reason}); it refuses writes until it is restarted`);
       this.logger?.error({ dir: this.dir, err: reason }, 'embedded mongo: writing the operation log failed; refusing writes until restarted');
-      for (const waiter of waiters) waiter.reject(this.failure);
+      for (const waiter of waiters) waiter.reject(this.refusal);
       return;
     }
     for (const waiter of waiters) waiter.resolve();
   }
 
   compact(state: Iterable<Document>): void {
-    if (this.failure) return; // the state in memory holds writes that were refused: keep the log as it is
+    if (this.refusal) return; // the state in memory holds writes that were refused: keep the log as it is
     if (this.pending.length > 0) this.flush();
     const next = this.generation + 1;
     const tmpPath = path.join(this.dir, `${SNAPSHOT_FILE}.tmp`);
@@ -200,7 +206,7 @@ export class FileJournal implements Journal {
 
   close(): void {
     if (this.pending.length > 0) this.flush();
-    if (this.failure) return void fs.closeSync(this.fd);
+    if (this.refusal) return void fs.closeSync(this.fd);
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
   }

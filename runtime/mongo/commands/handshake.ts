@@ -69,7 +69,12 @@ export const handshakeCommands: Record<string, CommandHandler> = {
   hello: (ctx) => hello(ctx, false),
   isMaster: (ctx) => hello(ctx, true),
   ismaster: (ctx) => hello(ctx, true),
-  ping: () => ({ ok: 1 }),
+  // A server whose journal failed is up but takes no writes: ping says so, for health checks.
+  ping: (ctx) => {
+    const failure = ctx.engine.journalFailure;
+    if (failure) throw failure;
+    return { ok: 1 };
+  },
   buildInfo: () => ({
     version: VERSION,
     versionArray: [7, 0, 0, 0],

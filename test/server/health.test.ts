@@ -1,0 +1,47 @@
+import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openStore } from '../../activities/store';
+import { hostEmbeddedMongo } from '../../runtime/mongo/host';
+import type { ApiContext } from '../../server/context';
+import { healthRoutes } from '../../server/routes/health';
+import { failNextLogWrite, quietLogger } from '../runtime/mongo/fixtures/failing-log-write';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** GET /v1/health from the health router alone, over a store that pings as `ping` does. */
+async function health(ping: () => Promise<void>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const app = express().use('/v1/health', healthRoutes({ store: { ping }, health: { engine: 'embedded', store: 'embedded' }, log: pino({ level: 'silent' }) } as unknown as ApiContext));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/health`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('GET /v1/health', () => {
+  it('says ok while the store answers, and unavailable (503) with the reason when it does not', async () => {
+    expect(await health(async () => undefined)).toEqual({ status: 200, body: { status: 'ok', engine: 'embedded', store: 'embedded' } });
+    const down = await health(async () => Promise.reject(new Error('connection refused')));
+    expect(down).toEqual({ status: 503, body: { status: 'unavailable', engine: 'embedded', store: 'embedded', reason: 'store: connection refused' } });
+  });
+
+  it('finds the embedded store unavailable once its log could not be written', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'health-'));
+    const host = await hostEmbeddedMongo({ dataDir: dir, logger: quietLogger });
+    const store = await openStore({ uri: host.uri, dbName: 'health' });
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), () => host.close(), () => store.close());
+    await store.ping(2_000);
+    failNextLogWrite();
+    await expect(store.putSetting('web_1', 'k', { a: 1 })).rejects.toThrow(/operation log/);
+    await expect(store.ping(2_000)).rejects.toThrow(/refuses writes until it is restarted/);
+  });
+});
