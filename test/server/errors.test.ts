@@ -112,11 +112,16 @@ describe('Chat API errors', () => {
 
     it("refuses an item id shaped like the server's own, so no client can take a workflow's event id first and stall its lifecycle", async () => {
       await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-own-ids' });
-      const taken = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-own-ids', item: { id: 'conversation:err-text:event:9.0', type: 'message', text: 'x' } });
-      expect(taken.status).toBe(400);
-      expect(taken.body.error.details.fields[0].path).toBe('body.item.id');
+      // The ids the conversation's workflow gives its first events: taken first, its resolve would never be written.
+      for (const version of [1, 2, 3]) {
+        const taken = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-own-ids', item: { id: `conversation:err-own-ids:event:${version}.0`, type: 'message', text: 'x' } });
+        expect(taken.status).toBe(400);
+        expect(taken.body.error.details.fields[0].path).toBe('body.item.id');
+      }
       const resolved = await api.call('POST', '/v1/conversations/err-own-ids/resolve', AGENT, {});
       expect(resolved.status).toBe(200);
+      const events = (await api.call('GET', '/v1/conversations/err-own-ids/timeline', AGENT)).body.items.filter((item: { type: string }) => item.type === 'event');
+      expect(events.map((item: { id: string }) => item.id)).toEqual(expect.arrayContaining([expect.stringMatching(/^conversation:err-own-ids:event:[123]\.0$/)]));
     });
 
     it('answers a body that does not say it is JSON with 415, and requests the HTTP parser refuses with a JSON error', async () => {
