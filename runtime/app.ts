@@ -72,7 +72,11 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     const store = await openStore({ uri: mongoUri, dbName: config.store.dbName, log });
     cleanup.push(() => store.close());
     const keys = await resolveKeys(config, !config.store.memory);
-    const website = await seedDefaults(store, keys, { ...config.keys, allowedOrigins: config.allowedOrigins });
+    const { website, changed } = await seedDefaults(store, keys, { ...config.keys, allowedOrigins: config.allowedOrigins });
+    if (changed.length > 0) {
+      // Instances started earlier keep serving the pages with the key they read at their start.
+      log.warn({ changed }, 'the configuration changed the default website; restart every instance sharing this store with the same configuration');
+    }
     if (!config.store.memory) await keepKeys(config.dataDir, website);
 
     // A second client for what the Store API does not offer: workflow projections (and the journal of an engine on this thread).

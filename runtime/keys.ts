@@ -3,7 +3,7 @@
  * first start and kept in `<DATA_DIR>/keys.json` (mode 0600) so restarts keep them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AppConfig } from './config';
@@ -63,4 +63,6 @@ export async function keepKeys(dataDir: string, keys: WebsiteKeys): Promise<void
 async function writeKeysFile(dataDir: string, keys: WebsiteKeys): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   await writeFile(keysPath(dataDir), `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  // The mode applies only when the file is created; a file made before keeps its own otherwise.
+  await chmod(keysPath(dataDir), 0o600);
 }

@@ -18,9 +18,14 @@ const TEAMS = [DEFAULT_ROUTING_RULES.defaultTeam, ...DEFAULT_ROUTING_RULES.rules
 
 /**
  * `keys` are the default website's when it is created; `configured` (what the environment sets)
- * is applied to it on every start.
+ * is applied to it on every start. `changed` names the configured fields that differed from the
+ * stored website's.
  */
-export async function seedDefaults(store: Store, keys: WebsiteKeys, configured: ConfiguredWebsiteFields): Promise<Website> {
+export async function seedDefaults(store: Store, keys: WebsiteKeys, configured: ConfiguredWebsiteFields): Promise<{ website: Website; changed: string[] }> {
+  const before = await store.getWebsite(DEFAULT_WEBSITE_ID);
+  const changed = before
+    ? (Object.keys(configured) as Array<keyof ConfiguredWebsiteFields>).filter((field) => configured[field] !== undefined && JSON.stringify(configured[field]) !== JSON.stringify(before[field]))
+    : [];
   const website = await store.ensureWebsite(
     { id: DEFAULT_WEBSITE_ID, name: 'Acme Cloud Notes', ...keys, allowedOrigins: [], createdAt: new Date().toISOString() },
     configured,
@@ -37,5 +42,5 @@ export async function seedDefaults(store: Store, keys: WebsiteKeys, configured: 
   if ((await store.getSetting(website.id, settingKey)) === undefined) {
     await store.putSetting(website.id, settingKey, defaultAssistantConfig({ id: DEFAULT_ASSISTANT_ID, name: 'Acme Assistant' }));
   }
-  return website;
+  return { website, changed };
 }

@@ -39,6 +39,9 @@ describe('resolveKeys', () => {
     await keepKeys(dir, website);
     expect(await readKeysFile(dir)).toEqual({ ...generated, secretKey: 'sk_in_force' });
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'keys.json'), 'utf8'))).not.toHaveProperty('name');
+    fs.chmodSync(path.join(dir, 'keys.json'), 0o644);
+    await keepKeys(dir, { ...website, secretKey: 'sk_rotated_again' });
+    expect((fs.statSync(path.join(dir, 'keys.json')).mode & 0o777).toString(8)).toBe('600');
   });
 
   it('writes nothing for an in-memory run', async () => {
