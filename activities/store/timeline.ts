@@ -78,7 +78,7 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
      */
     appendItem: (item: ItemToAppend, options?: AppendOptions): Promise<Appended> => append(item, options),
 
-    /** Items in seq order after the cursor (or `afterSeq`), at most `limit` (≤ 100), never a private one for the public audience. */
+    /** Items in seq order after the cursor (or `afterSeq`), or the last ones before `beforeSeq`, at most `limit` (≤ 100), never a private one for the public audience. */
     async listItems(conversationId: string, request: ItemPageRequest): Promise<ItemPage> {
       const limit = checkLimit(request.limit ?? DEFAULT_PAGE_SIZE);
       if (request.beforeSeq !== undefined) {
