@@ -3,6 +3,7 @@
  * the runtime pass real or in-memory ones. The workflow imports only the type of what it returns.
  */
 import type { ConversationLifecycle } from '../domain/conversation';
+import { isAppError } from '../domain/errors';
 import type { EventItem } from '../domain/timeline';
 import type { RecordedEvent, SlaBreach } from '../workflows/conversation/definitions';
 
@@ -22,9 +23,21 @@ export interface ConversationActivityDeps {
 
 export function createConversationActivities({ store, onSlaBreach }: ConversationActivityDeps) {
   return {
-    /** Writes the workflow's decisions as `event` items, in order; a retry rewrites nothing (ids are fixed). */
+    /**
+     * Writes the workflow's decisions as `event` items, in order; a retry rewrites nothing (ids are
+     * fixed). An event whose id another item holds (clients could once choose ids shaped like the
+     * workflow's) goes under an id derived from it, so the lifecycle does not stall on it for good.
+     */
     async recordEvents(conversationId: string, events: RecordedEvent[]): Promise<void> {
-      for (const event of events) await store.appendItem({ type: 'event', conversationId, ...event });
+      for (const event of events) {
+        const item = { type: 'event' as const, conversationId, ...event };
+        try {
+          await store.appendItem(item);
+        } catch (err) {
+          if (!(isAppError(err) && err.code === 'ERR_CONFLICT')) throw err;
+          await store.appendItem({ ...item, id: `${event.id}:again` });
+        }
+      }
     },
 
     async projectState(conversationId: string, lifecycle: ConversationLifecycle, stateVersion: number): Promise<void> {
