@@ -105,16 +105,17 @@ export class ChangeFeed {
     }
     const agentUpdates = updatesOf(views.all, change.changedFields);
     if (!agentUpdates) return;
-    // Linked to a contact (identify), it is new to the contact's other devices: they hear it whole.
+    const visitorUpdates = updatesOf(forVisitor, change.changedFields.filter((field) => !isTeamOnlyField(field)));
+    const updatedFrame = visitorUpdates && frame({ type: 'conversationUpdated', payload: { conversationId, updates: visitorUpdates } });
+    // Linked to a contact (identify), it is new to the contact's other devices: they hear it whole;
+    // the device it was opened on has it already, and hears the update.
     const joinedContact = change.changedFields.includes('contactId');
-    const visitorUpdates = joinedContact ? undefined : updatesOf(forVisitor, change.changedFields.filter((field) => !isTeamOnlyField(field)));
     this.hub.deliver({
       websiteId: change.websiteId,
       owners,
       agentFrame: frame({ type: 'conversationUpdated', payload: { conversationId, updates: agentUpdates } }),
-      visitorFrame: joinedContact
-        ? frame({ type: 'conversationCreated', payload: { conversationId, conversation: forVisitor } })
-        : visitorUpdates && frame({ type: 'conversationUpdated', payload: { conversationId, updates: visitorUpdates } }),
+      visitorFrame: joinedContact ? frame({ type: 'conversationCreated', payload: { conversationId, conversation: forVisitor } }) : updatedFrame,
+      ...(joinedContact ? { ownVisitorFrame: updatedFrame } : {}),
     });
   }
 

@@ -14,6 +14,8 @@ export interface Delivery {
   agentFrame?: string;
   /** Serialized frame for the audience's visitors, if they get one. */
   visitorFrame?: string;
+  /** When present, what the sockets of the conversation's own visitor get instead of `visitorFrame` (undefined: nothing). */
+  ownVisitorFrame?: string;
   /** For timeline items: lets a connection that is resuming hold the frame back. */
   item?: { conversationId: string; seq: number };
   /** The connection that caused the event (it does not hear its own typing). */
@@ -83,8 +85,12 @@ export class Hub {
     if (agentBytes) {
       for (const conn of this.agents.get(delivery.websiteId) ?? []) this.send(conn, agentBytes, delivery);
     }
-    if (visitorBytes && delivery.owners) {
-      for (const conn of this.visitorSockets(delivery.owners)) this.send(conn, visitorBytes, delivery);
+    const own = 'ownVisitorFrame' in delivery;
+    const ownBytes = delivery.ownVisitorFrame === undefined ? undefined : Buffer.from(delivery.ownVisitorFrame);
+    if (!delivery.owners || (!visitorBytes && !ownBytes)) return;
+    for (const conn of this.visitorSockets(delivery.owners)) {
+      const bytes = own && conn.caller.kind === 'visitor' && conn.caller.visitorId === delivery.owners.visitorId ? ownBytes : visitorBytes;
+      if (bytes) this.send(conn, bytes, delivery);
     }
   }
 

@@ -201,9 +201,14 @@ describe('Chat API over the wire', () => {
       await t.api.call('POST', '/v1/contacts/identify', laptop, { externalId, userHash });
       const laptopSocket = await t.open(laptop);
       await t.api.call('POST', '/v1/conversations', phone, { conversationId: 'contact-3' });
+      const phoneSocket = await t.open(phone);
       expect((await t.api.call('POST', '/v1/contacts/identify', phone, { externalId, userHash })).status).toBe(200);
       const created = await laptopSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'contact-3');
       expect(created.payload.conversation).toMatchObject({ id: 'contact-3', visitorId: phone.visitorId, status: 'open' });
+      // The phone opened it: it hears the update, not of a conversation it has as if it were new.
+      const updated = await phoneSocket.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'contact-3');
+      expect(updated.payload.updates).toMatchObject({ contactId: expect.any(String) });
+      expect(phoneSocket.of('conversationCreated', (p) => p.conversationId === 'contact-3')).toEqual([]);
     });
 
     it("stops a device hearing a contact's conversations once it is identified as someone else", async () => {
