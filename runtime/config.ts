@@ -8,11 +8,10 @@ import { z } from 'zod';
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const list = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
+const splitList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (fallback: string) => z.string().default(fallback).transform(splitList);
+/** The longest website key the configuration takes, after its `pk_`/`sk_` prefix. */
+export const MAX_KEY_CHARS = 200;
 
 const envSchema = z.object({
   PORT: int(0, 3000),
@@ -27,14 +26,14 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('support-conversations'),
   TEMPORAL_CLI_PATH: optionalString,
-  PUBLIC_KEY: z.string().regex(/^pk_[A-Za-z0-9_-]{8,200}$/, 'pk_ followed by 8 to 200 characters').optional(),
-  SECRET_KEY: z.string().regex(/^sk_[A-Za-z0-9_-]{16,200}$/, 'sk_ followed by 16 to 200 characters').optional(),
+  PUBLIC_KEY: z.string().regex(new RegExp(`^pk_[A-Za-z0-9_-]{8,${MAX_KEY_CHARS}}$`), `pk_ followed by 8 to ${MAX_KEY_CHARS} characters`).optional(),
+  SECRET_KEY: z.string().regex(new RegExp(`^sk_[A-Za-z0-9_-]{16,${MAX_KEY_CHARS}}$`), `sk_ followed by 16 to ${MAX_KEY_CHARS} characters`).optional(),
   IDENTITY_SECRET: z.string().min(16).optional(),
   /** Origins the default website's widget may be used from (comma-separated); empty: any; unset: as stored. */
   ALLOWED_ORIGINS: z
     .string()
     .optional()
-    .transform((value) => value?.split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((value) => (value === undefined ? undefined : splitList(value))),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url().optional(),
   /** Prefill the inbox sign-in with the secret key (a local demo only); default: when HOST is loopback. */

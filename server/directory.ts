@@ -5,6 +5,7 @@
  * and at once after any instance links them to a contact (the change feed forgets them).
  */
 import type { Store } from '../activities/store';
+import { MAX_KEY_CHARS } from '../runtime/config';
 import type { TeamMember, Visitor, Website } from '../domain/people';
 import type { AuthDirectory } from './auth';
 
@@ -13,11 +14,11 @@ const MEMBER_TTL_MS = 5_000;
 const VISITOR_TTL_MS = 60_000;
 const MAX_ENTRIES = 100_000;
 /**
- * No website key is longer (the configuration allows `pk_`/`sk_` and 200 characters): a longer
+ * No website key is longer (the configuration allows `pk_`/`sk_` and MAX_KEY_CHARS): a longer
  * one is unknown without a lookup, and is not cached, so unknown keys cannot fill memory with
  * large entries (at most MAX_ENTRIES of this size).
  */
-export const MAX_KEY_LENGTH = 203;
+export const MAX_KEY_LENGTH = 'sk_'.length + MAX_KEY_CHARS;
 
 class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();

@@ -75,22 +75,19 @@ describe('StoreWatch', () => {
 
   it('backs off more on each failure soon after the last re-watch, until a watch stays up for a minute', async () => {
     const calls = () => store.watchChanges.mock.calls.length;
-    store.failNewest();
-    expect(calls()).toBe(2); // first failure: at once
-    await elapse(0);
-
-    store.failNewest();
-    await elapse(499);
-    expect(calls()).toBe(2);
-    await elapse(1);
-    expect(calls()).toBe(3); // after 0.5 s
-    await elapse(0);
-
-    store.failNewest();
-    await elapse(999);
-    expect(calls()).toBe(3);
-    await elapse(1);
-    expect(calls()).toBe(4); // after 1 s
+    /** Fails the watch and checks the next opening comes `waitMs` later, not before. */
+    const rewatchedAfter = async (waitMs: number) => {
+      const before = calls();
+      store.failNewest();
+      if (waitMs > 0) await elapse(waitMs - 1);
+      expect(calls()).toBe(waitMs > 0 ? before : before + 1);
+      await elapse(waitMs > 0 ? 1 : 0);
+      expect(calls()).toBe(before + 1);
+      await elapse(0);
+    };
+    await rewatchedAfter(0); // first failure: at once
+    await rewatchedAfter(500);
+    await rewatchedAfter(1_000);
 
     await elapse(60_001); // the watch stayed up for a minute: healthy again
     store.failNewest();
