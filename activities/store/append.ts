@@ -155,31 +155,45 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
   }
 
   /**
-   * A retried id: the same content is the stored item (its last item recorded again, in case the
-   * first attempt died before it; its owed signal was recorded by this write); other content a conflict.
+   * Settles the requests from the one the ordered write stopped at on a taken id, and returns those
+   * to place again. One read finds which of them are stored already: a retry with the same content
+   * gets the stored item (its last item recorded again, in case the first attempt died before it;
+   * its owed signal was recorded by this write), other content is a conflict. So a burst of retries,
+   * as after clients reconnect, costs a few round trips rather than a write each.
    */
-  async function settleDuplicate({ item }: Request): Promise<Appended> {
-    const doc = await items.findOne({ _id: item.id });
-    if (!doc) throw new AppError('ERR_INTERNAL', `item ${item.id} was reported as a duplicate but is not stored; retry`);
-    const existing = toItem(doc);
-    if (!sameContent(existing, item, ASSIGNED_FIELDS)) throw new AppError('ERR_CONFLICT', `item ${item.id} already exists with other content`);
-    await recordLastItems(conversations, [existing]);
-    return { item: existing, created: false };
+  async function settleRetries([stopped, ...after]: [Request, ...Request[]]): Promise<Request[]> {
+    const docs = await items.find({ _id: { $in: [stopped, ...after].map((request) => request.item.id) } }).toArray();
+    const storedItems = new Map(docs.map((doc) => [doc._id, toItem(doc)]));
+    if (!storedItems.has(stopped.item.id)) stopped.reject(new AppError('ERR_INTERNAL', `item ${stopped.item.id} was reported as a duplicate but is not stored; retry`));
+    const retried: Array<{ request: Request; existing: TimelineItem }> = [];
+    const fresh: Request[] = [];
+    for (const request of [stopped, ...after]) {
+      const existing = storedItems.get(request.item.id);
+      if (!existing) {
+        if (request !== stopped) fresh.push(request);
+      } else if (sameContent(existing, request.item, ASSIGNED_FIELDS)) retried.push({ request, existing });
+      else request.reject(new AppError('ERR_CONFLICT', `item ${request.item.id} already exists with other content`));
+    }
+    await recordLastItems(conversations, retried.map(({ existing }) => existing));
+    for (const { request, existing } of retried) request.resolve({ item: existing, created: false });
+    return fresh;
   }
 
   /**
-   * Settles the item at which the ordered write stopped, given why; returns true when it lost its
-   * seq to another writer and is to be placed again.
+   * Settles the requests from the one at which the ordered write stopped (the rest were not tried),
+   * given why; returns those to place again, in order.
    */
-  function settleStopped({ request, doc }: Placed, failure: unknown): boolean {
+  async function settleStopped(rest: [Placed, ...Placed[]], failure: unknown): Promise<Request[]> {
+    const requests = rest.map((p) => p.request) as [Request, ...Request[]];
+    const [stopped, ...after] = requests;
     if (lostSeqRace(failure)) {
-      ends.forget(doc.conversationId); // another writer is ahead: read where
-      request.lostRaces += 1;
-      if (request.lostRaces < MAX_LOST_RACES) return true;
-      request.reject(new AppError('ERR_INTERNAL', `item ${request.item.id}: lost the race for a seq ${MAX_LOST_RACES} times; retry`));
-    } else if (isDuplicateWrite(failure)) settleDuplicate(request).then(request.resolve, request.reject);
-    else request.reject(asError(failure));
-    return false;
+      ends.forget(rest[0].doc.conversationId); // another writer is ahead: read where
+      stopped.lostRaces += 1;
+      if (stopped.lostRaces < MAX_LOST_RACES) return requests;
+      stopped.reject(new AppError('ERR_INTERNAL', `item ${stopped.item.id}: lost the race for a seq ${MAX_LOST_RACES} times; retry`));
+    } else if (isDuplicateWrite(failure)) return settleRetries(requests);
+    else stopped.reject(asError(failure));
+    return after;
   }
 
   /**
@@ -208,11 +222,6 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     }
     const stored = placed.slice(0, outcome.applied - owed.length);
     for (const { doc } of stored) ends.stored(doc.conversationId, doc.websiteId, doc.seq);
-    if (stored.length < placed.length) {
-      const again = settleStopped(placed[stored.length]!, outcome.failed);
-      // The items after it were not tried: placed again, in order.
-      placeAgain(placed.slice(stored.length + (again ? 0 : 1)).map((p) => p.request));
-    }
     const written = stored.map(({ request, doc }) => ({ request, item: toItem(doc) }));
     try {
       // Stopped before the last items: conditional and idempotent, so made again whole.
@@ -221,6 +230,9 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     } catch (error) {
       for (const { request } of written) request.reject(error);
     }
+    const rest = placed.slice(stored.length);
+    // Their conversations are still marked as writing, so nothing newer of theirs is written before them.
+    if (rest.length > 0) placeAgain(await settleStopped(rest as [Placed, ...Placed[]], outcome.failed));
   }
 
   return (item, options = {}) =>

@@ -33,3 +33,58 @@ describe('createAppender', () => {
     expect(reads).toBe(2);
   });
 });
+
+/** A stand-in items collection with a unique `_id`: its ordered writer stops at an id already stored, as the server does. */
+function uniqueItems() {
+  const stored = new Map<string, Record<string, unknown>>();
+  let writes = 0;
+  const writer: OrderedWriter = async (batch) => {
+    writes++;
+    for (const [index, write] of batch.entries()) {
+      if (write.kind !== 'insert') continue;
+      const id = write.document._id as string;
+      if (stored.has(id)) return { kind: 'known', applied: index, failed: { code: 11000, errmsg: `E11000 duplicate key error collection: chat.items index: _id_ dup key: { _id: "${id}" }` } };
+      stored.set(id, write.document);
+    }
+    return { kind: 'known', applied: batch.length };
+  };
+  const byIds = (filter: { _id: string | { $in: string[] } }) => (typeof filter._id === 'string' ? [filter._id] : filter._id.$in).flatMap((id) => stored.get(id) ?? []);
+  const standIns = {
+    conversations: { ...collections.conversations, bulkWrite: async (ops: unknown[]) => ({ matchedCount: ops.length }) },
+    items: {
+      findOne: async (filter: { _id?: string }) => (filter._id ? (byIds(filter as { _id: string })[0] ?? null) : null),
+      find: (filter: { _id: { $in: string[] } }) => ({ toArray: async () => byIds(filter) }),
+    },
+  } as unknown as Collections;
+  return { standIns, writer, writes: () => writes };
+}
+
+describe('createAppender under retries', () => {
+  it('settles a burst of retried items with a few writes, not one write per retry', async () => {
+    const { standIns, writer, writes } = uniqueItems();
+    const append = createAppender(standIns, new TimelineEnds(), writer);
+    const items = Array.from({ length: 100 }, () => message('conv_1'));
+    const first = await Promise.all(items.map((item) => append(item)));
+    const before = writes();
+    // The same items again, with new ones among them: as after a client's reconnect.
+    const fresh = Array.from({ length: 10 }, () => message('conv_1'));
+    const again = await Promise.all([...items.slice(0, 50), ...fresh, ...items.slice(50)].map((item) => append(item)));
+    expect(writes() - before).toBeLessThanOrEqual(3);
+    expect(again.filter((outcome) => !outcome.created).map((outcome) => outcome.item)).toEqual(first.map((outcome) => outcome.item));
+    expect(again.filter((outcome) => outcome.created).map((outcome) => outcome.item.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 101 + i));
+  });
+
+  it('refuses a retried id with other content, and still stores the items written with it', async () => {
+    const { standIns, writer } = uniqueItems();
+    const append = createAppender(standIns, new TimelineEnds(), writer);
+    const stored = message('conv_1');
+    await append(stored);
+    const outcomes = await Promise.allSettled([append({ ...stored, text: 'changed' }), append(message('conv_1')), append(stored)]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'ERR_CONFLICT' });
+    expect(outcomes.slice(1).map((outcome) => (outcome as PromiseFulfilledResult<{ item: { seq: number }; created: boolean }>).value)).toMatchObject([
+      { item: { seq: 2 }, created: true },
+      { item: { seq: 1 }, created: false },
+    ]);
+  });
+});
