@@ -35,11 +35,19 @@ export class Connection {
   }
 
   private corked = false;
+  /** What the socket still held from earlier turns when this turn's first frame was sent. */
+  private backlog = 0;
 
-  /** Sends a serialized frame; a socket whose unsent backlog passes the limit is closed instead. */
+  /**
+   * Sends a serialized frame; a socket whose unsent backlog from earlier turns passes the limit is
+   * closed instead. Frames of the current turn do not count: they are held until the turn ends, and a
+   * large change-stream batch (a contact's conversations, linked at once) would otherwise close a
+   * client that reads as fast as it can.
+   */
   send(frame: Frame): void {
     if (!this.isOpen) return;
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+    if (!this.corked) this.backlog = this.ws.bufferedAmount;
+    if (this.backlog > this.maxBufferedBytes) {
       this.log.warn({ connectionId: this.id, bufferedAmount: this.ws.bufferedAmount }, 'closing slow websocket consumer');
       this.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
       return;

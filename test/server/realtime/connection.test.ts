@@ -47,4 +47,29 @@ describe('Connection', () => {
     await until(() => c.received.length === 101);
     expect(c.received.at(-1)).toBe('{"n":"later"}');
   });
+
+  it('delivers a burst larger than the backlog limit sent in one turn to a client that reads (a change-stream batch)', async () => {
+    const c = await connected();
+    close = c.close;
+    const frame = `{"pad":"${'x'.repeat(1000)}"}`;
+    for (let i = 0; i < 2000; i++) c.server.send(frame); // ~2 MiB, twice the limit
+    await until(() => c.received.length === 2000);
+    expect(c.received.length).toBe(2000);
+    expect(c.client.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes a client that does not read once the backlog left from earlier turns passes the limit (1013)', async () => {
+    const c = await connected();
+    close = c.close;
+    const closed = new Promise<number>((resolve) => c.client.once('close', (code) => resolve(code)));
+    (c.client as unknown as { _socket: { pause(): void } })._socket.pause();
+    const frame = `{"pad":"${'x'.repeat(64 * 1024)}"}`;
+    for (let turn = 0; turn < 400 && c.server.isOpen; turn++) {
+      c.server.send(frame);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(c.server.isOpen).toBe(false);
+    (c.client as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await closed).toBe(1013);
+  });
 });
