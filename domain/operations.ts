@@ -6,7 +6,11 @@ import type { Priority } from './conversation';
 import type { Author } from './timeline';
 
 export type LifecycleOperation =
-  | { op: 'resolve'; reason?: string }
+  /**
+   * `itemsUpTo`: the timeline's newest seq when the resolve was asked for. A visitor message at or
+   * below it was written before the resolve, so its late arrival at the workflow does not reopen.
+   */
+  | { op: 'resolve'; reason?: string; itemsUpTo?: number }
   | { op: 'reopen'; reason?: string }
   | { op: 'set_priority'; priority: Priority }
   | { op: 'set_title'; title: string }

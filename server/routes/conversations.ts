@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import type { LifecycleOperation } from '../../domain/operations';
+import type { Conversation } from '../../domain/conversation';
 import { pluginAudienceOf, storeAudienceOf, viewFor, visibleConversation } from '../access';
 import { requireActingAgent, requireAgent, viewerOf, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
@@ -99,12 +100,12 @@ export function conversationRoutes(ctx: ApiContext): Router {
    * An unknown conversation is 404 before the operations' own checks (e.g. is the user on the team).
    */
   const lifecycle =
-    <S extends z.ZodType>(schema: S, operationsOf: (body: z.output<S>, req: Request, agent: AgentCaller) => LifecycleOperation[] | Promise<LifecycleOperation[]>) =>
+    <S extends z.ZodType>(schema: S, operationsOf: (body: z.output<S>, req: Request, agent: AgentCaller, conversation: Conversation) => LifecycleOperation[] | Promise<LifecycleOperation[]>) =>
     async (req: Request, res: Response) => {
       const agent = requireActingAgent(callerOf(res));
       const body = parseInput(schema, req.body, 'body');
       const conversation = await visibleConversation(ctx.store, agent, idOf(req));
-      res.json({ conversation: await operate(ctx, agent, conversation, await operationsOf(body, req, agent)) });
+      res.json({ conversation: await operate(ctx, agent, conversation, await operationsOf(body, req, agent, conversation)) });
     };
 
   /** The body's `userId`, once it is known to name a member of the agent's team (400 naming the field otherwise). */
@@ -113,7 +114,8 @@ export function conversationRoutes(ctx: ApiContext): Router {
     throw new AppError('ERR_INVALID_INPUT', `No team member ${userId}`, { fields: [{ path: 'body.userId', message: 'names no member of this team' }] });
   };
 
-  router.post('/:id/resolve', lifecycle(reasonBody, ({ reason }) => [{ op: 'resolve', reason }]));
+  // Messages stored before the resolve was asked for (the conversation as read here) do not reopen it when the workflow hears of them late.
+  router.post('/:id/resolve', lifecycle(reasonBody, ({ reason }, _req, _agent, conversation) => [{ op: 'resolve', reason, itemsUpTo: conversation.lastTimelineItem?.seq ?? 0 }]));
   router.post('/:id/reopen', lifecycle(reasonBody, ({ reason }) => [{ op: 'reopen', reason }]));
   router.patch(
     '/:id',

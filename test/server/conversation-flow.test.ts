@@ -49,6 +49,8 @@ describe('Chat API over the wire', () => {
       const audit = await t.api.call('GET', '/v1/conversations/flow-1/audit', { agent: null });
       expect(audit.status).toBe(200);
       expect(audit.body.entries.map((e: { name?: string }) => e.name)).toEqual(expect.arrayContaining(['conversationWorkflow', 'itemAdded', 'join', 'resolve']));
+      // The resolve names the newest seq stored when it was asked for (the agent's reply): older visitor messages heard late do not reopen.
+      expect(JSON.stringify(audit.body.entries.find((e: { name?: string; kind: string }) => e.name === 'resolve')?.details)).toContain(`"itemsUpTo":${reply.body.item.seq}`);
 
       const seqs = visitorSocket.of('timelineItemCreated', (p) => p.conversationId === 'flow-1').map((f) => f.payload.item.seq);
       expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));

@@ -44,6 +44,8 @@ export interface ConversationStateData {
   /** The newest public message: whose turn it is (auto-resolve waits on the visitor after a team message). */
   lastPublicMessage?: { itemId: string; authorKind: AuthorKind; at: string };
   visitorHasWritten: boolean;
+  /** While resolved: visitor messages up to this seq were written before the resolve and do not reopen (absent: any does). */
+  resolvedAfterSeq?: number;
   /** Ids of the newest items seen, oldest first, at most DEDUP_WINDOW. */
   recentItemIds: string[];
   /** The retention window after resolving has passed: the workflow may complete. */
@@ -210,7 +212,9 @@ export class ConversationState {
       const lifecycle = this.data.lifecycle;
       if (kind === 'visitor') {
         this.data.visitorHasWritten = true;
-        if (lifecycle.status === 'resolved') perform(context, { actor: author, operation: { op: 'reopen', reason: 'the visitor wrote again' } });
+        // A message written before the resolve but heard after it (signals can lag) does not undo it.
+        const writtenBeforeResolve = item.seq <= (this.data.resolvedAfterSeq ?? 0);
+        if (lifecycle.status === 'resolved' && !writtenBeforeResolve) perform(context, { actor: author, operation: { op: 'reopen', reason: 'the visitor wrote again' } });
       } else {
         if (!activeParticipant(lifecycle, author.id)) joinParticipant(context, author, { id: author.id, kind });
         if (kind === 'human') {

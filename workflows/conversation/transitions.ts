@@ -87,12 +87,15 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       lifecycle.resolvedAt = now;
       lifecycle.resolvedBy = actorId;
       data.retired = false;
+      if (typeof operation.itemsUpTo === 'number') data.resolvedAfterSeq = operation.itemsUpTo;
+      else delete data.resolvedAfterSeq;
       emit(actor, { kind: 'resolved', actorId, data: withReason(operation.reason) });
       return;
     case 'reopen':
       lifecycle.status = 'open';
       delete lifecycle.resolvedAt;
       delete lifecycle.resolvedBy;
+      delete data.resolvedAfterSeq;
       data.retired = false;
       // Nobody owes an answer right after a reopen, so an old team message cannot auto-resolve it at once.
       delete data.lastPublicMessage;

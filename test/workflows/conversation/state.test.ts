@@ -93,6 +93,28 @@ describe('ConversationState', () => {
       expect(event).toMatchObject({ author: VISITOR, visibility: 'public', event: { kind: 'reopened', actorId: VISITOR.id } });
     });
 
+    it('stays resolved when a visitor message written before the resolve arrives after it, and reopens for one written after', () => {
+      const state = started();
+      const before = arrival(VISITOR, 'sent just before the agent resolved');
+      op(state, ALICE, { op: 'resolve', itemsUpTo: before.seq });
+      state.takeOutput();
+      expect(state.receiveItem(before, at(MINUTE))).toEqual({ duplicate: false, visitorMessage: true });
+      expect(state.snapshot()).toMatchObject({ status: 'resolved' });
+      expect(state.takeOutput().events).toEqual([]);
+      state.receiveItem(arrival(VISITOR, 'one more thing'), at(2 * MINUTE));
+      expect(state.snapshot()).toMatchObject({ status: 'open' });
+      expect(eventKinds(state)).toEqual(['reopened']);
+    });
+
+    it('judges by the latest resolve: after a reopen and a resolve without a known end, any visitor message reopens', () => {
+      const state = started();
+      op(state, ALICE, { op: 'resolve', itemsUpTo: 1_000 });
+      op(state, ALICE, { op: 'reopen' });
+      op(state, ALICE, { op: 'resolve' });
+      state.receiveItem(arrival(VISITOR, 'late'), at(MINUTE));
+      expect(state.snapshot()).toMatchObject({ status: 'open' });
+    });
+
     it('changes nothing when the visitor writes to an open conversation', () => {
       const state = started();
       state.receiveItem(arrival(VISITOR, 'hi'), at());
