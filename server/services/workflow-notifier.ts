@@ -33,6 +33,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 const UNWRITTEN_ITEM_GRACE_MS = 10 * 60_000;
 
+/** Owed entries whose item and conversation are read at once at a start. */
+const RESUME_READS_AT_ONCE = 64;
+
 /** Items per signalling call at most (the embedded engine takes up to 100 jobs in one activation). */
 const MAX_ITEMS_PER_CALL = 50;
 
@@ -80,13 +83,18 @@ export class WorkflowNotifier {
     const pending = await this.store.listPendingSignals();
     const owed: Array<{ conversation: ConversationRef; item: TimelineItem }> = [];
     const gone: Array<Promise<void>> = [];
-    for (const { itemId, conversationId, recordedAt } of pending) {
-      const [item, conversation] = await Promise.all([this.store.getItem(itemId), this.store.getConversation(conversationId)]);
-      // An entry whose item was never written, or belongs to another conversation (an append that
-      // reused another conversation's item id and was refused), owes nothing.
-      if (item && conversation && item.conversationId === conversationId) owed.push({ conversation, item });
-      // Cleared together (the outbox batches clears).
-      else if (item || Date.now() - Date.parse(recordedAt) > UNWRITTEN_ITEM_GRACE_MS) gone.push(this.store.clearPendingSignal(itemId));
+    // Many entries read at a time: read one after another, a thousand owed entries held every signal back for seconds.
+    for (let start = 0; start < pending.length; start += RESUME_READS_AT_ONCE) {
+      const chunk = pending.slice(start, start + RESUME_READS_AT_ONCE);
+      const read = await Promise.all(chunk.map(({ itemId, conversationId }) => Promise.all([this.store.getItem(itemId), this.store.getConversation(conversationId)])));
+      chunk.forEach(({ itemId, conversationId, recordedAt }, i) => {
+        const [item, conversation] = read[i]!;
+        // An entry whose item was never written, or belongs to another conversation (an append that
+        // reused another conversation's item id and was refused), owes nothing.
+        if (item && conversation && item.conversationId === conversationId) owed.push({ conversation, item });
+        // Cleared together (the outbox batches clears).
+        else if (item || Date.now() - Date.parse(recordedAt) > UNWRITTEN_ITEM_GRACE_MS) gone.push(this.store.clearPendingSignal(itemId));
+      });
     }
     await Promise.all(gone);
     // Within a conversation the workflow hears items in timeline order.

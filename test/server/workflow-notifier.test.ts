@@ -157,6 +157,29 @@ describe('WorkflowNotifier', () => {
       expect(engineUp.heard).toEqual([]);
     });
 
+    it('reads the owed entries many at a time, not one after another (a restart after a loaded run owes thousands)', async () => {
+      const owedItems = Array.from({ length: 40 }, (_, i) => item(`item_${i}`, i + 1));
+      const store = outboxStore(owedItems);
+      for (const owed of owedItems) store.pending.set(owed.id, conversation.id);
+      // Each read answers only once another is under way too: read one at a time, they never answer.
+      const getItem = store.getItem.bind(store);
+      const waiting: Array<() => void> = [];
+      store.getItem = async (itemId: string) => {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length >= 2) for (const go of waiting.splice(0)) go();
+          setTimeout(resolve, 1_000); // a lone read answers late, so the old way finishes after the test
+        });
+        return getItem(itemId);
+      };
+      const engineUp = up();
+      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const resumed = await Promise.race([notifier.resumePending(), new Promise((resolve) => setTimeout(() => resolve('stuck'), 300))]);
+      expect(resumed).toBe(40);
+      await notifier.drain();
+      expect(engineUp.heard).toEqual(owedItems.map((owed) => owed.id));
+    });
+
     it('leaves an entry whose item is missing but was recorded moments ago: another instance may be writing that item', async () => {
       const store = outboxStore([]);
       store.pending.set('item_in_flight', conversation.id);
