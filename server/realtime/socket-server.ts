@@ -94,17 +94,27 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       connections.delete(conn);
       handlers.onClose(conn);
     });
+    /** Typing frames waiting their turn, by conversation: a newer one takes the waiting one's place. */
+    const waitingTyping = new Map<string, ClientFrame>();
     ws.on('message', (data, isBinary) => {
-      const frame = parseFrame(conn, data, isBinary);
-      if (!frame) return;
-      handlers.onFrameArrived(conn, frame);
-      queue = queue.then(() =>
-        handlers.onFrame(conn, frame).catch((err: unknown) => {
+      const parsed = parseFrame(conn, data, isBinary);
+      if (!parsed) return;
+      handlers.onFrameArrived(conn, parsed);
+      const typingKey = parsed.type === 'conversationTyping' ? parsed.payload.conversationId : undefined;
+      if (typingKey !== undefined) {
+        const alreadyWaiting = waitingTyping.has(typingKey);
+        waitingTyping.set(typingKey, parsed);
+        if (alreadyWaiting) return;
+      }
+      queue = queue.then(() => {
+        const frame = typingKey === undefined ? parsed : waitingTyping.get(typingKey)!;
+        if (typingKey !== undefined) waitingTyping.delete(typingKey);
+        return handlers.onFrame(conn, frame).catch((err: unknown) => {
           const appError = toAppError(err);
           if (appError.code === 'ERR_INTERNAL') log.error({ err, connectionId: conn.id, frame: frame.type }, 'websocket frame failed');
           conn.sendError(appError.code, appError.message);
-        }),
-      );
+        });
+      });
     });
     handlers.onOpen(conn);
   };

@@ -112,6 +112,20 @@ describe('WebSocket /ws', () => {
       const frames = agent.frames.filter((f) => f.payload?.conversationId === 'typing-2').map((f) => f.type);
       expect(frames.slice(-2)).toEqual(['timelineItemCreated', 'conversationTyping']);
     });
+    it('acts on the latest of the typing frames a socket sends while earlier ones wait, not on each (a burst leaves no backlog of stale indicators)', async () => {
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-3' });
+      const visitor = await t.open({ visitorId });
+      const agent = await t.open(AGENT);
+      // Alternating, so each frame would change the indicator if handled on its own.
+      for (let i = 0; i < 40; i++) visitor.send({ type: 'conversationTyping', payload: { conversationId: 'typing-3', isTyping: i % 2 === 0 } });
+      visitor.send({ type: 'conversationTyping', payload: { conversationId: 'typing-3', isTyping: true } });
+      await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-3' && f.payload.isTyping === true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const heard = agent.of('conversationTyping', (p) => p.conversationId === 'typing-3');
+      expect(heard.at(-1)?.payload.isTyping).toBe(true);
+      expect(heard.length).toBeLessThanOrEqual(4);
+    });
   });
 
   describe('#seen', () => {
