@@ -161,18 +161,17 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
    * its owed signal was recorded by this write), other content is a conflict. So a burst of retries,
    * as after clients reconnect, costs a few round trips rather than a write each.
    */
-  async function settleRetries([stopped, ...after]: [Request, ...Request[]]): Promise<Request[]> {
-    const docs = await items.find({ _id: { $in: [stopped, ...after].map((request) => request.item.id) } }).toArray();
+  async function settleRetries(requests: [Request, ...Request[]]): Promise<Request[]> {
+    const docs = await items.find({ _id: { $in: requests.map((request) => request.item.id) } }).toArray();
     const storedItems = new Map(docs.map((doc) => [doc._id, toItem(doc)]));
-    if (!storedItems.has(stopped.item.id)) stopped.reject(new AppError('ERR_INTERNAL', `item ${stopped.item.id} was reported as a duplicate but is not stored; retry`));
     const retried: Array<{ request: Request; existing: TimelineItem }> = [];
     const fresh: Request[] = [];
-    for (const request of [stopped, ...after]) {
+    for (const [index, request] of requests.entries()) {
       const existing = storedItems.get(request.item.id);
-      if (!existing) {
-        if (request !== stopped) fresh.push(request);
-      } else if (sameContent(existing, request.item, ASSIGNED_FIELDS)) retried.push({ request, existing });
-      else request.reject(new AppError('ERR_CONFLICT', `item ${request.item.id} already exists with other content`));
+      if (existing && sameContent(existing, request.item, ASSIGNED_FIELDS)) retried.push({ request, existing });
+      else if (existing) request.reject(new AppError('ERR_CONFLICT', `item ${request.item.id} already exists with other content`));
+      else if (index > 0) fresh.push(request);
+      else request.reject(new AppError('ERR_INTERNAL', `item ${request.item.id} was reported as a duplicate but is not stored; retry`));
     }
     await recordLastItems(conversations, retried.map(({ existing }) => existing));
     for (const { request, existing } of retried) request.resolve({ item: existing, created: false });

@@ -112,6 +112,7 @@ describe('WebSocket /ws', () => {
       const frames = agent.frames.filter((f) => f.payload?.conversationId === 'typing-2').map((f) => f.type);
       expect(frames.slice(-2)).toEqual(['timelineItemCreated', 'conversationTyping']);
     });
+
     it('acts on the latest of the typing frames a socket sends while earlier ones wait, not on each (a burst leaves no backlog of stale indicators)', async () => {
       const visitorId = await t.api.newVisitor();
       await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-3' });

@@ -48,13 +48,10 @@ function uniqueItems() {
     }
     return { kind: 'known', applied: batch.length };
   };
-  const byIds = (filter: { _id: string | { $in: string[] } }) => (typeof filter._id === 'string' ? [filter._id] : filter._id.$in).flatMap((id) => stored.get(id) ?? []);
+  const byIds = (filter: { _id: { $in: string[] } }) => filter._id.$in.flatMap((id) => stored.get(id) ?? []);
   const standIns = {
     conversations: { ...collections.conversations, bulkWrite: async (ops: unknown[]) => ({ matchedCount: ops.length }) },
-    items: {
-      findOne: async (filter: { _id?: string }) => (filter._id ? (byIds(filter as { _id: string })[0] ?? null) : null),
-      find: (filter: { _id: { $in: string[] } }) => ({ toArray: async () => byIds(filter) }),
-    },
+    items: { ...collections.items, find: (filter: { _id: { $in: string[] } }) => ({ toArray: async () => byIds(filter) }) },
   } as unknown as Collections;
   return { standIns, writer, writes: () => writes };
 }
