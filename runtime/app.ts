@@ -117,7 +117,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       pages: { publicKey: website.publicKey, ...(config.demoPages ? { demoSecretKey: website.secretKey } : {}) },
     });
     const port = await chat.listen(config.port, config.host);
-    cleanup.push(() => chat.close(config.limits.shutdownTimeoutMs));
+    cleanup.push(() => chat.close(config.limits.shutdown));
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     return {
       url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { ShutdownOptions } from '../server/app';
 
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
@@ -54,6 +55,7 @@ const envSchema = z.object({
   WS_FRAMES_PER_SECOND: int(1, 20),
   WS_FRAMES_BURST: int(1, 60),
   SHUTDOWN_TIMEOUT_MS: int(0, 10_000),
+  SHUTDOWN_IDLE_GRACE_MS: int(0, 1_000),
 });
 
 export interface RateConfig {
@@ -85,7 +87,7 @@ export interface AppConfig {
     ipRate: RateConfig;
     visitorRate: RateConfig;
     ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig };
-    shutdownTimeoutMs: number;
+    shutdown: ShutdownOptions;
   };
 }
 
@@ -124,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxFrameBytes: e.WS_MAX_FRAME_BYTES,
         frameRate: { perSecond: e.WS_FRAMES_PER_SECOND, burst: e.WS_FRAMES_BURST },
       },
-      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      shutdown: { timeoutMs: e.SHUTDOWN_TIMEOUT_MS, idleGraceMs: e.SHUTDOWN_IDLE_GRACE_MS },
     },
   };
 }

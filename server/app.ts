@@ -1,13 +1,15 @@
 /**
  * The Chat API on one HTTP server: REST under `/v1`, WebSocket on `/ws` and the built pages (`/`,
  * `/inbox`, `/audit/:id`). `close` drains it: no new connections, sockets told to go away,
- * in-flight requests finished, queued workflow signals sent, all within the given time.
+ * in-flight requests finished (keep-alive connections end after their answer), queued workflow
+ * signals sent, all within the given time.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createPagesRouter } from '../web/static-routes';
 import { ConversationScopes } from './access';
+import { ConnectionDrain } from './connection-drain';
 import type { ApiContext } from './context';
 import type { ServerDeps } from './deps';
 import { storeDirectory } from './directory';
@@ -32,11 +34,18 @@ import { websiteRoutes } from './routes/websites';
 import { sweepUnattachedFiles } from './services/unattached-files';
 import { WorkflowNotifier } from './services/workflow-notifier';
 
+export interface ShutdownOptions {
+  /** How long in-flight requests and queued workflow signals are waited for. */
+  timeoutMs: number;
+  /** How long idle keep-alive connections stay open for a request already on its way. */
+  idleGraceMs: number;
+}
+
 export interface ChatServer {
   readonly server: Server;
   readonly realtime: Realtime;
   listen(port: number, host?: string): Promise<number>;
-  close(timeoutMs?: number): Promise<void>;
+  close(options: ShutdownOptions): Promise<void>;
 }
 
 export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
@@ -60,12 +69,13 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     ],
   };
 
+  const drain = new ConnectionDrain();
   const app = express();
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
-  app.use(securityHeaders, preflight);
+  app.use(drain.middleware, securityHeaders, preflight);
   app.use('/v1', rateLimit(new TokenBuckets(deps.limits.ipRate), (req) => req.ip ?? 'unknown'));
   const json = [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson];
   app.use('/v1/health', healthRoutes(ctx));
@@ -97,18 +107,14 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
           resolve((server.address() as AddressInfo).port);
         });
       }),
-    async close(timeoutMs = 10_000) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive connections go idle as their last request finishes; close each as it does.
-      const sweep = setInterval(() => server.closeIdleConnections(), 50);
-      server.closeIdleConnections();
-      await realtime.stop();
+    async close({ timeoutMs, idleGraceMs }) {
       const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
-      if ((await Promise.race([closed, deadline])) === 'timeout') {
+      const drained = drain.close(server, deadline, idleGraceMs);
+      await realtime.stop();
+      if ((await drained) === 'timeout') {
         deps.log.warn('requests still running at the shutdown deadline; closing their connections');
         server.closeAllConnections();
       }
-      clearInterval(sweep);
       await Promise.race([Promise.all([ctx.notifier.drain(), unattachedFiles.stop()]), deadline]);
       ctx.notifier.stop();
     },

@@ -1,3 +1,4 @@
+import { request, Agent, type IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
@@ -35,10 +36,35 @@ describe('RunningApp', () => {
 
       const answer = await upload;
       expect(answer.status).toBe(201);
+      expect(answer.headers.get('connection')).toBe('close');
       expect((await answer.json()).file.size).toBe(chunks * 13);
       expect(await closeCode).toBe(1001);
       await closing;
       await expect(fetch(`${app.url}/v1/health`)).rejects.toThrow();
+    });
+
+    it('answers a request sent on a kept-alive connection as shutdown starts, then closes that connection', async () => {
+      const app = await startTestApp({ shutdown: { timeoutMs: 10_000, idleGraceMs: 1_000 } });
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const get = () =>
+        new Promise<{ res: IncomingMessage; reused: boolean }>((resolve, reject) => {
+          const req = request(`${app.url}/v1/health`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve({ res, reused: req.reusedSocket }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const first = await get();
+      expect(first.res.headers.connection).toBe('keep-alive');
+
+      const closing = app.close();
+      // Sent on the idle connection in the same tick: before, shutdown reset that connection.
+      const second = await get();
+      expect(second).toMatchObject({ reused: true, res: { statusCode: 200, headers: { connection: 'close' } } });
+      await closing;
+      await expect(get()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      agent.destroy();
     });
 
     /** An app whose team queues record what they are told, with an agent connected and told online. */
