@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
-import { AGENT, sleep } from './support/clients';
+import { AGENT, sleep, type Frame } from './support/clients';
 import { useTestApp } from './support/app';
 
 const t = useTestApp({ ws: { heartbeatMs: 300, frameRate: { perSecond: 50, burst: 100 } } });
@@ -162,12 +162,14 @@ describe('WebSocket /ws', () => {
       await watcher.waitFor((f) => f.type === 'visitorDisconnected' && f.payload.visitorId === visitorId);
 
       const alex = await t.open(AGENT);
-      await watcher.waitFor((f) => f.type === 'userConnected' && f.payload.userId === AGENT.agent);
+      const arrival = await watcher.waitFor((f) => f.type === 'userConnected' && f.payload.userId === AGENT.agent);
       const team = await t.api.call('GET', '/v1/team', { agent: null });
       expect(team.body.members).toContainEqual({ id: AGENT.agent, name: expect.any(String), kind: 'human', online: true });
       expect(team.body.members).toContainEqual(expect.objectContaining({ kind: 'ai', online: true }));
       await alex.close();
-      await watcher.waitFor((f) => f.type === 'userDisconnected' && f.payload.userId === AGENT.agent);
+      // After the arrival: the departure of an earlier test's socket for this agent may have come after the watcher opened.
+      const after = (f: Frame) => watcher.frames.indexOf(f) > watcher.frames.indexOf(arrival);
+      await watcher.waitFor((f) => f.type === 'userDisconnected' && f.payload.userId === AGENT.agent && after(f));
       const later = await t.api.call('GET', '/v1/team', { agent: null });
       expect(later.body.members).toContainEqual(expect.objectContaining({ id: AGENT.agent, online: false }));
 
