@@ -3,7 +3,7 @@
  * unknown hook is an error rather than a hook that silently never runs.
  */
 import { z } from 'zod';
-import { AUTHOR_KINDS, VISIBILITIES } from '../domain/timeline';
+import { AUTHOR_KINDS, STORE_ITEM_FIELDS, VISIBILITIES } from '../domain/timeline';
 
 /** Item type names: lowercase words of `a-z0-9_`, dots between namespaces (`acme.order_status`). */
 export const ITEM_TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
@@ -12,7 +12,7 @@ export const ITEM_TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 export const BUILTIN_ITEM_TYPES = ['message', 'note', 'event'] as const;
 
 /** Base item fields, owned by the registry and the store: a payload schema may not declare them. */
-export const RESERVED_FIELDS = ['id', 'conversationId', 'seq', 'type', 'visibility', 'author', 'createdAt', 'fields'] as const;
+export const RESERVED_FIELDS = ['id', 'conversationId', 'seq', 'type', 'visibility', 'author', 'createdAt', 'fields', ...STORE_ITEM_FIELDS] as const;
 
 const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'Expected a function');
 

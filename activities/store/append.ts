@@ -29,6 +29,7 @@ import type { OrderedWrite, OrderedWriter } from './ordered-writes';
 import { sameContent } from './same-content';
 import { recordingOf } from './signal-outbox';
 import type { TimelineEnd, TimelineEnds } from './timeline-ends';
+import { EMPTY_TALLY, nextTally } from './unread-tally';
 
 /**
  * An item to append. Domain `NewTimelineItem`'s plugin arm is `Omit<PluginItem, 'seq'>`, which
@@ -123,19 +124,20 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     const [found, newest] = await Promise.all([
       conversations.find({ _id: { $in: unknown } }, { projection: { websiteId: 1 } }).toArray(),
       // Majority: an end a failover could roll back would have the next item written above a hole.
-      Promise.all(unknown.map((conversationId) => items.findOne({ conversationId }, { projection: { seq: 1 }, sort: { seq: -1 }, readConcern: { level: 'majority' } }))),
+      Promise.all(unknown.map((conversationId) => items.findOne({ conversationId }, { projection: { seq: 1, tally: 1 }, sort: { seq: -1 }, readConcern: { level: 'majority' } }))),
     ]);
     const websites = new Map(found.map((doc) => [doc._id, doc.websiteId]));
     unknown.forEach((conversationId, i) => {
       const websiteId = websites.get(conversationId);
       if (!websiteId) return;
-      ends.stored(conversationId, websiteId, newest[i]?.seq ?? 0);
+      const item = newest[i];
+      ends.stored(conversationId, websiteId, item ? { lastSeq: item.seq, tally: item.tally } : { lastSeq: 0, tally: EMPTY_TALLY });
       known.set(conversationId, ends.get(conversationId)!);
     });
     return known;
   }
 
-  /** Gives each conversation's requests the seqs after its known end, in order. */
+  /** Gives each conversation's requests the seqs after its known end, in order, each with its unread tally. */
   async function place(batch: Request[]): Promise<Placed[]> {
     const byConversation = groupBy(batch, (request) => request.item.conversationId);
     const known = await knowEnds([...byConversation.keys()]);
@@ -146,9 +148,12 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
         for (const request of requests) request.reject(new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`));
         continue;
       }
+      let tally = end.tally;
       requests.forEach((request, i) => {
         // Store-owned fields last, so no item field can override them (`websiteId` is reserved on items).
-        placed.push({ request, doc: { ...request.item, _id: request.item.id, websiteId: end.websiteId, seq: end.lastSeq + 1 + i } as ItemDoc });
+        const doc = { ...request.item, _id: request.item.id, websiteId: end.websiteId, seq: end.lastSeq + 1 + i } as ItemDoc;
+        tally = doc.tally = nextTally(tally, doc);
+        placed.push({ request, doc });
       });
     }
     return placed;
@@ -163,18 +168,18 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
    */
   async function settleRetries(requests: [Request, ...Request[]]): Promise<Request[]> {
     const docs = await items.find({ _id: { $in: requests.map((request) => request.item.id) } }).toArray();
-    const storedItems = new Map(docs.map((doc) => [doc._id, toItem(doc)]));
-    const retried: Array<{ request: Request; existing: TimelineItem }> = [];
+    const storedItems = new Map(docs.map((doc) => [doc._id, { doc, item: toItem(doc) }]));
+    const retried: Array<{ request: Request; existing: { doc: ItemDoc; item: TimelineItem } }> = [];
     const fresh: Request[] = [];
     for (const [index, request] of requests.entries()) {
       const existing = storedItems.get(request.item.id);
-      if (existing && sameContent(existing, request.item, ASSIGNED_FIELDS)) retried.push({ request, existing });
+      if (existing && sameContent(existing.item, request.item, ASSIGNED_FIELDS)) retried.push({ request, existing });
       else if (existing) request.reject(new AppError('ERR_CONFLICT', `item ${request.item.id} already exists with other content`));
       else if (index > 0) fresh.push(request);
       else request.reject(new AppError('ERR_INTERNAL', `item ${request.item.id} was reported as a duplicate but is not stored; retry`));
     }
-    await recordLastItems(conversations, retried.map(({ existing }) => existing));
-    for (const { request, existing } of retried) request.resolve({ item: existing, created: false });
+    await recordLastItems(conversations, retried.map(({ existing }) => existing.doc));
+    for (const { request, existing } of retried) request.resolve({ item: existing.item, created: false });
     return fresh;
   }
 
@@ -205,7 +210,7 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     const placed = await place(batch);
     if (placed.length === 0) return;
     const owed = placed.filter((p) => p.request.owesSignal).map(({ doc }) => recordingOf({ itemId: doc._id, conversationId: doc.conversationId }));
-    const { updates, repairs } = lastItemUpdates(placed.map(({ doc }) => toItem(doc)));
+    const { updates, repairs } = lastItemUpdates(placed.map(({ doc }) => doc));
     const outcome = await writeOrdered([
       ...owed.map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: signalOutbox, filter, update, upsert: true })),
       ...placed.map(({ doc }): OrderedWrite => ({ kind: 'insert', collection: items, document: doc })),
@@ -220,11 +225,11 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
       return;
     }
     const stored = placed.slice(0, outcome.applied - owed.length);
-    for (const { doc } of stored) ends.stored(doc.conversationId, doc.websiteId, doc.seq);
+    for (const { doc } of stored) ends.stored(doc.conversationId, doc.websiteId, { lastSeq: doc.seq, tally: doc.tally });
     const written = stored.map(({ request, doc }) => ({ request, item: toItem(doc) }));
     try {
       // Stopped before the last items: conditional and idempotent, so made again whole.
-      if (outcome.failed) await recordLastItems(conversations, written.map((w) => w.item));
+      if (outcome.failed) await recordLastItems(conversations, stored.map(({ doc }) => doc));
       for (const { request, item } of written) request.resolve({ item, created: true });
     } catch (error) {
       for (const { request } of written) request.reject(error);

@@ -49,6 +49,7 @@ const CLIENT_FIELDS: Record<string, string | null> = {
   lastActivityAt: 'lastTimelineItem',
   stateVersion: null,
   creationKey: null,
+  tally: null,
 };
 
 /** Conversation fields whose change alone is not news: internal ones, and the last item (its item's own event tells). */
@@ -103,7 +104,7 @@ const itemChanges =
     const doc = change.fullDocument;
     const item = toItem(doc);
     const type = change.operationType === 'insert' ? 'itemCreated' : 'itemUpdated';
-    if (type === 'itemCreated') ends.observed(doc.conversationId, doc.seq);
+    if (type === 'itemCreated') ends.observed(doc.conversationId, { lastSeq: doc.seq, tally: doc.tally });
     return { type, websiteId: doc.websiteId, conversationId: item.conversationId, visibility: item.visibility, item };
   };
 

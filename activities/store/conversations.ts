@@ -53,7 +53,7 @@ export interface ConversationReader {
 /** Creation keys that count the initial items carry this prefix; older ones are bare JSON. */
 const CREATION_KEY_VERSION = 'v2';
 
-const INTERNAL_FIELDS = ['creationKey', 'stateVersion', 'lastActivityAt', 'lastItemAll', 'lastSeqAll', 'lastItemPublic', 'lastSeqPublic'] as const;
+const INTERNAL_FIELDS = ['creationKey', 'stateVersion', 'lastActivityAt', 'lastItemAll', 'lastSeqAll', 'lastItemPublic', 'lastSeqPublic', 'tally'] as const;
 
 /** The conversation as an audience sees it (its last item is the newest that audience may see). */
 export function toConversation(doc: ConversationDoc, audience: Audience): Conversation {

@@ -6,7 +6,8 @@
 import type { Collection, Db } from 'mongodb';
 import type { Conversation, ConversationLifecycle } from '../../domain/conversation';
 import type { Contact, SeenState, TeamMember, Visitor, Website } from '../../domain/people';
-import type { PluginItem, TimelineItem, Visibility } from '../../domain/timeline';
+import { STORE_ITEM_FIELDS, type PluginItem, type TimelineItem, type Visibility } from '../../domain/timeline';
+import type { UnreadTally } from './unread-tally';
 
 type Stored<T> = T & { _id: string };
 
@@ -23,6 +24,8 @@ export type ItemDoc = Stored<PluginItem> & {
   websiteId: string;
   /** On an interactive item: the reply of the answer that last changed it, kept so a retry can post it (timeline.ts). */
   answerReply?: RecordedReply;
+  /** The conversation's unread tally up to and including this item (unread-tally.ts). */
+  tally: UnreadTally;
 };
 
 /** A reply to an interactive item, recorded with the answer's change to it before it is posted. */
@@ -53,9 +56,14 @@ export type ConversationDoc = Stored<Omit<Conversation, 'lastTimelineItem'>> & {
   lastSeqAll: number;
   lastItemPublic?: TimelineItem;
   lastSeqPublic: number;
+  /** The unread tally of the item at `lastSeqAll` (absent: no item yet). */
+  tally?: UnreadTally;
 };
 
-export type SeenDoc = Stored<SeenState>;
+export type SeenDoc = Stored<SeenState> & {
+  /** The reader's base of the conversation's tally at `lastSeenSeq` (unread-tally.ts). */
+  base: number;
+};
 
 export interface SettingDoc {
   _id: string;
@@ -126,7 +134,7 @@ export function withoutInternal<T>(doc: object, internal: readonly string[] = []
 }
 
 /** A stored item as clients see it. */
-export const toItem = (doc: ItemDoc): TimelineItem => withoutInternal<TimelineItem>(doc, ['websiteId', 'answerReply']);
+export const toItem = (doc: ItemDoc): TimelineItem => withoutInternal<TimelineItem>(doc, STORE_ITEM_FIELDS);
 
 /** Keys of the lifecycle projection, checked against the domain type so none is forgotten. */
 export const LIFECYCLE_FIELDS = [

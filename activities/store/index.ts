@@ -55,7 +55,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
   let writeOrdered: OrderedWriter;
   try {
     await ensureIndexes(db);
-    await migrate(db, collections.signalOutbox);
+    await migrate(db, collections);
     writeOrdered = await orderedWriter(client);
   } catch (error) {
     await client.close();

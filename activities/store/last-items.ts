@@ -1,11 +1,10 @@
 /**
  * Each conversation keeps its newest item per audience (`lastItemAll`, `lastItemPublic`) with its
- * seq, for the inbox's preview and sort. The writes are conditional on the seq, so a late, older
- * write never moves a conversation's last item back.
+ * seq, for the inbox's preview and sort, and the newest item's unread tally. The writes are
+ * conditional on the seq, so a late, older write never moves a conversation's last item back.
  */
 import type { AnyBulkWriteOperation, Collection, Filter, UpdateFilter } from 'mongodb';
-import type { TimelineItem } from '../../domain/timeline';
-import type { ConversationDoc } from './documents';
+import { toItem, type ConversationDoc, type ItemDoc } from './documents';
 import { groupBy } from './group-by';
 
 /** One conversation's conditional last-item update. */
@@ -17,9 +16,10 @@ export interface ConversationUpdate {
 const asBulk = (updates: ConversationUpdate[]): AnyBulkWriteOperation<ConversationDoc>[] => updates.map((updateOne) => ({ updateOne }));
 
 /** Sets a conversation's last item for one audience or both, only if its recorded seq is older: a late, older write matches nothing. */
-function recordIfNewer(item: TimelineItem, audiences: 'all' | 'public' | 'both'): ConversationUpdate {
+function recordIfNewer(doc: ItemDoc, audiences: 'all' | 'public' | 'both'): ConversationUpdate {
+  const item = toItem(doc);
   const seqField = audiences === 'public' ? 'lastSeqPublic' : 'lastSeqAll';
-  const all = audiences !== 'public' ? { lastItemAll: item, lastSeqAll: item.seq } : {};
+  const all = audiences !== 'public' ? { lastItemAll: item, lastSeqAll: item.seq, tally: doc.tally } : {};
   const pub = audiences !== 'all' ? { lastItemPublic: item, lastSeqPublic: item.seq } : {};
   const activity = audiences !== 'public' ? { $max: { lastActivityAt: item.createdAt } } : {};
   return { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { $set: { ...all, ...pub }, ...activity } };
@@ -31,12 +31,12 @@ function recordIfNewer(item: TimelineItem, audiences: 'all' | 'public' | 'both')
  * audiences; `repairs` cover the race where a newer (private) item was recorded first (after the
  * update they match nothing otherwise, so they may always run).
  */
-export function lastItemUpdates(written: TimelineItem[]): { updates: ConversationUpdate[]; repairs: ConversationUpdate[] } {
+export function lastItemUpdates(written: ItemDoc[]): { updates: ConversationUpdate[]; repairs: ConversationUpdate[] } {
   const updates: ConversationUpdate[] = [];
   const repairs: ConversationUpdate[] = [];
   for (const group of groupBy(written, (item) => item.conversationId).values()) {
     const newest = group.reduce((a, b) => (b.seq > a.seq ? b : a));
-    const newestPublic = group.filter((item) => item.visibility === 'public').reduce<TimelineItem | undefined>((a, b) => (!a || b.seq > a.seq ? b : a), undefined);
+    const newestPublic = group.filter((item) => item.visibility === 'public').reduce<ItemDoc | undefined>((a, b) => (!a || b.seq > a.seq ? b : a), undefined);
     if (newestPublic === newest) {
       updates.push(recordIfNewer(newest, 'both'));
       repairs.push(recordIfNewer(newest, 'public'));
@@ -49,7 +49,7 @@ export function lastItemUpdates(written: TimelineItem[]): { updates: Conversatio
 }
 
 /** Records the written items as their conversations' last items where they are newer. */
-export async function recordLastItems(conversations: Collection<ConversationDoc>, written: TimelineItem[]): Promise<void> {
+export async function recordLastItems(conversations: Collection<ConversationDoc>, written: ItemDoc[]): Promise<void> {
   const { updates, repairs } = lastItemUpdates(written);
   if (updates.length === 0) return;
   const result = await conversations.bulkWrite(asBulk(updates), { ordered: false });

@@ -3,8 +3,9 @@
  * Each is idempotent and cheap once applied.
  */
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import type { SignalOutboxDoc } from './documents';
+import type { Collections, SignalOutboxDoc } from './documents';
 import { recordPendingSignals } from './signal-outbox';
+import { tallyUnread } from './tally-migration';
 
 /** NamespaceNotFound, CursorNotFound, QueryPlanKilled, CursorKilled: the collection was dropped while being read. */
 const GONE_MEANWHILE = new Set([26, 43, 175, 237]);
@@ -31,6 +32,7 @@ async function dropSeqCounters(db: Db, outbox: Collection<SignalOutboxDoc>): Pro
   await counters.drop();
 }
 
-export async function migrate(db: Db, outbox: Collection<SignalOutboxDoc>): Promise<void> {
-  await dropSeqCounters(db, outbox);
+export async function migrate(db: Db, collections: Collections): Promise<void> {
+  await dropSeqCounters(db, collections.signalOutbox);
+  await tallyUnread(db, collections);
 }

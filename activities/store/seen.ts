@@ -1,22 +1,25 @@
 import { AppError } from '../../domain/errors';
 import type { Viewer, VisitorViewer } from '../../domain/people';
 import type { Collections } from './documents';
-import { seenByOf, seenId, unreadCounts } from './unread';
+import { UNREAD_SOURCE_FIELDS, seenByOf, seenId, unreadCounts } from './unread';
+import { EMPTY_TALLY, readerBase } from './unread-tally';
 import { scopeFilter } from './visitors';
 
 export function seenMethods(collections: Collections) {
   const { conversations, seen } = collections;
-  const unreadSource = { projection: { _id: 1, lastSeqAll: 1, lastSeqPublic: 1 } } as const;
+  const unreadSource = { projection: UNREAD_SOURCE_FIELDS } as const;
 
   return {
     /** Records that the viewer has seen the conversation up to its newest item; never moves backwards. */
     async markSeen(conversationId: string, viewer: Viewer, at: string = new Date().toISOString()): Promise<{ lastSeenAt: string; lastSeenSeq: number }> {
-      const conversation = await conversations.findOne({ _id: conversationId }, unreadSource);
+      // One read: the tally is recorded with lastSeqAll, so the base is the one at that seq.
+      const conversation = await conversations.findOne({ _id: conversationId }, { projection: { lastSeqAll: 1, tally: 1 } });
       if (!conversation) throw new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`);
       const by = seenByOf(viewer);
+      const base = readerBase(conversation.tally ?? EMPTY_TALLY, by);
       const doc = await seen.findOneAndUpdate(
         { _id: seenId(conversationId, by) },
-        { $max: { lastSeenSeq: conversation.lastSeqAll, lastSeenAt: at }, $setOnInsert: { conversationId, viewer: by } },
+        { $max: { lastSeenSeq: conversation.lastSeqAll, lastSeenAt: at, base }, $setOnInsert: { conversationId, viewer: by } },
         { upsert: true, returnDocument: 'after' },
       );
       return { lastSeenAt: doc!.lastSeenAt, lastSeenSeq: doc!.lastSeenSeq };

@@ -1,14 +1,17 @@
 /**
- * Unread counting: the items after the viewer's last seen seq that it may see, that its own side
- * did not write, and that say something (events and AI tool-call records are bookkeeping).
+ * Unread counting from the running tallies (unread-tally.ts): what the viewer has to read of its
+ * conversation's tally now, less what it had to read when it last marked the conversation seen.
+ * So it counts the items the viewer may see, that its own side did not write, and that say
+ * something (events and AI tool-call records are bookkeeping), without reading one of them.
  */
-import type { Filter } from 'mongodb';
 import type { SeenBy, Viewer } from '../../domain/people';
-import { UNREAD_EXEMPT_TYPES } from '../../domain/timeline';
-import { audienceOf, visibilityFilter } from './audience';
-import type { Collections, ConversationDoc, ItemDoc } from './documents';
+import type { Collections, ConversationDoc } from './documents';
+import { EMPTY_TALLY, readerBase } from './unread-tally';
 
-export type UnreadSource = Pick<ConversationDoc, '_id' | 'lastSeqAll' | 'lastSeqPublic'>;
+export type UnreadSource = Pick<ConversationDoc, '_id' | 'tally'>;
+
+/** What of a conversation `unreadCounts` reads. */
+export const UNREAD_SOURCE_FIELDS = { _id: 1, tally: 1 } as const;
 
 /** `_id` of a seen-state document: unambiguous whatever characters the ids contain. */
 export const seenId = (conversationId: string, by: SeenBy): string => JSON.stringify([conversationId, by.kind, by.id]);
@@ -16,41 +19,20 @@ export const seenId = (conversationId: string, by: SeenBy): string => JSON.strin
 /** Whose seen state the viewer's mark records: for a contact, the contact's, whichever device made it. */
 export const seenByOf = (viewer: Viewer): SeenBy => ({ kind: viewer.kind, id: viewer.id });
 
-/** Whose seen states count when the viewer reads: a contact's device also keeps what it saw before it was linked. */
+/**
+ * Whose seen states count when the viewer reads: a contact's device also keeps what it saw before
+ * it was linked (a visitor's base and a contact's are the same part of a tally).
+ */
 const seenStatesOf = (viewer: Viewer): SeenBy[] =>
   viewer.kind === 'contact' ? [seenByOf(viewer), { kind: 'visitor', id: viewer.visitorId }] : [seenByOf(viewer)];
 
-/**
- * Items the viewer's own side wrote. In a visitor's conversation every visitor-written item is the
- * visitor's own, from one device of its contact or another; a team member's own are its own.
- */
-const ownItems = (viewer: Viewer): Filter<ItemDoc> =>
-  viewer.kind === 'visitor' || viewer.kind === 'contact' ? { 'author.kind': 'visitor' } : { 'author.kind': viewer.kind, 'author.id': viewer.id };
-
-/** Unread counts per conversation id for one viewer (one read of its seen states, then one count per conversation with news). */
-export async function unreadCounts({ seen, items }: Collections, conversations: UnreadSource[], viewer: Viewer): Promise<Map<string, number>> {
-  const audience = audienceOf(viewer);
+/** Unread counts per conversation id for one viewer: one read of its seen states. */
+export async function unreadCounts({ seen }: Collections, conversations: UnreadSource[], viewer: Viewer): Promise<Map<string, number>> {
   const seenBy = seenStatesOf(viewer);
-  const seenDocs = await seen.find({ _id: { $in: conversations.flatMap((c) => seenBy.map((by) => seenId(c._id, by))) } }).toArray();
-  const lastSeen = new Map<string, number>();
-  for (const { conversationId, lastSeenSeq } of seenDocs) lastSeen.set(conversationId, Math.max(lastSeen.get(conversationId) ?? 0, lastSeenSeq));
-  const counts = new Map<string, number>();
-  await Promise.all(
-    conversations.map(async (c) => {
-      const after = lastSeen.get(c._id) ?? 0;
-      const newest = audience === 'public' ? c.lastSeqPublic : c.lastSeqAll;
-      const count =
-        newest <= after
-          ? 0
-          : await items.countDocuments({
-              conversationId: c._id,
-              seq: { $gt: after },
-              ...visibilityFilter(audience),
-              type: { $nin: [...UNREAD_EXEMPT_TYPES] },
-              $nor: [ownItems(viewer)],
-            });
-      counts.set(c._id, count);
-    }),
-  );
-  return counts;
+  const ids = conversations.flatMap((c) => seenBy.map((by) => seenId(c._id, by)));
+  const seenDocs = await seen.find({ _id: { $in: ids } }, { projection: { conversationId: 1, base: 1 } }).toArray();
+  const seenBase = new Map<string, number>();
+  for (const { conversationId, base } of seenDocs) seenBase.set(conversationId, Math.max(seenBase.get(conversationId) ?? 0, base));
+  const reader = seenByOf(viewer);
+  return new Map(conversations.map((c) => [c._id, readerBase(c.tally ?? EMPTY_TALLY, reader) - (seenBase.get(c._id) ?? 0)]));
 }

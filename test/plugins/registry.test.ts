@@ -200,6 +200,7 @@ describe('createPluginRegistry', () => {
     it.each([
       ['a schema that is not a zod object', { schema: z.string() as never }, 'itemTypes.0.schema'],
       ['a schema declaring a base field', { schema: z.object({ seq: z.number() }) }, 'itemTypes.0.schema'],
+      ['a schema declaring a field the store keeps', { schema: z.object({ tally: z.number() }) }, 'itemTypes.0.schema'],
       ['an unknown hook', { react: () => [] } as Partial<ItemType>, 'itemTypes.0'],
       ['a private type visitors may create', { visibility: 'private', creators: ['visitor'] } as Partial<ItemType>, 'itemTypes.0.creators'],
       ['an invalid type name', { name: 'Acme.Thing' }, 'itemTypes.0.name'],

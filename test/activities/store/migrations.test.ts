@@ -1,7 +1,9 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../activities/store';
+import type { Viewer } from '../../../domain/people';
 import { freshDbName, testMongo, type TestMongo } from '../../support/mongo';
+import { agentAuthor, message, note, visitorAuthor } from './builders';
 
 describe('openStore', () => {
   let mongo: TestMongo;
@@ -32,6 +34,56 @@ describe('openStore', () => {
         }
       }
       expect(await client.db(dbName).listCollections({ name: 'counters' }).toArray()).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('gives items, conversations and seen states stored before unread tallies theirs, so counts stay as they were', async () => {
+    const dbName = freshDbName('tallies');
+    const websiteId = 'web_tallies';
+    const agent: Viewer = { kind: 'human', id: 'usr_1' };
+    let store = await openStore({ uri: mongo.uri, dbName });
+    const visitor: Viewer = { kind: 'visitor', id: (await store.upsertVisitor(websiteId)).id };
+    const { conversation } = await store.createConversation({ websiteId, visitorId: visitor.id });
+    const { conversation: empty } = await store.createConversation({ websiteId, visitorId: visitor.id });
+    await store.markSeen(empty.id, visitor);
+    const id = conversation.id;
+    await store.appendItem(message(id, { author: agentAuthor(agent.id) }));
+    await store.appendItem(message(id, { author: visitorAuthor(visitor.id) }));
+    await store.markSeen(id, agent);
+    await store.appendItem(note(id, { author: agentAuthor('usr_2') }));
+    await store.markSeen(id, visitor);
+    await store.appendItem(message(id, { author: agentAuthor(agent.id) }));
+    const viewers: Viewer[] = [visitor, agent, { kind: 'human', id: 'usr_2' }];
+    const counts = async () => Promise.all([...viewers.map((viewer) => store.getUnreadCount(id, viewer)), store.countUnreadConversations(websiteId, visitor)]);
+    const before = await counts();
+    expect(before).toEqual([1, 1, 3, 1]);
+    await store.close();
+
+    const client = await MongoClient.connect(mongo.uri);
+    try {
+      // As the earlier version kept them.
+      const db = client.db(dbName);
+      await db.collection('items').updateMany({}, { $unset: { tally: '' } });
+      await db.collection('conversations').updateMany({}, { $unset: { tally: '' } });
+      await db.collection('seen').updateMany({}, { $unset: { base: '' } });
+      await db.collection('migrations').deleteMany({});
+      for (let start = 0; start < 2; start++) {
+        store = await openStore({ uri: mongo.uri, dbName });
+        try {
+          expect(await counts()).toEqual(before);
+        } finally {
+          await store.close();
+        }
+      }
+      store = await openStore({ uri: mongo.uri, dbName });
+      try {
+        await store.appendItem(message(id, { author: agentAuthor('usr_2') }));
+        expect(await counts()).toEqual([2, 2, 3, 1]);
+      } finally {
+        await store.close();
+      }
     } finally {
       await client.close();
     }

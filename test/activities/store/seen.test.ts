@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { openStore, type ItemToAppend, type Store } from '../../../activities/store';
 import { newId } from '../../../activities/store/ids';
 import type { Viewer } from '../../../domain/people';
+import { UNREAD_EXEMPT_TYPES, type Author, type TimelineItem } from '../../../domain/timeline';
 import { agentAuthor, message, note, useStore, visitorAuthor } from './fixtures';
 
 const ctx = useStore('seen');
@@ -102,6 +104,66 @@ describe('Store', () => {
       expect(await store.countUnreadConversations(websiteId, viewer)).toBe(2);
       await store.markSeen(other.id, viewer);
       expect(await store.countUnreadConversations(websiteId, viewer)).toBe(1);
+    });
+  });
+
+  describe('unread counts over a long timeline', () => {
+    /** What reading the items says the viewer has not seen: the counting rule stated plainly. */
+    function unreadByReading(items: TimelineItem[], viewer: Viewer, lastSeenSeq: number): number {
+      const own = (author: Author) => (viewer.kind === 'visitor' ? author.kind === 'visitor' : author.kind === viewer.kind && author.id === viewer.id);
+      return items.filter(
+        (item) =>
+          item.seq > lastSeenSeq &&
+          (viewer.kind !== 'visitor' || item.visibility === 'public') &&
+          !UNREAD_EXEMPT_TYPES.includes(item.type) &&
+          !own(item.author),
+      ).length;
+    }
+
+    /** A deterministic sequence of numbers in [0, 1), so a failure can be replayed. */
+    function seeded(seed: number): () => number {
+      let state = seed;
+      return () => {
+        state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+        return state / 2 ** 31;
+      };
+    }
+
+    it('agrees with reading the items, written by two store instances racing for seqs, with marks in between', async () => {
+      const { store, viewer: visitor, conversationId } = await visitorWithConversation();
+      const other: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
+      // One instance learns of the other's items from its change stream, the other by losing races for seqs.
+      const watch = await other.watchChanges(() => undefined);
+      try {
+        const viewers: Viewer[] = [visitor, { kind: 'human', id: 'usr_1' }, { kind: 'human', id: 'usr_2' }, { kind: 'ai', id: 'ai_1' }];
+        const authors: Author[] = [visitorAuthor(visitor.id), ...viewers.slice(1).map(({ kind, id }) => ({ kind, id }) as Author), { kind: 'system', id: 'system' }];
+        const random = seeded(7);
+        const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)]!;
+        const itemBy = (author: Author): ItemToAppend => {
+          const type = author.kind === 'visitor' ? 'message' : pick(['message', 'message', 'note', 'event', 'ai_tool_call']);
+          return message(conversationId, { type, author, visibility: type === 'message' || type === 'event' ? 'public' : 'private' } as Partial<ItemToAppend>);
+        };
+        const written: TimelineItem[] = [];
+        const lastSeen = new Map<Viewer, number>();
+        for (let round = 0; round < 40; round++) {
+          // Up to three appends at once through either instance: they race for the same seqs.
+          const batch = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick([store, other]).appendItem(itemBy(pick(authors))));
+          for (const { item } of await Promise.all(batch)) written.push(item);
+          if (random() < 0.3) {
+            const reader = pick(viewers);
+            lastSeen.set(reader, (await pick([store, other]).markSeen(conversationId, reader)).lastSeenSeq);
+          }
+          for (const viewer of viewers) {
+            expect(await pick([store, other]).getUnreadCount(conversationId, viewer), `round ${round}, ${viewer.kind} ${viewer.id}`).toBe(
+              unreadByReading(written, viewer, lastSeen.get(viewer) ?? 0),
+            );
+          }
+        }
+        expect(written.map((item) => item.seq).sort((a, b) => a - b)).toEqual(written.map((_, i) => i + 1));
+      } finally {
+        await watch.close();
+        await other.close();
+      }
     });
   });
 });
