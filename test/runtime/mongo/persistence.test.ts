@@ -165,6 +165,37 @@ describe('EmbeddedMongo', () => {
       expect(recovered).toEqual([{ n: 1 }]);
     });
 
+    it('acknowledges appends only once their records are synced to disk, one sync for the appends of one turn', async () => {
+      const dir = tempDir();
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      let acknowledged = 0;
+      const syncedBefore: number[] = [];
+      const sync = fs.fdatasyncSync.bind(fs);
+      vi.spyOn(fs, 'fdatasyncSync').mockImplementation((fd) => {
+        syncedBefore.push(acknowledged);
+        sync(fd);
+      });
+      await Promise.all([{ n: 1 }, { n: 2 }, { n: 3 }].map((record) => journal.append([record]).then(() => (acknowledged += 1))));
+      await journal.append([{ n: 4 }]);
+      expect(syncedBefore).toEqual([0, 3]);
+      journal.close();
+
+      const recovered: unknown[] = [];
+      new FileJournal(dir, (record) => recovered.push(record), quietLogger).close();
+      expect(recovered).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+    });
+
+    it('refuses the appends of a sync that failed, and every later write', async () => {
+      const journal = new FileJournal(tempDir(), () => undefined, quietLogger);
+      await journal.append([{ n: 1 }]);
+      vi.spyOn(fs, 'fdatasyncSync').mockImplementationOnce(() => {
+        throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+      });
+      await expect(journal.append([{ n: 2 }])).rejects.toMatchObject({ codeName: 'InternalError', message: expect.stringContaining('could not sync its operation log (EIO') });
+      await expect(journal.append([{ n: 3 }])).rejects.toMatchObject({ message: expect.stringContaining('refuses writes until it is restarted') });
+      journal.close();
+    });
+
     it('answers writes with an error once its log fails, keeps serving reads, and restarts with what was acknowledged', async () => {
       const dir = tempDir();
       const host = await hostEmbeddedMongo({ dataDir: dir, logger: quietLogger });
