@@ -165,6 +165,21 @@ describe('EmbeddedMongo', () => {
       expect(recovered).toEqual([{ n: 1 }]);
     });
 
+    it('keeps out of its snapshot a write refused by a compaction that flushed it', async () => {
+      const dir = tempDir();
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      await journal.append([{ n: 1 }]);
+      failNextLogWrite();
+      const refused = journal.append([{ n: 2 }]);
+      journal.compact([{ n: 1 }, { n: 2 }]); // before the append's own flush: the compaction's flush fails
+      await expect(refused).rejects.toMatchObject({ codeName: 'InternalError' });
+      journal.close();
+
+      const recovered: unknown[] = [];
+      new FileJournal(dir, (record) => recovered.push(record), quietLogger).close();
+      expect(recovered).toEqual([{ n: 1 }]);
+    });
+
     it('acknowledges appends only once their records are synced to disk, one sync for the appends of one turn', async () => {
       const dir = tempDir();
       const journal = new FileJournal(dir, () => undefined, quietLogger);
