@@ -34,6 +34,13 @@ import { websiteRoutes } from './routes/websites';
 import { sweepUnattachedFiles } from './services/unattached-files';
 import { WorkflowNotifier } from './services/workflow-notifier';
 
+/**
+ * Connections the kernel queues before they are accepted. Node's default, 511, overflowed in a
+ * wave of 4,000 sockets opening at once (as after a deploy), and a dropped SYN is retried only
+ * after a second, then three. The kernel caps it at `net.core.somaxconn`.
+ */
+const LISTEN_BACKLOG = 4_096;
+
 export interface ShutdownOptions {
   /** How long in-flight requests and queued workflow signals are waited for. */
   timeoutMs: number;
@@ -102,7 +109,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
           server.off('error', reject);
           resolve((server.address() as AddressInfo).port);
         });

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { startTestApp } from './support/app';
+
+/** The kernel's count of connections dropped because a listen queue was full (Linux, this network namespace). */
+function listenOverflows(): number {
+  const [names, values] = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((line) => line.startsWith('TcpExt:'));
+  return Number(values!.split(' ')[names!.split(' ').indexOf('ListenOverflows')]);
+}
+
+describe('the HTTP server', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('queues a wave of connections arriving while it is busy instead of dropping those past 511 (clients retry a dropped one only after a second)', async () => {
+    const { port } = new URL(app.url);
+    const before = listenOverflows();
+    const sockets: Socket[] = [];
+    const connected: Array<Promise<void>> = [];
+    for (let i = 0; i < 800; i++) {
+      const socket = connect(Number(port), '127.0.0.1');
+      sockets.push(socket);
+      connected.push(new Promise((resolve, reject) => socket.once('connect', () => resolve()).once('error', reject)));
+    }
+    // The server cannot accept while its thread is busy: the kernel queues the handshakes meanwhile, up to the backlog.
+    const busyUntil = performance.now() + 300;
+    while (performance.now() < busyUntil);
+    try {
+      await Promise.all(connected);
+      expect(listenOverflows() - before).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+  });
+});
