@@ -165,6 +165,46 @@ describe('EmbeddedMongo', () => {
       expect(recovered).toEqual([{ n: 1 }]);
     });
 
+    /** Makes the first call of `fs[method]` whose first argument ends with `file` throw, as if the process died there. */
+    function dieAt(method: 'writeSync' | 'renameSync' | 'openSync' | 'rmSync', file?: string): void {
+      const real = (fs[method] as (...args: unknown[]) => unknown).bind(fs);
+      let died = false;
+      vi.spyOn(fs, method).mockImplementation(((...args: unknown[]) => {
+        const target = typeof args[0] === 'number' ? '' : String(args[0]);
+        if (!died && (file === undefined || target.endsWith(file))) {
+          died = true;
+          throw new Error(`died in ${method}`);
+        }
+        return real(...args);
+      }) as never);
+    }
+
+    it.each([
+      ['while writing the snapshot', () => dieAt('writeSync')],
+      ['before the snapshot replaces the old one', () => dieAt('renameSync')],
+      ['before the new log is opened', () => dieAt('openSync', 'oplog-1.log')],
+      ['before the old log is removed', () => dieAt('rmSync', 'oplog-0.log')],
+    ])('recovers every acknowledged record, once, after dying in a compaction %s', async (_when, die) => {
+      const dir = tempDir();
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      const records = [{ n: 1 }, { n: 2 }, { n: 3 }];
+      for (const record of records) await journal.append([record]);
+      die();
+      expect(() => journal.compact(records)).toThrow(/^died in/);
+      vi.restoreAllMocks();
+
+      const recover = () => {
+        const recovered: unknown[] = [];
+        const restarted = new FileJournal(dir, (record) => recovered.push(record), quietLogger);
+        return { recovered, restarted };
+      };
+      const first = recover();
+      expect(first.recovered).toEqual(records);
+      await first.restarted.append([{ n: 4 }]);
+      first.restarted.close();
+      expect(recover().recovered).toEqual([...records, { n: 4 }]);
+    });
+
     it('keeps out of its snapshot a write refused by a compaction that flushed it', async () => {
       const dir = tempDir();
       const journal = new FileJournal(dir, () => undefined, quietLogger);
