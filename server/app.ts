@@ -35,9 +35,10 @@ import { sweepUnattachedFiles } from './services/unattached-files';
 import { WorkflowNotifier } from './services/workflow-notifier';
 
 /**
- * Connections the kernel queues before they are accepted. Node's default, 511, overflowed in a
- * wave of 4,000 sockets opening at once (as after a deploy), and a dropped SYN is retried only
- * after a second, then three. The kernel caps it at `net.core.somaxconn`.
+ * Connections the kernel queues before they are accepted. Node's default, 511, overflowed when
+ * thousands of sockets opened at once (as after a deploy: 4,000 on a busy machine, 8,000 on an
+ * idle one), and a dropped SYN is retried only after a second, then three. The kernel caps it at
+ * `net.core.somaxconn`.
  */
 const LISTEN_BACKLOG = 4_096;
 
