@@ -31,6 +31,7 @@ import { healthRoutes } from './routes/health';
 import { messageRoutes } from './routes/messages';
 import { teamRoutes } from './routes/team';
 import { websiteRoutes } from './routes/websites';
+import { ReplyJoins } from './services/reply-joins';
 import { sweepUnattachedFiles } from './services/unattached-files';
 import { WorkflowNotifier } from './services/workflow-notifier';
 
@@ -68,6 +69,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     scopes: new ConversationScopes(deps.store),
     publisher: realtime.publisher,
     online: realtime.online,
+    replyJoins: new ReplyJoins(deps),
     authenticate: [
       authenticated(directory),
       rateLimit(visitorBuckets, (_req, res) => {

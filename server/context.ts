@@ -5,6 +5,7 @@ import type { ServerDeps } from './deps';
 import type { StoreDirectory } from './directory';
 import type { EphemeralPublisher } from './realtime/ephemeral';
 import type { OnlineDirectory } from './realtime/presence';
+import type { ReplyJoins } from './services/reply-joins';
 import type { WorkflowNotifier } from './services/workflow-notifier';
 
 export interface ApiContext extends ServerDeps {
@@ -13,6 +14,7 @@ export interface ApiContext extends ServerDeps {
   scopes: ConversationScopes;
   publisher: EphemeralPublisher;
   online: OnlineDirectory;
+  replyJoins: ReplyJoins;
   /** Authenticates, then charges the visitor's rate limit. */
   authenticate: RequestHandler[];
 }

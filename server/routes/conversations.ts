@@ -134,7 +134,11 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.post('/:id/participants', lifecycle(userBody, async ({ userId }, _req, agent) => [{ op: 'join', userId: await teamMemberId(agent, userId) }]));
   router.delete(
     '/:id/participants/:userId',
-    lifecycle(reasonBody, (_body, req) => [{ op: 'leave', userId: parseInput(participantParams, req.params, 'params').userId }]),
+    lifecycle(reasonBody, (_body, req) => {
+      const { userId } = parseInput(participantParams, req.params, 'params');
+      ctx.replyJoins.left(idOf(req), userId);
+      return [{ op: 'leave', userId }];
+    }),
   );
   router.post('/:id/assign', lifecycle(userBody, async ({ userId }, _req, agent) => [{ op: 'assign', userId: await teamMemberId(agent, userId) }]));
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));

@@ -1,7 +1,8 @@
 /**
  * The message hot path, shared by `POST /v1/messages` and anything else that adds an item for a
  * caller: check access, validate through the plugin registry, store (idempotent on the item id,
- * next seq), answer. Sockets hear of it from the store's change stream; the workflow is signalled
+ * next seq), answer. A team member's first public message in a conversation joins them first
+ * (reply-joins.ts). Sockets hear of it from the store's change stream; the workflow is signalled
  * in the background afterwards.
  */
 import { newId, type Store } from '../../activities/store';
@@ -11,6 +12,7 @@ import type { PluginRegistry, ValidatedItem } from '../../plugins/registry';
 import type { ConversationScopes } from '../access';
 import { authorOf, type Caller } from '../caller';
 import { inRequest } from '../http-errors';
+import type { ReplyJoins } from './reply-joins';
 import type { WorkflowNotifier } from './workflow-notifier';
 
 export interface ItemServiceDeps {
@@ -66,9 +68,10 @@ export async function appendValidated(
   return store.appendItem({ ...own, ...base, id, conversationId, createdAt: new Date().toISOString() } as Parameters<Store['appendItem']>[0], { owesSignal: true });
 }
 
-export async function postItem(deps: ItemServiceDeps, caller: Caller, conversationId: string, input: unknown): Promise<TimelineItem> {
+export async function postItem(deps: ItemServiceDeps & { replyJoins: ReplyJoins }, caller: Caller, conversationId: string, input: unknown): Promise<TimelineItem> {
   const conversation = await deps.scopes.visible(caller, conversationId);
   const validated = validateItem(deps.plugins, caller, input);
+  await deps.replyJoins.before(caller, conversationId, validated);
   const { item } = await appendValidated(deps.store, conversationId, validated);
   // Also on a retry: the first attempt may have died before signalling; the workflow dedupes by item id.
   deps.notifier.sendRecorded(conversation, item);

@@ -63,6 +63,41 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#first reply', () => {
+    it("puts a team member's join before their first public message, once, even when two are sent at once", async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'first-reply' });
+      await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'first-reply', item: { type: 'message', text: 'Anyone there?' } });
+      const replies = await Promise.all(
+        ['Hello!', 'Looking into it.'].map((text) => t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'first-reply', item: { type: 'message', text } })),
+      );
+      const later = await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'first-reply', item: { type: 'message', text: 'Done.' } });
+      await waitUntil(
+        () => t.api.call('GET', '/v1/conversations/first-reply/timeline?limit=100', visitor),
+        (res) => res.body.items.some((item: { id: string }) => item.id === later.body.item.id),
+      );
+      await sleep(300); // a second join, if the workflow made one on hearing the messages, would be stored by now
+      const items = (await t.api.call('GET', '/v1/conversations/first-reply/timeline?limit=100', visitor)).body.items as Array<{ seq: number; type: string; event?: { kind: string; targetId?: string } }>;
+      const joins = items.filter((item) => item.type === 'event' && item.event?.kind === 'participant_joined' && item.event.targetId === AGENT.agent);
+      expect(joins).toHaveLength(1);
+      for (const reply of [...replies, later]) expect(reply.body.item.seq).toBeGreaterThan(joins[0]!.seq);
+    });
+
+    it('joins a team member who left before their next public message', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'rejoin' });
+      await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'rejoin', item: { type: 'message', text: 'Hi' } });
+      expect((await t.api.call('DELETE', `/v1/conversations/rejoin/participants/${AGENT.agent}`, AGENT, {})).status).toBe(200);
+      const back = await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'rejoin', item: { type: 'message', text: 'Me again' } });
+      const items = await waitUntil(
+        async () => ((await t.api.call('GET', '/v1/conversations/rejoin/timeline?limit=100', AGENT)).body.items as Array<{ seq: number; type: string; event?: { kind: string } }>),
+        (items) => items.filter((item) => item.event?.kind === 'participant_joined').length >= 2,
+      );
+      const rejoined = items.filter((item) => item.event?.kind === 'participant_joined').at(-1)!;
+      expect(rejoined.seq).toBeLessThan(back.body.item.seq);
+    });
+  });
+
   describe('#private notes', () => {
     it('reach agent sockets but never the visitor, by socket or REST', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };

@@ -1,0 +1,75 @@
+/**
+ * A team member's first public message in a conversation joins them first, so the timeline reads
+ * "Alex joined the conversation", then Alex's message. The workflow would otherwise add them only
+ * when it hears of the message, and the join would follow the message it was for.
+ *
+ * That first message waits for one workflow Update (`join`); later ones find the member known here
+ * and go straight on to the store. The join is a courtesy: when it fails, or the workflow says the
+ * member is already in, the message is posted all the same, and the workflow joins its author on
+ * hearing of it, as it always does.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../../activities/store';
+import type { Author } from '../../domain/timeline';
+import type { ValidatedItem } from '../../plugins/registry';
+import type { ConversationEngine } from '../../runtime/conversation-engine';
+import { visibleConversation } from '../access';
+import type { Caller } from '../caller';
+import type { WorkflowStarts } from './workflow-start';
+
+export interface ReplyJoinDeps {
+  store: Store;
+  conversations: ConversationEngine;
+  workflowStarts: WorkflowStarts;
+  log: Logger;
+}
+
+const DEFAULT_CAPACITY = 50_000;
+
+export class ReplyJoins {
+  /** `conversationId/memberId` of members known to be in; oldest first, for eviction. */
+  private readonly joined = new Set<string>();
+  /** Joins under way, so a member's messages sent at once wait for the same one. */
+  private readonly joining = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly deps: ReplyJoinDeps,
+    private readonly capacity = DEFAULT_CAPACITY,
+  ) {}
+
+  /** Resolves once the caller, about to post `item`, is a participant as far as can be made sure. */
+  async before(caller: Caller, conversationId: string, item: ValidatedItem): Promise<void> {
+    if (caller.kind !== 'agent' || item.author.kind === 'visitor' || item.type !== 'message' || item.visibility !== 'public') return;
+    const key = `${conversationId}/${item.author.id}`;
+    if (this.joined.has(key)) return;
+    let joining = this.joining.get(key);
+    if (!joining) {
+      joining = this.join(caller, conversationId, item.author).finally(() => this.joining.delete(key));
+      this.joining.set(key, joining);
+    }
+    await joining;
+    this.remember(key);
+  }
+
+  /** The member left (through this instance): their next message joins them again first. */
+  left(conversationId: string, memberId: string): void {
+    this.joined.delete(`${conversationId}/${memberId}`);
+  }
+
+  private async join(caller: Caller, conversationId: string, actor: Author): Promise<void> {
+    try {
+      const conversation = await visibleConversation(this.deps.store, caller, conversationId);
+      if (conversation.participants.some((p) => p.id === actor.id && p.leftAt === undefined)) return;
+      const start = await this.deps.workflowStarts.inputFor(conversation);
+      await this.deps.conversations.operate(conversationId, { actor, operations: [{ op: 'join', userId: actor.id }] }, start);
+    } catch (err) {
+      this.deps.log.debug({ err, conversationId, memberId: actor.id }, 'no join before the first message; the workflow joins the author on hearing of it');
+    }
+  }
+
+  private remember(key: string): void {
+    this.joined.delete(key);
+    this.joined.add(key);
+    if (this.joined.size > this.capacity) this.joined.delete(this.joined.values().next().value!);
+  }
+}
