@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors';
 import type { Author } from '../../domain/timeline';
 import { FILES_BUCKET, type ItemDoc } from './documents';
 import { newId } from './ids';
+import { SIGNATURE_BYTES, contradictsMediaType } from './file-signatures';
 import { IMAGE_HEAD_BYTES, imageSize } from './image-size';
 
 export interface FileUpload {
@@ -52,6 +53,12 @@ const gridFsId = (id: string): ObjectId => id as unknown as ObjectId;
 const endUpload = (target: GridFSBucketWriteStream): Promise<void> =>
   new Promise((resolve, reject) => target.end((error?: Error | null) => (error ? reject(error) : resolve())));
 
+function refuseContradiction(mediaType: string, head: Buffer[]): void {
+  if (contradictsMediaType(mediaType, Buffer.concat(head))) {
+    throw new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', `The file's bytes are not ${mediaType}: declare the type the file is`, { mediaType });
+  }
+}
+
 export function fileMethods(db: Db, items: Collection<ItemDoc>) {
   const bucket = new GridFSBucket(db, { bucketName: FILES_BUCKET });
   const files = db.collection<FileDoc>(`${FILES_BUCKET}.files`);
@@ -60,8 +67,9 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
   return {
     /**
      * Streams a file into GridFS (never holding it whole), reading image dimensions from its first
-     * bytes. Past `maxBytes` it deletes what was written and throws ERR_PAYLOAD_TOO_LARGE; an empty
-     * file is ERR_INVALID_INPUT; on any failure the source stream is destroyed.
+     * bytes. Past `maxBytes` it deletes what was written and throws ERR_PAYLOAD_TOO_LARGE; bytes
+     * that are not of the declared type (file-signatures.ts) are ERR_UNSUPPORTED_MEDIA_TYPE; an
+     * empty file is ERR_INVALID_INPUT; on any failure the source stream is destroyed.
      */
     async saveFile(source: Readable, upload: FileUpload): Promise<FileInfo> {
       const { maxBytes, filename, ...metadata } = upload;
@@ -80,12 +88,15 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
           size += chunk.length;
           if (size > maxBytes) throw new AppError('ERR_PAYLOAD_TOO_LARGE', `file is larger than ${maxBytes} bytes`, { maxBytes });
           if (headBytes < IMAGE_HEAD_BYTES) {
+            const checked = headBytes >= SIGNATURE_BYTES;
             head.push(chunk);
             headBytes += chunk.length;
+            if (!checked && headBytes >= SIGNATURE_BYTES) refuseContradiction(upload.mediaType, head);
           }
           await writeChunk(target, chunk);
         }
         if (size === 0) throw new AppError('ERR_INVALID_INPUT', 'The file is empty', { fields: [{ path: 'body', message: 'an upload needs at least one byte' }] });
+        if (size < SIGNATURE_BYTES) refuseContradiction(upload.mediaType, head);
         await endUpload(target);
       } catch (error) {
         await target.abort().catch(() => {}); // already ended or aborted: nothing left to delete

@@ -11,7 +11,8 @@ export interface ImageSize {
 /** How many leading bytes `imageSize` may need. */
 export const IMAGE_HEAD_BYTES = 512 * 1024;
 
-const startsWith = (bytes: Buffer, signature: string, offset = 0): boolean =>
+/** Whether `bytes` hold `signature` (latin1) at `offset`. */
+export const startsWith = (bytes: Buffer, signature: string, offset = 0): boolean =>
   bytes.length >= offset + signature.length && bytes.toString('latin1', offset, offset + signature.length) === signature;
 
 function png(b: Buffer): ImageSize | undefined {

@@ -342,6 +342,12 @@ describe('Chat API errors', () => {
       expect(res.status).toBe(415);
       expect(res.body.error.code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
     });
+
+    it('refuses an upload whose bytes are not of the type it declares', async () => {
+      const res = await api.call('POST', '/v1/files?conversationId=err-1&filename=a.png', visitor, '<svg onload="alert(1)"/>', { 'Content-Type': 'image/png' });
+      expect(res.status).toBe(415);
+      expect(res.body.error).toMatchObject({ code: 'ERR_UNSUPPORTED_MEDIA_TYPE', message: "The file's bytes are not image/png: declare the type the file is" });
+    });
   });
 
   describe('#files', () => {

@@ -70,6 +70,32 @@ describe('Store', () => {
     });
   });
 
+  describe('#saveFile with bytes that are not of the declared type', () => {
+    it.each([
+      ['an HTML page sent as a PNG', Buffer.from('<html><script>alert(1)</script></html>'), 'image/png'],
+      ['a PNG sent as a JPEG', png(4, 4), 'image/jpeg'],
+      ['a few bytes sent as a GIF', Buffer.from('GIF'), 'image/gif'],
+      ['text sent as a PDF', Buffer.from('not a pdf at all'), 'application/pdf'],
+    ])('refuses %s, keeping nothing', async (_what, bytes, mediaType) => {
+      const conversationId = `conv_mislabelled_${mediaType.replace('/', '_')}`;
+      await expect(ctx.get().saveFile(Readable.from([bytes]), upload({ conversationId, mediaType }))).rejects.toMatchObject({
+        code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+        message: `The file's bytes are not ${mediaType}: declare the type the file is`,
+      });
+      const client = await MongoClient.connect(ctx.mongo().uri);
+      try {
+        expect(await client.db(ctx.dbName).collection('files.files').countDocuments({ 'metadata.conversationId': conversationId })).toBe(0);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('takes files of types without a signature (plain text) as declared', async () => {
+      const info = await ctx.get().saveFile(Readable.from([Buffer.from('\x89PNG looks like a picture but is text')]), upload({ mediaType: 'text/plain' }));
+      expect(info.mediaType).toBe('text/plain');
+    });
+  });
+
   describe('#getFileInfo', () => {
     it('gives null for an unknown id', async () => {
       expect(await ctx.get().getFileInfo('file_none')).toBeNull();

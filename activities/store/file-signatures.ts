@@ -1,0 +1,23 @@
+/**
+ * What the first bytes of a file of a declared media type must be, for the types whose files say
+ * what they are. An upload declared as one of these whose bytes are something else is refused: an
+ * "image" that is not one shows as broken wherever it is embedded.
+ */
+import { startsWith } from './image-size';
+
+const SIGNATURES: Readonly<Record<string, (head: Buffer) => boolean>> = {
+  'image/png': (head) => startsWith(head, '\x89PNG\r\n\x1a\n'),
+  'image/gif': (head) => startsWith(head, 'GIF87a') || startsWith(head, 'GIF89a'),
+  'image/jpeg': (head) => startsWith(head, '\xff\xd8\xff'),
+  'image/webp': (head) => startsWith(head, 'RIFF') && startsWith(head, 'WEBP', 8),
+  'application/pdf': (head) => startsWith(head, '%PDF-'),
+};
+
+/** Enough leading bytes to tell every signature above. */
+export const SIGNATURE_BYTES = 12;
+
+/** Whether `head` (the first SIGNATURE_BYTES bytes, or the whole of a shorter file) contradicts the declared type. */
+export function contradictsMediaType(mediaType: string, head: Buffer): boolean {
+  const matches = SIGNATURES[mediaType];
+  return matches !== undefined && !matches(head);
+}
