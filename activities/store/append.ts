@@ -28,7 +28,8 @@ import { lastItemUpdates, recordLastItems } from './last-items';
 import type { OrderedWrite, OrderedWriter } from './ordered-writes';
 import { sameContent } from './same-content';
 import { recordingOf } from './signal-outbox';
-import type { TimelineEnd, TimelineEnds } from './timeline-ends';
+import { tallyConversation } from './tally-migration';
+import type { StoredEnd, TimelineEnd, TimelineEnds } from './timeline-ends';
 import { EMPTY_TALLY, nextTally } from './unread-tally';
 
 /**
@@ -69,7 +70,7 @@ const ASSIGNED_FIELDS = ['seq', 'createdAt'];
 
 const isDuplicateWrite = (failure: unknown): boolean => (failure as { code?: unknown } | undefined)?.code === 11000;
 const lostSeqRace = (failure: unknown): boolean => isDuplicateWrite(failure) && String((failure as { errmsg?: unknown }).errmsg).includes(`index: ${ITEM_SEQ_INDEX} `);
-const asError = (failure: unknown): unknown =>
+const asError = (failure: unknown): Error =>
   failure instanceof Error ? failure : new AppError('ERR_INTERNAL', `item write failed: ${(failure as { errmsg?: string } | undefined)?.errmsg}`);
 
 /** Returns `appendItem`: idempotent on the item id, batched with concurrent calls. */
@@ -111,9 +112,30 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     queue = [...requests, ...queue];
   }
 
-  /** Each conversation's website and newest stored seq, read for those this appender does not know; missing conversations are absent. */
-  async function knowEnds(conversationIds: string[]): Promise<Map<string, TimelineEnd>> {
-    const known = new Map<string, TimelineEnd>();
+  /** A conversation's newest stored item (majority: an end a failover could roll back would have the next item written above a hole). */
+  const readNewest = (conversationId: string) =>
+    items.findOne({ conversationId }, { projection: { seq: 1, tally: 1 }, sort: { seq: -1 }, readConcern: { level: 'majority' } });
+
+  /**
+   * A conversation's end as stored. An item stored without its unread tally (by an instance of a
+   * version before them, or restored from a backup of one) has its conversation tallied first.
+   */
+  async function readEnd(conversationId: string): Promise<StoredEnd> {
+    let newest = await readNewest(conversationId);
+    if (newest && !newest.tally) {
+      await tallyConversation(collections, conversationId);
+      newest = await readNewest(conversationId);
+      if (newest && !newest.tally) throw new AppError('ERR_INTERNAL', `conversation ${conversationId} is still being written without unread tallies (an instance of an earlier version?); retry`);
+    }
+    return newest ? { lastSeq: newest.seq, tally: newest.tally } : { lastSeq: 0, tally: EMPTY_TALLY };
+  }
+
+  /**
+   * Each conversation's website and newest stored item, read for those this appender does not
+   * know: a TimelineEnd, or why it could not be read; missing conversations are absent.
+   */
+  async function knowEnds(conversationIds: string[]): Promise<Map<string, TimelineEnd | Error>> {
+    const known = new Map<string, TimelineEnd | Error>();
     const unknown: string[] = [];
     for (const conversationId of conversationIds) {
       const end = ends.get(conversationId);
@@ -121,17 +143,17 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
       else unknown.push(conversationId);
     }
     if (unknown.length === 0) return known;
-    const [found, newest] = await Promise.all([
+    const [found, stored] = await Promise.all([
       conversations.find({ _id: { $in: unknown } }, { projection: { websiteId: 1 } }).toArray(),
-      // Majority: an end a failover could roll back would have the next item written above a hole.
-      Promise.all(unknown.map((conversationId) => items.findOne({ conversationId }, { projection: { seq: 1, tally: 1 }, sort: { seq: -1 }, readConcern: { level: 'majority' } }))),
+      Promise.allSettled(unknown.map(readEnd)),
     ]);
     const websites = new Map(found.map((doc) => [doc._id, doc.websiteId]));
     unknown.forEach((conversationId, i) => {
       const websiteId = websites.get(conversationId);
+      const end = stored[i]!;
       if (!websiteId) return;
-      const item = newest[i];
-      ends.stored(conversationId, websiteId, item ? { lastSeq: item.seq, tally: item.tally } : { lastSeq: 0, tally: EMPTY_TALLY });
+      if (end.status === 'rejected') return void known.set(conversationId, asError(end.reason));
+      ends.stored(conversationId, websiteId, end.value);
       known.set(conversationId, ends.get(conversationId)!);
     });
     return known;
@@ -144,8 +166,9 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     const placed: Placed[] = [];
     for (const [conversationId, requests] of byConversation) {
       const end = known.get(conversationId);
-      if (!end) {
-        for (const request of requests) request.reject(new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`));
+      if (!end || end instanceof Error) {
+        const error = end ?? new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`);
+        for (const request of requests) request.reject(error);
         continue;
       }
       let tally = end.tally;

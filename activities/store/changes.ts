@@ -104,7 +104,11 @@ const itemChanges =
     const doc = change.fullDocument;
     const item = toItem(doc);
     const type = change.operationType === 'insert' ? 'itemCreated' : 'itemUpdated';
-    if (type === 'itemCreated') ends.observed(doc.conversationId, { lastSeq: doc.seq, tally: doc.tally });
+    if (type === 'itemCreated') {
+      // Written without a tally (by an instance of an earlier version): the end is read, and repaired, before the next append.
+      if (doc.tally) ends.observed(doc.conversationId, { lastSeq: doc.seq, tally: doc.tally });
+      else ends.forget(doc.conversationId);
+    }
     return { type, websiteId: doc.websiteId, conversationId: item.conversationId, visibility: item.visibility, item };
   };
 

@@ -1,7 +1,7 @@
 import type { Filter } from 'mongodb';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
-import type { TimelineItem } from '../../domain/timeline';
+import { STORE_ITEM_FIELDS, type TimelineItem } from '../../domain/timeline';
 import { createAppender, type Appended, type AppendOptions, type ItemToAppend } from './append';
 import { visibilityFilter, type Audience } from './audience';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor';
@@ -33,7 +33,7 @@ export interface ItemPage {
 }
 
 /** Fields an answer may not change: identity, position, authorship, who may see it, and the store's own. */
-const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'websiteId', 'answerReply', 'seq', 'type', 'visibility', 'author', 'createdAt']);
+const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'seq', 'type', 'visibility', 'author', 'createdAt', ...STORE_ITEM_FIELDS]);
 
 const DEFAULT_PAGE_SIZE = 50;
 const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });

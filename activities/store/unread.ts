@@ -32,7 +32,8 @@ export async function unreadCounts({ seen }: Collections, conversations: UnreadS
   const ids = conversations.flatMap((c) => seenBy.map((by) => seenId(c._id, by)));
   const seenDocs = await seen.find({ _id: { $in: ids } }, { projection: { conversationId: 1, base: 1 } }).toArray();
   const seenBase = new Map<string, number>();
-  for (const { conversationId, base } of seenDocs) seenBase.set(conversationId, Math.max(seenBase.get(conversationId) ?? 0, base));
+  // A mark made by an instance of a version before the tallies has no base: as if never marked.
+  for (const { conversationId, base } of seenDocs) seenBase.set(conversationId, Math.max(seenBase.get(conversationId) ?? 0, base ?? 0));
   const reader = seenByOf(viewer);
   return new Map(conversations.map((c) => [c._id, readerBase(c.tally ?? EMPTY_TALLY, reader) - (seenBase.get(c._id) ?? 0)]));
 }

@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { openStore, type ItemToAppend, type Store } from '../../../activities/store';
 import { newId } from '../../../activities/store/ids';
@@ -163,6 +164,40 @@ describe('Store', () => {
       } finally {
         await watch.close();
         await other.close();
+      }
+    });
+
+    it('tallies a conversation an earlier version wrote to without tallies when it is next written, failing no other append', async () => {
+      const { store, websiteId, viewer: visitor, conversationId } = await visitorWithConversation();
+      const { conversation: other } = await store.createConversation({ websiteId, visitorId: visitor.id });
+      await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
+      await store.markSeen(conversationId, visitor);
+      await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
+      // As an instance of the earlier version leaves them: items and marks without tallies.
+      const strip = async (collection: string, field: string, conversation: string) => {
+        const client = await MongoClient.connect(ctx.mongo().uri);
+        try {
+          await client.db(ctx.dbName).collection(collection).updateMany({ conversationId: conversation }, { $unset: { [field]: '' } });
+        } finally {
+          await client.close();
+        }
+      };
+      const stripBases = (conversation: string) => strip('seen', 'base', conversation);
+      await strip('items', 'tally', conversationId);
+      await stripBases(conversationId);
+      const restarted: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
+      try {
+        const both = await Promise.allSettled([restarted.appendItem(message(conversationId, { author: agentAuthor('usr_1') })), restarted.appendItem(message(other.id, { author: agentAuthor('usr_1') }))]);
+        expect(both.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+        expect(await restarted.getUnreadCount(conversationId, visitor)).toBe(2); // the repair gave the mark its base too
+        expect(await restarted.getUnreadCount(other.id, visitor)).toBe(1);
+        await stripBases(conversationId); // a mark the earlier version makes later
+        expect(await restarted.getUnreadCount(conversationId, visitor)).toBe(3); // counts as none, not NaN
+        await restarted.markSeen(conversationId, visitor);
+        await restarted.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
+        expect(await restarted.getUnreadCount(conversationId, visitor)).toBe(1);
+      } finally {
+        await restarted.close();
       }
     });
   });
