@@ -3,10 +3,10 @@
  * "Alex joined the conversation", then Alex's message. The workflow would otherwise add them only
  * when it hears of the message, and the join would follow the message it was for.
  *
- * That first message waits for one workflow Update (`join`); later ones find the member known here
- * and go straight on to the store. The join is a courtesy: when it fails, or the workflow says the
- * member is already in, the message is posted all the same, and the workflow joins its author on
- * hearing of it, as it always does.
+ * That first message waits for one workflow Update (`join`), at most `waitMs`; later ones find the
+ * member known here and go straight on to the store. The join is a courtesy: when it fails, is
+ * slow, or the workflow says the member is already in, the message is posted all the same, and the
+ * workflow joins its author on hearing of it, as it always does.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
@@ -24,7 +24,14 @@ export interface ReplyJoinDeps {
   log: Logger;
 }
 
-const DEFAULT_CAPACITY = 50_000;
+export interface ReplyJoinOptions {
+  /** Members remembered as in, per conversation; the oldest are forgotten past it. */
+  capacity: number;
+  /** How long a first message waits for its author's join before it is posted anyway. */
+  waitMs: number;
+}
+
+const DEFAULTS: ReplyJoinOptions = { capacity: 50_000, waitMs: 2_000 };
 
 export class ReplyJoins {
   /** `conversationId/memberId` of members known to be in; oldest first, for eviction. */
@@ -32,10 +39,14 @@ export class ReplyJoins {
   /** Joins under way, so a member's messages sent at once wait for the same one. */
   private readonly joining = new Map<string, Promise<void>>();
 
+  private readonly options: ReplyJoinOptions;
+
   constructor(
     private readonly deps: ReplyJoinDeps,
-    private readonly capacity = DEFAULT_CAPACITY,
-  ) {}
+    options: Partial<ReplyJoinOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
 
   /** Resolves once the caller, about to post `item`, is a participant as far as can be made sure. */
   async before(caller: Caller, conversationId: string, item: ValidatedItem): Promise<void> {
@@ -47,7 +58,7 @@ export class ReplyJoins {
       joining = this.join(caller, conversationId, item.author).finally(() => this.joining.delete(key));
       this.joining.set(key, joining);
     }
-    await joining;
+    await within(joining, this.options.waitMs);
     this.remember(key);
   }
 
@@ -70,6 +81,17 @@ export class ReplyJoins {
   private remember(key: string): void {
     this.joined.delete(key);
     this.joined.add(key);
-    if (this.joined.size > this.capacity) this.joined.delete(this.joined.values().next().value!);
+    if (this.joined.size > this.options.capacity) this.joined.delete(this.joined.values().next().value!);
   }
+}
+
+/** Resolves when `work` settles or `ms` have passed, whichever is first. */
+function within(work: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
