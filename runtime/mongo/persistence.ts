@@ -135,7 +135,15 @@ export class FileJournal implements Journal {
     for (const name of fs.readdirSync(dir)) {
       if (/^oplog-\d+\.log$/.test(name) && name !== path.basename(logPath)) fs.rmSync(path.join(dir, name));
     }
-    this.fd = fs.openSync(logPath, 'a');
+    this.fd = this.openLog(logPath, 'a');
+  }
+
+  /** Opens a log file; one it creates is made durable as a name too, before records synced into it are acknowledged. */
+  private openLog(logPath: string, flags: 'a' | 'w'): number {
+    const created = flags === 'w' || !fs.existsSync(logPath);
+    const fd = fs.openSync(logPath, flags);
+    if (created) fsyncDirectory(this.dir);
+    return fd;
   }
 
   get logBytes(): number {
@@ -217,8 +225,16 @@ export class FileJournal implements Journal {
     }
     fs.renameSync(tmpPath, path.join(this.dir, SNAPSHOT_FILE));
     fsyncDirectory(this.dir);
+    let nextFd: number;
+    try {
+      nextFd = this.openLog(this.logPath(next), 'w');
+    } catch (error) {
+      // The snapshot names the new log now: a record written to the old one would be dropped at the next start.
+      this.refuse('write', error, []);
+      throw error;
+    }
     fs.closeSync(this.fd);
-    this.fd = fs.openSync(this.logPath(next), 'w');
+    this.fd = nextFd;
     fs.rmSync(this.logPath(this.generation), { force: true });
     this.generation = next;
     this.bytes = 0;

@@ -205,6 +205,46 @@ describe('EmbeddedMongo', () => {
       expect(recover().recovered).toEqual([...records, { n: 4 }]);
     });
 
+    it('makes each log file it creates durable as a name (a directory sync) before anything is synced into it', async () => {
+      const events: string[] = [];
+      const open = fs.openSync.bind(fs);
+      vi.spyOn(fs, 'openSync').mockImplementation(((file: fs.PathLike, ...rest: unknown[]) => {
+        events.push(`open ${path.basename(String(file))}`);
+        return (open as (...args: unknown[]) => number)(file, ...rest);
+      }) as typeof fs.openSync);
+      const fsync = fs.fsyncSync.bind(fs);
+      vi.spyOn(fs, 'fsyncSync').mockImplementation((fd) => {
+        events.push('fsync');
+        fsync(fd);
+      });
+      const journal = new FileJournal(tempDir(), () => undefined, quietLogger);
+      journal.compact([]);
+      journal.close();
+      // Every log opened is followed by a sync of the directory (the one opened as a directory).
+      const logs = events.flatMap((event, i) => (/^open oplog-\d+\.log$/.test(event) ? [events.slice(i + 1, i + 3)] : []));
+      expect(logs).toEqual([
+        [expect.stringMatching(/^open (?!oplog)/), 'fsync'],
+        [expect.stringMatching(/^open (?!oplog)/), 'fsync'],
+      ]);
+    });
+
+    it('refuses later writes when a compaction cannot open the next log, which its snapshot already names', async () => {
+      const dir = tempDir();
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      await journal.append([{ n: 1 }]);
+      dieAt('openSync', 'oplog-1.log');
+      expect(() => journal.compact([{ n: 1 }])).toThrow(/^died in/);
+      vi.restoreAllMocks();
+      await expect(journal.append([{ n: 2 }])).rejects.toMatchObject({ message: expect.stringContaining('refuses writes until it is restarted') });
+      journal.close();
+
+      const recovered: unknown[] = [];
+      const restarted = new FileJournal(dir, (record) => recovered.push(record), quietLogger);
+      expect(recovered).toEqual([{ n: 1 }]);
+      await restarted.append([{ n: 3 }]);
+      restarted.close();
+    });
+
     it('keeps out of its snapshot a write refused by a compaction that flushed it', async () => {
       const dir = tempDir();
       const journal = new FileJournal(dir, () => undefined, quietLogger);
