@@ -47,7 +47,8 @@ export class ConnectionDrain {
     const outcome = await Promise.race([closed, deadline]);
     clearTimeout(grace);
     clearInterval(sweep);
-    // http's close on the stopped server: it clears the timer that checks its connections' timeouts.
+    // http's close on the stopped server: it clears the timer that checks its connections' timeouts
+    // (and emits 'close' a second time; nothing here listens for it).
     server.close();
     return outcome;
   }

@@ -1,7 +1,8 @@
 /**
- * What the first bytes of a file of a declared media type must be, for the types whose files say
- * what they are. An upload declared as one of these whose bytes are something else is refused: an
- * "image" that is not one shows as broken wherever it is embedded.
+ * What the first bytes of a file of a declared media type must be, for the image types served
+ * inline. An upload declared as one of these whose bytes are something else is refused: an "image"
+ * that is not one shows as broken wherever it is embedded. Other types are taken as declared (PDF
+ * readers, for one, accept a header anywhere in the first KiB) and are served as attachments.
  */
 import { startsWith } from './image-size';
 
@@ -10,7 +11,6 @@ const SIGNATURES: Readonly<Record<string, (head: Buffer) => boolean>> = {
   'image/gif': (head) => startsWith(head, 'GIF87a') || startsWith(head, 'GIF89a'),
   'image/jpeg': (head) => startsWith(head, '\xff\xd8\xff'),
   'image/webp': (head) => startsWith(head, 'RIFF') && startsWith(head, 'WEBP', 8),
-  'application/pdf': (head) => startsWith(head, '%PDF-'),
 };
 
 /** Enough leading bytes to tell every signature above. */
