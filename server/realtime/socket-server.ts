@@ -3,6 +3,7 @@
  * (`ping`/`pong`, JSON `{type, payload}`), keeps sockets alive with ws-level heartbeats and hands
  * parsed client frames to `onFrame`, one at a time per connection.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -59,10 +60,14 @@ const OVERSIZE_READ_FACTOR = 4;
 const byteLengthOf = (data: RawData): number =>
   Array.isArray(data) ? data.reduce((sum, chunk) => sum + chunk.length, 0) : data.byteLength;
 
+const bufferOf = (data: RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+
 export function attachSocketServer(server: Server, handlers: SocketHandlers, options: SocketServerOptions, log: Logger): SocketServer {
   // Frames a little over the limit get an `error` frame and the socket stays open (the contract);
   // only a frame far over it (beyond what we agree to read at all) closes the socket with 1009.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes * OVERSIZE_READ_FACTOR });
+  // A text frame that is not UTF-8 is a malformed frame like any other (an `error` frame, the
+  // socket stays open), not a reason to close it with 1007 as ws would: checked in parseFrame.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes * OVERSIZE_READ_FACTOR, skipUTF8Validation: true });
   const connections = new Set<Connection>();
   const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);
@@ -129,7 +134,12 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       conn.sendError('ERR_PAYLOAD_TOO_LARGE', `Frames are at most ${options.maxFrameBytes} bytes`);
       return undefined;
     }
-    const text = isBinary ? undefined : data.toString();
+    const bytes = bufferOf(data);
+    if (!isBinary && !isUtf8(bytes)) {
+      conn.sendError('ERR_INVALID_INPUT', 'Frames are UTF-8 text');
+      return undefined;
+    }
+    const text = isBinary ? undefined : bytes.toString();
     if (text === 'ping') {
       conn.send('pong');
       return undefined;

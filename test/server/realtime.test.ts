@@ -59,9 +59,11 @@ describe('WebSocket /ws', () => {
       const junk = ['{', 'null', '[]', '{"type":"nope","payload":{}}', '{"type":"resume","payload":{"conversationId":"frames-1","afterSeq":-1}}', '\u0000\u0001'];
       for (let i = 0; i < 60; i++) socket.send(junk[i % junk.length]);
       socket.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+      socket.ws.send(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), { binary: false }); // a text frame that is not UTF-8
       socket.send({ type: 'conversationTyping', payload: { conversationId: 'someone-elses', isTyping: true } });
       await socket.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_NOT_FOUND');
       expect(socket.of('error').length).toBeGreaterThanOrEqual(60);
+      expect(socket.of('error', (p) => p.message === 'Frames are UTF-8 text')).toHaveLength(1);
       expect(socket.ws.readyState).toBe(WebSocket.OPEN);
 
       // Still serving: this socket and the REST API.
