@@ -70,6 +70,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     publisher: realtime.publisher,
     online: realtime.online,
     replyJoins: new ReplyJoins(deps),
+    jsonBody: [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson],
     authenticate: [
       authenticated(directory),
       rateLimit(visitorBuckets, (_req, res) => {
@@ -87,15 +88,14 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.set('etag', false);
   app.use(drain.middleware, securityHeaders, preflight);
   app.use('/v1', rateLimit(new TokenBuckets(deps.limits.ipRate), (req) => req.ip ?? 'unknown'));
-  const json = [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson];
   app.use('/v1/health', healthRoutes(ctx));
   app.use('/v1/websites', websiteRoutes(ctx));
-  app.use('/v1/conversations', json, conversationRoutes(ctx));
-  app.use('/v1/messages', json, messageRoutes(ctx));
+  app.use('/v1/conversations', conversationRoutes(ctx));
+  app.use('/v1/messages', messageRoutes(ctx));
   app.use('/v1/files', fileRoutes(ctx));
-  app.use('/v1/contacts', json, contactRoutes(ctx));
+  app.use('/v1/contacts', contactRoutes(ctx));
   app.use('/v1/team', teamRoutes(ctx));
-  app.use('/v1/ai-agents', json, aiAgentRoutes(ctx));
+  app.use('/v1/ai-agents', aiAgentRoutes(ctx));
   app.use(createPagesRouter(deps.pages));
   app.use(notFound);
   app.use(errorHandler(deps.log));

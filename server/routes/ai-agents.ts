@@ -19,7 +19,7 @@ const replacement = assistantConfigSchema.partial().strict();
 
 export function aiAgentRoutes(ctx: ApiContext): Router {
   const router = Router();
-  router.use(...ctx.authenticate);
+  router.use(...ctx.authenticate, ...ctx.jsonBody);
 
   /** The website's AI assistant named by the path; 404 for anyone else. */
   const assistantOf = async (agent: AgentCaller, pathParams: unknown): Promise<TeamMember> => {

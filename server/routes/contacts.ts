@@ -8,7 +8,7 @@ import { verifyUserHash } from '../services/identity';
 
 export function contactRoutes(ctx: ApiContext): Router {
   const router = Router();
-  router.post('/identify', ...ctx.authenticate, async (req, res) => {
+  router.post('/identify', ...ctx.authenticate, ...ctx.jsonBody, async (req, res) => {
     const caller = callerOf(res);
     if (caller.kind !== 'visitor') throw new AppError('ERR_FORBIDDEN', 'Identify is for the widget (public key)');
     const { externalId, userHash, email, name } = parseInput(identifyBody, req.body, 'body');

@@ -34,7 +34,7 @@ const idOf = (req: Request): string => parseInput(conversationParams, req.params
 
 export function conversationRoutes(ctx: ApiContext): Router {
   const router = Router();
-  router.use(...ctx.authenticate);
+  router.use(...ctx.authenticate, ...ctx.jsonBody);
 
   router.post('/', async (req, res) => {
     const input = parseInput(createConversationBody, req.body, 'body');

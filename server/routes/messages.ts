@@ -7,7 +7,7 @@ import { postItem } from '../services/items';
 
 export function messageRoutes(ctx: ApiContext): Router {
   const router = Router();
-  router.post('/', ...ctx.authenticate, async (req, res) => {
+  router.post('/', ...ctx.authenticate, ...ctx.jsonBody, async (req, res) => {
     const { conversationId, item } = parseInput(postMessageBody, req.body, 'body');
     const stored = await postItem(ctx, callerOf(res), conversationId, item);
     res.status(201).json({ item: stored });

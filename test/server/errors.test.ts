@@ -129,6 +129,11 @@ describe('Chat API errors', () => {
       const text = await api.call('POST', '/v1/messages', visitor, '{"conversationId":"err-types","item":{"type":"message","text":"x"}}', { 'Content-Type': 'text/plain' });
       expect(text.status).toBe(415);
       expect(text.body.error.code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
+      // Without credentials the answer is 401 whatever the body: nothing of the route is told.
+      for (const path of ['/v1/messages', '/v1/conversations', '/v1/contacts/identify', '/v1/ai-agents/x']) {
+        const anonymous = await fetch(`${app.url}${path}`, { method: path.includes('ai-agents') ? 'PUT' : 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x'.repeat(10) });
+        expect([path, anonymous.status]).toEqual([path, 401]);
+      }
       // A POST with no body at all needs no Content-Type.
       expect((await api.call('POST', '/v1/conversations/err-types/seen', visitor)).status).toBe(200);
 
