@@ -9,6 +9,7 @@ import type { Audience } from './audience';
 import { toConversation } from './conversations';
 import { toItem, type Collections, type ConversationDoc, type EphemeralDoc, type EphemeralEvent, type ItemDoc } from './documents';
 import { newId } from './ids';
+import { tickBatch } from './tick-batch';
 import type { TimelineEnds } from './timeline-ends';
 
 export type StoreChange =
@@ -169,6 +170,11 @@ const MAX_AWAIT_MS = 250;
 
 export function changeMethods({ items, conversations, ephemeral }: Collections, instanceId: string, ends: TimelineEnds) {
   let lastSweep = 0;
+  // The events of one turn (a wave of sockets connecting, a flood of typing) go out in one write,
+  // in order. A lost typing indicator does not matter; don't wait for the journal.
+  const insertEphemeral = tickBatch<EphemeralDoc>(async (docs) => {
+    await ephemeral.insertMany(docs, { ordered: true, writeConcern: { w: 1 } });
+  });
   return {
     /** Watches new and updated items, conversation changes and ephemeral events; resolves once watching. */
     async watchChanges(onChange: Deliver, options: WatchOptions = {}): Promise<ChangeWatch> {
@@ -214,16 +220,13 @@ export function changeMethods({ items, conversations, ephemeral }: Collections, 
     /** Publishes a typing/seen/presence event to every instance's watchers; it expires after a minute. */
     async publishEphemeral(event: EphemeralEvent): Promise<void> {
       const now = Date.now();
-      await ephemeral.insertOne(
-        { ...event, _id: newId('evt'), origin: instanceId, createdAt: new Date(now).toISOString(), expireAt: new Date(now + EPHEMERAL_TTL_MS) },
-        // A lost typing indicator does not matter; don't wait for the journal.
-        { writeConcern: { w: 1 } },
-      );
+      const inserted = insertEphemeral({ ...event, _id: newId('evt'), origin: instanceId, createdAt: new Date(now).toISOString(), expireAt: new Date(now + EPHEMERAL_TTL_MS) });
       // Expired events are swept here, at most once a minute (the embedded server has no TTL indexes).
       if (now - lastSweep > EPHEMERAL_TTL_MS) {
         lastSweep = now;
         ephemeral.deleteMany({ expireAt: { $lt: new Date(now) } }).catch(() => {});
       }
+      await inserted;
     },
   };
 }

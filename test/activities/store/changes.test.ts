@@ -159,6 +159,23 @@ describe('Store', () => {
   });
 
   describe('#publishEphemeral', () => {
+    it('delivers every event published in one turn, in the order published', async () => {
+      const writer = ctx.get();
+      const reader: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
+      const seen = collector();
+      const watch = await reader.watchChanges(seen.onChange);
+      try {
+        const published = Array.from({ length: 200 }, (_, n) => writer.publishEphemeral({ websiteId: 'web_burst', visibility: 'private', type: 'typing', payload: { n } }));
+        await Promise.all(published);
+        await seen.waitFor((c) => c.type === 'ephemeral' && c.event.payload.n === 199);
+        const order = seen.changes.flatMap((c) => (c.type === 'ephemeral' && c.websiteId === 'web_burst' ? [c.event.payload.n] : []));
+        expect(order).toEqual(Array.from({ length: 200 }, (_, n) => n));
+      } finally {
+        await watch.close();
+        await reader.close();
+      }
+    });
+
     it('sweeps expired events (the embedded server has no TTL index)', async () => {
       const store: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
       const client = await MongoClient.connect(ctx.mongo().uri);
