@@ -80,6 +80,7 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
       const head: Buffer[] = [];
       let headBytes = 0;
       let size = 0;
+      let signatureChecked = false;
       try {
         // One chunk at a time, awaited: when the limit trips no chunk insert is still in flight,
         // so abort() below deletes every chunk written.
@@ -88,15 +89,17 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
           size += chunk.length;
           if (size > maxBytes) throw new AppError('ERR_PAYLOAD_TOO_LARGE', `file is larger than ${maxBytes} bytes`, { maxBytes });
           if (headBytes < IMAGE_HEAD_BYTES) {
-            const checked = headBytes >= SIGNATURE_BYTES;
             head.push(chunk);
             headBytes += chunk.length;
-            if (!checked && headBytes >= SIGNATURE_BYTES) refuseContradiction(upload.mediaType, head);
+          }
+          if (!signatureChecked && headBytes >= SIGNATURE_BYTES) {
+            signatureChecked = true;
+            refuseContradiction(upload.mediaType, head);
           }
           await writeChunk(target, chunk);
         }
         if (size === 0) throw new AppError('ERR_INVALID_INPUT', 'The file is empty', { fields: [{ path: 'body', message: 'an upload needs at least one byte' }] });
-        if (size < SIGNATURE_BYTES) refuseContradiction(upload.mediaType, head);
+        if (!signatureChecked) refuseContradiction(upload.mediaType, head); // shorter than a signature
         await endUpload(target);
       } catch (error) {
         await target.abort().catch(() => {}); // already ended or aborted: nothing left to delete

@@ -4,6 +4,7 @@
  * conditional on the seq, so a late, older write never moves a conversation's last item back.
  */
 import type { AnyBulkWriteOperation, Collection, Filter, UpdateFilter } from 'mongodb';
+import type { TimelineItem } from '../../domain/timeline';
 import { toItem, type ConversationDoc, type ItemDoc } from './documents';
 import { groupBy } from './group-by';
 
@@ -15,9 +16,11 @@ export interface ConversationUpdate {
 
 const asBulk = (updates: ConversationUpdate[]): AnyBulkWriteOperation<ConversationDoc>[] => updates.map((updateOne) => ({ updateOne }));
 
-/** Sets a conversation's last item for one audience or both, only if its recorded seq is older: a late, older write matches nothing. */
-function recordIfNewer(doc: ItemDoc, audiences: 'all' | 'public' | 'both'): ConversationUpdate {
-  const item = toItem(doc);
+/**
+ * Sets a conversation's last item for one audience or both, only if its recorded seq is older: a
+ * late, older write matches nothing. `item` is `doc` as clients see it, made once for both.
+ */
+function recordIfNewer(doc: ItemDoc, item: TimelineItem, audiences: 'all' | 'public' | 'both'): ConversationUpdate {
   const seqField = audiences === 'public' ? 'lastSeqPublic' : 'lastSeqAll';
   const all = audiences !== 'public' ? { lastItemAll: item, lastSeqAll: item.seq, tally: doc.tally } : {};
   const pub = audiences !== 'all' ? { lastItemPublic: item, lastSeqPublic: item.seq } : {};
@@ -37,12 +40,13 @@ export function lastItemUpdates(written: ItemDoc[]): { updates: ConversationUpda
   for (const group of groupBy(written, (item) => item.conversationId).values()) {
     const newest = group.reduce((a, b) => (b.seq > a.seq ? b : a));
     const newestPublic = group.filter((item) => item.visibility === 'public').reduce<ItemDoc | undefined>((a, b) => (!a || b.seq > a.seq ? b : a), undefined);
+    const newestItem = toItem(newest);
     if (newestPublic === newest) {
-      updates.push(recordIfNewer(newest, 'both'));
-      repairs.push(recordIfNewer(newest, 'public'));
+      updates.push(recordIfNewer(newest, newestItem, 'both'));
+      repairs.push(recordIfNewer(newest, newestItem, 'public'));
     } else {
-      updates.push(recordIfNewer(newest, 'all'));
-      if (newestPublic) updates.push(recordIfNewer(newestPublic, 'public'));
+      updates.push(recordIfNewer(newest, newestItem, 'all'));
+      if (newestPublic) updates.push(recordIfNewer(newestPublic, toItem(newestPublic), 'public'));
     }
   }
   return { updates, repairs };

@@ -134,12 +134,12 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       conn.sendError('ERR_PAYLOAD_TOO_LARGE', `Frames are at most ${options.maxFrameBytes} bytes`);
       return undefined;
     }
-    const bytes = bufferOf(data);
-    if (!isBinary && !isUtf8(bytes)) {
+    const bytes = isBinary ? undefined : bufferOf(data);
+    if (bytes && !isUtf8(bytes)) {
       conn.sendError('ERR_INVALID_INPUT', 'Frames are UTF-8 text');
       return undefined;
     }
-    const text = isBinary ? undefined : bytes.toString();
+    const text = bytes?.toString();
     if (text === 'ping') {
       conn.send('pong');
       return undefined;

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningApp } from '../../runtime/app';
-import { startTestApp } from './support/app';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './support/app';
 
 /** The kernel's count of connections dropped because a listen queue was full (Linux, this network namespace). */
 function listenOverflows(): number {
@@ -10,15 +9,11 @@ function listenOverflows(): number {
   return Number(values!.split(' ')[names!.split(' ').indexOf('ListenOverflows')]);
 }
 
-describe('the HTTP server', () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(() => app.close());
+const t = useTestApp();
 
+describe('the HTTP server', () => {
   it('queues a wave of connections arriving at once instead of dropping those past 511 (clients retry a dropped one only after a second)', async () => {
-    const { port } = new URL(app.url);
+    const { port } = new URL(t.app.url);
     const before = listenOverflows();
     const sockets: Socket[] = [];
     const connected: Array<Promise<void>> = [];

@@ -30,15 +30,24 @@ function collector() {
   };
 }
 
+/** Runs `check` with a second store watching the changes (its own MongoClient, as on another server instance). */
+async function withWatchingInstance(check: (seen: ReturnType<typeof collector>) => Promise<void>): Promise<void> {
+  const reader: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
+  const seen = collector();
+  const watch = await reader.watchChanges(seen.onChange);
+  try {
+    await check(seen);
+  } finally {
+    await watch.close();
+    await reader.close();
+  }
+}
+
 describe('Store', () => {
   describe('#watchChanges', () => {
     it('delivers another instance’s writes with what routing needs', async () => {
       const writer = ctx.get();
-      // A second store: its own MongoClient, as on another server instance.
-      const reader: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
-      const seen = collector();
-      const watch = await reader.watchChanges(seen.onChange);
-      try {
+      await withWatchingInstance(async (seen) => {
         const conversationId = await newConversation(writer, { websiteId: 'web_routes' });
         const { item } = await writer.appendItem(message(conversationId));
         const { item: secret } = await writer.appendItem(note(conversationId));
@@ -70,10 +79,7 @@ describe('Store', () => {
         // (Within the conversations stream, the appends' updates came before the resolve that was awaited above.)
         const conversationUpdates = seen.changes.flatMap((c) => (c.type === 'conversationUpdated' && c.conversationId === conversationId ? [c.changedFields] : []));
         expect(conversationUpdates).toEqual([expect.arrayContaining(['status', 'priority', 'handler'])]);
-      } finally {
-        await watch.close();
-        await reader.close();
-      }
+      });
     });
 
     it('keeps delivering after onChange throws, reporting the error', async () => {
@@ -161,19 +167,13 @@ describe('Store', () => {
   describe('#publishEphemeral', () => {
     it('delivers every event published in one turn, in the order published', async () => {
       const writer = ctx.get();
-      const reader: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
-      const seen = collector();
-      const watch = await reader.watchChanges(seen.onChange);
-      try {
+      await withWatchingInstance(async (seen) => {
         const published = Array.from({ length: 200 }, (_, n) => writer.publishEphemeral({ websiteId: 'web_burst', visibility: 'private', type: 'typing', payload: { n } }));
         await Promise.all(published);
         await seen.waitFor((c) => c.type === 'ephemeral' && c.event.payload.n === 199);
         const order = seen.changes.flatMap((c) => (c.type === 'ephemeral' && c.websiteId === 'web_burst' ? [c.event.payload.n] : []));
         expect(order).toEqual(Array.from({ length: 200 }, (_, n) => n));
-      } finally {
-        await watch.close();
-        await reader.close();
-      }
+      });
     });
 
     it('sweeps expired events (the embedded server has no TTL index)', async () => {
