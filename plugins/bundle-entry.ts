@@ -8,10 +8,11 @@
  * module keeps zod and every plugin schema out of the per-instance cost: measured, it was most of the
  * ~7.7 ms and ~900 kB each conversation's workflow instance cost to build.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import writeFileAtomic from 'write-file-atomic';
 import { EXAMPLE_PLUGINS, resolvePluginSources, type PluginSource } from './sources';
 import { assertSandboxSafe } from './workflow-check';
 
@@ -68,6 +69,15 @@ function assertResolvesWorkflowSdk(outDir: string): void {
 }
 
 /**
+ * Leaves a file that already holds `content` untouched, so a bundle made from it stays valid (see
+ * runtime/engine/embedded/bundle-cache.ts), and otherwise replaces it whole: processes sharing the
+ * folder may be bundling from it at that moment, and must never read it half-written.
+ */
+async function writeIfChanged(file: string, content: string): Promise<void> {
+  if ((await readFile(file, 'utf8').catch(() => undefined)) !== content) await writeFileAtomic(file, content);
+}
+
+/**
  * Checks that every configured plugin's workflow part can run in the workflow sandbox (throws
  * `PluginLoadError` naming the plugin otherwise), writes the entry and the plugins module, and returns
  * what the engine bundles.
@@ -81,7 +91,7 @@ export async function writeWorkflowEntry(options: WorkflowEntryOptions): Promise
   await assertSandboxSafe(sources.filter((s) => !EXAMPLE_PLUGINS.includes(s.specifier)), outDir);
   const pluginsFile = path.join(outDir, WORKFLOW_PLUGINS_FILE);
   const entryFile = path.join(outDir, WORKFLOW_ENTRY_FILE);
-  await writeFile(pluginsFile, pluginsSource(sources));
-  await writeFile(entryFile, entrySource(pluginsFile, options.workflowsModule ?? defaultWorkflowsModule));
+  await writeIfChanged(pluginsFile, pluginsSource(sources));
+  await writeIfChanged(entryFile, entrySource(pluginsFile, options.workflowsModule ?? defaultWorkflowsModule));
   return { workflowsPath: entryFile, preloadModules: [pluginsFile] };
 }

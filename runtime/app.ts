@@ -4,7 +4,6 @@
  * configured) with every activity (conversation, AI, routing, plugin effects), and the Chat API
  * with the pages. `close` stops them in reverse order.
  */
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
@@ -86,10 +85,9 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     const plugins = await loadPluginRegistry({ rootDir: projectRoot });
     let engine = overrides.engine;
     if (!engine) {
-      // Per process: concurrent processes (test files) must not rewrite each other's entry while it is bundled.
-      const entryDir = path.join(projectRoot, '.tmp', `workflow-entry-${process.pid}`);
-      cleanup.push(() => rm(entryDir, { recursive: true, force: true }));
-      const entry = await writeWorkflowEntry({ outDir: entryDir, rootDir: projectRoot });
+      // One folder for every process of this checkout, so a bundle made from it serves the next start too; the
+      // entry's content depends only on the project's files, and a process never rewrites it with the same.
+      const entry = await writeWorkflowEntry({ outDir: path.join(projectRoot, '.tmp', 'workflow-entry'), rootDir: projectRoot });
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
       const owned =
         config.engineThread && !wantsTemporal(config.temporal)

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,18 @@ describe('writeWorkflowEntry', () => {
     const { code } = await bundleWorkflowCode({ workflowsPath: entry.workflowsPath, preloadModules: [...entry.preloadModules], logger: quiet });
     expect(code).toContain('acme.order_status');
     expect(code).toContain('pluginProbe');
+  });
+
+  it('leaves files that already hold the same entry untouched, so a bundle cached from them stays valid', async () => {
+    const first = await writeWorkflowEntry({ outDir, rootDir, workflowsModule });
+    const written = await Promise.all([first.workflowsPath, ...first.preloadModules].map(async (file) => (await stat(file)).mtimeMs));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await writeWorkflowEntry({ outDir, rootDir, workflowsModule });
+    expect(again).toEqual(first);
+    expect(await Promise.all([again.workflowsPath, ...again.preloadModules].map(async (file) => (await stat(file)).mtimeMs))).toEqual(written);
+
+    await writeWorkflowEntry({ outDir, plugins: ['./acme'], rootDir, workflowsModule });
+    expect(await readFile(first.preloadModules[0]!, 'utf8')).toContain('fixtures/acme/workflow');
   });
 
   it('refuses a folder outside the project, where the workflow SDK does not resolve', async () => {
