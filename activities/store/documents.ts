@@ -121,6 +121,8 @@ const COLLECTION_NAMES: { readonly [K in keyof Collections]: string } = {
 
 /** GridFS bucket name: files live in `files.files` and `files.chunks`. */
 export const FILES_BUCKET = 'files';
+/** Uploads under way and deletions of files, whose chunks a crash would leave behind (files.ts). */
+export const UNFINISHED_FILES = `${FILES_BUCKET}.unfinished`;
 
 export function collectionsOf(db: Db): Collections {
   return Object.fromEntries(Object.entries(COLLECTION_NAMES).map(([key, name]) => [key, db.collection(name)])) as unknown as Collections;

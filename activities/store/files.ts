@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { GridFSBucket, type Collection, type Db, type GridFSBucketWriteStream, type GridFSFile, type ObjectId } from 'mongodb';
 import { AppError } from '../../domain/errors';
 import type { Author } from '../../domain/timeline';
-import { FILES_BUCKET, type ItemDoc } from './documents';
+import { FILES_BUCKET, UNFINISHED_FILES, type ItemDoc } from './documents';
 import { newId } from './ids';
 import { SIGNATURE_BYTES, contradictsMediaType } from './file-signatures';
 import { IMAGE_HEAD_BYTES, imageSize } from './image-size';
@@ -35,6 +35,16 @@ type FileMetadata = Omit<FileInfo, 'id' | 'filename' | 'size' | 'uploadedAt'> & 
   attached?: true;
 };
 
+/**
+ * A file whose chunks may be in the store without a whole file to show for them, should the process
+ * die: an upload under way (GridFS writes the files document after the last chunk), or a deletion
+ * (the files document goes first). Removed once that is over; one left behind is the sweep's.
+ */
+interface UnfinishedFileDoc {
+  _id: string;
+  since: Date;
+}
+
 /** GridFS's files document, with our string ids. */
 type FileDoc = Omit<GridFSFile, '_id' | 'metadata'> & { _id: string; metadata: FileMetadata };
 
@@ -63,6 +73,9 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
   const bucket = new GridFSBucket(db, { bucketName: FILES_BUCKET });
   const files = db.collection<FileDoc>(`${FILES_BUCKET}.files`);
   const chunks = db.collection<{ files_id: string }>(`${FILES_BUCKET}.chunks`);
+  const unfinished = db.collection<UnfinishedFileDoc>(UNFINISHED_FILES);
+  // Leaving the note behind only leaves the sweep a file to look at.
+  const finished = (id: string) => unfinished.deleteOne({ _id: id }).catch(() => {});
 
   return {
     /**
@@ -74,6 +87,7 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
     async saveFile(source: Readable, upload: FileUpload): Promise<FileInfo> {
       const { maxBytes, filename, ...metadata } = upload;
       const id = newId('file');
+      await unfinished.insertOne({ _id: id, since: new Date() });
       const target = bucket.openUploadStreamWithId(gridFsId(id), filename, { metadata });
       // Failures reach us through the write/end callbacks; this keeps the 'error' event from crashing the process.
       target.on('error', () => {});
@@ -102,9 +116,11 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
         if (!signatureChecked) refuseContradiction(upload.mediaType, head); // shorter than a signature
         await endUpload(target);
       } catch (error) {
-        await target.abort().catch(() => {}); // already ended or aborted: nothing left to delete
+        // An abort that fails (the store unreachable, or the upload ended by the failure) may leave chunks: the note stays for the sweep.
+        if (await target.abort().then(() => true, () => false)) await finished(id);
         throw error;
       }
+      await finished(id);
       const info = toFileInfo(target.gridFSFile as unknown as FileDoc);
       const dimensions = imageSize(Buffer.concat(head));
       if (!dimensions) return info;
@@ -147,12 +163,33 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
           await files.updateOne({ _id }, { $set: { 'metadata.attached': true } });
           continue;
         }
+        await unfinished.updateOne({ _id }, { $setOnInsert: { since: new Date() } }, { upsert: true });
         // The files document first, as GridFS does: a reader then finds no file rather than a partial one.
         const { deletedCount } = await files.deleteOne({ _id, 'metadata.attached': { $exists: false } });
-        await chunks.deleteMany({ files_id: _id });
+        // Not deleted: a message attached it since it was looked at, and its chunks are its content.
+        if (deletedCount === 1) await chunks.deleteMany({ files_id: _id });
+        await finished(_id);
         deleted += deletedCount;
       }
       return { examined: candidates.length, deleted };
+    },
+
+    /**
+     * Finishes, for up to `limit` files noted as unfinished before `notedBefore`, what a crash left:
+     * the chunks of an upload that never completed, or of a deletion that stopped after the files
+     * document. A file whose files document is there is whole, and kept.
+     */
+    async deleteUnfinishedFiles(notedBefore: Date, limit: number): Promise<{ examined: number; deleted: number }> {
+      const noted = await unfinished.find({ since: { $lt: notedBefore } }, { projection: { _id: 1 }, sort: { since: 1 }, limit }).toArray();
+      let deleted = 0;
+      for (const { _id } of noted) {
+        if (!(await files.findOne({ _id }, { projection: { _id: 1 } }))) {
+          await chunks.deleteMany({ files_id: _id });
+          deleted++;
+        }
+        await unfinished.deleteOne({ _id });
+      }
+      return { examined: noted.length, deleted };
     },
 
     /** The file's bytes as a stream (check `getFileInfo` first: a missing file fails the stream). */

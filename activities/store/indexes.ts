@@ -1,6 +1,6 @@
 /** Collections and indexes the store relies on; idempotent, run by `openStore`. */
 import type { Db, IndexDescription } from 'mongodb';
-import { FILES_BUCKET } from './documents';
+import { FILES_BUCKET, UNFINISHED_FILES } from './documents';
 
 /** The unique index that arbitrates item seqs between writers (append.ts); MongoDB and the embedded server both name it in E11000 messages. */
 export const ITEM_SEQ_INDEX = 'conversation_seq';
@@ -38,6 +38,7 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { 'metadata.attached': 1, uploadDate: 1 }, name: 'unattached' },
   ],
   [`${FILES_BUCKET}.chunks`]: [{ key: { files_id: 1, n: 1 }, name: 'files_id_n', unique: true }],
+  [UNFINISHED_FILES]: [{ key: { since: 1 }, name: 'since' }],
 };
 
 /** Creates the store's indexes (createIndexes also creates a missing collection). */

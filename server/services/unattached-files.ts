@@ -1,7 +1,8 @@
 /**
  * Uploads that no message named within `keepMs` of their upload (a client that uploaded and never
  * sent) are deleted, in batches, a minute after start and then every quarter of `keepMs` (at most
- * hourly). Every instance sweeps; whichever gets to a file first deletes it.
+ * hourly). The same sweep deletes the chunks of uploads and deletions a crash interrupted, once they
+ * are as old. Every instance sweeps; whichever gets to a file first deletes it.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
@@ -17,16 +18,26 @@ export interface Sweeper {
   stop(): Promise<void>;
 }
 
-export function sweepUnattachedFiles(store: Pick<Store, 'deleteUnattachedFiles'>, keepMs: number, log: Logger): Sweeper {
+type DeleteBatch = (before: Date, limit: number) => Promise<{ examined: number; deleted: number }>;
+
+async function deleteInBatches(deleteBatch: DeleteBatch, before: Date): Promise<number> {
+  let deleted = 0;
+  for (let batches = 0; batches < MAX_BATCHES; batches++) {
+    const batch = await deleteBatch(before, BATCH);
+    deleted += batch.deleted;
+    if (batch.examined < BATCH) break;
+  }
+  return deleted;
+}
+
+export function sweepUnattachedFiles(store: Pick<Store, 'deleteUnattachedFiles' | 'deleteUnfinishedFiles'>, keepMs: number, log: Logger): Sweeper {
   const sweep = async (): Promise<void> => {
     try {
-      let deleted = 0;
-      for (let batches = 0; batches < MAX_BATCHES; batches++) {
-        const batch = await store.deleteUnattachedFiles(new Date(Date.now() - keepMs), BATCH);
-        deleted += batch.deleted;
-        if (batch.examined < BATCH) break;
-      }
-      if (deleted > 0) log.info({ deleted }, 'deleted uploads that no message named');
+      const before = new Date(Date.now() - keepMs);
+      const unattached = await deleteInBatches((cutoff, limit) => store.deleteUnattachedFiles(cutoff, limit), before);
+      if (unattached > 0) log.info({ deleted: unattached }, 'deleted uploads that no message named');
+      const interrupted = await deleteInBatches((cutoff, limit) => store.deleteUnfinishedFiles(cutoff, limit), before);
+      if (interrupted > 0) log.info({ deleted: interrupted }, 'deleted the chunks of uploads or deletions a crash interrupted');
     } catch (err) {
       log.warn({ err }, 'sweeping unattached uploads failed; the next sweep tries again');
     }

@@ -30,21 +30,32 @@ const upload = async (filename: string): Promise<string> => {
 const statusOf = async (fileId: string) => (await api.call('GET', `/v1/files/${fileId}`, visitor)).status;
 
 describe('sweepUnattachedFiles', () => {
-  it('works through batches until one is not full, also when a batch deleted nothing', async () => {
+  it('works through batches until one is not full, also when a batch deleted nothing, for uploads no message named and then for interrupted ones', async () => {
     const batches = [
       { examined: 100, deleted: 0 },
       { examined: 100, deleted: 3 },
       { examined: 7, deleted: 7 },
     ];
-    const store = { deleteUnattachedFiles: async () => batches.shift() ?? { examined: 0, deleted: 0 } };
+    const interrupted = [
+      { examined: 100, deleted: 100 },
+      { examined: 2, deleted: 1 },
+    ];
+    const store = {
+      deleteUnattachedFiles: async () => batches.shift() ?? { examined: 0, deleted: 0 },
+      deleteUnfinishedFiles: async () => interrupted.shift() ?? { examined: 0, deleted: 0 },
+    };
     // Each sweep that deleted something logs how many.
-    const swept: number[] = [];
-    const log = pino({ level: 'info' }, new Writable({ write: (line, _encoding, done) => done(void swept.push(JSON.parse(String(line)).deleted)) }));
+    const swept: Array<[string, number]> = [];
+    const log = pino({ level: 'info' }, new Writable({ write: (line, _encoding, done) => done(void swept.push([JSON.parse(String(line)).msg, JSON.parse(String(line)).deleted])) }));
     const sweeper = sweepUnattachedFiles(store, 400, log);
-    await eventually(() => expect(swept).toHaveLength(1), { intervalMs: 20 });
+    await eventually(() => expect(swept).toHaveLength(2), { intervalMs: 20 });
     await sweeper.stop();
-    expect(swept).toEqual([10]);
+    expect(swept).toEqual([
+      ['deleted uploads that no message named', 10],
+      ['deleted the chunks of uploads or deletions a crash interrupted', 101],
+    ]);
     expect(batches).toEqual([]);
+    expect(interrupted).toEqual([]);
   });
 });
 

@@ -1,11 +1,26 @@
-import { Readable } from 'node:stream';
-import { MongoClient } from 'mongodb';
-import { describe, expect, it } from 'vitest';
+import { PassThrough, Readable } from 'node:stream';
+import { Collection, MongoClient, type Db } from 'mongodb';
+import { describe, expect, it, vi } from 'vitest';
+import { eventually } from '../../runtime/engine/eventually';
 import { agentAuthor, message, newConversation, useStore } from './fixtures';
 import { png } from './images';
 
 // A database of its own: the sweep looks at every file in it.
 const ctx = useStore('unattached_files');
+
+/** `use` gets the test's database through a client of its own. */
+async function withDb<T>(use: (db: Db) => Promise<T>): Promise<T> {
+  const client = await MongoClient.connect(ctx.mongo().uri);
+  try {
+    return await use(client.db(ctx.dbName));
+  } finally {
+    await client.close();
+  }
+}
+
+const chunksOf = (fileId: string) => withDb((db) => db.collection('files.chunks').countDocuments({ files_id: fileId }));
+const unfinishedNotes = () => withDb((db) => db.collection<{ _id: string }>('files.unfinished').find().toArray());
+const later = () => new Date(Date.now() + 60_000);
 
 describe('Store', () => {
   describe('#deleteUnattachedFiles', () => {
@@ -52,6 +67,103 @@ describe('Store', () => {
       expect(await store.getFileInfo(kept.id)).toEqual(kept);
       expect(await store.getFileInfo(swept.id)).toBeNull();
       expect(await store.attachFile(swept.id, conversationId)).toBeNull();
+    });
+
+    it('keeps a file, chunks and all, that a message attached after the sweep found it unnamed', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const file = await store.saveFile(Readable.from([Buffer.alloc(300 * 1024, 7)]), { websiteId: 'web_1', conversationId, filename: 'a.bin', mediaType: 'application/octet-stream', maxBytes: 1024 * 1024, uploadedBy: agentAuthor('usr_1') });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      // The race, made certain: the message attaches the file right after the sweep's look for an item naming it.
+      const findOne = Collection.prototype.findOne;
+      const spy = vi.spyOn(Collection.prototype, 'findOne').mockImplementation(async function (this: Collection, ...args: unknown[]) {
+        const found = await (findOne as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+        if (this.collectionName === 'items') await store.attachFile(file.id, conversationId);
+        return found;
+      });
+      try {
+        expect(await store.deleteUnattachedFiles(new Date(), 100)).toEqual({ examined: 1, deleted: 0 });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await store.getFileInfo(file.id)).toEqual(file);
+      expect(await chunksOf(file.id)).toBe(2);
+      expect(await unfinishedNotes()).toEqual([]);
+    });
+  });
+
+  describe('#deleteUnfinishedFiles', () => {
+    it('deletes the chunks of an upload its process never finished, once noted before the cutoff', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const done = await store.saveFile(Readable.from([Buffer.from('whole')]), { websiteId: 'web_1', conversationId, filename: 'done.txt', mediaType: 'text/plain', maxBytes: 1024, uploadedBy: agentAuthor('usr_1') });
+      expect(await unfinishedNotes()).toEqual([]); // a finished upload leaves no note
+
+      const source = new PassThrough();
+      const saving = store.saveFile(source, { websiteId: 'web_1', conversationId, filename: 'cut.bin', mediaType: 'application/octet-stream', maxBytes: 10 * 1024 * 1024, uploadedBy: agentAuthor('usr_1') });
+      saving.catch(() => {});
+      source.write(Buffer.alloc(300 * 1024, 1)); // more than a GridFS chunk: one is stored
+      const [note] = await eventually(async () => {
+        const notes = await unfinishedNotes();
+        expect(notes).toHaveLength(1);
+        expect(await chunksOf(notes[0]!._id)).toBe(1);
+        return notes;
+      });
+      // As if its process had died here: the upload is never ended nor aborted.
+      expect(await store.deleteUnfinishedFiles(new Date(Date.now() - 60_000), 100)).toEqual({ examined: 0, deleted: 0 });
+      expect(await store.deleteUnfinishedFiles(later(), 100)).toEqual({ examined: 1, deleted: 1 });
+      expect(await chunksOf(note!._id)).toBe(0);
+      expect(await unfinishedNotes()).toEqual([]);
+      expect(await store.getFileInfo(done.id)).toEqual(done);
+      expect(await chunksOf(done.id)).toBe(1);
+
+      source.destroy(new Error('the client went away'));
+      await expect(saving).rejects.toThrow('the client went away');
+    });
+
+    it('finishes a deletion that stopped after the files document, and keeps a file a deletion never reached', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const save = (name: string) => store.saveFile(Readable.from([Buffer.alloc(300 * 1024, 3)]), { websiteId: 'web_1', conversationId, filename: name, mediaType: 'application/octet-stream', maxBytes: 1024 * 1024, uploadedBy: agentAuthor('usr_1') });
+      const [cut, untouched] = await Promise.all([save('cut.bin'), save('untouched.bin')]);
+      // What the sweep's deletion leaves when its process dies between the files document and the chunks.
+      await withDb(async (db) => {
+        await db.collection<{ _id: string; since: Date }>('files.unfinished').insertMany([
+          { _id: cut.id, since: new Date() },
+          { _id: untouched.id, since: new Date() },
+        ]);
+        await db.collection<{ _id: string }>('files.files').deleteOne({ _id: cut.id });
+      });
+      expect(await store.deleteUnfinishedFiles(later(), 100)).toEqual({ examined: 2, deleted: 1 });
+      expect(await chunksOf(cut.id)).toBe(0);
+      expect(await chunksOf(untouched.id)).toBe(2);
+      expect(await store.getFileInfo(untouched.id)).toEqual(untouched);
+      expect(await unfinishedNotes()).toEqual([]);
+    });
+
+    it('is noted before a deletion begins, so a failure during it leaves the sweep a note', async ({ skip }) => {
+      const store = ctx.get();
+      await store.deleteUnattachedFiles(new Date(), 100); // earlier tests' uploads: this sweep must meet only this one
+      const conversationId = await newConversation(store);
+      const file = await store.saveFile(Readable.from([Buffer.from('text')]), { websiteId: 'web_1', conversationId, filename: 'f.txt', mediaType: 'text/plain', maxBytes: 1024, uploadedBy: agentAuthor('usr_1') });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const failed = await withDb((db) =>
+        db.admin().command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['delete'], errorCode: 2 } }).then(
+          () => true,
+          (error: { codeName?: string }) => {
+            if (error.codeName === 'CommandNotFound') return false;
+            throw error;
+          },
+        ),
+      );
+      if (!failed) skip('this MongoDB has no test commands (enableTestCommands)');
+      await expect(store.deleteUnattachedFiles(new Date(), 100)).rejects.toThrow();
+      expect(await unfinishedNotes()).toEqual([{ _id: file.id, since: expect.any(Date) }]);
+      // The file is whole: the note is dropped and the file kept, for the next sweep of unattached uploads to delete.
+      expect(await store.deleteUnfinishedFiles(later(), 100)).toEqual({ examined: 1, deleted: 0 });
+      expect(await store.getFileInfo(file.id)).toEqual(file);
+      expect(await store.deleteUnattachedFiles(new Date(), 100)).toEqual({ examined: 1, deleted: 1 });
+      expect(await chunksOf(file.id)).toBe(0);
     });
   });
 });
