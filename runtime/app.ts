@@ -85,8 +85,9 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     const plugins = await loadPluginRegistry({ rootDir: projectRoot });
     let engine = overrides.engine;
     if (!engine) {
-      // One folder for every process of this checkout, so a bundle made from it serves the next start too; the
-      // entry's content depends only on the project's files, and a process never rewrites it with the same.
+      // One folder for every process of this checkout, so a bundle made from it serves the next start too. That
+      // holds while the entry's content depends only on the project's files (no plugins from configuration):
+      // processes with different entries would rewrite it under each other's bundling.
       const entry = await writeWorkflowEntry({ outDir: path.join(projectRoot, '.tmp', 'workflow-entry'), rootDir: projectRoot });
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
       const owned =

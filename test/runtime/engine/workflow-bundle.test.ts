@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -8,11 +8,10 @@ const folder = fileURLToPath(new URL('../../../.tmp/workflow-bundle-test', impor
 const workflowsFile = path.join(folder, 'workflows.ts');
 const cacheFolder = fileURLToPath(new URL('../../../.tmp/workflow-bundles', import.meta.url));
 
-/** Writes the workflows file dated in the past, as if edited before the process started. */
+/** Writes the workflows file, then lets the time pass within which a change makes a new bundle unfit to store. */
 async function writeWorkflows(name: string): Promise<void> {
   await writeFile(workflowsFile, `export async function ${name}(): Promise<string> { return '${name}'; }\n`);
-  const past = new Date(Date.now() - 10_000);
-  await utimes(workflowsFile, past, past);
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
 }
 
 /** `bundleWorkflows` as a newly started process has it: nothing bundled in memory yet. */
@@ -22,12 +21,14 @@ async function bundleInNewProcess(): Promise<string> {
   return bundleWorkflows(workflowsFile);
 }
 
-/** When this test's cache entry was last written (other test files may write theirs meanwhile). */
-async function entryWrittenAt(): Promise<number> {
+/** The inode of this test's cache entry: a new one each time the entry is written (other test files write theirs meanwhile). */
+async function entryInode(): Promise<number> {
   for (const name of await readdir(cacheFolder)) {
+    if (!name.endsWith('.bundle')) continue;
     const file = path.join(cacheFolder, name);
-    const stored = await readFile(file, 'utf8');
-    if (stored.slice(0, stored.indexOf('\n')).includes(JSON.stringify(workflowsFile))) return (await stat(file)).mtimeMs;
+    const stored = await readFile(file, 'utf8').catch(() => '');
+    // The manifest, on the first line, lists the workflows file among the paths read.
+    if (stored.slice(0, stored.indexOf('\n')).includes(`${JSON.stringify(workflowsFile)}:`)) return (await stat(file)).ino;
   }
   throw new Error('no cache entry for the test workflows');
 }
@@ -35,7 +36,8 @@ async function entryWrittenAt(): Promise<number> {
 describe('bundleWorkflows across processes', () => {
   afterAll(() => rm(folder, { recursive: true, force: true }));
 
-  it('reuses the bundle an earlier process made until a workflow file changes', async () => {
+  it('reuses the bundle an earlier process made until a workflow file changes, or a package could resolve elsewhere', async () => {
+    await rm(folder, { recursive: true, force: true });
     await mkdir(folder, { recursive: true });
     await writeWorkflows('greetingBefore');
     expect(await bundleInNewProcess()).toContain('greetingBefore');
@@ -45,8 +47,13 @@ describe('bundleWorkflows across processes', () => {
     expect(edited).toContain('greetingAfter');
     expect(edited).not.toContain('greetingBefore');
 
-    const writtenAt = await entryWrittenAt();
+    const stored = await entryInode();
     expect(await bundleInNewProcess()).toBe(edited);
-    expect(await entryWrittenAt()).toBe(writtenAt); // taken from the cache: not bundled and written again
+    expect(await entryInode()).toBe(stored); // taken from the cache: not bundled and written again
+
+    // A node_modules folder next to the workflows, where resolving the workflow SDK looks first.
+    await mkdir(path.join(folder, 'node_modules'));
+    expect(await bundleInNewProcess()).toBe(edited);
+    expect(await entryInode()).not.toBe(stored);
   }, 60_000);
 });
