@@ -87,7 +87,12 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
     async saveFile(source: Readable, upload: FileUpload): Promise<FileInfo> {
       const { maxBytes, filename, ...metadata } = upload;
       const id = newId('file');
-      await unfinished.insertOne({ _id: id, since: new Date() });
+      try {
+        await unfinished.insertOne({ _id: id, since: new Date() });
+      } catch (error) {
+        source.destroy();
+        throw error;
+      }
       const target = bucket.openUploadStreamWithId(gridFsId(id), filename, { metadata });
       // Failures reach us through the write/end callbacks; this keeps the 'error' event from crashing the process.
       target.on('error', () => {});
@@ -95,6 +100,8 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
       let headBytes = 0;
       let size = 0;
       let signatureChecked = false;
+      /** Set while GridFS writes: one of its chunk inserts may still land after it fails, so abort() cannot vouch for none being left. */
+      let storing = false;
       try {
         // One chunk at a time, awaited: when the limit trips no chunk insert is still in flight,
         // so abort() below deletes every chunk written.
@@ -110,14 +117,19 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
             signatureChecked = true;
             refuseContradiction(upload.mediaType, head);
           }
+          storing = true;
           await writeChunk(target, chunk);
+          storing = false;
         }
         if (size === 0) throw new AppError('ERR_INVALID_INPUT', 'The file is empty', { fields: [{ path: 'body', message: 'an upload needs at least one byte' }] });
         if (!signatureChecked) refuseContradiction(upload.mediaType, head); // shorter than a signature
+        storing = true;
         await endUpload(target);
       } catch (error) {
-        // An abort that fails (the store unreachable, or the upload ended by the failure) may leave chunks: the note stays for the sweep.
-        if (await target.abort().then(() => true, () => false)) await finished(id);
+        // The upload refused, or its source failed: nothing is being written, and an abort that works leaves no chunk.
+        // Otherwise (or if the abort fails) the note stays, for the sweep.
+        const aborted = await target.abort().then(() => true, () => false);
+        if (aborted && !storing) await finished(id);
         throw error;
       }
       await finished(id);
@@ -163,10 +175,11 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
           await files.updateOne({ _id }, { $set: { 'metadata.attached': true } });
           continue;
         }
-        await unfinished.updateOne({ _id }, { $setOnInsert: { since: new Date() } }, { upsert: true });
+        // Dated now, even over an older note, so no other sweep takes it for a finished one while this deletion is under way.
+        await unfinished.updateOne({ _id }, { $set: { since: new Date() } }, { upsert: true });
         // The files document first, as GridFS does: a reader then finds no file rather than a partial one.
         const { deletedCount } = await files.deleteOne({ _id, 'metadata.attached': { $exists: false } });
-        // Not deleted: a message attached it since it was looked at, and its chunks are its content.
+        // Not deleted: a message attached it since it was looked at (its chunks are its content), or another sweep deleted it.
         if (deletedCount === 1) await chunks.deleteMany({ files_id: _id });
         await finished(_id);
         deleted += deletedCount;
@@ -177,15 +190,16 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
     /**
      * Finishes, for up to `limit` files noted as unfinished before `notedBefore`, what a crash left:
      * the chunks of an upload that never completed, or of a deletion that stopped after the files
-     * document. A file whose files document is there is whole, and kept.
+     * document. A file whose files document is there is whole, and kept. `notedBefore` must be
+     * older than any upload can last: one still under way would lose its chunks.
      */
     async deleteUnfinishedFiles(notedBefore: Date, limit: number): Promise<{ examined: number; deleted: number }> {
       const noted = await unfinished.find({ since: { $lt: notedBefore } }, { projection: { _id: 1 }, sort: { since: 1 }, limit }).toArray();
       let deleted = 0;
       for (const { _id } of noted) {
         if (!(await files.findOne({ _id }, { projection: { _id: 1 } }))) {
-          await chunks.deleteMany({ files_id: _id });
-          deleted++;
+          const { deletedCount } = await chunks.deleteMany({ files_id: _id });
+          if (deletedCount > 0) deleted++;
         }
         await unfinished.deleteOne({ _id });
       }

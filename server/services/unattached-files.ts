@@ -2,7 +2,7 @@
  * Uploads that no message named within `keepMs` of their upload (a client that uploaded and never
  * sent) are deleted, in batches, a minute after start and then every quarter of `keepMs` (at most
  * hourly). The same sweep deletes the chunks of uploads and deletions a crash interrupted, once they
- * are as old. Every instance sweeps; whichever gets to a file first deletes it.
+ * are as old (and older than any upload lasts). Every instance sweeps; whichever gets to a file first deletes it.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
@@ -12,6 +12,11 @@ const BATCH = 100;
 const MAX_BATCHES = 50;
 const MAX_INTERVAL_MS = 3_600_000;
 const FIRST_SWEEP_MS = 60_000;
+/**
+ * Longer than any upload lasts (Node ends a request after 300 s): an unfinished upload noted
+ * earlier is one whose process died, whatever `keepMs` is.
+ */
+const LONGEST_UPLOAD_MS = 600_000;
 
 export interface Sweeper {
   /** Stops sweeping, once a sweep under way is done. */
@@ -31,16 +36,20 @@ async function deleteInBatches(deleteBatch: DeleteBatch, before: Date): Promise<
 }
 
 export function sweepUnattachedFiles(store: Pick<Store, 'deleteUnattachedFiles' | 'deleteUnfinishedFiles'>, keepMs: number, log: Logger): Sweeper {
-  const sweep = async (): Promise<void> => {
+  // Each part on its own: one that keeps failing does not hold the other back.
+  const sweepPart = async (deleteBatch: DeleteBatch, before: Date, what: string): Promise<void> => {
     try {
-      const before = new Date(Date.now() - keepMs);
-      const unattached = await deleteInBatches((cutoff, limit) => store.deleteUnattachedFiles(cutoff, limit), before);
-      if (unattached > 0) log.info({ deleted: unattached }, 'deleted uploads that no message named');
-      const interrupted = await deleteInBatches((cutoff, limit) => store.deleteUnfinishedFiles(cutoff, limit), before);
-      if (interrupted > 0) log.info({ deleted: interrupted }, 'deleted the chunks of uploads or deletions a crash interrupted');
+      const deleted = await deleteInBatches(deleteBatch, before);
+      if (deleted > 0) log.info({ deleted }, `deleted ${what}`);
     } catch (err) {
-      log.warn({ err }, 'sweeping unattached uploads failed; the next sweep tries again');
+      log.warn({ err }, `deleting ${what} failed; the next sweep tries again`);
     }
+  };
+  const sweep = async (): Promise<void> => {
+    const now = Date.now();
+    await sweepPart((before, limit) => store.deleteUnattachedFiles(before, limit), new Date(now - keepMs), 'uploads that no message named');
+    const interruptedBefore = new Date(now - Math.max(keepMs, LONGEST_UPLOAD_MS));
+    await sweepPart((before, limit) => store.deleteUnfinishedFiles(before, limit), interruptedBefore, 'the chunks of uploads or deletions a crash interrupted');
   };
   let sweeping: Promise<void> | undefined;
   const start = () => {

@@ -29,6 +29,13 @@ const upload = async (filename: string): Promise<string> => {
 };
 const statusOf = async (fileId: string) => (await api.call('GET', `/v1/files/${fileId}`, visitor)).status;
 
+/** A logger whose lines (parsed) land in `lines`. */
+function recordingLog() {
+  const lines: Array<{ msg: string; deleted?: number; err?: { message: string } }> = [];
+  const log = pino({ level: 'info' }, new Writable({ write: (line, _encoding, done) => done(void lines.push(JSON.parse(String(line)))) }));
+  return { lines, log };
+}
+
 describe('sweepUnattachedFiles', () => {
   it('works through batches until one is not full, also when a batch deleted nothing, for uploads no message named and then for interrupted ones', async () => {
     const batches = [
@@ -40,22 +47,36 @@ describe('sweepUnattachedFiles', () => {
       { examined: 100, deleted: 100 },
       { examined: 2, deleted: 1 },
     ];
+    const cutoffs: Record<string, number[]> = { unattached: [], unfinished: [] };
     const store = {
-      deleteUnattachedFiles: async () => batches.shift() ?? { examined: 0, deleted: 0 },
-      deleteUnfinishedFiles: async () => interrupted.shift() ?? { examined: 0, deleted: 0 },
+      deleteUnattachedFiles: async (before: Date) => (cutoffs.unattached!.push(Date.now() - before.getTime()), batches.shift() ?? { examined: 0, deleted: 0 }),
+      deleteUnfinishedFiles: async (before: Date) => (cutoffs.unfinished!.push(Date.now() - before.getTime()), interrupted.shift() ?? { examined: 0, deleted: 0 }),
     };
-    // Each sweep that deleted something logs how many.
-    const swept: Array<[string, number]> = [];
-    const log = pino({ level: 'info' }, new Writable({ write: (line, _encoding, done) => done(void swept.push([JSON.parse(String(line)).msg, JSON.parse(String(line)).deleted])) }));
+    const { lines, log } = recordingLog();
     const sweeper = sweepUnattachedFiles(store, 400, log);
-    await eventually(() => expect(swept).toHaveLength(2), { intervalMs: 20 });
+    await eventually(() => expect(lines).toHaveLength(2), { intervalMs: 20 });
     await sweeper.stop();
-    expect(swept).toEqual([
+    expect(lines.map(({ msg, deleted }) => [msg, deleted])).toEqual([
       ['deleted uploads that no message named', 10],
       ['deleted the chunks of uploads or deletions a crash interrupted', 101],
     ]);
     expect(batches).toEqual([]);
     expect(interrupted).toEqual([]);
+    // Uploads as old as the keeping time; interrupted ones also older than any upload still under way.
+    for (const age of cutoffs.unattached!) expect(age).toBeGreaterThanOrEqual(400);
+    for (const age of cutoffs.unfinished!) expect(age).toBeGreaterThanOrEqual(600_000);
+  });
+
+  it('sweeps interrupted uploads when deleting unattached ones keeps failing', async () => {
+    const store = {
+      deleteUnattachedFiles: async () => Promise.reject(new Error('the store refuses')),
+      deleteUnfinishedFiles: async () => ({ examined: 1, deleted: 1 }),
+    };
+    const { lines, log } = recordingLog();
+    const sweeper = sweepUnattachedFiles(store, 400, log);
+    await eventually(() => expect(lines.map((line) => line.msg)).toContain('deleted the chunks of uploads or deletions a crash interrupted'), { intervalMs: 20 });
+    await sweeper.stop();
+    expect(lines[0]).toMatchObject({ msg: 'deleting uploads that no message named failed; the next sweep tries again', err: { message: 'the store refuses' } });
   });
 });
 

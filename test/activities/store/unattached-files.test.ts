@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { Collection, MongoClient, type Db } from 'mongodb';
 import { describe, expect, it, vi } from 'vitest';
 import { eventually } from '../../runtime/engine/eventually';
+import { openStore } from '../../../activities/store';
 import { agentAuthor, message, newConversation, useStore } from './fixtures';
 import { png } from './images';
 
@@ -71,6 +72,7 @@ describe('Store', () => {
 
     it('keeps a file, chunks and all, that a message attached after the sweep found it unnamed', async () => {
       const store = ctx.get();
+      await store.deleteUnattachedFiles(new Date(), 100); // earlier tests' uploads: this sweep must meet only this one
       const conversationId = await newConversation(store);
       const file = await store.saveFile(Readable.from([Buffer.alloc(300 * 1024, 7)]), { websiteId: 'web_1', conversationId, filename: 'a.bin', mediaType: 'application/octet-stream', maxBytes: 1024 * 1024, uploadedBy: agentAuthor('usr_1') });
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -142,28 +144,45 @@ describe('Store', () => {
     });
 
     it('is noted before a deletion begins, so a failure during it leaves the sweep a note', async ({ skip }) => {
-      const store = ctx.get();
-      await store.deleteUnattachedFiles(new Date(), 100); // earlier tests' uploads: this sweep must meet only this one
-      const conversationId = await newConversation(store);
-      const file = await store.saveFile(Readable.from([Buffer.from('text')]), { websiteId: 'web_1', conversationId, filename: 'f.txt', mediaType: 'text/plain', maxBytes: 1024, uploadedBy: agentAuthor('usr_1') });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      const failed = await withDb((db) =>
-        db.admin().command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['delete'], errorCode: 2 } }).then(
+      await ctx.get().deleteUnattachedFiles(new Date(), 100); // earlier tests' uploads: this sweep must meet only this one
+      // A store of its own, named, so that on a shared real MongoDB the fail point takes only its commands.
+      const appName = 'unfinished-files-test';
+      const store = await openStore({ uri: `${ctx.mongo().uri}${ctx.mongo().uri.includes('?') ? '&' : '?'}appName=${appName}`, dbName: ctx.dbName });
+      const failPoint = (mode: 'off' | { times: number }) =>
+        withDb((db) => db.admin().command({ configureFailPoint: 'failCommand', mode, data: { failCommands: ['delete'], errorCode: 2, appName } }));
+      try {
+        const conversationId = await newConversation(store);
+        const file = await store.saveFile(Readable.from([Buffer.from('text')]), { websiteId: 'web_1', conversationId, filename: 'f.txt', mediaType: 'text/plain', maxBytes: 1024, uploadedBy: agentAuthor('usr_1') });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const armed = await failPoint({ times: 1 }).then(
           () => true,
           (error: { codeName?: string }) => {
             if (error.codeName === 'CommandNotFound') return false;
             throw error;
           },
-        ),
-      );
-      if (!failed) skip('this MongoDB has no test commands (enableTestCommands)');
-      await expect(store.deleteUnattachedFiles(new Date(), 100)).rejects.toThrow();
-      expect(await unfinishedNotes()).toEqual([{ _id: file.id, since: expect.any(Date) }]);
-      // The file is whole: the note is dropped and the file kept, for the next sweep of unattached uploads to delete.
-      expect(await store.deleteUnfinishedFiles(later(), 100)).toEqual({ examined: 1, deleted: 0 });
-      expect(await store.getFileInfo(file.id)).toEqual(file);
-      expect(await store.deleteUnattachedFiles(new Date(), 100)).toEqual({ examined: 1, deleted: 1 });
-      expect(await chunksOf(file.id)).toBe(0);
+        );
+        if (!armed) skip('this MongoDB has no test commands (enableTestCommands)');
+        await expect(store.deleteUnattachedFiles(new Date(), 100)).rejects.toThrow();
+        expect(await unfinishedNotes()).toEqual([{ _id: file.id, since: expect.any(Date) }]);
+        // The file is whole: the note is dropped and the file kept, for the next sweep of unattached uploads to delete.
+        expect(await store.deleteUnfinishedFiles(later(), 100)).toEqual({ examined: 1, deleted: 0 });
+        expect(await store.getFileInfo(file.id)).toEqual(file);
+        expect(await store.deleteUnattachedFiles(new Date(), 100)).toEqual({ examined: 1, deleted: 1 });
+        expect(await chunksOf(file.id)).toBe(0);
+      } finally {
+        await failPoint('off').catch(() => {});
+        await store.close();
+      }
+    });
+
+    it('is not left by an upload refused for its size, its type or its emptiness', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const upload = { websiteId: 'web_1', conversationId, filename: 'x.png', mediaType: 'image/png', maxBytes: 100 * 1024, uploadedBy: agentAuthor('usr_1') };
+      await expect(store.saveFile(Readable.from([png(2, 2), Buffer.alloc(300 * 1024)]), upload)).rejects.toMatchObject({ code: 'ERR_PAYLOAD_TOO_LARGE' });
+      await expect(store.saveFile(Readable.from([Buffer.from('<html>not a picture</html>')]), upload)).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_MEDIA_TYPE' });
+      await expect(store.saveFile(Readable.from([]), upload)).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+      expect(await unfinishedNotes()).toEqual([]);
     });
   });
 });
