@@ -23,6 +23,29 @@ const chunksOf = (fileId: string) => withDb((db) => db.collection('files.chunks'
 const unfinishedNotes = () => withDb((db) => db.collection<{ _id: string }>('files.unfinished').find().toArray());
 const later = () => new Date(Date.now() + 60_000);
 
+/**
+ * A store of its own, named, with the failCommand fail point for `command` limited to it: on a shared
+ * real MongoDB the point then takes only its commands (the embedded server, one per test file, ignores the name).
+ */
+async function namedStore(command: string) {
+  const appName = `unfinished-files-${command}`;
+  const { uri } = ctx.mongo();
+  const store = await openStore({ uri: `${uri}${uri.includes('?') ? '&' : '?'}appName=${appName}`, dbName: ctx.dbName });
+  const failPoint = (mode: 'off' | { times: number }) =>
+    withDb((db) => db.admin().command({ configureFailPoint: 'failCommand', mode, data: { failCommands: [command], errorCode: 2, appName } }));
+  return { store, failPoint };
+}
+
+/** Whether arming the fail point worked (a real MongoDB has it only with enableTestCommands). */
+const armed = (arming: Promise<unknown>): Promise<boolean> =>
+  arming.then(
+    () => true,
+    (error: { codeName?: string }) => {
+      if (error.codeName === 'CommandNotFound') return false;
+      throw error;
+    },
+  );
+
 describe('Store', () => {
   describe('#deleteUnattachedFiles', () => {
     it('deletes old uploads no item names, with their chunks, and keeps the rest', async () => {
@@ -145,23 +168,12 @@ describe('Store', () => {
 
     it('is noted before a deletion begins, so a failure during it leaves the sweep a note', async ({ skip }) => {
       await ctx.get().deleteUnattachedFiles(new Date(), 100); // earlier tests' uploads: this sweep must meet only this one
-      // A store of its own, named, so that on a shared real MongoDB the fail point takes only its commands.
-      const appName = 'unfinished-files-test';
-      const store = await openStore({ uri: `${ctx.mongo().uri}${ctx.mongo().uri.includes('?') ? '&' : '?'}appName=${appName}`, dbName: ctx.dbName });
-      const failPoint = (mode: 'off' | { times: number }) =>
-        withDb((db) => db.admin().command({ configureFailPoint: 'failCommand', mode, data: { failCommands: ['delete'], errorCode: 2, appName } }));
+      const { store, failPoint } = await namedStore('delete');
       try {
         const conversationId = await newConversation(store);
         const file = await store.saveFile(Readable.from([Buffer.from('text')]), { websiteId: 'web_1', conversationId, filename: 'f.txt', mediaType: 'text/plain', maxBytes: 1024, uploadedBy: agentAuthor('usr_1') });
         await new Promise((resolve) => setTimeout(resolve, 5));
-        const armed = await failPoint({ times: 1 }).then(
-          () => true,
-          (error: { codeName?: string }) => {
-            if (error.codeName === 'CommandNotFound') return false;
-            throw error;
-          },
-        );
-        if (!armed) skip('this MongoDB has no test commands (enableTestCommands)');
+        if (!(await armed(failPoint({ times: 1 })))) skip('this MongoDB has no test commands (enableTestCommands)');
         await expect(store.deleteUnattachedFiles(new Date(), 100)).rejects.toThrow();
         expect(await unfinishedNotes()).toEqual([{ _id: file.id, since: expect.any(Date) }]);
         // The file is whole: the note is dropped and the file kept, for the next sweep of unattached uploads to delete.
@@ -169,6 +181,30 @@ describe('Store', () => {
         expect(await store.getFileInfo(file.id)).toEqual(file);
         expect(await store.deleteUnattachedFiles(new Date(), 100)).toEqual({ examined: 1, deleted: 1 });
         expect(await chunksOf(file.id)).toBe(0);
+      } finally {
+        await failPoint('off').catch(() => {});
+        await store.close();
+      }
+    });
+
+    it('is kept by an upload whose chunk could not be written, even once aborted (another insert may still land)', async ({ skip }) => {
+      const { store, failPoint } = await namedStore('insert');
+      try {
+        const conversationId = await newConversation(store);
+        const source = new PassThrough();
+        const saving = store.saveFile(source, { websiteId: 'web_1', conversationId, filename: 'f.bin', mediaType: 'application/octet-stream', maxBytes: 10 * 1024 * 1024, uploadedBy: agentAuthor('usr_1') });
+        saving.catch(() => {});
+        const [note] = await eventually(async () => {
+          const notes = await unfinishedNotes();
+          expect(notes).toHaveLength(1);
+          return notes;
+        });
+        if (!(await armed(failPoint({ times: 1 })))) skip('this MongoDB has no test commands (enableTestCommands)');
+        source.write(Buffer.alloc(300 * 1024, 1)); // a chunk to insert: refused
+        await expect(saving).rejects.toThrow();
+        expect(await unfinishedNotes()).toEqual([note]);
+        expect(await store.deleteUnfinishedFiles(later(), 100)).toEqual({ examined: 1, deleted: 0 }); // the abort got the chunks
+        expect(await unfinishedNotes()).toEqual([]);
       } finally {
         await failPoint('off').catch(() => {});
         await store.close();
