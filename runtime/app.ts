@@ -20,6 +20,7 @@ import { ConversationEngine } from './conversation-engine';
 import { ThreadedEngine } from './engine-thread';
 import { createEngine } from './engine/create-engine';
 import { bundleWorkflows } from './engine/embedded/workflow-bundle';
+import { pinoTemporalLogger } from './engine/pino-logger';
 import { MongoJournalStore } from './engine/mongo-journal-store';
 import { wantsTemporal } from './engine/temporal-connection';
 import type { WorkflowEngine } from './engine/workflow-engine';
@@ -98,6 +99,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
               activities: productActivities({ store, plugins, openai: config.openai, engine: () => engine }),
               temporal: config.temporal,
               journal: await MongoJournalStore.open(direct.db),
+              logger: pinoTemporalLogger(log),
             });
       cleanup.push(() => owned.shutdown());
       engine = owned;

@@ -42,9 +42,9 @@ export class ThreadedEngine implements WorkflowEngine {
     private readonly log: Logger,
   ) {}
 
-  /** Starts the thread; rejects with the thread's error when the engine cannot start. */
-  static async start(options: EngineThreadOptions, log: Logger): Promise<ThreadedEngine> {
-    const engine = new ThreadedEngine(options, log);
+  /** Starts the thread, logging at `log`'s level; rejects with the thread's error when the engine cannot start. */
+  static async start(options: Omit<EngineThreadOptions, 'logLevel'>, log: Logger): Promise<ThreadedEngine> {
+    const engine = new ThreadedEngine({ ...options, logLevel: log.level }, log);
     engine.spawn();
     await engine.ready;
     engine.started = true;

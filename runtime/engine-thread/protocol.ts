@@ -21,6 +21,8 @@ export interface EngineThreadOptions {
   rootDir: string;
   plugins?: readonly string[];
   openai: { apiKey?: string; baseUrl?: string };
+  /** The server's pino level: the thread logs its JSON lines at it. */
+  logLevel: string;
 }
 
 /** The engine calls that cross the thread boundary: every WorkflowEngine method but shutdown. */

@@ -3,6 +3,7 @@
  * with their own connections to the store. It answers the server's engine calls (protocol.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
 import { openStore } from '../../activities/store';
 import { connect } from '../../activities/store/connect';
 import { loadPluginRegistry } from '../../plugins/loader';
@@ -10,6 +11,7 @@ import { startCpuProfile } from '../cpu-profile';
 import { lowerThreadPriority } from '../thread-priority';
 import { EmbeddedEngine } from '../engine/embedded/embedded-engine';
 import { MongoJournalStore } from '../engine/mongo-journal-store';
+import { pinoTemporalLogger } from '../engine/pino-logger';
 import { productActivities } from '../product-activities';
 import { serializeError, type EngineThreadOptions, type FromEngineThread, type ToEngineThread } from './protocol';
 
@@ -28,6 +30,7 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       workflowCode: options.workflowCode,
       activities,
       journal: await MongoJournalStore.open(direct.db),
+      logger: pinoTemporalLogger(pino({ level: options.logLevel }).child({ thread: 'engine' })),
     });
     const running = engine;
     return {
