@@ -87,12 +87,6 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
     async saveFile(source: Readable, upload: FileUpload): Promise<FileInfo> {
       const { maxBytes, filename, ...metadata } = upload;
       const id = newId('file');
-      try {
-        await unfinished.insertOne({ _id: id, since: new Date() });
-      } catch (error) {
-        source.destroy();
-        throw error;
-      }
       const target = bucket.openUploadStreamWithId(gridFsId(id), filename, { metadata });
       // Failures reach us through the write/end callbacks; this keeps the 'error' event from crashing the process.
       target.on('error', () => {});
@@ -100,6 +94,8 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
       let headBytes = 0;
       let size = 0;
       let signatureChecked = false;
+      /** Whether the upload is noted unfinished: from before anything is written (an upload refused before that leaves nothing). */
+      let noted = false;
       /** Set while GridFS writes: one of its chunk inserts may still land after it fails, so abort() cannot vouch for none being left. */
       let storing = false;
       try {
@@ -117,6 +113,11 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
             signatureChecked = true;
             refuseContradiction(upload.mediaType, head);
           }
+          if (!noted) {
+            // Here rather than before reading: a source failing while nothing listens to it would be an unhandled error.
+            await unfinished.insertOne({ _id: id, since: new Date() });
+            noted = true;
+          }
           storing = true;
           await writeChunk(target, chunk);
           storing = false;
@@ -129,7 +130,7 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
         // The upload refused, or its source failed: nothing is being written, and an abort that works leaves no chunk.
         // Otherwise (or if the abort fails) the note stays, for the sweep.
         const aborted = await target.abort().then(() => true, () => false);
-        if (aborted && !storing) await finished(id);
+        if (noted && aborted && !storing) await finished(id);
         throw error;
       }
       await finished(id);

@@ -194,13 +194,14 @@ describe('Store', () => {
         const source = new PassThrough();
         const saving = store.saveFile(source, { websiteId: 'web_1', conversationId, filename: 'f.bin', mediaType: 'application/octet-stream', maxBytes: 10 * 1024 * 1024, uploadedBy: agentAuthor('usr_1') });
         saving.catch(() => {});
+        source.write(Buffer.alloc(1024, 1)); // less than a GridFS chunk: noted, nothing inserted yet
         const [note] = await eventually(async () => {
           const notes = await unfinishedNotes();
           expect(notes).toHaveLength(1);
           return notes;
         });
         if (!(await armed(failPoint({ times: 1 })))) skip('this MongoDB has no test commands (enableTestCommands)');
-        source.write(Buffer.alloc(300 * 1024, 1)); // a chunk to insert: refused
+        source.write(Buffer.alloc(300 * 1024, 1)); // fills a chunk to insert: refused
         await expect(saving).rejects.toThrow();
         expect(await unfinishedNotes()).toEqual([note]);
         expect(await store.deleteUnfinishedFiles(later(), 100)).toEqual({ examined: 1, deleted: 0 }); // the abort got the chunks
