@@ -74,8 +74,9 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
   const files = db.collection<FileDoc>(`${FILES_BUCKET}.files`);
   const chunks = db.collection<{ files_id: string }>(`${FILES_BUCKET}.chunks`);
   const unfinished = db.collection<UnfinishedFileDoc>(UNFINISHED_FILES);
-  // Leaving the note behind only leaves the sweep a file to look at.
-  const finished = (id: string) => unfinished.deleteOne({ _id: id }).catch(() => {});
+  // Leaving the note behind only leaves the sweep a file to look at. With its date, only the note as read
+  // goes: another instance may have dated it again since, for a deletion of its own under way.
+  const finished = (id: string, since?: Date) => unfinished.deleteOne(since ? { _id: id, since } : { _id: id }).catch(() => {});
 
   return {
     /**
@@ -180,10 +181,12 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
         await unfinished.updateOne({ _id }, { $set: { since: new Date() } }, { upsert: true });
         // The files document first, as GridFS does: a reader then finds no file rather than a partial one.
         const { deletedCount } = await files.deleteOne({ _id, 'metadata.attached': { $exists: false } });
-        // Not deleted: a message attached it since it was looked at (its chunks are its content), or another sweep deleted it.
-        if (deletedCount === 1) await chunks.deleteMany({ files_id: _id });
+        // Not deleted: a message attached it since it was looked at (its chunks are its content), or another sweep
+        // deleted it and is deleting its chunks; the note is that sweep's to remove, or the next sweep's.
+        if (deletedCount === 0) continue;
+        await chunks.deleteMany({ files_id: _id });
         await finished(_id);
-        deleted += deletedCount;
+        deleted++;
       }
       return { examined: candidates.length, deleted };
     },
@@ -195,14 +198,14 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
      * older than any upload can last: one still under way would lose its chunks.
      */
     async deleteUnfinishedFiles(notedBefore: Date, limit: number): Promise<{ examined: number; deleted: number }> {
-      const noted = await unfinished.find({ since: { $lt: notedBefore } }, { projection: { _id: 1 }, sort: { since: 1 }, limit }).toArray();
+      const noted = await unfinished.find({ since: { $lt: notedBefore } }, { sort: { since: 1 }, limit }).toArray();
       let deleted = 0;
-      for (const { _id } of noted) {
+      for (const { _id, since } of noted) {
         if (!(await files.findOne({ _id }, { projection: { _id: 1 } }))) {
           const { deletedCount } = await chunks.deleteMany({ files_id: _id });
           if (deletedCount > 0) deleted++;
         }
-        await unfinished.deleteOne({ _id });
+        await finished(_id, since);
       }
       return { examined: noted.length, deleted };
     },

@@ -15,7 +15,7 @@ import type { WorkflowSource } from './workflow-bundle';
 import { WorkflowExecution, type ExecutionServices } from './workflow-execution';
 
 /**
- * The workflow code: `workflowsPath`, a directory (or index file) bundled once per process, with its
+ * The workflow code: `workflowsPath`, a directory (or index file) bundled (or taken from the bundle cache), with its
  * `preloadModules` (evaluated once and shared, deep-frozen, by every instance; see
  * plugins/bundle-entry.ts), or `workflowCode` bundled already (`bundleWorkflows`).
  */
@@ -85,7 +85,7 @@ export class EmbeddedEngine implements WorkflowEngine {
     };
   }
 
-  /** Bundles the workflows (once per path per process) and restores the open runs found in the journal. */
+  /** Bundles the workflows (see workflow-bundle.ts) and restores the open runs found in the journal. */
   static async create(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
     const factory = await SandboxFactory.create({
       ...workflowSourceOf(options),

@@ -21,16 +21,26 @@ async function bundleInNewProcess(): Promise<string> {
   return bundleWorkflows(workflowsFile);
 }
 
-/** The inode of this test's cache entry: a new one each time the entry is written (other test files write theirs meanwhile). */
-async function entryInode(): Promise<number> {
-  for (const name of await readdir(cacheFolder)) {
+/** The cache entries made from this test's workflows file (other test files write theirs meanwhile). */
+async function entries(): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of await readdir(cacheFolder).catch(() => [])) {
     if (!name.endsWith('.bundle')) continue;
     const file = path.join(cacheFolder, name);
     const stored = await readFile(file, 'utf8').catch(() => '');
     // The manifest, on the first line, lists the workflows file among the paths read.
-    if (stored.slice(0, stored.indexOf('\n')).includes(`${JSON.stringify(workflowsFile)}:`)) return (await stat(file)).ino;
+    if (stored.slice(0, stored.indexOf('\n')).includes(`${JSON.stringify(workflowsFile)}:`)) found.push(file);
   }
-  throw new Error('no cache entry for the test workflows');
+  return found;
+}
+
+const removeEntries = async () => Promise.all((await entries()).map((file) => rm(file, { force: true })));
+
+/** The inode of this test's cache entry: a new one each time the entry is written. */
+async function entryInode(): Promise<number> {
+  const [file, ...others] = await entries();
+  if (!file || others.length > 0) throw new Error(`expected one cache entry for the test workflows, found ${others.length + (file ? 1 : 0)}`);
+  return (await stat(file)).ino;
 }
 
 describe('bundleWorkflows across processes', () => {
@@ -38,6 +48,7 @@ describe('bundleWorkflows across processes', () => {
 
   it('reuses the bundle an earlier process made until a workflow file changes, or a package could resolve elsewhere', async () => {
     await rm(folder, { recursive: true, force: true });
+    await removeEntries(); // an earlier run's, kept under another key (another bundler version) would be found first
     await mkdir(folder, { recursive: true });
     await writeWorkflows('greetingBefore');
     expect(await bundleInNewProcess()).toContain('greetingBefore');
