@@ -65,7 +65,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
   try {
     let mongoUri = config.store.mongodbUri;
     if (!mongoUri) {
-      const mongo = await startEmbeddedMongo({ memory: config.store.memory, dataDir: path.join(config.dataDir, 'mongo') });
+      const mongo = await startEmbeddedMongo({ memory: config.store.memory, dataDir: path.join(config.dataDir, 'mongo'), logger: log.child({ thread: 'mongo' }) });
       cleanup.push(() => mongo.close());
       mongoUri = mongo.uri;
     }
@@ -99,7 +99,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
               activities: productActivities({ store, plugins, openai: config.openai, engine: () => engine }),
               temporal: config.temporal,
               journal: await MongoJournalStore.open(direct.db),
-              logger: pinoTemporalLogger(log),
+              logger: pinoTemporalLogger(log.child({ thread: 'engine' })),
             });
       cleanup.push(() => owned.shutdown());
       engine = owned;

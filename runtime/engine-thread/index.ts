@@ -12,7 +12,7 @@
  * outbox) and a new thread is started, which restores the open workflows from the journal.
  */
 import { Worker } from 'node:worker_threads';
-import type { Logger } from 'pino';
+import type { Level, Logger } from 'pino';
 import type { AuditEntry } from '../engine/audit';
 import { EngineShutDownError } from '../engine/errors';
 import type { WorkflowEngine, WorkflowStatus } from '../engine/workflow-engine';
@@ -20,6 +20,13 @@ import { deserializeError, type EngineMethod, type EngineThreadOptions, type Fro
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 const RESTART_DELAY_MS = { initial: 500, max: 30_000 };
+
+/** Writes a JSON line of the thread's pino through the server's logger (the thread checked the level already). */
+function relayLogLine(log: Logger, line: string): void {
+  const { level, msg, ...fields } = JSON.parse(line) as { level: number; msg?: string };
+  const label = (log.levels.labels[level] ?? 'info') as Level;
+  log[label](fields, msg);
+}
 
 interface PendingCall {
   resolve(value: unknown): void;
@@ -37,10 +44,14 @@ export class ThreadedEngine implements WorkflowEngine {
   private started = false;
   private restartDelay = RESTART_DELAY_MS.initial;
 
+  private readonly engineLog: Logger;
+
   private constructor(
     private readonly options: EngineThreadOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.engineLog = log.child({ thread: 'engine' });
+  }
 
   /** Starts the thread, logging at `log`'s level; rejects with the thread's error when the engine cannot start. */
   static async start(options: Omit<EngineThreadOptions, 'logLevel'>, log: Logger): Promise<ThreadedEngine> {
@@ -115,6 +126,8 @@ export class ThreadedEngine implements WorkflowEngine {
             return this.settle(message.id, (call) => call.resolve(message.value));
           case 'error':
             return this.settle(message.id, (call) => call.reject(deserializeError(message.error)));
+          case 'log':
+            return relayLogLine(this.engineLog, message.line);
         }
       });
       worker.once('error', reject);

@@ -21,7 +21,7 @@ export interface EngineThreadOptions {
   rootDir: string;
   plugins?: readonly string[];
   openai: { apiKey?: string; baseUrl?: string };
-  /** The server's pino level: the thread logs its JSON lines at it. */
+  /** The server's pino level: the thread logs at it. */
   logLevel: string;
 }
 
@@ -35,7 +35,9 @@ export type FromEngineThread =
   | { type: 'failed'; error: SerializedError }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: SerializedError }
-  | { type: 'shut-down' };
+  | { type: 'shut-down' }
+  /** One of the thread's pino lines, written by the server's logger (see worker.ts). */
+  | { type: 'log'; line: string };
 
 export interface SerializedError {
   name: string;

@@ -19,6 +19,13 @@ const port = parentPort!;
 const options = workerData as EngineThreadOptions;
 const post = (message: FromEngineThread) => port.postMessage(message);
 
+// Each line goes to the server's thread and out through its logger: pino's own destination in a worker
+// thread writes asynchronously, and what is pending when the thread dies (a crash: the lines that tell
+// why) is lost. The server adds the time as it writes the line.
+const log = pino({ level: options.logLevel, base: undefined, timestamp: false }, { write: (line: string) => post({ type: 'log', line }) });
+/** Set as the engine is told to stop: activities failing from then on are cut short, not broken. */
+let stopping = false;
+
 async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise<void> }> {
   const store = await openStore({ uri: options.mongoUri, dbName: options.dbName });
   const direct = await connect(options.mongoUri, options.dbName);
@@ -30,13 +37,14 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       workflowCode: options.workflowCode,
       activities,
       journal: await MongoJournalStore.open(direct.db),
-      logger: pinoTemporalLogger(pino({ level: options.logLevel }).child({ thread: 'engine' })),
+      logger: pinoTemporalLogger(log, { stopping: () => stopping }),
     });
     const running = engine;
     return {
       engine: running,
       // The engine first, so that nothing it still does meets a closed client.
       close: async () => {
+        stopping = true;
         await running.shutdown();
         await Promise.allSettled([store.close(), direct.client.close()]);
       },

@@ -9,12 +9,19 @@ import { EngineShutDownError } from './errors';
 
 const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<LogLevel, string>;
 
-export function pinoTemporalLogger(log: PinoLogger): Logger {
+export interface TemporalLoggerOptions {
+  /** True once the engine is stopping: the SDK's warnings (activities failing as their store closes) are then debug. */
+  stopping?: () => boolean;
+}
+
+export function pinoTemporalLogger(log: PinoLogger, options: TemporalLoggerOptions = {}): Logger {
   const write = (level: LogLevel, message: string, meta: LogMetadata = {}): void => {
-    // The SDK names the error `error`; pino serializes it (message, stack) under `err`.
     const { error, ...fields } = meta as LogMetadata & { error?: unknown };
     // An activity cut short because the engine is stopping is what stopping means: the next start runs it again.
-    const pinoLevel = error instanceof EngineShutDownError ? 'debug' : LEVELS[level];
+    const cutShort = error instanceof EngineShutDownError || (level === 'WARN' && options.stopping?.() === true);
+    const pinoLevel = cutShort ? 'debug' : LEVELS[level];
+    if (!log.isLevelEnabled(pinoLevel)) return;
+    // The SDK names the error `error`; pino serializes it (message, stack) under `err`.
     log[pinoLevel](error === undefined ? fields : { ...fields, err: error }, message);
   };
   return {

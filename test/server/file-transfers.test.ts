@@ -3,17 +3,16 @@
  * store, a download cut off is not a server failure, and the server serves on after either.
  */
 import http from 'node:http';
-import { Writable } from 'node:stream';
 import { MongoClient, type Db } from 'mongodb';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
 import { Api } from './support/clients';
 import { testConfig } from './support/app';
+import { recordingLog, type LogLine } from '../support/log-lines';
 
 const MiB = 1024 * 1024;
 /** Error-level log lines the app wrote. */
-const errors: string[] = [];
+let errors: LogLine[] = [];
 let app: RunningApp;
 let api: Api;
 let client: MongoClient;
@@ -21,15 +20,9 @@ let db: Db;
 let visitor: { visitorId: string };
 
 beforeAll(async () => {
-  const log = pino(
-    { level: 'error' },
-    new Writable({
-      write(line, _encoding, done) {
-        errors.push(String(line));
-        done();
-      },
-    }),
-  );
+  const recorded = recordingLog('error');
+  errors = recorded.lines;
+  const log = recorded.log;
   const config = testConfig({ fileMaxBytes: 8 * MiB, fileMediaTypes: ['text/plain'] });
   app = await startApp(config, { log });
   api = new Api(app);

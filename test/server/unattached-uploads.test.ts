@@ -1,12 +1,11 @@
 /** Uploads that no message names are deleted once they are older than the configured time. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { sweepUnattachedFiles } from '../../server/services/unattached-files';
 import { eventually } from '../runtime/engine/eventually';
 import { Api } from './support/clients';
 import { startTestApp } from './support/app';
+import { recordingLog } from '../support/log-lines';
 
 let app: RunningApp;
 let api: Api;
@@ -28,13 +27,6 @@ const upload = async (filename: string): Promise<string> => {
   return res.body.file.id;
 };
 const statusOf = async (fileId: string) => (await api.call('GET', `/v1/files/${fileId}`, visitor)).status;
-
-/** A logger whose lines (parsed) land in `lines`. */
-function recordingLog() {
-  const lines: Array<{ msg: string; deleted?: number; err?: { message: string } }> = [];
-  const log = pino({ level: 'info' }, new Writable({ write: (line, _encoding, done) => done(void lines.push(JSON.parse(String(line)))) }));
-  return { lines, log };
-}
 
 describe('sweepUnattachedFiles', () => {
   it('works through batches until one is not full, also when a batch deleted nothing, for uploads no message named and then for interrupted ones', async () => {

@@ -6,6 +6,8 @@ import { ThreadedEngine } from '../../../runtime/engine-thread';
 import { deserializeError, serializeError } from '../../../runtime/engine-thread/protocol';
 import { AGENT, Api, waitUntil } from '../../server/support/clients';
 import { startTestApp } from '../../server/support/app';
+import { recordingLog } from '../../support/log-lines';
+import { eventually } from '../engine/eventually';
 
 /** Posts a visitor message to a new conversation; resolves once its workflow recorded the item. */
 async function conversationWithMessage(api: Api, conversationId: string): Promise<void> {
@@ -75,6 +77,25 @@ describe('ThreadedEngine', () => {
     it('runs the same workflows', async () => {
       expect(app.engine).not.toBeInstanceOf(ThreadedEngine);
       await conversationWithMessage(new Api(app), 'inline-1');
+    });
+  });
+
+  describe.skipIf(onTemporal)('logs (skipped when TEMPORAL_* is set)', () => {
+    it.each(['true', 'false'])('go through the server’s logger at its level, marked as the engine’s (EMBEDDED_ENGINE_THREAD=%s)', async (threaded) => {
+      const { log, lines } = recordingLog('debug');
+      const app = await startTestApp(undefined, { log, env: { EMBEDDED_ENGINE_THREAD: threaded } });
+      try {
+        await conversationWithMessage(new Api(app), `logs-${threaded}`);
+        // The SDK logs each activity it runs at debug: the conversation's routing among them.
+        const routed = await eventually(() => {
+          const line = lines.find((l) => l.thread === 'engine' && l.msg === 'Activity completed' && l.activityType === 'routeConversation');
+          expect(line).toBeDefined();
+          return line!;
+        });
+        expect(routed).toMatchObject({ level: 20, time: expect.any(Number) });
+      } finally {
+        await app.close();
+      }
     });
   });
 

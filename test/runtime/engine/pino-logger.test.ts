@@ -1,14 +1,12 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { EngineShutDownError } from '../../../runtime/engine/errors';
-import { pinoTemporalLogger } from '../../../runtime/engine/pino-logger';
+import { pinoTemporalLogger, type TemporalLoggerOptions } from '../../../runtime/engine/pino-logger';
+import { recordingLog } from '../../support/log-lines';
 
 /** A Temporal logger over pino at `level`, and the JSON lines it wrote. */
-function recording(level: string) {
-  const lines: Array<Record<string, any>> = [];
-  const log = pino({ level }, new Writable({ write: (line, _encoding, done) => done(void lines.push(JSON.parse(String(line)))) }));
-  return { logger: pinoTemporalLogger(log), lines };
+function recording(level: string, options?: TemporalLoggerOptions) {
+  const { log, lines } = recordingLog(level);
+  return { logger: pinoTemporalLogger(log, options), lines };
 }
 
 describe('pinoTemporalLogger', () => {
@@ -34,5 +32,19 @@ describe('pinoTemporalLogger', () => {
     const verbose = recording('debug');
     verbose.logger.warn('Activity failed', { activityType: 'routeConversation', error: new EngineShutDownError() });
     expect(verbose.lines).toEqual([expect.objectContaining({ level: 20, msg: 'Activity failed', err: expect.objectContaining({ message: 'The workflow engine has been shut down' }) })]);
+  });
+
+  it('makes the SDK’s warnings debug once the engine is stopping; errors stay errors', () => {
+    let stopping = false;
+    const { logger, lines } = recording('debug', { stopping: () => stopping });
+    logger.warn('Activity failed', { error: new Error('connection closed') });
+    stopping = true;
+    logger.warn('Activity failed', { error: new Error('client closed') });
+    logger.error('Workflow task failed');
+    expect(lines.map(({ level, msg }) => [level, msg])).toEqual([
+      [40, 'Activity failed'],
+      [20, 'Activity failed'],
+      [50, 'Workflow task failed'],
+    ]);
   });
 });
