@@ -43,6 +43,7 @@ import type { SandboxCache } from './sandbox-cache';
 import type { RunIdentity, SandboxFactory } from './sandbox-factory';
 import type { SandboxWorkflow } from './sdk-internals';
 import type { SerialLane } from './serial-lane';
+import { takeWorkflowLogs } from './workflow-logs';
 import { WorkflowRun, type Waiter } from './workflow-run';
 
 type WorkflowActivation = coresdk.workflow_activation.IWorkflowActivation;
@@ -380,7 +381,9 @@ export class WorkflowExecution {
   private async inSandbox(run: WorkflowRun, sandbox: SandboxWorkflow, activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
     run.busy = true;
     try {
-      return await sandbox.activate(activation);
+      const completion = await sandbox.activate(activation);
+      await takeWorkflowLogs(sandbox, this.services.logger);
+      return completion;
     } finally {
       run.busy = false;
     }
@@ -418,6 +421,7 @@ export class WorkflowExecution {
           availableInternalFlags: activation.flags,
         }),
       );
+      await takeWorkflowLogs(sandbox, this.services.logger);
       if (completion.failed) throw new WorkflowTaskFailedError(`Replay of ${run.identity.workflowId} failed: ${rootMessage(completion.failed.failure)}`);
       const produced = commandVariants(completion.successful?.commands ?? []);
       if (produced.join() !== activation.expectedCommands.join()) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { describeEngineContract } from './engine-contract';
+import { eventually } from './eventually';
 import { createFixtureEngine, useFixtureEngines } from './fixture-engine';
 
 describe('EmbeddedEngine', () => {
@@ -25,6 +27,31 @@ describe('EmbeddedEngine', () => {
       const signalled = (await journal.readRun(runId)).filter((record) => record.type === 'activation' && record.jobs.some((job) => 'signalWorkflow' in job));
       expect(signalled).toHaveLength(1);
       expect(await engine.query({ workflowId, query: 'counterState' })).toMatchObject({ count: 6, log: ['+1', '+2', '+3'] });
+    });
+  });
+
+  describe('workflow logs', () => {
+    const createEngine = useFixtureEngines();
+
+    it('are written through the engine’s logger as the workflow logs them, and not again when it is replayed', async () => {
+      const written: Array<{ level: LogLevel; message: string; meta?: LogMetadata }> = [];
+      const record = (level: LogLevel) => (message: string, meta?: LogMetadata) => void written.push({ level, message, meta });
+      const logger: Logger = { log: (level, message, meta) => record(level)(message, meta), trace: record('TRACE'), debug: record('DEBUG'), info: record('INFO'), warn: record('WARN'), error: record('ERROR') };
+      const { engine } = await createEngine({ cacheSize: 1, logger });
+      const workflowId = `logs-${randomUUID()}`;
+      const countingDown = () => written.filter((entry) => entry.message === 'counting down');
+      await engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{}] });
+      await engine.signal({ workflowId, signal: 'increment', args: [{ by: -1 }] });
+      await eventually(() => expect(countingDown()).toHaveLength(1));
+      expect(countingDown()[0]).toMatchObject({ level: 'WARN', meta: { by: -1, workflowId, sdkComponent: 'workflow' } });
+
+      // Another workflow takes the only cached instance; this one is rebuilt by replaying its history, log call included.
+      const other = `${workflowId}-other`;
+      await engine.start({ workflowType: 'counterWorkflow', workflowId: other, args: [{}] });
+      expect(await engine.query({ workflowId: other, query: 'counterState' })).toMatchObject({ count: 0 });
+      expect(await engine.query({ workflowId, query: 'counterState' })).toMatchObject({ count: -1 });
+      await engine.signal({ workflowId, signal: 'increment', args: [{ by: -2 }] });
+      await eventually(() => expect(countingDown().map((entry) => entry.meta?.by)).toEqual([-1, -2]));
     });
   });
 });

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '@temporalio/common';
 import { afterEach } from 'vitest';
 import { ManualClock } from '../../../runtime/engine/clock';
 import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
@@ -15,6 +16,7 @@ export interface FixtureEngineOptions {
   controls?: FixtureActivityControls;
   cacheSize?: number;
   activationTimeoutMs?: number;
+  logger?: Logger;
 }
 
 /** An embedded engine on the fixture workflows, with a manual clock and an in-memory journal unless given others. */
@@ -27,7 +29,7 @@ export async function createFixtureEngine(options: FixtureEngineOptions = {}) {
     activities: controls.activities,
     journal,
     clock,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     cacheSize: options.cacheSize,
     activationTimeoutMs: options.activationTimeoutMs,
   });
