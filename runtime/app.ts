@@ -93,13 +93,14 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
       const owned =
         config.engineThread && !wantsTemporal(config.temporal)
-          ? await ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, rootDir: projectRoot, openai: config.openai }, log)
+          ? await ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, rootDir: projectRoot, openai: config.openai, cacheSize: config.workflowCacheSize }, log)
           : await createEngine({
               ...entry,
               activities: productActivities({ store, plugins, openai: config.openai, engine: () => engine }),
               temporal: config.temporal,
               journal: await MongoJournalStore.open(direct.db),
               logger: pinoTemporalLogger(log.child({ thread: 'engine' })),
+              cacheSize: config.workflowCacheSize,
             });
       cleanup.push(() => owned.shutdown());
       engine = owned;

@@ -21,6 +21,8 @@ const envSchema = z.object({
   /** Keep the embedded store in memory only (tests, benchmarks). */
   EMBEDDED_MONGO_MEMORY: flag.default(false),
   EMBEDDED_ENGINE_THREAD: flag.default(true),
+  /** Live workflow instances kept in memory (Temporal's maxCachedWorkflows); the engine's default when absent. */
+  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   MONGODB_URI: optionalString,
   MONGODB_DB: z.string().default('support'),
   TEMPORAL_ADDRESS: optionalString,
@@ -71,6 +73,8 @@ export interface AppConfig {
   temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string };
   /** The embedded workflow engine runs in a worker thread of its own (else on the server's thread). */
   engineThread: boolean;
+  /** Live workflow instances kept; beyond it the least recently used idle one is dropped, rebuilt by replay when next needed. */
+  workflowCacheSize?: number;
   /** The default website's keys; generated and kept in DATA_DIR when absent. */
   keys: { publicKey?: string; secretKey?: string; identitySecret?: string };
   /** As configured; undefined when ALLOWED_ORIGINS is not set. */
@@ -108,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     store: { mongodbUri: e.MONGODB_URI, dbName: e.MONGODB_DB, memory: e.EMBEDDED_MONGO_MEMORY },
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, cliPath: e.TEMPORAL_CLI_PATH },
     engineThread: e.EMBEDDED_ENGINE_THREAD,
+    workflowCacheSize: e.WORKFLOW_CACHE_SIZE,
     keys: { publicKey: e.PUBLIC_KEY, secretKey: e.SECRET_KEY, identitySecret: e.IDENTITY_SECRET },
     allowedOrigins: e.ALLOWED_ORIGINS,
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },

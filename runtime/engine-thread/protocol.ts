@@ -21,6 +21,8 @@ export interface EngineThreadOptions {
   rootDir: string;
   plugins?: readonly string[];
   openai: { apiKey?: string; baseUrl?: string };
+  /** Live workflow instances kept (the engine's default when absent). */
+  cacheSize?: number;
   /** The server's pino level: the thread logs at it. */
   logLevel: string;
 }

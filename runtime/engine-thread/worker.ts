@@ -38,6 +38,7 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       activities,
       journal: await MongoJournalStore.open(direct.db),
       logger: pinoTemporalLogger(log, { stopping: () => stopping }),
+      cacheSize: options.cacheSize,
     });
     const running = engine;
     return {

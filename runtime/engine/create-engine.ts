@@ -27,7 +27,7 @@ export interface EngineConfig {
 export async function createEngine(config: EngineConfig): Promise<WorkflowEngine> {
   const temporal = config.temporal ?? temporalSettingsFromEnv();
   if (wantsTemporal(temporal)) {
-    return TemporalEngine.create({ workflowsPath: config.workflowsPath, preloadModules: config.preloadModules, activities: config.activities, settings: temporal });
+    return TemporalEngine.create({ workflowsPath: config.workflowsPath, preloadModules: config.preloadModules, activities: config.activities, settings: temporal, maxCachedWorkflows: config.cacheSize });
   }
   return EmbeddedEngine.create({
     workflowsPath: config.workflowsPath,

@@ -19,6 +19,8 @@ export interface TemporalEngineOptions {
   preloadModules?: readonly string[];
   activities: Record<string, (...args: any[]) => Promise<unknown>>;
   settings: TemporalSettings;
+  /** The Worker's sticky cache of live workflow instances; the SDK's default (from the memory it may use) when absent. */
+  maxCachedWorkflows?: number;
 }
 
 /** The WorkflowEngine over a real Temporal: a Client for calls, and a Worker in this process running the same workflows and activities. */
@@ -43,6 +45,7 @@ export class TemporalEngine implements WorkflowEngine {
         workflowsPath: options.workflowsPath,
         bundlerOptions: { preloadModules: [...(options.preloadModules ?? [])] },
         activities: options.activities,
+        ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
       });
       return new TemporalEngine(connection, worker, worker.run(), taskQueue);
     } catch (err) {

@@ -5,4 +5,12 @@ describe('loadConfig', () => {
   it('reads allowed file media types case-insensitively, as requests are compared', () => {
     expect(loadConfig({ FILE_MEDIA_TYPES: 'Image/PNG, text/plain' }).limits.fileMediaTypes).toEqual(['image/png', 'text/plain']);
   });
+
+  it('takes the workflow cache size as a whole number of at least 1, and leaves it to the engine when absent', () => {
+    expect(loadConfig({ WORKFLOW_CACHE_SIZE: '200' }).workflowCacheSize).toBe(200);
+    expect(loadConfig({}).workflowCacheSize).toBeUndefined();
+    for (const bad of ['0', '-3', '1.5', 'many']) {
+      expect(() => loadConfig({ WORKFLOW_CACHE_SIZE: bad })).toThrow(/WORKFLOW_CACHE_SIZE/);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { AppError } from '../../../domain/errors';
 import type { RunningApp } from '../../../runtime/app';
 import { UpdateRejectedError, WorkflowNotFoundError } from '../../../runtime/engine/errors';
 import { ThreadedEngine } from '../../../runtime/engine-thread';
+import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
 import { deserializeError, serializeError } from '../../../runtime/engine-thread/protocol';
 import { AGENT, Api, waitUntil } from '../../server/support/clients';
 import { startTestApp } from '../../server/support/app';
@@ -77,6 +78,23 @@ describe('ThreadedEngine', () => {
     it('runs the same workflows', async () => {
       expect(app.engine).not.toBeInstanceOf(ThreadedEngine);
       await conversationWithMessage(new Api(app), 'inline-1');
+    });
+
+    it('keeps at most WORKFLOW_CACHE_SIZE instances live, and a conversation whose instance was dropped carries on', async () => {
+      const small = await startTestApp(undefined, { env: { EMBEDDED_ENGINE_THREAD: 'false', WORKFLOW_CACHE_SIZE: '1' } });
+      try {
+        const api = new Api(small);
+        for (const id of ['cache-1', 'cache-2', 'cache-3']) await conversationWithMessage(api, id);
+        expect(small.engine).toBeInstanceOf(EmbeddedEngine);
+        expect((small.engine as EmbeddedEngine).liveInstances).toBeLessThanOrEqual(1);
+        const visitorId = (await api.call('GET', '/v1/conversations/cache-1', AGENT)).body.conversation.visitorId as string;
+        const posted = await api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'cache-1', item: { id: 'cache-1-m2', type: 'message', text: 'Me again' } });
+        expect(posted.status).toBe(201);
+        const audit = await heardBy(api, 'cache-1', 'cache-1-m2');
+        expect(JSON.stringify(audit.body.entries)).toContain('cache-1-m2');
+      } finally {
+        await small.close();
+      }
     });
   });
 
