@@ -50,7 +50,8 @@ export class ThreadedEngine implements WorkflowEngine {
     private readonly options: EngineThreadOptions,
     private readonly log: Logger,
   ) {
-    this.engineLog = log.child({ thread: 'engine' });
+    // The thread's pino serialized errors already; serialized again here, their `type` would read "Object".
+    this.engineLog = log.child({ thread: 'engine' }, { serializers: { err: (value: unknown) => value } });
   }
 
   /** Starts the thread, logging at `log`'s level; rejects with the thread's error when the engine cannot start. */
