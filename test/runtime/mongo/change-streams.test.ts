@@ -5,6 +5,14 @@ import { ClusterClock } from '../../../runtime/mongo/cluster-clock';
 import { REPORTED_CONVERSATION_CHANGES } from '../../../activities/store/changes';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
+/**
+ * Opens the stream: its cursor is established once tryNext answers (nothing yet: null), so every change
+ * made after this is seen. Waiting a fixed time instead lost the first change when the machine was busy.
+ */
+async function opened(stream: ChangeStream): Promise<void> {
+  expect(await stream.tryNext()).toBeNull();
+}
+
 async function nextEvents(stream: ChangeStream, n: number): Promise<ChangeStreamDocument[]> {
   const events: ChangeStreamDocument[] = [];
   while (events.length < n) events.push(await stream.next());
@@ -24,8 +32,8 @@ describe('EmbeddedMongo', () => {
   describe('#watch', () => {
     it('delivers insert, update and delete from another client in order, with $match and updateLookup', async () => {
       const stream = watcher.db('streams').collection('items').watch([{ $match: { 'documentKey._id': { $ne: 'ignored' } } }], { fullDocument: 'updateLookup', maxAwaitTimeMS: 200 });
+      await opened(stream);
       const first = stream.next();
-      await new Promise((r) => setTimeout(r, 50));
       const items = h.db.collection<AnyDoc>('items');
       await items.insertOne({ _id: 'ignored' as never, v: 0 });
       await items.insertOne({ _id: 'a' as never, v: 1 });
@@ -55,8 +63,8 @@ describe('EmbeddedMongo', () => {
         { $set: { seen: true } },
       ];
       const stream = watcher.db('streams').collection('filtered').watch(pipeline, { fullDocument: 'updateLookup', maxAwaitTimeMS: 200 });
+      await opened(stream);
       const first = stream.next();
-      await new Promise((r) => setTimeout(r, 50));
       const docs = h.db.collection<AnyDoc>('filtered');
       await docs.insertOne({ _id: 'f' as never, v: 1 });
       await docs.updateOne({ _id: 'f' as never }, { $set: { v: 2, quiet: 1 } });
@@ -68,8 +76,8 @@ describe('EmbeddedMongo', () => {
 
     it('passes the conversation changes the store reports (a compiled $expr): inserts, and updates of other fields or removing one', async () => {
       const stream = watcher.db('streams').collection('conversations').watch([REPORTED_CONVERSATION_CHANGES], { fullDocument: 'updateLookup', maxAwaitTimeMS: 200 });
+      await opened(stream);
       const first = stream.next();
-      await new Promise((r) => setTimeout(r, 50));
       const conversations = h.db.collection<AnyDoc>('conversations');
       await conversations.insertOne({ _id: 'c1', status: 'open', creationKey: 'k' });
       await conversations.updateOne({ _id: 'c1' }, { $set: { lastItemAll: { text: 'hi' }, lastSeqAll: 1, lastActivityAt: new Date() } });
@@ -88,8 +96,8 @@ describe('EmbeddedMongo', () => {
       const items = h.db.collection<AnyDoc>('resume');
       const dbStream = watcher.db('streams').watch([], { maxAwaitTimeMS: 200 });
       const clusterStream = watcher.watch([{ $match: { operationType: 'insert' } }], { maxAwaitTimeMS: 200 });
+      await Promise.all([opened(dbStream), opened(clusterStream)]);
       const started = Promise.all([dbStream.next(), clusterStream.next()]);
-      await new Promise((r) => setTimeout(r, 50));
       await items.insertOne({ n: 1 });
       await items.insertOne({ n: 2 });
       await items.insertOne({ n: 3 });
