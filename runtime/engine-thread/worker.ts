@@ -23,8 +23,6 @@ const post = (message: FromEngineThread) => port.postMessage(message);
 // thread writes asynchronously, and what is pending when the thread dies (a crash: the lines that tell
 // why) is lost. The server adds the time as it writes the line.
 const log = pino({ level: options.logLevel, base: undefined, timestamp: false }, { write: (line: string) => post({ type: 'log', line }) });
-/** Set as the engine is told to stop: activities failing from then on are cut short, not broken. */
-let stopping = false;
 
 async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise<void> }> {
   const store = await openStore({ uri: options.mongoUri, dbName: options.dbName });
@@ -37,7 +35,7 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       workflowCode: options.workflowCode,
       activities,
       journal: await MongoJournalStore.open(direct.db),
-      logger: pinoTemporalLogger(log, { stopping: () => stopping }),
+      logger: pinoTemporalLogger(log),
       cacheSize: options.cacheSize,
     });
     const running = engine;
@@ -45,7 +43,6 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       engine: running,
       // The engine first, so that nothing it still does meets a closed client.
       close: async () => {
-        stopping = true;
         await running.shutdown();
         await Promise.allSettled([store.close(), direct.client.close()]);
       },

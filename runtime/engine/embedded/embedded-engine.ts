@@ -1,4 +1,5 @@
 import type { Logger } from '@temporalio/common';
+import { loggerFrom } from '../logger-from';
 import { numberEntries, type AuditEntry } from '../audit';
 import { SystemClock, type Clock } from '../clock';
 import { EngineShutDownError, WorkflowNotFoundError } from '../errors';
@@ -48,6 +49,13 @@ const DEFAULT_CACHE_SIZE = 5_000;
 const workflowSourceOf = (options: WorkflowSource): WorkflowSource =>
   'workflowCode' in options ? { workflowCode: options.workflowCode } : { workflowsPath: options.workflowsPath, preloadModules: options.preloadModules };
 
+/**
+ * `logger`, with warnings written as debug while `stopping()` holds: an activity failing once the engine
+ * stops (its calls refused, its store closing) is cut short, not broken, and the next start runs it again.
+ */
+const warningsAsDebugWhile = (logger: Logger, stopping: () => boolean): Logger =>
+  loggerFrom((level, message, meta) => logger.log(level === 'WARN' && stopping() ? 'DEBUG' : level, message, meta));
+
 /** Open runs restored at a time when the engine starts (each reads its journal). */
 const RESTORE_CONCURRENCY = 32;
 
@@ -77,7 +85,7 @@ export class EmbeddedEngine implements WorkflowEngine {
       logger,
       cache: this.cache,
       replayLane: new SerialLane(),
-      activityRunner: new ActivityRunner(options.activities, clock, logger),
+      activityRunner: new ActivityRunner(options.activities, clock, warningsAsDebugWhile(logger, () => this.shutDown !== undefined)),
       taskQueue: options.taskQueue ?? 'embedded',
       onIdle: (execution) => {
         if (this.executions.get(execution.workflowId) === execution && execution.idle) this.executions.delete(execution.workflowId);

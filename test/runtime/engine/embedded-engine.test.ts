@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
+import type { LogLevel, LogMetadata } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { loggerFrom } from '../../../runtime/engine/logger-from';
 import { describeEngineContract } from './engine-contract';
 import { eventually } from './eventually';
 import { createFixtureEngine, useFixtureEngines } from './fixture-engine';
+
+/** A Temporal logger that keeps what it is given. */
+function recordingLogger() {
+  const written: Array<{ level: LogLevel; message: string; meta?: LogMetadata }> = [];
+  return { logger: loggerFrom((level, message, meta) => void written.push({ level, message, meta })), written };
+}
 
 describe('EmbeddedEngine', () => {
   describeEngineContract({
@@ -33,10 +40,22 @@ describe('EmbeddedEngine', () => {
   describe('workflow logs', () => {
     const createEngine = useFixtureEngines();
 
+    it('writes the SDK’s warning about an activity failing as debug once the engine is stopping', async () => {
+      const { logger, written } = recordingLogger();
+      const { engine, controls } = await createEngine({ logger });
+      const failed = () => written.filter((entry) => entry.message === 'Activity failed').map((entry) => entry.level);
+      await engine.start({ workflowType: 'activityWorkflow', workflowId: `fatal-${randomUUID()}`, args: [{ activity: 'flaky', key: 'fatal-before' }] });
+      await eventually(() => expect(failed()).toEqual(['WARN']));
+
+      const key = `cut-${randomUUID()}`;
+      await engine.start({ workflowType: 'activityWorkflow', workflowId: key, args: [{ activity: 'failOnCancel', key }] });
+      await eventually(() => expect(controls.isWaiting(key)).toBe(true));
+      await engine.shutdown();
+      await eventually(() => expect(failed()).toEqual(['WARN', 'DEBUG']));
+    });
+
     it('are written through the engine’s logger as the workflow logs them, and not again when it is replayed', async () => {
-      const written: Array<{ level: LogLevel; message: string; meta?: LogMetadata }> = [];
-      const record = (level: LogLevel) => (message: string, meta?: LogMetadata) => void written.push({ level, message, meta });
-      const logger: Logger = { log: (level, message, meta) => record(level)(message, meta), trace: record('TRACE'), debug: record('DEBUG'), info: record('INFO'), warn: record('WARN'), error: record('ERROR') };
+      const { logger, written } = recordingLogger();
       const { engine } = await createEngine({ cacheSize: 1, logger });
       const workflowId = `logs-${randomUUID()}`;
       const countingDown = () => written.filter((entry) => entry.message === 'counting down');

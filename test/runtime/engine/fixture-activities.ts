@@ -25,6 +25,11 @@ export function createFixtureActivities() {
       attempts.set(key, [...(attempts.get(key) ?? []), Context.current().info.attempt]);
       throw ApplicationFailure.create({ type: 'BadInput', message: `bad input ${key}` });
     },
+    async failOnCancel(key) {
+      waiting.add(key);
+      await Context.current().cancelled.catch(() => undefined);
+      throw new Error(`${key}: the store closed`);
+    },
     async slowWrite(key) {
       attempts.set(key, [...(attempts.get(key) ?? []), Context.current().info.attempt]);
       await new Promise((resolve) => setTimeout(resolve, 50));
