@@ -121,7 +121,10 @@ export class BundleCache {
   private async prune(): Promise<void> {
     const now = Date.now();
     const found = await Promise.all(
-      (await readdir(this.dir)).map(async (name) => ({ file: path.join(this.dir, name), entry: name.endsWith(ENTRY_SUFFIX), usedAt: (await stat(path.join(this.dir, name)).catch(() => undefined))?.mtimeMs })),
+      (await readdir(this.dir)).map(async (name) => {
+        const file = path.join(this.dir, name);
+        return { file, entry: name.endsWith(ENTRY_SUFFIX), usedAt: (await stat(file).catch(() => undefined))?.mtimeMs };
+      }),
     );
     const entries = found.filter((f) => f.entry && f.usedAt !== undefined).sort((a, b) => b.usedAt! - a.usedAt!);
     const partials = found.filter((f) => !f.entry && f.usedAt !== undefined && now - f.usedAt > STALE_PARTIAL_MS);
