@@ -1,7 +1,8 @@
 /**
- * The store's projection of a conversation's lifecycle with its `stateVersion`, which a workflow
- * restarted after it ended resumes from. The Store API hides `stateVersion` (an internal field),
- * so this reads the conversations collection directly.
+ * The store's projection of a conversation's lifecycle with its `stateVersion`: a workflow restarted
+ * after it ended resumes from it, and a conversation's first workflow (`stateVersion` 0) takes the
+ * choices it was created with (priority, tags). The Store API hides `stateVersion` (an internal
+ * field), so this reads the conversations collection directly.
  */
 import type { Db } from 'mongodb';
 import { LIFECYCLE_FIELDS, type ConversationDoc } from '../activities/store/documents';
@@ -12,7 +13,7 @@ export function projectionLoader(db: Db) {
   const conversations = db.collection<ConversationDoc>('conversations');
   return async (conversationId: string): Promise<ConversationProjection | undefined> => {
     const doc = await conversations.findOne({ _id: conversationId });
-    if (!doc || doc.stateVersion === 0) return undefined;
+    if (!doc) return undefined;
     const lifecycle = Object.fromEntries(LIFECYCLE_FIELDS.filter((f) => doc[f] !== undefined).map((f) => [f, doc[f]])) as unknown as ConversationLifecycle;
     return { lifecycle, stateVersion: doc.stateVersion };
   };

@@ -139,6 +139,33 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#triage at creation', () => {
+    it('keeps the priority and tags a conversation was opened with once its workflow runs', async () => {
+      const visitorId = await t.api.newVisitor();
+      const opened = await t.api.call('POST', '/v1/conversations', AGENT, { conversationId: 'opened-urgent', visitorId, priority: 'urgent', tags: ['vip'] });
+      expect(opened.body.conversation).toMatchObject({ priority: 'urgent', tags: ['vip'] });
+
+      // The first message starts the workflow (signal-with-start); its first projection is the AI taking the conversation.
+      await t.api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'opened-urgent', item: { type: 'message', text: 'Hello?' } });
+      const started = await waitUntil(
+        () => t.api.call('GET', '/v1/conversations/opened-urgent', AGENT),
+        (res) => res.body.conversation.handler === 'ai',
+      );
+      expect(started.body.conversation).toMatchObject({ priority: 'urgent', tags: ['vip'] });
+
+      const tagged = await t.api.call('POST', '/v1/conversations/opened-urgent/tags', AGENT, { add: ['billing'] });
+      expect(tagged.body.conversation).toMatchObject({ priority: 'urgent', tags: ['vip', 'billing'] });
+    });
+
+    it('starts the workflow from them when a lifecycle operation comes first', async () => {
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', AGENT, { conversationId: 'opened-vip', visitorId, priority: 'high', tags: ['vip'] });
+      const removed = await t.api.call('POST', '/v1/conversations/opened-vip/tags', AGENT, { remove: ['vip'] });
+      expect(removed.status).toBe(200);
+      expect(removed.body.conversation).toMatchObject({ priority: 'high', tags: [] });
+    });
+  });
+
   describe('#team-only events', () => {
     it('keeps triage events (tags, AI pause) and team-only fields from the visitor', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };
