@@ -52,11 +52,18 @@ class TtlCache<V> {
     this.entries.delete(key);
     this.loading.delete(key);
   }
+
+  forgetAll(): void {
+    this.entries.clear();
+    this.loading.clear();
+  }
 }
 
 export interface StoreDirectory extends AuthDirectory {
   /** Drops the cached visitor (after linking it to a contact). */
   forgetVisitor(websiteId: string, visitorId: string): void;
+  /** Drops every cached visitor (links the change stream may not have told of). */
+  forgetVisitors(): void;
 }
 
 export function storeDirectory(store: Store): StoreDirectory {
@@ -76,5 +83,6 @@ export function storeDirectory(store: Store): StoreDirectory {
     visitor: (websiteId, visitorId) =>
       visitorId === undefined ? store.upsertVisitor(websiteId) : visitors.get(`${websiteId}/${visitorId}`, () => store.upsertVisitor(websiteId, visitorId)),
     forgetVisitor: (websiteId, visitorId) => visitors.forget(`${websiteId}/${visitorId}`),
+    forgetVisitors: () => visitors.forgetAll(),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Who owns each conversation (visitor and contact), for routing events that only carry a
  * conversation id. Kept current from conversation change events; read from the store on a miss.
+ * Changes the stream did not deliver (while it was down) leave it stale: `forgetAll` then.
  */
 import type { Store } from '../../activities/store';
 import type { ConversationOwners } from './events';
@@ -27,9 +28,16 @@ export class OwnersCache {
     if (cached) return cached;
     const conversation = await this.store.getConversation(conversationId, 'public');
     if (!conversation) return undefined;
+    // A change event that came in during the read is as new as the read, or newer.
+    const meanwhile = this.owners.get(conversationId);
+    if (meanwhile) return meanwhile;
     const owners = ownersOf(conversation);
     this.set(conversationId, owners);
     return owners;
+  }
+
+  forgetAll(): void {
+    this.owners.clear();
   }
 }
 

@@ -59,11 +59,13 @@ export class Realtime {
   private stopping = false;
   /** Numbers what this instance says of presence, in order (presence.ts). */
   private presenceSeq = 0;
+  private readonly owners: OwnersCache;
 
   constructor(private readonly deps: RealtimeDeps) {
     this.publisher = new EphemeralPublisher(deps.store);
     this.availability = new AgentAvailability(deps.teams, deps.directory, deps.log);
     this.words = new OwnWords(deps.log);
+    this.owners = new OwnersCache(deps.store);
     this.presenceFeed = new PresenceFeed(this.online, this.hub, {
       instanceId: deps.store.instanceId,
       // By then every instance still alive has restated its people at least once.
@@ -71,7 +73,7 @@ export class Realtime {
       words: this.words,
       tell: (key, online) => this.availability.changed(key.websiteId, key.id, online),
     });
-    this.feed = new ChangeFeed(this.hub, new OwnersCache(deps.store), deps.plugins, this.presenceFeed, deps.directory, deps.log);
+    this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.log);
     this.storeWatch = new StoreWatch({ store: deps.store, onChange: this.feed.handle, reopened: () => this.watchingAgain(), log: deps.log });
   }
 
@@ -119,10 +121,14 @@ export class Realtime {
    * The store's stream came back after failing: the words this instance wrote before are not
    * coming back, so their websites are restated (what they changed is told after all), and every
    * socket is asked to reconnect: a client's resume sends the items it missed meanwhile, and the
-   * reconnects announce presence afresh.
+   * reconnects announce presence afresh. Whom a conversation or a visitor belongs to may have
+   * changed unheard (a visitor linked to a contact): those caches are read afresh, before the
+   * reconnects authenticate.
    */
   private watchingAgain(): void {
     if (this.stopping) return;
+    this.owners.forgetAll();
+    this.deps.directory.forgetVisitors();
     this.words.loseOlderThan();
     this.restate();
     this.sockets?.restartAll();

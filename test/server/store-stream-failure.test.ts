@@ -7,6 +7,7 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
+import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { testConfig } from './support/app';
 import { recordingTeams } from './support/teams';
@@ -73,5 +74,45 @@ describe('a change stream that ends for good', () => {
     await failGetMore('off');
     // Told once the stream is back (the watch is retried within a second), not a silence window later.
     expect(await waitUntil(async () => told.at(-1), (word) => word === `offline:${AGENT.agent}`, 3_000)).toBe(`offline:${AGENT.agent}`);
+  });
+
+  it('carries on routing by contact after a link the stream did not deliver, on either instance', async ({ skip }) => {
+    // A second instance on the same store, which hears of the link only through the stream.
+    const second = await startApp(testConfig(undefined, { MONGODB_URI: app.mongoUri, MONGODB_DB: config.store.dbName }), { engine: app.engine });
+    try {
+      const api2 = new Api(second);
+      const phone = { visitorId: await api.newVisitor() };
+      const laptop = { visitorId: await api.newVisitor() };
+      const identify = (who: { visitorId: string }) =>
+        api.call('POST', '/v1/contacts/identify', who, { externalId: 'while-down', userHash: userHashOf(app.keys.identitySecret, 'while-down') });
+      expect((await identify(phone)).status).toBe(200);
+      await api.call('POST', '/v1/conversations', phone, { conversationId: 'stream-phone' });
+      await api.call('POST', '/v1/conversations', laptop, { conversationId: 'stream-laptop' });
+      // Each instance now knows the laptop as anonymous, and who owns its conversation.
+      expect((await api2.call('GET', '/v1/conversations', laptop)).body.conversations.map((c: { id: string }) => c.id)).toEqual(['stream-laptop']);
+      const watchers = [await SocketClient.open(app, laptop), await SocketClient.open(second, laptop)];
+      await api.call('POST', '/v1/messages', laptop, { conversationId: 'stream-laptop', item: { id: 'stream-laptop-a', type: 'message', text: 'anonymous still' } });
+      for (const watcher of watchers) await watcher.itemFrame('stream-laptop-a');
+      // Joined now, the agent's message below changes nothing of the conversation that could refresh its owners.
+      expect((await api.call('POST', '/v1/conversations/stream-laptop/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
+      const closed = watchers.map((watcher) => new Promise<number>((resolve) => watcher.ws.once('close', (code) => resolve(code))));
+
+      if (!(await failGetMore('alwaysOn'))) skip('this MongoDB has no test commands (enableTestCommands)');
+      await sleep(500); // the streams have failed by now: their getMores answer within maxAwaitTimeMS
+      expect((await identify(laptop)).status).toBe(200); // its conversation joins the contact, unheard
+      await failGetMore('off');
+      expect(await Promise.all(closed)).toEqual([1012, 1012]);
+
+      // The phone hears the laptop's conversation on either instance; the laptop, on the second, the phone's.
+      const phoneSockets = [await SocketClient.open(app, phone), await SocketClient.open(second, phone)];
+      const laptopOnSecond = await SocketClient.open(second, laptop);
+      await api.call('POST', '/v1/messages', AGENT, { conversationId: 'stream-laptop', item: { id: 'stream-laptop-b', type: 'message', text: 'hello both' } });
+      for (const socket of phoneSockets) await socket.itemFrame('stream-laptop-b');
+      await api.call('POST', '/v1/messages', phone, { conversationId: 'stream-phone', item: { id: 'stream-phone-a', type: 'message', text: 'from the phone' } });
+      await laptopOnSecond.itemFrame('stream-phone-a');
+      await Promise.all([...phoneSockets, laptopOnSecond].map((socket) => socket.close()));
+    } finally {
+      await second.close();
+    }
   });
 });
