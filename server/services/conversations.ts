@@ -1,6 +1,6 @@
 /**
  * Creating a conversation: validate its initial items first (nothing is written for a bad
- * request, nor for ids another conversation's items hold), insert it (idempotent on a client-chosen
+ * request, nor for file parts, nor for ids another conversation's items hold), insert it (idempotent on a client-chosen
  * id: a retry must ask for the same content, initial items included), insert the initial items with ids
  * derived from the conversation's so a retried request does not repeat them, then tell the
  * workflow (signal-with-start) about each.
@@ -8,7 +8,8 @@
 import type { z } from 'zod';
 import type { Conversation } from '../../domain/conversation';
 import { AppError } from '../../domain/errors';
-import type { TimelineItem } from '../../domain/timeline';
+import type { MessagePart, TimelineItem } from '../../domain/timeline';
+import type { ValidatedItem } from '../../plugins/registry';
 import { pluginAudienceOf, storeAudienceOf, viewFor } from '../access';
 import { requireActingAgent, type Caller } from '../caller';
 import type { createConversationBody } from '../schemas/conversations';
@@ -38,6 +39,7 @@ export async function createConversation(
   }
   const visitorId = ownerVisitorId(caller, input);
   const initial = (input.defaultTimelineItems ?? []).map((item, index) => validateItem(deps.plugins, caller, item, `body.defaultTimelineItems.${index}`));
+  initial.forEach(refuseFileParts);
   const initialIds = initial.map((validated, index) => validated.id ?? (input.conversationId && `${input.conversationId}.initial.${index}`));
   await refuseTakenIds(deps, initialIds, input.conversationId);
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);
@@ -56,6 +58,16 @@ export async function createConversation(
   const visible = items.filter((item) => deps.plugins.isVisibleTo(item, pluginAudienceOf(caller)));
   const last = visible.at(-1) ?? conversation.lastTimelineItem;
   return { conversation: viewFor(caller, { ...conversation, ...(last ? { lastTimelineItem: last } : {}) }), initialTimelineItems: visible };
+}
+
+/** Files are uploaded to a conversation that exists: an initial item can name none (refused before anything is written). */
+function refuseFileParts({ fields }: ValidatedItem, index: number): void {
+  const parts = fields.parts as MessagePart[] | undefined;
+  const file = Array.isArray(parts) ? parts.findIndex((part) => part.type === 'file') : -1;
+  if (file < 0) return;
+  throw new AppError('ERR_INVALID_INPUT', 'An initial item cannot carry a file', {
+    fields: [{ path: `body.defaultTimelineItems.${index}.parts.${file}.fileId`, message: 'upload files after the conversation is created, then send them in a message' }],
+  });
 }
 
 /**
