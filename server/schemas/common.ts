@@ -2,14 +2,17 @@
 import { z } from 'zod';
 import { MAX_TAG_LENGTH } from '../../workflows/conversation/transitions';
 
+/** `.` and `..` are path steps to a URL: `/v1/conversations/..` is `/v1`, so no route could reach such an id. */
+const notPathStep = <T extends z.ZodString>(id: T) => id.refine((value) => value !== '.' && value !== '..', 'a path step (. or ..) is not an id');
+
 /** Client-chosen conversation ids: URL- and log-safe. */
-export const clientId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . : -');
+export const clientId = notPathStep(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . : -'));
 /**
  * Client-chosen item ids: as conversation ids, without `:`. Ids of items the server writes itself
  * (a workflow's events, an assistant's replies) hold `:`, so no client can take one first and
  * leave the workflow unable to write it.
  */
-export const clientItemId = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . - (":" is kept for ids the server gives)');
+export const clientItemId = notPathStep(z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . - (":" is kept for ids the server gives)'));
 export const entityId = z.string().min(1).max(128);
 export const shortText = z.string().trim().min(1).max(200);
 // The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.

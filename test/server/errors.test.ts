@@ -82,6 +82,16 @@ describe('Chat API errors', () => {
       expect(await fieldOf('afterSeq=1&beforeSeq=3')).toEqual({ path: 'query.beforeSeq', message: 'not with afterSeq' });
     });
 
+    it('refuses ids a URL would read as a path step (. and ..), which no route could reach', async () => {
+      for (const id of ['.', '..']) {
+        const opened = await api.call('POST', '/v1/conversations', visitor, { conversationId: id });
+        expect(opened.body.error.details.fields).toEqual([{ path: 'body.conversationId', message: expect.stringContaining('path step') }]);
+        const item = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { id, type: 'message', text: 'x' } });
+        expect(item.body.error.details.fields).toEqual([{ path: 'body.item.id', message: expect.stringContaining('path step') }]);
+      }
+      expect((await api.call('POST', '/v1/conversations', visitor, { conversationId: '...' })).status).toBe(201);
+    });
+
     it('refuses JSON nested too deep to store, naming where, instead of failing with 500', async () => {
       const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
       const deep = await api.call('POST', '/v1/conversations', visitor, `{"conversationId":"deep-1","metadata":{"x":${nested(500)}}}`, { 'Content-Type': 'application/json' });
@@ -204,8 +214,14 @@ describe('Chat API errors', () => {
       // The server's files: a file part naming no file of the conversation.
       const file = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', parts: [{ type: 'text', text: 'see' }, { type: 'file', fileId: 'file_none' }] } });
       expect(file.body.error.details.fields).toEqual([{ path: 'body.item.parts.1.fileId', message: 'no such file in this conversation' }]);
-      const initial = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-file-1', defaultTimelineItems: [{ type: 'message', parts: [{ type: 'file', fileId: 'file_none' }] }] });
-      expect(initial.body.error.details.fields[0].path).toBe('body.defaultTimelineItems.0.parts.0.fileId');
+      // Files are uploaded to a conversation that exists: an initial item can name none, and nothing is created.
+      const initialItems = [{ type: 'message', text: 'first' }, { type: 'message', parts: [{ type: 'file', fileId: 'file_none' }] }];
+      const initial = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-file-1', defaultTimelineItems: initialItems });
+      expect(initial.status).toBe(400);
+      expect(initial.body.error.details.fields).toEqual([{ path: 'body.defaultTimelineItems.1.parts.0.fileId', message: expect.stringContaining('after the conversation is created') }]);
+      expect((await api.call('GET', '/v1/conversations/err-file-1', visitor)).status).toBe(404);
+      const withoutFile = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-file-1', defaultTimelineItems: initialItems.slice(0, 1) });
+      expect(withoutFile.status).toBe(201);
       // The server's own schemas: an assistant configuration.
       const config = await api.call('PUT', '/v1/ai-agents/ai_assistant', AGENT, { model: 'gpt-4', stepBudget: 0 });
       expect(config.status).toBe(400);
