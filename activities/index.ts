@@ -48,6 +48,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
         // AiStore takes domain items, whose plugin arm TypeScript flattens; the store's own type restores the base fields.
         appendItem: (item) => store.appendItem(item as ItemToAppend),
         recentItems: (conversationId, limit) => recentItems(store, conversationId, limit),
+        hasVisitorMessageAfter: (conversationId, seq) => store.hasVisitorMessageAfter(conversationId, seq),
       },
       ...(publishTyping ? { publishTyping } : {}),
       context: { summarize: (item) => summaryOrNothing(plugins, item) },

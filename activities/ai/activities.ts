@@ -28,6 +28,8 @@ export interface AiStore {
   appendItem(item: NewTimelineItem): Promise<unknown>;
   /** The conversation's newest `limit` items, any visibility, in any order. */
   recentItems(conversationId: string, limit: number): Promise<TimelineItem[]>;
+  /** Whether the visitor wrote a public message into the conversation after `seq`. */
+  hasVisitorMessageAfter(conversationId: string, seq: number): Promise<boolean>;
 }
 
 export interface AiActivityDeps {
@@ -116,7 +118,10 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
     },
 
     async postAiReply(input) {
+      // The turn's cancellation cannot stop a write already under way: a reply to an older message stops here.
+      if (input.answersUpTo !== undefined && (await store().hasVisitorMessageAfter(input.conversationId, input.answersUpTo))) return { posted: false };
       await store().appendItem({ ...aiItem(input), type: 'message', visibility: 'public', text: input.text });
+      return { posted: true };
     },
 
     async postAiNote(input) {

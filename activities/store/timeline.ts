@@ -111,6 +111,12 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
       return doc && toItem(doc);
     },
 
+    /** Whether the visitor wrote a public message into the conversation after `seq` (what starts a newer AI turn). */
+    async hasVisitorMessageAfter(conversationId: string, seq: number): Promise<boolean> {
+      const newer = { conversationId, seq: { $gt: seq }, type: 'message', visibility: 'public', 'author.kind': 'visitor' } as const;
+      return (await items.countDocuments(newer, { limit: 1 })) > 0;
+    },
+
     /** Whether a public item of the conversation carries this file among its parts (what makes it a visitor's to see). */
     async isFileInPublicItem(conversationId: string, fileId: string): Promise<boolean> {
       return (await items.countDocuments({ conversationId, visibility: 'public', 'parts.fileId': fileId }, { limit: 1 })) > 0;

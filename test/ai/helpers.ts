@@ -52,6 +52,9 @@ export function memoryStore(initial: TimelineItem[] = []) {
     async recentItems(conversationId, limit) {
       return items.filter((i) => i.conversationId === conversationId).slice(-limit);
     },
+    async hasVisitorMessageAfter(conversationId, seq) {
+      return items.some((i) => i.conversationId === conversationId && i.seq > seq && i.type === 'message' && i.visibility === 'public' && i.author.kind === 'visitor');
+    },
   };
   return { store, items };
 }
@@ -103,6 +106,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     policy: policyOf(config),
     context: await activities.buildConversationContext({ conversationId }),
     visitorText: options.visitorText,
+    visitorSeq: 1,
     visitorTurns: 1,
     lifecycle: conversation.lifecycle,
   });

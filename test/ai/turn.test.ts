@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MockLanguageModelV3 } from 'ai/test';
 import { defaultAssistantConfig } from '../../activities/ai/config';
 import { runAiTurn } from '../../workflows/conversation/ai/turn';
-import { aiHarness } from './helpers';
+import { aiHarness, visitorMessage } from './helpers';
 import { scriptedModel } from './mock-model';
 
 describe('runAiTurn', () => {
@@ -139,6 +139,24 @@ describe('runAiTurn', () => {
     expect(outcome.status).toBe('superseded');
     expect(h.posted('message')).toEqual([]);
     expect(h.conversation.operations).toEqual([]);
+  });
+
+  it('holds back a reply the visitor overtook while it was being posted, and ends the turn without escalating', async () => {
+    const h = aiHarness({
+      visitorText: 'How do I reset my password?',
+      model: new MockLanguageModelV3({
+        doGenerate: async () => {
+          // Stored, but the workflow has not heard of it yet: the turn is still current.
+          h.items.push(visitorMessage('c1', 2, 'How do I export my notes?'));
+          return scriptedModel([['reply', { text: 'Use "Forgot password".' }]]).doGenerate({ prompt: [] });
+        },
+      }),
+    });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome.status).toBe('superseded');
+    expect(h.posted('message')).toEqual([]);
+    expect(h.conversation.operations).toEqual([]);
+    expect(h.posted('ai_tool_call')).toEqual([expect.objectContaining({ toolName: 'reply', state: 'rejected', error: expect.stringContaining('wrote again') })]);
   });
 
   it('works end to end with the rule-based model: classify, then answer', async () => {

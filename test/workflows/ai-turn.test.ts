@@ -18,12 +18,38 @@ const aiMessages = async (c: DrivenConversation) => (await c.items()).filter((i)
 const toolCalls = async (c: DrivenConversation) =>
   (await c.items()).filter((i): i is TimelineItem & Record<string, unknown> => i.type === 'ai_tool_call').map(({ toolName, state, error, author }) => ({ toolName, state, error, author }));
 
+/** A model that answers 'stale answer', held until `release()`, then 'fresh answer'. */
+function firstAnswerHeld() {
+  let release!: () => void;
+  const firstCallHeld = new Promise<void>((resolve) => (release = resolve));
+  const answers: LanguageModelV3GenerateResult[] = [stepResult([['reply', { text: 'stale answer' }]]), stepResult([['reply', { text: 'fresh answer' }]])];
+  const model = new MockLanguageModelV3({
+    doGenerate: async () => {
+      const answer = answers.shift()!;
+      if (answers.length === 1) await firstCallHeld;
+      return answer;
+    },
+  });
+  return { model, release };
+}
+
 describe('conversationWorkflow with an AI assistant', () => {
   let h: ProductHarness;
   beforeAll(async () => {
     h = await productHarness('ai_turn');
   });
   afterAll(() => h?.close());
+
+  /** A conversation whose first turn waits on the model (see firstAnswerHeld). */
+  async function firstTurnInFlight() {
+    const { model, release } = firstAnswerHeld();
+    const assistant = await h.newAssistant({ model });
+    const c = await h.newConversation({ assistantId: assistant.id });
+    await c.post(VISITOR, 'How do I share a notebook?');
+    await h.passTime(PAST_DEBOUNCE_MS);
+    await eventually(() => expect(model.doGenerateCalls).toHaveLength(1));
+    return { c, release };
+  }
 
   describe('answering a visitor', () => {
     it('posts the model’s reply as the AI participant, records the tool call and shows typing meanwhile', async () => {
@@ -116,21 +142,7 @@ describe('conversationWorkflow with an AI assistant', () => {
     });
 
     it('drops a turn in flight when the visitor writes again: the stale answer is never posted', async () => {
-      let release!: () => void;
-      const firstCallHeld = new Promise<void>((resolve) => (release = resolve));
-      const answers: LanguageModelV3GenerateResult[] = [stepResult([['reply', { text: 'stale answer' }]]), stepResult([['reply', { text: 'fresh answer' }]])];
-      const model = new MockLanguageModelV3({
-        doGenerate: async () => {
-          const answer = answers.shift()!;
-          if (answers.length === 1) await firstCallHeld;
-          return answer;
-        },
-      });
-      const assistant = await h.newAssistant({ model });
-      const c = await h.newConversation({ assistantId: assistant.id });
-      await c.post(VISITOR, 'How do I share a notebook?');
-      await h.passTime(PAST_DEBOUNCE_MS);
-      await eventually(() => expect(model.doGenerateCalls).toHaveLength(1));
+      const { c, release } = await firstTurnInFlight();
 
       await c.post(VISITOR, 'Actually, how do I reset my password?');
       release();
@@ -140,6 +152,22 @@ describe('conversationWorkflow with an AI assistant', () => {
       await eventually(async () => expect((await toolCalls(c)).map((t) => t.toolName)).toEqual(['reply']));
       await h.passTime(PAST_DEBOUNCE_MS);
       expect(await aiMessages(c)).toEqual(['fresh answer']);
+    });
+
+    it('holds back an answer the visitor overtook before the workflow heard of it, and answers the newer message', async () => {
+      const { c, release } = await firstTurnInFlight();
+
+      // Stored while the reply is on its way; the workflow hears of it only afterwards.
+      const newer = await c.write(VISITOR, 'Actually, how do I reset my password?');
+      release();
+      await eventually(async () => expect(await toolCalls(c)).toEqual([expect.objectContaining({ toolName: 'reply', state: 'rejected' })]));
+      expect(await aiMessages(c)).toEqual([]);
+      await c.notify(newer);
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['fresh answer']));
+      expect(await c.state()).toMatchObject({ handler: 'ai' });
+      expect((await c.timeline()).filter((kind) => kind.startsWith('event:'))).toEqual([]);
     });
   });
 

@@ -59,9 +59,11 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange }: C
   const activities: AiActivities = {
     ...proxies,
     async postAiReply(input) {
-      await proxies.postAiReply(input);
+      const reply = await proxies.postAiReply(input);
+      if (reply?.posted === false) return reply;
       state.receiveAiReply(input.itemId, workflowNow());
       onAiChange();
+      return reply;
     },
     // A cancelled turn still clears its typing indicator: it runs in the turn's own (cancelled) scope.
     publishAiTyping: (input) => (input.isTyping ? proxies.publishAiTyping(input) : CancellationScope.nonCancellable(() => proxies.publishAiTyping(input))),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../activities/store';
+import { openStore, type ItemToAppend, type Store } from '../../../activities/store';
 import { AppError } from '../../../domain/errors';
 import { agentAuthor, message, newConversation, note, useStore } from './fixtures';
 
@@ -196,6 +196,24 @@ describe('Store', () => {
       const conversationId = await newConversation(store);
       await expect(store.listItems(conversationId, { audience: 'all', limit: 101 })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
       await expect(store.listItems(conversationId, { audience: 'all', cursor: 'bm9wZQ' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    });
+  });
+
+  describe('#hasVisitorMessageAfter', () => {
+    it('counts only public visitor messages after the seq (what starts a newer AI turn)', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const other = await newConversation(store);
+      const { item: asked } = await store.appendItem(message(conversationId));
+      await store.appendItem(message(conversationId, { author: agentAuthor('usr_agent') }));
+      await store.appendItem(message(conversationId, { visibility: 'private' }));
+      await store.appendItem(message(conversationId, { type: 'rating', text: undefined, score: 5 } as Partial<ItemToAppend>));
+      await store.appendItem(note(conversationId));
+      await store.appendItem(message(other));
+      expect(await store.hasVisitorMessageAfter(conversationId, asked.seq)).toBe(false);
+      const { item: again } = await store.appendItem(message(conversationId));
+      expect(await store.hasVisitorMessageAfter(conversationId, asked.seq)).toBe(true);
+      expect(await store.hasVisitorMessageAfter(conversationId, again.seq)).toBe(false);
     });
   });
 

@@ -48,6 +48,12 @@ export async function startConversation(env: DriverEnvironment, { assistantId, s
     start,
     /** Stores an item (a public message unless told otherwise) and tells the workflow. */
     async post(author: Author, text: string, fields: Record<string, unknown> = {}) {
+      const item = await this.write(author, text, fields);
+      await this.notify(item);
+      return item;
+    },
+    /** Stores an item without telling the workflow yet (as the server does between its write and its signal). */
+    async write(author: Author, text: string, fields: Record<string, unknown> = {}) {
       const { item } = await env.store.appendItem({
         id: `itm_${randomUUID()}`,
         conversationId: id,
@@ -58,9 +64,9 @@ export async function startConversation(env: DriverEnvironment, { assistantId, s
         createdAt: new Date().toISOString(),
         ...fields,
       } as Parameters<Store['appendItem']>[0]);
-      await env.conversations.notifyItems([toItemArrival(item)], start);
       return item;
     },
+    notify: (item: TimelineItem) => env.conversations.notifyItems([toItemArrival(item)], start),
     operate: (actor: Author, ...operations: LifecycleOperation[]) => env.conversations.operate(id, { actor, operations }, start),
     state: () => env.conversations.getState(id),
     stored: () => env.store.getConversation(id),

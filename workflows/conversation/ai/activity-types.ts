@@ -3,7 +3,7 @@
  * activities/ai/activities.ts). Workflows import this file as types only.
  */
 import type { AssistantPolicy } from '../../../domain/assistant';
-import type { AiItemInput, AiTypingInput, CallModelInput, CallModelResult, ConversationContext, ToolCallRecord } from './types';
+import type { AiItemInput, AiReplyInput, AiTypingInput, CallModelInput, CallModelResult, ConversationContext, PostedReply, ToolCallRecord } from './types';
 
 export interface AiActivities {
   loadAssistantPolicy(input: { assistantId: string }): Promise<AssistantPolicy>;
@@ -11,7 +11,7 @@ export interface AiActivities {
   /** One model step; throws on model errors (non-retryable `AiModelAuthError` for 401/403). */
   callModel(input: CallModelInput): Promise<CallModelResult>;
   recordToolCall(record: ToolCallRecord): Promise<void>;
-  postAiReply(input: AiItemInput): Promise<void>;
+  postAiReply(input: AiReplyInput): Promise<PostedReply>;
   postAiNote(input: AiItemInput): Promise<void>;
   publishAiTyping(input: AiTypingInput): Promise<void>;
 }

@@ -82,6 +82,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
       policy,
       context,
       visitorText: job.arrival.text ?? '',
+      visitorSeq: job.arrival.seq,
       visitorTurns: job.visitorTurns,
       lifecycle: options.lifecycle(),
     });

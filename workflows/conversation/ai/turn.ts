@@ -37,7 +37,7 @@ import { PRIORITIES, type ConversationLifecycle } from '../../../domain/conversa
 import type { LifecycleOperation } from '../../../domain/operations';
 import { escalationBeforeModel, escalationForState, isUncertainReply, type EscalationReason } from './escalation-rules';
 import { toToolAction } from './tool-actions';
-import type { AiItemInput, AiStep, AiTypingInput, CallModelInput, CallModelResult, ConversationContext, ModelToolCall, ToolCallRecord, ToolOutcome } from './types';
+import type { AiItemInput, AiReplyInput, AiStep, AiTypingInput, CallModelInput, CallModelResult, ConversationContext, ModelToolCall, PostedReply, ToolCallRecord, ToolOutcome } from './types';
 
 /** The workflow's answer to an operation: the new lifecycle, or the validator's rejection. */
 export type ApplyResult = { ok: true; state: ConversationLifecycle } | { ok: false; rejected: string };
@@ -47,7 +47,7 @@ export interface AiTurnDeps {
   callModel(input: CallModelInput): Promise<CallModelResult>;
   applyOperation(operation: LifecycleOperation): ApplyResult | Promise<ApplyResult>;
   recordToolCall(record: ToolCallRecord): Promise<void>;
-  postReply(input: AiItemInput): Promise<void>;
+  postReply(input: AiReplyInput): Promise<PostedReply>;
   postNote(input: AiItemInput): Promise<void>;
   setTyping(input: AiTypingInput): Promise<void>;
   /** False once a newer visitor message has superseded this turn: it must not post anything more. */
@@ -63,6 +63,8 @@ export interface AiTurnInput {
   context: ConversationContext;
   /** The visitor's latest message. */
   visitorText: string;
+  /** Its seq: the turn's replies are not posted once the visitor has written after it. */
+  visitorSeq: number;
   /** Visitor messages the AI has handled since the conversation (re)opened, this one included. */
   visitorTurns: number;
   lifecycle: ConversationLifecycle;
@@ -86,6 +88,8 @@ class AiTurn {
   private replies: string[] = [];
   private escalated?: EscalationReason;
   private resolved = false;
+  /** A reply was held back because the visitor wrote again: the newer message's turn answers. */
+  private overtaken = false;
   private readonly steps: AiStep[] = [];
 
   constructor(
@@ -96,7 +100,7 @@ class AiTurn {
   }
 
   async run(): Promise<AiTurnOutcome> {
-    if (!this.deps.isCurrent()) return this.outcome('superseded');
+    if (this.superseded()) return this.outcome('superseded');
     const { escalation } = this.input.policy;
     const early = escalationBeforeModel(escalation, { ...this.input, tags: this.lifecycle.tags, priority: this.lifecycle.priority });
     if (early) return this.handOver(early);
@@ -122,9 +126,10 @@ class AiTurn {
       const step: AiStep = { text: result.text, toolCalls: result.toolCalls, outcomes: [] };
       this.steps.push(step);
       for (const call of result.toolCalls) {
-        if (!this.deps.isCurrent()) return this.outcome('superseded');
+        if (this.superseded()) return this.outcome('superseded');
         step.outcomes.push(await this.apply(call));
       }
+      if (this.superseded()) return this.outcome('superseded');
       const end = await this.endOfStep();
       if (end) return end;
       if (result.toolCalls.length === 0) break; // asked again, a model that stopped would stop again
@@ -166,7 +171,11 @@ class AiTurn {
     const { action } = parsed;
     try {
       if (action.kind === 'reply') {
-        await this.deps.postReply(this.itemTarget(action.text));
+        const reply = await this.deps.postReply({ ...this.itemTarget(action.text), answersUpTo: this.input.visitorSeq });
+        if (reply?.posted === false) {
+          this.overtaken = true;
+          return { state: 'rejected', error: 'The visitor wrote again before the reply was posted; the reply to the newer message follows' };
+        }
         this.replies.push(action.text);
         return { state: 'accepted', output: { posted: true } };
       }
@@ -207,7 +216,7 @@ class AiTurn {
    * superseded meanwhile does nothing.
    */
   private async handOver(reason: EscalationReason, note?: string): Promise<AiTurnOutcome> {
-    if (!this.deps.isCurrent()) return this.outcome('superseded');
+    if (this.superseded()) return this.outcome('superseded');
     const result = await this.escalate({ op: 'escalate', reason: reason.message });
     if (result.ok) this.escalated = reason;
     if (note) await this.bestEffort(() => this.deps.postNote(this.itemTarget(note)));
@@ -218,8 +227,13 @@ class AiTurn {
   /** The hand-off message, unless the turn already said something to the visitor (or may not speak). */
   private async tellVisitorHandedOver(): Promise<void> {
     const { permissions, escalation } = this.input.policy;
-    if (this.replies.length > 0 || !permissions.includes('reply') || !this.deps.isCurrent()) return;
+    if (this.replies.length > 0 || !permissions.includes('reply') || this.superseded()) return;
     await this.bestEffort(() => this.deps.postReply(this.itemTarget(escalation.handoffMessage)));
+  }
+
+  /** A newer visitor message took over: as the workflow heard of it, or as the store showed when a reply was held back. */
+  private superseded(): boolean {
+    return this.overtaken || !this.deps.isCurrent();
   }
 
   private outcome(status: AiTurnOutcome['status']): AiTurnOutcome {
@@ -242,7 +256,7 @@ class AiTurn {
   }
 
   /** For effects the turn can do without (typing, records, courtesy messages): failures are dropped, cancellation is not. */
-  private async bestEffort(effect: () => Promise<void>): Promise<void> {
+  private async bestEffort(effect: () => Promise<unknown>): Promise<void> {
     try {
       await effect();
     } catch (err) {

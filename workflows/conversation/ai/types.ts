@@ -75,6 +75,20 @@ export interface AiItemInput {
   text: string;
 }
 
+export interface AiReplyInput extends AiItemInput {
+  /**
+   * The seq of the visitor message the reply answers: it is not posted when a newer public visitor
+   * message is stored (that message's turn answers). Absent: posted regardless (the hand-off notice).
+   */
+  answersUpTo?: number;
+}
+
+/**
+ * Whether the reply was posted. Histories recorded before the reply could be held back have no
+ * result (undefined): those replies were posted.
+ */
+export type PostedReply = { posted: boolean } | undefined;
+
 export interface AiTypingInput {
   conversationId: string;
   assistantId: string;
