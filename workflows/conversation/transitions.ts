@@ -46,8 +46,12 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       return tagListProblem(operation.tags) ?? (presentTags(lifecycle, operation.tags).length === 0 ? 'none of these tags is on the conversation' : undefined);
     case 'join':
       return rosterProblem(data, operation.userId) ?? (activeParticipant(lifecycle, operation.userId) ? `${operation.userId} is already a participant` : undefined);
-    case 'leave':
-      return activeParticipant(lifecycle, operation.userId) ? undefined : `${String(operation.userId)} is not a participant`;
+    case 'leave': {
+      const participant = activeParticipant(lifecycle, operation.userId);
+      if (!participant) return `${String(operation.userId)} is not a participant`;
+      // The AI answers while it handles the conversation: it cannot be gone and still be in charge.
+      return participant.kind === 'ai' && lifecycle.handler === 'ai' ? `${participant.id} handles the conversation: escalate it or assign a person first` : undefined;
+    }
     case 'assign': {
       const problem = rosterProblem(data, operation.userId);
       if (problem) return problem;
@@ -155,6 +159,11 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
     case 'hand_back': {
       lifecycle.handler = 'ai';
       emit(actor, { kind: 'handed_back', actorId, data: {} });
+      // The AI has it now: it no longer counts as the person's (their load, the assignee filter).
+      if (lifecycle.assigneeId !== undefined) {
+        emit(actor, { kind: 'unassigned', actorId, targetId: lifecycle.assigneeId });
+        delete lifecycle.assigneeId;
+      }
       const assistant = aiAssistantOf(data);
       if (assistant && !activeParticipant(lifecycle, assistant.id)) joinParticipant(context, actor, assistant);
       return;

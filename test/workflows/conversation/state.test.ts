@@ -237,7 +237,15 @@ describe('ConversationState', () => {
       state.takeOutput();
       const snapshot = op(state, ALICE, { op: 'hand_back' }, MINUTE);
       expect(snapshot).toMatchObject({ handler: 'ai', participants: [{ id: ASSISTANT.id, kind: 'ai', joinedAt: at(MINUTE) }] });
-      expect(eventKinds(state)).toEqual(['handed_back', 'participant_joined']);
+      // The assignee's load and the assignee filter no longer count it.
+      expect(snapshot.assigneeId).toBeUndefined();
+      expect(eventKinds(state)).toEqual(['handed_back', 'unassigned', 'participant_joined']);
+    });
+
+    it('lets the AI leave once people handle the conversation', () => {
+      const state = withAi();
+      op(state, ASSISTANT, { op: 'escalate', reason: 'wants a person' });
+      expect(op(state, ALICE, { op: 'leave', userId: ASSISTANT.id }, MINUTE).participants).toEqual([expect.objectContaining({ id: ASSISTANT.id, leftAt: at(MINUTE) })]);
     });
 
     it('pauses the AI for the given minutes or the default, and resumes it', () => {
@@ -320,6 +328,7 @@ describe('ConversationState', () => {
       ['joining someone not on the team', started, ALICE, { op: 'join', userId: 'usr_stranger' }, 'usr_stranger is not a member of the team'],
       ['joining twice', withAi, ALICE, { op: 'join', userId: ASSISTANT.id }, `${ASSISTANT.id} is already a participant`],
       ['leaving when not a participant', started, ALICE, { op: 'leave', userId: ALICE.id }, `${ALICE.id} is not a participant`],
+      ['removing the AI while it handles the conversation', withAi, ALICE, { op: 'leave', userId: ASSISTANT.id }, `${ASSISTANT.id} handles the conversation: escalate it or assign a person first`],
       ['assigning someone not on the team', started, ALICE, { op: 'assign', userId: 'usr_stranger' }, 'usr_stranger is not a member of the team'],
       ['assigning the AI', started, ALICE, { op: 'assign', userId: ASSISTANT.id }, `${ASSISTANT.id} is an AI assistant: hand the conversation back to the AI instead`],
       ['assigning the assignee again', humanHandled, ALICE, { op: 'assign', userId: ALICE.id }, `conversation is already assigned to ${ALICE.id}`],
@@ -512,7 +521,8 @@ describe('ConversationState', () => {
       expect(reopened(false).snapshot().handler).toBe('human');
       const handedBack = reopened(true);
       expect(handedBack.snapshot().handler).toBe('ai');
-      expect(eventKinds(handedBack)).toEqual(['reopened', 'handed_back']);
+      expect(handedBack.snapshot().assigneeId).toBeUndefined();
+      expect(eventKinds(handedBack)).toEqual(['reopened', 'handed_back', 'unassigned']);
     });
   });
 
