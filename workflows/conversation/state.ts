@@ -21,7 +21,7 @@ import {
   type SlaBreach,
 } from './definitions';
 import { routingNotices, type RoutingNotice } from './routing-notices';
-import { activeParticipant, addMs, aiAssistantOf, joinParticipant, nextPriority, perform, rejectionOf, type TransitionContext } from './transitions';
+import { activeParticipant, addMs, aiAssistantOf, CURRENT_RULES, joinParticipant, nextPriority, perform, rejectionOf, type RuleRevisions, type TransitionContext } from './transitions';
 
 /** How many recent item ids are remembered to drop repeated `itemAdded` signals. */
 export const DEDUP_WINDOW = 1_000;
@@ -52,6 +52,8 @@ export interface ConversationStateData {
   retired: boolean;
   /** Visitor messages the AI assistant counted since it last took the conversation; the assistant keeps it, continue-as-new carries it. */
   aiVisitorTurns?: number;
+  /** The rules this run was started under (transitions.ts); set anew by each run. */
+  rules?: RuleRevisions;
   outbox: Outbox;
 }
 
@@ -100,8 +102,8 @@ export class ConversationState {
   }
 
   /** The state a run starts from: carried over by continue-as-new, resumed from the store, or new. */
-  static start(input: ConversationWorkflowInput, now: string): ConversationState {
-    if (input.carried) return new ConversationState(input.carried);
+  static start(input: ConversationWorkflowInput, now: string, rules: RuleRevisions = CURRENT_RULES): ConversationState {
+    if (input.carried) return new ConversationState({ ...input.carried, rules });
     const resumed = input.initialState && input.initialState.stateVersion > 0 ? input.initialState : undefined;
     const state = new ConversationState({
       conversationId: input.conversationId,
@@ -115,6 +117,7 @@ export class ConversationState {
       visitorHasWritten: false,
       recentItemIds: [],
       retired: false,
+      rules,
       outbox: emptyOutbox(),
     });
     // The workflow's view goes to the store at once (e.g. the AI as handler of a new conversation).

@@ -13,6 +13,18 @@ export const MAX_TITLE_LENGTH = 200;
 export const MAX_TAG_LENGTH = 50;
 export const MAX_AI_PAUSE_MINUTES = 7 * 24 * 60;
 
+/**
+ * Rule changes that alter what a running workflow does. A run takes up the rules of the code that
+ * started it: workflow.ts asks `patched()` once per run, so a history made under older rules replays
+ * under them, and the next run (continue-as-new) takes up the new ones. Absent: the older rule.
+ */
+export interface RuleRevisions {
+  /** The AI cannot leave a conversation it handles; a hand-back unassigns the person it was assigned to. */
+  aiHandover?: boolean;
+}
+
+export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true };
+
 /** How a reopen gives the conversation back to the AI when the settings say so. */
 const HAND_BACK: OperationRequest = { actor: LIFECYCLE_ACTOR, operation: { op: 'hand_back' } };
 
@@ -50,7 +62,7 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       const participant = activeParticipant(lifecycle, operation.userId);
       if (!participant) return `${String(operation.userId)} is not a participant`;
       // The AI answers while it handles the conversation: it cannot be gone and still be in charge.
-      return participant.kind === 'ai' && lifecycle.handler === 'ai' ? `${participant.id} handles the conversation: escalate it or assign a person first` : undefined;
+      return data.rules?.aiHandover && participant.kind === 'ai' && lifecycle.handler === 'ai' ? `${participant.id} handles the conversation: escalate it or assign a person first` : undefined;
     }
     case 'assign': {
       const problem = rosterProblem(data, operation.userId);
@@ -160,7 +172,7 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       lifecycle.handler = 'ai';
       emit(actor, { kind: 'handed_back', actorId, data: {} });
       // The AI has it now: it no longer counts as the person's (their load, the assignee filter).
-      if (lifecycle.assigneeId !== undefined) {
+      if (data.rules?.aiHandover && lifecycle.assigneeId !== undefined) {
         emit(actor, { kind: 'unassigned', actorId, targetId: lifecycle.assigneeId });
         delete lifecycle.assigneeId;
       }

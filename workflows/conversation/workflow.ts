@@ -42,6 +42,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -89,8 +90,12 @@ const routing = proxyActivities<RoutingActivities>({
 /** About 4 history events per message: runs stay near 4–5k events, well below Temporal's limits. */
 export const DEFAULT_RUN_LIMITS: Required<RunLimits> = { historyEvents: 10_000, messages: 1_000 };
 
+/** Runs started with it: the AI cannot leave a conversation it handles, and a hand-back unassigns (transitions.ts). */
+const AI_HANDOVER_PATCH = 'ai-handover-rules';
+
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<ConversationSnapshot> {
-  const state = ConversationState.start(input, workflowNow());
+  // Asked once, at the run's start: a run started before a rule changed keeps its rules to its end.
+  const state = ConversationState.start(input, workflowNow(), { aiHandover: patched(AI_HANDOVER_PATCH) });
   const { conversationId } = input;
   const runLimits = { ...DEFAULT_RUN_LIMITS, ...input.runLimits };
   let messagesThisRun = 0;

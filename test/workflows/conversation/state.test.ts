@@ -242,6 +242,15 @@ describe('ConversationState', () => {
       expect(eventKinds(state)).toEqual(['handed_back', 'unassigned', 'participant_joined']);
     });
 
+    it('keeps the older rules for a run started before them (replaying its history)', () => {
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), {});
+      expect(state.rejectionOf({ actor: ALICE, operation: { op: 'leave', userId: ASSISTANT.id } })).toBeUndefined();
+      op(state, ALICE, { op: 'assign', userId: ALICE.id });
+      state.takeOutput();
+      expect(op(state, ALICE, { op: 'hand_back' }).assigneeId).toBe(ALICE.id);
+      expect(eventKinds(state)).toEqual(['handed_back']);
+    });
+
     it('lets the AI leave once people handle the conversation', () => {
       const state = withAi();
       op(state, ASSISTANT, { op: 'escalate', reason: 'wants a person' });
