@@ -22,6 +22,7 @@ import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
 import { TokenBuckets } from './rate-limit';
+import { TRUSTED_PROXIES } from './client-ip';
 import { Realtime } from './realtime/realtime';
 import { aiAgentRoutes } from './routes/ai-agents';
 import { contactRoutes } from './routes/contacts';
@@ -59,7 +60,9 @@ export interface ChatServer {
 
 export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const directory = storeDirectory(deps.store);
-  const realtime = new Realtime({ ...deps, directory });
+  // Shared with the sockets: their upgrades and frames cost the caller's IP as requests do.
+  const ipBuckets = new TokenBuckets(deps.limits.ipRate);
+  const realtime = new Realtime({ ...deps, directory, ipBuckets });
   const visitorBuckets = new TokenBuckets(deps.limits.visitorRate);
   const unattachedFiles = sweepUnattachedFiles(deps.store, deps.limits.fileUnattachedMs, deps.log);
   const ctx: ApiContext = {
@@ -82,12 +85,12 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
 
   const drain = new ConnectionDrain();
   const app = express();
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', TRUSTED_PROXIES);
   app.disable('x-powered-by');
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
   app.use(drain.middleware, securityHeaders, preflight);
-  app.use('/v1', rateLimit(new TokenBuckets(deps.limits.ipRate), (req) => req.ip ?? 'unknown'));
+  app.use('/v1', rateLimit(ipBuckets, (req) => req.ip ?? 'unknown'));
   app.use('/v1/health', healthRoutes(ctx));
   app.use('/v1/websites', websiteRoutes(ctx));
   app.use('/v1/conversations', conversationRoutes(ctx));

@@ -17,6 +17,7 @@ import type { Connection } from './connection';
 import { EphemeralPublisher } from './ephemeral';
 import { Hub } from './hub';
 import { OwnWords } from './own-words';
+import type { TokenBuckets } from '../rate-limit';
 import { OwnersCache } from './owners';
 import { PresenceFeed } from './presence-feed';
 import { LocalPresence, OnlineDirectory, type PresenceKey } from './presence';
@@ -30,6 +31,8 @@ export interface RealtimeDeps {
   log: Logger;
   limits: ServerLimits;
   teams: TeamAvailability;
+  /** The per-IP limit REST calls take from: socket upgrades and frames take from it too. */
+  ipBuckets: TokenBuckets;
 }
 
 const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
@@ -89,7 +92,7 @@ export class Realtime {
         onFrameArrived: acceptClientFrame,
         onFrame: (conn, frame) => handleClientFrame({ ...this.deps, publisher: this.publisher }, conn, frame),
       },
-      this.deps.limits.ws,
+      { ...this.deps.limits.ws, ipBuckets: this.deps.ipBuckets },
       log,
     );
     this.presenceBeat = setInterval(() => this.beat(), this.deps.limits.ws.heartbeatMs);

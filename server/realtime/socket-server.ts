@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../../domain/errors';
 import { credentialsFromQuery, type Credentials } from '../auth';
+import { clientIpOf } from '../client-ip';
 import type { Caller } from '../caller';
 import { errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions } from '../rate-limit';
@@ -21,7 +22,10 @@ export interface SocketServerOptions {
   heartbeatMs: number;
   maxBufferedBytes: number;
   maxFrameBytes: number;
+  /** Per socket for the team; shared by all of a visitor's sockets (more tabs are no more frames). */
   frameRate: RateLimitOptions;
+  /** The per-IP limit of REST calls: an upgrade and every frame cost one of its tokens. */
+  ipBuckets: TokenBuckets;
 }
 
 export interface SocketHandlers {
@@ -47,13 +51,18 @@ const CLOSE_SERVICE_RESTART = 1012;
 const credentialsOf = (req: IncomingMessage, url: URL): Credentials =>
   credentialsFromQuery((name) => url.searchParams.get(name) || undefined, req.headers.origin);
 
-function refuseUpgrade(socket: Duplex, err: unknown): void {
+function refuseUpgrade(socket: Duplex, err: unknown, headers: Record<string, string> = {}): void {
   const appError = toAppError(err);
   const body = JSON.stringify(errorBody(appError));
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${httpStatusOf(appError.code)} ${appError.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${httpStatusOf(appError.code)} ${appError.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
   );
 }
+
+/** Whose frame budget a socket spends: a visitor's, whatever its sockets, or the team member's socket's own. */
+const frameBudgetOf = (conn: Connection): string =>
+  conn.caller.kind === 'visitor' ? `visitor/${conn.caller.website.id}/${conn.caller.visitorId}` : `socket/${conn.id}`;
 
 const OVERSIZE_READ_FACTOR = 4;
 
@@ -78,16 +87,22 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     if (!URL.canParse(target, 'http://localhost')) return refuseUpgrade(socket, new AppError('ERR_INVALID_INPUT', 'Malformed request target'));
     const url = new URL(target, 'http://localhost');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, new AppError('ERR_NOT_FOUND', 'The WebSocket endpoint is /ws'));
+    const ip = clientIpOf(req);
+    const taken = options.ipBuckets.take(ip);
+    if (!taken.ok) {
+      const { retryAfterSeconds } = taken;
+      return refuseUpgrade(socket, new AppError('ERR_RATE_LIMITED', 'Too many requests', { retryAfterSeconds }), { 'Retry-After': String(retryAfterSeconds) });
+    }
     let caller: Caller;
     try {
       caller = await handlers.authenticate(credentialsOf(req, url));
     } catch (err) {
       return refuseUpgrade(socket, err);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller));
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip));
   };
 
-  const open = (ws: WebSocket, caller: Caller) => {
+  const open = (ws: WebSocket, caller: Caller, ip: string) => {
     const conn = new Connection(ws, caller, options.maxBufferedBytes, log);
     connections.add(conn);
     let queue = Promise.resolve();
@@ -102,7 +117,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     /** Typing frames waiting their turn, by conversation: a newer one takes the waiting one's place. */
     const waitingTyping = new Map<string, ClientFrame>();
     ws.on('message', (data, isBinary) => {
-      const parsed = parseFrame(conn, data, isBinary);
+      const parsed = parseFrame(conn, ip, data, isBinary);
       if (!parsed) return;
       handlers.onFrameArrived(conn, parsed);
       const typingKey = parsed.type === 'conversationTyping' ? parsed.payload.conversationId : undefined;
@@ -124,8 +139,9 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     handlers.onOpen(conn);
   };
 
-  const parseFrame = (conn: Connection, data: RawData, isBinary: boolean): ClientFrame | undefined => {
-    const taken = frameBuckets.take(conn.id);
+  const parseFrame = (conn: Connection, ip: string, data: RawData, isBinary: boolean): ClientFrame | undefined => {
+    const own = frameBuckets.take(frameBudgetOf(conn));
+    const taken = own.ok ? options.ipBuckets.take(ip) : own;
     if (!taken.ok) {
       conn.sendError('ERR_RATE_LIMITED', `Too many frames; retry in ${taken.retryAfterSeconds}s`);
       return undefined;

@@ -1,0 +1,79 @@
+/**
+ * What one caller may cost through sockets: a visitor's frames share one budget however many
+ * sockets it opens, and upgrades and frames take from the same per-IP limit as REST calls.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { RunningApp } from '../../runtime/app';
+import { AGENT, SocketClient, sleep } from './support/clients';
+import { startTestApp, type LimitOverrides } from './support/app';
+
+let app: RunningApp | undefined;
+const sockets: SocketClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+  await app?.close();
+  app = undefined;
+});
+
+async function started(limits: LimitOverrides): Promise<RunningApp> {
+  app = await startTestApp(limits);
+  return app;
+}
+
+async function open(running: RunningApp, who: Parameters<typeof SocketClient.open>[1]): Promise<SocketClient> {
+  const socket = await SocketClient.open(running, who);
+  sockets.push(socket);
+  return socket;
+}
+
+/** Sends `count` pings on each socket, then counts the pongs and the refusals they got. */
+async function pingAll(clients: SocketClient[], count: number): Promise<{ pongs: number; limited: number }> {
+  for (const client of clients) for (let i = 0; i < count; i++) client.send('ping');
+  const answered = () => clients.reduce((sum, c) => sum + c.texts.filter((t) => t === 'pong').length + c.of('error').length, 0);
+  for (let waited = 0; answered() < clients.length * count && waited < 5_000; waited += 20) await sleep(20);
+  const pongs = clients.reduce((sum, c) => sum + c.texts.filter((t) => t === 'pong').length, 0);
+  const limited = clients.reduce((sum, c) => sum + c.of('error', (p) => p.code === 'ERR_RATE_LIMITED').length, 0);
+  return { pongs, limited };
+}
+
+/** Attempts an upgrade with visitor credentials; resolves with the refusal's status and Retry-After, or 101. */
+function upgrade(running: RunningApp, visitorId: string): Promise<{ status: number; retryAfter?: string }> {
+  const url = `${running.url.replace(/^http/, 'ws')}/ws?publicKey=${encodeURIComponent(running.keys.publicKey)}&visitorId=${visitorId}`;
+  const ws = new WebSocket(url);
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => {
+      ws.close();
+      resolve({ status: 101 });
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
+      res.resume();
+    });
+    ws.once('error', (err) => reject(err));
+  });
+}
+
+describe('socket limits', () => {
+  it("gives all of a visitor's sockets one frame budget, and each team member's socket its own", async () => {
+    const running = await started({ ws: { frameRate: { perSecond: 0.01, burst: 6 } } });
+    const visitorTabs = [await open(running, { visitorId: 'many-tabs' }), await open(running, { visitorId: 'many-tabs' }), await open(running, { visitorId: 'many-tabs' })];
+    expect(await pingAll(visitorTabs, 6)).toEqual({ pongs: 6, limited: 12 });
+    // Another visitor is not held back by the first.
+    expect(await pingAll([await open(running, { visitorId: 'one-tab' })], 6)).toEqual({ pongs: 6, limited: 0 });
+    const agentTabs = [await open(running, AGENT), await open(running, AGENT)];
+    expect(await pingAll(agentTabs, 6)).toEqual({ pongs: 12, limited: 0 });
+  });
+
+  it('charges upgrades and frames to the caller’s IP, as REST calls are, and says when to retry', async () => {
+    const running = await started({ ipRate: { perSecond: 0.01, burst: 10 } });
+    const socket = await open(running, { visitorId: 'ip-1' }); // 1 token
+    expect(await pingAll([socket], 10)).toEqual({ pongs: 9, limited: 1 });
+    const refused = await upgrade(running, 'ip-2');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    const rest = await fetch(`${running.url}/v1/health`);
+    expect(rest.status).toBe(429);
+  });
+});
