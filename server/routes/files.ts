@@ -3,17 +3,18 @@
  * to callers who may see the file's conversation. Browsers cannot set headers on `<img src>`, so a
  * download also accepts the WebSocket-style query credentials.
  */
+import { create as contentDisposition } from 'content-disposition';
 import { Router, type Request } from 'express';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../../domain/errors';
+import { AppError, isAppError } from '../../domain/errors';
 import { visibleConversation } from '../access';
 import { authorOf } from '../caller';
 import type { ApiContext } from '../context';
 import { authenticated, callerOf } from '../middleware/authenticate';
 import { fileParams, uploadQuery } from '../schemas/files';
 import { parseInput } from '../schemas/parse';
-import { fileUrl } from '../services/items';
+import { fileUrl, visitorMaySeeFile } from '../services/items';
 
 const mediaTypeOf = (req: Request): string | undefined => req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
 
@@ -58,17 +59,16 @@ export function fileRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     const { id } = parseInput(fileParams, req.params, 'params');
     const info = await ctx.store.getFileInfo(id);
-    if (!info) throw new AppError('ERR_NOT_FOUND', `Unknown file ${id}`);
-    await visibleConversation(ctx.store, caller, info.conversationId);
-    // A visitor gets the visitor side's own uploads and files shared in public items, never one
-    // the team attached to a private note (404, as for anything it may not see).
-    if (caller.kind === 'visitor' && info.uploadedBy.kind !== 'visitor' && !(await ctx.store.isFileInPublicItem(info.conversationId, id))) {
-      throw new AppError('ERR_NOT_FOUND', `Unknown file ${id}`);
-    }
+    // A file the caller may not see is unknown to it, whatever the reason (its conversation's id included).
+    const unknown = new AppError('ERR_NOT_FOUND', `Unknown file ${id}`);
+    if (!info) throw unknown;
+    await visibleConversation(ctx.store, caller, info.conversationId).catch((err: unknown) => {
+      throw isAppError(err) && err.code === 'ERR_NOT_FOUND' ? unknown : err;
+    });
+    if (caller.kind === 'visitor' && !(await visitorMaySeeFile(ctx.store, info))) throw unknown;
     res.setHeader('Content-Type', info.mediaType);
     res.setHeader('Content-Length', String(info.size));
-    const disposition = info.mediaType.startsWith('image/') ? 'inline' : 'attachment';
-    res.setHeader('Content-Disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(info.filename)}`);
+    res.setHeader('Content-Disposition', contentDisposition(info.filename, { type: info.mediaType.startsWith('image/') ? 'inline' : 'attachment' }));
     res.setHeader('Cache-Control', 'private, max-age=3600');
     try {
       await pipeline(ctx.store.openFileStream(id), res);

@@ -5,9 +5,9 @@
  * (reply-joins.ts). Sockets hear of it from the store's change stream; the workflow is signalled
  * in the background afterwards.
  */
-import { newId, type Store } from '../../activities/store';
+import { newId, type FileInfo, type Store } from '../../activities/store';
 import { AppError } from '../../domain/errors';
-import type { MessagePart, TimelineItem } from '../../domain/timeline';
+import type { Author, MessagePart, TimelineItem } from '../../domain/timeline';
 import type { PluginRegistry, ValidatedItem } from '../../plugins/registry';
 import type { ConversationScopes } from '../access';
 import { authorOf, type Caller } from '../caller';
@@ -24,14 +24,23 @@ export interface ItemServiceDeps {
 
 export const fileUrl = (fileId: string): string => `/v1/files/${encodeURIComponent(fileId)}`;
 
+/**
+ * Whether a visitor who may see the file's conversation may see the file (and so share it): the
+ * visitor side's own uploads, and files shared in public items; never one the team attached to a
+ * private note only.
+ */
+export async function visitorMaySeeFile(store: Pick<Store, 'isFileInPublicItem'>, file: Pick<FileInfo, 'id' | 'conversationId' | 'uploadedBy'>): Promise<boolean> {
+  return file.uploadedBy.kind === 'visitor' || (await store.isFileInPublicItem(file.conversationId, file.id));
+}
+
 /** Validates a new item for this caller (throws the registry's AppErrors, their fields placed under `where`). */
 export function validateItem(plugins: PluginRegistry, caller: Caller, input: unknown, where = 'body.item'): ValidatedItem {
   const author = authorOf(caller);
   return inRequest(where, () => plugins.validateNewItem({ input, author, callerKind: author.kind }));
 }
 
-/** File parts must name files uploaded to this conversation; they gain what the store knows of the file. */
-async function resolveFileParts(store: Store, conversationId: string, fields: Record<string, unknown>): Promise<Record<string, unknown>> {
+/** File parts must name files uploaded to this conversation (and the author's to see); they gain what the store knows of the file. */
+async function resolveFileParts(store: Store, conversationId: string, fields: Record<string, unknown>, author: Author): Promise<Record<string, unknown>> {
   const parts = fields.parts as MessagePart[] | undefined;
   if (!Array.isArray(parts) || !parts.some((part) => part.type === 'file')) return fields;
   const resolved = await Promise.all(
@@ -39,7 +48,7 @@ async function resolveFileParts(store: Store, conversationId: string, fields: Re
       if (part.type !== 'file') return part;
       // Marked before the item is written: the sweep of unattached uploads then keeps it.
       const info = await store.attachFile(part.fileId, conversationId);
-      if (!info) {
+      if (!info || (author.kind === 'visitor' && !(await visitorMaySeeFile(store, info)))) {
         throw new AppError('ERR_INVALID_INPUT', `Unknown file ${part.fileId} for this conversation`, {
           fields: [{ path: `parts.${index}.fileId`, message: 'no such file in this conversation' }],
         });
@@ -64,7 +73,7 @@ export async function appendValidated(
   where = 'body.item',
 ): Promise<{ item: TimelineItem; created: boolean }> {
   const { fields, id: _id, ...base } = validated;
-  const own = await inRequest(where, () => resolveFileParts(store, conversationId, fields));
+  const own = await inRequest(where, () => resolveFileParts(store, conversationId, fields, base.author));
   return store.appendItem({ ...own, ...base, id, conversationId, createdAt: new Date().toISOString() } as Parameters<Store['appendItem']>[0], { owesSignal: true });
 }
 

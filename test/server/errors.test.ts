@@ -399,7 +399,9 @@ describe('Chat API errors', () => {
       expect(await statusOf(viaQuery, { Referer: `${ORIGIN}/products/42` })).toBe(200);
       expect(await statusOf(viaQuery, { Referer: 'https://elsewhere.example/page' })).toBe(403);
       expect(await statusOf(viaQuery, {})).toBe(403);
-      expect((await api.call('GET', up.body.file.url, { visitorId: 'stranger', origin: ORIGIN })).status).toBe(404);
+      const stranger = await api.call('GET', up.body.file.url, { visitorId: 'stranger', origin: ORIGIN });
+      expect(stranger.status).toBe(404);
+      expect(stranger.body.error.message).not.toContain('err-1'); // nor which conversation holds it
 
       const message = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'see', parts: [{ type: 'file', fileId: up.body.file.id }] } });
       expect(message.status).toBe(201);
@@ -415,8 +417,27 @@ describe('Chat API errors', () => {
       expect(note.body.item.parts).toEqual([expect.objectContaining({ type: 'file', fileId: up.body.file.id, filename: 'internal.png', width: 1, height: 1 })]);
       expect((await api.call('GET', up.body.file.url, AGENT)).status).toBe(200);
       expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(404);
+      // Nor can the visitor make it public by naming it in a message of its own (were the id to leak).
+      const shared = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'mine now', parts: [part] } });
+      expect(shared.body.error.details.fields).toEqual([{ path: 'body.item.parts.0.fileId', message: 'no such file in this conversation' }]);
+      expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(404);
       expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'message', text: 'here it is', parts: [part] } })).status).toBe(201);
       expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(200);
+    });
+
+    it('names a download with Content-Disposition as RFC 6266 says, and refuses file names that read as others', async () => {
+      const upload = (filename: string) =>
+        api.call('POST', `/v1/files?conversationId=err-1&filename=${encodeURIComponent(filename)}`, AGENT, 'plain text', { 'Content-Type': 'text/plain' });
+      const up = await upload("résumé (final)'s*.txt");
+      expect(up.status).toBe(201);
+      const served = await fetch(`${app.url}${up.body.file.url}`, { headers: api.headers(AGENT) });
+      expect(served.headers.get('content-disposition')).toBe(
+        `attachment; filename="r?sum? (final)'s*.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%28final%29%27s%2A.txt`,
+      );
+      for (const misleading of ['invoice\u202Etxt.exe', 'two\r\nlines.txt', 'tab\there.txt']) {
+        const refused = await upload(misleading);
+        expect(refused.body.error.details.fields).toEqual([{ path: 'query.filename', message: 'no control or text-direction characters' }]);
+      }
     });
   });
 
