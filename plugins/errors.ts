@@ -49,12 +49,18 @@ export interface FieldIssue {
   readonly message: string;
 }
 
+/** Zod's issues as failing fields under `prefix`: a key a strict schema does not know is named itself, not the object holding it. */
+export function fieldIssuesOf(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): FieldIssue[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path].map(String);
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'unknown field' }));
+    return [{ path: path.join('.'), message: issue.message }];
+  });
+}
+
 /** `ERR_INVALID_INPUT` whose details name every failing field, with paths prefixed by `prefix`. */
 export function invalidInput(what: string, issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): AppError {
-  const details: FieldIssue[] = issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join('.'),
-    message: issue.message,
-  }));
+  const details = fieldIssuesOf(issues, prefix);
   const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
   return new AppError('ERR_INVALID_INPUT', `Invalid ${what}: ${summary}`, details);
 }

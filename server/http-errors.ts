@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '../domain/errors';
+import { fieldIssuesOf as zodFieldIssues } from '../plugins/errors';
 import { UpdateRejectedError } from '../runtime/engine/errors';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -48,12 +49,7 @@ function invalidFields(message: string, fields: FieldIssue[]): AppError {
 }
 
 export function invalidInput(issues: z.core.$ZodIssue[], prefix?: string): AppError {
-  const fields: FieldIssue[] = issues.flatMap((issue) => {
-    const path = issue.path.map(String);
-    // A field a strict schema does not know is named itself, not the object holding it.
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: joinPath(prefix, ...path, key), message: 'unknown field' }));
-    return [{ path: joinPath(prefix, ...path) || '(root)', message: issue.message }];
-  });
+  const fields = zodFieldIssues(issues, prefix === undefined ? [] : [prefix]).map(({ path, message }) => ({ path: path || '(root)', message }));
   return invalidFields(`Invalid input: ${[...new Set(fields.map((f) => f.path))].join(', ')}`, fields);
 }
 

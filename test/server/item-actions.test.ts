@@ -95,6 +95,8 @@ describe('interactive items', () => {
     const bad = await choose('qr-1', 'qr-1-offer-2', 'maybe');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toEqual({ fields: [{ path: 'body.answer.optionId', message: expect.any(String) }] });
+    const extra = await api.call('POST', '/v1/conversations/qr-1/items/qr-1-offer-2/actions/choose', visitor, { answer: { optionId: 'yes', note: 'hi' } });
+    expect(extra.body.error.details).toEqual({ fields: [{ path: 'body.answer.note', message: 'unknown field' }] });
     const unknownAction = await api.call('POST', '/v1/conversations/qr-1/items/qr-1-offer-2/actions/nope', visitor, { answer: {} });
     expect(unknownAction.status).toBe(400);
     expect(unknownAction.body.error.details.fields[0].path).toBe('params.actionId');
