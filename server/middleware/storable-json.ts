@@ -6,7 +6,9 @@
  * - a string, or a key, holding a lone UTF-16 surrogate (`"\ud800"` is valid JSON): UTF-8 cannot
  *   hold one, so the store would keep U+FFFD instead, and what was acknowledged would differ from
  *   what a retry, a removal or a reader compares it with;
- * - a key holding NUL: BSON ends keys with it, so the driver refuses the document.
+ * - a key holding NUL: BSON ends keys with it, so the driver refuses the document;
+ * - a key named `__proto__`: JSON.parse keeps it, but copying the body into plain objects (the
+ *   request schemas do) sets a prototype instead, so the key and its value would silently vanish.
  */
 import type { RequestHandler } from 'express';
 import { AppError } from '../../domain/errors';
@@ -29,6 +31,7 @@ const LONE_SURROGATE_MESSAGE = 'holds a lone UTF-16 surrogate, which UTF-8 canno
 
 function keyIssue(key: string): string | undefined {
   if (key.includes('\u0000')) return 'has a key holding NUL';
+  if (key === '__proto__') return 'has a key named __proto__';
   return LONE_SURROGATE.test(key) ? `has a key that ${LONE_SURROGATE_MESSAGE}` : undefined;
 }
 

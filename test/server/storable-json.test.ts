@@ -25,6 +25,11 @@ describe('unstorableAt', () => {
     expect(pathOf({ title: '😀\uD83D' })).toBe('body.title'); // a pair, then half of one
   });
 
+  it('names the object with a key named __proto__, which parsing into plain objects drops', () => {
+    expect(unstorableAt(JSON.parse('{"metadata":{"__proto__":{"admin":true}}}'))).toEqual({ path: 'body.metadata', message: 'has a key named __proto__' });
+    expect(unstorableAt(JSON.parse('{"metadata":{"proto":1,"constructor":2}}'))).toBeUndefined();
+  });
+
   it('names the object whose key holds NUL or a lone surrogate', () => {
     expect(unstorableAt({ metadata: { 'a\u0000b': 1 } })).toEqual({ path: 'body.metadata', message: 'has a key holding NUL' });
     expect(unstorableAt({ metadata: { inner: { 'x\uD800': 1 } } })?.path).toBe('body.metadata.inner');
