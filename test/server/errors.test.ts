@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import { AGENT, Api, type Who } from './support/clients';
+import { AGENT, Api } from './support/clients';
 import { startTestApp } from './support/app';
 
 const ORIGIN = 'https://shop.example';
@@ -83,7 +83,7 @@ describe('Chat API errors', () => {
     });
 
     it('refuses fields a route does not take, naming them, instead of dropping them', async () => {
-      const fieldsOf = async (method: string, path: string, who: Who, body: object) => {
+      const fieldsOf = async (method: string, path: string, who: object, body: object) => {
         const res = await api.call(method, path, who, body);
         expect(res.status).toBe(400);
         return res.body.error.details.fields;
