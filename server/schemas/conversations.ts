@@ -3,14 +3,11 @@ import { CONVERSATION_STATUSES, PRIORITIES } from '../../domain/conversation';
 import { clientId, entityId, pageQuery, queryInt, shortText, tag } from './common';
 import { newItemSchema } from './items';
 
-// Request bodies are strict: a field the route does not take is a 400 naming it, not silently
-// dropped (`{"priority": "high", "status": "resolved"}` must not look like it resolved anything).
-
 export const conversationParams = z.object({ id: clientId });
 export const participantParams = z.object({ id: clientId, userId: entityId });
 export const itemActionParams = z.object({ id: clientId, itemId: entityId, actionId: entityId });
 
-export const createConversationBody = z.strictObject({
+export const createConversationBody = z.object({
   conversationId: clientId.optional(),
   visitorId: clientId.optional(),
   defaultTimelineItems: z.array(newItemSchema).max(10).optional(),
@@ -33,20 +30,20 @@ export const timelineQuery = z.object({
   beforeSeq: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
 });
 
-export const reasonBody = z.strictObject({ reason: z.string().max(500).optional() });
+export const reasonBody = z.object({ reason: z.string().max(500).optional() });
 
 export const patchConversationBody = z
-  .strictObject({ priority: z.enum(PRIORITIES).optional(), title: shortText.optional() })
+  .object({ priority: z.enum(PRIORITIES).optional(), title: shortText.optional() })
   .refine((b) => b.priority !== undefined || b.title !== undefined, { error: 'give priority or title', path: ['priority'] });
 
 export const tagsBody = z
-  .strictObject({ add: z.array(tag).max(20).optional(), remove: z.array(tag).max(20).optional() })
+  .object({ add: z.array(tag).max(20).optional(), remove: z.array(tag).max(20).optional() })
   .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, { error: 'give tags to add or remove', path: ['add'] })
   .refine((b) => !b.remove?.some((tag) => b.add?.includes(tag)), { error: 'a tag cannot be both added and removed', path: ['remove'] });
 
-export const userBody = z.strictObject({ userId: entityId });
-export const escalateBody = z.strictObject({ reason: z.string().trim().min(1).max(500), summary: z.string().max(2000).optional() });
-export const pauseAiBody = z.strictObject({ minutes: z.number().int().min(1).max(7 * 24 * 60).optional() });
-export const typingBody = z.strictObject({ isTyping: z.boolean() });
+export const userBody = z.object({ userId: entityId });
+export const escalateBody = z.object({ reason: z.string().trim().min(1).max(500), summary: z.string().max(2000).optional() });
+export const pauseAiBody = z.object({ minutes: z.number().int().min(1).max(7 * 24 * 60).optional() });
+export const typingBody = z.object({ isTyping: z.boolean() });
 /** The answer's own shape is the action's schema, checked by its plugin. */
-export const actionAnswerBody = z.strictObject({ answer: z.unknown() });
+export const actionAnswerBody = z.object({ answer: z.unknown() });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { clientId } from './common';
 import { newItemSchema } from './items';
 
-export const postMessageBody = z.strictObject({
+export const postMessageBody = z.object({
   conversationId: clientId,
   item: newItemSchema,
 });
