@@ -49,6 +49,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
         appendItem: (item) => store.appendItem(item as ItemToAppend),
         recentItems: (conversationId, limit) => recentItems(store, conversationId, limit),
         hasVisitorMessageAfter: (conversationId, seq) => store.hasVisitorMessageAfter(conversationId, seq),
+        hasItem: async (itemId) => (await store.getItem(itemId)) !== null,
       },
       ...(publishTyping ? { publishTyping } : {}),
       context: { summarize: (item) => summaryOrNothing(plugins, item) },

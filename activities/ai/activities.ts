@@ -30,6 +30,7 @@ export interface AiStore {
   recentItems(conversationId: string, limit: number): Promise<TimelineItem[]>;
   /** Whether the visitor wrote a public message into the conversation after `seq`. */
   hasVisitorMessageAfter(conversationId: string, seq: number): Promise<boolean>;
+  hasItem(itemId: string): Promise<boolean>;
 }
 
 export interface AiActivityDeps {
@@ -118,8 +119,11 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
     },
 
     async postAiReply(input) {
-      // The turn's cancellation cannot stop a write already under way: a reply to an older message stops here.
-      if (input.answersUpTo !== undefined && (await store().hasVisitorMessageAfter(input.conversationId, input.answersUpTo))) return { posted: false };
+      // The turn's cancellation cannot stop a write already under way: a reply to an older message
+      // stops here, unless an earlier attempt of this activity stored it (its answer lost).
+      if (input.answersUpTo !== undefined && (await store().hasVisitorMessageAfter(input.conversationId, input.answersUpTo)) && !(await store().hasItem(input.itemId))) {
+        return { posted: false };
+      }
       await store().appendItem({ ...aiItem(input), type: 'message', visibility: 'public', text: input.text });
       return { posted: true };
     },

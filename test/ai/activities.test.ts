@@ -46,6 +46,20 @@ describe('createAiActivities', () => {
     });
   });
 
+  describe('#postAiReply', () => {
+    it('holds a reply back once the visitor wrote after what the workflow heard, unless an earlier attempt stored it', async () => {
+      const h = aiHarness({ visitorText: 'first' });
+      const reply = { conversationId: 'c1', assistantId: h.config.id, text: 'an answer', answersUpTo: 1 };
+      expect(await h.activities.postAiReply({ ...reply, itemId: 'r1' })).toEqual({ posted: true });
+      h.items.push(visitorMessage('c1', 3, 'second'));
+      // A retry whose first attempt wrote the reply (its answer lost) reports it posted.
+      expect(await h.activities.postAiReply({ ...reply, itemId: 'r1' })).toEqual({ posted: true });
+      expect(await h.activities.postAiReply({ ...reply, itemId: 'r2' })).toEqual({ posted: false });
+      expect(await h.activities.postAiReply({ ...reply, itemId: 'r3', answersUpTo: 3 })).toEqual({ posted: true });
+      expect(h.posted('message').map((item) => item.id)).toEqual(['r1', 'r3']);
+    });
+  });
+
   describe('#publishAiTyping', () => {
     it('publishes a conversationTyping-shaped event', async () => {
       const h = aiHarness({ visitorText: 'hi' });

@@ -42,6 +42,8 @@ function setup(config: { enabled?: boolean } = {}) {
     activities: h.activities,
     lifecycle: () => h.conversation.lifecycle,
     applyOperation: h.conversation.apply,
+    // Every visitor message these tests store is one the assistant is told of.
+    visitorSeqHeard: () => Math.max(0, ...h.items.filter((item) => item.author.kind === 'visitor').map((item) => item.seq)),
     runtime,
     onTurnEnd: (o) => outcomes.push(o),
   });

@@ -52,6 +52,9 @@ export function memoryStore(initial: TimelineItem[] = []) {
     async recentItems(conversationId, limit) {
       return items.filter((i) => i.conversationId === conversationId).slice(-limit);
     },
+    async hasItem(itemId) {
+      return items.some((i) => i.id === itemId);
+    },
     async hasVisitorMessageAfter(conversationId, seq) {
       return items.some((i) => i.conversationId === conversationId && i.seq > seq && i.type === 'message' && i.visibility === 'public' && i.author.kind === 'visitor');
     },
@@ -98,6 +101,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     postNote: activities.postAiNote,
     setTyping: activities.publishAiTyping,
     isCurrent: () => state.current,
+    visitorSeqHeard: () => 1,
   };
   const input = async (): Promise<AiTurnInput> => ({
     conversationId,
@@ -106,7 +110,6 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     policy: policyOf(config),
     context: await activities.buildConversationContext({ conversationId }),
     visitorText: options.visitorText,
-    visitorSeq: 1,
     visitorTurns: 1,
     lifecycle: conversation.lifecycle,
   });

@@ -159,6 +159,21 @@ describe('runAiTurn', () => {
     expect(h.posted('ai_tool_call')).toEqual([expect.objectContaining({ toolName: 'reply', state: 'rejected', error: expect.stringContaining('wrote again') })]);
   });
 
+  it('posts a reply that follows its own escalation even when the visitor wrote again (no turn of the AI answers that)', async () => {
+    const h = aiHarness({
+      visitorText: 'My invoice is wrong',
+      model: new MockLanguageModelV3({
+        doGenerate: async () => {
+          h.items.push(visitorMessage('c1', 2, 'Hello?'));
+          return scriptedModel([['escalate', { reason: 'billing dispute' }], ['reply', { text: 'A colleague will take this over.' }]]).doGenerate({ prompt: [] });
+        },
+      }),
+    });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome.status).toBe('escalated');
+    expect(h.posted('message').map((item) => item.text)).toEqual(['A colleague will take this over.']);
+  });
+
   it('works end to end with the rule-based model: classify, then answer', async () => {
     const h = aiHarness({ visitorText: 'I was charged twice and want a refund' });
     const outcome = await runAiTurn(h.deps, await h.input());

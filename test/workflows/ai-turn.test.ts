@@ -171,6 +171,21 @@ describe('conversationWorkflow with an AI assistant', () => {
     });
   });
 
+  describe('signals heard out of order', () => {
+    it('answers when the older message is heard last: its reply is not held back for the newer one the workflow heard', async () => {
+      const assistant = await h.newAssistant({ model: scriptedModel([['reply', { text: 'Both answered.' }]]) });
+      const c = await h.newConversation({ assistantId: assistant.id });
+      const older = await c.write(VISITOR, 'How do I share a notebook?');
+      const newer = await c.write(VISITOR, 'And export it?');
+      await c.notify(newer);
+      await c.notify(older);
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['Both answered.']));
+      expect(await c.state()).toMatchObject({ handler: 'ai' });
+    });
+  });
+
   describe('continue-as-new', () => {
     it('waits for the turn and carries the visitor-turn count into the next run', async () => {
       const model = scriptedModel([['reply', { text: 'first answer' }]], [['reply', { text: 'second answer' }]], [['reply', { text: 'never sent' }]]);

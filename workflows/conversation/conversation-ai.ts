@@ -68,7 +68,15 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange }: C
     // A cancelled turn still clears its typing indicator: it runs in the turn's own (cancelled) scope.
     publishAiTyping: (input) => (input.isTyping ? proxies.publishAiTyping(input) : CancellationScope.nonCancellable(() => proxies.publishAiTyping(input))),
   };
-  const assistant = createAiAssistant({ conversationId, assistantId, activities, lifecycle: () => state.lifecycle(), applyOperation, visitorTurns });
+  const assistant = createAiAssistant({
+    conversationId,
+    assistantId,
+    activities,
+    lifecycle: () => state.lifecycle(),
+    applyOperation,
+    visitorSeqHeard: () => state.visitorSeqHeard,
+    visitorTurns,
+  });
 
   function afterChange(): void {
     const now = standing();

@@ -52,6 +52,8 @@ export interface ConversationStateData {
   retired: boolean;
   /** Visitor messages the AI assistant counted since it last took the conversation; the assistant keeps it, continue-as-new carries it. */
   aiVisitorTurns?: number;
+  /** The highest seq of a public visitor message heard: a reply to it or an older one is held back once a newer one is stored. */
+  visitorSeqHeard?: number;
   /** The rules this run was started under (transitions.ts); set anew by each run. */
   rules?: RuleRevisions;
   outbox: Outbox;
@@ -204,6 +206,11 @@ export class ConversationState {
     return this.snapshot();
   }
 
+  /** See `ConversationStateData.visitorSeqHeard` (0 before the visitor wrote). */
+  get visitorSeqHeard(): number {
+    return this.data.visitorSeqHeard ?? 0;
+  }
+
   /** The product's rules for a new timeline item. */
   receiveItem(item: ItemArrival, now: string): ItemOutcome {
     if (!this.remember(item.id)) return { duplicate: true, visitorMessage: false };
@@ -215,6 +222,7 @@ export class ConversationState {
       const lifecycle = this.data.lifecycle;
       if (kind === 'visitor') {
         this.data.visitorHasWritten = true;
+        this.data.visitorSeqHeard = Math.max(this.data.visitorSeqHeard ?? 0, item.seq);
         // A message written before the resolve but heard after it (signals can lag) does not undo it.
         const writtenBeforeResolve = item.seq <= (this.data.resolvedAfterSeq ?? 0);
         if (lifecycle.status === 'resolved' && !writtenBeforeResolve) perform(context, { actor: author, operation: { op: 'reopen', reason: 'the visitor wrote again' } });

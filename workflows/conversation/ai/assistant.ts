@@ -21,6 +21,7 @@ export interface AiAssistantOptions {
   /** The conversation's current lifecycle, read when a message arrives and when its turn starts. */
   lifecycle(): ConversationLifecycle;
   applyOperation: AiTurnDeps['applyOperation'];
+  visitorSeqHeard: AiTurnDeps['visitorSeqHeard'];
   /** Carried across continue-as-new. */
   visitorTurns?: number;
   /** Called with each finished turn's outcome (logging, metrics, tests). */
@@ -63,6 +64,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     postNote: activities.postAiNote,
     setTyping: activities.publishAiTyping,
     isCurrent: job.isCurrent,
+    visitorSeqHeard: options.visitorSeqHeard,
   });
 
   const startTurn = async (job: TurnJob): Promise<void> => {
@@ -82,7 +84,6 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
       policy,
       context,
       visitorText: job.arrival.text ?? '',
-      visitorSeq: job.arrival.seq,
       visitorTurns: job.visitorTurns,
       lifecycle: options.lifecycle(),
     });

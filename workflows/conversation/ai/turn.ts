@@ -52,6 +52,11 @@ export interface AiTurnDeps {
   setTyping(input: AiTypingInput): Promise<void>;
   /** False once a newer visitor message has superseded this turn: it must not post anything more. */
   isCurrent(): boolean;
+  /**
+   * The highest seq of a public visitor message the workflow has heard. A reply is held back when a
+   * newer one is stored: the workflow has yet to hear of it, and that message's turn answers.
+   */
+  visitorSeqHeard(): number;
 }
 
 export interface AiTurnInput {
@@ -63,8 +68,6 @@ export interface AiTurnInput {
   context: ConversationContext;
   /** The visitor's latest message. */
   visitorText: string;
-  /** Its seq: the turn's replies are not posted once the visitor has written after it. */
-  visitorSeq: number;
   /** Visitor messages the AI has handled since the conversation (re)opened, this one included. */
   visitorTurns: number;
   lifecycle: ConversationLifecycle;
@@ -171,7 +174,9 @@ class AiTurn {
     const { action } = parsed;
     try {
       if (action.kind === 'reply') {
-        const reply = await this.deps.postReply({ ...this.itemTarget(action.text), answersUpTo: this.input.visitorSeq });
+        // Held back only while the AI keeps the conversation: after it escalated, the newer message starts no turn of its own.
+        const holdable = this.lifecycle.status === 'open' && this.lifecycle.handler === 'ai';
+        const reply = await this.deps.postReply({ ...this.itemTarget(action.text), ...(holdable ? { answersUpTo: this.deps.visitorSeqHeard() } : {}) });
         if (reply?.posted === false) {
           this.overtaken = true;
           return { state: 'rejected', error: 'The visitor wrote again before the reply was posted; the reply to the newer message follows' };

@@ -77,8 +77,9 @@ export interface AiItemInput {
 
 export interface AiReplyInput extends AiItemInput {
   /**
-   * The seq of the visitor message the reply answers: it is not posted when a newer public visitor
-   * message is stored (that message's turn answers). Absent: posted regardless (the hand-off notice).
+   * The highest seq of a public visitor message the workflow has heard: the reply is not posted when
+   * a newer one is stored (that message's turn answers), unless the reply itself is stored already
+   * (an activity retry). Absent: posted regardless (the hand-off notice, a reply after an escalation).
    */
   answersUpTo?: number;
 }
