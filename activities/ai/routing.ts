@@ -100,21 +100,27 @@ export function assignRejectionOutcome(state: ConversationLifecycle | undefined)
 
 /**
  * `RoutingDeps.assignConversation` over the engine: the conversation's `assign` update with the
- * routing actor. A rejection (the engine's `ERR_UPDATE_REJECTED`) is judged from the state after it;
- * a workflow that no longer runs (`ERR_WORKFLOW_NOT_FOUND`) means the conversation was resolved long
- * ago. Anything else throws, and the activity retries.
+ * routing actor, unless the conversation was resolved or given to someone while it waited in the
+ * queue (nothing withdraws it: the lifecycle's `assign` accepts a resolved conversation, and the
+ * agent would carry it as load that no report corrects). A rejection (the engine's
+ * `ERR_UPDATE_REJECTED`) is judged from the state after it; a workflow that no longer runs
+ * (`ERR_WORKFLOW_NOT_FOUND`) means the conversation was resolved long ago. Anything else throws,
+ * and the activity retries.
  */
 export function engineAssigner(engine: ConversationUpdateEngine): RoutingDeps['assignConversation'] {
   return async ({ conversationId, agentId }) => {
     const workflowId = conversationWorkflowId(conversationId);
+    const stateNow = () => engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor: ROUTING_ACTOR }] });
     try {
+      const waiting = await stateNow();
+      if (waiting.status !== 'open' || waiting.assigneeId !== undefined) return 'conversation_unavailable';
       await engine.executeUpdate({ workflowId, update: assign.name, args: [operationArgs({ actor: ROUTING_ACTOR, operation: { op: 'assign', userId: agentId } })] });
       return 'assigned';
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (code === 'ERR_WORKFLOW_NOT_FOUND') return 'conversation_unavailable';
       if (code !== 'ERR_UPDATE_REJECTED') throw err;
-      return assignRejectionOutcome(await engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor: ROUTING_ACTOR }] }));
+      return assignRejectionOutcome(await stateNow());
     }
   };
 }

@@ -62,4 +62,21 @@ describe('conversationWorkflow routing', () => {
     await eventually(async () => expect(await second.state()).toMatchObject({ assigneeId: CAROL.id }));
     expect((await queue('billing')).queue).toEqual([]);
   });
+
+  it('drops a queued conversation resolved meanwhile instead of assigning it, and assigns the next one', async () => {
+    const DAVE: Author = { kind: 'human', id: 'usr_dave' };
+    const roster = [...workflowInput().roster, { id: DAVE.id, kind: 'human' as const }];
+    await h.agentOnline(DAVE, { teams: ['technical'], capacity: 1 });
+    const holding = await escalatedConversation(['bug'], roster);
+    await eventually(async () => expect(await holding.state()).toMatchObject({ assigneeId: DAVE.id }));
+    const resolvedWhileQueued = await escalatedConversation(['bug'], roster);
+    const waiting = await escalatedConversation(['bug'], roster);
+    await eventually(async () => expect((await queue('technical')).queue.map((e) => e.conversationId)).toEqual([resolvedWhileQueued.id, waiting.id]));
+    await resolvedWhileQueued.operate(DAVE, { op: 'resolve' });
+
+    await holding.operate(DAVE, { op: 'resolve' });
+    await eventually(async () => expect(await waiting.state()).toMatchObject({ assigneeId: DAVE.id }));
+    expect((await resolvedWhileQueued.state())?.assigneeId).toBeUndefined();
+    expect((await resolvedWhileQueued.events()).map((e) => e.event.kind)).not.toContain('assigned');
+  });
 });
