@@ -10,6 +10,8 @@ const MAX_ENTRIES = 50_000;
 
 export class OwnersCache {
   private readonly owners = new Map<string, ConversationOwners>();
+  /** Moves on at each `forgetAll`: a read that began before it is answered, not kept. */
+  private generation = 0;
 
   constructor(private readonly store: Pick<Store, 'getConversation'>) {}
 
@@ -26,18 +28,20 @@ export class OwnersCache {
   async get(conversationId: string): Promise<ConversationOwners | undefined> {
     const cached = this.owners.get(conversationId);
     if (cached) return cached;
+    const generation = this.generation;
     const conversation = await this.store.getConversation(conversationId, 'public');
     if (!conversation) return undefined;
     // A change event that came in during the read is as new as the read, or newer.
     const meanwhile = this.owners.get(conversationId);
     if (meanwhile) return meanwhile;
     const owners = ownersOf(conversation);
-    this.set(conversationId, owners);
+    if (generation === this.generation) this.set(conversationId, owners);
     return owners;
   }
 
   forgetAll(): void {
     this.owners.clear();
+    this.generation += 1;
   }
 }
 

@@ -46,9 +46,12 @@ async function resolveFileParts(store: Store, conversationId: string, fields: Re
   const resolved = await Promise.all(
     parts.map(async (part, index) => {
       if (part.type !== 'file') return part;
+      // Looked at first for a visitor: a file it may not name is not marked (the sweep would keep it for good).
+      const seen = author.kind === 'visitor' ? await store.getFileInfo(part.fileId) : undefined;
+      const refused = seen !== undefined && (seen === null || seen.conversationId !== conversationId || !(await visitorMaySeeFile(store, seen)));
       // Marked before the item is written: the sweep of unattached uploads then keeps it.
-      const info = await store.attachFile(part.fileId, conversationId);
-      if (!info || (author.kind === 'visitor' && !(await visitorMaySeeFile(store, info)))) {
+      const info = refused ? null : await store.attachFile(part.fileId, conversationId);
+      if (!info) {
         throw new AppError('ERR_INVALID_INPUT', `Unknown file ${part.fileId} for this conversation`, {
           fields: [{ path: `parts.${index}.fileId`, message: 'no such file in this conversation' }],
         });

@@ -412,6 +412,14 @@ describe('Chat API errors', () => {
       expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(200);
     });
 
+    it('leaves a team upload a visitor was refused to name as unattached as it was (the sweep still deletes it)', async () => {
+      const up = await api.call('POST', '/v1/files?conversationId=err-1&filename=draft.png', AGENT, tinyPng(1, 1), { 'Content-Type': 'image/png' });
+      const named = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'x', parts: [{ type: 'file', fileId: up.body.file.id }] } });
+      expect(named.status).toBe(400);
+      await app.store.deleteUnattachedFiles(new Date(Date.now() + 60_000), 1_000);
+      expect((await api.call('GET', up.body.file.url, AGENT)).status).toBe(404);
+    });
+
     it('names a download with Content-Disposition as RFC 6266 says, and refuses file names that read as others', async () => {
       const upload = (filename: string) =>
         api.call('POST', `/v1/files?conversationId=err-1&filename=${encodeURIComponent(filename)}`, AGENT, 'plain text', { 'Content-Type': 'text/plain' });

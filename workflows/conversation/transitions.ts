@@ -62,7 +62,7 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       const participant = activeParticipant(lifecycle, operation.userId);
       if (!participant) return `${String(operation.userId)} is not a participant`;
       // The AI answers while it handles the conversation: it cannot be gone and still be in charge.
-      return data.rules?.aiHandover && participant.kind === 'ai' && lifecycle.handler === 'ai' ? `${participant.id} handles the conversation: escalate it or assign a person first` : undefined;
+      return data.rules?.aiHandover && participant.id === aiAssistantOf(data)?.id && lifecycle.handler === 'ai' ? `${participant.id} handles the conversation: escalate it or assign a person first` : undefined;
     }
     case 'assign': {
       const problem = rosterProblem(data, operation.userId);

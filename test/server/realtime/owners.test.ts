@@ -22,6 +22,18 @@ describe('OwnersCache', () => {
     expect(await cache.get('c1')).toEqual({ websiteId: 'w', visitorId: 'v', contactId: 'k' });
   });
 
+  it('does not keep what a read that began before a forget found', async () => {
+    const { store, answer } = slowStore();
+    const cache = new OwnersCache(store);
+    const stale = cache.get('c1');
+    cache.forgetAll();
+    answer({ websiteId: 'w', visitorId: 'v' });
+    await stale;
+    const fresh = cache.get('c1');
+    answer({ websiteId: 'w', visitorId: 'v', contactId: 'k' });
+    expect(await fresh).toEqual({ websiteId: 'w', visitorId: 'v', contactId: 'k' });
+  });
+
   it('reads the store again for everything once told to forget', async () => {
     const { store, answer } = slowStore();
     const cache = new OwnersCache(store);

@@ -251,6 +251,13 @@ describe('ConversationState', () => {
       expect(eventKinds(state)).toEqual(['handed_back']);
     });
 
+    it('lets an AI other than the conversation\'s assistant leave while the assistant answers', () => {
+      const OTHER = { id: 'ai_other', kind: 'ai' as const };
+      const state = started({ aiAssistantId: ASSISTANT.id, roster: [...workflowInput().roster, OTHER] });
+      op(state, ALICE, { op: 'join', userId: OTHER.id });
+      expect(state.rejectionOf({ actor: ALICE, operation: { op: 'leave', userId: OTHER.id } })).toBeUndefined();
+    });
+
     it('lets the AI leave once people handle the conversation', () => {
       const state = withAi();
       op(state, ASSISTANT, { op: 'escalate', reason: 'wants a person' });
