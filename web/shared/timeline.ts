@@ -9,6 +9,11 @@ export type UpsertResult = 'added' | 'updated' | 'unchanged';
 export class Timeline {
   private readonly bySeq = new Map<number, TimelineItem>();
   private ordered: TimelineItem[] | undefined;
+  /**
+   * The seq REST pages have filled the timeline up to (timeline-loader.ts). Live items may be held
+   * beyond it, with older ones still to load: paging on after `lastSeq` would skip those.
+   */
+  loadedThrough = 0;
 
   constructor(readonly conversationId: string) {}
 
