@@ -55,7 +55,10 @@ export function conversationRoutes(ctx: ApiContext): Router {
 
   router.get('/:id', async (req, res) => {
     const caller = callerOf(res);
-    res.json({ conversation: viewFor(caller, await visibleConversation(ctx.store, caller, idOf(req))) });
+    const conversation = viewFor(caller, await visibleConversation(ctx.store, caller, idOf(req)));
+    // As the listing gives it: a page that meets the conversation outside its list shows its count.
+    const unreadCount = await ctx.store.getUnreadCount(conversation.id, viewerOf(caller));
+    res.json({ conversation: { ...conversation, unreadCount } });
   });
 
   router.get('/:id/timeline', async (req, res) => {

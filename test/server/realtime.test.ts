@@ -140,6 +140,9 @@ describe('WebSocket /ws', () => {
       await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'seen-1', item: { type: 'message', text: 'hello' } });
       const before = await t.api.call('GET', '/v1/conversations', { visitorId });
       expect(before.body.conversations[0].unreadCount).toBeGreaterThanOrEqual(1);
+      // One conversation read alone gives the caller's count too (a page meeting it outside its list).
+      const one = await t.api.call('GET', '/v1/conversations/seen-1', { visitorId });
+      expect(one.body.conversation.unreadCount).toBe(before.body.conversations[0].unreadCount);
       const agent = await t.open(AGENT);
       const visitor = await t.open({ visitorId });
       visitor.send({ type: 'conversationSeen', payload: { conversationId: 'seen-1' } });
@@ -147,6 +150,7 @@ describe('WebSocket /ws', () => {
       expect(seen.payload).toMatchObject({ actorType: 'visitor', actorId: visitorId, lastSeenAt: expect.any(String) });
       const after = await t.api.call('GET', '/v1/conversations', { visitorId });
       expect(after.body.conversations[0].unreadCount).toBe(0);
+      expect((await t.api.call('GET', '/v1/conversations/seen-1', { visitorId })).body.conversation.unreadCount).toBe(0);
       const rest = await t.api.call('POST', '/v1/conversations/seen-1/seen', AGENT);
       expect(rest.body).toMatchObject({ conversationId: 'seen-1', lastSeenAt: expect.any(String) });
       await visitor.waitFor((f) => f.type === 'conversationSeen' && f.payload.actorType === 'human');

@@ -58,10 +58,11 @@ export class ConversationCollection {
     this.update(id, { unreadCount: 0 } as Partial<ConversationListEntry>);
   }
 
-  totalUnread(): number {
-    let total = 0;
-    for (const entry of this.byId.values()) total += entry.unreadCount;
-    return total;
+  /** Conversations with something unread: the widget's badge, as `unreadConversationCount` counts. */
+  unreadConversations(): number {
+    let count = 0;
+    for (const entry of this.byId.values()) if (entry.unreadCount > 0) count++;
+    return count;
   }
 
   sorted(): ConversationListEntry[] {

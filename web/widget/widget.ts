@@ -124,7 +124,7 @@ export class SupportWidget {
   }
 
   private renderList(): void {
-    this.launcher.setUnread(this.live.conversations.totalUnread());
+    this.launcher.setUnread(this.live.conversations.unreadConversations());
     if (this.open && !this.chat) this.showHome();
   }
 
@@ -182,7 +182,7 @@ export class SupportWidget {
     const id = this.activeId;
     if (!id || !this.isReading(id) || !this.live.conversations.get(id)) return;
     this.live.conversations.markRead(id);
-    this.launcher.setUnread(this.live.conversations.totalUnread());
+    this.launcher.setUnread(this.live.conversations.unreadConversations());
     clearTimeout(this.seenTimer);
     this.seenTimer = setTimeout(() => this.api.markSeen(id).catch(() => undefined), SEEN_DEBOUNCE_MS); // Best effort: the next look marks it again.
   }

@@ -17,7 +17,13 @@ describe('ConversationCollection', () => {
       list.addItem(message(1, AGENT, 'hello'), { ownItem: false, beingRead: false });
       list.addItem(message(2, VISITOR, 'thanks'), { ownItem: true, beingRead: false });
       expect(list.get('c1')?.unreadCount).toBe(1);
-      expect(list.totalUnread()).toBe(1);
+      expect(list.unreadConversations()).toBe(1);
+    });
+
+    it('counts conversations with something unread for the badge, not their items', () => {
+      const list = new ConversationCollection();
+      list.reset([entry('c1', '2026-01-01T00:00:00Z', 3), entry('c2', '2026-01-01T00:00:01Z', 1), entry('c3', '2026-01-01T00:00:02Z')]);
+      expect(list.unreadConversations()).toBe(2);
     });
 
     it('counts no events, as the server does not (they become the last item all the same)', () => {
