@@ -3,6 +3,7 @@
  * unknown hook is an error rather than a hook that silently never runs.
  */
 import { z } from 'zod';
+import { CONVERSATION_STATUSES } from '../domain/conversation';
 import { AUTHOR_KINDS, STORE_ITEM_FIELDS, VISIBILITIES } from '../domain/timeline';
 
 /** Item type names: lowercase words of `a-z0-9_`, dots between namespaces (`acme.order_status`). */
@@ -36,6 +37,7 @@ const itemType = z
     schema: payloadSchema,
     visibility: z.enum(VISIBILITIES),
     creators,
+    acceptedWhile: z.array(z.enum(CONVERSATION_STATUSES)).min(1).optional(),
     reduceSummary: fn,
     reduceArrival: fn.optional(),
     actions: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), itemAction).optional(),

@@ -9,10 +9,11 @@
  * - `summarize(item): string`: plain text for previews, transcripts, notifications.
  * - `runEffects({ item, conversationId }): Promise<void>`: the type's activity-side effects.
  * - `answerAction({ item, actionId, answer, author }): { reply, patch? }`
+ * - `acceptedWhile(type)`: the conversation statuses callers may post the type in (absent: any).
  * Failures are `AppError`s with stable codes; a failing hook rejects only the item at hand
  * (`ERR_PLUGIN_HOOK_FAILED` naming plugin and hook) and the registry keeps serving the rest.
  */
-import type { ItemArrival, TimelineItem, Visibility } from '../domain';
+import type { ConversationStatus, ItemArrival, TimelineItem, Visibility } from '../domain';
 import { answerAction, type AnswerRequest, type AnswerResult } from './actions';
 import { hookError } from './errors';
 import { toItemArrival } from './item-view';
@@ -42,6 +43,8 @@ export interface PluginRegistry {
   runEffects(request: EffectsRequest): Promise<void>;
   /** Turns an answer to an interactive item into a reply item and a patch; see actions.ts. */
   answerAction(request: AnswerRequest): AnswerResult;
+  /** The conversation statuses a type is accepted in from callers (`acceptedWhile`), or undefined: any. */
+  acceptedWhile(type: string): readonly ConversationStatus[] | undefined;
 }
 
 /**
@@ -59,6 +62,7 @@ export function registryFor(table: ItemTypeTable): PluginRegistry {
     isVisibleTo: (item, audience) => isVisibleTo(table, item, audience),
     summarize: (item) => summarize(table, item),
     answerAction: (request) => answerAction(table, request),
+    acceptedWhile: (type) => table.require(type).definition.acceptedWhile,
     async runEffects({ item, conversationId }) {
       const { plugin, effects } = table.require(item.type);
       if (!effects) return;

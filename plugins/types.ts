@@ -12,6 +12,7 @@ import type {
   Author,
   AuthorKind,
   ConversationLifecycle,
+  ConversationStatus,
   ItemArrival,
   LifecycleOperation,
   Visibility,
@@ -121,6 +122,12 @@ export interface ItemType<F = ItemFields> {
   readonly visibility: Visibility;
   /** Who may create it; a visitor never creates a private type. */
   readonly creators: readonly AuthorKind[];
+  /**
+   * The conversation statuses in which a caller may post it (absent: any), checked where the server
+   * knows the conversation (a rating, once the conversation is resolved). Items the workflow's
+   * activities write are not held to it.
+   */
+  readonly acceptedWhile?: readonly ConversationStatus[];
   readonly reduceSummary: ItemTypeHooks<F>['reduceSummary'];
   readonly reduceArrival?: ItemTypeHooks<F>['reduceArrival'];
   // Answers are typed per action; the registry parses each with the action's own schema first.

@@ -13,7 +13,7 @@ import type { ValidatedItem } from '../../plugins/registry';
 import { pluginAudienceOf, storeAudienceOf, viewFor } from '../access';
 import { requireActingAgent, type Caller } from '../caller';
 import type { createConversationBody } from '../schemas/conversations';
-import { appendValidated, validateItem, type ItemServiceDeps } from './items';
+import { appendValidated, refuseOutOfStatus, validateItem, type ItemServiceDeps } from './items';
 
 export type CreateConversationInput = z.output<typeof createConversationBody>;
 
@@ -40,6 +40,7 @@ export async function createConversation(
   const visitorId = ownerVisitorId(caller, input);
   const initial = (input.defaultTimelineItems ?? []).map((item, index) => validateItem(deps.plugins, caller, item, `body.defaultTimelineItems.${index}`));
   initial.forEach(refuseFileParts);
+  for (const validated of initial) await refuseOutOfStatus(deps.plugins, validated, async () => 'open');
   const initialIds = initial.map((validated, index) => validated.id ?? (input.conversationId && `${input.conversationId}.initial.${index}`));
   await refuseTakenIds(deps, initialIds, input.conversationId);
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);

@@ -6,6 +6,7 @@
  * in the background afterwards.
  */
 import { newId, type FileInfo, type Store } from '../../activities/store';
+import type { ConversationStatus } from '../../domain/conversation';
 import { AppError } from '../../domain/errors';
 import type { Author, MessagePart, TimelineItem } from '../../domain/timeline';
 import type { PluginRegistry, ValidatedItem } from '../../plugins/registry';
@@ -37,6 +38,19 @@ export async function visitorMaySeeFile(store: Pick<Store, 'isFileInPublicItem'>
 export function validateItem(plugins: PluginRegistry, caller: Caller, input: unknown, where = 'body.item'): ValidatedItem {
   const author = authorOf(caller);
   return inRequest(where, () => plugins.validateNewItem({ input, author, callerKind: author.kind }));
+}
+
+/**
+ * Refuses (409) an item whose type is accepted only while the conversation has another status
+ * (`acceptedWhile`: a rating, once it is resolved); `status` is read only for such a type.
+ */
+export async function refuseOutOfStatus(plugins: PluginRegistry, validated: ValidatedItem, status: () => Promise<ConversationStatus | undefined>): Promise<void> {
+  const accepted = plugins.acceptedWhile(validated.type);
+  if (!accepted) return;
+  const now = await status();
+  if (now !== undefined && !accepted.includes(now)) {
+    throw new AppError('ERR_INVALID_TRANSITION', `Items of type "${validated.type}" are accepted while the conversation is ${accepted.join(' or ')} (it is ${now})`);
+  }
 }
 
 /** File parts must name files uploaded to this conversation (and the author's to see); they gain what the store knows of the file. */
@@ -83,6 +97,7 @@ export async function appendValidated(
 export async function postItem(deps: ItemServiceDeps & { replyJoins: ReplyJoins }, caller: Caller, conversationId: string, input: unknown): Promise<TimelineItem> {
   const conversation = await deps.scopes.visible(caller, conversationId);
   const validated = validateItem(deps.plugins, caller, input);
+  await refuseOutOfStatus(deps.plugins, validated, async () => (await deps.store.getConversation(conversationId))?.status);
   await deps.replyJoins.before(caller, conversationId, validated);
   const { item } = await appendValidated(deps.store, conversationId, validated);
   // Also on a retry: the first attempt may have died before signalling; the workflow dedupes by item id.

@@ -204,6 +204,7 @@ describe('createPluginRegistry', () => {
       ['an unknown hook', { react: () => [] } as Partial<ItemType>, 'itemTypes.0'],
       ['a private type visitors may create', { visibility: 'private', creators: ['visitor'] } as Partial<ItemType>, 'itemTypes.0.creators'],
       ['an invalid type name', { name: 'Acme.Thing' }, 'itemTypes.0.name'],
+      ['a conversation status that does not exist', { acceptedWhile: ['closed'] } as never, 'itemTypes.0.acceptedWhile'],
     ])('refuses %s, naming the plugin and the field', (_what, change, path) => {
       const error = loadError([pluginWith('broken', { name: 'broken.thing', ...change })]);
       expect(error.plugin).toBe('broken');

@@ -304,6 +304,19 @@ describe('Chat API errors', () => {
       expect(again.body.error.code).toBe('ERR_INVALID_TRANSITION');
     });
 
+    it('takes a rating once the conversation is resolved, not while it is open (it would undo the team’s triage)', async () => {
+      const rate = (conversationId: string) => api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'rating', score: 1 } });
+      await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'err-rating', visitorId: visitor.visitorId, priority: 'low' });
+      const early = await rate('err-rating');
+      expect(early.status).toBe(409);
+      expect(early.body.error).toMatchObject({ code: 'ERR_INVALID_TRANSITION', message: expect.stringContaining('while the conversation is resolved') });
+      const initial = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-rating-2', defaultTimelineItems: [{ type: 'rating', score: 5 }] });
+      expect(initial.status).toBe(409);
+      expect((await api.call('GET', '/v1/conversations/err-rating-2', visitor)).status).toBe(404);
+      expect((await api.call('POST', '/v1/conversations/err-rating/resolve', AGENT, {})).status).toBe(200);
+      expect((await rate('err-rating')).status).toBe(201);
+    });
+
     it('creates nothing when an initial item id is taken or repeated, and counts initial items as content a retry must repeat', async () => {
       const visitor = await freshVisitor('err-init-0');
       await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-init-0', item: { id: 'err-taken', type: 'message', text: 'mine' } });

@@ -21,6 +21,8 @@ export const ratingType = defineItemType({
   schema: ratingSchema,
   visibility: 'public',
   creators: ['visitor'],
+  // A score of the support received, not a lever: on an open conversation it could undo the team's triage at will.
+  acceptedWhile: ['resolved'],
   reduceSummary: ({ item }) => `Rated ${item.fields.score}/5${item.fields.comment ? `: ${item.fields.comment}` : ''}`,
   reduceArrival: ({ item, conversation }) => {
     if (item.fields.score >= LOW_SCORE) return [];
