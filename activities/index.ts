@@ -22,8 +22,8 @@ export interface ActivityDeps {
   plugins: PluginRegistry;
   /** Which model an assistant's `model` spec means: `createModelResolver(openAiSettings)` (activities/ai). */
   resolveModel: ModelResolver;
-  /** The engine these activities run on; a getter, because the engine is created with the activities. */
-  engine(): RoutingEngine;
+  /** The engine these activities run on; a getter, because the engine is created with the activities (it may wait for it). */
+  engine(): RoutingEngine | Promise<RoutingEngine>;
   /** Relays the AI's typing indicator to the conversation's sockets. */
   publishTyping?(event: AiTypingEvent): void | Promise<void>;
   /** Told about every first-response SLA breach. */
@@ -32,9 +32,9 @@ export interface ActivityDeps {
 
 export function createActivities({ store, plugins, resolveModel, engine, publishTyping, onSlaBreach }: ActivityDeps) {
   const lazyEngine: RoutingEngine = {
-    signalWithStart: (o) => engine().signalWithStart(o),
-    executeUpdate: (o) => engine().executeUpdate(o),
-    query: (o) => engine().query(o),
+    signalWithStart: async (o) => (await engine()).signalWithStart(o),
+    executeUpdate: async (o) => (await engine()).executeUpdate(o),
+    query: async (o) => (await engine()).query(o),
   };
   const pluginEffects: PluginEffectActivities = {
     runPluginEffects: (request) => plugins.runEffects(request),

@@ -21,6 +21,7 @@ import { ThreadedEngine } from './engine-thread';
 import { createEngine } from './engine/create-engine';
 import { bundleWorkflows } from './engine/embedded/workflow-bundle';
 import { pinoTemporalLogger } from './engine/pino-logger';
+import { LateEngine } from './engine/late-engine';
 import { MongoJournalStore } from './engine/mongo-journal-store';
 import { wantsTemporal } from './engine/temporal-connection';
 import type { WorkflowEngine } from './engine/workflow-engine';
@@ -91,18 +92,20 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       // processes with different entries would rewrite it under each other's bundling.
       const entry = await writeWorkflowEntry({ outDir: path.join(projectRoot, '.tmp', 'workflow-entry'), rootDir: projectRoot });
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
+      const late = new LateEngine();
       const owned =
         config.engineThread && !wantsTemporal(config.temporal)
           ? await ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, rootDir: projectRoot, openai: config.openai, cacheSize: config.workflowCacheSize }, log)
           : await createEngine({
               ...entry,
-              activities: productActivities({ store, plugins, openai: config.openai, engine: () => engine }),
+              activities: productActivities({ store, plugins, openai: config.openai, engine: late }),
               temporal: config.temporal,
               journal: await MongoJournalStore.open(direct.db),
               logger: pinoTemporalLogger(log.child({ thread: 'engine' })),
               cacheSize: config.workflowCacheSize,
             });
       cleanup.push(() => owned.shutdown());
+      late.set(owned);
       engine = owned;
     }
     const conversations = new ConversationEngine({ engine, loadProjection: projectionLoader(direct.db) });

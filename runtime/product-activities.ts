@@ -7,14 +7,14 @@ import { createModelResolver } from '../activities/ai';
 import type { Store } from '../activities/store';
 import type { PluginRegistry } from '../plugins/registry';
 import { aiTypingRelay } from './ai-typing';
-import type { WorkflowEngine } from './engine/workflow-engine';
+import type { LateEngine } from './engine/late-engine';
 
 export interface ProductActivityDeps {
   store: Store;
   plugins: PluginRegistry;
   openai: { apiKey?: string; baseUrl?: string };
   /** The engine the activities run on; routing activities call it, and it is created with them. */
-  engine(): WorkflowEngine | undefined;
+  engine: LateEngine;
 }
 
 export function productActivities({ store, plugins, openai, engine }: ProductActivityDeps) {
@@ -22,11 +22,7 @@ export function productActivities({ store, plugins, openai, engine }: ProductAct
     store,
     plugins,
     resolveModel: createModelResolver({ apiKey: openai.apiKey, baseURL: openai.baseUrl }),
-    engine: () => {
-      const running = engine();
-      if (!running) throw new Error('the workflow engine is not started yet');
-      return running;
-    },
+    engine: () => engine.get(),
     publishTyping: aiTypingRelay(store),
   });
 }

@@ -10,6 +10,7 @@ import { loadPluginRegistry } from '../../plugins/loader';
 import { startCpuProfile } from '../cpu-profile';
 import { lowerThreadPriority } from '../thread-priority';
 import { EmbeddedEngine } from '../engine/embedded/embedded-engine';
+import { LateEngine } from '../engine/late-engine';
 import { MongoJournalStore } from '../engine/mongo-journal-store';
 import { pinoTemporalLogger } from '../engine/pino-logger';
 import { productActivities } from '../product-activities';
@@ -29,15 +30,16 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
   const direct = await connect(options.mongoUri, options.dbName);
   try {
     const plugins = await loadPluginRegistry({ rootDir: options.rootDir, plugins: options.plugins });
-    let engine: EmbeddedEngine | undefined;
-    const activities = productActivities({ store, plugins, openai: options.openai, engine: () => engine });
-    engine = await EmbeddedEngine.create({
+    const late = new LateEngine();
+    const activities = productActivities({ store, plugins, openai: options.openai, engine: late });
+    const engine = await EmbeddedEngine.create({
       workflowCode: options.workflowCode,
       activities,
       journal: await MongoJournalStore.open(direct.db),
       logger: pinoTemporalLogger(log),
       cacheSize: options.cacheSize,
     });
+    late.set(engine);
     const running = engine;
     return {
       engine: running,

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { LateEngine } from '../../../runtime/engine/late-engine';
+import type { WorkflowEngine } from '../../../runtime/engine/workflow-engine';
+
+describe('LateEngine', () => {
+  it('lets calls made before the engine exists wait for it, and later ones have it at once', async () => {
+    const late = new LateEngine();
+    const engine = { name: 'the engine' } as unknown as WorkflowEngine;
+    let early: WorkflowEngine | undefined;
+    const waiting = late.get().then((got) => (early = got));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(early).toBeUndefined();
+    late.set(engine);
+    await waiting;
+    expect(early).toBe(engine);
+    expect(await late.get()).toBe(engine);
+  });
+});
