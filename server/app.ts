@@ -106,8 +106,13 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const server = createServer(app);
   answerMalformedRequests(server);
   await realtime.start(server);
-  // Signals an earlier run acknowledged items for but could not deliver.
-  void ctx.notifier.resumePending().catch((err: unknown) => deps.log.error({ err }, 'could not read the owed workflow signals'));
+  // Signals an earlier run acknowledged items for but could not deliver: listed before the first
+  // request, so that a conversation's new items wait behind its owed ones; read and sent meanwhile.
+  const owed = await ctx.notifier.holdPending().catch((err: unknown) => {
+    deps.log.error({ err }, 'could not read the owed workflow signals');
+    return [];
+  });
+  void ctx.notifier.sendPending(owed).catch((err: unknown) => deps.log.error({ err }, 'could not read the owed workflow signals'));
 
   return {
     server,

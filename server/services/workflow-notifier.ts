@@ -39,6 +39,14 @@ const RESUME_READS_AT_ONCE = 64;
 /** Items per signalling call at most (the embedded engine takes up to 100 jobs in one activation). */
 const MAX_ITEMS_PER_CALL = 50;
 
+/** An owed signal: the item and its conversation. */
+interface Owed {
+  conversation: ConversationRef;
+  item: TimelineItem;
+}
+
+type Listed = Awaited<ReturnType<OutboxStore['listPendingSignals']>>;
+
 /** A conversation's signals waiting for the call under way to finish. */
 interface Queue {
   conversation: ConversationRef;
@@ -48,6 +56,11 @@ interface Queue {
 
 export class WorkflowNotifier {
   private readonly queues = new Map<string, Queue>();
+  /**
+   * Conversations an earlier run still owed signals for, while those are read at a start: their new
+   * items wait here, to be sent after the owed ones (a workflow hears a conversation's items in order).
+   */
+  private readonly held = new Map<string, Owed[]>();
   /** Outbox clears not yet written: the next signal does not wait for them, `drain` does. */
   private readonly clearing = new Set<Promise<void>>();
   private stopped = false;
@@ -68,6 +81,11 @@ export class WorkflowNotifier {
 
   /** Queues the signal of an item whose append recorded it as owed (`appendItem(…, { owesSignal: true })`). */
   sendRecorded(conversation: ConversationRef, item: TimelineItem): void {
+    const held = this.held.get(conversation.id);
+    if (held) {
+      held.push({ conversation, item });
+      return;
+    }
     const queued = this.queues.get(conversation.id);
     if (queued) {
       queued.items.push(item);
@@ -80,8 +98,43 @@ export class WorkflowNotifier {
 
   /** Queues the signals an earlier run of the server still owed (start-up); returns how many. */
   async resumePending(): Promise<number> {
+    return this.sendPending(await this.holdPending());
+  }
+
+  /**
+   * Lists what an earlier run still owed, and from then on holds new items of those conversations
+   * until `sendPending` has queued the owed ones: call it before the server takes requests.
+   */
+  async holdPending(): Promise<Listed> {
     const pending = await this.store.listPendingSignals();
-    const owed: Array<{ conversation: ConversationRef; item: TimelineItem }> = [];
+    for (const { conversationId } of pending) if (!this.held.has(conversationId)) this.held.set(conversationId, []);
+    return pending;
+  }
+
+  /** Reads the owed items of `holdPending`'s list and queues them, then the items held meanwhile; returns how many were owed. */
+  async sendPending(pending: Listed): Promise<number> {
+    let owed: Owed[] = [];
+    try {
+      owed = await this.readOwed(pending);
+    } finally {
+      // Also when reading failed: what came in meanwhile is sent all the same.
+      const arrived = [...this.held.values()].flat();
+      this.held.clear();
+      const queued = new Set<string>();
+      // Within a conversation the workflow hears items in timeline order.
+      for (const { conversation, item } of [...owed, ...arrived].sort((a, b) => a.item.seq - b.item.seq)) {
+        if (queued.has(item.id)) continue;
+        queued.add(item.id);
+        this.sendRecorded(conversation, item);
+      }
+    }
+    if (pending.length > 0) this.log.info({ count: pending.length }, 'resending workflow signals owed before the restart');
+    return pending.length;
+  }
+
+  /** The items and conversations of owed entries; entries that owe nothing are cleared. */
+  private async readOwed(pending: Listed): Promise<Owed[]> {
+    const owed: Owed[] = [];
     const gone: Array<Promise<void>> = [];
     // Many entries read at a time: read one after another, a thousand owed entries held every signal back for seconds.
     for (let start = 0; start < pending.length; start += RESUME_READS_AT_ONCE) {
@@ -97,10 +150,7 @@ export class WorkflowNotifier {
       });
     }
     await Promise.all(gone);
-    // Within a conversation the workflow hears items in timeline order.
-    for (const { conversation, item } of owed.sort((a, b) => a.item.seq - b.item.seq)) this.sendRecorded(conversation, item);
-    if (pending.length > 0) this.log.info({ count: pending.length }, 'resending workflow signals owed before the restart');
-    return pending.length;
+    return owed;
   }
 
   /** Waits for every queued signal, then stops retrying (shutdown); what is still owed stays in the outbox. */

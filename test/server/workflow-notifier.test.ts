@@ -127,6 +127,44 @@ describe('WorkflowNotifier', () => {
       expect(store.pending.size).toBe(0);
     });
 
+    it('sends a conversation’s new items after the ones owed from before the start, while those are still being read', async () => {
+      const owedItems = [item('item_1', 1), item('item_2', 2)];
+      const store = outboxStore([...owedItems, item('item_3', 3)]);
+      for (const owed of owedItems) store.pending.set(owed.id, conversation.id);
+      const getItem = store.getItem.bind(store);
+      let readsGo = () => {};
+      const reads = new Promise<void>((resolve) => (readsGo = resolve));
+      store.getItem = async (itemId: string) => {
+        await reads; // the outbox is long: reading it takes a while
+        return getItem(itemId);
+      };
+      const engineUp = up();
+      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const owed = await notifier.holdPending(); // before the server takes requests
+      const sending = notifier.sendPending(owed);
+      notifier.sendRecorded(conversation, item('item_3', 3)); // a visitor writes as the server starts
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      readsGo();
+      expect(await sending).toBe(2);
+      await notifier.drain();
+      expect(engineUp.heard).toEqual(['item_1', 'item_2', 'item_3']);
+    });
+
+    it('sends what it held even when reading the owed entries fails', async () => {
+      const store = outboxStore([item('item_1', 1)]);
+      store.pending.set('item_1', conversation.id);
+      store.getItem = async () => {
+        throw new Error('store down');
+      };
+      const engineUp = up();
+      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const owed = await notifier.holdPending();
+      notifier.sendRecorded(conversation, item('item_2', 2));
+      await expect(notifier.sendPending(owed)).rejects.toThrow('store down');
+      await notifier.drain();
+      expect(engineUp.heard).toEqual(['item_2']);
+    });
+
     it('sends nothing for an entry whose item belongs to another conversation, and clears it', async () => {
       const elsewhere = { ...item('item_other'), conversationId: 'conv_2' };
       const store = outboxStore([elsewhere]);
