@@ -83,13 +83,14 @@ describe('Chat API errors', () => {
     });
 
     it('refuses ids a URL would read as a path step (. and ..), which no route could reach', async () => {
+      const own = await freshVisitor('err-dots');
       for (const id of ['.', '..']) {
-        const opened = await api.call('POST', '/v1/conversations', visitor, { conversationId: id });
+        const opened = await api.call('POST', '/v1/conversations', own, { conversationId: id });
         expect(opened.body.error.details.fields).toEqual([{ path: 'body.conversationId', message: expect.stringContaining('path step') }]);
-        const item = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { id, type: 'message', text: 'x' } });
+        const item = await api.call('POST', '/v1/messages', own, { conversationId: 'err-dots', item: { id, type: 'message', text: 'x' } });
         expect(item.body.error.details.fields).toEqual([{ path: 'body.item.id', message: expect.stringContaining('path step') }]);
       }
-      expect((await api.call('POST', '/v1/conversations', visitor, { conversationId: '...' })).status).toBe(201);
+      expect((await api.call('POST', '/v1/conversations', own, { conversationId: '...' })).status).toBe(201);
     });
 
     it('refuses JSON nested too deep to store, naming where, instead of failing with 500', async () => {
@@ -305,14 +306,14 @@ describe('Chat API errors', () => {
     });
 
     it('takes a rating once the conversation is resolved, not while it is open (it would undo the team’s triage)', async () => {
-      const rate = (conversationId: string) => api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'rating', score: 1 } });
-      await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'err-rating', visitorId: visitor.visitorId, priority: 'low' });
+      const rater = await freshVisitor('err-rating');
+      const rate = (conversationId: string) => api.call('POST', '/v1/messages', rater, { conversationId, item: { type: 'rating', score: 1 } });
       const early = await rate('err-rating');
       expect(early.status).toBe(409);
       expect(early.body.error).toMatchObject({ code: 'ERR_INVALID_TRANSITION', message: expect.stringContaining('while the conversation is resolved') });
-      const initial = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-rating-2', defaultTimelineItems: [{ type: 'rating', score: 5 }] });
+      const initial = await api.call('POST', '/v1/conversations', rater, { conversationId: 'err-rating-2', defaultTimelineItems: [{ type: 'rating', score: 5 }] });
       expect(initial.status).toBe(409);
-      expect((await api.call('GET', '/v1/conversations/err-rating-2', visitor)).status).toBe(404);
+      expect((await api.call('GET', '/v1/conversations/err-rating-2', rater)).status).toBe(404);
       expect((await api.call('POST', '/v1/conversations/err-rating/resolve', AGENT, {})).status).toBe(200);
       expect((await rate('err-rating')).status).toBe(201);
     });
@@ -426,8 +427,9 @@ describe('Chat API errors', () => {
     });
 
     it('leaves a team upload a visitor was refused to name as unattached as it was (the sweep still deletes it)', async () => {
-      const up = await api.call('POST', '/v1/files?conversationId=err-1&filename=draft.png', AGENT, tinyPng(1, 1), { 'Content-Type': 'image/png' });
-      const named = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'x', parts: [{ type: 'file', fileId: up.body.file.id }] } });
+      const own = await freshVisitor('err-sweep');
+      const up = await api.call('POST', '/v1/files?conversationId=err-sweep&filename=draft.png', AGENT, tinyPng(1, 1), { 'Content-Type': 'image/png' });
+      const named = await api.call('POST', '/v1/messages', own, { conversationId: 'err-sweep', item: { type: 'message', text: 'x', parts: [{ type: 'file', fileId: up.body.file.id }] } });
       expect(named.status).toBe(400);
       await app.store.deleteUnattachedFiles(new Date(Date.now() + 60_000), 1_000);
       expect((await api.call('GET', up.body.file.url, AGENT)).status).toBe(404);
