@@ -93,17 +93,20 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       const entry = await writeWorkflowEntry({ outDir: path.join(projectRoot, '.tmp', 'workflow-entry'), rootDir: projectRoot });
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
       const late = new LateEngine();
-      const owned =
+      const owned = await (async () =>
         config.engineThread && !wantsTemporal(config.temporal)
-          ? await ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, rootDir: projectRoot, openai: config.openai, cacheSize: config.workflowCacheSize }, log)
-          : await createEngine({
+          ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, rootDir: projectRoot, openai: config.openai, cacheSize: config.workflowCacheSize }, log)
+          : createEngine({
               ...entry,
               activities: productActivities({ store, plugins, openai: config.openai, engine: late }),
               temporal: config.temporal,
               journal: await MongoJournalStore.open(direct.db),
               logger: pinoTemporalLogger(log.child({ thread: 'engine' })),
               cacheSize: config.workflowCacheSize,
-            });
+            }))().catch((err: unknown) => {
+        late.fail(err);
+        throw err;
+      });
       cleanup.push(() => owned.shutdown());
       late.set(owned);
       engine = owned;

@@ -38,6 +38,9 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       journal: await MongoJournalStore.open(direct.db),
       logger: pinoTemporalLogger(log),
       cacheSize: options.cacheSize,
+    }).catch((err: unknown) => {
+      late.fail(err);
+      throw err;
     });
     late.set(engine);
     const running = engine;

@@ -6,15 +6,26 @@
 import type { WorkflowEngine } from './workflow-engine';
 
 export class LateEngine {
-  private engine?: WorkflowEngine;
-  private readonly waiting: Array<(engine: WorkflowEngine) => void> = [];
+  private settled?: Promise<WorkflowEngine>;
+  private readonly waiting: Array<{ resolve(engine: WorkflowEngine): void; reject(err: unknown): void }> = [];
 
   set(engine: WorkflowEngine): void {
-    this.engine = engine;
-    for (const wake of this.waiting.splice(0)) wake(engine);
+    this.settle(Promise.resolve(engine));
+  }
+
+  /** The engine could not be created: waiting calls fail (their activities end with the process). */
+  fail(err: unknown): void {
+    const failed = Promise.reject(err);
+    failed.catch(() => undefined); // nobody may be waiting
+    this.settle(failed);
   }
 
   get(): Promise<WorkflowEngine> {
-    return this.engine ? Promise.resolve(this.engine) : new Promise((resolve) => this.waiting.push(resolve));
+    return this.settled ?? new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private settle(outcome: Promise<WorkflowEngine>): void {
+    this.settled = outcome;
+    for (const { resolve, reject } of this.waiting.splice(0)) outcome.then(resolve, reject);
   }
 }

@@ -97,7 +97,11 @@ export async function appendValidated(
 export async function postItem(deps: ItemServiceDeps & { replyJoins: ReplyJoins }, caller: Caller, conversationId: string, input: unknown): Promise<TimelineItem> {
   const conversation = await deps.scopes.visible(caller, conversationId);
   const validated = validateItem(deps.plugins, caller, input);
-  await refuseOutOfStatus(deps.plugins, validated, async () => (await deps.store.getConversation(conversationId))?.status);
+  await refuseOutOfStatus(deps.plugins, validated, async () => {
+    // A retry of an item already stored is the store's to answer (the first attempt may have changed the status).
+    const stored = validated.id === undefined ? null : await deps.store.getItem(validated.id);
+    return stored?.conversationId === conversationId ? undefined : (await deps.store.getConversation(conversationId))?.status;
+  });
   await deps.replyJoins.before(caller, conversationId, validated);
   const { item } = await appendValidated(deps.store, conversationId, validated);
   // Also on a retry: the first attempt may have died before signalling; the workflow dedupes by item id.

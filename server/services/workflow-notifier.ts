@@ -111,22 +111,30 @@ export class WorkflowNotifier {
     return pending;
   }
 
-  /** Reads the owed items of `holdPending`'s list and queues them, then the items held meanwhile; returns how many were owed. */
+  /**
+   * Reads the owed items of `holdPending`'s list and queues them, then the items held meanwhile;
+   * returns how many were owed. A failed read is retried (capped backoff) for as long as the server
+   * runs, the items still held; at a stop they stay owed in the outbox, for the next start.
+   */
   async sendPending(pending: Listed): Promise<number> {
-    let owed: Owed[] = [];
-    try {
-      owed = await this.readOwed(pending);
-    } finally {
-      // Also when reading failed: what came in meanwhile is sent all the same.
-      const arrived = [...this.held.values()].flat();
-      this.held.clear();
-      const queued = new Set<string>();
-      // Within a conversation the workflow hears items in timeline order.
-      for (const { conversation, item } of [...owed, ...arrived].sort((a, b) => a.item.seq - b.item.seq)) {
-        if (queued.has(item.id)) continue;
-        queued.add(item.id);
-        this.sendRecorded(conversation, item);
+    let owed: Owed[] | undefined;
+    for (let delay = this.backoff.initialDelayMs; owed === undefined; delay = Math.min(delay * 2, this.backoff.maxDelayMs)) {
+      try {
+        owed = await this.readOwed(pending);
+      } catch (err) {
+        if (this.stopped) throw err;
+        this.log.warn({ err }, 'reading the workflow signals owed before the restart failed; retrying');
+        await sleep(delay);
       }
+    }
+    const arrived = [...this.held.values()].flat();
+    this.held.clear();
+    const queued = new Set<string>();
+    // Within a conversation the workflow hears items in timeline order.
+    for (const { conversation, item } of [...owed, ...arrived].sort((a, b) => a.item.seq - b.item.seq)) {
+      if (queued.has(item.id)) continue;
+      queued.add(item.id);
+      this.sendRecorded(conversation, item);
     }
     if (pending.length > 0) this.log.info({ count: pending.length }, 'resending workflow signals owed before the restart');
     return pending.length;

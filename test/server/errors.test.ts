@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import { AGENT, Api } from './support/clients';
+import { AGENT, Api, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 
 const ORIGIN = 'https://shop.example';
@@ -315,7 +315,13 @@ describe('Chat API errors', () => {
       expect(initial.status).toBe(409);
       expect((await api.call('GET', '/v1/conversations/err-rating-2', rater)).status).toBe(404);
       expect((await api.call('POST', '/v1/conversations/err-rating/resolve', AGENT, {})).status).toBe(200);
-      expect((await rate('err-rating')).status).toBe(201);
+      const rated = await api.call('POST', '/v1/messages', rater, { conversationId: 'err-rating', item: { id: 'err-rating-1', type: 'rating', score: 1 } });
+      expect(rated.status).toBe(201);
+      // The low score reopens the conversation; a retry of the same rating still gets its stored item.
+      await waitUntil(async () => (await api.call('GET', '/v1/conversations/err-rating', AGENT)).body.conversation.status, (status) => status === 'open');
+      const retried = await api.call('POST', '/v1/messages', rater, { conversationId: 'err-rating', item: { id: 'err-rating-1', type: 'rating', score: 1 } });
+      expect(retried.status).toBe(201);
+      expect(retried.body.item.seq).toBe(rated.body.item.seq);
     });
 
     it('creates nothing when an initial item id is taken or repeated, and counts initial items as content a retry must repeat', async () => {

@@ -116,6 +116,8 @@ export class Inbox {
   private async fetchConversation(id: string): Promise<void> {
     try {
       this.live.conversations.put((await this.api.getConversation(id)).conversation);
+      // The one on screen is being read: the server's count may predate the mark of seen under way.
+      if (id === this.selectedId) this.markSeen();
       this.renderList();
       this.renderConversation();
     } catch (error) {

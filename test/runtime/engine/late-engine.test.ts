@@ -15,4 +15,12 @@ describe('LateEngine', () => {
     expect(early).toBe(engine);
     expect(await late.get()).toBe(engine);
   });
+
+  it('fails the calls waiting, and later ones, when the engine could not be created', async () => {
+    const late = new LateEngine();
+    const waiting = late.get();
+    late.fail(new Error('journal unreadable'));
+    await expect(waiting).rejects.toThrow('journal unreadable');
+    await expect(late.get()).rejects.toThrow('journal unreadable');
+  });
 });
