@@ -8,12 +8,12 @@
 import type { z } from 'zod';
 import type { Conversation } from '../../domain/conversation';
 import { AppError } from '../../domain/errors';
-import type { MessagePart, TimelineItem } from '../../domain/timeline';
+import type { TimelineItem } from '../../domain/timeline';
 import type { ValidatedItem } from '../../plugins/registry';
 import { pluginAudienceOf, storeAudienceOf, viewFor } from '../access';
 import { requireActingAgent, type Caller } from '../caller';
 import type { createConversationBody } from '../schemas/conversations';
-import { appendValidated, refuseOutOfStatus, validateItem, type ItemServiceDeps } from './items';
+import { appendValidated, partsOf, refuseOutOfStatus, validateItem, type ItemServiceDeps } from './items';
 
 export type CreateConversationInput = z.output<typeof createConversationBody>;
 
@@ -40,7 +40,7 @@ export async function createConversation(
   const visitorId = ownerVisitorId(caller, input);
   const initial = (input.defaultTimelineItems ?? []).map((item, index) => validateItem(deps.plugins, caller, item, `body.defaultTimelineItems.${index}`));
   initial.forEach(refuseFileParts);
-  for (const validated of initial) await refuseOutOfStatus(deps.plugins, validated, async () => 'open');
+  for (const validated of initial) refuseOutOfStatus(deps.plugins, validated, 'open');
   const initialIds = initial.map((validated, index) => validated.id ?? (input.conversationId && `${input.conversationId}.initial.${index}`));
   await refuseTakenIds(deps, initialIds, input.conversationId);
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);
@@ -63,8 +63,7 @@ export async function createConversation(
 
 /** Files are uploaded to a conversation that exists: an initial item can name none (refused before anything is written). */
 function refuseFileParts({ fields }: ValidatedItem, index: number): void {
-  const parts = fields.parts as MessagePart[] | undefined;
-  const file = Array.isArray(parts) ? parts.findIndex((part) => part.type === 'file') : -1;
+  const file = partsOf(fields).findIndex((part) => part.type === 'file');
   if (file < 0) return;
   throw new AppError('ERR_INVALID_INPUT', 'An initial item cannot carry a file', {
     fields: [{ path: `body.defaultTimelineItems.${index}.parts.${file}.fileId`, message: 'upload files after the conversation is created, then send them in a message' }],

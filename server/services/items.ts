@@ -41,30 +41,36 @@ export function validateItem(plugins: PluginRegistry, caller: Caller, input: unk
 }
 
 /**
- * Refuses (409) an item whose type is accepted only while the conversation has another status
- * (`acceptedWhile`: a rating, once it is resolved); `status` is read only for such a type.
+ * Refuses (409) an item whose type callers may post only while the conversation has another status
+ * (`acceptedWhile`: a rating, once it is resolved).
  */
-export async function refuseOutOfStatus(plugins: PluginRegistry, validated: ValidatedItem, status: () => Promise<ConversationStatus | undefined>): Promise<void> {
+export function refuseOutOfStatus(plugins: PluginRegistry, validated: ValidatedItem, status: ConversationStatus): void {
   const accepted = plugins.acceptedWhile(validated.type);
-  if (!accepted) return;
-  const now = await status();
-  if (now !== undefined && !accepted.includes(now)) {
-    throw new AppError('ERR_INVALID_TRANSITION', `Items of type "${validated.type}" are accepted while the conversation is ${accepted.join(' or ')} (it is ${now})`);
+  if (accepted && !accepted.includes(status)) {
+    throw new AppError('ERR_INVALID_TRANSITION', `Items of type "${validated.type}" are accepted while the conversation is ${accepted.join(' or ')} (it is ${status})`);
   }
+}
+
+/** The message parts of an item's fields, when it has any. */
+export const partsOf = (fields: Record<string, unknown>): MessagePart[] => (Array.isArray(fields.parts) ? (fields.parts as MessagePart[]) : []);
+
+/** Whether a visitor may name this file in an item of this conversation (looked at before the file is marked attached). */
+async function visitorMayName(store: Store, fileId: string, conversationId: string): Promise<boolean> {
+  const file = await store.getFileInfo(fileId);
+  return file !== null && file.conversationId === conversationId && (await visitorMaySeeFile(store, file));
 }
 
 /** File parts must name files uploaded to this conversation (and the author's to see); they gain what the store knows of the file. */
 async function resolveFileParts(store: Store, conversationId: string, fields: Record<string, unknown>, author: Author): Promise<Record<string, unknown>> {
-  const parts = fields.parts as MessagePart[] | undefined;
-  if (!Array.isArray(parts) || !parts.some((part) => part.type === 'file')) return fields;
+  const parts = partsOf(fields);
+  if (!parts.some((part) => part.type === 'file')) return fields;
   const resolved = await Promise.all(
     parts.map(async (part, index) => {
       if (part.type !== 'file') return part;
-      // Looked at first for a visitor: a file it may not name is not marked (the sweep would keep it for good).
-      const seen = author.kind === 'visitor' ? await store.getFileInfo(part.fileId) : undefined;
-      const refused = seen !== undefined && (seen === null || seen.conversationId !== conversationId || !(await visitorMaySeeFile(store, seen)));
-      // Marked before the item is written: the sweep of unattached uploads then keeps it.
-      const info = refused ? null : await store.attachFile(part.fileId, conversationId);
+      // Marked before the item is written: the sweep of unattached uploads then keeps it. A file a
+      // visitor may not name is not marked (the sweep would keep it for good).
+      const mayName = author.kind !== 'visitor' || (await visitorMayName(store, part.fileId, conversationId));
+      const info = mayName ? await store.attachFile(part.fileId, conversationId) : null;
       if (!info) {
         throw new AppError('ERR_INVALID_INPUT', `Unknown file ${part.fileId} for this conversation`, {
           fields: [{ path: `parts.${index}.fileId`, message: 'no such file in this conversation' }],
@@ -97,11 +103,13 @@ export async function appendValidated(
 export async function postItem(deps: ItemServiceDeps & { replyJoins: ReplyJoins }, caller: Caller, conversationId: string, input: unknown): Promise<TimelineItem> {
   const conversation = await deps.scopes.visible(caller, conversationId);
   const validated = validateItem(deps.plugins, caller, input);
-  await refuseOutOfStatus(deps.plugins, validated, async () => {
-    // A retry of an item already stored is the store's to answer (the first attempt may have changed the status).
+  // Read only for such types (the hot path stays as it was); a retry of an item already stored is the
+  // store's to answer, the first attempt may have changed the status.
+  if (deps.plugins.acceptedWhile(validated.type)) {
     const stored = validated.id === undefined ? null : await deps.store.getItem(validated.id);
-    return stored?.conversationId === conversationId ? undefined : (await deps.store.getConversation(conversationId))?.status;
-  });
+    const status = stored?.conversationId === conversationId ? undefined : (await deps.store.getConversation(conversationId))?.status;
+    if (status !== undefined) refuseOutOfStatus(deps.plugins, validated, status);
+  }
   await deps.replyJoins.before(caller, conversationId, validated);
   const { item } = await appendValidated(deps.store, conversationId, validated);
   // Also on a retry: the first attempt may have died before signalling; the workflow dedupes by item id.

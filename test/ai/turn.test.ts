@@ -5,6 +5,23 @@ import { runAiTurn } from '../../workflows/conversation/ai/turn';
 import { aiHarness, visitorMessage } from './helpers';
 import { scriptedModel } from './mock-model';
 
+/**
+ * A turn whose model answers with `calls` while the visitor writes `newer`: stored, but the workflow
+ * has not heard of it yet, so the turn is still current.
+ */
+function overtakenWhileThinking(visitorText: string, newer: string, calls: Parameters<typeof scriptedModel>[0]) {
+  const h = aiHarness({
+    visitorText,
+    model: new MockLanguageModelV3({
+      doGenerate: async () => {
+        h.items.push(visitorMessage('c1', 2, newer));
+        return scriptedModel(calls).doGenerate({ prompt: [] });
+      },
+    }),
+  });
+  return h;
+}
+
 describe('runAiTurn', () => {
   it('answers a question with one reply and records the tool call', async () => {
     const model = scriptedModel([['reply', { text: 'Click "Forgot password" on the sign-in page.' }]]);
@@ -142,16 +159,7 @@ describe('runAiTurn', () => {
   });
 
   it('holds back a reply the visitor overtook while it was being posted, and ends the turn without escalating', async () => {
-    const h = aiHarness({
-      visitorText: 'How do I reset my password?',
-      model: new MockLanguageModelV3({
-        doGenerate: async () => {
-          // Stored, but the workflow has not heard of it yet: the turn is still current.
-          h.items.push(visitorMessage('c1', 2, 'How do I export my notes?'));
-          return scriptedModel([['reply', { text: 'Use "Forgot password".' }]]).doGenerate({ prompt: [] });
-        },
-      }),
-    });
+    const h = overtakenWhileThinking('How do I reset my password?', 'How do I export my notes?', [['reply', { text: 'Use "Forgot password".' }]]);
     const outcome = await runAiTurn(h.deps, await h.input());
     expect(outcome.status).toBe('superseded');
     expect(h.posted('message')).toEqual([]);
@@ -160,15 +168,7 @@ describe('runAiTurn', () => {
   });
 
   it('posts a reply that follows its own escalation even when the visitor wrote again (no turn of the AI answers that)', async () => {
-    const h = aiHarness({
-      visitorText: 'My invoice is wrong',
-      model: new MockLanguageModelV3({
-        doGenerate: async () => {
-          h.items.push(visitorMessage('c1', 2, 'Hello?'));
-          return scriptedModel([['escalate', { reason: 'billing dispute' }], ['reply', { text: 'A colleague will take this over.' }]]).doGenerate({ prompt: [] });
-        },
-      }),
-    });
+    const h = overtakenWhileThinking('My invoice is wrong', 'Hello?', [['escalate', { reason: 'billing dispute' }], ['reply', { text: 'A colleague will take this over.' }]]);
     const outcome = await runAiTurn(h.deps, await h.input());
     expect(outcome.status).toBe('escalated');
     expect(h.posted('message').map((item) => item.text)).toEqual(['A colleague will take this over.']);
