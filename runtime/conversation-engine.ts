@@ -60,13 +60,15 @@ export class ConversationEngine {
    * answers the new state once it is in the store: one operation through its own update, several
    * through `changeSet`, which applies all or none. A rejection rejects with the engine's
    * `UpdateRejectedError` carrying the validator's message (`failureType` `ERR_INVALID_TRANSITION`),
-   * and changes nothing.
+   * and changes nothing. An `updateId` makes the request one Update however often it is sent (see
+   * `UpdateRequest.updateId`).
    */
-  async operate(conversationId: string, { actor, operations }: ChangeSetRequest, start: ConversationStartInput): Promise<ConversationSnapshot> {
+  async operate(conversationId: string, { actor, operations }: ChangeSetRequest, start: ConversationStartInput, updateId?: string): Promise<ConversationSnapshot> {
     const { engine } = this.options;
     const [only, ...more] = operations;
     const update = {
       workflowId: conversationWorkflowId(conversationId),
+      ...(updateId ? { updateId } : {}),
       ...(only && more.length === 0
         ? { update: OPERATION_UPDATES[only.op].name, args: [operationArgs({ actor, operation: only })] }
         : { update: changeSet.name, args: [{ actor, operations }] }),

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { Level, Logger } from 'pino';
 import type { AuditEntry } from '../engine/audit';
 import { EngineShutDownError } from '../engine/errors';
-import type { WorkflowEngine, WorkflowStatus } from '../engine/workflow-engine';
+import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from '../engine/workflow-engine';
 import { deserializeError, type EngineMethod, type EngineThreadOptions, type FromEngineThread, type ToEngineThread } from './protocol';
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -79,7 +79,7 @@ export class ThreadedEngine implements WorkflowEngine {
     return this.call('signalWithStart', o);
   }
 
-  executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[]; startIfMissing?: { workflowType: string; args: unknown[] } }): Promise<R> {
+  executeUpdate<R>(o: UpdateRequest): Promise<R> {
     return this.call('executeUpdate', o);
   }
 

@@ -12,7 +12,7 @@ import type { AuditEntry } from './audit';
 import { QueryFailedError, UpdateRejectedError, WorkflowAlreadyRunningError, WorkflowNotFoundError } from './errors';
 import { connectTemporal, type TemporalConnection, type TemporalSettings } from './temporal-connection';
 import { temporalAuditTrail } from './temporal-history';
-import type { WorkflowEngine, WorkflowStatus } from './workflow-engine';
+import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from './workflow-engine';
 
 export interface TemporalEngineOptions {
   workflowsPath: string;
@@ -86,7 +86,7 @@ export class TemporalEngine implements WorkflowEngine {
     });
   }
 
-  async executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[]; startIfMissing?: { workflowType: string; args: unknown[] } }): Promise<R> {
+  async executeUpdate<R>(o: UpdateRequest): Promise<R> {
     try {
       if (o.startIfMissing) {
         const startWorkflowOperation = new WithStartWorkflowOperation(o.startIfMissing.workflowType, {
@@ -95,9 +95,9 @@ export class TemporalEngine implements WorkflowEngine {
           args: o.startIfMissing.args,
           workflowIdConflictPolicy: 'USE_EXISTING',
         });
-        return await this.workflows.executeUpdateWithStart<Workflow, R, unknown[]>(o.update, { args: o.args, startWorkflowOperation });
+        return await this.workflows.executeUpdateWithStart<Workflow, R, unknown[]>(o.update, { args: o.args, updateId: o.updateId, startWorkflowOperation });
       }
-      return await this.mapNotFound(o.workflowId, () => this.workflows.getHandle(o.workflowId).executeUpdate<R, [unknown, ...unknown[]]>(o.update, { args: o.args as [unknown, ...unknown[]] }));
+      return await this.mapNotFound(o.workflowId, () => this.workflows.getHandle(o.workflowId).executeUpdate<R, [unknown, ...unknown[]]>(o.update, { args: o.args as [unknown, ...unknown[]], updateId: o.updateId }));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;

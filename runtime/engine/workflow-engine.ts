@@ -2,6 +2,20 @@ import type { AuditEntry } from './audit';
 
 export type WorkflowStatus = 'running' | 'completed' | 'failed' | 'continued' | 'terminated' | 'not_found';
 
+export interface UpdateRequest {
+  workflowId: string;
+  update: string;
+  args: unknown[];
+  /**
+   * Temporal's update id. Within a run, an Update sent again with the id of one that already ended
+   * answers that one's outcome without running again (the embedded engine keeps a run's latest
+   * outcomes), and one still under way is joined. A validator's rejection leaves nothing to answer:
+   * the same id may be tried again. Without it every Update is new.
+   */
+  updateId?: string;
+  startIfMissing?: { workflowType: string; args: unknown[] };
+}
+
 /**
  * How the server talks to workflows, whichever engine runs them (embedded sandbox or real Temporal).
  *
@@ -23,7 +37,7 @@ export interface WorkflowEngine {
   /** Signal-with-start, as Temporal has it. */
   signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void>;
   /** Runs an Update and waits for its result; a validator rejection rejects with UpdateRejectedError(message). With `startIfMissing`, update-with-start. */
-  executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[]; startIfMissing?: { workflowType: string; args: unknown[] } }): Promise<R>;
+  executeUpdate<R>(o: UpdateRequest): Promise<R>;
   query<R>(o: { workflowId: string; query: string; args?: unknown[] }): Promise<R>;
   /** The workflow's history (every run of this workflow id, oldest first) as audit entries. */
   history(workflowId: string): Promise<AuditEntry[]>;

@@ -13,6 +13,7 @@ import {
   createConversationBody,
   escalateBody,
   itemActionParams,
+  lifecycleHeaders,
   listConversationsQuery,
   participantParams,
   patchConversationBody,
@@ -24,6 +25,7 @@ import {
   userBody,
 } from '../schemas/conversations';
 import { inRequest } from '../http-errors';
+import { keyedUpdateId } from '../idempotency';
 import { parseInput } from '../schemas/parse';
 import { createConversation } from '../services/conversations';
 import { answerItemAction } from '../services/item-actions';
@@ -107,8 +109,11 @@ export function conversationRoutes(ctx: ApiContext): Router {
     async (req: Request, res: Response) => {
       const agent = requireActingAgent(callerOf(res));
       const body = parseInput(schema, req.body, 'body');
+      const key = parseInput(lifecycleHeaders, req.headers, 'headers')['idempotency-key'];
       const conversation = await visibleConversation(ctx.store, agent, idOf(req));
-      res.json({ conversation: await operate(ctx, agent, conversation, await operationsOf(body, req, agent, conversation)) });
+      const operations = await operationsOf(body, req, agent, conversation);
+      const updateId = key && keyedUpdateId(key, { websiteId: agent.website.id, agentId: agent.userId, route: `${req.method} ${req.route.path}`, conversationId: conversation.id, body });
+      res.json({ conversation: await operate(ctx, agent, conversation, operations, updateId) });
     };
 
   /** The body's `userId`, once it is known to name a member of the agent's team (400 naming the field otherwise). */

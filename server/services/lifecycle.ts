@@ -19,10 +19,11 @@ export interface LifecycleDeps {
 
 /**
  * Runs the agent's operations on a conversation it may see (`visibleConversation`): one through its
- * own update, several together, all or none.
+ * own update, several together, all or none. With an `updateId` (a keyed request), a retry of an
+ * update that ended answers the lifecycle that update left, without running it again.
  */
-export async function operate(deps: LifecycleDeps, agent: AgentCaller, conversation: Conversation, operations: LifecycleOperation[]): Promise<Conversation> {
-  const snapshot = await deps.conversations.operate(conversation.id, { actor: authorOf(agent), operations }, await deps.workflowStarts.inputFor(conversation));
+export async function operate(deps: LifecycleDeps, agent: AgentCaller, conversation: Conversation, operations: LifecycleOperation[], updateId?: string): Promise<Conversation> {
+  const snapshot = await deps.conversations.operate(conversation.id, { actor: authorOf(agent), operations }, await deps.workflowStarts.inputFor(conversation), updateId);
   const stored = await visibleConversation(deps.store, agent, conversation.id);
   const { conversationId: _id, stateVersion: _version, ...lifecycle } = snapshot;
   return { ...stored, ...lifecycle };

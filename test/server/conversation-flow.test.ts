@@ -214,6 +214,48 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#idempotent lifecycle requests', () => {
+    const resolvedEvents = async (conversationId: string) =>
+      (await t.api.call('GET', `/v1/conversations/${conversationId}/timeline`, AGENT)).body.items.filter((i: { event?: { kind: string } }) => i.event?.kind === 'resolved');
+
+    it('answers a retry with the same Idempotency-Key as the first attempt, and resolves once', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'keyed-1', defaultTimelineItems: [{ id: 'keyed-1-q', type: 'message', text: 'hi' }] });
+      const key = { 'Idempotency-Key': 'resolve-keyed-1' };
+      const first = await t.api.call('POST', '/v1/conversations/keyed-1/resolve', AGENT, { reason: 'done' }, key);
+      expect(first.status).toBe(200);
+      const retry = await t.api.call('POST', '/v1/conversations/keyed-1/resolve', AGENT, { reason: 'done' }, key);
+      expect(retry.status).toBe(200);
+      expect(retry.body.conversation).toMatchObject({ status: 'resolved', resolvedAt: first.body.conversation.resolvedAt });
+      expect(await resolvedEvents('keyed-1')).toHaveLength(1);
+
+      // Without the key, or with another one, or another body, it is a new request: the conversation is resolved already.
+      expect((await t.api.call('POST', '/v1/conversations/keyed-1/resolve', AGENT, { reason: 'done' })).status).toBe(409);
+      expect((await t.api.call('POST', '/v1/conversations/keyed-1/resolve', AGENT, { reason: 'done' }, { 'Idempotency-Key': 'another' })).status).toBe(409);
+      expect((await t.api.call('POST', '/v1/conversations/keyed-1/resolve', AGENT, { reason: 'other' }, key)).status).toBe(409);
+    });
+
+    it('runs two requests sent at once with the same key once', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'keyed-2', defaultTimelineItems: [{ id: 'keyed-2-q', type: 'message', text: 'hi' }] });
+      const key = { 'Idempotency-Key': 'resolve-keyed-2' };
+      const both = await Promise.all([1, 2].map(() => t.api.call('POST', '/v1/conversations/keyed-2/resolve', AGENT, {}, key)));
+      expect(both.map((answer) => answer.status)).toEqual([200, 200]);
+      expect(await resolvedEvents('keyed-2')).toHaveLength(1);
+    });
+
+    it('refuses a key that is not 1 to 255 visible ASCII characters, naming the header', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'keyed-3' });
+      for (const bad of ['has space', 'x'.repeat(256)]) {
+        const answer = await t.api.call('POST', '/v1/conversations/keyed-3/resolve', AGENT, {}, { 'Idempotency-Key': bad });
+        expect(answer.status).toBe(400);
+        expect(answer.body.error.details.fields).toEqual([expect.objectContaining({ path: 'headers.idempotency-key' })]);
+      }
+      expect((await t.api.call('GET', '/v1/conversations/keyed-3', AGENT)).body.conversation.status).toBe('open');
+    });
+  });
+
   describe('#cross-device continuity', () => {
     it('lets two visitors identified as one contact share conversations live', async () => {
       const phone = { visitorId: await t.api.newVisitor() };

@@ -5,7 +5,7 @@ import { SystemClock, type Clock } from '../clock';
 import { EngineShutDownError, WorkflowNotFoundError } from '../errors';
 import type { JournalStore } from '../journal-store';
 import { quietLogger } from '../quiet-logger';
-import type { WorkflowEngine, WorkflowStatus } from '../workflow-engine';
+import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from '../workflow-engine';
 import { ActivityRunner, type ActivityFunction } from './activity-runner';
 import { journalToAudit } from './journal-to-audit';
 import { restoreRun } from './run-restore';
@@ -128,9 +128,9 @@ export class EmbeddedEngine implements WorkflowEngine {
     await this.execution(o.workflowId).signal(o.signal, [o.signalArgs], { workflowType: o.workflowType, args: o.args });
   }
 
-  async executeUpdate<R>(o: { workflowId: string; update: string; args: unknown[]; startIfMissing?: { workflowType: string; args: unknown[] } }): Promise<R> {
+  async executeUpdate<R>(o: UpdateRequest): Promise<R> {
     const execution = o.startIfMissing ? this.execution(o.workflowId) : this.existing(o.workflowId);
-    return (await execution.update(o.update, o.args, o.startIfMissing)) as R;
+    return (await execution.update(o.update, o.args, o.startIfMissing, o.updateId)) as R;
   }
 
   async query<R>(o: { workflowId: string; query: string; args?: unknown[] }): Promise<R> {

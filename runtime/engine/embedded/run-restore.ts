@@ -5,6 +5,7 @@ import { commandFromJson, durationMs, jobFromJson, payloadFromJson, resolutionFr
 import { historyLengthAfter, historyLengthSeenBy, RUN_STARTED_HISTORY_LENGTH } from './history-length';
 import { identityOf } from './replay';
 import type { RunIdentity } from './sandbox-factory';
+import { UpdateOutcomes } from './update-outcomes';
 
 export interface PendingTimer {
   seq: number;
@@ -35,6 +36,7 @@ export interface RestoredRun {
   historyLength: number;
   timers: PendingTimer[];
   activities: PendingActivity[];
+  updateOutcomes: UpdateOutcomes;
 }
 
 export function restoreRun(records: readonly JournalRecord[]): RestoredRun {
@@ -42,6 +44,7 @@ export function restoreRun(records: readonly JournalRecord[]): RestoredRun {
   if (!started) throw new Error('Journal of the run has no run_started record');
   const timers = new Map<number, PendingTimer>();
   const activities = new Map<number, PendingActivity>();
+  const updateOutcomes = new UpdateOutcomes();
   let initialized = false;
   let historyLength = RUN_STARTED_HISTORY_LENGTH;
   for (const record of records) {
@@ -62,6 +65,7 @@ export function restoreRun(records: readonly JournalRecord[]): RestoredRun {
       if (job.resolveActivity) activities.delete(job.resolveActivity.seq ?? 0);
     }
     for (const command of commands) {
+      if (command.updateResponse) updateOutcomes.note(command.updateResponse);
       if (command.startTimer) timers.set(command.startTimer.seq ?? 0, { seq: command.startTimer.seq ?? 0, dueAt: record.time + durationMs(command.startTimer.startToFireTimeout) });
       if (command.cancelTimer) timers.delete(command.cancelTimer.seq ?? 0);
       if (command.scheduleActivity) {
@@ -80,5 +84,6 @@ export function restoreRun(records: readonly JournalRecord[]): RestoredRun {
     historyLength,
     timers: [...timers.values()],
     activities: [...activities.values()],
+    updateOutcomes,
   };
 }

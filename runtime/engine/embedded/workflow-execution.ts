@@ -101,6 +101,8 @@ export class WorkflowExecution {
   /** The latest run, open or closed. */
   private run?: WorkflowRun;
   private readonly mailbox: Inbound[] = [];
+  /** Updates sent and not yet answered, by update id: a second caller with the same id waits for the same answer. */
+  private readonly updatesUnderWay = new Map<string, Promise<unknown>>();
   private draining?: Promise<void>;
   /** Journal appends under way, which stop() waits for. */
   private readonly appending = new Set<Promise<void>>();
@@ -143,12 +145,23 @@ export class WorkflowExecution {
     return new Promise((resolve, reject) => this.enqueue({ kind: 'job', jobs, ack: { resolve, reject }, startIfClosed }));
   }
 
-  update(name: string, args: unknown[], startIfClosed?: StartRequest): Promise<unknown> {
+  /**
+   * Runs an Update. As Temporal does within a run, an update id the run has already seen is not run
+   * again: one that ended answers its outcome, one still under way is joined.
+   */
+  update(name: string, args: unknown[], startIfClosed?: StartRequest, updateId: string = randomUUID()): Promise<unknown> {
+    const ended = this.run?.updateOutcomes.get(updateId);
+    if (ended) return 'completed' in ended ? Promise.resolve(fromPayload(ended.completed)) : Promise.reject(new UpdateRejectedError(ended.failed.message, ended.failed.type));
+    const underWay = this.updatesUnderWay.get(updateId);
+    if (underWay) return underWay;
     this.openIfClosed(startIfClosed);
-    const updateId = randomUUID();
-    return new Promise((resolve, reject) =>
+    const answer = new Promise((resolve, reject) =>
       this.enqueue({ kind: 'job', jobs: [updateJob(updateId, name, args)], updateId, updateWaiter: { resolve, reject }, startIfClosed }),
     );
+    this.updatesUnderWay.set(updateId, answer);
+    const forget = (): void => void this.updatesUnderWay.delete(updateId);
+    answer.then(forget, forget);
+    return answer;
   }
 
   query(name: string, args: unknown[]): Promise<unknown> {
@@ -158,7 +171,7 @@ export class WorkflowExecution {
 
   /** Takes over an open run found in the journal after a restart: timers re-armed, activities resumed. */
   restore(restored: RestoredRun): void {
-    const run = new WorkflowRun(restored.identity, restored.initArgs, restored.initialized, restored.nextSeq, restored.historyLength);
+    const run = new WorkflowRun(restored.identity, restored.initArgs, restored.initialized, restored.nextSeq, restored.historyLength, restored.updateOutcomes);
     this.run = run;
     for (const timer of restored.timers) this.armTimer(run, timer.seq, timer.dueAt);
     for (const activity of restored.activities) {
@@ -481,6 +494,7 @@ export class WorkflowExecution {
   }
 
   private answerUpdate(run: WorkflowRun, response: coresdk.workflow_commands.IUpdateResponse): void {
+    run.updateOutcomes.note(response);
     const id = response.protocolInstanceId ?? '';
     const waiter = run.updates.get(id);
     if (!waiter || response.accepted) return;

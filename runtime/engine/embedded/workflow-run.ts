@@ -5,6 +5,7 @@ import type { RunningActivity } from './activity-runner';
 import type { EvictableSandbox } from './sandbox-cache';
 import type { RunIdentity } from './sandbox-factory';
 import type { SandboxWorkflow } from './sdk-internals';
+import { UpdateOutcomes } from './update-outcomes';
 
 export interface Waiter<T> {
   resolve(value: T): void;
@@ -35,6 +36,8 @@ export class WorkflowRun implements EvictableSandbox {
     private nextSeq: number,
     /** Temporal's history length after the last journaled workflow task (see history-length.ts). */
     public historyLength: number,
+    /** How its recent Updates ended, for a repeated update id (read back from the journal for a restored run). */
+    readonly updateOutcomes = new UpdateOutcomes(),
   ) {}
 
   get runId(): string {

@@ -50,6 +50,21 @@ describe('EmbeddedEngine', () => {
       expect(controls.attemptsOf(activity)).toEqual([1, 2]);
     });
 
+    it('answers an update id that ended before the restart with its outcome, without running it again', async () => {
+      const journal = new MemoryJournalStore();
+      const first = await createEngine({ journal });
+      const workflowId = `update-id-${randomUUID()}`;
+      await first.engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{}] });
+      expect(await first.engine.executeUpdate<number>({ workflowId, update: 'setCount', args: [{ value: 4 }], updateId: 'set-4' })).toBe(4);
+      await expect(first.engine.executeUpdate({ workflowId, update: 'failInHandler', args: [{ reason: 'broken' }], updateId: 'fail' })).rejects.toThrow('broken');
+      await first.engine.shutdown();
+
+      const second = await createEngine({ journal });
+      expect(await second.engine.executeUpdate<number>({ workflowId, update: 'setCount', args: [{ value: 6 }], updateId: 'set-4' })).toBe(4);
+      await expect(second.engine.executeUpdate({ workflowId, update: 'failInHandler', args: [{ reason: 'other' }], updateId: 'fail' })).rejects.toThrow('broken');
+      expect(await counterState(second.engine, workflowId)).toMatchObject({ count: 4, log: ['=4'] });
+    });
+
     it('fires timers that fell due while no engine ran as soon as it starts', async () => {
       const journal = new MemoryJournalStore();
       const clock = new ManualClock();

@@ -160,6 +160,45 @@ export function describeEngineContract(subject: EngineUnderTest): void {
       it('rejects with WorkflowNotFoundError for an unknown id', async () => {
         await expect(engine.executeUpdate({ workflowId: id('none'), update: 'setCount', args: [{ value: 1 }] })).rejects.toBeInstanceOf(WorkflowNotFoundError);
       });
+
+      it('runs an update id once: sent again after it ended, it answers the first outcome', async () => {
+        const workflowId = id('update-id');
+        await startCounter(workflowId);
+        const updateId = id('retry');
+        expect(await engine.executeUpdate<number>({ workflowId, update: 'setCount', args: [{ value: 7 }], updateId })).toBe(7);
+        await engine.signal({ workflowId, signal: 'increment', args: [{ by: 1 }] });
+        expect(await engine.executeUpdate<number>({ workflowId, update: 'setCount', args: [{ value: 9 }], updateId })).toBe(7);
+        expect(await counterState(workflowId)).toMatchObject({ count: 8, log: ['=7', '+1'] });
+      });
+
+      it('runs an update id once when it is sent twice at the same time', async () => {
+        const workflowId = id('update-id-twice');
+        await startCounter(workflowId);
+        const updateId = id('same');
+        const twice = [3, 3].map((value) => engine.executeUpdate<number>({ workflowId, update: 'setCount', args: [{ value }], updateId }));
+        expect(await Promise.all(twice)).toEqual([3, 3]);
+        expect((await counterState(workflowId)).log).toEqual(['=3']);
+      });
+
+      it('answers the failure of an update id whose handler failed, again', async () => {
+        const workflowId = id('update-id-failed');
+        await startCounter(workflowId);
+        const updateId = id('fails');
+        for (const reason of ['first', 'second']) {
+          await expect(engine.executeUpdate({ workflowId, update: 'failInHandler', args: [{ reason }], updateId })).rejects.toMatchObject({
+            name: 'UpdateRejectedError',
+            message: 'first',
+          });
+        }
+      });
+
+      it('lets an update id its validator rejected be tried again', async () => {
+        const workflowId = id('update-id-rejected');
+        await startCounter(workflowId, { count: 2 });
+        const updateId = id('rejected');
+        await expect(engine.executeUpdate({ workflowId, update: 'setCount', args: [{ value: -1 }], updateId })).rejects.toBeInstanceOf(UpdateRejectedError);
+        expect(await engine.executeUpdate<number>({ workflowId, update: 'setCount', args: [{ value: 5 }], updateId })).toBe(5);
+      });
     });
 
     describe('#query', () => {
