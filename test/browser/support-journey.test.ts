@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
 import { startTestApp } from './support/app';
+import { solidPng } from '../support/png';
 
 const SCREENSHOTS = new URL(process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../.tmp/screenshots/', import.meta.url);
 const DESKTOP = { width: 1280, height: 820 };
@@ -125,6 +126,23 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await seeText(agent.locator('.tl-system'), 'Priority changed from medium to high');
     await visitor.waitForTimeout(500);
     expect(await visitor.locator('.sw-panel').textContent()).not.toContain('Customer verified');
+  });
+
+  it('carries a screenshot the visitor attaches to the agent, shown as an image that opens the file', async () => {
+    await visitor.locator('.composer-file-input').setInputFiles({ name: 'error.png', mimeType: 'image/png', buffer: Buffer.from(solidPng(40, 30)) });
+    await seeText(visitor.locator('.composer-attached'), 'error.png');
+    await send(visitor, 'This is what I see');
+    await visitor.locator('.composer-attached').waitFor({ state: 'hidden' });
+    const shown = agent.locator('.panel-main .tl-message').filter({ hasText: 'This is what I see' }).locator('img.tl-file-image');
+    await shown.waitFor();
+    // The image loaded through the link's own credentials: the browser decoded the uploaded bytes.
+    await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
+    const link = agent.locator('.panel-main a.tl-file').filter({ hasText: 'error.png' });
+    expect(await link.textContent()).toContain('error.png');
+    const opened = await agent.request.get((await link.getAttribute('href')) ?? '');
+    expect(opened.status()).toBe(200);
+    expect(opened.headers()['content-type']).toBe('image/png');
+    await visitor.locator('.sw-chat img.tl-file-image').waitFor();
   });
 
   it('resolves the conversation: the visitor sees it and is offered the stars', async () => {

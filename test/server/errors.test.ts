@@ -4,23 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { AGENT, Api, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
+import { solidPng } from '../support/png';
 
 const ORIGIN = 'https://shop.example';
 let app: RunningApp;
 let api: Api;
 let visitor: { visitorId: string; origin: string };
-
-/** A PNG signature and IHDR chunk: enough for the store to read width and height. */
-function tinyPng(width: number, height: number): Uint8Array {
-  const header = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(header, 0);
-  header.writeUInt32BE(13, 8);
-  header.write('IHDR', 12, 'ascii');
-  header.writeUInt32BE(width, 16);
-  header.writeUInt32BE(height, 20);
-  header.set([8, 6, 0, 0, 0], 24);
-  return new Uint8Array(header);
-}
 
 /** A plain GET with exactly these headers (fetch would not send `Referer` as given). */
 function statusOf(path: string, headers: Record<string, string>): Promise<number> {
@@ -393,7 +382,7 @@ describe('Chat API errors', () => {
 
   describe('#files', () => {
     it('stores an upload with its image size and serves it only to those who may see the conversation', async () => {
-      const png = tinyPng(3, 2);
+      const png = solidPng(3, 2);
       const up = await api.call('POST', '/v1/files?conversationId=err-1&filename=dot.png', visitor, png, { 'Content-Type': 'image/png' });
       expect(up.status).toBe(201);
       expect(up.body.file).toMatchObject({ mediaType: 'image/png', filename: 'dot.png', size: png.length, width: 3, height: 2 });
@@ -416,7 +405,7 @@ describe('Chat API errors', () => {
     });
 
     it('keeps a file the team attached to a private note from the visitor until a public item shares it', async () => {
-      const up = await api.call('POST', '/v1/files?conversationId=err-1&filename=internal.png', AGENT, tinyPng(1, 1), { 'Content-Type': 'image/png' });
+      const up = await api.call('POST', '/v1/files?conversationId=err-1&filename=internal.png', AGENT, solidPng(1, 1), { 'Content-Type': 'image/png' });
       expect(up.status).toBe(201);
       const part = { type: 'file', fileId: up.body.file.id };
       const note = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'note', text: 'internal', parts: [part] } });
@@ -434,7 +423,7 @@ describe('Chat API errors', () => {
 
     it('leaves a team upload a visitor was refused to name as unattached as it was (the sweep still deletes it)', async () => {
       const own = await freshVisitor('err-sweep');
-      const up = await api.call('POST', '/v1/files?conversationId=err-sweep&filename=draft.png', AGENT, tinyPng(1, 1), { 'Content-Type': 'image/png' });
+      const up = await api.call('POST', '/v1/files?conversationId=err-sweep&filename=draft.png', AGENT, solidPng(1, 1), { 'Content-Type': 'image/png' });
       const named = await api.call('POST', '/v1/messages', own, { conversationId: 'err-sweep', item: { type: 'message', text: 'x', parts: [{ type: 'file', fileId: up.body.file.id }] } });
       expect(named.status).toBe(400);
       await app.store.deleteUnattachedFiles(new Date(Date.now() + 60_000), 1_000);

@@ -2,7 +2,7 @@
  * The open conversation: header with its state, the full timeline (private notes and AI tool calls
  * included, styled apart), the composer with its note switch, and the controls beside it.
  */
-import { createComposer } from '../shared/composer';
+import { createComposer, type Draft } from '../shared/composer';
 import { h, mount } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
 import { TimelineView } from '../shared/timeline-view';
@@ -15,7 +15,7 @@ export interface ConversationPanelOptions {
   context: ReaderContext;
   me: string;
   actions: ControlActions;
-  onSend(text: string, asNote: boolean): Promise<void>;
+  onSend(draft: Draft): Promise<void>;
   onTyping(isTyping: boolean): void;
   onBack(): void;
 }

@@ -5,8 +5,8 @@
 import type { Priority } from '../../domain/conversation';
 import type { AgentSession } from '../shared/agent-session';
 import { agentApi, clearAgentSession } from '../shared/agent-session';
-import { clientId } from '../shared/api-client';
 import { h, mount } from '../shared/dom';
+import { itemFromDraft } from '../shared/draft-item';
 import { formatTime } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
@@ -86,7 +86,7 @@ export class Inbox {
   }
 
   private nameOf = (id: string): string | undefined => this.team.find((m) => m.id === id)?.name;
-  private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, formatTime };
+  private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, formatTime, fileHref: (url) => this.api.fileHref(url) };
 
   // List
 
@@ -144,8 +144,8 @@ export class Inbox {
       context: this.context,
       me: this.me,
       actions: this.controlActions(id),
-      onSend: async (text, asNote) => {
-        const { item } = await this.api.postItem(id, { id: clientId('item'), type: asNote ? 'note' : 'message', text, ...(asNote ? { visibility: 'private' } : {}) });
+      onSend: async (draft) => {
+        const { item } = await this.api.postItem(id, await itemFromDraft(this.api, id, draft));
         this.live.receiveItem(item);
       },
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),

@@ -49,6 +49,14 @@ export interface NewItem {
   [field: string]: unknown;
 }
 
+export interface UploadedFile {
+  id: string;
+  url: string;
+  mediaType: string;
+  filename: string;
+  size: number;
+}
+
 type Query = Record<string, string | number | undefined>;
 
 const path = (strings: TemplateStringsArray, ...ids: string[]) =>
@@ -67,15 +75,25 @@ export class ApiClient {
     return c.visitorId ? { 'X-Public-Key': c.publicKey, 'X-Visitor-Id': c.visitorId } : { 'X-Public-Key': c.publicKey };
   }
 
-  /** The `/ws` URL with this caller's credentials. */
-  socketUrl(base: string = location.href): string {
-    const url = new URL('/ws', this.origin || base);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  /** This caller's credentials in a URL's query, for what the browser loads itself: the socket, files. */
+  private withCredentials(url: URL): string {
     const c = this.credentials;
     const params: Record<string, string> =
       c.kind === 'agent' ? { token: c.secretKey, actorUserId: c.agentId ?? '' } : { publicKey: c.publicKey, visitorId: c.visitorId ?? '' };
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return url.toString();
+  }
+
+  /** The `/ws` URL with this caller's credentials. */
+  socketUrl(base: string = location.href): string {
+    const url = new URL('/ws', this.origin || base);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return this.withCredentials(url);
+  }
+
+  /** A file's `url` (as an item's file part carries it) that this page can show or open. */
+  fileHref(fileUrl: string, base: string = location.href): string {
+    return this.withCredentials(new URL(fileUrl, this.origin || base));
   }
 
   async request<T>(method: string, route: string, body?: unknown, query: Query = {}): Promise<T> {
@@ -87,6 +105,22 @@ export class ApiClient {
       headers: { ...this.headers(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    return this.parsed<T>(response);
+  }
+
+  /** Uploads a file to a conversation (its raw bytes as the body); a message then names it in a file part. */
+  async uploadFile(conversationId: string, file: File): Promise<{ file: UploadedFile }> {
+    const query = new URLSearchParams({ conversationId, filename: file.name });
+    const response = await fetch(`${this.origin}/v1/files?${query}`, {
+      method: 'POST',
+      headers: { ...this.headers(), 'Content-Type': file.type || 'application/octet-stream' },
+      body: file,
+    });
+    return this.parsed(response);
+  }
+
+  /** The answer's JSON, or an ApiError for an error answer. */
+  private async parsed<T>(response: Response): Promise<T> {
     const payload = response.status === 204 ? undefined : await response.json().catch(() => undefined);
     if (!response.ok) {
       const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;

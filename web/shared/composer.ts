@@ -1,15 +1,24 @@
 /**
  * The message box: Enter sends, Shift+Enter breaks the line, typing is signalled to the other side.
- * With `noteToggle` (agents) a switch turns the next message into a private note, which is not
+ * The + button attaches one file to the next message (sent with or without text). With
+ * `noteToggle` (agents) a switch turns the next message into a private note, which is not
  * signalled as typing.
  */
 import { h } from './dom';
+import { formatBytes } from './format';
 import { showError } from './toast';
 import { TypingSignal } from './typing';
 
+/** What the composer hands over when the writer sends. */
+export interface Draft {
+  text: string;
+  asNote: boolean;
+  file?: File;
+}
+
 export interface ComposerOptions {
   placeholder: string;
-  onSend(text: string, asNote: boolean): Promise<void>;
+  onSend(draft: Draft): Promise<void>;
   onTyping(isTyping: boolean): void;
   noteToggle?: boolean;
 }
@@ -24,13 +33,34 @@ export function createComposer(options: ComposerOptions): Composer {
   const input = h('textarea', { class: 'composer-input', rows: 1, placeholder: options.placeholder, 'aria-label': options.placeholder });
   const note = h('input', { type: 'checkbox', class: 'composer-note-toggle' });
   const send = h('button', { type: 'submit', class: 'btn btn-primary composer-send', 'aria-label': 'Send' }, 'Send');
+  const picker = h('input', { type: 'file', class: 'composer-file-input', hidden: true });
+  const attach = h('button', { type: 'button', class: 'btn composer-attach', 'aria-label': 'Attach a file', title: 'Attach a file' }, '+');
+  const attached = h('div', { class: 'composer-attached', hidden: true });
   const form = h(
     'form',
     { class: 'composer' },
+    attached,
     options.noteToggle && h('label', { class: 'composer-note', title: 'Private note: only the team sees it' }, note, 'Note'),
+    attach,
+    picker,
     input,
     send,
   );
+
+  let file: File | undefined;
+  const setFile = (chosen: File | undefined) => {
+    file = chosen;
+    picker.value = '';
+    attached.hidden = !chosen;
+    attached.replaceChildren(
+      ...(chosen
+        ? [
+            h('span', { class: 'composer-file-name' }, `📎 ${chosen.name} · ${formatBytes(chosen.size)}`),
+            h('button', { type: 'button', class: 'composer-file-remove', 'aria-label': `Remove ${chosen.name}`, on: { click: () => setFile(undefined) } }, '×'),
+          ]
+        : []),
+    );
+  };
 
   const isNote = () => options.noteToggle === true && note.checked;
   const syncMode = () => {
@@ -41,12 +71,13 @@ export function createComposer(options: ComposerOptions): Composer {
 
   const submit = async () => {
     const text = input.value.trim();
-    if (!text) return;
+    if (!text && !file) return;
     typing.stop();
     send.disabled = true;
     try {
-      await options.onSend(text, isNote());
+      await options.onSend({ text, asNote: isNote(), ...(file ? { file } : {}) });
       input.value = '';
+      setFile(undefined);
     } catch (error) {
       showError(error);
     } finally {
@@ -56,6 +87,8 @@ export function createComposer(options: ComposerOptions): Composer {
   };
 
   note.addEventListener('change', syncMode);
+  attach.addEventListener('click', () => picker.click());
+  picker.addEventListener('change', () => setFile(picker.files?.[0]));
   input.addEventListener('input', () => {
     if (!input.value) typing.stop();
     else if (!isNote()) typing.input();

@@ -12,11 +12,16 @@ export interface ReaderContext {
   nameOf(memberId: string): string | undefined;
   /** For formatting times in event sentences (AI paused until …). */
   formatTime?(iso: string): string;
+  /** A file part's `url` as this reader's browser can load it (credentials added); files are not linked without it. */
+  fileHref?(url: string): string;
 }
 
 export interface FileView {
   name: string;
   size?: number;
+  href?: string;
+  /** An image the page can show inline. */
+  image: boolean;
 }
 
 export interface QuickReplyOption {
@@ -34,7 +39,7 @@ export type ItemView = Base &
   (
     | { kind: 'message'; side: 'mine' | 'theirs'; author: string; byAi: boolean; text: string; files: FileView[] }
     | { kind: 'system'; text: string; detail?: string; private: boolean }
-    | { kind: 'note'; author: string; text: string }
+    | { kind: 'note'; author: string; text: string; files: FileView[] }
     | { kind: 'tool_call'; toolName: string; state: string; input: unknown; output?: unknown; error?: string }
     | { kind: 'quick_replies'; author: string; prompt: string; options: QuickReplyOption[]; answeredOptionId?: string; canAnswer: boolean }
     | { kind: 'rating'; score: number; comment?: string }
@@ -50,12 +55,17 @@ function authorName(item: TimelineItem, ctx: ReaderContext): string {
   return ctx.nameOf(id) ?? (kind === 'ai' ? AI_FALLBACK : 'Support');
 }
 
-function messageText(item: TimelineItem): { text: string; files: FileView[] } {
+function messageText(item: TimelineItem, ctx: ReaderContext): { text: string; files: FileView[] } {
   const parts = 'parts' in item && Array.isArray(item.parts) ? (item.parts as Array<Record<string, unknown>>) : [];
   const text = [item.text, ...parts.filter((p) => p.type === 'text').map((p) => String(p.text))].filter(Boolean).join('\n');
   const files = parts
     .filter((p) => p.type === 'file')
-    .map((p) => ({ name: String(p.filename ?? 'file'), size: typeof p.size === 'number' ? p.size : undefined }));
+    .map((p) => ({
+      name: String(p.filename ?? 'file'),
+      size: typeof p.size === 'number' ? p.size : undefined,
+      href: typeof p.url === 'string' ? ctx.fileHref?.(p.url) : undefined,
+      image: typeof p.mediaType === 'string' && p.mediaType.startsWith('image/'),
+    }));
   return { text, files };
 }
 
@@ -106,12 +116,12 @@ export function describeItem(item: TimelineItem, ctx: ReaderContext): ItemView {
   switch (item.type) {
     case 'message': {
       const mine = (item.author.kind === 'visitor') === (ctx.reader === 'visitor');
-      return { ...base, kind: 'message', side: mine ? 'mine' : 'theirs', author: authorName(item, ctx), byAi: item.author.kind === 'ai', ...messageText(item) };
+      return { ...base, kind: 'message', side: mine ? 'mine' : 'theirs', author: authorName(item, ctx), byAi: item.author.kind === 'ai', ...messageText(item, ctx) };
     }
     case 'event':
       return { ...base, kind: 'system', private: isPrivate, ...describeEvent(item.event as TimelineEvent, ctx) };
     case 'note':
-      return { ...base, kind: 'note', author: authorName(item, ctx), text: item.text ?? '' };
+      return { ...base, kind: 'note', author: authorName(item, ctx), ...messageText(item, ctx) };
     case 'ai_tool_call':
       return {
         ...base,
@@ -146,9 +156,9 @@ export function itemPreview(item: TimelineItem, ctx: ReaderContext): string {
   const view = describeItem(item, ctx);
   switch (view.kind) {
     case 'message':
+    case 'note':
       return view.text || view.files.map((f) => f.name).join(', ');
     case 'system':
-    case 'note':
       return view.text;
     case 'quick_replies':
       return view.prompt;

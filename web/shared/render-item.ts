@@ -1,7 +1,7 @@
 /** Turns an ItemView into its element: bubbles, system lines, notes, tool calls, interactive items. */
 import { h } from './dom';
 import { formatBytes, formatTime } from './format';
-import type { ItemView } from './item-view';
+import type { FileView, ItemView } from './item-view';
 
 export interface ItemActions {
   /** The reader picked a quick reply. */
@@ -9,6 +9,18 @@ export interface ItemActions {
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+/** A file of a message or note: a link that opens it, with an image shown small inside it. */
+function renderFile(file: FileView): HTMLElement {
+  const label = h('span', { class: 'tl-file-name' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`);
+  if (!file.href) return h('div', { class: 'tl-file' }, label);
+  return h(
+    'a',
+    { class: 'tl-file', href: file.href, target: '_blank', rel: 'noopener' },
+    file.image && h('img', { class: 'tl-file-image', src: file.href, alt: file.name, loading: 'lazy' }),
+    label,
+  );
+}
 
 export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLElement {
   const data = { seq: view.seq, kind: view.kind };
@@ -20,7 +32,7 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
         { class: `tl-message tl-${view.side}${view.byAi ? ' tl-ai' : ''}`, data: { ...data, author: view.byAi ? 'ai' : view.side } },
         h('div', { class: 'tl-meta' }, h('span', { class: 'tl-author' }, view.author), view.byAi && h('span', { class: 'tl-ai-badge' }, 'AI'), time),
         view.text && h('div', { class: 'tl-bubble' }, view.text),
-        ...view.files.map((file) => h('div', { class: 'tl-file' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`)),
+        ...view.files.map(renderFile),
       );
     case 'system':
       return h(
@@ -34,7 +46,8 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
         'div',
         { class: 'tl-note tl-private', data },
         h('div', { class: 'tl-meta' }, h('span', { class: 'tl-label' }, 'Private note'), h('span', { class: 'tl-author' }, view.author), time),
-        h('div', { class: 'tl-note-text' }, view.text),
+        view.text && h('div', { class: 'tl-note-text' }, view.text),
+        ...view.files.map(renderFile),
       );
     case 'tool_call':
       return h(

@@ -1,5 +1,5 @@
 /** One conversation inside the widget: header, timeline, typing line, rating stars and composer. */
-import { createComposer, type Composer } from '../shared/composer';
+import { createComposer, type Composer, type Draft } from '../shared/composer';
 import { h } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
 import { TimelineView } from '../shared/timeline-view';
@@ -11,7 +11,7 @@ import { shouldAskForRating } from './rating-state';
 export interface ChatViewOptions {
   context: ReaderContext;
   onBack(): void;
-  onSend(text: string): Promise<void>;
+  onSend(draft: Draft): Promise<void>;
   onTyping(isTyping: boolean): void;
   onChooseReply(itemId: string, optionId: string): void;
   onRate(score: number): void;

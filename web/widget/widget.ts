@@ -4,6 +4,7 @@
  */
 import { clientId, type NewItem } from '../shared/api-client';
 import { h, mount } from '../shared/dom';
+import { itemFromDraft } from '../shared/draft-item';
 import { formatTime } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
@@ -40,7 +41,7 @@ export class SupportWidget {
   constructor(private readonly session: VisitorSession) {
     const { website } = session;
     this.names = new Map([...(website.availableHumanAgents ?? []), ...(website.availableAIAgents ?? [])].map((m) => [m.id, m.name]));
-    this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), formatTime };
+    this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), formatTime, fileHref: (url) => session.api.fileHref(url) };
     this.live = new LiveConversations({
       isOwn: (actor) => actor.kind === 'visitor',
       isReading: (id) => this.isReading(id),
@@ -106,10 +107,10 @@ export class SupportWidget {
     this.chat = new ChatView({
       context: this.context,
       onBack: () => this.showHome(),
-      onSend: (text) => this.send(conversationId, { type: 'message', text }),
+      onSend: (draft) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft)),
       onTyping: (isTyping) => this.sendTyping(conversationId, isTyping),
       onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
-      onRate: (score) => void this.send(conversationId, { type: 'rating', score }).catch(showError),
+      onRate: (score) => void this.send(conversationId, () => ({ id: clientId('item'), type: 'rating', score })).catch(showError),
     });
     mount(this.body, this.chat.element);
     this.renderChat();
@@ -137,12 +138,13 @@ export class SupportWidget {
 
   // Actions
 
-  private async send(conversationId: string, item: NewItem): Promise<void> {
+  /** Posts an item, made once the conversation exists (a new one is created by its first item; files are uploaded to it). */
+  private async send(conversationId: string, itemFor: () => NewItem | Promise<NewItem>): Promise<void> {
     if (!this.live.conversations.get(conversationId)) {
       const { conversation } = await this.api.createConversation(conversationId);
       this.live.conversations.put(conversation);
     }
-    const { item: stored } = await this.api.postItem(conversationId, { ...item, id: clientId('item') });
+    const { item: stored } = await this.api.postItem(conversationId, await itemFor());
     this.live.receiveItem(stored);
   }
 
