@@ -11,7 +11,7 @@ import { formatTime } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
-import { loadTimeline } from '../shared/timeline-loader';
+import { loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
 import { renderConversationList } from './conversation-list';
@@ -50,7 +50,7 @@ export class Inbox {
       url: this.api.socketUrl(),
       onFrame: (frame) => this.live.handleFrame(frame),
       resumePoints: () => this.live.resumePoints(),
-      onReconnect: () => void this.refreshList(),
+      onReconnect: () => void this.afterReconnect(),
       onStatus: (status) => this.showStatus(status),
     });
     this.root = h(
@@ -99,6 +99,14 @@ export class Inbox {
         void this.refreshList();
       }),
     );
+  }
+
+  /** Picks up what a resume does not bring: the list, and changes to the open conversation's newest items. */
+  private async afterReconnect(): Promise<void> {
+    const id = this.selectedId;
+    this.live.keepOnlyTimeline(id);
+    if (id && (await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError))) this.renderTimeline();
+    await this.refreshList();
   }
 
   private async refreshList(): Promise<void> {

@@ -136,7 +136,7 @@ export class ApiClient {
   getConversation = (id: string) => this.request<{ conversation: Conversation }>('GET', path`/conversations/${id}`);
   createConversation = (conversationId: string) =>
     this.request<{ conversation: Conversation; initialTimelineItems: TimelineItem[] }>('POST', '/conversations', { conversationId });
-  timeline = (id: string, query: { afterSeq?: number; cursor?: string; limit?: number }) =>
+  timeline = (id: string, query: { afterSeq?: number; beforeSeq?: number; cursor?: string; limit?: number }) =>
     this.request<TimelinePage>('GET', path`/conversations/${id}/timeline`, undefined, query);
   postItem = (conversationId: string, item: NewItem) => this.request<{ item: TimelineItem }>('POST', '/messages', { conversationId, item });
   markSeen = (id: string) => this.request<{ lastSeenAt: string }>('POST', path`/conversations/${id}/seen`, {});

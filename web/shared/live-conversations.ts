@@ -42,6 +42,14 @@ export class LiveConversations {
     return timeline;
   }
 
+  /**
+   * Lets go of every timeline but the one on screen: after a reconnect the others may hold items
+   * that changed meanwhile, so they are loaded afresh when opened again.
+   */
+  keepOnlyTimeline(conversationId: string | undefined): void {
+    for (const id of this.timelines.keys()) if (id !== conversationId) this.timelines.delete(id);
+  }
+
   resumePoints(): ResumePoint[] {
     return [...this.timelines.values()].map((t) => ({ conversationId: t.conversationId, afterSeq: t.lastSeq }));
   }

@@ -9,7 +9,7 @@ import { formatTime } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
 import { RealtimeSocket } from '../shared/socket';
-import { loadTimeline } from '../shared/timeline-loader';
+import { loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
 import { ChatView } from './chat-view';
 import { renderConversationList } from './conversation-list-view';
@@ -52,7 +52,7 @@ export class SupportWidget {
       url: session.api.socketUrl(),
       onFrame: (frame) => this.live.handleFrame(frame),
       resumePoints: () => this.live.resumePoints(),
-      onReconnect: () => void this.refreshConversations(),
+      onReconnect: () => void this.afterReconnect(),
       onStatus: (status) => this.panel.classList.toggle('sw-offline', status === 'offline'),
     });
   }
@@ -160,6 +160,14 @@ export class SupportWidget {
     } catch (error) {
       showError(error);
     }
+  }
+
+  /** Picks up what a resume does not bring: the list, and changes to the open conversation's newest items. */
+  private async afterReconnect(): Promise<void> {
+    const id = this.activeId;
+    this.live.keepOnlyTimeline(id);
+    if (id && this.live.conversations.get(id)) await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError);
+    await this.refreshConversations();
   }
 
   private async refreshConversations(): Promise<void> {

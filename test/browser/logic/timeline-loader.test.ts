@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../web/shared/api-client';
 import { Timeline } from '../../../web/shared/timeline';
-import { loadTimeline } from '../../../web/shared/timeline-loader';
+import { loadTimeline, refreshRecent } from '../../../web/shared/timeline-loader';
 import { message, VISITOR } from './items';
 
 /** A conversation of `count` stored items served 100 a page, calling `onPage` as each page is read. */
@@ -37,5 +37,30 @@ describe('loadTimeline', () => {
     await loadTimeline(again.api, timeline);
     expect(again.asked).toEqual([120]);
     expect(timeline.items()).toHaveLength(130);
+  });
+});
+
+describe('refreshRecent', () => {
+  it('reads the newest items again and takes the changes a resume does not bring', async () => {
+    const timeline = new Timeline('c1');
+    const first = message(1, VISITOR, 'hi');
+    timeline.upsertAll([first, { ...message(2, VISITOR, ''), type: 'quick_replies' }]);
+    const asked: Array<{ beforeSeq?: number; limit?: number }> = [];
+    const answered = { ...message(2, VISITOR, ''), type: 'quick_replies', answeredOptionId: 'yes' };
+    const api = {
+      timeline: async (_id: string, query: { beforeSeq?: number; limit?: number }) => {
+        asked.push(query);
+        return { items: [first, answered], hasNextPage: false, nextCursor: null };
+      },
+    } as unknown as ApiClient;
+    expect(await refreshRecent(api, timeline)).toBe(true);
+    expect(asked).toEqual([{ beforeSeq: 3, limit: 50 }]);
+    expect(timeline.items()[1]).toMatchObject({ answeredOptionId: 'yes' });
+    expect(await refreshRecent(api, timeline)).toBe(false);
+  });
+
+  it('asks nothing for a timeline that holds no items', async () => {
+    const api = { timeline: async () => expect.unreachable('no request') } as unknown as ApiClient;
+    expect(await refreshRecent(api, new Timeline('c1'))).toBe(false);
   });
 });
