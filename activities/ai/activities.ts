@@ -78,17 +78,19 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
       return toConversationContext(conversationId, items, deps.context);
     },
 
-    async callModel({ assistantId, conversationContext, stepMessages }) {
+    async callModel({ assistantId, conversationContext, stepMessages, onlyTools }) {
       const config = await configFor(assistantId);
+      const activeTools = onlyTools ? config.permissions.filter((tool) => onlyTools.includes(tool)) : config.permissions;
       try {
         const result = await generateText({
           model: deps.resolveModel(config.model, config),
           system: systemPrompt(config, conversationContext),
           messages: toModelMessages(conversationContext, stepMessages),
           tools: assistantTools,
-          activeTools: config.permissions,
-          // Tools are the only way to act (a reply is a tool call); plain text is never shown.
-          toolChoice: config.permissions.length > 0 ? 'required' : 'none',
+          activeTools,
+          // Tools are the only way to act (a reply is a tool call); plain text is never shown. A triage
+          // call (`onlyTools`) may find nothing to do.
+          toolChoice: activeTools.length === 0 ? 'none' : onlyTools ? 'auto' : 'required',
           // The workflow's retry policy retries, with backoff and in the history; not the SDK.
           maxRetries: 0,
         });

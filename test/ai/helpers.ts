@@ -92,7 +92,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     now: () => new Date('2025-01-06T10:00:01.000Z'),
   });
   const conversation = fakeConversation(options.lifecycle);
-  const state = { current: true };
+  const state = { current: true, triageBeforeHandover: true };
   const deps: AiTurnDeps = {
     callModel: activities.callModel,
     applyOperation: conversation.apply,
@@ -102,6 +102,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     setTyping: activities.publishAiTyping,
     isCurrent: () => state.current,
     visitorSeqHeard: () => 1,
+    triageBeforeHandover: () => state.triageBeforeHandover,
   };
   const input = async (): Promise<AiTurnInput> => ({
     conversationId,

@@ -71,14 +71,48 @@ describe('runAiTurn', () => {
     expect(h.posted('message').map((i) => i.text)).toEqual([h.config.escalation.handoffMessage]);
   });
 
-  it('escalates by rule before calling the model when the visitor asks for a human', async () => {
+  it('escalates by rule before calling the model when the visitor asks for a human (a run from before triage)', async () => {
     const model = scriptedModel();
     const h = aiHarness({ model, visitorText: 'Can I speak to someone please?' });
+    h.state.triageBeforeHandover = false;
     const outcome = await runAiTurn(h.deps, await h.input());
     expect(outcome).toMatchObject({ status: 'escalated', steps: 0, escalation: { code: 'human_requested' } });
     expect(model.doGenerateCalls).toHaveLength(0);
     expect(h.conversation.lifecycle.handler).toBe('unassigned');
     expect(h.posted('message').map((i) => i.text)).toEqual([h.config.escalation.handoffMessage]);
+  });
+
+  it('triages a visitor who asks for a person, offering only tag and priority, then hands over', async () => {
+    const h = aiHarness({ visitorText: 'I was charged twice, can I speak to someone please?' });
+    const outcome = await runAiTurn(h.deps, await h.input());
+    expect(outcome).toMatchObject({ status: 'escalated', steps: 1, escalation: { code: 'human_requested' } });
+    expect(h.conversation.operations.map((operation) => operation.op)).toEqual(['add_tags', 'escalate']);
+    expect(h.conversation.lifecycle).toMatchObject({ tags: ['billing'], handler: 'unassigned' });
+    expect(h.posted('message').map((i) => i.text)).toEqual([h.config.escalation.handoffMessage]);
+  });
+
+  it('hands over all the same when the triage call finds nothing, fails, or asks for a tool it was not offered', async () => {
+    const quiet = aiHarness({ visitorText: 'Can I speak to someone please?' });
+    expect(await runAiTurn(quiet.deps, await quiet.input())).toMatchObject({ status: 'escalated', steps: 1 });
+    expect(quiet.conversation.operations.map((operation) => operation.op)).toEqual(['escalate']);
+
+    const failing = new MockLanguageModelV3({
+      doGenerate: async () => {
+        throw new Error('model down');
+      },
+    });
+    const down = aiHarness({ model: failing, visitorText: 'Can I speak to someone please?' });
+    expect(await runAiTurn(down.deps, await down.input())).toMatchObject({ status: 'escalated', steps: 0 });
+    expect(down.conversation.operations.map((operation) => operation.op)).toEqual(['escalate']);
+
+    const eager = scriptedModel([['reply', { text: 'I can help!' }]]);
+    const h = aiHarness({ model: eager, visitorText: 'Can I speak to someone please?' });
+    expect(await runAiTurn(h.deps, await h.input())).toMatchObject({ status: 'escalated', steps: 1 });
+    const [call] = eager.doGenerateCalls;
+    expect(call?.tools?.map((tool) => tool.name)).toEqual(['set_priority', 'tag']);
+    expect(call?.toolChoice).toEqual({ type: 'auto' });
+    expect(h.posted('message').map((i) => i.text)).toEqual([h.config.escalation.handoffMessage]);
+    expect(h.posted('ai_tool_call')).toEqual([expect.objectContaining({ toolName: 'reply', state: 'rejected', error: '"reply" was not offered in this step' })]);
   });
 
   it('escalates by rule when the model tags the conversation with an escalation tag', async () => {

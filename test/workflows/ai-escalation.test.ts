@@ -49,15 +49,18 @@ describe('conversationWorkflow with an AI assistant', () => {
       await expectAiSilent(c, model);
     });
 
-    it('hands over by rule, without asking the model, when the visitor asks for a human', async () => {
-      const model = scriptedModel();
+    it('hands over by rule when the visitor asks for a human, asking the model only to tag and prioritise first', async () => {
+      const model = scriptedModel([['tag', { tags: ['billing'] }], ['set_priority', { priority: 'high' }], ['reply', { text: 'not offered' }]]);
       const assistant = await h.newAssistant({ model });
       const c = await h.newConversation({ assistantId: assistant.id });
-      await c.post(VISITOR, 'Can I talk to a real person please?');
+      await c.post(VISITOR, 'I was charged twice, can I talk to a real person please?');
       await h.passTime(PAST_DEBOUNCE_MS);
 
-      await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'Visitor asked for a human ("real person")' }));
-      expect(model.doGenerateCalls).toHaveLength(0);
+      await eventually(async () =>
+        expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'Visitor asked for a human ("real person")', tags: ['billing'], priority: 'high' }),
+      );
+      expect(model.doGenerateCalls).toHaveLength(1);
+      expect(model.doGenerateCalls[0]?.tools?.map((tool) => tool.name)).toEqual(['set_priority', 'tag']);
       await eventually(async () => expect(await byAi(c, 'message')).toEqual([DEFAULT_HANDOFF_MESSAGE]));
       await expectAiSilent(c, model);
     });

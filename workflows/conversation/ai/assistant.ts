@@ -46,6 +46,8 @@ export interface AiAssistant {
  */
 export const DISABLED_RECHECK_MS = 60_000;
 const SKIP_DISABLED_PATCH = 'ai-skips-disabled-assistant';
+/** Turns from it on triage a visitor who asks for a person before handing over (turn.ts). */
+const TRIAGE_PATCH = 'ai-triage-before-handover';
 
 export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
   const { conversationId, assistantId, activities } = options;
@@ -65,6 +67,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     setTyping: activities.publishAiTyping,
     isCurrent: job.isCurrent,
     visitorSeqHeard: options.visitorSeqHeard,
+    triageBeforeHandover: () => runtime.patched(TRIAGE_PATCH),
   });
 
   const startTurn = async (job: TurnJob): Promise<void> => {

@@ -32,12 +32,15 @@
  * Register `createAiActivities(...)` and `createRoutingActivities(...)` with the worker/engine.
  */
 import { isCancellation } from '@temporalio/workflow';
-import type { AssistantPolicy } from '../../../domain/assistant';
+import type { AiToolName, AssistantPolicy } from '../../../domain/assistant';
 import { PRIORITIES, type ConversationLifecycle } from '../../../domain/conversation';
 import type { LifecycleOperation } from '../../../domain/operations';
 import { escalationBeforeModel, escalationForState, isUncertainReply, type EscalationReason } from './escalation-rules';
 import { toToolAction } from './tool-actions';
 import type { AiItemInput, AiReplyInput, AiStep, AiTypingInput, CallModelInput, CallModelResult, ConversationContext, ModelToolCall, PostedReply, ToolCallRecord, ToolOutcome } from './types';
+
+/** What the model is offered before a handover the visitor asked for. */
+const TRIAGE_TOOLS: readonly AiToolName[] = ['tag', 'set_priority'];
 
 /** The workflow's answer to an operation: the new lifecycle, or the validator's rejection. */
 export type ApplyResult = { ok: true; state: ConversationLifecycle } | { ok: false; rejected: string };
@@ -52,6 +55,11 @@ export interface AiTurnDeps {
   setTyping(input: AiTypingInput): Promise<void>;
   /** False once a newer visitor message has superseded this turn: it must not post anything more. */
   isCurrent(): boolean;
+  /**
+   * Whether a visitor who asks for a person is triaged (tags, priority) before the handover. Asked
+   * only then: the workflow answers with `patched()`, so a history made before it replays without.
+   */
+  triageBeforeHandover(): boolean;
   /**
    * The highest seq of a public visitor message the workflow has heard. A reply is held back when a
    * newer one is stored: the workflow has yet to hear of it, and that message's turn answers.
@@ -106,7 +114,10 @@ class AiTurn {
     if (this.superseded()) return this.outcome('superseded');
     const { escalation } = this.input.policy;
     const early = escalationBeforeModel(escalation, { ...this.input, tags: this.lifecycle.tags, priority: this.lifecycle.priority });
-    if (early) return this.handOver(early);
+    if (early) {
+      if (early.code === 'human_requested' && this.deps.triageBeforeHandover()) await this.triage();
+      return this.handOver(early);
+    }
     try {
       return await this.loop();
     } finally {
@@ -141,6 +152,29 @@ class AiTurn {
     return this.handOver({ code: 'no_reply', message }, `${message}; the conversation was handed to the team.`);
   }
 
+  /**
+   * One model call offered only the triage tools, before a handover the visitor asked for: the team
+   * gets the conversation tagged and prioritised as a turn the model answered would have left it.
+   * The handover goes on whatever comes of it.
+   */
+  private async triage(): Promise<void> {
+    const onlyTools = TRIAGE_TOOLS.filter((tool) => this.input.policy.permissions.includes(tool));
+    if (onlyTools.length === 0) return;
+    let result: CallModelResult;
+    try {
+      result = await this.deps.callModel({ assistantId: this.input.assistantId, conversationContext: this.input.context, stepMessages: this.steps, onlyTools });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return;
+    }
+    const step: AiStep = { text: result.text, toolCalls: result.toolCalls, outcomes: [] };
+    this.steps.push(step);
+    for (const call of result.toolCalls) {
+      if (this.superseded()) return;
+      step.outcomes.push(await this.apply(call, onlyTools));
+    }
+  }
+
   /** Whether the turn is over after a step, escalating first when a rule says so. */
   private async endOfStep(): Promise<AiTurnOutcome | undefined> {
     if (this.escalated) {
@@ -156,9 +190,14 @@ class AiTurn {
     return this.replies.length > 0 ? this.outcome('replied') : undefined;
   }
 
-  /** Applies one tool call (if permitted and well-formed) and records it as an `ai_tool_call` item. */
-  private async apply(call: ModelToolCall): Promise<ToolOutcome> {
-    const outcome: ToolOutcome = { toolCallId: call.toolCallId, toolName: call.toolName, ...(await this.outcomeOf(call)) };
+  /** Applies one tool call (if permitted, offered in this step, and well-formed) and records it as an `ai_tool_call` item. */
+  private async apply(call: ModelToolCall, offered?: readonly AiToolName[]): Promise<ToolOutcome> {
+    const notOffered = offered && !(offered as readonly string[]).includes(call.toolName);
+    const outcome: ToolOutcome = {
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      ...(notOffered ? { state: 'rejected' as const, error: `"${call.toolName}" was not offered in this step` } : await this.outcomeOf(call)),
+    };
     const { conversationId, assistantId } = this.input;
     const record: ToolCallRecord = { conversationId, assistantId, itemId: this.nextItemId(), input: call.input, ...outcome };
     await this.bestEffort(() => this.deps.recordToolCall(record));

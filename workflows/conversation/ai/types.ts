@@ -1,4 +1,5 @@
 /** Data that crosses between the conversation workflow's AI turn and the AI activities. All plain JSON. */
+import type { AiToolName } from '../../../domain/assistant';
 import type { Priority } from '../../../domain/conversation';
 
 /** One line of the conversation as the model sees it. */
@@ -44,6 +45,11 @@ export interface CallModelInput {
   conversationContext: ConversationContext;
   /** Earlier steps of this turn, in order. */
   stepMessages: AiStep[];
+  /**
+   * Offer only these of the assistant's permitted tools, and let the model call none of them
+   * (a triage call). Absent: every permitted tool, and the model must call one.
+   */
+  onlyTools?: AiToolName[];
 }
 
 export interface CallModelResult {
