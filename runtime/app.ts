@@ -21,6 +21,7 @@ import { ThreadedEngine } from './engine-thread';
 import { createEngine } from './engine/create-engine';
 import { bundleWorkflows } from './engine/embedded/workflow-bundle';
 import { pinoTemporalLogger } from './engine/pino-logger';
+import { EngineLease } from './engine/engine-lease';
 import { LateEngine } from './engine/late-engine';
 import { MongoJournalStore } from './engine/mongo-journal-store';
 import { wantsTemporal } from './engine/temporal-connection';
@@ -37,6 +38,8 @@ export interface StartOverrides {
   log?: Logger;
   /** Where agents' availability goes (tests listen here); the team queues' workflows by default. */
   teams?: TeamAvailability;
+  /** How long the store's embedded-engine lease holds without renewal (tests shorten it). */
+  engineLeaseTtlMs?: number;
 }
 
 export interface RunningApp {
@@ -91,9 +94,21 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       // holds while the entry's content depends only on the project's files (no plugins from configuration):
       // processes with different entries would rewrite it under each other's bundling.
       const entry = await writeWorkflowEntry({ outDir: path.join(projectRoot, '.tmp', 'workflow-entry'), rootDir: projectRoot });
+      let owned: WorkflowEngine | undefined;
+      if (!wantsTemporal(config.temporal)) {
+        // One embedded engine per store: another instance sharing this store is refused (engine-lease.ts).
+        const lease = await EngineLease.acquire(direct.db, {
+          ttlMs: overrides.engineLeaseTtlMs,
+          onLost: (holder) => {
+            log.fatal({ holder }, 'another instance took over the embedded workflow engine of this store: stopping this one');
+            void owned?.shutdown();
+          },
+        });
+        cleanup.push(() => lease.release());
+      }
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
       const late = new LateEngine();
-      const owned = await (async () =>
+      owned = await (async () =>
         config.engineThread && !wantsTemporal(config.temporal)
           ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, rootDir: projectRoot, openai: config.openai, cacheSize: config.workflowCacheSize }, log)
           : createEngine({
@@ -107,9 +122,10 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
         late.fail(err);
         throw err;
       });
-      cleanup.push(() => owned.shutdown());
-      late.set(owned);
-      engine = owned;
+      const started = owned;
+      cleanup.push(() => started.shutdown());
+      late.set(started);
+      engine = started;
     }
     const conversations = new ConversationEngine({ engine, loadProjection: projectionLoader(direct.db) });
 

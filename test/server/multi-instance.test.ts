@@ -4,6 +4,9 @@ import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 import { recordingTeams } from './support/teams';
+import { loadConfig } from '../../runtime/config';
+import { wantsTemporal } from '../../runtime/engine/temporal-connection';
+import { freshDbName, testMongo } from '../support/mongo';
 
 let first: RunningApp;
 let second: RunningApp;
@@ -22,6 +25,26 @@ afterAll(async () => {
 });
 
 describe('Two server instances sharing one store', () => {
+  describe.skipIf(wantsTemporal(loadConfig(process.env).temporal))('#embedded engine (Temporal serves several instances; the lease guards the embedded engine only)', () => {
+    it('refuses to start a second embedded engine on the store, saying to use Temporal, until the first one stops', async () => {
+      const mongo = await testMongo();
+      const store = { MONGODB_URI: mongo.uri, MONGODB_DB: freshDbName('lease') };
+      try {
+        const owner = await startTestApp(undefined, { env: store, engineLeaseTtlMs: 500 });
+        try {
+          await expect(startTestApp(undefined, { env: store, engineLeaseTtlMs: 500 })).rejects.toThrow(/runs the embedded workflow engine on this store.*TEMPORAL_ADDRESS/);
+        } finally {
+          await owner.close();
+        }
+        // Its lease went with it: the next instance runs the engine at once.
+        const next = await startTestApp(undefined, { env: store });
+        await next.close();
+      } finally {
+        await mongo.close();
+      }
+    });
+  });
+
   describe('#events', () => {
     it('reach every socket on either instance exactly once', async () => {
       expect(second.keys).toEqual(first.keys);
