@@ -1,24 +1,15 @@
 import os from 'node:os';
-import { MongoClient, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import { EngineLease, EngineLeaseHeldError } from '../../../runtime/engine/engine-lease';
-import { freshDbName, testMongo, type TestMongo } from '../../support/mongo';
+import { freshDbName, useMongoClient } from '../../support/mongo';
 
 const TTL_MS = 600;
 
 describe('EngineLease', () => {
-  let mongo: TestMongo;
-  let client: MongoClient;
+  const client = useMongoClient();
   let db: Db;
-  beforeAll(async () => {
-    mongo = await testMongo();
-    client = await MongoClient.connect(mongo.uri);
-  });
-  afterAll(async () => {
-    await client?.close();
-    await mongo?.close();
-  });
-  const freshDb = () => (db = client.db(freshDbName('lease')));
+  const freshDb = () => (db = client().db(freshDbName('lease')));
 
   it('refuses a second engine on the store while the first renews its lease, saying to use Temporal', async () => {
     freshDb();
@@ -43,24 +34,25 @@ describe('EngineLease', () => {
     await second.release();
   });
 
-  it('takes over a lease that is no longer renewed once it expires', async () => {
+  /** How long taking over a lease left by `holder` (renewed just now, then never again) takes. */
+  async function takeOverFrom(holder: { host: string; pid: number }, ttlMs: number): Promise<number> {
     freshDb();
-    await db.collection('engine_lease').insertOne({ _id: 'embedded-engine' as never, holder: 'gone', host: 'elsewhere', pid: 1, renewedAt: new Date() });
+    await db.collection('engine_lease').insertOne({ _id: 'embedded-engine' as never, holder: 'gone', ...holder, renewedAt: new Date() });
     const started = Date.now();
-    const lease = await EngineLease.acquire(db, { ttlMs: TTL_MS });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(TTL_MS - 100);
+    const lease = await EngineLease.acquire(db, { ttlMs });
+    const took = Date.now() - started;
     expect(await db.collection('engine_lease').findOne({})).toMatchObject({ host: os.hostname(), pid: process.pid });
     await lease.release();
+    return took;
+  }
+
+  it('takes over a lease that is no longer renewed once it expires', async () => {
+    expect(await takeOverFrom({ host: 'elsewhere', pid: 1 }, TTL_MS)).toBeGreaterThanOrEqual(TTL_MS - 100);
   });
 
   it('takes over at once the lease of a process of this host that is gone (a restart after a crash)', async () => {
-    freshDb();
     const deadPid = 2 ** 22 + 12_345; // above Linux's pid_max by default: no such process
-    await db.collection('engine_lease').insertOne({ _id: 'embedded-engine' as never, holder: 'crashed', host: os.hostname(), pid: deadPid, renewedAt: new Date() });
-    const started = Date.now();
-    const lease = await EngineLease.acquire(db, { ttlMs: 60_000 });
-    expect(Date.now() - started).toBeLessThan(1_000);
-    await lease.release();
+    expect(await takeOverFrom({ host: os.hostname(), pid: deadPid }, 60_000)).toBeLessThan(1_000);
   });
 
   it('tells its holder when another instance took the lease after it stopped renewing', async () => {

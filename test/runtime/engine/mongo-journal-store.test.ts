@@ -1,8 +1,8 @@
 import { MongoClient, type Collection } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../../runtime/engine/journal-store';
 import { MongoJournalStore } from '../../../runtime/engine/mongo-journal-store';
-import { freshDbName, testMongo, type TestMongo } from '../../support/mongo';
+import { freshDbName, testMongo, useMongoClient } from '../../support/mongo';
 import { activation, describeJournalStoreContract, started } from './journal-store-contract';
 
 describe('MongoJournalStore', () => {
@@ -20,16 +20,7 @@ describe('MongoJournalStore', () => {
   });
 
   describe('#append', () => {
-    let mongo: TestMongo;
-    let client: MongoClient;
-    beforeAll(async () => {
-      mongo = await testMongo();
-      client = await MongoClient.connect(mongo.uri);
-    });
-    afterAll(async () => {
-      await client?.close();
-      await mongo?.close();
-    });
+    const mongoClient = useMongoClient();
 
     it('writes the appends made while a write is under way together, in order', async () => {
       // The journal's record inserts wait at a gate, so the first write is surely under way while the others are made.
@@ -47,7 +38,7 @@ describe('MongoJournalStore', () => {
                 }
               : Reflect.get(target, key, receiver),
         });
-      const db = client.db(freshDbName('journal_group'));
+      const db = mongoClient().db(freshDbName('journal_group'));
       const store = await MongoJournalStore.open(new Proxy(db, { get: (target, key) => (key === 'collection' ? (name: string) => gated(target.collection(name)) : Reflect.get(target, key)) }));
       const appends = [store.append([started('wf-g', 'run-g', 1_000)])];
       // One workflow task per event-loop turn, as busy workflows finish theirs.
@@ -68,7 +59,7 @@ describe('MongoJournalStore', () => {
           get: (target, key, receiver) =>
             key === 'insertMany' ? (docs: unknown[], options: unknown) => (inserts.push(docs.length), target.insertMany(docs as never, options as never)) : Reflect.get(target, key, receiver),
         });
-      const db = client.db(freshDbName('journal_spaced'));
+      const db = mongoClient().db(freshDbName('journal_spaced'));
       const store = await MongoJournalStore.open(new Proxy(db, { get: (target, key) => (key === 'collection' ? (name: string) => counted(target.collection(name)) : Reflect.get(target, key)) }), {
         minWriteIntervalMs: 1_000,
       });
@@ -85,7 +76,7 @@ describe('MongoJournalStore', () => {
     });
 
     it('fails only the append that cannot be written, not the others that shared its write', async () => {
-      const store = await MongoJournalStore.open(client.db(freshDbName('journal_poison')));
+      const store = await MongoJournalStore.open(mongoClient().db(freshDbName('journal_poison')));
       await store.append([started('wf-p', 'run-p', 1_000), activation('wf-p', 'run-p', 2)]);
       const outcomes = await Promise.allSettled([
         store.append([started('wf-q', 'run-q', 1_000)]),
