@@ -48,6 +48,7 @@ const CLIENT_FIELDS: Record<string, string | null> = {
   lastItemPublic: 'lastTimelineItem',
   lastSeqPublic: 'lastTimelineItem',
   lastActivityAt: 'lastTimelineItem',
+  lastPublicActivityAt: 'lastTimelineItem',
   stateVersion: null,
   creationKey: null,
   tally: null,

@@ -53,14 +53,18 @@ export interface ConversationReader {
 /** Creation keys that count the initial items carry this prefix; older ones are bare JSON. */
 const CREATION_KEY_VERSION = 'v2';
 
-const INTERNAL_FIELDS = ['creationKey', 'stateVersion', 'lastActivityAt', 'lastItemAll', 'lastSeqAll', 'lastItemPublic', 'lastSeqPublic', 'tally'] as const;
+const INTERNAL_FIELDS = ['creationKey', 'stateVersion', 'lastActivityAt', 'lastPublicActivityAt', 'lastItemAll', 'lastSeqAll', 'lastItemPublic', 'lastSeqPublic', 'tally'] as const;
 
 /** The conversation as an audience sees it (its last item is the newest that audience may see). */
 export function toConversation(doc: ConversationDoc, audience: Audience): Conversation {
   const conversation = withoutInternal<Conversation>(doc, INTERNAL_FIELDS);
-  const last = audience === 'all' ? doc.lastItemAll : doc.lastItemPublic;
-  return { ...conversation, lastTimelineItem: last ?? null };
+  if (audience === 'all') return { ...conversation, lastTimelineItem: doc.lastItemAll ?? null };
+  // The time of the last change a visitor could see, not of a team-only one (a note, a tag).
+  return { ...conversation, updatedAt: doc.lastPublicActivityAt ?? doc.createdAt, lastTimelineItem: doc.lastItemPublic ?? null };
 }
+
+/** The activity a listing sorts by: a visitor's list never moves for what the visitor cannot see. */
+const activityField = (audience: Audience) => (audience === 'all' ? 'lastActivityAt' : 'lastPublicActivityAt');
 
 /** Listing position: the last row's activity time and id. */
 const listCursor = z.object({ at: z.string(), id: z.string() });
@@ -110,6 +114,7 @@ export function conversationMethods(collections: Collections) {
         creationKey,
         stateVersion: 0,
         lastActivityAt: now,
+        lastPublicActivityAt: now,
         lastSeqAll: 0,
         lastSeqPublic: 0,
       };
@@ -164,19 +169,20 @@ export function conversationMethods(collections: Collections) {
         ...(filter.assigneeId && { assigneeId: filter.assigneeId }),
         ...(filter.handler && { handler: filter.handler }),
       };
+      const activity = activityField(reader.audience);
       if (page.cursor) {
         const after = decodeCursor(page.cursor, listCursor);
         // The $lte bound lets an index range-scan; the $or breaks ties on id.
-        query.lastActivityAt = { $lte: after.at };
-        query.$or = [{ lastActivityAt: { $lt: after.at } }, { _id: { $lt: after.id } }];
+        query[activity] = { $lte: after.at };
+        query.$or = [{ [activity]: { $lt: after.at } }, { _id: { $lt: after.id } }];
       }
-      const docs = await conversations.find(query).sort({ lastActivityAt: -1, _id: -1 }).limit(limit + 1).toArray();
+      const docs = await conversations.find(query).sort({ [activity]: -1, _id: -1 }).limit(limit + 1).toArray();
       const pageDocs = docs.slice(0, limit);
       const unread = reader.viewer ? await unreadCounts(collections, pageDocs, reader.viewer) : new Map<string, number>();
       const last = pageDocs.at(-1);
       return {
         conversations: pageDocs.map((doc) => ({ ...toConversation(doc, reader.audience), unreadCount: unread.get(doc._id) ?? 0 })),
-        nextCursor: docs.length > limit && last ? encodeCursor({ at: last.lastActivityAt, id: last._id }) : null,
+        nextCursor: docs.length > limit && last ? encodeCursor({ at: last[activity] ?? last.createdAt, id: last._id }) : null,
       };
     },
   };

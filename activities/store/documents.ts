@@ -51,6 +51,11 @@ export type ConversationDoc = Stored<Omit<Conversation, 'lastTimelineItem'>> & {
   stateVersion: number;
   /** Time of the newest item (or creation); the inbox sorts on it. Only ever moves forward. */
   lastActivityAt: string;
+  /**
+   * Time of the newest public item (or creation): what a visitor's list sorts on, so it never
+   * moves for a private note. Absent only until the migration of an older store (activity-migration.ts).
+   */
+  lastPublicActivityAt?: string;
   /** The newest item per audience, with its seq (0: none) so older writers cannot overwrite it. */
   lastItemAll?: TimelineItem;
   lastSeqAll: number;

@@ -5,8 +5,15 @@ import { FILES_BUCKET, UNFINISHED_FILES } from './documents';
 /** The unique index that arbitrates item seqs between writers (append.ts); MongoDB and the embedded server both name it in E11000 messages. */
 export const ITEM_SEQ_INDEX = 'conversation_seq';
 
-/** Inbox listings sort newest activity first, ties broken by id. */
+/** Inbox listings sort newest activity first, ties broken by id; a visitor's, newest public activity. */
 const byActivity = { lastActivityAt: -1, _id: -1 } as const;
+const byPublicActivity = { lastPublicActivityAt: -1, _id: -1 } as const;
+
+/** Indexes of earlier versions, dropped by the migrations: `[collection, index name]`. */
+export const RETIRED_INDEXES = [
+  ['conversations', 'inbox_visitor'],
+  ['conversations', 'inbox_contact'],
+] as const;
 
 const INDEXES: Record<string, IndexDescription[]> = {
   websites: [
@@ -17,8 +24,9 @@ const INDEXES: Record<string, IndexDescription[]> = {
   contacts: [{ key: { websiteId: 1, externalId: 1 }, name: 'website_externalId', unique: true }],
   conversations: [
     { key: { websiteId: 1, ...byActivity }, name: 'inbox' },
-    { key: { websiteId: 1, visitorId: 1, ...byActivity }, name: 'inbox_visitor' },
-    { key: { websiteId: 1, contactId: 1, ...byActivity }, name: 'inbox_contact' },
+    // Only visitors list by visitor or contact.
+    { key: { websiteId: 1, visitorId: 1, ...byPublicActivity }, name: 'widget_visitor' },
+    { key: { websiteId: 1, contactId: 1, ...byPublicActivity }, name: 'widget_contact' },
     { key: { websiteId: 1, status: 1, ...byActivity }, name: 'inbox_status' },
     { key: { websiteId: 1, priority: 1, ...byActivity }, name: 'inbox_priority' },
     { key: { websiteId: 1, tags: 1, ...byActivity }, name: 'inbox_tag' },

@@ -1,6 +1,6 @@
 /**
  * Each conversation keeps its newest item per audience (`lastItemAll`, `lastItemPublic`) with its
- * seq, for the inbox's preview and sort, and the newest item's unread tally. The writes are
+ * seq and its time (`lastActivityAt`, `lastPublicActivityAt`), for the lists' previews and sort, and the newest item's unread tally. The writes are
  * conditional on the seq, so a late, older write never moves a conversation's last item back.
  */
 import type { AnyBulkWriteOperation, Collection, Filter, UpdateFilter } from 'mongodb';
@@ -24,8 +24,11 @@ function recordIfNewer(doc: ItemDoc, item: TimelineItem, audiences: 'all' | 'pub
   const seqField = audiences === 'public' ? 'lastSeqPublic' : 'lastSeqAll';
   const all = audiences !== 'public' ? { lastItemAll: item, lastSeqAll: item.seq, tally: doc.tally } : {};
   const pub = audiences !== 'all' ? { lastItemPublic: item, lastSeqPublic: item.seq } : {};
-  const activity = audiences !== 'public' ? { $max: { lastActivityAt: item.createdAt } } : {};
-  return { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { $set: { ...all, ...pub }, ...activity } };
+  const activity = {
+    ...(audiences !== 'public' ? { lastActivityAt: item.createdAt } : {}),
+    ...(audiences !== 'all' ? { lastPublicActivityAt: item.createdAt } : {}),
+  };
+  return { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { $set: { ...all, ...pub }, $max: activity } };
 }
 
 /**

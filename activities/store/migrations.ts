@@ -5,6 +5,7 @@
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import type { Collections, SignalOutboxDoc } from './documents';
 import { recordPendingSignals } from './signal-outbox';
+import { keepPublicActivity } from './activity-migration';
 import { tallyUnread } from './tally-migration';
 
 /** NamespaceNotFound, CursorNotFound, QueryPlanKilled, CursorKilled: the collection was dropped while being read. */
@@ -35,4 +36,5 @@ async function dropSeqCounters(db: Db, outbox: Collection<SignalOutboxDoc>): Pro
 export async function migrate(db: Db, collections: Collections): Promise<void> {
   await dropSeqCounters(db, collections.signalOutbox);
   await tallyUnread(db, collections);
+  await keepPublicActivity(db, collections);
 }

@@ -147,6 +147,28 @@ describe('Store', () => {
       expect(forAgent.conversations[0]).toMatchObject({ id, lastTimelineItem: hidden, unreadCount: 2 });
     });
 
+    it("sorts and pages a visitor's list by what the visitor can see: a private note moves it for the team only", async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const visitorId = (await store.upsertVisitor(websiteId)).id;
+      const older = await newConversation(store, { websiteId, visitorId });
+      const newer = await newConversation(store, { websiteId, visitorId });
+      const publicAt = new Date(Date.now() + 60_000).toISOString();
+      const noteAt = new Date(Date.now() + 120_000).toISOString();
+      await store.appendItem(message(newer, { author: agentAuthor('usr_1'), createdAt: publicAt }));
+      await store.appendItem(note(older, { createdAt: noteAt }));
+      const scope = await store.visitorScope(websiteId, visitorId);
+      const forVisitor = await store.listConversations({ scope }, { audience: 'public' }, { limit: 1 });
+      expect(forVisitor.conversations.map((c) => c.id)).toEqual([newer]);
+      expect(forVisitor.conversations[0]?.updatedAt).toBe(publicAt);
+      expect(Buffer.from(forVisitor.nextCursor ?? '', 'base64url').toString()).not.toContain(noteAt);
+      const rest = await store.listConversations({ scope }, { audience: 'public' }, { limit: 1, cursor: forVisitor.nextCursor ?? undefined });
+      expect(rest.conversations.map((c) => c.id)).toEqual([older]);
+      expect(rest.conversations[0]?.updatedAt).not.toBe(noteAt);
+      const forAgent = await store.listConversations({ scope: { websiteId } }, { audience: 'all' }, { limit: 2 });
+      expect(forAgent.conversations.map((c) => c.id)).toEqual([older, newer]);
+    });
+
     it('limits a visitor to its own conversations', async () => {
       const store = ctx.get();
       const websiteId = newId('web');

@@ -88,4 +88,33 @@ describe('openStore', () => {
       await client.close();
     }
   });
+
+  it("gives conversations stored before visitors' lists sorted on public activity that time, and drops the indexes it replaced", async () => {
+    const dbName = freshDbName('public_activity');
+    const websiteId = 'web_activity';
+    const store = await openStore({ uri: mongo.uri, dbName });
+    const visitorId = (await store.upsertVisitor(websiteId)).id;
+    const { conversation: talked } = await store.createConversation({ websiteId, visitorId });
+    const { conversation: silent } = await store.createConversation({ websiteId, visitorId });
+    const publicAt = new Date(Date.now() + 60_000).toISOString();
+    await store.appendItem(message(talked.id, { author: agentAuthor('usr_1'), createdAt: publicAt }));
+    await store.appendItem(note(talked.id, { createdAt: new Date(Date.now() + 120_000).toISOString() }));
+    await store.close();
+
+    const client = await MongoClient.connect(mongo.uri);
+    try {
+      // As the earlier version kept them.
+      const conversations = client.db(dbName).collection('conversations');
+      await conversations.updateMany({}, { $unset: { lastPublicActivityAt: '' } });
+      await conversations.createIndex({ websiteId: 1, visitorId: 1, lastActivityAt: -1, _id: -1 }, { name: 'inbox_visitor' });
+      const reopened = await openStore({ uri: mongo.uri, dbName });
+      await reopened.close();
+      const byId = new Map((await conversations.find({}).toArray()).map((doc) => [doc._id as unknown as string, doc.lastPublicActivityAt]));
+      expect(byId.get(talked.id)).toBe(publicAt);
+      expect(byId.get(silent.id)).toBe(silent.createdAt);
+      expect((await conversations.listIndexes().toArray()).map((index) => index.name)).not.toContain('inbox_visitor');
+    } finally {
+      await client.close();
+    }
+  });
 });

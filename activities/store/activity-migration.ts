@@ -1,0 +1,36 @@
+/**
+ * A visitor's list used to sort on the time of a conversation's newest item of any visibility,
+ * so a private note moved it. It now sorts on `lastPublicActivityAt`: this gives conversations
+ * stored before it theirs (the newest public item's time, or the creation's), and drops the
+ * indexes it replaced. Safe to repeat and to race with serving instances: a conversation that
+ * has the field is never written here, and appends only raise it.
+ */
+import { MongoServerError, type AnyBulkWriteOperation, type Db } from 'mongodb';
+import type { Collections, ConversationDoc } from './documents';
+import { RETIRED_INDEXES } from './indexes';
+
+const WRITE_BATCH = 1_000;
+/** IndexNotFound, NamespaceNotFound: nothing to drop. */
+const NOTHING_TO_DROP = new Set([26, 27]);
+
+export async function keepPublicActivity(db: Db, { conversations }: Collections): Promise<void> {
+  const missing = conversations.find({ lastPublicActivityAt: { $exists: false } }, { projection: { createdAt: 1, 'lastItemPublic.createdAt': 1 } });
+  let ops: AnyBulkWriteOperation<ConversationDoc>[] = [];
+  for await (const doc of missing) {
+    const at = doc.lastItemPublic?.createdAt ?? doc.createdAt;
+    ops.push({ updateOne: { filter: { _id: doc._id, lastPublicActivityAt: { $exists: false } }, update: { $set: { lastPublicActivityAt: at } } } });
+    if (ops.length === WRITE_BATCH) {
+      await conversations.bulkWrite(ops, { ordered: false });
+      ops = [];
+    }
+  }
+  if (ops.length > 0) await conversations.bulkWrite(ops, { ordered: false });
+  for (const [collection, index] of RETIRED_INDEXES) {
+    await db
+      .collection(collection)
+      .dropIndex(index)
+      .catch((error: unknown) => {
+        if (!(error instanceof MongoServerError && NOTHING_TO_DROP.has(error.code as number))) throw error;
+      });
+  }
+}
