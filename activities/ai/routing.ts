@@ -99,10 +99,20 @@ export function assignRejectionOutcome(state: ConversationLifecycle | undefined)
 }
 
 /**
+ * Whether an escalated conversation still waits for a person: open, nobody assigned, not handed
+ * back to the AI, and no team member in it (one who joined, or replied and so joined, took it).
+ */
+function stillWaiting(state: ConversationLifecycle): boolean {
+  const humanIn = state.participants.some((p) => p.kind === 'human' && p.leftAt === undefined);
+  return state.status === 'open' && state.assigneeId === undefined && state.handler !== 'ai' && !humanIn;
+}
+
+/**
  * `RoutingDeps.assignConversation` over the engine: the conversation's `assign` update with the
- * routing actor, unless the conversation was resolved or given to someone while it waited in the
- * queue (nothing withdraws it: the lifecycle's `assign` accepts a resolved conversation, and the
- * agent would carry it as load that no report corrects). A rejection (the engine's
+ * routing actor, unless the conversation stopped waiting while it was in the queue: resolved,
+ * given to someone, taken by a team member who joined, or handed back to the AI (nothing withdraws
+ * it: the lifecycle's `assign` accepts all of those, and the agent would carry it as load that no
+ * report corrects, while the AI fell silent). A rejection (the engine's
  * `ERR_UPDATE_REJECTED`) is judged from the state after it; a workflow that no longer runs
  * (`ERR_WORKFLOW_NOT_FOUND`) means the conversation was resolved long ago. Anything else throws,
  * and the activity retries.
@@ -112,8 +122,7 @@ export function engineAssigner(engine: ConversationUpdateEngine): RoutingDeps['a
     const workflowId = conversationWorkflowId(conversationId);
     const stateNow = () => engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor: ROUTING_ACTOR }] });
     try {
-      const waiting = await stateNow();
-      if (waiting.status !== 'open' || waiting.assigneeId !== undefined) return 'conversation_unavailable';
+      if (!stillWaiting(await stateNow())) return 'conversation_unavailable';
       await engine.executeUpdate({ workflowId, update: assign.name, args: [operationArgs({ actor: ROUTING_ACTOR, operation: { op: 'assign', userId: agentId } })] });
       return 'assigned';
     } catch (err) {

@@ -79,4 +79,26 @@ describe('conversationWorkflow routing', () => {
     expect((await resolvedWhileQueued.state())?.assigneeId).toBeUndefined();
     expect((await resolvedWhileQueued.events()).map((e) => e.event.kind)).not.toContain('assigned');
   });
+
+  it('drops queued conversations handed back to the AI or joined by a team member meanwhile, and assigns the next one', async () => {
+    const ERIN: Author = { kind: 'human', id: 'usr_erin' };
+    const roster = [...workflowInput().roster, { id: ERIN.id, kind: 'human' as const }];
+    await h.agentOnline(ERIN, { teams: ['technical'], capacity: 1 });
+    const holding = await escalatedConversation(['bug'], roster);
+    await eventually(async () => expect(await holding.state()).toMatchObject({ assigneeId: ERIN.id }));
+    const handedBack = await escalatedConversation(['bug'], roster);
+    const joined = await escalatedConversation(['bug'], roster);
+    const waiting = await escalatedConversation(['bug'], roster);
+    await eventually(async () => expect((await queue('technical')).queue.map((e) => e.conversationId)).toEqual([handedBack.id, joined.id, waiting.id]));
+    await handedBack.operate(ALICE, { op: 'hand_back' });
+    await joined.operate(BOB, { op: 'join', userId: BOB.id });
+
+    await holding.operate(ERIN, { op: 'resolve' });
+    await eventually(async () => expect(await waiting.state()).toMatchObject({ assigneeId: ERIN.id }));
+    expect(await handedBack.state()).toMatchObject({ handler: 'ai' });
+    for (const dropped of [handedBack, joined]) {
+      expect((await dropped.state())?.assigneeId).toBeUndefined();
+      expect((await dropped.events()).map((e) => e.event.kind)).not.toContain('assigned');
+    }
+  });
 });
