@@ -15,6 +15,8 @@ export interface ContextOptions {
 const DEFAULT_MAX_CHARS = 8000;
 /** No single entry may take more than this, so one pasted log cannot crowd out the conversation. */
 const MAX_ENTRY_CHARS = 1500;
+/** Events after which earlier visitor messages are not the assistant's to answer (ContextEntry.turnsPage). */
+const PAGE_TURNING_EVENTS = new Set<TimelineEvent['kind']>(['escalated', 'handed_back', 'resolved', 'reopened']);
 /** The assistant's own records: its decisions show in the transcript as events already. */
 const SKIPPED_TYPES = new Set(['ai_tool_call']);
 
@@ -45,7 +47,10 @@ function toEntry(item: TimelineItem, summarize: ContextOptions['summarize']): Co
     return { seq, role, text: messageText(item) };
   }
   if (item.type === 'note') return { seq, role: 'note', text: messageText(item) };
-  if (item.type === 'event') return { seq, role: 'event', text: describeEvent((item as EventItem).event) };
+  if (item.type === 'event') {
+    const { event } = item as EventItem;
+    return { seq, role: 'event', text: describeEvent(event), ...(PAGE_TURNING_EVENTS.has(event.kind) ? { turnsPage: true as const } : {}) };
+  }
   const text = summarize?.(item) ?? [item.type, item.text].filter(Boolean).join(': ');
   return { seq, role: 'item', text };
 }

@@ -41,12 +41,15 @@ export function toModelMessages(context: ConversationContext, steps: readonly Ai
   return [...context.entries.map(transcriptMessage), ...steps.flatMap(stepMessages)];
 }
 
-/** The visitor's messages since the assistant or an agent last spoke, joined: what the turn answers. */
+/** Whether what the visitor said before this entry is answered, or no longer the assistant's to answer. */
+export const closesQuestions = (entry: Pick<ContextEntry, 'role' | 'turnsPage'>): boolean => entry.role === 'assistant' || entry.role === 'agent' || entry.turnsPage === true;
+
+/** The visitor's messages since the assistant or an agent last spoke (or the conversation changed hands), joined: what the turn answers. */
 export function unansweredVisitorText(entries: readonly ContextEntry[]): string {
   const texts: string[] = [];
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i] as ContextEntry;
-    if (entry.role === 'assistant' || entry.role === 'agent') break;
+    if (closesQuestions(entry)) break;
     if (entry.role === 'visitor') texts.unshift(entry.text);
   }
   return texts.join('\n');
@@ -61,7 +64,7 @@ function relevantKnowledge(knowledge: readonly KnowledgeSnippet[], question: str
 }
 
 function transcriptMessage(entry: ContextEntry): ModelMessage {
-  const providerOptions = { [TRANSCRIPT_OPTION]: { role: entry.role } };
+  const providerOptions = { [TRANSCRIPT_OPTION]: { role: entry.role, ...(entry.turnsPage ? { turnsPage: true } : {}) } };
   if (entry.role === 'visitor') return { role: 'user', content: entry.text, providerOptions };
   if (entry.role === 'assistant') return { role: 'assistant', content: entry.text, providerOptions };
   return { role: 'user', content: `${LABELS[entry.role]} ${entry.text}`, providerOptions };

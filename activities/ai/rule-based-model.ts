@@ -7,8 +7,10 @@
  * tools are offered, and what earlier steps of this turn did) and then, in order:
  *
  * 1. classifies: the configured keyword rules become `tag` / `set_priority` tool calls;
- * 2. answers: if the visitor asks for a person, or no knowledge snippet matches well (BM25), it
- *    calls `escalate` with a reason; otherwise it calls `reply` with the best snippet's text;
+ * 2. answers: if the visitor asks for a person, or no knowledge snippet matches any of the
+ *    visitor's unanswered messages well (BM25), it calls `escalate` with a reason; otherwise it
+ *    calls `reply` with the best snippet of each message that has one. Unanswered: since the
+ *    assistant or an agent last spoke, or the conversation changed hands (prompt.ts);
  * 3. if its reply was rejected, it escalates; after that it has nothing more to say.
  *
  * Same prompt in, same calls out.
@@ -25,7 +27,7 @@ import type { AssistantConfig, KeywordRule, KnowledgeSnippet } from '../../domai
 import { PRIORITIES, type Priority } from '../../domain/conversation';
 import { findPhrase } from '../../workflows/conversation/ai/escalation-rules';
 import { Bm25Index } from './bm25';
-import { TRANSCRIPT_OPTION, type TranscriptRole } from './prompt';
+import { closesQuestions, TRANSCRIPT_OPTION, type TranscriptRole } from './prompt';
 import { tokenize } from './tokenize';
 
 /**
@@ -43,6 +45,8 @@ interface PlannedCall {
 
 /** What the prompt tells the rules. */
 interface PromptReading {
+  /** The visitor's unanswered messages, oldest first. */
+  unanswered: string[];
   visitorText: string;
   offeredTools: Set<string>;
   /** Tools called earlier in this turn, with whether the workflow accepted them. */
@@ -55,7 +59,7 @@ export function createRuleBasedModel(config: RulesConfig): LanguageModelV3 {
 
   const doGenerate = async (options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> => {
     const reading = readPrompt(options);
-    const calls = nextCalls(reading, classify(config.keywordRules, reading.visitorText), answer(config, index, reading.visitorText));
+    const calls = nextCalls(reading, classify(config.keywordRules, reading.visitorText), answer(config, index, reading.unanswered));
     const content: LanguageModelV3Content[] = calls.map((call, i) => ({
       type: 'tool-call',
       toolCallId: `rules-${reading.step}-${i}`,
@@ -96,12 +100,12 @@ function readPrompt(options: LanguageModelV3CallOptions): PromptReading {
   let unanswered: string[] = [];
   let step = 0;
   for (const message of options.prompt) {
-    const role = transcriptRole(message);
-    if (role === 'visitor' && message.role === 'user') {
+    const entry = transcriptEntry(message);
+    if (entry?.role === 'visitor' && message.role === 'user') {
       unanswered.push(message.content.map((part) => (part.type === 'text' ? part.text : '')).join(' '));
-    } else if (role === 'assistant' || role === 'agent') {
+    } else if (entry && closesQuestions(entry)) {
       unanswered = [];
-    } else if (role === undefined && message.role === 'assistant') {
+    } else if (entry === undefined && message.role === 'assistant') {
       step += 1;
       for (const part of message.content) if (part.type === 'tool-call') namesById.set(part.toolCallId, part.toolName);
     } else if (message.role === 'tool') {
@@ -111,12 +115,13 @@ function readPrompt(options: LanguageModelV3CallOptions): PromptReading {
       }
     }
   }
-  return { visitorText: unanswered.join('\n'), offeredTools, called, step };
+  return { unanswered, visitorText: unanswered.join('\n'), offeredTools, called, step };
 }
 
-function transcriptRole(message: LanguageModelV3Prompt[number]): TranscriptRole | undefined {
-  const option = message.providerOptions?.[TRANSCRIPT_OPTION] as { role?: TranscriptRole } | undefined;
-  return option?.role;
+/** What the prompt's transcript says of a message (prompt.ts marks them); undefined for this turn's own steps. */
+function transcriptEntry(message: LanguageModelV3Prompt[number]): { role: TranscriptRole; turnsPage?: true } | undefined {
+  const option = message.providerOptions?.[TRANSCRIPT_OPTION] as { role?: TranscriptRole; turnsPage?: true } | undefined;
+  return option?.role ? { role: option.role, ...(option.turnsPage ? { turnsPage: true } : {}) } : undefined;
 }
 
 /** Tag and priority calls the keyword rules ask for (the highest priority wins). */
@@ -134,16 +139,23 @@ function classify(rules: readonly KeywordRule[], text: string): PlannedCall[] {
   return calls;
 }
 
-/** A reply from the best-matching snippet, or an escalation saying why there is none. */
-function answer(config: RulesConfig, index: Bm25Index<KnowledgeSnippet>, text: string): PlannedCall {
-  const summary = text.slice(0, 500);
-  const phrase = findPhrase(text, config.escalation.humanRequestPhrases);
-  if (phrase !== undefined) return { toolName: 'escalate', input: { reason: 'The visitor asked to talk to a person', summary } };
-  const best = index.search(text)[0];
-  if (!best || best.score < MIN_SCORE) {
-    return { toolName: 'escalate', input: { reason: 'No answer to this question in the knowledge base', summary } };
+/**
+ * A reply answering each unanswered message its best-matching snippet answers (each snippet once,
+ * in the order asked), or an escalation saying why there is none. Messages no snippet answers
+ * ("thanks!") are passed over when another one is answered.
+ */
+function answer(config: RulesConfig, index: Bm25Index<KnowledgeSnippet>, unanswered: readonly string[]): PlannedCall {
+  const summary = unanswered.join('\n').slice(0, 500);
+  if (unanswered.some((text) => findPhrase(text, config.escalation.humanRequestPhrases) !== undefined)) {
+    return { toolName: 'escalate', input: { reason: 'The visitor asked to talk to a person', summary } };
   }
-  return { toolName: 'reply', input: { text: best.doc.text } };
+  const answers = new Set<string>();
+  for (const text of unanswered) {
+    const best = index.search(text)[0];
+    if (best && best.score >= MIN_SCORE) answers.add(best.doc.text);
+  }
+  if (answers.size === 0) return { toolName: 'escalate', input: { reason: 'No answer to this question in the knowledge base', summary } };
+  return { toolName: 'reply', input: { text: [...answers].join('\n\n') } };
 }
 
 /** The calls for this step, given what earlier steps of the turn already did. */

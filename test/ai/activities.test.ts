@@ -96,6 +96,12 @@ describe('toConversationContext', () => {
     expect(ctx.truncated).toBe(false);
   });
 
+  it('marks the events after which earlier visitor messages are not the assistant’s to answer', () => {
+    const event = (seq: number, kind: string) => item(seq, { type: 'event', author: { kind: 'system', id: 's' }, event: { kind, data: {} } });
+    const ctx = toConversationContext('c1', [event(1, 'handed_back'), event(2, 'escalated'), event(3, 'resolved'), event(4, 'reopened'), event(5, 'tag_added')]);
+    expect(ctx.entries.map((e) => e.turnsPage ?? false)).toEqual([true, true, true, true, false]);
+  });
+
   it('keeps the newest entries within the budget', () => {
     const items = Array.from({ length: 10 }, (_, i) => visitorMessage('c1', i + 1, `message number ${i + 1}`));
     const ctx = toConversationContext('c1', items, { maxChars: 60 });

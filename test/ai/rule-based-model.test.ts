@@ -79,6 +79,36 @@ describe('createRuleBasedModel', () => {
     });
   });
 
+  describe('what it answers', () => {
+    const answerTo = async (entries: ConversationContext['entries']) => {
+      const result = await generateText({ model, messages: toModelMessages({ conversationId: 'c1', entries, truncated: false }, []), tools: assistantTools, activeTools: ['reply', 'escalate'] });
+      return result.toolCalls[0];
+    };
+
+    it('answers each question the visitor asked since it last spoke, each from its own snippet', async () => {
+      const call = await answerTo([
+        { seq: 1, role: 'visitor', text: 'How do I reset my password?' },
+        { seq: 2, role: 'visitor', text: 'And how do I export my notes?' },
+        { seq: 3, role: 'visitor', text: 'Thanks!' },
+      ]);
+      expect(call).toMatchObject({ toolName: 'reply', input: { text: expect.stringContaining('Forgot password') } });
+      expect(call?.input).toMatchObject({ text: expect.stringMatching(/export/i) });
+    });
+
+    it('after a hand back, answers what the visitor asks now, not what it said while the team had the conversation', async () => {
+      const call = await answerTo([
+        { seq: 1, role: 'visitor', text: 'I want to talk to a human' },
+        { seq: 2, role: 'event', text: 'escalated to the team: asked', turnsPage: true },
+        { seq: 3, role: 'visitor', text: 'ok, is a human coming? I forgot my password' },
+        { seq: 4, role: 'event', text: 'handed back', turnsPage: true },
+        { seq: 5, role: 'visitor', text: 'How do I share a notebook with my team?' },
+      ]);
+      expect(call).toMatchObject({ toolName: 'reply' });
+      expect(call?.input).toMatchObject({ text: expect.stringMatching(/share|invite/i) });
+      expect(call?.input).not.toMatchObject({ text: expect.stringContaining('Forgot password') });
+    });
+  });
+
   describe('#doStream', () => {
     it('streams the same tool calls as doGenerate', async () => {
       const context = contextOf('How do I reset my password?');

@@ -8,6 +8,11 @@ export interface ContextEntry {
   /** `visitor` / `agent` / `assistant` speak publicly; `note` is private; `event` and `item` are summaries. */
   role: 'visitor' | 'agent' | 'assistant' | 'note' | 'event' | 'item';
   text: string;
+  /**
+   * An event after which what the visitor said before is not the assistant's to answer any more:
+   * the conversation went to the team, came back, or ended (escalated, handed back, resolved, reopened).
+   */
+  turnsPage?: true;
 }
 
 /** The visible conversation for the model, oldest first, trimmed to a character budget. */
