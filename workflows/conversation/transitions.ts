@@ -21,9 +21,15 @@ export const MAX_AI_PAUSE_MINUTES = 7 * 24 * 60;
 export interface RuleRevisions {
   /** The AI cannot leave a conversation it handles; a hand-back unassigns the person it was assigned to. */
   aiHandover?: boolean;
+  /**
+   * The AI may raise the priority, never lower it (it would undo the team's triage, or its own
+   * earlier reading); a person taking the conversation over from the AI (assign, join) owes the
+   * visitor an answer, so the AI's last reply no longer counts toward auto-resolve.
+   */
+  humanTriageStands?: boolean;
 }
 
-export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true };
+export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true, humanTriageStands: true };
 
 /** How a reopen gives the conversation back to the AI when the settings say so. */
 const HAND_BACK: OperationRequest = { actor: LIFECYCLE_ACTOR, operation: { op: 'hand_back' } };
@@ -46,7 +52,11 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       return lifecycle.status === 'open' ? 'conversation is already open' : undefined;
     case 'set_priority':
       if (!PRIORITIES.includes(operation.priority)) return `unknown priority '${String(operation.priority)}' (expected ${PRIORITIES.join(', ')})`;
-      return operation.priority === lifecycle.priority ? `priority is already ${operation.priority}` : undefined;
+      if (operation.priority === lifecycle.priority) return `priority is already ${operation.priority}`;
+      if (data.rules?.humanTriageStands && actor.kind === 'ai' && PRIORITIES.indexOf(operation.priority) < PRIORITIES.indexOf(lifecycle.priority)) {
+        return `the assistant may raise the priority, not lower it (it is ${lifecycle.priority})`;
+      }
+      return undefined;
     case 'set_title': {
       const title = typeof operation.title === 'string' ? operation.title.trim() : '';
       if (title === '' || title.length > MAX_TITLE_LENGTH) return `title must have 1 to ${MAX_TITLE_LENGTH} characters`;
@@ -149,7 +159,7 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
     }
     case 'assign':
       lifecycle.assigneeId = operation.userId;
-      lifecycle.handler = 'human';
+      takeOverFromAi(data);
       emit(actor, { kind: 'assigned', actorId, targetId: operation.userId });
       return;
     case 'unassign':
@@ -203,8 +213,18 @@ export function joinParticipant({ data, now, emit }: TransitionContext, actor: A
     data.lifecycle.participants.push({ id: member.id, kind: member.kind, joinedAt: now });
   }
   // A human who joins takes the conversation over: the AI stays silent until it is handed back.
-  if (member.kind === 'human' && data.lifecycle.handler === 'ai') data.lifecycle.handler = 'human';
+  if (member.kind === 'human' && data.lifecycle.handler === 'ai') takeOverFromAi(data);
   emit(actor, { kind: 'participant_joined', actorId: actor.id, targetId: member.id });
+}
+
+/**
+ * A person has the conversation now. Taken from the AI, they owe the visitor an answer (the
+ * first-response clock starts), so the AI's last reply must not start auto-resolve as well.
+ */
+function takeOverFromAi(data: ConversationStateData): void {
+  const fromAi = data.lifecycle.handler === 'ai';
+  data.lifecycle.handler = 'human';
+  if (fromAi && data.rules?.humanTriageStands && data.lastPublicMessage?.authorKind === 'ai') delete data.lastPublicMessage;
 }
 
 export const activeParticipant = (lifecycle: ConversationLifecycle, id: string) =>

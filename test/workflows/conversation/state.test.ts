@@ -242,6 +242,19 @@ describe('ConversationState', () => {
       expect(eventKinds(state)).toEqual(['handed_back', 'unassigned', 'participant_joined']);
     });
 
+    it('lets the AI raise the priority but not lower it, as people may', () => {
+      const state = withAi();
+      op(state, ALICE, { op: 'set_priority', priority: 'urgent' });
+      expect(state.rejectionOf({ actor: ASSISTANT, operation: { op: 'set_priority', priority: 'high' } })).toBe('the assistant may raise the priority, not lower it (it is urgent)');
+      expect(state.rejectionOf({ actor: ALICE, operation: { op: 'set_priority', priority: 'high' } })).toBeUndefined();
+      op(state, ALICE, { op: 'set_priority', priority: 'low' });
+      expect(op(state, ASSISTANT, { op: 'set_priority', priority: 'high' }).priority).toBe('high');
+      // A run started before this rule lets it lower.
+      const older = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), { aiHandover: true });
+      op(older, ALICE, { op: 'set_priority', priority: 'urgent' });
+      expect(older.rejectionOf({ actor: ASSISTANT, operation: { op: 'set_priority', priority: 'high' } })).toBeUndefined();
+    });
+
     it('keeps the older rules for a run started before them (replaying its history)', () => {
       const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), {});
       expect(state.rejectionOf({ actor: ALICE, operation: { op: 'leave', userId: ASSISTANT.id } })).toBeUndefined();
@@ -509,6 +522,23 @@ describe('ConversationState', () => {
       op(state, ASSISTANT, { op: 'escalate', reason: 'asked for a human' });
       state.receiveAiReply('ai_handoff_1', at(MINUTE));
       expect(state.deadlines().autoResolve).toBeUndefined();
+    });
+
+    it('forgets an earlier AI reply when a person takes the conversation over (assign, join): the team owes the answer', () => {
+      for (const takeOver of [{ op: 'assign', userId: BOB.id }, { op: 'join', userId: BOB.id }] as const) {
+        const state = withAi();
+        state.receiveItem(arrival(VISITOR, 'hi'), at());
+        state.receiveAiReply('ai_reply_1', at(MINUTE));
+        op(state, ALICE, takeOver, 2 * MINUTE);
+        expect(state.deadlines()).toMatchObject({ firstResponse: expect.any(String) });
+        expect(state.deadlines().autoResolve).toBeUndefined();
+      }
+      // A run started before this rule keeps counting the AI's reply.
+      const older = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), { aiHandover: true });
+      older.receiveItem(arrival(VISITOR, 'hi'), at());
+      older.receiveAiReply('ai_reply_1', at(MINUTE));
+      op(older, ALICE, { op: 'assign', userId: BOB.id }, 2 * MINUTE);
+      expect(older.deadlines().autoResolve).toBe(at(MINUTE + SETTINGS.autoResolveAfterMs!));
     });
 
     it('forgets an earlier AI reply when the conversation escalates', () => {
