@@ -5,7 +5,7 @@
 import { MockLanguageModelV3 } from 'ai/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HANDOFF_MESSAGE } from '../../activities/ai/config';
-import type { Author } from '../../domain/timeline';
+import type { Author, EventItem } from '../../domain/timeline';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
 import { scriptedModel } from '../ai/mock-model';
@@ -61,6 +61,10 @@ describe('conversationWorkflow with an AI assistant', () => {
       );
       expect(model.doGenerateCalls).toHaveLength(1);
       expect(model.doGenerateCalls[0]?.tools?.map((tool) => tool.name)).toEqual(['set_priority', 'tag']);
+      // The timeline tells it in the order it happened: the triage and the escalation, then the hand-off message.
+      await eventually(async () => expect(await byAi(c, 'message')).toEqual([DEFAULT_HANDOFF_MESSAGE]));
+      const order = (await c.items()).map((i) => (i.type === 'event' ? (i as EventItem).event.kind : i.type === 'message' ? i.author.kind : undefined)).filter(Boolean);
+      expect(order).toEqual(['visitor', 'tag_added', 'priority_changed', 'escalated', 'participant_requested', 'ai']);
       await eventually(async () => expect(await byAi(c, 'message')).toEqual([DEFAULT_HANDOFF_MESSAGE]));
       await expectAiSilent(c, model);
     });

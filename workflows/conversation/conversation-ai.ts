@@ -4,7 +4,7 @@
  * count for auto-resolve, and a change by someone else that takes the AI's say away (a human
  * replied, joined or was assigned, an escalation, a resolve, a pause) cancels its turn.
  */
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, patched } from '@temporalio/workflow';
 import type { ItemArrival, LifecycleOperation } from '../../domain/operations';
 import type { Author } from '../../domain/timeline';
 import { createAiAssistant, proxyAiActivities, type AiActivities, type ApplyResult } from './ai';
@@ -29,10 +29,15 @@ export interface ConversationAiOptions {
   visitorTurns?: number;
   /** Called after each change the AI made, so the workflow's timers follow. */
   onAiChange(): void;
+  /** Resolves once the events and state decided so far are in the store. */
+  persisted(): Promise<void>;
 }
 
+/** Replies and notes from it on wait for the events decided before them (persisted), so the timeline keeps their order. */
+const AI_WRITES_AFTER_EVENTS_PATCH = 'ai-writes-after-its-events';
+
 /** The assistant for the state's `aiAssistantId`; undefined when the conversation has none. */
-export function connectAi({ state, conversationId, visitorTurns, onAiChange }: ConversationAiOptions): ConversationAi | undefined {
+export function connectAi({ state, conversationId, visitorTurns, onAiChange, persisted }: ConversationAiOptions): ConversationAi | undefined {
   const assistantId = state.aiAssistantId;
   if (assistantId === undefined) return undefined;
   const actor: Author = { kind: 'ai', id: assistantId };
@@ -55,10 +60,22 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange }: C
     return { ok: true, state: state.lifecycle() };
   }
 
+  /**
+   * The AI's items are written by activities and the workflow's events by its persist loop, so a
+   * hand-off message could land before the escalation it follows: each waits for what came before.
+   */
+  const afterEvents = async (): Promise<void> => {
+    if (patched(AI_WRITES_AFTER_EVENTS_PATCH)) await persisted();
+  };
   const proxies = proxyAiActivities();
   const activities: AiActivities = {
     ...proxies,
+    async postAiNote(input) {
+      await afterEvents();
+      return proxies.postAiNote(input);
+    },
     async postAiReply(input) {
+      await afterEvents();
       const reply = await proxies.postAiReply(input);
       if (reply?.posted === false) return reply;
       state.receiveAiReply(input.itemId, workflowNow());

@@ -109,7 +109,16 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     changed();
   });
   const syncTimers = () => timers.sync(state.deadlines());
-  const ai = connectAi({ state, conversationId, visitorTurns: input.carried?.aiVisitorTurns, onAiChange: syncTimers });
+  const ai = connectAi({
+    state,
+    conversationId,
+    visitorTurns: input.carried?.aiVisitorTurns,
+    onAiChange: syncTimers,
+    persisted: () => {
+      const decided = state.snapshot().stateVersion;
+      return condition(() => persistedVersion >= decided);
+    },
+  });
   const effects = new PluginEffects(conversationId);
   /** After every change not made by the AI. */
   const changed = () => {
