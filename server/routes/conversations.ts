@@ -149,6 +149,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
     }),
   );
   router.post('/:id/assign', lifecycle(userBody, async ({ userId }, _req, agent) => [{ op: 'assign', userId: await teamMemberId(agent, userId) }]));
+  router.delete('/:id/assign', lifecycle(reasonBody, () => [{ op: 'unassign' }]));
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
   router.post('/:id/handback', lifecycle(reasonBody, () => [{ op: 'hand_back' }]));
   router.post('/:id/ai/pause', lifecycle(pauseAiBody, ({ minutes }) => [{ op: 'pause_ai', ...(minutes ? { minutes } : {}) }]));

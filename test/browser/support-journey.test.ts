@@ -200,4 +200,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     const overflow = await agent.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBe(0);
   });
+
+  it('lets the agent take the assignee off', async () => {
+    const unassign = agent.locator('[data-action="unassign"]');
+    expect(await unassign.textContent()).toBe('Unassign Alex (Support)');
+    await unassign.click();
+    await seeText(agent.locator('.tl-system'), 'Alex (Support) was unassigned');
+    await unassign.waitFor({ state: 'detached' });
+  });
 });

@@ -139,6 +139,23 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#unassign', () => {
+    it('takes the assignee off with an unassigned event, and refuses when nobody is assigned', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'unassign-1' });
+      expect((await t.api.call('POST', '/v1/conversations/unassign-1/assign', AGENT, { userId: AGENT.agent })).body.conversation.assigneeId).toBe(AGENT.agent);
+      const unassigned = await t.api.call('DELETE', '/v1/conversations/unassign-1/assign', AGENT);
+      expect(unassigned.status).toBe(200);
+      expect(unassigned.body.conversation.assigneeId).toBeUndefined();
+      const events = (await t.api.call('GET', '/v1/conversations/unassign-1/timeline', AGENT)).body.items.map((i: { event?: { kind: string } }) => i.event?.kind);
+      expect(events).toEqual(['assigned', 'unassigned']);
+      const again = await t.api.call('DELETE', '/v1/conversations/unassign-1/assign', AGENT);
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toContain('no assignee');
+      expect((await t.api.call('DELETE', '/v1/conversations/unassign-1/assign', visitor)).status).toBe(403);
+    });
+  });
+
   describe('#triage at creation', () => {
     it('keeps the priority and tags a conversation was opened with once its workflow runs', async () => {
       const visitorId = await t.api.newVisitor();

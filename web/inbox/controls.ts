@@ -9,6 +9,7 @@ import { humanInCharge } from './filters';
 export interface ControlActions {
   join(): void;
   assign(userId: string): void;
+  unassign(): void;
   escalate(reason: string): void;
   pauseAi(): void;
   resumeAi(): void;
@@ -73,6 +74,7 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], me: str
       assignee,
       h('button', { type: 'submit', class: 'btn' }, 'Assign'),
     ),
+    c.assigneeId !== undefined && h('button', { type: 'button', class: 'btn', data: { action: 'unassign' }, on: { click: actions.unassign } }, `Unassign ${nameOf(c.assigneeId)}`),
   );
 }
 

@@ -223,6 +223,7 @@ export class Inbox {
     return {
       join: run(() => this.api.join(id, this.me)),
       assign: (userId) => void run(() => this.api.assign(id, userId))(),
+      unassign: run(() => this.api.unassign(id)),
       escalate: (reason) => void run(() => this.api.escalate(id, reason))(),
       pauseAi: run(() => this.api.pauseAi(id, 60)),
       resumeAi: run(() => this.api.resumeAi(id)),

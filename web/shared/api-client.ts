@@ -154,6 +154,7 @@ export class ApiClient {
   changeTags = (id: string, change: { add?: string[]; remove?: string[] }) => this.lifecycle('POST', path`/conversations/${id}/tags`, change);
   join = (id: string, userId: string) => this.lifecycle('POST', path`/conversations/${id}/participants`, { userId });
   assign = (id: string, userId: string) => this.lifecycle('POST', path`/conversations/${id}/assign`, { userId });
+  unassign = (id: string) => this.lifecycle('DELETE', path`/conversations/${id}/assign`, {});
   escalate = (id: string, reason: string) => this.lifecycle('POST', path`/conversations/${id}/escalate`, { reason });
   pauseAi = (id: string, minutes?: number) => this.lifecycle('POST', path`/conversations/${id}/ai/pause`, minutes ? { minutes } : {});
   resumeAi = (id: string) => this.lifecycle('POST', path`/conversations/${id}/ai/resume`, {});

@@ -29,10 +29,13 @@ export class ConversationCollection {
   }
 
   /** Merges a `conversationUpdated`; false when the conversation is not held. */
+  /** Applies a `conversationUpdated`'s fields; a field given as null was removed (an assignee taken off, a pause ended). */
   update(id: string, updates: Partial<Conversation>): boolean {
     const known = this.byId.get(id);
     if (!known) return false;
-    this.byId.set(id, { ...known, ...updates });
+    const next: Record<string, unknown> = { ...known, ...updates };
+    for (const [field, value] of Object.entries(updates)) if (value === null) delete next[field];
+    this.byId.set(id, next as unknown as ConversationListEntry);
     return true;
   }
 

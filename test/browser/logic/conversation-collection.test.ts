@@ -10,6 +10,16 @@ const entry = (id: string, updatedAt: string, unreadCount = 0): ConversationList
 });
 
 describe('ConversationCollection', () => {
+  describe('#update', () => {
+    it('takes a field a conversationUpdated gives as null as removed', () => {
+      const list = new ConversationCollection();
+      list.reset([{ ...entry('c1', '2026-01-01T00:00:00Z'), assigneeId: 'agent_alex', handler: 'human' }]);
+      list.update('c1', { assigneeId: null, handler: 'ai' } as unknown as Partial<ConversationListEntry>);
+      expect(list.get('c1')).toMatchObject({ handler: 'ai' });
+      expect(list.get('c1')).not.toHaveProperty('assigneeId');
+    });
+  });
+
   describe('#addItem', () => {
     it("counts others' items as unread, not the reader's own", () => {
       const list = new ConversationCollection();
