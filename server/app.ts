@@ -30,6 +30,7 @@ import { conversationRoutes } from './routes/conversations';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { messageRoutes } from './routes/messages';
+import { settingsRoutes } from './routes/settings';
 import { teamRoutes } from './routes/team';
 import { websiteRoutes } from './routes/websites';
 import { ReplyJoins } from './services/reply-joins';
@@ -99,6 +100,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/contacts', contactRoutes(ctx));
   app.use('/v1/team', teamRoutes(ctx));
   app.use('/v1/ai-agents', aiAgentRoutes(ctx));
+  app.use('/v1/settings', settingsRoutes(ctx));
   app.use(createPagesRouter(deps.pages));
   app.use(notFound);
   app.use(errorHandler(deps.log));

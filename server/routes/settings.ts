@@ -1,0 +1,28 @@
+/** A website's settings the team changes through the API: the conversation lifecycle's. */
+import { Router } from 'express';
+import { requireActingAgent, requireAgent } from '../caller';
+import type { ApiContext } from '../context';
+import { callerOf } from '../middleware/authenticate';
+import { parseInput } from '../schemas/parse';
+import { lifecycleSettingsBody } from '../schemas/settings';
+import { completeSettings, LIFECYCLE_SETTINGS_KEY, loadLifecycleSettings } from '../services/lifecycle-settings';
+
+export function settingsRoutes(ctx: ApiContext): Router {
+  const router = Router();
+  router.use(...ctx.authenticate, ...ctx.jsonBody);
+
+  router.get('/lifecycle', async (_req, res) => {
+    const { website } = requireAgent(callerOf(res));
+    res.json({ settings: await loadLifecycleSettings(ctx.store, website.id) });
+  });
+
+  router.put('/lifecycle', async (req, res) => {
+    const { website } = requireActingAgent(callerOf(res));
+    const settings = completeSettings(parseInput(lifecycleSettingsBody, req.body, 'body'));
+    await ctx.store.putSetting(website.id, LIFECYCLE_SETTINGS_KEY, settings);
+    ctx.workflowStarts.forget(website.id);
+    res.json({ settings });
+  });
+
+  return router;
+}

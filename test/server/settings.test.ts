@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { AGENT } from './support/clients';
+import { useTestApp } from './support/app';
+
+const t = useTestApp();
+
+const DEFAULTS = {
+  firstResponseMinutes: { low: 1440, medium: 240, high: 60, urgent: 15 },
+  bumpPriorityOnSlaBreach: true,
+  autoResolveAfterMinutes: 1440,
+  retentionAfterResolveMinutes: 10080,
+  defaultAiPauseMinutes: 60,
+  aiTakesReopened: false,
+};
+
+describe('Lifecycle settings', () => {
+  it('are the defaults until the team changes them; a PUT fills in what it leaves out', async () => {
+    expect((await t.api.call('GET', '/v1/settings/lifecycle', AGENT)).body).toEqual({ settings: DEFAULTS });
+    const put = await t.api.call('PUT', '/v1/settings/lifecycle', AGENT, { firstResponseMinutes: { urgent: 5, low: null }, autoResolveAfterMinutes: null });
+    expect(put.status).toBe(200);
+    const changed = { ...DEFAULTS, firstResponseMinutes: { ...DEFAULTS.firstResponseMinutes, urgent: 5, low: null }, autoResolveAfterMinutes: null };
+    expect(put.body.settings).toEqual(changed);
+    expect((await t.api.call('GET', '/v1/settings/lifecycle', AGENT)).body.settings).toEqual(changed);
+  });
+
+  it('start the workflows of conversations that begin afterwards', async () => {
+    await t.api.call('PUT', '/v1/settings/lifecycle', AGENT, { firstResponseMinutes: { medium: 30 }, aiTakesReopened: true });
+    const visitor = { visitorId: await t.api.newVisitor() };
+    await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'settings-1', defaultTimelineItems: [{ id: 'settings-1-q', type: 'message', text: 'hello' }] });
+    const started = async () => (await t.api.call('GET', '/v1/conversations/settings-1/audit', AGENT)).body.entries.find((e: { kind: string }) => e.kind === 'workflow_started');
+    await expect.poll(started, { timeout: 5_000 }).toBeDefined();
+    const { settings } = (await started()).details.args[0];
+    expect(settings).toMatchObject({ firstResponseSlaMs: { medium: 30 * 60_000 }, aiTakesReopened: true, retentionAfterResolveMs: 10080 * 60_000 });
+  });
+
+  it('refuses what is not a setting, or out of range, naming the field; only the team may change them', async () => {
+    const bad = await t.api.call('PUT', '/v1/settings/lifecycle', AGENT, { firstResponseMinutes: { urgent: 0 }, autoResolveAfter: 5, defaultAiPauseMinutes: 60 * 24 * 8 });
+    expect(bad.status).toBe(400);
+    const paths = bad.body.error.details.fields.map((f: { path: string }) => f.path).sort();
+    expect(paths).toEqual(['body.autoResolveAfter', 'body.defaultAiPauseMinutes', 'body.firstResponseMinutes.urgent']);
+    const visitor = { visitorId: await t.api.newVisitor() };
+    expect((await t.api.call('GET', '/v1/settings/lifecycle', visitor)).status).toBe(403);
+    expect((await t.api.call('PUT', '/v1/settings/lifecycle', { Authorization: `Bearer ${t.app.keys.secretKey}` }, {})).status).toBe(403);
+  });
+});
