@@ -205,5 +205,25 @@ describe('conversationWorkflow with an AI assistant', () => {
       await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'Still unresolved after 2 visitor messages' }));
       expect(model.doGenerateCalls).toHaveLength(2);
     });
+
+    it('answers in the next run: a reply waits for nothing the previous run left unstored', async () => {
+      const model = scriptedModel([['reply', { text: 'first answer' }]], [['reply', { text: 'second answer' }]], [['reply', { text: 'third answer' }]]);
+      const assistant = await h.newAssistant({ model });
+      const c = await h.newConversation({ assistantId: assistant.id, runLimits: { messages: 2 } });
+      const firstRun = (await h.engine.describe(c.workflowId)).runId;
+      for (const [question, answers] of [
+        ['How do I export?', ['first answer']],
+        ['And how do I share?', ['first answer', 'second answer']],
+      ] as const) {
+        await c.post(VISITOR, question);
+        await h.passTime(PAST_DEBOUNCE_MS);
+        await eventually(async () => expect(await aiMessages(c)).toEqual(answers));
+      }
+      await eventually(async () => expect((await h.engine.describe(c.workflowId)).runId).not.toBe(firstRun));
+
+      await c.post(VISITOR, 'And one more question');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await aiMessages(c)).toEqual(['first answer', 'second answer', 'third answer']));
+    });
   });
 });

@@ -101,8 +101,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   const { conversationId } = input;
   const runLimits = { ...DEFAULT_RUN_LIMITS, ...input.runLimits };
   let messagesThisRun = 0;
-  /** The newest state version the store holds; updates wait for theirs. */
-  let persistedVersion = 0;
+  /** The newest state version the store holds; updates wait for theirs. A continued run's was stored before it continued. */
+  let persistedVersion = input.carried ? state.snapshot().stateVersion : 0;
 
   const timers = new DeadlineTimers<DeadlineKind>((kind) => {
     state.onDeadline(kind, workflowNow());
