@@ -15,8 +15,13 @@ export interface ContextOptions {
 const DEFAULT_MAX_CHARS = 8000;
 /** No single entry may take more than this, so one pasted log cannot crowd out the conversation. */
 const MAX_ENTRY_CHARS = 1500;
-/** Events after which earlier visitor messages are not the assistant's to answer (ContextEntry.turnsPage). */
-const PAGE_TURNING_EVENTS = new Set<TimelineEvent['kind']>(['escalated', 'handed_back', 'resolved', 'reopened']);
+/**
+ * Events after which earlier visitor messages are not the assistant's to answer (ContextEntry.turnsPage):
+ * the team took the conversation, gave it back, or it was resolved. Not a reopen, nor the hand-back
+ * a reopen makes by itself (author `system`): both follow the visitor's message that caused them.
+ */
+const turnsPage = (item: EventItem): boolean =>
+  item.event.kind === 'escalated' || item.event.kind === 'resolved' || (item.event.kind === 'handed_back' && item.author.kind !== 'system');
 /** The assistant's own records: its decisions show in the transcript as events already. */
 const SKIPPED_TYPES = new Set(['ai_tool_call']);
 
@@ -48,8 +53,8 @@ function toEntry(item: TimelineItem, summarize: ContextOptions['summarize']): Co
   }
   if (item.type === 'note') return { seq, role: 'note', text: messageText(item) };
   if (item.type === 'event') {
-    const { event } = item as EventItem;
-    return { seq, role: 'event', text: describeEvent(event), ...(PAGE_TURNING_EVENTS.has(event.kind) ? { turnsPage: true as const } : {}) };
+    const event = item as EventItem;
+    return { seq, role: 'event', text: describeEvent(event.event), ...(turnsPage(event) ? { turnsPage: true as const } : {}) };
   }
   const text = summarize?.(item) ?? [item.type, item.text].filter(Boolean).join(': ');
   return { seq, role: 'item', text };

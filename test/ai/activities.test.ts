@@ -97,9 +97,19 @@ describe('toConversationContext', () => {
   });
 
   it('marks the events after which earlier visitor messages are not the assistant’s to answer', () => {
-    const event = (seq: number, kind: string) => item(seq, { type: 'event', author: { kind: 'system', id: 's' }, event: { kind, data: {} } });
-    const ctx = toConversationContext('c1', [event(1, 'handed_back'), event(2, 'escalated'), event(3, 'resolved'), event(4, 'reopened'), event(5, 'tag_added')]);
-    expect(ctx.entries.map((e) => e.turnsPage ?? false)).toEqual([true, true, true, true, false]);
+    const agent = { kind: 'human', id: 'a' } as const;
+    const lifecycle = { kind: 'system', id: 'lifecycle' } as const;
+    const event = (seq: number, kind: string, author: TimelineItem['author'] = agent) => item(seq, { type: 'event', author, event: { kind, data: {} } });
+    const ctx = toConversationContext('c1', [
+      event(1, 'handed_back'),
+      event(2, 'escalated'),
+      event(3, 'resolved', lifecycle),
+      // A reopen, and the hand-back a reopen makes, follow the visitor's message that caused them.
+      event(4, 'reopened', lifecycle),
+      event(5, 'handed_back', lifecycle),
+      event(6, 'tag_added'),
+    ]);
+    expect(ctx.entries.map((e) => e.turnsPage ?? false)).toEqual([true, true, true, false, false, false]);
   });
 
   it('keeps the newest entries within the budget', () => {

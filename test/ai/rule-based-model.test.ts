@@ -109,6 +109,28 @@ describe('createRuleBasedModel', () => {
     });
   });
 
+  it('answers the question that reopened a resolved conversation (the reopen comes after it)', async () => {
+    const result = await generateText({
+      model,
+      messages: toModelMessages(
+        {
+          conversationId: 'c1',
+          entries: [
+            { seq: 1, role: 'event', text: 'resolved', turnsPage: true },
+            { seq: 2, role: 'visitor', text: 'How do I export my notes?' },
+            { seq: 3, role: 'event', text: 'reopened' },
+            { seq: 4, role: 'event', text: 'handed back' },
+          ],
+          truncated: false,
+        },
+        [],
+      ),
+      tools: assistantTools,
+      activeTools: ['reply', 'escalate'],
+    });
+    expect(result.toolCalls[0]).toMatchObject({ toolName: 'reply', input: { text: expect.stringMatching(/export/i) } });
+  });
+
   describe('#doStream', () => {
     it('streams the same tool calls as doGenerate', async () => {
       const context = contextOf('How do I reset my password?');

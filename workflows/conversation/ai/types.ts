@@ -10,7 +10,7 @@ export interface ContextEntry {
   text: string;
   /**
    * An event after which what the visitor said before is not the assistant's to answer any more:
-   * the conversation went to the team, came back, or ended (escalated, handed back, resolved, reopened).
+   * the conversation went to the team, was handed back by it, or was resolved.
    */
   turnsPage?: true;
 }
