@@ -100,11 +100,13 @@ export function assignRejectionOutcome(state: ConversationLifecycle | undefined)
 
 /**
  * Whether an escalated conversation still waits for a person: open, nobody assigned, not handed
- * back to the AI, and no team member in it (one who joined, or replied and so joined, took it).
+ * back to the AI, and no team member joined since it was escalated (one who joined, or replied and
+ * so joined, took it; one who was in it before, e.g. before a hand back, is not taking this one).
  */
 function stillWaiting(state: ConversationLifecycle): boolean {
-  const humanIn = state.participants.some((p) => p.kind === 'human' && p.leftAt === undefined);
-  return state.status === 'open' && state.assigneeId === undefined && state.handler !== 'ai' && !humanIn;
+  const since = state.escalatedAt ?? '';
+  const taken = state.participants.some((p) => p.kind === 'human' && p.leftAt === undefined && p.joinedAt >= since);
+  return state.status === 'open' && state.assigneeId === undefined && state.handler !== 'ai' && !taken;
 }
 
 /**

@@ -101,4 +101,23 @@ describe('conversationWorkflow routing', () => {
       expect((await dropped.events()).map((e) => e.event.kind)).not.toContain('assigned');
     }
   });
+
+  it('assigns a conversation escalated again after a hand back, though a person who was in it before is still a participant', async () => {
+    const FRANK: Author = { kind: 'human', id: 'usr_frank' };
+    const roster = [...workflowInput().roster, { id: FRANK.id, kind: 'human' as const }];
+    const model = scriptedModel([['tag', { tags: ['bug'] }], ['escalate', { reason: 'needs a human' }]], [['escalate', { reason: 'still needs a human' }]]);
+    const assistant = await h.newAssistant({ model });
+    const c = await h.newConversation({ assistantId: assistant.id, roster: [...roster, { id: assistant.id, kind: 'ai' }] });
+    await c.post(VISITOR, 'The export crashes');
+    await h.passTime(PAST_DEBOUNCE_MS);
+    await eventually(async () => expect((await queue('technical')).queue.map((e) => e.conversationId)).toContain(c.id));
+    await c.operate(BOB, { op: 'join', userId: BOB.id });
+    await c.operate(BOB, { op: 'hand_back' });
+    await c.post(VISITOR, 'It still crashes');
+    await h.passTime(PAST_DEBOUNCE_MS);
+    await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'still needs a human' }));
+
+    await h.agentOnline(FRANK, { teams: ['technical'], capacity: 1 });
+    await eventually(async () => expect(await c.state()).toMatchObject({ assigneeId: FRANK.id }));
+  });
 });
