@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { coresdk, temporal } from '@temporalio/proto';
 
 /** How an accepted Update ended: its result, or the failure its handler threw. */
@@ -6,9 +7,13 @@ export type UpdateOutcome = { completed: temporal.api.common.v1.IPayload | null 
 /**
  * The latest outcomes of one run's Updates by update id, so that an Update sent again with the id
  * of one that already ended gets that answer instead of running twice, as Temporal deduplicates
- * update ids within a run. Bounded: a client's retry follows its first attempt closely, and a
- * run can take thousands of Updates.
+ * update ids within a run. Only ids a caller chose are kept, and only the latest: a client's retry
+ * follows its first attempt closely, and a run can take thousands of Updates.
  */
+/** Update ids the engine makes for callers that gave none: no one can send those again, so they are not kept. */
+export const generatedUpdateId = (): string => `${GENERATED}${randomUUID()}`;
+const GENERATED = 'engine:';
+
 export class UpdateOutcomes {
   static readonly KEPT = 32;
   private readonly byId = new Map<string, UpdateOutcome>();
@@ -19,10 +24,15 @@ export class UpdateOutcomes {
     return this.byId.get(updateId);
   }
 
+  /** Accepted and not ended yet: its handler is still running (also after a restart, replayed). */
+  isUnderWay(updateId: string): boolean {
+    return this.accepted.has(updateId);
+  }
+
   /** Takes note of an update response the workflow produced (live, or read back from the journal). */
   note(response: coresdk.workflow_commands.IUpdateResponse): void {
     const id = response.protocolInstanceId;
-    if (!id) return;
+    if (!id || id.startsWith(GENERATED)) return;
     if (response.accepted) {
       this.accepted.add(id);
       return;

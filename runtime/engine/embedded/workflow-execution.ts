@@ -38,6 +38,7 @@ import {
 } from '../proto-conversions';
 import { historyLengthAfter, historyLengthSeenBy, RUN_STARTED_HISTORY_LENGTH } from './history-length';
 import { commandVariants, replayActivations } from './replay';
+import { generatedUpdateId } from './update-outcomes';
 import type { RestoredRun } from './run-restore';
 import type { SandboxCache } from './sandbox-cache';
 import type { RunIdentity, SandboxFactory } from './sandbox-factory';
@@ -149,19 +150,28 @@ export class WorkflowExecution {
    * Runs an Update. As Temporal does within a run, an update id the run has already seen is not run
    * again: one that ended answers its outcome, one still under way is joined.
    */
-  update(name: string, args: unknown[], startIfClosed?: StartRequest, updateId: string = randomUUID()): Promise<unknown> {
+  update(name: string, args: unknown[], startIfClosed?: StartRequest, updateId: string = generatedUpdateId()): Promise<unknown> {
     const ended = this.run?.updateOutcomes.get(updateId);
     if (ended) return 'completed' in ended ? Promise.resolve(fromPayload(ended.completed)) : Promise.reject(new UpdateRejectedError(ended.failed.message, ended.failed.type));
     const underWay = this.updatesUnderWay.get(updateId);
     if (underWay) return underWay;
-    this.openIfClosed(startIfClosed);
-    const answer = new Promise((resolve, reject) =>
-      this.enqueue({ kind: 'job', jobs: [updateJob(updateId, name, args)], updateId, updateWaiter: { resolve, reject }, startIfClosed }),
-    );
+    const run = this.openRun;
+    const answer =
+      run?.updateOutcomes.isUnderWay(updateId) && !run.updates.has(updateId)
+        ? // Accepted before a restart and still running: its caller is gone, this one waits for its answer.
+          new Promise((resolve, reject) => run.updates.set(updateId, { resolve, reject }))
+        : this.enqueueUpdate(name, args, startIfClosed, updateId);
     this.updatesUnderWay.set(updateId, answer);
     const forget = (): void => void this.updatesUnderWay.delete(updateId);
     answer.then(forget, forget);
     return answer;
+  }
+
+  private enqueueUpdate(name: string, args: unknown[], startIfClosed: StartRequest | undefined, updateId: string): Promise<unknown> {
+    this.openIfClosed(startIfClosed);
+    return new Promise((resolve, reject) =>
+      this.enqueue({ kind: 'job', jobs: [updateJob(updateId, name, args)], updateId, updateWaiter: { resolve, reject }, startIfClosed }),
+    );
   }
 
   query(name: string, args: unknown[]): Promise<unknown> {

@@ -65,6 +65,24 @@ describe('EmbeddedEngine', () => {
       expect(await counterState(second.engine, workflowId)).toMatchObject({ count: 4, log: ['=4'] });
     });
 
+    it('lets a retry after a restart wait for an update that was under way, without running it again', async () => {
+      const journal = new MemoryJournalStore();
+      const first = await createEngine({ journal });
+      const workflowId = `update-under-way-${randomUUID()}`;
+      await first.engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{}] });
+      const lost = first.engine.executeUpdate({ workflowId, update: 'awaitCount', args: [{ atLeast: 2 }], updateId: 'await-2' });
+      await eventually(async () => expect((await counterState(first.engine, workflowId)).log).toEqual(['?2']));
+      await first.engine.shutdown();
+      await expect(lost).rejects.toThrow();
+
+      const second = await createEngine({ journal });
+      const retry = second.engine.executeUpdate<number>({ workflowId, update: 'awaitCount', args: [{ atLeast: 1 }], updateId: 'await-2' });
+      await second.engine.signal({ workflowId, signal: 'increment', args: [{ by: 1 }] });
+      await second.engine.signal({ workflowId, signal: 'increment', args: [{ by: 1 }] });
+      expect(await retry).toBe(2);
+      expect((await counterState(second.engine, workflowId)).log).toEqual(['?2', '+1', '+1']);
+    });
+
     it('fires timers that fell due while no engine ran as soon as it starts', async () => {
       const journal = new MemoryJournalStore();
       const clock = new ManualClock();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UpdateOutcomes } from '../../../runtime/engine/embedded/update-outcomes';
+import { generatedUpdateId, UpdateOutcomes } from '../../../runtime/engine/embedded/update-outcomes';
 
 const accepted = (id: string) => ({ protocolInstanceId: id, accepted: {} });
 const completed = (id: string, data: string) => ({ protocolInstanceId: id, completed: { data: Buffer.from(data) } });
@@ -17,6 +17,13 @@ describe('UpdateOutcomes', () => {
     const outcomes = new UpdateOutcomes();
     outcomes.note(rejected('v', 'invalid'));
     expect(outcomes.get('v')).toBeUndefined();
+  });
+
+  it('keeps nothing for the ids the engine made for callers that gave none', () => {
+    const outcomes = new UpdateOutcomes();
+    const id = generatedUpdateId();
+    [accepted(id), completed(id, 'x')].forEach((response) => outcomes.note(response));
+    expect(outcomes.get(id)).toBeUndefined();
   });
 
   it('keeps the latest outcomes only', () => {
