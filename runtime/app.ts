@@ -73,6 +73,22 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       cleanup.push(() => mongo.close());
       mongoUri = mongo.uri;
     }
+    // A second client for what the Store API does not offer: workflow projections (and the journal of an engine on this thread).
+    const direct = await connect(mongoUri, config.store.dbName);
+    cleanup.push(() => direct.client.close());
+    let owned: WorkflowEngine | undefined;
+    if (!overrides.engine && !wantsTemporal(config.temporal)) {
+      // One embedded engine per store: another instance sharing this store is refused (engine-lease.ts),
+      // before it writes anything (keys, origins, migrations).
+      const lease = await EngineLease.acquire(direct.db, {
+        ttlMs: overrides.engineLeaseTtlMs,
+        onLost: (holder) => {
+          log.fatal({ holder }, 'another instance took over the embedded workflow engine of this store: stopping this one');
+          void owned?.shutdown();
+        },
+      });
+      cleanup.push(() => lease.release());
+    }
     const store = await openStore({ uri: mongoUri, dbName: config.store.dbName, log });
     cleanup.push(() => store.close());
     const keys = await resolveKeys(config, !config.store.memory);
@@ -83,10 +99,6 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     }
     if (!config.store.memory) await keepKeys(config.dataDir, website);
 
-    // A second client for what the Store API does not offer: workflow projections (and the journal of an engine on this thread).
-    const direct = await connect(mongoUri, config.store.dbName);
-    cleanup.push(() => direct.client.close());
-
     const plugins = await loadPluginRegistry({ rootDir: projectRoot });
     let engine = overrides.engine;
     if (!engine) {
@@ -94,18 +106,6 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       // holds while the entry's content depends only on the project's files (no plugins from configuration):
       // processes with different entries would rewrite it under each other's bundling.
       const entry = await writeWorkflowEntry({ outDir: path.join(projectRoot, '.tmp', 'workflow-entry'), rootDir: projectRoot });
-      let owned: WorkflowEngine | undefined;
-      if (!wantsTemporal(config.temporal)) {
-        // One embedded engine per store: another instance sharing this store is refused (engine-lease.ts).
-        const lease = await EngineLease.acquire(direct.db, {
-          ttlMs: overrides.engineLeaseTtlMs,
-          onLost: (holder) => {
-            log.fatal({ holder }, 'another instance took over the embedded workflow engine of this store: stopping this one');
-            void owned?.shutdown();
-          },
-        });
-        cleanup.push(() => lease.release());
-      }
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
       const late = new LateEngine();
       owned = await (async () =>

@@ -15,7 +15,7 @@ const list = (fallback: string) => z.string().default(fallback).transform(splitL
 export const MAX_KEY_CHARS = 200;
 
 const envSchema = z.object({
-  PORT: int(0, 3000),
+  PORT: int(0, 3000).pipe(z.number().max(65_535)),
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   /** Keep the embedded store in memory only (tests, benchmarks). */

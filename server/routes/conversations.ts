@@ -112,7 +112,8 @@ export function conversationRoutes(ctx: ApiContext): Router {
       const key = parseInput(lifecycleHeaders, req.headers, 'headers')['idempotency-key'];
       const conversation = await visibleConversation(ctx.store, agent, idOf(req));
       const operations = await operationsOf(body, req, agent, conversation);
-      const updateId = key && keyedUpdateId(key, { websiteId: agent.website.id, agentId: agent.userId, route: `${req.method} ${req.route.path}`, conversationId: conversation.id, body });
+      // The path as sent names the conversation and any user in it (DELETE …/participants/:userId).
+      const updateId = key && keyedUpdateId(key, { websiteId: agent.website.id, agentId: agent.userId, route: `${req.method} ${req.baseUrl}${req.path}`, body });
       res.json({ conversation: await operate(ctx, agent, conversation, operations, updateId) });
     };
 

@@ -13,4 +13,9 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ WORKFLOW_CACHE_SIZE: bad })).toThrow(/WORKFLOW_CACHE_SIZE/);
     }
   });
+
+  it('takes a port from 0 to 65535', () => {
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65_535);
+    for (const bad of ['65536', '99999', '-1', 'abc']) expect(() => loadConfig({ PORT: bad })).toThrow(/PORT/);
+  });
 });

@@ -261,6 +261,19 @@ describe('Chat API over the wire', () => {
       expect(await resolvedEvents('keyed-2')).toHaveLength(1);
     });
 
+    it('tells requests apart by their path: the same key removing two people removes both', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'keyed-4' });
+      const [first, second] = (await t.api.call('GET', '/v1/team', AGENT)).body.members.map((m: { id: string }) => m.id);
+      for (const userId of [first, second]) await t.api.call('POST', '/v1/conversations/keyed-4/participants', AGENT, { userId });
+      const key = { 'Idempotency-Key': 'remove-someone' };
+      const left = [];
+      for (const userId of [first, second]) left.push((await t.api.call('DELETE', `/v1/conversations/keyed-4/participants/${userId}`, AGENT, {}, key)).body.conversation);
+      const active = left[1].participants.filter((p: { leftAt?: string }) => !p.leftAt).map((p: { id: string }) => p.id);
+      expect(active).not.toContain(first);
+      expect(active).not.toContain(second);
+    });
+
     it('refuses a key that is not 1 to 255 visible ASCII characters, naming the header', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };
       await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'keyed-3' });

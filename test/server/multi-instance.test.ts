@@ -32,7 +32,10 @@ describe('Two server instances sharing one store', () => {
       try {
         const owner = await startTestApp(undefined, { env: store, engineLeaseTtlMs: 500 });
         try {
-          await expect(startTestApp(undefined, { env: store, engineLeaseTtlMs: 500 })).rejects.toThrow(/runs the embedded workflow engine on this store.*TEMPORAL_ADDRESS/);
+          const otherKeys = { SECRET_KEY: 'sk_refused_0123456789abcdef', ALLOWED_ORIGINS: 'https://elsewhere.example' };
+          await expect(startTestApp(undefined, { env: { ...store, ...otherKeys }, engineLeaseTtlMs: 500 })).rejects.toThrow(/runs the embedded workflow engine on this store.*TEMPORAL_ADDRESS/);
+          // Refused before it wrote anything: the website keeps its keys and origins.
+          expect(await owner.store.getWebsite(owner.websiteId)).toMatchObject({ secretKey: owner.keys.secretKey, allowedOrigins: [] });
         } finally {
           await owner.close();
         }

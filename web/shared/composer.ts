@@ -71,7 +71,8 @@ export function createComposer(options: ComposerOptions): Composer {
 
   const submit = async () => {
     const text = input.value.trim();
-    if (!text && !file) return;
+    // Enter while a send (and its upload) is under way would send it twice.
+    if ((!text && !file) || send.disabled) return;
     typing.stop();
     send.disabled = true;
     try {
