@@ -95,6 +95,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
   const state = { current: true, triageBeforeHandover: true };
   const deps: AiTurnDeps = {
     callModel: activities.callModel,
+    callTriageModel: activities.callModel,
     applyOperation: conversation.apply,
     recordToolCall: activities.recordToolCall,
     postReply: activities.postAiReply,

@@ -68,6 +68,20 @@ describe('conversationWorkflow with an AI assistant', () => {
       await expectAiSilent(c, model);
     });
 
+    it('hands over at once when the triage call fails: one attempt, no retries to wait out', async () => {
+      const model = new MockLanguageModelV3({
+        doGenerate: async () => {
+          throw new Error('model down');
+        },
+      });
+      const assistant = await h.newAssistant({ model });
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.post(VISITOR, 'Can I talk to a real person please?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'Visitor asked for a human ("real person")' }));
+      expect(model.doGenerateCalls).toHaveLength(1);
+    });
+
     it("cancels the pending turn when an agent escalates, and the AI stays silent afterwards", async () => {
       const model = scriptedModel([['reply', { text: 'never sent' }]]);
       const assistant = await h.newAssistant({ model });

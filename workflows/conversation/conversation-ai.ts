@@ -7,7 +7,7 @@
 import { CancellationScope, patched } from '@temporalio/workflow';
 import type { ItemArrival, LifecycleOperation } from '../../domain/operations';
 import type { Author } from '../../domain/timeline';
-import { createAiAssistant, proxyAiActivities, type AiActivities, type ApplyResult } from './ai';
+import { createAiAssistant, proxyAiActivities, proxyTriageModel, type AiActivities, type ApplyResult } from './ai';
 import type { ConversationState } from './state';
 import { workflowNow } from './timers';
 
@@ -89,6 +89,7 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange, per
     conversationId,
     assistantId,
     activities,
+    triageModel: proxyTriageModel(),
     lifecycle: () => state.lifecycle(),
     applyOperation,
     visitorSeqHeard: () => state.visitorSeqHeard,

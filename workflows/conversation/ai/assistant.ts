@@ -18,6 +18,8 @@ export interface AiAssistantOptions {
   conversationId: string;
   assistantId: string;
   activities: AiActivities;
+  /** The model call before a handover the visitor asked for; `activities.callModel` by default. */
+  triageModel?: AiActivities['callModel'];
   /** The conversation's current lifecycle, read when a message arrives and when its turn starts. */
   lifecycle(): ConversationLifecycle;
   applyOperation: AiTurnDeps['applyOperation'];
@@ -60,6 +62,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
 
   const deps = (job: TurnJob): AiTurnDeps => ({
     callModel: activities.callModel,
+    callTriageModel: options.triageModel ?? activities.callModel,
     applyOperation: options.applyOperation,
     recordToolCall: activities.recordToolCall,
     postReply: activities.postAiReply,

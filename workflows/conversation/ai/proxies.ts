@@ -27,3 +27,8 @@ export function proxyAiActivities(): AiActivities {
     publishAiTyping: typing.publishAiTyping,
   };
 }
+
+/** The model call before a handover the visitor asked for: one attempt, briefly; the handover does not wait on a model that is down. */
+export function proxyTriageModel(): AiActivities['callModel'] {
+  return proxyActivities<AiActivities>({ startToCloseTimeout: '15 seconds', retry: { maximumAttempts: 1 } }).callModel;
+}

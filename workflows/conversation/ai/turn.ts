@@ -48,6 +48,8 @@ export type ApplyResult = { ok: true; state: ConversationLifecycle } | { ok: fal
 /** Everything the turn does to the world. In the workflow these are activity proxies and the state class. */
 export interface AiTurnDeps {
   callModel(input: CallModelInput): Promise<CallModelResult>;
+  /** The triage call before a handover the visitor asked for: tried once, briefly. */
+  callTriageModel(input: CallModelInput): Promise<CallModelResult>;
   applyOperation(operation: LifecycleOperation): ApplyResult | Promise<ApplyResult>;
   recordToolCall(record: ToolCallRecord): Promise<void>;
   postReply(input: AiReplyInput): Promise<PostedReply>;
@@ -161,11 +163,14 @@ class AiTurn {
     const onlyTools = TRIAGE_TOOLS.filter((tool) => this.input.policy.permissions.includes(tool));
     if (onlyTools.length === 0) return;
     let result: CallModelResult;
+    await this.bestEffort(() => this.deps.setTyping(this.typing(true)));
     try {
-      result = await this.deps.callModel({ assistantId: this.input.assistantId, conversationContext: this.input.context, stepMessages: this.steps, onlyTools });
+      result = await this.deps.callTriageModel({ assistantId: this.input.assistantId, conversationContext: this.input.context, stepMessages: this.steps, onlyTools });
     } catch (err) {
       if (isCancellation(err)) throw err;
       return;
+    } finally {
+      await this.bestEffort(() => this.deps.setTyping(this.typing(false)));
     }
     const step: AiStep = { text: result.text, toolCalls: result.toolCalls, outcomes: [] };
     this.steps.push(step);
