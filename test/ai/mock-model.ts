@@ -21,3 +21,12 @@ export function stepResult(calls: ScriptedStep, step = 0): LanguageModelV3Genera
 export function scriptedModel(...steps: ScriptedStep[]): MockLanguageModelV3 {
   return new MockLanguageModelV3({ doGenerate: steps.map((calls, i) => stepResult(calls, i)) });
 }
+
+/** A model whose every call fails with `message`. */
+export function failingModel(message: string): MockLanguageModelV3 {
+  return new MockLanguageModelV3({
+    doGenerate: async () => {
+      throw new Error(message);
+    },
+  });
+}

@@ -3,7 +3,7 @@ import { MockLanguageModelV3 } from 'ai/test';
 import { defaultAssistantConfig } from '../../activities/ai/config';
 import { runAiTurn } from '../../workflows/conversation/ai/turn';
 import { aiHarness, visitorMessage } from './helpers';
-import { scriptedModel } from './mock-model';
+import { failingModel, scriptedModel } from './mock-model';
 
 /**
  * A turn whose model answers with `calls` while the visitor writes `newer`: stored, but the workflow
@@ -96,11 +96,7 @@ describe('runAiTurn', () => {
     expect(await runAiTurn(quiet.deps, await quiet.input())).toMatchObject({ status: 'escalated', steps: 1 });
     expect(quiet.conversation.operations.map((operation) => operation.op)).toEqual(['escalate']);
 
-    const failing = new MockLanguageModelV3({
-      doGenerate: async () => {
-        throw new Error('model down');
-      },
-    });
+    const failing = failingModel('model down');
     const down = aiHarness({ model: failing, visitorText: 'Can I speak to someone please?' });
     expect(await runAiTurn(down.deps, await down.input())).toMatchObject({ status: 'escalated', steps: 0 });
     expect(down.conversation.operations.map((operation) => operation.op)).toEqual(['escalate']);
@@ -156,11 +152,7 @@ describe('runAiTurn', () => {
   });
 
   it('escalates with a private note when the model keeps failing', async () => {
-    const model = new MockLanguageModelV3({
-      doGenerate: async () => {
-        throw new Error('upstream 503');
-      },
-    });
+    const model = failingModel('upstream 503');
     const h = aiHarness({ model, visitorText: 'How do I export my notes?' });
     const outcome = await runAiTurn(h.deps, await h.input());
     expect(outcome).toMatchObject({ status: 'escalated', steps: 0, escalation: { code: 'model_failed' } });

@@ -8,7 +8,7 @@ import { DEFAULT_HANDOFF_MESSAGE } from '../../activities/ai/config';
 import type { Author, EventItem } from '../../domain/timeline';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
-import { scriptedModel } from '../ai/mock-model';
+import { failingModel, scriptedModel } from '../ai/mock-model';
 import { eventually } from '../runtime/engine/eventually';
 import { ALICE, VISITOR } from './conversation/fixtures';
 import type { DrivenConversation } from './support/conversation-driver';
@@ -69,11 +69,7 @@ describe('conversationWorkflow with an AI assistant', () => {
     });
 
     it('hands over at once when the triage call fails: one attempt, no retries to wait out', async () => {
-      const model = new MockLanguageModelV3({
-        doGenerate: async () => {
-          throw new Error('model down');
-        },
-      });
+      const model = failingModel('model down');
       const assistant = await h.newAssistant({ model });
       const c = await h.newConversation({ assistantId: assistant.id });
       await c.post(VISITOR, 'Can I talk to a real person please?');
@@ -137,11 +133,7 @@ describe('conversationWorkflow with an AI assistant', () => {
 
   describe('model failure', () => {
     it('escalates with a private note once the retries are spent, and the conversation waits in the team queue', async () => {
-      const model = new MockLanguageModelV3({
-        doGenerate: async () => {
-          throw new Error('model unavailable');
-        },
-      });
+      const model = failingModel('model unavailable');
       const assistant = await h.newAssistant({ model });
       const c = await h.newConversation({ assistantId: assistant.id });
       await c.post(VISITOR, 'How do I export my notes?');
