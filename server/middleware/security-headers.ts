@@ -2,14 +2,15 @@ import type { RequestHandler } from 'express';
 
 /**
  * Headers for every answer. The CSP fits the built pages served from `/` (web/static-routes.ts):
- * scripts (`/config.js` and the bundles) and styles from this server only, images from it or data
- * URLs, API calls and the WebSocket to this server only (`'self'` covers ws: to the same host).
+ * scripts (`/config.js` and the bundles) and styles from this server only, images from it, data
+ * URLs or `blob:` URLs (the pages fetch files with their headers and show them from blobs), API
+ * calls and the WebSocket to this server only (`'self'` covers ws: to the same host).
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
   "connect-src 'self'",
   "font-src 'self' data:",
   "object-src 'none'",

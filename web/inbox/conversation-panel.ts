@@ -16,6 +16,7 @@ export interface ConversationPanelOptions {
   me: string;
   actions: ControlActions;
   onSend(draft: Draft): Promise<void>;
+  fileSource(url: string): Promise<string>;
   onTyping(isTyping: boolean): void;
   onBack(): void;
 }
@@ -27,7 +28,7 @@ export class ConversationPanel {
   readonly element: HTMLElement;
 
   constructor(private readonly options: ConversationPanelOptions) {
-    this.timeline = new TimelineView(options.context);
+    this.timeline = new TimelineView(options.context, { fileSource: options.fileSource });
     const composer = createComposer({ placeholder: 'Reply to the visitor…', onSend: options.onSend, onTyping: options.onTyping, noteToggle: true });
     this.element = h(
       'div',

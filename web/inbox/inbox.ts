@@ -7,6 +7,7 @@ import type { AgentSession } from '../shared/agent-session';
 import { agentApi, clearAgentSession } from '../shared/agent-session';
 import { h, mount } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
+import { FileSources } from '../shared/file-sources';
 import { formatTime } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
@@ -24,6 +25,7 @@ const SEEN_DEBOUNCE_MS = 300;
 
 export class Inbox {
   private readonly api;
+  private readonly files: FileSources;
   private readonly live: LiveConversations;
   private readonly socket: RealtimeSocket;
   private team: TeamMemberInfo[] = [];
@@ -40,6 +42,7 @@ export class Inbox {
 
   constructor(private readonly session: AgentSession) {
     this.api = agentApi(session);
+    this.files = new FileSources(this.api);
     this.live = new LiveConversations({
       isOwn: (actor) => actor.kind === 'human' && actor.id === session.agentId,
       isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
@@ -86,7 +89,7 @@ export class Inbox {
   }
 
   private nameOf = (id: string): string | undefined => this.team.find((m) => m.id === id)?.name;
-  private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, formatTime, fileHref: (url) => this.api.fileHref(url) };
+  private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, formatTime };
 
   // List
 
@@ -157,6 +160,7 @@ export class Inbox {
         this.live.receiveItem(item);
       },
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
+      fileSource: (url) => this.files.sourceOf(url),
       onBack: () => this.closeConversation(),
     });
     mount(this.mainSlot, this.panel.element);

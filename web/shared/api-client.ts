@@ -75,8 +75,10 @@ export class ApiClient {
     return c.visitorId ? { 'X-Public-Key': c.publicKey, 'X-Visitor-Id': c.visitorId } : { 'X-Public-Key': c.publicKey };
   }
 
-  /** This caller's credentials in a URL's query, for what the browser loads itself: the socket, files. */
-  private withCredentials(url: URL): string {
+  /** The `/ws` URL with this caller's credentials (a browser cannot set a socket's headers). */
+  socketUrl(base: string = location.href): string {
+    const url = new URL('/ws', this.origin || base);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const c = this.credentials;
     const params: Record<string, string> =
       c.kind === 'agent' ? { token: c.secretKey, actorUserId: c.agentId ?? '' } : { publicKey: c.publicKey, visitorId: c.visitorId ?? '' };
@@ -84,16 +86,14 @@ export class ApiClient {
     return url.toString();
   }
 
-  /** The `/ws` URL with this caller's credentials. */
-  socketUrl(base: string = location.href): string {
-    const url = new URL('/ws', this.origin || base);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    return this.withCredentials(url);
-  }
-
-  /** A file's `url` (as an item's file part carries it) that this page can show or open. */
-  fileHref(fileUrl: string, base: string = location.href): string {
-    return this.withCredentials(new URL(fileUrl, this.origin || base));
+  /**
+   * A file (its `url` as an item's file part carries it), fetched with this caller's headers, as a
+   * `blob:` URL the page can show or open: credentials never go into a link someone could copy.
+   */
+  async fileObjectUrl(fileUrl: string): Promise<string> {
+    const response = await fetch(`${this.origin}${fileUrl}`, { headers: this.headers() });
+    if (!response.ok) await this.parsed(response);
+    return URL.createObjectURL(await response.blob());
   }
 
   async request<T>(method: string, route: string, body?: unknown, query: Query = {}): Promise<T> {

@@ -12,14 +12,13 @@ export interface ReaderContext {
   nameOf(memberId: string): string | undefined;
   /** For formatting times in event sentences (AI paused until …). */
   formatTime?(iso: string): string;
-  /** A file part's `url` as this reader's browser can load it (credentials added); files are not linked without it. */
-  fileHref?(url: string): string;
 }
 
 export interface FileView {
   name: string;
   size?: number;
-  href?: string;
+  /** Where the API serves it (`/v1/files/:id`). */
+  url?: string;
   /** An image the page can show inline. */
   image: boolean;
 }
@@ -55,7 +54,7 @@ function authorName(item: TimelineItem, ctx: ReaderContext): string {
   return ctx.nameOf(id) ?? (kind === 'ai' ? AI_FALLBACK : 'Support');
 }
 
-function messageText(item: TimelineItem, ctx: ReaderContext): { text: string; files: FileView[] } {
+function messageText(item: TimelineItem): { text: string; files: FileView[] } {
   const parts = 'parts' in item && Array.isArray(item.parts) ? (item.parts as Array<Record<string, unknown>>) : [];
   const text = [item.text, ...parts.filter((p) => p.type === 'text').map((p) => String(p.text))].filter(Boolean).join('\n');
   const files = parts
@@ -63,7 +62,7 @@ function messageText(item: TimelineItem, ctx: ReaderContext): { text: string; fi
     .map((p) => ({
       name: String(p.filename ?? 'file'),
       size: typeof p.size === 'number' ? p.size : undefined,
-      href: typeof p.url === 'string' ? ctx.fileHref?.(p.url) : undefined,
+      url: typeof p.url === 'string' ? p.url : undefined,
       image: typeof p.mediaType === 'string' && p.mediaType.startsWith('image/'),
     }));
   return { text, files };
@@ -116,12 +115,12 @@ export function describeItem(item: TimelineItem, ctx: ReaderContext): ItemView {
   switch (item.type) {
     case 'message': {
       const mine = (item.author.kind === 'visitor') === (ctx.reader === 'visitor');
-      return { ...base, kind: 'message', side: mine ? 'mine' : 'theirs', author: authorName(item, ctx), byAi: item.author.kind === 'ai', ...messageText(item, ctx) };
+      return { ...base, kind: 'message', side: mine ? 'mine' : 'theirs', author: authorName(item, ctx), byAi: item.author.kind === 'ai', ...messageText(item) };
     }
     case 'event':
       return { ...base, kind: 'system', private: isPrivate, ...describeEvent(item.event as TimelineEvent, ctx) };
     case 'note':
-      return { ...base, kind: 'note', author: authorName(item, ctx), ...messageText(item, ctx) };
+      return { ...base, kind: 'note', author: authorName(item, ctx), ...messageText(item) };
     case 'ai_tool_call':
       return {
         ...base,

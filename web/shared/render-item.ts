@@ -6,20 +6,26 @@ import type { FileView, ItemView } from './item-view';
 export interface ItemActions {
   /** The reader picked a quick reply. */
   onChooseReply?(itemId: string, optionId: string): void;
+  /** A file's source for the page (FileSources); files are named, not linked, without it. */
+  fileSource?(url: string): Promise<string>;
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
-/** A file of a message or note: a link that opens it, with an image shown small inside it. */
-function renderFile(file: FileView): HTMLElement {
+/** A file of a message or note: a link that opens it (an image shown small inside it), once its source is fetched. */
+function renderFile(file: FileView, fileSource: ItemActions['fileSource']): HTMLElement {
   const label = h('span', { class: 'tl-file-name' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`);
-  if (!file.href) return h('div', { class: 'tl-file' }, label);
-  return h(
-    'a',
-    { class: 'tl-file', href: file.href, target: '_blank', rel: 'noopener' },
-    file.image && h('img', { class: 'tl-file-image', src: file.href, alt: file.name, loading: 'lazy' }),
-    label,
+  if (!file.url || !fileSource) return h('div', { class: 'tl-file' }, label);
+  const image = file.image ? h('img', { class: 'tl-file-image', alt: file.name }) : undefined;
+  const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener', ...(file.image ? {} : { download: file.name }) }, image, label);
+  fileSource(file.url).then(
+    (source) => {
+      link.href = source;
+      if (image) image.src = source;
+    },
+    () => link.classList.add('tl-file-unavailable'),
   );
+  return link;
 }
 
 export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLElement {
@@ -32,7 +38,7 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
         { class: `tl-message tl-${view.side}${view.byAi ? ' tl-ai' : ''}`, data: { ...data, author: view.byAi ? 'ai' : view.side } },
         h('div', { class: 'tl-meta' }, h('span', { class: 'tl-author' }, view.author), view.byAi && h('span', { class: 'tl-ai-badge' }, 'AI'), time),
         view.text && h('div', { class: 'tl-bubble' }, view.text),
-        ...view.files.map(renderFile),
+        ...view.files.map((file) => renderFile(file, actions.fileSource)),
       );
     case 'system':
       return h(
@@ -47,7 +53,7 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
         { class: 'tl-note tl-private', data },
         h('div', { class: 'tl-meta' }, h('span', { class: 'tl-label' }, 'Private note'), h('span', { class: 'tl-author' }, view.author), time),
         view.text && h('div', { class: 'tl-note-text' }, view.text),
-        ...view.files.map(renderFile),
+        ...view.files.map((file) => renderFile(file, actions.fileSource)),
       );
     case 'tool_call':
       return h(

@@ -14,6 +14,7 @@ export interface ChatViewOptions {
   onSend(draft: Draft): Promise<void>;
   onTyping(isTyping: boolean): void;
   onChooseReply(itemId: string, optionId: string): void;
+  fileSource(url: string): Promise<string>;
   onRate(score: number): void;
 }
 
@@ -38,7 +39,7 @@ export class ChatView {
   readonly element: HTMLElement;
 
   constructor(private readonly options: ChatViewOptions) {
-    this.timeline = new TimelineView(options.context, { onChooseReply: options.onChooseReply });
+    this.timeline = new TimelineView(options.context, { onChooseReply: options.onChooseReply, fileSource: options.fileSource });
     this.composer = createComposer({ placeholder: 'Write a message…', onSend: options.onSend, onTyping: options.onTyping });
     this.element = h(
       'section',

@@ -5,6 +5,7 @@
 import { clientId, type NewItem } from '../shared/api-client';
 import { h, mount } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
+import { FileSources } from '../shared/file-sources';
 import { formatTime } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
@@ -32,6 +33,7 @@ export class SupportWidget {
   );
   private readonly names: Map<string, string>;
   private readonly context: ReaderContext;
+  private readonly files: FileSources;
   private open = false;
   /** The conversation on screen; a new one is a draft until the visitor first writes. */
   private activeId: string | undefined;
@@ -41,7 +43,8 @@ export class SupportWidget {
   constructor(private readonly session: VisitorSession) {
     const { website } = session;
     this.names = new Map([...(website.availableHumanAgents ?? []), ...(website.availableAIAgents ?? [])].map((m) => [m.id, m.name]));
-    this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), formatTime, fileHref: (url) => session.api.fileHref(url) };
+    this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), formatTime };
+    this.files = new FileSources(session.api);
     this.live = new LiveConversations({
       isOwn: (actor) => actor.kind === 'visitor',
       isReading: (id) => this.isReading(id),
@@ -110,6 +113,7 @@ export class SupportWidget {
       onSend: (draft) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft)),
       onTyping: (isTyping) => this.sendTyping(conversationId, isTyping),
       onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
+      fileSource: (url) => this.files.sourceOf(url),
       onRate: (score) => void this.send(conversationId, () => ({ id: clientId('item'), type: 'rating', score })).catch(showError),
     });
     mount(this.body, this.chat.element);

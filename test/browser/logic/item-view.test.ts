@@ -30,27 +30,24 @@ describe('describeItem', () => {
     expect(describeItem(call, agentReads)).toMatchObject({ kind: 'tool_call', toolName: 'escalate', state: 'accepted', input: { reason: 'asked' } });
   });
 
-  it('links the files of messages and notes for the reader, images marked to be shown', () => {
+  it('gives the files of messages and notes with where they are served, images marked to be shown', () => {
     const parts = [
       { type: 'text', text: 'see attached' },
       { type: 'file', fileId: 'f1', filename: 'screen.png', mediaType: 'image/png', size: 2048, url: '/v1/files/f1' },
       { type: 'file', fileId: 'f2', filename: 'invoice.pdf', mediaType: 'application/pdf', size: 10, url: '/v1/files/f2' },
     ];
     const withFiles = { ...message(7, VISITOR, ''), text: undefined, parts } as unknown as TimelineItem;
-    const reads: ReaderContext = { ...agentReads, fileHref: (url) => `${url}?token=sk` };
-    expect(describeItem(withFiles, reads)).toMatchObject({
+    expect(describeItem(withFiles, agentReads)).toMatchObject({
       kind: 'message',
       text: 'see attached',
       files: [
-        { name: 'screen.png', size: 2048, href: '/v1/files/f1?token=sk', image: true },
-        { name: 'invoice.pdf', size: 10, href: '/v1/files/f2?token=sk', image: false },
+        { name: 'screen.png', size: 2048, url: '/v1/files/f1', image: true },
+        { name: 'invoice.pdf', size: 10, url: '/v1/files/f2', image: false },
       ],
     });
-    // Without a way to load files the page names them without a link.
-    expect(describeItem(withFiles, agentReads)).toMatchObject({ files: [{ name: 'screen.png', href: undefined }, { name: 'invoice.pdf', href: undefined }] });
     const note = { ...withFiles, type: 'note', visibility: 'private', parts: parts.slice(1, 2) } as unknown as TimelineItem;
-    expect(describeItem(note, reads)).toMatchObject({ kind: 'note', text: '', files: [{ name: 'screen.png', href: '/v1/files/f1?token=sk' }] });
-    expect(itemPreview(note, reads)).toBe('screen.png');
+    expect(describeItem(note, agentReads)).toMatchObject({ kind: 'note', text: '', files: [{ name: 'screen.png', url: '/v1/files/f1' }] });
+    expect(itemPreview(note, agentReads)).toBe('screen.png');
   });
 
   it('lets only a visitor answer quick replies that are not answered yet', () => {
