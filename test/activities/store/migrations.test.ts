@@ -106,6 +106,7 @@ describe('openStore', () => {
       // As the earlier version kept them.
       const conversations = client.db(dbName).collection('conversations');
       await conversations.updateMany({}, { $unset: { lastPublicActivityAt: '' } });
+      await client.db(dbName).collection('migrations').deleteMany({});
       await conversations.createIndex({ websiteId: 1, visitorId: 1, lastActivityAt: -1, _id: -1 }, { name: 'inbox_visitor' });
       const reopened = await openStore({ uri: mongo.uri, dbName });
       await reopened.close();
