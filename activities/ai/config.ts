@@ -107,7 +107,7 @@ export function policyOf(config: AssistantConfig): AssistantPolicy {
 const DEMO_KNOWLEDGE = [
   {
     id: 'pricing',
-    title: 'Plans and pricing',
+    title: 'Plans, prices and what they cost',
     text: 'Acme Cloud Notes has three plans: Free (up to 3 notebooks), Pro at $8 per user per month (unlimited notebooks, offline mode, version history) and Business at $15 per user per month (SSO, admin console, priority support). Yearly billing saves 20%.',
   },
   {

@@ -150,12 +150,25 @@ function answer(config: RulesConfig, index: Bm25Index<KnowledgeSnippet>, unanswe
     return { toolName: 'escalate', input: { reason: 'The visitor asked to talk to a person', summary } };
   }
   const answers = new Set<string>();
-  for (const text of unanswered) {
+  const answerOf = (text: string) => {
     const best = index.search(text)[0];
-    if (best && best.score >= MIN_SCORE) answers.add(best.doc.text);
+    return best && best.score >= MIN_SCORE ? best.doc.text : undefined;
+  };
+  for (const text of unanswered) {
+    // Each question of a message gets its own snippet; a message no part of which is answered is tried whole.
+    const parts = questionsOf(text).map(answerOf).filter((found): found is string => found !== undefined);
+    for (const found of parts.length > 0 ? parts : [answerOf(text)].filter((found): found is string => found !== undefined)) answers.add(found);
   }
   if (answers.size === 0) return { toolName: 'escalate', input: { reason: 'No answer to this question in the knowledge base', summary } };
   return { toolName: 'reply', input: { text: [...answers].join('\n\n') } };
+}
+
+/** A message's questions: its sentences, and the parts of one joined by "and how/what/…" (two words at least each). */
+function questionsOf(text: string): string[] {
+  return text
+    .split(/[?!.\n]+|,?\s+(?:and|also)\s+(?=(?:how|what|where|when|why|can|could|do|does|is|are)\b)/i)
+    .map((part) => part.trim())
+    .filter((part) => tokenize(part).length >= 2);
 }
 
 /** The calls for this step, given what earlier steps of the turn already did. */

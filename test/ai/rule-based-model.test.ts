@@ -95,6 +95,21 @@ describe('createRuleBasedModel', () => {
       expect(call?.input).toMatchObject({ text: expect.stringMatching(/export/i) });
     });
 
+    it('answers each question of one message', async () => {
+      for (const text of ['How do I reset my password? How can I export my notes?', 'How do I export my notes, and how do I share a notebook with my team?']) {
+        const call = await answerTo([{ seq: 1, role: 'visitor', text }]);
+        expect(call?.toolName).toBe('reply');
+        const reply = String((call?.input as { text: string }).text);
+        expect(reply.split('\n\n')).toHaveLength(2);
+      }
+    });
+
+    it('answers what a plan costs', async () => {
+      for (const text of ['What does the Pro plan cost?', 'How much does Business cost?']) {
+        expect(await answerTo([{ seq: 1, role: 'visitor', text }])).toMatchObject({ toolName: 'reply', input: { text: expect.stringContaining('$8 per user') } });
+      }
+    });
+
     it('after a hand back, answers what the visitor asks now, not what it said while the team had the conversation', async () => {
       const call = await answerTo([
         { seq: 1, role: 'visitor', text: 'I want to talk to a human' },
