@@ -1,10 +1,11 @@
-/** A website's settings the team changes through the API: the conversation lifecycle's. */
+/** A website's settings the team changes through the API: the conversation lifecycle's, and where escalations go. */
 import { Router } from 'express';
 import { requireActingAgent, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { parseInput } from '../schemas/parse';
-import { lifecycleSettingsBody } from '../schemas/settings';
+import { loadRoutingRules, ROUTING_RULES_SETTING } from '../../activities/ai';
+import { lifecycleSettingsBody, routingRulesBody } from '../schemas/settings';
 import { completeSettings, LIFECYCLE_SETTINGS_KEY, loadLifecycleSettings } from '../services/lifecycle-settings';
 
 export function settingsRoutes(ctx: ApiContext): Router {
@@ -22,6 +23,17 @@ export function settingsRoutes(ctx: ApiContext): Router {
     await ctx.store.putSetting(website.id, LIFECYCLE_SETTINGS_KEY, settings);
     ctx.workflowStarts.forget(website.id);
     res.json({ settings });
+  });
+
+  router.get('/routing', async (_req, res) => {
+    const { website } = requireAgent(callerOf(res));
+    res.json({ routing: await loadRoutingRules(ctx.store, website.id) });
+  });
+
+  // Read by every routing decision, so the next escalation on any instance follows it.
+  router.put('/routing', async (req, res) => {
+    const { website } = requireActingAgent(callerOf(res));
+    res.json({ routing: await ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, parseInput(routingRulesBody, req.body, 'body')) });
   });
 
   return router;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PRIORITIES } from '../../domain/conversation';
+import { tag } from './common';
 import { MAX_AI_PAUSE_MINUTES } from '../../workflows/conversation/transitions';
 
 const YEAR_IN_MINUTES = 365 * 24 * 60;
@@ -21,3 +23,21 @@ export const lifecycleSettingsBody = z.strictObject({
   aiTakesReopened: z.boolean().optional(),
 });
 export type LifecycleSettingsBody = z.output<typeof lifecycleSettingsBody>;
+
+/** A team's name, spelled as tags are. */
+const team = tag;
+
+/**
+ * Where escalated conversations go: the first rule whose tags (any of them) and priorities (if it
+ * lists some) match the conversation names its team; none matching, `defaultTeam`. A PUT replaces them.
+ */
+export const routingRulesBody = z.strictObject({
+  rules: z
+    .array(
+      z
+        .strictObject({ team, tags: z.array(tag).max(20).optional(), priorities: z.array(z.enum(PRIORITIES)).max(PRIORITIES.length).optional() })
+        .refine((rule) => (rule.tags?.length ?? 0) + (rule.priorities?.length ?? 0) > 0, { error: 'a rule needs tags or priorities to match', path: ['tags'] }),
+    )
+    .max(50),
+  defaultTeam: team,
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadRoutingRules } from '../../activities/ai';
 import { AGENT } from './support/clients';
 import { useTestApp } from './support/app';
 
@@ -41,5 +42,25 @@ describe('Lifecycle settings', () => {
     const visitor = { visitorId: await t.api.newVisitor() };
     expect((await t.api.call('GET', '/v1/settings/lifecycle', visitor)).status).toBe(403);
     expect((await t.api.call('PUT', '/v1/settings/lifecycle', { Authorization: `Bearer ${t.app.keys.secretKey}` }, {})).status).toBe(403);
+  });
+});
+
+describe('Routing rules', () => {
+  it('are the defaults until the team replaces them, and the next routing decision reads them', async () => {
+    const defaults = (await t.api.call('GET', '/v1/settings/routing', AGENT)).body.routing;
+    expect(defaults).toMatchObject({ defaultTeam: 'support', rules: expect.arrayContaining([{ team: 'billing', tags: ['billing'] }]) });
+    const routing = { rules: [{ team: 'vip', priorities: ['urgent'] }, { team: 'billing', tags: ['billing', 'refund'] }], defaultTeam: 'frontline' };
+    const put = await t.api.call('PUT', '/v1/settings/routing', AGENT, routing);
+    expect(put.status).toBe(200);
+    expect(put.body.routing).toEqual(routing);
+    expect((await t.api.call('GET', '/v1/settings/routing', AGENT)).body.routing).toEqual(routing);
+    expect(await loadRoutingRules(t.app.store, t.app.websiteId)).toEqual(routing);
+  });
+
+  it('refuses a rule that could match nothing, or fields they do not have, naming them', async () => {
+    const bad = await t.api.call('PUT', '/v1/settings/routing', AGENT, { rules: [{ team: 'x' }, { team: 'y', tags: ['a'], weight: 2 }] });
+    expect(bad.status).toBe(400);
+    const paths = bad.body.error.details.fields.map((f: { path: string }) => f.path).sort();
+    expect(paths).toEqual(['body.defaultTeam', 'body.rules.0.tags', 'body.rules.1.weight']);
   });
 });
