@@ -40,6 +40,8 @@ export interface StartOverrides {
   teams?: TeamAvailability;
   /** How long the store's embedded-engine lease holds without renewal (tests shorten it). */
   engineLeaseTtlMs?: number;
+  /** Told once the app stopped by itself because it cannot go on (its engine lease was taken); `npm start` exits then. */
+  onFatal?(reason: string): void;
 }
 
 export interface RunningApp {
@@ -65,7 +67,9 @@ async function runAll(steps: Array<() => Promise<unknown>>, log: Logger): Promis
 export async function startApp(config: AppConfig, overrides: StartOverrides = {}): Promise<RunningApp> {
   const log = overrides.log ?? pino({ level: config.logLevel });
   const cleanup: Array<() => Promise<unknown>> = [];
-  const stopAll = () => runAll(cleanup.reverse(), log);
+  let stopping: Promise<void> | undefined;
+  /** Once: the app may stop by itself (a lost engine lease) before its owner closes it. */
+  const stopAll = () => (stopping ??= runAll(cleanup.reverse(), log));
   try {
     let mongoUri = config.store.mongodbUri;
     if (!mongoUri) {
@@ -76,15 +80,16 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     // A second client for what the Store API does not offer: workflow projections (and the journal of an engine on this thread).
     const direct = await connect(mongoUri, config.store.dbName);
     cleanup.push(() => direct.client.close());
-    let owned: WorkflowEngine | undefined;
     if (!overrides.engine && !wantsTemporal(config.temporal)) {
       // One embedded engine per store: another instance sharing this store is refused (engine-lease.ts),
       // before it writes anything (keys, origins, migrations).
       const lease = await EngineLease.acquire(direct.db, {
         ttlMs: overrides.engineLeaseTtlMs,
         onLost: (holder) => {
-          log.fatal({ holder }, 'another instance took over the embedded workflow engine of this store: stopping this one');
-          void owned?.shutdown();
+          // Serving on without its engine would refuse every lifecycle change: this instance stops.
+          const reason = `another instance (pid ${holder.pid} on ${holder.host}) took over the embedded workflow engine of this store`;
+          log.fatal({ holder }, `${reason}: stopping this one`);
+          void stopAll().then(() => overrides.onFatal?.(reason));
         },
       });
       cleanup.push(() => lease.release());
@@ -108,7 +113,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       const entry = await writeWorkflowEntry({ outDir: path.join(projectRoot, '.tmp', 'workflow-entry'), rootDir: projectRoot });
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
       const late = new LateEngine();
-      owned = await (async () =>
+      const owned = await (async () =>
         config.engineThread && !wantsTemporal(config.temporal)
           ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, rootDir: projectRoot, openai: config.openai, cacheSize: config.workflowCacheSize }, log)
           : createEngine({
@@ -122,10 +127,9 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
         late.fail(err);
         throw err;
       });
-      const started = owned;
-      cleanup.push(() => started.shutdown());
-      late.set(started);
-      engine = started;
+      cleanup.push(() => owned.shutdown());
+      late.set(owned);
+      engine = owned;
     }
     const conversations = new ConversationEngine({ engine, loadProjection: projectionLoader(direct.db) });
 

@@ -9,7 +9,7 @@ import { EngineLeaseHeldError } from './engine/engine-lease';
 import { DEFAULT_AGENT_ID } from './seed';
 
 const config = loadConfig();
-const app = await startApp(config).catch((err: unknown) => {
+const app = await startApp(config, { onFatal: () => process.exit(1) }).catch((err: unknown) => {
   // A refusal explains itself (another instance holds the store's engine); anything else shows where it came from.
   process.stderr.write(`Support chat could not start: ${err instanceof EngineLeaseHeldError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);

@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { userHashOf } from '../../server/services/identity';
@@ -39,8 +40,17 @@ describe('Two server instances sharing one store', () => {
         } finally {
           await owner.close();
         }
-        // Its lease went with it: the next instance runs the engine at once.
-        const next = await startTestApp(undefined, { env: store });
+        // Its lease went with it: the next instance runs the engine at once (and stops when that lease is taken).
+        const fatal: string[] = [];
+        const next = await startTestApp(undefined, { env: store, engineLeaseTtlMs: 300, onFatal: (reason) => fatal.push(reason) });
+        const client = await MongoClient.connect(mongo.uri);
+        try {
+          await client.db(store.MONGODB_DB).collection('engine_lease').updateOne({}, { $set: { holder: 'someone else', host: 'elsewhere', pid: 7 } });
+        } finally {
+          await client.close();
+        }
+        await expect.poll(() => fatal, { timeout: 5_000 }).toEqual(['another instance (pid 7 on elsewhere) took over the embedded workflow engine of this store']);
+        await expect(fetch(`${next.url}/v1/health`)).rejects.toThrow();
         await next.close();
       } finally {
         await mongo.close();
