@@ -26,7 +26,7 @@ import {
 } from '../schemas/conversations';
 import { inRequest } from '../http-errors';
 import { keyedUpdateId } from '../idempotency';
-import { parseInput } from '../schemas/parse';
+import { parseInput, parseInputs } from '../schemas/parse';
 import { createConversation } from '../services/conversations';
 import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
@@ -108,8 +108,8 @@ export function conversationRoutes(ctx: ApiContext): Router {
     <S extends z.ZodType>(schema: S, operationsOf: (body: z.output<S>, req: Request, agent: AgentCaller, conversation: Conversation) => LifecycleOperation[] | Promise<LifecycleOperation[]>) =>
     async (req: Request, res: Response) => {
       const agent = requireActingAgent(callerOf(res));
-      const body = parseInput(schema, req.body, 'body');
-      const key = parseInput(lifecycleHeaders, req.headers, 'headers')['idempotency-key'];
+      const [body, headers] = parseInputs([schema, req.body, 'body'], [lifecycleHeaders, req.headers, 'headers']);
+      const key = headers['idempotency-key'];
       const conversation = await visibleConversation(ctx.store, agent, idOf(req));
       const operations = await operationsOf(body, req, agent, conversation);
       // The path as sent names the conversation and any user in it (DELETE …/participants/:userId).

@@ -282,6 +282,9 @@ describe('Chat API over the wire', () => {
         expect(answer.status).toBe(400);
         expect(answer.body.error.details.fields).toEqual([expect.objectContaining({ path: 'headers.idempotency-key' })]);
       }
+      // A bad body too: both are named.
+      const both = await t.api.call('PATCH', '/v1/conversations/keyed-3', AGENT, { priority: 'whenever' }, { 'Idempotency-Key': 'has space' });
+      expect(both.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['body.priority', 'headers.idempotency-key']);
       expect((await t.api.call('GET', '/v1/conversations/keyed-3', AGENT)).body.conversation.status).toBe('open');
     });
   });
