@@ -66,10 +66,19 @@ async function runAll(steps: Array<() => Promise<unknown>>, log: Logger): Promis
 
 export async function startApp(config: AppConfig, overrides: StartOverrides = {}): Promise<RunningApp> {
   const log = overrides.log ?? pino({ level: config.logLevel });
-  const cleanup: Array<() => Promise<unknown>> = [];
+  const steps: Array<() => Promise<unknown>> = [];
   let stopping: Promise<void> | undefined;
+  /** What stopping undoes, last first. Once stopping began (a lost lease during start-up), a step added later runs at once. */
+  const cleanup = {
+    push(step: () => Promise<unknown>): void {
+      if (stopping) void stopping.then(() => runAll([step], log));
+      else steps.push(step);
+    },
+  };
   /** Once: the app may stop by itself (a lost engine lease) before its owner closes it. */
-  const stopAll = () => (stopping ??= runAll(cleanup.reverse(), log));
+  const stopAll = () => (stopping ??= runAll([...steps].reverse(), log));
+  /** The embedded engine this app started, so a lost lease can stop it before anything else. */
+  let ownEngine: WorkflowEngine | undefined;
   try {
     let mongoUri = config.store.mongodbUri;
     if (!mongoUri) {
@@ -86,10 +95,15 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       const lease = await EngineLease.acquire(direct.db, {
         ttlMs: overrides.engineLeaseTtlMs,
         onLost: (holder) => {
-          // Serving on without its engine would refuse every lifecycle change: this instance stops.
+          // The engine stops first, so it writes nothing more to a journal another instance now runs; then
+          // the rest (serving on without an engine would refuse every lifecycle change).
           const reason = `another instance (pid ${holder.pid} on ${holder.host}) took over the embedded workflow engine of this store`;
           log.fatal({ holder }, `${reason}: stopping this one`);
-          void stopAll().then(() => overrides.onFatal?.(reason));
+          void (async () => {
+            await ownEngine?.shutdown().catch((err: unknown) => log.error({ err }, 'engine shutdown failed'));
+            await stopAll();
+            overrides.onFatal?.(reason);
+          })();
         },
       });
       cleanup.push(() => lease.release());
@@ -127,6 +141,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
         late.fail(err);
         throw err;
       });
+      ownEngine = owned;
       cleanup.push(() => owned.shutdown());
       late.set(owned);
       engine = owned;

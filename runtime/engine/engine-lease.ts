@@ -43,6 +43,8 @@ const DUPLICATE_KEY = 11000;
 export class EngineLease {
   private readonly holder = randomUUID();
   private renewal?: NodeJS.Timeout;
+  /** Given up: a renewal still under way then finds no lease, and that is not a loss. */
+  private released = false;
 
   private constructor(
     private readonly leases: Collection<LeaseDocument>,
@@ -76,6 +78,7 @@ export class EngineLease {
 
   /** Gives the lease up, so another instance may start at once. */
   async release(): Promise<void> {
+    this.released = true;
     clearInterval(this.renewal);
     await this.leases.deleteOne({ _id: LEASE_ID, holder: this.holder });
   }
@@ -104,7 +107,7 @@ export class EngineLease {
   private async renew(): Promise<void> {
     try {
       const { matchedCount } = await this.leases.updateOne({ _id: LEASE_ID, holder: this.holder }, { $set: { renewedAt: new Date() } });
-      if (matchedCount > 0) return;
+      if (matchedCount > 0 || this.released) return;
       clearInterval(this.renewal);
       const taken = await this.leases.findOne({ _id: LEASE_ID });
       this.onLost?.({ host: taken?.host ?? 'unknown', pid: taken?.pid ?? 0 });

@@ -51,6 +51,7 @@ describe('Two server instances sharing one store', () => {
         }
         await expect.poll(() => fatal, { timeout: 5_000 }).toEqual(['another instance (pid 7 on elsewhere) took over the embedded workflow engine of this store']);
         await expect(fetch(`${next.url}/v1/health`)).rejects.toThrow();
+        await expect(next.engine.describe('anything')).rejects.toMatchObject({ code: 'ERR_ENGINE_SHUT_DOWN' });
         await next.close();
       } finally {
         await mongo.close();
