@@ -1,5 +1,6 @@
 /** A website's settings the team changes through the API: the conversation lifecycle's, and where escalations go. */
 import { Router } from 'express';
+import { AppError } from '../../domain/errors';
 import { requireActingAgent, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
@@ -33,7 +34,16 @@ export function settingsRoutes(ctx: ApiContext): Router {
   // Read by every routing decision, so the next escalation on any instance follows it.
   router.put('/routing', async (req, res) => {
     const { website } = requireActingAgent(callerOf(res));
-    res.json({ routing: await ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, parseInput(routingRulesBody, req.body, 'body')) });
+    const routing = parseInput(routingRulesBody, req.body, 'body');
+    // A team no member belongs to has a queue nobody takes from: its escalations would wait for ever.
+    const teams = new Set((await ctx.store.listTeamMembers(website.id)).filter((m) => m.kind === 'human').flatMap((m) => m.teams));
+    const unknown = [...routing.rules.map((rule, i) => ({ path: `body.rules.${i}.team`, team: rule.team })), { path: 'body.defaultTeam', team: routing.defaultTeam }].filter(({ team }) => !teams.has(team));
+    if (unknown.length > 0) {
+      throw new AppError('ERR_INVALID_INPUT', `No team member belongs to ${[...new Set(unknown.map((u) => u.team))].join(', ')}`, {
+        fields: unknown.map(({ path, team }) => ({ path, message: `no team member belongs to team ${team}` })),
+      });
+    }
+    res.json({ routing: await ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing) });
   });
 
   return router;

@@ -49,7 +49,7 @@ describe('Routing rules', () => {
   it('are the defaults until the team replaces them, and the next routing decision reads them', async () => {
     const defaults = (await t.api.call('GET', '/v1/settings/routing', AGENT)).body.routing;
     expect(defaults).toMatchObject({ defaultTeam: 'support', rules: expect.arrayContaining([{ team: 'billing', tags: ['billing'] }]) });
-    const routing = { rules: [{ team: 'vip', priorities: ['urgent'] }, { team: 'billing', tags: ['billing', 'refund'] }], defaultTeam: 'frontline' };
+    const routing = { rules: [{ team: 'technical', priorities: ['urgent'] }, { team: 'billing', tags: ['billing', 'refund'] }], defaultTeam: 'billing' };
     const put = await t.api.call('PUT', '/v1/settings/routing', AGENT, routing);
     expect(put.status).toBe(200);
     expect(put.body.routing).toEqual(routing);
@@ -62,5 +62,9 @@ describe('Routing rules', () => {
     expect(bad.status).toBe(400);
     const paths = bad.body.error.details.fields.map((f: { path: string }) => f.path).sort();
     expect(paths).toEqual(['body.defaultTeam', 'body.rules.0.tags', 'body.rules.1.weight']);
+    // A team nobody belongs to would hold its escalations for ever.
+    const nobody = await t.api.call('PUT', '/v1/settings/routing', AGENT, { rules: [{ team: 'vip', priorities: ['urgent'] }], defaultTeam: 'frontline' });
+    expect(nobody.status).toBe(400);
+    expect(nobody.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.rules.0.team', 'body.defaultTeam']);
   });
 });

@@ -48,10 +48,17 @@ export function replayActivations(records: readonly JournalRecord[]): ReplayActi
   return replay;
 }
 
-/** Command variants that must come back the same on replay (responses to queries and updates may not). */
+/**
+ * Command variants that must come back the same on replay (responses to queries and updates may
+ * not), an activity's with its type, as Temporal compares them: `scheduleActivity:recordEvents`.
+ */
 export function commandVariants(commands: readonly object[]): string[] {
   return commands
-    .map((command) => Object.entries(command).find(([key, value]) => key !== 'userMetadata' && key !== 'eventGroupMarkers' && value != null)?.[0] ?? '?')
+    .map((command) => {
+      const [variant, value] = Object.entries(command).find(([key, value]) => key !== 'userMetadata' && key !== 'eventGroupMarkers' && value != null) ?? ['?', undefined];
+      const activityType = variant === 'scheduleActivity' ? (value as { activityType?: string }).activityType : undefined;
+      return activityType ? `${variant}:${activityType}` : variant;
+    })
     .filter((variant) => variant !== 'updateResponse' && variant !== 'respondToQuery');
 }
 
