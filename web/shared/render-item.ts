@@ -12,16 +12,30 @@ export interface ItemActions {
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
-/** A file of a message or note: a link that opens it (an image shown small inside it), once its source is fetched. */
+/**
+ * A file of a message or note. An image is fetched to be shown small, inside a link that opens it;
+ * any other file is fetched only when the reader asks for it, and saved under its name.
+ */
 function renderFile(file: FileView, fileSource: ItemActions['fileSource']): HTMLElement {
   const label = h('span', { class: 'tl-file-name' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`);
-  if (!file.url || !fileSource) return h('div', { class: 'tl-file' }, label);
-  const image = file.image ? h('img', { class: 'tl-file-image', alt: file.name }) : undefined;
-  const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener', ...(file.image ? {} : { download: file.name }) }, image, label);
-  fileSource(file.url).then(
+  const url = file.url;
+  if (!url || !fileSource) return h('div', { class: 'tl-file' }, label);
+  if (!file.image) {
+    const button: HTMLButtonElement = h('button', { type: 'button', class: 'tl-file tl-file-download', title: `Download ${file.name}` }, label);
+    button.addEventListener('click', () =>
+      fileSource(url).then(
+        (source) => h('a', { href: source, download: file.name }).click(),
+        () => button.classList.add('tl-file-unavailable'),
+      ),
+    );
+    return button;
+  }
+  const image = h('img', { class: 'tl-file-image', alt: file.name });
+  const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener' }, image, label);
+  fileSource(url).then(
     (source) => {
       link.href = source;
-      if (image) image.src = source;
+      image.src = source;
     },
     () => link.classList.add('tl-file-unavailable'),
   );

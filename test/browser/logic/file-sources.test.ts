@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FileSources } from '../../../web/shared/file-sources';
+
+/** An API whose file fetches are counted, answering `blob:<url>`, or failing for `fail` urls. */
+function countingApi(fail: Set<string> = new Set()) {
+  const fetched: string[] = [];
+  return {
+    fetched,
+    api: {
+      fileObjectUrl: async (url: string) => {
+        fetched.push(url);
+        if (fail.has(url)) throw new Error('404');
+        return `blob:${url}`;
+      },
+    },
+  };
+}
+
+describe('FileSources', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('fetches a file once however often it is drawn', async () => {
+    const { api, fetched } = countingApi();
+    const sources = new FileSources(api);
+    expect(await Promise.all([sources.sourceOf('/v1/files/a'), sources.sourceOf('/v1/files/a')])).toEqual(['blob:/v1/files/a', 'blob:/v1/files/a']);
+    await sources.sourceOf('/v1/files/a');
+    expect(fetched).toEqual(['/v1/files/a']);
+  });
+
+  it('lets the least recently drawn go past a hundred, revoking its URL, and fetches it again when drawn again', async () => {
+    const revoked = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    const { api, fetched } = countingApi();
+    const sources = new FileSources(api);
+    await sources.sourceOf('/v1/files/0');
+    for (let i = 1; i <= 100; i++) await sources.sourceOf(`/v1/files/${i}`);
+    await vi.waitFor(() => expect(revoked).toHaveBeenCalledWith('blob:/v1/files/0'));
+    await sources.sourceOf('/v1/files/0');
+    expect(fetched.filter((url) => url === '/v1/files/0')).toHaveLength(2);
+  });
+
+  it('does not ask again for a file that failed until a while has passed', async () => {
+    vi.useFakeTimers();
+    const { api, fetched } = countingApi(new Set(['/v1/files/gone']));
+    const sources = new FileSources(api);
+    await expect(sources.sourceOf('/v1/files/gone')).rejects.toThrow('404');
+    await expect(sources.sourceOf('/v1/files/gone')).rejects.toThrow('404');
+    expect(fetched).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(30_000);
+    await expect(sources.sourceOf('/v1/files/gone')).rejects.toThrow('404');
+    expect(fetched).toHaveLength(2);
+  });
+});
