@@ -1,9 +1,11 @@
 /**
  * Conversation workflows recorded by an earlier version replay with today's code: whatever changed
  * what a running workflow does since went behind `patched()`. The journals (fixtures/journals) were
- * recorded at `9a4e924` by the product harness: a visitor asking for a person (before the triage
- * call), an AI answer followed by an assignment (before a takeover cleared auto-resolve), and the AI
- * lowering an agent's `urgent` (before it could only raise). Record new ones when a change lands
+ * recorded at `9a4e924` by the product harness, with the offline assistant: a visitor asking for a
+ * person (before the triage call), an AI answer followed by an assignment and by a join (before a
+ * takeover cleared auto-resolve), the AI lowering an agent's `urgent` (before it could only raise),
+ * an escalation handed back and answered again, a resolve reopened by the visitor and answered,
+ * and a run continued as new and answered in its next run. Record new ones when a change lands
  * behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readFileSync } from 'node:fs';
