@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRoutingRules } from '../../activities/ai';
+import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
+import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
 import { AGENT } from './support/clients';
 import { useTestApp } from './support/app';
 
@@ -55,6 +57,19 @@ describe('Routing rules', () => {
     expect(put.body.routing).toEqual(routing);
     expect((await t.api.call('GET', '/v1/settings/routing', AGENT)).body.routing).toEqual(routing);
     expect(await loadRoutingRules(t.app.store, t.app.websiteId)).toEqual(routing);
+  });
+
+  it('send the next escalation to the team they name', async () => {
+    await t.api.call('PUT', '/v1/settings/routing', AGENT, { rules: [{ team: 'technical', tags: ['crash'] }], defaultTeam: 'billing' });
+    const visitor = { visitorId: await t.api.newVisitor() };
+    await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'routed-1', defaultTimelineItems: [{ id: 'routed-1-q', type: 'message', text: 'It crashes' }] });
+    expect((await t.api.call('POST', '/v1/conversations/routed-1/tags', AGENT, { add: ['crash'] })).status).toBe(200);
+    expect((await t.api.call('POST', '/v1/conversations/routed-1/escalate', AGENT, { reason: 'needs an engineer' })).status).toBe(200);
+    const queued = async (team: string) =>
+      (await t.app.engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(t.app.websiteId, team), query: teamQueueState.name }).catch(() => undefined))?.queue.map((e) => e.conversationId) ?? [];
+    // Queued for the technical team (nobody of it is online here), not the default one.
+    await expect.poll(() => queued('technical'), { timeout: 5_000 }).toContain('routed-1');
+    expect(await queued('billing')).not.toContain('routed-1');
   });
 
   it('refuses a rule that could match nothing, or fields they do not have, naming them', async () => {
