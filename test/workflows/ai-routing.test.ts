@@ -11,6 +11,7 @@ import { scriptedModel } from '../ai/mock-model';
 import { eventually } from '../runtime/engine/eventually';
 import { ALICE, BOB, VISITOR, workflowInput } from './conversation/fixtures';
 import { PAST_DEBOUNCE_MS, WEBSITE_ID, productHarness, type ProductHarness } from './support/product-harness';
+import type { DrivenConversation } from './support/conversation-driver';
 
 const CAROL: Author = { kind: 'human', id: 'usr_carol' };
 
@@ -63,43 +64,49 @@ describe('conversationWorkflow routing', () => {
     expect((await queue('billing')).queue).toEqual([]);
   });
 
-  it('drops a queued conversation resolved meanwhile instead of assigning it, and assigns the next one', async () => {
-    const DAVE: Author = { kind: 'human', id: 'usr_dave' };
-    const roster = [...workflowInput().roster, { id: DAVE.id, kind: 'human' as const }];
-    await h.agentOnline(DAVE, { teams: ['technical'], capacity: 1 });
+  /** A technical agent online with room for one conversation, which it holds: the next escalations wait in the queue. */
+  async function busyTechnicalAgent(id: string) {
+    const agent: Author = { kind: 'human', id };
+    const roster = [...workflowInput().roster, { id, kind: 'human' as const }];
+    await h.agentOnline(agent, { teams: ['technical'], capacity: 1 });
     const holding = await escalatedConversation(['bug'], roster);
-    await eventually(async () => expect(await holding.state()).toMatchObject({ assigneeId: DAVE.id }));
-    const resolvedWhileQueued = await escalatedConversation(['bug'], roster);
-    const waiting = await escalatedConversation(['bug'], roster);
-    await eventually(async () => expect((await queue('technical')).queue.map((e) => e.conversationId)).toEqual([resolvedWhileQueued.id, waiting.id]));
-    await resolvedWhileQueued.operate(DAVE, { op: 'resolve' });
+    await eventually(async () => expect(await holding.state()).toMatchObject({ assigneeId: id }));
+    return { agent, holding, escalated: () => escalatedConversation(['bug'], roster) };
+  }
 
-    await holding.operate(DAVE, { op: 'resolve' });
-    await eventually(async () => expect(await waiting.state()).toMatchObject({ assigneeId: DAVE.id }));
-    expect((await resolvedWhileQueued.state())?.assigneeId).toBeUndefined();
-    expect((await resolvedWhileQueued.events()).map((e) => e.event.kind)).not.toContain('assigned');
+  const expectQueued = (team: string, conversations: DrivenConversation[]) =>
+    eventually(async () => expect((await queue(team)).queue.map((e) => e.conversationId)).toEqual(conversations.map((c) => c.id)));
+
+  async function expectNeverAssigned(c: DrivenConversation) {
+    expect((await c.state())?.assigneeId).toBeUndefined();
+    expect((await c.events()).map((e) => e.event.kind)).not.toContain('assigned');
+  }
+
+  it('drops a queued conversation resolved meanwhile instead of assigning it, and assigns the next one', async () => {
+    const { agent: dave, holding, escalated } = await busyTechnicalAgent('usr_dave');
+    const resolvedWhileQueued = await escalated();
+    const waiting = await escalated();
+    await expectQueued('technical', [resolvedWhileQueued, waiting]);
+    await resolvedWhileQueued.operate(dave, { op: 'resolve' });
+
+    await holding.operate(dave, { op: 'resolve' });
+    await eventually(async () => expect(await waiting.state()).toMatchObject({ assigneeId: dave.id }));
+    await expectNeverAssigned(resolvedWhileQueued);
   });
 
   it('drops queued conversations handed back to the AI or joined by a team member meanwhile, and assigns the next one', async () => {
-    const ERIN: Author = { kind: 'human', id: 'usr_erin' };
-    const roster = [...workflowInput().roster, { id: ERIN.id, kind: 'human' as const }];
-    await h.agentOnline(ERIN, { teams: ['technical'], capacity: 1 });
-    const holding = await escalatedConversation(['bug'], roster);
-    await eventually(async () => expect(await holding.state()).toMatchObject({ assigneeId: ERIN.id }));
-    const handedBack = await escalatedConversation(['bug'], roster);
-    const joined = await escalatedConversation(['bug'], roster);
-    const waiting = await escalatedConversation(['bug'], roster);
-    await eventually(async () => expect((await queue('technical')).queue.map((e) => e.conversationId)).toEqual([handedBack.id, joined.id, waiting.id]));
+    const { agent: erin, holding, escalated } = await busyTechnicalAgent('usr_erin');
+    const handedBack = await escalated();
+    const joined = await escalated();
+    const waiting = await escalated();
+    await expectQueued('technical', [handedBack, joined, waiting]);
     await handedBack.operate(ALICE, { op: 'hand_back' });
     await joined.operate(BOB, { op: 'join', userId: BOB.id });
 
-    await holding.operate(ERIN, { op: 'resolve' });
-    await eventually(async () => expect(await waiting.state()).toMatchObject({ assigneeId: ERIN.id }));
+    await holding.operate(erin, { op: 'resolve' });
+    await eventually(async () => expect(await waiting.state()).toMatchObject({ assigneeId: erin.id }));
     expect(await handedBack.state()).toMatchObject({ handler: 'ai' });
-    for (const dropped of [handedBack, joined]) {
-      expect((await dropped.state())?.assigneeId).toBeUndefined();
-      expect((await dropped.events()).map((e) => e.event.kind)).not.toContain('assigned');
-    }
+    for (const dropped of [handedBack, joined]) await expectNeverAssigned(dropped);
   });
 
   it('assigns a conversation escalated again after a hand back, though a person who was in it before is still a participant', async () => {
