@@ -47,7 +47,6 @@ interface PlannedCall {
 interface PromptReading {
   /** The visitor's unanswered messages, oldest first. */
   unanswered: string[];
-  visitorText: string;
   offeredTools: Set<string>;
   /** Tools called earlier in this turn, with whether the workflow accepted them. */
   called: Map<string, boolean>;
@@ -59,7 +58,7 @@ export function createRuleBasedModel(config: RulesConfig): LanguageModelV3 {
 
   const doGenerate = async (options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> => {
     const reading = readPrompt(options);
-    const calls = nextCalls(reading, classify(config.keywordRules, reading.visitorText), answer(config, index, reading.unanswered));
+    const calls = nextCalls(reading, classify(config.keywordRules, reading.unanswered.join('\n')), answer(config, index, reading.unanswered));
     const content: LanguageModelV3Content[] = calls.map((call, i) => ({
       type: 'tool-call',
       toolCallId: `rules-${reading.step}-${i}`,
@@ -115,13 +114,13 @@ function readPrompt(options: LanguageModelV3CallOptions): PromptReading {
       }
     }
   }
-  return { unanswered, visitorText: unanswered.join('\n'), offeredTools, called, step };
+  return { unanswered, offeredTools, called, step };
 }
 
 /** What the prompt's transcript says of a message (prompt.ts marks them); undefined for this turn's own steps. */
 function transcriptEntry(message: LanguageModelV3Prompt[number]): { role: TranscriptRole; turnsPage?: true } | undefined {
   const option = message.providerOptions?.[TRANSCRIPT_OPTION] as { role?: TranscriptRole; turnsPage?: true } | undefined;
-  return option?.role ? { role: option.role, ...(option.turnsPage ? { turnsPage: true } : {}) } : undefined;
+  return option?.role ? { role: option.role, turnsPage: option.turnsPage } : undefined;
 }
 
 /** Tag and priority calls the keyword rules ask for (the highest priority wins). */
@@ -149,15 +148,15 @@ function answer(config: RulesConfig, index: Bm25Index<KnowledgeSnippet>, unanswe
   if (unanswered.some((text) => findPhrase(text, config.escalation.humanRequestPhrases) !== undefined)) {
     return { toolName: 'escalate', input: { reason: 'The visitor asked to talk to a person', summary } };
   }
-  const answers = new Set<string>();
-  const answerOf = (text: string) => {
+  const answerOf = (text: string): string[] => {
     const best = index.search(text)[0];
-    return best && best.score >= MIN_SCORE ? best.doc.text : undefined;
+    return best && best.score >= MIN_SCORE ? [best.doc.text] : [];
   };
+  const answers = new Set<string>();
   for (const text of unanswered) {
     // Each question of a message gets its own snippet; a message no part of which is answered is tried whole.
-    const parts = questionsOf(text).map(answerOf).filter((found): found is string => found !== undefined);
-    for (const found of parts.length > 0 ? parts : [answerOf(text)].filter((found): found is string => found !== undefined)) answers.add(found);
+    const found = questionsOf(text).flatMap(answerOf);
+    for (const snippet of found.length > 0 ? found : answerOf(text)) answers.add(snippet);
   }
   if (answers.size === 0) return { toolName: 'escalate', input: { reason: 'No answer to this question in the knowledge base', summary } };
   return { toolName: 'reply', input: { text: [...answers].join('\n\n') } };
@@ -179,7 +178,7 @@ function nextCalls(reading: PromptReading, classification: PlannedCall[], planne
   const toClassify = classification.filter(offered);
   if (!classified && toClassify.length > 0) return toClassify;
 
-  const escalation: PlannedCall = { toolName: 'escalate', input: { reason: 'The assistant could not reply', summary: reading.visitorText.slice(0, 500) } };
+  const escalation: PlannedCall = { toolName: 'escalate', input: { reason: 'The assistant could not reply', summary: reading.unanswered.join('\n').slice(0, 500) } };
   if (!called.has('reply') && !called.has('escalate')) {
     if (offered(planned)) return [planned];
     return offered(escalation) ? [escalation] : [];

@@ -1,11 +1,12 @@
 /** A website's settings the team changes through the API: the conversation lifecycle's, and where escalations go. */
 import { Router } from 'express';
+import { loadRoutingRules, ROUTING_RULES_SETTING } from '../../activities/ai';
 import { AppError } from '../../domain/errors';
+import type { RoutingRules } from '../../workflows/routing/team-rules';
 import { requireActingAgent, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { parseInput } from '../schemas/parse';
-import { loadRoutingRules, ROUTING_RULES_SETTING } from '../../activities/ai';
 import { lifecycleSettingsBody, routingRulesBody } from '../schemas/settings';
 import { completeSettings, LIFECYCLE_SETTINGS_KEY, loadLifecycleSettings } from '../services/lifecycle-settings';
 
@@ -35,16 +36,20 @@ export function settingsRoutes(ctx: ApiContext): Router {
   router.put('/routing', async (req, res) => {
     const { website } = requireActingAgent(callerOf(res));
     const routing = parseInput(routingRulesBody, req.body, 'body');
-    // A team no member belongs to has a queue nobody takes from: its escalations would wait for ever.
-    const teams = new Set((await ctx.store.listTeamMembers(website.id)).filter((m) => m.kind === 'human').flatMap((m) => m.teams));
-    const unknown = [...routing.rules.map((rule, i) => ({ path: `body.rules.${i}.team`, team: rule.team })), { path: 'body.defaultTeam', team: routing.defaultTeam }].filter(({ team }) => !teams.has(team));
-    if (unknown.length > 0) {
-      throw new AppError('ERR_INVALID_INPUT', `No team member belongs to ${[...new Set(unknown.map((u) => u.team))].join(', ')}`, {
-        fields: unknown.map(({ path, team }) => ({ path, message: `no team member belongs to team ${team}` })),
-      });
-    }
+    const staffed = new Set((await ctx.store.listTeamMembers(website.id)).filter((m) => m.kind === 'human').flatMap((m) => m.teams));
+    refuseUnstaffedTeams(routing, staffed);
     res.json({ routing: await ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing) });
   });
 
   return router;
+}
+
+/** A team no member belongs to has a queue nobody takes from: its escalations would wait for ever. */
+function refuseUnstaffedTeams({ rules, defaultTeam }: RoutingRules, staffed: ReadonlySet<string>): void {
+  const named = [...rules.map((rule, i) => ({ path: `body.rules.${i}.team`, team: rule.team })), { path: 'body.defaultTeam', team: defaultTeam }];
+  const unstaffed = named.filter(({ team }) => !staffed.has(team));
+  if (unstaffed.length === 0) return;
+  throw new AppError('ERR_INVALID_INPUT', `No team member belongs to ${[...new Set(unstaffed.map((u) => u.team))].join(', ')}`, {
+    fields: unstaffed.map(({ path, team }) => ({ path, message: `no team member belongs to team ${team}` })),
+  });
 }

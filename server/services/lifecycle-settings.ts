@@ -22,12 +22,13 @@ export interface LifecycleSettingsView {
 
 const inMinutes = (ms: number): number => Math.round(ms / MINUTE_MS);
 
+const inMinutesOrNull = (ms: number | undefined): number | null => (ms === undefined ? null : inMinutes(ms));
+
 function viewOf(settings: LifecycleSettings): LifecycleSettingsView {
-  const target = (priority: Priority) => settings.firstResponseSlaMs[priority];
   return {
-    firstResponseMinutes: Object.fromEntries(PRIORITIES.map((p) => [p, target(p) === undefined ? null : inMinutes(target(p)!)])) as Record<Priority, number | null>,
+    firstResponseMinutes: Object.fromEntries(PRIORITIES.map((p) => [p, inMinutesOrNull(settings.firstResponseSlaMs[p])])) as Record<Priority, number | null>,
     bumpPriorityOnSlaBreach: settings.bumpPriorityOnSlaBreach,
-    autoResolveAfterMinutes: settings.autoResolveAfterMs === undefined ? null : inMinutes(settings.autoResolveAfterMs),
+    autoResolveAfterMinutes: inMinutesOrNull(settings.autoResolveAfterMs),
     retentionAfterResolveMinutes: inMinutes(settings.retentionAfterResolveMs),
     defaultAiPauseMinutes: inMinutes(settings.defaultAiPauseMs),
     aiTakesReopened: settings.aiTakesReopened ?? false,

@@ -4,16 +4,16 @@ import type { coresdk, temporal } from '@temporalio/proto';
 /** How an accepted Update ended: its result, or the failure its handler threw. */
 export type UpdateOutcome = { completed: temporal.api.common.v1.IPayload | null | undefined } | { failed: { message: string; type?: string } };
 
+const GENERATED = 'engine:';
+/** Update ids the engine makes for callers that gave none: no one can send those again, so they are not kept. */
+export const generatedUpdateId = (): string => `${GENERATED}${randomUUID()}`;
+
 /**
  * The latest outcomes of one run's Updates by update id, so that an Update sent again with the id
  * of one that already ended gets that answer instead of running twice, as Temporal deduplicates
  * update ids within a run. Only ids a caller chose are kept, and only the latest: a client's retry
  * follows its first attempt closely, and a run can take thousands of Updates.
  */
-/** Update ids the engine makes for callers that gave none: no one can send those again, so they are not kept. */
-export const generatedUpdateId = (): string => `${GENERATED}${randomUUID()}`;
-const GENERATED = 'engine:';
-
 export class UpdateOutcomes {
   static readonly KEPT = 32;
   private readonly byId = new Map<string, UpdateOutcome>();
