@@ -1,7 +1,7 @@
 /**
  * Every activity the workflows schedule, from one factory, so a runtime registers them with one
  * call: the conversation's store writes, the AI assistant's model calls and items, routing to team
- * queues, and plugin effects.
+ * queues, telling conversations about team changes, and plugin effects.
  */
 import type { TimelineItem } from '../domain/timeline';
 import type { PluginRegistry } from '../plugins/registry';
@@ -13,9 +13,10 @@ import { createRoutingActivities, engineAssigner, type ConversationUpdateEngine,
 import { countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems } from './ai/store-lookups';
 import { createConversationActivities } from './conversation';
 import type { ItemToAppend, Store } from './store';
+import { createRosterActivities, type SignalEngine } from './team-roster';
 
-/** What the routing activities ask of the workflow engine (`WorkflowEngine` has it all). */
-export type RoutingEngine = SignalWithStartEngine & ConversationUpdateEngine;
+/** What the routing and roster activities ask of the workflow engine (`WorkflowEngine` has it all). */
+export type ActivityEngine = SignalWithStartEngine & ConversationUpdateEngine & SignalEngine;
 
 export interface ActivityDeps {
   store: Store;
@@ -23,7 +24,7 @@ export interface ActivityDeps {
   /** Which model an assistant's `model` spec means: `createModelResolver(openAiSettings)` (activities/ai). */
   resolveModel: ModelResolver;
   /** The engine these activities run on; a getter, because the engine is created with the activities (it may wait for it). */
-  engine(): RoutingEngine | Promise<RoutingEngine>;
+  engine(): ActivityEngine | Promise<ActivityEngine>;
   /** Relays the AI's typing indicator to the conversation's sockets. */
   publishTyping?(event: AiTypingEvent): void | Promise<void>;
   /** Told about every first-response SLA breach. */
@@ -31,7 +32,8 @@ export interface ActivityDeps {
 }
 
 export function createActivities({ store, plugins, resolveModel, engine, publishTyping, onSlaBreach }: ActivityDeps) {
-  const lazyEngine: RoutingEngine = {
+  const lazyEngine: ActivityEngine = {
+    signal: async (o) => (await engine()).signal(o),
     signalWithStart: async (o) => (await engine()).signalWithStart(o),
     executeUpdate: async (o) => (await engine()).executeUpdate(o),
     query: async (o) => (await engine()).query(o),
@@ -61,6 +63,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
       countOpenAssigned: (websiteId, agentId) => countOpenAssigned(store, websiteId, agentId),
       assignConversation: engineAssigner(lazyEngine),
     }),
+    ...createRosterActivities({ store, engine: lazyEngine }),
     ...pluginEffects,
   };
 }

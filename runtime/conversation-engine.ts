@@ -15,11 +15,9 @@ import {
   getState,
   itemAdded,
   operationArgs,
-  rosterChanged,
   type ConversationProjection,
   type ConversationSnapshot,
   type ConversationWorkflowInput,
-  type RosterMember,
 } from '../workflows/conversation/definitions';
 import type { AuditEntry } from './engine/audit';
 import { WorkflowNotFoundError } from './engine/errors';
@@ -84,12 +82,6 @@ export class ConversationEngine {
     const workflowId = conversationWorkflowId(conversationId);
     const snapshot = await ifRunning(() => this.options.engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor }] }));
     return snapshot === NOT_RUNNING ? undefined : snapshot;
-  }
-
-  /** Tells a running workflow about a changed team; a workflow started later gets the roster in its input. */
-  async notifyRosterChanged(conversationId: string, roster: RosterMember[], actor: Author): Promise<void> {
-    const workflowId = conversationWorkflowId(conversationId);
-    await ifRunning(() => this.options.engine.signal({ workflowId, signal: rosterChanged.name, args: [{ actor, roster }] }));
   }
 
   /** The conversation's audit trail: every run of its workflow, oldest first. */

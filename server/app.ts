@@ -34,6 +34,7 @@ import { settingsRoutes } from './routes/settings';
 import { teamRoutes } from './routes/team';
 import { websiteRoutes } from './routes/websites';
 import { ReplyJoins } from './services/reply-joins';
+import { TeamMembers } from './services/team-members';
 import { sweepUnattachedFiles } from './services/unattached-files';
 import { WorkflowNotifier } from './services/workflow-notifier';
 
@@ -74,6 +75,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     publisher: realtime.publisher,
     online: realtime.online,
     replyJoins: new ReplyJoins(deps),
+    teamMembers: new TeamMembers({ ...deps, online: realtime.online, directory }),
     jsonBody: [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson],
     authenticate: [
       authenticated(directory),

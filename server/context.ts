@@ -6,6 +6,7 @@ import type { StoreDirectory } from './directory';
 import type { EphemeralPublisher } from './realtime/ephemeral';
 import type { OnlineDirectory } from './realtime/presence';
 import type { ReplyJoins } from './services/reply-joins';
+import type { TeamMembers } from './services/team-members';
 import type { WorkflowNotifier } from './services/workflow-notifier';
 
 export interface ApiContext extends ServerDeps {
@@ -15,6 +16,7 @@ export interface ApiContext extends ServerDeps {
   publisher: EphemeralPublisher;
   online: OnlineDirectory;
   replyJoins: ReplyJoins;
+  teamMembers: TeamMembers;
   /** Authenticates, then charges the visitor's rate limit. */
   authenticate: RequestHandler[];
   /**

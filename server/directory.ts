@@ -64,6 +64,8 @@ export interface StoreDirectory extends AuthDirectory {
   forgetVisitor(websiteId: string, visitorId: string): void;
   /** Drops every cached visitor (links the change stream may not have told of). */
   forgetVisitors(): void;
+  /** Drops the cached team member (changed or removed on this instance). */
+  forgetMember(websiteId: string, userId: string): void;
 }
 
 export function storeDirectory(store: Store): StoreDirectory {
@@ -84,5 +86,6 @@ export function storeDirectory(store: Store): StoreDirectory {
       visitorId === undefined ? store.upsertVisitor(websiteId) : visitors.get(`${websiteId}/${visitorId}`, () => store.upsertVisitor(websiteId, visitorId)),
     forgetVisitor: (websiteId, visitorId) => visitors.forget(`${websiteId}/${visitorId}`),
     forgetVisitors: () => visitors.forgetAll(),
+    forgetMember: (websiteId, userId) => members.forget(`${websiteId}/${userId}`),
   };
 }

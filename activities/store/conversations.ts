@@ -154,6 +154,12 @@ export function conversationMethods(collections: Collections) {
       return result.matchedCount === 1;
     },
 
+    /** Ids of the website's conversations that are open or had activity since `since` (what a resolved one's workflow outlives). */
+    async *conversationIdsActiveSince(websiteId: string, since: string): AsyncGenerator<string> {
+      const cursor = conversations.find({ websiteId, $or: [{ status: 'open' }, { lastActivityAt: { $gte: since } }] }, { projection: { _id: 1 } });
+      for await (const doc of cursor) yield doc._id;
+    },
+
     /** A page of conversations, newest activity first (ties by id), each with its last item for the audience and the viewer's unread count. */
     async listConversations(
       filter: ConversationFilter,

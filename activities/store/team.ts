@@ -1,5 +1,6 @@
 import type { TeamMember } from '../../domain/people';
 import { withoutInternal, type Collections } from './documents';
+import { isDuplicateKey } from './duplicate-key';
 
 export function teamMethods({ team }: Collections) {
   return {
@@ -19,6 +20,22 @@ export function teamMethods({ team }: Collections) {
     async upsertTeamMember(member: TeamMember): Promise<TeamMember> {
       await team.replaceOne({ _id: member.id }, member, { upsert: true });
       return member;
+    },
+
+    /** Adds a team member; false when one with this id exists (of any website). */
+    async insertTeamMember(member: TeamMember): Promise<boolean> {
+      try {
+        await team.insertOne({ _id: member.id, ...member });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+
+    /** Removes a team member; false when there was none. */
+    async deleteTeamMember(id: string): Promise<boolean> {
+      return (await team.deleteOne({ _id: id })).deletedCount === 1;
     },
   };
 }

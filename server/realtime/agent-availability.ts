@@ -11,13 +11,15 @@ import type { AuthDirectory } from '../auth';
 export interface TeamAvailability {
   agentOnline(member: TeamMember): Promise<void>;
   agentOffline(member: TeamMember): Promise<void>;
+  /** After a change to a person's teams or capacity, or their removal (`available` absent: not available to any of `teams`). */
+  agentReconciled(websiteId: string, agentId: string, teams: readonly string[], available?: { member: TeamMember; open: number }): Promise<void>;
 }
 
 export class AgentAvailability {
   private readonly tails = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly teams: TeamAvailability,
+    private readonly teams: Pick<TeamAvailability, 'agentOnline' | 'agentOffline'>,
     private readonly directory: Pick<AuthDirectory, 'teamMember'>,
     private readonly log: Logger,
   ) {}

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { loadRoutingRules, ROUTING_RULES_SETTING } from '../../activities/ai';
 import { AppError } from '../../domain/errors';
-import type { RoutingRules } from '../../workflows/routing/team-rules';
+import { staffedTeams, type RoutingRules } from '../../workflows/routing/team-rules';
 import { requireActingAgent, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
@@ -36,8 +36,7 @@ export function settingsRoutes(ctx: ApiContext): Router {
   router.put('/routing', async (req, res) => {
     const { website } = requireActingAgent(callerOf(res));
     const routing = parseInput(routingRulesBody, req.body, 'body');
-    const staffed = new Set((await ctx.store.listTeamMembers(website.id)).filter((m) => m.kind === 'human').flatMap((m) => m.teams));
-    refuseUnstaffedTeams(routing, staffed);
+    refuseUnstaffedTeams(routing, staffedTeams(await ctx.store.listTeamMembers(website.id)));
     res.json({ routing: await ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing) });
   });
 

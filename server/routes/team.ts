@@ -1,22 +1,60 @@
-import { Router } from 'express';
+/** The website's team: everyone on it (humans and AI assistants), and the people the team adds, changes and removes. */
+import { Router, type Response } from 'express';
+import type { TeamMember } from '../../domain/people';
+import { authorOf, requireActingAgent, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
-import { requireAgent } from '../caller';
 import { callerOf } from '../middleware/authenticate';
+import { parseInput, parseInputs } from '../schemas/parse';
+import { memberChangeBody, memberParams, newMemberBody } from '../schemas/team';
 
 export function teamRoutes(ctx: ApiContext): Router {
   const router = Router();
-  router.get('/', ...ctx.authenticate, async (_req, res) => {
-    const { website } = requireAgent(callerOf(res));
-    const members = await ctx.store.listTeamMembers(website.id);
-    res.json({
-      members: members.map(({ id, name, kind }) => ({
-        id,
-        name,
-        kind,
-        // The AI assistant is always there; humans are online while a socket of theirs is open on any instance.
-        online: kind === 'ai' || ctx.online.isOnline({ websiteId: website.id, kind: 'user', id }),
-      })),
-    });
+  router.use(...ctx.authenticate, ...ctx.jsonBody);
+
+  const view = ({ id, name, kind, teams, capacity, websiteId }: TeamMember) => ({
+    id,
+    name,
+    kind,
+    teams,
+    capacity,
+    // The AI assistant is always there; humans are online while a socket of theirs is open on any instance.
+    online: kind === 'ai' || ctx.online.isOnline({ websiteId, kind: 'user', id }),
   });
+  /** Who changes the team: the website, and the acting member as the audit trail's actor. */
+  const changeBy = (res: Response) => {
+    const caller = callerOf(res);
+    return { websiteId: requireActingAgent(caller).website.id, actor: authorOf(caller) };
+  };
+
+  router.get('/', async (_req, res) => {
+    const { website } = requireAgent(callerOf(res));
+    res.json({ members: (await ctx.store.listTeamMembers(website.id)).map(view) });
+  });
+
+  router.post('/members', async (req, res) => {
+    const change = changeBy(res);
+    const { member, created } = await ctx.teamMembers.add(change, parseInput(newMemberBody, req.body, 'body'));
+    res.status(created ? 201 : 200).json({ member: view(member) });
+  });
+
+  router.get('/members/:id', async (req, res) => {
+    const { website } = requireAgent(callerOf(res));
+    const { id } = parseInput(memberParams, req.params, 'params');
+    res.json({ member: view(await ctx.teamMembers.member(website.id, id)) });
+  });
+
+  router.patch('/members/:id', async (req, res) => {
+    const change = changeBy(res);
+    const [{ id }, fields] = parseInputs([memberParams, req.params, 'params'], [memberChangeBody, req.body, 'body']);
+    res.json({ member: view(await ctx.teamMembers.change(change, id, fields)) });
+  });
+
+  router.delete('/members/:id', async (req, res) => {
+    const change = changeBy(res);
+    const { id } = parseInput(memberParams, req.params, 'params');
+    await ctx.teamMembers.remove(change, id);
+    res.status(204).end();
+  });
+
   return router;
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../../domain/conversation';
 import { tag } from './common';
+import { MAX_LIFECYCLE_MINUTES } from '../../workflows/conversation/definitions';
 import { MAX_AI_PAUSE_MINUTES } from '../../workflows/conversation/transitions';
 
-const YEAR_IN_MINUTES = 365 * 24 * 60;
-const minutes = z.number().int().min(1).max(YEAR_IN_MINUTES);
+const minutes = z.number().int().min(1).max(MAX_LIFECYCLE_MINUTES);
 /** A priority's first-response target; null: no target for it. */
 const target = minutes.nullable();
 

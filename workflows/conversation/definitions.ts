@@ -25,6 +25,9 @@ export interface RosterMember {
 }
 
 /** The website's lifecycle configuration. Durations are in milliseconds. */
+/** The longest a lifecycle duration may be set to (a year): no resolved conversation's workflow runs longer. */
+export const MAX_LIFECYCLE_MINUTES = 365 * 24 * 60;
+
 export interface LifecycleSettings {
   /** Time allowed for the first human reply, per priority; a priority without one has no SLA. */
   firstResponseSlaMs: Partial<Record<Priority, number>>;

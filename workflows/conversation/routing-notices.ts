@@ -9,6 +9,15 @@ import type { RouteConversationInput } from './ai/types';
 
 export type RoutingNotice = ({ kind: 'route' } & RouteConversationInput) | { kind: 'agentLoad'; websiteId: string; agentId: string };
 
+/** Sends the conversation to a team's queue, chosen by its tags and priority. */
+export const routeNotice = (lifecycle: ConversationLifecycle, { websiteId, conversationId }: { websiteId: string; conversationId: string }): RoutingNotice => ({
+  kind: 'route',
+  websiteId,
+  conversationId,
+  tags: [...lifecycle.tags],
+  priority: lifecycle.priority,
+});
+
 /** The agent an open conversation counts against, if any. */
 const loadedAgent = (lifecycle: ConversationLifecycle): string | undefined => (lifecycle.status === 'open' ? lifecycle.assigneeId : undefined);
 
@@ -19,9 +28,7 @@ export function routingNotices(
 ): RoutingNotice[] {
   const { websiteId, conversationId } = ids;
   const notices: RoutingNotice[] = [];
-  if (after.escalatedAt !== undefined && after.escalatedAt !== before.escalatedAt) {
-    notices.push({ kind: 'route', websiteId, conversationId, tags: [...after.tags], priority: after.priority });
-  }
+  if (after.escalatedAt !== undefined && after.escalatedAt !== before.escalatedAt) notices.push(routeNotice(after, ids));
   const [was, is] = [loadedAgent(before), loadedAgent(after)];
   if (was !== is) {
     for (const agentId of [was, is]) if (agentId !== undefined) notices.push({ kind: 'agentLoad', websiteId, agentId });

@@ -17,10 +17,11 @@ import {
   type ConversationWorkflowInput,
   type LifecycleSettings,
   type RecordedEvent,
+  type RosterChange,
   type RosterMember,
   type SlaBreach,
 } from './definitions';
-import { routingNotices, type RoutingNotice } from './routing-notices';
+import { routeNotice, routingNotices, type RoutingNotice } from './routing-notices';
 import { activeParticipant, addMs, aiAssistantOf, CURRENT_RULES, joinParticipant, nextPriority, perform, rejectionOf, type RuleRevisions, type TransitionContext } from './transitions';
 
 /** How many recent item ids are remembered to drop repeated `itemAdded` signals. */
@@ -251,8 +252,24 @@ export class ConversationState {
     });
   }
 
-  setRoster(roster: RosterMember[]): void {
+  /**
+   * The team changed. In an open conversation, people no longer on it leave, and an assignee among
+   * them is unassigned, by whoever changed the team; if the conversation waits for a person, it goes
+   * back to routing, so a team queue hands it to someone else. A resolved one keeps its record.
+   */
+  changeRoster({ actor, roster }: RosterChange, now: string): void {
     this.data.roster = roster;
+    const lifecycle = this.data.lifecycle;
+    if (lifecycle.status !== 'open') return;
+    const gone = (id: string) => !roster.some((member) => member.id === id);
+    const assigneeGone = lifecycle.assigneeId !== undefined && gone(lifecycle.assigneeId);
+    const leaving = lifecycle.participants.filter((p) => p.kind === 'human' && p.leftAt === undefined && gone(p.id));
+    if (!assigneeGone && leaving.length === 0) return;
+    this.transact(now, (context) => {
+      if (assigneeGone) perform(context, { actor, operation: { op: 'unassign' } });
+      for (const { id } of leaving) perform(context, { actor, operation: { op: 'leave', userId: id } });
+    });
+    if (assigneeGone && lifecycle.handler === 'human') this.data.outbox.routing.push(routeNotice(lifecycle, this.data));
   }
 
   /** Whether the AI assistant should answer a visitor now: it handles the conversation, is not paused, and it is open. */

@@ -188,9 +188,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     messagesThisRun += 1;
     onItem(item);
   });
-  setHandler(rosterChanged, ({ roster }) => {
+  setHandler(rosterChanged, (change) => {
     messagesThisRun += 1;
-    state.setRoster(roster);
+    state.changeRoster(change, workflowNow());
   });
   setHandler(getState, () => state.snapshot());
   for (const op of Object.keys(OPERATION_UPDATES) as LifecycleOperationName[]) handleOperation(op, OPERATION_UPDATES[op]);

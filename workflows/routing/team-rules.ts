@@ -32,3 +32,10 @@ function matches(rule: RoutingRule, conversation: { tags: readonly string[]; pri
 export function chooseTeam(rules: RoutingRules, conversation: { tags: readonly string[]; priority: Priority }): string {
   return rules.rules.find((rule) => matches(rule, conversation))?.team ?? rules.defaultTeam;
 }
+
+/** Every team the rules can send a conversation to. */
+export const teamsNamed = ({ rules, defaultTeam }: RoutingRules): string[] => [...new Set([...rules.map((rule) => rule.team), defaultTeam])];
+
+/** The teams at least one person belongs to (an AI assistant takes nothing from a queue). */
+export const staffedTeams = (members: readonly { kind: string; teams: readonly string[] }[]): Set<string> =>
+  new Set(members.filter((member) => member.kind === 'human').flatMap((member) => member.teams));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TeamMember } from '../../../domain/people';
-import { useStore } from './fixtures';
+import { newConversation, useStore } from './fixtures';
 
 const ctx = useStore('team');
 
@@ -17,6 +17,35 @@ describe('Store', () => {
       expect((await store.listTeamMembers('web_1')).map((m) => m.id)).toEqual(['ai_1', 'usr_b']);
       expect(await store.getTeamMember('usr_b')).toEqual({ ...member('usr_b', 'Bob'), capacity: 9, teams: ['billing'] });
       expect(await store.getTeamMember('usr_none')).toBeNull();
+    });
+  });
+
+  describe('#insertTeamMember and #deleteTeamMember', () => {
+    it('adds a member only under an id nobody has, on any website, and removes one once', async () => {
+      const store = ctx.get();
+      expect(await store.insertTeamMember(member('usr_new', 'Nia'))).toBe(true);
+      expect(await store.insertTeamMember({ ...member('usr_new', 'Other'), websiteId: 'web_9' })).toBe(false);
+      expect(await store.getTeamMember('usr_new')).toEqual(member('usr_new', 'Nia'));
+      expect(await store.deleteTeamMember('usr_new')).toBe(true);
+      expect(await store.deleteTeamMember('usr_new')).toBe(false);
+      expect(await store.getTeamMember('usr_new')).toBeNull();
+    });
+  });
+
+  describe('#conversationIdsActiveSince', () => {
+    it('lists the website\'s open conversations, and the others with activity since the time given', async () => {
+      const store = ctx.get();
+      const [open, resolved] = [await newConversation(store, { websiteId: 'web_r' }), await newConversation(store, { websiteId: 'web_r' })];
+      await newConversation(store, { websiteId: 'web_other' });
+      const resolvedAt = new Date().toISOString();
+      await store.projectLifecycle(resolved, { status: 'resolved', resolvedAt, priority: 'medium', handler: 'human', participants: [], tags: [] }, 1);
+      const ids = async (since: string) => {
+        const found: string[] = [];
+        for await (const id of store.conversationIdsActiveSince('web_r', since)) found.push(id);
+        return found.sort();
+      };
+      expect(await ids('2000-01-01T00:00:00.000Z')).toEqual([open, resolved].sort());
+      expect(await ids('2999-01-01T00:00:00.000Z')).toEqual([open]);
     });
   });
 });

@@ -596,6 +596,53 @@ describe('ConversationState', () => {
     });
   });
 
+  describe('#changeRoster', () => {
+    const withoutAlice = [
+      { id: BOB.id, kind: 'human' as const },
+      { id: ASSISTANT.id, kind: 'ai' as const },
+    ];
+
+    it('unassigns a person who left the team and takes them out, by whoever changed the team, and routes the conversation again', () => {
+      const state = withAi();
+      op(state, BOB, { op: 'add_tags', tags: ['billing'] });
+      op(state, BOB, { op: 'assign', userId: ALICE.id });
+      op(state, ALICE, { op: 'join', userId: ALICE.id });
+      state.takeOutput();
+      state.changeRoster({ actor: BOB, roster: withoutAlice }, at(MINUTE));
+      const output = state.takeOutput();
+      expect(output.events.map((e) => [e.event.kind, e.author.id, 'targetId' in e.event ? e.event.targetId : undefined])).toEqual([
+        ['unassigned', BOB.id, ALICE.id],
+        ['participant_left', BOB.id, ALICE.id],
+      ]);
+      expect(output.routing).toEqual([
+        { kind: 'agentLoad', websiteId: 'web_1', agentId: ALICE.id },
+        { kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: ['billing'], priority: 'medium' },
+      ]);
+      expect(state.snapshot()).not.toHaveProperty('assigneeId');
+      expect(state.rejectionOf({ actor: BOB, operation: { op: 'assign', userId: ALICE.id } })).toBe(`${ALICE.id} is not a member of the team`);
+    });
+
+    it('changes nothing in the conversation when nobody in it left, but knows a new member from then on', () => {
+      const state = withAi();
+      op(state, BOB, { op: 'assign', userId: BOB.id });
+      state.takeOutput();
+      const carol = { id: 'usr_carol', kind: 'human' as const };
+      state.changeRoster({ actor: BOB, roster: [...withoutAlice, carol] }, at(MINUTE));
+      expect(state.hasOutput()).toBe(false);
+      expect(op(state, BOB, { op: 'assign', userId: carol.id }).assigneeId).toBe(carol.id);
+    });
+
+    it('leaves a resolved conversation as it was', () => {
+      const state = withAi();
+      op(state, BOB, { op: 'assign', userId: ALICE.id });
+      op(state, BOB, { op: 'resolve' });
+      state.takeOutput();
+      state.changeRoster({ actor: BOB, roster: withoutAlice }, at(MINUTE));
+      expect(state.hasOutput()).toBe(false);
+      expect(state.snapshot().assigneeId).toBe(ALICE.id);
+    });
+  });
+
   describe('#shouldAiRespond', () => {
     it('is true while the AI handles an open conversation and is not paused', () => {
       const state = withAi();

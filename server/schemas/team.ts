@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { clientItemId, entityId, shortText, tag } from './common';
+
+/** Open conversations a person takes at once from the team queues. */
+const MAX_CAPACITY = 100;
+const DEFAULT_CAPACITY = 10;
+
+/** The routing teams a person belongs to, spelled as routing rules name them; a repeat counts once. */
+const teams = z
+  .array(tag)
+  .max(20)
+  .transform((names) => [...new Set(names)]);
+const capacity = z.number().int().min(1).max(MAX_CAPACITY);
+
+export const memberParams = z.strictObject({ id: entityId });
+
+/** A new person on the team: with a client-chosen `id`, a retry is safe; without, the server gives one. */
+export const newMemberBody = z.strictObject({
+  id: clientItemId.optional(),
+  name: shortText,
+  teams: teams.default([]),
+  capacity: capacity.default(DEFAULT_CAPACITY),
+});
+
+export type NewMember = z.output<typeof newMemberBody>;
+
+/** What a `PATCH` may change of a person; what it leaves out stays. */
+export const memberChangeBody = z
+  .strictObject({ name: shortText, teams, capacity })
+  .partial()
+  .refine((change) => Object.keys(change).length > 0, { error: 'nothing to change: give name, teams or capacity' });
+export type MemberChange = z.output<typeof memberChangeBody>;

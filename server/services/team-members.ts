@@ -1,0 +1,126 @@
+/**
+ * Changes to a website's team: people added, changed and removed. Each change is checked against
+ * the routing rules (a team they send conversations to keeps at least one person), stored, then
+ * passed on: the team queues learn whether the person can take conversations from them, and, when
+ * people come or go, the roster workflow tells every running conversation (workflows/team/).
+ */
+import { countOpenAssigned, loadRoutingRules } from '../../activities/ai';
+import { newId, type Store } from '../../activities/store';
+import { canonicalJson } from '../../activities/store/same-content';
+import type { RosterNotices } from '../../activities/team-roster';
+import { AppError } from '../../domain/errors';
+import type { TeamMember } from '../../domain/people';
+import type { Author } from '../../domain/timeline';
+import { staffedTeams, teamsNamed } from '../../workflows/routing/team-rules';
+import type { StoreDirectory } from '../directory';
+import type { TeamAvailability } from '../realtime/agent-availability';
+import type { OnlineDirectory } from '../realtime/presence';
+import type { MemberChange, NewMember } from '../schemas/team';
+import type { WorkflowStarts } from './workflow-start';
+
+export interface TeamMembersDeps {
+  store: Store;
+  teams: TeamAvailability;
+  roster: RosterNotices;
+  online: OnlineDirectory;
+  directory: StoreDirectory;
+  workflowStarts: WorkflowStarts;
+}
+
+/** Who asks: the website and the acting team member (the audit trail's actor). */
+export interface TeamChange {
+  websiteId: string;
+  actor: Author;
+}
+
+export class TeamMembers {
+  constructor(private readonly deps: TeamMembersDeps) {}
+
+  /**
+   * Adds a person. A retry with the same id and fields answers the person it made (`created`
+   * false) and passes the change on again, in case the first attempt stopped before it had.
+   */
+  async add({ websiteId, actor }: TeamChange, fields: NewMember): Promise<{ member: TeamMember; created: boolean }> {
+    const { id = newId('usr'), ...rest } = fields;
+    const member: TeamMember = { id, websiteId, kind: 'human', ...rest };
+    const created = await this.deps.store.insertTeamMember(member);
+    if (!created) {
+      const existing = await this.deps.store.getTeamMember(id);
+      if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
+    }
+    await this.passOn(member, { queues: true });
+    await this.deps.roster.revised(websiteId, actor);
+    return { member, created };
+  }
+
+  async change({ websiteId }: TeamChange, id: string, change: MemberChange): Promise<TeamMember> {
+    const before = await this.person(websiteId, id);
+    const after: TeamMember = { ...before, ...change };
+    await this.refuseUnstaffing(websiteId, id, after);
+    await this.deps.store.upsertTeamMember(after);
+    // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
+    await this.passOn(after, { queues: change.teams !== undefined || change.capacity !== undefined, formerTeams: before.teams });
+    return after;
+  }
+
+  /**
+   * Removes a person. The queues and the roster workflow hear of it before the store changes too:
+   * a retry finds nobody (`404`), so a first attempt that stopped after the delete must already
+   * have set everything going (the roster workflow's second round reads the store 10 s later).
+   */
+  async remove({ websiteId, actor }: TeamChange, id: string): Promise<void> {
+    const member = await this.person(websiteId, id);
+    await this.refuseUnstaffing(websiteId, id, undefined);
+    await this.passOn(member, { queues: true, gone: true });
+    await this.deps.roster.revised(websiteId, actor);
+    await this.deps.store.deleteTeamMember(id);
+    this.forget(member);
+    await this.deps.roster.revised(websiteId, actor);
+  }
+
+  /** A member of the website's team, a person or an AI assistant; 404 otherwise. */
+  async member(websiteId: string, id: string): Promise<TeamMember> {
+    const member = await this.deps.store.getTeamMember(id);
+    if (!member || member.websiteId !== websiteId) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
+    return member;
+  }
+
+  /** A person of the website's team: an AI assistant is a `409`, as it is configured under /v1/ai-agents. */
+  private async person(websiteId: string, id: string): Promise<TeamMember> {
+    const member = await this.member(websiteId, id);
+    if (member.kind !== 'human') throw new AppError('ERR_CONFLICT', `${id} is an AI assistant: configure it with /v1/ai-agents/${id}`);
+    return member;
+  }
+
+  /** A team the routing rules send conversations to must keep a person, or its queue would hold them for ever. */
+  private async refuseUnstaffing(websiteId: string, id: string, after: TeamMember | undefined): Promise<void> {
+    const [members, rules] = await Promise.all([this.deps.store.listTeamMembers(websiteId), loadRoutingRules(this.deps.store, websiteId)]);
+    const staffed = staffedTeams([...members.filter((member) => member.id !== id), ...(after ? [after] : [])]);
+    const emptied = teamsNamed(rules).filter((team) => !staffed.has(team));
+    if (emptied.length === 0) return;
+    throw new AppError('ERR_CONFLICT', `The routing rules send conversations to ${emptied.join(', ')}, which would have nobody in it: change the routing rules first`, {
+      teams: emptied,
+    });
+  }
+
+  /**
+   * This instance reads the person afresh (others within their caches' 5 s) and, with `queues`,
+   * every queue the rules name or the person is in learns whether the person can take its
+   * conversations now: online and in that team, and not `gone`. `formerTeams` reach the queues of
+   * teams the person left that the rules no longer name.
+   */
+  private async passOn(member: TeamMember, { queues, gone = false, formerTeams = [] }: { queues: boolean; gone?: boolean; formerTeams?: string[] }): Promise<void> {
+    const { websiteId, id } = member;
+    this.forget(member);
+    if (!queues) return;
+    const rules = await loadRoutingRules(this.deps.store, websiteId);
+    const teams = [...new Set([...teamsNamed(rules), ...member.teams, ...formerTeams])];
+    const available = !gone && this.deps.online.isOnline({ websiteId, kind: 'user', id });
+    await this.deps.teams.agentReconciled(websiteId, id, teams, available ? { member, open: await countOpenAssigned(this.deps.store, websiteId, id) } : undefined);
+  }
+
+  private forget({ websiteId, id }: TeamMember): void {
+    this.deps.directory.forgetMember(websiteId, id);
+    this.deps.workflowStarts.forget(websiteId);
+  }
+}

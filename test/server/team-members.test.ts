@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
+import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
+import { AGENT } from './support/clients';
+import { useTestApp } from './support/app';
+
+const t = useTestApp();
+
+/** A conversation whose workflow runs (the AI handles it), made by a new visitor. */
+async function runningConversation(id: string): Promise<void> {
+  const visitor = { visitorId: await t.api.newVisitor() };
+  expect((await t.api.call('POST', '/v1/conversations', visitor, { conversationId: id, defaultTimelineItems: [{ id: `${id}-q`, type: 'message', text: 'hello' }] })).status).toBe(201);
+  await expect.poll(async () => (await t.app.engine.describe(`conversation:${id}`)).status, { timeout: 5_000 }).toBe('running');
+}
+
+const assign = (conversationId: string, userId: string) => t.api.call('POST', `/v1/conversations/${conversationId}/assign`, AGENT, { userId });
+const events = async (conversationId: string) =>
+  ((await t.api.call('GET', `/v1/conversations/${conversationId}/timeline?limit=100`, AGENT)).body.items as { type: string; event?: { kind: string; targetId?: string }; author: { id: string } }[])
+    .filter((item) => item.type === 'event')
+    .map((item) => `${item.event!.kind}:${item.event!.targetId ?? ''} by ${item.author.id}`);
+const agentIn = async (team: string, agentId: string) =>
+  (await t.app.engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(t.app.websiteId, team), query: teamQueueState.name }).catch(() => undefined))?.agents.find((a) => a.agentId === agentId);
+const queued = async (team: string) =>
+  (await t.app.engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(t.app.websiteId, team), query: teamQueueState.name }).catch(() => undefined))?.queue.map((e) => e.conversationId) ?? [];
+
+describe('Team members', () => {
+  it('a person added can act at once, and conversations already running learn of them', async () => {
+    await runningConversation('team-1');
+    expect((await assign('team-1', 'usr-sam')).body.error.message).toContain('No team member usr-sam');
+    const added = await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-sam', name: 'Sam', teams: ['support', 'support'] });
+    expect(added.status).toBe(201);
+    expect(added.body.member).toEqual({ id: 'usr-sam', name: 'Sam', kind: 'human', teams: ['support'], capacity: 10, online: false });
+    expect((await t.api.call('GET', '/v1/conversations', { agent: 'usr-sam' })).status).toBe(200);
+    // The workflow checks the assignee against the team it knows: it accepts once the roster workflow told it.
+    await expect.poll(async () => (await assign('team-1', 'usr-sam')).status, { timeout: 10_000 }).toBe(200);
+    const audit = (await t.api.call('GET', '/v1/conversations/team-1/audit', AGENT)).body.entries as { kind: string; name?: string; actor?: { id: string } }[];
+    expect(audit).toContainEqual(expect.objectContaining({ kind: 'signal_received', name: 'rosterChanged', actor: { kind: 'human', id: 'agent_alex' } }));
+    const team = (await t.api.call('GET', '/v1/team', AGENT)).body.members;
+    expect(team).toContainEqual({ id: 'usr-sam', name: 'Sam', kind: 'human', teams: ['support'], capacity: 10, online: false });
+    expect(team).toContainEqual(expect.objectContaining({ id: DEFAULT_ASSISTANT_ID, kind: 'ai', online: true }));
+  });
+
+  it('adding with an id is safe to retry; the id of someone else is a conflict; without an id the server gives one', async () => {
+    const body = { id: 'usr-kim', name: 'Kim', teams: ['billing'], capacity: 3 };
+    expect((await t.api.call('POST', '/v1/team/members', AGENT, body)).status).toBe(201);
+    const retry = await t.api.call('POST', '/v1/team/members', AGENT, body);
+    expect(retry.status).toBe(200);
+    expect(retry.body.member).toMatchObject({ id: 'usr-kim', capacity: 3 });
+    const other = await t.api.call('POST', '/v1/team/members', AGENT, { ...body, name: 'Kim Two' });
+    expect(other.status).toBe(409);
+    expect(other.body.error.message).toContain('usr-kim is taken');
+    const fresh = await t.api.call('POST', '/v1/team/members', AGENT, { name: 'Lee' });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.member).toMatchObject({ id: expect.stringMatching(/^usr_[0-9a-f]{24}$/), teams: [], capacity: 10 });
+    expect((await t.api.call('GET', `/v1/team/members/${fresh.body.member.id}`, AGENT)).body.member.name).toBe('Lee');
+  });
+
+  it('a change of teams or capacity reaches the team queues while the person is online', async () => {
+    await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-ola', name: 'Ola', teams: ['support'], capacity: 2 });
+    const socket = await t.open({ agent: 'usr-ola' });
+    await expect.poll(() => agentIn('support', 'usr-ola'), { timeout: 5_000 }).toMatchObject({ online: true, capacity: 2 });
+    const changed = await t.api.call('PATCH', '/v1/team/members/usr-ola', AGENT, { teams: ['billing'], capacity: 4 });
+    expect(changed.status).toBe(200);
+    expect(changed.body.member).toMatchObject({ name: 'Ola', teams: ['billing'], capacity: 4, online: true });
+    expect(await agentIn('billing', 'usr-ola')).toMatchObject({ online: true, capacity: 4, open: 0 });
+    expect(await agentIn('support', 'usr-ola')).toMatchObject({ online: false });
+    const renamed = await t.api.call('PATCH', '/v1/team/members/usr-ola', AGENT, { name: 'Ola N.' });
+    expect(renamed.body.member).toMatchObject({ name: 'Ola N.', teams: ['billing'], capacity: 4 });
+    await socket.close();
+  });
+
+  it('a person removed leaves their open conversations, whose assignment goes back to the team queue', async () => {
+    await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-max', name: 'Max', teams: ['support'] });
+    await runningConversation('team-2');
+    await expect.poll(async () => (await assign('team-2', 'usr-max')).status, { timeout: 10_000 }).toBe(200);
+    expect((await t.api.call('POST', '/v1/messages', { agent: 'usr-max' }, { conversationId: 'team-2', item: { id: 'team-2-a', type: 'message', text: 'On it' } })).status).toBe(201);
+    await expect.poll(() => events('team-2'), { timeout: 5_000 }).toContain('participant_joined:usr-max by usr-max');
+
+    expect((await t.api.call('DELETE', '/v1/team/members/usr-max', AGENT)).status).toBe(204);
+    await expect.poll(() => events('team-2'), { timeout: 10_000 }).toEqual(expect.arrayContaining(['unassigned:usr-max by agent_alex', 'participant_left:usr-max by agent_alex']));
+    await expect.poll(async () => (await t.api.call('GET', '/v1/conversations/team-2', AGENT)).body.conversation, { timeout: 5_000 }).not.toHaveProperty('assigneeId');
+    // Nobody of the support team is online here, so it waits in that queue.
+    await expect.poll(() => queued('support'), { timeout: 5_000 }).toContain('team-2');
+    expect((await t.api.call('GET', '/v1/team/members/usr-max', AGENT)).status).toBe(404);
+    expect((await t.api.call('GET', '/v1/conversations', { agent: 'usr-max' })).status).toBe(401);
+    expect((await assign('team-2', 'usr-max')).status).toBe(400);
+    expect((await t.api.call('DELETE', '/v1/team/members/usr-max', AGENT)).status).toBe(404);
+  });
+
+  it('refuses what is not a field or out of range, naming it, and changes only people of the website', async () => {
+    const bad = await t.api.call('POST', '/v1/team/members', AGENT, { name: ' ', capacity: 0, teams: 'support', role: 'admin' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['body.capacity', 'body.name', 'body.role', 'body.teams']);
+    const nothing = await t.api.call('PATCH', '/v1/team/members/agent_alex', AGENT, {});
+    expect(nothing.status).toBe(400);
+    expect((await t.api.call('PATCH', '/v1/team/members/nobody', AGENT, { capacity: 2 })).status).toBe(404);
+    const assistant = await t.api.call('DELETE', `/v1/team/members/${DEFAULT_ASSISTANT_ID}`, AGENT);
+    expect(assistant.status).toBe(409);
+    expect(assistant.body.error.message).toContain('/v1/ai-agents');
+    const visitor = { visitorId: await t.api.newVisitor() };
+    expect((await t.api.call('GET', '/v1/team/members/agent_alex', visitor)).status).toBe(403);
+    expect((await t.api.call('POST', '/v1/team/members', { agent: null }, { name: 'Zed' })).status).toBe(403);
+  });
+
+  it('refuses to leave a team the routing rules send conversations to with nobody in it', async () => {
+    // Alex is the only person in `technical` (the demo's rules name it).
+    const emptied = await t.api.call('PATCH', '/v1/team/members/agent_alex', AGENT, { teams: ['support'] });
+    expect(emptied.status).toBe(409);
+    expect(emptied.body.error).toMatchObject({ code: 'ERR_CONFLICT', details: { teams: ['technical'] } });
+    expect((await t.api.call('DELETE', '/v1/team/members/agent_alex', AGENT)).status).toBe(409);
+    expect((await t.api.call('GET', '/v1/team/members/agent_alex', AGENT)).body.member.teams).toContain('technical');
+  });
+});

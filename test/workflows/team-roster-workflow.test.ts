@@ -1,0 +1,95 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../runtime/engine/clock';
+import { EmbeddedEngine } from '../../runtime/engine/embedded/embedded-engine';
+import { MemoryJournalStore } from '../../runtime/engine/memory-journal-store';
+import type { Author } from '../../domain/timeline';
+import { TEAM_ROSTER_WORKFLOW_TYPE, rosterRevised, teamRosterWorkflowId, type BroadcastRosterInput, type TeamRosterInput } from '../../workflows/team/definitions';
+import { eventually } from '../runtime/engine/eventually';
+import { silentLogger } from '../runtime/engine/silent-logger';
+
+const teamWorkflowsPath = fileURLToPath(new URL('../../workflows/team', import.meta.url));
+const ANN: Author = { kind: 'human', id: 'ann' };
+const BEN: Author = { kind: 'human', id: 'ben' };
+const SECOND = 1_000;
+
+describe('teamRosterWorkflow (embedded engine)', () => {
+  let engine: EmbeddedEngine | undefined;
+  afterEach(async () => engine?.shutdown());
+
+  /** The workflow with a broadcast that records who it was for, failing the first `failures` times. */
+  async function setUp(input: Partial<TeamRosterInput> = {}, failures = 0) {
+    const rounds: string[] = [];
+    let failed = 0;
+    const clock = new ManualClock();
+    engine = await EmbeddedEngine.create({
+      workflowsPath: teamWorkflowsPath,
+      activities: {
+        broadcastRoster: async ({ actor }: BroadcastRosterInput) => {
+          if (failed < failures) {
+            failed += 1;
+            throw new Error('store unavailable');
+          }
+          rounds.push(actor.id);
+          return { told: 0 };
+        },
+      },
+      journal: new MemoryJournalStore(),
+      clock,
+      logger: silentLogger,
+    });
+    const revise = (actor: Author) =>
+      engine!.signalWithStart({
+        workflowType: TEAM_ROSTER_WORKFLOW_TYPE,
+        workflowId: teamRosterWorkflowId('w1'),
+        args: [{ websiteId: 'w1', ...input }],
+        signal: rosterRevised.name,
+        signalArgs: [{ actor }],
+      });
+    return { rounds, clock, revise };
+  }
+
+  it('tells the conversations at once, and again once the instances’ cached teams have expired', async () => {
+    const { rounds, clock, revise } = await setUp();
+    await revise(ANN);
+    await eventually(() => expect(rounds).toEqual(['ann']));
+    await clock.advance(5 * SECOND);
+    expect(rounds).toEqual(['ann']);
+    await clock.advance(6 * SECOND);
+    await eventually(() => expect(rounds).toEqual(['ann', 'ann']));
+    await clock.advance(60 * SECOND);
+    expect(rounds).toEqual(['ann', 'ann']);
+  });
+
+  it('starts a full round at once for a change made while it waits, and makes one late pass after it', async () => {
+    const { rounds, clock, revise } = await setUp();
+    await revise(ANN);
+    await eventually(() => expect(rounds).toEqual(['ann']));
+    await clock.advance(2 * SECOND);
+    await revise(BEN);
+    await eventually(() => expect(rounds).toEqual(['ann', 'ben']));
+    await clock.advance(11 * SECOND);
+    await eventually(() => expect(rounds).toEqual(['ann', 'ben', 'ben']));
+    await clock.advance(60 * SECOND);
+    expect(rounds).toEqual(['ann', 'ben', 'ben']);
+  });
+
+  it('tries a failed round again until it gets through', async () => {
+    const { rounds, clock, revise } = await setUp({}, 3);
+    await revise(ANN);
+    await clock.advance(10 * SECOND);
+    await eventually(() => expect(rounds[0]).toBe('ann'));
+  });
+
+  it('carries a change heard at the end of a run into the next run', async () => {
+    const { rounds, clock, revise } = await setUp({ changesPerRun: 1 });
+    await revise(ANN);
+    await eventually(() => expect(rounds).toEqual(['ann']));
+    await revise(BEN);
+    await eventually(() => expect(rounds).toEqual(['ann', 'ben']));
+    await clock.advance(11 * SECOND);
+    await eventually(() => expect(rounds).toEqual(['ann', 'ben', 'ben']));
+    const runs = (await engine!.history(teamRosterWorkflowId('w1'))).filter((entry) => entry.kind === 'workflow_started');
+    expect(runs).toHaveLength(2);
+  });
+});
