@@ -65,8 +65,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
 
   router.get('/:id/timeline', async (req, res) => {
     const caller = callerOf(res);
-    const id = idOf(req);
-    const { limit, cursor, afterSeq, beforeSeq } = parseInput(timelineQuery, req.query, 'query');
+    const [{ id }, { limit, cursor, afterSeq, beforeSeq }] = parseInputs([conversationParams, req.params, 'params'], [timelineQuery, req.query, 'query']);
     const given = Object.entries({ cursor, afterSeq, beforeSeq }).filter(([, value]) => value !== undefined);
     if (given.length > 1) {
       throw new AppError('ERR_INVALID_INPUT', 'Give one of cursor, afterSeq and beforeSeq', { fields: given.slice(1).map(([name]) => ({ path: `query.${name}`, message: `not with ${given[0]![0]}` })) });
@@ -83,13 +82,12 @@ export function conversationRoutes(ctx: ApiContext): Router {
   });
 
   router.post('/:id/typing', async (req, res) => {
-    const { isTyping } = parseInput(typingBody, req.body, 'body');
-    res.json(await setTyping(ctx, callerOf(res), idOf(req), isTyping));
+    const [{ id }, { isTyping }] = parseInputs([conversationParams, req.params, 'params'], [typingBody, req.body, 'body']);
+    res.json(await setTyping(ctx, callerOf(res), id, isTyping));
   });
 
   router.post('/:id/items/:itemId/actions/:actionId', async (req, res) => {
-    const { id: conversationId, itemId, actionId } = parseInput(itemActionParams, req.params, 'params');
-    const { answer } = parseInput(actionAnswerBody, req.body, 'body');
+    const [{ id: conversationId, itemId, actionId }, { answer }] = parseInputs([itemActionParams, req.params, 'params'], [actionAnswerBody, req.body, 'body']);
     res.status(201).json({ item: await answerItemAction(ctx, callerOf(res), { conversationId, itemId, actionId, answer }) });
   });
 
@@ -105,13 +103,17 @@ export function conversationRoutes(ctx: ApiContext): Router {
    * An unknown conversation is 404 before the operations' own checks (e.g. is the user on the team).
    */
   const lifecycle =
-    <S extends z.ZodType>(schema: S, operationsOf: (body: z.output<S>, req: Request, agent: AgentCaller, conversation: Conversation) => LifecycleOperation[] | Promise<LifecycleOperation[]>) =>
+    <S extends z.ZodType, P extends typeof conversationParams = typeof conversationParams>(
+      schema: S,
+      operationsOf: (body: z.output<S>, params: z.output<P>, agent: AgentCaller, conversation: Conversation) => LifecycleOperation[] | Promise<LifecycleOperation[]>,
+      paramsSchema: P = conversationParams as P,
+    ) =>
     async (req: Request, res: Response) => {
       const agent = requireActingAgent(callerOf(res));
-      const [body, headers] = parseInputs([schema, req.body, 'body'], [lifecycleHeaders, req.headers, 'headers']);
+      const [params, body, headers] = parseInputs([paramsSchema, req.params, 'params'], [schema, req.body, 'body'], [lifecycleHeaders, req.headers, 'headers']);
       const key = headers['idempotency-key'];
-      const conversation = await visibleConversation(ctx.store, agent, idOf(req));
-      const operations = await operationsOf(body, req, agent, conversation);
+      const conversation = await visibleConversation(ctx.store, agent, params.id);
+      const operations = await operationsOf(body, params, agent, conversation);
       // The path as sent names the conversation and any user in it (DELETE …/participants/:userId).
       const updateId = key && keyedUpdateId(key, { websiteId: agent.website.id, agentId: agent.userId, route: `${req.method} ${req.baseUrl}${req.path}`, body });
       res.json({ conversation: await operate(ctx, agent, conversation, operations, updateId) });
@@ -124,7 +126,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
   };
 
   // Messages stored before the resolve was asked for (the conversation as read here) do not reopen it when the workflow hears of them late.
-  router.post('/:id/resolve', lifecycle(reasonBody, ({ reason }, _req, _agent, conversation) => [{ op: 'resolve', reason, itemsUpTo: conversation.lastTimelineItem?.seq ?? 0 }]));
+  router.post('/:id/resolve', lifecycle(reasonBody, ({ reason }, _params, _agent, conversation) => [{ op: 'resolve', reason, itemsUpTo: conversation.lastTimelineItem?.seq ?? 0 }]));
   router.post('/:id/reopen', lifecycle(reasonBody, ({ reason }) => [{ op: 'reopen', reason }]));
   router.patch(
     '/:id',
@@ -140,16 +142,19 @@ export function conversationRoutes(ctx: ApiContext): Router {
       ...(remove?.length ? [{ op: 'remove_tags' as const, tags: remove }] : []),
     ]),
   );
-  router.post('/:id/participants', lifecycle(userBody, async ({ userId }, _req, agent) => [{ op: 'join', userId: await teamMemberId(agent, userId) }]));
+  router.post('/:id/participants', lifecycle(userBody, async ({ userId }, _params, agent) => [{ op: 'join', userId: await teamMemberId(agent, userId) }]));
   router.delete(
     '/:id/participants/:userId',
-    lifecycle(reasonBody, (_body, req) => {
-      const { userId } = parseInput(participantParams, req.params, 'params');
-      ctx.replyJoins.left(idOf(req), userId);
-      return [{ op: 'leave', userId }];
-    }),
+    lifecycle(
+      reasonBody,
+      (_body, { id, userId }) => {
+        ctx.replyJoins.left(id, userId);
+        return [{ op: 'leave', userId }];
+      },
+      participantParams,
+    ),
   );
-  router.post('/:id/assign', lifecycle(userBody, async ({ userId }, _req, agent) => [{ op: 'assign', userId: await teamMemberId(agent, userId) }]));
+  router.post('/:id/assign', lifecycle(userBody, async ({ userId }, _params, agent) => [{ op: 'assign', userId: await teamMemberId(agent, userId) }]));
   router.delete('/:id/assign', lifecycle(reasonBody, () => [{ op: 'unassign' }]));
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
   router.post('/:id/handback', lifecycle(reasonBody, () => [{ op: 'hand_back' }]));

@@ -10,11 +10,12 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   return result.data;
 }
 
-/** Parses two parts of a request; when either fails, the 400 names the failing fields of both. */
-export function parseInputs<A extends z.ZodType, B extends z.ZodType>(first: [A, unknown, Where], second: [B, unknown, Where]): [z.output<A>, z.output<B>] {
-  const a = first[0].safeParse(first[1] ?? {});
-  const b = second[0].safeParse(second[1] ?? {});
-  if (a.success && b.success) return [a.data, b.data];
-  const at = (issues: z.core.$ZodIssue[], where: Where) => issues.map((issue) => ({ ...issue, path: [where, ...issue.path] }));
-  throw invalidInput([...(a.success ? [] : at(a.error.issues, first[2])), ...(b.success ? [] : at(b.error.issues, second[2]))]);
+type Part = readonly [z.ZodType, unknown, Where];
+
+/** Parses several parts of a request (path, body, headers); when any fails, the 400 names the failing fields of all. */
+export function parseInputs<P extends readonly Part[]>(...parts: P): { [K in keyof P]: z.output<P[K][0]> } {
+  const results = parts.map(([schema, value]) => schema.safeParse(value ?? {}));
+  const issues = results.flatMap((result, i) => (result.success ? [] : result.error.issues.map((issue) => ({ ...issue, path: [parts[i]![2], ...issue.path] }))));
+  if (issues.length > 0) throw invalidInput(issues);
+  return results.map((result) => result.data) as { [K in keyof P]: z.output<P[K][0]> };
 }

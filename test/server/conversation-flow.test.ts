@@ -285,6 +285,9 @@ describe('Chat API over the wire', () => {
       // A bad body too: both are named.
       const both = await t.api.call('PATCH', '/v1/conversations/keyed-3', AGENT, { priority: 'whenever' }, { 'Idempotency-Key': 'has space' });
       expect(both.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['body.priority', 'headers.idempotency-key']);
+      // And a bad id in the path: all three.
+      const all = await t.api.call('PATCH', '/v1/conversations/..x%20y', AGENT, { priority: 'whenever' }, { 'Idempotency-Key': 'has space' });
+      expect(all.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['body.priority', 'headers.idempotency-key', 'params.id']);
       expect((await t.api.call('GET', '/v1/conversations/keyed-3', AGENT)).body.conversation.status).toBe('open');
     });
   });
