@@ -20,11 +20,12 @@ export async function loadTimeline(api: ApiClient, timeline: Timeline): Promise<
 /**
  * Reads the timeline's newest items again, as they are now. A `resume` after a reconnect sends the
  * items created meanwhile but not the changes to items already held (a quick reply answered on
- * another device, an AI tool call that finished): those among the newest are picked up here.
- * True when anything changed.
+ * another device, an AI tool call that finished): those among the newest are picked up here. An
+ * item the socket changed while the read was on its way keeps the socket's version. True when anything changed.
  */
 export async function refreshRecent(api: ApiClient, timeline: Timeline): Promise<boolean> {
   if (timeline.lastSeq === 0) return false;
+  const version = timeline.version;
   const page = await api.timeline(timeline.conversationId, { beforeSeq: timeline.lastSeq + 1, limit: RECENT });
-  return timeline.upsertAll(page.items);
+  return timeline.upsertRead(page.items, version);
 }

@@ -9,6 +9,9 @@ export type UpsertResult = 'added' | 'updated' | 'unchanged';
 export class Timeline {
   private readonly bySeq = new Map<number, TimelineItem>();
   private ordered: TimelineItem[] | undefined;
+  /** Counts the changes held; `changedAt` has the count at each item's last change. */
+  private changes = 0;
+  private readonly changedAt = new Map<number, number>();
   /**
    * The seq REST pages have filled the timeline up to (timeline-loader.ts). Live items may be held
    * beyond it, with older ones still to load: paging on after `lastSeq` would skip those.
@@ -23,7 +26,21 @@ export class Timeline {
     if (known && JSON.stringify(known) === JSON.stringify(item)) return 'unchanged';
     this.bySeq.set(item.seq, item);
     this.ordered = undefined;
+    this.changedAt.set(item.seq, ++this.changes);
     return known ? 'updated' : 'added';
+  }
+
+  /** A mark to pass to `upsertRead` later. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /**
+   * Adds what a read started at `version` brought, except items that changed since (the socket's
+   * `timelineItemUpdated` while the read was on its way is at least as new as the read); true when anything changed.
+   */
+  upsertRead(items: readonly TimelineItem[], version: number): boolean {
+    return this.upsertAll(items.filter((item) => (this.changedAt.get(item.seq) ?? 0) <= version));
   }
 
   /** Adds many; true when anything changed. */

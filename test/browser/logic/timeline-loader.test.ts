@@ -59,6 +59,22 @@ describe('refreshRecent', () => {
     expect(await refreshRecent(api, timeline)).toBe(false);
   });
 
+  it('keeps a change the socket brought while the read was on its way', async () => {
+    const timeline = new Timeline('c1');
+    const asked = { ...message(1, VISITOR, ''), type: 'quick_replies' };
+    const answered = { ...asked, answeredOptionId: 'yes' };
+    timeline.upsert(asked);
+    const api = {
+      timeline: async () => {
+        timeline.upsert(answered); // timelineItemUpdated arrives before the read's answer
+        return { items: [asked, message(2, VISITOR, 'new')], hasNextPage: false, nextCursor: null };
+      },
+    } as unknown as ApiClient;
+    expect(await refreshRecent(api, timeline)).toBe(true);
+    expect(timeline.items().map((item) => item.seq)).toEqual([1, 2]);
+    expect(timeline.items()[0]).toMatchObject({ answeredOptionId: 'yes' });
+  });
+
   it('asks nothing for a timeline that holds no items', async () => {
     const api = { timeline: async () => expect.unreachable('no request') } as unknown as ApiClient;
     expect(await refreshRecent(api, new Timeline('c1'))).toBe(false);
