@@ -1,7 +1,7 @@
 /**
  * Every activity the workflows schedule, from one factory, so a runtime registers them with one
  * call: the conversation's store writes, the AI assistant's model calls and items, routing to team
- * queues, telling conversations about team changes, and plugin effects.
+ * queues, telling conversations about changes to their website's team and settings, and plugin effects.
  */
 import type { TimelineItem } from '../domain/timeline';
 import type { PluginRegistry } from '../plugins/registry';
@@ -13,9 +13,9 @@ import { createRoutingActivities, engineAssigner, type ConversationUpdateEngine,
 import { countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems } from './ai/store-lookups';
 import { createConversationActivities } from './conversation';
 import type { ItemToAppend, Store } from './store';
-import { createRosterActivities, type SignalEngine } from './team-roster';
+import { createWebsiteChangeActivities, type SignalEngine } from './website-changes';
 
-/** What the routing and roster activities ask of the workflow engine (`WorkflowEngine` has it all). */
+/** What the routing and website-change activities ask of the workflow engine (`WorkflowEngine` has it all). */
 export type ActivityEngine = SignalWithStartEngine & ConversationUpdateEngine & SignalEngine;
 
 export interface ActivityDeps {
@@ -63,7 +63,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
       countOpenAssigned: (websiteId, agentId) => countOpenAssigned(store, websiteId, agentId),
       assignConversation: engineAssigner(lazyEngine),
     }),
-    ...createRosterActivities({ store, engine: lazyEngine }),
+    ...createWebsiteChangeActivities({ store, engine: lazyEngine }),
     ...pluginEffects,
   };
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { createTeamQueueSignals } from '../activities/ai';
 import { openStore, type Store } from '../activities/store';
-import { rosterNotices } from '../activities/team-roster';
+import { websiteChangeNotices } from '../activities/website-changes';
 import { connect } from '../activities/store/connect';
 import { writeWorkflowEntry } from '../plugins/bundle-entry';
 import { loadPluginRegistry } from '../plugins/loader';
@@ -158,7 +158,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       limits: config.limits,
       health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded' },
       teams: overrides.teams ?? createTeamQueueSignals(engine),
-      roster: rosterNotices(engine),
+      websiteChanges: websiteChangeNotices(engine),
       pages: { publicKey: website.publicKey, ...(config.demoPages ? { demoSecretKey: website.secretKey } : {}) },
     });
     const port = await chat.listen(config.port, config.host);

@@ -1,7 +1,7 @@
 /** What the Chat API is built from; runtime/app.ts assembles it. */
 import type { Logger } from 'pino';
 import type { Store } from '../activities/store';
-import type { RosterNotices } from '../activities/team-roster';
+import type { WebsiteChangeNotices } from '../activities/website-changes';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConversationEngine } from '../runtime/conversation-engine';
 import type { PagesOptions } from '../web/static-routes';
@@ -30,8 +30,8 @@ export interface ServerDeps {
   health: { engine: 'embedded' | 'temporal'; store: 'embedded' | 'mongodb' };
   /** The team queues, told when agents come and go. */
   teams: TeamAvailability;
-  /** The team roster workflows, told when people join or leave a website's team. */
-  roster: RosterNotices;
+  /** The website changes workflows, told when people join or leave a website's team or its lifecycle settings change. */
+  websiteChanges: WebsiteChangeNotices;
   /** The built pages (widget demo, inbox, audit viewer) and what their bootstrap tells them. */
   pages: PagesOptions;
 }

@@ -1,4 +1,4 @@
 /** The workflow functions: what gets bundled into the workflow sandbox (see plugins/bundle-entry.ts). */
 export { conversationWorkflow } from './conversation/workflow';
 export { teamQueueWorkflow } from './routing';
-export { teamRosterWorkflow } from './team';
+export { websiteChangesWorkflow } from './website';

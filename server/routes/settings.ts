@@ -3,12 +3,12 @@ import { Router } from 'express';
 import { loadRoutingRules, ROUTING_RULES_SETTING } from '../../activities/ai';
 import { AppError } from '../../domain/errors';
 import { staffedTeams, type RoutingRules } from '../../workflows/routing/team-rules';
-import { requireActingAgent, requireAgent } from '../caller';
+import { authorOf, requireActingAgent, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { parseInput } from '../schemas/parse';
-import { lifecycleSettingsBody, routingRulesBody } from '../schemas/settings';
-import { completeSettings, LIFECYCLE_SETTINGS_KEY, loadLifecycleSettings } from '../services/lifecycle-settings';
+import { lifecycleSettingsBody, routingRulesBody, type LifecycleSettingsBody } from '../schemas/settings';
+import { DEFAULT_LIFECYCLE_VIEW, LIFECYCLE_SETTINGS_KEY, loadLifecycleSettings, type LifecycleSettingsView } from '../../activities/lifecycle-settings';
 
 export function settingsRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -19,11 +19,14 @@ export function settingsRoutes(ctx: ApiContext): Router {
     res.json({ settings: await loadLifecycleSettings(ctx.store, website.id) });
   });
 
+  // New workflows start with them (on other instances within 5 s); running ones are told by the website changes workflow.
   router.put('/lifecycle', async (req, res) => {
-    const { website } = requireActingAgent(callerOf(res));
+    const caller = callerOf(res);
+    const { website } = requireActingAgent(caller);
     const settings = completeSettings(parseInput(lifecycleSettingsBody, req.body, 'body'));
     await ctx.store.putSetting(website.id, LIFECYCLE_SETTINGS_KEY, settings);
     ctx.workflowStarts.forget(website.id);
+    await ctx.websiteChanges.changed(website.id, authorOf(caller), ['settings']);
     res.json({ settings });
   });
 
@@ -51,4 +54,9 @@ function refuseUnstaffedTeams({ rules, defaultTeam }: RoutingRules, staffed: Rea
   throw new AppError('ERR_INVALID_INPUT', `No team member belongs to ${[...new Set(unstaffed.map((u) => u.team))].join(', ')}`, {
     fields: unstaffed.map(({ path, team }) => ({ path, message: `no team member belongs to team ${team}` })),
   });
+}
+
+/** A PUT's body with the defaults filled in. */
+function completeSettings(body: LifecycleSettingsBody): LifecycleSettingsView {
+  return { ...DEFAULT_LIFECYCLE_VIEW, ...body, firstResponseMinutes: { ...DEFAULT_LIFECYCLE_VIEW.firstResponseMinutes, ...body.firstResponseMinutes } };
 }

@@ -2,12 +2,12 @@
  * Changes to a website's team: people added, changed and removed. Each change is checked against
  * the routing rules (a team they send conversations to keeps at least one person), stored, then
  * passed on: the team queues learn whether the person can take conversations from them, and, when
- * people come or go, the roster workflow tells every running conversation (workflows/team/).
+ * people come or go, the website changes workflow tells every running conversation (workflows/website/).
  */
 import { countOpenAssigned, loadRoutingRules } from '../../activities/ai';
 import { newId, type Store } from '../../activities/store';
 import { canonicalJson } from '../../activities/store/same-content';
-import type { RosterNotices } from '../../activities/team-roster';
+import type { WebsiteChangeNotices } from '../../activities/website-changes';
 import { AppError } from '../../domain/errors';
 import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
@@ -21,7 +21,7 @@ import type { WorkflowStarts } from './workflow-start';
 export interface TeamMembersDeps {
   store: Store;
   teams: TeamAvailability;
-  roster: RosterNotices;
+  websiteChanges: WebsiteChangeNotices;
   online: OnlineDirectory;
   directory: StoreDirectory;
   workflowStarts: WorkflowStarts;
@@ -49,7 +49,7 @@ export class TeamMembers {
       if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
     }
     await this.passOn(member, { queues: true });
-    await this.deps.roster.revised(websiteId, actor);
+    await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
     return { member, created };
   }
 
@@ -64,18 +64,18 @@ export class TeamMembers {
   }
 
   /**
-   * Removes a person. The queues and the roster workflow hear of it before the store changes too:
-   * a retry finds nobody (`404`), so a first attempt that stopped after the delete must already
-   * have set everything going (the roster workflow's second round reads the store 10 s later).
+   * Removes a person. The queues and the website changes workflow hear of it before the store
+   * changes too: a retry finds nobody (`404`), so a first attempt that stopped after the delete
+   * must already have set everything going (that workflow's late pass reads the store 10 s later).
    */
   async remove({ websiteId, actor }: TeamChange, id: string): Promise<void> {
     const member = await this.person(websiteId, id);
     await this.refuseUnstaffing(websiteId, id, undefined);
     await this.passOn(member, { queues: true, gone: true });
-    await this.deps.roster.revised(websiteId, actor);
+    await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
     await this.deps.store.deleteTeamMember(id);
     this.forget(member);
-    await this.deps.roster.revised(websiteId, actor);
+    await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
   }
 
   /** A member of the website's team, a person or an AI assistant; 404 otherwise. */

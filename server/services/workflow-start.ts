@@ -6,10 +6,9 @@
 import type { Store } from '../../activities/store';
 import type { ConversationStartInput } from '../../runtime/conversation-engine';
 import type { LifecycleSettings, RosterMember } from '../../workflows/conversation/definitions';
-import { loadLifecycleSettings, workflowSettings } from './lifecycle-settings';
+import { loadRoster, loadWorkflowSettings } from '../../activities/lifecycle-settings';
+import { WEBSITE_CACHE_MS } from '../../workflows/website/definitions';
 
-/** Changes to the team or the settings reach new workflows within this long on other instances (at once on the one that made them, for settings). */
-const CACHE_TTL_MS = 5_000;
 
 export interface ConversationRef {
   id: string;
@@ -53,9 +52,10 @@ export class WorkflowStarts {
   private async website(websiteId: string): Promise<WebsiteStart> {
     const cached = this.websites.get(websiteId);
     if (cached && cached.until > Date.now()) return cached.start;
-    const [members, view] = await Promise.all([this.store.listTeamMembers(websiteId), loadLifecycleSettings(this.store, websiteId)]);
-    const start = { roster: members.map(({ id, kind }) => ({ id, kind })), settings: workflowSettings(view) };
-    this.websites.set(websiteId, { start, until: Date.now() + CACHE_TTL_MS });
+    const [roster, settings] = await Promise.all([loadRoster(this.store, websiteId), loadWorkflowSettings(this.store, websiteId)]);
+    const start = { roster, settings };
+    // Other instances' changes reach new workflows once this expires; the website changes workflow tells those started meanwhile.
+    this.websites.set(websiteId, { start, until: Date.now() + WEBSITE_CACHE_MS });
     return start;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadRoutingRules } from '../../activities/ai';
+import { conversationWorkflowId, getState, type ConversationSnapshot } from '../../workflows/conversation/definitions';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
 import { AGENT } from './support/clients';
@@ -34,6 +35,24 @@ describe('Lifecycle settings', () => {
     await expect.poll(started, { timeout: 5_000 }).toBeDefined();
     const { settings } = (await started()).details.args[0];
     expect(settings).toMatchObject({ firstResponseSlaMs: { medium: 30 * 60_000 }, aiTakesReopened: true, retentionAfterResolveMs: 10080 * 60_000 });
+  });
+
+  it('reach conversations already running: their deadlines follow at once', async () => {
+    const visitor = { visitorId: await t.api.newVisitor() };
+    await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'settings-2', defaultTimelineItems: [{ id: 'settings-2-q', type: 'message', text: 'hello' }] });
+    expect((await t.api.call('POST', '/v1/conversations/settings-2/escalate', AGENT, { reason: 'wants a person' })).status).toBe(200);
+    const state = () => t.app.engine.query<ConversationSnapshot>({ workflowId: conversationWorkflowId('settings-2'), query: getState.name, args: [{ actor: { kind: 'system', id: 'test' } }] });
+    const dueIn = async () => {
+      const { firstResponseDueAt } = await state();
+      const startedAt = (await t.api.call('GET', '/v1/conversations/settings-2/audit', AGENT)).body.entries.find((e: { name?: string }) => e.name === 'escalate').time;
+      return Math.round((Date.parse(firstResponseDueAt!) - Date.parse(startedAt)) / 60_000);
+    };
+    await expect.poll(async () => (await state()).firstResponseDueAt, { timeout: 5_000 }).toBeDefined();
+    const before = await dueIn();
+    await t.api.call('PUT', '/v1/settings/lifecycle', AGENT, { firstResponseMinutes: { medium: before + 17 } });
+    await expect.poll(dueIn, { timeout: 10_000 }).toBe(before + 17);
+    const audit = (await t.api.call('GET', '/v1/conversations/settings-2/audit', AGENT)).body.entries;
+    expect(audit).toContainEqual(expect.objectContaining({ kind: 'signal_received', name: 'settingsChanged', actor: { kind: 'human', id: AGENT.agent } }));
   });
 
   it('refuses what is not a setting, or out of range, naming the field; only the team may change them', async () => {

@@ -126,6 +126,11 @@ export interface RosterChange {
   roster: RosterMember[];
 }
 
+export interface SettingsChange {
+  actor: Author;
+  settings: LifecycleSettings;
+}
+
 export interface StateQuery {
   actor: Author;
 }
@@ -133,6 +138,8 @@ export interface StateQuery {
 /** Every new timeline item, deduplicated by item id. `author` is the sender for the audit trail. */
 export const itemAdded = defineSignal<[ItemArrival]>('itemAdded');
 export const rosterChanged = defineSignal<[RosterChange]>('rosterChanged');
+/** The website's lifecycle settings changed: the running conversation takes them from now on. */
+export const settingsChanged = defineSignal<[SettingsChange]>('settingsChanged');
 export const getState = defineQuery<ConversationSnapshot, [StateQuery]>('getState');
 
 type OperationOf<K extends LifecycleOperationName> = Extract<LifecycleOperation, { op: K }>;

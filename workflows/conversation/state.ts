@@ -272,6 +272,20 @@ export class ConversationState {
     if (assigneeGone && lifecycle.handler === 'human') this.data.outbox.routing.push(routeNotice(lifecycle, this.data));
   }
 
+  get settings(): LifecycleSettings {
+    return this.data.settings;
+  }
+
+  /**
+   * The website's lifecycle settings changed: they hold from now on. The deadlines follow at once
+   * (a first-response target counts from when its clock started, auto-resolve from the last
+   * reply, retention from the resolve), so one already past acts at once.
+   */
+  changeSettings(settings: LifecycleSettings, now: string): void {
+    this.data.settings = settings;
+    this.reconcileClocks(now);
+  }
+
   /** Whether the AI assistant should answer a visitor now: it handles the conversation, is not paused, and it is open. */
   shouldAiRespond(now: string): boolean {
     const { status, handler, aiPausedUntil } = this.data.lifecycle;

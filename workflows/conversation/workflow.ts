@@ -3,7 +3,7 @@
  * the single writer of its lifecycle. This file only wires messages, timers and activities to the
  * rules in `ConversationState`.
  *
- * - Signals: `itemAdded` for every new timeline item, `rosterChanged`. Updates: one per lifecycle
+ * - Signals: `itemAdded` for every new timeline item, `rosterChanged` and `settingsChanged`. Updates: one per lifecycle
  *   operation (`resolve`, `setPriority`, …), validated first; an update answers once its change is
  *   in the store, so a caller that reads the conversation next sees it. Query: `getState`.
  * - Persistence: the main loop drains the state's outbox: event items (`recordEvents`), then the
@@ -58,6 +58,7 @@ import {
   itemAdded,
   operationRequest,
   rosterChanged,
+  settingsChanged,
   type ConversationSnapshot,
   type ConversationWorkflowInput,
   type OperationUpdate,
@@ -191,6 +192,12 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(rosterChanged, (change) => {
     messagesThisRun += 1;
     state.changeRoster(change, workflowNow());
+    changed();
+  });
+  setHandler(settingsChanged, ({ settings }) => {
+    messagesThisRun += 1;
+    state.changeSettings(settings, workflowNow());
+    changed();
   });
   setHandler(getState, () => state.snapshot());
   for (const op of Object.keys(OPERATION_UPDATES) as LifecycleOperationName[]) handleOperation(op, OPERATION_UPDATES[op]);
@@ -243,7 +250,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       websiteId: input.websiteId,
       visitorId: input.visitorId,
       roster: state.roster,
-      settings: input.settings,
+      settings: state.settings,
       ...(input.aiAssistantId === undefined ? {} : { aiAssistantId: input.aiAssistantId }),
       runLimits,
       carried: { ...state.toData(), ...(ai ? { aiVisitorTurns: ai.visitorTurns } : {}) },

@@ -643,6 +643,22 @@ describe('ConversationState', () => {
     });
   });
 
+  describe('#changeSettings', () => {
+    it('moves the deadlines at once: a first-response target from when its clock started, auto-resolve from the last reply', () => {
+      const state = started();
+      state.receiveItem(arrival(VISITOR, 'help'), at());
+      expect(state.deadlines().firstResponse).toBe(at(4 * HOUR));
+      state.changeSettings({ ...SETTINGS, firstResponseSlaMs: { ...SETTINGS.firstResponseSlaMs, medium: 30 * MINUTE } }, at(10 * MINUTE));
+      expect(state.deadlines().firstResponse).toBe(at(30 * MINUTE));
+      state.receiveItem(arrival(ALICE, 'on it'), at(20 * MINUTE));
+      expect(state.deadlines().autoResolve).toBe(at(20 * MINUTE + 24 * HOUR));
+      const { autoResolveAfterMs: _never, ...withoutAutoResolve } = SETTINGS;
+      state.changeSettings(withoutAutoResolve, at(30 * MINUTE));
+      expect(state.deadlines().autoResolve).toBeUndefined();
+      expect(state.settings).toEqual(withoutAutoResolve);
+    });
+  });
+
   describe('#shouldAiRespond', () => {
     it('is true while the AI handles an open conversation and is not paused', () => {
       const state = withAi();

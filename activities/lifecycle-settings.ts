@@ -1,12 +1,12 @@
 /**
  * A website's lifecycle settings (first-response targets, auto-resolve, retention, AI pause): kept
  * in the website settings in the API's terms (minutes, every field filled in), given to each
- * conversation workflow when it starts.
+ * conversation workflow when it starts and told to those running when they change. With the team,
+ * what a conversation workflow is given of its website.
  */
-import type { Store } from '../../activities/store';
-import { PRIORITIES, type Priority } from '../../domain/conversation';
-import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from '../../workflows/conversation/definitions';
-import type { LifecycleSettingsBody } from '../schemas/settings';
+import { PRIORITIES, type Priority } from '../domain/conversation';
+import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings, type RosterMember } from '../workflows/conversation/definitions';
+import type { Store } from './store';
 
 export const LIFECYCLE_SETTINGS_KEY = 'lifecycleSettings';
 const MINUTE_MS = 60_000;
@@ -37,13 +37,8 @@ function viewOf(settings: LifecycleSettings): LifecycleSettingsView {
 
 export const DEFAULT_LIFECYCLE_VIEW: LifecycleSettingsView = viewOf(DEFAULT_LIFECYCLE_SETTINGS);
 
-/** A PUT's body with the defaults filled in. */
-export function completeSettings(body: LifecycleSettingsBody): LifecycleSettingsView {
-  return { ...DEFAULT_LIFECYCLE_VIEW, ...body, firstResponseMinutes: { ...DEFAULT_LIFECYCLE_VIEW.firstResponseMinutes, ...body.firstResponseMinutes } };
-}
-
 /** What a conversation workflow is given. */
-export function workflowSettings(view: LifecycleSettingsView): LifecycleSettings {
+function workflowSettings(view: LifecycleSettingsView): LifecycleSettings {
   const firstResponseSlaMs: LifecycleSettings['firstResponseSlaMs'] = {};
   for (const priority of PRIORITIES) {
     const target = view.firstResponseMinutes[priority];
@@ -61,4 +56,14 @@ export function workflowSettings(view: LifecycleSettingsView): LifecycleSettings
 
 export async function loadLifecycleSettings(store: Pick<Store, 'getSetting'>, websiteId: string): Promise<LifecycleSettingsView> {
   return (await store.getSetting<LifecycleSettingsView>(websiteId, LIFECYCLE_SETTINGS_KEY)) ?? DEFAULT_LIFECYCLE_VIEW;
+}
+
+/** The settings as conversation workflows are given them. */
+export async function loadWorkflowSettings(store: Pick<Store, 'getSetting'>, websiteId: string): Promise<LifecycleSettings> {
+  return workflowSettings(await loadLifecycleSettings(store, websiteId));
+}
+
+/** The team as conversation workflows are given it: who, and whether human or AI. */
+export async function loadRoster(store: Pick<Store, 'listTeamMembers'>, websiteId: string): Promise<RosterMember[]> {
+  return (await store.listTeamMembers(websiteId)).map(({ id, kind }) => ({ id, kind }));
 }

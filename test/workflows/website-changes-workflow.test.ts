@@ -4,33 +4,40 @@ import { ManualClock } from '../../runtime/engine/clock';
 import { EmbeddedEngine } from '../../runtime/engine/embedded/embedded-engine';
 import { MemoryJournalStore } from '../../runtime/engine/memory-journal-store';
 import type { Author } from '../../domain/timeline';
-import { TEAM_ROSTER_WORKFLOW_TYPE, rosterRevised, teamRosterWorkflowId, type BroadcastRosterInput, type TeamRosterInput } from '../../workflows/team/definitions';
+import {
+  WEBSITE_CHANGES_WORKFLOW_TYPE,
+  websiteChanged,
+  websiteChangesWorkflowId,
+  type TellConversationsInput,
+  type WebsiteChangeKind,
+  type WebsiteChangesInput,
+} from '../../workflows/website/definitions';
 import { eventually } from '../runtime/engine/eventually';
 import { silentLogger } from '../runtime/engine/silent-logger';
 
-const teamWorkflowsPath = fileURLToPath(new URL('../../workflows/team', import.meta.url));
+const websiteWorkflowsPath = fileURLToPath(new URL('../../workflows/website', import.meta.url));
 const ANN: Author = { kind: 'human', id: 'ann' };
 const BEN: Author = { kind: 'human', id: 'ben' };
 const SECOND = 1_000;
 
-describe('teamRosterWorkflow (embedded engine)', () => {
+describe('websiteChangesWorkflow (embedded engine)', () => {
   let engine: EmbeddedEngine | undefined;
   afterEach(async () => engine?.shutdown());
 
   /** The workflow with a broadcast that records who it was for, failing the first `failures` times. */
-  async function setUp(input: Partial<TeamRosterInput> = {}, failures = 0) {
+  async function setUp(input: Partial<WebsiteChangesInput> = {}, failures = 0) {
     const rounds: string[] = [];
     let failed = 0;
     const clock = new ManualClock();
     engine = await EmbeddedEngine.create({
-      workflowsPath: teamWorkflowsPath,
+      workflowsPath: websiteWorkflowsPath,
       activities: {
-        broadcastRoster: async ({ actor }: BroadcastRosterInput) => {
+        tellConversations: async ({ actor, what }: TellConversationsInput) => {
           if (failed < failures) {
             failed += 1;
             throw new Error('store unavailable');
           }
-          rounds.push(actor.id);
+          rounds.push(`${actor.id}:${[...what].sort().join('+')}`);
           return { told: 0 };
         },
       },
@@ -38,13 +45,13 @@ describe('teamRosterWorkflow (embedded engine)', () => {
       clock,
       logger: silentLogger,
     });
-    const revise = (actor: Author) =>
+    const revise = (actor: Author, what: WebsiteChangeKind[] = ['roster']) =>
       engine!.signalWithStart({
-        workflowType: TEAM_ROSTER_WORKFLOW_TYPE,
-        workflowId: teamRosterWorkflowId('w1'),
+        workflowType: WEBSITE_CHANGES_WORKFLOW_TYPE,
+        workflowId: websiteChangesWorkflowId('w1'),
         args: [{ websiteId: 'w1', ...input }],
-        signal: rosterRevised.name,
-        signalArgs: [{ actor }],
+        signal: websiteChanged.name,
+        signalArgs: [{ actor, what }],
       });
     return { rounds, clock, revise };
   }
@@ -52,44 +59,44 @@ describe('teamRosterWorkflow (embedded engine)', () => {
   it('tells the conversations at once, and again once the instances’ cached teams have expired', async () => {
     const { rounds, clock, revise } = await setUp();
     await revise(ANN);
-    await eventually(() => expect(rounds).toEqual(['ann']));
+    await eventually(() => expect(rounds).toEqual(['ann:roster']));
     await clock.advance(5 * SECOND);
-    expect(rounds).toEqual(['ann']);
+    expect(rounds).toEqual(['ann:roster']);
     await clock.advance(6 * SECOND);
-    await eventually(() => expect(rounds).toEqual(['ann', 'ann']));
+    await eventually(() => expect(rounds).toEqual(['ann:roster', 'ann:roster']));
     await clock.advance(60 * SECOND);
-    expect(rounds).toEqual(['ann', 'ann']);
+    expect(rounds).toEqual(['ann:roster', 'ann:roster']);
   });
 
-  it('starts a full round at once for a change made while it waits, and makes one late pass after it', async () => {
+  it('starts a full round at once for a change made while it waits, telling what both changed, and makes one late pass after it', async () => {
     const { rounds, clock, revise } = await setUp();
     await revise(ANN);
-    await eventually(() => expect(rounds).toEqual(['ann']));
+    await eventually(() => expect(rounds).toEqual(['ann:roster']));
     await clock.advance(2 * SECOND);
-    await revise(BEN);
-    await eventually(() => expect(rounds).toEqual(['ann', 'ben']));
+    await revise(BEN, ['settings']);
+    await eventually(() => expect(rounds).toEqual(['ann:roster', 'ben:roster+settings']));
     await clock.advance(11 * SECOND);
-    await eventually(() => expect(rounds).toEqual(['ann', 'ben', 'ben']));
+    await eventually(() => expect(rounds).toEqual(['ann:roster', 'ben:roster+settings', 'ben:roster+settings']));
     await clock.advance(60 * SECOND);
-    expect(rounds).toEqual(['ann', 'ben', 'ben']);
+    expect(rounds).toEqual(['ann:roster', 'ben:roster+settings', 'ben:roster+settings']);
   });
 
   it('tries a failed round again until it gets through', async () => {
     const { rounds, clock, revise } = await setUp({}, 3);
     await revise(ANN);
     await clock.advance(10 * SECOND);
-    await eventually(() => expect(rounds[0]).toBe('ann'));
+    await eventually(() => expect(rounds[0]).toBe('ann:roster'));
   });
 
   it('carries a change heard at the end of a run into the next run', async () => {
-    const { rounds, clock, revise } = await setUp({ changesPerRun: 1 });
+    const { rounds, clock, revise } = await setUp({ roundsPerRun: 1 });
     await revise(ANN);
-    await eventually(() => expect(rounds).toEqual(['ann']));
+    await eventually(() => expect(rounds).toEqual(['ann:roster']));
     await revise(BEN);
-    await eventually(() => expect(rounds).toEqual(['ann', 'ben']));
+    await eventually(() => expect(rounds).toEqual(['ann:roster', 'ben:roster']));
     await clock.advance(11 * SECOND);
-    await eventually(() => expect(rounds).toEqual(['ann', 'ben', 'ben']));
-    const runs = (await engine!.history(teamRosterWorkflowId('w1'))).filter((entry) => entry.kind === 'workflow_started');
+    await eventually(() => expect(rounds).toEqual(['ann:roster', 'ben:roster', 'ben:roster']));
+    const runs = (await engine!.history(websiteChangesWorkflowId('w1'))).filter((entry) => entry.kind === 'workflow_started');
     expect(runs).toHaveLength(2);
   });
 });

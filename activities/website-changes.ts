@@ -1,0 +1,82 @@
+/**
+ * Telling a website's conversations what changed: every conversation workflow that runs gets the
+ * team (`rosterChanged`) or the lifecycle settings (`settingsChanged`) as the store now holds them,
+ * for the website changes workflow (workflows/website/).
+ */
+import type { Author } from '../domain/timeline';
+import { conversationWorkflowId, MAX_LIFECYCLE_MINUTES, rosterChanged, settingsChanged } from '../workflows/conversation/definitions';
+import {
+  WEBSITE_CHANGES_WORKFLOW_TYPE,
+  websiteChanged,
+  websiteChangesWorkflowId,
+  type WebsiteChangeActivities,
+  type WebsiteChangeKind,
+  type WebsiteChangesInput,
+} from '../workflows/website/definitions';
+import type { SignalWithStartEngine } from './ai/routing';
+import { loadRoster, loadWorkflowSettings } from './lifecycle-settings';
+import type { Store } from './store';
+
+/** Conversations signalled at once: enough to keep the engine busy, few enough to leave it room for chat. */
+const CONCURRENCY = 8;
+const MAX_RETENTION_MS = MAX_LIFECYCLE_MINUTES * 60_000;
+
+export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'getSetting'> & {
+  conversationIdsActiveSince(websiteId: string, since: string): AsyncIterable<string>;
+};
+
+/** The one engine call the telling needs (the engine's `WorkflowEngine` has it). */
+export interface SignalEngine {
+  signal(o: { workflowId: string; signal: string; args: unknown[] }): Promise<void>;
+}
+
+export function createWebsiteChangeActivities({ store, engine }: { store: WebsiteChangeStore; engine: SignalEngine }): WebsiteChangeActivities {
+  return {
+    async tellConversations({ websiteId, actor, what }) {
+      const signals = [
+        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: { actor, roster: await loadRoster(store, websiteId) } }] : []),
+        ...(what.includes('settings') ? [{ signal: settingsChanged.name, arg: { actor, settings: await loadWorkflowSettings(store, websiteId) } }] : []),
+      ];
+      // Open conversations, and resolved ones whose workflow may still run for the longest retention there is.
+      const ids = store.conversationIdsActiveSince(websiteId, new Date(Date.now() - MAX_RETENTION_MS).toISOString());
+      let told = 0;
+      const tell = async (conversationId: string) => {
+        try {
+          for (const { signal, arg } of signals) await engine.signal({ workflowId: conversationWorkflowId(conversationId), signal, args: [arg] });
+          told += 1;
+        } catch (err) {
+          // A conversation whose workflow does not run gets the team and settings in its input when one starts.
+          if ((err as { code?: unknown }).code !== 'ERR_WORKFLOW_NOT_FOUND') throw err;
+        }
+      };
+      await forEachBounded(ids, CONCURRENCY, tell);
+      return { told };
+    },
+  };
+}
+
+/** Runs `each` over the items, at most `limit` at once; the first failure stops it and is thrown. */
+async function forEachBounded<T>(items: AsyncIterable<T>, limit: number, each: (item: T) => Promise<void>): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]();
+  const worker = async () => {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) await each(next.value);
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}
+
+/** Tells the website's changes workflow what changed, starting the workflow if it does not run. */
+export function websiteChangeNotices(engine: SignalWithStartEngine) {
+  return {
+    changed: (websiteId: string, actor: Author, what: WebsiteChangeKind[]): Promise<void> => {
+      const input: WebsiteChangesInput = { websiteId };
+      return engine.signalWithStart({
+        workflowType: WEBSITE_CHANGES_WORKFLOW_TYPE,
+        workflowId: websiteChangesWorkflowId(websiteId),
+        args: [input],
+        signal: websiteChanged.name,
+        signalArgs: [{ actor, what }],
+      });
+    },
+  };
+}
+export type WebsiteChangeNotices = ReturnType<typeof websiteChangeNotices>;

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { LIFECYCLE_SETTINGS_KEY } from '../../activities/lifecycle-settings';
+import { createWebsiteChangeActivities, type WebsiteChangeStore } from '../../activities/website-changes';
+import type { TeamMember } from '../../domain/people';
+import type { Author } from '../../domain/timeline';
+import { WorkflowNotFoundError } from '../../runtime/engine/errors';
+
+const ALEX: Author = { kind: 'human', id: 'alex' };
+
+const member = (id: string, kind: TeamMember['kind'] = 'human'): TeamMember => ({ id, websiteId: 'w1', name: id, kind, teams: ['support'], capacity: 5 });
+
+function storeWith(conversationIds: string[]): WebsiteChangeStore & { since: string[] } {
+  const since: string[] = [];
+  return {
+    since,
+    listTeamMembers: async () => [member('alex'), member('bot', 'ai')],
+    getSetting: async <T>(_websiteId: string, key: string) =>
+      (key === LIFECYCLE_SETTINGS_KEY
+        ? { firstResponseMinutes: { low: null, medium: 30, high: 10, urgent: 5 }, bumpPriorityOnSlaBreach: false, autoResolveAfterMinutes: null, retentionAfterResolveMinutes: 60, defaultAiPauseMinutes: 15, aiTakesReopened: true }
+        : undefined) as T | undefined,
+    async *conversationIdsActiveSince(_websiteId: string, from: string) {
+      since.push(from);
+      yield* conversationIds;
+    },
+  };
+}
+
+type Signalled = { workflowId: string; signal: string; args: unknown[] };
+
+describe('tellConversations', () => {
+  it('signals the team, ids and kinds only, to every conversation whose workflow runs, skipping those that do not', async () => {
+    const signalled: Signalled[] = [];
+    const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    const store = storeWith(ids);
+    const { tellConversations } = createWebsiteChangeActivities({
+      store,
+      engine: {
+        signal: async (o: Signalled) => {
+          if (o.workflowId.endsWith('c3') || o.workflowId.endsWith('c17')) throw new WorkflowNotFoundError(o.workflowId);
+          signalled.push(o);
+        },
+      },
+    });
+    expect(await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] })).toEqual({ told: 18 });
+    expect(signalled.map((s) => s.workflowId).sort()).toEqual(ids.filter((id) => id !== 'c3' && id !== 'c17').map((id) => `conversation:${id}`).sort());
+    expect(signalled[0]).toMatchObject({ signal: 'rosterChanged', args: [{ actor: ALEX, roster: [{ id: 'alex', kind: 'human' }, { id: 'bot', kind: 'ai' }] }] });
+    // Resolved conversations count while their workflow may still run: up to the longest retention there is, a year.
+    const yearAgo = Date.now() - 365 * 24 * 3_600_000;
+    expect(Math.abs(Date.parse(store.since[0]!) - yearAgo)).toBeLessThan(60_000);
+  });
+
+  it('signals the settings as workflows are given them, and both when both changed', async () => {
+    const signalled: Signalled[] = [];
+    const { tellConversations } = createWebsiteChangeActivities({ store: storeWith(['c1']), engine: { signal: async (o: Signalled) => void signalled.push(o) } });
+    await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['settings', 'roster'] });
+    expect(signalled.map((s) => s.signal)).toEqual(['rosterChanged', 'settingsChanged']);
+    expect(signalled[1]!.args).toEqual([
+      {
+        actor: ALEX,
+        settings: { firstResponseSlaMs: { medium: 1_800_000, high: 600_000, urgent: 300_000 }, bumpPriorityOnSlaBreach: false, retentionAfterResolveMs: 3_600_000, defaultAiPauseMs: 900_000, aiTakesReopened: true },
+      },
+    ]);
+  });
+
+  it('fails on any other error, so the workflow tries the round again', async () => {
+    const { tellConversations } = createWebsiteChangeActivities({
+      store: storeWith(['c1', 'c2']),
+      engine: { signal: async () => Promise.reject(new Error('engine unavailable')) },
+    });
+    await expect(tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] })).rejects.toThrow('engine unavailable');
+  });
+});
