@@ -55,13 +55,28 @@ export function createWebsiteChangeActivities({ store, engine }: { store: Websit
   };
 }
 
-/** Runs `each` over the items, at most `limit` at once; the first failure stops it and is thrown. */
+/**
+ * Runs `each` over the items, at most `limit` at once. The first failure stops it: no item is
+ * started after it, the items' source is closed, and it is thrown once those under way have ended
+ * (so a retry does not run beside them).
+ */
 async function forEachBounded<T>(items: AsyncIterable<T>, limit: number, each: (item: T) => Promise<void>): Promise<void> {
   const iterator = items[Symbol.asyncIterator]();
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) await each(next.value);
+    while (!failure) {
+      const next = await iterator.next();
+      if (next.done) return;
+      await each(next.value).catch((error: unknown) => {
+        failure ??= { error };
+      });
+    }
   };
   await Promise.all(Array.from({ length: limit }, worker));
+  if (failure) {
+    await iterator.return?.();
+    throw failure.error;
+  }
 }
 
 /** Tells the website's changes workflow what changed, starting the workflow if it does not run. */

@@ -25,9 +25,12 @@ export const visitorViewerOf = (caller: VisitorCaller): VisitorViewer =>
   caller.contactId ? { kind: 'contact', id: caller.contactId, visitorId: caller.visitorId } : { kind: 'visitor', id: caller.visitorId };
 
 /** The identity unread counts and visibility are computed for. */
+/** Whose seen state a secret-key call without `X-Actor-User-Id` reads: no team member may have this id. */
+export const BACKEND_VIEWER_ID = 'backend';
+
 export function viewerOf(caller: Caller): Viewer {
   if (caller.kind === 'visitor') return visitorViewerOf(caller);
-  return { kind: caller.memberKind === 'ai' ? 'ai' : 'human', id: caller.userId ?? 'backend' };
+  return { kind: caller.memberKind === 'ai' ? 'ai' : 'human', id: caller.userId ?? BACKEND_VIEWER_ID };
 }
 
 /** The author of what this caller writes; a secret key without an actor may not write. */

@@ -33,6 +33,12 @@ export function teamMethods({ team }: Collections) {
       }
     },
 
+    /** Changes some fields of a website's person; null when there is none (a change never brings back one removed meanwhile). */
+    async updateTeamMember(websiteId: string, id: string, fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity'>>): Promise<TeamMember | null> {
+      const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind: 'human' }, { $set: fields }, { returnDocument: 'after' });
+      return doc && withoutInternal<TeamMember>(doc);
+    },
+
     /** Removes a team member; false when there was none. */
     async deleteTeamMember(id: string): Promise<boolean> {
       return (await team.deleteOne({ _id: id })).deletedCount === 1;

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { TeamMember } from '../../domain/people';
 import type { AuthDirectory } from '../auth';
+import { KeyedLines } from '../keyed-lines';
 
 /** What the team queues offer (activities/ai's `createTeamQueueSignals(engine)`). */
 export interface TeamAvailability {
@@ -16,7 +17,7 @@ export interface TeamAvailability {
 }
 
 export class AgentAvailability {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly lines = new KeyedLines();
 
   constructor(
     private readonly teams: Pick<TeamAvailability, 'agentOnline' | 'agentOffline'>,
@@ -26,19 +27,14 @@ export class AgentAvailability {
 
   /** Queues the notice; returns at once. */
   changed(websiteId: string, userId: string, online: boolean): void {
-    const key = `${websiteId}/${userId}`;
-    const next = (this.tails.get(key) ?? Promise.resolve()).then(() =>
+    void this.lines.run(`${websiteId}/${userId}`, () =>
       this.tell(websiteId, userId, online).catch((err: unknown) => this.log.warn({ err, userId, online }, 'telling the team queues about an agent failed')),
     );
-    this.tails.set(key, next);
-    void next.finally(() => {
-      if (this.tails.get(key) === next) this.tails.delete(key);
-    });
   }
 
   /** Waits for every queued notice (shutdown: the closing sockets' agents go away first). */
-  async drain(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  drain(): Promise<void> {
+    return this.lines.drain();
   }
 
   private async tell(websiteId: string, userId: string, online: boolean): Promise<void> {

@@ -1,5 +1,6 @@
 /** The website's team: everyone on it (humans and AI assistants), and the people the team adds, changes and removes. */
 import { Router, type Response } from 'express';
+import { AppError } from '../../domain/errors';
 import type { TeamMember } from '../../domain/people';
 import { authorOf, requireActingAgent, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
@@ -20,10 +21,12 @@ export function teamRoutes(ctx: ApiContext): Router {
     // The AI assistant is always there; humans are online while a socket of theirs is open on any instance.
     online: kind === 'ai' || ctx.online.isOnline({ websiteId, kind: 'user', id }),
   });
-  /** Who changes the team: the website, and the acting member as the audit trail's actor. */
+  /** Who changes the team: a person (an AI assistant may not), named as the audit trail's actor. */
   const changeBy = (res: Response) => {
     const caller = callerOf(res);
-    return { websiteId: requireActingAgent(caller).website.id, actor: authorOf(caller) };
+    const agent = requireActingAgent(caller);
+    if (agent.memberKind === 'ai') throw new AppError('ERR_FORBIDDEN', 'An AI assistant cannot change the team');
+    return { websiteId: agent.website.id, actor: authorOf(caller) };
   };
 
   router.get('/', async (_req, res) => {

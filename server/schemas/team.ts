@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKEND_VIEWER_ID } from '../caller';
 import { clientItemId, entityId, shortText, tag } from './common';
 
 /** Open conversations a person takes at once from the team queues. */
@@ -16,7 +17,7 @@ export const memberParams = z.strictObject({ id: entityId });
 
 /** A new person on the team: with a client-chosen `id`, a retry is safe; without, the server gives one. */
 export const newMemberBody = z.strictObject({
-  id: clientItemId.optional(),
+  id: clientItemId.refine((id) => id !== BACKEND_VIEWER_ID, `${BACKEND_VIEWER_ID} is reserved`).optional(),
   name: shortText,
   teams: teams.default([]),
   capacity: capacity.default(DEFAULT_CAPACITY),

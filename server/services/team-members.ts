@@ -13,6 +13,7 @@ import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { staffedTeams, teamsNamed } from '../../workflows/routing/team-rules';
 import type { StoreDirectory } from '../directory';
+import { KeyedLines } from '../keyed-lines';
 import type { TeamAvailability } from '../realtime/agent-availability';
 import type { OnlineDirectory } from '../realtime/presence';
 import type { MemberChange, NewMember } from '../schemas/team';
@@ -34,6 +35,13 @@ export interface TeamChange {
 }
 
 export class TeamMembers {
+  /**
+   * One change of a website's team at a time on this instance, so two changes cannot both pass the
+   * staffing check and together empty a team. (Instances do not coordinate: two changes made on
+   * two instances at the same moment still could.)
+   */
+  private readonly lines = new KeyedLines();
+
   constructor(private readonly deps: TeamMembersDeps) {}
 
   /**
@@ -54,13 +62,15 @@ export class TeamMembers {
   }
 
   async change({ websiteId }: TeamChange, id: string, change: MemberChange): Promise<TeamMember> {
-    const before = await this.person(websiteId, id);
-    const after: TeamMember = { ...before, ...change };
-    await this.refuseUnstaffing(websiteId, id, after);
-    await this.deps.store.upsertTeamMember(after);
-    // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
-    await this.passOn(after, { queues: change.teams !== undefined || change.capacity !== undefined, formerTeams: before.teams });
-    return after;
+    return this.lines.run(websiteId, async () => {
+      const before = await this.person(websiteId, id);
+      await this.refuseUnstaffing(websiteId, before, { ...before, ...change });
+      const after = await this.deps.store.updateTeamMember(websiteId, id, change);
+      if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
+      // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
+      await this.passOn(after, { queues: change.teams !== undefined || change.capacity !== undefined, formerTeams: before.teams });
+      return after;
+    });
   }
 
   /**
@@ -69,13 +79,15 @@ export class TeamMembers {
    * must already have set everything going (that workflow's late pass reads the store 10 s later).
    */
   async remove({ websiteId, actor }: TeamChange, id: string): Promise<void> {
-    const member = await this.person(websiteId, id);
-    await this.refuseUnstaffing(websiteId, id, undefined);
-    await this.passOn(member, { queues: true, gone: true });
-    await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
-    await this.deps.store.deleteTeamMember(id);
-    this.forget(member);
-    await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
+    await this.lines.run(websiteId, async () => {
+      const member = await this.person(websiteId, id);
+      await this.refuseUnstaffing(websiteId, member, undefined);
+      await this.passOn(member, { queues: true, gone: true });
+      await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
+      await this.deps.store.deleteTeamMember(id);
+      this.forget(member);
+      await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
+    });
   }
 
   /** A member of the website's team, a person or an AI assistant; 404 otherwise. */
@@ -92,11 +104,16 @@ export class TeamMembers {
     return member;
   }
 
-  /** A team the routing rules send conversations to must keep a person, or its queue would hold them for ever. */
-  private async refuseUnstaffing(websiteId: string, id: string, after: TeamMember | undefined): Promise<void> {
+  /**
+   * A team the routing rules send conversations to must keep a person, or its queue would hold them
+   * for ever. Only the teams this change would empty count: a team empty already (the store was
+   * changed by other means) does not block changes that have nothing to do with it.
+   */
+  private async refuseUnstaffing(websiteId: string, before: TeamMember, after: TeamMember | undefined): Promise<void> {
     const [members, rules] = await Promise.all([this.deps.store.listTeamMembers(websiteId), loadRoutingRules(this.deps.store, websiteId)]);
-    const staffed = staffedTeams([...members.filter((member) => member.id !== id), ...(after ? [after] : [])]);
-    const emptied = teamsNamed(rules).filter((team) => !staffed.has(team));
+    const others = members.filter((member) => member.id !== before.id);
+    const [staffedBefore, staffedAfter] = [staffedTeams([...others, before]), staffedTeams([...others, ...(after ? [after] : [])])];
+    const emptied = teamsNamed(rules).filter((team) => staffedBefore.has(team) && !staffedAfter.has(team));
     if (emptied.length === 0) return;
     throw new AppError('ERR_CONFLICT', `The routing rules send conversations to ${emptied.join(', ')}, which would have nobody in it: change the routing rules first`, {
       teams: emptied,
@@ -105,16 +122,14 @@ export class TeamMembers {
 
   /**
    * This instance reads the person afresh (others within their caches' 5 s) and, with `queues`,
-   * every queue the rules name or the person is in learns whether the person can take its
-   * conversations now: online and in that team, and not `gone`. `formerTeams` reach the queues of
-   * teams the person left that the rules no longer name.
+   * the queue of every team the person is in or left (`formerTeams`) learns whether the person can
+   * take its conversations now: online and in that team, and not `gone`.
    */
   private async passOn(member: TeamMember, { queues, gone = false, formerTeams = [] }: { queues: boolean; gone?: boolean; formerTeams?: string[] }): Promise<void> {
     const { websiteId, id } = member;
     this.forget(member);
     if (!queues) return;
-    const rules = await loadRoutingRules(this.deps.store, websiteId);
-    const teams = [...new Set([...teamsNamed(rules), ...member.teams, ...formerTeams])];
+    const teams = [...new Set([...member.teams, ...formerTeams])];
     const available = !gone && this.deps.online.isOnline({ websiteId, kind: 'user', id });
     await this.deps.teams.agentReconciled(websiteId, id, teams, available ? { member, open: await countOpenAssigned(this.deps.store, websiteId, id) } : undefined);
   }

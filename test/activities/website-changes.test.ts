@@ -62,11 +62,29 @@ describe('tellConversations', () => {
     ]);
   });
 
-  it('fails on any other error, so the workflow tries the round again', async () => {
-    const { tellConversations } = createWebsiteChangeActivities({
-      store: storeWith(['c1', 'c2']),
-      engine: { signal: async () => Promise.reject(new Error('engine unavailable')) },
-    });
+  it('fails on any other error, so the workflow tries the round again, after stopping: nothing started after it, the list closed', async () => {
+    let closed = false;
+    let signalled = 0;
+    const store: WebsiteChangeStore = {
+      ...storeWith([]),
+      async *conversationIdsActiveSince() {
+        try {
+          for (let i = 0; i < 100; i += 1) yield `c${i}`;
+        } finally {
+          closed = true;
+        }
+      },
+    };
+    const engine = {
+      signal: async ({ workflowId }: Signalled) => {
+        if (workflowId === 'conversation:c0') throw new Error('engine unavailable');
+        signalled += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+    };
+    const { tellConversations } = createWebsiteChangeActivities({ store, engine });
     await expect(tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] })).rejects.toThrow('engine unavailable');
+    expect(signalled).toBeLessThan(10);
+    expect(closed).toBe(true);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ROUTING_RULES_SETTING } from '../../activities/ai';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { DEFAULT_ROUTING_RULES } from '../../workflows/routing/team-rules';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
 import { AGENT } from './support/clients';
@@ -98,9 +100,12 @@ describe('Team members', () => {
     const assistant = await t.api.call('DELETE', `/v1/team/members/${DEFAULT_ASSISTANT_ID}`, AGENT);
     expect(assistant.status).toBe(409);
     expect(assistant.body.error.message).toContain('/v1/ai-agents');
+    const reserved = await t.api.call('POST', '/v1/team/members', AGENT, { id: 'backend', name: 'Backend' });
+    expect(reserved.body.error.details.fields).toEqual([expect.objectContaining({ path: 'body.id', message: 'backend is reserved' })]);
     const visitor = { visitorId: await t.api.newVisitor() };
     expect((await t.api.call('GET', '/v1/team/members/agent_alex', visitor)).status).toBe(403);
     expect((await t.api.call('POST', '/v1/team/members', { agent: null }, { name: 'Zed' })).status).toBe(403);
+    expect((await t.api.call('POST', '/v1/team/members', { agent: DEFAULT_ASSISTANT_ID }, { name: 'Zed' })).status).toBe(403);
   });
 
   it('refuses to leave a team the routing rules send conversations to with nobody in it', async () => {
@@ -110,5 +115,40 @@ describe('Team members', () => {
     expect(emptied.body.error).toMatchObject({ code: 'ERR_CONFLICT', details: { teams: ['technical'] } });
     expect((await t.api.call('DELETE', '/v1/team/members/agent_alex', AGENT)).status).toBe(409);
     expect((await t.api.call('GET', '/v1/team/members/agent_alex', AGENT)).body.member.teams).toContain('technical');
+  });
+
+  it('lets only one of two removals at once empty a routed team', async () => {
+    await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-v1', name: 'V1', teams: ['vip'] });
+    await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-v2', name: 'V2', teams: ['vip'] });
+    expect((await t.api.call('PUT', '/v1/settings/routing', AGENT, { rules: [{ team: 'vip', tags: ['vip'] }], defaultTeam: 'support' })).status).toBe(200);
+    try {
+      const both = await Promise.all(['usr-v1', 'usr-v2'].map((id) => t.api.call('DELETE', `/v1/team/members/${id}`, AGENT)));
+      expect(both.map((answer) => answer.status).sort()).toEqual([204, 409]);
+    } finally {
+      await t.api.call('PUT', '/v1/settings/routing', AGENT, DEFAULT_ROUTING_RULES);
+    }
+  });
+
+  it('does not let a change bring back a person removed at the same moment', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      const id = `usr-race-${i}`;
+      await t.api.call('POST', '/v1/team/members', AGENT, { id, name: 'Racer', teams: ['support'] });
+      const [removed, changed] = await Promise.all([t.api.call('DELETE', `/v1/team/members/${id}`, AGENT), t.api.call('PATCH', `/v1/team/members/${id}`, AGENT, { name: 'Renamed' })]);
+      expect(removed.status).toBe(204);
+      expect([200, 404]).toContain(changed.status);
+      expect((await t.api.call('GET', `/v1/team/members/${id}`, AGENT)).status).toBe(404);
+    }
+  });
+
+  it('does not hold up changes elsewhere because of a team already empty', async () => {
+    // Rules written by other means than the API may name a team nobody is in.
+    await t.app.store.putSetting(t.app.websiteId, ROUTING_RULES_SETTING, { rules: [{ team: 'ghosts', tags: ['boo'] }], defaultTeam: 'support' });
+    try {
+      expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-gus', name: 'Gus', teams: ['support'] })).status).toBe(201);
+      expect((await t.api.call('PATCH', '/v1/team/members/usr-gus', AGENT, { name: 'Gus B.' })).status).toBe(200);
+      expect((await t.api.call('DELETE', '/v1/team/members/usr-gus', AGENT)).status).toBe(204);
+    } finally {
+      await t.api.call('PUT', '/v1/settings/routing', AGENT, DEFAULT_ROUTING_RULES);
+    }
   });
 });

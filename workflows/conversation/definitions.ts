@@ -24,10 +24,10 @@ export interface RosterMember {
   kind: 'human' | 'ai';
 }
 
-/** The website's lifecycle configuration. Durations are in milliseconds. */
 /** The longest a lifecycle duration may be set to (a year): no resolved conversation's workflow runs longer. */
 export const MAX_LIFECYCLE_MINUTES = 365 * 24 * 60;
 
+/** The website's lifecycle configuration. Durations are in milliseconds. */
 export interface LifecycleSettings {
   /** Time allowed for the first human reply, per priority; a priority without one has no SLA. */
   firstResponseSlaMs: Partial<Record<Priority, number>>;

@@ -21,8 +21,8 @@ import {
   type RosterMember,
   type SlaBreach,
 } from './definitions';
-import { routeNotice, routingNotices, type RoutingNotice } from './routing-notices';
-import { activeParticipant, addMs, aiAssistantOf, CURRENT_RULES, joinParticipant, nextPriority, perform, rejectionOf, type RuleRevisions, type TransitionContext } from './transitions';
+import { routingNotices, type RoutingNotice } from './routing-notices';
+import { activeParticipant, addMs, aiAssistantOf, CURRENT_RULES, joinParticipant, nextPriority, perform, rejectionOf, releaseDeparted, type RuleRevisions, type TransitionContext } from './transitions';
 
 /** How many recent item ids are remembered to drop repeated `itemAdded` signals. */
 export const DEDUP_WINDOW = 1_000;
@@ -253,23 +253,12 @@ export class ConversationState {
   }
 
   /**
-   * The team changed. In an open conversation, people no longer on it leave, and an assignee among
-   * them is unassigned, by whoever changed the team; if the conversation waits for a person, it goes
-   * back to routing, so a team queue hands it to someone else. A resolved one keeps its record.
+   * The team changed. An open conversation lets go of people no longer on it, by whoever changed
+   * the team (`releaseDeparted`); a resolved one keeps its record until it is reopened.
    */
   changeRoster({ actor, roster }: RosterChange, now: string): void {
     this.data.roster = roster;
-    const lifecycle = this.data.lifecycle;
-    if (lifecycle.status !== 'open') return;
-    const gone = (id: string) => !roster.some((member) => member.id === id);
-    const assigneeGone = lifecycle.assigneeId !== undefined && gone(lifecycle.assigneeId);
-    const leaving = lifecycle.participants.filter((p) => p.kind === 'human' && p.leftAt === undefined && gone(p.id));
-    if (!assigneeGone && leaving.length === 0) return;
-    this.transact(now, (context) => {
-      if (assigneeGone) perform(context, { actor, operation: { op: 'unassign' } });
-      for (const { id } of leaving) perform(context, { actor, operation: { op: 'leave', userId: id } });
-    });
-    if (assigneeGone && lifecycle.handler === 'human') this.data.outbox.routing.push(routeNotice(lifecycle, this.data));
+    if (this.data.lifecycle.status === 'open') this.transact(now, (context) => releaseDeparted(context, actor));
   }
 
   get settings(): LifecycleSettings {

@@ -7,6 +7,7 @@ import { PRIORITIES, type ConversationLifecycle, type Priority } from '../../dom
 import type { OperationRequest } from '../../domain/operations';
 import type { Author, TimelineEvent } from '../../domain/timeline';
 import { LIFECYCLE_ACTOR, type RosterMember } from './definitions';
+import { routeNotice } from './routing-notices';
 import type { ConversationStateData } from './state';
 
 export const MAX_TITLE_LENGTH = 200;
@@ -27,9 +28,11 @@ export interface RuleRevisions {
    * visitor an answer, so the AI's last reply no longer counts toward auto-resolve.
    */
   humanTriageStands?: boolean;
+  /** A reopen lets go of people who left the team while it was resolved (see `releaseDeparted`). */
+  departedReleasedOnReopen?: boolean;
 }
 
-export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true, humanTriageStands: true };
+export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true, humanTriageStands: true, departedReleasedOnReopen: true };
 
 /** How a reopen gives the conversation back to the AI when the settings say so. */
 const HAND_BACK: OperationRequest = { actor: LIFECYCLE_ACTOR, operation: { op: 'hand_back' } };
@@ -126,6 +129,7 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       // Nobody owes an answer right after a reopen, so an old team message cannot auto-resolve it at once.
       delete data.lastPublicMessage;
       emit(actor, { kind: 'reopened', actorId, data: withReason(operation.reason) });
+      if (data.rules?.departedReleasedOnReopen) releaseDeparted(context, LIFECYCLE_ACTOR);
       if (data.settings.aiTakesReopened && rejectionOf(data, HAND_BACK) === undefined) perform(context, HAND_BACK);
       return;
     case 'set_priority':
@@ -242,6 +246,24 @@ export function nextPriority(priority: Priority): Priority {
 }
 
 export const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+
+/**
+ * Lets go of people no longer on the team (`rosterChanged`), as `actor`: an assignee among them is
+ * unassigned and those in the conversation leave. If that leaves a conversation that waits on a
+ * person with nobody on it, it goes to routing again, so a team queue hands it to someone.
+ */
+export function releaseDeparted(context: TransitionContext, actor: Author): void {
+  const { data } = context;
+  const lifecycle = data.lifecycle;
+  const gone = (id: string) => !rosterMember(data, id);
+  const assigneeGone = lifecycle.assigneeId !== undefined && gone(lifecycle.assigneeId);
+  const leaving = lifecycle.participants.filter((p) => p.kind === 'human' && p.leftAt === undefined && gone(p.id));
+  if (!assigneeGone && leaving.length === 0) return;
+  if (assigneeGone) perform(context, { actor, operation: { op: 'unassign' } });
+  for (const { id } of leaving) perform(context, { actor, operation: { op: 'leave', userId: id } });
+  const anyoneOnIt = lifecycle.assigneeId !== undefined || lifecycle.participants.some((p) => p.kind === 'human' && p.leftAt === undefined);
+  if (lifecycle.status === 'open' && lifecycle.handler === 'human' && !anyoneOnIt) data.outbox.routing.push(routeNotice(lifecycle, data));
+}
 
 const rosterMember = (data: ConversationStateData, id: string) => data.roster.find((member) => member.id === id);
 

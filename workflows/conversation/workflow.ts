@@ -95,10 +95,16 @@ export const DEFAULT_RUN_LIMITS: Required<RunLimits> = { historyEvents: 10_000, 
 const AI_HANDOVER_PATCH = 'ai-handover-rules';
 /** Runs started with it: the AI only raises priority, and a person taking over stops the AI's reply counting toward auto-resolve. */
 const HUMAN_TRIAGE_PATCH = 'human-triage-stands';
+/** Runs started with it: a reopen lets go of people who left the team meanwhile. */
+const DEPARTED_PATCH = 'departed-released-on-reopen';
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<ConversationSnapshot> {
   // Asked once, at the run's start: a run started before a rule changed keeps its rules to its end.
-  const state = ConversationState.start(input, workflowNow(), { aiHandover: patched(AI_HANDOVER_PATCH), humanTriageStands: patched(HUMAN_TRIAGE_PATCH) });
+  const state = ConversationState.start(input, workflowNow(), {
+    aiHandover: patched(AI_HANDOVER_PATCH),
+    humanTriageStands: patched(HUMAN_TRIAGE_PATCH),
+    departedReleasedOnReopen: patched(DEPARTED_PATCH),
+  });
   const { conversationId } = input;
   const runLimits = { ...DEFAULT_RUN_LIMITS, ...input.runLimits };
   let messagesThisRun = 0;

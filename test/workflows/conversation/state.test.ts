@@ -615,8 +615,8 @@ describe('ConversationState', () => {
         ['participant_left', BOB.id, ALICE.id],
       ]);
       expect(output.routing).toEqual([
-        { kind: 'agentLoad', websiteId: 'web_1', agentId: ALICE.id },
         { kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: ['billing'], priority: 'medium' },
+        { kind: 'agentLoad', websiteId: 'web_1', agentId: ALICE.id },
       ]);
       expect(state.snapshot()).not.toHaveProperty('assigneeId');
       expect(state.rejectionOf({ actor: BOB, operation: { op: 'assign', userId: ALICE.id } })).toBe(`${ALICE.id} is not a member of the team`);
@@ -632,7 +632,18 @@ describe('ConversationState', () => {
       expect(op(state, BOB, { op: 'assign', userId: carol.id }).assigneeId).toBe(carol.id);
     });
 
-    it('leaves a resolved conversation as it was', () => {
+    it('routes again a conversation a person who left had taken over by joining, with nobody else on it', () => {
+      const state = withAi();
+      op(state, ASSISTANT, { op: 'escalate', reason: 'asks for a person' });
+      state.receiveItem(arrival(ALICE, 'on it'), at(MINUTE));
+      state.takeOutput();
+      state.changeRoster({ actor: BOB, roster: withoutAlice }, at(2 * MINUTE));
+      const output = state.takeOutput();
+      expect(output.events.map((e) => e.event.kind)).toEqual(['participant_left']);
+      expect(output.routing).toEqual([{ kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: [], priority: 'medium' }]);
+    });
+
+    it('leaves a resolved conversation as it was, and lets go of the people who left when it is reopened', () => {
       const state = withAi();
       op(state, BOB, { op: 'assign', userId: ALICE.id });
       op(state, BOB, { op: 'resolve' });
@@ -640,6 +651,23 @@ describe('ConversationState', () => {
       state.changeRoster({ actor: BOB, roster: withoutAlice }, at(MINUTE));
       expect(state.hasOutput()).toBe(false);
       expect(state.snapshot().assigneeId).toBe(ALICE.id);
+      state.receiveItem(arrival(VISITOR, 'one more thing'), at(HOUR));
+      const output = state.takeOutput();
+      expect(output.events.map((e) => [e.event.kind, e.author.id])).toEqual([
+        ['reopened', VISITOR.id],
+        ['unassigned', 'lifecycle'],
+      ]);
+      expect(output.routing).toContainEqual(expect.objectContaining({ kind: 'route' }));
+      expect(state.snapshot()).not.toHaveProperty('assigneeId');
+    });
+
+    it('keeps a departed assignee on reopen in runs started under the older rules', () => {
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), { aiHandover: true, humanTriageStands: true });
+      op(state, BOB, { op: 'assign', userId: ALICE.id });
+      op(state, BOB, { op: 'resolve' });
+      state.changeRoster({ actor: BOB, roster: withoutAlice }, at(MINUTE));
+      state.receiveItem(arrival(VISITOR, 'one more thing'), at(HOUR));
+      expect(state.snapshot()).toMatchObject({ status: 'open', assigneeId: ALICE.id });
     });
   });
 
