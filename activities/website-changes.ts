@@ -21,7 +21,7 @@ import type { Store } from './store';
 const CONCURRENCY = 8;
 const MAX_RETENTION_MS = MAX_LIFECYCLE_MINUTES * 60_000;
 
-export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'getSetting'> & {
+export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'teamDepartures' | 'getSetting'> & {
   conversationIdsActiveSince(websiteId: string, since: string): AsyncIterable<string>;
 };
 
@@ -34,7 +34,7 @@ export function createWebsiteChangeActivities({ store, engine }: { store: Websit
   return {
     async tellConversations({ websiteId, actor, what }) {
       const signals = [
-        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: { actor, roster: await loadRoster(store, websiteId) } }] : []),
+        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: { actor, roster: await loadRoster(store, websiteId), departedBy: await store.teamDepartures(websiteId) } }] : []),
         ...(what.includes('settings') ? [{ signal: settingsChanged.name, arg: { actor, settings: await loadWorkflowSettings(store, websiteId) } }] : []),
       ];
       // Open conversations, and resolved ones whose workflow may still run for the longest retention there is.

@@ -6,7 +6,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Conversation, ConversationLifecycle } from '../../domain/conversation';
 import type { Contact, SeenState, TeamMember, Visitor, Website } from '../../domain/people';
-import { STORE_ITEM_FIELDS, type PluginItem, type TimelineItem, type Visibility } from '../../domain/timeline';
+import { STORE_ITEM_FIELDS, type Author, type PluginItem, type TimelineItem, type Visibility } from '../../domain/timeline';
 import type { UnreadTally } from './unread-tally';
 
 type Stored<T> = T & { _id: string };
@@ -14,7 +14,8 @@ type Stored<T> = T & { _id: string };
 export type WebsiteDoc = Stored<Website>;
 export type VisitorDoc = Stored<Visitor>;
 export type ContactDoc = Stored<Contact>;
-export type TeamMemberDoc = Stored<TeamMember>;
+/** A person removed from the team stays on record (who removed them, when), out of every read of the team. */
+export type TeamMemberDoc = Stored<TeamMember> & { removedAt?: string; removedBy?: Author };
 
 /**
  * A timeline item plus its website, so change events can be routed without another read. Typed as

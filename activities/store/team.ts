@@ -1,18 +1,22 @@
 import type { TeamMember } from '../../domain/people';
+import type { Author } from '../../domain/timeline';
 import { withoutInternal, type Collections } from './documents';
 import { isDuplicateKey } from './duplicate-key';
+
+/** Only those still on the team: a removed person's record is kept for who removed them. */
+const onTeam = { removedAt: { $exists: false } } as const;
 
 export function teamMethods({ team }: Collections) {
   return {
     /** The website's team members (humans and AI assistants), by name. */
     async listTeamMembers(websiteId: string): Promise<TeamMember[]> {
-      const docs = await team.find({ websiteId }).sort({ name: 1, _id: 1 }).toArray();
+      const docs = await team.find({ websiteId, ...onTeam }).sort({ name: 1, _id: 1 }).toArray();
       return docs.map((doc) => withoutInternal<TeamMember>(doc));
     },
 
-    /** The team member with this id, or null. */
+    /** The team member with this id, or null (also once removed). */
     async getTeamMember(id: string): Promise<TeamMember | null> {
-      const doc = await team.findOne({ _id: id });
+      const doc = await team.findOne({ _id: id, ...onTeam });
       return doc && withoutInternal<TeamMember>(doc);
     },
 
@@ -22,7 +26,7 @@ export function teamMethods({ team }: Collections) {
       return member;
     },
 
-    /** Adds a team member; false when one with this id exists (of any website). */
+    /** Adds a team member; false when the id is taken (by anyone of any website, also someone removed). */
     async insertTeamMember(member: TeamMember): Promise<boolean> {
       try {
         await team.insertOne({ _id: member.id, ...member });
@@ -35,13 +39,20 @@ export function teamMethods({ team }: Collections) {
 
     /** Changes some fields of a website's person; null when there is none (a change never brings back one removed meanwhile). */
     async updateTeamMember(websiteId: string, id: string, fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity'>>): Promise<TeamMember | null> {
-      const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind: 'human' }, { $set: fields }, { returnDocument: 'after' });
+      const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind: 'human', ...onTeam }, { $set: fields }, { returnDocument: 'after' });
       return doc && withoutInternal<TeamMember>(doc);
     },
 
-    /** Removes a team member; false when there was none. */
-    async deleteTeamMember(id: string): Promise<boolean> {
-      return (await team.deleteOne({ _id: id })).deletedCount === 1;
+    /** Takes a website's team member off the team, recording by whom; false when there was none. */
+    async removeTeamMember(websiteId: string, id: string, by: Author): Promise<boolean> {
+      const result = await team.updateOne({ _id: id, websiteId, ...onTeam }, { $set: { removedAt: new Date().toISOString(), removedBy: by } });
+      return result.modifiedCount === 1;
+    },
+
+    /** Who removed each person the website's team no longer has, by their id. */
+    async teamDepartures(websiteId: string): Promise<Record<string, Author>> {
+      const docs = await team.find({ websiteId, removedAt: { $exists: true } }, { projection: { _id: 1, removedBy: 1 } }).toArray();
+      return Object.fromEntries(docs.flatMap((doc) => (doc.removedBy ? [[doc._id, doc.removedBy]] : [])));
     },
   };
 }

@@ -84,7 +84,7 @@ export class TeamMembers {
       await this.refuseUnstaffing(websiteId, member, undefined);
       await this.passOn(member, { queues: true, gone: true });
       await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
-      await this.deps.store.deleteTeamMember(id);
+      await this.deps.store.removeTeamMember(websiteId, id, actor);
       this.forget(member);
       await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
     });

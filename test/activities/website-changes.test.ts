@@ -14,6 +14,7 @@ function storeWith(conversationIds: string[]): WebsiteChangeStore & { since: str
   return {
     since,
     listTeamMembers: async () => [member('alex'), member('bot', 'ai')],
+    teamDepartures: async () => ({ kim: ALEX }),
     getSetting: async <T>(_websiteId: string, key: string) =>
       (key === LIFECYCLE_SETTINGS_KEY
         ? { firstResponseMinutes: { low: null, medium: 30, high: 10, urgent: 5 }, bumpPriorityOnSlaBreach: false, autoResolveAfterMinutes: null, retentionAfterResolveMinutes: 60, defaultAiPauseMinutes: 15, aiTakesReopened: true }
@@ -43,7 +44,7 @@ describe('tellConversations', () => {
     });
     expect(await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] })).toEqual({ told: 18 });
     expect(signalled.map((s) => s.workflowId).sort()).toEqual(ids.filter((id) => id !== 'c3' && id !== 'c17').map((id) => `conversation:${id}`).sort());
-    expect(signalled[0]).toMatchObject({ signal: 'rosterChanged', args: [{ actor: ALEX, roster: [{ id: 'alex', kind: 'human' }, { id: 'bot', kind: 'ai' }] }] });
+    expect(signalled[0]).toMatchObject({ signal: 'rosterChanged', args: [{ actor: ALEX, roster: [{ id: 'alex', kind: 'human' }, { id: 'bot', kind: 'ai' }], departedBy: { kim: ALEX } }] });
     // Resolved conversations count while their workflow may still run: up to the longest retention there is, a year.
     const yearAgo = Date.now() - 365 * 24 * 3_600_000;
     expect(Math.abs(Date.parse(store.since[0]!) - yearAgo)).toBeLessThan(60_000);

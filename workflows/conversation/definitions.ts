@@ -122,8 +122,11 @@ export interface SlaBreach {
 }
 
 export interface RosterChange {
+  /** Who changed the team. */
   actor: Author;
   roster: RosterMember[];
+  /** Who removed each person no longer on the team, by id: what the conversation records of their leaving (default: `actor`). */
+  departedBy?: Record<string, Author>;
 }
 
 export interface SettingsChange {

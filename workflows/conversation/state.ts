@@ -253,12 +253,12 @@ export class ConversationState {
   }
 
   /**
-   * The team changed. An open conversation lets go of people no longer on it, by whoever changed
-   * the team (`releaseDeparted`); a resolved one keeps its record until it is reopened.
+   * The team changed. An open conversation lets go of people no longer on it, as done by whoever
+   * removed them (`releaseDeparted`); a resolved one keeps its record until it is reopened.
    */
-  changeRoster({ actor, roster }: RosterChange, now: string): void {
+  changeRoster({ actor, roster, departedBy = {} }: RosterChange, now: string): void {
     this.data.roster = roster;
-    if (this.data.lifecycle.status === 'open') this.transact(now, (context) => releaseDeparted(context, actor));
+    if (this.data.lifecycle.status === 'open') this.transact(now, (context) => releaseDeparted(context, (userId) => departedBy[userId] ?? actor));
   }
 
   get settings(): LifecycleSettings {

@@ -129,7 +129,7 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       // Nobody owes an answer right after a reopen, so an old team message cannot auto-resolve it at once.
       delete data.lastPublicMessage;
       emit(actor, { kind: 'reopened', actorId, data: withReason(operation.reason) });
-      if (data.rules?.departedReleasedOnReopen) releaseDeparted(context, LIFECYCLE_ACTOR);
+      if (data.rules?.departedReleasedOnReopen) releaseDeparted(context, () => LIFECYCLE_ACTOR);
       if (data.settings.aiTakesReopened && rejectionOf(data, HAND_BACK) === undefined) perform(context, HAND_BACK);
       return;
     case 'set_priority':
@@ -248,19 +248,21 @@ export function nextPriority(priority: Priority): Priority {
 export const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
 /**
- * Lets go of people no longer on the team (`rosterChanged`), as `actor`: an assignee among them is
- * unassigned and those in the conversation leave. If that leaves a conversation that waits on a
- * person with nobody on it, it goes to routing again, so a team queue hands it to someone.
+ * Lets go of people no longer on the team (`rosterChanged`), each as `actorFor` them (who removed
+ * them): an assignee among them is unassigned and those in the conversation leave. If that leaves a
+ * conversation that waits on a person with nobody on it, it goes to routing again, so a team queue
+ * hands it to someone.
  */
-export function releaseDeparted(context: TransitionContext, actor: Author): void {
+export function releaseDeparted(context: TransitionContext, actorFor: (userId: string) => Author): void {
   const { data } = context;
   const lifecycle = data.lifecycle;
   const gone = (id: string) => !rosterMember(data, id);
-  const assigneeGone = lifecycle.assigneeId !== undefined && gone(lifecycle.assigneeId);
+  const assignee = lifecycle.assigneeId;
   const leaving = lifecycle.participants.filter((p) => p.kind === 'human' && p.leftAt === undefined && gone(p.id));
+  const assigneeGone = assignee !== undefined && gone(assignee);
   if (!assigneeGone && leaving.length === 0) return;
-  if (assigneeGone) perform(context, { actor, operation: { op: 'unassign' } });
-  for (const { id } of leaving) perform(context, { actor, operation: { op: 'leave', userId: id } });
+  if (assigneeGone) perform(context, { actor: actorFor(assignee), operation: { op: 'unassign' } });
+  for (const { id } of leaving) perform(context, { actor: actorFor(id), operation: { op: 'leave', userId: id } });
   const anyoneOnIt = lifecycle.assigneeId !== undefined || lifecycle.participants.some((p) => p.kind === 'human' && p.leftAt === undefined);
   if (lifecycle.status === 'open' && lifecycle.handler === 'human' && !anyoneOnIt) data.outbox.routing.push(routeNotice(lifecycle, data));
 }

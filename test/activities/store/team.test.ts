@@ -20,15 +20,22 @@ describe('Store', () => {
     });
   });
 
-  describe('#insertTeamMember and #deleteTeamMember', () => {
-    it('adds a member only under an id nobody has, on any website, and removes one once', async () => {
+  describe('#insertTeamMember and #removeTeamMember', () => {
+    it('adds a member only under an id nobody has, on any website, and removes one once, keeping who did it', async () => {
       const store = ctx.get();
+      const alex = { kind: 'human' as const, id: 'usr_alex' };
       expect(await store.insertTeamMember(member('usr_new', 'Nia'))).toBe(true);
       expect(await store.insertTeamMember({ ...member('usr_new', 'Other'), websiteId: 'web_9' })).toBe(false);
       expect(await store.getTeamMember('usr_new')).toEqual(member('usr_new', 'Nia'));
-      expect(await store.deleteTeamMember('usr_new')).toBe(true);
-      expect(await store.deleteTeamMember('usr_new')).toBe(false);
+      expect(await store.removeTeamMember('web_9', 'usr_new', alex)).toBe(false);
+      expect(await store.removeTeamMember('web_1', 'usr_new', alex)).toBe(true);
+      expect(await store.removeTeamMember('web_1', 'usr_new', alex)).toBe(false);
       expect(await store.getTeamMember('usr_new')).toBeNull();
+      expect((await store.listTeamMembers('web_1')).map((m) => m.id)).not.toContain('usr_new');
+      expect(await store.updateTeamMember('web_1', 'usr_new', { name: 'Back?' })).toBeNull();
+      expect(await store.teamDepartures('web_1')).toEqual({ usr_new: alex });
+      // The id stays taken: conversations still name the person who had it.
+      expect(await store.insertTeamMember(member('usr_new', 'Nia'))).toBe(false);
     });
   });
 

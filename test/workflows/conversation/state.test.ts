@@ -622,6 +622,15 @@ describe('ConversationState', () => {
       expect(state.rejectionOf({ actor: BOB, operation: { op: 'assign', userId: ALICE.id } })).toBe(`${ALICE.id} is not a member of the team`);
     });
 
+    it('records the leaving as done by whoever removed the person, when the change says', () => {
+      const state = withAi();
+      op(state, BOB, { op: 'assign', userId: ALICE.id });
+      state.takeOutput();
+      const carol: Author = { kind: 'human', id: 'usr_carol' };
+      state.changeRoster({ actor: BOB, roster: withoutAlice, departedBy: { [ALICE.id]: carol } }, at(MINUTE));
+      expect(state.takeOutput().events.map((e) => [e.event.kind, e.author.id])).toEqual([['unassigned', carol.id]]);
+    });
+
     it('changes nothing in the conversation when nobody in it left, but knows a new member from then on', () => {
       const state = withAi();
       op(state, BOB, { op: 'assign', userId: BOB.id });
