@@ -3,6 +3,7 @@
  * call: the conversation's store writes, the AI assistant's model calls and items, routing to team
  * queues, telling conversations about changes to their website's team and settings, and plugin effects.
  */
+import { Context } from '@temporalio/activity';
 import type { TimelineItem } from '../domain/timeline';
 import type { PluginRegistry } from '../plugins/registry';
 import type { PluginEffectActivities } from '../workflows/conversation/plugin-effects';
@@ -63,7 +64,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
       countOpenAssigned: (websiteId, agentId) => countOpenAssigned(store, websiteId, agentId),
       assignConversation: engineAssigner(lazyEngine),
     }),
-    ...createWebsiteChangeActivities({ store, engine: lazyEngine }),
+    ...createWebsiteChangeActivities({ store, engine: lazyEngine, heartbeat: (told) => Context.current().heartbeat(told) }),
     ...pluginEffects,
   };
 }

@@ -22,25 +22,35 @@ const CONCURRENCY = 8;
 const MAX_RETENTION_MS = MAX_LIFECYCLE_MINUTES * 60_000;
 
 export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'teamDepartures' | 'getSetting'> & {
-  conversationIdsActiveSince(websiteId: string, since: string): AsyncIterable<string>;
+  conversationIdsActiveSince(websiteId: string, since: string, options?: { open?: boolean }): AsyncIterable<string>;
 };
+
+export interface WebsiteChangeDeps {
+  store: WebsiteChangeStore;
+  engine: SignalEngine;
+  /** Tells the engine the activity is alive (Temporal's activity heartbeat), with how many it told so far. */
+  heartbeat?: (told: number) => void;
+}
 
 /** The one engine call the telling needs (the engine's `WorkflowEngine` has it). */
 export interface SignalEngine {
   signal(o: { workflowId: string; signal: string; args: unknown[] }): Promise<void>;
 }
 
-export function createWebsiteChangeActivities({ store, engine }: { store: WebsiteChangeStore; engine: SignalEngine }): WebsiteChangeActivities {
+export function createWebsiteChangeActivities({ store, engine, heartbeat }: WebsiteChangeDeps): WebsiteChangeActivities {
   return {
-    async tellConversations({ websiteId, actor, what }) {
+    async tellConversations({ websiteId, actor, what, activeSince }) {
       const signals = [
         ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: { actor, roster: await loadRoster(store, websiteId), departedBy: await store.teamDepartures(websiteId) } }] : []),
         ...(what.includes('settings') ? [{ signal: settingsChanged.name, arg: { actor, settings: await loadWorkflowSettings(store, websiteId) } }] : []),
       ];
-      // Open conversations, and resolved ones whose workflow may still run for the longest retention there is.
-      const ids = store.conversationIdsActiveSince(websiteId, new Date(Date.now() - MAX_RETENTION_MS).toISOString());
+      // Open conversations, and resolved ones whose workflow may still run for the longest retention there is; or the late pass's.
+      const ids = activeSince
+        ? store.conversationIdsActiveSince(websiteId, activeSince)
+        : store.conversationIdsActiveSince(websiteId, new Date(Date.now() - MAX_RETENTION_MS).toISOString(), { open: true });
       let told = 0;
       const tell = async (conversationId: string) => {
+        heartbeat?.(told);
         try {
           for (const { signal, arg } of signals) await engine.signal({ workflowId: conversationWorkflowId(conversationId), signal, args: [arg] });
           told += 1;

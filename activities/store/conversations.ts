@@ -154,9 +154,10 @@ export function conversationMethods(collections: Collections) {
       return result.matchedCount === 1;
     },
 
-    /** Ids of the website's conversations that are open or had activity since `since` (what a resolved one's workflow outlives). */
-    async *conversationIdsActiveSince(websiteId: string, since: string): AsyncGenerator<string> {
-      const cursor = conversations.find({ websiteId, $or: [{ status: 'open' }, { lastActivityAt: { $gte: since } }] }, { projection: { _id: 1 } });
+    /** Ids of the website's conversations that had activity since `since`, and with `open` those open (whenever their last activity). */
+    async *conversationIdsActiveSince(websiteId: string, since: string, { open = false }: { open?: boolean } = {}): AsyncGenerator<string> {
+      const recent = { lastActivityAt: { $gte: since } };
+      const cursor = conversations.find({ websiteId, ...(open ? { $or: [{ status: 'open' as const }, recent] } : recent) }, { projection: { _id: 1 } });
       for await (const doc of cursor) yield doc._id;
     },
 

@@ -9,18 +9,21 @@ const ALEX: Author = { kind: 'human', id: 'alex' };
 
 const member = (id: string, kind: TeamMember['kind'] = 'human'): TeamMember => ({ id, websiteId: 'w1', name: id, kind, teams: ['support'], capacity: 5 });
 
-function storeWith(conversationIds: string[]): WebsiteChangeStore & { since: string[] } {
+function storeWith(conversationIds: string[]): WebsiteChangeStore & { since: string[]; open: boolean[] } {
   const since: string[] = [];
+  const open: boolean[] = [];
   return {
     since,
+    open,
     listTeamMembers: async () => [member('alex'), member('bot', 'ai')],
     teamDepartures: async () => ({ kim: ALEX }),
     getSetting: async <T>(_websiteId: string, key: string) =>
       (key === LIFECYCLE_SETTINGS_KEY
         ? { firstResponseMinutes: { low: null, medium: 30, high: 10, urgent: 5 }, bumpPriorityOnSlaBreach: false, autoResolveAfterMinutes: null, retentionAfterResolveMinutes: 60, defaultAiPauseMinutes: 15, aiTakesReopened: true }
         : undefined) as T | undefined,
-    async *conversationIdsActiveSince(_websiteId: string, from: string) {
+    async *conversationIdsActiveSince(_websiteId: string, from: string, options?: { open?: boolean }) {
       since.push(from);
+      open.push(options?.open ?? false);
       yield* conversationIds;
     },
   };
@@ -33,8 +36,10 @@ describe('tellConversations', () => {
     const signalled: Signalled[] = [];
     const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
     const store = storeWith(ids);
+    const beats: number[] = [];
     const { tellConversations } = createWebsiteChangeActivities({
       store,
+      heartbeat: (told) => beats.push(told),
       engine: {
         signal: async (o: Signalled) => {
           if (o.workflowId.endsWith('c3') || o.workflowId.endsWith('c17')) throw new WorkflowNotFoundError(o.workflowId);
@@ -48,6 +53,16 @@ describe('tellConversations', () => {
     // Resolved conversations count while their workflow may still run: up to the longest retention there is, a year.
     const yearAgo = Date.now() - 365 * 24 * 3_600_000;
     expect(Math.abs(Date.parse(store.since[0]!) - yearAgo)).toBeLessThan(60_000);
+    expect(store.open).toEqual([true]);
+    expect(beats).toHaveLength(20);
+  });
+
+  it('tells only the conversations active since the late pass\'s time, open or not', async () => {
+    const store = storeWith(['c1']);
+    const { tellConversations } = createWebsiteChangeActivities({ store, engine: { signal: async () => undefined } });
+    await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'], activeSince: '2026-12-04T10:00:00.000Z' });
+    expect(store.since).toEqual(['2026-12-04T10:00:00.000Z']);
+    expect(store.open).toEqual([false]);
   });
 
   it('signals the settings as workflows are given them, and both when both changed', async () => {

@@ -27,12 +27,14 @@ describe('websiteChangesWorkflow (embedded engine)', () => {
   /** The workflow with a broadcast that records who it was for, failing the first `failures` times. */
   async function setUp(input: Partial<WebsiteChangesInput> = {}, failures = 0) {
     const rounds: string[] = [];
+    const passes: string[] = [];
     let failed = 0;
     const clock = new ManualClock();
     engine = await EmbeddedEngine.create({
       workflowsPath: websiteWorkflowsPath,
       activities: {
-        tellConversations: async ({ actor, what }: TellConversationsInput) => {
+        tellConversations: async ({ actor, what, activeSince }: TellConversationsInput) => {
+          passes.push(activeSince === undefined ? 'full' : `since ${(clock.now() - Date.parse(activeSince)) / SECOND} s ago`);
           if (failed < failures) {
             failed += 1;
             throw new Error('store unavailable');
@@ -53,17 +55,19 @@ describe('websiteChangesWorkflow (embedded engine)', () => {
         signal: websiteChanged.name,
         signalArgs: [{ actor, what }],
       });
-    return { rounds, clock, revise };
+    return { rounds, passes, clock, revise };
   }
 
-  it('tells the conversations at once, and again once the instances’ cached teams have expired', async () => {
-    const { rounds, clock, revise } = await setUp();
+  it('tells the conversations at once, and the recently active ones again once the instances’ cached teams have expired', async () => {
+    const { rounds, passes, clock, revise } = await setUp();
     await revise(ANN);
     await eventually(() => expect(rounds).toEqual(['ann:roster']));
     await clock.advance(5 * SECOND);
     expect(rounds).toEqual(['ann:roster']);
     await clock.advance(6 * SECOND);
     await eventually(() => expect(rounds).toEqual(['ann:roster', 'ann:roster']));
+    // Activity from 5 minutes before the round began: what started a workflow was written about then at the earliest.
+    expect(passes).toEqual(['full', 'since 310 s ago']);
     await clock.advance(60 * SECOND);
     expect(rounds).toEqual(['ann:roster', 'ann:roster']);
   });

@@ -39,6 +39,11 @@ export const WEBSITE_CACHE_MS = 5_000;
 
 export interface TellConversationsInput extends WebsiteChange {
   websiteId: string;
+  /**
+   * The late pass: only conversations with activity since then (a workflow started from a stale
+   * copy was started by something just written). Absent: every conversation whose workflow may run.
+   */
+  activeSince?: string;
 }
 
 /** The activities as the workflow sees them (implemented by createWebsiteChangeActivities in activities/website-changes.ts). */

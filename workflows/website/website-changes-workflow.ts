@@ -1,8 +1,8 @@
 /**
  * A website's changes as an entity workflow (`website-changes:<websiteId>`): told that the team or
  * the lifecycle settings changed, it has every conversation workflow that runs told them as the
- * store now holds them, and tells them again once the instances' cached copies have expired (a
- * workflow started from such a copy in between would otherwise keep the old ones). Changes that
+ * store now holds them, and tells the recently active ones again once the instances' cached copies
+ * have expired (a workflow started from such a copy in between would otherwise keep the old ones). Changes that
  * arrive during a round fold into one more round, which starts as soon as that one is done.
  * Durable, so a change the API acknowledged reaches every conversation even across restarts.
  * Runs forever, continuing as new to keep its history short.
@@ -12,6 +12,8 @@ import { WEBSITE_CACHE_MS, websiteChanged, type WebsiteChange, type WebsiteChang
 
 const { tellConversations } = proxyActivities<WebsiteChangeActivities>({
   startToCloseTimeout: '10 minutes',
+  // It heartbeats with every conversation: a worker that died mid-round is noticed in this long, not the 10 minutes.
+  heartbeatTimeout: '2 minutes',
   // No attempt limit: a change the API acknowledged must reach the conversations.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -19,6 +21,12 @@ const { tellConversations } = proxyActivities<WebsiteChangeActivities>({
 const DEFAULT_ROUNDS_PER_RUN = 100;
 /** Beyond the caches' lifetime, room for a start that read a cache just before it expired. */
 const LATE_PASS_AFTER_MS = WEBSITE_CACHE_MS + 5_000;
+/**
+ * How long before a round the late pass looks for activity: what starts a workflow is written
+ * (a message, an operation's event) at most about this long before the start, also when the
+ * workflow signals lag behind under load.
+ */
+const START_LAG_MS = 5 * 60_000;
 
 export async function websiteChangesWorkflow(input: WebsiteChangesInput): Promise<never> {
   let pending: WebsiteChange | undefined = input.pending;
@@ -37,11 +45,12 @@ export async function websiteChangesWorkflow(input: WebsiteChangesInput): Promis
     const change: WebsiteChange = pending!;
     pending = undefined;
     rounds += 1;
+    const activeSince = new Date(Date.now() - START_LAG_MS).toISOString();
     await tellConversations({ websiteId: input.websiteId, ...change });
     // A change that comes meanwhile gets its full round at once; the late pass after that round covers these late starts too.
     const changedAgain = await condition(() => pending !== undefined, LATE_PASS_AFTER_MS);
     if (changedAgain) pending = { ...pending!, what: [...new Set([...pending!.what, ...change.what])] };
-    else await tellConversations({ websiteId: input.websiteId, ...change });
+    else await tellConversations({ websiteId: input.websiteId, ...change, activeSince });
   }
   await condition(allHandlersFinished);
   return continueAsNew<typeof websiteChangesWorkflow>({ ...input, pending: pending! });

@@ -40,19 +40,21 @@ describe('Store', () => {
   });
 
   describe('#conversationIdsActiveSince', () => {
-    it('lists the website\'s open conversations, and the others with activity since the time given', async () => {
+    it('lists the website\'s conversations with activity since the time given, and with `open` every open one', async () => {
       const store = ctx.get();
       const [open, resolved] = [await newConversation(store, { websiteId: 'web_r' }), await newConversation(store, { websiteId: 'web_r' })];
       await newConversation(store, { websiteId: 'web_other' });
       const resolvedAt = new Date().toISOString();
       await store.projectLifecycle(resolved, { status: 'resolved', resolvedAt, priority: 'medium', handler: 'human', participants: [], tags: [] }, 1);
-      const ids = async (since: string) => {
+      const ids = async (since: string, open: boolean) => {
         const found: string[] = [];
-        for await (const id of store.conversationIdsActiveSince('web_r', since)) found.push(id);
+        for await (const id of store.conversationIdsActiveSince('web_r', since, { open })) found.push(id);
         return found.sort();
       };
-      expect(await ids('2000-01-01T00:00:00.000Z')).toEqual([open, resolved].sort());
-      expect(await ids('2999-01-01T00:00:00.000Z')).toEqual([open]);
+      expect(await ids('2000-01-01T00:00:00.000Z', true)).toEqual([open, resolved].sort());
+      expect(await ids('2999-01-01T00:00:00.000Z', true)).toEqual([open]);
+      expect(await ids('2000-01-01T00:00:00.000Z', false)).toEqual([open, resolved].sort());
+      expect(await ids('2999-01-01T00:00:00.000Z', false)).toEqual([]);
     });
   });
 });
