@@ -104,12 +104,12 @@ export function createRoutingActivities(deps: RoutingDeps): RoutingActivities {
 
 /**
  * What a rejected `assign` means for the queue, judged from the conversation's state after the
- * rejection: a conversation that is closed or already has a human is not the queue's any more;
- * otherwise the agent could not take it (left the roster, …) and someone else should.
+ * rejection: a conversation that no longer waits for a person (`stillWaiting`) is not the queue's
+ * any more; one that still waits could not go to this agent (not on the team the workflow knows,
+ * …) and someone else should take it.
  */
 export function assignRejectionOutcome(state: ConversationLifecycle | undefined): AssignOutcome {
-  if (!state || state.status !== 'open' || state.assigneeId !== undefined || state.handler === 'human') return 'conversation_unavailable';
-  return 'agent_unavailable';
+  return state && stillWaiting(state) ? 'agent_unavailable' : 'conversation_unavailable';
 }
 
 /**

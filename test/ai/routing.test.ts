@@ -132,5 +132,7 @@ describe('assignRejectionOutcome', () => {
   });
   it('blames the agent otherwise', () => {
     expect(assignRejectionOutcome(openLifecycle({ handler: 'unassigned' }))).toBe('agent_unavailable');
+    // Escalated and waiting: the agent is not on the team the workflow knows (left, or not told of yet).
+    expect(assignRejectionOutcome(openLifecycle({ handler: 'human', escalatedAt: '2026-12-04T10:00:00.000Z' }))).toBe('agent_unavailable');
   });
 });
