@@ -208,4 +208,35 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await seeText(agent.locator('.tl-system'), 'Alex (Support) was unassigned');
     await unassign.waitFor({ state: 'detached' });
   });
+
+  it('lets the agent add a person to the team, change their teams, and remove them', async () => {
+    await agent.setViewportSize(DESKTOP);
+    const member = async (id: string) =>
+      (await fetch(`${app.url}/v1/team/members/${id}`, { headers: { Authorization: `Bearer ${app.keys.secretKey}` } }).then((r) => r.json())) as { member?: { teams: string[] } };
+    await agent.locator('[data-action="team"]').click();
+    const add = agent.locator('.team-add form');
+    await add.locator('input[name="name"]').fill('Sam Rivera');
+    await add.locator('input[name="teams"]').fill('support, billing');
+    await add.getByRole('button', { name: 'Add' }).click();
+    const sam = agent.locator('.team-row').filter({ hasText: 'Sam Rivera' });
+    await sam.waitFor();
+    const id = (await sam.getAttribute('data-member-id'))!;
+    expect((await member(id)).member?.teams).toEqual(['support', 'billing']);
+
+    await sam.locator('input[name="teams"]').fill('billing');
+    await sam.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await member(id)).member?.teams).toEqual(['billing']);
+    await screenshot(agent, 'team');
+
+    // Alex is the only one in the technical team, which the routing rules name: the server refuses, and the page says why.
+    const alex = agent.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
+    await alex.locator('input[name="teams"]').fill('support, billing');
+    await alex.getByRole('button', { name: 'Save' }).click();
+    await seeText(agent.locator('.toast'), 'change the routing rules first');
+
+    agent.once('dialog', (dialog) => void dialog.accept());
+    await sam.getByRole('button', { name: 'Remove' }).click();
+    await sam.waitFor({ state: 'detached' });
+    expect((await member(id)).member).toBeUndefined();
+  });
 });

@@ -21,7 +21,7 @@ export interface ControlActions {
 }
 
 /** Form listeners that keep the page from navigating. */
-const onSubmit = (handle: () => void) => ({
+export const onSubmit = (handle: () => void) => ({
   submit: (event: SubmitEvent) => {
     event.preventDefault();
     handle();

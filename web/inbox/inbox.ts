@@ -20,6 +20,7 @@ import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
+import { TeamPanel } from './team-panel';
 
 const SEEN_DEBOUNCE_MS = 300;
 
@@ -65,6 +66,7 @@ export class Inbox {
         h('strong', { class: 'brand' }, '◆ Support inbox'),
         this.status,
         h('span', { class: 'topbar-me' }, session.agentName),
+        h('button', { type: 'button', class: 'btn', data: { action: 'team' }, on: { click: () => this.openTeam() } }, 'Team'),
         h('button', { type: 'button', class: 'btn', on: { click: () => this.signOut() } }, 'Sign out'),
       ),
       h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, this.listSlot), this.mainSlot),
@@ -173,6 +175,32 @@ export class Inbox {
     }
     this.renderTimeline();
     this.markSeen();
+  }
+
+  // Team
+
+  private openTeam(): void {
+    this.closeConversation();
+    const changed = (change: () => Promise<unknown>) => async () => {
+      try {
+        await change();
+        this.team = (await this.api.team()).members;
+        panel.render(this.team);
+        return true;
+      } catch (error) {
+        showError(error);
+        return false;
+      }
+    };
+    const panel = new TeamPanel(this.me, {
+      add: (fields) => changed(() => this.api.addMember(fields))(),
+      change: (id, fields) => changed(() => this.api.changeMember(id, fields))(),
+      remove: (id) => changed(() => this.api.removeMember(id))(),
+      onBack: () => this.closeConversation(),
+    });
+    this.root.classList.add('inbox-conversation-open');
+    mount(this.mainSlot, panel.element);
+    panel.render(this.team);
   }
 
   private closeConversation(): void {

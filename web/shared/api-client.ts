@@ -6,6 +6,7 @@ import type {
   AuditEntry,
   Conversation,
   ConversationPage,
+  MemberFields,
   Priority,
   TeamMemberInfo,
   TimelineItem,
@@ -147,6 +148,9 @@ export class ApiClient {
   // Agents only
 
   team = () => this.request<{ members: TeamMemberInfo[] }>('GET', '/team');
+  addMember = (fields: MemberFields) => this.request<{ member: TeamMemberInfo }>('POST', '/team/members', fields);
+  changeMember = (id: string, fields: Partial<MemberFields>) => this.request<{ member: TeamMemberInfo }>('PATCH', path`/team/members/${id}`, fields);
+  removeMember = (id: string) => this.request<undefined>('DELETE', path`/team/members/${id}`);
   audit = (id: string) => this.request<{ entries: AuditEntry[] }>('GET', path`/conversations/${id}/audit`);
   resolve = (id: string) => this.lifecycle('POST', path`/conversations/${id}/resolve`, {});
   reopen = (id: string) => this.lifecycle('POST', path`/conversations/${id}/reopen`, {});

@@ -15,6 +15,17 @@ export interface TeamMemberInfo {
   name: string;
   kind: 'human' | 'ai';
   online?: boolean;
+  /** Routing teams (`GET /v1/team`; the widget's bootstrap does not say). */
+  teams?: string[];
+  /** Open conversations the queues give a person at once. */
+  capacity?: number;
+}
+
+/** What the team sets of a person: `POST /v1/team/members`, and in part `PATCH /v1/team/members/:id`. */
+export interface MemberFields {
+  name: string;
+  teams: string[];
+  capacity: number;
 }
 
 /** `GET /v1/websites`: the widget's bootstrap, naming the team so events can say who joined. */

@@ -1,0 +1,93 @@
+/**
+ * The team, as the inbox shows it in place of a conversation: everyone on it, and for each person
+ * their routing teams and capacity to change, or a button to remove them; a form adds a person.
+ * AI assistants are listed but configured elsewhere (`/v1/ai-agents`).
+ */
+import { h, mount } from '../shared/dom';
+import type { MemberFields, TeamMemberInfo } from '../shared/wire';
+import { onSubmit } from './controls';
+
+/** Each tells the server; a failure is shown to the reader and answered false. */
+export interface TeamActions {
+  add(fields: MemberFields): Promise<boolean>;
+  change(id: string, fields: Partial<MemberFields>): Promise<boolean>;
+  remove(id: string): Promise<boolean>;
+  onBack(): void;
+}
+
+/** Teams as the form takes them: names separated by commas. */
+const teamsOf = (text: string): string[] => [...new Set(text.split(',').map((team) => team.trim()).filter((team) => team !== ''))];
+
+export class TeamPanel {
+  private readonly list = h('ul', { class: 'team-list' });
+  readonly element: HTMLElement;
+
+  constructor(
+    private readonly me: string,
+    private readonly actions: TeamActions,
+  ) {
+    this.element = h(
+      'div',
+      { class: 'team-panel' },
+      h(
+        'header',
+        { class: 'panel-header' },
+        h('button', { type: 'button', class: 'btn panel-back', 'aria-label': 'Back to the list', on: { click: actions.onBack } }, '←'),
+        h('h2', {}, 'Team'),
+      ),
+      this.list,
+      this.addForm(),
+    );
+  }
+
+  render(team: readonly TeamMemberInfo[]): void {
+    mount(this.list, ...team.map((member) => this.row(member)));
+  }
+
+  private row(member: TeamMemberInfo): HTMLElement {
+    const summary = h(
+      'div',
+      { class: 'team-who' },
+      h('strong', {}, member.name),
+      member.kind === 'ai' ? h('span', { class: 'pill' }, 'AI') : member.online && h('span', { class: 'pill pill-online' }, 'online'),
+      member.id === this.me && h('span', { class: 'muted' }, '(you)'),
+    );
+    if (member.kind === 'ai') return h('li', { class: 'team-row', data: { memberId: member.id } }, summary, h('p', { class: 'muted' }, 'Configured under AI agents.'));
+    const teams = h('input', { type: 'text', name: 'teams', value: (member.teams ?? []).join(', '), 'aria-label': `Teams of ${member.name}` });
+    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: String(member.capacity ?? 10), 'aria-label': `Capacity of ${member.name}` });
+    const save = () => void this.actions.change(member.id, { teams: teamsOf(teams.value), capacity: Number(capacity.value) });
+    const remove = () => {
+      if (confirm(`Remove ${member.name} from the team? They leave their open conversations.`)) void this.actions.remove(member.id);
+    };
+    return h(
+      'li',
+      { class: 'team-row', data: { memberId: member.id } },
+      summary,
+      h(
+        'form',
+        { class: 'inline-form team-fields', on: onSubmit(save) },
+        teams,
+        capacity,
+        h('button', { type: 'submit', class: 'btn' }, 'Save'),
+        h('button', { type: 'button', class: 'btn btn-danger', data: { action: 'remove' }, on: { click: remove } }, 'Remove'),
+      ),
+    );
+  }
+
+  private addForm(): HTMLElement {
+    const name = h('input', { type: 'text', name: 'name', placeholder: 'Name', required: true, maxlength: '200' });
+    const teams = h('input', { type: 'text', name: 'teams', placeholder: 'Teams, e.g. support, billing' });
+    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: '10', 'aria-label': 'Capacity' });
+    const add = async () => {
+      if (!(await this.actions.add({ name: name.value.trim(), teams: teamsOf(teams.value), capacity: Number(capacity.value) }))) return;
+      name.value = '';
+      teams.value = '';
+    };
+    return h(
+      'section',
+      { class: 'controls-section team-add' },
+      h('h3', {}, 'Add a person'),
+      h('form', { class: 'inline-form team-fields', on: onSubmit(() => void add()) }, name, teams, capacity, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add')),
+    );
+  }
+}
