@@ -75,7 +75,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     publisher: realtime.publisher,
     online: realtime.online,
     replyJoins: new ReplyJoins(deps),
-    teamMembers: new TeamMembers({ ...deps, online: realtime.online, directory }),
+    teamMembers: new TeamMembers({ ...deps, online: realtime.online, directory, publisher: realtime.publisher }),
     jsonBody: [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson],
     authenticate: [
       authenticated(directory),

@@ -9,6 +9,7 @@ import type { Conversation } from '../../domain/conversation';
 import type { PluginRegistry } from '../../plugins/registry';
 import { isTeamOnlyField, visitorView } from '../access';
 import type { StoreDirectory } from '../directory';
+import type { WorkflowStarts } from '../services/workflow-start';
 import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
 import type { Hub } from './hub';
@@ -45,7 +46,8 @@ export class ChangeFeed {
     private readonly owners: OwnersCache,
     private readonly plugins: Pick<PluginRegistry, 'isVisibleTo'>,
     private readonly presence: PresenceFeed,
-    private readonly directory: Pick<StoreDirectory, 'forgetVisitor'>,
+    private readonly directory: Pick<StoreDirectory, 'forgetVisitor' | 'forgetMember'>,
+    private readonly workflowStarts: Pick<WorkflowStarts, 'forget'>,
     private readonly log: Logger,
   ) {}
 
@@ -148,6 +150,14 @@ export class ChangeFeed {
         // The visitor's next request here authenticates with its contact, whichever instance linked it.
         this.directory.forgetVisitor(websiteId, visitorId);
         return this.hub.linkContact(websiteId, visitorId, contactId);
+      }
+      case 'websiteChanged': {
+        const { team, memberId } = ephemeralPayloads.websiteChanged.parse(event.payload);
+        // Whichever instance made the change: requests here and new workflows read it at once.
+        if (memberId) this.directory.forgetMember(websiteId, memberId);
+        this.workflowStarts.forget(websiteId);
+        if (team) this.hub.deliver({ websiteId, agentFrame: frame({ type: 'teamUpdated', payload: { websiteId } }) });
+        return;
       }
       default:
         this.log.debug({ type: event.type }, 'ignoring an ephemeral event of unknown type');

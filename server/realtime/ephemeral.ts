@@ -33,6 +33,8 @@ export const ephemeralPayloads = {
     sources: z.array(z.object({ websiteId: z.string(), lastSeq: z.number() })).min(1),
   }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
+  /** The website's team (`memberId`: this person) or lifecycle settings changed: instances read them afresh, agents hear `teamUpdated`. */
+  websiteChanged: z.object({ team: z.boolean(), settings: z.boolean(), memberId: z.string().optional() }),
 };
 
 export type EphemeralType = keyof typeof ephemeralPayloads;
@@ -68,5 +70,9 @@ export class EphemeralPublisher {
 
   visitorLinked(websiteId: string, payload: EphemeralPayload<'visitorLinked'>): Promise<void> {
     return this.publish({ websiteId, visibility: 'private', type: 'visitorLinked', payload });
+  }
+
+  websiteChanged(websiteId: string, payload: EphemeralPayload<'websiteChanged'>): Promise<void> {
+    return this.publish({ websiteId, visibility: 'private', type: 'websiteChanged', payload });
   }
 }

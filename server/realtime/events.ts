@@ -14,6 +14,8 @@ export type ServerEvent =
   | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string; websiteId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
+  /** Agents only: someone joined, changed or left the team; read it again (`GET /v1/team`). */
+  | { type: 'teamUpdated'; payload: { websiteId: string } }
   | { type: 'error'; payload: { code: string; message: string } };
 
 /** Whose sockets may receive a conversation's events besides the website's agents. */

@@ -10,6 +10,7 @@ import type { PluginRegistry } from '../../plugins/registry';
 import type { StoreDirectory } from '../directory';
 import { authenticate } from '../auth';
 import type { ServerLimits } from '../deps';
+import type { WorkflowStarts } from '../services/workflow-start';
 import { AgentAvailability, type TeamAvailability } from './agent-availability';
 import { ChangeFeed } from './change-feed';
 import { acceptClientFrame, handleClientFrame } from './client-frames';
@@ -31,6 +32,8 @@ export interface RealtimeDeps {
   log: Logger;
   limits: ServerLimits;
   teams: TeamAvailability;
+  /** Forgotten when another instance changes the website's team or settings. */
+  workflowStarts: Pick<WorkflowStarts, 'forget'>;
   /** The per-IP limit REST calls take from: socket upgrades and frames take from it too. */
   ipBuckets: TokenBuckets;
 }
@@ -76,7 +79,7 @@ export class Realtime {
       words: this.words,
       tell: (key, online) => this.availability.changed(key.websiteId, key.id, online),
     });
-    this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.log);
+    this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.workflowStarts, deps.log);
     this.storeWatch = new StoreWatch({ store: deps.store, onChange: this.feed.handle, reopened: () => this.watchingAgain(), log: deps.log });
   }
 

@@ -19,13 +19,14 @@ export function settingsRoutes(ctx: ApiContext): Router {
     res.json({ settings: await loadLifecycleSettings(ctx.store, website.id) });
   });
 
-  // New workflows start with them (on other instances within 5 s); running ones are told by the website changes workflow.
+  // New workflows start with them (other instances as they hear the word); running ones are told by the website changes workflow.
   router.put('/lifecycle', async (req, res) => {
     const caller = callerOf(res);
     const { website } = requireActingAgent(caller);
     const settings = completeSettings(parseInput(lifecycleSettingsBody, req.body, 'body'));
     await ctx.store.putSetting(website.id, LIFECYCLE_SETTINGS_KEY, settings);
     ctx.workflowStarts.forget(website.id);
+    await ctx.publisher.websiteChanged(website.id, { team: false, settings: true });
     await ctx.websiteChanges.changed(website.id, authorOf(caller), ['settings']);
     res.json({ settings });
   });

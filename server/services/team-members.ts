@@ -1,7 +1,8 @@
 /**
  * Changes to a website's team: people added, changed and removed. Each change is checked against
  * the routing rules (a team they send conversations to keeps at least one person), stored, then
- * passed on: the team queues learn whether the person can take conversations from them, and, when
+ * passed on: every instance and the agents' pages hear of it, the team queues learn whether the
+ * person can take conversations from them, and, when
  * people come or go, the website changes workflow tells every running conversation (workflows/website/).
  */
 import { countOpenAssigned, loadRoutingRules } from '../../activities/ai';
@@ -15,12 +16,14 @@ import { staffedTeams, teamsNamed } from '../../workflows/routing/team-rules';
 import type { StoreDirectory } from '../directory';
 import { KeyedLines } from '../keyed-lines';
 import type { TeamAvailability } from '../realtime/agent-availability';
+import type { EphemeralPublisher } from '../realtime/ephemeral';
 import type { OnlineDirectory } from '../realtime/presence';
 import type { MemberChange, NewMember } from '../schemas/team';
 import type { WorkflowStarts } from './workflow-start';
 
 export interface TeamMembersDeps {
   store: Store;
+  publisher: Pick<EphemeralPublisher, 'websiteChanged'>;
   teams: TeamAvailability;
   websiteChanges: WebsiteChangeNotices;
   online: OnlineDirectory;
@@ -56,7 +59,8 @@ export class TeamMembers {
       const existing = await this.deps.store.getTeamMember(id);
       if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
     }
-    await this.passOn(member, { queues: true });
+    await this.announce(member);
+    await this.reconcileQueues(member);
     await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
     return { member, created };
   }
@@ -67,8 +71,9 @@ export class TeamMembers {
       await this.refuseUnstaffing(websiteId, before, { ...before, ...change });
       const after = await this.deps.store.updateTeamMember(websiteId, id, change);
       if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
+      await this.announce(after);
       // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
-      await this.passOn(after, { queues: change.teams !== undefined || change.capacity !== undefined, formerTeams: before.teams });
+      if (change.teams !== undefined || change.capacity !== undefined) await this.reconcileQueues(after, { formerTeams: before.teams });
       return after;
     });
   }
@@ -82,10 +87,10 @@ export class TeamMembers {
     await this.lines.run(websiteId, async () => {
       const member = await this.person(websiteId, id);
       await this.refuseUnstaffing(websiteId, member, undefined);
-      await this.passOn(member, { queues: true, gone: true });
+      await this.reconcileQueues(member, { gone: true });
       await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
       await this.deps.store.removeTeamMember(websiteId, id, actor);
-      this.forget(member);
+      await this.announce(member);
       await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
     });
   }
@@ -121,21 +126,20 @@ export class TeamMembers {
   }
 
   /**
-   * This instance reads the person afresh (others within their caches' 5 s) and, with `queues`,
-   * the queue of every team the person is in or left (`formerTeams`) learns whether the person can
+   * The queue of every team the person is in or left (`formerTeams`) learns whether the person can
    * take its conversations now: online and in that team, and not `gone`.
    */
-  private async passOn(member: TeamMember, { queues, gone = false, formerTeams = [] }: { queues: boolean; gone?: boolean; formerTeams?: string[] }): Promise<void> {
+  private async reconcileQueues(member: TeamMember, { gone = false, formerTeams = [] }: { gone?: boolean; formerTeams?: string[] } = {}): Promise<void> {
     const { websiteId, id } = member;
-    this.forget(member);
-    if (!queues) return;
     const teams = [...new Set([...member.teams, ...formerTeams])];
     const available = !gone && this.deps.online.isOnline({ websiteId, kind: 'user', id });
     await this.deps.teams.agentReconciled(websiteId, id, teams, available ? { member, open: await countOpenAssigned(this.deps.store, websiteId, id) } : undefined);
   }
 
-  private forget({ websiteId, id }: TeamMember): void {
+  /** After the store has the change: this instance reads the person afresh at once, every instance as it hears the word, and agents' pages read the team again. */
+  private async announce({ websiteId, id }: TeamMember): Promise<void> {
     this.deps.directory.forgetMember(websiteId, id);
     this.deps.workflowStarts.forget(websiteId);
+    await this.deps.publisher.websiteChanged(websiteId, { team: true, settings: false, memberId: id });
   }
 }

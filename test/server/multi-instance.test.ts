@@ -138,6 +138,25 @@ describe('Two server instances sharing one store', () => {
     });
   });
 
+  describe('#team', () => {
+    it('a person removed on one instance can no longer act on the other at once, and agents on both hear the team changed', async () => {
+      const [api1, api2] = [new Api(first), new Api(second)];
+      const watchers = [await SocketClient.open(first, AGENT), await SocketClient.open(second, AGENT)];
+      sockets.push(...watchers);
+      expect((await api1.call('POST', '/v1/team/members', AGENT, { id: 'usr-multi', name: 'Multi', teams: ['support'] })).status).toBe(201);
+      await Promise.all(watchers.map((w) => w.waitFor((f) => f.type === 'teamUpdated')));
+      // The second instance knows the person (and caches them) before the first removes them.
+      expect((await api2.call('GET', '/v1/conversations', { agent: 'usr-multi' })).status).toBe(200);
+      expect((await api1.call('DELETE', '/v1/team/members/usr-multi', AGENT)).status).toBe(204);
+      const status = await waitUntil(
+        async () => (await api2.call('GET', '/v1/conversations', { agent: 'usr-multi' })).status,
+        (code: number) => code === 401,
+        2_000, // well under the member cache's lifetime: the word itself must reach the other instance
+      );
+      expect(status).toBe(401);
+    });
+  });
+
   describe('#team queues', () => {
     /** Short beats, so restatements and the expiry of a silent instance come within a second or two. */
     const HEARTBEAT_MS = 400;

@@ -33,6 +33,7 @@ export class Inbox {
   private filters: InboxFilters = DEFAULT_FILTERS;
   private selectedId: string | undefined;
   private panel: ConversationPanel | undefined;
+  private teamPanel: TeamPanel | undefined;
   private seenTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly status = h('span', { class: 'connection', data: { testid: 'connection' } });
@@ -52,7 +53,7 @@ export class Inbox {
     });
     this.socket = new RealtimeSocket({
       url: this.api.socketUrl(),
-      onFrame: (frame) => this.live.handleFrame(frame),
+      onFrame: (frame) => (frame.type === 'teamUpdated' ? void this.loadTeam() : this.live.handleFrame(frame)),
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
       onStatus: (status) => this.showStatus(status),
@@ -78,12 +79,20 @@ export class Inbox {
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.socket.start();
+    await this.loadTeam();
+    await this.refreshList();
+  }
+
+  /** The team as the server has it now (at start, and whenever anyone changes it), shown wherever it appears. */
+  private async loadTeam(): Promise<void> {
     try {
       this.team = (await this.api.team()).members;
     } catch (error) {
       showError(error);
+      return;
     }
-    await this.refreshList();
+    this.teamPanel?.render(this.team);
+    this.renderConversation();
   }
 
   private get me(): string {
@@ -152,6 +161,7 @@ export class Inbox {
 
   private async select(id: string): Promise<void> {
     this.selectedId = id;
+    this.teamPanel = undefined;
     this.root.classList.add('inbox-conversation-open');
     this.panel = new ConversationPanel({
       context: this.context,
@@ -181,31 +191,33 @@ export class Inbox {
 
   private openTeam(): void {
     this.closeConversation();
-    const changed = (change: () => Promise<unknown>) => async () => {
-      try {
-        await change();
-        this.team = (await this.api.team()).members;
-        panel.render(this.team);
-        return true;
-      } catch (error) {
-        showError(error);
-        return false;
-      }
-    };
-    const panel = new TeamPanel(this.me, {
-      add: (fields) => changed(() => this.api.addMember(fields))(),
-      change: (id, fields) => changed(() => this.api.changeMember(id, fields))(),
-      remove: (id) => changed(() => this.api.removeMember(id))(),
+    /** Runs a change, then reads the team again (the socket's `teamUpdated` will say so too, to every inbox). */
+    const change = (request: () => Promise<unknown>) =>
+      request().then(
+        async () => {
+          await this.loadTeam();
+          return true;
+        },
+        (error: unknown) => {
+          showError(error);
+          return false;
+        },
+      );
+    this.teamPanel = new TeamPanel(this.me, {
+      add: (fields) => change(() => this.api.addMember(fields)),
+      change: (id, fields) => change(() => this.api.changeMember(id, fields)),
+      remove: (id) => change(() => this.api.removeMember(id)),
       onBack: () => this.closeConversation(),
     });
     this.root.classList.add('inbox-conversation-open');
-    mount(this.mainSlot, panel.element);
-    panel.render(this.team);
+    mount(this.mainSlot, this.teamPanel.element);
+    this.teamPanel.render(this.team);
   }
 
   private closeConversation(): void {
     this.selectedId = undefined;
     this.panel = undefined;
+    this.teamPanel = undefined;
     this.root.classList.remove('inbox-conversation-open');
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.renderList();

@@ -58,6 +58,7 @@ export type ServerFrame =
   | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
+  | { type: 'teamUpdated'; payload: Record<string, never> }
   | { type: 'error'; payload: { code: string; message: string } };
 
 /** Client-to-server frames on `/ws`. */
