@@ -11,6 +11,7 @@ import {
   TEAM_QUEUE_WORKFLOW_TYPE,
   agentAvailable,
   agentLoad,
+  agentRemoved,
   agentUnavailable,
   enqueue,
   teamQueueWorkflowId,
@@ -57,17 +58,19 @@ export function createTeamQueueSignals(engine: SignalWithStartEngine) {
     agentOffline: (member: TeamMember) => eachTeam(member, { agentId: member.id }, agentUnavailable),
     agentLoad: (member: TeamMember, open: number) => eachTeam(member, { agentId: member.id, open }, agentLoad),
     /**
-     * After a person's teams or capacity changed, or the person left the team: each of `teams` learns
-     * whether the agent is one of its available agents now, that is in that team and online
-     * (`available`, with the open conversations it carries). Says it all, not what changed, so a
-     * retry after a partial failure puts every queue right.
+     * After a person's teams or capacity changed, or the person left the team: each of `teams`
+     * learns whether the agent is one of its available agents now, that is in that team and online
+     * (`available`, with the open conversations it carries), or forgets an agent no longer in it.
+     * Says it all, not what changed, so a retry after a partial failure puts every queue right.
      */
-    agentReconciled: (websiteId: string, agentId: string, teams: readonly string[], available?: { member: TeamMember; open: number }) =>
+    agentReconciled: (websiteId: string, agentId: string, teams: readonly string[], now: { member?: TeamMember; online: boolean; open: number }) =>
       Promise.all(
         teams.map(async (team) => {
-          if (!available?.member.teams.includes(team)) return send(websiteId, team, agentUnavailable, { agentId });
-          await send(websiteId, team, agentAvailable, { agentId, capacity: available.member.capacity });
-          await send(websiteId, team, agentLoad, { agentId, open: available.open });
+          const { member } = now;
+          if (!member?.teams.includes(team)) return send(websiteId, team, agentRemoved, { agentId });
+          if (!now.online) return send(websiteId, team, agentUnavailable, { agentId });
+          await send(websiteId, team, agentAvailable, { agentId, capacity: member.capacity });
+          await send(websiteId, team, agentLoad, { agentId, open: now.open });
         }),
       ).then(() => undefined),
   };

@@ -12,8 +12,8 @@ import { KeyedLines } from '../keyed-lines';
 export interface TeamAvailability {
   agentOnline(member: TeamMember): Promise<void>;
   agentOffline(member: TeamMember): Promise<void>;
-  /** After a change to a person's teams or capacity, or their removal (`available` absent: not available to any of `teams`). */
-  agentReconciled(websiteId: string, agentId: string, teams: readonly string[], available?: { member: TeamMember; open: number }): Promise<void>;
+  /** After a change to a person's teams or capacity, or their removal (`member` absent). */
+  agentReconciled(websiteId: string, agentId: string, teams: readonly string[], now: { member?: TeamMember; online: boolean; open: number }): Promise<void>;
 }
 
 export class AgentAvailability {

@@ -126,14 +126,15 @@ export class TeamMembers {
   }
 
   /**
-   * The queue of every team the person is in or left (`formerTeams`) learns whether the person can
-   * take its conversations now: online and in that team, and not `gone`.
+   * The queue of every team the person is in learns whether the person can take its conversations
+   * now (online), and those of the teams they left (`formerTeams`, all of them when `gone`) forget them.
    */
   private async reconcileQueues(member: TeamMember, { gone = false, formerTeams = [] }: { gone?: boolean; formerTeams?: string[] } = {}): Promise<void> {
     const { websiteId, id } = member;
     const teams = [...new Set([...member.teams, ...formerTeams])];
-    const available = !gone && this.deps.online.isOnline({ websiteId, kind: 'user', id });
-    await this.deps.teams.agentReconciled(websiteId, id, teams, available ? { member, open: await countOpenAssigned(this.deps.store, websiteId, id) } : undefined);
+    const online = !gone && this.deps.online.isOnline({ websiteId, kind: 'user', id });
+    const open = online ? await countOpenAssigned(this.deps.store, websiteId, id) : 0;
+    await this.deps.teams.agentReconciled(websiteId, id, teams, { ...(gone ? {} : { member }), online, open });
   }
 
   /** After the store has the change: this instance reads the person afresh at once, every instance as it hears the word, and agents' pages read the team again. */

@@ -87,6 +87,14 @@ describe('TeamQueueState', () => {
       state.agentAvailable('cid', 1);
       expect(state.peekNext()).toMatchObject({ agentId: 'cid' });
     });
+
+    it('forgets an agent who left the team: nothing goes to them, and their slot is gone', () => {
+      const state = withAgents();
+      state.agentRemoved('ann');
+      state.enqueue('c1', 'medium');
+      expect(state.peekNext()).toMatchObject({ agentId: 'bob' });
+      expect(state.snapshot().agents.map((a) => a.agentId)).toEqual(['bob']);
+    });
   });
 
   describe('#enqueue', () => {

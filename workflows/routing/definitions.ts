@@ -54,6 +54,8 @@ export const withdraw = defineSignal<[WithdrawArgs]>('withdraw');
 export const agentAvailable = defineSignal<[AgentAvailableArgs]>('agentAvailable');
 /** An agent of this team went offline. */
 export const agentUnavailable = defineSignal<[AgentUnavailableArgs]>('agentUnavailable');
+/** An agent left this team, or the website's team: the queue forgets them. */
+export const agentRemoved = defineSignal<[AgentUnavailableArgs]>('agentRemoved');
 /** An agent's open-conversation count changed (after an assignment, a resolve, a hand-over). */
 export const agentLoad = defineSignal<[AgentLoadArgs]>('agentLoad');
 export const teamQueueState = defineQuery<TeamQueueSnapshot>('teamQueueState');

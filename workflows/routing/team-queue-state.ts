@@ -70,6 +70,11 @@ export class TeamQueueState {
     this.agent(agentId).online = false;
   }
 
+  /** The agent left the team (or this team): the queue forgets them. */
+  agentRemoved(agentId: string): void {
+    this.agents.delete(agentId);
+  }
+
   /** The agent's open conversations, as counted by the store (the source of truth). */
   agentLoad(agentId: string, open: number): void {
     this.agent(agentId).open = Math.max(0, open);

@@ -6,7 +6,7 @@
  */
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RoutingActivities } from './activity-types';
-import { agentAvailable, agentLoad, agentUnavailable, enqueue, teamQueueState, withdraw, type TeamQueueInput } from './definitions';
+import { agentAvailable, agentLoad, agentRemoved, agentUnavailable, enqueue, teamQueueState, withdraw, type TeamQueueInput } from './definitions';
 import { TeamQueueState } from './team-queue-state';
 
 const { assignFromQueue } = proxyActivities<RoutingActivities>({
@@ -29,6 +29,7 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   setHandler(withdraw, handled(({ conversationId }) => state.withdraw(conversationId)));
   setHandler(agentAvailable, handled(({ agentId, capacity }) => state.agentAvailable(agentId, capacity)));
   setHandler(agentUnavailable, handled(({ agentId }) => state.agentUnavailable(agentId)));
+  setHandler(agentRemoved, handled(({ agentId }) => state.agentRemoved(agentId)));
   setHandler(agentLoad, handled(({ agentId, open }) => state.agentLoad(agentId, open)));
   setHandler(teamQueueState, () => state.snapshot());
 
