@@ -64,7 +64,12 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
       countOpenAssigned: (websiteId, agentId) => countOpenAssigned(store, websiteId, agentId),
       assignConversation: engineAssigner(lazyEngine),
     }),
-    ...createWebsiteChangeActivities({ store, engine: lazyEngine, heartbeat: (told) => Context.current().heartbeat(told) }),
+    ...createWebsiteChangeActivities({
+      store,
+      engine: lazyEngine,
+      heartbeat: (told) => Context.current().heartbeat(told),
+      abandoned: () => Context.current().cancellationSignal.aborted,
+    }),
     ...pluginEffects,
   };
 }

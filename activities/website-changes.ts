@@ -19,7 +19,8 @@ import type { Store } from './store';
 
 /** Conversations signalled at once: enough to keep the engine busy, few enough to leave it room for chat. */
 const CONCURRENCY = 8;
-const MAX_RETENTION_MS = MAX_LIFECYCLE_MINUTES * 60_000;
+/** No conversation workflow still running started before this (nor knew anyone removed before it). */
+const longestRetentionAgo = (): string => new Date(Date.now() - MAX_LIFECYCLE_MINUTES * 60_000).toISOString();
 
 export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'teamDepartures' | 'getSetting'> & {
   conversationIdsActiveSince(websiteId: string, since: string, options?: { open?: boolean }): AsyncIterable<string>;
@@ -30,6 +31,8 @@ export interface WebsiteChangeDeps {
   engine: SignalEngine;
   /** Tells the engine the activity is alive (Temporal's activity heartbeat), with how many it told so far. */
   heartbeat?: (told: number) => void;
+  /** Whether the engine gave up on this attempt (it timed out or was cancelled): it then tells no one more, as a retry will. */
+  abandoned?: () => boolean;
 }
 
 /** The one engine call the telling needs (the engine's `WorkflowEngine` has it). */
@@ -37,19 +40,21 @@ export interface SignalEngine {
   signal(o: { workflowId: string; signal: string; args: unknown[] }): Promise<void>;
 }
 
-export function createWebsiteChangeActivities({ store, engine, heartbeat }: WebsiteChangeDeps): WebsiteChangeActivities {
+export function createWebsiteChangeActivities({ store, engine, heartbeat, abandoned = () => false }: WebsiteChangeDeps): WebsiteChangeActivities {
   return {
     async tellConversations({ websiteId, actor, what, activeSince }) {
       const signals = [
-        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: { actor, roster: await loadRoster(store, websiteId), departedBy: await store.teamDepartures(websiteId) } }] : []),
+        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: { actor, roster: await loadRoster(store, websiteId), departedBy: await store.teamDepartures(websiteId, longestRetentionAgo()) } }] : []),
         ...(what.includes('settings') ? [{ signal: settingsChanged.name, arg: { actor, settings: await loadWorkflowSettings(store, websiteId) } }] : []),
       ];
       // Open conversations, and resolved ones whose workflow may still run for the longest retention there is; or the late pass's.
       const ids = activeSince
         ? store.conversationIdsActiveSince(websiteId, activeSince)
-        : store.conversationIdsActiveSince(websiteId, new Date(Date.now() - MAX_RETENTION_MS).toISOString(), { open: true });
+        : store.conversationIdsActiveSince(websiteId, longestRetentionAgo(), { open: true });
       let told = 0;
       const tell = async (conversationId: string) => {
+        // An abandoned attempt's old team or settings must not overwrite what its retry sends.
+        if (abandoned()) throw new Error('the engine gave up on this attempt');
         heartbeat?.(told);
         try {
           for (const { signal, arg } of signals) await engine.signal({ workflowId: conversationWorkflowId(conversationId), signal, args: [arg] });

@@ -51,3 +51,10 @@ export function requireActingAgent(caller: Caller): AgentCaller & { userId: stri
   if (!agent.userId) throw new AppError('ERR_FORBIDDEN', 'Writing needs X-Actor-User-Id naming a team member');
   return { ...agent, userId: agent.userId };
 }
+
+/** An acting person: the website's configuration (team, settings, assistants) is not an AI assistant's to change. */
+export function requireActingPerson(caller: Caller): AgentCaller & { userId: string } {
+  const agent = requireActingAgent(caller);
+  if (agent.memberKind === 'ai') throw new AppError('ERR_FORBIDDEN', 'An AI assistant cannot change the website\'s configuration');
+  return agent;
+}

@@ -18,6 +18,7 @@ import {
   withdraw,
   type TeamQueueInput,
 } from '../../workflows/routing/definitions';
+import { waitsForPerson } from '../../workflows/conversation/routing-notices';
 import { chooseTeam, type RoutingRules } from '../../workflows/routing/team-rules';
 
 /** The one engine call the queue signals need (the engine's `WorkflowEngine` has it). */
@@ -107,24 +108,14 @@ export function createRoutingActivities(deps: RoutingDeps): RoutingActivities {
 
 /**
  * What a rejected `assign` means for the queue, judged from the conversation's state after the
- * rejection: a conversation that no longer waits for a person (`stillWaiting`) is not the queue's
+ * rejection: a conversation that no longer waits for a person (`waitsForPerson`) is not the queue's
  * any more; one that still waits could not go to this agent (not on the team the workflow knows,
  * …) and someone else should take it.
  */
 export function assignRejectionOutcome(state: ConversationLifecycle | undefined): AssignOutcome {
-  return state && stillWaiting(state) ? 'agent_unavailable' : 'conversation_unavailable';
+  return state && waitsForPerson(state) ? 'agent_unavailable' : 'conversation_unavailable';
 }
 
-/**
- * Whether an escalated conversation still waits for a person: open, nobody assigned, not handed
- * back to the AI, and no team member joined since it was escalated (one who joined, or replied and
- * so joined, took it; one who was in it before, e.g. before a hand back, is not taking this one).
- */
-function stillWaiting(state: ConversationLifecycle): boolean {
-  const since = state.escalatedAt ?? '';
-  const taken = state.participants.some((p) => p.kind === 'human' && p.leftAt === undefined && p.joinedAt >= since);
-  return state.status === 'open' && state.assigneeId === undefined && state.handler !== 'ai' && !taken;
-}
 
 /**
  * `RoutingDeps.assignConversation` over the engine: the conversation's `assign` update with the
@@ -141,7 +132,7 @@ export function engineAssigner(engine: ConversationUpdateEngine): RoutingDeps['a
     const workflowId = conversationWorkflowId(conversationId);
     const stateNow = () => engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor: ROUTING_ACTOR }] });
     try {
-      if (!stillWaiting(await stateNow())) return 'conversation_unavailable';
+      if (!waitsForPerson(await stateNow())) return 'conversation_unavailable';
       await engine.executeUpdate({ workflowId, update: assign.name, args: [operationArgs({ actor: ROUTING_ACTOR, operation: { op: 'assign', userId: agentId } })] });
       return 'assigned';
     } catch (err) {

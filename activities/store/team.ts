@@ -26,15 +26,19 @@ export function teamMethods({ team }: Collections) {
       return member;
     },
 
-    /** Adds a team member; false when the id is taken (by anyone of any website, also someone removed). */
+    /**
+     * Adds a team member, or brings back one this website removed under the id (as given now);
+     * false when the id is taken (by anyone on any website's team, or removed from another website).
+     */
     async insertTeamMember(member: TeamMember): Promise<boolean> {
       try {
         await team.insertOne({ _id: member.id, ...member });
         return true;
       } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
+      const back = await team.updateOne({ _id: member.id, websiteId: member.websiteId, removedAt: { $exists: true } }, { $set: member, $unset: { removedAt: '', removedBy: '' } });
+      return back.modifiedCount === 1;
     },
 
     /** Changes some fields of a website's person; null when there is none (a change never brings back one removed meanwhile). */
@@ -49,9 +53,9 @@ export function teamMethods({ team }: Collections) {
       return result.modifiedCount === 1;
     },
 
-    /** Who removed each person the website's team no longer has, by their id. */
-    async teamDepartures(websiteId: string): Promise<Record<string, Author>> {
-      const docs = await team.find({ websiteId, removedAt: { $exists: true } }, { projection: { _id: 1, removedBy: 1 } }).toArray();
+    /** Who removed each person the website's team no longer has, removed since `since`, by their id. */
+    async teamDepartures(websiteId: string, since: string): Promise<Record<string, Author>> {
+      const docs = await team.find({ websiteId, removedAt: { $gte: since } }, { projection: { _id: 1, removedBy: 1 } }).toArray();
       return Object.fromEntries(docs.flatMap((doc) => (doc.removedBy ? [[doc._id, doc.removedBy]] : [])));
     },
   };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig } from '../../activities/ai';
 import { AppError } from '../../domain/errors';
 import type { TeamMember } from '../../domain/people';
-import { requireActingAgent, requireAgent, type AgentCaller } from '../caller';
+import { requireActingPerson, requireAgent, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { entityId } from '../schemas/common';
@@ -41,7 +41,7 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
   });
 
   router.put('/:id', async (req, res) => {
-    const agent = requireActingAgent(callerOf(res));
+    const agent = requireActingPerson(callerOf(res));
     const member = await assistantOf(agent, req.params);
     // The whole configuration: a field left out takes its default, a field not in it (a typo) is refused.
     const body = parseInput(replacement, req.body, 'body');

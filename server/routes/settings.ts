@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { loadRoutingRules, ROUTING_RULES_SETTING } from '../../activities/ai';
 import { AppError } from '../../domain/errors';
 import { staffedTeams, type RoutingRules } from '../../workflows/routing/team-rules';
-import { authorOf, requireActingAgent, requireAgent } from '../caller';
+import { authorOf, requireActingPerson, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { parseInput } from '../schemas/parse';
@@ -22,7 +22,7 @@ export function settingsRoutes(ctx: ApiContext): Router {
   // New workflows start with them (other instances as they hear the word); running ones are told by the website changes workflow.
   router.put('/lifecycle', async (req, res) => {
     const caller = callerOf(res);
-    const { website } = requireActingAgent(caller);
+    const { website } = requireActingPerson(caller);
     const settings = completeSettings(parseInput(lifecycleSettingsBody, req.body, 'body'));
     await ctx.store.putSetting(website.id, LIFECYCLE_SETTINGS_KEY, settings);
     ctx.workflowStarts.forget(website.id);
@@ -38,7 +38,7 @@ export function settingsRoutes(ctx: ApiContext): Router {
 
   // Read by every routing decision, so the next escalation on any instance follows it.
   router.put('/routing', async (req, res) => {
-    const { website } = requireActingAgent(callerOf(res));
+    const { website } = requireActingPerson(callerOf(res));
     const routing = parseInput(routingRulesBody, req.body, 'body');
     refuseUnstaffedTeams(routing, staffedTeams(await ctx.store.listTeamMembers(website.id)));
     res.json({ routing: await ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing) });

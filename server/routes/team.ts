@@ -1,8 +1,7 @@
 /** The website's team: everyone on it (humans and AI assistants), and the people the team adds, changes and removes. */
 import { Router, type Response } from 'express';
-import { AppError } from '../../domain/errors';
 import type { TeamMember } from '../../domain/people';
-import { authorOf, requireActingAgent, requireAgent } from '../caller';
+import { authorOf, requireActingPerson, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { parseInput, parseInputs } from '../schemas/parse';
@@ -24,9 +23,7 @@ export function teamRoutes(ctx: ApiContext): Router {
   /** Who changes the team: a person (an AI assistant may not), named as the audit trail's actor. */
   const changeBy = (res: Response) => {
     const caller = callerOf(res);
-    const agent = requireActingAgent(caller);
-    if (agent.memberKind === 'ai') throw new AppError('ERR_FORBIDDEN', 'An AI assistant cannot change the team');
-    return { websiteId: agent.website.id, actor: authorOf(caller) };
+    return { websiteId: requireActingPerson(caller).website.id, actor: authorOf(caller) };
   };
 
   router.get('/', async (_req, res) => {

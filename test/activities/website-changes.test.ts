@@ -16,7 +16,9 @@ function storeWith(conversationIds: string[]): WebsiteChangeStore & { since: str
     since,
     open,
     listTeamMembers: async () => [member('alex'), member('bot', 'ai')],
-    teamDepartures: async () => ({ kim: ALEX }),
+    // Kim was removed 200 days ago: within the year a running workflow may still carry them.
+    teamDepartures: async (_websiteId: string, removedSince: string): Promise<Record<string, Author>> =>
+      Date.parse(removedSince) < Date.now() - 200 * 24 * 3_600_000 ? { kim: ALEX } : {},
     getSetting: async <T>(_websiteId: string, key: string) =>
       (key === LIFECYCLE_SETTINGS_KEY
         ? { firstResponseMinutes: { low: null, medium: 30, high: 10, urgent: 5 }, bumpPriorityOnSlaBreach: false, autoResolveAfterMinutes: null, retentionAfterResolveMinutes: 60, defaultAiPauseMinutes: 15, aiTakesReopened: true }
@@ -76,6 +78,17 @@ describe('tellConversations', () => {
         settings: { firstResponseSlaMs: { medium: 1_800_000, high: 600_000, urgent: 300_000 }, bumpPriorityOnSlaBreach: false, retentionAfterResolveMs: 3_600_000, defaultAiPauseMs: 900_000, aiTakesReopened: true },
       },
     ]);
+  });
+
+  it('tells no one more once the engine gave up on the attempt', async () => {
+    let signalled = 0;
+    const { tellConversations } = createWebsiteChangeActivities({
+      store: storeWith(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10', 'c11', 'c12']),
+      engine: { signal: async () => void (signalled += 1) },
+      abandoned: () => signalled >= 3,
+    });
+    await expect(tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] })).rejects.toThrow('gave up');
+    expect(signalled).toBeLessThan(12);
   });
 
   it('fails on any other error, so the workflow tries the round again, after stopping: nothing started after it, the list closed', async () => {

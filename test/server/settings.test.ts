@@ -3,6 +3,7 @@ import { loadRoutingRules } from '../../activities/ai';
 import { conversationWorkflowId, getState, type ConversationSnapshot } from '../../workflows/conversation/definitions';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 import { AGENT } from './support/clients';
 import { useTestApp } from './support/app';
 
@@ -63,6 +64,9 @@ describe('Lifecycle settings', () => {
     const visitor = { visitorId: await t.api.newVisitor() };
     expect((await t.api.call('GET', '/v1/settings/lifecycle', visitor)).status).toBe(403);
     expect((await t.api.call('PUT', '/v1/settings/lifecycle', { Authorization: `Bearer ${t.app.keys.secretKey}` }, {})).status).toBe(403);
+    // Nor an AI assistant: a change reaches every running conversation.
+    expect((await t.api.call('PUT', '/v1/settings/lifecycle', { agent: DEFAULT_ASSISTANT_ID }, {})).status).toBe(403);
+    expect((await t.api.call('PUT', '/v1/settings/routing', { agent: DEFAULT_ASSISTANT_ID }, { rules: [], defaultTeam: 'support' })).status).toBe(403);
   });
 });
 

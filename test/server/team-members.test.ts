@@ -90,6 +90,11 @@ describe('Team members', () => {
     expect((await t.api.call('GET', '/v1/conversations', { agent: 'usr-max' })).status).toBe(401);
     expect((await assign('team-2', 'usr-max')).status).toBe(400);
     expect((await t.api.call('DELETE', '/v1/team/members/usr-max', AGENT)).status).toBe(404);
+    // Max comes back under the same id: on the team again, and the conversations know him again.
+    const back = await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-max', name: 'Max', teams: ['billing'] });
+    expect(back.status).toBe(201);
+    expect(back.body.member).toMatchObject({ id: 'usr-max', teams: ['billing'] });
+    await expect.poll(async () => (await assign('team-2', 'usr-max')).status, { timeout: 10_000 }).toBe(200);
   });
 
   it('refuses what is not a field or out of range, naming it, and changes only people of the website', async () => {

@@ -18,6 +18,18 @@ export const routeNotice = (lifecycle: ConversationLifecycle, { websiteId, conve
   priority: lifecycle.priority,
 });
 
+/**
+ * Whether a conversation waits for a person: open, nobody assigned, not with the AI, and no team
+ * member joined since it was escalated (one who joined, or replied and so joined, took it; one who
+ * was in it before, e.g. before a hand back, is not taking this one). Routing offers only such
+ * conversations; one that comes to wait again goes back to routing.
+ */
+export function waitsForPerson(lifecycle: ConversationLifecycle): boolean {
+  const since = lifecycle.escalatedAt ?? '';
+  const taken = lifecycle.participants.some((p) => p.kind === 'human' && p.leftAt === undefined && p.joinedAt >= since);
+  return lifecycle.status === 'open' && lifecycle.assigneeId === undefined && lifecycle.handler !== 'ai' && !taken;
+}
+
 /** The agent an open conversation counts against, if any. */
 const loadedAgent = (lifecycle: ConversationLifecycle): string | undefined => (lifecycle.status === 'open' ? lifecycle.assigneeId : undefined);
 

@@ -38,6 +38,8 @@ export interface ConversationStateData {
   aiAssistantId?: string;
   roster: RosterMember[];
   settings: LifecycleSettings;
+  /** When the settings last changed in this conversation's life (`settingsChanged`): no deadline they set falls before it. */
+  settingsChangedAt?: string;
   lifecycle: ConversationLifecycle;
   stateVersion: number;
   /** Runs while humans owe the visitor a first reply; `dueAt` absent when the priority has no SLA. */
@@ -266,12 +268,15 @@ export class ConversationState {
   }
 
   /**
-   * The website's lifecycle settings changed: they hold from now on. The deadlines follow at once
-   * (a first-response target counts from when its clock started, auto-resolve from the last
-   * reply, retention from the resolve), so one already past acts at once.
+   * The website's lifecycle settings changed: they hold from now on. The deadlines follow at once (a
+   * first-response target counts from when its clock started, auto-resolve from the last reply,
+   * retention from the resolve), but none falls before the change: one the new settings would put
+   * in the past counts from the change instead, so tightening a target does not breach or resolve
+   * every conversation at once.
    */
   changeSettings(settings: LifecycleSettings, now: string): void {
     this.data.settings = settings;
+    this.data.settingsChangedAt = now;
     this.reconcileClocks(now);
   }
 
@@ -288,10 +293,10 @@ export class ConversationState {
     const deadlines: Deadlines = {};
     if (firstResponseClock?.dueAt !== undefined && firstResponseClock.breachedAt === undefined) deadlines.firstResponse = firstResponseClock.dueAt;
     const waitingOnVisitor = lifecycle.status === 'open' && lastPublicMessage !== undefined && lastPublicMessage.authorKind !== 'visitor';
-    if (waitingOnVisitor && settings.autoResolveAfterMs !== undefined) deadlines.autoResolve = addMs(lastPublicMessage.at, settings.autoResolveAfterMs);
+    if (waitingOnVisitor && settings.autoResolveAfterMs !== undefined) deadlines.autoResolve = this.dueAfter(lastPublicMessage.at, settings.autoResolveAfterMs);
     if (lifecycle.aiPausedUntil !== undefined) deadlines.aiPause = lifecycle.aiPausedUntil;
     if (lifecycle.status === 'resolved' && lifecycle.resolvedAt !== undefined && !this.data.retired) {
-      deadlines.retention = addMs(lifecycle.resolvedAt, settings.retentionAfterResolveMs);
+      deadlines.retention = this.dueAfter(lifecycle.resolvedAt, settings.retentionAfterResolveMs);
     }
     return deadlines;
   }
@@ -390,7 +395,14 @@ export class ConversationState {
     const clock = (this.data.firstResponseClock ??= { startedAt: now });
     const slaMs = settings.firstResponseSlaMs[lifecycle.priority];
     if (slaMs === undefined) delete clock.dueAt;
-    else clock.dueAt = addMs(clock.startedAt, slaMs);
+    else clock.dueAt = this.dueAfter(clock.startedAt, slaMs);
+  }
+
+  /** `ms` after `from`; if the settings changed after that would be, `ms` after the change (see `changeSettings`). */
+  private dueAfter(from: string, ms: number): string {
+    const due = addMs(from, ms);
+    const changedAt = this.data.settingsChangedAt;
+    return changedAt !== undefined && Date.parse(due) < Date.parse(changedAt) ? addMs(changedAt, ms) : due;
   }
 
   /** Records the id; false when it was seen before. */

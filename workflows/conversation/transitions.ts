@@ -7,7 +7,7 @@ import { PRIORITIES, type ConversationLifecycle, type Priority } from '../../dom
 import type { OperationRequest } from '../../domain/operations';
 import type { Author, TimelineEvent } from '../../domain/timeline';
 import { LIFECYCLE_ACTOR, type RosterMember } from './definitions';
-import { routeNotice } from './routing-notices';
+import { routeNotice, waitsForPerson } from './routing-notices';
 import type { ConversationStateData } from './state';
 
 export const MAX_TITLE_LENGTH = 200;
@@ -129,8 +129,9 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       // Nobody owes an answer right after a reopen, so an old team message cannot auto-resolve it at once.
       delete data.lastPublicMessage;
       emit(actor, { kind: 'reopened', actorId, data: withReason(operation.reason) });
-      if (data.rules?.departedReleasedOnReopen) releaseDeparted(context, () => LIFECYCLE_ACTOR);
       if (data.settings.aiTakesReopened && rejectionOf(data, HAND_BACK) === undefined) perform(context, HAND_BACK);
+      // After the hand back, so a conversation the AI takes is not queued for a person.
+      if (data.rules?.departedReleasedOnReopen) releaseDeparted(context, () => LIFECYCLE_ACTOR);
       return;
     case 'set_priority':
       emit(actor, { kind: 'priority_changed', actorId, data: { from: lifecycle.priority, to: operation.priority } });
@@ -249,9 +250,9 @@ export const addMs = (iso: string, ms: number): string => new Date(Date.parse(is
 
 /**
  * Lets go of people no longer on the team (`rosterChanged`), each as `actorFor` them (who removed
- * them): an assignee among them is unassigned and those in the conversation leave. If that leaves a
- * conversation that waits on a person with nobody on it, it goes to routing again, so a team queue
- * hands it to someone.
+ * them): an assignee among them is unassigned and those in the conversation leave. If the
+ * conversation then waits for a person (`waitsForPerson`), it goes to routing again, so a team
+ * queue hands it to someone.
  */
 export function releaseDeparted(context: TransitionContext, actorFor: (userId: string) => Author): void {
   const { data } = context;
@@ -263,8 +264,7 @@ export function releaseDeparted(context: TransitionContext, actorFor: (userId: s
   if (!assigneeGone && leaving.length === 0) return;
   if (assigneeGone) perform(context, { actor: actorFor(assignee), operation: { op: 'unassign' } });
   for (const { id } of leaving) perform(context, { actor: actorFor(id), operation: { op: 'leave', userId: id } });
-  const anyoneOnIt = lifecycle.assigneeId !== undefined || lifecycle.participants.some((p) => p.kind === 'human' && p.leftAt === undefined);
-  if (lifecycle.status === 'open' && lifecycle.handler === 'human' && !anyoneOnIt) data.outbox.routing.push(routeNotice(lifecycle, data));
+  if (waitsForPerson(lifecycle)) data.outbox.routing.push(routeNotice(lifecycle, data));
 }
 
 const rosterMember = (data: ConversationStateData, id: string) => data.roster.find((member) => member.id === id);

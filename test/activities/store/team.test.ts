@@ -21,7 +21,7 @@ describe('Store', () => {
   });
 
   describe('#insertTeamMember and #removeTeamMember', () => {
-    it('adds a member only under an id nobody has, on any website, and removes one once, keeping who did it', async () => {
+    it('adds a member only under an id nobody has, on any website, removes one once, keeping who did it, and brings one back', async () => {
       const store = ctx.get();
       const alex = { kind: 'human' as const, id: 'usr_alex' };
       expect(await store.insertTeamMember(member('usr_new', 'Nia'))).toBe(true);
@@ -33,9 +33,13 @@ describe('Store', () => {
       expect(await store.getTeamMember('usr_new')).toBeNull();
       expect((await store.listTeamMembers('web_1')).map((m) => m.id)).not.toContain('usr_new');
       expect(await store.updateTeamMember('web_1', 'usr_new', { name: 'Back?' })).toBeNull();
-      expect(await store.teamDepartures('web_1')).toEqual({ usr_new: alex });
-      // The id stays taken: conversations still name the person who had it.
-      expect(await store.insertTeamMember(member('usr_new', 'Nia'))).toBe(false);
+      expect(await store.teamDepartures('web_1', '2000-01-01T00:00:00.000Z')).toEqual({ usr_new: alex });
+      expect(await store.teamDepartures('web_1', '2999-01-01T00:00:00.000Z')).toEqual({});
+      // The id stays taken for other websites; this one may bring the person back, as given now.
+      expect(await store.insertTeamMember({ ...member('usr_new', 'Nia'), websiteId: 'web_9' })).toBe(false);
+      expect(await store.insertTeamMember({ ...member('usr_new', 'Nia B.'), capacity: 2 })).toBe(true);
+      expect(await store.getTeamMember('usr_new')).toEqual({ ...member('usr_new', 'Nia B.'), capacity: 2 });
+      expect(await store.teamDepartures('web_1', '2000-01-01T00:00:00.000Z')).toEqual({});
     });
   });
 

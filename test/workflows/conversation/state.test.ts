@@ -670,6 +670,29 @@ describe('ConversationState', () => {
       expect(state.snapshot()).not.toHaveProperty('assigneeId');
     });
 
+    it('routes again when the only person left joined before the escalation (routing does not count them either)', () => {
+      const state = withAi();
+      op(state, BOB, { op: 'join', userId: BOB.id });
+      op(state, BOB, { op: 'hand_back' });
+      op(state, ASSISTANT, { op: 'escalate', reason: 'asks for a person' }, MINUTE);
+      op(state, BOB, { op: 'assign', userId: ALICE.id }, 2 * MINUTE);
+      state.takeOutput();
+      state.changeRoster({ actor: BOB, roster: withoutAlice }, at(3 * MINUTE));
+      expect(state.takeOutput().routing).toContainEqual(expect.objectContaining({ kind: 'route' }));
+    });
+
+    it('does not queue for a person a conversation the AI takes back on reopen', () => {
+      const state = started({ aiAssistantId: ASSISTANT.id, settings: { ...SETTINGS, aiTakesReopened: true } });
+      op(state, ASSISTANT, { op: 'escalate', reason: 'asks for a person' });
+      op(state, BOB, { op: 'assign', userId: ALICE.id });
+      op(state, BOB, { op: 'resolve' });
+      state.changeRoster({ actor: BOB, roster: withoutAlice }, at(MINUTE));
+      state.takeOutput();
+      state.receiveItem(arrival(VISITOR, 'one more thing'), at(HOUR));
+      expect(state.takeOutput().routing.filter((n) => n.kind === 'route')).toEqual([]);
+      expect(state.snapshot()).toMatchObject({ status: 'open', handler: 'ai' });
+    });
+
     it('keeps a departed assignee on reopen in runs started under the older rules', () => {
       const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), { aiHandover: true, humanTriageStands: true });
       op(state, BOB, { op: 'assign', userId: ALICE.id });
@@ -681,11 +704,13 @@ describe('ConversationState', () => {
   });
 
   describe('#changeSettings', () => {
+    const withSla = (medium: number) => ({ ...SETTINGS, firstResponseSlaMs: { ...SETTINGS.firstResponseSlaMs, medium } });
+
     it('moves the deadlines at once: a first-response target from when its clock started, auto-resolve from the last reply', () => {
       const state = started();
       state.receiveItem(arrival(VISITOR, 'help'), at());
       expect(state.deadlines().firstResponse).toBe(at(4 * HOUR));
-      state.changeSettings({ ...SETTINGS, firstResponseSlaMs: { ...SETTINGS.firstResponseSlaMs, medium: 30 * MINUTE } }, at(10 * MINUTE));
+      state.changeSettings(withSla(30 * MINUTE), at(10 * MINUTE));
       expect(state.deadlines().firstResponse).toBe(at(30 * MINUTE));
       state.receiveItem(arrival(ALICE, 'on it'), at(20 * MINUTE));
       expect(state.deadlines().autoResolve).toBe(at(20 * MINUTE + 24 * HOUR));
@@ -693,6 +718,21 @@ describe('ConversationState', () => {
       state.changeSettings(withoutAutoResolve, at(30 * MINUTE));
       expect(state.deadlines().autoResolve).toBeUndefined();
       expect(state.settings).toEqual(withoutAutoResolve);
+    });
+
+    it('puts no deadline before the change: one the new settings would have passed counts from the change', () => {
+      const state = started();
+      state.receiveItem(arrival(VISITOR, 'help'), at());
+      state.changeSettings(withSla(15 * MINUTE), at(HOUR));
+      expect(state.deadlines().firstResponse).toBe(at(HOUR + 15 * MINUTE));
+      state.onDeadline('firstResponse', at(HOUR + MINUTE));
+      expect(state.takeOutput().breaches).toEqual([]);
+      state.receiveItem(arrival(ALICE, 'on it'), at(2 * HOUR));
+      state.changeSettings({ ...withSla(15 * MINUTE), autoResolveAfterMs: 30 * MINUTE }, at(3 * HOUR));
+      expect(state.deadlines().autoResolve).toBe(at(3 * HOUR + 30 * MINUTE));
+      op(state, ALICE, { op: 'resolve' }, 4 * HOUR);
+      state.changeSettings({ ...SETTINGS, retentionAfterResolveMs: HOUR }, at(6 * HOUR));
+      expect(state.deadlines().retention).toBe(at(7 * HOUR));
     });
   });
 
