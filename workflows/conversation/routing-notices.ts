@@ -38,7 +38,7 @@ export function routingNotices(
   after: ConversationLifecycle,
   ids: { websiteId: string; conversationId: string },
 ): RoutingNotice[] {
-  const { websiteId, conversationId } = ids;
+  const { websiteId } = ids;
   const notices: RoutingNotice[] = [];
   if (after.escalatedAt !== undefined && after.escalatedAt !== before.escalatedAt) notices.push(routeNotice(after, ids));
   const [was, is] = [loadedAgent(before), loadedAgent(after)];
