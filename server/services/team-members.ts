@@ -2,8 +2,8 @@
  * Changes to a website's team: people added, changed and removed. Each change is checked against
  * the routing rules (a team they send conversations to keeps at least one person), stored, then
  * passed on: every instance and the agents' pages hear of it, the team queues learn whether the
- * person can take conversations from them, and, when
- * people come or go, the website changes workflow tells every running conversation (workflows/website/).
+ * person can take conversations from them, and, when people come or go, the website changes
+ * workflow tells every running conversation (workflows/website/).
  */
 import { countOpenAssigned, loadRoutingRules } from '../../activities/ai';
 import { newId, type Store } from '../../activities/store';

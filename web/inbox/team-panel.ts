@@ -75,8 +75,8 @@ export class TeamPanel {
   }
 
   private addForm(): HTMLElement {
-    const name = h('input', { type: 'text', name: 'name', placeholder: 'Name', required: true, maxlength: '200' });
-    const teams = h('input', { type: 'text', name: 'teams', placeholder: 'Teams, e.g. support, billing' });
+    const name = h('input', { type: 'text', name: 'name', placeholder: 'Name', 'aria-label': 'Name', required: true, maxlength: '200' });
+    const teams = h('input', { type: 'text', name: 'teams', placeholder: 'Teams, e.g. support, billing', 'aria-label': 'Teams' });
     const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: '10', 'aria-label': 'Capacity' });
     const add = async () => {
       if (!(await this.actions.add({ name: name.value.trim(), teams: teamsOf(teams.value), capacity: Number(capacity.value) }))) return;
