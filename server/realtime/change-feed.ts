@@ -10,6 +10,9 @@ import type { PluginRegistry } from '../../plugins/registry';
 import { isTeamOnlyField, visitorView } from '../access';
 import type { StoreDirectory } from '../directory';
 import type { WorkflowStarts } from '../services/workflow-start';
+
+/** The close code of a socket whose team member was removed; pages sign out rather than reconnect. */
+export const CLOSE_REMOVED_FROM_TEAM = 4003;
 import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
 import type { Hub } from './hub';
@@ -46,7 +49,7 @@ export class ChangeFeed {
     private readonly owners: OwnersCache,
     private readonly plugins: Pick<PluginRegistry, 'isVisibleTo'>,
     private readonly presence: PresenceFeed,
-    private readonly directory: Pick<StoreDirectory, 'forgetVisitor' | 'forgetMember'>,
+    private readonly directory: Pick<StoreDirectory, 'forgetVisitor' | 'forgetMember' | 'teamMember'>,
     private readonly workflowStarts: Pick<WorkflowStarts, 'forget'>,
     private readonly log: Logger,
   ) {}
@@ -154,9 +157,12 @@ export class ChangeFeed {
       case 'websiteChanged': {
         const { team, memberId } = ephemeralPayloads.websiteChanged.parse(event.payload);
         // Whichever instance made the change: requests here and new workflows read it at once.
-        if (memberId) this.directory.forgetMember(websiteId, memberId);
         this.workflowStarts.forget(websiteId);
         if (team) this.hub.deliver({ websiteId, agentFrame: frame({ type: 'teamUpdated', payload: { websiteId } }) });
+        if (!memberId) return;
+        this.directory.forgetMember(websiteId, memberId);
+        // Someone removed may hear nothing more: sockets they opened before are closed here, on every instance.
+        if (!(await this.directory.teamMember(websiteId, memberId))) this.hub.closeAgent(websiteId, memberId, CLOSE_REMOVED_FROM_TEAM, 'no longer on the team');
         return;
       }
       default:

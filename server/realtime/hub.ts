@@ -67,6 +67,13 @@ export class Hub {
     if (caller.contactId) remove(this.contacts, contactKey(caller.website.id, caller.contactId), conn);
   }
 
+  /** Closes a team member's sockets (they left the team: they may hear nothing more). */
+  closeAgent(websiteId: string, userId: string, code: number, reason: string): void {
+    for (const conn of this.agents.get(websiteId) ?? []) {
+      if (conn.caller.kind === 'agent' && conn.caller.userId === userId) conn.ws.close(code, reason);
+    }
+  }
+
   /** A visitor was linked to a contact: its sockets now also hear the contact's conversations. */
   linkContact(websiteId: string, visitorId: string, contactId: string): void {
     for (const conn of [...(this.visitors.get(visitorKey(websiteId, visitorId)) ?? [])]) {

@@ -97,6 +97,14 @@ describe('Team members', () => {
     await expect.poll(async () => (await assign('team-2', 'usr-max')).status, { timeout: 10_000 }).toBe(200);
   });
 
+  it('closes the sockets a person removed had open: they hear nothing more', async () => {
+    await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-gone', name: 'Gone', teams: ['support'] });
+    const socket = await t.open({ agent: 'usr-gone' });
+    const closed = new Promise<number>((resolve) => socket.ws.once('close', (code) => resolve(code)));
+    expect((await t.api.call('DELETE', '/v1/team/members/usr-gone', AGENT)).status).toBe(204);
+    expect(await closed).toBe(4003);
+  });
+
   it('refuses what is not a field or out of range, naming it, and changes only people of the website', async () => {
     const bad = await t.api.call('POST', '/v1/team/members', AGENT, { name: ' ', capacity: 0, teams: 'support', role: 'admin' });
     expect(bad.status).toBe(400);

@@ -57,6 +57,11 @@ export class Inbox {
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
       onStatus: (status) => this.showStatus(status),
+      // Removed from the team: say so, then back to signing in (the socket stopped already).
+      onRevoked: () => {
+        showError(new Error('You are no longer on the team.'));
+        setTimeout(() => this.signOut(), 3_000);
+      },
     });
     this.root = h(
       'div',

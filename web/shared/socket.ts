@@ -13,6 +13,9 @@ export interface ResumePoint {
   afterSeq: number;
 }
 
+/** The server's close code for a team member removed from the team (server/realtime/change-feed.ts). */
+const CLOSE_REMOVED_FROM_TEAM = 4003;
+
 export interface RealtimeSocketOptions {
   url: string;
   onFrame(frame: ServerFrame): void;
@@ -21,6 +24,8 @@ export interface RealtimeSocketOptions {
   /** Called after a reconnect (not the first connect): a page refreshes what the gap may have changed. */
   onReconnect?(): void;
   onStatus?(status: SocketStatus): void;
+  /** The server closed the socket because its caller may no longer connect (a team member removed): it does not reconnect. */
+  onRevoked?(): void;
   backoff?: BackoffOptions;
   /** A connection silent for this long is presumed dead (the server answers our pings). */
   heartbeatMs?: number;
@@ -75,7 +80,7 @@ export class RealtimeSocket {
     this.socket = socket;
     socket.addEventListener('open', () => this.opened(socket));
     socket.addEventListener('message', (event) => this.received(event.data));
-    socket.addEventListener('close', () => this.closed(socket));
+    socket.addEventListener('close', (event) => this.closed(socket, event.code));
   }
 
   private opened(socket: WebSocket): void {
@@ -101,11 +106,16 @@ export class RealtimeSocket {
     this.options.onFrame(frame);
   }
 
-  private closed(socket: WebSocket): void {
+  private closed(socket: WebSocket, code: number): void {
     if (socket !== this.socket) return;
     clearInterval(this.heartbeatTimer);
     this.socket = undefined;
     if (this.stopped) return;
+    if (code === CLOSE_REMOVED_FROM_TEAM) {
+      this.stop();
+      this.options.onRevoked?.();
+      return;
+    }
     this.options.onStatus?.('offline');
     this.retryTimer = setTimeout(() => this.connect(), backoffDelay(this.attempt++, this.options.backoff ?? DEFAULT_BACKOFF));
   }
