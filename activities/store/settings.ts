@@ -11,6 +11,11 @@ export function settingMethods({ settings }: Collections) {
       return doc?.value as T | undefined;
     },
 
+    /** When a website setting was last stored, or undefined. */
+    async settingUpdatedAt(websiteId: string, key: string): Promise<string | undefined> {
+      return (await settings.findOne({ _id: settingId(websiteId, key) }, { projection: { updatedAt: 1 } }))?.updatedAt;
+    },
+
     /** Stores a website setting, replacing any previous value. */
     async putSetting<T>(websiteId: string, key: string, value: T): Promise<T> {
       const _id = settingId(websiteId, key);

@@ -17,6 +17,7 @@ function storeWith(conversationIds: string[]): WebsiteChangeStore & { since: str
     open,
     listTeamMembers: async () => [member('alex'), member('bot', 'ai')],
     // Kim was removed 200 days ago: within the year a running workflow may still carry them.
+    settingUpdatedAt: async () => '2026-12-04T10:00:00.000Z',
     teamDepartures: async (_websiteId: string, removedSince: string): Promise<Record<string, Author>> =>
       Date.parse(removedSince) < Date.now() - 200 * 24 * 3_600_000 ? { kim: ALEX } : {},
     getSetting: async <T>(_websiteId: string, key: string) =>
@@ -75,6 +76,7 @@ describe('tellConversations', () => {
     expect(signalled[1]!.args).toEqual([
       {
         actor: ALEX,
+        changedAt: '2026-12-04T10:00:00.000Z',
         settings: { firstResponseSlaMs: { medium: 1_800_000, high: 600_000, urgent: 300_000 }, bumpPriorityOnSlaBreach: false, retentionAfterResolveMs: 3_600_000, defaultAiPauseMs: 900_000, aiTakesReopened: true },
       },
     ]);

@@ -132,6 +132,8 @@ export interface RosterChange {
 export interface SettingsChange {
   actor: Author;
   settings: LifecycleSettings;
+  /** When the website's settings were changed (the signal may come later, and more than once); default: when it arrives. */
+  changedAt?: string;
 }
 
 export interface StateQuery {

@@ -19,6 +19,7 @@ import {
   type RecordedEvent,
   type RosterChange,
   type RosterMember,
+  type SettingsChange,
   type SlaBreach,
 } from './definitions';
 import { routingNotices, type RoutingNotice } from './routing-notices';
@@ -38,8 +39,8 @@ export interface ConversationStateData {
   aiAssistantId?: string;
   roster: RosterMember[];
   settings: LifecycleSettings;
-  /** When the settings last changed in this conversation's life (`settingsChanged`): no deadline they set falls before it. */
-  settingsChangedAt?: string;
+  /** When each duration last changed in this conversation's life (`settingsChanged`): no deadline it sets falls before that. */
+  settingsChangedAt?: Partial<Record<SettingsAnchored, string>>;
   lifecycle: ConversationLifecycle;
   stateVersion: number;
   /** Runs while humans owe the visitor a first reply; `dueAt` absent when the priority has no SLA. */
@@ -97,6 +98,9 @@ export class TransitionRejected extends Error {
     this.name = 'TransitionRejected';
   }
 }
+
+/** The deadlines whose duration a settings change can move. */
+type SettingsAnchored = 'firstResponse' | 'autoResolve' | 'retention';
 
 export class ConversationState {
   private readonly recentIds: Set<string>;
@@ -274,9 +278,17 @@ export class ConversationState {
    * in the past counts from the change instead, so tightening a target does not breach or resolve
    * every conversation at once.
    */
-  changeSettings(settings: LifecycleSettings, now: string): void {
+  changeSettings({ settings, changedAt }: Pick<SettingsChange, 'settings' | 'changedAt'>, now: string): void {
+    const before = this.data.settings;
+    const moved: Record<SettingsAnchored, boolean> = {
+      firstResponse: JSON.stringify(before.firstResponseSlaMs) !== JSON.stringify(settings.firstResponseSlaMs),
+      autoResolve: before.autoResolveAfterMs !== settings.autoResolveAfterMs,
+      retention: before.retentionAfterResolveMs !== settings.retentionAfterResolveMs,
+    };
     this.data.settings = settings;
-    this.data.settingsChangedAt = now;
+    // Only a duration that changed counts from the change: a repeat of the same settings, or a change to another one, moves nothing.
+    const anchors = (this.data.settingsChangedAt ??= {});
+    for (const kind of Object.keys(moved) as SettingsAnchored[]) if (moved[kind]) anchors[kind] = changedAt ?? now;
     this.reconcileClocks(now);
   }
 
@@ -293,10 +305,10 @@ export class ConversationState {
     const deadlines: Deadlines = {};
     if (firstResponseClock?.dueAt !== undefined && firstResponseClock.breachedAt === undefined) deadlines.firstResponse = firstResponseClock.dueAt;
     const waitingOnVisitor = lifecycle.status === 'open' && lastPublicMessage !== undefined && lastPublicMessage.authorKind !== 'visitor';
-    if (waitingOnVisitor && settings.autoResolveAfterMs !== undefined) deadlines.autoResolve = this.dueAfter(lastPublicMessage.at, settings.autoResolveAfterMs);
+    if (waitingOnVisitor && settings.autoResolveAfterMs !== undefined) deadlines.autoResolve = this.dueAfter('autoResolve', lastPublicMessage.at, settings.autoResolveAfterMs);
     if (lifecycle.aiPausedUntil !== undefined) deadlines.aiPause = lifecycle.aiPausedUntil;
     if (lifecycle.status === 'resolved' && lifecycle.resolvedAt !== undefined && !this.data.retired) {
-      deadlines.retention = this.dueAfter(lifecycle.resolvedAt, settings.retentionAfterResolveMs);
+      deadlines.retention = this.dueAfter('retention', lifecycle.resolvedAt, settings.retentionAfterResolveMs);
     }
     return deadlines;
   }
@@ -395,13 +407,13 @@ export class ConversationState {
     const clock = (this.data.firstResponseClock ??= { startedAt: now });
     const slaMs = settings.firstResponseSlaMs[lifecycle.priority];
     if (slaMs === undefined) delete clock.dueAt;
-    else clock.dueAt = this.dueAfter(clock.startedAt, slaMs);
+    else clock.dueAt = this.dueAfter('firstResponse', clock.startedAt, slaMs);
   }
 
-  /** `ms` after `from`; if the settings changed after that would be, `ms` after the change (see `changeSettings`). */
-  private dueAfter(from: string, ms: number): string {
+  /** `ms` after `from`; if the duration changed after that would be, `ms` after the change (see `changeSettings`). */
+  private dueAfter(kind: SettingsAnchored, from: string, ms: number): string {
     const due = addMs(from, ms);
-    const changedAt = this.data.settingsChangedAt;
+    const changedAt = this.data.settingsChangedAt?.[kind];
     return changedAt !== undefined && Date.parse(due) < Date.parse(changedAt) ? addMs(changedAt, ms) : due;
   }
 

@@ -200,9 +200,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     state.changeRoster(change, workflowNow());
     changed();
   });
-  setHandler(settingsChanged, ({ settings }) => {
+  setHandler(settingsChanged, (change) => {
     messagesThisRun += 1;
-    state.changeSettings(settings, workflowNow());
+    state.changeSettings(change, workflowNow());
     changed();
   });
   setHandler(getState, () => state.snapshot());

@@ -710,12 +710,12 @@ describe('ConversationState', () => {
       const state = started();
       state.receiveItem(arrival(VISITOR, 'help'), at());
       expect(state.deadlines().firstResponse).toBe(at(4 * HOUR));
-      state.changeSettings(withSla(30 * MINUTE), at(10 * MINUTE));
+      state.changeSettings({ settings: withSla(30 * MINUTE) }, at(10 * MINUTE));
       expect(state.deadlines().firstResponse).toBe(at(30 * MINUTE));
       state.receiveItem(arrival(ALICE, 'on it'), at(20 * MINUTE));
       expect(state.deadlines().autoResolve).toBe(at(20 * MINUTE + 24 * HOUR));
       const { autoResolveAfterMs: _never, ...withoutAutoResolve } = SETTINGS;
-      state.changeSettings(withoutAutoResolve, at(30 * MINUTE));
+      state.changeSettings({ settings: withoutAutoResolve }, at(30 * MINUTE));
       expect(state.deadlines().autoResolve).toBeUndefined();
       expect(state.settings).toEqual(withoutAutoResolve);
     });
@@ -723,16 +723,28 @@ describe('ConversationState', () => {
     it('puts no deadline before the change: one the new settings would have passed counts from the change', () => {
       const state = started();
       state.receiveItem(arrival(VISITOR, 'help'), at());
-      state.changeSettings(withSla(15 * MINUTE), at(HOUR));
+      state.changeSettings({ settings: withSla(15 * MINUTE) }, at(HOUR));
       expect(state.deadlines().firstResponse).toBe(at(HOUR + 15 * MINUTE));
       state.onDeadline('firstResponse', at(HOUR + MINUTE));
       expect(state.takeOutput().breaches).toEqual([]);
       state.receiveItem(arrival(ALICE, 'on it'), at(2 * HOUR));
-      state.changeSettings({ ...withSla(15 * MINUTE), autoResolveAfterMs: 30 * MINUTE }, at(3 * HOUR));
+      state.changeSettings({ settings: { ...withSla(15 * MINUTE), autoResolveAfterMs: 30 * MINUTE } }, at(3 * HOUR));
       expect(state.deadlines().autoResolve).toBe(at(3 * HOUR + 30 * MINUTE));
       op(state, ALICE, { op: 'resolve' }, 4 * HOUR);
-      state.changeSettings({ ...SETTINGS, retentionAfterResolveMs: HOUR }, at(6 * HOUR));
+      state.changeSettings({ settings: { ...withSla(15 * MINUTE), autoResolveAfterMs: 30 * MINUTE, retentionAfterResolveMs: HOUR } }, at(6 * HOUR));
       expect(state.deadlines().retention).toBe(at(7 * HOUR));
+    });
+
+    it('moves only the deadlines whose duration changed, from when the change was made, and a repeat of the same settings moves nothing', () => {
+      const state = started();
+      state.receiveItem(arrival(VISITOR, 'help'), at());
+      // Made at 1 h, heard at 1 h 5 min: the target counts from the change.
+      state.changeSettings({ settings: withSla(15 * MINUTE), changedAt: at(HOUR) }, at(HOUR + 5 * MINUTE));
+      expect(state.deadlines().firstResponse).toBe(at(HOUR + 15 * MINUTE));
+      // The late pass repeats it, heard later; then another setting changes: the target stays where it was.
+      state.changeSettings({ settings: withSla(15 * MINUTE), changedAt: at(HOUR) }, at(HOUR + 10 * MINUTE));
+      state.changeSettings({ settings: { ...withSla(15 * MINUTE), autoResolveAfterMs: HOUR }, changedAt: at(HOUR + 12 * MINUTE) }, at(HOUR + 12 * MINUTE));
+      expect(state.deadlines().firstResponse).toBe(at(HOUR + 15 * MINUTE));
     });
   });
 
