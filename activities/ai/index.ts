@@ -9,6 +9,7 @@ export {
   createRoutingActivities,
   createTeamQueueSignals,
   engineAssigner,
+  ROUTING_ACTOR,
   type ConversationUpdateEngine,
   type RoutingDeps,
   type SignalWithStartEngine,

@@ -32,7 +32,8 @@ export interface ConversationUpdateEngine {
   query<R>(o: { workflowId: string; query: string; args?: unknown[] }): Promise<R>;
 }
 
-const ROUTING_ACTOR: Author = { kind: 'system', id: 'routing' };
+/** Who routing's own operations are by, in the timeline. */
+export const ROUTING_ACTOR: Author = { kind: 'system', id: 'routing' };
 
 /** Signals to team queues, each starting its queue if it is not running yet. */
 export function createTeamQueueSignals(engine: SignalWithStartEngine) {

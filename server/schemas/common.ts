@@ -14,6 +14,14 @@ export const clientId = notPathStep(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/,
  */
 export const clientItemId = notPathStep(z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . - (":" is kept for ids the server gives)'));
 export const entityId = z.string().min(1).max(128);
+
+/**
+ * Control characters (line breaks among them) and bidirectional controls, which make a name read
+ * as another (`\u202Etxt.exe` shows as `exe.txt`).
+ */
+const MISLEADING = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/** A name shown to people (a file's, a team member's): no control or text-direction characters. */
+export const displayName = <T extends z.ZodString>(name: T) => name.refine((value) => !MISLEADING.test(value), 'no control or text-direction characters');
 export const shortText = z.string().trim().min(1).max(200);
 // The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.
 export const tag = z.string().trim().min(1).max(MAX_TAG_LENGTH);

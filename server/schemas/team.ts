@@ -1,6 +1,11 @@
 import { z } from 'zod';
+import { ROUTING_ACTOR } from '../../activities/ai';
+import { LIFECYCLE_ACTOR } from '../../workflows/conversation/definitions';
 import { BACKEND_VIEWER_ID } from '../caller';
-import { clientItemId, entityId, shortText, tag } from './common';
+import { clientItemId, displayName, entityId, shortText, tag } from './common';
+
+/** Ids that name someone else already: the secret key without an actor, and the system's own actors in the timeline. */
+const RESERVED_IDS = [BACKEND_VIEWER_ID, LIFECYCLE_ACTOR.id, ROUTING_ACTOR.id];
 
 /** Open conversations a person takes at once from the team queues. */
 const MAX_CAPACITY = 100;
@@ -17,8 +22,8 @@ export const memberParams = z.strictObject({ id: entityId });
 
 /** A new person on the team: with a client-chosen `id`, a retry is safe; without, the server gives one. */
 export const newMemberBody = z.strictObject({
-  id: clientItemId.refine((id) => id !== BACKEND_VIEWER_ID, `${BACKEND_VIEWER_ID} is reserved`).optional(),
-  name: shortText,
+  id: clientItemId.refine((id) => !RESERVED_IDS.includes(id), { error: (issue) => `${String(issue.input)} is reserved` }).optional(),
+  name: displayName(shortText),
   teams: teams.default([]),
   capacity: capacity.default(DEFAULT_CAPACITY),
 });
@@ -27,7 +32,7 @@ export type NewMember = z.output<typeof newMemberBody>;
 
 /** What a `PATCH` may change of a person; what it leaves out stays. */
 export const memberChangeBody = z
-  .strictObject({ name: shortText, teams, capacity })
+  .strictObject({ name: displayName(shortText), teams, capacity })
   .partial()
   .refine((change) => Object.keys(change).length > 0, { error: 'nothing to change: give name, teams or capacity' });
 export type MemberChange = z.output<typeof memberChangeBody>;

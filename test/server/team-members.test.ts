@@ -115,8 +115,14 @@ describe('Team members', () => {
     const assistant = await t.api.call('DELETE', `/v1/team/members/${DEFAULT_ASSISTANT_ID}`, AGENT);
     expect(assistant.status).toBe(409);
     expect(assistant.body.error.message).toContain('/v1/ai-agents');
-    const reserved = await t.api.call('POST', '/v1/team/members', AGENT, { id: 'backend', name: 'Backend' });
-    expect(reserved.body.error.details.fields).toEqual([expect.objectContaining({ path: 'body.id', message: 'backend is reserved' })]);
+    for (const id of ['backend', 'lifecycle', 'routing']) {
+      const reserved = await t.api.call('POST', '/v1/team/members', AGENT, { id, name: 'System' });
+      expect(reserved.body.error.details.fields).toEqual([expect.objectContaining({ path: 'body.id', message: `${id} is reserved` })]);
+    }
+    for (const name of ['x\u0000y', 'two\nlines', '\u202Eevil']) {
+      const misleading = await t.api.call('POST', '/v1/team/members', AGENT, { name });
+      expect(misleading.body.error.details.fields).toEqual([expect.objectContaining({ path: 'body.name', message: 'no control or text-direction characters' })]);
+    }
     const visitor = { visitorId: await t.api.newVisitor() };
     expect((await t.api.call('GET', '/v1/team/members/agent_alex', visitor)).status).toBe(403);
     expect((await t.api.call('POST', '/v1/team/members', { agent: null }, { name: 'Zed' })).status).toBe(403);
