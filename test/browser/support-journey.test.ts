@@ -234,6 +234,17 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await alex.getByRole('button', { name: 'Save' }).click();
     await seeText(agent.locator('.toast'), 'change the routing rules first');
 
+    // Someone else changes the team meanwhile (here over the API): the page shows it, and keeps Sam's edit in progress.
+    await sam.locator('input[name="teams"]').fill('billing, technical');
+    const changed = await fetch(`${app.url}/v1/team/members/${AGENT_ID}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ capacity: 12 }),
+    });
+    expect(changed.status).toBe(200);
+    await expect.poll(() => alex.locator('input[name="capacity"]').inputValue()).toBe('12');
+    expect(await sam.locator('input[name="teams"]').inputValue()).toBe('billing, technical');
+
     agent.once('dialog', (dialog) => void dialog.accept());
     await sam.getByRole('button', { name: 'Remove' }).click();
     await sam.waitFor({ state: 'detached' });

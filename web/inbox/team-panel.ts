@@ -20,6 +20,8 @@ const teamsOf = (text: string): string[] => [...new Set(text.split(',').map((tea
 
 export class TeamPanel {
   private readonly list = h('ul', { class: 'team-list' });
+  /** Each person's row, with the record it shows. */
+  private rows = new Map<string, { shown: string; element: HTMLElement }>();
   readonly element: HTMLElement;
 
   constructor(
@@ -40,8 +42,19 @@ export class TeamPanel {
     );
   }
 
+  /**
+   * Shows the team. A person whose record did not change keeps their row as it is, so an edit in
+   * progress there survives someone else's change to the team.
+   */
   render(team: readonly TeamMemberInfo[]): void {
-    mount(this.list, ...team.map((member) => this.row(member)));
+    const rows = new Map<string, { shown: string; element: HTMLElement }>();
+    for (const member of team) {
+      const shown = JSON.stringify(member);
+      const kept = this.rows.get(member.id);
+      rows.set(member.id, kept?.shown === shown ? kept : { shown, element: this.row(member) });
+    }
+    this.rows = rows;
+    mount(this.list, ...[...rows.values()].map((row) => row.element));
   }
 
   private row(member: TeamMemberInfo): HTMLElement {
