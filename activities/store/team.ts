@@ -53,6 +53,12 @@ export function teamMethods({ team }: Collections) {
       return result.modifiedCount === 1;
     },
 
+    /** The people the website's team no longer has, by name: what older timelines still call them. */
+    async listFormerMembers(websiteId: string): Promise<Array<Pick<TeamMember, 'id' | 'name'>>> {
+      const docs = await team.find({ websiteId, removedAt: { $exists: true } }, { projection: { _id: 1, name: 1 } }).sort({ name: 1, _id: 1 }).toArray();
+      return docs.map((doc) => ({ id: doc._id, name: doc.name }));
+    },
+
     /** Who removed each person the website's team no longer has, removed since `since`, by their id. */
     async teamDepartures(websiteId: string, since: string): Promise<Record<string, Author>> {
       const docs = await team.find({ websiteId, removedAt: { $gte: since } }, { projection: { _id: 1, removedBy: 1 } }).toArray();

@@ -28,7 +28,9 @@ export function teamRoutes(ctx: ApiContext): Router {
 
   router.get('/', async (_req, res) => {
     const { website } = requireAgent(callerOf(res));
-    res.json({ members: (await ctx.store.listTeamMembers(website.id)).map(view) });
+    const [members, formerMembers] = await Promise.all([ctx.store.listTeamMembers(website.id), ctx.store.listFormerMembers(website.id)]);
+    // Former members only by name: older timelines still name them.
+    res.json({ members: members.map(view), formerMembers });
   });
 
   router.post('/members', async (req, res) => {

@@ -87,6 +87,10 @@ describe('Team members', () => {
     await expect.poll(() => queued('support'), { timeout: 5_000 }).toContain('team-2');
     expect((await t.api.call('GET', '/v1/team/members/usr-max', AGENT)).status).toBe(404);
     expect(await agentIn('support', 'usr-max')).toBeUndefined();
+    // Named still, for the timelines that mention him.
+    const team = (await t.api.call('GET', '/v1/team', AGENT)).body;
+    expect(team.members.map((m: { id: string }) => m.id)).not.toContain('usr-max');
+    expect(team.formerMembers).toContainEqual({ id: 'usr-max', name: 'Max' });
     expect((await t.api.call('GET', '/v1/conversations', { agent: 'usr-max' })).status).toBe(401);
     expect((await assign('team-2', 'usr-max')).status).toBe(400);
     expect((await t.api.call('DELETE', '/v1/team/members/usr-max', AGENT)).status).toBe(404);

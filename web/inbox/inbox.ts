@@ -30,6 +30,8 @@ export class Inbox {
   private readonly live: LiveConversations;
   private readonly socket: RealtimeSocket;
   private team: TeamMemberInfo[] = [];
+  /** People no longer on the team, whom older timelines still name. */
+  private formerMembers: Array<Pick<TeamMemberInfo, 'id' | 'name'>> = [];
   private filters: InboxFilters = DEFAULT_FILTERS;
   private selectedId: string | undefined;
   private panel: ConversationPanel | undefined;
@@ -91,7 +93,7 @@ export class Inbox {
   /** The team as the server has it now (at start, and whenever anyone changes it), shown wherever it appears. */
   private async loadTeam(): Promise<void> {
     try {
-      this.team = (await this.api.team()).members;
+      ({ members: this.team, formerMembers: this.formerMembers } = await this.api.team());
     } catch (error) {
       showError(error);
       return;
@@ -104,7 +106,7 @@ export class Inbox {
     return this.session.agentId;
   }
 
-  private nameOf = (id: string): string | undefined => this.team.find((m) => m.id === id)?.name;
+  private nameOf = (id: string): string | undefined => (this.team.find((m) => m.id === id) ?? this.formerMembers.find((m) => m.id === id))?.name;
   private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, formatTime };
 
   // List

@@ -147,7 +147,7 @@ export class ApiClient {
 
   // Agents only
 
-  team = () => this.request<{ members: TeamMemberInfo[] }>('GET', '/team');
+  team = () => this.request<{ members: TeamMemberInfo[]; formerMembers: Array<Pick<TeamMemberInfo, 'id' | 'name'>> }>('GET', '/team');
   addMember = (fields: MemberFields) => this.request<{ member: TeamMemberInfo }>('POST', '/team/members', fields);
   changeMember = (id: string, fields: Partial<MemberFields>) => this.request<{ member: TeamMemberInfo }>('PATCH', path`/team/members/${id}`, fields);
   removeMember = (id: string) => this.request<undefined>('DELETE', path`/team/members/${id}`);

@@ -35,6 +35,7 @@ describe('Store', () => {
       expect(await store.updateTeamMember('web_1', 'usr_new', { name: 'Back?' })).toBeNull();
       expect(await store.teamDepartures('web_1', '2000-01-01T00:00:00.000Z')).toEqual({ usr_new: alex });
       expect(await store.teamDepartures('web_1', '2999-01-01T00:00:00.000Z')).toEqual({});
+      expect(await store.listFormerMembers('web_1')).toEqual([{ id: 'usr_new', name: 'Nia' }]);
       // The id stays taken for other websites; this one may bring the person back, as given now.
       expect(await store.insertTeamMember({ ...member('usr_new', 'Nia'), websiteId: 'web_9' })).toBe(false);
       expect(await store.insertTeamMember({ ...member('usr_new', 'Nia B.'), capacity: 2 })).toBe(true);
