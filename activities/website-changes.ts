@@ -22,7 +22,7 @@ const CONCURRENCY = 8;
 /** No conversation workflow still running started before this (nor knew anyone removed before it). */
 const longestRetentionAgo = (): string => new Date(Date.now() - MAX_LIFECYCLE_MINUTES * 60_000).toISOString();
 
-export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'teamDepartures' | 'getSetting' | 'settingUpdatedAt'> & {
+export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'listFormerMembers' | 'getSetting' | 'settingUpdatedAt'> & {
   conversationIdsActiveSince(websiteId: string, since: string, options?: { open?: boolean }): AsyncIterable<string>;
 };
 
@@ -44,7 +44,7 @@ export function createWebsiteChangeActivities({ store, engine, heartbeat, abando
   return {
     async tellConversations({ websiteId, actor, what, activeSince }) {
       const signals = [
-        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: { actor, roster: await loadRoster(store, websiteId), departedBy: await store.teamDepartures(websiteId, longestRetentionAgo()) } }] : []),
+        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: { actor, roster: await loadRoster(store, websiteId), departedBy: await departedBy(store, websiteId) } }] : []),
         ...(what.includes('settings') ? [{ signal: settingsChanged.name, arg: await settingsChange(store, websiteId, actor) }] : []),
       ];
       // Open conversations, and resolved ones whose workflow may still run for the longest retention there is; or the late pass's.
@@ -68,6 +68,12 @@ export function createWebsiteChangeActivities({ store, engine, heartbeat, abando
       return { told };
     },
   };
+}
+
+/** Who removed each person the team lost within the longest retention (no running workflow knew anyone removed earlier). */
+async function departedBy(store: WebsiteChangeStore, websiteId: string): Promise<Record<string, Author>> {
+  const former = await store.listFormerMembers(websiteId, longestRetentionAgo());
+  return Object.fromEntries(former.flatMap(({ id, removedBy }) => (removedBy ? [[id, removedBy]] : [])));
 }
 
 /** The settings as workflows are given them, with when they were changed (a conversation counts moved deadlines from then). */

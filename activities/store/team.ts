@@ -3,6 +3,13 @@ import type { Author } from '../../domain/timeline';
 import { withoutInternal, type Collections } from './documents';
 import { isDuplicateKey } from './duplicate-key';
 
+/** Someone removed from the team: older timelines still name them, and their leaving is recorded as by `removedBy`. */
+export interface FormerMember {
+  id: string;
+  name: string;
+  removedBy?: Author;
+}
+
 /** Only those still on the team: a removed person's record is kept for who removed them. */
 const onTeam = { removedAt: { $exists: false } } as const;
 
@@ -53,16 +60,11 @@ export function teamMethods({ team }: Collections) {
       return result.modifiedCount === 1;
     },
 
-    /** The people the website's team no longer has, by name: what older timelines still call them. */
-    async listFormerMembers(websiteId: string): Promise<Array<Pick<TeamMember, 'id' | 'name'>>> {
-      const docs = await team.find({ websiteId, removedAt: { $exists: true } }, { projection: { _id: 1, name: 1 } }).sort({ name: 1, _id: 1 }).toArray();
-      return docs.map((doc) => ({ id: doc._id, name: doc.name }));
-    },
-
-    /** Who removed each person the website's team no longer has, removed since `since`, by their id. */
-    async teamDepartures(websiteId: string, since: string): Promise<Record<string, Author>> {
-      const docs = await team.find({ websiteId, removedAt: { $gte: since } }, { projection: { _id: 1, removedBy: 1 } }).toArray();
-      return Object.fromEntries(docs.flatMap((doc) => (doc.removedBy ? [[doc._id, doc.removedBy]] : [])));
+    /** The people the website's team no longer has (removed since `removedSince`, if given), by name, with who removed them. */
+    async listFormerMembers(websiteId: string, removedSince?: string): Promise<FormerMember[]> {
+      const removed = removedSince === undefined ? { $exists: true } : { $gte: removedSince };
+      const docs = await team.find({ websiteId, removedAt: removed }, { projection: { _id: 1, name: 1, removedBy: 1 } }).sort({ name: 1, _id: 1 }).toArray();
+      return docs.map((doc) => ({ id: doc._id, name: doc.name, ...(doc.removedBy ? { removedBy: doc.removedBy } : {}) }));
     },
   };
 }

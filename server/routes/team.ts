@@ -30,7 +30,7 @@ export function teamRoutes(ctx: ApiContext): Router {
     const { website } = requireAgent(callerOf(res));
     const [members, formerMembers] = await Promise.all([ctx.store.listTeamMembers(website.id), ctx.store.listFormerMembers(website.id)]);
     // Former members only by name: older timelines still name them.
-    res.json({ members: members.map(view), formerMembers });
+    res.json({ members: members.map(view), formerMembers: formerMembers.map(({ id, name }) => ({ id, name })) });
   });
 
   router.post('/members', async (req, res) => {

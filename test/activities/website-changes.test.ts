@@ -18,8 +18,8 @@ function storeWith(conversationIds: string[]): WebsiteChangeStore & { since: str
     listTeamMembers: async () => [member('alex'), member('bot', 'ai')],
     // Kim was removed 200 days ago: within the year a running workflow may still carry them.
     settingUpdatedAt: async () => '2026-12-04T10:00:00.000Z',
-    teamDepartures: async (_websiteId: string, removedSince: string): Promise<Record<string, Author>> =>
-      Date.parse(removedSince) < Date.now() - 200 * 24 * 3_600_000 ? { kim: ALEX } : {},
+    listFormerMembers: async (_websiteId: string, removedSince?: string) =>
+      removedSince !== undefined && Date.parse(removedSince) < Date.now() - 200 * 24 * 3_600_000 ? [{ id: 'kim', name: 'Kim', removedBy: ALEX }] : [],
     getSetting: async <T>(_websiteId: string, key: string) =>
       (key === LIFECYCLE_SETTINGS_KEY
         ? { firstResponseMinutes: { low: null, medium: 30, high: 10, urgent: 5 }, bumpPriorityOnSlaBreach: false, autoResolveAfterMinutes: null, retentionAfterResolveMinutes: 60, defaultAiPauseMinutes: 15, aiTakesReopened: true }

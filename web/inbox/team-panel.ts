@@ -34,7 +34,7 @@ export class TeamPanel {
       h(
         'header',
         { class: 'panel-header' },
-        h('button', { type: 'button', class: 'btn panel-back', 'aria-label': 'Back to the list', on: { click: actions.onBack } }, '←'),
+        h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', on: { click: actions.onBack } }, '‹'),
         h('h2', {}, 'Team'),
       ),
       this.list,

@@ -274,9 +274,9 @@ export class ConversationState {
   /**
    * The website's lifecycle settings changed: they hold from now on. The deadlines follow at once (a
    * first-response target counts from when its clock started, auto-resolve from the last reply,
-   * retention from the resolve), but none falls before the change: one the new settings would put
-   * in the past counts from the change instead, so tightening a target does not breach or resolve
-   * every conversation at once.
+   * retention from the resolve), but one whose duration changed never falls before the change
+   * (`changedAt`, else now): it counts from the change instead, so tightening a target does not
+   * breach or resolve every conversation at once.
    */
   changeSettings({ settings, changedAt }: Pick<SettingsChange, 'settings' | 'changedAt'>, now: string): void {
     const before = this.data.settings;

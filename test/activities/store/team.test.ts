@@ -33,14 +33,14 @@ describe('Store', () => {
       expect(await store.getTeamMember('usr_new')).toBeNull();
       expect((await store.listTeamMembers('web_1')).map((m) => m.id)).not.toContain('usr_new');
       expect(await store.updateTeamMember('web_1', 'usr_new', { name: 'Back?' })).toBeNull();
-      expect(await store.teamDepartures('web_1', '2000-01-01T00:00:00.000Z')).toEqual({ usr_new: alex });
-      expect(await store.teamDepartures('web_1', '2999-01-01T00:00:00.000Z')).toEqual({});
-      expect(await store.listFormerMembers('web_1')).toEqual([{ id: 'usr_new', name: 'Nia' }]);
+      expect(await store.listFormerMembers('web_1')).toEqual([{ id: 'usr_new', name: 'Nia', removedBy: alex }]);
+      expect(await store.listFormerMembers('web_1', '2000-01-01T00:00:00.000Z')).toEqual([{ id: 'usr_new', name: 'Nia', removedBy: alex }]);
+      expect(await store.listFormerMembers('web_1', '2999-01-01T00:00:00.000Z')).toEqual([]);
       // The id stays taken for other websites; this one may bring the person back, as given now.
       expect(await store.insertTeamMember({ ...member('usr_new', 'Nia'), websiteId: 'web_9' })).toBe(false);
       expect(await store.insertTeamMember({ ...member('usr_new', 'Nia B.'), capacity: 2 })).toBe(true);
       expect(await store.getTeamMember('usr_new')).toEqual({ ...member('usr_new', 'Nia B.'), capacity: 2 });
-      expect(await store.teamDepartures('web_1', '2000-01-01T00:00:00.000Z')).toEqual({});
+      expect(await store.listFormerMembers('web_1')).toEqual([]);
     });
   });
 
