@@ -11,7 +11,8 @@ import type { UnreadTally } from './unread-tally';
 
 type Stored<T> = T & { _id: string };
 
-export type WebsiteDoc = Stored<Website>;
+/** `teamRevision` counts the changes of the team and its routing rules (team.ts `changeTeam`). */
+export type WebsiteDoc = Stored<Website> & { teamRevision?: number };
 export type VisitorDoc = Stored<Visitor>;
 export type ContactDoc = Stored<Contact>;
 /** A person removed from the team stays on record (who removed them, when), out of every read of the team. */

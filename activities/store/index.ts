@@ -69,7 +69,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
     ...conversationMethods(collections),
     ...timelineMethods(collections, ends, writeOrdered),
     ...seenMethods(collections),
-    ...teamMethods(collections),
+    ...teamMethods(client, collections),
     ...settingMethods(collections),
     ...fileMethods(db, collections.items),
     ...signalOutboxMethods(collections),
@@ -86,6 +86,7 @@ export type { ChangeWatch, StoreChange, WatchOptions } from './changes';
 export type { ConversationFilter, ConversationReader, NewConversation } from './conversations';
 export type { EphemeralEvent } from './documents';
 export type { FileInfo, FileUpload } from './files';
+export type { TeamChangeSession } from './team';
 export type { ConfiguredWebsiteFields } from './websites';
 export { newId } from './ids';
 export { imageSize } from './image-size';

@@ -1,3 +1,4 @@
+import type { ClientSession } from 'mongodb';
 import type { Collections } from './documents';
 
 /** One document per (website, key), its `_id` built from both. */
@@ -16,10 +17,10 @@ export function settingMethods({ settings }: Collections) {
       return (await settings.findOne({ _id: settingId(websiteId, key) }, { projection: { updatedAt: 1 } }))?.updatedAt;
     },
 
-    /** Stores a website setting, replacing any previous value. */
-    async putSetting<T>(websiteId: string, key: string, value: T): Promise<T> {
+    /** Stores a website setting, replacing any previous value (in the transaction of `session`, if given). */
+    async putSetting<T>(websiteId: string, key: string, value: T, session?: ClientSession): Promise<T> {
       const _id = settingId(websiteId, key);
-      await settings.replaceOne({ _id }, { websiteId, key, value, updatedAt: new Date().toISOString() }, { upsert: true });
+      await settings.replaceOne({ _id }, { websiteId, key, value, updatedAt: new Date().toISOString() }, { upsert: true, session });
       return value;
     },
   };

@@ -1,7 +1,11 @@
+import type { ClientSession, MongoClient } from 'mongodb';
 import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { withoutInternal, type Collections } from './documents';
 import { isDuplicateKey } from './duplicate-key';
+
+/** The transaction a change of the team is written in (`changeTeam`): pass it to the writes. */
+export type TeamChangeSession = ClientSession;
 
 /** Someone removed from the team: older timelines still name them, and their leaving is recorded as by `removedBy`. */
 export interface FormerMember {
@@ -13,8 +17,35 @@ export interface FormerMember {
 /** Only those still on the team: a removed person's record is kept for who removed them. */
 const onTeam = { removedAt: { $exists: false } } as const;
 
-export function teamMethods({ team }: Collections) {
+export function teamMethods(client: MongoClient, { team, websites }: Collections) {
   return {
+    /**
+     * Runs `change` in a transaction that starts by reading the website and ends by counting its
+     * team revision up. Every change of the team or of the routing rules runs here, so of two at
+     * once, on any instances, one conflicts and the driver runs it again once the other committed:
+     * checks `change` makes on fresh reads still hold when its writes (given `session`) commit.
+     * `change` may therefore run more than once, and should only read and write the store.
+     */
+    async changeTeam<T>(websiteId: string, change: (session: TeamChangeSession) => Promise<T>): Promise<T> {
+      const session = client.startSession();
+      try {
+        return await session.withTransaction(async () => {
+          // The transaction's start: a change committed after it conflicts with the revision below.
+          await websites.findOne({ _id: websiteId }, { session, projection: { _id: 1 } });
+          const result = await change(session);
+          await websites.updateOne({ _id: websiteId }, { $inc: { teamRevision: 1 } }, { session });
+          return result;
+        });
+      } finally {
+        await session.endSession();
+      }
+    },
+
+    /** How many changes the team and its routing rules have had: read before the team, it orders what is told of it. */
+    async teamRevision(websiteId: string): Promise<number> {
+      return (await websites.findOne({ _id: websiteId }, { projection: { teamRevision: 1 } }))?.teamRevision ?? 0;
+    },
+
     /** The website's team members (humans and AI assistants), by name. */
     async listTeamMembers(websiteId: string): Promise<TeamMember[]> {
       const docs = await team.find({ websiteId, ...onTeam }).sort({ name: 1, _id: 1 }).toArray();
@@ -36,28 +67,41 @@ export function teamMethods({ team }: Collections) {
     /**
      * Adds a team member, or brings back one this website removed under the id (as given now);
      * false when the id is taken (by anyone on any website's team, or removed from another website).
+     * In a transaction, a taken id throws the duplicate key error instead (it ends the transaction).
      */
-    async insertTeamMember(member: TeamMember): Promise<boolean> {
+    async insertTeamMember(member: TeamMember, session?: TeamChangeSession): Promise<boolean> {
+      // Brought back first: inside a transaction the insert's duplicate key error is the last word.
+      const back = await team.updateOne(
+        { _id: member.id, websiteId: member.websiteId, removedAt: { $exists: true } },
+        { $set: member, $unset: { removedAt: '', removedBy: '' } },
+        { session },
+      );
+      if (back.modifiedCount === 1) return true;
       try {
-        await team.insertOne({ _id: member.id, ...member });
+        await team.insertOne({ _id: member.id, ...member }, { session });
         return true;
       } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
+        if (session || !isDuplicateKey(err)) throw err;
+        return false;
       }
-      const back = await team.updateOne({ _id: member.id, websiteId: member.websiteId, removedAt: { $exists: true } }, { $set: member, $unset: { removedAt: '', removedBy: '' } });
-      return back.modifiedCount === 1;
     },
 
     /** Changes some fields of a website's person; null when there is none (a change never brings back one removed meanwhile). */
-    async updateTeamMember(websiteId: string, id: string, fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity'>>): Promise<TeamMember | null> {
-      const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind: 'human', ...onTeam }, { $set: fields }, { returnDocument: 'after' });
+    async updateTeamMember(websiteId: string, id: string, fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity'>>, session?: TeamChangeSession): Promise<TeamMember | null> {
+      const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind: 'human', ...onTeam }, { $set: fields }, { returnDocument: 'after', session });
       return doc && withoutInternal<TeamMember>(doc);
     },
 
     /** Takes a website's team member off the team, recording by whom; false when there was none. */
-    async removeTeamMember(websiteId: string, id: string, by: Author): Promise<boolean> {
-      const result = await team.updateOne({ _id: id, websiteId, ...onTeam }, { $set: { removedAt: new Date().toISOString(), removedBy: by } });
+    async removeTeamMember(websiteId: string, id: string, by: Author, session?: TeamChangeSession): Promise<boolean> {
+      const result = await team.updateOne({ _id: id, websiteId, ...onTeam }, { $set: { removedAt: new Date().toISOString(), removedBy: by } }, { session });
       return result.modifiedCount === 1;
+    },
+
+    /** The person with this id the website removed (and has not brought back), as they were; or null. */
+    async getFormerMember(websiteId: string, id: string): Promise<TeamMember | null> {
+      const doc = await team.findOne({ _id: id, websiteId, removedAt: { $exists: true } });
+      return doc && withoutInternal<TeamMember>(doc, ['removedAt', 'removedBy']);
     },
 
     /** The people the website's team no longer has (removed since `removedSince`, if given), by name, with who removed them. */

@@ -40,8 +40,12 @@ export function settingsRoutes(ctx: ApiContext): Router {
   router.put('/routing', async (req, res) => {
     const { website } = requireActingPerson(callerOf(res));
     const routing = parseInput(routingRulesBody, req.body, 'body');
-    refuseUnstaffedTeams(routing, staffedTeams(await ctx.store.listTeamMembers(website.id)));
-    res.json({ routing: await ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing) });
+    // With the team's changes, one at a time: a removal at the same moment cannot empty a team these name.
+    const stored = await ctx.store.changeTeam(website.id, async (session) => {
+      refuseUnstaffedTeams(routing, staffedTeams(await ctx.store.listTeamMembers(website.id)));
+      return ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing, session);
+    });
+    res.json({ routing: stored });
   });
 
   return router;

@@ -1,12 +1,14 @@
 /**
  * Changes to a website's team: people added, changed and removed. Each change is checked against
- * the routing rules (a team they send conversations to keeps at least one person), stored, then
- * passed on: every instance and the agents' pages hear of it, the team queues learn whether the
+ * the routing rules (a team they send conversations to keeps at least one person) and stored in one
+ * transaction that conflicts with every other change of the team or the rules (`store.changeTeam`),
+ * so two changes at once, on any instances, cannot together empty a team. Then it is passed on: every instance and the agents' pages hear of it, the team queues learn whether the
  * person can take conversations from them, and, when people come or go, the website changes
  * workflow tells every running conversation (workflows/website/).
  */
 import { countOpenAssigned, loadRoutingRules } from '../../activities/ai';
 import { newId, type Store } from '../../activities/store';
+import { isDuplicateKey } from '../../activities/store/duplicate-key';
 import { canonicalJson } from '../../activities/store/same-content';
 import type { WebsiteChangeNotices } from '../../activities/website-changes';
 import { AppError } from '../../domain/errors';
@@ -14,7 +16,6 @@ import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { staffedTeams, teamsNamed } from '../../workflows/routing/team-rules';
 import type { StoreDirectory } from '../directory';
-import { KeyedLines } from '../keyed-lines';
 import type { TeamAvailability } from '../realtime/agent-availability';
 import type { EphemeralPublisher } from '../realtime/ephemeral';
 import type { OnlineDirectory } from '../realtime/presence';
@@ -38,13 +39,6 @@ export interface TeamChange {
 }
 
 export class TeamMembers {
-  /**
-   * One change of a website's team at a time on this instance, so two changes cannot both pass the
-   * staffing check and together empty a team. (Instances do not coordinate: two changes made on
-   * two instances at the same moment still could.)
-   */
-  private readonly lines = new KeyedLines();
-
   constructor(private readonly deps: TeamMembersDeps) {}
 
   /**
@@ -54,45 +48,49 @@ export class TeamMembers {
   async add({ websiteId, actor }: TeamChange, fields: NewMember): Promise<{ member: TeamMember; created: boolean }> {
     const { id = newId('usr'), ...rest } = fields;
     const member: TeamMember = { id, websiteId, kind: 'human', ...rest };
-    const created = await this.deps.store.insertTeamMember(member);
+    const created = await this.deps.store.changeTeam(websiteId, (session) => this.deps.store.insertTeamMember(member, session)).catch((err: unknown) => {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    });
     if (!created) {
       const existing = await this.deps.store.getTeamMember(id);
       if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
     }
-    await this.announce(member);
-    await this.reconcileQueues(member);
-    await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
+    await this.passOn(member, actor, { roster: true, teams: true });
     return { member, created };
   }
 
-  async change({ websiteId }: TeamChange, id: string, change: MemberChange): Promise<TeamMember> {
-    return this.lines.run(websiteId, async () => {
+  async change({ websiteId, actor }: TeamChange, id: string, change: MemberChange): Promise<TeamMember> {
+    const { before, after } = await this.deps.store.changeTeam(websiteId, async (session) => {
       const before = await this.person(websiteId, id);
       await this.refuseUnstaffing(websiteId, before, { ...before, ...change });
-      const after = await this.deps.store.updateTeamMember(websiteId, id, change);
+      const after = await this.deps.store.updateTeamMember(websiteId, id, change, session);
       if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
-      await this.announce(after);
-      // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
-      if (change.teams !== undefined || change.capacity !== undefined) await this.reconcileQueues(after, { formerTeams: before.teams });
-      return after;
+      return { before, after };
     });
+    // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
+    await this.passOn(after, actor, { teams: change.teams !== undefined || change.capacity !== undefined, formerTeams: before.teams });
+    return after;
   }
 
   /**
-   * Removes a person. The queues and the website changes workflow hear of it before the store
-   * changes too: a retry finds nobody (`404`), so a first attempt that stopped after the delete
-   * must already have set everything going (that workflow's late pass reads the store 10 s later).
+   * Removes a person. A retry (the person is a former member already) answers the same and passes
+   * the removal on again, in case the first attempt stopped before it had.
    */
   async remove({ websiteId, actor }: TeamChange, id: string): Promise<void> {
-    await this.lines.run(websiteId, async () => {
-      const member = await this.person(websiteId, id);
-      await this.refuseUnstaffing(websiteId, member, undefined);
-      await this.reconcileQueues(member, { gone: true });
-      await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
-      await this.deps.store.removeTeamMember(websiteId, id, actor);
-      await this.announce(member);
-      await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
-    });
+    const member = await this.deps.store
+      .changeTeam(websiteId, async (session) => {
+        const member = await this.person(websiteId, id);
+        await this.refuseUnstaffing(websiteId, member, undefined);
+        if (!(await this.deps.store.removeTeamMember(websiteId, id, actor, session))) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
+        return member;
+      })
+      .catch(async (err: unknown) => {
+        const former = err instanceof AppError && err.code === 'ERR_NOT_FOUND' ? await this.deps.store.getFormerMember(websiteId, id) : null;
+        if (!former) throw err;
+        return former;
+      });
+    await this.passOn(member, actor, { roster: true, teams: true, gone: true });
   }
 
   /** A member of the website's team, a person or an AI assistant; 404 otherwise. */
@@ -137,10 +135,22 @@ export class TeamMembers {
     await this.deps.teams.agentReconciled(websiteId, id, teams, { ...(gone ? {} : { member }), online, open });
   }
 
-  /** After the store has the change: this instance reads the person afresh at once, every instance as it hears the word, and agents' pages read the team again. */
-  private async announce({ websiteId, id }: TeamMember): Promise<void> {
+  /**
+   * After the store has the change: this instance reads the person afresh at once, every instance as
+   * it hears the word, and agents' pages read the team again; the team queues learn where the person
+   * can take conversations (when `teams`); when someone came or went (`roster`), the website changes
+   * workflow tells running conversations.
+   */
+  private async passOn(
+    member: TeamMember,
+    actor: Author,
+    { roster = false, teams = false, gone = false, formerTeams = [] }: { roster?: boolean; teams?: boolean; gone?: boolean; formerTeams?: string[] },
+  ): Promise<void> {
+    const { websiteId, id } = member;
     this.deps.directory.forgetMember(websiteId, id);
     this.deps.workflowStarts.forget(websiteId);
     await this.deps.publisher.websiteChanged(websiteId, { team: true, settings: false, memberId: id });
+    if (teams) await this.reconcileQueues(member, { gone, formerTeams });
+    if (roster) await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
   }
 }

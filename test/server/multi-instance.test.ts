@@ -157,6 +157,40 @@ describe('Two server instances sharing one store', () => {
     });
   });
 
+  describe('#team changes at the same moment', () => {
+    const routeVip = (api: Api) => api.call('PUT', '/v1/settings/routing', AGENT, { rules: [{ team: 'vip', tags: ['vip'] }], defaultTeam: 'support' });
+    const routeDefault = (api: Api) => api.call('PUT', '/v1/settings/routing', AGENT, { rules: [], defaultTeam: 'support' });
+    const vipStaff = async (api: Api) =>
+      ((await api.call('GET', '/v1/team', AGENT)).body.members as { id: string; teams: string[] }[]).filter((m) => m.teams.includes('vip')).map((m) => m.id);
+
+    it('two removals on two instances cannot together empty a team the routing rules name', async () => {
+      const [api1, api2] = [new Api(first), new Api(second)];
+      for (let round = 0; round < 3; round += 1) {
+        const ids = [`usr-vip-a${round}`, `usr-vip-b${round}`];
+        for (const id of ids) expect((await api1.call('POST', '/v1/team/members', AGENT, { id, name: id, teams: ['vip'] })).status).toBe(201);
+        expect((await routeVip(api1)).status).toBe(200);
+        const answers = await Promise.all([api1.call('DELETE', `/v1/team/members/${ids[0]}`, AGENT), api2.call('DELETE', `/v1/team/members/${ids[1]}`, AGENT)]);
+        expect(answers.map((a) => a.status).sort()).toEqual([204, 409]);
+        expect(await vipStaff(api2)).toHaveLength(1);
+        expect((await routeDefault(api1)).status).toBe(200);
+        for (const id of await vipStaff(api1)) expect((await api1.call('DELETE', `/v1/team/members/${id}`, AGENT)).status).toBe(204);
+      }
+    });
+
+    it('a removal on one instance and routing rules naming the team on the other cannot both be taken', async () => {
+      const [api1, api2] = [new Api(first), new Api(second)];
+      for (let round = 0; round < 3; round += 1) {
+        const id = `usr-vip-only${round}`;
+        expect((await api1.call('POST', '/v1/team/members', AGENT, { id, name: id, teams: ['vip'] })).status).toBe(201);
+        const [removed, routed] = await Promise.all([api1.call('DELETE', `/v1/team/members/${id}`, AGENT), routeVip(api2)]);
+        // Whichever came second saw the first: the rules then name nobody's team (400), or the removal would empty it (409).
+        expect([removed.status, routed.status]).toSatisfy(([r, p]: number[]) => (r === 204 && p === 400) || (r === 409 && p === 200));
+        expect((await routeDefault(api1)).status).toBe(200);
+        await api1.call('DELETE', `/v1/team/members/${id}`, AGENT);
+      }
+    });
+  });
+
   describe('#team queues', () => {
     /** Short beats, so restatements and the expiry of a silent instance come within a second or two. */
     const HEARTBEAT_MS = 400;

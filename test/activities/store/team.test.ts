@@ -20,6 +20,43 @@ describe('Store', () => {
     });
   });
 
+  describe('#changeTeam', () => {
+    it('runs changes of one website one after another: the later one reads what the earlier wrote, and each counts the revision up', async () => {
+      const store = ctx.get();
+      const alex = { kind: 'human' as const, id: 'usr_alex' };
+      await store.ensureWebsite({ id: 'web_tx', name: 'Tx', publicKey: 'pk_tx', secretKey: 'sk_tx', identitySecret: 'x', allowedOrigins: [], createdAt: new Date().toISOString() });
+      for (const id of ['usr_t1', 'usr_t2']) await store.insertTeamMember({ ...member(id, id), websiteId: 'web_tx', teams: ['vip'] });
+      const before = await store.teamRevision('web_tx');
+      // Each removes someone only while another of the team stays; both read before either writes.
+      let readers = 0;
+      let bothRead!: () => void;
+      const bothHaveRead = new Promise<void>((resolve) => (bothRead = resolve));
+      const removeIfAnotherStays = (id: string) =>
+        store.changeTeam('web_tx', async (session) => {
+          const others = (await store.listTeamMembers('web_tx')).filter((m) => m.id !== id);
+          if ((readers += 1) === 2) bothRead();
+          await Promise.race([bothHaveRead, new Promise((resolve) => setTimeout(resolve, 200))]);
+          if (others.length === 0) return 'refused';
+          await store.removeTeamMember('web_tx', id, alex, session);
+          return 'removed';
+        });
+      const outcomes = await Promise.all([removeIfAnotherStays('usr_t1'), removeIfAnotherStays('usr_t2')]);
+      expect(outcomes.sort()).toEqual(['refused', 'removed']);
+      expect(await store.listTeamMembers('web_tx')).toHaveLength(1);
+      expect(await store.teamRevision('web_tx')).toBe(before + 2);
+      // A change that throws writes nothing and counts nothing.
+      const [kept] = await store.listTeamMembers('web_tx');
+      await expect(
+        store.changeTeam('web_tx', async (session) => {
+          await store.removeTeamMember('web_tx', kept!.id, alex, session);
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      expect(await store.listTeamMembers('web_tx')).toEqual([kept]);
+      expect(await store.teamRevision('web_tx')).toBe(before + 2);
+    });
+  });
+
   describe('#insertTeamMember and #removeTeamMember', () => {
     it('adds a member only under an id nobody has, on any website, removes one once, keeping who did it, and brings one back', async () => {
       const store = ctx.get();
@@ -33,6 +70,8 @@ describe('Store', () => {
       expect(await store.getTeamMember('usr_new')).toBeNull();
       expect((await store.listTeamMembers('web_1')).map((m) => m.id)).not.toContain('usr_new');
       expect(await store.updateTeamMember('web_1', 'usr_new', { name: 'Back?' })).toBeNull();
+      expect(await store.getFormerMember('web_1', 'usr_new')).toEqual(member('usr_new', 'Nia'));
+      expect(await store.getFormerMember('web_9', 'usr_new')).toBeNull();
       expect(await store.listFormerMembers('web_1')).toEqual([{ id: 'usr_new', name: 'Nia', removedBy: alex }]);
       expect(await store.listFormerMembers('web_1', '2000-01-01T00:00:00.000Z')).toEqual([{ id: 'usr_new', name: 'Nia', removedBy: alex }]);
       expect(await store.listFormerMembers('web_1', '2999-01-01T00:00:00.000Z')).toEqual([]);
@@ -40,6 +79,7 @@ describe('Store', () => {
       expect(await store.insertTeamMember({ ...member('usr_new', 'Nia'), websiteId: 'web_9' })).toBe(false);
       expect(await store.insertTeamMember({ ...member('usr_new', 'Nia B.'), capacity: 2 })).toBe(true);
       expect(await store.getTeamMember('usr_new')).toEqual({ ...member('usr_new', 'Nia B.'), capacity: 2 });
+      expect(await store.getFormerMember('web_1', 'usr_new')).toBeNull();
       expect(await store.listFormerMembers('web_1')).toEqual([]);
     });
   });
