@@ -58,12 +58,25 @@ export async function loadLifecycleSettings(store: Pick<Store, 'getSetting'>, we
   return (await store.getSetting<LifecycleSettingsView>(websiteId, LIFECYCLE_SETTINGS_KEY)) ?? DEFAULT_LIFECYCLE_VIEW;
 }
 
-/** The settings as conversation workflows are given them. */
-export async function loadWorkflowSettings(store: Pick<Store, 'getSetting'>, websiteId: string): Promise<LifecycleSettings> {
-  return workflowSettings(await loadLifecycleSettings(store, websiteId));
+/**
+ * The settings as conversation workflows are given them, with when they were stored and their
+ * revision (both absent while the defaults hold): a conversation counts moved deadlines from then,
+ * and takes no settings of a lower revision than those it has (signals may come out of order).
+ */
+export async function loadWorkflowSettings(
+  store: Pick<Store, 'getSettingRecord'>,
+  websiteId: string,
+): Promise<{ settings: LifecycleSettings; changedAt?: string; revision?: number }> {
+  const stored = await store.getSettingRecord<LifecycleSettingsView>(websiteId, LIFECYCLE_SETTINGS_KEY);
+  return { settings: workflowSettings(stored?.value ?? DEFAULT_LIFECYCLE_VIEW), ...(stored ? { changedAt: stored.updatedAt, revision: stored.revision } : {}) };
 }
 
-/** The team as conversation workflows are given it: who, and whether human or AI. */
-export async function loadRoster(store: Pick<Store, 'listTeamMembers'>, websiteId: string): Promise<RosterMember[]> {
-  return (await store.listTeamMembers(websiteId)).map(({ id, kind }) => ({ id, kind }));
+/**
+ * The team as conversation workflows are given it (who, and whether human or AI), with the team
+ * revision read before it: the team read is at least that new, so a conversation takes no team of
+ * a lower revision than the one it has (signals may come out of order).
+ */
+export async function loadRoster(store: Pick<Store, 'listTeamMembers' | 'teamRevision'>, websiteId: string): Promise<{ roster: RosterMember[]; revision: number }> {
+  const revision = await store.teamRevision(websiteId);
+  return { roster: (await store.listTeamMembers(websiteId)).map(({ id, kind }) => ({ id, kind })), revision };
 }

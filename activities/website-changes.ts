@@ -4,7 +4,7 @@
  * for the website changes workflow (workflows/website/).
  */
 import type { Author } from '../domain/timeline';
-import { conversationWorkflowId, MAX_LIFECYCLE_MINUTES, rosterChanged, settingsChanged, type SettingsChange } from '../workflows/conversation/definitions';
+import { conversationWorkflowId, MAX_LIFECYCLE_MINUTES, rosterChanged, settingsChanged, type RosterChange, type SettingsChange } from '../workflows/conversation/definitions';
 import {
   WEBSITE_CHANGES_WORKFLOW_TYPE,
   websiteChanged,
@@ -14,7 +14,7 @@ import {
   type WebsiteChangesInput,
 } from '../workflows/website/definitions';
 import type { SignalWithStartEngine } from './ai/routing';
-import { LIFECYCLE_SETTINGS_KEY, loadRoster, loadWorkflowSettings } from './lifecycle-settings';
+import { loadRoster, loadWorkflowSettings } from './lifecycle-settings';
 import type { Store } from './store';
 
 /** Conversations signalled at once: enough to keep the engine busy, few enough to leave it room for chat. */
@@ -22,7 +22,7 @@ const CONCURRENCY = 8;
 /** No conversation workflow still running started before this (nor knew anyone removed before it). */
 const longestRetentionAgo = (): string => new Date(Date.now() - MAX_LIFECYCLE_MINUTES * 60_000).toISOString();
 
-export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'listFormerMembers' | 'getSetting' | 'settingUpdatedAt'> & {
+export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'listFormerMembers' | 'teamRevision' | 'getSettingRecord'> & {
   conversationIdsActiveSince(websiteId: string, since: string, options?: { open?: boolean }): AsyncIterable<string>;
 };
 
@@ -44,8 +44,8 @@ export function createWebsiteChangeActivities({ store, engine, heartbeat, abando
   return {
     async tellConversations({ websiteId, actor, what, activeSince }) {
       const signals = [
-        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: { actor, roster: await loadRoster(store, websiteId), departedBy: await departedBy(store, websiteId) } }] : []),
-        ...(what.includes('settings') ? [{ signal: settingsChanged.name, arg: await settingsChange(store, websiteId, actor) }] : []),
+        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: await rosterChange(store, websiteId, actor) }] : []),
+        ...(what.includes('settings') ? [{ signal: settingsChanged.name, arg: { actor, ...(await loadWorkflowSettings(store, websiteId)) } satisfies SettingsChange }] : []),
       ];
       // Open conversations, and resolved ones whose workflow may still run for the longest retention there is; or the late pass's.
       const ids = activeSince
@@ -70,16 +70,15 @@ export function createWebsiteChangeActivities({ store, engine, heartbeat, abando
   };
 }
 
-/** Who removed each person the team lost within the longest retention (no running workflow knew anyone removed earlier). */
-async function departedBy(store: WebsiteChangeStore, websiteId: string): Promise<Record<string, Author>> {
+/**
+ * The team as workflows are given it, with its revision, and who removed each person the team lost
+ * within the longest retention (no running workflow knew anyone removed earlier).
+ */
+async function rosterChange(store: WebsiteChangeStore, websiteId: string, actor: Author): Promise<RosterChange> {
+  const { roster, revision } = await loadRoster(store, websiteId);
   const former = await store.listFormerMembers(websiteId, longestRetentionAgo());
-  return Object.fromEntries(former.flatMap(({ id, removedBy }) => (removedBy ? [[id, removedBy]] : [])));
-}
-
-/** The settings as workflows are given them, with when they were changed (a conversation counts moved deadlines from then). */
-async function settingsChange(store: WebsiteChangeStore, websiteId: string, actor: Author): Promise<SettingsChange> {
-  const [settings, changedAt] = await Promise.all([loadWorkflowSettings(store, websiteId), store.settingUpdatedAt(websiteId, LIFECYCLE_SETTINGS_KEY)]);
-  return { actor, settings, ...(changedAt ? { changedAt } : {}) };
+  const departedBy = Object.fromEntries(former.flatMap(({ id, removedBy }) => (removedBy ? [[id, removedBy]] : [])));
+  return { actor, roster, revision, departedBy };
 }
 
 /**

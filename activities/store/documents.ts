@@ -78,6 +78,8 @@ export interface SettingDoc {
   key: string;
   value: unknown;
   updatedAt: string;
+  /** How many times the value was stored since revisions were counted (absent: read as 0, before). */
+  revision?: number;
 }
 
 /** A short-lived realtime event (typing, seen, presence) relayed to every server instance. */

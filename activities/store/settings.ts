@@ -12,15 +12,19 @@ export function settingMethods({ settings }: Collections) {
       return doc?.value as T | undefined;
     },
 
-    /** When a website setting was last stored, or undefined. */
-    async settingUpdatedAt(websiteId: string, key: string): Promise<string | undefined> {
-      return (await settings.findOne({ _id: settingId(websiteId, key) }, { projection: { updatedAt: 1 } }))?.updatedAt;
+    /**
+     * The stored value of a website setting with when it was stored and how many times (its
+     * revision, which orders values where the clocks of several hosts may not), or undefined.
+     */
+    async getSettingRecord<T = unknown>(websiteId: string, key: string): Promise<{ value: T; updatedAt: string; revision: number } | undefined> {
+      const doc = await settings.findOne({ _id: settingId(websiteId, key) });
+      return doc ? { value: doc.value as T, updatedAt: doc.updatedAt, revision: doc.revision ?? 0 } : undefined;
     },
 
     /** Stores a website setting, replacing any previous value (in the transaction of `session`, if given). */
     async putSetting<T>(websiteId: string, key: string, value: T, session?: ClientSession): Promise<T> {
       const _id = settingId(websiteId, key);
-      await settings.replaceOne({ _id }, { websiteId, key, value, updatedAt: new Date().toISOString() }, { upsert: true, session });
+      await settings.updateOne({ _id }, { $set: { websiteId, key, value, updatedAt: new Date().toISOString() }, $inc: { revision: 1 } }, { upsert: true, session });
       return value;
     },
   };

@@ -16,30 +16,34 @@ export interface ConversationRef {
   visitorId: string;
 }
 
-/** What a website's conversations start with, read together. */
+/** What a website's conversations start with, read together, with the revisions of the team and settings read. */
 interface WebsiteStart {
   roster: RosterMember[];
+  rosterRevision: number;
   settings: LifecycleSettings;
+  settingsRevision?: number;
 }
 
 export class WorkflowStarts {
   private readonly websites = new Map<string, { start: WebsiteStart; until: number }>();
 
-  constructor(private readonly store: Pick<Store, 'listTeamMembers' | 'getSetting'>) {}
+  constructor(private readonly store: Pick<Store, 'listTeamMembers' | 'teamRevision' | 'getSettingRecord'>) {}
 
   async roster(websiteId: string): Promise<RosterMember[]> {
     return (await this.website(websiteId)).roster;
   }
 
   async inputFor(conversation: ConversationRef): Promise<ConversationStartInput> {
-    const { roster, settings } = await this.website(conversation.websiteId);
+    const { roster, rosterRevision, settings, settingsRevision } = await this.website(conversation.websiteId);
     const aiAssistantId = roster.find((member) => member.kind === 'ai')?.id;
     return {
       conversationId: conversation.id,
       websiteId: conversation.websiteId,
       visitorId: conversation.visitorId,
       roster,
+      rosterRevision,
       settings,
+      ...(settingsRevision === undefined ? {} : { settingsRevision }),
       ...(aiAssistantId ? { aiAssistantId } : {}),
     };
   }
@@ -52,8 +56,8 @@ export class WorkflowStarts {
   private async website(websiteId: string): Promise<WebsiteStart> {
     const cached = this.websites.get(websiteId);
     if (cached && cached.until > Date.now()) return cached.start;
-    const [roster, settings] = await Promise.all([loadRoster(this.store, websiteId), loadWorkflowSettings(this.store, websiteId)]);
-    const start = { roster, settings };
+    const [team, { settings, revision }] = await Promise.all([loadRoster(this.store, websiteId), loadWorkflowSettings(this.store, websiteId)]);
+    const start = { roster: team.roster, rosterRevision: team.revision, settings, ...(revision === undefined ? {} : { settingsRevision: revision }) };
     // Other instances' changes reach new workflows once this expires; the website changes workflow tells those started meanwhile.
     this.websites.set(websiteId, { start, until: Date.now() + WEBSITE_CACHE_MS });
     return start;

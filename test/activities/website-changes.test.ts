@@ -16,14 +16,18 @@ function storeWith(conversationIds: string[]): WebsiteChangeStore & { since: str
     since,
     open,
     listTeamMembers: async () => [member('alex'), member('bot', 'ai')],
+    teamRevision: async () => 7,
     // Kim was removed 200 days ago: within the year a running workflow may still carry them.
-    settingUpdatedAt: async () => '2026-12-04T10:00:00.000Z',
     listFormerMembers: async (_websiteId: string, removedSince?: string) =>
       removedSince !== undefined && Date.parse(removedSince) < Date.now() - 200 * 24 * 3_600_000 ? [{ id: 'kim', name: 'Kim', removedBy: ALEX }] : [],
-    getSetting: async <T>(_websiteId: string, key: string) =>
+    getSettingRecord: async <T>(_websiteId: string, key: string) =>
       (key === LIFECYCLE_SETTINGS_KEY
-        ? { firstResponseMinutes: { low: null, medium: 30, high: 10, urgent: 5 }, bumpPriorityOnSlaBreach: false, autoResolveAfterMinutes: null, retentionAfterResolveMinutes: 60, defaultAiPauseMinutes: 15, aiTakesReopened: true }
-        : undefined) as T | undefined,
+        ? {
+            value: { firstResponseMinutes: { low: null, medium: 30, high: 10, urgent: 5 }, bumpPriorityOnSlaBreach: false, autoResolveAfterMinutes: null, retentionAfterResolveMinutes: 60, defaultAiPauseMinutes: 15, aiTakesReopened: true },
+            updatedAt: '2026-12-04T10:00:00.000Z',
+            revision: 3,
+          }
+        : undefined) as { value: T; updatedAt: string; revision: number } | undefined,
     async *conversationIdsActiveSince(_websiteId: string, from: string, options?: { open?: boolean }) {
       since.push(from);
       open.push(options?.open ?? false);
@@ -52,7 +56,7 @@ describe('tellConversations', () => {
     });
     expect(await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] })).toEqual({ told: 18 });
     expect(signalled.map((s) => s.workflowId).sort()).toEqual(ids.filter((id) => id !== 'c3' && id !== 'c17').map((id) => `conversation:${id}`).sort());
-    expect(signalled[0]).toMatchObject({ signal: 'rosterChanged', args: [{ actor: ALEX, roster: [{ id: 'alex', kind: 'human' }, { id: 'bot', kind: 'ai' }], departedBy: { kim: ALEX } }] });
+    expect(signalled[0]).toMatchObject({ signal: 'rosterChanged', args: [{ actor: ALEX, roster: [{ id: 'alex', kind: 'human' }, { id: 'bot', kind: 'ai' }], revision: 7, departedBy: { kim: ALEX } }] });
     // Resolved conversations count while their workflow may still run: up to the longest retention there is, a year.
     const yearAgo = Date.now() - 365 * 24 * 3_600_000;
     expect(Math.abs(Date.parse(store.since[0]!) - yearAgo)).toBeLessThan(60_000);
@@ -77,6 +81,7 @@ describe('tellConversations', () => {
       {
         actor: ALEX,
         changedAt: '2026-12-04T10:00:00.000Z',
+        revision: 3,
         settings: { firstResponseSlaMs: { medium: 1_800_000, high: 600_000, urgent: 300_000 }, bumpPriorityOnSlaBreach: false, retentionAfterResolveMs: 3_600_000, defaultAiPauseMs: 900_000, aiTakesReopened: true },
       },
     ]);

@@ -69,7 +69,11 @@ export interface ConversationWorkflowInput {
   websiteId: string;
   visitorId: string;
   roster: RosterMember[];
+  /** The website's team revision `roster` is as new as (`RosterChange.revision`). */
+  rosterRevision?: number;
   settings: LifecycleSettings;
+  /** The revision of `settings` (`SettingsChange.revision`); absent for the defaults. */
+  settingsRevision?: number;
   /** The AI assistant that handles new conversations (handler starts as `ai`); absent: humans only. */
   aiAssistantId?: string;
   /** The store's projection, when the conversation existed before this workflow (a reopen after the workflow ended). */
@@ -125,6 +129,11 @@ export interface RosterChange {
   /** Who changed the team. */
   actor: Author;
   roster: RosterMember[];
+  /**
+   * The website's team revision, read before `roster`: a change of a lower revision than the
+   * conversation has is dropped, as signals may come out of order. Absent (older senders): taken.
+   */
+  revision?: number;
   /** Who removed each person no longer on the team, by id: what the conversation records of their leaving (default: `actor`). */
   departedBy?: Record<string, Author>;
 }
@@ -132,8 +141,13 @@ export interface RosterChange {
 export interface SettingsChange {
   actor: Author;
   settings: LifecycleSettings;
-  /** When the website's settings were changed (the signal may come later, and more than once); default: when it arrives. */
+  /**
+   * When the website's settings were changed (the signal may come later, and more than once);
+   * default: when it arrives.
+   */
   changedAt?: string;
+  /** How many times the settings were stored: settings of a lower revision than the conversation has are dropped. Absent: taken. */
+  revision?: number;
 }
 
 export interface StateQuery {

@@ -38,7 +38,11 @@ export interface ConversationStateData {
   visitorId: string;
   aiAssistantId?: string;
   roster: RosterMember[];
+  /** The team revision `roster` is as new as (`RosterChange.revision`); absent: not known. */
+  rosterRevision?: number;
   settings: LifecycleSettings;
+  /** The revision of `settings` (`SettingsChange.revision`); absent: not known. */
+  settingsRevision?: number;
   /** When each duration last changed in this conversation's life (`settingsChanged`): no deadline it sets falls before that. */
   settingsChangedAt?: Partial<Record<SettingsAnchored, string>>;
   lifecycle: ConversationLifecycle;
@@ -120,7 +124,9 @@ export class ConversationState {
       visitorId: input.visitorId,
       ...(input.aiAssistantId === undefined ? {} : { aiAssistantId: input.aiAssistantId }),
       roster: input.roster,
+      ...(input.rosterRevision === undefined ? {} : { rosterRevision: input.rosterRevision }),
       settings: input.settings,
+      ...(input.settingsRevision === undefined ? {} : { settingsRevision: input.settingsRevision }),
       lifecycle: resumed ? clone(resumed.lifecycle) : newLifecycle(input, now),
       stateVersion: input.initialState?.stateVersion ?? 0,
       visitorHasWritten: false,
@@ -260,10 +266,13 @@ export class ConversationState {
 
   /**
    * The team changed. An open conversation lets go of people no longer on it, as done by whoever
-   * removed them (`releaseDeparted`); a resolved one keeps its record until it is reopened.
+   * removed them (`releaseDeparted`); a resolved one keeps its record until it is reopened. A team
+   * older than the one the conversation has (a lower revision) changes nothing.
    */
-  changeRoster({ actor, roster, departedBy = {} }: RosterChange, now: string): void {
+  changeRoster({ actor, roster, revision, departedBy = {} }: RosterChange, now: string): void {
+    if (isOlder(revision, this.data.rosterRevision)) return;
     this.data.roster = roster;
+    if (revision !== undefined) this.data.rosterRevision = revision;
     if (this.data.lifecycle.status === 'open') this.transact(now, (context) => releaseDeparted(context, (userId) => departedBy[userId] ?? actor));
   }
 
@@ -276,9 +285,12 @@ export class ConversationState {
    * first-response target counts from when its clock started, auto-resolve from the last reply,
    * retention from the resolve), but one whose duration changed never falls before the change
    * (`changedAt`, else now): it counts from the change instead, so tightening a target does not
-   * breach or resolve every conversation at once.
+   * breach or resolve every conversation at once. Settings older than those the conversation has
+   * change nothing.
    */
-  changeSettings({ settings, changedAt }: Pick<SettingsChange, 'settings' | 'changedAt'>, now: string): void {
+  changeSettings({ settings, changedAt, revision }: Pick<SettingsChange, 'settings' | 'changedAt' | 'revision'>, now: string): void {
+    if (isOlder(revision, this.data.settingsRevision)) return;
+    if (revision !== undefined) this.data.settingsRevision = revision;
     const before = this.data.settings;
     const moved: Record<SettingsAnchored, boolean> = {
       firstResponse: JSON.stringify(before.firstResponseSlaMs) !== JSON.stringify(settings.firstResponseSlaMs),
@@ -443,3 +455,8 @@ function newLifecycle(input: ConversationWorkflowInput, now: string): Conversati
 
 /** A deep copy of plain JSON data (what the state is made of). */
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** Whether a change's revision is below the one held (either unknown: not older). */
+function isOlder(revision: number | undefined, held: number | undefined): boolean {
+  return revision !== undefined && held !== undefined && revision < held;
+}

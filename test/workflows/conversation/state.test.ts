@@ -701,10 +701,38 @@ describe('ConversationState', () => {
       state.receiveItem(arrival(VISITOR, 'one more thing'), at(HOUR));
       expect(state.snapshot()).toMatchObject({ status: 'open', assigneeId: ALICE.id });
     });
+
+    it('takes no team older than the one it has, as changes may arrive out of order, from its start on', () => {
+      const carol = { id: 'usr_carol', kind: 'human' as const };
+      const state = started({ aiAssistantId: ASSISTANT.id, rosterRevision: 4 });
+      state.changeRoster({ actor: BOB, roster: [...withoutAlice, carol], revision: 3 }, at(MINUTE));
+      expect(state.rejectionOf({ actor: BOB, operation: { op: 'assign', userId: carol.id } })).toBe(`${carol.id} is not a member of the team`);
+      state.changeRoster({ actor: BOB, roster: [...withoutAlice, carol], revision: 6 }, at(MINUTE));
+      // Alice left with revision 6; the team of revision 5, with her, comes late and changes nothing.
+      state.changeRoster({ actor: BOB, roster: [{ id: ALICE.id, kind: 'human' }, ...withoutAlice], revision: 5 }, at(2 * MINUTE));
+      expect(state.rejectionOf({ actor: BOB, operation: { op: 'assign', userId: ALICE.id } })).toBe(`${ALICE.id} is not a member of the team`);
+      expect(state.rejectionOf({ actor: BOB, operation: { op: 'assign', userId: carol.id } })).toBeUndefined();
+      // The same revision again (the late pass), or a change that says none, is taken.
+      state.changeRoster({ actor: BOB, roster: [{ id: ALICE.id, kind: 'human' }, ...withoutAlice], revision: 6 }, at(3 * MINUTE));
+      expect(state.rejectionOf({ actor: BOB, operation: { op: 'assign', userId: ALICE.id } })).toBeUndefined();
+      state.changeRoster({ actor: BOB, roster: withoutAlice }, at(4 * MINUTE));
+      expect(state.rejectionOf({ actor: BOB, operation: { op: 'assign', userId: carol.id } })).toBe(`${carol.id} is not a member of the team`);
+    });
   });
 
   describe('#changeSettings', () => {
     const withSla = (medium: number) => ({ ...SETTINGS, firstResponseSlaMs: { ...SETTINGS.firstResponseSlaMs, medium } });
+
+    it('takes no settings older than those it has, as changes may arrive out of order, from its start on', () => {
+      const state = started({ settings: withSla(HOUR), settingsRevision: 2 });
+      state.changeSettings({ settings: withSla(2 * HOUR), revision: 1 }, at(MINUTE));
+      expect(state.settings).toEqual(withSla(HOUR));
+      state.changeSettings({ settings: withSla(30 * MINUTE), revision: 4 }, at(MINUTE));
+      state.changeSettings({ settings: withSla(10 * MINUTE), revision: 3 }, at(2 * MINUTE));
+      expect(state.settings).toEqual(withSla(30 * MINUTE));
+      state.changeSettings({ settings: withSla(20 * MINUTE) }, at(3 * MINUTE));
+      expect(state.settings).toEqual(withSla(20 * MINUTE));
+    });
 
     it('moves the deadlines at once: a first-response target from when its clock started, auto-resolve from the last reply', () => {
       const state = started();
