@@ -11,8 +11,9 @@ export function websiteRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     if (caller.kind !== 'visitor') throw new AppError('ERR_FORBIDDEN', 'This call is for the widget (public key)');
     const { id, name } = caller.website;
-    const [team, contact, unreadConversationCount] = await Promise.all([
+    const [team, formerMembers, contact, unreadConversationCount] = await Promise.all([
       ctx.store.listTeamMembers(id),
+      ctx.store.listFormerMembers(id),
       caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
       ctx.store.countUnreadConversations(id, visitorViewerOf(caller)),
     ]);
@@ -23,6 +24,8 @@ export function websiteRoutes(ctx: ApiContext): Router {
       name,
       availableHumanAgents: agentsOf('human'),
       availableAIAgents: agentsOf('ai'),
+      // People no longer on the team, by name only: the visitor's older timelines still name them.
+      formerAgents: formerMembers.map((m) => ({ id: m.id, name: m.name })),
       // The widget's badge: conversations with something the visitor has not seen.
       visitor: { id: caller.visitorId, ...(contact ? { contact } : {}), unreadConversationCount },
     });

@@ -228,6 +228,16 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await expect.poll(async () => (await member(id)).member?.teams).toEqual(['billing']);
     await screenshot(agent, 'team');
 
+    // Sam, added after the visitor's widget loaded, writes to the visitor: the widget learns the name.
+    const write = () =>
+      fetch(`${app.url}/v1/messages`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': id, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ conversationId, item: { id: `${id}-hello`, type: 'message', text: 'Sam here, from billing' } }),
+      }).then((r) => r.status);
+    await expect.poll(write).toBe(201);
+    await seeText(visitorItems(), 'Sam Rivera joined');
+
     // Alex is the only one in the technical team, which the routing rules name: the server refuses, and the page says why.
     const alex = agent.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
     await alex.locator('input[name="teams"]').fill('support, billing');
@@ -249,5 +259,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await sam.getByRole('button', { name: 'Remove' }).click();
     await sam.waitFor({ state: 'detached' });
     expect((await member(id)).member).toBeUndefined();
+    // The visitor's widget, loaded again, still names Sam in the conversation.
+    await visitor.reload();
+    await visitor.locator('.sw-launcher').click();
+    await widget().locator(`.sw-conversation[data-conversation-id="${conversationId}"]`).click();
+    await seeText(visitorItems(), 'Sam Rivera left');
+    await seeText(visitorItems(), 'Sam Rivera joined');
   });
 });

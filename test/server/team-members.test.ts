@@ -91,6 +91,10 @@ describe('Team members', () => {
     const team = (await t.api.call('GET', '/v1/team', AGENT)).body;
     expect(team.members.map((m: { id: string }) => m.id)).not.toContain('usr-max');
     expect(team.formerMembers).toContainEqual({ id: 'usr-max', name: 'Max' });
+    // And for visitors, whose widget names him in older timelines too.
+    const widget = (await t.api.call('GET', '/v1/websites', { visitorId: await t.api.newVisitor() })).body;
+    expect(widget.formerAgents).toContainEqual({ id: 'usr-max', name: 'Max' });
+    expect(widget.availableHumanAgents.map((m: { id: string }) => m.id)).not.toContain('usr-max');
     expect((await t.api.call('GET', '/v1/conversations', { agent: 'usr-max' })).status).toBe(401);
     expect((await assign('team-2', 'usr-max')).status).toBe(400);
     // A retry answers the same (the first attempt may have stopped before passing it on); nobody unknown is removed.

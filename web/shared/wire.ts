@@ -34,6 +34,8 @@ export interface WebsiteInfo {
   name?: string;
   availableHumanAgents?: Array<{ id: string; name: string; online?: boolean }>;
   availableAIAgents?: Array<{ id: string; name: string }>;
+  /** People removed from the team, whom older timelines still name. */
+  formerAgents?: Array<{ id: string; name: string }>;
   visitor: { id: string; contact?: unknown; unreadConversationCount: number };
 }
 

@@ -15,6 +15,7 @@ import { showError } from '../shared/toast';
 import { ChatView } from './chat-view';
 import { renderConversationList } from './conversation-list-view';
 import { createLauncher } from './launcher';
+import { TeamNames } from './team-names';
 import type { VisitorSession } from './visitor-session';
 
 /** Marking seen waits for a burst of items to settle. */
@@ -31,7 +32,7 @@ export class SupportWidget {
     h('header', { class: 'sw-panel-header' }, h('strong', {}, 'Hi there 👋'), h('span', {}, 'We usually answer in a few minutes')),
     this.body,
   );
-  private readonly names: Map<string, string>;
+  private readonly names: TeamNames;
   private readonly context: ReaderContext;
   private readonly files: FileSources;
   private open = false;
@@ -42,7 +43,13 @@ export class SupportWidget {
 
   constructor(private readonly session: VisitorSession) {
     const { website } = session;
-    this.names = new Map([...(website.availableHumanAgents ?? []), ...(website.availableAIAgents ?? [])].map((m) => [m.id, m.name]));
+    this.names = new TeamNames(website, {
+      read: () => session.api.website(),
+      onLearnt: () => {
+        this.renderChat();
+        this.renderList();
+      },
+    });
     this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), formatTime };
     this.files = new FileSources(session.api);
     this.live = new LiveConversations({
