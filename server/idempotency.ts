@@ -1,3 +1,4 @@
+/** Ids made from a client's `Idempotency-Key`, so a retry of a request names what the first attempt made. */
 import { createHash } from 'node:crypto';
 
 /**
@@ -8,8 +9,16 @@ import { createHash } from 'node:crypto';
  * holds, never reaches the workflow's history.
  */
 export function keyedUpdateId(key: string, request: { websiteId: string; agentId: string; route: string; body: unknown }): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([request.websiteId, request.agentId, request.route, request.body, key]))
-    .digest('base64url');
-  return `keyed-${digest}`;
+  return `keyed-${digestOf([request.websiteId, request.agentId, request.route, request.body, key])}`;
 }
+
+/**
+ * The id a new team member gets when the `POST` names none but carries an `Idempotency-Key`: the
+ * same key from the same member of the same website names the same person, so a retry finds the
+ * person the first attempt made (and other fields under it are a conflict, as under a chosen id).
+ */
+export function keyedMemberId(key: string, request: { websiteId: string; agentId: string }): string {
+  return `usr_${digestOf([request.websiteId, request.agentId, 'team member', key]).slice(0, 24)}`;
+}
+
+const digestOf = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('base64url');

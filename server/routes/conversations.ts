@@ -13,7 +13,6 @@ import {
   createConversationBody,
   escalateBody,
   itemActionParams,
-  lifecycleHeaders,
   listConversationsQuery,
   participantParams,
   patchConversationBody,
@@ -26,6 +25,7 @@ import {
 } from '../schemas/conversations';
 import { inRequest } from '../http-errors';
 import { keyedUpdateId } from '../idempotency';
+import { idempotencyHeaders } from '../schemas/common';
 import { parseInput, parseInputs } from '../schemas/parse';
 import { createConversation } from '../services/conversations';
 import { answerItemAction } from '../services/item-actions';
@@ -110,7 +110,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
     ) =>
     async (req: Request, res: Response) => {
       const agent = requireActingAgent(callerOf(res));
-      const [params, body, headers] = parseInputs([paramsSchema, req.params, 'params'], [schema, req.body, 'body'], [lifecycleHeaders, req.headers, 'headers']);
+      const [params, body, headers] = parseInputs([paramsSchema, req.params, 'params'], [schema, req.body, 'body'], [idempotencyHeaders, req.headers, 'headers']);
       const key = headers['idempotency-key'];
       const conversation = await visibleConversation(ctx.store, agent, params.id);
       const operations = await operationsOf(body, params, agent, conversation);

@@ -4,6 +4,8 @@ import type { TeamMember } from '../../domain/people';
 import { authorOf, requireActingPerson, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
+import { keyedMemberId } from '../idempotency';
+import { idempotencyHeaders } from '../schemas/common';
 import { parseInput, parseInputs } from '../schemas/parse';
 import { memberChangeBody, memberParams, newMemberBody } from '../schemas/team';
 
@@ -35,7 +37,11 @@ export function teamRoutes(ctx: ApiContext): Router {
 
   router.post('/members', async (req, res) => {
     const change = changeBy(res);
-    const { member, created } = await ctx.teamMembers.add(change, parseInput(newMemberBody, req.body, 'body'));
+    const [fields, headers] = parseInputs([newMemberBody, req.body, 'body'], [idempotencyHeaders, req.headers, 'headers']);
+    // Without a chosen id, an Idempotency-Key makes one, so a retry is as safe as with an id.
+    const key = headers['idempotency-key'];
+    const id = fields.id ?? (key === undefined ? undefined : keyedMemberId(key, { websiteId: change.websiteId, agentId: change.actor.id }));
+    const { member, created } = await ctx.teamMembers.add(change, { ...fields, ...(id === undefined ? {} : { id }) });
     res.status(created ? 201 : 200).json({ member: view(member) });
   });
 

@@ -41,3 +41,11 @@ export const pageQuery = {
   limit: queryInt(1, 100).default(20),
   cursor: z.string().min(1).max(512).optional(),
 };
+
+/** `Idempotency-Key` (optional): the client's name for one change, kept across its retries. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, { error: '1 to 255 visible ASCII characters' })
+    .optional(),
+});

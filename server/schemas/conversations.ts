@@ -30,14 +30,6 @@ export const timelineQuery = z.object({
   beforeSeq: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
 });
 
-/** `Idempotency-Key` (optional) of a lifecycle request: the client's name for one change, kept across its retries. */
-export const lifecycleHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, { error: '1 to 255 visible ASCII characters' })
-    .optional(),
-});
-
 export const reasonBody = z.object({ reason: z.string().max(500).optional() });
 
 export const patchConversationBody = z

@@ -58,6 +58,28 @@ describe('Team members', () => {
     expect((await t.api.call('GET', `/v1/team/members/${fresh.body.member.id}`, AGENT)).body.member.name).toBe('Lee');
   });
 
+  it('adding without an id is safe to retry under an Idempotency-Key', async () => {
+    const add = (body: object, key: string, who = AGENT) => t.api.call('POST', '/v1/team/members', who, body, { 'Idempotency-Key': key });
+    const first = await add({ name: 'Mo', teams: ['support'] }, 'add-mo-1');
+    expect(first.status).toBe(201);
+    const retry = await add({ name: 'Mo', teams: ['support'] }, 'add-mo-1');
+    expect(retry.status).toBe(200);
+    expect(retry.body.member.id).toBe(first.body.member.id);
+    // Another key is another person; the same key with other fields is a conflict, as under a chosen id.
+    const second = await add({ name: 'Mo', teams: ['support'] }, 'add-mo-2');
+    expect(second.status).toBe(201);
+    expect(second.body.member.id).not.toBe(first.body.member.id);
+    expect((await add({ name: 'Moe' }, 'add-mo-1')).status).toBe(409);
+    // The key is the acting member's: someone else's same key makes someone else.
+    expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-kay', name: 'Kay' })).status).toBe(201);
+    expect((await t.api.call('POST', '/v1/team/members', { agent: 'usr-kay' }, { name: 'Mo' }, { 'Idempotency-Key': 'add-mo-1' })).status).toBe(201);
+    const bad = await add({ name: 'Mo' }, 'no spaces allowed');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields).toEqual([expect.objectContaining({ path: 'headers.idempotency-key' })]);
+    const members = (await t.api.call('GET', '/v1/team', AGENT)).body.members as { name: string }[];
+    expect(members.filter((m) => m.name === 'Mo')).toHaveLength(3);
+  });
+
   it('a change of teams or capacity reaches the team queues while the person is online', async () => {
     await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-ola', name: 'Ola', teams: ['support'], capacity: 2 });
     const socket = await t.open({ agent: 'usr-ola' });
