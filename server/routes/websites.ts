@@ -26,6 +26,8 @@ export function websiteRoutes(ctx: ApiContext): Router {
       availableAIAgents: agentsOf('ai'),
       // People no longer on the team, by name only: the visitor's older timelines still name them.
       formerAgents: formerMembers.map((m) => ({ id: m.id, name: m.name })),
+      // So the widget refuses a file the upload would refuse before sending anything.
+      files: { maxBytes: ctx.limits.fileMaxBytes, mediaTypes: ctx.limits.fileMediaTypes },
       // The widget's badge: conversations with something the visitor has not seen.
       visitor: { id: caller.visitorId, ...(contact ? { contact } : {}), unreadConversationCount },
     });

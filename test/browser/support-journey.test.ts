@@ -129,6 +129,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
   });
 
   it('carries a screenshot the visitor attaches to the agent, shown as an image that opens the file', async () => {
+    // A file the server would refuse is refused when picked, with the reason, and nothing is sent.
+    await visitor.locator('.composer-file-input').setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<p>hi</p>') });
+    await seeText(visitor.locator('.toast'), "page.html can't be sent: files of this type are not accepted");
+    expect(await visitor.locator('.composer-attached').isHidden()).toBe(true);
     await visitor.locator('.composer-file-input').setInputFiles({ name: 'error.png', mimeType: 'image/png', buffer: Buffer.from(solidPng(40, 30)) });
     await seeText(visitor.locator('.composer-attached'), 'error.png');
     await send(visitor, 'This is what I see');

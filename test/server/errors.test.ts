@@ -367,6 +367,12 @@ describe('Chat API errors', () => {
   });
 
   describe('#415', () => {
+    it('tells the widget the upload limits it enforces, so it can refuse a file before sending it', async () => {
+      const website = await api.call('GET', '/v1/websites', visitor);
+      expect(website.body.files).toEqual({ maxBytes: 1_024, mediaTypes: expect.arrayContaining(['image/png', 'text/plain']) });
+      expect(website.body.files.mediaTypes).not.toContain('text/html');
+    });
+
     it('refuses file types that are not allowed', async () => {
       const res = await api.call('POST', '/v1/files?conversationId=err-1&filename=a.html', visitor, '<script>', { 'Content-Type': 'text/html' });
       expect(res.status).toBe(415);

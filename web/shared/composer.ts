@@ -1,10 +1,12 @@
 /**
  * The message box: Enter sends, Shift+Enter breaks the line, typing is signalled to the other side.
- * The + button attaches one file to the next message (sent with or without text). With
+ * The + button attaches one file to the next message (sent with or without text); with
+ * `fileLimits`, one the server would refuse is refused when picked. With
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
  * signalled as typing.
  */
 import { h } from './dom';
+import { fileRefusal, type FileLimits } from './file-limits';
 import { formatBytes } from './format';
 import { showError } from './toast';
 import { TypingSignal } from './typing';
@@ -21,6 +23,8 @@ export interface ComposerOptions {
   onSend(draft: Draft): Promise<void>;
   onTyping(isTyping: boolean): void;
   noteToggle?: boolean;
+  /** The server's upload limits, when known. */
+  fileLimits?: FileLimits;
 }
 
 export interface Composer {
@@ -33,7 +37,8 @@ export function createComposer(options: ComposerOptions): Composer {
   const input = h('textarea', { class: 'composer-input', rows: 1, placeholder: options.placeholder, 'aria-label': options.placeholder });
   const note = h('input', { type: 'checkbox', class: 'composer-note-toggle' });
   const send = h('button', { type: 'submit', class: 'btn btn-primary composer-send', 'aria-label': 'Send' }, 'Send');
-  const picker = h('input', { type: 'file', class: 'composer-file-input', hidden: true });
+  const limits = options.fileLimits;
+  const picker = h('input', { type: 'file', class: 'composer-file-input', hidden: true, ...(limits ? { accept: limits.mediaTypes.join(',') } : {}) });
   const attach = h('button', { type: 'button', class: 'btn composer-attach', 'aria-label': 'Attach a file', title: 'Attach a file' }, '+');
   const attached = h('div', { class: 'composer-attached', hidden: true });
   const form = h(
@@ -89,7 +94,14 @@ export function createComposer(options: ComposerOptions): Composer {
 
   note.addEventListener('change', syncMode);
   attach.addEventListener('click', () => picker.click());
-  picker.addEventListener('change', () => setFile(picker.files?.[0]));
+  picker.addEventListener('change', () => {
+    const chosen = picker.files?.[0];
+    const refusal = chosen && limits && fileRefusal(chosen, limits);
+    if (refusal) {
+      picker.value = '';
+      showError(new Error(refusal));
+    } else setFile(chosen);
+  });
   input.addEventListener('input', () => {
     if (!input.value) typing.stop();
     else if (!isNote()) typing.input();

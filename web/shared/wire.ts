@@ -5,6 +5,7 @@
 import type { Conversation, ConversationListEntry, Priority } from '../../domain/conversation';
 import type { TimelineEvent, TimelineItem } from '../../domain/timeline';
 import type { AuditEntry } from '../../runtime/engine/audit';
+import type { FileLimits } from './file-limits';
 
 export type { AuditEntry, Conversation, ConversationListEntry, Priority, TimelineEvent, TimelineItem };
 
@@ -36,6 +37,8 @@ export interface WebsiteInfo {
   availableAIAgents?: Array<{ id: string; name: string }>;
   /** People removed from the team, whom older timelines still name. */
   formerAgents?: Array<{ id: string; name: string }>;
+  /** What uploads the server takes. */
+  files?: FileLimits;
   visitor: { id: string; contact?: unknown; unreadConversationCount: number };
 }
 

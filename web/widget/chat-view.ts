@@ -1,5 +1,6 @@
 /** One conversation inside the widget: header, timeline, typing line, rating stars and composer. */
 import { createComposer, type Composer, type Draft } from '../shared/composer';
+import type { FileLimits } from '../shared/file-limits';
 import { h } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
 import { TimelineView } from '../shared/timeline-view';
@@ -16,6 +17,7 @@ export interface ChatViewOptions {
   onChooseReply(itemId: string, optionId: string): void;
   fileSource(url: string): Promise<string>;
   onRate(score: number): void;
+  fileLimits?: FileLimits;
 }
 
 export interface ChatState {
@@ -40,7 +42,7 @@ export class ChatView {
 
   constructor(private readonly options: ChatViewOptions) {
     this.timeline = new TimelineView(options.context, { onChooseReply: options.onChooseReply, fileSource: options.fileSource });
-    this.composer = createComposer({ placeholder: 'Write a message…', onSend: options.onSend, onTyping: options.onTyping });
+    this.composer = createComposer({ placeholder: 'Write a message…', onSend: options.onSend, onTyping: options.onTyping, ...(options.fileLimits ? { fileLimits: options.fileLimits } : {}) });
     this.element = h(
       'section',
       { class: 'sw-chat' },

@@ -122,6 +122,7 @@ export class SupportWidget {
       onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
       fileSource: (url) => this.files.sourceOf(url),
       onRate: (score) => void this.send(conversationId, () => ({ id: clientId('item'), type: 'rating', score })).catch(showError),
+      ...(this.session.website.files ? { fileLimits: this.session.website.files } : {}),
     });
     mount(this.body, this.chat.element);
     this.renderChat();
