@@ -20,7 +20,7 @@ import type { Store } from './store';
 /** Conversations signalled at once: enough to keep the engine busy, few enough to leave it room for chat. */
 const CONCURRENCY = 8;
 /** No conversation workflow still running started before this (nor knew anyone removed before it). */
-const longestRetentionAgo = (): string => new Date(Date.now() - MAX_LIFECYCLE_MINUTES * 60_000).toISOString();
+export const longestRetentionAgo = (): string => new Date(Date.now() - MAX_LIFECYCLE_MINUTES * 60_000).toISOString();
 
 export type WebsiteChangeStore = Pick<Store, 'listTeamMembers' | 'listFormerMembers' | 'teamRevision' | 'getSettingRecord'> & {
   conversationIdsActiveSince(websiteId: string, since: string, options?: { open?: boolean }): AsyncIterable<string>;

@@ -3,7 +3,7 @@
  * rules (website settings), a conversation's newest items, and an agent's open assigned
  * conversations. Over the real store's methods; createActivities (activities/index.ts) wires them.
  */
-import type { Store } from '../store';
+import type { Store, TeamChangeSession } from '../store';
 import type { AssistantConfig } from '../../domain/assistant';
 import type { TimelineItem } from '../../domain/timeline';
 import { DEFAULT_ROUTING_RULES, type RoutingRules } from '../../workflows/routing/team-rules';
@@ -26,8 +26,8 @@ export async function loadAssistantConfig(store: Pick<Store, 'getTeamMember' | '
   return stored ?? defaultAssistantConfig({ id: member.id, name: member.name });
 }
 
-export async function loadRoutingRules(store: Pick<Store, 'getSetting'>, websiteId: string): Promise<RoutingRules> {
-  return (await store.getSetting<RoutingRules>(websiteId, ROUTING_RULES_SETTING)) ?? DEFAULT_ROUTING_RULES;
+export async function loadRoutingRules(store: Pick<Store, 'getSetting'>, websiteId: string, session?: TeamChangeSession): Promise<RoutingRules> {
+  return (await store.getSetting<RoutingRules>(websiteId, ROUTING_RULES_SETTING, session)) ?? DEFAULT_ROUTING_RULES;
 }
 
 /** About the newest `limit` items (at most 100) of any visibility: the timeline pages forward, so it starts `limit` seqs before the last. */

@@ -11,8 +11,11 @@ import type { UnreadTally } from './unread-tally';
 
 type Stored<T> = T & { _id: string };
 
-/** `teamRevision` counts the changes of the team and its routing rules (team.ts `changeTeam`). */
-export type WebsiteDoc = Stored<Website> & { teamRevision?: number };
+/**
+ * `teamRevision` counts the changes of the team and its routing rules, `teamChangesBegun` those
+ * begun (written first, so the document is the change's own from its start: team.ts `changeTeam`).
+ */
+export type WebsiteDoc = Stored<Website> & { teamRevision?: number; teamChangesBegun?: number };
 export type VisitorDoc = Stored<Visitor>;
 export type ContactDoc = Stored<Contact>;
 /** A person removed from the team stays on record (who removed them, when), out of every read of the team. */

@@ -6,9 +6,9 @@ const settingId = (websiteId: string, key: string): string => JSON.stringify([we
 
 export function settingMethods({ settings }: Collections) {
   return {
-    /** The stored value of a website setting (e.g. an AI assistant's configuration), or undefined. */
-    async getSetting<T = unknown>(websiteId: string, key: string): Promise<T | undefined> {
-      const doc = await settings.findOne({ _id: settingId(websiteId, key) });
+    /** The stored value of a website setting (e.g. an AI assistant's configuration), or undefined; read in `session`'s transaction if given. */
+    async getSetting<T = unknown>(websiteId: string, key: string, session?: ClientSession): Promise<T | undefined> {
+      const doc = await settings.findOne({ _id: settingId(websiteId, key) }, { session });
       return doc?.value as T | undefined;
     },
 

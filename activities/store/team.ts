@@ -20,19 +20,22 @@ const onTeam = { removedAt: { $exists: false } } as const;
 export function teamMethods(client: MongoClient, { team, websites }: Collections) {
   return {
     /**
-     * Runs `change` in a transaction that starts by reading the website and ends by counting its
+     * Runs `change` in a transaction that first writes the website's document and last counts its
      * team revision up. Every change of the team or of the routing rules runs here, so of two at
-     * once, on any instances, one conflicts and the driver runs it again once the other committed:
-     * checks `change` makes on fresh reads still hold when its writes (given `session`) commit.
-     * `change` may therefore run more than once, and should only read and write the store.
+     * once, on any instances, the second conflicts on that first write and the driver runs it
+     * again once the first has committed or aborted: it never reads what another change has not
+     * committed (the embedded server's reads are not isolated), and what `change` reads and writes
+     * with `session` holds when it commits. `change` may therefore run more than once, and should
+     * only read and write the store, all of it with `session`.
      */
     async changeTeam<T>(websiteId: string, change: (session: TeamChangeSession) => Promise<T>): Promise<T> {
       const session = client.startSession();
       try {
         return await session.withTransaction(async () => {
-          // The transaction's start: a change committed after it conflicts with the revision below.
-          await websites.findOne({ _id: websiteId }, { session, projection: { _id: 1 } });
+          const claimed = await websites.updateOne({ _id: websiteId }, { $inc: { teamChangesBegun: 1 } }, { session });
+          if (claimed.matchedCount !== 1) throw new Error(`No website ${websiteId}`);
           const result = await change(session);
+          // Last, so a reader who sees this revision (before the team) sees the team written with it.
           await websites.updateOne({ _id: websiteId }, { $inc: { teamRevision: 1 } }, { session });
           return result;
         });
@@ -47,14 +50,14 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
     },
 
     /** The website's team members (humans and AI assistants), by name. */
-    async listTeamMembers(websiteId: string): Promise<TeamMember[]> {
-      const docs = await team.find({ websiteId, ...onTeam }).sort({ name: 1, _id: 1 }).toArray();
+    async listTeamMembers(websiteId: string, session?: TeamChangeSession): Promise<TeamMember[]> {
+      const docs = await team.find({ websiteId, ...onTeam }, { session }).sort({ name: 1, _id: 1 }).toArray();
       return docs.map((doc) => withoutInternal<TeamMember>(doc));
     },
 
     /** The team member with this id, or null (also once removed). */
-    async getTeamMember(id: string): Promise<TeamMember | null> {
-      const doc = await team.findOne({ _id: id, ...onTeam });
+    async getTeamMember(id: string, session?: TeamChangeSession): Promise<TeamMember | null> {
+      const doc = await team.findOne({ _id: id, ...onTeam }, { session });
       return doc && withoutInternal<TeamMember>(doc);
     },
 

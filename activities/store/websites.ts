@@ -4,7 +4,7 @@ import { withoutInternal, type Collections, type WebsiteDoc } from './documents'
 /** What the configuration says of a website, each field only when it says something. */
 export type ConfiguredWebsiteFields = Partial<Pick<Website, 'publicKey' | 'secretKey' | 'identitySecret' | 'allowedOrigins'>>;
 
-const toWebsite = (doc: WebsiteDoc | null): Website | null => (doc ? withoutInternal<Website>(doc, ['teamRevision']) : null);
+const toWebsite = (doc: WebsiteDoc | null): Website | null => (doc ? withoutInternal<Website>(doc, ['teamRevision', 'teamChangesBegun']) : null);
 
 export function websiteMethods({ websites }: Collections) {
   return {

@@ -42,7 +42,7 @@ export function settingsRoutes(ctx: ApiContext): Router {
     const routing = parseInput(routingRulesBody, req.body, 'body');
     // With the team's changes, one at a time: a removal at the same moment cannot empty a team these name.
     const stored = await ctx.store.changeTeam(website.id, async (session) => {
-      refuseUnstaffedTeams(routing, staffedTeams(await ctx.store.listTeamMembers(website.id)));
+      refuseUnstaffedTeams(routing, staffedTeams(await ctx.store.listTeamMembers(website.id, session)));
       return ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing, session);
     });
     res.json({ routing: stored });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { longestRetentionAgo } from '../../activities/website-changes';
 import { AppError } from '../../domain/errors';
 import { visitorViewerOf } from '../caller';
 import type { ApiContext } from '../context';
@@ -13,7 +14,7 @@ export function websiteRoutes(ctx: ApiContext): Router {
     const { id, name } = caller.website;
     const [team, formerMembers, contact, unreadConversationCount] = await Promise.all([
       ctx.store.listTeamMembers(id),
-      ctx.store.listFormerMembers(id),
+      ctx.store.listFormerMembers(id, longestRetentionAgo()),
       caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
       ctx.store.countUnreadConversations(id, visitorViewerOf(caller)),
     ]);
@@ -24,7 +25,7 @@ export function websiteRoutes(ctx: ApiContext): Router {
       name,
       availableHumanAgents: agentsOf('human'),
       availableAIAgents: agentsOf('ai'),
-      // People no longer on the team, by name only: the visitor's older timelines still name them.
+      // People removed within the longest retention, by name only: the visitor's older timelines still name them.
       formerAgents: formerMembers.map((m) => ({ id: m.id, name: m.name })),
       // So the widget refuses a file the upload would refuse before sending anything.
       files: { maxBytes: ctx.limits.fileMaxBytes, mediaTypes: ctx.limits.fileMediaTypes },

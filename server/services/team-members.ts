@@ -7,7 +7,7 @@
  * workflow tells every running conversation (workflows/website/).
  */
 import { countOpenAssigned, loadRoutingRules } from '../../activities/ai';
-import { newId, type Store } from '../../activities/store';
+import { newId, type Store, type TeamChangeSession } from '../../activities/store';
 import { isDuplicateKey } from '../../activities/store/duplicate-key';
 import { canonicalJson } from '../../activities/store/same-content';
 import type { WebsiteChangeNotices } from '../../activities/website-changes';
@@ -16,6 +16,7 @@ import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { staffedTeams, teamsNamed } from '../../workflows/routing/team-rules';
 import type { StoreDirectory } from '../directory';
+import { KeyedLines } from '../keyed-lines';
 import type { TeamAvailability } from '../realtime/agent-availability';
 import type { EphemeralPublisher } from '../realtime/ephemeral';
 import type { OnlineDirectory } from '../realtime/presence';
@@ -39,6 +40,9 @@ export interface TeamChange {
 }
 
 export class TeamMembers {
+  /** One change of a website's team at a time on this instance, so what each passes on arrives in the order they were made. */
+  private readonly lines = new KeyedLines();
+
   constructor(private readonly deps: TeamMembersDeps) {}
 
   /**
@@ -48,29 +52,34 @@ export class TeamMembers {
   async add({ websiteId, actor }: TeamChange, fields: NewMember): Promise<{ member: TeamMember; created: boolean }> {
     const { id = newId('usr'), ...rest } = fields;
     const member: TeamMember = { id, websiteId, kind: 'human', ...rest };
-    const created = await this.deps.store.changeTeam(websiteId, (session) => this.deps.store.insertTeamMember(member, session)).catch((err: unknown) => {
-      if (isDuplicateKey(err)) return false;
-      throw err;
+    return this.lines.run(websiteId, async () => {
+      await this.roundAhead(websiteId, actor);
+      const created = await this.deps.store.changeTeam(websiteId, (session) => this.deps.store.insertTeamMember(member, session)).catch((err: unknown) => {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      });
+      if (!created) {
+        const existing = await this.deps.store.getTeamMember(id);
+        if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
+      }
+      await this.passOn(member, actor, { roster: true, teams: true });
+      return { member, created };
     });
-    if (!created) {
-      const existing = await this.deps.store.getTeamMember(id);
-      if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
-    }
-    await this.passOn(member, actor, { roster: true, teams: true });
-    return { member, created };
   }
 
   async change({ websiteId, actor }: TeamChange, id: string, change: MemberChange): Promise<TeamMember> {
-    const { before, after } = await this.deps.store.changeTeam(websiteId, async (session) => {
-      const before = await this.person(websiteId, id);
-      await this.refuseUnstaffing(websiteId, before, { ...before, ...change });
-      const after = await this.deps.store.updateTeamMember(websiteId, id, change, session);
-      if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
-      return { before, after };
+    return this.lines.run(websiteId, async () => {
+      const { before, after } = await this.deps.store.changeTeam(websiteId, async (session) => {
+        const before = await this.person(websiteId, id, session);
+        await this.refuseUnstaffing(websiteId, before, { ...before, ...change }, session);
+        const after = await this.deps.store.updateTeamMember(websiteId, id, change, session);
+        if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
+        return { before, after };
+      });
+      // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
+      await this.passOn(after, actor, { teams: change.teams !== undefined || change.capacity !== undefined, formerTeams: before.teams });
+      return after;
     });
-    // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
-    await this.passOn(after, actor, { teams: change.teams !== undefined || change.capacity !== undefined, formerTeams: before.teams });
-    return after;
   }
 
   /**
@@ -78,31 +87,34 @@ export class TeamMembers {
    * the removal on again, in case the first attempt stopped before it had.
    */
   async remove({ websiteId, actor }: TeamChange, id: string): Promise<void> {
-    const member = await this.deps.store
-      .changeTeam(websiteId, async (session) => {
-        const member = await this.person(websiteId, id);
-        await this.refuseUnstaffing(websiteId, member, undefined);
-        if (!(await this.deps.store.removeTeamMember(websiteId, id, actor, session))) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
-        return member;
-      })
-      .catch(async (err: unknown) => {
-        const former = err instanceof AppError && err.code === 'ERR_NOT_FOUND' ? await this.deps.store.getFormerMember(websiteId, id) : null;
-        if (!former) throw err;
-        return former;
-      });
-    await this.passOn(member, actor, { roster: true, teams: true, gone: true });
+    await this.lines.run(websiteId, async () => {
+      await this.roundAhead(websiteId, actor);
+      const member = await this.deps.store
+        .changeTeam(websiteId, async (session) => {
+          const member = await this.person(websiteId, id, session);
+          await this.refuseUnstaffing(websiteId, member, undefined, session);
+          if (!(await this.deps.store.removeTeamMember(websiteId, id, actor, session))) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
+          return member;
+        })
+        .catch(async (err: unknown) => {
+          const former = err instanceof AppError && err.code === 'ERR_NOT_FOUND' ? await this.deps.store.getFormerMember(websiteId, id) : null;
+          if (!former) throw err;
+          return former;
+        });
+      await this.passOn(member, actor, { roster: true, teams: true, gone: true });
+    });
   }
 
   /** A member of the website's team, a person or an AI assistant; 404 otherwise. */
-  async member(websiteId: string, id: string): Promise<TeamMember> {
-    const member = await this.deps.store.getTeamMember(id);
+  async member(websiteId: string, id: string, session?: TeamChangeSession): Promise<TeamMember> {
+    const member = await this.deps.store.getTeamMember(id, session);
     if (!member || member.websiteId !== websiteId) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
     return member;
   }
 
   /** A person of the website's team: an AI assistant is a `409`, as it is configured under /v1/ai-agents. */
-  private async person(websiteId: string, id: string): Promise<TeamMember> {
-    const member = await this.member(websiteId, id);
+  private async person(websiteId: string, id: string, session: TeamChangeSession): Promise<TeamMember> {
+    const member = await this.member(websiteId, id, session);
     if (member.kind !== 'human') throw new AppError('ERR_CONFLICT', `${id} is an AI assistant: configure it with /v1/ai-agents/${id}`);
     return member;
   }
@@ -112,8 +124,8 @@ export class TeamMembers {
    * for ever. Only the teams this change would empty count: a team empty already (the store was
    * changed by other means) does not block changes that have nothing to do with it.
    */
-  private async refuseUnstaffing(websiteId: string, before: TeamMember, after: TeamMember | undefined): Promise<void> {
-    const [members, rules] = await Promise.all([this.deps.store.listTeamMembers(websiteId), loadRoutingRules(this.deps.store, websiteId)]);
+  private async refuseUnstaffing(websiteId: string, before: TeamMember, after: TeamMember | undefined, session: TeamChangeSession): Promise<void> {
+    const [members, rules] = await Promise.all([this.deps.store.listTeamMembers(websiteId, session), loadRoutingRules(this.deps.store, websiteId, session)]);
     const others = members.filter((member) => member.id !== before.id);
     const [staffedBefore, staffedAfter] = [staffedTeams([...others, before]), staffedTeams([...others, ...(after ? [after] : [])])];
     const emptied = teamsNamed(rules).filter((team) => staffedBefore.has(team) && !staffedAfter.has(team));
@@ -121,6 +133,15 @@ export class TeamMembers {
     throw new AppError('ERR_CONFLICT', `The routing rules send conversations to ${emptied.join(', ')}, which would have nobody in it: change the routing rules first`, {
       teams: emptied,
     });
+  }
+
+  /**
+   * Before someone comes or goes: the website changes workflow is told first, as it is durable and
+   * reads the store again in its late pass (10 s later). So running conversations learn of a change
+   * this instance committed but could not pass on (it stopped first), with nobody retrying it.
+   */
+  private roundAhead(websiteId: string, actor: Author): Promise<void> {
+    return this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
   }
 
   /**

@@ -64,6 +64,16 @@ describe('tellConversations', () => {
     expect(beats).toHaveLength(20);
   });
 
+  it('reads the team revision before the team, so the team it signals is at least as new as the revision it names', async () => {
+    const signalled: Signalled[] = [];
+    // A change commits between any two reads: the revision counts up as the team is read.
+    let revision = 7;
+    const store = { ...storeWith(['c1']), teamRevision: async () => revision, listTeamMembers: async () => (revision += 1, [member('alex')]) };
+    const { tellConversations } = createWebsiteChangeActivities({ store, engine: { signal: async (o: Signalled) => void signalled.push(o) } });
+    await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] });
+    expect(signalled[0]!.args[0]).toMatchObject({ revision: 7 });
+  });
+
   it('tells only the conversations active since the late pass\'s time, open or not', async () => {
     const store = storeWith(['c1']);
     const { tellConversations } = createWebsiteChangeActivities({ store, engine: { signal: async () => undefined } });

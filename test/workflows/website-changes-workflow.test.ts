@@ -58,9 +58,12 @@ describe('websiteChangesWorkflow (embedded engine)', () => {
     return { rounds, passes, clock, revise };
   }
 
-  it('tells the conversations at once, and the recently active ones again once the instances’ cached teams have expired', async () => {
+  it('tells the conversations a second after the change, and the recently active ones again once the instances’ cached teams have expired', async () => {
     const { rounds, passes, clock, revise } = await setUp();
     await revise(ANN);
+    await clock.advance(SECOND - 1);
+    expect(rounds).toEqual([]);
+    await clock.advance(1);
     await eventually(() => expect(rounds).toEqual(['ann:roster']));
     await clock.advance(5 * SECOND);
     expect(rounds).toEqual(['ann:roster']);
@@ -75,14 +78,27 @@ describe('websiteChangesWorkflow (embedded engine)', () => {
   it('starts a full round at once for a change made while it waits, telling what both changed, and makes one late pass after it', async () => {
     const { rounds, clock, revise } = await setUp();
     await revise(ANN);
+    await clock.advance(SECOND);
     await eventually(() => expect(rounds).toEqual(['ann:roster']));
     await clock.advance(2 * SECOND);
     await revise(BEN, ['settings']);
+    await clock.advance(SECOND);
     await eventually(() => expect(rounds).toEqual(['ann:roster', 'ben:roster+settings']));
     await clock.advance(11 * SECOND);
     await eventually(() => expect(rounds).toEqual(['ann:roster', 'ben:roster+settings', 'ben:roster+settings']));
     await clock.advance(60 * SECOND);
     expect(rounds).toEqual(['ann:roster', 'ben:roster+settings', 'ben:roster+settings']);
+  });
+
+  it('takes every change told within a second of the first into one round: the one told before a write and the one after it', async () => {
+    const { rounds, clock, revise } = await setUp();
+    await revise(ANN);
+    await clock.advance(SECOND / 2);
+    await revise(BEN, ['settings']);
+    await clock.advance(SECOND / 2);
+    await eventually(() => expect(rounds).toEqual(['ben:roster+settings']));
+    await clock.advance(11 * SECOND);
+    await eventually(() => expect(rounds).toEqual(['ben:roster+settings', 'ben:roster+settings']));
   });
 
   it('tries a failed round again until it gets through', async () => {
@@ -95,9 +111,14 @@ describe('websiteChangesWorkflow (embedded engine)', () => {
   it('carries a change heard at the end of a run into the next run', async () => {
     const { rounds, clock, revise } = await setUp({ roundsPerRun: 1 });
     await revise(ANN);
+    await clock.advance(SECOND);
     await eventually(() => expect(rounds).toEqual(['ann:roster']));
     await revise(BEN);
-    await eventually(() => expect(rounds).toEqual(['ann:roster', 'ben:roster']));
+    // The next run waits its second once it has started: the clock moves on in steps until its round.
+    await eventually(async () => {
+      await clock.advance(SECOND / 10);
+      expect(rounds).toEqual(['ann:roster', 'ben:roster']);
+    });
     await clock.advance(11 * SECOND);
     await eventually(() => expect(rounds).toEqual(['ann:roster', 'ben:roster', 'ben:roster']));
     const runs = (await engine!.history(websiteChangesWorkflowId('w1'))).filter((entry) => entry.kind === 'workflow_started');

@@ -2,12 +2,13 @@
  * A website's changes as an entity workflow (`website-changes:<websiteId>`): told that the team or
  * the lifecycle settings changed, it has every conversation workflow that runs told them as the
  * store now holds them, and tells the recently active ones again once the instances' cached copies
- * have expired (a workflow started from such a copy in between would otherwise keep the old ones). Changes that
+ * have expired (a workflow started from such a copy in between would otherwise keep the old ones). A
+ * round starts a second after the change that called it, with every change told by then; changes that
  * arrive during a round fold into one more round, which starts as soon as that one is done.
  * Durable, so a change the API acknowledged reaches every conversation even across restarts.
  * Runs forever, continuing as new to keep its history short.
  */
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { WEBSITE_CACHE_MS, websiteChanged, type WebsiteChange, type WebsiteChangeActivities, type WebsiteChangesInput } from './definitions';
 
 const { tellConversations } = proxyActivities<WebsiteChangeActivities>({
@@ -19,6 +20,12 @@ const { tellConversations } = proxyActivities<WebsiteChangeActivities>({
 });
 
 const DEFAULT_ROUNDS_PER_RUN = 100;
+/**
+ * A round starts this long after the change that called it, and takes every change told
+ * meanwhile: the API tells of a change just before writing it too (so a change written by an
+ * instance that stopped before telling of it still gets its round), and the round must read it.
+ */
+const SETTLE_MS = 1_000;
 /** Beyond the caches' lifetime, room for a start that read a cache just before it expired. */
 const LATE_PASS_AFTER_MS = WEBSITE_CACHE_MS + 5_000;
 /**
@@ -42,6 +49,7 @@ export async function websiteChangesWorkflow(input: WebsiteChangesInput): Promis
     await condition(() => pending !== undefined);
     // A long run continues as new when the next change comes, carrying it, so an idle one stays put.
     if (rounds >= roundsPerRun || workflowInfo().continueAsNewSuggested) break;
+    if (patched('settle-before-round')) await sleep(SETTLE_MS);
     const change: WebsiteChange = pending!;
     pending = undefined;
     rounds += 1;

@@ -33,7 +33,7 @@ describe('Store', () => {
       const bothHaveRead = new Promise<void>((resolve) => (bothRead = resolve));
       const removeIfAnotherStays = (id: string) =>
         store.changeTeam('web_tx', async (session) => {
-          const others = (await store.listTeamMembers('web_tx')).filter((m) => m.id !== id);
+          const others = (await store.listTeamMembers('web_tx', session)).filter((m) => m.id !== id);
           if ((readers += 1) === 2) bothRead();
           await Promise.race([bothHaveRead, new Promise((resolve) => setTimeout(resolve, 200))]);
           if (others.length === 0) return 'refused';
@@ -54,6 +54,42 @@ describe('Store', () => {
       ).rejects.toThrow('changed my mind');
       expect(await store.listTeamMembers('web_tx')).toEqual([kept]);
       expect(await store.teamRevision('web_tx')).toBe(before + 2);
+    });
+
+    it('never lets a change read what another has written but not committed', async () => {
+      const store = ctx.get();
+      const alex = { kind: 'human' as const, id: 'usr_alex' };
+      await store.ensureWebsite({ id: 'web_dirty', name: 'D', publicKey: 'pk_d', secretKey: 'sk_d', identitySecret: 'x', allowedOrigins: [], createdAt: new Date().toISOString() });
+      await store.insertTeamMember({ ...member('usr_da', 'A'), websiteId: 'web_dirty', teams: ['other'] });
+      await store.insertTeamMember({ ...member('usr_db', 'B'), websiteId: 'web_dirty', teams: ['vip'] });
+      // The first puts A into vip, then gives up before committing.
+      let wrote!: () => void;
+      const written = new Promise<void>((resolve) => (wrote = resolve));
+      let giveUp!: () => void;
+      const givenUp = new Promise<void>((resolve) => (giveUp = resolve));
+      const first = store.changeTeam('web_dirty', async (session) => {
+        await store.updateTeamMember('web_dirty', 'usr_da', { teams: ['vip'] }, session);
+        wrote();
+        await givenUp;
+        throw new Error('gave up');
+      });
+      await written;
+      // The second removes B only while someone else stays in vip: it must not count A.
+      const second = store.changeTeam('web_dirty', async (session) => {
+        const staff = (await store.listTeamMembers('web_dirty', session)).filter((m) => m.teams.includes('vip') && m.id !== 'usr_db');
+        if (staff.length === 0) return 'refused';
+        await store.removeTeamMember('web_dirty', 'usr_db', alex, session);
+        return 'removed';
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      giveUp();
+      await expect(first).rejects.toThrow('gave up');
+      expect(await second).toBe('refused');
+      expect((await store.listTeamMembers('web_dirty')).map((m) => [m.id, m.teams])).toEqual([['usr_da', ['other']], ['usr_db', ['vip']]]);
+    });
+
+    it('refuses a change of a website the store does not have', async () => {
+      await expect(ctx.get().changeTeam('web_none', async () => 'changed')).rejects.toThrow('No website web_none');
     });
   });
 
