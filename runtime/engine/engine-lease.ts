@@ -4,9 +4,12 @@
  * instance that starts the embedded engine first takes the store's engine lease, a document it
  * renews while it runs; another instance sharing the store is refused while the lease is held,
  * with a message that says to use Temporal for several instances. A lease left by a process that
- * died is taken over once it expires, or at once when that process ran on this host and is gone.
+ * died is taken over once it has gone a whole TTL unrenewed, timed by the taker's own clock (the
+ * clocks of two hosts need not agree), or at once when that process ran on this host, in this pid
+ * namespace (containers may share a host name and reuse pids), and is gone.
  */
 import { randomUUID } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 
@@ -15,6 +18,8 @@ interface LeaseDocument {
   holder: string;
   host: string;
   pid: number;
+  /** The holder's pid namespace (Linux), so its pid is only looked up from within the same one. */
+  pidNamespace?: string;
   renewedAt: Date;
 }
 
@@ -61,15 +66,18 @@ export class EngineLease {
     for (;;) {
       const held = await lease.tryTake();
       if (!held) break;
-      if (held.host === os.hostname() && !processAlive(held.pid)) {
-        await lease.leases.deleteOne({ _id: LEASE_ID, holder: held.holder });
+      // Only the lease as it was read is taken (unchanged since: the same holder, the same renewal).
+      const asRead = { _id: LEASE_ID, holder: held.holder, renewedAt: held.renewedAt };
+      if (held.host === os.hostname() && held.pidNamespace !== undefined && held.pidNamespace === PID_NAMESPACE && !processAlive(held.pid)) {
+        await lease.leases.deleteOne(asRead);
         continue;
       }
-      const wait = held.renewedAt.getTime() + lease.ttlMs - Date.now();
-      if (wait <= 0) continue;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(wait + 50, lease.ttlMs)));
+      // Its holder renews every third of the TTL: a whole TTL of this clock without a renewal means it is gone.
+      await new Promise((resolve) => setTimeout(resolve, lease.ttlMs + 50));
+      const { matchedCount } = await lease.leases.updateOne(asRead, { $set: lease.mine() });
+      if (matchedCount === 1) break;
       const after = await lease.leases.findOne({ _id: LEASE_ID });
-      if (after && after.holder === held.holder && after.renewedAt.getTime() > held.renewedAt.getTime()) throw new EngineLeaseHeldError(held);
+      if (after && after.holder === held.holder) throw new EngineLeaseHeldError(held);
     }
     lease.renewal = setInterval(() => void lease.renew(), lease.ttlMs / 3);
     lease.renewal.unref();
@@ -83,17 +91,16 @@ export class EngineLease {
     await this.leases.deleteOne({ _id: LEASE_ID, holder: this.holder });
   }
 
-  /** Takes the lease if it is free, expired or already ours; otherwise returns who holds it. */
+  /** This instance's lease document, renewed now. */
+  private mine(): Omit<LeaseDocument, '_id'> {
+    return { holder: this.holder, host: os.hostname(), pid: process.pid, ...(PID_NAMESPACE ? { pidNamespace: PID_NAMESPACE } : {}), renewedAt: new Date() };
+  }
+
+  /** Takes the lease if it is free or already ours; otherwise returns who holds it. */
   private async tryTake(): Promise<LeaseDocument | undefined> {
     for (;;) {
-      const now = new Date();
-      const mine = { holder: this.holder, host: os.hostname(), pid: process.pid, renewedAt: now };
       try {
-        await this.leases.updateOne(
-          { _id: LEASE_ID, $or: [{ holder: this.holder }, { renewedAt: { $lt: new Date(now.getTime() - this.ttlMs) } }] },
-          { $set: mine },
-          { upsert: true },
-        );
+        await this.leases.updateOne({ _id: LEASE_ID, holder: this.holder }, { $set: this.mine() }, { upsert: true });
         return undefined;
       } catch (err) {
         if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
@@ -116,6 +123,15 @@ export class EngineLease {
     }
   }
 }
+
+/** This process's pid namespace (`pid:[inode]`), where /proc tells it. */
+const PID_NAMESPACE: string | undefined = (() => {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+})();
 
 function processAlive(pid: number): boolean {
   try {

@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import type { Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
@@ -34,10 +35,10 @@ describe('EngineLease', () => {
     await second.release();
   });
 
-  /** How long taking over a lease left by `holder` (renewed just now, then never again) takes. */
-  async function takeOverFrom(holder: { host: string; pid: number }, ttlMs: number): Promise<number> {
+  /** How long taking over a lease left by `holder` (renewed at `renewedAt`, then never again) takes. */
+  async function takeOverFrom(holder: { host: string; pid: number; pidNamespace?: string }, ttlMs: number, renewedAt = new Date()): Promise<number> {
     freshDb();
-    await db.collection('engine_lease').insertOne({ _id: 'embedded-engine' as never, holder: 'gone', ...holder, renewedAt: new Date() });
+    await db.collection('engine_lease').insertOne({ _id: 'embedded-engine' as never, holder: 'gone', ...holder, renewedAt });
     const started = Date.now();
     const lease = await EngineLease.acquire(db, { ttlMs });
     const took = Date.now() - started;
@@ -50,9 +51,38 @@ describe('EngineLease', () => {
     expect(await takeOverFrom({ host: 'elsewhere', pid: 1 }, TTL_MS)).toBeGreaterThanOrEqual(TTL_MS - 100);
   });
 
-  it('takes over at once the lease of a process of this host that is gone (a restart after a crash)', async () => {
-    const deadPid = 2 ** 22 + 12_345; // above Linux's pid_max by default: no such process
-    expect(await takeOverFrom({ host: os.hostname(), pid: deadPid }, 60_000)).toBeLessThan(1_000);
+  it('times the expiry by its own clock, whatever time the holder wrote: ahead, it is taken after a TTL; behind but renewed, it holds', async () => {
+    const hourAhead = new Date(Date.now() + 3_600_000);
+    expect(await takeOverFrom({ host: 'elsewhere', pid: 1 }, TTL_MS, hourAhead)).toBeLessThan(TTL_MS * 3);
+    // A holder whose clock is an hour behind, renewing as it should.
+    freshDb();
+    const lease = db.collection('engine_lease');
+    const behind = () => new Date(Date.now() - 3_600_000);
+    await lease.insertOne({ _id: 'embedded-engine' as never, holder: 'slow-clock', host: 'elsewhere', pid: 1, renewedAt: behind() });
+    const renewing = setInterval(() => void lease.updateOne({ holder: 'slow-clock' }, { $set: { renewedAt: behind() } }), TTL_MS / 3);
+    try {
+      await expect(EngineLease.acquire(db, { ttlMs: TTL_MS })).rejects.toBeInstanceOf(EngineLeaseHeldError);
+    } finally {
+      clearInterval(renewing);
+    }
+  });
+
+  const deadPid = 2 ** 22 + 12_345; // above Linux's pid_max by default: no such process
+  const pidNamespace = (() => {
+    try {
+      return readlinkSync('/proc/self/ns/pid');
+    } catch {
+      return undefined;
+    }
+  })();
+
+  it('takes over at once the lease of a process of this host and pid namespace that is gone (a restart after a crash)', async () => {
+    expect(await takeOverFrom({ host: os.hostname(), pid: deadPid, pidNamespace }, 60_000)).toBeLessThan(1_000);
+  });
+
+  it('waits for the TTL when the gone process ran under this host name in another pid namespace (another container), or an unknown one', async () => {
+    expect(await takeOverFrom({ host: os.hostname(), pid: deadPid, pidNamespace: 'pid:[1]' }, TTL_MS)).toBeGreaterThanOrEqual(TTL_MS);
+    expect(await takeOverFrom({ host: os.hostname(), pid: deadPid }, TTL_MS)).toBeGreaterThanOrEqual(TTL_MS);
   });
 
   it('tells its holder when another instance took the lease after it stopped renewing', async () => {
