@@ -194,6 +194,18 @@ describe('Team members', () => {
     }
   });
 
+  it('answers every retry of a removal 204, also while other changes of the team run at the same moment', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const ids = [`usr-again-x${round}`, `usr-again-y${round}`];
+      for (const id of ids) await t.api.call('POST', '/v1/team/members', AGENT, { id, name: id, teams: ['support'] });
+      const answers = await Promise.all([
+        ...[...ids, ...ids].map((id) => t.api.call('DELETE', `/v1/team/members/${id}`, AGENT)),
+        t.api.call('PATCH', '/v1/team/members/agent_alex', AGENT, { capacity: 10 }),
+      ]);
+      expect(answers.map((answer) => answer.status)).toEqual([204, 204, 204, 204, 200]);
+    }
+  });
+
   it('does not hold up changes elsewhere because of a team already empty', async () => {
     // Rules written by other means than the API may name a team nobody is in.
     await t.app.store.putSetting(t.app.websiteId, ROUTING_RULES_SETTING, { rules: [{ team: 'ghosts', tags: ['boo'] }], defaultTeam: 'support' });
