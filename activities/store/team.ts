@@ -71,15 +71,18 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
      * Adds a team member, or brings back one this website removed under the id (as given now);
      * false when the id is taken (by anyone on any website's team, or removed from another website).
      * In a transaction, a taken id throws the duplicate key error instead (it ends the transaction).
+     * With `bringsBack` false, a removed person's id is taken too.
      */
-    async insertTeamMember(member: TeamMember, session?: TeamChangeSession): Promise<boolean> {
+    async insertTeamMember(member: TeamMember, session?: TeamChangeSession, { bringsBack = true } = {}): Promise<boolean> {
       // Brought back first: inside a transaction the insert's duplicate key error is the last word.
-      const back = await team.updateOne(
-        { _id: member.id, websiteId: member.websiteId, removedAt: { $exists: true } },
-        { $set: member, $unset: { removedAt: '', removedBy: '' } },
-        { session },
-      );
-      if (back.modifiedCount === 1) return true;
+      if (bringsBack) {
+        const back = await team.updateOne(
+          { _id: member.id, websiteId: member.websiteId, removedAt: { $exists: true } },
+          { $set: member, $unset: { removedAt: '', removedBy: '' } },
+          { session },
+        );
+        if (back.modifiedCount === 1) return true;
+      }
       try {
         await team.insertOne({ _id: member.id, ...member }, { session });
         return true;

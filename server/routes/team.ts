@@ -40,8 +40,9 @@ export function teamRoutes(ctx: ApiContext): Router {
     const [fields, headers] = parseInputs([newMemberBody, req.body, 'body'], [idempotencyHeaders, req.headers, 'headers']);
     // Without a chosen id, an Idempotency-Key makes one, so a retry is as safe as with an id.
     const key = headers['idempotency-key'];
-    const id = fields.id ?? (key === undefined ? undefined : keyedMemberId(key, { websiteId: change.websiteId, agentId: change.actor.id }));
-    const { member, created } = await ctx.teamMembers.add(change, { ...fields, ...(id === undefined ? {} : { id }) });
+    const keyed = fields.id === undefined && key !== undefined;
+    const id = keyed ? keyedMemberId(key, { websiteId: change.websiteId, agentId: change.actor.id }) : fields.id;
+    const { member, created } = await ctx.teamMembers.add(change, { ...fields, ...(id === undefined ? {} : { id }) }, { keyed });
     res.status(created ? 201 : 200).json({ member: view(member) });
   });
 

@@ -47,19 +47,23 @@ export class TeamMembers {
 
   /**
    * Adds a person. A retry with the same id and fields answers the person it made (`created`
-   * false) and passes the change on again, in case the first attempt stopped before it had.
+   * false) and passes the change on again, in case the first attempt stopped before it had. A
+   * chosen id of someone the website removed brings them back; an id made from an
+   * `Idempotency-Key` (`keyed`) names that one request, so it never does.
    */
-  async add({ websiteId, actor }: TeamChange, fields: NewMember): Promise<{ member: TeamMember; created: boolean }> {
+  async add({ websiteId, actor }: TeamChange, fields: NewMember, { keyed = false } = {}): Promise<{ member: TeamMember; created: boolean }> {
     const { id = newId('usr'), ...rest } = fields;
     const member: TeamMember = { id, websiteId, kind: 'human', ...rest };
     return this.lines.run(websiteId, async () => {
       await this.roundAhead(websiteId, actor);
-      const created = await this.deps.store.changeTeam(websiteId, (session) => this.deps.store.insertTeamMember(member, session)).catch((err: unknown) => {
+      const insert = (session: TeamChangeSession) => this.deps.store.insertTeamMember(member, session, { bringsBack: !keyed });
+      const created = await this.deps.store.changeTeam(websiteId, insert).catch((err: unknown) => {
         if (isDuplicateKey(err)) return false;
         throw err;
       });
       if (!created) {
         const existing = await this.deps.store.getTeamMember(id);
+        if (!existing && keyed) throw new AppError('ERR_CONFLICT', 'This Idempotency-Key added a person who has since been removed: use another key');
         if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
       }
       await this.passOn(member, actor, { roster: true, teams: true });

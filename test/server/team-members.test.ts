@@ -78,6 +78,14 @@ describe('Team members', () => {
     expect(bad.body.error.details.fields).toEqual([expect.objectContaining({ path: 'headers.idempotency-key' })]);
     const members = (await t.api.call('GET', '/v1/team', AGENT)).body.members as { name: string }[];
     expect(members.filter((m) => m.name === 'Mo')).toHaveLength(3);
+    // The key named one request: once its person is removed, it brings nobody back, whatever the fields.
+    expect((await t.api.call('DELETE', `/v1/team/members/${first.body.member.id}`, AGENT)).status).toBe(204);
+    for (const body of [{ name: 'Mo', teams: ['support'] }, { name: 'Someone else' }]) {
+      const late = await add(body, 'add-mo-1');
+      expect(late.status).toBe(409);
+      expect(late.body.error.message).toContain('has since been removed');
+    }
+    expect((await t.api.call('GET', `/v1/team/members/${first.body.member.id}`, AGENT)).status).toBe(404);
   });
 
   it('a change of teams or capacity reaches the team queues while the person is online', async () => {

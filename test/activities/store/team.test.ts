@@ -113,6 +113,7 @@ describe('Store', () => {
       expect(await store.listFormerMembers('web_1', '2999-01-01T00:00:00.000Z')).toEqual([]);
       // The id stays taken for other websites; this one may bring the person back, as given now.
       expect(await store.insertTeamMember({ ...member('usr_new', 'Nia'), websiteId: 'web_9' })).toBe(false);
+      expect(await store.insertTeamMember({ ...member('usr_new', 'Nia B.'), capacity: 2 }, undefined, { bringsBack: false })).toBe(false);
       expect(await store.insertTeamMember({ ...member('usr_new', 'Nia B.'), capacity: 2 })).toBe(true);
       expect(await store.getTeamMember('usr_new')).toEqual({ ...member('usr_new', 'Nia B.'), capacity: 2 });
       expect(await store.getFormerMember('web_1', 'usr_new')).toBeNull();
