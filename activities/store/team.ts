@@ -110,6 +110,13 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
       return doc && withoutInternal<TeamMember>(doc, ['removedAt', 'removedBy']);
     },
 
+    /** The names of those of `ids` on the website's team, or removed from it since `removedSince`. */
+    async teamMemberNames(websiteId: string, ids: readonly string[], removedSince: string): Promise<Array<{ id: string; name: string }>> {
+      const named = { $or: [onTeam, { removedAt: { $gte: removedSince } }] };
+      const docs = await team.find({ _id: { $in: [...ids] }, websiteId, ...named }, { projection: { _id: 1, name: 1 } }).sort({ _id: 1 }).toArray();
+      return docs.map((doc) => ({ id: doc._id, name: doc.name }));
+    },
+
     /** The people the website's team no longer has (removed since `removedSince`, if given), by name, with who removed them. */
     async listFormerMembers(websiteId: string, removedSince?: string): Promise<FormerMember[]> {
       const removed = removedSince === undefined ? { $exists: true } : { $gte: removedSince };

@@ -4,6 +4,8 @@ import { AppError } from '../../domain/errors';
 import { visitorViewerOf } from '../caller';
 import type { ApiContext } from '../context';
 import { authenticated, callerOf } from '../middleware/authenticate';
+import { parseInput } from '../schemas/parse';
+import { memberNamesQuery } from '../schemas/team';
 
 export function websiteRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -12,9 +14,8 @@ export function websiteRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     if (caller.kind !== 'visitor') throw new AppError('ERR_FORBIDDEN', 'This call is for the widget (public key)');
     const { id, name } = caller.website;
-    const [team, formerMembers, contact, unreadConversationCount] = await Promise.all([
+    const [team, contact, unreadConversationCount] = await Promise.all([
       ctx.store.listTeamMembers(id),
-      ctx.store.listFormerMembers(id, longestRetentionAgo()),
       caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
       ctx.store.countUnreadConversations(id, visitorViewerOf(caller)),
     ]);
@@ -25,13 +26,22 @@ export function websiteRoutes(ctx: ApiContext): Router {
       name,
       availableHumanAgents: agentsOf('human'),
       availableAIAgents: agentsOf('ai'),
-      // People removed within the longest retention, by name only: the visitor's older timelines still name them.
-      formerAgents: formerMembers.map((m) => ({ id: m.id, name: m.name })),
       // So the widget refuses a file the upload would refuse before sending anything.
       files: { maxBytes: ctx.limits.fileMaxBytes, mediaTypes: ctx.limits.fileMediaTypes },
       // The widget's badge: conversations with something the visitor has not seen.
       visitor: { id: caller.visitorId, ...(contact ? { contact } : {}), unreadConversationCount },
     });
   });
+  /**
+   * The names of team members a timeline names, people removed within the longest retention
+   * included (older timelines name them), for a widget that does not know them: asked by id, so
+   * nobody lists the people removed.
+   */
+  router.get('/members', ...ctx.authenticate, async (req, res) => {
+    const { website } = callerOf(res);
+    const { ids } = parseInput(memberNamesQuery, req.query, 'query');
+    res.json({ members: await ctx.store.teamMemberNames(website.id, ids, longestRetentionAgo()) });
+  });
+
   return router;
 }

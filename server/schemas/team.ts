@@ -36,3 +36,11 @@ export const memberChangeBody = z
   .partial()
   .refine((change) => Object.keys(change).length > 0, { error: 'nothing to change: give name, teams or capacity' });
 export type MemberChange = z.output<typeof memberChangeBody>;
+
+/** Whose names a widget asks for: ids its timelines name (`?ids=a,b`, at most 50). */
+export const memberNamesQuery = z.strictObject({
+  ids: z
+    .string({ error: 'expected one comma-separated list' })
+    .transform((list) => [...new Set(list.split(','))])
+    .pipe(z.array(entityId).min(1).max(50)),
+});

@@ -121,10 +121,17 @@ describe('Team members', () => {
     const team = (await t.api.call('GET', '/v1/team', AGENT)).body;
     expect(team.members.map((m: { id: string }) => m.id)).not.toContain('usr-max');
     expect(team.formerMembers).toContainEqual({ id: 'usr-max', name: 'Max' });
-    // And for visitors, whose widget names him in older timelines too.
-    const widget = (await t.api.call('GET', '/v1/websites', { visitorId: await t.api.newVisitor() })).body;
-    expect(widget.formerAgents).toContainEqual({ id: 'usr-max', name: 'Max' });
+    // And for visitors, whose widget asks for him by id (older timelines name him); nobody lists the people removed.
+    const visitor = { visitorId: await t.api.newVisitor() };
+    const widget = (await t.api.call('GET', '/v1/websites', visitor)).body;
     expect(widget.availableHumanAgents.map((m: { id: string }) => m.id)).not.toContain('usr-max');
+    expect(JSON.stringify(widget)).not.toContain('usr-max');
+    const names = await t.api.call('GET', '/v1/websites/members?ids=usr-max,agent_alex,nobody,usr-max', visitor);
+    expect(names.body.members).toEqual([{ id: 'agent_alex', name: expect.any(String) }, { id: 'usr-max', name: 'Max' }]);
+    const tooMany = await t.api.call('GET', `/v1/websites/members?ids=${Array.from({ length: 51 }, (_, i) => `u${i}`).join(',')}`, visitor);
+    expect(tooMany.body.error.details.fields).toEqual([expect.objectContaining({ path: 'query.ids' })]);
+    expect((await t.api.call('GET', '/v1/websites/members?ids=a&ids=b', visitor)).status).toBe(400);
+    expect((await t.api.call('GET', '/v1/websites/members?ids=usr-max', {})).status).toBe(401);
     expect((await t.api.call('GET', '/v1/conversations', { agent: 'usr-max' })).status).toBe(401);
     expect((await assign('team-2', 'usr-max')).status).toBe(400);
     // A retry answers the same (the first attempt may have stopped before passing it on); nobody unknown is removed.

@@ -133,6 +133,7 @@ export class ApiClient {
   // Visitors and agents
 
   website = () => this.request<WebsiteInfo>('GET', '/websites');
+  memberNames = (ids: string[]) => this.request<{ members: Array<{ id: string; name: string }> }>('GET', `/websites/members?${new URLSearchParams({ ids: ids.join(',') })}`);
   listConversations = (query: ConversationQuery = {}) => this.request<ConversationPage>('GET', '/conversations', undefined, { ...query });
   getConversation = (id: string) => this.request<{ conversation: Conversation }>('GET', path`/conversations/${id}`);
   createConversation = (conversationId: string) =>

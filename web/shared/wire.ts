@@ -35,8 +35,6 @@ export interface WebsiteInfo {
   name?: string;
   availableHumanAgents?: Array<{ id: string; name: string; online?: boolean }>;
   availableAIAgents?: Array<{ id: string; name: string }>;
-  /** People removed from the team, whom older timelines still name. */
-  formerAgents?: Array<{ id: string; name: string }>;
   /** What uploads the server takes. */
   files?: FileLimits;
   visitor: { id: string; contact?: unknown; unreadConversationCount: number };

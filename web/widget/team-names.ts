@@ -1,40 +1,46 @@
 /**
- * The names the widget shows for the team: those the bootstrap gave (people on the team, the AI
- * assistants, and people removed whom older timelines name), read again when a timeline names
- * someone it does not know, such as a person added since the page loaded. Reads are spaced by
- * `minGapMs` at least, so an id nobody knows costs one read per gap, not one per render.
+ * The names the widget shows for the team: those the bootstrap gave (the people on the team and
+ * the AI assistants), and any other a timeline names (a person added since the page loaded, or
+ * one removed whom older timelines name), asked of the server by id, a few at a time. An id the
+ * server does not name is asked again only after `minGapMs`, so it costs one read per gap, not
+ * one per render.
  */
 import type { WebsiteInfo } from '../shared/wire';
 
 export const NAMES_MIN_GAP_MS = 10_000;
+/** Ids wanted within this long go in one read. */
+const BATCH_MS = 50;
+/** Ids per read at most (the server's limit). */
+const IDS_PER_READ = 50;
 
 export interface TeamNamesOptions {
-  /** Reads the website's bootstrap again. */
-  read: () => Promise<WebsiteInfo>;
-  /** Called when a read brought a name the widget did not have, or changed one. */
+  /** Asks the server for the names of these ids (those it knows). */
+  read: (ids: string[]) => Promise<Array<{ id: string; name: string }>>;
+  /** Called when a read brought a name the widget did not have. */
   onLearnt: () => void;
   minGapMs?: number;
   now?: () => number;
 }
 
 export class TeamNames {
-  private names: Map<string, string>;
-  private lastRead: number;
+  private readonly names: Map<string, string>;
+  /** Ids asked for (the read under way included) and not named, with when they were asked. */
+  private readonly asked = new Map<string, number>();
+  private readonly wanted = new Set<string>();
   private pending: ReturnType<typeof setTimeout> | undefined;
-  private reading = false;
 
   constructor(
     website: WebsiteInfo,
     private readonly options: TeamNamesOptions,
   ) {
-    this.names = namesOf(website);
-    this.lastRead = this.now();
+    const named = [...(website.availableHumanAgents ?? []), ...(website.availableAIAgents ?? [])];
+    this.names = new Map(named.map((member) => [member.id, member.name]));
   }
 
-  /** The member's name, or undefined while unknown (a read is then on its way). */
+  /** The member's name, or undefined while unknown (it is then asked for). */
   get(memberId: string): string | undefined {
     const name = this.names.get(memberId);
-    if (name === undefined) this.readSoon();
+    if (name === undefined) this.want(memberId);
     return name;
   }
 
@@ -42,33 +48,30 @@ export class TeamNames {
     return (this.options.now ?? Date.now)();
   }
 
-  private readSoon(): void {
-    if (this.reading || this.pending) return;
-    const wait = Math.max(0, this.lastRead + (this.options.minGapMs ?? NAMES_MIN_GAP_MS) - this.now());
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      void this.readNow();
-    }, wait);
+  private want(memberId: string): void {
+    const askedAt = this.asked.get(memberId);
+    if (askedAt !== undefined && this.now() - askedAt < (this.options.minGapMs ?? NAMES_MIN_GAP_MS)) return;
+    this.wanted.add(memberId);
+    this.pending ??= setTimeout(() => void this.readWanted(), BATCH_MS);
   }
 
-  private async readNow(): Promise<void> {
-    this.reading = true;
-    try {
-      const fresh = namesOf(await this.options.read());
-      const learnt = [...fresh].some(([id, name]) => this.names.get(id) !== name);
-      // Names the read no longer gives are kept: a timeline on screen may still show them.
-      this.names = new Map([...this.names, ...fresh]);
-      if (learnt) this.options.onLearnt();
-    } catch {
-      // Best effort: the item shows a generic name until the next read.
-    } finally {
-      this.lastRead = this.now();
-      this.reading = false;
+  private async readWanted(): Promise<void> {
+    const ids = [...this.wanted].slice(0, IDS_PER_READ);
+    for (const id of ids) {
+      this.wanted.delete(id);
+      this.asked.set(id, this.now());
     }
+    let learnt = false;
+    try {
+      for (const { id, name } of await this.options.read(ids)) {
+        learnt ||= this.names.get(id) !== name;
+        this.names.set(id, name);
+        this.asked.delete(id);
+      }
+    } catch {
+      // Best effort: the items show a generic name until the id is asked for again.
+    }
+    this.pending = this.wanted.size > 0 ? setTimeout(() => void this.readWanted(), BATCH_MS) : undefined;
+    if (learnt) this.options.onLearnt();
   }
-}
-
-function namesOf(website: WebsiteInfo): Map<string, string> {
-  const named = [...(website.formerAgents ?? []), ...(website.availableHumanAgents ?? []), ...(website.availableAIAgents ?? [])];
-  return new Map(named.map((member) => [member.id, member.name]));
 }

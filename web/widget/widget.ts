@@ -44,7 +44,7 @@ export class SupportWidget {
   constructor(private readonly session: VisitorSession) {
     const { website } = session;
     this.names = new TeamNames(website, {
-      read: () => session.api.website(),
+      read: async (ids) => (await session.api.memberNames(ids)).members,
       onLearnt: () => {
         this.renderChat();
         this.renderList();
