@@ -37,6 +37,23 @@ export const queryInt = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** Query keys written for a parser that reads brackets (`priority[]`, `status[$ne]`), which this server's does not. */
+const BRACKETED_KEY = /[[\]]/;
+
+/**
+ * A query's parameters. Others are ignored (a cache-buster `_=…` is harmless), except bracketed
+ * keys: read as nothing, `?priority[]=low` would answer as if unfiltered, so each is a `400` naming it.
+ */
+export const queryObject = <S extends z.ZodRawShape>(shape: S) =>
+  z.preprocess((query, ctx) => {
+    if (query && typeof query === 'object') {
+      for (const key of Object.keys(query)) {
+        if (BRACKETED_KEY.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'not a parameter: give one plain value, as priority=low', input: query });
+      }
+    }
+    return query;
+  }, z.object(shape));
+
 export const pageQuery = {
   limit: queryInt(1, 100).default(20),
   cursor: z.string().min(1).max(512).optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../domain/conversation';
-import { clientId, entityId, pageQuery, queryInt, shortText, tag } from './common';
+import { clientId, entityId, pageQuery, queryInt, queryObject, shortText, tag } from './common';
 import { newItemSchema } from './items';
 
 export const conversationParams = z.object({ id: clientId });
@@ -16,7 +16,7 @@ export const createConversationBody = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const listConversationsQuery = z.object({
+export const listConversationsQuery = queryObject({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   priority: z.enum(PRIORITIES).optional(),
   tag: tag.optional(),
@@ -24,7 +24,7 @@ export const listConversationsQuery = z.object({
   ...pageQuery,
 });
 
-export const timelineQuery = z.object({
+export const timelineQuery = queryObject({
   ...pageQuery,
   afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
   beforeSeq: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROUTING_ACTOR } from '../../activities/ai';
 import { LIFECYCLE_ACTOR } from '../../workflows/conversation/definitions';
 import { BACKEND_VIEWER_ID } from '../caller';
-import { clientItemId, displayName, entityId, shortText, tag } from './common';
+import { clientItemId, displayName, entityId, queryObject, shortText, tag } from './common';
 
 /** Ids that name someone else already: the secret key without an actor, and the system's own actors in the timeline. */
 const RESERVED_IDS = [BACKEND_VIEWER_ID, LIFECYCLE_ACTOR.id, ROUTING_ACTOR.id];
@@ -38,7 +38,7 @@ export const memberChangeBody = z
 export type MemberChange = z.output<typeof memberChangeBody>;
 
 /** Whose names a widget asks for: ids its timelines name (`?ids=a,b`, at most 50). */
-export const memberNamesQuery = z.strictObject({
+export const memberNamesQuery = queryObject({
   ids: z
     .string({ error: 'expected one comma-separated list' })
     .transform((list) => [...new Set(list.split(','))])

@@ -69,6 +69,16 @@ describe('Chat API errors', () => {
       expect(await fieldOf('afterSeq=')).toEqual({ path: 'query.afterSeq', message: 'expected a whole number' });
       expect((await api.call('GET', '/v1/conversations/err-1/timeline?limit=5&afterSeq=0', AGENT)).status).toBe(200);
       expect(await fieldOf('afterSeq=1&beforeSeq=3')).toEqual({ path: 'query.beforeSeq', message: 'not with afterSeq' });
+      // A bracketed key, written for another parser, would read as no filter at all: it is refused, named.
+      const listing = async (query: string) => (await api.call('GET', `/v1/conversations?${query}`, AGENT)).body.error?.details.fields;
+      expect(await listing('priority[]=low')).toEqual([{ path: 'query.priority[]', message: 'not a parameter: give one plain value, as priority=low' }]);
+      expect(await listing('status[$ne]=open&tag[0]=vip')).toEqual([
+        { path: 'query.status[$ne]', message: expect.any(String) },
+        { path: 'query.tag[0]', message: expect.any(String) },
+      ]);
+      expect(await fieldOf('afterSeq[gt]=3')).toEqual({ path: 'query.afterSeq[gt]', message: expect.any(String) });
+      // Other parameters nobody reads are ignored, as a cache-buster.
+      expect((await api.call('GET', '/v1/conversations?priority=low&limit=5&_=1733400000', AGENT)).status).toBe(200);
     });
 
     it('refuses ids a URL would read as a path step (. and ..), which no route could reach', async () => {
