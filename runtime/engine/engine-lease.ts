@@ -5,11 +5,12 @@
  * renews while it runs; another instance sharing the store is refused while the lease is held,
  * with a message that says to use Temporal for several instances. A lease left by a process that
  * died is taken over once it has gone a whole TTL unrenewed, timed by the taker's own clock (the
- * clocks of two hosts need not agree), or at once when that process ran on this host, in this pid
- * namespace (containers may share a host name and reuse pids), and is gone.
+ * clocks of two hosts need not agree), or at once when that process ran on this machine since it
+ * booted, in this pid namespace, and is gone (host names are not unique: cloned machines and
+ * containers share them, and every machine's first pid namespace looks alike).
  */
 import { randomUUID } from 'node:crypto';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 
@@ -18,7 +19,8 @@ interface LeaseDocument {
   holder: string;
   host: string;
   pid: number;
-  /** The holder's pid namespace (Linux), so its pid is only looked up from within the same one. */
+  /** The holder's machine and boot, and pid namespace (Linux), so its pid is only looked up where it means that process. */
+  bootId?: string;
   pidNamespace?: string;
   renewedAt: Date;
 }
@@ -68,13 +70,13 @@ export class EngineLease {
       if (!held) break;
       // Only the lease as it was read is taken (unchanged since: the same holder, the same renewal).
       const asRead = { _id: LEASE_ID, holder: held.holder, renewedAt: held.renewedAt };
-      if (held.host === os.hostname() && held.pidNamespace !== undefined && held.pidNamespace === PID_NAMESPACE && !processAlive(held.pid)) {
+      if (isHere(held) && !processAlive(held.pid)) {
         await lease.leases.deleteOne(asRead);
         continue;
       }
       // Its holder renews every third of the TTL: a whole TTL of this clock without a renewal means it is gone.
       await new Promise((resolve) => setTimeout(resolve, lease.ttlMs + 50));
-      const { matchedCount } = await lease.leases.updateOne(asRead, { $set: lease.mine() });
+      const { matchedCount } = await lease.leases.replaceOne(asRead, lease.mine());
       if (matchedCount === 1) break;
       const after = await lease.leases.findOne({ _id: LEASE_ID });
       if (after && after.holder === held.holder) throw new EngineLeaseHeldError(held);
@@ -93,7 +95,7 @@ export class EngineLease {
 
   /** This instance's lease document, renewed now. */
   private mine(): Omit<LeaseDocument, '_id'> {
-    return { holder: this.holder, host: os.hostname(), pid: process.pid, ...(PID_NAMESPACE ? { pidNamespace: PID_NAMESPACE } : {}), renewedAt: new Date() };
+    return { holder: this.holder, host: os.hostname(), pid: process.pid, ...HERE, renewedAt: new Date() };
   }
 
   /** Takes the lease if it is free or already ours; otherwise returns who holds it. */
@@ -124,14 +126,24 @@ export class EngineLease {
   }
 }
 
-/** This process's pid namespace (`pid:[inode]`), where /proc tells it. */
-const PID_NAMESPACE: string | undefined = (() => {
+const readOr = (read: () => string): string | undefined => {
   try {
-    return readlinkSync('/proc/self/ns/pid');
+    return read().trim();
   } catch {
     return undefined;
   }
+};
+
+/** Where this process runs, where /proc tells it: the machine's boot, and the pid namespace (`pid:[inode]`). */
+const HERE: { bootId?: string; pidNamespace?: string } = (() => {
+  const bootId = readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+  const pidNamespace = readOr(() => readlinkSync('/proc/self/ns/pid'));
+  return bootId && pidNamespace ? { bootId, pidNamespace } : {};
 })();
+
+/** Whether the lease's holder ran where this process runs, so that its pid names the same process here. */
+const isHere = (held: LeaseDocument): boolean =>
+  HERE.bootId !== undefined && held.host === os.hostname() && held.bootId === HERE.bootId && held.pidNamespace === HERE.pidNamespace;
 
 function processAlive(pid: number): boolean {
   try {
