@@ -9,6 +9,7 @@ import {
   WEBSITE_CHANGES_WORKFLOW_TYPE,
   websiteChanged,
   websiteChangesWorkflowId,
+  type ToldRevisions,
   type WebsiteChangeActivities,
   type WebsiteChangeKind,
   type WebsiteChangesInput,
@@ -42,13 +43,16 @@ export interface SignalEngine {
 
 export function createWebsiteChangeActivities({ store, engine, heartbeat, abandoned = () => false }: WebsiteChangeDeps): WebsiteChangeActivities {
   return {
-    async tellConversations({ websiteId, actor, what, activeSince }) {
-      const signals = [
-        ...(what.includes('roster') ? [{ signal: rosterChanged.name, arg: await rosterChange(store, websiteId, actor) }] : []),
-        ...(what.includes('settings') ? [{ signal: settingsChanged.name, arg: { actor, ...(await loadWorkflowSettings(store, websiteId)) } satisfies SettingsChange }] : []),
-      ];
+    async tellConversations({ websiteId, actor, what, activeSince, toldRevisions }) {
+      const roster = what.includes('roster') ? await rosterChange(store, websiteId, actor) : undefined;
+      const settings: SettingsChange | undefined = what.includes('settings') ? { actor, ...(await loadWorkflowSettings(store, websiteId)) } : undefined;
+      const signals = [...(roster ? [{ signal: rosterChanged.name, arg: roster }] : []), ...(settings ? [{ signal: settingsChanged.name, arg: settings }] : [])];
+      // The late pass tells everyone after all when the round it follows told an older team or
+      // settings than there are now: written after that round began, by an instance that then
+      // stopped before telling of it (it tells before writing too, but the write may come late).
+      const recentOnly = activeSince !== undefined && !(toldRevisions && movedOn(toldRevisions, { team: roster?.revision, settings: settings?.revision }));
       // Open conversations, and resolved ones whose workflow may still run for the longest retention there is; or the late pass's.
-      const ids = activeSince
+      const ids = recentOnly
         ? store.conversationIdsActiveSince(websiteId, activeSince)
         : store.conversationIdsActiveSince(websiteId, longestRetentionAgo(), { open: true });
       let told = 0;
@@ -65,9 +69,15 @@ export function createWebsiteChangeActivities({ store, engine, heartbeat, abando
         }
       };
       await forEachBounded(ids, CONCURRENCY, tell);
-      return { told };
+      return { told, revisions: { ...(roster ? { team: roster.revision } : {}), ...(settings?.revision === undefined ? {} : { settings: settings.revision }) } };
     },
   };
+}
+
+/** Whether the store holds a newer team or settings than a round told. */
+function movedOn(told: ToldRevisions, now: ToldRevisions): boolean {
+  const newer = (kind: keyof ToldRevisions) => told[kind] !== undefined && (now[kind] ?? 0) > told[kind];
+  return newer('team') || newer('settings');
 }
 
 /**

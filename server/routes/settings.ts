@@ -24,6 +24,8 @@ export function settingsRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     const { website } = requireActingPerson(caller);
     const settings = completeSettings(parseInput(lifecycleSettingsBody, req.body, 'body'));
+    // Told before the write too, so settings written by an instance that stopped right after still reach running conversations.
+    await ctx.websiteChanges.changed(website.id, authorOf(caller), ['settings']);
     await ctx.store.putSetting(website.id, LIFECYCLE_SETTINGS_KEY, settings);
     ctx.workflowStarts.forget(website.id);
     await ctx.publisher.websiteChanged(website.id, { team: false, settings: true });

@@ -54,19 +54,27 @@ export class TeamMembers {
   async add({ websiteId, actor }: TeamChange, fields: NewMember, { keyed = false } = {}): Promise<{ member: TeamMember; created: boolean }> {
     const { id = newId('usr'), ...rest } = fields;
     const member: TeamMember = { id, websiteId, kind: 'human', ...rest };
+    const refuseTaken = async () => {
+      const existing = await this.deps.store.getTeamMember(id);
+      if (!existing && keyed) throw new AppError('ERR_CONFLICT', 'This Idempotency-Key added a person who has since been removed: use another key');
+      if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
+    };
+    const passed = { roster: true, teams: true };
     return this.lines.run(websiteId, async () => {
+      // A retry finds the person it made: nothing to write (nor a round to start first), it only passes the change on again.
+      if (await this.deps.store.getTeamMember(id)) {
+        await refuseTaken();
+        await this.passOn(member, actor, passed);
+        return { member, created: false };
+      }
       await this.roundAhead(websiteId, actor);
       const insert = (session: TeamChangeSession) => this.deps.store.insertTeamMember(member, session, { bringsBack: !keyed });
       const created = await this.deps.store.changeTeam(websiteId, insert).catch((err: unknown) => {
         if (isDuplicateKey(err)) return false;
         throw err;
       });
-      if (!created) {
-        const existing = await this.deps.store.getTeamMember(id);
-        if (!existing && keyed) throw new AppError('ERR_CONFLICT', 'This Idempotency-Key added a person who has since been removed: use another key');
-        if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
-      }
-      await this.passOn(member, actor, { roster: true, teams: true });
+      if (!created) await refuseTaken();
+      await this.passOn(member, actor, passed);
       return { member, created };
     });
   }
@@ -91,7 +99,21 @@ export class TeamMembers {
    * the removal on again, in case the first attempt stopped before it had.
    */
   async remove({ websiteId, actor }: TeamChange, id: string): Promise<void> {
+    const formerOr = async (err: unknown): Promise<TeamMember> => {
+      const former = err instanceof AppError && err.code === 'ERR_NOT_FOUND' ? await this.deps.store.getFormerMember(websiteId, id) : null;
+      if (!former) throw err;
+      return former;
+    };
+    const passed = { roster: true, teams: true, gone: true };
     await this.lines.run(websiteId, async () => {
+      // Checked before anything is told, so a refusal starts no round (and checked again in the
+      // transaction); a retry, the person removed already, only passes the removal on again.
+      const found = await this.person(websiteId, id).then(
+        (member) => ({ member, removed: false }),
+        async (err: unknown) => ({ member: await formerOr(err), removed: true }),
+      );
+      if (found.removed) return this.passOn(found.member, actor, passed);
+      await this.refuseUnstaffing(websiteId, found.member, undefined);
       await this.roundAhead(websiteId, actor);
       const member = await this.deps.store
         .changeTeam(websiteId, async (session) => {
@@ -100,12 +122,8 @@ export class TeamMembers {
           if (!(await this.deps.store.removeTeamMember(websiteId, id, actor, session))) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
           return member;
         })
-        .catch(async (err: unknown) => {
-          const former = err instanceof AppError && err.code === 'ERR_NOT_FOUND' ? await this.deps.store.getFormerMember(websiteId, id) : null;
-          if (!former) throw err;
-          return former;
-        });
-      await this.passOn(member, actor, { roster: true, teams: true, gone: true });
+        .catch(formerOr);
+      await this.passOn(member, actor, passed);
     });
   }
 
@@ -117,7 +135,7 @@ export class TeamMembers {
   }
 
   /** A person of the website's team: an AI assistant is a `409`, as it is configured under /v1/ai-agents. */
-  private async person(websiteId: string, id: string, session: TeamChangeSession): Promise<TeamMember> {
+  private async person(websiteId: string, id: string, session?: TeamChangeSession): Promise<TeamMember> {
     const member = await this.member(websiteId, id, session);
     if (member.kind !== 'human') throw new AppError('ERR_CONFLICT', `${id} is an AI assistant: configure it with /v1/ai-agents/${id}`);
     return member;
@@ -128,7 +146,7 @@ export class TeamMembers {
    * for ever. Only the teams this change would empty count: a team empty already (the store was
    * changed by other means) does not block changes that have nothing to do with it.
    */
-  private async refuseUnstaffing(websiteId: string, before: TeamMember, after: TeamMember | undefined, session: TeamChangeSession): Promise<void> {
+  private async refuseUnstaffing(websiteId: string, before: TeamMember, after: TeamMember | undefined, session?: TeamChangeSession): Promise<void> {
     const [members, rules] = await Promise.all([this.deps.store.listTeamMembers(websiteId, session), loadRoutingRules(this.deps.store, websiteId, session)]);
     const others = members.filter((member) => member.id !== before.id);
     const [staffedBefore, staffedAfter] = [staffedTeams([...others, before]), staffedTeams([...others, ...(after ? [after] : [])])];

@@ -54,7 +54,7 @@ describe('tellConversations', () => {
         },
       },
     });
-    expect(await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] })).toEqual({ told: 18 });
+    expect(await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] })).toEqual({ told: 18, revisions: { team: 7 } });
     expect(signalled.map((s) => s.workflowId).sort()).toEqual(ids.filter((id) => id !== 'c3' && id !== 'c17').map((id) => `conversation:${id}`).sort());
     expect(signalled[0]).toMatchObject({ signal: 'rosterChanged', args: [{ actor: ALEX, roster: [{ id: 'alex', kind: 'human' }, { id: 'bot', kind: 'ai' }], revision: 7, departedBy: { kim: ALEX } }] });
     // Resolved conversations count while their workflow may still run: up to the longest retention there is, a year.
@@ -80,6 +80,19 @@ describe('tellConversations', () => {
     await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'], activeSince: '2026-12-04T10:00:00.000Z' });
     expect(store.since).toEqual(['2026-12-04T10:00:00.000Z']);
     expect(store.open).toEqual([false]);
+  });
+
+  it('tells every conversation in the late pass after all when the store has a newer team or settings than its round told', async () => {
+    const store = storeWith(['c1']);
+    const { tellConversations } = createWebsiteChangeActivities({ store, engine: { signal: async () => undefined } });
+    const late = { websiteId: 'w1', actor: ALEX, activeSince: '2026-12-04T10:00:00.000Z' };
+    // The round told what there still is: the late pass stays with the recent conversations.
+    await tellConversations({ ...late, what: ['roster', 'settings'], toldRevisions: { team: 7, settings: 3 } });
+    // Written after the round read them (team 7, settings 3 now): everyone.
+    await tellConversations({ ...late, what: ['roster'], toldRevisions: { team: 6 } });
+    await tellConversations({ ...late, what: ['settings'], toldRevisions: { settings: 2 } });
+    expect(store.open).toEqual([false, true, true]);
+    expect(store.since[0]).toBe(late.activeSince);
   });
 
   it('signals the settings as workflows are given them, and both when both changed', async () => {

@@ -177,6 +177,19 @@ describe('Two server instances sharing one store', () => {
       }
     });
 
+    it('answers every retry of a removal 204, the retries and other changes coming through both instances at once', async () => {
+      const apis = [new Api(first), new Api(second)];
+      for (let round = 0; round < 5; round += 1) {
+        const ids = [`usr-twice-x${round}`, `usr-twice-y${round}`];
+        for (const id of ids) expect((await apis[0]!.call('POST', '/v1/team/members', AGENT, { id, name: id, teams: ['support'] })).status).toBe(201);
+        const answers = await Promise.all([
+          ...[...ids, ...ids].map((id, i) => apis[i % 2]!.call('DELETE', `/v1/team/members/${id}`, AGENT)),
+          apis[round % 2]!.call('PATCH', '/v1/team/members/agent_alex', AGENT, { capacity: 10 }),
+        ]);
+        expect(answers.map((answer) => answer.status)).toEqual([204, 204, 204, 204, 200]);
+      }
+    });
+
     it('a removal on one instance and routing rules naming the team on the other cannot both be taken', async () => {
       const [api1, api2] = [new Api(first), new Api(second)];
       for (let round = 0; round < 3; round += 1) {

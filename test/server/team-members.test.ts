@@ -182,7 +182,12 @@ describe('Team members', () => {
     const emptied = await t.api.call('PATCH', '/v1/team/members/agent_alex', AGENT, { teams: ['support'] });
     expect(emptied.status).toBe(409);
     expect(emptied.body.error).toMatchObject({ code: 'ERR_CONFLICT', details: { teams: ['technical'] } });
+    // A refused removal tells the running conversations nothing (no round over them starts).
+    const changesTold = async () =>
+      (await t.app.engine.history(`website-changes:${t.app.websiteId}`).catch(() => [])).filter((entry) => entry.kind === 'signal_received').length;
+    const toldBefore = await changesTold();
     expect((await t.api.call('DELETE', '/v1/team/members/agent_alex', AGENT)).status).toBe(409);
+    expect(await changesTold()).toBe(toldBefore);
     expect((await t.api.call('GET', '/v1/team/members/agent_alex', AGENT)).body.member.teams).toContain('technical');
   });
 

@@ -33,14 +33,14 @@ describe('websiteChangesWorkflow (embedded engine)', () => {
     engine = await EmbeddedEngine.create({
       workflowsPath: websiteWorkflowsPath,
       activities: {
-        tellConversations: async ({ actor, what, activeSince }: TellConversationsInput) => {
-          passes.push(activeSince === undefined ? 'full' : `since ${(clock.now() - Date.parse(activeSince)) / SECOND} s ago`);
+        tellConversations: async ({ actor, what, activeSince, toldRevisions }: TellConversationsInput) => {
+          passes.push(activeSince === undefined ? 'full' : `since ${(clock.now() - Date.parse(activeSince)) / SECOND} s ago, told ${JSON.stringify(toldRevisions)}`);
           if (failed < failures) {
             failed += 1;
             throw new Error('store unavailable');
           }
           rounds.push(`${actor.id}:${[...what].sort().join('+')}`);
-          return { told: 0 };
+          return { told: 0, revisions: { team: rounds.length } };
         },
       },
       journal: new MemoryJournalStore(),
@@ -70,7 +70,8 @@ describe('websiteChangesWorkflow (embedded engine)', () => {
     await clock.advance(6 * SECOND);
     await eventually(() => expect(rounds).toEqual(['ann:roster', 'ann:roster']));
     // Activity from 5 minutes before the round began: what started a workflow was written about then at the earliest.
-    expect(passes).toEqual(['full', 'since 310 s ago']);
+    // It carries what the round told, so it can tell everyone should the store hold newer by then.
+    expect(passes).toEqual(['full', 'since 310 s ago, told {"team":1}']);
     await clock.advance(60 * SECOND);
     expect(rounds).toEqual(['ann:roster', 'ann:roster']);
   });

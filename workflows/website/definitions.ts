@@ -37,6 +37,12 @@ export const websiteChanged = defineSignal<[WebsiteChange]>('websiteChanged');
  */
 export const WEBSITE_CACHE_MS = 5_000;
 
+/** The revisions of the team and the settings a round told (those it read). */
+export interface ToldRevisions {
+  team?: number;
+  settings?: number;
+}
+
 export interface TellConversationsInput extends WebsiteChange {
   websiteId: string;
   /**
@@ -44,10 +50,12 @@ export interface TellConversationsInput extends WebsiteChange {
    * copy was started by something just written). Absent: every conversation whose workflow may run.
    */
   activeSince?: string;
+  /** The late pass: what the round before it told. When the store has newer, it tells every conversation after all. */
+  toldRevisions?: ToldRevisions;
 }
 
 /** The activities as the workflow sees them (implemented by createWebsiteChangeActivities in activities/website-changes.ts). */
 export interface WebsiteChangeActivities {
-  /** Reads what changed from the store and signals it to each conversation workflow that runs; answers how many it told. */
-  tellConversations(input: TellConversationsInput): Promise<{ told: number }>;
+  /** Reads what changed from the store and signals it to each conversation workflow that runs; answers how many it told, and the revisions it told. */
+  tellConversations(input: TellConversationsInput): Promise<{ told: number; revisions?: ToldRevisions }>;
 }

@@ -54,11 +54,11 @@ export async function websiteChangesWorkflow(input: WebsiteChangesInput): Promis
     pending = undefined;
     rounds += 1;
     const activeSince = new Date(Date.now() - START_LAG_MS).toISOString();
-    await tellConversations({ websiteId: input.websiteId, ...change });
-    // A change that comes meanwhile gets its full round at once; the late pass after that round covers these late starts too.
+    const round = await tellConversations({ websiteId: input.websiteId, ...change });
+    // A change that comes meanwhile gets its full round; the late pass after that round covers these late starts too.
     const changedAgain = await condition(() => pending !== undefined, LATE_PASS_AFTER_MS);
     if (changedAgain) pending = { ...pending!, what: [...new Set([...pending!.what, ...change.what])] };
-    else await tellConversations({ websiteId: input.websiteId, ...change, activeSince });
+    else await tellConversations({ websiteId: input.websiteId, ...change, activeSince, ...(round.revisions ? { toldRevisions: round.revisions } : {}) });
   }
   await condition(allHandlersFinished);
   return continueAsNew<typeof websiteChangesWorkflow>({ ...input, pending: pending! });
