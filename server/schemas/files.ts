@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { clientId, displayName, entityId } from './common';
+import { clientId, displayName, entityId, queryObject } from './common';
 
-export const uploadQuery = z.object({
+export const uploadQuery = queryObject({
   conversationId: clientId,
   filename: displayName(
     z

@@ -77,6 +77,8 @@ describe('Chat API errors', () => {
         { path: 'query.tag[0]', message: expect.any(String) },
       ]);
       expect(await fieldOf('afterSeq[gt]=3')).toEqual({ path: 'query.afterSeq[gt]', message: expect.any(String) });
+      const upload = await api.call('POST', '/v1/files?conversationId=err-1&filename=a.txt&filename[]=b.txt', AGENT, 'hi', { 'Content-Type': 'text/plain' });
+      expect(upload.body.error.details.fields).toEqual([{ path: 'query.filename[]', message: expect.any(String) }]);
       // Other parameters nobody reads are ignored, as a cache-buster.
       expect((await api.call('GET', '/v1/conversations?priority=low&limit=5&_=1733400000', AGENT)).status).toBe(200);
     });

@@ -32,6 +32,9 @@ export class ApiError extends Error {
   }
 }
 
+/** How long a JSON request may take before it fails (uploads are not bounded: they take as long as the file). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface ConversationQuery {
   status?: string;
   priority?: string;
@@ -105,6 +108,8 @@ export class ApiClient {
       method,
       headers: { ...this.headers(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
+      // A request the network left hanging fails, so what waits on it (a retry, a name) carries on.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     return this.parsed<T>(response);
   }
@@ -133,7 +138,7 @@ export class ApiClient {
   // Visitors and agents
 
   website = () => this.request<WebsiteInfo>('GET', '/websites');
-  memberNames = (ids: string[]) => this.request<{ members: Array<{ id: string; name: string }> }>('GET', `/websites/members?${new URLSearchParams({ ids: ids.join(',') })}`);
+  memberNames = (ids: string[]) => this.request<{ members: Array<{ id: string; name: string }> }>('GET', '/websites/members', undefined, { ids: ids.join(',') });
   listConversations = (query: ConversationQuery = {}) => this.request<ConversationPage>('GET', '/conversations', undefined, { ...query });
   getConversation = (id: string) => this.request<{ conversation: Conversation }>('GET', path`/conversations/${id}`);
   createConversation = (conversationId: string) =>

@@ -62,6 +62,7 @@ export class TeamNames {
       this.asked.set(id, this.now());
     }
     let learnt = false;
+    let failed = false;
     try {
       for (const { id, name } of await this.options.read(ids)) {
         learnt ||= this.names.get(id) !== name;
@@ -69,9 +70,12 @@ export class TeamNames {
         this.asked.delete(id);
       }
     } catch {
-      // Best effort: the items show a generic name until the id is asked for again.
+      // The items show a generic name meanwhile; the ids are asked for again a gap later.
+      failed = true;
+      for (const id of ids) this.wanted.add(id);
     }
-    this.pending = this.wanted.size > 0 ? setTimeout(() => void this.readWanted(), BATCH_MS) : undefined;
+    const wait = failed ? (this.options.minGapMs ?? NAMES_MIN_GAP_MS) : BATCH_MS;
+    this.pending = this.wanted.size > 0 ? setTimeout(() => void this.readWanted(), wait) : undefined;
     if (learnt) this.options.onLearnt();
   }
 }
