@@ -2,9 +2,10 @@
  * Changes to a website's team: people added, changed and removed. Each change is checked against
  * the routing rules (a team they send conversations to keeps at least one person) and stored in one
  * transaction that conflicts with every other change of the team or the rules (`store.changeTeam`),
- * so two changes at once, on any instances, cannot together empty a team. Then it is passed on: every instance and the agents' pages hear of it, the team queues learn whether the
- * person can take conversations from them, and, when people come or go, the website changes
- * workflow tells every running conversation (workflows/website/).
+ * so two changes at once, on any instances, cannot together empty a team. Then it is passed on:
+ * every instance and the agents' pages hear of it, the team queues learn whether the person can
+ * take conversations from them, and, when people come or go, the website changes workflow tells
+ * every running conversation (workflows/website/; told before the write too, as it is durable).
  */
 import { countOpenAssigned, loadRoutingRules } from '../../activities/ai';
 import { newId, type Store, type TeamChangeSession } from '../../activities/store';
