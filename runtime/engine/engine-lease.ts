@@ -10,9 +10,8 @@
  * containers share them, and every machine's first pid namespace looks alike).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readlinkSync } from 'node:fs';
-import os from 'node:os';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { isGoneFromHere, thisProcess } from '../process-identity';
 
 interface LeaseDocument {
   _id: string;
@@ -70,7 +69,7 @@ export class EngineLease {
       if (!held) break;
       // Only the lease as it was read is taken (unchanged since: the same holder, the same renewal).
       const asRead = { _id: LEASE_ID, holder: held.holder, renewedAt: held.renewedAt };
-      if (isHere(held) && !processAlive(held.pid)) {
+      if (isGoneFromHere(held)) {
         await lease.leases.deleteOne(asRead);
         continue;
       }
@@ -95,7 +94,7 @@ export class EngineLease {
 
   /** This instance's lease document, renewed now. */
   private mine(): Omit<LeaseDocument, '_id'> {
-    return { holder: this.holder, host: os.hostname(), pid: process.pid, ...HERE, renewedAt: new Date() };
+    return { holder: this.holder, ...thisProcess(), renewedAt: new Date() };
   }
 
   /** Takes the lease if it is free or already ours; otherwise returns who holds it. */
@@ -123,33 +122,5 @@ export class EngineLease {
     } catch {
       // The store is unreachable: the next renewal tries again (the lease outlives a short outage).
     }
-  }
-}
-
-const readOr = (read: () => string): string | undefined => {
-  try {
-    return read().trim();
-  } catch {
-    return undefined;
-  }
-};
-
-/** Where this process runs, where /proc tells it: the machine's boot, and the pid namespace (`pid:[inode]`). */
-const HERE: { bootId?: string; pidNamespace?: string } = (() => {
-  const bootId = readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
-  const pidNamespace = readOr(() => readlinkSync('/proc/self/ns/pid'));
-  return bootId && pidNamespace ? { bootId, pidNamespace } : {};
-})();
-
-/** Whether the lease's holder ran where this process runs, so that its pid names the same process here. */
-const isHere = (held: LeaseDocument): boolean =>
-  HERE.bootId !== undefined && held.host === os.hostname() && held.bootId === HERE.bootId && held.pidNamespace === HERE.pidNamespace;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -3,6 +3,7 @@
 import { REPLICA_SET_NAME } from './commands/handshake';
 import { CursorRegistry } from './cursors';
 import { Engine } from './engine';
+import { lockDataDir } from './data-dir-lock';
 import { FileJournal, MemoryJournal } from './persistence';
 import { WireServer, type Logger } from './server';
 
@@ -11,6 +12,8 @@ export interface HostOptions {
   memory?: boolean;
   port?: number;
   logger?: Logger;
+  /** How long a lock on the data directory must go untouched before it counts as its holder's leftover. */
+  dataDirStaleMs?: number;
 }
 
 export interface Host {
@@ -22,17 +25,17 @@ export interface Host {
 export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
   const engine = new Engine(new MemoryJournal());
   const started = Date.now();
-  if (!options.memory) {
-    engine.attachJournal(new FileJournal(options.dataDir!, (record) => engine.applyRecord(record), options.logger));
-  }
+  const lock = options.memory ? undefined : await lockDataDir(options.dataDir!, { ...(options.dataDirStaleMs ? { staleMs: options.dataDirStaleMs } : {}) });
   const cursors = new CursorRegistry();
   const server = new WireServer(engine, cursors, options.logger);
   let port: number;
   try {
+    if (lock) engine.attachJournal(new FileJournal(options.dataDir!, (record) => engine.applyRecord(record), options.logger));
     port = await server.listen(options.port ?? 0);
   } catch (error) {
     engine.close();
     cursors.dispose();
+    lock?.release();
     throw error;
   }
   options.logger?.info({ port, dataDir: options.memory ? null : options.dataDir, startupMs: Date.now() - started }, 'embedded mongo listening');
@@ -43,6 +46,7 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
       await server.close();
       cursors.dispose();
       engine.close();
+      lock?.release();
     },
   };
 }

@@ -21,6 +21,8 @@ export interface EmbeddedMongoOptions {
   /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
   port?: number;
   logger?: Logger;
+  /** How long a lock on the data directory must go untouched before it counts as a dead holder's (data-dir-lock.ts). */
+  dataDirStaleMs?: number;
 }
 
 export interface EmbeddedMongo {
