@@ -104,6 +104,12 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
       return result.modifiedCount === 1;
     },
 
+    /** Whose the id is, on any website's team or removed from one; null when nobody has had it. */
+    async teamMemberIdHolder(id: string): Promise<{ websiteId: string; removed: boolean } | null> {
+      const doc = await team.findOne({ _id: id }, { projection: { websiteId: 1, removedAt: 1 } });
+      return doc && { websiteId: doc.websiteId, removed: doc.removedAt !== undefined };
+    },
+
     /** The person with this id the website removed (and has not brought back), as they were; or null. */
     async getFormerMember(websiteId: string, id: string): Promise<TeamMember | null> {
       const doc = await team.findOne({ _id: id, websiteId, removedAt: { $exists: true } });

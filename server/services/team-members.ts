@@ -62,12 +62,15 @@ export class TeamMembers {
     };
     const passed = { roster: true, teams: true };
     return this.lines.run(websiteId, async () => {
+      const holder = await this.deps.store.teamMemberIdHolder(id);
       // A retry finds the person it made: nothing to write (nor a round to start first), it only passes the change on again.
-      if (await this.deps.store.getTeamMember(id)) {
+      if (holder && !holder.removed) {
         await refuseTaken();
         await this.passOn(member, actor, passed);
         return { member, created: false };
       }
+      // Refused before anything is told: only this website may bring back someone it removed, and not under a key.
+      if (holder && (keyed || holder.websiteId !== websiteId)) await refuseTaken();
       await this.roundAhead(websiteId, actor);
       const insert = (session: TeamChangeSession) => this.deps.store.insertTeamMember(member, session, { bringsBack: !keyed });
       const created = await this.deps.store.changeTeam(websiteId, insert).catch((err: unknown) => {

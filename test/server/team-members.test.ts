@@ -26,6 +26,10 @@ const agentIn = async (team: string, agentId: string) =>
 const queued = async (team: string) =>
   (await t.app.engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(t.app.websiteId, team), query: teamQueueState.name }).catch(() => undefined))?.queue.map((e) => e.conversationId) ?? [];
 
+/** How many changes the website changes workflow was told of: each starts a round over the running conversations. */
+const changesTold = async () =>
+  (await t.app.engine.history(`website-changes:${t.app.websiteId}`).catch(() => [])).filter((entry) => entry.kind === 'signal_received').length;
+
 describe('Team members', () => {
   it('a person added can act at once, and conversations already running learn of them', async () => {
     await runningConversation('team-1');
@@ -80,11 +84,14 @@ describe('Team members', () => {
     expect(members.filter((m) => m.name === 'Mo')).toHaveLength(3);
     // The key named one request: once its person is removed, it brings nobody back, whatever the fields.
     expect((await t.api.call('DELETE', `/v1/team/members/${first.body.member.id}`, AGENT)).status).toBe(204);
+    const toldBefore = await changesTold();
     for (const body of [{ name: 'Mo', teams: ['support'] }, { name: 'Someone else' }]) {
       const late = await add(body, 'add-mo-1');
       expect(late.status).toBe(409);
       expect(late.body.error.message).toContain('has since been removed');
     }
+    // Refused before anything was told.
+    expect(await changesTold()).toBe(toldBefore);
     expect((await t.api.call('GET', `/v1/team/members/${first.body.member.id}`, AGENT)).status).toBe(404);
   });
 
@@ -183,8 +190,6 @@ describe('Team members', () => {
     expect(emptied.status).toBe(409);
     expect(emptied.body.error).toMatchObject({ code: 'ERR_CONFLICT', details: { teams: ['technical'] } });
     // A refused removal tells the running conversations nothing (no round over them starts).
-    const changesTold = async () =>
-      (await t.app.engine.history(`website-changes:${t.app.websiteId}`).catch(() => [])).filter((entry) => entry.kind === 'signal_received').length;
     const toldBefore = await changesTold();
     expect((await t.api.call('DELETE', '/v1/team/members/agent_alex', AGENT)).status).toBe(409);
     expect(await changesTold()).toBe(toldBefore);

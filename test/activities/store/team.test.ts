@@ -100,6 +100,7 @@ describe('Store', () => {
       expect(await store.insertTeamMember(member('usr_new', 'Nia'))).toBe(true);
       expect(await store.insertTeamMember({ ...member('usr_new', 'Other'), websiteId: 'web_9' })).toBe(false);
       expect(await store.getTeamMember('usr_new')).toEqual(member('usr_new', 'Nia'));
+      expect(await store.teamMemberIdHolder('usr_new')).toEqual({ websiteId: 'web_1', removed: false });
       expect(await store.removeTeamMember('web_9', 'usr_new', alex)).toBe(false);
       expect(await store.removeTeamMember('web_1', 'usr_new', alex)).toBe(true);
       expect(await store.removeTeamMember('web_1', 'usr_new', alex)).toBe(false);
@@ -107,6 +108,8 @@ describe('Store', () => {
       expect((await store.listTeamMembers('web_1')).map((m) => m.id)).not.toContain('usr_new');
       expect(await store.updateTeamMember('web_1', 'usr_new', { name: 'Back?' })).toBeNull();
       expect(await store.getFormerMember('web_1', 'usr_new')).toEqual(member('usr_new', 'Nia'));
+      expect(await store.teamMemberIdHolder('usr_new')).toEqual({ websiteId: 'web_1', removed: true });
+      expect(await store.teamMemberIdHolder('usr_never')).toBeNull();
       expect(await store.getFormerMember('web_9', 'usr_new')).toBeNull();
       expect(await store.listFormerMembers('web_1')).toEqual([{ id: 'usr_new', name: 'Nia', removedBy: alex }]);
       expect(await store.listFormerMembers('web_1', '2000-01-01T00:00:00.000Z')).toEqual([{ id: 'usr_new', name: 'Nia', removedBy: alex }]);
