@@ -48,7 +48,8 @@ export class TeamMembers {
 
   /**
    * Adds a person. A retry with the same id and fields answers the person it made (`created`
-   * false) and passes the change on again, in case the first attempt stopped before it had. A
+   * false) and passes the change on again to the instances and the queues, in case the first
+   * attempt stopped before it had (the running conversations' round it started before writing). A
    * chosen id of someone the website removed brings them back; an id made from an
    * `Idempotency-Key` (`keyed`) names that one request, so it never does.
    */
@@ -63,10 +64,10 @@ export class TeamMembers {
     const passed = { roster: true, teams: true };
     return this.lines.run(websiteId, async () => {
       const holder = await this.deps.store.teamMemberIdHolder(id);
-      // A retry finds the person it made: nothing to write (nor a round to start first), it only passes the change on again.
+      // A retry finds the person it made: nothing to write, nor a round to start, it only passes the change on again.
       if (holder && !holder.removed) {
         await refuseTaken();
-        await this.passOn(member, actor, passed);
+        await this.passOn(member, actor, { ...passed, roster: false });
         return { member, created: false };
       }
       // Refused before anything is told: only this website may bring back someone it removed, and not under a key.
@@ -100,7 +101,8 @@ export class TeamMembers {
 
   /**
    * Removes a person. A retry (the person is a former member already) answers the same and passes
-   * the removal on again, in case the first attempt stopped before it had.
+   * the removal on again to the instances and the queues, in case the first attempt stopped before
+   * it had (the running conversations' round it started before writing).
    */
   async remove({ websiteId, actor }: TeamChange, id: string): Promise<void> {
     const formerOr = async (err: unknown): Promise<TeamMember> => {
@@ -116,7 +118,7 @@ export class TeamMembers {
         (member) => ({ member, removed: false }),
         async (err: unknown) => ({ member: await formerOr(err), removed: true }),
       );
-      if (found.removed) return this.passOn(found.member, actor, passed);
+      if (found.removed) return this.passOn(found.member, actor, { ...passed, roster: false });
       await this.refuseUnstaffing(websiteId, found.member, undefined);
       await this.roundAhead(websiteId, actor);
       const member = await this.deps.store
@@ -163,8 +165,9 @@ export class TeamMembers {
 
   /**
    * Before someone comes or goes: the website changes workflow is told first, as it is durable and
-   * reads the store again in its late pass (10 s later). So running conversations learn of a change
-   * this instance committed but could not pass on (it stopped first), with nobody retrying it.
+   * its round reads the store a second later (its late pass again 10 s later, telling everyone if
+   * the store moved on). So running conversations learn of a change this instance committed but
+   * could not pass on (it stopped first), and a retry need not start a round of its own.
    */
   private roundAhead(websiteId: string, actor: Author): Promise<void> {
     return this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
