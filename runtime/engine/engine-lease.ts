@@ -11,16 +11,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { isGoneFromHere, thisProcess } from '../process-identity';
+import { processState, thisProcess, type ProcessPlace } from '../process-identity';
 
-interface LeaseDocument {
+/** The holder's process is recorded where it runs (process-identity.ts), so its pid is only looked up where it means that process. */
+interface LeaseDocument extends ProcessPlace {
   _id: string;
   holder: string;
-  host: string;
-  pid: number;
-  /** The holder's machine and boot, and pid namespace (Linux), so its pid is only looked up where it means that process. */
-  bootId?: string;
-  pidNamespace?: string;
   renewedAt: Date;
 }
 
@@ -69,7 +65,7 @@ export class EngineLease {
       if (!held) break;
       // Only the lease as it was read is taken (unchanged since: the same holder, the same renewal).
       const asRead = { _id: LEASE_ID, holder: held.holder, renewedAt: held.renewedAt };
-      if (isGoneFromHere(held)) {
+      if (processState(held) === 'gone') {
         await lease.leases.deleteOne(asRead);
         continue;
       }

@@ -1,11 +1,14 @@
 // One embedded server per data directory: two would each replay the log and append to it, each
 // blind to the other's writes. A server holds `server.lock` in the directory: created exclusively,
-// naming its process, and touched every couple of seconds while it runs. Another server finding it
+// naming its process, and touched every couple of seconds while it runs. Another server on this
+// machine knows from the process itself whether it runs (refused) or not (taken at once), however
+// long the holder last went without touching it (a long replay, a stopped process). One elsewhere
 // waits to see whether it is touched: if so it refuses to start, naming the holder; if not (its
-// holder died) it takes it over, at once when that process ran here and is gone.
+// holder died) it takes it over.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isGoneFromHere, thisProcess, type ProcessPlace } from '../process-identity';
+import { randomUUID } from 'node:crypto';
+import { processState, thisProcess, type ProcessPlace } from '../process-identity';
 
 const LOCK_FILE = 'server.lock';
 const TOUCH_MS = 2_000;
@@ -27,7 +30,8 @@ export interface DataDirLock {
 export async function lockDataDir(dir: string, { staleMs = DEFAULT_STALE_MS } = {}): Promise<DataDirLock> {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
-  const mine = JSON.stringify(thisProcess());
+  // The lock's own id too: two holders in one process (one taken over from the other) tell their files apart.
+  const mine = JSON.stringify({ ...thisProcess(), lock: randomUUID() });
   for (;;) {
     try {
       fs.writeFileSync(file, mine, { flag: 'wx' });
@@ -36,7 +40,9 @@ export async function lockDataDir(dir: string, { staleMs = DEFAULT_STALE_MS } = 
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const held = readHolder(file);
-    if (held && isGoneFromHere(held)) {
+    const state = held ? processState(held) : 'unknown';
+    if (state === 'alive') throw new DataDirInUseError(dir, held);
+    if (state === 'gone') {
       fs.rmSync(file, { force: true });
       continue;
     }

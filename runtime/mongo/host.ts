@@ -26,27 +26,37 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
   const engine = new Engine(new MemoryJournal());
   const started = Date.now();
   const lock = options.memory ? undefined : await lockDataDir(options.dataDir!, { ...(options.dataDirStaleMs ? { staleMs: options.dataDirStaleMs } : {}) });
+  // The lock goes however the server ends: a holder that is this very process would be refused.
+  const ending = async (steps: () => Promise<void> | void) => {
+    try {
+      await steps();
+    } finally {
+      lock?.release();
+    }
+  };
   const cursors = new CursorRegistry();
-  const server = new WireServer(engine, cursors, options.logger);
   let port: number;
+  let server: WireServer;
   try {
+    server = new WireServer(engine, cursors, options.logger);
     if (lock) engine.attachJournal(new FileJournal(options.dataDir!, (record) => engine.applyRecord(record), options.logger));
     port = await server.listen(options.port ?? 0);
   } catch (error) {
-    engine.close();
-    cursors.dispose();
-    lock?.release();
+    await ending(() => {
+      engine.close();
+      cursors.dispose();
+    });
     throw error;
   }
   options.logger?.info({ port, dataDir: options.memory ? null : options.dataDir, startupMs: Date.now() - started }, 'embedded mongo listening');
   return {
     uri: `mongodb://127.0.0.1:${port}/?replicaSet=${REPLICA_SET_NAME}`,
     port,
-    close: async () => {
-      await server.close();
-      cursors.dispose();
-      engine.close();
-      lock?.release();
-    },
+    close: () =>
+      ending(async () => {
+        await server.close();
+        cursors.dispose();
+        engine.close();
+      }),
   };
 }

