@@ -4,22 +4,26 @@ import type { Collections } from './documents';
 /** One document per (website, key), its `_id` built from both. */
 const settingId = (websiteId: string, key: string): string => JSON.stringify([websiteId, key]);
 
+/** A stored setting: its value, when it was stored and how many times (its revision, which orders values where the clocks of several hosts may not). */
+export interface SettingRecord<T> {
+  value: T;
+  updatedAt: string;
+  revision: number;
+}
+
 export function settingMethods({ settings }: Collections) {
+  const getSettingRecord = async <T = unknown>(websiteId: string, key: string, session?: ClientSession): Promise<SettingRecord<T> | undefined> => {
+    const doc = await settings.findOne({ _id: settingId(websiteId, key) }, { session });
+    return doc ? { value: doc.value as T, updatedAt: doc.updatedAt, revision: doc.revision ?? 0 } : undefined;
+  };
   return {
     /** The stored value of a website setting (e.g. an AI assistant's configuration), or undefined; read in `session`'s transaction if given. */
     async getSetting<T = unknown>(websiteId: string, key: string, session?: ClientSession): Promise<T | undefined> {
-      const doc = await settings.findOne({ _id: settingId(websiteId, key) }, { session });
-      return doc?.value as T | undefined;
+      return (await getSettingRecord<T>(websiteId, key, session))?.value;
     },
 
-    /**
-     * The stored value of a website setting with when it was stored and how many times (its
-     * revision, which orders values where the clocks of several hosts may not), or undefined.
-     */
-    async getSettingRecord<T = unknown>(websiteId: string, key: string): Promise<{ value: T; updatedAt: string; revision: number } | undefined> {
-      const doc = await settings.findOne({ _id: settingId(websiteId, key) });
-      return doc ? { value: doc.value as T, updatedAt: doc.updatedAt, revision: doc.revision ?? 0 } : undefined;
-    },
+    /** A website setting as stored (`SettingRecord`), or undefined. */
+    getSettingRecord,
 
     /** Stores a website setting, replacing any previous value (in the transaction of `session`, if given). */
     async putSetting<T>(websiteId: string, key: string, value: T, session?: ClientSession): Promise<T> {
