@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // A plugin's tests may sit next to it (docs/plugins.md).
+    include: ['test/**/*.test.ts', 'plugins-local/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: workflow bundling and the embedded servers are CPU-heavy, so keep files from starving each other.

@@ -4,6 +4,7 @@
  * configured) with every activity (conversation, AI, routing, plugin effects), and the Chat API
  * with the pages. `close` stops them in reverse order.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
@@ -59,6 +60,17 @@ export interface RunningApp {
 }
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Where the workflow entry for this plugin list is written: one folder per list, the same for every process
+ * of this checkout, so a bundle made from it serves the next start too (processes sharing a folder with
+ * different entries would rewrite it under each other's bundling).
+ */
+function workflowEntryDir(pluginSpecifiers: readonly string[]): string {
+  const base = path.join(projectRoot, '.tmp', 'workflow-entry');
+  if (pluginSpecifiers.length === 0) return base;
+  return `${base}-${createHash('sha256').update(JSON.stringify(pluginSpecifiers)).digest('hex').slice(0, 16)}`;
+}
 
 /** Runs `steps` in order, each once, whatever the others do. */
 async function runAll(steps: Array<() => Promise<unknown>>, log: Logger): Promise<void> {
@@ -119,18 +131,16 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     }
     if (!config.store.memory) await keepKeys(config.dataDir, website);
 
-    const plugins = await loadPluginRegistry({ rootDir: projectRoot });
+    const pluginList = { rootDir: projectRoot, plugins: config.plugins };
+    const plugins = await loadPluginRegistry(pluginList);
     let engine = overrides.engine;
     if (!engine) {
-      // One folder for every process of this checkout, so a bundle made from it serves the next start too. That
-      // holds while the entry's content depends only on the project's files (no plugins from configuration):
-      // processes with different entries would rewrite it under each other's bundling.
-      const entry = await writeWorkflowEntry({ outDir: path.join(projectRoot, '.tmp', 'workflow-entry'), rootDir: projectRoot });
+      const entry = await writeWorkflowEntry({ outDir: workflowEntryDir(config.plugins), ...pluginList });
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
       const late = new LateEngine();
       const owned = await (async () =>
         config.engineThread && !wantsTemporal(config.temporal)
-          ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, rootDir: projectRoot, openai: config.openai, cacheSize: config.workflowCacheSize }, log)
+          ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, ...pluginList, openai: config.openai, cacheSize: config.workflowCacheSize }, log)
           : createEngine({
               ...entry,
               activities: productActivities({ store, plugins, openai: config.openai, engine: late }),

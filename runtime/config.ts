@@ -41,6 +41,8 @@ const envSchema = z.object({
   OPENAI_BASE_URL: z.url().optional(),
   /** Prefill the inbox sign-in with the secret key (a local demo only); default: when HOST is loopback. */
   DEMO_PAGES: flag.optional(),
+  /** Third-party plugins (comma-separated specifiers: folders relative to the project root, or packages); see docs/plugins.md. */
+  PLUGINS: list(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024),
   FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
@@ -82,6 +84,8 @@ export interface AppConfig {
   openai: { apiKey?: string; baseUrl?: string };
   /** The pages may be told the secret key (prefilled agent sign-in): only for a local demo. */
   demoPages: boolean;
+  /** Plugin specifiers loaded after the built-in and example ones. */
+  plugins: string[];
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
   limits: {
     jsonBodyBytes: number;
@@ -117,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowedOrigins: e.ALLOWED_ORIGINS,
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
     demoPages: e.DEMO_PAGES ?? LOOPBACK_HOSTS.includes(e.HOST),
+    plugins: e.PLUGINS,
     logLevel: e.LOG_LEVEL,
     limits: {
       jsonBodyBytes: e.JSON_BODY_LIMIT_BYTES,
