@@ -3,6 +3,7 @@
  * workflow registry, the server registry and the test kit, so all three behave the same.
  */
 import type { ConversationLifecycle, ItemArrival, LifecycleOperation, TimelineItem } from '../domain';
+import { operationProblem } from '../domain/operation-schema';
 import { callHook, hookError, type HookFailure } from './errors';
 import { toItemArrival } from './item-view';
 import type { ItemTypeTable } from './type-table';
@@ -14,8 +15,17 @@ export interface ArrivalContext {
   readonly conversation: Readonly<ConversationLifecycle>;
 }
 
-/** The operations a reaction asks for, or why the reaction failed (the workflow logs it and carries on). */
-export type ReactionResult = { operations: LifecycleOperation[] } | { error: HookFailure };
+/** An element of a reaction's answer that is no lifecycle operation (or too large to be one), and why. */
+export interface RefusedOperation {
+  index: number;
+  reason: string;
+}
+
+/**
+ * The operations a reaction asks for, and those it returned that are none (`refused`, only when there
+ * are some), or why the reaction failed. The workflow logs what it cannot take and carries on.
+ */
+export type ReactionResult = { operations: LifecycleOperation[]; refused?: RefusedOperation[] } | { error: HookFailure };
 
 /** The item's plain-text summary; throws `ERR_UNKNOWN_ITEM_TYPE` or `ERR_PLUGIN_HOOK_FAILED`. */
 export function summarize(table: ItemTypeTable, item: ItemArrival | TimelineItem): string {
@@ -38,7 +48,14 @@ export function react(table: ItemTypeTable, { item, conversation }: ArrivalConte
   try {
     const operations = reduceArrival({ item: copy(toItemArrival(item)), conversation: copy(conversation) });
     if (!Array.isArray(operations)) throw new TypeError('expected an array of lifecycle operations');
-    return { operations };
+    const taken: LifecycleOperation[] = [];
+    const refused: RefusedOperation[] = [];
+    operations.forEach((operation: unknown, index) => {
+      const reason = operationProblem(operation);
+      if (reason === undefined) taken.push(operation as LifecycleOperation);
+      else refused.push({ index, reason });
+    });
+    return refused.length === 0 ? { operations: taken } : { operations: taken, refused };
   } catch (thrown) {
     const error = hookError(registered.plugin, 'reduceArrival', thrown);
     return { error: { plugin: registered.plugin, hook: 'reduceArrival', message: error.message } };

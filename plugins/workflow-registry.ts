@@ -4,8 +4,10 @@
  *
  * API:
  * - `reactTo(ctx: { item: ItemArrival; conversation: Readonly<ConversationLifecycle> }):
- *     { operations: LifecycleOperation[] } | { error: { plugin: string; hook: 'reduceArrival'; message: string } }`
- *   The operations the item's type asks for when it arrives (`[]` for types without a reaction).
+ *     { operations: LifecycleOperation[]; refused?: { index: number; reason: string }[] }
+ *     | { error: { plugin: string; hook: 'reduceArrival'; message: string } }`
+ *   The operations the item's type asks for when it arrives (`[]` for types without a reaction), and
+ *   the elements of its answer that are no operation (wrong shape, unknown fields, past the limits).
  *   Never throws: apply the operations through the workflow's own validators; log an error and
  *   carry on. Deterministic, so it runs again on replay with the same result.
  * - `summarizeItem(item: ItemArrival | TimelineItem): string`

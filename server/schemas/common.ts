@@ -1,6 +1,6 @@
 /** Building blocks shared by the request schemas. */
 import { z } from 'zod';
-import { MAX_TAG_LENGTH } from '../../workflows/conversation/transitions';
+import { MAX_TAG_LENGTH } from '../../domain/operation-schema';
 
 /** `.` and `..` are path steps to a URL: `/v1/conversations/..` is `/v1`, so no route could reach such an id. */
 const notPathStep = <T extends z.ZodString>(id: T) => id.refine((value) => value !== '.' && value !== '..', 'a path step (. or ..) is not an id');

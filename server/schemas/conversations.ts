@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../domain/conversation';
+import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
 import { clientId, entityId, pageQuery, queryInt, queryObject, shortText, tag } from './common';
 import { newItemSchema } from './items';
 
@@ -12,7 +13,7 @@ export const createConversationBody = z.object({
   visitorId: clientId.optional(),
   defaultTimelineItems: z.array(newItemSchema).max(10).optional(),
   priority: z.enum(PRIORITIES).optional(),
-  tags: z.array(tag).max(20).optional(),
+  tags: z.array(tag).max(MAX_TAGS_PER_CHANGE).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -30,20 +31,20 @@ export const timelineQuery = queryObject({
   beforeSeq: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
 });
 
-export const reasonBody = z.object({ reason: z.string().max(500).optional() });
+export const reasonBody = z.object({ reason: z.string().max(MAX_REASON_LENGTH).optional() });
 
 export const patchConversationBody = z
   .object({ priority: z.enum(PRIORITIES).optional(), title: shortText.optional() })
   .refine((b) => b.priority !== undefined || b.title !== undefined, { error: 'give priority or title', path: ['priority'] });
 
 export const tagsBody = z
-  .object({ add: z.array(tag).max(20).optional(), remove: z.array(tag).max(20).optional() })
+  .object({ add: z.array(tag).max(MAX_TAGS_PER_CHANGE).optional(), remove: z.array(tag).max(MAX_TAGS_PER_CHANGE).optional() })
   .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, { error: 'give tags to add or remove', path: ['add'] })
   .refine((b) => !b.remove?.some((tag) => b.add?.includes(tag)), { error: 'a tag cannot be both added and removed', path: ['remove'] });
 
 export const userBody = z.object({ userId: entityId });
-export const escalateBody = z.object({ reason: z.string().trim().min(1).max(500), summary: z.string().max(2000).optional() });
-export const pauseAiBody = z.object({ minutes: z.number().int().min(1).max(7 * 24 * 60).optional() });
+export const escalateBody = z.object({ reason: z.string().trim().min(1).max(MAX_REASON_LENGTH), summary: z.string().max(MAX_ESCALATION_SUMMARY_LENGTH).optional() });
+export const pauseAiBody = z.object({ minutes: z.number().int().min(1).max(MAX_AI_PAUSE_MINUTES).optional() });
 export const typingBody = z.object({ isTyping: z.boolean() });
 /** The answer's own shape is the action's schema, checked by its plugin. */
 export const actionAnswerBody = z.object({ answer: z.unknown() });

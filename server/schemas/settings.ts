@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PRIORITIES } from '../../domain/conversation';
 import { tag } from './common';
 import { MAX_LIFECYCLE_MINUTES } from '../../workflows/conversation/definitions';
-import { MAX_AI_PAUSE_MINUTES } from '../../workflows/conversation/transitions';
+import { MAX_AI_PAUSE_MINUTES } from '../../domain/operation-schema';
 
 const minutes = z.number().int().min(1).max(MAX_LIFECYCLE_MINUTES);
 /** A priority's first-response target; null: no target for it. */

@@ -4,6 +4,7 @@ import { definePlugin } from '../../plugins/define';
 import { PluginLoadError } from '../../plugins/errors';
 import rating from '../../plugins/examples/rating/workflow';
 import { createPluginTestKit } from '../../plugins/testkit';
+import chaos from '../workflows/support/chaos-plugin';
 import acme from './fixtures/acme/workflow';
 import { AGENT, VISITOR } from './authors';
 import { caught } from './errors';
@@ -65,6 +66,19 @@ describe('createPluginTestKit', () => {
           { op: 'set_priority', priority: 'high' },
         ],
       });
+    });
+
+    it('reports what the reaction returned that the workflow would skip, as no lifecycle operation', () => {
+      const chaosKit = createPluginTestKit(chaos);
+      const item = chaosKit.create({ input: { type: 'test.chaos', mode: 'malformed' }, author: VISITOR });
+      const reaction = chaosKit.react({ item });
+      expect(reaction).toMatchObject({ operations: [{ op: 'add_tags', tags: ['malformed'] }] });
+      expect('refused' in reaction && reaction.refused).toEqual([
+        { index: 0, reason: expect.stringMatching(/object/i) },
+        { index: 1, reason: expect.stringContaining('note') },
+        { index: 2, reason: expect.stringContaining('reason:') },
+        { index: 3, reason: expect.stringContaining('tags:') },
+      ]);
     });
   });
 

@@ -4,15 +4,12 @@
  * one path for agents' updates, plugin reactions, timers and (later) the AI loop alike.
  */
 import { PRIORITIES, type ConversationLifecycle, type Priority } from '../../domain/conversation';
+import { MAX_AI_PAUSE_MINUTES, MAX_TAG_LENGTH, MAX_TITLE_LENGTH } from '../../domain/operation-schema';
 import type { OperationRequest } from '../../domain/operations';
 import type { Author, TimelineEvent } from '../../domain/timeline';
 import { LIFECYCLE_ACTOR, type RosterMember } from './definitions';
 import { routeNotice, waitsForPerson } from './routing-notices';
 import type { ConversationStateData } from './state';
-
-export const MAX_TITLE_LENGTH = 200;
-export const MAX_TAG_LENGTH = 50;
-export const MAX_AI_PAUSE_MINUTES = 7 * 24 * 60;
 
 /**
  * Rule changes that alter what a running workflow does. A run takes up the rules of the code that

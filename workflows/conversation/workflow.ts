@@ -156,6 +156,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       log.warn('plugin reaction failed; skipped', { itemId: item.id, ...reaction.error });
       return;
     }
+    for (const { index, reason } of reaction.refused ?? []) log.warn('plugin reaction returned no lifecycle operation; skipped', { itemId: item.id, type: item.type, index, reason });
     const actor = { kind: 'system' as const, id: `plugin:${item.type}` };
     for (const operation of reaction.operations) {
       const reason = state.rejectionOf({ actor, operation });

@@ -306,6 +306,14 @@ export function describeConversationWorkflow(subject: ConversationEngineUnderTes
         expect(await c.state()).toMatchObject({ status: 'open', tags: ['chaos'] });
         expect(await c.operate(ALICE, { op: 'resolve' })).toMatchObject({ status: 'resolved' });
       });
+
+      it('skips what a reaction returns that is no lifecycle operation, and takes the rest', async () => {
+        const c = await newConversation({ assistantId: ASSISTANT.id });
+        await c.post(VISITOR, '', { type: 'test.chaos', mode: 'malformed' });
+        await c.post(VISITOR, 'still heard');
+        expect(await c.state()).toMatchObject({ status: 'open', handler: 'ai', tags: ['malformed'] });
+        expect(await c.operate(ALICE, { op: 'resolve' })).toMatchObject({ status: 'resolved' });
+      });
     });
 
     describe('audit trail', () => {
