@@ -53,4 +53,10 @@ export interface ItemArrival {
   /** The plugin type's own fields (e.g. a rating's `score`). */
   fields?: Record<string, unknown>;
   createdAt: string;
+  /**
+   * The type had activity-side effects (`onItemCreated`) when the item was posted, so the workflow
+   * runs them. Told in the signal rather than looked up by the workflow: the history then decides,
+   * and adding or removing a plugin's activity part changes no recorded run.
+   */
+  effects?: true;
 }

@@ -8,7 +8,10 @@ import type { HookItem } from './types';
  * `ItemArrival` lacks. Use it to build the workflow's `itemAdded` signal from a stored item.
  */
 export function toItemArrival(item: ItemArrival | TimelineItem): HookItem {
-  if (!('conversationId' in item)) return { ...item, fields: item.fields ?? {} };
+  if (!('conversationId' in item)) {
+    const { effects: _effects, ...arrival } = item; // the workflow's business, not the hooks'
+    return { ...arrival, fields: item.fields ?? {} };
+  }
   const { id, conversationId: _conversation, seq, type, visibility, author, createdAt, text, ...fields } = item;
   return { id, type, seq, author, visibility, createdAt, fields, ...(text === undefined ? {} : { text }) };
 }

@@ -8,6 +8,7 @@
  * - `isVisibleTo(item, audience: 'visitor' | 'team'): boolean`
  * - `summarize(item): string`: plain text for previews, transcripts, notifications.
  * - `runEffects({ item, conversationId }): Promise<void>`: the type's activity-side effects.
+ * - `arrivalOf(item): ItemArrival`: the workflow's `itemAdded` signal for a stored item.
  * - `answerAction({ item, actionId, answer, author }): { reply, patch? }`
  * - `acceptedWhile(type)`: the conversation statuses callers may post the type in (absent: any).
  * Failures are `AppError`s with stable codes; a failing hook rejects only the item at hand
@@ -39,8 +40,13 @@ export interface PluginRegistry {
   isVisibleTo(item: { readonly type: string; readonly visibility: Visibility }, audience: Audience): boolean;
   /** Plain-text summary; throws `ERR_UNKNOWN_ITEM_TYPE` or `ERR_PLUGIN_HOOK_FAILED`. */
   summarize(item: ItemArrival | TimelineItem): string;
-  /** Runs the type's `onItemCreated` (a no-op for types without one); call it from an activity only. */
+  /**
+   * Runs the type's `onItemCreated`; call it from an activity only. A no-op for types without one,
+   * and for types no plugin registers any more (the workflow decided to run them when the item came).
+   */
   runEffects(request: EffectsRequest): Promise<void>;
+  /** The item as its conversation workflow hears of it, marked when its type has effects to run. */
+  arrivalOf(item: TimelineItem): ItemArrival;
   /** Turns an answer to an interactive item into a reply item and a patch; see actions.ts. */
   answerAction(request: AnswerRequest): AnswerResult;
   /** The conversation statuses a type is accepted in from callers (`acceptedWhile`), or undefined: any. */
@@ -64,13 +70,17 @@ export function registryFor(table: ItemTypeTable): PluginRegistry {
     answerAction: (request) => answerAction(table, request),
     acceptedWhile: (type) => table.require(type).definition.acceptedWhile,
     async runEffects({ item, conversationId }) {
-      const { plugin, effects } = table.require(item.type);
-      if (!effects) return;
+      const registered = table.get(item.type);
+      if (!registered?.effects) return;
       try {
-        await effects.onItemCreated({ item: toItemArrival(item), conversationId });
+        await registered.effects.onItemCreated({ item: toItemArrival(item), conversationId });
       } catch (thrown) {
-        throw hookError(plugin, 'onItemCreated', thrown);
+        throw hookError(registered.plugin, 'onItemCreated', thrown);
       }
+    },
+    arrivalOf(item) {
+      const arrival = toItemArrival(item);
+      return table.get(item.type)?.effects ? { ...arrival, effects: true } : arrival;
     },
   };
 }

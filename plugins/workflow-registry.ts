@@ -13,10 +13,7 @@
  * - `summarizeItem(item: ItemArrival | TimelineItem): string`
  *   Plain-text summary for AI context and previews. Never throws: a failing or unknown type falls
  *   back to the item's text, or `[type]`.
- * - `hasEffects(type: string): boolean`
- *   Whether the type's plugin has an activity part, i.e. whether the workflow should schedule the
- *   plugin-effects activity (which calls the server registry's `runEffects`) for this item.
- * - `registerWorkflowPlugins(entries)`: called once by the generated workflow entry
+ * - `registerWorkflowPlugins(plugins)`: called once by the generated workflow entry
  *   (plugins/bundle-entry.ts), never by workflow code.
  *
  * Built-in types (message, note, event) are always known, even before any registration.
@@ -28,25 +25,16 @@ import type { Plugin } from './types';
 
 export type { ArrivalContext, ReactionResult } from './pure-hooks';
 
-/** One plugin as the generated workflow entry registers it. */
-export interface WorkflowPluginEntry {
-  readonly plugin: Plugin;
-  /** True when the plugin also has an activity part. */
-  readonly hasEffects: boolean;
-}
-
 /**
  * The built-ins alone until plugins are registered; built on first use because the generated entry
  * registers right away, and this module is evaluated once per workflow instance.
  */
 let registered: ItemTypeTable | undefined;
 const table = (): ItemTypeTable => (registered ??= new ItemTypeTable([]));
-let pluginsWithEffects = new Set<string>();
 
 /** Replaces the registered plugins (built-ins stay). Throws `PluginLoadError` on a bad plugin. */
-export function registerWorkflowPlugins(entries: readonly WorkflowPluginEntry[]): void {
-  registered = new ItemTypeTable(entries.map(({ plugin }) => ({ plugin })));
-  pluginsWithEffects = new Set(entries.filter((e) => e.hasEffects).map((e) => e.plugin.name));
+export function registerWorkflowPlugins(plugins: readonly Plugin[]): void {
+  registered = new ItemTypeTable(plugins.map((plugin) => ({ plugin })));
 }
 
 /** See the module comment. */
@@ -61,10 +49,4 @@ export function summarizeItem(item: ItemArrival | TimelineItem): string {
   } catch {
     return item.text ?? `[${item.type}]`;
   }
-}
-
-/** See the module comment. */
-export function hasEffects(type: string): boolean {
-  const plugin = table().get(type)?.plugin;
-  return plugin !== undefined && pluginsWithEffects.has(plugin);
 }

@@ -70,7 +70,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const ctx: ApiContext = {
     ...deps,
     directory,
-    notifier: new WorkflowNotifier(deps.conversations, deps.workflowStarts, deps.store, deps.log),
+    notifier: new WorkflowNotifier(deps.conversations, deps.workflowStarts, deps.store, deps.plugins, deps.log),
     scopes: new ConversationScopes(deps.store),
     publisher: realtime.publisher,
     online: realtime.online,

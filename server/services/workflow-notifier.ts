@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
 import type { TimelineItem } from '../../domain/timeline';
-import { toItemArrival } from '../../plugins/item-view';
+import type { PluginRegistry } from '../../plugins/registry';
 import type { ConversationEngine } from '../../runtime/conversation-engine';
 import type { ConversationRef, WorkflowStarts } from './workflow-start';
 
@@ -69,6 +69,7 @@ export class WorkflowNotifier {
     private readonly conversations: Pick<ConversationEngine, 'notifyItems'>,
     private readonly starts: Pick<WorkflowStarts, 'inputFor'>,
     private readonly store: OutboxStore,
+    private readonly plugins: Pick<PluginRegistry, 'arrivalOf'>,
     private readonly log: Logger,
     private readonly backoff: SignalBackoff = DEFAULT_BACKOFF,
   ) {}
@@ -197,7 +198,7 @@ export class WorkflowNotifier {
 
   /** Signals the items, retrying until the workflow took them (true) or the notifier stops (false). */
   private async deliver(conversation: ConversationRef, items: TimelineItem[]): Promise<boolean> {
-    const arrivals = items.map(toItemArrival);
+    const arrivals = items.map((item) => this.plugins.arrivalOf(item));
     let delay = this.backoff.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {

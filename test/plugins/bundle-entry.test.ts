@@ -30,7 +30,6 @@ describe('writeWorkflowEntry', () => {
     for (const part of ['examples/rating/workflow', 'examples/ai_tool_call/workflow', 'examples/quick_replies/workflow', 'fixtures/acme/workflow']) {
       expect(plugins).toContain(part);
     }
-    expect(plugins).toContain('hasEffects: true');
     const source = await readFile(entry.workflowsPath, 'utf8');
     expect(source).toContain(`import ${JSON.stringify(entry.preloadModules[0]!.replace(/\.ts$/, ''))}`);
     expect(source).toContain(`export * from ${JSON.stringify(workflowsModule.replace(/\.ts$/, ''))}`);

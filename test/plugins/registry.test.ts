@@ -165,8 +165,19 @@ describe('createPluginRegistry', () => {
       expect(onItemCreated).toHaveBeenCalledWith({ item: arrival, conversationId: 'c1' });
     });
 
-    it('does nothing for a type without effects', async () => {
+    it('does nothing for a type without effects, or one no plugin registers any more', async () => {
       await expect(registry.runEffects({ item: { ...arrival, type: 'rating', fields: { score: 4 } }, conversationId: 'c1' })).resolves.toBeUndefined();
+      await expect(registry.runEffects({ item: arrival, conversationId: 'c1' })).resolves.toBeUndefined();
+    });
+
+    it('marks the arrival of an item whose type has effects, and only that type’s', () => {
+      const otherType = defineItemType({ name: 'fx.other', schema: z.object({}), visibility: 'public', creators: ['human'], reduceSummary: () => 'other' });
+      const plugin = definePlugin({ name: 'fx', version: '1.0.0', itemTypes: [thingType, otherType] });
+      const fx = createPluginRegistry([{ plugin, effects: definePluginEffects(plugin, [defineItemEffects(thingType, { onItemCreated: async () => undefined })]) }]);
+      const stored = { id: 'i1', conversationId: 'c1', seq: 3, author: AGENT, visibility: 'public' as const, createdAt: arrival.createdAt };
+      expect(fx.arrivalOf({ ...stored, type: 'fx.thing', n: 1 } as never)).toEqual({ ...arrival, effects: true });
+      expect(fx.arrivalOf({ ...stored, type: 'fx.other' } as never)).toEqual({ ...arrival, type: 'fx.other', fields: {} });
+      expect(fx.arrivalOf({ ...stored, type: 'message', text: 'hi' } as never)).not.toHaveProperty('effects');
     });
 
     it('wraps a failure naming plugin and hook', async () => {

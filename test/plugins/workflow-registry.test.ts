@@ -5,7 +5,7 @@ import { defineItemType, definePlugin } from '../../plugins/define';
 import { PluginLoadError } from '../../plugins/errors';
 import quickReplies from '../../plugins/examples/quick_replies/workflow';
 import rating from '../../plugins/examples/rating/workflow';
-import { hasEffects, reactTo, registerWorkflowPlugins, summarizeItem } from '../../plugins/workflow-registry';
+import { reactTo, registerWorkflowPlugins, summarizeItem } from '../../plugins/workflow-registry';
 import { AGENT, VISITOR } from './authors';
 
 const faulty = definePlugin({
@@ -42,11 +42,7 @@ const arrival = (type: string, fields: Record<string, unknown>, text?: string): 
 
 describe('workflow-registry', () => {
   beforeEach(() => {
-    registerWorkflowPlugins([
-      { plugin: rating, hasEffects: false },
-      { plugin: quickReplies, hasEffects: false },
-      { plugin: faulty, hasEffects: true },
-    ]);
+    registerWorkflowPlugins([rating, quickReplies, faulty]);
   });
 
   describe('#reactTo', () => {
@@ -92,14 +88,6 @@ describe('workflow-registry', () => {
     });
   });
 
-  describe('#hasEffects', () => {
-    it('is true for types of plugins with an activity part', () => {
-      expect(hasEffects('faulty.thing')).toBe(true);
-      expect(hasEffects('rating')).toBe(false);
-      expect(hasEffects('message')).toBe(false);
-    });
-  });
-
   describe('#registerWorkflowPlugins', () => {
     it('keeps the built-in types known', () => {
       registerWorkflowPlugins([]);
@@ -108,7 +96,7 @@ describe('workflow-registry', () => {
 
     it('refuses a duplicate type, naming the plugin', () => {
       const copy = definePlugin({ ...rating, name: 'rating_copy' });
-      expect(() => registerWorkflowPlugins([{ plugin: rating, hasEffects: false }, { plugin: copy, hasEffects: false }])).toThrow(PluginLoadError);
+      expect(() => registerWorkflowPlugins([rating, copy])).toThrow(PluginLoadError);
     });
   });
 });

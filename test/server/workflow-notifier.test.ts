@@ -6,6 +6,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ItemArrival } from '../../domain/operations';
 import type { TimelineItem } from '../../domain/timeline';
+import { createPluginRegistry } from '../../plugins/registry';
 import { WorkflowNotifier } from '../../server/services/workflow-notifier';
 
 const conversation = { id: 'conv_1', websiteId: 'web_1', visitorId: 'vis_1' };
@@ -57,6 +58,7 @@ const down = () => engine(Infinity);
 
 const starts = { inputFor: async () => ({}) as never };
 const quiet = pino({ level: 'silent' });
+const plugins = createPluginRegistry([]);
 const fast = { initialDelayMs: 1, maxDelayMs: 5 };
 
 describe('WorkflowNotifier', () => {
@@ -64,7 +66,7 @@ describe('WorkflowNotifier', () => {
     it('records the owed signal before resolving and clears it once the workflow took it', async () => {
       const store = outboxStore([item('item_1')]);
       const engineUp = up();
-      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const notifier = new WorkflowNotifier(engineUp, starts, store, plugins, quiet, fast);
       await notifier.notifyItem(conversation, item('item_1'));
       expect(store.pending.has('item_1')).toBe(true);
       await notifier.drain();
@@ -76,7 +78,7 @@ describe('WorkflowNotifier', () => {
       const items = Array.from({ length: 6 }, (_, i) => item(`item_${i}`, i + 1));
       const store = outboxStore(items);
       const flaky = engine(2);
-      const notifier = new WorkflowNotifier(flaky, starts, store, quiet, fast);
+      const notifier = new WorkflowNotifier(flaky, starts, store, plugins, quiet, fast);
       await notifier.notifyItem(conversation, items[0]!);
       for (const next of items.slice(1)) await notifier.notifyItem(conversation, next);
       await notifier.drain();
@@ -94,7 +96,7 @@ describe('WorkflowNotifier', () => {
             if (sent.length === 1) await new Promise<void>((resolve) => (finish = resolve));
           },
         };
-        const notifier = new WorkflowNotifier(slow, starts, outboxStore([]), quiet, fast);
+        const notifier = new WorkflowNotifier(slow, starts, outboxStore([]), plugins, quiet, fast);
         notifier.sendRecorded(conversation, item('item_1', 1));
         await new Promise((resolve) => setTimeout(resolve, 5));
         finish();
@@ -111,7 +113,7 @@ describe('WorkflowNotifier', () => {
   describe('#resumePending', () => {
     it('sends at the next start what a stopped run still owed, in order', async () => {
       const store = outboxStore([item('item_1', 1), item('item_2', 2)]);
-      const first = new WorkflowNotifier(down(), starts, store, quiet, fast);
+      const first = new WorkflowNotifier(down(), starts, store, plugins, quiet, fast);
       await first.notifyItem(conversation, item('item_1', 1));
       await first.notifyItem(conversation, item('item_2', 2));
       await new Promise((resolve) => setTimeout(resolve, 30));
@@ -120,7 +122,7 @@ describe('WorkflowNotifier', () => {
       expect([...store.pending.keys()]).toEqual(['item_1', 'item_2']);
 
       const engineUp = up();
-      const second = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const second = new WorkflowNotifier(engineUp, starts, store, plugins, quiet, fast);
       expect(await second.resumePending()).toBe(2);
       await second.drain();
       expect(engineUp.heard).toEqual(['item_1', 'item_2']);
@@ -139,7 +141,7 @@ describe('WorkflowNotifier', () => {
         return getItem(itemId);
       };
       const engineUp = up();
-      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const notifier = new WorkflowNotifier(engineUp, starts, store, plugins, quiet, fast);
       const owed = await notifier.holdPending(); // before the server takes requests
       const sending = notifier.sendPending(owed);
       notifier.sendRecorded(conversation, item('item_3', 3)); // a visitor writes as the server starts
@@ -160,7 +162,7 @@ describe('WorkflowNotifier', () => {
         return getItem(itemId);
       };
       const engineUp = up();
-      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const notifier = new WorkflowNotifier(engineUp, starts, store, plugins, quiet, fast);
       const owed = await notifier.holdPending();
       notifier.sendRecorded(conversation, item('item_2', 2));
       expect(await notifier.sendPending(owed)).toBe(1);
@@ -173,7 +175,7 @@ describe('WorkflowNotifier', () => {
       const store = outboxStore([elsewhere]);
       store.pending.set('item_other', conversation.id);
       const engineUp = up();
-      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const notifier = new WorkflowNotifier(engineUp, starts, store, plugins, quiet, fast);
       await notifier.resumePending();
       await notifier.drain();
       expect(engineUp.heard).toEqual([]);
@@ -193,7 +195,7 @@ describe('WorkflowNotifier', () => {
         await written;
       };
       const engineUp = up();
-      expect(await new WorkflowNotifier(engineUp, starts, store, quiet, fast).resumePending()).toBe(20);
+      expect(await new WorkflowNotifier(engineUp, starts, store, plugins, quiet, fast).resumePending()).toBe(20);
       expect(asked).toHaveLength(20);
       expect(engineUp.heard).toEqual([]);
     });
@@ -214,7 +216,7 @@ describe('WorkflowNotifier', () => {
         return getItem(itemId);
       };
       const engineUp = up();
-      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const notifier = new WorkflowNotifier(engineUp, starts, store, plugins, quiet, fast);
       const resumed = await Promise.race([notifier.resumePending(), new Promise((resolve) => setTimeout(() => resolve('stuck'), 300))]);
       expect(resumed).toBe(40);
       await notifier.drain();
@@ -228,7 +230,7 @@ describe('WorkflowNotifier', () => {
       store.pending.set('item_long_gone', conversation.id);
       store.recorded.set('item_long_gone', new Date(Date.now() - 3_600_000).toISOString());
       const engineUp = up();
-      const notifier = new WorkflowNotifier(engineUp, starts, store, quiet, fast);
+      const notifier = new WorkflowNotifier(engineUp, starts, store, plugins, quiet, fast);
       await notifier.resumePending();
       await notifier.drain();
       expect([...store.pending.keys()]).toEqual(['item_in_flight']);

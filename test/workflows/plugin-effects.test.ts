@@ -1,8 +1,11 @@
 /**
  * Plugin effects: an item whose type has an activity part gets `runPluginEffects` scheduled by the
  * conversation workflow; a failing effect is retried, then skipped, and the conversation goes on.
+ * Whether to run them is the item's signal's to say (so the history decides on replay), not the
+ * plugins of the code that runs the workflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toItemArrival } from '../../plugins/item-view';
 import { eventually } from '../runtime/engine/eventually';
 import { ALICE, VISITOR } from './conversation/fixtures';
 import { productHarness, type ProductHarness } from './support/product-harness';
@@ -26,5 +29,20 @@ describe('conversationWorkflow plugin effects', () => {
     const item = await c.post(VISITOR, 'boom', { type: 'test.effect', fail: true });
     await h.passTimeUntil(() => expect(h.effectsRan.filter((id) => id === item.id)).toHaveLength(5));
     expect(await c.operate(ALICE, { op: 'set_priority', priority: 'high' })).toMatchObject({ priority: 'high' });
+  });
+
+  it('runs effects when the signal says so, whatever plugins the code running it has', async () => {
+    const c = await h.newConversation();
+    // Posted while its plugin had no activity part: its signal asks for nothing.
+    const before = await c.write(VISITOR, 'before', { type: 'test.effect', fail: false });
+    await h.conversations.notifyItems([toItemArrival(before)], c.start);
+    // Posted while a plugin with effects had this type, since taken away: nothing left to run, nothing fails.
+    const gone = await c.write(VISITOR, 'gone', { type: 'test.chaos', mode: 'invalid' });
+    await h.conversations.notifyItems([{ ...toItemArrival(gone), effects: true }], c.start);
+    await c.post(VISITOR, 'a plain message');
+
+    const activities = async () => (await h.engine.history(c.workflowId)).filter((entry) => entry.name === 'runPluginEffects').map((entry) => entry.kind);
+    await eventually(async () => expect(await activities()).toEqual(['activity_scheduled', 'activity_completed']));
+    expect(h.effectsRan).not.toContain(before.id);
   });
 });

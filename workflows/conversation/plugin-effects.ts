@@ -1,11 +1,10 @@
 /**
- * Item types whose plugin has an activity part get their effects run by the `runPluginEffects`
- * activity (the plugin registry's `runEffects`), in the background: retried a few times, and a
+ * Items whose type had effects (`onItemCreated`) when they were posted, as their signal says, get
+ * them run by the `runPluginEffects` activity (the plugin registry's `runEffects`), in the background: retried a few times, and a
  * failure is logged, never the conversation's problem.
  */
 import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { ItemArrival } from '../../domain/operations';
-import { hasEffects } from '../../plugins/workflow-registry';
 
 /** Implemented in activities/index.ts over the plugin registry. */
 export interface PluginEffectActivities {
@@ -22,9 +21,9 @@ export class PluginEffects {
 
   constructor(private readonly conversationId: string) {}
 
-  /** Starts the item's effects if its type has any; returns at once. */
+  /** Starts the item's effects if its type had any when it was posted; returns at once. */
   schedule(item: ItemArrival): void {
-    if (!hasEffects(item.type)) return;
+    if (!item.effects) return;
     const { conversationId } = this;
     this.running += 1;
     runPluginEffects({ item, conversationId })

@@ -66,7 +66,7 @@ describe('rating', () => {
     });
 
     it('gives the same operations through the workflow registry’s reactTo', () => {
-      registerWorkflowPlugins([{ plugin: rating, hasEffects: false }]);
+      registerWorkflowPlugins([rating]);
       const conversation = { status: 'resolved' as const, priority: 'medium' as const, handler: 'human' as const, participants: [], tags: [] };
       expect(reactTo({ item: toItemArrival(rate(2)), conversation })).toEqual(kit.react({ item: rate(2), conversation }));
     });

@@ -5,6 +5,7 @@
  */
 import type { LifecycleStore } from '../../../activities/conversation';
 import type { Store } from '../../../activities/store';
+import type { PluginRegistry } from '../../../plugins/registry';
 import { ConversationEngine } from '../../../runtime/conversation-engine';
 import { TemporalEngine } from '../../../runtime/engine/temporal';
 import { temporalSettingsFromEnv } from '../../../runtime/engine/temporal-connection';
@@ -18,6 +19,7 @@ export interface ConversationHarness {
   engine: WorkflowEngine;
   conversations: ConversationEngine;
   store: Store;
+  plugins: PluginRegistry;
   /** Makes `times` calls of a store method for one conversation throw, after `after` more calls succeed. */
   failNext(method: StoreMethod, conversationId: string, times: number, after?: number): void;
   /** Calls of a store method for one conversation, failed ones included. */
@@ -102,6 +104,7 @@ export const embeddedEngineUnderTest: ConversationEngineUnderTest = {
       engine,
       conversations: connect(engine),
       store: services.store,
+      plugins: services.plugins,
       failNext: services.faults.failNext,
       callsOf: services.faults.callsOf,
       breaches: services.breaches,
@@ -134,6 +137,7 @@ export const temporalEngineUnderTest: ConversationEngineUnderTest = {
       engine,
       conversations: new ConversationEngine({ engine, loadProjection: services.loadProjection }),
       store: services.store,
+      plugins: services.plugins,
       failNext: services.faults.failNext,
       callsOf: services.faults.callsOf,
       breaches: services.breaches,

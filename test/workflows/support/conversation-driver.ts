@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../../../activities/store';
 import type { LifecycleOperation } from '../../../domain/operations';
 import type { Author, EventItem, TimelineItem } from '../../../domain/timeline';
-import { toItemArrival } from '../../../plugins/item-view';
+import type { PluginRegistry } from '../../../plugins/registry';
 import type { ConversationEngine } from '../../../runtime/conversation-engine';
 import { conversationWorkflowId, type LifecycleSettings, type RosterMember, type RunLimits } from '../../../workflows/conversation/definitions';
 import { SETTINGS, VISITOR, workflowInput } from '../conversation/fixtures';
@@ -15,6 +15,7 @@ import { SETTINGS, VISITOR, workflowInput } from '../conversation/fixtures';
 export interface DriverEnvironment {
   readonly store: Store;
   readonly conversations: ConversationEngine;
+  readonly plugins: Pick<PluginRegistry, 'arrivalOf'>;
 }
 
 export interface ConversationOptions {
@@ -66,7 +67,7 @@ export async function startConversation(env: DriverEnvironment, { assistantId, s
       } as Parameters<Store['appendItem']>[0]);
       return item;
     },
-    notify: (item: TimelineItem) => env.conversations.notifyItems([toItemArrival(item)], start),
+    notify: (item: TimelineItem) => env.conversations.notifyItems([env.plugins.arrivalOf(item)], start),
     operate: (actor: Author, ...operations: LifecycleOperation[]) => env.conversations.operate(id, { actor, operations }, start),
     state: () => env.conversations.getState(id),
     stored: () => env.store.getConversation(id),

@@ -41,6 +41,7 @@ export async function productHarness(label: string) {
 
   return {
     engine,
+    conversations,
     store,
     typing,
     effectsRan,
@@ -71,7 +72,7 @@ export async function productHarness(label: string) {
       await queues.agentOnline(member);
     },
 
-    newConversation: (options: ConversationOptions = {}) => startConversation({ store, conversations }, { websiteId: WEBSITE_ID, ...options }),
+    newConversation: (options: ConversationOptions = {}) => startConversation({ store, conversations, plugins: services.plugins }, { websiteId: WEBSITE_ID, ...options }),
 
     async close() {
       await engine.shutdown();

@@ -28,9 +28,10 @@ export interface ServiceOptions extends Partial<Omit<ActivityDeps, 'store' | 'en
 export async function workflowServices({ label, lifecycleStore, ...deps }: ServiceOptions) {
   const database = await testDatabase(label);
   let engine: WorkflowEngine | undefined;
+  const plugins = deps.plugins ?? createPluginRegistry([]);
   const activities = createActivities({
     store: database.store,
-    plugins: deps.plugins ?? createPluginRegistry([]),
+    plugins,
     resolveModel: deps.resolveModel ?? createModelResolver({}),
     engine: () => {
       if (!engine) throw new Error('no engine yet');
@@ -42,6 +43,8 @@ export async function workflowServices({ label, lifecycleStore, ...deps }: Servi
   const conversationActivities = lifecycleStore && createConversationActivities({ store: lifecycleStore(database.store), ...(deps.onSlaBreach ? { onSlaBreach: deps.onSlaBreach } : {}) });
   return {
     ...database,
+    /** What the server would use to tell a workflow of an item (`arrivalOf`). */
+    plugins,
     activities: { ...activities, ...conversationActivities },
     /** The engine routing activities talk to. */
     useEngine(running: WorkflowEngine) {

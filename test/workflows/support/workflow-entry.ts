@@ -5,11 +5,6 @@ import { registerWorkflowPlugins } from '../../../plugins/workflow-registry';
 import chaos from './chaos-plugin';
 import effects from './effects-plugin';
 
-registerWorkflowPlugins([
-  { plugin: rating, hasEffects: false },
-  { plugin: aiToolCall, hasEffects: false },
-  { plugin: chaos, hasEffects: false },
-  { plugin: effects, hasEffects: true },
-]);
+registerWorkflowPlugins([rating, aiToolCall, chaos, effects]);
 
 export * from '../../../workflows';
