@@ -2,6 +2,7 @@ import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { createAiAssistant, DISABLED_RECHECK_MS } from '../../workflows/conversation/ai/assistant';
 import type { AiTurnOutcome } from '../../workflows/conversation/ai/turn';
+import type { AssistantConfig } from '../../domain/assistant';
 import type { ItemArrival } from '../../domain/operations';
 import { aiHarness } from './helpers';
 import { fakeTurnRuntime, settle } from './fake-runtime';
@@ -31,7 +32,7 @@ function gatedModel() {
   return { model, release: () => gates.shift()?.() };
 }
 
-function setup(config: { enabled?: boolean } = {}) {
+function setup(config: Partial<AssistantConfig> = {}) {
   const { model, release } = gatedModel();
   const h = aiHarness({ model, visitorText: 'first', config: { debounceMs: 1500, ...config } });
   const { runtime, pending, clock, patching } = fakeTurnRuntime();
@@ -93,8 +94,32 @@ describe('createAiAssistant', () => {
       expect(outcomes.at(-1)).toEqual({ status: 'replied', steps: 1 });
     });
 
-    it('does not ask a disabled assistant again for a while: no timer, no activity per message', async () => {
-      const { ai, pending, model, clock } = setup({ enabled: false });
+    it('hands the conversation to the team when the assistant is switched off', async () => {
+      const { h, ai, pending, model } = setup({ enabled: false });
+      ai.onVisitorMessage(arrival('m1', 'first'));
+      pending[0]!.fire();
+      await settle();
+      await settle();
+      expect(model.doGenerateCalls).toHaveLength(0);
+      expect(h.conversation.lifecycle).toMatchObject({ handler: 'unassigned', escalationReason: 'The AI assistant is switched off' });
+      ai.onVisitorMessage(arrival('m2', 'second'));
+      expect(pending).toEqual([]);
+    });
+
+    it('hands the conversation to the team within business hours when it answers outside them only', async () => {
+      const allWeek = { timeZone: 'UTC', days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '23:59' };
+      const { h, ai, pending, model } = setup({ onlyOutsideBusinessHours: true, businessHours: allWeek });
+      ai.onVisitorMessage(arrival('m1', 'first'));
+      pending[0]!.fire();
+      await settle();
+      await settle();
+      expect(model.doGenerateCalls).toHaveLength(0);
+      expect(h.conversation.lifecycle).toMatchObject({ handler: 'unassigned', escalationReason: 'The AI assistant answers outside business hours only' });
+    });
+
+    it('does not ask a disabled assistant again for a while when replaying a history made before it handed over', async () => {
+      const { ai, pending, model, clock, patching } = setup({ enabled: false });
+      patching.without.push('ai-off-hands-to-team');
       ai.onVisitorMessage(arrival('m1', 'first'));
       pending[0]!.fire();
       await settle();
@@ -108,7 +133,7 @@ describe('createAiAssistant', () => {
     });
 
     it('keeps asking on every message while replaying a history made before it skipped disabled assistants', async () => {
-      const { ai, pending, patching } = setup({ enabled: false });
+      const { h, ai, pending, patching } = setup({ enabled: false });
       patching.take = false;
       ai.onVisitorMessage(arrival('m1', 'first'));
       pending[0]!.fire();
@@ -116,6 +141,7 @@ describe('createAiAssistant', () => {
       await settle();
       ai.onVisitorMessage(arrival('m2', 'second'));
       expect(pending.map((t) => t.ms)).toEqual([1500]);
+      expect(h.conversation.lifecycle.handler).toBe('ai');
     });
 
     it('ignores items that are not a visitor message the AI owns', () => {

@@ -11,9 +11,12 @@ interface FakeTimer {
 export function fakeTurnRuntime() {
   const pending: FakeTimer[] = [];
   const clock = { now: 0 };
-  /** Patch ids the code asked about; taken unless `patching.take` is false (replaying a history made without them). */
+  /**
+   * Patch ids the code asked about; taken unless `patching.take` is false, or the id is in
+   * `patching.without` (replaying a history made without them).
+   */
   const patches: string[] = [];
-  const patching = { take: true };
+  const patching = { take: true, without: [] as string[] };
   let starting: Set<FakeTimer> | undefined;
   const runtime: TurnRuntime = {
     sleep(ms) {
@@ -45,7 +48,7 @@ export function fakeTurnRuntime() {
     now: () => clock.now,
     patched: (patchId) => {
       patches.push(patchId);
-      return patching.take;
+      return patching.take && !patching.without.includes(patchId);
     },
   };
   return { runtime, pending, clock, patches, patching };

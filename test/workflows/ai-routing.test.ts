@@ -127,4 +127,13 @@ describe('conversationWorkflow routing', () => {
     await h.agentOnline(FRANK, { teams: ['technical'], capacity: 1 });
     await eventually(async () => expect(await c.state()).toMatchObject({ assigneeId: FRANK.id }));
   });
+  it('routes a visitor message to the team when the assistant is switched off', async () => {
+    await h.agentOnline(ALICE, { teams: ['support'], capacity: 10 });
+    const assistant = await h.newAssistant({ config: { enabled: false } });
+    const c = await h.newConversation({ assistantId: assistant.id, roster: [...workflowInput().roster, { id: assistant.id, kind: 'ai' }] });
+    await c.post(VISITOR, 'Is anyone there?');
+    await h.passTime(PAST_DEBOUNCE_MS);
+    await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant is switched off', assigneeId: expect.any(String) }));
+    expect(await c.timeline()).not.toContain('message:ai');
+  });
 });

@@ -50,6 +50,8 @@ export const DISABLED_RECHECK_MS = 60_000;
 const SKIP_DISABLED_PATCH = 'ai-skips-disabled-assistant';
 /** Turns from it on triage a visitor who asks for a person before handing over (turn.ts). */
 const TRIAGE_PATCH = 'ai-triage-before-handover';
+/** From it on, a visitor message the assistant may not answer (switched off, business hours) goes to the team. */
+const OFF_HANDS_TO_TEAM_PATCH = 'ai-off-hands-to-team';
 
 export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
   const { conversationId, assistantId, activities } = options;
@@ -80,7 +82,14 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     disabledSeenAt = policy.enabled ? undefined : runtime.now();
     const lifecycle = options.lifecycle();
     // Re-checked after the debounce: a human may have taken over meanwhile.
-    if (!isAiTurnTrigger(job.arrival, lifecycle) || !policyAllowsAnswer(policy, job.arrival)) return;
+    if (!isAiTurnTrigger(job.arrival, lifecycle)) return;
+    if (!policyAllowsAnswer(policy, job.arrival)) {
+      // The visitor must not wait on an assistant that will not answer: the team takes it (routed to its queue).
+      if (runtime.patched(OFF_HANDS_TO_TEAM_PATCH)) {
+        await options.applyOperation({ op: 'escalate', reason: policy.enabled ? 'The AI assistant answers outside business hours only' : 'The AI assistant is switched off' });
+      }
+      return;
+    }
     const context = await orEscalate(() => activities.buildConversationContext({ conversationId }));
     if (!context) return;
     const outcome = await runAiTurn(deps(job), {
