@@ -33,14 +33,21 @@ export function waitsForPerson(lifecycle: ConversationLifecycle): boolean {
 /** The agent an open conversation counts against, if any. */
 const loadedAgent = (lifecycle: ConversationLifecycle): string | undefined => (lifecycle.status === 'open' ? lifecycle.assigneeId : undefined);
 
+/**
+ * What routing must hear of a change from `before` to `after`: a new escalation, and with
+ * `reroutesWaiting` (the rule of newer runs) a conversation that came to wait for a person again.
+ */
 export function routingNotices(
   before: ConversationLifecycle,
   after: ConversationLifecycle,
   ids: { websiteId: string; conversationId: string },
+  reroutesWaiting = false,
 ): RoutingNotice[] {
   const { websiteId } = ids;
   const notices: RoutingNotice[] = [];
-  if (after.escalatedAt !== undefined && after.escalatedAt !== before.escalatedAt) notices.push(routeNotice(after, ids));
+  const escalated = after.escalatedAt !== undefined && after.escalatedAt !== before.escalatedAt;
+  const waitsAgain = reroutesWaiting && waitsForPerson(after) && !waitsForPerson(before);
+  if (escalated || waitsAgain) notices.push(routeNotice(after, ids));
   const [was, is] = [loadedAgent(before), loadedAgent(after)];
   if (was !== is) {
     for (const agentId of [was, is]) if (agentId !== undefined) notices.push({ kind: 'agentLoad', websiteId, agentId });

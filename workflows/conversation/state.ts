@@ -389,7 +389,7 @@ export class ConversationState {
     this.drafts = [];
     if (drafts.length === 0 && JSON.stringify(this.data.lifecycle) === serializedBefore) return;
     const before = JSON.parse(serializedBefore) as ConversationLifecycle;
-    this.data.outbox.routing.push(...routingNotices(before, this.data.lifecycle, this.data));
+    this.data.outbox.routing.push(...routingNotices(before, this.data.lifecycle, this.data, this.data.rules?.reroutesWaiting));
     const version = ++this.data.stateVersion;
     const workflowId = conversationWorkflowId(this.data.conversationId);
     drafts.forEach(({ actor, event }, index) => {

@@ -27,9 +27,14 @@ export interface RuleRevisions {
   humanTriageStands?: boolean;
   /** A reopen lets go of people who left the team while it was resolved (see `releaseDeparted`). */
   departedReleasedOnReopen?: boolean;
+  /**
+   * A conversation that comes to wait for a person again (unassigned, its last person left, reopened
+   * with nobody on it) goes back to routing, whatever made it wait (routing-notices.ts).
+   */
+  reroutesWaiting?: boolean;
 }
 
-export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true, humanTriageStands: true, departedReleasedOnReopen: true };
+export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true, humanTriageStands: true, departedReleasedOnReopen: true, reroutesWaiting: true };
 
 /** How a reopen gives the conversation back to the AI when the settings say so. */
 const HAND_BACK: OperationRequest = { actor: LIFECYCLE_ACTOR, operation: { op: 'hand_back' } };
@@ -261,7 +266,8 @@ export function releaseDeparted(context: TransitionContext, actorFor: (userId: s
   if (!assigneeGone && leaving.length === 0) return;
   if (assigneeGone) perform(context, { actor: actorFor(assignee), operation: { op: 'unassign' } });
   for (const { id } of leaving) perform(context, { actor: actorFor(id), operation: { op: 'leave', userId: id } });
-  if (waitsForPerson(lifecycle)) data.outbox.routing.push(routeNotice(lifecycle, data));
+  // Runs under newer rules route every conversation that comes to wait again (routingNotices).
+  if (!data.rules?.reroutesWaiting && waitsForPerson(lifecycle)) data.outbox.routing.push(routeNotice(lifecycle, data));
 }
 
 const rosterMember = (data: ConversationStateData, id: string) => data.roster.find((member) => member.id === id);

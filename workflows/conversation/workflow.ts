@@ -97,6 +97,8 @@ const AI_HANDOVER_PATCH = 'ai-handover-rules';
 const HUMAN_TRIAGE_PATCH = 'human-triage-stands';
 /** Runs started with it: a reopen lets go of people who left the team meanwhile. */
 const DEPARTED_PATCH = 'departed-released-on-reopen';
+/** Runs started with it: a conversation that comes to wait for a person again goes back to routing. */
+const REROUTE_PATCH = 'reroutes-waiting';
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<ConversationSnapshot> {
   // Asked once, at the run's start: a run started before a rule changed keeps its rules to its end.
@@ -104,6 +106,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     aiHandover: patched(AI_HANDOVER_PATCH),
     humanTriageStands: patched(HUMAN_TRIAGE_PATCH),
     departedReleasedOnReopen: patched(DEPARTED_PATCH),
+    reroutesWaiting: patched(REROUTE_PATCH),
   });
   const { conversationId } = input;
   const runLimits = { ...DEFAULT_RUN_LIMITS, ...input.runLimits };

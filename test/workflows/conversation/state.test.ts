@@ -3,6 +3,7 @@ import type { LifecycleOperation } from '../../../domain/operations';
 import type { Author, EventKind } from '../../../domain/timeline';
 import type { ConversationWorkflowInput } from '../../../workflows/conversation/definitions';
 import { ConversationState, DEDUP_WINDOW, TransitionRejected } from '../../../workflows/conversation/state';
+import { CURRENT_RULES } from '../../../workflows/conversation/transitions';
 import { ALICE, ASSISTANT, BOB, HOUR, MINUTE, SETTINGS, VISITOR, arrival, workflowInput } from './fixtures';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -594,6 +595,33 @@ describe('ConversationState', () => {
       op(state, BOB, { op: 'reopen' });
       expect(loads()).toEqual([BOB.id]);
     });
+
+    it('routes again a conversation that comes to wait for a person: unassigned, or its only person left', () => {
+      const routes = (state: ConversationState) => state.takeOutput().routing.filter((n) => n.kind === 'route');
+      const unassigned = withAi();
+      op(unassigned, ASSISTANT, { op: 'escalate', reason: 'asks for a person' });
+      op(unassigned, BOB, { op: 'assign', userId: ALICE.id });
+      routes(unassigned);
+      op(unassigned, ALICE, { op: 'unassign' });
+      expect(routes(unassigned)).toEqual([{ kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: [], priority: 'medium' }]);
+
+      const left = withAi();
+      op(left, BOB, { op: 'join', userId: BOB.id });
+      expect(routes(left)).toEqual([]);
+      op(left, BOB, { op: 'leave', userId: BOB.id });
+      expect(routes(left)).toHaveLength(1);
+      op(left, BOB, { op: 'set_priority', priority: 'high' });
+      expect(routes(left)).toEqual([]); // still waiting: routed once
+    });
+
+    it('does not route a conversation again in runs started under the older rules', () => {
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), { ...CURRENT_RULES, reroutesWaiting: false });
+      op(state, ASSISTANT, { op: 'escalate', reason: 'asks for a person' });
+      op(state, BOB, { op: 'assign', userId: ALICE.id });
+      state.takeOutput();
+      op(state, ALICE, { op: 'unassign' });
+      expect(state.takeOutput().routing.filter((n) => n.kind === 'route')).toEqual([]);
+    });
   });
 
   describe('#changeRoster', () => {
@@ -666,7 +694,7 @@ describe('ConversationState', () => {
         ['reopened', VISITOR.id],
         ['unassigned', 'lifecycle'],
       ]);
-      expect(output.routing).toContainEqual(expect.objectContaining({ kind: 'route' }));
+      expect(output.routing.filter((n) => n.kind === 'route')).toHaveLength(1);
       expect(state.snapshot()).not.toHaveProperty('assigneeId');
     });
 
