@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientOptions } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 
@@ -32,10 +32,14 @@ export interface TemporalConnection {
   close(): Promise<void>;
 }
 
+/** A query on a closed run is refused (by default Temporal answers it from the closed run), as the embedded engine refuses it. */
+const CLIENT_OPTIONS = { workflow: { queryRejectCondition: 'NOT_OPEN' } } satisfies Omit<ClientOptions, 'connection' | 'namespace'>;
+
 export async function connectTemporal(settings: TemporalSettings): Promise<TemporalConnection> {
   if (settings.cliPath) {
     const env = await TestWorkflowEnvironment.createLocal({
       server: { executable: { type: 'existing-path', path: settings.cliPath }, ...(settings.namespace ? { namespace: settings.namespace } : {}) },
+      client: CLIENT_OPTIONS,
     });
     return { client: env.client, nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default', close: () => env.teardown() };
   }
@@ -44,7 +48,7 @@ export async function connectTemporal(settings: TemporalSettings): Promise<Tempo
   const connection = await Connection.connect({ address: settings.address });
   const nativeConnection = await NativeConnection.connect({ address: settings.address });
   return {
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, ...CLIENT_OPTIONS }),
     nativeConnection,
     namespace,
     close: async () => {

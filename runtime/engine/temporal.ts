@@ -7,6 +7,7 @@ import {
   type WorkflowExecutionStatusName,
 } from '@temporalio/client';
 import { ApplicationFailure, type Workflow } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { AuditEntry } from './audit';
 import { QueryFailedError, UpdateRejectedError, WorkflowAlreadyRunningError, WorkflowNotFoundError } from './errors';
@@ -111,6 +112,8 @@ export class TemporalEngine implements WorkflowEngine {
     try {
       return await this.mapNotFound(o.workflowId, () => this.workflows.getHandle(o.workflowId).query<R, unknown[]>(o.query, ...(o.args ?? [])));
     } catch (err) {
+      // The client refuses queries on closed runs (queryRejectCondition NOT_OPEN): for the product, no open workflow.
+      if (err instanceof QueryRejectedError && err.status !== RUNNING) throw new WorkflowNotFoundError(o.workflowId);
       if (err instanceof QueryRejectedError) throw new QueryFailedError(err.message);
       throw err;
     }
@@ -145,6 +148,9 @@ export class TemporalEngine implements WorkflowEngine {
     }
   }
 }
+
+// @temporalio/proto is CommonJS without statically detectable named exports, so Node's ESM loader needs the default import.
+const RUNNING = proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
 const STATUS: Record<WorkflowExecutionStatusName, WorkflowStatus> = {
   RUNNING: 'running',

@@ -211,6 +211,14 @@ export function describeEngineContract(subject: EngineUnderTest): void {
       it('rejects with WorkflowNotFoundError for an unknown id', async () => {
         await expect(engine.query({ workflowId: id('none'), query: 'counterState' })).rejects.toBeInstanceOf(WorkflowNotFoundError);
       });
+
+      it('rejects with WorkflowNotFoundError once the workflow has finished', async () => {
+        const workflowId = id('query-closed');
+        await startCounter(workflowId);
+        await engine.signal({ workflowId, signal: 'finish', args: [{}] });
+        await eventually(async () => expect((await engine.describe(workflowId)).status).toBe('completed'));
+        await expect(counterState(workflowId)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      });
     });
 
     describe('timers', () => {
