@@ -304,6 +304,10 @@ export function describeEngineContract(subject: EngineUnderTest): void {
     });
 
     describe('#history', () => {
+      it('is empty for an unknown id', async () => {
+        expect(await engine.history(id('nobody'))).toEqual([]);
+      });
+
       it('lists what happened in order, with actors, across runs', async () => {
         const workflowId = id('history');
         await startCounter(workflowId, { signalsPerRun: 2 });
