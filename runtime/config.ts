@@ -70,7 +70,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   store: { mongodbUri?: string; dbName: string; memory: boolean };
-  temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string };
+  /** `dbFilename`: where a dev server started from `cliPath` keeps its workflows; none (in memory) when the data is kept in memory. */
+  temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string; dbFilename?: string };
   /** The embedded workflow engine runs in a worker thread of its own (else on the server's thread). */
   engineThread: boolean;
   /** Live workflow instances kept; beyond it the least recently used idle one is dropped, rebuilt by replay when next needed. */
@@ -105,12 +106,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     store: { mongodbUri: e.MONGODB_URI, dbName: e.MONGODB_DB, memory: e.EMBEDDED_MONGO_MEMORY },
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, cliPath: e.TEMPORAL_CLI_PATH },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      dbFilename: e.EMBEDDED_MONGO_MEMORY ? undefined : path.join(dataDir, 'temporal', 'dev-server.db'),
+    },
     engineThread: e.EMBEDDED_ENGINE_THREAD,
     workflowCacheSize: e.WORKFLOW_CACHE_SIZE,
     keys: { publicKey: e.PUBLIC_KEY, secretKey: e.SECRET_KEY, identitySecret: e.IDENTITY_SECRET },

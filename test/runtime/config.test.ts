@@ -14,6 +14,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps the workflows of a Temporal dev server in the data directory, unless the data is kept in memory', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/support' }).temporal.dbFilename).toBe('/srv/support/temporal/dev-server.db');
+    expect(loadConfig({ DATA_DIR: '/srv/support', EMBEDDED_MONGO_MEMORY: 'true' }).temporal.dbFilename).toBeUndefined();
+  });
+
   it('takes a port from 0 to 65535', () => {
     expect(loadConfig({ PORT: '65535' }).port).toBe(65_535);
     for (const bad of ['65536', '99999', '-1', 'abc']) expect(() => loadConfig({ PORT: bad })).toThrow(/PORT/);
