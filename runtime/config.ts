@@ -11,6 +11,11 @@ const optionalString = z.string().trim().min(1).optional().catch(undefined);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const splitList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 const list = (fallback: string) => z.string().default(fallback).transform(splitList);
+/**
+ * The largest JSON body the configuration allows: a message's fields travel in a workflow signal, and
+ * Temporal refuses a payload over 2 MB (the signal outbox would then retry it forever).
+ */
+const MAX_JSON_BODY_BYTES = 1_024 * 1_024;
 /** The longest website key the configuration takes, after its `pk_`/`sk_` prefix. */
 export const MAX_KEY_CHARS = 200;
 
@@ -42,7 +47,7 @@ const envSchema = z.object({
   /** Prefill the inbox sign-in with the secret key (a local demo only); default: when HOST is loopback. */
   DEMO_PAGES: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024),
+  JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024).pipe(z.number().max(MAX_JSON_BODY_BYTES, `at most ${MAX_JSON_BODY_BYTES} (1 MiB): a message travels in a workflow signal, and Temporal refuses one over 2 MB`)),
   FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
   // Media types are case-insensitive; requests' are compared lower-cased.
   FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
