@@ -42,7 +42,7 @@ export interface StartOverrides {
   teams?: TeamAvailability;
   /** How long the store's embedded-engine lease holds without renewal (tests shorten it). */
   engineLeaseTtlMs?: number;
-  /** Told once the app stopped by itself because it cannot go on (its engine lease was taken); `npm start` exits then. */
+  /** Told once the app stopped by itself because it cannot go on (its engine lease was taken, its Temporal Worker failed); `npm start` exits then. */
   onFatal?(reason: string): void;
 }
 
@@ -88,10 +88,20 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       else steps.push(step);
     },
   };
-  /** Once: the app may stop by itself (a lost engine lease) before its owner closes it. */
+  /** Once: the app may stop by itself (a lost engine lease, a failed Temporal Worker) before its owner closes it. */
   const stopAll = () => (stopping ??= runAll([...steps].reverse(), log));
-  /** The embedded engine this app started, so a lost lease can stop it before anything else. */
+  /** The engine this app started, so stopping by itself can stop it before anything else. */
   let ownEngine: WorkflowEngine | undefined;
+  /**
+   * Stops the app when it cannot go on. The engine stops first, so it runs nothing more (it writes nothing more to a
+   * journal another instance now runs); then the rest (serving on without an engine would refuse every lifecycle change).
+   */
+  const stopByItself = (reason: string) =>
+    void (async () => {
+      await ownEngine?.shutdown().catch((err: unknown) => log.error({ err }, 'engine shutdown failed'));
+      await stopAll();
+      overrides.onFatal?.(reason);
+    })();
   try {
     let mongoUri = config.store.mongodbUri;
     if (!mongoUri) {
@@ -108,15 +118,9 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       const lease = await EngineLease.acquire(direct.db, {
         ttlMs: overrides.engineLeaseTtlMs,
         onLost: (holder) => {
-          // The engine stops first, so it writes nothing more to a journal another instance now runs; then
-          // the rest (serving on without an engine would refuse every lifecycle change).
           const reason = `another instance (pid ${holder.pid} on ${holder.host}) took over the embedded workflow engine of this store`;
           log.fatal({ holder }, `${reason}: stopping this one`);
-          void (async () => {
-            await ownEngine?.shutdown().catch((err: unknown) => log.error({ err }, 'engine shutdown failed'));
-            await stopAll();
-            overrides.onFatal?.(reason);
-          })();
+          stopByItself(reason);
         },
       });
       cleanup.push(() => lease.release());
@@ -148,6 +152,10 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
               journal: await MongoJournalStore.open(direct.db),
               logger: pinoTemporalLogger(log.child({ thread: 'engine' })),
               cacheSize: config.workflowCacheSize,
+              onWorkerFailed: (err) => {
+                log.error({ err }, 'the Temporal worker failed: stopping this instance');
+                stopByItself('its Temporal worker failed');
+              },
             }))().catch((err: unknown) => {
         late.fail(err);
         throw err;

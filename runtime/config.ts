@@ -11,6 +11,11 @@ const optionalString = z.string().trim().min(1).optional().catch(undefined);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const splitList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 const list = (fallback: string) => z.string().default(fallback).transform(splitList);
+/**
+ * The largest JSON body the configuration allows: a message's fields travel in a workflow signal, and
+ * Temporal refuses a payload over 2 MB (the signal outbox would then retry it forever).
+ */
+const MAX_JSON_BODY_BYTES = 1_024 * 1_024;
 /** The longest website key the configuration takes, after its `pk_`/`sk_` prefix. */
 export const MAX_KEY_CHARS = 200;
 
@@ -44,7 +49,7 @@ const envSchema = z.object({
   /** Third-party plugins (comma-separated specifiers: folders relative to the project root, or packages); see docs/plugins.md. */
   PLUGINS: list(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024),
+  JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024).pipe(z.number().max(MAX_JSON_BODY_BYTES, `at most ${MAX_JSON_BODY_BYTES} (1 MiB): a message travels in a workflow signal, and Temporal refuses one over 2 MB`)),
   FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
   // Media types are case-insensitive; requests' are compared lower-cased.
   FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
@@ -72,7 +77,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   store: { mongodbUri?: string; dbName: string; memory: boolean };
-  temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string };
+  /** `dbFilename`: where a dev server started from `cliPath` keeps its workflows; none (in memory) when the data is kept in memory. */
+  temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string; dbFilename?: string };
   /** The embedded workflow engine runs in a worker thread of its own (else on the server's thread). */
   engineThread: boolean;
   /** Live workflow instances kept; beyond it the least recently used idle one is dropped, rebuilt by replay when next needed. */
@@ -109,12 +115,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     store: { mongodbUri: e.MONGODB_URI, dbName: e.MONGODB_DB, memory: e.EMBEDDED_MONGO_MEMORY },
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, cliPath: e.TEMPORAL_CLI_PATH },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      dbFilename: e.EMBEDDED_MONGO_MEMORY ? undefined : path.join(dataDir, 'temporal', 'dev-server.db'),
+    },
     engineThread: e.EMBEDDED_ENGINE_THREAD,
     workflowCacheSize: e.WORKFLOW_CACHE_SIZE,
     keys: { publicKey: e.PUBLIC_KEY, secretKey: e.SECRET_KEY, identitySecret: e.IDENTITY_SECRET },

@@ -21,13 +21,22 @@ export interface EngineConfig {
   clock?: Clock;
   logger?: Logger;
   cacheSize?: number;
+  /** Temporal: told when its Worker fails by itself; workflows and activities no longer run in this process then. */
+  onWorkerFailed?(err: unknown): void;
 }
 
 /** Real Temporal when an address or a CLI path is configured, the embedded engine otherwise. */
 export async function createEngine(config: EngineConfig): Promise<WorkflowEngine> {
   const temporal = config.temporal ?? temporalSettingsFromEnv();
   if (wantsTemporal(temporal)) {
-    return TemporalEngine.create({ workflowsPath: config.workflowsPath, preloadModules: config.preloadModules, activities: config.activities, settings: temporal, maxCachedWorkflows: config.cacheSize });
+    return TemporalEngine.create({
+      workflowsPath: config.workflowsPath,
+      preloadModules: config.preloadModules,
+      activities: config.activities,
+      settings: temporal,
+      maxCachedWorkflows: config.cacheSize,
+      onWorkerFailed: config.onWorkerFailed,
+    });
   }
   return EmbeddedEngine.create({
     workflowsPath: config.workflowsPath,

@@ -1,5 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Client, Connection, type ClientOptions } from '@temporalio/client';
+import { TestWorkflowEnvironment, type LocalTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 
 /** Where a real Temporal is: a server address, or a Temporal CLI binary to start a local dev server with. */
@@ -9,6 +11,8 @@ export interface TemporalSettings {
   taskQueue?: string;
   /** Path of a `temporal` CLI binary; the engine starts `temporal server start-dev` with it. */
   cliPath?: string;
+  /** The SQLite file that dev server keeps its workflows in across restarts; in memory when absent. */
+  dbFilename?: string;
 }
 
 export function temporalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
@@ -32,11 +36,27 @@ export interface TemporalConnection {
   close(): Promise<void>;
 }
 
+/** A query on a closed run is refused (by default Temporal answers it from the closed run), as the embedded engine refuses it. */
+const CLIENT_OPTIONS = { workflow: { queryRejectCondition: 'NOT_OPEN' } } satisfies Omit<ClientOptions, 'connection' | 'namespace'>;
+
+/** How the dev server of `cliPath` is started, and the client made for it. */
+export function localServerOptions(settings: TemporalSettings & { cliPath: string }): LocalTestWorkflowEnvironmentOptions {
+  return {
+    server: {
+      executable: { type: 'existing-path', path: settings.cliPath },
+      ...(settings.namespace ? { namespace: settings.namespace } : {}),
+      ...(settings.dbFilename ? { dbFilename: settings.dbFilename } : {}),
+      // Update-with-start (an update with `startIfMissing`) needs the ExecuteMultiOperation API, off in the server's default dynamic config.
+      extraArgs: ['--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true'],
+    },
+    client: CLIENT_OPTIONS,
+  };
+}
+
 export async function connectTemporal(settings: TemporalSettings): Promise<TemporalConnection> {
   if (settings.cliPath) {
-    const env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: settings.cliPath }, ...(settings.namespace ? { namespace: settings.namespace } : {}) },
-    });
+    if (settings.dbFilename) await mkdir(path.dirname(settings.dbFilename), { recursive: true });
+    const env = await TestWorkflowEnvironment.createLocal(localServerOptions({ ...settings, cliPath: settings.cliPath }));
     return { client: env.client, nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default', close: () => env.teardown() };
   }
   if (!settings.address) throw new Error('Temporal needs TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH');
@@ -44,7 +64,7 @@ export async function connectTemporal(settings: TemporalSettings): Promise<Tempo
   const connection = await Connection.connect({ address: settings.address });
   const nativeConnection = await NativeConnection.connect({ address: settings.address });
   return {
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, ...CLIENT_OPTIONS }),
     nativeConnection,
     namespace,
     close: async () => {

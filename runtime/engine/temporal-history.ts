@@ -2,39 +2,15 @@ import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { actorOf, formatDuration, numberEntries, summarize, summarizeArgs, type AuditActor, type AuditEntry, type UnnumberedAuditEntry } from './audit';
 import { durationMs, fromPayload, fromPayloads, timestampToMs } from './proto-conversions';
+import { runHistories } from './temporal-runs';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type EntryBody = Omit<UnnumberedAuditEntry, 'time' | 'runId'>;
 
-/** The audit trail of a workflow id on a real Temporal: every run, oldest first, from their histories. */
+/** The audit trail of a workflow id on a real Temporal: every run, oldest first, from their histories; empty for an unknown id. */
 export async function temporalAuditTrail(client: Client, workflowId: string): Promise<AuditEntry[]> {
-  const entries: UnnumberedAuditEntry[] = [];
-  for (const runId of await runsOf(client, workflowId)) {
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    entries.push(...historyToAudit(runId, history.events ?? []));
-  }
-  return numberEntries(entries);
-}
-
-/**
- * Run ids of the workflow id, oldest first: from visibility, or (visibility lags behind) by following the
- * continue-as-new chain back from the latest run.
- */
-async function runsOf(client: Client, workflowId: string): Promise<string[]> {
-  const listed: { runId: string; startTime: Date }[] = [];
-  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId.replaceAll("'", "\\'")}'` })) {
-    listed.push({ runId: run.runId, startTime: run.startTime });
-  }
-  if (listed.length > 0) return listed.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((run) => run.runId);
-
-  const chain: string[] = [];
-  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
-  while (runId) {
-    chain.unshift(runId);
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-  }
-  return chain;
+  const runs = await runHistories(client, workflowId);
+  return numberEntries(runs.flatMap(({ runId, events }) => historyToAudit(runId, events)));
 }
 
 /** Maps one run's history events to audit entries. */

@@ -7,11 +7,13 @@ import {
   type WorkflowExecutionStatusName,
 } from '@temporalio/client';
 import { ApplicationFailure, type Workflow } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { AuditEntry } from './audit';
 import { QueryFailedError, UpdateRejectedError, WorkflowAlreadyRunningError, WorkflowNotFoundError } from './errors';
 import { connectTemporal, type TemporalConnection, type TemporalSettings } from './temporal-connection';
 import { temporalAuditTrail } from './temporal-history';
+import { runWorker } from './worker-run';
 import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from './workflow-engine';
 
 export interface TemporalEngineOptions {
@@ -21,18 +23,26 @@ export interface TemporalEngineOptions {
   settings: TemporalSettings;
   /** The Worker's sticky cache of live workflow instances; the SDK's default (from the memory it may use) when absent. */
   maxCachedWorkflows?: number;
+  /** Told when the Worker fails by itself (not at shutdown): workflows and activities no longer run here. Unhandled when absent. */
+  onWorkerFailed?(err: unknown): void;
 }
 
 /** The WorkflowEngine over a real Temporal: a Client for calls, and a Worker in this process running the same workflows and activities. */
 export class TemporalEngine implements WorkflowEngine {
   readonly kind = 'temporal' as const;
 
+  private readonly workerRun: Promise<void>;
+  private stopping = false;
+  private stopped?: Promise<void>;
+
   private constructor(
     private readonly connection: TemporalConnection,
     private readonly worker: Worker,
-    private readonly workerRun: Promise<void>,
     private readonly taskQueue: string,
-  ) {}
+    onWorkerFailed: (err: unknown) => void,
+  ) {
+    this.workerRun = runWorker(worker, onWorkerFailed, () => this.stopping);
+  }
 
   static async create(options: TemporalEngineOptions): Promise<TemporalEngine> {
     const connection = await connectTemporal(options.settings);
@@ -47,7 +57,7 @@ export class TemporalEngine implements WorkflowEngine {
         activities: options.activities,
         ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
       });
-      return new TemporalEngine(connection, worker, worker.run(), taskQueue);
+      return new TemporalEngine(connection, worker, taskQueue, options.onWorkerFailed ?? rethrow);
     } catch (err) {
       await connection.close();
       throw err;
@@ -111,6 +121,8 @@ export class TemporalEngine implements WorkflowEngine {
     try {
       return await this.mapNotFound(o.workflowId, () => this.workflows.getHandle(o.workflowId).query<R, unknown[]>(o.query, ...(o.args ?? [])));
     } catch (err) {
+      // The client refuses queries on closed runs (queryRejectCondition NOT_OPEN): for the product, no open workflow.
+      if (err instanceof QueryRejectedError && err.status !== RUNNING) throw new WorkflowNotFoundError(o.workflowId);
       if (err instanceof QueryRejectedError) throw new QueryFailedError(err.message);
       throw err;
     }
@@ -130,10 +142,20 @@ export class TemporalEngine implements WorkflowEngine {
     }
   }
 
-  async shutdown(): Promise<void> {
-    this.worker.shutdown();
-    await this.workerRun;
-    await this.connection.close();
+  /** Once, however often called (the app may stop by itself, then be closed). */
+  shutdown(): Promise<void> {
+    return (this.stopped ??= this.stop());
+  }
+
+  private async stop(): Promise<void> {
+    this.stopping = true;
+    // A Worker that failed, or stopped on a signal the SDK's runtime caught, refuses to be shut down again.
+    if (this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    try {
+      await this.workerRun;
+    } finally {
+      await this.connection.close();
+    }
   }
 
   private async mapNotFound<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
@@ -145,6 +167,14 @@ export class TemporalEngine implements WorkflowEngine {
     }
   }
 }
+
+/** Without `onWorkerFailed`, a Worker's failure stays an unhandled rejection. */
+function rethrow(err: unknown): never {
+  throw err;
+}
+
+// @temporalio/proto is CommonJS without statically detectable named exports, so Node's ESM loader needs the default import.
+const RUNNING = proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
 const STATUS: Record<WorkflowExecutionStatusName, WorkflowStatus> = {
   RUNNING: 'running',

@@ -14,6 +14,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps the workflows of a Temporal dev server in the data directory, unless the data is kept in memory', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/support' }).temporal.dbFilename).toBe('/srv/support/temporal/dev-server.db');
+    expect(loadConfig({ DATA_DIR: '/srv/support', EMBEDDED_MONGO_MEMORY: 'true' }).temporal.dbFilename).toBeUndefined();
+  });
+
+  it('takes a JSON body limit of at most 1 MiB, as a message must fit a Temporal payload', () => {
+    expect(loadConfig({ JSON_BODY_LIMIT_BYTES: '1048576' }).limits.jsonBodyBytes).toBe(1_048_576);
+    expect(() => loadConfig({ JSON_BODY_LIMIT_BYTES: '1048577' })).toThrow(/JSON_BODY_LIMIT_BYTES: at most 1048576 \(1 MiB\)/);
+  });
+
   it('takes a port from 0 to 65535', () => {
     expect(loadConfig({ PORT: '65535' }).port).toBe(65_535);
     for (const bad of ['65536', '99999', '-1', 'abc']) expect(() => loadConfig({ PORT: bad })).toThrow(/PORT/);

@@ -361,7 +361,9 @@ describe('Chat API errors', () => {
       expect(both.body.conversation).toMatchObject({ priority: 'urgent', title: 'Refund, twice' });
       const audit = await api.call('GET', '/v1/conversations/err-atomic/audit', AGENT);
       const changeSets = audit.body.entries.filter((entry: { name?: string }) => entry.name === 'changeSet').map((entry: { kind: string }) => entry.kind);
-      expect(changeSets).toEqual(['update_rejected', 'update_rejected', 'update_accepted', 'update_completed']);
+      // Temporal writes no history event for an update its validator rejected.
+      const rejected = app.engine.kind === 'temporal' ? [] : ['update_rejected', 'update_rejected'];
+      expect(changeSets).toEqual([...rejected, 'update_accepted', 'update_completed']);
     });
   });
 

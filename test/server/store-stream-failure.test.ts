@@ -4,15 +4,18 @@
  * again and asks every socket to reconnect; their resume then sends what they missed, and live
  * delivery carries on.
  */
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
 import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { testConfig } from './support/app';
 import { recordingTeams } from './support/teams';
+import { namedFailPoint, type FailPointMode } from '../support/fail-point';
 
-const config = testConfig();
+const getMores = namedFailPoint('store-stream', { commands: ['getMore'], errorCode: 286 });
+// On a real MongoDB the app's clients carry the fail point's name (an embedded server is this app's alone).
+const realMongo = process.env.MONGODB_URI;
+const config = testConfig(undefined, realMongo ? { MONGODB_URI: getMores.clientUri(realMongo) } : {});
 const told: string[] = [];
 let app: RunningApp;
 let api: Api;
@@ -25,18 +28,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** Sets MongoDB's failCommand fail point on getMore (true when this MongoDB has test commands). */
-async function failGetMore(mode: 'off' | 'alwaysOn' | { times: number }): Promise<boolean> {
-  const client = await MongoClient.connect(app.mongoUri);
-  try {
-    const command = { configureFailPoint: 'failCommand', mode, data: { failCommands: ['getMore'], errorCode: 286 } };
-    const answer = await client.db('admin').command(command).catch((error: { codeName?: string }) => error);
-    // A real MongoDB has fail points only when started with enableTestCommands.
-    return !('codeName' in answer && answer.codeName === 'CommandNotFound');
-  } finally {
-    await client.close();
-  }
-}
+/** Sets the fail point on the app's getMores (true when this MongoDB has test commands). */
+const failGetMore = (mode: FailPointMode) => getMores.set(app.mongoUri, mode);
 
 describe('a change stream that ends for good', () => {
   it('is watched again; sockets are told to reconnect, and resume gets what they missed', async ({ skip }) => {

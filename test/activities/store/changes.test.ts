@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { openStore, type StoreChange, type Store } from '../../../activities/store';
+import { namedFailPoint, type FailPointMode } from '../../support/fail-point';
 import { message, newConversation, note, useStore } from './fixtures';
 
 const ctx = useStore('changes');
@@ -136,13 +137,10 @@ describe('Store', () => {
     });
 
     it('reports a stream that ends for good once, after which nothing is delivered; failing while opening rejects instead', async ({ skip }) => {
-      const store = ctx.get();
-      const client = await MongoClient.connect(ctx.mongo().uri);
-      const failGetMore = (mode: unknown) =>
-        client
-          .db('admin')
-          .command({ configureFailPoint: 'failCommand', mode, data: { failCommands: ['getMore'], errorCode: 286 } })
-          .then(() => true, (error: { codeName?: string }) => error.codeName !== 'CommandNotFound');
+      const getMores = namedFailPoint('changes', { commands: ['getMore'], errorCode: 286 });
+      const { uri } = ctx.mongo();
+      const store = await openStore({ uri: getMores.clientUri(uri), dbName: ctx.dbName });
+      const failGetMore = (mode: FailPointMode) => getMores.set(uri, mode);
       try {
         if (!(await failGetMore({ times: 1 }))) skip('this MongoDB has no test commands (enableTestCommands)');
         const failures: unknown[] = [];
@@ -159,7 +157,7 @@ describe('Store', () => {
         expect(failures).toHaveLength(1);
       } finally {
         await failGetMore('off');
-        await client.close();
+        await store.close();
       }
     });
   });

@@ -3,6 +3,7 @@ import { Collection, MongoClient, type Db } from 'mongodb';
 import { describe, expect, it, vi } from 'vitest';
 import { eventually } from '../../runtime/engine/eventually';
 import { openStore } from '../../../activities/store';
+import { namedFailPoint, type FailPointMode } from '../../support/fail-point';
 import { agentAuthor, message, newConversation, useStore } from './fixtures';
 import { png } from './images';
 
@@ -23,28 +24,13 @@ const chunksOf = (fileId: string) => withDb((db) => db.collection('files.chunks'
 const unfinishedNotes = () => withDb((db) => db.collection<{ _id: string }>('files.unfinished').find().toArray());
 const later = () => new Date(Date.now() + 60_000);
 
-/**
- * A store of its own, named, with the failCommand fail point for `command` limited to it: on a shared
- * real MongoDB the point then takes only its commands (the embedded server, one per test file, ignores the name).
- */
+/** A store of its own, named, with the failCommand fail point for `command` limited to it. */
 async function namedStore(command: string) {
-  const appName = `unfinished-files-${command}`;
+  const point = namedFailPoint(`unfinished-files-${command}`, { commands: [command], errorCode: 2 });
   const { uri } = ctx.mongo();
-  const store = await openStore({ uri: `${uri}${uri.includes('?') ? '&' : '?'}appName=${appName}`, dbName: ctx.dbName });
-  const failPoint = (mode: 'off' | { times: number }) =>
-    withDb((db) => db.admin().command({ configureFailPoint: 'failCommand', mode, data: { failCommands: [command], errorCode: 2, appName } }));
-  return { store, failPoint };
+  const store = await openStore({ uri: point.clientUri(uri), dbName: ctx.dbName });
+  return { store, failPoint: (mode: FailPointMode) => point.set(uri, mode) };
 }
-
-/** Whether arming the fail point worked (a real MongoDB has it only with enableTestCommands). */
-const armed = (arming: Promise<unknown>): Promise<boolean> =>
-  arming.then(
-    () => true,
-    (error: { codeName?: string }) => {
-      if (error.codeName === 'CommandNotFound') return false;
-      throw error;
-    },
-  );
 
 describe('Store', () => {
   describe('#deleteUnattachedFiles', () => {
@@ -176,7 +162,7 @@ describe('Store', () => {
         const conversationId = await newConversation(store);
         const file = await store.saveFile(Readable.from([Buffer.from('text')]), { websiteId: 'web_1', conversationId, filename: 'f.txt', mediaType: 'text/plain', maxBytes: 1024, uploadedBy: agentAuthor('usr_1') });
         await new Promise((resolve) => setTimeout(resolve, 5));
-        if (!(await armed(failPoint({ times: 1 })))) skip('this MongoDB has no test commands (enableTestCommands)');
+        if (!(await failPoint({ times: 1 }))) skip('this MongoDB has no test commands (enableTestCommands)');
         await expect(store.deleteUnattachedFiles(new Date(), 100)).rejects.toThrow();
         expect(await unfinishedNotes()).toEqual([{ _id: file.id, since: expect.any(Date) }]);
         // The file is whole: the note is dropped and the file kept, for the next sweep of unattached uploads to delete.
@@ -203,7 +189,7 @@ describe('Store', () => {
           expect(notes).toHaveLength(1);
           return notes;
         });
-        if (!(await armed(failPoint({ times: 1 })))) skip('this MongoDB has no test commands (enableTestCommands)');
+        if (!(await failPoint({ times: 1 }))) skip('this MongoDB has no test commands (enableTestCommands)');
         source.write(Buffer.alloc(300 * 1024, 1)); // fills a chunk to insert: refused
         await expect(saving).rejects.toThrow();
         expect(await unfinishedNotes()).toEqual([note]);

@@ -84,7 +84,8 @@ export function describeEngineContract(subject: EngineUnderTest): void {
       it('delivers signals in the order they were sent', async () => {
         const workflowId = id('signals');
         await startCounter(workflowId);
-        await Promise.all([1, 2, 3, 4].map((by) => engine.signal({ workflowId, signal: 'increment', args: [{ by }] })));
+        // One after the other: calls under way at once (gRPC on Temporal) have no order.
+        for (const by of [1, 2, 3, 4]) await engine.signal({ workflowId, signal: 'increment', args: [{ by }] });
         expect((await counterState(workflowId)).log).toEqual(['+1', '+2', '+3', '+4']);
       });
 
@@ -211,6 +212,14 @@ export function describeEngineContract(subject: EngineUnderTest): void {
       it('rejects with WorkflowNotFoundError for an unknown id', async () => {
         await expect(engine.query({ workflowId: id('none'), query: 'counterState' })).rejects.toBeInstanceOf(WorkflowNotFoundError);
       });
+
+      it('rejects with WorkflowNotFoundError once the workflow has finished', async () => {
+        const workflowId = id('query-closed');
+        await startCounter(workflowId);
+        await engine.signal({ workflowId, signal: 'finish', args: [{}] });
+        await eventually(async () => expect((await engine.describe(workflowId)).status).toBe('completed'));
+        await expect(counterState(workflowId)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      });
     });
 
     describe('timers', () => {
@@ -296,6 +305,10 @@ export function describeEngineContract(subject: EngineUnderTest): void {
     });
 
     describe('#history', () => {
+      it('is empty for an unknown id', async () => {
+        expect(await engine.history(id('nobody'))).toEqual([]);
+      });
+
       it('lists what happened in order, with actors, across runs', async () => {
         const workflowId = id('history');
         await startCounter(workflowId, { signalsPerRun: 2 });

@@ -2,6 +2,9 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FixtureActivities } from '../../fixtures/workflows/activity-types';
 
+/** How often `waitForCancel` heartbeats; well within the fixture workflow's heartbeat timeout. */
+const HEARTBEAT_MS = 200;
+
 /** The fixture workflows' activities, with knobs and observations for tests. */
 export function createFixtureActivities() {
   const failuresLeft = new Map<string, number>();
@@ -37,9 +40,13 @@ export function createFixtureActivities() {
     },
     async waitForCancel(key) {
       waiting.add(key);
+      const context = Context.current();
       try {
-        await Context.current().cancelled;
-        return 'not cancelled';
+        // Heartbeats until cancelled (sleep rejects then): on Temporal the cancellation comes in a heartbeat's answer.
+        for (;;) {
+          context.heartbeat();
+          await context.sleep(HEARTBEAT_MS);
+        }
       } catch (err) {
         cancelled.add(key);
         throw err;

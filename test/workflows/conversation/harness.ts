@@ -3,6 +3,7 @@
  * real store (embedded MongoDB unless MONGODB_URI is set; see ../support/services.ts), the typed
  * adapter, and knobs to make store writes fail and to skip time.
  */
+import { randomBytes } from 'node:crypto';
 import type { LifecycleStore } from '../../../activities/conversation';
 import type { Store } from '../../../activities/store';
 import type { PluginRegistry } from '../../../plugins/registry';
@@ -131,7 +132,9 @@ export const temporalEngineUnderTest: ConversationEngineUnderTest = {
   longConversationTimeoutMs: 600_000,
   async create() {
     const services = await conversationServices('conversation_workflow_temporal');
-    const engine = await TemporalEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, settings: temporalSettingsFromEnv() });
+    // A task queue of its own: another harness's Worker (another test file, a run on a shared server) would take its tasks otherwise.
+    const settings = { ...temporalSettingsFromEnv(), taskQueue: `conversation-${randomBytes(4).toString('hex')}` };
+    const engine = await TemporalEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, settings });
     services.useEngine(engine);
     return {
       engine,
