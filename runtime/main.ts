@@ -1,12 +1,12 @@
 /**
  * `npm start`: the whole product on embedded defaults. Prints the URL and the default website's
- * keys; SIGTERM/SIGINT drain connections and stop cleanly, and another signal a second or more
+ * keys (start-banner.ts); SIGTERM/SIGINT drain connections and stop cleanly, and another signal a second or more
  * later stops at once.
  */
 import { loadConfig } from './config';
 import { startApp } from './app';
 import { EngineLeaseHeldError } from './engine/engine-lease';
-import { DEFAULT_AGENT_ID } from './seed';
+import { startBanner } from './start-banner';
 
 const config = loadConfig();
 const app = await startApp(config, { onFatal: () => process.exit(1) }).catch((err: unknown) => {
@@ -15,19 +15,7 @@ const app = await startApp(config, { onFatal: () => process.exit(1) }).catch((er
   process.exit(1);
 });
 app.log.info({ url: app.url, engine: app.engine.kind }, 'support chat is running');
-process.stdout.write(
-  [
-    '',
-    `Support chat listening on ${app.url}`,
-    `  widget demo  ${app.url}/`,
-    `  agent inbox  ${app.url}/inbox${config.demoPages ? '' : '  (sign in with the secret key)'}`,
-    `  public key   ${app.keys.publicKey}   secret key ${app.keys.secretKey}`,
-    `  identity secret ${app.keys.identitySecret}   act as X-Actor-User-Id: ${DEFAULT_AGENT_ID}`,
-    `  data         ${config.store.memory ? '(in memory)' : config.dataDir}`,
-    '',
-    '',
-  ].join('\n'),
-);
+process.stderr.write(startBanner(app.url, app.keys, config));
 
 /** One Ctrl-C can arrive twice (from the terminal, and relayed by npm and tsx): a repeat this soon is the same one. */
 const REPEAT_SIGNAL_MS = 1_000;

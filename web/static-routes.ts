@@ -12,8 +12,6 @@ import express, { Router, type Response } from 'express';
 export interface PagesOptions {
   /** The website key the widget uses (public). */
   publicKey: string;
-  /** Passed to the pages only for a local demo, to prefill the agent sign-in. Never in production. */
-  demoSecretKey?: string;
   /** Where `npm run build` put the pages; defaults to web/dist beside this file. */
   distDir?: string;
 }
@@ -21,11 +19,11 @@ export interface PagesOptions {
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('./dist', import.meta.url));
 
 /** `window.SUPPORT_CONFIG = {…}`, with `<` escaped so no value can close a script. */
-export function configScript(config: { publicKey: string; secretKey?: string }): string {
+export function configScript(config: { publicKey: string }): string {
   return `window.SUPPORT_CONFIG = ${JSON.stringify(config).replaceAll('<', '\\u003c')};\n`;
 }
 
-export function createPagesRouter({ publicKey, demoSecretKey, distDir = DEFAULT_DIST_DIR }: PagesOptions): Router {
+export function createPagesRouter({ publicKey, distDir = DEFAULT_DIST_DIR }: PagesOptions): Router {
   const router = Router();
   const page = (name: string) => path.join(distDir, name, 'index.html');
   const sendPage = (res: Response, name: string) => {
@@ -37,7 +35,7 @@ export function createPagesRouter({ publicKey, demoSecretKey, distDir = DEFAULT_
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(page(name));
   };
-  const script = configScript({ publicKey, ...(demoSecretKey ? { secretKey: demoSecretKey } : {}) });
+  const script = configScript({ publicKey });
 
   router.get('/config.js', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');

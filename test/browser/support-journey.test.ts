@@ -55,9 +55,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await page.locator('.composer-input').press('Enter');
   };
 
-  it('lets an agent sign in to the inbox with the secret key and a team member', async () => {
-    await agent.goto(`${app.url}/inbox`);
-    await agent.locator('input[name="secretKey"]').fill(app.keys.secretKey);
+  it('lets an agent sign in to the inbox with the secret key from the local demo link, and a team member', async () => {
+    await agent.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+    expect(await agent.locator('input[name="secretKey"]').inputValue()).toBe(app.keys.secretKey);
+    expect(agent.url()).toBe(`${app.url}/inbox`); // taken off the address
     await agent.getByRole('button', { name: 'Continue' }).click();
     await agent.locator(`[data-member-id="${AGENT_ID}"]`).click();
     await agent.locator('[data-testid="connection"][data-status="open"]').waitFor();

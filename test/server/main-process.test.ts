@@ -9,16 +9,16 @@ afterAll(() => {
   child?.kill('SIGKILL');
 });
 
-/** Starts `runtime/main.ts` and resolves with its URL and public key once it prints them. */
-function startMain(): Promise<{ url: string; publicKey: string }> {
+/** Starts `runtime/main.ts` (or `npm start`) and resolves with its URL and public key once it prints them. */
+function startMain(command = [process.execPath, '--import', 'tsx', 'runtime/main.ts']): Promise<{ url: string; publicKey: string }> {
   // Embedded services whatever the environment names: this is about the process, not the services.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'MONGODB_URI' && !name.startsWith('TEMPORAL_')));
-  child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
+  child = spawn(command[0]!, command.slice(1), {
     env: { ...env, PORT: '0', EMBEDDED_MONGO_MEMORY: 'true', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '10000' },
   });
   let printed = '';
   return new Promise((resolve, reject) => {
-    child!.stdout.on('data', (chunk: Buffer) => {
+    child!.stderr.on('data', (chunk: Buffer) => {
       printed += chunk.toString();
       const url = /listening on (http:\/\/\S+)/.exec(printed)?.[1];
       const publicKey = /public key\s+(\S+)/.exec(printed)?.[1];
@@ -51,5 +51,15 @@ describe('runtime/main.ts', () => {
     expect(code).toBe(1);
     expect(Date.now() - signalledAt).toBeLessThan(2_000);
     await upload;
+  }, 60_000);
+
+  it('stops the server when `npm start` itself is told to stop, as a supervisor or container does', async () => {
+    const { url } = await startMain(['npm', 'start']);
+    const exited = once(child!, 'exit');
+    child!.kill('SIGTERM');
+    await exited;
+    const stillServing = async () => fetch(`${url}/v1/health`).then(() => true, () => false);
+    for (let waited = 0; waited < 10_000 && (await stillServing()); waited += 200) await sleep(200);
+    expect(await stillServing()).toBe(false);
   }, 60_000);
 });

@@ -45,10 +45,10 @@ describe('pages', () => {
     expect(csp.get('object-src')).toEqual(["'none'"]);
   });
 
-  it('tells the pages the public key, and the secret key only for a local demo', async () => {
+  it('tells the pages the public key, never the secret key (a local demo links to the inbox with it instead)', async () => {
     const script = await (await fetch(`${app.url}/config.js`)).text();
     expect(script).toContain(app.keys.publicKey);
-    expect(script).toContain(app.keys.secretKey);
+    expect(script).not.toContain(app.keys.secretKey);
     expect(loadConfig({}).demoPages).toBe(true);
     expect(loadConfig({ HOST: '0.0.0.0' }).demoPages).toBe(false);
     expect(loadConfig({ DEMO_PAGES: 'false' }).demoPages).toBe(false);

@@ -1,7 +1,7 @@
 /**
  * Agent sign-in for the inbox and audit pages: paste the website's secret key, then pick who you
- * are among the team's humans (`GET /v1/team`). The key is prefilled only when the server's
- * `/config.js` passes it, which it does for the local demo.
+ * are among the team's humans (`GET /v1/team`). The key is prefilled only from the link a local
+ * demo's `npm start` prints (config.ts).
  */
 import { ApiClient } from './api-client';
 import { loadAgentSession, saveAgentSession, type AgentSession } from './agent-session';
