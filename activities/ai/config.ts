@@ -45,13 +45,14 @@ const timeZone = nonEmpty.refine((tz) => {
   }
 }, 'unknown time zone');
 
-export const knowledgeSnippetSchema = z.object({ id: nonEmpty, title: nonEmpty, text: nonEmpty });
+// Strict throughout: a misspelt field (`maxVisitorTurn`) is a 400 naming it, not a setting silently left at its default.
+export const knowledgeSnippetSchema = z.strictObject({ id: nonEmpty, title: nonEmpty, text: nonEmpty });
 
 export const keywordRuleSchema = z
-  .object({ keywords: z.array(nonEmpty).min(1), tags: z.array(nonEmpty).optional(), priority: z.enum(PRIORITIES).optional() })
+  .strictObject({ keywords: z.array(nonEmpty).min(1), tags: z.array(nonEmpty).optional(), priority: z.enum(PRIORITIES).optional() })
   .refine((rule) => (rule.tags?.length ?? 0) > 0 || rule.priority !== undefined, 'a keyword rule needs tags or a priority');
 
-export const escalationRulesSchema = z.object({
+export const escalationRulesSchema = z.strictObject({
   humanRequestPhrases: z.array(nonEmpty).default(DEFAULT_HUMAN_REQUEST_PHRASES),
   maxVisitorTurns: z.number().int().min(0).default(6),
   tags: z.array(nonEmpty).default([]),
@@ -60,7 +61,7 @@ export const escalationRulesSchema = z.object({
   handoffMessage: nonEmpty.default(DEFAULT_HANDOFF_MESSAGE),
 });
 
-export const businessHoursSchema = z.object({
+export const businessHoursSchema = z.strictObject({
   timeZone: timeZone.default('UTC'),
   days: z.array(z.number().int().min(0).max(6)).default([1, 2, 3, 4, 5]),
   start: hhmm.default('09:00'),
@@ -76,8 +77,16 @@ export const assistantConfigSchema = z.object({
   name: nonEmpty,
   model: modelSpecSchema.default('builtin:rules'),
   instructions: z.string().default(''),
-  knowledge: z.array(knowledgeSnippetSchema).default([]),
-  permissions: z.array(z.enum(AI_TOOL_NAMES)).default([...AI_TOOL_NAMES]),
+  knowledge: z
+    .array(knowledgeSnippetSchema)
+    .refine((snippets) => new Set(snippets.map((s) => s.id)).size === snippets.length, 'knowledge snippet ids must be unique')
+    .default([]),
+  // A turn ends with a reply or a hand-over: without both tools, a question the assistant cannot answer has no way out.
+  permissions: z
+    .array(z.enum(AI_TOOL_NAMES))
+    .refine((tools) => new Set(tools).size === tools.length, 'each permission once')
+    .refine((tools) => tools.includes('reply') && tools.includes('escalate'), 'an assistant needs "reply" and "escalate"')
+    .default([...AI_TOOL_NAMES]),
   escalation: escalationRulesSchema.prefault({}),
   keywordRules: z.array(keywordRuleSchema).default([]),
   stepBudget: z.number().int().min(1).max(20).default(4),

@@ -45,6 +45,9 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     const member = await assistantOf(agent, req.params);
     // The whole configuration: a field left out takes its default, a field not in it (a typo) is refused.
     const body = parseInput(replacement, req.body, 'body');
+    if (body.id !== undefined && body.id !== member.id) {
+      throw new AppError('ERR_INVALID_INPUT', 'The configuration names another assistant', { fields: [{ path: 'body.id', message: `expected ${member.id}, the id in the path` }] });
+    }
     const config = parseInput(assistantConfigSchema, { name: member.name, ...body, id: member.id }, 'body');
     res.json({ agent: await ctx.store.putSetting(agent.website.id, assistantSettingKey(member.id), config) });
   });

@@ -228,6 +228,20 @@ describe('Chat API errors', () => {
       const config = await api.call('PUT', '/v1/ai-agents/ai_assistant', AGENT, { model: 'gpt-4', stepBudget: 0 });
       expect(config.status).toBe(400);
       expect(config.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.model', 'body.stepBudget']);
+      // Nested fields too: a misspelt one is refused, not left at its default.
+      const nested = await api.call('PUT', '/v1/ai-agents/ai_assistant', AGENT, {
+        escalation: { maxVisitorTurn: 0 },
+        knowledge: [{ id: 'k', title: 't', text: 'x', foo: 1 }, { id: 'k', title: 't', text: 'y' }],
+        businessHours: { timeZone: 'UTC', open: '08:00' },
+        permissions: ['tag', 'set_priority', 'tag'],
+      });
+      expect(nested.status).toBe(400);
+      expect(nested.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(
+        ['body.businessHours.open', 'body.escalation.maxVisitorTurn', 'body.knowledge', 'body.knowledge.0.foo', 'body.permissions', 'body.permissions'].sort(),
+      );
+      const other = await api.call('PUT', '/v1/ai-agents/ai_assistant', AGENT, { id: 'ai_other' });
+      expect(other.status).toBe(400);
+      expect(other.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.id']);
     });
 
     it('reports unknown item types', async () => {
