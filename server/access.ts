@@ -5,6 +5,7 @@
 import { isInVisitorScope, type Audience, type Store } from '../activities/store';
 import type { Conversation } from '../domain/conversation';
 import { AppError } from '../domain/errors';
+import type { PluginRegistry } from '../plugins/registry';
 import type { Caller } from './caller';
 
 /** The store's audience (which items a listing may hold) for this caller. */
@@ -17,17 +18,23 @@ const TEAM_ONLY_FIELDS = ['escalationReason', 'escalatedAt', 'tags', 'aiPausedUn
 
 export const isTeamOnlyField = (field: string): boolean => (TEAM_ONLY_FIELDS as readonly string[]).includes(field);
 
-/** The conversation without its team-only fields; `tags`, which every conversation has, is left empty rather than absent. */
-export function visitorView<T extends Partial<Conversation>>(conversation: T): T {
+/**
+ * The conversation without its team-only fields; `tags`, which every conversation has, is left empty
+ * rather than absent. Its `lastTimelineItem` (the newest item stored public) is left out when the
+ * plugins now hide its type from visitors (a type made private, or a plugin taken away, after it was
+ * stored), as the timeline hides it.
+ */
+export function visitorView<T extends Partial<Conversation>>(conversation: T, plugins: Pick<PluginRegistry, 'isVisibleTo'>): T {
   const view: Partial<Conversation> = { ...conversation };
   for (const field of TEAM_ONLY_FIELDS) delete view[field];
   if ('tags' in conversation) view.tags = [];
+  if (view.lastTimelineItem && !plugins.isVisibleTo(view.lastTimelineItem, 'visitor')) view.lastTimelineItem = null;
   return view as T;
 }
 
 /** The conversation as this caller sees it. */
-export const viewFor = <T extends Partial<Conversation>>(caller: Caller, conversation: T): T =>
-  caller.kind === 'visitor' ? visitorView(conversation) : conversation;
+export const viewFor = <T extends Partial<Conversation>>(caller: Caller, conversation: T, plugins: Pick<PluginRegistry, 'isVisibleTo'>): T =>
+  caller.kind === 'visitor' ? visitorView(conversation, plugins) : conversation;
 
 export function maySee(caller: Caller, conversation: Pick<Conversation, 'websiteId' | 'visitorId' | 'contactId'>): boolean {
   if (conversation.websiteId !== caller.website.id) return false;

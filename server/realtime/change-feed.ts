@@ -98,7 +98,7 @@ export class ChangeFeed {
     const { conversationId, views } = change;
     const owners = ownersOf(views.all);
     this.owners.set(conversationId, owners);
-    const forVisitor = visitorView(views.public);
+    const forVisitor = visitorView(views.public, this.plugins);
     if (change.type === 'conversationCreated') {
       this.hub.deliver({
         websiteId: change.websiteId,

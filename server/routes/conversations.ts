@@ -52,12 +52,12 @@ export function conversationRoutes(ctx: ApiContext): Router {
     }
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
-    res.json({ conversations: page.conversations.map((c) => viewFor(caller, c)), nextCursor: page.nextCursor });
+    res.json({ conversations: page.conversations.map((c) => viewFor(caller, c, ctx.plugins)), nextCursor: page.nextCursor });
   });
 
   router.get('/:id', async (req, res) => {
     const caller = callerOf(res);
-    const conversation = viewFor(caller, await visibleConversation(ctx.store, caller, idOf(req)));
+    const conversation = viewFor(caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins);
     // As the listing gives it: a page that meets the conversation outside its list shows its count.
     const unreadCount = await ctx.store.getUnreadCount(conversation.id, viewerOf(caller));
     res.json({ conversation: { ...conversation, unreadCount } });

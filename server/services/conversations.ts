@@ -58,7 +58,7 @@ export async function createConversation(
   }
   const visible = items.filter((item) => deps.plugins.isVisibleTo(item, pluginAudienceOf(caller)));
   const last = visible.at(-1) ?? conversation.lastTimelineItem;
-  return { conversation: viewFor(caller, { ...conversation, ...(last ? { lastTimelineItem: last } : {}) }), initialTimelineItems: visible };
+  return { conversation: viewFor(caller, { ...conversation, ...(last ? { lastTimelineItem: last } : {}) }, deps.plugins), initialTimelineItems: visible };
 }
 
 /** Files are uploaded to a conversation that exists: an initial item can name none (refused before anything is written). */
