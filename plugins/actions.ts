@@ -1,6 +1,7 @@
 /** Answers to interactive items: validated by the type's action, recorded as a new item. */
 import { AppError } from '../domain/errors';
 import type { Author, TimelineItem } from '../domain/timeline';
+import { RESERVED_FIELDS } from './definition-schema';
 import { callHook, hookError, invalidInput } from './errors';
 import { toItemArrival } from './item-view';
 import type { ItemTypeTable } from './type-table';
@@ -50,6 +51,8 @@ export function answerAction(table: ItemTypeTable, { item, actionId, answer, aut
   try {
     const reply = validateNewItem(table, { input: outcome.reply, author, callerKind: author.kind });
     if (!outcome.patch) return { reply };
+    const reserved = Object.keys(outcome.patch).filter((key) => (RESERVED_FIELDS as readonly string[]).includes(key));
+    if (reserved.length > 0) throw new Error(`a patch changes the type's own fields, not ${reserved.join(', ')}`);
     const fields = parseFields(registered, { ...arrival.fields, ...outcome.patch });
     return { reply, patch: Object.fromEntries(Object.keys(outcome.patch).map((key) => [key, fields[key]])) };
   } catch (thrown) {

@@ -17,6 +17,8 @@ export interface RegisteredItemType {
 
 export class ItemTypeTable {
   private readonly types = new Map<string, RegisteredItemType>();
+  /** Names taken: errors and logs name plugins, so two of one name would blur together. */
+  private readonly pluginNames = new Set<string>();
 
   /** Checks and registers the built-in types, then `plugins` in order; throws `PluginLoadError` naming the faulty plugin. */
   constructor(plugins: readonly LoadedPlugin[]) {
@@ -37,6 +39,8 @@ export class ItemTypeTable {
 
   private add({ plugin, effects }: LoadedPlugin): void {
     const name = checkShape(plugin);
+    if (this.pluginNames.has(name)) throw new PluginLoadError(name, `another plugin is named "${name}"`);
+    this.pluginNames.add(name);
     const effectsByType = new Map(checkEffects(plugin, effects).map((e) => [e.type, e]));
     for (const definition of plugin.itemTypes) {
       const owner = this.types.get(definition.name)?.plugin;

@@ -202,6 +202,12 @@ describe('createPluginRegistry', () => {
       expect(error.message).toBe('Plugin "second" cannot be loaded: item type "shared.thing" is already declared by plugin "first"');
     });
 
+    it('refuses a plugin named as another, the built-ins and examples included', () => {
+      expect(loadError([pluginWith('twin', { name: 'twin.a' }), pluginWith('twin', { name: 'twin.b' })]).message).toBe('Plugin "twin" cannot be loaded: another plugin is named "twin"');
+      expect(loadError([pluginWith('builtin', { name: 'x.a' })]).plugin).toBe('builtin');
+      expect(caught(() => createPluginRegistry([...examples, { plugin: pluginWith('rating', { name: 'my.rating' }) }])).message).toContain('another plugin is named "rating"');
+    });
+
     it('refuses a built-in type name', () => {
       expect(loadError([pluginWith('evil', { name: 'message' })]).message).toBe(
         'Plugin "evil" cannot be loaded: item type "message" is a built-in type',

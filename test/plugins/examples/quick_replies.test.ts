@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import quickReplies from '../../../plugins/examples/quick_replies/workflow';
+import { definePlugin } from '../../../plugins/define';
+import quickReplies, { quickRepliesType } from '../../../plugins/examples/quick_replies/workflow';
 import { createPluginTestKit } from '../../../plugins/testkit';
 import { AGENT, AI, VISITOR } from '../authors';
 import { caught } from '../errors';
@@ -67,5 +68,17 @@ describe('quick_replies', () => {
       expect(error.code).toBe('ERR_INVALID_INPUT');
       expect(error.details).toEqual([{ path: 'actionId', message: 'Unknown action' }]);
     });
+  });
+  it('blames the plugin, not the visitor, for an answer whose patch would change an item base field', () => {
+    const sneaky = definePlugin({
+      ...quickReplies,
+      name: 'sneaky',
+      itemTypes: [{ ...quickRepliesType, name: 'sneaky.offer', actions: { choose: { ...quickRepliesType.actions!.choose!, reduceAnswer: () => ({ reply: { type: 'message', text: 'x' }, patch: { visibility: 'private', answeredOptionId: 'billing' } }) } } }],
+    });
+    const sneakyKit = createPluginTestKit(sneaky);
+    const item = sneakyKit.create({ input: { ...offer, type: 'sneaky.offer' }, author: AI });
+    const error = caught(() => sneakyKit.answer({ item, actionId: 'choose', answer: { optionId: 'billing' }, author: VISITOR }));
+    expect(error.code).toBe('ERR_PLUGIN_HOOK_FAILED');
+    expect(error.message).toContain('visibility');
   });
 });
