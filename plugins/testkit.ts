@@ -36,7 +36,11 @@ export interface PluginTestKit {
    * the store would keep it: id `item-<n>` unless given, `seq` n, conversation `TEST_CONVERSATION_ID`.
    */
   create(request: { readonly input: Record<string, unknown>; readonly author: Author; readonly callerKind?: AuthorKind }): TimelineItem;
-  /** The workflow's reaction to the item; `conversation` overrides fields of `NEW_CONVERSATION`. */
+  /**
+   * The workflow's reaction to the item; `conversation` overrides fields of `NEW_CONVERSATION`. The
+   * reaction runs twice, as on a replay: it throws when the answers differ (module-level state, the
+   * time, randomness), which would break or silently change a conversation replayed later.
+   */
   react(ctx: { readonly item: TimelineItem; readonly conversation?: Partial<ConversationLifecycle> }): ReactionResult;
   /** The item's plain-text summary. */
   summarize(item: TimelineItem): string;
@@ -58,7 +62,14 @@ export function createPluginTestKit(plugin: Plugin, effects?: PluginEffects): Pl
       seq += 1;
       return { ...fields, ...base, id: id ?? `item-${seq}`, conversationId: TEST_CONVERSATION_ID, seq, createdAt: TEST_CREATED_AT };
     },
-    react: ({ item, conversation }) => react(table, { item, conversation: { ...NEW_CONVERSATION, ...conversation } }),
+    react({ item, conversation }) {
+      const context = { item, conversation: { ...NEW_CONVERSATION, ...conversation } };
+      const [first, replayed] = [react(table, context), react(table, context)];
+      if (JSON.stringify(first) !== JSON.stringify(replayed)) {
+        throw new Error(`${item.type}'s reduceArrival answered the same arrival differently on a replay: it must depend on its arguments only (no module-level state, time or randomness)`);
+      }
+      return first;
+    },
     summarize: (item) => registry.summarize(item),
     isVisibleTo: (item, audience) => registry.isVisibleTo(item, audience),
     answer: (request) => registry.answerAction(request),

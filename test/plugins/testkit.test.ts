@@ -68,6 +68,18 @@ describe('createPluginTestKit', () => {
       });
     });
 
+    it('refuses a reaction that answers a replay differently (module-level state)', () => {
+      let arrivals = 0;
+      const counting = definePlugin({
+        name: 'counting',
+        version: '1.0.0',
+        itemTypes: [{ ...acme.itemTypes[0]!, name: 'counting.thing', reduceArrival: () => [{ op: 'add_tags', tags: [`seen-${++arrivals}`] }] }],
+      });
+      const countingKit = createPluginTestKit(counting);
+      const item = countingKit.create({ input: { type: 'counting.thing', orderId: 'A-1', status: 'placed' }, author: AGENT });
+      expect(() => countingKit.react({ item })).toThrow(/answered the same arrival differently on a replay/);
+    });
+
     it('reports what the reaction returned that the workflow would skip, as no lifecycle operation', () => {
       const chaosKit = createPluginTestKit(chaos);
       const item = chaosKit.create({ input: { type: 'test.chaos', mode: 'malformed' }, author: VISITOR });
