@@ -65,12 +65,19 @@ export function summarize(value: unknown): string | undefined {
   return text.length > SUMMARY_LIMIT ? `${text.slice(0, SUMMARY_LIMIT - 1)}…` : text;
 }
 
+/** A timeline item as people name it: its type, then its text (`message "How do I reset my password?"`). */
+function itemHeadline(value: Record<string, unknown>): string | undefined {
+  if (typeof value.type !== 'string' || typeof value.id !== 'string') return undefined;
+  return typeof value.text === 'string' ? `${value.type} ${JSON.stringify(value.text)}` : value.type;
+}
+
 /** Signal or update arguments, summarized without who asks or wrote (the entry's actor shows that). */
 export function summarizeArgs(args: unknown[]): string | undefined {
   const [first, ...rest] = args;
   if (actorOf(args) === undefined || typeof first !== 'object' || first === null) return summarize(args);
   const { actor: _actor, author: _author, ...own } = first as Record<string, unknown>;
-  return summarize([own, ...rest]);
+  const headline = rest.length === 0 ? itemHeadline(own) : undefined;
+  return headline === undefined ? summarize([own, ...rest]) : summarize(headline);
 }
 
 /** Numbers entries in order, from 1. */

@@ -41,4 +41,12 @@ describe('summarizeArgs', () => {
     // Without a recognizable actor nothing is left out.
     expect(summarizeArgs([{ actor: 'someone', by: 1 }])).toBe('{"actor":"someone","by":1}');
   });
+
+  it('names a timeline item by its type and text, as people read it', () => {
+    const author = { kind: 'visitor', id: 'vis_1' };
+    const item = { id: 'item_1', type: 'message', seq: 1, author, visibility: 'public', text: 'How do I reset my password?', createdAt: '2026-12-05T00:00:00.000Z' };
+    expect(summarizeArgs([item])).toBe('message "How do I reset my password?"');
+    expect(summarizeArgs([{ ...item, type: 'rating', text: undefined, fields: { score: 2 } }])).toBe('rating');
+    expect(summarizeArgs([{ ...item, text: 'x'.repeat(500) }])).toHaveLength(120);
+  });
 });
