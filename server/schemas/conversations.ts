@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../domain/conversation';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { clientId, entityId, pageQuery, queryInt, queryObject, shortText, tag } from './common';
+import { clientId, entityId, pageQuery, queryInt, queryObject, readableText, shortText, tag } from './common';
 import { newItemSchema } from './items';
 
 export const conversationParams = z.object({ id: clientId });
@@ -31,7 +31,7 @@ export const timelineQuery = queryObject({
   beforeSeq: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
 });
 
-export const reasonBody = z.object({ reason: z.string().max(MAX_REASON_LENGTH).optional() });
+export const reasonBody = z.object({ reason: readableText(z.string().max(MAX_REASON_LENGTH)).optional() });
 
 export const patchConversationBody = z
   .object({ priority: z.enum(PRIORITIES).optional(), title: shortText.optional() })
@@ -43,7 +43,7 @@ export const tagsBody = z
   .refine((b) => !b.remove?.some((tag) => b.add?.includes(tag)), { error: 'a tag cannot be both added and removed', path: ['remove'] });
 
 export const userBody = z.object({ userId: entityId });
-export const escalateBody = z.object({ reason: z.string().trim().min(1).max(MAX_REASON_LENGTH), summary: z.string().max(MAX_ESCALATION_SUMMARY_LENGTH).optional() });
+export const escalateBody = z.object({ reason: readableText(z.string().trim().min(1).max(MAX_REASON_LENGTH)), summary: readableText(z.string().max(MAX_ESCALATION_SUMMARY_LENGTH)).optional() });
 export const pauseAiBody = z.object({ minutes: z.number().int().min(1).max(MAX_AI_PAUSE_MINUTES).optional() });
 export const typingBody = z.object({ isTyping: z.boolean() });
 /** The answer's own shape is the action's schema, checked by its plugin. */

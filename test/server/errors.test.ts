@@ -54,6 +54,16 @@ describe('Chat API errors', () => {
       expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['body.item.type', 'body.item.text']));
     });
 
+    it('refuses hidden control and text-direction characters in what people read: reasons, titles, tags', async () => {
+      const fieldsOf = async (path: string, body: unknown) => (await api.call('POST', path, AGENT, body)).body.error?.details.fields.map((f: { path: string }) => f.path);
+      expect(await fieldsOf('/v1/conversations/err-1/resolve', { reason: 'a\u0000b' })).toEqual(['body.reason']);
+      expect(await fieldsOf('/v1/conversations/err-1/escalate', { reason: 'refund\u202Ednuf', summary: 'x\u0007' })).toEqual(['body.reason', 'body.summary']);
+      expect(await fieldsOf('/v1/conversations/err-1/tags', { add: ['vip\u200F'] })).toEqual(['body.add.0']);
+      expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\u2066' })).status).toBe(400);
+      // Lines and tabs are text.
+      expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\tpending' })).status).toBe(200);
+    });
+
     it('refuses fields the server assigns, malformed JSON and bad query values', async () => {
       const authored = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'x', author: { kind: 'human', id: 'agent_alex' } } });
       expect(authored.status).toBe(400);
