@@ -10,7 +10,7 @@ import type { TimelineItem } from '../../domain/timeline';
 import { defaultAssistantConfig } from '../../activities/ai/config';
 import { scriptedModel, stepResult } from '../ai/mock-model';
 import { eventually } from '../runtime/engine/eventually';
-import { VISITOR } from './conversation/fixtures';
+import { ALICE, VISITOR, workflowInput } from './conversation/fixtures';
 import type { DrivenConversation } from './support/conversation-driver';
 import { PAST_DEBOUNCE_MS, productHarness, type ProductHarness } from './support/product-harness';
 
@@ -76,6 +76,54 @@ describe('conversationWorkflow with an AI assistant', () => {
       await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/refundable within 30 days/));
       expect(await c.state()).toMatchObject({ handler: 'ai', tags: ['billing'] });
       await eventually(async () => expect((await toolCalls(c)).map((t) => `${t.toolName}:${t.state}`)).toEqual(['tag:accepted', 'reply:accepted']));
+    });
+  });
+
+  describe('a message left while the AI could not answer', () => {
+    it('is answered once the AI is resumed', async () => {
+      const assistant = await h.newAssistant();
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.operate(ALICE, { op: 'pause_ai', minutes: 10 });
+      await c.post(VISITOR, 'Can I get a refund for my subscription?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      expect(await aiMessages(c)).toEqual([]);
+      await c.operate(ALICE, { op: 'resume_ai' });
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/refundable within 30 days/));
+    });
+
+    it('is answered once the pause runs out', async () => {
+      const assistant = await h.newAssistant();
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.operate(ALICE, { op: 'pause_ai', minutes: 10 });
+      await c.post(VISITOR, 'Can I get a refund for my subscription?');
+      await h.passTime(11 * 60_000);
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/refundable within 30 days/));
+    });
+
+    it('is answered once a person hands the conversation back, unless they answered it', async () => {
+      const assistant = await h.newAssistant();
+      const roster = [...workflowInput().roster, { id: assistant.id, kind: 'ai' as const }];
+      const handedBack = async (personAnswers: boolean) => {
+        const c = await h.newConversation({ assistantId: assistant.id, roster });
+        await c.operate(ALICE, { op: 'join', userId: ALICE.id });
+        await c.post(VISITOR, 'Can I get a refund for my subscription?');
+        if (personAnswers) await c.post(ALICE, 'Yes, within 30 days of purchase.');
+        await c.operate(ALICE, { op: 'hand_back' });
+        await h.passTime(PAST_DEBOUNCE_MS);
+        return c;
+      };
+      const unanswered = await handedBack(false);
+      await eventually(async () => expect(await aiMessages(unanswered)).toHaveLength(1));
+      const answered = await handedBack(true);
+      expect(await aiMessages(answered)).toEqual([]);
+      await answered.post(VISITOR, 'How do I export my notes?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      // Only the new message is the AI's to answer.
+      await eventually(async () => expect(await aiMessages(answered)).toHaveLength(1));
+      await h.passTime(PAST_DEBOUNCE_MS);
+      expect(await aiMessages(answered)).toHaveLength(1);
     });
   });
 

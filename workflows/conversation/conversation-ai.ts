@@ -35,6 +35,8 @@ export interface ConversationAiOptions {
 
 /** Replies and notes from it on wait for the events decided before them (persisted), so the timeline keeps their order. */
 const AI_WRITES_AFTER_EVENTS_PATCH = 'ai-writes-after-its-events';
+/** From it on, an AI that may answer again (resumed, handed back) answers the visitor's message left waiting meanwhile. */
+const ANSWERS_LEFT_MESSAGE_PATCH = 'ai-answers-message-left-waiting';
 
 /** The assistant for the state's `aiAssistantId`; undefined when the conversation has none. */
 export function connectAi({ state, conversationId, visitorTurns, onAiChange, persisted }: ConversationAiOptions): ConversationAi | undefined {
@@ -96,17 +98,31 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange, per
     visitorTurns,
   });
 
+  /** The visitor's newest message that came while the AI could not answer (paused, a person had it). */
+  let leftWaiting: ItemArrival | undefined;
+
   function afterChange(): void {
     const now = standing();
     if ((!seen.open && now.open) || (!seen.aiHandles && now.aiHandles)) assistant.resetVisitorTurns();
     if (seen.mayAnswer && !now.mayAnswer) assistant.cancel();
+    const regained = !seen.mayAnswer && now.mayAnswer;
     seen = now;
+    if (regained) answerLeftWaiting();
+  }
+
+  /** Nobody answered it meanwhile (it is still the newest public message): the AI takes it up now. */
+  function answerLeftWaiting(): void {
+    const left = leftWaiting;
+    leftWaiting = undefined;
+    if (left && state.lastPublicMessageId === left.id && patched(ANSWERS_LEFT_MESSAGE_PATCH)) assistant.onVisitorMessage(left);
   }
 
   return {
     onItem(item, visitorMessage) {
       afterChange();
-      if (visitorMessage && seen.mayAnswer) assistant.onVisitorMessage(item);
+      if (!visitorMessage) return;
+      if (seen.mayAnswer) assistant.onVisitorMessage(item);
+      else leftWaiting = item;
     },
     afterChange,
     get busy() {
