@@ -149,7 +149,7 @@ describe('conversationWorkflow with an AI assistant', () => {
 
     it('feeds a tool the assistant may not use, and an operation the rules reject, back to the model as rejections', async () => {
       const model = scriptedModel([['resolve', { reason: 'done' }]], [['set_priority', { priority: 'medium' }]], [['reply', { text: 'Anything else?' }]]);
-      const assistant = await h.newAssistant({ model, config: { permissions: ['reply', 'set_priority'] } });
+      const assistant = await h.newAssistant({ model, config: { permissions: ['reply', 'set_priority', 'escalate'] } });
       const c = await h.newConversation({ assistantId: assistant.id });
       await c.post(VISITOR, 'Thanks, that is all');
       await h.passTime(PAST_DEBOUNCE_MS);
