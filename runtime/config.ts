@@ -6,7 +6,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ShutdownOptions } from '../server/app';
 
-const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+/** A whole number from `min` to `max`; `why` says why no larger one. */
+const int = (min: number, max: number, fallback: number, why: string) => z.coerce.number().int().min(min).max(max, `at most ${max} ${why}`).default(fallback);
+/**
+ * Node runs a timer set past 2^31-1 ms after 1 ms instead, so every duration has a maximum, well
+ * under that, where a longer one stops making sense.
+ */
+const MINUTE_MS = 60_000;
+const rate = (fallback: number) => int(1, 1_000_000, fallback, '(more than any instance serves in a second: no limit at all)');
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const splitList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -20,7 +27,7 @@ const MAX_JSON_BODY_BYTES = 1_024 * 1_024;
 export const MAX_KEY_CHARS = 200;
 
 const envSchema = z.object({
-  PORT: int(0, 3000).pipe(z.number().max(65_535)),
+  PORT: int(0, 65_535, 3000, '(the largest TCP port)'),
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   /** Keep the embedded store in memory only (tests, benchmarks). */
@@ -49,22 +56,22 @@ const envSchema = z.object({
   /** Third-party plugins (comma-separated specifiers: folders relative to the project root, or packages); see docs/plugins.md. */
   PLUGINS: list(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024).pipe(z.number().max(MAX_JSON_BODY_BYTES, `at most ${MAX_JSON_BODY_BYTES} (1 MiB): a message travels in a workflow signal, and Temporal refuses one over 2 MB`)),
-  FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
+  JSON_BODY_LIMIT_BYTES: int(1_024, MAX_JSON_BODY_BYTES, 100 * 1_024, '(1 MiB): a message travels in a workflow signal, and Temporal refuses one over 2 MB'),
+  FILE_MAX_BYTES: int(1, 1_024 ** 3, 10 * 1_024 * 1_024, '(1 GiB): an upload must end within the 300 s Node gives a request'),
   // Media types are case-insensitive; requests' are compared lower-cased.
   FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
-  FILE_UNATTACHED_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
-  RATE_LIMIT_IP_PER_SECOND: int(1, 100),
-  RATE_LIMIT_IP_BURST: int(1, 200),
-  RATE_LIMIT_VISITOR_PER_SECOND: int(1, 10),
-  RATE_LIMIT_VISITOR_BURST: int(1, 30),
-  WS_HEARTBEAT_MS: int(100, 30_000),
-  WS_MAX_BUFFERED_BYTES: int(1_024, 1_024 * 1_024),
-  WS_MAX_FRAME_BYTES: int(1_024, 64 * 1_024),
-  WS_FRAMES_PER_SECOND: int(1, 20),
-  WS_FRAMES_BURST: int(1, 60),
-  SHUTDOWN_TIMEOUT_MS: int(0, 10_000),
-  SHUTDOWN_IDLE_GRACE_MS: int(0, 1_000),
+  FILE_UNATTACHED_HOURS: int(1, 24 * 365, 24, '(a year)'),
+  RATE_LIMIT_IP_PER_SECOND: rate(100),
+  RATE_LIMIT_IP_BURST: rate(200),
+  RATE_LIMIT_VISITOR_PER_SECOND: rate(10),
+  RATE_LIMIT_VISITOR_BURST: rate(30),
+  WS_HEARTBEAT_MS: int(100, 10 * MINUTE_MS, 30_000, '(10 minutes): a dead socket or instance would go unnoticed for longer'),
+  WS_MAX_BUFFERED_BYTES: int(1_024, 64 * 1_024 ** 2, 1_024 * 1_024, '(64 MiB): every slow socket may hold that much memory'),
+  WS_MAX_FRAME_BYTES: int(1_024, 1_024 ** 2, 64 * 1_024, '(1 MiB): client frames are small (typing, seen, resume), and 4 times this is read'),
+  WS_FRAMES_PER_SECOND: rate(20),
+  WS_FRAMES_BURST: rate(60),
+  SHUTDOWN_TIMEOUT_MS: int(0, 10 * MINUTE_MS, 10_000, '(10 minutes): a drain still running then is a hung one'),
+  SHUTDOWN_IDLE_GRACE_MS: int(0, MINUTE_MS, 1_000, '(1 minute): it only lets a request already on its way arrive'),
 });
 
 export interface RateConfig {

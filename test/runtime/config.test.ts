@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config';
 
+/** Takes `max` for the variable, and refuses one more with a message naming the variable and why. */
+function expectMaximum(name: string, max: number): void {
+  expect(() => loadConfig({ [name]: String(max) }), name).not.toThrow();
+  expect(() => loadConfig({ [name]: String(max + 1) })).toThrow(`${name}: at most ${max} (`);
+}
+
 describe('loadConfig', () => {
   it('reads allowed file media types case-insensitively, as requests are compared', () => {
     expect(loadConfig({ FILE_MEDIA_TYPES: 'Image/PNG, text/plain' }).limits.fileMediaTypes).toEqual(['image/png', 'text/plain']);
@@ -27,5 +33,30 @@ describe('loadConfig', () => {
   it('takes a port from 0 to 65535', () => {
     expect(loadConfig({ PORT: '65535' }).port).toBe(65_535);
     for (const bad of ['65536', '99999', '-1', 'abc']) expect(() => loadConfig({ PORT: bad })).toThrow(/PORT/);
+  });
+
+  it('refuses durations past their maximum, naming the variable: Node would run a timer over 2^31-1 ms after 1 ms', () => {
+    const maxima = { WS_HEARTBEAT_MS: 600_000, SHUTDOWN_TIMEOUT_MS: 600_000, SHUTDOWN_IDLE_GRACE_MS: 60_000 };
+    for (const [name, max] of Object.entries(maxima)) {
+      expectMaximum(name, max);
+      expect(() => loadConfig({ [name]: '3000000000' })).toThrow(`${name}: at most ${max} (`);
+    }
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '600000' }).limits.shutdown.timeoutMs).toBe(600_000);
+  });
+
+  it('refuses sizes and rates past where they stop making sense, naming the variable', () => {
+    const maxima = {
+      FILE_MAX_BYTES: 1_024 ** 3,
+      WS_MAX_BUFFERED_BYTES: 64 * 1_024 ** 2,
+      WS_MAX_FRAME_BYTES: 1_024 ** 2,
+      RATE_LIMIT_IP_PER_SECOND: 1_000_000,
+      RATE_LIMIT_IP_BURST: 1_000_000,
+      RATE_LIMIT_VISITOR_PER_SECOND: 1_000_000,
+      RATE_LIMIT_VISITOR_BURST: 1_000_000,
+      WS_FRAMES_PER_SECOND: 1_000_000,
+      WS_FRAMES_BURST: 1_000_000,
+      FILE_UNATTACHED_HOURS: 24 * 365,
+    };
+    for (const [name, max] of Object.entries(maxima)) expectMaximum(name, max);
   });
 });
