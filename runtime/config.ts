@@ -14,10 +14,11 @@ const int = (min: number, max: number, fallback: number, why: string) => z.coerc
  */
 const MINUTE_MS = 60_000;
 const rate = (fallback: number) => int(1, 1_000_000, fallback, '(more than any instance serves in a second: no limit at all)');
-const optionalString = z.string().trim().min(1).optional().catch(undefined);
+const optionalString = z.string().trim().optional();
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const splitList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 const list = (fallback: string) => z.string().default(fallback).transform(splitList);
+const nonEmptyList = (fallback: string) => list(fallback).pipe(z.array(z.string()).min(1, 'names nothing: leave it unset for the default'));
 /**
  * The largest JSON body the configuration allows: a message's fields travel in a workflow signal, and
  * Temporal refuses a payload over 2 MB (the signal outbox would then retry it forever).
@@ -59,7 +60,7 @@ const envSchema = z.object({
   JSON_BODY_LIMIT_BYTES: int(1_024, MAX_JSON_BODY_BYTES, 100 * 1_024, '(1 MiB): a message travels in a workflow signal, and Temporal refuses one over 2 MB'),
   FILE_MAX_BYTES: int(1, 1_024 ** 3, 10 * 1_024 * 1_024, '(1 GiB): an upload must end within the 300 s Node gives a request'),
   // Media types are case-insensitive; requests' are compared lower-cased.
-  FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
+  FILE_MEDIA_TYPES: nonEmptyList('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
   FILE_UNATTACHED_HOURS: int(1, 24 * 365, 24, '(a year)'),
   RATE_LIMIT_IP_PER_SECOND: rate(100),
   RATE_LIMIT_IP_BURST: rate(200),
@@ -114,9 +115,16 @@ export interface AppConfig {
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
+/**
+ * Container platforms often set a variable empty meaning unset: a blank value counts as unset (its
+ * default applies), but in ALLOWED_ORIGINS, where empty means any origin.
+ */
+const unsetWhenBlank = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(env).filter(([name, value]) => name === 'ALLOWED_ORIGINS' || value?.trim() !== ''));
+
 /** Reads the configuration; an invalid variable stops start-up with a message naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(unsetWhenBlank(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);

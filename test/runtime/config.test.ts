@@ -59,4 +59,25 @@ describe('loadConfig', () => {
     };
     for (const [name, max] of Object.entries(maxima)) expectMaximum(name, max);
   });
+
+  it('takes a variable set blank as unset, its default applying, as container platforms set them', () => {
+    const blank = loadConfig({ PORT: '', HOST: '  ', DATA_DIR: '', SHUTDOWN_TIMEOUT_MS: '', FILE_MEDIA_TYPES: '', MONGODB_DB: ' ', IDENTITY_SECRET: '' });
+    const unset = loadConfig({});
+    expect(blank.port).toBe(3000);
+    expect(blank.host).toBe('127.0.0.1');
+    expect(blank.dataDir).toBe(unset.dataDir);
+    expect(blank.limits.shutdown.timeoutMs).toBe(10_000);
+    expect(blank.limits.fileMediaTypes).toEqual(unset.limits.fileMediaTypes);
+    expect(blank.store.dbName).toBe('support');
+    expect(blank.keys.identitySecret).toBeUndefined();
+  });
+
+  it('takes ALLOWED_ORIGINS set empty as any origin, and unset as the stored list', () => {
+    expect(loadConfig({ ALLOWED_ORIGINS: '' }).allowedOrigins).toEqual([]);
+    expect(loadConfig({}).allowedOrigins).toBeUndefined();
+  });
+
+  it('refuses a list that names nothing where one is needed, naming the variable', () => {
+    expect(() => loadConfig({ FILE_MEDIA_TYPES: ' , ' })).toThrow(/FILE_MEDIA_TYPES: names nothing/);
+  });
 });
