@@ -18,7 +18,29 @@ const optionalString = z.string().trim().optional();
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const splitList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 const list = (fallback: string) => z.string().default(fallback).transform(splitList);
-const nonEmptyList = (fallback: string) => list(fallback).pipe(z.array(z.string()).min(1, 'names nothing: leave it unset for the default'));
+const nonEmptyList = (fallback: string, entry: z.ZodType<string, string>) => list(fallback).pipe(z.array(entry).min(1, 'names nothing: leave it unset for the default'));
+/** MongoDB's rule for a database name: none of `/\. "$` and NUL, at most 63 bytes. */
+const mongoDbName = z
+  .string()
+  .regex(/^[^/\\. "$\0]+$/, 'a MongoDB database name holds none of / \\ . space " $ and NUL')
+  .refine((name) => Buffer.byteLength(name) <= 63, 'a MongoDB database name is at most 63 bytes');
+/**
+ * An origin as a browser's `Origin` header spells it (scheme://host[:port], nothing after), as the
+ * widget's calls are compared with it; a scheme without a standard origin (an app's webview,
+ * `capacitor://localhost`) spelt the same way.
+ */
+function isOrigin(entry: string): boolean {
+  if (!URL.canParse(entry)) return false;
+  const url = new URL(entry);
+  const origin = url.origin === 'null' ? `${url.protocol}//${url.host}` : url.origin;
+  return entry.replace(/\/$/, '').toLowerCase() === origin.toLowerCase();
+}
+const origin = z
+  .string()
+  .refine((entry) => !entry.includes('*'), { error: (issue) => `${String(issue.input)}: no wildcards (set ALLOWED_ORIGINS empty to allow any origin)`, abort: true })
+  .refine(isOrigin, { error: (issue) => `${String(issue.input)} is not an origin: scheme://host[:port], nothing after` });
+/** RFC 6838's `type/subtype`, as requests' Content-Type is compared with it (lower-cased): no wildcard, no parameters. */
+const mediaType = z.string().toLowerCase().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, { error: (issue) => `${String(issue.input)} is not a media type: type/subtype, no wildcard or parameters` });
 /**
  * The largest JSON body the configuration allows: a message's fields travel in a workflow signal, and
  * Temporal refuses a payload over 2 MB (the signal outbox would then retry it forever).
@@ -37,21 +59,25 @@ const envSchema = z.object({
   /** Live workflow instances kept in memory (Temporal's maxCachedWorkflows); the engine's default when absent. */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   MONGODB_URI: optionalString,
-  MONGODB_DB: z.string().default('support'),
+  MONGODB_DB: mongoDbName.default('support'),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('support-conversations'),
   TEMPORAL_CLI_PATH: optionalString,
   PUBLIC_KEY: z.string().regex(new RegExp(`^pk_[A-Za-z0-9_-]{8,${MAX_KEY_CHARS}}$`), `pk_ followed by 8 to ${MAX_KEY_CHARS} characters`).optional(),
   SECRET_KEY: z.string().regex(new RegExp(`^sk_[A-Za-z0-9_-]{16,${MAX_KEY_CHARS}}$`), `sk_ followed by 16 to ${MAX_KEY_CHARS} characters`).optional(),
-  IDENTITY_SECRET: z.string().min(16).optional(),
+  IDENTITY_SECRET: z
+    .string()
+    .refine((secret) => secret.trim().length >= 16, 'at least 16 characters besides blanks around them')
+    .optional(),
   /** Origins the default website's widget may be used from (comma-separated); empty: any; unset: as stored. */
   ALLOWED_ORIGINS: z
     .string()
     .optional()
-    .transform((value) => (value === undefined ? undefined : splitList(value))),
+    .transform((value) => (value === undefined ? undefined : splitList(value)))
+    .pipe(z.array(origin).optional()),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
   /** Prefill the inbox sign-in with the secret key (a local demo only); default: when HOST is loopback. */
   DEMO_PAGES: flag.optional(),
   /** Third-party plugins (comma-separated specifiers: folders relative to the project root, or packages); see docs/plugins.md. */
@@ -59,8 +85,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JSON_BODY_LIMIT_BYTES: int(1_024, MAX_JSON_BODY_BYTES, 100 * 1_024, '(1 MiB): a message travels in a workflow signal, and Temporal refuses one over 2 MB'),
   FILE_MAX_BYTES: int(1, 1_024 ** 3, 10 * 1_024 * 1_024, '(1 GiB): an upload must end within the 300 s Node gives a request'),
-  // Media types are case-insensitive; requests' are compared lower-cased.
-  FILE_MEDIA_TYPES: nonEmptyList('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
+  FILE_MEDIA_TYPES: nonEmptyList('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain', mediaType),
   FILE_UNATTACHED_HOURS: int(1, 24 * 365, 24, '(a year)'),
   RATE_LIMIT_IP_PER_SECOND: rate(100),
   RATE_LIMIT_IP_BURST: rate(200),

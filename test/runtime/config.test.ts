@@ -80,4 +80,42 @@ describe('loadConfig', () => {
   it('refuses a list that names nothing where one is needed, naming the variable', () => {
     expect(() => loadConfig({ FILE_MEDIA_TYPES: ' , ' })).toThrow(/FILE_MEDIA_TYPES: names nothing/);
   });
+
+  it('takes MONGODB_DB only as a name MongoDB takes', () => {
+    expect(loadConfig({ MONGODB_DB: 'support_2' }).store.dbName).toBe('support_2');
+    expect(loadConfig({ MONGODB_DB: 'é'.repeat(31) }).store.dbName).toHaveLength(31);
+    for (const bad of ['a/b', 'a\\b', 'a.b', 'a b', 'a"b', 'a$b', 'a\0b', 'x'.repeat(64), 'é'.repeat(32)]) {
+      expect(() => loadConfig({ MONGODB_DB: bad }), bad).toThrow(/MONGODB_DB: a MongoDB database name/);
+    }
+  });
+
+  it('takes ALLOWED_ORIGINS entries only as origins, and refuses a wildcard saying that empty allows any', () => {
+    const origins = 'https://shop.example, http://localhost:8080, https://Shop.Example/, capacitor://localhost';
+    expect(loadConfig({ ALLOWED_ORIGINS: origins }).allowedOrigins).toEqual(['https://shop.example', 'http://localhost:8080', 'https://Shop.Example/', 'capacitor://localhost']);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: '*' })).toThrow('ALLOWED_ORIGINS.0: *: no wildcards (set ALLOWED_ORIGINS empty to allow any origin)');
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://a.example,https://*.example' })).toThrow(/ALLOWED_ORIGINS.1: .*empty to allow any origin/);
+    // A path, a default port a browser never sends, a bare host, credentials: none is what `Origin` says.
+    for (const bad of ['https://shop.example/widget', 'https://shop.example:443', 'shop.example', 'https://me@shop.example', 'https://shop.example?x=1']) {
+      expect(() => loadConfig({ ALLOWED_ORIGINS: bad }), bad).toThrow(`ALLOWED_ORIGINS.0: ${bad} is not an origin`);
+    }
+  });
+
+  it('takes FILE_MEDIA_TYPES entries only as type/subtype', () => {
+    expect(loadConfig({ FILE_MEDIA_TYPES: 'application/vnd.ms-excel,image/svg+xml' }).limits.fileMediaTypes).toEqual(['application/vnd.ms-excel', 'image/svg+xml']);
+    for (const bad of ['image/*', '*/*', 'image', 'text/plain; charset=utf-8', 'image/png/x']) {
+      expect(() => loadConfig({ FILE_MEDIA_TYPES: bad }), bad).toThrow(`FILE_MEDIA_TYPES.0: ${bad} is not a media type`);
+    }
+  });
+
+  it('takes OPENAI_BASE_URL only over http or https', () => {
+    for (const url of ['http://127.0.0.1:11434/v1', 'http://ollama:11434/v1', 'https://api.openai.com/v1']) expect(loadConfig({ OPENAI_BASE_URL: url }).openai.baseUrl).toBe(url);
+    for (const bad of ['ftp://models.example/v1', 'file:///etc/passwd', 'javascript:alert(1)', 'api.openai.com/v1']) {
+      expect(() => loadConfig({ OPENAI_BASE_URL: bad }), bad).toThrow(/OPENAI_BASE_URL: an http:\/\/ or https:\/\/ URL/);
+    }
+  });
+
+  it('takes IDENTITY_SECRET only with 16 characters besides blanks around them', () => {
+    expect(loadConfig({ IDENTITY_SECRET: 'a'.repeat(16) }).keys.identitySecret).toBe('a'.repeat(16));
+    expect(() => loadConfig({ IDENTITY_SECRET: `  ${'a'.repeat(15)}  ` })).toThrow(/IDENTITY_SECRET: at least 16 characters/);
+  });
 });
