@@ -93,8 +93,9 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
   app.use(drain.middleware, securityHeaders, preflight);
-  app.use('/v1', rateLimit(ipBuckets, (req) => req.ip ?? 'unknown'));
+  // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx));
+  app.use('/v1', rateLimit(ipBuckets, (req) => req.ip ?? 'unknown'));
   app.use('/v1/websites', websiteRoutes(ctx));
   app.use('/v1/conversations', conversationRoutes(ctx));
   app.use('/v1/messages', messageRoutes(ctx));

@@ -73,7 +73,7 @@ describe('socket limits', () => {
     const refused = await upgrade(running, 'ip-2');
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
-    const rest = await fetch(`${running.url}/v1/health`);
+    const rest = await fetch(`${running.url}/v1/websites`);
     expect(rest.status).toBe(429);
   });
 });
