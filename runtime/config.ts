@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { ShutdownOptions } from '../server/app';
+import { proxyTrust, type TrustProxy } from '../server/client-ip';
 
 /** A whole number from `min` to `max`; `why` says why no larger one. */
 const int = (min: number, max: number, fallback: number, why: string) => z.coerce.number().int().min(min).max(max, `at most ${max} ${why}`).default(fallback);
@@ -41,6 +42,24 @@ const origin = z
   .refine(isOrigin, { error: (issue) => `${String(issue.input)} is not an origin: scheme://host[:port], nothing after` });
 /** RFC 6838's `type/subtype`, as requests' Content-Type is compared with it (lower-cased): no wildcard, no parameters. */
 const mediaType = z.string().toLowerCase().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, { error: (issue) => `${String(issue.input)} is not a media type: type/subtype, no wildcard or parameters` });
+/** More hops than a request crosses proxies would believe an address the client itself wrote. */
+const MAX_PROXY_HOPS = 10;
+/** TRUST_PROXY: a hop count, or what proxy-addr reads, checked by compiling it as the server will. */
+function readTrustProxy(value: string, ctx: z.RefinementCtx): TrustProxy {
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > MAX_PROXY_HOPS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_PROXY_HOPS} hops: more would believe what a client wrote` });
+    return hops;
+  }
+  const entries = splitList(value);
+  if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'names nothing: 0 trusts no proxy' });
+  try {
+    proxyTrust(entries);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${(err as Error).message}: give a hop count, or addresses, CIDR subnets, loopback, linklocal and uniquelocal` });
+  }
+  return entries;
+}
 /**
  * The largest JSON body the configuration allows: a message's fields travel in a workflow signal, and
  * Temporal refuses a payload over 2 MB (the signal outbox would then retry it forever).
@@ -89,6 +108,8 @@ const envSchema = z.object({
   FILE_UNATTACHED_HOURS: int(1, 24 * 365, 24, '(a year)'),
   RATE_LIMIT_IP_PER_SECOND: rate(100),
   RATE_LIMIT_IP_BURST: rate(200),
+  /** Reverse proxies whose X-Forwarded-For names the caller for the per-IP limit (Express's `trust proxy`); by default one on this machine. */
+  TRUST_PROXY: z.string().trim().default('loopback').transform(readTrustProxy),
   RATE_LIMIT_VISITOR_PER_SECOND: rate(10),
   RATE_LIMIT_VISITOR_BURST: rate(30),
   WS_HEARTBEAT_MS: int(100, 10 * MINUTE_MS, 30_000, '(10 minutes): a dead socket or instance would go unnoticed for longer'),
@@ -132,6 +153,7 @@ export interface AppConfig {
     fileMediaTypes: string[];
     fileUnattachedMs: number;
     ipRate: RateConfig;
+    trustProxy: TrustProxy;
     visitorRate: RateConfig;
     ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig };
     shutdown: ShutdownOptions;
@@ -182,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       fileMediaTypes: e.FILE_MEDIA_TYPES,
       fileUnattachedMs: e.FILE_UNATTACHED_HOURS * 3_600_000,
       ipRate: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
+      trustProxy: e.TRUST_PROXY,
       visitorRate: { perSecond: e.RATE_LIMIT_VISITOR_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_BURST },
       ws: {
         heartbeatMs: e.WS_HEARTBEAT_MS,

@@ -22,7 +22,7 @@ import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
 import { TokenBuckets } from './rate-limit';
-import { TRUSTED_PROXIES } from './client-ip';
+import { proxyTrust } from './client-ip';
 import { Realtime } from './realtime/realtime';
 import { aiAgentRoutes } from './routes/ai-agents';
 import { contactRoutes } from './routes/contacts';
@@ -88,7 +88,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
 
   const drain = new ConnectionDrain();
   const app = express();
-  app.set('trust proxy', TRUSTED_PROXIES);
+  app.set('trust proxy', proxyTrust(deps.limits.trustProxy));
   app.disable('x-powered-by');
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);

@@ -118,4 +118,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ IDENTITY_SECRET: 'a'.repeat(16) }).keys.identitySecret).toBe('a'.repeat(16));
     expect(() => loadConfig({ IDENTITY_SECRET: `  ${'a'.repeat(15)}  ` })).toThrow(/IDENTITY_SECRET: at least 16 characters/);
   });
+
+  it('takes TRUST_PROXY as a hop count or what Express trusts (addresses, subnets, names), loopback by default', () => {
+    expect(loadConfig({}).limits.trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '2' }).limits.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 172.16.0.0/12, fc00::/7, uniquelocal, 10.1.2.3' }).limits.trustProxy).toEqual(['loopback', '172.16.0.0/12', 'fc00::/7', 'uniquelocal', '10.1.2.3']);
+    for (const [bad, message] of [
+      ['docker', 'invalid IP address: docker'],
+      ['10.0.0.0/33', 'invalid range on address: 10.0.0.0/33'],
+      ['loopback,*', 'invalid IP address: *'],
+      ['11', 'at most 10 hops'],
+      [' , ', 'names nothing: 0 trusts no proxy'],
+    ]) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(`TRUST_PROXY: ${message}`);
+    }
+  });
 });

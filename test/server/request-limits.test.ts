@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { startTestApp, type LimitOverrides } from './support/app';
+import { upgrade } from './support/clients';
 
 let app: RunningApp | undefined;
 
@@ -10,10 +11,13 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function started(limits: LimitOverrides): Promise<RunningApp> {
-  app = await startTestApp(limits);
+async function started(limits: LimitOverrides, env: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
+  app = await startTestApp(limits, { env });
   return app;
 }
+
+/** The status an upgrade with no credentials from behind `headers` is answered with: 401, or 429 once its IP is out of tokens. */
+const upgradeStatus = async (running: RunningApp, headers: Record<string, string>): Promise<number> => (await upgrade(running, '/ws', headers)).status;
 
 /** The statuses of `count` GETs of `path`, one after the other. */
 async function statuses(running: RunningApp, path: string, count: number, headers: Record<string, string> = {}): Promise<number[]> {
@@ -31,5 +35,19 @@ describe('per-IP limit', () => {
     const running = await started({ ipRate: { perSecond: 0.01, burst: 10 } });
     expect(await statuses(running, '/v1/health', 15)).toEqual(Array(15).fill(200));
     expect(await statuses(running, '/v1/websites', 11)).toEqual([...Array(10).fill(401), 429]);
+  });
+
+  it('charges each client behind a trusted proxy by its X-Forwarded-For, and with TRUST_PROXY=0 the connection, REST and socket upgrades alike', async () => {
+    const limits = { ipRate: { perSecond: 0.01, burst: 2 } };
+    const behind = (client: string) => ({ 'X-Forwarded-For': client });
+    const byDefault = await started(limits);
+    expect([...(await statuses(byDefault, '/v1/websites', 2, behind('203.0.113.1'))), ...(await statuses(byDefault, '/v1/websites', 1, behind('203.0.113.2')))]).toEqual([401, 401, 401]);
+    expect(await upgradeStatus(byDefault, behind('203.0.113.3'))).toBe(401);
+    await byDefault.close();
+    const trustingNone = await started(limits, { TRUST_PROXY: '0' });
+    expect(await statuses(trustingNone, '/v1/websites', 1, behind('203.0.113.1'))).toEqual([401]);
+    expect(await upgradeStatus(trustingNone, behind('203.0.113.2'))).toBe(401);
+    expect(await statuses(trustingNone, '/v1/websites', 1, behind('203.0.113.3'))).toEqual([429]);
+    expect(await upgradeStatus(trustingNone, behind('203.0.113.4'))).toBe(429);
   });
 });
