@@ -13,13 +13,13 @@ import { ConnectionDrain } from './connection-drain';
 import type { ApiContext } from './context';
 import type { ServerDeps } from './deps';
 import { storeDirectory } from './directory';
-import { authenticated, callerOf } from './middleware/authenticate';
+import { authenticated } from './middleware/authenticate';
 import { preflight } from './middleware/cors';
 import { errorHandler, notFound } from './middleware/errors';
 import { answerMalformedRequests } from './malformed-requests';
 import { requireJsonBody } from './middleware/json-content-type';
 import { refuseUnstorableJson } from './middleware/storable-json';
-import { rateLimit } from './middleware/rate-limit';
+import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
 import { TokenBuckets } from './rate-limit';
 import { proxyTrust } from './client-ip';
@@ -65,7 +65,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   // Shared with the sockets: their upgrades and frames cost the caller's IP as requests do.
   const ipBuckets = new TokenBuckets(deps.limits.ipRate);
   const realtime = new Realtime({ ...deps, directory, ipBuckets });
-  const visitorBuckets = new TokenBuckets(deps.limits.visitorRate);
+  const visitorLimit = visitorRateLimit(new TokenBuckets(deps.limits.visitorRate));
   const unattachedFiles = sweepUnattachedFiles(deps.store, deps.limits.fileUnattachedMs, deps.log);
   const ctx: ApiContext = {
     ...deps,
@@ -77,13 +77,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     replyJoins: new ReplyJoins(deps),
     teamMembers: new TeamMembers({ ...deps, online: realtime.online, directory, publisher: realtime.publisher }),
     jsonBody: [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson],
-    authenticate: [
-      authenticated(directory),
-      rateLimit(visitorBuckets, (_req, res) => {
-        const caller = callerOf(res);
-        return caller.kind === 'visitor' ? `${caller.website.id}/${caller.visitorId}` : undefined;
-      }),
-    ],
+    visitorLimit,
+    authenticate: [authenticated(directory), visitorLimit],
   };
 
   const drain = new ConnectionDrain();

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { startTestApp, type LimitOverrides } from './support/app';
-import { upgrade } from './support/clients';
+import { Api, upgrade } from './support/clients';
 
 let app: RunningApp | undefined;
 
@@ -49,5 +49,20 @@ describe('per-IP limit', () => {
     expect(await upgradeStatus(trustingNone, behind('203.0.113.2'))).toBe(401);
     expect(await statuses(trustingNone, '/v1/websites', 1, behind('203.0.113.3'))).toEqual([429]);
     expect(await upgradeStatus(trustingNone, behind('203.0.113.4'))).toBe(429);
+  });
+});
+
+describe('per-visitor limit', () => {
+  it("charges a visitor's bootstrap (GET /v1/websites) to it like its other calls, and never refuses a new visitor's first", async () => {
+    const running = await started({ visitorRate: { perSecond: 0.01, burst: 3 } });
+    const api = new Api(running);
+    const bootstrap = async (visitorId?: string) => (await api.call('GET', '/v1/websites', { 'X-Public-Key': running.keys.publicKey, ...(visitorId ? { 'X-Visitor-Id': visitorId } : {}) })).status;
+    expect([await bootstrap('v-boot'), await bootstrap('v-boot'), await bootstrap('v-boot'), await bootstrap('v-boot')]).toEqual([200, 200, 200, 429]);
+    // One bucket for all of the visitor's calls.
+    expect((await api.call('GET', '/v1/conversations', { visitorId: 'v-busy' })).status).toBe(200);
+    expect((await api.call('GET', '/v1/conversations', { visitorId: 'v-busy' })).status).toBe(200);
+    expect([await bootstrap('v-busy'), await bootstrap('v-busy')]).toEqual([200, 429]);
+    // A visitor given its id by this call, and one naming a new id of its own, start with a full bucket.
+    expect([await bootstrap(), await bootstrap(), await bootstrap('v-new')]).toEqual([200, 200, 200]);
   });
 });
