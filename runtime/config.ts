@@ -5,12 +5,61 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { ShutdownOptions } from '../server/app';
+import { proxyTrust, type TrustProxy } from '../server/client-ip';
 
-const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
-const optionalString = z.string().trim().min(1).optional().catch(undefined);
+/** A whole number from `min` to `max`; `why` says why no larger one. */
+const int = (min: number, max: number, fallback: number, why: string) => z.coerce.number().int().min(min).max(max, `at most ${max} ${why}`).default(fallback);
+/**
+ * Node runs a timer set past 2^31-1 ms after 1 ms instead, so every duration has a maximum, well
+ * under that, where a longer one stops making sense.
+ */
+const MINUTE_MS = 60_000;
+const rate = (fallback: number) => int(1, 1_000_000, fallback, '(more than any instance serves in a second: no limit at all)');
+const optionalString = z.string().trim().optional();
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const splitList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 const list = (fallback: string) => z.string().default(fallback).transform(splitList);
+const nonEmptyList = (fallback: string, entry: z.ZodType<string, string>) => list(fallback).pipe(z.array(entry).min(1, 'names nothing: leave it unset for the default'));
+/** MongoDB's rule for a database name: none of `/\. "$` and NUL, at most 63 bytes. */
+const mongoDbName = z
+  .string()
+  .regex(/^[^/\\. "$\0]+$/, 'a MongoDB database name holds none of / \\ . space " $ and NUL')
+  .refine((name) => Buffer.byteLength(name) <= 63, 'a MongoDB database name is at most 63 bytes');
+/**
+ * An origin as a browser's `Origin` header spells it (scheme://host[:port], nothing after), as the
+ * widget's calls are compared with it; a scheme without a standard origin (an app's webview,
+ * `capacitor://localhost`) spelt the same way.
+ */
+function isOrigin(entry: string): boolean {
+  if (!URL.canParse(entry)) return false;
+  const url = new URL(entry);
+  const origin = url.origin === 'null' ? `${url.protocol}//${url.host}` : url.origin;
+  return entry.replace(/\/$/, '').toLowerCase() === origin.toLowerCase();
+}
+const origin = z
+  .string()
+  .refine((entry) => !entry.includes('*'), { error: (issue) => `${String(issue.input)}: no wildcards (set ALLOWED_ORIGINS empty to allow any origin)`, abort: true })
+  .refine(isOrigin, { error: (issue) => `${String(issue.input)} is not an origin: scheme://host[:port], nothing after` });
+/** RFC 6838's `type/subtype`, as requests' Content-Type is compared with it (lower-cased): no wildcard, no parameters. */
+const mediaType = z.string().toLowerCase().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, { error: (issue) => `${String(issue.input)} is not a media type: type/subtype, no wildcard or parameters` });
+/** More hops than a request crosses proxies would believe an address the client itself wrote. */
+const MAX_PROXY_HOPS = 10;
+/** TRUST_PROXY: a hop count, or what proxy-addr reads, checked by compiling it as the server will. */
+function readTrustProxy(value: string, ctx: z.RefinementCtx): TrustProxy {
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > MAX_PROXY_HOPS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_PROXY_HOPS} hops: more would believe what a client wrote` });
+    return hops;
+  }
+  const entries = splitList(value);
+  if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'names nothing: 0 trusts no proxy' });
+  try {
+    proxyTrust(entries);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${(err as Error).message}: give a hop count, or addresses, CIDR subnets, loopback, linklocal and uniquelocal` });
+  }
+  return entries;
+}
 /**
  * The largest JSON body the configuration allows: a message's fields travel in a workflow signal, and
  * Temporal refuses a payload over 2 MB (the signal outbox would then retry it forever).
@@ -20,7 +69,7 @@ const MAX_JSON_BODY_BYTES = 1_024 * 1_024;
 export const MAX_KEY_CHARS = 200;
 
 const envSchema = z.object({
-  PORT: int(0, 3000).pipe(z.number().max(65_535)),
+  PORT: int(0, 65_535, 3000, '(the largest TCP port)'),
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   /** Keep the embedded store in memory only (tests, benchmarks). */
@@ -29,42 +78,47 @@ const envSchema = z.object({
   /** Live workflow instances kept in memory (Temporal's maxCachedWorkflows); the engine's default when absent. */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   MONGODB_URI: optionalString,
-  MONGODB_DB: z.string().default('support'),
+  MONGODB_DB: mongoDbName.default('support'),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('support-conversations'),
   TEMPORAL_CLI_PATH: optionalString,
   PUBLIC_KEY: z.string().regex(new RegExp(`^pk_[A-Za-z0-9_-]{8,${MAX_KEY_CHARS}}$`), `pk_ followed by 8 to ${MAX_KEY_CHARS} characters`).optional(),
   SECRET_KEY: z.string().regex(new RegExp(`^sk_[A-Za-z0-9_-]{16,${MAX_KEY_CHARS}}$`), `sk_ followed by 16 to ${MAX_KEY_CHARS} characters`).optional(),
-  IDENTITY_SECRET: z.string().min(16).optional(),
+  IDENTITY_SECRET: z
+    .string()
+    .refine((secret) => secret.trim().length >= 16, 'at least 16 characters besides blanks around them')
+    .optional(),
   /** Origins the default website's widget may be used from (comma-separated); empty: any; unset: as stored. */
   ALLOWED_ORIGINS: z
     .string()
     .optional()
-    .transform((value) => (value === undefined ? undefined : splitList(value))),
+    .transform((value) => (value === undefined ? undefined : splitList(value)))
+    .pipe(z.array(origin).optional()),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
   /** Prefill the inbox sign-in with the secret key (a local demo only); default: when HOST is loopback. */
   DEMO_PAGES: flag.optional(),
   /** Third-party plugins (comma-separated specifiers: folders relative to the project root, or packages); see docs/plugins.md. */
   PLUGINS: list(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JSON_BODY_LIMIT_BYTES: int(1_024, 100 * 1_024).pipe(z.number().max(MAX_JSON_BODY_BYTES, `at most ${MAX_JSON_BODY_BYTES} (1 MiB): a message travels in a workflow signal, and Temporal refuses one over 2 MB`)),
-  FILE_MAX_BYTES: int(1, 10 * 1_024 * 1_024),
-  // Media types are case-insensitive; requests' are compared lower-cased.
-  FILE_MEDIA_TYPES: list('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain').transform((types) => types.map((type) => type.toLowerCase())),
-  FILE_UNATTACHED_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
-  RATE_LIMIT_IP_PER_SECOND: int(1, 100),
-  RATE_LIMIT_IP_BURST: int(1, 200),
-  RATE_LIMIT_VISITOR_PER_SECOND: int(1, 10),
-  RATE_LIMIT_VISITOR_BURST: int(1, 30),
-  WS_HEARTBEAT_MS: int(100, 30_000),
-  WS_MAX_BUFFERED_BYTES: int(1_024, 1_024 * 1_024),
-  WS_MAX_FRAME_BYTES: int(1_024, 64 * 1_024),
-  WS_FRAMES_PER_SECOND: int(1, 20),
-  WS_FRAMES_BURST: int(1, 60),
-  SHUTDOWN_TIMEOUT_MS: int(0, 10_000),
-  SHUTDOWN_IDLE_GRACE_MS: int(0, 1_000),
+  JSON_BODY_LIMIT_BYTES: int(1_024, MAX_JSON_BODY_BYTES, 100 * 1_024, '(1 MiB): a message travels in a workflow signal, and Temporal refuses one over 2 MB'),
+  FILE_MAX_BYTES: int(1, 1_024 ** 3, 10 * 1_024 * 1_024, '(1 GiB): an upload must end within the 300 s Node gives a request'),
+  FILE_MEDIA_TYPES: nonEmptyList('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain', mediaType),
+  FILE_UNATTACHED_HOURS: int(1, 24 * 365, 24, '(a year)'),
+  RATE_LIMIT_IP_PER_SECOND: rate(100),
+  RATE_LIMIT_IP_BURST: rate(200),
+  /** Reverse proxies whose X-Forwarded-For names the caller for the per-IP limit (Express's `trust proxy`); by default one on this machine. */
+  TRUST_PROXY: z.string().trim().default('loopback').transform(readTrustProxy),
+  RATE_LIMIT_VISITOR_PER_SECOND: rate(10),
+  RATE_LIMIT_VISITOR_BURST: rate(30),
+  WS_HEARTBEAT_MS: int(100, 10 * MINUTE_MS, 30_000, '(10 minutes): a dead socket or instance would go unnoticed for longer'),
+  WS_MAX_BUFFERED_BYTES: int(1_024, 64 * 1_024 ** 2, 1_024 * 1_024, '(64 MiB): every slow socket may hold that much memory'),
+  WS_MAX_FRAME_BYTES: int(1_024, 1_024 ** 2, 64 * 1_024, '(1 MiB): client frames are small (typing, seen, resume), and 4 times this is read'),
+  WS_FRAMES_PER_SECOND: rate(20),
+  WS_FRAMES_BURST: rate(60),
+  SHUTDOWN_TIMEOUT_MS: int(0, 10 * MINUTE_MS, 10_000, '(10 minutes): a drain still running then is a hung one'),
+  SHUTDOWN_IDLE_GRACE_MS: int(0, MINUTE_MS, 1_000, '(1 minute): it only lets a request already on its way arrive'),
 });
 
 export interface RateConfig {
@@ -99,6 +153,7 @@ export interface AppConfig {
     fileMediaTypes: string[];
     fileUnattachedMs: number;
     ipRate: RateConfig;
+    trustProxy: TrustProxy;
     visitorRate: RateConfig;
     ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig };
     shutdown: ShutdownOptions;
@@ -107,9 +162,16 @@ export interface AppConfig {
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
+/**
+ * Container platforms often set a variable empty meaning unset: a blank value counts as unset (its
+ * default applies), but in ALLOWED_ORIGINS, where empty means any origin.
+ */
+const unsetWhenBlank = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(env).filter(([name, value]) => name === 'ALLOWED_ORIGINS' || value?.trim() !== ''));
+
 /** Reads the configuration; an invalid variable stops start-up with a message naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(unsetWhenBlank(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
@@ -142,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       fileMediaTypes: e.FILE_MEDIA_TYPES,
       fileUnattachedMs: e.FILE_UNATTACHED_HOURS * 3_600_000,
       ipRate: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
+      trustProxy: e.TRUST_PROXY,
       visitorRate: { perSecond: e.RATE_LIMIT_VISITOR_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_BURST },
       ws: {
         heartbeatMs: e.WS_HEARTBEAT_MS,

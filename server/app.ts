@@ -13,16 +13,16 @@ import { ConnectionDrain } from './connection-drain';
 import type { ApiContext } from './context';
 import type { ServerDeps } from './deps';
 import { storeDirectory } from './directory';
-import { authenticated, callerOf } from './middleware/authenticate';
+import { authenticated } from './middleware/authenticate';
 import { preflight } from './middleware/cors';
 import { errorHandler, notFound } from './middleware/errors';
 import { answerMalformedRequests } from './malformed-requests';
 import { requireJsonBody } from './middleware/json-content-type';
 import { refuseUnstorableJson } from './middleware/storable-json';
-import { rateLimit } from './middleware/rate-limit';
+import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
 import { TokenBuckets } from './rate-limit';
-import { TRUSTED_PROXIES } from './client-ip';
+import { proxyTrust } from './client-ip';
 import { Realtime } from './realtime/realtime';
 import { aiAgentRoutes } from './routes/ai-agents';
 import { contactRoutes } from './routes/contacts';
@@ -65,7 +65,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   // Shared with the sockets: their upgrades and frames cost the caller's IP as requests do.
   const ipBuckets = new TokenBuckets(deps.limits.ipRate);
   const realtime = new Realtime({ ...deps, directory, ipBuckets });
-  const visitorBuckets = new TokenBuckets(deps.limits.visitorRate);
+  const visitorLimit = visitorRateLimit(new TokenBuckets(deps.limits.visitorRate));
   const unattachedFiles = sweepUnattachedFiles(deps.store, deps.limits.fileUnattachedMs, deps.log);
   const ctx: ApiContext = {
     ...deps,
@@ -77,24 +77,20 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     replyJoins: new ReplyJoins(deps),
     teamMembers: new TeamMembers({ ...deps, online: realtime.online, directory, publisher: realtime.publisher }),
     jsonBody: [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson],
-    authenticate: [
-      authenticated(directory),
-      rateLimit(visitorBuckets, (_req, res) => {
-        const caller = callerOf(res);
-        return caller.kind === 'visitor' ? `${caller.website.id}/${caller.visitorId}` : undefined;
-      }),
-    ],
+    visitorLimit,
+    authenticate: [authenticated(directory), visitorLimit],
   };
 
   const drain = new ConnectionDrain();
   const app = express();
-  app.set('trust proxy', TRUSTED_PROXIES);
+  app.set('trust proxy', proxyTrust(deps.limits.trustProxy));
   app.disable('x-powered-by');
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
   app.use(drain.middleware, securityHeaders, preflight);
-  app.use('/v1', rateLimit(ipBuckets, (req) => req.ip ?? 'unknown'));
+  // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx));
+  app.use('/v1', rateLimit(ipBuckets, (req) => req.ip ?? 'unknown'));
   app.use('/v1/websites', websiteRoutes(ctx));
   app.use('/v1/conversations', conversationRoutes(ctx));
   app.use('/v1/messages', messageRoutes(ctx));

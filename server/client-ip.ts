@@ -5,10 +5,17 @@
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
 
-/** Hops whose `X-Forwarded-For` is believed: a reverse proxy on this machine (Express's `trust proxy`). */
-export const TRUSTED_PROXIES = 'loopback';
+/**
+ * The hops whose `X-Forwarded-For` is believed (TRUST_PROXY), as Express's `trust proxy` takes
+ * them: how many hops, or addresses, subnets and proxy-addr's names (`loopback`, `linklocal`, `uniquelocal`).
+ */
+export type TrustProxy = number | string[];
 
-const trusted = proxyaddr.compile(TRUSTED_PROXIES);
+export type ProxyTrust = (address: string, hop: number) => boolean;
+
+/** Throws, naming the entry, for one that is neither an address, a subnet nor a name. */
+export const proxyTrust = (setting: TrustProxy): ProxyTrust =>
+  typeof setting === 'number' ? (_address, hop) => hop < setting : proxyaddr.compile(setting);
 
 /** The client's address as Express's `req.ip` gives it, for a request Express did not see. */
-export const clientIpOf = (req: IncomingMessage): string => proxyaddr(req, trusted);
+export const clientIpOf = (req: IncomingMessage, trust: ProxyTrust): string => proxyaddr(req, trust);

@@ -17,6 +17,8 @@ export interface ApiContext extends ServerDeps {
   online: OnlineDirectory;
   replyJoins: ReplyJoins;
   teamMembers: TeamMembers;
+  /** Charges the visitor's rate limit; after authentication. */
+  visitorLimit: RequestHandler;
   /** Authenticates, then charges the visitor's rate limit. */
   authenticate: RequestHandler[];
   /**

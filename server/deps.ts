@@ -5,6 +5,7 @@ import type { WebsiteChangeNotices } from '../activities/website-changes';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConversationEngine } from '../runtime/conversation-engine';
 import type { PagesOptions } from '../web/static-routes';
+import type { TrustProxy } from './client-ip';
 import type { RateLimitOptions } from './rate-limit';
 import type { TeamAvailability } from './realtime/agent-availability';
 import type { WorkflowStarts } from './services/workflow-start';
@@ -16,6 +17,8 @@ export interface ServerLimits {
   /** An upload no message has named this long after it was uploaded is deleted. */
   fileUnattachedMs: number;
   ipRate: RateLimitOptions;
+  /** Whose `X-Forwarded-For` names the caller's IP for `ipRate`. */
+  trustProxy: TrustProxy;
   visitorRate: RateLimitOptions;
   ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions };
 }

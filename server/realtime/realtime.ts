@@ -95,7 +95,7 @@ export class Realtime {
         onFrameArrived: acceptClientFrame,
         onFrame: (conn, frame) => handleClientFrame({ ...this.deps, publisher: this.publisher }, conn, frame),
       },
-      { ...this.deps.limits.ws, ipBuckets: this.deps.ipBuckets },
+      { ...this.deps.limits.ws, ipBuckets: this.deps.ipBuckets, trustProxy: this.deps.limits.trustProxy },
       log,
     );
     this.presenceBeat = setInterval(() => this.beat(), this.deps.limits.ws.heartbeatMs);

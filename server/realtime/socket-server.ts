@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../../domain/errors';
 import { credentialsFromQuery, type Credentials } from '../auth';
-import { clientIpOf } from '../client-ip';
+import { clientIpOf, proxyTrust, type TrustProxy } from '../client-ip';
 import type { Caller } from '../caller';
 import { errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions } from '../rate-limit';
@@ -26,6 +26,8 @@ export interface SocketServerOptions {
   frameRate: RateLimitOptions;
   /** The per-IP limit of REST calls: an upgrade and every frame cost one of its tokens. */
   ipBuckets: TokenBuckets;
+  /** Whose `X-Forwarded-For` names the IP an upgrade is charged to, as for REST calls. */
+  trustProxy: TrustProxy;
 }
 
 export interface SocketHandlers {
@@ -80,6 +82,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const connections = new Set<Connection>();
   const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);
+  const trust = proxyTrust(options.trustProxy);
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -87,7 +90,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     if (!URL.canParse(target, 'http://localhost')) return refuseUpgrade(socket, new AppError('ERR_INVALID_INPUT', 'Malformed request target'));
     const url = new URL(target, 'http://localhost');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, new AppError('ERR_NOT_FOUND', 'The WebSocket endpoint is /ws'));
-    const ip = clientIpOf(req);
+    const ip = clientIpOf(req, trust);
     const taken = options.ipBuckets.take(ip);
     if (!taken.ok) {
       const { retryAfterSeconds } = taken;

@@ -9,8 +9,9 @@ import { memberNamesQuery } from '../schemas/team';
 
 export function websiteRoutes(ctx: ApiContext): Router {
   const router = Router();
-  // The one call a visitor may make without an id: it is given one.
-  router.get('/', authenticated(ctx.directory, { createVisitor: true }), async (_req, res) => {
+  // The one call a visitor may make without an id: it is given one. Then charged to the visitor as
+  // every other call is: a new visitor's bucket is full, so its first call is never refused.
+  router.get('/', authenticated(ctx.directory, { createVisitor: true }), ctx.visitorLimit, async (_req, res) => {
     const caller = callerOf(res);
     if (caller.kind !== 'visitor') throw new AppError('ERR_FORBIDDEN', 'This call is for the widget (public key)');
     const { id, name } = caller.website;

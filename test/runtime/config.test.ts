@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config';
 
+/** Takes `max` for the variable, and refuses one more with a message naming the variable and why. */
+function expectMaximum(name: string, max: number): void {
+  expect(() => loadConfig({ [name]: String(max) }), name).not.toThrow();
+  expect(() => loadConfig({ [name]: String(max + 1) })).toThrow(`${name}: at most ${max} (`);
+}
+
 describe('loadConfig', () => {
   it('reads allowed file media types case-insensitively, as requests are compared', () => {
     expect(loadConfig({ FILE_MEDIA_TYPES: 'Image/PNG, text/plain' }).limits.fileMediaTypes).toEqual(['image/png', 'text/plain']);
@@ -27,5 +33,104 @@ describe('loadConfig', () => {
   it('takes a port from 0 to 65535', () => {
     expect(loadConfig({ PORT: '65535' }).port).toBe(65_535);
     for (const bad of ['65536', '99999', '-1', 'abc']) expect(() => loadConfig({ PORT: bad })).toThrow(/PORT/);
+  });
+
+  it('refuses durations past their maximum, naming the variable: Node would run a timer over 2^31-1 ms after 1 ms', () => {
+    const maxima = { WS_HEARTBEAT_MS: 600_000, SHUTDOWN_TIMEOUT_MS: 600_000, SHUTDOWN_IDLE_GRACE_MS: 60_000 };
+    for (const [name, max] of Object.entries(maxima)) {
+      expectMaximum(name, max);
+      expect(() => loadConfig({ [name]: '3000000000' })).toThrow(`${name}: at most ${max} (`);
+    }
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '600000' }).limits.shutdown.timeoutMs).toBe(600_000);
+  });
+
+  it('refuses sizes and rates past where they stop making sense, naming the variable', () => {
+    const maxima = {
+      FILE_MAX_BYTES: 1_024 ** 3,
+      WS_MAX_BUFFERED_BYTES: 64 * 1_024 ** 2,
+      WS_MAX_FRAME_BYTES: 1_024 ** 2,
+      RATE_LIMIT_IP_PER_SECOND: 1_000_000,
+      RATE_LIMIT_IP_BURST: 1_000_000,
+      RATE_LIMIT_VISITOR_PER_SECOND: 1_000_000,
+      RATE_LIMIT_VISITOR_BURST: 1_000_000,
+      WS_FRAMES_PER_SECOND: 1_000_000,
+      WS_FRAMES_BURST: 1_000_000,
+      FILE_UNATTACHED_HOURS: 24 * 365,
+    };
+    for (const [name, max] of Object.entries(maxima)) expectMaximum(name, max);
+  });
+
+  it('takes a variable set blank as unset, its default applying, as container platforms set them', () => {
+    const blank = loadConfig({ PORT: '', HOST: '  ', DATA_DIR: '', SHUTDOWN_TIMEOUT_MS: '', FILE_MEDIA_TYPES: '', MONGODB_DB: ' ', IDENTITY_SECRET: '' });
+    const unset = loadConfig({});
+    expect(blank.port).toBe(3000);
+    expect(blank.host).toBe('127.0.0.1');
+    expect(blank.dataDir).toBe(unset.dataDir);
+    expect(blank.limits.shutdown.timeoutMs).toBe(10_000);
+    expect(blank.limits.fileMediaTypes).toEqual(unset.limits.fileMediaTypes);
+    expect(blank.store.dbName).toBe('support');
+    expect(blank.keys.identitySecret).toBeUndefined();
+  });
+
+  it('takes ALLOWED_ORIGINS set empty as any origin, and unset as the stored list', () => {
+    expect(loadConfig({ ALLOWED_ORIGINS: '' }).allowedOrigins).toEqual([]);
+    expect(loadConfig({}).allowedOrigins).toBeUndefined();
+  });
+
+  it('refuses a list that names nothing where one is needed, naming the variable', () => {
+    expect(() => loadConfig({ FILE_MEDIA_TYPES: ' , ' })).toThrow(/FILE_MEDIA_TYPES: names nothing/);
+  });
+
+  it('takes MONGODB_DB only as a name MongoDB takes', () => {
+    expect(loadConfig({ MONGODB_DB: 'support_2' }).store.dbName).toBe('support_2');
+    expect(loadConfig({ MONGODB_DB: 'é'.repeat(31) }).store.dbName).toHaveLength(31);
+    for (const bad of ['a/b', 'a\\b', 'a.b', 'a b', 'a"b', 'a$b', 'a\0b', 'x'.repeat(64), 'é'.repeat(32)]) {
+      expect(() => loadConfig({ MONGODB_DB: bad }), bad).toThrow(/MONGODB_DB: a MongoDB database name/);
+    }
+  });
+
+  it('takes ALLOWED_ORIGINS entries only as origins, and refuses a wildcard saying that empty allows any', () => {
+    const origins = 'https://shop.example, http://localhost:8080, https://Shop.Example/, capacitor://localhost';
+    expect(loadConfig({ ALLOWED_ORIGINS: origins }).allowedOrigins).toEqual(['https://shop.example', 'http://localhost:8080', 'https://Shop.Example/', 'capacitor://localhost']);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: '*' })).toThrow('ALLOWED_ORIGINS.0: *: no wildcards (set ALLOWED_ORIGINS empty to allow any origin)');
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://a.example,https://*.example' })).toThrow(/ALLOWED_ORIGINS.1: .*empty to allow any origin/);
+    // A path, a default port a browser never sends, a bare host, credentials: none is what `Origin` says.
+    for (const bad of ['https://shop.example/widget', 'https://shop.example:443', 'shop.example', 'https://me@shop.example', 'https://shop.example?x=1']) {
+      expect(() => loadConfig({ ALLOWED_ORIGINS: bad }), bad).toThrow(`ALLOWED_ORIGINS.0: ${bad} is not an origin`);
+    }
+  });
+
+  it('takes FILE_MEDIA_TYPES entries only as type/subtype', () => {
+    expect(loadConfig({ FILE_MEDIA_TYPES: 'application/vnd.ms-excel,image/svg+xml' }).limits.fileMediaTypes).toEqual(['application/vnd.ms-excel', 'image/svg+xml']);
+    for (const bad of ['image/*', '*/*', 'image', 'text/plain; charset=utf-8', 'image/png/x']) {
+      expect(() => loadConfig({ FILE_MEDIA_TYPES: bad }), bad).toThrow(`FILE_MEDIA_TYPES.0: ${bad} is not a media type`);
+    }
+  });
+
+  it('takes OPENAI_BASE_URL only over http or https', () => {
+    for (const url of ['http://127.0.0.1:11434/v1', 'http://ollama:11434/v1', 'https://api.openai.com/v1']) expect(loadConfig({ OPENAI_BASE_URL: url }).openai.baseUrl).toBe(url);
+    for (const bad of ['ftp://models.example/v1', 'file:///etc/passwd', 'javascript:alert(1)', 'api.openai.com/v1']) {
+      expect(() => loadConfig({ OPENAI_BASE_URL: bad }), bad).toThrow(/OPENAI_BASE_URL: an http:\/\/ or https:\/\/ URL/);
+    }
+  });
+
+  it('takes IDENTITY_SECRET only with 16 characters besides blanks around them', () => {
+    expect(loadConfig({ IDENTITY_SECRET: 'a'.repeat(16) }).keys.identitySecret).toBe('a'.repeat(16));
+    expect(() => loadConfig({ IDENTITY_SECRET: `  ${'a'.repeat(15)}  ` })).toThrow(/IDENTITY_SECRET: at least 16 characters/);
+  });
+
+  it('takes TRUST_PROXY as a hop count or what Express trusts (addresses, subnets, names), loopback by default', () => {
+    expect(loadConfig({}).limits.trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '2' }).limits.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 172.16.0.0/12, fc00::/7, uniquelocal, 10.1.2.3' }).limits.trustProxy).toEqual(['loopback', '172.16.0.0/12', 'fc00::/7', 'uniquelocal', '10.1.2.3']);
+    for (const [bad, message] of [
+      ['docker', 'invalid IP address: docker'],
+      ['10.0.0.0/33', 'invalid range on address: 10.0.0.0/33'],
+      ['loopback,*', 'invalid IP address: *'],
+      ['11', 'at most 10 hops'],
+      [' , ', 'names nothing: 0 trusts no proxy'],
+    ]) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(`TRUST_PROXY: ${message}`);
+    }
   });
 });

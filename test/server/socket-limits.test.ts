@@ -3,9 +3,8 @@
  * sockets it opens, and upgrades and frames take from the same per-IP limit as REST calls.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { RunningApp } from '../../runtime/app';
-import { AGENT, SocketClient, sleep } from './support/clients';
+import { AGENT, SocketClient, sleep, upgrade } from './support/clients';
 import { startTestApp, type LimitOverrides } from './support/app';
 
 let app: RunningApp | undefined;
@@ -38,23 +37,6 @@ async function pingAll(clients: SocketClient[], count: number): Promise<{ pongs:
   return { pongs, limited };
 }
 
-/** Attempts an upgrade with visitor credentials; resolves with the refusal's status and Retry-After, or 101. */
-function upgrade(running: RunningApp, visitorId: string): Promise<{ status: number; retryAfter?: string }> {
-  const url = `${running.url.replace(/^http/, 'ws')}/ws?publicKey=${encodeURIComponent(running.keys.publicKey)}&visitorId=${visitorId}`;
-  const ws = new WebSocket(url);
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => {
-      ws.close();
-      resolve({ status: 101 });
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
-      res.resume();
-    });
-    ws.once('error', (err) => reject(err));
-  });
-}
-
 describe('socket limits', () => {
   it("gives all of a visitor's sockets one frame budget, and each team member's socket its own", async () => {
     const running = await started({ ws: { frameRate: { perSecond: 0.01, burst: 6 } } });
@@ -70,10 +52,10 @@ describe('socket limits', () => {
     const running = await started({ ipRate: { perSecond: 0.01, burst: 10 } });
     const socket = await open(running, { visitorId: 'ip-1' }); // 1 token
     expect(await pingAll([socket], 10)).toEqual({ pongs: 9, limited: 1 });
-    const refused = await upgrade(running, 'ip-2');
+    const refused = await upgrade(running, `/ws?publicKey=${encodeURIComponent(running.keys.publicKey)}&visitorId=ip-2`);
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
-    const rest = await fetch(`${running.url}/v1/health`);
+    const rest = await fetch(`${running.url}/v1/websites`);
     expect(rest.status).toBe(429);
   });
 });

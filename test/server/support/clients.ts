@@ -127,6 +127,22 @@ export class SocketClient {
   }
 }
 
+/** Attempts a WebSocket upgrade of `path`; resolves with the refusal's status and Retry-After, or 101 when it opens. */
+export function upgrade(running: Pick<RunningApp, 'url'>, path: string, headers: Record<string, string> = {}): Promise<{ status: number; retryAfter?: string }> {
+  const ws = new WebSocket(`${running.url.replace(/^http/, 'ws')}${path}`, { headers });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => {
+      ws.close();
+      resolve({ status: 101 });
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
+      res.resume();
+    });
+    ws.once('error', (err) => reject(err));
+  });
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reads until `ok` holds or the time is up; returns the last value read (the test asserts on it). */

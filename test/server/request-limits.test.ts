@@ -1,0 +1,68 @@
+/** What the per-IP and per-visitor limits of REST calls cover, and what they leave alone. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { startTestApp, type LimitOverrides } from './support/app';
+import { Api, upgrade } from './support/clients';
+
+let app: RunningApp | undefined;
+
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function started(limits: LimitOverrides, env: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
+  app = await startTestApp(limits, { env });
+  return app;
+}
+
+/** The status an upgrade with no credentials from behind `headers` is answered with: 401, or 429 once its IP is out of tokens. */
+const upgradeStatus = async (running: RunningApp, headers: Record<string, string>): Promise<number> => (await upgrade(running, '/ws', headers)).status;
+
+/** The statuses of `count` GETs of `path`, one after the other. */
+async function statuses(running: RunningApp, path: string, count: number, headers: Record<string, string> = {}): Promise<number[]> {
+  const answered: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${running.url}${path}`, { headers });
+    await res.arrayBuffer();
+    answered.push(res.status);
+  }
+  return answered;
+}
+
+describe('per-IP limit', () => {
+  it('leaves health probes alone, so a load balancer sharing an IP with the traffic still sees the instance up', async () => {
+    const running = await started({ ipRate: { perSecond: 0.01, burst: 10 } });
+    expect(await statuses(running, '/v1/health', 15)).toEqual(Array(15).fill(200));
+    expect(await statuses(running, '/v1/websites', 11)).toEqual([...Array(10).fill(401), 429]);
+  });
+
+  it('charges each client behind a trusted proxy by its X-Forwarded-For, and with TRUST_PROXY=0 the connection, REST and socket upgrades alike', async () => {
+    const limits = { ipRate: { perSecond: 0.01, burst: 2 } };
+    const behind = (client: string) => ({ 'X-Forwarded-For': client });
+    const byDefault = await started(limits);
+    expect([...(await statuses(byDefault, '/v1/websites', 2, behind('203.0.113.1'))), ...(await statuses(byDefault, '/v1/websites', 1, behind('203.0.113.2')))]).toEqual([401, 401, 401]);
+    expect(await upgradeStatus(byDefault, behind('203.0.113.3'))).toBe(401);
+    await byDefault.close();
+    const trustingNone = await started(limits, { TRUST_PROXY: '0' });
+    expect(await statuses(trustingNone, '/v1/websites', 1, behind('203.0.113.1'))).toEqual([401]);
+    expect(await upgradeStatus(trustingNone, behind('203.0.113.2'))).toBe(401);
+    expect(await statuses(trustingNone, '/v1/websites', 1, behind('203.0.113.3'))).toEqual([429]);
+    expect(await upgradeStatus(trustingNone, behind('203.0.113.4'))).toBe(429);
+  });
+});
+
+describe('per-visitor limit', () => {
+  it("charges a visitor's bootstrap (GET /v1/websites) to it like its other calls, and never refuses a new visitor's first", async () => {
+    const running = await started({ visitorRate: { perSecond: 0.01, burst: 3 } });
+    const api = new Api(running);
+    const bootstrap = async (visitorId?: string) => (await api.call('GET', '/v1/websites', { 'X-Public-Key': running.keys.publicKey, ...(visitorId ? { 'X-Visitor-Id': visitorId } : {}) })).status;
+    expect([await bootstrap('v-boot'), await bootstrap('v-boot'), await bootstrap('v-boot'), await bootstrap('v-boot')]).toEqual([200, 200, 200, 429]);
+    // One bucket for all of the visitor's calls.
+    expect((await api.call('GET', '/v1/conversations', { visitorId: 'v-busy' })).status).toBe(200);
+    expect((await api.call('GET', '/v1/conversations', { visitorId: 'v-busy' })).status).toBe(200);
+    expect([await bootstrap('v-busy'), await bootstrap('v-busy')]).toEqual([200, 429]);
+    // A visitor given its id by this call, and one naming a new id of its own, start with a full bucket.
+    expect([await bootstrap(), await bootstrap(), await bootstrap('v-new')]).toEqual([200, 200, 200]);
+  });
+});
