@@ -6,18 +6,18 @@
 // (its round trip through the thread pool is longer than the sync).
 //
 // Files: `snapshot.bson` (records: a {op:'meta', gen} header then the full state) and
-// `oplog-<gen>.log` (records since that snapshot). Each record is framed as
-// [u32 payload length][u32 crc32 of payload][BSON payload]; a torn or corrupt tail is dropped.
+// `oplog-<gen>.log` (records since that snapshot), records framed as frames.ts says; recovery.ts
+// reads them back at start.
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
-import { BSON, type Document } from 'bson';
+import type { Document } from 'bson';
+import { fsyncDirectory, writeAll } from './durable-files';
 import { MongoCommandError } from './errors';
+import { frame } from './frames';
+import { logPath, recover, SNAPSHOT_FILE } from './recovery';
+import type { Logger } from './server';
 
-const FRAME_HEADER = 8;
-const SNAPSHOT_FILE = 'snapshot.bson';
 const WRITE_CHUNK = 1 << 20;
-const DESERIALIZE_OPTIONS = { promoteBuffers: false, validation: { utf8: false } } as const;
 
 export interface Journal {
   /**
@@ -44,43 +44,6 @@ export class MemoryJournal implements Journal {
   close(): void {}
 }
 
-function frame(record: Document): Buffer {
-  const payload = BSON.serialize(record);
-  const out = Buffer.allocUnsafe(FRAME_HEADER + payload.length);
-  out.writeUInt32LE(payload.length, 0);
-  out.writeUInt32LE(crc32(payload), 4);
-  out.set(payload, FRAME_HEADER);
-  return out;
-}
-
-/** Decodes records until the end or the first torn/corrupt frame; returns the length of the valid prefix. */
-function readFrames(buffer: Buffer, onRecord: (record: Document) => void): number {
-  let offset = 0;
-  while (offset + FRAME_HEADER <= buffer.length) {
-    const length = buffer.readUInt32LE(offset);
-    const end = offset + FRAME_HEADER + length;
-    if (length < 5 || end > buffer.length) break;
-    const payload = buffer.subarray(offset + FRAME_HEADER, end);
-    if (crc32(payload) !== buffer.readUInt32LE(offset + 4)) break;
-    onRecord(BSON.deserialize(payload, DESERIALIZE_OPTIONS));
-    offset = end;
-  }
-  return offset;
-}
-
-function writeAll(fd: number, buffer: Buffer): void {
-  for (let written = 0; written < buffer.length; ) written += fs.writeSync(fd, buffer, written);
-}
-
-function fsyncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 interface Waiter {
   resolve(): void;
   reject(error: Error): void;
@@ -99,49 +62,28 @@ export class FileJournal implements Journal {
   /** Why writes are refused, once a write to the log has failed. */
   private refusal?: MongoCommandError;
   private generation: number;
-  private bytes = 0;
+  private bytes: number;
   private pending: Buffer[] = [];
   private waiters: Waiter[] = [];
   private flushScheduled = false;
 
-  /**
-   * Opens the data directory, feeding every recovered record (snapshot first, then log) to
-   * `apply` in order. A torn tail of the log is cut off so new records follow valid ones.
-   */
+  /** Opens the data directory, feeding every recovered record to `apply` in order (see recover). */
   constructor(
     private readonly dir: string,
     apply: (record: Document) => void,
-    private readonly logger?: { warn(o: object, msg?: string): void; error(o: object, msg?: string): void },
+    private readonly logger?: Logger,
   ) {
     fs.mkdirSync(dir, { recursive: true });
-    this.generation = 0;
-    const snapshotPath = path.join(dir, SNAPSHOT_FILE);
-    if (fs.existsSync(snapshotPath)) {
-      readFrames(fs.readFileSync(snapshotPath), (record) => {
-        if (record.op === 'meta') this.generation = record.gen as number;
-        else apply(record);
-      });
-    }
-    const logPath = this.logPath(this.generation);
-    if (fs.existsSync(logPath)) {
-      const log = fs.readFileSync(logPath);
-      const valid = readFrames(log, apply);
-      if (valid < log.length) {
-        this.logger?.warn({ logPath, droppedBytes: log.length - valid }, 'embedded mongo: ignoring torn tail of operation log');
-        fs.truncateSync(logPath, valid);
-      }
-      this.bytes = valid;
-    }
-    for (const name of fs.readdirSync(dir)) {
-      if (/^oplog-\d+\.log$/.test(name) && name !== path.basename(logPath)) fs.rmSync(path.join(dir, name));
-    }
-    this.fd = this.openLog(logPath, 'a');
+    const recovered = recover(dir, apply, logger);
+    this.generation = recovered.generation;
+    this.bytes = recovered.logBytes;
+    this.fd = this.openLog(logPath(this.dir, this.generation), 'a');
   }
 
   /** Opens a log file; one it creates is made durable as a name too, before records synced into it are acknowledged. */
-  private openLog(logPath: string, flags: 'a' | 'w'): number {
-    const created = flags === 'w' || !fs.existsSync(logPath);
-    const fd = fs.openSync(logPath, flags);
+  private openLog(file: string, flags: 'a' | 'w'): number {
+    const created = flags === 'w' || !fs.existsSync(file);
+    const fd = fs.openSync(file, flags);
     if (created) fsyncDirectory(this.dir);
     return fd;
   }
@@ -152,10 +94,6 @@ export class FileJournal implements Journal {
 
   get failure(): Error | undefined {
     return this.refusal;
-  }
-
-  private logPath(generation: number): string {
-    return path.join(this.dir, `oplog-${generation}.log`);
   }
 
   append(records: Document[]): Promise<void> {
@@ -227,7 +165,7 @@ export class FileJournal implements Journal {
     fsyncDirectory(this.dir);
     let nextFd: number;
     try {
-      nextFd = this.openLog(this.logPath(next), 'w');
+      nextFd = this.openLog(logPath(this.dir, next), 'w');
     } catch (error) {
       // The snapshot names the new log now: a record written to the old one would be dropped at the next start.
       this.refuse('write', error, []);
@@ -235,7 +173,7 @@ export class FileJournal implements Journal {
     }
     fs.closeSync(this.fd);
     this.fd = nextFd;
-    fs.rmSync(this.logPath(this.generation), { force: true });
+    fs.rmSync(logPath(this.dir, this.generation), { force: true });
     this.generation = next;
     this.bytes = 0;
   }
