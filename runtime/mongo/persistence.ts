@@ -5,7 +5,8 @@
 // asynchronous one, which would let requests be read meanwhile, measured slower on a fast disk
 // (its round trip through the thread pool is longer than the sync).
 //
-// Files: `snapshot.bson` (records: a {op:'meta', gen} header then the full state) and
+// Files: `snapshot.bson` (records: a {op:'meta', gen, sealed: true} header, the full state, then
+// {op:'end'}, by which a snapshot cut short at a record's boundary shows too) and
 // `oplog-<gen>.log` (records since that snapshot), records framed as frames.ts says; recovery.ts
 // reads them back at start.
 import fs from 'node:fs';
@@ -144,7 +145,7 @@ export class FileJournal implements Journal {
     const tmpPath = path.join(this.dir, `${SNAPSHOT_FILE}.tmp`);
     const fd = fs.openSync(tmpPath, 'w');
     try {
-      let chunk: Buffer[] = [frame({ op: 'meta', gen: next })];
+      let chunk: Buffer[] = [frame({ op: 'meta', gen: next, sealed: true })];
       let chunkBytes = 0;
       for (const record of state) {
         const framed = frame(record);
@@ -156,6 +157,7 @@ export class FileJournal implements Journal {
           chunkBytes = 0;
         }
       }
+      chunk.push(frame({ op: 'end' }));
       writeAll(fd, Buffer.concat(chunk));
       fs.fsyncSync(fd);
     } finally {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
+import { DataDirDamagedError } from './data-dir-damaged';
 import { readFrames } from './frames';
 import type { Logger } from './server';
 
@@ -22,15 +23,8 @@ export interface Recovered {
  * log is cut off so new records follow valid ones.
  */
 export function recover(dir: string, apply: (record: Document) => void, logger?: Logger): Recovered {
-  let generation = 0;
+  const generation = replaySnapshot(path.join(dir, SNAPSHOT_FILE), apply);
   let logBytes = 0;
-  const snapshotPath = path.join(dir, SNAPSHOT_FILE);
-  if (fs.existsSync(snapshotPath)) {
-    readFrames(fs.readFileSync(snapshotPath), (record) => {
-      if (record.op === 'meta') generation = record.gen as number;
-      else apply(record);
-    });
-  }
   const log = logPath(dir, generation);
   if (fs.existsSync(log)) {
     const bytes = fs.readFileSync(log);
@@ -44,4 +38,30 @@ export function recover(dir: string, apply: (record: Document) => void, logger?:
     if (/^oplog-\d+\.log$/.test(name) && name !== path.basename(log)) fs.rmSync(path.join(dir, name));
   }
   return { generation, logBytes };
+}
+
+/**
+ * Feeds the snapshot's records to `apply`; returns its generation (0 without a snapshot). A
+ * snapshot is renamed into place only once written whole, so one that is not whole was damaged
+ * after: it is refused, never read in part.
+ */
+function replaySnapshot(file: string, apply: (record: Document) => void): number {
+  if (!fs.existsSync(file)) return 0;
+  const bytes = fs.readFileSync(file);
+  const damaged = (problem: string) => new DataDirDamagedError(file, `is damaged: ${problem} (a snapshot is only ever renamed into place whole: no crash leaves it so)`);
+  let meta: Document | undefined;
+  let last: Document | undefined;
+  const valid = readFrames(bytes, (record) => {
+    if (meta === undefined) {
+      if (record.op !== 'meta') throw damaged('it does not begin with its header record');
+      meta = record;
+    } else if (record.op !== 'end') {
+      apply(record);
+    }
+    last = record;
+  });
+  if (valid < bytes.length) throw damaged(`its records are intact only up to byte ${valid} of ${bytes.length}`);
+  if (meta === undefined) throw damaged('it does not begin with its header record');
+  if (meta.sealed === true && last?.op !== 'end') throw damaged('it is cut short: its closing record is missing');
+  return meta.gen as number;
 }

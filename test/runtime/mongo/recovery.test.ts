@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedMongo } from '../../../runtime/mongo';
+import { DataDirDamagedError } from '../../../runtime/mongo/data-dir-damaged';
+import { frame } from '../../../runtime/mongo/frames';
+import { FileJournal } from '../../../runtime/mongo/persistence';
+import { quietLogger } from './fixtures/failing-log-write';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A data directory whose snapshot holds `records` (generation 1), and whose log holds `logged` after it. */
+async function dataDir(records: object[], logged: object[] = []): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-recovery-'));
+  dirs.push(dir);
+  const journal = new FileJournal(dir, () => undefined, quietLogger);
+  journal.compact(records);
+  for (const record of logged) await journal.append([record]);
+  journal.close();
+  return dir;
+}
+
+function recover(dir: string): unknown[] {
+  const recovered: unknown[] = [];
+  new FileJournal(dir, (record) => recovered.push(record), quietLogger).close();
+  return recovered;
+}
+
+/** Every file of the directory and its bytes. */
+const contents = (dir: string) => Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name))]));
+
+const put = (id: unknown) => ({ op: 'put', ns: { db: 'app', coll: 't' }, doc: { _id: id } });
+const records = Array.from({ length: 50 }, (_, n) => put(n));
+
+describe('recovering a data directory', () => {
+  const snapshotDamage: Array<[string, (bytes: Buffer) => Buffer]> = [
+    ['cut short inside a record', (bytes) => bytes.subarray(0, bytes.length - 30)],
+    ['cut short at a record boundary', (bytes) => bytes.subarray(0, bytes.length - frame({ op: 'end' }).length)],
+    ['with a byte changed in the middle', (bytes) => Buffer.from(bytes).fill(0xff, bytes.length >> 1, (bytes.length >> 1) + 1)],
+    ['emptied', () => Buffer.alloc(0)],
+  ];
+  it.each(snapshotDamage)('refuses a snapshot %s, naming it, and leaves the files as they are', async (_how, damage) => {
+    const dir = await dataDir(records, [put('logged')]);
+    const snapshot = path.join(dir, 'snapshot.bson');
+    fs.writeFileSync(snapshot, damage(fs.readFileSync(snapshot)));
+    const before = contents(dir);
+    expect(() => recover(dir)).toThrow(DataDirDamagedError);
+    expect(() => recover(dir)).toThrow(new RegExp(`^The embedded store cannot start: ${snapshot} is damaged: .* restore ${dir} from a backup`));
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('reads a snapshot written before snapshots were sealed with a closing record', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-recovery-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'snapshot.bson'), Buffer.concat([{ op: 'meta', gen: 3 }, ...records].map(frame)));
+    fs.writeFileSync(path.join(dir, 'oplog-3.log'), frame(put('logged')));
+    expect(recover(dir)).toEqual([...records, put('logged')]);
+  });
+
+  it('refuses to start the server on a damaged data directory, with an error that names the file', async () => {
+    const dir = await dataDir(records);
+    const snapshot = path.join(dir, 'snapshot.bson');
+    fs.truncateSync(snapshot, 100);
+    await expect(startEmbeddedMongo({ dataDir: dir })).rejects.toMatchObject({ name: 'DataDirDamagedError', message: expect.stringContaining(`${snapshot} is damaged`) });
+    expect(fs.existsSync(path.join(dir, 'server.lock'))).toBe(false);
+  });
+});
