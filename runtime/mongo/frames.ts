@@ -18,14 +18,27 @@ export function frame(record: Document): Buffer {
 /** Decodes records until the end or the first torn/corrupt frame; returns the length of the valid prefix. */
 export function readFrames(buffer: Buffer, onRecord: (record: Document) => void): number {
   let offset = 0;
-  while (offset + FRAME_HEADER <= buffer.length) {
-    const length = buffer.readUInt32LE(offset);
-    const end = offset + FRAME_HEADER + length;
-    if (length < 5 || end > buffer.length) break;
-    const payload = buffer.subarray(offset + FRAME_HEADER, end);
-    if (crc32(payload) !== buffer.readUInt32LE(offset + 4)) break;
-    onRecord(BSON.deserialize(payload, DESERIALIZE_OPTIONS));
-    offset = end;
+  for (let end = frameEnd(buffer, offset); end !== undefined; offset = end, end = frameEnd(buffer, offset)) {
+    onRecord(BSON.deserialize(buffer.subarray(offset + FRAME_HEADER, end), DESERIALIZE_OPTIONS));
   }
   return offset;
+}
+
+/**
+ * Where the first intact frame after `from` starts, if any. Nothing marks where frames start, so
+ * this tries every byte: for the damaged part of a file only.
+ */
+export function nextFrame(buffer: Buffer, from: number): number | undefined {
+  for (let offset = from; offset < buffer.length; offset++) if (frameEnd(buffer, offset) !== undefined) return offset;
+  return undefined;
+}
+
+/** Where the frame at `offset` ends, if an intact one starts there. */
+function frameEnd(buffer: Buffer, offset: number): number | undefined {
+  if (offset + FRAME_HEADER + 4 > buffer.length) return undefined;
+  const length = buffer.readUInt32LE(offset);
+  const end = offset + FRAME_HEADER + length;
+  // A BSON document begins with its own length: checked first, it spares a scan nearly every checksum.
+  if (length < 5 || end > buffer.length || buffer.readUInt32LE(offset + FRAME_HEADER) !== length) return undefined;
+  return crc32(buffer.subarray(offset + FRAME_HEADER, end)) === buffer.readUInt32LE(offset + 4) ? end : undefined;
 }

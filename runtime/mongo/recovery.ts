@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
 import { DataDirDamagedError } from './data-dir-damaged';
-import { readFrames } from './frames';
+import { fsyncDirectory, writeAll } from './durable-files';
+import { nextFrame, readFrames } from './frames';
 import type { Logger } from './server';
 
 export const SNAPSHOT_FILE = 'snapshot.bson';
@@ -20,24 +21,52 @@ export interface Recovered {
 
 /**
  * Feeds every recovered record (snapshot first, then log) to `apply` in order. A torn tail of the
- * log is cut off so new records follow valid ones.
+ * log is cut off so new records follow valid ones; damage anywhere else refuses the start.
  */
 export function recover(dir: string, apply: (record: Document) => void, logger?: Logger): Recovered {
   const generation = replaySnapshot(path.join(dir, SNAPSHOT_FILE), apply);
-  let logBytes = 0;
   const log = logPath(dir, generation);
-  if (fs.existsSync(log)) {
-    const bytes = fs.readFileSync(log);
-    logBytes = readFrames(bytes, apply);
-    if (logBytes < bytes.length) {
-      logger?.warn({ logPath: log, droppedBytes: bytes.length - logBytes }, 'embedded mongo: ignoring torn tail of operation log');
-      fs.truncateSync(log, logBytes);
-    }
-  }
+  const logBytes = fs.existsSync(log) ? replayLog(log, apply, logger) : 0;
   for (const name of fs.readdirSync(dir)) {
     if (/^oplog-\d+\.log$/.test(name) && name !== path.basename(log)) fs.rmSync(path.join(dir, name));
   }
   return { generation, logBytes };
+}
+
+/**
+ * Feeds the log's records to `apply`; returns the length of its valid part. The log grows by
+ * writes each synced before the next one starts, so a crash can tear only the last one: bytes
+ * that are no intact record count as such a torn tail only when no intact record follows them.
+ * (A byte changed in that last write looks the same: the tail's bytes are kept, to be looked at.)
+ */
+function replayLog(file: string, apply: (record: Document) => void, logger?: Logger): number {
+  const bytes = fs.readFileSync(file);
+  const valid = readFrames(bytes, apply);
+  if (valid === bytes.length) return valid;
+  const next = nextFrame(bytes, valid + 1);
+  if (next !== undefined) {
+    throw new DataDirDamagedError(
+      file,
+      `is damaged at byte ${valid} of ${bytes.length}, and intact records follow it from byte ${next}: a crash tears only the log's last write (each is synced before the next one), so these were acknowledged`,
+    );
+  }
+  const kept = `${file}.torn-${new Date().toISOString().replace(/:/g, '-')}`;
+  keepCopy(kept, bytes.subarray(valid));
+  logger?.warn({ logPath: file, droppedBytes: bytes.length - valid, keptIn: kept }, 'embedded mongo: cutting the torn tail off the operation log (a write a crash cut short, never acknowledged); its bytes are kept next to it');
+  fs.truncateSync(file, valid);
+  return valid;
+}
+
+/** Writes `bytes` to a new file, durably, name included. */
+function keepCopy(file: string, bytes: Buffer): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    writeAll(fd, bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fsyncDirectory(path.dirname(file));
 }
 
 /**

@@ -61,6 +61,41 @@ describe('recovering a data directory', () => {
     expect(recover(dir)).toEqual([...records, put('logged')]);
   });
 
+  const logged = Array.from({ length: 50 }, (_, n) => put(`logged-${n}`));
+  const logDamage: Array<[string, (bytes: Buffer) => void]> = [
+    ['a byte changed in a record', (bytes) => bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 0xff, bytes.length >> 1)],
+    ["a record's length changed", (bytes) => bytes.writeUInt32LE(7, frame(logged[0]!).length * 10)],
+    ['a run of zeros', (bytes) => bytes.fill(0, 100, 400)],
+  ];
+  it.each(logDamage)('refuses a log with %s that intact records follow, naming it, and leaves the files as they are', async (_how, damage) => {
+    const dir = await dataDir(records, logged);
+    const log = path.join(dir, 'oplog-1.log');
+    const bytes = fs.readFileSync(log);
+    damage(bytes);
+    fs.writeFileSync(log, bytes);
+    const before = contents(dir);
+    expect(() => recover(dir)).toThrow(DataDirDamagedError);
+    expect(() => recover(dir)).toThrow(new RegExp(`^The embedded store cannot start: ${log} is damaged at byte \\d+ of ${bytes.length}, and intact records follow it`));
+    expect(contents(dir)).toEqual(before);
+  });
+
+  const tornTails: Array<[string, Buffer]> = [
+    ['a record cut short', frame(put('torn')).subarray(0, 20)],
+    ['zeros', Buffer.alloc(4096)],
+    ['bytes that are no record', Buffer.from('not a record, and no record after it either')],
+  ];
+  it.each(tornTails)('cuts off a torn tail of %s, keeping its bytes next to the log', async (_what, tail) => {
+    const dir = await dataDir(records, logged);
+    const log = path.join(dir, 'oplog-1.log');
+    const intact = fs.readFileSync(log);
+    fs.appendFileSync(log, tail);
+    expect(recover(dir)).toEqual([...records, ...logged]);
+    expect(fs.readFileSync(log)).toEqual(intact);
+    const kept = fs.readdirSync(dir).filter((name) => name.startsWith('oplog-1.log.torn-'));
+    expect(kept).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, kept[0]!))).toEqual(tail);
+  });
+
   it('refuses to start the server on a damaged data directory, with an error that names the file', async () => {
     const dir = await dataDir(records);
     const snapshot = path.join(dir, 'snapshot.bson');
