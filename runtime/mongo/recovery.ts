@@ -24,13 +24,27 @@ export interface Recovered {
  * log is cut off so new records follow valid ones; damage anywhere else refuses the start.
  */
 export function recover(dir: string, apply: (record: Document) => void, logger?: Logger): Recovered {
-  const generation = replaySnapshot(path.join(dir, SNAPSHOT_FILE), apply);
+  const snapshot = path.join(dir, SNAPSHOT_FILE);
+  const generation = replaySnapshot(snapshot, apply);
+  const logs = logGenerations(dir);
+  // A compaction creates the next log only once its snapshot is in place: a later log's snapshot is gone.
+  const ahead = logs.find((logGeneration) => logGeneration > generation);
+  if (ahead !== undefined) {
+    const log = logPath(dir, ahead);
+    throw new DataDirDamagedError(snapshot, generation === 0 ? `is missing, yet ${log} continues it` : `is older (generation ${generation}) than the one ${log} continues`);
+  }
   const log = logPath(dir, generation);
   const logBytes = fs.existsSync(log) ? replayLog(log, apply, logger) : 0;
-  for (const name of fs.readdirSync(dir)) {
-    if (/^oplog-\d+\.log$/.test(name) && name !== path.basename(log)) fs.rmSync(path.join(dir, name));
-  }
+  // Logs of earlier snapshots: a compaction that ended before removing its old log leaves it.
+  for (const logGeneration of logs) if (logGeneration < generation) fs.rmSync(logPath(dir, logGeneration));
   return { generation, logBytes };
+}
+
+function logGenerations(dir: string): number[] {
+  return fs.readdirSync(dir).flatMap((name) => {
+    const match = /^oplog-(\d+)\.log$/.exec(name);
+    return match ? [Number(match[1])] : [];
+  });
 }
 
 /**

@@ -96,6 +96,25 @@ describe('recovering a data directory', () => {
     expect(fs.readFileSync(path.join(dir, kept[0]!))).toEqual(tail);
   });
 
+  it('refuses a log whose snapshot is missing, naming both, and leaves it as it is', async () => {
+    const dir = await dataDir(records, logged);
+    fs.rmSync(path.join(dir, 'snapshot.bson'));
+    const before = contents(dir);
+    expect(() => recover(dir)).toThrow(new RegExp(`^The embedded store cannot start: ${dir}/snapshot.bson is missing, yet ${dir}/oplog-1.log continues it`));
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('refuses a log newer than its snapshot (one replaced by an older copy), naming both', async () => {
+    const dir = await dataDir(records, logged);
+    const snapshot = path.join(dir, 'snapshot.bson');
+    const older = fs.readFileSync(snapshot);
+    const journal = new FileJournal(dir, () => undefined, quietLogger);
+    journal.compact([...records, ...logged]);
+    journal.close();
+    fs.writeFileSync(snapshot, older);
+    expect(() => recover(dir)).toThrow(`${snapshot} is older (generation 1) than the one ${dir}/oplog-2.log continues`);
+  });
+
   it('refuses to start the server on a damaged data directory, with an error that names the file', async () => {
     const dir = await dataDir(records);
     const snapshot = path.join(dir, 'snapshot.bson');
