@@ -15,7 +15,7 @@ import type { Document } from 'bson';
 import { fsyncDirectory, writeAll } from './durable-files';
 import { MongoCommandError } from './errors';
 import { frame } from './frames';
-import { logPath, recover, SNAPSHOT_FILE } from './recovery';
+import { logPath, recover, SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from './recovery';
 import type { Logger } from './server';
 
 const WRITE_CHUNK = 1 << 20;
@@ -142,7 +142,7 @@ export class FileJournal implements Journal {
     if (this.pending.length > 0) this.flush();
     if (this.refusal) return; // the state in memory holds writes that were refused: keep the log as it is
     const next = this.generation + 1;
-    const tmpPath = path.join(this.dir, `${SNAPSHOT_FILE}.tmp`);
+    const tmpPath = path.join(this.dir, SNAPSHOT_TMP_FILE);
     const fd = fs.openSync(tmpPath, 'w');
     try {
       let chunk: Buffer[] = [frame({ op: 'meta', gen: next, sealed: true })];
@@ -160,6 +160,9 @@ export class FileJournal implements Journal {
       chunk.push(frame({ op: 'end' }));
       writeAll(fd, Buffer.concat(chunk));
       fs.fsyncSync(fd);
+    } catch (error) {
+      fs.rmSync(tmpPath, { force: true }); // half a snapshot would hold room that a full disk lacks
+      throw error;
     } finally {
       fs.closeSync(fd);
     }

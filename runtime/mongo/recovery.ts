@@ -9,6 +9,8 @@ import { nextFrame, readFrames } from './frames';
 import type { Logger } from './server';
 
 export const SNAPSHOT_FILE = 'snapshot.bson';
+/** Where a compaction writes the next snapshot before renaming it into place: never the live one. */
+export const SNAPSHOT_TMP_FILE = `${SNAPSHOT_FILE}.tmp`;
 
 export const logPath = (dir: string, generation: number): string => path.join(dir, `oplog-${generation}.log`);
 
@@ -37,6 +39,7 @@ export function recover(dir: string, apply: (record: Document) => void, logger?:
   const logBytes = fs.existsSync(log) ? replayLog(log, apply, logger) : 0;
   // Logs of earlier snapshots: a compaction that ended before removing its old log leaves it.
   for (const logGeneration of logs) if (logGeneration < generation) fs.rmSync(logPath(dir, logGeneration));
+  fs.rmSync(path.join(dir, SNAPSHOT_TMP_FILE), { force: true }); // left by a compaction that failed or was cut short
   return { generation, logBytes };
 }
 

@@ -165,6 +165,16 @@ describe('EmbeddedMongo', () => {
       expect(recovered).toEqual([{ n: 1 }]);
     });
 
+    it('removes the half-written snapshot of a compaction that failed, which would take room on a full disk', async () => {
+      const dir = tempDir();
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      await journal.append([{ n: 1 }]);
+      failNextLogWrite();
+      expect(() => journal.compact([{ n: 1 }])).toThrow('ENOSPC');
+      expect(fs.readdirSync(dir)).toEqual(['oplog-0.log']);
+      journal.close();
+    });
+
     /** Makes the first call of `fs[method]` whose first argument ends with `file` throw, as if the process died there. */
     function dieAt(method: 'writeSync' | 'renameSync' | 'openSync' | 'rmSync', file?: string): void {
       const real = (fs[method] as (...args: unknown[]) => unknown).bind(fs);

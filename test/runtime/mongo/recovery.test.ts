@@ -115,6 +115,13 @@ describe('recovering a data directory', () => {
     expect(() => recover(dir)).toThrow(`${snapshot} is older (generation 1) than the one ${dir}/oplog-2.log continues`);
   });
 
+  it('removes the temporary file of a compaction that did not finish, which is never the live snapshot', async () => {
+    const dir = await dataDir(records, logged);
+    fs.writeFileSync(path.join(dir, 'snapshot.bson.tmp'), frame(put('half a snapshot')));
+    expect(recover(dir)).toEqual([...records, ...logged]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['oplog-1.log', 'snapshot.bson']);
+  });
+
   it('refuses to start the server on a damaged data directory, with an error that names the file', async () => {
     const dir = await dataDir(records);
     const snapshot = path.join(dir, 'snapshot.bson');
