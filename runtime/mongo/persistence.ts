@@ -15,6 +15,7 @@ import type { Document } from 'bson';
 import { fsyncDirectory, writeAll } from './durable-files';
 import { MongoCommandError } from './errors';
 import { frame } from './frames';
+import { logGone } from './log-in-place';
 import { logPath, recover, SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from './recovery';
 import type { Logger } from './server';
 
@@ -29,7 +30,10 @@ export interface Journal {
   append(records: Document[]): Promise<void>;
   /** Bytes in the operation log since the last snapshot. */
   readonly logBytes: number;
-  /** Why writes are refused, once a write to the log has failed (until a restart). */
+  /**
+   * Why writes are refused, once a write to the log has failed or the log is gone from its path
+   * (until a restart). Reading it looks at the log afresh, so a health check sees it gone at once.
+   */
   readonly failure?: Error;
   /** Rewrites the snapshot from `state` (the full current state as records) and starts a new log. */
   compact(state: Iterable<Document>): void;
@@ -56,12 +60,14 @@ interface Waiter {
  * that would follow the torn one, and be dropped with it at the next start, though acknowledged.
  * So, as MongoDB stops on a failed journal write, the journal then refuses every later write until
  * the server restarts, which cuts the torn tail and recovers exactly what was acknowledged. A
- * failed sync is taken the same way: what the disk kept of the log is then unknown.
+ * failed sync is taken the same way: what the disk kept of the log is then unknown. So is a log
+ * gone from its path (log-in-place.ts): its writes still succeed, into a file no start will read.
  */
 export class FileJournal implements Journal {
   private fd: number;
-  /** Why writes are refused, once a write to the log has failed. */
+  /** Why writes are refused, once a write to the log has failed or the log is gone. */
   private refusal?: MongoCommandError;
+  private closed = false;
   private generation: number;
   private bytes: number;
   private pending: Buffer[] = [];
@@ -94,6 +100,7 @@ export class FileJournal implements Journal {
   }
 
   get failure(): Error | undefined {
+    if (!this.refusal && !this.closed) this.refuseIfLogGone([]);
     return this.refusal;
   }
 
@@ -119,28 +126,36 @@ export class FileJournal implements Journal {
       writeAll(this.fd, batch);
       this.bytes += batch.length;
     } catch (error) {
-      this.refuse('write', error, waiters);
+      this.refuse(failed('write', error), waiters);
       return;
     }
     try {
       fs.fdatasyncSync(this.fd);
     } catch (error) {
-      this.refuse('sync', error, waiters);
+      this.refuse(failed('sync', error), waiters);
       return;
     }
+    if (this.refuseIfLogGone(waiters)) return;
     for (const waiter of waiters) waiter.resolve();
   }
 
-  private refuse(what: 'write' | 'sync', error: unknown, waiters: Waiter[]): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.refusal ??= new MongoCommandError('InternalError', `the embedded server could not ${what} its operation log (${reason}); it refuses writes until it is restarted`);
-    this.logger?.error({ dir: this.dir, err: reason }, `embedded mongo: ${what === 'write' ? 'writing' : 'syncing'} the operation log failed; refusing writes until restarted`);
+  /** Refuses writes (and `waiters`) when the log is gone from its path; says whether it did. */
+  private refuseIfLogGone(waiters: Waiter[]): boolean {
+    const file = logPath(this.dir, this.generation);
+    const gone = logGone(this.fd, file);
+    if (gone) this.refuse(`lost its operation log: ${file} ${gone} while it ran`, waiters);
+    return gone !== undefined;
+  }
+
+  private refuse(problem: string, waiters: Waiter[]): void {
+    this.refusal ??= new MongoCommandError('InternalError', `the embedded server ${problem}; it refuses writes until it is restarted`);
+    this.logger?.error({ dir: this.dir, err: problem }, `embedded mongo: ${problem}; refusing writes until restarted`);
     for (const waiter of waiters) waiter.reject(this.refusal);
   }
 
   compact(state: Iterable<Document>): void {
     if (this.pending.length > 0) this.flush();
-    if (this.refusal) return; // the state in memory holds writes that were refused: keep the log as it is
+    if (this.failure) return; // the state in memory may hold writes that were refused: keep them out of a snapshot
     const next = this.generation + 1;
     const tmpPath = path.join(this.dir, SNAPSHOT_TMP_FILE);
     const fd = fs.openSync(tmpPath, 'w');
@@ -173,7 +188,7 @@ export class FileJournal implements Journal {
       nextFd = this.openLog(logPath(this.dir, next), 'w');
     } catch (error) {
       // The snapshot names the new log now: a record written to the old one would be dropped at the next start.
-      this.refuse('write', error, []);
+      this.refuse(failed('write', error), []);
       throw error;
     }
     fs.closeSync(this.fd);
@@ -185,6 +200,9 @@ export class FileJournal implements Journal {
 
   close(): void {
     if (this.pending.length > 0) this.flush();
+    this.closed = true;
     fs.closeSync(this.fd);
   }
 }
+
+const failed = (what: 'write' | 'sync', error: unknown): string => `could not ${what} its operation log (${error instanceof Error ? error.message : String(error)})`;
