@@ -98,12 +98,9 @@ function replaySnapshot(file: string, apply: (record: Document) => void): number
   let meta: Document | undefined;
   let last: Document | undefined;
   const valid = readFrames(bytes, (record) => {
-    if (meta === undefined) {
-      if (record.op !== 'meta') throw damaged('it does not begin with its header record');
-      meta = record;
-    } else if (record.op !== 'end') {
-      apply(record);
-    }
+    // The header comes first; without one, nothing is replayed (and the snapshot is refused below).
+    if (last === undefined) meta = record.op === 'meta' ? record : undefined;
+    else if (meta && record.op !== 'end') apply(record);
     last = record;
   });
   if (valid < bytes.length) throw damaged(`its records are intact only up to byte ${valid} of ${bytes.length}`);

@@ -42,6 +42,7 @@ describe('recovering a data directory', () => {
     ['cut short at a record boundary', (bytes) => bytes.subarray(0, bytes.length - frame({ op: 'end' }).length)],
     ['with a byte changed in the middle', (bytes) => Buffer.from(bytes).fill(0xff, bytes.length >> 1, (bytes.length >> 1) + 1)],
     ['emptied', () => Buffer.alloc(0)],
+    ['without its header record', (bytes) => bytes.subarray(frame({ op: 'meta', gen: 1, sealed: true }).length)],
   ];
   it.each(snapshotDamage)('refuses a snapshot %s, naming it, and leaves the files as they are', async (_how, damage) => {
     const dir = await dataDir(records, [put('logged')]);
