@@ -59,7 +59,7 @@ export async function lockDataDir(dir: string, { staleMs = DEFAULT_STALE_MS } = 
     try {
       fs.utimesSync(file, now, now);
     } catch {
-      // A directory gone or read-only: the journal's own writes fail and say so.
+      // A directory gone or read-only: the journal refuses writes, as its writes fail or its next write or health check finds its log gone (log-in-place.ts).
     }
   }, TOUCH_MS);
   touch.unref();

@@ -5,19 +5,21 @@
 // asynchronous one, which would let requests be read meanwhile, measured slower on a fast disk
 // (its round trip through the thread pool is longer than the sync).
 //
-// Files: `snapshot.bson` (records: a {op:'meta', gen} header then the full state) and
-// `oplog-<gen>.log` (records since that snapshot). Each record is framed as
-// [u32 payload length][u32 crc32 of payload][BSON payload]; a torn or corrupt tail is dropped.
+// Files: `snapshot.bson` (records: a {op:'meta', gen, sealed: true} header, the full state, then
+// {op:'end'}, by which a snapshot cut short at a record's boundary shows too) and
+// `oplog-<gen>.log` (records since that snapshot), records framed as frames.ts says; recovery.ts
+// reads them back at start.
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
-import { BSON, type Document } from 'bson';
+import type { Document } from 'bson';
+import { fsyncDirectory, writeAll } from './durable-files';
 import { MongoCommandError } from './errors';
+import { frame } from './frames';
+import { logGone } from './log-in-place';
+import { logPath, recover, SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from './recovery';
+import type { Logger } from './server';
 
-const FRAME_HEADER = 8;
-const SNAPSHOT_FILE = 'snapshot.bson';
 const WRITE_CHUNK = 1 << 20;
-const DESERIALIZE_OPTIONS = { promoteBuffers: false, validation: { utf8: false } } as const;
 
 export interface Journal {
   /**
@@ -28,7 +30,10 @@ export interface Journal {
   append(records: Document[]): Promise<void>;
   /** Bytes in the operation log since the last snapshot. */
   readonly logBytes: number;
-  /** Why writes are refused, once a write to the log has failed (until a restart). */
+  /**
+   * Why writes are refused, once a write to the log has failed or the log is gone from its path
+   * (until a restart). Reading it looks at the log afresh, so a health check sees it gone at once.
+   */
   readonly failure?: Error;
   /** Rewrites the snapshot from `state` (the full current state as records) and starts a new log. */
   compact(state: Iterable<Document>): void;
@@ -44,43 +49,6 @@ export class MemoryJournal implements Journal {
   close(): void {}
 }
 
-function frame(record: Document): Buffer {
-  const payload = BSON.serialize(record);
-  const out = Buffer.allocUnsafe(FRAME_HEADER + payload.length);
-  out.writeUInt32LE(payload.length, 0);
-  out.writeUInt32LE(crc32(payload), 4);
-  out.set(payload, FRAME_HEADER);
-  return out;
-}
-
-/** Decodes records until the end or the first torn/corrupt frame; returns the length of the valid prefix. */
-function readFrames(buffer: Buffer, onRecord: (record: Document) => void): number {
-  let offset = 0;
-  while (offset + FRAME_HEADER <= buffer.length) {
-    const length = buffer.readUInt32LE(offset);
-    const end = offset + FRAME_HEADER + length;
-    if (length < 5 || end > buffer.length) break;
-    const payload = buffer.subarray(offset + FRAME_HEADER, end);
-    if (crc32(payload) !== buffer.readUInt32LE(offset + 4)) break;
-    onRecord(BSON.deserialize(payload, DESERIALIZE_OPTIONS));
-    offset = end;
-  }
-  return offset;
-}
-
-function writeAll(fd: number, buffer: Buffer): void {
-  for (let written = 0; written < buffer.length; ) written += fs.writeSync(fd, buffer, written);
-}
-
-function fsyncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 interface Waiter {
   resolve(): void;
   reject(error: Error): void;
@@ -92,56 +60,37 @@ interface Waiter {
  * that would follow the torn one, and be dropped with it at the next start, though acknowledged.
  * So, as MongoDB stops on a failed journal write, the journal then refuses every later write until
  * the server restarts, which cuts the torn tail and recovers exactly what was acknowledged. A
- * failed sync is taken the same way: what the disk kept of the log is then unknown.
+ * failed sync is taken the same way: what the disk kept of the log is then unknown. So is a log
+ * gone from its path (log-in-place.ts): its writes still succeed, into a file no start will read.
  */
 export class FileJournal implements Journal {
   private fd: number;
-  /** Why writes are refused, once a write to the log has failed. */
+  /** Why writes are refused, once a write to the log has failed or the log is gone. */
   private refusal?: MongoCommandError;
+  private closed = false;
   private generation: number;
-  private bytes = 0;
+  private bytes: number;
   private pending: Buffer[] = [];
   private waiters: Waiter[] = [];
   private flushScheduled = false;
 
-  /**
-   * Opens the data directory, feeding every recovered record (snapshot first, then log) to
-   * `apply` in order. A torn tail of the log is cut off so new records follow valid ones.
-   */
+  /** Opens the data directory, feeding every recovered record to `apply` in order (see recover). */
   constructor(
     private readonly dir: string,
     apply: (record: Document) => void,
-    private readonly logger?: { warn(o: object, msg?: string): void; error(o: object, msg?: string): void },
+    private readonly logger?: Logger,
   ) {
     fs.mkdirSync(dir, { recursive: true });
-    this.generation = 0;
-    const snapshotPath = path.join(dir, SNAPSHOT_FILE);
-    if (fs.existsSync(snapshotPath)) {
-      readFrames(fs.readFileSync(snapshotPath), (record) => {
-        if (record.op === 'meta') this.generation = record.gen as number;
-        else apply(record);
-      });
-    }
-    const logPath = this.logPath(this.generation);
-    if (fs.existsSync(logPath)) {
-      const log = fs.readFileSync(logPath);
-      const valid = readFrames(log, apply);
-      if (valid < log.length) {
-        this.logger?.warn({ logPath, droppedBytes: log.length - valid }, 'embedded mongo: ignoring torn tail of operation log');
-        fs.truncateSync(logPath, valid);
-      }
-      this.bytes = valid;
-    }
-    for (const name of fs.readdirSync(dir)) {
-      if (/^oplog-\d+\.log$/.test(name) && name !== path.basename(logPath)) fs.rmSync(path.join(dir, name));
-    }
-    this.fd = this.openLog(logPath, 'a');
+    const recovered = recover(dir, apply, logger);
+    this.generation = recovered.generation;
+    this.bytes = recovered.logBytes;
+    this.fd = this.openLog(logPath(this.dir, this.generation), 'a');
   }
 
   /** Opens a log file; one it creates is made durable as a name too, before records synced into it are acknowledged. */
-  private openLog(logPath: string, flags: 'a' | 'w'): number {
-    const created = flags === 'w' || !fs.existsSync(logPath);
-    const fd = fs.openSync(logPath, flags);
+  private openLog(file: string, flags: 'a' | 'w'): number {
+    const created = flags === 'w' || !fs.existsSync(file);
+    const fd = fs.openSync(file, flags);
     if (created) fsyncDirectory(this.dir);
     return fd;
   }
@@ -151,11 +100,8 @@ export class FileJournal implements Journal {
   }
 
   get failure(): Error | undefined {
+    if (!this.refusal && !this.closed) this.refuseIfLogGone([]);
     return this.refusal;
-  }
-
-  private logPath(generation: number): string {
-    return path.join(this.dir, `oplog-${generation}.log`);
   }
 
   append(records: Document[]): Promise<void> {
@@ -180,33 +126,41 @@ export class FileJournal implements Journal {
       writeAll(this.fd, batch);
       this.bytes += batch.length;
     } catch (error) {
-      this.refuse('write', error, waiters);
+      this.refuse(failed('write', error), waiters);
       return;
     }
     try {
       fs.fdatasyncSync(this.fd);
     } catch (error) {
-      this.refuse('sync', error, waiters);
+      this.refuse(failed('sync', error), waiters);
       return;
     }
+    if (this.refuseIfLogGone(waiters)) return;
     for (const waiter of waiters) waiter.resolve();
   }
 
-  private refuse(what: 'write' | 'sync', error: unknown, waiters: Waiter[]): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.refusal ??= new MongoCommandError('InternalError', `the embedded server could not ${what} its operation log (${reason}); it refuses writes until it is restarted`);
-    this.logger?.error({ dir: this.dir, err: reason }, `embedded mongo: ${what === 'write' ? 'writing' : 'syncing'} the operation log failed; refusing writes until restarted`);
+  /** Refuses writes (and `waiters`) when the log is gone from its path; says whether it did. */
+  private refuseIfLogGone(waiters: Waiter[]): boolean {
+    const file = logPath(this.dir, this.generation);
+    const gone = logGone(this.fd, file);
+    if (gone) this.refuse(`lost its operation log: ${file} ${gone} while it ran`, waiters);
+    return gone !== undefined;
+  }
+
+  private refuse(problem: string, waiters: Waiter[]): void {
+    this.refusal ??= new MongoCommandError('InternalError', `the embedded server ${problem}; it refuses writes until it is restarted`);
+    this.logger?.error({ dir: this.dir, err: problem }, `embedded mongo: ${problem}; refusing writes until restarted`);
     for (const waiter of waiters) waiter.reject(this.refusal);
   }
 
   compact(state: Iterable<Document>): void {
     if (this.pending.length > 0) this.flush();
-    if (this.refusal) return; // the state in memory holds writes that were refused: keep the log as it is
+    if (this.failure) return; // the state in memory may hold writes that were refused: keep them out of a snapshot
     const next = this.generation + 1;
-    const tmpPath = path.join(this.dir, `${SNAPSHOT_FILE}.tmp`);
+    const tmpPath = path.join(this.dir, SNAPSHOT_TMP_FILE);
     const fd = fs.openSync(tmpPath, 'w');
     try {
-      let chunk: Buffer[] = [frame({ op: 'meta', gen: next })];
+      let chunk: Buffer[] = [frame({ op: 'meta', gen: next, sealed: true })];
       let chunkBytes = 0;
       for (const record of state) {
         const framed = frame(record);
@@ -218,8 +172,12 @@ export class FileJournal implements Journal {
           chunkBytes = 0;
         }
       }
+      chunk.push(frame({ op: 'end' }));
       writeAll(fd, Buffer.concat(chunk));
       fs.fsyncSync(fd);
+    } catch (error) {
+      fs.rmSync(tmpPath, { force: true }); // half a snapshot would hold room that a full disk lacks
+      throw error;
     } finally {
       fs.closeSync(fd);
     }
@@ -227,21 +185,24 @@ export class FileJournal implements Journal {
     fsyncDirectory(this.dir);
     let nextFd: number;
     try {
-      nextFd = this.openLog(this.logPath(next), 'w');
+      nextFd = this.openLog(logPath(this.dir, next), 'w');
     } catch (error) {
       // The snapshot names the new log now: a record written to the old one would be dropped at the next start.
-      this.refuse('write', error, []);
+      this.refuse(failed('write', error), []);
       throw error;
     }
     fs.closeSync(this.fd);
     this.fd = nextFd;
-    fs.rmSync(this.logPath(this.generation), { force: true });
+    fs.rmSync(logPath(this.dir, this.generation), { force: true });
     this.generation = next;
     this.bytes = 0;
   }
 
   close(): void {
     if (this.pending.length > 0) this.flush();
+    this.closed = true;
     fs.closeSync(this.fd);
   }
 }
+
+const failed = (what: 'write' | 'sync', error: unknown): string => `could not ${what} its operation log (${error instanceof Error ? error.message : String(error)})`;

@@ -165,6 +165,16 @@ describe('EmbeddedMongo', () => {
       expect(recovered).toEqual([{ n: 1 }]);
     });
 
+    it('removes the half-written snapshot of a compaction that failed, which would take room on a full disk', async () => {
+      const dir = tempDir();
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      await journal.append([{ n: 1 }]);
+      failNextLogWrite();
+      expect(() => journal.compact([{ n: 1 }])).toThrow('ENOSPC');
+      expect(fs.readdirSync(dir)).toEqual(['oplog-0.log']);
+      journal.close();
+    });
+
     /** Makes the first call of `fs[method]` whose first argument ends with `file` throw, as if the process died there. */
     function dieAt(method: 'writeSync' | 'renameSync' | 'openSync' | 'rmSync', file?: string): void {
       const real = (fs[method] as (...args: unknown[]) => unknown).bind(fs);
@@ -289,6 +299,39 @@ describe('EmbeddedMongo', () => {
       await expect(journal.append([{ n: 2 }])).rejects.toMatchObject({ codeName: 'InternalError', message: expect.stringContaining('could not sync its operation log (EIO') });
       await expect(journal.append([{ n: 3 }])).rejects.toMatchObject({ message: expect.stringContaining('refuses writes until it is restarted') });
       journal.close();
+    });
+
+    it('refuses the appends synced after its log was deleted, and every later write', async () => {
+      const dir = tempDir();
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      await journal.append([{ n: 1 }]);
+      fs.rmSync(path.join(dir, 'oplog-0.log'));
+      await expect(journal.append([{ n: 2 }])).rejects.toMatchObject({ codeName: 'InternalError', message: `the embedded server lost its operation log: ${dir}/oplog-0.log was deleted while it ran; it refuses writes until it is restarted` });
+      await expect(journal.append([{ n: 3 }])).rejects.toMatchObject({ message: expect.stringContaining('refuses writes until it is restarted') });
+      journal.close();
+    });
+
+    it.each([
+      ['its log is deleted', (dir: string) => fs.rmSync(path.join(dir, 'oplog-0.log')), 'was deleted'],
+      ['its data directory is deleted', (dir: string) => fs.rmSync(dir, { recursive: true }), 'was deleted'],
+      ['its data directory is moved', (dir: string) => fs.renameSync(dir, tempDir()), 'is no longer there (ENOENT'],
+      [
+        'its log is replaced',
+        (dir: string) => {
+          fs.renameSync(path.join(dir, 'oplog-0.log'), path.join(dir, 'oplog-0.log.old'));
+          fs.writeFileSync(path.join(dir, 'oplog-0.log'), '');
+        },
+        'was replaced by another file',
+      ],
+    ])('fails its ping with the reason and refuses writes once %s while it runs', async (_what, remove, reason) => {
+      const dir = tempDir();
+      await withServer(dir, async (client) => {
+        const t = client.db('app').collection('t');
+        await t.insertOne({ _id: 1 as never });
+        remove(dir);
+        await expect(client.db('admin').command({ ping: 1 })).rejects.toMatchObject({ code: 1, message: expect.stringContaining(`lost its operation log: ${dir}/oplog-0.log ${reason}`) });
+        await expect(t.insertOne({ _id: 2 as never })).rejects.toMatchObject({ code: 1, message: expect.stringContaining('refuses writes until it is restarted') });
+      });
     });
 
     it('answers writes with an error once its log fails, keeps serving reads, and restarts with what was acknowledged', async () => {

@@ -1,0 +1,110 @@
+// Opening a data directory: replays the snapshot and then the operation log that follows it, and
+// leaves that log ready for appending.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Document } from 'bson';
+import { DataDirDamagedError } from './data-dir-damaged';
+import { fsyncDirectory, writeAll } from './durable-files';
+import { nextFrame, readFrames } from './frames';
+import type { Logger } from './server';
+
+export const SNAPSHOT_FILE = 'snapshot.bson';
+/** Where a compaction writes the next snapshot before renaming it into place: never the live one. */
+export const SNAPSHOT_TMP_FILE = `${SNAPSHOT_FILE}.tmp`;
+
+export const logPath = (dir: string, generation: number): string => path.join(dir, `oplog-${generation}.log`);
+
+export interface Recovered {
+  /** The snapshot's generation: the log that follows it is `oplog-<generation>.log`. */
+  generation: number;
+  /** Bytes of valid records in that log. */
+  logBytes: number;
+}
+
+/**
+ * Feeds every recovered record (snapshot first, then log) to `apply` in order. A torn tail of the
+ * log is cut off so new records follow valid ones; damage anywhere else refuses the start.
+ */
+export function recover(dir: string, apply: (record: Document) => void, logger?: Logger): Recovered {
+  const snapshot = path.join(dir, SNAPSHOT_FILE);
+  const generation = replaySnapshot(snapshot, apply);
+  const logs = logGenerations(dir);
+  // A compaction creates the next log only once its snapshot is in place: a later log's snapshot is gone.
+  const ahead = logs.find((logGeneration) => logGeneration > generation);
+  if (ahead !== undefined) {
+    const log = logPath(dir, ahead);
+    throw new DataDirDamagedError(snapshot, generation === 0 ? `is missing, yet ${log} continues it` : `is older (generation ${generation}) than the one ${log} continues`);
+  }
+  const log = logPath(dir, generation);
+  const logBytes = fs.existsSync(log) ? replayLog(log, apply, logger) : 0;
+  // Logs of earlier snapshots: a compaction that ended before removing its old log leaves it.
+  for (const logGeneration of logs) if (logGeneration < generation) fs.rmSync(logPath(dir, logGeneration));
+  fs.rmSync(path.join(dir, SNAPSHOT_TMP_FILE), { force: true }); // left by a compaction that failed or was cut short
+  return { generation, logBytes };
+}
+
+function logGenerations(dir: string): number[] {
+  return fs.readdirSync(dir).flatMap((name) => {
+    const match = /^oplog-(\d+)\.log$/.exec(name);
+    return match ? [Number(match[1])] : [];
+  });
+}
+
+/**
+ * Feeds the log's records to `apply`; returns the length of its valid part. The log grows by
+ * writes each synced before the next one starts, so a crash can tear only the last one: bytes
+ * that are no intact record count as such a torn tail only when no intact record follows them.
+ * (A byte changed in that last write looks the same: the tail's bytes are kept, to be looked at.)
+ */
+function replayLog(file: string, apply: (record: Document) => void, logger?: Logger): number {
+  const bytes = fs.readFileSync(file);
+  const valid = readFrames(bytes, apply);
+  if (valid === bytes.length) return valid;
+  const next = nextFrame(bytes, valid + 1);
+  if (next !== undefined) {
+    throw new DataDirDamagedError(
+      file,
+      `is damaged at byte ${valid} of ${bytes.length}, and intact records follow it from byte ${next}: a crash tears only the log's last write (each is synced before the next one), so these were acknowledged`,
+    );
+  }
+  const kept = `${file}.torn-${new Date().toISOString().replace(/:/g, '-')}`;
+  keepCopy(kept, bytes.subarray(valid));
+  logger?.warn({ logPath: file, droppedBytes: bytes.length - valid, keptIn: kept }, 'embedded mongo: cutting the torn tail off the operation log (a write a crash cut short, never acknowledged); its bytes are kept next to it');
+  fs.truncateSync(file, valid);
+  return valid;
+}
+
+/** Writes `bytes` to a new file, durably, name included. */
+function keepCopy(file: string, bytes: Buffer): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    writeAll(fd, bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fsyncDirectory(path.dirname(file));
+}
+
+/**
+ * Feeds the snapshot's records to `apply`; returns its generation (0 without a snapshot). A
+ * snapshot is renamed into place only once written whole, so one that is not whole was damaged
+ * after: it is refused, never read in part.
+ */
+function replaySnapshot(file: string, apply: (record: Document) => void): number {
+  if (!fs.existsSync(file)) return 0;
+  const bytes = fs.readFileSync(file);
+  const damaged = (problem: string) => new DataDirDamagedError(file, `is damaged: ${problem} (a snapshot is only ever renamed into place whole: no crash leaves it so)`);
+  let meta: Document | undefined;
+  let last: Document | undefined;
+  const valid = readFrames(bytes, (record) => {
+    // The header comes first; without one, nothing is replayed (and the snapshot is refused below).
+    if (last === undefined) meta = record.op === 'meta' ? record : undefined;
+    else if (meta && record.op !== 'end') apply(record);
+    last = record;
+  });
+  if (valid < bytes.length) throw damaged(`its records are intact only up to byte ${valid} of ${bytes.length}`);
+  if (meta === undefined) throw damaged('it does not begin with its header record');
+  if (meta.sealed === true && last?.op !== 'end') throw damaged('it is cut short: its closing record is missing');
+  return meta.gen as number;
+}

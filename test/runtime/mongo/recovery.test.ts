@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedMongo } from '../../../runtime/mongo';
+import { DataDirDamagedError } from '../../../runtime/mongo/data-dir-damaged';
+import { frame } from '../../../runtime/mongo/frames';
+import { FileJournal } from '../../../runtime/mongo/persistence';
+import { quietLogger } from './fixtures/failing-log-write';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A data directory whose snapshot holds `records` (generation 1), and whose log holds `logged` after it. */
+async function dataDir(records: object[], logged: object[] = []): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-recovery-'));
+  dirs.push(dir);
+  const journal = new FileJournal(dir, () => undefined, quietLogger);
+  journal.compact(records);
+  for (const record of logged) await journal.append([record]);
+  journal.close();
+  return dir;
+}
+
+function recover(dir: string): unknown[] {
+  const recovered: unknown[] = [];
+  new FileJournal(dir, (record) => recovered.push(record), quietLogger).close();
+  return recovered;
+}
+
+/** Every file of the directory and its bytes. */
+const contents = (dir: string) => Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name))]));
+
+const put = (id: unknown) => ({ op: 'put', ns: { db: 'app', coll: 't' }, doc: { _id: id } });
+const records = Array.from({ length: 50 }, (_, n) => put(n));
+
+describe('recovering a data directory', () => {
+  const snapshotDamage: Array<[string, (bytes: Buffer) => Buffer]> = [
+    ['cut short inside a record', (bytes) => bytes.subarray(0, bytes.length - 30)],
+    ['cut short at a record boundary', (bytes) => bytes.subarray(0, bytes.length - frame({ op: 'end' }).length)],
+    ['with a byte changed in the middle', (bytes) => Buffer.from(bytes).fill(0xff, bytes.length >> 1, (bytes.length >> 1) + 1)],
+    ['emptied', () => Buffer.alloc(0)],
+    ['without its header record', (bytes) => bytes.subarray(frame({ op: 'meta', gen: 1, sealed: true }).length)],
+  ];
+  it.each(snapshotDamage)('refuses a snapshot %s, naming it, and leaves the files as they are', async (_how, damage) => {
+    const dir = await dataDir(records, [put('logged')]);
+    const snapshot = path.join(dir, 'snapshot.bson');
+    fs.writeFileSync(snapshot, damage(fs.readFileSync(snapshot)));
+    const before = contents(dir);
+    expect(() => recover(dir)).toThrow(DataDirDamagedError);
+    expect(() => recover(dir)).toThrow(new RegExp(`^The embedded store cannot start: ${snapshot} is damaged: .* restore ${dir} from a backup`));
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('reads a snapshot written before snapshots were sealed with a closing record', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-recovery-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'snapshot.bson'), Buffer.concat([{ op: 'meta', gen: 3 }, ...records].map(frame)));
+    fs.writeFileSync(path.join(dir, 'oplog-3.log'), frame(put('logged')));
+    expect(recover(dir)).toEqual([...records, put('logged')]);
+  });
+
+  const logged = Array.from({ length: 50 }, (_, n) => put(`logged-${n}`));
+  const logDamage: Array<[string, (bytes: Buffer) => void]> = [
+    ['a byte changed in a record', (bytes) => bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 0xff, bytes.length >> 1)],
+    ["a record's length changed", (bytes) => bytes.writeUInt32LE(7, frame(logged[0]!).length * 10)],
+    ['a run of zeros', (bytes) => bytes.fill(0, 100, 400)],
+  ];
+  it.each(logDamage)('refuses a log with %s that intact records follow, naming it, and leaves the files as they are', async (_how, damage) => {
+    const dir = await dataDir(records, logged);
+    const log = path.join(dir, 'oplog-1.log');
+    const bytes = fs.readFileSync(log);
+    damage(bytes);
+    fs.writeFileSync(log, bytes);
+    const before = contents(dir);
+    expect(() => recover(dir)).toThrow(DataDirDamagedError);
+    expect(() => recover(dir)).toThrow(new RegExp(`^The embedded store cannot start: ${log} is damaged at byte \\d+ of ${bytes.length}, and intact records follow it`));
+    expect(contents(dir)).toEqual(before);
+  });
+
+  const tornTails: Array<[string, Buffer]> = [
+    ['a record cut short', frame(put('torn')).subarray(0, 20)],
+    ['zeros', Buffer.alloc(4096)],
+    ['bytes that are no record', Buffer.from('not a record, and no record after it either')],
+  ];
+  it.each(tornTails)('cuts off a torn tail of %s, keeping its bytes next to the log', async (_what, tail) => {
+    const dir = await dataDir(records, logged);
+    const log = path.join(dir, 'oplog-1.log');
+    const intact = fs.readFileSync(log);
+    fs.appendFileSync(log, tail);
+    expect(recover(dir)).toEqual([...records, ...logged]);
+    expect(fs.readFileSync(log)).toEqual(intact);
+    const kept = fs.readdirSync(dir).filter((name) => name.startsWith('oplog-1.log.torn-'));
+    expect(kept).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, kept[0]!))).toEqual(tail);
+  });
+
+  it('refuses a log whose snapshot is missing, naming both, and leaves it as it is', async () => {
+    const dir = await dataDir(records, logged);
+    fs.rmSync(path.join(dir, 'snapshot.bson'));
+    const before = contents(dir);
+    expect(() => recover(dir)).toThrow(new RegExp(`^The embedded store cannot start: ${dir}/snapshot.bson is missing, yet ${dir}/oplog-1.log continues it`));
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('refuses a log newer than its snapshot (one replaced by an older copy), naming both', async () => {
+    const dir = await dataDir(records, logged);
+    const snapshot = path.join(dir, 'snapshot.bson');
+    const older = fs.readFileSync(snapshot);
+    const journal = new FileJournal(dir, () => undefined, quietLogger);
+    journal.compact([...records, ...logged]);
+    journal.close();
+    fs.writeFileSync(snapshot, older);
+    expect(() => recover(dir)).toThrow(`${snapshot} is older (generation 1) than the one ${dir}/oplog-2.log continues`);
+  });
+
+  it('removes the temporary file of a compaction that did not finish, which is never the live snapshot', async () => {
+    const dir = await dataDir(records, logged);
+    fs.writeFileSync(path.join(dir, 'snapshot.bson.tmp'), frame(put('half a snapshot')));
+    expect(recover(dir)).toEqual([...records, ...logged]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['oplog-1.log', 'snapshot.bson']);
+  });
+
+  it('refuses to start the server on a damaged data directory, with an error that names the file', async () => {
+    const dir = await dataDir(records);
+    const snapshot = path.join(dir, 'snapshot.bson');
+    fs.truncateSync(snapshot, 100);
+    await expect(startEmbeddedMongo({ dataDir: dir })).rejects.toMatchObject({ name: 'DataDirDamagedError', message: expect.stringContaining(`${snapshot} is damaged`) });
+    expect(fs.existsSync(path.join(dir, 'server.lock'))).toBe(false);
+  });
+});
