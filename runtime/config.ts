@@ -97,7 +97,7 @@ const envSchema = z.object({
     .pipe(z.array(origin).optional()),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
-  /** Prefill the inbox sign-in with the secret key (a local demo only); default: when HOST is loopback. */
+  /** A local demo: the start banner prints the secrets and an inbox link signing in with the secret key; default: when HOST is loopback. */
   DEMO_PAGES: flag.optional(),
   /** Third-party plugins (comma-separated specifiers: folders relative to the project root, or packages); see docs/plugins.md. */
   PLUGINS: list(''),

@@ -34,7 +34,7 @@ export const timelineQuery = queryObject({
 export const reasonBody = z.object({ reason: readableText(z.string().max(MAX_REASON_LENGTH)).optional() });
 
 export const patchConversationBody = z
-  .object({ priority: z.enum(PRIORITIES).optional(), title: shortText.optional() })
+  .object({ priority: z.enum(PRIORITIES).optional(), title: readableText(shortText).optional() })
   .refine((b) => b.priority !== undefined || b.title !== undefined, { error: 'give priority or title', path: ['priority'] });
 
 export const tagsBody = z
