@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'ERR_UNKNOWN_ITEM_TYPE',
   'ERR_PLUGIN_HOOK_FAILED',
   'ERR_INTERNAL',
+  'ERR_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -2,10 +2,12 @@
  * The one place where error codes become HTTP statuses and wire bodies. Everything the server
  * answers with an error goes through `toAppError` first, so routes only ever throw.
  */
+import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import { z } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '../domain/errors';
 import { fieldIssuesOf as zodFieldIssues } from '../plugins/errors';
 import { UpdateRejectedError } from '../runtime/engine/errors';
+import { WRITES_REFUSED_LABEL } from '../runtime/mongo/errors';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   ERR_INVALID_INPUT: 400,
@@ -21,6 +23,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   ERR_RATE_LIMITED: 429,
   ERR_PLUGIN_HOOK_FAILED: 500,
   ERR_INTERNAL: 500,
+  ERR_UNAVAILABLE: 503,
 };
 
 export const httpStatusOf = (code: ErrorCode): number => STATUS_BY_CODE[code];
@@ -132,8 +135,22 @@ function fromClientErrorStatus({ status, message }: { status?: unknown; message?
   }
 }
 
+/**
+ * The store cannot take requests now: a real MongoDB out of reach, or the embedded server refusing
+ * writes since its journal failed (a full disk, its log deleted). Looked for along `cause` too, as
+ * the driver's bulk write wraps what the server answered.
+ */
+function isStoreUnavailable(err: unknown): boolean {
+  for (let at: unknown = err, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth++) {
+    if (at instanceof MongoNetworkError || at instanceof MongoServerSelectionError || at instanceof MongoNotConnectedError || at instanceof MongoTopologyClosedError) return true;
+    if (at instanceof MongoError && at.hasErrorLabel(WRITES_REFUSED_LABEL)) return true;
+  }
+  return false;
+}
+
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return withFieldDetails(err);
+  if (isStoreUnavailable(err)) return new AppError('ERR_UNAVAILABLE', 'The store cannot take this request now; try again later');
   if (err instanceof z.ZodError) return invalidInput(err.issues);
   if (err instanceof UpdateRejectedError) return new AppError('ERR_INVALID_TRANSITION', err.message);
   if (err && typeof err === 'object') {

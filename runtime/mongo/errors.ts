@@ -55,6 +55,12 @@ export class MongoCommandError extends Error {
   }
 }
 
+/**
+ * The label of the embedded server's refusals once it cannot write its journal (a full disk, its log
+ * deleted): the API answers those `503`, as it does when a real MongoDB is out of reach.
+ */
+export const WRITES_REFUSED_LABEL = 'EmbeddedServerRefusesWrites';
+
 export function transientTransactionError(codeName: ErrorCodeName, message: string): MongoCommandError {
   return new MongoCommandError(codeName, message, { errorLabels: ['TransientTransactionError'] });
 }

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
 import { fsyncDirectory, writeAll } from './durable-files';
-import { MongoCommandError } from './errors';
+import { MongoCommandError, WRITES_REFUSED_LABEL } from './errors';
 import { frame } from './frames';
 import { logGone } from './log-in-place';
 import { logPath, recover, SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from './recovery';
@@ -148,7 +148,7 @@ export class FileJournal implements Journal {
   }
 
   private refuse(problem: string, waiters: Waiter[]): void {
-    this.refusal ??= new MongoCommandError('InternalError', `the embedded server ${problem}; it refuses writes until it is restarted`);
+    this.refusal ??= new MongoCommandError('InternalError', `the embedded server ${problem}; it refuses writes until it is restarted`, { errorLabels: [WRITES_REFUSED_LABEL] });
     this.logger?.error({ dir: this.dir, err: problem }, `embedded mongo: ${problem}; refusing writes until restarted`);
     for (const waiter of waiters) waiter.reject(this.refusal);
   }

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import { AppError } from '../../domain/errors';
 import { errorBody, httpStatusOf, toAppError } from '../http-errors';
 
+/** What a `503` tells the client to wait before trying again. */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
+
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new AppError('ERR_NOT_FOUND', `No route ${req.method} ${req.path}`));
 };
@@ -12,8 +15,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
     const status = httpStatusOf(appError.code);
-    if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    // A store that is down fails every request alike: one short line each, not a stack trace each (on a full disk, too).
+    if (appError.code === 'ERR_UNAVAILABLE') log.warn({ method: req.method, path: req.path, reason: err instanceof Error ? err.message : String(err) }, 'request refused: the store is unavailable');
+    else if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return res.destroy();
+    if (appError.code === 'ERR_UNAVAILABLE') res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
     res.status(status).json(errorBody(appError));
   };
 }

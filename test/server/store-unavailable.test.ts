@@ -1,0 +1,40 @@
+/**
+ * A store that cannot take requests (the embedded server refusing writes once its journal failed,
+ * here because its log was deleted; a real MongoDB out of reach) is a 503 with Retry-After, not a 500.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { AGENT, Api } from './support/clients';
+import { startTestApp } from './support/app';
+
+let app: RunningApp | undefined;
+let dataDir: string | undefined;
+afterAll(async () => {
+  await app?.close().catch(() => undefined); // its store refuses the writes a stop makes
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe.skipIf(Boolean(process.env.MONGODB_URI))('A store that refuses writes (the embedded server, on disk)', () => {
+  it('answers 503 with Retry-After', async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'store-unavailable-'));
+    app = await startTestApp(undefined, { env: { EMBEDDED_MONGO_MEMORY: 'false', DATA_DIR: dataDir } });
+    const api = new Api(app);
+    const visitorId = await api.newVisitor();
+    expect((await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'down-1', visitorId })).status).toBe(201);
+
+    const mongoDir = path.join(dataDir, 'mongo');
+    for (const file of await readdir(mongoDir)) if (file.startsWith('oplog')) await rm(path.join(mongoDir, file));
+    const refused = await fetch(`${app.url}/v1/messages`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': 'agent_alex', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conversationId: 'down-1', item: { type: 'message', text: 'anyone?' } }),
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect((await refused.json()).error.code).toBe('ERR_UNAVAILABLE');
+    expect((await fetch(`${app.url}/v1/health`)).status).toBe(503);
+  });
+});
