@@ -33,6 +33,17 @@ export function nextFrame(buffer: Buffer, from: number): number | undefined {
   return undefined;
 }
 
+/**
+ * Whether the frame at `offset` is a record cut short by the end of the file: its header and the
+ * start of its document agree on a length that runs past the end. The bytes after its header are
+ * its own then (a file's data may hold anything, frames included), not records that follow it.
+ */
+export function isCutShort(buffer: Buffer, offset: number): boolean {
+  if (offset + FRAME_HEADER + 4 > buffer.length) return true; // not even the header and the document's length
+  const length = buffer.readUInt32LE(offset);
+  return offset + FRAME_HEADER + length > buffer.length && buffer.readUInt32LE(offset + FRAME_HEADER) === length;
+}
+
 /** Where the frame at `offset` ends, if an intact one starts there. */
 function frameEnd(buffer: Buffer, offset: number): number | undefined {
   if (offset + FRAME_HEADER + 4 > buffer.length) return undefined;

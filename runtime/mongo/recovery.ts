@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Document } from 'bson';
 import { DataDirDamagedError } from './data-dir-damaged';
 import { fsyncDirectory, writeAll } from './durable-files';
-import { nextFrame, readFrames } from './frames';
+import { isCutShort, nextFrame, readFrames } from './frames';
 import type { Logger } from './server';
 
 export const SNAPSHOT_FILE = 'snapshot.bson';
@@ -53,14 +53,16 @@ function logGenerations(dir: string): number[] {
 /**
  * Feeds the log's records to `apply`; returns the length of its valid part. The log grows by
  * writes each synced before the next one starts, so a crash can tear only the last one: bytes
- * that are no intact record count as such a torn tail only when no intact record follows them.
- * (A byte changed in that last write looks the same: the tail's bytes are kept, to be looked at.)
+ * that are no intact record count as such a torn tail when they are a record cut short by the end
+ * of the file (what follows its header is its own data, which may hold anything, frames too: an
+ * upload can), or when no intact record follows them. (A byte changed in that last write looks
+ * the same: the tail's bytes are kept, to be looked at.)
  */
 function replayLog(file: string, apply: (record: Document) => void, logger?: Logger): number {
   const bytes = fs.readFileSync(file);
   const valid = readFrames(bytes, apply);
   if (valid === bytes.length) return valid;
-  const next = nextFrame(bytes, valid + 1);
+  const next = isCutShort(bytes, valid) ? undefined : nextFrame(bytes, valid + 1);
   if (next !== undefined) {
     throw new DataDirDamagedError(
       file,
