@@ -51,8 +51,8 @@ export function createTeamQueueSignals(engine: SignalWithStartEngine) {
     Promise.all(member.teams.map((team) => send(member.websiteId, team, signal, args))).then(() => undefined);
 
   return {
-    enqueue: (websiteId: string, team: string, conversationId: string, priority: ConversationLifecycle['priority']) =>
-      send(websiteId, team, enqueue, { conversationId, priority }),
+    enqueue: (websiteId: string, team: string, conversationId: string, priority: ConversationLifecycle['priority'], releasedBy?: string) =>
+      send(websiteId, team, enqueue, { conversationId, priority, ...(releasedBy === undefined ? {} : { releasedBy }) }),
     withdraw: (websiteId: string, team: string, conversationId: string) => send(websiteId, team, withdraw, { conversationId }),
     /** On an agent's first socket connecting. */
     agentOnline: (member: TeamMember) => eachTeam(member, { agentId: member.id, capacity: member.capacity }, agentAvailable),
@@ -91,9 +91,9 @@ export interface RoutingDeps {
 export function createRoutingActivities(deps: RoutingDeps): RoutingActivities {
   const signals = createTeamQueueSignals(deps.engine);
   return {
-    async routeConversation({ websiteId, conversationId, tags, priority }) {
+    async routeConversation({ websiteId, conversationId, tags, priority, releasedBy }) {
       const team = chooseTeam(await deps.getRoutingRules(websiteId), { tags, priority });
-      await signals.enqueue(websiteId, team, conversationId, priority);
+      await signals.enqueue(websiteId, team, conversationId, priority, releasedBy);
       return { team };
     },
 

@@ -55,6 +55,19 @@ describe('TeamQueueState', () => {
       expect(order).toEqual(['c-urgent', 'c-med-1', 'c-med-2', 'c-low']);
     });
 
+    it('offers a conversation someone let go of to anyone else, and keeps it waiting while only they could take it', () => {
+      const state = withAgents();
+      state.agentLoad('ann', 1);
+      state.enqueue('c-let-go', 'urgent', 'bob');
+      state.enqueue('c-new', 'low');
+      // Bob, the least loaded, takes the other one; Ann the one Bob let go of.
+      expect(state.peekNext()).toMatchObject({ entry: { conversationId: 'c-let-go' }, agentId: 'ann' });
+      state.agentUnavailable('ann');
+      expect(state.takeNext()).toMatchObject({ entry: { conversationId: 'c-new' }, agentId: 'bob' });
+      expect(state.takeNext()).toBeUndefined();
+      expect(state.waiting).toBe(1);
+    });
+
     it('picks the least-loaded online agent, then who waited longest for one', () => {
       const state = withAgents();
       state.agentLoad('ann', 1);

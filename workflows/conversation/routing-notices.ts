@@ -30,6 +30,12 @@ export function waitsForPerson(lifecycle: ConversationLifecycle): boolean {
   return lifecycle.status === 'open' && lifecycle.assigneeId === undefined && lifecycle.handler !== 'ai' && !taken;
 }
 
+/** The one person on the conversation (who leaving leaves it waiting), if exactly one. */
+function lastPersonIn(lifecycle: ConversationLifecycle): string | undefined {
+  const people = lifecycle.participants.filter((p) => p.kind === 'human' && p.leftAt === undefined);
+  return people.length === 1 ? people[0]!.id : undefined;
+}
+
 /** The agent an open conversation counts against, if any. */
 const loadedAgent = (lifecycle: ConversationLifecycle): string | undefined => (lifecycle.status === 'open' ? lifecycle.assigneeId : undefined);
 
@@ -47,7 +53,11 @@ export function routingNotices(
   const notices: RoutingNotice[] = [];
   const escalated = after.escalatedAt !== undefined && after.escalatedAt !== before.escalatedAt;
   const waitsAgain = reroutesWaiting && waitsForPerson(after) && !waitsForPerson(before);
-  if (escalated || waitsAgain) notices.push(routeNotice(after, ids));
+  if (escalated) notices.push(routeNotice(after, ids));
+  else if (waitsAgain) {
+    const releasedBy = before.status === 'open' ? (before.assigneeId ?? lastPersonIn(before)) : undefined;
+    notices.push({ ...routeNotice(after, ids), ...(releasedBy === undefined ? {} : { releasedBy }) });
+  }
   const [was, is] = [loadedAgent(before), loadedAgent(after)];
   if (was !== is) {
     for (const agentId of [was, is]) if (agentId !== undefined) notices.push({ kind: 'agentLoad', websiteId, agentId });

@@ -23,6 +23,8 @@ export interface TeamQueueInput {
 export interface EnqueueArgs {
   conversationId: string;
   priority: Priority;
+  /** The person who let go of it: another agent takes it, while anyone else can. */
+  releasedBy?: string;
   actor?: Author;
 }
 export interface WithdrawArgs {

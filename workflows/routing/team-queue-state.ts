@@ -10,6 +10,8 @@ export interface QueueEntry {
   priority: Priority;
   /** Arrival order within the queue; keeps FIFO within a priority, also when an entry is put back. */
   order: number;
+  /** The person who let go of it: offered to anyone else. */
+  releasedBy?: string;
 }
 
 export interface AgentSlot {
@@ -46,13 +48,13 @@ export class TeamQueueState {
   }
 
   /** Queues a conversation; queuing it again only raises its priority, it keeps its place in line. */
-  enqueue(conversationId: string, priority: Priority): void {
+  enqueue(conversationId: string, priority: Priority, releasedBy?: string): void {
     const existing = this.queue.find((entry) => entry.conversationId === conversationId);
     if (existing) {
       if (rank(priority) > rank(existing.priority)) existing.priority = priority;
       return;
     }
-    this.queue.push({ conversationId, priority, order: this.tick() });
+    this.queue.push({ conversationId, priority, order: this.tick(), ...(releasedBy === undefined ? {} : { releasedBy }) });
   }
 
   /** Takes a conversation out of the line (assigned elsewhere, resolved). */
@@ -93,11 +95,15 @@ export class TeamQueueState {
 
   /** What `takeNext` would return, without taking it. */
   peekNext(): Assignment | undefined {
-    const agent = [...this.agents.values()]
+    const agents = [...this.agents.values()]
       .filter((a) => a.online && a.open < a.capacity)
-      .sort((a, b) => a.open - b.open || a.lastAssigned - b.lastAssigned || (a.agentId < b.agentId ? -1 : 1))[0];
-    const entry = [...this.queue].sort((a, b) => rank(b.priority) - rank(a.priority) || a.order - b.order)[0];
-    return agent && entry ? { entry, agentId: agent.agentId } : undefined;
+      .sort((a, b) => a.open - b.open || a.lastAssigned - b.lastAssigned || (a.agentId < b.agentId ? -1 : 1));
+    // In line order, the first conversation someone may take (one let go of waits for another agent).
+    for (const entry of [...this.queue].sort((a, b) => rank(b.priority) - rank(a.priority) || a.order - b.order)) {
+      const agent = agents.find((a) => a.agentId !== entry.releasedBy);
+      if (agent) return { entry, agentId: agent.agentId };
+    }
+    return undefined;
   }
 
   /** The conversation went to the agent: count it until the store's next load report. */

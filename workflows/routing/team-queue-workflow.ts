@@ -25,7 +25,7 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
     apply(args);
     events += 1;
   };
-  setHandler(enqueue, handled(({ conversationId, priority }) => state.enqueue(conversationId, priority)));
+  setHandler(enqueue, handled(({ conversationId, priority, releasedBy }) => state.enqueue(conversationId, priority, releasedBy)));
   setHandler(withdraw, handled(({ conversationId }) => state.withdraw(conversationId)));
   setHandler(agentAvailable, handled(({ agentId, capacity }) => state.agentAvailable(agentId, capacity)));
   setHandler(agentUnavailable, handled(({ agentId }) => state.agentUnavailable(agentId)));

@@ -603,13 +603,14 @@ describe('ConversationState', () => {
       op(unassigned, BOB, { op: 'assign', userId: ALICE.id });
       routes(unassigned);
       op(unassigned, ALICE, { op: 'unassign' });
-      expect(routes(unassigned)).toEqual([{ kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: [], priority: 'medium' }]);
+      // Not offered again to the person who let go of it.
+      expect(routes(unassigned)).toEqual([{ kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: [], priority: 'medium', releasedBy: ALICE.id }]);
 
       const left = withAi();
       op(left, BOB, { op: 'join', userId: BOB.id });
       expect(routes(left)).toEqual([]);
       op(left, BOB, { op: 'leave', userId: BOB.id });
-      expect(routes(left)).toHaveLength(1);
+      expect(routes(left)).toEqual([expect.objectContaining({ kind: 'route', releasedBy: BOB.id })]);
       op(left, BOB, { op: 'set_priority', priority: 'high' });
       expect(routes(left)).toEqual([]); // still waiting: routed once
     });
@@ -643,7 +644,7 @@ describe('ConversationState', () => {
         ['participant_left', BOB.id, ALICE.id],
       ]);
       expect(output.routing).toEqual([
-        { kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: ['billing'], priority: 'medium' },
+        { kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: ['billing'], priority: 'medium', releasedBy: ALICE.id },
         { kind: 'agentLoad', websiteId: 'web_1', agentId: ALICE.id },
       ]);
       expect(state.snapshot()).not.toHaveProperty('assigneeId');
@@ -677,7 +678,7 @@ describe('ConversationState', () => {
       state.changeRoster({ actor: BOB, roster: withoutAlice }, at(2 * MINUTE));
       const output = state.takeOutput();
       expect(output.events.map((e) => e.event.kind)).toEqual(['participant_left']);
-      expect(output.routing).toEqual([{ kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: [], priority: 'medium' }]);
+      expect(output.routing).toEqual([{ kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: [], priority: 'medium', releasedBy: ALICE.id }]);
     });
 
     it('leaves a resolved conversation as it was, and lets go of the people who left when it is reopened', () => {

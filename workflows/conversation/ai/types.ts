@@ -112,4 +112,6 @@ export interface RouteConversationInput {
   conversationId: string;
   tags: string[];
   priority: Priority;
+  /** The person who had it and let go of it (unassigned, left): not offered it again. */
+  releasedBy?: string;
 }
