@@ -92,6 +92,18 @@ describe('conversationWorkflow with an AI assistant', () => {
       await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/refundable within 30 days/));
     });
 
+    it('is answered once handed back, though an agent escalated it meanwhile', async () => {
+      const assistant = await h.newAssistant();
+      const c = await h.newConversation({ assistantId: assistant.id, roster: [...workflowInput().roster, { id: assistant.id, kind: 'ai' }] });
+      await c.operate(ALICE, { op: 'pause_ai', minutes: 10 });
+      await c.post(VISITOR, 'Can I get a refund for my subscription?');
+      await c.operate(ALICE, { op: 'escalate', reason: 'billing should see this' });
+      await c.operate(ALICE, { op: 'hand_back' });
+      await h.passTime(11 * 60_000); // the pause stays until it runs out
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await aiMessages(c)).toHaveLength(1));
+    });
+
     it('is answered once the pause runs out', async () => {
       const assistant = await h.newAssistant();
       const c = await h.newConversation({ assistantId: assistant.id });

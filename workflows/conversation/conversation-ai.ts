@@ -110,16 +110,17 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange, per
     if (regained) answerLeftWaiting();
   }
 
-  /** Nobody answered it meanwhile (it is still the newest public message): the AI takes it up now. */
+  /** Nobody answered it meanwhile (a public message from the team clears it): the AI takes it up now. */
   function answerLeftWaiting(): void {
     const left = leftWaiting;
     leftWaiting = undefined;
-    if (left && state.lastPublicMessageId === left.id && patched(ANSWERS_LEFT_MESSAGE_PATCH)) assistant.onVisitorMessage(left);
+    if (left && patched(ANSWERS_LEFT_MESSAGE_PATCH)) assistant.onVisitorMessage(left);
   }
 
   return {
     onItem(item, visitorMessage) {
       afterChange();
+      if (item.type === 'message' && item.visibility === 'public' && item.author.kind !== 'visitor') leftWaiting = undefined;
       if (!visitorMessage) return;
       if (seen.mayAnswer) assistant.onVisitorMessage(item);
       else leftWaiting = item;

@@ -224,11 +224,6 @@ export class ConversationState {
     return this.data.visitorSeqHeard ?? 0;
   }
 
-  /** The id of the newest public message, whoever wrote it (a visitor's still waits for an answer). */
-  get lastPublicMessageId(): string | undefined {
-    return this.data.lastPublicMessage?.itemId;
-  }
-
   /** The product's rules for a new timeline item. */
   receiveItem(item: ItemArrival, now: string): ItemOutcome {
     if (!this.remember(item.id)) return { duplicate: true, visitorMessage: false };

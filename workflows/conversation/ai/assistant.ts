@@ -86,6 +86,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     if (!policyAllowsAnswer(policy, job.arrival)) {
       // The visitor must not wait on an assistant that will not answer: the team takes it (routed to its queue).
       if (runtime.patched(OFF_HANDS_TO_TEAM_PATCH)) {
+        disabledSeenAt = undefined; // with the team now: handed back later, the assistant asks its policy again
         await options.applyOperation({ op: 'escalate', reason: policy.enabled ? 'The AI assistant answers outside business hours only' : 'The AI assistant is switched off' });
       }
       return;
