@@ -54,7 +54,7 @@ describe('runtime/main.ts', () => {
   }, 60_000);
 
   it('stops the server when `npm start` itself is told to stop, as a supervisor or container does', async () => {
-    const { url } = await startMain(['npm', 'start']);
+    const { url } = await startMain(['npm', 'start', '--ignore-scripts']); // no prestart build: other files serve web/dist meanwhile
     const exited = once(child!, 'exit');
     child!.kill('SIGTERM');
     await exited;
