@@ -101,7 +101,7 @@ describe('createAiAssistant', () => {
       await settle();
       await settle();
       expect(model.doGenerateCalls).toHaveLength(0);
-      expect(h.conversation.lifecycle).toMatchObject({ handler: 'unassigned', escalationReason: 'The AI assistant is switched off' });
+      expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant is switched off' });
       ai.onVisitorMessage(arrival('m2', 'second'));
       expect(pending).toEqual([]);
     });
@@ -114,7 +114,7 @@ describe('createAiAssistant', () => {
       await settle();
       await settle();
       expect(model.doGenerateCalls).toHaveLength(0);
-      expect(h.conversation.lifecycle).toMatchObject({ handler: 'unassigned', escalationReason: 'The AI assistant answers outside business hours only' });
+      expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant answers outside business hours only' });
     });
 
     it('does not ask a disabled assistant again for a while when replaying a history made before it handed over', async () => {

@@ -31,7 +31,7 @@ export function fakeConversation(initial = openLifecycle()) {
         break;
       case 'escalate':
         if (lifecycle.escalatedAt) return { ok: false, rejected: 'already escalated' };
-        lifecycle = { ...lifecycle, handler: 'unassigned', escalatedAt: '2025-01-01T00:00:00.000Z', escalationReason: operation.reason };
+        lifecycle = { ...lifecycle, handler: 'human', escalatedAt: '2025-01-01T00:00:00.000Z', escalationReason: operation.reason };
         break;
       default:
         return { ok: false, rejected: `${operation.op} not supported by the fake` };

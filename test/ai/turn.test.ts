@@ -78,7 +78,7 @@ describe('runAiTurn', () => {
     const outcome = await runAiTurn(h.deps, await h.input());
     expect(outcome).toMatchObject({ status: 'escalated', steps: 0, escalation: { code: 'human_requested' } });
     expect(model.doGenerateCalls).toHaveLength(0);
-    expect(h.conversation.lifecycle.handler).toBe('unassigned');
+    expect(h.conversation.lifecycle.handler).toBe('human');
     expect(h.posted('message').map((i) => i.text)).toEqual([h.config.escalation.handoffMessage]);
   });
 
@@ -87,7 +87,7 @@ describe('runAiTurn', () => {
     const outcome = await runAiTurn(h.deps, await h.input());
     expect(outcome).toMatchObject({ status: 'escalated', steps: 1, escalation: { code: 'human_requested' } });
     expect(h.conversation.operations.map((operation) => operation.op)).toEqual(['add_tags', 'escalate']);
-    expect(h.conversation.lifecycle).toMatchObject({ tags: ['billing'], handler: 'unassigned' });
+    expect(h.conversation.lifecycle).toMatchObject({ tags: ['billing'], handler: 'human' });
     expect(h.posted('message').map((i) => i.text)).toEqual([h.config.escalation.handoffMessage]);
   });
 
