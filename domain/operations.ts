@@ -54,7 +54,8 @@ export interface ItemArrival {
   fields?: Record<string, unknown>;
   createdAt: string;
   /**
-   * The type had activity-side effects (`onItemCreated`) when the item was posted, so the workflow
+   * The type had activity-side effects (`onItemCreated`) when the signal was sent (by the server's
+   * plugins then: a signal sent again after a restart follows that start's plugins), so the workflow
    * runs them. Told in the signal rather than looked up by the workflow: the history then decides,
    * and adding or removing a plugin's activity part changes no recorded run.
    */

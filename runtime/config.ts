@@ -38,7 +38,7 @@ function isOrigin(entry: string): boolean {
 }
 const origin = z
   .string()
-  .refine((entry) => !entry.includes('*'), { error: (issue) => `${String(issue.input)}: no wildcards (set ALLOWED_ORIGINS empty to allow any origin)`, abort: true })
+  .refine((entry) => !entry.includes('*'), { error: (issue) => `${String(issue.input)}: no wildcards in an origin (ALLOWED_ORIGINS=* alone allows any origin)`, abort: true })
   .refine(isOrigin, { error: (issue) => `${String(issue.input)} is not an origin: scheme://host[:port], nothing after` });
 /** RFC 6838's `type/subtype`, as requests' Content-Type is compared with it (lower-cased): no wildcard, no parameters. */
 const mediaType = z.string().toLowerCase().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, { error: (issue) => `${String(issue.input)} is not a media type: type/subtype, no wildcard or parameters` });
@@ -89,11 +89,11 @@ const envSchema = z.object({
     .string()
     .refine((secret) => secret.trim().length >= 16, 'at least 16 characters besides blanks around them')
     .optional(),
-  /** Origins the default website's widget may be used from (comma-separated); empty: any; unset: as stored. */
+  /** Origins the default website's widget may be used from (comma-separated); `*`: any (the website's list empty); unset: as stored. */
   ALLOWED_ORIGINS: z
     .string()
     .optional()
-    .transform((value) => (value === undefined ? undefined : splitList(value)))
+    .transform((value) => (value === undefined ? undefined : value.trim() === '*' ? [] : splitList(value)))
     .pipe(z.array(origin).optional()),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
@@ -163,11 +163,10 @@ export interface AppConfig {
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
 /**
- * Container platforms often set a variable empty meaning unset: a blank value counts as unset (its
- * default applies), but in ALLOWED_ORIGINS, where empty means any origin.
+ * Container platforms often set a variable empty meaning unset (`ALLOWED_ORIGINS=${ALLOWED_ORIGINS}`):
+ * a blank value counts as unset, its default applying; opening the widget to any origin takes an explicit `*`.
  */
-const unsetWhenBlank = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
-  Object.fromEntries(Object.entries(env).filter(([name, value]) => name === 'ALLOWED_ORIGINS' || value?.trim() !== ''));
+const unsetWhenBlank = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim() !== ''));
 
 /** Reads the configuration; an invalid variable stops start-up with a message naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -72,8 +72,9 @@ describe('loadConfig', () => {
     expect(blank.keys.identitySecret).toBeUndefined();
   });
 
-  it('takes ALLOWED_ORIGINS set empty as any origin, and unset as the stored list', () => {
-    expect(loadConfig({ ALLOWED_ORIGINS: '' }).allowedOrigins).toEqual([]);
+  it('takes ALLOWED_ORIGINS=* as any origin, and unset or blank as the stored list', () => {
+    expect(loadConfig({ ALLOWED_ORIGINS: '*' }).allowedOrigins).toEqual([]);
+    expect(loadConfig({ ALLOWED_ORIGINS: ' ' }).allowedOrigins).toBeUndefined();
     expect(loadConfig({}).allowedOrigins).toBeUndefined();
   });
 
@@ -89,11 +90,11 @@ describe('loadConfig', () => {
     }
   });
 
-  it('takes ALLOWED_ORIGINS entries only as origins, and refuses a wildcard saying that empty allows any', () => {
+  it('takes ALLOWED_ORIGINS entries only as origins, and refuses a wildcard in one saying that * alone allows any', () => {
     const origins = 'https://shop.example, http://localhost:8080, https://Shop.Example/, capacitor://localhost';
     expect(loadConfig({ ALLOWED_ORIGINS: origins }).allowedOrigins).toEqual(['https://shop.example', 'http://localhost:8080', 'https://Shop.Example/', 'capacitor://localhost']);
-    expect(() => loadConfig({ ALLOWED_ORIGINS: '*' })).toThrow('ALLOWED_ORIGINS.0: *: no wildcards (set ALLOWED_ORIGINS empty to allow any origin)');
-    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://a.example,https://*.example' })).toThrow(/ALLOWED_ORIGINS.1: .*empty to allow any origin/);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://a.example,*' })).toThrow('ALLOWED_ORIGINS.1: *: no wildcards in an origin (ALLOWED_ORIGINS=* alone allows any origin)');
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://a.example,https://*.example' })).toThrow(/ALLOWED_ORIGINS.1: .*\* alone allows any origin/);
     // A path, a default port a browser never sends, a bare host, credentials: none is what `Origin` says.
     for (const bad of ['https://shop.example/widget', 'https://shop.example:443', 'shop.example', 'https://me@shop.example', 'https://shop.example?x=1']) {
       expect(() => loadConfig({ ALLOWED_ORIGINS: bad }), bad).toThrow(`ALLOWED_ORIGINS.0: ${bad} is not an origin`);
