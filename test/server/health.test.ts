@@ -28,10 +28,26 @@ async function health(ping: () => Promise<void>): Promise<{ status: number; body
 }
 
 describe('GET /v1/health', () => {
-  it('says ok while the store answers, and unavailable (503) with the reason when it does not', async () => {
+  it('says ok while the store answers, and unavailable (503) when it does not, the why in the log only', async () => {
     expect(await health(async () => undefined)).toEqual({ status: 200, body: { status: 'ok', engine: 'embedded', store: 'embedded' } });
-    const down = await health(async () => Promise.reject(new Error('connection refused')));
-    expect(down).toEqual({ status: 503, body: { status: 'unavailable', engine: 'embedded', store: 'embedded', reason: 'store: connection refused' } });
+    const down = await health(async () => Promise.reject(new Error('connection refused to db.internal:27017')));
+    expect(down).toEqual({ status: 503, body: { status: 'unavailable', engine: 'embedded', store: 'embedded', reason: expect.stringContaining('the server log says why') } });
+    expect(JSON.stringify(down.body)).not.toContain('db.internal');
+  });
+
+  it('shares one check among the probes of a second, and logs a change once', async () => {
+    const ping = vi.fn(async () => Promise.reject(new Error('down')));
+    const warnings: unknown[] = [];
+    const log = { info: () => undefined, warn: (...args: unknown[]) => warnings.push(args) };
+    const app = express().use('/v1/health', healthRoutes({ store: { ping }, health: { engine: 'embedded', store: 'embedded' }, log } as unknown as ApiContext));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/health`;
+    const statuses = await Promise.all(Array.from({ length: 20 }, async () => (await fetch(url)).status));
+    expect(statuses.every((status) => status === 503)).toBe(true);
+    expect(ping).toHaveBeenCalledTimes(1);
+    expect(warnings).toHaveLength(1);
   });
 
   it('finds the embedded store unavailable once its log could not be written', async () => {
