@@ -106,6 +106,15 @@ describe('createAiAssistant', () => {
       expect(pending).toEqual([]);
     });
 
+    it('raises the priority to its floor when it hands the conversation over, as any escalation of it does', async () => {
+      const { h, ai, pending } = setup({ enabled: false, raisePriorityOnEscalation: 'high' });
+      ai.onVisitorMessage(arrival('m1', 'first'));
+      pending[0]!.fire();
+      await settle();
+      await settle();
+      expect(h.conversation.lifecycle).toMatchObject({ priority: 'high', escalationReason: 'The AI assistant is switched off' });
+    });
+
     it('hands the conversation to the team within business hours when it answers outside them only', async () => {
       const allWeek = { timeZone: 'UTC', days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '23:59' };
       const { h, ai, pending, model } = setup({ onlyOutsideBusinessHours: true, businessHours: allWeek });

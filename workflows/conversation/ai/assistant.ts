@@ -8,7 +8,7 @@ import type { ItemArrival } from '../../../domain/operations';
 import type { AiActivities } from './activity-types';
 import { isAiTurnTrigger, policyAllowsAnswer } from './gate';
 import { AiTurnScheduler, type TurnJob } from './scheduler';
-import { errorMessage, runAiTurn, type AiTurnDeps, type AiTurnOutcome } from './turn';
+import { errorMessage, escalateRaisingPriority, runAiTurn, type AiTurnDeps, type AiTurnOutcome } from './turn';
 import { workflowTurnRuntime, type TurnRuntime } from './turn-runtime';
 
 /** Until the assistant's policy has been loaded once, the debounce the configuration defaults to. */
@@ -87,7 +87,8 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
       // The visitor must not wait on an assistant that will not answer: the team takes it (routed to its queue).
       if (runtime.patched(OFF_HANDS_TO_TEAM_PATCH)) {
         disabledSeenAt = undefined; // with the team now: handed back later, the assistant asks its policy again
-        await options.applyOperation({ op: 'escalate', reason: policy.enabled ? 'The AI assistant answers outside business hours only' : 'The AI assistant is switched off' });
+        const reason = policy.enabled ? 'The AI assistant answers outside business hours only' : 'The AI assistant is switched off';
+        await escalateRaisingPriority(options.applyOperation, policy, lifecycle, { op: 'escalate', reason });
       }
       return;
     }

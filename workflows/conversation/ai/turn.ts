@@ -45,6 +45,18 @@ const TRIAGE_TOOLS: readonly AiToolName[] = ['tag', 'set_priority'];
 /** The workflow's answer to an operation: the new lifecycle, or the validator's rejection. */
 export type ApplyResult = { ok: true; state: ConversationLifecycle } | { ok: false; rejected: string };
 
+/** Escalates, raising the priority first to the assistant's `raisePriorityOnEscalation` when it is below. */
+export async function escalateRaisingPriority(
+  apply: (operation: LifecycleOperation) => ApplyResult | Promise<ApplyResult>,
+  policy: Pick<AssistantPolicy, 'raisePriorityOnEscalation'>,
+  lifecycle: Pick<ConversationLifecycle, 'priority'>,
+  operation: Extract<LifecycleOperation, { op: 'escalate' }>,
+): Promise<ApplyResult> {
+  const floor = policy.raisePriorityOnEscalation;
+  if (floor && PRIORITIES.indexOf(lifecycle.priority) < PRIORITIES.indexOf(floor)) await apply({ op: 'set_priority', priority: floor });
+  return apply(operation);
+}
+
 /** Everything the turn does to the world. In the workflow these are activity proxies and the state class. */
 export interface AiTurnDeps {
   callModel(input: CallModelInput): Promise<CallModelResult>;
@@ -244,13 +256,8 @@ class AiTurn {
     }
   }
 
-  /** Escalates, raising the priority first if the assistant is configured to. */
-  private async escalate(operation: Extract<LifecycleOperation, { op: 'escalate' }>): Promise<ApplyResult> {
-    const floor = this.input.policy.raisePriorityOnEscalation;
-    if (floor && PRIORITIES.indexOf(this.lifecycle.priority) < PRIORITIES.indexOf(floor)) {
-      await this.applyOperation({ op: 'set_priority', priority: floor });
-    }
-    return this.applyOperation(operation);
+  private escalate(operation: Extract<LifecycleOperation, { op: 'escalate' }>): Promise<ApplyResult> {
+    return escalateRaisingPriority((op) => this.applyOperation(op), this.input.policy, this.lifecycle, operation);
   }
 
   private async applyOperation(operation: LifecycleOperation): Promise<ApplyResult> {
