@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PRIORITIES } from './conversation';
+import { UNREADABLE_IN_TEXT } from './readable-text';
 
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_TAG_LENGTH = 50;
@@ -13,25 +14,27 @@ export const MAX_REASON_LENGTH = 500;
 export const MAX_ESCALATION_SUMMARY_LENGTH = 2_000;
 /** Tags one request (or one operation) may add or remove. */
 export const MAX_TAGS_PER_CHANGE = 20;
-const MAX_USER_ID_LENGTH = 128;
 
-const reason = z.string().max(MAX_REASON_LENGTH);
-const tags = z.array(z.string().max(MAX_TAG_LENGTH)).max(MAX_TAGS_PER_CHANGE);
-const userId = z.string().max(MAX_USER_ID_LENGTH);
+/** As a REST body's: no hidden control or text-direction characters in what people read. */
+const readable = (max: number) => z.string().max(max).refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');
+const reason = readable(MAX_REASON_LENGTH);
+const tags = z.array(readable(MAX_TAG_LENGTH)).max(MAX_TAGS_PER_CHANGE);
+/** As the REST API's ids. */
+const userId = z.string().min(1).max(128);
 
 // Strict: a field the operation does not have (holding a BigInt, a cycle, megabytes) is refused too.
 const lifecycleOperationSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('resolve'), reason: reason.optional(), itemsUpTo: z.number().int().optional() }),
   z.strictObject({ op: z.literal('reopen'), reason: reason.optional() }),
   z.strictObject({ op: z.literal('set_priority'), priority: z.enum(PRIORITIES) }),
-  z.strictObject({ op: z.literal('set_title'), title: z.string().max(MAX_TITLE_LENGTH) }),
+  z.strictObject({ op: z.literal('set_title'), title: readable(MAX_TITLE_LENGTH) }),
   z.strictObject({ op: z.literal('add_tags'), tags }),
   z.strictObject({ op: z.literal('remove_tags'), tags }),
   z.strictObject({ op: z.literal('join'), userId }),
   z.strictObject({ op: z.literal('leave'), userId }),
   z.strictObject({ op: z.literal('assign'), userId }),
   z.strictObject({ op: z.literal('unassign') }),
-  z.strictObject({ op: z.literal('escalate'), reason, summary: z.string().max(MAX_ESCALATION_SUMMARY_LENGTH).optional() }),
+  z.strictObject({ op: z.literal('escalate'), reason, summary: readable(MAX_ESCALATION_SUMMARY_LENGTH).optional() }),
   z.strictObject({ op: z.literal('hand_back') }),
   z.strictObject({ op: z.literal('pause_ai'), minutes: z.number().optional() }),
   z.strictObject({ op: z.literal('resume_ai') }),

@@ -1,6 +1,7 @@
 /** Building blocks shared by the request schemas. */
 import { z } from 'zod';
 import { MAX_TAG_LENGTH } from '../../domain/operation-schema';
+import { MISLEADING_IN_NAME, UNREADABLE_IN_TEXT } from '../../domain/readable-text';
 
 /** `.` and `..` are path steps to a URL: `/v1/conversations/..` is `/v1`, so no route could reach such an id. */
 const notPathStep = <T extends z.ZodString>(id: T) => id.refine((value) => value !== '.' && value !== '..', 'a path step (. or ..) is not an id');
@@ -15,17 +16,10 @@ export const clientId = notPathStep(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/,
 export const clientItemId = notPathStep(z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . - (":" is kept for ids the server gives)'));
 export const entityId = z.string().min(1).max(128);
 
-/**
- * Control characters (line breaks among them) and bidirectional controls, which make a name read
- * as another (`\u202Etxt.exe` shows as `exe.txt`).
- */
-const MISLEADING = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 /** A name shown to people (a file's, a team member's): no control or text-direction characters. */
-export const displayName = <T extends z.ZodString>(name: T) => name.refine((value) => !MISLEADING.test(value), 'no control or text-direction characters');
-/** Control characters but tab and line breaks, and the text-direction ones. */
-const UNREADABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
-/** Text people read on the team's or the visitor's side (a reason, a title, a tag): lines of it, no hidden controls. */
-export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE.test(value), 'no control or text-direction characters');
+export const displayName = <T extends z.ZodString>(name: T) => name.refine((value) => !MISLEADING_IN_NAME.test(value), 'no control or text-direction characters');
+/** Text people read (a reason, a title, a tag): lines of it, but no hidden control or text-direction characters. */
+export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');
 export const shortText = z.string().trim().min(1).max(200);
 // The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.
 export const tag = readableText(z.string().trim().min(1).max(MAX_TAG_LENGTH));

@@ -58,7 +58,7 @@ describe('Chat API errors', () => {
       const fieldsOf = async (path: string, body: unknown) => (await api.call('POST', path, AGENT, body)).body.error?.details.fields.map((f: { path: string }) => f.path);
       expect(await fieldsOf('/v1/conversations/err-1/resolve', { reason: 'a\u0000b' })).toEqual(['body.reason']);
       expect(await fieldsOf('/v1/conversations/err-1/escalate', { reason: 'refund\u202Ednuf', summary: 'x\u0007' })).toEqual(['body.reason', 'body.summary']);
-      expect(await fieldsOf('/v1/conversations/err-1/tags', { add: ['vip\u200F'] })).toEqual(['body.add.0']);
+      expect(await fieldsOf('/v1/conversations/err-1/tags', { add: ['vip\u200F', 'arabic\u061Cmark'] })).toEqual(['body.add.0', 'body.add.1']);
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\u2066' })).status).toBe(400);
       // Lines and tabs are text.
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\tpending' })).status).toBe(200);

@@ -1,0 +1,10 @@
+/** Characters that make text read otherwise than it is, refused in what people read. */
+
+/** Text-direction controls: `\u202Etxt.exe` shows as `exe.txt`. */
+const DIRECTION_CONTROLS = '\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069';
+
+/** In a name (one line): any control character, line breaks included, or a direction control. */
+export const MISLEADING_IN_NAME = new RegExp(`[\\p{Cc}${DIRECTION_CONTROLS}]`, 'u');
+
+/** In text (reasons, titles, tags): control characters but tab and line breaks, or a direction control. */
+export const UNREADABLE_IN_TEXT = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${DIRECTION_CONTROLS}]`, 'u');
