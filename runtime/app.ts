@@ -177,7 +177,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded' },
       teams: overrides.teams ?? createTeamQueueSignals(engine),
       websiteChanges: websiteChangeNotices(engine),
-      pages: { publicKey: website.publicKey },
+      pages: { publicKey: website.publicKey, demo: config.demoPages },
     });
     const port = await chat.listen(config.port, config.host);
     cleanup.push(() => chat.close(config.limits.shutdown));

@@ -12,6 +12,8 @@ import express, { Router, type Response } from 'express';
 export interface PagesOptions {
   /** The website key the widget uses (public). */
   publicKey: string;
+  /** A local demo: the pages take the secret key from the link the start banner prints (`#secretKey=`). */
+  demo?: boolean;
   /** Where `npm run build` put the pages; defaults to web/dist beside this file. */
   distDir?: string;
 }
@@ -19,11 +21,11 @@ export interface PagesOptions {
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('./dist', import.meta.url));
 
 /** `window.SUPPORT_CONFIG = {…}`, with `<` escaped so no value can close a script. */
-export function configScript(config: { publicKey: string }): string {
+export function configScript(config: { publicKey: string; demo?: true }): string {
   return `window.SUPPORT_CONFIG = ${JSON.stringify(config).replaceAll('<', '\\u003c')};\n`;
 }
 
-export function createPagesRouter({ publicKey, distDir = DEFAULT_DIST_DIR }: PagesOptions): Router {
+export function createPagesRouter({ publicKey, demo = false, distDir = DEFAULT_DIST_DIR }: PagesOptions): Router {
   const router = Router();
   const page = (name: string) => path.join(distDir, name, 'index.html');
   const sendPage = (res: Response, name: string) => {
@@ -35,7 +37,7 @@ export function createPagesRouter({ publicKey, distDir = DEFAULT_DIST_DIR }: Pag
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(page(name));
   };
-  const script = configScript({ publicKey });
+  const script = configScript({ publicKey, ...(demo ? { demo: true as const } : {}) });
 
   router.get('/config.js', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');

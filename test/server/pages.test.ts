@@ -49,6 +49,8 @@ describe('pages', () => {
     const script = await (await fetch(`${app.url}/config.js`)).text();
     expect(script).toContain(app.keys.publicKey);
     expect(script).not.toContain(app.keys.secretKey);
+    // Told whether it is a local demo, whose pages take the key from the banner's link.
+    expect(script).toContain('"demo":true');
     expect(loadConfig({}).demoPages).toBe(true);
     expect(loadConfig({ HOST: '0.0.0.0' }).demoPages).toBe(false);
     expect(loadConfig({ DEMO_PAGES: 'false' }).demoPages).toBe(false);
