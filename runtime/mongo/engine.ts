@@ -38,9 +38,9 @@ export class Engine {
 
   constructor(private journal: Journal) {}
 
-  /** Why writes are refused, once writing the journal has failed (until a restart). */
-  get journalFailure(): Error | undefined {
-    return this.journal.failure;
+  /** Why writes are refused, once writing the journal has failed or its log went (until a restart). */
+  checkJournal(): Error | undefined {
+    return this.journal.checkFailure();
   }
 
   /** Attaches the journal after recovery has replayed its records through applyRecord. */

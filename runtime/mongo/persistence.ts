@@ -32,9 +32,9 @@ export interface Journal {
   readonly logBytes: number;
   /**
    * Why writes are refused, once a write to the log has failed or the log is gone from its path
-   * (until a restart). Reading it looks at the log afresh, so a health check sees it gone at once.
+   * (until a restart). It looks at the log afresh, so a health check sees it gone at once.
    */
-  readonly failure?: Error;
+  checkFailure(): Error | undefined;
   /** Rewrites the snapshot from `state` (the full current state as records) and starts a new log. */
   compact(state: Iterable<Document>): void;
   close(): void;
@@ -44,6 +44,9 @@ export class MemoryJournal implements Journal {
   readonly logBytes = 0;
   append(): Promise<void> {
     return Promise.resolve();
+  }
+  checkFailure(): undefined {
+    return undefined;
   }
   compact(): void {}
   close(): void {}
@@ -99,7 +102,8 @@ export class FileJournal implements Journal {
     return this.bytes;
   }
 
-  get failure(): Error | undefined {
+  /** Why writes are refused, if they are: looks whether the log is still in place first (and refuses if not). */
+  checkFailure(): Error | undefined {
     if (!this.refusal && !this.closed) this.refuseIfLogGone([]);
     return this.refusal;
   }
@@ -155,7 +159,7 @@ export class FileJournal implements Journal {
 
   compact(state: Iterable<Document>): void {
     if (this.pending.length > 0) this.flush();
-    if (this.failure) return; // the state in memory may hold writes that were refused: keep them out of a snapshot
+    if (this.checkFailure()) return; // the state in memory may hold writes that were refused: keep them out of a snapshot
     const next = this.generation + 1;
     const tmpPath = path.join(this.dir, SNAPSHOT_TMP_FILE);
     const fd = fs.openSync(tmpPath, 'w');

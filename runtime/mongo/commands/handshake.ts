@@ -71,7 +71,7 @@ export const handshakeCommands: Record<string, CommandHandler> = {
   ismaster: (ctx) => hello(ctx, true),
   // A server whose journal failed is up but takes no writes: ping says so, for health checks.
   ping: (ctx) => {
-    const failure = ctx.engine.journalFailure;
+    const failure = ctx.engine.checkJournal();
     if (failure) throw failure;
     return { ok: 1 };
   },
