@@ -48,7 +48,14 @@ function setup(config: Partial<AssistantConfig> = {}) {
     runtime,
     onTurnEnd: (o) => outcomes.push(o),
   });
-  return { h, ai, pending, release, outcomes, model, clock, patching };
+  /** The visitor's first message, its debounce run out, and the turn (or hand-over) it starts done. */
+  const firstMessageHandled = async () => {
+    ai.onVisitorMessage(arrival('m1', 'first'));
+    pending[0]!.fire();
+    await settle();
+    await settle();
+  };
+  return { h, ai, pending, release, outcomes, model, clock, patching, firstMessageHandled };
 }
 
 describe('createAiAssistant', () => {
@@ -95,11 +102,8 @@ describe('createAiAssistant', () => {
     });
 
     it('hands the conversation to the team when the assistant is switched off', async () => {
-      const { h, ai, pending, model } = setup({ enabled: false });
-      ai.onVisitorMessage(arrival('m1', 'first'));
-      pending[0]!.fire();
-      await settle();
-      await settle();
+      const { h, ai, pending, model, firstMessageHandled } = setup({ enabled: false });
+      await firstMessageHandled();
       expect(model.doGenerateCalls).toHaveLength(0);
       expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant is switched off' });
       ai.onVisitorMessage(arrival('m2', 'second'));
@@ -107,32 +111,23 @@ describe('createAiAssistant', () => {
     });
 
     it('raises the priority to its floor when it hands the conversation over, as any escalation of it does', async () => {
-      const { h, ai, pending } = setup({ enabled: false, raisePriorityOnEscalation: 'high' });
-      ai.onVisitorMessage(arrival('m1', 'first'));
-      pending[0]!.fire();
-      await settle();
-      await settle();
+      const { h, firstMessageHandled } = setup({ enabled: false, raisePriorityOnEscalation: 'high' });
+      await firstMessageHandled();
       expect(h.conversation.lifecycle).toMatchObject({ priority: 'high', escalationReason: 'The AI assistant is switched off' });
     });
 
     it('hands the conversation to the team within business hours when it answers outside them only', async () => {
       const allWeek = { timeZone: 'UTC', days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '23:59' };
-      const { h, ai, pending, model } = setup({ onlyOutsideBusinessHours: true, businessHours: allWeek });
-      ai.onVisitorMessage(arrival('m1', 'first'));
-      pending[0]!.fire();
-      await settle();
-      await settle();
+      const { h, model, firstMessageHandled } = setup({ onlyOutsideBusinessHours: true, businessHours: allWeek });
+      await firstMessageHandled();
       expect(model.doGenerateCalls).toHaveLength(0);
       expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant answers outside business hours only' });
     });
 
     it('does not ask a disabled assistant again for a while when replaying a history made before it handed over', async () => {
-      const { ai, pending, model, clock, patching } = setup({ enabled: false });
+      const { ai, pending, model, clock, patching, firstMessageHandled } = setup({ enabled: false });
       patching.without.push('ai-off-hands-to-team');
-      ai.onVisitorMessage(arrival('m1', 'first'));
-      pending[0]!.fire();
-      await settle();
-      await settle();
+      await firstMessageHandled();
       expect(model.doGenerateCalls).toHaveLength(0);
       ai.onVisitorMessage(arrival('m2', 'second'));
       expect(pending).toEqual([]);
@@ -142,12 +137,9 @@ describe('createAiAssistant', () => {
     });
 
     it('keeps asking on every message while replaying a history made before it skipped disabled assistants', async () => {
-      const { h, ai, pending, patching } = setup({ enabled: false });
+      const { h, ai, pending, patching, firstMessageHandled } = setup({ enabled: false });
       patching.take = false;
-      ai.onVisitorMessage(arrival('m1', 'first'));
-      pending[0]!.fire();
-      await settle();
-      await settle();
+      await firstMessageHandled();
       ai.onVisitorMessage(arrival('m2', 'second'));
       expect(pending.map((t) => t.ms)).toEqual([1500]);
       expect(h.conversation.lifecycle.handler).toBe('ai');
