@@ -98,6 +98,7 @@ export class TeamQueueState {
     const agents = [...this.agents.values()]
       .filter((a) => a.online && a.open < a.capacity)
       .sort((a, b) => a.open - b.open || a.lastAssigned - b.lastAssigned || (a.agentId < b.agentId ? -1 : 1));
+    if (agents.length === 0) return undefined; // nobody can take one: the line need not be sorted
     // In line order, the first conversation someone may take (one let go of waits for another agent).
     for (const entry of [...this.queue].sort((a, b) => rank(b.priority) - rank(a.priority) || a.order - b.order)) {
       const agent = agents.find((a) => a.agentId !== entry.releasedBy);
