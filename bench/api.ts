@@ -26,9 +26,15 @@ export interface BenchApiOptions {
   seconds?: number;
   /** Which servers to measure. */
   servers?: Array<'product' | 'bare'>;
-  /** Pause after the opening messages, before the first phase. */
+  /** Least pause after the opening messages, before the first phase. */
   settleSeconds?: number;
+  /** Then at most this long for the server to go quiet (see `waitUntilQuiet`). */
+  maxSettleSeconds?: number;
 }
+
+/** A server counts as quiet below this share of one core, measured over `QUIET_WINDOW_MS`. */
+const QUIET_PERCENT_OF_ONE_CORE = 20;
+const QUIET_WINDOW_MS = 2_000;
 
 type ServerKind = 'product' | 'bare';
 
@@ -279,6 +285,21 @@ interface PhaseResult {
   cpu: { serverMsPerMessage: number | null; serverPercentOfOneCore: number; generatorPercentOfOneCore: number };
 }
 
+/**
+ * Waits until the server's CPU over a window falls under `QUIET_PERCENT_OF_ONE_CORE`, or `deadline`.
+ * The opening messages start 1,000 workflows and hand each conversation to the team; that work
+ * runs on for many seconds after their answers, and a phase started meanwhile measures it too.
+ */
+async function waitUntilQuiet(server: ServerProcess, deadline: number): Promise<boolean> {
+  for (;;) {
+    const before = await server.probeCpuMicros();
+    await new Promise((r) => setTimeout(r, QUIET_WINDOW_MS));
+    const percent = ((await server.probeCpuMicros()) - before) / (10 * QUIET_WINDOW_MS);
+    if (percent < QUIET_PERCENT_OF_ONE_CORE) return true;
+    if (performance.now() >= deadline) return false;
+  }
+}
+
 async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
   const server = await ServerProcess.start(kind);
   const { info } = server;
@@ -342,7 +363,10 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
         }
       }),
     );
+    const settleStarted = performance.now();
     await new Promise((r) => setTimeout(r, options.settleSeconds * 1000));
+    const quiet = await waitUntilQuiet(server, settleStarted + options.maxSettleSeconds * 1000);
+    const settle = { seconds: round((performance.now() - settleStarted) / 1000), quiet };
 
     const phases: PhaseResult[] = [];
     for (const rate of options.rates) {
@@ -456,6 +480,7 @@ async function measure(kind: ServerKind, options: Required<BenchApiOptions>) {
     server.probeRss();
     await new Promise((r) => setTimeout(r, 200));
     return {
+      settle,
       phases,
       maxSustainedRateWithP99Under100ms: sustainedUnder100.length ? Math.max(...sustainedUnder100.map((p) => p.targetRate)) : 0,
       peakRssMiB: round(server.peakRss / 2 ** 20),
@@ -475,6 +500,7 @@ export async function benchApi(opts: BenchApiOptions = {}) {
     seconds: opts.seconds ?? Number(process.env.BENCH_SECONDS ?? 20),
     servers: opts.servers ?? ['product', 'bare'],
     settleSeconds: opts.settleSeconds ?? 5,
+    maxSettleSeconds: opts.maxSettleSeconds ?? 120,
   };
   const results: Partial<Record<ServerKind, Awaited<ReturnType<typeof measure>>>> = {};
   for (const kind of options.servers) results[kind] = await measure(kind, options);
