@@ -21,7 +21,8 @@ export const seenByOf = (viewer: Viewer): SeenBy => ({ kind: viewer.kind, id: vi
 
 /**
  * Whose seen states count when the viewer reads: a contact's device also keeps what it saw before
- * it was linked (a visitor's base and a contact's are the same part of a tally).
+ * it was linked (a visitor's base and a contact's are the same part of a tally). Identify copies
+ * those marks to the contact now; a device linked by an earlier version still has only its own.
  */
 const seenStatesOf = (viewer: Viewer): SeenBy[] =>
   viewer.kind === 'contact' ? [seenByOf(viewer), { kind: 'visitor', id: viewer.visitorId }] : [seenByOf(viewer)];

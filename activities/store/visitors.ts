@@ -4,6 +4,7 @@ import type { Contact, Visitor } from '../../domain/people';
 import { isDuplicateKey } from './duplicate-key';
 import { withoutInternal, type Collections, type ContactDoc, type ConversationDoc } from './documents';
 import { newId } from './ids';
+import { seenId } from './unread';
 
 export interface ContactProfile {
   externalId: string;
@@ -32,7 +33,30 @@ export function isInVisitorScope(conversation: { visitorId: string; contactId?: 
   return visitor.contactId ? conversation.contactId === visitor.contactId : conversation.visitorId === visitor.id;
 }
 
-export function visitorMethods({ visitors, contacts, conversations }: Collections) {
+const linkedToAnother = () =>
+  new AppError('ERR_CONFLICT', 'This visitor is linked to another contact; a device that signs in as someone else starts with a new visitor id (GET /v1/websites without X-Visitor-Id)');
+
+export function visitorMethods({ visitors, contacts, conversations, seen }: Collections) {
+  /** The visitor's own marks of seen become the contact's too (never moving one back), so every device of the contact agrees. */
+  async function shareSeenMarks(websiteId: string, visitorId: string, contactId: string): Promise<void> {
+    // Before it was linked, a visitor could mark only its own conversations.
+    const own = await conversations.find({ websiteId, visitorId }, { projection: { _id: 1 } }).toArray();
+    const visitorViewer = { kind: 'visitor' as const, id: visitorId };
+    const marks = await seen.find({ _id: { $in: own.map(({ _id }) => seenId(_id, visitorViewer)) } }).toArray();
+    if (marks.length === 0) return;
+    const contactViewer = { kind: 'contact' as const, id: contactId };
+    await seen.bulkWrite(
+      marks.map(({ conversationId, lastSeenSeq, lastSeenAt, base }) => ({
+        updateOne: {
+          filter: { _id: seenId(conversationId, contactViewer) },
+          update: { $max: { lastSeenSeq, lastSeenAt, ...(base === undefined ? {} : { base }) }, $setOnInsert: { conversationId, viewer: contactViewer } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
   /**
    * Updates the contact known by `externalId`, or creates it. Not one upsert with `$setOnInsert:
    * {_id}`: the embedded server refuses to set `_id` that way (MongoDB allows it).
@@ -91,19 +115,29 @@ export function visitorMethods({ visitors, contacts, conversations }: Collection
 
     /**
      * Creates or updates the contact known by `externalId` and links the visitor to it; the
-     * visitor's conversations join the contact's, so every linked visitor sees them.
+     * visitor's conversations join the contact's, so every linked visitor sees them, and what the
+     * visitor marked seen before counts for every device of the contact.
+     *
+     * A visitor linked to one contact is never linked to another (`409`): its id is in that
+     * contact's history on every device, so whoever had the device before could read the next
+     * person's conversations with it. A device that signs in as someone else starts a new visitor.
      */
     async identifyContact(websiteId: string, visitorId: string, profile: ContactProfile): Promise<{ contact: Contact; visitor: Visitor }> {
       const now = new Date().toISOString();
+      const current = await visitors.findOne({ _id: visitorId, websiteId }, { projection: { contactId: 1 } });
+      if (!current) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
+      const known = current.contactId === undefined ? undefined : await contacts.findOne({ _id: current.contactId }, { projection: { externalId: 1 } });
+      if (known && known.externalId !== profile.externalId) throw linkedToAnother();
       const contact = withoutInternal<Contact>(await saveContact(websiteId, profile, now));
       const visitorDoc = await visitors.findOneAndUpdate(
-        { _id: visitorId, websiteId },
+        { _id: visitorId, websiteId, $or: [{ contactId: { $exists: false } }, { contactId: contact.id }] },
         { $set: { contactId: contact.id, lastSeenAt: now } },
         { returnDocument: 'after' },
       );
-      if (!visitorDoc) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
+      if (!visitorDoc) throw linkedToAnother(); // linked to someone else meanwhile
       // Conversations already linked keep their contact: they belong to whoever the visitor was then.
       await conversations.updateMany({ websiteId, visitorId, contactId: { $exists: false } }, { $set: { contactId: contact.id } });
+      await shareSeenMarks(websiteId, visitorId, contact.id);
       return { contact, visitor: withoutInternal<Visitor>(visitorDoc) };
     },
   };

@@ -57,6 +57,20 @@ describe('Store', () => {
       expect(isInVisitorScope((await store.getConversation(before.conversation.id))!, linked)).toBe(true);
     });
 
+    it('never links a visitor of one contact to another, so an id from one person’s history opens nothing of the next', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const kiosk = await store.upsertVisitor(websiteId);
+      const first = await store.identifyContact(websiteId, kiosk.id, { externalId: 'user-1' });
+      await expect(store.identifyContact(websiteId, kiosk.id, { externalId: 'user-2', email: 'two@example.com' })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+      expect((await store.getVisitor(websiteId, kiosk.id))!.contactId).toBe(first.contact.id);
+      // The same person again is fine.
+      expect((await store.identifyContact(websiteId, kiosk.id, { externalId: 'user-1', name: 'Ada' })).contact).toMatchObject({ id: first.contact.id, name: 'Ada' });
+      // Nothing of the refused identify was written: no contact for user-2.
+      const phone = await store.upsertVisitor(websiteId);
+      expect((await store.identifyContact(websiteId, phone.id, { externalId: 'user-2' })).contact.email).toBeUndefined();
+    });
+
     it('keeps other visitors out of the contact’s conversations', async () => {
       const store = ctx.get();
       const websiteId = newId('web');
