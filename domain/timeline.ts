@@ -99,9 +99,11 @@ export type TimelineEvent =
 
 /**
  * Events about the team's own triage and work: private, so a visitor never sees them. The rest
- * (joined, assigned, resolved, reopened, priority, a person requested …) are public.
+ * (joined, assigned, resolved, reopened, a person requested …) are public; visitors get them
+ * without their reasons (server/access.ts).
  */
 export const TEAM_ONLY_EVENT_KINDS: readonly EventKind[] = [
+  'priority_changed',
   'escalated',
   'tag_added',
   'tag_removed',

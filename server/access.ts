@@ -5,6 +5,7 @@
 import { isInVisitorScope, type Audience, type Store } from '../activities/store';
 import type { Conversation } from '../domain/conversation';
 import { AppError } from '../domain/errors';
+import { isEvent, type TimelineItem } from '../domain/timeline';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Caller } from './caller';
 
@@ -13,8 +14,11 @@ export const storeAudienceOf = (caller: Caller): Audience => (caller.kind === 'v
 /** The plugin registry's audience for this caller. */
 export const pluginAudienceOf = (caller: Caller): 'visitor' | 'team' => (caller.kind === 'visitor' ? 'visitor' : 'team');
 
-/** Conversation fields only the team sees: agents' own words and triage. */
-const TEAM_ONLY_FIELDS = ['escalationReason', 'escalatedAt', 'tags', 'aiPausedUntil', 'resolvedBy'] as const;
+/**
+ * Conversation fields only the team sees: agents' own words, triage (a priority raised by a missed
+ * first-response target would tell the visitor of it) and the team's metadata about the visitor.
+ */
+const TEAM_ONLY_FIELDS = ['escalationReason', 'escalatedAt', 'tags', 'aiPausedUntil', 'resolvedBy', 'priority', 'metadata'] as const;
 
 export const isTeamOnlyField = (field: string): boolean => (TEAM_ONLY_FIELDS as readonly string[]).includes(field);
 
@@ -28,8 +32,19 @@ export function visitorView<T extends Partial<Conversation>>(conversation: T, pl
   const view: Partial<Conversation> = { ...conversation };
   for (const field of TEAM_ONLY_FIELDS) delete view[field];
   if ('tags' in conversation) view.tags = [];
-  if (view.lastTimelineItem && !plugins.isVisibleTo(view.lastTimelineItem, 'visitor')) view.lastTimelineItem = null;
+  if (view.lastTimelineItem) view.lastTimelineItem = itemFor('visitor', view.lastTimelineItem, plugins) ?? null;
   return view as T;
+}
+
+/**
+ * The item as the audience sees it, or undefined when its type is hidden from it. A visitor sees
+ * an event without its `reason`: why an agent resolved, reopened or asked for someone is the team's.
+ */
+export function itemFor(audience: 'visitor' | 'team', item: TimelineItem, plugins: Pick<PluginRegistry, 'isVisibleTo'>): TimelineItem | undefined {
+  if (!plugins.isVisibleTo(item, audience)) return undefined;
+  if (audience === 'team' || !isEvent(item) || !('data' in item.event) || !('reason' in item.event.data)) return item;
+  const { reason: _teamOnly, ...data } = item.event.data;
+  return { ...item, event: { ...item.event, data } } as TimelineItem;
 }
 
 /** The conversation as this caller sees it. */

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { StoreChange } from '../../activities/store';
 import type { Conversation } from '../../domain/conversation';
 import type { PluginRegistry } from '../../plugins/registry';
-import { isTeamOnlyField, visitorView } from '../access';
+import { isTeamOnlyField, itemFor, visitorView } from '../access';
 import type { StoreDirectory } from '../directory';
 import type { WorkflowStarts } from '../services/workflow-start';
 
@@ -81,11 +81,12 @@ export class ChangeFeed {
     const { conversationId, item } = change;
     const type = change.type === 'itemCreated' ? 'timelineItemCreated' : 'timelineItemUpdated';
     const text = frame({ type, payload: { conversationId, item } });
+    const forVisitor = itemFor('visitor', item, this.plugins);
     this.hub.deliver({
       websiteId: change.websiteId,
       owners,
       agentFrame: text,
-      visitorFrame: this.plugins.isVisibleTo(item, 'visitor') ? text : undefined,
+      visitorFrame: forVisitor === item ? text : forVisitor && frame({ type, payload: { conversationId, item: forVisitor } }),
       item: change.type === 'itemCreated' ? { conversationId, seq: item.seq } : undefined,
     });
     // What its author was typing has arrived: their indicator goes at once, not when it expires.

@@ -1,7 +1,7 @@
 /** What the server does with each client frame (already parsed and rate limited). */
 import type { Store } from '../../activities/store';
 import type { PluginRegistry } from '../../plugins/registry';
-import { pluginAudienceOf, storeAudienceOf, visibleConversation } from '../access';
+import { itemFor, pluginAudienceOf, storeAudienceOf, visibleConversation } from '../access';
 import type { ClientFrame } from '../schemas/realtime';
 import { markSeen, setTyping, type ReceiptDeps } from '../services/receipts';
 import type { Connection } from './connection';
@@ -23,8 +23,9 @@ async function resume(deps: ClientFrameDeps, conn: Connection, conversationId: s
     const audience = pluginAudienceOf(conn.caller);
     let page = await deps.store.listItems(conversationId, { audience: storeAudienceOf(conn.caller), afterSeq, limit: BACKFILL_PAGE });
     for (;;) {
-      for (const item of page.items) {
-        if (!deps.plugins.isVisibleTo(item, audience) || !conn.resume.admitBackfill(conversationId, item.seq)) continue;
+      for (const stored of page.items) {
+        const item = itemFor(audience, stored, deps.plugins);
+        if (!item || !conn.resume.admitBackfill(conversationId, item.seq)) continue;
         conn.sendEvent({ type: 'timelineItemCreated', payload: { conversationId, item } });
       }
       if (!page.hasNextPage || !page.nextCursor) break;

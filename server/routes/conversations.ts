@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import type { LifecycleOperation } from '../../domain/operations';
 import type { Conversation } from '../../domain/conversation';
-import { pluginAudienceOf, storeAudienceOf, viewFor, visibleConversation } from '../access';
+import { itemFor, pluginAudienceOf, storeAudienceOf, viewFor, visibleConversation } from '../access';
 import { requireActingAgent, requireAgent, viewerOf, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
@@ -46,9 +46,9 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.get('/', async (req, res) => {
     const caller = callerOf(res);
     const { limit, cursor, ...filters } = parseInput(listConversationsQuery, req.query, 'query');
-    // Tags and assignees are team-only: a visitor filtering by them could probe them.
-    if (caller.kind === 'visitor' && (filters.tag !== undefined || filters.assigneeId !== undefined)) {
-      throw new AppError('ERR_FORBIDDEN', 'Visitors cannot filter by tag or assignee');
+    // Tags, priority and assignees are the team's triage: a visitor filtering by them could probe them.
+    if (caller.kind === 'visitor' && (filters.tag !== undefined || filters.assigneeId !== undefined || filters.priority !== undefined)) {
+      throw new AppError('ERR_FORBIDDEN', 'Visitors cannot filter by tag, priority or assignee');
     }
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
@@ -74,7 +74,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
     const audience = storeAudienceOf(caller);
     const request = afterSeq !== undefined ? { audience, limit, afterSeq } : beforeSeq !== undefined ? { audience, limit, beforeSeq } : { audience, limit, cursor };
     const page = await inRequest('query', () => ctx.store.listItems(id, request));
-    res.json({ ...page, items: page.items.filter((item) => ctx.plugins.isVisibleTo(item, pluginAudienceOf(caller))) });
+    res.json({ ...page, items: page.items.flatMap((item) => itemFor(pluginAudienceOf(caller), item, ctx.plugins) ?? []) });
   });
 
   router.post('/:id/seen', async (req, res) => {

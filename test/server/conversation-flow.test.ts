@@ -15,9 +15,10 @@ describe('Chat API over the wire', () => {
 
       const created = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'flow-1' });
       expect(created.status).toBe(201);
-      expect(created.body.conversation).toMatchObject({ id: 'flow-1', visitorId, status: 'open', priority: 'medium', lastTimelineItem: null });
+      expect(created.body.conversation).toMatchObject({ id: 'flow-1', visitorId, status: 'open', lastTimelineItem: null });
+      expect(created.body.conversation).not.toHaveProperty('priority'); // the team's triage
       const announced = await agentSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'flow-1');
-      expect(announced.payload.conversation.lastTimelineItem).toBeNull();
+      expect(announced.payload.conversation).toMatchObject({ priority: 'medium', lastTimelineItem: null });
 
       const asked = await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'flow-1', item: { id: 'flow-1-q', type: 'message', text: 'I was charged twice for my subscription' } });
       expect(asked.status).toBe(201);
