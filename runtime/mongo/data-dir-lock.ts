@@ -7,6 +7,7 @@
 // holder died) it takes it over.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ownDirectory } from './durable-files';
 import { randomUUID } from 'node:crypto';
 import { processState, thisProcess, type ProcessPlace } from '../process-identity';
 
@@ -28,7 +29,7 @@ export interface DataDirLock {
 
 /** Takes the directory's lock, waiting up to `staleMs` to see whether a lock there is still held. */
 export async function lockDataDir(dir: string, { staleMs = DEFAULT_STALE_MS } = {}): Promise<DataDirLock> {
-  fs.mkdirSync(dir, { recursive: true });
+  ownDirectory(dir);
   const file = path.join(dir, LOCK_FILE);
   // The lock's own id too: two holders in one process (one taken over from the other) tell their files apart.
   const mine = JSON.stringify({ ...thisProcess(), lock: randomUUID() });

@@ -1,6 +1,18 @@
 // Writing files so that they survive a power loss: whole writes, and directory syncs that make
-// a created or renamed name durable.
+// a created or renamed name durable; and keeping them to this user.
 import fs from 'node:fs';
+
+/** Files the store creates: its data holds every website's keys and every conversation. */
+export const STORE_FILE_MODE = 0o600;
+
+/**
+ * Creates the store's directory, or takes one made before, as this user's only (0700): whatever
+ * the files' own modes, nobody else on the machine can read them.
+ */
+export function ownDirectory(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}
 
 export function writeAll(fd: number, buffer: Buffer): void {
   for (let written = 0; written < buffer.length; ) written += fs.writeSync(fd, buffer, written);

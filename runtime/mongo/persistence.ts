@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
-import { fsyncDirectory, writeAll } from './durable-files';
+import { STORE_FILE_MODE, fsyncDirectory, ownDirectory, writeAll } from './durable-files';
 import { MongoCommandError, WRITES_REFUSED_LABEL } from './errors';
 import { frame } from './frames';
 import { logGone } from './log-in-place';
@@ -83,7 +83,7 @@ export class FileJournal implements Journal {
     apply: (record: Document) => void,
     private readonly logger?: Logger,
   ) {
-    fs.mkdirSync(dir, { recursive: true });
+    ownDirectory(dir);
     const recovered = recover(dir, apply, logger);
     this.generation = recovered.generation;
     this.bytes = recovered.logBytes;
@@ -93,7 +93,7 @@ export class FileJournal implements Journal {
   /** Opens a log file; one it creates is made durable as a name too, before records synced into it are acknowledged. */
   private openLog(file: string, flags: 'a' | 'w'): number {
     const created = flags === 'w' || !fs.existsSync(file);
-    const fd = fs.openSync(file, flags);
+    const fd = fs.openSync(file, flags, STORE_FILE_MODE);
     if (created) fsyncDirectory(this.dir);
     return fd;
   }
@@ -162,7 +162,7 @@ export class FileJournal implements Journal {
     if (this.checkFailure()) return; // the state in memory may hold writes that were refused: keep them out of a snapshot
     const next = this.generation + 1;
     const tmpPath = path.join(this.dir, SNAPSHOT_TMP_FILE);
-    const fd = fs.openSync(tmpPath, 'w');
+    const fd = fs.openSync(tmpPath, 'w', STORE_FILE_MODE);
     try {
       let chunk: Buffer[] = [frame({ op: 'meta', gen: next, sealed: true })];
       let chunkBytes = 0;

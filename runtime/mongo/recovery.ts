@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
 import { DataDirDamagedError } from './data-dir-damaged';
-import { fsyncDirectory, writeAll } from './durable-files';
+import { STORE_FILE_MODE, fsyncDirectory, writeAll } from './durable-files';
 import { isCutShort, nextFrame, readFrames } from './frames';
 import type { Logger } from './server';
 
@@ -78,7 +78,7 @@ function replayLog(file: string, apply: (record: Document) => void, logger?: Log
 
 /** Writes `bytes` to a new file, durably, name included. */
 function keepCopy(file: string, bytes: Buffer): void {
-  const fd = fs.openSync(file, 'wx');
+  const fd = fs.openSync(file, 'wx', STORE_FILE_MODE);
   try {
     writeAll(fd, bytes);
     fs.fsyncSync(fd);

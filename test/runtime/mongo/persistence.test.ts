@@ -56,6 +56,20 @@ describe('EmbeddedMongo', () => {
       });
     });
 
+    it('keeps its files to this user: the directory 0700, even one made before, and its files 0600', async () => {
+      const dir = path.join(tempDir(), 'mongo');
+      fs.mkdirSync(dir, { mode: 0o755 }); // as an earlier version left it
+      await withServer(dir, async (client) => {
+        const db = client.db('app');
+        await db.collection('websites').insertOne({ secretKey: 'sk_kept_private' });
+        expect((await db.command({ compact: 'websites' })).compacted).toBe(true); // a snapshot too
+      });
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+      const files = fs.readdirSync(dir).filter((name) => name !== 'server.lock');
+      expect(files).toEqual(expect.arrayContaining(['snapshot.bson']));
+      for (const name of files) expect([name, fs.statSync(path.join(dir, name)).mode & 0o777]).toEqual([name, 0o600]);
+    });
+
     it('loses no acknowledged write when the process is killed with SIGKILL mid-burst', async () => {
       const dir = tempDir();
       const child = spawn(process.execPath, ['--import', 'tsx', CRASH_WRITER, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
