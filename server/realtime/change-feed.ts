@@ -131,7 +131,11 @@ export class ChangeFeed {
         const payload = ephemeralPayloads.conversationTyping.parse(event.payload);
         const owners = await this.owners.get(payload.conversationId);
         if (!owners) return;
-        this.typing.apply(typingKey(payload), payload.isTyping, { owners, payload });
+        const key = typingKey(payload);
+        // Said already (stopped, expired, or ended by the typist's item): nobody is told twice.
+        const wasTyping = this.typing.clear(key) !== undefined;
+        if (!payload.isTyping && !wasTyping) return;
+        this.typing.apply(key, payload.isTyping, { owners, payload });
         return this.deliverTyping(owners, payload);
       }
       case 'conversationSeen': {

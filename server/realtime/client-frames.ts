@@ -45,6 +45,8 @@ export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection,
   switch (frame.type) {
     case 'conversationTyping':
       await setTyping(deps, conn.caller, frame.payload.conversationId, frame.payload.isTyping, conn.id);
+      if (frame.payload.isTyping) conn.typingIn.add(frame.payload.conversationId);
+      else conn.typingIn.delete(frame.payload.conversationId);
       return;
     case 'conversationSeen':
       await markSeen(deps, conn.caller, frame.payload.conversationId);

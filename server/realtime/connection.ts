@@ -18,6 +18,8 @@ export class Connection {
   readonly resume = new ResumeGate();
   /** Cleared when a ping goes out, set again by the pong; a ping finding it clear ends the socket. */
   alive = true;
+  /** Conversations this socket last said it is typing in: told stopped when it closes. */
+  readonly typingIn = new Set<string>();
 
   constructor(
     readonly ws: WebSocket,

@@ -11,6 +11,7 @@ import type { StoreDirectory } from '../directory';
 import { authenticate } from '../auth';
 import type { ServerLimits } from '../deps';
 import type { WorkflowStarts } from '../services/workflow-start';
+import { setTyping } from '../services/receipts';
 import { AgentAvailability, type TeamAvailability } from './agent-availability';
 import { ChangeFeed } from './change-feed';
 import { acceptClientFrame, handleClientFrame } from './client-frames';
@@ -155,6 +156,14 @@ export class Realtime {
 
   private onClose(conn: Connection): void {
     this.hub.remove(conn);
+    // Whoever it typed to stops seeing it type now, not when the indicator expires.
+    if (!this.stopping) {
+      for (const conversationId of conn.typingIn) {
+        setTyping({ ...this.deps, publisher: this.publisher }, conn.caller, conversationId, false, conn.id).catch((err: unknown) =>
+          this.deps.log.debug({ err, conversationId }, 'telling a closed socket stopped typing failed'),
+        );
+      }
+    }
     const key = presenceKeyOf(conn);
     if (key && this.presence.disconnect(key)) this.announce(key, false);
   }

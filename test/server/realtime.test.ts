@@ -129,6 +129,24 @@ describe('WebSocket /ws', () => {
       expect(heard.at(-1)?.payload.isTyping).toBe(true);
       expect(heard.length).toBeLessThanOrEqual(4);
     });
+    it('tells the other side the typist stopped when its socket closes, and says a stop only once', async () => {
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-4' });
+      const visitor = await t.open({ visitorId });
+      const agent = await t.open(AGENT);
+      visitor.send({ type: 'conversationTyping', payload: { conversationId: 'typing-4', isTyping: true } });
+      await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-4' && f.payload.isTyping === true);
+      const closedAt = Date.now();
+      await visitor.close();
+      await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-4' && f.payload.isTyping === false, 3_000);
+      expect(Date.now() - closedAt).toBeLessThan(3_000); // not the 6 s expiry
+
+      // A stop for an indicator already off is nobody's news.
+      await t.api.call('POST', '/v1/conversations/typing-4/typing', { visitorId }, { isTyping: false });
+      await t.api.call('POST', '/v1/conversations/typing-4/typing', AGENT, { isTyping: true });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(agent.of('conversationTyping', (p) => p.conversationId === 'typing-4' && p.isTyping === false)).toHaveLength(1);
+    });
   });
 
   describe('#seen', () => {
