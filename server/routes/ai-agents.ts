@@ -4,7 +4,8 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig } from '../../activities/ai';
+import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig, modelProblem, openAiSettingsFromEnv } from '../../activities/ai';
+import type { AssistantConfig } from '../../domain/assistant';
 import { AppError } from '../../domain/errors';
 import type { TeamMember } from '../../domain/people';
 import { requireActingPerson, requireAgent, type AgentCaller } from '../caller';
@@ -20,6 +21,14 @@ const replacement = assistantConfigSchema.partial().strict();
 export function aiAgentRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(...ctx.authenticate, ...ctx.jsonBody);
+  const openai = ctx.openai ?? openAiSettingsFromEnv();
+
+  /** A configuration whose model this server can run: saved otherwise, every turn would hand the conversation to the team. */
+  const runnable = (config: AssistantConfig): AssistantConfig => {
+    const problem = modelProblem(config.model, openai);
+    if (problem) throw new AppError('ERR_INVALID_INPUT', problem, { fields: [{ path: 'body.model', message: problem }] });
+    return config;
+  };
 
   /** The website's AI assistant named by the path; 404 for anyone else. */
   const assistantOf = async (agent: AgentCaller, pathParams: unknown): Promise<TeamMember> => {
@@ -48,7 +57,7 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     if (body.id !== undefined && body.id !== member.id) {
       throw new AppError('ERR_INVALID_INPUT', 'The configuration names another assistant', { fields: [{ path: 'body.id', message: `expected ${member.id}, the id in the path` }] });
     }
-    const config = parseInput(assistantConfigSchema, { name: member.name, ...body, id: member.id }, 'body');
+    const config = runnable(parseInput(assistantConfigSchema, { name: member.name, ...body, id: member.id }, 'body'));
     res.json({ agent: await ctx.store.putSetting(agent.website.id, assistantSettingKey(member.id), config) });
   });
 

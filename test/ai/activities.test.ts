@@ -3,7 +3,9 @@ import { APICallError } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { toConversationContext } from '../../activities/ai/context';
-import { createModelResolver } from '../../activities/ai/resolve-model';
+import { createAiActivities } from '../../activities/ai/activities';
+import { defaultAssistantConfig } from '../../activities/ai/config';
+import { createModelResolver, modelProblem } from '../../activities/ai/resolve-model';
 import { eventVisibility, type EventKind, type TimelineItem } from '../../domain/timeline';
 import { aiHarness, visitorMessage } from './helpers';
 import { scriptedModel } from './mock-model';
@@ -39,6 +41,14 @@ describe('createAiActivities', () => {
       });
       const h = aiHarness({ model, visitorText: 'hi' });
       await expect(h.activities.callModel({ assistantId: h.config.id, conversationContext: context, stepMessages: [] })).rejects.toThrow('Overloaded');
+    });
+
+    it('fails at once, naming OPENAI_API_KEY, for an assistant whose OpenAI model this server cannot run', async () => {
+      const config = defaultAssistantConfig({ model: 'openai:gpt-4o-mini' });
+      const activities = createAiActivities({ resolveModel: createModelResolver({}), getAssistantConfig: async () => config });
+      const error = await activities.callModel({ assistantId: config.id, conversationContext: context, stepMessages: [] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApplicationFailure);
+      expect(error).toMatchObject({ type: 'AiConfigError', nonRetryable: true, message: expect.stringContaining('needs OPENAI_API_KEY') });
     });
 
     it('fails with AiConfigError for an unknown assistant', async () => {
@@ -177,12 +187,26 @@ describe('toConversationContext', () => {
 
 describe('createModelResolver', () => {
   const config = aiHarness({ visitorText: '' }).config;
-  it('uses the rule-based model without an API key, whatever the spec', () => {
-    expect(createModelResolver({})('openai:gpt-4o-mini', config)).toMatchObject({ provider: 'builtin', modelId: 'rules' });
+  it('uses the rule-based model for builtin:rules, with or without a key', () => {
+    expect(createModelResolver({})('builtin:rules', config)).toMatchObject({ provider: 'builtin', modelId: 'rules' });
+    expect(createModelResolver({ apiKey: 'sk-test' })('builtin:rules', config)).toMatchObject({ provider: 'builtin', modelId: 'rules' });
   });
   it('uses OpenAI (or a compatible server) with a key', () => {
     expect(createModelResolver({ apiKey: 'sk-test' })('openai:gpt-4o-mini', config)).toMatchObject({ modelId: 'gpt-4o-mini' });
     const compatible = createModelResolver({ apiKey: 'sk-test', baseURL: 'http://localhost:11434/v1' })('openai:llama3', config);
     expect(compatible.provider).toBe('openai.chat');
+  });
+  it('fails, non-retryable and naming OPENAI_API_KEY, for an OpenAI model without a key, rather than answer with the rule-based model', () => {
+    const resolve = () => createModelResolver({})('openai:gpt-4o-mini', config);
+    expect(resolve).toThrow(expect.objectContaining({ name: 'ApplicationFailure', type: 'AiConfigError', nonRetryable: true, message: expect.stringContaining('OPENAI_API_KEY') }));
+  });
+});
+
+describe('modelProblem', () => {
+  it('says why a model cannot run with the settings, or nothing when it can', () => {
+    expect(modelProblem('builtin:rules', {})).toBeUndefined();
+    expect(modelProblem('openai:gpt-4o-mini', { apiKey: 'sk-test' })).toBeUndefined();
+    expect(modelProblem('openai:gpt-4o-mini', {})).toBe('The model "openai:gpt-4o-mini" needs OPENAI_API_KEY, which this server does not have: set it, or give the assistant "builtin:rules"');
+    expect(modelProblem('anthropic:claude', { apiKey: 'sk-test' })).toMatch(/^Unknown model "anthropic:claude"/);
   });
 });
