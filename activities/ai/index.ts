@@ -4,6 +4,7 @@ export { createModelResolver, modelProblem, openAiSettingsFromEnv, type ModelRes
 export { assistantConfigSchema, defaultAssistantConfig, parseAssistantConfig, policyOf } from './config';
 export { createRuleBasedModel } from './rule-based-model';
 export { toConversationContext, type ContextOptions } from './context';
+export { warnOfUnrunnableAssistants } from './unrunnable-assistants';
 export {
   assignRejectionOutcome,
   createRoutingActivities,
