@@ -1,5 +1,6 @@
 /** What the Chat API is built from; runtime/app.ts assembles it. */
 import type { Logger } from 'pino';
+import type { OpenAiSettings } from '../activities/ai';
 import type { Store } from '../activities/store';
 import type { WebsiteChangeNotices } from '../activities/website-changes';
 import type { PluginRegistry } from '../plugins/registry';
@@ -37,4 +38,9 @@ export interface ServerDeps {
   websiteChanges: WebsiteChangeNotices;
   /** The built pages (widget demo, inbox, audit viewer) and what their bootstrap tells them. */
   pages: PagesOptions;
+  /**
+   * The OpenAI settings the AI activities run with (the configuration's `openai`): an assistant
+   * given an `openai:` model the server cannot run is refused. Absent: as the environment has them.
+   */
+  openai?: Pick<OpenAiSettings, 'apiKey'>;
 }

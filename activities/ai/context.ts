@@ -1,6 +1,7 @@
 /**
- * The conversation as the model sees it: messages, notes, events and plugin items summarized,
- * newest kept when the whole does not fit the budget. Pure; the activity feeds it stored items.
+ * The conversation as the model sees it: what the visitor can see of it (messages, events and
+ * plugin items summarized), newest kept when the whole does not fit the budget. Pure; the activity
+ * feeds it stored items.
  */
 import type { EventItem, TimelineEvent, TimelineItem } from '../../domain/timeline';
 import type { ContextEntry, ConversationContext } from '../../workflows/conversation/ai/types';
@@ -22,8 +23,6 @@ const MAX_ENTRY_CHARS = 1500;
  */
 const turnsPage = (item: EventItem): boolean =>
   item.event.kind === 'escalated' || item.event.kind === 'resolved' || (item.event.kind === 'handed_back' && item.author.kind !== 'system');
-/** The assistant's own records: its decisions show in the transcript as events already. */
-const SKIPPED_TYPES = new Set(['ai_tool_call']);
 
 export function toConversationContext(conversationId: string, items: readonly TimelineItem[], options: ContextOptions = {}): ConversationContext {
   const budget = options.maxChars ?? DEFAULT_MAX_CHARS;
@@ -46,12 +45,13 @@ export function toConversationContext(conversationId: string, items: readonly Ti
 
 function toEntry(item: TimelineItem, summarize: ContextOptions['summarize']): ContextEntry | undefined {
   const { seq } = item;
-  if (SKIPPED_TYPES.has(item.type)) return undefined;
+  // What the model reads can end up in a reply to the visitor: the team's own words (notes, private
+  // messages, its triage events) and the assistant's tool-call records never reach it.
+  if (item.visibility !== 'public') return handOverMarker(item);
   if (item.type === 'message') {
     const role = ({ visitor: 'visitor', human: 'agent', ai: 'assistant', system: 'event' } as const)[item.author.kind];
     return { seq, role, text: messageText(item) };
   }
-  if (item.type === 'note') return { seq, role: 'note', text: messageText(item) };
   if (item.type === 'event') {
     const event = item as EventItem;
     return { seq, role: 'event', text: describeEvent(event.event), ...(turnsPage(event) ? { turnsPage: true as const } : {}) };
@@ -60,7 +60,17 @@ function toEntry(item: TimelineItem, summarize: ContextOptions['summarize']): Co
   return { seq, role: 'item', text };
 }
 
-/** What a message or a note says: its text, then its parts' texts and file names. */
+/**
+ * What is kept of an item the visitor cannot see: nothing, but for an event after which the
+ * conversation changed hands (escalated, handed back), kept as its kind without its words (an
+ * escalation's reason): which visitor messages are still the assistant's to answer depends on it.
+ */
+function handOverMarker(item: TimelineItem): ContextEntry | undefined {
+  if (item.type !== 'event' || !turnsPage(item as EventItem)) return undefined;
+  return { seq: item.seq, role: 'event', text: kindWords((item as EventItem).event), turnsPage: true };
+}
+
+/** What a message says: its text, then its parts' texts and file names. */
 function messageText(item: TimelineItem): string {
   const parts = 'parts' in item && Array.isArray(item.parts) ? item.parts : [];
   const said = parts.map((part) => (part.type === 'text' ? part.text : `[file: ${part.filename ?? part.fileId}]`));
@@ -71,20 +81,18 @@ function describeEvent(event: TimelineEvent): string {
   switch (event.kind) {
     case 'priority_changed':
       return `priority changed from ${event.data.from} to ${event.data.to}`;
-    case 'tag_added':
-    case 'tag_removed':
-      return `${event.kind === 'tag_added' ? 'tag added' : 'tag removed'}: ${event.data.tag}`;
-    case 'escalated':
-      return `escalated to the team: ${event.data.reason}`;
     case 'resolved':
     case 'reopened':
       return [event.kind, event.data.reason].filter(Boolean).join(': ');
     case 'title_changed':
       return `title changed to "${event.data.title}"`;
     default:
-      return event.kind.replace(/_/g, ' ');
+      return kindWords(event);
   }
 }
+
+/** An event's kind in words (`handed back`), nothing of its data. */
+const kindWords = (event: TimelineEvent): string => event.kind.replace(/_/g, ' ');
 
 function clip(text: string): string {
   return text.length > MAX_ENTRY_CHARS ? `${text.slice(0, MAX_ENTRY_CHARS)}…` : text;

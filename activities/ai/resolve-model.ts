@@ -1,6 +1,7 @@
-/** Which model a configuration's `model` spec means. */
+/** Which model a configuration's `model` spec means, and whether this server can run it. */
 import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { ApplicationFailure } from '@temporalio/common';
 import type { AssistantConfig } from '../../domain/assistant';
 import { createRuleBasedModel } from './rule-based-model';
 
@@ -12,15 +13,35 @@ export interface OpenAiSettings {
   baseURL?: string;
 }
 
+const OPENAI_PREFIX = 'openai:';
+
+/** The OpenAI settings the environment holds (`OPENAI_API_KEY`, `OPENAI_BASE_URL`), for callers not given them. */
+export const openAiSettingsFromEnv = (): OpenAiSettings => ({ apiKey: process.env.OPENAI_API_KEY, baseURL: process.env.OPENAI_BASE_URL });
+
 /**
- * `openai:<model>` → that OpenAI model when an API key is set; anything else, or no key, → the
- * built-in rule-based model (so a fresh install answers offline).
+ * Why a server with these settings cannot run the model a spec names (an `openai:` model needs an
+ * API key), or undefined when it can. The one rule for saving a configuration and for running it.
  */
-export function createModelResolver(settings: OpenAiSettings = { apiKey: process.env.OPENAI_API_KEY, baseURL: process.env.OPENAI_BASE_URL }): ModelResolver {
+export function modelProblem(spec: string, settings: Pick<OpenAiSettings, 'apiKey'>): string | undefined {
+  if (spec === 'builtin:rules') return undefined;
+  if (!spec.startsWith(OPENAI_PREFIX)) return `Unknown model "${spec}": expected "openai:<model>" or "builtin:rules"`;
+  return settings.apiKey ? undefined : `The model "${spec}" needs OPENAI_API_KEY, which this server does not have: set it, or give the assistant "builtin:rules"`;
+}
+
+/**
+ * `builtin:rules` → the rule-based model; `openai:<model>` → that OpenAI model. A model this server
+ * cannot run fails the call (non-retryable, naming what is missing) rather than answering with the
+ * rule-based model instead, which nothing would tell apart: the turn hands the conversation to the team.
+ */
+export function createModelResolver(settings: OpenAiSettings = openAiSettingsFromEnv()): ModelResolver {
   const openai = settings.apiKey ? createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL }) : undefined;
   return (spec, config) => {
-    const modelId = spec.startsWith('openai:') ? spec.slice('openai:'.length) : undefined;
-    if (openai && modelId) return settings.baseURL ? openai.chat(modelId) : openai(modelId);
+    const problem = modelProblem(spec, settings);
+    if (problem) throw ApplicationFailure.nonRetryable(problem, 'AiConfigError');
+    if (openai && spec.startsWith(OPENAI_PREFIX)) {
+      const modelId = spec.slice(OPENAI_PREFIX.length);
+      return settings.baseURL ? openai.chat(modelId) : openai(modelId);
+    }
     return createRuleBasedModel(config);
   };
 }

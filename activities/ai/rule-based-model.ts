@@ -1,5 +1,5 @@
 /**
- * The built-in offline model (`builtin:rules`), used when no OPENAI_API_KEY is configured.
+ * The built-in offline model (`builtin:rules`): the default assistant's, answering without any API key.
  *
  * It is NOT a language model: it is a small set of deterministic rules behind the AI SDK's
  * `LanguageModelV3` interface, so the very same loop (tools, steps, workflow decisions) runs with or

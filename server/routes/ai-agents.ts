@@ -1,33 +1,33 @@
 /**
- * AI assistant configurations: read and replaced whole by the team, validated with the assistant schema
- * and kept in the website settings under the key the AI activities read them from.
+ * The website's AI assistant: created, read, replaced whole and deleted by the team. Its
+ * configuration is validated with the assistant schema and kept in the website settings under the
+ * key the AI activities read it from; the assistant itself is a team member (kind `ai`).
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig } from '../../activities/ai';
+import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig, modelProblem, openAiSettingsFromEnv } from '../../activities/ai';
+import { newId } from '../../activities/store';
+import type { AssistantConfig } from '../../domain/assistant';
 import { AppError } from '../../domain/errors';
-import type { TeamMember } from '../../domain/people';
-import { requireActingPerson, requireAgent, type AgentCaller } from '../caller';
+import { requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
-import { entityId } from '../schemas/common';
+import { assistantParams, assistantReplacementBody, newAssistantBody } from '../schemas/ai-agents';
 import { parseInput } from '../schemas/parse';
-
-const params = z.object({ id: entityId });
-/** A PUT body: an object with the configuration's fields only (the id is the path's). */
-const replacement = assistantConfigSchema.partial().strict();
+import { teamChangeBy } from '../services/team-members';
 
 export function aiAgentRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(...ctx.authenticate, ...ctx.jsonBody);
+  const openai = ctx.openai ?? openAiSettingsFromEnv();
 
-  /** The website's AI assistant named by the path; 404 for anyone else. */
-  const assistantOf = async (agent: AgentCaller, pathParams: unknown): Promise<TeamMember> => {
-    const { id } = parseInput(params, pathParams, 'params');
-    const member = await ctx.store.getTeamMember(id);
-    if (!member || member.websiteId !== agent.website.id || member.kind !== 'ai') throw new AppError('ERR_NOT_FOUND', `No AI assistant ${id}`);
-    return member;
+  /** A configuration whose model this server can run: saved otherwise, every turn would hand the conversation to the team. */
+  const runnable = (config: AssistantConfig): AssistantConfig => {
+    const problem = modelProblem(config.model, openai);
+    if (problem) throw new AppError('ERR_INVALID_INPUT', problem, { fields: [{ path: 'body.model', message: problem }] });
+    return config;
   };
+  /** The website's AI assistant named by the path; 404 for anyone else. */
+  const assistantOf = (websiteId: string, pathParams: unknown) => ctx.teamMembers.ofKind(websiteId, parseInput(assistantParams, pathParams, 'params').id, 'ai');
 
   router.get('/', async (_req, res) => {
     const { website } = requireAgent(callerOf(res));
@@ -35,21 +35,35 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     res.json({ agents: await Promise.all(assistants.map((member) => loadAssistantConfig(ctx.store, member.id))) });
   });
 
+  router.post('/', async (req, res) => {
+    const change = teamChangeBy(callerOf(res));
+    const body = parseInput(newAssistantBody, req.body, 'body');
+    const config = runnable({ ...body, id: body.id ?? newId('ai') });
+    const { agent, created } = await ctx.teamMembers.addAssistant(change, config, { idChosen: body.id !== undefined });
+    res.status(created ? 201 : 200).json({ agent });
+  });
+
   router.get('/:id', async (req, res) => {
-    const member = await assistantOf(requireAgent(callerOf(res)), req.params);
+    const member = await assistantOf(requireAgent(callerOf(res)).website.id, req.params);
     res.json({ agent: await loadAssistantConfig(ctx.store, member.id) });
   });
 
   router.put('/:id', async (req, res) => {
-    const agent = requireActingPerson(callerOf(res));
-    const member = await assistantOf(agent, req.params);
+    const { websiteId } = teamChangeBy(callerOf(res));
+    const member = await assistantOf(websiteId, req.params);
     // The whole configuration: a field left out takes its default, a field not in it (a typo) is refused.
-    const body = parseInput(replacement, req.body, 'body');
+    const body = parseInput(assistantReplacementBody, req.body, 'body');
     if (body.id !== undefined && body.id !== member.id) {
       throw new AppError('ERR_INVALID_INPUT', 'The configuration names another assistant', { fields: [{ path: 'body.id', message: `expected ${member.id}, the id in the path` }] });
     }
-    const config = parseInput(assistantConfigSchema, { name: member.name, ...body, id: member.id }, 'body');
-    res.json({ agent: await ctx.store.putSetting(agent.website.id, assistantSettingKey(member.id), config) });
+    const config = runnable(parseInput(assistantConfigSchema, { name: member.name, ...body, id: member.id }, 'body'));
+    res.json({ agent: await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config) });
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const change = teamChangeBy(callerOf(res));
+    await ctx.teamMembers.remove(change, parseInput(assistantParams, req.params, 'params').id, 'ai');
+    res.status(204).end();
   });
 
   return router;

@@ -1,13 +1,14 @@
 /** The website's team: everyone on it (humans and AI assistants), and the people the team adds, changes and removes. */
 import { Router, type Response } from 'express';
 import type { TeamMember } from '../../domain/people';
-import { authorOf, requireActingPerson, requireAgent } from '../caller';
+import { requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { keyedMemberId } from '../idempotency';
 import { idempotencyHeaders } from '../schemas/common';
 import { parseInput, parseInputs } from '../schemas/parse';
 import { memberChangeBody, memberParams, newMemberBody } from '../schemas/team';
+import { teamChangeBy } from '../services/team-members';
 
 export function teamRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -22,11 +23,7 @@ export function teamRoutes(ctx: ApiContext): Router {
     // The AI assistant is always there; humans are online while a socket of theirs is open on any instance.
     online: kind === 'ai' || ctx.online.isOnline({ websiteId, kind: 'user', id }),
   });
-  /** Who changes the team: a person (an AI assistant may not), named as the audit trail's actor. */
-  const changeBy = (res: Response) => {
-    const caller = callerOf(res);
-    return { websiteId: requireActingPerson(caller).website.id, actor: authorOf(caller) };
-  };
+  const changeBy = (res: Response) => teamChangeBy(callerOf(res));
 
   router.get('/', async (_req, res) => {
     const { website } = requireAgent(callerOf(res));

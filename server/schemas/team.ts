@@ -20,10 +20,15 @@ const capacity = z.number().int().min(1).max(MAX_CAPACITY);
 
 export const memberParams = z.strictObject({ id: entityId });
 
+/** A team member's id a client chooses (a person's or an AI assistant's): not one the system's actors go by. */
+export const chosenMemberId = clientItemId.refine((id) => !RESERVED_IDS.includes(id), { error: (issue) => `${String(issue.input)} is reserved` });
+/** A team member's name, as people read it in timelines and lists. */
+export const memberName = displayName(shortText);
+
 /** A new person on the team: with a client-chosen `id`, a retry is safe; without, the server gives one. */
 export const newMemberBody = z.strictObject({
-  id: clientItemId.refine((id) => !RESERVED_IDS.includes(id), { error: (issue) => `${String(issue.input)} is reserved` }).optional(),
-  name: displayName(shortText),
+  id: chosenMemberId.optional(),
+  name: memberName,
   teams: teams.default([]),
   capacity: capacity.default(DEFAULT_CAPACITY),
 });
@@ -32,7 +37,7 @@ export type NewMember = z.output<typeof newMemberBody>;
 
 /** What a `PATCH` may change of a person; what it leaves out stays. */
 export const memberChangeBody = z
-  .strictObject({ name: displayName(shortText), teams, capacity })
+  .strictObject({ name: memberName, teams, capacity })
   .partial()
   .refine((change) => Object.keys(change).length > 0, { error: 'nothing to change: give name, teams or capacity' });
 export type MemberChange = z.output<typeof memberChangeBody>;

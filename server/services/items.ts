@@ -34,10 +34,21 @@ export async function visitorMaySeeFile(store: Pick<Store, 'isFileInPublicItem'>
   return file.uploadedBy.kind === 'visitor' || (await store.isFileInPublicItem(file.conversationId, file.id));
 }
 
+/**
+ * Item types only the workflow's activities write, never an API caller: an `ai_tool_call` is the
+ * assistant's audit of what its tool calls did, so one posted by a backend acting as the assistant
+ * would be a forged record.
+ */
+const WORKFLOW_ONLY_TYPES: ReadonlySet<string> = new Set(['ai_tool_call']);
+
 /** Validates a new item for this caller (throws the registry's AppErrors, their fields placed under `where`). */
 export function validateItem(plugins: PluginRegistry, caller: Caller, input: unknown, where = 'body.item'): ValidatedItem {
   const author = authorOf(caller);
-  return inRequest(where, () => plugins.validateNewItem({ input, author, callerKind: author.kind }));
+  const validated = inRequest(where, () => plugins.validateNewItem({ input, author, callerKind: author.kind }));
+  if (WORKFLOW_ONLY_TYPES.has(validated.type)) {
+    throw new AppError('ERR_FORBIDDEN', `Items of type "${validated.type}" are the AI assistant's record of its own tool calls: only its workflow writes them, not the API`);
+  }
+  return validated;
 }
 
 /**

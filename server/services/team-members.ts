@@ -1,21 +1,23 @@
 /**
- * Changes to a website's team: people added, changed and removed. Each change is checked against
- * the routing rules (a team they send conversations to keeps at least one person) and stored in one
- * transaction that conflicts with every other change of the team or the rules (`store.changeTeam`),
+ * Changes to a website's team: people added, changed and removed, and its AI assistant created and
+ * deleted (`/v1/ai-agents`). Each change is checked against the routing rules (a team they send
+ * conversations to keeps at least one person) and stored in one transaction that conflicts with every other change of the team or the rules (`store.changeTeam`),
  * so two changes at once, on any instances, cannot together empty a team. Then it is passed on:
  * every instance and the agents' pages hear of it, the team queues learn whether the person can
  * take conversations from them, and, when people come or go, the website changes workflow tells
  * every running conversation (workflows/website/; told before the write too, as it is durable).
  */
-import { countOpenAssigned, loadRoutingRules } from '../../activities/ai';
+import { assistantSettingKey, countOpenAssigned, loadAssistantConfig, loadRoutingRules } from '../../activities/ai';
 import { newId, type Store, type TeamChangeSession } from '../../activities/store';
 import { isDuplicateKey } from '../../activities/store/duplicate-key';
 import { canonicalJson } from '../../activities/store/same-content';
 import type { WebsiteChangeNotices } from '../../activities/website-changes';
+import type { AssistantConfig } from '../../domain/assistant';
 import { AppError } from '../../domain/errors';
-import type { TeamMember } from '../../domain/people';
+import type { TeamMember, TeamMemberKind } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { staffedTeams, teamsNamed } from '../../workflows/routing/team-rules';
+import { authorOf, requireActingPerson, type Caller } from '../caller';
 import type { StoreDirectory } from '../directory';
 import { KeyedLines } from '../keyed-lines';
 import type { TeamAvailability } from '../realtime/agent-availability';
@@ -39,6 +41,12 @@ export interface TeamChange {
   websiteId: string;
   actor: Author;
 }
+
+/** Who changes the team: a person (an AI assistant may not), named as the audit trail's actor. */
+export const teamChangeBy = (caller: Caller): TeamChange => ({ websiteId: requireActingPerson(caller).website.id, actor: authorOf(caller) });
+
+/** What an AI assistant's team record says of capacity, as the seeded one's: the team queues never offer it conversations. */
+const ASSISTANT_CAPACITY = 1_000;
 
 export class TeamMembers {
   /** One change of a website's team at a time on this instance, so what each passes on arrives in the order they were made. */
@@ -71,7 +79,7 @@ export class TeamMembers {
         return { member, created: false };
       }
       // Refused before anything is told: only this website may bring back someone it removed, and not under a key.
-      if (holder && (keyed || holder.websiteId !== websiteId)) await refuseTaken();
+      if (holder && (keyed || !(await this.mayBringBack(websiteId, id, 'human')))) await refuseTaken();
       await this.roundAhead(websiteId, actor);
       const insert = (session: TeamChangeSession) => this.deps.store.insertTeamMember(member, session, { bringsBack: !keyed });
       const created = await this.deps.store.changeTeam(websiteId, insert).catch((err: unknown) => {
@@ -84,10 +92,58 @@ export class TeamMembers {
     });
   }
 
+  /**
+   * Adds the website's AI assistant with its configuration. A website has one, the assistant its new
+   * conversations start with: while it has one, another is a `409` naming it. A retry (the website's
+   * assistant has this configuration, and the id asked for, if one was) answers it (`created` false)
+   * and passes the change on again. The id of an assistant this website removed brings it back.
+   */
+  async addAssistant({ websiteId, actor }: TeamChange, config: AssistantConfig, { idChosen }: { idChosen: boolean }): Promise<{ agent: AssistantConfig; created: boolean }> {
+    const member: TeamMember = { id: config.id, websiteId, name: config.name, kind: 'ai', teams: [], capacity: ASSISTANT_CAPACITY };
+    /** The website's assistant if it is the one asked for, its configuration; another is a `409`. */
+    const sameAssistant = async (): Promise<AssistantConfig | undefined> => {
+      const current = (await this.deps.store.listTeamMembers(websiteId)).find((m) => m.kind === 'ai');
+      if (!current) return undefined;
+      const stored = await loadAssistantConfig(this.deps.store, current.id);
+      if (canonicalJson(stored) === canonicalJson({ ...config, id: idChosen ? config.id : current.id })) return stored;
+      throw new AppError('ERR_CONFLICT', `The website has its AI assistant already: change ${current.id} with PUT /v1/ai-agents/${current.id}, or delete it first`, { assistantId: current.id });
+    };
+    const taken = () => new AppError('ERR_CONFLICT', `Team member id ${config.id} is taken`);
+    return this.lines.run(websiteId, async () => {
+      const earlier = await sameAssistant();
+      if (!earlier) {
+        const holder = await this.deps.store.teamMemberIdHolder(config.id);
+        if (holder && !(await this.mayBringBack(websiteId, config.id, 'ai'))) throw taken();
+        await this.roundAhead(websiteId, actor);
+        const created = await this.deps.store
+          .changeTeam(websiteId, async (session) => {
+            // Checked again where it holds: of two at once, on any instances, the second finds the first's.
+            if ((await this.deps.store.listTeamMembers(websiteId, session)).some((m) => m.kind === 'ai')) return false;
+            await this.deps.store.insertTeamMember(member, session);
+            await this.deps.store.putSetting(websiteId, assistantSettingKey(member.id), config, session);
+            return true;
+          })
+          .catch((err: unknown) => {
+            if (isDuplicateKey(err)) return false;
+            throw err;
+          });
+        if (created) {
+          await this.passOn(member, actor, { roster: true });
+          return { agent: config, created: true };
+        }
+      }
+      // A retry, or the same request that came first on another instance: answered; anything else was refused above.
+      const agent = earlier ?? (await sameAssistant());
+      if (!agent) throw taken();
+      await this.passOn({ ...member, id: agent.id }, actor, { roster: true });
+      return { agent, created: false };
+    });
+  }
+
   async change({ websiteId, actor }: TeamChange, id: string, change: MemberChange): Promise<TeamMember> {
     return this.lines.run(websiteId, async () => {
       const { before, after } = await this.deps.store.changeTeam(websiteId, async (session) => {
-        const before = await this.person(websiteId, id, session);
+        const before = await this.ofKind(websiteId, id, 'human', session);
         await this.refuseUnstaffing(websiteId, before, { ...before, ...change }, session);
         const after = await this.deps.store.updateTeamMember(websiteId, id, change, session);
         if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
@@ -100,20 +156,21 @@ export class TeamMembers {
   }
 
   /**
-   * Removes a person. A retry (the person is a former member already) answers the same and passes
-   * the removal on again, in case the first attempt stopped before it had.
+   * Removes a person, or the AI assistant (`kind`). A retry (they are a former member already)
+   * answers the same and passes the removal on again, in case the first attempt stopped before it had.
    */
-  async remove({ websiteId, actor }: TeamChange, id: string): Promise<void> {
+  async remove({ websiteId, actor }: TeamChange, id: string, kind: TeamMemberKind = 'human'): Promise<void> {
     const formerOr = async (err: unknown): Promise<TeamMember> => {
       const former = err instanceof AppError && err.code === 'ERR_NOT_FOUND' ? await this.deps.store.getFormerMember(websiteId, id) : null;
-      if (!former) throw err;
+      if (former?.kind !== kind) throw err;
       return former;
     };
-    const passed = { roster: true, teams: true, gone: true };
+    // The team queues offer conversations to people only.
+    const passed = { roster: true, teams: kind === 'human', gone: true };
     await this.lines.run(websiteId, async () => {
       // Checked before anything is told, so a refusal starts no round (and checked again in the
       // transaction); a retry, the person removed already, only passes the removal on again.
-      const found = await this.person(websiteId, id).then(
+      const found = await this.ofKind(websiteId, id, kind).then(
         (member) => ({ member, removed: false }),
         async (err: unknown) => ({ member: await formerOr(err), removed: true }),
       );
@@ -122,7 +179,7 @@ export class TeamMembers {
       await this.roundAhead(websiteId, actor);
       const member = await this.deps.store
         .changeTeam(websiteId, async (session) => {
-          const member = await this.person(websiteId, id, session);
+          const member = await this.ofKind(websiteId, id, kind, session);
           await this.refuseUnstaffing(websiteId, member, undefined, session);
           if (!(await this.deps.store.removeTeamMember(websiteId, id, actor, session))) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
           return member;
@@ -139,11 +196,20 @@ export class TeamMembers {
     return member;
   }
 
-  /** A person of the website's team: an AI assistant is a `409`, as it is configured under /v1/ai-agents. */
-  private async person(websiteId: string, id: string, session?: TeamChangeSession): Promise<TeamMember> {
+  /**
+   * A member of the website's team of this kind. An AI assistant asked for as a person is a `409`, as
+   * it is configured under /v1/ai-agents; a person asked for as an AI assistant is unknown there (`404`).
+   */
+  async ofKind(websiteId: string, id: string, kind: TeamMemberKind, session?: TeamChangeSession): Promise<TeamMember> {
     const member = await this.member(websiteId, id, session);
-    if (member.kind !== 'human') throw new AppError('ERR_CONFLICT', `${id} is an AI assistant: configure it with /v1/ai-agents/${id}`);
-    return member;
+    if (member.kind === kind) return member;
+    if (kind === 'ai') throw new AppError('ERR_NOT_FOUND', `No AI assistant ${id}`);
+    throw new AppError('ERR_CONFLICT', `${id} is an AI assistant: configure it with /v1/ai-agents/${id}`);
+  }
+
+  /** Whether the id is of someone of this kind the website removed, whom adding them again brings back. */
+  private async mayBringBack(websiteId: string, id: string, kind: TeamMemberKind): Promise<boolean> {
+    return (await this.deps.store.getFormerMember(websiteId, id))?.kind === kind;
   }
 
   /**

@@ -3,9 +3,12 @@ import { APICallError } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { toConversationContext } from '../../activities/ai/context';
-import { createModelResolver } from '../../activities/ai/resolve-model';
-import type { TimelineItem } from '../../domain/timeline';
+import { createAiActivities } from '../../activities/ai/activities';
+import { defaultAssistantConfig } from '../../activities/ai/config';
+import { createModelResolver, modelProblem } from '../../activities/ai/resolve-model';
+import { eventVisibility, type EventKind, type TimelineItem } from '../../domain/timeline';
 import { aiHarness, visitorMessage } from './helpers';
+import { scriptedModel } from './mock-model';
 
 const context = { conversationId: 'c1', entries: [{ seq: 1, role: 'visitor' as const, text: 'hi' }], truncated: false };
 
@@ -40,9 +43,30 @@ describe('createAiActivities', () => {
       await expect(h.activities.callModel({ assistantId: h.config.id, conversationContext: context, stepMessages: [] })).rejects.toThrow('Overloaded');
     });
 
+    it('fails at once, naming OPENAI_API_KEY, for an assistant whose OpenAI model this server cannot run', async () => {
+      const config = defaultAssistantConfig({ model: 'openai:gpt-4o-mini' });
+      const activities = createAiActivities({ resolveModel: createModelResolver({}), getAssistantConfig: async () => config });
+      const error = await activities.callModel({ assistantId: config.id, conversationContext: context, stepMessages: [] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApplicationFailure);
+      expect(error).toMatchObject({ type: 'AiConfigError', nonRetryable: true, message: expect.stringContaining('needs OPENAI_API_KEY') });
+    });
+
     it('fails with AiConfigError for an unknown assistant', async () => {
       const h = aiHarness({ visitorText: 'hi' });
       await expect(h.activities.loadAssistantPolicy({ assistantId: 'nope' })).rejects.toMatchObject({ type: 'AiConfigError' });
+    });
+  });
+
+  describe('#buildConversationContext', () => {
+    it('gives the model nothing of an internal note', async () => {
+      const model = scriptedModel([['reply', { text: 'Sorry about that, let me look.' }]]);
+      const h = aiHarness({ model, visitorText: 'I was charged twice' });
+      h.items.push({ ...visitorMessage('c1', 2, ''), id: 'n2', type: 'note', visibility: 'private', author: { kind: 'human', id: 'a' }, text: 'VIP customer: refund up to $500' } as TimelineItem);
+      const conversationContext = await h.activities.buildConversationContext({ conversationId: 'c1' });
+      await h.activities.callModel({ assistantId: h.config.id, conversationContext, stepMessages: [] });
+      const prompt = JSON.stringify(model.doGenerateCalls.map((call) => call.prompt));
+      expect(prompt).toContain('I was charged twice');
+      expect(prompt).not.toMatch(/VIP|refund up to/);
     });
   });
 
@@ -73,15 +97,19 @@ describe('toConversationContext', () => {
   const item = (seq: number, fields: Partial<TimelineItem> & Record<string, unknown>): TimelineItem =>
     ({ ...visitorMessage('c1', seq, ''), id: `i${seq}`, ...fields }) as TimelineItem;
 
-  it('maps roles, summarizes events and plugin items, and skips tool-call records', () => {
+  const agent = { kind: 'human', id: 'a' } as const;
+  /** An event item as the workflow writes it: team-only kinds are private. */
+  const event = (seq: number, kind: EventKind, data: Record<string, unknown> = {}, author: TimelineItem['author'] = agent) =>
+    item(seq, { type: 'event', visibility: eventVisibility(kind), author, event: { kind, data } });
+
+  it('maps roles and summarizes public events and plugin items', () => {
     const ctx = toConversationContext(
       'c1',
       [
-        item(3, { type: 'note', visibility: 'private', author: { kind: 'human', id: 'a' }, text: 'VIP customer' }),
         visitorMessage('c1', 1, 'hello'),
         item(2, { type: 'message', author: { kind: 'ai', id: 'bot' }, text: 'Hi! How can I help?' }),
-        item(4, { type: 'event', author: { kind: 'system', id: 's' }, event: { kind: 'priority_changed', data: { from: 'medium', to: 'high' } } }),
-        item(5, { type: 'ai_tool_call', visibility: 'private', toolName: 'tag' }),
+        item(3, { type: 'message', author: agent, text: 'Let me check that for you.' }),
+        event(4, 'priority_changed', { from: 'medium', to: 'high' }),
         item(6, { type: 'acme.rating', score: 5 }),
       ],
       { summarize: (i) => (i.type === 'acme.rating' ? `rated ${String(i.score)}/5` : undefined) },
@@ -89,27 +117,54 @@ describe('toConversationContext', () => {
     expect(ctx.entries.map((e) => [e.seq, e.role, e.text])).toEqual([
       [1, 'visitor', 'hello'],
       [2, 'assistant', 'Hi! How can I help?'],
-      [3, 'note', 'VIP customer'],
+      [3, 'agent', 'Let me check that for you.'],
       [4, 'event', 'priority changed from medium to high'],
       [6, 'item', 'rated 5/5'],
     ]);
     expect(ctx.truncated).toBe(false);
   });
 
+  it('leaves out what the visitor cannot see: notes, private messages and items, tool-call records, the team\'s triage', () => {
+    const parts = [{ type: 'text', text: 'refund approved up to $500' }];
+    const ctx = toConversationContext('c1', [
+      visitorMessage('c1', 1, 'I was charged twice'),
+      item(2, { type: 'note', visibility: 'private', author: agent, text: 'VIP customer, threatens to churn' }),
+      item(3, { type: 'note', visibility: 'private', author: agent, text: undefined, parts }),
+      item(4, { type: 'message', visibility: 'private', author: agent, text: 'internal: check the ledger' }),
+      item(5, { type: 'ai_tool_call', visibility: 'private', author: { kind: 'ai', id: 'bot' }, toolName: 'tag', input: { tags: ['billing'] }, state: 'accepted' }),
+      item(6, { type: 'acme.fraud_check', visibility: 'private', author: agent, text: 'flagged' }),
+      event(7, 'tag_added', { tag: 'churn-risk' }),
+      event(8, 'sla_breached', { sla: 'first_response', priority: 'high', dueAt: '2025-01-06T11:00:00.000Z' }),
+      event(9, 'escalated', { reason: 'VIP customer, refund over the limit' }),
+      event(10, 'handed_back'),
+    ]);
+    // Of the private events only the hand-overs remain, as their kind: the reason stays with the team.
+    expect(ctx.entries.map((e) => [e.seq, e.role, e.text])).toEqual([
+      [1, 'visitor', 'I was charged twice'],
+      [9, 'event', 'escalated'],
+      [10, 'event', 'handed back'],
+    ]);
+    expect(JSON.stringify(ctx)).not.toMatch(/VIP|churn|refund approved|ledger|flagged|billing/);
+  });
+
   it('marks the events after which earlier visitor messages are not the assistant’s to answer', () => {
-    const agent = { kind: 'human', id: 'a' } as const;
     const lifecycle = { kind: 'system', id: 'lifecycle' } as const;
-    const event = (seq: number, kind: string, author: TimelineItem['author'] = agent) => item(seq, { type: 'event', author, event: { kind, data: {} } });
     const ctx = toConversationContext('c1', [
       event(1, 'handed_back'),
-      event(2, 'escalated'),
-      event(3, 'resolved', lifecycle),
+      event(2, 'escalated', { reason: 'asked for a person' }),
+      event(3, 'resolved', {}, lifecycle),
       // A reopen, and the hand-back a reopen makes, follow the visitor's message that caused them.
-      event(4, 'reopened', lifecycle),
-      event(5, 'handed_back', lifecycle),
-      event(6, 'tag_added'),
+      event(4, 'reopened', {}, lifecycle),
+      event(5, 'handed_back', {}, lifecycle),
+      event(6, 'priority_changed', { from: 'medium', to: 'high' }),
     ]);
-    expect(ctx.entries.map((e) => e.turnsPage ?? false)).toEqual([true, true, true, false, false, false]);
+    expect(ctx.entries.map((e) => [e.seq, e.turnsPage ?? false])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, false],
+      [6, false],
+    ]);
   });
 
   it('keeps the newest entries within the budget', () => {
@@ -120,30 +175,38 @@ describe('toConversationContext', () => {
     expect(ctx.entries.length).toBeLessThan(10);
   });
 
-  it('gives messages and notes made of parts their text parts and file names', () => {
+  it('gives messages made of parts their text parts and file names', () => {
     const parts = [
       { type: 'text', text: 'see the invoice' },
       { type: 'file', fileId: 'file_1', filename: 'invoice.pdf' },
     ];
-    const ctx = toConversationContext('c1', [
-      item(1, { type: 'message', text: undefined, parts }),
-      item(2, { type: 'note', visibility: 'private', author: { kind: 'human', id: 'a' }, text: undefined, parts }),
-    ]);
-    expect(ctx.entries.map((e) => [e.role, e.text])).toEqual([
-      ['visitor', 'see the invoice [file: invoice.pdf]'],
-      ['note', 'see the invoice [file: invoice.pdf]'],
-    ]);
+    const ctx = toConversationContext('c1', [item(1, { type: 'message', text: undefined, parts })]);
+    expect(ctx.entries.map((e) => [e.role, e.text])).toEqual([['visitor', 'see the invoice [file: invoice.pdf]']]);
   });
 });
 
 describe('createModelResolver', () => {
   const config = aiHarness({ visitorText: '' }).config;
-  it('uses the rule-based model without an API key, whatever the spec', () => {
-    expect(createModelResolver({})('openai:gpt-4o-mini', config)).toMatchObject({ provider: 'builtin', modelId: 'rules' });
+  it('uses the rule-based model for builtin:rules, with or without a key', () => {
+    expect(createModelResolver({})('builtin:rules', config)).toMatchObject({ provider: 'builtin', modelId: 'rules' });
+    expect(createModelResolver({ apiKey: 'sk-test' })('builtin:rules', config)).toMatchObject({ provider: 'builtin', modelId: 'rules' });
   });
   it('uses OpenAI (or a compatible server) with a key', () => {
     expect(createModelResolver({ apiKey: 'sk-test' })('openai:gpt-4o-mini', config)).toMatchObject({ modelId: 'gpt-4o-mini' });
     const compatible = createModelResolver({ apiKey: 'sk-test', baseURL: 'http://localhost:11434/v1' })('openai:llama3', config);
     expect(compatible.provider).toBe('openai.chat');
+  });
+  it('fails, non-retryable and naming OPENAI_API_KEY, for an OpenAI model without a key, rather than answer with the rule-based model', () => {
+    const resolve = () => createModelResolver({})('openai:gpt-4o-mini', config);
+    expect(resolve).toThrow(expect.objectContaining({ name: 'ApplicationFailure', type: 'AiConfigError', nonRetryable: true, message: expect.stringContaining('OPENAI_API_KEY') }));
+  });
+});
+
+describe('modelProblem', () => {
+  it('says why a model cannot run with the settings, or nothing when it can', () => {
+    expect(modelProblem('builtin:rules', {})).toBeUndefined();
+    expect(modelProblem('openai:gpt-4o-mini', { apiKey: 'sk-test' })).toBeUndefined();
+    expect(modelProblem('openai:gpt-4o-mini', {})).toBe('The model "openai:gpt-4o-mini" needs OPENAI_API_KEY, which this server does not have: set it, or give the assistant "builtin:rules"');
+    expect(modelProblem('anthropic:claude', { apiKey: 'sk-test' })).toMatch(/^Unknown model "anthropic:claude"/);
   });
 });

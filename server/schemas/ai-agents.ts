@@ -1,0 +1,16 @@
+/** `/v1/ai-agents` requests: an assistant's configuration as a body, validated by the assistant schema (activities/ai/config.ts). */
+import { z } from 'zod';
+import { assistantConfigSchema } from '../../activities/ai';
+import { entityId } from './common';
+import { chosenMemberId, memberName } from './team';
+
+export const assistantParams = z.object({ id: entityId });
+
+/** A PUT body: an object with the configuration's fields only (the id is the path's). */
+export const assistantReplacementBody = assistantConfigSchema.partial().strict();
+
+/**
+ * A POST body: a whole configuration, its name required (the assistant's, as the team and visitors
+ * read it) and its `id` chosen or left to the server; what it leaves out takes its default.
+ */
+export const newAssistantBody = assistantConfigSchema.extend({ id: chosenMemberId.optional(), name: memberName }).strict();

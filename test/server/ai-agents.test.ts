@@ -1,0 +1,175 @@
+/**
+ * `/v1/ai-agents`: the website's AI assistant over the wire. A configuration is saved only with a
+ * model this server can run; one stored earlier that cannot run hands the visitor to the team,
+ * saying why to the team only. The team deletes the assistant (its conversations go to the team
+ * when the visitor writes again) and creates one when the website has none.
+ */
+import { describe, expect, it } from 'vitest';
+import { assistantSettingKey } from '../../activities/ai';
+import type { AssistantConfig } from '../../domain/assistant';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { AGENT, sleep, waitUntil } from './support/clients';
+import { useTestApp } from './support/app';
+
+const t = useTestApp();
+const OPENAI_MODEL = 'openai:gpt-4o-mini';
+
+const assistantConfig = async (id: string): Promise<AssistantConfig> => (await t.api.call('GET', `/v1/ai-agents/${id}`, AGENT)).body.agent;
+const conversationOf = async (id: string) => (await t.api.call('GET', `/v1/conversations/${id}`, AGENT)).body.conversation;
+const aiMessages = async (conversationId: string) =>
+  ((await t.api.call('GET', `/v1/conversations/${conversationId}/timeline?limit=100`, AGENT)).body.items as Array<{ type: string; author: { kind: string; id: string }; text?: string }>).filter(
+    (item) => item.type === 'message' && item.author.kind === 'ai',
+  );
+
+/** A new visitor's conversation with a first message (or the visitor's next one). */
+async function visitorWrites(conversationId: string, text: string, visitor?: { visitorId: string }) {
+  const who = visitor ?? { visitorId: await t.api.newVisitor() };
+  if (!visitor) expect((await t.api.call('POST', '/v1/conversations', who, { conversationId })).status).toBe(201);
+  expect((await t.api.call('POST', '/v1/messages', who, { conversationId, item: { type: 'message', text } })).status).toBe(201);
+  return who;
+}
+
+describe('/v1/ai-agents', () => {
+  describe('PUT /:id', () => {
+    it('refuses an OpenAI model while the server has no OPENAI_API_KEY, naming it, and replaces nothing', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, model: OPENAI_MODEL });
+      expect(put.status).toBe(400);
+      expect(put.body.error.details.fields).toEqual([{ path: 'body.model', message: expect.stringContaining('needs OPENAI_API_KEY') }]);
+      expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(before);
+    });
+  });
+
+  describe('a configuration stored earlier whose model cannot run', () => {
+    it('hands the visitor to the team at once, the team told which setting is missing, the visitor only that someone will reply', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      // As an earlier version, or a server that had the key, stored it.
+      await t.app.store.putSetting(t.app.websiteId, assistantSettingKey(DEFAULT_ASSISTANT_ID), { ...before, model: OPENAI_MODEL, debounceMs: 0 });
+      try {
+        const visitor = await visitorWrites('no-key', 'How do I reset my password?');
+
+        const escalated = await waitUntil(() => conversationOf('no-key'), (c) => c.handler === 'human');
+        expect(escalated.escalationReason).toMatch(/needs OPENAI_API_KEY/);
+        await waitUntil(() => aiMessages('no-key'), (messages) => messages.length > 0);
+        const team = (await t.api.call('GET', '/v1/conversations/no-key/timeline?limit=100', AGENT)).body.items;
+        expect(team).toContainEqual(expect.objectContaining({ type: 'note', visibility: 'private', text: expect.stringMatching(/needs OPENAI_API_KEY.*handed to the team/) }));
+        // The visitor hears the hand-off message, from the assistant, and nothing of the setting.
+        const seen = (await t.api.call('GET', '/v1/conversations/no-key/timeline?limit=100', visitor)).body.items;
+        expect(seen).toContainEqual(expect.objectContaining({ type: 'message', author: expect.objectContaining({ kind: 'ai' }), text: before.escalation.handoffMessage }));
+        expect(JSON.stringify(seen)).not.toMatch(/OPENAI_API_KEY/);
+        expect(JSON.stringify((await t.api.call('GET', '/v1/conversations/no-key', visitor)).body)).not.toMatch(/OPENAI_API_KEY/);
+      } finally {
+        await t.app.store.putSetting(t.app.websiteId, assistantSettingKey(DEFAULT_ASSISTANT_ID), before);
+      }
+    });
+  });
+
+  describe('DELETE /:id', () => {
+    it('removes the assistant: new conversations start with the team, those it held go to the team when the visitor writes again; POST with its id brings it back', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, debounceMs: 0 });
+      const visitor = await visitorWrites('held', 'How do I reset my password?');
+      await waitUntil(() => aiMessages('held'), (messages) => messages.length > 0, 20_000);
+
+      const deleted = await t.api.call('DELETE', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT);
+      expect(deleted.status).toBe(204);
+      expect((await t.api.call('GET', '/v1/ai-agents', AGENT)).body.agents).toEqual([]);
+      expect((await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).status).toBe(404);
+      const team = (await t.api.call('GET', '/v1/team', AGENT)).body;
+      expect(team.members.map((m: { kind: string }) => m.kind)).not.toContain('ai');
+      // Older timelines still name it.
+      expect(team.formerMembers).toContainEqual({ id: DEFAULT_ASSISTANT_ID, name: before.name });
+      // A retry is answered the same.
+      expect((await t.api.call('DELETE', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).status).toBe(204);
+      // Its id stays its own: adding a person under it does not bring it back as someone else.
+      expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: DEFAULT_ASSISTANT_ID, name: 'Impostor' })).status).toBe(409);
+
+      await visitorWrites('held', 'And how do I export my notes?', visitor);
+      const handedOver = await waitUntil(() => conversationOf('held'), (c) => c.handler === 'human', 20_000);
+      expect(handedOver.escalationReason).toContain(DEFAULT_ASSISTANT_ID);
+      await visitorWrites('after', 'How do I reset my password?');
+      await sleep(1_000);
+      expect(await conversationOf('after')).toMatchObject({ handler: 'unassigned', participants: [] });
+      expect(await aiMessages('after')).toEqual([]);
+
+      const back = await t.api.call('POST', '/v1/ai-agents', AGENT, { ...before, id: DEFAULT_ASSISTANT_ID });
+      expect(back.status).toBe(201);
+      expect(back.body.agent).toEqual(before);
+      expect((await t.api.call('GET', '/v1/ai-agents', AGENT)).body.agents).toEqual([before]);
+      await visitorWrites('back', 'How do I reset my password?');
+      const [answer] = await waitUntil(() => aiMessages('back'), (messages) => messages.length > 0, 20_000);
+      expect(answer).toMatchObject({ author: { kind: 'ai', id: DEFAULT_ASSISTANT_ID }, text: expect.stringMatching(/Forgot password/) });
+    });
+
+    it('refuses callers who may not change the team (401, 403) and ids that are no assistant of the website (404)', async () => {
+      const path = `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`;
+      expect((await fetch(`${t.app.url}${path}`, { method: 'DELETE' })).status).toBe(401);
+      expect((await t.api.call('DELETE', path, { visitorId: await t.api.newVisitor() })).status).toBe(403);
+      expect((await t.api.call('DELETE', path, { agent: null })).status).toBe(403);
+      // An assistant acting through the API may not remove itself.
+      expect((await t.api.call('DELETE', path, { agent: DEFAULT_ASSISTANT_ID })).status).toBe(403);
+      expect((await t.api.call('DELETE', '/v1/ai-agents/ai_nobody', AGENT)).status).toBe(404);
+      // A person is not an AI assistant: removed with /v1/team/members, not here.
+      expect((await t.api.call('DELETE', `/v1/ai-agents/${AGENT.agent}`, AGENT)).status).toBe(404);
+      expect((await t.api.call('GET', '/v1/team', AGENT)).body.members.map((m: { id: string }) => m.id)).toEqual(expect.arrayContaining([AGENT.agent, DEFAULT_ASSISTANT_ID]));
+    });
+  });
+
+  describe('POST /', () => {
+    const knowledge = [
+      { id: 'hours', title: 'Opening hours', text: 'Our office opens at 9 and closes at 17, Monday to Friday.' },
+      { id: 'parking', title: 'Parking', text: 'Visitors park in the garage under the building.' },
+      { id: 'wifi', title: 'Guest wifi', text: 'The guest network is called Lobby; ask the front desk for its password.' },
+    ];
+
+    it('creates the assistant of a website that has none (201), which new conversations start with; a retry answers 200 with it', async () => {
+      const original = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      expect((await t.api.call('DELETE', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).status).toBe(204);
+      const body = { name: 'Hours Bot', knowledge, debounceMs: 0 };
+      const created = await t.api.call('POST', '/v1/ai-agents', AGENT, body);
+      expect(created.status).toBe(201);
+      const agent = created.body.agent as AssistantConfig;
+      // What the body leaves out takes its default, as with PUT.
+      expect(agent).toMatchObject({ id: expect.stringMatching(/^ai_/), name: 'Hours Bot', model: 'builtin:rules', knowledge, enabled: true, stepBudget: 4 });
+      expect((await t.api.call('POST', '/v1/ai-agents', AGENT, body)).body).toEqual({ agent });
+      expect((await t.api.call('POST', '/v1/ai-agents', AGENT, body)).status).toBe(200);
+      expect(await assistantConfig(agent.id)).toEqual(agent);
+      expect((await t.api.call('GET', '/v1/team', AGENT)).body.members).toContainEqual(expect.objectContaining({ id: agent.id, name: 'Hours Bot', kind: 'ai' }));
+
+      await visitorWrites('hours', 'What are the opening hours of your office?');
+      const [answer] = await waitUntil(() => aiMessages('hours'), (messages) => messages.length > 0, 20_000);
+      expect(answer).toMatchObject({ author: { kind: 'ai', id: agent.id }, text: expect.stringMatching(/opens at 9/) });
+
+      expect((await t.api.call('DELETE', `/v1/ai-agents/${agent.id}`, AGENT)).status).toBe(204);
+      expect((await t.api.call('POST', '/v1/ai-agents', AGENT, original)).status).toBe(201);
+    });
+
+    it('refuses what PUT refuses (400), callers who may not change the team (401, 403), and a second assistant or a taken id (409)', async () => {
+      const invalid = await t.api.call('POST', '/v1/ai-agents', AGENT, { instruction: 'Be brief', model: 'gpt-4', stepBudget: 0, id: 'backend' });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['body.id', 'body.instruction', 'body.model', 'body.name', 'body.stepBudget']);
+      expect((await t.api.call('POST', '/v1/ai-agents', AGENT, { name: 'Line\u202eBot' })).body.error.details.fields).toEqual([{ path: 'body.name', message: expect.stringContaining('control') }]);
+      const openai = await t.api.call('POST', '/v1/ai-agents', AGENT, { name: 'GPT Bot', model: OPENAI_MODEL });
+      expect(openai.status).toBe(400);
+      expect(openai.body.error.details.fields).toEqual([{ path: 'body.model', message: expect.stringContaining('needs OPENAI_API_KEY') }]);
+
+      expect((await fetch(`${t.app.url}/v1/ai-agents`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(401);
+      expect((await t.api.call('POST', '/v1/ai-agents', { visitorId: await t.api.newVisitor() }, { name: 'Bot' })).status).toBe(403);
+      expect((await t.api.call('POST', '/v1/ai-agents', { agent: null }, { name: 'Bot' })).status).toBe(403);
+      expect((await t.api.call('POST', '/v1/ai-agents', { agent: DEFAULT_ASSISTANT_ID }, { name: 'Bot' })).status).toBe(403);
+
+      // The website has its assistant: a second would leave which one answers to chance.
+      const second = await t.api.call('POST', '/v1/ai-agents', AGENT, { name: 'Second Bot' });
+      expect(second.status).toBe(409);
+      expect(second.body.error).toMatchObject({ code: 'ERR_CONFLICT', details: { assistantId: DEFAULT_ASSISTANT_ID } });
+      const original = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      expect((await t.api.call('DELETE', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).status).toBe(204);
+      // A person's id is theirs.
+      const taken = await t.api.call('POST', '/v1/ai-agents', AGENT, { id: AGENT.agent, name: 'Bot' });
+      expect(taken.status).toBe(409);
+      expect(taken.body.error.message).toContain(`${AGENT.agent} is taken`);
+      expect((await t.api.call('GET', '/v1/ai-agents', AGENT)).body.agents).toEqual([]);
+      expect((await t.api.call('POST', '/v1/ai-agents', AGENT, original)).status).toBe(201);
+    });
+  });
+});
