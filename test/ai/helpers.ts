@@ -33,6 +33,9 @@ export function fakeConversation(initial = openLifecycle()) {
         if (lifecycle.escalatedAt) return { ok: false, rejected: 'already escalated' };
         lifecycle = { ...lifecycle, handler: 'human', escalatedAt: '2025-01-01T00:00:00.000Z', escalationReason: operation.reason };
         break;
+      case 'hand_back':
+        lifecycle = { ...lifecycle, handler: 'ai' };
+        break;
       default:
         return { ok: false, rejected: `${operation.op} not supported by the fake` };
     }
