@@ -92,6 +92,18 @@ describe('conversationWorkflow with an AI assistant', () => {
       await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/refundable within 30 days/));
     });
 
+    it('is answered once the AI is resumed, though the run continued as new meanwhile', async () => {
+      const assistant = await h.newAssistant();
+      const c = await h.newConversation({ assistantId: assistant.id, runLimits: { messages: 2 } });
+      const firstRun = (await h.engine.describe(c.workflowId)).runId;
+      await c.operate(ALICE, { op: 'pause_ai', minutes: 10 });
+      await c.post(VISITOR, 'Can I get a refund for my subscription?');
+      await eventually(async () => expect((await h.engine.describe(c.workflowId)).runId).not.toBe(firstRun));
+      await c.operate(ALICE, { op: 'resume_ai' });
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/refundable within 30 days/));
+    });
+
     it('is answered once handed back, though an agent escalated it meanwhile', async () => {
       const assistant = await h.newAssistant();
       const c = await h.newConversation({ assistantId: assistant.id, roster: [...workflowInput().roster, { id: assistant.id, kind: 'ai' }] });
