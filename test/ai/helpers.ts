@@ -95,7 +95,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     now: () => new Date('2025-01-06T10:00:01.000Z'),
   });
   const conversation = fakeConversation(options.lifecycle);
-  const state = { current: true, triageBeforeHandover: true };
+  const state = { current: true, triageBeforeHandover: true, itemsCarryRecords: true };
   const deps: AiTurnDeps = {
     callModel: activities.callModel,
     callTriageModel: activities.callModel,
@@ -107,6 +107,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     isCurrent: () => state.current,
     visitorSeqHeard: () => 1,
     triageBeforeHandover: () => state.triageBeforeHandover,
+    itemsCarryRecords: () => state.itemsCarryRecords,
   };
   const input = async (): Promise<AiTurnInput> => ({
     conversationId,
