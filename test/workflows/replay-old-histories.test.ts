@@ -14,8 +14,10 @@
  * the team (`ai-off-hands-to-team`; the first handed back and asked again), a conversation its
  * assignee let go of and one its only person left, each routed again (`reroutes-waiting`), and
  * messages left while the AI was paused or a person had the conversation, taken up once resumed or
- * handed back (`ai-answers-message-left-waiting`). Record new ones when a change lands behind a new
- * patch, and keep these: running workflows of every earlier version must replay.
+ * handed back (`ai-answers-message-left-waiting`). At `c327f41`: replies that carry their tool call
+ * records (`ai-items-carry-their-records`), and a message left while the AI was paused, carried across
+ * continue-as-new and answered in the next run once resumed. Record new ones when a change lands
+ * behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
