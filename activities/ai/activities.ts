@@ -3,12 +3,13 @@
  * assistant produces. Built by a factory from their dependencies; the workflow sees them through
  * `AiActivities` (workflows/conversation/ai/activity-types.ts).
  */
+import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { APICallError, RetryError, generateText, type LanguageModel } from 'ai';
 import type { AssistantConfig } from '../../domain/assistant';
 import type { NewTimelineItem, TimelineItem } from '../../domain/timeline';
 import type { AiActivities } from '../../workflows/conversation/ai/activity-types';
-import type { AiItemInput, CallModelResult } from '../../workflows/conversation/ai/types';
+import type { AiItemInput, CallModelResult, ToolCallRecord } from '../../workflows/conversation/ai/types';
 import { policyOf } from './config';
 import { toConversationContext, type ContextOptions } from './context';
 import { systemPrompt, toModelMessages } from './prompt';
@@ -47,6 +48,9 @@ export interface AiActivityDeps {
 /** How many stored items the context is built from before trimming to its character budget. */
 const CONTEXT_ITEMS = 100;
 
+/** The running activity's cancellation signal; none outside an activity (unit tests call them directly). */
+const cancellationSignal = (): AbortSignal | undefined => asyncLocalStorage.getStore()?.cancellationSignal;
+
 export function createAiActivities(deps: AiActivityDeps): AiActivities {
   const now = deps.now ?? (() => new Date());
 
@@ -67,6 +71,35 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
     author: { kind: 'ai' as const, id: input.assistantId },
     createdAt: now().toISOString(),
   });
+
+  const toolCallItem = ({ conversationId, assistantId, itemId, toolName, input, output, state, error }: ToolCallRecord): NewTimelineItem => ({
+    ...aiItem({ conversationId, assistantId, itemId }),
+    type: 'ai_tool_call',
+    visibility: 'private',
+    toolName,
+    // The item type (plugins/examples/ai_tool_call) wants an object input and a bounded error.
+    input: typeof input === 'object' && input !== null && !Array.isArray(input) ? input : { value: input },
+    output,
+    state,
+    ...(error !== undefined ? { error: error.slice(0, 2000) } : {}),
+  });
+
+  /**
+   * The workflow cancels the turn when the AI loses its say (an agent escalates, joins, …) or a newer
+   * message takes over: an item not yet written is then not written, unless an earlier attempt of
+   * the activity stored it (its answer lost). The embedded engine tells a running activity at once;
+   * Temporal only one that heartbeats. A write already under way goes on, with its record.
+   */
+  async function unlessCancelled(itemId: string): Promise<void> {
+    const signal = cancellationSignal();
+    if (signal?.aborted && !(await store().hasItem(itemId))) signal.throwIfAborted();
+  }
+
+  /** The assistant's item, then the record of the tool call that asked for it, if it carries one. */
+  async function appendWithRecord(item: NewTimelineItem, record: ToolCallRecord | undefined): Promise<void> {
+    await store().appendItem(item);
+    if (record) await store().appendItem(toolCallItem(record));
+  }
 
   return {
     async loadAssistantPolicy({ assistantId }) {
@@ -106,32 +139,24 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
       }
     },
 
-    async recordToolCall({ conversationId, assistantId, itemId, toolName, input, output, state, error }) {
-      await store().appendItem({
-        ...aiItem({ conversationId, assistantId, itemId }),
-        type: 'ai_tool_call',
-        visibility: 'private',
-        toolName,
-        // The item type (plugins/examples/ai_tool_call) wants an object input and a bounded error.
-        input: typeof input === 'object' && input !== null && !Array.isArray(input) ? input : { value: input },
-        output,
-        state,
-        ...(error !== undefined ? { error: error.slice(0, 2000) } : {}),
-      });
+    async recordToolCall(record) {
+      await store().appendItem(toolCallItem(record));
     },
 
     async postAiReply(input) {
-      // The turn's cancellation cannot stop a write already under way: a reply to an older message
-      // stops here, unless an earlier attempt of this activity stored it (its answer lost).
+      // A reply to an older message stops here too (the workflow has yet to hear of the newer one, so
+      // this turn is not cancelled), unless an earlier attempt of this activity stored it.
       if (input.answersUpTo !== undefined && (await store().hasVisitorMessageAfter(input.conversationId, input.answersUpTo)) && !(await store().hasItem(input.itemId))) {
         return { posted: false };
       }
-      await store().appendItem({ ...aiItem(input), type: 'message', visibility: 'public', text: input.text });
+      await unlessCancelled(input.itemId);
+      await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text: input.text }, input.record);
       return { posted: true };
     },
 
     async postAiNote(input) {
-      await store().appendItem({ ...aiItem(input), type: 'note', visibility: 'private', text: input.text });
+      await unlessCancelled(input.itemId);
+      await appendWithRecord({ ...aiItem(input), type: 'note', visibility: 'private', text: input.text }, input.record);
     },
 
     async publishAiTyping({ conversationId, assistantId, isTyping }) {

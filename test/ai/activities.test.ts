@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { APICallError } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +82,34 @@ describe('createAiActivities', () => {
       expect(await h.activities.postAiReply({ ...reply, itemId: 'r2' })).toEqual({ posted: false });
       expect(await h.activities.postAiReply({ ...reply, itemId: 'r3', answersUpTo: 3 })).toEqual({ posted: true });
       expect(h.posted('message').map((item) => item.id)).toEqual(['r1', 'r3']);
+    });
+
+    it('writes the record a reply carries right after it; nothing once its turn was cancelled, unless an earlier attempt stored the reply', async () => {
+      const h = aiHarness({ visitorText: 'first' });
+      const reply = (itemId: string) => ({
+        conversationId: 'c1',
+        assistantId: h.config.id,
+        itemId,
+        text: 'an answer',
+        record: { conversationId: 'c1', assistantId: h.config.id, itemId: `${itemId}.record`, toolCallId: 'call-0', toolName: 'reply', input: { text: 'an answer' }, state: 'accepted' as const },
+      });
+      expect(await h.activities.postAiReply(reply('r1'))).toEqual({ posted: true });
+      const cancelled = new MockActivityEnvironment();
+      cancelled.cancel();
+      await expect(cancelled.run(h.activities.postAiReply, reply('r2'))).rejects.toBeInstanceOf(CancelledFailure);
+      h.items.push({ ...visitorMessage('c1', 3, 'an answer'), id: 'r3', author: { kind: 'ai', id: h.config.id } });
+      expect(await cancelled.run(h.activities.postAiReply, reply('r3'))).toEqual({ posted: true });
+      expect(h.items.filter((item) => item.author.kind === 'ai').map((item) => item.id)).toEqual(['r1', 'r1.record', 'r3', 'r3.record']);
+    });
+  });
+
+  describe('#postAiNote', () => {
+    it('writes nothing once its turn was cancelled', async () => {
+      const h = aiHarness({ visitorText: 'first' });
+      const cancelled = new MockActivityEnvironment();
+      cancelled.cancel();
+      await expect(cancelled.run(h.activities.postAiNote, { conversationId: 'c1', assistantId: h.config.id, itemId: 'n1', text: 'a note' })).rejects.toBeInstanceOf(CancelledFailure);
+      expect(h.posted('note')).toEqual([]);
     });
   });
 

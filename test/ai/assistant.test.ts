@@ -110,6 +110,14 @@ describe('createAiAssistant', () => {
       expect(pending).toEqual([]);
     });
 
+    it('asks its policy again when handed back, though it handed the conversation over less than a minute before', async () => {
+      const { h, ai, pending, firstMessageHandled } = setup({ enabled: false });
+      await firstMessageHandled();
+      h.conversation.apply({ op: 'hand_back' });
+      ai.onVisitorMessage(arrival('m2', 'second'));
+      expect(pending.map((t) => t.ms)).toEqual([1500]); // it may have been switched on meanwhile
+    });
+
     it('raises the priority to its floor when it hands the conversation over, as any escalation of it does', async () => {
       const { h, firstMessageHandled } = setup({ enabled: false, raisePriorityOnEscalation: 'high' });
       await firstMessageHandled();

@@ -33,6 +33,9 @@ export function fakeConversation(initial = openLifecycle()) {
         if (lifecycle.escalatedAt) return { ok: false, rejected: 'already escalated' };
         lifecycle = { ...lifecycle, handler: 'human', escalatedAt: '2025-01-01T00:00:00.000Z', escalationReason: operation.reason };
         break;
+      case 'hand_back':
+        lifecycle = { ...lifecycle, handler: 'ai' };
+        break;
       default:
         return { ok: false, rejected: `${operation.op} not supported by the fake` };
     }
@@ -92,7 +95,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     now: () => new Date('2025-01-06T10:00:01.000Z'),
   });
   const conversation = fakeConversation(options.lifecycle);
-  const state = { current: true, triageBeforeHandover: true };
+  const state = { current: true, triageBeforeHandover: true, itemsCarryRecords: true };
   const deps: AiTurnDeps = {
     callModel: activities.callModel,
     callTriageModel: activities.callModel,
@@ -104,6 +107,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     isCurrent: () => state.current,
     visitorSeqHeard: () => 1,
     triageBeforeHandover: () => state.triageBeforeHandover,
+    itemsCarryRecords: () => state.itemsCarryRecords,
   };
   const input = async (): Promise<AiTurnInput> => ({
     conversationId,

@@ -40,6 +40,24 @@ describe('runAiTurn', () => {
     expect(call?.toolChoice).toEqual({ type: 'required' });
   });
 
+  it('hands a note and a reply their records to write with them, under the ids the turn gives its records (a history from before records them itself)', async () => {
+    for (const itemsCarryRecords of [true, false]) {
+      const model = scriptedModel([['note', { text: 'Asked twice already' }], ['reply', { text: 'Use "Forgot password".' }]]);
+      const h = aiHarness({ model, visitorText: 'How do I reset my password?' });
+      h.state.itemsCarryRecords = itemsCarryRecords;
+      const recordedByTurn: string[] = [];
+      h.deps.recordToolCall = (record) => (recordedByTurn.push(record.itemId), h.activities.recordToolCall(record));
+      expect(await runAiTurn(h.deps, await h.input())).toEqual({ status: 'replied', steps: 1 });
+      expect(h.items.filter((i) => i.author.kind === 'ai').map((i) => [i.id, i.type, i['state' as keyof typeof i]])).toEqual([
+        ['m1:ai:1', 'note', undefined],
+        ['m1:ai:2', 'ai_tool_call', 'accepted'],
+        ['m1:ai:3', 'message', undefined],
+        ['m1:ai:4', 'ai_tool_call', 'accepted'],
+      ]);
+      expect(recordedByTurn).toEqual(itemsCarryRecords ? [] : ['m1:ai:2', 'm1:ai:4']);
+    }
+  });
+
   it('runs several steps: tag, set priority, then reply, feeding each outcome back', async () => {
     const model = scriptedModel([['tag', { tags: ['billing'] }]], [['set_priority', { priority: 'high' }]], [['reply', { text: 'Refunds are possible within 30 days.' }]]);
     const h = aiHarness({ model, visitorText: 'I need a refund now', });

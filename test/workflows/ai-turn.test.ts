@@ -12,6 +12,7 @@ import { scriptedModel, stepResult } from '../ai/mock-model';
 import { eventually } from '../runtime/engine/eventually';
 import { ALICE, VISITOR, workflowInput } from './conversation/fixtures';
 import type { DrivenConversation } from './support/conversation-driver';
+import type { ReplyStage } from './support/held-replies';
 import { PAST_DEBOUNCE_MS, productHarness, type ProductHarness } from './support/product-harness';
 
 const aiMessages = async (c: DrivenConversation) => (await c.items()).filter((i) => i.type === 'message' && i.author.kind === 'ai').map((i) => i.text);
@@ -87,6 +88,18 @@ describe('conversationWorkflow with an AI assistant', () => {
       await c.post(VISITOR, 'Can I get a refund for my subscription?');
       await h.passTime(PAST_DEBOUNCE_MS);
       expect(await aiMessages(c)).toEqual([]);
+      await c.operate(ALICE, { op: 'resume_ai' });
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/refundable within 30 days/));
+    });
+
+    it('is answered once the AI is resumed, though the run continued as new meanwhile', async () => {
+      const assistant = await h.newAssistant();
+      const c = await h.newConversation({ assistantId: assistant.id, runLimits: { messages: 2 } });
+      const firstRun = (await h.engine.describe(c.workflowId)).runId;
+      await c.operate(ALICE, { op: 'pause_ai', minutes: 10 });
+      await c.post(VISITOR, 'Can I get a refund for my subscription?');
+      await eventually(async () => expect((await h.engine.describe(c.workflowId)).runId).not.toBe(firstRun));
       await c.operate(ALICE, { op: 'resume_ai' });
       await h.passTime(PAST_DEBOUNCE_MS);
       await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/refundable within 30 days/));
@@ -228,6 +241,35 @@ describe('conversationWorkflow with an AI assistant', () => {
       await eventually(async () => expect(await aiMessages(c)).toEqual(['fresh answer']));
       expect(await c.state()).toMatchObject({ handler: 'ai' });
       expect((await c.timeline()).filter((kind) => kind.startsWith('event:'))).toEqual([]);
+    });
+  });
+
+  describe('an agent escalating while the reply is on its way', () => {
+    /** A conversation whose AI reply is held at `stage` of its activity while an agent escalates. */
+    async function escalatedDuringReply(stage: ReplyStage) {
+      const assistant = await h.newAssistant({ model: scriptedModel([['reply', { text: 'Pro costs $8 per user per month.' }]]) });
+      const c = await h.newConversation({ assistantId: assistant.id });
+      const held = h.holdReply(stage);
+      await c.post(VISITOR, 'How much is Pro?');
+      const passing = h.passTime(PAST_DEBOUNCE_MS); // settles once the held reply's activity ends
+      await held.reached;
+      await c.operate(ALICE, { op: 'escalate', reason: 'a colleague takes it' });
+      held.release();
+      await passing;
+      return c;
+    }
+
+    it('posts no reply when the activity learns of it before writing', async () => {
+      const c = await escalatedDuringReply('look');
+      expect(await c.state()).toMatchObject({ handler: 'human' });
+      expect(await aiMessages(c)).toEqual([]);
+      expect(await toolCalls(c)).toEqual([]);
+    });
+
+    it('records the reply whose write was under way, as any reply', async () => {
+      const c = await escalatedDuringReply('write');
+      expect(await aiMessages(c)).toEqual(['Pro costs $8 per user per month.']);
+      await eventually(async () => expect((await toolCalls(c)).map((t) => `${t.toolName}:${t.state}`)).toEqual(['reply:accepted']));
     });
   });
 

@@ -9,8 +9,15 @@
  * the team while the conversation is open (`rosterChanged` with who removed them), lifecycle
  * settings tightened while a first response is owed (`settingsChanged`), and a resolved
  * conversation whose assignee was removed, reopened by the visitor; with the team queue that
- * handed these out. Record new ones when a change lands behind a new patch, and keep these:
- * running workflows of every earlier version must replay.
+ * handed these out. At `ad6996e`: team and settings changes arriving out of order. At `7571b80`:
+ * a switched-off assistant, and one answering outside business hours only, handing the visitor to
+ * the team (`ai-off-hands-to-team`; the first handed back and asked again), a conversation its
+ * assignee let go of and one its only person left, each routed again (`reroutes-waiting`), and
+ * messages left while the AI was paused or a person had the conversation, taken up once resumed or
+ * handed back (`ai-answers-message-left-waiting`). At `c327f41`: replies that carry their tool call
+ * records (`ai-items-carry-their-records`), and a message left while the AI was paused, carried across
+ * continue-as-new and answered in the next run once resumed. Record new ones when a change lands
+ * behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -8,8 +8,11 @@ import { CancellationScope, patched } from '@temporalio/workflow';
 import type { ItemArrival, LifecycleOperation } from '../../domain/operations';
 import type { Author } from '../../domain/timeline';
 import { createAiAssistant, proxyAiActivities, proxyTriageModel, type AiActivities, type ApplyResult } from './ai';
-import type { ConversationState } from './state';
+import type { ConversationState, ConversationStateData } from './state';
 import { workflowNow } from './timers';
+
+/** What the AI carries across continue-as-new, in the state's data. */
+export type CarriedAi = Pick<ConversationStateData, 'aiVisitorTurns' | 'aiLeftWaiting'>;
 
 export interface ConversationAi {
   /** After the rules ran on a new item: a visitor message the AI should answer schedules a turn, superseding any in flight. */
@@ -18,15 +21,18 @@ export interface ConversationAi {
   afterChange(): void;
   /** A turn is waiting out its debounce or running. */
   readonly busy: boolean;
-  /** Carried across continue-as-new. */
-  readonly visitorTurns: number;
+  /**
+   * Carried across continue-as-new. Both fields are always there: one undefined overrides what the
+   * previous run carried in the state's data (and is left out of the payload).
+   */
+  readonly carried: CarriedAi;
 }
 
 export interface ConversationAiOptions {
   state: ConversationState;
   conversationId: string;
   /** From the previous run. */
-  visitorTurns?: number;
+  carried?: CarriedAi;
   /** Called after each change the AI made, so the workflow's timers follow. */
   onAiChange(): void;
   /** Resolves once the events and state decided so far are in the store. */
@@ -39,7 +45,7 @@ const AI_WRITES_AFTER_EVENTS_PATCH = 'ai-writes-after-its-events';
 const ANSWERS_LEFT_MESSAGE_PATCH = 'ai-answers-message-left-waiting';
 
 /** The assistant for the state's `aiAssistantId`; undefined when the conversation has none. */
-export function connectAi({ state, conversationId, visitorTurns, onAiChange, persisted }: ConversationAiOptions): ConversationAi | undefined {
+export function connectAi({ state, conversationId, carried, onAiChange, persisted }: ConversationAiOptions): ConversationAi | undefined {
   const assistantId = state.aiAssistantId;
   if (assistantId === undefined) return undefined;
   const actor: Author = { kind: 'ai', id: assistantId };
@@ -95,11 +101,11 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange, per
     lifecycle: () => state.lifecycle(),
     applyOperation,
     visitorSeqHeard: () => state.visitorSeqHeard,
-    visitorTurns,
+    visitorTurns: carried?.aiVisitorTurns,
   });
 
-  /** The visitor's newest message that came while the AI could not answer (paused, a person had it). */
-  let leftWaiting: ItemArrival | undefined;
+  /** The visitor's newest message that came while the AI could not answer (paused, a person had it), in this run or an earlier one. */
+  let leftWaiting: ItemArrival | undefined = carried?.aiLeftWaiting;
 
   function afterChange(): void {
     const now = standing();
@@ -129,8 +135,8 @@ export function connectAi({ state, conversationId, visitorTurns, onAiChange, per
     get busy() {
       return assistant.busy;
     },
-    get visitorTurns() {
-      return assistant.visitorTurns;
+    get carried() {
+      return { aiVisitorTurns: assistant.visitorTurns, aiLeftWaiting: leftWaiting };
     },
   };
 }

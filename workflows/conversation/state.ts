@@ -60,6 +60,8 @@ export interface ConversationStateData {
   retired: boolean;
   /** Visitor messages the AI assistant counted since it last took the conversation; the assistant keeps it, continue-as-new carries it. */
   aiVisitorTurns?: number;
+  /** The visitor's message left while the AI could not answer, which it takes up once it may; the assistant keeps it, continue-as-new carries it. */
+  aiLeftWaiting?: ItemArrival;
   /** The highest seq of a public visitor message heard: a reply to it or an older one is held back once a newer one is stored. */
   visitorSeqHeard?: number;
   /** The rules this run was started under (transitions.ts); set anew by each run. */

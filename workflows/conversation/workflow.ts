@@ -26,7 +26,8 @@
  * AI: `connectAi` (./conversation-ai.ts) binds the assistant of `./ai/` to the state. A visitor
  * message it should answer starts a turn after the debounce (a newer one supersedes it); its tool
  * calls go through `state.apply` like any operation; a change by anyone else that takes its say
- * away cancels the turn. Continue-as-new waits for the turn and carries its visitor-turn count.
+ * away cancels the turn. Continue-as-new waits for the turn and carries its visitor-turn count and
+ * the visitor's message left waiting for it.
  *
  * Routing: the state queues a routing notice for every escalation (by the AI, a rule or an agent)
  * and for every change to an agent's open assigned conversations; the main loop sends them after
@@ -122,7 +123,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   const ai = connectAi({
     state,
     conversationId,
-    visitorTurns: input.carried?.aiVisitorTurns,
+    carried: input.carried,
     onAiChange: syncTimers,
     persisted: () => {
       const decided = state.snapshot().stateVersion;
@@ -263,7 +264,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       settings: state.settings,
       ...(input.aiAssistantId === undefined ? {} : { aiAssistantId: input.aiAssistantId }),
       runLimits,
-      carried: { ...state.toData(), ...(ai ? { aiVisitorTurns: ai.visitorTurns } : {}) },
+      carried: { ...state.toData(), ...ai?.carried },
     });
   }
 }

@@ -2,7 +2,7 @@
  * What the AI, routing and plugin-effect workflow suites run on: the shared services and embedded engine (./services.ts) with
  * models chosen per assistant (a `MockLanguageModelV3`, or the offline rule-based model), AI team
  * members with stored configurations, typing events and plugin effects recorded, and the team's
- * agents with their presence in the team queues.
+ * agents with their presence in the team queues; the AI's replies can be held part-way (./held-replies.ts).
  */
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { assistantSettingKey, createRuleBasedModel, createTeamQueueSignals, defaultAssistantConfig, type AiTypingEvent } from '../../../activities/ai';
@@ -14,6 +14,7 @@ import { ConversationEngine } from '../../../runtime/conversation-engine';
 import { eventually } from '../../runtime/engine/eventually';
 import { startConversation, type ConversationOptions } from './conversation-driver';
 import { effectsOf, effectsPlugin } from './effects-plugin';
+import { heldReplies } from './held-replies';
 import { embeddedEngine, workflowServices } from './services';
 
 export const WEBSITE_ID = 'web_1';
@@ -26,11 +27,13 @@ export async function productHarness(label: string) {
   const models = new Map<string, LanguageModelV3>();
   const typing: AiTypingEvent[] = [];
   const effectsRan: string[] = [];
+  const replies = heldReplies();
   const services = await workflowServices({
     label,
     plugins: createPluginRegistry([{ plugin: effectsPlugin, effects: effectsOf(effectsRan) }]),
     resolveModel: (_spec, config) => models.get(config.id) ?? createRuleBasedModel(config),
     publishTyping: (event) => void typing.push(event),
+    activityStore: replies.wrap,
   });
   const { store } = services;
   const { clock, build } = await embeddedEngine(services);
@@ -46,6 +49,7 @@ export async function productHarness(label: string) {
     typing,
     effectsRan,
     passTime: (ms: number) => clock.advance(ms),
+    holdReply: replies.hold,
     /** Moves time on in steps until `check` passes: for retries, whose timers are set while activities run. */
     passTimeUntil: (check: () => unknown, stepMs = 5_000) =>
       eventually(

@@ -23,14 +23,16 @@ export interface ServiceOptions extends Partial<Omit<ActivityDeps, 'store' | 'en
   label: string;
   /** The store the conversation activities write through (e.g. one that fails on demand); default the real one. */
   lifecycleStore?(store: Store): LifecycleStore;
+  /** The store every activity gets (e.g. one that holds a write on demand); default the real one. */
+  activityStore?(store: Store): Store;
 }
 
-export async function workflowServices({ label, lifecycleStore, ...deps }: ServiceOptions) {
+export async function workflowServices({ label, lifecycleStore, activityStore, ...deps }: ServiceOptions) {
   const database = await testDatabase(label);
   let engine: WorkflowEngine | undefined;
   const plugins = deps.plugins ?? createPluginRegistry([]);
   const activities = createActivities({
-    store: database.store,
+    store: activityStore?.(database.store) ?? database.store,
     plugins,
     resolveModel: deps.resolveModel ?? createModelResolver({}),
     engine: () => {

@@ -52,6 +52,8 @@ const SKIP_DISABLED_PATCH = 'ai-skips-disabled-assistant';
 const TRIAGE_PATCH = 'ai-triage-before-handover';
 /** From it on, a visitor message the assistant may not answer (switched off, business hours) goes to the team. */
 const OFF_HANDS_TO_TEAM_PATCH = 'ai-off-hands-to-team';
+/** From it on, a reply or note the model asked for carries its tool call's record, written by the same activity (turn.ts). */
+const ITEMS_CARRY_RECORDS_PATCH = 'ai-items-carry-their-records';
 
 export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
   const { conversationId, assistantId, activities } = options;
@@ -73,6 +75,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     isCurrent: job.isCurrent,
     visitorSeqHeard: options.visitorSeqHeard,
     triageBeforeHandover: () => runtime.patched(TRIAGE_PATCH),
+    itemsCarryRecords: () => runtime.patched(ITEMS_CARRY_RECORDS_PATCH),
   });
 
   const startTurn = async (job: TurnJob): Promise<void> => {

@@ -36,11 +36,13 @@ import type { AiToolName, AssistantPolicy } from '../../../domain/assistant';
 import { PRIORITIES, type ConversationLifecycle } from '../../../domain/conversation';
 import type { LifecycleOperation } from '../../../domain/operations';
 import { escalationBeforeModel, escalationForState, isUncertainReply, type EscalationReason } from './escalation-rules';
-import { toToolAction } from './tool-actions';
+import { toToolAction, type ToolAction } from './tool-actions';
 import type { AiItemInput, AiReplyInput, AiStep, AiTypingInput, CallModelInput, CallModelResult, ConversationContext, ModelToolCall, PostedReply, ToolCallRecord, ToolOutcome } from './types';
 
 /** What the model is offered before a handover the visitor asked for. */
 const TRIAGE_TOOLS: readonly AiToolName[] = ['tag', 'set_priority'];
+/** The outcome of a reply or note that was posted. */
+const POSTED = { state: 'accepted', output: { posted: true } } as const;
 
 /** The workflow's answer to an operation: the new lifecycle, or the validator's rejection. */
 export type ApplyResult = { ok: true; state: ConversationLifecycle } | { ok: false; rejected: string };
@@ -75,6 +77,11 @@ export interface AiTurnDeps {
    */
   triageBeforeHandover(): boolean;
   /**
+   * Whether a reply or note the model asked for carries its `ai_tool_call` record, for the activity
+   * that posts it to write with it. Asked only then, answered with `patched()` as above.
+   */
+  itemsCarryRecords(): boolean;
+  /**
    * The highest seq of a public visitor message the workflow has heard. A reply is held back when a
    * newer one is stored: the workflow has yet to hear of it, and that message's turn answers.
    */
@@ -105,6 +112,13 @@ export interface AiTurnOutcome {
 /** Runs one turn; see the wiring notes at the top of this file. Rethrows cancellation (supersession). */
 export function runAiTurn(deps: AiTurnDeps, input: AiTurnInput): Promise<AiTurnOutcome> {
   return new AiTurn(deps, input).run();
+}
+
+/** A tool call's `ai_tool_call` record, before the call has its outcome. */
+interface CallRecord {
+  /** Written with the call's item, by the activity that posted it. */
+  withItem: boolean;
+  of(outcome: ToolOutcome): ToolCallRecord;
 }
 
 class AiTurn {
@@ -210,18 +224,30 @@ class AiTurn {
   /** Applies one tool call (if permitted, offered in this step, and well-formed) and records it as an `ai_tool_call` item. */
   private async apply(call: ModelToolCall, offered?: readonly AiToolName[]): Promise<ToolOutcome> {
     const notOffered = offered && !(offered as readonly string[]).includes(call.toolName);
+    const record = this.recordOf(call);
     const outcome: ToolOutcome = {
       toolCallId: call.toolCallId,
       toolName: call.toolName,
-      ...(notOffered ? { state: 'rejected' as const, error: `"${call.toolName}" was not offered in this step` } : await this.outcomeOf(call)),
+      ...(notOffered ? { state: 'rejected' as const, error: `"${call.toolName}" was not offered in this step` } : await this.outcomeOf(call, record)),
     };
-    const { conversationId, assistantId } = this.input;
-    const record: ToolCallRecord = { conversationId, assistantId, itemId: this.nextItemId(), input: call.input, ...outcome };
-    await this.bestEffort(() => this.deps.recordToolCall(record));
+    if (!record.withItem) await this.bestEffort(() => this.deps.recordToolCall(record.of(outcome)));
     return outcome;
   }
 
-  private async outcomeOf(call: ModelToolCall): Promise<Pick<ToolOutcome, 'state' | 'output' | 'error'>> {
+  /**
+   * A tool call's record. Its id is the one after the call's own item (a reply's, a note's), taken
+   * when first needed: the same whether the turn writes the record or the item's activity does.
+   */
+  private recordOf(call: ModelToolCall): CallRecord {
+    const { conversationId, assistantId } = this.input;
+    let itemId: string | undefined;
+    return {
+      withItem: false,
+      of: (outcome) => ({ conversationId, assistantId, itemId: (itemId ??= this.nextItemId()), input: call.input, ...outcome }),
+    };
+  }
+
+  private async outcomeOf(call: ModelToolCall, record: CallRecord): Promise<Pick<ToolOutcome, 'state' | 'output' | 'error'>> {
     if (!(this.input.policy.permissions as readonly string[]).includes(call.toolName)) {
       return { state: 'rejected', error: `This assistant is not permitted to use "${call.toolName}"` };
     }
@@ -229,21 +255,7 @@ class AiTurn {
     if ('error' in parsed) return { state: 'rejected', error: parsed.error };
     const { action } = parsed;
     try {
-      if (action.kind === 'reply') {
-        // Held back only while the AI keeps the conversation: after it escalated, the newer message starts no turn of its own.
-        const holdable = this.lifecycle.status === 'open' && this.lifecycle.handler === 'ai';
-        const reply = await this.deps.postReply({ ...this.itemTarget(action.text), ...(holdable ? { answersUpTo: this.deps.visitorSeqHeard() } : {}) });
-        if (reply?.posted === false) {
-          this.overtaken = true;
-          return { state: 'rejected', error: 'The visitor wrote again before the reply was posted; the reply to the newer message follows' };
-        }
-        this.replies.push(action.text);
-        return { state: 'accepted', output: { posted: true } };
-      }
-      if (action.kind === 'note') {
-        await this.deps.postNote(this.itemTarget(action.text));
-        return { state: 'accepted', output: { posted: true } };
-      }
+      if (action.kind !== 'operation') return await this.post(call, action, record);
       const { operation } = action;
       const result = operation.op === 'escalate' ? await this.escalate(operation) : await this.applyOperation(operation);
       if (!result.ok) return { state: 'rejected', error: result.rejected };
@@ -254,6 +266,30 @@ class AiTurn {
       if (isCancellation(err)) throw err;
       return { state: 'failed', error: errorMessage(err) };
     }
+  }
+
+  /**
+   * Posts a reply or a note. It carries its record as a posted item's, and its activity writes the
+   * two together: the workflow cancels the turn when the AI loses its say (an agent escalates, …),
+   * which cannot stop a write already under way, and the turn, cancelled, records nothing more.
+   */
+  private async post(call: ModelToolCall, action: Exclude<ToolAction, { kind: 'operation' }>, record: CallRecord): Promise<Pick<ToolOutcome, 'state' | 'output' | 'error'>> {
+    const target = this.itemTarget(action.text);
+    const carried = this.deps.itemsCarryRecords() ? record.of({ toolCallId: call.toolCallId, toolName: call.toolName, ...POSTED }) : undefined;
+    const item = carried ? { ...target, record: carried } : target;
+    if (action.kind === 'note') await this.deps.postNote(item);
+    else {
+      // Held back only while the AI keeps the conversation: after it escalated, the newer message starts no turn of its own.
+      const holdable = this.lifecycle.status === 'open' && this.lifecycle.handler === 'ai';
+      const reply = await this.deps.postReply({ ...item, ...(holdable ? { answersUpTo: this.deps.visitorSeqHeard() } : {}) });
+      if (reply?.posted === false) {
+        this.overtaken = true;
+        return { state: 'rejected', error: 'The visitor wrote again before the reply was posted; the reply to the newer message follows' };
+      }
+      this.replies.push(action.text);
+    }
+    record.withItem = carried !== undefined;
+    return POSTED;
   }
 
   private escalate(operation: Extract<LifecycleOperation, { op: 'escalate' }>): Promise<ApplyResult> {

@@ -84,6 +84,12 @@ export interface AiItemInput {
   assistantId: string;
   itemId: string;
   text: string;
+  /**
+   * The `ai_tool_call` record of the call that asked for the item, as a posted item's: written
+   * right after the item, so no item is stored without it. Absent: the turn records the call itself
+   * (histories from before), or no call asked for the item (the hand-off message, a failure's note).
+   */
+  record?: ToolCallRecord;
 }
 
 export interface AiReplyInput extends AiItemInput {
