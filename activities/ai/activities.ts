@@ -106,9 +106,9 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
       return policyOf(await configFor(assistantId));
     },
 
-    async buildConversationContext({ conversationId }) {
+    async buildConversationContext({ conversationId, answeringSeq }) {
       const items = deps.store ? await deps.store.recentItems(conversationId, CONTEXT_ITEMS) : [];
-      return toConversationContext(conversationId, items, deps.context);
+      return toConversationContext(conversationId, items, { ...deps.context, ...(answeringSeq === undefined ? {} : { answeringSeq }) });
     },
 
     async callModel({ assistantId, conversationContext, stepMessages, onlyTools }) {

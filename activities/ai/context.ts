@@ -11,6 +11,11 @@ export interface ContextOptions {
   maxChars?: number;
   /** A plugin item's one-line summary (e.g. the plugin registry's `reduceSummary`); default: type and text. */
   summarize?(item: TimelineItem): string | undefined;
+  /**
+   * The visitor message the turn answers. Events after it turn no page: a message left waiting
+   * while a person had the conversation is the assistant's once they hand it back.
+   */
+  answeringSeq?: number;
 }
 
 const DEFAULT_MAX_CHARS = 8000;
@@ -21,15 +26,21 @@ const MAX_ENTRY_CHARS = 1500;
  * the team took the conversation, gave it back, or it was resolved. Not a reopen, nor the hand-back
  * a reopen makes by itself (author `system`): both follow the visitor's message that caused them.
  */
-const turnsPage = (item: EventItem): boolean =>
-  item.event.kind === 'escalated' || item.event.kind === 'resolved' || (item.event.kind === 'handed_back' && item.author.kind !== 'system');
+const turnsPageOf =
+  (answeringSeq: number | undefined) =>
+  (item: EventItem): boolean =>
+    (answeringSeq === undefined || item.seq < answeringSeq) &&
+    (item.event.kind === 'escalated' || item.event.kind === 'resolved' || (item.event.kind === 'handed_back' && item.author.kind !== 'system'));
+
+type TurnsPage = ReturnType<typeof turnsPageOf>;
 
 export function toConversationContext(conversationId: string, items: readonly TimelineItem[], options: ContextOptions = {}): ConversationContext {
   const budget = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const turnsPage = turnsPageOf(options.answeringSeq);
   const all = [...items]
     .sort((a, b) => a.seq - b.seq)
     .flatMap((item) => {
-      const entry = toEntry(item, options.summarize);
+      const entry = toEntry(item, options.summarize, turnsPage);
       return entry && entry.text.trim() !== '' ? [{ ...entry, text: clip(entry.text) }] : [];
     });
   const kept: ContextEntry[] = [];
@@ -43,11 +54,11 @@ export function toConversationContext(conversationId: string, items: readonly Ti
   return { conversationId, entries: kept, truncated: kept.length < all.length };
 }
 
-function toEntry(item: TimelineItem, summarize: ContextOptions['summarize']): ContextEntry | undefined {
+function toEntry(item: TimelineItem, summarize: ContextOptions['summarize'], turnsPage: TurnsPage): ContextEntry | undefined {
   const { seq } = item;
   // What the model reads can end up in a reply to the visitor: the team's own words (notes, private
   // messages, its triage events) and the assistant's tool-call records never reach it.
-  if (item.visibility !== 'public') return handOverMarker(item);
+  if (item.visibility !== 'public') return handOverMarker(item, turnsPage);
   if (item.type === 'message') {
     const role = ({ visitor: 'visitor', human: 'agent', ai: 'assistant', system: 'event' } as const)[item.author.kind];
     return { seq, role, text: messageText(item) };
@@ -65,7 +76,7 @@ function toEntry(item: TimelineItem, summarize: ContextOptions['summarize']): Co
  * conversation changed hands (escalated, handed back), kept as its kind without its words (an
  * escalation's reason): which visitor messages are still the assistant's to answer depends on it.
  */
-function handOverMarker(item: TimelineItem): ContextEntry | undefined {
+function handOverMarker(item: TimelineItem, turnsPage: TurnsPage): ContextEntry | undefined {
   if (item.type !== 'event' || !turnsPage(item as EventItem)) return undefined;
   return { seq: item.seq, role: 'event', text: kindWords((item as EventItem).event), turnsPage: true };
 }
@@ -77,13 +88,11 @@ function messageText(item: TimelineItem): string {
   return [item.text ?? '', ...said].filter(Boolean).join(' ');
 }
 
+/** A public event as the visitor reads it: reasons are the team's (server/access.ts), so the model does not read them either. */
 function describeEvent(event: TimelineEvent): string {
   switch (event.kind) {
-    case 'priority_changed':
+    case 'priority_changed': // public in stores kept by versions before it was the team's
       return `priority changed from ${event.data.from} to ${event.data.to}`;
-    case 'resolved':
-    case 'reopened':
-      return [event.kind, event.data.reason].filter(Boolean).join(': ');
     case 'title_changed':
       return `title changed to "${event.data.title}"`;
     default:

@@ -4,6 +4,7 @@ import { APICallError } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { toConversationContext } from '../../activities/ai/context';
+import { unansweredVisitorText } from '../../activities/ai/prompt';
 import { createAiActivities } from '../../activities/ai/activities';
 import { defaultAssistantConfig } from '../../activities/ai/config';
 import { createModelResolver, modelProblem } from '../../activities/ai/resolve-model';
@@ -138,7 +139,8 @@ describe('toConversationContext', () => {
         visitorMessage('c1', 1, 'hello'),
         item(2, { type: 'message', author: { kind: 'ai', id: 'bot' }, text: 'Hi! How can I help?' }),
         item(3, { type: 'message', author: agent, text: 'Let me check that for you.' }),
-        event(4, 'priority_changed', { from: 'medium', to: 'high' }),
+        event(4, 'title_changed', { title: 'Charged twice' }),
+        event(5, 'resolved', { reason: 'refunded, customer is a known abuser' }),
         item(6, { type: 'acme.rating', score: 5 }),
       ],
       { summarize: (i) => (i.type === 'acme.rating' ? `rated ${String(i.score)}/5` : undefined) },
@@ -147,7 +149,8 @@ describe('toConversationContext', () => {
       [1, 'visitor', 'hello'],
       [2, 'assistant', 'Hi! How can I help?'],
       [3, 'agent', 'Let me check that for you.'],
-      [4, 'event', 'priority changed from medium to high'],
+      [4, 'event', 'title changed to "Charged twice"'],
+      [5, 'event', 'resolved'], // the reason is the team's, as the visitor reads it
       [6, 'item', 'rated 5/5'],
     ]);
     expect(ctx.truncated).toBe(false);
@@ -185,7 +188,7 @@ describe('toConversationContext', () => {
       // A reopen, and the hand-back a reopen makes, follow the visitor's message that caused them.
       event(4, 'reopened', {}, lifecycle),
       event(5, 'handed_back', {}, lifecycle),
-      event(6, 'priority_changed', { from: 'medium', to: 'high' }),
+      event(6, 'title_changed', { title: 'Charged twice' }),
     ]);
     expect(ctx.entries.map((e) => [e.seq, e.turnsPage ?? false])).toEqual([
       [1, true],
@@ -194,6 +197,12 @@ describe('toConversationContext', () => {
       [4, false],
       [6, false],
     ]);
+  });
+
+  it('turns no page after the visitor message the turn answers (one left waiting, then handed back)', () => {
+    const items = [visitorMessage('c1', 1, 'Can I get a refund?'), event(2, 'escalated', { reason: 'billing' }), event(3, 'handed_back')];
+    expect(unansweredVisitorText(toConversationContext('c1', items).entries)).toBe('');
+    expect(unansweredVisitorText(toConversationContext('c1', items, { answeringSeq: 1 }).entries)).toBe('Can I get a refund?');
   });
 
   it('keeps the newest entries within the budget', () => {

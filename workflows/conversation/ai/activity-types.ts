@@ -7,7 +7,8 @@ import type { AiItemInput, AiReplyInput, AiTypingInput, CallModelInput, CallMode
 
 export interface AiActivities {
   loadAssistantPolicy(input: { assistantId: string }): Promise<AssistantPolicy>;
-  buildConversationContext(input: { conversationId: string }): Promise<ConversationContext>;
+  /** `answeringSeq`: the visitor message the turn answers (context.ts); absent in turns of runs before it. */
+  buildConversationContext(input: { conversationId: string; answeringSeq?: number }): Promise<ConversationContext>;
   /** One model step; throws on model errors (non-retryable `AiModelAuthError` for 401/403). */
   callModel(input: CallModelInput): Promise<CallModelResult>;
   recordToolCall(record: ToolCallRecord): Promise<void>;

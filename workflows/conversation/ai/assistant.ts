@@ -95,7 +95,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
       }
       return;
     }
-    const context = await orEscalate(() => activities.buildConversationContext({ conversationId }));
+    const context = await orEscalate(() => activities.buildConversationContext({ conversationId, answeringSeq: job.arrival.seq }));
     if (!context) return;
     const outcome = await runAiTurn(deps(job), {
       conversationId,
