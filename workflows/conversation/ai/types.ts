@@ -5,7 +5,10 @@ import type { Priority } from '../../../domain/conversation';
 /** One line of the conversation as the model sees it. */
 export interface ContextEntry {
   seq: number;
-  /** `visitor` / `agent` / `assistant` speak publicly; `note` is private; `event` and `item` are summaries. */
+  /**
+   * `visitor` / `agent` / `assistant` speak publicly; `event` and `item` are summaries. `note` only in
+   * contexts recorded before private items were left out (a turn in flight across the upgrade).
+   */
   role: 'visitor' | 'agent' | 'assistant' | 'note' | 'event' | 'item';
   text: string;
   /**
