@@ -303,6 +303,10 @@ describe('Chat API over the wire', () => {
       await t.api.call('POST', '/v1/conversations', phone, { conversationId: 'contact-1' });
       const wrong = await t.api.call('POST', '/v1/contacts/identify', laptop, { externalId, userHash: userHash.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) });
       expect(wrong.status).toBe(401);
+      // Not even a hash in form is a wrong proof too, as the contract says; not a 400 telling the form.
+      for (const malformed of ['deadbeef', `${userHash}00`, ''.padEnd(64, 'z')]) {
+        expect((await t.api.call('POST', '/v1/contacts/identify', laptop, { externalId, userHash: malformed })).status).toBe(401);
+      }
       expect((await t.api.call('GET', '/v1/conversations', laptop)).body.conversations).toEqual([]);
 
       const laptopSocket = await t.open(laptop);
