@@ -12,6 +12,7 @@ import { visibleConversation } from '../access';
 import { authorOf } from '../caller';
 import type { ApiContext } from '../context';
 import { authenticated, callerOf } from '../middleware/authenticate';
+import { requireIdentityEncoding } from '../middleware/identity-encoding';
 import { fileParams, uploadQuery } from '../schemas/files';
 import { parseInput } from '../schemas/parse';
 import { fileUrl, visitorMaySeeFile } from '../services/items';
@@ -22,7 +23,7 @@ export function fileRoutes(ctx: ApiContext): Router {
   const router = Router();
   const { fileMaxBytes, fileMediaTypes } = ctx.limits;
 
-  router.post('/', ...ctx.authenticate, async (req, res) => {
+  router.post('/', ...ctx.authenticate, requireIdentityEncoding, async (req, res) => {
     const caller = callerOf(res);
     const { conversationId, filename } = parseInput(uploadQuery, req.query, 'query');
     const mediaType = mediaTypeOf(req);
