@@ -1,10 +1,14 @@
-/** How files are taken and served: an upload is kept as sent, never as an encoding of it. */
+/**
+ * How files are taken and served: an upload is kept as sent, never as an encoding of it; a download
+ * runs nothing in the browser, whatever types the configuration allows.
+ */
 import { gzipSync } from 'node:zlib';
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
 import { AGENT, Api } from './support/clients';
 import { testConfig } from './support/app';
+import { solidPng } from '../support/png';
 
 let app: RunningApp;
 let api: Api;
@@ -12,7 +16,8 @@ let client: MongoClient;
 let db: Db;
 
 beforeAll(async () => {
-  const config = testConfig();
+  // An operator may allow types a browser would run as a page of its own.
+  const config = testConfig({ fileMediaTypes: ['image/png', 'image/svg+xml', 'text/html', 'application/pdf', 'text/plain'] });
   app = await startApp(config);
   api = new Api(app);
   client = new MongoClient(app.mongoUri);
@@ -41,5 +46,33 @@ describe('uploads', () => {
     expect(identity.status).toBe(201);
     const served = await fetch(`${app.url}${identity.body.file.url}`, { headers: api.headers(AGENT) });
     expect(await served.text()).toBe('plain words');
+  });
+});
+
+describe('downloads', () => {
+  const served = async (filename: string, mediaType: string, body: string | Uint8Array) => {
+    const up = await upload(filename, body, { 'Content-Type': mediaType });
+    expect(up.status, filename).toBe(201);
+    return fetch(`${app.url}${up.body.file.url}`, { headers: api.headers(AGENT) });
+  };
+  const sandboxed = (res: Response) => [res.headers.get('content-security-policy'), res.headers.get('x-content-type-options')];
+  const SANDBOX = ["sandbox; default-src 'none'; style-src 'unsafe-inline'", 'nosniff'];
+
+  it('serves inline only the raster images whose bytes the upload checked, any other type as an attachment, each in a CSP sandbox', async () => {
+    const kinds = [
+      { filename: 'dot.png', mediaType: 'image/png', body: solidPng(1, 1), disposition: 'inline' },
+      { filename: 'logo.svg', mediaType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.domain)"/>', disposition: 'attachment' },
+      { filename: 'page.html', mediaType: 'text/html', body: '<script>alert(document.domain)</script>', disposition: 'attachment' },
+      { filename: 'report.pdf', mediaType: 'application/pdf', body: '%PDF-1.7', disposition: 'attachment' },
+    ];
+    for (const { filename, mediaType, body, disposition } of kinds) {
+      const res = await served(filename, mediaType, body);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(mediaType);
+      expect(res.headers.get('content-disposition')).toBe(`${disposition}; filename=${filename}`);
+      expect(sandboxed(res), filename).toEqual(SANDBOX);
+    }
+    // A refusal of a download too.
+    expect(sandboxed(await fetch(`${app.url}/v1/files/file_nope`, { headers: api.headers(AGENT) }))).toEqual(SANDBOX);
   });
 });
