@@ -59,7 +59,8 @@ export function fileRoutes(ctx: ApiContext): Router {
     }
   });
 
-  router.get('/:id', fileSecurityHeaders, authenticated(ctx.directory, { queryCredentials: true }), async (req, res) => {
+  // A visitor's download costs it a token as its other calls do: a visitor may not fetch a file in a loop.
+  router.get('/:id', fileSecurityHeaders, authenticated(ctx.directory, { queryCredentials: true }), ctx.visitorLimit, async (req, res) => {
     const caller = callerOf(res);
     const { id } = parseInput(fileParams, req.params, 'params');
     const info = await ctx.store.getFileInfo(id);

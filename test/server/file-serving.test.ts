@@ -14,10 +14,15 @@ let app: RunningApp;
 let api: Api;
 let client: MongoClient;
 let db: Db;
+/** Each test's visitor is its own: none runs into another's limit. */
+const VISITOR_BURST = 7;
 
 beforeAll(async () => {
   // An operator may allow types a browser would run as a page of its own.
-  const config = testConfig({ fileMediaTypes: ['image/png', 'image/svg+xml', 'text/html', 'application/pdf', 'text/plain'] });
+  const config = testConfig({
+    fileMediaTypes: ['image/png', 'image/svg+xml', 'text/html', 'application/pdf', 'text/plain'],
+    visitorRate: { perSecond: 0.01, burst: VISITOR_BURST },
+  });
   app = await startApp(config);
   api = new Api(app);
   client = new MongoClient(app.mongoUri);
@@ -74,5 +79,25 @@ describe('downloads', () => {
     }
     // A refusal of a download too.
     expect(sandboxed(await fetch(`${app.url}/v1/files/file_nope`, { headers: api.headers(AGENT) }))).toEqual(SANDBOX);
+  });
+});
+
+describe("a visitor's downloads", () => {
+  it("are charged to the visitor's limit like its other calls, with query credentials too; the team's are not", async () => {
+    const visitor = { visitorId: await api.newVisitor() }; // one token
+    await api.call('POST', '/v1/conversations', visitor, { conversationId: 'fs-limit' }); // two
+    const up = await api.call('POST', '/v1/files?conversationId=fs-limit&filename=dot.png', visitor, solidPng(1, 1), { 'Content-Type': 'image/png' }); // three
+    expect(up.status).toBe(201);
+    const viaHeaders = () => fetch(`${app.url}${up.body.file.url}`, { headers: api.headers(visitor) });
+    const viaQuery = () => fetch(`${app.url}${up.body.file.url}?publicKey=${app.keys.publicKey}&visitorId=${visitor.visitorId}`, { headers: { Referer: `${app.url}/` } });
+    const statuses = [];
+    for (const download of [viaHeaders, viaQuery, viaHeaders, viaQuery, viaHeaders]) statuses.push((await download()).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    const refused = await viaQuery();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toMatchObject({ error: { code: 'ERR_RATE_LIMITED' } });
+    // A team member's downloads are not the visitor's.
+    for (let i = 0; i < VISITOR_BURST + 1; i++) expect((await api.call('GET', up.body.file.url, AGENT)).status).toBe(200);
   });
 });
