@@ -33,6 +33,7 @@ import { startEmbeddedMongo } from './mongo';
 import { productActivities } from './product-activities';
 import { projectionLoader } from './projection';
 import { seedDefaults } from './seed';
+import { dataDirFailure, listenFailure, mongoUriFailure } from './setting-errors';
 
 export interface StartOverrides {
   /** Share one workflow engine between instances (as a Temporal cluster is shared); it is then not shut down by `close`. */
@@ -105,12 +106,16 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
   try {
     let mongoUri = config.store.mongodbUri;
     if (!mongoUri) {
-      const mongo = await startEmbeddedMongo({ memory: config.store.memory, dataDir: path.join(config.dataDir, 'mongo'), logger: log.child({ thread: 'mongo' }) });
+      const mongo = await startEmbeddedMongo({ memory: config.store.memory, dataDir: path.join(config.dataDir, 'mongo'), logger: log.child({ thread: 'mongo' }) }).catch(
+        (err: unknown) => Promise.reject(dataDirFailure(err, config.dataDir)),
+      );
       cleanup.push(() => mongo.close());
       mongoUri = mongo.uri;
     }
     // A second client for what the Store API does not offer: workflow projections (and the journal of an engine on this thread).
-    const direct = await connect(mongoUri, config.store.dbName);
+    const direct = await connect(mongoUri, config.store.dbName).catch((err: unknown) =>
+      Promise.reject(config.store.mongodbUri ? mongoUriFailure(err, config.store.mongodbUri) : err),
+    );
     cleanup.push(() => direct.client.close());
     if (!overrides.engine && !wantsTemporal(config.temporal)) {
       // One embedded engine per store: another instance sharing this store is refused (engine-lease.ts),
@@ -179,8 +184,9 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       websiteChanges: websiteChangeNotices(engine),
       pages: { publicKey: website.publicKey, demo: config.demoPages },
     });
-    const port = await chat.listen(config.port, config.host);
+    // Before listening: a server that could not listen still has its sockets' and signals' work to stop.
     cleanup.push(() => chat.close(config.limits.shutdown));
+    const port = await chat.listen(config.port, config.host).catch((err: unknown) => Promise.reject(listenFailure(err, config)));
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     return {
       url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,

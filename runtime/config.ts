@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ShutdownOptions } from '../server/app';
 import { proxyTrust, type TrustProxy } from '../server/client-ip';
+import { ConfigurationError } from './setting-errors';
 
 /** A whole number from `min` to `max`; `why` says why no larger one. */
 const int = (min: number, max: number, fallback: number, why: string) => z.coerce.number().int().min(min).max(max, `at most ${max} ${why}`).default(fallback);
@@ -173,7 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(unsetWhenBlank(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${problems}`);
+    throw new ConfigurationError(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);

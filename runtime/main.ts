@@ -3,17 +3,31 @@
  * keys (start-banner.ts); SIGTERM/SIGINT drain connections and stop cleanly, and another signal a second or more
  * later stops at once.
  */
-import { loadConfig } from './config';
+import { loadConfig, type AppConfig } from './config';
 import { startApp } from './app';
-import { EngineLeaseHeldError } from './engine/engine-lease';
 import { startBanner } from './start-banner';
 
-const config = loadConfig();
-const app = await startApp(config, { onFatal: () => process.exit(1) }).catch((err: unknown) => {
-  // A refusal explains itself (another instance holds the store's engine); anything else shows where it came from.
-  process.stderr.write(`Support chat could not start: ${err instanceof EngineLeaseHeldError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+/**
+ * Failures that explain themselves: a setting (setting-errors.ts), another instance holding the
+ * store's engine, the embedded store's data directory held or damaged. Known by name, as the
+ * store's errors come from its thread.
+ */
+const EXPLAINED = new Set(['ConfigurationError', 'EngineLeaseHeldError', 'DataDirInUseError', 'DataDirDamagedError']);
+
+/** One line for a failure that explains itself; anything else shows where it came from. */
+function couldNotStart(err: unknown): never {
+  const said = err instanceof Error ? (EXPLAINED.has(err.name) ? err.message : err.stack) : String(err);
+  process.stderr.write(`Support chat could not start: ${said}\n`);
   process.exit(1);
-});
+}
+
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (err) {
+  couldNotStart(err);
+}
+const app = await startApp(config, { onFatal: () => process.exit(1) }).catch(couldNotStart);
 app.log.info({ url: app.url, engine: app.engine.kind }, 'support chat is running');
 process.stderr.write(startBanner(app.url, app.keys, config));
 

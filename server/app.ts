@@ -13,6 +13,7 @@ import { ConnectionDrain } from './connection-drain';
 import type { ApiContext } from './context';
 import type { ServerDeps } from './deps';
 import { storeDirectory } from './directory';
+import { accessLog } from './middleware/access-log';
 import { authenticated } from './middleware/authenticate';
 import { preflight } from './middleware/cors';
 import { errorHandler, notFound } from './middleware/errors';
@@ -87,7 +88,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.disable('x-powered-by');
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
-  app.use(drain.middleware, securityHeaders, preflight);
+  // The access log first, so a request's line times all of it, refusals included.
+  app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx));
   app.use('/v1', rateLimit(ipBuckets, (req) => req.ip ?? 'unknown'));

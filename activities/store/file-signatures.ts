@@ -13,6 +13,12 @@ const SIGNATURES: Readonly<Record<string, (head: Buffer) => boolean>> = {
   'image/webp': (head) => startsWith(head, 'RIFF') && startsWith(head, 'WEBP', 8),
 };
 
+/**
+ * Whether a file of this type is served inline: a raster image whose bytes the upload checked (an
+ * SVG may run scripts, a PDF reader runs those of its own); any other type is an attachment.
+ */
+export const servedInline = (mediaType: string): boolean => Object.hasOwn(SIGNATURES, mediaType);
+
 /** Enough leading bytes to tell every signature above. */
 export const SIGNATURE_BYTES = 12;
 

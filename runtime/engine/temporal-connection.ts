@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client, Connection, type ClientOptions } from '@temporalio/client';
 import { TestWorkflowEnvironment, type LocalTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
+import { settingFailed } from '../setting-errors';
 
 /** Where a real Temporal is: a server address, or a Temporal CLI binary to start a local dev server with. */
 export interface TemporalSettings {
@@ -53,16 +54,25 @@ export function localServerOptions(settings: TemporalSettings & { cliPath: strin
   };
 }
 
+/** Connects to the configured Temporal; a failure to reach it names the setting (TEMPORAL_CLI_PATH or TEMPORAL_ADDRESS). */
 export async function connectTemporal(settings: TemporalSettings): Promise<TemporalConnection> {
-  if (settings.cliPath) {
+  const { cliPath, address } = settings;
+  if (cliPath) {
     if (settings.dbFilename) await mkdir(path.dirname(settings.dbFilename), { recursive: true });
-    const env = await TestWorkflowEnvironment.createLocal(localServerOptions({ ...settings, cliPath: settings.cliPath }));
+    const env = await TestWorkflowEnvironment.createLocal(localServerOptions({ ...settings, cliPath })).catch((err: unknown) =>
+      Promise.reject(settingFailed('TEMPORAL_CLI_PATH', cliPath, 'could not start a Temporal dev server with it', err)),
+    );
     return { client: env.client, nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default', close: () => env.teardown() };
   }
-  if (!settings.address) throw new Error('Temporal needs TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH');
+  if (!address) throw new Error('Temporal needs TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH');
   const namespace = settings.namespace ?? 'default';
-  const connection = await Connection.connect({ address: settings.address });
-  const nativeConnection = await NativeConnection.connect({ address: settings.address });
+  const unreachable = (err: unknown) => Promise.reject(settingFailed('TEMPORAL_ADDRESS', address, 'could not connect to Temporal there', err));
+  // The native connection first: it fails at once where nothing answers, the client's only after its 10 s deadline.
+  const nativeConnection = await NativeConnection.connect({ address }).catch(unreachable);
+  const connection = await Connection.connect({ address }).catch(async (err: unknown) => {
+    await nativeConnection.close();
+    return unreachable(err);
+  });
   return {
     client: new Client({ connection, namespace, ...CLIENT_OPTIONS }),
     nativeConnection,

@@ -26,3 +26,17 @@ export const securityHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   next();
 };
+
+/**
+ * A stored file's answer, instead of the pages' policy: opened as a page of its own (a link, a new
+ * tab), it is a sandbox, an origin of its own where nothing runs (an SVG's or an HTML file's
+ * scripts) and nothing loads. Inline styles, which run nothing, are let through for the browser's
+ * own view of an image (Chromium's centres it with them). `nosniff` (above) keeps a browser from
+ * taking the file for another type.
+ */
+const FILE_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'";
+
+export const fileSecurityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('Content-Security-Policy', FILE_CONTENT_SECURITY_POLICY);
+  next();
+};

@@ -1,17 +1,21 @@
 /**
  * Files: uploads stream the raw body into the store's GridFS (never held whole); downloads go only
- * to callers who may see the file's conversation. Browsers cannot set headers on `<img src>`, so a
+ * to callers who may see the file's conversation, in a CSP sandbox, and as attachments but for the
+ * raster images whose bytes the upload checked. Browsers cannot set headers on `<img src>`, so a
  * download also accepts the WebSocket-style query credentials.
  */
 import { create as contentDisposition } from 'content-disposition';
 import { Router, type Request } from 'express';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { servedInline } from '../../activities/store/file-signatures';
 import { AppError, isAppError } from '../../domain/errors';
 import { visibleConversation } from '../access';
 import { authorOf } from '../caller';
 import type { ApiContext } from '../context';
 import { authenticated, callerOf } from '../middleware/authenticate';
+import { requireIdentityEncoding } from '../middleware/identity-encoding';
+import { fileSecurityHeaders } from '../middleware/security-headers';
 import { fileParams, uploadQuery } from '../schemas/files';
 import { parseInput } from '../schemas/parse';
 import { fileUrl, visitorMaySeeFile } from '../services/items';
@@ -22,7 +26,7 @@ export function fileRoutes(ctx: ApiContext): Router {
   const router = Router();
   const { fileMaxBytes, fileMediaTypes } = ctx.limits;
 
-  router.post('/', ...ctx.authenticate, async (req, res) => {
+  router.post('/', ...ctx.authenticate, requireIdentityEncoding, async (req, res) => {
     const caller = callerOf(res);
     const { conversationId, filename } = parseInput(uploadQuery, req.query, 'query');
     const mediaType = mediaTypeOf(req);
@@ -55,7 +59,8 @@ export function fileRoutes(ctx: ApiContext): Router {
     }
   });
 
-  router.get('/:id', authenticated(ctx.directory, { queryCredentials: true }), async (req, res) => {
+  // A visitor's download costs it a token as its other calls do: a visitor may not fetch a file in a loop.
+  router.get('/:id', fileSecurityHeaders, authenticated(ctx.directory, { queryCredentials: true }), ctx.visitorLimit, async (req, res) => {
     const caller = callerOf(res);
     const { id } = parseInput(fileParams, req.params, 'params');
     const info = await ctx.store.getFileInfo(id);
@@ -68,7 +73,7 @@ export function fileRoutes(ctx: ApiContext): Router {
     if (caller.kind === 'visitor' && !(await visitorMaySeeFile(ctx.store, info))) throw unknown;
     res.setHeader('Content-Type', info.mediaType);
     res.setHeader('Content-Length', String(info.size));
-    res.setHeader('Content-Disposition', contentDisposition(info.filename, { type: info.mediaType.startsWith('image/') ? 'inline' : 'attachment' }));
+    res.setHeader('Content-Disposition', contentDisposition(info.filename, { type: servedInline(info.mediaType) ? 'inline' : 'attachment' }));
     res.setHeader('Cache-Control', 'private, max-age=3600');
     try {
       await pipeline(ctx.store.openFileStream(id), res);

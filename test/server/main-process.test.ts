@@ -1,6 +1,7 @@
 /** `npm start`'s process: it starts on embedded defaults, drains on a signal, and stops at once on a second. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sleep } from './support/clients';
 
@@ -9,26 +10,56 @@ afterAll(() => {
   child?.kill('SIGKILL');
 });
 
-/** Starts `runtime/main.ts` (or `npm start`) and resolves with its URL and public key once it prints them. */
-function startMain(command = [process.execPath, '--import', 'tsx', 'runtime/main.ts']): Promise<{ url: string; publicKey: string }> {
+const MAIN = [process.execPath, '--import', 'tsx', 'runtime/main.ts'];
+
+/** Starts `runtime/main.ts` (or `npm start`) with `settings` on top of the test's own. */
+function spawnMain(command = MAIN, settings: Record<string, string> = {}): ChildProcessWithoutNullStreams {
   // Embedded services whatever the environment names: this is about the process, not the services.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'MONGODB_URI' && !name.startsWith('TEMPORAL_')));
   child = spawn(command[0]!, command.slice(1), {
-    env: { ...env, PORT: '0', EMBEDDED_MONGO_MEMORY: 'true', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '10000' },
+    env: { ...env, PORT: '0', EMBEDDED_MONGO_MEMORY: 'true', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '10000', ...settings },
   });
+  return child;
+}
+
+/** Starts `runtime/main.ts` (or `npm start`) and resolves with its URL and public key once it prints them. */
+function startMain(command = MAIN): Promise<{ url: string; publicKey: string }> {
+  const started = spawnMain(command);
   let printed = '';
   return new Promise((resolve, reject) => {
-    child!.stderr.on('data', (chunk: Buffer) => {
+    started.stderr.on('data', (chunk: Buffer) => {
       printed += chunk.toString();
       const url = /listening on (http:\/\/\S+)/.exec(printed)?.[1];
       const publicKey = /public key\s+(\S+)/.exec(printed)?.[1];
       if (url && publicKey) resolve({ url, publicKey });
     });
-    child!.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready: ${printed}`)));
+    started.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready: ${printed}`)));
   });
 }
 
+/** Runs `runtime/main.ts` with `settings` until it exits: its exit code and what it printed on stderr. */
+async function failedStart(settings: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const started = spawnMain(MAIN, settings);
+  let stderr = '';
+  started.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = await once(started, 'exit');
+  return { code, stderr };
+}
+
 describe('runtime/main.ts', () => {
+  it('prints one line naming the variable, not a stack trace nor a secret, and exits 1 when a setting stops the start', async () => {
+    const nobody = net.createServer().listen(0, '127.0.0.1');
+    await once(nobody, 'listening');
+    const { port } = nobody.address() as net.AddressInfo;
+    nobody.close();
+    const uri = `mongodb://support:hunter2@127.0.0.1:${port}/?serverSelectionTimeoutMS=300`;
+    expect(await failedStart({ MONGODB_URI: uri })).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(new RegExp(`^Support chat could not start: MONGODB_URI=mongodb://<credentials>@127\\.0\\.0\\.1:${port}/\\?serverSelectionTimeoutMS=300: could not connect to MongoDB there \\([^\\n]*ECONNREFUSED[^\\n]*\\)\\n$`)),
+    });
+    expect(await failedStart({ PORT: '99999' })).toEqual({ code: 1, stderr: 'Support chat could not start: Invalid configuration: PORT: at most 65535 (the largest TCP port)\n' });
+  }, 60_000);
+
   it('waits for an in-flight request on the first signal (and its echo) and stops at once on a later one', async () => {
     const { url, publicKey } = await startMain();
     const visitorId = (await (await fetch(`${url}/v1/websites`, { headers: { 'X-Public-Key': publicKey } })).json()).visitor.id;

@@ -1,0 +1,50 @@
+/**
+ * Start-up failures that a setting explains. Their message names the variable and the value in
+ * force (never a secret: a URI without its credentials), so `npm start` prints that one line, not
+ * a stack trace, and whoever runs it knows what to change.
+ */
+import { redactConnectionString } from 'mongodb-connection-string-url';
+
+export class ConfigurationError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** `VARIABLE=value: problem (what the failure itself said)`. */
+export function settingFailed(variable: string, value: string | number, problem: string, cause: unknown): ConfigurationError {
+  const said = cause instanceof Error ? cause.message : String(cause);
+  return new ConfigurationError(`${variable}=${value}: ${problem} (${said})`, { cause });
+}
+
+/** The server's `listen` failed: HOST or PORT, by the system's error code; any other failure as it is. */
+export function listenFailure(err: unknown, { host, port }: { host: string; port: number }): unknown {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return settingFailed('PORT', port, `something else listens on that port of ${host} already`, err);
+    case 'EACCES':
+      return settingFailed('PORT', port, 'this user may not listen on that port (one under 1024 needs privileges)', err);
+    case 'EADDRNOTAVAIL':
+    case 'EAFNOSUPPORT':
+      return settingFailed('HOST', host, 'no network interface of this machine has that address', err);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return settingFailed('HOST', host, 'no address is known for that name', err);
+    default:
+      return err;
+  }
+}
+
+/**
+ * The embedded store could not start in DATA_DIR: a system error (not a directory, no permission,
+ * a read-only or full disk). Its refusals that explain themselves (the directory held by another
+ * server, or damaged) carry no such code and stay as they are.
+ */
+export function dataDirFailure(err: unknown, dataDir: string): unknown {
+  return typeof (err as NodeJS.ErrnoException).code === 'string' ? settingFailed('DATA_DIR', dataDir, 'the embedded store cannot keep its data there', err) : err;
+}
+
+/** The first contact with a configured MongoDB failed (out of reach, credentials refused, not a URI); the URI is named without its credentials. */
+export const mongoUriFailure = (err: unknown, uri: string): ConfigurationError =>
+  settingFailed('MONGODB_URI', redactConnectionString(uri), 'could not connect to MongoDB there', err);

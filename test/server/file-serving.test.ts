@@ -1,0 +1,103 @@
+/**
+ * How files are taken and served: an upload is kept as sent, never as an encoding of it; a download
+ * runs nothing in the browser, whatever types the configuration allows.
+ */
+import { gzipSync } from 'node:zlib';
+import { MongoClient, type Db } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../runtime/app';
+import { AGENT, Api } from './support/clients';
+import { testConfig } from './support/app';
+import { solidPng } from '../support/png';
+
+let app: RunningApp;
+let api: Api;
+let client: MongoClient;
+let db: Db;
+/** Each test's visitor is its own: none runs into another's limit. */
+const VISITOR_BURST = 7;
+
+beforeAll(async () => {
+  // An operator may allow types a browser would run as a page of its own.
+  const config = testConfig({
+    fileMediaTypes: ['image/png', 'image/svg+xml', 'text/html', 'application/pdf', 'text/plain'],
+    visitorRate: { perSecond: 0.01, burst: VISITOR_BURST },
+  });
+  app = await startApp(config);
+  api = new Api(app);
+  client = new MongoClient(app.mongoUri);
+  db = client.db(config.store.dbName);
+  expect((await api.call('POST', '/v1/conversations', { visitorId: await api.newVisitor() }, { conversationId: 'fs-1' })).status).toBe(201);
+});
+afterAll(async () => {
+  await client?.close();
+  await app?.close();
+});
+
+const upload = (filename: string, body: string | Uint8Array, headers: Record<string, string>) =>
+  api.call('POST', `/v1/files?conversationId=fs-1&filename=${filename}`, AGENT, body, headers);
+
+describe('uploads', () => {
+  it('refuses a body with a Content-Encoding, which would be kept compressed as if it were the file, and keeps nothing of it', async () => {
+    for (const encoding of ['gzip', 'GZIP', 'identity, gzip']) {
+      const refused = await upload('notes.txt', gzipSync('plain words'), { 'Content-Type': 'text/plain', 'Content-Encoding': encoding });
+      expect(refused.status, encoding).toBe(415);
+      expect(refused.body.error).toEqual({ code: 'ERR_UNSUPPORTED_MEDIA_TYPE', message: `Uploads are kept as sent: send the file itself, without Content-Encoding (got ${encoding})` });
+      expect(refused.headers.get('accept-encoding')).toBe('identity');
+    }
+    expect(await db.collection('files.files').countDocuments({ filename: 'notes.txt' })).toBe(0);
+
+    const identity = await upload('plain.txt', 'plain words', { 'Content-Type': 'text/plain', 'Content-Encoding': 'identity' });
+    expect(identity.status).toBe(201);
+    const served = await fetch(`${app.url}${identity.body.file.url}`, { headers: api.headers(AGENT) });
+    expect(await served.text()).toBe('plain words');
+  });
+});
+
+describe('downloads', () => {
+  const served = async (filename: string, mediaType: string, body: string | Uint8Array) => {
+    const up = await upload(filename, body, { 'Content-Type': mediaType });
+    expect(up.status, filename).toBe(201);
+    return fetch(`${app.url}${up.body.file.url}`, { headers: api.headers(AGENT) });
+  };
+  const sandboxed = (res: Response) => [res.headers.get('content-security-policy'), res.headers.get('x-content-type-options')];
+  const SANDBOX = ["sandbox; default-src 'none'; style-src 'unsafe-inline'", 'nosniff'];
+
+  it('serves inline only the raster images whose bytes the upload checked, any other type as an attachment, each in a CSP sandbox', async () => {
+    const kinds = [
+      { filename: 'dot.png', mediaType: 'image/png', body: solidPng(1, 1), disposition: 'inline' },
+      { filename: 'logo.svg', mediaType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.domain)"/>', disposition: 'attachment' },
+      { filename: 'page.html', mediaType: 'text/html', body: '<script>alert(document.domain)</script>', disposition: 'attachment' },
+      { filename: 'report.pdf', mediaType: 'application/pdf', body: '%PDF-1.7', disposition: 'attachment' },
+    ];
+    for (const { filename, mediaType, body, disposition } of kinds) {
+      const res = await served(filename, mediaType, body);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(mediaType);
+      expect(res.headers.get('content-disposition')).toBe(`${disposition}; filename=${filename}`);
+      expect(sandboxed(res), filename).toEqual(SANDBOX);
+    }
+    // A refusal of a download too.
+    expect(sandboxed(await fetch(`${app.url}/v1/files/file_nope`, { headers: api.headers(AGENT) }))).toEqual(SANDBOX);
+  });
+});
+
+describe("a visitor's downloads", () => {
+  it("are charged to the visitor's limit like its other calls, with query credentials too; the team's are not", async () => {
+    const visitor = { visitorId: await api.newVisitor() }; // one token
+    await api.call('POST', '/v1/conversations', visitor, { conversationId: 'fs-limit' }); // two
+    const up = await api.call('POST', '/v1/files?conversationId=fs-limit&filename=dot.png', visitor, solidPng(1, 1), { 'Content-Type': 'image/png' }); // three
+    expect(up.status).toBe(201);
+    const viaHeaders = () => fetch(`${app.url}${up.body.file.url}`, { headers: api.headers(visitor) });
+    const viaQuery = () => fetch(`${app.url}${up.body.file.url}?publicKey=${app.keys.publicKey}&visitorId=${visitor.visitorId}`, { headers: { Referer: `${app.url}/` } });
+    const statuses = [];
+    for (const download of [viaHeaders, viaQuery, viaHeaders, viaQuery, viaHeaders]) statuses.push((await download()).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    const refused = await viaQuery();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toMatchObject({ error: { code: 'ERR_RATE_LIMITED' } });
+    // A team member's downloads are not the visitor's.
+    for (let i = 0; i < VISITOR_BURST + 1; i++) expect((await api.call('GET', up.body.file.url, AGENT)).status).toBe(200);
+  });
+});
