@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
-import { createTeamQueueSignals } from '../activities/ai';
+import { createTeamQueueSignals, warnOfUnrunnableAssistants } from '../activities/ai';
 import { openStore, type Store } from '../activities/store';
 import { websiteChangeNotices } from '../activities/website-changes';
 import { connect } from '../activities/store/connect';
@@ -139,6 +139,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       log.warn({ changed }, 'the configuration changed the default website; restart every instance sharing this store with the same configuration');
     }
     if (!config.store.memory) await keepKeys(config.dataDir, website);
+    await warnOfUnrunnableAssistants(store, website.id, config.openai, log);
 
     const pluginList = { rootDir: projectRoot, plugins: config.plugins };
     const plugins = await loadPluginRegistry(pluginList);
@@ -183,6 +184,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       teams: overrides.teams ?? createTeamQueueSignals(engine),
       websiteChanges: websiteChangeNotices(engine),
       pages: { publicKey: website.publicKey, demo: config.demoPages },
+      openai: config.openai,
     });
     // Before listening: a server that could not listen still has its sockets' and signals' work to stop.
     cleanup.push(() => chat.close(config.limits.shutdown));

@@ -38,9 +38,6 @@ export interface ServerDeps {
   websiteChanges: WebsiteChangeNotices;
   /** The built pages (widget demo, inbox, audit viewer) and what their bootstrap tells them. */
   pages: PagesOptions;
-  /**
-   * The OpenAI settings the AI activities run with (the configuration's `openai`): an assistant
-   * given an `openai:` model the server cannot run is refused. Absent: as the environment has them.
-   */
-  openai?: Pick<OpenAiSettings, 'apiKey'>;
+  /** The OpenAI settings the AI activities run with (the configuration's `openai`): an assistant given an `openai:` model the server cannot run is refused. */
+  openai: Pick<OpenAiSettings, 'apiKey'>;
 }

@@ -4,7 +4,7 @@
  * key the AI activities read it from; the assistant itself is a team member (kind `ai`).
  */
 import { Router } from 'express';
-import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig, modelProblem, openAiSettingsFromEnv } from '../../activities/ai';
+import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig, modelProblem } from '../../activities/ai';
 import { newId } from '../../activities/store';
 import type { AssistantConfig } from '../../domain/assistant';
 import { AppError } from '../../domain/errors';
@@ -18,11 +18,10 @@ import { teamChangeBy } from '../services/team-members';
 export function aiAgentRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(...ctx.authenticate, ...ctx.jsonBody);
-  const openai = ctx.openai ?? openAiSettingsFromEnv();
 
   /** A configuration whose model this server can run: saved otherwise, every turn would hand the conversation to the team. */
   const runnable = (config: AssistantConfig): AssistantConfig => {
-    const problem = modelProblem(config.model, openai);
+    const problem = modelProblem(config.model, ctx.openai);
     if (problem) throw new AppError('ERR_INVALID_INPUT', problem, { fields: [{ path: 'body.model', message: problem }] });
     return config;
   };
