@@ -54,6 +54,12 @@ function authorName(item: TimelineItem, ctx: ReaderContext): string {
   return ctx.nameOf(id) ?? (kind === 'ai' ? AI_FALLBACK : 'Support');
 }
 
+/**
+ * Images shown as pictures: the raster types the server serves inline. Any other type, an SVG
+ * an operator allowed included (it can carry script), is a download link, never opened here.
+ */
+const PREVIEWED_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
 function messageText(item: TimelineItem): { text: string; files: FileView[] } {
   const parts = 'parts' in item && Array.isArray(item.parts) ? (item.parts as Array<Record<string, unknown>>) : [];
   const text = [item.text, ...parts.filter((p) => p.type === 'text').map((p) => String(p.text))].filter(Boolean).join('\n');
@@ -63,7 +69,7 @@ function messageText(item: TimelineItem): { text: string; files: FileView[] } {
       name: String(p.filename ?? 'file'),
       size: typeof p.size === 'number' ? p.size : undefined,
       url: typeof p.url === 'string' ? p.url : undefined,
-      image: typeof p.mediaType === 'string' && p.mediaType.startsWith('image/'),
+      image: typeof p.mediaType === 'string' && PREVIEWED_IMAGE_TYPES.has(p.mediaType),
     }));
   return { text, files };
 }

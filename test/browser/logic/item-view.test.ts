@@ -35,6 +35,8 @@ describe('describeItem', () => {
       { type: 'text', text: 'see attached' },
       { type: 'file', fileId: 'f1', filename: 'screen.png', mediaType: 'image/png', size: 2048, url: '/v1/files/f1' },
       { type: 'file', fileId: 'f2', filename: 'invoice.pdf', mediaType: 'application/pdf', size: 10, url: '/v1/files/f2' },
+      // An image type that can carry script (an operator may allow it): a download, never shown.
+      { type: 'file', fileId: 'f3', filename: 'logo.svg', mediaType: 'image/svg+xml', size: 99, url: '/v1/files/f3' },
     ];
     const withFiles = { ...message(7, VISITOR, ''), text: undefined, parts } as unknown as TimelineItem;
     expect(describeItem(withFiles, agentReads)).toMatchObject({
@@ -43,6 +45,7 @@ describe('describeItem', () => {
       files: [
         { name: 'screen.png', size: 2048, url: '/v1/files/f1', image: true },
         { name: 'invoice.pdf', size: 10, url: '/v1/files/f2', image: false },
+        { name: 'logo.svg', size: 99, url: '/v1/files/f3', image: false },
       ],
     });
     const note = { ...withFiles, type: 'note', visibility: 'private', parts: parts.slice(1, 2) } as unknown as TimelineItem;
