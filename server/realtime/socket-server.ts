@@ -62,6 +62,24 @@ function refuseUpgrade(socket: Duplex, err: unknown, headers: Record<string, str
   );
 }
 
+/** Close codes of a refused connection: 4000 + the HTTP status (4400, 4401, 4403; a server error 4500 or 4503). */
+export const refusalCloseCode = (status: number): number => 4000 + status;
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * Refuses a caller the upgrade authenticated (bad or missing credentials, an origin not allowed, the
+ * store unreachable) over the socket: the handshake completes, an `error` frame says why, and the
+ * socket closes with `refusalCloseCode`. A browser is shown nothing of an HTTP answer to an upgrade
+ * (only close 1006), so a page could not tell a rotated key from an outage and would retry for good.
+ */
+function refuseOverSocket(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, err: unknown): void {
+  const appError = toAppError(err);
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    ws.send(JSON.stringify({ type: 'error', payload: { code: appError.code, message: appError.message } }));
+    ws.close(refusalCloseCode(httpStatusOf(appError.code)), Buffer.from(appError.message).subarray(0, MAX_CLOSE_REASON_BYTES).toString().replace(/\uFFFD$/, ''));
+  });
+}
+
 /** Whose frame budget a socket spends: a visitor's, whatever its sockets, or the team member's socket's own. */
 const frameBudgetOf = (conn: Connection): string =>
   conn.caller.kind === 'visitor' ? `visitor/${conn.caller.website.id}/${conn.caller.visitorId}` : `socket/${conn.id}`;
@@ -100,7 +118,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     try {
       caller = await handlers.authenticate(credentialsOf(req, url));
     } catch (err) {
-      return refuseUpgrade(socket, err);
+      return refuseOverSocket(wss, req, socket, head, err);
     }
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip));
   };

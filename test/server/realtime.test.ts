@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
-import { AGENT, sleep, type Frame } from './support/clients';
+import { AGENT, sleep, upgrade, type Frame } from './support/clients';
 import { useTestApp } from './support/app';
 
 const t = useTestApp({ ws: { heartbeatMs: 300, frameRate: { perSecond: 50, burst: 100 } } });
@@ -18,10 +18,16 @@ describe('WebSocket /ws', () => {
       expect(socket.texts).toContain('pong');
     });
 
-    it('refuses an upgrade without valid credentials', async () => {
+    it('refuses a connection without valid credentials over the socket, so a browser can tell it from an outage', async () => {
       const ws = new WebSocket(`${t.app.url.replace('http', 'ws')}/ws?publicKey=pk_nope&visitorId=x`);
-      const status = await new Promise<number | undefined>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode)).on('error', () => resolve(undefined)));
-      expect(status).toBe(401);
+      const frames: string[] = [];
+      ws.on('message', (data) => frames.push(String(data)));
+      const [code, reason] = await new Promise<[number, string]>((resolve) => ws.on('close', (closeCode, why) => resolve([closeCode, String(why)])));
+      expect(code).toBe(4401);
+      expect(reason).toBe('Unknown public key');
+      expect(frames.map((text) => JSON.parse(text))).toEqual([{ type: 'error', payload: { code: 'ERR_UNAUTHENTICATED', message: 'Unknown public key' } }]);
+      const missing = await upgrade(t.app, '/ws');
+      expect([missing.status, missing.error?.code]).toEqual([401, 'ERR_UNAUTHENTICATED']);
     });
 
     it('answers an upgrade with an unparsable request target with 400 and keeps serving', async () => {

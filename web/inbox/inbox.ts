@@ -59,9 +59,9 @@ export class Inbox {
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
       onStatus: (status) => this.showStatus(status),
-      // Removed from the team: say so, then back to signing in (the socket stopped already).
-      onRevoked: () => {
-        showError(new Error('You are no longer on the team.'));
+      // Removed from the team, or the key no longer works: say why, then back to signing in (the socket stopped already).
+      onRevoked: (reason) => {
+        showError(new Error(`You can no longer connect: ${reason || 'refused by the server'}.`));
         setTimeout(() => this.signOut(), 3_000);
       },
     });

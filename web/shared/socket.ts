@@ -13,8 +13,12 @@ export interface ResumePoint {
   afterSeq: number;
 }
 
-/** The server's close code for a team member removed from the team (server/realtime/change-feed.ts). */
-const CLOSE_REMOVED_FROM_TEAM = 4003;
+/**
+ * Close codes after which connecting again cannot help: a team member removed from the team
+ * (server/realtime/change-feed.ts), and credentials or an origin refused (4000 + 400, 401 or 403,
+ * server/realtime/socket-server.ts). Others (an outage, a server error) are retried.
+ */
+const CLOSED_FOR_GOOD: ReadonlySet<number> = new Set([4003, 4400, 4401, 4403]);
 
 export interface RealtimeSocketOptions {
   url: string;
@@ -24,8 +28,8 @@ export interface RealtimeSocketOptions {
   /** Called after a reconnect (not the first connect): a page refreshes what the gap may have changed. */
   onReconnect?(): void;
   onStatus?(status: SocketStatus): void;
-  /** The server closed the socket because its caller may no longer connect (a team member removed): it does not reconnect. */
-  onRevoked?(): void;
+  /** The server closed the socket because its caller may not connect (removed from the team, credentials refused): it does not reconnect. */
+  onRevoked?(reason: string): void;
   backoff?: BackoffOptions;
   /** A connection silent for this long is presumed dead (the server answers our pings). */
   heartbeatMs?: number;
@@ -80,7 +84,7 @@ export class RealtimeSocket {
     this.socket = socket;
     socket.addEventListener('open', () => this.opened(socket));
     socket.addEventListener('message', (event) => this.received(event.data));
-    socket.addEventListener('close', (event) => this.closed(socket, event.code));
+    socket.addEventListener('close', (event) => this.closed(socket, event.code, event.reason));
   }
 
   private opened(socket: WebSocket): void {
@@ -106,14 +110,14 @@ export class RealtimeSocket {
     this.options.onFrame(frame);
   }
 
-  private closed(socket: WebSocket, code: number): void {
+  private closed(socket: WebSocket, code: number, reason: string): void {
     if (socket !== this.socket) return;
     clearInterval(this.heartbeatTimer);
     this.socket = undefined;
     if (this.stopped) return;
-    if (code === CLOSE_REMOVED_FROM_TEAM) {
+    if (CLOSED_FOR_GOOD.has(code)) {
       this.stop();
-      this.options.onRevoked?.();
+      this.options.onRevoked?.(reason);
       return;
     }
     this.options.onStatus?.('offline');

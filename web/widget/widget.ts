@@ -64,6 +64,8 @@ export class SupportWidget {
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
       onStatus: (status) => this.panel.classList.toggle('sw-offline', status === 'offline'),
+      // Refused for good (the website's key changed): offline, without retrying for ever.
+      onRevoked: () => this.panel.classList.add('sw-offline'),
     });
   }
 

@@ -127,14 +127,22 @@ export class SocketClient {
   }
 }
 
-/** Attempts a WebSocket upgrade of `path`; resolves with the refusal's status and Retry-After, or 101 when it opens. */
-export function upgrade(running: Pick<RunningApp, 'url'>, path: string, headers: Record<string, string> = {}): Promise<{ status: number; retryAfter?: string }> {
+/**
+ * Attempts a WebSocket upgrade of `path`; resolves with the refusal's status and Retry-After (an HTTP
+ * answer, or a socket the server closes at once with 4000 + the status), or 101 when it is connected.
+ */
+export function upgrade(running: Pick<RunningApp, 'url'>, path: string, headers: Record<string, string> = {}): Promise<{ status: number; retryAfter?: string; error?: { code: string; message: string } }> {
   const ws = new WebSocket(`${running.url.replace(/^http/, 'ws')}${path}`, { headers });
   return new Promise((resolve, reject) => {
-    ws.once('open', () => {
+    let error: { code: string; message: string } | undefined;
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { type: string; payload: { code: string; message: string } };
+      if (frame.type === 'error') error = frame.payload;
+      if (frame.type !== 'CONNECTION_ESTABLISHED') return;
       ws.close();
       resolve({ status: 101 });
     });
+    ws.once('close', (code) => resolve({ status: code >= 4000 ? code - 4000 : code, ...(error ? { error } : {}) }));
     ws.once('unexpected-response', (_req, res) => {
       resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
       res.resume();
