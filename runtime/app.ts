@@ -107,7 +107,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     let mongoUri = config.store.mongodbUri;
     if (!mongoUri) {
       const mongo = await startEmbeddedMongo({ memory: config.store.memory, dataDir: path.join(config.dataDir, 'mongo'), logger: log.child({ thread: 'mongo' }) }).catch(
-        (err: unknown) => Promise.reject(dataDirFailure(err, config.dataDir)),
+        (err: unknown) => Promise.reject(config.store.memory ? err : dataDirFailure(err, config.dataDir)),
       );
       cleanup.push(() => mongo.close());
       mongoUri = mongo.uri;

@@ -42,8 +42,12 @@ export function listenFailure(err: unknown, { host, port }: { host: string; port
  * server, or damaged) carry no such code and stay as they are.
  */
 export function dataDirFailure(err: unknown, dataDir: string): unknown {
-  return typeof (err as NodeJS.ErrnoException).code === 'string' ? settingFailed('DATA_DIR', dataDir, 'the embedded store cannot keep its data there', err) : err;
+  const code = (err as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && FILE_SYSTEM_CODES.has(code) ? settingFailed('DATA_DIR', dataDir, 'the embedded store cannot keep its data there', err) : err;
 }
+
+/** Errors of the file system that a data directory's place explains (not, say, a worker thread's). */
+const FILE_SYSTEM_CODES: ReadonlySet<string> = new Set(['ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EEXIST', 'ENOENT', 'EDQUOT', 'ELOOP', 'ENAMETOOLONG']);
 
 /** The first contact with a configured MongoDB failed (out of reach, credentials refused, not a URI); the URI is named without its credentials. */
 export const mongoUriFailure = (err: unknown, uri: string): ConfigurationError =>

@@ -1,6 +1,6 @@
 /** The AI assistant's activity side: what runtime/ and server/ import. */
 export { createAiActivities, type AiActivityDeps, type AiStore, type AiTypingEvent } from './activities';
-export { createModelResolver, modelProblem, openAiSettingsFromEnv, type ModelResolver, type OpenAiSettings } from './resolve-model';
+export { createModelResolver, modelProblem, type ModelResolver, type OpenAiSettings } from './resolve-model';
 export { assistantConfigSchema, defaultAssistantConfig, parseAssistantConfig, policyOf } from './config';
 export { createRuleBasedModel } from './rule-based-model';
 export { toConversationContext, type ContextOptions } from './context';

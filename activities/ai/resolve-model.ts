@@ -15,9 +15,6 @@ export interface OpenAiSettings {
 
 const OPENAI_PREFIX = 'openai:';
 
-/** The OpenAI settings the environment holds (`OPENAI_API_KEY`, `OPENAI_BASE_URL`), for callers not given them. */
-export const openAiSettingsFromEnv = (): OpenAiSettings => ({ apiKey: process.env.OPENAI_API_KEY, baseURL: process.env.OPENAI_BASE_URL });
-
 /**
  * Why a server with these settings cannot run the model a spec names (an `openai:` model needs an
  * API key), or undefined when it can. The one rule for saving a configuration and for running it.
@@ -33,7 +30,7 @@ export function modelProblem(spec: string, settings: Pick<OpenAiSettings, 'apiKe
  * cannot run fails the call (non-retryable, naming what is missing) rather than answering with the
  * rule-based model instead, which nothing would tell apart: the turn hands the conversation to the team.
  */
-export function createModelResolver(settings: OpenAiSettings = openAiSettingsFromEnv()): ModelResolver {
+export function createModelResolver(settings: OpenAiSettings): ModelResolver {
   const openai = settings.apiKey ? createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL }) : undefined;
   return (spec, config) => {
     const problem = modelProblem(spec, settings);

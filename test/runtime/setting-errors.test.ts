@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../runtime/app';
 import { loadConfig } from '../../runtime/config';
-import { ConfigurationError, listenFailure } from '../../runtime/setting-errors';
+import { ConfigurationError, dataDirFailure, listenFailure } from '../../runtime/setting-errors';
 
 let dir: string;
 beforeAll(async () => {
@@ -85,5 +85,11 @@ describe('start-up failures a setting explains', () => {
     await writeFile(file, '');
     const err = await startFailure({ DATA_DIR: file, EMBEDDED_MONGO_MEMORY: 'false' });
     expectNamed(err, `DATA_DIR=${file}: the embedded store cannot keep its data there (ENOTDIR`);
+  });
+
+  it('blames DATA_DIR for file-system errors only', () => {
+    const workerFailed = Object.assign(new Error('the worker could not start'), { code: 'ERR_WORKER_INIT_FAILED' });
+    expect(dataDirFailure(workerFailed, '/data')).toBe(workerFailed);
+    expect(dataDirFailure(Object.assign(new Error('read-only'), { code: 'EROFS' }), '/data')).toBeInstanceOf(ConfigurationError);
   });
 });
