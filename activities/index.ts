@@ -55,7 +55,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
         hasItem: async (itemId) => (await store.getItem(itemId)) !== null,
       },
       ...(publishTyping ? { publishTyping } : {}),
-      context: { summarize: (item) => summaryOrNothing(plugins, item) },
+      context: { summarize: (item) => summaryOrNothing(plugins, item), visibleToVisitor: (item) => plugins.isVisibleTo(item, 'visitor') },
     }),
     ...createRoutingActivities({
       engine: lazyEngine,

@@ -5,7 +5,7 @@
 import { isInVisitorScope, type Audience, type Store } from '../activities/store';
 import type { Conversation } from '../domain/conversation';
 import { AppError } from '../domain/errors';
-import { isEvent, type TimelineItem } from '../domain/timeline';
+import { TEAM_ONLY_EVENT_KINDS, isEvent, type TimelineItem } from '../domain/timeline';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Caller } from './caller';
 
@@ -38,11 +38,15 @@ export function visitorView<T extends Partial<Conversation>>(conversation: T, pl
 
 /**
  * The item as the audience sees it, or undefined when its type is hidden from it. A visitor sees
- * an event without its `reason`: why an agent resolved, reopened or asked for someone is the team's.
+ * no event of the team's own kinds, and the others without their `reason`: why an agent resolved,
+ * reopened or asked for someone is the team's.
  */
 export function itemFor(audience: 'visitor' | 'team', item: TimelineItem, plugins: Pick<PluginRegistry, 'isVisibleTo'>): TimelineItem | undefined {
   if (!plugins.isVisibleTo(item, audience)) return undefined;
-  if (audience === 'team' || !isEvent(item) || !('data' in item.event) || !('reason' in item.event.data)) return item;
+  if (audience === 'team' || !isEvent(item)) return item;
+  // By kind too: an earlier version stored some of the team's kinds (priority changes) public.
+  if (TEAM_ONLY_EVENT_KINDS.includes(item.event.kind)) return undefined;
+  if (!('data' in item.event) || !('reason' in item.event.data)) return item;
   const { reason: _teamOnly, ...data } = item.event.data;
   return { ...item, event: { ...item.event, data } } as TimelineItem;
 }

@@ -3,7 +3,7 @@
  * plugin items summarized), newest kept when the whole does not fit the budget. Pure; the activity
  * feeds it stored items.
  */
-import type { EventItem, TimelineEvent, TimelineItem } from '../../domain/timeline';
+import { TEAM_ONLY_EVENT_KINDS, isEvent, type EventItem, type TimelineEvent, type TimelineItem } from '../../domain/timeline';
 import type { ContextEntry, ConversationContext } from '../../workflows/conversation/ai/types';
 
 export interface ContextOptions {
@@ -11,6 +11,8 @@ export interface ContextOptions {
   maxChars?: number;
   /** A plugin item's one-line summary (e.g. the plugin registry's `reduceSummary`); default: type and text. */
   summarize?(item: TimelineItem): string | undefined;
+  /** Whether the visitor sees an item stored public (the plugin registry's `isVisibleTo`: a type may be private now); default: yes. */
+  visibleToVisitor?(item: TimelineItem): boolean;
   /**
    * The visitor message the turn answers. Events after it turn no page: a message left waiting
    * while a person had the conversation is the assistant's once they hand it back.
@@ -40,7 +42,7 @@ export function toConversationContext(conversationId: string, items: readonly Ti
   const all = [...items]
     .sort((a, b) => a.seq - b.seq)
     .flatMap((item) => {
-      const entry = toEntry(item, options.summarize, turnsPage);
+      const entry = toEntry(item, options, turnsPage);
       return entry && entry.text.trim() !== '' ? [{ ...entry, text: clip(entry.text) }] : [];
     });
   const kept: ContextEntry[] = [];
@@ -54,11 +56,15 @@ export function toConversationContext(conversationId: string, items: readonly Ti
   return { conversationId, entries: kept, truncated: kept.length < all.length };
 }
 
-function toEntry(item: TimelineItem, summarize: ContextOptions['summarize'], turnsPage: TurnsPage): ContextEntry | undefined {
+/** As server/access.ts `itemFor` decides for a visitor: public, of a type the visitor sees, not an event of the team's own kinds. */
+const seenByVisitor = (item: TimelineItem, visibleToVisitor: ContextOptions['visibleToVisitor']): boolean =>
+  item.visibility === 'public' && (visibleToVisitor?.(item) ?? true) && !(isEvent(item) && TEAM_ONLY_EVENT_KINDS.includes(item.event.kind));
+
+function toEntry(item: TimelineItem, { summarize, visibleToVisitor }: ContextOptions, turnsPage: TurnsPage): ContextEntry | undefined {
   const { seq } = item;
   // What the model reads can end up in a reply to the visitor: the team's own words (notes, private
   // messages, its triage events) and the assistant's tool-call records never reach it.
-  if (item.visibility !== 'public') return handOverMarker(item, turnsPage);
+  if (!seenByVisitor(item, visibleToVisitor)) return handOverMarker(item, turnsPage);
   if (item.type === 'message') {
     const role = ({ visitor: 'visitor', human: 'agent', ai: 'assistant', system: 'event' } as const)[item.author.kind];
     return { seq, role, text: messageText(item) };
@@ -91,8 +97,6 @@ function messageText(item: TimelineItem): string {
 /** A public event as the visitor reads it: reasons are the team's (server/access.ts), so the model does not read them either. */
 function describeEvent(event: TimelineEvent): string {
   switch (event.kind) {
-    case 'priority_changed': // public in stores kept by versions before it was the team's
-      return `priority changed from ${event.data.from} to ${event.data.to}`;
     case 'title_changed':
       return `title changed to "${event.data.title}"`;
     default:

@@ -179,6 +179,19 @@ describe('toConversationContext', () => {
     expect(JSON.stringify(ctx)).not.toMatch(/VIP|churn|refund approved|ledger|flagged|billing/);
   });
 
+  it('leaves out what the visitor does not see though stored public: a priority change of an earlier version, a plugin type now private', () => {
+    const ctx = toConversationContext(
+      'c1',
+      [
+        visitorMessage('c1', 1, 'hello'),
+        item(2, { type: 'event', visibility: 'public', author: agent, event: { kind: 'priority_changed', data: { from: 'medium', to: 'urgent' } } }),
+        item(3, { type: 'acme.internal_score', score: 2 }),
+      ],
+      { visibleToVisitor: (i) => i.type !== 'acme.internal_score' },
+    );
+    expect(ctx.entries.map((e) => e.seq)).toEqual([1]);
+  });
+
   it('marks the events after which earlier visitor messages are not the assistant’s to answer', () => {
     const lifecycle = { kind: 'system', id: 'lifecycle' } as const;
     const ctx = toConversationContext('c1', [

@@ -50,4 +50,25 @@ describe('what a visitor sees of the team’s triage', () => {
     const filtered = await t.api.call('GET', '/v1/conversations?priority=urgent', visitor);
     expect(filtered.status).toBe(403);
   });
+
+  it('hides a priority change an earlier version stored public', async () => {
+    const visitor = { visitorId: await t.api.newVisitor() };
+    await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'triage-2' });
+    await t.app.store.appendItem({
+      id: 'triage-2-old-priority',
+      conversationId: 'triage-2',
+      type: 'event',
+      visibility: 'public',
+      author: { kind: 'system', id: 'lifecycle' },
+      createdAt: new Date().toISOString(),
+      event: { kind: 'priority_changed', data: { from: 'medium', to: 'high' } },
+    } as never);
+    const team = (await t.api.call('GET', '/v1/conversations/triage-2/timeline', AGENT)).body.items;
+    expect(team.map((item: { id: string }) => item.id)).toContain('triage-2-old-priority');
+    const seen = [
+      JSON.stringify((await t.api.call('GET', '/v1/conversations/triage-2/timeline', visitor)).body.items),
+      JSON.stringify((await t.api.call('GET', '/v1/conversations', visitor)).body.conversations),
+    ];
+    for (const text of seen) expect(text).not.toContain('priority');
+  });
 });
