@@ -7,11 +7,17 @@ export const STORE_FILE_MODE = 0o600;
 
 /**
  * Creates the store's directory, or takes one made before, as this user's only (0700): whatever
- * the files' own modes, nobody else on the machine can read them.
+ * the files' own modes (an earlier version's are 0644), nobody else on the machine can read them.
+ * A directory another user owns (a volume an image made) keeps the modes its owner chose: only the
+ * owner may change them, and refusing to start there would break a setup that works.
  */
 export function ownDirectory(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
+  try {
+    fs.chmodSync(dir, 0o700);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+  }
 }
 
 export function writeAll(fd: number, buffer: Buffer): void {
