@@ -43,11 +43,15 @@ export function acceptClientFrame(conn: Connection, frame: ClientFrame): void {
 
 export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection, frame: ClientFrame): Promise<void> {
   switch (frame.type) {
-    case 'conversationTyping':
-      await setTyping(deps, conn.caller, frame.payload.conversationId, frame.payload.isTyping, conn.id);
-      if (frame.payload.isTyping) conn.typingIn.add(frame.payload.conversationId);
-      else conn.typingIn.delete(frame.payload.conversationId);
+    case 'conversationTyping': {
+      const { conversationId, isTyping } = frame.payload;
+      await setTyping(deps, conn.caller, conversationId, isTyping, conn.id);
+      if (!isTyping) conn.typingIn.delete(conversationId);
+      else if (conn.isOpen) conn.typingIn.add(conversationId);
+      // Closed while it was being told: its close could not stop what it did not know of yet.
+      else await setTyping(deps, conn.caller, conversationId, false, conn.id);
       return;
+    }
     case 'conversationSeen':
       await markSeen(deps, conn.caller, frame.payload.conversationId);
       return;
