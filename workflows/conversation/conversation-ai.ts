@@ -123,6 +123,11 @@ export function connectAi({ state, conversationId, carried, onAiChange, persiste
     if (left && patched(ANSWERS_LEFT_MESSAGE_PATCH)) assistant.onVisitorMessage(left);
   }
 
+  // Carried from a run that ended while the AI could not answer into one where it may already (a
+  // pause ran out in between): no change will regain its say, so it takes the message up now. Only
+  // runs started by this code carry one, so no patch is needed.
+  if (leftWaiting && seen.mayAnswer) answerLeftWaiting();
+
   return {
     onItem(item, visitorMessage) {
       afterChange();
