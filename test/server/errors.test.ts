@@ -466,19 +466,21 @@ describe('Chat API errors', () => {
     });
 
     it('keeps a file the team attached to a private note from the visitor until a public item shares it', async () => {
-      const up = await api.call('POST', '/v1/files?conversationId=err-1&filename=internal.png', AGENT, solidPng(1, 1), { 'Content-Type': 'image/png' });
+      // A visitor of its own: this file's visitor is held to 1 call a second, which downloads count against.
+      const visitor = await freshVisitor('err-note-file');
+      const up = await api.call('POST', '/v1/files?conversationId=err-note-file&filename=internal.png', AGENT, solidPng(1, 1), { 'Content-Type': 'image/png' });
       expect(up.status).toBe(201);
       const part = { type: 'file', fileId: up.body.file.id };
-      const note = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'note', text: 'internal', parts: [part] } });
+      const note = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-note-file', item: { type: 'note', text: 'internal', parts: [part] } });
       expect(note.status).toBe(201);
       expect(note.body.item.parts).toEqual([expect.objectContaining({ type: 'file', fileId: up.body.file.id, filename: 'internal.png', width: 1, height: 1 })]);
       expect((await api.call('GET', up.body.file.url, AGENT)).status).toBe(200);
       expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(404);
       // Nor can the visitor make it public by naming it in a message of its own (were the id to leak).
-      const shared = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'mine now', parts: [part] } });
+      const shared = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-note-file', item: { type: 'message', text: 'mine now', parts: [part] } });
       expect(shared.body.error.details.fields).toEqual([{ path: 'body.item.parts.0.fileId', message: 'no such file in this conversation' }]);
       expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(404);
-      expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'message', text: 'here it is', parts: [part] } })).status).toBe(201);
+      expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-note-file', item: { type: 'message', text: 'here it is', parts: [part] } })).status).toBe(201);
       expect((await api.call('GET', up.body.file.url, visitor)).status).toBe(200);
     });
 
