@@ -92,9 +92,18 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
       }
     },
 
-    /** Changes some fields of a website's person; null when there is none (a change never brings back one removed meanwhile). */
-    async updateTeamMember(websiteId: string, id: string, fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity'>>, session?: TeamChangeSession): Promise<TeamMember | null> {
-      const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind: 'human', ...onTeam }, { $set: fields }, { returnDocument: 'after', session });
+    /**
+     * Changes some fields of a website's team member of `kind` (an AI assistant's name only, by the
+     * callers); null when there is none (a change never brings back one removed meanwhile).
+     */
+    async updateTeamMember(
+      websiteId: string,
+      id: string,
+      fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity'>>,
+      session?: TeamChangeSession,
+      kind: TeamMember['kind'] = 'human',
+    ): Promise<TeamMember | null> {
+      const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind, ...onTeam }, { $set: fields }, { returnDocument: 'after', session });
       return doc && withoutInternal<TeamMember>(doc);
     },
 

@@ -48,7 +48,8 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
   });
 
   router.put('/:id', async (req, res) => {
-    const { websiteId } = teamChangeBy(callerOf(res));
+    const change = teamChangeBy(callerOf(res));
+    const { websiteId } = change;
     const member = await assistantOf(websiteId, req.params);
     // The whole configuration: a field left out takes its default, a field not in it (a typo) is refused.
     const body = parseInput(assistantReplacementBody, req.body, 'body');
@@ -56,7 +57,10 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
       throw new AppError('ERR_INVALID_INPUT', 'The configuration names another assistant', { fields: [{ path: 'body.id', message: `expected ${member.id}, the id in the path` }] });
     }
     const config = runnable(parseInput(assistantConfigSchema, { name: member.name, ...body, id: member.id }, 'body'));
-    res.json({ agent: await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config) });
+    const agent = await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config);
+    // Timelines, the widget and the team list name it as a team member: a new name is theirs too.
+    if (config.name !== member.name) await ctx.teamMembers.change(change, member.id, { name: config.name }, 'ai');
+    res.json({ agent });
   });
 
   router.delete('/:id', async (req, res) => {

@@ -6,8 +6,8 @@ import { chosenMemberId, memberName } from './team';
 
 export const assistantParams = z.object({ id: entityId });
 
-/** A PUT body: an object with the configuration's fields only (the id is the path's). */
-export const assistantReplacementBody = assistantConfigSchema.partial().strict();
+/** A PUT body: an object with the configuration's fields only (the id is the path's); a name as a team member's. */
+export const assistantReplacementBody = assistantConfigSchema.partial().extend({ name: memberName.optional() }).strict();
 
 /**
  * A POST body: a whole configuration, its name required (the assistant's, as the team and visitors

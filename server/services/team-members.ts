@@ -140,12 +140,13 @@ export class TeamMembers {
     });
   }
 
-  async change({ websiteId, actor }: TeamChange, id: string, change: MemberChange): Promise<TeamMember> {
+  /** Changes a person, or the AI assistant's name (`kind`). */
+  async change({ websiteId, actor }: TeamChange, id: string, change: MemberChange, kind: TeamMemberKind = 'human'): Promise<TeamMember> {
     return this.lines.run(websiteId, async () => {
       const { before, after } = await this.deps.store.changeTeam(websiteId, async (session) => {
-        const before = await this.ofKind(websiteId, id, 'human', session);
+        const before = await this.ofKind(websiteId, id, kind, session);
         await this.refuseUnstaffing(websiteId, before, { ...before, ...change }, session);
-        const after = await this.deps.store.updateTeamMember(websiteId, id, change, session);
+        const after = await this.deps.store.updateTeamMember(websiteId, id, change, session, kind);
         if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
         return { before, after };
       });

@@ -31,6 +31,25 @@ async function visitorWrites(conversationId: string, text: string, visitor?: { v
 
 describe('/v1/ai-agents', () => {
   describe('PUT /:id', () => {
+    it('renames the assistant as the team and the widget read it, not only in its configuration', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const nameOnTeam = async () =>
+        ((await t.api.call('GET', '/v1/team', AGENT)).body.members as Array<{ id: string; name: string }>).find((m) => m.id === DEFAULT_ASSISTANT_ID)?.name;
+      const nameInWidget = async () =>
+        ((await t.api.call('GET', '/v1/websites', { visitorId: await t.api.newVisitor() })).body.availableAIAgents as Array<{ id: string; name: string }>).find((a) => a.id === DEFAULT_ASSISTANT_ID)?.name;
+      try {
+        expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, name: 'Ada from Acme' })).status).toBe(200);
+        expect(await nameOnTeam()).toBe('Ada from Acme');
+        expect(await nameInWidget()).toBe('Ada from Acme');
+        // A name the team could not show is refused, as a person's would be.
+        const bidi = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, name: 'Ada\u202Eevil' });
+        expect(bidi.status).toBe(400);
+      } finally {
+        await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before);
+      }
+      expect(await nameOnTeam()).toBe(before.name);
+    });
+
     it('refuses an OpenAI model while the server has no OPENAI_API_KEY, naming it, and replaces nothing', async () => {
       const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
       const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, model: OPENAI_MODEL });
