@@ -68,14 +68,15 @@ describe('start-up failures a setting explains', () => {
   it('a MONGODB_URI nothing answers at, named without its credentials', async () => {
     const uri = `mongodb://support:hunter2@127.0.0.1:${await closedPort()}/?serverSelectionTimeoutMS=300`;
     const err = await startFailure({ MONGODB_URI: uri });
-    expectNamed(err, /^MONGODB_URI=mongodb:\/\/<credentials>@127\.0\.0\.1:\d+\/\?serverSelectionTimeoutMS=300: could not connect to MongoDB there \(.*ECONNREFUSED/);
+    expectNamed(err, /^MONGODB_URI=mongodb:\/\/<credentials>@127\.0\.0\.1:\d+\/\?serverSelectionTimeoutMS=300: could not connect to MongoDB there \(.+\)$/); // the cause as the driver says it
     expect((err as Error).message).not.toContain('hunter2');
     expect((err as Error).message).not.toContain('support:');
   });
 
   it('a TEMPORAL_ADDRESS nothing answers at, and a TEMPORAL_CLI_PATH that is no binary', async () => {
     const address = `127.0.0.1:${await closedPort()}`;
-    expectNamed(await startFailure({ TEMPORAL_ADDRESS: address }), new RegExp(`^TEMPORAL_ADDRESS=${address}: could not connect to Temporal there \\(.*Connection refused`));
+    // What the system said varies (refused; a broken pipe when another test's server took the port meanwhile): the setting is what is named.
+    expectNamed(await startFailure({ TEMPORAL_ADDRESS: address }), new RegExp(`^TEMPORAL_ADDRESS=${address}: could not connect to Temporal there \\(.+\\)$`));
     const notABinary = path.join(dir, 'temporal');
     expectNamed(await startFailure({ TEMPORAL_CLI_PATH: notABinary }), `TEMPORAL_CLI_PATH=${notABinary}: could not start a Temporal dev server with it (`);
   });
