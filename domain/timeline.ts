@@ -135,3 +135,5 @@ export type NewTimelineItem = Omit<BuiltinItem, 'seq'> | Omit<PluginItem, 'seq'>
 export const isMessage = (item: TimelineItem): item is MessageItem => item.type === 'message';
 export const isNote = (item: TimelineItem): item is NoteItem => item.type === 'note';
 export const isEvent = (item: TimelineItem): item is EventItem => item.type === 'event';
+/** An event of the team's own kinds, whatever visibility it was stored with (an earlier version stored priority changes public). */
+export const isTeamOnlyEvent = (item: TimelineItem): boolean => isEvent(item) && TEAM_ONLY_EVENT_KINDS.includes(item.event.kind);

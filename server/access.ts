@@ -5,7 +5,7 @@
 import { isInVisitorScope, type Audience, type Store } from '../activities/store';
 import type { Conversation } from '../domain/conversation';
 import { AppError } from '../domain/errors';
-import { TEAM_ONLY_EVENT_KINDS, isEvent, type TimelineItem } from '../domain/timeline';
+import { isEvent, isTeamOnlyEvent, type TimelineItem } from '../domain/timeline';
 import type { PluginRegistry } from '../plugins/registry';
 import type { Caller } from './caller';
 
@@ -43,10 +43,9 @@ export function visitorView<T extends Partial<Conversation>>(conversation: T, pl
  */
 export function itemFor(audience: 'visitor' | 'team', item: TimelineItem, plugins: Pick<PluginRegistry, 'isVisibleTo'>): TimelineItem | undefined {
   if (!plugins.isVisibleTo(item, audience)) return undefined;
-  if (audience === 'team' || !isEvent(item)) return item;
-  // By kind too: an earlier version stored some of the team's kinds (priority changes) public.
-  if (TEAM_ONLY_EVENT_KINDS.includes(item.event.kind)) return undefined;
-  if (!('data' in item.event) || !('reason' in item.event.data)) return item;
+  if (audience === 'team') return item;
+  if (isTeamOnlyEvent(item)) return undefined;
+  if (!isEvent(item) || !('data' in item.event) || !('reason' in item.event.data)) return item;
   const { reason: _teamOnly, ...data } = item.event.data;
   return { ...item, event: { ...item.event, data } } as TimelineItem;
 }

@@ -3,7 +3,7 @@
  * plugin items summarized), newest kept when the whole does not fit the budget. Pure; the activity
  * feeds it stored items.
  */
-import { TEAM_ONLY_EVENT_KINDS, isEvent, type EventItem, type TimelineEvent, type TimelineItem } from '../../domain/timeline';
+import { isTeamOnlyEvent, type EventItem, type TimelineEvent, type TimelineItem } from '../../domain/timeline';
 import type { ContextEntry, ConversationContext } from '../../workflows/conversation/ai/types';
 
 export interface ContextOptions {
@@ -58,7 +58,7 @@ export function toConversationContext(conversationId: string, items: readonly Ti
 
 /** As server/access.ts `itemFor` decides for a visitor: public, of a type the visitor sees, not an event of the team's own kinds. */
 const seenByVisitor = (item: TimelineItem, visibleToVisitor: ContextOptions['visibleToVisitor']): boolean =>
-  item.visibility === 'public' && (visibleToVisitor?.(item) ?? true) && !(isEvent(item) && TEAM_ONLY_EVENT_KINDS.includes(item.event.kind));
+  item.visibility === 'public' && (visibleToVisitor?.(item) ?? true) && !isTeamOnlyEvent(item);
 
 function toEntry(item: TimelineItem, { summarize, visibleToVisitor }: ContextOptions, turnsPage: TurnsPage): ContextEntry | undefined {
   const { seq } = item;

@@ -4,26 +4,21 @@
  * that is not one shows as broken wherever it is embedded. Other types are taken as declared (PDF
  * readers, for one, accept a header anywhere in the first KiB) and are served as attachments.
  */
+import { isInlineImageType, type InlineImageType } from '../../domain/files';
 import { startsWith } from './image-size';
 
-const SIGNATURES: Readonly<Record<string, (head: Buffer) => boolean>> = {
+/** One per inline type: a type added there without its signature does not compile. */
+const SIGNATURES: Readonly<Record<InlineImageType, (head: Buffer) => boolean>> = {
   'image/png': (head) => startsWith(head, '\x89PNG\r\n\x1a\n'),
   'image/gif': (head) => startsWith(head, 'GIF87a') || startsWith(head, 'GIF89a'),
   'image/jpeg': (head) => startsWith(head, '\xff\xd8\xff'),
   'image/webp': (head) => startsWith(head, 'RIFF') && startsWith(head, 'WEBP', 8),
 };
 
-/**
- * Whether a file of this type is served inline: a raster image whose bytes the upload checked (an
- * SVG may run scripts, a PDF reader runs those of its own); any other type is an attachment.
- */
-export const servedInline = (mediaType: string): boolean => Object.hasOwn(SIGNATURES, mediaType);
-
 /** Enough leading bytes to tell every signature above. */
 export const SIGNATURE_BYTES = 12;
 
 /** Whether `head` (the first SIGNATURE_BYTES bytes, or the whole of a shorter file) contradicts the declared type. */
 export function contradictsMediaType(mediaType: string, head: Buffer): boolean {
-  const matches = SIGNATURES[mediaType];
-  return matches !== undefined && !matches(head);
+  return isInlineImageType(mediaType) && !SIGNATURES[mediaType](head);
 }

@@ -8,7 +8,7 @@ import { create as contentDisposition } from 'content-disposition';
 import { Router, type Request } from 'express';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { servedInline } from '../../activities/store/file-signatures';
+import { isInlineImageType } from '../../domain/files';
 import { AppError, isAppError } from '../../domain/errors';
 import { visibleConversation } from '../access';
 import { authorOf } from '../caller';
@@ -73,7 +73,7 @@ export function fileRoutes(ctx: ApiContext): Router {
     if (caller.kind === 'visitor' && !(await visitorMaySeeFile(ctx.store, info))) throw unknown;
     res.setHeader('Content-Type', info.mediaType);
     res.setHeader('Content-Length', String(info.size));
-    res.setHeader('Content-Disposition', contentDisposition(info.filename, { type: servedInline(info.mediaType) ? 'inline' : 'attachment' }));
+    res.setHeader('Content-Disposition', contentDisposition(info.filename, { type: isInlineImageType(info.mediaType) ? 'inline' : 'attachment' }));
     res.setHeader('Cache-Control', 'private, max-age=3600');
     try {
       await pipeline(ctx.store.openFileStream(id), res);

@@ -3,6 +3,7 @@
  * side it sits, and the short sentence an event becomes. render-item.ts turns these into elements.
  */
 import type { TimelineEvent, TimelineItem } from './wire';
+import { isInlineImageType } from '../../domain/files';
 
 export type Reader = 'visitor' | 'agent';
 
@@ -54,12 +55,6 @@ function authorName(item: TimelineItem, ctx: ReaderContext): string {
   return ctx.nameOf(id) ?? (kind === 'ai' ? AI_FALLBACK : 'Support');
 }
 
-/**
- * Images shown as pictures: the raster types the server serves inline. Any other type, an SVG
- * an operator allowed included (it can carry script), is a download link, never opened here.
- */
-const PREVIEWED_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
-
 function messageText(item: TimelineItem): { text: string; files: FileView[] } {
   const parts = 'parts' in item && Array.isArray(item.parts) ? (item.parts as Array<Record<string, unknown>>) : [];
   const text = [item.text, ...parts.filter((p) => p.type === 'text').map((p) => String(p.text))].filter(Boolean).join('\n');
@@ -69,7 +64,8 @@ function messageText(item: TimelineItem): { text: string; files: FileView[] } {
       name: String(p.filename ?? 'file'),
       size: typeof p.size === 'number' ? p.size : undefined,
       url: typeof p.url === 'string' ? p.url : undefined,
-      image: typeof p.mediaType === 'string' && PREVIEWED_IMAGE_TYPES.has(p.mediaType),
+      // Only the types the server serves inline: an SVG an operator allowed is a download link, never opened here.
+      image: typeof p.mediaType === 'string' && isInlineImageType(p.mediaType),
     }));
   return { text, files };
 }
