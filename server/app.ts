@@ -35,6 +35,7 @@ import { settingsRoutes } from './routes/settings';
 import { teamRoutes } from './routes/team';
 import { websiteRoutes } from './routes/websites';
 import { ReplyJoins } from './services/reply-joins';
+import { MemberTokens } from './services/member-tokens';
 import { TeamMembers } from './services/team-members';
 import { sweepUnattachedFiles } from './services/unattached-files';
 import { WorkflowNotifier } from './services/workflow-notifier';
@@ -68,6 +69,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const realtime = new Realtime({ ...deps, directory, ipBuckets });
   const visitorLimit = visitorRateLimit(new TokenBuckets(deps.limits.visitorRate));
   const unattachedFiles = sweepUnattachedFiles(deps.store, deps.limits.fileUnattachedMs, deps.log);
+  const teamMembers = new TeamMembers({ ...deps, online: realtime.online, directory, publisher: realtime.publisher });
   const ctx: ApiContext = {
     ...deps,
     directory,
@@ -76,7 +78,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     publisher: realtime.publisher,
     online: realtime.online,
     replyJoins: new ReplyJoins(deps),
-    teamMembers: new TeamMembers({ ...deps, online: realtime.online, directory, publisher: realtime.publisher }),
+    teamMembers,
+    memberTokens: new MemberTokens({ ...deps, directory, publisher: realtime.publisher, teamMembers }),
     jsonBody: [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson],
     visitorLimit,
     authenticate: [authenticated(directory), visitorLimit],

@@ -1,17 +1,22 @@
 /**
  * Authentication, shared by REST (headers) and WebSocket (query parameters):
  * - public key + visitor id, with the calling page's origin checked against the website's allowed origins;
- * - secret key + actor user id naming a team member (without an actor: read-only).
+ * - secret key + actor user id naming a team member (without an actor: read-only);
+ * - a member token (`mt_…`), which acts as the one person it was made for.
  */
+import type { StoredMemberToken } from '../activities/store';
 import { AppError } from '../domain/errors';
 import type { TeamMember, Visitor, Website } from '../domain/people';
-import type { Caller } from './caller';
+import type { AgentCaller, Caller } from './caller';
+import { isMemberToken, memberTokenIdOf, secretMatches } from './member-token-secrets';
 
 /** The lookups authentication needs; runtime wiring backs them with the store. */
 export interface AuthDirectory {
   websiteByPublicKey(publicKey: string): Promise<Website | undefined>;
   websiteBySecretKey(secretKey: string): Promise<Website | undefined>;
   teamMember(websiteId: string, userId: string): Promise<TeamMember | undefined>;
+  /** A member token and its website, by the token's id; undefined when there is none (or it was revoked). */
+  memberToken(tokenId: string): Promise<{ token: StoredMemberToken; website: Website } | undefined>;
   /** Gets the visitor, creating it on first sight (with a new id when none is given). */
   visitor(websiteId: string, visitorId: string | undefined): Promise<Visitor>;
 }
@@ -20,7 +25,8 @@ export interface Credentials {
   publicKey?: string;
   visitorId?: string;
   origin?: string;
-  secretKey?: string;
+  /** What `Authorization: Bearer` (or `?token=`) carries: the secret key or a member token. */
+  bearer?: string;
   actorUserId?: string;
 }
 
@@ -29,7 +35,7 @@ export interface Credentials {
  * `<img src>`): `publicKey` + `visitorId`, or `token` + `actorUserId`.
  */
 export function credentialsFromQuery(param: (name: string) => string | undefined, origin: string | undefined): Credentials {
-  return { publicKey: param('publicKey'), visitorId: param('visitorId'), secretKey: param('token'), actorUserId: param('actorUserId'), origin };
+  return { publicKey: param('publicKey'), visitorId: param('visitorId'), bearer: param('token'), actorUserId: param('actorUserId'), origin };
 }
 
 const VISITOR_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -46,9 +52,26 @@ export interface AuthenticateOptions {
   createVisitor?: boolean;
 }
 
+/**
+ * A member token's caller: the person it was made for, while the token is unexpired and unrevoked
+ * and the person is still on the team. `X-Actor-User-Id`, if sent, may only name that person.
+ */
+async function memberTokenCaller(directory: AuthDirectory, token: string, actorUserId: string | undefined): Promise<AgentCaller> {
+  const tokenId = memberTokenIdOf(token);
+  const found = tokenId === undefined ? undefined : await directory.memberToken(tokenId);
+  if (!found || !secretMatches(token, found.token.secretHash)) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown or revoked member token');
+  const { token: stored, website } = found;
+  if (Date.parse(stored.expiresAt) <= Date.now()) throw new AppError('ERR_UNAUTHENTICATED', 'The member token has expired: ask your backend for a new one');
+  const member = await directory.teamMember(website.id, stored.userId);
+  if (!member) throw new AppError('ERR_UNAUTHENTICATED', 'The member token\'s team member is no longer on the team');
+  if (actorUserId !== undefined && actorUserId !== member.id) throw new AppError('ERR_FORBIDDEN', 'A member token acts only as its own team member');
+  return { kind: 'agent', website, userId: member.id, memberKind: member.kind, token: { id: stored.id, expiresAt: stored.expiresAt } };
+}
+
 export async function authenticate(directory: AuthDirectory, creds: Credentials, options: AuthenticateOptions = {}): Promise<Caller> {
-  if (creds.secretKey) {
-    const website = await directory.websiteBySecretKey(creds.secretKey);
+  if (creds.bearer && isMemberToken(creds.bearer)) return memberTokenCaller(directory, creds.bearer, creds.actorUserId);
+  if (creds.bearer) {
+    const website = await directory.websiteBySecretKey(creds.bearer);
     if (!website) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown secret key');
     if (!creds.actorUserId) return { kind: 'agent', website };
     const member = await directory.teamMember(website.id, creds.actorUserId);

@@ -10,12 +10,14 @@ export interface VisitorCaller {
   contactId?: string;
 }
 
-/** A secret-key caller; without `userId` (no `X-Actor-User-Id`) it may only read. */
+/** A secret-key caller; without `userId` (no `X-Actor-User-Id`) it may only read. A member token's always names its person. */
 export interface AgentCaller {
   kind: 'agent';
   website: Website;
   userId?: string;
   memberKind?: TeamMemberKind;
+  /** The member token it authenticated with, if not the website's secret key. */
+  token?: { id: string; expiresAt: string };
 }
 
 export type Caller = VisitorCaller | AgentCaller;

@@ -5,6 +5,7 @@ import type { ServerDeps } from './deps';
 import type { StoreDirectory } from './directory';
 import type { EphemeralPublisher } from './realtime/ephemeral';
 import type { OnlineDirectory } from './realtime/presence';
+import type { MemberTokens } from './services/member-tokens';
 import type { ReplyJoins } from './services/reply-joins';
 import type { TeamMembers } from './services/team-members';
 import type { WorkflowNotifier } from './services/workflow-notifier';
@@ -17,6 +18,7 @@ export interface ApiContext extends ServerDeps {
   online: OnlineDirectory;
   replyJoins: ReplyJoins;
   teamMembers: TeamMembers;
+  memberTokens: MemberTokens;
   /** Charges the visitor's rate limit; after authentication. */
   visitorLimit: RequestHandler;
   /** Authenticates, then charges the visitor's rate limit. */

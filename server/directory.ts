@@ -4,7 +4,7 @@
  * change rarely; visitors are re-read (and their lastSeenAt touched) at most once a minute,
  * and at once after any instance links them to a contact (the change feed forgets them).
  */
-import type { Store } from '../activities/store';
+import type { Store, StoredMemberToken } from '../activities/store';
 import { MAX_KEY_CHARS } from '../runtime/config';
 import type { TeamMember, Visitor, Website } from '../domain/people';
 import type { AuthDirectory } from './auth';
@@ -66,12 +66,16 @@ export interface StoreDirectory extends AuthDirectory {
   forgetVisitors(): void;
   /** Drops the cached team member (changed or removed on this instance). */
   forgetMember(websiteId: string, userId: string): void;
+  /** Drops every cached member token (some were revoked). */
+  forgetMemberTokens(): void;
 }
 
 export function storeDirectory(store: Store): StoreDirectory {
   const websites = new TtlCache<Website | undefined>(WEBSITE_TTL_MS);
   const members = new TtlCache<TeamMember | undefined>(MEMBER_TTL_MS);
   const visitors = new TtlCache<Visitor>(VISITOR_TTL_MS);
+  // As short-lived as members': a token revoked on another instance is refused here within this time at most.
+  const tokens = new TtlCache<{ token: StoredMemberToken; website: Website } | undefined>(MEMBER_TTL_MS);
   return {
     websiteByPublicKey: (key) =>
       key.length > MAX_KEY_LENGTH ? Promise.resolve(undefined) : websites.get(`pk/${key}`, async () => (await store.getWebsiteByPublicKey(key)) ?? undefined),
@@ -82,10 +86,17 @@ export function storeDirectory(store: Store): StoreDirectory {
         const member = await store.getTeamMember(userId);
         return member?.websiteId === websiteId ? member : undefined;
       }),
+    memberToken: (tokenId) =>
+      tokens.get(tokenId, async () => {
+        const token = await store.getMemberToken(tokenId);
+        const website = token && (await store.getWebsite(token.websiteId));
+        return token && website ? { token, website } : undefined;
+      }),
     visitor: (websiteId, visitorId) =>
       visitorId === undefined ? store.upsertVisitor(websiteId) : visitors.get(`${websiteId}/${visitorId}`, () => store.upsertVisitor(websiteId, visitorId)),
     forgetVisitor: (websiteId, visitorId) => visitors.forget(`${websiteId}/${visitorId}`),
     forgetVisitors: () => visitors.forgetAll(),
     forgetMember: (websiteId, userId) => members.forget(`${websiteId}/${userId}`),
+    forgetMemberTokens: () => tokens.forgetAll(),
   };
 }

@@ -7,6 +7,7 @@ import type { Collection, Db } from 'mongodb';
 import type { Conversation, ConversationLifecycle } from '../../domain/conversation';
 import type { Contact, SeenState, TeamMember, Visitor, Website } from '../../domain/people';
 import { STORE_ITEM_FIELDS, type Author, type PluginItem, type TimelineItem, type Visibility } from '../../domain/timeline';
+import type { StoredMemberToken } from './member-tokens';
 import type { UnreadTally } from './unread-tally';
 
 type Stored<T> = T & { _id: string };
@@ -20,6 +21,8 @@ export type VisitorDoc = Stored<Visitor>;
 export type ContactDoc = Stored<Contact>;
 /** A person removed from the team stays on record (who removed them, when), out of every read of the team. */
 export type TeamMemberDoc = Stored<TeamMember> & { removedAt?: string; removedBy?: Author };
+/** A member token (member-tokens.ts): `expiresAt` a date, so the sweep of expired ones can range over it. */
+export type MemberTokenDoc = Stored<Omit<StoredMemberToken, 'id' | 'expiresAt'>> & { expiresAt: Date };
 
 /**
  * A timeline item plus its website, so change events can be routed without another read. Typed as
@@ -113,6 +116,7 @@ export interface Collections {
   signalOutbox: Collection<SignalOutboxDoc>;
   seen: Collection<SeenDoc>;
   team: Collection<TeamMemberDoc>;
+  memberTokens: Collection<MemberTokenDoc>;
   settings: Collection<SettingDoc>;
   ephemeral: Collection<EphemeralDoc>;
 }
@@ -127,6 +131,7 @@ const COLLECTION_NAMES: { readonly [K in keyof Collections]: string } = {
   signalOutbox: 'signal_outbox',
   seen: 'seen',
   team: 'team',
+  memberTokens: 'member_tokens',
   settings: 'settings',
   ephemeral: 'ephemeral',
 };

@@ -9,6 +9,7 @@ import { collectionsOf } from './documents';
 import { fileMethods } from './files';
 import { newId } from './ids';
 import { ensureIndexes } from './indexes';
+import { memberTokenMethods } from './member-tokens';
 import { migrate } from './migrations';
 import { orderedWriter, type OrderedWriter } from './ordered-writes';
 import { seenMethods } from './seen';
@@ -34,6 +35,7 @@ type Methods = ReturnType<typeof websiteMethods> &
   ReturnType<typeof timelineMethods> &
   ReturnType<typeof seenMethods> &
   ReturnType<typeof teamMethods> &
+  ReturnType<typeof memberTokenMethods> &
   ReturnType<typeof settingMethods> &
   ReturnType<typeof fileMethods> &
   ReturnType<typeof signalOutboxMethods> &
@@ -70,6 +72,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
     ...timelineMethods(collections, ends, writeOrdered),
     ...seenMethods(collections),
     ...teamMethods(client, collections),
+    ...memberTokenMethods(collections),
     ...settingMethods(collections),
     ...fileMethods(db, collections.items),
     ...signalOutboxMethods(collections),
@@ -86,6 +89,7 @@ export type { ChangeWatch, StoreChange, WatchOptions } from './changes';
 export type { ConversationFilter, ConversationReader, NewConversation } from './conversations';
 export type { EphemeralEvent } from './documents';
 export type { FileInfo, FileUpload } from './files';
+export type { MemberToken, StoredMemberToken } from './member-tokens';
 export type { TeamChangeSession } from './team';
 export type { ConfiguredWebsiteFields } from './websites';
 export { newId } from './ids';

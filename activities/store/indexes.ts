@@ -37,6 +37,7 @@ const INDEXES: Record<string, IndexDescription[]> = {
   items: [{ key: { conversationId: 1, seq: 1 }, name: ITEM_SEQ_INDEX, unique: true }],
   seen: [{ key: { conversationId: 1, 'viewer.kind': 1, 'viewer.id': 1 }, name: 'conversation_viewer', unique: true }],
   team: [{ key: { websiteId: 1 }, name: 'website' }],
+  member_tokens: [{ key: { websiteId: 1, userId: 1, expiresAt: 1 }, name: 'website_member_expiry' }],
   settings: [{ key: { websiteId: 1, key: 1 }, name: 'website_key', unique: true }],
   // Not a TTL index: the embedded server rejects expireAfterSeconds, so publishEphemeral sweeps instead.
   ephemeral: [{ key: { expireAt: 1 }, name: 'expireAt' }],

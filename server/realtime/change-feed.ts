@@ -11,14 +11,18 @@ import { isTeamOnlyField, itemFor, visitorView } from '../access';
 import type { StoreDirectory } from '../directory';
 import type { WorkflowStarts } from '../services/workflow-start';
 
-/** The close code of a socket whose team member was removed; pages sign out rather than reconnect. */
-export const CLOSE_REMOVED_FROM_TEAM = 4003;
 import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
 import type { Hub } from './hub';
+import { refusalCloseCode } from './socket-server';
 import { ownersOf, type OwnersCache } from './owners';
 import type { PresenceFeed } from './presence-feed';
 import { TypingExpiry } from './typing';
+
+/** The close code of a socket whose team member was removed; pages sign out rather than reconnect. */
+export const CLOSE_REMOVED_FROM_TEAM = 4003;
+/** A socket whose member token was revoked closes as a refused upgrade with a 401 does: the page stops reconnecting with it. */
+export const CLOSE_TOKEN_REFUSED = refusalCloseCode(401);
 
 type Change<T extends StoreChange['type']> = Extract<StoreChange, { type: T }>;
 
@@ -49,7 +53,7 @@ export class ChangeFeed {
     private readonly owners: OwnersCache,
     private readonly plugins: Pick<PluginRegistry, 'isVisibleTo'>,
     private readonly presence: PresenceFeed,
-    private readonly directory: Pick<StoreDirectory, 'forgetVisitor' | 'forgetMember' | 'teamMember'>,
+    private readonly directory: Pick<StoreDirectory, 'forgetVisitor' | 'forgetMember' | 'forgetMemberTokens' | 'teamMember'>,
     private readonly workflowStarts: Pick<WorkflowStarts, 'forget'>,
     private readonly log: Logger,
   ) {}
@@ -169,6 +173,11 @@ export class ChangeFeed {
         // Someone removed may hear nothing more: sockets they opened before are closed here, on every instance.
         if (!(await this.directory.teamMember(websiteId, memberId))) this.hub.closeAgent(websiteId, memberId, CLOSE_REMOVED_FROM_TEAM, 'no longer on the team');
         return;
+      }
+      case 'memberTokensRevoked': {
+        const { memberId, tokenId } = ephemeralPayloads.memberTokensRevoked.parse(event.payload);
+        this.directory.forgetMemberTokens();
+        return this.hub.closeAgent(websiteId, memberId, CLOSE_TOKEN_REFUSED, 'member token revoked', (token) => token !== undefined && (tokenId === undefined || token.id === tokenId));
       }
       default:
         this.log.debug({ type: event.type }, 'ignoring an ephemeral event of unknown type');

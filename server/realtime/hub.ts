@@ -3,6 +3,7 @@
  * visitor id and by contact id. Everything that reaches a socket goes through `deliver`.
  */
 import { isInVisitorScope } from '../../activities/store';
+import type { AgentCaller } from '../caller';
 import type { Connection, Frame } from './connection';
 import type { ConversationOwners } from './events';
 
@@ -67,10 +68,10 @@ export class Hub {
     if (caller.contactId) remove(this.contacts, contactKey(caller.website.id, caller.contactId), conn);
   }
 
-  /** Closes a team member's sockets (they left the team: they may hear nothing more). */
-  closeAgent(websiteId: string, userId: string, code: number, reason: string): void {
+  /** Closes a team member's sockets (they left the team: they may hear nothing more), or those `byToken` picks by the member token they opened with. */
+  closeAgent(websiteId: string, userId: string, code: number, reason: string, byToken: (token: AgentCaller['token']) => boolean = () => true): void {
     for (const conn of this.agents.get(websiteId) ?? []) {
-      if (conn.caller.kind === 'agent' && conn.caller.userId === userId) conn.ws.close(code, reason);
+      if (conn.caller.kind === 'agent' && conn.caller.userId === userId && byToken(conn.caller.token)) conn.ws.close(code, reason);
     }
   }
 

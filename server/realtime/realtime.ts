@@ -13,7 +13,7 @@ import type { ServerLimits } from '../deps';
 import type { WorkflowStarts } from '../services/workflow-start';
 import { setTyping } from '../services/receipts';
 import { AgentAvailability, type TeamAvailability } from './agent-availability';
-import { ChangeFeed } from './change-feed';
+import { ChangeFeed, CLOSE_TOKEN_REFUSED } from './change-feed';
 import { acceptClientFrame, handleClientFrame } from './client-frames';
 import type { Connection } from './connection';
 import { EphemeralPublisher } from './ephemeral';
@@ -149,6 +149,7 @@ export class Realtime {
       type: 'CONNECTION_ESTABLISHED',
       payload: { connectionId: conn.id, ...(caller.kind === 'visitor' ? { visitorId: caller.visitorId } : caller.userId ? { userId: caller.userId } : {}) },
     });
+    closeAtTokenExpiry(conn);
     // The team queues hear of it when the announcement comes back (presence-feed.ts).
     const key = presenceKeyOf(conn);
     if (key && this.presence.connect(key)) this.announce(key, true);
@@ -209,4 +210,13 @@ export class Realtime {
     const seq = this.presenceSeq++;
     this.words.wrote(seq, websiteId, publish(seq));
   }
+}
+
+/** A socket opened with a member token closes when the token expires, as one refused for it would. */
+function closeAtTokenExpiry(conn: Connection): void {
+  const token = conn.caller.kind === 'agent' ? conn.caller.token : undefined;
+  if (!token) return;
+  const timer = setTimeout(() => conn.ws.close(CLOSE_TOKEN_REFUSED, 'member token expired'), Math.max(0, Date.parse(token.expiresAt) - Date.now()));
+  timer.unref();
+  conn.ws.once('close', () => clearTimeout(timer));
 }

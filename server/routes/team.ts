@@ -1,13 +1,13 @@
 /** The website's team: everyone on it (humans and AI assistants), and the people the team adds, changes and removes. */
 import { Router, type Response } from 'express';
 import type { TeamMember } from '../../domain/people';
-import { requireAgent } from '../caller';
+import { requireActingAgent, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { keyedMemberId } from '../idempotency';
 import { idempotencyHeaders } from '../schemas/common';
 import { parseInput, parseInputs } from '../schemas/parse';
-import { memberChangeBody, memberParams, newMemberBody } from '../schemas/team';
+import { memberChangeBody, memberParams, memberTokenParams, newMemberBody, newMemberTokenBody } from '../schemas/team';
 import { teamChangeBy } from '../services/team-members';
 
 export function teamRoutes(ctx: ApiContext): Router {
@@ -30,6 +30,12 @@ export function teamRoutes(ctx: ApiContext): Router {
     const [members, formerMembers] = await Promise.all([ctx.store.listTeamMembers(website.id), ctx.store.listFormerMembers(website.id)]);
     // Former members only by name: older timelines still name them.
     res.json({ members: members.map(view), formerMembers: formerMembers.map(({ id, name }) => ({ id, name })) });
+  });
+
+  // Who the caller acts as: what a page signed in with a member token learns its person from.
+  router.get('/me', async (_req, res) => {
+    const { website, userId } = requireActingAgent(callerOf(res));
+    res.json({ member: view(await ctx.teamMembers.member(website.id, userId)) });
   });
 
   router.post('/members', async (req, res) => {
@@ -59,6 +65,24 @@ export function teamRoutes(ctx: ApiContext): Router {
     const change = changeBy(res);
     const { id } = parseInput(memberParams, req.params, 'params');
     await ctx.teamMembers.remove(change, id);
+    res.status(204).end();
+  });
+
+  // A person's member tokens: made by the backend's secret key, revoked by it or by the person's own token.
+  router.post('/members/:id/tokens', async (req, res) => {
+    const [{ id }, { expiresInSeconds }] = parseInputs([memberParams, req.params, 'params'], [newMemberTokenBody, req.body, 'body']);
+    res.status(201).json(await ctx.memberTokens.make(callerOf(res), id, expiresInSeconds));
+  });
+
+  router.delete('/members/:id/tokens', async (req, res) => {
+    const { id } = parseInput(memberParams, req.params, 'params');
+    await ctx.memberTokens.revoke(callerOf(res), id);
+    res.status(204).end();
+  });
+
+  router.delete('/members/:id/tokens/:tokenId', async (req, res) => {
+    const { id, tokenId } = parseInput(memberTokenParams, req.params, 'params');
+    await ctx.memberTokens.revoke(callerOf(res), id, tokenId);
     res.status(204).end();
   });
 

@@ -42,6 +42,16 @@ export const memberChangeBody = z
   .refine((change) => Object.keys(change).length > 0, { error: 'nothing to change: give name, teams or capacity' });
 export type MemberChange = z.output<typeof memberChangeBody>;
 
+/** A member token lives 12 hours unless asked otherwise: at least a minute, at most a week. */
+const TOKEN_LIFETIME_SECONDS = { default: 12 * 3600, min: 60, max: 7 * 24 * 3600 };
+
+/** A new member token: how long it lives. */
+export const newMemberTokenBody = z.strictObject({
+  expiresInSeconds: z.number().int().min(TOKEN_LIFETIME_SECONDS.min).max(TOKEN_LIFETIME_SECONDS.max).default(TOKEN_LIFETIME_SECONDS.default),
+});
+
+export const memberTokenParams = z.strictObject({ id: entityId, tokenId: z.string().regex(/^mt_[0-9a-f]{24}$/, 'expected a token id (mt_ and 24 hex digits)') });
+
 /** Whose names a widget asks for: ids its timelines name (`?ids=a,b`, at most 50). */
 export const memberNamesQuery = queryObject({
   ids: z

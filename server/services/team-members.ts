@@ -183,6 +183,8 @@ export class TeamMembers {
           const member = await this.ofKind(websiteId, id, kind, session);
           await this.refuseUnstaffing(websiteId, member, undefined, session);
           if (!(await this.deps.store.removeTeamMember(websiteId, id, actor, session))) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
+          // Their tokens go with them, so bringing the id back later does not bring back its tokens.
+          await this.deps.store.revokeMemberTokens(websiteId, id, undefined, session);
           return member;
         })
         .catch(formerOr);

@@ -57,7 +57,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
 
   it('lets an agent sign in to the inbox with the secret key from the local demo link, and a team member', async () => {
     await agent.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
-    expect(await agent.locator('input[name="secretKey"]').inputValue()).toBe(app.keys.secretKey);
+    expect(await agent.locator('input[name="key"]').inputValue()).toBe(app.keys.secretKey);
     expect(agent.url()).toBe(`${app.url}/inbox`); // taken off the address
     await agent.getByRole('button', { name: 'Continue' }).click();
     await agent.locator(`[data-member-id="${AGENT_ID}"]`).click();
@@ -270,5 +270,26 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await widget().locator(`.sw-conversation[data-conversation-id="${conversationId}"]`).click();
     await seeText(visitorItems(), 'Sam Rivera left');
     await seeText(visitorItems(), 'Sam Rivera joined');
+  });
+
+  it('lets a person sign in with a member token their backend made, and signing out revokes it', async () => {
+    const made = await fetch(`${app.url}/v1/team/members/${AGENT_ID}/tokens`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ expiresInSeconds: 600 }),
+    });
+    const { token } = (await made.json()) as { token: string };
+    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${app.url}/inbox`);
+    await page.locator('input[name="key"]').fill(token);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // The token says who it is: no one to pick.
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    expect(await page.locator('.topbar-me').textContent()).toBe('Alex (Support)');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('input[name="key"]').waitFor();
+    const afterwards = await fetch(`${app.url}/v1/team/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(afterwards.status).toBe(401);
   });
 });

@@ -157,6 +157,25 @@ describe('Two server instances sharing one store', () => {
     });
   });
 
+  it('a member token revoked on one instance is refused on the other at once, and its socket there closes', async () => {
+    const [api1, api2] = [new Api(first), new Api(second)];
+    expect((await api1.call('POST', '/v1/team/members', AGENT, { id: 'usr-multi-tok', name: 'Token' })).status).toBe(201);
+    const { token, tokenId } = (await api1.call('POST', '/v1/team/members/usr-multi-tok/tokens', { agent: null }, {})).body;
+    // The second instance knows the token (and caches it) before the first revokes it.
+    expect((await api2.call('GET', '/v1/conversations', { memberToken: token })).status).toBe(200);
+    const socket = await SocketClient.open(second, { memberToken: token });
+    sockets.push(socket);
+    const closed = new Promise<number>((resolve) => socket.ws.once('close', (code) => resolve(code)));
+    expect((await api1.call('DELETE', `/v1/team/members/usr-multi-tok/tokens/${tokenId}`, { memberToken: token })).status).toBe(204);
+    expect(await closed).toBe(4401);
+    const status = await waitUntil(
+      async () => (await api2.call('GET', '/v1/conversations', { memberToken: token })).status,
+      (code: number) => code === 401,
+      2_000, // under the token cache's lifetime: the word itself must reach the other instance
+    );
+    expect(status).toBe(401);
+  });
+
   describe('#team changes at the same moment', () => {
     const routeVip = (api: Api) => api.call('PUT', '/v1/settings/routing', AGENT, { rules: [{ team: 'vip', tags: ['vip'] }], defaultTeam: 'support' });
     const routeDefault = (api: Api) => api.call('PUT', '/v1/settings/routing', AGENT, { rules: [], defaultTeam: 'support' });

@@ -4,7 +4,7 @@
  */
 import type { Priority } from '../../domain/conversation';
 import type { AgentSession } from '../shared/agent-session';
-import { agentApi, clearAgentSession } from '../shared/agent-session';
+import { agentApi, clearAgentSession, memberTokenIdOf } from '../shared/agent-session';
 import { h, mount } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
@@ -62,7 +62,7 @@ export class Inbox {
       // Removed from the team, or the key no longer works: say why, then back to signing in (the socket stopped already).
       onRevoked: (reason) => {
         showError(new Error(`You can no longer connect: ${reason || 'refused by the server'}.`));
-        setTimeout(() => this.signOut(), 3_000);
+        setTimeout(() => void this.signOut(), 3_000);
       },
     });
     this.root = h(
@@ -75,7 +75,7 @@ export class Inbox {
         this.status,
         h('span', { class: 'topbar-me' }, session.agentName),
         h('button', { type: 'button', class: 'btn', data: { action: 'team' }, on: { click: () => this.openTeam() } }, 'Team'),
-        h('button', { type: 'button', class: 'btn', on: { click: () => this.signOut() } }, 'Sign out'),
+        h('button', { type: 'button', class: 'btn', on: { click: () => void this.signOut() } }, 'Sign out'),
       ),
       h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, this.listSlot), this.mainSlot),
     );
@@ -286,8 +286,11 @@ export class Inbox {
     };
   }
 
-  private signOut(): void {
+  /** Signed in with a member token, signing out revokes it (best effort: it expires anyway). */
+  private async signOut(): Promise<void> {
     this.socket.stop();
+    const tokenId = memberTokenIdOf(this.session);
+    if (tokenId) await this.api.revokeMemberToken(this.session.agentId, tokenId).catch(() => undefined);
     clearAgentSession();
     location.reload();
   }

@@ -1,13 +1,14 @@
 /**
- * The signed-in agent of the inbox and audit pages: the secret key and the chosen team member,
- * kept in sessionStorage (gone when the tab closes).
+ * The signed-in agent of the inbox and audit pages: the secret key and the chosen team member, or a
+ * member token and its member, kept in sessionStorage (gone when the tab closes).
  */
 import { ApiClient } from './api-client';
 
 const STORAGE_KEY = 'support-agent-session';
 
 export interface AgentSession {
-  secretKey: string;
+  /** The website's secret key, or a member token (`mt_…`). */
+  key: string;
   agentId: string;
   agentName: string;
 }
@@ -15,7 +16,7 @@ export interface AgentSession {
 export function loadAgentSession(): AgentSession | undefined {
   try {
     const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<AgentSession> | null;
-    if (stored?.secretKey && stored.agentId && stored.agentName) return stored as AgentSession;
+    if (stored?.key && stored.agentId && stored.agentName) return stored as AgentSession;
   } catch {
     // A damaged entry is the same as none.
   }
@@ -31,4 +32,7 @@ export function clearAgentSession(): void {
 }
 
 export const agentApi = (session: AgentSession): ApiClient =>
-  new ApiClient({ kind: 'agent', secretKey: session.secretKey, agentId: session.agentId });
+  new ApiClient({ kind: 'agent', key: session.key, agentId: session.agentId });
+
+/** A member token's id (what revokes it), or undefined when the session holds the secret key. */
+export const memberTokenIdOf = (session: AgentSession): string | undefined => (session.key.startsWith('mt_') ? session.key.split('.')[0] : undefined);

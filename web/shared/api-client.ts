@@ -1,6 +1,7 @@
 /**
  * A small typed client for the REST API (shared/docs/api-contract.md). Visitors authenticate with
- * the website's public key and their visitor id, agents with the secret key and their member id.
+ * the website's public key and their visitor id, agents with the secret key and their member id, or
+ * with a member token (which names its member itself).
  */
 import type {
   AuditEntry,
@@ -16,8 +17,11 @@ import type {
 
 export type Credentials =
   | { kind: 'visitor'; publicKey: string; visitorId?: string }
-  /** Without `agentId` an agent may only read (listings, timeline, team, audit). */
-  | { kind: 'agent'; secretKey: string; agentId?: string };
+  /**
+   * `key`: the website's secret key, or a member token (`mt_…`). With the secret key and without
+   * `agentId` an agent may only read (listings, timeline, team, audit).
+   */
+  | { kind: 'agent'; key: string; agentId?: string };
 
 /** An error answer from the API: `{error: {code, message, details?}}` and its HTTP status. */
 export class ApiError extends Error {
@@ -75,7 +79,7 @@ export class ApiClient {
   /** Credential headers; the socket passes the same as query parameters. */
   private headers(): Record<string, string> {
     const c = this.credentials;
-    if (c.kind === 'agent') return { Authorization: `Bearer ${c.secretKey}`, ...(c.agentId ? { 'X-Actor-User-Id': c.agentId } : {}) };
+    if (c.kind === 'agent') return { Authorization: `Bearer ${c.key}`, ...(c.agentId ? { 'X-Actor-User-Id': c.agentId } : {}) };
     return c.visitorId ? { 'X-Public-Key': c.publicKey, 'X-Visitor-Id': c.visitorId } : { 'X-Public-Key': c.publicKey };
   }
 
@@ -85,7 +89,7 @@ export class ApiClient {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const c = this.credentials;
     const params: Record<string, string> =
-      c.kind === 'agent' ? { token: c.secretKey, actorUserId: c.agentId ?? '' } : { publicKey: c.publicKey, visitorId: c.visitorId ?? '' };
+      c.kind === 'agent' ? { token: c.key, actorUserId: c.agentId ?? '' } : { publicKey: c.publicKey, visitorId: c.visitorId ?? '' };
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return url.toString();
   }
@@ -153,6 +157,10 @@ export class ApiClient {
 
   // Agents only
 
+  /** The team member this caller acts as. */
+  me = () => this.request<{ member: TeamMemberInfo }>('GET', '/team/me');
+  /** Revokes a member token of this member (signing out with it). */
+  revokeMemberToken = (memberId: string, tokenId: string) => this.request<undefined>('DELETE', path`/team/members/${memberId}/tokens/${tokenId}`);
   team = () => this.request<{ members: TeamMemberInfo[]; formerMembers: Array<Pick<TeamMemberInfo, 'id' | 'name'>> }>('GET', '/team');
   addMember = (fields: MemberFields) => this.request<{ member: TeamMemberInfo }>('POST', '/team/members', fields);
   changeMember = (id: string, fields: Partial<MemberFields>) => this.request<{ member: TeamMemberInfo }>('PATCH', path`/team/members/${id}`, fields);

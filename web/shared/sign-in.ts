@@ -1,6 +1,7 @@
 /**
  * Agent sign-in for the inbox and audit pages: paste the website's secret key, then pick who you
- * are among the team's humans (`GET /v1/team`). The key is prefilled only from the link a local
+ * are among the team's humans (`GET /v1/team`); or paste a member token your backend made for you,
+ * which says who you are (`GET /v1/team/me`). The key is prefilled only from the link a local
  * demo's `npm start` prints (config.ts).
  */
 import { ApiClient } from './api-client';
@@ -20,7 +21,7 @@ function card(...children: Array<Node | false>): HTMLElement {
 }
 
 function askForKey(root: HTMLElement, prefill: string, done: (session: AgentSession) => void): void {
-  const key = h('input', { type: 'password', name: 'secretKey', value: prefill, placeholder: 'sk_…', autocomplete: 'off', required: true });
+  const key = h('input', { type: 'password', name: 'key', value: prefill, placeholder: 'sk_… or mt_…', autocomplete: 'off', required: true });
   const error = h('p', { class: 'sign-in-error', role: 'alert' });
   const form = h(
     'form',
@@ -30,16 +31,18 @@ function askForKey(root: HTMLElement, prefill: string, done: (session: AgentSess
         submit: async (event) => {
           event.preventDefault();
           error.textContent = '';
+          const given = key.value.trim();
           try {
-            const { members } = await new ApiClient({ kind: 'agent', secretKey: key.value.trim() }).team();
-            pickMember(root, key.value.trim(), members, done);
+            if (given.startsWith('mt_')) return signedIn({ key: given }, (await new ApiClient({ kind: 'agent', key: given }).me()).member, done);
+            const { members } = await new ApiClient({ kind: 'agent', key: given }).team();
+            pickMember(root, given, members, done);
           } catch (thrown) {
             error.textContent = thrown instanceof Error ? thrown.message : String(thrown);
           }
         },
       },
     },
-    h('label', {}, 'Website secret key', key),
+    h('label', {}, 'Website secret key or member token', key),
     error,
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Continue'),
   );
@@ -47,13 +50,15 @@ function askForKey(root: HTMLElement, prefill: string, done: (session: AgentSess
   key.focus();
 }
 
-function pickMember(root: HTMLElement, secretKey: string, members: TeamMemberInfo[], done: (session: AgentSession) => void): void {
+function signedIn({ key }: Pick<AgentSession, 'key'>, member: TeamMemberInfo, done: (session: AgentSession) => void): void {
+  const session = { key, agentId: member.id, agentName: member.name };
+  saveAgentSession(session);
+  done(session);
+}
+
+function pickMember(root: HTMLElement, key: string, members: TeamMemberInfo[], done: (session: AgentSession) => void): void {
   const humans = members.filter((m) => m.kind === 'human');
-  const choose = (member: TeamMemberInfo) => {
-    const session = { secretKey, agentId: member.id, agentName: member.name };
-    saveAgentSession(session);
-    done(session);
-  };
+  const choose = (member: TeamMemberInfo) => signedIn({ key }, member, done);
   mount(
     root,
     card(

@@ -9,7 +9,8 @@ export interface ApiAnswer<T = any> {
   headers: Headers;
 }
 
-export type Who = { visitorId: string; origin?: string } | { agent: string | null };
+/** A visitor, an agent by the secret key (acting as `agent`, or read-only with null), or a person by their member token. */
+export type Who = { visitorId: string; origin?: string } | { agent: string | null } | { memberToken: string };
 
 export class Api {
   constructor(private readonly app: Pick<RunningApp, 'url' | 'keys'>) {}
@@ -18,11 +19,12 @@ export class Api {
     if ('visitorId' in who) {
       return { 'X-Public-Key': this.app.keys.publicKey, 'X-Visitor-Id': who.visitorId, ...(who.origin ? { Origin: who.origin } : {}) };
     }
+    if ('memberToken' in who) return { Authorization: `Bearer ${who.memberToken}` };
     return { Authorization: `Bearer ${this.app.keys.secretKey}`, ...(who.agent ? { 'X-Actor-User-Id': who.agent } : {}) };
   }
 
   async call<T = any>(method: string, path: string, who: Who | Record<string, string>, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiAnswer<T>> {
-    const auth = 'visitorId' in who || 'agent' in who ? this.headers(who as Who) : (who as Record<string, string>);
+    const auth = 'visitorId' in who || 'agent' in who || 'memberToken' in who ? this.headers(who as Who) : (who as Record<string, string>);
     const raw = typeof body === 'string' || body instanceof Uint8Array;
     const res = await fetch(`${this.app.url}${path}`, {
       method,
@@ -77,7 +79,9 @@ export class SocketClient {
     const query =
       'visitorId' in who
         ? `publicKey=${encodeURIComponent(app.keys.publicKey)}&visitorId=${encodeURIComponent(who.visitorId)}`
-        : `token=${encodeURIComponent(app.keys.secretKey)}${who.agent ? `&actorUserId=${encodeURIComponent(who.agent)}` : ''}`;
+        : 'memberToken' in who
+          ? `token=${encodeURIComponent(who.memberToken)}`
+          : `token=${encodeURIComponent(app.keys.secretKey)}${who.agent ? `&actorUserId=${encodeURIComponent(who.agent)}` : ''}`;
     const ws = new WebSocket(`${base}/ws?${query}`, { headers });
     const client = new SocketClient(ws);
     return new Promise((resolve, reject) => {

@@ -1,0 +1,34 @@
+/**
+ * A member token is `mt_<24 hex>.<secret>`: its id (what the store keys it by, and what a page
+ * revokes it by) and 256 random bits. The store keeps only the secret's SHA-256, so a copy of the
+ * store cannot act as anyone; a token is compared in constant time.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { newId } from '../activities/store';
+
+const PREFIX = 'mt_';
+const TOKEN = /^(mt_[0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/;
+
+const hashOf = (secret: string): Buffer => createHash('sha256').update(secret).digest();
+
+/** Whether a bearer credential is meant as a member token (website secret keys start `sk_`). */
+export const isMemberToken = (bearer: string): boolean => bearer.startsWith(PREFIX);
+
+/** The token's id, or undefined when it is not a well-formed member token. */
+export const memberTokenIdOf = (token: string): string | undefined => TOKEN.exec(token)?.[1];
+
+/** Whether the token's secret is the one whose hash (hex) was stored. */
+export function secretMatches(token: string, secretHash: string): boolean {
+  const secret = TOKEN.exec(token)?.[2];
+  if (secret === undefined) return false;
+  const stored = Buffer.from(secretHash, 'hex');
+  const given = hashOf(secret);
+  return stored.length === given.length && timingSafeEqual(stored, given);
+}
+
+/** A new token: what the caller is given once (`token`), and what the store keeps. */
+export function newMemberToken(): { id: string; token: string; secretHash: string } {
+  const id = newId('mt');
+  const secret = randomBytes(32).toString('base64url');
+  return { id, token: `${id}.${secret}`, secretHash: hashOf(secret).toString('hex') };
+}

@@ -1,0 +1,61 @@
+/**
+ * Member tokens made and revoked: the website's backend, which signs its own people in, makes each
+ * person's page a token that acts only as that person (the secret key would let it act as anyone),
+ * for a bounded time; a person signs out by revoking their token, or all of theirs, and every
+ * instance refuses it from then on and closes the sockets it opened.
+ */
+import type { Store } from '../../activities/store';
+import { AppError } from '../../domain/errors';
+import { requireAgent, type Caller } from '../caller';
+import type { StoreDirectory } from '../directory';
+import { newMemberToken } from '../member-token-secrets';
+import type { EphemeralPublisher } from '../realtime/ephemeral';
+import type { TeamMembers } from './team-members';
+
+export interface MemberTokensDeps {
+  store: Store;
+  directory: Pick<StoreDirectory, 'forgetMemberTokens'>;
+  publisher: Pick<EphemeralPublisher, 'memberTokensRevoked'>;
+  teamMembers: Pick<TeamMembers, 'ofKind'>;
+}
+
+/** What the backend is given, once: the token itself is not kept. */
+export interface MadeMemberToken {
+  token: string;
+  tokenId: string;
+  memberId: string;
+  expiresAt: string;
+}
+
+export class MemberTokens {
+  constructor(private readonly deps: MemberTokensDeps) {}
+
+  /** A token for a person on the team, made by the website's secret key only (a member token cannot make more). */
+  async make(caller: Caller, memberId: string, lifetimeSeconds: number): Promise<MadeMemberToken> {
+    const agent = requireAgent(caller);
+    if (agent.token) throw new AppError('ERR_FORBIDDEN', 'A member token cannot make tokens: your backend makes them with the website\'s secret key');
+    const websiteId = agent.website.id;
+    // People only: the AI assistant acts through the server, never through a page.
+    await this.deps.teamMembers.ofKind(websiteId, memberId, 'human');
+    const { id, token, secretHash } = newMemberToken();
+    const now = Date.now();
+    const expiresAt = new Date(now + lifetimeSeconds * 1000).toISOString();
+    await this.deps.store.addMemberToken({ id, websiteId, userId: memberId, createdAt: new Date(now).toISOString(), expiresAt, secretHash });
+    return { token, tokenId: id, memberId, expiresAt };
+  }
+
+  /**
+   * Revokes one of a person's tokens, or all of them: by the secret key, or by that person's own
+   * token (signing out). Revoking what is gone already is done, as a retry needs.
+   */
+  async revoke(caller: Caller, memberId: string, tokenId?: string): Promise<void> {
+    const agent = requireAgent(caller);
+    if (agent.token && agent.userId !== memberId) throw new AppError('ERR_FORBIDDEN', 'A member token may revoke only its own member\'s tokens');
+    const websiteId = agent.website.id;
+    await this.deps.teamMembers.ofKind(websiteId, memberId, 'human');
+    await this.deps.store.revokeMemberTokens(websiteId, memberId, tokenId);
+    // Refused here at once; other instances as they hear of it (within the directory's cache time at most).
+    this.deps.directory.forgetMemberTokens();
+    await this.deps.publisher.memberTokensRevoked(websiteId, { memberId, ...(tokenId === undefined ? {} : { tokenId }) });
+  }
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { newMemberToken } from '../../server/member-token-secrets';
+import { AGENT, upgrade, type SocketClient, type Who } from './support/clients';
+import { useTestApp } from './support/app';
+
+const t = useTestApp();
+
+const BACKEND = { agent: null };
+
+/** Adds a person to the team. */
+async function person(id: string): Promise<void> {
+  expect((await t.api.call('POST', '/v1/team/members', AGENT, { id, name: id })).status).toBe(201);
+}
+
+async function tokenFor(memberId: string, body: object = {}): Promise<{ token: string; tokenId: string; expiresAt: string }> {
+  const made = await t.api.call('POST', `/v1/team/members/${memberId}/tokens`, BACKEND, body);
+  expect(made.status).toBe(201);
+  return made.body;
+}
+
+async function conversation(id: string): Promise<void> {
+  const visitor = { visitorId: await t.api.newVisitor() };
+  expect((await t.api.call('POST', '/v1/conversations', visitor, { conversationId: id })).status).toBe(201);
+}
+
+const post = (who: Who | Record<string, string>, conversationId: string, text: string) =>
+  t.api.call('POST', '/v1/messages', who, { conversationId, item: { type: 'message', text } });
+
+/** Resolves with the close code once the socket closes. */
+const closeCodeOf = (socket: SocketClient): Promise<number> => new Promise((resolve) => socket.ws.once('close', (code) => resolve(code)));
+
+describe('Member tokens', () => {
+  it('a token acts as its person only: writes are theirs, and it cannot name anyone else', async () => {
+    await person('usr-tok-ana');
+    await conversation('tok-1');
+    const { token, expiresAt } = await tokenFor('usr-tok-ana');
+    expect(token).toMatch(/^mt_[0-9a-f]{24}\.[A-Za-z0-9_-]{43}$/);
+    // Twelve hours unless asked otherwise.
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(11.9 * 3600_000);
+    expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(12 * 3600_000);
+
+    const written = await post({ memberToken: token }, 'tok-1', 'hello from Ana');
+    expect(written.status).toBe(201);
+    expect(written.body.item.author).toEqual({ kind: 'human', id: 'usr-tok-ana' });
+    const asOther = await post({ Authorization: `Bearer ${token}`, 'X-Actor-User-Id': AGENT.agent }, 'tok-1', 'pretending');
+    expect(asOther.status).toBe(403);
+    expect(asOther.body.error.message).toContain('only as its own team member');
+    expect((await post({ Authorization: `Bearer ${token}`, 'X-Actor-User-Id': 'usr-tok-ana' }, 'tok-1', 'as myself')).status).toBe(201);
+
+    const me = await t.api.call('GET', '/v1/team/me', { memberToken: token });
+    expect(me.body.member).toMatchObject({ id: 'usr-tok-ana', name: 'usr-tok-ana', kind: 'human' });
+    const socket = await t.open({ memberToken: token });
+    expect(socket.of('CONNECTION_ESTABLISHED')[0]!.payload.userId).toBe('usr-tok-ana');
+    await socket.close();
+  });
+
+  it('only the secret key makes tokens, for people on the team, for a minute to a week', async () => {
+    await person('usr-tok-ben');
+    const { token } = await tokenFor('usr-tok-ben');
+    const byToken = await t.api.call('POST', '/v1/team/members/usr-tok-ben/tokens', { memberToken: token }, {});
+    expect(byToken.status).toBe(403);
+    expect(byToken.body.error.message).toContain('secret key');
+    expect((await t.api.call('POST', '/v1/team/members/usr-nobody/tokens', BACKEND, {})).status).toBe(404);
+    expect((await t.api.call('POST', `/v1/team/members/${DEFAULT_ASSISTANT_ID}/tokens`, BACKEND, {})).status).toBe(409);
+    for (const expiresInSeconds of [59, 7 * 24 * 3600 + 1, 1.5]) {
+      const refused = await t.api.call('POST', '/v1/team/members/usr-tok-ben/tokens', BACKEND, { expiresInSeconds });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details.fields[0].path).toBe('body.expiresInSeconds');
+    }
+    const short = await tokenFor('usr-tok-ben', { expiresInSeconds: 60 });
+    expect(Date.parse(short.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
+  });
+
+  it('a wrong, malformed or unknown token is a 401, over REST and the socket', async () => {
+    await person('usr-tok-cat');
+    const { token } = await tokenFor('usr-tok-cat');
+    const wrongSecret = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    for (const bad of [wrongSecret, newMemberToken().token, 'mt_short']) {
+      const refused = await t.api.call('GET', '/v1/conversations', { memberToken: bad });
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.message).toContain('member token');
+      expect((await upgrade(t.app, `/ws?token=${encodeURIComponent(bad)}`)).status).toBe(401);
+    }
+  });
+
+  it('revoking a token refuses it at once and closes its sockets; the person\'s other tokens go on', async () => {
+    await person('usr-tok-dan');
+    const first = await tokenFor('usr-tok-dan');
+    const second = await tokenFor('usr-tok-dan');
+    const byFirst = await t.open({ memberToken: first.token });
+    const bySecond = await t.open({ memberToken: second.token });
+    const bySecretKey = await t.open({ agent: 'usr-tok-dan' });
+    const firstClosed = closeCodeOf(byFirst);
+
+    // Signing out: the person's own token revokes itself.
+    expect((await t.api.call('DELETE', `/v1/team/members/usr-tok-dan/tokens/${first.tokenId}`, { memberToken: first.token })).status).toBe(204);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: first.token })).status).toBe(401);
+    expect(await firstClosed).toBe(4401);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: second.token })).status).toBe(200);
+    // A retry of the revoke is done already.
+    expect((await t.api.call('DELETE', `/v1/team/members/usr-tok-dan/tokens/${first.tokenId}`, BACKEND)).status).toBe(204);
+
+    // The backend revokes them all: token sockets close, the secret key's stays.
+    const secondClosed = closeCodeOf(bySecond);
+    expect((await t.api.call('DELETE', '/v1/team/members/usr-tok-dan/tokens', BACKEND)).status).toBe(204);
+    expect(await secondClosed).toBe(4401);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: second.token })).status).toBe(401);
+    expect(bySecretKey.ws.readyState).toBe(bySecretKey.ws.OPEN);
+    await bySecretKey.close();
+  });
+
+  it('a person\'s token cannot revoke someone else\'s', async () => {
+    await person('usr-tok-eve');
+    await person('usr-tok-fay');
+    const eve = await tokenFor('usr-tok-eve');
+    const fay = await tokenFor('usr-tok-fay');
+    const refused = await t.api.call('DELETE', `/v1/team/members/usr-tok-fay/tokens/${fay.tokenId}`, { memberToken: eve.token });
+    expect(refused.status).toBe(403);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: fay.token })).status).toBe(200);
+    expect((await t.api.call('DELETE', '/v1/team/members/usr-tok-fay/tokens/not-a-token-id', BACKEND)).status).toBe(400);
+  });
+
+  it('a person removed from the team takes their tokens along, also when brought back under the same id', async () => {
+    await person('usr-tok-gil');
+    const { token } = await tokenFor('usr-tok-gil');
+    expect((await t.api.call('DELETE', '/v1/team/members/usr-tok-gil', AGENT)).status).toBe(204);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: token })).status).toBe(401);
+    expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-tok-gil', name: 'usr-tok-gil' })).status).toBe(201);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: token })).status).toBe(401);
+  });
+
+  it('an expired token is refused, and a socket it opened closes when it expires', async () => {
+    await person('usr-tok-hal');
+    const stored = (expiresAt: number) => {
+      const made = newMemberToken();
+      const record = { id: made.id, websiteId: t.app.websiteId, userId: 'usr-tok-hal', createdAt: new Date().toISOString(), expiresAt: new Date(expiresAt).toISOString(), secretHash: made.secretHash };
+      return t.app.store.addMemberToken(record).then(() => made.token);
+    };
+    const expired = await stored(Date.now() - 1_000);
+    const answer = await t.api.call('GET', '/v1/conversations', { memberToken: expired });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error.message).toContain('expired');
+
+    const expiring = await stored(Date.now() + 1_500);
+    const socket = await t.open({ memberToken: expiring });
+    const opened = Date.now();
+    expect(await closeCodeOf(socket)).toBe(4401);
+    expect(Date.now() - opened).toBeGreaterThan(500);
+  });
+
+  it('the store keeps a hash of the secret, never the token', async () => {
+    await person('usr-tok-ivy');
+    const { token, tokenId } = await tokenFor('usr-tok-ivy');
+    const kept = await t.app.store.getMemberToken(tokenId);
+    expect(kept).toMatchObject({ id: tokenId, userId: 'usr-tok-ivy', websiteId: t.app.websiteId });
+    expect(JSON.stringify(kept)).not.toContain(token.split('.')[1]);
+  });
+});
