@@ -30,11 +30,29 @@ export async function loadRoutingRules(store: Pick<Store, 'getSetting'>, website
   return (await store.getSetting<RoutingRules>(websiteId, ROUTING_RULES_SETTING, session)) ?? DEFAULT_ROUTING_RULES;
 }
 
-/** About the newest `limit` items (at most 100) of any visibility: the timeline pages forward, so it starts `limit` seqs before the last. */
-export async function recentItems(store: Pick<Store, 'getConversation' | 'listItems'>, conversationId: string, limit: number): Promise<TimelineItem[]> {
-  const lastSeq = (await store.getConversation(conversationId, 'all'))?.lastTimelineItem?.seq ?? 0;
-  const page = await store.listItems(conversationId, { audience: 'all', afterSeq: Math.max(0, lastSeq - limit), limit: Math.min(limit, PAGE) });
-  return page.items;
+/** How far back a context reads (pages of PAGE items) looking for public ones among the team's. */
+const MAX_CONTEXT_PAGES = 5;
+
+/**
+ * The items from the `limit`-th newest public one on (public ones are what the model reads, see
+ * context.ts), with the private ones among them (an escalation's event marks a hand-over there). A
+ * conversation full of the team's notes is read further back for them, up to MAX_CONTEXT_PAGES pages.
+ */
+export async function recentItems(store: Pick<Store, 'listItems'>, conversationId: string, limit: number): Promise<TimelineItem[]> {
+  const newestFirst: TimelineItem[] = [];
+  let publicOnes = 0;
+  let beforeSeq = Number.MAX_SAFE_INTEGER;
+  for (let pages = 0; pages < MAX_CONTEXT_PAGES && publicOnes < limit; pages++) {
+    const page = await store.listItems(conversationId, { audience: 'all', beforeSeq, limit: PAGE });
+    for (const item of page.items.reverse()) {
+      if (publicOnes === limit) break;
+      newestFirst.push(item);
+      if (item.visibility === 'public') publicOnes += 1;
+    }
+    if (!page.hasPreviousPage || page.items.length === 0) break;
+    beforeSeq = newestFirst.at(-1)!.seq;
+  }
+  return newestFirst.reverse();
 }
 
 /** Open conversations assigned to the agent, as the store's projections say. */
