@@ -80,7 +80,8 @@ export class Connection {
     this.send(JSON.stringify(event));
   }
 
-  sendError(code: string, message: string): void {
-    this.sendEvent({ type: 'error', payload: { code, message } });
+  /** An `error` frame; `ref`: the client's name for the frame that caused it, if it gave one. */
+  sendError(code: string, message: string, ref?: string): void {
+    this.sendEvent({ type: 'error', payload: { code, message, ...(ref === undefined ? {} : { ref }) } });
   }
 }

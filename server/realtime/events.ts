@@ -16,7 +16,7 @@ export type ServerEvent =
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
   /** Agents only: someone joined, changed or left the team; read it again (`GET /v1/team`). */
   | { type: 'teamUpdated'; payload: { websiteId: string } }
-  | { type: 'error'; payload: { code: string; message: string } };
+  | { type: 'error'; payload: { code: string; message: string; ref?: string } };
 
 /** Whose sockets may receive a conversation's events besides the website's agents. */
 export interface ConversationOwners {

@@ -14,7 +14,7 @@ import { clientIpOf, proxyTrust, type TrustProxy } from '../client-ip';
 import type { Caller } from '../caller';
 import { errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions } from '../rate-limit';
-import { clientFrame, type ClientFrame } from '../schemas/realtime';
+import { clientFrame, frameRef, type ClientFrame } from '../schemas/realtime';
 import { Connection } from './connection';
 import { Heartbeat } from './heartbeat';
 
@@ -49,6 +49,12 @@ export interface SocketServer {
 
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_SERVICE_RESTART = 1012;
+
+/** The `ref` of a frame refused as invalid, when that much of it is well-formed. */
+const refOf = (json: unknown): string | undefined => {
+  const ref = frameRef.safeParse((json as { ref?: unknown } | null)?.ref);
+  return ref.success ? ref.data : undefined;
+};
 
 const credentialsOf = (req: IncomingMessage, url: URL): Credentials =>
   credentialsFromQuery((name) => url.searchParams.get(name) || undefined, req.headers.origin);
@@ -153,7 +159,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
         return handlers.onFrame(conn, frame).catch((err: unknown) => {
           const appError = toAppError(err);
           if (appError.code === 'ERR_INTERNAL') log.error({ err, connectionId: conn.id, frame: frame.type }, 'websocket frame failed');
-          conn.sendError(appError.code, appError.message);
+          conn.sendError(appError.code, appError.message, frame.ref);
         });
       });
     });
@@ -188,13 +194,13 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       json = undefined;
     }
     if (json === undefined) {
-      conn.sendError('ERR_INVALID_INPUT', 'Frames are JSON text: {type, payload}');
+      conn.sendError('ERR_INVALID_INPUT', 'Frames are JSON text: {type, payload, ref?}');
       return undefined;
     }
     const parsed = clientFrame.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      conn.sendError('ERR_INVALID_INPUT', `Invalid frame: ${issue ? `${issue.path.join('.') || 'type'}: ${issue.message}` : 'unknown'}`);
+      conn.sendError('ERR_INVALID_INPUT', `Invalid frame: ${issue ? `${issue.path.join('.') || 'type'}: ${issue.message}` : 'unknown'}`, refOf(json));
       return undefined;
     }
     return parsed.data;

@@ -78,6 +78,22 @@ describe('WebSocket /ws', () => {
       await socket.itemFrame('frames-1-m');
     });
 
+    it('names the frame an error is about by the ref the client gave it', async () => {
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'frames-ref' });
+      const socket = await t.open({ visitorId });
+      socket.send({ type: 'conversationSeen', payload: { conversationId: 'frames-ref' }, ref: 'ok-1' });
+      socket.send({ type: 'resume', payload: { conversationId: 'someone-elses', afterSeq: 0 }, ref: 'not-mine' });
+      socket.send({ type: 'resume', payload: { conversationId: 'frames-ref', afterSeq: -1 }, ref: 'bad-seq' });
+      socket.send({ type: 'conversationSeen', payload: { conversationId: 'frames-ref' }, ref: 'x'.repeat(65) });
+      socket.send({ type: 'resume', payload: { conversationId: 'someone-elses', afterSeq: 0 } });
+      await expect.poll(() => socket.of('error').length).toBe(4);
+      // Frames refused as malformed are answered as they arrive, the others in turn: compared in no order.
+      const answered = socket.of('error').map((f) => `${f.payload.code} ${f.payload.ref ?? '(none)'}`);
+      expect(answered.sort()).toEqual(['ERR_INVALID_INPUT (none)', 'ERR_INVALID_INPUT bad-seq', 'ERR_NOT_FOUND (none)', 'ERR_NOT_FOUND not-mine']);
+      expect(socket.of('error', (p) => p.code === 'ERR_INVALID_INPUT' && p.ref === undefined)[0]!.payload.message).toContain('ref');
+    });
+
     it('rate limits a frame flood with error frames', async () => {
       const socket = await t.open({ visitorId: await t.api.newVisitor() });
       for (let i = 0; i < 300; i++) socket.send('{');
