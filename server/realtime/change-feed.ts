@@ -187,6 +187,15 @@ export class ChangeFeed {
   private deliverTyping(owners: ConversationOwners, payload: EphemeralPayload<'conversationTyping'>): void {
     const { connectionId, ...wire } = payload;
     const text = frame({ type: 'conversationTyping', payload: wire });
-    this.hub.deliver({ websiteId: owners.websiteId, owners, agentFrame: text, visitorFrame: text, exceptConnectionId: connectionId });
+    // The typist's own sockets (its other tabs and devices) do not hear it: a visitor's are the only
+    // visitor sockets that see the conversation, and a team member's are skipped by id.
+    const byVisitor = wire.actorType === 'visitor';
+    this.hub.deliver({
+      websiteId: owners.websiteId,
+      owners,
+      agentFrame: text,
+      ...(byVisitor ? {} : { visitorFrame: text, exceptAgentId: wire.actorId }),
+      exceptConnectionId: connectionId,
+    });
   }
 }

@@ -21,6 +21,8 @@ export interface Delivery {
   item?: { conversationId: string; seq: number };
   /** The connection that caused the event (it does not hear its own typing). */
   exceptConnectionId?: string;
+  /** A team member none of whose sockets gets the frame (it is about their own typing). */
+  exceptAgentId?: string;
 }
 
 const add = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
@@ -91,7 +93,9 @@ export class Hub {
     const agentBytes = agentFrame === undefined ? undefined : Buffer.from(agentFrame);
     const visitorBytes = visitorFrame === undefined ? undefined : visitorFrame === agentFrame ? agentBytes : Buffer.from(visitorFrame);
     if (agentBytes) {
-      for (const conn of this.agents.get(delivery.websiteId) ?? []) this.send(conn, agentBytes, delivery);
+      for (const conn of this.agents.get(delivery.websiteId) ?? []) {
+        if (delivery.exceptAgentId === undefined || conn.caller.kind !== 'agent' || conn.caller.userId !== delivery.exceptAgentId) this.send(conn, agentBytes, delivery);
+      }
     }
     const own = 'ownVisitorFrame' in delivery;
     const ownBytes = delivery.ownVisitorFrame === undefined ? undefined : Buffer.from(delivery.ownVisitorFrame);

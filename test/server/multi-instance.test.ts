@@ -92,10 +92,12 @@ describe('Two server instances sharing one store', () => {
       }
       expect(onSecond.of('timelineItemCreated').map((f) => f.payload.item.id)).not.toContain('multi-1-note');
 
-      // Ephemeral events cross instances too.
+      // Ephemeral events cross instances too (a typist's own other sockets are not told).
       onFirst.send({ type: 'conversationTyping', payload: { conversationId: 'multi-1', isTyping: true } });
       await agentOnSecond.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorId === visitorId);
-      await onSecond.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorId === visitorId);
+      agentOnFirst.send({ type: 'conversationTyping', payload: { conversationId: 'multi-1', isTyping: true } });
+      await onSecond.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'human');
+      expect(onSecond.of('conversationTyping', (p) => p.actorId === visitorId)).toEqual([]);
     });
   });
 

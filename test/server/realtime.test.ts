@@ -122,6 +122,25 @@ describe('WebSocket /ws', () => {
       await visitor.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'human');
     });
 
+    it("does not show a typist's typing on its own other tabs", async () => {
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-tabs' });
+      const [visitorTab, otherVisitorTab] = [await t.open({ visitorId }), await t.open({ visitorId })];
+      const [agentTab, otherAgentTab, colleague] = [await t.open(AGENT), await t.open(AGENT), await t.open({ agent: null })];
+      visitorTab.send({ type: 'conversationTyping', payload: { conversationId: 'typing-tabs', isTyping: true } });
+      agentTab.send({ type: 'conversationTyping', payload: { conversationId: 'typing-tabs', isTyping: true } });
+      await visitorTab.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'human');
+      await colleague.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'human');
+      await agentTab.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'visitor');
+      await colleague.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'visitor');
+      await otherVisitorTab.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'human');
+      await otherAgentTab.waitFor((f) => f.type === 'conversationTyping' && f.payload.actorType === 'visitor');
+      // Each event went to every socket at once; a moment for any stray frame to arrive.
+      await sleep(100);
+      expect(otherVisitorTab.of('conversationTyping').map((f) => f.payload.actorType)).toEqual(['human']);
+      expect(otherAgentTab.of('conversationTyping').map((f) => f.payload.actorType)).toEqual(['visitor']);
+    });
+
     it("ends the author's typing indicator when their item arrives, right after it", async () => {
       const visitorId = await t.api.newVisitor();
       await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-2' });
