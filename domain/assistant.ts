@@ -67,6 +67,11 @@ export interface AssistantConfig {
   enabled: boolean;
   /** On escalation, raise the conversation's priority to at least this. */
   raisePriorityOnEscalation?: Priority;
+  /**
+   * What the widget shows first in a new conversation, said by this assistant: a visitor's
+   * `defaultTimelineItems` that say them (at the start) are stored as the assistant's (server/services/welcome-messages.ts).
+   */
+  welcomeMessages?: string[];
 }
 
 /** What the conversation workflow needs of the configuration to run a turn (no prompt material). */

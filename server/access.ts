@@ -26,7 +26,7 @@ export const isTeamOnlyField = (field: string): boolean => (TEAM_ONLY_FIELDS as 
  * The conversation without its team-only fields; `tags`, which every conversation has, is left empty
  * rather than absent. Its `lastTimelineItem` (the newest item stored public) is left out when the
  * plugins now hide its type from visitors (a type made private, or a plugin taken away, after it was
- * stored), as the timeline hides it.
+ * stored), as the timeline hides it; `viewWithPreview` reads the newest one the visitor may see instead.
  */
 export function visitorView<T extends Partial<Conversation>>(conversation: T, plugins: Pick<PluginRegistry, 'isVisibleTo'>): T {
   const view: Partial<Conversation> = { ...conversation };
@@ -53,6 +53,26 @@ export function itemFor(audience: 'visitor' | 'team', item: TimelineItem, plugin
 /** The conversation as this caller sees it. */
 export const viewFor = <T extends Partial<Conversation>>(caller: Caller, conversation: T, plugins: Pick<PluginRegistry, 'isVisibleTo'>): T =>
   caller.kind === 'visitor' ? visitorView(conversation, plugins) : conversation;
+
+/**
+ * The conversation as this caller sees it, its `lastTimelineItem` the newest item the caller may see.
+ * The stored preview is the newest item stored public; when the visitor may not see it (its type
+ * made private since, or a team-only event an earlier version stored public), the newest one it may
+ * see is read from the timeline instead, and `updatedAt` is that item's time (or the creation's), as
+ * it always is for a visitor. Only such a conversation costs the extra read.
+ */
+export async function viewWithPreview<T extends Conversation>(
+  store: Pick<Store, 'newestItemPicked'>,
+  caller: Caller,
+  conversation: T,
+  plugins: Pick<PluginRegistry, 'isVisibleTo'>,
+): Promise<T> {
+  const view = viewFor(caller, conversation, plugins);
+  const stored = conversation.lastTimelineItem;
+  if (caller.kind !== 'visitor' || !stored || view.lastTimelineItem) return view;
+  const visible = await store.newestItemPicked(conversation.id, { audience: 'public', beforeSeq: stored.seq }, (item) => itemFor('visitor', item, plugins));
+  return { ...view, lastTimelineItem: visible, updatedAt: visible?.createdAt ?? conversation.createdAt };
+}
 
 export function maySee(caller: Caller, conversation: Pick<Conversation, 'websiteId' | 'visitorId' | 'contactId'>): boolean {
   if (conversation.websiteId !== caller.website.id) return false;

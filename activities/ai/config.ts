@@ -33,6 +33,10 @@ export const DEFAULT_UNCERTAINTY_PHRASES = [
 
 export const DEFAULT_HANDOFF_MESSAGE = "I'm passing you to someone from our team; they will reply here shortly.";
 
+/** Welcome messages an assistant may have, and their longest text (a message's own limit is 10,000). */
+const MAX_WELCOME_MESSAGES = 5;
+const MAX_WELCOME_LENGTH = 2_000;
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const nonEmpty = z.string().trim().min(1);
 
@@ -95,6 +99,11 @@ export const assistantConfigSchema = z.object({
   onlyOutsideBusinessHours: z.boolean().default(false),
   enabled: z.boolean().default(true),
   raisePriorityOnEscalation: z.enum(PRIORITIES).optional(),
+  welcomeMessages: z
+    .array(nonEmpty.max(MAX_WELCOME_LENGTH))
+    .max(MAX_WELCOME_MESSAGES)
+    .refine((texts) => new Set(texts).size === texts.length, 'each welcome message once')
+    .optional(),
 });
 
 // The schema's output must stay the domain type: this line fails to compile when they drift apart.

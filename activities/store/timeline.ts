@@ -36,6 +36,8 @@ export interface ItemPage {
 const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'seq', 'type', 'visibility', 'author', 'createdAt', ...STORE_ITEM_FIELDS]);
 
 const DEFAULT_PAGE_SIZE = 50;
+/** Items read at a time looking for the newest one a reader may see (most hidden newest items are one). */
+const NEWEST_BATCH = 10;
 const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
 
 /**
@@ -103,6 +105,27 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
       const hasNextPage = docs.length > limit;
       const last = page.at(-1);
       return { items: page, hasNextPage, nextCursor: hasNextPage && last ? encodeCursor({ afterSeq: last.seq }) : null };
+    },
+
+    /**
+     * The newest item of the audience before `beforeSeq` that `pick` takes (it gives the item as its
+     * reader sees it, or undefined to pass over it), read newest first a few at a time; null when
+     * none. For a preview whose stored item its reader may no longer see.
+     */
+    async newestItemPicked(conversationId: string, request: { audience: Audience; beforeSeq: number }, pick: (item: TimelineItem) => TimelineItem | undefined): Promise<TimelineItem | null> {
+      const cursor = items
+        .find({ conversationId, seq: { $lt: request.beforeSeq }, ...visibilityFilter(request.audience) })
+        .sort({ seq: -1 })
+        .batchSize(NEWEST_BATCH);
+      try {
+        for await (const doc of cursor) {
+          const picked = pick(toItem(doc));
+          if (picked) return picked;
+        }
+        return null;
+      } finally {
+        await cursor.close();
+      }
     },
 
     /** The item with this id, or null. */

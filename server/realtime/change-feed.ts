@@ -10,9 +10,10 @@ import type { PluginRegistry } from '../../plugins/registry';
 import { isTeamOnlyField, itemFor, visitorView } from '../access';
 import type { StoreDirectory } from '../directory';
 import type { WorkflowStarts } from '../services/workflow-start';
-
 import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
+import type { Connection } from './connection';
+import { contactConversationFrames, type ContactStore } from './contact-conversations';
 import type { Hub } from './hub';
 import { refusalCloseCode } from './socket-server';
 import { ownersOf, type OwnersCache } from './owners';
@@ -54,6 +55,7 @@ export class ChangeFeed {
     private readonly plugins: Pick<PluginRegistry, 'isVisibleTo'>,
     private readonly presence: PresenceFeed,
     private readonly directory: Pick<StoreDirectory, 'forgetVisitor' | 'forgetMember' | 'forgetMemberTokens' | 'teamMember'>,
+    private readonly store: ContactStore,
     private readonly workflowStarts: Pick<WorkflowStarts, 'forget'>,
     private readonly log: Logger,
   ) {}
@@ -161,7 +163,11 @@ export class ChangeFeed {
         const { visitorId, contactId } = ephemeralPayloads.visitorLinked.parse(event.payload);
         // The visitor's next request here authenticates with its contact, whichever instance linked it.
         this.directory.forgetVisitor(websiteId, visitorId);
-        return this.hub.linkContact(websiteId, visitorId, contactId);
+        const linked = this.hub.linkContact(websiteId, visitorId, contactId);
+        // Read after the link, so a conversation the contact opens meanwhile is heard live if not read here.
+        // Not awaited: the store's other ephemeral events (typing, presence) do not wait on the read.
+        if (linked.length > 0) void this.tellContactConversations(linked);
+        return;
       }
       case 'websiteChanged': {
         const { team, memberId } = ephemeralPayloads.websiteChanged.parse(event.payload);
@@ -181,6 +187,18 @@ export class ChangeFeed {
       }
       default:
         this.log.debug({ type: event.type }, 'ignoring an ephemeral event of unknown type');
+    }
+  }
+
+  /** Sends sockets just linked to a contact the contact's conversations from its other devices (contact-conversations.ts). */
+  private async tellContactConversations(linked: Connection[]): Promise<void> {
+    const { caller } = linked[0]!;
+    if (caller.kind !== 'visitor') return;
+    try {
+      const frames = (await contactConversationFrames(this.store, this.plugins, caller)).map((text) => Buffer.from(text));
+      for (const conn of linked) for (const bytes of frames) conn.send(bytes);
+    } catch (err) {
+      this.log.error({ err }, "telling a visitor's sockets of its contact's conversations failed");
     }
   }
 

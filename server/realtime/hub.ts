@@ -77,14 +77,17 @@ export class Hub {
     }
   }
 
-  /** A visitor was linked to a contact: its sockets now also hear the contact's conversations. */
-  linkContact(websiteId: string, visitorId: string, contactId: string): void {
+  /** A visitor was linked to a contact: its sockets now also hear the contact's conversations. Returns those it linked (not linked before). */
+  linkContact(websiteId: string, visitorId: string, contactId: string): Connection[] {
+    const linked: Connection[] = [];
     for (const conn of [...(this.visitors.get(visitorKey(websiteId, visitorId)) ?? [])]) {
       if (conn.caller.kind !== 'visitor' || conn.caller.contactId === contactId) continue;
       this.remove(conn);
       conn.caller = { ...conn.caller, contactId };
       this.add(conn);
+      linked.push(conn);
     }
+    return linked;
   }
 
   deliver(delivery: Delivery): void {

@@ -80,7 +80,7 @@ export class Realtime {
       words: this.words,
       tell: (key, online) => this.availability.changed(key.websiteId, key.id, online),
     });
-    this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.workflowStarts, deps.log);
+    this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.store, deps.workflowStarts, deps.log);
     this.storeWatch = new StoreWatch({ store: deps.store, onChange: this.feed.handle, reopened: () => this.watchingAgain(), log: deps.log });
   }
 

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import type { LifecycleOperation } from '../../domain/operations';
 import type { Conversation } from '../../domain/conversation';
-import { itemFor, pluginAudienceOf, storeAudienceOf, viewFor, visibleConversation } from '../access';
+import { itemFor, pluginAudienceOf, storeAudienceOf, viewWithPreview, visibleConversation } from '../access';
 import { requireActingAgent, requireAgent, viewerOf, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
@@ -52,12 +52,13 @@ export function conversationRoutes(ctx: ApiContext): Router {
     }
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
-    res.json({ conversations: page.conversations.map((c) => viewFor(caller, c, ctx.plugins)), nextCursor: page.nextCursor });
+    const conversations = await Promise.all(page.conversations.map((c) => viewWithPreview(ctx.store, caller, c, ctx.plugins)));
+    res.json({ conversations, nextCursor: page.nextCursor });
   });
 
   router.get('/:id', async (req, res) => {
     const caller = callerOf(res);
-    const conversation = viewFor(caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins);
+    const conversation = await viewWithPreview(ctx.store, caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins);
     // As the listing gives it: a page that meets the conversation outside its list shows its count.
     const unreadCount = await ctx.store.getUnreadCount(conversation.id, viewerOf(caller));
     res.json({ conversation: { ...conversation, unreadCount } });

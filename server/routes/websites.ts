@@ -5,6 +5,7 @@ import { visitorViewerOf } from '../caller';
 import type { ApiContext } from '../context';
 import { authenticated, callerOf } from '../middleware/authenticate';
 import { parseInput } from '../schemas/parse';
+import { welcomeMessagesOf } from '../services/welcome-messages';
 import { memberNamesQuery } from '../schemas/team';
 
 export function websiteRoutes(ctx: ApiContext): Router {
@@ -20,6 +21,7 @@ export function websiteRoutes(ctx: ApiContext): Router {
       caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
       ctx.store.countUnreadConversations(id, visitorViewerOf(caller)),
     ]);
+    const welcome = await welcomeMessagesOf(ctx.store, team);
     const agentsOf = (kind: 'human' | 'ai') =>
       team.filter((m) => m.kind === kind).map((m) => ({ id: m.id, name: m.name, online: kind === 'ai' || ctx.online.isOnline({ websiteId: id, kind: 'user', id: m.id }) }));
     res.json({
@@ -27,6 +29,8 @@ export function websiteRoutes(ctx: ApiContext): Router {
       name,
       availableHumanAgents: agentsOf('human'),
       availableAIAgents: agentsOf('ai'),
+      // What the widget shows first, said by the assistant; sent back as `defaultTimelineItems`, they are stored as its words.
+      welcomeMessages: welcome?.texts ?? [],
       // So the widget refuses a file the upload would refuse before sending anything.
       files: { maxBytes: ctx.limits.fileMaxBytes, mediaTypes: ctx.limits.fileMediaTypes },
       // The widget's badge: conversations with something the visitor has not seen.

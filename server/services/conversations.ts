@@ -14,6 +14,7 @@ import { pluginAudienceOf, storeAudienceOf, viewFor } from '../access';
 import { requireActingAgent, type Caller } from '../caller';
 import type { createConversationBody } from '../schemas/conversations';
 import { appendValidated, partsOf, refuseOutOfStatus, validateItem, type ItemServiceDeps } from './items';
+import { welcomeMessagesOf, withWelcomeAuthor } from './welcome-messages';
 
 export type CreateConversationInput = z.output<typeof createConversationBody>;
 
@@ -38,7 +39,9 @@ export async function createConversation(
     throw new AppError('ERR_FORBIDDEN', 'Visitors cannot set priority or tags');
   }
   const visitorId = ownerVisitorId(caller, input);
-  const initial = (input.defaultTimelineItems ?? []).map((item, index) => validateItem(deps.plugins, caller, item, `body.defaultTimelineItems.${index}`));
+  const validated = (input.defaultTimelineItems ?? []).map((item, index) => validateItem(deps.plugins, caller, item, `body.defaultTimelineItems.${index}`));
+  // A visitor's leading items that say the website's welcome messages are its assistant's words (welcome-messages.ts).
+  const initial = caller.kind === 'visitor' && validated.length > 0 ? withWelcomeAuthor(validated, await welcomeMessagesOf(deps.store, await deps.store.listTeamMembers(websiteId))) : validated;
   initial.forEach(refuseFileParts);
   for (const validated of initial) refuseOutOfStatus(deps.plugins, validated, 'open');
   const initialIds = initial.map((validated, index) => validated.id ?? (input.conversationId && `${input.conversationId}.initial.${index}`));

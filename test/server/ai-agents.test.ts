@@ -106,6 +106,11 @@ describe('/v1/ai-agents', () => {
       await visitorWrites('held', 'And how do I export my notes?', visitor);
       const handedOver = await waitUntil(() => conversationOf('held'), (c) => c.handler === 'human', 20_000);
       expect(handedOver.escalationReason).toContain(DEFAULT_ASSISTANT_ID);
+      // The visitor is told as on any hand-over to the team (an agent's escalation, an assistant switched
+      // off): a person was requested, not why; the deleted assistant says nothing more.
+      const told = (await t.api.call('GET', '/v1/conversations/held/timeline?limit=100', visitor)).body.items as Array<{ type: string; event?: { kind: string; data: object } }>;
+      expect(told.filter((item) => item.type === 'event').map((item) => item.event)).toEqual([{ kind: 'participant_requested', actorId: DEFAULT_ASSISTANT_ID, data: {} }]);
+      expect(await aiMessages('held')).toHaveLength(1);
       await visitorWrites('after', 'How do I reset my password?');
       await sleep(1_000);
       expect(await conversationOf('after')).toMatchObject({ handler: 'unassigned', participants: [] });

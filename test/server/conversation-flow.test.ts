@@ -294,6 +294,15 @@ describe('Chat API over the wire', () => {
   });
 
   describe('#cross-device continuity', () => {
+    /** Two fresh devices of one person, and identify as that person. */
+    const devicesOf = async (externalId: string) => {
+      const phone = { visitorId: await t.api.newVisitor() };
+      const laptop = { visitorId: await t.api.newVisitor() };
+      const userHash = userHashOf(t.app.keys.identitySecret, externalId);
+      const identify = (device: { visitorId: string }) => t.api.call('POST', '/v1/contacts/identify', device, { externalId, userHash });
+      return { phone, laptop, identify };
+    };
+
     it('lets two visitors identified as one contact share conversations live', async () => {
       const phone = { visitorId: await t.api.newVisitor() };
       const laptop = { visitorId: await t.api.newVisitor() };
@@ -341,21 +350,52 @@ describe('Chat API over the wire', () => {
     });
 
     it("tells a contact's other devices of a conversation that joins the contact when its device is identified", async () => {
-      const laptop = { visitorId: await t.api.newVisitor() };
-      const phone = { visitorId: await t.api.newVisitor() };
-      const externalId = 'user-45';
-      const userHash = userHashOf(t.app.keys.identitySecret, externalId);
-      await t.api.call('POST', '/v1/contacts/identify', laptop, { externalId, userHash });
+      const { phone, laptop, identify } = await devicesOf('user-45');
+      await identify(laptop);
       const laptopSocket = await t.open(laptop);
       await t.api.call('POST', '/v1/conversations', phone, { conversationId: 'contact-3' });
       const phoneSocket = await t.open(phone);
-      expect((await t.api.call('POST', '/v1/contacts/identify', phone, { externalId, userHash })).status).toBe(200);
+      expect((await identify(phone)).status).toBe(200);
       const created = await laptopSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'contact-3');
       expect(created.payload.conversation).toMatchObject({ id: 'contact-3', visitorId: phone.visitorId, status: 'open' });
       // The phone opened it: it hears the update, not of a conversation it has as if it were new.
       const updated = await phoneSocket.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'contact-3');
       expect(updated.payload.updates).toMatchObject({ contactId: expect.any(String) });
       expect(phoneSocket.of('conversationCreated', (p) => p.conversationId === 'contact-3')).toEqual([]);
+    });
+
+    it("tells a device's open sockets, once it is identified, of the contact's conversations from its other devices", async () => {
+      const { phone, laptop, identify } = await devicesOf('user-46');
+      await identify(phone);
+      await t.api.call('POST', '/v1/conversations', phone, { conversationId: 'contact-4' });
+      // The team answered on the phone's conversation: the laptop is to list it unread.
+      const reply = await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'contact-4', item: { id: 'contact-4-r', type: 'message', text: 'We found your order' } });
+      expect(reply.status).toBe(201);
+      await t.api.call('PATCH', '/v1/conversations/contact-4', AGENT, { priority: 'urgent' });
+      await t.api.call('POST', '/v1/conversations', laptop, { conversationId: 'contact-5' });
+      const tabs = [await t.open(laptop), await t.open(laptop)];
+      const phoneSocket = await t.open(phone);
+
+      expect((await identify(laptop)).status).toBe(200);
+      for (const tab of tabs) {
+        const created = await tab.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'contact-4');
+        expect(created.payload.conversation).toMatchObject({ id: 'contact-4', visitorId: phone.visitorId, tags: [], unreadCount: 1, lastTimelineItem: { id: 'contact-4-r' } });
+        expect(created.payload.conversation).not.toHaveProperty('priority');
+        // Its own conversation it has: it hears that it joined the contact, not of it as new.
+        await tab.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'contact-5');
+      }
+      await phoneSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'contact-5');
+      await sleep(300);
+      for (const tab of tabs) {
+        expect(tab.of('conversationCreated').map((f) => f.payload.conversationId)).toEqual(['contact-4']);
+        expect(tab.texts.join('\n')).not.toContain('urgent');
+      }
+      expect(phoneSocket.of('conversationCreated').map((f) => f.payload.conversationId)).toEqual(['contact-5']);
+
+      // Identified again, the laptop's sockets are told nothing new.
+      expect((await identify(laptop)).status).toBe(200);
+      await sleep(300);
+      for (const tab of tabs) expect(tab.of('conversationCreated')).toHaveLength(1);
     });
 
     it('refuses to identify a device as someone else, so the next person on it is never in reach of the first', async () => {

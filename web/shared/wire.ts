@@ -35,6 +35,8 @@ export interface WebsiteInfo {
   name?: string;
   availableHumanAgents?: Array<{ id: string; name: string; online?: boolean }>;
   availableAIAgents?: Array<{ id: string; name: string }>;
+  /** What a new conversation opens with, said by the assistant (sent as its `defaultTimelineItems`). */
+  welcomeMessages?: string[];
   /** What uploads the server takes. */
   files?: FileLimits;
   visitor: { id: string; contact?: unknown; unreadConversationCount: number };

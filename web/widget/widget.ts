@@ -155,8 +155,11 @@ export class SupportWidget {
   /** Posts an item, made once the conversation exists (a new one is created by its first item; files are uploaded to it). */
   private async send(conversationId: string, itemFor: () => NewItem | Promise<NewItem>): Promise<void> {
     if (!this.live.conversations.get(conversationId)) {
-      const { conversation } = await this.api.createConversation(conversationId);
+      // The website's welcome messages open it, stored as its assistant's words.
+      const welcome = (this.session.website.welcomeMessages ?? []).map((text): NewItem => ({ type: 'message', text }));
+      const { conversation, initialTimelineItems } = await this.api.createConversation(conversationId, welcome);
       this.live.conversations.put(conversation);
+      for (const item of initialTimelineItems) this.live.receiveItem(item);
     }
     const { item: stored } = await this.api.postItem(conversationId, await itemFor());
     this.live.receiveItem(stored);

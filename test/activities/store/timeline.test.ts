@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStore, type ItemToAppend, type Store } from '../../../activities/store';
 import { AppError } from '../../../domain/errors';
+import type { TimelineItem } from '../../../domain/timeline';
 import { agentAuthor, message, newConversation, note, useStore } from './fixtures';
 
 const ctx = useStore('timeline');
@@ -214,6 +215,24 @@ describe('Store', () => {
       const { item: again } = await store.appendItem(message(conversationId));
       expect(await store.hasVisitorMessageAfter(conversationId, asked.seq)).toBe(true);
       expect(await store.hasVisitorMessageAfter(conversationId, again.seq)).toBe(false);
+    });
+  });
+
+  describe('#newestItemPicked', () => {
+    it('gives the newest item of the audience before the seq that the pick takes, as the pick gives it, or null', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      const { item: wanted } = await store.appendItem(message(conversationId, { text: 'wanted' }));
+      for (let i = 0; i < 25; i++) await store.appendItem(message(conversationId, { text: 'passed over' }));
+      await store.appendItem(message(conversationId, { text: 'private', visibility: 'private' }));
+      const { item: last } = await store.appendItem(message(conversationId, { text: 'passed over' }));
+      const seen: number[] = [];
+      const pick = (item: TimelineItem) => (seen.push(item.seq), 'text' in item && item.text !== 'passed over' ? { ...item, text: 'as seen' } : undefined);
+      const picked = await store.newestItemPicked(conversationId, { audience: 'public', beforeSeq: last.seq }, pick);
+      expect(picked).toMatchObject({ id: wanted.id, text: 'as seen' });
+      expect(seen).not.toContain(last.seq - 1);
+      expect(await store.newestItemPicked(conversationId, { audience: 'all', beforeSeq: last.seq }, pick)).toMatchObject({ text: 'as seen', visibility: 'private' });
+      expect(await store.newestItemPicked(conversationId, { audience: 'public', beforeSeq: wanted.seq }, pick)).toBeNull();
     });
   });
 

@@ -1,0 +1,34 @@
+/**
+ * What a visitor's open sockets are told when identify links the visitor to a contact: the
+ * contact's conversations from its other devices, which they start to hear only now, each as
+ * `conversationCreated` (as this visitor may see it, with its unread count), so a live widget lists
+ * them without reading the list again. The device's own conversations it has already.
+ */
+import type { Store } from '../../activities/store';
+import type { PluginRegistry } from '../../plugins/registry';
+import { viewWithPreview } from '../access';
+import { visitorViewerOf, type VisitorCaller } from '../caller';
+import type { ServerEvent } from './events';
+
+/** Conversations read per page of the contact's list. */
+const PAGE_SIZE = 100;
+
+export type ContactStore = Pick<Store, 'listConversations' | 'newestItemPicked'>;
+
+/** The frames, newest activity first; read whole before any is sent, so they leave as one batch. */
+export async function contactConversationFrames(store: ContactStore, plugins: Pick<PluginRegistry, 'isVisibleTo'>, caller: VisitorCaller): Promise<string[]> {
+  const scope = { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } };
+  const reader = { audience: 'public' as const, viewer: visitorViewerOf(caller) };
+  const frames: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listConversations({ scope }, reader, { limit: PAGE_SIZE, cursor });
+    const earlier = page.conversations.filter((conversation) => conversation.visitorId !== caller.visitorId);
+    for (const entry of await Promise.all(earlier.map((conversation) => viewWithPreview(store, caller, conversation, plugins)))) {
+      const event: ServerEvent = { type: 'conversationCreated', payload: { conversationId: entry.id, conversation: entry } };
+      frames.push(JSON.stringify(event));
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return frames;
+}

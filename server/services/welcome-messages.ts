@@ -1,0 +1,37 @@
+/**
+ * A website's welcome messages: what its widget shows first in a new conversation, said by the
+ * website's AI assistant (its configuration's `welcomeMessages`). A visitor opening a conversation
+ * with them as `defaultTimelineItems` (as a Cossistant widget sends its default messages) gets them
+ * stored as the assistant's words, not as its own: it cannot write as anyone, it can only name what
+ * the website configured, and only at the start, before anything of its own.
+ */
+import { loadAssistantConfig } from '../../activities/ai';
+import type { Store } from '../../activities/store';
+import type { TeamMember } from '../../domain/people';
+import type { Author } from '../../domain/timeline';
+import type { ValidatedItem } from '../../plugins/registry';
+
+export interface WelcomeMessages {
+  /** Who says them: the website's assistant. */
+  author: Author;
+  texts: readonly string[];
+}
+
+/** The welcome messages of the website whose team this is, and their author; undefined when it has no assistant, or the assistant none. */
+export async function welcomeMessagesOf(store: Pick<Store, 'getTeamMember' | 'getSetting'>, team: readonly TeamMember[]): Promise<WelcomeMessages | undefined> {
+  const assistant = team.find((member) => member.kind === 'ai');
+  const texts = assistant && (await loadAssistantConfig(store, assistant.id))?.welcomeMessages;
+  return assistant && texts?.length ? { author: { kind: 'ai', id: assistant.id }, texts } : undefined;
+}
+
+/** Whether a visitor's item says one of the welcome messages, as a public message of text alone. */
+const saysWelcome = (item: ValidatedItem, welcome: WelcomeMessages): boolean =>
+  item.type === 'message' && item.visibility === 'public' && item.fields.parts === undefined && item.text !== undefined && welcome.texts.includes(item.text);
+
+/** The visitor's initial items, the leading ones that say a welcome message authored by the assistant instead. */
+export function withWelcomeAuthor(items: ValidatedItem[], welcome: WelcomeMessages | undefined): ValidatedItem[] {
+  if (!welcome) return items;
+  const leading = items.findIndex((item) => !saysWelcome(item, welcome));
+  const welcomes = leading < 0 ? items.length : leading;
+  return items.map((item, index) => (index < welcomes ? { ...item, author: welcome.author } : item));
+}
