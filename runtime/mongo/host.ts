@@ -28,13 +28,13 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
   const started = Date.now();
   const lock = options.memory ? undefined : await lockDataDir(options.dataDir!, { ...(options.dataDirStaleMs ? { staleMs: options.dataDirStaleMs } : {}) });
   let place: SocketPlace | undefined;
-  let listening = false;
   // The lock goes however the server ends: a holder that is this very process would be refused.
   const ending = async (steps: () => Promise<void> | void) => {
     try {
       await steps();
     } finally {
-      if (place) forgetSocket(place, listening);
+      // Closing the listener unlinks its socket file; a folder made for it goes too.
+      if (place?.ownFolder) fs.rmSync(place.ownFolder, { recursive: true, force: true });
       lock?.release();
     }
   };
@@ -47,7 +47,6 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
     // Holding the lock, no other server listens in this directory: a socket file there is a crashed one's.
     if (!place.ownFolder) removeStaleSocket(place.path);
     await server.listen(place.path);
-    listening = true;
   } catch (error) {
     await ending(() => {
       engine.close();
@@ -67,10 +66,4 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
         engine.close();
       }),
   };
-}
-
-/** Removes the folder made for the socket, or else the socket file if it was this server's (Node leaves it). */
-function forgetSocket(place: SocketPlace, listened: boolean): void {
-  if (place.ownFolder) fs.rmSync(place.ownFolder, { recursive: true, force: true });
-  else if (listened) fs.rmSync(place.path, { force: true });
 }

@@ -37,7 +37,12 @@ export class WireServer {
       this.server.listen(socketPath, () => resolve());
     });
     // Its folder already keeps others out; the file's own mode says so too (bind gives it the umask's).
-    fs.chmodSync(socketPath, 0o600);
+    try {
+      fs.chmodSync(socketPath, 0o600);
+    } catch (error) {
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      throw error;
+    }
     this.identity = {
       // The member's name in hello (hosts, me, primary): the address the driver reached it at, the
       // socket path as the driver writes a socket's address.
