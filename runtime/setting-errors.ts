@@ -46,8 +46,12 @@ export function dataDirFailure(err: unknown, dataDir: string): unknown {
   return typeof code === 'string' && FILE_SYSTEM_CODES.has(code) ? settingFailed('DATA_DIR', dataDir, 'the embedded store cannot keep its data there', err) : err;
 }
 
-/** Errors of the file system that a data directory's place explains (not, say, a worker thread's). */
-const FILE_SYSTEM_CODES: ReadonlySet<string> = new Set(['ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EEXIST', 'ENOENT', 'EDQUOT', 'ELOOP', 'ENAMETOOLONG']);
+/**
+ * Errors of the file system that a data directory's place explains (not, say, a worker thread's).
+ * EADDRINUSE: something other than a socket sits where the embedded server's socket goes
+ * (`DATA_DIR/mongo/mongod.sock`; a socket a crash left there is removed, runtime/mongo/socket-place.ts).
+ */
+const FILE_SYSTEM_CODES: ReadonlySet<string> = new Set(['ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EEXIST', 'ENOENT', 'EDQUOT', 'ELOOP', 'ENAMETOOLONG', 'EADDRINUSE']);
 
 /** The first contact with a configured MongoDB failed (out of reach, credentials refused, not a URI); the URI is named without its credentials. */
 export const mongoUriFailure = (err: unknown, uri: string): ConfigurationError =>

@@ -1,16 +1,16 @@
 // Assembles the server inside the current thread: recovery from the data directory, the engine
-// and the TCP listener. The worker thread (worker.ts) runs this; callers use startEmbeddedMongo.
-import { REPLICA_SET_NAME } from './commands/handshake';
+// and the listener on a Unix socket. The worker thread (worker.ts) runs this; callers use startEmbeddedMongo.
+import fs from 'node:fs';
 import { CursorRegistry } from './cursors';
 import { Engine } from './engine';
 import { lockDataDir } from './data-dir-lock';
 import { FileJournal, MemoryJournal } from './persistence';
 import { WireServer, type Logger } from './server';
+import { removeStaleSocket, socketPlace, socketUri, type SocketPlace } from './socket-place';
 
 export interface HostOptions {
   dataDir?: string;
   memory?: boolean;
-  port?: number;
   logger?: Logger;
   /** How long a lock on the data directory must go untouched before it counts as its holder's leftover. */
   dataDirStaleMs?: number;
@@ -18,7 +18,8 @@ export interface HostOptions {
 
 export interface Host {
   uri: string;
-  port: number;
+  /** The Unix socket it listens on. */
+  socketPath: string;
   close(): Promise<void>;
 }
 
@@ -26,21 +27,26 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
   const engine = new Engine(new MemoryJournal());
   const started = Date.now();
   const lock = options.memory ? undefined : await lockDataDir(options.dataDir!, { ...(options.dataDirStaleMs ? { staleMs: options.dataDirStaleMs } : {}) });
+  let place: SocketPlace | undefined;
   // The lock goes however the server ends: a holder that is this very process would be refused.
   const ending = async (steps: () => Promise<void> | void) => {
     try {
       await steps();
     } finally {
+      // Closing the listener unlinks its socket file; a folder made for it goes too.
+      if (place?.ownFolder) fs.rmSync(place.ownFolder, { recursive: true, force: true });
       lock?.release();
     }
   };
   const cursors = new CursorRegistry();
-  let port: number;
   let server: WireServer;
   try {
     server = new WireServer(engine, cursors, options.logger);
     if (lock) engine.attachJournal(new FileJournal(options.dataDir!, (record) => engine.applyRecord(record), options.logger));
-    port = await server.listen(options.port ?? 0);
+    place = socketPlace(lock ? options.dataDir : undefined);
+    // Holding the lock, no other server listens in this directory: a socket file there is a crashed one's.
+    if (!place.ownFolder) removeStaleSocket(place.path);
+    await server.listen(place.path);
   } catch (error) {
     await ending(() => {
       engine.close();
@@ -48,10 +54,11 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
     });
     throw error;
   }
-  options.logger?.info({ port, dataDir: options.memory ? null : options.dataDir, startupMs: Date.now() - started }, 'embedded mongo listening');
+  const uri = socketUri(place.path);
+  options.logger?.info({ uri, socketPath: place.path, dataDir: options.memory ? null : options.dataDir, startupMs: Date.now() - started }, 'embedded mongo listening');
   return {
-    uri: `mongodb://127.0.0.1:${port}/?replicaSet=${REPLICA_SET_NAME}`,
-    port,
+    uri,
+    socketPath: place.path,
     close: () =>
       ending(async () => {
         await server.close();

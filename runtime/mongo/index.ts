@@ -2,9 +2,9 @@
 //
 // Why: machines without internet access cannot install a MongoDB server, yet the project's store
 // must talk to storage through the official `mongodb` driver (the same code runs against a real
-// replica set when MONGODB_URI is set). So this module speaks the MongoDB wire protocol on
-// 127.0.0.1 and presents itself as a one-member replica set primary; the driver connects to it
-// unchanged. Query, update and aggregation semantics come from mingo; documents are BSON values.
+// replica set when MONGODB_URI is set). So this module speaks the MongoDB wire protocol on a Unix
+// socket only this user can reach (socket-place.ts: it asks for no credentials) and presents
+// itself as a one-member replica set primary; the driver connects to it unchanged. Query, update and aggregation semantics come from mingo; documents are BSON values.
 // With a data directory, acknowledged writes survive a crash (operation log + snapshots).
 //
 // The server runs in its own worker thread (worker.ts), so that it gets a core of its own instead
@@ -18,17 +18,16 @@ export interface EmbeddedMongoOptions {
   dataDir?: string;
   /** Keep nothing on disk (tests). */
   memory?: boolean;
-  /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
-  port?: number;
   logger?: Logger;
   /** How long a lock on the data directory must go untouched before it counts as a dead holder's (data-dir-lock.ts). */
   dataDirStaleMs?: number;
 }
 
 export interface EmbeddedMongo {
-  /** Connection string for `new MongoClient(uri)`. */
+  /** Connection string for `new MongoClient(uri)`: the socket, with directConnection. */
   uri: string;
-  port: number;
+  /** The Unix socket it listens on: in the data directory, or in a private folder of its own (socket-place.ts). */
+  socketPath: string;
   close(): Promise<void>;
 }
 
@@ -51,7 +50,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     else console.error('embedded mongo: server thread crashed', error);
   });
 
-  const { uri, port } = await new Promise<{ uri: string; port: number }>((resolve, reject) => {
+  const { uri, socketPath } = await new Promise<{ uri: string; socketPath: string }>((resolve, reject) => {
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'listening') resolve(message);
       else if (message.type === 'failed') reject(deserializeError(message.error));
@@ -73,5 +72,5 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     if (outcome?.error) throw deserializeError(outcome.error);
   };
   let closing: Promise<void> | undefined;
-  return { uri, port, close: () => (closing ??= close()) };
+  return { uri, socketPath, close: () => (closing ??= close()) };
 }

@@ -1,5 +1,7 @@
-// The TCP side: accepts connections on 127.0.0.1, cuts the byte stream into wire messages, runs
-// each command and writes the reply. A bad frame only ever costs its own connection.
+// The socket side: accepts connections on a Unix domain socket (socket-place.ts says where and
+// why), cuts the byte stream into wire messages, runs each command and writes the reply. A bad
+// frame only ever costs its own connection.
+import fs from 'node:fs';
 import net from 'node:net';
 import { Long, ObjectId, type Document } from 'bson';
 import { runCommand } from './commands';
@@ -28,22 +30,29 @@ export class WireServer {
     private readonly logger?: Logger,
   ) {}
 
-  async listen(port: number): Promise<number> {
+  /** Listens on the Unix socket `socketPath` (absolute), made 0600. */
+  async listen(socketPath: string): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
+      this.server.listen(socketPath, () => resolve());
     });
-    const bound = (this.server.address() as net.AddressInfo).port;
+    // Its folder already keeps others out; the file's own mode says so too (bind gives it the umask's).
+    try {
+      fs.chmodSync(socketPath, 0o600);
+    } catch (error) {
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      throw error;
+    }
     this.identity = {
-      host: `127.0.0.1:${bound}`,
+      // The member's name in hello (hosts, me, primary): the address the driver reached it at, the
+      // socket path as the driver writes a socket's address.
+      host: socketPath,
       topologyVersion: { processId: new ObjectId(), counter: Long.fromNumber(0) },
       startedAt: new Date(),
     };
-    return bound;
   }
 
   private accept(socket: net.Socket): void {
-    socket.setNoDelay(true);
     this.sockets.add(socket);
     const connectionId = this.nextConnectionId++;
     const closed = new AbortController();

@@ -14,7 +14,7 @@ export interface SerializedError {
 export type ToWorker = { type: 'close' };
 
 export type FromWorker =
-  | { type: 'listening'; uri: string; port: number }
+  | { type: 'listening'; uri: string; socketPath: string }
   | { type: 'failed'; error: SerializedError }
   | { type: 'closed'; error?: SerializedError }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; obj: object; msg?: string };

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     return;
   }
   port.on('message', (message: ToWorker) => void closeOnRequest(host, message));
-  send({ type: 'listening', uri: host.uri, port: host.port });
+  send({ type: 'listening', uri: host.uri, socketPath: host.socketPath });
 }
 
 await main();

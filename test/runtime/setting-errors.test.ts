@@ -92,5 +92,7 @@ describe('start-up failures a setting explains', () => {
     const workerFailed = Object.assign(new Error('the worker could not start'), { code: 'ERR_WORKER_INIT_FAILED' });
     expect(dataDirFailure(workerFailed, '/data')).toBe(workerFailed);
     expect(dataDirFailure(Object.assign(new Error('read-only'), { code: 'EROFS' }), '/data')).toBeInstanceOf(ConfigurationError);
+    // A file or folder where the embedded server's socket goes.
+    expect(dataDirFailure(Object.assign(new Error('listen EADDRINUSE: address already in use /data/mongo/mongod.sock'), { code: 'EADDRINUSE' }), '/data')).toBeInstanceOf(ConfigurationError);
   });
 });

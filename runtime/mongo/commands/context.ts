@@ -5,7 +5,7 @@ import type { Engine } from '../engine';
 import type { Transaction } from '../transactions';
 
 export interface ServerIdentity {
-  /** host:port as clients address this server */
+  /** The address clients reach this server at: its socket path */
   host: string;
   topologyVersion: { processId: ObjectId; counter: Long };
   startedAt: Date;

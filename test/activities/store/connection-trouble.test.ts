@@ -8,7 +8,7 @@ if (usesRealMongo) console.info('Store connection-trouble test skipped: it stops
 describe.skipIf(usesRealMongo)('Store', () => {
   describe('#log', () => {
     it('says so when the driver loses the server, instead of stalling silently', async () => {
-      const server = await startEmbeddedMongo({ memory: true, port: 0 });
+      const server = await startEmbeddedMongo({ memory: true });
       const warnings: string[] = [];
       const store = await openStore({ uri: server.uri, dbName: 'trouble', log: { warn: (_obj, msg) => warnings.push(msg) } });
       try {

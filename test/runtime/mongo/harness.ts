@@ -12,7 +12,7 @@ export interface Harness {
 export function useEmbeddedMongo(dbName = 'test'): Harness {
   const harness = {} as Harness;
   beforeAll(async () => {
-    harness.server = await startEmbeddedMongo({ memory: true, port: 0 });
+    harness.server = await startEmbeddedMongo({ memory: true });
     harness.client = await new MongoClient(harness.server.uri, { serverSelectionTimeoutMS: 5000 }).connect();
     harness.db = harness.client.db(dbName);
   });

@@ -156,7 +156,7 @@ describe('EmbeddedMongo', () => {
     });
 
     it("keeps the driver's own retry after a lost reply from writing twice", async () => {
-      const proxy = await startReplyDroppingProxy(h.server.port);
+      const proxy = await startReplyDroppingProxy(h.server.socketPath);
       const client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}/?directConnection=true`, { monitorCommands: true });
       try {
         const c = client.db('retryable').collection<AnyDoc>('lostReplies');

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
@@ -8,9 +11,9 @@ import type { Logger } from '../../../runtime/mongo/server';
 
 const PLAIN_NODE_START = fileURLToPath(new URL('./fixtures/plain-node-start.mjs', import.meta.url));
 
-function canConnect(port: number): Promise<boolean> {
+function canConnect(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
+    const socket = net.connect(socketPath, () => {
       socket.destroy();
       resolve(true);
     });
@@ -30,12 +33,14 @@ function recordingLogger(): Logger & { lines: Array<{ level: string; obj: object
 
 describe('EmbeddedMongo', () => {
   describe('#serverThread', () => {
-    it('rejects the start with the server thread’s error when the port is taken', async () => {
-      const first = await startEmbeddedMongo({ memory: true });
+    it('rejects the start with the server thread’s error when its socket’s path is taken', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mongo-taken-'));
       try {
-        await expect(startEmbeddedMongo({ memory: true, port: first.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+        fs.mkdirSync(path.join(dataDir, 'mongod.sock')); // not a socket: left alone
+        await expect(startEmbeddedMongo({ dataDir })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+        expect(fs.statSync(path.join(dataDir, 'mongod.sock')).isDirectory()).toBe(true);
       } finally {
-        await first.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
       }
     });
 
@@ -43,7 +48,7 @@ describe('EmbeddedMongo', () => {
       const logger = recordingLogger();
       const server = await startEmbeddedMongo({ memory: true, logger });
       await server.close();
-      expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'embedded mongo listening', obj: expect.objectContaining({ port: server.port }) }));
+      expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'embedded mongo listening', obj: expect.objectContaining({ uri: server.uri }) }));
     });
 
     it('stops serving when closed, and closing again is harmless', async () => {
@@ -53,7 +58,7 @@ describe('EmbeddedMongo', () => {
       await client.close();
       await server.close();
       await server.close();
-      expect(await canConnect(server.port)).toBe(false);
+      expect(await canConnect(server.socketPath)).toBe(false);
     });
 
     it('starts under plain node and does not keep the process alive', async () => {

@@ -3,9 +3,9 @@ import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
-function rawExchange(port: number, payload: Buffer): Promise<'closed' | Buffer> {
+function rawExchange(socketPath: string, payload: Buffer): Promise<'closed' | Buffer> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(payload));
+    const socket = net.connect(socketPath, () => socket.write(payload));
     socket.once('data', (data) => {
       socket.destroy();
       resolve(data);
@@ -21,7 +21,7 @@ describe('EmbeddedMongo', () => {
   describe('#hello', () => {
     it('presents a one-member replica set primary', async () => {
       const hello = await h.db.admin().command({ hello: 1 });
-      expect(hello).toMatchObject({ isWritablePrimary: true, setName: 'rs0', hosts: [`127.0.0.1:${h.server.port}`], primary: `127.0.0.1:${h.server.port}` });
+      expect(hello).toMatchObject({ isWritablePrimary: true, setName: 'rs0', hosts: [h.server.socketPath], me: h.server.socketPath, primary: h.server.socketPath });
       expect(hello.maxWireVersion).toBeGreaterThanOrEqual(21);
       expect(hello.compression).toBeUndefined();
     });
@@ -70,16 +70,16 @@ describe('EmbeddedMongo', () => {
 
     it('closes only the connection that sent garbage or an oversize frame', async () => {
       const c = h.db.collection<AnyDoc>('alive');
-      expect(await rawExchange(h.server.port, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))).toBe('closed');
+      expect(await rawExchange(h.server.socketPath, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))).toBe('closed');
       const oversize = Buffer.alloc(16);
       oversize.writeInt32LE(64 * 1024 * 1024, 0);
       oversize.writeInt32LE(2013, 12);
-      expect(await rawExchange(h.server.port, oversize)).toBe('closed');
+      expect(await rawExchange(h.server.socketPath, oversize)).toBe('closed');
       const badBody = Buffer.alloc(26);
       badBody.writeInt32LE(26, 0);
       badBody.writeInt32LE(2013, 12);
       badBody.writeInt32LE(1000, 21); // section kind 0 claiming a 1,000-byte document
-      expect(await rawExchange(h.server.port, badBody)).toBe('closed');
+      expect(await rawExchange(h.server.socketPath, badBody)).toBe('closed');
       await c.insertOne({ still: 'working' });
       expect(await c.countDocuments()).toBe(1);
     });
