@@ -14,7 +14,8 @@ import { clientIpOf, proxyTrust, type TrustProxy } from '../client-ip';
 import type { Caller } from '../caller';
 import { errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions } from '../rate-limit';
-import { clientFrame, frameRef, type ClientFrame } from '../schemas/realtime';
+import { parseInput } from '../schemas/parse';
+import { clientFrame, connectResumes, frameRef, type ClientFrame } from '../schemas/realtime';
 import { Connection } from './connection';
 import { Heartbeat } from './heartbeat';
 
@@ -121,15 +122,18 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       return refuseUpgrade(socket, new AppError('ERR_RATE_LIMITED', 'Too many requests', { retryAfterSeconds }), { 'Retry-After': String(retryAfterSeconds) });
     }
     let caller: Caller;
+    let resumes: ClientFrame[];
     try {
       caller = await handlers.authenticate(credentialsOf(req, url));
+      resumes = parseInput(connectResumes, { resume: url.searchParams.getAll('resume') }, 'query').resume;
     } catch (err) {
       return refuseOverSocket(wss, req, socket, head, err);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip));
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip, resumes));
   };
 
-  const open = (ws: WebSocket, caller: Caller, ip: string) => {
+  /** `resumes`: those asked for in the upgrade's URL, begun before the socket hears anything live. */
+  const open = (ws: WebSocket, caller: Caller, ip: string, resumes: ClientFrame[]) => {
     const conn = new Connection(ws, caller, options.maxBufferedBytes, log);
     connections.add(conn);
     let queue = Promise.resolve();
@@ -156,13 +160,20 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       queue = queue.then(() => {
         const frame = typingKey === undefined ? parsed : waitingTyping.get(typingKey)!;
         if (typingKey !== undefined) waitingTyping.delete(typingKey);
-        return handlers.onFrame(conn, frame).catch((err: unknown) => {
-          const appError = toAppError(err);
-          if (appError.code === 'ERR_INTERNAL') log.error({ err, connectionId: conn.id, frame: frame.type }, 'websocket frame failed');
-          conn.sendError(appError.code, appError.message, frame.ref);
-        });
+        return handle(frame);
       });
     });
+    const handle = (frame: ClientFrame): Promise<void> =>
+      handlers.onFrame(conn, frame).catch((err: unknown) => {
+        const appError = toAppError(err);
+        if (appError.code === 'ERR_INTERNAL') log.error({ err, connectionId: conn.id, frame: frame.type }, 'websocket frame failed');
+        conn.sendError(appError.code, appError.message, frame.ref);
+      });
+    // Before the socket is routed anything (onOpen): an item posted meanwhile waits for its backfill.
+    for (const frame of resumes) {
+      handlers.onFrameArrived(conn, frame);
+      queue = queue.then(() => handle(frame));
+    }
     handlers.onOpen(conn);
   };
 

@@ -13,3 +13,24 @@ export const clientFrame = z.discriminatedUnion('type', [
   frameOf('resume', z.object({ conversationId: clientId, afterSeq: z.number().int().min(0) })),
 ]);
 export type ClientFrame = z.output<typeof clientFrame>;
+
+/** Conversations a socket may resume as it opens (`?resume=`), and the longest such parameter. */
+export const MAX_CONNECT_RESUMES = 100;
+
+/**
+ * `?resume=<conversationId>:<afterSeq>` on `/ws`, repeated: resume frames the socket acts on as it
+ * opens, before any live item reaches it (a conversation id may hold `:`; the last one splits).
+ */
+/** One `resume` parameter as the frame it stands for. */
+const connectResume = z.string().transform((value, issue): Extract<ClientFrame, { type: 'resume' }> => {
+  const at = value.lastIndexOf(':');
+  const conversationId = clientId.safeParse(value.slice(0, Math.max(at, 0)));
+  const afterSeq = /^\d{1,15}$/.test(value.slice(at + 1)) ? Number(value.slice(at + 1)) : NaN;
+  if (at < 0 || !conversationId.success || !Number.isSafeInteger(afterSeq)) {
+    issue.addIssue({ code: 'custom', message: 'expected <conversationId>:<afterSeq>' });
+    return z.NEVER;
+  }
+  return { type: 'resume', payload: { conversationId: conversationId.data, afterSeq } };
+});
+
+export const connectResumes = z.object({ resume: z.array(connectResume).max(MAX_CONNECT_RESUMES) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { userHashOf } from '../../server/services/identity';
-import { AGENT, sleep, waitUntil } from './support/clients';
+import { AGENT, sleep, SocketClient, upgrade, waitUntil } from './support/clients';
 import { useTestApp } from './support/app';
 
 const t = useTestApp();
@@ -461,6 +461,40 @@ describe('Chat API over the wire', () => {
       expect(offline).toEqual([...offline].sort((a, b) => a - b));
       expect(Math.max(...offline)).toBeLessThan(Math.min(...[6, 7, 8, 9, 10].map((i) => order(`resume-1-${i}`))));
       expect(again.of('timelineItemCreated').map((f) => f.payload.item.id)).not.toContain('resume-1-note');
+    });
+
+    it('resumes from the connect URL, so nothing live overtakes the backfill, however early it is posted', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'resume-url' });
+      for (let i = 0; i < 120; i++) await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-url', item: { type: 'message', text: `while away ${i}` } });
+      const opening = SocketClient.open(t.app, visitor, {}, '&resume=resume-url:0');
+      // Posted while the socket opens and its backfill of 120 runs.
+      const live = await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'resume-url', item: { id: 'resume-url-live', type: 'message', text: 'live' } });
+      const socket = await opening;
+      await socket.itemFrame('resume-url-live');
+      const seqs = socket.of('timelineItemCreated', (p) => p.conversationId === 'resume-url').map((f) => f.payload.item.seq as number);
+      // Everything the visitor may see up to the live item, in seq order (the workflow's own events included).
+      const visible: number[] = [];
+      for (let afterSeq = 0; ; ) {
+        const page = (await t.api.call('GET', `/v1/conversations/resume-url/timeline?afterSeq=${afterSeq}&limit=100`, visitor)).body.items as { seq: number }[];
+        if (page.length === 0) break;
+        visible.push(...page.map((item) => item.seq));
+        afterSeq = page.at(-1)!.seq;
+      }
+      expect(seqs.slice(0, seqs.indexOf(live.body.item.seq) + 1)).toEqual(visible.filter((seq) => seq <= live.body.item.seq));
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      await socket.close();
+    });
+
+    it('refuses a malformed resume in the connect URL, and more than 100 of them, as a 400 over the socket', async () => {
+      const visitorId = await t.api.newVisitor();
+      const base = `/ws?publicKey=${t.app.keys.publicKey}&visitorId=${visitorId}`;
+      for (const query of ['&resume=no-seq', '&resume=conv:-1', '&resume=:3', Array.from({ length: 101 }, (_, i) => `&resume=c${i}:0`).join('')]) {
+        const refused = await upgrade(t.app, `${base}${query}`);
+        expect(refused.status).toBe(400);
+        expect(refused.error?.message).toContain('query.resume');
+      }
+      expect((await upgrade(t.app, `${base}&resume=a:b:7`)).status).toBe(101);
     });
 
     it('keeps each conversation in seq order when a resume waits behind another one’s long backfill', async () => {

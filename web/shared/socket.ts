@@ -1,7 +1,8 @@
 /**
  * The realtime connection a page keeps open: reconnects by itself with backoff, and on every
  * (re)connect asks the server to `resume` each conversation the page holds after the last seq it
- * has, so no item is missed; the page's Timeline drops the duplicates.
+ * has, so no item is missed; the page's Timeline drops the duplicates. The resumes go in the
+ * connect URL (`?resume=`), so the server begins them before it relays anything live.
  */
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { ClientFrame, ServerFrame } from './wire';
@@ -19,6 +20,9 @@ export interface ResumePoint {
  * server/realtime/socket-server.ts). Others (an outage, a server error) are retried.
  */
 const CLOSED_FOR_GOOD: ReadonlySet<number> = new Set([4003, 4400, 4401, 4403]);
+
+/** Resumes the server takes in a connect URL (server/schemas/realtime.ts); more are sent as frames once open. */
+const MAX_URL_RESUMES = 100;
 
 export interface RealtimeSocketOptions {
   url: string;
@@ -43,6 +47,8 @@ export class RealtimeSocket {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private lastHeard = 0;
+  /** Resumes that did not fit in the connect URL: sent as frames once it opens. */
+  private resumesToSend: readonly ResumePoint[] = [];
 
   constructor(private readonly options: RealtimeSocketOptions) {}
 
@@ -80,7 +86,11 @@ export class RealtimeSocket {
 
   private connect(): void {
     this.options.onStatus?.('connecting');
-    const socket = new WebSocket(this.options.url);
+    const url = new URL(this.options.url);
+    const points = this.options.resumePoints();
+    for (const { conversationId, afterSeq } of points.slice(0, MAX_URL_RESUMES)) url.searchParams.append('resume', `${conversationId}:${afterSeq}`);
+    this.resumesToSend = points.slice(MAX_URL_RESUMES);
+    const socket = new WebSocket(url);
     this.socket = socket;
     socket.addEventListener('open', () => this.opened(socket));
     socket.addEventListener('message', (event) => this.received(event.data));
@@ -93,7 +103,7 @@ export class RealtimeSocket {
     this.lastHeard = Date.now();
     this.startHeartbeat();
     this.options.onStatus?.('open');
-    for (const point of this.options.resumePoints()) this.resume(point);
+    for (const point of this.resumesToSend) this.resume(point);
     if (this.everOpened) this.options.onReconnect?.();
     this.everOpened = true;
   }

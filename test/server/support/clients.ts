@@ -74,15 +74,16 @@ export class SocketClient {
     });
   }
 
-  static open(app: Pick<RunningApp, 'url' | 'keys'>, who: Who, headers: Record<string, string> = {}): Promise<SocketClient> {
+  /** `query`: more of the URL's query (`&resume=…`). */
+  static open(app: Pick<RunningApp, 'url' | 'keys'>, who: Who, headers: Record<string, string> = {}, query = ''): Promise<SocketClient> {
     const base = app.url.replace(/^http/, 'ws');
-    const query =
+    const credentials =
       'visitorId' in who
         ? `publicKey=${encodeURIComponent(app.keys.publicKey)}&visitorId=${encodeURIComponent(who.visitorId)}`
         : 'memberToken' in who
           ? `token=${encodeURIComponent(who.memberToken)}`
           : `token=${encodeURIComponent(app.keys.secretKey)}${who.agent ? `&actorUserId=${encodeURIComponent(who.agent)}` : ''}`;
-    const ws = new WebSocket(`${base}/ws?${query}`, { headers });
+    const ws = new WebSocket(`${base}/ws?${credentials}${query}`, { headers });
     const client = new SocketClient(ws);
     return new Promise((resolve, reject) => {
       ws.once('error', reject);
