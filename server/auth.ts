@@ -8,7 +8,7 @@ import type { StoredMemberToken } from '../activities/store';
 import { AppError } from '../domain/errors';
 import type { TeamMember, Visitor, Website } from '../domain/people';
 import type { AgentCaller, Caller } from './caller';
-import { isMemberToken, memberTokenIdOf, secretMatches } from './member-token-secrets';
+import { isMemberToken, keyFingerprintOf, memberTokenIdOf, secretMatches } from './member-token-secrets';
 
 /** The lookups authentication needs; runtime wiring backs them with the store. */
 export interface AuthDirectory {
@@ -61,11 +61,19 @@ async function memberTokenCaller(directory: AuthDirectory, token: string, actorU
   const found = tokenId === undefined ? undefined : await directory.memberToken(tokenId);
   if (!found || !secretMatches(token, found.token.secretHash)) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown or revoked member token');
   const { token: stored, website } = found;
-  if (Date.parse(stored.expiresAt) <= Date.now()) throw new AppError('ERR_UNAUTHENTICATED', 'The member token has expired: ask your backend for a new one');
+  const refusal = memberTokenRefusal(stored, website);
+  if (refusal) throw new AppError('ERR_UNAUTHENTICATED', refusal);
   const member = await directory.teamMember(website.id, stored.userId);
   if (!member) throw new AppError('ERR_UNAUTHENTICATED', 'The member token\'s team member is no longer on the team');
   if (actorUserId !== undefined && actorUserId !== member.id) throw new AppError('ERR_FORBIDDEN', 'A member token acts only as its own team member');
-  return { kind: 'agent', website, userId: member.id, memberKind: member.kind, token: { id: stored.id, expiresAt: stored.expiresAt } };
+  return { kind: 'agent', website, userId: member.id, memberKind: member.kind, token: { id: stored.id, role: stored.role, expiresAt: stored.expiresAt } };
+}
+
+/** Why a stored member token no longer stands (expired, or made under a secret key since replaced), or undefined. */
+export function memberTokenRefusal(token: Pick<StoredMemberToken, 'expiresAt' | 'keyFingerprint'>, website: Pick<Website, 'secretKey'>): string | undefined {
+  if (Date.parse(token.expiresAt) <= Date.now()) return 'The member token has expired: ask your backend for a new one';
+  if (token.keyFingerprint !== keyFingerprintOf(website.secretKey)) return 'The member token was made under a secret key since replaced: ask your backend for a new one';
+  return undefined;
 }
 
 export async function authenticate(directory: AuthDirectory, creds: Credentials, options: AuthenticateOptions = {}): Promise<Caller> {

@@ -1,4 +1,5 @@
 /** Who is calling, once authenticated, and what that means for authorship and visibility. */
+import type { MemberTokenRole } from '../activities/store';
 import { AppError } from '../domain/errors';
 import type { TeamMemberKind, Viewer, VisitorViewer, Website } from '../domain/people';
 import type { Author } from '../domain/timeline';
@@ -17,7 +18,7 @@ export interface AgentCaller {
   userId?: string;
   memberKind?: TeamMemberKind;
   /** The member token it authenticated with, if not the website's secret key. */
-  token?: { id: string; expiresAt: string };
+  token?: { id: string; role: MemberTokenRole; expiresAt: string };
 }
 
 export type Caller = VisitorCaller | AgentCaller;
@@ -54,9 +55,13 @@ export function requireActingAgent(caller: Caller): AgentCaller & { userId: stri
   return { ...agent, userId: agent.userId };
 }
 
-/** An acting person: the website's configuration (team, settings, assistants) is not an AI assistant's to change. */
+/**
+ * An acting person who may change the website's configuration (team, settings, assistants): by the
+ * secret key or an admin member token; never an AI assistant.
+ */
 export function requireActingPerson(caller: Caller): AgentCaller & { userId: string } {
   const agent = requireActingAgent(caller);
   if (agent.memberKind === 'ai') throw new AppError('ERR_FORBIDDEN', 'An AI assistant cannot change the website\'s configuration');
+  if (agent.token && agent.token.role !== 'admin') throw new AppError('ERR_FORBIDDEN', 'Changing the website\'s configuration needs an admin member token or the secret key');
   return agent;
 }

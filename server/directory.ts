@@ -57,6 +57,12 @@ class TtlCache<V> {
     this.entries.clear();
     this.loading.clear();
   }
+
+  /** Drops the entries whose value `drop` picks, and keeps every load under way from storing what it read. */
+  forgetWhere(drop: (value: V) => boolean): void {
+    for (const [key, entry] of this.entries) if (drop(entry.value)) this.entries.delete(key);
+    this.loading.clear();
+  }
 }
 
 export interface StoreDirectory extends AuthDirectory {
@@ -66,8 +72,8 @@ export interface StoreDirectory extends AuthDirectory {
   forgetVisitors(): void;
   /** Drops the cached team member (changed or removed on this instance). */
   forgetMember(websiteId: string, userId: string): void;
-  /** Drops every cached member token (some were revoked). */
-  forgetMemberTokens(): void;
+  /** Drops the cached member tokens of this team member (some were revoked). */
+  forgetMemberTokens(memberId: string): void;
 }
 
 export function storeDirectory(store: Store): StoreDirectory {
@@ -97,6 +103,6 @@ export function storeDirectory(store: Store): StoreDirectory {
     forgetVisitor: (websiteId, visitorId) => visitors.forget(`${websiteId}/${visitorId}`),
     forgetVisitors: () => visitors.forgetAll(),
     forgetMember: (websiteId, userId) => members.forget(`${websiteId}/${userId}`),
-    forgetMemberTokens: () => tokens.forgetAll(),
+    forgetMemberTokens: (memberId) => tokens.forgetWhere((found) => found?.token.userId === memberId),
   };
 }

@@ -26,6 +26,9 @@ export function secretMatches(token: string, secretHash: string): boolean {
   return stored.length === given.length && timingSafeEqual(stored, given);
 }
 
+/** A short fingerprint of a website's secret key: a token made under another key is refused. */
+export const keyFingerprintOf = (secretKey: string): string => createHash('sha256').update(secretKey).digest('hex').slice(0, 16);
+
 /** A new token: what the caller is given once (`token`), and what the store keeps. */
 export function newMemberToken(): { id: string; token: string; secretHash: string } {
   const id = newId('mt');

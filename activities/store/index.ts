@@ -89,7 +89,7 @@ export type { ChangeWatch, StoreChange, WatchOptions } from './changes';
 export type { ConversationFilter, ConversationReader, NewConversation } from './conversations';
 export type { EphemeralEvent } from './documents';
 export type { FileInfo, FileUpload } from './files';
-export type { MemberToken, StoredMemberToken } from './member-tokens';
+export type { MemberToken, MemberTokenRole, StoredMemberToken } from './member-tokens';
 export type { TeamChangeSession } from './team';
 export type { ConfiguredWebsiteFields } from './websites';
 export { newId } from './ids';

@@ -5,27 +5,35 @@
 import type { ClientSession } from 'mongodb';
 import type { Collections } from './documents';
 
+/** What a member token may do: `agent`, the conversations; `admin`, the website's configuration too (team, settings, assistants). */
+export type MemberTokenRole = 'agent' | 'admin';
+
 export interface MemberToken {
   id: string;
   websiteId: string;
   /** The team member the token acts as. */
   userId: string;
+  role: MemberTokenRole;
   createdAt: string;
   expiresAt: string;
 }
 
-/** A token as stored: the SHA-256 of its secret, never the secret. */
+/**
+ * A token as stored: the SHA-256 of its secret, never the secret; and a fingerprint of the secret
+ * key it was made under, so that a new secret key ends the tokens the old one made.
+ */
 export interface StoredMemberToken extends MemberToken {
   secretHash: string;
+  keyFingerprint: string;
 }
 
 export function memberTokenMethods({ memberTokens }: Collections) {
   return {
-    /** Keeps a new token, and forgets the member's expired ones. */
-    async addMemberToken(token: StoredMemberToken): Promise<void> {
+    /** Keeps a new token, and forgets the website's expired ones. */
+    async addMemberToken(token: StoredMemberToken, session?: ClientSession): Promise<void> {
       const { id, ...fields } = token;
-      await memberTokens.insertOne({ _id: id, ...fields, expiresAt: new Date(token.expiresAt) });
-      await memberTokens.deleteMany({ websiteId: token.websiteId, userId: token.userId, expiresAt: { $lte: new Date() }, _id: { $ne: id } });
+      await memberTokens.insertOne({ _id: id, ...fields, expiresAt: new Date(token.expiresAt) }, { session });
+      await memberTokens.deleteMany({ websiteId: token.websiteId, expiresAt: { $lte: new Date() }, _id: { $ne: id } }, { session });
     },
 
     /** The token with this id, expired or not; null when there is none (never made, or revoked). */
@@ -34,6 +42,12 @@ export function memberTokenMethods({ memberTokens }: Collections) {
       if (!doc) return null;
       const { _id, expiresAt, ...fields } = doc;
       return { id: _id, ...fields, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** Of these token ids, those still stored and unexpired, with the key fingerprint each was made under. */
+    async liveMemberTokens(ids: string[]): Promise<Map<string, string>> {
+      const docs = await memberTokens.find({ _id: { $in: ids }, expiresAt: { $gt: new Date() } }, { projection: { keyFingerprint: 1 } }).toArray();
+      return new Map(docs.map((doc) => [doc._id, doc.keyFingerprint]));
     },
 
     /** Revokes one of a member's tokens, or all of them (`tokenId` left out); how many there were. */

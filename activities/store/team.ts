@@ -26,9 +26,11 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
      * again once the first has committed or aborted: it never reads what another change has not
      * committed (the embedded server's reads are not isolated), and what `change` reads and writes
      * with `session` holds when it commits. `change` may therefore run more than once, and should
-     * only read and write the store, all of it with `session`.
+     * only read and write the store, all of it with `session`. With `revises` false the revision
+     * stays: a write that must not cross a change of the team but changes nobody on it (a member
+     * token made) does not make the website changes workflow tell every conversation again.
      */
-    async changeTeam<T>(websiteId: string, change: (session: TeamChangeSession) => Promise<T>): Promise<T> {
+    async changeTeam<T>(websiteId: string, change: (session: TeamChangeSession) => Promise<T>, { revises = true }: { revises?: boolean } = {}): Promise<T> {
       const session = client.startSession();
       try {
         return await session.withTransaction(async () => {
@@ -36,7 +38,7 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
           if (claimed.matchedCount !== 1) throw new Error(`No website ${websiteId}`);
           const result = await change(session);
           // Last, so a reader who sees this revision (before the team) sees the team written with it.
-          await websites.updateOne({ _id: websiteId }, { $inc: { teamRevision: 1 } }, { session });
+          if (revises) await websites.updateOne({ _id: websiteId }, { $inc: { teamRevision: 1 } }, { session });
           return result;
         });
       } finally {

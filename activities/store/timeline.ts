@@ -38,6 +38,8 @@ const FIXED_FIELDS = new Set(['_id', 'id', 'conversationId', 'seq', 'type', 'vis
 const DEFAULT_PAGE_SIZE = 50;
 /** Items read at a time looking for the newest one a reader may see (most hidden newest items are one). */
 const NEWEST_BATCH = 10;
+/** How far back that looks: a conversation ending in thousands of hidden items costs no more than this. */
+const NEWEST_SCAN_LIMIT = 200;
 const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
 
 /**
@@ -110,12 +112,13 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
     /**
      * The newest item of the audience before `beforeSeq` that `pick` takes (it gives the item as its
      * reader sees it, or undefined to pass over it), read newest first a few at a time; null when
-     * none. For a preview whose stored item its reader may no longer see.
+     * none among the NEWEST_SCAN_LIMIT newest. For a preview whose stored item its reader may no longer see.
      */
     async newestItemPicked(conversationId: string, request: { audience: Audience; beforeSeq: number }, pick: (item: TimelineItem) => TimelineItem | undefined): Promise<TimelineItem | null> {
       const cursor = items
         .find({ conversationId, seq: { $lt: request.beforeSeq }, ...visibilityFilter(request.audience) })
         .sort({ seq: -1 })
+        .limit(NEWEST_SCAN_LIMIT)
         .batchSize(NEWEST_BATCH);
       try {
         for await (const doc of cursor) {

@@ -182,7 +182,7 @@ export class ChangeFeed {
       }
       case 'memberTokensRevoked': {
         const { memberId, tokenId } = ephemeralPayloads.memberTokensRevoked.parse(event.payload);
-        this.directory.forgetMemberTokens();
+        this.directory.forgetMemberTokens(memberId);
         return this.hub.closeAgent(websiteId, memberId, CLOSE_TOKEN_REFUSED, 'member token revoked', (token) => token !== undefined && (tokenId === undefined || token.id === tokenId));
       }
       default:

@@ -10,8 +10,11 @@ import { viewWithPreview } from '../access';
 import { visitorViewerOf, type VisitorCaller } from '../caller';
 import type { ServerEvent } from './events';
 
-/** Conversations read per page of the contact's list. */
-const PAGE_SIZE = 100;
+/**
+ * The most recently active conversations told of: a widget lists the rest with `GET
+ * /v1/conversations` as it pages, and a contact with thousands costs one read and one batch, not thousands.
+ */
+export const CONTACT_CONVERSATIONS_TOLD = 50;
 
 export type ContactStore = Pick<Store, 'listConversations' | 'newestItemPicked'>;
 
@@ -19,16 +22,8 @@ export type ContactStore = Pick<Store, 'listConversations' | 'newestItemPicked'>
 export async function contactConversationFrames(store: ContactStore, plugins: Pick<PluginRegistry, 'isVisibleTo'>, caller: VisitorCaller): Promise<string[]> {
   const scope = { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } };
   const reader = { audience: 'public' as const, viewer: visitorViewerOf(caller) };
-  const frames: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listConversations({ scope }, reader, { limit: PAGE_SIZE, cursor });
-    const earlier = page.conversations.filter((conversation) => conversation.visitorId !== caller.visitorId);
-    for (const entry of await Promise.all(earlier.map((conversation) => viewWithPreview(store, caller, conversation, plugins)))) {
-      const event: ServerEvent = { type: 'conversationCreated', payload: { conversationId: entry.id, conversation: entry } };
-      frames.push(JSON.stringify(event));
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return frames;
+  const page = await store.listConversations({ scope }, reader, { limit: CONTACT_CONVERSATIONS_TOLD });
+  const earlier = page.conversations.filter((conversation) => conversation.visitorId !== caller.visitorId);
+  const views = await Promise.all(earlier.map((conversation) => viewWithPreview(store, caller, conversation, plugins)));
+  return views.map((entry) => JSON.stringify({ type: 'conversationCreated', payload: { conversationId: entry.id, conversation: entry } } satisfies ServerEvent));
 }

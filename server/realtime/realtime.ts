@@ -25,6 +25,7 @@ import { PresenceFeed } from './presence-feed';
 import { LocalPresence, OnlineDirectory, type PresenceKey } from './presence';
 import { attachSocketServer, type SocketServer } from './socket-server';
 import { StoreWatch } from './store-watch';
+import { TokenSockets } from './token-sockets';
 
 export interface RealtimeDeps {
   store: Store;
@@ -61,6 +62,7 @@ export class Realtime {
   private readonly availability: AgentAvailability;
   private readonly words: OwnWords;
   private readonly storeWatch: StoreWatch;
+  private readonly tokenSockets: TokenSockets;
   private sockets?: SocketServer;
   private presenceBeat?: NodeJS.Timeout;
   private stopping = false;
@@ -80,6 +82,7 @@ export class Realtime {
       words: this.words,
       tell: (key, online) => this.availability.changed(key.websiteId, key.id, online),
     });
+    this.tokenSockets = new TokenSockets(deps.store, CLOSE_TOKEN_REFUSED, deps.log);
     this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.store, deps.workflowStarts, deps.log);
     this.storeWatch = new StoreWatch({ store: deps.store, onChange: this.feed.handle, reopened: () => this.watchingAgain(), log: deps.log });
   }
@@ -150,6 +153,7 @@ export class Realtime {
       payload: { connectionId: conn.id, ...(caller.kind === 'visitor' ? { visitorId: caller.visitorId } : caller.userId ? { userId: caller.userId } : {}) },
     });
     closeAtTokenExpiry(conn);
+    void this.tokenSockets.check([conn]);
     // The team queues hear of it when the announcement comes back (presence-feed.ts).
     const key = presenceKeyOf(conn);
     if (key && this.presence.connect(key)) this.announce(key, true);
@@ -176,6 +180,7 @@ export class Realtime {
   private beat(): void {
     const { store, log, limits } = this.deps;
     this.restate();
+    void this.tokenSockets.check(this.sockets?.connections ?? []);
     const now = Date.now();
     const silenceMs = SILENT_BEATS * limits.ws.heartbeatMs;
     this.words.loseOlderThan(now - silenceMs);

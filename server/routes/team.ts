@@ -70,8 +70,8 @@ export function teamRoutes(ctx: ApiContext): Router {
 
   // A person's member tokens: made by the backend's secret key, revoked by it or by the person's own token.
   router.post('/members/:id/tokens', async (req, res) => {
-    const [{ id }, { expiresInSeconds }] = parseInputs([memberParams, req.params, 'params'], [newMemberTokenBody, req.body, 'body']);
-    res.status(201).json(await ctx.memberTokens.make(callerOf(res), id, expiresInSeconds));
+    const [{ id }, { expiresInSeconds, role }] = parseInputs([memberParams, req.params, 'params'], [newMemberTokenBody, req.body, 'body']);
+    res.status(201).json(await ctx.memberTokens.make(callerOf(res), id, { lifetimeSeconds: expiresInSeconds, role }));
   });
 
   router.delete('/members/:id/tokens', async (req, res) => {

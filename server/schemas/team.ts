@@ -45,9 +45,10 @@ export type MemberChange = z.output<typeof memberChangeBody>;
 /** A member token lives 12 hours unless asked otherwise: at least a minute, at most a week. */
 const TOKEN_LIFETIME_SECONDS = { default: 12 * 3600, min: 60, max: 7 * 24 * 3600 };
 
-/** A new member token: how long it lives. */
+/** A new member token: how long it lives, and whether it may change the website's configuration (`admin`). */
 export const newMemberTokenBody = z.strictObject({
   expiresInSeconds: z.number().int().min(TOKEN_LIFETIME_SECONDS.min).max(TOKEN_LIFETIME_SECONDS.max).default(TOKEN_LIFETIME_SECONDS.default),
+  role: z.enum(['agent', 'admin']).default('agent'),
 });
 
 export const memberTokenParams = z.strictObject({ id: entityId, tokenId: z.string().regex(/^mt_[0-9a-f]{24}$/, 'expected a token id (mt_ and 24 hex digits)') });

@@ -4,11 +4,11 @@
  * for a bounded time; a person signs out by revoking their token, or all of theirs, and every
  * instance refuses it from then on and closes the sockets it opened.
  */
-import type { Store } from '../../activities/store';
+import type { MemberTokenRole, Store } from '../../activities/store';
 import { AppError } from '../../domain/errors';
 import { requireAgent, type Caller } from '../caller';
 import type { StoreDirectory } from '../directory';
-import { newMemberToken } from '../member-token-secrets';
+import { keyFingerprintOf, newMemberToken } from '../member-token-secrets';
 import type { EphemeralPublisher } from '../realtime/ephemeral';
 import type { TeamMembers } from './team-members';
 
@@ -24,24 +24,36 @@ export interface MadeMemberToken {
   token: string;
   tokenId: string;
   memberId: string;
+  role: MemberTokenRole;
   expiresAt: string;
 }
 
 export class MemberTokens {
   constructor(private readonly deps: MemberTokensDeps) {}
 
-  /** A token for a person on the team, made by the website's secret key only (a member token cannot make more). */
-  async make(caller: Caller, memberId: string, lifetimeSeconds: number): Promise<MadeMemberToken> {
+  /**
+   * A token for a person on the team, made by the website's secret key only (a member token cannot
+   * make more). Written in a transaction with the team's changes, so a removal of the person at the
+   * same moment either comes first (a 404) or takes the token along.
+   */
+  async make(caller: Caller, memberId: string, { lifetimeSeconds, role }: { lifetimeSeconds: number; role: MemberTokenRole }): Promise<MadeMemberToken> {
     const agent = requireAgent(caller);
     if (agent.token) throw new AppError('ERR_FORBIDDEN', 'A member token cannot make tokens: your backend makes them with the website\'s secret key');
-    const websiteId = agent.website.id;
-    // People only: the AI assistant acts through the server, never through a page.
-    await this.deps.teamMembers.ofKind(websiteId, memberId, 'human');
+    const { id: websiteId, secretKey } = agent.website;
     const { id, token, secretHash } = newMemberToken();
     const now = Date.now();
     const expiresAt = new Date(now + lifetimeSeconds * 1000).toISOString();
-    await this.deps.store.addMemberToken({ id, websiteId, userId: memberId, createdAt: new Date(now).toISOString(), expiresAt, secretHash });
-    return { token, tokenId: id, memberId, expiresAt };
+    const stored = { id, websiteId, userId: memberId, role, createdAt: new Date(now).toISOString(), expiresAt, secretHash, keyFingerprint: keyFingerprintOf(secretKey) };
+    await this.deps.store.changeTeam(
+      websiteId,
+      async (session) => {
+        // People only: the AI assistant acts through the server, never through a page.
+        await this.deps.teamMembers.ofKind(websiteId, memberId, 'human', session);
+        await this.deps.store.addMemberToken(stored, session);
+      },
+      { revises: false },
+    );
+    return { token, tokenId: id, memberId, role, expiresAt };
   }
 
   /**
@@ -53,9 +65,12 @@ export class MemberTokens {
     if (agent.token && agent.userId !== memberId) throw new AppError('ERR_FORBIDDEN', 'A member token may revoke only its own member\'s tokens');
     const websiteId = agent.website.id;
     await this.deps.teamMembers.ofKind(websiteId, memberId, 'human');
-    await this.deps.store.revokeMemberTokens(websiteId, memberId, tokenId);
+    const revoked = await this.deps.store.revokeMemberTokens(websiteId, memberId, tokenId);
+    if (revoked === 0 && tokenId !== undefined && (await this.deps.store.getMemberToken(tokenId))) {
+      throw new AppError('ERR_NOT_FOUND', `${tokenId} is not a token of ${memberId}`);
+    }
     // Refused here at once; other instances as they hear of it (within the directory's cache time at most).
-    this.deps.directory.forgetMemberTokens();
+    this.deps.directory.forgetMemberTokens(memberId);
     await this.deps.publisher.memberTokensRevoked(websiteId, { memberId, ...(tokenId === undefined ? {} : { tokenId }) });
   }
 }

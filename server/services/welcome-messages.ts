@@ -28,10 +28,20 @@ export async function welcomeMessagesOf(store: Pick<Store, 'getTeamMember' | 'ge
 const saysWelcome = (item: ValidatedItem, welcome: WelcomeMessages): boolean =>
   item.type === 'message' && item.visibility === 'public' && item.fields.parts === undefined && item.text !== undefined && welcome.texts.includes(item.text);
 
-/** The visitor's initial items, the leading ones that say a welcome message authored by the assistant instead. */
+/**
+ * The visitor's initial items, the leading ones that say the welcome messages authored by the
+ * assistant instead: in the configured order, each at most once (a visitor cannot make the assistant
+ * say one ten times).
+ */
 export function withWelcomeAuthor(items: ValidatedItem[], welcome: WelcomeMessages | undefined): ValidatedItem[] {
   if (!welcome) return items;
-  const leading = items.findIndex((item) => !saysWelcome(item, welcome));
-  const welcomes = leading < 0 ? items.length : leading;
+  let next = 0; // the first welcome message not yet said
+  let welcomes = 0;
+  for (const item of items) {
+    const at = saysWelcome(item, welcome) ? welcome.texts.indexOf(item.text!, next) : -1;
+    if (at < 0) break;
+    next = at + 1;
+    welcomes += 1;
+  }
   return items.map((item, index) => (index < welcomes ? { ...item, author: welcome.author } : item));
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
-import { newMemberToken } from '../../server/member-token-secrets';
+import { keyFingerprintOf, newMemberToken } from '../../server/member-token-secrets';
 import { AGENT, upgrade, type SocketClient, type Who } from './support/clients';
 import { useTestApp } from './support/app';
 
-const t = useTestApp();
+// Beats often, so the sockets' token checks on each heartbeat show within a test.
+const t = useTestApp({ ws: { heartbeatMs: 300 } });
 
 const BACKEND = { agent: null };
 
@@ -134,7 +135,10 @@ describe('Member tokens', () => {
     await person('usr-tok-hal');
     const stored = (expiresAt: number) => {
       const made = newMemberToken();
-      const record = { id: made.id, websiteId: t.app.websiteId, userId: 'usr-tok-hal', createdAt: new Date().toISOString(), expiresAt: new Date(expiresAt).toISOString(), secretHash: made.secretHash };
+      const record = {
+        ...{ id: made.id, websiteId: t.app.websiteId, userId: 'usr-tok-hal', role: 'agent' as const, secretHash: made.secretHash, keyFingerprint: keyFingerprintOf(t.app.keys.secretKey) },
+        ...{ createdAt: new Date().toISOString(), expiresAt: new Date(expiresAt).toISOString() },
+      };
       return t.app.store.addMemberToken(record).then(() => made.token);
     };
     const expired = await stored(Date.now() - 1_000);
@@ -155,5 +159,57 @@ describe('Member tokens', () => {
     const kept = await t.app.store.getMemberToken(tokenId);
     expect(kept).toMatchObject({ id: tokenId, userId: 'usr-tok-ivy', websiteId: t.app.websiteId });
     expect(JSON.stringify(kept)).not.toContain(token.split('.')[1]);
+  });
+
+  it('an agent token works the conversations; changing the team, settings or assistants needs an admin token', async () => {
+    await person('usr-tok-jon');
+    const agent = await tokenFor('usr-tok-jon');
+    const admin = await tokenFor('usr-tok-jon', { role: 'admin' });
+    expect((await tokenFor('usr-tok-jon')).token).toBeDefined();
+    const add = (who: Who, id: string) => t.api.call('POST', '/v1/team/members', who, { id, name: id });
+    const refused = await add({ memberToken: agent.token }, 'usr-tok-by-agent');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('admin member token');
+    expect((await t.api.call('PUT', '/v1/settings/routing', { memberToken: agent.token }, { rules: [], defaultTeam: 'support' })).status).toBe(403);
+    expect((await add({ memberToken: admin.token }, 'usr-tok-by-admin')).status).toBe(201);
+    expect((await t.api.call('POST', '/v1/team/members/usr-tok-jon/tokens', BACKEND, { role: 'owner' })).status).toBe(400);
+  });
+
+  it('a token revoked without word to the instance (a lost event) still closes its socket at the next heartbeat', async () => {
+    await person('usr-tok-kim');
+    const { token, tokenId } = await tokenFor('usr-tok-kim');
+    const socket = await t.open({ memberToken: token });
+    const closed = closeCodeOf(socket);
+    // Straight in the store: no instance hears of it.
+    expect(await t.app.store.revokeMemberTokens(t.app.websiteId, 'usr-tok-kim', tokenId)).toBe(1);
+    expect(await closed).toBe(4401);
+  });
+
+  it('revoking someone else\'s token id by a person\'s id is a 404, not a 204 that revoked nothing', async () => {
+    await person('usr-tok-lou');
+    await person('usr-tok-max');
+    const max = await tokenFor('usr-tok-max');
+    const mixed = await t.api.call('DELETE', `/v1/team/members/usr-tok-lou/tokens/${max.tokenId}`, BACKEND);
+    expect(mixed.status).toBe(404);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: max.token })).status).toBe(200);
+  });
+
+  // Last: it replaces the website's secret key (and puts it back).
+  it('a new secret key ends the tokens the old one made, over REST and on open sockets', async () => {
+    await person('usr-tok-ned');
+    const used = await tokenFor('usr-tok-ned');
+    const unused = await tokenFor('usr-tok-ned');
+    const socket = await t.open({ memberToken: used.token });
+    const closed = closeCodeOf(socket);
+    const website = (await t.app.store.getWebsite(t.app.websiteId))!;
+    await t.app.store.ensureWebsite(website, { secretKey: 'sk_replaced_0123456789abcdef' });
+    try {
+      expect(await closed).toBe(4401);
+      const refused = await t.api.call('GET', '/v1/conversations', { memberToken: unused.token });
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.message).toContain('secret key since replaced');
+    } finally {
+      await t.app.store.ensureWebsite(website, { secretKey: website.secretKey });
+    }
   });
 });

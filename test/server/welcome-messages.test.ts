@@ -67,6 +67,15 @@ describe('welcome messages', () => {
     expect((await t.api.call('GET', '/v1/conversations/welcome-2', AGENT)).body.conversation).not.toHaveProperty('firstResponseAt');
   });
 
+  it('are the assistant’s only in the configured order, each once: a repeat or a later one first stays the visitor’s', async () => {
+    const visitor = { visitorId: await t.api.newVisitor() };
+    const own = { kind: 'visitor', id: visitor.visitorId };
+    const repeated = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'welcome-repeat', defaultTimelineItems: [message(WELCOME[0]!), message(WELCOME[0]!)] });
+    expect(authors(repeated.body.initialTimelineItems)).toEqual([AI, own]);
+    const backwards = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'welcome-backwards', defaultTimelineItems: [message(WELCOME[1]!), message(WELCOME[0]!)] });
+    expect(authors(backwards.body.initialTimelineItems)).toEqual([AI, own]);
+  });
+
   it('are configured with the assistant, a few short ones, each once', async () => {
     const put = (welcomeMessages: unknown) => t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, welcomeMessages });
     for (const bad of [['a', 'b', 'c', 'd', 'e', 'f'], ['same', 'same'], [''], ['x'.repeat(2_001)]]) {

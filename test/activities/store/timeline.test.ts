@@ -234,6 +234,18 @@ describe('Store', () => {
       expect(await store.newestItemPicked(conversationId, { audience: 'all', beforeSeq: last.seq }, pick)).toMatchObject({ text: 'as seen', visibility: 'private' });
       expect(await store.newestItemPicked(conversationId, { audience: 'public', beforeSeq: wanted.seq }, pick)).toBeNull();
     });
+
+    it('looks no further back than 200 items', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      await store.appendItem(message(conversationId, { text: 'too far back' }));
+      for (let i = 0; i < 200; i++) await store.appendItem(message(conversationId, { text: 'passed over' }));
+      const { item: last } = await store.appendItem(message(conversationId, { text: 'passed over' }));
+      let read = 0;
+      const pick = (item: TimelineItem) => (read++, 'text' in item && item.text === 'too far back' ? item : undefined);
+      expect(await store.newestItemPicked(conversationId, { audience: 'public', beforeSeq: last.seq }, pick)).toBeNull();
+      expect(read).toBe(200);
+    });
   });
 
   describe('#answerItem', () => {
