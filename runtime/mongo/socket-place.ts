@@ -30,6 +30,9 @@ export interface SocketPlace {
 }
 
 export class NoSocketPlaceError extends Error {
+  /** As the system names a path too long: the start names DATA_DIR and this message names TMPDIR (runtime/setting-errors.ts). */
+  readonly code = 'ENAMETOOLONG';
+
   constructor(tried: string[]) {
     super(`embedded mongo: no folder for its socket has a path it can use (at most ${MAX_SOCKET_PATH_BYTES} bytes, no %): tried ${tried.join(', ')} (set TMPDIR to another)`);
     this.name = 'NoSocketPlaceError';
