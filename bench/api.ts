@@ -110,7 +110,11 @@ async function serveProduct(): Promise<Served> {
   const unlimited = { perSecond: 1_000_000, burst: 1_000_000 };
   const app = await startApp({
     ...base,
-    limits: { ...base.limits, ipRate: unlimited, visitorRate: unlimited, ws: { ...base.limits.ws, maxBufferedBytes: 64 * 1024 * 1024, frameRate: unlimited } },
+    limits: {
+      ...base.limits,
+      ...{ ipRate: unlimited, visitorRate: unlimited, conversationRate: { visitor: unlimited, ip: unlimited } },
+      ws: { ...base.limits.ws, maxBufferedBytes: 64 * 1024 * 1024, frameRate: unlimited },
+    },
   });
   return { info: { url: app.url, publicKey: app.keys.publicKey, secretKey: app.keys.secretKey, agentId: DEFAULT_AGENT_ID }, close: () => app.close() };
 }

@@ -16,6 +16,9 @@ const int = (min: number, max: number, fallback: number, why: string) => z.coerc
  */
 const MINUTE_MS = 60_000;
 const rate = (fallback: number) => int(1, 1_000_000, fallback, '(more than any instance serves in a second: no limit at all)');
+const hourly = (fallback: number) => int(1, 1_000_000, fallback, '(an hour\'s worth of more than any instance serves: no limit at all)');
+/** An hour's worth, any of it at once: the bucket holds `perHour` and regains them over the hour. */
+const perHour = (perHour: number): RateConfig => ({ perSecond: perHour / 3_600, burst: perHour });
 const optionalString = z.string().trim().optional();
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const splitList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -113,6 +116,9 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().trim().default('loopback').transform(readTrustProxy),
   RATE_LIMIT_VISITOR_PER_SECOND: rate(10),
   RATE_LIMIT_VISITOR_BURST: rate(30),
+  /** Conversations a visitor, and the visitors of one IP together, may open in an hour (each a workflow that runs for days). */
+  RATE_LIMIT_VISITOR_CONVERSATIONS_PER_HOUR: hourly(30),
+  RATE_LIMIT_IP_CONVERSATIONS_PER_HOUR: hourly(600),
   WS_HEARTBEAT_MS: int(100, 10 * MINUTE_MS, 30_000, '(10 minutes): a dead socket or instance would go unnoticed for longer'),
   WS_MAX_BUFFERED_BYTES: int(1_024, 64 * 1_024 ** 2, 1_024 * 1_024, '(64 MiB): every slow socket may hold that much memory'),
   WS_MAX_FRAME_BYTES: int(1_024, 1_024 ** 2, 64 * 1_024, '(1 MiB): client frames are small (typing, seen, resume), and 4 times this is read'),
@@ -156,6 +162,8 @@ export interface AppConfig {
     ipRate: RateConfig;
     trustProxy: TrustProxy;
     visitorRate: RateConfig;
+    /** New conversations opened by visitors, per visitor and per IP. */
+    conversationRate: { visitor: RateConfig; ip: RateConfig };
     ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig };
     shutdown: ShutdownOptions;
   };
@@ -206,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ipRate: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
       trustProxy: e.TRUST_PROXY,
       visitorRate: { perSecond: e.RATE_LIMIT_VISITOR_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_BURST },
+      conversationRate: { visitor: perHour(e.RATE_LIMIT_VISITOR_CONVERSATIONS_PER_HOUR), ip: perHour(e.RATE_LIMIT_IP_CONVERSATIONS_PER_HOUR) },
       ws: {
         heartbeatMs: e.WS_HEARTBEAT_MS,
         maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,

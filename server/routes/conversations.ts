@@ -7,6 +7,7 @@ import { itemFor, pluginAudienceOf, storeAudienceOf, viewWithPreview, visibleCon
 import { requireActingAgent, requireAgent, viewerOf, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
+import { newConversationRateLimit } from '../middleware/rate-limit';
 import {
   actionAnswerBody,
   conversationParams,
@@ -37,8 +38,9 @@ const idOf = (req: Request): string => parseInput(conversationParams, req.params
 export function conversationRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(...ctx.authenticate, ...ctx.jsonBody);
+  const newConversationLimit = newConversationRateLimit(ctx.limits.conversationRate);
 
-  router.post('/', async (req, res) => {
+  router.post('/', ...newConversationLimit, async (req, res) => {
     const input = parseInput(createConversationBody, req.body, 'body');
     res.status(201).json(await createConversation(ctx, callerOf(res), input));
   });

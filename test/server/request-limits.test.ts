@@ -66,3 +66,21 @@ describe('per-visitor limit', () => {
     expect([await bootstrap(), await bootstrap(), await bootstrap('v-new')]).toEqual([200, 200, 200]);
   });
 });
+
+describe('new conversations', () => {
+  it('are limited per visitor and per IP by the hour, visitors only; a refusal says so and when to retry', async () => {
+    const running = await started({ conversationRate: { visitor: { perSecond: 2 / 3_600, burst: 2 }, ip: { perSecond: 3 / 3_600, burst: 3 } } });
+    const api = new Api(running);
+    const open = async (visitorId: string, conversationId: string) => api.call('POST', '/v1/conversations', { visitorId }, { conversationId });
+    expect([(await open('v-conv-1', 'lim-1')).status, (await open('v-conv-1', 'lim-2')).status]).toEqual([201, 201]);
+    const refused = await open('v-conv-1', 'lim-3');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toBe('Too many new conversations');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(1_000);
+    // A new visitor id from the same IP meets the IP's limit: 3 in all.
+    expect([(await open('v-conv-2', 'lim-4')).status, (await open('v-conv-3', 'lim-5')).status]).toEqual([201, 429]);
+    // The visitor's other calls, and the team's conversations, are not limited by it.
+    expect((await api.call('GET', '/v1/conversations', { visitorId: 'v-conv-1' })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await api.call('POST', '/v1/conversations', { agent: 'agent_alex' }, { conversationId: `lim-team-${i}`, visitorId: 'v-conv-1' })).status).toBe(201);
+  });
+});

@@ -30,6 +30,7 @@ export function testConfig(limits: LimitOverrides = {}, env: NodeJS.ProcessEnv =
       // Tests come from one IP and many visitors; only the rate-limit tests want tight limits.
       ipRate: { perSecond: 10_000, burst: 10_000 },
       visitorRate: { perSecond: 1_000, burst: 1_000 },
+      conversationRate: { visitor: { perSecond: 1_000, burst: 1_000 }, ip: { perSecond: 10_000, burst: 10_000 } },
       // Test clients keep connections alive and send nothing more once they have their answers.
       shutdown: { ...base.limits.shutdown, idleGraceMs: 0 },
       ...limits,
