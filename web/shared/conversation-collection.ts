@@ -17,9 +17,14 @@ export class ConversationCollection {
     for (const entry of entries) this.byId.set(entry.id, entry);
   }
 
-  /** Adds or refreshes one conversation, keeping the unread count already known. */
+  /**
+   * Adds or refreshes one conversation, keeping the unread count already known. A copy older than
+   * the one held (a snapshot read before live frames that came first, as identify's list of a
+   * contact's conversations can be) is passed over.
+   */
   put(conversation: Conversation | ConversationListEntry): void {
     const known = this.byId.get(conversation.id);
+    if (known && (conversation.updatedAt < known.updatedAt || activityOf(conversation) < activityOf(known))) return;
     const unreadCount = 'unreadCount' in conversation ? conversation.unreadCount : (known?.unreadCount ?? 0);
     this.byId.set(conversation.id, { ...known, ...conversation, unreadCount });
   }
@@ -28,8 +33,7 @@ export class ConversationCollection {
     return this.byId.get(id);
   }
 
-  /** Merges a `conversationUpdated`; false when the conversation is not held. */
-  /** Applies a `conversationUpdated`'s fields; a field given as null was removed (an assignee taken off, a pause ended). */
+  /** Applies a `conversationUpdated`'s fields (false when the conversation is not held); a field given as null was removed (an assignee taken off, a pause ended). */
   update(id: string, updates: Partial<Conversation>): boolean {
     const known = this.byId.get(id);
     if (!known) return false;

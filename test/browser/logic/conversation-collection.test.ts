@@ -74,6 +74,21 @@ describe('ConversationCollection', () => {
     });
   });
 
+  describe('#put', () => {
+    it('passes over a copy older than the one held, and takes a newer one', () => {
+      const list = new ConversationCollection();
+      list.reset([{ ...entry('c1', '2026-01-01T06:00:00Z', 2), status: 'resolved' }]);
+      list.put({ ...entry('c1', '2026-01-01T05:00:00Z'), status: 'open' });
+      expect(list.get('c1')).toMatchObject({ status: 'resolved', updatedAt: '2026-01-01T06:00:00Z' });
+      // A live item since: a copy as of before it is older, whatever its updatedAt says.
+      list.addItem(message(5, AGENT, 'later'), { ownItem: false, beingRead: false });
+      list.put({ ...entry('c1', '2026-01-01T06:00:00Z'), status: 'open' });
+      expect(list.get('c1')).toMatchObject({ status: 'resolved', unreadCount: 3 });
+      list.put({ ...entry('c1', '2026-02-01T00:00:00Z'), status: 'open' });
+      expect(list.get('c1')).toMatchObject({ status: 'open' });
+    });
+  });
+
   describe('#update', () => {
     it('merges a conversationUpdated and keeps the unread count', () => {
       const list = new ConversationCollection();
