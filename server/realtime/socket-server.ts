@@ -57,8 +57,26 @@ const refOf = (json: unknown): string | undefined => {
   return ref.success ? ref.data : undefined;
 };
 
-const credentialsOf = (req: IncomingMessage, url: URL): Credentials =>
-  credentialsFromQuery((name) => url.searchParams.get(name) || undefined, req.headers.origin);
+/**
+ * The subprotocol a browser offers to carry its key out of the URL: it offers `support.v1` and
+ * `bearer.<secret key or member token>` (a page cannot set a socket's headers, but it can offer
+ * subprotocols), and the server answers `support.v1` only, never echoing the key.
+ */
+export const SUBPROTOCOL = 'support.v1';
+const BEARER_PROTOCOL = 'bearer.';
+
+/** The key a `bearer.` subprotocol carries, if the upgrade offered one. */
+function bearerFromProtocols(req: IncomingMessage): string | undefined {
+  const offered = req.headers['sec-websocket-protocol']?.split(',').map((protocol) => protocol.trim()) ?? [];
+  return offered.find((protocol) => protocol.startsWith(BEARER_PROTOCOL))?.slice(BEARER_PROTOCOL.length) || undefined;
+}
+
+/** Query parameters, the key from a `bearer.` subprotocol taking the place of `token`. */
+const credentialsOf = (req: IncomingMessage, url: URL): Credentials => {
+  const fromQuery = credentialsFromQuery((name) => url.searchParams.get(name) || undefined, req.headers.origin);
+  const bearer = bearerFromProtocols(req);
+  return bearer === undefined ? fromQuery : { ...fromQuery, bearer };
+};
 
 function refuseUpgrade(socket: Duplex, err: unknown, headers: Record<string, string> = {}): void {
   const appError = toAppError(err);
@@ -103,7 +121,13 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   // only a frame far over it (beyond what we agree to read at all) closes the socket with 1009.
   // A text frame that is not UTF-8 is a malformed frame like any other (an `error` frame, the
   // socket stays open), not a reason to close it with 1007 as ws would: checked in parseFrame.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes * OVERSIZE_READ_FACTOR, skipUTF8Validation: true });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes * OVERSIZE_READ_FACTOR,
+    skipUTF8Validation: true,
+    // Only ever `support.v1`: a `bearer.` one carries a key, which an answer must not repeat.
+    handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
   const connections = new Set<Connection>();
   const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);

@@ -30,6 +30,23 @@ describe('WebSocket /ws', () => {
       expect([missing.status, missing.error?.code]).toEqual([401, 'ERR_UNAUTHENTICATED']);
     });
 
+    it("takes an agent's key from a bearer subprotocol, keeping it out of the URL, and answers only support.v1", async () => {
+      const base = `${t.app.url.replace('http', 'ws')}/ws`;
+      const opened = (url: string, protocols: string[]) =>
+        new Promise<{ protocol: string; first: Frame; ws: WebSocket }>((resolve, reject) => {
+          const ws = new WebSocket(url, protocols);
+          ws.once('message', (data) => resolve({ protocol: ws.protocol, first: JSON.parse(String(data)) as Frame, ws }));
+          ws.once('error', reject);
+        });
+      const agent = await opened(`${base}?actorUserId=${AGENT.agent}`, ['support.v1', `bearer.${t.app.keys.secretKey}`]);
+      expect(agent.protocol).toBe('support.v1');
+      expect(agent.first).toMatchObject({ type: 'CONNECTION_ESTABLISHED', payload: { userId: AGENT.agent } });
+      agent.ws.close();
+      const refused = await opened(base, ['support.v1', 'bearer.sk_not_the_key_0123456789']);
+      expect(refused.protocol).toBe('support.v1');
+      expect(refused.first).toEqual({ type: 'error', payload: { code: 'ERR_UNAUTHENTICATED', message: 'Unknown secret key' } });
+    });
+
     it('answers an upgrade with an unparsable request target with 400 and keeps serving', async () => {
       const { port } = new URL(t.app.url);
       const answer = await new Promise<string>((resolve, reject) => {

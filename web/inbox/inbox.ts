@@ -55,6 +55,7 @@ export class Inbox {
     });
     this.socket = new RealtimeSocket({
       url: this.api.socketUrl(),
+      protocols: this.api.socketProtocols(),
       onFrame: (frame) => (frame.type === 'teamUpdated' ? void this.loadTeam() : this.live.handleFrame(frame)),
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),

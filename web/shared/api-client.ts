@@ -83,15 +83,23 @@ export class ApiClient {
     return c.visitorId ? { 'X-Public-Key': c.publicKey, 'X-Visitor-Id': c.visitorId } : { 'X-Public-Key': c.publicKey };
   }
 
-  /** The `/ws` URL with this caller's credentials (a browser cannot set a socket's headers). */
+  /**
+   * The `/ws` URL with this caller's credentials (a browser cannot set a socket's headers), all but
+   * an agent's key, which goes in `socketProtocols` so that no URL holds it.
+   */
   socketUrl(base: string = location.href): string {
     const url = new URL('/ws', this.origin || base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const c = this.credentials;
-    const params: Record<string, string> =
-      c.kind === 'agent' ? { token: c.key, actorUserId: c.agentId ?? '' } : { publicKey: c.publicKey, visitorId: c.visitorId ?? '' };
+    const params: Record<string, string> = c.kind === 'agent' ? { actorUserId: c.agentId ?? '' } : { publicKey: c.publicKey, visitorId: c.visitorId ?? '' };
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return url.toString();
+  }
+
+  /** The subprotocols a socket offers: an agent's key as `bearer.<key>` (server/realtime/socket-server.ts). */
+  socketProtocols(): string[] {
+    const c = this.credentials;
+    return c.kind === 'agent' ? ['support.v1', `bearer.${c.key}`] : [];
   }
 
   /**

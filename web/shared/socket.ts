@@ -26,6 +26,8 @@ const MAX_URL_RESUMES = 100;
 
 export interface RealtimeSocketOptions {
   url: string;
+  /** Subprotocols to offer (an agent's key, kept out of the URL: ApiClient.socketProtocols). */
+  protocols?: string[];
   onFrame(frame: ServerFrame): void;
   /** Where to resume from; asked on every (re)connect. */
   resumePoints(): readonly ResumePoint[];
@@ -90,7 +92,7 @@ export class RealtimeSocket {
     const points = this.options.resumePoints();
     for (const { conversationId, afterSeq } of points.slice(0, MAX_URL_RESUMES)) url.searchParams.append('resume', `${conversationId}:${afterSeq}`);
     this.resumesToSend = points.slice(MAX_URL_RESUMES);
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, this.options.protocols ?? []);
     this.socket = socket;
     socket.addEventListener('open', () => this.opened(socket));
     socket.addEventListener('message', (event) => this.received(event.data));

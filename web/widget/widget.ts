@@ -60,6 +60,7 @@ export class SupportWidget {
     });
     this.socket = new RealtimeSocket({
       url: session.api.socketUrl(),
+      protocols: session.api.socketProtocols(),
       onFrame: (frame) => this.live.handleFrame(frame),
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
