@@ -1,14 +1,25 @@
 /**
  * The `blob:` URLs of the files a page shows, fetched once each: the timeline is drawn again on
  * every change, and each drawing asks for its images' sources. The newest few are kept; an older
- * one is let go (its URL revoked) and fetched again if drawn again. A failed fetch is not asked
- * again for a while, whatever the drawings do.
+ * one is let go (its URL revoked) and fetched again if drawn again. A fetch refused for the rate
+ * (a page drawing more images at once than the visitor's burst) waits as long as the server says
+ * and tries again, a few times; any other failure is not asked again for a while, whatever the
+ * drawings do.
  */
-import type { ApiClient } from './api-client';
+import { ApiError, type ApiClient } from './api-client';
 
 /** Sources kept at most: a page showing more images than this fetches the oldest again when drawn. */
 const KEPT = 100;
 const FAILURE_MEMORY_MS = 30_000;
+/** Tries again after a `429`, each after the server's `retryAfterSeconds`. */
+const RATE_LIMITED_RETRIES = 3;
+
+/** How long a `429` says to wait, or undefined for any other failure. */
+function retryAfterMs(failure: unknown): number | undefined {
+  if (!(failure instanceof ApiError) || failure.status !== 429) return undefined;
+  const seconds = (failure.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return (typeof seconds === 'number' && seconds > 0 ? seconds : 1) * 1_000;
+}
 
 export class FileSources {
   /** Insertion order is use order: the first is the least recently used. */
@@ -23,13 +34,24 @@ export class FileSources {
       this.byUrl.set(fileUrl, known);
       return known;
     }
-    const source = this.api.fileObjectUrl(fileUrl);
+    const source = this.fetchPatiently(fileUrl, RATE_LIMITED_RETRIES);
     this.byUrl.set(fileUrl, source);
     source.then(
       () => this.letGoBeyond(KEPT),
       () => setTimeout(() => this.byUrl.get(fileUrl) === source && this.byUrl.delete(fileUrl), FAILURE_MEMORY_MS),
     );
     return source;
+  }
+
+  private async fetchPatiently(fileUrl: string, retries: number): Promise<string> {
+    try {
+      return await this.api.fileObjectUrl(fileUrl);
+    } catch (failure) {
+      const wait = retryAfterMs(failure);
+      if (wait === undefined || retries === 0) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      return this.fetchPatiently(fileUrl, retries - 1);
+    }
   }
 
   private letGoBeyond(kept: number): void {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../../web/shared/api-client';
 import { FileSources } from '../../../web/shared/file-sources';
 
 /** An API whose file fetches are counted, answering `blob:<url>`, or failing for `fail` urls. */
@@ -39,6 +40,32 @@ describe('FileSources', () => {
     await vi.waitFor(() => expect(revoked).toHaveBeenCalledWith('blob:/v1/files/0'));
     await sources.sourceOf('/v1/files/0');
     expect(fetched.filter((url) => url === '/v1/files/0')).toHaveLength(2);
+  });
+
+  it('waits as long as a 429 says and tries again, a few times, before it fails', async () => {
+    vi.useFakeTimers();
+    const fetched: string[] = [];
+    let refusals = 2;
+    const api = {
+      fileObjectUrl: async (url: string) => {
+        fetched.push(url);
+        if (url.endsWith('busy') || refusals-- > 0) throw new ApiError(429, 'ERR_RATE_LIMITED', 'Too many requests', { retryAfterSeconds: 2 });
+        return `blob:${url}`;
+      },
+    };
+    const sources = new FileSources(api);
+    const source = sources.sourceOf('/v1/files/a');
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(fetched).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2_001);
+    expect(await source).toBe('blob:/v1/files/a');
+    expect(fetched).toHaveLength(3);
+
+    const busy = sources.sourceOf('/v1/files/busy');
+    busy.catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(busy).rejects.toThrow('Too many requests');
+    expect(fetched.filter((url) => url.endsWith('busy'))).toHaveLength(4);
   });
 
   it('does not ask again for a file that failed until a while has passed', async () => {
