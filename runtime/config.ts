@@ -75,7 +75,12 @@ export const MAX_KEY_CHARS = 200;
 const envSchema = z.object({
   PORT: int(0, 65_535, 3000, '(the largest TCP port)'),
   HOST: z.string().default('127.0.0.1'),
-  DATA_DIR: z.string().default('./data'),
+  DATA_DIR: z
+    .string()
+    .default('./data')
+    // The kernel's own file systems: no store belongs there, and making folders in /proc hangs Node's
+    // recursive mkdir. /dev/shm is a RAM disk like any other.
+    .refine((dir) => !/^\/(proc|sys|dev(?!\/shm(\/|$)))(\/|$)/.test(path.resolve(dir)), 'not under /proc, /sys or /dev (the kernel\'s file systems; /dev/shm is fine)'),
   /** Keep the embedded store in memory only (tests, benchmarks). */
   EMBEDDED_MONGO_MEMORY: flag.default(false),
   EMBEDDED_ENGINE_THREAD: flag.default(true),

@@ -23,6 +23,11 @@ describe('loadConfig', () => {
   it('keeps the workflows of a Temporal dev server in the data directory, unless the data is kept in memory', () => {
     expect(loadConfig({ DATA_DIR: '/srv/support' }).temporal.dbFilename).toBe('/srv/support/temporal/dev-server.db');
     expect(loadConfig({ DATA_DIR: '/srv/support', EMBEDDED_MONGO_MEMORY: 'true' }).temporal.dbFilename).toBeUndefined();
+    for (const kernel of ['/proc/self/data', '/sys', '/dev/shm/../null', '/srv/../proc/x']) {
+      expect(() => loadConfig({ DATA_DIR: kernel })).toThrow("DATA_DIR: not under /proc, /sys or /dev (the kernel's file systems; /dev/shm is fine)");
+    }
+    expect(loadConfig({ DATA_DIR: '/procedures' }).dataDir).toBe('/procedures');
+    expect(loadConfig({ DATA_DIR: '/dev/shm/support' }).dataDir).toBe('/dev/shm/support');
   });
 
   it('takes a JSON body limit of at most 1 MiB, as a message must fit a Temporal payload', () => {
