@@ -23,7 +23,7 @@ import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
 import { TokenBuckets } from './rate-limit';
-import { proxyTrust } from './client-ip';
+import { ipLimitKey, proxyTrust } from './client-ip';
 import { Realtime } from './realtime/realtime';
 import { aiAgentRoutes } from './routes/ai-agents';
 import { contactRoutes } from './routes/contacts';
@@ -95,7 +95,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx));
-  app.use('/v1', rateLimit(ipBuckets, (req) => req.ip ?? 'unknown'));
+  app.use('/v1', rateLimit(ipBuckets, (req) => ipLimitKey(req.ip)));
   app.use('/v1/websites', websiteRoutes(ctx));
   app.use('/v1/conversations', conversationRoutes(ctx));
   app.use('/v1/messages', messageRoutes(ctx));

@@ -3,6 +3,7 @@
  * WebSocket upgrades, which never pass through Express, by one rule.
  */
 import type { IncomingMessage } from 'node:http';
+import ipaddr from 'ipaddr.js';
 import proxyaddr from 'proxy-addr';
 
 /**
@@ -19,3 +20,17 @@ export const proxyTrust = (setting: TrustProxy): ProxyTrust =>
 
 /** The client's address as Express's `req.ip` gives it, for a request Express did not see. */
 export const clientIpOf = (req: IncomingMessage, trust: ProxyTrust): string => proxyaddr(req, trust);
+
+/**
+ * The key a per-IP limit counts a caller by: an IPv4 address (also one written as IPv6, `::ffff:…`),
+ * or an IPv6 address's /64, since one subscriber is handed a whole /64 and could take a new address
+ * of it for each request.
+ */
+export function ipLimitKey(ip: string | undefined): string {
+  if (!ip || !ipaddr.isValid(ip)) return ip ?? 'unknown';
+  const address = ipaddr.parse(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const v6 = address as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
+}

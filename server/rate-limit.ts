@@ -25,11 +25,15 @@ export class TokenBuckets {
   }
 
   take(key: string, now = Date.now()): TakeResult {
+    const result = this.peek(key, now);
+    if (result.ok) this.buckets.get(key)!.tokens -= 1;
+    return result;
+  }
+
+  /** Whether `take` would succeed now, taking nothing. */
+  peek(key: string, now = Date.now()): TakeResult {
     const bucket = this.refill(key, now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { ok: true };
-    }
+    if (bucket.tokens >= 1) return { ok: true };
     const missing = 1 - bucket.tokens;
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(missing / this.options.perSecond)) };
   }

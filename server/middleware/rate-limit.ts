@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../domain/errors';
-import { TokenBuckets, type RateLimitOptions } from '../rate-limit';
+import { ipLimitKey } from '../client-ip';
+import { TokenBuckets, type RateLimitOptions, type TakeResult } from '../rate-limit';
 import { callerOf } from './authenticate';
 
 /** Charges one token per request to the key `keyOf` names (no key: not limited). */
@@ -9,9 +10,7 @@ export function rateLimit(buckets: TokenBuckets, keyOf: (req: Request, res: Resp
     const key = keyOf(req, res);
     if (key === undefined) return next();
     const taken = buckets.take(key);
-    if (taken.ok) return next();
-    res.setHeader('Retry-After', String(taken.retryAfterSeconds));
-    next(new AppError('ERR_RATE_LIMITED', refusal, { retryAfterSeconds: taken.retryAfterSeconds }));
+    next(taken.ok ? undefined : refused(res, taken, refusal));
   };
 }
 
@@ -24,15 +23,39 @@ const visitorKeyOf = (res: Response): string | undefined => {
 /** After authentication: charges a visitor's call to that visitor, whatever its IP (team members' calls are not limited here). */
 export const visitorRateLimit = (buckets: TokenBuckets): RequestHandler => rateLimit(buckets, (_req, res) => visitorKeyOf(res));
 
+/** Refuses with a `429` and `Retry-After`. */
+function refused(res: Response, taken: Extract<TakeResult, { ok: false }>, message: string): AppError {
+  res.setHeader('Retry-After', String(taken.retryAfterSeconds));
+  return new AppError('ERR_RATE_LIMITED', message, { retryAfterSeconds: taken.retryAfterSeconds });
+}
+
 /**
- * After authentication: a conversation a visitor opens is charged to the visitor and to its IP,
- * since a script can take a new visitor id for each (the team's are not limited). Each starts a
- * workflow that runs for days, so these buckets count by the hour.
+ * Conversations visitors open, counted per visitor and per IP (a script can take a new visitor id
+ * for each); the team's are not limited. Each starts a workflow that runs for days, so these
+ * buckets count by the hour. `check` refuses when either is empty; `charge`, once a conversation
+ * was made, takes from both: a request refused, or a retry answered with the conversation made
+ * before, costs nothing.
  */
-export function newConversationRateLimit(limits: { visitor: RateLimitOptions; ip: RateLimitOptions }): RequestHandler[] {
-  const refusal = 'Too many new conversations';
-  return [
-    rateLimit(new TokenBuckets(limits.visitor), (_req, res) => visitorKeyOf(res), refusal),
-    rateLimit(new TokenBuckets(limits.ip), (req, res) => (visitorKeyOf(res) === undefined ? undefined : (req.ip ?? 'unknown')), refusal),
-  ];
+export function newConversationLimit(limits: { visitor: RateLimitOptions; ip: RateLimitOptions }): { check: RequestHandler; charge(req: Request, res: Response): void } {
+  const visitors = new TokenBuckets(limits.visitor);
+  const ips = new TokenBuckets(limits.ip);
+  const keysOf = (req: Request, res: Response) => {
+    const visitor = visitorKeyOf(res);
+    return visitor === undefined ? undefined : { visitor, ip: ipLimitKey(req.ip) };
+  };
+  return {
+    check: (req, res, next) => {
+      const keys = keysOf(req, res);
+      if (!keys) return next();
+      const visitor = visitors.peek(keys.visitor);
+      const ip = visitor.ok ? ips.peek(keys.ip) : visitor;
+      next(ip.ok ? undefined : refused(res, ip, 'Too many new conversations'));
+    },
+    charge: (req, res) => {
+      const keys = keysOf(req, res);
+      if (!keys) return;
+      visitors.take(keys.visitor);
+      ips.take(keys.ip);
+    },
+  };
 }

@@ -28,7 +28,8 @@ async function resume(deps: ClientFrameDeps, conn: Connection, conversationId: s
         if (!item || !conn.resume.admitBackfill(conversationId, item.seq)) continue;
         conn.sendEvent({ type: 'timelineItemCreated', payload: { conversationId, item } });
       }
-      if (!page.hasNextPage || !page.nextCursor) break;
+      // A socket gone by now is sent nothing more: its pages are not read.
+      if (!page.hasNextPage || !page.nextCursor || !conn.isOpen) break;
       page = await deps.store.listItems(conversationId, { audience: storeAudienceOf(conn.caller), cursor: page.nextCursor, limit: BACKFILL_PAGE });
     }
   } finally {

@@ -20,6 +20,8 @@ export class Connection {
   alive = true;
   /** Conversations this socket last said it is typing in: told stopped when it closes. */
   readonly typingIn = new Set<string>();
+  /** How many resumes of its connect URL it took (CONNECTION_ESTABLISHED says, so a client knows this server takes them). */
+  resumedAtConnect = 0;
 
   constructor(
     readonly ws: WebSocket,

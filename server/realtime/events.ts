@@ -5,7 +5,11 @@ import type { TimelineItem } from '../../domain/timeline';
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
 
 export type ServerEvent =
-  | { type: 'CONNECTION_ESTABLISHED'; payload: { connectionId: string; visitorId?: string; userId?: string } }
+  | {
+      type: 'CONNECTION_ESTABLISHED';
+      /** `resumed`: how many resumes of the connect URL (`?resume=`) the socket took. */
+      payload: { connectionId: string; visitorId?: string; userId?: string; resumed: number };
+    }
   | { type: 'conversationCreated'; payload: { conversationId: string; conversation: Conversation } }
   | { type: 'timelineItemCreated'; payload: { conversationId: string; item: TimelineItem } }
   | { type: 'timelineItemUpdated'; payload: { conversationId: string; item: TimelineItem } }

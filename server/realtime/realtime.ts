@@ -150,7 +150,11 @@ export class Realtime {
     const { caller } = conn;
     conn.sendEvent({
       type: 'CONNECTION_ESTABLISHED',
-      payload: { connectionId: conn.id, ...(caller.kind === 'visitor' ? { visitorId: caller.visitorId } : caller.userId ? { userId: caller.userId } : {}) },
+      payload: {
+        connectionId: conn.id,
+        ...(caller.kind === 'visitor' ? { visitorId: caller.visitorId } : caller.userId ? { userId: caller.userId } : {}),
+        resumed: conn.resumedAtConnect,
+      },
     });
     closeAtTokenExpiry(conn);
     void this.tokenSockets.check([conn]);

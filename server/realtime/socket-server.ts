@@ -10,12 +10,11 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../../domain/errors';
 import { credentialsFromQuery, type Credentials } from '../auth';
-import { clientIpOf, proxyTrust, type TrustProxy } from '../client-ip';
+import { clientIpOf, ipLimitKey, proxyTrust, type TrustProxy } from '../client-ip';
 import type { Caller } from '../caller';
 import { errorBody, httpStatusOf, toAppError } from '../http-errors';
-import { TokenBuckets, type RateLimitOptions } from '../rate-limit';
-import { parseInput } from '../schemas/parse';
-import { clientFrame, connectResumes, frameRef, type ClientFrame } from '../schemas/realtime';
+import { TokenBuckets, type RateLimitOptions, type TakeResult } from '../rate-limit';
+import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientFrame, type ResumeFrame } from '../schemas/realtime';
 import { Connection } from './connection';
 import { Heartbeat } from './heartbeat';
 
@@ -139,25 +138,23 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     if (!URL.canParse(target, 'http://localhost')) return refuseUpgrade(socket, new AppError('ERR_INVALID_INPUT', 'Malformed request target'));
     const url = new URL(target, 'http://localhost');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, new AppError('ERR_NOT_FOUND', 'The WebSocket endpoint is /ws'));
-    const ip = clientIpOf(req, trust);
+    const ip = ipLimitKey(clientIpOf(req, trust));
     const taken = options.ipBuckets.take(ip);
     if (!taken.ok) {
       const { retryAfterSeconds } = taken;
       return refuseUpgrade(socket, new AppError('ERR_RATE_LIMITED', 'Too many requests', { retryAfterSeconds }), { 'Retry-After': String(retryAfterSeconds) });
     }
     let caller: Caller;
-    let resumes: ClientFrame[];
     try {
       caller = await handlers.authenticate(credentialsOf(req, url));
-      resumes = parseInput(connectResumes, { resume: url.searchParams.getAll('resume') }, 'query').resume;
     } catch (err) {
       return refuseOverSocket(wss, req, socket, head, err);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip, resumes));
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip, url.searchParams.getAll('resume')));
   };
 
-  /** `resumes`: those asked for in the upgrade's URL, begun before the socket hears anything live. */
-  const open = (ws: WebSocket, caller: Caller, ip: string, resumes: ClientFrame[]) => {
+  /** `resumes`: the upgrade URL's `resume` parameters, begun before the socket hears anything live. */
+  const open = (ws: WebSocket, caller: Caller, ip: string, resumes: string[]) => {
     const conn = new Connection(ws, caller, options.maxBufferedBytes, log);
     connections.add(conn);
     let queue = Promise.resolve();
@@ -194,16 +191,54 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
         conn.sendError(appError.code, appError.message, frame.ref);
       });
     // Before the socket is routed anything (onOpen): an item posted meanwhile waits for its backfill.
-    for (const frame of resumes) {
+    const { frames, refusals } = urlResumes(conn, ip, resumes);
+    conn.resumedAtConnect = frames.length;
+    for (const frame of frames) {
       handlers.onFrameArrived(conn, frame);
       queue = queue.then(() => handle(frame));
     }
     handlers.onOpen(conn);
+    for (const [code, message] of refusals) conn.sendError(code, message);
+  };
+
+  /**
+   * The connect URL's resumes as frames: one per conversation (the last given), at most
+   * MAX_CONNECT_RESUMES, each charged to the socket's and the IP's frame budgets as a resume frame
+   * is. What is not taken is told in `error` frames once the socket is open; the socket stays.
+   */
+  const urlResumes = (conn: Connection, ip: string, given: string[]): { frames: ClientFrame[]; refusals: Array<[string, string]> } => {
+    const refusals: Array<[string, string]> = [];
+    const byConversation = new Map<string, ResumeFrame>();
+    given.forEach((value, index) => {
+      const parsed = connectResume.safeParse(value);
+      if (!parsed.success) return void refusals.push(['ERR_INVALID_INPUT', `query.resume.${index}: ${parsed.error.issues[0]?.message ?? 'invalid'}`]);
+      byConversation.delete(parsed.data.payload.conversationId);
+      byConversation.set(parsed.data.payload.conversationId, parsed.data);
+    });
+    const frames: ClientFrame[] = [];
+    for (const frame of byConversation.values()) {
+      if (frames.length === MAX_CONNECT_RESUMES) {
+        refusals.push(['ERR_INVALID_INPUT', `query.resume: at most ${MAX_CONNECT_RESUMES} conversations; send the others as resume frames`]);
+        break;
+      }
+      const taken = chargeFrame(conn, ip);
+      if (!taken.ok) {
+        refusals.push(['ERR_RATE_LIMITED', `Too many frames: resumes from ${frame.payload.conversationId} on were not taken; retry in ${taken.retryAfterSeconds}s`]);
+        break;
+      }
+      frames.push(frame);
+    }
+    return { frames, refusals };
+  };
+
+  /** Takes a frame's token from the socket's (or its visitor's) budget, then from its IP's. */
+  const chargeFrame = (conn: Connection, ip: string): TakeResult => {
+    const own = frameBuckets.take(frameBudgetOf(conn));
+    return own.ok ? options.ipBuckets.take(ip) : own;
   };
 
   const parseFrame = (conn: Connection, ip: string, data: RawData, isBinary: boolean): ClientFrame | undefined => {
-    const own = frameBuckets.take(frameBudgetOf(conn));
-    const taken = own.ok ? options.ipBuckets.take(ip) : own;
+    const taken = chargeFrame(conn, ip);
     if (!taken.ok) {
       conn.sendError('ERR_RATE_LIMITED', `Too many frames; retry in ${taken.retryAfterSeconds}s`);
       return undefined;

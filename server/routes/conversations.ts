@@ -7,7 +7,7 @@ import { itemFor, pluginAudienceOf, storeAudienceOf, viewWithPreview, visibleCon
 import { requireActingAgent, requireAgent, viewerOf, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
-import { newConversationRateLimit } from '../middleware/rate-limit';
+import { newConversationLimit } from '../middleware/rate-limit';
 import {
   actionAnswerBody,
   conversationParams,
@@ -38,11 +38,13 @@ const idOf = (req: Request): string => parseInput(conversationParams, req.params
 export function conversationRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(...ctx.authenticate, ...ctx.jsonBody);
-  const newConversationLimit = newConversationRateLimit(ctx.limits.conversationRate);
+  const newConversations = newConversationLimit(ctx.limits.conversationRate);
 
-  router.post('/', ...newConversationLimit, async (req, res) => {
+  router.post('/', newConversations.check, async (req, res) => {
     const input = parseInput(createConversationBody, req.body, 'body');
-    res.status(201).json(await createConversation(ctx, callerOf(res), input));
+    const { created, ...answer } = await createConversation(ctx, callerOf(res), input);
+    if (created) newConversations.charge(req, res);
+    res.status(201).json(answer);
   });
 
   router.get('/', async (req, res) => {

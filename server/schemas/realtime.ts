@@ -18,11 +18,12 @@ export type ClientFrame = z.output<typeof clientFrame>;
 export const MAX_CONNECT_RESUMES = 100;
 
 /**
- * `?resume=<conversationId>:<afterSeq>` on `/ws`, repeated: resume frames the socket acts on as it
- * opens, before any live item reaches it (a conversation id may hold `:`; the last one splits).
+ * One `?resume=<conversationId>:<afterSeq>` of `/ws` (repeated): a resume frame the socket acts on
+ * as it opens, before any live item reaches it (a conversation id may hold `:`; the last one splits).
  */
-/** One `resume` parameter as the frame it stands for. */
-const connectResume = z.string().transform((value, issue): Extract<ClientFrame, { type: 'resume' }> => {
+export type ResumeFrame = Extract<ClientFrame, { type: 'resume' }>;
+
+export const connectResume = z.string().transform((value, issue): ResumeFrame => {
   const at = value.lastIndexOf(':');
   const conversationId = clientId.safeParse(value.slice(0, Math.max(at, 0)));
   const afterSeq = /^\d{1,15}$/.test(value.slice(at + 1)) ? Number(value.slice(at + 1)) : NaN;
@@ -33,4 +34,3 @@ const connectResume = z.string().transform((value, issue): Extract<ClientFrame, 
   return { type: 'resume', payload: { conversationId: conversationId.data, afterSeq } };
 });
 
-export const connectResumes = z.object({ resume: z.array(connectResume).max(MAX_CONNECT_RESUMES) });

@@ -32,7 +32,7 @@ export async function createConversation(
   deps: ItemServiceDeps,
   caller: Caller,
   input: CreateConversationInput,
-): Promise<{ conversation: Conversation; initialTimelineItems: TimelineItem[] }> {
+): Promise<{ conversation: Conversation; initialTimelineItems: TimelineItem[]; created: boolean }> {
   const websiteId = caller.website.id;
   // Priority and tags are the team's triage (contract: visitors cannot change priority or tag).
   if (caller.kind === 'visitor' && (input.priority !== undefined || input.tags !== undefined)) {
@@ -48,7 +48,7 @@ export async function createConversation(
   await refuseTakenIds(deps, initialIds, input.conversationId);
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);
 
-  const { conversation } = await deps.store.createConversation(
+  const { conversation, created } = await deps.store.createConversation(
     { id: input.conversationId, websiteId, visitorId, priority: input.priority, tags: input.tags, metadata: input.metadata, initialItems: input.defaultTimelineItems },
     storeAudienceOf(caller),
   );
@@ -61,7 +61,7 @@ export async function createConversation(
   }
   const visible = items.filter((item) => deps.plugins.isVisibleTo(item, pluginAudienceOf(caller)));
   const last = visible.at(-1) ?? conversation.lastTimelineItem;
-  return { conversation: viewFor(caller, { ...conversation, ...(last ? { lastTimelineItem: last } : {}) }, deps.plugins), initialTimelineItems: visible };
+  return { conversation: viewFor(caller, { ...conversation, ...(last ? { lastTimelineItem: last } : {}) }, deps.plugins), initialTimelineItems: visible, created };
 }
 
 /** Files are uploaded to a conversation that exists: an initial item can name none (refused before anything is written). */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientIpOf, proxyTrust, type TrustProxy } from '../../server/client-ip';
+import { clientIpOf, ipLimitKey, proxyTrust, type TrustProxy } from '../../server/client-ip';
 
 /** The IP a request from `peer` that says `forwarded` in X-Forwarded-For is charged to. */
 const ipOf = (trust: TrustProxy, peer: string, forwarded: string): string =>
@@ -22,5 +22,18 @@ describe('clientIpOf', () => {
     expect(ipOf(1, '192.0.2.1', '203.0.113.7, 198.51.100.1')).toBe('198.51.100.1');
     expect(ipOf(2, '192.0.2.1', '203.0.113.7, 198.51.100.1')).toBe('203.0.113.7');
     expect(ipOf(0, '127.0.0.1', '203.0.113.7')).toBe('127.0.0.1');
+  });
+});
+
+describe('ipLimitKey', () => {
+  it('counts an IPv4 address as itself, also written as IPv6, and an IPv6 address by its /64', () => {
+    expect(ipLimitKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(ipLimitKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(ipLimitKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(ipLimitKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(ipLimitKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(ipLimitKey('::1')).toBe('0:0:0:0::/64');
+    expect(ipLimitKey(undefined)).toBe('unknown');
+    expect(ipLimitKey('not an address')).toBe('not an address');
   });
 });

@@ -43,6 +43,10 @@ describe('per-IP limit', () => {
     const byDefault = await started(limits);
     expect([...(await statuses(byDefault, '/v1/websites', 2, behind('203.0.113.1'))), ...(await statuses(byDefault, '/v1/websites', 1, behind('203.0.113.2')))]).toEqual([401, 401, 401]);
     expect(await upgradeStatus(byDefault, behind('203.0.113.3'))).toBe(401);
+    // The addresses of one IPv6 /64 are one client: a subscriber is handed the whole /64.
+    expect(await statuses(byDefault, '/v1/websites', 2, behind('2001:db8:1:2::a'))).toEqual([401, 401]);
+    expect(await statuses(byDefault, '/v1/websites', 1, behind('2001:db8:1:2::b'))).toEqual([429]);
+    expect(await statuses(byDefault, '/v1/websites', 1, behind('2001:db8:1:3::a'))).toEqual([401]);
     await byDefault.close();
     const trustingNone = await started(limits, { TRUST_PROXY: '0' });
     expect(await statuses(trustingNone, '/v1/websites', 1, behind('203.0.113.1'))).toEqual([401]);
@@ -72,7 +76,11 @@ describe('new conversations', () => {
     const running = await started({ conversationRate: { visitor: { perSecond: 2 / 3_600, burst: 2 }, ip: { perSecond: 3 / 3_600, burst: 3 } } });
     const api = new Api(running);
     const open = async (visitorId: string, conversationId: string) => api.call('POST', '/v1/conversations', { visitorId }, { conversationId });
-    expect([(await open('v-conv-1', 'lim-1')).status, (await open('v-conv-1', 'lim-2')).status]).toEqual([201, 201]);
+    // What makes no conversation costs nothing: a refused request, a retry of one made.
+    expect((await open('v-conv-1', 'lim-1')).status).toBe(201);
+    expect((await open('v-conv-1', 'lim-1')).status).toBe(201);
+    expect((await api.call('POST', '/v1/conversations', { visitorId: 'v-conv-1' }, { conversationId: 'lim-bad', priority: 'high' })).status).toBe(403);
+    expect((await open('v-conv-1', 'lim-2')).status).toBe(201);
     const refused = await open('v-conv-1', 'lim-3');
     expect(refused.status).toBe(429);
     expect(refused.body.error.message).toBe('Too many new conversations');

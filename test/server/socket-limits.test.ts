@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import { AGENT, SocketClient, sleep, upgrade } from './support/clients';
+import { AGENT, Api, SocketClient, sleep, upgrade } from './support/clients';
 import { startTestApp, type LimitOverrides } from './support/app';
 
 let app: RunningApp | undefined;
@@ -57,5 +57,31 @@ describe('socket limits', () => {
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     const rest = await fetch(`${running.url}/v1/websites`);
     expect(rest.status).toBe(429);
+  });
+
+  it('takes the resumes of a connect URL once per conversation, up to 100, each paying a frame, and tells of the rest in error frames', async () => {
+    const running = await started({ ws: { frameRate: { perSecond: 0.01, burst: 150 } } });
+    const api = new Api(running);
+    const visitorId = await api.newVisitor();
+    await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'url-resume' });
+    const query = ['no-seq', 'conv:-1', 'url-resume:0', 'url-resume:0', ...Array.from({ length: 100 }, (_, i) => `c${i}:0`)].map((r) => `&resume=${r}`).join('');
+    const socket = await SocketClient.open(running, { visitorId }, {}, query);
+    sockets.push(socket);
+    expect(socket.of('CONNECTION_ESTABLISHED')[0]!.payload.resumed).toBe(100);
+    await expect.poll(() => socket.of('error', (p) => p.code === 'ERR_INVALID_INPUT').map((f) => f.payload.message as string)).toEqual([
+      'query.resume.0: expected <conversationId>:<afterSeq>',
+      'query.resume.1: expected <conversationId>:<afterSeq>',
+      'query.resume: at most 100 conversations; send the others as resume frames',
+    ]);
+    // The 99 others taken are not the visitor's: each is refused as a resume frame would be.
+    await expect.poll(() => socket.of('error', (p) => p.code === 'ERR_NOT_FOUND').length).toBe(99);
+
+    // Each took a frame of the visitor's budget, shared by all its sockets: 50 are left of 150.
+    const second = await SocketClient.open(running, { visitorId }, {}, Array.from({ length: 100 }, (_, i) => `&resume=n${i}:0`).join(''));
+    sockets.push(second);
+    expect(second.of('CONNECTION_ESTABLISHED')[0]!.payload.resumed).toBe(50);
+    const limited = await second.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_RATE_LIMITED');
+    expect(limited.payload.message).toMatch(/^Too many frames: resumes from n50 on were not taken; retry in \d+s$/);
+    expect(second.ws.readyState).toBe(second.ws.OPEN);
   });
 });

@@ -56,6 +56,8 @@ export class Inbox {
     this.socket = new RealtimeSocket({
       url: this.api.socketUrl(),
       protocols: this.api.socketProtocols(),
+      // For an instance of a version that does not take the key from a subprotocol (a rolling deploy).
+      urlWithKey: this.api.socketUrl(location.href, { withKey: true }),
       onFrame: (frame) => (frame.type === 'teamUpdated' ? void this.loadTeam() : this.live.handleFrame(frame)),
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),

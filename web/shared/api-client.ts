@@ -87,11 +87,12 @@ export class ApiClient {
    * The `/ws` URL with this caller's credentials (a browser cannot set a socket's headers), all but
    * an agent's key, which goes in `socketProtocols` so that no URL holds it.
    */
-  socketUrl(base: string = location.href): string {
+  socketUrl(base: string = location.href, { withKey = false } = {}): string {
     const url = new URL('/ws', this.origin || base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const c = this.credentials;
-    const params: Record<string, string> = c.kind === 'agent' ? { actorUserId: c.agentId ?? '' } : { publicKey: c.publicKey, visitorId: c.visitorId ?? '' };
+    const params: Record<string, string> =
+      c.kind === 'agent' ? { ...(withKey ? { token: c.key } : {}), actorUserId: c.agentId ?? '' } : { publicKey: c.publicKey, visitorId: c.visitorId ?? '' };
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return url.toString();
   }

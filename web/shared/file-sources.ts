@@ -11,7 +11,7 @@ import { ApiError, type ApiClient } from './api-client';
 /** Sources kept at most: a page showing more images than this fetches the oldest again when drawn. */
 const KEPT = 100;
 const FAILURE_MEMORY_MS = 30_000;
-/** Tries again after a `429`, each after the server's `retryAfterSeconds`. */
+/** Tries again after a `429`, each after the server's `retryAfterSeconds` and up to half of it again. */
 const RATE_LIMITED_RETRIES = 3;
 
 /** How long a `429` says to wait, or undefined for any other failure. */
@@ -49,7 +49,8 @@ export class FileSources {
     } catch (failure) {
       const wait = retryAfterMs(failure);
       if (wait === undefined || retries === 0) throw failure;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      // Spread out: the images refused together should not all come back at the same moment.
+      await new Promise((resolve) => setTimeout(resolve, wait * (1 + Math.random() / 2)));
       return this.fetchPatiently(fileUrl, retries - 1);
     }
   }

@@ -23,11 +23,31 @@ const CLOSED_FOR_GOOD: ReadonlySet<number> = new Set([4003, 4400, 4401, 4403]);
 
 /** Resumes the server takes in a connect URL (server/schemas/realtime.ts); more are sent as frames once open. */
 const MAX_URL_RESUMES = 100;
+/** And at most this many bytes of them, so the URL stays under what proxies take (nginx: 8 KiB a line). */
+const MAX_URL_RESUME_BYTES = 4_096;
+
+/** The resume points that go in the connect URL: the first ones, within both bounds. */
+function urlResumesOf(points: readonly ResumePoint[]): ResumePoint[] {
+  const taken: ResumePoint[] = [];
+  let bytes = 0;
+  for (const point of points) {
+    bytes += `&resume=${encodeURIComponent(`${point.conversationId}:${point.afterSeq}`)}`.length;
+    if (taken.length === MAX_URL_RESUMES || bytes > MAX_URL_RESUME_BYTES) break;
+    taken.push(point);
+  }
+  return taken;
+}
 
 export interface RealtimeSocketOptions {
   url: string;
   /** Subprotocols to offer (an agent's key, kept out of the URL: ApiClient.socketProtocols). */
   protocols?: string[];
+  /**
+   * The URL with the key in it, no subprotocols: tried once when a connection offering the key as a
+   * subprotocol is refused (`4401`), in case the server is of a version before them (met during a
+   * rolling deploy); only its refusal too counts as for good.
+   */
+  urlWithKey?: string;
   onFrame(frame: ServerFrame): void;
   /** Where to resume from; asked on every (re)connect. */
   resumePoints(): readonly ResumePoint[];
@@ -49,8 +69,11 @@ export class RealtimeSocket {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private lastHeard = 0;
-  /** Resumes that did not fit in the connect URL: sent as frames once it opens. */
+  /** This attempt's resume points: those in its URL, and the rest, sent as frames once it opens. */
+  private inUrl: readonly ResumePoint[] = [];
   private resumesToSend: readonly ResumePoint[] = [];
+  /** Connecting with `urlWithKey`, after the subprotocol's key was refused. */
+  private keyInUrl = false;
 
   constructor(private readonly options: RealtimeSocketOptions) {}
 
@@ -88,11 +111,12 @@ export class RealtimeSocket {
 
   private connect(): void {
     this.options.onStatus?.('connecting');
-    const url = new URL(this.options.url);
+    const url = new URL(this.keyInUrl && this.options.urlWithKey ? this.options.urlWithKey : this.options.url);
     const points = this.options.resumePoints();
-    for (const { conversationId, afterSeq } of points.slice(0, MAX_URL_RESUMES)) url.searchParams.append('resume', `${conversationId}:${afterSeq}`);
-    this.resumesToSend = points.slice(MAX_URL_RESUMES);
-    const socket = new WebSocket(url, this.options.protocols ?? []);
+    this.inUrl = urlResumesOf(points);
+    for (const { conversationId, afterSeq } of this.inUrl) url.searchParams.append('resume', `${conversationId}:${afterSeq}`);
+    this.resumesToSend = points.slice(this.inUrl.length);
+    const socket = new WebSocket(url, this.keyInUrl ? [] : (this.options.protocols ?? []));
     this.socket = socket;
     socket.addEventListener('open', () => this.opened(socket));
     socket.addEventListener('message', (event) => this.received(event.data));
@@ -119,7 +143,17 @@ export class RealtimeSocket {
     } catch {
       return;
     }
+    if (frame.type === 'CONNECTION_ESTABLISHED') this.established(frame.payload.resumed);
     this.options.onFrame(frame);
+  }
+
+  /**
+   * The server took `resumed` of the URL's resumes (undefined: a server of a version before them,
+   * which took none): the others go as frames.
+   */
+  private established(resumed: number | undefined): void {
+    this.keyInUrl = false;
+    for (const point of this.inUrl.slice(resumed ?? 0)) this.resume(point);
   }
 
   private closed(socket: WebSocket, code: number, reason: string): void {
@@ -127,6 +161,11 @@ export class RealtimeSocket {
     clearInterval(this.heartbeatTimer);
     this.socket = undefined;
     if (this.stopped) return;
+    if (code === 4401 && !this.keyInUrl && this.options.urlWithKey && this.options.protocols?.length) {
+      this.keyInUrl = true;
+      this.connect();
+      return;
+    }
     if (CLOSED_FOR_GOOD.has(code)) {
       this.stop();
       this.options.onRevoked?.(reason);

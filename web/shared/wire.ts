@@ -55,7 +55,8 @@ export interface ConversationPage {
 
 /** Server-to-client frames on `/ws`. */
 export type ServerFrame =
-  | { type: 'CONNECTION_ESTABLISHED'; payload: { connectionId: string; visitorId?: string; userId?: string } }
+  /** `resumed`: the resumes of the connect URL taken; absent from a server of a version before them. */
+  | { type: 'CONNECTION_ESTABLISHED'; payload: { connectionId: string; visitorId?: string; userId?: string; resumed?: number } }
   | { type: 'conversationCreated'; payload: { conversationId: string; conversation: Conversation } }
   | { type: 'timelineItemCreated' | 'timelineItemUpdated'; payload: { conversationId: string; item: TimelineItem } }
   | { type: 'conversationUpdated'; payload: { conversationId: string; updates: Partial<Conversation> } }

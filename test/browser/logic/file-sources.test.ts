@@ -57,7 +57,8 @@ describe('FileSources', () => {
     const source = sources.sourceOf('/v1/files/a');
     await vi.advanceTimersByTimeAsync(1_999);
     expect(fetched).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(2_001);
+    // Each wait is 2 s and up to 1 s more.
+    await vi.advanceTimersByTimeAsync(4_002);
     expect(await source).toBe('blob:/v1/files/a');
     expect(fetched).toHaveLength(3);
 
