@@ -61,7 +61,7 @@ const refOf = (json: unknown): string | undefined => {
  * `bearer.<secret key or member token>` (a page cannot set a socket's headers, but it can offer
  * subprotocols), and the server answers `support.v1` only, never echoing the key.
  */
-export const SUBPROTOCOL = 'support.v1';
+const SUBPROTOCOL = 'support.v1';
 const BEARER_PROTOCOL = 'bearer.';
 
 /** The key a `bearer.` subprotocol carries, if the upgrade offered one. */
