@@ -8,7 +8,7 @@ import type { StoredMemberToken } from '../activities/store';
 import { AppError } from '../domain/errors';
 import type { TeamMember, Visitor, Website } from '../domain/people';
 import type { AgentCaller, Caller } from './caller';
-import { isMemberToken, keyFingerprintOf, memberTokenIdOf, secretMatches } from './member-token-secrets';
+import { isMemberToken, keyFingerprintOf, parseMemberToken, secretMatches } from './member-token-secrets';
 
 /** The lookups authentication needs; runtime wiring backs them with the store. */
 export interface AuthDirectory {
@@ -57,9 +57,9 @@ export interface AuthenticateOptions {
  * and the person is still on the team. `X-Actor-User-Id`, if sent, may only name that person.
  */
 async function memberTokenCaller(directory: AuthDirectory, token: string, actorUserId: string | undefined): Promise<AgentCaller> {
-  const tokenId = memberTokenIdOf(token);
-  const found = tokenId === undefined ? undefined : await directory.memberToken(tokenId);
-  if (!found || !secretMatches(token, found.token.secretHash)) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown or revoked member token');
+  const parsed = parseMemberToken(token);
+  const found = parsed && (await directory.memberToken(parsed.id));
+  if (!parsed || !found || !secretMatches(parsed.secret, found.token.secretHash)) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown or revoked member token');
   const { token: stored, website } = found;
   const refusal = memberTokenRefusal(stored, website);
   if (refusal) throw new AppError('ERR_UNAUTHENTICATED', refusal);

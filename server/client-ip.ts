@@ -27,10 +27,9 @@ export const clientIpOf = (req: IncomingMessage, trust: ProxyTrust): string => p
  * of it for each request.
  */
 export function ipLimitKey(ip: string | undefined): string {
-  if (!ip || !ipaddr.isValid(ip)) return ip ?? 'unknown';
-  const address = ipaddr.parse(ip);
-  if (address.kind() === 'ipv4') return address.toString();
-  const v6 = address as ipaddr.IPv6;
+  // Every request is counted: an IPv4 address (no `:`) is taken as it is, unparsed.
+  if (!ip || !ip.includes(':') || !ipaddr.IPv6.isValid(ip)) return ip ?? 'unknown';
+  const v6 = ipaddr.IPv6.parse(ip);
   if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
   return `${v6.parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }

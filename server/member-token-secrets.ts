@@ -14,13 +14,14 @@ const hashOf = (secret: string): Buffer => createHash('sha256').update(secret).d
 /** Whether a bearer credential is meant as a member token (website secret keys start `sk_`). */
 export const isMemberToken = (bearer: string): boolean => bearer.startsWith(PREFIX);
 
-/** The token's id, or undefined when it is not a well-formed member token. */
-export const memberTokenIdOf = (token: string): string | undefined => TOKEN.exec(token)?.[1];
+/** A member token's id and secret, or undefined when it is not a well-formed one. */
+export function parseMemberToken(token: string): { id: string; secret: string } | undefined {
+  const [, id, secret] = TOKEN.exec(token) ?? [];
+  return id === undefined || secret === undefined ? undefined : { id, secret };
+}
 
-/** Whether the token's secret is the one whose hash (hex) was stored. */
-export function secretMatches(token: string, secretHash: string): boolean {
-  const secret = TOKEN.exec(token)?.[2];
-  if (secret === undefined) return false;
+/** Whether the secret is the one whose hash (hex) was stored. */
+export function secretMatches(secret: string, secretHash: string): boolean {
   const stored = Buffer.from(secretHash, 'hex');
   const given = hashOf(secret);
   return stored.length === given.length && timingSafeEqual(stored, given);

@@ -44,10 +44,10 @@ export function memberTokenMethods({ memberTokens }: Collections) {
       return { id: _id, ...fields, expiresAt: expiresAt.toISOString() };
     },
 
-    /** Of these token ids, those still stored and unexpired, with the key fingerprint each was made under. */
-    async liveMemberTokens(ids: string[]): Promise<Map<string, string>> {
-      const docs = await memberTokens.find({ _id: { $in: ids }, expiresAt: { $gt: new Date() } }, { projection: { keyFingerprint: 1 } }).toArray();
-      return new Map(docs.map((doc) => [doc._id, doc.keyFingerprint]));
+    /** Of these token ids, those still stored (not revoked), with when each expires and the key fingerprint it was made under. */
+    async memberTokensStanding(ids: string[]): Promise<Map<string, Pick<StoredMemberToken, 'expiresAt' | 'keyFingerprint'>>> {
+      const docs = await memberTokens.find({ _id: { $in: ids } }, { projection: { expiresAt: 1, keyFingerprint: 1 } }).toArray();
+      return new Map(docs.map((doc) => [doc._id, { expiresAt: doc.expiresAt.toISOString(), keyFingerprint: doc.keyFingerprint }]));
     },
 
     /** Revokes one of a member's tokens, or all of them (`tokenId` left out); how many there were. */

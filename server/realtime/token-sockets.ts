@@ -6,17 +6,17 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
-import { keyFingerprintOf } from '../member-token-secrets';
+import { memberTokenRefusal } from '../auth';
 import type { Connection } from './connection';
 
 export class TokenSockets {
   constructor(
-    private readonly store: Pick<Store, 'liveMemberTokens' | 'getWebsite'>,
+    private readonly store: Pick<Store, 'memberTokensStanding' | 'getWebsite'>,
     private readonly closeCode: number,
     private readonly log: Logger,
   ) {}
 
-  /** Checks the sockets among `conns` that a member token opened; never rejects. */
+  /** Checks the sockets among `conns` that a member token opened, by the rule authentication applies; never rejects. */
   async check(conns: Iterable<Connection>): Promise<void> {
     const byToken = new Map<string, Connection[]>();
     for (const conn of conns) {
@@ -25,18 +25,18 @@ export class TokenSockets {
     }
     if (byToken.size === 0) return;
     try {
-      const live = await this.store.liveMemberTokens([...byToken.keys()]);
-      const websiteIds = new Set([...byToken.values()].map(([conn]) => conn!.caller.website.id));
-      const keys = new Map<string, string | undefined>();
-      for (const websiteId of websiteIds) {
-        const website = await this.store.getWebsite(websiteId);
-        keys.set(websiteId, website ? keyFingerprintOf(website.secretKey) : undefined);
+      const standing = await this.store.memberTokensStanding([...byToken.keys()]);
+      const websites = new Map<string, Awaited<ReturnType<Store['getWebsite']>>>();
+      for (const [conn] of byToken.values()) {
+        const websiteId = conn!.caller.website.id;
+        if (!websites.has(websiteId)) websites.set(websiteId, await this.store.getWebsite(websiteId));
       }
       for (const [tokenId, sockets] of byToken) {
         for (const conn of sockets) {
-          const fingerprint = live.get(tokenId);
-          if (fingerprint === undefined) conn.ws.close(this.closeCode, 'member token revoked or expired');
-          else if (fingerprint !== keys.get(conn.caller.website.id)) conn.ws.close(this.closeCode, 'member token made under a secret key since replaced');
+          const token = standing.get(tokenId);
+          const website = websites.get(conn.caller.website.id);
+          const refusal = !token || !website ? 'member token revoked' : memberTokenRefusal(token, website);
+          if (refusal) conn.ws.close(this.closeCode, refusal);
         }
       }
     } catch (err) {

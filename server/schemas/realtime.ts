@@ -14,15 +14,15 @@ export const clientFrame = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.output<typeof clientFrame>;
 
-/** Conversations a socket may resume as it opens (`?resume=`), and the longest such parameter. */
+/** Conversations a socket may resume as it opens (`?resume=`). */
 export const MAX_CONNECT_RESUMES = 100;
+
+export type ResumeFrame = Extract<ClientFrame, { type: 'resume' }>;
 
 /**
  * One `?resume=<conversationId>:<afterSeq>` of `/ws` (repeated): a resume frame the socket acts on
  * as it opens, before any live item reaches it (a conversation id may hold `:`; the last one splits).
  */
-export type ResumeFrame = Extract<ClientFrame, { type: 'resume' }>;
-
 export const connectResume = z.string().transform((value, issue): ResumeFrame => {
   const at = value.lastIndexOf(':');
   const conversationId = clientId.safeParse(value.slice(0, Math.max(at, 0)));

@@ -5,8 +5,9 @@
  * stored as the assistant's words, not as its own: it cannot write as anyone, it can only name what
  * the website configured, and only at the start, before anything of its own.
  */
-import { loadAssistantConfig } from '../../activities/ai';
+import { assistantSettingKey } from '../../activities/ai';
 import type { Store } from '../../activities/store';
+import type { AssistantConfig } from '../../domain/assistant';
 import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import type { ValidatedItem } from '../../plugins/registry';
@@ -17,16 +18,20 @@ export interface WelcomeMessages {
   texts: readonly string[];
 }
 
-/** The welcome messages of the website whose team this is, and their author; undefined when it has no assistant, or the assistant none. */
-export async function welcomeMessagesOf(store: Pick<Store, 'getTeamMember' | 'getSetting'>, team: readonly TeamMember[]): Promise<WelcomeMessages | undefined> {
+/**
+ * The welcome messages of the website whose team this is, and their author; undefined when it has
+ * no assistant, or the assistant none. The team is in hand, so only the assistant's stored
+ * configuration is read (its defaults have no welcome messages).
+ */
+export async function welcomeMessagesOf(store: Pick<Store, 'getSetting'>, team: readonly TeamMember[]): Promise<WelcomeMessages | undefined> {
   const assistant = team.find((member) => member.kind === 'ai');
-  const texts = assistant && (await loadAssistantConfig(store, assistant.id))?.welcomeMessages;
+  const texts = assistant && (await store.getSetting<AssistantConfig>(assistant.websiteId, assistantSettingKey(assistant.id)))?.welcomeMessages;
   return assistant && texts?.length ? { author: { kind: 'ai', id: assistant.id }, texts } : undefined;
 }
 
-/** Whether a visitor's item says one of the welcome messages, as a public message of text alone. */
-const saysWelcome = (item: ValidatedItem, welcome: WelcomeMessages): boolean =>
-  item.type === 'message' && item.visibility === 'public' && item.fields.parts === undefined && item.text !== undefined && welcome.texts.includes(item.text);
+/** A visitor's item's text, if the item is a public message of text alone (as a welcome message is). */
+const plainPublicText = (item: ValidatedItem): string | undefined =>
+  item.type === 'message' && item.visibility === 'public' && item.fields.parts === undefined ? item.text : undefined;
 
 /**
  * The visitor's initial items, the leading ones that say the welcome messages authored by the
@@ -38,7 +43,8 @@ export function withWelcomeAuthor(items: ValidatedItem[], welcome: WelcomeMessag
   let next = 0; // the first welcome message not yet said
   let welcomes = 0;
   for (const item of items) {
-    const at = saysWelcome(item, welcome) ? welcome.texts.indexOf(item.text!, next) : -1;
+    const text = plainPublicText(item);
+    const at = text === undefined ? -1 : welcome.texts.indexOf(text, next);
     if (at < 0) break;
     next = at + 1;
     welcomes += 1;
