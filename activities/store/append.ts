@@ -24,7 +24,7 @@ import type { ItemBase, NewTimelineItem, TimelineItem } from '../../domain/timel
 import { toItem, type Collections, type ItemDoc } from './documents';
 import { groupBy } from './group-by';
 import { ITEM_SEQ_INDEX } from './indexes';
-import { lastItemUpdates, recordLastItems } from './last-items';
+import { lastItemUpdates, recordLastItems, repairLastItems } from './last-items';
 import type { OrderedWrite, OrderedWriter } from './ordered-writes';
 import { sameContent } from './same-content';
 import { recordingOf } from './signal-outbox';
@@ -225,7 +225,8 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
 
   /**
    * One ordered write: the signals the items owe, then the items, then their conversations' last
-   * items (with the repairs, which only write where a newer private item was recorded first).
+   * items. The repairs follow only when a last-item update matched nothing (a newer private item
+   * was recorded first), which is rare: so an item is not serialized a fourth time per message.
    * Stopped at an item, the items before it are stored and their last items are recorded after;
    * an owed signal recorded for an item that was not stored is dropped at a later start.
    */
@@ -237,9 +238,9 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     const outcome = await writeOrdered([
       ...owed.map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: signalOutbox, filter, update, upsert: true })),
       ...placed.map(({ doc }): OrderedWrite => ({ kind: 'insert', collection: items, document: doc })),
-      ...[...updates, ...repairs].map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: conversations, filter, update })),
+      ...updates.map(({ filter, update }): OrderedWrite => ({ kind: 'update', collection: conversations, filter, update })),
     ]);
-    if (outcome.kind === 'unknown' || outcome.applied < owed.length) {
+    if (outcome.kind === 'unknown' || (outcome.kind === 'stopped' && outcome.applied < owed.length)) {
       const error = outcome.kind === 'unknown' ? outcome.error : asError(outcome.failed);
       for (const { request, doc } of placed) {
         if (outcome.kind === 'unknown') ends.forget(doc.conversationId);
@@ -247,16 +248,18 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
       }
       return;
     }
-    const stored = placed.slice(0, outcome.applied - owed.length);
+    const stored = outcome.kind === 'applied' ? placed : placed.slice(0, outcome.applied - owed.length);
     for (const { doc } of stored) ends.stored(doc.conversationId, doc.websiteId, { lastSeq: doc.seq, tally: doc.tally });
     const written = stored.map(({ request, doc }) => ({ request, item: toItem(doc) }));
     try {
       // Stopped before the last items: conditional and idempotent, so made again whole.
-      if (outcome.failed) await recordLastItems(conversations, stored.map(({ doc }) => doc));
+      if (outcome.kind === 'stopped') await recordLastItems(conversations, stored.map(({ doc }) => doc));
+      else if (outcome.unmatched > 0) await repairLastItems(conversations, repairs);
       for (const { request, item } of written) request.resolve({ item, created: true });
     } catch (error) {
       for (const { request } of written) request.reject(error);
     }
+    if (outcome.kind === 'applied') return;
     const rest = placed.slice(stored.length);
     // Their conversations are still marked as writing, so nothing newer of theirs is written before them.
     if (rest.length > 0) placeAgain(await settleStopped(rest as [Placed, ...Placed[]], outcome.failed));

@@ -35,8 +35,8 @@ function recordIfNewer(doc: ItemDoc, item: TimelineItem, audiences: 'all' | 'pub
 /**
  * The conditional updates that keep each conversation's newest item per audience. Since
  * lastSeqPublic ≤ lastSeqAll always, a public newest item usually needs one write for both
- * audiences; `repairs` cover the race where a newer (private) item was recorded first (after the
- * update they match nothing otherwise, so they may always run).
+ * audiences; `repairs` cover the race where a newer (private) item was recorded first: they are
+ * needed only when an update matched nothing (and match nothing otherwise, so are safe to run).
  */
 export function lastItemUpdates(written: ItemDoc[]): { updates: ConversationUpdate[]; repairs: ConversationUpdate[] } {
   const updates: ConversationUpdate[] = [];
@@ -62,5 +62,10 @@ export async function recordLastItems(conversations: Collection<ConversationDoc>
   if (updates.length === 0) return;
   const result = await conversations.bulkWrite(asBulk(updates), { ordered: false });
   // Some write found a newer item already recorded: give the public copies their own chance.
-  if (result.matchedCount < updates.length && repairs.length > 0) await conversations.bulkWrite(asBulk(repairs), { ordered: false });
+  if (result.matchedCount < updates.length) await repairLastItems(conversations, repairs);
+}
+
+/** Writes the repairs of `lastItemUpdates`, after some of its updates matched nothing. */
+export async function repairLastItems(conversations: Collection<ConversationDoc>, repairs: ConversationUpdate[]): Promise<void> {
+  if (repairs.length > 0) await conversations.bulkWrite(asBulk(repairs), { ordered: false });
 }

@@ -24,8 +24,10 @@ export type OrderedWrite =
   | { kind: 'update'; collection: AnyCollection; filter: Document; update: Document; upsert?: boolean };
 
 export type WritesOutcome =
-  /** `writes[0, applied)` are applied; `failed`, if any, is why `writes[applied]` was not, and the rest were not tried. */
-  | { kind: 'known'; applied: number; failed?: { code?: number; errmsg: string } }
+  /** Every write is applied; `unmatched` updates matched no document (and upserted none). */
+  | { kind: 'applied'; unmatched: number }
+  /** `writes[0, applied)` are applied; `failed` is why `writes[applied]` was not, and the rest were not tried. */
+  | { kind: 'stopped'; applied: number; failed: { code?: number; errmsg: string } }
   /** The command failed as a whole, or wrote without the durability asked for: nothing is acknowledged. */
   | { kind: 'unknown'; error: unknown };
 
@@ -50,14 +52,14 @@ export function inOneCommand(client: MongoClient): OrderedWriter {
         : { name: 'updateOne', namespace, filter: write.filter, update: write.update, upsert: write.upsert === true };
     });
     try {
-      await client.bulkWrite(models, { ordered: true });
-      return { kind: 'known', applied: writes.length };
+      const result = await client.bulkWrite(models, { ordered: true });
+      return { kind: 'applied', unmatched: unmatchedOf(writes, result) };
     } catch (error) {
       if (!(error instanceof MongoClientBulkWriteError)) return { kind: 'unknown', error };
       if (error.writeConcernErrors.length > 0) return { kind: 'unknown', error: notDurable(error.writeConcernErrors[0]?.message) };
       const [index, failure] = [...error.writeErrors].sort(([a], [b]) => a - b)[0] ?? [];
       if (index === undefined || !failure) return { kind: 'unknown', error };
-      return { kind: 'known', applied: index, failed: { code: failure.code, errmsg: failure.message } };
+      return { kind: 'stopped', applied: index, failed: { code: failure.code, errmsg: failure.message } };
     }
   };
 }
@@ -65,11 +67,12 @@ export function inOneCommand(client: MongoClient): OrderedWriter {
 /** Servers before 8.0: a command per run of consecutive writes to one collection. */
 export const inCommandPerCollection: OrderedWriter = async (writes) => {
   let applied = 0;
+  let unmatched = 0;
   for (const run of consecutiveRuns(writes)) {
     const { collection } = run[0]!;
     try {
       if (run[0]!.kind === 'insert') await collection.insertMany(run.map(documentOf), { ordered: true });
-      else await collection.bulkWrite(run.map((write) => ({ updateOne: updateOf(write) })), { ordered: true });
+      else unmatched += unmatchedOf(run, await collection.bulkWrite(run.map((write) => ({ updateOne: updateOf(write) })), { ordered: true }));
       applied += run.length;
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) return { kind: 'unknown', error };
@@ -77,11 +80,16 @@ export const inCommandPerCollection: OrderedWriter = async (writes) => {
       if (concern) return { kind: 'unknown', error: notDurable(concern.errmsg) };
       const first = [error.writeErrors].flat()[0];
       if (!first) return { kind: 'unknown', error };
-      return { kind: 'known', applied: applied + first.index, failed: { code: first.code, errmsg: first.errmsg ?? '' } };
+      return { kind: 'stopped', applied: applied + first.index, failed: { code: first.code, errmsg: first.errmsg ?? '' } };
     }
   }
-  return { kind: 'known', applied };
+  return { kind: 'applied', unmatched };
 };
+
+/** How many of the writes' updates matched no document and upserted none, from their command's counts. */
+function unmatchedOf(writes: OrderedWrite[], counts: { matchedCount: number; upsertedCount: number }): number {
+  return writes.filter((write) => write.kind === 'update').length - counts.matchedCount - counts.upsertedCount;
+}
 
 function documentOf(write: OrderedWrite): Document {
   if (write.kind !== 'insert') throw new TypeError('expected an insert');

@@ -20,7 +20,7 @@ describe('createAppender', () => {
     let reads = 0;
     const counting = { ...collections, items: { findOne: async () => (reads++, null) } } as unknown as Collections;
     let attempt = 0;
-    const writer: OrderedWriter = async (writes) => (attempt++ === 0 ? { kind: 'unknown', error: failure } : { kind: 'known', applied: writes.length });
+    const writer: OrderedWriter = async (writes) => (attempt++ === 0 ? { kind: 'unknown', error: failure } : { kind: 'applied', unmatched: 0 });
     const append = createAppender(counting, new TimelineEnds(), writer);
     const outcomes = await Promise.allSettled([append(message('conv_1')), append(message('conv_1'))]);
     expect(outcomes).toEqual([
@@ -43,10 +43,10 @@ function uniqueItems() {
     for (const [index, write] of batch.entries()) {
       if (write.kind !== 'insert') continue;
       const id = write.document._id as string;
-      if (stored.has(id)) return { kind: 'known', applied: index, failed: { code: 11000, errmsg: `E11000 duplicate key error collection: chat.items index: _id_ dup key: { _id: "${id}" }` } };
+      if (stored.has(id)) return { kind: 'stopped', applied: index, failed: { code: 11000, errmsg: `E11000 duplicate key error collection: chat.items index: _id_ dup key: { _id: "${id}" }` } };
       stored.set(id, write.document);
     }
-    return { kind: 'known', applied: batch.length };
+    return { kind: 'applied', unmatched: 0 };
   };
   const byIds = (filter: { _id: { $in: string[] } }) => filter._id.$in.flatMap((id) => stored.get(id) ?? []);
   const standIns = {

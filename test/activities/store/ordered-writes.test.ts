@@ -49,7 +49,7 @@ describe('ordered writes', () => {
         update(b, { _id: 'b2' }, { $setOnInsert: { n: 8 } }, true),
         insert(a, { _id: 3 }),
       ]);
-      expect(outcome).toEqual({ kind: 'known', applied: 7 });
+      expect(outcome).toEqual({ kind: 'applied', unmatched: 1 }); // b9: no such document, no upsert
       expect(await a.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
       expect(await b.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'b1', n: 1 }, { _id: 'b2', n: 0 }, { _id: 'b8', n: 8 }]);
     });
@@ -59,7 +59,7 @@ describe('ordered writes', () => {
       if (!ctx) return;
       const { write, a, b } = ctx;
       const outcome = await write([insert(a, { _id: 1 }), update(b, { _id: 'b1' }, { $inc: { n: 1 } }), insert(a, { _id: 2 }), insert(a, { _id: 1 }), update(b, { _id: 'b2' }, { $inc: { n: 1 } }), insert(a, { _id: 3 })]);
-      expect(outcome).toMatchObject({ kind: 'known', applied: 3, failed: { code: 11000, errmsg: expect.stringContaining('index: _id_') } });
+      expect(outcome).toMatchObject({ kind: 'stopped', applied: 3, failed: { code: 11000, errmsg: expect.stringContaining('index: _id_') } });
       expect(await a.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1 }, { _id: 2 }]);
       expect(await b.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'b1', n: 1 }, { _id: 'b2', n: 0 }]);
     });

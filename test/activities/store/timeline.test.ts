@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { openStore, type ItemToAppend, type Store } from '../../../activities/store';
 import { AppError } from '../../../domain/errors';
@@ -111,6 +112,24 @@ describe('Store', () => {
       const conversation = await store.getConversation(conversationId);
       expect(conversation?.lastTimelineItem?.seq).toBe(50);
     });
+    it('records a public item as the visitors\' last item when a newer private item was recorded first', async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      // Another writer's newer note (seq 2) got its conversation update in between this writer's insert
+      // of seq 1 and its update, as can happen on a replica set: the update for both audiences matches nothing.
+      const newer = { ...note(conversationId), id: 'item_newer_note', seq: 2, createdAt: new Date().toISOString() };
+      const client = await MongoClient.connect(ctx.mongo().uri);
+      try {
+        await client.db(ctx.dbName).collection('conversations').updateOne({ _id: conversationId } as object, { $set: { lastItemAll: newer, lastSeqAll: 2 } });
+      } finally {
+        await client.close();
+      }
+      const visible = (await store.appendItem(message(conversationId))).item;
+      expect(visible.seq).toBe(1);
+      expect((await store.getConversation(conversationId, 'public'))?.lastTimelineItem).toEqual(visible);
+      expect((await store.getConversation(conversationId, 'all'))?.lastTimelineItem?.id).toBe('item_newer_note');
+    });
+
     it('keeps the right last item per audience when public and private writers race on two clients', async () => {
       const store = ctx.get();
       const other = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
