@@ -10,6 +10,7 @@ const parts: Array<[name: string, load: () => Promise<() => Promise<object>>]> =
   ['engine', async () => (await import('./engine')).benchEngine],
   ['instances', async () => (await import('./instances')).benchInstances],
   ['api', async () => (await import('./api')).benchApi],
+  ['restart', async () => (await import('./restart')).benchRestart],
 ];
 
 const only = process.argv.slice(2);
