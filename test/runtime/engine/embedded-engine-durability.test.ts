@@ -6,6 +6,7 @@ import type { JournalRecord } from '../../../runtime/engine/journal-store';
 import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store';
 import type { CounterState, TimerState } from '../../fixtures/workflows/definitions';
 import { eventually } from './eventually';
+import { silentLogger } from './silent-logger';
 import { createFixtureActivities } from './fixture-activities';
 import { useFixtureEngines } from './fixture-engine';
 
@@ -98,6 +99,69 @@ describe('EmbeddedEngine', () => {
     });
   });
 
+  describe('restoring open runs after a restart', () => {
+    /** Two counters with counts 1 and 2 left open in a journal whose reads are held from then on. */
+    const twoOpenCounters = async () => {
+      const journal = new ReadGatedJournalStore();
+      const first = await createEngine({ journal });
+      const ids = [`held-a-${randomUUID()}`, `held-b-${randomUUID()}`];
+      const runIds: string[] = [];
+      for (const [i, workflowId] of ids.entries()) {
+        runIds.push((await first.engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{}] })).runId);
+        await first.engine.executeUpdate({ workflowId, update: 'setCount', args: [{ value: i + 1 }] });
+      }
+      await first.engine.shutdown();
+      journal.holdReads();
+      return { journal, ids, runIds };
+    };
+
+    it('hands the engine back before reading the open runs, and restores a run first when it is called', async () => {
+      const { journal, ids } = await twoOpenCounters();
+      const { engine } = await createEngine({ journal });
+      let restoredAll = false;
+      void engine.whenRestored().then(() => (restoredAll = true));
+      const state = counterState(engine, ids[1]!);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(restoredAll).toBe(false);
+      journal.releaseReads();
+      expect(await state).toMatchObject({ count: 2 });
+      await engine.whenRestored();
+      expect(await counterState(engine, ids[0]!)).toMatchObject({ count: 1 });
+    });
+
+    it('restores a run once when a call and the background restore both want it, so a start finds it open', async () => {
+      const { journal, ids, runIds } = await twoOpenCounters();
+      const { engine } = await createEngine({ journal });
+      const workflowId = ids[0]!;
+      const calls = [
+        engine.signal({ workflowId, signal: 'increment', args: [{ by: 10 }] }),
+        engine.signalWithStart({ workflowType: 'counterWorkflow', workflowId, args: [{}], signal: 'increment', signalArgs: [{ by: 100 }] }),
+        engine.describe(workflowId),
+      ];
+      journal.releaseReads();
+      await Promise.all(calls);
+      await engine.whenRestored();
+      expect(await counterState(engine, workflowId)).toMatchObject({ count: 111 });
+      expect(await counterState(engine, ids[1]!)).toMatchObject({ count: 2 });
+      // Each run read as often: once to restore, once to replay it into a live instance.
+      const readsOf = (runId: string | undefined) => journal.reads.filter((read) => read === runId).length;
+      expect(readsOf(runIds[0])).toBe(readsOf(runIds[1]));
+    });
+
+    it('logs a run it could not restore and tries again when that workflow is called, serving the others meanwhile', async () => {
+      const { journal, ids, runIds } = await twoOpenCounters();
+      const errors: string[] = [];
+      const logger = { ...silentLogger, error: (message: string) => void errors.push(message) };
+      journal.failNextReadOf(runIds[0]!);
+      journal.releaseReads();
+      const { engine } = await createEngine({ journal, logger });
+      await engine.whenRestored();
+      expect(errors).toEqual([expect.stringContaining('restoring an open workflow run failed')]);
+      expect(await counterState(engine, ids[1]!)).toMatchObject({ count: 2 });
+      expect(await counterState(engine, ids[0]!)).toMatchObject({ count: 1 });
+    });
+  });
+
   describe('instance cache', () => {
     it('evicts idle instances beyond its size and rebuilds them by replay with the same state', async () => {
       const { engine } = await createEngine({ cacheSize: 2 });
@@ -136,6 +200,34 @@ describe('EmbeddedEngine', () => {
     });
   });
 });
+
+/** A journal whose run reads can be held back or made to fail, to see what waits for a restore. */
+class ReadGatedJournalStore extends MemoryJournalStore {
+  readonly reads: string[] = [];
+  private held?: Promise<void>;
+  private release?: () => void;
+  private readonly failing = new Set<string>();
+
+  holdReads(): void {
+    this.reads.length = 0;
+    this.held = new Promise((resolve) => (this.release = resolve));
+  }
+
+  releaseReads(): void {
+    this.release?.();
+  }
+
+  failNextReadOf(runId: string): void {
+    this.failing.add(runId);
+  }
+
+  override async readRun(runId: string): Promise<JournalRecord[]> {
+    this.reads.push(runId);
+    await this.held;
+    if (this.failing.delete(runId)) throw new Error('journal read failed');
+    return super.readRun(runId);
+  }
+}
 
 /** A journal whose appends can be held back, to see what waits for durability. */
 class GatedJournalStore extends MemoryJournalStore {
