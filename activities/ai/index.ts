@@ -11,6 +11,7 @@ export {
   createTeamQueueSignals,
   engineAssigner,
   ROUTING_ACTOR,
+  type AgentNow,
   type ConversationUpdateEngine,
   type RoutingDeps,
   type SignalWithStartEngine,

@@ -35,6 +35,17 @@ export interface ConversationUpdateEngine {
 /** Who routing's own operations are by, in the timeline. */
 export const ROUTING_ACTOR: Author = { kind: 'system', id: 'routing' };
 
+/** A person as the team queues are told of them after a change of the team. */
+export interface AgentNow {
+  /** Absent once the person is no longer on the website's team. */
+  member?: TeamMember;
+  online: boolean;
+  /** Open conversations assigned to them (0 when offline). */
+  open: number;
+  /** The website's team revision, read before the person. */
+  revision: number;
+}
+
 /** Signals to team queues, each starting its queue if it is not running yet. */
 export function createTeamQueueSignals(engine: SignalWithStartEngine) {
   const send = (websiteId: string, team: string, signal: { name: string }, args: object) => {
@@ -63,16 +74,17 @@ export function createTeamQueueSignals(engine: SignalWithStartEngine) {
      * After a person's teams or capacity changed, or the person left the team: each of `teams`
      * learns whether the agent is one of its available agents now, that is in that team and online
      * (`available`, with the open conversations it carries), or forgets an agent no longer in it.
-     * Says it all, not what changed, so a retry after a partial failure puts every queue right.
+     * Says it all, not what changed, so a retry after a partial failure puts every queue right; and
+     * as of the team `revision`, so a queue keeps the newest of what several instances tell.
      */
-    agentReconciled: (websiteId: string, agentId: string, teams: readonly string[], now: { member?: TeamMember; online: boolean; open: number }) =>
+    agentReconciled: (websiteId: string, agentId: string, teams: readonly string[], now: AgentNow) =>
       Promise.all(
         teams.map(async (team) => {
-          const { member } = now;
-          if (!member?.teams.includes(team)) return send(websiteId, team, agentRemoved, { agentId });
-          if (!now.online) return send(websiteId, team, agentUnavailable, { agentId });
-          await send(websiteId, team, agentAvailable, { agentId, capacity: member.capacity });
-          await send(websiteId, team, agentLoad, { agentId, open: now.open });
+          const { member, revision } = now;
+          if (!member?.teams.includes(team)) return send(websiteId, team, agentRemoved, { agentId, revision });
+          if (!now.online) return send(websiteId, team, agentUnavailable, { agentId, revision });
+          await send(websiteId, team, agentAvailable, { agentId, capacity: member.capacity, revision });
+          await send(websiteId, team, agentLoad, { agentId, open: now.open, revision });
         }),
       ).then(() => undefined),
   };

@@ -10,7 +10,7 @@ export class MemoryJournalStore implements JournalStore {
     for (const record of records) {
       const copy = structuredClone(record);
       const list = this.records.get(record.runId);
-      if (list) list.push(copy);
+      if (list) insertInSeqOrder(list, copy);
       else this.records.set(record.runId, [copy]);
       this.updateSummary(record);
     }
@@ -38,4 +38,11 @@ export class MemoryJournalStore implements JournalStore {
     }
     this.runs.set(record.runId, summary);
   }
+}
+
+/** Records come in `seq` order but for an activation's, appended after the activity attempts that ended while it ran. */
+function insertInSeqOrder(list: JournalRecord[], record: JournalRecord): void {
+  let at = list.length;
+  while (at > 0 && list[at - 1]!.seq > record.seq) at--;
+  list.splice(at, 0, record);
 }

@@ -4,6 +4,7 @@
  * order they happened (a quick reconnect must not end with the agent marked away).
  */
 import type { Logger } from 'pino';
+import type { AgentNow } from '../../activities/ai';
 import type { TeamMember } from '../../domain/people';
 import type { AuthDirectory } from '../auth';
 import { KeyedLines } from '../keyed-lines';
@@ -13,7 +14,7 @@ export interface TeamAvailability {
   agentOnline(member: TeamMember): Promise<void>;
   agentOffline(member: TeamMember): Promise<void>;
   /** After a change to a person's teams or capacity, or their removal (`member` absent). */
-  agentReconciled(websiteId: string, agentId: string, teams: readonly string[], now: { member?: TeamMember; online: boolean; open: number }): Promise<void>;
+  agentReconciled(websiteId: string, agentId: string, teams: readonly string[], now: AgentNow): Promise<void>;
 }
 
 export class AgentAvailability {

@@ -167,7 +167,7 @@ export class TeamMembers {
       return former;
     };
     // The team queues offer conversations to people only.
-    const passed = { roster: true, teams: kind === 'human', gone: true };
+    const passed = { roster: true, teams: kind === 'human' };
     await this.lines.run(websiteId, async () => {
       // Checked before anything is told, so a refusal starts no round (and checked again in the
       // transaction); a retry, the person removed already, only passes the removal on again.
@@ -243,14 +243,20 @@ export class TeamMembers {
 
   /**
    * The queue of every team the person is in learns whether the person can take its conversations
-   * now (online), and those of the teams they left (`formerTeams`, all of them when `gone`) forget them.
+   * now (online), and those of the teams they left (`formerTeams`, and `member`'s once removed)
+   * forget them. The person is read afresh after the team revision, as the store has them at that
+   * revision or later: of the notices of changes made on several instances, which may reach a
+   * queue in either order, the queue keeps that of the newest revision.
    */
-  private async reconcileQueues(member: TeamMember, { gone = false, formerTeams = [] }: { gone?: boolean; formerTeams?: string[] } = {}): Promise<void> {
+  private async reconcileQueues(member: TeamMember, formerTeams: readonly string[]): Promise<void> {
     const { websiteId, id } = member;
-    const teams = [...new Set([...member.teams, ...formerTeams])];
-    const online = !gone && this.deps.online.isOnline({ websiteId, kind: 'user', id });
+    const revision = await this.deps.store.teamRevision(websiteId);
+    const found = await this.deps.store.getTeamMember(id);
+    const now = found?.websiteId === websiteId ? found : undefined;
+    const teams = [...new Set([...member.teams, ...formerTeams, ...(now?.teams ?? [])])];
+    const online = now !== undefined && this.deps.online.isOnline({ websiteId, kind: 'user', id });
     const open = online ? await countOpenAssigned(this.deps.store, websiteId, id) : 0;
-    await this.deps.teams.agentReconciled(websiteId, id, teams, { ...(gone ? {} : { member }), online, open });
+    await this.deps.teams.agentReconciled(websiteId, id, teams, { ...(now ? { member: now } : {}), online, open, revision });
   }
 
   /**
@@ -262,13 +268,13 @@ export class TeamMembers {
   private async passOn(
     member: TeamMember,
     actor: Author,
-    { roster = false, teams = false, gone = false, formerTeams = [] }: { roster?: boolean; teams?: boolean; gone?: boolean; formerTeams?: string[] },
+    { roster = false, teams = false, formerTeams = [] }: { roster?: boolean; teams?: boolean; formerTeams?: string[] },
   ): Promise<void> {
     const { websiteId, id } = member;
     this.deps.directory.forgetMember(websiteId, id);
     this.deps.workflowStarts.forget(websiteId);
     await this.deps.publisher.websiteChanged(websiteId, { team: true, settings: false, memberId: id });
-    if (teams) await this.reconcileQueues(member, { gone, formerTeams });
+    if (teams) await this.reconcileQueues(member, formerTeams);
     if (roster) await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
   }
 }

@@ -110,6 +110,45 @@ describe('TeamQueueState', () => {
     });
   });
 
+  describe('team-change notices', () => {
+    it('keeps the newest of notices that arrive out of order, also when the newest took the agent off the team', () => {
+      const state = withAgents();
+      // Revision 7 moved ann out of this team; revision 5's notice, from another instance, comes after it.
+      state.agentRemoved('ann', 7);
+      state.agentAvailable('ann', 3, 5);
+      state.agentLoad('ann', 0, 5);
+      expect(state.snapshot().agents.map((a) => a.agentId)).toEqual(['bob']);
+      // Bob's capacity went 1 at revision 8, then 4 at revision 9, told in the other order.
+      state.agentAvailable('bob', 4, 9);
+      state.agentAvailable('bob', 1, 8);
+      state.agentUnavailable('bob', 8);
+      expect(state.snapshot().agents).toEqual([expect.objectContaining({ agentId: 'bob', online: true, capacity: 4 })]);
+      // Notices of one change come with one revision: each is taken.
+      state.agentAvailable('ann', 2, 10);
+      state.agentLoad('ann', 1, 10);
+      expect(state.snapshot().agents).toContainEqual(expect.objectContaining({ agentId: 'ann', online: true, capacity: 2, open: 1 }));
+    });
+
+    it('takes no presence or load notice about an agent the newest team change took off the team, and carries that across continue-as-new', () => {
+      const state = withAgents();
+      state.agentRemoved('ann', 7);
+      const copy = new TeamQueueState(JSON.parse(JSON.stringify(state.snapshot())));
+      for (const queue of [state, copy]) {
+        queue.agentAvailable('ann', 2);
+        queue.agentLoad('ann', 0);
+        queue.agentAvailable('ann', 2, 6);
+        expect(queue.snapshot().agents.map((a) => a.agentId)).toEqual(['bob']);
+      }
+      // Presence still moves agents the queue has, and those no team change told it of.
+      state.agentUnavailable('bob');
+      state.agentAvailable('cid', 1);
+      expect(state.snapshot().agents.map((a) => [a.agentId, a.online])).toEqual([
+        ['bob', false],
+        ['cid', true],
+      ]);
+    });
+  });
+
   describe('#enqueue', () => {
     it('keeps one entry per conversation and only ever raises its priority', () => {
       const state = withAgents();

@@ -1,6 +1,10 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTeamQueueSignals } from '../../activities/ai';
 import type { RunningApp } from '../../runtime/app';
+import type { TeamAvailability } from '../../server/realtime/agent-availability';
+import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
+import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
 import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
@@ -221,6 +225,45 @@ describe('Two server instances sharing one store', () => {
         expect([removed.status, routed.status]).toSatisfy(([r, p]: number[]) => (r === 204 && p === 400) || (r === 409 && p === 200));
         expect((await routeDefault(api1)).status).toBe(200);
         await api1.call('DELETE', `/v1/team/members/${id}`, AGENT);
+      }
+    });
+  });
+
+  describe('#team queues told of team changes', () => {
+    it('keep the newest change when the notice of an older one, made on the other instance, comes last', async () => {
+      const env = { MONGODB_URI: first.mongoUri, MONGODB_DB: `test_moves_${process.pid}_${Date.now()}` };
+      const signals = createTeamQueueSignals(first.engine);
+      const held: Array<() => void> = [];
+      // A's notices of team changes wait until let go, as if slow on their way.
+      const slow: TeamAvailability = {
+        ...signals,
+        agentReconciled: (...args) => new Promise((resolve, reject) => held.push(() => void signals.agentReconciled(...args).then(resolve, reject))),
+      };
+      const a = await startTestApp(undefined, { engine: first.engine, env, teams: slow });
+      const b = await startTestApp(undefined, { engine: first.engine, env });
+      const agentIn = async (team: string) =>
+        (await first.engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(a.websiteId, team), query: teamQueueState.name })).agents.find((x) => x.agentId === 'usr-mover');
+      const isOnline = async (app: RunningApp) =>
+        ((await new Api(app).call('GET', '/v1/team/members/usr-mover', AGENT)).body.member as { online: boolean }).online;
+      try {
+        const [apiA, apiB] = [new Api(a), new Api(b)];
+        expect((await apiB.call('POST', '/v1/team/members', AGENT, { id: 'usr-mover', name: 'Mover', teams: ['moves-support'] })).status).toBe(201);
+        sockets.push(await SocketClient.open(b, { agent: 'usr-mover' }));
+        await waitUntil(async () => (await isOnline(a)) && (await isOnline(b)), Boolean, 5_000);
+        await expect.poll(() => agentIn('moves-support'), { timeout: 5_000 }).toMatchObject({ online: true });
+
+        const toBilling = apiA.call('PATCH', '/v1/team/members/usr-mover', AGENT, { teams: ['moves-billing'] });
+        await waitUntil(async () => held.length, (n) => n === 1, 5_000);
+        expect((await apiB.call('PATCH', '/v1/team/members/usr-mover', AGENT, { teams: ['moves-sales'] })).status).toBe(200);
+        held.splice(0).forEach((letGo) => letGo());
+        expect((await toBilling).status).toBe(200);
+
+        expect(await agentIn('moves-sales')).toMatchObject({ online: true });
+        expect(await agentIn('moves-billing')).toBeUndefined();
+        expect(await agentIn('moves-support')).toBeUndefined();
+      } finally {
+        held.splice(0).forEach((letGo) => letGo());
+        await Promise.all([a.close(), b.close()]);
       }
     });
   });

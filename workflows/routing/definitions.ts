@@ -31,17 +31,26 @@ export interface WithdrawArgs {
   conversationId: string;
   actor?: Author;
 }
-export interface AgentAvailableArgs {
+/**
+ * An agent notice after a change of the team (`agentReconciled`) carries the website's team revision
+ * its sender read before the person. Changes made on several instances are told from each, so their
+ * notices may arrive in either order: a queue takes none of a lower revision than the newest it took
+ * for the agent. Presence and load notices carry none (absent also from older senders).
+ */
+interface RevisedNotice {
+  revision?: number;
+}
+export interface AgentAvailableArgs extends RevisedNotice {
   agentId: string;
   /** The member's `capacity`: open conversations at once. */
   capacity: number;
   actor?: Author;
 }
-export interface AgentUnavailableArgs {
+export interface AgentUnavailableArgs extends RevisedNotice {
   agentId: string;
   actor?: Author;
 }
-export interface AgentLoadArgs {
+export interface AgentLoadArgs extends RevisedNotice {
   agentId: string;
   /** Open conversations assigned to the agent, as the store counts them. */
   open: number;

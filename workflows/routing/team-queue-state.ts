@@ -27,6 +27,11 @@ export interface TeamQueueSnapshot {
   queue: QueueEntry[];
   agents: AgentSlot[];
   counter: number;
+  /**
+   * Per agent, the team revision of the newest team-change notice taken; one without a slot was told
+   * it left the team. Absent while there is none (and in runs before notices carried revisions).
+   */
+  revisions?: Record<string, number>;
 }
 
 export interface Assignment {
@@ -40,11 +45,13 @@ export class TeamQueueState {
   private queue: QueueEntry[];
   private readonly agents: Map<string, AgentSlot>;
   private counter: number;
+  private readonly revisions: Map<string, number>;
 
   constructor(snapshot: TeamQueueSnapshot = { queue: [], agents: [], counter: 0 }) {
     this.queue = [...snapshot.queue];
     this.agents = new Map(snapshot.agents.map((agent) => [agent.agentId, { ...agent }]));
     this.counter = snapshot.counter;
+    this.revisions = new Map(Object.entries(snapshot.revisions ?? {}));
   }
 
   /** Queues a conversation; queuing it again only raises its priority, it keeps its place in line. */
@@ -62,24 +69,26 @@ export class TeamQueueState {
     this.queue = this.queue.filter((entry) => entry.conversationId !== conversationId);
   }
 
-  agentAvailable(agentId: string, capacity: number): void {
+  /** `revision`, here and below: that of a team-change notice (see `takes`); none on presence and load notices. */
+  agentAvailable(agentId: string, capacity: number, revision?: number): void {
+    if (!this.takes(agentId, revision)) return;
     const agent = this.agent(agentId);
     agent.online = true;
     agent.capacity = capacity;
   }
 
-  agentUnavailable(agentId: string): void {
-    this.agent(agentId).online = false;
+  agentUnavailable(agentId: string, revision?: number): void {
+    if (this.takes(agentId, revision)) this.agent(agentId).online = false;
   }
 
   /** The agent left the team (or this team): the queue forgets them. */
-  agentRemoved(agentId: string): void {
-    this.agents.delete(agentId);
+  agentRemoved(agentId: string, revision?: number): void {
+    if (this.takes(agentId, revision)) this.agents.delete(agentId);
   }
 
   /** The agent's open conversations, as counted by the store (the source of truth). */
-  agentLoad(agentId: string, open: number): void {
-    this.agent(agentId).open = Math.max(0, open);
+  agentLoad(agentId: string, open: number, revision?: number): void {
+    if (this.takes(agentId, revision)) this.agent(agentId).open = Math.max(0, open);
   }
 
   /**
@@ -130,7 +139,28 @@ export class TeamQueueState {
   }
 
   snapshot(): TeamQueueSnapshot {
-    return { queue: this.queue.map((e) => ({ ...e })), agents: [...this.agents.values()].map((a) => ({ ...a })), counter: this.counter };
+    return {
+      queue: this.queue.map((e) => ({ ...e })),
+      agents: [...this.agents.values()].map((a) => ({ ...a })),
+      counter: this.counter,
+      ...(this.revisions.size > 0 ? { revisions: Object.fromEntries(this.revisions) } : {}),
+    };
+  }
+
+  /**
+   * Whether a notice about the agent is news. One after a change of the team (with the revision it
+   * was read at) is, unless the queue took one of a newer revision: changes made on several
+   * instances are told from each, in no order. One without (presence, load) is, unless the newest
+   * team change took the agent off this team: it comes from an instance that read the person
+   * before that change, and a person who joins again comes with a newer team change. Taking a
+   * team-change notice records its revision as the agent's newest.
+   */
+  private takes(agentId: string, revision: number | undefined): boolean {
+    const newest = this.revisions.get(agentId);
+    if (revision === undefined) return newest === undefined || this.agents.has(agentId);
+    if (newest !== undefined && revision < newest) return false;
+    this.revisions.set(agentId, revision);
+    return true;
   }
 
   private agent(agentId: string): AgentSlot {

@@ -27,10 +27,10 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   };
   setHandler(enqueue, handled(({ conversationId, priority, releasedBy }) => state.enqueue(conversationId, priority, releasedBy)));
   setHandler(withdraw, handled(({ conversationId }) => state.withdraw(conversationId)));
-  setHandler(agentAvailable, handled(({ agentId, capacity }) => state.agentAvailable(agentId, capacity)));
-  setHandler(agentUnavailable, handled(({ agentId }) => state.agentUnavailable(agentId)));
-  setHandler(agentRemoved, handled(({ agentId }) => state.agentRemoved(agentId)));
-  setHandler(agentLoad, handled(({ agentId, open }) => state.agentLoad(agentId, open)));
+  setHandler(agentAvailable, handled(({ agentId, capacity, revision }) => state.agentAvailable(agentId, capacity, revision)));
+  setHandler(agentUnavailable, handled(({ agentId, revision }) => state.agentUnavailable(agentId, revision)));
+  setHandler(agentRemoved, handled(({ agentId, revision }) => state.agentRemoved(agentId, revision)));
+  setHandler(agentLoad, handled(({ agentId, open, revision }) => state.agentLoad(agentId, open, revision)));
   setHandler(teamQueueState, () => state.snapshot());
 
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;

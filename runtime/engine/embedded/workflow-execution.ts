@@ -336,6 +336,7 @@ export class WorkflowExecution {
     }
     this.services.cache.touch(run.runId, run);
     const now = this.services.clock.now();
+    const activationRecord = run.reserve(now);
     const jobs = batch.flatMap((item) => item.jobs);
     const initializes = !run.initialized;
     const historyLength = historyLengthSeenBy(run.historyLength, jobs);
@@ -354,20 +355,17 @@ export class WorkflowExecution {
     const commands = completion.successful?.commands ?? [];
     const records = run.takeDeferred();
     records.push(
-      run.record(
-        {
-          type: 'activation',
-          ...(initializes ? { initializes: true as const } : {}),
-          jobs: jobs.map(jobToJson),
-          commands: commands.map(commandToJson),
-          flags: completion.successful?.usedInternalFlags ?? [],
-          historyLength,
-        },
-        now,
-      ),
+      activationRecord({
+        type: 'activation',
+        ...(initializes ? { initializes: true as const } : {}),
+        jobs: jobs.map(jobToJson),
+        commands: commands.map(commandToJson),
+        flags: completion.successful?.usedInternalFlags ?? [],
+        historyLength,
+      }),
     );
     const closing = closingOf(commands);
-    if (closing) records.push(run.record({ type: 'run_closed', status: closing.status }, now));
+    if (closing) records.push(run.record({ type: 'run_closed', status: closing.status }, this.services.clock.now()));
     const next = closing?.continueAsNew
       ? this.openNewRun(closing.continueAsNew.workflowType || run.identity.workflowType, closing.continueAsNew.arguments ?? [], run.identity)
       : undefined;

@@ -46,7 +46,17 @@ export class WorkflowRun implements EvictableSandbox {
 
   /** Builds the run's next journal record. */
   record(body: JournalRecordBody, time: number): JournalRecord {
-    return { ...body, workflowId: this.identity.workflowId, runId: this.identity.runId, seq: this.nextSeq++, time } as JournalRecord;
+    return this.reserve(time)(body);
+  }
+
+  /**
+   * Takes the run's next place in the journal now, at `time`, for a record whose body is known later: an
+   * activation's, once it ends. Records that others build meanwhile (an activity ending) come after it, so
+   * times never go back along the journal.
+   */
+  reserve(time: number): (body: JournalRecordBody) => JournalRecord {
+    const seq = this.nextSeq++;
+    return (body) => ({ ...body, workflowId: this.identity.workflowId, runId: this.identity.runId, seq, time }) as JournalRecord;
   }
 
   /** Keeps a record to be appended with the run's next journal write. */

@@ -1,10 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { LogLevel, LogMetadata } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../runtime/engine/clock';
 import { loggerFrom } from '../../../runtime/engine/logger-from';
 import { describeEngineContract } from './engine-contract';
 import { eventually } from './eventually';
 import { createFixtureEngine, useFixtureEngines } from './fixture-engine';
+
+/** A ManualClock that moves on a millisecond each time it is read, and calls `onNextRead` at its next read. */
+class SteppingClock extends ManualClock {
+  onNextRead?: () => void;
+  private reads = 0;
+
+  override now(): number {
+    const onRead = this.onNextRead;
+    this.onNextRead = undefined;
+    onRead?.();
+    return super.now() + this.reads++;
+  }
+}
 
 /** A Temporal logger that keeps what it is given. */
 function recordingLogger() {
@@ -34,6 +48,30 @@ describe('EmbeddedEngine', () => {
       const signalled = (await journal.readRun(runId)).filter((record) => record.type === 'activation' && record.jobs.some((job) => 'signalWorkflow' in job));
       expect(signalled).toHaveLength(1);
       expect(await engine.query({ workflowId, query: 'counterState' })).toMatchObject({ count: 6, log: ['+1', '+2', '+3'] });
+    });
+  });
+
+  describe('#history', () => {
+    const createEngine = useFixtureEngines();
+
+    it('never goes back in time: an activity that ends while a signal is handled is listed after it', async () => {
+      const clock = new SteppingClock();
+      const { engine, controls } = await createEngine({ clock });
+      const key = `held-${randomUUID()}`;
+      const workflowId = `overlap-${key}`;
+      await engine.start({ workflowType: 'activityWorkflow', workflowId, args: [{ activity: 'held', key }] });
+      await eventually(() => expect(controls.isWaiting(key)).toBe(true));
+      // The signal's workflow task reads the clock as it begins: the activity ends while that task runs.
+      clock.onNextRead = () => controls.release(key);
+      // A signal activityWorkflow has no handler for: recorded all the same, as on Temporal.
+      await engine.signal({ workflowId, signal: 'tick', args: [] });
+      await eventually(async () => expect((await engine.describe(workflowId)).status).toBe('completed'));
+
+      const trail = await engine.history(workflowId);
+      expect(trail.map((entry) => entry.kind)).toEqual(['workflow_started', 'activity_scheduled', 'signal_received', 'activity_completed', 'workflow_completed']);
+      const times = trail.map((entry) => Date.parse(entry.time));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      expect(trail.find((entry) => entry.kind === 'activity_completed')).toMatchObject({ name: 'held', durationMs: expect.any(Number) });
     });
   });
 

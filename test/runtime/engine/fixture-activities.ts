@@ -11,6 +11,7 @@ export function createFixtureActivities() {
   const attempts = new Map<string, number[]>();
   const cancelled = new Set<string>();
   const waiting = new Set<string>();
+  const releases = new Map<string, () => void>();
 
   const activities: FixtureActivities = {
     async flaky(key) {
@@ -38,6 +39,13 @@ export function createFixtureActivities() {
       await new Promise((resolve) => setTimeout(resolve, 50));
       return `${key} written`;
     },
+    async held(key) {
+      await new Promise<void>((release) => {
+        releases.set(key, release);
+        waiting.add(key);
+      });
+      return `${key} released`;
+    },
     async waitForCancel(key) {
       waiting.add(key);
       const context = Context.current();
@@ -59,6 +67,10 @@ export function createFixtureActivities() {
     /** Makes `flaky(key)` fail its next `times` attempts. */
     failNext(key: string, times: number) {
       failuresLeft.set(key, times);
+    },
+    /** Lets `held(key)` return. */
+    release(key: string) {
+      releases.get(key)?.();
     },
     attemptsOf: (key: string) => attempts.get(key) ?? [],
     isWaiting: (key: string) => waiting.has(key),

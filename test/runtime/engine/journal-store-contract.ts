@@ -43,6 +43,13 @@ export function describeJournalStoreContract(name: string, open: () => Promise<{
         expect(records.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
         expect(records[1]).toEqual(activation('wf-a', 'run-a1', 2));
       });
+
+      it('reads records in seq order when a later one was appended first (an activity that ended during an activation)', async () => {
+        await store.append([started('wf-c', 'run-c1', 1_000)]);
+        await store.append([activation('wf-c', 'run-c1', 3)]);
+        await store.append([activation('wf-c', 'run-c1', 2)]);
+        expect((await store.readRun('run-c1')).map((r) => r.seq)).toEqual([1, 2, 3]);
+      });
     });
 
     describe('#runsOf', () => {
