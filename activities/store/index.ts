@@ -69,7 +69,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
   const ends = new TimelineEnds();
   return {
     ...websiteMethods(collections),
-    ...visitorMethods(collections),
+    ...visitorMethods(client, collections),
     ...conversationMethods(collections),
     ...timelineMethods(collections, ends, writeOrdered),
     ...seenMethods(collections),
