@@ -107,6 +107,12 @@ export type EphemeralDoc = EphemeralEvent & {
   expireAt: Date;
 };
 
+/** A shared rate limit's bucket (shared-limits.ts): when it is full again. */
+export interface RateLimitDoc {
+  _id: string;
+  fullAt: Date;
+}
+
 export interface Collections {
   websites: Collection<WebsiteDoc>;
   visitors: Collection<VisitorDoc>;
@@ -119,6 +125,7 @@ export interface Collections {
   memberTokens: Collection<MemberTokenDoc>;
   settings: Collection<SettingDoc>;
   ephemeral: Collection<EphemeralDoc>;
+  rateLimits: Collection<RateLimitDoc>;
 }
 
 /** Each collection's name in the database. */
@@ -134,6 +141,7 @@ const COLLECTION_NAMES: { readonly [K in keyof Collections]: string } = {
   memberTokens: 'member_tokens',
   settings: 'settings',
   ephemeral: 'ephemeral',
+  rateLimits: 'rate_limits',
 };
 
 /** GridFS bucket name: files live in `files.files` and `files.chunks`. */

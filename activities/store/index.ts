@@ -14,6 +14,7 @@ import { migrate } from './migrations';
 import { orderedWriter, type OrderedWriter } from './ordered-writes';
 import { seenMethods } from './seen';
 import { settingMethods } from './settings';
+import { sharedLimitMethods } from './shared-limits';
 import { signalOutboxMethods } from './signal-outbox';
 import { teamMethods } from './team';
 import { timelineMethods } from './timeline';
@@ -37,6 +38,7 @@ type Methods = ReturnType<typeof websiteMethods> &
   ReturnType<typeof teamMethods> &
   ReturnType<typeof memberTokenMethods> &
   ReturnType<typeof settingMethods> &
+  ReturnType<typeof sharedLimitMethods> &
   ReturnType<typeof fileMethods> &
   ReturnType<typeof signalOutboxMethods> &
   ReturnType<typeof changeMethods>;
@@ -67,13 +69,14 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
   const ends = new TimelineEnds();
   return {
     ...websiteMethods(collections),
-    ...visitorMethods(collections),
+    ...visitorMethods(client, collections),
     ...conversationMethods(collections),
     ...timelineMethods(collections, ends, writeOrdered),
     ...seenMethods(collections),
     ...teamMethods(client, collections),
     ...memberTokenMethods(collections),
     ...settingMethods(collections),
+    ...sharedLimitMethods(collections),
     ...fileMethods(db, collections.items),
     ...signalOutboxMethods(collections),
     ...changeMethods(collections, instanceId, ends),
@@ -90,6 +93,7 @@ export type { ConversationFilter, ConversationReader, NewConversation } from './
 export type { EphemeralEvent } from './documents';
 export type { FileInfo, FileUpload } from './files';
 export type { MemberToken, MemberTokenRole, StoredMemberToken } from './member-tokens';
+export type { SharedLimit } from './shared-limits';
 export type { TeamChangeSession } from './team';
 export type { ConfiguredWebsiteFields } from './websites';
 export { newId } from './ids';

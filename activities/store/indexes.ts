@@ -41,6 +41,8 @@ const INDEXES: Record<string, IndexDescription[]> = {
   settings: [{ key: { websiteId: 1, key: 1 }, name: 'website_key', unique: true }],
   // Not a TTL index: the embedded server rejects expireAfterSeconds, so publishEphemeral sweeps instead.
   ephemeral: [{ key: { expireAt: 1 }, name: 'expireAt' }],
+  // Not a TTL index either: takeSharedLimits sweeps the buckets full again.
+  rate_limits: [{ key: { fullAt: 1 }, name: 'fullAt' }],
   [`${FILES_BUCKET}.files`]: [
     { key: { 'metadata.conversationId': 1 }, name: 'conversation' },
     // The sweep of uploads no message names (files not yet marked attached, oldest first).

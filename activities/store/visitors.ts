@@ -1,8 +1,8 @@
-import type { Filter } from 'mongodb';
+import type { ClientSession, Filter, MongoClient } from 'mongodb';
 import { AppError } from '../../domain/errors';
 import type { Contact, Visitor } from '../../domain/people';
 import { isDuplicateKey } from './duplicate-key';
-import { withoutInternal, type Collections, type ContactDoc, type ConversationDoc } from './documents';
+import { withoutInternal, type Collections, type ContactDoc, type ConversationDoc, type VisitorDoc } from './documents';
 import { newId } from './ids';
 import { seenId } from './unread';
 
@@ -36,7 +36,7 @@ export function isInVisitorScope(conversation: { visitorId: string; contactId?: 
 const linkedToAnother = () =>
   new AppError('ERR_CONFLICT', 'This visitor is linked to another contact; a device that signs in as someone else starts with a new visitor id (GET /v1/websites without X-Visitor-Id)');
 
-export function visitorMethods({ visitors, contacts, conversations, seen }: Collections) {
+export function visitorMethods(client: MongoClient, { visitors, contacts, conversations, seen }: Collections) {
   /** The visitor's own marks of seen become the contact's too (never moving one back), so every device of the contact agrees. */
   async function shareSeenMarks(websiteId: string, visitorId: string, contactId: string): Promise<void> {
     // Before it was linked, a visitor could mark only its own conversations.
@@ -58,20 +58,41 @@ export function visitorMethods({ visitors, contacts, conversations, seen }: Coll
   }
 
   /**
-   * Updates the contact known by `externalId`, or creates it. Not one upsert with `$setOnInsert:
-   * {_id}`: the embedded server refuses to set `_id` that way (MongoDB allows it).
+   * Updates the contact known by `externalId`, or creates it, in `session`'s transaction. Not one
+   * upsert with `$setOnInsert: {_id}`: the embedded server refuses to set `_id` that way (MongoDB
+   * allows it). A contact another request created meanwhile is a duplicate key error here, which
+   * ends the transaction (`identifyContact` runs it again).
    */
-  async function saveContact(websiteId: string, { externalId, ...details }: ContactProfile, now: string): Promise<ContactDoc> {
-    const updated = await contacts.findOneAndUpdate({ websiteId, externalId }, { $set: { ...details, updatedAt: now } }, { returnDocument: 'after' });
+  async function saveContact(websiteId: string, { externalId, ...details }: ContactProfile, now: string, session: ClientSession): Promise<ContactDoc> {
+    const updated = await contacts.findOneAndUpdate({ websiteId, externalId }, { $set: { ...details, updatedAt: now } }, { session, returnDocument: 'after' });
     if (updated) return updated;
     const id = newId('ct');
     const created: ContactDoc = { _id: id, id, websiteId, externalId, ...details, createdAt: now, updatedAt: now };
+    await contacts.insertOne(created, { session });
+    return created;
+  }
+
+  /**
+   * Saves the contact and links the visitor to it, in one transaction that begins by writing the
+   * visitor's document. Of two identifies of one visitor at once, on any instances, the second
+   * conflicts on that first write, and the driver runs it again once the first has committed: it
+   * then finds the visitor linked, and is refused having written nothing. A request that loses
+   * never changes a contact.
+   */
+  async function linkVisitor(websiteId: string, visitorId: string, profile: ContactProfile, now: string): Promise<{ contact: ContactDoc; visitor: VisitorDoc }> {
+    const session = client.startSession();
     try {
-      await contacts.insertOne(created);
-      return created;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      return saveContact(websiteId, { externalId, ...details }, now); // created meanwhile by another request
+      return await session.withTransaction(async () => {
+        const current = await visitors.findOneAndUpdate({ _id: visitorId, websiteId }, { $set: { lastSeenAt: now } }, { session, returnDocument: 'after' });
+        if (!current) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
+        const known = current.contactId === undefined ? null : await contacts.findOne({ _id: current.contactId }, { session, projection: { externalId: 1 } });
+        if (known && known.externalId !== profile.externalId) throw linkedToAnother();
+        const contact = await saveContact(websiteId, profile, now, session);
+        const visitor = await visitors.findOneAndUpdate({ _id: visitorId }, { $set: { contactId: contact.id } }, { session, returnDocument: 'after' });
+        return { contact, visitor: visitor! };
+      });
+    } finally {
+      await session.endSession();
     }
   }
 
@@ -121,24 +142,24 @@ export function visitorMethods({ visitors, contacts, conversations, seen }: Coll
      * A visitor linked to one contact is never linked to another (`409`): its id is in that
      * contact's history on every device, so whoever had the device before could read the next
      * person's conversations with it. A device that signs in as someone else starts a new visitor.
+     * Of two identifies of one visitor as two people at once, one links it and the other is that
+     * `409`, having changed no contact (`linkVisitor`).
      */
     async identifyContact(websiteId: string, visitorId: string, profile: ContactProfile): Promise<{ contact: Contact; visitor: Visitor }> {
       const now = new Date().toISOString();
-      const current = await visitors.findOne({ _id: visitorId, websiteId }, { projection: { contactId: 1 } });
-      if (!current) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
-      const known = current.contactId === undefined ? undefined : await contacts.findOne({ _id: current.contactId }, { projection: { externalId: 1 } });
-      if (known && known.externalId !== profile.externalId) throw linkedToAnother();
-      const contact = withoutInternal<Contact>(await saveContact(websiteId, profile, now));
-      const visitorDoc = await visitors.findOneAndUpdate(
-        { _id: visitorId, websiteId, $or: [{ contactId: { $exists: false } }, { contactId: contact.id }] },
-        { $set: { contactId: contact.id, lastSeenAt: now } },
-        { returnDocument: 'after' },
-      );
-      if (!visitorDoc) throw linkedToAnother(); // linked to someone else meanwhile
+      let linked: { contact: ContactDoc; visitor: VisitorDoc } | undefined;
+      while (!linked) {
+        try {
+          linked = await linkVisitor(websiteId, visitorId, profile, now);
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error; // else the contact was created meanwhile: update it instead
+        }
+      }
+      const contact = withoutInternal<Contact>(linked.contact);
       // Conversations already linked keep their contact: they belong to whoever the visitor was then.
       await conversations.updateMany({ websiteId, visitorId, contactId: { $exists: false } }, { $set: { contactId: contact.id } });
       await shareSeenMarks(websiteId, visitorId, contact.id);
-      return { contact, visitor: withoutInternal<Visitor>(visitorDoc) };
+      return { contact, visitor: withoutInternal<Visitor>(linked.visitor) };
     },
   };
 }

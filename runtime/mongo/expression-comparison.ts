@@ -1,5 +1,5 @@
-// The comparison expressions of aggregation ($eq, $ne, $gt, $gte, $lt, $lte, $cmp, $in), as MongoDB
-// evaluates them: whole values in BSON order, across types too. An array is a value like any other
+// The comparison expressions of aggregation ($eq, $ne, $gt, $gte, $lt, $lte, $cmp, $in, and $max and
+// $min of expressions), as MongoDB evaluates them: whole values in BSON order, across types too. An array is a value like any other
 // (`{$eq: ['$f', 'a']}` is false for f: ['a', 'b']), unlike the query operators, which match an
 // array's elements. mingo's expression operators work like its query operators, so the embedded
 // server runs these in their place (mingo-context.ts), and the compiled expressions use them too.
@@ -84,6 +84,21 @@ const comparison =
     return accepts(compareValues(a, b));
   };
 
+/**
+ * `$max` / `$min` of expressions: of the argument values (or of the elements of a single argument's
+ * array), the greatest / least, leaving null and missing values out; null when none is left.
+ * mingo sorts them with JavaScript's sort, which places a missing value last whatever the order, so
+ * `{$max: ['$missing', 3]}` was null.
+ */
+const extreme =
+  (sign: 1 | -1): Operator =>
+  (obj, expr, options) => {
+    const value = evalExpr(obj, expr, options);
+    const args = Array.isArray(expr) ? (value as unknown[]) : [value];
+    const values = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+    return values.reduce<unknown>((best, v) => (v === undefined || v === null || (best !== null && sign * compareValues(v, best) <= 0) ? best : v), null);
+  };
+
 /** Operators to put in place of mingo's expression operators of the same names. */
 export const COMPARISON_EXPRESSIONS: Record<string, Operator> = {
   $eq: comparison('$eq', (order) => order === 0),
@@ -99,4 +114,6 @@ export const COMPARISON_EXPRESSIONS: Record<string, Operator> = {
     // An array holds null for a missing element (`['$missing']` is `[null]`).
     return (array as unknown[]).some((item) => compareValues(element(item), value) === 0);
   },
+  $max: extreme(1),
+  $min: extreme(-1),
 };

@@ -38,12 +38,13 @@ const idOf = (req: Request): string => parseInput(conversationParams, req.params
 export function conversationRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(...ctx.authenticate, ...ctx.jsonBody);
-  const newConversations = newConversationLimit(ctx.limits.conversationRate);
+  const newConversations = newConversationLimit(ctx.store, ctx.limits.conversationRate);
 
   router.post('/', newConversations.check, async (req, res) => {
     const input = parseInput(createConversationBody, req.body, 'body');
     const { created, ...answer } = await createConversation(ctx, callerOf(res), input);
-    if (created) newConversations.charge(req, res);
+    // The conversation is made: a count that could not be written is not the caller's error.
+    if (created) await newConversations.charge(req, res).catch((err: unknown) => ctx.log.warn({ err }, 'counting a new conversation against its visitor and IP failed'));
     res.status(201).json(answer);
   });
 

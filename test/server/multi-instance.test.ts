@@ -142,6 +142,25 @@ describe('Two server instances sharing one store', () => {
       );
       expect(listed).toEqual(['multi-contact']);
     });
+
+    it('of two identifies of one device as two people at once, one on each instance, links one and refuses the other having changed nobody', async () => {
+      const [api1, api2] = [new Api(first), new Api(second)];
+      const identify = (api: Api, device: { visitorId: string }, externalId: string, profile: { name?: string } = {}) =>
+        api.call('POST', '/v1/contacts/identify', device, { externalId, userHash: userHashOf(first.keys.identitySecret, externalId), ...profile });
+      for (let round = 0; round < 5; round++) {
+        const [ann, bob] = [`race-ann-${round}-${Date.now()}`, `race-bob-${round}-${Date.now()}`];
+        expect((await identify(api1, { visitorId: await api1.newVisitor() }, ann, { name: 'Ann before' })).status).toBe(200);
+        const device = { visitorId: await api1.newVisitor() };
+        const [asAnn, asBob] = await Promise.all([identify(api1, device, ann, { name: 'Ann now' }), identify(api2, device, bob, { name: 'Bob' })]);
+        const [won, lost, loser] = asAnn.status === 200 ? [asAnn, asBob, bob] : [asBob, asAnn, ann];
+        expect([won.status, lost.status], `round ${round}`).toEqual([200, 409]);
+        expect(lost.body.error.message).toMatch(/linked to another contact/);
+        expect(won.body.visitor.contactId).toBe(won.body.contact.id);
+        // The loser's person, read through a device of their own: as before the race (Bob had no contact yet).
+        const loserNow = (await identify(api2, { visitorId: await api2.newVisitor() }, loser)).body.contact;
+        expect(loserNow.name, `round ${round}`).toBe(loser === ann ? 'Ann before' : undefined);
+      }
+    });
   });
 
   describe('#team', () => {

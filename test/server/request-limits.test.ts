@@ -91,4 +91,32 @@ describe('new conversations', () => {
     expect((await api.call('GET', '/v1/conversations', { visitorId: 'v-conv-1' })).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await api.call('POST', '/v1/conversations', { agent: 'agent_alex' }, { conversationId: `lim-team-${i}`, visitorId: 'v-conv-1' })).status).toBe(201);
   });
+
+  it('are counted in the store, so instances sharing it draw on one budget per visitor and per IP', async () => {
+    const limits = { conversationRate: { visitor: { perSecond: 3 / 3_600, burst: 3 }, ip: { perSecond: 5 / 3_600, burst: 5 } } };
+    const database = { MONGODB_DB: `test_shared_limits_${process.pid}_${Date.now()}` };
+    const first = await started(limits, database);
+    const second = await startTestApp(limits, { engine: first.engine, env: { ...database, MONGODB_URI: first.mongoUri } });
+    try {
+      const [a, b] = [new Api(first), new Api(second)];
+      const open = async (api: Api, visitorId: string, conversationId: string) => api.call('POST', '/v1/conversations', { visitorId }, { conversationId });
+      const statusesOf = async (...calls: [Api, string, string][]) => {
+        const answered: number[] = [];
+        for (const call of calls) answered.push((await open(...call)).status);
+        return answered;
+      };
+      // A retry of one made, on the other instance, costs nothing.
+      expect(await statusesOf([a, 'v-shared', 'shared-1'], [b, 'v-shared', 'shared-1'], [b, 'v-shared', 'shared-2'])).toEqual([201, 201, 201]);
+      expect(await statusesOf([a, 'v-shared', 'shared-3'], [b, 'v-shared', 'shared-4'], [a, 'v-shared', 'shared-5'])).toEqual([201, 429, 429]);
+      // The visitor regains one of its 3 an hour in 20 minutes.
+      const refused = await open(b, 'v-shared', 'shared-6');
+      expect(refused.body.error.message).toBe('Too many new conversations');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(1_190);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(1_200);
+      // The IP's 5 an hour are shared too: 3 taken above, 2 left for every visitor of it on either instance.
+      expect(await statusesOf([b, 'v-next', 'shared-7'], [a, 'v-other', 'shared-8'], [b, 'v-last', 'shared-9'])).toEqual([201, 201, 429]);
+    } finally {
+      await second.close();
+    }
+  });
 });

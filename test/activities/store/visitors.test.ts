@@ -3,10 +3,31 @@ import { describe, expect, it } from 'vitest';
 import { conversationMethods } from '../../../activities/store/conversations';
 import { collectionsOf } from '../../../activities/store/documents';
 import { newId } from '../../../activities/store/ids';
-import { isInVisitorScope } from '../../../activities/store';
+import { isInVisitorScope, openStore, type Store } from '../../../activities/store';
+import type { Contact } from '../../../domain/people';
 import { message, useStore, visitorAuthor } from './fixtures';
 
 const ctx = useStore('visitors');
+
+/** Runs `use` with a second store on the database, as another instance has. */
+async function withSecondStore(use: (other: Store) => Promise<void>): Promise<void> {
+  const other = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
+  try {
+    await use(other);
+  } finally {
+    await other.close();
+  }
+}
+
+/** The contact `externalId` names on the website, read straight from the database; null when there is none. */
+async function contactNamed(websiteId: string, externalId: string): Promise<Contact | null> {
+  const client = await MongoClient.connect(ctx.mongo().uri);
+  try {
+    return await client.db(ctx.dbName).collection<Contact>('contacts').findOne({ websiteId, externalId });
+  } finally {
+    await client.close();
+  }
+}
 
 describe('Store', () => {
   describe('#upsertVisitor', () => {
@@ -113,6 +134,53 @@ describe('Store', () => {
       } finally {
         await client.close();
       }
+    });
+
+    it('of two identifies of one visitor as two people at once, on two MongoClients, lets one link it and the other change no contact', async () => {
+      const store = ctx.get();
+      await withSecondStore(async (other) => {
+        const websiteId = newId('web');
+        for (let round = 0; round < 20; round++) {
+          // One person already known (from another device), one new.
+          const known = { externalId: `known-${round}`, name: 'Known before' };
+          await store.identifyContact(websiteId, (await store.upsertVisitor(websiteId)).id, known);
+          const fresh = { externalId: `fresh-${round}`, name: 'Fresh' };
+          const device = await store.upsertVisitor(websiteId);
+          const [asKnown, asFresh] = await Promise.allSettled([
+            store.identifyContact(websiteId, device.id, { ...known, name: 'Known now' }),
+            other.identifyContact(websiteId, device.id, fresh),
+          ]);
+          const [won, lost] = asKnown.status === 'fulfilled' ? [asKnown, asFresh] : [asFresh, asKnown];
+          expect(won.status, `round ${round}`).toBe('fulfilled');
+          expect(lost.status === 'rejected' && lost.reason, `round ${round}`).toMatchObject({ code: 'ERR_CONFLICT' });
+          const winner = (won as PromiseFulfilledResult<{ contact: Contact }>).value.contact;
+          expect((await store.getVisitor(websiteId, device.id))!.contactId).toBe(winner.id);
+          if (won === asKnown) {
+            expect(winner.name).toBe('Known now');
+            expect(await contactNamed(websiteId, fresh.externalId), `round ${round}`).toBeNull();
+          } else {
+            expect(winner.name).toBe('Fresh');
+            expect((await contactNamed(websiteId, known.externalId))!.name, `round ${round}`).toBe('Known before');
+          }
+        }
+      });
+    });
+
+    it('gives two devices that identify as one new person at once the one contact, with both profiles’ fields', async () => {
+      const store = ctx.get();
+      await withSecondStore(async (other) => {
+        const websiteId = newId('web');
+        for (let round = 0; round < 10; round++) {
+          const [phone, laptop] = [await store.upsertVisitor(websiteId), await store.upsertVisitor(websiteId)];
+          const externalId = `together-${round}`;
+          const [a, b] = await Promise.all([
+            store.identifyContact(websiteId, phone.id, { externalId, email: 'ada@example.com' }),
+            other.identifyContact(websiteId, laptop.id, { externalId, name: 'Ada' }),
+          ]);
+          expect(a.contact.id).toBe(b.contact.id);
+          expect(await contactNamed(websiteId, externalId)).toMatchObject({ id: a.contact.id, email: 'ada@example.com', name: 'Ada' });
+        }
+      });
     });
 
     it('answers ERR_NOT_FOUND for an unknown visitor', async () => {

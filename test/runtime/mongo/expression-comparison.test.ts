@@ -49,3 +49,20 @@ describe('COMPARISON_EXPRESSIONS', () => {
     }
   });
 });
+
+describe('$max and $min expressions', () => {
+  const extremes = (doc: object, max: unknown, min: unknown = max) => new Aggregator([{ $project: { _id: 0, max: { $max: max }, min: { $min: min } } }]).run([doc])[0];
+
+  it('leave null and missing values out, as MongoDB does (mingo sorted a missing one last, making {$max: ["$missing", 3]} null)', () => {
+    const date = new Date(1_000);
+    expect(extremes({}, ['$missing', 3])).toEqual({ max: 3, min: 3 });
+    expect(extremes({ f: null }, ['$f', date])).toEqual({ max: date, min: date });
+    expect(extremes({}, ['$missing', null])).toEqual({ max: null, min: null });
+  });
+
+  it('compare in BSON order, and go into the array of a single argument only', () => {
+    expect(extremes({ a: [4, null, 9, 1] }, '$a')).toEqual({ max: 9, min: 1 });
+    expect(extremes({ a: [4, 9] }, ['$a'])).toEqual({ max: 9, min: 4 });
+    expect(extremes({ a: [4, 9] }, ['$a', 'z', 5])).toEqual({ max: [4, 9], min: 5 });
+  });
+});
