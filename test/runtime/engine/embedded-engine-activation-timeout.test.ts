@@ -9,7 +9,8 @@ describe('EmbeddedEngine activationTimeoutMs', () => {
   afterEach(() => engine?.shutdown());
 
   it('fails the workflow task of a runaway activation instead of blocking the process', async () => {
-    ({ engine } = await createFixtureEngine({ activationTimeoutMs: 200 }));
+    // Long enough for the bundle's first evaluation, which it bounds too, on a loaded machine (200 ms was not); the loop never ends.
+    ({ engine } = await createFixtureEngine({ activationTimeoutMs: 2_000 }));
     const workflowId = `runaway-${randomUUID()}`;
     await engine.start({ workflowType: 'runawayWorkflow', workflowId, args: [] });
     await expect(engine.signal({ workflowId, signal: 'spin', args: [] })).rejects.toBeInstanceOf(WorkflowTaskFailedError);
