@@ -38,7 +38,7 @@ function refused(res: Response, retryAfterSeconds: number, message: string): App
  * refused, or a retry answered with the conversation made before, costs nothing.
  */
 export function newConversationLimit(
-  store: Pick<Store, 'sharedLimitsWait' | 'takeSharedLimits'>,
+  store: Pick<Store, 'sharedLimitsWait' | 'takeSharedLimits' | 'getConversation'>,
   limits: { visitor: RateLimitOptions; ip: RateLimitOptions },
 ): { check: RequestHandler; charge(req: Request, res: Response): Promise<void> } {
   const bucketsOf = (req: Request, res: Response): SharedLimit[] | undefined => {
@@ -49,11 +49,20 @@ export function newConversationLimit(
       { key: `conversations/ip/${ipLimitKey(req.ip)}`, ...limits.ip },
     ];
   };
+  /** Read only when refusing: whether the request names a conversation this visitor already has. */
+  const isOwnRetry = async (req: Request, res: Response): Promise<boolean> => {
+    const { conversationId } = (req.body ?? {}) as { conversationId?: unknown };
+    const caller = callerOf(res);
+    if (typeof conversationId !== 'string' || caller.kind !== 'visitor') return false;
+    const existing = await store.getConversation(conversationId);
+    return existing?.websiteId === caller.website.id && existing.visitorId === caller.visitorId;
+  };
   return {
     check: async (req, res, next) => {
       const buckets = bucketsOf(req, res);
       const wait = buckets && (await store.sharedLimitsWait(buckets));
-      next(wait === undefined ? undefined : refused(res, wait, 'Too many new conversations'));
+      // A retry of a conversation the visitor made (its answer was lost) gets it, budget spent or not: it makes nothing.
+      next(wait === undefined || (await isOwnRetry(req, res)) ? undefined : refused(res, wait, 'Too many new conversations'));
     },
     charge: async (req, res) => {
       const buckets = bucketsOf(req, res);

@@ -85,8 +85,13 @@ describe('new conversations', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error.message).toBe('Too many new conversations');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(1_000);
+    // With its budget spent, a retry of one it made still gets it (its first answer may have been lost).
+    const retried = await open('v-conv-1', 'lim-2');
+    expect([retried.status, retried.body.conversation?.id]).toEqual([201, 'lim-2']);
     // A new visitor id from the same IP meets the IP's limit: 3 in all.
     expect([(await open('v-conv-2', 'lim-4')).status, (await open('v-conv-3', 'lim-5')).status]).toEqual([201, 429]);
+    // Naming another visitor's conversation is no way past it.
+    expect((await open('v-conv-3', 'lim-2')).status).toBe(429);
     // The visitor's other calls, and the team's conversations, are not limited by it.
     expect((await api.call('GET', '/v1/conversations', { visitorId: 'v-conv-1' })).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await api.call('POST', '/v1/conversations', { agent: 'agent_alex' }, { conversationId: `lim-team-${i}`, visitorId: 'v-conv-1' })).status).toBe(201);
