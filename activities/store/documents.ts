@@ -19,8 +19,12 @@ type Stored<T> = T & { _id: string };
 export type WebsiteDoc = Stored<Website> & { teamRevision?: number; teamChangesBegun?: number };
 export type VisitorDoc = Stored<Visitor>;
 export type ContactDoc = Stored<Contact>;
-/** A person removed from the team stays on record (who removed them, when), out of every read of the team. */
-export type TeamMemberDoc = Stored<TeamMember> & { removedAt?: string; removedBy?: Author };
+/**
+ * A person removed from the team stays on record (who removed them, when), out of every read of the
+ * team. `tokensBegun` counts the member tokens begun for them (written first, so the document is
+ * the token's transaction's own: team.ts `changeForMember`).
+ */
+export type TeamMemberDoc = Stored<TeamMember> & { removedAt?: string; removedBy?: Author; tokensBegun?: number };
 /** A member token (member-tokens.ts): `expiresAt` a date, so the sweep of expired ones can range over it. */
 export type MemberTokenDoc = Stored<Omit<StoredMemberToken, 'id' | 'expiresAt'>> & { expiresAt: Date };
 

@@ -29,11 +29,14 @@ export interface StoredMemberToken extends MemberToken {
 
 export function memberTokenMethods({ memberTokens }: Collections) {
   return {
-    /** Keeps a new token, and forgets the website's expired ones. */
+    /**
+     * Keeps a new token, and forgets its person's expired ones: only theirs, so that tokens made at
+     * once for different people do not write the same documents (a removal takes a person's all).
+     */
     async addMemberToken(token: StoredMemberToken, session?: ClientSession): Promise<void> {
       const { id, ...fields } = token;
       await memberTokens.insertOne({ _id: id, ...fields, expiresAt: new Date(token.expiresAt) }, { session });
-      await memberTokens.deleteMany({ websiteId: token.websiteId, expiresAt: { $lte: new Date() }, _id: { $ne: id } }, { session });
+      await memberTokens.deleteMany({ websiteId: token.websiteId, userId: token.userId, expiresAt: { $lte: new Date() }, _id: { $ne: id } }, { session });
     },
 
     /** The token with this id, expired or not; null when there is none (never made, or revoked). */

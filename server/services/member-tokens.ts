@@ -8,6 +8,7 @@ import type { MemberTokenRole, Store } from '../../activities/store';
 import { AppError } from '../../domain/errors';
 import { requireAgent, type Caller } from '../caller';
 import type { StoreDirectory } from '../directory';
+import { KeyedLines } from '../keyed-lines';
 import { keyFingerprintOf, newMemberToken } from '../member-token-secrets';
 import type { EphemeralPublisher } from '../realtime/ephemeral';
 import type { TeamMembers } from './team-members';
@@ -29,12 +30,16 @@ export interface MadeMemberToken {
 }
 
 export class MemberTokens {
+  /** One token made for a person at a time on this instance: the transactions of two at once would conflict and run again. */
+  private readonly lines = new KeyedLines();
+
   constructor(private readonly deps: MemberTokensDeps) {}
 
   /**
    * A token for a person on the team, made by the website's secret key only (a member token cannot
-   * make more). Written in a transaction with the team's changes, so a removal of the person at the
-   * same moment either comes first (a 404) or takes the token along.
+   * make more). Written in a transaction that waits for any change of that person, so a removal of
+   * the person at the same moment either comes first (a 404) or takes the token along; tokens for
+   * other people, and changes of the team that leave the person alone, go on alongside.
    */
   async make(caller: Caller, memberId: string, { lifetimeSeconds, role }: { lifetimeSeconds: number; role: MemberTokenRole }): Promise<MadeMemberToken> {
     const agent = requireAgent(caller);
@@ -44,14 +49,12 @@ export class MemberTokens {
     const now = Date.now();
     const expiresAt = new Date(now + lifetimeSeconds * 1000).toISOString();
     const stored = { id, websiteId, userId: memberId, role, createdAt: new Date(now).toISOString(), expiresAt, secretHash, keyFingerprint: keyFingerprintOf(secretKey) };
-    await this.deps.store.changeTeam(
-      websiteId,
-      async (session) => {
+    await this.lines.run(memberId, () =>
+      this.deps.store.changeForMember(websiteId, memberId, async (session) => {
         // People only: the AI assistant acts through the server, never through a page.
         await this.deps.teamMembers.ofKind(websiteId, memberId, 'human', session);
         await this.deps.store.addMemberToken(stored, session);
-      },
-      { revises: false },
+      }),
     );
     return { token, tokenId: id, memberId, role, expiresAt };
   }
