@@ -25,8 +25,11 @@ export type ContactDoc = Stored<Contact>;
  * the token's transaction's own: team.ts `changeForMember`).
  */
 export type TeamMemberDoc = Stored<TeamMember> & { removedAt?: string; removedBy?: Author; tokensBegun?: number };
-/** A member token (member-tokens.ts): `expiresAt` a date, so the sweep of expired ones can range over it. */
-export type MemberTokenDoc = Stored<Omit<StoredMemberToken, 'id' | 'expiresAt'>> & { expiresAt: Date };
+/**
+ * A member token (member-tokens.ts): `expiresAt` a date, so the sweep of expired ones can range over
+ * it; `revokedAt` once revoked (it is kept until it expires).
+ */
+export type MemberTokenDoc = Stored<Omit<StoredMemberToken, 'id' | 'expiresAt'>> & { expiresAt: Date; revokedAt?: Date };
 
 /**
  * A timeline item plus its website, so change events can be routed without another read. Typed as

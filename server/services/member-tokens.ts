@@ -56,22 +56,23 @@ export class MemberTokens {
         await this.deps.store.addMemberToken(stored, session);
       }),
     );
+    await this.deps.store.forgetExpiredMemberTokens(websiteId);
     return { token, tokenId: id, memberId, role, expiresAt };
   }
 
   /**
    * Revokes one of a person's tokens, or all of them: by the secret key, or by that person's own
-   * token (signing out). Revoking what is gone already is done, as a retry needs.
+   * token (signing out). Revoking one revoked already is done, as a retry needs. A token id that is
+   * not the person's is a 404, the same whether it is someone else's or nobody's, so the answer
+   * does not tell whether another person's token exists.
    */
   async revoke(caller: Caller, memberId: string, tokenId?: string): Promise<void> {
     const agent = requireAgent(caller);
     if (agent.token && agent.userId !== memberId) throw new AppError('ERR_FORBIDDEN', 'A member token may revoke only its own member\'s tokens');
     const websiteId = agent.website.id;
     await this.deps.teamMembers.ofKind(websiteId, memberId, 'human');
-    const revoked = await this.deps.store.revokeMemberTokens(websiteId, memberId, tokenId);
-    if (revoked === 0 && tokenId !== undefined && (await this.deps.store.getMemberToken(tokenId))) {
-      throw new AppError('ERR_NOT_FOUND', `${tokenId} is not a token of ${memberId}`);
-    }
+    const named = await this.deps.store.revokeMemberTokens(websiteId, memberId, tokenId);
+    if (named === 0 && tokenId !== undefined) throw new AppError('ERR_NOT_FOUND', `${tokenId} is not a token of ${memberId}`);
     // Refused here at once; other instances as they hear of it (within the directory's cache time at most).
     this.deps.directory.forgetMemberTokens(memberId);
     await this.deps.publisher.memberTokensRevoked(websiteId, { memberId, ...(tokenId === undefined ? {} : { tokenId }) });

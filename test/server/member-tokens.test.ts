@@ -241,6 +241,29 @@ describe('Member tokens', () => {
     expect((await t.api.call('GET', '/v1/conversations', { memberToken: max.token })).status).toBe(200);
   });
 
+  it('a token id that is not the person\'s answers the same whether it is someone else\'s or nobody\'s, so it does not tell that another\'s exists', async () => {
+    await person('usr-tok-ola');
+    await person('usr-tok-pia');
+    const pia = await tokenFor('usr-tok-pia');
+    const ola = await tokenFor('usr-tok-ola');
+    const nobodys = newMemberToken().id;
+    for (const who of [BACKEND, { memberToken: ola.token }]) {
+      const [someoneElses, none] = await Promise.all(
+        [pia.tokenId, nobodys].map(async (tokenId) => {
+          const answer = await t.api.call('DELETE', `/v1/team/members/usr-tok-ola/tokens/${tokenId}`, who);
+          return { status: answer.status, body: JSON.stringify(answer.body).replace(tokenId, '<id>') };
+        }),
+      );
+      expect(someoneElses).toEqual(none);
+      expect(none!.status).toBe(404);
+    }
+    // The person's own, revoked already (here with all of theirs), is still a retry that is done.
+    expect((await t.api.call('DELETE', '/v1/team/members/usr-tok-ola/tokens', BACKEND)).status).toBe(204);
+    expect((await t.api.call('DELETE', `/v1/team/members/usr-tok-ola/tokens/${ola.tokenId}`, BACKEND)).status).toBe(204);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: ola.token })).status).toBe(401);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: pia.token })).status).toBe(200);
+  });
+
   // Last: it replaces the website's secret key (and puts it back).
   it('a new secret key ends the tokens the old one made, over REST and on open sockets', async () => {
     await person('usr-tok-ned');
