@@ -8,6 +8,16 @@ import type { Conversation, ConversationListEntry, TimelineItem } from './wire';
 const UNREAD_EXEMPT = new Set(UNREAD_EXEMPT_TYPES);
 const activityOf = (c: Conversation) => c.lastTimelineItem?.createdAt ?? c.updatedAt ?? c.createdAt;
 
+/**
+ * Whether `copy` is newer than `held`: by its update time or its last activity, and older by
+ * neither. The update time moves with each change of an agent's copy, but a visitor's only with
+ * the items it sees (it does not tell of the team's changes), so copies may tie.
+ */
+function isNewer(copy: Conversation, held: Conversation): boolean {
+  if (copy.updatedAt < held.updatedAt || activityOf(copy) < activityOf(held)) return false;
+  return copy.updatedAt > held.updatedAt || activityOf(copy) > activityOf(held);
+}
+
 export class ConversationCollection {
   private readonly byId = new Map<string, ConversationListEntry>();
 
@@ -18,13 +28,14 @@ export class ConversationCollection {
   }
 
   /**
-   * Adds or refreshes one conversation, keeping the unread count already known. A copy older than
-   * the one held (a snapshot read before live frames that came first, as identify's list of a
-   * contact's conversations can be) is passed over.
+   * Adds or refreshes one conversation, keeping the unread count already known. A copy is taken
+   * over the one held only when it is newer: a snapshot read before live frames that came first
+   * (as identify's list of a contact's conversations can be) may have the same times as the held
+   * copy, since a change without an item a visitor sees moves none of them, and is passed over.
    */
   put(conversation: Conversation | ConversationListEntry): void {
     const known = this.byId.get(conversation.id);
-    if (known && (conversation.updatedAt < known.updatedAt || activityOf(conversation) < activityOf(known))) return;
+    if (known && !isNewer(conversation, known)) return;
     const unreadCount = 'unreadCount' in conversation ? conversation.unreadCount : (known?.unreadCount ?? 0);
     this.byId.set(conversation.id, { ...known, ...conversation, unreadCount });
   }
