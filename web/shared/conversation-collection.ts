@@ -8,14 +8,18 @@ import type { Conversation, ConversationListEntry, TimelineItem } from './wire';
 const UNREAD_EXEMPT = new Set(UNREAD_EXEMPT_TYPES);
 const activityOf = (c: Conversation) => c.lastTimelineItem?.createdAt ?? c.updatedAt ?? c.createdAt;
 
+const compare = <T extends string | number>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Whether `copy` is newer than `held`: by its update time or its last activity, and older by
- * neither. The update time moves with each change of an agent's copy, but a visitor's only with
- * the items it sees (it does not tell of the team's changes), so copies may tie.
+ * Whether `copy` is newer than `held`: by its last activity or its lifecycle, and older by neither.
+ * The lifecycle's order is its `stateVersion`, which moves with every change the reader is shown;
+ * from a server that sends none, its update time, which for a visitor moves only with the items it
+ * sees, so copies may tie and the held one stays.
  */
 function isNewer(copy: Conversation, held: Conversation): boolean {
-  if (copy.updatedAt < held.updatedAt || activityOf(copy) < activityOf(held)) return false;
-  return copy.updatedAt > held.updatedAt || activityOf(copy) > activityOf(held);
+  const lifecycle = copy.stateVersion !== undefined && held.stateVersion !== undefined ? compare(copy.stateVersion, held.stateVersion) : compare(copy.updatedAt, held.updatedAt);
+  const order = [compare(activityOf(copy), activityOf(held)), lifecycle];
+  return !order.includes(-1) && order.includes(1);
 }
 
 export class ConversationCollection {
@@ -29,9 +33,8 @@ export class ConversationCollection {
 
   /**
    * Adds or refreshes one conversation, keeping the unread count already known. A copy is taken
-   * over the one held only when it is newer: a snapshot read before live frames that came first
-   * (as identify's list of a contact's conversations can be) may have the same times as the held
-   * copy, since a change without an item a visitor sees moves none of them, and is passed over.
+   * over the one held only when it is newer (`isNewer`): a snapshot read before live frames that
+   * came first, as identify's list of a contact's conversations can be, is passed over.
    */
   put(conversation: Conversation | ConversationListEntry): void {
     const known = this.byId.get(conversation.id);

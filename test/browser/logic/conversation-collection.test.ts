@@ -105,6 +105,23 @@ describe('ConversationCollection', () => {
       list.put({ ...copy, updatedAt: later, handler: 'human', lastTimelineItem: message(5, VISITOR, 'thanks') });
       expect(list.get('c1')).toMatchObject({ handler: 'human', lastTimelineItem: { seq: 5 } });
     });
+
+    it('orders copies with the same times by their stateVersion: the older is passed over, the newer taken', () => {
+      const list = new ConversationCollection();
+      const hello = message(6, AGENT, 'hello');
+      const copy = { ...entry('c1', hello.createdAt, 0), lastTimelineItem: hello, handler: 'ai' as const, stateVersion: 3 };
+      list.reset([copy]);
+      list.update('c1', { handler: 'human', stateVersion: 4 });
+      list.put(copy);
+      expect(list.get('c1')).toMatchObject({ handler: 'human', stateVersion: 4 });
+      // A copy the held one has not caught up with (a frame it missed), times unmoved all the same.
+      list.put({ ...copy, handler: 'unassigned', stateVersion: 5 });
+      expect(list.get('c1')).toMatchObject({ handler: 'unassigned', stateVersion: 5 });
+      // Newer by its version but older by its last item: a copy from before an item that came live.
+      list.addItem(message(7, VISITOR, 'still there?'), { ownItem: false, beingRead: false });
+      list.put({ ...copy, handler: 'ai', stateVersion: 6 });
+      expect(list.get('c1')).toMatchObject({ handler: 'unassigned', lastTimelineItem: { seq: 7 } });
+    });
   });
 
   describe('#update', () => {
