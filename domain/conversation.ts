@@ -21,6 +21,12 @@ export interface Participant {
   leftAt?: string;
 }
 
+/**
+ * Conversation fields only the team sees: agents' own words, triage (a priority raised by a missed
+ * first-response target would tell the visitor of it) and the team's metadata about the visitor.
+ */
+export const TEAM_ONLY_CONVERSATION_FIELDS = ['escalationReason', 'escalatedAt', 'tags', 'aiPausedUntil', 'resolvedBy', 'priority', 'metadata'] as const;
+
 /** Lifecycle state owned by the conversation workflow; the store keeps a projection of it. */
 export interface ConversationLifecycle {
   status: ConversationStatus;
@@ -49,6 +55,12 @@ export interface Conversation extends ConversationLifecycle {
   lastTimelineItem: TimelineItem | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Counts up with the changes of the lifecycle this reader is shown (a visitor's, with those of the
+   * fields it sees; `updatedAt` does not move for them): of two copies, the higher is the newer.
+   * Pages compare it, as times may tie; absent from a server before it was sent.
+   */
+  stateVersion?: number;
 }
 
 /** What a listing row adds for the caller. */

@@ -2,6 +2,7 @@
  * The product's configuration, read from environment variables and validated with zod. Every
  * setting has a default that runs the whole product on embedded infrastructure.
  */
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ShutdownOptions } from '../server/app';
@@ -72,6 +73,22 @@ const MAX_JSON_BODY_BYTES = 1_024 * 1_024;
 /** The longest website key the configuration takes, after its `pk_`/`sk_` prefix. */
 export const MAX_KEY_CHARS = 200;
 
+/**
+ * Where `dir` leads once symlinks are followed: the real path of its nearest existing ancestor with
+ * the rest appended, since the data folder may not exist yet (the start makes it).
+ */
+function followedPath(dir: string): string {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    try {
+      return path.join(realpathSync(at), ...missing);
+    } catch (err) {
+      if (at === path.dirname(at)) throw err;
+      missing.unshift(path.basename(at));
+    }
+  }
+}
+
 const envSchema = z.object({
   PORT: int(0, 65_535, 3000, '(the largest TCP port)'),
   HOST: z.string().default('127.0.0.1'),
@@ -79,8 +96,8 @@ const envSchema = z.object({
     .string()
     .default('./data')
     // The kernel's own file systems: no store belongs there, and making folders in /proc hangs Node's
-    // recursive mkdir. /dev/shm is a RAM disk like any other.
-    .refine((dir) => !/^\/(proc|sys|dev(?!\/shm(\/|$)))(\/|$)/.test(path.resolve(dir)), 'not under /proc, /sys or /dev (the kernel\'s file systems; /dev/shm is fine)'),
+    // recursive mkdir. /dev/shm is a RAM disk like any other. A symlink leading there counts too.
+    .refine((dir) => !/^\/(proc|sys|dev(?!\/shm(\/|$)))(\/|$)/.test(followedPath(dir)), 'not under /proc, /sys or /dev (the kernel\'s file systems; /dev/shm is fine)'),
   /** Keep the embedded store in memory only (tests, benchmarks). */
   EMBEDDED_MONGO_MEMORY: flag.default(false),
   EMBEDDED_ENGINE_THREAD: flag.default(true),

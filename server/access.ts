@@ -3,7 +3,7 @@
  * otherwise it does not exist for them), and items of the audience its kind belongs to.
  */
 import { isInVisitorScope, type Audience, type Store } from '../activities/store';
-import type { Conversation } from '../domain/conversation';
+import { TEAM_ONLY_CONVERSATION_FIELDS, type Conversation } from '../domain/conversation';
 import { AppError } from '../domain/errors';
 import { isEvent, isTeamOnlyEvent, type TimelineItem } from '../domain/timeline';
 import type { PluginRegistry } from '../plugins/registry';
@@ -14,13 +14,7 @@ export const storeAudienceOf = (caller: Caller): Audience => (caller.kind === 'v
 /** The plugin registry's audience for this caller. */
 export const pluginAudienceOf = (caller: Caller): 'visitor' | 'team' => (caller.kind === 'visitor' ? 'visitor' : 'team');
 
-/**
- * Conversation fields only the team sees: agents' own words, triage (a priority raised by a missed
- * first-response target would tell the visitor of it) and the team's metadata about the visitor.
- */
-const TEAM_ONLY_FIELDS = ['escalationReason', 'escalatedAt', 'tags', 'aiPausedUntil', 'resolvedBy', 'priority', 'metadata'] as const;
-
-export const isTeamOnlyField = (field: string): boolean => (TEAM_ONLY_FIELDS as readonly string[]).includes(field);
+export const isTeamOnlyField = (field: string): boolean => (TEAM_ONLY_CONVERSATION_FIELDS as readonly string[]).includes(field);
 
 /**
  * The conversation without its team-only fields; `tags`, which every conversation has, is left empty
@@ -30,7 +24,7 @@ export const isTeamOnlyField = (field: string): boolean => (TEAM_ONLY_FIELDS as 
  */
 export function visitorView<T extends Partial<Conversation>>(conversation: T, plugins: Pick<PluginRegistry, 'isVisibleTo'>): T {
   const view: Partial<Conversation> = { ...conversation };
-  for (const field of TEAM_ONLY_FIELDS) delete view[field];
+  for (const field of TEAM_ONLY_CONVERSATION_FIELDS) delete view[field];
   if ('tags' in conversation) view.tags = [];
   if (view.lastTimelineItem) view.lastTimelineItem = itemFor('visitor', view.lastTimelineItem, plugins) ?? null;
   return view as T;

@@ -38,12 +38,12 @@ const MAX_CONTEXT_PAGES = 5;
  * context.ts), with the private ones among them (an escalation's event marks a hand-over there). A
  * conversation full of the team's notes is read further back for them, up to MAX_CONTEXT_PAGES pages.
  */
-export async function recentItems(store: Pick<Store, 'listItems'>, conversationId: string, limit: number): Promise<TimelineItem[]> {
+export async function recentItems(store: Pick<Store, 'itemsBefore'>, conversationId: string, limit: number): Promise<TimelineItem[]> {
   const newestFirst: TimelineItem[] = [];
   let publicOnes = 0;
   let beforeSeq = Number.MAX_SAFE_INTEGER;
   for (let pages = 0; pages < MAX_CONTEXT_PAGES && publicOnes < limit; pages++) {
-    const page = await store.listItems(conversationId, { audience: 'all', beforeSeq, limit: PAGE });
+    const page = await store.itemsBefore(conversationId, { audience: 'all', beforeSeq, limit: PAGE });
     for (const item of page.items.reverse()) {
       if (publicOnes === limit) break;
       newestFirst.push(item);

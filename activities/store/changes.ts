@@ -49,7 +49,8 @@ const CLIENT_FIELDS: Record<string, string | null> = {
   lastSeqPublic: 'lastTimelineItem',
   lastActivityAt: 'lastTimelineItem',
   lastPublicActivityAt: 'lastTimelineItem',
-  stateVersion: null,
+  // Each audience's view gives its own (conversations.ts toConversation).
+  publicStateVersion: 'stateVersion',
   creationKey: null,
   tally: null,
 };

@@ -13,7 +13,7 @@ import { AppError } from '../../domain/errors';
 import type { Viewer } from '../../domain/people';
 import type { Audience } from './audience';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor';
-import { LIFECYCLE_FIELDS, withoutInternal, type Collections, type ConversationDoc } from './documents';
+import { LIFECYCLE_FIELDS, PUBLIC_LIFECYCLE_FIELDS, withoutInternal, type Collections, type ConversationDoc } from './documents';
 import { isDuplicateKey } from './duplicate-key';
 import { newId } from './ids';
 import { canonicalJson } from './same-content';
@@ -53,15 +53,29 @@ export interface ConversationReader {
 /** Creation keys that count the initial items carry this prefix; older ones are bare JSON. */
 const CREATION_KEY_VERSION = 'v2';
 
-const INTERNAL_FIELDS = ['creationKey', 'stateVersion', 'lastActivityAt', 'lastPublicActivityAt', 'lastItemAll', 'lastSeqAll', 'lastItemPublic', 'lastSeqPublic', 'tally'] as const;
+const INTERNAL_FIELDS = [
+  'creationKey',
+  'stateVersion',
+  'publicStateVersion',
+  'lastActivityAt',
+  'lastPublicActivityAt',
+  'lastItemAll',
+  'lastSeqAll',
+  'lastItemPublic',
+  'lastSeqPublic',
+  'tally',
+] as const;
 
 /** The conversation as an audience sees it (its last item is the newest that audience may see). */
 export function toConversation(doc: ConversationDoc, audience: Audience): Conversation {
   const conversation = withoutInternal<Conversation>(doc, INTERNAL_FIELDS);
-  if (audience === 'all') return { ...conversation, lastTimelineItem: doc.lastItemAll ?? null };
-  // The time of the last change a visitor could see, not of a team-only one (a note, a tag).
-  return { ...conversation, updatedAt: doc.lastPublicActivityAt ?? doc.createdAt, lastTimelineItem: doc.lastItemPublic ?? null };
+  if (audience === 'all') return { ...conversation, lastTimelineItem: doc.lastItemAll ?? null, stateVersion: doc.stateVersion };
+  // The time and version of the last change a visitor could see, not of a team-only one (a note, a tag).
+  return { ...conversation, updatedAt: doc.lastPublicActivityAt ?? doc.createdAt, lastTimelineItem: doc.lastItemPublic ?? null, stateVersion: doc.publicStateVersion ?? 0 };
 }
+
+/** A filter that holds when the document's field differs from `value` (absent when undefined). */
+const differsFrom = (field: string, value: unknown): Filter<ConversationDoc> => ({ [field]: value === undefined ? { $exists: true } : { $ne: value } });
 
 /** The activity a listing sorts by: a visitor's list never moves for what the visitor cannot see. */
 const activityField = (audience: Audience) => (audience === 'all' ? 'lastActivityAt' : 'lastPublicActivityAt');
@@ -139,7 +153,11 @@ export function conversationMethods(collections: Collections) {
       return doc && toConversation(doc, audience);
     },
 
-    /** Writes the workflow's lifecycle projection unless a newer stateVersion is already stored; true when applied. */
+    /**
+     * Writes the workflow's lifecycle projection unless a newer stateVersion is already stored; true
+     * when applied. One that changes a field visitors see also makes its version theirs: the first
+     * write applies only then, the second (in the same command) otherwise.
+     */
     async projectLifecycle(conversationId: string, lifecycle: ConversationLifecycle, stateVersion: number): Promise<boolean> {
       const set: Record<string, unknown> = { stateVersion, updatedAt: new Date().toISOString() };
       const unset: Record<string, ''> = {};
@@ -147,9 +165,15 @@ export function conversationMethods(collections: Collections) {
         if (lifecycle[field] === undefined) unset[field] = '';
         else set[field] = lifecycle[field];
       }
-      const result = await conversations.updateOne(
-        { _id: conversationId, stateVersion: { $lt: stateVersion } },
-        Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set },
+      const update = (fields: Record<string, unknown>) => (Object.keys(unset).length > 0 ? { $set: fields, $unset: unset } : { $set: fields });
+      const older = { _id: conversationId, stateVersion: { $lt: stateVersion } };
+      const seenChange = { $or: PUBLIC_LIFECYCLE_FIELDS.map((field) => differsFrom(field, lifecycle[field])) };
+      const result = await conversations.bulkWrite(
+        [
+          { updateOne: { filter: { ...older, ...seenChange }, update: update({ ...set, publicStateVersion: stateVersion }) } },
+          { updateOne: { filter: older, update: update(set) } },
+        ],
+        { ordered: true },
       );
       return result.matchedCount === 1;
     },

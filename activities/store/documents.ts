@@ -4,7 +4,7 @@
  * drop `_id` and the record kind's internal fields (`withoutInternal`).
  */
 import type { Collection, Db } from 'mongodb';
-import type { Conversation, ConversationLifecycle } from '../../domain/conversation';
+import { TEAM_ONLY_CONVERSATION_FIELDS, type Conversation, type ConversationLifecycle } from '../../domain/conversation';
 import type { Contact, SeenState, TeamMember, Visitor, Website } from '../../domain/people';
 import { STORE_ITEM_FIELDS, type Author, type PluginItem, type TimelineItem, type Visibility } from '../../domain/timeline';
 import type { StoredMemberToken } from './member-tokens';
@@ -19,10 +19,17 @@ type Stored<T> = T & { _id: string };
 export type WebsiteDoc = Stored<Website> & { teamRevision?: number; teamChangesBegun?: number };
 export type VisitorDoc = Stored<Visitor>;
 export type ContactDoc = Stored<Contact>;
-/** A person removed from the team stays on record (who removed them, when), out of every read of the team. */
-export type TeamMemberDoc = Stored<TeamMember> & { removedAt?: string; removedBy?: Author };
-/** A member token (member-tokens.ts): `expiresAt` a date, so the sweep of expired ones can range over it. */
-export type MemberTokenDoc = Stored<Omit<StoredMemberToken, 'id' | 'expiresAt'>> & { expiresAt: Date };
+/**
+ * A person removed from the team stays on record (who removed them, when), out of every read of the
+ * team. `tokensBegun` counts the member tokens begun for them (written first, so the document is
+ * the token's transaction's own: team.ts `changeForMember`).
+ */
+export type TeamMemberDoc = Stored<TeamMember> & { removedAt?: string; removedBy?: Author; tokensBegun?: number };
+/**
+ * A member token (member-tokens.ts): `expiresAt` a date, so the sweep of expired ones can range over
+ * it; `revokedAt` once revoked (it is kept until it expires).
+ */
+export type MemberTokenDoc = Stored<Omit<StoredMemberToken, 'id' | 'expiresAt'>> & { expiresAt: Date; revokedAt?: Date };
 
 /**
  * A timeline item plus its website, so change events can be routed without another read. Typed as
@@ -57,6 +64,8 @@ export type ConversationDoc = Stored<Omit<Conversation, 'lastTimelineItem'>> & {
   creationKey: string;
   /** Version of the workflow state last projected here (0: none yet). */
   stateVersion: number;
+  /** The `stateVersion` of the last projection that changed a field visitors see (absent: none yet): a visitor's `stateVersion`. */
+  publicStateVersion?: number;
   /** Time of the newest item (or creation); the inbox sorts on it. Only ever moves forward. */
   lastActivityAt: string;
   /**
@@ -179,6 +188,8 @@ export const LIFECYCLE_FIELDS = [
   'escalationReason',
   'aiPausedUntil',
 ] as const satisfies readonly (keyof ConversationLifecycle)[];
+/** The lifecycle fields a visitor is shown: a change of one of them moves a visitor's `stateVersion`. */
+export const PUBLIC_LIFECYCLE_FIELDS = LIFECYCLE_FIELDS.filter((field) => !(TEAM_ONLY_CONVERSATION_FIELDS as readonly string[]).includes(field));
 type NoneMissing<T extends never> = T;
 // Fails to compile when ConversationLifecycle gains a field that LIFECYCLE_FIELDS lacks.
 export type LifecycleFieldsComplete = NoneMissing<Exclude<keyof ConversationLifecycle, (typeof LIFECYCLE_FIELDS)[number]>>;

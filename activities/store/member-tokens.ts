@@ -27,33 +27,47 @@ export interface StoredMemberToken extends MemberToken {
   keyFingerprint: string;
 }
 
+/** Not revoked. */
+const standing = { revokedAt: { $exists: false } } as const;
+
 export function memberTokenMethods({ memberTokens }: Collections) {
   return {
-    /** Keeps a new token, and forgets the website's expired ones. */
+    /** Keeps a new token. */
     async addMemberToken(token: StoredMemberToken, session?: ClientSession): Promise<void> {
       const { id, ...fields } = token;
       await memberTokens.insertOne({ _id: id, ...fields, expiresAt: new Date(token.expiresAt) }, { session });
-      await memberTokens.deleteMany({ websiteId: token.websiteId, expiresAt: { $lte: new Date() }, _id: { $ne: id } }, { session });
     },
 
-    /** The token with this id, expired or not; null when there is none (never made, or revoked). */
+    /**
+     * Forgets the website's expired tokens, revoked or not. Outside any transaction: tokens made at
+     * once for different people would otherwise all write the same expired ones.
+     */
+    async forgetExpiredMemberTokens(websiteId: string): Promise<void> {
+      await memberTokens.deleteMany({ websiteId, expiresAt: { $lte: new Date() } });
+    },
+
+    /** The token with this id, expired or not; null when there is none (never made, revoked, or forgotten once expired). */
     async getMemberToken(id: string): Promise<StoredMemberToken | null> {
-      const doc = await memberTokens.findOne({ _id: id });
+      const doc = await memberTokens.findOne({ _id: id, ...standing });
       if (!doc) return null;
       const { _id, expiresAt, ...fields } = doc;
       return { id: _id, ...fields, expiresAt: expiresAt.toISOString() };
     },
 
-    /** Of these token ids, those still stored (not revoked), with when each expires and the key fingerprint it was made under. */
+    /** Of these token ids, those still standing (not revoked), with when each expires and the key fingerprint it was made under. */
     async memberTokensStanding(ids: string[]): Promise<Map<string, Pick<StoredMemberToken, 'expiresAt' | 'keyFingerprint'>>> {
-      const docs = await memberTokens.find({ _id: { $in: ids } }, { projection: { expiresAt: 1, keyFingerprint: 1 } }).toArray();
+      const docs = await memberTokens.find({ _id: { $in: ids }, ...standing }, { projection: { expiresAt: 1, keyFingerprint: 1 } }).toArray();
       return new Map(docs.map((doc) => [doc._id, { expiresAt: doc.expiresAt.toISOString(), keyFingerprint: doc.keyFingerprint }]));
     },
 
-    /** Revokes one of a member's tokens, or all of them (`tokenId` left out); how many there were. */
+    /**
+     * Revokes one of a member's tokens, or all of them (`tokenId` left out); how many of the member's
+     * tokens it named, revoked now or before. A revoked token is kept until it would have expired,
+     * so that revoking it again is told from naming a token that is not the member's.
+     */
     async revokeMemberTokens(websiteId: string, userId: string, tokenId?: string, session?: ClientSession): Promise<number> {
-      const result = await memberTokens.deleteMany({ websiteId, userId, ...(tokenId === undefined ? {} : { _id: tokenId }) }, { session });
-      return result.deletedCount;
+      const result = await memberTokens.updateMany({ websiteId, userId, ...(tokenId === undefined ? {} : { _id: tokenId }) }, { $min: { revokedAt: new Date() } }, { session });
+      return result.matchedCount;
     },
   };
 }

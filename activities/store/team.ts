@@ -1,7 +1,7 @@
 import type { ClientSession, MongoClient } from 'mongodb';
 import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
-import { withoutInternal, type Collections } from './documents';
+import { withoutInternal, type Collections, type TeamMemberDoc } from './documents';
 import { isDuplicateKey } from './duplicate-key';
 
 /** The transaction a change of the team is written in (`changeTeam`): pass it to the writes. */
@@ -16,34 +16,58 @@ export interface FormerMember {
 
 /** Only those still on the team: a removed person's record is kept for who removed them. */
 const onTeam = { removedAt: { $exists: false } } as const;
+/** The store's own fields of a team member's document, which no reader of the team is given. */
+const INTERNAL_FIELDS = ['tokensBegun'];
+const toMember = (doc: TeamMemberDoc): TeamMember => withoutInternal<TeamMember>(doc, INTERNAL_FIELDS);
 
 export function teamMethods(client: MongoClient, { team, websites }: Collections) {
+  /**
+   * Runs `work` in a transaction, whose first write is to claim a document: of two at once claiming the
+   * same one, on any instances, the second conflicts on that write and the driver runs it again
+   * once the first has committed or aborted. It never reads what the other has not committed (the
+   * embedded server's reads are not isolated), and what it reads and writes with `session` holds
+   * when it commits. `work` may therefore run more than once, and should only read and write the
+   * store, all of it with `session`.
+   */
+  async function claimingTransaction<T>(work: (session: TeamChangeSession) => Promise<T>): Promise<T> {
+    const session = client.startSession();
+    try {
+      return await session.withTransaction(() => work(session));
+    } finally {
+      await session.endSession();
+    }
+  }
+
   return {
     /**
      * Runs `change` in a transaction that first writes the website's document and last counts its
      * team revision up. Every change of the team or of the routing rules runs here, so of two at
-     * once, on any instances, the second conflicts on that first write and the driver runs it
-     * again once the first has committed or aborted: it never reads what another change has not
-     * committed (the embedded server's reads are not isolated), and what `change` reads and writes
-     * with `session` holds when it commits. `change` may therefore run more than once, and should
-     * only read and write the store, all of it with `session`. With `revises` false the revision
-     * stays: a write that must not cross a change of the team but changes nobody on it (a member
-     * token made) does not make the website changes workflow tell every conversation again.
+     * once the second waits for the first (claimingTransaction).
      */
-    async changeTeam<T>(websiteId: string, change: (session: TeamChangeSession) => Promise<T>, { revises = true }: { revises?: boolean } = {}): Promise<T> {
-      const session = client.startSession();
-      try {
-        return await session.withTransaction(async () => {
-          const claimed = await websites.updateOne({ _id: websiteId }, { $inc: { teamChangesBegun: 1 } }, { session });
-          if (claimed.matchedCount !== 1) throw new Error(`No website ${websiteId}`);
-          const result = await change(session);
-          // Last, so a reader who sees this revision (before the team) sees the team written with it.
-          if (revises) await websites.updateOne({ _id: websiteId }, { $inc: { teamRevision: 1 } }, { session });
-          return result;
-        });
-      } finally {
-        await session.endSession();
-      }
+    async changeTeam<T>(websiteId: string, change: (session: TeamChangeSession) => Promise<T>): Promise<T> {
+      return claimingTransaction(async (session) => {
+        const claimed = await websites.updateOne({ _id: websiteId }, { $inc: { teamChangesBegun: 1 } }, { session });
+        if (claimed.matchedCount !== 1) throw new Error(`No website ${websiteId}`);
+        const result = await change(session);
+        // Last, so a reader who sees this revision (before the team) sees the team written with it.
+        await websites.updateOne({ _id: websiteId }, { $inc: { teamRevision: 1 } }, { session });
+        return result;
+      });
+    },
+
+    /**
+     * Runs `change` in a transaction that first writes the document of the website's team member
+     * `memberId` (if it has one: `change` finds out whether they are on the team), for a write that
+     * must not cross a change of that person, a removal above all, yet changes nobody (a member
+     * token made): it waits for a change of the team that writes the person, and for nothing else,
+     * so such writes for different people go on side by side. The team revision stays: the
+     * conversations have nothing to be told.
+     */
+    async changeForMember<T>(websiteId: string, memberId: string, change: (session: TeamChangeSession) => Promise<T>): Promise<T> {
+      return claimingTransaction(async (session) => {
+        await team.updateOne({ _id: memberId, websiteId }, { $inc: { tokensBegun: 1 } }, { session });
+        return change(session);
+      });
     },
 
     /** How many changes the team and its routing rules have had: read before the team, it orders what is told of it. */
@@ -54,13 +78,13 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
     /** The website's team members (humans and AI assistants), by name. */
     async listTeamMembers(websiteId: string, session?: TeamChangeSession): Promise<TeamMember[]> {
       const docs = await team.find({ websiteId, ...onTeam }, { session }).sort({ name: 1, _id: 1 }).toArray();
-      return docs.map((doc) => withoutInternal<TeamMember>(doc));
+      return docs.map(toMember);
     },
 
     /** The team member with this id, or null (also once removed). */
     async getTeamMember(id: string, session?: TeamChangeSession): Promise<TeamMember | null> {
       const doc = await team.findOne({ _id: id, ...onTeam }, { session });
-      return doc && withoutInternal<TeamMember>(doc);
+      return doc && toMember(doc);
     },
 
     /** Creates or replaces a team member. */
@@ -106,7 +130,7 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
       kind: TeamMember['kind'] = 'human',
     ): Promise<TeamMember | null> {
       const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind, ...onTeam }, { $set: fields }, { returnDocument: 'after', session });
-      return doc && withoutInternal<TeamMember>(doc);
+      return doc && toMember(doc);
     },
 
     /** Takes a website's team member off the team, recording by whom; false when there was none. */
@@ -124,7 +148,7 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
     /** The person with this id the website removed (and has not brought back), as they were; or null. */
     async getFormerMember(websiteId: string, id: string): Promise<TeamMember | null> {
       const doc = await team.findOne({ _id: id, websiteId, removedAt: { $exists: true } });
-      return doc && withoutInternal<TeamMember>(doc, ['removedAt', 'removedBy']);
+      return doc && withoutInternal<TeamMember>(doc, ['removedAt', 'removedBy', ...INTERNAL_FIELDS]);
     },
 
     /** The names of those of `ids` on the website's team, or removed from it since `removedSince`. */

@@ -73,6 +73,17 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
     return item;
   }
 
+  /** The last `limit` (≤ 100) items of the audience before `beforeSeq`, in timeline order, and whether older ones are left. */
+  async function itemsBefore(conversationId: string, request: { audience: Audience; beforeSeq: number; limit: number }): Promise<{ items: TimelineItem[]; hasPreviousPage: boolean }> {
+    const limit = checkLimit(request.limit);
+    const newestFirst = await items
+      .find({ conversationId, seq: { $lt: request.beforeSeq }, ...visibilityFilter(request.audience) })
+      .sort({ seq: -1 })
+      .limit(limit + 1)
+      .toArray();
+    return { items: newestFirst.slice(0, limit).reverse().map(toItem), hasPreviousPage: newestFirst.length > limit };
+  }
+
   return {
     /**
      * Appends an item with the conversation's next seq; idempotent on the item id (same content →
@@ -86,16 +97,11 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
     async listItems(conversationId: string, request: ItemPageRequest): Promise<ItemPage> {
       const limit = checkLimit(request.limit ?? DEFAULT_PAGE_SIZE);
       if (request.beforeSeq !== undefined) {
-        const newestFirst = await items
-          .find({ conversationId, seq: { $lt: request.beforeSeq }, ...visibilityFilter(request.audience) })
-          .sort({ seq: -1 })
-          .limit(limit + 1)
-          .toArray();
-        const page = newestFirst.slice(0, limit).reverse().map(toItem);
+        const page = await itemsBefore(conversationId, { audience: request.audience, beforeSeq: request.beforeSeq, limit });
         // Newer items are those from beforeSeq on; the cursor reads them forwards from this page's end.
         const newer = await items.countDocuments({ conversationId, seq: { $gte: request.beforeSeq }, ...visibilityFilter(request.audience) }, { limit: 1 });
-        const after = page.at(-1)?.seq ?? request.beforeSeq - 1;
-        return { items: page, hasPreviousPage: newestFirst.length > limit, hasNextPage: newer > 0, nextCursor: newer > 0 ? encodeCursor({ afterSeq: after }) : null };
+        const after = page.items.at(-1)?.seq ?? request.beforeSeq - 1;
+        return { ...page, hasNextPage: newer > 0, nextCursor: newer > 0 ? encodeCursor({ afterSeq: after }) : null };
       }
       const afterSeq = request.cursor !== undefined ? decodeCursor(request.cursor, itemCursor).afterSeq : (request.afterSeq ?? 0);
       const docs = await items
@@ -108,6 +114,9 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
       const last = page.at(-1);
       return { items: page, hasNextPage, nextCursor: hasNextPage && last ? encodeCursor({ afterSeq: last.seq }) : null };
     },
+
+    /** For readers that only scroll back (the assistant's context): a `beforeSeq` page without asking whether newer items follow. */
+    itemsBefore,
 
     /**
      * The newest item of the audience before `beforeSeq` that `pick` takes (it gives the item as its

@@ -27,8 +27,8 @@ export const CLOSE_TOKEN_REFUSED = refusalCloseCode(401);
 
 type Change<T extends StoreChange['type']> = Extract<StoreChange, { type: T }>;
 
-/** Conversation fields whose change is not news by itself (an item event already told). */
-const QUIET_FIELDS = new Set(['lastTimelineItem', 'updatedAt']);
+/** Conversation fields whose change is not news by itself (an item event already told, or nothing the reader sees changed with them). */
+const QUIET_FIELDS = new Set(['lastTimelineItem', 'updatedAt', 'stateVersion']);
 
 const frame = (event: ServerEvent): string => JSON.stringify(event);
 

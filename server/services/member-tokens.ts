@@ -8,6 +8,7 @@ import type { MemberTokenRole, Store } from '../../activities/store';
 import { AppError } from '../../domain/errors';
 import { requireAgent, type Caller } from '../caller';
 import type { StoreDirectory } from '../directory';
+import { KeyedLines } from '../keyed-lines';
 import { keyFingerprintOf, newMemberToken } from '../member-token-secrets';
 import type { EphemeralPublisher } from '../realtime/ephemeral';
 import type { TeamMembers } from './team-members';
@@ -29,12 +30,16 @@ export interface MadeMemberToken {
 }
 
 export class MemberTokens {
+  /** One token made for a person at a time on this instance: the transactions of two at once would conflict and run again. */
+  private readonly lines = new KeyedLines();
+
   constructor(private readonly deps: MemberTokensDeps) {}
 
   /**
    * A token for a person on the team, made by the website's secret key only (a member token cannot
-   * make more). Written in a transaction with the team's changes, so a removal of the person at the
-   * same moment either comes first (a 404) or takes the token along.
+   * make more). Written in a transaction that waits for any change of that person, so a removal of
+   * the person at the same moment either comes first (a 404) or takes the token along; tokens for
+   * other people, and changes of the team that leave the person alone, go on alongside.
    */
   async make(caller: Caller, memberId: string, { lifetimeSeconds, role }: { lifetimeSeconds: number; role: MemberTokenRole }): Promise<MadeMemberToken> {
     const agent = requireAgent(caller);
@@ -44,31 +49,30 @@ export class MemberTokens {
     const now = Date.now();
     const expiresAt = new Date(now + lifetimeSeconds * 1000).toISOString();
     const stored = { id, websiteId, userId: memberId, role, createdAt: new Date(now).toISOString(), expiresAt, secretHash, keyFingerprint: keyFingerprintOf(secretKey) };
-    await this.deps.store.changeTeam(
-      websiteId,
-      async (session) => {
+    await this.lines.run(memberId, () =>
+      this.deps.store.changeForMember(websiteId, memberId, async (session) => {
         // People only: the AI assistant acts through the server, never through a page.
         await this.deps.teamMembers.ofKind(websiteId, memberId, 'human', session);
         await this.deps.store.addMemberToken(stored, session);
-      },
-      { revises: false },
+      }),
     );
+    await this.deps.store.forgetExpiredMemberTokens(websiteId);
     return { token, tokenId: id, memberId, role, expiresAt };
   }
 
   /**
    * Revokes one of a person's tokens, or all of them: by the secret key, or by that person's own
-   * token (signing out). Revoking what is gone already is done, as a retry needs.
+   * token (signing out). Revoking one revoked already is done, as a retry needs. A token id that is
+   * not the person's is a 404, the same whether it is someone else's or nobody's, so the answer
+   * does not tell whether another person's token exists.
    */
   async revoke(caller: Caller, memberId: string, tokenId?: string): Promise<void> {
     const agent = requireAgent(caller);
     if (agent.token && agent.userId !== memberId) throw new AppError('ERR_FORBIDDEN', 'A member token may revoke only its own member\'s tokens');
     const websiteId = agent.website.id;
     await this.deps.teamMembers.ofKind(websiteId, memberId, 'human');
-    const revoked = await this.deps.store.revokeMemberTokens(websiteId, memberId, tokenId);
-    if (revoked === 0 && tokenId !== undefined && (await this.deps.store.getMemberToken(tokenId))) {
-      throw new AppError('ERR_NOT_FOUND', `${tokenId} is not a token of ${memberId}`);
-    }
+    const named = await this.deps.store.revokeMemberTokens(websiteId, memberId, tokenId);
+    if (named === 0 && tokenId !== undefined) throw new AppError('ERR_NOT_FOUND', `${tokenId} is not a token of ${memberId}`);
     // Refused here at once; other instances as they hear of it (within the directory's cache time at most).
     this.deps.directory.forgetMemberTokens(memberId);
     await this.deps.publisher.memberTokensRevoked(websiteId, { memberId, ...(tokenId === undefined ? {} : { tokenId }) });

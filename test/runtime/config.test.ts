@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config';
 
@@ -28,6 +31,23 @@ describe('loadConfig', () => {
     }
     expect(loadConfig({ DATA_DIR: '/procedures' }).dataDir).toBe('/procedures');
     expect(loadConfig({ DATA_DIR: '/dev/shm/support' }).dataDir).toBe('/dev/shm/support');
+  });
+
+  it('refuses a data directory a symlink leads into the kernel\'s file systems, and takes one not made yet', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'data-dir-'));
+    try {
+      symlinkSync('/proc', path.join(dir, 'proc'));
+      symlinkSync(path.join(dir, 'proc'), path.join(dir, 'chain'));
+      symlinkSync('/dev/shm', path.join(dir, 'shm'));
+      for (const kernel of ['proc', 'proc/support/data', 'chain/self', 'proc/../chain']) {
+        expect(() => loadConfig({ DATA_DIR: path.join(dir, kernel) }), kernel).toThrow("DATA_DIR: not under /proc, /sys or /dev (the kernel's file systems; /dev/shm is fine)");
+      }
+      for (const fine of ['shm/support', 'not/made/yet']) {
+        expect(loadConfig({ DATA_DIR: path.join(dir, fine) }).dataDir, fine).toBe(path.join(dir, fine));
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it('takes a JSON body limit of at most 1 MiB, as a message must fit a Temporal payload', () => {

@@ -209,6 +209,31 @@ describe('Chat API over the wire', () => {
       const listed = (await t.api.call('GET', '/v1/conversations', visitor)).body.conversations.find((c: { id: string }) => c.id === 'triage-1');
       expect(listed.tags).toEqual([]);
     });
+
+    it("moves a visitor's stateVersion with the changes it is shown, not with the team's, and tells it with them", async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const socket = await t.open(visitor);
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'version-1' });
+      const versionFor = async (who: typeof visitor | typeof AGENT): Promise<number> => (await t.api.call('GET', '/v1/conversations/version-1', who)).body.conversation.stateVersion;
+      const updated = (change: (updates: Record<string, unknown>) => boolean) =>
+        socket.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'version-1' && change(f.payload.updates));
+
+      expect((await t.api.call('POST', '/v1/conversations/version-1/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
+      const joined = await updated((updates) => Array.isArray(updates.participants) && updates.participants.length > 0);
+      const seen = await versionFor(visitor);
+      expect(joined.payload.updates.stateVersion).toBe(seen);
+      expect(seen).toBeGreaterThan(0);
+
+      const agentsBefore = await versionFor(AGENT);
+      expect((await t.api.call('POST', '/v1/conversations/version-1/tags', AGENT, { add: ['vip'] })).status).toBe(200);
+      expect(await versionFor(AGENT)).toBeGreaterThan(agentsBefore);
+      expect(await versionFor(visitor)).toBe(seen);
+
+      expect((await t.api.call('POST', '/v1/conversations/version-1/resolve', AGENT, {})).status).toBe(200);
+      const resolved = await updated((updates) => updates.status === 'resolved');
+      expect(resolved.payload.updates.stateVersion).toBeGreaterThan(seen);
+      expect(await versionFor(visitor)).toBe(resolved.payload.updates.stateVersion);
+    });
   });
 
   describe('#idempotent retry', () => {

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import type { TeamChangeSession } from '../../activities/store';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 import { keyFingerprintOf, newMemberToken } from '../../server/member-token-secrets';
 import { AGENT, upgrade, type SocketClient, type Who } from './support/clients';
@@ -27,6 +29,21 @@ async function conversation(id: string): Promise<void> {
 
 const post = (who: Who | Record<string, string>, conversationId: string, text: string) =>
   t.api.call('POST', '/v1/messages', who, { conversationId, item: { type: 'message', text } });
+
+/**
+ * Makes a token for `memberId` while a change of the team, `during` (given the change's
+ * transaction), is written and not yet committed; the answer, or 'waited' if it took longer than
+ * the change was held open (it then comes once the change commits).
+ */
+async function tokenDuringTeamChange(memberId: string, during: (session: TeamChangeSession) => Promise<unknown>) {
+  let made: Promise<{ status: number }> | undefined;
+  const beforeCommit = await t.app.store.changeTeam(t.app.websiteId, async (session) => {
+    await during(session);
+    made ??= t.api.call('POST', `/v1/team/members/${memberId}/tokens`, BACKEND, {});
+    return Promise.race([made, sleep(3_000, 'waited' as const)]);
+  });
+  return { beforeCommit, afterCommit: await made! };
+}
 
 /** Resolves with the close code once the socket closes. */
 const closeCodeOf = (socket: SocketClient): Promise<number> => new Promise((resolve) => socket.ws.once('close', (code) => resolve(code)));
@@ -122,6 +139,36 @@ describe('Member tokens', () => {
     expect((await t.api.call('DELETE', '/v1/team/members/usr-tok-fay/tokens/not-a-token-id', BACKEND)).status).toBe(400);
   });
 
+  it('a token is made while a change of the team that leaves its person alone is under way, without waiting for it', async () => {
+    await person('usr-tok-oli');
+    await person('usr-tok-pam');
+    const { beforeCommit } = await tokenDuringTeamChange('usr-tok-oli', (session) => t.app.store.updateTeamMember(t.app.websiteId, 'usr-tok-pam', { capacity: 3 }, session));
+    expect(beforeCommit).toMatchObject({ status: 201 });
+    // What the token's transaction writes on the person's record (so a removal waits for it) is the store's own.
+    expect(Object.keys((await t.app.store.getTeamMember('usr-tok-oli'))!).sort()).toEqual(['capacity', 'id', 'kind', 'name', 'teams', 'websiteId']);
+  });
+
+  it('a token asked for while its person is being removed waits for the removal, and is then a 404', async () => {
+    await person('usr-tok-quin');
+    const { beforeCommit, afterCommit } = await tokenDuringTeamChange('usr-tok-quin', (session) => t.app.store.removeTeamMember(t.app.websiteId, 'usr-tok-quin', { kind: 'human', id: AGENT.agent }, session));
+    expect(beforeCommit).toBe('waited');
+    expect(afterCommit.status).toBe(404);
+  });
+
+  it('a token made as its person is removed is refused: the removal came first (404) or took it along', async () => {
+    for (let round = 0; round < 8; round++) {
+      const id = `usr-tok-race-${round}`;
+      await person(id);
+      const [made, removed] = await Promise.all([t.api.call('POST', `/v1/team/members/${id}/tokens`, BACKEND, {}), t.api.call('DELETE', `/v1/team/members/${id}`, AGENT)]);
+      expect(removed.status).toBe(204);
+      expect([201, 404]).toContain(made.status);
+      if (made.status === 201) {
+        expect(await t.app.store.getMemberToken(made.body.tokenId)).toBeNull();
+        expect((await t.api.call('GET', '/v1/conversations', { memberToken: made.body.token })).status).toBe(401);
+      }
+    }
+  });
+
   it('a person removed from the team takes their tokens along, also when brought back under the same id', async () => {
     await person('usr-tok-gil');
     const { token } = await tokenFor('usr-tok-gil');
@@ -192,6 +239,29 @@ describe('Member tokens', () => {
     const mixed = await t.api.call('DELETE', `/v1/team/members/usr-tok-lou/tokens/${max.tokenId}`, BACKEND);
     expect(mixed.status).toBe(404);
     expect((await t.api.call('GET', '/v1/conversations', { memberToken: max.token })).status).toBe(200);
+  });
+
+  it('a token id that is not the person\'s answers the same whether it is someone else\'s or nobody\'s, so it does not tell that another\'s exists', async () => {
+    await person('usr-tok-ola');
+    await person('usr-tok-pia');
+    const pia = await tokenFor('usr-tok-pia');
+    const ola = await tokenFor('usr-tok-ola');
+    const nobodys = newMemberToken().id;
+    for (const who of [BACKEND, { memberToken: ola.token }]) {
+      const [someoneElses, none] = await Promise.all(
+        [pia.tokenId, nobodys].map(async (tokenId) => {
+          const answer = await t.api.call('DELETE', `/v1/team/members/usr-tok-ola/tokens/${tokenId}`, who);
+          return { status: answer.status, body: JSON.stringify(answer.body).replace(tokenId, '<id>') };
+        }),
+      );
+      expect(someoneElses).toEqual(none);
+      expect(none!.status).toBe(404);
+    }
+    // The person's own, revoked already (here with all of theirs), is still a retry that is done.
+    expect((await t.api.call('DELETE', '/v1/team/members/usr-tok-ola/tokens', BACKEND)).status).toBe(204);
+    expect((await t.api.call('DELETE', `/v1/team/members/usr-tok-ola/tokens/${ola.tokenId}`, BACKEND)).status).toBe(204);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: ola.token })).status).toBe(401);
+    expect((await t.api.call('GET', '/v1/conversations', { memberToken: pia.token })).status).toBe(200);
   });
 
   // Last: it replaces the website's secret key (and puts it back).

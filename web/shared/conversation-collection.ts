@@ -8,6 +8,20 @@ import type { Conversation, ConversationListEntry, TimelineItem } from './wire';
 const UNREAD_EXEMPT = new Set(UNREAD_EXEMPT_TYPES);
 const activityOf = (c: Conversation) => c.lastTimelineItem?.createdAt ?? c.updatedAt ?? c.createdAt;
 
+const compare = <T extends string | number>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Whether `copy` is newer than `held`: by its last activity or its lifecycle, and older by neither.
+ * The lifecycle's order is its `stateVersion`, which moves with every change the reader is shown;
+ * from a server that sends none, its update time, which for a visitor moves only with the items it
+ * sees, so copies may tie and the held one stays.
+ */
+function isNewer(copy: Conversation, held: Conversation): boolean {
+  const lifecycle = copy.stateVersion !== undefined && held.stateVersion !== undefined ? compare(copy.stateVersion, held.stateVersion) : compare(copy.updatedAt, held.updatedAt);
+  const order = [compare(activityOf(copy), activityOf(held)), lifecycle];
+  return !order.includes(-1) && order.includes(1);
+}
+
 export class ConversationCollection {
   private readonly byId = new Map<string, ConversationListEntry>();
 
@@ -18,13 +32,13 @@ export class ConversationCollection {
   }
 
   /**
-   * Adds or refreshes one conversation, keeping the unread count already known. A copy older than
-   * the one held (a snapshot read before live frames that came first, as identify's list of a
-   * contact's conversations can be) is passed over.
+   * Adds or refreshes one conversation, keeping the unread count already known. A copy is taken
+   * over the one held only when it is newer (`isNewer`): a snapshot read before live frames that
+   * came first, as identify's list of a contact's conversations can be, is passed over.
    */
   put(conversation: Conversation | ConversationListEntry): void {
     const known = this.byId.get(conversation.id);
-    if (known && (conversation.updatedAt < known.updatedAt || activityOf(conversation) < activityOf(known))) return;
+    if (known && !isNewer(conversation, known)) return;
     const unreadCount = 'unreadCount' in conversation ? conversation.unreadCount : (known?.unreadCount ?? 0);
     this.byId.set(conversation.id, { ...known, ...conversation, unreadCount });
   }

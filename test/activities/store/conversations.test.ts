@@ -86,6 +86,28 @@ describe('Store', () => {
       expect(conversation).not.toHaveProperty('resolvedAt');
     });
 
+    it('gives each audience the version of the last change it is shown: a visitor\'s moves with the fields visitors see only', async () => {
+      const store = ctx.get();
+      const id = await newConversation(store);
+      const versions = async () => [(await store.getConversation(id, 'all'))?.stateVersion, (await store.getConversation(id, 'public'))?.stateVersion];
+      expect(await versions()).toEqual([0, 0]);
+      const joined = lifecycle({ handler: 'human', participants: [{ id: 'usr_1', kind: 'human', joinedAt: '2026-01-01T00:00:00.000Z' }], assigneeId: 'usr_1' });
+      await store.projectLifecycle(id, joined, 1);
+      expect(await versions()).toEqual([1, 1]);
+      // Triage is the team's: priority, tags.
+      await store.projectLifecycle(id, { ...joined, priority: 'urgent', tags: ['vip'] }, 2);
+      expect(await versions()).toEqual([2, 1]);
+      // An assignee taken off (a field gone) is seen.
+      const { assigneeId: _gone, ...unassigned } = joined;
+      await store.projectLifecycle(id, { ...unassigned, priority: 'urgent', tags: ['vip'] }, 3);
+      expect(await versions()).toEqual([3, 3]);
+      // A stale projection moves neither.
+      expect(await store.projectLifecycle(id, lifecycle({ status: 'resolved' }), 2)).toBe(false);
+      expect(await versions()).toEqual([3, 3]);
+      await store.projectLifecycle(id, { ...unassigned, status: 'resolved', priority: 'urgent', tags: ['vip'] }, 4);
+      expect(await versions()).toEqual([4, 4]);
+    });
+
     it('keeps the newest version when projections race', async () => {
       const store = ctx.get();
       const id = await newConversation(store);

@@ -87,6 +87,41 @@ describe('ConversationCollection', () => {
       list.put({ ...entry('c1', '2026-02-01T00:00:00Z'), status: 'open' });
       expect(list.get('c1')).toMatchObject({ status: 'open' });
     });
+
+    it('keeps the held copy over one with the same times: a change without an item the reader sees moves none of them', () => {
+      const list = new ConversationCollection();
+      const hello = message(4, AGENT, 'hello');
+      const copy = { ...entry('c1', hello.createdAt, 0), lastTimelineItem: hello, status: 'open' as const, handler: 'ai' as const };
+      list.reset([{ ...copy, unreadCount: 1 }]);
+      // Handed to a person without an item the visitor sees: told by a conversationUpdated, the times stay.
+      list.update('c1', { status: 'open', handler: 'human' });
+      // A snapshot read before that, with the same times (identify's list, a conversationCreated).
+      list.put(copy);
+      expect(list.get('c1')).toMatchObject({ handler: 'human', unreadCount: 1 });
+      // Newer by its update time (an agent's copy after a change) or by an item: taken.
+      const later = new Date(Date.parse(hello.createdAt) + 1_000).toISOString();
+      list.put({ ...copy, updatedAt: later });
+      expect(list.get('c1')).toMatchObject({ handler: 'ai', unreadCount: 0 });
+      list.put({ ...copy, updatedAt: later, handler: 'human', lastTimelineItem: message(5, VISITOR, 'thanks') });
+      expect(list.get('c1')).toMatchObject({ handler: 'human', lastTimelineItem: { seq: 5 } });
+    });
+
+    it('orders copies with the same times by their stateVersion: the older is passed over, the newer taken', () => {
+      const list = new ConversationCollection();
+      const hello = message(6, AGENT, 'hello');
+      const copy = { ...entry('c1', hello.createdAt, 0), lastTimelineItem: hello, handler: 'ai' as const, stateVersion: 3 };
+      list.reset([copy]);
+      list.update('c1', { handler: 'human', stateVersion: 4 });
+      list.put(copy);
+      expect(list.get('c1')).toMatchObject({ handler: 'human', stateVersion: 4 });
+      // A copy the held one has not caught up with (a frame it missed), times unmoved all the same.
+      list.put({ ...copy, handler: 'unassigned', stateVersion: 5 });
+      expect(list.get('c1')).toMatchObject({ handler: 'unassigned', stateVersion: 5 });
+      // Newer by its version but older by its last item: a copy from before an item that came live.
+      list.addItem(message(7, VISITOR, 'still there?'), { ownItem: false, beingRead: false });
+      list.put({ ...copy, handler: 'ai', stateVersion: 6 });
+      expect(list.get('c1')).toMatchObject({ handler: 'unassigned', lastTimelineItem: { seq: 7 } });
+    });
   });
 
   describe('#update', () => {
