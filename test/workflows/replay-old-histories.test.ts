@@ -16,7 +16,9 @@
  * messages left while the AI was paused or a person had the conversation, taken up once resumed or
  * handed back (`ai-answers-message-left-waiting`). At `c327f41`: replies that carry their tool call
  * records (`ai-items-carry-their-records`), and a message left while the AI was paused, carried across
- * continue-as-new and answered in the next run once resumed. Record new ones when a change lands
+ * continue-as-new and answered in the next run once resumed. At `ab94e09` (`team-queue-ab94e09`): a
+ * team queue told of team changes with their revisions, out of order, by a sender of the version
+ * after it (a rolling deploy), which took them as they came. Record new ones when a change lands
  * behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -4,7 +4,7 @@
  * least-loaded online agent under capacity as soon as there is one. No sweeps, no polling: every
  * change arrives as a signal. Runs forever, continuing as new to keep its history short.
  */
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RoutingActivities } from './activity-types';
 import { agentAvailable, agentLoad, agentRemoved, agentUnavailable, enqueue, teamQueueState, withdraw, type TeamQueueInput } from './definitions';
 import { TeamQueueState } from './team-queue-state';
@@ -15,6 +15,11 @@ const { assignFromQueue } = proxyActivities<RoutingActivities>({
 });
 
 const DEFAULT_EVENTS_PER_RUN = 1000;
+/**
+ * Team-change notices are ordered by their revision from this patch on: a queue that took them
+ * before (a worker of the earlier version, from a sender of this one) replays as it ran then.
+ */
+const TEAM_REVISIONS_PATCH = 'team-revisions';
 /** After an assignment failed for good, wait this long before trying the line again. */
 const RETRY_PAUSE = '30 seconds';
 
@@ -27,10 +32,11 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   };
   setHandler(enqueue, handled(({ conversationId, priority, releasedBy }) => state.enqueue(conversationId, priority, releasedBy)));
   setHandler(withdraw, handled(({ conversationId }) => state.withdraw(conversationId)));
-  setHandler(agentAvailable, handled(({ agentId, capacity, revision }) => state.agentAvailable(agentId, capacity, revision)));
-  setHandler(agentUnavailable, handled(({ agentId, revision }) => state.agentUnavailable(agentId, revision)));
-  setHandler(agentRemoved, handled(({ agentId, revision }) => state.agentRemoved(agentId, revision)));
-  setHandler(agentLoad, handled(({ agentId, open, revision }) => state.agentLoad(agentId, open, revision)));
+  const revised = (revision: number | undefined) => (revision !== undefined && patched(TEAM_REVISIONS_PATCH) ? revision : undefined);
+  setHandler(agentAvailable, handled(({ agentId, capacity, revision }) => state.agentAvailable(agentId, capacity, revised(revision))));
+  setHandler(agentUnavailable, handled(({ agentId, revision }) => state.agentUnavailable(agentId, revised(revision))));
+  setHandler(agentRemoved, handled(({ agentId, revision }) => state.agentRemoved(agentId, revised(revision))));
+  setHandler(agentLoad, handled(({ agentId, open, revision }) => state.agentLoad(agentId, open, revised(revision))));
   setHandler(teamQueueState, () => state.snapshot());
 
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
