@@ -155,8 +155,8 @@ export function conversationMethods(collections: Collections) {
 
     /**
      * Writes the workflow's lifecycle projection unless a newer stateVersion is already stored; true
-     * when applied. One that changes a field visitors see also makes its version theirs: the first
-     * write applies only then, the second (in the same command) otherwise.
+     * when applied. One that changes a field visitors see also counts one more version of theirs:
+     * the first write applies only then, the second (in the same command) otherwise.
      */
     async projectLifecycle(conversationId: string, lifecycle: ConversationLifecycle, stateVersion: number): Promise<boolean> {
       const set: Record<string, unknown> = { stateVersion, updatedAt: new Date().toISOString() };
@@ -165,13 +165,14 @@ export function conversationMethods(collections: Collections) {
         if (lifecycle[field] === undefined) unset[field] = '';
         else set[field] = lifecycle[field];
       }
-      const update = (fields: Record<string, unknown>) => (Object.keys(unset).length > 0 ? { $set: fields, $unset: unset } : { $set: fields });
+      const update = Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
       const older = { _id: conversationId, stateVersion: { $lt: stateVersion } };
       const seenChange = { $or: PUBLIC_LIFECYCLE_FIELDS.map((field) => differsFrom(field, lifecycle[field])) };
       const result = await conversations.bulkWrite(
         [
-          { updateOne: { filter: { ...older, ...seenChange }, update: update({ ...set, publicStateVersion: stateVersion }) } },
-          { updateOne: { filter: older, update: update(set) } },
+          // Counted, not the workflow's version: the gap between two a visitor gets would count the team's changes between.
+          { updateOne: { filter: { ...older, ...seenChange }, update: { ...update, $inc: { publicStateVersion: 1 } } } },
+          { updateOne: { filter: older, update } },
         ],
         { ordered: true },
       );

@@ -64,7 +64,7 @@ export type ConversationDoc = Stored<Omit<Conversation, 'lastTimelineItem'>> & {
   creationKey: string;
   /** Version of the workflow state last projected here (0: none yet). */
   stateVersion: number;
-  /** The `stateVersion` of the last projection that changed a field visitors see (absent: none yet): a visitor's `stateVersion`. */
+  /** How many projections changed a field visitors see (absent: none yet): a visitor's `stateVersion`. */
   publicStateVersion?: number;
   /** Time of the newest item (or creation); the inbox sorts on it. Only ever moves forward. */
   lastActivityAt: string;
