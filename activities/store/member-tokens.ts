@@ -63,10 +63,16 @@ export function memberTokenMethods({ memberTokens }: Collections) {
     /**
      * Revokes one of a member's tokens, or all of them (`tokenId` left out); how many of the member's
      * tokens it named, revoked now or before. A revoked token is kept until it would have expired,
-     * so that revoking it again is told from naming a token that is not the member's.
+     * so that revoking it again is told from naming a token that is not the member's; its secret's
+     * hash and key fingerprint are blanked, so that no version authenticates it, also one before
+     * `revokedAt` that reads tokens by id alone (a rolling deploy, a rollback).
      */
     async revokeMemberTokens(websiteId: string, userId: string, tokenId?: string, session?: ClientSession): Promise<number> {
-      const result = await memberTokens.updateMany({ websiteId, userId, ...(tokenId === undefined ? {} : { _id: tokenId }) }, { $min: { revokedAt: new Date() } }, { session });
+      const result = await memberTokens.updateMany(
+        { websiteId, userId, ...(tokenId === undefined ? {} : { _id: tokenId }) },
+        { $min: { revokedAt: new Date() }, $set: { secretHash: '', keyFingerprint: '' } },
+        { session },
+      );
       return result.matchedCount;
     },
   };
