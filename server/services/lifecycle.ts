@@ -25,6 +25,7 @@ export interface LifecycleDeps {
 export async function operate(deps: LifecycleDeps, agent: AgentCaller, conversation: Conversation, operations: LifecycleOperation[], updateId?: string): Promise<Conversation> {
   const snapshot = await deps.conversations.operate(conversation.id, { actor: authorOf(agent), operations }, await deps.workflowStarts.inputFor(conversation), updateId);
   const stored = await visibleConversation(deps.store, agent, conversation.id);
-  const { conversationId: _id, stateVersion: _version, ...lifecycle } = snapshot;
+  // The lifecycle and its version are this update's (a retry's, or one overtaken by another, is older than the stored one).
+  const { conversationId: _id, ...lifecycle } = snapshot;
   return { ...stored, ...lifecycle };
 }

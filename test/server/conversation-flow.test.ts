@@ -278,6 +278,18 @@ describe('Chat API over the wire', () => {
       expect((await t.api.call('POST', '/v1/conversations/keyed-1/resolve', AGENT, { reason: 'other' }, key)).status).toBe(409);
     });
 
+    it('answers a retry with the lifecycle and the version its update left, though changes came after it', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'keyed-5' });
+      const key = { 'Idempotency-Key': 'tag-keyed-5' };
+      const first = await t.api.call('POST', '/v1/conversations/keyed-5/tags', AGENT, { add: ['a'] }, key);
+      const later = await t.api.call('POST', '/v1/conversations/keyed-5/tags', AGENT, { add: ['b'] });
+      const retry = await t.api.call('POST', '/v1/conversations/keyed-5/tags', AGENT, { add: ['a'] }, key);
+      expect(retry.body.conversation).toMatchObject({ tags: ['a'], stateVersion: first.body.conversation.stateVersion });
+      // A page holding the later copy keeps it: the retry's answer is older by its version.
+      expect(later.body.conversation.stateVersion).toBeGreaterThan(retry.body.conversation.stateVersion);
+    });
+
     it('runs two requests sent at once with the same key once', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };
       await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'keyed-2', defaultTimelineItems: [{ id: 'keyed-2-q', type: 'message', text: 'hi' }] });
