@@ -11,16 +11,24 @@ const activityOf = (c: Conversation) => c.lastTimelineItem?.createdAt ?? c.updat
 const compare = <T extends string | number>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Whether `copy` is newer than `held`: by its last activity or its lifecycle, and older by neither.
- * The lifecycle's order is its `stateVersion`, which moves with every change the reader is shown;
- * from a server that sends none, its update time, which for a visitor moves only with the items it
- * sees, so copies may tie and the held one stays.
+ * How `copy`'s last item compares with `held`'s: by seq (a workflow's event can be timed before a
+ * message stored just ahead of it), or by activity time when either has none.
  */
-function isNewer(copy: Conversation, held: Conversation): boolean {
-  const lifecycle = copy.stateVersion !== undefined && held.stateVersion !== undefined ? compare(copy.stateVersion, held.stateVersion) : compare(copy.updatedAt, held.updatedAt);
-  const order = [compare(activityOf(copy), activityOf(held)), lifecycle];
-  return !order.includes(-1) && order.includes(1);
+function itemOrder(copy: Conversation, held: Conversation): number {
+  const [a, b] = [copy.lastTimelineItem?.seq, held.lastTimelineItem?.seq];
+  return a !== undefined && b !== undefined ? compare(a, b) : compare(activityOf(copy), activityOf(held));
 }
+
+/**
+ * How `copy`'s lifecycle compares with `held`'s: by `stateVersion`, which moves with every change
+ * the reader is shown; from a server that sends none, by update time, which for a visitor moves
+ * only with the items it sees, so copies may tie (and the held one stays).
+ */
+function lifecycleOrder(copy: Conversation, held: Conversation): number {
+  return copy.stateVersion !== undefined && held.stateVersion !== undefined ? compare(copy.stateVersion, held.stateVersion) : compare(copy.updatedAt, held.updatedAt);
+}
+
+const later = (a: string, b: string): string => (a > b ? a : b);
 
 export class ConversationCollection {
   private readonly byId = new Map<string, ConversationListEntry>();
@@ -32,15 +40,20 @@ export class ConversationCollection {
   }
 
   /**
-   * Adds or refreshes one conversation, keeping the unread count already known. A copy is taken
-   * over the one held only when it is newer (`isNewer`): a snapshot read before live frames that
-   * came first, as identify's list of a contact's conversations can be, is passed over.
+   * Adds or refreshes one conversation, keeping the unread count already known. Of a copy and the
+   * one held, each part comes from the newer in it: the lifecycle by `lifecycleOrder`, the last item
+   * by `itemOrder`; a copy newer in neither, as a snapshot read before live frames that came first
+   * can be (identify's list of a contact's conversations), is passed over.
    */
   put(conversation: Conversation | ConversationListEntry): void {
     const known = this.byId.get(conversation.id);
-    if (known && !isNewer(conversation, known)) return;
     const unreadCount = 'unreadCount' in conversation ? conversation.unreadCount : (known?.unreadCount ?? 0);
-    this.byId.set(conversation.id, { ...known, ...conversation, unreadCount });
+    if (!known) return void this.byId.set(conversation.id, { ...conversation, unreadCount });
+    const [items, lifecycle] = [itemOrder(conversation, known), lifecycleOrder(conversation, known)];
+    if (items <= 0 && lifecycle <= 0) return;
+    const { lastTimelineItem } = items >= 0 ? conversation : known;
+    const merged = { ...known, ...(lifecycle >= 0 ? conversation : known), updatedAt: later(conversation.updatedAt, known.updatedAt), unreadCount };
+    this.byId.set(conversation.id, { ...merged, ...(lastTimelineItem ? { lastTimelineItem } : {}) });
   }
 
   get(id: string): ConversationListEntry | undefined {

@@ -117,10 +117,21 @@ describe('ConversationCollection', () => {
       // A copy the held one has not caught up with (a frame it missed), times unmoved all the same.
       list.put({ ...copy, handler: 'unassigned', stateVersion: 5 });
       expect(list.get('c1')).toMatchObject({ handler: 'unassigned', stateVersion: 5 });
-      // Newer by its version but older by its last item: a copy from before an item that came live.
+      // Newer by its version but older by its last item (read before an item that came live): its lifecycle is taken, the item kept.
       list.addItem(message(7, VISITOR, 'still there?'), { ownItem: false, beingRead: false });
       list.put({ ...copy, handler: 'ai', stateVersion: 6 });
-      expect(list.get('c1')).toMatchObject({ handler: 'unassigned', lastTimelineItem: { seq: 7 } });
+      expect(list.get('c1')).toMatchObject({ handler: 'ai', stateVersion: 6, lastTimelineItem: { seq: 7 } });
+    });
+
+    it('orders last items by seq: an event timed before the message stored just ahead of it is still the newer', () => {
+      const list = new ConversationCollection();
+      const typed = message(5, VISITOR, 'one more thing');
+      const held = { ...entry('c1', typed.createdAt, 0), lastTimelineItem: typed, status: 'open' as const, stateVersion: 3 };
+      list.reset([held]);
+      // An agent's resolve, decided a moment before the visitor's message was stored: its event is seq 6, timed earlier.
+      const resolved = { ...event(6, { kind: 'resolved' } as TimelineEvent), createdAt: new Date(Date.parse(typed.createdAt) - 100).toISOString() };
+      list.put({ ...held, status: 'resolved', stateVersion: 4, lastTimelineItem: resolved });
+      expect(list.get('c1')).toMatchObject({ status: 'resolved', stateVersion: 4, lastTimelineItem: { seq: 6 } });
     });
   });
 
