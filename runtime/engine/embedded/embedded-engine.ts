@@ -1,7 +1,7 @@
 import type { Logger } from '@temporalio/common';
 import { loggerFrom } from '../logger-from';
 import { numberEntries, type AuditEntry } from '../audit';
-import { SystemClock, type Clock } from '../clock';
+import { SystemClock, type Clock, type TimerHandle } from '../clock';
 import { EngineShutDownError, WorkflowNotFoundError } from '../errors';
 import type { JournalStore } from '../journal-store';
 import { quietLogger } from '../quiet-logger';
@@ -58,6 +58,8 @@ const warningsAsDebugWhile = (logger: Logger, stopping: () => boolean): Logger =
 
 /** Open runs restored at a time after the engine starts (each reads its journal). */
 const RESTORE_CONCURRENCY = 32;
+/** Runs whose restore failed are tried again after this long, doubling (their timers cannot fire until then). */
+const RESTORE_RETRY_MS = { initial: 1_000, max: 60_000 };
 
 /**
  * Runs workflows in this process, inside the SDK's own workflow sandbox, with Temporal's semantics; the
@@ -79,6 +81,8 @@ export class EmbeddedEngine implements WorkflowEngine {
   /** Restores under way or done (failed ones are dropped, to be tried again), by workflow id. */
   private readonly restoring = new Map<string, Promise<void>>();
   private restoredAll?: Promise<void>;
+  /** The wait before the background restore tries failed runs again, so that shutting down can end it. */
+  private restoreRetry?: { handle: TimerHandle; resolve(): void };
   private readonly logger: Logger;
 
   private constructor(
@@ -119,7 +123,7 @@ export class EmbeddedEngine implements WorkflowEngine {
     return engine;
   }
 
-  /** Resolves once every run open at the start is restored (or the engine shut down); a run that could not be restored is logged and tried again when called. */
+  /** Resolves once every run open at the start is restored (or the engine shut down); a run that could not be restored is logged and tried again, in the background and whenever called. */
   whenRestored(): Promise<void> {
     return this.restoredAll ?? Promise.resolve();
   }
@@ -185,25 +189,40 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   private async stopAll(): Promise<void> {
+    if (this.restoreRetry) {
+      this.services.clock.clearTimer(this.restoreRetry.handle);
+      this.restoreRetry.resolve();
+    }
     await Promise.all([...this.executions.values()].map((execution) => execution.stop()));
     this.executions.clear();
     await this.factory.destroy();
   }
 
-  /** Restores every run open at the start, RESTORE_CONCURRENCY at a time, unless called first. */
+  /**
+   * Restores every run open at the start, RESTORE_CONCURRENCY at a time, unless called first; those
+   * that failed are tried again with a growing pause until they are restored: a run nobody calls,
+   * waiting on a timer (an SLA, an auto-resolve), would otherwise never wake.
+   */
   private async restoreOpenRuns(): Promise<void> {
     const began = Date.now();
-    const workflowIds = [...this.unrestored.keys()];
-    let failed = 0;
-    for (let i = 0; i < workflowIds.length && !this.shutDown; i += RESTORE_CONCURRENCY) {
-      const outcomes = await Promise.allSettled(workflowIds.slice(i, i + RESTORE_CONCURRENCY).map((workflowId) => this.restored(workflowId)));
-      failed += outcomes.filter((outcome) => outcome.status === 'rejected').length;
+    const runs = this.unrestored.size;
+    let retryMs = RESTORE_RETRY_MS.initial;
+    for (let pass = 0; this.unrestored.size > 0 && !this.shutDown; pass++) {
+      if (pass > 0) {
+        await new Promise<void>((resolve) => (this.restoreRetry = { handle: this.services.clock.setTimer(retryMs, resolve), resolve }));
+        retryMs = Math.min(retryMs * 2, RESTORE_RETRY_MS.max);
+      }
+      const workflowIds = [...this.unrestored.keys()];
+      for (let i = 0; i < workflowIds.length && !this.shutDown; i += RESTORE_CONCURRENCY) {
+        await Promise.allSettled(workflowIds.slice(i, i + RESTORE_CONCURRENCY).map((workflowId) => this.restored(workflowId)));
+      }
+      if (pass === 0 && !this.shutDown) this.logger.info('open workflow runs restored', { runs, failed: this.unrestored.size, ms: Date.now() - began });
     }
-    if (workflowIds.length > 0 && !this.shutDown) this.logger.info('open workflow runs restored', { runs: workflowIds.length, failed, ms: Date.now() - began });
   }
 
   /** Resolves once the workflow's run open at the start, if any, is restored: restoring it now if nothing has yet. */
   private restored(workflowId: string): Promise<void> {
+    if (this.shutDown) return Promise.reject(new EngineShutDownError());
     const runId = this.unrestored.get(workflowId);
     if (runId === undefined) return Promise.resolve();
     let restoring = this.restoring.get(workflowId);
@@ -218,7 +237,7 @@ export class EmbeddedEngine implements WorkflowEngine {
         () => this.restoring.delete(workflowId),
         (err: unknown) => {
           this.restoring.delete(workflowId);
-          if (!this.shutDown) this.logger.error('restoring an open workflow run failed; it is tried again when called', { workflowId, runId, error: err });
+          if (!this.shutDown) this.logger.error('restoring an open workflow run failed; it is tried again', { workflowId, runId, error: err });
         },
       );
     }

@@ -148,16 +148,21 @@ describe('EmbeddedEngine', () => {
       expect(readsOf(runIds[0])).toBe(readsOf(runIds[1]));
     });
 
-    it('logs a run it could not restore and tries again when that workflow is called, serving the others meanwhile', async () => {
+    it('logs a run it could not restore and tries it again in the background, serving the others meanwhile', async () => {
       const { journal, ids, runIds } = await twoOpenCounters();
       const errors: string[] = [];
       const logger = { ...silentLogger, error: (message: string) => void errors.push(message) };
       journal.failNextReadOf(runIds[0]!);
       journal.releaseReads();
-      const { engine } = await createEngine({ journal, logger });
-      await engine.whenRestored();
-      expect(errors).toEqual([expect.stringContaining('restoring an open workflow run failed')]);
+      const { engine, clock } = await createEngine({ journal, logger });
+      await eventually(() => expect(errors).toEqual([expect.stringContaining('restoring an open workflow run failed')]));
       expect(await counterState(engine, ids[1]!)).toMatchObject({ count: 2 });
+      // Nobody calls it (a run waiting on a timer): it is tried again all the same, a second on.
+      let restoredAll = false;
+      void engine.whenRestored().then(() => (restoredAll = true));
+      await clock.advance(1_000);
+      await eventually(() => expect(restoredAll).toBe(true));
+      expect(journal.reads.filter((read) => read === runIds[0]).length).toBe(2);
       expect(await counterState(engine, ids[0]!)).toMatchObject({ count: 1 });
     });
   });
