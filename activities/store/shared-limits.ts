@@ -38,8 +38,8 @@ export function sharedLimitMethods({ rateLimits }: Collections) {
     /**
      * Takes a token from each bucket, each in one atomic update, so takings on any instances all
      * count. It does not refuse: callers ask `sharedLimitsWait` first, and a bucket that several
-     * requests at the same moment all found with a token owes the tokens it lacked, and gives its
-     * next ones that much later.
+     * requests at the same moment all found with a token is left empty (it owes nothing beyond: a
+     * burst of one script must not shut out everyone behind its IP for hours).
      */
     async takeSharedLimits(limits: readonly SharedLimit[], now = Date.now()): Promise<void> {
       const at = new Date(now);
@@ -47,7 +47,8 @@ export function sharedLimitMethods({ rateLimits }: Collections) {
         limits.map((limit) => ({
           updateOne: {
             filter: { _id: limit.key },
-            update: [{ $set: { fullAt: { $add: [{ $max: ['$fullAt', at] }, tokenMs(limit)] } } }],
+            // No further than empty: requests let through at once owe no more than a full bucket's worth.
+            update: [{ $set: { fullAt: { $min: [{ $add: [{ $max: ['$fullAt', at] }, tokenMs(limit)] }, new Date(now + limit.burst * tokenMs(limit))] } } }],
             upsert: true,
           },
         })),
