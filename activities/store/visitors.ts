@@ -12,6 +12,9 @@ export interface ContactProfile {
   name?: string;
 }
 
+/** Identify runs again when the contact it would create was created meanwhile; a few times is plenty for devices racing it. */
+const MAX_IDENTIFY_ATTEMPTS = 5;
+
 /** Whose conversations a listing covers: a whole website, or what one visitor may see. */
 export interface ConversationScope {
   websiteId: string;
@@ -148,11 +151,12 @@ export function visitorMethods(client: MongoClient, { visitors, contacts, conver
     async identifyContact(websiteId: string, visitorId: string, profile: ContactProfile): Promise<{ contact: Contact; visitor: Visitor }> {
       const now = new Date().toISOString();
       let linked: { contact: ContactDoc; visitor: VisitorDoc } | undefined;
-      while (!linked) {
+      for (let attempt = 1; !linked; attempt++) {
         try {
           linked = await linkVisitor(websiteId, visitorId, profile, now);
         } catch (error) {
-          if (!isDuplicateKey(error)) throw error; // else the contact was created meanwhile: update it instead
+          // The contact was created meanwhile: update it instead (again only as often as another device can race it).
+          if (!isDuplicateKey(error) || attempt >= MAX_IDENTIFY_ATTEMPTS) throw error;
         }
       }
       const contact = withoutInternal<Contact>(linked.contact);
