@@ -227,6 +227,8 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
    * One ordered write: the signals the items owe, then the items, then their conversations' last
    * items. The repairs follow only when a last-item update matched nothing (a newer private item
    * was recorded first), which is rare: so an item is not serialized a fourth time per message.
+   * Should the process die between the two, the visitors' preview stays on an older item until the
+   * client's retry (settleRetries records it again) or the next public item.
    * Stopped at an item, the items before it are stored and their last items are recorded after;
    * an owed signal recorded for an item that was not stored is dropped at a later start.
    */
