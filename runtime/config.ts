@@ -2,7 +2,7 @@
  * The product's configuration, read from environment variables and validated with zod. Every
  * setting has a default that runs the whole product on embedded infrastructure.
  */
-import { realpathSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ShutdownOptions } from '../server/app';
@@ -73,16 +73,30 @@ const MAX_JSON_BODY_BYTES = 1_024 * 1_024;
 /** The longest website key the configuration takes, after its `pk_`/`sk_` prefix. */
 export const MAX_KEY_CHARS = 200;
 
+/** Links followed by hand before a path counts as a loop (Linux gives up after 40 too). */
+const MAX_LINK_HOPS = 40;
+
+const linkTarget = (at: string): string | undefined => {
+  try {
+    return readlinkSync(at);
+  } catch {
+    return undefined; // not a link, or nothing there
+  }
+};
+
 /**
  * Where `dir` leads once symlinks are followed: the real path of its nearest existing ancestor with
- * the rest appended, since the data folder may not exist yet (the start makes it).
+ * the rest appended, since the data folder may not exist yet (the start makes it); a link to where
+ * nothing is yet is followed by hand.
  */
-function followedPath(dir: string): string {
+function followedPath(dir: string, hops = 0): string {
   const missing: string[] = [];
   for (let at = path.resolve(dir); ; at = path.dirname(at)) {
     try {
       return path.join(realpathSync(at), ...missing);
     } catch (err) {
+      const target = linkTarget(at);
+      if (target !== undefined && hops < MAX_LINK_HOPS) return path.join(followedPath(path.resolve(path.dirname(at), target), hops + 1), ...missing);
       if (at === path.dirname(at)) throw err;
       missing.unshift(path.basename(at));
     }

@@ -39,10 +39,14 @@ describe('loadConfig', () => {
       symlinkSync('/proc', path.join(dir, 'proc'));
       symlinkSync(path.join(dir, 'proc'), path.join(dir, 'chain'));
       symlinkSync('/dev/shm', path.join(dir, 'shm'));
-      for (const kernel of ['proc', 'proc/support/data', 'chain/self', 'proc/../chain']) {
+      // Links to where nothing is yet, the start would make the folders there.
+      symlinkSync('/proc/nonexistent/data', path.join(dir, 'dangling'));
+      symlinkSync(path.join(dir, 'dangling'), path.join(dir, 'to-dangling'));
+      for (const kernel of ['proc', 'proc/support/data', 'chain/self', 'proc/../chain', 'dangling', 'to-dangling/more']) {
         expect(() => loadConfig({ DATA_DIR: path.join(dir, kernel) }), kernel).toThrow("DATA_DIR: not under /proc, /sys or /dev (the kernel's file systems; /dev/shm is fine)");
       }
-      for (const fine of ['shm/support', 'not/made/yet']) {
+      symlinkSync(path.join(dir, 'made-later'), path.join(dir, 'ahead'));
+      for (const fine of ['shm/support', 'not/made/yet', 'ahead/data']) {
         expect(loadConfig({ DATA_DIR: path.join(dir, fine) }).dataDir, fine).toBe(path.join(dir, fine));
       }
     } finally {
