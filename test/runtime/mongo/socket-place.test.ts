@@ -67,7 +67,11 @@ async function nobodyConnects(uri: string): Promise<string> {
   const child = spawn(process.execPath, ['-e', script, uri], { uid: 65534, gid: 65534, cwd: '/', stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise((resolve) => child.on('exit', resolve));
+  // A Node that user cannot run (installed under a private home) is said so, not waited on.
+  await new Promise((resolve, reject) => {
+    child.on('exit', resolve);
+    child.on('error', (err) => reject(new Error(`cannot run ${process.execPath} as nobody: ${err.message}`)));
+  });
   return output.trim();
 }
 
