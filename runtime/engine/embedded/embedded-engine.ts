@@ -56,8 +56,12 @@ const workflowSourceOf = (options: WorkflowSource): WorkflowSource =>
 const warningsAsDebugWhile = (logger: Logger, stopping: () => boolean): Logger =>
   loggerFrom((level, message, meta) => logger.log(level === 'WARN' && stopping() ? 'DEBUG' : level, message, meta));
 
-/** Open runs restored at a time after the engine starts (each reads its journal). */
-const RESTORE_CONCURRENCY = 32;
+/**
+ * Open runs restored at a time after the engine starts (each reads its journal). Few: with 2,000
+ * open runs the whole took as long at 4 as at 32 (3.1 against 3.0 s), and a call that restores its
+ * own run meanwhile was answered in 0.3 s instead of 0.75 s, waiting behind less of that work.
+ */
+const RESTORE_CONCURRENCY = 4;
 /** Runs whose restore failed are tried again after this long, doubling (their timers cannot fire until then). */
 const RESTORE_RETRY_MS = { initial: 1_000, max: 60_000 };
 
