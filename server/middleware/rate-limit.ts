@@ -24,6 +24,9 @@ const visitorKeyOf = (res: Response): string | undefined => {
 /** After authentication: charges a visitor's call to that visitor, whatever its IP (team members' calls are not limited here). */
 export const visitorRateLimit = (buckets: TokenBuckets): RequestHandler => rateLimit(buckets, (_req, res) => visitorKeyOf(res));
 
+/** Where `reserve` notes the tokens it took for a request, for `release`. */
+const RESERVED = 'newConversationTokens';
+
 /** Refuses with a `429` and `Retry-After`. */
 function refused(res: Response, retryAfterSeconds: number, message: string): AppError {
   res.setHeader('Retry-After', String(retryAfterSeconds));
@@ -33,14 +36,15 @@ function refused(res: Response, retryAfterSeconds: number, message: string): App
 /**
  * Conversations visitors open, counted per visitor and per IP (a script can take a new visitor id
  * for each); the team's are not limited. Each starts a workflow that runs for days, so these
- * buckets count by the hour, in the store: every instance draws on the same ones. `check` refuses
- * when either is empty; `charge`, once a conversation was made, takes from both: a request
+ * buckets count by the hour, in the store: every instance draws on the same ones. `reserve` takes
+ * a token from both, or refuses when either is empty, so requests at the same moment get no more
+ * than there are; `release` gives them back when no conversation was made after all: a request
  * refused, or a retry answered with the conversation made before, costs nothing.
  */
 export function newConversationLimit(
-  store: Pick<Store, 'sharedLimitsWait' | 'takeSharedLimits' | 'getConversation'>,
+  store: Pick<Store, 'takeSharedLimits' | 'giveBackSharedLimits' | 'getConversation'>,
   limits: { visitor: RateLimitOptions; ip: RateLimitOptions },
-): { check: RequestHandler; charge(req: Request, res: Response): Promise<void> } {
+): { reserve: RequestHandler; release(res: Response): Promise<void> } {
   const bucketsOf = (req: Request, res: Response): SharedLimit[] | undefined => {
     const visitor = visitorKeyOf(res);
     if (visitor === undefined) return undefined;
@@ -58,15 +62,17 @@ export function newConversationLimit(
     return existing?.websiteId === caller.website.id && existing.visitorId === caller.visitorId;
   };
   return {
-    check: async (req, res, next) => {
+    reserve: async (req, res, next) => {
       const buckets = bucketsOf(req, res);
-      const wait = buckets && (await store.sharedLimitsWait(buckets));
+      if (!buckets) return next();
+      const wait = await store.takeSharedLimits(buckets);
+      if (wait === undefined) res.locals[RESERVED] = buckets;
       // A retry of a conversation the visitor made (its answer was lost) gets it, budget spent or not: it makes nothing.
       next(wait === undefined || (await isOwnRetry(req, res)) ? undefined : refused(res, wait, 'Too many new conversations'));
     },
-    charge: async (req, res) => {
-      const buckets = bucketsOf(req, res);
-      if (buckets) await store.takeSharedLimits(buckets);
+    release: async (res) => {
+      const buckets = res.locals[RESERVED] as SharedLimit[] | undefined;
+      if (buckets) await store.giveBackSharedLimits(buckets);
     },
   };
 }

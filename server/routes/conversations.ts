@@ -40,12 +40,17 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.use(...ctx.authenticate, ...ctx.jsonBody);
   const newConversations = newConversationLimit(ctx.store, ctx.limits.conversationRate);
 
-  router.post('/', newConversations.check, async (req, res) => {
-    const input = parseInput(createConversationBody, req.body, 'body');
-    const { created, ...answer } = await createConversation(ctx, callerOf(res), input);
-    // The conversation is made: a count that could not be written is not the caller's error.
-    if (created) await newConversations.charge(req, res).catch((err: unknown) => ctx.log.warn({ err }, 'counting a new conversation against its visitor and IP failed'));
-    res.status(201).json(answer);
+  router.post('/', newConversations.reserve, async (req, res) => {
+    let made = false;
+    try {
+      const input = parseInput(createConversationBody, req.body, 'body');
+      const { created, ...answer } = await createConversation(ctx, callerOf(res), input);
+      made = created;
+      res.status(201).json(answer);
+    } finally {
+      // Only a conversation made costs its visitor and IP a token; a token not given back is not the caller's error.
+      if (!made) await newConversations.release(res).catch((err: unknown) => ctx.log.warn({ err }, 'giving back a new-conversation token failed'));
+    }
   });
 
   router.get('/', async (req, res) => {

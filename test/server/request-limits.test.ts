@@ -97,6 +97,19 @@ describe('new conversations', () => {
     for (let i = 0; i < 5; i++) expect((await api.call('POST', '/v1/conversations', { agent: 'agent_alex' }, { conversationId: `lim-team-${i}`, visitorId: 'v-conv-1' })).status).toBe(201);
   });
 
+  it('let requests sent at the same moment open no more than the count allows, and give back what a refused one took', async () => {
+    const running = await started({ conversationRate: { visitor: { perSecond: 3 / 3_600, burst: 3 }, ip: { perSecond: 100 / 3_600, burst: 100 } } });
+    const api = new Api(running);
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => api.call('POST', '/v1/conversations', { visitorId: 'v-burst' }, { conversationId: `burst-${i}` })));
+    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(3);
+    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(9);
+    // A request refused after taking its tokens (a visitor may not set priority) leaves the IP's count as it was:
+    // 100 less the 3 made, so 97 more visitors of this IP each get one.
+    expect((await api.call('POST', '/v1/conversations', { visitorId: 'v-burst-2' }, { conversationId: 'burst-bad', priority: 'high' })).status).toBe(403);
+    const others = await Promise.all(Array.from({ length: 98 }, (_, i) => api.call('POST', '/v1/conversations', { visitorId: `v-burst-ip-${i}` }, { conversationId: `burst-ip-${i}` })));
+    expect(others.filter((answer) => answer.status === 201)).toHaveLength(97);
+  });
+
   it('are counted in the store, so instances sharing it draw on one budget per visitor and per IP', async () => {
     const limits = { conversationRate: { visitor: { perSecond: 3 / 3_600, burst: 3 }, ip: { perSecond: 5 / 3_600, burst: 5 } } };
     const database = { MONGODB_DB: `test_shared_limits_${process.pid}_${Date.now()}` };

@@ -11,36 +11,48 @@ const T0 = Date.parse('2026-12-06T10:00:00Z');
 
 describe('Store', () => {
   describe('#takeSharedLimits', () => {
-    it('counts every token taken by stores on two MongoClients at the same moment', async () => {
+    it('gives stores on two MongoClients asking at the same moment no more tokens than the bucket holds', async () => {
       const other: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
       try {
         const buckets = [limit('together')];
         const takeMany = (count: number) => Promise.all(Array.from({ length: count }, (_, i) => [ctx.get(), other][i % 2]!.takeSharedLimits(buckets, T0)));
-        await takeMany(19);
-        expect(await other.sharedLimitsWait(buckets, T0)).toBeUndefined();
-        await takeMany(1);
-        expect(await ctx.get().sharedLimitsWait(buckets, T0)).toBe(1);
-        // Takings past the burst (requests that all found a token at once) leave it empty, owing nothing beyond:
-        // a burst of one script shuts out the others behind its IP no longer than an empty bucket does.
-        await takeMany(10);
-        expect(await other.sharedLimitsWait(buckets, T0)).toBe(1);
-        expect(await other.sharedLimitsWait(buckets, T0 + 1_000)).toBeUndefined();
+        // A bucket made by the first requests at once: 20 of 30 taken, the others told to wait a second.
+        const answers = await takeMany(30);
+        expect(answers.filter((wait) => wait === undefined)).toHaveLength(20);
+        expect(answers.filter((wait) => wait === 1)).toHaveLength(10);
+        expect(await other.takeSharedLimits(buckets, T0 + 999)).toBe(1);
+        expect(await other.takeSharedLimits(buckets, T0 + 1_000)).toBeUndefined();
       } finally {
         await other.close();
       }
     });
 
-    it('regains tokens over time, and waits for the slowest of several buckets', async () => {
+    it('takes from every bucket or none, and waits for the slowest', async () => {
       const store = ctx.get();
       const [fast, slow] = [limit('fast'), { key: 'slow', perSecond: 0.1, burst: 2 }];
-      await store.takeSharedLimits([fast, slow], T0);
-      await store.takeSharedLimits([fast, slow], T0);
-      expect(await store.sharedLimitsWait([fast], T0)).toBeUndefined();
-      expect(await store.sharedLimitsWait([fast, slow], T0)).toBe(10);
-      expect(await store.sharedLimitsWait([fast, slow], T0 + 9_001)).toBe(1);
-      expect(await store.sharedLimitsWait([fast, slow], T0 + 10_000)).toBeUndefined();
+      expect(await store.takeSharedLimits([fast, slow], T0)).toBeUndefined();
+      expect(await store.takeSharedLimits([fast, slow], T0)).toBeUndefined();
+      // The slow one is empty: refused, and the fast one keeps the token it gave (18 left of 20).
+      expect(await store.takeSharedLimits([fast, slow], T0)).toBe(10);
+      for (let i = 0; i < 18; i++) expect(await store.takeSharedLimits([fast], T0)).toBeUndefined();
+      expect(await store.takeSharedLimits([fast], T0)).toBe(1);
+      expect(await store.takeSharedLimits([slow], T0 + 9_001)).toBe(1);
+      expect(await store.takeSharedLimits([slow], T0 + 10_000)).toBeUndefined();
     });
+  });
 
+  describe('#giveBackSharedLimits', () => {
+    it('puts a token back for each bucket', async () => {
+      const store = ctx.get();
+      const one = { key: 'given-back', perSecond: 1 / 3_600, burst: 1 };
+      expect(await store.takeSharedLimits([one], T0)).toBeUndefined();
+      expect(await store.takeSharedLimits([one], T0)).toBe(3_600);
+      await store.giveBackSharedLimits([one]);
+      expect(await store.takeSharedLimits([one], T0)).toBeUndefined();
+    });
+  });
+
+  describe('sweeping', () => {
     it('sweeps the buckets that are full again', async () => {
       const client = await MongoClient.connect(ctx.mongo().uri);
       try {
