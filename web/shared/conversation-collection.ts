@@ -30,30 +30,41 @@ function lifecycleOrder(copy: Conversation, held: Conversation): number {
 
 const later = (a: string, b: string): string => (a > b ? a : b);
 
+/**
+ * Of a copy and the one held, each part from the newer in it: the lifecycle by `lifecycleOrder`,
+ * the last item (and with it the unread count, when the copy has one) by `itemOrder`; the held one
+ * itself when the copy is newer in neither, as a snapshot read before live frames that came first
+ * can be (identify's list of a contact's conversations, a listing read while frames came in).
+ */
+function newerOf(copy: Conversation | ConversationListEntry, known: ConversationListEntry): ConversationListEntry {
+  const [items, lifecycle] = [itemOrder(copy, known), lifecycleOrder(copy, known)];
+  if (items <= 0 && lifecycle <= 0) return known;
+  const { lastTimelineItem } = items >= 0 ? copy : known;
+  const unreadCount = 'unreadCount' in copy && items >= 0 ? copy.unreadCount : known.unreadCount;
+  const merged = { ...known, ...(lifecycle >= 0 ? copy : known), updatedAt: later(copy.updatedAt, known.updatedAt), unreadCount };
+  return { ...merged, ...(lastTimelineItem ? { lastTimelineItem } : {}) };
+}
+
 export class ConversationCollection {
   private readonly byId = new Map<string, ConversationListEntry>();
 
-  /** Replaces everything with a fresh listing. */
+  /**
+   * Replaces everything with a fresh listing: what it leaves out goes, and of what it has, a copy
+   * held keeps what is newer in it (`newerOf`), as frames that came while the listing was read are.
+   */
   reset(entries: readonly ConversationListEntry[]): void {
+    const next = entries.map((entry) => {
+      const known = this.byId.get(entry.id);
+      return known ? newerOf(entry, known) : entry;
+    });
     this.byId.clear();
-    for (const entry of entries) this.byId.set(entry.id, entry);
+    for (const entry of next) this.byId.set(entry.id, entry);
   }
 
-  /**
-   * Adds or refreshes one conversation, keeping the unread count already known. Of a copy and the
-   * one held, each part comes from the newer in it: the lifecycle by `lifecycleOrder`, the last item
-   * by `itemOrder`; a copy newer in neither, as a snapshot read before live frames that came first
-   * can be (identify's list of a contact's conversations), is passed over.
-   */
+  /** Adds or refreshes one conversation (`newerOf` the one held), keeping the unread count already known unless the copy brings one. */
   put(conversation: Conversation | ConversationListEntry): void {
     const known = this.byId.get(conversation.id);
-    const unreadCount = 'unreadCount' in conversation ? conversation.unreadCount : (known?.unreadCount ?? 0);
-    if (!known) return void this.byId.set(conversation.id, { ...conversation, unreadCount });
-    const [items, lifecycle] = [itemOrder(conversation, known), lifecycleOrder(conversation, known)];
-    if (items <= 0 && lifecycle <= 0) return;
-    const { lastTimelineItem } = items >= 0 ? conversation : known;
-    const merged = { ...known, ...(lifecycle >= 0 ? conversation : known), updatedAt: later(conversation.updatedAt, known.updatedAt), unreadCount };
-    this.byId.set(conversation.id, { ...merged, ...(lastTimelineItem ? { lastTimelineItem } : {}) });
+    this.byId.set(conversation.id, known ? newerOf(conversation, known) : { ...conversation, unreadCount: 'unreadCount' in conversation ? conversation.unreadCount : 0 });
   }
 
   get(id: string): ConversationListEntry | undefined {

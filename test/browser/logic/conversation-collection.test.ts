@@ -74,6 +74,25 @@ describe('ConversationCollection', () => {
     });
   });
 
+  describe('#reset', () => {
+    it('takes a fresh listing whole, but keeps what frames that came while it was read made newer', () => {
+      const list = new ConversationCollection();
+      const before = message(6, VISITOR, 'hello');
+      const listed = { ...entry('c1', before.createdAt, 1), lastTimelineItem: before, handler: 'ai' as const, stateVersion: 3 };
+      list.reset([listed, entry('gone', '2026-01-01T00:00:00Z')]);
+      // While the next listing is read: a person takes over, and the visitor writes again.
+      list.update('c1', { handler: 'human', stateVersion: 4 });
+      list.addItem(message(7, VISITOR, 'still there?'), { ownItem: false, beingRead: false });
+      list.reset([listed, entry('new', '2026-01-02T00:00:00Z')]);
+      expect(list.get('c1')).toMatchObject({ handler: 'human', stateVersion: 4, lastTimelineItem: { seq: 7 }, unreadCount: 2 });
+      expect(list.get('gone')).toBeUndefined();
+      expect(list.get('new')).toBeDefined();
+      // A listing newer than what is held is taken, its unread count with it.
+      list.reset([{ ...listed, handler: 'unassigned', stateVersion: 5, lastTimelineItem: message(8, AGENT, 'hi'), unreadCount: 0 }]);
+      expect(list.get('c1')).toMatchObject({ handler: 'unassigned', stateVersion: 5, lastTimelineItem: { seq: 8 }, unreadCount: 0 });
+    });
+  });
+
   describe('#put', () => {
     it('passes over a copy older than the one held, and takes a newer one', () => {
       const list = new ConversationCollection();
