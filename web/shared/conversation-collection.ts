@@ -51,11 +51,14 @@ export class ConversationCollection {
   /**
    * Replaces everything with a fresh listing: what it leaves out goes, and of what it has, a copy
    * held keeps what is newer in it (`newerOf`), as frames that came while the listing was read are.
+   * The listing's unread counts stand unless a held copy has a newer item (a seen mark made on
+   * another device while this one was away told nothing here).
    */
   reset(entries: readonly ConversationListEntry[]): void {
     const next = entries.map((entry) => {
       const known = this.byId.get(entry.id);
-      return known ? newerOf(entry, known) : entry;
+      if (!known) return entry;
+      return { ...newerOf(entry, known), unreadCount: itemOrder(entry, known) >= 0 ? entry.unreadCount : known.unreadCount };
     });
     this.byId.clear();
     for (const entry of next) this.byId.set(entry.id, entry);

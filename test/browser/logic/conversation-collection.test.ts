@@ -87,6 +87,9 @@ describe('ConversationCollection', () => {
       expect(list.get('c1')).toMatchObject({ handler: 'human', stateVersion: 4, lastTimelineItem: { seq: 7 }, unreadCount: 2 });
       expect(list.get('gone')).toBeUndefined();
       expect(list.get('new')).toBeDefined();
+      // Read while nothing newer came, its unread count stands (a seen mark on another device while this one was away).
+      list.reset([{ ...listed, handler: 'human', stateVersion: 4, lastTimelineItem: message(7, VISITOR, 'still there?'), unreadCount: 0 }]);
+      expect(list.get('c1')).toMatchObject({ lastTimelineItem: { seq: 7 }, unreadCount: 0 });
       // A listing newer than what is held is taken, its unread count with it.
       list.reset([{ ...listed, handler: 'unassigned', stateVersion: 5, lastTimelineItem: message(8, AGENT, 'hi'), unreadCount: 0 }]);
       expect(list.get('c1')).toMatchObject({ handler: 'unassigned', stateVersion: 5, lastTimelineItem: { seq: 8 }, unreadCount: 0 });
