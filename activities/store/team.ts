@@ -2,6 +2,7 @@ import type { ClientSession, MongoClient } from 'mongodb';
 import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { withoutInternal, type Collections, type TeamMemberDoc } from './documents';
+import { claimingTransaction } from './claiming-transaction';
 import { isDuplicateKey } from './duplicate-key';
 
 /** The transaction a change of the team is written in (`changeTeam`): pass it to the writes. */
@@ -21,23 +22,6 @@ const INTERNAL_FIELDS = ['tokensBegun'];
 const toMember = (doc: TeamMemberDoc): TeamMember => withoutInternal<TeamMember>(doc, INTERNAL_FIELDS);
 
 export function teamMethods(client: MongoClient, { team, websites }: Collections) {
-  /**
-   * Runs `work` in a transaction, whose first write is to claim a document: of two at once claiming the
-   * same one, on any instances, the second conflicts on that write and the driver runs it again
-   * once the first has committed or aborted. It never reads what the other has not committed (the
-   * embedded server's reads are not isolated), and what it reads and writes with `session` holds
-   * when it commits. `work` may therefore run more than once, and should only read and write the
-   * store, all of it with `session`.
-   */
-  async function claimingTransaction<T>(work: (session: TeamChangeSession) => Promise<T>): Promise<T> {
-    const session = client.startSession();
-    try {
-      return await session.withTransaction(() => work(session));
-    } finally {
-      await session.endSession();
-    }
-  }
-
   return {
     /**
      * Runs `change` in a transaction that first writes the website's document and last counts its
@@ -45,7 +29,7 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
      * once the second waits for the first (claimingTransaction).
      */
     async changeTeam<T>(websiteId: string, change: (session: TeamChangeSession) => Promise<T>): Promise<T> {
-      return claimingTransaction(async (session) => {
+      return claimingTransaction(client, async (session) => {
         const claimed = await websites.updateOne({ _id: websiteId }, { $inc: { teamChangesBegun: 1 } }, { session });
         if (claimed.matchedCount !== 1) throw new Error(`No website ${websiteId}`);
         const result = await change(session);
@@ -64,7 +48,7 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
      * conversations have nothing to be told.
      */
     async changeForMember<T>(websiteId: string, memberId: string, change: (session: TeamChangeSession) => Promise<T>): Promise<T> {
-      return claimingTransaction(async (session) => {
+      return claimingTransaction(client, async (session) => {
         await team.updateOne({ _id: memberId, websiteId }, { $inc: { tokensBegun: 1 } }, { session });
         return change(session);
       });

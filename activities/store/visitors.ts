@@ -1,6 +1,7 @@
 import type { ClientSession, Filter, MongoClient } from 'mongodb';
 import { AppError } from '../../domain/errors';
 import type { Contact, Visitor } from '../../domain/people';
+import { claimingTransaction } from './claiming-transaction';
 import { isDuplicateKey } from './duplicate-key';
 import { withoutInternal, type Collections, type ContactDoc, type ConversationDoc, type VisitorDoc } from './documents';
 import { newId } from './ids';
@@ -76,27 +77,21 @@ export function visitorMethods(client: MongoClient, { visitors, contacts, conver
   }
 
   /**
-   * Saves the contact and links the visitor to it, in one transaction that begins by writing the
-   * visitor's document. Of two identifies of one visitor at once, on any instances, the second
-   * conflicts on that first write, and the driver runs it again once the first has committed: it
-   * then finds the visitor linked, and is refused having written nothing. A request that loses
-   * never changes a contact.
+   * Saves the contact and links the visitor to it, in one transaction that claims the visitor's
+   * document first (claimingTransaction): of two identifies of one visitor at once, the second
+   * runs once the first has committed, finds the visitor linked, and is refused having written
+   * nothing. A request that loses never changes a contact.
    */
-  async function linkVisitor(websiteId: string, visitorId: string, profile: ContactProfile, now: string): Promise<{ contact: ContactDoc; visitor: VisitorDoc }> {
-    const session = client.startSession();
-    try {
-      return await session.withTransaction(async () => {
-        const current = await visitors.findOneAndUpdate({ _id: visitorId, websiteId }, { $set: { lastSeenAt: now } }, { session, returnDocument: 'after' });
-        if (!current) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
-        const known = current.contactId === undefined ? null : await contacts.findOne({ _id: current.contactId }, { session, projection: { externalId: 1 } });
-        if (known && known.externalId !== profile.externalId) throw linkedToAnother();
-        const contact = await saveContact(websiteId, profile, now, session);
-        const visitor = await visitors.findOneAndUpdate({ _id: visitorId }, { $set: { contactId: contact.id } }, { session, returnDocument: 'after' });
-        return { contact, visitor: visitor! };
-      });
-    } finally {
-      await session.endSession();
-    }
+  function linkVisitor(websiteId: string, visitorId: string, profile: ContactProfile, now: string): Promise<{ contact: ContactDoc; visitor: VisitorDoc }> {
+    return claimingTransaction(client, async (session) => {
+      const current = await visitors.findOneAndUpdate({ _id: visitorId, websiteId }, { $set: { lastSeenAt: now } }, { session, returnDocument: 'after' });
+      if (!current) throw new AppError('ERR_NOT_FOUND', 'unknown visitor');
+      const known = current.contactId === undefined ? null : await contacts.findOne({ _id: current.contactId }, { session, projection: { externalId: 1 } });
+      if (known && known.externalId !== profile.externalId) throw linkedToAnother();
+      const contact = await saveContact(websiteId, profile, now, session);
+      const visitor = await visitors.findOneAndUpdate({ _id: visitorId }, { $set: { contactId: contact.id } }, { session, returnDocument: 'after' });
+      return { contact, visitor: visitor! };
+    });
   }
 
   return {

@@ -1,8 +1,9 @@
 // The comparison expressions of aggregation ($eq, $ne, $gt, $gte, $lt, $lte, $cmp, $in, and $max and
-// $min of expressions), as MongoDB evaluates them: whole values in BSON order, across types too. An array is a value like any other
-// (`{$eq: ['$f', 'a']}` is false for f: ['a', 'b']), unlike the query operators, which match an
-// array's elements. mingo's expression operators work like its query operators, so the embedded
-// server runs these in their place (mingo-context.ts), and the compiled expressions use them too.
+// $min of expressions), as MongoDB evaluates them: whole values in BSON order, across types too. An
+// array is a value like any other (`{$eq: ['$f', 'a']}` is false for f: ['a', 'b']), unlike the
+// query operators, which match an array's elements. mingo's expression operators work like its
+// query operators, so the embedded server runs these in their place (mingo-context.ts), and the
+// compiled expressions use them too.
 import type { Document } from 'bson';
 import { evalExpr } from 'mingo/core';
 import type { Options } from 'mingo/types';

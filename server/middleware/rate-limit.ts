@@ -24,14 +24,14 @@ const visitorKeyOf = (res: Response): string | undefined => {
 /** After authentication: charges a visitor's call to that visitor, whatever its IP (team members' calls are not limited here). */
 export const visitorRateLimit = (buckets: TokenBuckets): RequestHandler => rateLimit(buckets, (_req, res) => visitorKeyOf(res));
 
-/** Where `reserve` notes the tokens it took for a request, for `release`. */
-const RESERVED = 'newConversationTokens';
-
 /** Refuses with a `429` and `Retry-After`. */
 function refused(res: Response, retryAfterSeconds: number, message: string): AppError {
   res.setHeader('Retry-After', String(retryAfterSeconds));
   return new AppError('ERR_RATE_LIMITED', message, { retryAfterSeconds });
 }
+
+/** Where `reserve` notes the tokens it took for a request, for `release`. */
+const RESERVED = 'newConversationTokens';
 
 /**
  * Conversations visitors open, counted per visitor and per IP (a script can take a new visitor id
