@@ -112,7 +112,7 @@ export type EphemeralDoc = EphemeralEvent & {
   /** The store instance that published it, so it can skip its own events. */
   origin: string;
   createdAt: string;
-  /** After this the event is swept (see publishEphemeral). */
+  /** After this the event is deleted, by a TTL index (indexes.ts). */
   expireAt: Date;
 };
 
