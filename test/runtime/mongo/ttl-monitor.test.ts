@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Long } from 'bson';
+import { Long, type Document } from 'bson';
 import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedMongo } from '../../../runtime/mongo';
+import { Engine } from '../../../runtime/mongo/engine';
+import type { Journal } from '../../../runtime/mongo/persistence';
+import { startTtlMonitor, TTL_BATCH, type TtlMonitor } from '../../../runtime/mongo/ttl-monitor';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
 const INTERVAL_MS = 100;
@@ -108,3 +111,40 @@ describe('EmbeddedMongo', () => {
     });
   });
 });
+
+describe('startTtlMonitor', () => {
+  it('writes at most a batch of deletions at a time, and a stop ends its pass after the batch under way', async () => {
+    const written: Document[][] = [];
+    let stopped: Promise<void> | undefined;
+    const journal: Journal = {
+      logBytes: 0,
+      append: async (records) => {
+        if (!monitor) return; // the setup's inserts
+        written.push(records);
+        // The server starts to close while the first batch is written.
+        stopped ??= monitor.stop();
+      },
+      checkFailure: () => undefined,
+      compact: () => {},
+      close: () => {},
+    };
+    let monitor: TtlMonitor | undefined;
+    const engine = new Engine(journal);
+    const setup = engine.newContext();
+    const collection = engine.ensureCollection(setup, 'ttl', 'big');
+    engine.createIndex(setup, collection, { name: 'expireAt_1', key: { expireAt: 1 }, expireAfterSeconds: 0 });
+    for (let i = 0; i < 3 * TTL_BATCH; i++) engine.insert(setup, collection, { _id: i, expireAt: ago(1_000) });
+    await engine.finish(setup);
+
+    monitor = startTtlMonitor(engine, 1);
+    await expect.poll(() => stopped !== undefined).toBe(true);
+    await stopped;
+    expect(written).toHaveLength(1);
+    expect(written[0]).toHaveLength(TTL_BATCH);
+    expect(written[0]!.every((record) => record.op === 'del')).toBe(true);
+    expect(collection.docs.size).toBe(2 * TTL_BATCH);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(written).toHaveLength(1);
+  });
+});
+
