@@ -7,13 +7,12 @@
  * raise it. Instances of the earlier version must be stopped first: conversations they create
  * afterwards lack the field, and a visitor's list would not page past them.
  */
-import { MongoServerError, type AnyBulkWriteOperation, type Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { Collections, ConversationDoc } from './documents';
+import { dropIndexIfPresent } from './drop-index';
 import { RETIRED_INDEXES } from './indexes';
 
 const WRITE_BATCH = 1_000;
-/** IndexNotFound, NamespaceNotFound: nothing to drop. */
-const NOTHING_TO_DROP = new Set([26, 27]);
 
 const MARKER = 'public-activity';
 
@@ -31,13 +30,6 @@ export async function keepPublicActivity(db: Db, { conversations }: Collections)
     }
   }
   if (ops.length > 0) await conversations.bulkWrite(ops, { ordered: false });
-  for (const [collection, index] of RETIRED_INDEXES) {
-    await db
-      .collection(collection)
-      .dropIndex(index)
-      .catch((error: unknown) => {
-        if (!(error instanceof MongoServerError && NOTHING_TO_DROP.has(error.code as number))) throw error;
-      });
-  }
+  for (const [collection, index] of RETIRED_INDEXES) await dropIndexIfPresent(db, collection, index);
   await markers.updateOne({ _id: MARKER }, { $set: { at: new Date().toISOString() } }, { upsert: true });
 }

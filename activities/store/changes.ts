@@ -171,7 +171,6 @@ async function follow<T extends Document>(
 const MAX_AWAIT_MS = 250;
 
 export function changeMethods({ items, conversations, ephemeral }: Collections, instanceId: string, ends: TimelineEnds) {
-  let lastSweep = 0;
   // The events of one turn (a wave of sockets connecting, a flood of typing) go out in one write,
   // in order. A lost typing indicator does not matter; don't wait for the journal.
   const insertEphemeral = tickBatch<EphemeralDoc>(async (docs) => {
@@ -219,16 +218,10 @@ export function changeMethods({ items, conversations, ephemeral }: Collections, 
       return { close };
     },
 
-    /** Publishes a typing/seen/presence event to every instance's watchers; it expires after a minute. */
+    /** Publishes a typing/seen/presence event to every instance's watchers; a TTL index deletes it once it expires, after a minute. */
     async publishEphemeral(event: EphemeralEvent): Promise<void> {
       const now = Date.now();
-      const inserted = insertEphemeral({ ...event, _id: newId('evt'), origin: instanceId, createdAt: new Date(now).toISOString(), expireAt: new Date(now + EPHEMERAL_TTL_MS) });
-      // Expired events are swept here, at most once a minute (the embedded server has no TTL indexes).
-      if (now - lastSweep > EPHEMERAL_TTL_MS) {
-        lastSweep = now;
-        ephemeral.deleteMany({ expireAt: { $lt: new Date(now) } }).catch(() => {});
-      }
-      await inserted;
+      await insertEphemeral({ ...event, _id: newId('evt'), origin: instanceId, createdAt: new Date(now).toISOString(), expireAt: new Date(now + EPHEMERAL_TTL_MS) });
     },
   };
 }

@@ -26,8 +26,8 @@ export type ContactDoc = Stored<Contact>;
  */
 export type TeamMemberDoc = Stored<TeamMember> & { removedAt?: string; removedBy?: Author; tokensBegun?: number };
 /**
- * A member token (member-tokens.ts): `expiresAt` a date, so the sweep of expired ones can range over
- * it; `revokedAt` once revoked (it is kept until it expires).
+ * A member token (member-tokens.ts): `expiresAt` a date, which a TTL index deletes it by (a string
+ * would never expire); `revokedAt` once revoked (it is kept until it expires).
  */
 export type MemberTokenDoc = Stored<Omit<StoredMemberToken, 'id' | 'expiresAt'>> & { expiresAt: Date; revokedAt?: Date };
 
@@ -112,7 +112,7 @@ export type EphemeralDoc = EphemeralEvent & {
   /** The store instance that published it, so it can skip its own events. */
   origin: string;
   createdAt: string;
-  /** After this the event is swept (see publishEphemeral). */
+  /** After this the event is deleted, by a TTL index (indexes.ts). */
   expireAt: Date;
 };
 

@@ -15,6 +15,16 @@ export const RETIRED_INDEXES = [
   ['conversations', 'inbox_contact'],
 ] as const;
 
+/**
+ * The plain indexes earlier versions swept expired documents by, on the fields the TTL indexes
+ * below now expire by: dropped at every start, since an instance of an earlier version that
+ * starts makes them again.
+ */
+export const SWEEP_INDEXES = [
+  ['ephemeral', 'expireAt'],
+  ['rate_limits', 'fullAt'],
+] as const;
+
 const INDEXES: Record<string, IndexDescription[]> = {
   websites: [
     { key: { publicKey: 1 }, name: 'publicKey', unique: true },
@@ -37,12 +47,19 @@ const INDEXES: Record<string, IndexDescription[]> = {
   items: [{ key: { conversationId: 1, seq: 1 }, name: ITEM_SEQ_INDEX, unique: true }],
   seen: [{ key: { conversationId: 1, 'viewer.kind': 1, 'viewer.id': 1 }, name: 'conversation_viewer', unique: true }],
   team: [{ key: { websiteId: 1 }, name: 'website' }],
-  member_tokens: [{ key: { websiteId: 1, userId: 1, expiresAt: 1 }, name: 'website_member_expiry' }],
+  // TTL indexes (expireAfterSeconds: 0) delete each document once the date in its field is past: a
+  // member token, revoked or not, once it expires; an ephemeral event after its minute; a rate
+  // limit's bucket once it is full again. Their monitor wakes once a minute (MongoDB's and the
+  // embedded server's alike), so readers take a document past its date as gone.
+  member_tokens: [
+    { key: { websiteId: 1, userId: 1, expiresAt: 1 }, name: 'website_member_expiry' },
+    { key: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+  ],
   settings: [{ key: { websiteId: 1, key: 1 }, name: 'website_key', unique: true }],
-  // Not a TTL index: the embedded server rejects expireAfterSeconds, so publishEphemeral sweeps instead.
-  ephemeral: [{ key: { expireAt: 1 }, name: 'expireAt' }],
-  // Not a TTL index either: takeSharedLimits sweeps the buckets full again.
-  rate_limits: [{ key: { fullAt: 1 }, name: 'fullAt' }],
+  // Descending: the plain index earlier versions keep on the field (SWEEP_INDEXES) is ascending, and
+  // a TTL index on that same key would be refused (IndexOptionsConflict) while it stands.
+  ephemeral: [{ key: { expireAt: -1 }, name: 'expireAt_ttl', expireAfterSeconds: 0 }],
+  rate_limits: [{ key: { fullAt: -1 }, name: 'fullAt_ttl', expireAfterSeconds: 0 }],
   [`${FILES_BUCKET}.files`]: [
     { key: { 'metadata.conversationId': 1 }, name: 'conversation' },
     // The sweep of uploads no message names (files not yet marked attached, oldest first).

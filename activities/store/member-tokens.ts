@@ -39,14 +39,9 @@ export function memberTokenMethods({ memberTokens }: Collections) {
     },
 
     /**
-     * Forgets the website's expired tokens, revoked or not. Outside any transaction: tokens made at
-     * once for different people would otherwise all write the same expired ones.
+     * The token with this id, expired or not; null when there is none (never made, revoked, or
+     * deleted once expired: a TTL index does that within about a minute, indexes.ts).
      */
-    async forgetExpiredMemberTokens(websiteId: string): Promise<void> {
-      await memberTokens.deleteMany({ websiteId, expiresAt: { $lte: new Date() } });
-    },
-
-    /** The token with this id, expired or not; null when there is none (never made, revoked, or forgotten once expired). */
     async getMemberToken(id: string): Promise<StoredMemberToken | null> {
       const doc = await memberTokens.findOne({ _id: id, ...standing });
       if (!doc) return null;
@@ -62,10 +57,11 @@ export function memberTokenMethods({ memberTokens }: Collections) {
 
     /**
      * Revokes one of a member's tokens, or all of them (`tokenId` left out); how many of the member's
-     * tokens it named, revoked now or before. A revoked token is kept until it would have expired,
-     * so that revoking it again is told from naming a token that is not the member's; its secret's
-     * hash and key fingerprint are blanked, so that no version authenticates it, also one before
-     * `revokedAt` that reads tokens by id alone (a rolling deploy, a rollback).
+     * tokens it named, revoked now or before. A revoked token is kept until it would have expired
+     * (then the TTL index deletes it), so that revoking it again is told from naming a token that is
+     * not the member's; its secret's hash and key fingerprint are blanked, so that no version
+     * authenticates it, also one before `revokedAt` that reads tokens by id alone (a rolling
+     * deploy, a rollback).
      */
     async revokeMemberTokens(websiteId: string, userId: string, tokenId?: string, session?: ClientSession): Promise<number> {
       const result = await memberTokens.updateMany(

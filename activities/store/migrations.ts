@@ -4,6 +4,8 @@
  */
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import type { Collections, SignalOutboxDoc } from './documents';
+import { dropIndexIfPresent } from './drop-index';
+import { SWEEP_INDEXES } from './indexes';
 import { recordPendingSignals } from './signal-outbox';
 import { keepPublicActivity } from './activity-migration';
 import { tallyUnread } from './tally-migration';
@@ -33,7 +35,18 @@ async function dropSeqCounters(db: Db, outbox: Collection<SignalOutboxDoc>): Pro
   await counters.drop();
 }
 
+/**
+ * Expired ephemeral events and full rate-limit buckets used to be swept by hand, by a plain index
+ * on their expiry field; TTL indexes on the same fields (made before this runs) delete them now,
+ * and the plain ones only cost writes. Run at every start: an instance of the earlier version
+ * that starts makes them again (its sweeps and its index do no harm beside the TTL indexes).
+ */
+async function dropSweepIndexes(db: Db): Promise<void> {
+  for (const [collection, index] of SWEEP_INDEXES) await dropIndexIfPresent(db, collection, index);
+}
+
 export async function migrate(db: Db, collections: Collections): Promise<void> {
+  await dropSweepIndexes(db);
   await dropSeqCounters(db, collections.signalOutbox);
   await tallyUnread(db, collections);
   await keepPublicActivity(db, collections);

@@ -6,7 +6,8 @@
  * so it has one to give while `fullAt` is at most `burst - 1` tokens' worth ahead; a token taken
  * moves `fullAt` on by one token's worth from now or from where it was, whichever is later, in
  * one conditional update, so requests at the same moment on any instances take no more than there
- * are. A bucket that is full again is no different from none, so such documents are swept.
+ * are. A bucket that is full again is no different from none, so a TTL index on `fullAt` deletes it
+ * (indexes.ts); until it does, a `fullAt` in the past reads as a full bucket.
  */
 import type { Collections } from './documents';
 import { isDuplicateKey } from './duplicate-key';
@@ -18,14 +19,9 @@ export interface SharedLimit {
   burst: number;
 }
 
-/** How often each store sweeps the buckets full again (the embedded server has no TTL indexes). */
-const SWEEP_EVERY_MS = 60_000;
-
 const tokenMs = (limit: SharedLimit): number => 1_000 / limit.perSecond;
 
 export function sharedLimitMethods({ rateLimits }: Collections) {
-  let lastSweep = 0;
-
   /** Seconds until each of these buckets has a token; undefined when all have one now. */
   async function waitFor(limits: readonly SharedLimit[], now: number): Promise<number | undefined> {
     const docs = await rateLimits.find({ _id: { $in: limits.map((limit) => limit.key) } }).toArray();
@@ -75,10 +71,6 @@ export function sharedLimitMethods({ rateLimits }: Collections) {
         }
         await giveBack(taken);
         return (await waitFor(limits, now)) ?? 1;
-      }
-      if (now - lastSweep > SWEEP_EVERY_MS) {
-        lastSweep = now;
-        rateLimits.deleteMany({ fullAt: { $lte: new Date(now) } }).catch(() => {});
       }
       return undefined;
     },

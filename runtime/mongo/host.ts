@@ -7,6 +7,7 @@ import { lockDataDir } from './data-dir-lock';
 import { FileJournal, MemoryJournal } from './persistence';
 import { WireServer, type Logger } from './server';
 import { removeStaleSocket, socketPlace, socketUri, type SocketPlace } from './socket-place';
+import { startTtlMonitor, TTL_MONITOR_INTERVAL_MS } from './ttl-monitor';
 
 export interface HostOptions {
   dataDir?: string;
@@ -14,6 +15,8 @@ export interface HostOptions {
   logger?: Logger;
   /** How long a lock on the data directory must go untouched before it counts as its holder's leftover. */
   dataDirStaleMs?: number;
+  /** How often the TTL monitor deletes expired documents; MongoDB's every 60 s, the default (tests shorten it). */
+  ttlMonitorIntervalMs?: number;
 }
 
 export interface Host {
@@ -54,6 +57,7 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
     });
     throw error;
   }
+  const ttlMonitor = startTtlMonitor(engine, options.ttlMonitorIntervalMs ?? TTL_MONITOR_INTERVAL_MS, options.logger);
   const uri = socketUri(place.path);
   options.logger?.info({ uri, socketPath: place.path, dataDir: options.memory ? null : options.dataDir, startupMs: Date.now() - started }, 'embedded mongo listening');
   return {
@@ -61,6 +65,7 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
     socketPath: place.path,
     close: () =>
       ending(async () => {
+        await ttlMonitor.stop();
         await server.close();
         cursors.dispose();
         engine.close();

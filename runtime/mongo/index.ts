@@ -21,6 +21,8 @@ export interface EmbeddedMongoOptions {
   logger?: Logger;
   /** How long a lock on the data directory must go untouched before it counts as a dead holder's (data-dir-lock.ts). */
   dataDirStaleMs?: number;
+  /** How often the TTL monitor deletes expired documents (default 60 s, as MongoDB's). */
+  ttlMonitorIntervalMs?: number;
 }
 
 export interface EmbeddedMongo {

@@ -7,6 +7,8 @@ export interface IndexSpec {
   name: string;
   key: Record<string, 1 | -1>;
   unique?: boolean;
+  /** A TTL index: the TTL monitor (ttl-monitor.ts) deletes documents whose date in the field is older than this. */
+  expireAfterSeconds?: number;
 }
 
 export interface IndexEntry {

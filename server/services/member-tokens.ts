@@ -4,7 +4,6 @@
  * for a bounded time; a person signs out by revoking their token, or all of theirs, and every
  * instance refuses it from then on and closes the sockets it opened.
  */
-import type { Logger } from 'pino';
 import type { MemberTokenRole, Store } from '../../activities/store';
 import { AppError } from '../../domain/errors';
 import { requireAgent, type Caller } from '../caller';
@@ -16,7 +15,6 @@ import type { TeamMembers } from './team-members';
 
 export interface MemberTokensDeps {
   store: Store;
-  log: Logger;
   directory: Pick<StoreDirectory, 'forgetMemberTokens'>;
   publisher: Pick<EphemeralPublisher, 'memberTokensRevoked'>;
   teamMembers: Pick<TeamMembers, 'ofKind'>;
@@ -58,8 +56,6 @@ export class MemberTokens {
         await this.deps.store.addMemberToken(stored, session);
       }),
     );
-    // The token is made: a sweep that failed is the next mint's to do, not this caller's error.
-    await this.deps.store.forgetExpiredMemberTokens(websiteId).catch((err: unknown) => this.deps.log.warn({ err }, 'sweeping expired member tokens failed'));
     return { token, tokenId: id, memberId, role, expiresAt };
   }
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll } from 'vitest';
-import { startEmbeddedMongo } from '../../runtime/mongo';
+import { startEmbeddedMongo, type EmbeddedMongoOptions } from '../../runtime/mongo';
 
 export interface TestMongo {
   uri: string;
@@ -14,12 +14,21 @@ export interface TestMongo {
   close(): Promise<void>;
 }
 
-export async function testMongo(): Promise<TestMongo> {
+/** Options for the embedded server (a real MongoDB keeps its own). */
+export type TestMongoOptions = Pick<EmbeddedMongoOptions, 'ttlMonitorIntervalMs'>;
+
+export async function testMongo(options: TestMongoOptions = {}): Promise<TestMongo> {
   const uri = process.env.MONGODB_URI;
   if (uri) return { uri, embedded: false, close: async () => {} };
-  const server = await startEmbeddedMongo({ memory: true });
+  const server = await startEmbeddedMongo({ memory: true, ...options });
   return { uri: server.uri, embedded: true, close: () => server.close() };
 }
+
+/** A TTL monitor interval for tests that wait for TTL indexes to delete documents. */
+export const QUICK_TTL: TestMongoOptions = { ttlMonitorIntervalMs: 100 };
+
+/** How long such a test waits for a deletion: a few passes of the embedded monitor, or a minute and more of MongoDB's. */
+export const TTL_WAIT_MS = process.env.MONGODB_URI ? 75_000 : 5_000;
 
 /** A database name no other test file uses. */
 export const freshDbName = (label: string): string => `test_${label}_${randomBytes(4).toString('hex')}`;

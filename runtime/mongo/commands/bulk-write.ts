@@ -59,7 +59,7 @@ function runOp(ctx: CommandContext, write: WriteContext, namespaces: Namespace[]
   }
   if ('delete' in op) {
     const { db, coll } = namespaceOf(namespaces, op.delete);
-    const n = deleteStatement(ctx.engine, write, db, coll, op.filter, op.multi !== true);
+    const n = deleteStatement(ctx.engine, write, db, coll, op.filter, op.multi === true ? 0 : 1);
     return { counts: { nDeleted: n }, item: { ok: 1, idx, n } };
   }
   throw new MongoCommandError('FailedToParse', 'Unrecognized bulkWrite op: expected insert, update or delete');

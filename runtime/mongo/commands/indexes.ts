@@ -1,14 +1,15 @@
 // Index management: createIndexes, listIndexes, dropIndexes.
-import type { Document } from 'bson';
+import { EJSON, type Document } from 'bson';
 import { ID_INDEX, type Collection } from '../collection';
 import { cursorReply } from '../cursors';
 import { MongoCommandError } from '../errors';
 import type { IndexSpec } from '../indexes';
 import type { CommandContext, CommandHandler } from './context';
 import { targetCollection } from './context';
+import { parseExpireAfterSeconds } from './ttl-option';
 
 /** Index options this server does not implement: refusing them beats silently ignoring them. */
-const UNSUPPORTED_OPTIONS = ['partialFilterExpression', 'sparse', 'expireAfterSeconds', 'collation', 'wildcardProjection', 'hidden'];
+const UNSUPPORTED_OPTIONS = ['partialFilterExpression', 'sparse', 'collation', 'wildcardProjection', 'hidden'];
 
 function sameKey(a: Record<string, number>, b: Record<string, number>): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -25,9 +26,26 @@ function parseSpec(raw: Document): IndexSpec {
   for (const option of UNSUPPORTED_OPTIONS) {
     if (raw[option] !== undefined) throw new MongoCommandError('BadValue', `Index option '${option}' is not supported by the embedded MongoDB server`);
   }
+  const expireAfterSeconds = parseExpireAfterSeconds(raw, key);
   const normalized = Object.fromEntries(Object.entries(key).map(([f, d]) => [f, Number(d) as 1 | -1]));
   const name = typeof raw.name === 'string' ? raw.name : Object.entries(normalized).map(([f, d]) => `${f}_${d}`).join('_');
-  return raw.unique === true ? { name, key: normalized, unique: true } : { name, key: normalized };
+  return { name, key: normalized, ...(raw.unique === true ? { unique: true } : {}), ...(expireAfterSeconds === undefined ? {} : { expireAfterSeconds }) };
+}
+
+/** Options that make two indexes on the same key different ones (a TTL index and a plain one are). */
+function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
+  return Boolean(a.unique) === Boolean(b.unique) && a.expireAfterSeconds === b.expireAfterSeconds;
+}
+
+/** The spec as listIndexes and MongoDB's messages show it. */
+function describeSpec(spec: IndexSpec): Document {
+  return {
+    v: 2,
+    key: spec.key,
+    name: spec.name,
+    ...(spec.unique && spec.name !== ID_INDEX.name ? { unique: true } : {}),
+    ...(spec.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.expireAfterSeconds }),
+  };
 }
 
 async function createIndexes(ctx: CommandContext): Promise<Document> {
@@ -44,8 +62,12 @@ async function createIndexes(ctx: CommandContext): Promise<Document> {
         if (!sameKey(sameName.spec.key, spec.key)) {
           throw new MongoCommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index: ${spec.name}`);
         }
-        if (Boolean(sameName.spec.unique) !== Boolean(spec.unique)) {
-          throw new MongoCommandError('IndexOptionsConflict', `An existing index has the same name as the requested index but different options: ${spec.name}`);
+        if (!sameOptions(sameName.spec, spec)) {
+          const [requested, existing] = [spec, sameName.spec].map((s) => EJSON.stringify(describeSpec(s), { relaxed: true }));
+          throw new MongoCommandError(
+            'IndexOptionsConflict',
+            `An equivalent index already exists with the same name but different options. Requested index: ${requested}, existing index: ${existing}`,
+          );
         }
         continue;
       }
@@ -69,7 +91,7 @@ function requireCollection(ctx: CommandContext): Collection {
 
 const listIndexes: CommandHandler = (ctx) => {
   const collection = requireCollection(ctx);
-  const indexes = [...collection.indexes.values()].map(({ spec }) => ({ v: 2, key: spec.key, name: spec.name, ...(spec.unique && spec.name !== ID_INDEX.name ? { unique: true } : {}) }));
+  const indexes = [...collection.indexes.values()].map(({ spec }) => describeSpec(spec));
   return cursorReply(0, collection.ns, 'firstBatch', indexes);
 };
 

@@ -139,11 +139,11 @@ export function updateStatement(engine: Engine, write: WriteContext, db: string,
   return { matched: targets.length, modified, before: first.before, after: first.updated?.after ?? first.before };
 }
 
-/** One delete statement on `db.name` (all matches, or the first when `justOne`); returns how many went. */
-export function deleteStatement(engine: Engine, write: WriteContext, db: string, name: string, filter: Document, justOne: boolean): number {
+/** One delete statement on `db.name` (the first `limit` matches, all of them for 0); returns how many went. */
+export function deleteStatement(engine: Engine, write: WriteContext, db: string, name: string, filter: Document, limit: number): number {
   const collection = engine.collection(db, name);
   if (!collection) return 0;
-  const targets = collection.find(filter ?? {}, { limit: justOne ? 1 : 0 });
+  const targets = collection.find(filter ?? {}, { limit });
   engine.lockDocuments(write, collection, targets.map((doc) => doc._id));
   for (const doc of targets) engine.remove(write, collection, doc);
   return targets.length;

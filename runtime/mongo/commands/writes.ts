@@ -57,7 +57,7 @@ const remove: CommandHandler = async (ctx) => {
   const name = targetCollection(ctx);
   const statements = (ctx.command.deletes as DeleteStatement[]) ?? [];
   const outcome = await runStatements(ctx, statements, ctx.command.ordered !== false, (write, statement) =>
-    deleteStatement(ctx.engine, write, ctx.db, name, statement.q, Number(statement.limit) === 1),
+    deleteStatement(ctx.engine, write, ctx.db, name, statement.q, Number(statement.limit) === 1 ? 1 : 0),
   );
   const n = outcome.results.reduce((sum: number, deleted = 0) => sum + deleted, 0);
   return withOutcome({ n, ok: 1 }, outcome);

@@ -2,17 +2,17 @@
 import { afterAll, beforeAll } from 'vitest';
 import { openStore, type Store } from '../../../activities/store';
 import { newId } from '../../../activities/store/ids';
-import { freshDbName, testMongo, type TestMongo } from '../../support/mongo';
+import { freshDbName, testMongo, type TestMongo, type TestMongoOptions } from '../../support/mongo';
 
 export * from './builders';
 
 /** Opens a store on a fresh database for the test file; `get()` returns it inside tests. */
-export function useStore(label: string): { get(): Store; mongo(): TestMongo; dbName: string } {
+export function useStore(label: string, options: TestMongoOptions = {}): { get(): Store; mongo(): TestMongo; dbName: string } {
   const dbName = freshDbName(label);
   let mongo: TestMongo | undefined;
   let store: Store | undefined;
   beforeAll(async () => {
-    mongo = await testMongo();
+    mongo = await testMongo(options);
     store = await openStore({ uri: mongo.uri, dbName });
   });
   afterAll(async () => {

@@ -2,13 +2,13 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../activities/store';
 import type { Viewer } from '../../../domain/people';
-import { freshDbName, testMongo, type TestMongo } from '../../support/mongo';
+import { freshDbName, QUICK_TTL, testMongo, TTL_WAIT_MS, type TestMongo } from '../../support/mongo';
 import { agentAuthor, message, note, visitorAuthor } from './builders';
 
 describe('openStore', () => {
   let mongo: TestMongo;
   beforeAll(async () => {
-    mongo = await testMongo();
+    mongo = await testMongo(QUICK_TTL);
   });
   afterAll(() => mongo.close());
 
@@ -118,4 +118,45 @@ describe('openStore', () => {
       await client.close();
     }
   });
+
+  it(
+    "replaces the earlier version's plain indexes on expiry fields by TTL indexes, with stores opening at once and beside an earlier instance that starts again",
+    { timeout: TTL_WAIT_MS + 15_000 },
+    async () => {
+      const dbName = freshDbName('ttl_upgrade');
+      const client = await MongoClient.connect(mongo.uri);
+      try {
+        const db = client.db(dbName);
+        type Raw = { _id: string; [field: string]: unknown };
+        const [ephemeral, rateLimits] = [db.collection<Raw>('ephemeral'), db.collection<Raw>('rate_limits')];
+        // What an instance of the earlier version makes at its start.
+        const earlierStart = () =>
+          Promise.all([ephemeral.createIndexes([{ key: { expireAt: 1 }, name: 'expireAt' }]), rateLimits.createIndexes([{ key: { fullAt: 1 }, name: 'fullAt' }])]);
+        await earlierStart();
+        const past = new Date(Date.now() - 1_000);
+        await ephemeral.insertOne({ _id: 'evt_expired', websiteId: 'web_1', visibility: 'private', type: 'typing', payload: {}, expireAt: past });
+        await rateLimits.insertOne({ _id: 'bucket_full', fullAt: past });
+        const indexesOf = async () =>
+          Promise.all([ephemeral, rateLimits].map(async (collection) => (await collection.listIndexes().toArray()).map(({ name, key, expireAfterSeconds }) => ({ name, key, expireAfterSeconds }))));
+        const upgraded = [
+          [{ name: '_id_', key: { _id: 1 } }, { name: 'expireAt_ttl', key: { expireAt: -1 }, expireAfterSeconds: 0 }],
+          [{ name: '_id_', key: { _id: 1 } }, { name: 'fullAt_ttl', key: { fullAt: -1 }, expireAfterSeconds: 0 }],
+        ];
+
+        const stores = await Promise.all([openStore({ uri: mongo.uri, dbName }), openStore({ uri: mongo.uri, dbName })]);
+        await Promise.all(stores.map((store) => store.close()));
+        expect(await indexesOf()).toEqual(upgraded);
+        const left = async () => [...(await ephemeral.find().toArray()), ...(await rateLimits.find().toArray())].map((doc) => doc._id);
+        await expect.poll(left, { timeout: TTL_WAIT_MS }).toEqual([]);
+
+        // An earlier instance starting now is not refused; the next start of this version drops its indexes again.
+        await earlierStart();
+        const store = await openStore({ uri: mongo.uri, dbName });
+        await store.close();
+        expect(await indexesOf()).toEqual(upgraded);
+      } finally {
+        await client.close();
+      }
+    },
+  );
 });

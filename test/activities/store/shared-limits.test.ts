@@ -1,9 +1,10 @@
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { openStore, type SharedLimit, type Store } from '../../../activities/store';
+import { QUICK_TTL, TTL_WAIT_MS } from '../../support/mongo';
 import { useStore } from './fixtures';
 
-const ctx = useStore('shared_limits');
+const ctx = useStore('shared_limits', QUICK_TTL);
 
 /** 20 at once, then one a second. */
 const limit = (key: string): SharedLimit => ({ key, perSecond: 1, burst: 20 });
@@ -52,19 +53,17 @@ describe('Store', () => {
     });
   });
 
-  describe('sweeping', () => {
-    it('sweeps the buckets that are full again', async () => {
+  describe('expiry', () => {
+    it('leaves the buckets full again to the TTL index, which deletes them and keeps the others', { timeout: TTL_WAIT_MS + 15_000 }, async () => {
       const client = await MongoClient.connect(ctx.mongo().uri);
       try {
         const buckets = client.db(ctx.dbName).collection<{ _id: string }>('rate_limits');
-        const sweeper: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
-        try {
-          await sweeper.takeSharedLimits([limit('old')], T0);
-          await sweeper.takeSharedLimits([limit('recent')], T0 + 3_600_000);
-          await expect.poll(async () => (await buckets.find({ _id: { $in: ['old', 'recent'] } }).toArray()).map((doc) => doc._id)).toEqual(['recent']);
-        } finally {
-          await sweeper.close();
-        }
+        const now = Date.now();
+        // One token of 20 taken an hour ago: full again long since. One of one an hour takes an hour to come back.
+        await ctx.get().takeSharedLimits([limit('full-again')], now - 3_600_000);
+        await ctx.get().takeSharedLimits([{ key: 'refilling', perSecond: 1 / 3_600, burst: 1 }], now);
+        const kept = async () => (await buckets.find({ _id: { $in: ['full-again', 'refilling'] } }).toArray()).map((doc) => doc._id);
+        await expect.poll(kept, { timeout: TTL_WAIT_MS }).toEqual(['refilling']);
       } finally {
         await client.close();
       }

@@ -1,7 +1,7 @@
 // Starts an in-memory embedded server and a driver client for a test file.
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll } from 'vitest';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../../runtime/mongo';
+import { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from '../../../runtime/mongo';
 
 export interface Harness {
   server: EmbeddedMongo;
@@ -9,10 +9,10 @@ export interface Harness {
   db: Db;
 }
 
-export function useEmbeddedMongo(dbName = 'test'): Harness {
+export function useEmbeddedMongo(dbName = 'test', options: Pick<EmbeddedMongoOptions, 'ttlMonitorIntervalMs'> = {}): Harness {
   const harness = {} as Harness;
   beforeAll(async () => {
-    harness.server = await startEmbeddedMongo({ memory: true });
+    harness.server = await startEmbeddedMongo({ memory: true, ...options });
     harness.client = await new MongoClient(harness.server.uri, { serverSelectionTimeoutMS: 5000 }).connect();
     harness.db = harness.client.db(dbName);
   });
