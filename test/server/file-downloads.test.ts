@@ -42,7 +42,7 @@ async function owner() {
     expect(up.status).toBe(201);
     return up.body.file.id as string;
   };
-  return { visitor, text: await upload('digits.txt', TEXT), large: await upload('large.txt', new Uint8Array(LARGE)) };
+  return { visitor, conversationId, text: await upload('digits.txt', TEXT), large: await upload('large.txt', new Uint8Array(LARGE)) };
 }
 
 describe('GET /v1/files/:id', () => {
@@ -175,8 +175,13 @@ describe('GET /v1/files/:id', () => {
 
   describe('to a caller who may not see the file', () => {
     it('answers the same 404 as for a file that does not exist, whatever ranges and conditions it sends', async () => {
-      const { visitor, text } = await owner();
+      const { visitor, conversationId, text } = await owner();
       const etag = (await download(visitor, text)).headers.etag!;
+      // The team's file on a private note of the visitor's own conversation is as unknown to the visitor.
+      const noted = await t.api.call('POST', `/v1/files?conversationId=${conversationId}&filename=internal.txt`, AGENT, TEXT, { 'Content-Type': 'text/plain' });
+      const note = { type: 'note', text: 'see attached', parts: [{ type: 'file', fileId: noted.body.file.id }] };
+      expect((await t.api.call('POST', '/v1/messages', AGENT, { conversationId, item: note })).status).toBe(201);
+      const noteEtag = (await download(AGENT, noted.body.file.id)).headers.etag!;
       const stranger = { visitorId: await t.api.newVisitor() };
       const nobodys = `file_${'0'.repeat(text.length - 'file_'.length)}`;
       const sendings: Array<Record<string, string>> = [
@@ -187,9 +192,11 @@ describe('GET /v1/files/:id', () => {
         { 'If-None-Match': etag },
         { 'If-None-Match': '*' },
         { Range: 'bytes=0-3', 'If-Range': etag },
+        { 'If-None-Match': noteEtag },
+        { Range: 'bytes=0-3', 'If-Range': noteEtag },
       ];
-      const answer = async (fileId: string, headers: Record<string, string>, method: string) => {
-        const { status, headers: got, body } = await download(stranger, fileId, headers, method);
+      const answer = async (fileId: string, headers: Record<string, string>, method: string, who: Who = stranger) => {
+        const { status, headers: got, body } = await download(who, fileId, headers, method);
         const { date: _date, ...rest } = got;
         return { status, headers: rest, body: body.toString().replace(fileId, ':id') };
       };
@@ -199,6 +206,7 @@ describe('GET /v1/files/:id', () => {
         for (const headers of sendings) {
           expect(await answer(text, headers, method), `${method} ${JSON.stringify(headers)}`).toEqual(unknown);
           expect(await answer(nobodys, headers, method), `${method} ${JSON.stringify(headers)}`).toEqual(unknown);
+          expect(await answer(noted.body.file.id, headers, method, visitor), `${method} ${JSON.stringify(headers)}`).toEqual(unknown);
         }
       }
     });
