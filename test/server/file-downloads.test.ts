@@ -3,13 +3,30 @@
  * a strong ETag to revalidate with, HEAD answering GET's headers; and none of it telling a caller
  * who may not see a file that it exists.
  */
-import { describe, expect, it } from 'vitest';
-import { useTestApp } from './support/app';
-import { AGENT, type Who } from './support/clients';
+import { MongoClient, type Db } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../runtime/app';
+import { testConfig } from './support/app';
+import { AGENT, Api, type Who } from './support/clients';
 
-const t = useTestApp();
+const t = {} as { app: RunningApp; api: Api };
+let client: MongoClient;
+/** The store's database, to see how GridFS cut a file into chunks. */
+let db: Db;
 
-/** GridFS's default chunk size, which the store's bucket keeps. */
+beforeAll(async () => {
+  const config = testConfig();
+  t.app = await startApp(config);
+  t.api = new Api(t.app);
+  client = new MongoClient(t.app.mongoUri);
+  db = client.db(config.store.dbName);
+});
+afterAll(async () => {
+  await client?.close();
+  await t.app?.close();
+});
+
+/** GridFS's default chunk size, which the store's bucket keeps (the test checks it does). */
 const CHUNK = 255 * 1024;
 const TEXT = '0123456789abcdef';
 /** Three chunks and a remnant, each byte telling where it stands. */
@@ -74,6 +91,8 @@ describe('GET /v1/files/:id', () => {
 
     it('reads a range from the GridFS chunks that hold it, across their boundaries', async () => {
       const { visitor, large } = await owner();
+      expect(await db.collection<{ _id: string }>('files.files').findOne({ _id: large })).toMatchObject({ chunkSize: CHUNK });
+      expect(await db.collection('files.chunks').countDocuments({ files_id: large })).toBe(4);
       const ranges: Array<[number, number]> = [
         [CHUNK - 10, CHUNK + 9], // across the first boundary
         [CHUNK, 2 * CHUNK - 1], // exactly the second chunk
