@@ -30,6 +30,12 @@ export interface FileInfo {
   height?: number;
 }
 
+/** Bytes `start` to `end` of a file, both included, as HTTP's `Range` counts them. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 type FileMetadata = Omit<FileInfo, 'id' | 'filename' | 'size' | 'uploadedAt'> & {
   /** An item names the file: the sweep of unattached uploads has checked it once and keeps it. */
   attached?: true;
@@ -210,9 +216,13 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
       return { examined: noted.length, deleted };
     },
 
-    /** The file's bytes as a stream (check `getFileInfo` first: a missing file fails the stream). */
-    openFileStream(id: string): Readable {
-      return bucket.openDownloadStream(gridFsId(id));
+    /**
+     * The file's bytes as a stream, or those of `range` alone, read from the chunks that hold them
+     * (check `getFileInfo` first: a missing file, or a range past its end, fails the stream).
+     */
+    openFileStream(id: string, range?: ByteRange): Readable {
+      // The driver's `end` is exclusive.
+      return bucket.openDownloadStream(gridFsId(id), range && { start: range.start, end: range.end + 1 });
     },
   };
 }

@@ -91,7 +91,7 @@ export { audienceOf } from './audience';
 export type { ChangeWatch, StoreChange, WatchOptions } from './changes';
 export type { ConversationFilter, ConversationReader, NewConversation } from './conversations';
 export type { EphemeralEvent } from './documents';
-export type { FileInfo, FileUpload } from './files';
+export type { ByteRange, FileInfo, FileUpload } from './files';
 export type { MemberToken, MemberTokenRole, StoredMemberToken } from './member-tokens';
 export type { SharedLimit } from './shared-limits';
 export type { TeamChangeSession } from './team';

@@ -2,7 +2,9 @@
  * Files: uploads stream the raw body into the store's GridFS (never held whole); downloads go only
  * to callers who may see the file's conversation, in a CSP sandbox, and as attachments but for the
  * raster images whose bytes the upload checked. Browsers cannot set headers on `<img src>`, so a
- * download also accepts the WebSocket-style query credentials.
+ * download also accepts the WebSocket-style query credentials. A file never changes once uploaded:
+ * a download has a strong ETag, revalidates with `If-None-Match`, and serves single byte ranges
+ * (audio and video seek with them, an interrupted download resumes) read from GridFS as asked.
  */
 import { create as contentDisposition } from 'content-disposition';
 import { Router, type Request } from 'express';
@@ -11,14 +13,19 @@ import { pipeline } from 'node:stream/promises';
 import { isInlineImageType } from '../../domain/files';
 import { AppError, isAppError } from '../../domain/errors';
 import { visibleConversation } from '../access';
+import { requestedBytes } from '../byte-ranges';
 import { authorOf } from '../caller';
 import type { ApiContext } from '../context';
+import { fileETag, matchesNoneMatch } from '../entity-tags';
 import { authenticated, callerOf } from '../middleware/authenticate';
 import { requireIdentityEncoding } from '../middleware/identity-encoding';
 import { fileSecurityHeaders } from '../middleware/security-headers';
 import { fileParams, uploadQuery } from '../schemas/files';
 import { parseInput } from '../schemas/parse';
 import { fileUrl, visitorMaySeeFile } from '../services/items';
+
+/** For the file's answers, not for a refusal (a cache keeps an answer by URL, whatever its Range). */
+const CACHE_CONTROL = 'private, max-age=3600';
 
 const mediaTypeOf = (req: Request): string | undefined => req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
 
@@ -60,23 +67,47 @@ export function fileRoutes(ctx: ApiContext): Router {
   });
 
   // A visitor's download costs it a token as its other calls do: a visitor may not fetch a file in a loop.
+  // Express answers HEAD with this route too; the headers are all it sends then.
   router.get('/:id', fileSecurityHeaders, authenticated(ctx.directory, { queryCredentials: true }), ctx.visitorLimit, async (req, res) => {
     const caller = callerOf(res);
     const { id } = parseInput(fileParams, req.params, 'params');
     const info = await ctx.store.getFileInfo(id);
-    // A file the caller may not see is unknown to it, whatever the reason (its conversation's id included).
+    // A file the caller may not see is unknown to it, whatever the reason (its conversation's id
+    // included) and whatever the request's conditions and ranges: they are looked at only below.
     const unknown = new AppError('ERR_NOT_FOUND', `Unknown file ${id}`);
     if (!info) throw unknown;
     await visibleConversation(ctx.store, caller, info.conversationId).catch((err: unknown) => {
       throw isAppError(err) && err.code === 'ERR_NOT_FOUND' ? unknown : err;
     });
     if (caller.kind === 'visitor' && !(await visitorMaySeeFile(ctx.store, info))) throw unknown;
+    const etag = fileETag(info);
+    res.setHeader('ETag', etag);
+    res.setHeader('Accept-Ranges', 'bytes');
+    if (matchesNoneMatch(req.get('If-None-Match'), etag)) {
+      res.setHeader('Cache-Control', CACHE_CONTROL);
+      res.status(304).end();
+      return;
+    }
+    const wanted = requestedBytes({ range: req.get('Range'), ifRange: req.get('If-Range') }, { size: info.size, etag });
+    if (wanted.kind === 'unsatisfiable') {
+      res.setHeader('Content-Range', `bytes */${info.size}`);
+      throw new AppError('ERR_RANGE_NOT_SATISFIABLE', `The range asks for no byte of the file's ${info.size}`, { size: info.size });
+    }
+    res.setHeader('Cache-Control', CACHE_CONTROL);
     res.setHeader('Content-Type', info.mediaType);
-    res.setHeader('Content-Length', String(info.size));
     res.setHeader('Content-Disposition', contentDisposition(info.filename, { type: isInlineImageType(info.mediaType) ? 'inline' : 'attachment' }));
-    res.setHeader('Cache-Control', 'private, max-age=3600');
+    const range = wanted.kind === 'part' ? wanted.range : undefined;
+    if (range) {
+      res.status(206);
+      res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${info.size}`);
+    }
+    res.setHeader('Content-Length', String(range ? range.end - range.start + 1 : info.size));
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     try {
-      await pipeline(ctx.store.openFileStream(id), res);
+      await pipeline(ctx.store.openFileStream(id, range), res);
     } catch (err) {
       // A client that stops reading (an image scrolled away) is nothing to answer or to log.
       if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' && req.destroyed) return;

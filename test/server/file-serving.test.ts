@@ -9,6 +9,7 @@ import { startApp, type RunningApp } from '../../runtime/app';
 import { AGENT, Api } from './support/clients';
 import { testConfig } from './support/app';
 import { solidPng } from '../support/png';
+import { jpeg, largestExifSegment, orientationEntry, tiff } from '../activities/store/images';
 
 let app: RunningApp;
 let api: Api;
@@ -20,7 +21,7 @@ const VISITOR_BURST = 7;
 beforeAll(async () => {
   // An operator may allow types a browser would run as a page of its own.
   const config = testConfig({
-    fileMediaTypes: ['image/png', 'image/svg+xml', 'text/html', 'application/pdf', 'text/plain'],
+    fileMediaTypes: ['image/png', 'image/jpeg', 'image/svg+xml', 'text/html', 'application/pdf', 'text/plain'],
     visitorRate: { perSecond: 0.01, burst: VISITOR_BURST },
   });
   app = await startApp(config);
@@ -51,6 +52,17 @@ describe('uploads', () => {
     expect(identity.status).toBe(201);
     const served = await fetch(`${app.url}${identity.body.file.url}`, { headers: api.headers(AGENT) });
     expect(await served.text()).toBe('plain words');
+  });
+
+  it("gives a phone photo's width and height as browsers show it, turned by its Exif orientation, past a 64 KiB Exif block", async () => {
+    // Stored 400×100 with orientation 6 (rotate 90°), as a phone held upright writes it.
+    const exif = largestExifSegment(tiff('II', [orientationEntry(6)]));
+    const up = await upload('upright.jpg', new Uint8Array(jpeg(400, 100, exif)), { 'Content-Type': 'image/jpeg' });
+    expect(up.status).toBe(201);
+    expect(up.body.file).toMatchObject({ width: 100, height: 400 });
+    const sent = await api.call('POST', '/v1/messages', AGENT, { conversationId: 'fs-1', item: { type: 'message', parts: [{ type: 'file', fileId: up.body.file.id }] } });
+    expect(sent.status).toBe(201);
+    expect(sent.body.item.parts[0]).toMatchObject({ fileId: up.body.file.id, width: 100, height: 400 });
   });
 });
 

@@ -1,0 +1,41 @@
+/**
+ * Which bytes of a download a request asks for, by its `Range` and `If-Range` headers (RFC 9110
+ * §13.1.5, §14). One range only: a multi-range answer (`multipart/byteranges`) serves no client
+ * we have, and the RFC lets a server ignore such a header, as it ignores a malformed one.
+ * range-parser (Express's `req.range`) differs where it matters here: it answers `416` where a
+ * suffix is longer than the file (the RFC: the whole file, as a part) and where first > last
+ * (the RFC: invalid, so ignored), and serves one range of a multi-range header.
+ */
+import type { ByteRange } from '../activities/store';
+
+export type RequestedBytes = { kind: 'whole' } | { kind: 'part'; range: ByteRange } | { kind: 'unsatisfiable' };
+
+const WHOLE: RequestedBytes = { kind: 'whole' };
+/** `bytes=first-last`, `bytes=first-` or `bytes=-suffix`; the unit is case-insensitive. */
+const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/i;
+
+function parsed(header: string, size: number): RequestedBytes {
+  const match = SINGLE_RANGE.exec(header);
+  if (!match) return WHOLE;
+  const [, first = '', last = ''] = match;
+  if (first === '') {
+    if (last === '') return WHOLE;
+    const suffix = Number(last);
+    return suffix === 0 ? { kind: 'unsatisfiable' } : { kind: 'part', range: { start: Math.max(0, size - suffix), end: size - 1 } };
+  }
+  const start = Number(first);
+  const end = last === '' ? Infinity : Number(last);
+  if (end < start) return WHOLE;
+  return start >= size ? { kind: 'unsatisfiable' } : { kind: 'part', range: { start, end: Math.min(end, size - 1) } };
+}
+
+/**
+ * The bytes to serve of a representation of `size` bytes (at least one) tagged `etag`: the range
+ * asked for, but only while `If-Range` (when sent) names that very tag; the whole otherwise.
+ */
+export function requestedBytes(headers: { range?: string; ifRange?: string }, representation: { size: number; etag: string }): RequestedBytes {
+  if (headers.range === undefined) return WHOLE;
+  // A date, or another tag, says the client's copy may be another: it needs the whole file.
+  if (headers.ifRange !== undefined && headers.ifRange !== representation.etag) return WHOLE;
+  return parsed(headers.range, representation.size);
+}
