@@ -1,10 +1,10 @@
 /** `/v1/ai-agents` requests: an assistant's configuration as a body, validated by the assistant schema (activities/ai/config.ts). */
 import { z } from 'zod';
 import { assistantConfigSchema } from '../../activities/ai';
-import { entityId } from './common';
+import { entityId, pathParams } from './common';
 import { chosenMemberId, memberName } from './team';
 
-export const assistantParams = z.object({ id: entityId });
+export const assistantParams = pathParams(z.object({ id: entityId }));
 
 /** A PUT body: an object with the configuration's fields only (the id is the path's); a name as a team member's. */
 export const assistantReplacementBody = assistantConfigSchema.partial().extend({ name: memberName.optional() }).strict();

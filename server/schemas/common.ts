@@ -52,6 +52,27 @@ export const queryObject = <S extends z.ZodRawShape>(shape: S) =>
     return query;
   }, z.object(shape));
 
+export function isDecodable(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A route's path parameters. One that was not percent-encoded UTF-8 reaches the route as sent
+ * (`escapeUndecodablePath`), and is refused here, naming it.
+ */
+export const pathParams = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((params, ctx) => {
+    for (const [key, value] of Object.entries(params as Record<string, string>)) {
+      if (!isDecodable(value)) ctx.addIssue({ code: 'custom', path: [key], message: 'not percent-encoded UTF-8', input: value });
+    }
+    return params;
+  }, schema);
+
 export const pageQuery = {
   limit: queryInt(1, 100).default(20),
   cursor: z.string().min(1).max(512).optional(),

@@ -189,6 +189,36 @@ describe('Chat API errors', () => {
       expect((await api.call('GET', '/v1/files/%FF', visitor)).status).toBe(400);
     });
 
+    it('names the part of the request the HTTP layer could not read', async () => {
+      const visitor = await freshVisitor('err-unreadable');
+      const message = JSON.stringify({ conversationId: 'err-unreadable', item: { type: 'message', text: 'x' } });
+      const json = { 'Content-Type': 'application/json' };
+      const fieldsOf = async (method: string, path: string, who: typeof visitor | typeof AGENT, body?: string, headers: Record<string, string> = {}) => {
+        const res = await api.call(method, path, who, body, headers);
+        expect(res.status).toBe(400);
+        return res.body.error.details.fields;
+      };
+      expect(await fieldsOf('GET', '/v1/conversations/%ff', visitor)).toEqual([{ path: 'params.id', message: 'not percent-encoded UTF-8' }]);
+      expect(await fieldsOf('GET', '/v1/conversations/%E0%A4%A/timeline', visitor)).toEqual([{ path: 'params.id', message: 'not percent-encoded UTF-8' }]);
+      expect(await fieldsOf('GET', '/v1/files/%FF', visitor)).toEqual([{ path: 'params.id', message: 'not percent-encoded UTF-8' }]);
+      expect(await fieldsOf('DELETE', '/v1/team/members/agent_alex/tokens/%ff', AGENT)).toEqual([{ path: 'params.tokenId', message: 'not percent-encoded UTF-8' }]);
+      expect(await fieldsOf('POST', '/v1/messages', visitor, message, { ...json, 'Content-Encoding': 'gzip' })).toEqual([{ path: 'body', message: 'not gzip data: incorrect header check' }]);
+      expect(await fieldsOf('POST', '/v1/messages', visitor, 'x', { ...json, 'Content-Encoding': 'br' })).toEqual([{ path: 'body', message: expect.stringMatching(/^not br data: /) }]);
+      // A percent-encoded id that decodes is the id.
+      expect((await api.call('GET', '/v1/conversations/err%2Dunreadable', visitor)).body.conversation.id).toBe('err-unreadable');
+    });
+
+    it('tells a JSON body that is not an object from one that is not JSON', async () => {
+      const json = { 'Content-Type': 'application/json' };
+      for (const [body, kind] of [['null', 'null'], ['"str"', 'string'], [' 42', 'number']]) {
+        const res = await api.call('POST', '/v1/messages', AGENT, body, json);
+        expect(res.status).toBe(400);
+        expect(res.body.error).toEqual({ code: 'ERR_INVALID_INPUT', message: 'Request body must be a JSON object', details: { fields: [{ path: 'body', message: `expected a JSON object, got ${kind}` }] } });
+      }
+      const malformed = await api.call('POST', '/v1/messages', AGENT, '{"conversationId":', json);
+      expect(malformed.body.error).toMatchObject({ message: 'Request body is not valid JSON', details: { fields: [{ path: 'body', message: expect.any(String) }] } });
+    });
+
     it('refuses to assign or add a user who is not on the team, naming the field', async () => {
       for (const path of ['assign', 'participants']) {
         const res = await api.call('POST', `/v1/conversations/err-1/${path}`, AGENT, { userId: 'usr_nobody' });
