@@ -3,6 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 import { solidPng } from '../support/png';
@@ -63,6 +64,20 @@ describe('Chat API errors', () => {
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\u2066' })).status).toBe(400);
       // Lines and tabs are text.
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\tpending' })).status).toBe(200);
+    });
+
+    it('refuses control and text-direction characters in a contact\'s name, as in a team member\'s, and links nothing', async () => {
+      const visitor = await freshVisitor('err-contact-name');
+      const externalId = 'err-contact';
+      const identify = (name: string) => api.call('POST', '/v1/contacts/identify', visitor, { externalId, userHash: userHashOf(app.keys.identitySecret, externalId), name });
+      for (const name of ['Ann\u202Enimda', 'Bob\u0007\u0000', 'line\nbreak']) {
+        const refused = await identify(name);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.details.fields).toEqual([{ path: 'body.name', message: 'no control or text-direction characters' }]);
+      }
+      const bootstrap = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitor.visitorId, Origin: ORIGIN });
+      expect(bootstrap.body.visitor.contact).toBeUndefined();
+      expect((await identify('Ann Admin')).body.contact).toMatchObject({ externalId, name: 'Ann Admin' });
     });
 
     it('refuses fields the server assigns, malformed JSON and bad query values', async () => {
