@@ -269,6 +269,16 @@ describe('Chat API errors', () => {
       expect(store.body.error.details).toEqual({ fields: [{ path: 'query.cursor', message: expect.any(String) }] });
       const listing = await api.call('GET', '/v1/conversations?cursor=nonsense', visitor);
       expect(listing.body.error.details.fields[0].path).toBe('query.cursor');
+      // Cursors that are JSON but not a position the server made.
+      const cursor = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url');
+      const at = new Date().toISOString();
+      for (const position of [{ at: 'not a date', id: 'x' }, { at: 'zzzz', id: 'x' }, { at, id: '' }, { at, id: 'x', extra: 1 }, { at: 1, id: 'x' }]) {
+        const forged = await api.call('GET', `/v1/conversations?cursor=${cursor(position)}`, AGENT);
+        expect(forged.status, JSON.stringify(position)).toBe(400);
+        expect(forged.body.error.details.fields).toEqual([{ path: 'query.cursor', message: 'invalid cursor' }]);
+      }
+      expect((await api.call('GET', `/v1/conversations?cursor=${cursor({ at, id: 'x' })}`, AGENT)).status).toBe(200);
+      expect((await api.call('GET', `/v1/conversations/err-1/timeline?cursor=${cursor({ afterSeq: 0, extra: 1 })}`, AGENT)).status).toBe(400);
       // The server's files: a file part naming no file of the conversation.
       const file = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', parts: [{ type: 'text', text: 'see' }, { type: 'file', fileId: 'file_none' }] } });
       expect(file.body.error.details.fields).toEqual([{ path: 'body.item.parts.1.fileId', message: 'no such file in this conversation' }]);
