@@ -587,6 +587,17 @@ describe('Chat API errors', () => {
       expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     });
 
+    it('lets an allowed origin read the headers its answers carry: a download\'s file name, Retry-After, an upload\'s Accept-Encoding', async () => {
+      const visitor = await freshVisitor('err-exposed');
+      const up = await api.call('POST', '/v1/files?conversationId=err-exposed&filename=notes.txt', visitor, 'plain words', { 'Content-Type': 'text/plain' });
+      expect(up.status).toBe(201);
+      const download = await api.call('GET', up.body.file.url, visitor);
+      expect(download.headers.get('content-disposition')).toContain('notes.txt');
+      expect(download.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+      const exposed = download.headers.get('access-control-expose-headers')?.split(',').map((name) => name.trim().toLowerCase());
+      expect(exposed).toEqual(expect.arrayContaining(['content-disposition', 'retry-after', 'accept-encoding']));
+    });
+
     it('sets security headers on every answer', async () => {
       const res = await fetch(`${app.url}/v1/health`);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
