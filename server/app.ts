@@ -94,7 +94,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
   // The access log first, so a request's line times all of it, refusals included.
-  app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight, escapeUndecodablePath);
+  app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight);
+  app.use('/v1', escapeUndecodablePath);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx));
   app.use('/v1', rateLimit(ipBuckets, (req) => ipLimitKey(req.ip)));

@@ -219,6 +219,8 @@ describe('Chat API errors', () => {
       expect(await fieldsOf('DELETE', '/v1/team/members/agent_alex/tokens/%ff', AGENT)).toEqual([{ path: 'params.tokenId', message: 'not percent-encoded UTF-8' }]);
       expect(await fieldsOf('POST', '/v1/messages', visitor, message, { ...json, 'Content-Encoding': 'gzip' })).toEqual([{ path: 'body', message: 'not gzip data: incorrect header check' }]);
       expect(await fieldsOf('POST', '/v1/messages', visitor, 'x', { ...json, 'Content-Encoding': 'br' })).toEqual([{ path: 'body', message: expect.stringMatching(/^not br data: /) }]);
+      // A path no route takes is told as sent.
+      expect((await api.call('GET', '/v1/conver%ffsations', visitor)).body.error).toEqual({ code: 'ERR_NOT_FOUND', message: 'No route GET /v1/conver%ffsations' });
       // A percent-encoded id that decodes is the id.
       expect((await api.call('GET', '/v1/conversations/err%2Dunreadable', visitor)).body.conversation.id).toBe('err-unreadable');
     });
