@@ -102,8 +102,8 @@ export function inRequest<T>(prefix: string | ((path: string) => string), valida
 
 /**
  * Errors of the HTTP libraries that blame the request carry a 4xx `status`: a static path the file
- * server refuses, for one. (The JSON body's are told by `readJsonBody`, and the router's undecodable
- * path parameters never reach it: see `escapeUndecodablePath`.)
+ * server refuses, a pages' path parameter the router cannot decode. (The JSON body's are told by
+ * `readJsonBody`, and the API's undecodable path parameters by their routes: see `escapeUndecodablePath`.)
  */
 function fromClientErrorStatus({ status, message }: { status?: unknown; message?: unknown }): AppError | undefined {
   if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
