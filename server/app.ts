@@ -18,10 +18,12 @@ import { authenticated } from './middleware/authenticate';
 import { preflight } from './middleware/cors';
 import { errorHandler, notFound } from './middleware/errors';
 import { answerMalformedRequests } from './malformed-requests';
+import { readJsonBody } from './middleware/json-body';
 import { requireJsonBody } from './middleware/json-content-type';
 import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
+import { escapeUndecodablePath } from './middleware/undecodable-path';
 import { TokenBuckets } from './rate-limit';
 import { ipLimitKey, proxyTrust } from './client-ip';
 import { Realtime } from './realtime/realtime';
@@ -80,7 +82,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     replyJoins: new ReplyJoins(deps),
     teamMembers,
     memberTokens: new MemberTokens({ ...deps, directory, publisher: realtime.publisher, teamMembers }),
-    jsonBody: [requireJsonBody, express.json({ limit: deps.limits.jsonBodyBytes }), refuseUnstorableJson],
+    jsonBody: [requireJsonBody, readJsonBody(deps.limits.jsonBodyBytes), refuseUnstorableJson],
     visitorLimit,
     authenticate: [authenticated(directory), visitorLimit],
   };
@@ -93,6 +95,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.set('etag', false);
   // The access log first, so a request's line times all of it, refusals included.
   app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight);
+  app.use('/v1', escapeUndecodablePath);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx));
   app.use('/v1', rateLimit(ipBuckets, (req) => ipLimitKey(req.ip)));

@@ -24,8 +24,8 @@ export interface ApiContext extends ServerDeps {
   /** Authenticates, then charges the visitor's rate limit. */
   authenticate: RequestHandler[];
   /**
-   * Reads a JSON body: `415` for another type, `413` past the limit, `400` for what the store
-   * could not keep. After `authenticate`, so a caller without credentials learns nothing of the route but `401`.
+   * Reads a JSON body: `415` for another type, `413` past the limit, `400` naming `body` for one
+   * it cannot read, and naming where for what the store could not keep. After `authenticate`, so a caller without credentials learns nothing of the route but `401`.
    */
   jsonBody: RequestHandler[];
 }

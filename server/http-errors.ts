@@ -72,11 +72,15 @@ function fieldIssuesOf(err: AppError): FieldIssue[] {
   return list.flatMap((entry: unknown) => (isFieldIssue(entry) ? [entry] : typeof entry === 'string' ? [{ path: entry, message: err.message }] : []));
 }
 
-/** A 400 with its details in the one shape; other errors as they are. */
+/**
+ * A 400 with its details in the one shape; other errors as they are. A 400 that names no field
+ * (an upload cut short, a static path refused) blames the request as a whole, so that every 400
+ * names at least one.
+ */
 function withFieldDetails(err: AppError): AppError {
   if (httpStatusOf(err.code) !== 400) return err;
   const fields = fieldIssuesOf(err);
-  return new AppError(err.code, err.message, fields.length > 0 ? { fields } : undefined);
+  return new AppError(err.code, err.message, { fields: fields.length > 0 ? fields : [{ path: 'request', message: err.message }] });
 }
 
 /**
@@ -97,27 +101,10 @@ export function inRequest<T>(prefix: string | ((path: string) => string), valida
   }
 }
 
-/** Errors body-parser and raw-body throw carry a `type`; map the ones a client can cause. */
-function fromHttpLibraryError(err: { type?: unknown; status?: unknown; message?: unknown }): AppError | undefined {
-  switch (err.type) {
-    case 'entity.too.large':
-      return new AppError('ERR_PAYLOAD_TOO_LARGE', 'Request body is too large');
-    case 'entity.parse.failed':
-      return new AppError('ERR_INVALID_INPUT', 'Request body is not valid JSON', { fields: [{ path: 'body', message: 'malformed JSON' }] });
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', String(err.message));
-    case 'request.aborted':
-      return new AppError('ERR_INVALID_INPUT', 'Request aborted');
-    default:
-      return fromClientErrorStatus(err);
-  }
-}
-
 /**
- * Other errors of the HTTP libraries that blame the request carry a 4xx `status`: a body whose
- * Content-Encoding does not match it, a path parameter that is not valid percent-encoding (the
- * router), a static path the file server refuses.
+ * Errors of the HTTP libraries that blame the request carry a 4xx `status`: a static path the file
+ * server refuses, a pages' path parameter the router cannot decode. (The JSON body's are told by
+ * `readJsonBody`, and the API's undecodable path parameters by their routes: see `escapeUndecodablePath`.)
  */
 function fromClientErrorStatus({ status, message }: { status?: unknown; message?: unknown }): AppError | undefined {
   if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
@@ -155,8 +142,8 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof z.ZodError) return invalidInput(err.issues);
   if (err instanceof UpdateRejectedError) return new AppError('ERR_INVALID_TRANSITION', err.message);
   if (err && typeof err === 'object') {
-    const mapped = fromHttpLibraryError(err as { type?: unknown; status?: unknown; message?: unknown });
-    if (mapped) return mapped;
+    const mapped = fromClientErrorStatus(err as { status?: unknown; message?: unknown });
+    if (mapped) return withFieldDetails(mapped);
   }
   return new AppError('ERR_INTERNAL', 'Internal error');
 }

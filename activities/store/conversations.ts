@@ -80,8 +80,11 @@ const differsFrom = (field: string, value: unknown): Filter<ConversationDoc> => 
 /** The activity a listing sorts by: a visitor's list never moves for what the visitor cannot see. */
 const activityField = (audience: Audience) => (audience === 'all' ? 'lastActivityAt' : 'lastPublicActivityAt');
 
-/** Listing position: the last row's activity time and id. */
-const listCursor = z.object({ at: z.string(), id: z.string() });
+/**
+ * Listing position: the last row's activity time (an ISO time as stored; any other string would
+ * sort before or after every one, and list as if from the top) and id.
+ */
+const listCursor = z.strictObject({ at: z.iso.datetime(), id: z.string().min(1).max(128) });
 
 export function conversationMethods(collections: Collections) {
   const { conversations, visitors } = collections;

@@ -40,7 +40,7 @@ const DEFAULT_PAGE_SIZE = 50;
 const NEWEST_BATCH = 10;
 /** How far back that looks: a conversation ending in thousands of hidden items costs no more than this. */
 const NEWEST_SCAN_LIMIT = 200;
-const itemCursor = z.object({ afterSeq: z.number().int().nonnegative() });
+const itemCursor = z.strictObject({ afterSeq: z.number().int().nonnegative() });
 
 /**
  * The condition that a field still holds `value` as read: absent, or equal to it as a whole. A

@@ -28,7 +28,8 @@ interface AccessLine {
   aborted?: true;
 }
 
-function pathOf(req: Request): string {
+/** The request's path as the client sent it, without the query (which may carry a key). */
+export function pathOf(req: Request): string {
   const url = req.originalUrl;
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);

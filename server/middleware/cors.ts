@@ -7,6 +7,12 @@ import type { RequestHandler, Response } from 'express';
 
 const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id';
 const ALLOWED_METHODS = 'GET, POST, PATCH, PUT, DELETE';
+/**
+ * Answer headers a widget reads beyond those CORS lets through anyway (Content-Type, Content-Length,
+ * Cache-Control): how long to wait after a 429 or 503, a download's file name, and the encoding an
+ * upload refused with a 415 must be sent in.
+ */
+const EXPOSED_HEADERS = 'Retry-After, Content-Disposition, Accept-Encoding';
 
 export const preflight: RequestHandler = (req, res, next) => {
   const origin = req.headers.origin;
@@ -22,6 +28,6 @@ export const preflight: RequestHandler = (req, res, next) => {
 /** Lets the calling origin read this answer; only called once the origin is known to be allowed. */
 export function allowOrigin(res: Response, origin: string): void {
   res.setHeader('Access-Control-Allow-Origin', origin);
-  res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
   res.setHeader('Vary', 'Origin');
 }

@@ -2,12 +2,13 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../../domain/errors';
 import { errorBody, httpStatusOf, toAppError } from '../http-errors';
+import { pathOf } from './access-log';
 
 /** What a `503` tells the client to wait before trying again. */
 const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new AppError('ERR_NOT_FOUND', `No route ${req.method} ${req.path}`));
+  next(new AppError('ERR_NOT_FOUND', `No route ${req.method} ${pathOf(req)}`));
 };
 
 /** The one error answer of the API: `{error: {code, message, details?}}` with the mapped status. */

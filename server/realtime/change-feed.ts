@@ -72,7 +72,7 @@ export class ChangeFeed {
           return await this.onItem(change);
         case 'conversationCreated':
         case 'conversationUpdated':
-          return this.onConversation(change);
+          return await this.onConversation(change);
         case 'ephemeral':
           return await this.onEphemeral(change);
       }
@@ -101,17 +101,19 @@ export class ChangeFeed {
     if (typed) this.deliverTyping(typed.owners, { ...typed.payload, isTyping: false });
   }
 
-  private onConversation(change: Change<'conversationCreated' | 'conversationUpdated'>): void {
+  private async onConversation(change: Change<'conversationCreated' | 'conversationUpdated'>): Promise<void> {
     const { conversationId, views } = change;
     const owners = ownersOf(views.all);
     this.owners.set(conversationId, owners);
     const forVisitor = visitorView(views.public, this.plugins);
     if (change.type === 'conversationCreated') {
+      // Inserted before its first item (createConversation): nobody has anything in it to read yet,
+      // and its items follow as `timelineItemCreated`, counted as they come.
       this.hub.deliver({
         websiteId: change.websiteId,
         owners,
-        agentFrame: frame({ type: 'conversationCreated', payload: { conversationId, conversation: views.all } }),
-        visitorFrame: frame({ type: 'conversationCreated', payload: { conversationId, conversation: forVisitor } }),
+        agentFrame: frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...views.all, unreadCount: 0 } } }),
+        visitorFrame: frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...forVisitor, unreadCount: 0 } } }),
       });
       return;
     }
@@ -119,14 +121,20 @@ export class ChangeFeed {
     if (!agentUpdates) return;
     const visitorUpdates = updatesOf(forVisitor, change.changedFields.filter((field) => !isTeamOnlyField(field)));
     const updatedFrame = visitorUpdates && frame({ type: 'conversationUpdated', payload: { conversationId, updates: visitorUpdates } });
-    // Linked to a contact (identify), it is new to the contact's other devices: they hear it whole;
-    // the device it was opened on has it already, and hears the update.
-    const joinedContact = change.changedFields.includes('contactId');
+    // Linked to a contact (identify), it is new to the contact's other devices: they hear it whole,
+    // with the contact's unread count as their list gives it (a read on identify's path, never a
+    // message's; with the marks of the device it was opened on, which identify copies to the
+    // contact, perhaps not yet: no other device could see it before). That device has it already,
+    // and hears the update.
+    const { visitorId, contactId } = owners;
+    const joinedContact = contactId !== undefined && change.changedFields.includes('contactId');
+    const unreadCount = joinedContact && (await this.store.getUnreadCount(conversationId, { kind: 'contact', id: contactId, visitorId }));
+    const createdFrame = unreadCount !== false && frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...forVisitor, unreadCount } } });
     this.hub.deliver({
       websiteId: change.websiteId,
       owners,
       agentFrame: frame({ type: 'conversationUpdated', payload: { conversationId, updates: agentUpdates } }),
-      visitorFrame: joinedContact ? frame({ type: 'conversationCreated', payload: { conversationId, conversation: forVisitor } }) : updatedFrame,
+      visitorFrame: createdFrame || updatedFrame,
       ...(joinedContact ? { ownVisitorFrame: updatedFrame } : {}),
     });
   }

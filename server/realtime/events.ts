@@ -1,5 +1,5 @@
 /** The `{type, payload}` frames the server sends on `/ws` (see shared/docs/api-contract.md). */
-import type { Conversation } from '../../domain/conversation';
+import type { Conversation, ConversationListEntry } from '../../domain/conversation';
 import type { TimelineItem } from '../../domain/timeline';
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
@@ -10,7 +10,8 @@ export type ServerEvent =
       /** `resumed`: how many resumes of the connect URL (`?resume=`) the socket took. */
       payload: { connectionId: string; visitorId?: string; userId?: string; resumed: number };
     }
-  | { type: 'conversationCreated'; payload: { conversationId: string; conversation: Conversation } }
+  /** With the reader's `unreadCount`, as its list gives it. */
+  | { type: 'conversationCreated'; payload: { conversationId: string; conversation: ConversationListEntry } }
   | { type: 'timelineItemCreated'; payload: { conversationId: string; item: TimelineItem } }
   | { type: 'timelineItemUpdated'; payload: { conversationId: string; item: TimelineItem } }
   | { type: 'conversationUpdated'; payload: { conversationId: string; updates: Partial<Conversation> } }

@@ -21,6 +21,8 @@ export const displayName = <T extends z.ZodString>(name: T) => name.refine((valu
 /** Text people read (a reason, a title, a tag): lines of it, but no hidden control or text-direction characters. */
 export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');
 export const shortText = z.string().trim().min(1).max(200);
+/** A person's name, as people read it in timelines and lists: a team member's, a contact's. */
+export const personName = displayName(shortText);
 // The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.
 export const tag = readableText(z.string().trim().min(1).max(MAX_TAG_LENGTH));
 
@@ -51,6 +53,27 @@ export const queryObject = <S extends z.ZodRawShape>(shape: S) =>
     }
     return query;
   }, z.object(shape));
+
+export function isDecodable(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A route's path parameters. One that was not percent-encoded UTF-8 reaches the route as sent
+ * (`escapeUndecodablePath`), and is refused here, naming it.
+ */
+export const pathParams = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((params, ctx) => {
+    for (const [key, value] of Object.entries(params as Record<string, string>)) {
+      if (!isDecodable(value)) ctx.addIssue({ code: 'custom', path: [key], message: 'not percent-encoded UTF-8', input: value });
+    }
+    return params;
+  }, schema);
 
 export const pageQuery = {
   limit: queryInt(1, 100).default(20),

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../domain/conversation';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { clientId, entityId, pageQuery, queryInt, queryObject, readableText, shortText, tag } from './common';
+import { clientId, entityId, pageQuery, pathParams, queryInt, queryObject, readableText, shortText, tag } from './common';
 import { newItemSchema } from './items';
 
-export const conversationParams = z.object({ id: clientId });
-export const participantParams = z.object({ id: clientId, userId: entityId });
-export const itemActionParams = z.object({ id: clientId, itemId: entityId, actionId: entityId });
+export const conversationParams = pathParams(z.object({ id: clientId }));
+export const participantParams = pathParams(z.object({ id: clientId, userId: entityId }));
+export const itemActionParams = pathParams(z.object({ id: clientId, itemId: entityId, actionId: entityId }));
 
 export const createConversationBody = z.object({
   conversationId: clientId.optional(),

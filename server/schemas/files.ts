@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientId, displayName, entityId, queryObject } from './common';
+import { clientId, displayName, entityId, pathParams, queryObject } from './common';
 
 export const uploadQuery = queryObject({
   conversationId: clientId,
@@ -12,4 +12,4 @@ export const uploadQuery = queryObject({
       .regex(/^[^/\\]+$/, 'no path separators'),
   ),
 });
-export const fileParams = z.object({ id: entityId });
+export const fileParams = pathParams(z.object({ id: entityId }));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROUTING_ACTOR } from '../../activities/ai';
 import { LIFECYCLE_ACTOR } from '../../workflows/conversation/definitions';
 import { BACKEND_VIEWER_ID } from '../caller';
-import { clientItemId, displayName, entityId, queryObject, shortText, tag } from './common';
+import { clientItemId, entityId, pathParams, personName, queryObject, tag } from './common';
 
 /** Ids that name someone else already: the secret key without an actor, and the system's own actors in the timeline. */
 const RESERVED_IDS = [BACKEND_VIEWER_ID, LIFECYCLE_ACTOR.id, ROUTING_ACTOR.id];
@@ -18,17 +18,15 @@ const teams = z
   .transform((names) => [...new Set(names)]);
 const capacity = z.number().int().min(1).max(MAX_CAPACITY);
 
-export const memberParams = z.strictObject({ id: entityId });
+export const memberParams = pathParams(z.strictObject({ id: entityId }));
 
 /** A team member's id a client chooses (a person's or an AI assistant's): not one the system's actors go by. */
 export const chosenMemberId = clientItemId.refine((id) => !RESERVED_IDS.includes(id), { error: (issue) => `${String(issue.input)} is reserved` });
-/** A team member's name, as people read it in timelines and lists. */
-export const memberName = displayName(shortText);
 
 /** A new person on the team: with a client-chosen `id`, a retry is safe; without, the server gives one. */
 export const newMemberBody = z.strictObject({
   id: chosenMemberId.optional(),
-  name: memberName,
+  name: personName,
   teams: teams.default([]),
   capacity: capacity.default(DEFAULT_CAPACITY),
 });
@@ -37,7 +35,7 @@ export type NewMember = z.output<typeof newMemberBody>;
 
 /** What a `PATCH` may change of a person; what it leaves out stays. */
 export const memberChangeBody = z
-  .strictObject({ name: memberName, teams, capacity })
+  .strictObject({ name: personName, teams, capacity })
   .partial()
   .refine((change) => Object.keys(change).length > 0, { error: 'nothing to change: give name, teams or capacity' });
 export type MemberChange = z.output<typeof memberChangeBody>;
@@ -51,7 +49,7 @@ export const newMemberTokenBody = z.strictObject({
   role: z.enum(['agent', 'admin']).default('agent'),
 });
 
-export const memberTokenParams = z.strictObject({ id: entityId, tokenId: z.string().regex(/^mt_[0-9a-f]{24}$/, 'expected a token id (mt_ and 24 hex digits)') });
+export const memberTokenParams = pathParams(z.strictObject({ id: entityId, tokenId: z.string().regex(/^mt_[0-9a-f]{24}$/, 'expected a token id (mt_ and 24 hex digits)') }));
 
 /** Whose names a widget asks for: ids its timelines name (`?ids=a,b`, at most 50). */
 export const memberNamesQuery = queryObject({

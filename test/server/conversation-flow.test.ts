@@ -18,7 +18,9 @@ describe('Chat API over the wire', () => {
       expect(created.body.conversation).toMatchObject({ id: 'flow-1', visitorId, status: 'open', lastTimelineItem: null });
       expect(created.body.conversation).not.toHaveProperty('priority'); // the team's triage
       const announced = await agentSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'flow-1');
-      expect(announced.payload.conversation).toMatchObject({ priority: 'medium', lastTimelineItem: null });
+      expect(announced.payload.conversation).toMatchObject({ priority: 'medium', lastTimelineItem: null, unreadCount: 0 });
+      const told = await visitorSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'flow-1');
+      expect(told.payload.conversation).toMatchObject({ lastTimelineItem: null, unreadCount: 0 });
 
       const asked = await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'flow-1', item: { id: 'flow-1-q', type: 'message', text: 'I was charged twice for my subscription' } });
       expect(asked.status).toBe(201);
@@ -410,6 +412,11 @@ describe('Chat API over the wire', () => {
       expect(reply.status).toBe(201);
       await t.api.call('PATCH', '/v1/conversations/contact-4', AGENT, { priority: 'urgent' });
       await t.api.call('POST', '/v1/conversations', laptop, { conversationId: 'contact-5' });
+      // Two replies on the laptop's own conversation, the first of which it has seen: the phone is to list one unread.
+      for (const id of ['contact-5-r1', 'contact-5-r2']) {
+        expect((await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'contact-5', item: { id, type: 'message', text: 'About your order' } })).status).toBe(201);
+        if (id === 'contact-5-r1') expect((await t.api.call('POST', '/v1/conversations/contact-5/seen', laptop)).status).toBe(200);
+      }
       const tabs = [await t.open(laptop), await t.open(laptop)];
       const phoneSocket = await t.open(phone);
 
@@ -421,7 +428,10 @@ describe('Chat API over the wire', () => {
         // Its own conversation it has: it hears that it joined the contact, not of it as new.
         await tab.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'contact-5');
       }
-      await phoneSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'contact-5');
+      const toPhone = await phoneSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'contact-5');
+      expect(toPhone.payload.conversation).toMatchObject({ id: 'contact-5', unreadCount: 1, lastTimelineItem: { id: 'contact-5-r2' } });
+      const phoneList = await t.api.call('GET', '/v1/conversations', phone);
+      expect(phoneList.body.conversations.find((c: { id: string }) => c.id === 'contact-5').unreadCount).toBe(1);
       await sleep(300);
       for (const tab of tabs) {
         expect(tab.of('conversationCreated').map((f) => f.payload.conversationId)).toEqual(['contact-4']);

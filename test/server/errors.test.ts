@@ -3,6 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 import { solidPng } from '../support/png';
@@ -63,6 +64,20 @@ describe('Chat API errors', () => {
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\u2066' })).status).toBe(400);
       // Lines and tabs are text.
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\tpending' })).status).toBe(200);
+    });
+
+    it('refuses control and text-direction characters in a contact\'s name, as in a team member\'s, and links nothing', async () => {
+      const visitor = await freshVisitor('err-contact-name');
+      const externalId = 'err-contact';
+      const identify = (name: string) => api.call('POST', '/v1/contacts/identify', visitor, { externalId, userHash: userHashOf(app.keys.identitySecret, externalId), name });
+      for (const name of ['Ann\u202Enimda', 'Bob\u0007\u0000', 'line\nbreak']) {
+        const refused = await identify(name);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.details.fields).toEqual([{ path: 'body.name', message: 'no control or text-direction characters' }]);
+      }
+      const bootstrap = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitor.visitorId, Origin: ORIGIN });
+      expect(bootstrap.body.visitor.contact).toBeUndefined();
+      expect((await identify('Ann Admin')).body.contact).toMatchObject({ externalId, name: 'Ann Admin' });
     });
 
     it('refuses fields the server assigns, malformed JSON and bad query values', async () => {
@@ -189,6 +204,38 @@ describe('Chat API errors', () => {
       expect((await api.call('GET', '/v1/files/%FF', visitor)).status).toBe(400);
     });
 
+    it('names the part of the request the HTTP layer could not read', async () => {
+      const visitor = await freshVisitor('err-unreadable');
+      const message = JSON.stringify({ conversationId: 'err-unreadable', item: { type: 'message', text: 'x' } });
+      const json = { 'Content-Type': 'application/json' };
+      const fieldsOf = async (method: string, path: string, who: typeof visitor | typeof AGENT, body?: string, headers: Record<string, string> = {}) => {
+        const res = await api.call(method, path, who, body, headers);
+        expect(res.status).toBe(400);
+        return res.body.error.details.fields;
+      };
+      expect(await fieldsOf('GET', '/v1/conversations/%ff', visitor)).toEqual([{ path: 'params.id', message: 'not percent-encoded UTF-8' }]);
+      expect(await fieldsOf('GET', '/v1/conversations/%E0%A4%A/timeline', visitor)).toEqual([{ path: 'params.id', message: 'not percent-encoded UTF-8' }]);
+      expect(await fieldsOf('GET', '/v1/files/%FF', visitor)).toEqual([{ path: 'params.id', message: 'not percent-encoded UTF-8' }]);
+      expect(await fieldsOf('DELETE', '/v1/team/members/agent_alex/tokens/%ff', AGENT)).toEqual([{ path: 'params.tokenId', message: 'not percent-encoded UTF-8' }]);
+      expect(await fieldsOf('POST', '/v1/messages', visitor, message, { ...json, 'Content-Encoding': 'gzip' })).toEqual([{ path: 'body', message: 'not gzip data: incorrect header check' }]);
+      expect(await fieldsOf('POST', '/v1/messages', visitor, 'x', { ...json, 'Content-Encoding': 'br' })).toEqual([{ path: 'body', message: expect.stringMatching(/^not br data: /) }]);
+      // A path no route takes is told as sent.
+      expect((await api.call('GET', '/v1/conver%ffsations', visitor)).body.error).toEqual({ code: 'ERR_NOT_FOUND', message: 'No route GET /v1/conver%ffsations' });
+      // A percent-encoded id that decodes is the id.
+      expect((await api.call('GET', '/v1/conversations/err%2Dunreadable', visitor)).body.conversation.id).toBe('err-unreadable');
+    });
+
+    it('tells a JSON body that is not an object from one that is not JSON', async () => {
+      const json = { 'Content-Type': 'application/json' };
+      for (const [body, kind] of [['null', 'null'], ['"str"', 'string'], [' 42', 'number']]) {
+        const res = await api.call('POST', '/v1/messages', AGENT, body, json);
+        expect(res.status).toBe(400);
+        expect(res.body.error).toEqual({ code: 'ERR_INVALID_INPUT', message: 'Request body must be a JSON object', details: { fields: [{ path: 'body', message: `expected a JSON object, got ${kind}` }] } });
+      }
+      const malformed = await api.call('POST', '/v1/messages', AGENT, '{"conversationId":', json);
+      expect(malformed.body.error).toMatchObject({ message: 'Request body is not valid JSON', details: { fields: [{ path: 'body', message: expect.any(String) }] } });
+    });
+
     it('refuses to assign or add a user who is not on the team, naming the field', async () => {
       for (const path of ['assign', 'participants']) {
         const res = await api.call('POST', `/v1/conversations/err-1/${path}`, AGENT, { userId: 'usr_nobody' });
@@ -224,6 +271,16 @@ describe('Chat API errors', () => {
       expect(store.body.error.details).toEqual({ fields: [{ path: 'query.cursor', message: expect.any(String) }] });
       const listing = await api.call('GET', '/v1/conversations?cursor=nonsense', visitor);
       expect(listing.body.error.details.fields[0].path).toBe('query.cursor');
+      // Cursors that are JSON but not a position the server made.
+      const cursor = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url');
+      const at = new Date().toISOString();
+      for (const position of [{ at: 'not a date', id: 'x' }, { at: 'zzzz', id: 'x' }, { at, id: '' }, { at, id: 'x', extra: 1 }, { at: 1, id: 'x' }]) {
+        const forged = await api.call('GET', `/v1/conversations?cursor=${cursor(position)}`, AGENT);
+        expect(forged.status, JSON.stringify(position)).toBe(400);
+        expect(forged.body.error.details.fields).toEqual([{ path: 'query.cursor', message: 'invalid cursor' }]);
+      }
+      expect((await api.call('GET', `/v1/conversations?cursor=${cursor({ at, id: 'x' })}`, AGENT)).status).toBe(200);
+      expect((await api.call('GET', `/v1/conversations/err-1/timeline?cursor=${cursor({ afterSeq: 0, extra: 1 })}`, AGENT)).status).toBe(400);
       // The server's files: a file part naming no file of the conversation.
       const file = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', parts: [{ type: 'text', text: 'see' }, { type: 'file', fileId: 'file_none' }] } });
       expect(file.body.error.details.fields).toEqual([{ path: 'body.item.parts.1.fileId', message: 'no such file in this conversation' }]);
@@ -530,6 +587,17 @@ describe('Chat API errors', () => {
       expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Public-Key');
       const res = await api.call('GET', '/v1/conversations', visitor);
       expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    });
+
+    it('lets an allowed origin read the headers its answers carry: a download\'s file name, Retry-After, an upload\'s Accept-Encoding', async () => {
+      const visitor = await freshVisitor('err-exposed');
+      const up = await api.call('POST', '/v1/files?conversationId=err-exposed&filename=notes.txt', visitor, 'plain words', { 'Content-Type': 'text/plain' });
+      expect(up.status).toBe(201);
+      const download = await api.call('GET', up.body.file.url, visitor);
+      expect(download.headers.get('content-disposition')).toContain('notes.txt');
+      expect(download.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+      const exposed = download.headers.get('access-control-expose-headers')?.split(',').map((name) => name.trim().toLowerCase());
+      expect(exposed).toEqual(expect.arrayContaining(['content-disposition', 'retry-after', 'accept-encoding']));
     });
 
     it('sets security headers on every answer', async () => {

@@ -25,10 +25,15 @@ describe('http-errors', () => {
       expect(toAppError(new UpdateRejectedError('already resolved'))).toMatchObject({ code: 'ERR_INVALID_TRANSITION', message: 'already resolved' });
     });
 
-    it('maps body-parser errors and hides anything else', () => {
-      expect(toAppError(Object.assign(new Error('x'), { type: 'entity.too.large' })).code).toBe('ERR_PAYLOAD_TOO_LARGE');
-      expect(toAppError(Object.assign(new Error('x'), { type: 'entity.parse.failed' })).code).toBe('ERR_INVALID_INPUT');
+    it('maps the HTTP libraries\' client errors by their status and hides anything else', () => {
+      expect(toAppError(Object.assign(new Error('x'), { status: 413 })).code).toBe('ERR_PAYLOAD_TOO_LARGE');
+      expect(toAppError(Object.assign(new Error('x'), { status: 400 })).code).toBe('ERR_INVALID_INPUT');
       expect(errorBody(toAppError(new Error('secret detail')))).toEqual({ error: { code: 'ERR_INTERNAL', message: 'Internal error' } });
+    });
+
+    it('names the request as a whole in a 400 that names no field', () => {
+      expect(toAppError(new AppError('ERR_INVALID_INPUT', 'The upload ended before its last byte')).details).toEqual({ fields: [{ path: 'request', message: 'The upload ended before its last byte' }] });
+      expect(toAppError(Object.assign(new Error('Bad Request'), { status: 400 })).details).toEqual({ fields: [{ path: 'request', message: 'Bad Request' }] });
     });
   });
 

@@ -139,6 +139,29 @@ describe('Store', () => {
       expect(seen[0]).toBe(ids[0]);
     });
 
+    it('pages past a conversation that gets activity meanwhile, and repeats none read already (README: paging a list that moves)', async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const [oldest, middle, newest] = [await newConversation(store, { websiteId }), await newConversation(store, { websiteId }), await newConversation(store, { websiteId })];
+      const later = (seconds: number) => new Date(Date.now() + seconds * 1_000).toISOString();
+      await store.appendItem(message(middle, { createdAt: later(10) }));
+      await store.appendItem(message(newest, { createdAt: later(20) }));
+      const list = (cursor?: string) => store.listConversations({ scope: { websiteId } }, { audience: 'all' }, { limit: 1, cursor });
+      const first = await list();
+      expect(first.conversations.map((c) => c.id)).toEqual([newest]);
+      // While the client holds the first page, the one already read and one not read yet both get activity.
+      await store.appendItem(message(newest, { createdAt: later(60) }));
+      await store.appendItem(message(oldest, { createdAt: later(120) }));
+      const rest: string[] = [];
+      for (let cursor = first.nextCursor; cursor; ) {
+        const page = await list(cursor);
+        rest.push(...page.conversations.map((c) => c.id));
+        cursor = page.nextCursor;
+      }
+      expect(rest).toEqual([middle]);
+      expect((await list()).conversations.map((c) => c.id)).toEqual([oldest]);
+    });
+
     it('filters by status, priority, tag, assignee and handler', async () => {
       const store = ctx.get();
       const websiteId = newId('web');
