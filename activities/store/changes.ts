@@ -11,6 +11,7 @@ import { toItem, type Collections, type ConversationDoc, type EphemeralDoc, type
 import { newId } from './ids';
 import { tickBatch } from './tick-batch';
 import type { TimelineEnds } from './timeline-ends';
+import type { UnreadSource } from './unread';
 
 export type StoreChange =
   | { type: 'itemCreated' | 'itemUpdated'; websiteId: string; conversationId: string; visibility: Visibility; item: TimelineItem }
@@ -22,6 +23,8 @@ export type StoreChange =
       views: Record<Audience, Conversation>;
       /** Top-level fields the update touched; item appends show up as `lastTimelineItem`. */
       changedFields: string[];
+      /** What `unreadCountAt` counts from, as of these views (an item stored after them comes in its own change). */
+      unreadSource: UnreadSource;
     }
   | { type: 'ephemeral'; websiteId: string; conversationId?: string; visibility: Visibility; event: EphemeralEvent; origin: string };
 
@@ -124,6 +127,7 @@ function conversationChange(change: ChangeStreamDocument<ConversationDoc>): Stor
     conversationId: doc._id,
     views: { all: toConversation(doc, 'all'), public: toConversation(doc, 'public') },
     changedFields: changedFields(change),
+    unreadSource: { _id: doc._id, tally: doc.tally },
   };
 }
 

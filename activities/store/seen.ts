@@ -1,7 +1,7 @@
 import { AppError } from '../../domain/errors';
 import type { Viewer, VisitorViewer } from '../../domain/people';
 import type { Collections } from './documents';
-import { UNREAD_SOURCE_FIELDS, seenByOf, seenId, unreadCounts } from './unread';
+import { UNREAD_SOURCE_FIELDS, seenByOf, seenId, unreadCounts, type UnreadSource } from './unread';
 import { EMPTY_TALLY, readerBase } from './unread-tally';
 import { scopeFilter } from './visitors';
 
@@ -29,7 +29,12 @@ export function seenMethods(collections: Collections) {
     async getUnreadCount(conversationId: string, viewer: Viewer): Promise<number> {
       const conversation = await conversations.findOne({ _id: conversationId }, unreadSource);
       if (!conversation) throw new AppError('ERR_NOT_FOUND', `unknown conversation ${conversationId}`);
-      return (await unreadCounts(collections, [conversation], viewer)).get(conversationId) ?? 0;
+      return this.unreadCountAt(conversation, viewer);
+    },
+
+    /** The same, as of a copy of the conversation read before (a change's `unreadSource`): only the viewer's seen marks are read. */
+    async unreadCountAt(conversation: UnreadSource, viewer: Viewer): Promise<number> {
+      return (await unreadCounts(collections, [conversation], viewer)).get(conversation._id) ?? 0;
     },
 
     /** How many conversations in the visitor's scope have unread items for it (the widget badge). */

@@ -4,8 +4,9 @@
  * other instances' writes do.
  */
 import type { Logger } from 'pino';
-import type { StoreChange } from '../../activities/store';
+import type { Store, StoreChange } from '../../activities/store';
 import type { Conversation } from '../../domain/conversation';
+import type { Viewer } from '../../domain/people';
 import type { PluginRegistry } from '../../plugins/registry';
 import { isTeamOnlyField, itemFor, visitorView } from '../access';
 import type { StoreDirectory } from '../directory';
@@ -55,7 +56,7 @@ export class ChangeFeed {
     private readonly plugins: Pick<PluginRegistry, 'isVisibleTo'>,
     private readonly presence: PresenceFeed,
     private readonly directory: Pick<StoreDirectory, 'forgetVisitor' | 'forgetMember' | 'forgetMemberTokens' | 'teamMember'>,
-    private readonly store: ContactStore,
+    private readonly store: ContactStore & Pick<Store, 'unreadCountAt'>,
     private readonly workflowStarts: Pick<WorkflowStarts, 'forget'>,
     private readonly log: Logger,
   ) {}
@@ -121,22 +122,41 @@ export class ChangeFeed {
     if (!agentUpdates) return;
     const visitorUpdates = updatesOf(forVisitor, change.changedFields.filter((field) => !isTeamOnlyField(field)));
     const updatedFrame = visitorUpdates && frame({ type: 'conversationUpdated', payload: { conversationId, updates: visitorUpdates } });
-    // Linked to a contact (identify), it is new to the contact's other devices: they hear it whole,
-    // with the contact's unread count as their list gives it (a read on identify's path, never a
-    // message's; with the marks of the device it was opened on, which identify copies to the
-    // contact, perhaps not yet: no other device could see it before). That device has it already,
-    // and hears the update.
+    // Linked to a contact (identify), it is new to the contact's other devices: they hear it whole;
+    // the device it was opened on has it already, and hears the update.
     const { visitorId, contactId } = owners;
     const joinedContact = contactId !== undefined && change.changedFields.includes('contactId');
-    const unreadCount = joinedContact && (await this.store.getUnreadCount(conversationId, { kind: 'contact', id: contactId, visitorId }));
-    const createdFrame = unreadCount !== false && frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...forVisitor, unreadCount } } });
+    const createdFrame = joinedContact ? await this.joinedContactFrame(change, forVisitor, { kind: 'contact', id: contactId, visitorId }) : undefined;
     this.hub.deliver({
       websiteId: change.websiteId,
       owners,
       agentFrame: frame({ type: 'conversationUpdated', payload: { conversationId, updates: agentUpdates } }),
-      visitorFrame: createdFrame || updatedFrame,
+      visitorFrame: createdFrame ?? updatedFrame,
       ...(joinedContact ? { ownVisitorFrame: updatedFrame } : {}),
     });
+  }
+
+  /**
+   * What a contact's other devices hear of a conversation joining the contact: the conversation, with
+   * their unread count as of this change (a read on identify's path, never a message's; an item
+   * stored after the change comes in its own frame and is counted then). The marks counted include
+   * those of the device it was opened on, which identify copies to the contact, perhaps not yet.
+   * Should they not be read, the devices hear the update instead, which names a conversation they
+   * do not know: the pages read it, or their list, again on that.
+   */
+  private async joinedContactFrame(
+    change: Change<'conversationCreated' | 'conversationUpdated'>,
+    forVisitor: Conversation,
+    viewer: Extract<Viewer, { kind: 'contact' }>,
+  ): Promise<string | undefined> {
+    const { conversationId } = change;
+    try {
+      const unreadCount = await this.store.unreadCountAt(change.unreadSource, viewer);
+      return frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...forVisitor, unreadCount } } });
+    } catch (err) {
+      this.log.warn({ err, conversationId }, 'reading the unread count of a conversation joining a contact failed; the contact\'s other devices hear the update');
+      return undefined;
+    }
   }
 
   private async onEphemeral({ websiteId, event }: Change<'ephemeral'>): Promise<void> {

@@ -16,7 +16,7 @@ import type { ServerEvent } from './events';
  */
 export const CONTACT_CONVERSATIONS_TOLD = 50;
 
-export type ContactStore = Pick<Store, 'listConversations' | 'newestItemPicked' | 'getUnreadCount'>;
+export type ContactStore = Pick<Store, 'listConversations' | 'newestItemPicked'>;
 
 /** The frames, newest activity first; read whole before any is sent, so they leave as one batch. */
 export async function contactConversationFrames(store: ContactStore, plugins: Pick<PluginRegistry, 'isVisibleTo'>, caller: VisitorCaller): Promise<string[]> {
