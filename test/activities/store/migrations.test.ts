@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../activities/store';
 import type { Viewer } from '../../../domain/people';
+import { namedFailPoint } from '../../support/fail-point';
 import { freshDbName, QUICK_TTL, testMongo, TTL_WAIT_MS, type TestMongo } from '../../support/mongo';
 import { agentAuthor, message, note, visitorAuthor } from './builders';
 
@@ -159,4 +160,29 @@ describe('openStore', () => {
       }
     },
   );
+
+  it('starts when MongoDB before 5.2 will not drop an old index while another store builds its indexes, and leaves it to a later start', async ({ skip }) => {
+    const dbName = freshDbName('busy_drop');
+    const client = await MongoClient.connect(mongo.uri);
+    // What such a MongoDB answers dropIndexes meanwhile (BackgroundOperationInProgressForNamespace).
+    const busy = namedFailPoint('busy-drop', { commands: ['dropIndexes'], errorCode: 12587 });
+    try {
+      const ephemeral = client.db(dbName).collection('ephemeral');
+      await ephemeral.createIndexes([{ key: { expireAt: 1 }, name: 'expireAt' }]);
+      const names = async () => (await ephemeral.listIndexes().toArray()).map(({ name }) => name as string).sort();
+      if (!(await busy.set(mongo.uri, 'alwaysOn'))) skip('this MongoDB has no test commands (enableTestCommands)');
+      try {
+        const store = await openStore({ uri: busy.clientUri(mongo.uri), dbName });
+        await store.close();
+      } finally {
+        await busy.set(mongo.uri, 'off');
+      }
+      expect(await names()).toEqual(['_id_', 'expireAt', 'expireAt_ttl']);
+      const store = await openStore({ uri: mongo.uri, dbName });
+      await store.close();
+      expect(await names()).toEqual(['_id_', 'expireAt_ttl']);
+    } finally {
+      await client.close();
+    }
+  });
 });
