@@ -5,14 +5,15 @@
  */
 import type { RequestHandler, Response } from 'express';
 
-const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id';
+/** Besides the credentials, what a download's range and revalidation send (a suffix range is not CORS-safelisted). */
+const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Range';
 const ALLOWED_METHODS = 'GET, POST, PATCH, PUT, DELETE';
 /**
  * Answer headers a widget reads beyond those CORS lets through anyway (Content-Type, Content-Length,
- * Cache-Control): how long to wait after a 429 or 503, a download's file name, and the encoding an
- * upload refused with a 415 must be sent in.
+ * Cache-Control): how long to wait after a 429 or 503, a download's file name, tag and range (to
+ * resume it or revalidate it), and the encoding an upload refused with a 415 must be sent in.
  */
-const EXPOSED_HEADERS = 'Retry-After, Content-Disposition, Accept-Encoding';
+const EXPOSED_HEADERS = 'Retry-After, Content-Disposition, ETag, Accept-Ranges, Content-Range, Accept-Encoding';
 
 export const preflight: RequestHandler = (req, res, next) => {
   const origin = req.headers.origin;

@@ -600,6 +600,21 @@ describe('Chat API errors', () => {
       expect(exposed).toEqual(expect.arrayContaining(['content-disposition', 'retry-after', 'accept-encoding']));
     });
 
+    it('lets a widget on an allowed origin resume a download: its preflight allows the range and condition headers, and it reads the part it got', async () => {
+      const preflight = await fetch(`${app.url}/v1/files/some-file`, {
+        method: 'OPTIONS',
+        headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range,if-range,if-none-match,x-public-key,x-visitor-id' },
+      });
+      const allowed = preflight.headers.get('access-control-allow-headers')?.split(',').map((name) => name.trim().toLowerCase());
+      expect(allowed).toEqual(expect.arrayContaining(['range', 'if-range', 'if-none-match']));
+      const visitor = await freshVisitor('err-resume');
+      const up = await api.call('POST', '/v1/files?conversationId=err-resume&filename=notes.txt', visitor, 'plain words', { 'Content-Type': 'text/plain' });
+      const part = await api.call('GET', up.body.file.url, visitor, undefined, { Range: 'bytes=-5' });
+      expect(part.status).toBe(206);
+      const exposed = part.headers.get('access-control-expose-headers')?.split(',').map((name) => name.trim().toLowerCase());
+      expect(exposed).toEqual(expect.arrayContaining(['content-range', 'etag', 'accept-ranges']));
+    });
+
     it('sets security headers on every answer', async () => {
       const res = await fetch(`${app.url}/v1/health`);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
