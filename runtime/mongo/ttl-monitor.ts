@@ -62,9 +62,12 @@ export function startTtlMonitor(engine: Engine, intervalMs: number, logger?: Log
 
   const schedule = () => {
     timer = setTimeout(() => {
-      pass = runPass().finally(() => {
-        if (!stopped) schedule();
-      });
+      pass = runPass()
+        // What no index's deletion caught (the engine's own listing failing): the next pass tries again.
+        .catch((error: unknown) => logger?.error({ err: String(error) }, 'embedded mongo: TTL pass failed'))
+        .finally(() => {
+          if (!stopped) schedule();
+        });
     }, intervalMs);
     timer.unref();
   };

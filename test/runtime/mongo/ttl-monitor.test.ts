@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Long, type Document } from 'bson';
 import { MongoClient } from 'mongodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo } from '../../../runtime/mongo';
 import { Engine } from '../../../runtime/mongo/engine';
 import type { Journal } from '../../../runtime/mongo/persistence';
@@ -145,6 +145,30 @@ describe('startTtlMonitor', () => {
     expect(collection.docs.size).toBe(2 * TTL_BATCH);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(written).toHaveLength(1);
+  });
+
+  it('logs a pass that fails outside any deletion and deletes at the next one', async () => {
+    const journal: Journal = { logBytes: 0, append: async () => {}, checkFailure: () => undefined, compact: () => {}, close: () => {} };
+    const engine = new Engine(journal);
+    const setup = engine.newContext();
+    const collection = engine.ensureCollection(setup, 'ttl', 'listing');
+    engine.createIndex(setup, collection, { name: 'expireAt_1', key: { expireAt: 1 }, expireAfterSeconds: 0 });
+    engine.insert(setup, collection, { _id: 'expired', expireAt: ago(1_000) });
+    await engine.finish(setup);
+    const listing = engine.databaseNames.bind(engine);
+    let failures = 1;
+    engine.databaseNames = () => {
+      if (failures-- > 0) throw new Error('listing failed');
+      return listing();
+    };
+    const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+    const monitor = startTtlMonitor(engine, 1, logger as never);
+    try {
+      await expect.poll(() => collection.docs.size).toBe(0);
+      expect(logger.error).toHaveBeenCalledWith({ err: 'Error: listing failed' }, 'embedded mongo: TTL pass failed');
+    } finally {
+      await monitor.stop();
+    }
   });
 });
 
