@@ -26,6 +26,7 @@ import { fileUrl, visitorMaySeeFile } from '../services/items';
 
 /** For the file's answers, not for a refusal (a cache keeps an answer by URL, whatever its Range). */
 const CACHE_CONTROL = 'private, max-age=3600';
+const CREDENTIAL_HEADERS = 'Authorization, X-Actor-User-Id, X-Public-Key, X-Visitor-Id';
 
 const mediaTypeOf = (req: Request): string | undefined => req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
 
@@ -83,6 +84,9 @@ export function fileRoutes(ctx: ApiContext): Router {
     const etag = fileETag(info);
     res.setHeader('ETag', etag);
     res.setHeader('Accept-Ranges', 'bytes');
+    // A browser keeps the answer by URL: another person signed in on it, sending other credentials
+    // in headers, is not served this one's copy without asking (query credentials are in the URL).
+    res.vary(CREDENTIAL_HEADERS);
     if (matchesNoneMatch(req.get('If-None-Match'), etag)) {
       res.setHeader('Cache-Control', CACHE_CONTROL);
       res.status(304).end();

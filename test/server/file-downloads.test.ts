@@ -161,6 +161,14 @@ describe('GET /v1/files/:id', () => {
       expect((await download(visitor, large)).headers.etag).not.toBe(etag);
     });
 
+    it('tells caches that the answer holds for the credentials it was asked with only, so a browser another person signs in on asks again', async () => {
+      const { visitor, text } = await owner();
+      for (const answer of [await download(visitor, text), await download(visitor, text, { 'If-None-Match': (await download(visitor, text)).headers.etag! })]) {
+        const varies = answer.headers.vary?.split(',').map((name) => name.trim().toLowerCase());
+        expect(varies).toEqual(expect.arrayContaining(['authorization', 'x-actor-user-id', 'x-public-key', 'x-visitor-id']));
+      }
+    });
+
     it('answers If-None-Match naming the ETag with a 304 and no body', async () => {
       const { visitor, text } = await owner();
       const etag = (await download(visitor, text)).headers.etag!;
