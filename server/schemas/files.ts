@@ -9,7 +9,9 @@ export const uploadQuery = queryObject({
       .trim()
       .min(1)
       .max(255)
-      .regex(/^[^/\\]+$/, 'no path separators'),
+      .regex(/^[^/\\]+$/, 'no path separators')
+      // A name a download would save as the folder itself, or its parent.
+      .refine((name) => name !== '.' && name !== '..', 'not a file name'),
   ),
 });
 export const fileParams = pathParams(z.object({ id: entityId }));

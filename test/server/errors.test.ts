@@ -563,6 +563,12 @@ describe('Chat API errors', () => {
         const refused = await upload(misleading);
         expect(refused.body.error.details.fields).toEqual([{ path: 'query.filename', message: 'no control or text-direction characters' }]);
       }
+      // A download saved under such a name would be the folder itself, or its parent.
+      for (const folder of ['.', '..', ' .. ']) {
+        const refused = await upload(folder);
+        expect(refused.status, folder).toBe(400);
+        expect(refused.body.error.details.fields).toEqual([{ path: 'query.filename', message: 'not a file name' }]);
+      }
     });
   });
 
