@@ -95,4 +95,41 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await answer.textContent()).toMatch(/Forgot password/);
     expect(await contrastOf(answer)).toBeGreaterThanOrEqual(4.5);
   });
+
+  /** Attaches a file in the composer and sends it with `text`, once the send before it is done. */
+  async function sendFile(page: Page, text: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+    await page.locator('.composer-send:not([disabled])').waitFor();
+    await page.locator('.composer-file-input').setInputFiles(file);
+    await page.locator('.composer-attached').filter({ hasText: file.name }).waitFor();
+    await send(page, text);
+    await page.locator('.composer-attached').waitFor({ state: 'hidden' });
+  }
+
+  const png = (name: string, width: number, height: number) => ({ name, mimeType: 'image/png', buffer: Buffer.from(solidPng(width, height)) });
+
+  /** The images of a timeline once drawn: their own size and the size shown. */
+  const imagesIn = async (timeline: Locator) => {
+    const images = timeline.locator('img.tl-file-image');
+    await expect.poll(() => images.evaluateAll((all: HTMLImageElement[]) => all.length > 0 && all.every((img) => img.complete && img.naturalWidth > 0))).toBe(true);
+    return images.evaluateAll((all: HTMLImageElement[]) =>
+      Object.fromEntries(all.map((img) => [img.alt, { natural: [img.naturalWidth, img.naturalHeight], shown: [img.clientWidth, img.clientHeight] }])),
+    );
+  };
+
+  it('shows an image at its own size, or smaller to fit but whole, in the widget and the inbox', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Here are two screenshots');
+    await sendFile(visitor, 'a small one', png('small.png', 40, 30));
+    await sendFile(visitor, 'a tall one', png('tall.png', 100, 600));
+    await openInInbox(agent, id);
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'a tall one' }).waitFor();
+    for (const timeline of [visitor.locator('.sw-chat .tl-list'), agent.locator('.panel-main .tl-list')]) {
+      const images = await imagesIn(timeline);
+      expect(images['small.png']?.shown).toEqual([40, 30]);
+      const [width = 0, height = 0] = images['tall.png']?.shown ?? [];
+      expect(height).toBeGreaterThan(150); // made smaller to fit the timeline's 160 px…
+      expect(height).toBeLessThanOrEqual(160);
+      expect(Math.abs(width - (height * 100) / 600)).toBeLessThanOrEqual(1); // …with its proportions kept: nothing cut off
+    }
+  });
 });
