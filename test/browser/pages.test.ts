@@ -132,4 +132,29 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       expect(Math.abs(width - (height * 100) / 600)).toBeLessThanOrEqual(1); // …with its proportions kept: nothing cut off
     }
   });
+
+  /** How far above its end a timeline is scrolled, in pixels. */
+  const distanceFromEnd = (timeline: Locator) => timeline.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+
+  it('keeps the newest message in view after images, however late they arrive', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'I have a few screenshots for you');
+    for (const n of [1, 2, 3]) await sendFile(visitor, `screenshot ${n}`, png(`screen-${n}.png`, 300, 600));
+    const timeline = visitor.locator('.sw-chat .tl-list');
+    await imagesIn(timeline);
+    expect(await timeline.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true); // The images made it scroll.
+    expect(await distanceFromEnd(timeline)).toBeLessThan(5);
+
+    // The agent answers: the visitor, who never scrolled, sees the answer without scrolling.
+    await openInInbox(agent, id);
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'screenshot 3' }).waitFor();
+    const inbox = agent.locator('.panel-main .tl-list');
+    await imagesIn(inbox);
+    expect(await distanceFromEnd(inbox)).toBeLessThan(5);
+    await send(agent, 'Thanks, I can see the problem now');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'I can see the problem' }).waitFor();
+    await imagesIn(timeline);
+    expect(await distanceFromEnd(timeline)).toBeLessThan(5);
+    expect(await distanceFromEnd(inbox)).toBeLessThan(5);
+  });
 });
