@@ -157,4 +157,50 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await distanceFromEnd(timeline)).toBeLessThan(5);
     expect(await distanceFromEnd(inbox)).toBeLessThan(5);
   });
+
+  it('keeps what the visitor writes and attaches while a message is still uploading, and sends it next', async () => {
+    const visitor = await newVisitor();
+    await startConversation(visitor, 'I will send you a screenshot');
+    // The upload takes its time (held here until the visitor has written the next message).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await visitor.route('**/v1/files?**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const input = visitor.locator('.composer-input');
+    await visitor.locator('.composer-file-input').setInputFiles(png('screen.png', 40, 30));
+    await send(visitor, 'here it is');
+    // It is on its way: the box is free for the next message, which the visitor writes, with a file, and sends.
+    await expect.poll(() => input.inputValue()).toBe('');
+    await visitor.locator('.composer-attached').waitFor({ state: 'hidden' });
+    await visitor.locator('.composer-file-input').setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await send(visitor, 'and my notes');
+    release();
+
+    const messages = visitor.locator('.sw-chat .tl-message');
+    await messages.filter({ hasText: 'and my notes' }).filter({ hasText: 'notes.pdf' }).waitFor();
+    const texts = await messages.allInnerTexts();
+    const first = texts.findIndex((t) => t.includes('here it is') && t.includes('screen.png'));
+    expect(first).toBeGreaterThan(0);
+    expect(texts.findIndex((t) => t.includes('and my notes'))).toBe(first + 1);
+    expect(await input.inputValue()).toBe('');
+    expect(await visitor.locator('.composer-attached').isHidden()).toBe(true);
+    expect(await visitor.evaluate(() => document.activeElement?.classList.contains('composer-input'))).toBe(true);
+  });
+
+  it('gives a message back to send again when sending it fails', async () => {
+    const visitor = await newVisitor();
+    await startConversation(visitor, 'Hello there');
+    await visitor.route('**/v1/messages', (route) =>
+      route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_RATE_LIMITED', message: 'Too many requests' } }) }),
+    );
+    await send(visitor, 'Are you still there?');
+    await visitor.locator('.toast').filter({ hasText: 'Too many requests' }).waitFor();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('Are you still there?');
+    await visitor.unroute('**/v1/messages');
+    await visitor.locator('.composer-input').press('Enter');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Are you still there?' }).waitFor();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('');
+  });
 });

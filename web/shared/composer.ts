@@ -1,5 +1,7 @@
 /**
  * The message box: Enter sends, Shift+Enter breaks the line, typing is signalled to the other side.
+ * A message leaves the box when sent (and comes back if the send fails); the next can be written
+ * meanwhile, and Enter pressed while one is on its way sends the next right after it.
  * The + button attaches one file to the next message (sent with or without text); with
  * `fileLimits`, one the server would refuse is refused when picked. With
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
@@ -74,21 +76,39 @@ export function createComposer(options: ComposerOptions): Composer {
     if (isNote()) typing.stop();
   };
 
-  const submit = async () => {
+  /** A send under way, and whether the writer asked for another meanwhile (Enter): sent once it is done. */
+  let sending = false;
+  let sendNext = false;
+  const submit = async (): Promise<void> => {
     const text = input.value.trim();
-    // Enter while a send (and its upload) is under way would send it twice.
-    if ((!text && !file) || send.disabled) return;
+    const sentFile = file;
+    if (!text && !sentFile) return;
+    if (sending) {
+      sendNext = true;
+      return;
+    }
     typing.stop();
+    sending = true;
     send.disabled = true;
+    // Taken out of the box at once: what the writer types or attaches while it goes (an upload can take a while) is the next message.
+    input.value = '';
+    setFile(undefined);
     try {
-      await options.onSend({ text, asNote: isNote(), ...(file ? { file } : {}) });
-      input.value = '';
-      setFile(undefined);
+      await options.onSend({ text, asNote: isNote(), ...(sentFile ? { file: sentFile } : {}) });
     } catch (error) {
       showError(error);
+      // Given back to send again, ahead of anything written since; nothing goes on by itself after a failure.
+      input.value = [text, input.value].filter(Boolean).join('\n');
+      if (!file) setFile(sentFile);
+      sendNext = false;
     } finally {
+      sending = false;
       send.disabled = false;
       input.focus();
+    }
+    if (sendNext) {
+      sendNext = false;
+      await submit();
     }
   };
 
