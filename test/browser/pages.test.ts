@@ -203,4 +203,79 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Are you still there?' }).waitFor();
     expect(await visitor.locator('.composer-input').inputValue()).toBe('');
   });
+
+  /**
+   * A second inbox, in a page whose realtime connection the test can cut: `cut()` closes its
+   * sockets and has every new one refused (as a network outage would) until `mend()`.
+   */
+  async function cuttableInbox(): Promise<{ page: Page; cut(): Promise<void>; mend(): Promise<void> }> {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    await context.addInitScript(() => {
+      const Real = window.WebSocket;
+      const state = window as unknown as { cutOff: boolean; sockets: WebSocket[] };
+      state.cutOff = false;
+      state.sockets = [];
+      window.WebSocket = class extends Real {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(state.cutOff ? new URL('/no-socket-here', location.href).href.replace(/^http/, 'ws') : url, protocols);
+          state.sockets.push(this);
+        }
+      };
+    });
+    const page = await context.newPage();
+    await signIn(page);
+    return {
+      page,
+      cut: () =>
+        page.evaluate(() => {
+          const state = window as unknown as { cutOff: boolean; sockets: WebSocket[] };
+          state.cutOff = true;
+          for (const socket of state.sockets) socket.close();
+        }),
+      mend: () => page.evaluate(() => void ((window as unknown as { cutOff: boolean }).cutOff = false)),
+    };
+  }
+
+  const resolveOverApi = async (conversationId: string) => {
+    const answer = await fetch(`${app.url}/v1/conversations/${conversationId}/resolve`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(answer.status).toBe(200);
+  };
+
+  it('shows a conversation resolved from elsewhere as resolved when resolving it again is refused (409)', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Please close this when done');
+    const second = await cuttableInbox();
+    await openInInbox(second.page, id);
+    await second.cut(); // So the page does not hear of the resolve before its own click.
+    await resolveOverApi(id);
+    await second.page.locator('[data-action="resolve"]').click();
+    await second.page.locator('.toast').filter({ hasText: 'already resolved' }).waitFor();
+    await second.page.locator('[data-action="reopen"]').waitFor();
+    expect(await second.page.locator('.panel-header').textContent()).toContain('resolved');
+    await second.page.context().close();
+  });
+
+  it("shows the open conversation as it is after a reconnect, also when it left the list's filter meanwhile", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'One question');
+    const second = await cuttableInbox();
+    await openInInbox(second.page, id);
+    await second.page.locator('[data-action="resolve"]').waitFor();
+    await second.cut();
+    await second.page.locator('[data-testid="connection"]:not([data-status="open"])').waitFor();
+    await resolveOverApi(id);
+    await second.mend();
+    await second.page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await second.page.locator('.panel-main .tl-system').filter({ hasText: 'Conversation resolved' }).waitFor();
+    await second.page.locator('[data-action="reopen"]').waitFor();
+    expect(await second.page.locator('.panel-header').textContent()).toContain('resolved');
+    // The list shows open conversations: not this one.
+    expect(await second.page.locator(`.row[data-conversation-id="${id}"]`).count()).toBe(0);
+    await second.page.context().close();
+  });
 });

@@ -4,6 +4,7 @@
  */
 import type { Priority } from '../../domain/conversation';
 import type { AgentSession } from '../shared/agent-session';
+import { ApiError } from '../shared/api-client';
 import { agentApi, clearAgentSession, memberTokenIdOf } from '../shared/agent-session';
 import { h, mount } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
@@ -143,6 +144,9 @@ export class Inbox {
     this.markSeen(); // The listing may predate the last look at the open conversation.
     this.renderList();
     this.renderConversation();
+    // The open conversation no longer matches the filter (resolved while the page was away, say): read it on its own, or it shows as it was.
+    const open = this.selectedId;
+    if (open && !this.live.conversations.get(open)) await this.fetchConversation(open);
   }
 
   private async fetchConversation(id: string): Promise<void> {
@@ -272,6 +276,8 @@ export class Inbox {
         this.renderList();
       } catch (error) {
         showError(error);
+        // Someone else changed it first (resolved it from another tab, say): show it as it is now.
+        if (error instanceof ApiError && error.status === 409) await this.fetchConversation(id);
       }
     };
     return {
