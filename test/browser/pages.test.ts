@@ -278,4 +278,29 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await second.page.locator(`.row[data-conversation-id="${id}"]`).count()).toBe(0);
     await second.page.context().close();
   });
+
+  it("dates the items of an earlier day, where today's show their time only", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'When did I write this?');
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const time = () => page.locator('.panel-main .tl-message').filter({ hasText: 'When did I write this?' }).locator('time');
+
+    await signIn(page);
+    await openInInbox(page, id);
+    const written = new Date((await time().getAttribute('datetime')) ?? '');
+    const hhmm = written.toISOString().slice(11, 16);
+    expect(await time().textContent()).toBe(hhmm);
+
+    // Two days later the same message says which day it was written on.
+    await page.clock.setFixedTime(new Date(written.getTime() + 2 * 24 * 3_600_000));
+    await page.reload();
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await openInInbox(page, id);
+    const month = written.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+    expect(await time().textContent()).toBe(`${written.getUTCDate()} ${month}, ${hhmm}`);
+    expect(await time().getAttribute('title')).toContain(String(written.getUTCFullYear()));
+    await context.close();
+  });
 });
