@@ -303,4 +303,32 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await time().getAttribute('title')).toContain(String(written.getUTCFullYear()));
     await context.close();
   });
+
+  const focusedConversation = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conversationId);
+
+  it('keeps keyboard focus in the conversation lists while they are drawn again as conversations change', async () => {
+    const visitor = await newVisitor();
+    const first = await startConversation(visitor, 'A first question');
+    const row = agent.locator(`.row[data-conversation-id="${first}"]`);
+    await row.waitFor();
+    await row.focus();
+    // Someone else writes in: the inbox's list is drawn again, focus stays where the agent was.
+    const other = await newVisitor();
+    const second = await startConversation(other, 'Another visitor');
+    await agent.locator(`.row[data-conversation-id="${second}"]`).waitFor();
+    expect(await focusedConversation(agent)).toBe(first);
+    await agent.keyboard.press('Enter');
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'A first question' }).waitFor();
+    expect(await focusedConversation(agent)).toBe(first);
+
+    // The visitor, back on the widget's list with a conversation in focus, gets an answer there.
+    await visitor.locator('.sw-back').click();
+    const entry = visitor.locator(`.sw-conversation[data-conversation-id="${first}"]`);
+    await entry.focus();
+    await send(agent, 'Here is your answer');
+    await entry.filter({ hasText: 'Here is your answer' }).waitFor();
+    expect(await focusedConversation(visitor)).toBe(first);
+    await visitor.keyboard.press('Enter');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Here is your answer' }).waitFor();
+  });
 });

@@ -32,7 +32,7 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
           {
             type: 'button',
             class: `row${entry.id === selectedId ? ' row-selected' : ''}${entry.unreadCount > 0 ? ' row-unread' : ''}`,
-            data: { conversationId: entry.id },
+            data: { conversationId: entry.id, focusKey: entry.id },
             on: { click: () => onSelect(entry.id) },
           },
           h(

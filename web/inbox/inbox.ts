@@ -6,7 +6,7 @@ import type { Priority } from '../../domain/conversation';
 import type { AgentSession } from '../shared/agent-session';
 import { ApiError } from '../shared/api-client';
 import { agentApi, clearAgentSession, memberTokenIdOf } from '../shared/agent-session';
-import { h, mount } from '../shared/dom';
+import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
 import { formatTime } from '../shared/format';
@@ -163,7 +163,7 @@ export class Inbox {
 
   private renderList(): void {
     const entries = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
-    mount(this.listSlot, renderConversationList(entries, { context: this.context, selectedId: this.selectedId, onSelect: (id) => void this.select(id) }));
+    mountKeepingFocus(this.listSlot, renderConversationList(entries, { context: this.context, selectedId: this.selectedId, onSelect: (id) => void this.select(id) }));
   }
 
   private showStatus(status: SocketStatus): void {

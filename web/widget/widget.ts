@@ -3,7 +3,7 @@
  * socket. Uses only the public API (public key + visitor id).
  */
 import { clientId, type NewItem } from '../shared/api-client';
-import { h, mount } from '../shared/dom';
+import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
 import { formatTime } from '../shared/format';
@@ -97,7 +97,7 @@ export class SupportWidget {
   private showHome(): void {
     this.activeId = undefined;
     this.chat = undefined;
-    mount(
+    mountKeepingFocus(
       this.body,
       renderConversationList(this.live.conversations.sorted(), this.context, { open: (id) => void this.openConversation(id), startNew: () => this.showChat(clientId('conv')) }),
     );
