@@ -331,4 +331,13 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.keyboard.press('Enter');
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Here is your answer' }).waitFor();
   });
+
+  it('says what is wrong with what the agent entered when the server refuses it', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Tag me');
+    await openInInbox(agent, id);
+    await agent.locator('input[name="newTag"]').fill('a-tag-far-too-long-to-be-one-'.repeat(3));
+    await agent.locator('input[name="newTag"]').press('Enter');
+    await agent.locator('.toast').filter({ hasText: /<=50 characters/ }).waitFor();
+  });
 });
