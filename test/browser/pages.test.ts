@@ -340,4 +340,27 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await agent.locator('input[name="newTag"]').press('Enter');
     await agent.locator('.toast').filter({ hasText: /<=50 characters/ }).waitFor();
   });
+
+  it('keeps what the agent opened and selected in a timeline while the visitor types and writes', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Hello, I need help with a strange thing');
+    await openInInbox(agent, id);
+    const toolCall = agent.locator('.panel-main details.tl-tool').first();
+    await toolCall.locator('summary').click();
+    expect(await toolCall.evaluate((details: HTMLDetailsElement) => details.open)).toBe(true);
+    // The agent selects the visitor's words, to copy them.
+    await agent.locator('.panel-main .tl-message .tl-bubble').first().evaluate((bubble) => {
+      const range = document.createRange();
+      range.selectNodeContents(bubble);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+    });
+    await visitor.locator('.composer-input').pressSequentially('Are you there', { delay: 20 });
+    await agent.locator('[data-testid="typing-indicator"]').waitFor();
+    await visitor.locator('.composer-input').press('Enter');
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'Are you there' }).waitFor();
+    await agent.locator('[data-testid="typing-indicator"]').waitFor({ state: 'detached' });
+    expect(await toolCall.evaluate((details: HTMLDetailsElement) => details.open)).toBe(true);
+    expect(await agent.evaluate(() => getSelection()?.toString())).toBe('Hello, I need help with a strange thing');
+  });
 });
