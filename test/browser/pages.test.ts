@@ -96,13 +96,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await contrastOf(answer)).toBeGreaterThanOrEqual(4.5);
   });
 
-  /** Attaches a file in the composer and sends it with `text`, once the send before it is done. */
+  /** Attaches a file in the composer and sends it with `text`; done once the page shows it sent. */
   async function sendFile(page: Page, text: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
-    await page.locator('.composer-send:not([disabled])').waitFor();
     await page.locator('.composer-file-input').setInputFiles(file);
     await page.locator('.composer-attached').filter({ hasText: file.name }).waitFor();
     await send(page, text);
-    await page.locator('.composer-attached').waitFor({ state: 'hidden' });
+    await page.locator('.tl-list .tl-message').filter({ hasText: text }).filter({ hasText: file.name }).waitFor();
   }
 
   const png = (name: string, width: number, height: number) => ({ name, mimeType: 'image/png', buffer: Buffer.from(solidPng(width, height)) });
@@ -158,16 +157,22 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await distanceFromEnd(inbox)).toBeLessThan(5);
   });
 
+  /** Holds the page's requests to `url` until the returned function is called (a slow network or server). */
+  async function holdRequests(page: Page, url: string): Promise<() => void> {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(url, async (route) => {
+      await held;
+      await route.continue();
+    });
+    return release;
+  }
+
   it('keeps what the visitor writes and attaches while a message is still uploading, and sends it next', async () => {
     const visitor = await newVisitor();
     await startConversation(visitor, 'I will send you a screenshot');
     // The upload takes its time (held here until the visitor has written the next message).
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await visitor.route('**/v1/files?**', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdRequests(visitor, '**/v1/files?**');
     const input = visitor.locator('.composer-input');
     await visitor.locator('.composer-file-input').setInputFiles(png('screen.png', 40, 30));
     await send(visitor, 'here it is');
@@ -362,5 +367,17 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await agent.locator('[data-testid="typing-indicator"]').waitFor({ state: 'detached' });
     expect(await toolCall.evaluate((details: HTMLDetailsElement) => details.open)).toBe(true);
     expect(await agent.evaluate(() => getSelection()?.toString())).toBe('Hello, I need help with a strange thing');
+  });
+
+  it('sends messages written in quick succession each once, in order', async () => {
+    const visitor = await newVisitor();
+    await startConversation(visitor, 'First of all');
+    // The server is slow to answer the first until all three are written.
+    const release = await holdRequests(visitor, '**/v1/messages');
+    for (const text of ['one', 'two', 'three']) await send(visitor, `Point ${text}`);
+    release();
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Point three' }).waitFor();
+    const sent = (await visitor.locator('.sw-chat .tl-message.tl-mine .tl-bubble').allTextContents()).filter((t) => t.startsWith('Point'));
+    expect(sent).toEqual(['Point one', 'Point two', 'Point three']);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The message box: Enter sends, Shift+Enter breaks the line, typing is signalled to the other side.
  * A message leaves the box when sent (and comes back if the send fails); the next can be written
- * meanwhile, and Enter pressed while one is on its way sends the next right after it.
+ * and sent meanwhile, and goes right after it.
  * The + button attaches one file to the next message (sent with or without text); with
  * `fileLimits`, one the server would refuse is refused when picked. With
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
@@ -76,40 +76,40 @@ export function createComposer(options: ComposerOptions): Composer {
     if (isNote()) typing.stop();
   };
 
-  /** A send under way, and whether the writer asked for another meanwhile (Enter): sent once it is done. */
+  /**
+   * Messages sent and not yet stored, oldest first: each leaves the box when sent, so the next can
+   * be written (an upload can take a while), and they go one after the other, in order.
+   */
+  const queue: Draft[] = [];
   let sending = false;
-  let sendNext = false;
-  const submit = async (): Promise<void> => {
-    const text = input.value.trim();
-    const sentFile = file;
-    if (!text && !sentFile) return;
-    if (sending) {
-      sendNext = true;
-      return;
-    }
-    typing.stop();
+  const drain = async (): Promise<void> => {
+    if (sending) return;
     sending = true;
-    send.disabled = true;
-    // Taken out of the box at once: what the writer types or attaches while it goes (an upload can take a while) is the next message.
+    form.setAttribute('aria-busy', 'true');
+    for (let draft = queue[0]; draft; draft = queue[0]) {
+      try {
+        await options.onSend(draft);
+        queue.shift();
+      } catch (error) {
+        showError(error);
+        // Given back to send again, ahead of anything written since; nothing goes on by itself after a failure.
+        const failed = queue.splice(0);
+        input.value = [...failed.map((d) => d.text), input.value].filter(Boolean).join('\n');
+        if (!file) setFile(failed.find((d) => d.file)?.file);
+      }
+    }
+    sending = false;
+    form.removeAttribute('aria-busy');
+    input.focus();
+  };
+  const submit = (): void => {
+    const text = input.value.trim();
+    if (!text && !file) return;
+    typing.stop();
+    queue.push({ text, asNote: isNote(), ...(file ? { file } : {}) });
     input.value = '';
     setFile(undefined);
-    try {
-      await options.onSend({ text, asNote: isNote(), ...(sentFile ? { file: sentFile } : {}) });
-    } catch (error) {
-      showError(error);
-      // Given back to send again, ahead of anything written since; nothing goes on by itself after a failure.
-      input.value = [text, input.value].filter(Boolean).join('\n');
-      if (!file) setFile(sentFile);
-      sendNext = false;
-    } finally {
-      sending = false;
-      send.disabled = false;
-      input.focus();
-    }
-    if (sendNext) {
-      sendNext = false;
-      await submit();
-    }
+    void drain();
   };
 
   note.addEventListener('change', syncMode);
@@ -129,12 +129,12 @@ export function createComposer(options: ComposerOptions): Composer {
   input.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     event.preventDefault();
-    void submit();
+    submit();
   });
   input.addEventListener('blur', () => typing.stop());
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void submit();
+    submit();
   });
   return { element: form, focus: () => input.focus() };
 }
