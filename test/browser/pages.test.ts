@@ -380,4 +380,23 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const sent = (await visitor.locator('.sw-chat .tl-message.tl-mine .tl-bubble').allTextContents()).filter((t) => t.startsWith('Point'));
     expect(sent).toEqual(['Point one', 'Point two', 'Point three']);
   });
+
+  it("brings the reader's own message into view when they send while scrolled up", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'A long story');
+    for (let line = 1; line <= 10; line++) await send(visitor, `Part ${line}: ${'and then something else happened, '.repeat(4)}`);
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Part 10:' }).waitFor();
+    await openInInbox(agent, id);
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'Part 10:' }).waitFor();
+
+    for (const [page, timeline, text] of [
+      [agent, agent.locator('.panel-main .tl-list'), 'I read it all, here is what to do'],
+      [visitor, visitor.locator('.sw-chat .tl-list'), 'One more detail from the start'],
+    ] as const) {
+      await timeline.evaluate((el) => (el.scrollTop = 0)); // Reading from the start.
+      await send(page, text);
+      await timeline.locator('.tl-message').filter({ hasText: text }).waitFor();
+      await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
+    }
+  });
 });

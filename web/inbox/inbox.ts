@@ -184,6 +184,8 @@ export class Inbox {
       onSend: async (draft) => {
         const { item } = await this.api.postItem(id, await itemFromDraft(this.api, id, draft));
         this.live.receiveItem(item);
+        // What the agent just sent is shown, also when they had scrolled up to read.
+        if (this.selectedId === id) this.panel?.scrollToEnd();
       },
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
       fileSource: (url) => this.files.sourceOf(url),

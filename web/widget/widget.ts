@@ -164,6 +164,8 @@ export class SupportWidget {
     }
     const { item: stored } = await this.api.postItem(conversationId, await itemFor());
     this.live.receiveItem(stored);
+    // What the visitor just sent is shown, also when they had scrolled up to read.
+    if (this.activeId === conversationId) this.chat?.scrollToEnd();
   }
 
   private sendTyping(conversationId: string, isTyping: boolean): void {
