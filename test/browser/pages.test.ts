@@ -399,4 +399,33 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
     }
   });
+
+  it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    context.setDefaultTimeout(10_000);
+    const phone = await context.newPage();
+    await phone.goto(app.url);
+    const close = phone.locator('.sw-launcher');
+    await close.click();
+    await phone.getByRole('button', { name: 'New conversation' }).click();
+    await phone.locator('.sw-chat').waitFor();
+    // The white cross against the button's colour laid over the panel behind it.
+    const contrast = await close.evaluate((button) => {
+      const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+      const [r = 0, g = 0, b = 0, a = 1] = rgba(getComputedStyle(button).backgroundColor);
+      const [pr = 255, pg = 255, pb = 255] = rgba(getComputedStyle(document.querySelector('.sw-panel') as Element).backgroundColor);
+      const shown = [r * a + pr * (1 - a), g * a + pg * (1 - a), b * a + pb * (1 - a)];
+      const cross = rgba(getComputedStyle(button.querySelector('.sw-launcher-icon') as Element).backgroundColor);
+      const luminance = (rgb: number[]) => {
+        const [lr = 0, lg = 0, lb = 0] = rgb.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+      };
+      const [x, y] = [luminance(shown), luminance(cross)];
+      return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+    });
+    expect(contrast).toBeGreaterThanOrEqual(3);
+    await close.click();
+    await phone.locator('.sw-panel').waitFor({ state: 'hidden' });
+    await context.close();
+  });
 });
