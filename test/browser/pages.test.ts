@@ -428,4 +428,21 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await phone.locator('.sw-panel').waitFor({ state: 'hidden' });
     await context.close();
   });
+
+  it("keeps a quiet list's ages current", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Anyone there?');
+    await visitor.locator('.sw-chat .tl-message[data-author="ai"]').waitFor(); // The assistant has answered.
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    // The page's clock runs 50 s ahead: the conversation's last item is not yet a minute old.
+    await page.clock.install({ time: Date.now() + 50_000 });
+    await signIn(page);
+    const age = page.locator(`.row[data-conversation-id="${id}"] .row-age`);
+    expect(await age.textContent()).toBe('now');
+    await page.clock.runFor(30_000); // Nothing happens meanwhile: nothing draws the list again.
+    expect(await age.textContent()).toBe('1m');
+    await context.close();
+  });
 });

@@ -39,7 +39,7 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
             'span',
             { class: 'row-top' },
             h('strong', { class: 'row-title' }, conversationTitle(entry)),
-            entry.lastTimelineItem && h('span', { class: 'row-age muted' }, formatAge(entry.lastTimelineItem.createdAt)),
+            entry.lastTimelineItem && h('span', { class: 'row-age muted', data: { ageOf: entry.lastTimelineItem.createdAt } }, formatAge(entry.lastTimelineItem.createdAt)),
           ),
           h('span', { class: 'row-preview' }, preview(entry, context)),
           h('span', { class: 'row-pills' }, ...statePills(entry), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount)),

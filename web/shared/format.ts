@@ -25,6 +25,19 @@ export function formatAge(iso: string, now: number = Date.now()): string {
   return `${Math.floor(minutes / (24 * 60))}d`;
 }
 
+/** How often the pages bring the ages they show up to date (`keepAgesCurrent`). */
+export const AGE_REFRESH_MS = 30_000;
+
+/**
+ * Keeps the ages shown under `root` current: each element with `data-age-of` (an ISO time) shows
+ * that time's age again every `AGE_REFRESH_MS`, so a quiet list does not say "now" for an hour.
+ */
+export function keepAgesCurrent(root: ParentNode): void {
+  setInterval(() => {
+    for (const element of root.querySelectorAll<HTMLElement>('[data-age-of]')) element.textContent = formatAge(element.dataset.ageOf ?? '');
+  }, AGE_REFRESH_MS);
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;

@@ -38,7 +38,7 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
               { class: 'sw-conversation-meta' },
               entry.status === 'resolved' && h('span', { class: 'pill pill-muted' }, 'Resolved'),
               entry.unreadCount > 0 && h('span', { class: 'count' }, entry.unreadCount),
-              entry.lastTimelineItem && h('span', { class: 'muted' }, formatAge(entry.lastTimelineItem.createdAt)),
+              entry.lastTimelineItem && h('span', { class: 'muted', data: { ageOf: entry.lastTimelineItem.createdAt } }, formatAge(entry.lastTimelineItem.createdAt)),
             ),
           ),
         ),
