@@ -32,14 +32,14 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
           {
             type: 'button',
             class: `row${entry.id === selectedId ? ' row-selected' : ''}${entry.unreadCount > 0 ? ' row-unread' : ''}`,
-            data: { conversationId: entry.id },
+            data: { conversationId: entry.id, focusKey: entry.id },
             on: { click: () => onSelect(entry.id) },
           },
           h(
             'span',
             { class: 'row-top' },
             h('strong', { class: 'row-title' }, conversationTitle(entry)),
-            entry.lastTimelineItem && h('span', { class: 'row-age muted' }, formatAge(entry.lastTimelineItem.createdAt)),
+            entry.lastTimelineItem && h('span', { class: 'row-age muted', data: { ageOf: entry.lastTimelineItem.createdAt } }, formatAge(entry.lastTimelineItem.createdAt)),
           ),
           h('span', { class: 'row-preview' }, preview(entry, context)),
           h('span', { class: 'row-pills' }, ...statePills(entry), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount)),

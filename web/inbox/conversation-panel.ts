@@ -51,4 +51,8 @@ export class ConversationPanel {
   renderTimeline(items: readonly TimelineItem[], typists: readonly string[]): void {
     this.timeline.render(items, renderTypingIndicator(typists));
   }
+
+  scrollToEnd(): void {
+    this.timeline.scrollToEnd();
+  }
 }

@@ -4,11 +4,12 @@
  */
 import type { Priority } from '../../domain/conversation';
 import type { AgentSession } from '../shared/agent-session';
+import { ApiError } from '../shared/api-client';
 import { agentApi, clearAgentSession, memberTokenIdOf } from '../shared/agent-session';
-import { h, mount } from '../shared/dom';
+import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
-import { formatTime } from '../shared/format';
+import { formatTime, keepAgesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
@@ -89,6 +90,7 @@ export class Inbox {
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.socket.start();
+    keepAgesCurrent(this.listSlot);
     await this.loadTeam();
     await this.refreshList();
   }
@@ -143,6 +145,9 @@ export class Inbox {
     this.markSeen(); // The listing may predate the last look at the open conversation.
     this.renderList();
     this.renderConversation();
+    // The open conversation no longer matches the filter (resolved while the page was away, say): read it on its own, or it shows as it was.
+    const open = this.selectedId;
+    if (open && !this.live.conversations.get(open)) await this.fetchConversation(open);
   }
 
   private async fetchConversation(id: string): Promise<void> {
@@ -159,7 +164,7 @@ export class Inbox {
 
   private renderList(): void {
     const entries = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
-    mount(this.listSlot, renderConversationList(entries, { context: this.context, selectedId: this.selectedId, onSelect: (id) => void this.select(id) }));
+    mountKeepingFocus(this.listSlot, renderConversationList(entries, { context: this.context, selectedId: this.selectedId, onSelect: (id) => void this.select(id) }));
   }
 
   private showStatus(status: SocketStatus): void {
@@ -180,6 +185,8 @@ export class Inbox {
       onSend: async (draft) => {
         const { item } = await this.api.postItem(id, await itemFromDraft(this.api, id, draft));
         this.live.receiveItem(item);
+        // What the agent just sent is shown, also when they had scrolled up to read.
+        if (this.selectedId === id) this.panel?.scrollToEnd();
       },
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
       fileSource: (url) => this.files.sourceOf(url),
@@ -272,6 +279,8 @@ export class Inbox {
         this.renderList();
       } catch (error) {
         showError(error);
+        // Someone else changed it first (resolved it from another tab, say): show it as it is now.
+        if (error instanceof ApiError && error.status === 409) await this.fetchConversation(id);
       }
     };
     return {

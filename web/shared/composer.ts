@@ -1,5 +1,7 @@
 /**
  * The message box: Enter sends, Shift+Enter breaks the line, typing is signalled to the other side.
+ * A message leaves the box when sent (and comes back if the send fails); the next can be written
+ * and sent meanwhile, and goes right after it.
  * The + button attaches one file to the next message (sent with or without text); with
  * `fileLimits`, one the server would refuse is refused when picked. With
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
@@ -74,22 +76,40 @@ export function createComposer(options: ComposerOptions): Composer {
     if (isNote()) typing.stop();
   };
 
-  const submit = async () => {
-    const text = input.value.trim();
-    // Enter while a send (and its upload) is under way would send it twice.
-    if ((!text && !file) || send.disabled) return;
-    typing.stop();
-    send.disabled = true;
-    try {
-      await options.onSend({ text, asNote: isNote(), ...(file ? { file } : {}) });
-      input.value = '';
-      setFile(undefined);
-    } catch (error) {
-      showError(error);
-    } finally {
-      send.disabled = false;
-      input.focus();
+  /**
+   * Messages sent and not yet stored, oldest first: each leaves the box when sent, so the next can
+   * be written (an upload can take a while), and they go one after the other, in order.
+   */
+  const queue: Draft[] = [];
+  let sending = false;
+  const drain = async (): Promise<void> => {
+    if (sending) return;
+    sending = true;
+    form.setAttribute('aria-busy', 'true');
+    for (let draft = queue[0]; draft; draft = queue[0]) {
+      try {
+        await options.onSend(draft);
+        queue.shift();
+      } catch (error) {
+        showError(error);
+        // Given back to send again, ahead of anything written since; nothing goes on by itself after a failure.
+        const failed = queue.splice(0);
+        input.value = [...failed.map((d) => d.text), input.value].filter(Boolean).join('\n');
+        if (!file) setFile(failed.find((d) => d.file)?.file);
+      }
     }
+    sending = false;
+    form.removeAttribute('aria-busy');
+    input.focus();
+  };
+  const submit = (): void => {
+    const text = input.value.trim();
+    if (!text && !file) return;
+    typing.stop();
+    queue.push({ text, asNote: isNote(), ...(file ? { file } : {}) });
+    input.value = '';
+    setFile(undefined);
+    void drain();
   };
 
   note.addEventListener('change', syncMode);
@@ -109,12 +129,12 @@ export function createComposer(options: ComposerOptions): Composer {
   input.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     event.preventDefault();
-    void submit();
+    submit();
   });
   input.addEventListener('blur', () => typing.stop());
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void submit();
+    submit();
   });
   return { element: form, focus: () => input.focus() };
 }

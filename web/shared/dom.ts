@@ -31,3 +31,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
 export function mount(parent: Element, ...children: Child[]): void {
   parent.replaceChildren(...nodes(children));
 }
+
+/**
+ * Replaces an element's children as `mount` does, and when focus was on an element in it with a
+ * `data-focus-key`, puts it back on the new one with the same key: a list drawn again as frames
+ * arrive does not throw a keyboard user's place back to the top of the page.
+ */
+export function mountKeepingFocus(parent: Element, ...children: Child[]): void {
+  const focused = document.activeElement;
+  const key = focused instanceof HTMLElement && parent.contains(focused) ? focused.dataset.focusKey : undefined;
+  mount(parent, ...children);
+  if (key !== undefined) parent.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
+}

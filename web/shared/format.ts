@@ -1,7 +1,20 @@
 /** Dates and sizes as the pages show them. */
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const yearFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 
-export const formatTime = (iso: string): string => timeFormat.format(new Date(iso));
+const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+
+/** A moment in the reader's time zone: its time today, with its day on another day, and its year in another year. */
+export function formatTime(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (sameDay(date, now)) return timeFormat.format(date);
+  return (date.getFullYear() === now.getFullYear() ? dayFormat : yearFormat).format(date);
+}
+
+/** A moment in full ("Saturday, 5 December 2026 at 13:45"): the title of a shortened one. */
+export const formatFullTime = (iso: string): string => fullFormat.format(new Date(iso));
 
 /** "now", "5m", "3h", "2d": for list rows. */
 export function formatAge(iso: string, now: number = Date.now()): string {
@@ -10,6 +23,19 @@ export function formatAge(iso: string, now: number = Date.now()): string {
   if (minutes < 60) return `${minutes}m`;
   if (minutes < 24 * 60) return `${Math.floor(minutes / 60)}h`;
   return `${Math.floor(minutes / (24 * 60))}d`;
+}
+
+/** How often the pages bring the ages they show up to date (`keepAgesCurrent`). */
+export const AGE_REFRESH_MS = 30_000;
+
+/**
+ * Keeps the ages shown under `root` current: each element with `data-age-of` (an ISO time) shows
+ * that time's age again every `AGE_REFRESH_MS`, so a quiet list does not say "now" for an hour.
+ */
+export function keepAgesCurrent(root: ParentNode): void {
+  setInterval(() => {
+    for (const element of root.querySelectorAll<HTMLElement>('[data-age-of]')) element.textContent = formatAge(element.dataset.ageOf ?? '');
+  }, AGE_REFRESH_MS);
 }
 
 export function formatBytes(bytes: number): string {

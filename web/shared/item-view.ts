@@ -22,6 +22,9 @@ export interface FileView {
   url?: string;
   /** An image the page can show inline. */
   image: boolean;
+  /** An image's size in pixels, as the server read it (a page reserves the space before it loads). */
+  width?: number;
+  height?: number;
 }
 
 export interface QuickReplyOption {
@@ -55,6 +58,8 @@ function authorName(item: TimelineItem, ctx: ReaderContext): string {
   return ctx.nameOf(id) ?? (kind === 'ai' ? AI_FALLBACK : 'Support');
 }
 
+const isPixels = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
 function messageText(item: TimelineItem): { text: string; files: FileView[] } {
   const parts = 'parts' in item && Array.isArray(item.parts) ? (item.parts as Array<Record<string, unknown>>) : [];
   const text = [item.text, ...parts.filter((p) => p.type === 'text').map((p) => String(p.text))].filter(Boolean).join('\n');
@@ -66,6 +71,7 @@ function messageText(item: TimelineItem): { text: string; files: FileView[] } {
       url: typeof p.url === 'string' ? p.url : undefined,
       // Only the types the server serves inline: an SVG an operator allowed is a download link, never opened here.
       image: typeof p.mediaType === 'string' && isInlineImageType(p.mediaType),
+      ...(isPixels(p.width) && isPixels(p.height) ? { width: p.width, height: p.height } : {}),
     }));
   return { text, files };
 }

@@ -1,6 +1,6 @@
 /** Turns an ItemView into its element: bubbles, system lines, notes, tool calls, interactive items. */
 import { h } from './dom';
-import { formatBytes, formatTime } from './format';
+import { formatBytes, formatFullTime, formatTime } from './format';
 import type { FileView, ItemView } from './item-view';
 
 export interface ItemActions {
@@ -11,6 +11,20 @@ export interface ItemActions {
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+/** The largest an image is shown in a timeline (components.css's .tl-file-image says the same). */
+const IMAGE_BOX = { width: 220, height: 160 };
+
+/**
+ * The size an image is shown at, from the size the server read: its own, or smaller to fit the box.
+ * Given before the image loads, the timeline keeps its place for it: the image, fetched after
+ * the timeline is drawn (and again whenever it is redrawn), pushes nothing out of view.
+ */
+function shownSize({ width, height }: FileView): { width: number; height: number } | undefined {
+  if (width === undefined || height === undefined) return undefined;
+  const scale = Math.min(1, IMAGE_BOX.width / width, IMAGE_BOX.height / height);
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
 
 /**
  * A file of a message or note. An image is fetched to be shown small, inside a link that opens it;
@@ -30,7 +44,7 @@ function renderFile(file: FileView, fileSource: ItemActions['fileSource']): HTML
     );
     return button;
   }
-  const image = h('img', { class: 'tl-file-image', alt: file.name });
+  const image = h('img', { class: 'tl-file-image', alt: file.name, ...shownSize(file) });
   const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener' }, image, label);
   fileSource(url).then(
     (source) => {
@@ -44,7 +58,7 @@ function renderFile(file: FileView, fileSource: ItemActions['fileSource']): HTML
 
 export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLElement {
   const data = { seq: view.seq, kind: view.kind };
-  const time = h('time', { class: 'tl-time', datetime: view.createdAt }, formatTime(view.createdAt));
+  const time = h('time', { class: 'tl-time', datetime: view.createdAt, title: formatFullTime(view.createdAt) }, formatTime(view.createdAt));
   switch (view.kind) {
     case 'message':
       return h(

@@ -1,11 +1,23 @@
 /** A short-lived message at the bottom of the page, for failures the reader should know about. */
+import { ApiError } from './api-client';
 import { h } from './dom';
 
 const SHOW_MS = 5_000;
 
-export function showError(error: unknown): void {
+/**
+ * What went wrong, in words: an API error's message and, for invalid input (whose message only
+ * names the fields, `Invalid input: body.add.0`), what is wrong with each field.
+ */
+export function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const toast = h('div', { class: 'toast', role: 'alert' }, message);
+  if (!(error instanceof ApiError)) return message;
+  const fields = (error.details as { fields?: unknown } | undefined)?.fields;
+  const reasons = Array.isArray(fields) ? fields.map((field: { message?: unknown }) => field.message).filter((reason): reason is string => typeof reason === 'string') : [];
+  return reasons.length > 0 ? `${message} (${reasons.join('; ')})` : message;
+}
+
+export function showError(error: unknown): void {
+  const toast = h('div', { class: 'toast', role: 'alert' }, errorText(error));
   document.body.append(toast);
   setTimeout(() => toast.remove(), SHOW_MS);
 }

@@ -70,6 +70,10 @@ export class ChatView {
 
   focus(): void {
     this.composer.focus();
+    this.scrollToEnd();
+  }
+
+  scrollToEnd(): void {
     this.timeline.scrollToEnd();
   }
 }

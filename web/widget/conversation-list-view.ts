@@ -20,7 +20,7 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
     'div',
     { class: 'sw-home' },
     h('p', { class: 'sw-intro' }, 'Ask us anything: our assistant answers right away, and a person from the team steps in whenever you need one.'),
-    h('button', { type: 'button', class: 'btn btn-primary sw-new', on: { click: actions.startNew } }, 'New conversation'),
+    h('button', { type: 'button', class: 'btn btn-primary sw-new', data: { focusKey: 'new' }, on: { click: actions.startNew } }, 'New conversation'),
     entries.length > 0 && h('h3', { class: 'sw-section' }, 'Your conversations'),
     h(
       'ul',
@@ -31,14 +31,14 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
           {},
           h(
             'button',
-            { type: 'button', class: 'sw-conversation', data: { conversationId: entry.id }, on: { click: () => actions.open(entry.id) } },
+            { type: 'button', class: 'sw-conversation', data: { conversationId: entry.id, focusKey: entry.id }, on: { click: () => actions.open(entry.id) } },
             h('span', { class: 'sw-conversation-preview' }, preview(entry, context)),
             h(
               'span',
               { class: 'sw-conversation-meta' },
               entry.status === 'resolved' && h('span', { class: 'pill pill-muted' }, 'Resolved'),
               entry.unreadCount > 0 && h('span', { class: 'count' }, entry.unreadCount),
-              entry.lastTimelineItem && h('span', { class: 'muted' }, formatAge(entry.lastTimelineItem.createdAt)),
+              entry.lastTimelineItem && h('span', { class: 'muted', data: { ageOf: entry.lastTimelineItem.createdAt } }, formatAge(entry.lastTimelineItem.createdAt)),
             ),
           ),
         ),

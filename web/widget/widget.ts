@@ -3,10 +3,10 @@
  * socket. Uses only the public API (public key + visitor id).
  */
 import { clientId, type NewItem } from '../shared/api-client';
-import { h, mount } from '../shared/dom';
+import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
-import { formatTime } from '../shared/format';
+import { formatTime, keepAgesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
 import { RealtimeSocket } from '../shared/socket';
@@ -75,6 +75,7 @@ export class SupportWidget {
     host.append(h('div', { class: 'sw-root' }, this.panel, this.launcher.element));
     document.addEventListener('visibilitychange', () => this.markSeenIfReading());
     this.socket.start();
+    keepAgesCurrent(this.body);
     await this.refreshConversations();
   }
 
@@ -97,7 +98,7 @@ export class SupportWidget {
   private showHome(): void {
     this.activeId = undefined;
     this.chat = undefined;
-    mount(
+    mountKeepingFocus(
       this.body,
       renderConversationList(this.live.conversations.sorted(), this.context, { open: (id) => void this.openConversation(id), startNew: () => this.showChat(clientId('conv')) }),
     );
@@ -164,6 +165,8 @@ export class SupportWidget {
     }
     const { item: stored } = await this.api.postItem(conversationId, await itemFor());
     this.live.receiveItem(stored);
+    // What the visitor just sent is shown, also when they had scrolled up to read.
+    if (this.activeId === conversationId) this.chat?.scrollToEnd();
   }
 
   private sendTyping(conversationId: string, isTyping: boolean): void {

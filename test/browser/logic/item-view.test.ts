@@ -30,10 +30,10 @@ describe('describeItem', () => {
     expect(describeItem(call, agentReads)).toMatchObject({ kind: 'tool_call', toolName: 'escalate', state: 'accepted', input: { reason: 'asked' } });
   });
 
-  it('gives the files of messages and notes with where they are served, images marked to be shown', () => {
+  it('gives the files of messages and notes with where they are served, images marked to be shown with their size', () => {
     const parts = [
       { type: 'text', text: 'see attached' },
-      { type: 'file', fileId: 'f1', filename: 'screen.png', mediaType: 'image/png', size: 2048, url: '/v1/files/f1' },
+      { type: 'file', fileId: 'f1', filename: 'screen.png', mediaType: 'image/png', size: 2048, url: '/v1/files/f1', width: 800, height: 600 },
       { type: 'file', fileId: 'f2', filename: 'invoice.pdf', mediaType: 'application/pdf', size: 10, url: '/v1/files/f2' },
       // An image type that can carry script (an operator may allow it): a download, never shown.
       { type: 'file', fileId: 'f3', filename: 'logo.svg', mediaType: 'image/svg+xml', size: 99, url: '/v1/files/f3' },
@@ -43,7 +43,7 @@ describe('describeItem', () => {
       kind: 'message',
       text: 'see attached',
       files: [
-        { name: 'screen.png', size: 2048, url: '/v1/files/f1', image: true },
+        { name: 'screen.png', size: 2048, url: '/v1/files/f1', image: true, width: 800, height: 600 },
         { name: 'invoice.pdf', size: 10, url: '/v1/files/f2', image: false },
         { name: 'logo.svg', size: 99, url: '/v1/files/f3', image: false },
       ],

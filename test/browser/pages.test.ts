@@ -1,0 +1,448 @@
+/**
+ * The pages as their users meet them, beyond the journey: what a visitor and an agent see and can
+ * do when things happen at awkward moments (files, sends under way, reconnects, two tabs).
+ */
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { startTestApp } from './support/app';
+import { solidPng } from '../support/png';
+
+const DESKTOP = { width: 1280, height: 820 };
+const AGENT_ID = 'agent_alex';
+
+/** WCAG's contrast ratio of an element's text colour against its background colour (both opaque). */
+const contrastOf = (element: Locator) =>
+  element.evaluate((el) => {
+    const luminance = (css: string) => {
+      const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+    };
+    const style = getComputedStyle(el);
+    const [a, b] = [luminance(style.color), luminance(style.backgroundColor)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+
+describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'the pages in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let agentContext: BrowserContext;
+  let agent: Page;
+  const visitorContexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await launchChromium();
+    agentContext = await browser.newContext({ viewport: DESKTOP });
+    agentContext.setDefaultTimeout(10_000);
+    agent = await agentContext.newPage();
+    await signIn(agent);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function signIn(page: Page): Promise<void> {
+    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator(`[data-member-id="${AGENT_ID}"]`).click();
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+  }
+
+  async function newVisitor(): Promise<Page> {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    visitorContexts.push(context);
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.locator('.sw-launcher').click();
+    return page;
+  }
+
+  const send = async (page: Page, text: string) => {
+    await page.locator('.composer-input').fill(text);
+    await page.locator('.composer-input').press('Enter');
+  };
+
+  /** The visitor starts a conversation with `text` in the widget; its id. */
+  async function startConversation(visitor: Page, text: string): Promise<string> {
+    await visitor.getByRole('button', { name: 'New conversation' }).click();
+    const created = visitor.waitForResponse((r) => r.url().endsWith('/v1/conversations') && r.request().method() === 'POST');
+    await send(visitor, text);
+    const { conversation } = (await (await created).json()) as { conversation: { id: string } };
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: text }).waitFor();
+    return conversation.id;
+  }
+
+  const openInInbox = async (page: Page, conversationId: string) => {
+    await page.locator(`.row[data-conversation-id="${conversationId}"]`).click();
+    await page.locator('.panel-main .tl-message').first().waitFor();
+  };
+
+  it("shows the AI assistant's answers readable in the inbox, where they sit on the team's side", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'How do I reset my password?');
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    await openInInbox(agent, id);
+    const answer = agent.locator('.panel-main .tl-message[data-author="ai"] .tl-bubble').first();
+    await answer.waitFor();
+    expect(await answer.textContent()).toMatch(/Forgot password/);
+    expect(await contrastOf(answer)).toBeGreaterThanOrEqual(4.5);
+  });
+
+  /** Attaches a file in the composer and sends it with `text`; done once the page shows it sent. */
+  async function sendFile(page: Page, text: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+    await page.locator('.composer-file-input').setInputFiles(file);
+    await page.locator('.composer-attached').filter({ hasText: file.name }).waitFor();
+    await send(page, text);
+    await page.locator('.tl-list .tl-message').filter({ hasText: text }).filter({ hasText: file.name }).waitFor();
+  }
+
+  const png = (name: string, width: number, height: number) => ({ name, mimeType: 'image/png', buffer: Buffer.from(solidPng(width, height)) });
+
+  /** The images of a timeline once drawn: their own size and the size shown. */
+  const imagesIn = async (timeline: Locator) => {
+    const images = timeline.locator('img.tl-file-image');
+    await expect.poll(() => images.evaluateAll((all: HTMLImageElement[]) => all.length > 0 && all.every((img) => img.complete && img.naturalWidth > 0))).toBe(true);
+    return images.evaluateAll((all: HTMLImageElement[]) =>
+      Object.fromEntries(all.map((img) => [img.alt, { natural: [img.naturalWidth, img.naturalHeight], shown: [img.clientWidth, img.clientHeight] }])),
+    );
+  };
+
+  it('shows an image at its own size, or smaller to fit but whole, in the widget and the inbox', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Here are two screenshots');
+    await sendFile(visitor, 'a small one', png('small.png', 40, 30));
+    await sendFile(visitor, 'a tall one', png('tall.png', 100, 600));
+    await openInInbox(agent, id);
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'a tall one' }).waitFor();
+    for (const timeline of [visitor.locator('.sw-chat .tl-list'), agent.locator('.panel-main .tl-list')]) {
+      const images = await imagesIn(timeline);
+      expect(images['small.png']?.shown).toEqual([40, 30]);
+      const [width = 0, height = 0] = images['tall.png']?.shown ?? [];
+      expect(height).toBeGreaterThan(150); // made smaller to fit the timeline's 160 px…
+      expect(height).toBeLessThanOrEqual(160);
+      expect(Math.abs(width - (height * 100) / 600)).toBeLessThanOrEqual(1); // …with its proportions kept: nothing cut off
+    }
+  });
+
+  /** How far above its end a timeline is scrolled, in pixels. */
+  const distanceFromEnd = (timeline: Locator) => timeline.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+
+  it('keeps the newest message in view after images, however late they arrive', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'I have a few screenshots for you');
+    for (const n of [1, 2, 3]) await sendFile(visitor, `screenshot ${n}`, png(`screen-${n}.png`, 300, 600));
+    const timeline = visitor.locator('.sw-chat .tl-list');
+    await imagesIn(timeline);
+    expect(await timeline.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true); // The images made it scroll.
+    expect(await distanceFromEnd(timeline)).toBeLessThan(5);
+
+    // The agent answers: the visitor, who never scrolled, sees the answer without scrolling.
+    await openInInbox(agent, id);
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'screenshot 3' }).waitFor();
+    const inbox = agent.locator('.panel-main .tl-list');
+    await imagesIn(inbox);
+    expect(await distanceFromEnd(inbox)).toBeLessThan(5);
+    await send(agent, 'Thanks, I can see the problem now');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'I can see the problem' }).waitFor();
+    await imagesIn(timeline);
+    expect(await distanceFromEnd(timeline)).toBeLessThan(5);
+    expect(await distanceFromEnd(inbox)).toBeLessThan(5);
+  });
+
+  /** Holds the page's requests to `url` until the returned function is called (a slow network or server). */
+  async function holdRequests(page: Page, url: string): Promise<() => void> {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(url, async (route) => {
+      await held;
+      await route.continue();
+    });
+    return release;
+  }
+
+  it('keeps what the visitor writes and attaches while a message is still uploading, and sends it next', async () => {
+    const visitor = await newVisitor();
+    await startConversation(visitor, 'I will send you a screenshot');
+    // The upload takes its time (held here until the visitor has written the next message).
+    const release = await holdRequests(visitor, '**/v1/files?**');
+    const input = visitor.locator('.composer-input');
+    await visitor.locator('.composer-file-input').setInputFiles(png('screen.png', 40, 30));
+    await send(visitor, 'here it is');
+    // It is on its way: the box is free for the next message, which the visitor writes, with a file, and sends.
+    await expect.poll(() => input.inputValue()).toBe('');
+    await visitor.locator('.composer-attached').waitFor({ state: 'hidden' });
+    await visitor.locator('.composer-file-input').setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await send(visitor, 'and my notes');
+    release();
+
+    const messages = visitor.locator('.sw-chat .tl-message');
+    await messages.filter({ hasText: 'and my notes' }).filter({ hasText: 'notes.pdf' }).waitFor();
+    const texts = await messages.allInnerTexts();
+    const first = texts.findIndex((t) => t.includes('here it is') && t.includes('screen.png'));
+    expect(first).toBeGreaterThan(0);
+    expect(texts.findIndex((t) => t.includes('and my notes'))).toBe(first + 1);
+    expect(await input.inputValue()).toBe('');
+    expect(await visitor.locator('.composer-attached').isHidden()).toBe(true);
+    expect(await visitor.evaluate(() => document.activeElement?.classList.contains('composer-input'))).toBe(true);
+  });
+
+  it('gives a message back to send again when sending it fails', async () => {
+    const visitor = await newVisitor();
+    await startConversation(visitor, 'Hello there');
+    await visitor.route('**/v1/messages', (route) =>
+      route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_RATE_LIMITED', message: 'Too many requests' } }) }),
+    );
+    await send(visitor, 'Are you still there?');
+    await visitor.locator('.toast').filter({ hasText: 'Too many requests' }).waitFor();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('Are you still there?');
+    await visitor.unroute('**/v1/messages');
+    await visitor.locator('.composer-input').press('Enter');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Are you still there?' }).waitFor();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('');
+  });
+
+  /**
+   * A second inbox, in a page whose realtime connection the test can cut: `cut()` closes its
+   * sockets and has every new one refused (as a network outage would) until `mend()`.
+   */
+  async function cuttableInbox(): Promise<{ page: Page; cut(): Promise<void>; mend(): Promise<void> }> {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    await context.addInitScript(() => {
+      const Real = window.WebSocket;
+      const state = window as unknown as { cutOff: boolean; sockets: WebSocket[] };
+      state.cutOff = false;
+      state.sockets = [];
+      window.WebSocket = class extends Real {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(state.cutOff ? new URL('/no-socket-here', location.href).href.replace(/^http/, 'ws') : url, protocols);
+          state.sockets.push(this);
+        }
+      };
+    });
+    const page = await context.newPage();
+    await signIn(page);
+    return {
+      page,
+      cut: () =>
+        page.evaluate(() => {
+          const state = window as unknown as { cutOff: boolean; sockets: WebSocket[] };
+          state.cutOff = true;
+          for (const socket of state.sockets) socket.close();
+        }),
+      mend: () => page.evaluate(() => void ((window as unknown as { cutOff: boolean }).cutOff = false)),
+    };
+  }
+
+  const resolveOverApi = async (conversationId: string) => {
+    const answer = await fetch(`${app.url}/v1/conversations/${conversationId}/resolve`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(answer.status).toBe(200);
+  };
+
+  it('shows a conversation resolved from elsewhere as resolved when resolving it again is refused (409)', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Please close this when done');
+    const second = await cuttableInbox();
+    await openInInbox(second.page, id);
+    await second.cut(); // So the page does not hear of the resolve before its own click.
+    await resolveOverApi(id);
+    await second.page.locator('[data-action="resolve"]').click();
+    await second.page.locator('.toast').filter({ hasText: 'already resolved' }).waitFor();
+    await second.page.locator('[data-action="reopen"]').waitFor();
+    expect(await second.page.locator('.panel-header').textContent()).toContain('resolved');
+    await second.page.context().close();
+  });
+
+  it("shows the open conversation as it is after a reconnect, also when it left the list's filter meanwhile", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'One question');
+    const second = await cuttableInbox();
+    await openInInbox(second.page, id);
+    await second.page.locator('[data-action="resolve"]').waitFor();
+    await second.cut();
+    await second.page.locator('[data-testid="connection"]:not([data-status="open"])').waitFor();
+    await resolveOverApi(id);
+    await second.mend();
+    await second.page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await second.page.locator('.panel-main .tl-system').filter({ hasText: 'Conversation resolved' }).waitFor();
+    await second.page.locator('[data-action="reopen"]').waitFor();
+    expect(await second.page.locator('.panel-header').textContent()).toContain('resolved');
+    // The list shows open conversations: not this one.
+    expect(await second.page.locator(`.row[data-conversation-id="${id}"]`).count()).toBe(0);
+    await second.page.context().close();
+  });
+
+  it("dates the items of an earlier day, where today's show their time only", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'When did I write this?');
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const time = () => page.locator('.panel-main .tl-message').filter({ hasText: 'When did I write this?' }).locator('time');
+
+    await signIn(page);
+    await openInInbox(page, id);
+    const written = new Date((await time().getAttribute('datetime')) ?? '');
+    const hhmm = written.toISOString().slice(11, 16);
+    expect(await time().textContent()).toBe(hhmm);
+
+    // Two days later the same message says which day it was written on.
+    await page.clock.setFixedTime(new Date(written.getTime() + 2 * 24 * 3_600_000));
+    await page.reload();
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await openInInbox(page, id);
+    const month = written.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+    expect(await time().textContent()).toBe(`${written.getUTCDate()} ${month}, ${hhmm}`);
+    expect(await time().getAttribute('title')).toContain(String(written.getUTCFullYear()));
+    await context.close();
+  });
+
+  const focusedConversation = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conversationId);
+
+  it('keeps keyboard focus in the conversation lists while they are drawn again as conversations change', async () => {
+    const visitor = await newVisitor();
+    const first = await startConversation(visitor, 'A first question');
+    const row = agent.locator(`.row[data-conversation-id="${first}"]`);
+    await row.waitFor();
+    await row.focus();
+    // Someone else writes in: the inbox's list is drawn again, focus stays where the agent was.
+    const other = await newVisitor();
+    const second = await startConversation(other, 'Another visitor');
+    await agent.locator(`.row[data-conversation-id="${second}"]`).waitFor();
+    expect(await focusedConversation(agent)).toBe(first);
+    await agent.keyboard.press('Enter');
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'A first question' }).waitFor();
+    expect(await focusedConversation(agent)).toBe(first);
+
+    // The visitor, back on the widget's list with a conversation in focus, gets an answer there.
+    await visitor.locator('.sw-back').click();
+    const entry = visitor.locator(`.sw-conversation[data-conversation-id="${first}"]`);
+    await entry.focus();
+    await send(agent, 'Here is your answer');
+    await entry.filter({ hasText: 'Here is your answer' }).waitFor();
+    expect(await focusedConversation(visitor)).toBe(first);
+    await visitor.keyboard.press('Enter');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Here is your answer' }).waitFor();
+  });
+
+  it('says what is wrong with what the agent entered when the server refuses it', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Tag me');
+    await openInInbox(agent, id);
+    await agent.locator('input[name="newTag"]').fill('a-tag-far-too-long-to-be-one-'.repeat(3));
+    await agent.locator('input[name="newTag"]').press('Enter');
+    await agent.locator('.toast').filter({ hasText: /<=50 characters/ }).waitFor();
+  });
+
+  it('keeps what the agent opened and selected in a timeline while the visitor types and writes', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Hello, I need help with a strange thing');
+    await openInInbox(agent, id);
+    const toolCall = agent.locator('.panel-main details.tl-tool').first();
+    await toolCall.locator('summary').click();
+    expect(await toolCall.evaluate((details: HTMLDetailsElement) => details.open)).toBe(true);
+    // The agent selects the visitor's words, to copy them.
+    await agent.locator('.panel-main .tl-message .tl-bubble').first().evaluate((bubble) => {
+      const range = document.createRange();
+      range.selectNodeContents(bubble);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+    });
+    await visitor.locator('.composer-input').pressSequentially('Are you there', { delay: 20 });
+    await agent.locator('[data-testid="typing-indicator"]').waitFor();
+    await visitor.locator('.composer-input').press('Enter');
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'Are you there' }).waitFor();
+    await agent.locator('[data-testid="typing-indicator"]').waitFor({ state: 'detached' });
+    expect(await toolCall.evaluate((details: HTMLDetailsElement) => details.open)).toBe(true);
+    expect(await agent.evaluate(() => getSelection()?.toString())).toBe('Hello, I need help with a strange thing');
+  });
+
+  it('sends messages written in quick succession each once, in order', async () => {
+    const visitor = await newVisitor();
+    await startConversation(visitor, 'First of all');
+    // The server is slow to answer the first until all three are written.
+    const release = await holdRequests(visitor, '**/v1/messages');
+    for (const text of ['one', 'two', 'three']) await send(visitor, `Point ${text}`);
+    release();
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Point three' }).waitFor();
+    const sent = (await visitor.locator('.sw-chat .tl-message.tl-mine .tl-bubble').allTextContents()).filter((t) => t.startsWith('Point'));
+    expect(sent).toEqual(['Point one', 'Point two', 'Point three']);
+  });
+
+  it("brings the reader's own message into view when they send while scrolled up", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'A long story');
+    for (let line = 1; line <= 10; line++) await send(visitor, `Part ${line}: ${'and then something else happened, '.repeat(4)}`);
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Part 10:' }).waitFor();
+    await openInInbox(agent, id);
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'Part 10:' }).waitFor();
+
+    for (const [page, timeline, text] of [
+      [agent, agent.locator('.panel-main .tl-list'), 'I read it all, here is what to do'],
+      [visitor, visitor.locator('.sw-chat .tl-list'), 'One more detail from the start'],
+    ] as const) {
+      await timeline.evaluate((el) => (el.scrollTop = 0)); // Reading from the start.
+      await send(page, text);
+      await timeline.locator('.tl-message').filter({ hasText: text }).waitFor();
+      await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
+    }
+  });
+
+  it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    context.setDefaultTimeout(10_000);
+    const phone = await context.newPage();
+    await phone.goto(app.url);
+    const close = phone.locator('.sw-launcher');
+    await close.click();
+    await phone.getByRole('button', { name: 'New conversation' }).click();
+    await phone.locator('.sw-chat').waitFor();
+    // The white cross against the button's colour laid over the panel behind it.
+    const contrast = await close.evaluate((button) => {
+      const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+      const [r = 0, g = 0, b = 0, a = 1] = rgba(getComputedStyle(button).backgroundColor);
+      const [pr = 255, pg = 255, pb = 255] = rgba(getComputedStyle(document.querySelector('.sw-panel') as Element).backgroundColor);
+      const shown = [r * a + pr * (1 - a), g * a + pg * (1 - a), b * a + pb * (1 - a)];
+      const cross = rgba(getComputedStyle(button.querySelector('.sw-launcher-icon') as Element).backgroundColor);
+      const luminance = (rgb: number[]) => {
+        const [lr = 0, lg = 0, lb = 0] = rgb.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+      };
+      const [x, y] = [luminance(shown), luminance(cross)];
+      return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+    });
+    expect(contrast).toBeGreaterThanOrEqual(3);
+    await close.click();
+    await phone.locator('.sw-panel').waitFor({ state: 'hidden' });
+    await context.close();
+  });
+
+  it("keeps a quiet list's ages current", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Anyone there?');
+    await visitor.locator('.sw-chat .tl-message[data-author="ai"]').waitFor(); // The assistant has answered.
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    // The page's clock runs 50 s ahead: the conversation's last item is not yet a minute old.
+    await page.clock.install({ time: Date.now() + 50_000 });
+    await signIn(page);
+    const age = page.locator(`.row[data-conversation-id="${id}"] .row-age`);
+    expect(await age.textContent()).toBe('now');
+    await page.clock.runFor(30_000); // Nothing happens meanwhile: nothing draws the list again.
+    expect(await age.textContent()).toBe('1m');
+    await context.close();
+  });
+});
