@@ -194,19 +194,51 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await visitor.evaluate(() => document.activeElement?.classList.contains('composer-input'))).toBe(true);
   });
 
-  it('gives a message back to send again when sending it fails', async () => {
+  it('keeps a message whose send failed until Retry, and stores it once also when the server had stored it and only its answer was lost', async () => {
     const visitor = await newVisitor();
-    await startConversation(visitor, 'Hello there');
-    await visitor.route('**/v1/messages', (route) =>
-      route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_RATE_LIMITED', message: 'Too many requests' } }) }),
-    );
+    const id = await startConversation(visitor, 'Hello there');
+    // The server stores the message; its answer is lost on the way (a proxy's 502).
+    await visitor.route('**/v1/messages', async (route) => {
+      await route.fetch();
+      await route.fulfill({ status: 502, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Bad gateway' } }) });
+    });
     await send(visitor, 'Are you still there?');
-    await visitor.locator('.toast').filter({ hasText: 'Too many requests' }).waitFor();
-    expect(await visitor.locator('.composer-input').inputValue()).toBe('Are you still there?');
-    await visitor.unroute('**/v1/messages');
-    await visitor.locator('.composer-input').press('Enter');
-    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Are you still there?' }).waitFor();
+    await visitor.locator('.composer-unsent').filter({ hasText: '1 message not sent' }).waitFor();
     expect(await visitor.locator('.composer-input').inputValue()).toBe('');
+    await visitor.unroute('**/v1/messages');
+    const retried = visitor.waitForResponse((r) => r.url().endsWith('/v1/messages') && r.request().method() === 'POST');
+    await visitor.locator('.composer-retry').click();
+    expect((await retried).status()).toBe(201);
+    await visitor.locator('.composer-unsent').waitFor({ state: 'hidden' });
+    const mine = visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Are you still there?' });
+    await mine.first().waitFor();
+    const stored = await fetch(`${app.url}/v1/conversations/${id}/timeline?limit=100`, {
+      headers: { Authorization: `Bearer ${app.keys.secretKey}` },
+    }).then((r) => r.json() as Promise<{ items: Array<{ text?: string }> }>);
+    expect(stored.items.filter((item) => item.text === 'Are you still there?')).toHaveLength(1);
+    expect(await mine.count()).toBe(1);
+  });
+
+  it('sends a private note whose send failed as a note on Retry, whatever the Note switch says by then', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Please check my order');
+    await openInInbox(agent, id);
+    const notes = agent.locator('.panel-main .composer-note-toggle');
+    await notes.check();
+    await agent.route('**/v1/messages', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Try again' } }) }),
+    );
+    await send(agent, 'Looks like a fraud attempt, keep an eye on it');
+    await agent.locator('.panel-main .composer-unsent').waitFor();
+    // The agent turns to answering the visitor meanwhile.
+    await notes.uncheck();
+    await agent.unroute('**/v1/messages');
+    await agent.locator('.panel-main .composer-retry').click();
+    await agent.locator('.panel-main .composer-unsent').waitFor({ state: 'hidden' });
+    const stored = await fetch(`${app.url}/v1/conversations/${id}/timeline?limit=100`, { headers: { Authorization: `Bearer ${app.keys.secretKey}` } }).then(
+      (r) => r.json() as Promise<{ items: Array<{ type: string; visibility: string; text?: string }> }>,
+    );
+    expect(stored.items.filter((item) => item.text?.startsWith('Looks like a fraud'))).toEqual([expect.objectContaining({ type: 'note', visibility: 'private' })]);
   });
 
   /**

@@ -1,12 +1,15 @@
 /**
  * The message box: Enter sends, Shift+Enter breaks the line, typing is signalled to the other side.
- * A message leaves the box when sent (and comes back if the send fails); the next can be written
- * and sent meanwhile, and goes right after it.
+ * A message leaves the box when sent; the next can be written and sent meanwhile, and goes right
+ * after it. A send that fails stops the line: what is not sent waits, each message as it was
+ * written (a note stays a note), until the writer retries (with the same item ids, so a message the
+ * server stored although its answer was lost is not stored twice) or discards it.
  * The + button attaches one file to the next message (sent with or without text); with
  * `fileLimits`, one the server would refuse is refused when picked. With
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
  * signalled as typing.
  */
+import { clientId } from './api-client';
 import { h } from './dom';
 import { fileRefusal, type FileLimits } from './file-limits';
 import { formatBytes } from './format';
@@ -15,6 +18,8 @@ import { TypingSignal } from './typing';
 
 /** What the composer hands over when the writer sends. */
 export interface Draft {
+  /** The item's id, made when it is sent: its retries carry it too. */
+  id: string;
   text: string;
   asNote: boolean;
   file?: File;
@@ -43,9 +48,14 @@ export function createComposer(options: ComposerOptions): Composer {
   const picker = h('input', { type: 'file', class: 'composer-file-input', hidden: true, ...(limits ? { accept: limits.mediaTypes.join(',') } : {}) });
   const attach = h('button', { type: 'button', class: 'btn composer-attach', 'aria-label': 'Attach a file', title: 'Attach a file' }, '+');
   const attached = h('div', { class: 'composer-attached', hidden: true });
+  const unsentCount = h('span', { class: 'composer-unsent-count' });
+  const retry = h('button', { type: 'button', class: 'btn composer-retry' }, 'Retry');
+  const discard = h('button', { type: 'button', class: 'btn composer-discard' }, 'Discard');
+  const unsent = h('div', { class: 'composer-unsent', role: 'status', hidden: true }, unsentCount, retry, discard);
   const form = h(
     'form',
     { class: 'composer' },
+    unsent,
     attached,
     options.noteToggle && h('label', { class: 'composer-note', title: 'Private note: only the team sees it' }, note, 'Note'),
     attach,
@@ -82,35 +92,51 @@ export function createComposer(options: ComposerOptions): Composer {
    */
   const queue: Draft[] = [];
   let sending = false;
+  /** A send failed: the queue waits for Retry or Discard. */
+  let stalled = false;
+  const showUnsent = () => {
+    unsent.hidden = !stalled;
+    unsentCount.textContent = `${queue.length} ${queue.length === 1 ? 'message' : 'messages'} not sent`;
+  };
   const drain = async (): Promise<void> => {
-    if (sending) return;
+    if (sending || stalled) return;
     sending = true;
     form.setAttribute('aria-busy', 'true');
-    for (let draft = queue[0]; draft; draft = queue[0]) {
+    for (let draft = queue[0]; draft && !stalled; draft = queue[0]) {
       try {
         await options.onSend(draft);
         queue.shift();
       } catch (error) {
         showError(error);
-        // Given back to send again, ahead of anything written since; nothing goes on by itself after a failure.
-        const failed = queue.splice(0);
-        input.value = [...failed.map((d) => d.text), input.value].filter(Boolean).join('\n');
-        if (!file) setFile(failed.find((d) => d.file)?.file);
+        stalled = true;
       }
     }
     sending = false;
     form.removeAttribute('aria-busy');
+    showUnsent();
     input.focus();
   };
   const submit = (): void => {
     const text = input.value.trim();
     if (!text && !file) return;
     typing.stop();
-    queue.push({ text, asNote: isNote(), ...(file ? { file } : {}) });
+    queue.push({ id: clientId('item'), text, asNote: isNote(), ...(file ? { file } : {}) });
     input.value = '';
     setFile(undefined);
+    showUnsent();
     void drain();
   };
+  retry.addEventListener('click', () => {
+    stalled = false;
+    showUnsent();
+    void drain();
+  });
+  discard.addEventListener('click', () => {
+    queue.length = 0;
+    stalled = false;
+    showUnsent();
+    input.focus();
+  });
 
   note.addEventListener('change', syncMode);
   attach.addEventListener('click', () => picker.click());
