@@ -426,6 +426,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       [visitor, visitor.locator('.sw-chat .tl-list'), 'One more detail from the start'],
     ] as const) {
       await timeline.evaluate((el) => (el.scrollTop = 0)); // Reading from the start.
+      expect(await distanceFromEnd(timeline)).toBeGreaterThan(48); // The end is out of sight.
       await send(page, text);
       await timeline.locator('.tl-message').filter({ hasText: text }).waitFor();
       await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
@@ -468,8 +469,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const context = await browser.newContext({ viewport: DESKTOP });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    // The page's clock runs 50 s ahead: the conversation's last item is not yet a minute old.
-    await page.clock.install({ time: Date.now() + 50_000 });
+    const { conversation } = await fetch(`${app.url}/v1/conversations/${id}`, { headers: { Authorization: `Bearer ${app.keys.secretKey}` } }).then(
+      (r) => r.json() as Promise<{ conversation: { lastTimelineItem: { createdAt: string } } }>,
+    );
+    // The page's clock starts 30 s after the conversation's last item: not yet a minute old while the page signs in (under 30 s).
+    await page.clock.install({ time: Date.parse(conversation.lastTimelineItem.createdAt) + 30_000 });
     await signIn(page);
     const age = page.locator(`.row[data-conversation-id="${id}"] .row-age`);
     expect(await age.textContent()).toBe('now');

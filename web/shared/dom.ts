@@ -41,5 +41,6 @@ export function mountKeepingFocus(parent: Element, ...children: Child[]): void {
   const focused = document.activeElement;
   const key = focused instanceof HTMLElement && parent.contains(focused) ? focused.dataset.focusKey : undefined;
   mount(parent, ...children);
-  if (key !== undefined) parent.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
+  // Without scrolling: a reader who clicked a row (which focuses it) and scrolled on is not pulled back to it by every frame.
+  if (key !== undefined) parent.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
 }
