@@ -1,6 +1,6 @@
 /** The inbox's conversation rows: newest activity first, with unread count and state pills. */
 import { h } from '../shared/dom';
-import { formatAge } from '../shared/format';
+import { ageLabel } from '../shared/format';
 import { itemPreview, type ReaderContext } from '../shared/item-view';
 import type { ConversationListEntry } from '../shared/wire';
 import { conversationTitle, statePills } from './labels';
@@ -39,7 +39,7 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
             'span',
             { class: 'row-top' },
             h('strong', { class: 'row-title' }, conversationTitle(entry)),
-            entry.lastTimelineItem && h('span', { class: 'row-age muted', data: { ageOf: entry.lastTimelineItem.createdAt } }, formatAge(entry.lastTimelineItem.createdAt)),
+            entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted'),
           ),
           h('span', { class: 'row-preview' }, preview(entry, context)),
           h('span', { class: 'row-pills' }, ...statePills(entry), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount)),

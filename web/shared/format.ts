@@ -1,4 +1,6 @@
 /** Dates and sizes as the pages show them. */
+import { h } from './dom';
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 const yearFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -24,6 +26,9 @@ export function formatAge(iso: string, now: number = Date.now()): string {
   if (minutes < 24 * 60) return `${Math.floor(minutes / 60)}h`;
   return `${Math.floor(minutes / (24 * 60))}d`;
 }
+
+/** An element showing the age of `iso`, which `keepAgesCurrent` keeps current. */
+export const ageLabel = (iso: string, className: string): HTMLElement => h('span', { class: className, data: { ageOf: iso } }, formatAge(iso));
 
 /** How often the pages bring the ages they show up to date (`keepAgesCurrent`). */
 export const AGE_REFRESH_MS = 30_000;

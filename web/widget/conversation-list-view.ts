@@ -1,6 +1,6 @@
 /** The widget's home: the visitor's conversations, newest first, and a button to start a new one. */
 import { h } from '../shared/dom';
-import { formatAge } from '../shared/format';
+import { ageLabel } from '../shared/format';
 import { itemPreview, type ReaderContext } from '../shared/item-view';
 import type { ConversationListEntry } from '../shared/wire';
 
@@ -38,7 +38,7 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
               { class: 'sw-conversation-meta' },
               entry.status === 'resolved' && h('span', { class: 'pill pill-muted' }, 'Resolved'),
               entry.unreadCount > 0 && h('span', { class: 'count' }, entry.unreadCount),
-              entry.lastTimelineItem && h('span', { class: 'muted', data: { ageOf: entry.lastTimelineItem.createdAt } }, formatAge(entry.lastTimelineItem.createdAt)),
+              entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'muted'),
             ),
           ),
         ),
