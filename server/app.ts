@@ -16,7 +16,7 @@ import { storeDirectory } from './directory';
 import { accessLog } from './middleware/access-log';
 import { authenticated } from './middleware/authenticate';
 import { preflight } from './middleware/cors';
-import { errorHandler, notFound } from './middleware/errors';
+import { errorHandler, noRoute } from './middleware/errors';
 import { answerMalformedRequests } from './malformed-requests';
 import { readJsonBody } from './middleware/json-body';
 import { requireJsonBody } from './middleware/json-content-type';
@@ -108,7 +108,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/ai-agents', aiAgentRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
   app.use(createPagesRouter(deps.pages));
-  app.use(notFound);
+  app.use(noRoute(app.router));
   app.use(errorHandler(deps.log));
 
   const server = createServer(app);

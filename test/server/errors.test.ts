@@ -387,6 +387,44 @@ describe('Chat API errors', () => {
     });
   });
 
+  describe('#405', () => {
+    it('answers a path some route takes, asked with another method, with 405 and the methods it takes in Allow', async () => {
+      const cases: Array<[string, string, string]> = [
+        ['DELETE', '/v1/conversations', 'GET, HEAD, POST'],
+        ['PUT', '/v1/conversations/err-1', 'GET, HEAD, PATCH'],
+        ['PUT', '/v1/conversations/err-1/timeline', 'GET, HEAD'],
+        ['GET', '/v1/conversations/err-1/assign', 'DELETE, POST'],
+        ['GET', '/v1/messages', 'POST'],
+        ['HEAD', '/v1/messages', 'POST'],
+        ['POST', '/v1/files/file_nope', 'GET, HEAD'],
+        ['PATCH', '/v1/settings/lifecycle', 'GET, HEAD, PUT'],
+        ['POST', '/inbox', 'GET, HEAD'],
+      ];
+      for (const [method, path, allow] of cases) {
+        const res = await api.call(method, path, AGENT);
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+        if (method === 'HEAD') continue;
+        expect(res.body.error, `${method} ${path}`).toEqual({
+          code: 'ERR_METHOD_NOT_ALLOWED',
+          message: `${path} does not take ${method}: it takes ${allow}`,
+          details: { allowed: allow.split(', ') },
+        });
+      }
+    });
+
+    it('still answers 404 for a path no route takes, whatever the method, and CORS preflights as before', async () => {
+      for (const [method, path] of [['PUT', '/v1/conversations/err-1/messages'], ['GET', '/v1/nothing-here'], ['DELETE', '/v1/conversations/err-1/resolve/now']]) {
+        const res = await api.call(method!, path!, AGENT);
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(res.headers.get('allow')).toBeNull();
+      }
+      const preflight = await fetch(`${app.url}/v1/conversations`, { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'DELETE' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    });
+  });
+
   describe('#409', () => {
     it('reports conflicting ids and invalid transitions', async () => {
       const otherContent = await api.call('POST', '/v1/conversations', visitor, { conversationId: 'err-1', metadata: { page: '/pricing' } });
