@@ -24,6 +24,7 @@ import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
 import { escapeUndecodablePath } from './middleware/undecodable-path';
+import { parseQuery } from './percent-decoding';
 import { TokenBuckets } from './rate-limit';
 import { ipLimitKey, proxyTrust } from './client-ip';
 import { Realtime } from './realtime/realtime';
@@ -91,6 +92,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const app = express();
   app.set('trust proxy', proxyTrust(deps.limits.trustProxy));
   app.disable('x-powered-by');
+  app.set('query parser', parseQuery);
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
   // The access log first, so a request's line times all of it, refusals included.
