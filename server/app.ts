@@ -15,7 +15,7 @@ import type { ServerDeps } from './deps';
 import { storeDirectory } from './directory';
 import { accessLog } from './middleware/access-log';
 import { authenticated } from './middleware/authenticate';
-import { preflight } from './middleware/cors';
+import { allowOriginOfErrors, preflight } from './middleware/cors';
 import { errorHandler, noRoute } from './middleware/errors';
 import { answerMalformedRequests } from './malformed-requests';
 import { readJsonBody } from './middleware/json-body';
@@ -111,6 +111,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/settings', settingsRoutes(ctx));
   app.use(createPagesRouter(deps.pages));
   app.use(noRoute(app.router));
+  app.use(allowOriginOfErrors(directory));
   app.use(errorHandler(deps.log));
 
   const server = createServer(app);
