@@ -9,7 +9,7 @@ import type { StoreDirectory } from '../directory';
 import { toAppError } from '../http-errors';
 
 /** Besides the credentials, what a download's range and revalidation send (a suffix range is not CORS-safelisted). */
-const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Range';
+const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Modified-Since, If-Range';
 const ALLOWED_METHODS = 'GET, POST, PATCH, PUT, DELETE';
 /**
  * Answer headers a widget reads beyond those CORS lets through anyway (Content-Type, Content-Length,

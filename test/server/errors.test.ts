@@ -671,10 +671,10 @@ describe('Chat API errors', () => {
     it('lets a widget on an allowed origin resume a download: its preflight allows the range and condition headers, and it reads the part it got', async () => {
       const preflight = await fetch(`${app.url}/v1/files/some-file`, {
         method: 'OPTIONS',
-        headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range,if-range,if-none-match,x-public-key,x-visitor-id' },
+        headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range,if-range,if-none-match,if-modified-since,x-public-key,x-visitor-id' },
       });
       const allowed = preflight.headers.get('access-control-allow-headers')?.split(',').map((name) => name.trim().toLowerCase());
-      expect(allowed).toEqual(expect.arrayContaining(['range', 'if-range', 'if-none-match']));
+      expect(allowed).toEqual(expect.arrayContaining(['range', 'if-range', 'if-none-match', 'if-modified-since']));
       const visitor = await freshVisitor('err-resume');
       const up = await api.call('POST', '/v1/files?conversationId=err-resume&filename=notes.txt', visitor, 'plain words', { 'Content-Type': 'text/plain' });
       const part = await api.call('GET', up.body.file.url, visitor, undefined, { Range: 'bytes=-5' });
