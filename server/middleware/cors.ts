@@ -1,7 +1,8 @@
 /**
  * CORS for widget (public-key) calls. A preflight carries no key, so it only learns which headers
  * and methods the API accepts; the actual answer gets `Access-Control-Allow-Origin` only after
- * authentication has checked the Origin against that website's allowed origins (see authenticate).
+ * authentication has checked the Origin against that website's allowed origins (see authenticate),
+ * or, for an error answered before it did, once `allowOriginOfErrors` has checked it the same way.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { originAllowed } from '../auth';
