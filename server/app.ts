@@ -15,8 +15,8 @@ import type { ServerDeps } from './deps';
 import { storeDirectory } from './directory';
 import { accessLog } from './middleware/access-log';
 import { authenticated } from './middleware/authenticate';
-import { preflight } from './middleware/cors';
-import { errorHandler, notFound } from './middleware/errors';
+import { allowOriginOfErrors, preflight } from './middleware/cors';
+import { errorHandler, noRoute } from './middleware/errors';
 import { answerMalformedRequests } from './malformed-requests';
 import { readJsonBody } from './middleware/json-body';
 import { requireJsonBody } from './middleware/json-content-type';
@@ -24,6 +24,7 @@ import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
 import { escapeUndecodablePath } from './middleware/undecodable-path';
+import { parseQuery } from './percent-decoding';
 import { TokenBuckets } from './rate-limit';
 import { ipLimitKey, proxyTrust } from './client-ip';
 import { Realtime } from './realtime/realtime';
@@ -91,6 +92,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const app = express();
   app.set('trust proxy', proxyTrust(deps.limits.trustProxy));
   app.disable('x-powered-by');
+  app.set('query parser', parseQuery);
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
   // The access log first, so a request's line times all of it, refusals included.
@@ -108,7 +110,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/ai-agents', aiAgentRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
   app.use(createPagesRouter(deps.pages));
-  app.use(notFound);
+  app.use(noRoute(app.router));
+  app.use(allowOriginOfErrors(directory));
   app.use(errorHandler(deps.log));
 
   const server = createServer(app);

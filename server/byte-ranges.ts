@@ -7,6 +7,7 @@
  * (the RFC: invalid, so ignored), and serves one range of a multi-range header.
  */
 import type { ByteRange } from '../activities/store';
+import { ifRangeHolds, type Validators } from './conditional-requests';
 
 export type RequestedBytes = { kind: 'whole' } | { kind: 'part'; range: ByteRange } | { kind: 'unsatisfiable' };
 
@@ -30,12 +31,10 @@ function parsed(header: string, size: number): RequestedBytes {
 }
 
 /**
- * The bytes to serve of a representation of `size` bytes (at least one) tagged `etag`: the range
- * asked for, but only while `If-Range` (when sent) names that very tag; the whole otherwise.
+ * The bytes to serve of a representation of `size` bytes (at least one): the range asked for, but
+ * only while `If-Range` (when sent) names that very representation; the whole otherwise.
  */
-export function requestedBytes(headers: { range?: string; ifRange?: string }, representation: { size: number; etag: string }): RequestedBytes {
-  if (headers.range === undefined) return WHOLE;
-  // A date, or another tag, says the client's copy may be another: it needs the whole file.
-  if (headers.ifRange !== undefined && headers.ifRange !== representation.etag) return WHOLE;
+export function requestedBytes(headers: { range?: string; ifRange?: string }, representation: { size: number } & Validators): RequestedBytes {
+  if (headers.range === undefined || !ifRangeHolds(headers.ifRange, representation)) return WHOLE;
   return parsed(headers.range, representation.size);
 }

@@ -47,6 +47,11 @@ class TtlCache<V> {
     }
   }
 
+  /** The value last loaded for `key`, however long ago, without loading it; undefined if none was. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   /** Drops the entry, and keeps a load under way from storing what it read. */
   forget(key: string): void {
     this.entries.delete(key);
@@ -66,6 +71,8 @@ class TtlCache<V> {
 }
 
 export interface StoreDirectory extends AuthDirectory {
+  /** The website of a public key as last read, without reading the store (undefined if this instance has not read it). */
+  lastReadWebsiteByPublicKey(publicKey: string): Website | undefined;
   /** Drops the cached visitor (after linking it to a contact). */
   forgetVisitor(websiteId: string, visitorId: string): void;
   /** Drops every cached visitor (links the change stream may not have told of). */
@@ -85,6 +92,7 @@ export function storeDirectory(store: Store): StoreDirectory {
   return {
     websiteByPublicKey: (key) =>
       key.length > MAX_KEY_LENGTH ? Promise.resolve(undefined) : websites.get(`pk/${key}`, async () => (await store.getWebsiteByPublicKey(key)) ?? undefined),
+    lastReadWebsiteByPublicKey: (key) => websites.peek(`pk/${key}`),
     websiteBySecretKey: (key) =>
       key.length > MAX_KEY_LENGTH ? Promise.resolve(undefined) : websites.get(`sk/${key}`, async () => (await store.getWebsiteBySecretKey(key)) ?? undefined),
     teamMember: (websiteId, userId) =>

@@ -2,6 +2,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../domain/errors';
 import { authenticate, credentialsFromQuery, type AuthDirectory, type AuthenticateOptions, type Credentials } from '../auth';
 import type { Caller } from '../caller';
+import { anyQuery } from '../schemas/common';
+import { parseInput } from '../schemas/parse';
 import { allowOrigin } from './cors';
 
 const header = (req: Request, name: string): string | undefined => {
@@ -33,7 +35,11 @@ export function credentialsOf(req: Request): Credentials {
   };
 }
 
-const queryParam = (req: Request) => (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? req.query[name] : undefined);
+/** Credentials in the query, which is checked as a route's is: a bracketed or undecodable parameter is a `400` naming it. */
+function queryParam(req: Request): (name: string) => string | undefined {
+  parseInput(anyQuery, req.query, 'query');
+  return (name) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? req.query[name] : undefined);
+}
 
 export interface AuthenticatedOptions extends AuthenticateOptions {
   /** Also accept query-parameter credentials when the headers carry none (file downloads). */

@@ -1,12 +1,16 @@
 /**
  * CORS for widget (public-key) calls. A preflight carries no key, so it only learns which headers
  * and methods the API accepts; the actual answer gets `Access-Control-Allow-Origin` only after
- * authentication has checked the Origin against that website's allowed origins (see authenticate).
+ * authentication has checked the Origin against that website's allowed origins (see authenticate),
+ * or, for an error answered before it did, once `allowOriginOfErrors` has checked it the same way.
  */
-import type { RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { originAllowed } from '../auth';
+import type { StoreDirectory } from '../directory';
+import { toAppError } from '../http-errors';
 
 /** Besides the credentials, what a download's range and revalidation send (a suffix range is not CORS-safelisted). */
-const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Range';
+const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Modified-Since, If-Range';
 const ALLOWED_METHODS = 'GET, POST, PATCH, PUT, DELETE';
 /**
  * Answer headers a widget reads beyond those CORS lets through anyway (Content-Type, Content-Length,
@@ -31,4 +35,33 @@ export function allowOrigin(res: Response, origin: string): void {
   res.setHeader('Access-Control-Allow-Origin', origin);
   res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
   res.setHeader('Vary', 'Origin');
+}
+
+/** The public key a widget's call carries: its header, or a download's query parameter. */
+function publicKeyOf(req: Request): string | undefined {
+  const key = req.headers['x-public-key'] ?? req.query.publicKey;
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
+
+/**
+ * Lets an allowed origin read an error answer to a widget's call that authentication did not get
+ * to (the per-IP rate limit runs before it, a `405` or a `404` after every router, authentication's
+ * own refusals): without `Access-Control-Allow-Origin` the page's fetch fails as if the network had,
+ * and it can tell neither the status nor how long to wait. The origin is checked against the
+ * public key's website as authentication checks it. A refusal about load (`429`, `503`) reads
+ * nothing from the store, which it is there to spare: it takes the website as last read, if any.
+ */
+export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'websiteByPublicKey' | 'lastReadWebsiteByPublicKey'>): ErrorRequestHandler {
+  return async (err, req, res, next) => {
+    const origin = req.headers.origin;
+    const publicKey = publicKeyOf(req);
+    if (!origin || !publicKey || res.headersSent || res.hasHeader('Access-Control-Allow-Origin')) return next(err);
+    const { code } = toAppError(err);
+    const website =
+      code === 'ERR_RATE_LIMITED' || code === 'ERR_UNAVAILABLE'
+        ? directory.lastReadWebsiteByPublicKey(publicKey)
+        : await directory.websiteByPublicKey(publicKey).catch(() => undefined);
+    if (website && originAllowed(website, origin)) allowOrigin(res, origin);
+    next(err);
+  };
 }

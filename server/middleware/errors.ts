@@ -1,15 +1,25 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../../domain/errors';
+import { allowedMethods } from '../allowed-methods';
 import { errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { pathOf } from './access-log';
 
 /** What a `503` tells the client to wait before trying again. */
 const UNAVAILABLE_RETRY_AFTER_S = 5;
 
-export const notFound: RequestHandler = (req, _res, next) => {
-  next(new AppError('ERR_NOT_FOUND', `No route ${req.method} ${pathOf(req)}`));
-};
+/**
+ * After every router of `app`: a path some route takes, asked with another method, is a `405`
+ * naming the methods it takes in `Allow` (RFC 9110 §15.5.6); a path no route takes is a `404`.
+ */
+export function noRoute(app: Router): RequestHandler {
+  return (req, res, next) => {
+    const allowed = allowedMethods(app, req.path);
+    if (allowed.length === 0) return next(new AppError('ERR_NOT_FOUND', `No route ${req.method} ${pathOf(req)}`));
+    res.setHeader('Allow', allowed.join(', '));
+    next(new AppError('ERR_METHOD_NOT_ALLOWED', `${pathOf(req)} does not take ${req.method}: it takes ${allowed.join(', ')}`, { allowed }));
+  };
+}
 
 /** The one error answer of the API: `{error: {code, message, details?}}` with the mapped status. */
 export function errorHandler(log: Logger): ErrorRequestHandler {

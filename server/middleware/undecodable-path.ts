@@ -5,7 +5,7 @@
  * and the route's params schema (`pathParams`) refuses it naming the parameter (`params.id`).
  */
 import type { RequestHandler } from 'express';
-import { isDecodable } from '../schemas/common';
+import { isDecodable } from '../percent-decoding';
 
 const escapeSegment = (segment: string): string => (isDecodable(segment) ? segment : segment.replaceAll('%', '%25'));
 

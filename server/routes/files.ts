@@ -3,7 +3,8 @@
  * to callers who may see the file's conversation, in a CSP sandbox, and as attachments but for the
  * raster images whose bytes the upload checked. Browsers cannot set headers on `<img src>`, so a
  * download also accepts the WebSocket-style query credentials. A file never changes once uploaded:
- * a download has a strong ETag, revalidates with `If-None-Match`, and serves single byte ranges
+ * a download has a strong ETag and its upload time as `Last-Modified`, revalidates with
+ * `If-None-Match` or `If-Modified-Since`, and serves single byte ranges
  * (audio and video seek with them, an interrupted download resumes) read from GridFS as asked.
  */
 import { create as contentDisposition } from 'content-disposition';
@@ -16,7 +17,8 @@ import { visibleConversation } from '../access';
 import { requestedBytes } from '../byte-ranges';
 import { authorOf } from '../caller';
 import type { ApiContext } from '../context';
-import { fileETag, matchesNoneMatch } from '../entity-tags';
+import { fileValidators, isNotModified } from '../conditional-requests';
+import { httpDate } from '../http-dates';
 import { authenticated, callerOf } from '../middleware/authenticate';
 import { requireIdentityEncoding } from '../middleware/identity-encoding';
 import { fileSecurityHeaders } from '../middleware/security-headers';
@@ -81,18 +83,19 @@ export function fileRoutes(ctx: ApiContext): Router {
       throw isAppError(err) && err.code === 'ERR_NOT_FOUND' ? unknown : err;
     });
     if (caller.kind === 'visitor' && !(await visitorMaySeeFile(ctx.store, info))) throw unknown;
-    const etag = fileETag(info);
-    res.setHeader('ETag', etag);
+    const validators = fileValidators(info);
+    res.setHeader('ETag', validators.etag);
+    res.setHeader('Last-Modified', httpDate(validators.lastModified));
     res.setHeader('Accept-Ranges', 'bytes');
     // A browser keeps the answer by URL: another person signed in on it, sending other credentials
     // in headers, is not served this one's copy without asking (query credentials are in the URL).
     res.vary(CREDENTIAL_HEADERS);
-    if (matchesNoneMatch(req.get('If-None-Match'), etag)) {
+    if (isNotModified({ ifNoneMatch: req.get('If-None-Match'), ifModifiedSince: req.get('If-Modified-Since') }, validators)) {
       res.setHeader('Cache-Control', CACHE_CONTROL);
       res.status(304).end();
       return;
     }
-    const wanted = requestedBytes({ range: req.get('Range'), ifRange: req.get('If-Range') }, { size: info.size, etag });
+    const wanted = requestedBytes({ range: req.get('Range'), ifRange: req.get('If-Range') }, { size: info.size, ...validators });
     if (wanted.kind === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${info.size}`);
       throw new AppError('ERR_RANGE_NOT_SATISFIABLE', `The range asks for no byte of the file's ${info.size}`, { size: info.size });

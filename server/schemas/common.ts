@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { MAX_TAG_LENGTH } from '../../domain/operation-schema';
 import { MISLEADING_IN_NAME, UNREADABLE_IN_TEXT } from '../../domain/readable-text';
+import { isDecodable, isUndecodable } from '../percent-decoding';
 
 /** `.` and `..` are path steps to a URL: `/v1/conversations/..` is `/v1`, so no route could reach such an id. */
 const notPathStep = <T extends z.ZodString>(id: T) => id.refine((value) => value !== '.' && value !== '..', 'a path step (. or ..) is not an id');
@@ -37,31 +38,32 @@ export const queryInt = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** Refuses a part of the URL that is not percent-encoded UTF-8, naming it: a path parameter or a query parameter. */
+const refuseUndecodable = (ctx: z.RefinementCtx, name: string, input: unknown): void =>
+  ctx.addIssue({ code: 'custom', path: [name], message: 'not percent-encoded UTF-8', input });
+
 /** Query keys written for a parser that reads brackets (`priority[]`, `status[$ne]`), which this server's does not. */
 const BRACKETED_KEY = /[[\]]/;
 
 /**
  * A query's parameters. Others are ignored (a cache-buster `_=…` is harmless), except bracketed
- * keys: read as nothing, `?priority[]=low` would answer as if unfiltered, so each is a `400` naming it.
+ * keys: read as nothing, `?priority[]=low` would answer as if unfiltered, so each is a `400` naming it;
+ * and so is a parameter that is not percent-encoded UTF-8 (see `parseQuery`), which would be read
+ * as what the client never wrote.
  */
 export const queryObject = <S extends z.ZodRawShape>(shape: S) =>
   z.preprocess((query, ctx) => {
     if (query && typeof query === 'object') {
-      for (const key of Object.keys(query)) {
+      for (const [key, value] of Object.entries(query)) {
         if (BRACKETED_KEY.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'not a parameter: give one plain value, as priority=low', input: query });
+        else if ([value].flat().some(isUndecodable)) refuseUndecodable(ctx, key, value);
       }
     }
     return query;
   }, z.object(shape));
 
-export function isDecodable(text: string): boolean {
-  try {
-    decodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** A query whose parameters are read by name elsewhere (a download's credentials), checked for what `queryObject` refuses. */
+export const anyQuery = queryObject({});
 
 /**
  * A route's path parameters. One that was not percent-encoded UTF-8 reaches the route as sent
@@ -70,7 +72,7 @@ export function isDecodable(text: string): boolean {
 export const pathParams = <S extends z.ZodType>(schema: S) =>
   z.preprocess((params, ctx) => {
     for (const [key, value] of Object.entries(params as Record<string, string>)) {
-      if (!isDecodable(value)) ctx.addIssue({ code: 'custom', path: [key], message: 'not percent-encoded UTF-8', input: value });
+      if (!isDecodable(value)) refuseUndecodable(ctx, key, value);
     }
     return params;
   }, schema);

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../activities/store';
-import type { Visitor } from '../../domain/people';
+import type { Visitor, Website } from '../../domain/people';
 import { MAX_KEY_LENGTH, storeDirectory } from '../../server/directory';
 
 /** A store whose visitor reads answer when the test says so, with what the store holds by then. */
@@ -59,6 +59,29 @@ describe('storeDirectory', () => {
       expect(reads).toEqual([]);
       expect(await directory.websiteBySecretKey('sk_unknown')).toBeUndefined();
       expect(reads).toEqual(['sk_unknown']);
+    });
+  });
+
+  describe('#lastReadWebsiteByPublicKey', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('answers the website as last read, also after its time to be read again, and never reads the store itself', async () => {
+      const website = { id: 'web_1', publicKey: 'pk_known' } as Website;
+      const reads: string[] = [];
+      const store = {
+        getWebsiteByPublicKey: async (key: string) => {
+          reads.push(key);
+          return key === website.publicKey ? website : null;
+        },
+      };
+      const directory = storeDirectory(store as unknown as Store);
+      expect(directory.lastReadWebsiteByPublicKey('pk_known')).toBeUndefined();
+      expect(reads).toEqual([]);
+      await directory.websiteByPublicKey('pk_known');
+      vi.useFakeTimers({ now: Date.now() + 3_600_000 });
+      expect(directory.lastReadWebsiteByPublicKey('pk_known')).toBe(website);
+      expect(directory.lastReadWebsiteByPublicKey('pk_other')).toBeUndefined();
+      expect(reads).toEqual(['pk_known']);
     });
   });
 });

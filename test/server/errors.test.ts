@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 import { userHashOf } from '../../server/services/identity';
-import { AGENT, Api, waitUntil } from './support/clients';
+import { AGENT, Api, waitUntil, type Who } from './support/clients';
 import { startTestApp } from './support/app';
 import { solidPng } from '../support/png';
 
@@ -31,6 +31,13 @@ async function freshVisitor(conversationId: string): Promise<{ visitorId: string
   const fresh = { visitorId: created.body.visitor.id, origin: ORIGIN };
   await api.call('POST', '/v1/conversations', fresh, { conversationId });
   return fresh;
+}
+
+/** The fields a request's `400` names. */
+async function fieldsOf(method: string, path: string, who: Who | Record<string, string>, body?: string, headers: Record<string, string> = {}) {
+  const res = await api.call(method, path, who, body, headers);
+  expect(res.status, `${method} ${path}`).toBe(400);
+  return res.body.error.details.fields;
 }
 
 beforeAll(async () => {
@@ -208,11 +215,6 @@ describe('Chat API errors', () => {
       const visitor = await freshVisitor('err-unreadable');
       const message = JSON.stringify({ conversationId: 'err-unreadable', item: { type: 'message', text: 'x' } });
       const json = { 'Content-Type': 'application/json' };
-      const fieldsOf = async (method: string, path: string, who: typeof visitor | typeof AGENT, body?: string, headers: Record<string, string> = {}) => {
-        const res = await api.call(method, path, who, body, headers);
-        expect(res.status).toBe(400);
-        return res.body.error.details.fields;
-      };
       expect(await fieldsOf('GET', '/v1/conversations/%ff', visitor)).toEqual([{ path: 'params.id', message: 'not percent-encoded UTF-8' }]);
       expect(await fieldsOf('GET', '/v1/conversations/%E0%A4%A/timeline', visitor)).toEqual([{ path: 'params.id', message: 'not percent-encoded UTF-8' }]);
       expect(await fieldsOf('GET', '/v1/files/%FF', visitor)).toEqual([{ path: 'params.id', message: 'not percent-encoded UTF-8' }]);
@@ -223,6 +225,28 @@ describe('Chat API errors', () => {
       expect((await api.call('GET', '/v1/conver%ffsations', visitor)).body.error).toEqual({ code: 'ERR_NOT_FOUND', message: 'No route GET /v1/conver%ffsations' });
       // A percent-encoded id that decodes is the id.
       expect((await api.call('GET', '/v1/conversations/err%2Dunreadable', visitor)).body.conversation.id).toBe('err-unreadable');
+    });
+
+    it('refuses a query parameter that is not percent-encoded UTF-8, naming it, where it would have been read as U+FFFD or as sent', async () => {
+      const visitor = await freshVisitor('err-query');
+      const undecodable = (path: string) => [{ path, message: 'not percent-encoded UTF-8' }];
+      expect(await fieldsOf('GET', '/v1/conversations?cursor=%E0%A4%A', AGENT)).toEqual(undecodable('query.cursor'));
+      expect(await fieldsOf('GET', '/v1/conversations?status=%ZZ', AGENT)).toEqual(undecodable('query.status'));
+      expect(await fieldsOf('GET', '/v1/conversations?tag=%ED%A0%80', AGENT)).toEqual(undecodable('query.tag'));
+      expect(await fieldsOf('GET', '/v1/conversations?tag=vip&tag=%ff', AGENT)).toEqual(undecodable('query.tag'));
+      expect(await fieldsOf('GET', '/v1/conversations?cur%ffsor=1&limit=5', AGENT)).toEqual(undecodable('query.cur%ffsor'));
+      expect(await fieldsOf('GET', '/v1/conversations/err-query/timeline?cursor=%E0%A4%A', visitor)).toEqual(undecodable('query.cursor'));
+      expect(await fieldsOf('GET', '/v1/websites/members?ids=agent_alex,%ff', visitor)).toEqual(undecodable('query.ids'));
+      const text = { 'Content-Type': 'text/plain' };
+      expect(await fieldsOf('POST', '/v1/files?conversationId=err-query&filename=a%ED%A0%80.txt', visitor, 'hi', text)).toEqual(undecodable('query.filename'));
+      expect(await fieldsOf('POST', '/v1/files?conversationId=err-query&filename=b%E0%A4%A.txt', visitor, 'hi', text)).toEqual(undecodable('query.filename'));
+      const stored = await api.call('POST', '/v1/files?conversationId=err-query&filename=100%25+sure%2B.txt', visitor, 'hi', text);
+      expect(stored.body.file.filename).toBe('100% sure+.txt');
+      // A download's credentials in its query are read as a route reads its query.
+      const download = `${stored.body.file.url}?publicKey=${app.keys.publicKey}&visitorId=%ff`;
+      expect(await fieldsOf('GET', download, {})).toEqual(undecodable('query.visitorId'));
+      // What decodes is read as before.
+      expect((await api.call('GET', '/v1/conversations?tag=caf%C3%A9&status=open', AGENT)).status).toBe(200);
     });
 
     it('tells a JSON body that is not an object from one that is not JSON', async () => {
@@ -384,6 +408,44 @@ describe('Chat API errors', () => {
       for (const path of ['assign', 'participants']) {
         expect((await api.call('POST', `/v1/conversations/nope/${path}`, AGENT, { userId: 'usr_nobody' })).status).toBe(404);
       }
+    });
+  });
+
+  describe('#405', () => {
+    it('answers a path some route takes, asked with another method, with 405 and the methods it takes in Allow', async () => {
+      const cases: Array<[string, string, string]> = [
+        ['DELETE', '/v1/conversations', 'GET, HEAD, POST'],
+        ['PUT', '/v1/conversations/err-1', 'GET, HEAD, PATCH'],
+        ['PUT', '/v1/conversations/err-1/timeline', 'GET, HEAD'],
+        ['GET', '/v1/conversations/err-1/assign', 'DELETE, POST'],
+        ['GET', '/v1/messages', 'POST'],
+        ['HEAD', '/v1/messages', 'POST'],
+        ['POST', '/v1/files/file_nope', 'GET, HEAD'],
+        ['PATCH', '/v1/settings/lifecycle', 'GET, HEAD, PUT'],
+        ['POST', '/inbox', 'GET, HEAD'],
+      ];
+      for (const [method, path, allow] of cases) {
+        const res = await api.call(method, path, AGENT);
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+        if (method === 'HEAD') continue;
+        expect(res.body.error, `${method} ${path}`).toEqual({
+          code: 'ERR_METHOD_NOT_ALLOWED',
+          message: `${path} does not take ${method}: it takes ${allow}`,
+          details: { allowed: allow.split(', ') },
+        });
+      }
+    });
+
+    it('still answers 404 for a path no route takes, whatever the method, and CORS preflights as before', async () => {
+      for (const [method, path] of [['PUT', '/v1/conversations/err-1/messages'], ['GET', '/v1/nothing-here'], ['DELETE', '/v1/conversations/err-1/resolve/now']]) {
+        const res = await api.call(method!, path!, AGENT);
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(res.headers.get('allow')).toBeNull();
+      }
+      const preflight = await fetch(`${app.url}/v1/conversations`, { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'DELETE' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     });
   });
 
@@ -609,10 +671,10 @@ describe('Chat API errors', () => {
     it('lets a widget on an allowed origin resume a download: its preflight allows the range and condition headers, and it reads the part it got', async () => {
       const preflight = await fetch(`${app.url}/v1/files/some-file`, {
         method: 'OPTIONS',
-        headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range,if-range,if-none-match,x-public-key,x-visitor-id' },
+        headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range,if-range,if-none-match,if-modified-since,x-public-key,x-visitor-id' },
       });
       const allowed = preflight.headers.get('access-control-allow-headers')?.split(',').map((name) => name.trim().toLowerCase());
-      expect(allowed).toEqual(expect.arrayContaining(['range', 'if-range', 'if-none-match']));
+      expect(allowed).toEqual(expect.arrayContaining(['range', 'if-range', 'if-none-match', 'if-modified-since']));
       const visitor = await freshVisitor('err-resume');
       const up = await api.call('POST', '/v1/files?conversationId=err-resume&filename=notes.txt', visitor, 'plain words', { 'Content-Type': 'text/plain' });
       const part = await api.call('GET', up.body.file.url, visitor, undefined, { Range: 'bytes=-5' });

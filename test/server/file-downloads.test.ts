@@ -1,6 +1,6 @@
 /**
  * Downloads as HTTP clients expect them: single byte ranges (a player seeking, a download resumed),
- * a strong ETag to revalidate with, HEAD answering GET's headers; and none of it telling a caller
+ * a strong ETag and Last-Modified to revalidate with, HEAD answering GET's headers; and none of it telling a caller
  * who may not see a file that it exists.
  */
 import { MongoClient, type Db } from 'mongodb';
@@ -186,6 +186,63 @@ describe('GET /v1/files/:id', () => {
       expect(changed.body.toString()).toBe(TEXT);
     });
 
+    it('gives the upload time, to the second, as Last-Modified, the same for every reader and method and on a 304', async () => {
+      const before = Math.floor(Date.now() / 1000) * 1000;
+      const { visitor, text } = await owner();
+      const after = Date.now();
+      const whole = await download(visitor, text);
+      const lastModified = whole.headers['last-modified']!;
+      expect(lastModified).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+      expect(Date.parse(lastModified)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(lastModified)).toBeLessThanOrEqual(after);
+      expect((await download(visitor, text, {}, 'HEAD')).headers['last-modified']).toBe(lastModified);
+      expect((await download(AGENT, text)).headers['last-modified']).toBe(lastModified);
+      expect((await download(visitor, text, { 'If-None-Match': whole.headers.etag! })).headers['last-modified']).toBe(lastModified);
+    });
+
+    it('answers If-Modified-Since no earlier than Last-Modified with a 304, in any HTTP-date form, but only without If-None-Match', async () => {
+      const { visitor, text } = await owner();
+      const whole = await download(visitor, text);
+      const lastModified = whole.headers['last-modified']!;
+      const at = new Date(lastModified);
+      const earlier = new Date(at.getTime() - 1000).toUTCString();
+      const weekday = at.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' });
+      const [, day, month, year, time] = /^\w+, (\d{2}) (\w{3}) (\d{4}) (\S+) GMT$/.exec(lastModified)!;
+      const sameMoment = [
+        lastModified,
+        `${weekday}, ${day}-${month}-${year!.slice(2)} ${time} GMT`, // RFC 850
+        `${lastModified.slice(0, 3)} ${month} ${day!.replace(/^0/, ' ')} ${time} ${year}`, // asctime
+      ];
+      for (const since of [...sameMoment, new Date(at.getTime() + 86_400_000).toUTCString()]) {
+        const cached = await download(visitor, text, { 'If-Modified-Since': since });
+        expect(cached.status, since).toBe(304);
+        expect(cached.body.length).toBe(0);
+        expect(cached.headers.etag).toBe(whole.headers.etag);
+        // Conditions are weighed before ranges.
+        expect((await download(visitor, text, { 'If-Modified-Since': since, Range: 'bytes=0-1' })).status, since).toBe(304);
+      }
+      // Changed since (a second before the upload), or not an HTTP-date, or several: the file.
+      for (const since of [earlier, 'garbage', '5', at.toISOString(), `${lastModified}, ${lastModified}`, lastModified.replace('GMT', 'UTC'), lastModified.toUpperCase()]) {
+        const changed = await download(visitor, text, { 'If-Modified-Since': since });
+        expect([changed.status, changed.body.toString()], since).toEqual([200, TEXT]);
+      }
+      // If-None-Match decides alone when sent (RFC 9110 §13.2.2).
+      expect((await download(visitor, text, { 'If-None-Match': '"another-file"', 'If-Modified-Since': lastModified })).status).toBe(200);
+      expect((await download(visitor, text, { 'If-None-Match': whole.headers.etag!, 'If-Modified-Since': earlier })).status).toBe(304);
+    });
+
+    it('serves a range under If-Range naming the Last-Modified date exactly, the whole file for any other date', async () => {
+      const { visitor, text } = await owner();
+      const lastModified = (await download(visitor, text)).headers['last-modified']!;
+      const part = await download(visitor, text, { Range: 'bytes=0-1', 'If-Range': lastModified });
+      expect([part.status, part.body.toString(), part.headers['content-range']]).toEqual([206, '01', 'bytes 0-1/16']);
+      for (const shift of [-1000, 1000]) {
+        const other = new Date(Date.parse(lastModified) + shift).toUTCString();
+        const whole = await download(visitor, text, { Range: 'bytes=0-1', 'If-Range': other });
+        expect([whole.status, whole.body.toString()], other).toEqual([200, TEXT]);
+      }
+    });
+
     it('serves a range under If-Range only when it names the ETag, the whole file otherwise', async () => {
       const { visitor, text } = await owner();
       const etag = (await download(visitor, text)).headers.etag!;
@@ -221,6 +278,8 @@ describe('GET /v1/files/:id', () => {
         { Range: 'bytes=0-3', 'If-Range': etag },
         { 'If-None-Match': noteEtag },
         { Range: 'bytes=0-3', 'If-Range': noteEtag },
+        { 'If-Modified-Since': new Date(Date.now() + 60_000).toUTCString() },
+        { Range: 'bytes=0-3', 'If-Range': new Date().toUTCString() },
       ];
       const answer = async (fileId: string, headers: Record<string, string>, method: string, who: Who = stranger) => {
         const { status, headers: got, body } = await download(who, fileId, headers, method);

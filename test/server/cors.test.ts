@@ -1,0 +1,76 @@
+/**
+ * CORS on the widget's error answers: a page on an allowed origin reads every refusal of its calls
+ * (the status, the JSON body, Retry-After), also those made before authentication looked at its
+ * origin; a page on any other origin reads none.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { startTestApp } from './support/app';
+import { Api } from './support/clients';
+
+const ORIGIN = 'https://shop.example';
+const OTHER = 'https://evil.example';
+const IP_BURST = 3;
+let app: RunningApp;
+let api: Api;
+
+beforeAll(async () => {
+  app = await startTestApp({ ipRate: { perSecond: 0.01, burst: IP_BURST } }, { env: { ALLOWED_ORIGINS: ORIGIN } });
+  api = new Api(app);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+/** Each test calls from an IP of its own (the proxy on loopback is believed), so each has its own per-IP budget. */
+let nextIp = 1;
+const fromNewIp = () => ({ 'X-Forwarded-For': `203.0.113.${nextIp++}` });
+
+const exposedBy = (headers: Headers) => headers.get('access-control-expose-headers')?.split(',').map((name) => name.trim().toLowerCase()) ?? [];
+
+describe('CORS on error answers to widget calls', () => {
+  it("lets an allowed origin read the per-IP limit's 429 and its Retry-After, and no other origin", async () => {
+    const visitorId = 'cors-limited';
+    const ip = fromNewIp();
+    const answers = [];
+    for (let i = 0; i <= IP_BURST; i++) answers.push(await api.call('GET', '/v1/conversations', { visitorId, origin: ORIGIN }, undefined, ip));
+    expect(answers.map((a) => a.status)).toEqual([...Array<number>(IP_BURST).fill(200), 429]);
+    const limited = answers.at(-1)!;
+    expect(limited.body.error.code).toBe('ERR_RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(exposedBy(limited.headers)).toContain('retry-after');
+    expect(limited.headers.get('vary')).toContain('Origin');
+
+    const elsewhere = await api.call('GET', '/v1/conversations', { visitorId, origin: OTHER }, undefined, ip);
+    expect(elsewhere.status).toBe(429);
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    expect(elsewhere.headers.get('access-control-expose-headers')).toBeNull();
+  });
+
+  it('lets an allowed origin read refusals made before or by authentication: 404, 405, 401, and a download credential that does not decode', async () => {
+    const visitorId = 'cors-refused';
+    const refusals: Array<[string, string, Record<string, string>, number]> = [
+      ['GET', '/v1/nothing-here', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId }, 404],
+      ['PUT', '/v1/messages', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId }, 405],
+      ['GET', '/v1/conversations', { 'X-Public-Key': app.keys.publicKey }, 401],
+      ['GET', `/v1/files/file_x?publicKey=${app.keys.publicKey}&visitorId=%ff`, {}, 400],
+    ];
+    for (const [method, path, credentials, status] of refusals) {
+      for (const origin of [ORIGIN, OTHER]) {
+        const res = await api.call(method, path, { ...credentials, ...fromNewIp(), Origin: origin });
+        const allowed = origin === ORIGIN;
+        // From another origin, authentication refuses the origin itself where it gets to.
+        if (allowed || status !== 401) expect(res.status, `${method} ${path} from ${origin}`).toBe(status);
+        expect(res.headers.get('access-control-allow-origin'), `${method} ${path} from ${origin}`).toBe(allowed ? ORIGIN : null);
+        if (allowed) expect(exposedBy(res.headers)).toContain('retry-after');
+      }
+    }
+  });
+
+  it('gives an unknown public key no CORS headers', async () => {
+    const res = await api.call('PUT', '/v1/messages', { 'X-Public-Key': 'pk_unknown-key', 'X-Visitor-Id': 'v', Origin: ORIGIN, ...fromNewIp() });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
