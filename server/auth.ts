@@ -59,7 +59,8 @@ export interface AuthenticateOptions {
 async function memberTokenCaller(directory: AuthDirectory, token: string, actorUserId: string | undefined): Promise<AgentCaller> {
   const parsed = parseMemberToken(token);
   const found = parsed && (await directory.memberToken(parsed.id));
-  if (!parsed || !found || !secretMatches(parsed.secret, found.token.secretHash)) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown or revoked member token');
+  // An expired token is deleted within about a minute (a TTL index), after which it is unknown too.
+  if (!parsed || !found || !secretMatches(parsed.secret, found.token.secretHash)) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown, revoked or expired member token: ask your backend for a new one');
   const { token: stored, website } = found;
   const refusal = memberTokenRefusal(stored, website);
   if (refusal) throw new AppError('ERR_UNAUTHENTICATED', refusal);

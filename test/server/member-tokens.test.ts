@@ -90,14 +90,14 @@ describe('Member tokens', () => {
     expect(Date.parse(short.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
   });
 
-  it('a wrong, malformed or unknown token is a 401, over REST and the socket', async () => {
+  it('a wrong, malformed or unknown token is a 401, over REST and the socket, saying it may have expired (the store deletes expired tokens)', async () => {
     await person('usr-tok-cat');
     const { token } = await tokenFor('usr-tok-cat');
     const wrongSecret = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     for (const bad of [wrongSecret, newMemberToken().token, 'mt_short']) {
       const refused = await t.api.call('GET', '/v1/conversations', { memberToken: bad });
       expect(refused.status).toBe(401);
-      expect(refused.body.error.message).toContain('member token');
+      expect(refused.body.error.message).toContain('expired member token');
       expect((await upgrade(t.app, `/ws?token=${encodeURIComponent(bad)}`)).status).toBe(401);
     }
   });
