@@ -27,6 +27,9 @@ export const isUndecodable = (value: unknown): value is UndecodableParameter => 
 type QueryValue = string | UndecodableParameter;
 export type ParsedQuery = Record<string, QueryValue | QueryValue[]>;
 
+/** Pairs read of a query, as node's querystring reads by default (its `maxKeys`). */
+const MAX_PAIRS = 1_000;
+
 /** A query's name or value: `+` is a space, as forms write it. */
 const decodedQueryPart = (text: string): string | undefined => decodedComponent(text.replaceAll('+', ' '));
 
@@ -41,7 +44,8 @@ const decodedQueryPart = (text: string): string | undefined => decodedComponent(
  */
 export function parseQuery(text: string | null | undefined): ParsedQuery {
   const query: ParsedQuery = Object.create(null) as ParsedQuery;
-  for (const pair of (text ?? '').split('&')) {
+  // querystring's maxKeys: the pairs after the first thousand are not read (a long URL of `a&a&…` costs no more).
+  for (const pair of (text ?? '').split('&', MAX_PAIRS)) {
     if (pair === '') continue;
     const at = pair.indexOf('=');
     const [sentName, sentValue] = at === -1 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
@@ -50,7 +54,9 @@ export function parseQuery(text: string | null | undefined): ParsedQuery {
     const entry = name === undefined || value === undefined ? new UndecodableParameter(pair) : value;
     const key = name ?? sentName;
     const before = query[key];
-    query[key] = before === undefined ? entry : [...[before].flat(), entry];
+    if (before === undefined) query[key] = entry;
+    else if (Array.isArray(before)) before.push(entry);
+    else query[key] = [before, entry];
   }
   return query;
 }
