@@ -433,6 +433,27 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     }
   });
 
+  it("puts an image the reader sent on the reader's side of the timeline, also when it is small", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Look at this');
+    await sendFile(visitor, 'a tiny icon', png('icon.png', 24, 24));
+    await openInInbox(agent, id);
+    await sendFile(agent, 'and mine', png('reply.png', 24, 24));
+    /** How far the image sits from the left and from the right of its message. */
+    const margins = (message: Locator) =>
+      message.evaluate((el) => {
+        const [box, image] = [el.getBoundingClientRect(), (el.querySelector('img.tl-file-image') as HTMLElement).getBoundingClientRect()];
+        return { left: image.left - box.left, right: box.right - image.right };
+      });
+    for (const page of [visitor, agent]) {
+      const mine = page.locator('.tl-message.tl-mine').filter({ has: page.locator('img.tl-file-image') });
+      const theirs = page.locator('.tl-message:not(.tl-mine)').filter({ has: page.locator('img.tl-file-image') });
+      expect((await margins(mine)).right).toBeLessThan(1);
+      expect((await margins(mine)).left).toBeGreaterThan(20);
+      expect((await margins(theirs)).left).toBeLessThan(1);
+    }
+  });
+
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
     context.setDefaultTimeout(10_000);
