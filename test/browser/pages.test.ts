@@ -454,6 +454,42 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     }
   });
 
+  /** The visitor's widget as it opens after a reload, on the conversation `id`. */
+  async function reopenInWidget(visitor: Page, id: string): Promise<Locator> {
+    await visitor.reload();
+    await visitor.locator('.sw-launcher').click();
+    await visitor.locator(`.sw-conversation[data-conversation-id="${id}"]`).click();
+    return visitor.locator('.sw-chat .tl-list');
+  }
+
+  it("dates today's items once the day has changed, on a page left open over midnight", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Written late in the evening');
+    const written = await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Written late' }).locator('time').getAttribute('datetime');
+    const inbox = await browser.newContext({ viewport: DESKTOP });
+    inbox.setDefaultTimeout(10_000);
+    const agentPage = await inbox.newPage();
+    for (const page of [visitor, agentPage]) await page.clock.install({ time: Date.parse(written ?? '') + 30_000 });
+    await signIn(agentPage);
+    await openInInbox(agentPage, id);
+    const times = [
+      (await reopenInWidget(visitor, id)).locator('.tl-message').filter({ hasText: 'Written late' }).locator('time'),
+      agentPage.locator('.panel-main .tl-message').filter({ hasText: 'Written late' }).locator('time'),
+    ];
+    /** The label the page's own formats give the item: its time only, or with its day. */
+    const label = (time: Locator, withDay: boolean) =>
+      time.evaluate((el, day) => new Intl.DateTimeFormat(undefined, { ...(day ? { month: 'short', day: 'numeric' } : {}), hour: '2-digit', minute: '2-digit' }).format(new Date(el.getAttribute('datetime') ?? '')), withDay);
+    for (const time of times) expect(await time.textContent()).toBe(await label(time, false));
+
+    // Nothing happens in the conversation; the next day comes.
+    const midnight = new Date(Date.parse(written ?? ''));
+    midnight.setHours(24, 1, 0, 0);
+    for (const page of [visitor, agentPage]) await page.clock.fastForward(midnight.getTime() - Date.parse(written ?? '') - 30_000);
+    for (const page of [visitor, agentPage]) await page.clock.runFor(30_000);
+    for (const time of times) await expect.poll(() => time.textContent()).toBe(await label(time, true));
+    await inbox.close();
+  });
+
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
     context.setDefaultTimeout(10_000);

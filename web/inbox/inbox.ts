@@ -9,7 +9,7 @@ import { agentApi, clearAgentSession, memberTokenIdOf } from '../shared/agent-se
 import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
-import { formatTime, keepAgesCurrent } from '../shared/format';
+import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
@@ -90,7 +90,7 @@ export class Inbox {
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.socket.start();
-    keepAgesCurrent(this.listSlot);
+    keepTimesCurrent(this.root); // The list's ages and the open timeline's times.
     await this.loadTeam();
     await this.refreshList();
   }

@@ -1,6 +1,6 @@
 /** Turns an ItemView into its element: bubbles, system lines, notes, tool calls, interactive items. */
 import { h } from './dom';
-import { formatBytes, formatFullTime, formatTime } from './format';
+import { formatBytes, timeLabel } from './format';
 import type { FileView, ItemView } from './item-view';
 
 export interface ItemActions {
@@ -58,7 +58,7 @@ function renderFile(file: FileView, fileSource: ItemActions['fileSource']): HTML
 
 export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLElement {
   const data = { seq: view.seq, kind: view.kind };
-  const time = h('time', { class: 'tl-time', datetime: view.createdAt, title: formatFullTime(view.createdAt) }, formatTime(view.createdAt));
+  const time = timeLabel(view.createdAt, 'tl-time');
   switch (view.kind) {
     case 'message':
       return h(

@@ -6,7 +6,7 @@ import { clientId, type NewItem } from '../shared/api-client';
 import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
-import { formatTime, keepAgesCurrent } from '../shared/format';
+import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
 import { RealtimeSocket } from '../shared/socket';
@@ -75,7 +75,7 @@ export class SupportWidget {
     host.append(h('div', { class: 'sw-root' }, this.panel, this.launcher.element));
     document.addEventListener('visibilitychange', () => this.markSeenIfReading());
     this.socket.start();
-    keepAgesCurrent(this.body);
+    keepTimesCurrent(this.body);
     await this.refreshConversations();
   }
 
