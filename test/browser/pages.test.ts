@@ -490,6 +490,35 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.close();
   });
 
+  it("says when an image could not be loaded and loads it again on the reader's click, or by itself after a reconnect", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'A picture of the error');
+    const refuseFiles = (page: Page) =>
+      page.route('**/v1/files/*', (route) =>
+        route.request().method() === 'GET' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Try again' } }) }) : route.continue(),
+      );
+    await refuseFiles(visitor);
+    await sendFile(visitor, 'here', png('error.png', 40, 30));
+    const retry = visitor.locator('.sw-chat .tl-file-retry');
+    await retry.filter({ hasText: 'Couldn’t load — retry' }).waitFor();
+    await visitor.unroute('**/v1/files/*');
+    await retry.click();
+    expect(await imagesIn(visitor.locator('.sw-chat .tl-list'))).toMatchObject({ 'error.png': { shown: [40, 30] } });
+    expect(await retry.count()).toBe(0);
+
+    // An inbox that lost its connection while the image failed fetches it again once connected.
+    const second = await cuttableInbox();
+    await refuseFiles(second.page);
+    await openInInbox(second.page, id);
+    await second.page.locator('.panel-main .tl-file-retry').waitFor();
+    await second.cut();
+    await second.page.locator('[data-testid="connection"]:not([data-status="open"])').waitFor();
+    await second.page.unroute('**/v1/files/*');
+    await second.mend();
+    expect(await imagesIn(second.page.locator('.panel-main .tl-list'))).toMatchObject({ 'error.png': { shown: [40, 30] } });
+    await second.page.context().close();
+  });
+
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
     context.setDefaultTimeout(10_000);

@@ -16,7 +16,7 @@ export interface ConversationPanelOptions {
   me: string;
   actions: ControlActions;
   onSend(draft: Draft): Promise<void>;
-  fileSource(url: string): Promise<string>;
+  fileSource(url: string, again?: boolean): Promise<string>;
   onTyping(isTyping: boolean): void;
   onBack(): void;
 }

@@ -12,6 +12,7 @@ import { FileSources } from '../shared/file-sources';
 import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
+import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
@@ -127,9 +128,10 @@ export class Inbox {
     );
   }
 
-  /** Picks up what a resume does not bring: the list, and changes to the open conversation's newest items. */
+  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed. */
   private async afterReconnect(): Promise<void> {
     const id = this.selectedId;
+    retryFailedFiles(this.mainSlot);
     this.live.keepOnlyTimeline(id);
     if (id && (await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError))) this.renderTimeline();
     await this.refreshList();
@@ -189,7 +191,7 @@ export class Inbox {
         if (this.selectedId === id) this.panel?.scrollToEnd();
       },
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
-      fileSource: (url) => this.files.sourceOf(url),
+      fileSource: (url, again) => this.files.sourceOf(url, again),
       onBack: () => this.closeConversation(),
     });
     mount(this.mainSlot, this.panel.element);

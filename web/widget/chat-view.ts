@@ -15,7 +15,7 @@ export interface ChatViewOptions {
   onSend(draft: Draft): Promise<void>;
   onTyping(isTyping: boolean): void;
   onChooseReply(itemId: string, optionId: string): void;
-  fileSource(url: string): Promise<string>;
+  fileSource(url: string, again?: boolean): Promise<string>;
   onRate(score: number): void;
   fileLimits?: FileLimits;
 }

@@ -9,6 +9,7 @@ import { FileSources } from '../shared/file-sources';
 import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
+import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket } from '../shared/socket';
 import { loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
@@ -124,7 +125,7 @@ export class SupportWidget {
       onSend: (draft) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft)),
       onTyping: (isTyping) => this.sendTyping(conversationId, isTyping),
       onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
-      fileSource: (url) => this.files.sourceOf(url),
+      fileSource: (url, again) => this.files.sourceOf(url, again),
       onRate: (score) => void this.send(conversationId, () => ({ id: clientId('item'), type: 'rating', score })).catch(showError),
       ...(this.session.website.files ? { fileLimits: this.session.website.files } : {}),
     });
@@ -183,9 +184,10 @@ export class SupportWidget {
     }
   }
 
-  /** Picks up what a resume does not bring: the list, and changes to the open conversation's newest items. */
+  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed. */
   private async afterReconnect(): Promise<void> {
     const id = this.activeId;
+    retryFailedFiles(this.body);
     this.live.keepOnlyTimeline(id);
     if (id && this.live.conversations.get(id)) await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError);
     await this.refreshConversations();
