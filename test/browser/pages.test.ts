@@ -519,6 +519,53 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await second.page.context().close();
   });
 
+  /** Writes into a conversation as the agent, over the API (as another of the team's pages would). */
+  const writeAsAgent = async (conversationId: string, text: string) => {
+    const answer = await fetch(`${app.url}/v1/messages`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conversationId, item: { type: 'message', text } }),
+    });
+    expect(answer.status).toBe(201);
+  };
+
+  it('says how many new messages arrived below a reader who scrolled up, and takes them there', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'A question with a long answer');
+    for (let n = 1; n <= 20; n++) await writeAsAgent(id, `Answer part ${n}: ${'more detail on the matter, '.repeat(4)}`);
+    const timeline = visitor.locator('.sw-chat .tl-list');
+    await timeline.locator('.tl-message').filter({ hasText: 'Answer part 20:' }).waitFor();
+    const pill = timeline.locator('.tl-new-below');
+    expect(await pill.isVisible()).toBe(false);
+
+    await timeline.evaluate((el) => (el.scrollTop = 0)); // Reading from the start.
+    await writeAsAgent(id, 'And one more thing');
+    await writeAsAgent(id, 'And the last thing');
+    await timeline.locator('.tl-message').filter({ hasText: 'And the last thing' }).waitFor();
+    await expect.poll(() => pill.textContent()).toBe('2 new messages ↓');
+    expect(await distanceFromEnd(timeline)).toBeGreaterThan(48); // The reader stays where they were.
+    await pill.click();
+    await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
+    await pill.waitFor({ state: 'hidden' });
+
+    // Scrolled up again, a new answer shows the pill; scrolling down to it by hand takes the pill away.
+    await timeline.evaluate((el) => (el.scrollTop = 0));
+    await writeAsAgent(id, 'A postscript');
+    await expect.poll(() => pill.textContent()).toBe('1 new message ↓');
+    await timeline.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await pill.waitFor({ state: 'hidden' });
+
+    // The inbox too, for what the visitor writes.
+    await openInInbox(agent, id);
+    const inbox = agent.locator('.panel-main .tl-list');
+    await inbox.locator('.tl-message').filter({ hasText: 'A postscript' }).waitFor();
+    await inbox.evaluate((el) => (el.scrollTop = 0));
+    await send(visitor, 'Thank you!');
+    await inbox.locator('.tl-new-below').filter({ hasText: /^\d+ new messages? ↓$/ }).click();
+    await expect.poll(() => distanceFromEnd(inbox)).toBeLessThan(5);
+    expect(await inbox.locator('.tl-message').filter({ hasText: 'Thank you!' }).isVisible()).toBe(true);
+  });
+
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
     context.setDefaultTimeout(10_000);

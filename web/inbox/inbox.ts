@@ -50,7 +50,7 @@ export class Inbox {
     this.api = agentApi(session);
     this.files = new FileSources(this.api);
     this.live = new LiveConversations({
-      isOwn: (actor) => actor.kind === 'human' && actor.id === session.agentId,
+      isOwn: this.context.isOwn,
       isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
       onChange: (change) => this.onChange(change),
       onUnknownConversation: (id) => void this.fetchConversation(id),
@@ -113,7 +113,7 @@ export class Inbox {
   }
 
   private nameOf = (id: string): string | undefined => (this.team.find((m) => m.id === id) ?? this.formerMembers.find((m) => m.id === id))?.name;
-  private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, formatTime };
+  private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, isOwn: (actor) => actor.kind === 'human' && actor.id === this.me, formatTime };
 
   // List
 

@@ -2,10 +2,11 @@
  * A scrolling list of a conversation's items that stays pinned to the newest one while the reader
  * is at the bottom. Drawn again on every change (an item, someone typing), it replaces only the
  * items whose view changed: the others stay the same elements, so a reader's text selection, a
- * tool call they opened and the images shown are kept.
+ * tool call they opened and the images shown are kept. A reader who scrolled up is told how many
+ * new messages arrived below, with a button that takes them there.
  */
 import { h } from './dom';
-import { describeItem, type ReaderContext } from './item-view';
+import { describeItem, type ItemView, type ReaderContext } from './item-view';
 import { renderItem, type ItemActions } from './render-item';
 import type { TimelineItem } from './wire';
 
@@ -18,32 +19,62 @@ interface Drawn {
   element: HTMLElement;
 }
 
+/** What someone wrote (not an event or a tool call): what the count of new messages counts. */
+const WRITTEN: ReadonlySet<ItemView['kind']> = new Set(['message', 'note', 'quick_replies']);
+
 export class TimelineView {
   readonly element = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'polite' });
   private drawn = new Map<number, Drawn>();
+  /** Others' messages drawn below the reader since they were last at the end. */
+  private newBelow = 0;
+  private readonly newBelowButton = h('button', { type: 'button', class: 'tl-new-below', hidden: true, on: { click: () => this.scrollToEnd() } });
 
   constructor(
     private readonly context: ReaderContext,
     private readonly actions: ItemActions = {},
-  ) {}
+  ) {
+    this.element.addEventListener(
+      'scroll',
+      () => {
+        if (this.atEnd()) this.showNewBelow(0);
+      },
+      { passive: true },
+    );
+  }
 
   render(items: readonly TimelineItem[], footer?: Node): void {
-    const el = this.element;
-    const pinned = el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
+    const pinned = this.atEnd();
+    const lastDrawn = Math.max(0, ...this.drawn.keys());
+    let arrived = 0;
     const drawn = new Map<number, Drawn>();
     for (const item of items) {
       const described = describeItem(item, this.context);
       const view = JSON.stringify(described);
       const before = this.drawn.get(item.seq);
       drawn.set(item.seq, before?.view === view ? before : { view, element: renderItem(described, this.actions) });
+      if (item.seq > lastDrawn && WRITTEN.has(described.kind) && !this.context.isOwn(item.author)) arrived++;
     }
     this.drawn = drawn;
-    this.place([...[...drawn.values()].map((d) => d.element), ...(footer ? [footer] : [])]);
+    this.place([...[...drawn.values()].map((d) => d.element), ...(footer ? [footer] : []), this.newBelowButton]);
     if (pinned) this.scrollToEnd();
+    else this.showNewBelow(this.newBelow + arrived);
   }
 
   scrollToEnd(): void {
     this.element.scrollTop = this.element.scrollHeight;
+    this.showNewBelow(0);
+  }
+
+  private atEnd(): boolean {
+    const el = this.element;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
+  }
+
+  private showNewBelow(count: number): void {
+    if (count === this.newBelow) return; // The list is a live region: what is written again may be read out again.
+    this.newBelow = count;
+    this.newBelowButton.hidden = count === 0;
+    this.newBelowButton.textContent = `${count} new message${count === 1 ? '' : 's'} ↓`;
   }
 
   /** Makes the list's children exactly `nodes`, in order, touching only those not already in place. */

@@ -51,10 +51,10 @@ export class SupportWidget {
         this.renderList();
       },
     });
-    this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), formatTime };
+    this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), isOwn: (actor) => actor.kind === 'visitor', formatTime };
     this.files = new FileSources(session.api);
     this.live = new LiveConversations({
-      isOwn: (actor) => actor.kind === 'visitor',
+      isOwn: this.context.isOwn,
       isReading: (id) => this.isReading(id),
       onChange: (change) => this.onChange(change),
       onUnknownConversation: () => void this.refreshConversations(),
