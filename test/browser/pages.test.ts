@@ -157,12 +157,16 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await distanceFromEnd(inbox)).toBeLessThan(5);
   });
 
-  /** Holds the page's requests to `url` until the returned function is called (a slow network or server). */
-  async function holdRequests(page: Page, url: string): Promise<() => void> {
+  /**
+   * Holds the page's requests to `url` until the returned function is called (a slow network or
+   * server), all but the first `letThrough`.
+   */
+  async function holdRequests(page: Page, url: string, letThrough = 0): Promise<() => void> {
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
+    let seen = 0;
     await page.route(url, async (route) => {
-      await held;
+      if (++seen > letThrough) await held;
       await route.continue();
     });
     return release;
@@ -564,6 +568,41 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.locator('.tl-new-below').filter({ hasText: /^\d+ new messages? ↓$/ }).click();
     await expect.poll(() => distanceFromEnd(inbox)).toBeLessThan(5);
     expect(await inbox.locator('.tl-message').filter({ hasText: 'Thank you!' }).isVisible()).toBe(true);
+  });
+
+  it('opens a long conversation at its newest items, read first, and brings older ones as the reader scrolls up, keeping their place', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'The very first words');
+    for (let n = 1; n <= 240; n++) await writeAsAgent(id, `Reply ${n}`);
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Reply 240' }).waitFor();
+
+    for (const [page, open] of [
+      [visitor, () => reopenInWidget(visitor, id)],
+      [agent, async () => (await agent.locator(`.row[data-conversation-id="${id}"]`).click(), agent.locator('.panel-main .tl-list'))],
+    ] as const) {
+      // A slow network: each page of the timeline after the first takes its time.
+      const release = await holdRequests(page, '**/v1/conversations/*/timeline?*', 1);
+      const timeline = await open();
+      const newest = timeline.locator('.tl-message').filter({ hasText: 'Reply 240' });
+      await newest.waitFor();
+      await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
+      expect(await newest.isVisible()).toBe(true);
+      release();
+      // Scrolling up to the start brings the older items, the item on top staying where it was.
+      const first = timeline.locator('.tl-message').filter({ hasText: 'The very first words' });
+      for (let round = 0; round < 5 && !(await first.count()); round++) {
+        const seq = await timeline.locator('[data-seq]').first().getAttribute('data-seq');
+        const top = timeline.locator(`[data-seq="${seq}"]`);
+        const before = await top.evaluate((el) => {
+          (el.parentElement as HTMLElement).scrollTop = 0;
+          return el.getBoundingClientRect().top; // Read before the scroll event: older items come after it.
+        });
+        await expect.poll(() => timeline.locator('[data-seq]').first().getAttribute('data-seq')).not.toBe(seq);
+        expect(Math.abs((await top.evaluate((el) => el.getBoundingClientRect().top)) - before)).toBeLessThan(5);
+      }
+      await first.waitFor();
+      await page.unroute('**/v1/conversations/*/timeline?*');
+    }
   });
 
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {

@@ -14,7 +14,7 @@ import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
 import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
-import { loadTimeline, refreshRecent } from '../shared/timeline-loader';
+import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
 import { renderConversationList } from './conversation-list';
@@ -192,6 +192,7 @@ export class Inbox {
       },
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
       fileSource: (url, again) => this.files.sourceOf(url, again),
+      loadOlder: () => this.showOlder(id),
       onBack: () => this.closeConversation(),
     });
     mount(this.mainSlot, this.panel.element);
@@ -245,6 +246,15 @@ export class Inbox {
   private renderConversation(): void {
     const conversation = this.selectedId && this.live.conversations.get(this.selectedId);
     if (this.panel && conversation) this.panel.renderConversation(conversation, this.team);
+  }
+
+  /** The items before those the conversation holds, drawn once read. */
+  private async showOlder(id: string): Promise<void> {
+    try {
+      if (await loadOlder(this.api, this.live.timelineOf(id))) this.renderTimeline();
+    } catch (error) {
+      showError(error);
+    }
   }
 
   private renderTimeline(): void {

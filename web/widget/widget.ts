@@ -11,7 +11,7 @@ import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
 import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket } from '../shared/socket';
-import { loadTimeline, refreshRecent } from '../shared/timeline-loader';
+import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
 import { ChatView } from './chat-view';
 import { renderConversationList } from './conversation-list-view';
@@ -126,12 +126,22 @@ export class SupportWidget {
       onTyping: (isTyping) => this.sendTyping(conversationId, isTyping),
       onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
       fileSource: (url, again) => this.files.sourceOf(url, again),
+      loadOlder: () => this.showOlder(conversationId),
       onRate: (score) => void this.send(conversationId, () => ({ id: clientId('item'), type: 'rating', score })).catch(showError),
       ...(this.session.website.files ? { fileLimits: this.session.website.files } : {}),
     });
     mount(this.body, this.chat.element);
     this.renderChat();
     this.chat.focus();
+  }
+
+  /** The items before those the conversation holds, drawn once read. */
+  private async showOlder(conversationId: string): Promise<void> {
+    try {
+      if (await loadOlder(this.api, this.live.timelineOf(conversationId))) this.renderChat();
+    } catch (error) {
+      showError(error);
+    }
   }
 
   private renderChat(): void {
