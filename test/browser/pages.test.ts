@@ -157,12 +157,16 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await distanceFromEnd(inbox)).toBeLessThan(5);
   });
 
-  /** Holds the page's requests to `url` until the returned function is called (a slow network or server). */
-  async function holdRequests(page: Page, url: string): Promise<() => void> {
+  /**
+   * Holds the page's requests to `url` until the returned function is called (a slow network or
+   * server), all but the first `letThrough`.
+   */
+  async function holdRequests(page: Page, url: string, letThrough = 0): Promise<() => void> {
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
+    let seen = 0;
     await page.route(url, async (route) => {
-      await held;
+      if (++seen > letThrough) await held;
       await route.continue();
     });
     return release;
@@ -430,6 +434,174 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       await send(page, text);
       await timeline.locator('.tl-message').filter({ hasText: text }).waitFor();
       await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
+    }
+  });
+
+  it("puts an image the reader sent on the reader's side of the timeline, also when it is small", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Look at this');
+    await sendFile(visitor, 'a tiny icon', png('icon.png', 24, 24));
+    await openInInbox(agent, id);
+    await sendFile(agent, 'and mine', png('reply.png', 24, 24));
+    /** How far the image sits from the left and from the right of its message. */
+    const margins = (message: Locator) =>
+      message.evaluate((el) => {
+        const [box, image] = [el.getBoundingClientRect(), (el.querySelector('img.tl-file-image') as HTMLElement).getBoundingClientRect()];
+        return { left: image.left - box.left, right: box.right - image.right };
+      });
+    for (const page of [visitor, agent]) {
+      const mine = page.locator('.tl-message.tl-mine').filter({ has: page.locator('img.tl-file-image') });
+      const theirs = page.locator('.tl-message:not(.tl-mine)').filter({ has: page.locator('img.tl-file-image') });
+      expect((await margins(mine)).right).toBeLessThan(1);
+      expect((await margins(mine)).left).toBeGreaterThan(20);
+      expect((await margins(theirs)).left).toBeLessThan(1);
+    }
+  });
+
+  /** The visitor's widget as it opens after a reload, on the conversation `id`. */
+  async function reopenInWidget(visitor: Page, id: string): Promise<Locator> {
+    await visitor.reload();
+    await visitor.locator('.sw-launcher').click();
+    await visitor.locator(`.sw-conversation[data-conversation-id="${id}"]`).click();
+    return visitor.locator('.sw-chat .tl-list');
+  }
+
+  it("dates today's items once the day has changed, on a page left open over midnight", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Written late in the evening');
+    const written = await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Written late' }).locator('time').getAttribute('datetime');
+    const inbox = await browser.newContext({ viewport: DESKTOP });
+    inbox.setDefaultTimeout(10_000);
+    const agentPage = await inbox.newPage();
+    for (const page of [visitor, agentPage]) await page.clock.install({ time: Date.parse(written ?? '') + 30_000 });
+    await signIn(agentPage);
+    await openInInbox(agentPage, id);
+    const times = [
+      (await reopenInWidget(visitor, id)).locator('.tl-message').filter({ hasText: 'Written late' }).locator('time'),
+      agentPage.locator('.panel-main .tl-message').filter({ hasText: 'Written late' }).locator('time'),
+    ];
+    /** The label the page's own formats give the item: its time only, or with its day. */
+    const label = (time: Locator, withDay: boolean) =>
+      time.evaluate((el, day) => new Intl.DateTimeFormat(undefined, { ...(day ? { month: 'short', day: 'numeric' } : {}), hour: '2-digit', minute: '2-digit' }).format(new Date(el.getAttribute('datetime') ?? '')), withDay);
+    for (const time of times) expect(await time.textContent()).toBe(await label(time, false));
+
+    // Nothing happens in the conversation; the next day comes.
+    const midnight = new Date(Date.parse(written ?? ''));
+    midnight.setHours(24, 1, 0, 0);
+    for (const page of [visitor, agentPage]) await page.clock.fastForward(midnight.getTime() - Date.parse(written ?? '') - 30_000);
+    for (const page of [visitor, agentPage]) await page.clock.runFor(30_000);
+    for (const time of times) await expect.poll(() => time.textContent()).toBe(await label(time, true));
+    await inbox.close();
+  });
+
+  it("says when an image could not be loaded and loads it again on the reader's click, or by itself after a reconnect", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'A picture of the error');
+    const refuseFiles = (page: Page) =>
+      page.route('**/v1/files/*', (route) =>
+        route.request().method() === 'GET' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Try again' } }) }) : route.continue(),
+      );
+    await refuseFiles(visitor);
+    await sendFile(visitor, 'here', png('error.png', 40, 30));
+    const retry = visitor.locator('.sw-chat .tl-file-retry');
+    await retry.filter({ hasText: 'Couldn’t load — retry' }).waitFor();
+    await visitor.unroute('**/v1/files/*');
+    await retry.click();
+    expect(await imagesIn(visitor.locator('.sw-chat .tl-list'))).toMatchObject({ 'error.png': { shown: [40, 30] } });
+    expect(await retry.count()).toBe(0);
+
+    // An inbox that lost its connection while the image failed fetches it again once connected.
+    const second = await cuttableInbox();
+    await refuseFiles(second.page);
+    await openInInbox(second.page, id);
+    await second.page.locator('.panel-main .tl-file-retry').waitFor();
+    await second.cut();
+    await second.page.locator('[data-testid="connection"]:not([data-status="open"])').waitFor();
+    await second.page.unroute('**/v1/files/*');
+    await second.mend();
+    expect(await imagesIn(second.page.locator('.panel-main .tl-list'))).toMatchObject({ 'error.png': { shown: [40, 30] } });
+    await second.page.context().close();
+  });
+
+  /** Writes into a conversation as the agent, over the API (as another of the team's pages would). */
+  const writeAsAgent = async (conversationId: string, text: string) => {
+    const answer = await fetch(`${app.url}/v1/messages`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conversationId, item: { type: 'message', text } }),
+    });
+    expect(answer.status).toBe(201);
+  };
+
+  it('says how many new messages arrived below a reader who scrolled up, and takes them there', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'A question with a long answer');
+    for (let n = 1; n <= 20; n++) await writeAsAgent(id, `Answer part ${n}: ${'more detail on the matter, '.repeat(4)}`);
+    const timeline = visitor.locator('.sw-chat .tl-list');
+    await timeline.locator('.tl-message').filter({ hasText: 'Answer part 20:' }).waitFor();
+    const pill = timeline.locator('.tl-new-below');
+    expect(await pill.isVisible()).toBe(false);
+
+    await timeline.evaluate((el) => (el.scrollTop = 0)); // Reading from the start.
+    await writeAsAgent(id, 'And one more thing');
+    await writeAsAgent(id, 'And the last thing');
+    await timeline.locator('.tl-message').filter({ hasText: 'And the last thing' }).waitFor();
+    await expect.poll(() => pill.textContent()).toBe('2 new messages ↓');
+    expect(await distanceFromEnd(timeline)).toBeGreaterThan(48); // The reader stays where they were.
+    await pill.click();
+    await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
+    await pill.waitFor({ state: 'hidden' });
+
+    // Scrolled up again, a new answer shows the pill; scrolling down to it by hand takes the pill away.
+    await timeline.evaluate((el) => (el.scrollTop = 0));
+    await writeAsAgent(id, 'A postscript');
+    await expect.poll(() => pill.textContent()).toBe('1 new message ↓');
+    await timeline.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await pill.waitFor({ state: 'hidden' });
+
+    // The inbox too, for what the visitor writes.
+    await openInInbox(agent, id);
+    const inbox = agent.locator('.panel-main .tl-list');
+    await inbox.locator('.tl-message').filter({ hasText: 'A postscript' }).waitFor();
+    await inbox.evaluate((el) => (el.scrollTop = 0));
+    await send(visitor, 'Thank you!');
+    await inbox.locator('.tl-new-below').filter({ hasText: /^\d+ new messages? ↓$/ }).click();
+    await expect.poll(() => distanceFromEnd(inbox)).toBeLessThan(5);
+    expect(await inbox.locator('.tl-message').filter({ hasText: 'Thank you!' }).isVisible()).toBe(true);
+  });
+
+  it('opens a long conversation at its newest items, read first, and brings older ones as the reader scrolls up, keeping their place', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'The very first words');
+    for (let n = 1; n <= 240; n++) await writeAsAgent(id, `Reply ${n}`);
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Reply 240' }).waitFor();
+
+    for (const [page, open] of [
+      [visitor, () => reopenInWidget(visitor, id)],
+      [agent, async () => (await agent.locator(`.row[data-conversation-id="${id}"]`).click(), agent.locator('.panel-main .tl-list'))],
+    ] as const) {
+      // A slow network: each page of the timeline after the first takes its time.
+      const release = await holdRequests(page, '**/v1/conversations/*/timeline?*', 1);
+      const timeline = await open();
+      const newest = timeline.locator('.tl-message').filter({ hasText: 'Reply 240' });
+      await newest.waitFor();
+      await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
+      expect(await newest.isVisible()).toBe(true);
+      release();
+      // Scrolling up to the start brings the older items, the item on top staying where it was.
+      const first = timeline.locator('.tl-message').filter({ hasText: 'The very first words' });
+      for (let round = 0; round < 5 && !(await first.count()); round++) {
+        const seq = await timeline.locator('[data-seq]').first().getAttribute('data-seq');
+        const top = timeline.locator(`[data-seq="${seq}"]`);
+        const before = await top.evaluate((el) => {
+          (el.parentElement as HTMLElement).scrollTop = 0;
+          return el.getBoundingClientRect().top; // Read before the scroll event: older items come after it.
+        });
+        await expect.poll(() => timeline.locator('[data-seq]').first().getAttribute('data-seq')).not.toBe(seq);
+        expect(Math.abs((await top.evaluate((el) => el.getBoundingClientRect().top)) - before)).toBeLessThan(5);
+      }
+      await first.waitFor();
+      await page.unroute('**/v1/conversations/*/timeline?*');
     }
   });
 

@@ -16,7 +16,9 @@ export interface ConversationPanelOptions {
   me: string;
   actions: ControlActions;
   onSend(draft: Draft): Promise<void>;
-  fileSource(url: string): Promise<string>;
+  fileSource(url: string, again?: boolean): Promise<string>;
+  /** Reads and draws the items before the first one shown (the agent scrolled up to it). */
+  loadOlder(): Promise<void>;
   onTyping(isTyping: boolean): void;
   onBack(): void;
 }
@@ -28,7 +30,7 @@ export class ConversationPanel {
   readonly element: HTMLElement;
 
   constructor(private readonly options: ConversationPanelOptions) {
-    this.timeline = new TimelineView(options.context, { fileSource: options.fileSource });
+    this.timeline = new TimelineView(options.context, { fileSource: options.fileSource }, options.loadOlder);
     const composer = createComposer({ placeholder: 'Reply to the visitor…', onSend: options.onSend, onTyping: options.onTyping, noteToggle: true });
     this.element = h(
       'div',

@@ -9,11 +9,12 @@ import { agentApi, clearAgentSession, memberTokenIdOf } from '../shared/agent-se
 import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
-import { formatTime, keepAgesCurrent } from '../shared/format';
+import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
+import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
-import { loadTimeline, refreshRecent } from '../shared/timeline-loader';
+import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
 import { renderConversationList } from './conversation-list';
@@ -49,7 +50,7 @@ export class Inbox {
     this.api = agentApi(session);
     this.files = new FileSources(this.api);
     this.live = new LiveConversations({
-      isOwn: (actor) => actor.kind === 'human' && actor.id === session.agentId,
+      isOwn: this.context.isOwn,
       isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
       onChange: (change) => this.onChange(change),
       onUnknownConversation: (id) => void this.fetchConversation(id),
@@ -90,7 +91,7 @@ export class Inbox {
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.socket.start();
-    keepAgesCurrent(this.listSlot);
+    keepTimesCurrent(this.root); // The list's ages and the open timeline's times.
     await this.loadTeam();
     await this.refreshList();
   }
@@ -112,7 +113,7 @@ export class Inbox {
   }
 
   private nameOf = (id: string): string | undefined => (this.team.find((m) => m.id === id) ?? this.formerMembers.find((m) => m.id === id))?.name;
-  private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, formatTime };
+  private readonly context: ReaderContext = { reader: 'agent', nameOf: this.nameOf, isOwn: (actor) => actor.kind === 'human' && actor.id === this.me, formatTime };
 
   // List
 
@@ -127,9 +128,10 @@ export class Inbox {
     );
   }
 
-  /** Picks up what a resume does not bring: the list, and changes to the open conversation's newest items. */
+  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed. */
   private async afterReconnect(): Promise<void> {
     const id = this.selectedId;
+    retryFailedFiles(this.mainSlot);
     this.live.keepOnlyTimeline(id);
     if (id && (await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError))) this.renderTimeline();
     await this.refreshList();
@@ -189,7 +191,8 @@ export class Inbox {
         if (this.selectedId === id) this.panel?.scrollToEnd();
       },
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
-      fileSource: (url) => this.files.sourceOf(url),
+      fileSource: (url, again) => this.files.sourceOf(url, again),
+      loadOlder: () => this.showOlder(id),
       onBack: () => this.closeConversation(),
     });
     mount(this.mainSlot, this.panel.element);
@@ -243,6 +246,15 @@ export class Inbox {
   private renderConversation(): void {
     const conversation = this.selectedId && this.live.conversations.get(this.selectedId);
     if (this.panel && conversation) this.panel.renderConversation(conversation, this.team);
+  }
+
+  /** The items before those the conversation holds, drawn once read. */
+  private async showOlder(id: string): Promise<void> {
+    try {
+      if (await loadOlder(this.api, this.live.timelineOf(id))) this.renderTimeline();
+    } catch (error) {
+      showError(error);
+    }
   }
 
   private renderTimeline(): void {

@@ -4,7 +4,7 @@
  * one is let go (its URL revoked) and fetched again if drawn again. A fetch refused for the rate
  * (a page drawing more images at once than the visitor's burst) waits as long as the server says
  * and tries again, a few times; any other failure is not asked again for a while, whatever the
- * drawings do.
+ * drawings do, unless asked `again` (the reader asked to retry, the connection came back).
  */
 import { ApiError, type ApiClient } from './api-client';
 
@@ -24,13 +24,15 @@ function retryAfterMs(failure: unknown): number | undefined {
 export class FileSources {
   /** Insertion order is use order: the first is the least recently used. */
   private readonly byUrl = new Map<string, Promise<string>>();
+  private readonly failed = new WeakSet<Promise<string>>();
 
   constructor(private readonly api: Pick<ApiClient, 'fileObjectUrl'>) {}
 
-  sourceOf(fileUrl: string): Promise<string> {
+  /** The file's `blob:` URL; `again` fetches anew one whose fetch failed (one that did not is kept). */
+  sourceOf(fileUrl: string, again = false): Promise<string> {
     const known = this.byUrl.get(fileUrl);
-    if (known) {
-      this.byUrl.delete(fileUrl);
+    this.byUrl.delete(fileUrl);
+    if (known && !(again && this.failed.has(known))) {
       this.byUrl.set(fileUrl, known);
       return known;
     }
@@ -38,7 +40,10 @@ export class FileSources {
     this.byUrl.set(fileUrl, source);
     source.then(
       () => this.letGoBeyond(KEPT),
-      () => setTimeout(() => this.byUrl.get(fileUrl) === source && this.byUrl.delete(fileUrl), FAILURE_MEMORY_MS),
+      () => {
+        this.failed.add(source);
+        setTimeout(() => this.byUrl.get(fileUrl) === source && this.byUrl.delete(fileUrl), FAILURE_MEMORY_MS);
+      },
     );
     return source;
   }

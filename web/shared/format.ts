@@ -27,20 +27,33 @@ export function formatAge(iso: string, now: number = Date.now()): string {
   return `${Math.floor(minutes / (24 * 60))}d`;
 }
 
-/** An element showing the age of `iso`, which `keepAgesCurrent` keeps current. */
+/** An element showing the age of `iso`, which `keepTimesCurrent` keeps current. */
 export const ageLabel = (iso: string, className: string): HTMLElement => h('span', { class: className, data: { ageOf: iso } }, formatAge(iso));
 
-/** How often the pages bring the ages they show up to date (`keepAgesCurrent`). */
-export const AGE_REFRESH_MS = 30_000;
+/** A `<time>` showing `iso` as `formatTime` does (in full when hovered), which `keepTimesCurrent` keeps current. */
+export const timeLabel = (iso: string, className: string): HTMLElement =>
+  h('time', { class: className, datetime: iso, title: formatFullTime(iso), data: { timeOf: iso } }, formatTime(iso));
+
+/** How often the pages bring the ages and times they show up to date (`keepTimesCurrent`). */
+export const TIMES_REFRESH_MS = 30_000;
+
+/** Writes `text` only when it differs: a timeline is a live region, where a rewrite may be read out again. */
+function showText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
 
 /**
- * Keeps the ages shown under `root` current: each element with `data-age-of` (an ISO time) shows
- * that time's age again every `AGE_REFRESH_MS`, so a quiet list does not say "now" for an hour.
+ * Keeps the moments shown under `root` current every `TIMES_REFRESH_MS`, also when nothing
+ * happens: each element with `data-age-of` (an ISO time) shows that time's age again, so a quiet
+ * list does not say "now" for an hour, and each with `data-time-of` shows that time again, so one
+ * written before midnight gets its day once the next day has come.
  */
-export function keepAgesCurrent(root: ParentNode): void {
+export function keepTimesCurrent(root: ParentNode): void {
   setInterval(() => {
-    for (const element of root.querySelectorAll<HTMLElement>('[data-age-of]')) element.textContent = formatAge(element.dataset.ageOf ?? '');
-  }, AGE_REFRESH_MS);
+    const now = new Date();
+    for (const element of root.querySelectorAll<HTMLElement>('[data-age-of]')) showText(element, formatAge(element.dataset.ageOf ?? '', now.getTime()));
+    for (const element of root.querySelectorAll<HTMLElement>('[data-time-of]')) showText(element, formatTime(element.dataset.timeOf ?? '', now));
+  }, TIMES_REFRESH_MS);
 }
 
 export function formatBytes(bytes: number): string {

@@ -2,7 +2,7 @@
  * What a timeline item looks like to a reader, decided without the DOM: who wrote it, on which
  * side it sits, and the short sentence an event becomes. render-item.ts turns these into elements.
  */
-import type { TimelineEvent, TimelineItem } from './wire';
+import type { ActorType, TimelineEvent, TimelineItem } from './wire';
 import { isInlineImageType } from '../../domain/files';
 
 export type Reader = 'visitor' | 'agent';
@@ -11,6 +11,8 @@ export interface ReaderContext {
   reader: Reader;
   /** A team member's display name; undefined when unknown. */
   nameOf(memberId: string): string | undefined;
+  /** Whether the reader wrote what this actor wrote (the visitor, or the agent signed in). */
+  isOwn(actor: { kind: ActorType; id: string }): boolean;
   /** For formatting times in event sentences (AI paused until …). */
   formatTime?(iso: string): string;
 }

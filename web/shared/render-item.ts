@@ -1,13 +1,24 @@
 /** Turns an ItemView into its element: bubbles, system lines, notes, tool calls, interactive items. */
 import { h } from './dom';
-import { formatBytes, formatFullTime, formatTime } from './format';
+import { formatBytes, timeLabel } from './format';
 import type { FileView, ItemView } from './item-view';
 
 export interface ItemActions {
   /** The reader picked a quick reply. */
   onChooseReply?(itemId: string, optionId: string): void;
-  /** A file's source for the page (FileSources); files are named, not linked, without it. */
-  fileSource?(url: string): Promise<string>;
+  /**
+   * A file's source for the page (FileSources); files are named, not linked, without it. `again`:
+   * fetch anew a file whose fetch failed (the reader asked for it, or the connection came back).
+   */
+  fileSource?(url: string, again?: boolean): Promise<string>;
+}
+
+/** Told to a failed image (`retryFailedFiles`): it fetches its file again. */
+const RETRY_EVENT = 'tl-retry';
+
+/** Has every image under `root` whose fetch failed fetched again (the page's connection came back). */
+export function retryFailedFiles(root: ParentNode): void {
+  for (const failed of root.querySelectorAll('.tl-file-failed')) failed.dispatchEvent(new Event(RETRY_EVENT));
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
@@ -26,39 +37,61 @@ function shownSize({ width, height }: FileView): { width: number; height: number
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+const fileLabel = (file: FileView) => h('span', { class: 'tl-file-name' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`);
+
 /**
- * A file of a message or note. An image is fetched to be shown small, inside a link that opens it;
- * any other file is fetched only when the reader asks for it, and saved under its name.
+ * An image, fetched to be shown small inside a link that opens it. One that cannot be fetched says
+ * so, with a button that fetches it again (as `retryFailedFiles` does), and takes its place once it is.
+ */
+function renderImage(file: FileView, url: string, fileSource: NonNullable<ItemActions['fileSource']>): HTMLElement {
+  const image = h('img', { class: 'tl-file-image', alt: file.name, ...shownSize(file) });
+  const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener' }, image, fileLabel(file));
+  const retry = h('button', { type: 'button', class: 'tl-file-retry' }, 'Couldn’t load — retry');
+  const failed = h('div', { class: 'tl-file tl-file-failed' }, retry, fileLabel(file));
+  const load = (again: boolean) => {
+    retry.disabled = true;
+    fileSource(url, again).then(
+      (source) => {
+        link.href = source;
+        image.src = source;
+        failed.replaceWith(link);
+      },
+      () => {
+        retry.disabled = false;
+        link.replaceWith(failed);
+      },
+    );
+  };
+  retry.addEventListener('click', () => load(true));
+  failed.addEventListener(RETRY_EVENT, () => load(true));
+  load(false);
+  return link;
+}
+
+/**
+ * A file of a message or note. An image is shown (renderImage); any other file is fetched only
+ * when the reader asks for it, and saved under its name.
  */
 function renderFile(file: FileView, fileSource: ItemActions['fileSource']): HTMLElement {
-  const label = h('span', { class: 'tl-file-name' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`);
   const url = file.url;
-  if (!url || !fileSource) return h('div', { class: 'tl-file' }, label);
-  if (!file.image) {
-    const button: HTMLButtonElement = h('button', { type: 'button', class: 'tl-file tl-file-download', title: `Download ${file.name}` }, label);
-    button.addEventListener('click', () =>
-      fileSource(url).then(
-        (source) => h('a', { href: source, download: file.name }).click(),
-        () => button.classList.add('tl-file-unavailable'),
-      ),
-    );
-    return button;
-  }
-  const image = h('img', { class: 'tl-file-image', alt: file.name, ...shownSize(file) });
-  const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener' }, image, label);
-  fileSource(url).then(
-    (source) => {
-      link.href = source;
-      image.src = source;
-    },
-    () => link.classList.add('tl-file-unavailable'),
+  if (!url || !fileSource) return h('div', { class: 'tl-file' }, fileLabel(file));
+  if (file.image) return renderImage(file, url, fileSource);
+  const button: HTMLButtonElement = h('button', { type: 'button', class: 'tl-file tl-file-download', title: `Download ${file.name}` }, fileLabel(file));
+  button.addEventListener('click', () =>
+    fileSource(url, true).then(
+      (source) => {
+        button.classList.remove('tl-file-unavailable');
+        h('a', { href: source, download: file.name }).click();
+      },
+      () => button.classList.add('tl-file-unavailable'),
+    ),
   );
-  return link;
+  return button;
 }
 
 export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLElement {
   const data = { seq: view.seq, kind: view.kind };
-  const time = h('time', { class: 'tl-time', datetime: view.createdAt, title: formatFullTime(view.createdAt) }, formatTime(view.createdAt));
+  const time = timeLabel(view.createdAt, 'tl-time');
   switch (view.kind) {
     case 'message':
       return h(

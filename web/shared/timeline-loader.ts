@@ -1,13 +1,28 @@
-/** Fills a Timeline from the REST API, and reads its newest items again after a reconnect. */
+/**
+ * Fills a Timeline from the REST API: its newest page first, older ones as the reader scrolls up;
+ * and reads its newest items again after a reconnect.
+ */
 import type { ApiClient } from './api-client';
 import type { Timeline } from './timeline';
+import type { TimelinePage } from './wire';
 
 const PAGE_SIZE = 100;
 /** How many of the newest items a reconnect reads again. */
 const RECENT = 50;
+/** Before every seq: a read back from here brings the newest items. */
+const NEWEST = Number.MAX_SAFE_INTEGER;
 
-/** Page by page after the last seq its pages brought (not the live items it holds). */
+/**
+ * A timeline opened for the first time gets its newest page (`loadOlder` brings the ones before).
+ * One loaded before carries on page by page after the last seq its pages brought (not the live
+ * items it holds).
+ */
 export async function loadTimeline(api: ApiClient, timeline: Timeline): Promise<void> {
+  if (timeline.loadedThrough === 0) {
+    const page = await readBack(api, timeline, NEWEST);
+    timeline.loadedThrough = page.items.at(-1)?.seq ?? 0;
+    return;
+  }
   for (;;) {
     const page = await api.timeline(timeline.conversationId, { afterSeq: timeline.loadedThrough, limit: PAGE_SIZE });
     timeline.upsertAll(page.items);
@@ -15,6 +30,28 @@ export async function loadTimeline(api: ApiClient, timeline: Timeline): Promise<
     if (last) timeline.loadedThrough = Math.max(timeline.loadedThrough, last.seq);
     if (!page.hasNextPage || !last) return;
   }
+}
+
+/** The page before the first item loaded, when there is one; true when the timeline changed meanwhile. */
+export async function loadOlder(api: ApiClient, timeline: Timeline): Promise<boolean> {
+  if (!timeline.hasOlder) return false;
+  const version = timeline.version;
+  await readBack(api, timeline, timeline.loadedFrom);
+  return timeline.version !== version;
+}
+
+/**
+ * Reads the page before `beforeSeq` into the timeline (an item the socket changed meanwhile keeps
+ * the socket's version) and notes where it began.
+ */
+async function readBack(api: ApiClient, timeline: Timeline, beforeSeq: number): Promise<TimelinePage> {
+  const version = timeline.version;
+  const page = await api.timeline(timeline.conversationId, { beforeSeq, limit: PAGE_SIZE });
+  timeline.upsertRead(page.items, version);
+  const first = page.items[0];
+  if (first) timeline.loadedFrom = first.seq;
+  timeline.hasOlder = first !== undefined && page.hasPreviousPage === true;
+  return page;
 }
 
 /**

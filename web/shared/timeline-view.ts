@@ -2,15 +2,19 @@
  * A scrolling list of a conversation's items that stays pinned to the newest one while the reader
  * is at the bottom. Drawn again on every change (an item, someone typing), it replaces only the
  * items whose view changed: the others stay the same elements, so a reader's text selection, a
- * tool call they opened and the images shown are kept.
+ * tool call they opened and the images shown are kept. A reader who scrolled up is told how many
+ * new messages arrived below, with a button that takes them there; one who scrolls near the start
+ * gets the older items (`loadOlder`), and keeps their place as they are drawn above.
  */
 import { h } from './dom';
-import { describeItem, type ReaderContext } from './item-view';
+import { describeItem, type ItemView, type ReaderContext } from './item-view';
 import { renderItem, type ItemActions } from './render-item';
 import type { TimelineItem } from './wire';
 
 /** Within this many pixels of the bottom counts as "reading the newest items". */
 const PINNED_SLACK_PX = 48;
+/** Within this many pixels of the top, the older items are asked for. */
+const NEAR_START_PX = 400;
 
 interface Drawn {
   /** The item's view as drawn, to compare with its view now (names learnt, an item updated). */
@@ -18,32 +22,90 @@ interface Drawn {
   element: HTMLElement;
 }
 
+/** What someone wrote (not an event or a tool call): what the count of new messages counts. */
+const WRITTEN: ReadonlySet<ItemView['kind']> = new Set(['message', 'note', 'quick_replies']);
+
 export class TimelineView {
   readonly element = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'polite' });
   private drawn = new Map<number, Drawn>();
+  /** Others' messages drawn below the reader since they were last at the end. */
+  private newBelow = 0;
+  private readonly newBelowButton = h('button', { type: 'button', class: 'tl-new-below', hidden: true, on: { click: () => this.scrollToEnd() } });
+  private loadingOlder = false;
 
+  /** `loadOlder` reads the items before the first one held, if any, and has the page draw them. */
   constructor(
     private readonly context: ReaderContext,
     private readonly actions: ItemActions = {},
-  ) {}
+    private readonly loadOlder?: () => Promise<void>,
+  ) {
+    this.element.addEventListener(
+      'scroll',
+      () => {
+        if (this.atEnd()) this.showNewBelow(0);
+        void this.loadOlderNearStart();
+      },
+      { passive: true },
+    );
+  }
 
   render(items: readonly TimelineItem[], footer?: Node): void {
-    const el = this.element;
-    const pinned = el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
+    const pinned = this.atEnd();
+    const lastDrawn = Math.max(0, ...this.drawn.keys());
+    let arrived = 0;
     const drawn = new Map<number, Drawn>();
     for (const item of items) {
       const described = describeItem(item, this.context);
       const view = JSON.stringify(described);
       const before = this.drawn.get(item.seq);
       drawn.set(item.seq, before?.view === view ? before : { view, element: renderItem(described, this.actions) });
+      if (item.seq > lastDrawn && WRITTEN.has(described.kind) && !this.context.isOwn(item.author)) arrived++;
     }
+    // A reader who scrolled up keeps the item at the top of their view where it is, whatever is drawn above it.
+    const anchor = pinned ? undefined : this.firstInView(drawn);
+    const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
     this.drawn = drawn;
-    this.place([...[...drawn.values()].map((d) => d.element), ...(footer ? [footer] : [])]);
+    this.place([...[...drawn.values()].map((d) => d.element), ...(footer ? [footer] : []), this.newBelowButton]);
     if (pinned) this.scrollToEnd();
+    else this.showNewBelow(this.newBelow + arrived);
+    if (anchor) this.element.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+    void this.loadOlderNearStart(); // Also a timeline too short to scroll.
   }
 
   scrollToEnd(): void {
     this.element.scrollTop = this.element.scrollHeight;
+    this.showNewBelow(0);
+  }
+
+  /** The first item drawn now (and kept by the drawing `next`) that reaches into the view. */
+  private firstInView(next: ReadonlyMap<number, Drawn>): HTMLElement | undefined {
+    const top = this.element.getBoundingClientRect().top;
+    for (const [seq, { element }] of this.drawn) {
+      if (next.get(seq)?.element === element && element.getBoundingClientRect().bottom > top) return element;
+    }
+    return undefined;
+  }
+
+  private async loadOlderNearStart(): Promise<void> {
+    if (!this.loadOlder || this.loadingOlder || this.element.scrollTop > NEAR_START_PX) return;
+    this.loadingOlder = true;
+    try {
+      await this.loadOlder();
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  private atEnd(): boolean {
+    const el = this.element;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
+  }
+
+  private showNewBelow(count: number): void {
+    if (count === this.newBelow) return; // The list is a live region: what is written again may be read out again.
+    this.newBelow = count;
+    this.newBelowButton.hidden = count === 0;
+    this.newBelowButton.textContent = `${count} new message${count === 1 ? '' : 's'} ↓`;
   }
 
   /** Makes the list's children exactly `nodes`, in order, touching only those not already in place. */

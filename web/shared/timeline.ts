@@ -17,6 +17,9 @@ export class Timeline {
    * beyond it, with older ones still to load: paging on after `lastSeq` would skip those.
    */
   loadedThrough = 0;
+  /** The first seq the REST pages brought, read back from the newest (timeline-loader.ts); `hasOlder`: items are left before it. */
+  loadedFrom = 0;
+  hasOlder = false;
 
   constructor(readonly conversationId: string) {}
 

@@ -46,6 +46,8 @@ export interface TimelinePage {
   items: TimelineItem[];
   nextCursor?: string | null;
   hasNextPage: boolean;
+  /** Read backwards (`beforeSeq`): whether older items are left before this page's first. */
+  hasPreviousPage?: boolean;
 }
 
 export interface ConversationPage {

@@ -15,7 +15,9 @@ export interface ChatViewOptions {
   onSend(draft: Draft): Promise<void>;
   onTyping(isTyping: boolean): void;
   onChooseReply(itemId: string, optionId: string): void;
-  fileSource(url: string): Promise<string>;
+  fileSource(url: string, again?: boolean): Promise<string>;
+  /** Reads and draws the items before the first one shown (the visitor scrolled up to it). */
+  loadOlder(): Promise<void>;
   onRate(score: number): void;
   fileLimits?: FileLimits;
 }
@@ -41,7 +43,7 @@ export class ChatView {
   readonly element: HTMLElement;
 
   constructor(private readonly options: ChatViewOptions) {
-    this.timeline = new TimelineView(options.context, { onChooseReply: options.onChooseReply, fileSource: options.fileSource });
+    this.timeline = new TimelineView(options.context, { onChooseReply: options.onChooseReply, fileSource: options.fileSource }, options.loadOlder);
     this.composer = createComposer({ placeholder: 'Write a message…', onSend: options.onSend, onTyping: options.onTyping, ...(options.fileLimits ? { fileLimits: options.fileLimits } : {}) });
     this.element = h(
       'section',

@@ -6,11 +6,12 @@ import { clientId, type NewItem } from '../shared/api-client';
 import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { itemFromDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
-import { formatTime, keepAgesCurrent } from '../shared/format';
+import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
+import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket } from '../shared/socket';
-import { loadTimeline, refreshRecent } from '../shared/timeline-loader';
+import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
 import { ChatView } from './chat-view';
 import { renderConversationList } from './conversation-list-view';
@@ -50,10 +51,10 @@ export class SupportWidget {
         this.renderList();
       },
     });
-    this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), formatTime };
+    this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), isOwn: (actor) => actor.kind === 'visitor', formatTime };
     this.files = new FileSources(session.api);
     this.live = new LiveConversations({
-      isOwn: (actor) => actor.kind === 'visitor',
+      isOwn: this.context.isOwn,
       isReading: (id) => this.isReading(id),
       onChange: (change) => this.onChange(change),
       onUnknownConversation: () => void this.refreshConversations(),
@@ -75,7 +76,7 @@ export class SupportWidget {
     host.append(h('div', { class: 'sw-root' }, this.panel, this.launcher.element));
     document.addEventListener('visibilitychange', () => this.markSeenIfReading());
     this.socket.start();
-    keepAgesCurrent(this.body);
+    keepTimesCurrent(this.body);
     await this.refreshConversations();
   }
 
@@ -124,13 +125,23 @@ export class SupportWidget {
       onSend: (draft) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft)),
       onTyping: (isTyping) => this.sendTyping(conversationId, isTyping),
       onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
-      fileSource: (url) => this.files.sourceOf(url),
+      fileSource: (url, again) => this.files.sourceOf(url, again),
+      loadOlder: () => this.showOlder(conversationId),
       onRate: (score) => void this.send(conversationId, () => ({ id: clientId('item'), type: 'rating', score })).catch(showError),
       ...(this.session.website.files ? { fileLimits: this.session.website.files } : {}),
     });
     mount(this.body, this.chat.element);
     this.renderChat();
     this.chat.focus();
+  }
+
+  /** The items before those the conversation holds, drawn once read. */
+  private async showOlder(conversationId: string): Promise<void> {
+    try {
+      if (await loadOlder(this.api, this.live.timelineOf(conversationId))) this.renderChat();
+    } catch (error) {
+      showError(error);
+    }
   }
 
   private renderChat(): void {
@@ -183,9 +194,10 @@ export class SupportWidget {
     }
   }
 
-  /** Picks up what a resume does not bring: the list, and changes to the open conversation's newest items. */
+  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed. */
   private async afterReconnect(): Promise<void> {
     const id = this.activeId;
+    retryFailedFiles(this.body);
     this.live.keepOnlyTimeline(id);
     if (id && this.live.conversations.get(id)) await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError);
     await this.refreshConversations();

@@ -80,4 +80,16 @@ describe('FileSources', () => {
     await expect(sources.sourceOf('/v1/files/gone')).rejects.toThrow('404');
     expect(fetched).toHaveLength(2);
   });
+
+  it('fetches a file that failed again when asked again, and keeps one that did not', async () => {
+    const fail = new Set(['/v1/files/flaky']);
+    const { api, fetched } = countingApi(fail);
+    const sources = new FileSources(api);
+    await expect(sources.sourceOf('/v1/files/flaky')).rejects.toThrow('404');
+    await sources.sourceOf('/v1/files/fine');
+    fail.clear();
+    expect(await sources.sourceOf('/v1/files/flaky', true)).toBe('blob:/v1/files/flaky');
+    expect(await sources.sourceOf('/v1/files/fine', true)).toBe('blob:/v1/files/fine');
+    expect(fetched).toEqual(['/v1/files/flaky', '/v1/files/fine', '/v1/files/flaky']);
+  });
 });

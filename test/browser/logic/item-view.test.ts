@@ -4,8 +4,8 @@ import { describeEvent, describeItem, itemPreview, type ReaderContext } from '..
 import { AGENT, AI, event, message, VISITOR } from './items';
 
 const names: Record<string, string> = { agent_alex: 'Sarah', ai_assistant: 'Acme Assistant' };
-const visitorReads: ReaderContext = { reader: 'visitor', nameOf: (id) => names[id] };
-const agentReads: ReaderContext = { reader: 'agent', nameOf: (id) => names[id] };
+const visitorReads: ReaderContext = { reader: 'visitor', nameOf: (id) => names[id], isOwn: (actor) => actor.kind === 'visitor' };
+const agentReads: ReaderContext = { reader: 'agent', nameOf: (id) => names[id], isOwn: (actor) => actor.kind === 'human' && actor.id === 'agent_alex' };
 
 describe('describeItem', () => {
   it("puts the reader's own messages on their side", () => {

@@ -1,42 +1,58 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../web/shared/api-client';
 import { Timeline } from '../../../web/shared/timeline';
-import { loadTimeline, refreshRecent } from '../../../web/shared/timeline-loader';
+import { loadOlder, loadTimeline, refreshRecent } from '../../../web/shared/timeline-loader';
 import { message, VISITOR } from './items';
 
-/** A conversation of `count` stored items served 100 a page, calling `onPage` as each page is read. */
-function pagedApi(count: number, onPage: (afterSeq: number) => void = () => undefined) {
-  const asked: number[] = [];
+/** A conversation of `count` stored items served 100 a page, forwards or back, calling `onPage` as each page is read. */
+function pagedApi(count: number, onPage: () => void = () => undefined) {
+  const asked: Array<{ afterSeq: number } | { beforeSeq: number }> = [];
   const api = {
-    timeline: async (_id: string, { afterSeq = 0, limit = 100 }: { afterSeq?: number; limit?: number }) => {
-      asked.push(afterSeq);
-      onPage(afterSeq);
-      const items = Array.from({ length: Math.max(0, Math.min(limit, count - afterSeq)) }, (_, i) => message(afterSeq + i + 1, VISITOR, `m${afterSeq + i + 1}`));
-      return { items, hasNextPage: afterSeq + items.length < count, nextCursor: null };
+    timeline: async (_id: string, { afterSeq, beforeSeq, limit = 100 }: { afterSeq?: number; beforeSeq?: number; limit?: number }) => {
+      asked.push(beforeSeq === undefined ? { afterSeq: afterSeq ?? 0 } : { beforeSeq });
+      onPage();
+      const [from, to] = beforeSeq === undefined ? [(afterSeq ?? 0) + 1, Math.min(count, (afterSeq ?? 0) + limit)] : [Math.max(1, Math.min(beforeSeq, count + 1) - limit), Math.min(beforeSeq - 1, count)];
+      const items = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => message(from + i, VISITOR, `m${from + i}`));
+      return { items, hasNextPage: to < count && beforeSeq === undefined, hasPreviousPage: from > 1, nextCursor: null };
     },
   } as unknown as ApiClient;
   return { api, asked };
 }
 
+const seqsOf = (timeline: Timeline) => timeline.items().map((item) => item.seq);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
 describe('loadTimeline', () => {
-  it('loads every page even when a live item newer than all of them arrives meanwhile', async () => {
+  it('opens a timeline at its newest page, keeping a live item that arrived meanwhile', async () => {
     const timeline = new Timeline('c1');
-    const { api, asked } = pagedApi(150, (afterSeq) => {
-      if (afterSeq === 0) timeline.upsert(message(151, VISITOR, 'live')); // the socket is faster than the first page
-    });
+    const { api, asked } = pagedApi(250, () => timeline.upsert(message(251, VISITOR, 'live')));
     await loadTimeline(api, timeline);
-    expect(asked).toEqual([0, 100]);
-    expect(timeline.items().map((item) => item.seq)).toEqual(Array.from({ length: 151 }, (_, i) => i + 1));
+    expect(asked).toEqual([{ beforeSeq: Number.MAX_SAFE_INTEGER }]);
+    expect(seqsOf(timeline)).toEqual(range(151, 251));
+    expect(timeline).toMatchObject({ loadedFrom: 151, hasOlder: true, loadedThrough: 250 });
   });
 
   it('carries on after what earlier loads brought', async () => {
     const timeline = new Timeline('c1');
-    const first = pagedApi(120);
-    await loadTimeline(first.api, timeline);
+    await loadTimeline(pagedApi(120).api, timeline);
     const again = pagedApi(130);
     await loadTimeline(again.api, timeline);
-    expect(again.asked).toEqual([120]);
-    expect(timeline.items()).toHaveLength(130);
+    expect(again.asked).toEqual([{ afterSeq: 120 }]);
+    expect(seqsOf(timeline)).toEqual(range(21, 130));
+  });
+});
+
+describe('loadOlder', () => {
+  it('brings the page before the first item held, until none are left', async () => {
+    const timeline = new Timeline('c1');
+    const { api, asked } = pagedApi(250);
+    await loadTimeline(api, timeline);
+    expect(await loadOlder(api, timeline)).toBe(true);
+    expect(seqsOf(timeline)).toEqual(range(51, 250));
+    expect(await loadOlder(api, timeline)).toBe(true);
+    expect(seqsOf(timeline)).toEqual(range(1, 250));
+    expect(await loadOlder(api, timeline)).toBe(false);
+    expect(asked.slice(1)).toEqual([{ beforeSeq: 151 }, { beforeSeq: 51 }]);
   });
 });
 
