@@ -243,20 +243,32 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
 
   /**
    * A second inbox, in a page whose realtime connection the test can cut: `cut()` closes its
-   * sockets and has every new one refused (as a network outage would) until `mend()`.
+   * sockets and has every new one refused (as a network outage would) until `mend()`. `sleep()`
+   * hides the page and leaves its sockets open but dead, hearing and saying nothing (a laptop whose
+   * lid was closed, a network that dropped without a word), until `wake()` shows the page again.
    */
-  async function cuttableInbox(): Promise<{ page: Page; cut(): Promise<void>; mend(): Promise<void> }> {
+  async function cuttableInbox(): Promise<{ page: Page; cut(): Promise<void>; mend(): Promise<void>; sleep(): Promise<void>; wake(): Promise<void> }> {
     const context = await browser.newContext({ viewport: DESKTOP });
     context.setDefaultTimeout(10_000);
     await context.addInitScript(() => {
       const Real = window.WebSocket;
-      const state = window as unknown as { cutOff: boolean; sockets: WebSocket[] };
+      const state = window as unknown as { cutOff: boolean; asleep: boolean; sockets: WebSocket[]; dead: Set<WebSocket> };
       state.cutOff = false;
+      state.asleep = false;
       state.sockets = [];
+      state.dead = new Set();
+      Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => (state.asleep ? 'hidden' : 'visible') });
+      Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => state.asleep });
       window.WebSocket = class extends Real {
         constructor(url: string | URL, protocols?: string | string[]) {
           super(state.cutOff ? new URL('/no-socket-here', location.href).href.replace(/^http/, 'ws') : url, protocols);
           state.sockets.push(this);
+        }
+        override addEventListener(type: string, listener: (event: Event) => void, options?: boolean | AddEventListenerOptions): void {
+          super.addEventListener(type, type === 'message' ? (event: Event) => void (state.dead.has(this) || listener(event)) : listener, options);
+        }
+        override send(data: string): void {
+          if (!state.dead.has(this)) super.send(data);
         }
       };
     });
@@ -271,6 +283,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
           for (const socket of state.sockets) socket.close();
         }),
       mend: () => page.evaluate(() => void ((window as unknown as { cutOff: boolean }).cutOff = false)),
+      sleep: () =>
+        page.evaluate(() => {
+          const state = window as unknown as { asleep: boolean; sockets: WebSocket[]; dead: Set<WebSocket> };
+          state.asleep = true;
+          for (const socket of state.sockets) state.dead.add(socket);
+          document.dispatchEvent(new Event('visibilitychange'));
+        }),
+      wake: () =>
+        page.evaluate(() => {
+          (window as unknown as { asleep: boolean }).asleep = false;
+          document.dispatchEvent(new Event('visibilitychange'));
+        }),
     };
   }
 
@@ -314,6 +338,38 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     // The list shows open conversations: not this one.
     expect(await second.page.locator(`.row[data-conversation-id="${id}"]`).count()).toBe(0);
     await second.page.context().close();
+  });
+
+  it('notices at once that the connection died while the inbox was out of sight, and shows what it missed', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Hello from the other side');
+    const second = await cuttableInbox();
+    await openInInbox(second.page, id);
+    await second.sleep();
+    await send(visitor, 'Are you awake?');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Are you awake?' }).waitFor();
+    // Looked at again: well before the heartbeat (20 s, a connection silent for two is dead) would tell.
+    await second.wake();
+    await second.page.locator('.panel-main .tl-message').filter({ hasText: 'Are you awake?' }).waitFor({ timeout: 8_000 });
+    await second.page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await second.page.context().close();
+  });
+
+  it('shows the widget offline as soon as the network drops, and live again with what it missed as soon as it is back', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Still waiting on my refund');
+    await visitor.context().setOffline(true);
+    await visitor.locator('.sw-panel.sw-offline').waitFor({ timeout: 2_000 });
+    const answer = await fetch(`${app.url}/v1/messages`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conversationId: id, item: { type: 'message', text: 'Your refund went out today' } }),
+    });
+    expect(answer.status).toBe(201);
+    await visitor.waitForTimeout(4_000); // Long enough offline for the reconnects to be spaced out.
+    await visitor.context().setOffline(false);
+    await visitor.locator('.sw-panel:not(.sw-offline)').waitFor({ timeout: 1_500 });
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Your refund went out today' }).waitFor({ timeout: 1_500 });
   });
 
   it("dates the items of an earlier day, where today's show their time only", async () => {
