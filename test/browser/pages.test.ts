@@ -425,6 +425,23 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Here is your answer' }).waitFor();
   });
 
+  it('keeps keyboard focus on the rating star that had it while the widget is drawn again', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Thanks, that solved it');
+    await openInInbox(agent, id);
+    await resolveOverApi(id);
+    const star = visitor.locator('.sw-star[data-score="4"]');
+    await star.focus();
+    // The agent types: the visitor's widget shows it, drawing the conversation again.
+    const reply = agent.locator('.panel-main .composer-input');
+    await reply.pressSequentially('Glad to hear', { delay: 20 });
+    await visitor.locator('[data-testid="typing-indicator"]').waitFor();
+    expect(await visitor.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.score)).toBe('4');
+    await visitor.keyboard.press('Enter');
+    await visitor.locator('.tl-rating').waitFor();
+    await reply.fill('');
+  });
+
   it('says what is wrong with what the agent entered when the server refuses it', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Tag me');

@@ -1,7 +1,7 @@
 /** One conversation inside the widget: header, timeline, typing line, rating stars and composer. */
 import { createComposer, type Composer, type Draft } from '../shared/composer';
 import type { FileLimits } from '../shared/file-limits';
-import { h } from '../shared/dom';
+import { h, mountKeepingFocus } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
 import { TimelineView } from '../shared/timeline-view';
 import { renderTypingIndicator } from '../shared/typing-indicator';
@@ -38,6 +38,8 @@ export class ChatView {
   private readonly timeline: TimelineView;
   private readonly composer: Composer;
   private readonly status = h('span', { class: 'sw-status' });
+  /** Drawn again in place, so a keyboard user on a rating star stays on it. */
+  private readonly footer = h('div', { class: 'tl-footer' });
   readonly element: HTMLElement;
 
   constructor(private readonly options: ChatViewOptions) {
@@ -59,13 +61,8 @@ export class ChatView {
 
   render({ conversation, items, typists }: ChatState): void {
     this.status.textContent = statusLine(conversation, this.options.context.nameOf);
-    const footer = h(
-      'div',
-      { class: 'tl-footer' },
-      renderTypingIndicator(typists),
-      shouldAskForRating(conversation?.status, items) && renderRatingPrompt(this.options.onRate),
-    );
-    this.timeline.render(items, footer.childElementCount > 0 ? footer : undefined);
+    mountKeepingFocus(this.footer, renderTypingIndicator(typists), shouldAskForRating(conversation?.status, items) && renderRatingPrompt(this.options.onRate));
+    this.timeline.render(items, this.footer.childElementCount > 0 ? this.footer : undefined);
   }
 
   focus(): void {
