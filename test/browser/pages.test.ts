@@ -3,7 +3,7 @@
  * do when things happen at awkward moments (files, sends under way, reconnects, two tabs).
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
 import { startTestApp } from './support/app';
@@ -192,6 +192,30 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await input.inputValue()).toBe('');
     expect(await visitor.locator('.composer-attached').isHidden()).toBe(true);
     expect(await visitor.evaluate(() => document.activeElement?.classList.contains('composer-input'))).toBe(true);
+  });
+
+  it('leaves keyboard focus where the agent moved it while a message was on its way', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Is my order shipped?');
+    await openInInbox(agent, id);
+    const release = await holdRequests(agent, '**/v1/messages');
+    await send(agent, 'Let me check');
+    // Meanwhile the agent turns to the list's tag filter and types in it.
+    const tag = agent.locator('input[name="tag"]');
+    onTestFinished(async () => {
+      // Emptied (and applied, had it been): the other tests read the whole list.
+      await tag.fill('');
+      await tag.press('Enter');
+      await agent.unroute('**/v1/messages');
+    });
+    await tag.focus();
+    await agent.keyboard.type('vi');
+    release();
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'Let me check' }).waitFor();
+    await agent.locator('.panel-main .composer:not([aria-busy])').waitFor();
+    await agent.keyboard.type('p');
+    expect(await tag.inputValue()).toBe('vip');
+    expect(await agent.locator('.panel-main .composer-input').inputValue()).toBe('');
   });
 
   it('keeps a message whose send failed until Retry, and stores it once also when the server had stored it and only its answer was lost', async () => {

@@ -3,7 +3,8 @@
  * A message leaves the box when sent; the next can be written and sent meanwhile, and goes right
  * after it. A send that fails stops the line: what is not sent waits, each message as it was
  * written (a note stays a note), until the writer retries (with the same item ids, so a message the
- * server stored although its answer was lost is not stored twice) or discards it.
+ * server stored although its answer was lost is not stored twice) or discards it. When the line has
+ * gone, focus comes back to the box if it is still in the composer (or nowhere).
  * The + button attaches one file to the next message (sent with or without text); with
  * `fileLimits`, one the server would refuse is refused when picked. With
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
@@ -114,7 +115,9 @@ export function createComposer(options: ComposerOptions): Composer {
     sending = false;
     form.removeAttribute('aria-busy');
     showUnsent();
-    input.focus();
+    // Back to the box, unless the writer went on to something else while the line went (a long upload, say).
+    const focused = document.activeElement;
+    if (form.isConnected && (!focused || focused === document.body || form.contains(focused))) input.focus();
   };
   const submit = (): void => {
     const text = input.value.trim();
