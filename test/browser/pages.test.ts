@@ -218,14 +218,17 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await agent.locator('.panel-main .composer-input').inputValue()).toBe('');
   });
 
-  it('keeps a message whose send failed until Retry, and stores it once also when the server had stored it and only its answer was lost', async () => {
-    const visitor = await newVisitor();
-    const id = await startConversation(visitor, 'Hello there');
-    // The server stores the message; its answer is lost on the way (a proxy's 502).
-    await visitor.route('**/v1/messages', async (route) => {
+  /** The server stores each message the page sends; its answer is lost on the way (a proxy's 502). */
+  const storeButLoseAnswers = (page: Page) =>
+    page.route('**/v1/messages', async (route) => {
       await route.fetch();
       await route.fulfill({ status: 502, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Bad gateway' } }) });
     });
+
+  it('keeps a message whose send failed until Retry, and stores it once also when the server had stored it and only its answer was lost', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Hello there');
+    await storeButLoseAnswers(visitor);
     await send(visitor, 'Are you still there?');
     await visitor.locator('.composer-unsent').filter({ hasText: '1 message not sent' }).waitFor();
     expect(await visitor.locator('.composer-input').inputValue()).toBe('');
@@ -263,6 +266,123 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       (r) => r.json() as Promise<{ items: Array<{ type: string; visibility: string; text?: string }> }>,
     );
     expect(stored.items.filter((item) => item.text?.startsWith('Looks like a fraud'))).toEqual([expect.objectContaining({ type: 'note', visibility: 'private' })]);
+  });
+
+  /** The items stored in a conversation, as the team reads them. */
+  const storedItems = (conversationId: string) =>
+    fetch(`${app.url}/v1/conversations/${conversationId}/timeline?limit=100`, { headers: { Authorization: `Bearer ${app.keys.secretKey}` } })
+      .then((r) => r.json() as Promise<{ items: Array<{ type: string; visibility: string; text?: string; parts?: Array<{ type: string; text?: string; filename?: string }> }> }>)
+      .then(({ items }) => items);
+
+  it('keeps the messages not sent and the text being written when the visitor goes back to the list, and across a reload', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'I have a screenshot for you');
+    await storeButLoseAnswers(visitor); // Its file is uploaded first.
+    await visitor.locator('.composer-file-input').setInputFiles(png('screen.png', 40, 30));
+    await send(visitor, 'here it is');
+    const unsent = visitor.locator('.sw-chat .composer-unsent');
+    await unsent.filter({ hasText: '1 message not sent' }).waitFor();
+    await send(visitor, 'and one more thing');
+    await unsent.filter({ hasText: '2 messages not sent' }).waitFor();
+    await visitor.locator('.composer-input').fill('I was about to say');
+    const expectKept = async () => {
+      await unsent.filter({ hasText: '2 messages not sent' }).waitFor();
+      expect(await visitor.locator('.composer-input').inputValue()).toBe('I was about to say');
+    };
+
+    await visitor.locator('.sw-back').click();
+    await visitor.locator(`.sw-conversation[data-conversation-id="${id}"]`).click();
+    await expectKept();
+
+    await visitor.unroute('**/v1/messages');
+    await visitor.reload();
+    await visitor.locator('.sw-launcher').click();
+    await visitor.locator(`.sw-conversation[data-conversation-id="${id}"]`).click();
+    await expectKept();
+    const uploads: string[] = [];
+    visitor.on('request', (request) => void (request.url().includes('/v1/files?') && uploads.push(request.url())));
+    await visitor.locator('.composer-retry').click();
+    await unsent.waitFor({ state: 'hidden' });
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'and one more thing' }).waitFor();
+    const items = await storedItems(id);
+    // Stored once, with the file uploaded before the reload: the retry carried its item id and the file's.
+    const screenshots = items.filter((item) => item.parts?.some((part) => part.text === 'here it is'));
+    expect(screenshots).toHaveLength(1);
+    expect(screenshots[0]?.parts?.some((part) => part.type === 'file')).toBe(true);
+    expect(uploads).toEqual([]);
+    expect(items.filter((item) => item.text === 'and one more thing')).toHaveLength(1);
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('I was about to say');
+  });
+
+  it('keeps a new conversation whose first message was not sent for when the visitor starts one again, also after a reload', async () => {
+    const visitor = await newVisitor();
+    const startNew = () => visitor.getByRole('button', { name: 'New conversation' }).click();
+    await startNew();
+    await visitor.route('**/v1/conversations', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Try again' } }) })
+        : route.fallback(),
+    );
+    await send(visitor, 'My very first question');
+    const unsent = visitor.locator('.sw-chat .composer-unsent').filter({ hasText: '1 message not sent' });
+    await unsent.waitFor();
+    await visitor.locator('.composer-input').fill('and a detail');
+    await visitor.locator('.sw-back').click();
+    await startNew();
+    await unsent.waitFor();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('and a detail');
+
+    await visitor.unroute('**/v1/conversations');
+    await visitor.reload();
+    await visitor.locator('.sw-launcher').click();
+    await startNew();
+    await unsent.waitFor();
+    await visitor.locator('.composer-retry').click();
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'My very first question' }).waitFor();
+    // Created now: the next "New conversation" is another, empty one.
+    await visitor.locator('.sw-back').click();
+    await visitor.locator('.sw-conversation').filter({ hasText: 'My very first question' }).waitFor();
+    await startNew();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('');
+    expect(await visitor.locator('.sw-chat .tl-message').count()).toBe(0);
+  });
+
+  it("keeps each conversation's messages not sent and the note being written while the agent opens another, and across a reload", async () => {
+    const first = await startConversation(await newVisitor(), 'My parcel is late');
+    const second = await startConversation(await newVisitor(), 'Where is my refund?');
+    await openInInbox(agent, first);
+    const composer = agent.locator('.panel-main .composer');
+    await agent.route('**/v1/messages', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Try again' } }) }),
+    );
+    await send(agent, 'It left the warehouse yesterday');
+    await composer.locator('.composer-unsent').filter({ hasText: '1 message not sent' }).waitFor();
+    await composer.locator('.composer-note-toggle').check();
+    await composer.locator('.composer-input').fill('Carrier is slow this week');
+    const composerShows = async () => ({
+      unsent: (await composer.locator('.composer-unsent').isVisible()) && (await composer.locator('.composer-unsent').textContent()),
+      text: await composer.locator('.composer-input').inputValue(),
+      asNote: await composer.locator('.composer-note-toggle').isChecked(),
+    });
+    const kept = { unsent: expect.stringContaining('1 message not sent'), text: 'Carrier is slow this week', asNote: true };
+
+    await openInInbox(agent, second);
+    expect(await composerShows()).toEqual({ unsent: false, text: '', asNote: false });
+    await openInInbox(agent, first);
+    expect(await composerShows()).toEqual(kept);
+
+    await agent.unroute('**/v1/messages');
+    await agent.reload();
+    await agent.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await openInInbox(agent, first);
+    expect(await composerShows()).toEqual(kept);
+    await composer.locator('.composer-retry').click();
+    await composer.locator('.composer-unsent').waitFor({ state: 'hidden' });
+    await composer.locator('.composer-input').press('Enter');
+    await agent.locator('.panel-main .tl-note').filter({ hasText: 'Carrier is slow' }).waitFor();
+    const items = await storedItems(first);
+    expect(items.filter((item) => item.text === 'It left the warehouse yesterday')).toEqual([expect.objectContaining({ type: 'message', visibility: 'public' })]);
+    expect(items.filter((item) => item.text === 'Carrier is slow this week')).toEqual([expect.objectContaining({ type: 'note', visibility: 'private' })]);
   });
 
   /**

@@ -1,8 +1,9 @@
 /** One conversation inside the widget: header, timeline, typing line, rating stars and composer. */
-import { createComposer, type Composer, type Draft } from '../shared/composer';
+import { createComposer, type Composer } from '../shared/composer';
 import type { FileLimits } from '../shared/file-limits';
 import { h, mountKeepingFocus } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
+import type { Outbox } from '../shared/outbox';
 import { TimelineView } from '../shared/timeline-view';
 import { renderTypingIndicator } from '../shared/typing-indicator';
 import type { Conversation, TimelineItem } from '../shared/wire';
@@ -12,7 +13,8 @@ import { shouldAskForRating } from './rating-state';
 export interface ChatViewOptions {
   context: ReaderContext;
   onBack(): void;
-  onSend(draft: Draft): Promise<void>;
+  /** The conversation's outbox: what the visitor writes and sends there. */
+  outbox: Outbox;
   onTyping(isTyping: boolean): void;
   onChooseReply(itemId: string, optionId: string): void;
   fileSource(url: string): Promise<string>;
@@ -44,7 +46,7 @@ export class ChatView {
 
   constructor(private readonly options: ChatViewOptions) {
     this.timeline = new TimelineView(options.context, { onChooseReply: options.onChooseReply, fileSource: options.fileSource });
-    this.composer = createComposer({ placeholder: 'Write a message…', onSend: options.onSend, onTyping: options.onTyping, ...(options.fileLimits ? { fileLimits: options.fileLimits } : {}) });
+    this.composer = createComposer({ placeholder: 'Write a message…', outbox: options.outbox, onTyping: options.onTyping, ...(options.fileLimits ? { fileLimits: options.fileLimits } : {}) });
     this.element = h(
       'section',
       { class: 'sw-chat' },
