@@ -512,8 +512,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(answer.status).toBe(201);
     await visitor.waitForTimeout(4_000); // Long enough offline for the reconnects to be spaced out.
     await visitor.context().setOffline(false);
-    await visitor.locator('.sw-panel:not(.sw-offline)').waitFor({ timeout: 1_500 });
-    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Your refund went out today' }).waitFor({ timeout: 1_500 });
+    await visitor.locator('.sw-panel:not(.sw-offline)').waitFor({ timeout: 2_000 });
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Your refund went out today' }).waitFor({ timeout: 2_000 });
   });
 
   it("dates the items of an earlier day, where today's show their time only", async () => {
