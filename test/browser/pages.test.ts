@@ -3,7 +3,7 @@
  * do when things happen at awkward moments (files, sends under way, reconnects, two tabs).
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
 import { startTestApp } from './support/app';
@@ -198,14 +198,41 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await visitor.evaluate(() => document.activeElement?.classList.contains('composer-input'))).toBe(true);
   });
 
-  it('keeps a message whose send failed until Retry, and stores it once also when the server had stored it and only its answer was lost', async () => {
+  it('leaves keyboard focus where the agent moved it while a message was on its way', async () => {
     const visitor = await newVisitor();
-    const id = await startConversation(visitor, 'Hello there');
-    // The server stores the message; its answer is lost on the way (a proxy's 502).
-    await visitor.route('**/v1/messages', async (route) => {
+    const id = await startConversation(visitor, 'Is my order shipped?');
+    await openInInbox(agent, id);
+    const release = await holdRequests(agent, '**/v1/messages');
+    await send(agent, 'Let me check');
+    // Meanwhile the agent turns to the list's tag filter and types in it.
+    const tag = agent.locator('input[name="tag"]');
+    onTestFinished(async () => {
+      // Emptied (and applied, had it been): the other tests read the whole list.
+      await tag.fill('');
+      await tag.press('Enter');
+      await agent.unroute('**/v1/messages');
+    });
+    await tag.focus();
+    await agent.keyboard.type('vi');
+    release();
+    await agent.locator('.panel-main .tl-message').filter({ hasText: 'Let me check' }).waitFor();
+    await agent.locator('.panel-main .composer:not([aria-busy])').waitFor();
+    await agent.keyboard.type('p');
+    expect(await tag.inputValue()).toBe('vip');
+    expect(await agent.locator('.panel-main .composer-input').inputValue()).toBe('');
+  });
+
+  /** The server stores each message the page sends; its answer is lost on the way (a proxy's 502). */
+  const storeButLoseAnswers = (page: Page) =>
+    page.route('**/v1/messages', async (route) => {
       await route.fetch();
       await route.fulfill({ status: 502, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Bad gateway' } }) });
     });
+
+  it('keeps a message whose send failed until Retry, and stores it once also when the server had stored it and only its answer was lost', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Hello there');
+    await storeButLoseAnswers(visitor);
     await send(visitor, 'Are you still there?');
     await visitor.locator('.composer-unsent').filter({ hasText: '1 message not sent' }).waitFor();
     expect(await visitor.locator('.composer-input').inputValue()).toBe('');
@@ -245,22 +272,151 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(stored.items.filter((item) => item.text?.startsWith('Looks like a fraud'))).toEqual([expect.objectContaining({ type: 'note', visibility: 'private' })]);
   });
 
+  /** The items stored in a conversation, as the team reads them. */
+  const storedItems = (conversationId: string) =>
+    fetch(`${app.url}/v1/conversations/${conversationId}/timeline?limit=100`, { headers: { Authorization: `Bearer ${app.keys.secretKey}` } })
+      .then((r) => r.json() as Promise<{ items: Array<{ type: string; visibility: string; text?: string; parts?: Array<{ type: string; text?: string; filename?: string }> }> }>)
+      .then(({ items }) => items);
+
+  it('keeps the messages not sent and the text being written when the visitor goes back to the list, and across a reload', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'I have a screenshot for you');
+    await storeButLoseAnswers(visitor); // Its file is uploaded first.
+    await visitor.locator('.composer-file-input').setInputFiles(png('screen.png', 40, 30));
+    await send(visitor, 'here it is');
+    const unsent = visitor.locator('.sw-chat .composer-unsent');
+    await unsent.filter({ hasText: '1 message not sent' }).waitFor();
+    await send(visitor, 'and one more thing');
+    await unsent.filter({ hasText: '2 messages not sent' }).waitFor();
+    await visitor.locator('.composer-input').fill('I was about to say');
+    const expectKept = async () => {
+      await unsent.filter({ hasText: '2 messages not sent' }).waitFor();
+      expect(await visitor.locator('.composer-input').inputValue()).toBe('I was about to say');
+    };
+
+    await visitor.locator('.sw-back').click();
+    await visitor.locator(`.sw-conversation[data-conversation-id="${id}"]`).click();
+    await expectKept();
+
+    await visitor.unroute('**/v1/messages');
+    await visitor.reload();
+    await visitor.locator('.sw-launcher').click();
+    await visitor.locator(`.sw-conversation[data-conversation-id="${id}"]`).click();
+    await expectKept();
+    const uploads: string[] = [];
+    visitor.on('request', (request) => void (request.url().includes('/v1/files?') && uploads.push(request.url())));
+    await visitor.locator('.composer-retry').click();
+    await unsent.waitFor({ state: 'hidden' });
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'and one more thing' }).waitFor();
+    const items = await storedItems(id);
+    // Stored once, with the file uploaded before the reload: the retry carried its item id and the file's.
+    const screenshots = items.filter((item) => item.parts?.some((part) => part.text === 'here it is'));
+    expect(screenshots).toHaveLength(1);
+    expect(screenshots[0]?.parts?.some((part) => part.type === 'file')).toBe(true);
+    expect(uploads).toEqual([]);
+    expect(items.filter((item) => item.text === 'and one more thing')).toHaveLength(1);
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('I was about to say');
+  });
+
+  it('keeps a new conversation whose first message was not sent for when the visitor starts one again, also after a reload', async () => {
+    const visitor = await newVisitor();
+    const startNew = () => visitor.getByRole('button', { name: 'New conversation' }).click();
+    await startNew();
+    await visitor.route('**/v1/conversations', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Try again' } }) })
+        : route.fallback(),
+    );
+    await send(visitor, 'My very first question');
+    const unsent = visitor.locator('.sw-chat .composer-unsent').filter({ hasText: '1 message not sent' });
+    await unsent.waitFor();
+    await visitor.locator('.composer-input').fill('and a detail');
+    await visitor.locator('.sw-back').click();
+    await startNew();
+    await unsent.waitFor();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('and a detail');
+
+    await visitor.unroute('**/v1/conversations');
+    await visitor.reload();
+    await visitor.locator('.sw-launcher').click();
+    await startNew();
+    await unsent.waitFor();
+    await visitor.locator('.composer-retry').click();
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'My very first question' }).waitFor();
+    // Created now: the next "New conversation" is another, empty one.
+    await visitor.locator('.sw-back').click();
+    await visitor.locator('.sw-conversation').filter({ hasText: 'My very first question' }).waitFor();
+    await startNew();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('');
+    expect(await visitor.locator('.sw-chat .tl-message').count()).toBe(0);
+  });
+
+  it("keeps each conversation's messages not sent and the note being written while the agent opens another, and across a reload", async () => {
+    const first = await startConversation(await newVisitor(), 'My parcel is late');
+    const second = await startConversation(await newVisitor(), 'Where is my refund?');
+    await openInInbox(agent, first);
+    const composer = agent.locator('.panel-main .composer');
+    await agent.route('**/v1/messages', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Try again' } }) }),
+    );
+    await send(agent, 'It left the warehouse yesterday');
+    await composer.locator('.composer-unsent').filter({ hasText: '1 message not sent' }).waitFor();
+    await composer.locator('.composer-note-toggle').check();
+    await composer.locator('.composer-input').fill('Carrier is slow this week');
+    const composerShows = async () => ({
+      unsent: (await composer.locator('.composer-unsent').isVisible()) && (await composer.locator('.composer-unsent').textContent()),
+      text: await composer.locator('.composer-input').inputValue(),
+      asNote: await composer.locator('.composer-note-toggle').isChecked(),
+    });
+    const kept = { unsent: expect.stringContaining('1 message not sent'), text: 'Carrier is slow this week', asNote: true };
+
+    await openInInbox(agent, second);
+    expect(await composerShows()).toEqual({ unsent: false, text: '', asNote: false });
+    await openInInbox(agent, first);
+    expect(await composerShows()).toEqual(kept);
+
+    await agent.unroute('**/v1/messages');
+    await agent.reload();
+    await agent.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await openInInbox(agent, first);
+    expect(await composerShows()).toEqual(kept);
+    await composer.locator('.composer-retry').click();
+    await composer.locator('.composer-unsent').waitFor({ state: 'hidden' });
+    await composer.locator('.composer-input').press('Enter');
+    await agent.locator('.panel-main .tl-note').filter({ hasText: 'Carrier is slow' }).waitFor();
+    const items = await storedItems(first);
+    expect(items.filter((item) => item.text === 'It left the warehouse yesterday')).toEqual([expect.objectContaining({ type: 'message', visibility: 'public' })]);
+    expect(items.filter((item) => item.text === 'Carrier is slow this week')).toEqual([expect.objectContaining({ type: 'note', visibility: 'private' })]);
+  });
+
   /**
    * A second inbox, in a page whose realtime connection the test can cut: `cut()` closes its
-   * sockets and has every new one refused (as a network outage would) until `mend()`.
+   * sockets and has every new one refused (as a network outage would) until `mend()`. `sleep()`
+   * hides the page and leaves its sockets open but dead, hearing and saying nothing (a laptop whose
+   * lid was closed, a network that dropped without a word), until `wake()` shows the page again.
    */
-  async function cuttableInbox(): Promise<{ page: Page; cut(): Promise<void>; mend(): Promise<void> }> {
+  async function cuttableInbox(): Promise<{ page: Page; cut(): Promise<void>; mend(): Promise<void>; sleep(): Promise<void>; wake(): Promise<void> }> {
     const context = await browser.newContext({ viewport: DESKTOP });
     context.setDefaultTimeout(10_000);
     await context.addInitScript(() => {
       const Real = window.WebSocket;
-      const state = window as unknown as { cutOff: boolean; sockets: WebSocket[] };
+      const state = window as unknown as { cutOff: boolean; asleep: boolean; sockets: WebSocket[]; dead: Set<WebSocket> };
       state.cutOff = false;
+      state.asleep = false;
       state.sockets = [];
+      state.dead = new Set();
+      Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => (state.asleep ? 'hidden' : 'visible') });
+      Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => state.asleep });
       window.WebSocket = class extends Real {
         constructor(url: string | URL, protocols?: string | string[]) {
           super(state.cutOff ? new URL('/no-socket-here', location.href).href.replace(/^http/, 'ws') : url, protocols);
           state.sockets.push(this);
+        }
+        override addEventListener(type: string, listener: (event: Event) => void, options?: boolean | AddEventListenerOptions): void {
+          super.addEventListener(type, type === 'message' ? (event: Event) => void (state.dead.has(this) || listener(event)) : listener, options);
+        }
+        override send(data: string): void {
+          if (!state.dead.has(this)) super.send(data);
         }
       };
     });
@@ -275,6 +431,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
           for (const socket of state.sockets) socket.close();
         }),
       mend: () => page.evaluate(() => void ((window as unknown as { cutOff: boolean }).cutOff = false)),
+      sleep: () =>
+        page.evaluate(() => {
+          const state = window as unknown as { asleep: boolean; sockets: WebSocket[]; dead: Set<WebSocket> };
+          state.asleep = true;
+          for (const socket of state.sockets) state.dead.add(socket);
+          document.dispatchEvent(new Event('visibilitychange'));
+        }),
+      wake: () =>
+        page.evaluate(() => {
+          (window as unknown as { asleep: boolean }).asleep = false;
+          document.dispatchEvent(new Event('visibilitychange'));
+        }),
     };
   }
 
@@ -318,6 +486,38 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     // The list shows open conversations: not this one.
     expect(await second.page.locator(`.row[data-conversation-id="${id}"]`).count()).toBe(0);
     await second.page.context().close();
+  });
+
+  it('notices at once that the connection died while the inbox was out of sight, and shows what it missed', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Hello from the other side');
+    const second = await cuttableInbox();
+    await openInInbox(second.page, id);
+    await second.sleep();
+    await send(visitor, 'Are you awake?');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Are you awake?' }).waitFor();
+    // Looked at again: well before the heartbeat (20 s, a connection silent for two is dead) would tell.
+    await second.wake();
+    await second.page.locator('.panel-main .tl-message').filter({ hasText: 'Are you awake?' }).waitFor({ timeout: 8_000 });
+    await second.page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await second.page.context().close();
+  });
+
+  it('shows the widget offline as soon as the network drops, and live again with what it missed as soon as it is back', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Still waiting on my refund');
+    await visitor.context().setOffline(true);
+    await visitor.locator('.sw-panel.sw-offline').waitFor({ timeout: 2_000 });
+    const answer = await fetch(`${app.url}/v1/messages`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conversationId: id, item: { type: 'message', text: 'Your refund went out today' } }),
+    });
+    expect(answer.status).toBe(201);
+    await visitor.waitForTimeout(4_000); // Long enough offline for the reconnects to be spaced out.
+    await visitor.context().setOffline(false);
+    await visitor.locator('.sw-panel:not(.sw-offline)').waitFor({ timeout: 2_000 });
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Your refund went out today' }).waitFor({ timeout: 2_000 });
   });
 
   it("dates the items of an earlier day, where today's show their time only", async () => {
@@ -371,6 +571,23 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedConversation(visitor)).toBe(first);
     await visitor.keyboard.press('Enter');
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Here is your answer' }).waitFor();
+  });
+
+  it('keeps keyboard focus on the rating star that had it while the widget is drawn again', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Thanks, that solved it');
+    await openInInbox(agent, id);
+    await resolveOverApi(id);
+    const star = visitor.locator('.sw-star[data-score="4"]');
+    await star.focus();
+    // The agent types: the visitor's widget shows it, drawing the conversation again.
+    const reply = agent.locator('.panel-main .composer-input');
+    await reply.pressSequentially('Glad to hear', { delay: 20 });
+    await visitor.locator('[data-testid="typing-indicator"]').waitFor();
+    expect(await visitor.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.score)).toBe('4');
+    await visitor.keyboard.press('Enter');
+    await visitor.locator('.tl-rating').waitFor();
+    await reply.fill('');
   });
 
   it('says what is wrong with what the agent entered when the server refuses it', async () => {

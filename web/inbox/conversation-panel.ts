@@ -2,9 +2,10 @@
  * The open conversation: header with its state, the full timeline (private notes and AI tool calls
  * included, styled apart), the composer with its note switch, and the controls beside it.
  */
-import { createComposer, type Draft } from '../shared/composer';
+import { createComposer } from '../shared/composer';
 import { h, mount } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
+import type { Outbox } from '../shared/outbox';
 import { TimelineView } from '../shared/timeline-view';
 import { renderTypingIndicator } from '../shared/typing-indicator';
 import type { Conversation, TeamMemberInfo, TimelineItem } from '../shared/wire';
@@ -15,7 +16,8 @@ export interface ConversationPanelOptions {
   context: ReaderContext;
   me: string;
   actions: ControlActions;
-  onSend(draft: Draft): Promise<void>;
+  /** The conversation's outbox: what the agent writes and sends there. */
+  outbox: Outbox;
   fileSource(url: string, again?: boolean): Promise<string>;
   /** Reads and draws the items before the first one shown (the agent scrolled up to it). */
   loadOlder(): Promise<void>;
@@ -31,7 +33,7 @@ export class ConversationPanel {
 
   constructor(private readonly options: ConversationPanelOptions) {
     this.timeline = new TimelineView(options.context, { fileSource: options.fileSource }, options.loadOlder);
-    const composer = createComposer({ placeholder: 'Reply to the visitor…', onSend: options.onSend, onTyping: options.onTyping, noteToggle: true });
+    const composer = createComposer({ placeholder: 'Reply to the visitor…', outbox: options.outbox, onTyping: options.onTyping, noteToggle: true });
     this.element = h(
       'div',
       { class: 'panel' },

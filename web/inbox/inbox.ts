@@ -12,6 +12,8 @@ import { FileSources } from '../shared/file-sources';
 import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
+import type { Draft } from '../shared/outbox';
+import { Outboxes } from '../shared/outboxes';
 import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
@@ -31,6 +33,8 @@ export class Inbox {
   private readonly files: FileSources;
   private readonly live: LiveConversations;
   private readonly socket: RealtimeSocket;
+  /** What the agent writes and sends, per conversation, kept while another is open and across a reload. */
+  private readonly outboxes: Outboxes;
   private team: TeamMemberInfo[] = [];
   /** People no longer on the team, whom older timelines still name. */
   private formerMembers: Array<Pick<TeamMemberInfo, 'id' | 'name'>> = [];
@@ -49,6 +53,7 @@ export class Inbox {
   constructor(private readonly session: AgentSession) {
     this.api = agentApi(session);
     this.files = new FileSources(this.api);
+    this.outboxes = new Outboxes({ storageKey: `support-inbox:outboxes:${session.agentId}`, deliver: (id, draft) => this.sendDraft(id, draft) });
     this.live = new LiveConversations({
       isOwn: this.context.isOwn,
       isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
@@ -184,12 +189,7 @@ export class Inbox {
       context: this.context,
       me: this.me,
       actions: this.controlActions(id),
-      onSend: async (draft) => {
-        const { item } = await this.api.postItem(id, await itemFromDraft(this.api, id, draft));
-        this.live.receiveItem(item);
-        // What the agent just sent is shown, also when they had scrolled up to read.
-        if (this.selectedId === id) this.panel?.scrollToEnd();
-      },
+      outbox: this.outboxes.of(id),
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
       fileSource: (url, again) => this.files.sourceOf(url, again),
       loadOlder: () => this.showOlder(id),
@@ -205,6 +205,13 @@ export class Inbox {
     }
     this.renderTimeline();
     this.markSeen();
+  }
+
+  private async sendDraft(id: string, draft: Draft): Promise<void> {
+    const { item } = await this.api.postItem(id, await itemFromDraft(this.api, id, draft));
+    this.live.receiveItem(item);
+    // What the agent just sent is shown, also when they had scrolled up to read.
+    if (this.selectedId === id) this.panel?.scrollToEnd();
   }
 
   // Team
@@ -313,6 +320,7 @@ export class Inbox {
   /** Signed in with a member token, signing out revokes it (best effort: it expires anyway). */
   private async signOut(): Promise<void> {
     this.socket.stop();
+    this.outboxes.clear(); // Nothing of theirs is left for whoever signs in next in this tab.
     const tokenId = memberTokenIdOf(this.session);
     if (tokenId) await this.api.revokeMemberToken(this.session.agentId, tokenId).catch(() => undefined);
     clearAgentSession();

@@ -1,33 +1,26 @@
 /**
  * The message box: Enter sends, Shift+Enter breaks the line, typing is signalled to the other side.
- * A message leaves the box when sent; the next can be written and sent meanwhile, and goes right
- * after it. A send that fails stops the line: what is not sent waits, each message as it was
- * written (a note stays a note), until the writer retries (with the same item ids, so a message the
- * server stored although its answer was lost is not stored twice) or discards it.
+ * It shows a conversation's `Outbox`, which keeps what is written and sent there while the reader
+ * is elsewhere: a message leaves the box when sent, the next can be written and sent meanwhile, and
+ * a send that fails stops the line, showing how many messages are not sent, until the writer
+ * retries or discards them. When the line has gone, focus comes back to the box if it is still in
+ * the composer (or nowhere): a reader who went on to another control is not pulled back.
  * The + button attaches one file to the next message (sent with or without text); with
  * `fileLimits`, one the server would refuse is refused when picked. With
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
  * signalled as typing.
  */
-import { clientId } from './api-client';
 import { h } from './dom';
 import { fileRefusal, type FileLimits } from './file-limits';
 import { formatBytes } from './format';
+import type { Outbox } from './outbox';
 import { showError } from './toast';
 import { TypingSignal } from './typing';
 
-/** What the composer hands over when the writer sends. */
-export interface Draft {
-  /** The item's id, made when it is sent: its retries carry it too. */
-  id: string;
-  text: string;
-  asNote: boolean;
-  file?: File;
-}
-
 export interface ComposerOptions {
   placeholder: string;
-  onSend(draft: Draft): Promise<void>;
+  /** The conversation's outbox: what is written and sent there. */
+  outbox: Outbox;
   onTyping(isTyping: boolean): void;
   noteToggle?: boolean;
   /** The server's upload limits, when known. */
@@ -64,19 +57,22 @@ export function createComposer(options: ComposerOptions): Composer {
     send,
   );
 
-  let file: File | undefined;
-  const setFile = (chosen: File | undefined) => {
-    file = chosen;
+  const { outbox } = options;
+  const showFile = (file: File | undefined) => {
     picker.value = '';
-    attached.hidden = !chosen;
+    attached.hidden = !file;
     attached.replaceChildren(
-      ...(chosen
+      ...(file
         ? [
-            h('span', { class: 'composer-file-name' }, `📎 ${chosen.name} · ${formatBytes(chosen.size)}`),
-            h('button', { type: 'button', class: 'composer-file-remove', 'aria-label': `Remove ${chosen.name}`, on: { click: () => setFile(undefined) } }, '×'),
+            h('span', { class: 'composer-file-name' }, `📎 ${file.name} · ${formatBytes(file.size)}`),
+            h('button', { type: 'button', class: 'composer-file-remove', 'aria-label': `Remove ${file.name}`, on: { click: () => chooseFile(undefined) } }, '×'),
           ]
         : []),
     );
+  };
+  const chooseFile = (file: File | undefined) => {
+    outbox.write({ file });
+    showFile(file);
   };
 
   const isNote = () => options.noteToggle === true && note.checked;
@@ -85,60 +81,46 @@ export function createComposer(options: ComposerOptions): Composer {
     input.placeholder = isNote() ? 'Private note (only the team sees it)…' : options.placeholder;
     if (isNote()) typing.stop();
   };
+  /** The box as the outbox has it: its text, its file, note or not. */
+  const showWriting = () => {
+    input.value = outbox.writing.text;
+    note.checked = outbox.writing.asNote;
+    showFile(outbox.writing.file);
+    syncMode();
+  };
+  const showLine = () => {
+    unsent.hidden = !outbox.stalled;
+    const count = outbox.waiting.length;
+    unsentCount.textContent = `${count} ${count === 1 ? 'message' : 'messages'} not sent`;
+    if (outbox.sending) form.setAttribute('aria-busy', 'true');
+    else form.removeAttribute('aria-busy');
+  };
+  outbox.show({
+    changed: showLine,
+    settled: () => {
+      // Back to the box, unless the reader went on to something else while the line went (a long upload, say).
+      const focused = document.activeElement;
+      if (form.isConnected && (!focused || focused === document.body || form.contains(focused))) input.focus();
+    },
+  });
+  showWriting();
+  showLine();
 
-  /**
-   * Messages sent and not yet stored, oldest first: each leaves the box when sent, so the next can
-   * be written (an upload can take a while), and they go one after the other, in order.
-   */
-  const queue: Draft[] = [];
-  let sending = false;
-  /** A send failed: the queue waits for Retry or Discard. */
-  let stalled = false;
-  const showUnsent = () => {
-    unsent.hidden = !stalled;
-    unsentCount.textContent = `${queue.length} ${queue.length === 1 ? 'message' : 'messages'} not sent`;
-  };
-  const drain = async (): Promise<void> => {
-    if (sending || stalled) return;
-    sending = true;
-    form.setAttribute('aria-busy', 'true');
-    for (let draft = queue[0]; draft && !stalled; draft = queue[0]) {
-      try {
-        await options.onSend(draft);
-        queue.shift();
-      } catch (error) {
-        showError(error);
-        stalled = true;
-      }
-    }
-    sending = false;
-    form.removeAttribute('aria-busy');
-    showUnsent();
-    input.focus();
-  };
   const submit = (): void => {
-    const text = input.value.trim();
-    if (!text && !file) return;
+    if (!outbox.send()) return;
     typing.stop();
-    queue.push({ id: clientId('item'), text, asNote: isNote(), ...(file ? { file } : {}) });
-    input.value = '';
-    setFile(undefined);
-    showUnsent();
-    void drain();
+    showWriting();
   };
-  retry.addEventListener('click', () => {
-    stalled = false;
-    showUnsent();
-    void drain();
-  });
+  retry.addEventListener('click', () => outbox.retry());
   discard.addEventListener('click', () => {
-    queue.length = 0;
-    stalled = false;
-    showUnsent();
+    outbox.discard();
     input.focus();
   });
 
-  note.addEventListener('change', syncMode);
+  note.addEventListener('change', () => {
+    outbox.write({ asNote: note.checked });
+    syncMode();
+  });
   attach.addEventListener('click', () => picker.click());
   picker.addEventListener('change', () => {
     const chosen = picker.files?.[0];
@@ -146,9 +128,10 @@ export function createComposer(options: ComposerOptions): Composer {
     if (refusal) {
       picker.value = '';
       showError(new Error(refusal));
-    } else setFile(chosen);
+    } else chooseFile(chosen);
   });
   input.addEventListener('input', () => {
+    outbox.write({ text: input.value });
     if (!input.value) typing.stop();
     else if (!isNote()) typing.input();
   });

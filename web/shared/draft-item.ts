@@ -1,19 +1,6 @@
 /** Turns what the composer hands over into the item to post, uploading its file first. */
 import type { ApiClient, NewItem } from './api-client';
-import type { Draft } from './composer';
-
-/** Each draft's upload, once it went through: a retry of the draft names the same file, so its item is the same. */
-const uploads = new WeakMap<Draft, Promise<string>>();
-
-function uploaded(api: ApiClient, conversationId: string, draft: Draft, file: File): Promise<string> {
-  let fileId = uploads.get(draft);
-  if (!fileId) {
-    fileId = api.uploadFile(conversationId, file).then((answer) => answer.file.id);
-    uploads.set(draft, fileId);
-    fileId.catch(() => uploads.delete(draft));
-  }
-  return fileId;
-}
+import type { Draft } from './outbox';
 
 /**
  * A message (or, for an agent's `asNote`, a private note) with the draft's id and text, and its file
@@ -22,7 +9,8 @@ function uploaded(api: ApiClient, conversationId: string, draft: Draft, file: Fi
 export async function itemFromDraft(api: ApiClient, conversationId: string, draft: Draft): Promise<NewItem> {
   const { id, text, asNote, file } = draft;
   const kind = asNote ? { type: 'note', visibility: 'private' as const } : { type: 'message' };
-  if (!file) return { id, ...kind, text };
-  const fileId = await uploaded(api, conversationId, draft, file);
-  return { id, ...kind, parts: [...(text ? [{ type: 'text', text }] : []), { type: 'file', fileId }] };
+  // Kept on the draft once uploaded: a retry names the same file (its outbox keeps the id across a reload too), so its item is the same.
+  if (file && !draft.fileId) draft.fileId = (await api.uploadFile(conversationId, file)).file.id;
+  if (!draft.fileId) return { id, ...kind, text };
+  return { id, ...kind, parts: [...(text ? [{ type: 'text', text }] : []), { type: 'file', fileId: draft.fileId }] };
 }

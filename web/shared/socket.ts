@@ -3,6 +3,10 @@
  * (re)connect asks the server to `resume` each conversation the page holds after the last seq it
  * has, so no item is missed; the page's Timeline drops the duplicates. The resumes go in the
  * connect URL (`?resume=`), so the server begins them before it relays anything live.
+ * A connection can die without closing (a network gone, a laptop asleep); besides the heartbeat,
+ * which notices within two of its periods, the browser's word is taken at once: `offline` lets the
+ * connection go, `online` and the page shown again connect at once if it is down, and if it seems
+ * up, ping it and let it go unless it answers within `probeMs`.
  */
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { ClientFrame, ServerFrame } from './wire';
@@ -59,6 +63,8 @@ export interface RealtimeSocketOptions {
   backoff?: BackoffOptions;
   /** A connection silent for this long is presumed dead (the server answers our pings). */
   heartbeatMs?: number;
+  /** How long a ping sent to check a connection (the network back, the page shown again) may wait for its answer. */
+  probeMs?: number;
 }
 
 export class RealtimeSocket {
@@ -68,6 +74,7 @@ export class RealtimeSocket {
   private stopped = true;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private lastHeard = 0;
   /** This attempt's resume points: those in its URL, and the rest, sent as frames once it opens. */
   private inUrl: readonly ResumePoint[] = [];
@@ -80,17 +87,19 @@ export class RealtimeSocket {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    window.addEventListener('online', this.reconnectNow);
+    window.addEventListener('offline', this.wentOffline);
+    window.addEventListener('online', this.checkNow);
+    document.addEventListener('visibilitychange', this.shownAgain);
     this.connect();
   }
 
   stop(): void {
     this.stopped = true;
-    window.removeEventListener('online', this.reconnectNow);
+    window.removeEventListener('offline', this.wentOffline);
+    window.removeEventListener('online', this.checkNow);
+    document.removeEventListener('visibilitychange', this.shownAgain);
     clearTimeout(this.retryTimer);
-    clearInterval(this.heartbeatTimer);
-    this.socket?.close();
-    this.socket = undefined;
+    this.letGo();
   }
 
   get isOpen(): boolean {
@@ -119,7 +128,9 @@ export class RealtimeSocket {
     const socket = new WebSocket(url, this.keyInUrl ? [] : (this.options.protocols ?? []));
     this.socket = socket;
     socket.addEventListener('open', () => this.opened(socket));
-    socket.addEventListener('message', (event) => this.received(event.data));
+    socket.addEventListener('message', (event) => {
+      if (socket === this.socket) this.received(event.data);
+    });
     socket.addEventListener('close', (event) => this.closed(socket, event.code, event.reason));
   }
 
@@ -158,8 +169,7 @@ export class RealtimeSocket {
 
   private closed(socket: WebSocket, code: number, reason: string): void {
     if (socket !== this.socket) return;
-    clearInterval(this.heartbeatTimer);
-    this.socket = undefined;
+    this.letGo();
     if (this.stopped) return;
     if (code === 4401 && !this.keyInUrl && this.options.urlWithKey && this.options.protocols?.length) {
       this.keyInUrl = true;
@@ -171,22 +181,70 @@ export class RealtimeSocket {
       this.options.onRevoked?.(reason);
       return;
     }
+    this.retryLater();
+  }
+
+  /** Offline until the next attempt, after a backoff. */
+  private retryLater(): void {
     this.options.onStatus?.('offline');
+    clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), backoffDelay(this.attempt++, this.options.backoff ?? DEFAULT_BACKOFF));
+  }
+
+  /** Drops the connection without waiting for its close, which a dead one may not send for minutes (the close, if it comes, is ignored). */
+  private letGo(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    socket?.close();
   }
 
   private startHeartbeat(): void {
     const every = this.options.heartbeatMs ?? 20_000;
     clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(() => {
-      if (Date.now() - this.lastHeard > 2 * every) this.socket?.close();
-      else this.socket?.send('ping');
+      if (Date.now() - this.lastHeard <= 2 * every) this.socket?.send('ping');
+      else {
+        this.letGo();
+        this.retryLater();
+      }
     }, every);
   }
 
-  private readonly reconnectNow = (): void => {
-    if (this.stopped || this.socket) return;
-    clearTimeout(this.retryTimer);
-    this.connect();
+  /** Pings, and lets the connection go and connects again unless something is heard within `probeMs`. */
+  private probe(): void {
+    if (this.probeTimer !== undefined) return;
+    const socket = this.socket;
+    const sentAt = Date.now();
+    socket?.send('ping');
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      if (socket !== this.socket || this.lastHeard >= sentAt) return;
+      this.letGo();
+      this.connect();
+    }, this.options.probeMs ?? 4_000);
+  }
+
+  /** No network, so no connection, whatever the socket says: offline at once, not when the heartbeat notices. */
+  private readonly wentOffline = (): void => {
+    if (this.stopped || !this.socket) return;
+    this.letGo();
+    this.retryLater();
+  };
+
+  /** The connection may be gone (the network is back, the page was asleep): check it if open, connect at once if waiting to retry. */
+  private readonly checkNow = (): void => {
+    if (this.stopped) return;
+    if (this.isOpen) this.probe();
+    else if (!this.socket) {
+      clearTimeout(this.retryTimer);
+      this.connect();
+    }
+  };
+
+  private readonly shownAgain = (): void => {
+    if (document.visibilityState === 'visible') this.checkNow();
   };
 }

@@ -1,8 +1,9 @@
 /** One conversation inside the widget: header, timeline, typing line, rating stars and composer. */
-import { createComposer, type Composer, type Draft } from '../shared/composer';
+import { createComposer, type Composer } from '../shared/composer';
 import type { FileLimits } from '../shared/file-limits';
-import { h } from '../shared/dom';
+import { h, mountKeepingFocus } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
+import type { Outbox } from '../shared/outbox';
 import { TimelineView } from '../shared/timeline-view';
 import { renderTypingIndicator } from '../shared/typing-indicator';
 import type { Conversation, TimelineItem } from '../shared/wire';
@@ -12,7 +13,8 @@ import { shouldAskForRating } from './rating-state';
 export interface ChatViewOptions {
   context: ReaderContext;
   onBack(): void;
-  onSend(draft: Draft): Promise<void>;
+  /** The conversation's outbox: what the visitor writes and sends there. */
+  outbox: Outbox;
   onTyping(isTyping: boolean): void;
   onChooseReply(itemId: string, optionId: string): void;
   fileSource(url: string, again?: boolean): Promise<string>;
@@ -40,11 +42,13 @@ export class ChatView {
   private readonly timeline: TimelineView;
   private readonly composer: Composer;
   private readonly status = h('span', { class: 'sw-status' });
+  /** Drawn again in place, so a keyboard user on a rating star stays on it. */
+  private readonly footer = h('div', { class: 'tl-footer' });
   readonly element: HTMLElement;
 
   constructor(private readonly options: ChatViewOptions) {
     this.timeline = new TimelineView(options.context, { onChooseReply: options.onChooseReply, fileSource: options.fileSource }, options.loadOlder);
-    this.composer = createComposer({ placeholder: 'Write a message…', onSend: options.onSend, onTyping: options.onTyping, ...(options.fileLimits ? { fileLimits: options.fileLimits } : {}) });
+    this.composer = createComposer({ placeholder: 'Write a message…', outbox: options.outbox, onTyping: options.onTyping, ...(options.fileLimits ? { fileLimits: options.fileLimits } : {}) });
     this.element = h(
       'section',
       { class: 'sw-chat' },
@@ -61,13 +65,8 @@ export class ChatView {
 
   render({ conversation, items, typists }: ChatState): void {
     this.status.textContent = statusLine(conversation, this.options.context.nameOf);
-    const footer = h(
-      'div',
-      { class: 'tl-footer' },
-      renderTypingIndicator(typists),
-      shouldAskForRating(conversation?.status, items) && renderRatingPrompt(this.options.onRate),
-    );
-    this.timeline.render(items, footer.childElementCount > 0 ? footer : undefined);
+    mountKeepingFocus(this.footer, renderTypingIndicator(typists), shouldAskForRating(conversation?.status, items) && renderRatingPrompt(this.options.onRate));
+    this.timeline.render(items, this.footer.childElementCount > 0 ? this.footer : undefined);
   }
 
   focus(): void {

@@ -9,6 +9,7 @@ import { FileSources } from '../shared/file-sources';
 import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
+import { Outboxes } from '../shared/outboxes';
 import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
@@ -16,6 +17,7 @@ import { showError } from '../shared/toast';
 import { ChatView } from './chat-view';
 import { renderConversationList } from './conversation-list-view';
 import { createLauncher } from './launcher';
+import { NewConversation } from './new-conversation';
 import { TeamNames } from './team-names';
 import type { VisitorSession } from './visitor-session';
 
@@ -36,6 +38,9 @@ export class SupportWidget {
   private readonly names: TeamNames;
   private readonly context: ReaderContext;
   private readonly files: FileSources;
+  /** What the visitor writes and sends, per conversation, kept while they look elsewhere and across a reload. */
+  private readonly outboxes: Outboxes;
+  private readonly newConversation: NewConversation;
   private open = false;
   /** The conversation on screen; a new one is a draft until the visitor first writes. */
   private activeId: string | undefined;
@@ -53,6 +58,11 @@ export class SupportWidget {
     });
     this.context = { reader: 'visitor', nameOf: (id) => this.names.get(id), isOwn: (actor) => actor.kind === 'visitor', formatTime };
     this.files = new FileSources(session.api);
+    this.outboxes = new Outboxes({
+      storageKey: `support-widget:outboxes:${website.visitor.id}`,
+      deliver: (conversationId, draft) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft)),
+    });
+    this.newConversation = new NewConversation(`support-widget:new-conversation:${website.visitor.id}`);
     this.live = new LiveConversations({
       isOwn: this.context.isOwn,
       isReading: (id) => this.isReading(id),
@@ -101,7 +111,7 @@ export class SupportWidget {
     this.chat = undefined;
     mountKeepingFocus(
       this.body,
-      renderConversationList(this.live.conversations.sorted(), this.context, { open: (id) => void this.openConversation(id), startNew: () => this.showChat(clientId('conv')) }),
+      renderConversationList(this.live.conversations.sorted(), this.context, { open: (id) => void this.openConversation(id), startNew: () => this.showChat(this.newConversation.id()) }),
     );
   }
 
@@ -122,7 +132,7 @@ export class SupportWidget {
     this.chat = new ChatView({
       context: this.context,
       onBack: () => this.showHome(),
-      onSend: (draft) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft)),
+      outbox: this.outboxes.of(conversationId),
       onTyping: (isTyping) => this.sendTyping(conversationId, isTyping),
       onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
       fileSource: (url, again) => this.files.sourceOf(url, again),
@@ -171,6 +181,7 @@ export class SupportWidget {
       // The website's welcome messages open it, stored as its assistant's words.
       const welcome = (this.session.website.welcomeMessages ?? []).map((text): NewItem => ({ type: 'message', text }));
       const { conversation, initialTimelineItems } = await this.api.createConversation(conversationId, welcome);
+      this.newConversation.created(conversationId);
       this.live.conversations.put(conversation);
       for (const item of initialTimelineItems) this.live.receiveItem(item);
     }

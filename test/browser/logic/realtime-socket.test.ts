@@ -21,7 +21,7 @@ class FakeSocket {
   }
 
   send(data: string): void {
-    this.sent.push(JSON.parse(data));
+    this.sent.push(data === 'ping' ? data : JSON.parse(data));
   }
 
   close(): void {
@@ -42,13 +42,36 @@ class FakeSocket {
 const resumesOf = (socket: FakeSocket) => socket.url.searchParams.getAll('resume');
 const framesOf = (socket: FakeSocket) => socket.sent.map((frame) => (frame as { payload: ResumePoint }).payload.conversationId);
 
+/** A stand-in for `window` or `document` whose events the test fires. */
+class FakeTarget {
+  visibilityState = 'visible';
+  private readonly listeners = new Map<string, () => void>();
+  addEventListener(type: string, listener: () => void): void {
+    this.listeners.set(type, listener);
+  }
+  removeEventListener(type: string): void {
+    this.listeners.delete(type);
+  }
+  fire(type: string): void {
+    this.listeners.get(type)?.();
+  }
+}
+
 describe('RealtimeSocket', () => {
+  let win: FakeTarget;
+  let doc: FakeTarget;
   beforeEach(() => {
     FakeSocket.made = [];
+    win = new FakeTarget();
+    doc = new FakeTarget();
     vi.stubGlobal('WebSocket', FakeSocket);
-    vi.stubGlobal('window', { addEventListener: () => undefined, removeEventListener: () => undefined });
+    vi.stubGlobal('window', win);
+    vi.stubGlobal('document', doc);
   });
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
 
   const points = (count: number, idLength = 8): ResumePoint[] => Array.from({ length: count }, (_, i) => ({ conversationId: `${i}`.padStart(idLength, 'c'), afterSeq: i }));
 
@@ -103,5 +126,38 @@ describe('RealtimeSocket', () => {
     second.emit('close', { code: 4401, reason: 'Unknown secret key' });
     expect(revoked).toEqual(['Unknown secret key']);
     expect(FakeSocket.made).toHaveLength(2);
+  });
+
+  it('says offline and lets the connection go when the browser goes offline, and connects at once, resuming, when it is back', () => {
+    const statuses: string[] = [];
+    const socket = new RealtimeSocket({ url: 'ws://x/ws', onFrame: () => undefined, resumePoints: () => points(1), onStatus: (status) => statuses.push(status) });
+    socket.start();
+    FakeSocket.made[0]!.emit('open');
+    win.fire('offline');
+    expect(FakeSocket.made[0]!.readyState).toBe(3);
+    expect(statuses.at(-1)).toBe('offline');
+    win.fire('online');
+    expect(FakeSocket.made).toHaveLength(2);
+    expect(resumesOf(FakeSocket.made[1]!)).toEqual([`${'0'.padStart(8, 'c')}:0`]);
+    socket.stop();
+  });
+
+  it('pings when the page is shown again, and replaces a connection that does not answer within probeMs', () => {
+    vi.useFakeTimers();
+    const socket = new RealtimeSocket({ url: 'ws://x/ws', onFrame: () => undefined, resumePoints: () => [], probeMs: 1_000 });
+    socket.start();
+    const [ws] = FakeSocket.made;
+    ws!.emit('open');
+    doc.fire('visibilitychange');
+    expect(ws!.sent).toEqual(['ping']);
+    ws!.emit('message', { data: 'pong' });
+    vi.advanceTimersByTime(1_000);
+    expect(FakeSocket.made).toHaveLength(1); // It answered: kept.
+
+    doc.fire('visibilitychange');
+    vi.advanceTimersByTime(1_000);
+    expect(ws!.readyState).toBe(3);
+    expect(FakeSocket.made).toHaveLength(2);
+    socket.stop();
   });
 });
