@@ -16,6 +16,7 @@ import { errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions, type TakeResult } from '../rate-limit';
 import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientFrame, type ResumeFrame } from '../schemas/realtime';
 import { Connection } from './connection';
+import { handshakeFault } from './handshake';
 import { Heartbeat } from './heartbeat';
 
 export interface SocketServerOptions {
@@ -131,11 +132,16 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);
   const trust = proxyTrust(options.trustProxy);
+  // What ws refuses that handshakeFault does not look for (a malformed Sec-WebSocket-Protocol):
+  // answered as JSON too, rather than ws's text/html.
+  wss.on('wsClientError', (err, socket) => refuseUpgrade(socket, new AppError('ERR_INVALID_INPUT', err.message, { fields: [{ path: 'headers', message: err.message }] })));
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const target = req.url ?? '/';
     if (!URL.canParse(target, 'http://localhost')) return refuseUpgrade(socket, new AppError('ERR_INVALID_INPUT', 'Malformed request target'));
+    const fault = handshakeFault(req);
+    if (fault) return refuseUpgrade(socket, fault.error, fault.headers);
     const url = new URL(target, 'http://localhost');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, new AppError('ERR_NOT_FOUND', 'The WebSocket endpoint is /ws'));
     const ip = ipLimitKey(clientIpOf(req, trust));

@@ -6,6 +6,20 @@ import { useTestApp } from './support/app';
 
 const t = useTestApp({ ws: { heartbeatMs: 300, frameRate: { perSecond: 50, burst: 100 } } });
 
+/** Sends `head` (a request line and headers) as it is written and resolves with all the server answered. */
+function rawRequest(head: string): Promise<string> {
+  const { port } = new URL(t.app.url);
+  return new Promise<string>((resolve, reject) => {
+    const raw = connect(Number(port), '127.0.0.1', () => raw.write(`${head}\r\n\r\n`));
+    let received = '';
+    raw.on('data', (chunk) => (received += chunk.toString()));
+    raw.on('close', () => resolve(received));
+    raw.on('error', reject);
+  });
+}
+
+const HANDSHAKE = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
+
 describe('WebSocket /ws', () => {
   describe('#connect', () => {
     it('greets with CONNECTION_ESTABLISHED and answers ping with pong', async () => {
@@ -48,18 +62,36 @@ describe('WebSocket /ws', () => {
     });
 
     it('answers an upgrade with an unparsable request target with 400 and keeps serving', async () => {
-      const { port } = new URL(t.app.url);
-      const answer = await new Promise<string>((resolve, reject) => {
-        const raw = connect(Number(port), '127.0.0.1', () =>
-          raw.write('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'),
-        );
-        let received = '';
-        raw.on('data', (chunk) => (received += chunk.toString()));
-        raw.on('close', () => resolve(received));
-        raw.on('error', reject);
-      });
+      const answer = await rawRequest(`GET //[ HTTP/1.1\r\nHost: x\r\n${HANDSHAKE}`);
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);
       expect((await t.api.call('GET', '/v1/health', AGENT)).status).toBe(200);
+    });
+
+    it('refuses a malformed handshake before reading its credentials, with a JSON error naming the header', async () => {
+      const refusal = async (head: string) => {
+        const answer = await rawRequest(head);
+        const [, status] = /^HTTP\/1\.1 (\d+) /.exec(answer) ?? [];
+        return { status: Number(status), headers: answer.split('\r\n\r\n')[0]!, body: JSON.parse(answer.split('\r\n\r\n')[1]!) };
+      };
+      const fieldOf = (body: any) => body.error.details.fields.map((f: { path: string }) => f.path);
+      // Credentials that would be refused (over the socket) are not looked at: the handshake is at fault first.
+      const badKey = await refusal(`GET /ws?publicKey=pk_nope&visitorId=x HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short`);
+      expect([badKey.status, badKey.body.error.code, fieldOf(badKey.body)]).toEqual([400, 'ERR_INVALID_INPUT', ['headers.sec-websocket-key']]);
+      const oldVersion = await refusal(`GET /ws?publicKey=pk_nope&visitorId=x HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 7\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==`);
+      expect([oldVersion.status, fieldOf(oldVersion.body)]).toEqual([400, ['headers.sec-websocket-version']]);
+      expect(oldVersion.headers).toMatch(/\r\nSec-WebSocket-Version: 13, 8\r\n/);
+      // A subprotocol list that is no list, from a caller whose credentials stand.
+      const credentials = `publicKey=${encodeURIComponent(t.app.keys.publicKey)}&visitorId=handshake-1`;
+      const badProtocols = await refusal(`GET /ws?${credentials} HTTP/1.1\r\nHost: x\r\n${HANDSHAKE}\r\nSec-WebSocket-Protocol: support.v1, a@b`);
+      expect([badProtocols.status, badProtocols.body.error.code]).toEqual([400, 'ERR_INVALID_INPUT']);
+      expect(badProtocols.body.error.message).toContain('Sec-WebSocket-Protocol');
+    });
+
+    it('tells a request that asks to upgrade to anything but WebSocket (curl --http2 asks for h2c) to leave Upgrade out, on any path', async () => {
+      const h2c = await rawRequest('GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA');
+      expect(h2c).toMatch(/^HTTP\/1\.1 400 /);
+      const body = JSON.parse(h2c.split('\r\n\r\n')[1]!);
+      expect(body.error.details.fields).toEqual([{ path: 'headers.upgrade', message: expect.stringContaining('without Upgrade') }]);
     });
   });
 
