@@ -127,6 +127,33 @@ describe('WebSocket /ws', () => {
       await socket.itemFrame('frames-1-m');
     });
 
+    it('says in each error frame what was wrong, every failing field in details as a REST 400 names them', async () => {
+      const socket = await t.open({ visitorId: await t.api.newVisitor() });
+      const next = async (send: () => void) => {
+        const before = socket.of('error').length;
+        send();
+        await expect.poll(() => socket.of('error').length).toBe(before + 1);
+        return socket.of('error').at(-1)!.payload;
+      };
+      // JSON, but not an object: the frame is at fault, not its `type`.
+      const array = await next(() => socket.send('[]'));
+      expect(array.message).toMatch(/^Invalid frame: frame: /);
+      expect(array.details.fields).toEqual([{ path: 'frame', message: expect.stringContaining('expected object') }]);
+      const twoFaults = await next(() => socket.send({ type: 'resume', payload: { conversationId: '', afterSeq: -1 }, ref: 'two-faults' }));
+      expect(twoFaults.ref).toBe('two-faults');
+      expect(twoFaults.details.fields.map((f: { path: string }) => f.path)).toEqual(['payload.conversationId', 'payload.afterSeq']);
+      expect(twoFaults.message).toContain('payload.afterSeq');
+      const binary = await next(() => socket.ws.send(Buffer.from('{"type":"conversationSeen","payload":{"conversationId":"x"}}'), { binary: true }));
+      expect(binary.message).toMatch(/^Binary frames are not read/);
+      expect(binary.details.fields).toEqual([{ path: 'frame', message: binary.message }]);
+      expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+
+      // A refused upgrade's frame carries them too.
+      const ws = new WebSocket(`${t.app.url.replace('http', 'ws')}/ws?publicKey=${encodeURIComponent(t.app.keys.publicKey)}&visitorId=${encodeURIComponent('not a visitor id')}`);
+      const refused = await new Promise<Frame>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)) as Frame)));
+      expect(refused.payload).toMatchObject({ code: 'ERR_INVALID_INPUT', details: { fields: [{ path: 'visitorId', message: expect.any(String) }] } });
+    });
+
     it('names the frame an error is about by the ref the client gave it', async () => {
       const visitorId = await t.api.newVisitor();
       await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'frames-ref' });
@@ -146,7 +173,8 @@ describe('WebSocket /ws', () => {
     it('rate limits a frame flood with error frames', async () => {
       const socket = await t.open({ visitorId: await t.api.newVisitor() });
       for (let i = 0; i < 300; i++) socket.send('{');
-      await socket.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_RATE_LIMITED');
+      const limited = await socket.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_RATE_LIMITED');
+      expect(limited.payload.details).toEqual({ retryAfterSeconds: expect.any(Number) });
       expect(socket.ws.readyState).toBe(WebSocket.OPEN);
     });
   });
