@@ -154,6 +154,15 @@ describe('WebSocket /ws', () => {
       expect(refused.payload).toMatchObject({ code: 'ERR_INVALID_INPUT', details: { fields: [{ path: 'visitorId', message: expect.any(String) }] } });
     });
 
+    it('says which team member a read-only socket lacks, by the name the socket gives it', async () => {
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'read-only-1' });
+      const readOnly = await t.open({ agent: null });
+      readOnly.send({ type: 'conversationTyping', payload: { conversationId: 'read-only-1', isTyping: true } });
+      const refused = await readOnly.waitFor((f) => f.type === 'error');
+      expect(refused.payload).toMatchObject({ code: 'ERR_FORBIDDEN', message: expect.stringContaining('actorUserId') });
+    });
+
     it('names the frame an error is about by the ref the client gave it', async () => {
       const visitorId = await t.api.newVisitor();
       await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'frames-ref' });
