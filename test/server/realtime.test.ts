@@ -28,8 +28,7 @@ describe('WebSocket /ws', () => {
       expect(socket.frames[0]).toMatchObject({ type: 'CONNECTION_ESTABLISHED', payload: { visitorId } });
       expect(socket.frames[0]!.payload.connectionId).toEqual(expect.any(String));
       socket.send('ping');
-      await sleep(100);
-      expect(socket.texts).toContain('pong');
+      await expect.poll(() => socket.texts).toContain('pong');
     });
 
     it('refuses a connection without valid credentials over the socket, so a browser can tell it from an outage', async () => {
@@ -103,8 +102,7 @@ describe('WebSocket /ws', () => {
       const error = await socket.waitFor((f) => f.type === 'error');
       expect(error.payload.code).toBe('ERR_PAYLOAD_TOO_LARGE');
       socket.send('ping');
-      await sleep(100);
-      expect(socket.texts).toContain('pong');
+      await expect.poll(() => socket.texts).toContain('pong');
     });
 
     it('answers malformed, unknown and forbidden frames with error frames and keeps serving', async () => {
