@@ -51,7 +51,7 @@ export function requireAgent(caller: Caller): AgentCaller {
 /** An agent acting as a named team member: what lifecycle operations need. */
 export function requireActingAgent(caller: Caller): AgentCaller & { userId: string } {
   const agent = requireAgent(caller);
-  if (!agent.userId) throw new AppError('ERR_FORBIDDEN', 'Writing needs X-Actor-User-Id naming a team member');
+  if (!agent.userId) throw new AppError('ERR_FORBIDDEN', 'Writing needs an acting team member: X-Actor-User-Id (actorUserId on /ws) naming them');
   return { ...agent, userId: agent.userId };
 }
 

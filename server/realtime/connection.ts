@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import type { AppError } from '../../domain/errors';
 import type { Caller } from '../caller';
 import type { ServerEvent } from './events';
 import { ResumeGate } from './resume';
@@ -82,8 +83,11 @@ export class Connection {
     this.send(JSON.stringify(event));
   }
 
-  /** An `error` frame; `ref`: the client's name for the frame that caused it, if it gave one. */
-  sendError(code: string, message: string, ref?: string): void {
-    this.sendEvent({ type: 'error', payload: { code, message, ...(ref === undefined ? {} : { ref }) } });
+  /**
+   * An `error` frame, with the error's `details` as a REST answer has them (the failing fields of a
+   * `400`, when to retry a `429`); `ref`: the client's name for the frame that caused it, if it gave one.
+   */
+  sendError({ code, message, details }: AppError, ref?: string): void {
+    this.sendEvent({ type: 'error', payload: { code, message, ...(details === undefined ? {} : { details }), ...(ref === undefined ? {} : { ref }) } });
   }
 }

@@ -21,7 +21,8 @@ export type ServerEvent =
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
   /** Agents only: someone joined, changed or left the team; read it again (`GET /v1/team`). */
   | { type: 'teamUpdated'; payload: { websiteId: string } }
-  | { type: 'error'; payload: { code: string; message: string; ref?: string } };
+  /** `details` as in a REST error body: `{fields: [{path, message}]}` for invalid input, `{retryAfterSeconds}` when rate limited. */
+  | { type: 'error'; payload: { code: string; message: string; details?: unknown; ref?: string } };
 
 /** Whose sockets may receive a conversation's events besides the website's agents. */
 export interface ConversationOwners {

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../../domain/errors';
+import { fieldIssuesOf } from '../../plugins/errors';
 import { credentialsFromQuery, type Credentials } from '../auth';
 import { clientIpOf, ipLimitKey, proxyTrust, type TrustProxy } from '../client-ip';
 import type { Caller } from '../caller';
@@ -16,6 +17,7 @@ import { errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions, type TakeResult } from '../rate-limit';
 import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientFrame, type ResumeFrame } from '../schemas/realtime';
 import { Connection } from './connection';
+import { handshakeFault } from './handshake';
 import { Heartbeat } from './heartbeat';
 
 export interface SocketServerOptions {
@@ -99,7 +101,8 @@ const MAX_CLOSE_REASON_BYTES = 123;
 function refuseOverSocket(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, err: unknown): void {
   const appError = toAppError(err);
   wss.handleUpgrade(req, socket, head, (ws) => {
-    ws.send(JSON.stringify({ type: 'error', payload: { code: appError.code, message: appError.message } }));
+    const { code, message, details } = appError;
+    ws.send(JSON.stringify({ type: 'error', payload: { code, message, ...(details === undefined ? {} : { details }) } }));
     ws.close(refusalCloseCode(httpStatusOf(appError.code)), Buffer.from(appError.message).subarray(0, MAX_CLOSE_REASON_BYTES).toString().replace(/\uFFFD$/, ''));
   });
 }
@@ -114,6 +117,14 @@ const byteLengthOf = (data: RawData): number =>
   Array.isArray(data) ? data.reduce((sum, chunk) => sum + chunk.length, 0) : data.byteLength;
 
 const bufferOf = (data: RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+
+const invalid = (message: string, path = 'frame'): AppError => new AppError('ERR_INVALID_INPUT', message, { fields: [{ path, message }] });
+
+/** A frame that is JSON but not a client frame: every failing field named, the frame itself `frame` when it is no object. */
+function invalidFrame(issues: Parameters<typeof fieldIssuesOf>[0]): AppError {
+  const fields = fieldIssuesOf(issues).map(({ path, message }) => ({ path: path || 'frame', message }));
+  return new AppError('ERR_INVALID_INPUT', `Invalid frame: ${fields.map(({ path, message }) => `${path}: ${message}`).join('; ')}`, { fields });
+}
 
 export function attachSocketServer(server: Server, handlers: SocketHandlers, options: SocketServerOptions, log: Logger): SocketServer {
   // Frames a little over the limit get an `error` frame and the socket stays open (the contract);
@@ -131,11 +142,16 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);
   const trust = proxyTrust(options.trustProxy);
+  // What ws refuses that handshakeFault does not look for (a malformed Sec-WebSocket-Protocol):
+  // answered as JSON too, rather than ws's text/html.
+  wss.on('wsClientError', (err, socket) => refuseUpgrade(socket, new AppError('ERR_INVALID_INPUT', err.message, { fields: [{ path: 'headers', message: err.message }] })));
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const target = req.url ?? '/';
     if (!URL.canParse(target, 'http://localhost')) return refuseUpgrade(socket, new AppError('ERR_INVALID_INPUT', 'Malformed request target'));
+    const fault = handshakeFault(req);
+    if (fault) return refuseUpgrade(socket, fault.error, fault.headers);
     const url = new URL(target, 'http://localhost');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, new AppError('ERR_NOT_FOUND', 'The WebSocket endpoint is /ws'));
     const ip = ipLimitKey(clientIpOf(req, trust));
@@ -188,7 +204,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       handlers.onFrame(conn, frame).catch((err: unknown) => {
         const appError = toAppError(err);
         if (appError.code === 'ERR_INTERNAL') log.error({ err, connectionId: conn.id, frame: frame.type }, 'websocket frame failed');
-        conn.sendError(appError.code, appError.message, frame.ref);
+        conn.sendError(appError, frame.ref);
       });
     // Before the socket is routed anything (onOpen): an item posted meanwhile waits for its backfill.
     const { frames, refusals } = urlResumes(conn, ip, resumes);
@@ -198,7 +214,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       queue = queue.then(() => handle(frame));
     }
     handlers.onOpen(conn);
-    for (const [code, message] of refusals) conn.sendError(code, message);
+    for (const refusal of refusals) conn.sendError(refusal);
   };
 
   /**
@@ -206,24 +222,28 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
    * MAX_CONNECT_RESUMES, each charged to the socket's and the IP's frame budgets as a resume frame
    * is. What is not taken is told in `error` frames once the socket is open; the socket stays.
    */
-  const urlResumes = (conn: Connection, ip: string, given: string[]): { frames: ClientFrame[]; refusals: Array<[string, string]> } => {
-    const refusals: Array<[string, string]> = [];
+  const urlResumes = (conn: Connection, ip: string, given: string[]): { frames: ClientFrame[]; refusals: AppError[] } => {
+    const refusals: AppError[] = [];
     const byConversation = new Map<string, ResumeFrame>();
     given.forEach((value, index) => {
       const parsed = connectResume.safeParse(value);
-      if (!parsed.success) return void refusals.push(['ERR_INVALID_INPUT', `query.resume.${index}: ${parsed.error.issues[0]?.message ?? 'invalid'}`]);
+      if (!parsed.success) {
+        const message = parsed.error.issues[0]?.message ?? 'invalid';
+        return void refusals.push(new AppError('ERR_INVALID_INPUT', `query.resume.${index}: ${message}`, { fields: [{ path: `query.resume.${index}`, message }] }));
+      }
       byConversation.delete(parsed.data.payload.conversationId);
       byConversation.set(parsed.data.payload.conversationId, parsed.data);
     });
     const frames: ClientFrame[] = [];
     for (const frame of byConversation.values()) {
       if (frames.length === MAX_CONNECT_RESUMES) {
-        refusals.push(['ERR_INVALID_INPUT', `query.resume: at most ${MAX_CONNECT_RESUMES} conversations; send the others as resume frames`]);
+        refusals.push(invalid(`query.resume: at most ${MAX_CONNECT_RESUMES} conversations; send the others as resume frames`, 'query.resume'));
         break;
       }
       const taken = chargeFrame(conn, ip);
       if (!taken.ok) {
-        refusals.push(['ERR_RATE_LIMITED', `Too many frames: resumes from ${frame.payload.conversationId} on were not taken; retry in ${taken.retryAfterSeconds}s`]);
+        const { retryAfterSeconds } = taken;
+        refusals.push(new AppError('ERR_RATE_LIMITED', `Too many frames: resumes from ${frame.payload.conversationId} on were not taken; retry in ${retryAfterSeconds}s`, { retryAfterSeconds }));
         break;
       }
       frames.push(frame);
@@ -240,37 +260,38 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const parseFrame = (conn: Connection, ip: string, data: RawData, isBinary: boolean): ClientFrame | undefined => {
     const taken = chargeFrame(conn, ip);
     if (!taken.ok) {
-      conn.sendError('ERR_RATE_LIMITED', `Too many frames; retry in ${taken.retryAfterSeconds}s`);
+      const { retryAfterSeconds } = taken;
+      conn.sendError(new AppError('ERR_RATE_LIMITED', `Too many frames; retry in ${retryAfterSeconds}s`, { retryAfterSeconds }));
       return undefined;
     }
     if (byteLengthOf(data) > options.maxFrameBytes) {
-      conn.sendError('ERR_PAYLOAD_TOO_LARGE', `Frames are at most ${options.maxFrameBytes} bytes`);
+      conn.sendError(new AppError('ERR_PAYLOAD_TOO_LARGE', `Frames are at most ${options.maxFrameBytes} bytes`));
       return undefined;
     }
-    const bytes = isBinary ? undefined : bufferOf(data);
-    if (bytes && !isUtf8(bytes)) {
-      conn.sendError('ERR_INVALID_INPUT', 'Frames are UTF-8 text');
+    if (isBinary) {
+      conn.sendError(invalid('Binary frames are not read: send text frames of JSON {type, payload, ref?}'));
       return undefined;
     }
-    const text = bytes?.toString();
+    const bytes = bufferOf(data);
+    if (!isUtf8(bytes)) {
+      conn.sendError(invalid('Frames are UTF-8 text'));
+      return undefined;
+    }
+    const text = bytes.toString();
     if (text === 'ping') {
       conn.send('pong');
       return undefined;
     }
     let json: unknown;
     try {
-      json = text === undefined ? undefined : JSON.parse(text);
+      json = JSON.parse(text);
     } catch {
-      json = undefined;
-    }
-    if (json === undefined) {
-      conn.sendError('ERR_INVALID_INPUT', 'Frames are JSON text: {type, payload, ref?}');
+      conn.sendError(invalid('Frames are JSON text: {type, payload, ref?}'));
       return undefined;
     }
     const parsed = clientFrame.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      conn.sendError('ERR_INVALID_INPUT', `Invalid frame: ${issue ? `${issue.path.join('.') || 'type'}: ${issue.message}` : 'unknown'}`, refOf(json));
+      conn.sendError(invalidFrame(parsed.error.issues), refOf(json));
       return undefined;
     }
     return parsed.data;

@@ -24,13 +24,16 @@ export type ResumeFrame = Extract<ClientFrame, { type: 'resume' }>;
  * as it opens, before any live item reaches it (a conversation id may hold `:`; the last one splits).
  */
 export const connectResume = z.string().transform((value, issue): ResumeFrame => {
-  const at = value.lastIndexOf(':');
-  const conversationId = clientId.safeParse(value.slice(0, Math.max(at, 0)));
-  const afterSeq = /^\d{1,15}$/.test(value.slice(at + 1)) ? Number(value.slice(at + 1)) : NaN;
-  if (at < 0 || !conversationId.success || !Number.isSafeInteger(afterSeq)) {
-    issue.addIssue({ code: 'custom', message: 'expected <conversationId>:<afterSeq>' });
+  const refuse = (message: string) => {
+    issue.addIssue({ code: 'custom', message });
     return z.NEVER;
-  }
+  };
+  const at = value.lastIndexOf(':');
+  if (at < 0) return refuse('expected <conversationId>:<afterSeq>');
+  const conversationId = clientId.safeParse(value.slice(0, at));
+  if (!conversationId.success) return refuse(`conversationId: ${conversationId.error.issues[0]?.message ?? 'invalid'}`);
+  // What a resume frame takes: a whole number up to 2^53 - 1 (16 digits), here in decimal digits only.
+  const afterSeq = /^\d{1,16}$/.test(value.slice(at + 1)) ? Number(value.slice(at + 1)) : NaN;
+  if (!Number.isSafeInteger(afterSeq)) return refuse(`afterSeq: expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
   return { type: 'resume', payload: { conversationId: conversationId.data, afterSeq } };
 });
-

@@ -6,6 +6,20 @@ import { useTestApp } from './support/app';
 
 const t = useTestApp({ ws: { heartbeatMs: 300, frameRate: { perSecond: 50, burst: 100 } } });
 
+/** Sends `head` (a request line and headers) as it is written and resolves with all the server answered. */
+function rawRequest(head: string): Promise<string> {
+  const { port } = new URL(t.app.url);
+  return new Promise<string>((resolve, reject) => {
+    const raw = connect(Number(port), '127.0.0.1', () => raw.write(`${head}\r\n\r\n`));
+    let received = '';
+    raw.on('data', (chunk) => (received += chunk.toString()));
+    raw.on('close', () => resolve(received));
+    raw.on('error', reject);
+  });
+}
+
+const HANDSHAKE = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
+
 describe('WebSocket /ws', () => {
   describe('#connect', () => {
     it('greets with CONNECTION_ESTABLISHED and answers ping with pong', async () => {
@@ -14,8 +28,7 @@ describe('WebSocket /ws', () => {
       expect(socket.frames[0]).toMatchObject({ type: 'CONNECTION_ESTABLISHED', payload: { visitorId } });
       expect(socket.frames[0]!.payload.connectionId).toEqual(expect.any(String));
       socket.send('ping');
-      await sleep(100);
-      expect(socket.texts).toContain('pong');
+      await expect.poll(() => socket.texts).toContain('pong');
     });
 
     it('refuses a connection without valid credentials over the socket, so a browser can tell it from an outage', async () => {
@@ -48,18 +61,36 @@ describe('WebSocket /ws', () => {
     });
 
     it('answers an upgrade with an unparsable request target with 400 and keeps serving', async () => {
-      const { port } = new URL(t.app.url);
-      const answer = await new Promise<string>((resolve, reject) => {
-        const raw = connect(Number(port), '127.0.0.1', () =>
-          raw.write('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'),
-        );
-        let received = '';
-        raw.on('data', (chunk) => (received += chunk.toString()));
-        raw.on('close', () => resolve(received));
-        raw.on('error', reject);
-      });
+      const answer = await rawRequest(`GET //[ HTTP/1.1\r\nHost: x\r\n${HANDSHAKE}`);
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);
       expect((await t.api.call('GET', '/v1/health', AGENT)).status).toBe(200);
+    });
+
+    it('refuses a malformed handshake before reading its credentials, with a JSON error naming the header', async () => {
+      const refusal = async (head: string) => {
+        const answer = await rawRequest(head);
+        const [, status] = /^HTTP\/1\.1 (\d+) /.exec(answer) ?? [];
+        return { status: Number(status), headers: answer.split('\r\n\r\n')[0]!, body: JSON.parse(answer.split('\r\n\r\n')[1]!) };
+      };
+      const fieldOf = (body: any) => body.error.details.fields.map((f: { path: string }) => f.path);
+      // Credentials that would be refused (over the socket) are not looked at: the handshake is at fault first.
+      const badKey = await refusal(`GET /ws?publicKey=pk_nope&visitorId=x HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short`);
+      expect([badKey.status, badKey.body.error.code, fieldOf(badKey.body)]).toEqual([400, 'ERR_INVALID_INPUT', ['headers.sec-websocket-key']]);
+      const oldVersion = await refusal(`GET /ws?publicKey=pk_nope&visitorId=x HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 7\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==`);
+      expect([oldVersion.status, fieldOf(oldVersion.body)]).toEqual([400, ['headers.sec-websocket-version']]);
+      expect(oldVersion.headers).toMatch(/\r\nSec-WebSocket-Version: 13, 8\r\n/);
+      // A subprotocol list that is no list, from a caller whose credentials stand.
+      const credentials = `publicKey=${encodeURIComponent(t.app.keys.publicKey)}&visitorId=handshake-1`;
+      const badProtocols = await refusal(`GET /ws?${credentials} HTTP/1.1\r\nHost: x\r\n${HANDSHAKE}\r\nSec-WebSocket-Protocol: support.v1, a@b`);
+      expect([badProtocols.status, badProtocols.body.error.code]).toEqual([400, 'ERR_INVALID_INPUT']);
+      expect(badProtocols.body.error.message).toContain('Sec-WebSocket-Protocol');
+    });
+
+    it('tells a request that asks to upgrade to anything but WebSocket (curl --http2 asks for h2c) to leave Upgrade out, on any path', async () => {
+      const h2c = await rawRequest('GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA');
+      expect(h2c).toMatch(/^HTTP\/1\.1 400 /);
+      const body = JSON.parse(h2c.split('\r\n\r\n')[1]!);
+      expect(body.error.details.fields).toEqual([{ path: 'headers.upgrade', message: expect.stringContaining('without Upgrade') }]);
     });
   });
 
@@ -71,8 +102,7 @@ describe('WebSocket /ws', () => {
       const error = await socket.waitFor((f) => f.type === 'error');
       expect(error.payload.code).toBe('ERR_PAYLOAD_TOO_LARGE');
       socket.send('ping');
-      await sleep(100);
-      expect(socket.texts).toContain('pong');
+      await expect.poll(() => socket.texts).toContain('pong');
     });
 
     it('answers malformed, unknown and forbidden frames with error frames and keeps serving', async () => {
@@ -95,6 +125,42 @@ describe('WebSocket /ws', () => {
       await socket.itemFrame('frames-1-m');
     });
 
+    it('says in each error frame what was wrong, every failing field in details as a REST 400 names them', async () => {
+      const socket = await t.open({ visitorId: await t.api.newVisitor() });
+      const next = async (send: () => void) => {
+        const before = socket.of('error').length;
+        send();
+        await expect.poll(() => socket.of('error').length).toBe(before + 1);
+        return socket.of('error').at(-1)!.payload;
+      };
+      // JSON, but not an object: the frame is at fault, not its `type`.
+      const array = await next(() => socket.send('[]'));
+      expect(array.message).toMatch(/^Invalid frame: frame: /);
+      expect(array.details.fields).toEqual([{ path: 'frame', message: expect.stringContaining('expected object') }]);
+      const twoFaults = await next(() => socket.send({ type: 'resume', payload: { conversationId: '', afterSeq: -1 }, ref: 'two-faults' }));
+      expect(twoFaults.ref).toBe('two-faults');
+      expect(twoFaults.details.fields.map((f: { path: string }) => f.path)).toEqual(['payload.conversationId', 'payload.afterSeq']);
+      expect(twoFaults.message).toContain('payload.afterSeq');
+      const binary = await next(() => socket.ws.send(Buffer.from('{"type":"conversationSeen","payload":{"conversationId":"x"}}'), { binary: true }));
+      expect(binary.message).toMatch(/^Binary frames are not read/);
+      expect(binary.details.fields).toEqual([{ path: 'frame', message: binary.message }]);
+      expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+
+      // A refused upgrade's frame carries them too.
+      const ws = new WebSocket(`${t.app.url.replace('http', 'ws')}/ws?publicKey=${encodeURIComponent(t.app.keys.publicKey)}&visitorId=${encodeURIComponent('not a visitor id')}`);
+      const refused = await new Promise<Frame>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)) as Frame)));
+      expect(refused.payload).toMatchObject({ code: 'ERR_INVALID_INPUT', details: { fields: [{ path: 'visitorId', message: expect.any(String) }] } });
+    });
+
+    it('says which team member a read-only socket lacks, by the name the socket gives it', async () => {
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'read-only-1' });
+      const readOnly = await t.open({ agent: null });
+      readOnly.send({ type: 'conversationTyping', payload: { conversationId: 'read-only-1', isTyping: true } });
+      const refused = await readOnly.waitFor((f) => f.type === 'error');
+      expect(refused.payload).toMatchObject({ code: 'ERR_FORBIDDEN', message: expect.stringContaining('actorUserId') });
+    });
+
     it('names the frame an error is about by the ref the client gave it', async () => {
       const visitorId = await t.api.newVisitor();
       await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'frames-ref' });
@@ -114,7 +180,8 @@ describe('WebSocket /ws', () => {
     it('rate limits a frame flood with error frames', async () => {
       const socket = await t.open({ visitorId: await t.api.newVisitor() });
       for (let i = 0; i < 300; i++) socket.send('{');
-      await socket.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_RATE_LIMITED');
+      const limited = await socket.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_RATE_LIMITED');
+      expect(limited.payload.details).toEqual({ retryAfterSeconds: expect.any(Number) });
       expect(socket.ws.readyState).toBe(WebSocket.OPEN);
     });
   });

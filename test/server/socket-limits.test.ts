@@ -70,7 +70,7 @@ describe('socket limits', () => {
     expect(socket.of('CONNECTION_ESTABLISHED')[0]!.payload.resumed).toBe(100);
     await expect.poll(() => socket.of('error', (p) => p.code === 'ERR_INVALID_INPUT').map((f) => f.payload.message as string)).toEqual([
       'query.resume.0: expected <conversationId>:<afterSeq>',
-      'query.resume.1: expected <conversationId>:<afterSeq>',
+      'query.resume.1: afterSeq: expected a whole number from 0 to 9007199254740991',
       'query.resume: at most 100 conversations; send the others as resume frames',
     ]);
     // The 99 others taken are not the visitor's: each is refused as a resume frame would be.
@@ -83,5 +83,22 @@ describe('socket limits', () => {
     const limited = await second.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_RATE_LIMITED');
     expect(limited.payload.message).toMatch(/^Too many frames: resumes from n50 on were not taken; retry in \d+s$/);
     expect(second.ws.readyState).toBe(second.ws.OPEN);
+  });
+
+  it('takes in a connect URL every afterSeq a resume frame takes, and says which half of a refused resume is wrong', async () => {
+    const running = await started({});
+    const api = new Api(running);
+    const visitorId = await api.newVisitor();
+    await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'url-resume-max' });
+    const query = ['url-resume-max:9007199254740991', '..:1', 'url-resume-max:1.5', 'url-resume-max:9007199254740992'].map((r) => `&resume=${r}`).join('');
+    const socket = await SocketClient.open(running, { visitorId }, {}, query);
+    sockets.push(socket);
+    expect(socket.of('CONNECTION_ESTABLISHED')[0]!.payload.resumed).toBe(1);
+    await expect.poll(() => socket.of('error').map((f) => f.payload.message as string)).toEqual([
+      'query.resume.1: conversationId: a path step (. or ..) is not an id',
+      'query.resume.2: afterSeq: expected a whole number from 0 to 9007199254740991',
+      'query.resume.3: afterSeq: expected a whole number from 0 to 9007199254740991',
+    ]);
+    expect(socket.of('error')[0]!.payload.details).toEqual({ fields: [{ path: 'query.resume.1', message: 'conversationId: a path step (. or ..) is not an id' }] });
   });
 });
