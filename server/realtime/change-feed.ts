@@ -176,8 +176,11 @@ export class ChangeFeed {
         const payload = ephemeralPayloads.conversationSeen.parse(event.payload);
         const owners = await this.owners.get(payload.conversationId);
         if (!owners) return;
-        const text = frame({ type: 'conversationSeen', payload });
-        return this.hub.deliver({ websiteId, owners, agentFrame: text, visitorFrame: text });
+        const agentFrame = frame({ type: 'conversationSeen', payload });
+        // A team member's mark may stand on a private item: its seq is not the visitor's to know.
+        const { lastSeenSeq, ...withoutSeq } = payload;
+        const visitorFrame = payload.actorType === 'visitor' ? agentFrame : frame({ type: 'conversationSeen', payload: withoutSeq });
+        return this.hub.deliver({ websiteId, owners, agentFrame, visitorFrame });
       }
       // Agents hear of a person coming and going anywhere, not of each instance's share of its
       // sockets: a visitor whose tab on one instance closes is still there through another.

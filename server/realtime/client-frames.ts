@@ -54,7 +54,7 @@ export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection,
       return;
     }
     case 'conversationSeen':
-      await markSeen(deps, conn.caller, frame.payload.conversationId);
+      await markSeen(deps, conn.caller, frame.payload.conversationId, frame.payload.seq);
       return;
     case 'resume':
       return resume(deps, conn, frame.payload.conversationId, frame.payload.afterSeq);

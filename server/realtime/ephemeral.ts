@@ -17,7 +17,8 @@ export const ephemeralPayloads = {
     /** The socket that sent it, which does not hear its own typing. */
     connectionId: z.string().optional(),
   }),
-  conversationSeen: z.object({ conversationId: z.string(), actorType, actorId: z.string(), lastSeenAt: z.string() }),
+  /** `lastSeenSeq` is absent from an instance of a version before it (during a rolling deploy). */
+  conversationSeen: z.object({ conversationId: z.string(), actorType, actorId: z.string(), lastSeenAt: z.string(), lastSeenSeq: z.number().optional() }),
   /** `seq` numbers what an instance says of presence, in the order it said it (presence.ts). */
   presence: z.object({ kind: z.enum(['visitor', 'user']), id: z.string(), online: z.boolean(), instanceId: z.string(), seq: z.number() }),
   /** An instance's people of one website, restated every beat. */

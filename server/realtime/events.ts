@@ -16,7 +16,8 @@ export type ServerEvent =
   | { type: 'timelineItemUpdated'; payload: { conversationId: string; item: TimelineItem } }
   | { type: 'conversationUpdated'; payload: { conversationId: string; updates: Partial<Conversation> } }
   | { type: 'conversationTyping'; payload: { conversationId: string; actorType: ActorType; actorId: string; isTyping: boolean } }
-  | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string } }
+  /** `lastSeenSeq`: the seq the reader's mark stands at; visitors are told it of the visitor side's marks only. */
+  | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string; lastSeenSeq?: number } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string; websiteId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
   /** Agents only: someone joined, changed or left the team; read it again (`GET /v1/team`). */

@@ -19,6 +19,7 @@ import {
   patchConversationBody,
   pauseAiBody,
   reasonBody,
+  seenBody,
   tagsBody,
   timelineQuery,
   typingBody,
@@ -89,7 +90,8 @@ export function conversationRoutes(ctx: ApiContext): Router {
   });
 
   router.post('/:id/seen', async (req, res) => {
-    res.json(await markSeen(ctx, callerOf(res), idOf(req)));
+    const [{ id }, { seq }] = parseInputs([conversationParams, req.params, 'params'], [seenBody, req.body, 'body']);
+    res.json(await markSeen(ctx, callerOf(res), id, seq));
   });
 
   router.post('/:id/typing', async (req, res) => {

@@ -16,6 +16,8 @@ export const clientId = notPathStep(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/,
  */
 export const clientItemId = notPathStep(z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . - (":" is kept for ids the server gives)'));
 export const entityId = z.string().min(1).max(128);
+/** A timeline item's `seq` as a client names it (the newest item it shows, say): a whole number from 1. */
+export const itemSeq = z.number().int().positive();
 
 /** A name shown to people (a file's, a team member's): no control or text-direction characters. */
 export const displayName = <T extends z.ZodString>(name: T) => name.refine((value) => !MISLEADING_IN_NAME.test(value), 'no control or text-direction characters');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../domain/conversation';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { clientId, entityId, pageQuery, pathParams, queryInt, queryObject, readableText, shortText, tag } from './common';
+import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryObject, readableText, shortText, tag } from './common';
 import { newItemSchema } from './items';
 
 export const conversationParams = pathParams(z.object({ id: clientId }));
@@ -46,5 +46,7 @@ export const userBody = z.object({ userId: entityId });
 export const escalateBody = z.object({ reason: readableText(z.string().trim().min(1).max(MAX_REASON_LENGTH)), summary: readableText(z.string().max(MAX_ESCALATION_SUMMARY_LENGTH)).optional() });
 export const pauseAiBody = z.object({ minutes: z.number().int().min(1).max(MAX_AI_PAUSE_MINUTES).optional() });
 export const typingBody = z.object({ isTyping: z.boolean() });
+/** `seq`: seen up to this item (absent: up to the newest). */
+export const seenBody = z.object({ seq: itemSeq.optional() });
 /** The answer's own shape is the action's schema, checked by its plugin. */
 export const actionAnswerBody = z.object({ answer: z.unknown() });

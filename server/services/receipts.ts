@@ -22,10 +22,11 @@ export async function setTyping(deps: ReceiptDeps, caller: Caller, conversationI
   return { conversationId, isTyping };
 }
 
-export async function markSeen(deps: ReceiptDeps, caller: Caller, conversationId: string) {
+/** Marks the conversation seen up to `upToSeq` (the newest item the client shows), or up to its newest item. */
+export async function markSeen(deps: ReceiptDeps, caller: Caller, conversationId: string, upToSeq?: number) {
   await visibleConversation(deps.store, caller, conversationId);
   const author = authorOf(caller);
-  const { lastSeenAt } = await deps.store.markSeen(conversationId, viewerOf(caller));
-  await deps.publisher.seen(caller.website.id, { conversationId, actorType: author.kind, actorId: author.id, lastSeenAt });
-  return { conversationId, lastSeenAt };
+  const { lastSeenAt, lastSeenSeq } = await deps.store.markSeen(conversationId, viewerOf(caller), { upToSeq });
+  await deps.publisher.seen(caller.website.id, { conversationId, actorType: author.kind, actorId: author.id, lastSeenAt, lastSeenSeq });
+  return { conversationId, lastSeenAt, lastSeenSeq };
 }

@@ -787,6 +787,60 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await inbox.locator('.tl-message').filter({ hasText: 'Thank you!' }).isVisible()).toBe(true);
   });
 
+  /** A page whose socket never hands it the items `heldIds` (`timelineItemCreated` and the like): stored, but not shown. */
+  async function pageHolding(heldIds: string[]): Promise<Page> {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    visitorContexts.push(context);
+    const page = await context.newPage();
+    await page.routeWebSocket(/\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (!heldIds.some((id) => String(message).includes(`"id":"${id}"`))) ws.send(message);
+      });
+    });
+    return page;
+  }
+
+  /** Calls the API, as the agent unless `as` gives other credentials; the status and parsed answer. */
+  const overApi = async (method: string, path: string, body?: unknown, as: Record<string, string> = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID }) => {
+    const answer = await fetch(`${app.url}/v1${path}`, { method, headers: { ...as, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: answer.status, body: (await answer.json()) as any };
+  };
+
+  it('marks seen only what a page shows: a message stored but not shown yet stays unread, in the widget and in the inbox', async () => {
+    const held = ['seen-held-reply', 'seen-held-question'];
+    const visitor = await pageHolding(held);
+    await visitor.goto(app.url);
+    await visitor.locator('.sw-launcher').click();
+    const id = await startConversation(visitor, 'Where is my parcel?');
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    const inbox = await pageHolding(held);
+    await signIn(inbox);
+    await openInInbox(inbox, id);
+    // An agent joins (so the assistant stays silent), recorded before the held messages: nothing the pages show comes after them.
+    expect((await overApi('POST', `/conversations/${id}/participants`, { userId: AGENT_ID })).status).toBe(200);
+    await expect.poll(async () => (await storedItems(id)).some((item) => (item as { event?: { kind: string } }).event?.kind === 'participant_joined')).toBe(true);
+    const asVisitor = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': (await overApi('GET', `/conversations/${id}`)).body.conversation.visitorId };
+    expect((await overApi('POST', '/messages', { conversationId: id, item: { id: held[0], type: 'message', text: 'It left our warehouse today' } })).status).toBe(201);
+    expect((await overApi('POST', '/messages', { conversationId: id, item: { id: held[1], type: 'message', text: 'Which carrier?' } }, asVisitor)).status).toBe(201);
+    await visitor.waitForTimeout(500); // Marks already on their way (300 ms after the last item shown) are done.
+
+    // The visitor closes the widget and opens it again; the agent changes the list's filter: each page marks the conversation seen.
+    const marked = (page: Page) => page.waitForResponse((r) => r.url().endsWith(`/conversations/${id}/seen`));
+    await visitor.locator('.sw-launcher').click();
+    const visitorMarked = marked(visitor);
+    await visitor.locator('.sw-launcher').click();
+    expect((await visitorMarked).status()).toBe(200);
+    const inboxMarked = marked(inbox);
+    await inbox.locator('select[name="status"]').selectOption('all');
+    expect((await inboxMarked).status()).toBe(200);
+    const unreadFor = async (as?: Record<string, string>) => (await overApi('GET', '/conversations', undefined, as)).body.conversations.find((c: { id: string }) => c.id === id).unreadCount;
+    expect(await unreadFor(asVisitor)).toBe(1);
+    expect(await unreadFor()).toBe(1);
+    expect((await overApi('GET', '/websites', undefined, asVisitor)).body.visitor.unreadConversationCount).toBe(1);
+  });
+
   it('opens a long conversation at its newest items, read first, and brings older ones as the reader scrolls up, keeping their place', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'The very first words');

@@ -286,7 +286,9 @@ export class Inbox {
     this.live.conversations.markRead(id);
     this.renderList();
     clearTimeout(this.seenTimer);
-    this.seenTimer = setTimeout(() => this.api.markSeen(id).catch(() => undefined), SEEN_DEBOUNCE_MS); // Best effort: the next look marks it again.
+    // Seen up to the newest item shown, not one stored since that is still on its way here (none shown: nothing to mark).
+    const seq = this.live.timelineOf(id).lastSeq;
+    if (seq > 0) this.seenTimer = setTimeout(() => this.api.markSeen(id, seq).catch(() => undefined), SEEN_DEBOUNCE_MS); // Best effort: the next look marks it again.
   }
 
   /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */

@@ -63,7 +63,8 @@ export type ServerFrame =
   | { type: 'timelineItemCreated' | 'timelineItemUpdated'; payload: { conversationId: string; item: TimelineItem } }
   | { type: 'conversationUpdated'; payload: { conversationId: string; updates: Partial<Conversation> } }
   | { type: 'conversationTyping'; payload: { conversationId: string; actorType: ActorType; actorId: string; isTyping: boolean } }
-  | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string } }
+  /** `lastSeenSeq`: where the mark stands (a visitor is told it of the visitor side's marks only). */
+  | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string; lastSeenSeq?: number } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
   | { type: 'teamUpdated'; payload: Record<string, never> }
@@ -72,5 +73,5 @@ export type ServerFrame =
 /** Client-to-server frames on `/ws`. */
 export type ClientFrame =
   | { type: 'conversationTyping'; payload: { conversationId: string; isTyping: boolean } }
-  | { type: 'conversationSeen'; payload: { conversationId: string } }
+  | { type: 'conversationSeen'; payload: { conversationId: string; seq?: number } }
   | { type: 'resume'; payload: { conversationId: string; afterSeq: number } };

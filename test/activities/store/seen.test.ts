@@ -19,24 +19,47 @@ async function visitorWithConversation() {
 
 describe('Store', () => {
   describe('#markSeen', () => {
-    it('marks the conversation seen up to its newest item', async () => {
+    it('marks the conversation seen up to its newest item the viewer may see', async () => {
       const { store, viewer, conversationId } = await visitorWithConversation();
       await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
       await store.appendItem(note(conversationId));
       const at = new Date().toISOString();
-      expect(await store.markSeen(conversationId, viewer, at)).toEqual({ lastSeenAt: at, lastSeenSeq: 2 });
+      // The visitor is not told the seq of the private note.
+      expect(await store.markSeen(conversationId, viewer, { at })).toEqual({ lastSeenAt: at, lastSeenSeq: 1 });
+      expect(await store.markSeen(conversationId, { kind: 'human', id: 'usr_2' }, { at })).toEqual({ lastSeenAt: at, lastSeenSeq: 2 });
     });
 
     it('never moves backwards', async () => {
       const { store, viewer, conversationId } = await visitorWithConversation();
       await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
       const later = new Date(Date.now() + 1000).toISOString();
-      await store.markSeen(conversationId, viewer, later);
-      expect(await store.markSeen(conversationId, viewer, new Date(0).toISOString())).toEqual({ lastSeenAt: later, lastSeenSeq: 1 });
+      await store.markSeen(conversationId, viewer, { at: later });
+      expect(await store.markSeen(conversationId, viewer, { at: new Date(0).toISOString() })).toEqual({ lastSeenAt: later, lastSeenSeq: 1 });
+    });
+
+    it('marks up to a given seq, leaving what came after it unread', async () => {
+      const { store, websiteId, viewer, conversationId } = await visitorWithConversation();
+      for (let i = 0; i < 3; i++) await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
+      expect((await store.markSeen(conversationId, viewer, { upToSeq: 2 })).lastSeenSeq).toBe(2);
+      expect(await store.getUnreadCount(conversationId, viewer)).toBe(1);
+      expect(await store.countUnreadConversations(websiteId, viewer)).toBe(1);
+    });
+
+    it('clamps a seq to the newest item the viewer may see, and never moves an earlier mark back', async () => {
+      const { store, viewer, conversationId } = await visitorWithConversation();
+      const agent: Viewer = { kind: 'human', id: 'usr_2' };
+      await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
+      await store.appendItem(note(conversationId));
+      expect((await store.markSeen(conversationId, viewer, { upToSeq: 99_999 })).lastSeenSeq).toBe(1);
+      expect((await store.markSeen(conversationId, agent, { upToSeq: 99_999 })).lastSeenSeq).toBe(2);
+      expect(await store.getUnreadCount(conversationId, agent)).toBe(0);
+      expect((await store.markSeen(conversationId, agent, { upToSeq: 1 })).lastSeenSeq).toBe(2);
+      expect(await store.getUnreadCount(conversationId, agent)).toBe(0);
     });
 
     it('answers ERR_NOT_FOUND for an unknown conversation', async () => {
       await expect(ctx.get().markSeen('conv_none', { kind: 'human', id: 'usr_1' })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+      await expect(ctx.get().markSeen('conv_none', { kind: 'human', id: 'usr_1' }, { upToSeq: 3 })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
     });
   });
 
@@ -132,7 +155,7 @@ describe('Store', () => {
       };
     }
 
-    it('agrees with reading the items, written by two store instances racing for seqs, with marks in between', async () => {
+    it('agrees with reading the items, written by two store instances racing for seqs, with marks (to the end or to a seq) in between', async () => {
       const { store, viewer: visitor, conversationId } = await visitorWithConversation();
       const other: Store = await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName });
       // One instance learns of the other's items from its change stream, the other by losing races for seqs.
@@ -154,7 +177,9 @@ describe('Store', () => {
           for (const { item } of await Promise.all(batch)) written.push(item);
           if (random() < 0.3) {
             const reader = pick(viewers);
-            lastSeen.set(reader, (await pick([store, other]).markSeen(conversationId, reader)).lastSeenSeq);
+            // Up to the newest item, or to one a page showed last (maybe behind a mark made before).
+            const mark = random() < 0.5 ? {} : { upToSeq: pick(written).seq };
+            lastSeen.set(reader, (await pick([store, other]).markSeen(conversationId, reader, mark)).lastSeenSeq);
           }
           for (const viewer of viewers) {
             expect(await pick([store, other]).getUnreadCount(conversationId, viewer), `round ${round}, ${viewer.kind} ${viewer.id}`).toBe(
