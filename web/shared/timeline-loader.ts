@@ -35,9 +35,10 @@ export async function loadTimeline(api: ApiClient, timeline: Timeline): Promise<
 /** The page before the first item loaded, when there is one; true when the timeline changed meanwhile. */
 export async function loadOlder(api: ApiClient, timeline: Timeline): Promise<boolean> {
   if (!timeline.hasOlder) return false;
-  const version = timeline.version;
+  const [version, shown] = [timeline.version, timeline.items().length];
   await readBack(api, timeline, timeline.loadedFrom);
-  return timeline.version !== version;
+  // Also when the page only brought items the timeline held out of sight (changed before it was read).
+  return timeline.version !== version || timeline.items().length !== shown;
 }
 
 /**
@@ -49,8 +50,7 @@ async function readBack(api: ApiClient, timeline: Timeline, beforeSeq: number): 
   const page = await api.timeline(timeline.conversationId, { beforeSeq, limit: PAGE_SIZE });
   timeline.upsertRead(page.items, version);
   const first = page.items[0];
-  if (first) timeline.loadedFrom = first.seq;
-  timeline.hasOlder = first !== undefined && page.hasPreviousPage === true;
+  timeline.readBackTo(first?.seq ?? timeline.loadedFrom, first !== undefined && page.hasPreviousPage === true);
   return page;
 }
 
