@@ -40,6 +40,20 @@ describe('loadOlder', () => {
     expect(await loadOlder(api, timeline)).toBe(false);
     expect(asked.slice(1)).toEqual([{ beforeSeq: 151 }, { beforeSeq: 51 }]);
   });
+
+  it('reads on past a page whose items the server all kept from the reader, to the older ones they may see', async () => {
+    const timeline = new Timeline('c1');
+    // Items 101 to 250 are of a type the reader may not see: the page before 251 comes back empty.
+    const { api, asked } = pagedApi(350, { hidden: (seq) => seq > 100 && seq <= 250 });
+    await loadTimeline(api, timeline);
+    expect(await loadOlder(api, timeline)).toBe(true);
+    expect(seqsOf(timeline)).toEqual([...range(52, 100), ...range(251, 350)]);
+    // Before 251 the server read 151…250: nothing from 152 on is left unread, whatever it dropped.
+    expect(asked.slice(1)).toEqual([{ beforeSeq: 251 }, { beforeSeq: 152 }]);
+    expect(await loadOlder(api, timeline)).toBe(true);
+    expect(seqsOf(timeline)).toEqual([...range(1, 100), ...range(251, 350)]);
+    expect(timeline.hasOlder).toBe(false);
+  });
 });
 
 describe('refreshRecent', () => {
