@@ -756,7 +756,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     for (let n = 1; n <= 20; n++) await writeAsAgent(id, `Answer part ${n}: ${'more detail on the matter, '.repeat(4)}`);
     const timeline = visitor.locator('.sw-chat .tl-list');
     await timeline.locator('.tl-message').filter({ hasText: 'Answer part 20:' }).waitFor();
-    const pill = timeline.locator('.tl-new-below');
+    const pill = visitor.locator('.sw-chat .tl-new-below');
     expect(await pill.isVisible()).toBe(false);
 
     await timeline.evaluate((el) => (el.scrollTop = 0)); // Reading from the start.
@@ -782,16 +782,22 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.locator('.tl-message').filter({ hasText: 'A postscript' }).waitFor();
     await inbox.evaluate((el) => (el.scrollTop = 0));
     await send(visitor, 'Thank you!');
-    await inbox.locator('.tl-new-below').filter({ hasText: /^\d+ new messages? ↓$/ }).click();
+    await agent.locator('.panel-main .tl-new-below').filter({ hasText: /^\d+ new messages? ↓$/ }).click();
     await expect.poll(() => distanceFromEnd(inbox)).toBeLessThan(5);
     expect(await inbox.locator('.tl-message').filter({ hasText: 'Thank you!' }).isVisible()).toBe(true);
   });
 
+  /** A conversation the visitor starts with 'The very first words', and the agent's `replies` ("Reply 1"…); its id. */
+  async function longConversation(visitor: Page, replies: number): Promise<string> {
+    const id = await startConversation(visitor, 'The very first words');
+    for (let n = 1; n <= replies; n++) await writeAsAgent(id, `Reply ${n}`);
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: `Reply ${replies}` }).waitFor();
+    return id;
+  }
+
   it('opens a long conversation at its newest items, read first, and brings older ones as the reader scrolls up, keeping their place', async () => {
     const visitor = await newVisitor();
-    const id = await startConversation(visitor, 'The very first words');
-    for (let n = 1; n <= 240; n++) await writeAsAgent(id, `Reply ${n}`);
-    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Reply 240' }).waitFor();
+    const id = await longConversation(visitor, 240);
 
     for (const [page, open] of [
       [visitor, () => reopenInWidget(visitor, id)],
@@ -820,6 +826,38 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       await first.waitFor();
       await page.unroute('**/v1/conversations/*/timeline?*');
     }
+  });
+
+  it('has a screen reader read out the items that arrive, not the older ones drawn above, the times made current, nor the button below', async () => {
+    const visitor = await newVisitor();
+    const id = await longConversation(visitor, 120);
+    const timeline = await reopenInWidget(visitor, id);
+    await timeline.locator('.tl-message').filter({ hasText: 'Reply 120' }).waitFor();
+    expect(await timeline.evaluate((el) => ['role', 'aria-live', 'aria-relevant'].map((name) => el.getAttribute(name)))).toEqual(['log', 'polite', 'additions']);
+    expect(await visitor.locator('.sw-chat .tl-new-below').evaluate((button) => button.closest('[role="log"]') !== null)).toBe(false);
+
+    // Each item added to the log from now on, and whether the log was busy then (a screen reader reads out none meanwhile).
+    const addedSince = () => visitor.evaluate(() => (window as unknown as { added: Array<{ seq: number; busy: boolean }> }).added.splice(0));
+    await timeline.evaluate((list) => {
+      const added: Array<{ seq: number; busy: boolean }> = [];
+      (window as unknown as { added: typeof added }).added = added;
+      new MutationObserver((records) => {
+        for (const node of records.flatMap((record) => [...record.addedNodes])) {
+          if (node instanceof HTMLElement && node.dataset.seq) added.push({ seq: Number(node.dataset.seq), busy: list.getAttribute('aria-busy') === 'true' });
+        }
+      }).observe(list, { childList: true });
+    });
+    const firstSeq = Number(await timeline.locator('[data-seq]').first().getAttribute('data-seq'));
+    await timeline.evaluate((el) => (el.scrollTop = 0));
+    await timeline.locator('.tl-message').filter({ hasText: 'The very first words' }).waitFor();
+    const older = (await addedSince()).filter((added) => added.seq < firstSeq);
+    expect(older.length).toBeGreaterThan(0);
+    expect(older.filter((added) => !added.busy)).toEqual([]);
+
+    await expect.poll(() => timeline.getAttribute('aria-busy')).toBeNull();
+    await writeAsAgent(id, 'Something new');
+    await timeline.locator('.tl-message').filter({ hasText: 'Something new' }).waitFor();
+    expect(await addedSince()).toEqual([{ seq: expect.any(Number), busy: false }]);
   });
 
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {

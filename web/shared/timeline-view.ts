@@ -5,6 +5,10 @@
  * tool call they opened and the images shown are kept. A reader who scrolled up is told how many
  * new messages arrived below, with a button that takes them there; one who scrolls near the start
  * gets the older items (`loadOlder`), and keeps their place as they are drawn above.
+ *
+ * The list is a log that a screen reader reads out as items are added to it: what is news, items
+ * that arrived, and not the older ones drawn above nor those drawn again (`quietly`). The button
+ * is laid over the list, outside it, so what it says is not read out as the log's.
  */
 import { h } from './dom';
 import { describeItem, type ItemView, type ReaderContext } from './item-view';
@@ -26,12 +30,17 @@ interface Drawn {
 const WRITTEN: ReadonlySet<ItemView['kind']> = new Set(['message', 'note', 'quick_replies']);
 
 export class TimelineView {
-  readonly element = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'polite' });
+  /** Additions only: a time that gains its day after midnight is no news. */
+  private readonly list = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
   private drawn = new Map<number, Drawn>();
   /** Others' messages drawn below the reader since they were last at the end. */
   private newBelow = 0;
   private readonly newBelowButton = h('button', { type: 'button', class: 'tl-new-below', hidden: true, on: { click: () => this.scrollToEnd() } });
+  /** The list, and the button over it. */
+  readonly element = h('div', { class: 'tl' }, this.list, this.newBelowButton);
   private loadingOlder = false;
+  /** Counts the drawings made `quietly`: the last one ends the quiet. */
+  private quietDrawings = 0;
 
   /** `loadOlder` reads the items before the first one held, if any, and has the page draw them. */
   constructor(
@@ -39,7 +48,7 @@ export class TimelineView {
     private readonly actions: ItemActions = {},
     private readonly loadOlder?: () => Promise<void>,
   ) {
-    this.element.addEventListener(
+    this.list.addEventListener(
       'scroll',
       () => {
         if (this.atEnd()) this.showNewBelow(0);
@@ -53,6 +62,8 @@ export class TimelineView {
     const pinned = this.atEnd();
     const lastDrawn = Math.max(0, ...this.drawn.keys());
     let arrived = 0;
+    /** Whether items are drawn up to the newest drawn before (older ones, or ones that changed): no news. */
+    let noNews = false;
     const drawn = new Map<number, Drawn>();
     for (const item of items) {
       const described = describeItem(item, this.context);
@@ -60,26 +71,28 @@ export class TimelineView {
       const before = this.drawn.get(item.seq);
       drawn.set(item.seq, before?.view === view ? before : { view, element: renderItem(described, this.actions) });
       if (item.seq > lastDrawn && WRITTEN.has(described.kind) && !this.context.isOwn(item.author)) arrived++;
+      if (item.seq <= lastDrawn && before?.view !== view) noNews = true;
     }
     // A reader who scrolled up keeps the item at the top of their view where it is, whatever is drawn above it.
     const anchor = pinned ? undefined : this.firstInView(drawn);
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
     this.drawn = drawn;
-    this.place([...[...drawn.values()].map((d) => d.element), ...(footer ? [footer] : []), this.newBelowButton]);
+    if (noNews) this.quietly();
+    this.place([...[...drawn.values()].map((d) => d.element), ...(footer ? [footer] : [])]);
     if (pinned) this.scrollToEnd();
     else this.showNewBelow(this.newBelow + arrived);
-    if (anchor) this.element.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+    if (anchor) this.list.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
     void this.loadOlderNearStart(); // Also a timeline too short to scroll.
   }
 
   scrollToEnd(): void {
-    this.element.scrollTop = this.element.scrollHeight;
+    this.list.scrollTop = this.list.scrollHeight;
     this.showNewBelow(0);
   }
 
   /** The first item drawn now (and kept by the drawing `next`) that reaches into the view. */
   private firstInView(next: ReadonlyMap<number, Drawn>): HTMLElement | undefined {
-    const top = this.element.getBoundingClientRect().top;
+    const top = this.list.getBoundingClientRect().top;
     for (const [seq, { element }] of this.drawn) {
       if (next.get(seq)?.element === element && element.getBoundingClientRect().bottom > top) return element;
     }
@@ -87,7 +100,7 @@ export class TimelineView {
   }
 
   private async loadOlderNearStart(): Promise<void> {
-    if (!this.loadOlder || this.loadingOlder || this.element.scrollTop > NEAR_START_PX) return;
+    if (!this.loadOlder || this.loadingOlder || this.list.scrollTop > NEAR_START_PX) return;
     this.loadingOlder = true;
     try {
       await this.loadOlder();
@@ -96,13 +109,25 @@ export class TimelineView {
     }
   }
 
+  /**
+   * Marks the log busy while what is drawn now reaches the screen reader, which reads out no
+   * addition meanwhile: until two frames have passed (the browser reads the page for it once a
+   * frame; a tab out of sight draws no frames, and is read by none).
+   */
+  private quietly(): void {
+    const drawing = ++this.quietDrawings;
+    this.list.setAttribute('aria-busy', 'true');
+    const end = () => drawing === this.quietDrawings && this.list.removeAttribute('aria-busy');
+    requestAnimationFrame(() => requestAnimationFrame(end));
+  }
+
   private atEnd(): boolean {
-    const el = this.element;
+    const el = this.list;
     return el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
   }
 
   private showNewBelow(count: number): void {
-    if (count === this.newBelow) return; // The list is a live region: what is written again may be read out again.
+    if (count === this.newBelow) return;
     this.newBelow = count;
     this.newBelowButton.hidden = count === 0;
     this.newBelowButton.textContent = `${count} new message${count === 1 ? '' : 's'} ↓`;
@@ -110,7 +135,7 @@ export class TimelineView {
 
   /** Makes the list's children exactly `nodes`, in order, touching only those not already in place. */
   private place(nodes: readonly Node[]): void {
-    const el = this.element;
+    const el = this.list;
     const kept = new Set(nodes);
     for (const child of [...el.childNodes]) if (!kept.has(child)) child.remove();
     nodes.forEach((node, i) => {
