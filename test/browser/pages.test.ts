@@ -711,7 +711,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.close();
   });
 
-  it("says when an image could not be loaded and loads it again on the reader's click, or by itself after a reconnect", async () => {
+  it("says when an image could not be loaded and loads it again when the reader asks, keeping their keyboard focus, or by itself after a reconnect", async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'A picture of the error');
     const refuseFiles = (page: Page) =>
@@ -722,10 +722,19 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await sendFile(visitor, 'here', png('error.png', 40, 30));
     const retry = visitor.locator('.sw-chat .tl-file-retry');
     await retry.filter({ hasText: 'Couldn’t load — retry' }).waitFor();
+    // A keyboard user asks for it while it is still refused: the button, busy meanwhile, keeps their focus.
+    const refused = visitor.waitForResponse((r) => r.url().includes('/v1/files/') && r.request().method() === 'GET');
+    await retry.focus();
+    await visitor.keyboard.press('Enter');
+    await refused;
+    await expect.poll(() => retry.getAttribute('aria-disabled')).toBeNull();
+    expect(await retry.evaluate((button) => button === document.activeElement)).toBe(true);
+    // Then once it can be fetched: focus goes to the image's link, in the button's place.
     await visitor.unroute('**/v1/files/*');
-    await retry.click();
+    await visitor.keyboard.press('Enter');
     expect(await imagesIn(visitor.locator('.sw-chat .tl-list'))).toMatchObject({ 'error.png': { shown: [40, 30] } });
     expect(await retry.count()).toBe(0);
+    expect(await visitor.evaluate(() => document.activeElement?.querySelector('img')?.alt)).toBe('error.png');
 
     // An inbox that lost its connection while the image failed fetches it again once connected.
     const second = await cuttableInbox();
@@ -765,9 +774,13 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await timeline.locator('.tl-message').filter({ hasText: 'And the last thing' }).waitFor();
     await expect.poll(() => pill.textContent()).toBe('2 new messages ↓');
     expect(await distanceFromEnd(timeline)).toBeGreaterThan(48); // The reader stays where they were.
-    await pill.click();
+    await pill.focus();
+    await visitor.keyboard.press('Enter');
     await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
     await pill.waitFor({ state: 'hidden' });
+    // The button gone, keyboard focus is on the newest message, where it led (not back at the page's start).
+    const focused = () => visitor.evaluate(() => (document.activeElement as HTMLElement).closest('.tl-list [data-seq]')?.textContent ?? document.activeElement?.tagName);
+    expect(await focused()).toContain('And the last thing');
 
     // Scrolled up again, a new answer shows the pill; scrolling down to it by hand takes the pill away.
     await timeline.evaluate((el) => (el.scrollTop = 0));

@@ -128,9 +128,19 @@ export class TimelineView {
 
   private showNewBelow(count: number): void {
     if (count === this.newBelow) return;
+    const focused = document.activeElement === this.newBelowButton;
     this.newBelow = count;
     this.newBelowButton.hidden = count === 0;
     this.newBelowButton.textContent = `${count} new message${count === 1 ? '' : 's'} ↓`;
+    // Hidden, the button would drop a keyboard user's focus to the page's start: it goes where the button led.
+    if (focused && count === 0) this.focusNewest();
+  }
+
+  private focusNewest(): void {
+    const newest = [...this.drawn.values()].at(-1)?.element;
+    if (!newest) return;
+    newest.tabIndex = -1;
+    newest.focus({ preventScroll: true });
   }
 
   /** Makes the list's children exactly `nodes`, in order, touching only those not already in place. */
