@@ -873,6 +873,33 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await addedSince()).toEqual([{ seq: expect.any(Number), busy: false }]);
   });
 
+  it('measures few items on each drawing while the reader reads above the end of a long timeline, as someone types', async () => {
+    const visitor = await newVisitor();
+    const id = await longConversation(visitor, 150);
+    const timeline = visitor.locator('.sw-chat .tl-list');
+    await timeline.evaluate((el) => (el.scrollTop = el.scrollHeight - el.clientHeight - 300)); // Near the end, not at it.
+    // Counts the page's measures of an element's box from now on (each may lay the page out anew).
+    await visitor.evaluate(() => {
+      const counter = window as unknown as { measured: number };
+      counter.measured = 0;
+      const measure = Element.prototype.getBoundingClientRect;
+      Element.prototype.getBoundingClientRect = function (this: Element) {
+        counter.measured++;
+        return measure.call(this);
+      };
+    });
+    const typing = await fetch(`${app.url}/v1/conversations/${id}/typing`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ isTyping: true }),
+    });
+    expect(typing.status).toBe(200);
+    await visitor.locator('[data-testid="typing-indicator"]').waitFor();
+    const measured = await visitor.evaluate(() => (window as unknown as { measured: number }).measured);
+    expect(measured).toBeGreaterThan(0); // The timeline was drawn again, keeping the reader's place…
+    expect(measured).toBeLessThan(20); // …from a few of its 150 items, not all those above the view.
+  });
+
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
     context.setDefaultTimeout(10_000);

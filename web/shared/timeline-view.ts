@@ -21,6 +21,7 @@ const PINNED_SLACK_PX = 48;
 const NEAR_START_PX = 400;
 
 interface Drawn {
+  seq: number;
   /** The item's view as drawn, to compare with its view now (names learnt, an item updated). */
   view: string;
   element: HTMLElement;
@@ -33,6 +34,10 @@ export class TimelineView {
   /** Additions only: a time that gains its day after midnight is no news. */
   private readonly list = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
   private drawn = new Map<number, Drawn>();
+  /** The items drawn, in seq order, as in the list. */
+  private order: readonly Drawn[] = [];
+  /** The newest seq drawn: the items after it arrived since. */
+  private lastDrawn = 0;
   /** Others' messages drawn below the reader since they were last at the end. */
   private newBelow = 0;
   private readonly newBelowButton = h('button', { type: 'button', class: 'tl-new-below', hidden: true, on: { click: () => this.scrollToEnd() } });
@@ -60,25 +65,28 @@ export class TimelineView {
 
   render(items: readonly TimelineItem[], footer?: Node): void {
     const pinned = this.atEnd();
-    const lastDrawn = Math.max(0, ...this.drawn.keys());
+    const lastDrawn = this.lastDrawn;
     let arrived = 0;
     /** Whether items are drawn up to the newest drawn before (older ones, or ones that changed): no news. */
     let noNews = false;
     const drawn = new Map<number, Drawn>();
+    const order: Drawn[] = [];
     for (const item of items) {
       const described = describeItem(item, this.context);
       const view = JSON.stringify(described);
       const before = this.drawn.get(item.seq);
-      drawn.set(item.seq, before?.view === view ? before : { view, element: renderItem(described, this.actions) });
+      const now = before?.view === view ? before : { seq: item.seq, view, element: renderItem(described, this.actions) };
+      drawn.set(item.seq, now);
+      order.push(now);
       if (item.seq > lastDrawn && WRITTEN.has(described.kind) && !this.context.isOwn(item.author)) arrived++;
       if (item.seq <= lastDrawn && before?.view !== view) noNews = true;
     }
     // A reader who scrolled up keeps the item at the top of their view where it is, whatever is drawn above it.
     const anchor = pinned ? undefined : this.firstInView(drawn);
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
-    this.drawn = drawn;
+    [this.drawn, this.order, this.lastDrawn] = [drawn, order, order.at(-1)?.seq ?? 0];
     if (noNews) this.quietly();
-    this.place([...[...drawn.values()].map((d) => d.element), ...(footer ? [footer] : [])]);
+    this.place([...order.map((d) => d.element), ...(footer ? [footer] : [])]);
     if (pinned) this.scrollToEnd();
     else this.showNewBelow(this.newBelow + arrived);
     if (anchor) this.list.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
@@ -90,11 +98,22 @@ export class TimelineView {
     this.showNewBelow(0);
   }
 
-  /** The first item drawn now (and kept by the drawing `next`) that reaches into the view. */
+  /**
+   * The first item drawn now (and kept by the drawing `next`) that reaches into the view. The items
+   * lie one below the other in seq order: a binary search finds the first that reaches below the
+   * view's top, measuring a few of them on each drawing (one for every item typed or arriving).
+   */
   private firstInView(next: ReadonlyMap<number, Drawn>): HTMLElement | undefined {
     const top = this.list.getBoundingClientRect().top;
-    for (const [seq, { element }] of this.drawn) {
-      if (next.get(seq)?.element === element && element.getBoundingClientRect().bottom > top) return element;
+    let [low, high] = [0, this.order.length];
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((this.order[middle]?.element.getBoundingClientRect().bottom ?? top) > top) high = middle;
+      else low = middle + 1;
+    }
+    for (let i = low; i < this.order.length; i++) {
+      const { seq, element } = this.order[i] as Drawn;
+      if (next.get(seq)?.element === element) return element;
     }
     return undefined;
   }
@@ -137,7 +156,7 @@ export class TimelineView {
   }
 
   private focusNewest(): void {
-    const newest = [...this.drawn.values()].at(-1)?.element;
+    const newest = this.order.at(-1)?.element;
     if (!newest) return;
     newest.tabIndex = -1;
     newest.focus({ preventScroll: true });
