@@ -749,15 +749,17 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await second.page.context().close();
   });
 
-  /** Writes into a conversation as the agent, over the API (as another of the team's pages would). */
-  const writeAsAgent = async (conversationId: string, text: string) => {
-    const answer = await fetch(`${app.url}/v1/messages`, {
+  /** Posts `body` to the API as the agent (as another of the team's pages would), which answers `status`. */
+  const postAsAgent = async (path: string, body: unknown, status: number) => {
+    const answer = await fetch(`${app.url}${path}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ conversationId, item: { type: 'message', text } }),
+      body: JSON.stringify(body),
     });
-    expect(answer.status).toBe(201);
+    expect(answer.status).toBe(status);
   };
+  const writeAsAgent = (conversationId: string, text: string) => postAsAgent('/v1/messages', { conversationId, item: { type: 'message', text } }, 201);
+  const typeAsAgent = (conversationId: string) => postAsAgent(`/v1/conversations/${conversationId}/typing`, { isTyping: true }, 200);
 
   it('says how many new messages arrived below a reader who scrolled up, and takes them there', async () => {
     const visitor = await newVisitor();
@@ -888,16 +890,54 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
         return measure.call(this);
       };
     });
-    const typing = await fetch(`${app.url}/v1/conversations/${id}/typing`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ isTyping: true }),
-    });
-    expect(typing.status).toBe(200);
+    await typeAsAgent(id);
     await visitor.locator('[data-testid="typing-indicator"]').waitFor();
     const measured = await visitor.evaluate(() => (window as unknown as { measured: number }).measured);
     expect(measured).toBeGreaterThan(0); // The timeline was drawn again, keeping the reader's place…
     expect(measured).toBeLessThan(20); // …from a few of its 150 items, not all those above the view.
+  });
+
+  it('asks once for older items that could not be read, and again when the reader asks with "Load earlier messages"', async () => {
+    const visitor = await newVisitor();
+    const id = await longConversation(visitor, 120);
+    const timeline = await reopenInWidget(visitor, id);
+    await timeline.locator('.tl-message').filter({ hasText: 'Reply 120' }).waitFor();
+    const firstSeq = Number(await timeline.locator('[data-seq]').first().getAttribute('data-seq'));
+    // The toasts shown from now on (each goes after a few seconds).
+    await visitor.evaluate(() => {
+      const counter = window as unknown as { toasts: number };
+      counter.toasts = 0;
+      new MutationObserver((records) => {
+        for (const node of records.flatMap((record) => [...record.addedNodes])) if (node instanceof HTMLElement && node.classList.contains('toast')) counter.toasts++;
+      }).observe(document.body, { childList: true });
+    });
+    let reads = 0;
+    await visitor.route('**/v1/conversations/*/timeline?*', (route) => {
+      reads++;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Try again' } }) });
+    });
+    const toasts = () => visitor.evaluate(() => (window as unknown as { toasts: number }).toasts);
+    await timeline.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(toasts).toBe(1);
+    // The reader scrolls on near the start, the agent types (the timeline is drawn again): nothing is asked or said again.
+    for (const top of [200, 0, 100, 0]) {
+      await timeline.evaluate((el, scrollTop) => (el.scrollTop = scrollTop), top);
+      await visitor.waitForTimeout(50);
+    }
+    await typeAsAgent(id);
+    await visitor.locator('[data-testid="typing-indicator"]').waitFor();
+    expect(reads).toBe(1);
+    expect(await toasts()).toBe(1);
+    const loadEarlier = visitor.locator('.sw-chat .tl-load-older');
+    expect(await loadEarlier.isVisible()).toBe(true);
+
+    // Asked by keyboard once the server answers again: the older items come, and focus goes to the newest of them.
+    await visitor.unroute('**/v1/conversations/*/timeline?*');
+    await loadEarlier.focus();
+    await visitor.keyboard.press('Enter');
+    await timeline.locator('.tl-message').filter({ hasText: 'The very first words' }).waitFor();
+    await loadEarlier.waitFor({ state: 'hidden' });
+    expect(await visitor.evaluate(() => Number((document.activeElement as HTMLElement).dataset.seq))).toBe(firstSeq - 1);
   });
 
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {

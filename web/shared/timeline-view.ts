@@ -4,14 +4,15 @@
  * items whose view changed: the others stay the same elements, so a reader's text selection, a
  * tool call they opened and the images shown are kept. A reader who scrolled up is told how many
  * new messages arrived below, with a button that takes them there; one who scrolls near the start
- * gets the older items (`loadOlder`), and keeps their place as they are drawn above.
+ * gets the older items (OlderItems), and keeps their place as they are drawn above.
  *
  * The list is a log that a screen reader reads out as items are added to it: what is news, items
- * that arrived, and not the older ones drawn above nor those drawn again (`quietly`). The button
- * is laid over the list, outside it, so what it says is not read out as the log's.
+ * that arrived, and not the older ones drawn above nor those drawn again (`quietly`). The buttons
+ * are laid over the list, outside it, so what they say is not read out as the log's.
  */
 import { h } from './dom';
 import { describeItem, type ItemView, type ReaderContext } from './item-view';
+import { OlderItems } from './older-items';
 import { renderItem, type ItemActions } from './render-item';
 import type { TimelineItem } from './wire';
 
@@ -41,23 +42,31 @@ export class TimelineView {
   /** Others' messages drawn below the reader since they were last at the end. */
   private newBelow = 0;
   private readonly newBelowButton = h('button', { type: 'button', class: 'tl-new-below', hidden: true, on: { click: () => this.scrollToEnd() } });
-  /** The list, and the button over it. */
-  readonly element = h('div', { class: 'tl' }, this.list, this.newBelowButton);
-  private loadingOlder = false;
+  private readonly older: OlderItems | undefined;
+  /** The first item drawn when older items were last asked for: the newest of them is drawn above it. */
+  private firstBeforeOlder = 0;
+  /** The list, and the buttons over it. */
+  readonly element: HTMLElement;
   /** Counts the drawings made `quietly`: the last one ends the quiet. */
   private quietDrawings = 0;
 
-  /** `loadOlder` reads the items before the first one held, if any, and has the page draw them. */
+  /** `loadOlder` reads the items before the first one held, if any, and has the page draw them; it rejects when the read failed. */
   constructor(
     private readonly context: ReaderContext,
     private readonly actions: ItemActions = {},
-    private readonly loadOlder?: () => Promise<void>,
+    loadOlder?: () => Promise<void>,
   ) {
+    const load = async () => {
+      this.firstBeforeOlder = this.order[0]?.seq ?? 0;
+      await loadOlder?.();
+    };
+    this.older = loadOlder && new OlderItems(load, () => this.focusNewestOlder());
+    this.element = h('div', { class: 'tl' }, this.older?.button, this.list, this.newBelowButton);
     this.list.addEventListener(
       'scroll',
       () => {
         if (this.atEnd()) this.showNewBelow(0);
-        void this.loadOlderNearStart();
+        this.loadOlderNearStart();
       },
       { passive: true },
     );
@@ -90,7 +99,7 @@ export class TimelineView {
     if (pinned) this.scrollToEnd();
     else this.showNewBelow(this.newBelow + arrived);
     if (anchor) this.list.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
-    void this.loadOlderNearStart(); // Also a timeline too short to scroll.
+    this.loadOlderNearStart(); // Also a timeline too short to scroll.
   }
 
   scrollToEnd(): void {
@@ -118,14 +127,8 @@ export class TimelineView {
     return undefined;
   }
 
-  private async loadOlderNearStart(): Promise<void> {
-    if (!this.loadOlder || this.loadingOlder || this.list.scrollTop > NEAR_START_PX) return;
-    this.loadingOlder = true;
-    try {
-      await this.loadOlder();
-    } finally {
-      this.loadingOlder = false;
-    }
+  private loadOlderNearStart(): void {
+    if (this.list.scrollTop <= NEAR_START_PX) this.older?.nearStart();
   }
 
   /**
@@ -152,14 +155,19 @@ export class TimelineView {
     this.newBelowButton.hidden = count === 0;
     this.newBelowButton.textContent = `${count} new message${count === 1 ? '' : 's'} ↓`;
     // Hidden, the button would drop a keyboard user's focus to the page's start: it goes where the button led.
-    if (focused && count === 0) this.focusNewest();
+    if (focused && count === 0) this.focusItem(this.order.at(-1), { preventScroll: true });
   }
 
-  private focusNewest(): void {
-    const newest = this.order.at(-1)?.element;
-    if (!newest) return;
-    newest.tabIndex = -1;
-    newest.focus({ preventScroll: true });
+  /** Focus on the button that brought older items goes to the newest of them (the button went). */
+  private focusNewestOlder(): void {
+    const firstBefore = this.order.findIndex((item) => item.seq >= this.firstBeforeOlder);
+    this.focusItem(this.order[firstBefore - 1] ?? this.order[0]);
+  }
+
+  private focusItem(item: Drawn | undefined, options?: FocusOptions): void {
+    if (!item) return;
+    item.element.tabIndex = -1;
+    item.element.focus(options);
   }
 
   /** Makes the list's children exactly `nodes`, in order, touching only those not already in place. */
