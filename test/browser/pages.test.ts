@@ -590,6 +590,22 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await reply.fill('');
   });
 
+  it('lights the rating stars up to the one a keyboard user is on, as hovering does', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'All sorted, thanks');
+    await resolveOverApi(id);
+    const stars = visitor.locator('.sw-star');
+    await stars.first().waitFor();
+    const lit = () => stars.evaluateAll((all) => all.map((star) => getComputedStyle(star).color === 'rgb(245, 158, 11)'));
+    expect(await lit()).toEqual([false, false, false, false, false]);
+    await stars.nth(1).focus();
+    await visitor.keyboard.press('Tab'); // On to the third star, by keyboard.
+    expect(await visitor.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.score)).toBe('3');
+    expect(await lit()).toEqual([true, true, true, false, false]);
+    await stars.nth(4).hover(); // The pointer says more than the focus.
+    expect(await lit()).toEqual([true, true, true, true, true]);
+  });
+
   it('says what is wrong with what the agent entered when the server refuses it', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Tag me');
