@@ -590,6 +590,22 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await reply.fill('');
   });
 
+  it('lights the rating stars up to the one a keyboard user is on, as hovering does', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'All sorted, thanks');
+    await resolveOverApi(id);
+    const stars = visitor.locator('.sw-star');
+    await stars.first().waitFor();
+    const lit = () => stars.evaluateAll((all) => all.map((star) => getComputedStyle(star).color === 'rgb(245, 158, 11)'));
+    expect(await lit()).toEqual([false, false, false, false, false]);
+    await stars.nth(1).focus();
+    await visitor.keyboard.press('Tab'); // On to the third star, by keyboard.
+    expect(await visitor.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.score)).toBe('3');
+    expect(await lit()).toEqual([true, true, true, false, false]);
+    await stars.nth(4).hover(); // The pointer says more than the focus.
+    expect(await lit()).toEqual([true, true, true, true, true]);
+  });
+
   it('says what is wrong with what the agent entered when the server refuses it', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Tag me');
@@ -711,7 +727,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.close();
   });
 
-  it("says when an image could not be loaded and loads it again on the reader's click, or by itself after a reconnect", async () => {
+  it("says when an image could not be loaded and loads it again when the reader asks, keeping their keyboard focus, or by itself after a reconnect", async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'A picture of the error');
     const refuseFiles = (page: Page) =>
@@ -722,10 +738,19 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await sendFile(visitor, 'here', png('error.png', 40, 30));
     const retry = visitor.locator('.sw-chat .tl-file-retry');
     await retry.filter({ hasText: 'Couldn’t load — retry' }).waitFor();
+    // A keyboard user asks for it while it is still refused: the button, busy meanwhile, keeps their focus.
+    const refused = visitor.waitForResponse((r) => r.url().includes('/v1/files/') && r.request().method() === 'GET');
+    await retry.focus();
+    await visitor.keyboard.press('Enter');
+    await refused;
+    await expect.poll(() => retry.getAttribute('aria-disabled')).toBeNull();
+    expect(await retry.evaluate((button) => button === document.activeElement)).toBe(true);
+    // Then once it can be fetched: focus goes to the image's link, in the button's place.
     await visitor.unroute('**/v1/files/*');
-    await retry.click();
+    await visitor.keyboard.press('Enter');
     expect(await imagesIn(visitor.locator('.sw-chat .tl-list'))).toMatchObject({ 'error.png': { shown: [40, 30] } });
     expect(await retry.count()).toBe(0);
+    expect(await visitor.evaluate(() => document.activeElement?.querySelector('img')?.alt)).toBe('error.png');
 
     // An inbox that lost its connection while the image failed fetches it again once connected.
     const second = await cuttableInbox();
@@ -740,15 +765,17 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await second.page.context().close();
   });
 
-  /** Writes into a conversation as the agent, over the API (as another of the team's pages would). */
-  const writeAsAgent = async (conversationId: string, text: string) => {
-    const answer = await fetch(`${app.url}/v1/messages`, {
+  /** Posts `body` to the API as the agent (as another of the team's pages would), which answers `status`. */
+  const postAsAgent = async (path: string, body: unknown, status: number) => {
+    const answer = await fetch(`${app.url}${path}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ conversationId, item: { type: 'message', text } }),
+      body: JSON.stringify(body),
     });
-    expect(answer.status).toBe(201);
+    expect(answer.status).toBe(status);
   };
+  const writeAsAgent = (conversationId: string, text: string) => postAsAgent('/v1/messages', { conversationId, item: { type: 'message', text } }, 201);
+  const typeAsAgent = (conversationId: string) => postAsAgent(`/v1/conversations/${conversationId}/typing`, { isTyping: true }, 200);
 
   it('says how many new messages arrived below a reader who scrolled up, and takes them there', async () => {
     const visitor = await newVisitor();
@@ -756,7 +783,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     for (let n = 1; n <= 20; n++) await writeAsAgent(id, `Answer part ${n}: ${'more detail on the matter, '.repeat(4)}`);
     const timeline = visitor.locator('.sw-chat .tl-list');
     await timeline.locator('.tl-message').filter({ hasText: 'Answer part 20:' }).waitFor();
-    const pill = timeline.locator('.tl-new-below');
+    const pill = visitor.locator('.sw-chat .tl-new-below');
     expect(await pill.isVisible()).toBe(false);
 
     await timeline.evaluate((el) => (el.scrollTop = 0)); // Reading from the start.
@@ -765,9 +792,13 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await timeline.locator('.tl-message').filter({ hasText: 'And the last thing' }).waitFor();
     await expect.poll(() => pill.textContent()).toBe('2 new messages ↓');
     expect(await distanceFromEnd(timeline)).toBeGreaterThan(48); // The reader stays where they were.
-    await pill.click();
+    await pill.focus();
+    await visitor.keyboard.press('Enter');
     await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
     await pill.waitFor({ state: 'hidden' });
+    // The button gone, keyboard focus is on the newest message, where it led (not back at the page's start).
+    const focused = () => visitor.evaluate(() => (document.activeElement as HTMLElement).closest('.tl-list [data-seq]')?.textContent ?? document.activeElement?.tagName);
+    expect(await focused()).toContain('And the last thing');
 
     // Scrolled up again, a new answer shows the pill; scrolling down to it by hand takes the pill away.
     await timeline.evaluate((el) => (el.scrollTop = 0));
@@ -782,7 +813,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.locator('.tl-message').filter({ hasText: 'A postscript' }).waitFor();
     await inbox.evaluate((el) => (el.scrollTop = 0));
     await send(visitor, 'Thank you!');
-    await inbox.locator('.tl-new-below').filter({ hasText: /^\d+ new messages? ↓$/ }).click();
+    await agent.locator('.panel-main .tl-new-below').filter({ hasText: /^\d+ new messages? ↓$/ }).click();
     await expect.poll(() => distanceFromEnd(inbox)).toBeLessThan(5);
     expect(await inbox.locator('.tl-message').filter({ hasText: 'Thank you!' }).isVisible()).toBe(true);
   });
@@ -841,11 +872,17 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await overApi('GET', '/websites', undefined, asVisitor)).body.visitor.unreadConversationCount).toBe(1);
   });
 
+  /** A conversation the visitor starts with 'The very first words', and the agent's `replies` ("Reply 1"…); its id. */
+  async function longConversation(visitor: Page, replies: number): Promise<string> {
+    const id = await startConversation(visitor, 'The very first words');
+    for (let n = 1; n <= replies; n++) await writeAsAgent(id, `Reply ${n}`);
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: `Reply ${replies}` }).waitFor();
+    return id;
+  }
+
   it('opens a long conversation at its newest items, read first, and brings older ones as the reader scrolls up, keeping their place', async () => {
     const visitor = await newVisitor();
-    const id = await startConversation(visitor, 'The very first words');
-    for (let n = 1; n <= 240; n++) await writeAsAgent(id, `Reply ${n}`);
-    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Reply 240' }).waitFor();
+    const id = await longConversation(visitor, 240);
 
     for (const [page, open] of [
       [visitor, () => reopenInWidget(visitor, id)],
@@ -874,6 +911,103 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       await first.waitFor();
       await page.unroute('**/v1/conversations/*/timeline?*');
     }
+  });
+
+  it('has a screen reader read out the items that arrive, not the older ones drawn above, the times made current, nor the button below', async () => {
+    const visitor = await newVisitor();
+    const id = await longConversation(visitor, 120);
+    const timeline = await reopenInWidget(visitor, id);
+    await timeline.locator('.tl-message').filter({ hasText: 'Reply 120' }).waitFor();
+    expect(await timeline.evaluate((el) => ['role', 'aria-live', 'aria-relevant'].map((name) => el.getAttribute(name)))).toEqual(['log', 'polite', 'additions']);
+    expect(await visitor.locator('.sw-chat .tl-new-below').evaluate((button) => button.closest('[role="log"]') !== null)).toBe(false);
+
+    // Each item added to the log from now on, and whether the log was busy then (a screen reader reads out none meanwhile).
+    const addedSince = () => visitor.evaluate(() => (window as unknown as { added: Array<{ seq: number; busy: boolean }> }).added.splice(0));
+    await timeline.evaluate((list) => {
+      const added: Array<{ seq: number; busy: boolean }> = [];
+      (window as unknown as { added: typeof added }).added = added;
+      new MutationObserver((records) => {
+        for (const node of records.flatMap((record) => [...record.addedNodes])) {
+          if (node instanceof HTMLElement && node.dataset.seq) added.push({ seq: Number(node.dataset.seq), busy: list.getAttribute('aria-busy') === 'true' });
+        }
+      }).observe(list, { childList: true });
+    });
+    const firstSeq = Number(await timeline.locator('[data-seq]').first().getAttribute('data-seq'));
+    await timeline.evaluate((el) => (el.scrollTop = 0));
+    await timeline.locator('.tl-message').filter({ hasText: 'The very first words' }).waitFor();
+    const older = (await addedSince()).filter((added) => added.seq < firstSeq);
+    expect(older.length).toBeGreaterThan(0);
+    expect(older.filter((added) => !added.busy)).toEqual([]);
+
+    await expect.poll(() => timeline.getAttribute('aria-busy')).toBeNull();
+    await writeAsAgent(id, 'Something new');
+    await timeline.locator('.tl-message').filter({ hasText: 'Something new' }).waitFor();
+    expect(await addedSince()).toEqual([{ seq: expect.any(Number), busy: false }]);
+  });
+
+  it('measures few items on each drawing while the reader reads above the end of a long timeline, as someone types', async () => {
+    const visitor = await newVisitor();
+    const id = await longConversation(visitor, 150);
+    const timeline = visitor.locator('.sw-chat .tl-list');
+    await timeline.evaluate((el) => (el.scrollTop = el.scrollHeight - el.clientHeight - 300)); // Near the end, not at it.
+    // Counts the page's measures of an element's box from now on (each may lay the page out anew).
+    await visitor.evaluate(() => {
+      const counter = window as unknown as { measured: number };
+      counter.measured = 0;
+      const measure = Element.prototype.getBoundingClientRect;
+      Element.prototype.getBoundingClientRect = function (this: Element) {
+        counter.measured++;
+        return measure.call(this);
+      };
+    });
+    await typeAsAgent(id);
+    await visitor.locator('[data-testid="typing-indicator"]').waitFor();
+    const measured = await visitor.evaluate(() => (window as unknown as { measured: number }).measured);
+    expect(measured).toBeGreaterThan(0); // The timeline was drawn again, keeping the reader's place…
+    expect(measured).toBeLessThan(20); // …from a few of its 150 items, not all those above the view.
+  });
+
+  it('asks once for older items that could not be read, and again when the reader asks with "Load earlier messages"', async () => {
+    const visitor = await newVisitor();
+    const id = await longConversation(visitor, 120);
+    const timeline = await reopenInWidget(visitor, id);
+    await timeline.locator('.tl-message').filter({ hasText: 'Reply 120' }).waitFor();
+    const firstSeq = Number(await timeline.locator('[data-seq]').first().getAttribute('data-seq'));
+    // The toasts shown from now on (each goes after a few seconds).
+    await visitor.evaluate(() => {
+      const counter = window as unknown as { toasts: number };
+      counter.toasts = 0;
+      new MutationObserver((records) => {
+        for (const node of records.flatMap((record) => [...record.addedNodes])) if (node instanceof HTMLElement && node.classList.contains('toast')) counter.toasts++;
+      }).observe(document.body, { childList: true });
+    });
+    let reads = 0;
+    await visitor.route('**/v1/conversations/*/timeline?*', (route) => {
+      reads++;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_UNAVAILABLE', message: 'Try again' } }) });
+    });
+    const toasts = () => visitor.evaluate(() => (window as unknown as { toasts: number }).toasts);
+    await timeline.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(toasts).toBe(1);
+    // The reader scrolls on near the start, the agent types (the timeline is drawn again): nothing is asked or said again.
+    for (const top of [200, 0, 100, 0]) {
+      await timeline.evaluate((el, scrollTop) => (el.scrollTop = scrollTop), top);
+      await visitor.waitForTimeout(50);
+    }
+    await typeAsAgent(id);
+    await visitor.locator('[data-testid="typing-indicator"]').waitFor();
+    expect(reads).toBe(1);
+    expect(await toasts()).toBe(1);
+    const loadEarlier = visitor.locator('.sw-chat .tl-load-older');
+    expect(await loadEarlier.isVisible()).toBe(true);
+
+    // Asked by keyboard once the server answers again: the older items come, and focus goes to the newest of them.
+    await visitor.unroute('**/v1/conversations/*/timeline?*');
+    await loadEarlier.focus();
+    await visitor.keyboard.press('Enter');
+    await timeline.locator('.tl-message').filter({ hasText: 'The very first words' }).waitFor();
+    await loadEarlier.waitFor({ state: 'hidden' });
+    expect(await visitor.evaluate(() => Number((document.activeElement as HTMLElement).dataset.seq))).toBe(firstSeq - 1);
   });
 
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {

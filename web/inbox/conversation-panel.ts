@@ -19,7 +19,7 @@ export interface ConversationPanelOptions {
   /** The conversation's outbox: what the agent writes and sends there. */
   outbox: Outbox;
   fileSource(url: string, again?: boolean): Promise<string>;
-  /** Reads and draws the items before the first one shown (the agent scrolled up to it). */
+  /** Reads and draws the items before the first one shown (the agent scrolled up to it); rejects when the read failed. */
   loadOlder(): Promise<void>;
   onTyping(isTyping: boolean): void;
   onBack(): void;

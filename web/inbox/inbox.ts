@@ -255,13 +255,9 @@ export class Inbox {
     if (this.panel && conversation) this.panel.renderConversation(conversation, this.team);
   }
 
-  /** The items before those the conversation holds, drawn once read. */
+  /** The items before those the conversation holds, drawn once read (a failed read is the timeline's to show). */
   private async showOlder(id: string): Promise<void> {
-    try {
-      if (await loadOlder(this.api, this.live.timelineOf(id))) this.renderTimeline();
-    } catch (error) {
-      showError(error);
-    }
+    if (await loadOlder(this.api, this.live.timelineOf(id))) this.renderTimeline();
   }
 
   private renderTimeline(): void {

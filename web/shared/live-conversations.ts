@@ -83,8 +83,11 @@ export class LiveConversations {
   /** An item from a frame or from the page's own post; `isNew` is false for an update of a known item. */
   receiveItem(item: TimelineItem, isNew = true): void {
     const { conversationId } = item;
-    const change = this.timelines.get(conversationId)?.upsert(item);
+    const timeline = this.timelines.get(conversationId);
+    const change = timeline?.upsert(item);
     if (change === 'unchanged') return;
+    // An item of an older page not read yet changed: kept for when its page is read, nothing to show now.
+    if (!isNew && timeline && !timeline.shows(item.seq)) return;
     const fromOthers = !this.options.isOwn(item.author);
     if (fromOthers) this.typing.clear(conversationId, item.author.id);
     if (isNew) {

@@ -39,28 +39,41 @@ function shownSize({ width, height }: FileView): { width: number; height: number
 
 const fileLabel = (file: FileView) => h('span', { class: 'tl-file-name' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`);
 
+/** Puts `next` where `shown` is; keyboard focus that was in `shown` goes to `focus`, in `next`. */
+function replaceKeepingFocus(shown: Element, next: Element, focus: HTMLElement): void {
+  const focused = shown.contains(document.activeElement);
+  shown.replaceWith(next);
+  if (focused) focus.focus();
+}
+
 /**
  * An image, fetched to be shown small inside a link that opens it. One that cannot be fetched says
  * so, with a button that fetches it again (as `retryFailedFiles` does), and takes its place once it is.
+ * The button is only marked busy meanwhile: disabled, it would lose a keyboard user's focus.
  */
 function renderImage(file: FileView, url: string, fileSource: NonNullable<ItemActions['fileSource']>): HTMLElement {
   const image = h('img', { class: 'tl-file-image', alt: file.name, ...shownSize(file) });
   const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener' }, image, fileLabel(file));
   const retry = h('button', { type: 'button', class: 'tl-file-retry' }, 'Couldn’t load — retry');
   const failed = h('div', { class: 'tl-file tl-file-failed' }, retry, fileLabel(file));
+  let loading = false;
   const load = (again: boolean) => {
-    retry.disabled = true;
-    fileSource(url, again).then(
-      (source) => {
-        link.href = source;
-        image.src = source;
-        failed.replaceWith(link);
-      },
-      () => {
-        retry.disabled = false;
-        link.replaceWith(failed);
-      },
-    );
+    if (loading) return;
+    loading = true;
+    retry.setAttribute('aria-disabled', 'true');
+    fileSource(url, again)
+      .then(
+        (source) => {
+          link.href = source;
+          image.src = source;
+          replaceKeepingFocus(failed, link, link);
+        },
+        () => replaceKeepingFocus(link, failed, retry),
+      )
+      .finally(() => {
+        loading = false;
+        retry.removeAttribute('aria-disabled');
+      });
   };
   retry.addEventListener('click', () => load(true));
   failed.addEventListener(RETRY_EVENT, () => load(true));

@@ -32,26 +32,44 @@ export async function loadTimeline(api: ApiClient, timeline: Timeline): Promise<
   }
 }
 
-/** The page before the first item loaded, when there is one; true when the timeline changed meanwhile. */
+/**
+ * The page before the first item loaded, when there is one, and on until one brings an item this
+ * reader may see; true when the timeline changed meanwhile.
+ */
 export async function loadOlder(api: ApiClient, timeline: Timeline): Promise<boolean> {
-  if (!timeline.hasOlder) return false;
-  const version = timeline.version;
-  await readBack(api, timeline, timeline.loadedFrom);
-  return timeline.version !== version;
+  const [version, shown] = [timeline.version, timeline.items().length];
+  // A page all of whose items the server keeps from this reader comes back empty: read on before it.
+  while (timeline.hasOlder && timeline.items().length === shown) await readBack(api, timeline, timeline.loadedFrom);
+  // Also when the pages only brought items the timeline held out of sight (changed before they were read).
+  return timeline.version !== version || timeline.items().length !== shown;
 }
 
 /**
  * Reads the page before `beforeSeq` into the timeline (an item the socket changed meanwhile keeps
- * the socket's version) and notes where it began.
+ * the socket's version) and notes where the next older page starts.
  */
 async function readBack(api: ApiClient, timeline: Timeline, beforeSeq: number): Promise<TimelinePage> {
   const version = timeline.version;
   const page = await api.timeline(timeline.conversationId, { beforeSeq, limit: PAGE_SIZE });
   timeline.upsertRead(page.items, version);
-  const first = page.items[0];
-  if (first) timeline.loadedFrom = first.seq;
-  timeline.hasOlder = first !== undefined && page.hasPreviousPage === true;
+  const edge = olderEdge(page, beforeSeq);
+  if (edge === undefined) timeline.readBackTo(timeline.loadedFrom, false);
+  else timeline.readBackTo(edge, page.hasPreviousPage === true);
   return page;
+}
+
+/**
+ * The seq the next older page is read before: this page's first item's, or lower when nothing this
+ * reader may see lies between. The server reads PAGE_SIZE items of the reader's audience before
+ * `beforeSeq`, then drops those its item types keep from the reader (a page may come back empty),
+ * and does not say where its reading stopped. But with older items left it read PAGE_SIZE distinct
+ * seqs below `beforeSeq`, so it read every item from `beforeSeq - PAGE_SIZE + 1` on. Below the
+ * newest page (`beforeSeq` NEWEST) there is no seq to count down from: an empty one ends the reading.
+ */
+function olderEdge(page: TimelinePage, beforeSeq: number): number | undefined {
+  const first = page.items[0]?.seq;
+  if (!page.hasPreviousPage || beforeSeq === NEWEST) return first;
+  return Math.min(first ?? beforeSeq, beforeSeq - PAGE_SIZE + 1);
 }
 
 /**

@@ -4,10 +4,15 @@
  * items whose view changed: the others stay the same elements, so a reader's text selection, a
  * tool call they opened and the images shown are kept. A reader who scrolled up is told how many
  * new messages arrived below, with a button that takes them there; one who scrolls near the start
- * gets the older items (`loadOlder`), and keeps their place as they are drawn above.
+ * gets the older items (OlderItems), and keeps their place as they are drawn above.
+ *
+ * The list is a log that a screen reader reads out as items are added to it: what is news, items
+ * that arrived, and not the older ones drawn above nor those drawn again (`quietly`). The buttons
+ * are laid over the list, outside it, so what they say is not read out as the log's.
  */
 import { h } from './dom';
 import { describeItem, type ItemView, type ReaderContext } from './item-view';
+import { OlderItems } from './older-items';
 import { renderItem, type ItemActions } from './render-item';
 import type { TimelineItem } from './wire';
 
@@ -17,6 +22,7 @@ const PINNED_SLACK_PX = 48;
 const NEAR_START_PX = 400;
 
 interface Drawn {
+  seq: number;
   /** The item's view as drawn, to compare with its view now (names learnt, an item updated). */
   view: string;
   element: HTMLElement;
@@ -26,24 +32,41 @@ interface Drawn {
 const WRITTEN: ReadonlySet<ItemView['kind']> = new Set(['message', 'note', 'quick_replies']);
 
 export class TimelineView {
-  readonly element = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'polite' });
+  /** Additions only: a time that gains its day after midnight is no news. */
+  private readonly list = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
   private drawn = new Map<number, Drawn>();
+  /** The items drawn, in seq order, as in the list. */
+  private order: readonly Drawn[] = [];
+  /** The newest seq drawn: the items after it arrived since. */
+  private lastDrawn = 0;
   /** Others' messages drawn below the reader since they were last at the end. */
   private newBelow = 0;
   private readonly newBelowButton = h('button', { type: 'button', class: 'tl-new-below', hidden: true, on: { click: () => this.scrollToEnd() } });
-  private loadingOlder = false;
+  private readonly older: OlderItems | undefined;
+  /** The first item drawn when older items were last asked for: the newest of them is drawn above it. */
+  private firstBeforeOlder = 0;
+  /** The list, and the buttons over it. */
+  readonly element: HTMLElement;
+  /** Counts the drawings made `quietly`: the last one ends the quiet. */
+  private quietDrawings = 0;
 
-  /** `loadOlder` reads the items before the first one held, if any, and has the page draw them. */
+  /** `loadOlder` reads the items before the first one held, if any, and has the page draw them; it rejects when the read failed. */
   constructor(
     private readonly context: ReaderContext,
     private readonly actions: ItemActions = {},
-    private readonly loadOlder?: () => Promise<void>,
+    loadOlder?: () => Promise<void>,
   ) {
-    this.element.addEventListener(
+    const load = async () => {
+      this.firstBeforeOlder = this.order[0]?.seq ?? 0;
+      await loadOlder?.();
+    };
+    this.older = loadOlder && new OlderItems(load, () => this.focusNewestOlder());
+    this.element = h('div', { class: 'tl' }, this.older?.button, this.list, this.newBelowButton);
+    this.list.addEventListener(
       'scroll',
       () => {
         if (this.atEnd()) this.showNewBelow(0);
-        void this.loadOlderNearStart();
+        this.loadOlderNearStart();
       },
       { passive: true },
     );
@@ -51,66 +74,105 @@ export class TimelineView {
 
   render(items: readonly TimelineItem[], footer?: Node): void {
     const pinned = this.atEnd();
-    const lastDrawn = Math.max(0, ...this.drawn.keys());
+    const lastDrawn = this.lastDrawn;
     let arrived = 0;
+    /** Whether items are drawn up to the newest drawn before (older ones, or ones that changed): no news. */
+    let noNews = false;
     const drawn = new Map<number, Drawn>();
+    const order: Drawn[] = [];
     for (const item of items) {
       const described = describeItem(item, this.context);
       const view = JSON.stringify(described);
       const before = this.drawn.get(item.seq);
-      drawn.set(item.seq, before?.view === view ? before : { view, element: renderItem(described, this.actions) });
+      const now = before?.view === view ? before : { seq: item.seq, view, element: renderItem(described, this.actions) };
+      drawn.set(item.seq, now);
+      order.push(now);
       if (item.seq > lastDrawn && WRITTEN.has(described.kind) && !this.context.isOwn(item.author)) arrived++;
+      if (item.seq <= lastDrawn && before?.view !== view) noNews = true;
     }
     // A reader who scrolled up keeps the item at the top of their view where it is, whatever is drawn above it.
     const anchor = pinned ? undefined : this.firstInView(drawn);
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
-    this.drawn = drawn;
-    this.place([...[...drawn.values()].map((d) => d.element), ...(footer ? [footer] : []), this.newBelowButton]);
+    [this.drawn, this.order, this.lastDrawn] = [drawn, order, order.at(-1)?.seq ?? 0];
+    if (noNews) this.quietly();
+    this.place([...order.map((d) => d.element), ...(footer ? [footer] : [])]);
     if (pinned) this.scrollToEnd();
     else this.showNewBelow(this.newBelow + arrived);
-    if (anchor) this.element.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
-    void this.loadOlderNearStart(); // Also a timeline too short to scroll.
+    if (anchor) this.list.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+    this.loadOlderNearStart(); // Also a timeline too short to scroll.
   }
 
   scrollToEnd(): void {
-    this.element.scrollTop = this.element.scrollHeight;
+    this.list.scrollTop = this.list.scrollHeight;
     this.showNewBelow(0);
   }
 
-  /** The first item drawn now (and kept by the drawing `next`) that reaches into the view. */
+  /**
+   * The first item drawn now (and kept by the drawing `next`) that reaches into the view. The items
+   * lie one below the other in seq order: a binary search finds the first that reaches below the
+   * view's top, measuring a few of them on each drawing (one for every item typed or arriving).
+   */
   private firstInView(next: ReadonlyMap<number, Drawn>): HTMLElement | undefined {
-    const top = this.element.getBoundingClientRect().top;
-    for (const [seq, { element }] of this.drawn) {
-      if (next.get(seq)?.element === element && element.getBoundingClientRect().bottom > top) return element;
+    const top = this.list.getBoundingClientRect().top;
+    let [low, high] = [0, this.order.length];
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((this.order[middle]?.element.getBoundingClientRect().bottom ?? top) > top) high = middle;
+      else low = middle + 1;
+    }
+    for (let i = low; i < this.order.length; i++) {
+      const { seq, element } = this.order[i] as Drawn;
+      if (next.get(seq)?.element === element) return element;
     }
     return undefined;
   }
 
-  private async loadOlderNearStart(): Promise<void> {
-    if (!this.loadOlder || this.loadingOlder || this.element.scrollTop > NEAR_START_PX) return;
-    this.loadingOlder = true;
-    try {
-      await this.loadOlder();
-    } finally {
-      this.loadingOlder = false;
-    }
+  private loadOlderNearStart(): void {
+    if (this.list.scrollTop <= NEAR_START_PX) this.older?.nearStart();
+  }
+
+  /**
+   * Marks the log busy while what is drawn now reaches the screen reader, which reads out no
+   * addition meanwhile: until two frames have passed (the browser reads the page for it once a
+   * frame; a tab out of sight draws no frames, and is read by none).
+   */
+  private quietly(): void {
+    const drawing = ++this.quietDrawings;
+    this.list.setAttribute('aria-busy', 'true');
+    const end = () => drawing === this.quietDrawings && this.list.removeAttribute('aria-busy');
+    requestAnimationFrame(() => requestAnimationFrame(end));
   }
 
   private atEnd(): boolean {
-    const el = this.element;
+    const el = this.list;
     return el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
   }
 
   private showNewBelow(count: number): void {
-    if (count === this.newBelow) return; // The list is a live region: what is written again may be read out again.
+    if (count === this.newBelow) return;
+    const focused = document.activeElement === this.newBelowButton;
     this.newBelow = count;
     this.newBelowButton.hidden = count === 0;
     this.newBelowButton.textContent = `${count} new message${count === 1 ? '' : 's'} ↓`;
+    // Hidden, the button would drop a keyboard user's focus to the page's start: it goes where the button led.
+    if (focused && count === 0) this.focusItem(this.order.at(-1), { preventScroll: true });
+  }
+
+  /** Focus on the button that brought older items goes to the newest of them (the button went). */
+  private focusNewestOlder(): void {
+    const firstBefore = this.order.findIndex((item) => item.seq >= this.firstBeforeOlder);
+    this.focusItem(this.order[firstBefore - 1] ?? this.order[0]);
+  }
+
+  private focusItem(item: Drawn | undefined, options?: FocusOptions): void {
+    if (!item) return;
+    item.element.tabIndex = -1;
+    item.element.focus(options);
   }
 
   /** Makes the list's children exactly `nodes`, in order, touching only those not already in place. */
   private place(nodes: readonly Node[]): void {
-    const el = this.element;
+    const el = this.list;
     const kept = new Set(nodes);
     for (const child of [...el.childNodes]) if (!kept.has(child)) child.remove();
     nodes.forEach((node, i) => {

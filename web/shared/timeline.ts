@@ -17,9 +17,7 @@ export class Timeline {
    * beyond it, with older ones still to load: paging on after `lastSeq` would skip those.
    */
   loadedThrough = 0;
-  /** The first seq the REST pages brought, read back from the newest (timeline-loader.ts); `hasOlder`: items are left before it. */
-  loadedFrom = 0;
-  hasOlder = false;
+  private olderEdge = { loadedFrom: 0, hasOlder: false };
 
   constructor(readonly conversationId: string) {}
 
@@ -31,6 +29,32 @@ export class Timeline {
     this.ordered = undefined;
     this.changedAt.set(item.seq, ++this.changes);
     return known ? 'updated' : 'added';
+  }
+
+  /**
+   * Where the REST pages read back from the newest have reached (timeline-loader.ts): the next
+   * older page is read before `loadedFrom`, while `hasOlder` says items are left there.
+   */
+  get loadedFrom(): number {
+    return this.olderEdge.loadedFrom;
+  }
+
+  get hasOlder(): boolean {
+    return this.olderEdge.hasOlder;
+  }
+
+  readBackTo(loadedFrom: number, hasOlder: boolean): void {
+    this.olderEdge = { loadedFrom, hasOlder };
+    this.ordered = undefined;
+  }
+
+  /**
+   * Whether an item of this seq is shown: not one before the pages read while older pages are left
+   * (a `timelineItemUpdated` of an item in one of them). Shown now, it would sit above a gap; it is
+   * kept, and shown once its page is read, so a page read as it changed cannot put it back as it was.
+   */
+  shows(seq: number): boolean {
+    return !this.hasOlder || seq >= this.loadedFrom;
   }
 
   /** A mark to pass to `upsertRead` later. */
@@ -60,8 +84,9 @@ export class Timeline {
     return last;
   }
 
+  /** The items shown (`shows`), in seq order. */
   items(): readonly TimelineItem[] {
-    this.ordered ??= [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
+    this.ordered ??= [...this.bySeq.values()].filter((item) => this.shows(item.seq)).sort((a, b) => a.seq - b.seq);
     return this.ordered;
   }
 }

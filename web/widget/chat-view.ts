@@ -18,7 +18,7 @@ export interface ChatViewOptions {
   onTyping(isTyping: boolean): void;
   onChooseReply(itemId: string, optionId: string): void;
   fileSource(url: string, again?: boolean): Promise<string>;
-  /** Reads and draws the items before the first one shown (the visitor scrolled up to it). */
+  /** Reads and draws the items before the first one shown (the visitor scrolled up to it); rejects when the read failed. */
   loadOlder(): Promise<void>;
   onRate(score: number): void;
   fileLimits?: FileLimits;

@@ -145,13 +145,9 @@ export class SupportWidget {
     this.chat.focus();
   }
 
-  /** The items before those the conversation holds, drawn once read. */
+  /** The items before those the conversation holds, drawn once read (a failed read is the timeline's to show). */
   private async showOlder(conversationId: string): Promise<void> {
-    try {
-      if (await loadOlder(this.api, this.live.timelineOf(conversationId))) this.renderChat();
-    } catch (error) {
-      showError(error);
-    }
+    if (await loadOlder(this.api, this.live.timelineOf(conversationId))) this.renderChat();
   }
 
   private renderChat(): void {

@@ -3,21 +3,7 @@ import type { ApiClient } from '../../../web/shared/api-client';
 import { Timeline } from '../../../web/shared/timeline';
 import { loadOlder, loadTimeline, refreshRecent } from '../../../web/shared/timeline-loader';
 import { message, VISITOR } from './items';
-
-/** A conversation of `count` stored items served 100 a page, forwards or back, calling `onPage` as each page is read. */
-function pagedApi(count: number, onPage: () => void = () => undefined) {
-  const asked: Array<{ afterSeq: number } | { beforeSeq: number }> = [];
-  const api = {
-    timeline: async (_id: string, { afterSeq, beforeSeq, limit = 100 }: { afterSeq?: number; beforeSeq?: number; limit?: number }) => {
-      asked.push(beforeSeq === undefined ? { afterSeq: afterSeq ?? 0 } : { beforeSeq });
-      onPage();
-      const [from, to] = beforeSeq === undefined ? [(afterSeq ?? 0) + 1, Math.min(count, (afterSeq ?? 0) + limit)] : [Math.max(1, Math.min(beforeSeq, count + 1) - limit), Math.min(beforeSeq - 1, count)];
-      const items = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => message(from + i, VISITOR, `m${from + i}`));
-      return { items, hasNextPage: to < count && beforeSeq === undefined, hasPreviousPage: from > 1, nextCursor: null };
-    },
-  } as unknown as ApiClient;
-  return { api, asked };
-}
+import { pagedApi } from './paged-api';
 
 const seqsOf = (timeline: Timeline) => timeline.items().map((item) => item.seq);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -25,7 +11,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 describe('loadTimeline', () => {
   it('opens a timeline at its newest page, keeping a live item that arrived meanwhile', async () => {
     const timeline = new Timeline('c1');
-    const { api, asked } = pagedApi(250, () => timeline.upsert(message(251, VISITOR, 'live')));
+    const { api, asked } = pagedApi(250, { onPage: () => timeline.upsert(message(251, VISITOR, 'live')) });
     await loadTimeline(api, timeline);
     expect(asked).toEqual([{ beforeSeq: Number.MAX_SAFE_INTEGER }]);
     expect(seqsOf(timeline)).toEqual(range(151, 251));
@@ -53,6 +39,20 @@ describe('loadOlder', () => {
     expect(seqsOf(timeline)).toEqual(range(1, 250));
     expect(await loadOlder(api, timeline)).toBe(false);
     expect(asked.slice(1)).toEqual([{ beforeSeq: 151 }, { beforeSeq: 51 }]);
+  });
+
+  it('reads on past a page whose items the server all kept from the reader, to the older ones they may see', async () => {
+    const timeline = new Timeline('c1');
+    // Items 101 to 250 are of a type the reader may not see: the page before 251 comes back empty.
+    const { api, asked } = pagedApi(350, { hidden: (seq) => seq > 100 && seq <= 250 });
+    await loadTimeline(api, timeline);
+    expect(await loadOlder(api, timeline)).toBe(true);
+    expect(seqsOf(timeline)).toEqual([...range(52, 100), ...range(251, 350)]);
+    // Before 251 the server read 151…250: nothing from 152 on is left unread, whatever it dropped.
+    expect(asked.slice(1)).toEqual([{ beforeSeq: 251 }, { beforeSeq: 152 }]);
+    expect(await loadOlder(api, timeline)).toBe(true);
+    expect(seqsOf(timeline)).toEqual([...range(1, 100), ...range(251, 350)]);
+    expect(timeline.hasOlder).toBe(false);
   });
 });
 
