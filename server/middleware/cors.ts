@@ -7,7 +7,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { originAllowed } from '../auth';
 import type { StoreDirectory } from '../directory';
-import { toAppError } from '../http-errors';
 
 /** Besides the credentials, what a download's range and revalidation send (a suffix range is not CORS-safelisted). */
 const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Modified-Since, If-Range';
@@ -48,19 +47,16 @@ function publicKeyOf(req: Request): string | undefined {
  * to (the per-IP rate limit runs before it, a `405` or a `404` after every router, authentication's
  * own refusals): without `Access-Control-Allow-Origin` the page's fetch fails as if the network had,
  * and it can tell neither the status nor how long to wait. The origin is checked against the
- * public key's website as authentication checks it. A refusal about load (`429`, `503`) reads
- * nothing from the store, which it is there to spare: it takes the website as last read, if any.
+ * public key's website as authentication checks it, as this instance last read that website (if
+ * lately: `lastReadWebsiteByPublicKey`). It never reads the store: many of these errors (a `404`
+ * or `405` outside `/v1`, a `429`) pass no rate limit, so any key a request names would cost a read.
  */
-export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'websiteByPublicKey' | 'lastReadWebsiteByPublicKey'>): ErrorRequestHandler {
-  return async (err, req, res, next) => {
+export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'lastReadWebsiteByPublicKey'>): ErrorRequestHandler {
+  return (err, req, res, next) => {
     const origin = req.headers.origin;
     const publicKey = publicKeyOf(req);
     if (!origin || !publicKey || res.headersSent || res.hasHeader('Access-Control-Allow-Origin')) return next(err);
-    const { code } = toAppError(err);
-    const website =
-      code === 'ERR_RATE_LIMITED' || code === 'ERR_UNAVAILABLE'
-        ? directory.lastReadWebsiteByPublicKey(publicKey)
-        : await directory.websiteByPublicKey(publicKey).catch(() => undefined);
+    const website = directory.lastReadWebsiteByPublicKey(publicKey);
     if (website && originAllowed(website, origin)) allowOrigin(res, origin);
     next(err);
   };

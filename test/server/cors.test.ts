@@ -3,7 +3,7 @@
  * (the status, the JSON body, Retry-After), also those made before authentication looked at its
  * origin; a page on any other origin reads none.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { startTestApp } from './support/app';
 import { Api } from './support/clients';
@@ -50,6 +50,8 @@ describe('CORS on error answers to widget calls', () => {
 
   it('lets an allowed origin read refusals made before or by authentication: 404, 405, 401, and a download credential that does not decode', async () => {
     const visitorId = 'cors-refused';
+    // The widget's first call, which has this instance read the website (error answers read none).
+    expect((await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: ORIGIN, ...fromNewIp() })).status).toBe(200);
     const refusals: Array<[string, string, Record<string, string>, number]> = [
       ['GET', '/v1/nothing-here', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId }, 404],
       ['PUT', '/v1/messages', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId }, 405],
@@ -65,6 +67,20 @@ describe('CORS on error answers to widget calls', () => {
         expect(res.headers.get('access-control-allow-origin'), `${method} ${path} from ${origin}`).toBe(allowed ? ORIGIN : null);
         if (allowed) expect(exposedBy(res.headers)).toContain('retry-after');
       }
+    }
+  });
+
+  it('reads nothing from the store for the public key of an error answer, which outside /v1 no rate limit guards', async () => {
+    const getWebsiteByPublicKey = vi.spyOn(app.store, 'getWebsiteByPublicKey');
+    try {
+      for (const [method, path] of [['GET', '/nothing-here'], ['POST', '/'], ['GET', '/v1/nothing-here'], ['DELETE', '/v1/websites']] as const) {
+        const res = await api.call(method, path, { 'X-Public-Key': `pk_random-${method}${path}`, Origin: ORIGIN, ...fromNewIp() });
+        expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+        expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      }
+      expect(getWebsiteByPublicKey).not.toHaveBeenCalled();
+    } finally {
+      getWebsiteByPublicKey.mockRestore();
     }
   });
 
