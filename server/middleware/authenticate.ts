@@ -4,7 +4,7 @@ import { authenticate, credentialsFromQuery, type AuthDirectory, type Authentica
 import type { Caller } from '../caller';
 import { anyQuery } from '../schemas/common';
 import { parseInput } from '../schemas/parse';
-import { allowOrigin } from './cors';
+import { allowOrigin, varyByWidgetCors } from './cors';
 
 const header = (req: Request, name: string): string | undefined => {
   const value = req.headers[name];
@@ -55,7 +55,10 @@ export function authenticated(directory: AuthDirectory, options: AuthenticatedOp
     const caller = await authenticate(directory, creds, options);
     // Only a request that sent `Origin` is a CORS request whose answer needs the header.
     const origin = header(req, 'origin');
-    if (caller.kind === 'visitor' && origin) allowOrigin(res, origin);
+    if (caller.kind === 'visitor') {
+      if (origin) allowOrigin(res, origin);
+      else varyByWidgetCors(res);
+    }
     res.locals.caller = caller;
     next();
   };

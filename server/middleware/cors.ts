@@ -25,15 +25,26 @@ export const preflight: RequestHandler = (req, res, next) => {
   res.setHeader('Access-Control-Allow-Methods', ALLOWED_METHODS);
   res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
   res.setHeader('Access-Control-Max-Age', '600');
-  res.setHeader('Vary', 'Origin');
+  res.vary('Origin');
   res.status(204).end();
 };
 
-/** Lets the calling origin read this answer; only called once the origin is known to be allowed. */
+/**
+ * Tells caches that this answer's CORS headers were decided by the page's Origin and by the website
+ * its public key names (each allows its own origins), merged with whatever else it varies by. Set
+ * on every widget answer, with or without the headers: a copy kept for one origin or key must not
+ * serve another.
+ */
+export function varyByWidgetCors(res: Response): void {
+  res.vary('Origin');
+  res.vary('X-Public-Key');
+}
+
+/** Lets the calling origin read this widget answer; only called once the origin is known to be allowed. */
 export function allowOrigin(res: Response, origin: string): void {
   res.setHeader('Access-Control-Allow-Origin', origin);
   res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-  res.setHeader('Vary', 'Origin');
+  varyByWidgetCors(res);
 }
 
 /** The public key a widget's call carries: its header, or a download's query parameter. */
@@ -53,9 +64,11 @@ function publicKeyOf(req: Request): string | undefined {
  */
 export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'lastReadWebsiteByPublicKey'>): ErrorRequestHandler {
   return (err, req, res, next) => {
-    const origin = req.headers.origin;
     const publicKey = publicKeyOf(req);
-    if (!origin || !publicKey || res.headersSent || res.hasHeader('Access-Control-Allow-Origin')) return next(err);
+    if (!publicKey || res.headersSent) return next(err);
+    varyByWidgetCors(res);
+    const origin = req.headers.origin;
+    if (!origin || res.hasHeader('Access-Control-Allow-Origin')) return next(err);
     const website = directory.lastReadWebsiteByPublicKey(publicKey);
     if (website && originAllowed(website, origin)) allowOrigin(res, origin);
     next(err);

@@ -13,7 +13,7 @@ import { fieldIssuesOf } from '../../plugins/errors';
 import { credentialsFromQuery, type Credentials } from '../auth';
 import { clientIpOf, ipLimitKey, proxyTrust, type TrustProxy } from '../client-ip';
 import type { Caller } from '../caller';
-import { errorBody, httpStatusOf, toAppError } from '../http-errors';
+import { httpStatusOf, rawErrorAnswer, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions, type TakeResult } from '../rate-limit';
 import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientFrame, type ResumeFrame } from '../schemas/realtime';
 import { Connection } from './connection';
@@ -80,12 +80,7 @@ const credentialsOf = (req: IncomingMessage, url: URL): Credentials => {
 };
 
 function refuseUpgrade(socket: Duplex, err: unknown, headers: Record<string, string> = {}): void {
-  const appError = toAppError(err);
-  const body = JSON.stringify(errorBody(appError));
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(
-    `HTTP/1.1 ${httpStatusOf(appError.code)} ${appError.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
-  );
+  socket.end(rawErrorAnswer(toAppError(err), headers));
 }
 
 /** Close codes of a refused connection: 4000 + the HTTP status (4400, 4401, 4403; a server error 4500 or 4503). */
