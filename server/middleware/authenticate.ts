@@ -37,8 +37,13 @@ export function credentialsOf(req: Request): Credentials {
 
 /** Credentials in the query, which is checked as a route's is: a bracketed or undecodable parameter is a `400` naming it. */
 function queryParam(req: Request): (name: string) => string | undefined {
-  parseInput(anyQuery, req.query, 'query');
-  return (name) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? req.query[name] : undefined);
+  // Read once: in Express 5 `req.query` is a getter that parses the query string again on every read.
+  const query = req.query;
+  parseInput(anyQuery, query, 'query');
+  return (name) => {
+    const value = query[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
 }
 
 export interface AuthenticatedOptions extends AuthenticateOptions {
