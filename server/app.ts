@@ -19,6 +19,7 @@ import { allowOriginOfErrors, preflight } from './middleware/cors';
 import { errorHandler, noRoute } from './middleware/errors';
 import { answerMalformedRequests } from './malformed-requests';
 import { readJsonBody } from './middleware/json-body';
+import { answerOptions } from './middleware/options';
 import { requireJsonBody } from './middleware/json-content-type';
 import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
@@ -96,7 +97,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
   // The access log first, so a request's line times all of it, refusals included.
-  app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight);
+  app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight, answerOptions(app.router));
   app.use('/v1', escapeUndecodablePath);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx));
