@@ -38,6 +38,7 @@ import { messageRoutes } from './routes/messages';
 import { settingsRoutes } from './routes/settings';
 import { teamRoutes } from './routes/team';
 import { websiteRoutes } from './routes/websites';
+import { webSocketRoutes } from './routes/websocket';
 import { ReplyJoins } from './services/reply-joins';
 import { MemberTokens } from './services/member-tokens';
 import { TeamMembers } from './services/team-members';
@@ -110,6 +111,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/team', teamRoutes(ctx));
   app.use('/v1/ai-agents', aiAgentRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
+  app.use('/ws', webSocketRoutes());
   app.use(createPagesRouter(deps.pages));
   app.use(noRoute(app.router));
   app.use(allowOriginOfErrors(directory));
