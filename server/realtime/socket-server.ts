@@ -19,6 +19,7 @@ import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientF
 import { Connection } from './connection';
 import { handshakeFault } from './handshake';
 import { Heartbeat } from './heartbeat';
+import { VisitorSockets } from './visitor-sockets';
 
 export interface SocketServerOptions {
   heartbeatMs: number;
@@ -30,6 +31,8 @@ export interface SocketServerOptions {
   ipBuckets: TokenBuckets;
   /** Whose `X-Forwarded-For` names the IP an upgrade is charged to, as for REST calls. */
   trustProxy: TrustProxy;
+  /** Sockets one visitor may hold open at once on this instance; one more is refused (4429). */
+  maxSocketsPerVisitor: number;
 }
 
 export interface SocketHandlers {
@@ -136,6 +139,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const connections = new Set<Connection>();
   const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);
+  const visitorSockets = new VisitorSockets(options.maxSocketsPerVisitor);
   const trust = proxyTrust(options.trustProxy);
   // What ws refuses that handshakeFault does not look for (a malformed Sec-WebSocket-Protocol):
   // answered as JSON too, rather than ws's text/html.
@@ -161,6 +165,12 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     } catch (err) {
       return refuseOverSocket(wss, req, socket, head, err);
     }
+    // Counted as it opens, in this same turn (`ws` completes an upgrade at once), so upgrades that
+    // authenticated together cannot all pass the check before any is counted.
+    if (!visitorSockets.hasRoom(caller)) {
+      const message = `Too many sockets open for this visitor (at most ${visitorSockets.max}): close one, or try again later`;
+      return refuseOverSocket(wss, req, socket, head, new AppError('ERR_RATE_LIMITED', message));
+    }
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip, url.searchParams.getAll('resume')));
   };
 
@@ -168,6 +178,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const open = (ws: WebSocket, caller: Caller, ip: string, resumes: string[]) => {
     const conn = new Connection(ws, caller, options.maxBufferedBytes, log);
     connections.add(conn);
+    visitorSockets.opened(caller);
     let queue = Promise.resolve();
     ws.on('pong', () => {
       conn.alive = true;
@@ -175,6 +186,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     ws.on('error', (err) => log.debug({ err, connectionId: conn.id }, 'websocket error'));
     ws.on('close', () => {
       connections.delete(conn);
+      visitorSockets.closed(caller);
       handlers.onClose(conn);
     });
     /** Typing frames waiting their turn, by conversation: a newer one takes the waiting one's place. */
