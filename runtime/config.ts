@@ -160,6 +160,8 @@ const envSchema = z.object({
   WS_MAX_FRAME_BYTES: int(1_024, 1_024 ** 2, 64 * 1_024, '(1 MiB): client frames are small (typing, seen, resume), and 4 times this is read'),
   WS_FRAMES_PER_SECOND: rate(20),
   WS_FRAMES_BURST: rate(60),
+  /** Sockets one visitor may hold open at once on an instance (tabs, devices sharing a visitor id). */
+  WS_MAX_SOCKETS_PER_VISITOR: int(1, 10_000, 20, '(every socket holds memory and is sent its visitor\'s events: no limit at all)'),
   SHUTDOWN_TIMEOUT_MS: int(0, 10 * MINUTE_MS, 10_000, '(10 minutes): a drain still running then is a hung one'),
   SHUTDOWN_IDLE_GRACE_MS: int(0, MINUTE_MS, 1_000, '(1 minute): it only lets a request already on its way arrive'),
 });
@@ -200,7 +202,7 @@ export interface AppConfig {
     visitorRate: RateConfig;
     /** New conversations opened by visitors, per visitor and per IP. */
     conversationRate: { visitor: RateConfig; ip: RateConfig };
-    ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig };
+    ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig; maxSocketsPerVisitor: number };
     shutdown: ShutdownOptions;
   };
 }
@@ -256,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
         maxFrameBytes: e.WS_MAX_FRAME_BYTES,
         frameRate: { perSecond: e.WS_FRAMES_PER_SECOND, burst: e.WS_FRAMES_BURST },
+        maxSocketsPerVisitor: e.WS_MAX_SOCKETS_PER_VISITOR,
       },
       shutdown: { timeoutMs: e.SHUTDOWN_TIMEOUT_MS, idleGraceMs: e.SHUTDOWN_IDLE_GRACE_MS },
     },

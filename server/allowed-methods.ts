@@ -29,9 +29,13 @@ function methodsIn(stack: readonly RouterLayer[], path: string, into: Set<string
   }
 }
 
-/** The methods the routes of `router` (and the routers mounted in it) take on `path`, sorted; none for a path no route has. */
+/**
+ * The methods the routes of `router` (and the routers mounted in it) take on `path`, sorted, with
+ * OPTIONS, which every such path answers (`answerOptions`); none for a path no route has.
+ */
 export function allowedMethods(router: Router, path: string): string[] {
   const methods = new Set<string>();
   methodsIn(router.stack as unknown as RouterLayer[], path, methods);
+  if (methods.size > 0) methods.add('OPTIONS');
   return [...methods].sort();
 }

@@ -19,6 +19,7 @@ import { allowOriginOfErrors, preflight } from './middleware/cors';
 import { errorHandler, noRoute } from './middleware/errors';
 import { answerMalformedRequests } from './malformed-requests';
 import { readJsonBody } from './middleware/json-body';
+import { answerOptions } from './middleware/options';
 import { requireJsonBody } from './middleware/json-content-type';
 import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
@@ -37,6 +38,7 @@ import { messageRoutes } from './routes/messages';
 import { settingsRoutes } from './routes/settings';
 import { teamRoutes } from './routes/team';
 import { websiteRoutes } from './routes/websites';
+import { webSocketRoutes } from './routes/websocket';
 import { ReplyJoins } from './services/reply-joins';
 import { MemberTokens } from './services/member-tokens';
 import { TeamMembers } from './services/team-members';
@@ -96,7 +98,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
   // The access log first, so a request's line times all of it, refusals included.
-  app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight);
+  app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight, answerOptions(app.router));
   app.use('/v1', escapeUndecodablePath);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx));
@@ -109,6 +111,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/team', teamRoutes(ctx));
   app.use('/v1/ai-agents', aiAgentRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
+  app.use('/ws', webSocketRoutes());
   app.use(createPagesRouter(deps.pages));
   app.use(noRoute(app.router));
   app.use(allowOriginOfErrors(directory));

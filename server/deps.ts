@@ -23,7 +23,7 @@ export interface ServerLimits {
   visitorRate: RateLimitOptions;
   /** New conversations opened by visitors, per visitor and per IP. */
   conversationRate: { visitor: RateLimitOptions; ip: RateLimitOptions };
-  ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions };
+  ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions; maxSocketsPerVisitor: number };
 }
 
 export interface ServerDeps {

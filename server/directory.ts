@@ -10,6 +10,13 @@ import type { TeamMember, Visitor, Website } from '../domain/people';
 import type { AuthDirectory } from './auth';
 
 const WEBSITE_TTL_MS = 30_000;
+/**
+ * How old a website read may be and still answer `lastReadWebsiteByPublicKey`: a few times its
+ * TTL, so a caller that only ever gets refusals (a page held at the rate limit) keeps its CORS
+ * headers for a while, but an origin the website no longer allows stops getting them within
+ * this time, whether or not anything reads the website again.
+ */
+export const WEBSITE_PEEK_MS = 4 * WEBSITE_TTL_MS;
 const MEMBER_TTL_MS = 5_000;
 const VISITOR_TTL_MS = 60_000;
 const MAX_ENTRIES = 100_000;
@@ -21,7 +28,7 @@ const MAX_ENTRIES = 100_000;
 export const MAX_KEY_LENGTH = 'sk_'.length + MAX_KEY_CHARS;
 
 class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; until: number }>();
+  private readonly entries = new Map<string, { value: V; readAt: number }>();
   /** Loads under way, shared by callers that miss at the same time. */
   private readonly loading = new Map<string, Promise<V>>();
 
@@ -29,7 +36,7 @@ class TtlCache<V> {
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const entry = this.entries.get(key);
-    if (entry && entry.until > Date.now()) return entry.value;
+    if (entry && entry.readAt + this.ttlMs > Date.now()) return entry.value;
     const under = this.loading.get(key);
     if (under) return under;
     const loaded = load();
@@ -39,7 +46,7 @@ class TtlCache<V> {
       // A forget while it loaded means the value may predate the change: it is answered, not kept.
       if (this.loading.get(key) === loaded) {
         if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-        this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+        this.entries.set(key, { value, readAt: Date.now() });
       }
       return value;
     } finally {
@@ -47,9 +54,10 @@ class TtlCache<V> {
     }
   }
 
-  /** The value last loaded for `key`, however long ago, without loading it; undefined if none was. */
-  peek(key: string): V | undefined {
-    return this.entries.get(key)?.value;
+  /** The value last loaded for `key`, if loaded within `maxAgeMs`, without loading it; undefined otherwise. */
+  peek(key: string, maxAgeMs: number): V | undefined {
+    const entry = this.entries.get(key);
+    return entry && entry.readAt + maxAgeMs > Date.now() ? entry.value : undefined;
   }
 
   /** Drops the entry, and keeps a load under way from storing what it read. */
@@ -71,7 +79,7 @@ class TtlCache<V> {
 }
 
 export interface StoreDirectory extends AuthDirectory {
-  /** The website of a public key as last read, without reading the store (undefined if this instance has not read it). */
+  /** The website of a public key as last read, without reading the store: undefined if this instance has not read it within WEBSITE_PEEK_MS. */
   lastReadWebsiteByPublicKey(publicKey: string): Website | undefined;
   /** Drops the cached visitor (after linking it to a contact). */
   forgetVisitor(websiteId: string, visitorId: string): void;
@@ -92,7 +100,7 @@ export function storeDirectory(store: Store): StoreDirectory {
   return {
     websiteByPublicKey: (key) =>
       key.length > MAX_KEY_LENGTH ? Promise.resolve(undefined) : websites.get(`pk/${key}`, async () => (await store.getWebsiteByPublicKey(key)) ?? undefined),
-    lastReadWebsiteByPublicKey: (key) => websites.peek(`pk/${key}`),
+    lastReadWebsiteByPublicKey: (key) => websites.peek(`pk/${key}`, WEBSITE_PEEK_MS),
     websiteBySecretKey: (key) =>
       key.length > MAX_KEY_LENGTH ? Promise.resolve(undefined) : websites.get(`sk/${key}`, async () => (await store.getWebsiteBySecretKey(key)) ?? undefined),
     teamMember: (websiteId, userId) =>

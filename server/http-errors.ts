@@ -2,6 +2,7 @@
  * The one place where error codes become HTTP statuses and wire bodies. Everything the server
  * answers with an error goes through `toAppError` first, so routes only ever throw.
  */
+import { STATUS_CODES } from 'node:http';
 import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import { z } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '../domain/errors';
@@ -22,6 +23,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   ERR_HEADERS_TOO_LARGE: 431,
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_RANGE_NOT_SATISFIABLE: 416,
+  ERR_UPGRADE_REQUIRED: 426,
   ERR_RATE_LIMITED: 429,
   ERR_PLUGIN_HOOK_FAILED: 500,
   ERR_INTERNAL: 500,
@@ -36,6 +38,23 @@ export interface ErrorBody {
 
 export function errorBody(err: AppError): ErrorBody {
   return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+}
+
+/** Every error answer says so: a refusal holds for its request only, and no cache may answer a later one with it. */
+export const ERROR_CACHE_CONTROL = 'no-store';
+
+/**
+ * A whole error answer, for a socket Express does not answer (a malformed request, a refused
+ * upgrade): the JSON body and headers its error answers carry, and the connection closed after it.
+ */
+export function rawErrorAnswer(err: AppError, headers: Record<string, string> = {}): string {
+  const status = httpStatusOf(err.code);
+  const body = JSON.stringify(errorBody(err));
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `Cache-Control: ${ERROR_CACHE_CONTROL}\r\n${extra}Connection: close\r\n\r\n${body}`
+  );
 }
 
 /**

@@ -3,10 +3,10 @@
  * malformed request line, Content-Length with Transfer-Encoding) get the API's JSON error too,
  * instead of Node's bare status line.
  */
-import { STATUS_CODES, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError } from '../domain/errors';
-import { errorBody, httpStatusOf } from './http-errors';
+import { rawErrorAnswer } from './http-errors';
 
 function answerOf(code: string): AppError {
   if (code === 'HPE_HEADER_OVERFLOW') return new AppError('ERR_HEADERS_TOO_LARGE', 'Request headers are too large');
@@ -20,14 +20,8 @@ export function answerMalformedRequests(server: Server): void {
     const code = err.code ?? '';
     if (socket.writable && !socket._httpMessage?.headersSent) {
       if (code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
-      else if (code.startsWith('HPE_')) socket.write(responseOf(answerOf(code)));
+      else if (code.startsWith('HPE_')) socket.write(rawErrorAnswer(answerOf(code)));
     }
     socket.destroy();
   });
-}
-
-function responseOf(error: AppError): string {
-  const status = httpStatusOf(error.code);
-  const body = JSON.stringify(errorBody(error));
-  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }

@@ -4,7 +4,7 @@ import { authenticate, credentialsFromQuery, type AuthDirectory, type Authentica
 import type { Caller } from '../caller';
 import { anyQuery } from '../schemas/common';
 import { parseInput } from '../schemas/parse';
-import { allowOrigin } from './cors';
+import { allowOrigin, varyByWidgetCors } from './cors';
 
 const header = (req: Request, name: string): string | undefined => {
   const value = req.headers[name];
@@ -37,8 +37,13 @@ export function credentialsOf(req: Request): Credentials {
 
 /** Credentials in the query, which is checked as a route's is: a bracketed or undecodable parameter is a `400` naming it. */
 function queryParam(req: Request): (name: string) => string | undefined {
-  parseInput(anyQuery, req.query, 'query');
-  return (name) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? req.query[name] : undefined);
+  // Read once: in Express 5 `req.query` is a getter that parses the query string again on every read.
+  const query = req.query;
+  parseInput(anyQuery, query, 'query');
+  return (name) => {
+    const value = query[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
 }
 
 export interface AuthenticatedOptions extends AuthenticateOptions {
@@ -55,7 +60,10 @@ export function authenticated(directory: AuthDirectory, options: AuthenticatedOp
     const caller = await authenticate(directory, creds, options);
     // Only a request that sent `Origin` is a CORS request whose answer needs the header.
     const origin = header(req, 'origin');
-    if (caller.kind === 'visitor' && origin) allowOrigin(res, origin);
+    if (caller.kind === 'visitor') {
+      if (origin) allowOrigin(res, origin);
+      else varyByWidgetCors(res);
+    }
     res.locals.caller = caller;
     next();
   };

@@ -7,7 +7,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { originAllowed } from '../auth';
 import type { StoreDirectory } from '../directory';
-import { toAppError } from '../http-errors';
 
 /** Besides the credentials, what a download's range and revalidation send (a suffix range is not CORS-safelisted). */
 const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Modified-Since, If-Range';
@@ -26,15 +25,26 @@ export const preflight: RequestHandler = (req, res, next) => {
   res.setHeader('Access-Control-Allow-Methods', ALLOWED_METHODS);
   res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
   res.setHeader('Access-Control-Max-Age', '600');
-  res.setHeader('Vary', 'Origin');
+  res.vary('Origin');
   res.status(204).end();
 };
 
-/** Lets the calling origin read this answer; only called once the origin is known to be allowed. */
+/**
+ * Tells caches that this answer's CORS headers were decided by the page's Origin and by the website
+ * its public key names (each allows its own origins), merged with whatever else it varies by. Set
+ * on every widget answer, with or without the headers: a copy kept for one origin or key must not
+ * serve another.
+ */
+export function varyByWidgetCors(res: Response): void {
+  res.vary('Origin');
+  res.vary('X-Public-Key');
+}
+
+/** Lets the calling origin read this widget answer; only called once the origin is known to be allowed. */
 export function allowOrigin(res: Response, origin: string): void {
   res.setHeader('Access-Control-Allow-Origin', origin);
   res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-  res.setHeader('Vary', 'Origin');
+  varyByWidgetCors(res);
 }
 
 /** The public key a widget's call carries: its header, or a download's query parameter. */
@@ -48,19 +58,18 @@ function publicKeyOf(req: Request): string | undefined {
  * to (the per-IP rate limit runs before it, a `405` or a `404` after every router, authentication's
  * own refusals): without `Access-Control-Allow-Origin` the page's fetch fails as if the network had,
  * and it can tell neither the status nor how long to wait. The origin is checked against the
- * public key's website as authentication checks it. A refusal about load (`429`, `503`) reads
- * nothing from the store, which it is there to spare: it takes the website as last read, if any.
+ * public key's website as authentication checks it, as this instance last read that website (if
+ * lately: `lastReadWebsiteByPublicKey`). It never reads the store: many of these errors (a `404`
+ * or `405` outside `/v1`, a `429`) pass no rate limit, so any key a request names would cost a read.
  */
-export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'websiteByPublicKey' | 'lastReadWebsiteByPublicKey'>): ErrorRequestHandler {
-  return async (err, req, res, next) => {
-    const origin = req.headers.origin;
+export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'lastReadWebsiteByPublicKey'>): ErrorRequestHandler {
+  return (err, req, res, next) => {
     const publicKey = publicKeyOf(req);
-    if (!origin || !publicKey || res.headersSent || res.hasHeader('Access-Control-Allow-Origin')) return next(err);
-    const { code } = toAppError(err);
-    const website =
-      code === 'ERR_RATE_LIMITED' || code === 'ERR_UNAVAILABLE'
-        ? directory.lastReadWebsiteByPublicKey(publicKey)
-        : await directory.websiteByPublicKey(publicKey).catch(() => undefined);
+    if (!publicKey || res.headersSent) return next(err);
+    varyByWidgetCors(res);
+    const origin = req.headers.origin;
+    if (!origin || res.hasHeader('Access-Control-Allow-Origin')) return next(err);
+    const website = directory.lastReadWebsiteByPublicKey(publicKey);
     if (website && originAllowed(website, origin)) allowOrigin(res, origin);
     next(err);
   };

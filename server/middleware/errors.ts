@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../../domain/errors';
 import { allowedMethods } from '../allowed-methods';
-import { errorBody, httpStatusOf, toAppError } from '../http-errors';
+import { ERROR_CACHE_CONTROL, errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { pathOf } from './access-log';
 
 /** What a `503` tells the client to wait before trying again. */
@@ -30,6 +30,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (appError.code === 'ERR_UNAVAILABLE') log.warn({ method: req.method, path: req.path, reason: err instanceof Error ? err.message : String(err) }, 'request refused: the store is unavailable');
     else if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return res.destroy();
+    res.setHeader('Cache-Control', ERROR_CACHE_CONTROL);
     if (appError.code === 'ERR_UNAVAILABLE') res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
     res.status(status).json(errorBody(appError));
   };

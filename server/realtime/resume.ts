@@ -4,7 +4,11 @@
  * out in seq order. Every seq sent to the connection (live or backfilled) is remembered, as ranges,
  * for a bounded number of conversations, so an item that both arrives live and is read by a
  * backfill, or that an earlier resume sent, is not sent again (as far as the ranges reach back).
+ * So are the seqs a backfill read past as not the caller's to see: a resume reads from the store
+ * only from the first seq after its `afterSeq` that the connection does not hold, so resuming a
+ * long conversation again and again costs a read of what is new, not of the whole tail each time.
  */
+import type { ResumeFrame } from '../schemas/realtime';
 import type { Frame } from './connection';
 import { SeqRanges } from './seq-ranges';
 
@@ -22,6 +26,8 @@ interface Hold {
 export class ResumeGate {
   private readonly held = new Map<string, Hold>();
   private readonly delivered = new Map<string, SeqRanges>();
+  /** Backfills under way, by conversation: the seq through which each has read. */
+  private readonly reading = new Map<string, number>();
 
   /**
    * A resume of the conversation arrived: its live items wait until it finishes. Called once per
@@ -44,13 +50,34 @@ export class ResumeGate {
     return this.claim(conversationId, seq);
   }
 
-  /** A backfilled item: true when it has not been sent yet (and it is then counted as sent). */
+  /**
+   * A resume's turn has come: where its backfill starts reading, past the seqs after `afterSeq`
+   * that the connection already holds. Called when it starts, not as it arrives: a backfill
+   * ahead of it may be reading them.
+   */
+  startBackfill(conversationId: string, afterSeq: number): number {
+    const from = this.delivered.get(conversationId)?.heldThrough(afterSeq) ?? afterSeq;
+    this.reading.set(conversationId, from);
+    return from;
+  }
+
+  /**
+   * A backfilled item: true when it has not been sent yet (and it is then counted as sent). The
+   * backfill read the seqs between the one before and this one too, and found none the caller may
+   * see (seqs have no holes): they count as held, so no later resume reads them again.
+   */
   admitBackfill(conversationId: string, seq: number): boolean {
+    const readThrough = this.reading.get(conversationId);
+    if (readThrough !== undefined && seq > readThrough) {
+      if (seq > readThrough + 1) this.sentOf(conversationId).addRange(readThrough + 1, seq - 1);
+      this.reading.set(conversationId, seq);
+    }
     return this.claim(conversationId, seq);
   }
 
   /** Ends one resume; once none is pending, returns the held frames still to send, in seq order. */
   finish(conversationId: string): Frame[] {
+    this.reading.delete(conversationId);
     const hold = this.held.get(conversationId);
     if (!hold || --hold.pending > 0) return [];
     this.held.delete(conversationId);
@@ -58,6 +85,10 @@ export class ResumeGate {
   }
 
   private claim(conversationId: string, seq: number): boolean {
+    return this.sentOf(conversationId).add(seq);
+  }
+
+  private sentOf(conversationId: string): SeqRanges {
     let sent = this.delivered.get(conversationId);
     if (!sent) {
       // First seen longest ago, not least recently active: keeping that order cost a map delete
@@ -66,6 +97,12 @@ export class ResumeGate {
       sent = new SeqRanges(RANGES_PER_CONVERSATION);
       this.delivered.set(conversationId, sent);
     }
-    return sent.add(seq);
+    return sent;
   }
+}
+
+/** A resume frame as its turn comes: reading only from where what the connection holds ends (`ResumeGate.startBackfill`). */
+export function resumeFromHeld(gate: ResumeGate, frame: ResumeFrame): ResumeFrame {
+  const { conversationId, afterSeq } = frame.payload;
+  return { ...frame, payload: { ...frame.payload, afterSeq: gate.startBackfill(conversationId, afterSeq) } };
 }

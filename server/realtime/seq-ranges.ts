@@ -23,7 +23,32 @@ export class SeqRanges {
     else if (joinsBelow) b[i + 1] = seq;
     else if (joinsAbove) b[i + 2] = seq;
     else b.splice(i + 2, 0, seq, seq);
-    if (b.length > 2 * this.maxRanges) b.splice(0, 2);
+    this.forgetPastMax();
     return true;
+  }
+
+  /** Adds every seq from `lo` to `hi`, joining the ranges it meets or touches. */
+  addRange(lo: number, hi: number): void {
+    const b = this.bounds;
+    let i = 0;
+    while (i < b.length && b[i + 1]! < lo - 1) i += 2;
+    let end = i;
+    for (; end < b.length && b[end]! <= hi + 1; end += 2) {
+      lo = Math.min(lo, b[end]!);
+      hi = Math.max(hi, b[end + 1]!);
+    }
+    b.splice(i, end - i, lo, hi);
+    this.forgetPastMax();
+  }
+
+  /** The highest seq up to which every seq after `after` is in the set; `after` itself when the next one is not. */
+  heldThrough(after: number): number {
+    const b = this.bounds;
+    for (let i = 0; i < b.length; i += 2) if (b[i]! <= after + 1 && after + 1 <= b[i + 1]!) return b[i + 1]!;
+    return after;
+  }
+
+  private forgetPastMax(): void {
+    if (this.bounds.length > 2 * this.maxRanges) this.bounds.splice(0, 2);
   }
 }

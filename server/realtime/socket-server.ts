@@ -13,12 +13,13 @@ import { fieldIssuesOf } from '../../plugins/errors';
 import { credentialsFromQuery, type Credentials } from '../auth';
 import { clientIpOf, ipLimitKey, proxyTrust, type TrustProxy } from '../client-ip';
 import type { Caller } from '../caller';
-import { errorBody, httpStatusOf, toAppError } from '../http-errors';
+import { httpStatusOf, rawErrorAnswer, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions, type TakeResult } from '../rate-limit';
 import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientFrame, type ResumeFrame } from '../schemas/realtime';
 import { Connection } from './connection';
 import { handshakeFault } from './handshake';
 import { Heartbeat } from './heartbeat';
+import { VisitorSockets } from './visitor-sockets';
 
 export interface SocketServerOptions {
   heartbeatMs: number;
@@ -30,6 +31,8 @@ export interface SocketServerOptions {
   ipBuckets: TokenBuckets;
   /** Whose `X-Forwarded-For` names the IP an upgrade is charged to, as for REST calls. */
   trustProxy: TrustProxy;
+  /** Sockets one visitor may hold open at once on this instance; one more is refused (4429). */
+  maxSocketsPerVisitor: number;
 }
 
 export interface SocketHandlers {
@@ -80,12 +83,7 @@ const credentialsOf = (req: IncomingMessage, url: URL): Credentials => {
 };
 
 function refuseUpgrade(socket: Duplex, err: unknown, headers: Record<string, string> = {}): void {
-  const appError = toAppError(err);
-  const body = JSON.stringify(errorBody(appError));
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(
-    `HTTP/1.1 ${httpStatusOf(appError.code)} ${appError.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
-  );
+  socket.end(rawErrorAnswer(toAppError(err), headers));
 }
 
 /** Close codes of a refused connection: 4000 + the HTTP status (4400, 4401, 4403; a server error 4500 or 4503). */
@@ -141,6 +139,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const connections = new Set<Connection>();
   const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);
+  const visitorSockets = new VisitorSockets(options.maxSocketsPerVisitor);
   const trust = proxyTrust(options.trustProxy);
   // What ws refuses that handshakeFault does not look for (a malformed Sec-WebSocket-Protocol):
   // answered as JSON too, rather than ws's text/html.
@@ -166,6 +165,12 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     } catch (err) {
       return refuseOverSocket(wss, req, socket, head, err);
     }
+    // Counted as it opens, in this same turn (`ws` completes an upgrade at once), so upgrades that
+    // authenticated together cannot all pass the check before any is counted.
+    if (!visitorSockets.hasRoom(caller)) {
+      const message = `Too many sockets open for this visitor (at most ${visitorSockets.max}): close one, or try again later`;
+      return refuseOverSocket(wss, req, socket, head, new AppError('ERR_RATE_LIMITED', message));
+    }
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip, url.searchParams.getAll('resume')));
   };
 
@@ -173,6 +178,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const open = (ws: WebSocket, caller: Caller, ip: string, resumes: string[]) => {
     const conn = new Connection(ws, caller, options.maxBufferedBytes, log);
     connections.add(conn);
+    visitorSockets.opened(caller);
     let queue = Promise.resolve();
     ws.on('pong', () => {
       conn.alive = true;
@@ -180,6 +186,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     ws.on('error', (err) => log.debug({ err, connectionId: conn.id }, 'websocket error'));
     ws.on('close', () => {
       connections.delete(conn);
+      visitorSockets.closed(caller);
       handlers.onClose(conn);
     });
     /** Typing frames waiting their turn, by conversation: a newer one takes the waiting one's place. */

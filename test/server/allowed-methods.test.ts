@@ -22,13 +22,13 @@ function app() {
 }
 
 describe('allowedMethods', () => {
-  it('reads the methods of every route on the path, in mounted routers too, with HEAD where there is GET', () => {
+  it('reads the methods of every route on the path, in mounted routers too, with HEAD where there is GET, and OPTIONS', () => {
     const { built } = app();
-    expect(allowedMethods(built.router, '/v1/things')).toEqual(['GET', 'HEAD', 'POST']);
-    expect(allowedMethods(built.router, '/v1/things/')).toEqual(['GET', 'HEAD', 'POST']);
-    expect(allowedMethods(built.router, '/v1/things/a%20b')).toEqual(['GET', 'HEAD']);
-    expect(allowedMethods(built.router, '/v1/things/a/tags/b')).toEqual(['DELETE']);
-    expect(allowedMethods(built.router, '/inbox')).toEqual(['GET', 'HEAD']);
+    expect(allowedMethods(built.router, '/v1/things')).toEqual(['GET', 'HEAD', 'OPTIONS', 'POST']);
+    expect(allowedMethods(built.router, '/v1/things/')).toEqual(['GET', 'HEAD', 'OPTIONS', 'POST']);
+    expect(allowedMethods(built.router, '/v1/things/a%20b')).toEqual(['GET', 'HEAD', 'OPTIONS']);
+    expect(allowedMethods(built.router, '/v1/things/a/tags/b')).toEqual(['DELETE', 'OPTIONS']);
+    expect(allowedMethods(built.router, '/inbox')).toEqual(['GET', 'HEAD', 'OPTIONS']);
   });
 
   it('finds none on a path no route takes, nor on one whose parameter does not decode', () => {
@@ -39,6 +39,6 @@ describe('allowedMethods', () => {
   it('knows a route added after the app was built, with no list to update', () => {
     const { built, things } = app();
     things.put('/:id/archive', handler);
-    expect(allowedMethods(built.router, '/v1/things/a/archive')).toEqual(['PUT']);
+    expect(allowedMethods(built.router, '/v1/things/a/archive')).toEqual(['OPTIONS', 'PUT']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { userHashOf } from '../../server/services/identity';
-import { AGENT, sleep, SocketClient, waitUntil } from './support/clients';
+import { AGENT, sleep, SocketClient, waitUntil, type Who } from './support/clients';
 import { useTestApp } from './support/app';
 
 const t = useTestApp();
@@ -531,6 +531,69 @@ describe('Chat API over the wire', () => {
       expect(seqs.slice(0, seqs.indexOf(live.body.item.seq) + 1)).toEqual(visible.filter((seq) => seq <= live.body.item.seq));
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       await socket.close();
+    });
+
+    it('reads from the store only what the socket has not been sent, however often it resumes from the start', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const conversationId = 'resume-again';
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+      // 1,000 items, every tenth a private note the visitor is not sent (gaps in what its socket holds).
+      for (let i = 0; i < 1_000; i += 100) {
+        await Promise.all(
+          Array.from({ length: 100 }, (_, j) =>
+            t.app.store.appendItem({
+              id: `${conversationId}-${i + j}`,
+              conversationId,
+              ...((i + j) % 10 === 9 ? { type: 'note', visibility: 'private' } : { type: 'message', visibility: 'public' }),
+              text: `item ${i + j}`,
+              author: { kind: 'human', id: AGENT.agent },
+              createdAt: new Date().toISOString(),
+            } as never),
+          ),
+        );
+      }
+      const visibleAfter = async (afterSeq: number, who: Who = visitor): Promise<number[]> => {
+        const seqs: number[] = [];
+        for (let page: number[] = [0]; page.length > 0; seqs.push(...page)) {
+          const answer = await t.api.call('GET', `/v1/conversations/${conversationId}/timeline?afterSeq=${seqs.at(-1) ?? afterSeq}&limit=100`, who);
+          page = answer.body.items.map((i: { seq: number }) => i.seq);
+        }
+        return seqs;
+      };
+      const visible = await visibleAfter(0);
+      const socket = await t.open(visitor);
+      let read = 0;
+      const listItems = t.app.store.listItems;
+      t.app.store.listItems = async (id, request) => {
+        const page = await listItems.call(t.app.store, id, request);
+        if (id === conversationId) read += page.items.length;
+        return page;
+      };
+      try {
+        // Frames are handled in turn: a resume refused after the others says they are done.
+        let round = 0;
+        const resumeFromStart = async (times: number) => {
+          for (let i = 0; i < times; i++) socket.send({ type: 'resume', payload: { conversationId, afterSeq: 0 } });
+          socket.send({ type: 'resume', payload: { conversationId: 'nobodys', afterSeq: 0 }, ref: `done-${++round}` });
+          await socket.waitFor((f) => f.type === 'error' && f.payload.ref === `done-${round}`);
+        };
+        await resumeFromStart(1);
+        expect(read).toBe(visible.length);
+        await resumeFromStart(5);
+        expect(read).toBe(visible.length);
+        // Sent live: the first resume after it reads what came since (the socket was not sent the note before it), and no later one.
+        await t.api.call('POST', '/v1/messages', AGENT, { conversationId, item: { id: `${conversationId}-late`, type: 'message', text: 'late' } });
+        await socket.itemFrame(`${conversationId}-late`);
+        await resumeFromStart(1);
+        expect(read - visible.length).toBeLessThanOrEqual((await visibleAfter(visible.at(-1)!, AGENT)).length);
+        const readBefore = read;
+        await resumeFromStart(3);
+        expect(read).toBe(readBefore);
+        const seqs = socket.of('timelineItemCreated', (p) => p.conversationId === conversationId).map((f) => f.payload.item.seq as number);
+        expect(seqs).toEqual(await visibleAfter(0));
+      } finally {
+        t.app.store.listItems = listItems;
+      }
     });
 
     it('keeps each conversation in seq order when a resume waits behind another one’s long backfill', async () => {

@@ -3,7 +3,7 @@
  * (the status, the JSON body, Retry-After), also those made before authentication looked at its
  * origin; a page on any other origin reads none.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { startTestApp } from './support/app';
 import { Api } from './support/clients';
@@ -26,6 +26,7 @@ afterAll(async () => {
 let nextIp = 1;
 const fromNewIp = () => ({ 'X-Forwarded-For': `203.0.113.${nextIp++}` });
 
+const listed = (header: string | null) => header?.split(',').map((name) => name.trim().toLowerCase()) ?? [];
 const exposedBy = (headers: Headers) => headers.get('access-control-expose-headers')?.split(',').map((name) => name.trim().toLowerCase()) ?? [];
 
 describe('CORS on error answers to widget calls', () => {
@@ -50,6 +51,8 @@ describe('CORS on error answers to widget calls', () => {
 
   it('lets an allowed origin read refusals made before or by authentication: 404, 405, 401, and a download credential that does not decode', async () => {
     const visitorId = 'cors-refused';
+    // The widget's first call, which has this instance read the website (error answers read none).
+    expect((await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: ORIGIN, ...fromNewIp() })).status).toBe(200);
     const refusals: Array<[string, string, Record<string, string>, number]> = [
       ['GET', '/v1/nothing-here', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId }, 404],
       ['PUT', '/v1/messages', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId }, 405],
@@ -68,9 +71,69 @@ describe('CORS on error answers to widget calls', () => {
     }
   });
 
+  it('reads nothing from the store for the public key of an error answer, which outside /v1 no rate limit guards', async () => {
+    const getWebsiteByPublicKey = vi.spyOn(app.store, 'getWebsiteByPublicKey');
+    try {
+      for (const [method, path] of [['GET', '/nothing-here'], ['POST', '/'], ['GET', '/v1/nothing-here'], ['DELETE', '/v1/websites']] as const) {
+        const res = await api.call(method, path, { 'X-Public-Key': `pk_random-${method}${path}`, Origin: ORIGIN, ...fromNewIp() });
+        expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+        expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      }
+      expect(getWebsiteByPublicKey).not.toHaveBeenCalled();
+    } finally {
+      getWebsiteByPublicKey.mockRestore();
+    }
+  });
+
   it('gives an unknown public key no CORS headers', async () => {
     const res = await api.call('PUT', '/v1/messages', { 'X-Public-Key': 'pk_unknown-key', 'X-Visitor-Id': 'v', Origin: ORIGIN, ...fromNewIp() });
     expect(res.status).toBe(405);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('caching of widget answers', () => {
+  it('marks every error answer no-store, whoever asked and whatever refused it', async () => {
+    const visitorId = 'cache-refused';
+    const ip = fromNewIp();
+    const refusals: Array<[string, string, Record<string, string>]> = [
+      ['GET', '/nothing-here', {}],
+      ['GET', '/v1/nothing-here', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId, Origin: ORIGIN }],
+      ['PUT', '/v1/messages', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId }],
+      ['GET', '/v1/conversations', {}],
+      ['GET', '/v1/conversations/nobodys', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId, Origin: OTHER }],
+    ];
+    for (const [method, path, headers] of refusals) {
+      const res = await api.call(method, path, { ...headers, ...fromNewIp() });
+      expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+      expect(res.headers.get('cache-control'), `${method} ${path}`).toBe('no-store');
+    }
+    let limited;
+    do limited = await api.call('GET', '/v1/conversations', { visitorId, origin: ORIGIN }, undefined, ip);
+    while (limited.status !== 429);
+    expect(limited.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('varies a widget answer by Origin and X-Public-Key, which decide its CORS headers, allowed or not, each named once', async () => {
+    const visitorId = 'cache-vary';
+    // The widget's first call, which has this instance read the website.
+    const first = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: ORIGIN, ...fromNewIp() });
+    expect(listed(first.headers.get('vary'))).toEqual(['origin', 'x-public-key']);
+    const answers: Array<[string, string, Record<string, string>, number]> = [
+      ['GET', '/v1/conversations', { 'X-Visitor-Id': visitorId, Origin: ORIGIN }, 200],
+      // With allowed origins configured, a call that names none is refused as one from another origin.
+      ['GET', '/v1/conversations', { 'X-Visitor-Id': visitorId }, 403],
+      ['GET', '/v1/nothing-here', { 'X-Visitor-Id': visitorId, Origin: ORIGIN }, 404],
+      ['GET', '/v1/nothing-here', { 'X-Visitor-Id': visitorId, Origin: OTHER }, 404],
+      ['PUT', '/v1/messages', { 'X-Visitor-Id': visitorId, Origin: ORIGIN }, 405],
+      ['GET', '/v1/conversations', { 'X-Visitor-Id': visitorId, Origin: OTHER }, 403],
+      ['GET', '/v1/conversations/nobodys', { 'X-Visitor-Id': visitorId, Origin: ORIGIN }, 404],
+    ];
+    for (const [method, path, headers, status] of answers) {
+      const res = await api.call(method, path, { 'X-Public-Key': app.keys.publicKey, ...headers, ...fromNewIp() });
+      const what = `${method} ${path} from ${headers.Origin ?? 'no origin'}`;
+      expect(res.status, what).toBe(status);
+      expect(listed(res.headers.get('vary')), what).toEqual(['origin', 'x-public-key']);
+    }
   });
 });

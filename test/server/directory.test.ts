@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../activities/store';
 import type { Visitor, Website } from '../../domain/people';
-import { MAX_KEY_LENGTH, storeDirectory } from '../../server/directory';
+import { MAX_KEY_LENGTH, storeDirectory, WEBSITE_PEEK_MS } from '../../server/directory';
 
 /** A store whose visitor reads answer when the test says so, with what the store holds by then. */
 function visitorStore() {
@@ -77,11 +77,24 @@ describe('storeDirectory', () => {
       const directory = storeDirectory(store as unknown as Store);
       expect(directory.lastReadWebsiteByPublicKey('pk_known')).toBeUndefined();
       expect(reads).toEqual([]);
+      vi.useFakeTimers({ now: 1_000_000 });
       await directory.websiteByPublicKey('pk_known');
-      vi.useFakeTimers({ now: Date.now() + 3_600_000 });
+      vi.setSystemTime(1_000_000 + WEBSITE_PEEK_MS - 1);
       expect(directory.lastReadWebsiteByPublicKey('pk_known')).toBe(website);
       expect(directory.lastReadWebsiteByPublicKey('pk_other')).toBeUndefined();
       expect(reads).toEqual(['pk_known']);
+    });
+
+    it('forgets a website read longer ago than WEBSITE_PEEK_MS, so an origin it no longer allows is not let through for good', async () => {
+      const website = { id: 'web_1', publicKey: 'pk_known' } as Website;
+      const store = { getWebsiteByPublicKey: async () => website };
+      const directory = storeDirectory(store as unknown as Store);
+      vi.useFakeTimers({ now: 1_000_000 });
+      await directory.websiteByPublicKey('pk_known');
+      vi.setSystemTime(1_000_000 + WEBSITE_PEEK_MS);
+      expect(directory.lastReadWebsiteByPublicKey('pk_known')).toBeUndefined();
+      vi.setSystemTime(1_000_000 + 3_600_000);
+      expect(directory.lastReadWebsiteByPublicKey('pk_known')).toBeUndefined();
     });
   });
 });

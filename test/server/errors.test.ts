@@ -414,15 +414,15 @@ describe('Chat API errors', () => {
   describe('#405', () => {
     it('answers a path some route takes, asked with another method, with 405 and the methods it takes in Allow', async () => {
       const cases: Array<[string, string, string]> = [
-        ['DELETE', '/v1/conversations', 'GET, HEAD, POST'],
-        ['PUT', '/v1/conversations/err-1', 'GET, HEAD, PATCH'],
-        ['PUT', '/v1/conversations/err-1/timeline', 'GET, HEAD'],
-        ['GET', '/v1/conversations/err-1/assign', 'DELETE, POST'],
-        ['GET', '/v1/messages', 'POST'],
-        ['HEAD', '/v1/messages', 'POST'],
-        ['POST', '/v1/files/file_nope', 'GET, HEAD'],
-        ['PATCH', '/v1/settings/lifecycle', 'GET, HEAD, PUT'],
-        ['POST', '/inbox', 'GET, HEAD'],
+        ['DELETE', '/v1/conversations', 'GET, HEAD, OPTIONS, POST'],
+        ['PUT', '/v1/conversations/err-1', 'GET, HEAD, OPTIONS, PATCH'],
+        ['PUT', '/v1/conversations/err-1/timeline', 'GET, HEAD, OPTIONS'],
+        ['GET', '/v1/conversations/err-1/assign', 'DELETE, OPTIONS, POST'],
+        ['GET', '/v1/messages', 'OPTIONS, POST'],
+        ['HEAD', '/v1/messages', 'OPTIONS, POST'],
+        ['POST', '/v1/files/file_nope', 'GET, HEAD, OPTIONS'],
+        ['PATCH', '/v1/settings/lifecycle', 'GET, HEAD, OPTIONS, PUT'],
+        ['POST', '/inbox', 'GET, HEAD, OPTIONS'],
       ];
       for (const [method, path, allow] of cases) {
         const res = await api.call(method, path, AGENT);
@@ -435,6 +435,27 @@ describe('Chat API errors', () => {
           details: { allowed: allow.split(', ') },
         });
       }
+    });
+
+    it('answers a plain OPTIONS to a path some route takes with 204 and the Allow its 405 gives, credentials or none', async () => {
+      const cases: Array<[string, string]> = [
+        ['/v1/conversations', 'GET, HEAD, OPTIONS, POST'],
+        ['/v1/conversations/err-1/assign', 'DELETE, OPTIONS, POST'],
+        ['/v1/messages', 'OPTIONS, POST'],
+        ['/v1/health', 'GET, HEAD, OPTIONS'],
+        ['/inbox', 'GET, HEAD, OPTIONS'],
+      ];
+      for (const [path, allow] of cases) {
+        for (const who of [AGENT, {}]) {
+          const res = await api.call('OPTIONS', path, who);
+          expect(res.status, path).toBe(204);
+          expect(res.headers.get('allow'), path).toBe(allow);
+        }
+        expect((await api.call('PUT', path, AGENT)).headers.get('allow'), path).toBe(allow);
+      }
+      const nowhere = await api.call('OPTIONS', '/v1/nothing-here', AGENT);
+      expect(nowhere.status).toBe(404);
+      expect(nowhere.headers.get('allow')).toBeNull();
     });
 
     it('still answers 404 for a path no route takes, whatever the method, and CORS preflights as before', async () => {

@@ -119,7 +119,7 @@ describe('GET /v1/files/:id', () => {
         expect(refused.status, range).toBe(416);
         expect(refused.headers['content-range'], range).toBe('bytes */16');
         expect(refused.headers['content-type']).toMatch(/^application\/json/);
-        expect(refused.headers['cache-control'], range).toBeUndefined();
+        expect(refused.headers['cache-control'], range).toBe('no-store');
         expect(JSON.parse(refused.body.toString())).toEqual({
           error: { code: 'ERR_RANGE_NOT_SATISFIABLE', message: "The range asks for no byte of the file's 16", details: { size: 16 } },
         });

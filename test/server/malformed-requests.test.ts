@@ -37,7 +37,7 @@ describe('answerMalformedRequests', () => {
         }),
       ),
     );
-    for (const { answer } of clients) expect(await answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*"code":"ERR_INVALID_INPUT"/);
+    for (const { answer } of clients) expect(await answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*\r\nCache-Control: no-store\r\n[\s\S]*"code":"ERR_INVALID_INPUT"/);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await openConnections(server)).toBe(0);
     for (const { socket } of clients) socket.destroy();

@@ -60,6 +60,20 @@ describe('WebSocket /ws', () => {
       expect(refused.first).toEqual({ type: 'error', payload: { code: 'ERR_UNAUTHENTICATED', message: 'Unknown secret key' } });
     });
 
+    it('answers a plain GET /ws, without Upgrade, with 426 Upgrade Required naming WebSocket', async () => {
+      for (const method of ['GET', 'HEAD']) {
+        const res = await t.api.call(method, '/ws?publicKey=pk_any&visitorId=v', {});
+        expect(res.status, method).toBe(426);
+        expect(res.headers.get('upgrade'), method).toBe('websocket');
+        expect(res.headers.get('cache-control'), method).toBe('no-store');
+        if (method === 'GET') expect(res.body.error).toEqual({ code: 'ERR_UPGRADE_REQUIRED', message: expect.stringContaining('WebSocket') });
+      }
+      // The server still serves after it, on that connection too.
+      expect((await t.api.call('GET', '/v1/health', {})).status).toBe(200);
+      const posted = await t.api.call('POST', '/ws', {});
+      expect([posted.status, posted.headers.get('allow')]).toEqual([405, 'GET, HEAD, OPTIONS']);
+    });
+
     it('answers an upgrade with an unparsable request target with 400 and keeps serving', async () => {
       const answer = await rawRequest(`GET //[ HTTP/1.1\r\nHost: x\r\n${HANDSHAKE}`);
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);

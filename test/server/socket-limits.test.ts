@@ -1,8 +1,10 @@
 /**
  * What one caller may cost through sockets: a visitor's frames share one budget however many
- * sockets it opens, and upgrades and frames take from the same per-IP limit as REST calls.
+ * sockets it opens, it may hold only so many open, and upgrades and frames take from the same
+ * per-IP limit as REST calls.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { RunningApp } from '../../runtime/app';
 import { AGENT, Api, SocketClient, sleep, upgrade } from './support/clients';
 import { startTestApp, type LimitOverrides } from './support/app';
@@ -46,6 +48,26 @@ describe('socket limits', () => {
     expect(await pingAll([await open(running, { visitorId: 'one-tab' })], 6)).toEqual({ pongs: 6, limited: 0 });
     const agentTabs = [await open(running, AGENT), await open(running, AGENT)];
     expect(await pingAll(agentTabs, 6)).toEqual({ pongs: 12, limited: 0 });
+  });
+
+  it('refuses a visitor one socket more than WS_MAX_SOCKETS_PER_VISITOR over the socket (4429), and takes it again once one closes', async () => {
+    const running = await started({ ws: { maxSocketsPerVisitor: 3 } });
+    const tabs = [];
+    for (let i = 0; i < 3; i++) tabs.push(await open(running, { visitorId: 'capped' }));
+    const refused = new WebSocket(`${running.url.replace(/^http/, 'ws')}/ws?publicKey=${encodeURIComponent(running.keys.publicKey)}&visitorId=capped`);
+    const frames: string[] = [];
+    refused.on('message', (data) => frames.push(String(data)));
+    const [code, reason] = await new Promise<[number, string]>((resolve) => refused.on('close', (closeCode, why) => resolve([closeCode, String(why)])));
+    expect(code).toBe(4429);
+    expect(reason).toBe('Too many sockets open for this visitor (at most 3): close one, or try again later');
+    expect(frames.map((text) => JSON.parse(text))).toEqual([{ type: 'error', payload: { code: 'ERR_RATE_LIMITED', message: reason } }]);
+    // Other visitors and the team are not held back by it.
+    await open(running, { visitorId: 'not-capped' });
+    for (let i = 0; i < 4; i++) await open(running, AGENT);
+    const capped = `/ws?publicKey=${encodeURIComponent(running.keys.publicKey)}&visitorId=capped`;
+    expect((await upgrade(running, capped)).status).toBe(429);
+    await tabs[0]!.close();
+    await expect.poll(async () => (await upgrade(running, capped)).status).toBe(101);
   });
 
   it('charges upgrades and frames to the caller’s IP, as REST calls are, and says when to retry', async () => {

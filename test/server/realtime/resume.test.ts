@@ -51,4 +51,30 @@ describe('ResumeGate', () => {
       expect(gate.finish('c')).toEqual([]);
     });
   });
+
+  describe('#startBackfill', () => {
+    it('starts reading past the seqs after afterSeq that the connection holds, sent live or read before', () => {
+      const gate = new ResumeGate();
+      for (const seq of [1, 2, 3, 6]) gate.admitLive('c', seq, `f${seq}`);
+      expect(gate.startBackfill('c', 0)).toBe(3);
+      expect(gate.startBackfill('c', 4)).toBe(4);
+      expect(gate.startBackfill('c', 5)).toBe(6);
+      expect(gate.startBackfill('other', 7)).toBe(7);
+    });
+
+    it('counts the seqs a backfill read past, none of them the caller’s to see, as held: a later resume does not read them again', () => {
+      const gate = new ResumeGate();
+      gate.begin('c');
+      expect(gate.startBackfill('c', 0)).toBe(0);
+      // Seqs 1, 4, 5 and 9 are private: the store's read gave only these.
+      for (const seq of [2, 3, 6, 7, 8, 10]) expect(gate.admitBackfill('c', seq)).toBe(true);
+      gate.finish('c');
+      gate.begin('c');
+      expect(gate.startBackfill('c', 0)).toBe(10);
+      gate.finish('c');
+      // Past what the backfill read, nothing is known: seq 11 is read again.
+      expect(gate.admitLive('c', 12, 'f12')).toBe(true);
+      expect(gate.startBackfill('c', 0)).toBe(10);
+    });
+  });
 });
