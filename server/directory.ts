@@ -8,6 +8,7 @@ import type { Store, StoredMemberToken } from '../activities/store';
 import { MAX_KEY_CHARS } from '../runtime/config';
 import type { TeamMember, Visitor, Website } from '../domain/people';
 import type { AuthDirectory } from './auth';
+import { TtlCache, type TtlCacheLimits } from './ttl-cache';
 
 const WEBSITE_TTL_MS = 30_000;
 /**
@@ -21,62 +22,17 @@ const MEMBER_TTL_MS = 5_000;
 const VISITOR_TTL_MS = 60_000;
 const MAX_ENTRIES = 100_000;
 /**
+ * Unknown keys (misses) are kept apart, for at most this long and this many: enough to spare the
+ * store a caller retrying one key, never enough to push out what real callers use.
+ */
+const MISS_TTL_MS = 5_000;
+const MAX_MISSES = 10_000;
+/**
  * No website key is longer (the configuration allows `pk_`/`sk_` and MAX_KEY_CHARS): a longer
  * one is unknown without a lookup, and is not cached, so unknown keys cannot fill memory with
- * large entries (at most MAX_ENTRIES of this size).
+ * large entries (at most MAX_MISSES of this size).
  */
 export const MAX_KEY_LENGTH = 'sk_'.length + MAX_KEY_CHARS;
-
-class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; readAt: number }>();
-  /** Loads under way, shared by callers that miss at the same time. */
-  private readonly loading = new Map<string, Promise<V>>();
-
-  constructor(private readonly ttlMs: number) {}
-
-  async get(key: string, load: () => Promise<V>): Promise<V> {
-    const entry = this.entries.get(key);
-    if (entry && entry.readAt + this.ttlMs > Date.now()) return entry.value;
-    const under = this.loading.get(key);
-    if (under) return under;
-    const loaded = load();
-    this.loading.set(key, loaded);
-    try {
-      const value = await loaded;
-      // A forget while it loaded means the value may predate the change: it is answered, not kept.
-      if (this.loading.get(key) === loaded) {
-        if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-        this.entries.set(key, { value, readAt: Date.now() });
-      }
-      return value;
-    } finally {
-      if (this.loading.get(key) === loaded) this.loading.delete(key);
-    }
-  }
-
-  /** The value last loaded for `key`, if loaded within `maxAgeMs`, without loading it; undefined otherwise. */
-  peek(key: string, maxAgeMs: number): V | undefined {
-    const entry = this.entries.get(key);
-    return entry && entry.readAt + maxAgeMs > Date.now() ? entry.value : undefined;
-  }
-
-  /** Drops the entry, and keeps a load under way from storing what it read. */
-  forget(key: string): void {
-    this.entries.delete(key);
-    this.loading.delete(key);
-  }
-
-  forgetAll(): void {
-    this.entries.clear();
-    this.loading.clear();
-  }
-
-  /** Drops the entries whose value `drop` picks, and keeps every load under way from storing what it read. */
-  forgetWhere(drop: (value: V) => boolean): void {
-    for (const [key, entry] of this.entries) if (drop(entry.value)) this.entries.delete(key);
-    this.loading.clear();
-  }
-}
 
 export interface StoreDirectory extends AuthDirectory {
   /** The website of a public key as last read, without reading the store: undefined if this instance has not read it within WEBSITE_PEEK_MS. */
@@ -91,12 +47,14 @@ export interface StoreDirectory extends AuthDirectory {
   forgetMemberTokens(memberId: string): void;
 }
 
+const limits = (ttlMs: number): TtlCacheLimits => ({ ttlMs, maxEntries: MAX_ENTRIES, missTtlMs: Math.min(ttlMs, MISS_TTL_MS), maxMisses: MAX_MISSES });
+
 export function storeDirectory(store: Store): StoreDirectory {
-  const websites = new TtlCache<Website | undefined>(WEBSITE_TTL_MS);
-  const members = new TtlCache<TeamMember | undefined>(MEMBER_TTL_MS);
-  const visitors = new TtlCache<Visitor>(VISITOR_TTL_MS);
+  const websites = new TtlCache<Website | undefined>(limits(WEBSITE_TTL_MS));
+  const members = new TtlCache<TeamMember | undefined>(limits(MEMBER_TTL_MS));
+  const visitors = new TtlCache<Visitor>(limits(VISITOR_TTL_MS));
   // As short-lived as members': a token revoked on another instance is refused here within this time at most.
-  const tokens = new TtlCache<{ token: StoredMemberToken; website: Website } | undefined>(MEMBER_TTL_MS);
+  const tokens = new TtlCache<{ token: StoredMemberToken; website: Website } | undefined>(limits(MEMBER_TTL_MS));
   return {
     websiteByPublicKey: (key) =>
       key.length > MAX_KEY_LENGTH ? Promise.resolve(undefined) : websites.get(`pk/${key}`, async () => (await store.getWebsiteByPublicKey(key)) ?? undefined),

@@ -25,6 +25,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   ERR_RANGE_NOT_SATISFIABLE: 416,
   ERR_UPGRADE_REQUIRED: 426,
   ERR_RATE_LIMITED: 429,
+  // A cap, not a rate: no time to wait says when there is room (a socket must close). Close 4429.
+  ERR_TOO_MANY_SOCKETS: 429,
   ERR_PLUGIN_HOOK_FAILED: 500,
   ERR_INTERNAL: 500,
   ERR_UNAVAILABLE: 503,

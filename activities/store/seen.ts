@@ -35,16 +35,29 @@ export function seenMethods(collections: Collections) {
     return { seq, base: readerBase(conversation.tally ?? EMPTY_TALLY, seenByOf(viewer)) };
   }
 
+  /** One indexed read (conversationId, seq) of the newest item the viewer may see at or before `upToSeq`. */
+  function newestVisibleAtOrBefore(conversationId: string, upToSeq: number, viewer: Viewer) {
+    return items.findOne({ conversationId, seq: { $lte: upToSeq }, ...visibilityFilter(audienceOf(viewer)) }, { projection: { seq: 1, tally: 1 }, sort: { seq: -1 } });
+  }
+
+  /**
+   * Where a stored mark stands, as the viewer may be told it. A visitor's or contact's mark made by
+   * an earlier version (or copied from one by identify) may stand on the seq of a private item: it
+   * is told the newest public item's at or before it instead. Marks this version makes name public
+   * items only, so the read is needed only when the stored mark is past the one just made.
+   */
+  async function toldSeq(conversationId: string, stored: number, made: number, viewer: Viewer): Promise<number> {
+    if (stored === made || audienceOf(viewer) !== 'public') return stored;
+    return (await newestVisibleAtOrBefore(conversationId, stored, viewer))?.seq ?? made;
+  }
+
   /**
    * The newest item the viewer may see at or before `upToSeq`, read from the items rather than the
    * conversation's record of its newest (written after them), so an item already delivered counts.
    * Seqs have no holes and never fill in later, so the tally there is final.
    */
   async function pointAtOrBefore(conversationId: string, upToSeq: number, viewer: Viewer): Promise<MarkPoint> {
-    const item = await items.findOne(
-      { conversationId, seq: { $lte: upToSeq }, ...visibilityFilter(audienceOf(viewer)) },
-      { projection: { seq: 1, tally: 1 }, sort: { seq: -1 } },
-    );
+    const item = await newestVisibleAtOrBefore(conversationId, upToSeq, viewer);
     if (item) return { seq: item.seq, base: readerBase(item.tally ?? EMPTY_TALLY, seenByOf(viewer)) };
     if (!(await conversations.findOne({ _id: conversationId }, { projection: { _id: 1 } }))) throw notFound(conversationId);
     return { seq: 0, base: 0 };
@@ -63,7 +76,7 @@ export function seenMethods(collections: Collections) {
         { $max: { lastSeenSeq: seq, lastSeenAt: at, base }, $setOnInsert: { conversationId, viewer: by } },
         { upsert: true, returnDocument: 'after' },
       );
-      return { lastSeenAt: doc!.lastSeenAt, lastSeenSeq: doc!.lastSeenSeq };
+      return { lastSeenAt: doc!.lastSeenAt, lastSeenSeq: await toldSeq(conversationId, doc!.lastSeenSeq, seq, viewer) };
     },
 
     /** How many items of the conversation the viewer has not seen (that it may see and others wrote). */

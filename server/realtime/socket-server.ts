@@ -169,7 +169,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     // authenticated together cannot all pass the check before any is counted.
     if (!visitorSockets.hasRoom(caller)) {
       const message = `Too many sockets open for this visitor (at most ${visitorSockets.max}): close one, or try again later`;
-      return refuseOverSocket(wss, req, socket, head, new AppError('ERR_RATE_LIMITED', message));
+      return refuseOverSocket(wss, req, socket, head, new AppError('ERR_TOO_MANY_SOCKETS', message, { maxSockets: visitorSockets.max }));
     }
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip, url.searchParams.getAll('resume')));
   };

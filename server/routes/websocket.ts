@@ -10,7 +10,10 @@ export function webSocketRoutes(): Router {
   const router = Router();
   router.get('/', (_req, res, next) => {
     res.setHeader('Upgrade', 'websocket');
-    res.setHeader('Connection', 'Upgrade');
+    // `Upgrade` must be listed in Connection, but a close the client asked for (or HTTP/1.0 without
+    // keep-alive) or the shutdown drain set must stay: Node ends the connection on a `close` here.
+    const closing = !res.shouldKeepAlive || /\bclose\b/i.test(String(res.getHeader('Connection') ?? ''));
+    res.setHeader('Connection', closing ? 'Upgrade, close' : 'Upgrade');
     next(new AppError('ERR_UPGRADE_REQUIRED', '/ws is a WebSocket endpoint: open it as a WebSocket (a GET with Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version: 13)'));
   });
   return router;

@@ -62,6 +62,44 @@ describe('storeDirectory', () => {
     });
   });
 
+  describe('#websiteByPublicKey', () => {
+    afterEach(() => vi.useRealTimers());
+
+    /** A store holding one website, counting its reads per key. */
+    function websiteStore() {
+      const website = { id: 'web_1', publicKey: 'pk_known' } as Website;
+      const reads = new Map<string, number>();
+      const store = {
+        getWebsiteByPublicKey: async (key: string) => {
+          reads.set(key, (reads.get(key) ?? 0) + 1);
+          return key === website.publicKey ? website : null;
+        },
+      };
+      return { website, reads, directory: storeDirectory(store as unknown as Store) };
+    }
+
+    it('keeps a known website through a flood of unknown keys, neither reading it again nor forgetting it for CORS', async () => {
+      const { website, reads, directory } = websiteStore();
+      await directory.websiteByPublicKey('pk_known');
+      for (let i = 0; i < 100_000; i++) await directory.websiteByPublicKey(`pk_made_up_${i}`);
+      expect(await directory.websiteByPublicKey('pk_known')).toBe(website);
+      expect(directory.lastReadWebsiteByPublicKey('pk_known')).toBe(website);
+      expect(reads.get('pk_known')).toBe(1);
+    });
+
+    it('keeps an unknown key for a few seconds only, so a website that appears meanwhile is soon found', async () => {
+      const { reads, directory } = websiteStore();
+      vi.useFakeTimers({ now: 1_000_000 });
+      await directory.websiteByPublicKey('pk_unknown');
+      vi.setSystemTime(1_000_000 + 4_000);
+      await directory.websiteByPublicKey('pk_unknown');
+      expect(reads.get('pk_unknown')).toBe(1);
+      vi.setSystemTime(1_000_000 + 5_000);
+      await directory.websiteByPublicKey('pk_unknown');
+      expect(reads.get('pk_unknown')).toBe(2);
+    });
+  });
+
   describe('#lastReadWebsiteByPublicKey', () => {
     afterEach(() => vi.useRealTimers());
 

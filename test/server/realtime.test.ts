@@ -74,6 +74,12 @@ describe('WebSocket /ws', () => {
       expect([posted.status, posted.headers.get('allow')]).toEqual([405, 'GET, HEAD, OPTIONS']);
     });
 
+    it('keeps a client’s Connection: close on the 426, and closes the connection after it', async () => {
+      const answer = await Promise.race([rawRequest('GET /ws HTTP/1.1\r\nHost: x\r\nConnection: close'), sleep(2_000).then(() => 'still open')]);
+      expect(answer).toMatch(/^HTTP\/1\.1 426 /);
+      expect(answer).toMatch(/\r\nConnection: Upgrade, close\r\n/i);
+    });
+
     it('answers an upgrade with an unparsable request target with 400 and keeps serving', async () => {
       const answer = await rawRequest(`GET //[ HTTP/1.1\r\nHost: x\r\n${HANDSHAKE}`);
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);

@@ -1,4 +1,5 @@
 import { request, Agent, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
@@ -64,6 +65,29 @@ describe('RunningApp', () => {
       expect(second).toMatchObject({ reused: true, res: { statusCode: 200, headers: { connection: 'close' } } });
       await closing;
       await expect(get()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      agent.destroy();
+    });
+
+    it('closes a connection that asks for a plain GET /ws as shutdown starts, its 426 saying Upgrade, close', async () => {
+      const app = await startTestApp({ shutdown: { timeoutMs: 10_000, idleGraceMs: 5_000 } });
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const get = (path: string) =>
+        new Promise<{ res: IncomingMessage; connection: Socket }>((resolve, reject) => {
+          const req = request(`${app.url}${path}`, { agent }, (res) => {
+            const connection = res.socket;
+            res.resume();
+            res.on('end', () => resolve({ res, connection }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      await get('/v1/health');
+      const closing = app.close();
+      const { res: refused, connection } = await get('/ws');
+      expect([refused.statusCode, refused.headers.connection]).toEqual([426, 'Upgrade, close']);
+      // Closed after its answer, well before the idle grace would close it.
+      expect(await waitUntil(async () => connection.destroyed, (destroyed) => destroyed, 2_000)).toBe(true);
+      await closing;
       agent.destroy();
     });
 

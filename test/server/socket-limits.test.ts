@@ -50,7 +50,7 @@ describe('socket limits', () => {
     expect(await pingAll(agentTabs, 6)).toEqual({ pongs: 12, limited: 0 });
   });
 
-  it('refuses a visitor one socket more than WS_MAX_SOCKETS_PER_VISITOR over the socket (4429), and takes it again once one closes', async () => {
+  it('refuses a visitor one socket more than WS_MAX_SOCKETS_PER_VISITOR over the socket (ERR_TOO_MANY_SOCKETS naming the cap, 4429), and takes it again once one closes', async () => {
     const running = await started({ ws: { maxSocketsPerVisitor: 3 } });
     const tabs = [];
     for (let i = 0; i < 3; i++) tabs.push(await open(running, { visitorId: 'capped' }));
@@ -60,7 +60,7 @@ describe('socket limits', () => {
     const [code, reason] = await new Promise<[number, string]>((resolve) => refused.on('close', (closeCode, why) => resolve([closeCode, String(why)])));
     expect(code).toBe(4429);
     expect(reason).toBe('Too many sockets open for this visitor (at most 3): close one, or try again later');
-    expect(frames.map((text) => JSON.parse(text))).toEqual([{ type: 'error', payload: { code: 'ERR_RATE_LIMITED', message: reason } }]);
+    expect(frames.map((text) => JSON.parse(text))).toEqual([{ type: 'error', payload: { code: 'ERR_TOO_MANY_SOCKETS', message: reason, details: { maxSockets: 3 } } }]);
     // Other visitors and the team are not held back by it.
     await open(running, { visitorId: 'not-capped' });
     for (let i = 0; i < 4; i++) await open(running, AGENT);

@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { openStore, type ItemToAppend, type Store } from '../../../activities/store';
 import { newId } from '../../../activities/store/ids';
+import { seenId } from '../../../activities/store/unread';
 import type { Viewer } from '../../../domain/people';
 import { UNREAD_EXEMPT_TYPES, type Author, type TimelineItem } from '../../../domain/timeline';
 import { agentAuthor, message, note, useStore, visitorAuthor } from './fixtures';
@@ -15,6 +16,16 @@ async function visitorWithConversation() {
   const { conversation } = await store.createConversation({ websiteId, visitorId: visitor.id });
   const viewer: Viewer = { kind: 'visitor', id: visitor.id };
   return { store, websiteId, visitor, viewer, conversationId: conversation.id };
+}
+
+/** Sets where a stored mark of seen stands, as an instance of an earlier version may have left it. */
+async function markStoredAt(id: string, lastSeenSeq: number): Promise<void> {
+  const client = await MongoClient.connect(ctx.mongo().uri);
+  try {
+    await client.db(ctx.dbName).collection<{ _id: string }>('seen').updateOne({ _id: id }, { $set: { lastSeenSeq } });
+  } finally {
+    await client.close();
+  }
 }
 
 describe('Store', () => {
@@ -55,6 +66,27 @@ describe('Store', () => {
       expect(await store.getUnreadCount(conversationId, agent)).toBe(0);
       expect((await store.markSeen(conversationId, agent, { upToSeq: 1 })).lastSeenSeq).toBe(2);
       expect(await store.getUnreadCount(conversationId, agent)).toBe(0);
+    });
+
+    it('never tells a visitor or its contact the seq of a private item an earlier version marked', async () => {
+      const { store, websiteId, visitor, viewer, conversationId } = await visitorWithConversation();
+      await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
+      await store.appendItem(note(conversationId));
+      await store.markSeen(conversationId, viewer);
+      // The earlier version marked the conversation's newest item of all: the private note.
+      await markStoredAt(seenId(conversationId, viewer), 2);
+      expect((await store.markSeen(conversationId, viewer, { upToSeq: 1 })).lastSeenSeq).toBe(1);
+      expect((await store.markSeen(conversationId, viewer)).lastSeenSeq).toBe(1);
+      expect(await store.getUnreadCount(conversationId, viewer)).toBe(0);
+
+      // Identify copies the mark to the contact, whose devices are not told it either.
+      const { contact } = await store.identifyContact(websiteId, visitor.id, { externalId: 'user-private-mark' });
+      const onDevice: Viewer = { kind: 'contact', id: contact.id, visitorId: visitor.id };
+      expect((await store.markSeen(conversationId, onDevice, { upToSeq: 1 })).lastSeenSeq).toBe(1);
+      await store.appendItem(message(conversationId, { author: agentAuthor('usr_1') }));
+      expect(await store.getUnreadCount(conversationId, onDevice)).toBe(1);
+      expect((await store.markSeen(conversationId, onDevice)).lastSeenSeq).toBe(3);
+      expect(await store.getUnreadCount(conversationId, onDevice)).toBe(0);
     });
 
     it('answers ERR_NOT_FOUND for an unknown conversation', async () => {
