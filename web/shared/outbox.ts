@@ -59,9 +59,9 @@ export class Outbox {
     this.stalled = this.waiting.length > 0;
   }
 
-  /** Nothing written, nothing waiting. */
+  /** Nothing written, nothing waiting (the Note switch left on is not worth keeping on its own). */
   get isEmpty(): boolean {
-    return !this.writing.text && !this.writing.file && !this.writing.asNote && this.waiting.length === 0;
+    return !this.writing.text && !this.writing.file && this.waiting.length === 0;
   }
 
   /** Shows the outbox in `view`, the one composer that shows it from now on. */
