@@ -53,7 +53,7 @@ export class Inbox {
   constructor(private readonly session: AgentSession) {
     this.api = agentApi(session);
     this.files = new FileSources(this.api);
-    this.outboxes = new Outboxes({ storageKey: `support-inbox:outboxes:${session.agentId}`, deliver: (id, draft) => this.sendDraft(id, draft) });
+    this.outboxes = new Outboxes({ storageKey: `support-inbox:outboxes:${session.agentId}`, deliver: (id, draft, keep) => this.sendDraft(id, draft, keep) });
     this.live = new LiveConversations({
       isOwn: this.context.isOwn,
       isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
@@ -207,8 +207,8 @@ export class Inbox {
     this.markSeen();
   }
 
-  private async sendDraft(id: string, draft: Draft): Promise<void> {
-    const { item } = await this.api.postItem(id, await itemFromDraft(this.api, id, draft));
+  private async sendDraft(id: string, draft: Draft, keep: () => void): Promise<void> {
+    const { item } = await this.api.postItem(id, await itemFromDraft(this.api, id, draft, keep));
     this.live.receiveItem(item);
     // What the agent just sent is shown, also when they had scrolled up to read.
     if (this.selectedId === id) this.panel?.scrollToEnd();

@@ -46,11 +46,12 @@ export class Outbox {
   private view: OutboxView | undefined;
 
   /**
-   * `deliver` stores one message or throws; `onChange` hears of every change (to keep it). What
+   * `deliver` stores one message or throws, calling `keep` when it changed the draft (its file
+   * uploaded) so that is kept at once; `onChange` hears of every change (to keep it). What
    * was `kept` from an earlier page waits for Retry: it may have failed, or been cut off by the reload.
    */
   constructor(
-    private readonly deliver: (draft: Draft) => Promise<void>,
+    private readonly deliver: (draft: Draft, keep: () => void) => Promise<void>,
     private readonly onChange: (outbox: Outbox) => void,
     kept: { writing?: Writing; waiting?: readonly Draft[] } = {},
   ) {
@@ -107,7 +108,7 @@ export class Outbox {
     this.changed();
     for (let draft = this.waiting[0]; draft && !this.stalled; draft = this.waiting[0]) {
       try {
-        await this.deliver(draft);
+        await this.deliver(draft, () => this.onChange(this));
         this.waiting.shift();
       } catch (error) {
         showError(error);

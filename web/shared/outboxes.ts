@@ -63,8 +63,8 @@ function storedForm(kept: readonly Kept[]): string {
 export interface OutboxesOptions {
   /** Where in sessionStorage: one a page and reader, so another reader in the tab does not get them. */
   storageKey: string;
-  /** Stores one message in the conversation, or throws. */
-  deliver(conversationId: string, draft: Draft): Promise<void>;
+  /** Stores one message in the conversation, or throws; `keep` when it changed the draft (its file's id once uploaded). */
+  deliver(conversationId: string, draft: Draft, keep: () => void): Promise<void>;
 }
 
 export class Outboxes {
@@ -101,7 +101,7 @@ export class Outboxes {
 
   private make(conversationId: string, kept?: ConstructorParameters<typeof Outbox>[2]): Outbox {
     return new Outbox(
-      (draft) => this.options.deliver(conversationId, draft),
+      (draft, keep) => this.options.deliver(conversationId, draft, keep),
       (outbox) => this.changed(conversationId, outbox),
       kept,
     );

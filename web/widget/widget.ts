@@ -60,7 +60,7 @@ export class SupportWidget {
     this.files = new FileSources(session.api);
     this.outboxes = new Outboxes({
       storageKey: `support-widget:outboxes:${website.visitor.id}`,
-      deliver: (conversationId, draft) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft)),
+      deliver: (conversationId, draft, keep) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft, keep)),
     });
     this.newConversation = new NewConversation(`support-widget:new-conversation:${website.visitor.id}`);
     this.live = new LiveConversations({

@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiClient } from '../../../web/shared/api-client';
+import { itemFromDraft } from '../../../web/shared/draft-item';
 import { Outboxes } from '../../../web/shared/outboxes';
 
 /** sessionStorage as a page has it, kept across the test's "reloads". */
@@ -78,6 +80,19 @@ describe('Outboxes', () => {
     outbox.send();
     expect(outboxes.of('conv_a').waiting).toHaveLength(1);
     expect(reload().of('conv_a').waiting).toEqual([]);
+  });
+
+  it('saves the uploaded file of a message on its way at once: a page that ends before its item is stored keeps the message', async () => {
+    const uploadFile = () => new Promise((resolve) => setTimeout(() => resolve({ file: { id: 'file_1' } }), 1_000));
+    const api = { uploadFile } as unknown as ApiClient;
+    const outboxes = new Outboxes({ storageKey: 'drafts', deliver: (id, draft, keep) => itemFromDraft(api, id, draft, keep).then(never) });
+    const outbox = outboxes.of('conv_a');
+    outbox.write({ text: 'with a file', file: file('notes.txt') });
+    outbox.send();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(outbox.waiting[0]?.fileId).toBe('file_1');
+    // The page ends while the item is on its way, without a pagehide (a crash, a phone discarding the tab).
+    expect(reload().of('conv_a').waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'with a file', asNote: false, fileId: 'file_1' }]);
   });
 
   it('keeps the 30 conversations changed last', () => {
