@@ -33,6 +33,16 @@ export interface OutboxView {
   settled(): void;
 }
 
+/**
+ * A message's file is gone: the server removed it (uploaded and not attached in time) and the page
+ * cannot read it again (it was loaded again since).
+ */
+export class FileGoneError extends Error {
+  constructor() {
+    super('The file of a message not sent is no longer on the server: its text is back in the box, attach the file again to send it.');
+  }
+}
+
 /** Sent while as many wait: the writer retries or discards those first. */
 const MAX_WAITING = 20;
 
@@ -112,13 +122,24 @@ export class Outbox {
         this.waiting.shift();
       } catch (error) {
         showError(error);
-        this.stalled = true;
+        if (error instanceof FileGoneError) this.backInTheBox(draft);
+        else this.stalled = true;
       }
       this.changed();
     }
     this.sending = false;
     this.changed();
     this.view?.settled();
+  }
+
+  /**
+   * A message that cannot go as it is leaves the line, its text back in the box before what is
+   * written there; a note's turns the Note switch on, so it is never sent to the visitor by mistake.
+   */
+  private backInTheBox(draft: Draft): void {
+    this.waiting.shift();
+    const text = [draft.text, this.writing.text].filter(Boolean).join('\n');
+    this.writing = { ...this.writing, text, asNote: this.writing.asNote || draft.asNote };
   }
 
   private changed(): void {

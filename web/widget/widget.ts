@@ -4,7 +4,7 @@
  */
 import { clientId, type NewItem } from '../shared/api-client';
 import { h, mount, mountKeepingFocus } from '../shared/dom';
-import { itemFromDraft } from '../shared/draft-item';
+import { deliverDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
 import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
@@ -60,7 +60,7 @@ export class SupportWidget {
     this.files = new FileSources(session.api);
     this.outboxes = new Outboxes({
       storageKey: `support-widget:outboxes:${website.visitor.id}`,
-      deliver: (conversationId, draft, keep) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft, keep)),
+      deliver: (conversationId, draft, keep) => deliverDraft(this.api, conversationId, draft, keep, (itemFor) => this.send(conversationId, itemFor)),
     });
     this.newConversation = new NewConversation(`support-widget:new-conversation:${website.visitor.id}`);
     this.live = new LiveConversations({

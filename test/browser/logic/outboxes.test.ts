@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../../../web/shared/api-client';
-import { itemFromDraft } from '../../../web/shared/draft-item';
+import { deliverDraft } from '../../../web/shared/draft-item';
 import { Outboxes } from '../../../web/shared/outboxes';
 
 /** sessionStorage as a page has it, kept across the test's "reloads". */
@@ -85,7 +85,14 @@ describe('Outboxes', () => {
   it('saves the uploaded file of a message on its way at once: a page that ends before its item is stored keeps the message', async () => {
     const uploadFile = () => new Promise((resolve) => setTimeout(() => resolve({ file: { id: 'file_1' } }), 1_000));
     const api = { uploadFile } as unknown as ApiClient;
-    const outboxes = new Outboxes({ storageKey: 'drafts', deliver: (id, draft, keep) => itemFromDraft(api, id, draft, keep).then(never) });
+    const outboxes = new Outboxes({
+      storageKey: 'drafts',
+      deliver: (id, draft, keep) =>
+        deliverDraft(api, id, draft, keep, async (itemFor) => {
+        await itemFor();
+        await never();
+      }),
+    });
     const outbox = outboxes.of('conv_a');
     outbox.write({ text: 'with a file', file: file('notes.txt') });
     outbox.send();
