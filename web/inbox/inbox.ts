@@ -201,7 +201,9 @@ export class Inbox {
     this.renderList();
     this.renderConversation();
     try {
-      await loadTimeline(this.api, this.live.timelineOf(id));
+      const timeline = this.live.timelineOf(id);
+      await loadTimeline(this.api, timeline);
+      this.outboxes.of(id).forgetStored(new Set(timeline.items().map((item) => item.id)));
     } catch (error) {
       showError(error);
     }

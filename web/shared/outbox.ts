@@ -112,6 +112,20 @@ export class Outbox {
     this.changed();
   }
 
+  /**
+   * Forgets the messages waiting that the server has stored (`stored`: ids of the conversation's
+   * items, read since): sent before a reload, their answers lost. Not one on its way: its send
+   * ends by itself.
+   */
+  forgetStored(stored: ReadonlySet<string>): void {
+    const onItsWay = this.sending ? 1 : 0;
+    const left = this.waiting.filter((draft, i) => i < onItsWay || !stored.has(draft.id));
+    if (left.length === this.waiting.length) return;
+    this.waiting.splice(0, this.waiting.length, ...left);
+    if (this.waiting.length === 0) this.stalled = false;
+    this.changed();
+  }
+
   private async drain(): Promise<void> {
     if (this.sending || this.stalled) return;
     this.sending = true;

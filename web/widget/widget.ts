@@ -118,7 +118,9 @@ export class SupportWidget {
   private async openConversation(conversationId: string): Promise<void> {
     this.showChat(conversationId);
     try {
-      await loadTimeline(this.api, this.live.timelineOf(conversationId));
+      const timeline = this.live.timelineOf(conversationId);
+      await loadTimeline(this.api, timeline);
+      this.outboxes.of(conversationId).forgetStored(new Set(timeline.items().map((item) => item.id)));
     } catch (error) {
       showError(error);
     }

@@ -102,6 +102,22 @@ describe('Outboxes', () => {
     expect(reload().of('conv_a').waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'with a file', asNote: false, fileId: 'file_1' }]);
   });
 
+  it('forgets the messages waiting that the conversation read since has stored, across a reload too', () => {
+    const outbox = page().of('conv_a');
+    for (const text of ['stored', 'not stored']) {
+      outbox.write({ text });
+      outbox.send();
+    }
+    const [stored, notStored] = outbox.waiting.map((draft) => draft.id);
+    const after = reload().of('conv_a');
+    after.forgetStored(new Set(['item_other', stored!]));
+    expect(after.waiting.map((draft) => draft.id)).toEqual([notStored]);
+    expect(after.stalled).toBe(true);
+    after.forgetStored(new Set([notStored!]));
+    expect(after.stalled).toBe(false);
+    expect(reload().of('conv_a').isEmpty).toBe(true);
+  });
+
   it('keeps the 30 conversations changed last', () => {
     const outboxes = page();
     for (let n = 1; n <= 32; n++) outboxes.of(`conv_${n}`).write({ text: `draft ${n}` });
