@@ -111,7 +111,10 @@ export class SupportWidget {
     this.chat = undefined;
     mountKeepingFocus(
       this.body,
-      renderConversationList(this.live.conversations.sorted(), this.context, { open: (id) => void this.openConversation(id), startNew: () => this.showChat(this.newConversation.id()) }),
+      renderConversationList(this.live.conversations.sorted(), this.context, {
+        open: (id) => void this.openConversation(id),
+        startNew: () => this.showChat(this.newConversation.id((id) => this.live.conversations.get(id) !== undefined)),
+      }),
     );
   }
 

@@ -2,20 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../../../web/shared/api-client';
 import { deliverDraft } from '../../../web/shared/draft-item';
 import { Outboxes } from '../../../web/shared/outboxes';
-
-/** sessionStorage as a page has it, kept across the test's "reloads". */
-class FakeStorage {
-  readonly values = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.values.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.values.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.values.delete(key);
-  }
-}
+import { FakeStorage } from './fake-storage';
 
 /** A stand-in for `window` or `document` whose events the test fires. */
 class FakeTarget {
