@@ -4,15 +4,14 @@
  */
 import type { Priority } from '../../domain/conversation';
 import type { AgentSession } from '../shared/agent-session';
-import { ApiError } from '../shared/api-client';
+import { ApiError, type NewItem } from '../shared/api-client';
 import { agentApi, clearAgentSession, memberTokenIdOf } from '../shared/agent-session';
 import { h, mount, mountKeepingFocus } from '../shared/dom';
-import { itemFromDraft } from '../shared/draft-item';
+import { deliverDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
 import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
 import { LiveConversations, type LiveChange } from '../shared/live-conversations';
-import type { Draft } from '../shared/outbox';
 import { Outboxes } from '../shared/outboxes';
 import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
@@ -53,7 +52,10 @@ export class Inbox {
   constructor(private readonly session: AgentSession) {
     this.api = agentApi(session);
     this.files = new FileSources(this.api);
-    this.outboxes = new Outboxes({ storageKey: `support-inbox:outboxes:${session.agentId}`, deliver: (id, draft) => this.sendDraft(id, draft) });
+    this.outboxes = new Outboxes({
+      storageKey: `support-inbox:outboxes:${session.agentId}`,
+      deliver: (id, draft, keep) => deliverDraft(this.api, id, draft, keep, (itemFor) => this.postItem(id, itemFor)),
+    });
     this.live = new LiveConversations({
       isOwn: this.context.isOwn,
       isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
@@ -199,7 +201,9 @@ export class Inbox {
     this.renderList();
     this.renderConversation();
     try {
-      await loadTimeline(this.api, this.live.timelineOf(id));
+      const timeline = this.live.timelineOf(id);
+      await loadTimeline(this.api, timeline);
+      this.outboxes.of(id).forgetStored(new Set(timeline.items().map((item) => item.id)));
     } catch (error) {
       showError(error);
     }
@@ -207,8 +211,8 @@ export class Inbox {
     this.markSeen();
   }
 
-  private async sendDraft(id: string, draft: Draft): Promise<void> {
-    const { item } = await this.api.postItem(id, await itemFromDraft(this.api, id, draft));
+  private async postItem(id: string, itemFor: () => Promise<NewItem>): Promise<void> {
+    const { item } = await this.api.postItem(id, await itemFor());
     this.live.receiveItem(item);
     // What the agent just sent is shown, also when they had scrolled up to read.
     if (this.selectedId === id) this.panel?.scrollToEnd();

@@ -33,6 +33,16 @@ export interface OutboxView {
   settled(): void;
 }
 
+/**
+ * A message's file is gone: the server removed it (uploaded and not attached in time) and the page
+ * cannot read it again (it was loaded again since).
+ */
+export class FileGoneError extends Error {
+  constructor() {
+    super('The file of a message not sent is no longer on the server: its text is back in the box, attach the file again to send it.');
+  }
+}
+
 /** Sent while as many wait: the writer retries or discards those first. */
 const MAX_WAITING = 20;
 
@@ -46,11 +56,12 @@ export class Outbox {
   private view: OutboxView | undefined;
 
   /**
-   * `deliver` stores one message or throws; `onChange` hears of every change (to keep it). What
+   * `deliver` stores one message or throws, calling `keep` when it changed the draft (its file
+   * uploaded) so that is kept at once; `onChange` hears of every change (to keep it). What
    * was `kept` from an earlier page waits for Retry: it may have failed, or been cut off by the reload.
    */
   constructor(
-    private readonly deliver: (draft: Draft) => Promise<void>,
+    private readonly deliver: (draft: Draft, keep: () => void) => Promise<void>,
     private readonly onChange: (outbox: Outbox) => void,
     kept: { writing?: Writing; waiting?: readonly Draft[] } = {},
   ) {
@@ -59,9 +70,9 @@ export class Outbox {
     this.stalled = this.waiting.length > 0;
   }
 
-  /** Nothing written, nothing waiting. */
+  /** Nothing written, nothing waiting (the Note switch left on is not worth keeping on its own). */
   get isEmpty(): boolean {
-    return !this.writing.text && !this.writing.file && !this.writing.asNote && this.waiting.length === 0;
+    return !this.writing.text && !this.writing.file && this.waiting.length === 0;
   }
 
   /** Shows the outbox in `view`, the one composer that shows it from now on. */
@@ -101,23 +112,48 @@ export class Outbox {
     this.changed();
   }
 
+  /**
+   * Forgets the messages waiting that the server has stored (`stored`: ids of the conversation's
+   * items, read since): sent before a reload, their answers lost. Not one on its way: its send
+   * ends by itself.
+   */
+  forgetStored(stored: ReadonlySet<string>): void {
+    const onItsWay = this.sending ? 1 : 0;
+    const left = this.waiting.filter((draft, i) => i < onItsWay || !stored.has(draft.id));
+    if (left.length === this.waiting.length) return;
+    this.waiting.splice(0, this.waiting.length, ...left);
+    if (this.waiting.length === 0) this.stalled = false;
+    this.changed();
+  }
+
   private async drain(): Promise<void> {
     if (this.sending || this.stalled) return;
     this.sending = true;
     this.changed();
     for (let draft = this.waiting[0]; draft && !this.stalled; draft = this.waiting[0]) {
       try {
-        await this.deliver(draft);
+        await this.deliver(draft, () => this.onChange(this));
         this.waiting.shift();
       } catch (error) {
         showError(error);
-        this.stalled = true;
+        if (error instanceof FileGoneError) this.backInTheBox(draft);
+        else this.stalled = true;
       }
       this.changed();
     }
     this.sending = false;
     this.changed();
     this.view?.settled();
+  }
+
+  /**
+   * A message that cannot go as it is leaves the line, its text back in the box before what is
+   * written there; a note's turns the Note switch on, so it is never sent to the visitor by mistake.
+   */
+  private backInTheBox(draft: Draft): void {
+    this.waiting.shift();
+    const text = [draft.text, this.writing.text].filter(Boolean).join('\n');
+    this.writing = { ...this.writing, text, asNote: this.writing.asNote || draft.asNote };
   }
 
   private changed(): void {

@@ -1,12 +1,16 @@
 /**
  * A page's outboxes, one a conversation with something in it, kept in sessionStorage too, so a
- * reload does not lose what was written or not sent (the tab's closing does). Bounded: the
- * conversations changed last, and what fits in a share of the storage.
+ * reload does not lose what was written or not sent (the tab's closing does). Bounded: the drafts
+ * of the conversations changed last, and what fits in a share of the storage. Messages not sent are
+ * never forgotten to make room (at most 20 wait in a conversation): only the page's closing, or
+ * the writer's Discard, lets them go.
  */
 import { Outbox, type Draft, type Writing } from './outbox';
 
-/** Conversations with something kept, at most: beyond, those changed longest ago go. */
+/** Drafts (conversations with nothing waiting) kept, at most: beyond, those changed longest ago go. */
 const MAX_CONVERSATIONS = 30;
+/** Saving waits this long for more changes (a keystroke each), so a burst of typing is saved once. */
+const SAVE_DELAY_MS = 300;
 /** Characters kept in sessionStorage at most (it takes about 5 MB an origin, for everything the pages keep there). */
 const MAX_STORED_CHARS = 500_000;
 
@@ -36,19 +40,46 @@ function keptOf(conversationId: string, { writing, waiting }: Outbox): Kept {
   };
 }
 
+const onlyDraft = (kept: Kept | Outbox): boolean => kept.waiting.length === 0;
+
+/**
+ * The outboxes as stored, within MAX_STORED_CHARS: drafts changed longest ago are left out first,
+ * then messages not sent (which stay while the page lives). Each is serialized once.
+ */
+function storedForm(kept: readonly Kept[]): string {
+  const json = kept.map((one) => JSON.stringify(one));
+  const left = new Set<number>();
+  let size = json.reduce((sum, one) => sum + one.length + 1, 1);
+  for (const leaveOut of [onlyDraft, () => true]) {
+    for (let i = 0; i < kept.length && size > MAX_STORED_CHARS; i++) {
+      if (left.has(i) || !leaveOut(kept[i]!)) continue;
+      left.add(i);
+      size -= json[i]!.length + 1;
+    }
+  }
+  return `[${json.filter((_, i) => !left.has(i)).join(',')}]`;
+}
+
 export interface OutboxesOptions {
   /** Where in sessionStorage: one a page and reader, so another reader in the tab does not get them. */
   storageKey: string;
-  /** Stores one message in the conversation, or throws. */
-  deliver(conversationId: string, draft: Draft): Promise<void>;
+  /** Stores one message in the conversation, or throws; `keep` when it changed the draft (its file's id once uploaded). */
+  deliver(conversationId: string, draft: Draft, keep: () => void): Promise<void>;
 }
 
 export class Outboxes {
   /** Those with something in them, changed longest ago first. */
   private readonly held = new Map<string, Outbox>();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: OutboxesOptions) {
     for (const { conversationId, writing, waiting } of this.read()) this.held.set(conversationId, this.make(conversationId, { writing, waiting }));
+    this.evict();
+    // What changed since the last save is saved before the page goes (a reload, the tab hidden and maybe closed).
+    window.addEventListener('pagehide', this.save);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.save();
+    });
   }
 
   /** The conversation's outbox (an empty one when nothing is kept for it). */
@@ -59,6 +90,8 @@ export class Outboxes {
   /** Forgets them all (the reader signs out). */
   clear(): void {
     this.held.clear();
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     try {
       sessionStorage.removeItem(this.options.storageKey);
     } catch {
@@ -68,7 +101,7 @@ export class Outboxes {
 
   private make(conversationId: string, kept?: ConstructorParameters<typeof Outbox>[2]): Outbox {
     return new Outbox(
-      (draft) => this.options.deliver(conversationId, draft),
+      (draft, keep) => this.options.deliver(conversationId, draft, keep),
       (outbox) => this.changed(conversationId, outbox),
       kept,
     );
@@ -77,31 +110,36 @@ export class Outboxes {
   private changed(conversationId: string, outbox: Outbox): void {
     this.held.delete(conversationId);
     if (!outbox.isEmpty) this.held.set(conversationId, outbox);
-    for (const [id, other] of this.held) {
-      if (this.held.size <= MAX_CONVERSATIONS) break;
-      if (!other.sending) this.held.delete(id);
-    }
-    this.save();
+    this.evict();
+    this.saveTimer ??= setTimeout(this.save, SAVE_DELAY_MS);
   }
 
-  private save(): void {
-    let kept = [...this.held].map(([id, outbox]) => keptOf(id, outbox));
-    let json = JSON.stringify(kept);
-    while (json.length > MAX_STORED_CHARS && kept.length > 0) {
-      kept = kept.slice(1);
-      json = JSON.stringify(kept);
+  /** Beyond MAX_CONVERSATIONS drafts, forgets those changed longest ago; an outbox with messages not sent is never forgotten, nor counted. */
+  private evict(): void {
+    let over = [...this.held.values()].filter(onlyDraft).length - MAX_CONVERSATIONS;
+    for (const [id, outbox] of this.held) {
+      if (over <= 0) break;
+      if (!onlyDraft(outbox)) continue;
+      this.held.delete(id);
+      over--;
     }
+  }
+
+  private readonly save = (): void => {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const json = storedForm([...this.held].map(([id, outbox]) => keptOf(id, outbox)));
     try {
       sessionStorage.setItem(this.options.storageKey, json);
     } catch {
       // Full, or refused (a sandboxed frame): kept while the page lives.
     }
-  }
+  };
 
   private read(): Kept[] {
     try {
       const kept: unknown = JSON.parse(sessionStorage.getItem(this.options.storageKey) ?? '[]');
-      return Array.isArray(kept) ? kept.filter(isKept).slice(-MAX_CONVERSATIONS) : [];
+      return Array.isArray(kept) ? kept.filter(isKept) : [];
     } catch {
       return []; // None kept, a damaged entry, or no storage.
     }

@@ -6,7 +6,9 @@
  * A connection can die without closing (a network gone, a laptop asleep); besides the heartbeat,
  * which notices within two of its periods, the browser's word is taken at once: `offline` lets the
  * connection go, `online` and the page shown again connect at once if it is down, and if it seems
- * up, ping it and let it go unless it answers within `probeMs`.
+ * up, ping it and let it go unless it answers within `probeMs`. An attempt is connected only once
+ * the server says so (`CONNECTION_ESTABLISHED`): one it closes at once (too many sockets, an
+ * outage) backs off further, and one that hangs is given up after `connectTimeoutMs`.
  */
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { ClientFrame, ServerFrame } from './wire';
@@ -65,16 +67,19 @@ export interface RealtimeSocketOptions {
   heartbeatMs?: number;
   /** How long a ping sent to check a connection (the network back, the page shown again) may wait for its answer. */
   probeMs?: number;
+  /** How long an attempt may take until the server says it is connected, before it is given up and retried. */
+  connectTimeoutMs?: number;
 }
 
 export class RealtimeSocket {
   private socket: WebSocket | undefined;
   private attempt = 0;
-  private everOpened = false;
+  private everEstablished = false;
   private stopped = true;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private lastHeard = 0;
   /** This attempt's resume points: those in its URL, and the rest, sent as frames once it opens. */
   private inUrl: readonly ResumePoint[] = [];
@@ -132,17 +137,19 @@ export class RealtimeSocket {
       if (socket === this.socket) this.received(event.data);
     });
     socket.addEventListener('close', (event) => this.closed(socket, event.code, event.reason));
+    // A hung attempt (a laptop waking on another network) would otherwise never open nor close.
+    this.connectTimer = setTimeout(() => {
+      if (socket !== this.socket) return;
+      this.letGo();
+      this.retryLater();
+    }, this.options.connectTimeoutMs ?? 10_000);
   }
 
   private opened(socket: WebSocket): void {
     if (socket !== this.socket) return;
-    this.attempt = 0;
     this.lastHeard = Date.now();
     this.startHeartbeat();
-    this.options.onStatus?.('open');
     for (const point of this.resumesToSend) this.resume(point);
-    if (this.everOpened) this.options.onReconnect?.();
-    this.everOpened = true;
   }
 
   private received(data: unknown): void {
@@ -159,12 +166,19 @@ export class RealtimeSocket {
   }
 
   /**
-   * The server took `resumed` of the URL's resumes (undefined: a server of a version before them,
-   * which took none): the others go as frames.
+   * Connected: not on `open`, as a server may accept the upgrade and close at once (a visitor over
+   * their socket cap, `4429`), which must back off further rather than start again, refreshing the
+   * page each time. The server took `resumed` of the URL's resumes (undefined: a server of a
+   * version before them, which took none): the others go as frames.
    */
   private established(resumed: number | undefined): void {
+    clearTimeout(this.connectTimer);
+    this.attempt = 0;
     this.keyInUrl = false;
+    this.options.onStatus?.('open');
     for (const point of this.inUrl.slice(resumed ?? 0)) this.resume(point);
+    if (this.everEstablished) this.options.onReconnect?.();
+    this.everEstablished = true;
   }
 
   private closed(socket: WebSocket, code: number, reason: string): void {
@@ -196,6 +210,7 @@ export class RealtimeSocket {
     const socket = this.socket;
     this.socket = undefined;
     clearInterval(this.heartbeatTimer);
+    clearTimeout(this.connectTimer);
     clearTimeout(this.probeTimer);
     this.probeTimer = undefined;
     socket?.close();

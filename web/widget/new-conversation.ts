@@ -1,7 +1,9 @@
 /**
  * The id "New conversation" opens: the same until the conversation is created by its first
  * message, so what the visitor wrote in it, or could not send, is there again when they come back
- * to it (from the list, or after a reload: the id is kept in sessionStorage).
+ * to it (from the list, or after a reload: the id is kept in sessionStorage). A duplicated tab
+ * copies sessionStorage, so another tab may hold the same id: once one of them has created that
+ * conversation, the others start a new one.
  */
 import { clientId } from '../shared/api-client';
 
@@ -16,8 +18,9 @@ export class NewConversation {
     }
   }
 
-  id(): string {
-    if (this.current) return this.current;
+  /** The id to open; `isConversation` says whether the visitor has a conversation with that id already. */
+  id(isConversation: (id: string) => boolean): string {
+    if (this.current && !isConversation(this.current)) return this.current;
     const id = clientId('conv');
     this.keep(id);
     return id;

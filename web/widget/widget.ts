@@ -4,7 +4,7 @@
  */
 import { clientId, type NewItem } from '../shared/api-client';
 import { h, mount, mountKeepingFocus } from '../shared/dom';
-import { itemFromDraft } from '../shared/draft-item';
+import { deliverDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
 import { formatTime, keepTimesCurrent } from '../shared/format';
 import type { ReaderContext } from '../shared/item-view';
@@ -60,7 +60,7 @@ export class SupportWidget {
     this.files = new FileSources(session.api);
     this.outboxes = new Outboxes({
       storageKey: `support-widget:outboxes:${website.visitor.id}`,
-      deliver: (conversationId, draft) => this.send(conversationId, () => itemFromDraft(this.api, conversationId, draft)),
+      deliver: (conversationId, draft, keep) => deliverDraft(this.api, conversationId, draft, keep, (itemFor) => this.send(conversationId, itemFor)),
     });
     this.newConversation = new NewConversation(`support-widget:new-conversation:${website.visitor.id}`);
     this.live = new LiveConversations({
@@ -111,14 +111,19 @@ export class SupportWidget {
     this.chat = undefined;
     mountKeepingFocus(
       this.body,
-      renderConversationList(this.live.conversations.sorted(), this.context, { open: (id) => void this.openConversation(id), startNew: () => this.showChat(this.newConversation.id()) }),
+      renderConversationList(this.live.conversations.sorted(), this.context, {
+        open: (id) => void this.openConversation(id),
+        startNew: () => this.showChat(this.newConversation.id((id) => this.live.conversations.get(id) !== undefined)),
+      }),
     );
   }
 
   private async openConversation(conversationId: string): Promise<void> {
     this.showChat(conversationId);
     try {
-      await loadTimeline(this.api, this.live.timelineOf(conversationId));
+      const timeline = this.live.timelineOf(conversationId);
+      await loadTimeline(this.api, timeline);
+      this.outboxes.of(conversationId).forgetStored(new Set(timeline.items().map((item) => item.id)));
     } catch (error) {
       showError(error);
     }

@@ -1,17 +1,18 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiClient } from '../../../web/shared/api-client';
+import { deliverDraft } from '../../../web/shared/draft-item';
 import { Outboxes } from '../../../web/shared/outboxes';
+import { FakeStorage } from './fake-storage';
 
-/** sessionStorage as a page has it, kept across the test's "reloads". */
-class FakeStorage {
-  readonly values = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.values.get(key) ?? null;
+/** A stand-in for `window` or `document` whose events the test fires. */
+class FakeTarget {
+  visibilityState = 'visible';
+  private readonly listeners = new Map<string, Array<() => void>>();
+  addEventListener(type: string, listener: () => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
-  setItem(key: string, value: string): void {
-    this.values.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.values.delete(key);
+  fire(type: string): void {
+    for (const listener of this.listeners.get(type) ?? []) listener();
   }
 }
 
@@ -20,12 +21,30 @@ const never = () => new Promise<void>(() => undefined);
 const file = (name: string) => new File(['x'], name, { type: 'text/plain' });
 
 describe('Outboxes', () => {
+  let storage: FakeStorage;
+  let win: FakeTarget;
+  let doc: FakeTarget;
   beforeEach(() => {
-    vi.stubGlobal('sessionStorage', new FakeStorage());
-    return () => vi.unstubAllGlobals();
+    vi.useFakeTimers();
+    storage = new FakeStorage();
+    win = new FakeTarget();
+    doc = new FakeTarget();
+    vi.stubGlobal('sessionStorage', storage);
+    vi.stubGlobal('window', win);
+    vi.stubGlobal('document', doc);
+    return () => {
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    };
   });
 
   const page = () => new Outboxes({ storageKey: 'drafts', deliver: never });
+  /** The page loaded again, once what changed has been saved. */
+  const reload = () => {
+    vi.advanceTimersByTime(300);
+    return page();
+  };
+  const stored = () => JSON.parse(storage.getItem('drafts') ?? '[]') as Array<{ conversationId: string }>;
 
   it('keeps what is written and waiting across a reload, waiting for Retry, with its item ids and uploaded files', () => {
     const before = page();
@@ -35,7 +54,7 @@ describe('Outboxes', () => {
     outbox.waiting[0]!.fileId = 'file_1'; // As itemFromDraft records an upload that went through.
     outbox.write({ text: 'half-written' });
 
-    const after = page().of('conv_a');
+    const after = reload().of('conv_a');
     expect(after.stalled).toBe(true);
     expect(after.waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'first', asNote: true, fileId: 'file_1' }]);
     expect(after.writing).toEqual({ text: 'half-written', asNote: true });
@@ -47,14 +66,50 @@ describe('Outboxes', () => {
     outbox.write({ text: 'with a file', file: file('notes.txt') });
     outbox.send();
     expect(outboxes.of('conv_a').waiting).toHaveLength(1);
-    expect(page().of('conv_a').waiting).toEqual([]);
+    expect(reload().of('conv_a').waiting).toEqual([]);
+  });
+
+  it('saves the uploaded file of a message on its way at once: a page that ends before its item is stored keeps the message', async () => {
+    const uploadFile = () => new Promise((resolve) => setTimeout(() => resolve({ file: { id: 'file_1' } }), 1_000));
+    const api = { uploadFile } as unknown as ApiClient;
+    const outboxes = new Outboxes({
+      storageKey: 'drafts',
+      deliver: (id, draft, keep) =>
+        deliverDraft(api, id, draft, keep, async (itemFor) => {
+        await itemFor();
+        await never();
+      }),
+    });
+    const outbox = outboxes.of('conv_a');
+    outbox.write({ text: 'with a file', file: file('notes.txt') });
+    outbox.send();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(outbox.waiting[0]?.fileId).toBe('file_1');
+    // The page ends while the item is on its way, without a pagehide (a crash, a phone discarding the tab).
+    expect(reload().of('conv_a').waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'with a file', asNote: false, fileId: 'file_1' }]);
+  });
+
+  it('forgets the messages waiting that the conversation read since has stored, across a reload too', () => {
+    const outbox = page().of('conv_a');
+    for (const text of ['stored', 'not stored']) {
+      outbox.write({ text });
+      outbox.send();
+    }
+    const [stored, notStored] = outbox.waiting.map((draft) => draft.id);
+    const after = reload().of('conv_a');
+    after.forgetStored(new Set(['item_other', stored!]));
+    expect(after.waiting.map((draft) => draft.id)).toEqual([notStored]);
+    expect(after.stalled).toBe(true);
+    after.forgetStored(new Set([notStored!]));
+    expect(after.stalled).toBe(false);
+    expect(reload().of('conv_a').isEmpty).toBe(true);
   });
 
   it('keeps the 30 conversations changed last', () => {
     const outboxes = page();
     for (let n = 1; n <= 32; n++) outboxes.of(`conv_${n}`).write({ text: `draft ${n}` });
     outboxes.of('conv_3').write({ text: 'changed again' });
-    const kept = page();
+    const kept = reload();
     expect(kept.of('conv_1').writing.text).toBe('');
     expect(kept.of('conv_2').writing.text).toBe('');
     expect(kept.of('conv_4').writing.text).toBe('draft 4');
@@ -67,9 +122,48 @@ describe('Outboxes', () => {
     outboxes.of('conv_a').write({ text: 'something' });
     outboxes.of('conv_b').write({ text: 'else' });
     outboxes.of('conv_a').write({ text: '' });
-    expect(JSON.parse(sessionStorage.getItem('drafts') ?? '[]')).toHaveLength(1);
+    outboxes.of('conv_c').write({ asNote: true }); // The Note switch alone is nothing to keep.
+    vi.advanceTimersByTime(300);
+    expect(stored().map((kept) => kept.conversationId)).toEqual(['conv_b']);
     outboxes.clear();
-    expect(sessionStorage.getItem('drafts')).toBeNull();
-    expect(page().of('conv_b').isEmpty).toBe(true);
+    expect(storage.getItem('drafts')).toBeNull();
+    expect(reload().of('conv_b').isEmpty).toBe(true);
+  });
+
+  it('never forgets messages not sent to make room, only drafts', () => {
+    const unsent = (n: number) => ({ conversationId: `conv_${n}`, writing: { text: '', asNote: false }, waiting: [{ id: `item_${n}`, text: `message ${n}`, asNote: false }] });
+    storage.setItem('drafts', JSON.stringify(Array.from({ length: 30 }, (_, i) => unsent(i + 1))));
+    const outboxes = page();
+    for (let n = 1; n <= 31; n++) outboxes.of(`draft_${n}`).write({ text: `draft ${n}` });
+    const kept = reload();
+    for (let n = 1; n <= 30; n++) expect(kept.of(`conv_${n}`).waiting.map((draft) => draft.text)).toEqual([`message ${n}`]);
+    expect(kept.of('draft_1').writing.text).toBe('');
+    expect(kept.of('draft_31').writing.text).toBe('draft 31');
+  });
+
+  it('saves a burst of typing once, and at once when the page is hidden or goes', () => {
+    const outboxes = page();
+    const writes = vi.spyOn(storage, 'setItem');
+    const outbox = outboxes.of('conv_a');
+    for (const text of ['H', 'He', 'Hel', 'Hell', 'Hello']) outbox.write({ text });
+    vi.advanceTimersByTime(300);
+    expect(writes).toHaveBeenCalledTimes(1);
+    outbox.write({ text: 'Hello!' });
+    doc.visibilityState = 'hidden';
+    doc.fire('visibilitychange');
+    expect(writes).toHaveBeenCalledTimes(2);
+    outbox.write({ text: 'Hello!!' });
+    win.fire('pagehide');
+    expect(page().of('conv_a').writing.text).toBe('Hello!!');
+  });
+
+  it('leaves drafts out of storage before messages not sent when they do not fit', () => {
+    const outboxes = page();
+    const unsent = outboxes.of('conv_unsent');
+    unsent.write({ text: 'x'.repeat(200_000) });
+    unsent.send();
+    for (const id of ['conv_1', 'conv_2', 'conv_3']) outboxes.of(id).write({ text: 'y'.repeat(140_000) });
+    vi.advanceTimersByTime(300);
+    expect(stored().map((kept) => kept.conversationId)).toEqual(['conv_unsent', 'conv_2', 'conv_3']);
   });
 });

@@ -148,6 +148,9 @@ describe('RealtimeSocket', () => {
     socket.start();
     const [ws] = FakeSocket.made;
     ws!.emit('open');
+    ws!.established();
+    // Time passes, so that only the answer to the ping counts as heard since it was sent.
+    vi.advanceTimersByTime(5_000);
     doc.fire('visibilitychange');
     expect(ws!.sent).toEqual(['ping']);
     ws!.emit('message', { data: 'pong' });
@@ -158,6 +161,61 @@ describe('RealtimeSocket', () => {
     vi.advanceTimersByTime(1_000);
     expect(ws!.readyState).toBe(3);
     expect(FakeSocket.made).toHaveLength(2);
+    socket.stop();
+  });
+
+  const noJitter = { initialMs: 100, maxMs: 10_000, factor: 2, jitter: 0 };
+
+  it('backs off further, and neither says open nor refreshes, when the server accepts the upgrade and closes at once (too many sockets)', () => {
+    vi.useFakeTimers();
+    const statuses: string[] = [];
+    let reconnects = 0;
+    const socket = new RealtimeSocket({
+      url: 'ws://x/ws',
+      onFrame: () => undefined,
+      resumePoints: () => [],
+      backoff: noJitter,
+      onStatus: (status) => statuses.push(status),
+      onReconnect: () => reconnects++,
+    });
+    socket.start();
+    FakeSocket.made[0]!.emit('open');
+    FakeSocket.made[0]!.established();
+    FakeSocket.made[0]!.emit('close', { code: 1006, reason: '' });
+    const refused = () => {
+      const ws = FakeSocket.made.at(-1)!;
+      ws.emit('open');
+      ws.emit('close', { code: 4429, reason: 'Too many connections' });
+    };
+    for (const delay of [100, 200, 400, 800]) {
+      const made = FakeSocket.made.length;
+      vi.advanceTimersByTime(delay - 1);
+      expect(FakeSocket.made).toHaveLength(made);
+      vi.advanceTimersByTime(1);
+      expect(FakeSocket.made).toHaveLength(made + 1);
+      refused();
+    }
+    expect(reconnects).toBe(0);
+    expect(statuses.filter((status) => status === 'open')).toHaveLength(1);
+    socket.stop();
+  });
+
+  it('gives up an attempt the server has not connected within connectTimeoutMs, and tries again', () => {
+    vi.useFakeTimers();
+    const statuses: string[] = [];
+    const socket = new RealtimeSocket({ url: 'ws://x/ws', onFrame: () => undefined, resumePoints: () => [], backoff: noJitter, connectTimeoutMs: 10_000, onStatus: (status) => statuses.push(status) });
+    socket.start();
+    vi.advanceTimersByTime(9_999);
+    expect(FakeSocket.made).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(FakeSocket.made[0]!.readyState).toBe(3);
+    expect(statuses).toEqual(['connecting', 'offline']);
+    vi.advanceTimersByTime(100);
+    expect(FakeSocket.made).toHaveLength(2);
+    FakeSocket.made[1]!.emit('open');
+    FakeSocket.made[1]!.established();
+    vi.advanceTimersByTime(30_000);
+    expect(FakeSocket.made).toHaveLength(2); // Connected: no timeout any more.
     socket.stop();
   });
 });
