@@ -9,7 +9,7 @@ import { Outbox, type Draft, type Writing } from './outbox';
 
 /** Drafts (conversations with nothing waiting) kept, at most: beyond, those changed longest ago go. */
 const MAX_CONVERSATIONS = 30;
-/** Saving waits this long for more changes (a keystroke each), so a burst of typing is saved once. */
+/** Saving the text being typed waits this long for more (a keystroke each), so a burst of typing is saved once. */
 const SAVE_DELAY_MS = 300;
 /** Characters kept in sessionStorage at most (it takes about 5 MB an origin, for everything the pages keep there). */
 const MAX_STORED_CHARS = 500_000;
@@ -75,8 +75,10 @@ export class Outboxes {
   constructor(private readonly options: OutboxesOptions) {
     for (const { conversationId, writing, waiting } of this.read()) this.held.set(conversationId, this.make(conversationId, { writing, waiting }));
     this.evict();
-    // What changed since the last save is saved before the page goes (a reload, the tab hidden and maybe closed).
+    // What changed since the last save is saved before the page goes (a reload, the tab hidden and
+    // maybe closed, or frozen by the browser, which may discard it then without another word).
     window.addEventListener('pagehide', this.save);
+    document.addEventListener('freeze', this.save);
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.save();
     });
@@ -102,16 +104,17 @@ export class Outboxes {
   private make(conversationId: string, kept?: ConstructorParameters<typeof Outbox>[2]): Outbox {
     return new Outbox(
       (draft, keep) => this.options.deliver(conversationId, draft, keep),
-      (outbox) => this.changed(conversationId, outbox),
+      (outbox, keepNow) => this.changed(conversationId, outbox, keepNow),
       kept,
     );
   }
 
-  private changed(conversationId: string, outbox: Outbox): void {
+  private changed(conversationId: string, outbox: Outbox, keepNow: boolean): void {
     this.held.delete(conversationId);
     if (!outbox.isEmpty) this.held.set(conversationId, outbox);
     this.evict();
-    this.saveTimer ??= setTimeout(this.save, SAVE_DELAY_MS);
+    if (keepNow) this.save();
+    else this.saveTimer ??= setTimeout(this.save, SAVE_DELAY_MS);
   }
 
   /** Beyond MAX_CONVERSATIONS drafts, forgets those changed longest ago; an outbox with messages not sent is never forgotten, nor counted. */

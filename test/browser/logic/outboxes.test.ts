@@ -85,8 +85,25 @@ describe('Outboxes', () => {
     outbox.send();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(outbox.waiting[0]?.fileId).toBe('file_1');
-    // The page ends while the item is on its way, without a pagehide (a crash, a phone discarding the tab).
-    expect(reload().of('conv_a').waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'with a file', asNote: false, fileId: 'file_1' }]);
+    // The page ends right then, the item on its way, without a pagehide (a crash, a phone discarding the tab).
+    expect(page().of('conv_a').waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'with a file', asNote: false, fileId: 'file_1' }]);
+  });
+
+  it('saves a message sent at once: a page that ends right after has it waiting, and no longer in the box to send again', () => {
+    const outbox = page().of('conv_a');
+    outbox.write({ text: 'Hello' });
+    vi.advanceTimersByTime(300);
+    outbox.send();
+    // The page ends right then, without a pagehide.
+    const after = page().of('conv_a');
+    expect(after.waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'Hello', asNote: false }]);
+    expect(after.writing.text).toBe('');
+  });
+
+  it('saves at once when the browser freezes the page (it may discard it then without a pagehide)', () => {
+    page().of('conv_a').write({ text: 'half-written' });
+    doc.fire('freeze');
+    expect(page().of('conv_a').writing.text).toBe('half-written');
   });
 
   it('forgets the messages waiting that the conversation read since has stored, across a reload too', () => {
