@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiClient } from '../../../web/shared/api-client';
+import { ApiError, type ApiClient, type NewItem } from '../../../web/shared/api-client';
 import { deliverDraft } from '../../../web/shared/draft-item';
 import { Outboxes } from '../../../web/shared/outboxes';
 import { FakeStorage } from './fake-storage';
@@ -104,6 +104,30 @@ describe('Outboxes', () => {
     page().of('conv_a').write({ text: 'half-written' });
     doc.fire('freeze');
     expect(page().of('conv_a').writing.text).toBe('half-written');
+  });
+
+  it('keeps a message whose upload the server removed while its file is uploaded again', async () => {
+    // The first upload is removed before the item naming it is posted; the second takes a second.
+    const uploads = ['file_old', 'file_new'];
+    const uploadFile = () => new Promise((resolve) => setTimeout(() => resolve({ file: { id: uploads.shift() } }), uploads.length === 2 ? 0 : 1_000));
+    const api = { uploadFile } as unknown as ApiClient;
+    const post = async (itemFor: () => Promise<NewItem>) => {
+      if (JSON.stringify(await itemFor()).includes('file_old')) {
+        throw new ApiError(400, 'ERR_INVALID_INPUT', 'Unknown file file_old for this conversation', { fields: [{ path: 'body.item.parts.1.fileId', message: 'no such file' }] });
+      }
+      await never();
+    };
+    const outboxes = new Outboxes({ storageKey: 'drafts', deliver: (id, draft, keep) => deliverDraft(api, id, draft, keep, post) });
+    const outbox = outboxes.of('conv_a');
+    outbox.write({ text: 'with a file', file: file('notes.txt') });
+    outbox.send();
+    const { id } = outbox.waiting[0]!;
+    await vi.advanceTimersByTimeAsync(500);
+    // Uploading again: a page loaded now (even after a pagehide) has the message, and the old id that puts its text back in the box.
+    win.fire('pagehide');
+    expect(page().of('conv_a').waiting).toEqual([{ id, text: 'with a file', asNote: false, fileId: 'file_old' }]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(page().of('conv_a').waiting).toEqual([{ id, text: 'with a file', asNote: false, fileId: 'file_new' }]);
   });
 
   it('forgets the messages waiting that the conversation read since has stored, across a reload too', () => {
