@@ -53,6 +53,8 @@ export class Outbox {
   sending = false;
   /** A send failed: the line waits for Retry or Discard. */
   stalled: boolean;
+  /** The reader signed out: nothing more is sent. */
+  private closed = false;
   private view: OutboxView | undefined;
 
   /**
@@ -128,11 +130,16 @@ export class Outbox {
     this.changed(true);
   }
 
+  /** Sends nothing more (the reader signs out): a message on its way ends, those after it stay. */
+  close(): void {
+    this.closed = true;
+  }
+
   private async drain(): Promise<void> {
-    if (this.sending || this.stalled) return;
+    if (this.sending || this.stalled || this.closed) return;
     this.sending = true;
     this.changed(false);
-    for (let draft = this.waiting[0]; draft && !this.stalled; draft = this.waiting[0]) {
+    for (let draft = this.waiting[0]; draft && !this.stalled && !this.closed; draft = this.waiting[0]) {
       try {
         await this.deliver(draft, () => this.onChange(this, true));
         this.waiting.shift();

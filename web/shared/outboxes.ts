@@ -71,6 +71,8 @@ export class Outboxes {
   /** Those with something in them, changed longest ago first. */
   private readonly held = new Map<string, Outbox>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Cleared (the reader signs out): a send still on its way changes nothing kept, and nothing is saved. */
+  private closed = false;
 
   constructor(private readonly options: OutboxesOptions) {
     for (const { conversationId, writing, waiting } of this.read()) this.held.set(conversationId, this.make(conversationId, { writing, waiting }));
@@ -79,9 +81,7 @@ export class Outboxes {
     // maybe closed, or frozen by the browser, which may discard it then without another word).
     window.addEventListener('pagehide', this.save);
     document.addEventListener('freeze', this.save);
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') this.save();
-    });
+    document.addEventListener('visibilitychange', this.saveWhenHidden);
   }
 
   /** The conversation's outbox (an empty one when nothing is kept for it). */
@@ -89,8 +89,13 @@ export class Outboxes {
     return this.held.get(conversationId) ?? this.make(conversationId);
   }
 
-  /** Forgets them all (the reader signs out). */
+  /** Forgets them all and sends nothing more (the reader signs out): none is kept again. */
   clear(): void {
+    this.closed = true;
+    window.removeEventListener('pagehide', this.save);
+    document.removeEventListener('freeze', this.save);
+    document.removeEventListener('visibilitychange', this.saveWhenHidden);
+    for (const outbox of this.held.values()) outbox.close();
     this.held.clear();
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
@@ -110,6 +115,8 @@ export class Outboxes {
   }
 
   private changed(conversationId: string, outbox: Outbox, keepNow: boolean): void {
+    // One not held when cleared (empty then, its composer still on screen) is closed at its first change: a send's, before it goes.
+    if (this.closed) return outbox.close();
     this.held.delete(conversationId);
     if (!outbox.isEmpty) this.held.set(conversationId, outbox);
     this.evict();
@@ -128,7 +135,12 @@ export class Outboxes {
     }
   }
 
+  private readonly saveWhenHidden = (): void => {
+    if (document.visibilityState === 'hidden') this.save();
+  };
+
   private readonly save = (): void => {
+    if (this.closed) return;
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     const json = storedForm([...this.held].map(([id, outbox]) => keptOf(id, outbox)));

@@ -11,6 +11,9 @@ class FakeTarget {
   addEventListener(type: string, listener: () => void): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
+  removeEventListener(type: string, listener: () => void): void {
+    this.listeners.set(type, (this.listeners.get(type) ?? []).filter((one) => one !== listener));
+  }
   fire(type: string): void {
     for (const listener of this.listeners.get(type) ?? []) listener();
   }
@@ -169,6 +172,30 @@ describe('Outboxes', () => {
     outboxes.clear();
     expect(storage.getItem('drafts')).toBeNull();
     expect(reload().of('conv_b').isEmpty).toBe(true);
+  });
+
+  it('once cleared, sends nothing more and keeps nothing, though a send was on its way', async () => {
+    const sent: string[] = [];
+    const outboxes = new Outboxes({
+      storageKey: 'drafts',
+      deliver: async (_id, draft) => {
+        sent.push(draft.text);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      },
+    });
+    const outbox = outboxes.of('conv_a');
+    for (const text of ['first', 'second']) {
+      outbox.write({ text });
+      outbox.send();
+    }
+    const shown = outboxes.of('conv_b'); // Empty when cleared, its composer still on screen.
+    outboxes.clear(); // The reader signs out; the page reloads once the token is revoked.
+    shown.write({ text: 'third' });
+    shown.send();
+    await vi.advanceTimersByTimeAsync(5_000);
+    win.fire('pagehide');
+    expect(sent).toEqual(['first']);
+    expect(storage.getItem('drafts')).toBeNull();
   });
 
   it('never forgets messages not sent to make room, only drafts', () => {
