@@ -322,7 +322,7 @@ export class Inbox {
   /** Signed in with a member token, signing out revokes it (best effort: it expires anyway). */
   private async signOut(): Promise<void> {
     this.socket.stop();
-    this.outboxes.clear(); // Nothing of theirs is left for whoever signs in next in this tab.
+    this.outboxes.clear(); // Nothing of theirs is left for whoever signs in next in this tab, nor sent any more.
     const tokenId = memberTokenIdOf(this.session);
     if (tokenId) await this.api.revokeMemberToken(this.session.agentId, tokenId).catch(() => undefined);
     clearAgentSession();

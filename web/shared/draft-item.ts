@@ -4,14 +4,15 @@ import { FileGoneError, type Draft } from './outbox';
 
 /**
  * A message (or, for an agent's `asNote`, a private note) with the draft's id and text, and its file
- * as a file part once uploaded to the conversation, which must exist by then.
+ * as a file part once uploaded to the conversation, which must exist by then; `uploadAgain` when
+ * the server no longer holds the upload the draft names.
  */
-async function itemFromDraft(api: ApiClient, conversationId: string, draft: Draft, keep: () => void): Promise<NewItem> {
+async function itemFromDraft(api: ApiClient, conversationId: string, draft: Draft, keep: () => void, uploadAgain = false): Promise<NewItem> {
   const { id, text, asNote, file } = draft;
   const kind = asNote ? { type: 'note', visibility: 'private' as const } : { type: 'message' };
   // Kept on the draft once uploaded: a retry names the same file (its outbox keeps the id across a
   // reload too, told at once: a reload while the item is on its way must not lose it), so its item is the same.
-  if (file && !draft.fileId) {
+  if (file && (!draft.fileId || uploadAgain)) {
     draft.fileId = (await api.uploadFile(conversationId, file)).file.id;
     keep();
   }
@@ -38,14 +39,14 @@ export async function deliverDraft(
   keep: () => void,
   post: (itemFor: () => Promise<NewItem>) => Promise<void>,
 ): Promise<void> {
-  const itemFor = () => itemFromDraft(api, conversationId, draft, keep);
   try {
-    await post(itemFor);
+    await post(() => itemFromDraft(api, conversationId, draft, keep));
   } catch (error) {
     if (!draft.fileId || !namesUnknownFile(error)) throw error;
-    delete draft.fileId;
-    keep();
     if (!draft.file) throw new FileGoneError();
-    await post(itemFor);
+    // The old id stays on the draft, and stored, until the new upload's replaces it: a message with
+    // a file and no id is not stored (a page loaded again could not read the file), so a reload in
+    // between would lose it; with the old id, the page loaded again puts its text back in the box.
+    await post(() => itemFromDraft(api, conversationId, draft, keep, true));
   }
 }

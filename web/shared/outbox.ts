@@ -53,16 +53,20 @@ export class Outbox {
   sending = false;
   /** A send failed: the line waits for Retry or Discard. */
   stalled: boolean;
+  /** The reader signed out: nothing more is sent. */
+  private closed = false;
   private view: OutboxView | undefined;
 
   /**
    * `deliver` stores one message or throws, calling `keep` when it changed the draft (its file
-   * uploaded) so that is kept at once; `onChange` hears of every change (to keep it). What
-   * was `kept` from an earlier page waits for Retry: it may have failed, or been cut off by the reload.
+   * uploaded) so that is kept at once; `onChange` hears of every change (to keep it), `keepNow`
+   * when it is one to keep at once: the messages waiting, which a page ending a moment later must
+   * neither lose nor send again; the text being typed may wait. What was `kept` from an earlier
+   * page waits for Retry: it may have failed, or been cut off by the reload.
    */
   constructor(
     private readonly deliver: (draft: Draft, keep: () => void) => Promise<void>,
-    private readonly onChange: (outbox: Outbox) => void,
+    private readonly onChange: (outbox: Outbox, keepNow: boolean) => void,
     kept: { writing?: Writing; waiting?: readonly Draft[] } = {},
   ) {
     this.writing = kept.writing ?? { text: '', asNote: false };
@@ -82,7 +86,7 @@ export class Outbox {
 
   write(change: Partial<Writing>): void {
     this.writing = { ...this.writing, ...change };
-    this.changed();
+    this.changed(false);
   }
 
   /** Sends what is written (a note stays a note, whatever the switch says later): false when there is nothing to send or too much waits already. */
@@ -95,21 +99,21 @@ export class Outbox {
     }
     this.waiting.push({ id: clientId('item'), text: text.trim(), asNote, ...(file ? { file } : {}) });
     this.writing = { text: '', asNote };
-    this.changed();
+    this.changed(true);
     void this.drain();
     return true;
   }
 
   retry(): void {
     this.stalled = false;
-    this.changed();
+    this.changed(false);
     void this.drain();
   }
 
   discard(): void {
     this.waiting.length = 0;
     this.stalled = false;
-    this.changed();
+    this.changed(true);
   }
 
   /**
@@ -123,26 +127,31 @@ export class Outbox {
     if (left.length === this.waiting.length) return;
     this.waiting.splice(0, this.waiting.length, ...left);
     if (this.waiting.length === 0) this.stalled = false;
-    this.changed();
+    this.changed(true);
+  }
+
+  /** Sends nothing more (the reader signs out): a message on its way ends, those after it stay. */
+  close(): void {
+    this.closed = true;
   }
 
   private async drain(): Promise<void> {
-    if (this.sending || this.stalled) return;
+    if (this.sending || this.stalled || this.closed) return;
     this.sending = true;
-    this.changed();
-    for (let draft = this.waiting[0]; draft && !this.stalled; draft = this.waiting[0]) {
+    this.changed(false);
+    for (let draft = this.waiting[0]; draft && !this.stalled && !this.closed; draft = this.waiting[0]) {
       try {
-        await this.deliver(draft, () => this.onChange(this));
+        await this.deliver(draft, () => this.onChange(this, true));
         this.waiting.shift();
       } catch (error) {
         showError(error);
         if (error instanceof FileGoneError) this.backInTheBox(draft);
         else this.stalled = true;
       }
-      this.changed();
+      this.changed(true);
     }
     this.sending = false;
-    this.changed();
+    this.changed(false);
     this.view?.settled();
   }
 
@@ -156,8 +165,8 @@ export class Outbox {
     this.writing = { ...this.writing, text, asNote: this.writing.asNote || draft.asNote };
   }
 
-  private changed(): void {
-    this.onChange(this);
+  private changed(keepNow: boolean): void {
+    this.onChange(this, keepNow);
     this.view?.changed();
   }
 }

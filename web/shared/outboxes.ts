@@ -9,7 +9,7 @@ import { Outbox, type Draft, type Writing } from './outbox';
 
 /** Drafts (conversations with nothing waiting) kept, at most: beyond, those changed longest ago go. */
 const MAX_CONVERSATIONS = 30;
-/** Saving waits this long for more changes (a keystroke each), so a burst of typing is saved once. */
+/** Saving the text being typed waits this long for more (a keystroke each), so a burst of typing is saved once. */
 const SAVE_DELAY_MS = 300;
 /** Characters kept in sessionStorage at most (it takes about 5 MB an origin, for everything the pages keep there). */
 const MAX_STORED_CHARS = 500_000;
@@ -71,15 +71,17 @@ export class Outboxes {
   /** Those with something in them, changed longest ago first. */
   private readonly held = new Map<string, Outbox>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Cleared (the reader signs out): a send still on its way changes nothing kept, and nothing is saved. */
+  private closed = false;
 
   constructor(private readonly options: OutboxesOptions) {
     for (const { conversationId, writing, waiting } of this.read()) this.held.set(conversationId, this.make(conversationId, { writing, waiting }));
     this.evict();
-    // What changed since the last save is saved before the page goes (a reload, the tab hidden and maybe closed).
+    // What changed since the last save is saved before the page goes (a reload, the tab hidden and
+    // maybe closed, or frozen by the browser, which may discard it then without another word).
     window.addEventListener('pagehide', this.save);
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') this.save();
-    });
+    document.addEventListener('freeze', this.save);
+    document.addEventListener('visibilitychange', this.saveWhenHidden);
   }
 
   /** The conversation's outbox (an empty one when nothing is kept for it). */
@@ -87,8 +89,13 @@ export class Outboxes {
     return this.held.get(conversationId) ?? this.make(conversationId);
   }
 
-  /** Forgets them all (the reader signs out). */
+  /** Forgets them all and sends nothing more (the reader signs out): none is kept again. */
   clear(): void {
+    this.closed = true;
+    window.removeEventListener('pagehide', this.save);
+    document.removeEventListener('freeze', this.save);
+    document.removeEventListener('visibilitychange', this.saveWhenHidden);
+    for (const outbox of this.held.values()) outbox.close();
     this.held.clear();
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
@@ -102,16 +109,19 @@ export class Outboxes {
   private make(conversationId: string, kept?: ConstructorParameters<typeof Outbox>[2]): Outbox {
     return new Outbox(
       (draft, keep) => this.options.deliver(conversationId, draft, keep),
-      (outbox) => this.changed(conversationId, outbox),
+      (outbox, keepNow) => this.changed(conversationId, outbox, keepNow),
       kept,
     );
   }
 
-  private changed(conversationId: string, outbox: Outbox): void {
+  private changed(conversationId: string, outbox: Outbox, keepNow: boolean): void {
+    // One not held when cleared (empty then, its composer still on screen) is closed at its first change: a send's, before it goes.
+    if (this.closed) return outbox.close();
     this.held.delete(conversationId);
     if (!outbox.isEmpty) this.held.set(conversationId, outbox);
     this.evict();
-    this.saveTimer ??= setTimeout(this.save, SAVE_DELAY_MS);
+    if (keepNow) this.save();
+    else this.saveTimer ??= setTimeout(this.save, SAVE_DELAY_MS);
   }
 
   /** Beyond MAX_CONVERSATIONS drafts, forgets those changed longest ago; an outbox with messages not sent is never forgotten, nor counted. */
@@ -125,7 +135,12 @@ export class Outboxes {
     }
   }
 
+  private readonly saveWhenHidden = (): void => {
+    if (document.visibilityState === 'hidden') this.save();
+  };
+
   private readonly save = (): void => {
+    if (this.closed) return;
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     const json = storedForm([...this.held].map(([id, outbox]) => keptOf(id, outbox)));

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiClient } from '../../../web/shared/api-client';
+import { ApiError, type ApiClient, type NewItem } from '../../../web/shared/api-client';
 import { deliverDraft } from '../../../web/shared/draft-item';
 import { Outboxes } from '../../../web/shared/outboxes';
 import { FakeStorage } from './fake-storage';
@@ -10,6 +10,9 @@ class FakeTarget {
   private readonly listeners = new Map<string, Array<() => void>>();
   addEventListener(type: string, listener: () => void): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  removeEventListener(type: string, listener: () => void): void {
+    this.listeners.set(type, (this.listeners.get(type) ?? []).filter((one) => one !== listener));
   }
   fire(type: string): void {
     for (const listener of this.listeners.get(type) ?? []) listener();
@@ -85,8 +88,49 @@ describe('Outboxes', () => {
     outbox.send();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(outbox.waiting[0]?.fileId).toBe('file_1');
-    // The page ends while the item is on its way, without a pagehide (a crash, a phone discarding the tab).
-    expect(reload().of('conv_a').waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'with a file', asNote: false, fileId: 'file_1' }]);
+    // The page ends right then, the item on its way, without a pagehide (a crash, a phone discarding the tab).
+    expect(page().of('conv_a').waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'with a file', asNote: false, fileId: 'file_1' }]);
+  });
+
+  it('saves a message sent at once: a page that ends right after has it waiting, and no longer in the box to send again', () => {
+    const outbox = page().of('conv_a');
+    outbox.write({ text: 'Hello' });
+    vi.advanceTimersByTime(300);
+    outbox.send();
+    // The page ends right then, without a pagehide.
+    const after = page().of('conv_a');
+    expect(after.waiting).toEqual([{ id: outbox.waiting[0]!.id, text: 'Hello', asNote: false }]);
+    expect(after.writing.text).toBe('');
+  });
+
+  it('saves at once when the browser freezes the page (it may discard it then without a pagehide)', () => {
+    page().of('conv_a').write({ text: 'half-written' });
+    doc.fire('freeze');
+    expect(page().of('conv_a').writing.text).toBe('half-written');
+  });
+
+  it('keeps a message whose upload the server removed while its file is uploaded again', async () => {
+    // The first upload is removed before the item naming it is posted; the second takes a second.
+    const uploads = ['file_old', 'file_new'];
+    const uploadFile = () => new Promise((resolve) => setTimeout(() => resolve({ file: { id: uploads.shift() } }), uploads.length === 2 ? 0 : 1_000));
+    const api = { uploadFile } as unknown as ApiClient;
+    const post = async (itemFor: () => Promise<NewItem>) => {
+      if (JSON.stringify(await itemFor()).includes('file_old')) {
+        throw new ApiError(400, 'ERR_INVALID_INPUT', 'Unknown file file_old for this conversation', { fields: [{ path: 'body.item.parts.1.fileId', message: 'no such file' }] });
+      }
+      await never();
+    };
+    const outboxes = new Outboxes({ storageKey: 'drafts', deliver: (id, draft, keep) => deliverDraft(api, id, draft, keep, post) });
+    const outbox = outboxes.of('conv_a');
+    outbox.write({ text: 'with a file', file: file('notes.txt') });
+    outbox.send();
+    const { id } = outbox.waiting[0]!;
+    await vi.advanceTimersByTimeAsync(500);
+    // Uploading again: a page loaded now (even after a pagehide) has the message, and the old id that puts its text back in the box.
+    win.fire('pagehide');
+    expect(page().of('conv_a').waiting).toEqual([{ id, text: 'with a file', asNote: false, fileId: 'file_old' }]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(page().of('conv_a').waiting).toEqual([{ id, text: 'with a file', asNote: false, fileId: 'file_new' }]);
   });
 
   it('forgets the messages waiting that the conversation read since has stored, across a reload too', () => {
@@ -128,6 +172,30 @@ describe('Outboxes', () => {
     outboxes.clear();
     expect(storage.getItem('drafts')).toBeNull();
     expect(reload().of('conv_b').isEmpty).toBe(true);
+  });
+
+  it('once cleared, sends nothing more and keeps nothing, though a send was on its way', async () => {
+    const sent: string[] = [];
+    const outboxes = new Outboxes({
+      storageKey: 'drafts',
+      deliver: async (_id, draft) => {
+        sent.push(draft.text);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      },
+    });
+    const outbox = outboxes.of('conv_a');
+    for (const text of ['first', 'second']) {
+      outbox.write({ text });
+      outbox.send();
+    }
+    const shown = outboxes.of('conv_b'); // Empty when cleared, its composer still on screen.
+    outboxes.clear(); // The reader signs out; the page reloads once the token is revoked.
+    shown.write({ text: 'third' });
+    shown.send();
+    await vi.advanceTimersByTimeAsync(5_000);
+    win.fire('pagehide');
+    expect(sent).toEqual(['first']);
+    expect(storage.getItem('drafts')).toBeNull();
   });
 
   it('never forgets messages not sent to make room, only drafts', () => {
