@@ -30,6 +30,8 @@ export function createPagesRouter({ publicKey, demo = false, distDir = DEFAULT_D
   const page = (name: string) => path.join(distDir, name, 'index.html');
   const sendPage = (res: Response, name: string) => {
     if (!existsSync(page(name))) {
+      // Not cached: the page is there as soon as they are built.
+      res.setHeader('Cache-Control', 'no-store');
       res.status(503).type('text/plain').send('The web pages are not built: run `npm run build`.');
       return;
     }

@@ -32,6 +32,7 @@ export function healthRoutes(ctx: ApiContext): Router {
     return failure;
   };
   router.get('/', async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
     const { engine, store } = ctx.health;
     if ((await check()) === undefined) res.json({ status: 'ok', engine, store });
     else res.status(503).json({ status: 'unavailable', engine, store, reason: 'the store does not answer or refuses writes (the server log says why)' });

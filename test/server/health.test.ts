@@ -18,20 +18,25 @@ afterEach(async () => {
 });
 
 /** GET /v1/health from the health router alone, over a store that pings as `ping` does. */
-async function health(ping: () => Promise<void>): Promise<{ status: number; body: Record<string, unknown> }> {
+async function health(ping: () => Promise<void>): Promise<{ status: number; body: Record<string, unknown>; cacheControl: string | null }> {
   const app = express().use('/v1/health', healthRoutes({ store: { ping }, health: { engine: 'embedded', store: 'embedded' }, log: pino({ level: 'silent' }) } as unknown as ApiContext));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/health`);
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown>, cacheControl: res.headers.get('cache-control') };
 }
 
 describe('GET /v1/health', () => {
   it('says ok while the store answers, and unavailable (503) when it does not, the why in the log only', async () => {
-    expect(await health(async () => undefined)).toEqual({ status: 200, body: { status: 'ok', engine: 'embedded', store: 'embedded' } });
+    // Never from a cache: a probe must see the instance as it is now.
+    expect(await health(async () => undefined)).toEqual({ status: 200, body: { status: 'ok', engine: 'embedded', store: 'embedded' }, cacheControl: 'no-store' });
     const down = await health(async () => Promise.reject(new Error('connection refused to db.internal:27017')));
-    expect(down).toEqual({ status: 503, body: { status: 'unavailable', engine: 'embedded', store: 'embedded', reason: expect.stringContaining('the server log says why') } });
+    expect(down).toEqual({
+      status: 503,
+      body: { status: 'unavailable', engine: 'embedded', store: 'embedded', reason: expect.stringContaining('the server log says why') },
+      cacheControl: 'no-store',
+    });
     expect(JSON.stringify(down.body)).not.toContain('db.internal');
   });
 
