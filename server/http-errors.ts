@@ -74,6 +74,9 @@ function invalidFields(message: string, fields: FieldIssue[]): AppError {
   return new AppError('ERR_INVALID_INPUT', message, { fields });
 }
 
+/** A `400` naming one failing field; `summary` is the error's message (the field's own by default). */
+export const invalidField = (path: string, message: string, summary = message): AppError => invalidFields(summary, [{ path, message }]);
+
 export function invalidInput(issues: z.core.$ZodIssue[], prefix?: string): AppError {
   const fields = zodFieldIssues(issues, prefix === undefined ? [] : [prefix]).map(({ path, message }) => ({ path: path || '(root)', message }));
   return invalidFields(`Invalid input: ${[...new Set(fields.map((f) => f.path))].join(', ')}`, fields);

@@ -87,7 +87,12 @@ export class Connection {
    * An `error` frame, with the error's `details` as a REST answer has them (the failing fields of a
    * `400`, when to retry a `429`); `ref`: the client's name for the frame that caused it, if it gave one.
    */
-  sendError({ code, message, details }: AppError, ref?: string): void {
-    this.sendEvent({ type: 'error', payload: { code, message, ...(details === undefined ? {} : { details }), ...(ref === undefined ? {} : { ref }) } });
+  sendError(err: AppError, ref?: string): void {
+    this.sendEvent(errorEvent(err, ref));
   }
+}
+
+/** The `error` frame of an error: its code, message and `details`, and the client's `ref` for the frame that caused it. */
+export function errorEvent({ code, message, details }: AppError, ref?: string): ServerEvent {
+  return { type: 'error', payload: { code, message, ...(details === undefined ? {} : { details }), ...(ref === undefined ? {} : { ref }) } };
 }

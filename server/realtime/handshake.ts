@@ -5,7 +5,8 @@
  * JSON errors instead, naming the header at fault.
  */
 import type { IncomingMessage } from 'node:http';
-import { AppError } from '../../domain/errors';
+import type { AppError } from '../../domain/errors';
+import { invalidField } from '../http-errors';
 
 export interface HandshakeFault {
   error: AppError;
@@ -17,7 +18,7 @@ const KEY = /^[+/0-9A-Za-z]{22}==$/;
 const VERSIONS = ['13', '8'];
 
 const fault = (path: string, message: string, headers?: Record<string, string>): HandshakeFault => ({
-  error: new AppError('ERR_INVALID_INPUT', message, { fields: [{ path, message }] }),
+  error: invalidField(path, message),
   ...(headers ? { headers } : {}),
 });
 

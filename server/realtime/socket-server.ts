@@ -13,10 +13,10 @@ import { fieldIssuesOf } from '../../plugins/errors';
 import { credentialsFromQuery, type Credentials } from '../auth';
 import { clientIpOf, ipLimitKey, proxyTrust, type TrustProxy } from '../client-ip';
 import type { Caller } from '../caller';
-import { httpStatusOf, rawErrorAnswer, toAppError } from '../http-errors';
+import { httpStatusOf, invalidField, rawErrorAnswer, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions, type TakeResult } from '../rate-limit';
 import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientFrame, type ResumeFrame } from '../schemas/realtime';
-import { Connection } from './connection';
+import { Connection, errorEvent } from './connection';
 import { handshakeFault } from './handshake';
 import { Heartbeat } from './heartbeat';
 import { VisitorSockets } from './visitor-sockets';
@@ -99,8 +99,7 @@ const MAX_CLOSE_REASON_BYTES = 123;
 function refuseOverSocket(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, err: unknown): void {
   const appError = toAppError(err);
   wss.handleUpgrade(req, socket, head, (ws) => {
-    const { code, message, details } = appError;
-    ws.send(JSON.stringify({ type: 'error', payload: { code, message, ...(details === undefined ? {} : { details }) } }));
+    ws.send(JSON.stringify(errorEvent(appError)));
     ws.close(refusalCloseCode(httpStatusOf(appError.code)), Buffer.from(appError.message).subarray(0, MAX_CLOSE_REASON_BYTES).toString().replace(/\uFFFD$/, ''));
   });
 }
@@ -116,7 +115,7 @@ const byteLengthOf = (data: RawData): number =>
 
 const bufferOf = (data: RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
 
-const invalid = (message: string, path = 'frame'): AppError => new AppError('ERR_INVALID_INPUT', message, { fields: [{ path, message }] });
+const invalid = (message: string, path = 'frame'): AppError => invalidField(path, message);
 
 /** A frame that is JSON but not a client frame: every failing field named, the frame itself `frame` when it is no object. */
 function invalidFrame(issues: Parameters<typeof fieldIssuesOf>[0]): AppError {
@@ -143,7 +142,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const trust = proxyTrust(options.trustProxy);
   // What ws refuses that handshakeFault does not look for (a malformed Sec-WebSocket-Protocol):
   // answered as JSON too, rather than ws's text/html.
-  wss.on('wsClientError', (err, socket) => refuseUpgrade(socket, new AppError('ERR_INVALID_INPUT', err.message, { fields: [{ path: 'headers', message: err.message }] })));
+  wss.on('wsClientError', (err, socket) => refuseUpgrade(socket, invalid(err.message, 'headers')));
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -236,7 +235,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       const parsed = connectResume.safeParse(value);
       if (!parsed.success) {
         const message = parsed.error.issues[0]?.message ?? 'invalid';
-        return void refusals.push(new AppError('ERR_INVALID_INPUT', `query.resume.${index}: ${message}`, { fields: [{ path: `query.resume.${index}`, message }] }));
+        return void refusals.push(invalidField(`query.resume.${index}`, message, `query.resume.${index}: ${message}`));
       }
       byConversation.delete(parsed.data.payload.conversationId);
       byConversation.set(parsed.data.payload.conversationId, parsed.data);
