@@ -97,6 +97,7 @@ export function createComposer(options: ComposerOptions): Composer {
   };
   outbox.show({
     changed: showLine,
+    rewritten: showWriting,
     settled: () => {
       // Back to the box, unless the reader went on to something else while the line went (a long upload, say).
       const focused = document.activeElement;

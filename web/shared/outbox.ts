@@ -31,6 +31,8 @@ export interface OutboxView {
   changed(): void;
   /** The line has stopped: everything went, or a send failed. */
   settled(): void;
+  /** What is in the box changed other than by the composer's own hand (a message put back in it): show it again. */
+  rewritten(): void;
 }
 
 /**
@@ -163,6 +165,7 @@ export class Outbox {
     this.waiting.shift();
     const text = [draft.text, this.writing.text].filter(Boolean).join('\n');
     this.writing = { ...this.writing, text, asNote: this.writing.asNote || draft.asNote };
+    this.view?.rewritten();
   }
 
   private changed(keepNow: boolean): void {

@@ -45,7 +45,7 @@ describe('deliverDraft', () => {
     expect(outbox.waiting).toEqual([]);
   });
 
-  it('puts the text of a kept message whose file the server forgot back in the box (a note stays one), and sends those after it', async () => {
+  it('puts the text of a kept message whose file the server forgot back in the box (a note stays one), on screen too, and sends those after it', async () => {
     const server = serverWithout('file_old');
     const outbox = new Outbox(server.deliver, () => undefined, {
       writing: { text: 'and more', asNote: false },
@@ -54,8 +54,12 @@ describe('deliverDraft', () => {
         { id: 'item_2', text: 'thanks', asNote: false },
       ],
     });
+    // The composer shows the box as the outbox has it when told to (it draws only the unsent line on other changes).
+    const onScreen: unknown[] = [];
+    outbox.show({ changed: () => undefined, settled: () => undefined, rewritten: () => onScreen.push({ ...outbox.writing }) });
     outbox.retry();
     await settled(outbox);
+    expect(onScreen).toEqual([{ text: 'see the attached invoice\nand more', asNote: true }]);
     expect(outbox.writing).toEqual({ text: 'see the attached invoice\nand more', asNote: true });
     expect(outbox.waiting).toEqual([]);
     expect(outbox.stalled).toBe(false);
