@@ -203,7 +203,7 @@ export class Inbox {
     try {
       const timeline = this.live.timelineOf(id);
       await loadTimeline(this.api, timeline);
-      this.outboxes.of(id).forgetStored(new Set(timeline.items().map((item) => item.id)));
+      this.outboxes.of(id).forgetStored(timeline.items());
     } catch (error) {
       showError(error);
     }

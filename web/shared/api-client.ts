@@ -162,8 +162,8 @@ export class ApiClient {
   timeline = (id: string, query: { afterSeq?: number; beforeSeq?: number; cursor?: string; limit?: number }) =>
     this.request<TimelinePage>('GET', path`/conversations/${id}/timeline`, undefined, query);
   postItem = (conversationId: string, item: NewItem) => this.request<{ item: TimelineItem }>('POST', '/messages', { conversationId, item });
-  /** Seen up to `seq` (the newest item the page shows); without it, up to the newest item stored. */
-  markSeen = (id: string, seq?: number) => this.request<{ lastSeenAt: string; lastSeenSeq: number }>('POST', path`/conversations/${id}/seen`, seq === undefined ? {} : { seq });
+  /** Seen up to `seq`, the newest item the page shows. */
+  markSeen = (id: string, seq: number) => this.request<{ lastSeenAt: string; lastSeenSeq: number }>('POST', path`/conversations/${id}/seen`, { seq });
   /** Answers an interactive item (e.g. `choose` on `quick_replies`); the answer is recorded as a new item. */
   answer = (conversationId: string, itemId: string, actionId: string, answer: unknown) =>
     this.request<{ item: TimelineItem }>('POST', path`/conversations/${conversationId}/items/${itemId}/actions/${actionId}`, { answer });

@@ -35,7 +35,7 @@ export const timeLabel = (iso: string, className: string): HTMLElement =>
   h('time', { class: className, datetime: iso, title: formatFullTime(iso), data: { timeOf: iso } }, formatTime(iso));
 
 /** How often the pages bring the ages and times they show up to date (`keepTimesCurrent`). */
-export const TIMES_REFRESH_MS = 30_000;
+const TIMES_REFRESH_MS = 30_000;
 
 /** Writes `text` only when it differs: a timeline is a live region, where a rewrite may be read out again. */
 function showText(element: HTMLElement, text: string): void {

@@ -119,11 +119,11 @@ export class Outbox {
   }
 
   /**
-   * Forgets the messages waiting that the server has stored (`stored`: ids of the conversation's
-   * items, read since): sent before a reload, their answers lost. Not one on its way: its send
-   * ends by itself.
+   * Forgets the messages waiting that the server has stored (`items`: the conversation's, read
+   * since): sent before a reload, their answers lost. Not one on its way: its send ends by itself.
    */
-  forgetStored(stored: ReadonlySet<string>): void {
+  forgetStored(items: ReadonlyArray<{ id: string }>): void {
+    const stored = new Set(items.map((item) => item.id));
     const onItsWay = this.sending ? 1 : 0;
     const left = this.waiting.filter((draft, i) => i < onItsWay || !stored.has(draft.id));
     if (left.length === this.waiting.length) return;

@@ -139,9 +139,7 @@ export class RealtimeSocket {
     socket.addEventListener('close', (event) => this.closed(socket, event.code, event.reason));
     // A hung attempt (a laptop waking on another network) would otherwise never open nor close.
     this.connectTimer = setTimeout(() => {
-      if (socket !== this.socket) return;
-      this.letGo();
-      this.retryLater();
+      if (socket === this.socket) this.dropAndRetry();
     }, this.options.connectTimeoutMs ?? 10_000);
   }
 
@@ -205,6 +203,12 @@ export class RealtimeSocket {
     this.retryTimer = setTimeout(() => this.connect(), backoffDelay(this.attempt++, this.options.backoff ?? DEFAULT_BACKOFF));
   }
 
+  /** A connection that died without a close: dropped, and tried again after a backoff. */
+  private dropAndRetry(): void {
+    this.letGo();
+    this.retryLater();
+  }
+
   /** Drops the connection without waiting for its close, which a dead one may not send for minutes (the close, if it comes, is ignored). */
   private letGo(): void {
     const socket = this.socket;
@@ -221,10 +225,7 @@ export class RealtimeSocket {
     clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(() => {
       if (Date.now() - this.lastHeard <= 2 * every) this.socket?.send('ping');
-      else {
-        this.letGo();
-        this.retryLater();
-      }
+      else this.dropAndRetry();
     }, every);
   }
 
@@ -244,9 +245,7 @@ export class RealtimeSocket {
 
   /** No network, so no connection, whatever the socket says: offline at once, not when the heartbeat notices. */
   private readonly wentOffline = (): void => {
-    if (this.stopped || !this.socket) return;
-    this.letGo();
-    this.retryLater();
+    if (!this.stopped && this.socket) this.dropAndRetry();
   };
 
   /** The connection may be gone (the network is back, the page was asleep): check it if open, connect at once if waiting to retry. */

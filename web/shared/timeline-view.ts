@@ -37,12 +37,10 @@ export class TimelineView {
   private drawn = new Map<number, Drawn>();
   /** The items drawn, in seq order, as in the list. */
   private order: readonly Drawn[] = [];
-  /** The newest seq drawn: the items after it arrived since. */
-  private lastDrawn = 0;
   /** Others' messages drawn below the reader since they were last at the end. */
   private newBelow = 0;
   private readonly newBelowButton = h('button', { type: 'button', class: 'tl-new-below', hidden: true, on: { click: () => this.scrollToEnd() } });
-  private readonly older: OlderItems | undefined;
+  private readonly older: OlderItems;
   /** The first item drawn when older items were last asked for: the newest of them is drawn above it. */
   private firstBeforeOlder = 0;
   /** The list, and the buttons over it. */
@@ -54,14 +52,14 @@ export class TimelineView {
   constructor(
     private readonly context: ReaderContext,
     private readonly actions: ItemActions = {},
-    loadOlder?: () => Promise<void>,
+    loadOlder: () => Promise<void>,
   ) {
     const load = async () => {
       this.firstBeforeOlder = this.order[0]?.seq ?? 0;
-      await loadOlder?.();
+      await loadOlder();
     };
-    this.older = loadOlder && new OlderItems(load, () => this.focusNewestOlder());
-    this.element = h('div', { class: 'tl' }, this.older?.button, this.list, this.newBelowButton);
+    this.older = new OlderItems(load, () => this.focusNewestOlder());
+    this.element = h('div', { class: 'tl' }, this.older.button, this.list, this.newBelowButton);
     this.list.addEventListener(
       'scroll',
       () => {
@@ -74,7 +72,7 @@ export class TimelineView {
 
   render(items: readonly TimelineItem[], footer?: Node): void {
     const pinned = this.atEnd();
-    const lastDrawn = this.lastDrawn;
+    const lastDrawn = this.order.at(-1)?.seq ?? 0;
     let arrived = 0;
     /** Whether items are drawn up to the newest drawn before (older ones, or ones that changed): no news. */
     let noNews = false;
@@ -93,7 +91,7 @@ export class TimelineView {
     // A reader who scrolled up keeps the item at the top of their view where it is, whatever is drawn above it.
     const anchor = pinned ? undefined : this.firstInView(drawn);
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
-    [this.drawn, this.order, this.lastDrawn] = [drawn, order, order.at(-1)?.seq ?? 0];
+    [this.drawn, this.order] = [drawn, order];
     if (noNews) this.quietly();
     this.place([...order.map((d) => d.element), ...(footer ? [footer] : [])]);
     if (pinned) this.scrollToEnd();
@@ -128,7 +126,7 @@ export class TimelineView {
   }
 
   private loadOlderNearStart(): void {
-    if (this.list.scrollTop <= NEAR_START_PX) this.older?.nearStart();
+    if (this.list.scrollTop <= NEAR_START_PX) this.older.nearStart();
   }
 
   /**

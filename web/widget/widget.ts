@@ -123,7 +123,7 @@ export class SupportWidget {
     try {
       const timeline = this.live.timelineOf(conversationId);
       await loadTimeline(this.api, timeline);
-      this.outboxes.of(conversationId).forgetStored(new Set(timeline.items().map((item) => item.id)));
+      this.outboxes.of(conversationId).forgetStored(timeline.items());
     } catch (error) {
       showError(error);
     }

@@ -141,10 +141,10 @@ describe('Outboxes', () => {
     }
     const [stored, notStored] = outbox.waiting.map((draft) => draft.id);
     const after = reload().of('conv_a');
-    after.forgetStored(new Set(['item_other', stored!]));
+    after.forgetStored([{ id: 'item_other' }, { id: stored! }]);
     expect(after.waiting.map((draft) => draft.id)).toEqual([notStored]);
     expect(after.stalled).toBe(true);
-    after.forgetStored(new Set([notStored!]));
+    after.forgetStored([{ id: notStored! }]);
     expect(after.stalled).toBe(false);
     expect(reload().of('conv_a').isEmpty).toBe(true);
   });
