@@ -140,7 +140,7 @@ export class Outbox {
   private async drain(): Promise<void> {
     if (this.sending || this.stalled || this.closed) return;
     this.sending = true;
-    this.changed(false);
+    this.view?.changed(); // Not kept (a page loaded again sends nothing by itself): only shown.
     for (let draft = this.waiting[0]; draft && !this.stalled && !this.closed; draft = this.waiting[0]) {
       try {
         await this.deliver(draft, () => this.onChange(this, true));
@@ -153,7 +153,7 @@ export class Outbox {
       this.changed(true);
     }
     this.sending = false;
-    this.changed(false);
+    this.view?.changed();
     this.view?.settled();
   }
 
