@@ -226,7 +226,8 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   /**
    * The connect URL's resumes as frames: one per conversation (the last given), at most
    * MAX_CONNECT_RESUMES, each charged to the socket's and the IP's frame budgets as a resume frame
-   * is. What is not taken is told in `error` frames once the socket is open; the socket stays.
+   * is. What is not taken is told in `error` frames once the socket is open; the socket stays. A
+ * resume taken that then fails (a conversation not the caller's) is told with `ref` `query.resume.<index>`.
    */
   const urlResumes = (conn: Connection, ip: string, given: string[]): { frames: ClientFrame[]; refusals: AppError[] } => {
     const refusals: AppError[] = [];
@@ -238,7 +239,8 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
         return void refusals.push(invalidField(`query.resume.${index}`, message, `query.resume.${index}: ${message}`));
       }
       byConversation.delete(parsed.data.payload.conversationId);
-      byConversation.set(parsed.data.payload.conversationId, parsed.data);
+      // Its error frames name it as its refusals do: the client's name for this resume is where it put it.
+      byConversation.set(parsed.data.payload.conversationId, { ...parsed.data, ref: `query.resume.${index}` });
     });
     const frames: ClientFrame[] = [];
     for (const frame of byConversation.values()) {

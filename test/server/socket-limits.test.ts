@@ -95,8 +95,10 @@ describe('socket limits', () => {
       'query.resume.1: afterSeq: expected a whole number from 0 to 9007199254740991',
       'query.resume: at most 100 conversations; send the others as resume frames',
     ]);
-    // The 99 others taken are not the visitor's: each is refused as a resume frame would be.
+    // The 99 others taken (c0 to c98) are not the visitor's: each is refused as a resume frame would
+    // be, its `ref` naming where it stood in the URL.
     await expect.poll(() => socket.of('error', (p) => p.code === 'ERR_NOT_FOUND').length).toBe(99);
+    expect(socket.of('error', (p) => p.code === 'ERR_NOT_FOUND').map((f) => f.payload.ref)).toEqual(Array.from({ length: 99 }, (_, i) => `query.resume.${i + 4}`));
 
     // Each took a frame of the visitor's budget, shared by all its sockets: 50 are left of 150.
     const second = await SocketClient.open(running, { visitorId }, {}, Array.from({ length: 100 }, (_, i) => `&resume=n${i}:0`).join(''));
