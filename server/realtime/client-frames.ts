@@ -2,7 +2,7 @@
 import type { Store } from '../../activities/store';
 import type { PluginRegistry } from '../../plugins/registry';
 import { itemFor, pluginAudienceOf, storeAudienceOf, visibleConversation } from '../access';
-import type { ClientFrame } from '../schemas/realtime';
+import type { ClientFrame, ResumeFrame } from '../schemas/realtime';
 import { markSeen, setTyping, type ReceiptDeps } from '../services/receipts';
 import type { Connection } from './connection';
 
@@ -15,13 +15,16 @@ const BACKFILL_PAGE = 100;
 
 /**
  * Sends every item after `afterSeq` the caller may see and this connection has not been sent, in
- * order, then lets live items through (held since the frame arrived: `acceptClientFrame`).
+ * order, then lets live items through (held since the frame arrived: `acceptClientFrame`), then
+ * says it is done (`resumeCompleted`). It reads the store only from where what the connection holds
+ * ends (`ResumeGate.startBackfill`), asked as its turn comes: a backfill ahead of it may be reading.
  */
-async function resume(deps: ClientFrameDeps, conn: Connection, conversationId: string, afterSeq: number): Promise<void> {
+async function resume(deps: ClientFrameDeps, conn: Connection, { payload: { conversationId, afterSeq }, ref }: ResumeFrame): Promise<void> {
   try {
     await visibleConversation(deps.store, conn.caller, conversationId);
     const audience = pluginAudienceOf(conn.caller);
-    let page = await deps.store.listItems(conversationId, { audience: storeAudienceOf(conn.caller), afterSeq, limit: BACKFILL_PAGE });
+    const from = conn.resume.startBackfill(conversationId, afterSeq);
+    let page = await deps.store.listItems(conversationId, { audience: storeAudienceOf(conn.caller), afterSeq: from, limit: BACKFILL_PAGE });
     for (;;) {
       for (const stored of page.items) {
         const item = itemFor(audience, stored, deps.plugins);
@@ -35,6 +38,9 @@ async function resume(deps: ClientFrameDeps, conn: Connection, conversationId: s
   } finally {
     for (const frame of conn.resume.finish(conversationId)) conn.send(frame);
   }
+  // Only now: the items held back while it read are out too. Not told of a failed one (its error frame is).
+  const throughSeq = Math.max(afterSeq, conn.resume.newestSent(conversationId) ?? 0);
+  conn.sendEvent({ type: 'resumeCompleted', payload: { conversationId, throughSeq, ...(ref === undefined ? {} : { ref }) } });
 }
 
 /** What must happen as a frame arrives, before the frames ahead of it are done: a resume starts holding live items. */
@@ -57,6 +63,6 @@ export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection,
       await markSeen(deps, conn.caller, frame.payload.conversationId, frame.payload.seq);
       return;
     case 'resume':
-      return resume(deps, conn, frame.payload.conversationId, frame.payload.afterSeq);
+      return resume(deps, conn, frame);
   }
 }

@@ -14,6 +14,12 @@ export type ServerEvent =
   | { type: 'conversationCreated'; payload: { conversationId: string; conversation: ConversationListEntry } }
   | { type: 'timelineItemCreated'; payload: { conversationId: string; item: TimelineItem } }
   | { type: 'timelineItemUpdated'; payload: { conversationId: string; item: TimelineItem } }
+  /**
+   * A `resume` is done: its missed items, and the live ones held back meanwhile, went out before it.
+   * The socket holds every item after the resume's `afterSeq`, up to `throughSeq`, that its caller
+   * may see (a safe `afterSeq` for the next resume); `ref` is the resume frame's.
+   */
+  | { type: 'resumeCompleted'; payload: { conversationId: string; throughSeq: number; ref?: string } }
   | { type: 'conversationUpdated'; payload: { conversationId: string; updates: Partial<Conversation> } }
   | { type: 'conversationTyping'; payload: { conversationId: string; actorType: ActorType; actorId: string; isTyping: boolean } }
   /** `lastSeenSeq`: the seq the reader's mark stands at; visitors are told it of the visitor side's marks only. */

@@ -22,7 +22,6 @@ import { OwnWords } from './own-words';
 import type { TokenBuckets } from '../rate-limit';
 import { OwnersCache } from './owners';
 import { PresenceFeed } from './presence-feed';
-import { resumeFromHeld } from './resume';
 import { LocalPresence, OnlineDirectory, type PresenceKey } from './presence';
 import { attachSocketServer, type SocketServer } from './socket-server';
 import { StoreWatch } from './store-watch';
@@ -98,7 +97,7 @@ export class Realtime {
         onOpen: (conn) => this.onOpen(conn),
         onClose: (conn) => this.onClose(conn),
         onFrameArrived: acceptClientFrame,
-        onFrame: (conn, frame) => handleClientFrame({ ...this.deps, publisher: this.publisher }, conn, frame.type === 'resume' ? resumeFromHeld(conn.resume, frame) : frame),
+        onFrame: (conn, frame) => handleClientFrame({ ...this.deps, publisher: this.publisher }, conn, frame),
       },
       { ...this.deps.limits.ws, ipBuckets: this.deps.ipBuckets, trustProxy: this.deps.limits.trustProxy },
       log,

@@ -8,7 +8,6 @@
  * only from the first seq after its `afterSeq` that the connection does not hold, so resuming a
  * long conversation again and again costs a read of what is new, not of the whole tail each time.
  */
-import type { ResumeFrame } from '../schemas/realtime';
 import type { Frame } from './connection';
 import { SeqRanges } from './seq-ranges';
 
@@ -16,6 +15,12 @@ import { SeqRanges } from './seq-ranges';
 const RANGES_PER_CONVERSATION = 32;
 /** Conversations remembered per connection; the one first seen longest ago is forgotten first. */
 const CONVERSATIONS = 4_096;
+
+/** What one connection was sent of one conversation: every seq (with those read past), and the newest sent. */
+interface Sent {
+  seqs: SeqRanges;
+  newest: number;
+}
 
 interface Hold {
   /** Resumes of the conversation that have arrived and not finished. */
@@ -25,7 +30,7 @@ interface Hold {
 
 export class ResumeGate {
   private readonly held = new Map<string, Hold>();
-  private readonly delivered = new Map<string, SeqRanges>();
+  private readonly delivered = new Map<string, Sent>();
   /** Backfills under way, by conversation: the seq through which each has read. */
   private readonly reading = new Map<string, number>();
 
@@ -56,7 +61,7 @@ export class ResumeGate {
    * ahead of it may be reading them.
    */
   startBackfill(conversationId: string, afterSeq: number): number {
-    const from = this.delivered.get(conversationId)?.heldThrough(afterSeq) ?? afterSeq;
+    const from = this.delivered.get(conversationId)?.seqs.heldThrough(afterSeq) ?? afterSeq;
     this.reading.set(conversationId, from);
     return from;
   }
@@ -69,7 +74,7 @@ export class ResumeGate {
   admitBackfill(conversationId: string, seq: number): boolean {
     const readThrough = this.reading.get(conversationId);
     if (readThrough !== undefined && seq > readThrough) {
-      if (seq > readThrough + 1) this.sentOf(conversationId).addRange(readThrough + 1, seq - 1);
+      if (seq > readThrough + 1) this.sentOf(conversationId).seqs.addRange(readThrough + 1, seq - 1);
       this.reading.set(conversationId, seq);
     }
     return this.claim(conversationId, seq);
@@ -84,25 +89,28 @@ export class ResumeGate {
     return hold.frames.sort((a, b) => a.seq - b.seq).flatMap(({ seq, frame }) => (this.claim(conversationId, seq) ? [frame] : []));
   }
 
-  private claim(conversationId: string, seq: number): boolean {
-    return this.sentOf(conversationId).add(seq);
+  /** The newest seq of the conversation sent to the connection (never one only read past: not the caller's to know), if any. */
+  newestSent(conversationId: string): number | undefined {
+    const newest = this.delivered.get(conversationId)?.newest ?? 0;
+    return newest > 0 ? newest : undefined;
   }
 
-  private sentOf(conversationId: string): SeqRanges {
+  private claim(conversationId: string, seq: number): boolean {
+    const sent = this.sentOf(conversationId);
+    if (!sent.seqs.add(seq)) return false;
+    sent.newest = Math.max(sent.newest, seq);
+    return true;
+  }
+
+  private sentOf(conversationId: string): Sent {
     let sent = this.delivered.get(conversationId);
     if (!sent) {
       // First seen longest ago, not least recently active: keeping that order cost a map delete
       // and insert per frame on every socket.
       if (this.delivered.size >= CONVERSATIONS) this.delivered.delete(this.delivered.keys().next().value!);
-      sent = new SeqRanges(RANGES_PER_CONVERSATION);
+      sent = { seqs: new SeqRanges(RANGES_PER_CONVERSATION), newest: 0 };
       this.delivered.set(conversationId, sent);
     }
     return sent;
   }
-}
-
-/** A resume frame as its turn comes: reading only from where what the connection holds ends (`ResumeGate.startBackfill`). */
-export function resumeFromHeld(gate: ResumeGate, frame: ResumeFrame): ResumeFrame {
-  const { conversationId, afterSeq } = frame.payload;
-  return { ...frame, payload: { ...frame.payload, afterSeq: gate.startBackfill(conversationId, afterSeq) } };
 }

@@ -533,6 +533,43 @@ describe('Chat API over the wire', () => {
       await socket.close();
     });
 
+    it('says when a resume is done, after every item it sent, with the seq through which the socket holds what its caller may see', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const conversationId = 'resume-done';
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+      await t.api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'message', text: 'hello' } });
+      for (let i = 0; i < 3; i++) await t.api.call('POST', '/v1/messages', AGENT, { conversationId, item: { type: 'message', text: `answer ${i}` } });
+      const note = await t.api.call('POST', '/v1/messages', AGENT, { conversationId, item: { type: 'note', text: 'the newest item is private' } });
+      const completed = (socket: SocketClient, ref: string) => socket.waitFor((f) => f.type === 'resumeCompleted' && f.payload.ref === ref);
+      const itemSeqs = (socket: SocketClient, before: number) =>
+        socket.frames.slice(0, before).flatMap((f) => (f.type === 'timelineItemCreated' && f.payload.conversationId === conversationId ? [f.payload.item.seq as number] : []));
+
+      const socket = await t.open(visitor, `&resume=${conversationId}:0`);
+      const done = await completed(socket, 'query.resume.0');
+      const sent = itemSeqs(socket, socket.frames.indexOf(done));
+      const visible = (await t.api.call('GET', `/v1/conversations/${conversationId}/timeline?afterSeq=0`, visitor)).body.items.map((i: { seq: number }) => i.seq) as number[];
+      // Everything up to throughSeq came before it; the visitor is not told the note's seq.
+      expect(done.payload).toEqual({ conversationId, throughSeq: Math.max(...sent), ref: 'query.resume.0' });
+      expect(sent).toEqual(visible.filter((seq) => seq <= done.payload.throughSeq));
+      expect(done.payload.throughSeq).not.toBe(note.body.item.seq);
+
+      // Again from the start: nothing to send, the same answer.
+      socket.send({ type: 'resume', payload: { conversationId, afterSeq: 0 }, ref: 'again' });
+      // Refused (not the visitor's): an error frame, and no completion.
+      socket.send({ type: 'resume', payload: { conversationId: 'resume-done-nobodys', afterSeq: 0 }, ref: 'refused' });
+      socket.send({ type: 'resume', payload: { conversationId, afterSeq: 0 }, ref: 'last' });
+      expect((await completed(socket, 'again')).payload.throughSeq).toBe(done.payload.throughSeq);
+      await completed(socket, 'last');
+      expect(socket.of('error', (p) => p.ref === 'refused')).toHaveLength(1);
+      expect(socket.of('resumeCompleted', (p) => p.ref === 'refused')).toEqual([]);
+      expect(itemSeqs(socket, socket.frames.length)).toEqual(sent);
+
+      // The team sees the note: its seq is theirs to hold.
+      const agent = await t.open(AGENT);
+      agent.send({ type: 'resume', payload: { conversationId, afterSeq: 0 }, ref: 'agent' });
+      expect((await completed(agent, 'agent')).payload.throughSeq).toBeGreaterThanOrEqual(note.body.item.seq);
+    });
+
     it('reads from the store only what the socket has not been sent, however often it resumes from the start', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };
       const conversationId = 'resume-again';

@@ -78,3 +78,20 @@ describe('ResumeGate', () => {
     });
   });
 });
+
+describe('ResumeGate#newestSent', () => {
+  it('is the newest seq sent, live or backfilled, never one a backfill only read past', () => {
+    const gate = new ResumeGate();
+    expect(gate.newestSent('c')).toBeUndefined();
+    gate.begin('c');
+    gate.startBackfill('c', 0);
+    gate.admitBackfill('c', 2);
+    gate.admitBackfill('c', 5); // 3 and 4 read past: not the caller's
+    gate.admitLive('c', 7, 'f7');
+    expect(gate.newestSent('c')).toBe(5);
+    gate.finish('c');
+    expect(gate.newestSent('c')).toBe(7);
+    gate.admitLive('c', 6, 'f6');
+    expect(gate.newestSent('c')).toBe(7);
+  });
+});

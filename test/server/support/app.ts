@@ -47,7 +47,8 @@ export interface TestAppHandle {
   /** The app, an API client and a socket opener; set once `beforeAll` has run. */
   app: RunningApp;
   api: Api;
-  open(who: Who): Promise<SocketClient>;
+  /** `query`: more of the URL's query (`&resume=…`). */
+  open(who: Who, query?: string): Promise<SocketClient>;
   /** Closes every socket opened so far. */
   closeSockets(): Promise<void>;
 }
@@ -56,8 +57,8 @@ export interface TestAppHandle {
 export function useTestApp(limits?: LimitOverrides): TestAppHandle {
   const sockets: SocketClient[] = [];
   const handle = {
-    open: async (who: Who) => {
-      const socket = await SocketClient.open(handle.app, who);
+    open: async (who: Who, query?: string) => {
+      const socket = await SocketClient.open(handle.app, who, {}, query);
       sockets.push(socket);
       return socket;
     },
