@@ -7,8 +7,14 @@
  * gets the older items (OlderItems), and keeps their place as they are drawn above.
  *
  * The list is a log that a screen reader reads out as items are added to it: what is news, items
- * that arrived, and not the older ones drawn above nor those drawn again (`quietly`). The buttons
- * are laid over the list, outside it, so what they say is not read out as the log's.
+ * that arrived, and not the items the conversation opened with (drawn before `opened`), the older
+ * ones drawn above nor those drawn again (`quietly`). The buttons are laid over the list, outside
+ * it, so what they say is not read out as the log's.
+ *
+ * What is no news is drawn while the log is not live (`aria-live="off"`): every screen reader
+ * honours that, where many read out additions to a log marked `aria-busy` all the same (it is set
+ * too, for those that heed it). The items stay in the log, where a reader moves through them as
+ * they are drawn; a separate hidden announcer would say each item again in words of its own.
  */
 import { h } from './dom';
 import { describeItem, type ItemView, type ReaderContext } from './item-view';
@@ -32,8 +38,10 @@ interface Drawn {
 const WRITTEN: ReadonlySet<ItemView['kind']> = new Set(['message', 'note', 'quick_replies']);
 
 export class TimelineView {
-  /** Additions only: a time that gains its day after midnight is no news. */
-  private readonly list = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+  /** Additions only: a time that gains its day after midnight is no news. Not live until `opened`. */
+  private readonly list = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'off', 'aria-busy': 'true', 'aria-relevant': 'additions' });
+  /** Whether the items the conversation opened with are drawn (`opened`): the log is live from then on, but while drawing what is no news. */
+  private isOpen = false;
   private drawn = new Map<number, Drawn>();
   /** The items drawn, in seq order, as in the list. */
   private order: readonly Drawn[] = [];
@@ -100,6 +108,15 @@ export class TimelineView {
     this.loadOlderNearStart(); // Also a timeline too short to scroll.
   }
 
+  /**
+   * The items the conversation opened with are drawn (those the page held, and its newest page as
+   * read): the items that arrive from now on are read out.
+   */
+  opened(): void {
+    this.isOpen = true;
+    this.quietly();
+  }
+
   scrollToEnd(): void {
     this.list.scrollTop = this.list.scrollHeight;
     this.showNewBelow(0);
@@ -130,15 +147,21 @@ export class TimelineView {
   }
 
   /**
-   * Marks the log busy while what is drawn now reaches the screen reader, which reads out no
-   * addition meanwhile: until two frames have passed (the browser reads the page for it once a
-   * frame; a tab out of sight draws no frames, and is read by none).
+   * Keeps the log from being live while what is drawn now reaches the screen reader, which reads
+   * out no addition meanwhile: until two frames have passed (the browser reads the page for it
+   * once a frame; a tab out of sight draws no frames, and is read by none), and until `opened`.
    */
   private quietly(): void {
     const drawing = ++this.quietDrawings;
-    this.list.setAttribute('aria-busy', 'true');
-    const end = () => drawing === this.quietDrawings && this.list.removeAttribute('aria-busy');
+    this.showLive(false);
+    const end = () => drawing === this.quietDrawings && this.isOpen && this.showLive(true);
     requestAnimationFrame(() => requestAnimationFrame(end));
+  }
+
+  private showLive(live: boolean): void {
+    this.list.setAttribute('aria-live', live ? 'polite' : 'off');
+    if (live) this.list.removeAttribute('aria-busy');
+    else this.list.setAttribute('aria-busy', 'true');
   }
 
   private atEnd(): boolean {
