@@ -917,36 +917,82 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     }
   });
 
+  /**
+   * Has the pages `context` loads from now on note each timeline item added to them, with what a
+   * screen reader would make of its log then: `live` (its `aria-live`, or the role's own "polite")
+   * and `busy`. A screen reader reads out an item only if added while its log is live.
+   */
+  const noteItemsAdded = (context: BrowserContext) =>
+    context.addInitScript(() => {
+      const added: Array<{ seq: number; live: string; busy: boolean }> = [];
+      (window as unknown as { itemsAdded: typeof added }).itemsAdded = added;
+      new MutationObserver((records) => {
+        for (const node of records.flatMap((record) => [...record.addedNodes])) {
+          if (!(node instanceof Element)) continue;
+          for (const item of [node, ...node.querySelectorAll('[data-seq]')].filter((el) => el.hasAttribute('data-seq'))) {
+            const log = item.parentElement?.closest('[aria-live], [role="log"]');
+            added.push({ seq: Number(item.getAttribute('data-seq')), live: log ? (log.getAttribute('aria-live') ?? 'polite') : 'off', busy: log?.getAttribute('aria-busy') === 'true' });
+          }
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+  const itemsAddedSince = (page: Page) => page.evaluate(() => (window as unknown as { itemsAdded: Array<{ seq: number; live: string; busy: boolean }> }).itemsAdded.splice(0));
+
   it('has a screen reader read out the items that arrive, not the older ones drawn above, the times made current, nor the button below', async () => {
     const visitor = await newVisitor();
     const id = await longConversation(visitor, 120);
+    await noteItemsAdded(visitor.context());
     const timeline = await reopenInWidget(visitor, id);
     await timeline.locator('.tl-message').filter({ hasText: 'Reply 120' }).waitFor();
-    expect(await timeline.evaluate((el) => ['role', 'aria-live', 'aria-relevant'].map((name) => el.getAttribute(name)))).toEqual(['log', 'polite', 'additions']);
+    // Live once the items it opened with are drawn.
+    await expect.poll(() => timeline.evaluate((el) => ['role', 'aria-live', 'aria-relevant'].map((name) => el.getAttribute(name)))).toEqual(['log', 'polite', 'additions']);
     expect(await visitor.locator('.sw-chat .tl-new-below').evaluate((button) => button.closest('[role="log"]') !== null)).toBe(false);
 
-    // Each item added to the log from now on, and whether the log was busy then (a screen reader reads out none meanwhile).
-    const addedSince = () => visitor.evaluate(() => (window as unknown as { added: Array<{ seq: number; busy: boolean }> }).added.splice(0));
-    await timeline.evaluate((list) => {
-      const added: Array<{ seq: number; busy: boolean }> = [];
-      (window as unknown as { added: typeof added }).added = added;
-      new MutationObserver((records) => {
-        for (const node of records.flatMap((record) => [...record.addedNodes])) {
-          if (node instanceof HTMLElement && node.dataset.seq) added.push({ seq: Number(node.dataset.seq), busy: list.getAttribute('aria-busy') === 'true' });
-        }
-      }).observe(list, { childList: true });
-    });
+    await itemsAddedSince(visitor); // Those it opened with (the next test's).
     const firstSeq = Number(await timeline.locator('[data-seq]').first().getAttribute('data-seq'));
     await timeline.evaluate((el) => (el.scrollTop = 0));
     await timeline.locator('.tl-message').filter({ hasText: 'The very first words' }).waitFor();
-    const older = (await addedSince()).filter((added) => added.seq < firstSeq);
+    const older = (await itemsAddedSince(visitor)).filter((added) => added.seq < firstSeq);
     expect(older.length).toBeGreaterThan(0);
-    expect(older.filter((added) => !added.busy)).toEqual([]);
+    expect(older.filter((added) => added.live !== 'off' || !added.busy)).toEqual([]);
 
-    await expect.poll(() => timeline.getAttribute('aria-busy')).toBeNull();
+    await expect.poll(() => timeline.getAttribute('aria-live')).toBe('polite');
     await writeAsAgent(id, 'Something new');
     await timeline.locator('.tl-message').filter({ hasText: 'Something new' }).waitFor();
-    expect(await addedSince()).toEqual([{ seq: expect.any(Number), busy: false }]);
+    expect(await itemsAddedSince(visitor)).toEqual([{ seq: expect.any(Number), live: 'polite', busy: false }]);
+  });
+
+  it('has a screen reader read out what arrives in a conversation once open, not the items it opens with, in the widget and the inbox', async () => {
+    const visitor = await newVisitor();
+    const id = await longConversation(visitor, 120);
+    await noteItemsAdded(visitor.context());
+    const inbox = await browser.newContext({ viewport: DESKTOP });
+    inbox.setDefaultTimeout(10_000);
+    onTestFinished(() => inbox.close());
+    await noteItemsAdded(inbox);
+    const agentPage = await inbox.newPage();
+    await signIn(agentPage);
+
+    for (const [page, open, arrive, text] of [
+      [visitor, () => reopenInWidget(visitor, id), () => writeAsAgent(id, 'Something new'), 'Something new'],
+      [agentPage, async () => (await openInInbox(agentPage, id), agentPage.locator('.panel-main .tl-list')), () => send(visitor, 'Something newer'), 'Something newer'],
+    ] as const) {
+      const timeline = await open();
+      await timeline.locator('.tl-message').filter({ hasText: 'Reply 120' }).waitFor();
+      await expect.poll(() => timeline.getAttribute('aria-live')).toBe('polite');
+      // The newest page it opened with (100 items) was drawn while the log was not live.
+      const openedWith = await itemsAddedSince(page);
+      expect(openedWith.length).toBeGreaterThanOrEqual(100);
+      expect(openedWith.filter((added) => added.live !== 'off')).toEqual([]);
+
+      await arrive();
+      const arrived = timeline.locator('.tl-message').filter({ hasText: text });
+      await arrived.waitFor();
+      const seq = Number(await arrived.getAttribute('data-seq'));
+      const added = await itemsAddedSince(page);
+      expect(added).toContainEqual({ seq, live: 'polite', busy: false });
+      expect(added.filter((item) => item.live === 'off' || item.busy)).toEqual([]); // The assistant's answer too, if it came.
+    }
   });
 
   it('measures few items on each drawing while the reader reads above the end of a long timeline, as someone types', async () => {

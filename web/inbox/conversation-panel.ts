@@ -56,6 +56,11 @@ export class ConversationPanel {
     this.timeline.render(items, renderTypingIndicator(typists));
   }
 
+  /** The items the conversation opened with are drawn: those that arrive from now on are read out. */
+  timelineOpened(): void {
+    this.timeline.opened();
+  }
+
   scrollToEnd(): void {
     this.timeline.scrollToEnd();
   }

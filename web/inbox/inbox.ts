@@ -187,7 +187,7 @@ export class Inbox {
     this.selectedId = id;
     this.teamPanel = undefined;
     this.root.classList.add('inbox-conversation-open');
-    this.panel = new ConversationPanel({
+    const panel = new ConversationPanel({
       context: this.context,
       me: this.me,
       actions: this.controlActions(id),
@@ -197,7 +197,8 @@ export class Inbox {
       loadOlder: () => this.showOlder(id),
       onBack: () => this.closeConversation(),
     });
-    mount(this.mainSlot, this.panel.element);
+    this.panel = panel;
+    mount(this.mainSlot, panel.element);
     this.renderList();
     this.renderConversation();
     try {
@@ -208,6 +209,7 @@ export class Inbox {
       showError(error);
     }
     this.renderTimeline();
+    panel.timelineOpened(); // This panel's: another conversation may have been opened meanwhile.
     this.markSeen();
   }
 

@@ -7,10 +7,17 @@
  * gets the older items (OlderItems), and keeps their place as they are drawn above.
  *
  * The list is a log that a screen reader reads out as items are added to it: what is news, items
- * that arrived, and not the older ones drawn above nor those drawn again (`quietly`). The buttons
- * are laid over the list, outside it, so what they say is not read out as the log's.
+ * that arrived, and not the items the conversation opened with (drawn before `opened`), the older
+ * ones drawn above nor those drawn again (`quietly`). The buttons are laid over the list, outside
+ * it, so what they say is not read out as the log's.
+ *
+ * What is no news is drawn while the log is not live (`aria-live="off"`): every screen reader
+ * honours that, where many read out additions to a log marked `aria-busy` all the same (it is set
+ * too, for those that heed it). The items stay in the log, where a reader moves through them as
+ * they are drawn; a separate hidden announcer would say each item again in words of its own.
  */
 import { h } from './dom';
+import { ItemDrawings, type ItemDrawing } from './item-drawings';
 import { describeItem, type ItemView, type ReaderContext } from './item-view';
 import { OlderItems } from './older-items';
 import { renderItem, type ItemActions } from './render-item';
@@ -21,22 +28,17 @@ const PINNED_SLACK_PX = 48;
 /** Within this many pixels of the top, the older items are asked for. */
 const NEAR_START_PX = 400;
 
-interface Drawn {
-  seq: number;
-  /** The item's view as drawn, to compare with its view now (names learnt, an item updated). */
-  view: string;
-  element: HTMLElement;
-}
-
 /** What someone wrote (not an event or a tool call): what the count of new messages counts. */
 const WRITTEN: ReadonlySet<ItemView['kind']> = new Set(['message', 'note', 'quick_replies']);
 
 export class TimelineView {
-  /** Additions only: a time that gains its day after midnight is no news. */
-  private readonly list = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
-  private drawn = new Map<number, Drawn>();
+  /** Additions only: a time that gains its day after midnight is no news. Not live until `opened`. */
+  private readonly list = h('div', { class: 'tl-list', role: 'log', 'aria-live': 'off', 'aria-busy': 'true', 'aria-relevant': 'additions' });
+  /** Whether the items the conversation opened with are drawn (`opened`): the log is live from then on, but while drawing what is no news. */
+  private isOpen = false;
+  private readonly drawings: ItemDrawings<HTMLElement>;
   /** The items drawn, in seq order, as in the list. */
-  private order: readonly Drawn[] = [];
+  private order: readonly ItemDrawing<HTMLElement>[] = [];
   /** Others' messages drawn below the reader since they were last at the end. */
   private newBelow = 0;
   private readonly newBelowButton = h('button', { type: 'button', class: 'tl-new-below', hidden: true, on: { click: () => this.scrollToEnd() } });
@@ -51,11 +53,12 @@ export class TimelineView {
   /** `loadOlder` reads the items before the first one held, if any, and has the page draw them; it rejects when the read failed. */
   constructor(
     private readonly context: ReaderContext,
-    private readonly actions: ItemActions = {},
+    actions: ItemActions,
     loadOlder: () => Promise<void>,
   ) {
+    this.drawings = new ItemDrawings(context, { describe: describeItem, draw: (view) => renderItem(view, actions) });
     const load = async () => {
-      this.firstBeforeOlder = this.order[0]?.seq ?? 0;
+      this.firstBeforeOlder = this.order[0]?.item.seq ?? 0;
       await loadOlder();
     };
     this.older = new OlderItems(load, () => this.focusNewestOlder());
@@ -72,32 +75,34 @@ export class TimelineView {
 
   render(items: readonly TimelineItem[], footer?: Node): void {
     const pinned = this.atEnd();
-    const lastDrawn = this.order.at(-1)?.seq ?? 0;
+    const lastDrawn = this.order.at(-1)?.item.seq ?? 0;
+    const { drawings, drawn } = this.drawings.update(items);
     let arrived = 0;
     /** Whether items are drawn up to the newest drawn before (older ones, or ones that changed): no news. */
     let noNews = false;
-    const drawn = new Map<number, Drawn>();
-    const order: Drawn[] = [];
-    for (const item of items) {
-      const described = describeItem(item, this.context);
-      const view = JSON.stringify(described);
-      const before = this.drawn.get(item.seq);
-      const now = before?.view === view ? before : { seq: item.seq, view, element: renderItem(described, this.actions) };
-      drawn.set(item.seq, now);
-      order.push(now);
-      if (item.seq > lastDrawn && WRITTEN.has(described.kind) && !this.context.isOwn(item.author)) arrived++;
-      if (item.seq <= lastDrawn && before?.view !== view) noNews = true;
+    for (const { item, view } of drawn) {
+      if (item.seq <= lastDrawn) noNews = true;
+      else if (WRITTEN.has(view.kind) && !this.context.isOwn(item.author)) arrived++;
     }
     // A reader who scrolled up keeps the item at the top of their view where it is, whatever is drawn above it.
-    const anchor = pinned ? undefined : this.firstInView(drawn);
+    const anchor = pinned ? undefined : this.firstInView();
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
-    [this.drawn, this.order] = [drawn, order];
+    this.order = drawings;
     if (noNews) this.quietly();
-    this.place([...order.map((d) => d.element), ...(footer ? [footer] : [])]);
+    this.place([...drawings.map((d) => d.element), ...(footer ? [footer] : [])]);
     if (pinned) this.scrollToEnd();
     else this.showNewBelow(this.newBelow + arrived);
     if (anchor) this.list.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
     this.loadOlderNearStart(); // Also a timeline too short to scroll.
+  }
+
+  /**
+   * The items the conversation opened with are drawn (those the page held, and its newest page as
+   * read): the items that arrive from now on are read out.
+   */
+  opened(): void {
+    this.isOpen = true;
+    this.quietly();
   }
 
   scrollToEnd(): void {
@@ -106,11 +111,11 @@ export class TimelineView {
   }
 
   /**
-   * The first item drawn now (and kept by the drawing `next`) that reaches into the view. The items
-   * lie one below the other in seq order: a binary search finds the first that reaches below the
-   * view's top, measuring a few of them on each drawing (one for every item typed or arriving).
+   * The first item on screen before this drawing (and kept by it) that reaches into the view. The
+   * items lie one below the other in seq order: a binary search finds the first that reaches below
+   * the view's top, measuring a few of them on each drawing (one for every item typed or arriving).
    */
-  private firstInView(next: ReadonlyMap<number, Drawn>): HTMLElement | undefined {
+  private firstInView(): HTMLElement | undefined {
     const top = this.list.getBoundingClientRect().top;
     let [low, high] = [0, this.order.length];
     while (low < high) {
@@ -119,8 +124,8 @@ export class TimelineView {
       else low = middle + 1;
     }
     for (let i = low; i < this.order.length; i++) {
-      const { seq, element } = this.order[i] as Drawn;
-      if (next.get(seq)?.element === element) return element;
+      const { item, element } = this.order[i] as ItemDrawing<HTMLElement>;
+      if (this.drawings.get(item.seq)?.element === element) return element;
     }
     return undefined;
   }
@@ -130,15 +135,21 @@ export class TimelineView {
   }
 
   /**
-   * Marks the log busy while what is drawn now reaches the screen reader, which reads out no
-   * addition meanwhile: until two frames have passed (the browser reads the page for it once a
-   * frame; a tab out of sight draws no frames, and is read by none).
+   * Keeps the log from being live while what is drawn now reaches the screen reader, which reads
+   * out no addition meanwhile: until two frames have passed (the browser reads the page for it
+   * once a frame; a tab out of sight draws no frames, and is read by none), and until `opened`.
    */
   private quietly(): void {
     const drawing = ++this.quietDrawings;
-    this.list.setAttribute('aria-busy', 'true');
-    const end = () => drawing === this.quietDrawings && this.list.removeAttribute('aria-busy');
+    this.showLive(false);
+    const end = () => drawing === this.quietDrawings && this.isOpen && this.showLive(true);
     requestAnimationFrame(() => requestAnimationFrame(end));
+  }
+
+  private showLive(live: boolean): void {
+    this.list.setAttribute('aria-live', live ? 'polite' : 'off');
+    if (live) this.list.removeAttribute('aria-busy');
+    else this.list.setAttribute('aria-busy', 'true');
   }
 
   private atEnd(): boolean {
@@ -158,14 +169,14 @@ export class TimelineView {
 
   /** Focus on the button that brought older items goes to the newest of them (the button went). */
   private focusNewestOlder(): void {
-    const firstBefore = this.order.findIndex((item) => item.seq >= this.firstBeforeOlder);
+    const firstBefore = this.order.findIndex(({ item }) => item.seq >= this.firstBeforeOlder);
     this.focusItem(this.order[firstBefore - 1] ?? this.order[0]);
   }
 
-  private focusItem(item: Drawn | undefined, options?: FocusOptions): void {
-    if (!item) return;
-    item.element.tabIndex = -1;
-    item.element.focus(options);
+  private focusItem(drawing: ItemDrawing<HTMLElement> | undefined, options?: FocusOptions): void {
+    if (!drawing) return;
+    drawing.element.tabIndex = -1;
+    drawing.element.focus(options);
   }
 
   /** Makes the list's children exactly `nodes`, in order, touching only those not already in place. */

@@ -69,6 +69,11 @@ export class ChatView {
     this.timeline.render(items, this.footer.childElementCount > 0 ? this.footer : undefined);
   }
 
+  /** The items the conversation opened with are drawn: those that arrive from now on are read out. */
+  timelineOpened(): void {
+    this.timeline.opened();
+  }
+
   focus(): void {
     this.composer.focus();
     this.scrollToEnd();

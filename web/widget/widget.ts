@@ -113,13 +113,14 @@ export class SupportWidget {
       this.body,
       renderConversationList(this.live.conversations.sorted(), this.context, {
         open: (id) => void this.openConversation(id),
-        startNew: () => this.showChat(this.newConversation.id((id) => this.live.conversations.get(id) !== undefined)),
+        // Not created yet, it has nothing to read: what it gets from now on is news.
+        startNew: () => this.showChat(this.newConversation.id((id) => this.live.conversations.get(id) !== undefined)).timelineOpened(),
       }),
     );
   }
 
   private async openConversation(conversationId: string): Promise<void> {
-    this.showChat(conversationId);
+    const chat = this.showChat(conversationId);
     try {
       const timeline = this.live.timelineOf(conversationId);
       await loadTimeline(this.api, timeline);
@@ -128,13 +129,14 @@ export class SupportWidget {
       showError(error);
     }
     this.renderChat();
+    chat.timelineOpened(); // This chat's: the visitor may have opened another meanwhile.
     this.markSeenIfReading();
   }
 
-  private showChat(conversationId: string): void {
+  private showChat(conversationId: string): ChatView {
     this.activeId = conversationId;
     this.live.timelineOf(conversationId);
-    this.chat = new ChatView({
+    const chat = new ChatView({
       context: this.context,
       onBack: () => this.showHome(),
       outbox: this.outboxes.of(conversationId),
@@ -145,9 +147,11 @@ export class SupportWidget {
       onRate: (score) => void this.send(conversationId, () => ({ id: clientId('item'), type: 'rating', score })).catch(showError),
       ...(this.session.website.files ? { fileLimits: this.session.website.files } : {}),
     });
-    mount(this.body, this.chat.element);
+    this.chat = chat;
+    mount(this.body, chat.element);
     this.renderChat();
-    this.chat.focus();
+    chat.focus();
+    return chat;
   }
 
   /** The items before those the conversation holds, drawn once read (a failed read is the timeline's to show). */
