@@ -703,7 +703,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     return visitor.locator('.sw-chat .tl-list');
   }
 
-  it("dates today's items once the day has changed, on a page left open over midnight", async () => {
+  it("dates today's items, and the moments events tell, once the day has changed, on a page left open over midnight", async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Written late in the evening');
     const written = await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Written late' }).locator('time').getAttribute('datetime');
@@ -721,13 +721,31 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const label = (time: Locator, withDay: boolean) =>
       time.evaluate((el, day) => new Intl.DateTimeFormat(undefined, { ...(day ? { month: 'short', day: 'numeric' } : {}), hour: '2-digit', minute: '2-digit' }).format(new Date(el.getAttribute('datetime') ?? '')), withDay);
     for (const time of times) expect(await time.textContent()).toBe(await label(time, false));
+    // The team pauses the assistant for an hour: the inbox tells until when, in its timeline and its controls.
+    const paused = await fetch(`${app.url}/v1/conversations/${encodeURIComponent(id)}/ai/pause`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ minutes: 60 }),
+    });
+    expect(paused.status).toBe(200);
+    const until = ((await paused.json()) as { conversation: { aiPausedUntil: string } }).conversation.aiPausedUntil;
+    const pauseEvent = agentPage.locator('.panel-main .tl-system-text').filter({ hasText: 'paused until' });
+    const aiState = agentPage.locator('[data-testid="ai-state"]');
+    const untilLabel = (withDay: boolean) =>
+      agentPage.evaluate(([iso, day]) => new Intl.DateTimeFormat(undefined, { ...(day ? { month: 'short', day: 'numeric' } : {}), hour: '2-digit', minute: '2-digit' }).format(new Date(iso)), [until, withDay] as const);
+    await expect.poll(() => pauseEvent.textContent()).toBe(`AI assistant paused until ${await untilLabel(false)}`);
+    expect(await aiState.textContent()).toBe(`The AI assistant is paused until ${await untilLabel(false)}.`);
 
-    // Nothing happens in the conversation; the next day comes.
+    // Nothing more happens in the conversation; the next day comes.
     const midnight = new Date(Date.parse(written ?? ''));
     midnight.setHours(24, 1, 0, 0);
     for (const page of [visitor, agentPage]) await page.clock.fastForward(midnight.getTime() - Date.parse(written ?? '') - 30_000);
     for (const page of [visitor, agentPage]) await page.clock.runFor(30_000);
     for (const time of times) await expect.poll(() => time.textContent()).toBe(await label(time, true));
+    // A moment told in words gains its day too: "until 02:56" after midnight would read as a time to
+    // come. And the pause is over now: the controls say so, not "paused until" a time gone by.
+    await expect.poll(() => pauseEvent.textContent()).toBe(`AI assistant paused until ${await untilLabel(true)}`);
+    expect(await aiState.textContent()).toBe('The AI assistant is answering.');
     await inbox.close();
   });
 

@@ -98,7 +98,11 @@ export class Inbox {
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.socket.start();
-    keepTimesCurrent(this.root); // The list's ages and the open timeline's times.
+    // The list's ages and the open timeline's times; a new day redraws what tells a moment in words.
+    keepTimesCurrent(this.root, () => {
+      this.renderConversation();
+      this.renderTimeline();
+    });
     await this.loadTeam();
     await this.refreshList();
   }

@@ -46,13 +46,18 @@ function showText(element: HTMLElement, text: string): void {
  * Keeps the moments shown under `root` current every `TIMES_REFRESH_MS`, also when nothing
  * happens: each element with `data-age-of` (an ISO time) shows that time's age again, so a quiet
  * list does not say "now" for an hour, and each with `data-time-of` shows that time again, so one
- * written before midnight gets its day once the next day has come.
+ * written before midnight gets its day once the next day has come. Moments told within sentences
+ * ("paused until 14:00") are the page's to draw again: `onNewDay` says when the day has changed.
  */
-export function keepTimesCurrent(root: ParentNode): void {
+export function keepTimesCurrent(root: ParentNode, onNewDay: () => void): void {
+  let today = new Date();
   setInterval(() => {
     const now = new Date();
     for (const element of root.querySelectorAll<HTMLElement>('[data-age-of]')) showText(element, formatAge(element.dataset.ageOf ?? '', now.getTime()));
     for (const element of root.querySelectorAll<HTMLElement>('[data-time-of]')) showText(element, formatTime(element.dataset.timeOf ?? '', now));
+    if (sameDay(today, now)) return;
+    today = now;
+    onNewDay();
   }, TIMES_REFRESH_MS);
 }
 
