@@ -16,12 +16,6 @@ const RANGES_PER_CONVERSATION = 32;
 /** Conversations remembered per connection; the one first seen longest ago is forgotten first. */
 const CONVERSATIONS = 4_096;
 
-/** What one connection was sent of one conversation: every seq (with those read past), and the newest sent. */
-interface Sent {
-  seqs: SeqRanges;
-  newest: number;
-}
-
 interface Hold {
   /** Resumes of the conversation that have arrived and not finished. */
   pending: number;
@@ -30,7 +24,7 @@ interface Hold {
 
 export class ResumeGate {
   private readonly held = new Map<string, Hold>();
-  private readonly delivered = new Map<string, Sent>();
+  private readonly delivered = new Map<string, SeqRanges>();
   /** Backfills under way, by conversation: the seq through which each has read. */
   private readonly reading = new Map<string, number>();
 
@@ -61,7 +55,7 @@ export class ResumeGate {
    * ahead of it may be reading them.
    */
   startBackfill(conversationId: string, afterSeq: number): number {
-    const from = this.delivered.get(conversationId)?.seqs.heldThrough(afterSeq) ?? afterSeq;
+    const from = this.delivered.get(conversationId)?.heldThrough(afterSeq) ?? afterSeq;
     this.reading.set(conversationId, from);
     return from;
   }
@@ -74,7 +68,7 @@ export class ResumeGate {
   admitBackfill(conversationId: string, seq: number): boolean {
     const readThrough = this.reading.get(conversationId);
     if (readThrough !== undefined && seq > readThrough) {
-      if (seq > readThrough + 1) this.sentOf(conversationId).seqs.addRange(readThrough + 1, seq - 1);
+      if (seq > readThrough + 1) this.sentOf(conversationId).addRange(readThrough + 1, seq - 1);
       this.reading.set(conversationId, seq);
     }
     return this.claim(conversationId, seq);
@@ -89,26 +83,25 @@ export class ResumeGate {
     return hold.frames.sort((a, b) => a.seq - b.seq).flatMap(({ seq, frame }) => (this.claim(conversationId, seq) ? [frame] : []));
   }
 
-  /** The newest seq of the conversation sent to the connection (never one only read past: not the caller's to know), if any. */
+  /**
+   * The newest seq of the conversation sent to the connection, if any: never one a backfill only
+   * read past (not the caller's to know), as those are counted only below a seq it sent.
+   */
   newestSent(conversationId: string): number | undefined {
-    const newest = this.delivered.get(conversationId)?.newest ?? 0;
-    return newest > 0 ? newest : undefined;
+    return this.delivered.get(conversationId)?.highest();
   }
 
   private claim(conversationId: string, seq: number): boolean {
-    const sent = this.sentOf(conversationId);
-    if (!sent.seqs.add(seq)) return false;
-    sent.newest = Math.max(sent.newest, seq);
-    return true;
+    return this.sentOf(conversationId).add(seq);
   }
 
-  private sentOf(conversationId: string): Sent {
+  private sentOf(conversationId: string): SeqRanges {
     let sent = this.delivered.get(conversationId);
     if (!sent) {
       // First seen longest ago, not least recently active: keeping that order cost a map delete
       // and insert per frame on every socket.
       if (this.delivered.size >= CONVERSATIONS) this.delivered.delete(this.delivered.keys().next().value!);
-      sent = { seqs: new SeqRanges(RANGES_PER_CONVERSATION), newest: 0 };
+      sent = new SeqRanges(RANGES_PER_CONVERSATION);
       this.delivered.set(conversationId, sent);
     }
     return sent;

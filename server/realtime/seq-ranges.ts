@@ -41,6 +41,11 @@ export class SeqRanges {
     this.forgetPastMax();
   }
 
+  /** The highest seq in the set, if any. */
+  highest(): number | undefined {
+    return this.bounds.at(-1);
+  }
+
   /** The highest seq up to which every seq after `after` is in the set; `after` itself when the next one is not. */
   heldThrough(after: number): number {
     const b = this.bounds;

@@ -227,7 +227,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
    * The connect URL's resumes as frames: one per conversation (the last given), at most
    * MAX_CONNECT_RESUMES, each charged to the socket's and the IP's frame budgets as a resume frame
    * is. What is not taken is told in `error` frames once the socket is open; the socket stays. A
- * resume taken that then fails (a conversation not the caller's) is told with `ref` `query.resume.<index>`.
+   * resume taken that then fails (a conversation not the caller's) is told with `ref` `query.resume.<index>`.
    */
   const urlResumes = (conn: Connection, ip: string, given: string[]): { frames: ClientFrame[]; refusals: AppError[] } => {
     const refusals: AppError[] = [];

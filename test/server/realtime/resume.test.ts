@@ -80,7 +80,7 @@ describe('ResumeGate', () => {
 });
 
 describe('ResumeGate#newestSent', () => {
-  it('is the newest seq sent, live or backfilled, never one a backfill only read past', () => {
+  it('is the newest seq sent, live or backfilled', () => {
     const gate = new ResumeGate();
     expect(gate.newestSent('c')).toBeUndefined();
     gate.begin('c');
