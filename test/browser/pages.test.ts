@@ -610,13 +610,39 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await lit()).toEqual([true, true, true, true, true]);
   });
 
+  it('keeps what the agent is typing in the side panel, and their focus, while the conversation changes', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Please escalate me');
+    await openInInbox(agent, id);
+    const reason = agent.locator('input[name="escalationReason"]');
+    await reason.fill('Wants a refund of');
+    await reason.focus();
+    // Its priority is raised elsewhere (another tab, the backend): the panel is drawn again with it.
+    const patched = await fetch(`${app.url}/v1/conversations/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ priority: 'urgent' }),
+    });
+    expect(patched.status).toBe(200);
+    await expect.poll(() => agent.locator('select[name="conversationPriority"]').inputValue()).toBe('urgent');
+    expect(await reason.inputValue()).toBe('Wants a refund of');
+    expect(await reason.evaluate((input) => input === document.activeElement)).toBe(true);
+  });
+
   it('says what is wrong with what the agent entered when the server refuses it', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Tag me');
     await openInInbox(agent, id);
-    await agent.locator('input[name="newTag"]').fill('a-tag-far-too-long-to-be-one-'.repeat(3));
-    await agent.locator('input[name="newTag"]').press('Enter');
+    const newTag = agent.locator('input[name="newTag"]');
+    await newTag.fill('a-tag-far-too-long-to-be-one-'.repeat(3));
+    await newTag.press('Enter');
     await agent.locator('.toast').filter({ hasText: /<=50 characters/ }).waitFor();
+    // What was refused stays, to be put right; what is taken goes (it shows among the tags).
+    expect(await newTag.inputValue()).toBe('a-tag-far-too-long-to-be-one-'.repeat(3));
+    await newTag.fill('billing');
+    await newTag.press('Enter');
+    await agent.locator('.controls .tag').filter({ hasText: 'billing' }).waitFor();
+    expect(await newTag.inputValue()).toBe('');
   });
 
   it('keeps what the agent opened and selected in a timeline while the visitor types and writes', async () => {
@@ -721,11 +747,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const label = (time: Locator, withDay: boolean) =>
       time.evaluate((el, day) => new Intl.DateTimeFormat(undefined, { ...(day ? { month: 'short', day: 'numeric' } : {}), hour: '2-digit', minute: '2-digit' }).format(new Date(el.getAttribute('datetime') ?? '')), withDay);
     for (const time of times) expect(await time.textContent()).toBe(await label(time, false));
-    // The team pauses the assistant for an hour: the inbox tells until when, in its timeline and its controls.
+    // The team pauses the assistant for a day: the inbox tells until when (tomorrow), in its timeline, its list and its controls.
     const paused = await fetch(`${app.url}/v1/conversations/${encodeURIComponent(id)}/ai/pause`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ minutes: 60 }),
+      body: JSON.stringify({ minutes: 24 * 60 }),
     });
     expect(paused.status).toBe(200);
     const until = ((await paused.json()) as { conversation: { aiPausedUntil: string } }).conversation.aiPausedUntil;
@@ -733,8 +759,14 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const aiState = agentPage.locator('[data-testid="ai-state"]');
     const untilLabel = (withDay: boolean) =>
       agentPage.evaluate(([iso, day]) => new Intl.DateTimeFormat(undefined, { ...(day ? { month: 'short', day: 'numeric' } : {}), hour: '2-digit', minute: '2-digit' }).format(new Date(iso)), [until, withDay] as const);
-    await expect.poll(() => pauseEvent.textContent()).toBe(`AI assistant paused until ${await untilLabel(false)}`);
-    expect(await aiState.textContent()).toBe(`The AI assistant is paused until ${await untilLabel(false)}.`);
+    await expect.poll(() => pauseEvent.textContent()).toBe(`AI assistant paused until ${await untilLabel(true)}`);
+    await expect.poll(() => aiState.textContent()).toBe(`The AI assistant is paused until ${await untilLabel(true)}.`);
+    const preview = agentPage.locator(`[data-conversation-id="${id}"]`).filter({ hasText: 'paused until' });
+    await expect.poll(() => preview.textContent()).toContain(`AI assistant paused until ${await untilLabel(true)}`);
+    // Something to type in the controls, which a new day must not take away.
+    const reason = agentPage.locator('input[name="escalationReason"]');
+    await reason.fill('Typed before midnight');
+    await reason.focus();
 
     // Nothing more happens in the conversation; the next day comes.
     const midnight = new Date(Date.parse(written ?? ''));
@@ -742,10 +774,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     for (const page of [visitor, agentPage]) await page.clock.fastForward(midnight.getTime() - Date.parse(written ?? '') - 30_000);
     for (const page of [visitor, agentPage]) await page.clock.runFor(30_000);
     for (const time of times) await expect.poll(() => time.textContent()).toBe(await label(time, true));
-    // A moment told in words gains its day too: "until 02:56" after midnight would read as a time to
-    // come. And the pause is over now: the controls say so, not "paused until" a time gone by.
-    await expect.poll(() => pauseEvent.textContent()).toBe(`AI assistant paused until ${await untilLabel(true)}`);
-    expect(await aiState.textContent()).toBe('The AI assistant is answering.');
+    // Moments told in words are told as of the new day: tomorrow's time is today's now, without its day.
+    await expect.poll(() => pauseEvent.textContent()).toBe(`AI assistant paused until ${await untilLabel(false)}`);
+    expect(await aiState.textContent()).toBe(`The AI assistant is paused until ${await untilLabel(false)}.`);
+    await expect.poll(() => preview.textContent()).toContain(`AI assistant paused until ${await untilLabel(false)}`);
+    expect(await reason.inputValue()).toBe('Typed before midnight');
+    expect(await reason.evaluate((input) => input === document.activeElement)).toBe(true);
     await inbox.close();
   });
 
@@ -978,6 +1012,34 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await writeAsAgent(id, 'Something new');
     await timeline.locator('.tl-message').filter({ hasText: 'Something new' }).waitFor();
     expect(await itemsAddedSince(visitor)).toEqual([{ seq: expect.any(Number), live: 'polite', busy: false }]);
+  });
+
+  it('has a screen reader read out an item that arrives while the log is not live (older items being drawn above), once it is live again', async () => {
+    const visitor = await newVisitor();
+    const id = await longConversation(visitor, 120);
+    await noteItemsAdded(visitor.context());
+    await visitor.clock.install();
+    const framesReceived: string[] = [];
+    visitor.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => framesReceived.push(String(payload))));
+    const timeline = await reopenInWidget(visitor, id);
+    await expect.poll(() => timeline.getAttribute('aria-live')).toBe('polite');
+    const firstSeq = Number(await timeline.locator('[data-seq]').first().getAttribute('data-seq'));
+    // Frames stop: the log stays not live after older items are drawn above, until they come again.
+    await visitor.clock.pauseAt((await visitor.evaluate(() => Date.now())) + 1_000);
+    await itemsAddedSince(visitor);
+    await timeline.evaluate((el) => (el.scrollTop = 0));
+    await timeline.locator('.tl-message').filter({ hasText: 'The very first words' }).waitFor();
+    expect(await timeline.getAttribute('aria-live')).toBe('off');
+    await writeAsAgent(id, 'Arrived meanwhile');
+    // It waits, out of the log, for the log to be live again (drawn now, it would never be read out).
+    const arrived = timeline.locator('.tl-message').filter({ hasText: 'Arrived meanwhile' });
+    await expect.poll(() => framesReceived.some((frame) => frame.includes('Arrived meanwhile'))).toBe(true);
+    await visitor.evaluate(() => 0); // The page has handled the frame by the time it runs this.
+    expect((await itemsAddedSince(visitor)).filter((added) => added.seq > firstSeq)).toEqual([]);
+    expect(await arrived.count()).toBe(0);
+    await visitor.clock.runFor(100);
+    await arrived.waitFor();
+    expect(await itemsAddedSince(visitor)).toEqual([{ seq: Number(await arrived.getAttribute('data-seq')), live: 'polite', busy: false }]);
   });
 
   it('has a screen reader read out what arrives in a conversation once open, not the items it opens with, in the widget and the inbox', async () => {

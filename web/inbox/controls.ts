@@ -1,7 +1,7 @@
 /** The side panel of an open conversation: the AI's state, people, priority, tags and lifecycle buttons. */
 import { PRIORITIES, type Priority } from '../../domain/conversation';
 import { h } from '../shared/dom';
-import { formatTime } from '../shared/format';
+import { timeLabel } from '../shared/format';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
 import { aiStateOf } from './ai-state';
 import { humanInCharge } from './filters';
@@ -36,12 +36,13 @@ function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
   const reason = h('input', { type: 'text', name: 'escalationReason', placeholder: 'Reason', value: 'Needs a person' });
   const text = {
     answering: 'The AI assistant is answering.',
-    paused: state.kind === 'paused' ? `The AI assistant is paused until ${formatTime(state.until)}.` : '',
+    // A <time> the pages keep current (keepTimesCurrent): it gains its day after midnight.
+    paused: state.kind === 'paused' ? ['The AI assistant is paused until ', timeLabel(state.until, 'ai-state-until'), '.'] : '',
     handed_off: humanInCharge(c) ? 'Handed off: a person is handling it.' : 'Handed off: waiting for a person.',
   }[state.kind];
   return section(
     'AI assistant',
-    h('p', { class: `ai-state ai-state-${state.kind}`, data: { testid: 'ai-state' } }, text),
+    h('p', { class: `ai-state ai-state-${state.kind}`, data: { testid: 'ai-state' } }, ...[text].flat()),
     state.kind !== 'handed_off' &&
       h(
         'form',
@@ -102,7 +103,15 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
     ),
     h(
       'form',
-      { class: 'inline-form', on: onSubmit(() => input.value.trim() && actions.addTag(input.value.trim())) },
+      {
+        class: 'inline-form',
+        // Sent, it is no longer typing the panel keeps when drawn again (mountKeepingEdits): the panel
+        // the answer draws has an empty field. Refused, it stays here to be put right.
+        on: onSubmit(() => {
+          input.defaultValue = input.value;
+          if (input.value.trim()) actions.addTag(input.value.trim());
+        }),
+      },
       input,
       h('button', { type: 'submit', class: 'btn' }, 'Add'),
     ),

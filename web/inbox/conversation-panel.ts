@@ -3,7 +3,7 @@
  * included, styled apart), the composer with its note switch, and the controls beside it.
  */
 import { createComposer } from '../shared/composer';
-import { h, mount } from '../shared/dom';
+import { h, mount, mountKeepingEdits } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
 import type { Outbox } from '../shared/outbox';
 import { TimelineView } from '../shared/timeline-view';
@@ -49,7 +49,8 @@ export class ConversationPanel {
       h('div', { class: 'panel-title' }, h('h2', {}, conversationTitle(c)), h('div', { class: 'panel-pills' }, ...statePills(c), ...c.tags.map((t) => h('span', { class: 'pill pill-muted' }, `#${t}`)))),
       h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'noopener' }, 'Audit trail'),
     );
-    mount(this.controls, renderControls(c, team, this.options.me, this.options.actions));
+    // Drawn again on every change of the conversation: what the agent was typing there stays.
+    mountKeepingEdits(this.controls, renderControls(c, team, this.options.me, this.options.actions));
   }
 
   renderTimeline(items: readonly TimelineItem[], typists: readonly string[]): void {

@@ -98,9 +98,10 @@ export class Inbox {
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.socket.start();
-    // The list's ages and the open timeline's times; a new day redraws what tells a moment in words.
+    // The list's ages and the open timeline's times; a new day redraws what tells a moment in words
+    // (an AI pause's event, in the timeline and as a list preview).
     keepTimesCurrent(this.root, () => {
-      this.renderConversation();
+      this.renderList();
       this.renderTimeline();
     });
     await this.loadTeam();

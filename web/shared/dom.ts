@@ -44,3 +44,27 @@ export function mountKeepingFocus(parent: Element, ...children: Child[]): void {
   // Without scrolling: a reader who clicked a row (which focuses it) and scrolled on is not pulled back to it by every frame.
   if (key !== undefined) parent.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
 }
+
+/**
+ * Replaces a form's children as `mount` does, keeping what the user was doing in it: the text typed
+ * into each named text field (one whose value is not the value it was drawn with) goes into the
+ * new field of that name, and focus, with the text selection, goes back to the field of the name
+ * it was on. So a panel drawn again as the conversation changes does not wipe a half-typed reason.
+ */
+export function mountKeepingEdits(parent: Element, ...children: Child[]): void {
+  const typed = new Map<string, string>();
+  for (const field of parent.querySelectorAll<HTMLInputElement>('input[type="text"][name]')) if (field.value !== field.defaultValue) typed.set(field.name, field.value);
+  const focused = document.activeElement;
+  const focusedName = focused instanceof HTMLElement && parent.contains(focused) ? focused.getAttribute('name') : null;
+  const selection = focused instanceof HTMLInputElement ? { start: focused.selectionStart, end: focused.selectionEnd } : undefined;
+  mount(parent, ...children);
+  const named = (name: string) => parent.querySelector<HTMLElement>(`[name="${CSS.escape(name)}"]`);
+  for (const [name, value] of typed) {
+    const field = named(name);
+    if (field instanceof HTMLInputElement) field.value = value;
+  }
+  const refocus = focusedName === null ? null : named(focusedName);
+  if (!refocus) return;
+  refocus.focus({ preventScroll: true });
+  if (refocus instanceof HTMLInputElement && selection) refocus.setSelectionRange(selection.start, selection.end);
+}

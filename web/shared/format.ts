@@ -46,10 +46,10 @@ function showText(element: HTMLElement, text: string): void {
  * Keeps the moments shown under `root` current every `TIMES_REFRESH_MS`, also when nothing
  * happens: each element with `data-age-of` (an ISO time) shows that time's age again, so a quiet
  * list does not say "now" for an hour, and each with `data-time-of` shows that time again, so one
- * written before midnight gets its day once the next day has come. Moments told within sentences
- * ("paused until 14:00") are the page's to draw again: `onNewDay` says when the day has changed.
+ * written before midnight gets its day once the next day has come. Moments told within text drawn
+ * as one (an event's sentence, a list preview) are the page's to draw again: `onNewDay` says when.
  */
-export function keepTimesCurrent(root: ParentNode, onNewDay: () => void): void {
+export function keepTimesCurrent(root: ParentNode, onNewDay?: () => void): void {
   let today = new Date();
   setInterval(() => {
     const now = new Date();
@@ -57,7 +57,7 @@ export function keepTimesCurrent(root: ParentNode, onNewDay: () => void): void {
     for (const element of root.querySelectorAll<HTMLElement>('[data-time-of]')) showText(element, formatTime(element.dataset.timeOf ?? '', now));
     if (sameDay(today, now)) return;
     today = now;
-    onNewDay();
+    onNewDay?.();
   }, TIMES_REFRESH_MS);
 }
 

@@ -49,6 +49,11 @@ export class TimelineView {
   readonly element: HTMLElement;
   /** Counts the drawings made `quietly`: the last one ends the quiet. */
   private quietDrawings = 0;
+  /** Whether the log is live now (`quietly`). */
+  private live = false;
+  /** Items arrived while the log was not live: drawn once it is, from the latest drawing asked for. */
+  private arrivalsWait = false;
+  private latest: { items: readonly TimelineItem[]; footer?: Node } = { items: [] };
 
   /** `loadOlder` reads the items before the first one held, if any, and has the page draw them; it rejects when the read failed. */
   constructor(
@@ -74,6 +79,18 @@ export class TimelineView {
   }
 
   render(items: readonly TimelineItem[], footer?: Node): void {
+    this.latest = { items, footer };
+    const lastDrawn = this.order.at(-1)?.item.seq ?? 0;
+    if (!this.isOpen || (items.at(-1)?.seq ?? 0) <= lastDrawn) return void this.draw(items, footer);
+    // Items arrive. Added to a log that is not live, they would never be read out: the items drawn
+    // before go first (quietly, if they changed), and the arrivals once the log is live again.
+    const wentQuiet = this.draw(items.filter((item) => item.seq <= lastDrawn), footer);
+    if (wentQuiet || !this.live) this.arrivalsWait = true;
+    else this.draw(items, footer);
+  }
+
+  /** Draws `items`; true when that drew items up to the newest drawn before (no news), quietly. */
+  private draw(items: readonly TimelineItem[], footer: Node | undefined): boolean {
     const pinned = this.atEnd();
     const lastDrawn = this.order.at(-1)?.item.seq ?? 0;
     const { drawings, drawn } = this.drawings.update(items);
@@ -94,6 +111,7 @@ export class TimelineView {
     else this.showNewBelow(this.newBelow + arrived);
     if (anchor) this.list.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
     this.loadOlderNearStart(); // Also a timeline too short to scroll.
+    return noNews;
   }
 
   /**
@@ -142,11 +160,18 @@ export class TimelineView {
   private quietly(): void {
     const drawing = ++this.quietDrawings;
     this.showLive(false);
-    const end = () => drawing === this.quietDrawings && this.isOpen && this.showLive(true);
+    const end = () => {
+      if (drawing !== this.quietDrawings || !this.isOpen) return;
+      this.showLive(true);
+      if (!this.arrivalsWait) return;
+      this.arrivalsWait = false;
+      this.render(this.latest.items, this.latest.footer);
+    };
     requestAnimationFrame(() => requestAnimationFrame(end));
   }
 
   private showLive(live: boolean): void {
+    this.live = live;
     this.list.setAttribute('aria-live', live ? 'polite' : 'off');
     if (live) this.list.removeAttribute('aria-busy');
     else this.list.setAttribute('aria-busy', 'true');

@@ -86,7 +86,7 @@ export class SupportWidget {
     host.append(h('div', { class: 'sw-root' }, this.panel, this.launcher.element));
     document.addEventListener('visibilitychange', () => this.markSeenIfReading());
     this.socket.start();
-    keepTimesCurrent(this.body, () => this.renderChat());
+    keepTimesCurrent(this.body); // Visitors are told no moment within a sentence (an AI pause is the team's).
     await this.refreshConversations();
   }
 
