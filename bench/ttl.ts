@@ -64,7 +64,7 @@ async function storeThread(dataDir: string): Promise<object> {
     if (measuring) setImmediate(turn);
   };
   const started = performance.now();
-  const monitor = startTtlMonitor(engine, 1);
+  const monitor = startTtlMonitor(engine, { intervalMs: 1 });
   setImmediate(turn);
   while (collection.docs.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   const clearedMs = Math.round(performance.now() - started);
