@@ -3,7 +3,10 @@
  * downtime, or a burst of ephemeral events) in a store on disk, deleted by one pass.
  * - storeThread: the engine and its monitor run in this thread, with nothing else to do; a
  *   setImmediate loop measures the longest time the thread went without a turn of its event loop
- *   (what a command arriving then would wait for), and how long the backlog took to clear.
+ *   (what a command arriving then would wait for), and how long the backlog took to clear. Its log
+ *   syncs are part of that; storeThreadInMemory is the same without a log (EMBEDDED_MONGO_MEMORY),
+ *   so what is left is the deleting itself (and garbage collection). Both also time each slice's
+ *   deleting (from its first statement until it is written).
  * - driver: the server as the product runs it (its own thread, the driver talking to it over its
  *   socket, a change stream watching the collection for inserts as the product's does); a ping is
  *   sent again as soon as the last one is answered, from before the pass until it ends.
@@ -27,15 +30,31 @@ const INSERT_BATCH = 5_000;
 const BASELINE_PINGS = 2_000;
 const TTL_INDEX: IndexSpec = { name: 'expireAt_ttl', key: { expireAt: -1 }, expireAfterSeconds: 0 };
 
+/** As the product's (activities/store/documents.ts EphemeralDoc). */
 interface Ephemeral {
   _id: string;
+  websiteId: string;
   conversationId: string;
-  kind: string;
+  visibility: 'public';
+  type: string;
+  payload: Record<string, unknown>;
+  origin: string;
+  createdAt: string;
   expireAt: Date;
 }
 
-/** An ephemeral event (typing, seen), a minute past its expiry. */
-const ephemeral = (n: number, expireAt: Date): Ephemeral => ({ _id: `evt_${n}`, conversationId: `conv_${n % 1_000}`, kind: 'typing', expireAt });
+/** A typing event, a minute past its expiry. */
+const ephemeral = (n: number, expireAt: Date): Ephemeral => ({
+  _id: `evt_${n}`,
+  websiteId: 'web_bench',
+  conversationId: `conv_${n % 1_000}`,
+  visibility: 'public',
+  type: 'conversationTyping',
+  payload: { actorType: 'visitor', actorId: `vis_${n % 1_000}`, isTyping: true },
+  origin: 'instance_bench',
+  createdAt: new Date(expireAt.getTime() - 60_000).toISOString(),
+  expireAt,
+});
 
 function summary(times: number[]): { samples: number; p50: number; p99: number; max: number } {
   const sorted = [...times].sort((a, b) => a - b);
@@ -43,10 +62,10 @@ function summary(times: number[]): { samples: number; p50: number; p99: number; 
   return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
 }
 
-/** The engine alone in this thread: the longest the thread was held between two event-loop turns during the pass. */
-async function storeThread(dataDir: string): Promise<object> {
+/** The engine alone in this thread (its log in `dataDir`, or none): how long the thread was held between two event-loop turns during the pass. */
+async function storeThread(dataDir: string | undefined): Promise<object> {
   const engine = new Engine(new MemoryJournal());
-  engine.attachJournal(new FileJournal(dataDir, (record) => engine.applyRecord(record)));
+  if (dataDir) engine.attachJournal(new FileJournal(dataDir, (record) => engine.applyRecord(record)));
   const setup = engine.newContext();
   const collection = engine.ensureCollection(setup, 'bench', 'ephemeral');
   const expireAt = new Date(Date.now() - 60_000);
@@ -63,6 +82,20 @@ async function storeThread(dataDir: string): Promise<object> {
     last = now;
     if (measuring) setImmediate(turn);
   };
+  // A slice's deleting: from its first statement until it is written (the monitor's own share of a turn).
+  const slices: number[] = [];
+  let sliceStarted: number | undefined;
+  const statement = engine.statement.bind(engine);
+  engine.statement = (ctx, run) => {
+    sliceStarted ??= performance.now();
+    return statement(ctx, run);
+  };
+  const finish = engine.finish.bind(engine);
+  engine.finish = (ctx) => {
+    if (sliceStarted !== undefined) slices.push(performance.now() - sliceStarted);
+    sliceStarted = undefined;
+    return finish(ctx);
+  };
   const started = performance.now();
   const monitor = startTtlMonitor(engine, { intervalMs: 1 });
   setImmediate(turn);
@@ -71,7 +104,7 @@ async function storeThread(dataDir: string): Promise<object> {
   measuring = false;
   await monitor.stop();
   engine.close();
-  return { backlogClearedMs: clearedMs, msBetweenTurns: summary(turns) };
+  return { backlogClearedMs: clearedMs, msBetweenTurns: summary(turns), msDeletingPerSlice: summary(slices) };
 }
 
 async function ping(db: Db): Promise<number> {
@@ -141,6 +174,7 @@ export async function benchTtl(): Promise<object> {
     return {
       expired: EXPIRED,
       storeThread: await storeThread(await dataDir()),
+      storeThreadInMemory: await storeThread(undefined),
       driver: await driver(await dataDir(), false),
       driverWatchingDeletions: await driver(await dataDir(), true),
     };
