@@ -57,7 +57,7 @@ export async function hostEmbeddedMongo(options: HostOptions): Promise<Host> {
     });
     throw error;
   }
-  const ttlMonitor = startTtlMonitor(engine, options.ttlMonitorIntervalMs ?? TTL_MONITOR_INTERVAL_MS, options.logger);
+  const ttlMonitor = startTtlMonitor(engine, { intervalMs: options.ttlMonitorIntervalMs ?? TTL_MONITOR_INTERVAL_MS, logger: options.logger });
   const uri = socketUri(place.path);
   options.logger?.info({ uri, socketPath: place.path, dataDir: options.memory ? null : options.dataDir, startupMs: Date.now() - started }, 'embedded mongo listening');
   return {

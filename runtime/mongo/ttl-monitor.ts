@@ -14,30 +14,56 @@ import type { Logger } from './server';
 export const TTL_MONITOR_INTERVAL_MS = 60_000;
 
 /**
- * Documents deleted per write: a batch is one journal sync, and the thread answers commands between
- * batches, so a collection with many expired documents does not hold the server up.
+ * A pass deletes in slices: each is one write (one journal sync, one publication to change
+ * streams) of at most this many documents, and at most TTL_SLICE_MS of deleting; the thread then
+ * answers the commands waiting before the next slice. As MongoDB's TTL deletes yield to other
+ * operations, a backlog (after a downtime, or a burst of ephemeral events) never holds the store's
+ * thread, which every read and write of the product waits on, for longer than one slice.
  */
-export const TTL_BATCH = 500;
+export const TTL_SLICE_DOCS = 500;
+/** A slice on a busy machine (or in a collection with many indexes) ends by this time instead. */
+export const TTL_SLICE_MS = 2;
+/** Deletions between two looks at the clock: some 0.1 ms of work. */
+export const TTL_STEP_DOCS = 50;
+
+export interface TtlMonitorOptions {
+  intervalMs: number;
+  logger?: Logger;
+  /** Milliseconds, for a slice's time (tests step it). */
+  clock?: () => number;
+}
 
 export interface TtlMonitor {
-  /** Stops waking, and waits for a pass under way to end (it ends after its current batch). */
+  /** Stops waking, and waits for a pass under way to end (it ends after its current slice). */
   stop(): Promise<void>;
 }
 
-export function startTtlMonitor(engine: Engine, intervalMs: number, logger?: Logger): TtlMonitor {
+export function startTtlMonitor(engine: Engine, { intervalMs, logger, clock = () => performance.now() }: TtlMonitorOptions): TtlMonitor {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let pass = Promise.resolve();
 
-  /** Deletes an index's expired documents, a batch at a time, while the index (and the server) stand. */
+  /** Deletes an index's expired documents, a slice at a time, while the index (and the server) stand. */
   async function expire(collection: Collection, index: Index, now: number): Promise<void> {
     const filter = { [index.fields[0]!]: { $lt: new Date(now - index.spec.expireAfterSeconds! * 1_000) } };
     const standing = () => !stopped && engine.collection(collection.db, collection.name) === collection && collection.indexes.get(index.name) === index;
     while (standing()) {
       const write = engine.newContext();
-      const deleted = await engine.statement(write, () => deleteStatement(engine, write, collection.db, collection.name, filter, TTL_BATCH));
-      await engine.finish(write);
-      if (deleted < TTL_BATCH) return;
+      const started = clock();
+      let deleted = 0;
+      let more: boolean;
+      try {
+        do {
+          const step = Math.min(TTL_STEP_DOCS, TTL_SLICE_DOCS - deleted);
+          const stepDeleted = await engine.statement(write, () => deleteStatement(engine, write, collection.db, collection.name, filter, step));
+          deleted += stepDeleted;
+          more = stepDeleted === step;
+        } while (more && deleted < TTL_SLICE_DOCS && clock() - started < TTL_SLICE_MS);
+      } finally {
+        // Also when a step gave up on a transaction's lock: the steps before it are made, so they are journaled and published.
+        await engine.finish(write);
+      }
+      if (!more) return;
       await nextTurn();
     }
   }

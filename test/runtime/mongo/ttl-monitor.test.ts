@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Long, type Document } from 'bson';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type ChangeStreamDeleteDocument } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo } from '../../../runtime/mongo';
+import { CursorRegistry } from '../../../runtime/mongo/cursors';
 import { Engine } from '../../../runtime/mongo/engine';
 import type { Journal } from '../../../runtime/mongo/persistence';
-import { startTtlMonitor, TTL_BATCH, type TtlMonitor } from '../../../runtime/mongo/ttl-monitor';
+import { WireServer } from '../../../runtime/mongo/server';
+import { socketUri } from '../../../runtime/mongo/socket-place';
+import { startTtlMonitor, TTL_SLICE_DOCS, TTL_SLICE_MS, TTL_STEP_DOCS, type TtlMonitor } from '../../../runtime/mongo/ttl-monitor';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
 const INTERVAL_MS = 100;
@@ -56,7 +59,7 @@ describe('EmbeddedMongo', () => {
       await expect.poll(async () => idsOf(await c.find().toArray())).toEqual(['half-an-hour']);
     });
 
-    it('deletes more expired documents than one batch holds, and index lookups then find none of them', async () => {
+    it('deletes more expired documents than one slice holds, and index lookups then find none of them', async () => {
       const c = h.db.collection<AnyDoc>('many');
       await c.createIndex({ expireAt: 1 }, { expireAfterSeconds: 0 });
       await c.createIndex({ group: 1 });
@@ -112,49 +115,157 @@ describe('EmbeddedMongo', () => {
   });
 });
 
+/** A clock on which each slice's time is spent as soon as it is read again: every slice is one step of deletions. */
+function slowClock(): () => number {
+  let now = 0;
+  return () => (now += TTL_SLICE_MS);
+}
+
+/** A journal that hands each write's records (but none of a pass that found nothing) to `onAppend` once `watching()`, keeping nothing. */
+function watchedJournal(watching: () => boolean, onAppend: (records: Document[]) => void): Journal {
+  return {
+    logBytes: 0,
+    append: async (records) => {
+      if (watching() && records.length > 0) onAppend(records);
+    },
+    checkFailure: () => undefined,
+    compact: () => {},
+    close: () => {},
+  };
+}
+
+/** Gives the engine `count` documents expired a second ago, in ttl.big under a TTL index; returns that collection. */
+async function expiredDocs(engine: Engine, count: number) {
+  const setup = engine.newContext();
+  const collection = engine.ensureCollection(setup, 'ttl', 'big');
+  engine.createIndex(setup, collection, { name: 'expireAt_1', key: { expireAt: 1 }, expireAfterSeconds: 0 });
+  for (let i = 0; i < count; i++) engine.insert(setup, collection, { _id: i, expireAt: ago(1_000) });
+  await engine.finish(setup);
+  return collection;
+}
+
 describe('startTtlMonitor', () => {
-  it('writes at most a batch of deletions at a time, and a stop ends its pass after the batch under way', async () => {
+  it('writes at most a slice of deletions at a time, and a stop ends its pass after the slice under way', async () => {
     const written: Document[][] = [];
     let stopped: Promise<void> | undefined;
-    const journal: Journal = {
-      logBytes: 0,
-      append: async (records) => {
-        if (!monitor) return; // the setup's inserts
-        written.push(records);
-        // The server starts to close while the first batch is written.
-        stopped ??= monitor.stop();
-      },
-      checkFailure: () => undefined,
-      compact: () => {},
-      close: () => {},
-    };
     let monitor: TtlMonitor | undefined;
-    const engine = new Engine(journal);
-    const setup = engine.newContext();
-    const collection = engine.ensureCollection(setup, 'ttl', 'big');
-    engine.createIndex(setup, collection, { name: 'expireAt_1', key: { expireAt: 1 }, expireAfterSeconds: 0 });
-    for (let i = 0; i < 3 * TTL_BATCH; i++) engine.insert(setup, collection, { _id: i, expireAt: ago(1_000) });
-    await engine.finish(setup);
+    const engine = new Engine(
+      watchedJournal(
+        () => monitor !== undefined,
+        (records) => {
+          written.push(records);
+          // The server starts to close while the first slice is written.
+          stopped ??= monitor!.stop();
+        },
+      ),
+    );
+    const collection = await expiredDocs(engine, 3 * TTL_SLICE_DOCS);
 
-    monitor = startTtlMonitor(engine, 1);
+    // A clock that stands still: the slices end at their count.
+    monitor = startTtlMonitor(engine, { intervalMs: 1, clock: () => 0 });
     await expect.poll(() => stopped !== undefined).toBe(true);
     await stopped;
     expect(written).toHaveLength(1);
-    expect(written[0]).toHaveLength(TTL_BATCH);
+    expect(written[0]).toHaveLength(TTL_SLICE_DOCS);
     expect(written[0]!.every((record) => record.op === 'del')).toBe(true);
-    expect(collection.docs.size).toBe(2 * TTL_BATCH);
+    expect(collection.docs.size).toBe(2 * TTL_SLICE_DOCS);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(written).toHaveLength(1);
   });
 
+  it('ends a slice once its time is spent, fewer documents than a slice holds, and lets waiting work run before the next', async () => {
+    const sliceSizes: number[] = [];
+    const leftWhenWaitingWorkRan: number[] = [];
+    let monitor: TtlMonitor | undefined;
+    const engine = new Engine(
+      watchedJournal(
+        () => monitor !== undefined,
+        (records) => {
+          sliceSizes.push(records.length);
+          // Work that arrives while this slice is written (a command) runs before the next slice.
+          setImmediate(() => leftWhenWaitingWorkRan.push(collection.docs.size));
+        },
+      ),
+    );
+    const collection = await expiredDocs(engine, TTL_SLICE_DOCS);
+
+    monitor = startTtlMonitor(engine, { intervalMs: 1, clock: slowClock() });
+    try {
+      await expect.poll(() => leftWhenWaitingWorkRan.length).toBe(TTL_SLICE_DOCS / TTL_STEP_DOCS);
+    } finally {
+      await monitor.stop();
+    }
+    expect(sliceSizes).toEqual(Array.from({ length: TTL_SLICE_DOCS / TTL_STEP_DOCS }, () => TTL_STEP_DOCS));
+    expect(leftWhenWaitingWorkRan).toEqual(Array.from({ length: TTL_SLICE_DOCS / TTL_STEP_DOCS }, (_, i) => TTL_SLICE_DOCS - (i + 1) * TTL_STEP_DOCS));
+  });
+
+  it('answers a command sent during a pass before the pass ends, deletes every expired document and tells change streams of each', async () => {
+    let firstSlice: (() => void) | undefined;
+    const engine = new Engine(watchedJournal(() => firstSlice !== undefined, () => firstSlice?.()));
+    const collection = await expiredDocs(engine, TTL_SLICE_DOCS);
+    const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-mongo-ttl-'));
+    tempDirs.push(socketDir);
+    const cursors = new CursorRegistry();
+    const server = new WireServer(engine, cursors);
+    await server.listen(path.join(socketDir, 'mongod.sock'));
+    const client = await new MongoClient(socketUri(path.join(socketDir, 'mongod.sock'))).connect();
+    let monitor: TtlMonitor | undefined;
+    try {
+      const db = client.db('ttl');
+      const stream = db.collection<AnyDoc>('big').watch<AnyDoc, ChangeStreamDeleteDocument<AnyDoc>>([{ $match: { operationType: 'delete' } }], { maxAwaitTimeMS: 200 });
+      await stream.tryNext(); // the stream's cursor is open: what follows is seen
+      const answered = new Promise<number>((resolve) => {
+        firstSlice = () => {
+          firstSlice = undefined;
+          void db.command({ ping: 1 }).then(() => resolve(collection.docs.size));
+        };
+      });
+
+      monitor = startTtlMonitor(engine, { intervalMs: 1, clock: slowClock() });
+      // Still expired documents left when the ping was answered: the pass let it through midway.
+      expect(await answered).toBeGreaterThan(0);
+      await expect.poll(() => db.collection('big').countDocuments()).toBe(0);
+      const deleted: unknown[] = [];
+      while (deleted.length < TTL_SLICE_DOCS) deleted.push((await stream.next()).documentKey._id);
+      expect(deleted.sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: TTL_SLICE_DOCS }, (_, i) => i));
+      await stream.close();
+    } finally {
+      await monitor?.stop();
+      await client.close();
+      await server.close();
+      cursors.dispose();
+    }
+  });
+
+  it('journals and tells change streams of the deletions a slice made before one of its steps failed', async () => {
+    const written: Document[][] = [];
+    let monitor: TtlMonitor | undefined;
+    const engine = new Engine(watchedJournal(() => monitor !== undefined, (records) => written.push(records)));
+    const collection = await expiredDocs(engine, TTL_SLICE_DOCS);
+    const seqBefore = engine.changeLog.latestSeq;
+    // The slice's second step gives up (as on a document a transaction held too long); the next slice goes on.
+    const statement = engine.statement.bind(engine);
+    let steps = 0;
+    engine.statement = async (ctx, run) => {
+      if (++steps === 2) throw new Error('write conflict');
+      return statement(ctx, run);
+    };
+    const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+    monitor = startTtlMonitor(engine, { intervalMs: 1, logger: logger as never, clock: () => 0 });
+    try {
+      await expect.poll(() => collection.docs.size).toBe(0);
+    } finally {
+      await monitor.stop();
+    }
+    expect(logger.warn).toHaveBeenCalledWith({ ns: 'ttl.big', index: 'expireAt_1', err: 'Error: write conflict' }, 'embedded mongo: TTL deletion failed');
+    expect(written.flat().map((record) => record.id).sort((a, b) => a - b)).toEqual(Array.from({ length: TTL_SLICE_DOCS }, (_, i) => i));
+    const deletions = [...engine.changeLog.after(seqBefore)].filter((change) => change.operationType === 'delete');
+    expect(deletions).toHaveLength(TTL_SLICE_DOCS);
+  });
+
   it('logs a pass that fails outside any deletion and deletes at the next one', async () => {
-    const journal: Journal = { logBytes: 0, append: async () => {}, checkFailure: () => undefined, compact: () => {}, close: () => {} };
-    const engine = new Engine(journal);
-    const setup = engine.newContext();
-    const collection = engine.ensureCollection(setup, 'ttl', 'listing');
-    engine.createIndex(setup, collection, { name: 'expireAt_1', key: { expireAt: 1 }, expireAfterSeconds: 0 });
-    engine.insert(setup, collection, { _id: 'expired', expireAt: ago(1_000) });
-    await engine.finish(setup);
+    const engine = new Engine(watchedJournal(() => false, () => {}));
+    const collection = await expiredDocs(engine, 1);
     const listing = engine.databaseNames.bind(engine);
     let failures = 1;
     engine.databaseNames = () => {
@@ -162,7 +273,7 @@ describe('startTtlMonitor', () => {
       return listing();
     };
     const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
-    const monitor = startTtlMonitor(engine, 1, logger as never);
+    const monitor = startTtlMonitor(engine, { intervalMs: 1, logger: logger as never });
     try {
       await expect.poll(() => collection.docs.size).toBe(0);
       expect(logger.error).toHaveBeenCalledWith({ err: 'Error: listing failed' }, 'embedded mongo: TTL pass failed');
