@@ -152,6 +152,9 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().trim().default('loopback').transform(readTrustProxy),
   RATE_LIMIT_VISITOR_PER_SECOND: rate(10),
   RATE_LIMIT_VISITOR_BURST: rate(30),
+  /** A visitor's range requests of a file it was served a range of lately (a media player buffering and seeking), before its own bucket. */
+  RATE_LIMIT_VISITOR_RANGES_PER_SECOND: rate(10),
+  RATE_LIMIT_VISITOR_RANGES_BURST: rate(100),
   /** Conversations a visitor, and the visitors of one IP together, may open in an hour (each a workflow that runs for days). */
   RATE_LIMIT_VISITOR_CONVERSATIONS_PER_HOUR: hourly(30),
   RATE_LIMIT_IP_CONVERSATIONS_PER_HOUR: hourly(600),
@@ -200,6 +203,7 @@ export interface AppConfig {
     ipRate: RateConfig;
     trustProxy: TrustProxy;
     visitorRate: RateConfig;
+    visitorRangeRate: RateConfig;
     /** New conversations opened by visitors, per visitor and per IP. */
     conversationRate: { visitor: RateConfig; ip: RateConfig };
     ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig; maxSocketsPerVisitor: number };
@@ -252,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ipRate: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
       trustProxy: e.TRUST_PROXY,
       visitorRate: { perSecond: e.RATE_LIMIT_VISITOR_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_BURST },
+      visitorRangeRate: { perSecond: e.RATE_LIMIT_VISITOR_RANGES_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_RANGES_BURST },
       conversationRate: { visitor: perHour(e.RATE_LIMIT_VISITOR_CONVERSATIONS_PER_HOUR), ip: perHour(e.RATE_LIMIT_IP_CONVERSATIONS_PER_HOUR) },
       ws: {
         heartbeatMs: e.WS_HEARTBEAT_MS,

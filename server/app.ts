@@ -16,6 +16,7 @@ import { storeDirectory } from './directory';
 import { accessLog } from './middleware/access-log';
 import { authenticated } from './middleware/authenticate';
 import { allowOriginOfErrors, preflight } from './middleware/cors';
+import { downloadLimit } from './middleware/download-limit';
 import { errorHandler, noRoute } from './middleware/errors';
 import { answerMalformedRequests } from './malformed-requests';
 import { readJsonBody } from './middleware/json-body';
@@ -72,7 +73,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   // Shared with the sockets: their upgrades and frames cost the caller's IP as requests do.
   const ipBuckets = new TokenBuckets(deps.limits.ipRate);
   const realtime = new Realtime({ ...deps, directory, ipBuckets });
-  const visitorLimit = visitorRateLimit(new TokenBuckets(deps.limits.visitorRate));
+  const visitorBuckets = new TokenBuckets(deps.limits.visitorRate);
+  const visitorLimit = visitorRateLimit(visitorBuckets);
   const unattachedFiles = sweepUnattachedFiles(deps.store, deps.limits.fileUnattachedMs, deps.log);
   const teamMembers = new TeamMembers({ ...deps, online: realtime.online, directory, publisher: realtime.publisher });
   const ctx: ApiContext = {
@@ -87,6 +89,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     memberTokens: new MemberTokens({ ...deps, directory, publisher: realtime.publisher, teamMembers }),
     jsonBody: [requireJsonBody, readJsonBody(deps.limits.jsonBodyBytes), refuseUnstorableJson],
     visitorLimit,
+    downloadLimit: downloadLimit(visitorBuckets, new TokenBuckets(deps.limits.visitorRangeRate)),
     authenticate: [authenticated(directory), visitorLimit],
   };
 

@@ -31,6 +31,12 @@ function parsed(header: string, size: number): RequestedBytes {
 }
 
 /**
+ * Whether a `Range` header asks for one byte range as this server reads it (whatever the file's
+ * size): what a media player or a resumed download sends, rather than a header a download ignores.
+ */
+export const isOneByteRange = (header: string | undefined): boolean => header !== undefined && parsed(header, Number.MAX_SAFE_INTEGER).kind !== 'whole';
+
+/**
  * The bytes to serve of a representation of `size` bytes (at least one): the range asked for, but
  * only while `If-Range` (when sent) names that very representation; the whole otherwise.
  */

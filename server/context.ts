@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import type { ConversationScopes } from './access';
 import type { ServerDeps } from './deps';
 import type { StoreDirectory } from './directory';
+import type { DownloadLimit } from './middleware/download-limit';
 import type { EphemeralPublisher } from './realtime/ephemeral';
 import type { OnlineDirectory } from './realtime/presence';
 import type { MemberTokens } from './services/member-tokens';
@@ -21,6 +22,8 @@ export interface ApiContext extends ServerDeps {
   memberTokens: MemberTokens;
   /** Charges the visitor's rate limit; after authentication. */
   visitorLimit: RequestHandler;
+  /** Charges a visitor's download: to its range allowance for a range of a file granted to it, else as `visitorLimit`. */
+  downloadLimit: DownloadLimit;
   /** Authenticates, then charges the visitor's rate limit. */
   authenticate: RequestHandler[];
   /**

@@ -21,6 +21,8 @@ export interface ServerLimits {
   /** Whose `X-Forwarded-For` names the caller's IP for `ipRate`. */
   trustProxy: TrustProxy;
   visitorRate: RateLimitOptions;
+  /** A visitor's range requests of files granted to it (a media player's), beyond `visitorRate`. */
+  visitorRangeRate: RateLimitOptions;
   /** New conversations opened by visitors, per visitor and per IP. */
   conversationRate: { visitor: RateLimitOptions; ip: RateLimitOptions };
   ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions; maxSocketsPerVisitor: number };

@@ -51,6 +51,12 @@ export class TtlCache<V> {
     return entry && entry.readAt + maxAgeMs > Date.now() ? entry.value : undefined;
   }
 
+  /** Keeps `value` as if just loaded (what the caller learnt itself), and keeps a load under way from storing what it read. */
+  set(key: string, value: V): void {
+    this.loading.delete(key);
+    this.keep(key, value);
+  }
+
   /** Drops the entry, and keeps a load under way from storing what it read. */
   forget(key: string): void {
     this.found.delete(key);

@@ -16,7 +16,7 @@ export function rateLimit(buckets: TokenBuckets, keyOf: (req: Request, res: Resp
 }
 
 /** The calling visitor's key, after authentication; undefined for the team. */
-const visitorKeyOf = (res: Response): string | undefined => {
+export const visitorKeyOf = (res: Response): string | undefined => {
   const caller = callerOf(res);
   return caller.kind === 'visitor' ? `${caller.website.id}/${caller.visitorId}` : undefined;
 };
@@ -25,7 +25,7 @@ const visitorKeyOf = (res: Response): string | undefined => {
 export const visitorRateLimit = (buckets: TokenBuckets): RequestHandler => rateLimit(buckets, (_req, res) => visitorKeyOf(res));
 
 /** Refuses with a `429` and `Retry-After`. */
-function refused(res: Response, retryAfterSeconds: number, message: string): AppError {
+export function refused(res: Response, retryAfterSeconds: number, message: string): AppError {
   res.setHeader('Retry-After', String(retryAfterSeconds));
   return new AppError('ERR_RATE_LIMITED', message, { retryAfterSeconds });
 }

@@ -69,9 +69,10 @@ export function fileRoutes(ctx: ApiContext): Router {
     }
   });
 
-  // A visitor's download costs it a token as its other calls do: a visitor may not fetch a file in a loop.
+  // A visitor's download costs it a token as its other calls do (a visitor may not fetch a file in a
+  // loop), but for a media player's ranges of a file it was granted, which have an allowance of their own.
   // Express answers HEAD with this route too; the headers are all it sends then.
-  router.get('/:id', fileSecurityHeaders, authenticated(ctx.directory, { queryCredentials: true }), ctx.visitorLimit, async (req, res) => {
+  router.get('/:id', fileSecurityHeaders, authenticated(ctx.directory, { queryCredentials: true }), ctx.downloadLimit.charge, async (req, res) => {
     const caller = callerOf(res);
     const { id } = parseInput(fileParams, req.params, 'params');
     const info = await ctx.store.getFileInfo(id);
@@ -83,6 +84,7 @@ export function fileRoutes(ctx: ApiContext): Router {
       throw isAppError(err) && err.code === 'ERR_NOT_FOUND' ? unknown : err;
     });
     if (caller.kind === 'visitor' && !(await visitorMaySeeFile(ctx.store, info))) throw unknown;
+    ctx.downloadLimit.grant(req, res, id);
     const validators = fileValidators(info);
     res.setHeader('ETag', validators.etag);
     res.setHeader('Last-Modified', httpDate(validators.lastModified));

@@ -17,12 +17,15 @@ let client: MongoClient;
 let db: Db;
 /** Each test's visitor is its own: none runs into another's limit. */
 const VISITOR_BURST = 7;
+/** A visitor's ranges of files granted to it, beyond its own burst. */
+const RANGES_BURST = 12;
 
 beforeAll(async () => {
   // An operator may allow types a browser would run as a page of its own.
   const config = testConfig({
     fileMediaTypes: ['image/png', 'image/jpeg', 'image/svg+xml', 'text/html', 'application/pdf', 'text/plain'],
     visitorRate: { perSecond: 0.01, burst: VISITOR_BURST },
+    visitorRangeRate: { perSecond: 0.01, burst: RANGES_BURST },
   });
   app = await startApp(config);
   api = new Api(app);
@@ -111,5 +114,69 @@ describe("a visitor's downloads", () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'ERR_RATE_LIMITED' } });
     // A team member's downloads are not the visitor's.
     for (let i = 0; i < VISITOR_BURST + 1; i++) expect((await api.call('GET', up.body.file.url, AGENT)).status).toBe(200);
+  });
+
+  describe('as a media player reads them, a range at a time', () => {
+    /** A file of the visitor's own, in a conversation of its own, having taken `1 + files` of its tokens to get there besides its bootstrap. */
+    async function visitorWithFiles(...names: string[]) {
+      const visitor = { visitorId: await api.newVisitor() };
+      const conversationId = `fs-media-${visitor.visitorId}`;
+      expect((await api.call('POST', '/v1/conversations', visitor, { conversationId })).status).toBe(201);
+      const ids: string[] = [];
+      for (const name of names) {
+        const up = await api.call('POST', `/v1/files?conversationId=${conversationId}&filename=${name}`, visitor, MEDIA, { 'Content-Type': 'text/plain' });
+        expect(up.status).toBe(201);
+        ids.push(up.body.file.id);
+      }
+      /** As a media element asks, with query credentials, or with headers as the pages' fetch does. */
+      const get = async (fileId: string, range?: string, via: 'query' | 'headers' = 'query') => {
+        const url = via === 'query' ? `${app.url}/v1/files/${fileId}?publicKey=${app.keys.publicKey}&visitorId=${visitor.visitorId}` : `${app.url}/v1/files/${fileId}`;
+        const res = await fetch(url, { headers: { ...(via === 'headers' ? api.headers(visitor) : { Referer: `${app.url}/` }), ...(range ? { Range: range } : {}) } });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: Buffer.from(await res.arrayBuffer()) };
+      };
+      return { visitor, ids, get };
+    }
+    const MEDIA = 'a'.repeat(500) + 'b'.repeat(500);
+    /** A player's opening range, then its next as it buffers and seeks (measured in Chromium: 8 for a playback with six seeks). */
+    const PLAYBACK = ['bytes=0-', 'bytes=700-', 'bytes=300-', 'bytes=950-', 'bytes=50-', 'bytes=600-', 'bytes=400-499', 'bytes=-10', 'bytes=200-', 'bytes=800-', 'bytes=100-'];
+
+    it("go on past the visitor's burst for a file it was granted by its first range, and leave the visitor's own tokens for its other calls", async () => {
+      const { visitor, ids, get } = await visitorWithFiles('clip.txt'); // three tokens with the bootstrap
+      expect(PLAYBACK.length).toBeGreaterThan(VISITOR_BURST);
+      const answers = [];
+      for (const [i, range] of PLAYBACK.entries()) answers.push(await get(ids[0]!, range, i % 3 === 2 ? 'headers' : 'query')); // the first takes a fourth
+      expect(answers.map((answer) => answer.status)).toEqual(PLAYBACK.map(() => 206));
+      expect(answers[6]!.body.toString()).toBe('a'.repeat(100));
+      expect(answers[7]!.body.toString()).toBe('b'.repeat(10));
+      // The page's images and calls still have the three tokens left of the visitor's burst.
+      const others = [];
+      for (let i = 0; i < VISITOR_BURST - 4; i++) others.push((await api.call('GET', '/v1/conversations', visitor)).status);
+      expect(others).toEqual([200, 200, 200]);
+    });
+
+    it("refuse a flood of ranges once that allowance and then the visitor's own tokens are spent, saying when to retry", async () => {
+      const { visitor, ids, get } = await visitorWithFiles('clip.txt');
+      expect((await get(ids[0]!, 'bytes=0-')).status).toBe(206); // a fourth token: the grant
+      const statuses = [];
+      for (let i = 0; i < RANGES_BURST + VISITOR_BURST; i++) statuses.push((await get(ids[0]!, `bytes=${i}-`)).status);
+      expect(statuses).toEqual([...Array(RANGES_BURST + VISITOR_BURST - 4).fill(206), 429, 429, 429, 429]);
+      const refused = await get(ids[0]!, 'bytes=0-');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(refused.body.toString())).toMatchObject({ error: { code: 'ERR_RATE_LIMITED' } });
+      expect((await api.call('GET', '/v1/conversations', visitor)).status).toBe(429);
+    });
+
+    it('charge whole downloads, headers a download ignores and ranges of a file not granted to the visitor as before', async () => {
+      const { ids, get } = await visitorWithFiles('clip.txt', 'other.txt'); // four tokens with the bootstrap
+      const [clip, other] = ids as [string, string];
+      expect((await get(clip, 'bytes=0-')).status).toBe(206); // a fifth: the grant
+      for (const range of ['bytes=100-', 'bytes=900-', 'bytes=-1']) expect((await get(clip, range)).status, range).toBe(206);
+      // The last two of the visitor's burst, then none left for any of these, though its ranges of the clip still have some.
+      expect([(await get(clip)).status, (await get(clip, undefined, 'headers')).status, (await get(clip)).status]).toEqual([200, 200, 429]);
+      for (const ignored of ['bytes=zz', 'bytes=0-1,5-6', 'bytes=9-3', 'items=0-1']) expect((await get(clip, ignored)).status, ignored).toBe(429);
+      expect((await get(other, 'bytes=0-')).status).toBe(429);
+      expect((await get(clip, 'bytes=500-')).status).toBe(206);
+    });
   });
 });

@@ -21,4 +21,17 @@ describe('TtlCache', () => {
       expect(loads).toEqual(['a', 'miss1']);
     });
   });
+
+  describe('#set', () => {
+    it('keeps a value as if it had been loaded, in the same order of reads', async () => {
+      const cache = new TtlCache<string>({ ttlMs: 60_000, maxEntries: 2, missTtlMs: 0, maxMisses: 0 });
+      cache.set('a', 'set a');
+      expect(await cache.get('a', async () => 'loaded a')).toBe('set a');
+      expect(cache.peek('a', 60_000)).toBe('set a');
+      cache.set('b', 'set b');
+      cache.set('c', 'set c'); // drops a, the oldest
+      expect(cache.peek('a', 60_000)).toBeUndefined();
+      expect(cache.peek('b', 60_000)).toBe('set b');
+    });
+  });
 });

@@ -1,0 +1,53 @@
+/**
+ * A visitor's downloads. A media element plays a file as a series of Range requests: `bytes=0-`,
+ * then one more as it starts playing and at each seek to a part it has not read (in Chromium, a
+ * ten-minute recording played with six seeks made 8, dragging through it 96 to 99 in under two
+ * seconds), and it gives up for good when its first is refused. Charged to the visitor's bucket
+ * like any call, a player ran it dry, leaving none for the page's images, or was refused itself.
+ *
+ * So a file is granted to the visitor by a request that asks for a range of it (the player's first,
+ * charged as any call) once the access checks let it through, and the visitor's range requests of
+ * a file granted within the last few minutes draw on an allowance of their own, one per visitor for
+ * all its files together: a flood of ranges still meets a limit, that allowance and then the
+ * visitor's bucket. Whole downloads (an image, a file saved) are charged as before.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { isOneByteRange } from '../byte-ranges';
+import type { TokenBuckets } from '../rate-limit';
+import { TtlCache } from '../ttl-cache';
+import { refused, visitorKeyOf } from './rate-limit';
+
+/** How long after a range of it was served a file stays granted: a paused player resumed later pays one token again. */
+const GRANT_MS = 5 * 60_000;
+/** Grants kept per instance; past it the oldest is dropped (its next range is charged as a new one). */
+const MAX_GRANTS = 10_000;
+
+export interface DownloadLimit {
+  /** After authentication: charges a visitor's download (team members' are not limited here). */
+  charge: RequestHandler;
+  /** Once the caller may see the file: grants it to a visitor whose request asked for a range of it. */
+  grant(req: Request, res: Response, fileId: string): void;
+}
+
+export function downloadLimit(visitorBuckets: TokenBuckets, rangeBuckets: TokenBuckets): DownloadLimit {
+  const grants = new TtlCache<true>({ ttlMs: GRANT_MS, maxEntries: MAX_GRANTS, missTtlMs: 0, maxMisses: 0 });
+  const grantKey = (visitor: string, fileId: string) => `${visitor} ${fileId}`;
+  const asksForRange = (req: Request) => isOneByteRange(req.get('Range'));
+  return {
+    charge: (req, res, next) => {
+      const visitor = visitorKeyOf(res);
+      if (visitor === undefined) return next();
+      const continues = asksForRange(req) && grants.peek(grantKey(visitor, String(req.params.id)), GRANT_MS) !== undefined;
+      const fromRanges = continues ? rangeBuckets.take(visitor) : undefined;
+      if (fromRanges?.ok) return next();
+      const fromVisitor = visitorBuckets.take(visitor);
+      if (fromVisitor.ok) return next();
+      const retryAfterSeconds = Math.min(fromVisitor.retryAfterSeconds, fromRanges?.retryAfterSeconds ?? Infinity);
+      next(refused(res, retryAfterSeconds, 'Too many requests'));
+    },
+    grant: (req, res, fileId) => {
+      const visitor = visitorKeyOf(res);
+      if (visitor !== undefined && asksForRange(req)) grants.set(grantKey(visitor, fileId), true);
+    },
+  };
+}
