@@ -28,6 +28,8 @@ import { startTtlMonitor } from '../runtime/mongo/ttl-monitor';
 const EXPIRED = 200_000;
 const INSERT_BATCH = 5_000;
 const BASELINE_PINGS = 2_000;
+/** Each measurement gives up past this (a full disk refusing the log, say, would have its loops spin on). */
+const MEASUREMENT_DEADLINE_MS = 180_000;
 const TTL_INDEX: IndexSpec = { name: 'expireAt_ttl', key: { expireAt: -1 }, expireAfterSeconds: 0 };
 
 /** As the product's (activities/store/documents.ts EphemeralDoc). */
@@ -44,6 +46,11 @@ interface Ephemeral {
 }
 
 /** A typing event, a minute past its expiry. */
+/** Throws once `startedAt` is MEASUREMENT_DEADLINE_MS ago. */
+function withinDeadline(startedAt: number): void {
+  if (performance.now() - startedAt > MEASUREMENT_DEADLINE_MS) throw new Error(`bench ttl: gave up after ${MEASUREMENT_DEADLINE_MS / 1000} s`);
+}
+
 const ephemeral = (n: number, expireAt: Date): Ephemeral => ({
   _id: `evt_${n}`,
   websiteId: 'web_bench',
@@ -74,11 +81,13 @@ async function storeThread(dataDir: string | undefined): Promise<object> {
   await engine.finish(setup);
 
   const turns: number[] = [];
+  /** Turns kept at most (a pass takes a second or two, some 10^5 turns): a run gone long keeps its first ones. */
+  const maxTurns = 2_000_000;
   let last = performance.now();
   let measuring = true;
   const turn = () => {
     const now = performance.now();
-    turns.push(now - last);
+    if (turns.length < maxTurns) turns.push(now - last);
     last = now;
     if (measuring) setImmediate(turn);
   };
@@ -99,7 +108,10 @@ async function storeThread(dataDir: string | undefined): Promise<object> {
   const started = performance.now();
   const monitor = startTtlMonitor(engine, { intervalMs: 1 });
   setImmediate(turn);
-  while (collection.docs.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (collection.docs.size > 0) {
+    withinDeadline(started);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   const clearedMs = Math.round(performance.now() - started);
   measuring = false;
   await monitor.stop();
@@ -140,7 +152,9 @@ async function driver(dataDir: string, watchDeletions: boolean): Promise<object>
     const during: number[] = [];
     let passStarted: number | undefined;
     let cleared: number | undefined;
+    const passWaited = performance.now();
     while (cleared === undefined) {
+      withinDeadline(passWaited);
       const waited = await ping(db);
       if (passStarted !== undefined) during.push(waited);
       // Every 20th round trip also counts the documents left, which tells when the pass starts and ends.
@@ -150,8 +164,10 @@ async function driver(dataDir: string, watchDeletions: boolean): Promise<object>
         if (left === 0) cleared = performance.now();
       }
     }
-    await counting;
+    // The deletions still to be read come at once, or never: the stream is closed, and the count stays short.
+    await Promise.race([counting, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     await Promise.all([productStream.close(), deletions?.close()]);
+    await counting.catch(() => undefined);
     return {
       backlogClearedMs: Math.round(cleared - passStarted!),
       pingMsBeforePass: summary(baseline),

@@ -14,22 +14,27 @@ import type { Logger } from './server';
 export const TTL_MONITOR_INTERVAL_MS = 60_000;
 
 /**
- * A pass deletes in slices: each is one write (one journal sync, one publication to change
- * streams) of at most this many documents, and at most TTL_SLICE_MS of deleting; the thread then
- * answers the commands waiting before the next slice. As MongoDB's TTL deletes yield to other
- * operations, a backlog (after a downtime, or a burst of ephemeral events) never holds the store's
- * thread, which every read and write of the product waits on, for longer than one slice.
+ * A pass deletes in slices: each is one delete statement and one write (one journal sync, one
+ * publication to change streams) of at most this many documents; the thread then answers the
+ * commands waiting before the next slice. As MongoDB's TTL deletes yield to other operations, a
+ * backlog (after a downtime, or a burst of ephemeral events) holds the store's thread, which every
+ * read and write of the product waits on, for one slice at a time.
  */
 export const TTL_SLICE_DOCS = 500;
-/** A slice on a busy machine (or in a collection with many indexes) ends by this time instead. */
+/**
+ * A slice whose deleting took longer than this (a busy machine, a collection with many indexes)
+ * makes the next one half as large, down to TTL_MIN_SLICE_DOCS; a quicker one, twice, up to
+ * TTL_SLICE_DOCS. One statement a slice, not several cut short by the clock: a statement waits
+ * for a transaction's lock before it deletes anything, so no deletion is ever made and not yet
+ * journaled while other writes are journaled (the journal's order would then not be memory's).
+ */
 export const TTL_SLICE_MS = 2;
-/** Deletions between two looks at the clock: some 0.1 ms of work. */
-export const TTL_STEP_DOCS = 50;
+export const TTL_MIN_SLICE_DOCS = 50;
 
 export interface TtlMonitorOptions {
   intervalMs: number;
   logger?: Logger;
-  /** Milliseconds, for a slice's time (tests step it). */
+  /** Milliseconds, for a slice's deleting time (tests step it). */
   clock?: () => number;
 }
 
@@ -47,23 +52,15 @@ export function startTtlMonitor(engine: Engine, { intervalMs, logger, clock = ()
   async function expire(collection: Collection, index: Index, now: number): Promise<void> {
     const filter = { [index.fields[0]!]: { $lt: new Date(now - index.spec.expireAfterSeconds! * 1_000) } };
     const standing = () => !stopped && engine.collection(collection.db, collection.name) === collection && collection.indexes.get(index.name) === index;
+    let size = TTL_SLICE_DOCS;
     while (standing()) {
       const write = engine.newContext();
       const started = clock();
-      let deleted = 0;
-      let more: boolean;
-      try {
-        do {
-          const step = Math.min(TTL_STEP_DOCS, TTL_SLICE_DOCS - deleted);
-          const stepDeleted = await engine.statement(write, () => deleteStatement(engine, write, collection.db, collection.name, filter, step));
-          deleted += stepDeleted;
-          more = stepDeleted === step;
-        } while (more && deleted < TTL_SLICE_DOCS && clock() - started < TTL_SLICE_MS);
-      } finally {
-        // Also when a step gave up on a transaction's lock: the steps before it are made, so they are journaled and published.
-        await engine.finish(write);
-      }
-      if (!more) return;
+      const deleted = await engine.statement(write, () => deleteStatement(engine, write, collection.db, collection.name, filter, size));
+      const took = clock() - started;
+      await engine.finish(write);
+      if (deleted < size) return;
+      size = took > TTL_SLICE_MS ? Math.max(TTL_MIN_SLICE_DOCS, size >> 1) : Math.min(TTL_SLICE_DOCS, size * 2);
       await nextTurn();
     }
   }

@@ -19,8 +19,12 @@ import { refused, visitorKeyOf } from './rate-limit';
 
 /** How long after a range of it was served a file stays granted: a paused player resumed later pays one token again. */
 const GRANT_MS = 5 * 60_000;
-/** Grants kept per instance; past it the oldest is dropped (its next range is charged as a new one). */
-const MAX_GRANTS = 10_000;
+/**
+ * Grants kept per instance; past it the oldest is dropped (its next range is charged as a new one).
+ * As many as the visitors' buckets keep: a grant costs a caller two requests, so a smaller table
+ * could be cycled through by one IP, taking every player's grant from it.
+ */
+const MAX_GRANTS = 100_000;
 
 export interface DownloadLimit {
   /** After authentication: charges a visitor's download (team members' are not limited here). */

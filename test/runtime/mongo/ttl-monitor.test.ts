@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Long, type Document } from 'bson';
+import { Binary, Long, type Document } from 'bson';
 import { MongoClient, type ChangeStreamDeleteDocument } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo } from '../../../runtime/mongo';
@@ -10,7 +10,7 @@ import { Engine } from '../../../runtime/mongo/engine';
 import type { Journal } from '../../../runtime/mongo/persistence';
 import { WireServer } from '../../../runtime/mongo/server';
 import { socketUri } from '../../../runtime/mongo/socket-place';
-import { startTtlMonitor, TTL_SLICE_DOCS, TTL_SLICE_MS, TTL_STEP_DOCS, type TtlMonitor } from '../../../runtime/mongo/ttl-monitor';
+import { startTtlMonitor, TTL_MIN_SLICE_DOCS, TTL_SLICE_DOCS, TTL_SLICE_MS, type TtlMonitor } from '../../../runtime/mongo/ttl-monitor';
 import { useEmbeddedMongo, type AnyDoc } from './harness';
 
 const INTERVAL_MS = 100;
@@ -115,10 +115,10 @@ describe('EmbeddedMongo', () => {
   });
 });
 
-/** A clock on which each slice's time is spent as soon as it is read again: every slice is one step of deletions. */
+/** A clock on which every slice's deleting takes longer than TTL_SLICE_MS: each slice is half the one before, down to the least. */
 function slowClock(): () => number {
   let now = 0;
-  return () => (now += TTL_SLICE_MS);
+  return () => (now += TTL_SLICE_MS + 1);
 }
 
 /** A journal that hands each write's records (but none of a pass that found nothing) to `onAppend` once `watching()`, keeping nothing. */
@@ -173,7 +173,7 @@ describe('startTtlMonitor', () => {
     expect(written).toHaveLength(1);
   });
 
-  it('ends a slice once its time is spent, fewer documents than a slice holds, and lets waiting work run before the next', async () => {
+  it('halves the next slice after a slow one, down to the least, and lets waiting work run before the next', async () => {
     const sliceSizes: number[] = [];
     const leftWhenWaitingWorkRan: number[] = [];
     let monitor: TtlMonitor | undefined;
@@ -187,22 +187,23 @@ describe('startTtlMonitor', () => {
         },
       ),
     );
-    const collection = await expiredDocs(engine, TTL_SLICE_DOCS);
+    const collection = await expiredDocs(engine, 2 * TTL_SLICE_DOCS);
 
     monitor = startTtlMonitor(engine, { intervalMs: 1, clock: slowClock() });
     try {
-      await expect.poll(() => leftWhenWaitingWorkRan.length).toBe(TTL_SLICE_DOCS / TTL_STEP_DOCS);
+      await expect.poll(() => collection.docs.size).toBe(0);
     } finally {
       await monitor.stop();
     }
-    expect(sliceSizes).toEqual(Array.from({ length: TTL_SLICE_DOCS / TTL_STEP_DOCS }, () => TTL_STEP_DOCS));
-    expect(leftWhenWaitingWorkRan).toEqual(Array.from({ length: TTL_SLICE_DOCS / TTL_STEP_DOCS }, (_, i) => TTL_SLICE_DOCS - (i + 1) * TTL_STEP_DOCS));
+    const sizes = [500, 250, 125, 62, TTL_MIN_SLICE_DOCS, 13];
+    expect(sliceSizes).toEqual(sizes);
+    expect(leftWhenWaitingWorkRan).toEqual(sizes.map((_, i) => 2 * TTL_SLICE_DOCS - sizes.slice(0, i + 1).reduce((a, b) => a + b, 0)));
   });
 
   it('answers a command sent during a pass before the pass ends, deletes every expired document and tells change streams of each', async () => {
     let firstSlice: (() => void) | undefined;
     const engine = new Engine(watchedJournal(() => firstSlice !== undefined, () => firstSlice?.()));
-    const collection = await expiredDocs(engine, TTL_SLICE_DOCS);
+    const collection = await expiredDocs(engine, 2 * TTL_SLICE_DOCS);
     const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-mongo-ttl-'));
     tempDirs.push(socketDir);
     const cursors = new CursorRegistry();
@@ -226,8 +227,8 @@ describe('startTtlMonitor', () => {
       expect(await answered).toBeGreaterThan(0);
       await expect.poll(() => db.collection('big').countDocuments()).toBe(0);
       const deleted: unknown[] = [];
-      while (deleted.length < TTL_SLICE_DOCS) deleted.push((await stream.next()).documentKey._id);
-      expect(deleted.sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: TTL_SLICE_DOCS }, (_, i) => i));
+      while (deleted.length < 2 * TTL_SLICE_DOCS) deleted.push((await stream.next()).documentKey._id);
+      expect(deleted.sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 2 * TTL_SLICE_DOCS }, (_, i) => i));
       await stream.close();
     } finally {
       await monitor?.stop();
@@ -237,30 +238,38 @@ describe('startTtlMonitor', () => {
     }
   });
 
-  it('journals and tells change streams of the deletions a slice made before one of its steps failed', async () => {
-    const written: Document[][] = [];
-    let monitor: TtlMonitor | undefined;
-    const engine = new Engine(watchedJournal(() => monitor !== undefined, (records) => written.push(records)));
-    const collection = await expiredDocs(engine, TTL_SLICE_DOCS);
-    const seqBefore = engine.changeLog.latestSeq;
-    // The slice's second step gives up (as on a document a transaction held too long); the next slice goes on.
-    const statement = engine.statement.bind(engine);
-    let steps = 0;
-    engine.statement = async (ctx, run) => {
-      if (++steps === 2) throw new Error('write conflict');
-      return statement(ctx, run);
-    };
-    const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
-    monitor = startTtlMonitor(engine, { intervalMs: 1, logger: logger as never, clock: () => 0 });
+  it('deletes nothing while a slice waits for a transaction’s lock, so the journal keeps the order the writes were made in', async () => {
+    const journaled: Document[] = [];
+    const engine = new Engine(watchedJournal(() => true, (records) => journaled.push(...records)));
+    const collection = await expiredDocs(engine, 100);
+    // A client's transaction changes expired document 75 and holds it.
+    const txn = engine.transactions.forCommand({ autocommit: false, lsid: { id: new Binary(Buffer.alloc(16, 1), 4) }, txnNumber: 1, startTransaction: true })!;
+    const inTxn = engine.newContext(txn);
+    const held = [...collection.docs.values()].find((doc) => doc._id === 75)!;
+    engine.replace(inTxn, collection, held, { ...held, touched: true });
+    await engine.finish(inTxn);
+    journaled.length = 0;
+
+    const monitor = startTtlMonitor(engine, { intervalMs: 1, clock: () => 0 });
     try {
-      await expect.poll(() => collection.docs.size).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the pass is waiting for the lock by now
+      expect(collection.docs.size).toBe(100);
+      // Meanwhile a client writes document 3 anew: it is to stay (its date is in the future).
+      const write = engine.newContext();
+      const three = [...collection.docs.values()].find((doc) => doc._id === 3)!;
+      await engine.statement(write, () => engine.replace(write, collection, three, { _id: 3, expireAt: new Date(Date.now() + HOUR_MS) }));
+      await engine.finish(write);
+      await engine.commitTransaction(txn);
+      await expect.poll(() => collection.docs.size).toBe(1);
     } finally {
       await monitor.stop();
     }
-    expect(logger.warn).toHaveBeenCalledWith({ ns: 'ttl.big', index: 'expireAt_1', err: 'Error: write conflict' }, 'embedded mongo: TTL deletion failed');
-    expect(written.flat().map((record) => record.id).sort((a, b) => a - b)).toEqual(Array.from({ length: TTL_SLICE_DOCS }, (_, i) => i));
-    const deletions = [...engine.changeLog.after(seqBefore)].filter((change) => change.operationType === 'delete');
-    expect(deletions).toHaveLength(TTL_SLICE_DOCS);
+    // The journal read back gives what memory holds: document 3, written after the pass began waiting.
+    const replayed = new Engine(watchedJournal(() => false, () => {}));
+    replayed.applyRecord({ op: 'createColl', ns: { db: 'ttl', coll: 'big' } });
+    for (let i = 0; i < 100; i++) replayed.applyRecord({ op: 'put', ns: { db: 'ttl', coll: 'big' }, doc: { _id: i } });
+    for (const record of journaled) replayed.applyRecord(record);
+    expect([...replayed.collection('ttl', 'big')!.docs.values()].map((doc) => doc._id)).toEqual([3]);
   });
 
   it('logs a pass that fails outside any deletion and deletes at the next one', async () => {
