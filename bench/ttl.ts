@@ -44,7 +44,7 @@ interface Ephemeral {
 }
 
 /** A typing event, a minute past its expiry. */
-const ephemeral = (n: number, expireAt: Date): Ephemeral => ({
+export const ephemeral = (n: number, expireAt: Date): Ephemeral => ({
   _id: `evt_${n}`,
   websiteId: 'web_bench',
   conversationId: `conv_${n % 1_000}`,
@@ -56,7 +56,7 @@ const ephemeral = (n: number, expireAt: Date): Ephemeral => ({
   expireAt,
 });
 
-function summary(times: number[]): { samples: number; p50: number; p99: number; max: number } {
+export function summary(times: number[]): { samples: number; p50: number; p99: number; max: number } {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (p: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2));
   return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
