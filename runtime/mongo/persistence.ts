@@ -30,7 +30,7 @@ import { SnapshotWriter } from './snapshot-writer';
 import type { Logger } from './server';
 
 /** How long one slice of a compaction in the background may hold the thread before it waits for the next event-loop turn. */
-const COMPACTION_SLICE_MS = 4;
+const COMPACTION_SLICE_MS = 2;
 
 export interface Journal {
   /**
