@@ -5,6 +5,7 @@ import { MongoClient, type Collection } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hostEmbeddedMongo } from '../../../runtime/mongo/host';
 import { FileJournal } from '../../../runtime/mongo/persistence';
+import { SnapshotWriter } from '../../../runtime/mongo/snapshot-writer';
 import { quietLogger } from './fixtures/failing-log-write';
 
 const dirs: string[] = [];
@@ -40,7 +41,9 @@ async function journalWithRecords(dir: string): Promise<FileJournal> {
 describe('compacting in steps', () => {
   it('recovers every acknowledged record, once, from a crash at each step of a compaction, writes made during it included', async () => {
     const dir = tempDir();
-    const journal = await journalWithRecords(dir);
+    // A snapshot of them already, which the compaction replaces: snapshot.bson and oplog-1.log.
+    const journal = new FileJournal(dir, () => undefined, quietLogger);
+    journal.compact(records);
     const acked: unknown[] = [];
     // What the disk holds at each step, with what had been acknowledged then: a crash there leaves that.
     const crashes: Array<{ step: string; dir: string; acked: unknown[] }> = [];
@@ -55,7 +58,7 @@ describe('compacting in steps', () => {
         const target = String(args[0]);
         if (method === 'openSync' && target.endsWith('snapshot.bson.tmp')) crashHere('after the log switch, before the temporary file');
         if (method === 'renameSync') crashHere('with the temporary file whole, before its rename');
-        if (method === 'rmSync' && target.endsWith('oplog-0.log')) crashHere('after the rename, before the old log is removed');
+        if (method === 'rmSync' && target.endsWith('oplog-1.log')) crashHere('after the rename, before the old log is removed');
         return real(...args);
       }) as never);
     }
@@ -82,6 +85,9 @@ describe('compacting in steps', () => {
       'after the compaction',
     ]);
     expect(acked.length).toBeGreaterThan(2); // writes were made while it ran
+    // The old snapshot, under another name once replaced, is removed after the logs it needs.
+    expect(fs.readdirSync(crashes[3]!.dir).sort()).toEqual(['oplog-1.log', 'oplog-2.log', 'snapshot.bson', 'snapshot.bson.old']);
+    expect(fs.readdirSync(crashes[4]!.dir).sort()).toEqual(['oplog-2.log', 'snapshot.bson']);
     for (const crash of crashes) {
       const first = recover(crash.dir);
       expect(first.recovered, crash.step).toEqual([...records, ...crash.acked]);
@@ -147,7 +153,12 @@ describe('the embedded server compacting as its log grows', () => {
    * Runs `run` on a server in this thread whose log has just passed 64 MB (twice the data it
    * describes and more), which starts a compaction, and closes the server.
    */
-  async function whileCompacting<T>(dir: string, run: (docs: Collection<Doc>, compacting: () => boolean) => Promise<T>): Promise<T> {
+  async function whileCompacting<T>(dir: string, run: (docs: Collection<Doc>, compacting: () => boolean, client: MongoClient) => Promise<T>): Promise<T> {
+    // One record per slice, so that the compaction lasts about 2,000 event-loop turns, whatever the machine's speed: far more than the commands need.
+    const writeSlice = SnapshotWriter.prototype.writeSlice;
+    vi.spyOn(SnapshotWriter.prototype, 'writeSlice').mockImplementation(function (this: SnapshotWriter) {
+      return writeSlice.call(this, 0);
+    });
     const host = await hostEmbeddedMongo({ dataDir: dir, logger: quietLogger });
     const client = await new MongoClient(host.uri).connect();
     try {
@@ -157,7 +168,7 @@ describe('the embedded server compacting as its log grows', () => {
         await docs.insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: n + i, payload })));
       }
       expect(compacting()).toBe(true);
-      return await run(docs, compacting);
+      return await run(docs, compacting, client);
     } finally {
       await client.close();
       await host.close();
@@ -177,12 +188,19 @@ describe('the embedded server compacting as its log grows', () => {
 
   it('answers commands while it compacts, keeps the writes made meanwhile, and restarts with the same data', async () => {
     const dir = tempDir();
-    const expected = await whileCompacting(dir, async (docs, compacting) => {
+    const expected = await whileCompacting(dir, async (docs, compacting, client) => {
+      const changes = docs.watch([], { maxAwaitTimeMS: 1 }); // its reads wait no longer than that for an event
+      await changes.tryNext();
       await docs.updateOne({ _id: 0 }, { $set: { v: 1 } });
       await docs.insertOne({ _id: -1, payload });
       await docs.deleteOne({ _id: 1 });
+      await client.withSession((session) => session.withTransaction(() => docs.updateOne({ _id: 2 }, { $set: { v: 2 } }, { session })));
       expect(await docs.findOne({ _id: 0 })).toMatchObject({ v: 1 });
       expect(compacting()).toBe(true); // answered while the snapshot was still being written
+      const seen = [];
+      for (let i = 0; i < 4; i++) seen.push((await changes.next()).operationType);
+      expect(seen).toEqual(['update', 'insert', 'delete', 'update']);
+      await changes.close();
       expect(fs.existsSync(path.join(dir, 'oplog-0.log'))).toBe(true);
       await vi.waitFor(() => expect(fs.existsSync(path.join(dir, 'oplog-0.log'))).toBe(false), { timeout: 20_000, interval: 20 });
       expect(compacting()).toBe(false);
@@ -193,6 +211,7 @@ describe('the embedded server compacting as its log grows', () => {
     expect(restarted).toEqual(expected);
     expect(restarted[0]).toEqual({ _id: -1, length: payload.length, v: undefined });
     expect(restarted[1]).toEqual({ _id: 0, length: payload.length, v: 1 });
+    expect(restarted[2]).toEqual({ _id: 2, length: payload.length, v: 2 });
     expect(restarted.some(({ _id }) => _id === 1)).toBe(false);
   }, 60_000);
 
