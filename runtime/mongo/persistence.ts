@@ -15,12 +15,13 @@
 // state is captured at one instant (documents are replaced, never changed in place, so the image
 // holds references only), new records go to the next log from that instant, and the image is
 // written to the next snapshot's temporary file a few milliseconds per event-loop turn (commands
-// are answered between slices), synced in the thread pool, renamed into place; then the logs it
-// folds in are removed. A crash at any point leaves the old snapshot and every log since it, or
+// are answered between slices), synced in the thread pool, renamed into place (the old snapshot
+// kept under another name, so that the rename frees nothing); then the logs it folds in and the
+// old snapshot are removed a slice at a time (snapshot-writer.ts, durable-files.ts). A crash at any point leaves the old snapshot and every log since it, or
 // the new one and its logs (the older logs, left behind, are removed at the start).
 import fs from 'node:fs';
-import type { Document } from 'bson';
 import path from 'node:path';
+import type { Document } from 'bson';
 import { STORE_FILE_MODE, fsyncDirectory, ownDirectory, removeInSteps, writeAll } from './durable-files';
 import { MongoCommandError, WRITES_REFUSED_LABEL } from './errors';
 import { frame } from './frames';

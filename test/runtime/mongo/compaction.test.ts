@@ -109,6 +109,19 @@ describe('compacting in steps', () => {
     expect(recover(dir).recovered).toEqual(records);
   });
 
+  it('finishes on a file system without hard links, where the rename frees the old snapshot itself', async () => {
+    const dir = tempDir();
+    const journal = new FileJournal(dir, () => undefined, quietLogger);
+    journal.compact(records);
+    vi.spyOn(fs, 'linkSync').mockImplementation(() => {
+      throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' });
+    });
+    await journal.compactInSteps(records);
+    journal.close();
+    expect(fs.readdirSync(dir).sort()).toEqual(['oplog-2.log', 'snapshot.bson']);
+    expect(recover(dir).recovered).toEqual(records);
+  });
+
   it('stops a compaction once writes are refused, removing its temporary file, and restarts with what was acknowledged', async () => {
     const dir = tempDir();
     const journal = await journalWithRecords(dir);
