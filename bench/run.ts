@@ -7,6 +7,7 @@ import os from 'node:os';
 const parts: Array<[name: string, load: () => Promise<() => Promise<object>>]> = [
   ['mongo', async () => (await import('./mongo')).benchMongo],
   ['ttl', async () => (await import('./ttl')).benchTtl],
+  ['compaction', async () => (await import('./compaction')).benchCompaction],
   ['store', async () => (await import('./store')).benchStore],
   ['engine', async () => (await import('./engine')).benchEngine],
   ['instances', async () => (await import('./instances')).benchInstances],

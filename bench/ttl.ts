@@ -51,7 +51,7 @@ function withinDeadline(startedAt: number): void {
   if (performance.now() - startedAt > MEASUREMENT_DEADLINE_MS) throw new Error(`bench ttl: gave up after ${MEASUREMENT_DEADLINE_MS / 1000} s`);
 }
 
-const ephemeral = (n: number, expireAt: Date): Ephemeral => ({
+export const ephemeral = (n: number, expireAt: Date): Ephemeral => ({
   _id: `evt_${n}`,
   websiteId: 'web_bench',
   conversationId: `conv_${n % 1_000}`,
@@ -63,7 +63,7 @@ const ephemeral = (n: number, expireAt: Date): Ephemeral => ({
   expireAt,
 });
 
-function summary(times: number[]): { samples: number; p50: number; p99: number; max: number } {
+export function summary(times: number[]): { samples: number; p50: number; p99: number; max: number } {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (p: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2));
   return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };

@@ -53,9 +53,19 @@ interface KeyChange {
 
 const NO_KEYS: readonly unknown[][] = [];
 
+/** A collection's documents as they were at one instant, read later (see Collection.image). */
+export interface DocumentsImage {
+  /** The documents, in _id order. */
+  docs(): Iterable<Document>;
+  /** Stops keeping the versions it needs: its documents must not be read after. */
+  release(): void;
+}
+
 export class Collection {
   readonly docs = new Map<string, Document>();
   readonly indexes = new Map<string, Index>();
+  /** Per image open, the version it holds of each document replaced or removed since it was taken. */
+  private readonly images = new Set<Map<string, Document>>();
   lastQueryStats: QueryStats = { keysExamined: 0, docsExamined: 0 };
 
   constructor(
@@ -110,13 +120,40 @@ export class Collection {
       index.remove(id, old);
       index.add(id, keys);
     }
+    this.keepForImages(id, previous);
     this.docs.set(id, next);
   }
 
   remove(doc: Document): void {
     const id = canonicalKey(doc._id);
+    this.keepForImages(id, doc);
     for (const index of this.indexes.values()) index.remove(id, index.keysOf(doc));
     this.docs.delete(id);
+  }
+
+  /**
+   * The documents as they are now, for a snapshot written over many event-loop turns. Taking it
+   * copies only the _id index's blocks (about 1 ms for 200,000 documents, where a list of the
+   * documents takes tens): a stored document is never changed in place (a write stores a new
+   * object), so the image reads each one from the collection then, or, for one replaced or
+   * removed since, the version it kept.
+   */
+  image(): DocumentsImage {
+    const blocks = this.indexes.get(ID_INDEX.name)!.entries.copyBlocks();
+    const kept = new Map<string, Document>();
+    this.images.add(kept);
+    const docs = this.docs;
+    return {
+      *docs() {
+        for (const entries of blocks) for (const { id } of entries) yield kept.get(id) ?? docs.get(id)!;
+      },
+      release: () => this.images.delete(kept),
+    };
+  }
+
+  /** Keeps the version of a document about to be replaced or removed for every image open that holds it. */
+  private keepForImages(id: string, doc: Document): void {
+    for (const kept of this.images) if (!kept.has(id)) kept.set(id, doc);
   }
 
   /** Loads a document during recovery: no uniqueness check, indexes are rebuilt afterwards. */

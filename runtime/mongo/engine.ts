@@ -190,15 +190,24 @@ export class Engine {
     this.maybeCompact();
   }
 
+  /** Starts a compaction in the background (persistence.ts), unless one is under way or a transaction is open. */
   private maybeCompact(): void {
+    if (this.journal.compacting || this.transactions.activeCount > 0) return;
     const bytes = this.journal.logBytes;
-    if (bytes >= COMPACTION_MIN_LOG_BYTES && bytes >= 2 * this.dataBytesEstimate()) this.compactNow();
+    if (bytes < COMPACTION_MIN_LOG_BYTES || bytes < 2 * this.dataBytesEstimate()) return;
+    const state = this.captureState();
+    void this.journal.compactInSteps(state.records).finally(state.release);
   }
 
-  /** Rewrites the snapshot, unless a transaction is open (its uncommitted writes must not be saved). */
+  /** Rewrites the snapshot at once, unless a transaction is open (its uncommitted writes must not be saved). */
   compactNow(): boolean {
     if (this.transactions.activeCount > 0) return false;
-    this.journal.compact(this.stateRecords());
+    const state = this.captureState();
+    try {
+      this.journal.compact(state.records);
+    } finally {
+      state.release();
+    }
     return true;
   }
 
@@ -208,19 +217,28 @@ export class Engine {
     return docs * 300;
   }
 
-  /** The whole state as journal records, for a snapshot. */
-  *stateRecords(): Generator<Document> {
-    for (const collections of this.databases.values()) {
-      for (const collection of collections.values()) {
-        const ns = { db: collection.db, coll: collection.name };
-        yield { op: 'createColl', ns };
-        for (const index of collection.indexes.values()) if (index.name !== ID_INDEX.name) yield { op: 'createIndex', ns, spec: index.spec };
+  /**
+   * The whole state as journal records, for a snapshot, as it is now however it changes while they
+   * are read (until released): the collections and their index specs (a spec is never changed in
+   * place) listed, and an image of each one's documents (Collection.image).
+   */
+  captureState(): { records: Iterable<Document>; release: () => void } {
+    const image = [...this.databases.values()].flatMap((collections) =>
+      [...collections.values()].map((collection) => ({
+        ns: { db: collection.db, coll: collection.name },
+        specs: [...collection.indexes.values()].filter((index) => index.name !== ID_INDEX.name).map((index) => index.spec),
         // In _id order, so that rebuilding the _id index after a restart sorts an already sorted list.
-        for (const entry of collection.indexes.get(ID_INDEX.name)!.entries.forward({ block: 0, offset: 0 })) {
-          yield { op: 'put', ns, doc: collection.docs.get(entry.id)! };
-        }
+        docs: collection.image(),
+      })),
+    );
+    function* records(): Generator<Document> {
+      for (const { ns, specs, docs } of image) {
+        yield { op: 'createColl', ns };
+        for (const spec of specs) yield { op: 'createIndex', ns, spec };
+        for (const doc of docs.docs()) yield { op: 'put', ns, doc };
       }
     }
+    return { records: records(), release: () => image.forEach(({ docs }) => docs.release()) };
   }
 
   /** Replays one journal record during recovery (indexes are built once at the end). */

@@ -7,19 +7,31 @@
 //
 // Files: `snapshot.bson` (records: a {op:'meta', gen, sealed: true} header, the full state, then
 // {op:'end'}, by which a snapshot cut short at a record's boundary shows too) and
-// `oplog-<gen>.log` (records since that snapshot), records framed as frames.ts says; recovery.ts
-// reads them back at start.
+// `oplog-<gen>.log`, `oplog-<gen+1>.log`, … (records since that snapshot, oldest first: more than
+// one while a compaction is under way, or after one failed), records framed as frames.ts says;
+// recovery.ts reads them back at start.
+//
+// A compaction never holds the thread for long (the one the engine starts as the log grows): the
+// state is captured at one instant (documents are replaced, never changed in place, so the image
+// holds references only), new records go to the next log from that instant, and the image is
+// written to the next snapshot's temporary file a few milliseconds per event-loop turn (commands
+// are answered between slices), synced in the thread pool, renamed into place (the old snapshot
+// kept under another name, so that the rename frees nothing); then the logs it folds in and the
+// old snapshot are removed a slice at a time (snapshot-writer.ts, durable-files.ts). A crash at any point leaves the old snapshot and every log since it, or
+// the new one and its logs (the older logs, left behind, are removed at the start).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
-import { STORE_FILE_MODE, fsyncDirectory, ownDirectory, writeAll } from './durable-files';
+import { STORE_FILE_MODE, fsyncDirectory, ownDirectory, removeInSteps, writeAll } from './durable-files';
 import { MongoCommandError, WRITES_REFUSED_LABEL } from './errors';
 import { frame } from './frames';
 import { logGone } from './log-in-place';
-import { logPath, recover, SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from './recovery';
+import { logPath, recover, SNAPSHOT_OLD_FILE } from './recovery';
+import { SnapshotWriter } from './snapshot-writer';
 import type { Logger } from './server';
 
-const WRITE_CHUNK = 1 << 20;
+/** How long one slice of a compaction in the background may hold the thread before it waits for the next event-loop turn. */
+const COMPACTION_SLICE_MS = 2;
 
 export interface Journal {
   /**
@@ -28,20 +40,29 @@ export interface Journal {
    * Once a write to the log has failed, this and every later append reject: see FileJournal.
    */
   append(records: Document[]): Promise<void>;
-  /** Bytes in the operation log since the last snapshot. */
+  /** Bytes in the operation logs since the last snapshot. */
   readonly logBytes: number;
+  /** Whether a compaction started by compactInSteps is under way. */
+  readonly compacting: boolean;
   /**
    * Why writes are refused, once a write to the log has failed or the log is gone from its path
    * (until a restart). It looks at the log afresh, so a health check sees it gone at once.
    */
   checkFailure(): Error | undefined;
-  /** Rewrites the snapshot from `state` (the full current state as records) and starts a new log. */
+  /** Starts a new log and rewrites the snapshot from `state` (the full current state as records), at once. */
   compact(state: Iterable<Document>): void;
+  /**
+   * The same, the snapshot written a slice per event-loop turn: `state` must stay as it is while
+   * it is read (a captured image). Resolves once it has finished or stopped (a failure is logged).
+   * Does nothing while one is under way.
+   */
+  compactInSteps(state: Iterable<Document>): Promise<void>;
   close(): void;
 }
 
 export class MemoryJournal implements Journal {
   readonly logBytes = 0;
+  readonly compacting = false;
   append(): Promise<void> {
     return Promise.resolve();
   }
@@ -49,6 +70,9 @@ export class MemoryJournal implements Journal {
     return undefined;
   }
   compact(): void {}
+  compactInSteps(): Promise<void> {
+    return Promise.resolve();
+  }
   close(): void {}
 }
 
@@ -71,8 +95,15 @@ export class FileJournal implements Journal {
   /** Why writes are refused, once a write to the log has failed or the log is gone. */
   private refusal?: MongoCommandError;
   private closed = false;
+  /** The log in use: `oplog-<generation>.log`. */
   private generation: number;
+  /** The snapshot's generation: the logs from `oplog-<snapshotGeneration>.log` to the one in use follow it. */
+  private snapshotGeneration: number;
+  /** Bytes in the log in use. */
   private bytes: number;
+  /** Bytes in the logs before it that follow the snapshot (those a compaction under way folds in). */
+  private earlierLogBytes: number;
+  private compaction?: SnapshotWriter;
   private pending: Buffer[] = [];
   private waiters: Waiter[] = [];
   private flushScheduled = false;
@@ -86,7 +117,9 @@ export class FileJournal implements Journal {
     ownDirectory(dir);
     const recovered = recover(dir, apply, logger);
     this.generation = recovered.generation;
+    this.snapshotGeneration = recovered.snapshotGeneration;
     this.bytes = recovered.logBytes;
+    this.earlierLogBytes = recovered.earlierLogBytes;
     this.fd = this.openLog(logPath(this.dir, this.generation), 'a');
   }
 
@@ -99,7 +132,11 @@ export class FileJournal implements Journal {
   }
 
   get logBytes(): number {
-    return this.bytes;
+    return this.bytes + this.earlierLogBytes;
+  }
+
+  get compacting(): boolean {
+    return this.compaction !== undefined;
   }
 
   /** Why writes are refused, if they are: looks whether the log is still in place first (and refuses if not). */
@@ -158,51 +195,98 @@ export class FileJournal implements Journal {
   }
 
   compact(state: Iterable<Document>): void {
-    if (this.pending.length > 0) this.flush();
-    if (this.checkFailure()) return; // the state in memory may hold writes that were refused: keep them out of a snapshot
-    const next = this.generation + 1;
-    const tmpPath = path.join(this.dir, SNAPSHOT_TMP_FILE);
-    const fd = fs.openSync(tmpPath, 'w', STORE_FILE_MODE);
+    const writer = this.startCompaction(state);
+    if (!writer) return;
     try {
-      let chunk: Buffer[] = [frame({ op: 'meta', gen: next, sealed: true })];
-      let chunkBytes = 0;
-      for (const record of state) {
-        const framed = frame(record);
-        chunk.push(framed);
-        chunkBytes += framed.length;
-        if (chunkBytes >= WRITE_CHUNK) {
-          writeAll(fd, Buffer.concat(chunk));
-          chunk = [];
-          chunkBytes = 0;
-        }
+      while (!writer.writeSlice(Infinity));
+      writer.syncNow();
+      writer.install();
+    } catch (error) {
+      this.stopCompaction(writer);
+      throw error;
+    }
+    this.compaction = undefined;
+    for (const log of this.installed(writer)) fs.rmSync(log, { force: true });
+  }
+
+  compactInSteps(state: Iterable<Document>): Promise<void> {
+    if (this.compaction) return Promise.resolve();
+    let writer: SnapshotWriter | undefined;
+    try {
+      writer = this.startCompaction(state);
+    } catch (error) {
+      this.logger?.error({ dir: this.dir, err: String(error) }, 'embedded mongo: could not start a compaction; the log goes on growing');
+      return Promise.resolve();
+    }
+    return writer ? this.writeInSteps(writer) : Promise.resolve();
+  }
+
+  /**
+   * Writes the snapshot a slice per event-loop turn, then installs it. It stops, the files left as
+   * a crash would leave them, when it is abandoned (by close, or by a compaction run at once) or
+   * once writes are refused (the state it holds may be ahead of what the log kept).
+   */
+  private async writeInSteps(writer: SnapshotWriter): Promise<void> {
+    const stopped = () => this.compaction !== writer || this.refusal !== undefined;
+    try {
+      while (!writer.writeSlice(COMPACTION_SLICE_MS)) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (stopped()) return this.stopCompaction(writer);
       }
-      chunk.push(frame({ op: 'end' }));
-      writeAll(fd, Buffer.concat(chunk));
-      fs.fsyncSync(fd);
+      await writer.syncInBackground();
+      if (stopped()) return this.stopCompaction(writer);
+      await writer.installInBackground();
+      if (stopped()) return this.stopCompaction(writer); // the logs it folds in stay: a start removes them
+      // Still under way while the files it replaced go: a next one would replace snapshot.bson.old.
+      const removed = () => this.compaction !== writer || this.closed;
+      for (const file of [...this.installed(writer), path.join(this.dir, SNAPSHOT_OLD_FILE)]) await removeInSteps(file, removed);
+      if (this.compaction === writer) this.compaction = undefined;
     } catch (error) {
-      fs.rmSync(tmpPath, { force: true }); // half a snapshot would hold room that a full disk lacks
-      throw error;
-    } finally {
-      fs.closeSync(fd);
+      this.stopCompaction(writer);
+      this.logger?.error({ dir: this.dir, err: String(error) }, 'embedded mongo: a compaction failed; the log goes on growing until the next one');
     }
-    fs.renameSync(tmpPath, path.join(this.dir, SNAPSHOT_FILE));
-    fsyncDirectory(this.dir);
-    let nextFd: number;
-    try {
-      nextFd = this.openLog(logPath(this.dir, next), 'w');
-    } catch (error) {
-      // The snapshot names the new log now: a record written to the old one would be dropped at the next start.
-      this.refuse(failed('write', error), []);
-      throw error;
-    }
+  }
+
+  /**
+   * The first step of a compaction, the instant its state is taken: the log records written so far
+   * are flushed, and later ones go to the next log, the one the new snapshot names. Until that
+   * snapshot is in place, the old one and both logs hold everything (recovery.ts replays them in
+   * order). Undefined when writes are refused: the state in memory may hold writes the log lacks.
+   * A compaction under way is abandoned first, at most one runs: this one covers all it would.
+   */
+  private startCompaction(state: Iterable<Document>): SnapshotWriter | undefined {
+    if (this.compaction) this.stopCompaction(this.compaction);
+    if (this.pending.length > 0) this.flush();
+    if (this.checkFailure()) return undefined;
+    const next = this.generation + 1;
+    const nextFd = this.openLog(logPath(this.dir, next), 'w'); // if this fails, the log in use goes on: nothing names the next
     fs.closeSync(this.fd);
     this.fd = nextFd;
-    fs.rmSync(logPath(this.dir, this.generation), { force: true });
     this.generation = next;
+    this.earlierLogBytes += this.bytes;
     this.bytes = 0;
+    this.compaction = new SnapshotWriter(this.dir, next, state);
+    return this.compaction;
+  }
+
+  /** Gives up a compaction (if still the one under way): its temporary file goes, the logs stay, all replayed at the next start. */
+  private stopCompaction(writer: SnapshotWriter): void {
+    if (this.compaction !== writer) return;
+    this.compaction = undefined;
+    writer.discard();
+  }
+
+  /** With its snapshot in place, the logs before the one it names are folded in it: returns them, for removal. */
+  private installed(writer: SnapshotWriter): string[] {
+    const folded: string[] = [];
+    for (let generation = this.snapshotGeneration; generation < writer.generation; generation++) folded.push(logPath(this.dir, generation));
+    this.snapshotGeneration = writer.generation;
+    this.earlierLogBytes = 0;
+    return folded;
   }
 
   close(): void {
+    if (this.compaction) this.stopCompaction(this.compaction);
     if (this.pending.length > 0) this.flush();
     this.closed = true;
     fs.closeSync(this.fd);

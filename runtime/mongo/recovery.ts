@@ -11,36 +11,55 @@ import type { Logger } from './server';
 export const SNAPSHOT_FILE = 'snapshot.bson';
 /** Where a compaction writes the next snapshot before renaming it into place: never the live one. */
 export const SNAPSHOT_TMP_FILE = `${SNAPSHOT_FILE}.tmp`;
+/** Another name of the snapshot a compaction in the background replaces, removed gradually after: the rename over it then frees nothing. */
+export const SNAPSHOT_OLD_FILE = `${SNAPSHOT_FILE}.old`;
 
 export const logPath = (dir: string, generation: number): string => path.join(dir, `oplog-${generation}.log`);
 
 export interface Recovered {
-  /** The snapshot's generation: the log that follows it is `oplog-<generation>.log`. */
+  /** The snapshot's generation: the logs that follow it are `oplog-<snapshotGeneration>.log` and any after it. */
+  snapshotGeneration: number;
+  /** The last of those logs, the one to append to. */
   generation: number;
   /** Bytes of valid records in that log. */
   logBytes: number;
+  /** Bytes in the logs before it that follow the snapshot. */
+  earlierLogBytes: number;
 }
 
 /**
- * Feeds every recovered record (snapshot first, then log) to `apply` in order. A torn tail of the
- * log is cut off so new records follow valid ones; damage anywhere else refuses the start.
+ * Feeds every recovered record (snapshot first, then its logs in order) to `apply`. A torn tail of
+ * the last log written is cut off so new records follow valid ones; damage anywhere else refuses
+ * the start.
  */
 export function recover(dir: string, apply: (record: Document) => void, logger?: Logger): Recovered {
   const snapshot = path.join(dir, SNAPSHOT_FILE);
-  const generation = replaySnapshot(snapshot, apply);
+  const snapshotGeneration = replaySnapshot(snapshot, apply);
   const logs = logGenerations(dir);
-  // A compaction creates the next log only once its snapshot is in place: a later log's snapshot is gone.
-  const ahead = logs.find((logGeneration) => logGeneration > generation);
-  if (ahead !== undefined) {
-    const log = logPath(dir, ahead);
-    throw new DataDirDamagedError(snapshot, generation === 0 ? `is missing, yet ${log} continues it` : `is older (generation ${generation}) than the one ${log} continues`);
+  // A compaction starts the next log and then writes its snapshot: the logs after a snapshot run
+  // on from the one it names, without a gap (a compaction that failed leaves one more).
+  const following = logs.filter((logGeneration) => logGeneration >= snapshotGeneration).sort((a, b) => a - b);
+  following.forEach((logGeneration, i) => {
+    if (logGeneration === snapshotGeneration + i) return;
+    const log = logPath(dir, logGeneration);
+    if (i > 0) throw new DataDirDamagedError(logPath(dir, logGeneration - 1), `is missing, yet ${log} continues it`);
+    throw new DataDirDamagedError(snapshot, snapshotGeneration === 0 ? `is missing, yet ${log} continues it` : `is older (generation ${snapshotGeneration}) than the one ${log} continues`);
+  });
+  let generation = snapshotGeneration;
+  let logBytes = 0;
+  let earlierLogBytes = 0;
+  for (const [i, logGeneration] of following.entries()) {
+    // Each log is synced before the next one is started, so only the last one written can be torn: the last with anything in it.
+    const lastWritten = following.slice(i + 1).every((later) => fs.statSync(logPath(dir, later)).size === 0);
+    earlierLogBytes += logBytes;
+    logBytes = replayLog(logPath(dir, logGeneration), apply, lastWritten, logger);
+    generation = logGeneration;
   }
-  const log = logPath(dir, generation);
-  const logBytes = fs.existsSync(log) ? replayLog(log, apply, logger) : 0;
-  // Logs of earlier snapshots: a compaction that ended before removing its old log leaves it.
-  for (const logGeneration of logs) if (logGeneration < generation) fs.rmSync(logPath(dir, logGeneration));
+  // Logs of earlier snapshots: a compaction that ended before removing its old logs leaves them.
+  for (const logGeneration of logs) if (logGeneration < snapshotGeneration) fs.rmSync(logPath(dir, logGeneration));
   fs.rmSync(path.join(dir, SNAPSHOT_TMP_FILE), { force: true }); // left by a compaction that failed or was cut short
-  return { generation, logBytes };
+  fs.rmSync(path.join(dir, SNAPSHOT_OLD_FILE), { force: true }); // left by one cut short after its snapshot was in place
+  return { snapshotGeneration, generation, logBytes, earlierLogBytes };
 }
 
 function logGenerations(dir: string): number[] {
@@ -51,17 +70,21 @@ function logGenerations(dir: string): number[] {
 }
 
 /**
- * Feeds the log's records to `apply`; returns the length of its valid part. The log grows by
+ * Feeds the log's records to `apply`; returns the length of its valid part. Only the last log
+ * written may end torn. The log grows by
  * writes each synced before the next one starts, so a crash can tear only the last one: bytes
  * that are no intact record count as such a torn tail when they are a record cut short by the end
  * of the file (what follows its header is its own data, which may hold anything, frames too: an
  * upload can), or when no intact record follows them. (A byte changed in that last write looks
  * the same: the tail's bytes are kept, to be looked at.)
  */
-function replayLog(file: string, apply: (record: Document) => void, logger?: Logger): number {
+function replayLog(file: string, apply: (record: Document) => void, lastWritten: boolean, logger?: Logger): number {
   const bytes = fs.readFileSync(file);
   const valid = readFrames(bytes, apply);
   if (valid === bytes.length) return valid;
+  if (!lastWritten) {
+    throw new DataDirDamagedError(file, `is damaged at byte ${valid} of ${bytes.length}, and a later log follows it: a crash tears only the last log's last write (each log is synced before the next one starts)`);
+  }
   const next = isCutShort(bytes, valid) ? undefined : nextFrame(bytes, valid + 1);
   if (next !== undefined) {
     throw new DataDirDamagedError(

@@ -99,6 +99,11 @@ export class SortedBlockList<T> {
     this.foundOffset = a;
   }
 
+  /** The items as they are now, in order, in copies of the blocks (cheaper to take than one long array): later changes leave them as they are. */
+  copyBlocks(): T[][] {
+    return this.blocks.map((items) => items.slice());
+  }
+
   /** Iterates forward from `from` (inclusive). */
   *forward(from: Position): Generator<T> {
     for (let b = from.block, o = from.offset; b < this.blocks.length; b++, o = 0) {

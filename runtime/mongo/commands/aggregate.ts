@@ -4,6 +4,7 @@ import { ProcessingMode } from 'mingo/core';
 import { ChangeStreamReader, type ChangeScope, type FullDocumentMode } from '../change-streams';
 import { cursorReply, DEFAULT_FIRST_BATCH, type ChangeStreamCursor } from '../cursors';
 import { fromMingoError, MongoCommandError } from '../errors';
+import { deepCopy } from '../deep-copy';
 import { Aggregator } from '../mingo-context';
 import { MINGO_OPTIONS } from '../mingo-extensions';
 import type { CommandContext, CommandHandler } from './context';
@@ -57,7 +58,8 @@ const aggregate: CommandHandler = (ctx) => {
     results = new Aggregator(rest, {
       ...MINGO_OPTIONS,
       processingMode: copyInput ? ProcessingMode.CLONE_INPUT : ProcessingMode.CLONE_OFF,
-      collectionResolver: (name: string) => [...(ctx.engine.collection(ctx.db, name)?.docs.values() ?? [])],
+      // What $lookup and its kind join is the stored documents too: a later stage may change them ($set on the joined field).
+      collectionResolver: (name: string) => Array.from(ctx.engine.collection(ctx.db, name)?.docs.values() ?? [], copyInput ? deepCopy : (doc) => doc),
     }).run<Document>(input);
   } catch (error) {
     throw fromMingoError(error);

@@ -59,6 +59,24 @@ describe('Collection', () => {
     });
   });
 
+  describe('#image', () => {
+    it('reads the documents as they were when it was taken, in _id order, whatever is written after, until released', () => {
+      const collection = new Collection('db', 'c');
+      for (const id of [3, 1, 2, 4]) collection.insert({ _id: id, v: 0 });
+      const image = collection.image();
+      collection.replace(collection.get(1)!, { _id: 1, v: 1 });
+      collection.replace(collection.get(1)!, { _id: 1, v: 2 });
+      collection.remove(collection.get(2)!);
+      collection.insert({ _id: 2, v: 3 });
+      collection.insert({ _id: 0, v: 4 });
+      collection.remove(collection.get(4)!);
+      expect([...image.docs()]).toEqual([1, 2, 3, 4].map((id) => ({ _id: id, v: 0 })));
+      image.release();
+      collection.replace(collection.get(3)!, { _id: 3, v: 5 });
+      expect(collection.find({}, { sort: { _id: 1 } })).toEqual([{ _id: 0, v: 4 }, { _id: 1, v: 2 }, { _id: 2, v: 3 }, { _id: 3, v: 5 }]);
+    });
+  });
+
   describe('#replace', () => {
     it('keeps every index answering as the documents change, whether an update touches indexed fields or not', () => {
       const { next, pick: pickFrom } = seededRandom(11);

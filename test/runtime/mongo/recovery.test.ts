@@ -118,6 +118,41 @@ describe('recovering a data directory', () => {
     expect(() => recover(dir)).toThrow(`${snapshot} is older (generation 1) than the one ${dir}/oplog-2.log continues`);
   });
 
+  /** The files a compaction cut short leaves: the old snapshot (generation 1), its log, and the log started for the next one. */
+  async function compactionCutShort(secondLog: Buffer[]): Promise<string> {
+    const dir = await dataDir(records, logged.slice(0, 10));
+    fs.writeFileSync(path.join(dir, 'oplog-2.log'), Buffer.concat(secondLog));
+    return dir;
+  }
+
+  it('replays the logs a compaction cut short leaves, in order, and goes on writing the last', async () => {
+    const dir = await compactionCutShort(logged.slice(10, 20).map(frame));
+    expect(recover(dir)).toEqual([...records, ...logged.slice(0, 20)]);
+    const journal = new FileJournal(dir, () => undefined, quietLogger);
+    await journal.append([put('after')]);
+    journal.close();
+    expect(recover(dir)).toEqual([...records, ...logged.slice(0, 20), put('after')]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['oplog-1.log', 'oplog-2.log', 'snapshot.bson']);
+  });
+
+  it('refuses a log with a torn end that a later log follows (a crash tears only the last write), naming it', async () => {
+    const dir = await compactionCutShort(logged.slice(10, 20).map(frame));
+    fs.appendFileSync(path.join(dir, 'oplog-1.log'), frame(put('torn')).subarray(0, 20));
+    expect(() => recover(dir)).toThrow(`${dir}/oplog-1.log is damaged at byte`);
+  });
+
+  it('cuts the torn end off a log whose later log is empty: the last write went to it', async () => {
+    const dir = await compactionCutShort([]);
+    fs.appendFileSync(path.join(dir, 'oplog-1.log'), frame(put('torn')).subarray(0, 20));
+    expect(recover(dir)).toEqual([...records, ...logged.slice(0, 10)]);
+  });
+
+  it('refuses logs with a gap between them, naming the missing one', async () => {
+    const dir = await compactionCutShort([]);
+    fs.renameSync(path.join(dir, 'oplog-2.log'), path.join(dir, 'oplog-3.log'));
+    expect(() => recover(dir)).toThrow(`${dir}/oplog-2.log is missing, yet ${dir}/oplog-3.log continues it`);
+  });
+
   it('removes the temporary file of a compaction that did not finish, which is never the live snapshot', async () => {
     const dir = await dataDir(records, logged);
     fs.writeFileSync(path.join(dir, 'snapshot.bson.tmp'), frame(put('half a snapshot')));

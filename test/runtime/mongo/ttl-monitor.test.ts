@@ -125,11 +125,13 @@ function slowClock(): () => number {
 function watchedJournal(watching: () => boolean, onAppend: (records: Document[]) => void): Journal {
   return {
     logBytes: 0,
+    compacting: false,
     append: async (records) => {
       if (watching() && records.length > 0) onAppend(records);
     },
     checkFailure: () => undefined,
     compact: () => {},
+    compactInSteps: async () => {},
     close: () => {},
   };
 }

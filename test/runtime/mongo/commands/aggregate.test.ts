@@ -32,6 +32,22 @@ describe('EmbeddedMongo', () => {
       expect(await c.countDocuments({ 'items.extra': 1 })).toBe(0);
     });
 
+    it('does not let pipeline stages modify the stored documents $lookup joins', async () => {
+      await h.db.collection<AnyDoc>('joining').insertOne({ _id: 1, joined: 1 });
+      const joined = h.db.collection<AnyDoc>('joined');
+      await joined.insertOne({ _id: 1, inner: { x: 0 }, list: [1] });
+      const out = await h.db
+        .collection<AnyDoc>('joining')
+        .aggregate([
+          { $lookup: { from: 'joined', localField: 'joined', foreignField: '_id', as: 'j' } },
+          { $unwind: '$j' },
+          { $set: { 'j.inner.x': 99, 'j.added': true } },
+        ])
+        .toArray();
+      expect(out[0]!.j).toEqual({ _id: 1, inner: { x: 99 }, list: [1], added: true });
+      expect(await joined.findOne({ _id: 1 })).toEqual({ _id: 1, inner: { x: 0 }, list: [1] });
+    });
+
     it('returns large results through a cursor', async () => {
       const c = h.db.collection<AnyDoc>('big');
       await c.insertMany(Array.from({ length: 500 }, (_, i) => ({ i })));
