@@ -228,7 +228,19 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     const id = (await sam.getAttribute('data-member-id'))!;
     expect((await member(id)).member?.teams).toEqual(['support', 'billing']);
 
-    await sam.locator('input[name="teams"]').fill('billing');
+    const samsTeams = sam.locator('input[name="teams"]');
+    await samsTeams.fill('billing');
+    await samsTeams.focus();
+    // Meanwhile Sam's record changes elsewhere (another tab): the row is drawn again, with the edit in it.
+    const changedElsewhere = await fetch(`${app.url}/v1/team/members/${id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ capacity: 7 }),
+    });
+    expect(changedElsewhere.status).toBe(200);
+    await expect.poll(() => sam.locator('input[name="capacity"]').inputValue()).toBe('7');
+    expect(await samsTeams.inputValue()).toBe('billing');
+    expect(await samsTeams.evaluate((input) => input === document.activeElement)).toBe(true);
     await sam.getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await member(id)).member?.teams).toEqual(['billing']);
     await screenshot(agent, 'team');

@@ -3,7 +3,7 @@
  * their routing teams and capacity to change, or a button to remove them; a form adds a person.
  * AI assistants are listed but configured elsewhere (`/v1/ai-agents`).
  */
-import { h, mount } from '../shared/dom';
+import { editsIn, h, mount, type Edits } from '../shared/dom';
 import type { MemberFields, TeamMemberInfo } from '../shared/wire';
 import { onSubmit } from './controls';
 
@@ -48,13 +48,22 @@ export class TeamPanel {
    */
   render(team: readonly TeamMemberInfo[]): void {
     const rows = new Map<string, { shown: string; element: HTMLElement }>();
+    const redrawn: Array<{ edits: Edits; element: HTMLElement }> = [];
     for (const member of team) {
       const shown = JSON.stringify(member);
       const kept = this.rows.get(member.id);
-      rows.set(member.id, kept?.shown === shown ? kept : { shown, element: this.row(member) });
+      if (kept?.shown === shown) {
+        rows.set(member.id, kept);
+        continue;
+      }
+      const element = this.row(member);
+      rows.set(member.id, { shown, element });
+      // Changed while being edited (the server's copy of a person just added, say): the edit stays.
+      if (kept) redrawn.push({ edits: editsIn(kept.element), element });
     }
     this.rows = rows;
     mount(this.list, ...[...rows.values()].map((row) => row.element));
+    for (const { edits, element } of redrawn) edits.restoreIn(element);
   }
 
   private row(member: TeamMemberInfo): HTMLElement {
@@ -68,7 +77,10 @@ export class TeamPanel {
     if (member.kind === 'ai') return h('li', { class: 'team-row', data: { memberId: member.id } }, summary, h('p', { class: 'muted' }, 'Configured under AI agents.'));
     const teams = h('input', { type: 'text', name: 'teams', value: (member.teams ?? []).join(', '), 'aria-label': `Teams of ${member.name}` });
     const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: String(member.capacity ?? 10), 'aria-label': `Capacity of ${member.name}` });
-    const save = () => void this.actions.change(member.id, { teams: teamsOf(teams.value), capacity: Number(capacity.value) });
+    const save = () => {
+      teams.defaultValue = teams.value; // sent: the row drawn with the answer shows the server's teams, not this text
+      void this.actions.change(member.id, { teams: teamsOf(teams.value), capacity: Number(capacity.value) });
+    };
     const remove = () => {
       if (confirm(`Remove ${member.name} from the team? They leave their open conversations.`)) void this.actions.remove(member.id);
     };

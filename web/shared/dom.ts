@@ -45,26 +45,43 @@ export function mountKeepingFocus(parent: Element, ...children: Child[]): void {
   if (key !== undefined) parent.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
 }
 
+/** What the user is doing in a part of the page: what they typed into its named text fields, and where its focus is. */
+export interface Edits {
+  /** Puts it into `root` (drawn anew, and on the page): the text into the fields of the same names, focus and selection back on its field. */
+  restoreIn(root: ParentNode): void;
+}
+
 /**
- * Replaces a form's children as `mount` does, keeping what the user was doing in it: the text typed
- * into each named text field (one whose value is not the value it was drawn with) goes into the
- * new field of that name, and focus, with the text selection, goes back to the field of the name
- * it was on. So a panel drawn again as the conversation changes does not wipe a half-typed reason.
+ * What the user typed into the named text fields under `root` (those whose value is not the value
+ * they were drawn with) and the field of it their focus is on, to put back into the part drawn anew.
+ */
+export function editsIn(root: Element): Edits {
+  const typed = new Map<string, string>();
+  for (const field of root.querySelectorAll<HTMLInputElement>('input[type="text"][name]')) if (field.value !== field.defaultValue) typed.set(field.name, field.value);
+  const focused = document.activeElement;
+  const focusedName = focused instanceof HTMLElement && root.contains(focused) ? focused.getAttribute('name') : null;
+  const selection = focused instanceof HTMLInputElement ? { start: focused.selectionStart, end: focused.selectionEnd } : undefined;
+  return {
+    restoreIn(next) {
+      const named = (name: string) => next.querySelector<HTMLElement>(`[name="${CSS.escape(name)}"]`);
+      for (const [name, value] of typed) {
+        const field = named(name);
+        if (field instanceof HTMLInputElement) field.value = value;
+      }
+      const refocus = focusedName === null ? null : named(focusedName);
+      if (!refocus) return;
+      refocus.focus({ preventScroll: true });
+      if (refocus instanceof HTMLInputElement && selection) refocus.setSelectionRange(selection.start, selection.end);
+    },
+  };
+}
+
+/**
+ * Replaces a form's children as `mount` does, keeping what the user was doing in it (`editsIn`):
+ * so a panel drawn again as the conversation changes does not wipe a half-typed reason.
  */
 export function mountKeepingEdits(parent: Element, ...children: Child[]): void {
-  const typed = new Map<string, string>();
-  for (const field of parent.querySelectorAll<HTMLInputElement>('input[type="text"][name]')) if (field.value !== field.defaultValue) typed.set(field.name, field.value);
-  const focused = document.activeElement;
-  const focusedName = focused instanceof HTMLElement && parent.contains(focused) ? focused.getAttribute('name') : null;
-  const selection = focused instanceof HTMLInputElement ? { start: focused.selectionStart, end: focused.selectionEnd } : undefined;
+  const edits = editsIn(parent);
   mount(parent, ...children);
-  const named = (name: string) => parent.querySelector<HTMLElement>(`[name="${CSS.escape(name)}"]`);
-  for (const [name, value] of typed) {
-    const field = named(name);
-    if (field instanceof HTMLInputElement) field.value = value;
-  }
-  const refocus = focusedName === null ? null : named(focusedName);
-  if (!refocus) return;
-  refocus.focus({ preventScroll: true });
-  if (refocus instanceof HTMLInputElement && selection) refocus.setSelectionRange(selection.start, selection.end);
+  edits.restoreIn(parent);
 }
