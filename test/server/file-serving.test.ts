@@ -167,6 +167,24 @@ describe("a visitor's downloads", () => {
       expect((await api.call('GET', '/v1/conversations', visitor)).status).toBe(429);
     });
 
+    it('grant a file neither by a whole download of it nor by a range of it the visitor may not see', async () => {
+      const { visitor, ids, get } = await visitorWithFiles('own.txt'); // three tokens with the bootstrap
+      const own = ids[0]!;
+      // The team's upload to the visitor's conversation, in no public item yet: not the visitor's to see.
+      const teams = await api.call('POST', `/v1/files?conversationId=fs-media-${visitor.visitorId}&filename=internal.txt`, AGENT, MEDIA, { 'Content-Type': 'text/plain' });
+      expect(teams.status).toBe(201);
+      const teamsFile = teams.body.file.id as string;
+      const answers = [
+        await get(own), // whole: a fourth token, and no grant
+        await get(own, 'bytes=1-'), // so this range is a first one: a fifth, and the grant
+        await get(teamsFile, 'bytes=0-'), // not the visitor's to see: a sixth, and no grant
+        await get(teamsFile, 'bytes=1-'), // so charged again: the seventh and last
+        await get(teamsFile, 'bytes=2-'),
+        await get(own, 'bytes=3-'), // granted: from the allowance
+      ];
+      expect(answers.map((answer) => answer.status)).toEqual([200, 206, 404, 404, 429, 206]);
+    });
+
     it('charge whole downloads, headers a download ignores and ranges of a file not granted to the visitor as before', async () => {
       const { ids, get } = await visitorWithFiles('clip.txt', 'other.txt'); // four tokens with the bootstrap
       const [clip, other] = ids as [string, string];
