@@ -242,12 +242,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
 
     const samsTeams = sam.locator('input[name="teams"]');
     await samsTeams.fill('billing');
-    await samsTeams.focus();
     // Meanwhile Sam's record changes elsewhere (another tab): the row is drawn again, with the edit in it.
     await changeElsewhere(id, { capacity: 7 });
     await expect.poll(() => sam.locator('input[name="capacity"]').inputValue()).toBe('7');
     expect(await samsTeams.inputValue()).toBe('billing');
-    expect(await samsTeams.evaluate((input) => input === document.activeElement)).toBe(true);
     await sam.getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await member(id)).member?.teams).toEqual(['billing']);
     await screenshot(agent, 'team');
