@@ -34,15 +34,16 @@ const section = (title: string, ...children: Array<Node | false | undefined>) =>
 function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
   const state = aiStateOf(c);
   const reason = h('input', { type: 'text', name: 'escalationReason', placeholder: 'Reason', value: 'Needs a person' });
-  const text = {
-    answering: 'The AI assistant is answering.',
-    // A <time> the pages keep current (keepTimesCurrent): it gains its day after midnight.
-    paused: state.kind === 'paused' ? ['The AI assistant is paused until ', timeLabel(state.until, 'ai-state-until'), '.'] : '',
-    handed_off: humanInCharge(c) ? 'Handed off: a person is handling it.' : 'Handed off: waiting for a person.',
-  }[state.kind];
+  const text =
+    state.kind === 'answering'
+      ? ['The AI assistant is answering.']
+      : state.kind === 'paused'
+        ? // A <time> the pages keep current (keepTimesCurrent): it gains its day after midnight.
+          ['The AI assistant is paused until ', timeLabel(state.until, 'ai-state-until'), '.']
+        : [humanInCharge(c) ? 'Handed off: a person is handling it.' : 'Handed off: waiting for a person.'];
   return section(
     'AI assistant',
-    h('p', { class: `ai-state ai-state-${state.kind}`, data: { testid: 'ai-state' } }, ...[text].flat()),
+    h('p', { class: `ai-state ai-state-${state.kind}`, data: { testid: 'ai-state' } }, ...text),
     state.kind !== 'handed_off' &&
       h(
         'form',

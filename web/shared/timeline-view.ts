@@ -49,8 +49,6 @@ export class TimelineView {
   readonly element: HTMLElement;
   /** Counts the drawings made `quietly`: the last one ends the quiet. */
   private quietDrawings = 0;
-  /** Whether the log is live now (`quietly`). */
-  private live = false;
   /** Items arrived while the log was not live: drawn once it is, from the latest drawing asked for. */
   private arrivalsWait = false;
   private latest: { items: readonly TimelineItem[]; footer?: Node } = { items: [] };
@@ -85,7 +83,7 @@ export class TimelineView {
     // Items arrive. Added to a log that is not live, they would never be read out: the items drawn
     // before go first (quietly, if they changed), and the arrivals once the log is live again.
     const wentQuiet = this.draw(items.filter((item) => item.seq <= lastDrawn), footer);
-    if (wentQuiet || !this.live) this.arrivalsWait = true;
+    if (wentQuiet || this.list.getAttribute('aria-live') !== 'polite') this.arrivalsWait = true;
     else this.draw(items, footer);
   }
 
@@ -171,7 +169,6 @@ export class TimelineView {
   }
 
   private showLive(live: boolean): void {
-    this.live = live;
     this.list.setAttribute('aria-live', live ? 'polite' : 'off');
     if (live) this.list.removeAttribute('aria-busy');
     else this.list.setAttribute('aria-busy', 'true');
