@@ -58,6 +58,17 @@ export class LiveConversations {
     return [...this.timelines.values()].map(({ conversationId, resume }) => ({ conversationId, afterSeq: resume.ask() }));
   }
 
+  /**
+   * Asks the open socket (`resume`, false when it could not send) to resume a timeline it was not
+   * asked to, the page having opened it since the socket connected: until then that socket's items
+   * do not move the timeline's resume mark, and a reconnect would ask for all of them again. It
+   * costs little, as the socket is sent only the items it has not had.
+   */
+  resumeOnSocket(conversationId: string, resume: (point: ResumePoint) => boolean): void {
+    const mark = this.timelines.get(conversationId)?.resume;
+    if (mark && !mark.asked && resume({ conversationId, afterSeq: mark.afterSeq })) mark.ask();
+  }
+
   handleFrame(frame: ServerFrame): void {
     const { onChange, onUnknownConversation, isOwn } = this.options;
     switch (frame.type) {

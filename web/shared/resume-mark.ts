@@ -17,6 +17,11 @@ export class ResumeMark {
     return this.through;
   }
 
+  /** Whether the current socket was asked to resume the conversation. */
+  get asked(): boolean {
+    return this.socketResume !== 'not asked';
+  }
+
   /** Every item up to `seq` the reader may see is held (read from REST up to the newest). */
   heldThrough(seq: number): void {
     this.through = Math.max(this.through, seq);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LiveConversations, type LiveChange } from '../../../web/shared/live-conversations';
+import type { ResumePoint } from '../../../web/shared/socket';
 import { loadOlder, loadTimeline } from '../../../web/shared/timeline-loader';
 import type { TimelineItem } from '../../../web/shared/wire';
 import { AGENT, message, VISITOR } from './items';
@@ -59,6 +60,27 @@ describe('LiveConversations', () => {
       pages.handleFrame(completed(9));
       pages.handleFrame(created(message(10, AGENT, 'live')));
       expect(timeline.resume.afterSeq).toBe(3);
+    });
+  });
+
+  describe('#resumeOnSocket', () => {
+    it('asks the open socket once to resume a timeline opened since it connected, after which its items move the resume mark', async () => {
+      const pages = live();
+      pages.resumePoints(); // The socket connects, holding no timeline.
+      const timeline = pages.timelineOf('c1');
+      await loadTimeline(pagedApi(3).api, timeline);
+      pages.handleFrame(created(message(4, AGENT, 'live')));
+      expect(timeline.resume.afterSeq).toBe(3);
+
+      const sent: ResumePoint[] = [];
+      const send = (point: ResumePoint) => sent.push(point) > 0;
+      pages.resumeOnSocket('c1', () => false); // Not open: nothing was asked.
+      pages.resumeOnSocket('c1', send);
+      pages.resumeOnSocket('c1', send);
+      expect(sent).toEqual([{ conversationId: 'c1', afterSeq: 3 }]);
+      pages.handleFrame(completed(4));
+      pages.handleFrame(created(message(5, AGENT, 'live')));
+      expect(timeline.resume.afterSeq).toBe(5);
     });
   });
 
