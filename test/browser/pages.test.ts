@@ -492,6 +492,27 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await second.page.context().close();
   });
 
+  it('resumes a conversation opened while connected after what the socket brought since, not after what it held when opened', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'A first question');
+    const second = await cuttableInbox();
+    await openInInbox(second.page, id);
+    await send(visitor, 'A second question');
+    await second.page.locator('.panel-main .tl-message').filter({ hasText: 'A second question' }).waitFor();
+    const timeline = await fetch(`${app.url}/v1/conversations/${id}/timeline?limit=100`, { headers: { Authorization: `Bearer ${app.keys.secretKey}` } });
+    const { items } = (await timeline.json()) as { items: Array<{ seq: number; text?: string }> };
+    const secondSeq = items.find((item) => item.text === 'A second question')?.seq ?? Infinity;
+    await second.cut();
+    await second.page.locator('[data-testid="connection"]:not([data-status="open"])').waitFor();
+    await second.mend();
+    await second.page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    const resumes = await second.page.evaluate(() => new URL((window as unknown as { sockets: WebSocket[] }).sockets.at(-1)!.url).searchParams.getAll('resume'));
+    const afterSeq = Number(resumes.find((resume) => resume.startsWith(`${id}:`))?.slice(id.length + 1));
+    // Resumed after the REST page read as it opened, the reconnect would be sent the second question again.
+    expect(afterSeq).toBeGreaterThanOrEqual(secondSeq);
+    await second.page.context().close();
+  });
+
   it('notices at once that the connection died while the inbox was out of sight, and shows what it missed', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Hello from the other side');

@@ -209,6 +209,7 @@ export class Inbox {
     try {
       const timeline = this.live.timelineOf(id);
       await loadTimeline(this.api, timeline);
+      this.live.resumeOnSocket(id, (point) => this.socket.resume(point));
       this.outboxes.of(id).forgetStored(timeline.items());
     } catch (error) {
       showError(error);

@@ -50,16 +50,37 @@ export class LiveConversations {
     for (const id of this.timelines.keys()) if (id !== conversationId) this.timelines.delete(id);
   }
 
+  /**
+   * Where a new socket resumes each timeline: asked as it connects, so from then on frames come
+   * from that socket, and until it says a resume is done its items do not move the timeline's mark.
+   */
   resumePoints(): ResumePoint[] {
-    return [...this.timelines.values()].map((t) => ({ conversationId: t.conversationId, afterSeq: t.lastSeq }));
+    return [...this.timelines.values()].map(({ conversationId, resume }) => ({ conversationId, afterSeq: resume.ask() }));
+  }
+
+  /**
+   * Asks the open socket (`resume`, false when it could not send) to resume a timeline it was not
+   * asked to, the page having opened it since the socket connected: until then that socket's items
+   * do not move the timeline's resume mark, and a reconnect would ask for all of them again. It
+   * costs little, as the socket is sent only the items it has not had.
+   */
+  resumeOnSocket(conversationId: string, resume: (point: ResumePoint) => boolean): void {
+    const mark = this.timelines.get(conversationId)?.resume;
+    if (mark && !mark.asked && resume({ conversationId, afterSeq: mark.afterSeq })) mark.ask();
   }
 
   handleFrame(frame: ServerFrame): void {
     const { onChange, onUnknownConversation, isOwn } = this.options;
     switch (frame.type) {
       case 'timelineItemCreated':
-      case 'timelineItemUpdated':
-        this.receiveItem(frame.payload.item, frame.type === 'timelineItemCreated');
+      case 'timelineItemUpdated': {
+        const { item } = frame.payload;
+        if (frame.type === 'timelineItemCreated') this.timelines.get(item.conversationId)?.resume.delivered(item.seq);
+        this.receiveItem(item, frame.type === 'timelineItemCreated');
+        return;
+      }
+      case 'resumeCompleted':
+        this.timelines.get(frame.payload.conversationId)?.resume.completed(frame.payload.throughSeq);
         return;
       case 'conversationCreated':
         this.conversations.put(frame.payload.conversation);
@@ -80,7 +101,10 @@ export class LiveConversations {
     }
   }
 
-  /** An item from a frame or from the page's own post; `isNew` is false for an update of a known item. */
+  /**
+   * An item from a frame or from the page's own post; `isNew` is false for an update of a known
+   * item. Only the socket's items (`handleFrame`) move where the timeline resumes.
+   */
   receiveItem(item: TimelineItem, isNew = true): void {
     const { conversationId } = item;
     const timeline = this.timelines.get(conversationId);

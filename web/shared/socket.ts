@@ -1,8 +1,9 @@
 /**
  * The realtime connection a page keeps open: reconnects by itself with backoff, and on every
- * (re)connect asks the server to `resume` each conversation the page holds after the last seq it
- * has, so no item is missed; the page's Timeline drops the duplicates. The resumes go in the
- * connect URL (`?resume=`), so the server begins them before it relays anything live.
+ * (re)connect asks the server to `resume` each conversation the page holds after the seq through
+ * which it surely has every item (`resumePoints`), so no item is missed; the page's Timeline drops
+ * the duplicates. The resumes go in the connect URL (`?resume=`), so the server begins them before
+ * it relays anything live.
  * A connection can die without closing (a network gone, a laptop asleep); besides the heartbeat,
  * which notices within two of its periods, the browser's word is taken at once: `offline` lets the
  * connection go, `online` and the page shown again connect at once if it is down, and if it seems

@@ -20,16 +20,26 @@ const NEWEST = Number.MAX_SAFE_INTEGER;
 export async function loadTimeline(api: ApiClient, timeline: Timeline): Promise<void> {
   if (timeline.loadedThrough === 0) {
     const page = await readBack(api, timeline, NEWEST);
-    timeline.loadedThrough = page.items.at(-1)?.seq ?? 0;
+    loadedUpTo(timeline, page.items.at(-1)?.seq ?? 0);
     return;
   }
   for (;;) {
     const page = await api.timeline(timeline.conversationId, { afterSeq: timeline.loadedThrough, limit: PAGE_SIZE });
     timeline.upsertAll(page.items);
     const last = page.items.at(-1);
-    if (last) timeline.loadedThrough = Math.max(timeline.loadedThrough, last.seq);
+    if (last) loadedUpTo(timeline, last.seq);
     if (!page.hasNextPage || !last) return;
   }
+}
+
+/**
+ * REST pages brought every item up to `seq`, read without a gap from the newest page on: a
+ * reconnect may resume after it. (The resume mark is never below `loadedThrough`, which only this
+ * moves, so a page read on after `loadedThrough` extends what the mark covers.)
+ */
+function loadedUpTo(timeline: Timeline, seq: number): void {
+  timeline.loadedThrough = Math.max(timeline.loadedThrough, seq);
+  timeline.resume.heldThrough(seq);
 }
 
 /**

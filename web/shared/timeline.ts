@@ -2,6 +2,7 @@
  * One conversation's items as a page holds them: keyed by `seq`, so an item that arrives twice
  * (REST page and socket, or a resume after reconnect) is kept once, and order is always by seq.
  */
+import { ResumeMark } from './resume-mark';
 import type { TimelineItem } from './wire';
 
 export type UpsertResult = 'added' | 'updated' | 'unchanged';
@@ -17,6 +18,8 @@ export class Timeline {
    * beyond it, with older ones still to load: paging on after `lastSeq` would skip those.
    */
   loadedThrough = 0;
+  /** What a reconnect resumes after: not `lastSeq`, which may lie past items still on their way. */
+  readonly resume = new ResumeMark();
   private olderEdge = { loadedFrom: 0, hasOlder: false };
 
   constructor(readonly conversationId: string) {}
@@ -77,7 +80,7 @@ export class Timeline {
     return changed;
   }
 
-  /** The highest seq held: what a `resume` asks to continue after. */
+  /** The highest seq held, from the socket or from REST (the page's own post). */
   get lastSeq(): number {
     let last = 0;
     for (const seq of this.bySeq.keys()) last = Math.max(last, seq);

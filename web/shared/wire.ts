@@ -68,6 +68,8 @@ export type ServerFrame =
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
   | { type: 'teamUpdated'; payload: Record<string, never> }
+  /** A `resume` is done: the socket sent every item after its `afterSeq` up to `throughSeq` the reader may see (`ref` the resume frame's). */
+  | { type: 'resumeCompleted'; payload: { conversationId: string; throughSeq: number; ref?: string } }
   | { type: 'error'; payload: { code: string; message: string } };
 
 /** Client-to-server frames on `/ws`. */

@@ -124,6 +124,7 @@ export class SupportWidget {
     try {
       const timeline = this.live.timelineOf(conversationId);
       await loadTimeline(this.api, timeline);
+      this.live.resumeOnSocket(conversationId, (point) => this.socket.resume(point));
       this.outboxes.of(conversationId).forgetStored(timeline.items());
     } catch (error) {
       showError(error);
@@ -189,6 +190,7 @@ export class SupportWidget {
       this.newConversation.created(conversationId);
       this.live.conversations.put(conversation);
       for (const item of initialTimelineItems) this.live.receiveItem(item);
+      this.live.resumeOnSocket(conversationId, (point) => this.socket.resume(point));
     }
     const { item: stored } = await this.api.postItem(conversationId, await itemFor());
     this.live.receiveItem(stored);

@@ -1,20 +1,87 @@
 import { describe, expect, it } from 'vitest';
 import { LiveConversations, type LiveChange } from '../../../web/shared/live-conversations';
+import type { ResumePoint } from '../../../web/shared/socket';
 import { loadOlder, loadTimeline } from '../../../web/shared/timeline-loader';
-import { message, VISITOR } from './items';
+import type { TimelineItem } from '../../../web/shared/wire';
+import { AGENT, message, VISITOR } from './items';
 import { pagedApi } from './paged-api';
 
 const live = (onChange: (change: LiveChange) => void = () => undefined) =>
   new LiveConversations({ isOwn: () => false, isReading: () => false, onChange, onUnknownConversation: () => undefined });
+
+const created = (item: TimelineItem) => ({ type: 'timelineItemCreated', payload: { conversationId: item.conversationId, item } }) as const;
+const completed = (throughSeq: number, conversationId = 'c1') => ({ type: 'resumeCompleted', payload: { conversationId, throughSeq } }) as const;
 
 describe('LiveConversations', () => {
   it('keeps only the timeline on screen after a reconnect: the others are loaded afresh when opened', () => {
     const pages = live();
     pages.timelineOf('a').upsert(message(3, VISITOR, 'on screen', 'a'));
     pages.timelineOf('b').upsert(message(7, VISITOR, 'held before', 'b'));
+    pages.resumePoints();
+    pages.handleFrame(completed(3, 'a'));
+    pages.handleFrame(completed(7, 'b'));
     pages.keepOnlyTimeline('a');
     expect(pages.resumePoints()).toEqual([{ conversationId: 'a', afterSeq: 3 }]);
     expect(pages.timelineOf('b').items()).toEqual([]);
+  });
+
+  describe('#resumePoints', () => {
+    it("resumes after what the socket confirmed, not past the socket's items still on their way when the page's own post came back", async () => {
+      const pages = live();
+      const timeline = pages.timelineOf('c1');
+      await loadTimeline(pagedApi(3).api, timeline);
+      expect(pages.resumePoints()).toEqual([{ conversationId: 'c1', afterSeq: 3 }]); // The newest page, complete when read.
+      pages.handleFrame(completed(3));
+      pages.handleFrame(created(message(4, AGENT, 'a reply')));
+      pages.handleFrame(created(message(5, AGENT, 'another')));
+      // The REST answer of the reader's own post (seq 7) comes before the socket brought 6; then the socket drops.
+      pages.receiveItem(message(7, VISITOR, 'my post'));
+      expect(timeline.lastSeq).toBe(7);
+      expect(pages.resumePoints()).toEqual([{ conversationId: 'c1', afterSeq: 5 }]);
+
+      // The new socket's items before its resume is done (live ones sent ahead of the backfill) do not count.
+      pages.handleFrame(created(message(8, AGENT, 'live, ahead of the backfill')));
+      expect(timeline.resume.afterSeq).toBe(5);
+      pages.handleFrame(created(message(6, AGENT, 'backfilled')));
+      pages.handleFrame(completed(9));
+      expect(timeline.resume.afterSeq).toBe(9);
+      pages.handleFrame(created(message(10, AGENT, 'live')));
+      expect(timeline.resume.afterSeq).toBe(10);
+      expect(timeline.items().map((item) => item.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10]);
+    });
+
+    it('takes no resumeCompleted for a timeline the socket was not asked to resume (let go after a reconnect, and opened again)', async () => {
+      const pages = live();
+      pages.timelineOf('c1');
+      pages.resumePoints();
+      pages.keepOnlyTimeline(undefined);
+      const timeline = pages.timelineOf('c1');
+      await loadTimeline(pagedApi(3).api, timeline);
+      pages.handleFrame(completed(9));
+      pages.handleFrame(created(message(10, AGENT, 'live')));
+      expect(timeline.resume.afterSeq).toBe(3);
+    });
+  });
+
+  describe('#resumeOnSocket', () => {
+    it('asks the open socket once to resume a timeline opened since it connected, after which its items move the resume mark', async () => {
+      const pages = live();
+      pages.resumePoints(); // The socket connects, holding no timeline.
+      const timeline = pages.timelineOf('c1');
+      await loadTimeline(pagedApi(3).api, timeline);
+      pages.handleFrame(created(message(4, AGENT, 'live')));
+      expect(timeline.resume.afterSeq).toBe(3);
+
+      const sent: ResumePoint[] = [];
+      const send = (point: ResumePoint) => sent.push(point) > 0;
+      pages.resumeOnSocket('c1', () => false); // Not open: nothing was asked.
+      pages.resumeOnSocket('c1', send);
+      pages.resumeOnSocket('c1', send);
+      expect(sent).toEqual([{ conversationId: 'c1', afterSeq: 3 }]);
+      pages.handleFrame(completed(4));
+      pages.handleFrame(created(message(5, AGENT, 'live')));
+      expect(timeline.resume.afterSeq).toBe(5);
+    });
   });
 
   describe('#handleFrame', () => {

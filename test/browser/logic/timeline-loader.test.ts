@@ -16,6 +16,8 @@ describe('loadTimeline', () => {
     expect(asked).toEqual([{ beforeSeq: Number.MAX_SAFE_INTEGER }]);
     expect(seqsOf(timeline)).toEqual(range(151, 251));
     expect(timeline).toMatchObject({ loadedFrom: 151, hasOlder: true, loadedThrough: 250 });
+    // A reconnect resumes after the page, complete as read, not after the live item (which may have overtaken others).
+    expect(timeline.resume.afterSeq).toBe(250);
   });
 
   it('carries on after what earlier loads brought', async () => {
@@ -25,6 +27,7 @@ describe('loadTimeline', () => {
     await loadTimeline(again.api, timeline);
     expect(again.asked).toEqual([{ afterSeq: 120 }]);
     expect(seqsOf(timeline)).toEqual(range(21, 130));
+    expect(timeline.resume.afterSeq).toBe(130);
   });
 });
 

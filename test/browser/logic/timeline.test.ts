@@ -29,7 +29,7 @@ describe('Timeline', () => {
   });
 
   describe('#lastSeq', () => {
-    it('is 0 when empty and the highest seq held otherwise (where a resume continues)', () => {
+    it('is 0 when empty and the highest seq held otherwise', () => {
       const timeline = new Timeline('c1');
       expect(timeline.lastSeq).toBe(0);
       timeline.upsertAll([message(7, VISITOR, 'x'), message(4, VISITOR, 'y')]);
