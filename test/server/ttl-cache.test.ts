@@ -52,6 +52,15 @@ describe('TtlCache', () => {
       await briefly.get('miss');
       expect(briefly.loads.get('miss')).toBe(2);
     });
+
+    it('keeps no miss when maxMisses is 0, loaded or set', async () => {
+      const { cache, get, loads } = countingCache({ maxMisses: 0 });
+      for (let i = 0; i < 3; i++) expect(await get('miss')).toBeUndefined();
+      expect(loads.get('miss')).toBe(3);
+      cache.set('miss-set', undefined);
+      expect(await get('miss-set')).toBeUndefined();
+      expect(loads.get('miss-set')).toBe(1);
+    });
   });
 
   describe('#set', () => {
