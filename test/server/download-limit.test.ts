@@ -13,6 +13,8 @@ const SLOW = 0.2;
 const RANGES_BURST = 2;
 /** What getting to a granted file takes: the bootstrap, the conversation, two uploads and the granting range. */
 const VISITOR_BURST = 5;
+/** How long a file stays granted after its last range was served (README). */
+const GRANT_MS = 5 * 60_000;
 
 /** A new visitor with two files of its own, the first granted to it, and every token of its bucket spent. */
 async function visitorOutOfTokens(t: TestAppHandle) {
@@ -74,6 +76,20 @@ describe("a visitor's refused download", () => {
       expect(await get(granted)).toEqual({ status: 429, retryAfter: '4' });
       vi.setSystemTime(start + 5_000);
       expect((await get(other, 'bytes=0-')).status).toBe(206);
+    });
+
+    it("is told the visitor's own wait for a range of a file whose grant lapses before the allowance refills", async () => {
+      const { start, granted, other, get } = await bothSpent(t);
+      // Nearly five minutes on, both full again, spent on the other file: its first range (a
+      // token of the visitor's, and its grant), its next ones, then whole downloads of it.
+      const late = start + GRANT_MS - 500;
+      vi.setSystemTime(late);
+      for (const range of ['bytes=0-', 'bytes=1-', 'bytes=2-']) expect((await get(other, range)).status).toBe(206);
+      for (let i = 1; i < VISITOR_BURST; i++) expect((await get(other)).status).toBe(200);
+      // The first file's grant lapses within the allowance's second: a retry then is charged to the visitor alone.
+      expect(await get(granted, 'bytes=5-')).toEqual({ status: 429, retryAfter: '5' });
+      vi.setSystemTime(late + 5_000);
+      expect((await get(granted, 'bytes=5-')).status).toBe(206);
     });
   });
 
