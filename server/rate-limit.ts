@@ -43,7 +43,9 @@ export class TokenBuckets {
     let bucket = this.buckets.get(key);
     if (bucket) {
       this.buckets.delete(key); // re-inserted below so Map order stays least-recently-used first
-      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * perSecond);
+      // Date.now() can go back (the system clock set back): that time refills nothing, rather than taking tokens away.
+      const elapsedMs = Math.max(0, now - bucket.updatedAt);
+      bucket.tokens = Math.min(burst, bucket.tokens + (elapsedMs / 1000) * perSecond);
       bucket.updatedAt = now;
     } else {
       bucket = { tokens: burst, updatedAt: now };

@@ -80,6 +80,8 @@ export class TtlCache<V> {
     this.found.delete(key);
     this.missing.delete(key);
     const [entries, max] = value === undefined ? [this.missing, this.limits.maxMisses] : [this.found, this.limits.maxEntries];
+    // A limit of 0 keeps none: the loop below, emptying the map, would still make room for this one.
+    if (max < 1) return;
     for (const oldest of entries.keys()) {
       if (entries.size < max) break;
       entries.delete(oldest);

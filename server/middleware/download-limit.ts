@@ -41,13 +41,15 @@ export function downloadLimit(visitorBuckets: TokenBuckets, rangeBuckets: TokenB
     charge: (req, res, next) => {
       const visitor = visitorKeyOf(res);
       if (visitor === undefined) return next();
-      const continues = asksForRange(req) && grants.peek(grantKey(visitor, String(req.params.id)), GRANT_MS) !== undefined;
+      const grantedWithin = (ms: number) => grants.peek(grantKey(visitor, String(req.params.id)), ms) !== undefined;
+      const continues = asksForRange(req) && grantedWithin(GRANT_MS);
       const fromRanges = continues ? rangeBuckets.take(visitor) : undefined;
       if (fromRanges?.ok) return next();
       const fromVisitor = visitorBuckets.take(visitor);
       if (fromVisitor.ok) return next();
-      const retryAfterSeconds = Math.min(fromVisitor.retryAfterSeconds, fromRanges?.retryAfterSeconds ?? Infinity);
-      next(refused(res, retryAfterSeconds, 'Too many requests'));
+      // The allowance's wait holds only if the grant is still there by then: a retry after it lapsed is charged to the visitor alone.
+      const rangesWait = fromRanges && grantedWithin(GRANT_MS - fromRanges.retryAfterSeconds * 1000) ? fromRanges.retryAfterSeconds : Infinity;
+      next(refused(res, Math.min(fromVisitor.retryAfterSeconds, rangesWait), 'Too many requests'));
     },
     grant: (req, res, fileId) => {
       const visitor = visitorKeyOf(res);

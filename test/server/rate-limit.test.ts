@@ -20,6 +20,15 @@ describe('TokenBuckets', () => {
       expect([0, 1, 2].map(() => buckets.take('a', 100_000).ok)).toEqual([true, true, false]);
     });
 
+    it('neither refills nor drains a bucket while the clock is set back, and refills from the time it then reads', () => {
+      const buckets = new TokenBuckets({ perSecond: 100, burst: 3 });
+      const t0 = 1_000_000;
+      expect(buckets.take('a', t0).ok).toBe(true);
+      // The system clock set back a minute: the two tokens left are still there, no more.
+      expect([1, 2, 3].map(() => buckets.take('a', t0 - 60_000).ok)).toEqual([true, true, false]);
+      expect(buckets.take('a', t0 - 60_000 + 10).ok).toBe(true);
+    });
+
     it('keeps keys apart', () => {
       const buckets = new TokenBuckets({ perSecond: 1, burst: 1 });
       expect(buckets.take('a', 0).ok).toBe(true);
