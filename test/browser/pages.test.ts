@@ -752,7 +752,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
 
   it("dates today's items, and the moments events tell, once the day has changed, on a page left open over midnight", async () => {
     const visitor = await newVisitor();
-    const id = await startConversation(visitor, 'Written late in the evening');
+    // A question the assistant answers, and its answer awaited: an escalation, or a turn still to
+    // come when the team pauses it, would leave the AI handing off rather than paused.
+    const id = await startConversation(visitor, 'Written late in the evening: how do I reset my password?');
+    await visitor.locator('.sw-chat .tl-message[data-author="ai"]').first().waitFor();
     const written = await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Written late' }).locator('time').getAttribute('datetime');
     const inbox = await browser.newContext({ viewport: DESKTOP });
     inbox.setDefaultTimeout(10_000);
