@@ -658,12 +658,21 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await newTag.fill('a-tag-far-too-long-to-be-one-'.repeat(3));
     await newTag.press('Enter');
     await agent.locator('.toast').filter({ hasText: /<=50 characters/ }).waitFor();
-    // What was refused stays, to be put right; what is taken goes (it shows among the tags).
+    // What was refused stays to be put right, also through the panel drawn again as the conversation changes.
     expect(await newTag.inputValue()).toBe('a-tag-far-too-long-to-be-one-'.repeat(3));
+    const changed = await fetch(`${app.url}/v1/conversations/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ priority: 'urgent' }),
+    });
+    expect(changed.status).toBe(200);
+    await expect.poll(() => agent.locator('select[name="conversationPriority"]').inputValue()).toBe('urgent');
+    expect(await newTag.inputValue()).toBe('a-tag-far-too-long-to-be-one-'.repeat(3));
+    // What is taken goes (it shows among the tags).
     await newTag.fill('billing');
     await newTag.press('Enter');
     await agent.locator('.controls .tag').filter({ hasText: 'billing' }).waitFor();
-    expect(await newTag.inputValue()).toBe('');
+    await expect.poll(() => newTag.inputValue()).toBe(''); // Once the answer came: the socket's update may draw the tag first.
   });
 
   it('keeps what the agent opened and selected in a timeline while the visitor types and writes', async () => {

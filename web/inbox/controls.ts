@@ -106,12 +106,9 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
       'form',
       {
         class: 'inline-form',
-        // Sent, it is no longer typing the panel keeps when drawn again (mountKeepingEdits): the panel
-        // the answer draws has an empty field. Refused, it stays here to be put right.
-        on: onSubmit(() => {
-          input.defaultValue = input.value;
-          if (input.value.trim()) actions.addTag(input.value.trim());
-        }),
+        // What is typed stays through the panel drawn again (mountKeepingEdits) until the tag is
+        // taken, when the inbox empties the field; refused, it stays to be put right.
+        on: onSubmit(() => input.value.trim() && actions.addTag(input.value.trim())),
       },
       input,
       h('button', { type: 'submit', class: 'btn' }, 'Add'),

@@ -42,6 +42,12 @@ export class ConversationPanel {
     );
   }
 
+  /** What was sent from a control's field is taken: no longer typing, so emptied (unless something else was typed since). */
+  taken(fieldName: string, value: string): void {
+    const field = this.controls.querySelector<HTMLInputElement>(`input[name="${fieldName}"]`);
+    if (field?.value.trim() === value) field.value = '';
+  }
+
   renderConversation(c: Conversation, team: readonly TeamMemberInfo[]): void {
     mount(
       this.header,

@@ -301,9 +301,10 @@ export class Inbox {
 
   /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */
   private controlActions(id: string): ControlActions {
-    const run = (operation: () => Promise<Conversation>) => async () => {
+    const run = (operation: () => Promise<Conversation>, taken?: () => void) => async () => {
       try {
         this.live.conversations.put(await operation());
+        if (this.selectedId === id) taken?.();
         this.renderConversation();
         this.renderList();
       } catch (error) {
@@ -320,7 +321,7 @@ export class Inbox {
       pauseAi: run(() => this.api.pauseAi(id, 60)),
       resumeAi: run(() => this.api.resumeAi(id)),
       setPriority: (priority: Priority) => void run(() => this.api.setPriority(id, priority))(),
-      addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }))(),
+      addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), () => this.panel?.taken('newTag', tag))(),
       removeTag: (tag) => void run(() => this.api.changeTags(id, { remove: [tag] }))(),
       resolve: run(() => this.api.resolve(id)),
       reopen: run(() => this.api.reopen(id)),
