@@ -85,6 +85,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await page.locator('.panel-main .tl-message').first().waitFor();
   };
 
+  /** Calls the API, as the agent unless `as` gives other credentials; the status and parsed answer. */
+  const overApi = async (method: string, path: string, body?: unknown, as: Record<string, string> = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID }) => {
+    const answer = await fetch(`${app.url}/v1${path}`, { method, headers: { ...as, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: answer.status, body: (await answer.json()) as any };
+  };
+
+  /** The conversation's priority is raised elsewhere (another tab, the backend): the inbox's panel is drawn again with it. */
+  const raisePriorityElsewhere = async (page: Page, conversationId: string) => {
+    expect((await overApi('PATCH', `/conversations/${encodeURIComponent(conversationId)}`, { priority: 'urgent' })).status).toBe(200);
+    await expect.poll(() => page.locator('select[name="conversationPriority"]').inputValue()).toBe('urgent');
+  };
+
   it("shows the AI assistant's answers readable in the inbox, where they sit on the team's side", async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'How do I reset my password?');
@@ -638,14 +650,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const reason = agent.locator('input[name="escalationReason"]');
     await reason.fill('Wants a refund of');
     await reason.focus();
-    // Its priority is raised elsewhere (another tab, the backend): the panel is drawn again with it.
-    const patched = await fetch(`${app.url}/v1/conversations/${encodeURIComponent(id)}`, {
-      method: 'PATCH',
-      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ priority: 'urgent' }),
-    });
-    expect(patched.status).toBe(200);
-    await expect.poll(() => agent.locator('select[name="conversationPriority"]').inputValue()).toBe('urgent');
+    await raisePriorityElsewhere(agent, id);
     expect(await reason.inputValue()).toBe('Wants a refund of');
     expect(await reason.evaluate((input) => input === document.activeElement)).toBe(true);
   });
@@ -660,13 +665,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await agent.locator('.toast').filter({ hasText: /<=50 characters/ }).waitFor();
     // What was refused stays to be put right, also through the panel drawn again as the conversation changes.
     expect(await newTag.inputValue()).toBe('a-tag-far-too-long-to-be-one-'.repeat(3));
-    const changed = await fetch(`${app.url}/v1/conversations/${encodeURIComponent(id)}`, {
-      method: 'PATCH',
-      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ priority: 'urgent' }),
-    });
-    expect(changed.status).toBe(200);
-    await expect.poll(() => agent.locator('select[name="conversationPriority"]').inputValue()).toBe('urgent');
+    await raisePriorityElsewhere(agent, id);
     expect(await newTag.inputValue()).toBe('a-tag-far-too-long-to-be-one-'.repeat(3));
     // What is taken goes (it shows among the tags).
     await newTag.fill('billing');
@@ -921,12 +920,6 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     });
     return page;
   }
-
-  /** Calls the API, as the agent unless `as` gives other credentials; the status and parsed answer. */
-  const overApi = async (method: string, path: string, body?: unknown, as: Record<string, string> = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID }) => {
-    const answer = await fetch(`${app.url}/v1${path}`, { method, headers: { ...as, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: answer.status, body: (await answer.json()) as any };
-  };
 
   it('marks seen only what a page shows: a message stored but not shown yet stays unread, in the widget and in the inbox', async () => {
     const held = ['seen-held-reply', 'seen-held-question'];
