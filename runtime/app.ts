@@ -150,7 +150,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       const late = new LateEngine();
       const owned = await (async () =>
         config.engineThread && !wantsTemporal(config.temporal)
-          ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, ...pluginList, openai: config.openai, cacheSize: config.workflowCacheSize, activationTimeoutMs: config.workflowTaskTimeoutMs }, log)
+          ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, ...pluginList, openai: config.openai, cacheSize: config.workflowCacheSize }, log)
           : createEngine({
               ...entry,
               activities: productActivities({ store, plugins, openai: config.openai, engine: late }),
@@ -158,7 +158,6 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
               journal: await MongoJournalStore.open(direct.db),
               logger: pinoTemporalLogger(log.child({ thread: 'engine' })),
               cacheSize: config.workflowCacheSize,
-              activationTimeoutMs: config.workflowTaskTimeoutMs,
               onWorkerFailed: (err) => {
                 log.error({ err }, 'the Temporal worker failed: stopping this instance');
                 stopByItself('its Temporal worker failed');

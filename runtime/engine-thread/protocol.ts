@@ -23,8 +23,6 @@ export interface EngineThreadOptions {
   openai: { apiKey?: string; baseUrl?: string };
   /** Live workflow instances kept (the engine's default when absent). */
   cacheSize?: number;
-  /** The limit on one activation's workflow code (the engine's default when absent; Infinity: none). */
-  activationTimeoutMs?: number;
   /** The server's pino level: the thread logs at it. */
   logLevel: string;
 }

@@ -38,7 +38,6 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       journal: await MongoJournalStore.open(direct.db),
       logger: pinoTemporalLogger(log),
       cacheSize: options.cacheSize,
-      activationTimeoutMs: options.activationTimeoutMs,
     }).catch((err: unknown) => {
       late.fail(err);
       throw err;

@@ -21,8 +21,6 @@ export interface EngineConfig {
   clock?: Clock;
   logger?: Logger;
   cacheSize?: number;
-  /** Embedded engine: the limit on one activation's workflow code (its default when absent; Infinity: none). */
-  activationTimeoutMs?: number;
   /** Temporal: told when its Worker fails by itself; workflows and activities no longer run in this process then. */
   onWorkerFailed?(err: unknown): void;
 }
@@ -49,6 +47,5 @@ export async function createEngine(config: EngineConfig): Promise<WorkflowEngine
     logger: config.logger,
     taskQueue: temporal.taskQueue,
     cacheSize: config.cacheSize,
-    activationTimeoutMs: config.activationTimeoutMs,
   });
 }

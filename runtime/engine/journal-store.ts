@@ -87,17 +87,7 @@ export interface RunClosedRecord extends RecordBase {
   nextRunId?: string;
 }
 
-/**
- * A workflow task that failed (workflow code threw or ran past its deadline): the first of a run of
- * failures only, as Temporal records the first failed attempt and keeps its retries out of history.
- * Replay and restore skip it; the audit trail shows it.
- */
-export interface TaskFailedRecord extends RecordBase {
-  type: 'task_failed';
-  message: string;
-}
-
-export type JournalRecord = RunStartedRecord | ActivationRecord | ActivityAttemptRecord | RunClosedRecord | TaskFailedRecord;
+export type JournalRecord = RunStartedRecord | ActivationRecord | ActivityAttemptRecord | RunClosedRecord;
 
 /** Distributes Omit over the union, so a record can be built before its place in the journal is known. */
 export type JournalRecordBody = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, keyof RecordBase> : never) : never;

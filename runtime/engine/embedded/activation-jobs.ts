@@ -83,18 +83,3 @@ export function resolveActivityJob(seq: number, result: ActivityResolution): Job
 export function notifyHasPatchJob(patchId: string): JobMessage {
   return WorkflowActivationJob.fromObject({ notifyHasPatch: { patchId } });
 }
-
-/** What an activation handles, for log lines and errors: `signal itemAdded, timer 3 fired`. */
-export function describeJobs(jobs: readonly ActivationJob[]): string {
-  return jobs
-    .map((job) => {
-      if (job.initializeWorkflow) return `start of ${job.initializeWorkflow.workflowType}`;
-      if (job.signalWorkflow) return `signal ${job.signalWorkflow.signalName}`;
-      if (job.doUpdate) return `update ${job.doUpdate.name}`;
-      if (job.queryWorkflow) return `query ${job.queryWorkflow.queryType}`;
-      if (job.fireTimer) return `timer ${job.fireTimer.seq} fired`;
-      if (job.resolveActivity) return `result of activity ${job.resolveActivity.seq}`;
-      return Object.keys(job).find((key) => job[key as keyof ActivationJob] != null) ?? 'job';
-    })
-    .join(', ');
-}

@@ -1,6 +1,5 @@
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { WorkflowInfo } from '@temporalio/workflow';
-import { ActivationDeadline, ActivationDeadlineError } from './activation-deadline';
 import { disablePromiseStackTracking, type SandboxWorkflow } from './sdk-internals';
 import { SharedGlobalsWorkflowCreator } from './shared-globals-vm';
 import { loadWorkflowBundle, type WorkflowSource } from './workflow-bundle';
@@ -23,8 +22,8 @@ export type SandboxFactoryOptions = WorkflowSource & {
   activityNames: Iterable<string>;
   taskQueue: string;
   namespace?: string;
-  /** How long one activation's workflow code may run before it is stopped (runaway loops); unlimited when absent. */
-  activationTimeoutMs?: number;
+  /** How long one call into the sandbox may run before it is aborted (runaway loops); unlimited when absent. */
+  isolateExecutionTimeoutMs?: number;
 };
 
 /**
@@ -37,25 +36,23 @@ export class SandboxFactory {
     private readonly creator: SharedGlobalsWorkflowCreator,
     private readonly taskQueue: string,
     private readonly namespace: string,
-    /** Bounds each activation (see activation-deadline.ts), and the creation of an instance, which runs the workflow's module code. */
-    readonly deadline: ActivationDeadline,
   ) {}
 
   static async create(options: SandboxFactoryOptions): Promise<SandboxFactory> {
     const bundle = await loadWorkflowBundle(options);
-    // No timeout per call into the sandbox (the SDK types it as required, but `vm` treats an absent one as "no
-    // limit" and starts no watchdog): the deadline bounds each activation as a whole instead.
-    const creator = await SharedGlobalsWorkflowCreator.create(bundle, undefined as unknown as number, new Set(options.activityNames));
+    // The SDK types the timeout as required, but `vm` treats an absent one as "no limit" (and starts no watchdog).
+    const creator = await SharedGlobalsWorkflowCreator.create(bundle, options.isolateExecutionTimeoutMs as number, new Set(options.activityNames));
     disablePromiseStackTracking();
-    return new SandboxFactory(creator, options.taskQueue, options.namespace ?? 'default', new ActivationDeadline(options.activationTimeoutMs));
+    return new SandboxFactory(creator, options.taskQueue, options.namespace ?? 'default');
   }
 
   async createWorkflow(run: RunIdentity, now: number): Promise<SandboxWorkflow> {
-    const options = { info: this.workflowInfo(run), randomnessSeed: seedBytes(run.randomnessSeed), now, showStackTraceSources: false };
-    return this.deadline.run(
-      () => this.creator.createWorkflow(options),
-      (timeoutMs) => new ActivationDeadlineError(run.workflowId, timeoutMs, 'the creation of its instance'),
-    );
+    return this.creator.createWorkflow({
+      info: this.workflowInfo(run),
+      randomnessSeed: seedBytes(run.randomnessSeed),
+      now,
+      showStackTraceSources: false,
+    });
   }
 
   async destroy(): Promise<void> {

@@ -12,9 +12,7 @@ import {
   WorkflowTaskFailedError,
 } from '../errors';
 import type { JournalRecord, JournalStore, RunStatus } from '../journal-store';
-import { ActivationDeadlineError } from './activation-deadline';
 import {
-  describeJobs,
   fireTimerJob,
   initializeJob,
   queryActivation,
@@ -92,8 +90,8 @@ type Command = coresdk.workflow_commands.IWorkflowCommand;
 
 /** Jobs per activation at most: signals that queue up while one activation runs go into the next together. */
 const MAX_JOBS_PER_ACTIVATION = 100;
-/** How long a workflow whose task failed waits before its timers and activity results are tried again: doubling while its tasks keep failing. */
-const TASK_RETRY_MS = { initial: 1_000, max: 60_000 };
+/** How long a workflow whose task failed waits before its timers and activity results are tried again. */
+const TASK_RETRY_MS = 1_000;
 
 /**
  * Everything about one workflow id: its mailbox of signals, updates, queries and the engine's own jobs,
@@ -111,8 +109,6 @@ export class WorkflowExecution {
   private readonly appending = new Set<Promise<void>>();
   private paused = false;
   private retryTimer?: TimerHandle;
-  /** Workflow tasks failed in a row, since the last one that completed. */
-  private failedTasks = 0;
   private stopped = false;
 
   constructor(
@@ -353,12 +349,7 @@ export class WorkflowExecution {
       jobs: initializes ? [initializeJob(run.identity, run.initArgs ?? []), ...jobs] : jobs,
       historyLength,
     });
-    let completion: WorkflowActivationCompletion;
-    try {
-      completion = await this.inSandbox(run, sandbox, activation);
-    } catch (err) {
-      return this.failTask(run, batch, err);
-    }
+    const completion = await this.inSandbox(run, sandbox, activation);
     if (completion.failed) return this.failTask(run, batch, new WorkflowTaskFailedError(rootMessage(completion.failed.failure)));
 
     const commands = completion.successful?.commands ?? [];
@@ -386,7 +377,6 @@ export class WorkflowExecution {
       if (next) this.run = run;
       return this.failTask(run, batch, new WorkflowTaskFailedError(`Could not journal the workflow task: ${String(err)}`));
     }
-    this.failedTasks = 0;
     run.initialized = true;
     run.initArgs = undefined;
     run.historyLength = historyLengthAfter(historyLength, jobs, commands);
@@ -404,17 +394,15 @@ export class WorkflowExecution {
       if (answer?.succeeded) item.waiter.resolve(fromPayload(answer.succeeded.response));
       else item.waiter.reject(new QueryFailedError(answer?.failed?.message ?? rootMessage(completion.failed?.failure)));
     } catch (err) {
-      // Stopped half-way, the instance cannot be called again.
-      if (err instanceof ActivationDeadlineError) this.dropInstance(run);
       item.waiter.reject(err);
     }
   }
 
-  /** Activates the run's live instance, within the deadline; the cache must not evict it meanwhile. */
+  /** Activates the run's live instance; the cache must not evict it meanwhile. */
   private async inSandbox(run: WorkflowRun, sandbox: SandboxWorkflow, activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
     run.busy = true;
     try {
-      const completion = await this.withinDeadline(sandbox, activation);
+      const completion = await sandbox.activate(activation);
       await takeWorkflowLogs(sandbox, this.services.logger);
       return completion;
     } finally {
@@ -444,8 +432,7 @@ export class WorkflowExecution {
 
   private async replay(run: WorkflowRun, sandbox: SandboxWorkflow, records: readonly JournalRecord[]): Promise<void> {
     for (const activation of replayActivations(records)) {
-      const completion = await this.withinDeadline(
-        sandbox,
+      const completion = await sandbox.activate(
         workflowActivation({
           runId: run.runId,
           time: activation.time,
@@ -467,29 +454,14 @@ export class WorkflowExecution {
   }
 
   /**
-   * Runs the synchronous part of an activation (all of its workflow code) within the engine's deadline,
-   * as the SDK's worker bounds each call into its sandbox (see activation-deadline.ts).
-   */
-  private withinDeadline(sandbox: SandboxWorkflow, activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
-    return this.services.factory.deadline.run(
-      () => sandbox.activate(activation),
-      (timeoutMs) => new ActivationDeadlineError(this.workflowId, timeoutMs, describeJobs(activation.jobs ?? [])),
-    );
-  }
-
-  /**
-   * A workflow task that failed (workflow code threw or ran past its deadline, or its journal write failed)
-   * applies nothing: the instance is dropped (rebuilt by replay next time), callers get the error, and the
-   * engine's own jobs are kept and retried after a pause that doubles while the tasks keep failing, as
-   * Temporal retries a failed workflow task with backoff. The first failure of a row is journaled for the
-   * audit trail (Temporal's history keeps the first failed attempt, not its retries).
+   * A workflow task that failed (workflow code threw, or its journal write failed) leaves no trace: the
+   * instance is dropped (rebuilt by replay next time), callers get the error, and the engine's own jobs
+   * are kept and retried after a pause, as Temporal retries a failed workflow task.
    */
   private failTask(run: WorkflowRun, batch: JobItem[], err: unknown): void {
-    const retryInMs = Math.min(TASK_RETRY_MS.initial * 2 ** this.failedTasks, TASK_RETRY_MS.max);
-    this.services.logger.error('Workflow task failed', { workflowId: this.workflowId, runId: run.runId, error: err, retryInMs });
-    if (this.failedTasks === 0) this.journalFailure(run, err);
-    this.failedTasks++;
-    this.dropInstance(run);
+    this.services.logger.error('Workflow task failed', { workflowId: this.workflowId, runId: run.runId, error: err });
+    run.dropSandbox();
+    this.services.cache.delete(run.runId);
     const retried = batch.filter((item) => item.runId);
     for (const item of batch) {
       if (item.updateId) run.updates.delete(item.updateId);
@@ -497,22 +469,11 @@ export class WorkflowExecution {
     }
     this.mailbox.unshift(...retried);
     this.paused = true;
-    this.retryTimer = this.services.clock.setTimer(retryInMs, () => {
+    this.retryTimer = this.services.clock.setTimer(TASK_RETRY_MS, () => {
       this.retryTimer = undefined;
       this.paused = false;
       this.kick();
     });
-  }
-
-  /** Journals a failed task, with the run's start if that is not journaled yet (a signal-with-start's first task). */
-  private journalFailure(run: WorkflowRun, err: unknown): void {
-    const record = run.record({ type: 'task_failed', message: err instanceof Error ? err.message : String(err) }, this.services.clock.now());
-    this.append([...run.takeDeferred(), record]).catch((error: unknown) => this.services.logger.error('Could not journal a failed workflow task', { workflowId: this.workflowId, error }));
-  }
-
-  private dropInstance(run: WorkflowRun): void {
-    run.dropSandbox();
-    this.services.cache.delete(run.runId);
   }
 
   /** Appends to the journal, keeping track of the append until it settles (see stop()). */
@@ -631,7 +592,8 @@ export class WorkflowExecution {
     run.activities.clear();
     for (const waiter of run.updates.values()) waiter.reject(updateError);
     run.updates.clear();
-    this.dropInstance(run);
+    run.dropSandbox();
+    this.services.cache.delete(run.runId);
   }
 }
 

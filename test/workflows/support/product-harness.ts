@@ -5,7 +5,6 @@
  * agents with their presence in the team queues; the AI's replies can be held part-way (./held-replies.ts).
  */
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import type { Logger } from '@temporalio/common';
 import { assistantSettingKey, createRuleBasedModel, createTeamQueueSignals, defaultAssistantConfig, type AiTypingEvent } from '../../../activities/ai';
 import type { AssistantConfig } from '../../../domain/assistant';
 import type { TeamMember } from '../../../domain/people';
@@ -24,7 +23,7 @@ export const DEBOUNCE_MS = 1_000;
 /** Time to skip so that any pending debounce has fired. */
 export const PAST_DEBOUNCE_MS = 2_000;
 
-export async function productHarness(label: string, { logger }: { logger?: Logger } = {}) {
+export async function productHarness(label: string) {
   const models = new Map<string, LanguageModelV3>();
   const typing: AiTypingEvent[] = [];
   const effectsRan: string[] = [];
@@ -37,7 +36,7 @@ export async function productHarness(label: string, { logger }: { logger?: Logge
     activityStore: replies.wrap,
   });
   const { store } = services;
-  const { clock, build } = await embeddedEngine(services, { logger });
+  const { clock, build } = await embeddedEngine(services);
   const engine = await build();
   const conversations = new ConversationEngine({ engine, loadProjection: services.loadProjection });
   const queues = createTeamQueueSignals(engine);

@@ -4,7 +4,6 @@
  * and its journal in MongoDB, bundling support/workflow-entry.ts.
  */
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../../activities';
 import { createModelResolver } from '../../../activities/ai';
 import { createConversationActivities, type LifecycleStore } from '../../../activities/conversation';
@@ -59,11 +58,11 @@ export async function workflowServices({ label, lifecycleStore, activityStore, .
 export type WorkflowServices = Awaited<ReturnType<typeof workflowServices>>;
 
 /** The embedded engine over the services; `build` again (after shutting the last one down) restarts on the same journal. */
-export async function embeddedEngine(services: WorkflowServices, { logger = silentLogger }: { logger?: Logger } = {}) {
+export async function embeddedEngine(services: WorkflowServices) {
   const clock = new ManualClock();
   const journal = await MongoJournalStore.open(services.db);
   const build = async () => {
-    const engine = await EmbeddedEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, journal, clock, logger });
+    const engine = await EmbeddedEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, journal, clock, logger: silentLogger });
     services.useEngine(engine);
     return engine;
   };
