@@ -117,6 +117,14 @@ const envSchema = z.object({
   EMBEDDED_ENGINE_THREAD: flag.default(true),
   /** Live workflow instances kept in memory (Temporal's maxCachedWorkflows); the engine's default when absent. */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  /** How long one workflow's code may run without returning before the engine's thread is ended and started anew; 0: for ever. */
+  WORKFLOW_CODE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .refine((ms) => ms === 0 || ms >= 100, '0 (no limit) or at least 100')
+    .default(5_000),
   MONGODB_URI: optionalString,
   MONGODB_DB: mongoDbName.default('support'),
   TEMPORAL_ADDRESS: optionalString,
@@ -185,6 +193,8 @@ export interface AppConfig {
   engineThread: boolean;
   /** Live workflow instances kept; beyond it the least recently used idle one is dropped, rebuilt by replay when next needed. */
   workflowCacheSize?: number;
+  /** The embedded engine's thread is ended when one workflow's code has run this long without returning; Infinity: never. */
+  workflowCodeTimeoutMs: number;
   /** The default website's keys; generated and kept in DATA_DIR when absent. */
   keys: { publicKey?: string; secretKey?: string; identitySecret?: string };
   /** As configured; undefined when ALLOWED_ORIGINS is not set. */
@@ -242,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     engineThread: e.EMBEDDED_ENGINE_THREAD,
     workflowCacheSize: e.WORKFLOW_CACHE_SIZE,
+    workflowCodeTimeoutMs: e.WORKFLOW_CODE_TIMEOUT_MS === 0 ? Infinity : e.WORKFLOW_CODE_TIMEOUT_MS,
     keys: { publicKey: e.PUBLIC_KEY, secretKey: e.SECRET_KEY, identitySecret: e.IDENTITY_SECRET },
     allowedOrigins: e.ALLOWED_ORIGINS,
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },

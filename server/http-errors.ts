@@ -7,7 +7,7 @@ import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelec
 import { z } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '../domain/errors';
 import { fieldIssuesOf as zodFieldIssues } from '../plugins/errors';
-import { UpdateRejectedError } from '../runtime/engine/errors';
+import { UpdateRejectedError, WorkflowSetAsideError } from '../runtime/engine/errors';
 import { WRITES_REFUSED_LABEL } from '../runtime/mongo/errors';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -166,6 +166,7 @@ export function toAppError(err: unknown): AppError {
   if (isStoreUnavailable(err)) return new AppError('ERR_UNAVAILABLE', 'The store cannot take this request now; try again later');
   if (err instanceof z.ZodError) return invalidInput(err.issues);
   if (err instanceof UpdateRejectedError) return new AppError('ERR_INVALID_TRANSITION', err.message);
+  if (err instanceof WorkflowSetAsideError) return new AppError('ERR_UNAVAILABLE', err.message);
   if (err && typeof err === 'object') {
     const mapped = fromClientErrorStatus(err as { status?: unknown; message?: unknown });
     if (mapped) return withFieldDetails(mapped);

@@ -9,7 +9,9 @@
  * in workflow code stalls workflows, not the API.
  *
  * If the thread dies, calls in flight fail (the server's callers retry: owed signals stay in the
- * outbox) and a new thread is started, which restores the open workflows from the journal.
+ * outbox) and a new thread is started, which restores the open workflows from the journal. A thread
+ * found running one workflow's code for `stuckAfterMs` (running-code.ts) is ended that way too, and
+ * that workflow set aside for a while (set-aside.ts).
  */
 import { Worker } from 'node:worker_threads';
 import type { Level, Logger } from 'pino';
@@ -17,9 +19,13 @@ import type { AuditEntry } from '../engine/audit';
 import { EngineShutDownError } from '../engine/errors';
 import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from '../engine/workflow-engine';
 import { deserializeError, type EngineMethod, type EngineThreadOptions, type FromEngineThread, type ToEngineThread } from './protocol';
+import { runningCodeBuffer, StuckWatch } from './running-code';
+import { SetAside } from './set-aside';
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 const RESTART_DELAY_MS = { initial: 500, max: 30_000 };
+/** As Temporal's TypeScript worker bounds a call into its sandbox (isolateExecutionTimeout). */
+export const DEFAULT_STUCK_AFTER_MS = 5_000;
 
 /** Writes a JSON line of the thread's pino through the server's logger (the thread checked the level already). */
 function relayLogLine(log: Logger, line: string): void {
@@ -43,20 +49,28 @@ export class ThreadedEngine implements WorkflowEngine {
   /** Set once the first thread is up: only a thread that was running is replaced when it dies. */
   private started = false;
   private restartDelay = RESTART_DELAY_MS.initial;
+  private readonly watch?: StuckWatch;
+  private readonly setAside = new SetAside();
 
   private readonly engineLog: Logger;
 
   private constructor(
     private readonly options: EngineThreadOptions,
     private readonly log: Logger,
+    stuckAfterMs: number,
   ) {
     // The thread's pino serialized errors already; serialized again here, their `type` would read "Object".
     this.engineLog = log.child({ thread: 'engine' }, { serializers: { err: (value: unknown) => value } });
+    if (options.runningCode) this.watch = new StuckWatch(options.runningCode, stuckAfterMs, (workflowId, forMs) => this.onStuck(workflowId, forMs));
   }
 
-  /** Starts the thread, logging at `log`'s level; rejects with the thread's error when the engine cannot start. */
-  static async start(options: Omit<EngineThreadOptions, 'logLevel'>, log: Logger): Promise<ThreadedEngine> {
-    const engine = new ThreadedEngine({ ...options, logLevel: log.level }, log);
+  /**
+   * Starts the thread, logging at `log`'s level; rejects with the thread's error when the engine cannot start.
+   * `stuckAfterMs`: how long one workflow's code may run without returning before the thread is ended (Infinity: for ever).
+   */
+  static async start(options: Omit<EngineThreadOptions, 'logLevel' | 'runningCode'>, log: Logger, stuckAfterMs = DEFAULT_STUCK_AFTER_MS): Promise<ThreadedEngine> {
+    const runningCode = Number.isFinite(stuckAfterMs) ? runningCodeBuffer() : undefined;
+    const engine = new ThreadedEngine({ ...options, logLevel: log.level, runningCode }, log, stuckAfterMs);
     engine.spawn();
     await engine.ready;
     engine.started = true;
@@ -103,6 +117,8 @@ export class ThreadedEngine implements WorkflowEngine {
 
   private async call<R>(method: EngineMethod, arg: unknown): Promise<R> {
     if (this.shuttingDown) throw new EngineShutDownError();
+    const { workflowId } = typeof arg === 'object' && arg !== null ? (arg as { workflowId?: string }) : {};
+    if (workflowId !== undefined) this.setAside.check(workflowId); // history and describe (an id alone) are still answered
     await this.ready;
     return new Promise<R>((resolve, reject) => {
       const id = this.nextId++;
@@ -112,6 +128,7 @@ export class ThreadedEngine implements WorkflowEngine {
   }
 
   private spawn(): void {
+    this.watch?.reset();
     const worker = new Worker(WORKER_ENTRY, { workerData: this.options });
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -137,6 +154,16 @@ export class ThreadedEngine implements WorkflowEngine {
     this.ready.catch(() => undefined); // a failed first start rejects `start`; a failed restart is retried below
     worker.on('error', (err) => this.log.error({ err }, 'workflow engine thread crashed'));
     worker.once('exit', (code) => this.onExit(worker, code));
+  }
+
+  /** The thread has run one workflow's code for too long: nothing else runs there, so it is ended (and replaced, onExit). */
+  private onStuck(workflowId: string, forMs: number): void {
+    const setAsideForMs = this.setAside.add(workflowId);
+    this.log.error(
+      { workflowId, forMs: Math.round(forMs), setAsideForMs },
+      'workflow code ran without returning (a loop in the workflow or in a plugin hook), holding every workflow: ending the engine thread, setting this workflow aside',
+    );
+    void this.worker.terminate();
   }
 
   private settle(id: number, how: (call: PendingCall) => void): void {
@@ -169,5 +196,6 @@ export class ThreadedEngine implements WorkflowEngine {
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ type: 'shutdown' } satisfies ToEngineThread);
     await exited;
+    this.watch?.stop();
   }
 }

@@ -25,6 +25,8 @@ export interface EngineThreadOptions {
   cacheSize?: number;
   /** The server's pino level: the thread logs at it. */
   logLevel: string;
+  /** Where the thread tells whose workflow code it runs (running-code.ts); absent, it tells nobody. */
+  runningCode?: SharedArrayBuffer;
 }
 
 /** The engine calls that cross the thread boundary: every WorkflowEngine method but shutdown. */

@@ -14,6 +14,7 @@ import { LateEngine } from '../engine/late-engine';
 import { MongoJournalStore } from '../engine/mongo-journal-store';
 import { pinoTemporalLogger } from '../engine/pino-logger';
 import { productActivities } from '../product-activities';
+import { RunningCode } from './running-code';
 import { serializeError, type EngineThreadOptions, type FromEngineThread, type ToEngineThread } from './protocol';
 
 const port = parentPort!;
@@ -38,6 +39,7 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       journal: await MongoJournalStore.open(direct.db),
       logger: pinoTemporalLogger(log),
       cacheSize: options.cacheSize,
+      runningCode: options.runningCode && new RunningCode(options.runningCode),
     }).catch((err: unknown) => {
       late.fail(err);
       throw err;

@@ -58,6 +58,18 @@ export class UpdateAbandonedError extends EngineError {
   }
 }
 
+/** The workflow's code ran without returning and stopped the engine: its calls are refused until `until` (runtime/engine-thread/set-aside.ts). */
+export class WorkflowSetAsideError extends EngineError {
+  readonly code = 'ERR_WORKFLOW_SET_ASIDE';
+  constructor(
+    readonly workflowId: string,
+    readonly until: Date,
+  ) {
+    super(`The workflow is set aside until ${until.toISOString()}: its code ran without returning (a loop in the workflow or in a plugin hook), which stopped the workflow engine; try again later`);
+    this.name = 'WorkflowSetAsideError';
+  }
+}
+
 export class EngineShutDownError extends EngineError {
   readonly code = 'ERR_ENGINE_SHUT_DOWN';
   constructor() {

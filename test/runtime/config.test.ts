@@ -15,6 +15,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ FILE_MEDIA_TYPES: 'Image/PNG, text/plain' }).limits.fileMediaTypes).toEqual(['image/png', 'text/plain']);
   });
 
+  it('ends a workflow engine thread stuck in one workflow\'s code after 5 s unless told otherwise, 0 meaning never', () => {
+    expect(loadConfig({}).workflowCodeTimeoutMs).toBe(5_000);
+    expect(loadConfig({ WORKFLOW_CODE_TIMEOUT_MS: '30000' }).workflowCodeTimeoutMs).toBe(30_000);
+    expect(loadConfig({ WORKFLOW_CODE_TIMEOUT_MS: '0' }).workflowCodeTimeoutMs).toBe(Infinity);
+    for (const bad of ['50', '-1', '1.5', '600001', 'soon']) {
+      expect(() => loadConfig({ WORKFLOW_CODE_TIMEOUT_MS: bad })).toThrow(/WORKFLOW_CODE_TIMEOUT_MS/);
+    }
+  });
+
   it('takes the workflow cache size as a whole number of at least 1, and leaves it to the engine when absent', () => {
     expect(loadConfig({ WORKFLOW_CACHE_SIZE: '200' }).workflowCacheSize).toBe(200);
     expect(loadConfig({}).workflowCacheSize).toBeUndefined();

@@ -13,7 +13,7 @@ import { SandboxCache } from './sandbox-cache';
 import { SandboxFactory } from './sandbox-factory';
 import { SerialLane } from './serial-lane';
 import type { WorkflowSource } from './workflow-bundle';
-import { WorkflowExecution, type ExecutionServices } from './workflow-execution';
+import { WorkflowExecution, type CodeMarker, type ExecutionServices } from './workflow-execution';
 
 /**
  * The workflow code: `workflowsPath`, a directory (or index file) bundled (or taken from the bundle cache), with its
@@ -37,6 +37,8 @@ export type EmbeddedEngineOptions = WorkflowSource & {
    * it, such a loop blocks the process, as any synchronous loop in this process would.
    */
   activationTimeoutMs?: number;
+  /** Told whose workflow code runs, for a watch outside this thread (runtime/engine-thread/running-code.ts). */
+  runningCode?: CodeMarker;
 };
 
 /**
@@ -107,6 +109,7 @@ export class EmbeddedEngine implements WorkflowEngine {
       replayLane: new SerialLane(),
       activityRunner: new ActivityRunner(options.activities, clock, warningsAsDebugWhile(logger, () => this.shutDown !== undefined)),
       taskQueue: options.taskQueue ?? 'embedded',
+      runningCode: options.runningCode,
       onIdle: (execution) => {
         if (this.executions.get(execution.workflowId) === execution && execution.idle) this.executions.delete(execution.workflowId);
       },

@@ -63,6 +63,13 @@ export interface ExecutionServices {
   taskQueue: string;
   /** Called when the execution has no open run and nothing queued, so the engine can forget it. */
   onIdle(execution: WorkflowExecution): void;
+  /** Told whose workflow code runs (see runtime/engine-thread/running-code.ts); absent, nobody is. */
+  runningCode?: CodeMarker;
+}
+
+/** Marks the synchronous run of a workflow's code (all of an activation's runs before `activate` first yields). */
+export interface CodeMarker {
+  run<T>(workflowId: string, work: () => T): T;
 }
 
 export interface StartRequest {
@@ -402,12 +409,18 @@ export class WorkflowExecution {
   private async inSandbox(run: WorkflowRun, sandbox: SandboxWorkflow, activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
     run.busy = true;
     try {
-      const completion = await sandbox.activate(activation);
+      const completion = await this.runCode(sandbox, activation);
       await takeWorkflowLogs(sandbox, this.services.logger);
       return completion;
     } finally {
       run.busy = false;
     }
+  }
+
+  /** Activates an instance, marked as this workflow's code while it runs (`runningCode`). */
+  private runCode(sandbox: SandboxWorkflow, activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
+    const marker = this.services.runningCode;
+    return marker ? marker.run(this.workflowId, () => sandbox.activate(activation)) : sandbox.activate(activation);
   }
 
   /**
@@ -432,7 +445,8 @@ export class WorkflowExecution {
 
   private async replay(run: WorkflowRun, sandbox: SandboxWorkflow, records: readonly JournalRecord[]): Promise<void> {
     for (const activation of replayActivations(records)) {
-      const completion = await sandbox.activate(
+      const completion = await this.runCode(
+        sandbox,
         workflowActivation({
           runId: run.runId,
           time: activation.time,

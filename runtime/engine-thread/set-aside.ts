@@ -1,0 +1,29 @@
+/**
+ * Workflows whose code ran without returning, which ended the engine thread (index.ts): their calls
+ * are refused for a while, twice as long each time it happens again, so that one workflow (a plugin
+ * hook that loops on some item, its signal sent again by the server's outbox) cannot keep stopping
+ * the engine for every other. The server's callers retry: an owed signal stays in its outbox.
+ */
+import { WorkflowSetAsideError } from '../engine/errors';
+
+const SET_ASIDE_MS = { first: 60_000, max: 3_600_000 };
+
+export class SetAside {
+  /** Kept for good (a handful at most): how often a workflow was set aside decides the next time's length. */
+  private readonly entries = new Map<string, { until: number; times: number }>();
+
+  /** Sets `workflowId` aside; how long for. */
+  add(workflowId: string, now = Date.now()): number {
+    const times = (this.entries.get(workflowId)?.times ?? 0) + 1;
+    const forMs = Math.min(SET_ASIDE_MS.first * 2 ** (times - 1), SET_ASIDE_MS.max);
+    this.entries.set(workflowId, { until: now + forMs, times });
+    return forMs;
+  }
+
+  /** Throws while `workflowId` is set aside. */
+  check(workflowId: string, now = Date.now()): void {
+    const entry = this.entries.get(workflowId);
+    if (!entry || now >= entry.until) return;
+    throw new WorkflowSetAsideError(workflowId, new Date(entry.until));
+  }
+}

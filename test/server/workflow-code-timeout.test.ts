@@ -1,0 +1,39 @@
+/**
+ * WORKFLOW_CODE_TIMEOUT_MS: workflow code that never returns (here a plugin reaction) holds the
+ * embedded engine's thread and every conversation's workflow with it. Once it has run that long the
+ * thread is ended and a new one started, and that conversation's workflow is set aside for a while
+ * (its calls refused with a 503), so the others are served again.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { AGENT, Api, waitUntil } from './support/clients';
+import { startTestApp } from './support/app';
+
+describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
+  let app: RunningApp | undefined;
+  afterAll(() => app?.close());
+
+  it('ends the engine thread stuck in a reaction, serves the other conversations again and sets the stuck one aside', { timeout: 30_000 }, async () => {
+    app = await startTestApp(undefined, { env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '500' } });
+    const api = new Api(app);
+    const visitorId = await api.newVisitor();
+    for (const conversationId of ['spun', 'other']) {
+      expect((await api.call('POST', '/v1/conversations', AGENT, { conversationId, visitorId })).status).toBe(201);
+    }
+    expect((await api.call('PATCH', '/v1/conversations/other', AGENT, { priority: 'low' })).status).toBe(200);
+
+    // Stored and answered before the workflow hears of it: the message hot path does not wait for the engine.
+    expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'spun', item: { type: 'spinner.spin', forever: true } })).status).toBe(201);
+    const served = await waitUntil(
+      () => api.call('PATCH', '/v1/conversations/other', AGENT, { priority: 'high' }),
+      (answer) => answer.status === 200,
+    );
+    expect(served.body.conversation.priority).toBe('high');
+
+    const refused = await api.call('PATCH', '/v1/conversations/spun', AGENT, { priority: 'high' });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.message).toMatch(/set aside until .*ran without returning/);
+    // Its timeline is still read from the store.
+    expect((await api.call('GET', '/v1/conversations/spun/timeline', AGENT)).status).toBe(200);
+  });
+});
