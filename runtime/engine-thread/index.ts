@@ -51,6 +51,10 @@ export class ThreadedEngine implements WorkflowEngine {
   private restartDelay = RESTART_DELAY_MS.initial;
   private readonly watch?: StuckWatch;
   private readonly setAside = new SetAside();
+  /** The current thread has exited (a crash, or ended as stuck) and its successor is not spawned yet. */
+  private exited = false;
+  /** The thread being ended as stuck: the watch may see it stuck again until it is gone, which is not news. */
+  private ending?: Worker;
 
   private readonly engineLog: Logger;
 
@@ -131,6 +135,7 @@ export class ThreadedEngine implements WorkflowEngine {
     this.watch?.reset();
     const worker = new Worker(WORKER_ENTRY, { workerData: this.options });
     this.worker = worker;
+    this.exited = false;
     this.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (message: FromEngineThread) => {
         switch (message.type) {
@@ -158,6 +163,8 @@ export class ThreadedEngine implements WorkflowEngine {
 
   /** The thread has run one workflow's code for too long: nothing else runs there, so it is ended (and replaced, onExit). */
   private onStuck(workflowId: string, forMs: number): void {
+    if (this.exited || this.ending === this.worker) return;
+    this.ending = this.worker;
     const setAsideForMs = this.setAside.add(workflowId);
     this.log.error(
       { workflowId, forMs: Math.round(forMs), setAsideForMs },
@@ -175,6 +182,7 @@ export class ThreadedEngine implements WorkflowEngine {
 
   private onExit(worker: Worker, code: number): void {
     if (worker !== this.worker) return;
+    this.exited = true;
     const lost = new Error(`the workflow engine thread exited (code ${code}) before answering`);
     for (const call of this.calls.values()) call.reject(lost);
     this.calls.clear();
@@ -191,11 +199,14 @@ export class ThreadedEngine implements WorkflowEngine {
   }
 
   private async stopThread(): Promise<void> {
-    const worker = this.worker;
-    worker.ref(); // keep the process up until the engine has stopped cleanly
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage({ type: 'shutdown' } satisfies ToEngineThread);
-    await exited;
+    // Between a thread's exit and its successor there is none to stop (and none is spawned once shutting down).
+    if (!this.exited) {
+      const worker = this.worker;
+      worker.ref(); // keep the process up until the engine has stopped cleanly
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage({ type: 'shutdown' } satisfies ToEngineThread);
+      await exited;
+    }
     this.watch?.stop();
   }
 }
