@@ -25,7 +25,7 @@ import { SetAside } from './set-aside';
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 const RESTART_DELAY_MS = { initial: 500, max: 30_000 };
 /** As Temporal's TypeScript worker bounds a call into its sandbox (isolateExecutionTimeout). */
-export const DEFAULT_STUCK_AFTER_MS = 5_000;
+const DEFAULT_STUCK_AFTER_MS = 5_000;
 
 /** Writes a JSON line of the thread's pino through the server's logger (the thread checked the level already). */
 function relayLogLine(log: Logger, line: string): void {
