@@ -11,7 +11,7 @@
  * (see index.ts), which leaves no half-run code behind.
  */
 
-/** Bytes of a workflow id kept; a longer one is cut (it only names the workflow in a log line). */
+/** Bytes of a workflow id kept: ids are at most a few hundred (a longer one would be cut, and set aside by its cut name). */
 const ID_BYTES = 512;
 /** Int32 words: in workflow code now (1) or not (0), activations entered so far, the id's length. */
 const WORDS = 3;
@@ -55,7 +55,7 @@ export class StuckWatch {
 
   constructor(
     buffer: SharedArrayBuffer,
-    private readonly afterMs: number,
+    afterMs: number,
     onStuck: (workflowId: string, forMs: number) => void,
   ) {
     this.words = new Int32Array(buffer, 0, WORDS);
@@ -72,7 +72,7 @@ export class StuckWatch {
 
   /** A new thread starts with the words cleared, so the last one's state is not taken for its own. */
   reset(): void {
-    new Int32Array(this.words.buffer, 0, WORDS).fill(0);
+    this.words.fill(0);
     this.seen = { entered: -1, since: 0 };
   }
 
