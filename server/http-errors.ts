@@ -7,7 +7,7 @@ import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelec
 import { z } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '../domain/errors';
 import { fieldIssuesOf as zodFieldIssues } from '../plugins/errors';
-import { UpdateRejectedError, WorkflowSetAsideError } from '../runtime/engine/errors';
+import { EngineRestartingError, UpdateRejectedError, WorkflowSetAsideError } from '../runtime/engine/errors';
 import { WRITES_REFUSED_LABEL } from '../runtime/mongo/errors';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -166,7 +166,8 @@ export function toAppError(err: unknown): AppError {
   if (isStoreUnavailable(err)) return new AppError('ERR_UNAVAILABLE', 'The store cannot take this request now; try again later');
   if (err instanceof z.ZodError) return invalidInput(err.issues);
   if (err instanceof UpdateRejectedError) return new AppError('ERR_INVALID_TRANSITION', err.message);
-  if (err instanceof WorkflowSetAsideError) return new AppError('ERR_UNAVAILABLE', err.message);
+  if (err instanceof WorkflowSetAsideError) return new AppError('ERR_UNAVAILABLE', err.message, { retryAfterSeconds: Math.max(1, Math.ceil((err.until.getTime() - Date.now()) / 1000)) });
+  if (err instanceof EngineRestartingError) return new AppError('ERR_UNAVAILABLE', err.message);
   if (err && typeof err === 'object') {
     const mapped = fromClientErrorStatus(err as { status?: unknown; message?: unknown });
     if (mapped) return withFieldDetails(mapped);

@@ -16,7 +16,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Level, Logger } from 'pino';
 import type { AuditEntry } from '../engine/audit';
-import { EngineShutDownError } from '../engine/errors';
+import { EngineRestartingError, EngineShutDownError } from '../engine/errors';
 import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from '../engine/workflow-engine';
 import { deserializeError, type EngineMethod, type EngineThreadOptions, type FromEngineThread, type ToEngineThread } from './protocol';
 import { runningCodeBuffer, StuckWatch } from './running-code';
@@ -133,7 +133,7 @@ export class ThreadedEngine implements WorkflowEngine {
 
   private spawn(): void {
     this.watch?.reset();
-    const worker = new Worker(WORKER_ENTRY, { workerData: this.options });
+    const worker = new Worker(WORKER_ENTRY, { workerData: { ...this.options, setAside: this.setAside.active() } satisfies EngineThreadOptions });
     this.worker = worker;
     this.exited = false;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -183,7 +183,7 @@ export class ThreadedEngine implements WorkflowEngine {
   private onExit(worker: Worker, code: number): void {
     if (worker !== this.worker) return;
     this.exited = true;
-    const lost = new Error(`the workflow engine thread exited (code ${code}) before answering`);
+    const lost = new EngineRestartingError(code);
     for (const call of this.calls.values()) call.reject(lost);
     this.calls.clear();
     if (this.shuttingDown || !this.started) return;

@@ -7,6 +7,7 @@ import {
   UpdateRejectedError,
   WorkflowAlreadyRunningError,
   WorkflowNotFoundError,
+  WorkflowSetAsideError,
   WorkflowTaskFailedError,
 } from '../engine/errors';
 import type { WorkflowEngine } from '../engine/workflow-engine';
@@ -27,6 +28,8 @@ export interface EngineThreadOptions {
   logLevel: string;
   /** Where the thread tells whose workflow code it runs (running-code.ts); absent, it tells nobody. */
   runningCode?: SharedArrayBuffer;
+  /** Workflows set aside (set-aside.ts), with when each may run again: the thread leaves their runs alone until then. */
+  setAside?: ReadonlyMap<string, number>;
 }
 
 /** The engine calls that cross the thread boundary: every WorkflowEngine method but shutdown. */
@@ -48,16 +51,17 @@ export interface SerializedError {
   message: string;
   stack?: string;
   code?: string;
-  /** The fields the error's class is rebuilt from (workflowId, failureType, details). */
+  /** The fields the error's class is rebuilt from (workflowId, failureType, details, until). */
   workflowId?: string;
   failureType?: string;
   details?: unknown;
+  until?: Date;
 }
 
 export function serializeError(error: unknown): SerializedError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const { workflowId, failureType, details, code } = error as Error & Partial<Pick<SerializedError, 'workflowId' | 'failureType' | 'details' | 'code'>>;
-  return { name: error.name, message: error.message, stack: error.stack, code, workflowId, failureType, details };
+  const { workflowId, failureType, details, code, until } = error as Error & Partial<Pick<SerializedError, 'workflowId' | 'failureType' | 'details' | 'code' | 'until'>>;
+  return { name: error.name, message: error.message, stack: error.stack, code, workflowId, failureType, details, until };
 }
 
 /** The error as the engine threw it, same class (callers test `instanceof`), with the thread's stack. */
@@ -79,6 +83,8 @@ function rebuild(s: SerializedError): Error {
       return new QueryFailedError(s.message);
     case 'WorkflowTaskFailedError':
       return new WorkflowTaskFailedError(s.message);
+    case 'WorkflowSetAsideError':
+      return new WorkflowSetAsideError(s.workflowId ?? '', s.until ?? new Date());
     case 'UpdateAbandonedError':
       return new UpdateAbandonedError(s.workflowId ?? '');
     case 'EngineShutDownError':

@@ -20,6 +20,11 @@ export class SetAside {
     return forMs;
   }
 
+  /** The workflows set aside now, with when each may run again (for the engine's next thread: it leaves their runs unrestored until then). */
+  active(now = Date.now()): Map<string, number> {
+    return new Map([...this.entries].filter(([, entry]) => now < entry.until).map(([workflowId, entry]) => [workflowId, entry.until]));
+  }
+
   /** Throws while `workflowId` is set aside. */
   check(workflowId: string, now = Date.now()): void {
     const entry = this.entries.get(workflowId);

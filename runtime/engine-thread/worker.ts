@@ -40,6 +40,7 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       logger: pinoTemporalLogger(log),
       cacheSize: options.cacheSize,
       runningCode: options.runningCode && new RunningCode(options.runningCode),
+      setAside: options.setAside,
     }).catch((err: unknown) => {
       late.fail(err);
       throw err;

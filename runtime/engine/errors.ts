@@ -70,6 +70,15 @@ export class WorkflowSetAsideError extends EngineError {
   }
 }
 
+/** The engine's thread ended (a crash, or stuck in workflow code) before answering; a new one is being started, so a retry is served. */
+export class EngineRestartingError extends EngineError {
+  readonly code = 'ERR_ENGINE_RESTARTING';
+  constructor(exitCode: number) {
+    super(`The workflow engine's thread ended (code ${exitCode}) before answering; a new one is starting: try again`);
+    this.name = 'EngineRestartingError';
+  }
+}
+
 export class EngineShutDownError extends EngineError {
   readonly code = 'ERR_ENGINE_SHUT_DOWN';
   constructor() {

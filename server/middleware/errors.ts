@@ -5,8 +5,10 @@ import { allowedMethods } from '../allowed-methods';
 import { ERROR_CACHE_CONTROL, errorBody, httpStatusOf, toAppError } from '../http-errors';
 import { pathOf } from './access-log';
 
-/** What a `503` tells the client to wait before trying again. */
+/** What a `503` tells the client to wait before trying again, unless it knows better (`details.retryAfterSeconds`). */
 const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+const retryAfterOf = (error: AppError): number => (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? UNAVAILABLE_RETRY_AFTER_S;
 
 /**
  * After every router of `app`: a path some route takes, asked with another method, is a `405`
@@ -26,12 +28,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
     const status = httpStatusOf(appError.code);
-    // A store that is down fails every request alike: one short line each, not a stack trace each (on a full disk, too).
-    if (appError.code === 'ERR_UNAVAILABLE') log.warn({ method: req.method, path: req.path, reason: err instanceof Error ? err.message : String(err) }, 'request refused: the store is unavailable');
+    // A store that is down (or the engine restarting) fails every request alike: one short line each, not a stack trace each (on a full disk, too).
+    if (appError.code === 'ERR_UNAVAILABLE') log.warn({ method: req.method, path: req.path, reason: err instanceof Error ? err.message : String(err) }, 'request refused: unavailable for now');
     else if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return res.destroy();
     res.setHeader('Cache-Control', ERROR_CACHE_CONTROL);
-    if (appError.code === 'ERR_UNAVAILABLE') res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+    if (appError.code === 'ERR_UNAVAILABLE') res.setHeader('Retry-After', String(retryAfterOf(appError)));
     res.status(status).json(errorBody(appError));
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../domain/errors';
-import { UpdateRejectedError } from '../../runtime/engine/errors';
+import { EngineRestartingError, UpdateRejectedError, WorkflowSetAsideError } from '../../runtime/engine/errors';
 import { errorBody, httpStatusOf, inRequest, toAppError } from '../../server/http-errors';
 import { parseInput } from '../../server/schemas/parse';
 
@@ -23,6 +23,12 @@ describe('http-errors', () => {
 
     it('turns a validator rejection into an invalid transition', () => {
       expect(toAppError(new UpdateRejectedError('already resolved'))).toMatchObject({ code: 'ERR_INVALID_TRANSITION', message: 'already resolved' });
+    });
+
+    it('turns an engine that cannot answer now into a 503 to retry, when the workflow is set aside after its time is up', () => {
+      expect(toAppError(new EngineRestartingError(1))).toMatchObject({ code: 'ERR_UNAVAILABLE', message: expect.stringMatching(/try again/) });
+      const setAside = toAppError(new WorkflowSetAsideError('conversation:c', new Date(Date.now() + 59_500)));
+      expect(setAside).toMatchObject({ code: 'ERR_UNAVAILABLE', details: { retryAfterSeconds: 60 } });
     });
 
     it('maps the HTTP libraries\' client errors by their status and hides anything else', () => {

@@ -6,6 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
+import { eventually } from '../runtime/engine/eventually';
+import { recordingLog } from '../support/log-lines';
 import { AGENT, Api, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 
@@ -14,13 +16,16 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
   afterAll(() => app?.close());
 
   it('ends the engine thread stuck in a reaction, serves the other conversations again and sets the stuck one aside', { timeout: 30_000 }, async () => {
-    app = await startTestApp(undefined, { env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '500' } });
+    const { log, lines } = recordingLog();
+    app = await startTestApp(undefined, { log, env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '500' } });
     const api = new Api(app);
     const visitorId = await api.newVisitor();
     for (const conversationId of ['spun', 'other']) {
       expect((await api.call('POST', '/v1/conversations', AGENT, { conversationId, visitorId })).status).toBe(201);
     }
-    expect((await api.call('PATCH', '/v1/conversations/other', AGENT, { priority: 'low' })).status).toBe(200);
+    for (const conversationId of ['spun', 'other']) {
+      expect((await api.call('PATCH', `/v1/conversations/${conversationId}`, AGENT, { priority: 'low' })).status).toBe(200);
+    }
 
     // Stored and answered before the workflow hears of it: the message hot path does not wait for the engine.
     expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'spun', item: { type: 'spinner.spin', forever: true } })).status).toBe(201);
@@ -36,6 +41,11 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     // For a minute, as a first offence: the stuck thread, seen again while it was being ended, is not counted twice.
     const until = Date.parse(/until (\S+):/.exec(refused.body.error.message)![1]!);
     expect(until - Date.now()).toBeLessThanOrEqual(60_000);
+    // Retry-After says when: its set-aside ends, not the generic 5 s of an unavailable store.
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(5);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(Math.floor((until - Date.now()) / 1000));
+    // The new thread left its run unrestored, so nothing inside the engine (a due timer, a signal from another workflow) sets the loop off again meanwhile.
+    await eventually(() => expect(lines).toContainEqual(expect.objectContaining({ thread: 'engine', msg: 'open workflow runs restored', runs: 2, setAside: 1 })));
     // Its timeline is still read from the store.
     expect((await api.call('GET', '/v1/conversations/spun/timeline', AGENT)).status).toBe(200);
   });

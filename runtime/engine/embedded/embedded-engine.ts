@@ -2,7 +2,7 @@ import type { Logger } from '@temporalio/common';
 import { loggerFrom } from '../logger-from';
 import { numberEntries, type AuditEntry } from '../audit';
 import { SystemClock, type Clock, type TimerHandle } from '../clock';
-import { EngineShutDownError, WorkflowNotFoundError } from '../errors';
+import { EngineShutDownError, WorkflowNotFoundError, WorkflowSetAsideError } from '../errors';
 import type { JournalStore } from '../journal-store';
 import { quietLogger } from '../quiet-logger';
 import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from '../workflow-engine';
@@ -39,6 +39,13 @@ export type EmbeddedEngineOptions = WorkflowSource & {
   activationTimeoutMs?: number;
   /** Told whose workflow code runs, for a watch outside this thread (runtime/engine-thread/running-code.ts). */
   runningCode?: CodeMarker;
+  /**
+   * Workflows whose code ran without returning and ended the engine before this one, with when (epoch
+   * ms, by `clock`) they may run again (runtime/engine-thread/set-aside.ts). Until then their runs are
+   * not restored, so nothing inside the engine (a due timer, an activity's result, another workflow's
+   * signal) sets the loop off again, and every call for them is refused with WorkflowSetAsideError.
+   */
+  setAside?: ReadonlyMap<string, number>;
 };
 
 /**
@@ -90,6 +97,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   /** The wait before the background restore tries failed runs again, so that shutting down can end it. */
   private restoreRetry?: { handle: TimerHandle; resolve(): void };
   private readonly logger: Logger;
+  private readonly setAside: ReadonlyMap<string, number>;
 
   private constructor(
     private readonly factory: SandboxFactory,
@@ -99,6 +107,7 @@ export class EmbeddedEngine implements WorkflowEngine {
     const clock = options.clock ?? new SystemClock();
     const logger = options.logger ?? quietLogger;
     this.logger = logger;
+    this.setAside = options.setAside ?? new Map();
     this.cache = new SandboxCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
     this.services = {
       factory,
@@ -179,7 +188,8 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   async describe(workflowId: string): Promise<{ status: WorkflowStatus; runId?: string }> {
-    await this.restored(workflowId);
+    // A workflow set aside is described from the journal, as history() is: its run stays unrestored.
+    if (this.setAsideUntil(workflowId) === undefined) await this.restored(workflowId);
     const open = this.executions.get(workflowId)?.openRun;
     if (open) return { status: 'running', runId: open.runId };
     const last = (await this.journal.runsOf(workflowId)).at(-1);
@@ -216,20 +226,33 @@ export class EmbeddedEngine implements WorkflowEngine {
     let retryMs = RESTORE_RETRY_MS.initial;
     for (let pass = 0; this.unrestored.size > 0 && !this.shutDown; pass++) {
       if (pass > 0) {
-        await new Promise<void>((resolve) => (this.restoreRetry = { handle: this.services.clock.setTimer(retryMs, resolve), resolve }));
+        // A run set aside is restored when its time is up, not a retry period later.
+        const wait = Math.min(retryMs, ...[...this.unrestored.keys()].map((workflowId) => (this.setAsideUntil(workflowId) ?? Infinity) - this.services.clock.now()));
+        await new Promise<void>((resolve) => (this.restoreRetry = { handle: this.services.clock.setTimer(wait, resolve), resolve }));
         retryMs = Math.min(retryMs * 2, RESTORE_RETRY_MS.max);
       }
-      const workflowIds = [...this.unrestored.keys()];
+      const workflowIds = [...this.unrestored.keys()].filter((workflowId) => this.setAsideUntil(workflowId) === undefined);
       for (let i = 0; i < workflowIds.length && !this.shutDown; i += RESTORE_CONCURRENCY) {
         await Promise.allSettled(workflowIds.slice(i, i + RESTORE_CONCURRENCY).map((workflowId) => this.restored(workflowId)));
       }
-      if (pass === 0 && !this.shutDown) this.logger.info('open workflow runs restored', { runs, failed: this.unrestored.size, ms: Date.now() - began });
+      if (pass === 0 && !this.shutDown) {
+        const setAside = [...this.unrestored.keys()].filter((workflowId) => this.setAsideUntil(workflowId) !== undefined).length;
+        this.logger.info('open workflow runs restored', { runs, failed: this.unrestored.size - setAside, setAside, ms: Date.now() - began });
+      }
     }
   }
 
-  /** Resolves once the workflow's run open at the start, if any, is restored: restoring it now if nothing has yet. */
+  /** When a workflow set aside may run again; undefined once it may (or was never set aside). */
+  private setAsideUntil(workflowId: string): number | undefined {
+    const until = this.setAside.get(workflowId);
+    return until !== undefined && this.services.clock.now() < until ? until : undefined;
+  }
+
+  /** Resolves once the workflow's run open at the start, if any, is restored: restoring it now if nothing has yet; rejects while the workflow is set aside. */
   private restored(workflowId: string): Promise<void> {
     if (this.shutDown) return Promise.reject(new EngineShutDownError());
+    const setAsideUntil = this.setAsideUntil(workflowId);
+    if (setAsideUntil !== undefined) return Promise.reject(new WorkflowSetAsideError(workflowId, new Date(setAsideUntil)));
     const runId = this.unrestored.get(workflowId);
     if (runId === undefined) return Promise.resolve();
     let restoring = this.restoring.get(workflowId);

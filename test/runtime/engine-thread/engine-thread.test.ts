@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../domain/errors';
 import type { RunningApp } from '../../../runtime/app';
-import { UpdateRejectedError, WorkflowNotFoundError } from '../../../runtime/engine/errors';
+import { EngineRestartingError, UpdateRejectedError, WorkflowNotFoundError, WorkflowSetAsideError } from '../../../runtime/engine/errors';
 import { ThreadedEngine } from '../../../runtime/engine-thread';
 import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
 import { deserializeError, serializeError } from '../../../runtime/engine-thread/protocol';
@@ -66,6 +66,15 @@ describe('ThreadedEngine', () => {
       await heardBy(api, 'thread-2', 'thread-2-m2');
       await expect(app.engine.describe('conversation:thread-2')).resolves.toMatchObject({ status: 'running' });
     });
+
+    it('fails a call the dying thread took with EngineRestartingError (a 503 to retry), and the next call is served', async () => {
+      await conversationWithMessage(api, 'thread-3');
+      const ended = (app.engine as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      const lost = app.engine.describe('conversation:thread-3');
+      await expect(lost).rejects.toBeInstanceOf(EngineRestartingError);
+      await ended;
+      await expect(app.engine.describe('conversation:thread-3')).resolves.toMatchObject({ status: 'running' });
+    });
   });
 
   describe.skipIf(onTemporal)('in the server’s thread (EMBEDDED_ENGINE_THREAD=false; skipped when TEMPORAL_* is set)', () => {
@@ -127,6 +136,10 @@ describe('ThreadedEngine', () => {
       const appError = deserializeError(serializeError(new AppError('ERR_NOT_FOUND', 'Unknown conversation c', { id: 'c' })));
       expect(appError).toBeInstanceOf(AppError);
       expect(appError).toMatchObject({ code: 'ERR_NOT_FOUND', details: { id: 'c' } });
+      const until = new Date('2026-12-06T08:00:00Z');
+      const setAside = deserializeError(structuredClone(serializeError(new WorkflowSetAsideError('conversation:y', until))));
+      expect(setAside).toBeInstanceOf(WorkflowSetAsideError);
+      expect(setAside).toMatchObject({ workflowId: 'conversation:y', until, code: 'ERR_WORKFLOW_SET_ASIDE' });
       const other = deserializeError(serializeError(Object.assign(new TypeError('boom'), { code: 'E_X' })));
       expect(other).toMatchObject({ name: 'TypeError', message: 'boom', code: 'E_X' });
     });

@@ -10,6 +10,8 @@ describe('SetAside', () => {
     expect(() => aside.check('conversation:a', t0 + 59_999)).toThrow(WorkflowSetAsideError);
     expect(() => aside.check('conversation:a', t0 + 60_000)).not.toThrow();
     expect(() => aside.check('conversation:b', t0)).not.toThrow();
+    expect(aside.active(t0 + 59_999)).toEqual(new Map([['conversation:a', t0 + 60_000]]));
+    expect(aside.active(t0 + 60_000)).toEqual(new Map());
     expect([2, 3, 4, 5, 6, 7, 8].map(() => aside.add('conversation:a', t0))).toEqual([120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000]);
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../runtime/engine/clock';
 import type { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
+import { WorkflowSetAsideError } from '../../../runtime/engine/errors';
 import type { JournalRecord } from '../../../runtime/engine/journal-store';
 import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store';
 import type { CounterState, TimerState } from '../../fixtures/workflows/definitions';
@@ -164,6 +165,31 @@ describe('EmbeddedEngine', () => {
       await eventually(() => expect(restoredAll).toBe(true));
       expect(journal.reads.filter((read) => read === runIds[0]).length).toBe(2);
       expect(await counterState(engine, ids[0]!)).toMatchObject({ count: 1 });
+    });
+
+    it('leaves a run set aside unrestored until its time is up: its due timer waits, its calls are refused, the others run', async () => {
+      const journal = new MemoryJournalStore();
+      const clock = new ManualClock();
+      const first = await createEngine({ journal, clock });
+      const [stuck, other] = [`timer-aside-${randomUUID()}`, `timer-${randomUUID()}`];
+      for (const workflowId of [stuck, other]) await first.engine.start({ workflowType: 'timerWorkflow', workflowId, args: [] });
+      const { runId } = await first.engine.describe(stuck);
+      await first.engine.shutdown();
+      await clock.advance(5 * HOUR);
+      const recordsBefore = (await journal.readRun(runId!)).length;
+
+      const { engine } = await createEngine({ journal, clock, setAside: new Map([[stuck, clock.now() + HOUR]]) });
+      await clock.advance(0);
+      expect(await engine.query<TimerState>({ workflowId: other, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
+      await expect(engine.query({ workflowId: stuck, query: 'timerState' })).rejects.toBeInstanceOf(WorkflowSetAsideError);
+      await expect(engine.signal({ workflowId: stuck, signal: 'poke', args: [] })).rejects.toBeInstanceOf(WorkflowSetAsideError);
+      await expect(engine.start({ workflowType: 'timerWorkflow', workflowId: stuck, args: [] })).rejects.toBeInstanceOf(WorkflowSetAsideError);
+      expect(await engine.describe(stuck)).toEqual({ status: 'running', runId });
+      expect((await journal.readRun(runId!)).length).toBe(recordsBefore);
+
+      await clock.advance(HOUR);
+      await engine.whenRestored();
+      expect(await engine.query<TimerState>({ workflowId: stuck, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
     });
   });
 

@@ -17,6 +17,7 @@ export interface FixtureEngineOptions {
   cacheSize?: number;
   activationTimeoutMs?: number;
   logger?: Logger;
+  setAside?: ReadonlyMap<string, number>;
 }
 
 /** An embedded engine on the fixture workflows, with a manual clock and an in-memory journal unless given others. */
@@ -32,6 +33,7 @@ export async function createFixtureEngine(options: FixtureEngineOptions = {}) {
     logger: options.logger ?? silentLogger,
     cacheSize: options.cacheSize,
     activationTimeoutMs: options.activationTimeoutMs,
+    setAside: options.setAside,
   });
   return { engine, journal, clock, controls };
 }
