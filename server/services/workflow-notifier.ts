@@ -13,6 +13,7 @@ import type { Store } from '../../activities/store';
 import type { TimelineItem } from '../../domain/timeline';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { ConversationEngine } from '../../runtime/conversation-engine';
+import { WorkflowSetAsideError } from '../../runtime/engine/errors';
 import type { ConversationRef, WorkflowStarts } from './workflow-start';
 
 export interface SignalBackoff {
@@ -211,8 +212,10 @@ export class WorkflowNotifier {
           this.log.warn(context, 'stopping with workflow signals still owed; they are sent at the next start');
           return false;
         }
-        this.log.warn(context, 'signalling the conversation workflow failed; retrying');
-        await sleep(delay);
+        // A workflow set aside refuses every call until its time is up (runtime/engine-thread/set-aside.ts): knocking sooner only fills the log.
+        const setAsideFor = err instanceof WorkflowSetAsideError ? err.until.getTime() - Date.now() : 0;
+        this.log.warn({ ...context, ...(setAsideFor > 0 && { retryInMs: setAsideFor }) }, 'signalling the conversation workflow failed; retrying');
+        await sleep(Math.max(delay, setAsideFor));
         delay = Math.min(delay * 2, this.backoff.maxDelayMs);
       }
     }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ItemArrival } from '../../domain/operations';
 import type { TimelineItem } from '../../domain/timeline';
 import { createPluginRegistry } from '../../plugins/registry';
+import { WorkflowSetAsideError } from '../../runtime/engine/errors';
 import { WorkflowNotifier } from '../../server/services/workflow-notifier';
 
 const conversation = { id: 'conv_1', websiteId: 'web_1', visitorId: 'vis_1' };
@@ -107,6 +108,22 @@ describe('WorkflowNotifier', () => {
         await notifier.drain();
         expect(sent).toEqual(['item_1', 'item_2']);
       }
+    });
+
+    it('waits for a workflow set aside until its time is up, instead of knocking every backoff step', async () => {
+      const attempts: number[] = [];
+      const until = new Date(Date.now() + 300);
+      const aside = {
+        notifyItems: async () => {
+          attempts.push(Date.now());
+          if (attempts.length === 1) throw new WorkflowSetAsideError('conversation:conv_1', until);
+        },
+      };
+      const notifier = new WorkflowNotifier(aside, starts, outboxStore([]), plugins, quiet, fast);
+      notifier.sendRecorded(conversation, item('item_1'));
+      await notifier.drain();
+      expect(attempts).toHaveLength(2);
+      expect(attempts[1]!).toBeGreaterThanOrEqual(until.getTime() - 2); // timers may fire a millisecond early
     });
   });
 
