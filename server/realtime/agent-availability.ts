@@ -1,12 +1,15 @@
 /**
  * Tells the team queues when a human agent can take conversations: available when a socket of
  * theirs opens, away when their last socket anywhere closes. Each agent's notices go out in the
- * order they happened (a quick reconnect must not end with the agent marked away).
+ * order they happened (a quick reconnect must not end with the agent marked away). A notice the
+ * engine could not take for now (its thread restarting, the store out of reach: what a `503` says)
+ * is tried again a few times before it is given up, so a restart does not leave an agent marked away.
  */
 import type { Logger } from 'pino';
 import type { AgentNow } from '../../activities/ai';
 import type { TeamMember } from '../../domain/people';
 import type { AuthDirectory } from '../auth';
+import { toAppError } from '../http-errors';
 import { KeyedLines } from '../keyed-lines';
 
 /** What the team queues offer (activities/ai's `createTeamQueueSignals(engine)`). */
@@ -17,6 +20,9 @@ export interface TeamAvailability {
   agentReconciled(websiteId: string, agentId: string, teams: readonly string[], now: AgentNow): Promise<void>;
 }
 
+/** Waits before each new try of a notice refused for now: about 15 s in all, longer than an engine thread's restart. */
+const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000];
+
 export class AgentAvailability {
   private readonly lines = new KeyedLines();
 
@@ -24,6 +30,7 @@ export class AgentAvailability {
     private readonly teams: Pick<TeamAvailability, 'agentOnline' | 'agentOffline'>,
     private readonly directory: Pick<AuthDirectory, 'teamMember'>,
     private readonly log: Logger,
+    private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
   ) {}
 
   /** Queues the notice; returns at once. */
@@ -39,6 +46,17 @@ export class AgentAvailability {
   }
 
   private async tell(websiteId: string, userId: string, online: boolean): Promise<void> {
+    for (const delay of [...this.retryDelaysMs, undefined]) {
+      try {
+        return await this.tellOnce(websiteId, userId, online);
+      } catch (err) {
+        if (delay === undefined || toAppError(err).code !== 'ERR_UNAVAILABLE') throw err;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async tellOnce(websiteId: string, userId: string, online: boolean): Promise<void> {
     const member = await this.directory.teamMember(websiteId, userId);
     if (member?.kind !== 'human') return;
     await (online ? this.teams.agentOnline(member) : this.teams.agentOffline(member));

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { TeamMember } from '../../../domain/people';
+import { EngineRestartingError } from '../../../runtime/engine/errors';
 import { AgentAvailability } from '../../../server/realtime/agent-availability';
 
 const alex: TeamMember = { id: 'alex', websiteId: 'w', name: 'Alex', kind: 'human', teams: ['support'], capacity: 5 };
@@ -33,6 +34,30 @@ describe('AgentAvailability', () => {
       availability.changed('w', 'nobody', true);
       await availability.drain();
       expect(told).toEqual(['online:alex', 'offline:alex']);
+    });
+
+    it('tries a notice again while the engine cannot take it for now (its thread restarting), keeping the order, and gives up on other failures', async () => {
+      const told: string[] = [];
+      const failures: Error[] = [new EngineRestartingError(1), new EngineRestartingError(1)];
+      const note = (what: string) => async (member: TeamMember) => {
+        const failure = what === 'online' ? failures.shift() : undefined;
+        if (failure) throw failure;
+        told.push(`${what}:${member.id}`);
+      };
+      const availability = new AgentAvailability(
+        { agentOnline: note('online'), agentOffline: note('offline') },
+        { teamMember: async (_websiteId, userId) => members.get(userId) },
+        pino({ level: 'silent' }),
+        [1, 1, 1],
+      );
+      availability.changed('w', 'alex', true);
+      availability.changed('w', 'alex', false);
+      await availability.drain();
+      expect(told).toEqual(['online:alex', 'offline:alex']);
+      failures.push(new Error('bug'));
+      availability.changed('w', 'alex', true);
+      await availability.drain();
+      expect(told).toEqual(['online:alex', 'offline:alex']); // the bug's notice is not tried again
     });
   });
 });
