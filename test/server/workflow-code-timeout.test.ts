@@ -6,6 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
+import { currentThreadId } from '../../runtime/thread-id';
+import { recordingLog } from '../support/log-lines';
 import { AGENT, Api, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 
@@ -14,7 +16,8 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
   afterAll(() => app?.close());
 
   it('ends the engine thread stuck in a reaction, serves the other conversations again and sets the stuck one aside', { timeout: 30_000 }, async () => {
-    app = await startTestApp(undefined, { env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '500' } });
+    const { log, lines } = recordingLog();
+    app = await startTestApp(undefined, { log, env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '500' } });
     const api = new Api(app);
     const visitorId = await api.newVisitor();
     for (const conversationId of ['spun', 'other']) {
@@ -38,5 +41,9 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     expect(until - Date.now()).toBeLessThanOrEqual(60_000);
     // Its timeline is still read from the store.
     expect((await api.call('GET', '/v1/conversations/spun/timeline', AGENT)).status).toBe(200);
+
+    // Counted in the engine thread's CPU time where Linux tells it, so a thread waiting for a core is not ended.
+    const told = lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''));
+    expect(told).toEqual([expect.objectContaining(currentThreadId() === undefined ? { wallMs: expect.any(Number) } : { cpuMs: expect.any(Number) })]);
   });
 });
