@@ -65,7 +65,7 @@ export class ThreadedEngine implements WorkflowEngine {
   ) {
     // The thread's pino serialized errors already; serialized again here, their `type` would read "Object".
     this.engineLog = log.child({ thread: 'engine' }, { serializers: { err: (value: unknown) => value } });
-    if (options.runningCode) this.watch = new StuckWatch(options.runningCode, stuckAfterMs, (workflowId, forMs) => this.onStuck(workflowId, forMs));
+    if (options.runningCode) this.watch = new StuckWatch(options.runningCode, stuckAfterMs, (workflowId, forMs, clock) => this.onStuck(workflowId, forMs, clock));
   }
 
   /**
@@ -162,12 +162,12 @@ export class ThreadedEngine implements WorkflowEngine {
   }
 
   /** The thread has run one workflow's code for too long: nothing else runs there, so it is ended (and replaced, onExit). */
-  private onStuck(workflowId: string, forMs: number): void {
+  private onStuck(workflowId: string, forMs: number, clock: 'cpu' | 'wall'): void {
     if (this.exited || this.ending === this.worker) return;
     this.ending = this.worker;
     const setAsideForMs = this.setAside.add(workflowId);
     this.log.error(
-      { workflowId, forMs: Math.round(forMs), setAsideForMs },
+      { workflowId, [`${clock}Ms`]: Math.round(forMs), setAsideForMs }, // cpuMs: the thread's CPU time in that code (Linux), else wallMs
       'workflow code ran without returning (a loop in the workflow or in a plugin hook), holding every workflow: ending the engine thread, setting this workflow aside',
     );
     void this.worker.terminate();

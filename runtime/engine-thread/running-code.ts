@@ -9,19 +9,25 @@
  * the engine thread only writes a few words per activation; the server's thread looks twice a second,
  * and a thread found in the same workflow's code for too long is ended as a whole and started anew
  * (see index.ts), which leaves no half-run code behind.
+ *
+ * "Too long" is CPU time of the engine thread where Linux tells it (/proc, thread-cpu-time.ts), wall
+ * time elsewhere: the thread runs at a lower priority (thread-priority.ts), and on busy cores it may
+ * wait its turn for seconds inside a healthy activation, which is no reason to end it.
  */
+import { currentThreadId } from '../thread-id';
+import { threadCpuMs } from '../thread-cpu-time';
 
 /** Bytes of a workflow id kept: ids are at most a few hundred (a longer one would be cut, and set aside by its cut name). */
 const ID_BYTES = 512;
-/** Int32 words: in workflow code now (1) or not (0), activations entered so far, the id's length. */
-const WORDS = 3;
-const [IN_CODE, ENTERED, ID_LENGTH] = [0, 1, 2];
+/** Int32 words: in workflow code now (1) or not (0), activations entered so far, the id's length, the thread's kernel id (0: unknown). */
+const WORDS = 4;
+const [IN_CODE, ENTERED, ID_LENGTH, THREAD_ID] = [0, 1, 2, 3];
 
 export function runningCodeBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(WORDS * 4 + ID_BYTES);
 }
 
-/** The engine thread's side: marks the synchronous run of an activation's workflow code. */
+/** The engine thread's side, made on that thread: marks the synchronous run of an activation's workflow code. */
 export class RunningCode {
   private readonly words: Int32Array;
   private readonly id: Uint8Array;
@@ -30,6 +36,7 @@ export class RunningCode {
   constructor(buffer: SharedArrayBuffer) {
     this.words = new Int32Array(buffer, 0, WORDS);
     this.id = new Uint8Array(buffer, WORDS * 4, ID_BYTES);
+    Atomics.store(this.words, THREAD_ID, currentThreadId() ?? 0);
   }
 
   /** Runs `work` (workflow code, synchronous up to what it returns) marked as `workflowId`'s. */
@@ -46,26 +53,43 @@ export class RunningCode {
   }
 }
 
-/** The server thread's side: tells when the thread has stayed in one activation's code for `afterMs`. */
+/** The thread's clocks when the watch first saw the current activation in code. */
+interface Seen {
+  entered: number;
+  wallMs: number;
+  cpuMs?: number;
+}
+const NOT_SEEN: Seen = { entered: -1, wallMs: 0 };
+
+/**
+ * The server thread's side: tells when the thread has stayed in one activation's code for `afterMs`
+ * of its CPU time (wall time where that cannot be read), counted from the first look that found it
+ * there; `onStuck` gets the time so counted, and which clock it is.
+ *
+ * It looks every `afterMs` / 2, at most 500 ms apart, and reads the CPU time only while the thread
+ * is in code: a synchronous read of a small /proc file, tens of microseconds, on the server's thread.
+ * The time comes in 10 ms steps, so a difference of two readings errs by a step at most: at the least
+ * limit (100 ms, looked at every 50) an activation is told after 90 to 160 ms of CPU from that first
+ * look, and one that used under 90 in all never is.
+ */
 export class StuckWatch {
   private readonly words: Int32Array;
   private readonly id: Uint8Array;
   private readonly timer: NodeJS.Timeout;
-  private seen = { entered: -1, since: 0 };
+  private seen = NOT_SEEN;
 
   constructor(
     buffer: SharedArrayBuffer,
     afterMs: number,
-    onStuck: (workflowId: string, forMs: number) => void,
+    onStuck: (workflowId: string, forMs: number, clock: 'cpu' | 'wall') => void,
   ) {
     this.words = new Int32Array(buffer, 0, WORDS);
     this.id = new Uint8Array(buffer, WORDS * 4, ID_BYTES);
     this.timer = setInterval(() => {
-      const now = performance.now();
-      const stuckFor = this.stuckFor(now);
-      if (stuckFor < afterMs) return;
-      this.seen.since = now; // told once per `afterMs`, while the thread is being ended
-      onStuck(this.workflowId(), stuckFor);
+      const stuck = this.stuckFor();
+      if (!stuck || stuck.ms < afterMs) return;
+      this.seen = NOT_SEEN; // counted afresh from the next look: told once per `afterMs`, while the thread is being ended
+      onStuck(this.workflowId(), stuck.ms, stuck.clock);
     }, Math.min(500, afterMs / 2));
     this.timer.unref();
   }
@@ -73,20 +97,28 @@ export class StuckWatch {
   /** A new thread starts with the words cleared, so the last one's state is not taken for its own. */
   reset(): void {
     this.words.fill(0);
-    this.seen = { entered: -1, since: 0 };
+    this.seen = NOT_SEEN;
   }
 
   stop(): void {
     clearInterval(this.timer);
   }
 
-  private stuckFor(now: number): number {
+  /** How long the thread has been in the activation it was in at the last look; undefined if not in that one now. */
+  private stuckFor(): { ms: number; clock: 'cpu' | 'wall' } | undefined {
     const entered = Atomics.load(this.words, ENTERED);
-    if (Atomics.load(this.words, IN_CODE) === 0 || entered !== this.seen.entered) {
-      this.seen = { entered, since: now };
-      return 0;
+    if (Atomics.load(this.words, IN_CODE) === 0) {
+      this.seen = NOT_SEEN;
+      return undefined;
     }
-    return now - this.seen.since;
+    const now: Seen = { entered, wallMs: performance.now(), cpuMs: threadCpuMs(Atomics.load(this.words, THREAD_ID)) };
+    if (entered !== this.seen.entered) {
+      this.seen = now;
+      return undefined;
+    }
+    // Both CPU readings or neither: a thread gone (ended, its words left) can no longer be read.
+    if (now.cpuMs !== undefined && this.seen.cpuMs !== undefined) return { ms: now.cpuMs - this.seen.cpuMs, clock: 'cpu' };
+    return { ms: now.wallMs - this.seen.wallMs, clock: 'wall' };
   }
 
   private workflowId(): string {

@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { eventually } from '../runtime/engine/eventually';
+import { currentThreadId } from '../../runtime/thread-id';
 import { recordingLog } from '../support/log-lines';
 import { AGENT, Api, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
@@ -48,5 +49,9 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     await eventually(() => expect(lines).toContainEqual(expect.objectContaining({ thread: 'engine', msg: 'open workflow runs restored', runs: 2, setAside: 1 })));
     // Its timeline is still read from the store.
     expect((await api.call('GET', '/v1/conversations/spun/timeline', AGENT)).status).toBe(200);
+
+    // Counted in the engine thread's CPU time where Linux tells it, so a thread waiting for a core is not ended.
+    const told = lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''));
+    expect(told).toEqual([expect.objectContaining(currentThreadId() === undefined ? { wallMs: expect.any(Number) } : { cpuMs: expect.any(Number) })]);
   });
 });

@@ -1,0 +1,59 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runningCodeBuffer, StuckWatch } from '../../../runtime/engine-thread/running-code';
+import { currentThreadId } from '../../../runtime/thread-id';
+import { eventually } from '../engine/eventually';
+
+const LIMIT_MS = 200;
+/** Where the thread's CPU time can be read (Linux with /proc). */
+const cpuReadable = currentThreadId() !== undefined;
+
+/** A thread in a workflow's code (fixtures/marked-thread.mjs) that sleeps or spins there until stopped. */
+async function markedThread(buffer: SharedArrayBuffer, how: 'sleep' | 'spin'): Promise<{ stop(): Promise<void> }> {
+  const stopWord = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(new URL('./fixtures/marked-thread.mjs', import.meta.url), { workerData: { buffer, stop: stopWord.buffer, how } });
+  await once(worker, 'message'); // in code (rejects on the thread's error)
+  return {
+    async stop() {
+      Atomics.store(stopWord, 0, 1);
+      Atomics.notify(stopWord, 0);
+      await worker.terminate();
+    },
+  };
+}
+
+describe('StuckWatch', () => {
+  const stops: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+  });
+
+  /** Watches a fresh buffer with the limit, recording what it tells. */
+  function watching() {
+    const buffer = runningCodeBuffer();
+    const told: Array<{ workflowId: string; forMs: number; clock: string }> = [];
+    const watch = new StuckWatch(buffer, LIMIT_MS, (workflowId, forMs, clock) => told.push({ workflowId, forMs, clock }));
+    stops.push(() => watch.stop());
+    return { buffer, told };
+  }
+
+  it('tells of a thread that keeps running one workflow\'s code', async () => {
+    const { buffer, told } = watching();
+    const thread = await markedThread(buffer, 'spin');
+    stops.push(() => thread.stop());
+    await eventually(() => expect(told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
+    expect(told[0]).toMatchObject({ workflowId: 'conversation:marked', clock: cpuReadable ? 'cpu' : 'wall' });
+    expect(told[0]!.forMs).toBeGreaterThanOrEqual(LIMIT_MS);
+  });
+
+  // A thread starved of the cores by busier ones, or at a lower priority, waits as this one does.
+  it.runIf(cpuReadable)('counts the CPU time the thread used, not the time it waited, where Linux tells it', async () => {
+    const { buffer, told } = watching();
+    const thread = await markedThread(buffer, 'sleep');
+    stops.push(() => thread.stop());
+    await sleep(LIMIT_MS * 5);
+    expect(told).toEqual([]);
+  });
+});
