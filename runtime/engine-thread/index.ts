@@ -165,7 +165,9 @@ export class ThreadedEngine implements WorkflowEngine {
   private onStuck(workflowId: string, forMs: number, clock: 'cpu' | 'wall'): void {
     if (this.exited || this.ending === this.worker) return;
     this.ending = this.worker;
-    const setAsideForMs = this.setAside.add(workflowId);
+    const spent = `${(forMs / 1000).toFixed(1)} s${clock === 'cpu' ? ' of CPU time' : ''}`;
+    const why = `Its code ran ${spent} without returning (a loop in the workflow or in a plugin hook), holding every workflow: the engine's thread was ended and started again`;
+    const setAsideForMs = this.setAside.add(workflowId, why);
     this.log.error(
       { workflowId, [`${clock}Ms`]: Math.round(forMs), setAsideForMs }, // cpuMs: the thread's CPU time in that code (Linux), else wallMs
       'workflow code ran without returning (a loop in the workflow or in a plugin hook), holding every workflow: ending the engine thread, setting this workflow aside',

@@ -10,6 +10,7 @@ import {
   WorkflowSetAsideError,
   WorkflowTaskFailedError,
 } from '../engine/errors';
+import type { SetAsideWorkflow } from '../engine/embedded/embedded-engine';
 import type { WorkflowEngine } from '../engine/workflow-engine';
 
 /** workerData: everything the thread needs to build the engine and its activities (plain data only). */
@@ -28,8 +29,8 @@ export interface EngineThreadOptions {
   logLevel: string;
   /** Where the thread tells whose workflow code it runs (running-code.ts); absent, it tells nobody. */
   runningCode?: SharedArrayBuffer;
-  /** Workflows set aside (set-aside.ts), with when each may run again: the thread leaves their runs alone until then. */
-  setAside?: ReadonlyMap<string, number>;
+  /** Workflows set aside (set-aside.ts), with when each may run again and why: the thread leaves their runs alone until then. */
+  setAside?: ReadonlyMap<string, SetAsideWorkflow>;
 }
 
 /** The engine calls that cross the thread boundary: every WorkflowEngine method but shutdown. */

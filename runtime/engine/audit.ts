@@ -34,6 +34,7 @@ export type AuditKind =
   | 'activity_failed'
   | 'activity_retrying'
   | 'activity_cancelled'
+  | 'workflow_task_failed'
   | 'timer_started'
   | 'timer_fired'
   | 'timer_cancelled'

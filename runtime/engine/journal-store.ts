@@ -87,7 +87,19 @@ export interface RunClosedRecord extends RecordBase {
   nextRunId?: string;
 }
 
-export type JournalRecord = RunStartedRecord | ActivationRecord | ActivityAttemptRecord | RunClosedRecord;
+/**
+ * A workflow task that failed without leaving an activation record: its code ran without returning
+ * and the engine's thread was ended (runtime/engine-thread/). Replay and restore skip it; the audit
+ * trail shows it, as Temporal's history shows a WorkflowTaskFailed event.
+ */
+export interface TaskFailedRecord extends RecordBase {
+  type: 'task_failed';
+  message: string;
+  /** When the workflow, set aside for it, may run again (epoch ms). */
+  setAsideUntil?: number;
+}
+
+export type JournalRecord = RunStartedRecord | ActivationRecord | ActivityAttemptRecord | RunClosedRecord | TaskFailedRecord;
 
 /** Distributes Omit over the union, so a record can be built before its place in the journal is known. */
 export type JournalRecordBody = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, keyof RecordBase> : never) : never;

@@ -63,6 +63,12 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
     const result = fromPayloads(updateCompleted.outcome?.success?.payloads)[0];
     return { kind: 'update_completed', ...update, summary: summarize(result), details: { result } };
   }
+  // Workflow code that threw, or (the worker's deadlock detection) ran without returning.
+  const taskFailed = event.workflowTaskFailedEventAttributes;
+  if (taskFailed) {
+    const message = taskFailed.failure?.message ?? 'failed';
+    return { kind: 'workflow_task_failed', summary: message, details: { failure: message } };
+  }
   const scheduled = event.activityTaskScheduledEventAttributes;
   if (scheduled) {
     const args = fromPayloads(scheduled.input?.payloads);

@@ -41,6 +41,7 @@ const KIND_LABELS: Record<AuditEntry['kind'], { group: AuditGroup; verb: string;
   activity_failed: { group: 'activity', verb: 'Activity failed', outcome: 'failed' },
   activity_retrying: { group: 'activity', verb: 'Activity will retry', outcome: 'retrying' },
   activity_cancelled: { group: 'activity', verb: 'Activity cancelled', outcome: 'cancelled' },
+  workflow_task_failed: { group: 'workflow', verb: 'Workflow task failed', outcome: 'failed' },
   timer_started: { group: 'timer', verb: 'Timer started', outcome: 'pending' },
   timer_fired: { group: 'timer', verb: 'Timer fired', outcome: 'ok' },
   timer_cancelled: { group: 'timer', verb: 'Timer cancelled', outcome: 'cancelled' },

@@ -40,13 +40,21 @@ export type EmbeddedEngineOptions = WorkflowSource & {
   /** Told whose workflow code runs, for a watch outside this thread (runtime/engine-thread/running-code.ts). */
   runningCode?: CodeMarker;
   /**
-   * Workflows whose code ran without returning and ended the engine before this one, with when (epoch
-   * ms, by `clock`) they may run again (runtime/engine-thread/set-aside.ts). Until then their runs are
-   * not restored, so nothing inside the engine (a due timer, an activity's result, another workflow's
-   * signal) sets the loop off again, and every call for them is refused with WorkflowSetAsideError.
+   * Workflows whose code ran without returning and ended the engine before this one, by workflow id
+   * (runtime/engine-thread/set-aside.ts). Until their time is up their runs are not restored, so
+   * nothing inside the engine (a due timer, an activity's result, another workflow's signal) sets the
+   * loop off again, and every call for them is refused with WorkflowSetAsideError. Each open run's
+   * journal records why, once, for its audit trail.
    */
-  setAside?: ReadonlyMap<string, number>;
+  setAside?: ReadonlyMap<string, SetAsideWorkflow>;
 };
+
+export interface SetAsideWorkflow {
+  /** When it may run again: epoch ms, by the engine's clock. */
+  until: number;
+  /** What its code did, for the audit trail. */
+  why: string;
+}
 
 /**
  * An idle instance costs tens of kB, while a miss costs a replay of the run's journal; evicting below the
@@ -97,7 +105,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   /** The wait before the background restore tries failed runs again, so that shutting down can end it. */
   private restoreRetry?: { handle: TimerHandle; resolve(): void };
   private readonly logger: Logger;
-  private readonly setAside: ReadonlyMap<string, number>;
+  private readonly setAside: ReadonlyMap<string, SetAsideWorkflow>;
 
   private constructor(
     private readonly factory: SandboxFactory,
@@ -223,6 +231,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   private async restoreOpenRuns(): Promise<void> {
     const began = Date.now();
     const runs = this.unrestored.size;
+    await this.recordSetAside();
     let retryMs = RESTORE_RETRY_MS.initial;
     for (let pass = 0; this.unrestored.size > 0 && !this.shutDown; pass++) {
       if (pass > 0) {
@@ -244,8 +253,28 @@ export class EmbeddedEngine implements WorkflowEngine {
 
   /** When a workflow set aside may run again; undefined once it may (or was never set aside). */
   private setAsideUntil(workflowId: string): number | undefined {
-    const until = this.setAside.get(workflowId);
+    const until = this.setAside.get(workflowId)?.until;
     return until !== undefined && this.services.clock.now() < until ? until : undefined;
+  }
+
+  /**
+   * Journals, in each open run set aside, the workflow task that ran without returning (it ended the
+   * thread before anything of it was journaled), once per set-aside: an engine started again within
+   * it finds the record there. Nothing else writes to a run left unrestored.
+   */
+  private async recordSetAside(): Promise<void> {
+    for (const [workflowId, runId] of this.unrestored) {
+      const entry = this.setAside.get(workflowId);
+      if (!entry || this.setAsideUntil(workflowId) === undefined) continue;
+      try {
+        const last = (await this.journal.readRun(runId)).at(-1);
+        if (!last || (last.type === 'task_failed' && last.setAsideUntil === entry.until)) continue;
+        const message = `${entry.why}; set aside until ${new Date(entry.until).toISOString()}`;
+        await this.journal.append([{ type: 'task_failed', workflowId, runId, seq: last.seq + 1, time: this.services.clock.now(), message, setAsideUntil: entry.until }]);
+      } catch (err) {
+        this.logger.warn('journaling why a workflow is set aside failed; its audit trail will not say', { workflowId, runId, error: err });
+      }
+    }
   }
 
   /** Resolves once the workflow's run open at the start, if any, is restored: restoring it now if nothing has yet; rejects while the workflow is set aside. */

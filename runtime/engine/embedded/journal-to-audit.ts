@@ -16,6 +16,8 @@ export function journalToAudit(records: readonly JournalRecord[]): UnnumberedAud
     if (record.type === 'run_started') {
       const args = record.args.map((p) => fromPayload(payloadFromJson(p)));
       entries.push({ ...base, kind: 'workflow_started', name: record.workflowType, summary: summarize(args), details: { args } });
+    } else if (record.type === 'task_failed') {
+      entries.push({ ...base, kind: 'workflow_task_failed', summary: record.message, details: { failure: record.message } });
     } else if (record.type === 'activity_attempt') {
       const entry = attemptEntry(record);
       if (entry) entries.push({ ...base, ...entry });

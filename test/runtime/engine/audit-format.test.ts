@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actorOf, summarize, summarizeArgs } from '../../../runtime/engine/audit';
 import { formatAuditEntries } from '../../../runtime/engine/audit-format';
+import { historyToAudit } from '../../../runtime/engine/temporal-history';
 
 describe('formatAuditEntries', () => {
   it('renders one line per entry with time, kind, name, actor and summary', () => {
@@ -48,5 +49,16 @@ describe('summarizeArgs', () => {
     expect(summarizeArgs([item])).toBe('message "How do I reset my password?"');
     expect(summarizeArgs([{ ...item, type: 'rating', text: undefined, fields: { score: 2 } }])).toBe('rating');
     expect(summarizeArgs([{ ...item, text: 'x'.repeat(500) }])).toHaveLength(120);
+  });
+});
+
+describe('historyToAudit', () => {
+  it("shows a failed workflow task (code that threw, or ran past the worker's deadlock detection), as the embedded engine shows one set aside", () => {
+    // As the client hands it over, int64 fields as numbers.
+    const event = { eventId: 5, eventTime: { seconds: 1_735_689_600 }, workflowTaskFailedEventAttributes: { failure: { message: 'Potential deadlock detected' } } };
+    const entries = historyToAudit('r', [event as unknown as Parameters<typeof historyToAudit>[1][number]]);
+    expect(entries).toEqual([
+      { time: '2025-01-01T00:00:00.000Z', runId: 'r', kind: 'workflow_task_failed', summary: 'Potential deadlock detected', details: { failure: 'Potential deadlock detected' } },
+    ]);
   });
 });

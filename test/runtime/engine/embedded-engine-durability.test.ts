@@ -178,18 +178,29 @@ describe('EmbeddedEngine', () => {
       await clock.advance(5 * HOUR);
       const recordsBefore = (await journal.readRun(runId!)).length;
 
-      const { engine } = await createEngine({ journal, clock, setAside: new Map([[stuck, clock.now() + HOUR]]) });
+      const setAside = new Map([[stuck, { until: clock.now() + HOUR, why: 'Its code ran 5.0 s without returning' }]]);
+      const { engine } = await createEngine({ journal, clock, setAside });
       await clock.advance(0);
       expect(await engine.query<TimerState>({ workflowId: other, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
       await expect(engine.query({ workflowId: stuck, query: 'timerState' })).rejects.toBeInstanceOf(WorkflowSetAsideError);
       await expect(engine.signal({ workflowId: stuck, signal: 'poke', args: [] })).rejects.toBeInstanceOf(WorkflowSetAsideError);
       await expect(engine.start({ workflowType: 'timerWorkflow', workflowId: stuck, args: [] })).rejects.toBeInstanceOf(WorkflowSetAsideError);
       expect(await engine.describe(stuck)).toEqual({ status: 'running', runId });
-      expect((await journal.readRun(runId!)).length).toBe(recordsBefore);
+      // Nothing of the run moved but the record of why it is set aside, which its audit trail shows.
+      await eventually(async () => expect((await journal.readRun(runId!)).length).toBe(recordsBefore + 1));
+      expect((await engine.history(stuck)).at(-1)).toMatchObject({ kind: 'workflow_task_failed', summary: expect.stringMatching(/^Its code ran 5\.0 s without returning; set aside until 2025-/) });
+      // An engine started again within the set-aside does not record it twice.
+      await engine.shutdown();
+      const told: string[] = [];
+      const { engine: again } = await createEngine({ journal, clock, setAside, logger: { ...silentLogger, info: (message: string) => void told.push(message) } });
+      await eventually(() => expect(told).toContain('open workflow runs restored'));
+      expect((await journal.readRun(runId!)).length).toBe(recordsBefore + 1);
 
       await clock.advance(HOUR);
-      await engine.whenRestored();
-      expect(await engine.query<TimerState>({ workflowId: stuck, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
+      await again.whenRestored();
+      expect(await again.query<TimerState>({ workflowId: stuck, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
+      await again.signal({ workflowId: stuck, signal: 'poke', args: [] });
+      await eventually(async () => expect((await again.describe(stuck)).status).toBe('completed'));
     });
   });
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '@temporalio/common';
 import { afterEach } from 'vitest';
 import { ManualClock } from '../../../runtime/engine/clock';
-import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
+import { EmbeddedEngine, type SetAsideWorkflow } from '../../../runtime/engine/embedded/embedded-engine';
 import type { JournalStore } from '../../../runtime/engine/journal-store';
 import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store';
 import { createFixtureActivities, type FixtureActivityControls } from './fixture-activities';
@@ -17,7 +17,7 @@ export interface FixtureEngineOptions {
   cacheSize?: number;
   activationTimeoutMs?: number;
   logger?: Logger;
-  setAside?: ReadonlyMap<string, number>;
+  setAside?: ReadonlyMap<string, SetAsideWorkflow>;
 }
 
 /** An embedded engine on the fixture workflows, with a manual clock and an in-memory journal unless given others. */
