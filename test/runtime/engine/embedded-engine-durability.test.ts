@@ -99,6 +99,19 @@ describe('EmbeddedEngine', () => {
     });
   });
 
+  describe('continue-as-new', () => {
+    it('names the next run in the closing record of the run it continues', async () => {
+      const { engine, journal } = await createEngine();
+      const workflowId = `continued-${randomUUID()}`;
+      const { runId } = await engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{ signalsPerRun: 1 }] });
+      await engine.signal({ workflowId, signal: 'increment', args: [{ by: 1 }] });
+      const nextRunId = (await engine.describe(workflowId)).runId;
+      expect(nextRunId).not.toBe(runId);
+      expect((await journal.readRun(runId)).at(-1)).toMatchObject({ type: 'run_closed', status: 'continued', nextRunId });
+      expect((await journal.readRun(nextRunId!))[0]).toMatchObject({ type: 'run_started', continuedFromRunId: runId });
+    });
+  });
+
   describe('restoring open runs after a restart', () => {
     /** Two counters with counts 1 and 2 left open in a journal whose reads are held from then on. */
     const twoOpenCounters = async () => {
