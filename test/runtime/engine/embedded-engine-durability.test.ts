@@ -4,7 +4,9 @@ import { ManualClock } from '../../../runtime/engine/clock';
 import type { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
 import type { JournalRecord } from '../../../runtime/engine/journal-store';
 import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store';
+import { MongoJournalStore } from '../../../runtime/engine/mongo-journal-store';
 import type { CounterState, TimerState } from '../../fixtures/workflows/definitions';
+import { freshDbName, useMongoClient } from '../../support/mongo';
 import { eventually } from './eventually';
 import { silentLogger } from './silent-logger';
 import { createFixtureActivities } from './fixture-activities';
@@ -177,6 +179,29 @@ describe('EmbeddedEngine', () => {
       await eventually(() => expect(restoredAll).toBe(true));
       expect(journal.reads.filter((read) => read === runIds[0]).length).toBe(2);
       expect(await counterState(engine, ids[0]!)).toMatchObject({ count: 1 });
+    });
+
+    describe('from a MongoDB journal', () => {
+      const mongoClient = useMongoClient();
+
+      it('restores the run a continue-as-new opened when the thread ended before the runs\' summaries were written', async () => {
+        const db = mongoClient().db(freshDbName('engine_continued'));
+        const first = await createEngine({ journal: await MongoJournalStore.open(db) });
+        const workflowId = `continued-${randomUUID()}`;
+        const { runId } = await first.engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{ signalsPerRun: 2 }] });
+        for (const by of [1, 2]) await first.engine.signal({ workflowId, signal: 'increment', args: [{ by }] });
+        const nextRunId = (await first.engine.describe(workflowId)).runId;
+        await first.engine.shutdown();
+        // The summaries as they were before the write that continued the run: its second command never ran.
+        const summaries = db.collection('workflow_journal_runs');
+        await summaries.updateOne({ runId }, { $set: { status: 'running' }, $unset: { closedAt: '' } });
+        await summaries.deleteOne({ runId: nextRunId });
+
+        const { engine } = await createEngine({ journal: await MongoJournalStore.open(db) });
+        expect(await engine.describe(workflowId)).toEqual({ status: 'running', runId: nextRunId });
+        await engine.signal({ workflowId, signal: 'increment', args: [{ by: 4 }] });
+        expect(await counterState(engine, workflowId)).toMatchObject({ count: 7, runs: 2 });
+      });
     });
   });
 
