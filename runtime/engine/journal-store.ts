@@ -84,6 +84,7 @@ export interface ActivityAttemptRecord extends RecordBase {
 export interface RunClosedRecord extends RecordBase {
   type: 'run_closed';
   status: Exclude<RunStatus, 'running'>;
+  /** The run this one continued as (status `continued`); absent in journals written before it was recorded. */
   nextRunId?: string;
 }
 

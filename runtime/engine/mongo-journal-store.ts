@@ -1,5 +1,6 @@
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
 import { applyToSummary, type JournalRecord, type JournalStore, type RunSummary } from './journal-store';
+import { openRunsRepaired } from './mongo-journal-repair';
 
 export interface MongoJournalStoreOptions {
   /** Collection of journal records; a second one, `${collection}_runs`, holds one summary per run. */
@@ -80,8 +81,9 @@ export class MongoJournalStore implements JournalStore {
     return this.runs.find({ workflowId }, { projection: { _id: 0 } }).sort({ startedAt: 1 }).toArray() as Promise<RunSummary[]>;
   }
 
+  /** Repairs the summaries a write left behind its records first (see mongo-journal-repair.ts). */
   async openRuns(): Promise<RunSummary[]> {
-    return this.runs.find({ status: 'running' }, { projection: { _id: 0 } }).toArray() as Promise<RunSummary[]>;
+    return openRunsRepaired(this.records, this.runs);
   }
 
   private async flush(): Promise<void> {

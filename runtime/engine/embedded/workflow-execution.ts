@@ -372,11 +372,17 @@ export class WorkflowExecution {
       }),
     );
     const closing = closingOf(commands);
-    if (closing) records.push(run.record({ type: 'run_closed', status: closing.status }, this.services.clock.now()));
-    const next = closing?.continueAsNew
-      ? this.openNewRun(closing.continueAsNew.workflowType || run.identity.workflowType, closing.continueAsNew.arguments ?? [], run.identity)
-      : undefined;
-    if (next) records.push(...next.takeDeferred());
+    let next: WorkflowRun | undefined;
+    if (closing) {
+      // The closing record takes its place and time before the next run opens, and names that run: a
+      // journal whose runs' summaries were not written finds the next run from it (mongo-journal-repair.ts).
+      const closingRecord = run.reserve(this.services.clock.now());
+      if (closing.continueAsNew) {
+        next = this.openNewRun(closing.continueAsNew.workflowType || run.identity.workflowType, closing.continueAsNew.arguments ?? [], run.identity);
+      }
+      records.push(closingRecord({ type: 'run_closed', status: closing.status, ...(next ? { nextRunId: next.runId } : {}) }));
+      if (next) records.push(...next.takeDeferred());
+    }
 
     try {
       await this.append(records);

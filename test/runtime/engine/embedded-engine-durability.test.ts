@@ -5,7 +5,9 @@ import type { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-e
 import { WorkflowSetAsideError } from '../../../runtime/engine/errors';
 import type { JournalRecord } from '../../../runtime/engine/journal-store';
 import { MemoryJournalStore } from '../../../runtime/engine/memory-journal-store';
+import { MongoJournalStore } from '../../../runtime/engine/mongo-journal-store';
 import type { CounterState, TimerState } from '../../fixtures/workflows/definitions';
+import { freshDbName, useMongoClient } from '../../support/mongo';
 import { eventually } from './eventually';
 import { silentLogger } from './silent-logger';
 import { createFixtureActivities } from './fixture-activities';
@@ -99,6 +101,20 @@ describe('EmbeddedEngine', () => {
       expect(await second.engine.query<TimerState>({ workflowId, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
     });
   });
+
+  describe('continue-as-new', () => {
+    it('names the next run in the closing record of the run it continues', async () => {
+      const { engine, journal } = await createEngine();
+      const workflowId = `continued-${randomUUID()}`;
+      const { runId } = await engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{ signalsPerRun: 1 }] });
+      await engine.signal({ workflowId, signal: 'increment', args: [{ by: 1 }] });
+      const nextRunId = (await engine.describe(workflowId)).runId;
+      expect(nextRunId).not.toBe(runId);
+      expect((await journal.readRun(runId)).at(-1)).toMatchObject({ type: 'run_closed', status: 'continued', nextRunId });
+      expect((await journal.readRun(nextRunId!))[0]).toMatchObject({ type: 'run_started', continuedFromRunId: runId });
+    });
+  });
+
 
   describe('restoring open runs after a restart', () => {
     /** Two counters with counts 1 and 2 left open in a journal whose reads are held from then on. */
@@ -201,6 +217,29 @@ describe('EmbeddedEngine', () => {
       expect(await again.query<TimerState>({ workflowId: stuck, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
       await again.signal({ workflowId: stuck, signal: 'poke', args: [] });
       await eventually(async () => expect((await again.describe(stuck)).status).toBe('completed'));
+    });
+
+    describe('from a MongoDB journal', () => {
+      const mongoClient = useMongoClient();
+
+      it('restores the run a continue-as-new opened when the thread ended before the runs\' summaries were written', async () => {
+        const db = mongoClient().db(freshDbName('engine_continued'));
+        const first = await createEngine({ journal: await MongoJournalStore.open(db) });
+        const workflowId = `continued-${randomUUID()}`;
+        const { runId } = await first.engine.start({ workflowType: 'counterWorkflow', workflowId, args: [{ signalsPerRun: 2 }] });
+        for (const by of [1, 2]) await first.engine.signal({ workflowId, signal: 'increment', args: [{ by }] });
+        const nextRunId = (await first.engine.describe(workflowId)).runId;
+        await first.engine.shutdown();
+        // The summaries as they were before the write that continued the run: its second command never ran.
+        const summaries = db.collection('workflow_journal_runs');
+        await summaries.updateOne({ runId }, { $set: { status: 'running' }, $unset: { closedAt: '' } });
+        await summaries.deleteOne({ runId: nextRunId });
+
+        const { engine } = await createEngine({ journal: await MongoJournalStore.open(db) });
+        expect(await engine.describe(workflowId)).toEqual({ status: 'running', runId: nextRunId });
+        await engine.signal({ workflowId, signal: 'increment', args: [{ by: 4 }] });
+        expect(await counterState(engine, workflowId)).toMatchObject({ count: 7, runs: 2 });
+      });
     });
   });
 
