@@ -3,7 +3,9 @@
  * team (`rosterChanged`) or the lifecycle settings (`settingsChanged`) as the store now holds them,
  * for the website changes workflow (workflows/website/).
  */
+import { ApplicationFailure } from '@temporalio/common';
 import type { Author } from '../domain/timeline';
+import { WorkflowSetAsideError } from '../runtime/engine/errors';
 import { conversationWorkflowId, MAX_LIFECYCLE_MINUTES, rosterChanged, settingsChanged, type RosterChange, type SettingsChange } from '../workflows/conversation/definitions';
 import {
   WEBSITE_CHANGES_WORKFLOW_TYPE,
@@ -56,6 +58,8 @@ export function createWebsiteChangeActivities({ store, engine, heartbeat, abando
         ? store.conversationIdsActiveSince(websiteId, activeSince)
         : store.conversationIdsActiveSince(websiteId, longestRetentionAgo(), { open: true });
       let told = 0;
+      /** When each conversation whose workflow is set aside (runtime/engine-thread/set-aside.ts) may be told. */
+      const setAside = new Map<string, Date>();
       const tell = async (conversationId: string) => {
         // An abandoned attempt's old team or settings must not overwrite what its retry sends.
         if (abandoned()) throw new Error('the engine gave up on this attempt');
@@ -64,11 +68,22 @@ export function createWebsiteChangeActivities({ store, engine, heartbeat, abando
           for (const { signal, arg } of signals) await engine.signal({ workflowId: conversationWorkflowId(conversationId), signal, args: [arg] });
           told += 1;
         } catch (err) {
+          // One set aside refuses every call for a while: the others are told meanwhile, and it after (below).
+          if (err instanceof WorkflowSetAsideError) return void setAside.set(conversationId, err.until);
           // A conversation whose workflow does not run gets the team and settings in its input when one starts.
           if ((err as { code?: unknown }).code !== 'ERR_WORKFLOW_NOT_FOUND') throw err;
         }
       };
       await forEachBounded(ids, CONCURRENCY, tell);
+      if (setAside.size > 0) {
+        // The retry, when the first of them may be told, tells everyone again: a repeat of the same revision changes nothing.
+        const first = Math.min(...[...setAside.values()].map((until) => until.getTime()));
+        throw ApplicationFailure.create({
+          message: `Conversations set aside could not be told yet: ${[...setAside.keys()].join(', ')}`,
+          type: 'WorkflowSetAside',
+          nextRetryDelay: Math.max(1_000, first - Date.now()),
+        });
+      }
       return { told, revisions: { ...(roster ? { team: roster.revision } : {}), ...(settings?.revision === undefined ? {} : { settings: settings.revision }) } };
     },
   };

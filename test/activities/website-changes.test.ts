@@ -1,9 +1,10 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { LIFECYCLE_SETTINGS_KEY } from '../../activities/lifecycle-settings';
 import { createWebsiteChangeActivities, type WebsiteChangeStore } from '../../activities/website-changes';
 import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
-import { WorkflowNotFoundError } from '../../runtime/engine/errors';
+import { WorkflowNotFoundError, WorkflowSetAsideError } from '../../runtime/engine/errors';
 
 const ALEX: Author = { kind: 'human', id: 'alex' };
 
@@ -62,6 +63,31 @@ describe('tellConversations', () => {
     expect(Math.abs(Date.parse(store.since[0]!) - yearAgo)).toBeLessThan(60_000);
     expect(store.open).toEqual([true]);
     expect(beats).toHaveLength(20);
+  });
+
+  it('tells the others when a conversation is set aside, then fails to be retried when the first set aside may be told', async () => {
+    const signalled: string[] = [];
+    const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    const until = { c2: new Date(Date.now() + 120_000), c5: new Date(Date.now() + 60_000) };
+    const { tellConversations } = createWebsiteChangeActivities({
+      store: storeWith(ids),
+      engine: {
+        signal: async (o: Signalled) => {
+          const aside = Object.entries(until).find(([id]) => o.workflowId === `conversation:${id}`);
+          if (aside) throw new WorkflowSetAsideError(o.workflowId, aside[1]);
+          signalled.push(o.workflowId);
+        },
+      },
+    });
+    const failure = await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] }).then(
+      () => expect.fail('told everyone'),
+      (err: unknown) => err as ApplicationFailure,
+    );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure.message).toMatch(/c2, c5|c5, c2/);
+    expect(failure.nextRetryDelay).toBeGreaterThan(55_000);
+    expect(failure.nextRetryDelay).toBeLessThanOrEqual(60_000);
+    expect(signalled).toHaveLength(18);
   });
 
   it('reads the team revision before the team, so the team it signals is at least as new as the revision it names', async () => {
