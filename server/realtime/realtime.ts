@@ -123,7 +123,7 @@ export class Realtime {
       this.deps.log.warn('presence words not read back before stopping: the team queues are told from this instance alone');
       this.presenceFeed.ownWordsLost();
     }
-    await this.availability.drain();
+    await this.availability.stop();
     this.feed.stop();
   }
 
