@@ -185,7 +185,7 @@ export class ThreadedEngine implements WorkflowEngine {
   private onExit(worker: Worker, code: number): void {
     if (worker !== this.worker) return;
     this.exited = true;
-    const lost = new EngineRestartingError(code);
+    const lost = this.shuttingDown ? new EngineShutDownError() : new EngineRestartingError(`thread ended (code ${code}) before answering`);
     for (const call of this.calls.values()) call.reject(lost);
     this.calls.clear();
     if (this.shuttingDown || !this.started) return;
@@ -195,8 +195,13 @@ export class ThreadedEngine implements WorkflowEngine {
     const restarted = new Promise<void>((resolve) => setTimeout(resolve, delay).unref()).then(() => {
       if (this.shuttingDown) return;
       this.spawn();
+      // A thread that fails to start exits, and the next is tried (above): its callers may try again too.
+      this.ready = this.ready.catch((err: unknown) => {
+        throw new EngineRestartingError('thread could not start', { cause: err });
+      });
       return this.ready;
     });
+    restarted.catch(() => undefined); // callers waiting on it get the error; nobody else need
     this.ready = restarted;
   }
 

@@ -62,9 +62,15 @@ interface Seen {
 const NOT_SEEN: Seen = { entered: -1, wallMs: 0 };
 
 /**
+ * Where CPU time is counted, a thread in one activation's code for this many times the limit by the
+ * wall clock is told of too, whatever CPU it used: it is blocked (a wait, a fault), not only starved.
+ */
+const WALL_BACKSTOP = 10;
+
+/**
  * The server thread's side: tells when the thread has stayed in one activation's code for `afterMs`
- * of its CPU time (wall time where that cannot be read), counted from the first look that found it
- * there; `onStuck` gets the time so counted, and which clock it is.
+ * of its CPU time (wall time where that cannot be read, and WALL_BACKSTOP times as long in any case),
+ * counted from the first look that found it there; `onStuck` gets the time so counted, and which clock it is.
  *
  * It looks every `afterMs` / 2, at most 500 ms apart, and reads the CPU time only while the thread
  * is in code: a synchronous read of a small /proc file, tens of microseconds, on the server's thread.
@@ -86,8 +92,8 @@ export class StuckWatch {
     this.words = new Int32Array(buffer, 0, WORDS);
     this.id = new Uint8Array(buffer, WORDS * 4, ID_BYTES);
     this.timer = setInterval(() => {
-      const stuck = this.stuckFor();
-      if (!stuck || stuck.ms < afterMs) return;
+      const stuck = this.stuckFor(afterMs);
+      if (!stuck) return;
       this.seen = NOT_SEEN; // counted afresh from the next look: told once per `afterMs`, while the thread is being ended
       onStuck(this.workflowId(), stuck.ms, stuck.clock);
     }, Math.min(500, afterMs / 2));
@@ -104,8 +110,8 @@ export class StuckWatch {
     clearInterval(this.timer);
   }
 
-  /** How long the thread has been in the activation it was in at the last look; undefined if not in that one now. */
-  private stuckFor(): { ms: number; clock: 'cpu' | 'wall' } | undefined {
+  /** How long the thread has been in the activation it was in at the last look, once that passes `afterMs`; undefined until then. */
+  private stuckFor(afterMs: number): { ms: number; clock: 'cpu' | 'wall' } | undefined {
     const entered = Atomics.load(this.words, ENTERED);
     if (Atomics.load(this.words, IN_CODE) === 0) {
       this.seen = NOT_SEEN;
@@ -116,9 +122,14 @@ export class StuckWatch {
       this.seen = now;
       return undefined;
     }
+    const wallMs = now.wallMs - this.seen.wallMs;
     // Both CPU readings or neither: a thread gone (ended, its words left) can no longer be read.
-    if (now.cpuMs !== undefined && this.seen.cpuMs !== undefined) return { ms: now.cpuMs - this.seen.cpuMs, clock: 'cpu' };
-    return { ms: now.wallMs - this.seen.wallMs, clock: 'wall' };
+    if (now.cpuMs !== undefined && this.seen.cpuMs !== undefined) {
+      const cpuMs = now.cpuMs - this.seen.cpuMs;
+      if (cpuMs >= afterMs) return { ms: cpuMs, clock: 'cpu' };
+      return wallMs >= afterMs * WALL_BACKSTOP ? { ms: wallMs, clock: 'wall' } : undefined;
+    }
+    return wallMs >= afterMs ? { ms: wallMs, clock: 'wall' } : undefined;
   }
 
   private workflowId(): string {

@@ -70,11 +70,11 @@ export class WorkflowSetAsideError extends EngineError {
   }
 }
 
-/** The engine's thread ended (a crash, or stuck in workflow code) before answering; a new one is being started, so a retry is served. */
+/** The engine's thread ended (a crash, or stuck in workflow code) before answering, or its successor could not start yet; a new one is being started, so a retry is served. */
 export class EngineRestartingError extends EngineError {
   readonly code = 'ERR_ENGINE_RESTARTING';
-  constructor(exitCode: number) {
-    super(`The workflow engine's thread ended (code ${exitCode}) before answering; a new one is starting: try again`);
+  constructor(what: string, options?: ErrorOptions) {
+    super(`The workflow engine ${what}; a new thread is starting: try again`, options);
     this.name = 'EngineRestartingError';
   }
 }

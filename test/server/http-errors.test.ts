@@ -26,7 +26,7 @@ describe('http-errors', () => {
     });
 
     it('turns an engine that cannot answer now into a 503 to retry, when the workflow is set aside after its time is up', () => {
-      expect(toAppError(new EngineRestartingError(1))).toMatchObject({ code: 'ERR_UNAVAILABLE', message: expect.stringMatching(/try again/) });
+      expect(toAppError(new EngineRestartingError('thread ended (code 1) before answering'))).toMatchObject({ code: 'ERR_UNAVAILABLE', message: expect.stringMatching(/try again/) });
       const setAside = toAppError(new WorkflowSetAsideError('conversation:c', new Date(Date.now() + 59_500)));
       expect(setAside).toMatchObject({ code: 'ERR_UNAVAILABLE', details: { retryAfterSeconds: 60 } });
     });

@@ -147,7 +147,11 @@ export class EmbeddedEngine implements WorkflowEngine {
     return engine;
   }
 
-  /** Resolves once every run open at the start is restored (or the engine shut down); a run that could not be restored is logged and tried again, in the background and whenever called. */
+  /**
+   * Resolves once every run open at the start is restored (or the engine shut down): a run that could
+   * not be restored is logged and tried again, in the background and whenever called; a run set aside
+   * is restored when its time is up (up to an hour).
+   */
   whenRestored(): Promise<void> {
     return this.restoredAll ?? Promise.resolve();
   }
@@ -236,7 +240,11 @@ export class EmbeddedEngine implements WorkflowEngine {
     for (let pass = 0; this.unrestored.size > 0 && !this.shutDown; pass++) {
       if (pass > 0) {
         // A run set aside is restored when its time is up, not a retry period later.
-        const wait = Math.min(retryMs, ...[...this.unrestored.keys()].map((workflowId) => (this.setAsideUntil(workflowId) ?? Infinity) - this.services.clock.now()));
+        let wait = retryMs;
+        for (const workflowId of this.setAside.keys()) {
+          const until = this.unrestored.has(workflowId) ? this.setAsideUntil(workflowId) : undefined;
+          if (until !== undefined) wait = Math.min(wait, until - this.services.clock.now());
+        }
         await new Promise<void>((resolve) => (this.restoreRetry = { handle: this.services.clock.setTimer(wait, resolve), resolve }));
         retryMs = Math.min(retryMs * 2, RESTORE_RETRY_MS.max);
       }

@@ -49,11 +49,14 @@ describe('StuckWatch', () => {
   });
 
   // A thread starved of the cores by busier ones, or at a lower priority, waits as this one does.
-  it.runIf(cpuReadable)('counts the CPU time the thread used, not the time it waited, where Linux tells it', async () => {
+  it.runIf(cpuReadable)('counts the CPU time the thread used, not the time it waited, where Linux tells it; ten times the limit by the clock, it tells all the same', async () => {
     const { buffer, told } = watching();
     const thread = await markedThread(buffer, 'sleep');
     stops.push(() => thread.stop());
     await sleep(LIMIT_MS * 5);
     expect(told).toEqual([]);
+    // Ten times the limit by the wall clock, it is told of all the same: blocked, not merely starved.
+    await eventually(() => expect(told).toEqual([expect.objectContaining({ workflowId: 'conversation:marked', clock: 'wall' })]), { timeoutMs: 20_000 });
+    expect(told[0]!.forMs).toBeGreaterThanOrEqual(LIMIT_MS * 10);
   });
 });
