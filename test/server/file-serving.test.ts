@@ -129,9 +129,9 @@ describe("a visitor's downloads", () => {
         ids.push(up.body.file.id);
       }
       /** As a media element asks, with query credentials, or with headers as the pages' fetch does. */
-      const get = async (fileId: string, range?: string, via: 'query' | 'headers' = 'query') => {
+      const get = async (fileId: string, range?: string, via: 'query' | 'headers' = 'query', more: Record<string, string> = {}) => {
         const url = via === 'query' ? `${app.url}/v1/files/${fileId}?publicKey=${app.keys.publicKey}&visitorId=${visitor.visitorId}` : `${app.url}/v1/files/${fileId}`;
-        const res = await fetch(url, { headers: { ...(via === 'headers' ? api.headers(visitor) : { Referer: `${app.url}/` }), ...(range ? { Range: range } : {}) } });
+        const res = await fetch(url, { headers: { ...(via === 'headers' ? api.headers(visitor) : { Referer: `${app.url}/` }), ...(range ? { Range: range } : {}), ...more } });
         return { status: res.status, retryAfter: res.headers.get('retry-after'), body: Buffer.from(await res.arrayBuffer()) };
       };
       return { visitor, ids, get };
@@ -198,6 +198,26 @@ describe("a visitor's downloads", () => {
       // A first range of a file not granted borrows (next tests); a whole download after it still has nothing to draw on.
       expect((await get(other, 'bytes=0-')).status).toBe(206);
       expect((await get(other)).status).toBe(429);
+    });
+
+    it("charge a range of a granted file answered with the whole file to the visitor's bucket, as a whole download, leaving the allowance to the parts", async () => {
+      const { visitor, ids, get } = await visitorWithFiles('clip.txt'); // three tokens with the bootstrap
+      const clip = ids[0]!;
+      expect((await get(clip, 'bytes=0-')).status).toBe(206); // a fourth: the grant
+      const whole = [
+        await get(clip, 'bytes=0-'), // the fifth
+        await get(clip, `bytes=-${2 * MEDIA.length}`), // the sixth
+        await get(clip, 'bytes=1-', 'query', { 'If-Range': '"another copy"' }), // the seventh, and last
+      ];
+      expect(whole.map((answer) => [answer.status, answer.body.length])).toEqual([
+        [206, MEDIA.length],
+        [206, MEDIA.length],
+        [200, MEDIA.length],
+      ]);
+      expect((await api.call('GET', '/v1/conversations', visitor)).status).toBe(429);
+      // The parts still come from the allowance; the whole, borrowed (a new player of the clip starts).
+      expect((await get(clip, 'bytes=1-')).status).toBe(206);
+      expect((await get(clip, 'bytes=0-')).status).toBe(206);
     });
 
     it("start for a visitor who spent its tokens posting messages: a player's first range borrows from the visitor's next ones", async () => {
