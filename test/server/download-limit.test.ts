@@ -84,6 +84,15 @@ describe("a visitor's refused download", () => {
       expect(await get(granted)).toEqual({ status: 429, retryAfter: String((VISITOR_BURST + 1) * 5) });
     });
 
+    it("is told the visitor's own wait for a range of a granted file answered with the whole file, which the allowance does not pay", async () => {
+      const { start, granted, get } = await bothSpent(t);
+      expect(await get(granted, 'bytes=0-')).toEqual({ status: 429, retryAfter: '5' });
+      expect(await get(granted, 'bytes=1-')).toEqual({ status: 429, retryAfter: '1' });
+      vi.setSystemTime(start + 1_000);
+      expect(await get(granted, 'bytes=0-')).toEqual({ status: 429, retryAfter: '4' });
+      expect((await get(granted, 'bytes=1-')).status).toBe(206);
+    });
+
     it("is told the visitor's own wait for a range of a file whose grant lapses before the allowance refills", async () => {
       const { start, granted, other, get } = await bothSpent(t);
       // Nearly five minutes on, both full again, spent on the other file: its first range (a
