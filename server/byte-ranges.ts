@@ -6,8 +6,19 @@
  * suffix is longer than the file (the RFC: the whole file, as a part) and where first > last
  * (the RFC: invalid, so ignored), and serves one range of a multi-range header.
  */
+import type { Request } from 'express';
 import type { ByteRange } from '../activities/store';
 import { ifRangeHolds, type Validators } from './conditional-requests';
+
+/** What a download's answer is of: the file's size (at least one byte) and its validators. */
+export type Representation = { size: number } & Validators;
+
+export interface RangeHeaders {
+  range?: string;
+  ifRange?: string;
+}
+
+export const rangeHeadersOf = (req: Request): RangeHeaders => ({ range: req.get('Range'), ifRange: req.get('If-Range') });
 
 export type RequestedBytes = { kind: 'whole' } | { kind: 'part'; range: ByteRange } | { kind: 'unsatisfiable' };
 
@@ -40,7 +51,13 @@ export const isOneByteRange = (header: string | undefined): boolean => header !=
  * The bytes to serve of a representation of `size` bytes (at least one): the range asked for, but
  * only while `If-Range` (when sent) names that very representation; the whole otherwise.
  */
-export function requestedBytes(headers: { range?: string; ifRange?: string }, representation: { size: number } & Validators): RequestedBytes {
+export function requestedBytes(headers: RangeHeaders, representation: Representation): RequestedBytes {
   if (headers.range === undefined || !ifRangeHolds(headers.ifRange, representation)) return WHOLE;
   return parsed(headers.range, representation.size);
+}
+
+/** Whether the answer carries every byte: no range served, or one from the first byte to the last (`bytes=0-`). */
+export function servesEveryByte(headers: RangeHeaders, representation: Representation): boolean {
+  const wanted = requestedBytes(headers, representation);
+  return wanted.kind === 'whole' || (wanted.kind === 'part' && wanted.range.start === 0 && wanted.range.end === representation.size - 1);
 }

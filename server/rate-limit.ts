@@ -1,6 +1,7 @@
 /**
  * Token buckets keyed by a string (visitor id, IP, connection id). Each key holds up to `burst`
- * tokens and regains `perSecond` of them every second; a call costs one token.
+ * tokens and regains `perSecond` of them every second; a call costs one token. A borrowed token
+ * leaves a key owing, down to one burst below empty.
  */
 export interface RateLimitOptions {
   perSecond: number;
@@ -35,6 +36,22 @@ export class TokenBuckets {
     const bucket = this.refill(key, now);
     if (bucket.tokens >= 1) return { ok: true };
     const missing = 1 - bucket.tokens;
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(missing / this.options.perSecond)) };
+  }
+
+  /**
+   * Takes a token, from an empty bucket too while it owes less than one burst: the tokens it
+   * borrows are regained before `take` succeeds again (its wait says so). For a call that
+   * cannot be retried; the key's rate over time stays the same.
+   */
+  borrow(key: string, now = Date.now()): TakeResult {
+    const bucket = this.refill(key, now);
+    const least = 1 - this.options.burst;
+    if (bucket.tokens >= least) {
+      bucket.tokens -= 1;
+      return { ok: true };
+    }
+    const missing = least - bucket.tokens;
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(missing / this.options.perSecond)) };
   }
 

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { isInlineImageType } from '../../domain/files';
 import { AppError, isAppError } from '../../domain/errors';
 import { visibleConversation } from '../access';
-import { requestedBytes } from '../byte-ranges';
+import { rangeHeadersOf, requestedBytes } from '../byte-ranges';
 import { authorOf } from '../caller';
 import type { ApiContext } from '../context';
 import { fileValidators, isNotModified } from '../conditional-requests';
@@ -84,8 +84,9 @@ export function fileRoutes(ctx: ApiContext): Router {
       throw isAppError(err) && err.code === 'ERR_NOT_FOUND' ? unknown : err;
     });
     if (caller.kind === 'visitor' && !(await visitorMaySeeFile(ctx.store, info))) throw unknown;
-    ctx.downloadLimit.grant(req, res, id);
     const validators = fileValidators(info);
+    const representation = { size: info.size, ...validators };
+    ctx.downloadLimit.grant(req, res, id, representation);
     res.setHeader('ETag', validators.etag);
     res.setHeader('Last-Modified', httpDate(validators.lastModified));
     res.setHeader('Accept-Ranges', 'bytes');
@@ -97,7 +98,7 @@ export function fileRoutes(ctx: ApiContext): Router {
       res.status(304).end();
       return;
     }
-    const wanted = requestedBytes({ range: req.get('Range'), ifRange: req.get('If-Range') }, { size: info.size, ...validators });
+    const wanted = requestedBytes(rangeHeadersOf(req), representation);
     if (wanted.kind === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${info.size}`);
       throw new AppError('ERR_RANGE_NOT_SATISFIABLE', `The range asks for no byte of the file's ${info.size}`, { size: info.size });

@@ -129,9 +129,9 @@ describe("a visitor's downloads", () => {
         ids.push(up.body.file.id);
       }
       /** As a media element asks, with query credentials, or with headers as the pages' fetch does. */
-      const get = async (fileId: string, range?: string, via: 'query' | 'headers' = 'query') => {
+      const get = async (fileId: string, range?: string, via: 'query' | 'headers' = 'query', more: Record<string, string> = {}) => {
         const url = via === 'query' ? `${app.url}/v1/files/${fileId}?publicKey=${app.keys.publicKey}&visitorId=${visitor.visitorId}` : `${app.url}/v1/files/${fileId}`;
-        const res = await fetch(url, { headers: { ...(via === 'headers' ? api.headers(visitor) : { Referer: `${app.url}/` }), ...(range ? { Range: range } : {}) } });
+        const res = await fetch(url, { headers: { ...(via === 'headers' ? api.headers(visitor) : { Referer: `${app.url}/` }), ...(range ? { Range: range } : {}), ...more } });
         return { status: res.status, retryAfter: res.headers.get('retry-after'), body: Buffer.from(await res.arrayBuffer()) };
       };
       return { visitor, ids, get };
@@ -154,12 +154,12 @@ describe("a visitor's downloads", () => {
       expect(others).toEqual([200, 200, 200]);
     });
 
-    it("refuse a flood of ranges once that allowance and then the visitor's own tokens are spent, saying when to retry", async () => {
+    it("refuse a flood of ranges once that allowance, the visitor's own tokens and a burst borrowed are spent, saying when to retry", async () => {
       const { visitor, ids, get } = await visitorWithFiles('clip.txt');
       expect((await get(ids[0]!, 'bytes=0-')).status).toBe(206); // a fourth token: the grant
       const statuses = [];
-      for (let i = 0; i < RANGES_BURST + VISITOR_BURST; i++) statuses.push((await get(ids[0]!, `bytes=${i}-`)).status);
-      expect(statuses).toEqual([...Array(RANGES_BURST + VISITOR_BURST - 4).fill(206), 429, 429, 429, 429]);
+      for (let i = 0; i < RANGES_BURST + 2 * VISITOR_BURST; i++) statuses.push((await get(ids[0]!, `bytes=${i}-`)).status);
+      expect(statuses).toEqual([...Array(RANGES_BURST + 2 * VISITOR_BURST - 4).fill(206), 429, 429, 429, 429]);
       const refused = await get(ids[0]!, 'bytes=0-');
       expect(refused.status).toBe(429);
       expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
@@ -179,13 +179,14 @@ describe("a visitor's downloads", () => {
         await get(own, 'bytes=1-'), // so this range is a first one: a fifth, and the grant
         await get(teamsFile, 'bytes=0-'), // not the visitor's to see: a sixth, and no grant
         await get(teamsFile, 'bytes=1-'), // so charged again: the seventh and last
-        await get(teamsFile, 'bytes=2-'),
-        await get(own, 'bytes=3-'), // granted: from the allowance
       ];
-      expect(answers.map((answer) => answer.status)).toEqual([200, 206, 404, 404, 429, 206]);
+      // And again, each borrowing one of the visitor's next tokens, a burst of them.
+      for (let i = 0; i <= VISITOR_BURST; i++) answers.push(await get(teamsFile, `bytes=${i + 2}-`));
+      answers.push(await get(own, 'bytes=3-')); // granted: from the allowance
+      expect(answers.map((answer) => answer.status)).toEqual([200, 206, 404, 404, ...Array(VISITOR_BURST).fill(404), 429, 206]);
     });
 
-    it('charge whole downloads, headers a download ignores and ranges of a file not granted to the visitor as before', async () => {
+    it('charge whole downloads and headers a download ignores to the visitor as before, borrowing nothing for them', async () => {
       const { ids, get } = await visitorWithFiles('clip.txt', 'other.txt'); // four tokens with the bootstrap
       const [clip, other] = ids as [string, string];
       expect((await get(clip, 'bytes=0-')).status).toBe(206); // a fifth: the grant
@@ -193,8 +194,58 @@ describe("a visitor's downloads", () => {
       // The last two of the visitor's burst, then none left for any of these, though its ranges of the clip still have some.
       expect([(await get(clip)).status, (await get(clip, undefined, 'headers')).status, (await get(clip)).status]).toEqual([200, 200, 429]);
       for (const ignored of ['bytes=zz', 'bytes=0-1,5-6', 'bytes=9-3', 'items=0-1']) expect((await get(clip, ignored)).status, ignored).toBe(429);
-      expect((await get(other, 'bytes=0-')).status).toBe(429);
       expect((await get(clip, 'bytes=500-')).status).toBe(206);
+      // A first range of a file not granted borrows (next tests); a whole download after it still has nothing to draw on.
+      expect((await get(other, 'bytes=0-')).status).toBe(206);
+      expect((await get(other)).status).toBe(429);
+    });
+
+    it("charge a range of a granted file answered with the whole file to the visitor's bucket, as a whole download, leaving the allowance to the parts", async () => {
+      const { visitor, ids, get } = await visitorWithFiles('clip.txt'); // three tokens with the bootstrap
+      const clip = ids[0]!;
+      expect((await get(clip, 'bytes=0-')).status).toBe(206); // a fourth: the grant
+      const whole = [
+        await get(clip, 'bytes=0-'), // the fifth
+        await get(clip, `bytes=-${2 * MEDIA.length}`), // the sixth
+        await get(clip, 'bytes=1-', 'query', { 'If-Range': '"another copy"' }), // the seventh, and last
+      ];
+      expect(whole.map((answer) => [answer.status, answer.body.length])).toEqual([
+        [206, MEDIA.length],
+        [206, MEDIA.length],
+        [200, MEDIA.length],
+      ]);
+      expect((await api.call('GET', '/v1/conversations', visitor)).status).toBe(429);
+      // The parts still come from the allowance; the whole, borrowed (a new player of the clip starts).
+      expect((await get(clip, 'bytes=1-')).status).toBe(206);
+      expect((await get(clip, 'bytes=0-')).status).toBe(206);
+    });
+
+    it("start for a visitor who spent its tokens posting messages: a player's first range borrows from the visitor's next ones", async () => {
+      const { visitor, ids, get } = await visitorWithFiles('voice-note.txt'); // three tokens with the bootstrap
+      const conversationId = `fs-media-${visitor.visitorId}`;
+      const posted = [];
+      for (let i = 0; i < VISITOR_BURST - 2; i++) posted.push((await api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'message', text: `quick ${i}` } })).status);
+      expect(posted).toEqual([201, 201, 201, 201, 429]);
+      // As a player opens the file (refused, it would show an error for good), and goes on with its next ranges.
+      expect((await get(ids[0]!, 'bytes=0-')).status).toBe(206);
+      expect((await get(ids[0]!, 'bytes=700-')).status).toBe(206);
+    });
+
+    it("start for a visitor who spent its tokens downloading, borrowing one burst at most, which its next calls wait to regain", async () => {
+      const { visitor, ids, get } = await visitorWithFiles('photo.txt', 'clip.txt'); // four tokens with the bootstrap
+      const [photo, clip] = ids as [string, string];
+      const downloads = [];
+      for (let i = 0; i < VISITOR_BURST - 3; i++) downloads.push((await get(photo)).status);
+      expect(downloads).toEqual([200, 200, 200, 429]);
+      expect((await get(clip, 'bytes=0-')).status).toBe(206);
+      // The rest of a burst goes to first ranges (of files unknown here, never granted), and no more.
+      const firsts = [];
+      for (let i = 0; i < VISITOR_BURST; i++) firsts.push((await get('file_unknown', 'bytes=0-')).status);
+      expect(firsts).toEqual([...Array(VISITOR_BURST - 1).fill(404), 429]);
+      // The visitor's next call waits for the burst it owes and a token more, at 100 s a token.
+      const next = await api.call('GET', '/v1/conversations', visitor);
+      expect(next.status).toBe(429);
+      expect(Number(next.headers.get('retry-after'))).toBeGreaterThan(100 * VISITOR_BURST);
     });
   });
 });

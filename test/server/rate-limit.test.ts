@@ -51,4 +51,23 @@ describe('TokenBuckets', () => {
       expect(buckets.take('a', 0)).toEqual({ ok: false, retryAfterSeconds: 10 });
     });
   });
+
+  describe('#borrow', () => {
+    it('takes from an empty bucket down to one burst below empty, then refuses with the seconds until it may borrow again', () => {
+      const buckets = new TokenBuckets({ perSecond: 2, burst: 3 });
+      const t0 = 1_000_000;
+      expect([1, 2, 3, 4, 5, 6].map(() => buckets.borrow('a', t0).ok)).toEqual([true, true, true, true, true, true]);
+      expect(buckets.borrow('a', t0)).toEqual({ ok: false, retryAfterSeconds: 1 });
+      expect(buckets.borrow('a', t0 + 500).ok).toBe(true);
+    });
+
+    it('leaves take refused until the borrowed tokens are regained, and the rate over time as it was', () => {
+      const buckets = new TokenBuckets({ perSecond: 1, burst: 2 });
+      for (let i = 0; i < 4; i++) buckets.borrow('a', 0);
+      // Two owed and one to take: three seconds.
+      expect(buckets.take('a', 0)).toEqual({ ok: false, retryAfterSeconds: 3 });
+      expect(buckets.take('a', 2_999).ok).toBe(false);
+      expect(buckets.take('a', 3_000).ok).toBe(true);
+    });
+  });
 });
