@@ -150,8 +150,9 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
         deps.log.warn('requests still running at the shutdown deadline; closing their connections');
         server.closeAllConnections();
       }
-      await Promise.race([Promise.all([ctx.notifier.drain(), unattachedFiles.stop()]), deadline]);
+      // No request adds items now: each owed signal gets one more try, and what is still owed then is sent at the next start.
       ctx.notifier.stop();
+      await Promise.race([Promise.all([ctx.notifier.drain(), unattachedFiles.stop()]), deadline]);
     },
   };
 }

@@ -25,7 +25,12 @@ const DEFAULT_BACKOFF: SignalBackoff = { initialDelayMs: 200, maxDelayMs: 30_000
 
 type OutboxStore = Pick<Store, 'addPendingSignal' | 'clearPendingSignal' | 'listPendingSignals' | 'getItem' | 'getConversation'>;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+/** Waits `ms`, or less if `cut` aborts meanwhile. */
+const sleep = (ms: number, cut: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms).unref();
+    cut.addEventListener('abort', () => resolve(void clearTimeout(timer)), { once: true });
+  });
 
 /**
  * An owed signal is recorded just before its item is written (by whichever instance appends it),
@@ -65,6 +70,8 @@ export class WorkflowNotifier {
   /** Outbox clears not yet written: the next signal does not wait for them, `drain` does. */
   private readonly clearing = new Set<Promise<void>>();
   private stopped = false;
+  /** Aborted by `stop`: a retry's wait ends at once (a set-aside's can last an hour). */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly conversations: Pick<ConversationEngine, 'notifyItems'>,
@@ -126,7 +133,7 @@ export class WorkflowNotifier {
       } catch (err) {
         if (this.stopped) throw err;
         this.log.warn({ err }, 'reading the workflow signals owed before the restart failed; retrying');
-        await sleep(delay);
+        await sleep(delay, this.stopping.signal);
       }
     }
     const arrived = [...this.held.values()].flat();
@@ -169,9 +176,10 @@ export class WorkflowNotifier {
     await Promise.all(this.clearing);
   }
 
-  /** Stops retrying: signals still owed are left for the next start. */
+  /** Stops retrying (a call under way, or one waiting to be tried again, is tried once more): signals still owed are left for the next start. */
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
   }
 
   /** A clear that fails leaves the entry owed: the next start repeats the signal, which the workflow drops. */
@@ -215,7 +223,7 @@ export class WorkflowNotifier {
         // A workflow set aside refuses every call until its time is up (runtime/engine-thread/set-aside.ts): knocking sooner only fills the log.
         const setAsideFor = err instanceof WorkflowSetAsideError ? err.until.getTime() - Date.now() : 0;
         this.log.warn({ ...context, ...(setAsideFor > 0 && { retryInMs: setAsideFor }) }, 'signalling the conversation workflow failed; retrying');
-        await sleep(Math.max(delay, setAsideFor));
+        await sleep(Math.max(delay, setAsideFor), this.stopping.signal);
         delay = Math.min(delay * 2, this.backoff.maxDelayMs);
       }
     }

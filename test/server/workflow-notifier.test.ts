@@ -127,6 +127,21 @@ describe('WorkflowNotifier', () => {
     });
   });
 
+  describe('#stop', () => {
+    it('ends the wait for a workflow set aside, so a stopping server does not wait an hour (or until its deadline) for it', async () => {
+      const store = outboxStore([item('item_1')]);
+      const aside = { notifyItems: async () => Promise.reject(new WorkflowSetAsideError('conversation:conv_1', new Date(Date.now() + 3_600_000))) };
+      const notifier = new WorkflowNotifier(aside, starts, store, plugins, quiet, fast);
+      await notifier.notifyItem(conversation, item('item_1'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const began = Date.now();
+      notifier.stop();
+      await notifier.drain();
+      expect(Date.now() - began).toBeLessThan(1_000);
+      expect([...store.pending.keys()]).toEqual(['item_1']); // sent at the next start
+    });
+  });
+
   describe('#resumePending', () => {
     it('sends at the next start what a stopped run still owed, in order', async () => {
       const store = outboxStore([item('item_1', 1), item('item_2', 2)]);
