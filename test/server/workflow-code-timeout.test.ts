@@ -1,10 +1,10 @@
 /**
- * WORKFLOW_CODE_TIMEOUT_MS: workflow code that never returns (here a plugin reaction) holds the
- * embedded engine's thread and every conversation's workflow with it. Once it has run that long the
- * thread is ended and a new one started, and that conversation's workflow is set aside for a while
- * (its calls refused with a 503), so the others are served again.
+ * WORKFLOW_CODE_TIMEOUT_MS: workflow code that never returns (here a plugin reaction, or its effect
+ * run as an activity) holds the embedded engine's thread and every conversation's workflow with it.
+ * Once it has run that long the thread is ended and a new one started, and that conversation's
+ * workflow is set aside for a while (its calls refused with a 503), so the others are served again.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { eventually } from '../runtime/engine/eventually';
 import { currentThreadId } from '../../runtime/thread-id';
@@ -14,28 +14,40 @@ import { startTestApp } from './support/app';
 
 describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
   let app: RunningApp | undefined;
-  afterAll(() => app?.close());
+  afterEach(() => app?.close());
 
-  it('ends the engine thread stuck in a reaction, serves the other conversations again and sets the stuck one aside', { timeout: 30_000 }, async () => {
+  /**
+   * An app whose conversations `spun` and `other` have running workflows, and a spinner item posted
+   * to `spun` that never returns where `spinsIn` says; resolves once `other` is served again.
+   */
+  async function spinning(spinsIn: 'reaction' | 'effect') {
     const { log, lines } = recordingLog();
     app = await startTestApp(undefined, { log, env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '500' } });
     const api = new Api(app);
     const visitorId = await api.newVisitor();
     for (const conversationId of ['spun', 'other']) {
       expect((await api.call('POST', '/v1/conversations', AGENT, { conversationId, visitorId })).status).toBe(201);
-    }
-    for (const conversationId of ['spun', 'other']) {
       expect((await api.call('PATCH', `/v1/conversations/${conversationId}`, AGENT, { priority: 'low' })).status).toBe(200);
     }
-
     // Stored and answered before the workflow hears of it: the message hot path does not wait for the engine.
-    expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'spun', item: { type: 'spinner.spin', forever: true } })).status).toBe(201);
+    const spin = { type: 'spinner.spin', forever: true, in: spinsIn };
+    expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'spun', item: spin })).status).toBe(201);
+    // Served again: the change applied, or refused by the workflow as made already (a PATCH the ended thread had taken may have been applied).
     const served = await waitUntil(
       () => api.call('PATCH', '/v1/conversations/other', AGENT, { priority: 'high' }),
-      (answer) => answer.status === 200,
+      (answer) => answer.status === 200 || answer.status === 409,
     );
-    expect(served.body.conversation.priority).toBe('high');
+    expect([200, 409]).toContain(served.status);
+    const stored = await waitUntil(
+      () => api.call('GET', '/v1/conversations/other', AGENT),
+      (answer) => answer.body.conversation?.priority === 'high',
+    );
+    expect(stored.body.conversation.priority).toBe('high');
+    return { api, lines };
+  }
 
+  it('ends the engine thread stuck in a reaction, serves the other conversations again and sets the stuck one aside', { timeout: 30_000 }, async () => {
+    const { api, lines } = await spinning('reaction');
     const refused = await api.call('PATCH', '/v1/conversations/spun', AGENT, { priority: 'high' });
     expect(refused.status).toBe(503);
     expect(refused.body.error.message).toMatch(/set aside until .*ran without returning/);
@@ -56,5 +68,11 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     // Counted in the engine thread's CPU time where Linux tells it, so a thread waiting for a core is not ended.
     const told = lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''));
     expect(told).toEqual([expect.objectContaining(currentThreadId() === undefined ? { wallMs: expect.any(Number) } : { cpuMs: expect.any(Number) })]);
+  });
+
+  it('does the same for an effect (an activity on the engine thread) that never returns', { timeout: 30_000 }, async () => {
+    const { api, lines } = await spinning('effect');
+    expect((await api.call('PATCH', '/v1/conversations/spun', AGENT, { priority: 'high' })).status).toBe(503);
+    expect(lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''))).toHaveLength(1);
   });
 });

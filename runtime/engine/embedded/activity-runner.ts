@@ -4,6 +4,7 @@ import type { coresdk } from '@temporalio/proto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Clock, TimerHandle } from '../clock';
 import type { ActivityResolution } from './activation-jobs';
+import type { CodeMarker } from './workflow-execution';
 import { errorToFailure, fromPayloads, timestampToMs, toPayloads } from '../proto-conversions';
 import { backoffMs, isRetryable, retryPolicyFrom, type RetryPolicy } from './retry-policy';
 
@@ -64,10 +65,12 @@ export class ActivityRunner {
     private readonly activities: Record<string, ActivityFunction>,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Told whose activity runs, as of workflow code: a plugin effect that loops holds the engine's thread as much. */
+    private readonly runningCode?: CodeMarker,
   ) {}
 
   start(task: ActivityTask): RunningActivity {
-    const execution = new ActivityExecution(task, this.activities[task.command.activityType ?? ''], this.clock, this.logger);
+    const execution = new ActivityExecution(task, this.activities[task.command.activityType ?? ''], this.clock, this.logger, this.runningCode);
     void execution.run();
     return execution;
   }
@@ -90,6 +93,7 @@ class ActivityExecution implements RunningActivity {
     private readonly fn: ActivityFunction | undefined,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly runningCode?: CodeMarker,
   ) {
     const { command } = task;
     this.cancellationType = cancellationTypeOf(command);
@@ -172,7 +176,10 @@ class ActivityExecution implements RunningActivity {
         resolve({ kind: 'failed', timedOut: timeoutType, failure: { message: 'activity timeout', timeoutFailureInfo: { timeoutType: `TIMEOUT_TYPE_${timeoutType}` as never } } });
       });
       this.cancelCurrent = () => env.cancel('CANCELLED');
-      env.run(this.fn!, ...fromPayloads(this.task.command.arguments)).then(
+      const args = fromPayloads(this.task.command.arguments);
+      // The function's synchronous part (up to its first await) is marked: a hook it calls straight away runs in it.
+      const started = () => env.run(this.fn!, ...args);
+      (this.runningCode ? this.runningCode.run(this.task.workflowId, started) : started()).then(
         (value) => resolve({ kind: 'completed', value }),
         (err: unknown) => resolve(err instanceof CancelledFailure && this.cancelRequested ? { kind: 'cancelled' } : { kind: 'failed', failure: errorToFailure(err) }),
       );

@@ -124,7 +124,7 @@ export class EmbeddedEngine implements WorkflowEngine {
       logger,
       cache: this.cache,
       replayLane: new SerialLane(),
-      activityRunner: new ActivityRunner(options.activities, clock, warningsAsDebugWhile(logger, () => this.shutDown !== undefined)),
+      activityRunner: new ActivityRunner(options.activities, clock, warningsAsDebugWhile(logger, () => this.shutDown !== undefined), options.runningCode),
       taskQueue: options.taskQueue ?? 'embedded',
       runningCode: options.runningCode,
       onIdle: (execution) => {

@@ -67,7 +67,7 @@ export interface ExecutionServices {
   runningCode?: CodeMarker;
 }
 
-/** Marks the synchronous run of a workflow's code (all of an activation's runs before `activate` first yields). */
+/** Marks the synchronous run of a workflow's code (all of an activation's runs before `activate` first yields), or of one of its activities. */
 export interface CodeMarker {
   run<T>(workflowId: string, work: () => T): T;
 }
