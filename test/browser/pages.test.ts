@@ -367,6 +367,24 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await visitor.locator('.sw-chat .tl-message').count()).toBe(0);
   });
 
+  it('starts a conversation of its own in a tab duplicated while New conversation was open, each tab writing first in its own', async () => {
+    const visitor = await newVisitor();
+    await visitor.getByRole('button', { name: 'New conversation' }).click();
+    // A tab opened by the page gets a copy of its sessionStorage, as the browser's "Duplicate tab" does.
+    const [copy] = await Promise.all([visitor.context().waitForEvent('page'), visitor.evaluate(() => void window.open(location.href))]);
+    await copy.locator('.sw-launcher').click();
+    await copy.getByRole('button', { name: 'New conversation' }).click();
+
+    await send(visitor, 'Written first, in the first tab');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Written first' }).waitFor();
+    await send(copy, 'Written next, in the copy');
+    await copy.locator('.sw-chat .tl-message').filter({ hasText: 'Written next' }).waitFor();
+
+    await visitor.locator('.sw-back').click();
+    await expect.poll(() => visitor.locator('.sw-conversation').count()).toBe(2);
+    expect(await copy.locator('.sw-chat .tl-message').filter({ hasText: 'Written first' }).count()).toBe(0);
+  });
+
   it("keeps each conversation's messages not sent and the note being written while the agent opens another, and across a reload", async () => {
     const first = await startConversation(await newVisitor(), 'My parcel is late');
     const second = await startConversation(await newVisitor(), 'Where is my refund?');
