@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium, launchChromiumWithTabs } from './support/browser';
 import { startTestApp } from './support/app';
 import { solidPng } from '../support/png';
 
@@ -924,6 +924,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await inbox.locator('.tl-message').filter({ hasText: 'Thank you!' }).isVisible()).toBe(true);
   });
 
+  /** The agent joins the conversation over the API, so the assistant stays silent there: done once the join is stored. */
+  const joinAsAgent = async (conversationId: string) => {
+    expect((await overApi('POST', `/conversations/${conversationId}/participants`, { userId: AGENT_ID })).status).toBe(200);
+    await expect.poll(async () => (await storedItems(conversationId)).some((item) => (item as { event?: { kind: string } }).event?.kind === 'participant_joined')).toBe(true);
+  };
+
   /** A page whose socket never hands it the items `heldIds` (`timelineItemCreated` and the like): stored, but not shown. */
   async function pageHolding(heldIds: string[]): Promise<Page> {
     const context = await browser.newContext({ viewport: DESKTOP });
@@ -949,9 +955,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const inbox = await pageHolding(held);
     await signIn(inbox);
     await openInInbox(inbox, id);
-    // An agent joins (so the assistant stays silent), recorded before the held messages: nothing the pages show comes after them.
-    expect((await overApi('POST', `/conversations/${id}/participants`, { userId: AGENT_ID })).status).toBe(200);
-    await expect.poll(async () => (await storedItems(id)).some((item) => (item as { event?: { kind: string } }).event?.kind === 'participant_joined')).toBe(true);
+    // Recorded before the held messages: nothing the pages show comes after them.
+    await joinAsAgent(id);
     const asVisitor = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': (await overApi('GET', `/conversations/${id}`)).body.conversation.visitorId };
     expect((await overApi('POST', '/messages', { conversationId: id, item: { id: held[0], type: 'message', text: 'It left our warehouse today' } })).status).toBe(201);
     expect((await overApi('POST', '/messages', { conversationId: id, item: { id: held[1], type: 'message', text: 'Which carrier?' } }, asVisitor)).status).toBe(201);
@@ -970,6 +975,32 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await unreadFor(asVisitor)).toBe(1);
     expect(await unreadFor()).toBe(1);
     expect((await overApi('GET', '/websites', undefined, asVisitor)).body.visitor.unreadConversationCount).toBe(1);
+  });
+
+  it('marks the conversation open in the inbox seen when the agent comes back to its tab, and nothing while the tab is hidden', async () => {
+    const tabs = await launchChromiumWithTabs();
+    onTestFinished(() => tabs.close());
+    const inbox = await tabs.context.newPage();
+    await signIn(inbox);
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Where is my parcel?');
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    await joinAsAgent(id);
+    await openInInbox(inbox, id);
+    const unreadRow = inbox.locator(`.row[data-conversation-id="${id}"] [data-testid="unread"]`);
+    const unreadOnServer = async () => (await overApi('GET', `/conversations/${id}`)).body.conversation.unreadCount;
+    await expect.poll(unreadOnServer).toBe(0);
+
+    await tabs.context.newPage(); // Another tab in front: the inbox's is hidden.
+    expect(await inbox.evaluate(() => document.visibilityState)).toBe('hidden');
+    await send(visitor, 'Are you still there?');
+    await expect.poll(() => unreadRow.textContent()).toBe('1');
+    await inbox.waitForTimeout(1_500); // A mark would have gone 300 ms after the item (a hidden tab's timers wait for the next second).
+    expect(await unreadOnServer()).toBe(1);
+
+    await inbox.bringToFront();
+    await expect.poll(unreadOnServer, { timeout: 5_000 }).toBe(0);
+    await unreadRow.waitFor({ state: 'detached' });
   });
 
   /** A conversation the visitor starts with 'The very first words', and the agent's `replies` ("Reply 1"…); its id. */

@@ -97,6 +97,8 @@ export class Inbox {
     mount(host, this.root);
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
+    // What arrived in the open conversation while the tab was hidden stayed unread: read now that the tab is shown.
+    document.addEventListener('visibilitychange', () => this.markSeen());
     this.socket.start();
     // The list's ages and the open timeline's times; a new day redraws what tells a moment in words
     // (an AI pause's event, in the timeline and as a list preview).
