@@ -1003,6 +1003,54 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await unreadRow.waitFor({ state: 'detached' });
   });
 
+  it("counts the conversations with unread messages in the inbox tab's title, at once also while the tab is hidden", async () => {
+    const tabs = await launchChromiumWithTabs();
+    onTestFinished(() => tabs.close());
+    const inbox = await tabs.context.newPage();
+    await signIn(inbox);
+    const unreadInTitle = async () => {
+      const [, count = '0'] = /^(?:\((\d+)\) )?Support inbox$/.exec(await inbox.title()) ?? [];
+      return Number(count);
+    };
+    /** The animation frames the page draws in `ms`. */
+    const framesIn = (ms: number) =>
+      inbox.evaluate(
+        (ms) =>
+          new Promise<number>((resolve) => {
+            let frames = 0;
+            let counting = true;
+            const count = () => {
+              if (!counting) return;
+              frames++;
+              requestAnimationFrame(count);
+            };
+            requestAnimationFrame(count);
+            setTimeout(() => {
+              counting = false;
+              resolve(frames);
+            }, ms);
+          }),
+        ms,
+      );
+
+    await tabs.context.newPage(); // Another tab in front: the inbox's is hidden.
+    expect(await framesIn(1_000)).toBe(0);
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Is anybody reading this?');
+    const row = inbox.locator(`.row[data-conversation-id="${id}"]`);
+    await row.locator('[data-testid="unread"]').waitFor();
+    expect(await unreadInTitle()).toBeGreaterThan(0);
+    expect(await unreadInTitle()).toBe(await inbox.locator('.row-unread').count());
+    expect(await framesIn(1_000)).toBe(0); // Still hidden: the title did not wait for a frame.
+
+    await inbox.bringToFront();
+    const before = await unreadInTitle();
+    await row.click();
+    await expect.poll(() => row.getAttribute('class')).not.toContain('row-unread');
+    expect(await unreadInTitle()).toBe(await inbox.locator('.row-unread').count());
+    expect(await unreadInTitle()).toBeLessThan(before);
+  });
+
   /** A conversation the visitor starts with 'The very first words', and the agent's `replies` ("Reply 1"…); its id. */
   async function longConversation(visitor: Page, replies: number): Promise<string> {
     const id = await startConversation(visitor, 'The very first words');
