@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
-import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium, launchChromiumWithTabs } from './support/browser';
 import { startTestApp } from './support/app';
 import { solidPng } from '../support/png';
 
@@ -365,6 +365,24 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await startNew();
     expect(await visitor.locator('.composer-input').inputValue()).toBe('');
     expect(await visitor.locator('.sw-chat .tl-message').count()).toBe(0);
+  });
+
+  it('starts a conversation of its own in a tab duplicated while New conversation was open, each tab writing first in its own', async () => {
+    const visitor = await newVisitor();
+    await visitor.getByRole('button', { name: 'New conversation' }).click();
+    // A tab opened by the page gets a copy of its sessionStorage, as the browser's "Duplicate tab" does.
+    const [copy] = await Promise.all([visitor.context().waitForEvent('page'), visitor.evaluate(() => void window.open(location.href))]);
+    await copy.locator('.sw-launcher').click();
+    await copy.getByRole('button', { name: 'New conversation' }).click();
+
+    await send(visitor, 'Written first, in the first tab');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Written first' }).waitFor();
+    await send(copy, 'Written next, in the copy');
+    await copy.locator('.sw-chat .tl-message').filter({ hasText: 'Written next' }).waitFor();
+
+    await visitor.locator('.sw-back').click();
+    await expect.poll(() => visitor.locator('.sw-conversation').count()).toBe(2);
+    expect(await copy.locator('.sw-chat .tl-message').filter({ hasText: 'Written first' }).count()).toBe(0);
   });
 
   it("keeps each conversation's messages not sent and the note being written while the agent opens another, and across a reload", async () => {
@@ -906,6 +924,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await inbox.locator('.tl-message').filter({ hasText: 'Thank you!' }).isVisible()).toBe(true);
   });
 
+  /** The agent joins the conversation over the API, so the assistant stays silent there: done once the join is stored. */
+  const joinAsAgent = async (conversationId: string) => {
+    expect((await overApi('POST', `/conversations/${conversationId}/participants`, { userId: AGENT_ID })).status).toBe(200);
+    await expect.poll(async () => (await storedItems(conversationId)).some((item) => (item as { event?: { kind: string } }).event?.kind === 'participant_joined')).toBe(true);
+  };
+
   /** A page whose socket never hands it the items `heldIds` (`timelineItemCreated` and the like): stored, but not shown. */
   async function pageHolding(heldIds: string[]): Promise<Page> {
     const context = await browser.newContext({ viewport: DESKTOP });
@@ -931,9 +955,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const inbox = await pageHolding(held);
     await signIn(inbox);
     await openInInbox(inbox, id);
-    // An agent joins (so the assistant stays silent), recorded before the held messages: nothing the pages show comes after them.
-    expect((await overApi('POST', `/conversations/${id}/participants`, { userId: AGENT_ID })).status).toBe(200);
-    await expect.poll(async () => (await storedItems(id)).some((item) => (item as { event?: { kind: string } }).event?.kind === 'participant_joined')).toBe(true);
+    // Recorded before the held messages: nothing the pages show comes after them.
+    await joinAsAgent(id);
     const asVisitor = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': (await overApi('GET', `/conversations/${id}`)).body.conversation.visitorId };
     expect((await overApi('POST', '/messages', { conversationId: id, item: { id: held[0], type: 'message', text: 'It left our warehouse today' } })).status).toBe(201);
     expect((await overApi('POST', '/messages', { conversationId: id, item: { id: held[1], type: 'message', text: 'Which carrier?' } }, asVisitor)).status).toBe(201);
@@ -952,6 +975,80 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await unreadFor(asVisitor)).toBe(1);
     expect(await unreadFor()).toBe(1);
     expect((await overApi('GET', '/websites', undefined, asVisitor)).body.visitor.unreadConversationCount).toBe(1);
+  });
+
+  it('marks the conversation open in the inbox seen when the agent comes back to its tab, and nothing while the tab is hidden', async () => {
+    const tabs = await launchChromiumWithTabs();
+    onTestFinished(() => tabs.close());
+    const inbox = await tabs.context.newPage();
+    await signIn(inbox);
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Where is my parcel?');
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    await joinAsAgent(id);
+    await openInInbox(inbox, id);
+    const unreadRow = inbox.locator(`.row[data-conversation-id="${id}"] [data-testid="unread"]`);
+    const unreadOnServer = async () => (await overApi('GET', `/conversations/${id}`)).body.conversation.unreadCount;
+    await expect.poll(unreadOnServer).toBe(0);
+
+    await tabs.context.newPage(); // Another tab in front: the inbox's is hidden.
+    expect(await inbox.evaluate(() => document.visibilityState)).toBe('hidden');
+    await send(visitor, 'Are you still there?');
+    await expect.poll(() => unreadRow.textContent()).toBe('1');
+    await inbox.waitForTimeout(1_500); // A mark would have gone 300 ms after the item (a hidden tab's timers wait for the next second).
+    expect(await unreadOnServer()).toBe(1);
+
+    await inbox.bringToFront();
+    await expect.poll(unreadOnServer, { timeout: 5_000 }).toBe(0);
+    await unreadRow.waitFor({ state: 'detached' });
+  });
+
+  it("counts the conversations with unread messages in the inbox tab's title, at once also while the tab is hidden", async () => {
+    const tabs = await launchChromiumWithTabs();
+    onTestFinished(() => tabs.close());
+    const inbox = await tabs.context.newPage();
+    await signIn(inbox);
+    const unreadInTitle = async () => {
+      const [, count = '0'] = /^(?:\((\d+)\) )?Support inbox$/.exec(await inbox.title()) ?? [];
+      return Number(count);
+    };
+    /** The animation frames the page draws in `ms`. */
+    const framesIn = (ms: number) =>
+      inbox.evaluate(
+        (ms) =>
+          new Promise<number>((resolve) => {
+            let frames = 0;
+            let counting = true;
+            const count = () => {
+              if (!counting) return;
+              frames++;
+              requestAnimationFrame(count);
+            };
+            requestAnimationFrame(count);
+            setTimeout(() => {
+              counting = false;
+              resolve(frames);
+            }, ms);
+          }),
+        ms,
+      );
+
+    await tabs.context.newPage(); // Another tab in front: the inbox's is hidden.
+    expect(await framesIn(1_000)).toBe(0);
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Is anybody reading this?');
+    const row = inbox.locator(`.row[data-conversation-id="${id}"]`);
+    await row.locator('[data-testid="unread"]').waitFor();
+    expect(await unreadInTitle()).toBeGreaterThan(0);
+    expect(await unreadInTitle()).toBe(await inbox.locator('.row-unread').count());
+    expect(await framesIn(1_000)).toBe(0); // Still hidden: the title did not wait for a frame.
+
+    await inbox.bringToFront();
+    const before = await unreadInTitle();
+    await row.click();
+    await expect.poll(() => row.getAttribute('class')).not.toContain('row-unread');
+    expect(await unreadInTitle()).toBe(await inbox.locator('.row-unread').count());
+    expect(await unreadInTitle()).toBeLessThan(before);
   });
 
   /** A conversation the visitor starts with 'The very first words', and the agent's `replies` ("Reply 1"…); its id. */

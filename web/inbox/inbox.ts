@@ -23,6 +23,7 @@ import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
+import { tabTitle } from './tab-title';
 import { TeamPanel } from './team-panel';
 
 const SEEN_DEBOUNCE_MS = 300;
@@ -48,6 +49,8 @@ export class Inbox {
   private readonly listSlot = h('div', { class: 'list-scroll' });
   private readonly mainSlot = h('section', { class: 'inbox-main' });
   private readonly root: HTMLElement;
+  /** The title the page was served with, which the count of unread conversations goes before. */
+  private readonly pageTitle = document.title;
 
   constructor(private readonly session: AgentSession) {
     this.api = agentApi(session);
@@ -97,6 +100,8 @@ export class Inbox {
     mount(host, this.root);
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
+    // What arrived in the open conversation while the tab was hidden stayed unread: read now that the tab is shown.
+    document.addEventListener('visibilitychange', () => this.markSeen());
     this.socket.start();
     // The list's ages and the open timeline's times; a new day redraws what tells a moment in words
     // (an AI pause's event, in the timeline and as a list preview).
@@ -179,6 +184,7 @@ export class Inbox {
   private renderList(): void {
     const entries = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
     mountKeepingFocus(this.listSlot, renderConversationList(entries, { context: this.context, selectedId: this.selectedId, onSelect: (id) => void this.select(id) }));
+    document.title = tabTitle(this.pageTitle, entries.filter((entry) => entry.unreadCount > 0).length);
   }
 
   private showStatus(status: SocketStatus): void {

@@ -1,29 +1,108 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NewConversation } from '../../../web/widget/new-conversation';
 import { FakeStorage } from './fake-storage';
+import { FakeTarget } from './fake-target';
+
+/** A browser tab (its sessionStorage) whose pages each make a NewConversation, run with the tab's storage and the page's own window. */
+class Tab {
+  constructor(private readonly storage = new FakeStorage()) {}
+
+  /** A page loaded in the tab; `wasDiscarded` when the browser discarded the one before (to save memory). */
+  load(wasDiscarded = false) {
+    const win = new FakeTarget();
+    const run = <T>(act: () => T): T => {
+      vi.stubGlobal('sessionStorage', this.storage);
+      vi.stubGlobal('window', win);
+      vi.stubGlobal('document', { wasDiscarded });
+      return act();
+    };
+    const page = run(() => new NewConversation('new'));
+    return {
+      id: (isConversation: (id: string) => boolean = () => false) => run(() => page.id(isConversation)),
+      created: (id: string) => run(() => page.created(id)),
+      /** The page goes: a reload, a link followed, the tab closed (`persisted`: kept in the back-forward cache). */
+      leave: (persisted = false) => run(() => win.fire('pagehide', { persisted })),
+      showAgain: () => run(() => win.fire('pageshow', { persisted: true })),
+    };
+  }
+
+  /** The browser's "Duplicate tab": a new tab with a copy of this one's sessionStorage. */
+  duplicate(): Tab {
+    const copy = new FakeStorage();
+    for (const [key, value] of this.storage.values) copy.setItem(key, value);
+    return new Tab(copy);
+  }
+}
 
 describe('NewConversation', () => {
-  beforeEach(() => {
-    vi.stubGlobal('sessionStorage', new FakeStorage());
-    return () => vi.unstubAllGlobals();
+  afterEach(() => {
+    vi.unstubAllGlobals();
   });
-
-  const none = () => false;
 
   it('opens the same id until it is created, also after a reload', () => {
-    const id = new NewConversation('new').id(none);
-    expect(new NewConversation('new').id(none)).toBe(id);
+    const tab = new Tab();
+    const page = tab.load();
+    const id = page.id();
+    expect(page.id()).toBe(id);
+    page.leave();
+    const reloaded = tab.load();
+    expect(reloaded.id()).toBe(id);
+    reloaded.created(id);
+    expect(reloaded.id()).not.toBe(id);
   });
 
-  it('starts another when the kept id is a conversation already (created in a duplicated tab)', () => {
-    const original = new NewConversation('new');
-    const id = original.id(none);
-    const duplicate = new NewConversation('new'); // The duplicated tab, its sessionStorage a copy.
-    expect(duplicate.id(none)).toBe(id);
-    original.created(id); // The first tab sends its first message there.
-    const created = new Set([id]);
-    const other = duplicate.id((known) => created.has(known));
+  it('starts another in a tab duplicated from a page that still opens the id, and each keeps its own across a reload', () => {
+    const tab = new Tab();
+    const original = tab.load();
+    const id = original.id();
+    const copyTab = tab.duplicate();
+    const copy = copyTab.load();
+    const other = copy.id();
     expect(other).not.toBe(id);
-    expect(duplicate.id((known) => created.has(known))).toBe(other);
+    expect(original.id()).toBe(id);
+
+    copy.leave();
+    expect(copyTab.load().id()).toBe(other);
+    original.leave();
+    expect(tab.load().id()).toBe(id);
+  });
+
+  it('does not give the copy the id after its reload either, when it had not opened one yet', () => {
+    const tab = new Tab();
+    const id = tab.load().id();
+    const copyTab = tab.duplicate();
+    copyTab.load().leave();
+    expect(copyTab.load().id()).not.toBe(id);
+  });
+
+  it('takes its id back in a page loaded again after the browser discarded it (which had no pagehide)', () => {
+    const tab = new Tab();
+    const id = tab.load().id();
+    expect(tab.load(true).id()).toBe(id);
+  });
+
+  it('opens, back from the back-forward cache, what the pages the tab showed meanwhile left', () => {
+    const tab = new Tab();
+    const first = tab.load();
+    const id = first.id();
+    first.leave(true);
+    const next = tab.load();
+    expect(next.id()).toBe(id);
+    next.created(id); // The visitor wrote there on the next page.
+    next.leave(true);
+    first.showAgain();
+    expect(first.id()).not.toBe(id);
+  });
+
+  it('starts another when the kept id is a conversation already (created by a page whose answer was lost)', () => {
+    const tab = new Tab();
+    const page = tab.load();
+    const id = page.id();
+    const stored = new Set([id]); // The server created it; the page never heard, then was reloaded.
+    page.leave();
+    const reloaded = tab.load();
+    const other = reloaded.id((known) => stored.has(known));
+    expect(other).not.toBe(id);
+    expect(reloaded.id((known) => stored.has(known))).toBe(other);
   });
 });

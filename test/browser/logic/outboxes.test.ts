@@ -3,21 +3,7 @@ import { ApiError, type ApiClient, type NewItem } from '../../../web/shared/api-
 import { deliverDraft } from '../../../web/shared/draft-item';
 import { Outboxes } from '../../../web/shared/outboxes';
 import { FakeStorage } from './fake-storage';
-
-/** A stand-in for `window` or `document` whose events the test fires. */
-class FakeTarget {
-  visibilityState = 'visible';
-  private readonly listeners = new Map<string, Array<() => void>>();
-  addEventListener(type: string, listener: () => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  removeEventListener(type: string, listener: () => void): void {
-    this.listeners.set(type, (this.listeners.get(type) ?? []).filter((one) => one !== listener));
-  }
-  fire(type: string): void {
-    for (const listener of this.listeners.get(type) ?? []) listener();
-  }
-}
+import { FakeTarget } from './fake-target';
 
 /** A send that never answers: what is sent stays on its way. */
 const never = () => new Promise<void>(() => undefined);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RealtimeSocket, type ResumePoint } from '../../../web/shared/socket';
+import { FakeTarget } from './fake-target';
 
 /** A WebSocket the test drives: it records what the page asked for and sent. */
 class FakeSocket {
@@ -41,21 +42,6 @@ class FakeSocket {
 
 const resumesOf = (socket: FakeSocket) => socket.url.searchParams.getAll('resume');
 const framesOf = (socket: FakeSocket) => socket.sent.map((frame) => (frame as { payload: ResumePoint }).payload.conversationId);
-
-/** A stand-in for `window` or `document` whose events the test fires. */
-class FakeTarget {
-  visibilityState = 'visible';
-  private readonly listeners = new Map<string, () => void>();
-  addEventListener(type: string, listener: () => void): void {
-    this.listeners.set(type, listener);
-  }
-  removeEventListener(type: string): void {
-    this.listeners.delete(type);
-  }
-  fire(type: string): void {
-    this.listeners.get(type)?.();
-  }
-}
 
 describe('RealtimeSocket', () => {
   let win: FakeTarget;
