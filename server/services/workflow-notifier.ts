@@ -8,6 +8,7 @@
  * for as long as the server runs, and whatever is still owed at a stop is sent again at the next
  * start (`resumePending`). The workflow drops an item id it has seen, so a repeat is harmless.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
 import type { TimelineItem } from '../../domain/timeline';
@@ -25,12 +26,8 @@ const DEFAULT_BACKOFF: SignalBackoff = { initialDelayMs: 200, maxDelayMs: 30_000
 
 type OutboxStore = Pick<Store, 'addPendingSignal' | 'clearPendingSignal' | 'listPendingSignals' | 'getItem' | 'getConversation'>;
 
-/** Waits `ms`, or less if `cut` aborts meanwhile. */
-const sleep = (ms: number, cut: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms).unref();
-    cut.addEventListener('abort', () => resolve(void clearTimeout(timer)), { once: true });
-  });
+/** Waits `ms`, or less if `cut` aborts meanwhile (its listener goes with the wait). */
+const sleep = (ms: number, cut: AbortSignal): Promise<void> => wait(ms, undefined, { signal: cut, ref: false }).catch(() => undefined);
 
 /**
  * An owed signal is recorded just before its item is written (by whichever instance appends it),

@@ -127,6 +127,25 @@ describe('WorkflowNotifier', () => {
     });
   });
 
+  describe('retrying', () => {
+    it('leaves nothing behind a wait it ended (no listener piles up over a long outage)', async () => {
+      const warnings: Error[] = [];
+      const warned = (warning: Error) => void warnings.push(warning);
+      process.on('warning', warned);
+      try {
+        const flaky = engine(20);
+        const notifier = new WorkflowNotifier(flaky, starts, outboxStore([item('item_1')]), plugins, quiet, fast);
+        await notifier.notifyItem(conversation, item('item_1'));
+        await notifier.drain();
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(flaky.heard).toEqual(['item_1']);
+        expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+      } finally {
+        process.off('warning', warned);
+      }
+    });
+  });
+
   describe('#stop', () => {
     it('ends the wait for a workflow set aside, so a stopping server does not wait an hour (or until its deadline) for it', async () => {
       const store = outboxStore([item('item_1')]);
