@@ -20,6 +20,9 @@ import type { SignalWithStartEngine } from './ai/routing';
 import { loadRoster, loadWorkflowSettings } from './lifecycle-settings';
 import type { Store } from './store';
 
+/** The website changes workflow's own retry policy's longest pause (workflows/website/website-changes-workflow.ts). */
+const MAX_RETRY_DELAY_MS = 60_000;
+
 /** Conversations signalled at once: enough to keep the engine busy, few enough to leave it room for chat. */
 const CONCURRENCY = 8;
 /** No conversation workflow still running started before this (nor knew anyone removed before it). */
@@ -76,12 +79,14 @@ export function createWebsiteChangeActivities({ store, engine, heartbeat, abando
       };
       await forEachBounded(ids, CONCURRENCY, tell);
       if (setAside.size > 0) {
-        // The retry, when the first of them may be told, tells everyone again: a repeat of the same revision changes nothing.
+        // The retry, when the first of them may be told, tells everyone again (a repeat of the same
+        // revision changes nothing); within a minute at most, as the workflow's retry policy has it,
+        // for the workflow takes no later change before this one is told (a set-aside lasts an hour at most).
         const first = Math.min(...[...setAside.values()].map((until) => until.getTime()));
         throw ApplicationFailure.create({
           message: `Conversations set aside could not be told yet: ${[...setAside.keys()].join(', ')}`,
           type: 'WorkflowSetAside',
-          nextRetryDelay: Math.max(1_000, first - Date.now()),
+          nextRetryDelay: Math.min(MAX_RETRY_DELAY_MS, Math.max(1_000, first - Date.now())),
         });
       }
       return { told, revisions: { ...(roster ? { team: roster.revision } : {}), ...(settings?.revision === undefined ? {} : { settings: settings.revision }) } };

@@ -68,7 +68,7 @@ describe('tellConversations', () => {
   it('tells the others when a conversation is set aside, then fails to be retried when the first set aside may be told', async () => {
     const signalled: string[] = [];
     const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
-    const until = { c2: new Date(Date.now() + 120_000), c5: new Date(Date.now() + 60_000) };
+    const until = { c2: new Date(Date.now() + 120_000), c5: new Date(Date.now() + 30_000) };
     const { tellConversations } = createWebsiteChangeActivities({
       store: storeWith(ids),
       engine: {
@@ -85,9 +85,21 @@ describe('tellConversations', () => {
     );
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure.message).toMatch(/c2, c5|c5, c2/);
-    expect(failure.nextRetryDelay).toBeGreaterThan(55_000);
-    expect(failure.nextRetryDelay).toBeLessThanOrEqual(60_000);
+    expect(failure.nextRetryDelay).toBeGreaterThan(25_000);
+    expect(failure.nextRetryDelay).toBeLessThanOrEqual(30_000);
     expect(signalled).toHaveLength(18);
+  });
+
+  it('asks for its retry within a minute, however long a conversation is set aside: later changes wait for it', async () => {
+    const { tellConversations } = createWebsiteChangeActivities({
+      store: storeWith(['c1']),
+      engine: { signal: async (o: Signalled) => Promise.reject(new WorkflowSetAsideError(o.workflowId, new Date(Date.now() + 3_600_000))) },
+    });
+    const failure = await tellConversations({ websiteId: 'w1', actor: ALEX, what: ['roster'] }).then(
+      () => expect.fail('told everyone'),
+      (err: unknown) => err as ApplicationFailure,
+    );
+    expect(failure.nextRetryDelay).toBe(60_000);
   });
 
   it('reads the team revision before the team, so the team it signals is at least as new as the revision it names', async () => {
