@@ -41,6 +41,8 @@ export class RunningCode {
 
   /** Runs `work` (workflow code, synchronous up to what it returns) marked as `workflowId`'s. */
   run<T>(workflowId: string, work: () => T): T {
+    // Marked already (none nests today): the outer mark stays, rather than be cleared by this one's end.
+    if (Atomics.load(this.words, IN_CODE) === 1) return work();
     const { written } = this.encoder.encodeInto(workflowId, this.id);
     Atomics.store(this.words, ID_LENGTH, written);
     Atomics.add(this.words, ENTERED, 1);

@@ -1,10 +1,25 @@
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { actorOf, formatDuration, numberEntries, summarize, summarizeArgs, type AuditActor, type AuditEntry, type UnnumberedAuditEntry } from './audit';
 import { durationMs, fromPayload, fromPayloads, timestampToMs } from './proto-conversions';
 import { runHistories } from './temporal-runs';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
+/**
+ * Workflow task failures Temporal records in the ordinary course (a signal or update that came as the
+ * workflow completed, a worker's sticky queue reset, a reset or failover): nothing went wrong in the
+ * workflow's code, and the trail leaves them out.
+ */
+const ROUTINE_TASK_FAILURES: ReadonlySet<number> = new Set([
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_UPDATE,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_RESET_STICKY_TASK_QUEUE,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_FAILOVER_CLOSE_COMMAND,
+]);
 type EntryBody = Omit<UnnumberedAuditEntry, 'time' | 'runId'>;
 
 /** The audit trail of a workflow id on a real Temporal: every run, oldest first, from their histories; empty for an unknown id. */
@@ -66,6 +81,7 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
   // Workflow code that threw, or (the worker's deadlock detection) ran without returning.
   const taskFailed = event.workflowTaskFailedEventAttributes;
   if (taskFailed) {
+    if (taskFailed.cause != null && ROUTINE_TASK_FAILURES.has(taskFailed.cause)) return undefined;
     const message = taskFailed.failure?.message ?? 'failed';
     return { kind: 'workflow_task_failed', summary: message, details: { failure: message } };
   }

@@ -3,7 +3,7 @@ import { loggerFrom } from '../logger-from';
 import { numberEntries, type AuditEntry } from '../audit';
 import { SystemClock, type Clock, type TimerHandle } from '../clock';
 import { EngineShutDownError, WorkflowNotFoundError, WorkflowSetAsideError } from '../errors';
-import type { JournalStore } from '../journal-store';
+import type { JournalRecord, JournalStore } from '../journal-store';
 import { quietLogger } from '../quiet-logger';
 import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from '../workflow-engine';
 import { ActivityRunner, type ActivityFunction } from './activity-runner';
@@ -44,7 +44,8 @@ export type EmbeddedEngineOptions = WorkflowSource & {
    * (runtime/engine-thread/set-aside.ts). Until their time is up their runs are not restored, so
    * nothing inside the engine (a due timer, an activity's result, another workflow's signal) sets the
    * loop off again, and every call for them is refused with WorkflowSetAsideError. Each open run's
-   * journal records why, once, for its audit trail.
+   * journal records why, once, for its audit trail; an engine started later (the server restarted)
+   * finds the record there and leaves the run aside until the same time.
    */
   setAside?: ReadonlyMap<string, SetAsideWorkflow>;
 };
@@ -102,10 +103,13 @@ export class EmbeddedEngine implements WorkflowEngine {
   /** Restores under way or done (failed ones are dropped, to be tried again), by workflow id. */
   private readonly restoring = new Map<string, Promise<void>>();
   private restoredAll?: Promise<void>;
+  /** The set-asides being journaled at the start: runs are read to be restored only after, so none is read without its record. */
+  private recordedSetAside: Promise<void> = Promise.resolve();
   /** The wait before the background restore tries failed runs again, so that shutting down can end it. */
   private restoreRetry?: { handle: TimerHandle; resolve(): void };
   private readonly logger: Logger;
-  private readonly setAside: ReadonlyMap<string, SetAsideWorkflow>;
+  /** As given, and those whose journal says they are set aside (found as their runs are read to be restored). */
+  private readonly setAside: Map<string, SetAsideWorkflow>;
 
   private constructor(
     private readonly factory: SandboxFactory,
@@ -115,7 +119,7 @@ export class EmbeddedEngine implements WorkflowEngine {
     const clock = options.clock ?? new SystemClock();
     const logger = options.logger ?? quietLogger;
     this.logger = logger;
-    this.setAside = options.setAside ?? new Map();
+    this.setAside = new Map(options.setAside);
     this.cache = new SandboxCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
     this.services = {
       factory,
@@ -143,6 +147,7 @@ export class EmbeddedEngine implements WorkflowEngine {
     });
     const engine = new EmbeddedEngine(factory, options.journal, options);
     for (const run of await options.journal.openRuns()) engine.unrestored.set(run.workflowId, run.runId);
+    engine.recordedSetAside = engine.recordSetAside();
     engine.restoredAll = engine.restoreOpenRuns();
     return engine;
   }
@@ -235,7 +240,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   private async restoreOpenRuns(): Promise<void> {
     const began = Date.now();
     const runs = this.unrestored.size;
-    await this.recordSetAside();
+    await this.recordedSetAside;
     let retryMs = RESTORE_RETRY_MS.initial;
     for (let pass = 0; this.unrestored.size > 0 && !this.shutDown; pass++) {
       if (pass > 0) {
@@ -271,18 +276,21 @@ export class EmbeddedEngine implements WorkflowEngine {
    * it finds the record there. Nothing else writes to a run left unrestored.
    */
   private async recordSetAside(): Promise<void> {
-    for (const [workflowId, runId] of this.unrestored) {
-      const entry = this.setAside.get(workflowId);
-      if (!entry || this.setAsideUntil(workflowId) === undefined) continue;
+    const record = async (workflowId: string, runId: string, entry: SetAsideWorkflow) => {
       try {
         const last = (await this.journal.readRun(runId)).at(-1);
-        if (!last || (last.type === 'task_failed' && last.setAsideUntil === entry.until)) continue;
+        if (!last || (last.type === 'task_failed' && last.setAsideUntil === entry.until)) return;
         const message = `${entry.why}; set aside until ${new Date(entry.until).toISOString()}`;
         await this.journal.append([{ type: 'task_failed', workflowId, runId, seq: last.seq + 1, time: this.services.clock.now(), message, setAsideUntil: entry.until }]);
       } catch (err) {
         this.logger.warn('journaling why a workflow is set aside failed; its audit trail will not say', { workflowId, runId, error: err });
       }
-    }
+    };
+    const setAside = [...this.unrestored].flatMap(([workflowId, runId]) => {
+      const entry = this.setAside.get(workflowId);
+      return entry && this.setAsideUntil(workflowId) !== undefined ? [record(workflowId, runId, entry)] : [];
+    });
+    await Promise.all(setAside);
   }
 
   /** Resolves once the workflow's run open at the start, if any, is restored: restoring it now if nothing has yet; rejects while the workflow is set aside. */
@@ -295,7 +303,12 @@ export class EmbeddedEngine implements WorkflowEngine {
     let restoring = this.restoring.get(workflowId);
     if (!restoring) {
       // One restore at a time per run: a second would arm its timers and restart its activities twice.
-      restoring = this.journal.readRun(runId).then((records) => {
+      restoring = this.recordedSetAside.then(() => this.journal.readRun(runId)).then((records) => {
+        const setAside = setAsideIn(records, this.services.clock.now());
+        if (setAside) {
+          this.setAside.set(workflowId, setAside);
+          throw new WorkflowSetAsideError(workflowId, new Date(setAside.until));
+        }
         this.execution(workflowId).restore(restoreRun(records));
         this.unrestored.delete(workflowId);
       });
@@ -304,7 +317,7 @@ export class EmbeddedEngine implements WorkflowEngine {
         () => this.restoring.delete(workflowId),
         (err: unknown) => {
           this.restoring.delete(workflowId);
-          if (!this.shutDown) this.logger.error('restoring an open workflow run failed; it is tried again', { workflowId, runId, error: err });
+          if (!this.shutDown && !(err instanceof WorkflowSetAsideError)) this.logger.error('restoring an open workflow run failed; it is tried again', { workflowId, runId, error: err });
         },
       );
     }
@@ -327,4 +340,10 @@ export class EmbeddedEngine implements WorkflowEngine {
     if (!execution?.openRun) throw new WorkflowNotFoundError(workflowId);
     return execution;
   }
+}
+
+/** A run whose journal ends saying it was set aside until a time still to come (an engine before this one journaled it). */
+function setAsideIn(records: readonly JournalRecord[], now: number): SetAsideWorkflow | undefined {
+  const last = records.at(-1);
+  return last?.type === 'task_failed' && last.setAsideUntil !== undefined && now < last.setAsideUntil ? { until: last.setAsideUntil, why: last.message } : undefined;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { actorOf, summarize, summarizeArgs } from '../../../runtime/engine/audit';
 import { formatAuditEntries } from '../../../runtime/engine/audit-format';
 import { historyToAudit } from '../../../runtime/engine/temporal-history';
+import { temporal } from '@temporalio/proto';
 
 describe('formatAuditEntries', () => {
   it('renders one line per entry with time, kind, name, actor and summary', () => {
@@ -55,8 +56,13 @@ describe('summarizeArgs', () => {
 describe('historyToAudit', () => {
   it("shows a failed workflow task (code that threw, or ran past the worker's deadlock detection), as the embedded engine shows one set aside", () => {
     // As the client hands it over, int64 fields as numbers.
-    const event = { eventId: 5, eventTime: { seconds: 1_735_689_600 }, workflowTaskFailedEventAttributes: { failure: { message: 'Potential deadlock detected' } } };
-    const entries = historyToAudit('r', [event as unknown as Parameters<typeof historyToAudit>[1][number]]);
+    const failed = (attributes: object) => ({ eventId: 5, eventTime: { seconds: 1_735_689_600 }, workflowTaskFailedEventAttributes: attributes }) as unknown as Parameters<typeof historyToAudit>[1][number];
+    const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
+    const entries = historyToAudit('r', [
+      failed({ cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, failure: { message: 'Potential deadlock detected' } }),
+      // Routine: a signal came as the workflow completed; the worker tries again with it.
+      failed({ cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND }),
+    ]);
     expect(entries).toEqual([
       { time: '2025-01-01T00:00:00.000Z', runId: 'r', kind: 'workflow_task_failed', summary: 'Potential deadlock detected', details: { failure: 'Potential deadlock detected' } },
     ]);

@@ -211,12 +211,18 @@ describe('EmbeddedEngine', () => {
       const { engine: again } = await createEngine({ journal, clock, setAside, logger: { ...silentLogger, info: (message: string) => void told.push(message) } });
       await eventually(() => expect(told).toContain('open workflow runs restored'));
       expect((await journal.readRun(runId!)).length).toBe(recordsBefore + 1);
+      // One started later without being told (the server restarted) finds it in the journal and leaves it aside as long.
+      await again.shutdown();
+      const { engine: restarted } = await createEngine({ journal, clock });
+      await expect(restarted.query({ workflowId: stuck, query: 'timerState' })).rejects.toBeInstanceOf(WorkflowSetAsideError);
+      expect(await restarted.query<TimerState>({ workflowId: other, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
 
       await clock.advance(HOUR);
-      await again.whenRestored();
-      expect(await again.query<TimerState>({ workflowId: stuck, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
-      await again.signal({ workflowId: stuck, signal: 'poke', args: [] });
-      await eventually(async () => expect((await again.describe(stuck)).status).toBe('completed'));
+      await restarted.whenRestored();
+      expect(await restarted.query<TimerState>({ workflowId: stuck, query: 'timerState' })).toEqual({ phase: 'waiting-for-poke' });
+      await restarted.signal({ workflowId: stuck, signal: 'poke', args: [] });
+      await eventually(async () => expect((await restarted.describe(stuck)).status).toBe('completed'));
+      expect((await journal.readRun(runId!)).filter((record) => record.type === 'task_failed')).toHaveLength(1);
     });
 
     describe('from a MongoDB journal', () => {
