@@ -372,6 +372,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.getByRole('button', { name: 'New conversation' }).click();
     // A tab opened by the page gets a copy of its sessionStorage, as the browser's "Duplicate tab" does.
     const [copy] = await Promise.all([visitor.context().waitForEvent('page'), visitor.evaluate(() => void window.open(location.href))]);
+    await copy.locator('.sw-launcher').waitFor();
+    await copy.waitForTimeout(500); // A person opens it later than the first tab's answer is awaited (150 ms).
     await copy.locator('.sw-launcher').click();
     await copy.getByRole('button', { name: 'New conversation' }).click();
 
@@ -383,6 +385,27 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.locator('.sw-back').click();
     await expect.poll(() => visitor.locator('.sw-conversation').count()).toBe(2);
     expect(await copy.locator('.sw-chat .tl-message').filter({ hasText: 'Written first' }).count()).toBe(0);
+  });
+
+  it('takes New conversation back, with the text being written, in a page loaded again after the one before died without pagehide', async () => {
+    const visitor = await newVisitor();
+    // Set, `diesSilently` has the page go as after a crash, or its tab killed by the system: no pagehide
+    // handler of its own runs (this one is added before them, and a window's run in that order).
+    await visitor.addInitScript(() =>
+      window.addEventListener('pagehide', (event) => (window as { diesSilently?: boolean }).diesSilently && event.stopImmediatePropagation()),
+    );
+    await visitor.reload();
+    await visitor.locator('.sw-launcher').click();
+    await visitor.getByRole('button', { name: 'New conversation' }).click();
+    await visitor.locator('.composer-input').fill('Half a question');
+    await expect.poll(() => visitor.evaluate(() => Object.values(sessionStorage).join())).toContain('Half a question');
+    await visitor.evaluate(() => ((window as { diesSilently?: boolean }).diesSilently = true));
+    await visitor.reload();
+    await visitor.locator('.sw-launcher').waitFor();
+    await visitor.waitForTimeout(500); // A person opens it later than the other tabs' answer is awaited (150 ms).
+    await visitor.locator('.sw-launcher').click();
+    await visitor.getByRole('button', { name: 'New conversation' }).click();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('Half a question');
   });
 
   it("keeps each conversation's messages not sent and the note being written while the agent opens another, and across a reload", async () => {

@@ -6,11 +6,16 @@
  * A tab duplicated from this one (or opened by it) starts with a copy of its sessionStorage, this
  * id included, while this page still opens it: the server takes a repeat of the id as the same
  * creation, so both tabs' first messages would go to one conversation. The page showing the id
- * therefore marks it held until it goes (`pagehide`: a reload, a link followed, the tab closed),
- * and a page that finds it still held starts another. A page the browser discarded to save memory
- * never saw `pagehide` and takes its id back; one that crashed did not either, and starts another.
+ * therefore marks it held until it goes (`pagehide`: a reload, a link followed, the tab closed).
+ * A page that finds it still held asks the other pages whether one holds it (id-holders.ts): one
+ * does when this tab is a copy of it, and this page starts another id; none does when the page
+ * that held it died without `pagehide` (a crash, the tab killed by the system, a session restored),
+ * and this page takes it back, with what was written in it. A page loaded again after the browser
+ * discarded its tab to save memory takes it back without asking. Where the pages cannot ask
+ * (no BroadcastChannel), a page that finds the id held starts another.
  */
 import { clientId } from '../shared/api-client';
+import { IdHolders } from './id-holders';
 
 /** Chromium's: the tab's page was discarded (to save memory) and is loaded again. */
 const wasDiscarded = () => (document as { wasDiscarded?: boolean }).wasDiscarded === true;
@@ -18,19 +23,24 @@ const wasDiscarded = () => (document as { wasDiscarded?: boolean }).wasDiscarded
 export class NewConversation {
   private current: string | undefined;
   private readonly heldKey: string;
+  private holders: IdHolders | undefined;
+  /** Stops waiting for the answer to whether another page holds the tab's kept id, while it is awaited. */
+  private asking: (() => void) | undefined;
 
   constructor(private readonly storageKey: string) {
     this.heldKey = `${storageKey}:held`;
-    this.adopt();
-    window.addEventListener('pagehide', () => write(this.heldKey, undefined));
+    this.start();
+    window.addEventListener('pagehide', () => this.leave());
     // Back from the back-forward cache: the pages this tab showed meanwhile may have created the id, or started another.
     window.addEventListener('pageshow', (event) => {
-      if ((event as PageTransitionEvent).persisted) this.adopt();
+      if ((event as PageTransitionEvent).persisted) this.start();
     });
   }
 
   /** The id to open; `isConversation` says whether the visitor has a conversation with that id already. */
   id(isConversation: (id: string) => boolean): string {
+    // Opened before the answer came (sooner than a person can, after the page starts): a copy, to be safe.
+    if (this.asking) this.settle(undefined);
     if (this.current && !isConversation(this.current)) return this.current;
     const id = clientId('conv');
     this.keep(id);
@@ -42,10 +52,30 @@ export class NewConversation {
     if (conversationId === this.current) this.keep(undefined);
   }
 
-  /** Takes the tab's kept id, unless another page still holds it (this tab is a copy of that page's). */
-  private adopt(): void {
+  /** Takes the tab's kept id, unless another page holds it (this tab is a copy of that page's); asking waits in the background. */
+  private start(): void {
+    this.holders = IdHolders.open(this.storageKey, (id) => id === this.current);
     const kept = read(this.storageKey);
-    this.keep(kept !== undefined && read(this.heldKey) !== undefined && !wasDiscarded() ? undefined : kept);
+    if (kept === undefined || read(this.heldKey) === undefined || wasDiscarded()) return this.keep(kept);
+    if (!this.holders) return this.keep(undefined);
+    this.current = undefined;
+    this.asking = this.holders.ask(kept, (held) => this.settle(held ? undefined : kept));
+  }
+
+  private settle(id: string | undefined): void {
+    this.asking?.();
+    this.asking = undefined;
+    this.keep(id);
+  }
+
+  private leave(): void {
+    this.holders?.close();
+    this.holders = undefined;
+    // Gone before the answer: the id stays marked, so the tab's next page asks again.
+    if (this.asking) {
+      this.asking();
+      this.asking = undefined;
+    } else write(this.heldKey, undefined);
   }
 
   private keep(id: string | undefined): void {

@@ -1,11 +1,23 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ANSWER_MS } from '../../../web/widget/id-holders';
 import { NewConversation } from '../../../web/widget/new-conversation';
+import { FakeChannels } from './fake-broadcast-channel';
 import { FakeStorage } from './fake-storage';
 import { FakeTarget } from './fake-target';
 
-/** A browser tab (its sessionStorage) whose pages each make a NewConversation, run with the tab's storage and the page's own window. */
+/** The test's clock (vitest's fake timers), on which each page's timers are set. */
+let clock: typeof setTimeout;
+
+/**
+ * A browser tab (its sessionStorage) whose pages each make a NewConversation, run with the tab's
+ * storage and the page's own window, BroadcastChannel (the origin's `channels`; `null`: a browser
+ * without one) and timers.
+ */
 class Tab {
-  constructor(private readonly storage = new FakeStorage()) {}
+  constructor(
+    readonly channels: FakeChannels | null = new FakeChannels(),
+    private readonly storage = new FakeStorage(),
+  ) {}
 
   /** A page loaded in the tab; `wasDiscarded` when the browser discarded the one before (to save memory). */
   load(wasDiscarded = false) {
@@ -14,8 +26,11 @@ class Tab {
       vi.stubGlobal('sessionStorage', this.storage);
       vi.stubGlobal('window', win);
       vi.stubGlobal('document', { wasDiscarded });
+      vi.stubGlobal('BroadcastChannel', channels?.BroadcastChannel);
+      vi.stubGlobal('setTimeout', (later: () => void, ms?: number) => clock(() => run(later), ms));
       return act();
     };
+    const channels = this.channels?.forPage(run);
     const page = run(() => new NewConversation('new'));
     return {
       id: (isConversation: (id: string) => boolean = () => false) => run(() => page.id(isConversation)),
@@ -23,6 +38,8 @@ class Tab {
       /** The page goes: a reload, a link followed, the tab closed (`persisted`: kept in the back-forward cache). */
       leave: (persisted = false) => run(() => win.fire('pagehide', { persisted })),
       showAgain: () => run(() => win.fire('pageshow', { persisted: true })),
+      /** The page dies without a word: a crash, the tab killed by the system. */
+      die: () => channels?.die(),
     };
   }
 
@@ -30,13 +47,30 @@ class Tab {
   duplicate(): Tab {
     const copy = new FakeStorage();
     for (const [key, value] of this.storage.values) copy.setItem(key, value);
-    return new Tab(copy);
+    return new Tab(this.channels, copy);
   }
 }
 
+/** Long enough for the pages' answers to whether one holds an id, or their silence. */
+const answered = () => vi.advanceTimersByTimeAsync(ANSWER_MS);
+
+/** A page of the tab opens New conversation, then dies without pagehide (a crash, the tab killed by the system); the id it opened. */
+function openThenDie(tab: Tab): string {
+  const page = tab.load();
+  const id = page.id();
+  page.die();
+  return id;
+}
+
 describe('NewConversation', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    clock = setTimeout;
+  });
+
   afterEach(() => {
     vi.unstubAllGlobals();
+    vi.useRealTimers();
   });
 
   it('opens the same id until it is created, also after a reload', () => {
@@ -51,12 +85,22 @@ describe('NewConversation', () => {
     expect(reloaded.id()).not.toBe(id);
   });
 
-  it('starts another in a tab duplicated from a page that still opens the id, and each keeps its own across a reload', () => {
+  it('asks nothing, and so waits for nothing, when no page holds the id kept (a first start, a reload)', () => {
+    const tab = new Tab();
+    const page = tab.load();
+    const id = page.id();
+    page.leave();
+    expect(tab.load().id()).toBe(id);
+    expect(tab.channels?.posted).toEqual([]);
+  });
+
+  it('starts another in a tab duplicated from a page that still opens the id, and each keeps its own across a reload', async () => {
     const tab = new Tab();
     const original = tab.load();
     const id = original.id();
     const copyTab = tab.duplicate();
     const copy = copyTab.load();
+    await answered();
     const other = copy.id();
     expect(other).not.toBe(id);
     expect(original.id()).toBe(id);
@@ -67,12 +111,56 @@ describe('NewConversation', () => {
     expect(tab.load().id()).toBe(id);
   });
 
-  it('does not give the copy the id after its reload either, when it had not opened one yet', () => {
+  it('does not give the copy the id after its reload either, when it had not opened one yet', async () => {
+    const tab = new Tab();
+    const id = tab.load().id();
+    const copyTab = tab.duplicate();
+    const copy = copyTab.load();
+    await answered();
+    copy.leave();
+    const reloaded = copyTab.load();
+    await answered();
+    expect(reloaded.id()).not.toBe(id);
+  });
+
+  it('does not give the copy the id after a reload that came before the answer', async () => {
     const tab = new Tab();
     const id = tab.load().id();
     const copyTab = tab.duplicate();
     copyTab.load().leave();
-    expect(copyTab.load().id()).not.toBe(id);
+    const reloaded = copyTab.load();
+    await answered();
+    expect(reloaded.id()).not.toBe(id);
+  });
+
+  it('takes its id back in a page loaded again after the one before died without pagehide (a crash, the tab killed by the system), and holds it: a tab duplicated from it starts another', async () => {
+    const tab = new Tab();
+    const id = openThenDie(tab);
+    const reloaded = tab.load();
+    await answered();
+    expect(reloaded.id()).toBe(id);
+    expect(tab.channels?.posted).toEqual([{ who: id }]);
+
+    const copy = tab.duplicate().load();
+    await answered();
+    expect(copy.id()).not.toBe(id);
+    expect(reloaded.id()).toBe(id);
+  });
+
+  it('opens another when New conversation is opened before the answer can come, and keeps it once the answer comes', async () => {
+    const tab = new Tab();
+    const id = openThenDie(tab);
+    const reloaded = tab.load();
+    const other = reloaded.id();
+    expect(other).not.toBe(id);
+    await answered();
+    expect(reloaded.id()).toBe(other);
+  });
+
+  it('starts another after a crash in a browser without BroadcastChannel, where a copy cannot be told from it', () => {
+    const tab = new Tab(null);
+    const id = openThenDie(tab);
+    expect(tab.load().id()).not.toBe(id);
   });
 
   it('takes its id back in a page loaded again after the browser discarded it (which had no pagehide)', () => {
