@@ -10,7 +10,7 @@ import {
   WorkflowSetAsideError,
   WorkflowTaskFailedError,
 } from '../engine/errors';
-import type { SetAsideWorkflow } from '../engine/embedded/embedded-engine';
+import type { SetAsideWorkflow } from '../engine/embedded/set-aside-journal';
 import type { WorkflowEngine } from '../engine/workflow-engine';
 
 /** workerData: everything the thread needs to build the engine and its activities (plain data only). */

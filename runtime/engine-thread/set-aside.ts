@@ -4,7 +4,7 @@
  * hook that loops on some item, its signal sent again by the server's outbox) cannot keep stopping
  * the engine for every other. The server's callers retry: an owed signal stays in its outbox.
  */
-import type { SetAsideWorkflow } from '../engine/embedded/embedded-engine';
+import type { SetAsideWorkflow } from '../engine/embedded/set-aside-journal';
 import { WorkflowSetAsideError } from '../engine/errors';
 
 const SET_ASIDE_MS = { first: 60_000, max: 3_600_000 };

@@ -1,12 +1,13 @@
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// The default export: the package is CommonJS, and Node's ESM loader finds no named `temporal` in it.
+import proto, { type temporal } from '@temporalio/proto';
 import { actorOf, formatDuration, numberEntries, summarize, summarizeArgs, type AuditActor, type AuditEntry, type UnnumberedAuditEntry } from './audit';
 import { durationMs, fromPayload, fromPayloads, timestampToMs } from './proto-conversions';
 import { runHistories } from './temporal-runs';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
+const Cause = proto.temporal.api.enums.v1.WorkflowTaskFailedCause;
 /**
  * Workflow task failures Temporal records in the ordinary course (a signal or update that came as the
  * workflow completed, a worker's sticky queue reset, a reset or failover): nothing went wrong in the

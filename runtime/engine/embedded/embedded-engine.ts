@@ -3,7 +3,7 @@ import { loggerFrom } from '../logger-from';
 import { numberEntries, type AuditEntry } from '../audit';
 import { SystemClock, type Clock, type TimerHandle } from '../clock';
 import { EngineShutDownError, WorkflowNotFoundError, WorkflowSetAsideError } from '../errors';
-import type { JournalRecord, JournalStore } from '../journal-store';
+import type { JournalStore } from '../journal-store';
 import { quietLogger } from '../quiet-logger';
 import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from '../workflow-engine';
 import { ActivityRunner, type ActivityFunction } from './activity-runner';
@@ -12,6 +12,7 @@ import { restoreRun } from './run-restore';
 import { SandboxCache } from './sandbox-cache';
 import { SandboxFactory } from './sandbox-factory';
 import { SerialLane } from './serial-lane';
+import { journalSetAside, setAsideIn, type SetAsideWorkflow } from './set-aside-journal';
 import type { WorkflowSource } from './workflow-bundle';
 import { WorkflowExecution, type CodeMarker, type ExecutionServices } from './workflow-execution';
 
@@ -49,13 +50,6 @@ export type EmbeddedEngineOptions = WorkflowSource & {
    */
   setAside?: ReadonlyMap<string, SetAsideWorkflow>;
 };
-
-export interface SetAsideWorkflow {
-  /** When it may run again: epoch ms, by the engine's clock. */
-  until: number;
-  /** What its code did, for the audit trail. */
-  why: string;
-}
 
 /**
  * An idle instance costs tens of kB, while a miss costs a replay of the run's journal; evicting below the
@@ -270,27 +264,18 @@ export class EmbeddedEngine implements WorkflowEngine {
     return until !== undefined && this.services.clock.now() < until ? until : undefined;
   }
 
-  /**
-   * Journals, in each open run set aside, the workflow task that ran without returning (it ended the
-   * thread before anything of it was journaled), once per set-aside: an engine started again within
-   * it finds the record there. Nothing else writes to a run left unrestored.
-   */
+  /** Journals each open run's set-aside (set-aside-journal.ts), side by side. Nothing else writes to a run left unrestored. */
   private async recordSetAside(): Promise<void> {
-    const record = async (workflowId: string, runId: string, entry: SetAsideWorkflow) => {
-      try {
-        const last = (await this.journal.readRun(runId)).at(-1);
-        if (!last || (last.type === 'task_failed' && last.setAsideUntil === entry.until)) return;
-        const message = `${entry.why}; set aside until ${new Date(entry.until).toISOString()}`;
-        await this.journal.append([{ type: 'task_failed', workflowId, runId, seq: last.seq + 1, time: this.services.clock.now(), message, setAsideUntil: entry.until }]);
-      } catch (err) {
-        this.logger.warn('journaling why a workflow is set aside failed; its audit trail will not say', { workflowId, runId, error: err });
-      }
-    };
-    const setAside = [...this.unrestored].flatMap(([workflowId, runId]) => {
+    const recording = [...this.unrestored].flatMap(([workflowId, runId]) => {
       const entry = this.setAside.get(workflowId);
-      return entry && this.setAsideUntil(workflowId) !== undefined ? [record(workflowId, runId, entry)] : [];
+      if (!entry || this.setAsideUntil(workflowId) === undefined) return [];
+      return [
+        journalSetAside(this.journal, workflowId, runId, entry, this.services.clock.now()).catch((err: unknown) => {
+          this.logger.warn('journaling why a workflow is set aside failed; its audit trail will not say', { workflowId, runId, error: err });
+        }),
+      ];
     });
-    await Promise.all(setAside);
+    await Promise.all(recording);
   }
 
   /** Resolves once the workflow's run open at the start, if any, is restored: restoring it now if nothing has yet; rejects while the workflow is set aside. */
@@ -340,10 +325,4 @@ export class EmbeddedEngine implements WorkflowEngine {
     if (!execution?.openRun) throw new WorkflowNotFoundError(workflowId);
     return execution;
   }
-}
-
-/** A run whose journal ends saying it was set aside until a time still to come (an engine before this one journaled it). */
-function setAsideIn(records: readonly JournalRecord[], now: number): SetAsideWorkflow | undefined {
-  const last = records.at(-1);
-  return last?.type === 'task_failed' && last.setAsideUntil !== undefined && now < last.setAsideUntil ? { until: last.setAsideUntil, why: last.message } : undefined;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { actorOf, summarize, summarizeArgs } from '../../../runtime/engine/audit';
 import { formatAuditEntries } from '../../../runtime/engine/audit-format';
 import { historyToAudit } from '../../../runtime/engine/temporal-history';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 describe('formatAuditEntries', () => {
   it('renders one line per entry with time, kind, name, actor and summary', () => {
@@ -57,7 +57,7 @@ describe('historyToAudit', () => {
   it("shows a failed workflow task (code that threw, or ran past the worker's deadlock detection), as the embedded engine shows one set aside", () => {
     // As the client hands it over, int64 fields as numbers.
     const failed = (attributes: object) => ({ eventId: 5, eventTime: { seconds: 1_735_689_600 }, workflowTaskFailedEventAttributes: attributes }) as unknown as Parameters<typeof historyToAudit>[1][number];
-    const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
+    const Cause = proto.temporal.api.enums.v1.WorkflowTaskFailedCause;
     const entries = historyToAudit('r', [
       failed({ cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, failure: { message: 'Potential deadlock detected' } }),
       // Routine: a signal came as the workflow completed; the worker tries again with it.
