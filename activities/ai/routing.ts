@@ -151,6 +151,7 @@ export function engineAssigner(engine: ConversationUpdateEngine): RoutingDeps['a
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (code === 'ERR_WORKFLOW_NOT_FOUND') return 'conversation_unavailable';
+      if (code === 'ERR_WORKFLOW_SET_ASIDE') return 'conversation_set_aside';
       if (code !== 'ERR_UPDATE_REJECTED') throw err;
       return assignRejectionOutcome(await stateNow());
     }

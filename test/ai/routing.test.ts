@@ -4,6 +4,9 @@ import { chooseTeam, DEFAULT_ROUTING_RULES, type RoutingRules } from '../../work
 import { assignRejectionOutcome } from '../../activities/ai/routing';
 import { openLifecycle } from './helpers';
 
+/** The workflow's time, for the queue's held-back entries. */
+const NOW = Date.UTC(2026, 11, 6);
+
 describe('chooseTeam', () => {
   const rules: RoutingRules = {
     rules: [
@@ -41,6 +44,22 @@ describe('TeamQueueState', () => {
   };
 
   describe('#takeNext', () => {
+    it('holds a conversation put back for later (its workflow set aside) and serves the ones behind it, then offers it again at its time, in its old place', () => {
+      const state = withAgents();
+      state.enqueue('c-aside', 'urgent');
+      state.enqueue('c-next', 'medium');
+      state.enqueue('c-last', 'low');
+      const aside = state.takeNext(NOW)!;
+      expect(aside.entry.conversationId).toBe('c-aside');
+      state.putBackFrom(aside.entry, NOW + 60_000);
+      expect(state.nextOfferIn(NOW)).toBe(60_000);
+      expect(state.takeNext(NOW)).toMatchObject({ entry: { conversationId: 'c-next' } });
+      expect(state.takeNext(NOW + 59_999)).toMatchObject({ entry: { conversationId: 'c-last' } });
+      expect(state.takeNext(NOW + 59_999)).toBeUndefined();
+      expect(state.takeNext(NOW + 60_000)).toMatchObject({ entry: { conversationId: 'c-aside', order: aside.entry.order } });
+      expect(state.nextOfferIn(NOW + 60_000)).toBeUndefined();
+    });
+
     it('hands out the highest priority first, first come first served within a priority', () => {
       const state = withAgents();
       state.enqueue('c-low', 'low');
@@ -48,7 +67,7 @@ describe('TeamQueueState', () => {
       state.enqueue('c-urgent', 'urgent');
       state.enqueue('c-med-2', 'medium');
       const order: string[] = [];
-      for (let next = state.takeNext(); next; next = state.takeNext()) {
+      for (let next = state.takeNext(NOW); next; next = state.takeNext(NOW)) {
         order.push(next.entry.conversationId);
         state.assigned(next);
       }
@@ -61,10 +80,10 @@ describe('TeamQueueState', () => {
       state.enqueue('c-let-go', 'urgent', 'bob');
       state.enqueue('c-new', 'low');
       // Bob, the least loaded, takes the other one; Ann the one Bob let go of.
-      expect(state.peekNext()).toMatchObject({ entry: { conversationId: 'c-let-go' }, agentId: 'ann' });
+      expect(state.peekNext(NOW)).toMatchObject({ entry: { conversationId: 'c-let-go' }, agentId: 'ann' });
       state.agentUnavailable('ann');
-      expect(state.takeNext()).toMatchObject({ entry: { conversationId: 'c-new' }, agentId: 'bob' });
-      expect(state.takeNext()).toBeUndefined();
+      expect(state.takeNext(NOW)).toMatchObject({ entry: { conversationId: 'c-new' }, agentId: 'bob' });
+      expect(state.takeNext(NOW)).toBeUndefined();
       expect(state.waiting).toBe(1);
     });
 
@@ -75,7 +94,7 @@ describe('TeamQueueState', () => {
       state.enqueue('c2', 'medium');
       state.enqueue('c3', 'medium');
       const take = () => {
-        const next = state.takeNext()!;
+        const next = state.takeNext(NOW)!;
         state.assigned(next);
         return next.agentId;
       };
@@ -87,25 +106,25 @@ describe('TeamQueueState', () => {
       state.agentLoad('ann', 2);
       state.agentUnavailable('bob');
       state.enqueue('c1', 'high');
-      expect(state.takeNext()).toBeUndefined();
+      expect(state.takeNext(NOW)).toBeUndefined();
       expect(state.waiting).toBe(1);
       state.agentLoad('ann', 1);
-      expect(state.takeNext()).toMatchObject({ entry: { conversationId: 'c1' }, agentId: 'ann' });
+      expect(state.takeNext(NOW)).toMatchObject({ entry: { conversationId: 'c1' }, agentId: 'ann' });
     });
 
     it('assigns as soon as an agent comes online', () => {
       const state = new TeamQueueState();
       state.enqueue('c1', 'medium');
-      expect(state.peekNext()).toBeUndefined();
+      expect(state.peekNext(NOW)).toBeUndefined();
       state.agentAvailable('cid', 1);
-      expect(state.peekNext()).toMatchObject({ agentId: 'cid' });
+      expect(state.peekNext(NOW)).toMatchObject({ agentId: 'cid' });
     });
 
     it('forgets an agent who left the team: nothing goes to them, and their slot is gone', () => {
       const state = withAgents();
       state.agentRemoved('ann');
       state.enqueue('c1', 'medium');
-      expect(state.peekNext()).toMatchObject({ agentId: 'bob' });
+      expect(state.peekNext(NOW)).toMatchObject({ agentId: 'bob' });
       expect(state.snapshot().agents.map((a) => a.agentId)).toEqual(['bob']);
     });
   });
@@ -168,19 +187,22 @@ describe('TeamQueueState', () => {
       const state = withAgents();
       state.enqueue('c1', 'medium');
       state.enqueue('c2', 'medium');
-      const next = state.takeNext()!;
+      const next = state.takeNext(NOW)!;
       state.agentRefused(next);
-      expect(state.takeNext()).toMatchObject({ entry: { conversationId: 'c1' }, agentId: next.agentId === 'ann' ? 'bob' : 'ann' });
+      expect(state.takeNext(NOW)).toMatchObject({ entry: { conversationId: 'c1' }, agentId: next.agentId === 'ann' ? 'bob' : 'ann' });
     });
   });
 
   describe('#snapshot', () => {
-    it('round-trips through continue-as-new', () => {
+    it('round-trips through continue-as-new, an entry held back included', () => {
       const state = withAgents();
       state.enqueue('c1', 'urgent');
+      state.enqueue('c2', 'low');
+      state.putBackFrom(state.takeNext(NOW)!.entry, NOW + 1_000);
       const copy = new TeamQueueState(JSON.parse(JSON.stringify(state.snapshot())));
       expect(copy.snapshot()).toEqual(state.snapshot());
-      expect(copy.takeNext()?.entry.conversationId).toBe('c1');
+      expect(copy.takeNext(NOW)?.entry.conversationId).toBe('c2');
+      expect(copy.takeNext(NOW + 1_000)?.entry.conversationId).toBe('c1');
     });
   });
 });

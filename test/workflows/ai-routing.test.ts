@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Author } from '../../domain/timeline';
+import { conversationWorkflowId } from '../../workflows/conversation/definitions';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
 import { scriptedModel } from '../ai/mock-model';
@@ -147,5 +148,24 @@ describe('conversationWorkflow routing', () => {
     await c.operate({ kind: 'human', id: first }, { op: 'unassign' });
     await eventually(async () => expect((await c.events()).filter((e) => e.event.kind === 'assigned')).toHaveLength(2));
     expect((await c.state())?.assigneeId).not.toBe(first);
+  });
+
+  it('serves the rest of the line while the next conversation in it is set aside, and offers that one again a minute on', async () => {
+    const { agent: gus, holding, escalated } = await busyTechnicalAgent('usr_gus');
+    const aside = await escalated();
+    const waiting = await escalated();
+    await expectQueued('technical', [aside, waiting]);
+    const lift = h.setAsideFromActivities(conversationWorkflowId(aside.id));
+
+    await holding.operate(gus, { op: 'resolve' });
+    // No time passes: the queue does not wait for the one set aside.
+    await eventually(async () => expect(await waiting.state()).toMatchObject({ assigneeId: gus.id }));
+    await expectNeverAssigned(aside);
+    await expectQueued('technical', [aside]);
+
+    lift();
+    await waiting.operate(gus, { op: 'resolve' });
+    await h.passTime(60_000);
+    await eventually(async () => expect(await aside.state()).toMatchObject({ assigneeId: gus.id }));
   });
 });

@@ -8,8 +8,12 @@ export interface AssignFromQueueInput {
   agentId: string;
 }
 
-/** `conversation_unavailable`: resolved or already with someone, drop it; `agent_unavailable`: try someone else. */
-export type AssignOutcome = 'assigned' | 'conversation_unavailable' | 'agent_unavailable';
+/**
+ * `conversation_unavailable`: resolved or already with someone, drop it; `agent_unavailable`: try
+ * someone else; `conversation_set_aside`: its workflow refuses every call for a while (the embedded
+ * engine set it aside: runtime/engine-thread/set-aside.ts), serve the others and try it again later.
+ */
+export type AssignOutcome = 'assigned' | 'conversation_unavailable' | 'agent_unavailable' | 'conversation_set_aside';
 
 export interface RoutingActivities {
   /** Chooses the team for an escalated conversation and queues it there. Called by the conversation workflow. */

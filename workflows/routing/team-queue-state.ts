@@ -12,6 +12,8 @@ export interface QueueEntry {
   order: number;
   /** The person who let go of it: offered to anyone else. */
   releasedBy?: string;
+  /** Not offered before this time (epoch ms, workflow time): its conversation could not be given to anyone for now. */
+  notBefore?: number;
 }
 
 export interface AgentSlot {
@@ -96,20 +98,21 @@ export class TeamQueueState {
    * highest-priority, longest-waiting conversation; the online agent under capacity with the fewest
    * open conversations (ties: who got one longest ago, then id). Undefined when nobody can take one.
    */
-  takeNext(): Assignment | undefined {
-    const next = this.peekNext();
+  takeNext(now: number): Assignment | undefined {
+    const next = this.peekNext(now);
     if (next) this.withdraw(next.entry.conversationId);
     return next;
   }
 
-  /** What `takeNext` would return, without taking it. */
-  peekNext(): Assignment | undefined {
+  /** What `takeNext` would return at `now`, without taking it. */
+  peekNext(now: number): Assignment | undefined {
     const agents = [...this.agents.values()]
       .filter((a) => a.online && a.open < a.capacity)
       .sort((a, b) => a.open - b.open || a.lastAssigned - b.lastAssigned || (a.agentId < b.agentId ? -1 : 1));
     if (agents.length === 0) return undefined; // nobody can take one: the line need not be sorted
     // In line order, the first conversation someone may take (one let go of waits for another agent).
     for (const entry of [...this.queue].sort((a, b) => rank(b.priority) - rank(a.priority) || a.order - b.order)) {
+      if (entry.notBefore !== undefined && entry.notBefore > now) continue;
       const agent = agents.find((a) => a.agentId !== entry.releasedBy);
       if (agent) return { entry, agentId: agent.agentId };
     }
@@ -127,6 +130,17 @@ export class TeamQueueState {
   agentRefused({ entry, agentId }: Assignment): void {
     this.agentUnavailable(agentId);
     this.putBack(entry);
+  }
+
+  /** Back in line at its old place, but offered again only from `notBefore` on (the others are served meanwhile). */
+  putBackFrom(entry: QueueEntry, notBefore: number): void {
+    this.putBack({ ...entry, notBefore });
+  }
+
+  /** How long from `now` until an entry held back may be offered again; undefined when none is held back. */
+  nextOfferIn(now: number): number | undefined {
+    const times = this.queue.flatMap((entry) => (entry.notBefore !== undefined && entry.notBefore > now ? [entry.notBefore - now] : []));
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   /** Back in line at its old place (its `order` is kept), unless it was queued again meanwhile. */

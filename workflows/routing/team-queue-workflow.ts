@@ -22,6 +22,8 @@ const DEFAULT_EVENTS_PER_RUN = 1000;
 const TEAM_REVISIONS_PATCH = 'team-revisions';
 /** After an assignment failed for good, wait this long before trying the line again. */
 const RETRY_PAUSE = '30 seconds';
+/** A conversation whose workflow is set aside is offered again this long after (a set-aside lasts a minute to an hour). */
+const SET_ASIDE_PAUSE_MS = 60_000;
 
 export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   const state = new TeamQueueState(input.carried);
@@ -43,14 +45,19 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   const runIsLong = () => events >= eventsPerRun || workflowInfo().continueAsNewSuggested;
 
   while (!runIsLong()) {
-    await condition(() => state.peekNext() !== undefined || runIsLong());
-    const next = state.takeNext();
+    const ready = () => state.peekNext(Date.now()) !== undefined || runIsLong();
+    // Only a queue holding an entry back waits with a timeout (a timer): others wait as they always did, and replay so.
+    const offerIn = state.nextOfferIn(Date.now());
+    if (offerIn === undefined) await condition(ready);
+    else await condition(ready, offerIn);
+    const next = state.takeNext(Date.now());
     if (!next) continue;
     events += 1;
     try {
       const outcome = await assignFromQueue({ websiteId: input.websiteId, team: input.team, conversationId: next.entry.conversationId, agentId: next.agentId });
       if (outcome === 'assigned') state.assigned(next);
       else if (outcome === 'agent_unavailable') state.agentRefused(next);
+      else if (outcome === 'conversation_set_aside') state.putBackFrom(next.entry, Date.now() + SET_ASIDE_PAUSE_MS);
       // conversation_unavailable: it no longer needs a human from this queue; it stays out.
     } catch {
       state.putBack(next.entry);

@@ -5,6 +5,7 @@
  * agents with their presence in the team queues; the AI's replies can be held part-way (./held-replies.ts).
  */
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { WorkflowSetAsideError } from '../../../runtime/engine/errors';
 import { assistantSettingKey, createRuleBasedModel, createTeamQueueSignals, defaultAssistantConfig, type AiTypingEvent } from '../../../activities/ai';
 import type { AssistantConfig } from '../../../domain/assistant';
 import type { TeamMember } from '../../../domain/people';
@@ -74,6 +75,25 @@ export async function productHarness(label: string) {
     async agentOnline(agent: Author, { teams = ['support'], capacity = 2 }: Partial<Pick<TeamMember, 'teams' | 'capacity'>> = {}) {
       const member = await store.upsertTeamMember({ id: agent.id, websiteId: WEBSITE_ID, name: agent.id, kind: 'human', teams, capacity });
       await queues.agentOnline(member);
+    },
+
+    /**
+     * Has the activities' calls for `workflowId` refused as the embedded engine refuses those of a
+     * workflow set aside (runtime/engine-thread/set-aside.ts), until the function returned is called.
+     */
+    setAsideFromActivities(workflowId: string): () => void {
+      const refusing = new Proxy(engine, {
+        get(target, key, receiver) {
+          const member: unknown = Reflect.get(target, key, receiver);
+          if (typeof member !== 'function') return member;
+          return (arg: unknown) =>
+            (arg as { workflowId?: unknown } | undefined)?.workflowId === workflowId
+              ? Promise.reject(new WorkflowSetAsideError(workflowId, new Date(clock.now() + 3_600_000)))
+              : member.call(target, arg);
+        },
+      });
+      services.useEngine(refusing);
+      return () => services.useEngine(engine);
     },
 
     newConversation: (options: ConversationOptions = {}) => startConversation({ store, conversations, plugins: services.plugins }, { websiteId: WEBSITE_ID, ...options }),
