@@ -21,6 +21,7 @@ const ROUTINE_TASK_FAILURES: ReadonlySet<number> = new Set([
   Cause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
   Cause.WORKFLOW_TASK_FAILED_CAUSE_FAILOVER_CLOSE_COMMAND,
 ]);
+
 type EntryBody = Omit<UnnumberedAuditEntry, 'time' | 'runId'>;
 
 /** The audit trail of a workflow id on a real Temporal: every run, oldest first, from their histories; empty for an unknown id. */

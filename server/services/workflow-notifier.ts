@@ -66,8 +66,7 @@ export class WorkflowNotifier {
   private readonly held = new Map<string, Owed[]>();
   /** Outbox clears not yet written: the next signal does not wait for them, `drain` does. */
   private readonly clearing = new Set<Promise<void>>();
-  private stopped = false;
-  /** Aborted by `stop`: a retry's wait ends at once (a set-aside's can last an hour). */
+  /** Aborted by `stop`: no retry follows, and a retry's wait ends at once (a set-aside's can last an hour). */
   private readonly stopping = new AbortController();
 
   constructor(
@@ -128,7 +127,7 @@ export class WorkflowNotifier {
       try {
         owed = await this.readOwed(pending);
       } catch (err) {
-        if (this.stopped) throw err;
+        if (this.stopping.signal.aborted) throw err;
         this.log.warn({ err }, 'reading the workflow signals owed before the restart failed; retrying');
         await sleep(delay, this.stopping.signal);
       }
@@ -175,7 +174,6 @@ export class WorkflowNotifier {
 
   /** Stops retrying (a call under way, or one waiting to be tried again, is tried once more): signals still owed are left for the next start. */
   stop(): void {
-    this.stopped = true;
     this.stopping.abort();
   }
 
@@ -213,7 +211,7 @@ export class WorkflowNotifier {
         return true;
       } catch (err) {
         const context = { err, conversationId: conversation.id, itemIds: items.map((item) => item.id), attempt };
-        if (this.stopped) {
+        if (this.stopping.signal.aborted) {
           this.log.warn(context, 'stopping with workflow signals still owed; they are sent at the next start');
           return false;
         }

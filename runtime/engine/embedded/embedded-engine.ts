@@ -200,7 +200,9 @@ export class EmbeddedEngine implements WorkflowEngine {
 
   async describe(workflowId: string): Promise<{ status: WorkflowStatus; runId?: string }> {
     // A workflow set aside is described from the journal, as history() is: its run stays unrestored.
-    if (this.setAsideUntil(workflowId) === undefined) await this.restored(workflowId);
+    await this.restored(workflowId).catch((err: unknown) => {
+      if (!(err instanceof WorkflowSetAsideError)) throw err;
+    });
     const open = this.executions.get(workflowId)?.openRun;
     if (open) return { status: 'running', runId: open.runId };
     const last = (await this.journal.runsOf(workflowId)).at(-1);
