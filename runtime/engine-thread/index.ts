@@ -11,7 +11,10 @@
  * If the thread dies, calls in flight fail (the server's callers retry: owed signals stay in the
  * outbox) and a new thread is started, which restores the open workflows from the journal. A thread
  * found running one workflow's code for `stuckAfterMs` (running-code.ts) is ended that way too, and
- * that workflow set aside for a while (set-aside.ts).
+ * that workflow set aside for a while (set-aside.ts). One found stuck as long outside any workflow's
+ * marked code (an activity past its first `await`, a plugin effect's) is ended without knowing whose
+ * code it was; the threads after it trace activities' code through (continuation-trace.ts), so that
+ * the loop, met again as its activity is retried, is pinned on its workflow and set aside.
  */
 import { Worker } from 'node:worker_threads';
 import type { Level, Logger } from 'pino';
@@ -55,6 +58,8 @@ export class ThreadedEngine implements WorkflowEngine {
   private exited = false;
   /** The thread being ended as stuck: the watch may see it stuck again until it is gone, which is not news. */
   private ending?: Worker;
+  /** Set once a thread was stuck outside marked code: the threads after it trace activities' code (at a cost) until the server stops. */
+  private traceContinuations = false;
 
   private readonly engineLog: Logger;
 
@@ -133,7 +138,8 @@ export class ThreadedEngine implements WorkflowEngine {
 
   private spawn(): void {
     this.watch?.reset();
-    const worker = new Worker(WORKER_ENTRY, { workerData: { ...this.options, setAside: this.setAside.active() } satisfies EngineThreadOptions });
+    const workerData = { ...this.options, setAside: this.setAside.active(), traceContinuations: this.traceContinuations } satisfies EngineThreadOptions;
+    const worker = new Worker(WORKER_ENTRY, { workerData });
     this.worker = worker;
     this.exited = false;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -161,17 +167,27 @@ export class ThreadedEngine implements WorkflowEngine {
     worker.once('exit', (code) => this.onExit(worker, code));
   }
 
-  /** The thread has run one workflow's code for too long: nothing else runs there, so it is ended (and replaced, onExit). */
-  private onStuck(workflowId: string, forMs: number, clock: 'cpu' | 'wall'): void {
+  /** The thread has run one workflow's code, or code nobody marked, for too long: nothing else runs there, so it is ended (and replaced, onExit). */
+  private onStuck(workflowId: string | undefined, forMs: number, clock: 'cpu' | 'wall'): void {
     if (this.exited || this.ending === this.worker) return;
     this.ending = this.worker;
-    const spent = `${(forMs / 1000).toFixed(1)} s${clock === 'cpu' ? ' of CPU time' : ''}`;
-    const why = `Its code ran ${spent} without returning (a loop in the workflow or in a plugin hook), holding every workflow: the engine's thread was ended and started again`;
-    const setAsideForMs = this.setAside.add(workflowId, why);
-    this.log.error(
-      { workflowId, [`${clock}Ms`]: Math.round(forMs), setAsideForMs }, // cpuMs: the thread's CPU time in that code (Linux), else wallMs
-      'workflow code ran without returning (a loop in the workflow or in a plugin hook), holding every workflow: ending the engine thread, setting this workflow aside',
-    );
+    // cpuMs: the thread's CPU time in that code (Linux), else wallMs.
+    const spentField = { [`${clock}Ms`]: Math.round(forMs) };
+    if (workflowId === undefined) {
+      this.traceContinuations = true;
+      this.log.error(
+        { ...spentField, traceContinuations: true },
+        "the engine thread ran outside any workflow's code without returning to its event loop (a loop in an activity or plugin effect past its first await, or in the engine), holding every workflow: ending it; the threads after it trace activities' code, so that a loop met again is set aside with its workflow",
+      );
+    } else {
+      const spent = `${(forMs / 1000).toFixed(1)} s${clock === 'cpu' ? ' of CPU time' : ''}`;
+      const why = `Its code ran ${spent} without returning (a loop in the workflow or in a plugin hook), holding every workflow: the engine's thread was ended and started again`;
+      const setAsideForMs = this.setAside.add(workflowId, why);
+      this.log.error(
+        { workflowId, ...spentField, setAsideForMs },
+        'workflow code ran without returning (a loop in the workflow or in a plugin hook), holding every workflow: ending the engine thread, setting this workflow aside',
+      );
+    }
     void this.worker.terminate();
   }
 

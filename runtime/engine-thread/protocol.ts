@@ -29,6 +29,8 @@ export interface EngineThreadOptions {
   logLevel: string;
   /** Where the thread tells whose workflow code it runs (running-code.ts); absent, it tells nobody. */
   runningCode?: SharedArrayBuffer;
+  /** Whether it marks activities' code past their first `await` too (continuation-trace.ts): only after a thread was stuck outside marked code. */
+  traceContinuations?: boolean;
   /** Workflows set aside (set-aside.ts), with when each may run again and why: the thread leaves their runs alone until then. */
   setAside?: ReadonlyMap<string, SetAsideWorkflow>;
 }

@@ -26,6 +26,8 @@ const post = (message: FromEngineThread) => port.postMessage(message);
 // why) is lost. The server adds the time as it writes the line.
 const log = pino({ level: options.logLevel, base: undefined, timestamp: false }, { write: (line: string) => post({ type: 'log', line }) });
 
+const runningCode = options.runningCode && new RunningCode(options.runningCode, { traceContinuations: options.traceContinuations });
+
 async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise<void> }> {
   const store = await openStore({ uri: options.mongoUri, dbName: options.dbName });
   const direct = await connect(options.mongoUri, options.dbName);
@@ -39,7 +41,7 @@ async function startEngine(): Promise<{ engine: EmbeddedEngine; close(): Promise
       journal: await MongoJournalStore.open(direct.db),
       logger: pinoTemporalLogger(log),
       cacheSize: options.cacheSize,
-      runningCode: options.runningCode && new RunningCode(options.runningCode),
+      runningCode,
       setAside: options.setAside,
     }).catch((err: unknown) => {
       late.fail(err);
@@ -91,6 +93,7 @@ try {
         (error: unknown) => post({ type: 'error', id, error: serializeError(error) }),
       );
   });
+  runningCode?.startBeating();
   post({ type: 'ready' });
 } catch (err) {
   post({ type: 'failed', error: serializeError(err) });

@@ -20,7 +20,7 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
    * An app whose conversations `spun` and `other` have running workflows, and a spinner item posted
    * to `spun` that never returns where `spinsIn` says; resolves once `other` is served again.
    */
-  async function spinning(spinsIn: 'reaction' | 'effect') {
+  async function spinning(spinsIn: 'reaction' | 'effect' | 'effect-after-await') {
     const { log, lines } = recordingLog();
     app = await startTestApp(undefined, { log, env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '500' } });
     const api = new Api(app);
@@ -73,6 +73,20 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
   it('does the same for an effect (an activity on the engine thread) that never returns', { timeout: 30_000 }, async () => {
     const { api, lines } = await spinning('effect');
     expect((await api.call('PATCH', '/v1/conversations/spun', AGENT, { priority: 'high' })).status).toBe(503);
+    expect(lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''))).toHaveLength(1);
+  });
+
+  it('ends the thread stuck in an effect past its first await, then pins the loop on its workflow when the retried effect loops again', { timeout: 60_000 }, async () => {
+    const { api, lines } = await spinning('effect-after-await');
+    // First told as the thread's event loop no longer turning, whose code unknown; the next thread traces activities' code.
+    expect(lines).toContainEqual(expect.objectContaining({ traceContinuations: true, msg: expect.stringMatching(/outside any workflow's code/) }));
+    // The effect is retried in the new thread, loops again, and this time its workflow is set aside.
+    const refused = await waitUntil(
+      () => api.call('PATCH', '/v1/conversations/spun', AGENT, { priority: 'high' }),
+      (answer) => answer.status === 503 && /set aside/.test(answer.body.error?.message ?? ''),
+      40_000,
+    );
+    expect(refused.status).toBe(503);
     expect(lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''))).toHaveLength(1);
   });
 });

@@ -178,8 +178,9 @@ class ActivityExecution implements RunningActivity {
       this.cancelCurrent = () => env.cancel('CANCELLED');
       const args = fromPayloads(this.task.command.arguments);
       // The function's synchronous part (up to its first await) is marked: a hook it calls straight away runs in it.
+      // Only the call is: the `then` below, the engine's own code, is scheduled outside the activity's scope.
       const started = () => env.run(this.fn!, ...args);
-      (this.runningCode ? this.runningCode.run(this.task.workflowId, started) : started()).then(
+      (this.runningCode ? this.runningCode.runActivity(this.task.workflowId, started) : started()).then(
         (value) => resolve({ kind: 'completed', value }),
         (err: unknown) => resolve(err instanceof CancelledFailure && this.cancelRequested ? { kind: 'cancelled' } : { kind: 'failed', failure: errorToFailure(err) }),
       );

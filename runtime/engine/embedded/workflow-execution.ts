@@ -70,6 +70,8 @@ export interface ExecutionServices {
 /** Marks the synchronous run of a workflow's code (all of an activation's runs before `activate` first yields), or of one of its activities. */
 export interface CodeMarker {
   run<T>(workflowId: string, work: () => T): T;
+  /** An activity attempt: marked as `run` marks, and its later slices too where the marker traces them. */
+  runActivity<T>(workflowId: string, work: () => T): T;
 }
 
 export interface StartRequest {

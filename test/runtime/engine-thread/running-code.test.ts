@@ -10,11 +10,15 @@ const LIMIT_MS = 200;
 /** Where the thread's CPU time can be read (Linux with /proc). */
 const cpuReadable = currentThreadId() !== undefined;
 
-/** A thread in a workflow's code (fixtures/marked-thread.mjs) that sleeps or spins there until stopped. */
-async function markedThread(buffer: SharedArrayBuffer, how: 'sleep' | 'spin'): Promise<{ stop(): Promise<void> }> {
+/** A thread that behaves as `how` says (fixtures/marked-thread.mjs) until stopped. */
+async function markedThread(
+  buffer: SharedArrayBuffer,
+  how: 'sleep' | 'spin' | 'stall' | 'beat' | 'unstarted' | 'activity',
+  trace = false,
+): Promise<{ stop(): Promise<void> }> {
   const stopWord = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(new URL('./fixtures/marked-thread.mjs', import.meta.url), { workerData: { buffer, stop: stopWord.buffer, how } });
-  await once(worker, 'message'); // in code (rejects on the thread's error)
+  const worker = new Worker(new URL('./fixtures/marked-thread.mjs', import.meta.url), { workerData: { buffer, stop: stopWord.buffer, how, trace } });
+  await once(worker, 'message'); // there (rejects on the thread's error)
   return {
     async stop() {
       Atomics.store(stopWord, 0, 1);
@@ -33,7 +37,7 @@ describe('StuckWatch', () => {
   /** Watches a fresh buffer with the limit, recording what it tells. */
   function watching() {
     const buffer = runningCodeBuffer();
-    const told: Array<{ workflowId: string; forMs: number; clock: string }> = [];
+    const told: Array<{ workflowId?: string; forMs: number; clock: string }> = [];
     const watch = new StuckWatch(buffer, LIMIT_MS, (workflowId, forMs, clock) => told.push({ workflowId, forMs, clock }));
     stops.push(() => watch.stop());
     return { buffer, told };
@@ -58,5 +62,40 @@ describe('StuckWatch', () => {
     // Ten times the limit by the wall clock, it is told of all the same: blocked, not merely starved.
     await eventually(() => expect(told).toEqual([expect.objectContaining({ workflowId: 'conversation:marked', clock: 'wall' })]), { timeoutMs: 20_000 });
     expect(told[0]!.forMs).toBeGreaterThanOrEqual(LIMIT_MS * 10);
+  });
+
+  it('tells of a thread whose event loop stopped turning outside any workflow\'s code, with no workflow', async () => {
+    const { buffer, told } = watching();
+    const thread = await markedThread(buffer, 'stall');
+    stops.push(() => thread.stop());
+    await eventually(() => expect(told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
+    expect(told[0]).toEqual({ workflowId: undefined, forMs: expect.any(Number), clock: cpuReadable ? 'cpu' : 'wall' });
+    expect(told[0]!.forMs).toBeGreaterThanOrEqual(LIMIT_MS);
+  });
+
+  it('tells nothing of a thread whose event loop keeps turning, nor of one that has not started beating (an engine starting up)', async () => {
+    const { buffer, told } = watching();
+    const idle = await markedThread(buffer, 'beat');
+    stops.push(() => idle.stop());
+    const starting = watching();
+    const busy = await markedThread(starting.buffer, 'unstarted');
+    stops.push(() => busy.stop());
+    await sleep(LIMIT_MS * 5);
+    expect(told).toEqual([]);
+    expect(starting.told).toEqual([]);
+  });
+
+  it('pins an activity\'s code past its first await on its workflow once continuations are traced (before, on nobody)', async () => {
+    const traced = watching();
+    const withTrace = await markedThread(traced.buffer, 'activity', true);
+    stops.push(() => withTrace.stop());
+    await eventually(() => expect(traced.told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
+    expect(traced.told[0]).toMatchObject({ workflowId: 'conversation:marked' });
+
+    const untraced = watching();
+    const withoutTrace = await markedThread(untraced.buffer, 'activity');
+    stops.push(() => withoutTrace.stop());
+    await eventually(() => expect(untraced.told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
+    expect(untraced.told[0]).toMatchObject({ workflowId: undefined });
   });
 });
