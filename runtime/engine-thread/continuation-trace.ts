@@ -9,22 +9,26 @@
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 
 interface Marks {
-  enter(workflowId: string): boolean;
-  leave(): void;
+  enter(workflowId: string): string | undefined;
+  restore(outer: string | undefined): void;
 }
+
+/** A callback its `before` did not mark: its `after` leaves the marks alone. */
+const UNMARKED = null;
 
 /** Starts marking: returns the scope to run each activity attempt in, under its workflow's id. */
 export function traceContinuations(marks: Marks): AsyncLocalStorage<string> {
   const scope = new AsyncLocalStorage<string>();
-  // One entry per callback being run (they nest): whether its `before` made the mark its `after` ends.
-  const marked: boolean[] = [];
+  // One entry per callback being run (they nest): the mark its `before` replaced, for its `after` to restore.
+  const outers: Array<{ outer: string | undefined } | typeof UNMARKED> = [];
   createHook({
     before() {
       const workflowId = scope.getStore();
-      marked.push(workflowId !== undefined && marks.enter(workflowId));
+      outers.push(workflowId === undefined ? UNMARKED : { outer: marks.enter(workflowId) });
     },
     after() {
-      if (marked.pop()) marks.leave();
+      const entry = outers.pop();
+      if (entry) marks.restore(entry.outer);
     },
   }).enable();
   return scope;

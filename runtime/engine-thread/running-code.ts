@@ -45,6 +45,8 @@ export class RunningCode {
   private readonly encoder = new TextEncoder();
   /** With `traceContinuations`: the scope an activity's code runs in, whose later slices are marked too. */
   private readonly activityScope;
+  /** Whose code is marked now, if any. */
+  private current: string | undefined;
 
   constructor(buffer: SharedArrayBuffer, options: { traceContinuations?: boolean } = {}) {
     this.words = new Int32Array(buffer, 0, WORDS);
@@ -55,11 +57,11 @@ export class RunningCode {
 
   /** Runs `work` (workflow code, synchronous up to what it returns) marked as `workflowId`'s. */
   run<T>(workflowId: string, work: () => T): T {
-    if (!this.enter(workflowId)) return work();
+    const outer = this.enter(workflowId);
     try {
       return work();
     } finally {
-      this.leave();
+      this.restore(outer);
     }
   }
 
@@ -69,20 +71,30 @@ export class RunningCode {
     return this.run(workflowId, scope ? () => scope.run(workflowId, work) : work);
   }
 
-  /** Marks the thread in `workflowId`'s code; false (and nothing changed) when it is marked already. */
-  enter(workflowId: string): boolean {
-    // Marked already (an activation run from a traced slice): the outer mark stays, rather than be cleared by this one's end.
-    if (Atomics.load(this.words, IN_CODE) === 1) return false;
+  /**
+   * Marks the thread in `workflowId`'s code until `restore` gets what this returns: the mark it
+   * replaced, if any. Marks nest (a workflow's activation run from another's traced activity slice):
+   * the innermost is whose code runs.
+   */
+  enter(workflowId: string): string | undefined {
+    const outer = this.current;
+    this.mark(workflowId);
+    return outer;
+  }
+
+  /** Ends the mark `enter` made, back to the one it replaced. */
+  restore(outer: string | undefined): void {
+    if (outer !== undefined) return this.mark(outer);
+    this.current = undefined;
+    Atomics.store(this.words, IN_CODE, 0);
+  }
+
+  private mark(workflowId: string): void {
+    this.current = workflowId;
     const { written } = this.encoder.encodeInto(workflowId, this.id);
     Atomics.store(this.words, ID_LENGTH, written);
     Atomics.add(this.words, ENTERED, 1);
     Atomics.store(this.words, IN_CODE, 1);
-    return true;
-  }
-
-  /** Ends the mark `enter` made. */
-  leave(): void {
-    Atomics.store(this.words, IN_CODE, 0);
   }
 
   /** Beats from now on, while the thread's event loop turns (once the engine is up: its start-up may hold the thread for long). */

@@ -13,7 +13,7 @@ const cpuReadable = currentThreadId() !== undefined;
 /** A thread that behaves as `how` says (fixtures/marked-thread.mjs) until stopped. */
 async function markedThread(
   buffer: SharedArrayBuffer,
-  how: 'sleep' | 'spin' | 'stall' | 'beat' | 'unstarted' | 'activity',
+  how: 'sleep' | 'spin' | 'stall' | 'beat' | 'unstarted' | 'activity' | 'nested-inner' | 'nested-outer',
   trace = false,
 ): Promise<{ stop(): Promise<void> }> {
   const stopWord = new Int32Array(new SharedArrayBuffer(4));
@@ -97,5 +97,17 @@ describe('StuckWatch', () => {
     stops.push(() => withoutTrace.stop());
     await eventually(() => expect(untraced.told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
     expect(untraced.told[0]).toMatchObject({ workflowId: undefined });
+  });
+
+  it('tells the innermost workflow whose code runs, and the outer one again once the inner returns', async () => {
+    const inner = watching();
+    const inInner = await markedThread(inner.buffer, 'nested-inner');
+    stops.push(() => inInner.stop());
+    const outer = watching();
+    const afterInner = await markedThread(outer.buffer, 'nested-outer');
+    stops.push(() => afterInner.stop());
+    await eventually(() => expect(inner.told.length * outer.told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
+    expect(inner.told[0]).toMatchObject({ workflowId: 'conversation:inner' });
+    expect(outer.told[0]).toMatchObject({ workflowId: 'conversation:outer' });
   });
 });
