@@ -94,7 +94,7 @@ export class ChangeFeed {
       owners,
       agentFrame: text,
       visitorFrame: forVisitor === item ? text : forVisitor && frame({ type, payload: { conversationId, item: forVisitor } }),
-      item: change.type === 'itemCreated' ? { conversationId, seq: item.seq } : undefined,
+      item: { conversationId, seq: item.seq, change: change.type === 'itemCreated' ? 'created' : 'updated' },
     });
     // What its author was typing has arrived: their indicator goes at once, not when it expires.
     if (change.type !== 'itemCreated') return;

@@ -6,6 +6,7 @@ import { isInVisitorScope } from '../../activities/store';
 import type { AgentCaller } from '../caller';
 import type { Connection, Frame } from './connection';
 import type { ConversationOwners } from './events';
+import type { LiveItem } from './resume';
 
 export interface Delivery {
   websiteId: string;
@@ -18,7 +19,7 @@ export interface Delivery {
   /** When present, what the sockets of the conversation's own visitor get instead of `visitorFrame` (undefined: nothing). */
   ownVisitorFrame?: string;
   /** For timeline items: lets a connection that is resuming hold the frame back. */
-  item?: { conversationId: string; seq: number };
+  item?: LiveItem;
   /** The connection that caused the event (it does not hear its own typing). */
   exceptConnectionId?: string;
   /** A team member none of whose sockets gets the frame (it is about their own typing). */
@@ -122,7 +123,7 @@ export class Hub {
   private send(conn: Connection, frame: Frame, delivery: Delivery): void {
     if (conn.id === delivery.exceptConnectionId) return;
     const { item } = delivery;
-    if (item && !conn.resume.admitLive(item.conversationId, item.seq, frame)) return;
+    if (item && !conn.resume.admitLive(item, frame)) return;
     conn.send(frame);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Gap-free, duplicate-free `resume` for one connection. From the moment a resume frame arrives
- * until its backfill ends, live items of that conversation are held back; then the held items go
- * out in seq order. Every seq sent to the connection (live or backfilled) is remembered, as ranges,
+ * until its backfill ends, live items of that conversation are held back, their updates too (an
+ * update must not reach a client before the item it updates); then the held items go out in seq
+ * order, each item's updates after it, in the order they came. Every seq sent to the connection (live or backfilled) is remembered, as ranges,
  * for a bounded number of conversations, so an item that both arrives live and is read by a
  * backfill, or that an earlier resume sent, is not sent again (as far as the ranges reach back).
  * So are the seqs a backfill read past as not the caller's to see: a resume reads from the store
@@ -16,11 +17,22 @@ const RANGES_PER_CONVERSATION = 32;
 /** Conversations remembered per connection; the one first seen longest ago is forgotten first. */
 const CONVERSATIONS = 4_096;
 
+/** A timeline item's frame as the store's change stream brings it: the item made, or changed since. */
+export interface LiveItem {
+  conversationId: string;
+  seq: number;
+  change: 'created' | 'updated';
+}
+
 interface Hold {
   /** Resumes of the conversation that have arrived and not finished. */
   pending: number;
-  frames: { seq: number; frame: Frame }[];
+  frames: { item: LiveItem; frame: Frame }[];
 }
+
+/** Held frames in the order they go out: by seq, an item before its updates (the sort is stable: updates keep their order). */
+const bySeqCreatedFirst = (a: { item: LiveItem }, b: { item: LiveItem }) =>
+  a.item.seq - b.item.seq || Number(a.item.change === 'updated') - Number(b.item.change === 'updated');
 
 export class ResumeGate {
   private readonly held = new Map<string, Hold>();
@@ -39,14 +51,14 @@ export class ResumeGate {
     else this.held.set(conversationId, { pending: 1, frames: [] });
   }
 
-  /** A live item: true when it should be sent now (and it is then counted as sent). */
-  admitLive(conversationId: string, seq: number, frame: Frame): boolean {
-    const hold = this.held.get(conversationId);
+  /** A live item or update: true when it should be sent now (an item is then counted as sent; updates always go). */
+  admitLive(item: LiveItem, frame: Frame): boolean {
+    const hold = this.held.get(item.conversationId);
     if (hold) {
-      hold.frames.push({ seq, frame });
+      hold.frames.push({ item, frame });
       return false;
     }
-    return this.claim(conversationId, seq);
+    return item.change === 'updated' || this.claim(item.conversationId, item.seq);
   }
 
   /**
@@ -80,7 +92,7 @@ export class ResumeGate {
     const hold = this.held.get(conversationId);
     if (!hold || --hold.pending > 0) return [];
     this.held.delete(conversationId);
-    return hold.frames.sort((a, b) => a.seq - b.seq).flatMap(({ seq, frame }) => (this.claim(conversationId, seq) ? [frame] : []));
+    return hold.frames.sort(bySeqCreatedFirst).flatMap(({ item, frame }) => (item.change === 'updated' || this.claim(conversationId, item.seq) ? [frame] : []));
   }
 
   /**

@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { ResumeGate } from '../../../server/realtime/resume';
+import { ResumeGate, type LiveItem } from '../../../server/realtime/resume';
+
+const made = (conversationId: string, seq: number): LiveItem => ({ conversationId, seq, change: 'created' });
+const changed = (conversationId: string, seq: number): LiveItem => ({ conversationId, seq, change: 'updated' });
 
 describe('ResumeGate', () => {
   describe('#admitLive', () => {
     it('passes live items when no backfill runs, each seq once', () => {
       const gate = new ResumeGate();
-      expect(gate.admitLive('c', 1, 'f1')).toBe(true);
-      expect(gate.admitLive('c', 1, 'f1')).toBe(false);
+      expect(gate.admitLive(made('c', 1), 'f1')).toBe(true);
+      expect(gate.admitLive(made('c', 1), 'f1')).toBe(false);
     });
 
     it('holds live items during a backfill and releases the ones it did not send, in seq order', () => {
       const gate = new ResumeGate();
       gate.begin('c');
       expect(gate.admitBackfill('c', 4)).toBe(true);
-      expect(gate.admitLive('c', 6, 'f6')).toBe(false);
-      expect(gate.admitLive('c', 4, 'f4')).toBe(false);
-      expect(gate.admitLive('c', 5, 'f5')).toBe(false);
-      expect(gate.admitLive('other', 9, 'f9')).toBe(true);
+      expect(gate.admitLive(made('c', 6), 'f6')).toBe(false);
+      expect(gate.admitLive(made('c', 4), 'f4')).toBe(false);
+      expect(gate.admitLive(made('c', 5), 'f5')).toBe(false);
+      expect(gate.admitLive(made('other', 9), 'f9')).toBe(true);
       expect(gate.finish('c')).toEqual(['f5', 'f6']);
     });
 
@@ -24,11 +27,38 @@ describe('ResumeGate', () => {
       const gate = new ResumeGate();
       gate.begin('c');
       gate.begin('c');
-      expect(gate.admitLive('c', 5, 'f5')).toBe(false);
+      expect(gate.admitLive(made('c', 5), 'f5')).toBe(false);
       expect(gate.finish('c')).toEqual([]);
-      expect(gate.admitLive('c', 6, 'f6')).toBe(false);
+      expect(gate.admitLive(made('c', 6), 'f6')).toBe(false);
       expect(gate.finish('c')).toEqual(['f5', 'f6']);
-      expect(gate.admitLive('c', 7, 'f7')).toBe(true);
+      expect(gate.admitLive(made('c', 7), 'f7')).toBe(true);
+    });
+
+    it('holds the updates of a conversation being resumed too, and releases each after its item, in the order they came', () => {
+      const gate = new ResumeGate();
+      gate.begin('c');
+      expect(gate.admitLive(changed('c', 6), 'u6a')).toBe(false);
+      expect(gate.admitLive(made('c', 6), 'f6')).toBe(false);
+      expect(gate.admitLive(changed('c', 2), 'u2')).toBe(false);
+      expect(gate.admitLive(changed('c', 6), 'u6b')).toBe(false);
+      // The backfill sent item 6: its held copy is dropped, its updates still go, after what the backfill sent.
+      expect(gate.admitBackfill('c', 6)).toBe(true);
+      expect(gate.finish('c')).toEqual(['u2', 'u6a', 'u6b']);
+    });
+
+    it('passes every update when no backfill runs (an update is no duplicate of its item)', () => {
+      const gate = new ResumeGate();
+      expect(gate.admitLive(made('c', 1), 'f1')).toBe(true);
+      expect(gate.admitLive(changed('c', 1), 'u1')).toBe(true);
+      expect(gate.admitLive(changed('c', 1), 'u1 again')).toBe(true);
+    });
+
+    it('releases a held item before its held updates', () => {
+      const gate = new ResumeGate();
+      gate.begin('c');
+      gate.admitLive(changed('c', 3), 'u3');
+      gate.admitLive(made('c', 3), 'f3');
+      expect(gate.finish('c')).toEqual(['f3', 'u3']);
     });
 
     it('drops a late live copy of an item the backfill sent', () => {
@@ -36,15 +66,15 @@ describe('ResumeGate', () => {
       gate.begin('c');
       gate.admitBackfill('c', 3);
       gate.finish('c');
-      expect(gate.admitLive('c', 3, 'f3')).toBe(false);
-      expect(gate.admitLive('c', 7, 'f7')).toBe(true);
+      expect(gate.admitLive(made('c', 3), 'f3')).toBe(false);
+      expect(gate.admitLive(made('c', 7), 'f7')).toBe(true);
     });
   });
 
   describe('#admitBackfill', () => {
     it('skips items the connection already received live', () => {
       const gate = new ResumeGate();
-      gate.admitLive('c', 2, 'f2');
+      gate.admitLive(made('c', 2), 'f2');
       gate.begin('c');
       expect(gate.admitBackfill('c', 1)).toBe(true);
       expect(gate.admitBackfill('c', 2)).toBe(false);
@@ -55,7 +85,7 @@ describe('ResumeGate', () => {
   describe('#startBackfill', () => {
     it('starts reading past the seqs after afterSeq that the connection holds, sent live or read before', () => {
       const gate = new ResumeGate();
-      for (const seq of [1, 2, 3, 6]) gate.admitLive('c', seq, `f${seq}`);
+      for (const seq of [1, 2, 3, 6]) gate.admitLive(made('c', seq), `f${seq}`);
       expect(gate.startBackfill('c', 0)).toBe(3);
       expect(gate.startBackfill('c', 4)).toBe(4);
       expect(gate.startBackfill('c', 5)).toBe(6);
@@ -73,7 +103,7 @@ describe('ResumeGate', () => {
       expect(gate.startBackfill('c', 0)).toBe(10);
       gate.finish('c');
       // Past what the backfill read, nothing is known: seq 11 is read again.
-      expect(gate.admitLive('c', 12, 'f12')).toBe(true);
+      expect(gate.admitLive(made('c', 12), 'f12')).toBe(true);
       expect(gate.startBackfill('c', 0)).toBe(10);
     });
   });
@@ -87,11 +117,11 @@ describe('ResumeGate#newestSent', () => {
     gate.startBackfill('c', 0);
     gate.admitBackfill('c', 2);
     gate.admitBackfill('c', 5); // 3 and 4 read past: not the caller's
-    gate.admitLive('c', 7, 'f7');
+    gate.admitLive(made('c', 7), 'f7');
     expect(gate.newestSent('c')).toBe(5);
     gate.finish('c');
     expect(gate.newestSent('c')).toBe(7);
-    gate.admitLive('c', 6, 'f6');
+    gate.admitLive(made('c', 6), 'f6');
     expect(gate.newestSent('c')).toBe(7);
   });
 });
