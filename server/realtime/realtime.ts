@@ -40,9 +40,10 @@ export interface RealtimeDeps {
   ipBuckets: TokenBuckets;
 }
 
+/** Whose presence a socket gives; none for a backend's socket, nor for one acting as an AI assistant (always online, as `GET /v1/team` says). */
 const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
   if (caller.kind === 'visitor') return { websiteId: caller.website.id, kind: 'visitor', id: caller.visitorId };
-  return caller.userId ? { websiteId: caller.website.id, kind: 'user', id: caller.userId } : undefined;
+  return caller.userId && caller.memberKind !== 'ai' ? { websiteId: caller.website.id, kind: 'user', id: caller.userId } : undefined;
 };
 
 /** Beats an instance may miss restating its people before the others take it as gone. */

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { AGENT, sleep, upgrade, type Frame } from './support/clients';
 import { useTestApp } from './support/app';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 
 const t = useTestApp({ ws: { heartbeatMs: 300, frameRate: { perSecond: 50, burst: 100 } } });
 
@@ -330,8 +331,12 @@ describe('WebSocket /ws', () => {
       await visitor.close();
       await watcher.waitFor((f) => f.type === 'visitorDisconnected' && f.payload.visitorId === visitorId);
 
+      // A backend's socket acting as the AI assistant gives no presence: the assistant is always online.
+      const assistant = await t.open({ agent: DEFAULT_ASSISTANT_ID });
+      await assistant.close();
       const alex = await t.open(AGENT);
       const arrival = await watcher.waitFor((f) => f.type === 'userConnected' && f.payload.userId === AGENT.agent);
+      expect(watcher.frames.filter((f) => /^user(Dis)?[cC]onnected$/.test(f.type) && f.payload.userId === DEFAULT_ASSISTANT_ID)).toEqual([]);
       const team = await t.api.call('GET', '/v1/team', { agent: null });
       expect(team.body.members).toContainEqual(expect.objectContaining({ id: AGENT.agent, kind: 'human', online: true }));
       expect(team.body.members).toContainEqual(expect.objectContaining({ kind: 'ai', online: true }));
