@@ -101,6 +101,51 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#first reply refused or retried', () => {
+    type Item = { id: string; type: string; event?: { kind: string; targetId?: string } };
+    const joinsOf = (items: Item[]) => items.filter((item) => item.event?.kind === 'participant_joined' && item.event.targetId === AGENT.agent);
+
+    /** A visitor's conversation with their question in it: what the visitor's timeline shows, and whether the agent is in it. */
+    async function askedConversation(id: string) {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: id, defaultTimelineItems: [{ id: `${id}-q`, type: 'message', text: 'Hello?' }] });
+      const seen = async () => ({
+        items: (await t.api.call('GET', `/v1/conversations/${id}/timeline?limit=100`, visitor)).body.items as Item[],
+        participants: (await t.api.call('GET', `/v1/conversations/${id}`, AGENT)).body.conversation.participants as Array<{ id: string; leftAt?: string }>,
+      });
+      return { visitor, seen };
+    }
+
+    it.each([
+      { refusal: 'its file part', id: 'refused-file', status: 400, item: { type: 'message', parts: [{ type: 'file', fileId: 'nope' }] } },
+      { refusal: 'an id another item holds', id: 'refused-id', status: 409, item: { id: 'refused-id-q', type: 'message', text: 'Mine now' } },
+    ])('joins nobody for a message refused for $refusal', async ({ id, status, item }) => {
+      const { seen } = await askedConversation(id);
+      expect((await t.api.call('POST', '/v1/messages', AGENT, { conversationId: id, item })).status).toBe(status);
+      const { items, participants } = await seen();
+      expect(joinsOf(items)).toEqual([]);
+      expect(participants.map((p) => p.id)).not.toContain(AGENT.agent);
+    });
+
+    it('does not join again a member who left when their stored message is retried', async () => {
+      const { seen } = await askedConversation('retried-after-leaving');
+      const message = { conversationId: 'retried-after-leaving', item: { id: 'retried-after-leaving-a', type: 'message', text: 'On it' } };
+      const first = await t.api.call('POST', '/v1/messages', AGENT, message);
+      expect((await t.api.call('DELETE', `/v1/conversations/retried-after-leaving/participants/${AGENT.agent}`, AGENT, {})).status).toBe(200);
+      const retry = await t.api.call('POST', '/v1/messages', AGENT, message);
+      expect(retry.status).toBe(201);
+      expect(retry.body.item.seq).toBe(first.body.item.seq);
+      // Once the workflow has heard the retry too (it dedupes it), a join made for it would be there.
+      await waitUntil(
+        () => t.api.call('GET', '/v1/conversations/retried-after-leaving/audit', { agent: null }),
+        (res) => res.body.entries.filter((e: { name?: string }) => e.name === 'itemAdded').length >= 3,
+      );
+      const { items, participants } = await seen();
+      expect(joinsOf(items)).toHaveLength(1);
+      expect(participants.find((p) => p.id === AGENT.agent)?.leftAt).toBeDefined();
+    });
+  });
+
   describe('#private notes', () => {
     it('reach agent sockets but never the visitor, by socket or REST', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };
