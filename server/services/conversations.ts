@@ -49,7 +49,7 @@ export async function createConversation(
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);
 
   const { conversation, created } = await deps.store.createConversation(
-    { id: input.conversationId, websiteId, visitorId, priority: input.priority, tags: input.tags, metadata: input.metadata, initialItems: input.defaultTimelineItems },
+    { id: input.conversationId, websiteId, visitorId, priority: input.priority, tags: input.tags, metadata: input.metadata, initialItems: initial, requestedItems: input.defaultTimelineItems },
     storeAudienceOf(caller),
   );
   const items: TimelineItem[] = [];

@@ -302,6 +302,17 @@ describe('Chat API over the wire', () => {
       const timeline = await t.api.call('GET', '/v1/conversations/retry-1/timeline', visitor);
       expect(timeline.body.items.filter((i: { id: string }) => i.id === 'retry-1-m')).toHaveLength(1);
     });
+
+    it('answers a retried new conversation as a retry when it differs only in what its items leave out or default', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const first = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-2', defaultTimelineItems: [{ type: 'message', text: 'Hi', ignored: true }] });
+      expect(first.status).toBe(201);
+      const retry = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-2', defaultTimelineItems: [{ type: 'message', text: 'Hi', visibility: 'public' }] });
+      expect(retry.status).toBe(201);
+      expect(retry.body.initialTimelineItems).toEqual(first.body.initialTimelineItems);
+      const other = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-2', defaultTimelineItems: [{ type: 'message', text: 'Hello' }] });
+      expect(other.status).toBe(409);
+    });
   });
 
   describe('#idempotent lifecycle requests', () => {
