@@ -60,9 +60,13 @@ export async function createConversation(
     items.push(item);
   }
   const visible = items.filter((item) => deps.plugins.isVisibleTo(item, pluginAudienceOf(caller)));
-  const last = visible.at(-1) ?? conversation.lastTimelineItem;
-  return { conversation: viewFor(caller, { ...conversation, ...(last ? { lastTimelineItem: last } : {}) }, deps.plugins), initialTimelineItems: visible, created };
+  const written = visible.at(-1);
+  // The conversation was read before its items were written: its last item and time are theirs now.
+  const newest = written ? { lastTimelineItem: written, updatedAt: later(conversation.updatedAt, written.createdAt) } : {};
+  return { conversation: viewFor(caller, { ...conversation, ...newest }, deps.plugins), initialTimelineItems: visible, created };
 }
+
+const later = (a: string, b: string): string => (a > b ? a : b);
 
 /** Files are uploaded to a conversation that exists: an initial item can name none (refused before anything is written). */
 function refuseFileParts({ fields }: ValidatedItem, index: number): void {

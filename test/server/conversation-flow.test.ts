@@ -313,6 +313,17 @@ describe('Chat API over the wire', () => {
       const other = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-2', defaultTimelineItems: [{ type: 'message', text: 'Hello' }] });
       expect(other.status).toBe(409);
     });
+
+    it('answers a new conversation with its initial items as of their time, first and on a retry', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const body = { conversationId: 'retry-3', defaultTimelineItems: [{ id: 'retry-3-q', type: 'message', text: 'Hi' }] };
+      const first = (await t.api.call('POST', '/v1/conversations', visitor, body)).body.conversation;
+      expect(first.updatedAt).toBe(first.lastTimelineItem.createdAt);
+      const retry = (await t.api.call('POST', '/v1/conversations', visitor, body)).body.conversation;
+      expect(retry.updatedAt).toBe(first.updatedAt);
+      const agents = (await t.api.call('POST', '/v1/conversations', AGENT, { visitorId: visitor.visitorId, defaultTimelineItems: [{ type: 'message', text: 'Hello' }] })).body.conversation;
+      expect(agents.updatedAt >= agents.lastTimelineItem.createdAt).toBe(true);
+    });
   });
 
   describe('#idempotent lifecycle requests', () => {
