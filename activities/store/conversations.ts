@@ -36,6 +36,12 @@ export interface NewConversation {
    * a retry must ask the same (not stored here).
    */
   initialItems?: unknown[];
+  /**
+   * The AI assistant the conversation's workflow will start with: it holds the conversation from
+   * its creation (handler `ai`, the assistant its participant), as the workflow will say it does;
+   * without one the conversation is `unassigned`, with nobody in it.
+   */
+  aiAssistantId?: string;
   /** The initial items as the request sent them: what a conversation created under a `v2` key is matched on. */
   requestedItems?: unknown[];
 }
@@ -138,8 +144,9 @@ export function conversationMethods(collections: Collections) {
         contactId,
         status: 'open',
         priority,
-        handler: 'unassigned',
-        participants: [],
+        ...(input.aiAssistantId === undefined
+          ? { handler: 'unassigned', participants: [] }
+          : { handler: 'ai', participants: [{ id: input.aiAssistantId, kind: 'ai', joinedAt: now }] }),
         tags,
         title,
         metadata,

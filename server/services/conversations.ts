@@ -15,6 +15,7 @@ import { requireActingAgent, type Caller } from '../caller';
 import type { createConversationBody } from '../schemas/conversations';
 import { appendValidated, partsOf, refuseOutOfStatus, validateItem, type ItemServiceDeps } from './items';
 import { welcomeMessagesOf, withWelcomeAuthor } from './welcome-messages';
+import type { WorkflowStarts } from './workflow-start';
 
 export type CreateConversationInput = z.output<typeof createConversationBody>;
 
@@ -29,7 +30,7 @@ function ownerVisitorId(caller: Caller, input: CreateConversationInput): string 
 }
 
 export async function createConversation(
-  deps: ItemServiceDeps,
+  deps: ItemServiceDeps & { workflowStarts: WorkflowStarts },
   caller: Caller,
   input: CreateConversationInput,
 ): Promise<{ conversation: Conversation; initialTimelineItems: TimelineItem[]; created: boolean }> {
@@ -49,7 +50,17 @@ export async function createConversation(
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);
 
   const { conversation, created } = await deps.store.createConversation(
-    { id: input.conversationId, websiteId, visitorId, priority: input.priority, tags: input.tags, metadata: input.metadata, initialItems: initial, requestedItems: input.defaultTimelineItems },
+    {
+      id: input.conversationId,
+      websiteId,
+      visitorId,
+      priority: input.priority,
+      tags: input.tags,
+      metadata: input.metadata,
+      initialItems: initial,
+      requestedItems: input.defaultTimelineItems,
+      aiAssistantId: await deps.workflowStarts.aiAssistantOf(websiteId),
+    },
     storeAudienceOf(caller),
   );
   const items: TimelineItem[] = [];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 import { userHashOf } from '../../server/services/identity';
 import { AGENT, sleep, SocketClient, waitUntil, type Who } from './support/clients';
 import { useTestApp } from './support/app';
@@ -214,7 +215,7 @@ describe('Chat API over the wire', () => {
       await t.api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'opened-urgent', item: { type: 'message', text: 'Hello?' } });
       const started = await waitUntil(
         () => t.api.call('GET', '/v1/conversations/opened-urgent', AGENT),
-        (res) => res.body.conversation.handler === 'ai',
+        (res) => res.body.conversation.stateVersion > 0,
       );
       expect(started.body.conversation).toMatchObject({ priority: 'urgent', tags: ['vip'] });
 
@@ -228,6 +229,19 @@ describe('Chat API over the wire', () => {
       const removed = await t.api.call('POST', '/v1/conversations/opened-vip/tags', AGENT, { remove: ['vip'] });
       expect(removed.status).toBe(200);
       expect(removed.body.conversation).toMatchObject({ priority: 'high', tags: [] });
+    });
+
+    it('has the assistant hold a conversation from its creation, as its workflow will once something happens in it', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const assistant = [{ id: DEFAULT_ASSISTANT_ID, kind: 'ai' }];
+      const created = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'held-from-creation' });
+      expect(created.body.conversation).toMatchObject({ handler: 'ai', participants: assistant });
+      expect((await t.api.call('GET', '/v1/conversations/held-from-creation', AGENT)).body.conversation).toMatchObject({ handler: 'ai', participants: assistant });
+      const listed = (await t.api.call('GET', '/v1/conversations?limit=100', AGENT)).body.conversations.find((c: { id: string }) => c.id === 'held-from-creation');
+      expect(listed).toMatchObject({ handler: 'ai', participants: assistant });
+      // The hand-over is from the assistant, as the record said.
+      const escalated = await t.api.call('POST', '/v1/conversations/held-from-creation/escalate', AGENT, { reason: 'billing' });
+      expect(escalated.body.conversation).toMatchObject({ handler: 'human', participants: assistant });
     });
   });
 

@@ -25,6 +25,11 @@ describe('Store', () => {
       expect(await ctx.get().getConversation('conv_client_1')).toEqual(conversation);
     });
 
+    it('has the assistant it is given hold the conversation from its creation', async () => {
+      const { conversation } = await ctx.get().createConversation({ websiteId: 'web_1', visitorId: 'vis_1', aiAssistantId: 'ai_1' });
+      expect(conversation).toMatchObject({ handler: 'ai', participants: [{ id: 'ai_1', kind: 'ai', joinedAt: conversation.createdAt }] });
+    });
+
     it('returns the stored conversation for the same id and content (created false)', async () => {
       const input = { id: newId('conv'), websiteId: 'web_1', visitorId: 'vis_1', priority: 'high' as const, metadata: { a: 1, b: 2 } };
       const first = await ctx.get().createConversation(input);
