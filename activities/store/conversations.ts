@@ -31,8 +31,19 @@ export interface NewConversation {
   tags?: string[];
   title?: string;
   metadata?: Record<string, unknown>;
-  /** What the request asks to be written into it first: a retry must ask the same (not stored here). */
+  /**
+   * What is to be written into it first, as validated (defaults filled in, unknown fields dropped):
+   * a retry must ask the same (not stored here).
+   */
   initialItems?: unknown[];
+  /**
+   * The AI assistant the conversation's workflow will start with: it holds the conversation from
+   * its creation (handler `ai`, the assistant its participant), as the workflow will say it does;
+   * without one the conversation is `unassigned`, with nobody in it.
+   */
+  aiAssistantId?: string;
+  /** The initial items as the request sent them: what a conversation created under a `v2` key is matched on. */
+  requestedItems?: unknown[];
 }
 
 export interface ConversationFilter {
@@ -50,8 +61,12 @@ export interface ConversationReader {
   viewer?: Viewer;
 }
 
-/** Creation keys that count the initial items carry this prefix; older ones are bare JSON. */
-const CREATION_KEY_VERSION = 'v2';
+/**
+ * Creation keys that count the initial items as validated carry this prefix; `v2:` ones count them
+ * as the request sent them (so a default filled in or an unknown field made a retry a conflict), and
+ * older ones are bare JSON, without them.
+ */
+const CREATION_KEY_VERSION = 'v3';
 
 const INTERNAL_FIELDS = [
   'creationKey',
@@ -65,6 +80,14 @@ const INTERNAL_FIELDS = [
   'lastSeqPublic',
   'tally',
 ] as const;
+
+/** Whether a stored creation key is this request's, whichever version of the key it is. */
+function sameRequest(stored: string, key: string, created: object, requestedItems: unknown[] | undefined): boolean {
+  if (stored.startsWith(`${CREATION_KEY_VERSION}:`)) return stored === key;
+  if (stored.startsWith('v2:')) return stored === `v2:${canonicalJson({ ...created, initialItems: requestedItems })}`;
+  // Created before initial items counted: matched without them.
+  return stored === canonicalJson(created);
+}
 
 /** The conversation as an audience sees it (its last item is the newest that audience may see). */
 export function toConversation(doc: ConversationDoc, audience: Audience): Conversation {
@@ -121,8 +144,9 @@ export function conversationMethods(collections: Collections) {
         contactId,
         status: 'open',
         priority,
-        handler: 'unassigned',
-        participants: [],
+        ...(input.aiAssistantId === undefined
+          ? { handler: 'unassigned', participants: [] }
+          : { handler: 'ai', participants: [{ id: input.aiAssistantId, kind: 'ai', joinedAt: now }] }),
         tags,
         title,
         metadata,
@@ -143,9 +167,7 @@ export function conversationMethods(collections: Collections) {
         if (!isDuplicateKey(error)) throw error;
         const existing = await conversations.findOne({ _id: id });
         if (!existing) throw error;
-        // A conversation created before initial items counted (an unversioned key) is matched without them.
-        const sameRequest = existing.creationKey.startsWith(`${CREATION_KEY_VERSION}:`) ? existing.creationKey === creationKey : existing.creationKey === canonicalJson(created);
-        if (!sameRequest) throw new AppError('ERR_CONFLICT', `conversation ${id} already exists with other content`);
+        if (!sameRequest(existing.creationKey, creationKey, created, input.requestedItems)) throw new AppError('ERR_CONFLICT', `conversation ${id} already exists with other content`);
         return { conversation: toConversation(existing, audience), created: false };
       }
     },

@@ -15,6 +15,7 @@ import { requireActingAgent, type Caller } from '../caller';
 import type { createConversationBody } from '../schemas/conversations';
 import { appendValidated, partsOf, refuseOutOfStatus, validateItem, type ItemServiceDeps } from './items';
 import { welcomeMessagesOf, withWelcomeAuthor } from './welcome-messages';
+import type { WorkflowStarts } from './workflow-start';
 
 export type CreateConversationInput = z.output<typeof createConversationBody>;
 
@@ -29,7 +30,7 @@ function ownerVisitorId(caller: Caller, input: CreateConversationInput): string 
 }
 
 export async function createConversation(
-  deps: ItemServiceDeps,
+  deps: ItemServiceDeps & { workflowStarts: WorkflowStarts },
   caller: Caller,
   input: CreateConversationInput,
 ): Promise<{ conversation: Conversation; initialTimelineItems: TimelineItem[]; created: boolean }> {
@@ -49,7 +50,17 @@ export async function createConversation(
   if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);
 
   const { conversation, created } = await deps.store.createConversation(
-    { id: input.conversationId, websiteId, visitorId, priority: input.priority, tags: input.tags, metadata: input.metadata, initialItems: input.defaultTimelineItems },
+    {
+      id: input.conversationId,
+      websiteId,
+      visitorId,
+      priority: input.priority,
+      tags: input.tags,
+      metadata: input.metadata,
+      initialItems: initial,
+      requestedItems: input.defaultTimelineItems,
+      aiAssistantId: await deps.workflowStarts.aiAssistantOf(websiteId),
+    },
     storeAudienceOf(caller),
   );
   const items: TimelineItem[] = [];
@@ -60,9 +71,13 @@ export async function createConversation(
     items.push(item);
   }
   const visible = items.filter((item) => deps.plugins.isVisibleTo(item, pluginAudienceOf(caller)));
-  const last = visible.at(-1) ?? conversation.lastTimelineItem;
-  return { conversation: viewFor(caller, { ...conversation, ...(last ? { lastTimelineItem: last } : {}) }, deps.plugins), initialTimelineItems: visible, created };
+  const written = visible.at(-1);
+  // The conversation was read before its items were written: its last item and time are theirs now.
+  const newest = written ? { lastTimelineItem: written, updatedAt: later(conversation.updatedAt, written.createdAt) } : {};
+  return { conversation: viewFor(caller, { ...conversation, ...newest }, deps.plugins), initialTimelineItems: visible, created };
 }
+
+const later = (a: string, b: string): string => (a > b ? a : b);
 
 /** Files are uploaded to a conversation that exists: an initial item can name none (refused before anything is written). */
 function refuseFileParts({ fields }: ValidatedItem, index: number): void {

@@ -5,7 +5,7 @@
  * (reply-joins.ts). Sockets hear of it from the store's change stream; the workflow is signalled
  * in the background afterwards.
  */
-import { newId, type FileInfo, type Store } from '../../activities/store';
+import { newId, type FileInfo, type ItemToAppend, type Store } from '../../activities/store';
 import type { ConversationStatus } from '../../domain/conversation';
 import { AppError } from '../../domain/errors';
 import type { Author, MessagePart, TimelineItem } from '../../domain/timeline';
@@ -94,6 +94,17 @@ async function resolveFileParts(store: Store, conversationId: string, fields: Re
   return { ...fields, parts: resolved };
 }
 
+/** The validated item with its file parts resolved (a part naming no file of the conversation is refused with its field placed under `where`). */
+async function withFilesResolved(store: Store, conversationId: string, validated: ValidatedItem, where: string): Promise<ValidatedItem> {
+  return { ...validated, fields: await inRequest(where, () => resolveFileParts(store, conversationId, validated.fields, validated.author)) };
+}
+
+/** Stores an item whose file parts are resolved, dated now, recording its workflow signal as owed. */
+function appendResolved(store: Store, conversationId: string, resolved: ValidatedItem, id: string): Promise<{ item: TimelineItem; created: boolean }> {
+  const { fields, id: _id, ...base } = resolved;
+  return store.appendItem({ ...fields, ...base, id, conversationId, createdAt: new Date().toISOString() } as ItemToAppend, { owesSignal: true });
+}
+
 /**
  * Stores a validated item, recording its workflow signal as owed (send it with `notifier.sendRecorded`);
  * `created` is false for a retry of an item already stored. A file part naming no file of the
@@ -106,9 +117,7 @@ export async function appendValidated(
   id: string = validated.id ?? newId('item'),
   where = 'body.item',
 ): Promise<{ item: TimelineItem; created: boolean }> {
-  const { fields, id: _id, ...base } = validated;
-  const own = await inRequest(where, () => resolveFileParts(store, conversationId, fields, base.author));
-  return store.appendItem({ ...own, ...base, id, conversationId, createdAt: new Date().toISOString() } as Parameters<Store['appendItem']>[0], { owesSignal: true });
+  return appendResolved(store, conversationId, await withFilesResolved(store, conversationId, validated, where), id);
 }
 
 export async function postItem(deps: ItemServiceDeps & { replyJoins: ReplyJoins }, caller: Caller, conversationId: string, input: unknown): Promise<TimelineItem> {
@@ -121,8 +130,10 @@ export async function postItem(deps: ItemServiceDeps & { replyJoins: ReplyJoins 
     const status = stored?.conversationId === conversationId ? undefined : (await deps.store.getConversation(conversationId))?.status;
     if (status !== undefined) refuseOutOfStatus(deps.plugins, validated, status);
   }
-  await deps.replyJoins.before(caller, conversationId, validated);
-  const { item } = await appendValidated(deps.store, conversationId, validated);
+  // File parts are resolved before the author's join, so a message refused for them joins nobody.
+  const resolved = await withFilesResolved(deps.store, conversationId, validated, 'body.item');
+  await deps.replyJoins.before(caller, conversationId, resolved);
+  const { item } = await appendResolved(deps.store, conversationId, resolved, resolved.id ?? newId('item'));
   // Also on a retry: the first attempt may have died before signalling; the workflow dedupes by item id.
   deps.notifier.sendRecorded(conversation, item);
   return item;

@@ -4,7 +4,9 @@
  * when it hears of the message, and the join would follow the message it was for.
  *
  * That first message waits for one workflow Update (`join`), at most `waitMs`; later ones find the
- * member known here and go straight on to the store. The join is a courtesy: when it fails, is
+ * member known here and go straight on to the store. Only a new message joins its author: `before`
+ * runs once the item is known to be valid (its file parts resolved), and a message whose
+ * client-chosen id the store already holds (a retry, or a conflict) joins nobody. The join is a courtesy: when it fails, is
  * slow, or the workflow says the member is already in, the message is posted all the same, and the
  * workflow joins its author on hearing of it, as it always does.
  */
@@ -53,6 +55,9 @@ export class ReplyJoins {
     if (caller.kind !== 'agent' || item.author.kind === 'visitor' || item.type !== 'message' || item.visibility !== 'public') return;
     const key = `${conversationId}/${item.author.id}`;
     if (this.joined.has(key)) return;
+    // A client-chosen id already stored is a retry (answered with the stored item) or a conflict
+    // (refused): neither is a new message, so neither joins its author, who may have left since.
+    if (item.id !== undefined && (await this.deps.store.getItem(item.id)) !== null) return;
     let joining = this.joining.get(key);
     if (!joining) {
       joining = this.join(caller, conversationId, item.author).finally(() => this.joining.delete(key));

@@ -9,7 +9,6 @@ import type { LifecycleSettings, RosterMember } from '../../workflows/conversati
 import { loadRoster, loadWorkflowSettings } from '../../activities/lifecycle-settings';
 import { WEBSITE_CACHE_MS } from '../../workflows/website/definitions';
 
-
 export interface ConversationRef {
   id: string;
   websiteId: string;
@@ -24,6 +23,8 @@ interface WebsiteStart {
   settingsRevision?: number;
 }
 
+const assistantIn = (roster: RosterMember[]): string | undefined => roster.find((member) => member.kind === 'ai')?.id;
+
 export class WorkflowStarts {
   private readonly websites = new Map<string, { start: WebsiteStart; until: number }>();
 
@@ -33,9 +34,14 @@ export class WorkflowStarts {
     return (await this.website(websiteId)).roster;
   }
 
+  /** The AI assistant a new conversation of the website starts with, if it has one. */
+  async aiAssistantOf(websiteId: string): Promise<string | undefined> {
+    return assistantIn(await this.roster(websiteId));
+  }
+
   async inputFor(conversation: ConversationRef): Promise<ConversationStartInput> {
     const { roster, rosterRevision, settings, settingsRevision } = await this.website(conversation.websiteId);
-    const aiAssistantId = roster.find((member) => member.kind === 'ai')?.id;
+    const aiAssistantId = assistantIn(roster);
     return {
       conversationId: conversation.id,
       websiteId: conversation.websiteId,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 import { userHashOf } from '../../server/services/identity';
 import { AGENT, sleep, SocketClient, waitUntil, type Who } from './support/clients';
 import { useTestApp } from './support/app';
@@ -101,6 +102,51 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#first reply refused or retried', () => {
+    type Item = { id: string; type: string; event?: { kind: string; targetId?: string } };
+    const joinsOf = (items: Item[]) => items.filter((item) => item.event?.kind === 'participant_joined' && item.event.targetId === AGENT.agent);
+
+    /** A visitor's conversation with their question in it: what the visitor's timeline shows, and whether the agent is in it. */
+    async function askedConversation(id: string) {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: id, defaultTimelineItems: [{ id: `${id}-q`, type: 'message', text: 'Hello?' }] });
+      const seen = async () => ({
+        items: (await t.api.call('GET', `/v1/conversations/${id}/timeline?limit=100`, visitor)).body.items as Item[],
+        participants: (await t.api.call('GET', `/v1/conversations/${id}`, AGENT)).body.conversation.participants as Array<{ id: string; leftAt?: string }>,
+      });
+      return { visitor, seen };
+    }
+
+    it.each([
+      { refusal: 'its file part', id: 'refused-file', status: 400, item: { type: 'message', parts: [{ type: 'file', fileId: 'nope' }] } },
+      { refusal: 'an id another item holds', id: 'refused-id', status: 409, item: { id: 'refused-id-q', type: 'message', text: 'Mine now' } },
+    ])('joins nobody for a message refused for $refusal', async ({ id, status, item }) => {
+      const { seen } = await askedConversation(id);
+      expect((await t.api.call('POST', '/v1/messages', AGENT, { conversationId: id, item })).status).toBe(status);
+      const { items, participants } = await seen();
+      expect(joinsOf(items)).toEqual([]);
+      expect(participants.map((p) => p.id)).not.toContain(AGENT.agent);
+    });
+
+    it('does not join again a member who left when their stored message is retried', async () => {
+      const { seen } = await askedConversation('retried-after-leaving');
+      const message = { conversationId: 'retried-after-leaving', item: { id: 'retried-after-leaving-a', type: 'message', text: 'On it' } };
+      const first = await t.api.call('POST', '/v1/messages', AGENT, message);
+      expect((await t.api.call('DELETE', `/v1/conversations/retried-after-leaving/participants/${AGENT.agent}`, AGENT, {})).status).toBe(200);
+      const retry = await t.api.call('POST', '/v1/messages', AGENT, message);
+      expect(retry.status).toBe(201);
+      expect(retry.body.item.seq).toBe(first.body.item.seq);
+      // Once the workflow has heard the retry too (it dedupes it), a join made for it would be there.
+      await waitUntil(
+        () => t.api.call('GET', '/v1/conversations/retried-after-leaving/audit', { agent: null }),
+        (res) => res.body.entries.filter((e: { name?: string }) => e.name === 'itemAdded').length >= 3,
+      );
+      const { items, participants } = await seen();
+      expect(joinsOf(items)).toHaveLength(1);
+      expect(participants.find((p) => p.id === AGENT.agent)?.leftAt).toBeDefined();
+    });
+  });
+
   describe('#private notes', () => {
     it('reach agent sockets but never the visitor, by socket or REST', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };
@@ -169,7 +215,7 @@ describe('Chat API over the wire', () => {
       await t.api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'opened-urgent', item: { type: 'message', text: 'Hello?' } });
       const started = await waitUntil(
         () => t.api.call('GET', '/v1/conversations/opened-urgent', AGENT),
-        (res) => res.body.conversation.handler === 'ai',
+        (res) => res.body.conversation.stateVersion > 0,
       );
       expect(started.body.conversation).toMatchObject({ priority: 'urgent', tags: ['vip'] });
 
@@ -183,6 +229,19 @@ describe('Chat API over the wire', () => {
       const removed = await t.api.call('POST', '/v1/conversations/opened-vip/tags', AGENT, { remove: ['vip'] });
       expect(removed.status).toBe(200);
       expect(removed.body.conversation).toMatchObject({ priority: 'high', tags: [] });
+    });
+
+    it('has the assistant hold a conversation from its creation, as its workflow will once something happens in it', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const assistant = [{ id: DEFAULT_ASSISTANT_ID, kind: 'ai' }];
+      const created = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'held-from-creation' });
+      expect(created.body.conversation).toMatchObject({ handler: 'ai', participants: assistant });
+      expect((await t.api.call('GET', '/v1/conversations/held-from-creation', AGENT)).body.conversation).toMatchObject({ handler: 'ai', participants: assistant });
+      const listed = (await t.api.call('GET', '/v1/conversations?limit=100', AGENT)).body.conversations.find((c: { id: string }) => c.id === 'held-from-creation');
+      expect(listed).toMatchObject({ handler: 'ai', participants: assistant });
+      // The hand-over is from the assistant, as the record said.
+      const escalated = await t.api.call('POST', '/v1/conversations/held-from-creation/escalate', AGENT, { reason: 'billing' });
+      expect(escalated.body.conversation).toMatchObject({ handler: 'human', participants: assistant });
     });
   });
 
@@ -256,6 +315,28 @@ describe('Chat API over the wire', () => {
       expect(agentSocket.of('timelineItemCreated', (p) => p.item.id === 'retry-1-m')).toHaveLength(1);
       const timeline = await t.api.call('GET', '/v1/conversations/retry-1/timeline', visitor);
       expect(timeline.body.items.filter((i: { id: string }) => i.id === 'retry-1-m')).toHaveLength(1);
+    });
+
+    it('answers a retried new conversation as a retry when it differs only in what its items leave out or default', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const first = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-2', defaultTimelineItems: [{ type: 'message', text: 'Hi', ignored: true }] });
+      expect(first.status).toBe(201);
+      const retry = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-2', defaultTimelineItems: [{ type: 'message', text: 'Hi', visibility: 'public' }] });
+      expect(retry.status).toBe(201);
+      expect(retry.body.initialTimelineItems).toEqual(first.body.initialTimelineItems);
+      const other = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'retry-2', defaultTimelineItems: [{ type: 'message', text: 'Hello' }] });
+      expect(other.status).toBe(409);
+    });
+
+    it('answers a new conversation with its initial items as of their time, first and on a retry', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const body = { conversationId: 'retry-3', defaultTimelineItems: [{ id: 'retry-3-q', type: 'message', text: 'Hi' }] };
+      const first = (await t.api.call('POST', '/v1/conversations', visitor, body)).body.conversation;
+      expect(first.updatedAt).toBe(first.lastTimelineItem.createdAt);
+      const retry = (await t.api.call('POST', '/v1/conversations', visitor, body)).body.conversation;
+      expect(retry.updatedAt).toBe(first.updatedAt);
+      const agents = (await t.api.call('POST', '/v1/conversations', AGENT, { visitorId: visitor.visitorId, defaultTimelineItems: [{ type: 'message', text: 'Hello' }] })).body.conversation;
+      expect(agents.updatedAt >= agents.lastTimelineItem.createdAt).toBe(true);
     });
   });
 

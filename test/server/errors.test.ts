@@ -227,6 +227,22 @@ describe('Chat API errors', () => {
       expect((await api.call('GET', '/v1/conversations/err%2Dunreadable', visitor)).body.conversation.id).toBe('err-unreadable');
     });
 
+    it('refuses a JSON body that is not UTF-8, rather than store U+FFFD for its bytes', async () => {
+      const visitor = await freshVisitor('err-utf8');
+      const json = { 'Content-Type': 'application/json' };
+      const latin1 = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+      const title = await api.call('PATCH', '/v1/conversations/err-utf8', AGENT, latin1('{"title":"caf\u00e9"}'), json);
+      expect(title.status).toBe(400);
+      expect(title.body.error).toEqual({ code: 'ERR_INVALID_INPUT', message: 'Request body is not valid UTF-8', details: { fields: [{ path: 'body', message: 'not UTF-8 text' }] } });
+      const message = await api.call('POST', '/v1/messages', visitor, latin1('{"conversationId":"err-utf8","item":{"type":"message","text":"caf\u00e9"}}'), json);
+      expect(message.status).toBe(400);
+      expect(message.body.error.details.fields).toEqual([{ path: 'body', message: 'not UTF-8 text' }]);
+      expect((await api.call('GET', '/v1/conversations/err-utf8', AGENT)).body.conversation.title).toBeUndefined();
+      expect((await api.call('GET', '/v1/conversations/err-utf8/timeline', visitor)).body.items).toEqual([]);
+      // The same text in UTF-8 is taken.
+      expect((await api.call('PATCH', '/v1/conversations/err-utf8', AGENT, new TextEncoder().encode('{"title":"caf\u00e9"}'), json)).body.conversation.title).toBe('caf\u00e9');
+    });
+
     it('refuses a query parameter that is not percent-encoded UTF-8, naming it, where it would have been read as U+FFFD or as sent', async () => {
       const visitor = await freshVisitor('err-query');
       const undecodable = (path: string) => [{ path, message: 'not percent-encoded UTF-8' }];

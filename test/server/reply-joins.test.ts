@@ -14,12 +14,12 @@ const agent: Caller = { kind: 'agent', website, userId: 'usr_1' };
 const reply: ValidatedItem = { type: 'message', visibility: 'public', author: { kind: 'human', id: 'usr_1' }, fields: {} };
 
 /** Reply joins over a workflow whose `join` updates answer as `operate` says, counting them. */
-function joinsWith(operate: () => Promise<unknown>, { waitMs = 2_000, participants = [] as Conversation['participants'] } = {}) {
+function joinsWith(operate: () => Promise<unknown>, { waitMs = 2_000, participants = [] as Conversation['participants'], storedIds = [] as string[] } = {}) {
   const calls = { updates: 0 };
   const conversation = { id: 'conv_1', websiteId: 'web_1', visitorId: 'vis_1', participants } as unknown as Conversation;
   const joins = new ReplyJoins(
     {
-      store: { getConversation: async () => conversation } as unknown as Store,
+      store: { getConversation: async () => conversation, getItem: async (id: string) => (storedIds.includes(id) ? { id } : null) } as unknown as Store,
       conversations: { operate: () => ((calls.updates += 1), operate()) } as unknown as ConversationEngine,
       workflowStarts: { inputFor: async () => ({}) } as unknown as WorkflowStarts,
       log: pino({ level: 'silent' }),
@@ -57,6 +57,14 @@ describe('ReplyJoins', () => {
       const inAlready = joinsWith(() => Promise.resolve(), { participants: [{ id: 'usr_1', kind: 'human', joinedAt: new Date().toISOString() }] });
       await inAlready.joins.before(agent, 'conv_1', reply);
       expect(calls.updates + inAlready.calls.updates).toBe(0);
+    });
+
+    it('asks nothing for a message whose id the store holds (a retry or a conflict), and joins for the next new one', async () => {
+      const { joins, calls } = joinsWith(() => Promise.resolve(), { storedIds: ['msg_1'] });
+      await joins.before(agent, 'conv_1', { ...reply, id: 'msg_1' });
+      expect(calls.updates).toBe(0);
+      await joins.before(agent, 'conv_1', { ...reply, id: 'msg_2' });
+      expect(calls.updates).toBe(1);
     });
   });
 });

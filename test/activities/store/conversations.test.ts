@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import type { ConversationLifecycle } from '../../../domain/conversation';
+import type { NewConversation } from '../../../activities/store/conversations';
 import { newId } from '../../../activities/store/ids';
 import { agentAuthor, message, newConversation, note, useStore, visitorAuthor } from './fixtures';
 
@@ -24,6 +25,11 @@ describe('Store', () => {
       expect(await ctx.get().getConversation('conv_client_1')).toEqual(conversation);
     });
 
+    it('has the assistant it is given hold the conversation from its creation', async () => {
+      const { conversation } = await ctx.get().createConversation({ websiteId: 'web_1', visitorId: 'vis_1', aiAssistantId: 'ai_1' });
+      expect(conversation).toMatchObject({ handler: 'ai', participants: [{ id: 'ai_1', kind: 'ai', joinedAt: conversation.createdAt }] });
+    });
+
     it('returns the stored conversation for the same id and content (created false)', async () => {
       const input = { id: newId('conv'), websiteId: 'web_1', visitorId: 'vis_1', priority: 'high' as const, metadata: { a: 1, b: 2 } };
       const first = await ctx.get().createConversation(input);
@@ -38,24 +44,34 @@ describe('Store', () => {
       await expect(ctx.get().createConversation({ ...input, visitorId: 'vis_2' })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
     });
 
-    it('counts the initial items asked for as content, and matches a conversation created before they counted without them', async () => {
+    it('counts the initial items as content, and matches a conversation created under an earlier key by what that key counted', async () => {
       const input = { id: newId('conv'), websiteId: 'web_1', visitorId: 'vis_1', initialItems: [{ type: 'message', text: 'hello' }] };
       await ctx.get().createConversation(input);
       expect((await ctx.get().createConversation({ ...input, initialItems: [{ type: 'message', text: 'hello' }] })).created).toBe(false);
       await expect(ctx.get().createConversation({ ...input, initialItems: [{ type: 'message', text: 'other' }] })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
       await expect(ctx.get().createConversation({ ...input, initialItems: undefined })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
 
-      // Stored by an earlier version: its key is the bare JSON of the fields, without the items.
-      const legacy = { id: newId('conv'), websiteId: 'web_1', visitorId: 'vis_1' };
-      await ctx.get().createConversation(legacy);
-      const client = new MongoClient(ctx.mongo().uri);
-      try {
-        const conversations = client.db(ctx.dbName).collection<{ _id: string; creationKey: string }>('conversations');
-        const stored = await conversations.findOne({ _id: legacy.id });
-        await conversations.updateOne({ _id: legacy.id }, { $set: { creationKey: stored!.creationKey.replace(/^v2:/, '') } });
-      } finally {
-        await client.close();
+      /** A conversation whose stored key an earlier version wrote: `rewrite` turns this version's key into that one. */
+      async function storedByEarlierVersion(created: NewConversation & { id: string }, rewrite: (key: string) => string): Promise<void> {
+        await ctx.get().createConversation(created);
+        const client = new MongoClient(ctx.mongo().uri);
+        try {
+          const conversations = client.db(ctx.dbName).collection<{ _id: string; creationKey: string }>('conversations');
+          const stored = await conversations.findOne({ _id: created.id });
+          await conversations.updateOne({ _id: created.id }, { $set: { creationKey: rewrite(stored!.creationKey) } });
+        } finally {
+          await client.close();
+        }
       }
+      // v2 counted the items as the request sent them.
+      const sent = [{ type: 'message', text: 'hello', extra: 1 }];
+      const v2 = { ...input, id: newId('conv'), initialItems: sent };
+      await storedByEarlierVersion(v2, (key) => key.replace(/^v3:/, 'v2:'));
+      expect((await ctx.get().createConversation({ ...v2, initialItems: [{ type: 'message', text: 'hello' }], requestedItems: sent })).created).toBe(false);
+      await expect(ctx.get().createConversation({ ...v2, requestedItems: [{ type: 'message', text: 'hello' }] })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+      // The bare JSON of the fields, without the items.
+      const legacy = { ...input, id: newId('conv'), initialItems: undefined };
+      await storedByEarlierVersion(legacy, (key) => key.replace(/^v3:/, ''));
       expect((await ctx.get().createConversation({ ...legacy, initialItems: [{ type: 'message', text: 'hello' }] })).created).toBe(false);
       await expect(ctx.get().createConversation({ ...legacy, priority: 'urgent' })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
     });
