@@ -586,6 +586,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const id = await startConversation(visitor, 'Still waiting on my refund');
     await visitor.context().setOffline(true);
     await visitor.locator('.sw-panel.sw-offline').waitFor({ timeout: 2_000 });
+    // Said in the conversation the visitor has open, not only on the list's header.
+    const reconnecting = visitor.getByRole('status').filter({ hasText: 'Reconnecting…' });
+    await reconnecting.waitFor({ state: 'visible', timeout: 2_000 });
     const answer = await fetch(`${app.url}/v1/messages`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
@@ -595,6 +598,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.waitForTimeout(4_000); // Long enough offline for the reconnects to be spaced out.
     await visitor.context().setOffline(false);
     await visitor.locator('.sw-panel:not(.sw-offline)').waitFor({ timeout: 2_000 });
+    await reconnecting.waitFor({ state: 'hidden' });
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Your refund went out today' }).waitFor({ timeout: 2_000 });
   });
 

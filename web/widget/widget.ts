@@ -29,10 +29,13 @@ export class SupportWidget {
   private readonly socket: RealtimeSocket;
   private readonly launcher = createLauncher(() => this.toggle());
   private readonly body = h('div', { class: 'sw-body' });
+  /** Says the connection is down, above the list and the chat alike; a live region, so it is read out as it changes. */
+  private readonly connection = h('p', { class: 'sw-connection', role: 'status' });
   private readonly panel = h(
     'div',
     { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true },
     h('header', { class: 'sw-panel-header' }, h('strong', {}, 'Hi there 👋'), h('span', {}, 'We usually answer in a few minutes')),
+    this.connection,
     this.body,
   );
   private readonly names: TeamNames;
@@ -75,9 +78,9 @@ export class SupportWidget {
       onFrame: (frame) => this.live.handleFrame(frame),
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
-      onStatus: (status) => this.panel.classList.toggle('sw-offline', status === 'offline'),
+      onStatus: (status) => this.showOffline(status === 'offline'),
       // Refused for good (the website's key changed): offline, without retrying for ever.
-      onRevoked: () => this.panel.classList.add('sw-offline'),
+      onRevoked: () => this.showOffline(true),
     });
   }
 
@@ -102,6 +105,11 @@ export class SupportWidget {
     if (this.chat) this.chat.focus();
     else this.showHome();
     this.markSeenIfReading();
+  }
+
+  private showOffline(offline: boolean): void {
+    this.panel.classList.toggle('sw-offline', offline);
+    this.connection.textContent = offline ? 'Reconnecting…' : '';
   }
 
   // Views
