@@ -220,10 +220,11 @@ export class SupportWidget {
     }
   }
 
-  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed. */
+  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed; sends again what failed to send. */
   private async afterReconnect(): Promise<void> {
     const id = this.activeId;
     retryFailedFiles(this.body);
+    this.outboxes.retryStalled();
     this.live.keepOnlyTimeline(id);
     if (id && this.live.conversations.get(id)) await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError);
     await this.refreshConversations();
