@@ -262,6 +262,22 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await mine.count()).toBe(1);
   });
 
+  it('keeps a message sent offline in view as not delivered, says why in plain words, and sends it once back online', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Hello there');
+    await visitor.context().setOffline(true);
+    await send(visitor, 'Did my order ship?');
+    const unsent = visitor.locator('.sw-chat [data-testid="unsent-message"]');
+    await unsent.filter({ hasText: 'Did my order ship?' }).filter({ hasText: 'Not delivered' }).waitFor();
+    await visitor.locator('.toast').filter({ hasText: "Couldn't reach the server" }).waitFor();
+    expect(await visitor.locator('.toast').filter({ hasText: 'Failed to fetch' }).count()).toBe(0);
+
+    await visitor.context().setOffline(false); // The browser says it is online: no Retry needed.
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Did my order ship?' }).waitFor({ timeout: 5_000 });
+    await unsent.first().waitFor({ state: 'detached' });
+    expect((await storedItems(id)).filter((item) => item.text === 'Did my order ship?')).toHaveLength(1);
+  });
+
   it('sends a private note whose send failed as a note on Retry, whatever the Note switch says by then', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Please check my order');
