@@ -671,6 +671,28 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Here is your answer' }).waitFor();
   });
 
+  it('takes keyboard focus into the widget as it opens and back to the launcher as it closes, Escape closing it', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Typed with the keyboard');
+    /** What has keyboard focus: its class, and the conversation it opens when it is a row. */
+    const focused = () => visitor.evaluate(() => ({ className: document.activeElement?.className ?? '', conversationId: (document.activeElement as HTMLElement | null)?.dataset.conversationId }));
+
+    await visitor.keyboard.press('Escape');
+    await visitor.locator('.sw-panel').waitFor({ state: 'hidden' });
+    expect((await focused()).className).toContain('sw-launcher');
+    await visitor.keyboard.press('Enter');
+    await visitor.locator('.sw-panel').waitFor();
+    expect((await focused()).className).toContain('composer-input');
+
+    await visitor.locator('.sw-back').press('Enter');
+    expect(await focused()).toEqual({ className: 'sw-conversation', conversationId: id });
+    await visitor.keyboard.press('Escape');
+    await visitor.keyboard.press('Enter');
+    expect((await focused()).className).toContain('sw-new');
+    await visitor.keyboard.press('Tab'); // On through the panel, not out of the widget.
+    expect(await focused()).toEqual({ className: 'sw-conversation', conversationId: id });
+  });
+
   it('keeps keyboard focus on the rating star that had it while the widget is drawn again', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Thanks, that solved it');

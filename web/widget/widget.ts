@@ -33,7 +33,7 @@ export class SupportWidget {
   private readonly connection = h('p', { class: 'sw-connection', role: 'status' });
   private readonly panel = h(
     'div',
-    { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true },
+    { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true, on: { keydown: (event) => event.key === 'Escape' && this.toggle() } },
     h('header', { class: 'sw-panel-header' }, h('strong', {}, 'Hi there 👋'), h('span', {}, 'We usually answer in a few minutes')),
     this.connection,
     this.body,
@@ -97,13 +97,21 @@ export class SupportWidget {
     return this.session.api;
   }
 
+  /**
+   * Opens or closes the panel, taking keyboard focus with it: into the panel as it opens (the panel
+   * comes before the launcher in the page, so Tab from the launcher would leave the widget), back to
+   * the launcher as it closes (Escape closes it too).
+   */
   private toggle(): void {
     this.open = !this.open;
     this.panel.hidden = !this.open;
     this.launcher.setOpen(this.open);
-    if (!this.open) return;
+    if (!this.open) return this.launcher.element.focus();
     if (this.chat) this.chat.focus();
-    else this.showHome();
+    else {
+      this.showHome();
+      this.focusHome();
+    }
     this.markSeenIfReading();
   }
 
@@ -127,6 +135,12 @@ export class SupportWidget {
     );
   }
 
+  /** Keyboard focus into the list: on the row of `from` (the conversation the visitor came back from), else on New conversation. */
+  private focusHome(from?: string): void {
+    const row = from === undefined ? null : this.body.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(from)}"]`);
+    (row ?? this.body.querySelector<HTMLElement>('.sw-new'))?.focus();
+  }
+
   private async openConversation(conversationId: string): Promise<void> {
     const chat = this.showChat(conversationId);
     try {
@@ -147,7 +161,10 @@ export class SupportWidget {
     this.live.timelineOf(conversationId);
     const chat = new ChatView({
       context: this.context,
-      onBack: () => this.showHome(),
+      onBack: () => {
+        this.showHome();
+        this.focusHome(conversationId);
+      },
       outbox: this.outboxes.of(conversationId),
       onTyping: (isTyping) => this.sendTyping(conversationId, isTyping),
       onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
