@@ -278,6 +278,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await storedItems(id)).filter((item) => item.text === 'Did my order ship?')).toHaveLength(1);
   });
 
+  it('names the message box for screen readers by what it writes: a private note while the Note switch is on', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Who reads this?');
+    await openInInbox(agent, id);
+    const box = agent.locator('.panel-main').getByRole('textbox');
+    const reply = await box.getAttribute('aria-label');
+    await agent.locator('.panel-main .composer-note-toggle').check();
+    expect(await box.getAttribute('aria-label')).toBe('Private note (only the team sees it)…');
+    await agent.locator('.panel-main .composer-note-toggle').uncheck();
+    expect(await box.getAttribute('aria-label')).toBe(reply);
+  });
+
   it('sends a private note whose send failed as a note on Retry, whatever the Note switch says by then', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Please check my order');

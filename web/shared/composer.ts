@@ -35,7 +35,7 @@ export interface Composer {
 
 export function createComposer(options: ComposerOptions): Composer {
   const typing = new TypingSignal(options.onTyping);
-  const input = h('textarea', { class: 'composer-input', rows: 1, placeholder: options.placeholder, 'aria-label': options.placeholder });
+  const input = h('textarea', { class: 'composer-input', rows: 1 });
   const note = h('input', { type: 'checkbox', class: 'composer-note-toggle' });
   const send = h('button', { type: 'submit', class: 'btn btn-primary composer-send', 'aria-label': 'Send' }, 'Send');
   const limits = options.fileLimits;
@@ -81,6 +81,7 @@ export function createComposer(options: ComposerOptions): Composer {
   const syncMode = () => {
     form.classList.toggle('composer-as-note', isNote());
     input.placeholder = isNote() ? 'Private note (only the team sees it)…' : options.placeholder;
+    input.setAttribute('aria-label', input.placeholder); // A screen reader is told what the box is for now, as the placeholder shows.
     if (isNote()) typing.stop();
   };
   /** The box as the outbox has it: its text, its file, note or not. */
