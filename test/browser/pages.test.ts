@@ -262,6 +262,34 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await mine.count()).toBe(1);
   });
 
+  it('keeps a message sent offline in view as not delivered, says why in plain words, and sends it once back online', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Hello there');
+    await visitor.context().setOffline(true);
+    await send(visitor, 'Did my order ship?');
+    const unsent = visitor.locator('.sw-chat [data-testid="unsent-message"]');
+    await unsent.filter({ hasText: 'Did my order ship?' }).filter({ hasText: 'Not delivered' }).waitFor();
+    await visitor.locator('.toast').filter({ hasText: "Couldn't reach the server" }).waitFor();
+    expect(await visitor.locator('.toast').filter({ hasText: 'Failed to fetch' }).count()).toBe(0);
+
+    await visitor.context().setOffline(false); // The browser says it is online: no Retry needed.
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Did my order ship?' }).waitFor({ timeout: 5_000 });
+    await unsent.first().waitFor({ state: 'detached' });
+    expect((await storedItems(id)).filter((item) => item.text === 'Did my order ship?')).toHaveLength(1);
+  });
+
+  it('names the message box for screen readers by what it writes: a private note while the Note switch is on', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Who reads this?');
+    await openInInbox(agent, id);
+    const box = agent.locator('.panel-main').getByRole('textbox');
+    const reply = await box.getAttribute('aria-label');
+    await agent.locator('.panel-main .composer-note-toggle').check();
+    expect(await box.getAttribute('aria-label')).toBe('Private note (only the team sees it)…');
+    await agent.locator('.panel-main .composer-note-toggle').uncheck();
+    expect(await box.getAttribute('aria-label')).toBe(reply);
+  });
+
   it('sends a private note whose send failed as a note on Retry, whatever the Note switch says by then', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Please check my order');
@@ -586,6 +614,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const id = await startConversation(visitor, 'Still waiting on my refund');
     await visitor.context().setOffline(true);
     await visitor.locator('.sw-panel.sw-offline').waitFor({ timeout: 2_000 });
+    // Said in the conversation the visitor has open, not only on the list's header.
+    const reconnecting = visitor.getByRole('status').filter({ hasText: 'Reconnecting…' });
+    await reconnecting.waitFor({ state: 'visible', timeout: 2_000 });
     const answer = await fetch(`${app.url}/v1/messages`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
@@ -595,6 +626,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.waitForTimeout(4_000); // Long enough offline for the reconnects to be spaced out.
     await visitor.context().setOffline(false);
     await visitor.locator('.sw-panel:not(.sw-offline)').waitFor({ timeout: 2_000 });
+    await reconnecting.waitFor({ state: 'hidden' });
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Your refund went out today' }).waitFor({ timeout: 2_000 });
   });
 
@@ -649,6 +681,28 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedConversation(visitor)).toBe(first);
     await visitor.keyboard.press('Enter');
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Here is your answer' }).waitFor();
+  });
+
+  it('takes keyboard focus into the widget as it opens and back to the launcher as it closes, Escape closing it', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Typed with the keyboard');
+    /** What has keyboard focus: its class, and the conversation it opens when it is a row. */
+    const focused = () => visitor.evaluate(() => ({ className: document.activeElement?.className ?? '', conversationId: (document.activeElement as HTMLElement | null)?.dataset.conversationId }));
+
+    await visitor.keyboard.press('Escape');
+    await visitor.locator('.sw-panel').waitFor({ state: 'hidden' });
+    expect((await focused()).className).toContain('sw-launcher');
+    await visitor.keyboard.press('Enter');
+    await visitor.locator('.sw-panel').waitFor();
+    expect((await focused()).className).toContain('composer-input');
+
+    await visitor.locator('.sw-back').press('Enter');
+    expect(await focused()).toEqual({ className: 'sw-conversation', conversationId: id });
+    await visitor.keyboard.press('Escape');
+    await visitor.keyboard.press('Enter');
+    expect((await focused()).className).toContain('sw-new');
+    await visitor.keyboard.press('Tab'); // On through the panel, not out of the widget.
+    expect(await focused()).toEqual({ className: 'sw-conversation', conversationId: id });
   });
 
   it('keeps keyboard focus on the rating star that had it while the widget is drawn again', async () => {

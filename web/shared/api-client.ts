@@ -36,6 +36,27 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The server could not be reached (the network is down, or the request timed out): fetch's own
+ * error says only "Failed to fetch", which tells a reader nothing.
+ */
+export class UnreachableError extends Error {
+  constructor(cause: unknown) {
+    const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
+    super(timedOut ? 'The server took too long to answer. Please try again.' : "Couldn't reach the server. Check your internet connection.", { cause });
+    this.name = 'UnreachableError';
+  }
+}
+
+/** fetch, failing with UnreachableError when no answer came. */
+async function fetchOrUnreachable(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    throw new UnreachableError(error);
+  }
+}
+
 /** How long a JSON request may take before it fails (uploads are not bounded: they take as long as the file). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -108,7 +129,7 @@ export class ApiClient {
    * `blob:` URL the page can show or open: credentials never go into a link someone could copy.
    */
   async fileObjectUrl(fileUrl: string): Promise<string> {
-    const response = await fetch(`${this.origin}${fileUrl}`, { headers: this.headers() });
+    const response = await fetchOrUnreachable(`${this.origin}${fileUrl}`, { headers: this.headers() });
     if (!response.ok) await this.parsed(response);
     return URL.createObjectURL(await response.blob());
   }
@@ -117,7 +138,7 @@ export class ApiClient {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value));
     const qs = search.size ? `?${search}` : '';
-    const response = await fetch(`${this.origin}/v1${route}${qs}`, {
+    const response = await fetchOrUnreachable(`${this.origin}/v1${route}${qs}`, {
       method,
       headers: { ...this.headers(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -130,7 +151,7 @@ export class ApiClient {
   /** Uploads a file to a conversation (its raw bytes as the body); a message then names it in a file part. */
   async uploadFile(conversationId: string, file: File): Promise<{ file: UploadedFile }> {
     const query = new URLSearchParams({ conversationId, filename: file.name });
-    const response = await fetch(`${this.origin}/v1/files?${query}`, {
+    const response = await fetchOrUnreachable(`${this.origin}/v1/files?${query}`, {
       method: 'POST',
       headers: { ...this.headers(), 'Content-Type': file.type || 'application/octet-stream' },
       body: file,

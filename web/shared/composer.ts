@@ -2,8 +2,8 @@
  * The message box: Enter sends, Shift+Enter breaks the line, typing is signalled to the other side.
  * It shows a conversation's `Outbox`, which keeps what is written and sent there while the reader
  * is elsewhere: a message leaves the box when sent, the next can be written and sent meanwhile, and
- * a send that fails stops the line, showing how many messages are not sent, until the writer
- * retries or discards them. When the line has gone, focus comes back to the box if it is still in
+ * a send that fails stops the line, showing the messages not sent (faded, "Not delivered") until
+ * the writer retries or discards them, or the page sends them again once back online. When the line has gone, focus comes back to the box if it is still in
  * the composer (or nowhere): a reader who went on to another control is not pulled back.
  * The + button attaches one file to the next message (sent with or without text); with
  * `fileLimits`, one the server would refuse is refused when picked. With
@@ -16,6 +16,7 @@ import { formatBytes } from './format';
 import type { Outbox } from './outbox';
 import { showError } from './toast';
 import { TypingSignal } from './typing';
+import { renderUnsentMessages } from './unsent-messages';
 
 export interface ComposerOptions {
   placeholder: string;
@@ -34,7 +35,7 @@ export interface Composer {
 
 export function createComposer(options: ComposerOptions): Composer {
   const typing = new TypingSignal(options.onTyping);
-  const input = h('textarea', { class: 'composer-input', rows: 1, placeholder: options.placeholder, 'aria-label': options.placeholder });
+  const input = h('textarea', { class: 'composer-input', rows: 1 });
   const note = h('input', { type: 'checkbox', class: 'composer-note-toggle' });
   const send = h('button', { type: 'submit', class: 'btn btn-primary composer-send', 'aria-label': 'Send' }, 'Send');
   const limits = options.fileLimits;
@@ -44,7 +45,8 @@ export function createComposer(options: ComposerOptions): Composer {
   const unsentCount = h('span', { class: 'composer-unsent-count' });
   const retry = h('button', { type: 'button', class: 'btn composer-retry' }, 'Retry');
   const discard = h('button', { type: 'button', class: 'btn composer-discard' }, 'Discard');
-  const unsent = h('div', { class: 'composer-unsent', role: 'status', hidden: true }, unsentCount, retry, discard);
+  const unsentMessages = h('ol', { class: 'composer-unsent-messages', 'aria-label': 'Messages not delivered' });
+  const unsent = h('div', { class: 'composer-unsent', hidden: true }, unsentMessages, h('div', { class: 'composer-unsent-line', role: 'status' }, unsentCount, retry, discard));
   const form = h(
     'form',
     { class: 'composer' },
@@ -79,6 +81,7 @@ export function createComposer(options: ComposerOptions): Composer {
   const syncMode = () => {
     form.classList.toggle('composer-as-note', isNote());
     input.placeholder = isNote() ? 'Private note (only the team sees it)…' : options.placeholder;
+    input.setAttribute('aria-label', input.placeholder); // A screen reader is told what the box is for now, as the placeholder shows.
     if (isNote()) typing.stop();
   };
   /** The box as the outbox has it: its text, its file, note or not. */
@@ -90,6 +93,7 @@ export function createComposer(options: ComposerOptions): Composer {
   };
   const showLine = () => {
     unsent.hidden = !outbox.stalled;
+    unsentMessages.replaceChildren(...(outbox.stalled ? renderUnsentMessages(outbox.waiting) : []));
     const count = outbox.waiting.length;
     unsentCount.textContent = `${count} ${count === 1 ? 'message' : 'messages'} not sent`;
     if (outbox.sending) form.setAttribute('aria-busy', 'true');

@@ -106,6 +106,19 @@ export class ConversationCollection {
     this.update(id, { unreadCount: 0 } as Partial<ConversationListEntry>);
   }
 
+  /**
+   * The reader marked the conversation seen elsewhere (another tab or device), up to `seq` (up to
+   * its newest item when not given). Items stored after the mark stay unread: this page does not
+   * know which of them count, so it keeps at most one per item after the mark.
+   */
+  markSeenUpTo(id: string, seq: number | undefined): void {
+    const known = this.byId.get(id);
+    const lastSeq = known?.lastTimelineItem?.seq;
+    if (!known || !known.unreadCount) return;
+    const unreadCount = seq === undefined || lastSeq === undefined || seq >= lastSeq ? 0 : Math.min(known.unreadCount, lastSeq - seq);
+    this.byId.set(id, { ...known, unreadCount });
+  }
+
   /** Conversations with something unread: the widget's badge, as `unreadConversationCount` counts. */
   unreadConversations(): number {
     let count = 0;

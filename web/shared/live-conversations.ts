@@ -98,6 +98,14 @@ export class LiveConversations {
         if (!isOwn({ kind: actorType, id: actorId })) this.typing.update(conversationId, { actorType, actorId }, isTyping);
         return;
       }
+      case 'conversationSeen': {
+        // Only the reader's own look (another tab, or the contact's other device) clears their count; another's changes nothing here.
+        const { conversationId, actorType, actorId, lastSeenSeq } = frame.payload;
+        if (!isOwn({ kind: actorType, id: actorId })) return;
+        this.conversations.markSeenUpTo(conversationId, lastSeenSeq);
+        onChange({ kind: 'list' });
+        return;
+      }
     }
   }
 

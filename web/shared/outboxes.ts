@@ -82,6 +82,7 @@ export class Outboxes {
     window.addEventListener('pagehide', this.save);
     document.addEventListener('freeze', this.save);
     document.addEventListener('visibilitychange', this.saveWhenHidden);
+    window.addEventListener('online', this.retryStalled);
   }
 
   /** The conversation's outbox (an empty one when nothing is kept for it). */
@@ -95,6 +96,7 @@ export class Outboxes {
     window.removeEventListener('pagehide', this.save);
     document.removeEventListener('freeze', this.save);
     document.removeEventListener('visibilitychange', this.saveWhenHidden);
+    window.removeEventListener('online', this.retryStalled);
     for (const outbox of this.held.values()) outbox.close();
     this.held.clear();
     clearTimeout(this.saveTimer);
@@ -105,6 +107,15 @@ export class Outboxes {
       // No storage to clear.
     }
   }
+
+  /**
+   * Sends again what a failed send stopped, in every conversation: the page calls it when its
+   * socket connects again, and it runs by itself when the browser is back online. A message the
+   * server stored before its answer was lost is not stored twice: its item id goes with it.
+   */
+  readonly retryStalled = (): void => {
+    for (const outbox of [...this.held.values()]) if (outbox.stalled) outbox.retry();
+  };
 
   private make(conversationId: string, kept?: ConstructorParameters<typeof Outbox>[2]): Outbox {
     return new Outbox(

@@ -29,10 +29,13 @@ export class SupportWidget {
   private readonly socket: RealtimeSocket;
   private readonly launcher = createLauncher(() => this.toggle());
   private readonly body = h('div', { class: 'sw-body' });
+  /** Says the connection is down, above the list and the chat alike; a live region, so it is read out as it changes. */
+  private readonly connection = h('p', { class: 'sw-connection', role: 'status' });
   private readonly panel = h(
     'div',
-    { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true },
+    { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true, on: { keydown: (event) => event.key === 'Escape' && this.toggle() } },
     h('header', { class: 'sw-panel-header' }, h('strong', {}, 'Hi there 👋'), h('span', {}, 'We usually answer in a few minutes')),
+    this.connection,
     this.body,
   );
   private readonly names: TeamNames;
@@ -75,9 +78,9 @@ export class SupportWidget {
       onFrame: (frame) => this.live.handleFrame(frame),
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
-      onStatus: (status) => this.panel.classList.toggle('sw-offline', status === 'offline'),
+      onStatus: (status) => this.showOffline(status === 'offline'),
       // Refused for good (the website's key changed): offline, without retrying for ever.
-      onRevoked: () => this.panel.classList.add('sw-offline'),
+      onRevoked: () => this.showOffline(true),
     });
   }
 
@@ -94,14 +97,27 @@ export class SupportWidget {
     return this.session.api;
   }
 
+  /**
+   * Opens or closes the panel, taking keyboard focus with it: into the panel as it opens (the panel
+   * comes before the launcher in the page, so Tab from the launcher would leave the widget), back to
+   * the launcher as it closes (Escape closes it too).
+   */
   private toggle(): void {
     this.open = !this.open;
     this.panel.hidden = !this.open;
     this.launcher.setOpen(this.open);
-    if (!this.open) return;
+    if (!this.open) return this.launcher.element.focus();
     if (this.chat) this.chat.focus();
-    else this.showHome();
+    else {
+      this.showHome();
+      this.focusHome();
+    }
     this.markSeenIfReading();
+  }
+
+  private showOffline(offline: boolean): void {
+    this.panel.classList.toggle('sw-offline', offline);
+    this.connection.textContent = offline ? 'Reconnecting…' : '';
   }
 
   // Views
@@ -117,6 +133,12 @@ export class SupportWidget {
         startNew: () => this.showChat(this.newConversation.id((id) => this.live.conversations.get(id) !== undefined)).timelineOpened(),
       }),
     );
+  }
+
+  /** Keyboard focus into the list: on the row of `from` (the conversation the visitor came back from), else on New conversation. */
+  private focusHome(from?: string): void {
+    const row = from === undefined ? null : this.body.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(from)}"]`);
+    (row ?? this.body.querySelector<HTMLElement>('.sw-new'))?.focus();
   }
 
   private async openConversation(conversationId: string): Promise<void> {
@@ -139,7 +161,10 @@ export class SupportWidget {
     this.live.timelineOf(conversationId);
     const chat = new ChatView({
       context: this.context,
-      onBack: () => this.showHome(),
+      onBack: () => {
+        this.showHome();
+        this.focusHome(conversationId);
+      },
       outbox: this.outboxes.of(conversationId),
       onTyping: (isTyping) => this.sendTyping(conversationId, isTyping),
       onChooseReply: (itemId, optionId) => void this.chooseReply(conversationId, itemId, optionId),
@@ -212,10 +237,11 @@ export class SupportWidget {
     }
   }
 
-  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed. */
+  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed; sends again what failed to send. */
   private async afterReconnect(): Promise<void> {
     const id = this.activeId;
     retryFailedFiles(this.body);
+    this.outboxes.retryStalled();
     this.live.keepOnlyTimeline(id);
     if (id && this.live.conversations.get(id)) await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError);
     await this.refreshConversations();

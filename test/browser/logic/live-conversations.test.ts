@@ -3,7 +3,7 @@ import { LiveConversations, type LiveChange } from '../../../web/shared/live-con
 import type { ResumePoint } from '../../../web/shared/socket';
 import { loadOlder, loadTimeline } from '../../../web/shared/timeline-loader';
 import type { TimelineItem } from '../../../web/shared/wire';
-import { AGENT, message, VISITOR } from './items';
+import { AGENT, conversation, message, VISITOR } from './items';
 import { pagedApi } from './paged-api';
 
 const live = (onChange: (change: LiveChange) => void = () => undefined) =>
@@ -85,6 +85,57 @@ describe('LiveConversations', () => {
   });
 
   describe('#handleFrame', () => {
+    describe('conversationSeen', () => {
+      const seen = (actor: { kind: 'visitor' | 'human'; id: string }, lastSeenSeq?: number) =>
+        ({ type: 'conversationSeen', payload: { conversationId: 'c1', actorType: actor.kind, actorId: actor.id, lastSeenAt: '2026-01-01T13:00:00Z', ...(lastSeenSeq === undefined ? {} : { lastSeenSeq }) } }) as const;
+      /** An agent's page (agent_alex) holding c1 with three unread replies from the visitor, seq 1–3. */
+      const agentPage = (changes: LiveChange[] = []) => {
+        const pages = new LiveConversations({
+          isOwn: (actor) => actor.kind === 'human' && actor.id === AGENT.id,
+          isReading: () => false,
+          onChange: (change) => changes.push(change),
+          onUnknownConversation: () => undefined,
+        });
+        pages.conversations.reset([{ ...conversation(), unreadCount: 0 }]);
+        for (const seq of [1, 2, 3]) pages.handleFrame(created(message(seq, VISITOR, `question ${seq}`)));
+        expect(pages.conversations.get('c1')?.unreadCount).toBe(3);
+        return pages;
+      };
+
+      it("clears the unread count when the reader's own other tab saw the conversation, and says the list changed", () => {
+        const changes: LiveChange[] = [];
+        const pages = agentPage(changes);
+        changes.length = 0;
+        pages.handleFrame(seen(AGENT, 3));
+        expect(pages.conversations.get('c1')?.unreadCount).toBe(0);
+        expect(pages.conversations.unreadConversations()).toBe(0);
+        expect(changes).toEqual([{ kind: 'list' }]);
+      });
+
+      it('leaves the count alone when someone else saw it (a colleague, the visitor)', () => {
+        const pages = agentPage();
+        pages.handleFrame(seen({ kind: 'human', id: 'agent_sam' }, 3));
+        pages.handleFrame(seen(VISITOR, 3));
+        expect(pages.conversations.get('c1')?.unreadCount).toBe(3);
+      });
+
+      it('keeps unread what was stored after the mark', () => {
+        const pages = agentPage();
+        pages.handleFrame(seen(AGENT, 2));
+        expect(pages.conversations.get('c1')?.unreadCount).toBe(1);
+      });
+
+      it("clears a contact's badge when their other device read the reply", () => {
+        const pages = new LiveConversations({ isOwn: (actor) => actor.kind === 'visitor', isReading: () => false, onChange: () => undefined, onUnknownConversation: () => undefined });
+        pages.conversations.reset([{ ...conversation(), unreadCount: 0 }]);
+        pages.handleFrame(created(message(1, AGENT, 'a reply')));
+        expect(pages.conversations.unreadConversations()).toBe(1);
+        // The other device has a visitor id of its own; a visitor is told only its own side's marks.
+        pages.handleFrame(seen({ kind: 'visitor', id: 'v2_other_device' }, 1));
+        expect(pages.conversations.unreadConversations()).toBe(0);
+      });
+    });
+
     const updated = (seq: number, text: string) => ({ type: 'timelineItemUpdated', payload: { conversationId: 'c1', item: message(seq, VISITOR, text) } }) as const;
 
     it('shows an update of an item in an older page not read yet only once that page is read, as the update has it', async () => {

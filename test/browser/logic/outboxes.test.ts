@@ -5,6 +5,8 @@ import { Outboxes } from '../../../web/shared/outboxes';
 import { FakeStorage } from './fake-storage';
 import { FakeTarget } from './fake-target';
 
+vi.mock('../../../web/shared/toast', () => ({ showError: vi.fn() })); // A failed send tells the reader; not here.
+
 /** A send that never answers: what is sent stays on its way. */
 const never = () => new Promise<void>(() => undefined);
 const file = (name: string) => new File(['x'], name, { type: 'text/plain' });
@@ -182,6 +184,29 @@ describe('Outboxes', () => {
     win.fire('pagehide');
     expect(sent).toEqual(['first']);
     expect(storage.getItem('drafts')).toBeNull();
+  });
+
+  it('sends again by itself the messages a failed send stopped, in every conversation, once the browser is back online', async () => {
+    let online = false;
+    const stored: string[] = [];
+    const outboxes = new Outboxes({
+      storageKey: 'drafts',
+      deliver: async (_id, draft) => {
+        if (!online) throw new Error('offline');
+        stored.push(draft.text);
+      },
+    });
+    for (const [conversationId, text] of [['conv_a', 'first'], ['conv_b', 'second']] as const) {
+      outboxes.of(conversationId).write({ text });
+      outboxes.of(conversationId).send();
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outboxes.of('conv_a').stalled).toBe(true);
+    online = true;
+    win.fire('online');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stored).toEqual(['first', 'second']);
+    expect(outboxes.of('conv_a').isEmpty && outboxes.of('conv_b').isEmpty).toBe(true);
   });
 
   it('never forgets messages not sent to make room, only drafts', () => {
