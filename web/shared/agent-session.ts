@@ -1,6 +1,7 @@
 /**
  * The signed-in agent of the inbox and audit pages: the secret key and the chosen team member, or a
- * member token and its member, kept in sessionStorage (gone when the tab closes).
+ * member token and its member, kept in sessionStorage (gone when the tab closes; a tab this one
+ * opens with an opener, such as the inbox's audit trail, starts with a copy).
  */
 import { ApiClient } from './api-client';
 
