@@ -1334,4 +1334,39 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await age.textContent()).toBe('1m');
     await context.close();
   });
+
+  /** A page of its own, signed in, on the Team page; closed when the test ends. */
+  async function teamPage(viewport = DESKTOP): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await signIn(page);
+    await page.locator('[data-action="team"]').click();
+    return page;
+  }
+
+  it("shows a person's teams as the server has them again, and says plainly why, when it refuses a change", async () => {
+    const page = await teamPage();
+    const teams = page.locator(`.team-row[data-member-id="${AGENT_ID}"] input[name="teams"]`);
+    const before = await teams.inputValue();
+    // Alex is the only one in the teams the routing rules name: emptying theirs is refused.
+    await teams.fill('');
+    await page.locator(`.team-row[data-member-id="${AGENT_ID}"]`).getByRole('button', { name: 'Save' }).click();
+    const toast = page.locator('.toast');
+    await toast.waitFor();
+    expect(await toast.textContent()).toMatch(/^Not saved: The [a-z, ]+ teams? would have nobody left, and the routing rules send conversations to (it|them)\. Change the routing rules first\.$/);
+    expect(await teams.inputValue()).toBe(before);
+  });
+
+  it('asks for a name that is more than spaces before adding a person', async () => {
+    const page = await teamPage();
+    const rows = await page.locator('.team-row').count();
+    const name = page.locator('.team-add input[name="name"]');
+    await name.fill('   ');
+    await page.locator('.team-add').getByRole('button', { name: 'Add' }).click();
+    expect(await name.evaluate((field: HTMLInputElement) => field.validationMessage)).toBe('Enter a name: spaces alone are not one.');
+    expect(await page.locator('.toast').count()).toBe(0);
+    expect(await page.locator('.team-row').count()).toBe(rows);
+  });
 });

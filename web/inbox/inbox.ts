@@ -24,6 +24,7 @@ import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
 import { tabTitle } from './tab-title';
+import { teamChangeErrorText } from './team-errors';
 import { TeamPanel } from './team-panel';
 
 const SEEN_DEBOUNCE_MS = 300;
@@ -244,7 +245,7 @@ export class Inbox {
           return true;
         },
         (error: unknown) => {
-          showError(error);
+          showError(new Error(teamChangeErrorText(error)));
           return false;
         },
       );
