@@ -1369,4 +1369,46 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await page.locator('.toast').count()).toBe(0);
     expect(await page.locator('.team-row').count()).toBe(rows);
   });
+
+  it("names the Team page's fields, gives the Add form's name room on a phone, and has a way back on a wide screen", async () => {
+    const page = await teamPage();
+    const alex = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
+    expect(await alex.locator('.team-field').allInnerTexts()).toEqual(['Teams', 'Capacity']);
+    expect(await page.locator('.team-add .team-field').allInnerTexts()).toEqual(['Name', 'Teams', 'Capacity']);
+    await page.getByRole('button', { name: 'Back to the list' }).click();
+    await page.locator('.inbox-empty').filter({ hasText: 'Choose a conversation.' }).waitFor();
+
+    const phone = await teamPage({ width: 375, height: 780 });
+    const name = await phone.locator('.team-add input[name="name"]').boundingBox();
+    expect(name!.width).toBeGreaterThan(300);
+  });
+
+  it('tells apart people who share a name when signing in and in the assignee menu', async () => {
+    const added: string[] = [];
+    onTestFinished(async () => {
+      for (const id of added) {
+        await fetch(`${app.url}/v1/team/members/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+      }
+    });
+    for (const teams of [['billing'], ['sales']]) {
+      const { status, body } = await overApi('POST', '/team/members', { name: 'Sam Lee', teams, capacity: 5 });
+      expect(status).toBe(201);
+      added.push(body.member.id);
+    }
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const picker = page.locator('.sign-in-member');
+    await picker.first().waitFor();
+    expect(await picker.allInnerTexts()).toEqual(expect.arrayContaining(added.map((id) => expect.stringContaining(`Sam Lee (${id})`))));
+    await page.locator(`[data-member-id="${AGENT_ID}"]`).click();
+
+    const id = await startConversation(await newVisitor(), 'Who is Sam?');
+    await openInInbox(page, id);
+    const options = await page.locator('select[name="assignee"] option').allInnerTexts();
+    expect(options).toEqual(expect.arrayContaining(added.map((member) => `Sam Lee (${member})`)));
+  });
 });

@@ -2,6 +2,7 @@
 import { PRIORITIES, type Priority } from '../../domain/conversation';
 import { h } from '../shared/dom';
 import { timeLabel } from '../shared/format';
+import { memberLabels } from '../shared/member-labels';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
 import { aiStateOf } from './ai-state';
 import { humanInCharge } from './filters';
@@ -57,14 +58,15 @@ function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
 }
 
 function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], me: string, actions: ControlActions): HTMLElement {
-  const nameOf = (id: string) => team.find((m) => m.id === id)?.name ?? id;
   const active = c.participants.filter((p) => !p.leftAt);
   const humans = team.filter((m) => m.kind === 'human');
+  const labels = memberLabels(humans);
+  const nameOf = (id: string) => labels.get(id) ?? team.find((m) => m.id === id)?.name ?? id;
   const assignee = h(
     'select',
     { name: 'assignee', 'aria-label': 'Assignee' },
     h('option', { value: '', disabled: true, selected: !c.assigneeId }, 'Choose…'),
-    ...humans.map((m) => h('option', { value: m.id, selected: m.id === c.assigneeId }, m.id === me ? `${m.name} (me)` : m.name)),
+    ...humans.map((m) => h('option', { value: m.id, selected: m.id === c.assigneeId }, m.id === me ? `${nameOf(m.id)} (me)` : nameOf(m.id))),
   );
   return section(
     'People',

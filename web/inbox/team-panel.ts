@@ -17,6 +17,9 @@ export interface TeamActions {
 
 /** Teams as the form takes them: names separated by commas. */
 const teamsOf = (text: string): string[] => [...new Set(text.split(',').map((team) => team.trim()).filter((team) => team !== ''))];
+/** A field with its name shown above it (the field's aria-label, if any, says more for screen readers). */
+const labelled = (text: string, field: HTMLInputElement, kind = 'text') => h('label', { class: `team-field team-field-${kind}` }, h('span', { class: 'team-field-name' }, text), field);
+
 /** A person's teams and capacity as their fields show them. */
 const teamsText = (member: TeamMemberInfo): string => (member.teams ?? []).join(', ');
 const capacityText = (member: TeamMemberInfo): string => String(member.capacity ?? 10);
@@ -99,8 +102,8 @@ export class TeamPanel {
       h(
         'form',
         { class: 'inline-form team-fields', on: onSubmit(() => void save()) },
-        teams,
-        capacity,
+        labelled('Teams', teams),
+        labelled('Capacity', capacity, 'number'),
         h('button', { type: 'submit', class: 'btn' }, 'Save'),
         h('button', { type: 'button', class: 'btn btn-danger', data: { action: 'remove' }, on: { click: remove } }, 'Remove'),
       ),
@@ -113,9 +116,9 @@ export class TeamPanel {
       const field = event.currentTarget as HTMLInputElement;
       field.setCustomValidity(field.value !== '' && field.value.trim() === '' ? 'Enter a name: spaces alone are not one.' : '');
     };
-    const name = h('input', { type: 'text', name: 'name', placeholder: 'Name', 'aria-label': 'Name', required: true, maxlength: '200', on: { input: checkName } });
-    const teams = h('input', { type: 'text', name: 'teams', placeholder: 'Teams, e.g. support, billing', 'aria-label': 'Teams' });
-    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: '10', 'aria-label': 'Capacity' });
+    const name = h('input', { type: 'text', name: 'name', required: true, maxlength: '200', on: { input: checkName } });
+    const teams = h('input', { type: 'text', name: 'teams', placeholder: 'e.g. support, billing' });
+    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: '10' });
     const add = async () => {
       if (!(await this.actions.add({ name: name.value.trim(), teams: teamsOf(teams.value), capacity: Number(capacity.value) }))) return;
       name.value = '';
@@ -125,7 +128,14 @@ export class TeamPanel {
       'section',
       { class: 'controls-section team-add' },
       h('h3', {}, 'Add a person'),
-      h('form', { class: 'inline-form team-fields', on: onSubmit(() => void add()) }, name, teams, capacity, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add')),
+      h(
+        'form',
+        { class: 'inline-form team-fields', on: onSubmit(() => void add()) },
+        labelled('Name', name),
+        labelled('Teams', teams),
+        labelled('Capacity', capacity, 'number'),
+        h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add'),
+      ),
     );
   }
 }
