@@ -95,9 +95,13 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
   it('lets the agent join and reply: the visitor sees typing, then the reply, and the badge counts it while closed', async () => {
     await agent.locator(`.row[data-conversation-id="${conversationId}"]`).click();
     await seeText(inboxItems(), 'Can I talk to a human please?');
-    await agent.locator('[data-testid="ai-state"]').filter({ hasText: 'Handed off' }).waitFor();
+    // Routed to Alex, who has not joined yet: the panel says so, not that a person is handling it.
+    const aiState = agent.locator('[data-testid="ai-state"]');
+    await aiState.filter({ hasText: 'Handed off' }).waitFor();
+    expect(await aiState.textContent()).toBe('Handed off: assigned to Alex (Support), who has not joined yet.');
     await agent.getByRole('button', { name: 'Join conversation' }).click();
     await seeText(visitorItems(), 'Alex (Support) joined');
+    await seeText(aiState, 'Handed off: Alex (Support) has joined.');
 
     await agent.locator('.composer-input').pressSequentially('Hi, this is Alex', { delay: 20 });
     await seeText(visitor.locator('[data-testid="typing-indicator"]'), 'Alex (Support) is typing');

@@ -4,8 +4,7 @@ import { h } from '../shared/dom';
 import { timeLabel } from '../shared/format';
 import { memberLabels } from '../shared/member-labels';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
-import { aiStateOf } from './ai-state';
-import { humanInCharge } from './filters';
+import { aiStateOf, handedOffText } from './ai-state';
 
 export interface ControlActions {
   join(): void;
@@ -32,7 +31,7 @@ export const onSubmit = (handle: () => void) => ({
 const section = (title: string, ...children: Array<Node | false | undefined>) =>
   h('section', { class: 'controls-section' }, h('h3', {}, title), ...children);
 
-function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
+function aiSection(c: Conversation, nameOf: (id: string) => string, actions: ControlActions): HTMLElement {
   const state = aiStateOf(c);
   const reason = h('input', { type: 'text', name: 'escalationReason', placeholder: 'Reason', value: 'Needs a person' });
   const text =
@@ -41,7 +40,7 @@ function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
       : state.kind === 'paused'
         ? // A <time> the pages keep current (keepTimesCurrent): it gains its day after midnight.
           ['The AI assistant is paused until ', timeLabel(state.until, 'ai-state-until'), '.']
-        : [humanInCharge(c) ? 'Handed off: a person is handling it.' : 'Handed off: waiting for a person.'];
+        : [handedOffText(c, nameOf)];
   return section(
     'AI assistant',
     h('p', { class: `ai-state ai-state-${state.kind}`, data: { testid: 'ai-state' } }, ...text),
@@ -57,11 +56,9 @@ function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
   );
 }
 
-function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], me: string, actions: ControlActions): HTMLElement {
+function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id: string) => string, me: string, actions: ControlActions): HTMLElement {
   const active = c.participants.filter((p) => !p.leftAt);
   const humans = team.filter((m) => m.kind === 'human');
-  const labels = memberLabels(humans);
-  const nameOf = (id: string) => labels.get(id) ?? team.find((m) => m.id === id)?.name ?? id;
   const assignee = h(
     'select',
     { name: 'assignee', 'aria-label': 'Assignee' },
@@ -119,6 +116,8 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
 }
 
 export function renderControls(c: Conversation, team: readonly TeamMemberInfo[], me: string, actions: ControlActions): HTMLElement {
+  const labels = memberLabels(team.filter((m) => m.kind === 'human'));
+  const nameOf = (id: string) => labels.get(id) ?? team.find((m) => m.id === id)?.name ?? id;
   return h(
     'aside',
     { class: 'controls' },
@@ -128,8 +127,8 @@ export function renderControls(c: Conversation, team: readonly TeamMemberInfo[],
         ? h('button', { type: 'button', class: 'btn btn-primary', data: { action: 'resolve' }, on: { click: actions.resolve } }, 'Resolve')
         : h('button', { type: 'button', class: 'btn', data: { action: 'reopen' }, on: { click: actions.reopen } }, 'Reopen'),
     ),
-    aiSection(c, actions),
-    peopleSection(c, team, me, actions),
+    aiSection(c, nameOf, actions),
+    peopleSection(c, team, nameOf, me, actions),
     prioritySection(c, actions),
     tagsSection(c, actions),
   );

@@ -1,9 +1,7 @@
 /** What the inbox says when the server refuses a change to the team, in plain words. */
 import { ApiError } from '../shared/api-client';
+import { listed } from '../shared/format';
 import { errorText } from '../shared/toast';
-
-/** "technical", "technical and support", "billing, technical and support". */
-const listed = (names: readonly string[]): string => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
 /**
  * A refusal to leave a routed team with nobody in it names those teams in `details.teams`; its
