@@ -1411,4 +1411,40 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const options = await page.locator('select[name="assignee"] option').allInnerTexts();
     expect(options).toEqual(expect.arrayContaining(added.map((member) => `Sam Lee (${member})`)));
   });
+
+  it('tells an agent removed from the team why they are back at the sign-in, which fills the page, and keeps what they were writing for them', async () => {
+    const member = { name: 'Robin Gray', teams: ['billing'], capacity: 5 };
+    const { body } = await overApi('POST', '/team/members', member);
+    const robin: string = body.member.id;
+    const id = await startConversation(await newVisitor(), 'Robin, are you there?');
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    const signInAsRobin = async () => {
+      await page.locator('input[name="key"]').fill(app.keys.secretKey);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.locator(`[data-member-id="${robin}"]`).click();
+      await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    };
+    await page.goto(`${app.url}/inbox`);
+    await signInAsRobin();
+    await openInInbox(page, id);
+    await page.locator('.composer-input').fill('Half a reply');
+
+    // Someone removes Robin from the team meanwhile.
+    const removed = await fetch(`${app.url}/v1/team/members/${robin}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+    expect(removed.status).toBe(204);
+    const notice = page.locator('.sign-in-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toBe('You were signed out: no longer on the team. What you had not sent is kept in this tab, for when you sign in as Robin Gray again.');
+    const [signInHeight, viewportHeight] = await page.evaluate(() => [document.querySelector('.sign-in')!.getBoundingClientRect().height, innerHeight]);
+    expect(signInHeight).toBeGreaterThanOrEqual(viewportHeight);
+
+    // Back on the team under the same id, Robin signs in again in this tab: the reply being written is there.
+    expect((await overApi('POST', '/team/members', { id: robin, ...member })).status).toBe(201);
+    await signInAsRobin();
+    await openInInbox(page, id);
+    expect(await page.locator('.composer-input').inputValue()).toBe('Half a reply');
+  });
 });

@@ -32,6 +32,21 @@ export function clearAgentSession(): void {
   sessionStorage.removeItem(STORAGE_KEY);
 }
 
+/** Where why the last session ended waits for the sign-in form, across the page's reload. */
+const SIGNED_OUT_KEY = 'support-agent-signed-out';
+
+/** The session ended without the agent asking (removed from the team, say): the sign-in form says why. */
+export function noteSignedOut(why: string): void {
+  sessionStorage.setItem(SIGNED_OUT_KEY, why);
+}
+
+/** Why the last session ended, once: the sign-in form shown after that says it. */
+export function takeSignedOutNote(): string | undefined {
+  const why = sessionStorage.getItem(SIGNED_OUT_KEY) ?? undefined;
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
+  return why;
+}
+
 export const agentApi = (session: AgentSession): ApiClient =>
   new ApiClient({ kind: 'agent', key: session.key, agentId: session.agentId });
 

@@ -5,7 +5,7 @@
  * demo's `npm start` prints (config.ts).
  */
 import { ApiClient } from './api-client';
-import { loadAgentSession, saveAgentSession, type AgentSession } from './agent-session';
+import { loadAgentSession, saveAgentSession, takeSignedOutNote, type AgentSession } from './agent-session';
 import { h, mount } from './dom';
 import { memberLabels } from './member-labels';
 import type { TeamMemberInfo } from './wire';
@@ -47,7 +47,8 @@ function askForKey(root: HTMLElement, prefill: string, done: (session: AgentSess
     error,
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Continue'),
   );
-  mount(root, card(h('p', { class: 'muted' }, 'The key stays in this browser tab only.'), form));
+  const signedOut = takeSignedOutNote();
+  mount(root, card(signedOut !== undefined && h('p', { class: 'sign-in-notice', role: 'alert' }, signedOut), h('p', { class: 'muted' }, 'The key stays in this browser tab only.'), form));
   key.focus();
 }
 
