@@ -1388,4 +1388,117 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await age.textContent()).toBe('1m');
     await context.close();
   });
+
+  /** A page of its own, signed in, on the Team page; closed when the test ends. */
+  async function teamPage(viewport = DESKTOP): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await signIn(page);
+    await page.locator('[data-action="team"]').click();
+    return page;
+  }
+
+  it("shows a person's teams as the server has them again, and says plainly why, when it refuses a change", async () => {
+    const page = await teamPage();
+    const teams = page.locator(`.team-row[data-member-id="${AGENT_ID}"] input[name="teams"]`);
+    const before = await teams.inputValue();
+    // Alex is the only one in the teams the routing rules name: emptying theirs is refused.
+    await teams.fill('');
+    await page.locator(`.team-row[data-member-id="${AGENT_ID}"]`).getByRole('button', { name: 'Save' }).click();
+    const toast = page.locator('.toast');
+    await toast.waitFor();
+    expect(await toast.textContent()).toMatch(/^Not saved: The [a-z, ]+ teams? would have nobody left, and the routing rules send conversations to (it|them)\. Change the routing rules first\.$/);
+    expect(await teams.inputValue()).toBe(before);
+  });
+
+  it('asks for a name that is more than spaces before adding a person', async () => {
+    const page = await teamPage();
+    const rows = await page.locator('.team-row').count();
+    const name = page.locator('.team-add input[name="name"]');
+    await name.fill('   ');
+    await page.locator('.team-add').getByRole('button', { name: 'Add' }).click();
+    expect(await name.evaluate((field: HTMLInputElement) => field.validationMessage)).toBe('Enter a name: spaces alone are not one.');
+    expect(await page.locator('.toast').count()).toBe(0);
+    expect(await page.locator('.team-row').count()).toBe(rows);
+  });
+
+  it("names the Team page's fields, gives the Add form's name room on a phone, and has a way back on a wide screen", async () => {
+    const page = await teamPage();
+    const alex = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
+    expect(await alex.locator('.team-field').allInnerTexts()).toEqual(['Teams', 'Capacity']);
+    expect(await page.locator('.team-add .team-field').allInnerTexts()).toEqual(['Name', 'Teams', 'Capacity']);
+    await page.getByRole('button', { name: 'Back to the list' }).click();
+    await page.locator('.inbox-empty').filter({ hasText: 'Choose a conversation.' }).waitFor();
+
+    const phone = await teamPage({ width: 375, height: 780 });
+    const name = await phone.locator('.team-add input[name="name"]').boundingBox();
+    expect(name!.width).toBeGreaterThan(300);
+  });
+
+  it('tells apart people who share a name when signing in and in the assignee menu', async () => {
+    const added: string[] = [];
+    onTestFinished(async () => {
+      for (const id of added) {
+        await fetch(`${app.url}/v1/team/members/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+      }
+    });
+    for (const teams of [['billing'], ['sales']]) {
+      const { status, body } = await overApi('POST', '/team/members', { name: 'Sam Lee', teams, capacity: 5 });
+      expect(status).toBe(201);
+      added.push(body.member.id);
+    }
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const picker = page.locator('.sign-in-member');
+    await picker.first().waitFor();
+    expect(await picker.allInnerTexts()).toEqual(expect.arrayContaining(added.map((id) => expect.stringContaining(`Sam Lee (${id})`))));
+    await page.locator(`[data-member-id="${AGENT_ID}"]`).click();
+
+    const id = await startConversation(await newVisitor(), 'Who is Sam?');
+    await openInInbox(page, id);
+    const options = await page.locator('select[name="assignee"] option').allInnerTexts();
+    expect(options).toEqual(expect.arrayContaining(added.map((member) => `Sam Lee (${member})`)));
+  });
+
+  it('tells an agent removed from the team why they are back at the sign-in, which fills the page, and keeps what they were writing for them', async () => {
+    const member = { name: 'Robin Gray', teams: ['billing'], capacity: 5 };
+    const { body } = await overApi('POST', '/team/members', member);
+    const robin: string = body.member.id;
+    const id = await startConversation(await newVisitor(), 'Robin, are you there?');
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    const signInAsRobin = async () => {
+      await page.locator('input[name="key"]').fill(app.keys.secretKey);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.locator(`[data-member-id="${robin}"]`).click();
+      await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    };
+    await page.goto(`${app.url}/inbox`);
+    await signInAsRobin();
+    await openInInbox(page, id);
+    await page.locator('.composer-input').fill('Half a reply');
+
+    // Someone removes Robin from the team meanwhile.
+    const removed = await fetch(`${app.url}/v1/team/members/${robin}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+    expect(removed.status).toBe(204);
+    const notice = page.locator('.sign-in-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toBe('You were signed out: no longer on the team. What you had not sent is kept in this tab, for when you sign in as Robin Gray again.');
+    const [signInHeight, viewportHeight] = await page.evaluate(() => [document.querySelector('.sign-in')!.getBoundingClientRect().height, innerHeight]);
+    expect(signInHeight).toBeGreaterThanOrEqual(viewportHeight);
+
+    // Back on the team under the same id, Robin signs in again in this tab: the reply being written is there.
+    expect((await overApi('POST', '/team/members', { id: robin, ...member })).status).toBe(201);
+    await signInAsRobin();
+    await openInInbox(page, id);
+    expect(await page.locator('.composer-input').inputValue()).toBe('Half a reply');
+  });
 });

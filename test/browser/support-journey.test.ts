@@ -95,9 +95,13 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
   it('lets the agent join and reply: the visitor sees typing, then the reply, and the badge counts it while closed', async () => {
     await agent.locator(`.row[data-conversation-id="${conversationId}"]`).click();
     await seeText(inboxItems(), 'Can I talk to a human please?');
-    await agent.locator('[data-testid="ai-state"]').filter({ hasText: 'Handed off' }).waitFor();
+    // Routed to Alex, who has not joined yet: the panel says so, not that a person is handling it.
+    const aiState = agent.locator('[data-testid="ai-state"]');
+    await aiState.filter({ hasText: 'Handed off' }).waitFor();
+    expect(await aiState.textContent()).toBe('Handed off: assigned to Alex (Support), who has not joined yet.');
     await agent.getByRole('button', { name: 'Join conversation' }).click();
     await seeText(visitorItems(), 'Alex (Support) joined');
+    await seeText(aiState, 'Handed off: Alex (Support) has joined.');
 
     await agent.locator('.composer-input').pressSequentially('Hi, this is Alex', { delay: 20 });
     await seeText(visitor.locator('[data-testid="typing-indicator"]'), 'Alex (Support) is typing');
@@ -171,10 +175,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await screenshot(agent, 'inbox');
   });
 
-  it('lists those steps in order on the audit page', async () => {
-    await agent.goto(`${app.url}/audit/${encodeURIComponent(conversationId)}`);
-    await agent.locator('.audit-entry').first().waitFor();
-    const entries = await agent.locator('.audit-entry').evaluateAll((nodes) =>
+  it('lists those steps in order on the audit page, which the inbox opens signed in, in a tab beside it', async () => {
+    const [audit] = await Promise.all([agentContext.waitForEvent('page'), agent.getByRole('link', { name: 'Audit trail' }).click()]);
+    await audit.locator('.audit-entry').first().waitFor();
+    expect(audit.url()).toBe(`${app.url}/audit/${encodeURIComponent(conversationId)}`);
+    const entries = await audit.locator('.audit-entry').evaluateAll((nodes) =>
       nodes.map((node) => ({ kind: node.getAttribute('data-kind'), text: node.querySelector('.audit-title')?.textContent ?? '' })),
     );
     const position = (kind: string, title: string | RegExp, after = -1) =>
@@ -185,13 +190,16 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     const resolve = position('update_completed', /resolve/, join);
     const writesAgain = position('signal_received', /itemAdded/, resolve);
     expect([firstMessage, modelCall, join, resolve, writesAgain].every((i) => i >= 0)).toBe(true);
-    await screenshot(agent, 'audit');
+    await screenshot(audit, 'audit');
 
-    await agent.locator('.audit-chip input[data-group="ai"]').uncheck();
-    expect(await agent.locator('.audit-entry[data-group="ai"]').count()).toBe(0);
-    await agent.locator('.audit-chip input[data-group="ai"]').check();
-    await agent.locator('.audit-entry[data-group="ai"] .audit-raw summary').first().click();
-    expect(await agent.locator('.audit-entry[data-group="ai"] .audit-raw pre').first().textContent()).toContain('"kind"');
+    await audit.locator('.audit-chip input[data-group="ai"]').uncheck();
+    expect(await audit.locator('.audit-entry[data-group="ai"]').count()).toBe(0);
+    await audit.locator('.audit-chip input[data-group="ai"]').check();
+    await audit.locator('.audit-entry[data-group="ai"] .audit-raw summary').first().click();
+    expect(await audit.locator('.audit-entry[data-group="ai"] .audit-raw pre').first().textContent()).toContain('"kind"');
+    await audit.close();
+    // The inbox is as the agent left it, the conversation still open.
+    await seeText(inboxItems(), 'one more thing about exporting');
   });
 
   it('fits a phone-sized screen', async () => {

@@ -2,9 +2,9 @@
 import { PRIORITIES, type Priority } from '../../domain/conversation';
 import { h } from '../shared/dom';
 import { timeLabel } from '../shared/format';
+import { memberLabels } from '../shared/member-labels';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
-import { aiStateOf } from './ai-state';
-import { humanInCharge } from './filters';
+import { aiStateOf, handedOffText } from './ai-state';
 
 export interface ControlActions {
   join(): void;
@@ -31,7 +31,7 @@ export const onSubmit = (handle: () => void) => ({
 const section = (title: string, ...children: Array<Node | false | undefined>) =>
   h('section', { class: 'controls-section' }, h('h3', {}, title), ...children);
 
-function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
+function aiSection(c: Conversation, nameOf: (id: string) => string, actions: ControlActions): HTMLElement {
   const state = aiStateOf(c);
   const reason = h('input', { type: 'text', name: 'escalationReason', placeholder: 'Reason', value: 'Needs a person' });
   const text =
@@ -40,7 +40,7 @@ function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
       : state.kind === 'paused'
         ? // A <time> the pages keep current (keepTimesCurrent): it gains its day after midnight.
           ['The AI assistant is paused until ', timeLabel(state.until, 'ai-state-until'), '.']
-        : [humanInCharge(c) ? 'Handed off: a person is handling it.' : 'Handed off: waiting for a person.'];
+        : [handedOffText(c, nameOf)];
   return section(
     'AI assistant',
     h('p', { class: `ai-state ai-state-${state.kind}`, data: { testid: 'ai-state' } }, ...text),
@@ -56,15 +56,14 @@ function aiSection(c: Conversation, actions: ControlActions): HTMLElement {
   );
 }
 
-function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], me: string, actions: ControlActions): HTMLElement {
-  const nameOf = (id: string) => team.find((m) => m.id === id)?.name ?? id;
+function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id: string) => string, me: string, actions: ControlActions): HTMLElement {
   const active = c.participants.filter((p) => !p.leftAt);
   const humans = team.filter((m) => m.kind === 'human');
   const assignee = h(
     'select',
     { name: 'assignee', 'aria-label': 'Assignee' },
     h('option', { value: '', disabled: true, selected: !c.assigneeId }, 'Choose…'),
-    ...humans.map((m) => h('option', { value: m.id, selected: m.id === c.assigneeId }, m.id === me ? `${m.name} (me)` : m.name)),
+    ...humans.map((m) => h('option', { value: m.id, selected: m.id === c.assigneeId }, m.id === me ? `${nameOf(m.id)} (me)` : nameOf(m.id))),
   );
   return section(
     'People',
@@ -117,6 +116,8 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
 }
 
 export function renderControls(c: Conversation, team: readonly TeamMemberInfo[], me: string, actions: ControlActions): HTMLElement {
+  const labels = memberLabels(team.filter((m) => m.kind === 'human'));
+  const nameOf = (id: string) => labels.get(id) ?? team.find((m) => m.id === id)?.name ?? id;
   return h(
     'aside',
     { class: 'controls' },
@@ -126,8 +127,8 @@ export function renderControls(c: Conversation, team: readonly TeamMemberInfo[],
         ? h('button', { type: 'button', class: 'btn btn-primary', data: { action: 'resolve' }, on: { click: actions.resolve } }, 'Resolve')
         : h('button', { type: 'button', class: 'btn', data: { action: 'reopen' }, on: { click: actions.reopen } }, 'Reopen'),
     ),
-    aiSection(c, actions),
-    peopleSection(c, team, me, actions),
+    aiSection(c, nameOf, actions),
+    peopleSection(c, team, nameOf, me, actions),
     prioritySection(c, actions),
     tagsSection(c, actions),
   );

@@ -53,7 +53,9 @@ export class ConversationPanel {
       this.header,
       h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', on: { click: this.options.onBack } }, '‹'),
       h('div', { class: 'panel-title' }, h('h2', {}, conversationTitle(c)), h('div', { class: 'panel-pills' }, ...statePills(c), ...c.tags.map((t) => h('span', { class: 'pill pill-muted' }, `#${t}`)))),
-      h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'noopener' }, 'Audit trail'),
+      // A tab of its own, so the inbox stays as it is beside it; with an opener, as a tab opened so gets
+      // a copy of this one's sessionStorage, which holds the sign-in (a noopener tab starts signed out).
+      h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'opener' }, 'Audit trail'),
     );
     // Drawn again on every change of the conversation: what the agent was typing there stays.
     mountKeepingEdits(this.controls, renderControls(c, team, this.options.me, this.options.actions));

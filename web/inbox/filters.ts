@@ -17,8 +17,8 @@ export interface InboxFilters {
 
 export const DEFAULT_FILTERS: InboxFilters = { status: 'open', priority: 'all', tag: '', assignedToMe: false, handler: 'all' };
 
-/** A person currently in the conversation (assigned, or joined and not left). */
-export const humanInCharge = (c: Conversation): string | undefined =>
+/** Someone has taken the conversation: it is assigned to them, or they joined and have not left. */
+const humanInCharge = (c: Conversation): string | undefined =>
   c.assigneeId ?? c.participants.find((p) => p.kind === 'human' && !p.leftAt)?.id;
 
 /** Escalated or otherwise with the humans, but nobody has taken it yet. */

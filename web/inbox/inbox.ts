@@ -5,7 +5,7 @@
 import type { Priority } from '../../domain/conversation';
 import type { AgentSession } from '../shared/agent-session';
 import { ApiError, type NewItem } from '../shared/api-client';
-import { agentApi, clearAgentSession, memberTokenIdOf } from '../shared/agent-session';
+import { agentApi, clearAgentSession, memberTokenIdOf, noteSignedOut } from '../shared/agent-session';
 import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { deliverDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
@@ -24,6 +24,7 @@ import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
 import { tabTitle } from './tab-title';
+import { teamChangeErrorText } from './team-errors';
 import { TeamPanel } from './team-panel';
 
 const SEEN_DEBOUNCE_MS = 300;
@@ -74,11 +75,8 @@ export class Inbox {
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
       onStatus: (status) => this.showStatus(status),
-      // Removed from the team, or the key no longer works: say why, then back to signing in (the socket stopped already).
-      onRevoked: (reason) => {
-        showError(new Error(`You can no longer connect: ${reason || 'refused by the server'}.`));
-        setTimeout(() => void this.signOut(), 3_000);
-      },
+      // Removed from the team, or the key no longer works: back to signing in, which says why (the socket stopped already).
+      onRevoked: (reason) => void this.signOut(reason || 'the server refused this sign-in'),
     });
     this.root = h(
       'div',
@@ -244,7 +242,7 @@ export class Inbox {
           return true;
         },
         (error: unknown) => {
-          showError(error);
+          showError(new Error(teamChangeErrorText(error)));
           return false;
         },
       );
@@ -334,12 +332,20 @@ export class Inbox {
     };
   }
 
-  /** Signed in with a member token, signing out revokes it (best effort: it expires anyway). */
-  private async signOut(): Promise<void> {
+  /**
+   * Signed in with a member token, signing out revokes it (best effort: it expires anyway). Signed
+   * out by the server (`refused`, its reason), what the agent had not sent stays, kept for them alone
+   * (their outboxes are theirs by id): it comes back if they sign in as themselves again in this tab.
+   */
+  private async signOut(refused?: string): Promise<void> {
     this.socket.stop();
-    this.outboxes.clear(); // Nothing of theirs is left for whoever signs in next in this tab, nor sent any more.
-    const tokenId = memberTokenIdOf(this.session);
-    if (tokenId) await this.api.revokeMemberToken(this.session.agentId, tokenId).catch(() => undefined);
+    if (refused === undefined) {
+      this.outboxes.clear(); // Nothing of theirs is left for whoever signs in next in this tab, nor sent any more.
+      const tokenId = memberTokenIdOf(this.session);
+      if (tokenId) await this.api.revokeMemberToken(this.session.agentId, tokenId).catch(() => undefined);
+    } else {
+      noteSignedOut(`You were signed out: ${refused}. What you had not sent is kept in this tab, for when you sign in as ${this.session.agentName} again.`);
+    }
     clearAgentSession();
     location.reload();
   }

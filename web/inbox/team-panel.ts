@@ -17,6 +17,12 @@ export interface TeamActions {
 
 /** Teams as the form takes them: names separated by commas. */
 const teamsOf = (text: string): string[] => [...new Set(text.split(',').map((team) => team.trim()).filter((team) => team !== ''))];
+/** A field with its name shown above it (the field's aria-label, if any, says more for screen readers). */
+const labelled = (text: string, field: HTMLInputElement, kind = 'text') => h('label', { class: `team-field team-field-${kind}` }, h('span', { class: 'team-field-name' }, text), field);
+
+/** A person's teams and capacity as their fields show them. */
+const teamsText = (member: TeamMemberInfo): string => (member.teams ?? []).join(', ');
+const capacityText = (member: TeamMemberInfo): string => String(member.capacity ?? 10);
 
 export class TeamPanel {
   private readonly list = h('ul', { class: 'team-list' });
@@ -75,11 +81,16 @@ export class TeamPanel {
       member.id === this.me && h('span', { class: 'muted' }, '(you)'),
     );
     if (member.kind === 'ai') return h('li', { class: 'team-row', data: { memberId: member.id } }, summary, h('p', { class: 'muted' }, 'Configured under AI agents.'));
-    const teams = h('input', { type: 'text', name: 'teams', value: (member.teams ?? []).join(', '), 'aria-label': `Teams of ${member.name}` });
-    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: String(member.capacity ?? 10), 'aria-label': `Capacity of ${member.name}` });
-    const save = () => {
-      teams.defaultValue = teams.value; // sent: the row drawn with the answer shows the server's teams, not this text
-      void this.actions.change(member.id, { teams: teamsOf(teams.value), capacity: Number(capacity.value) });
+    const teams = h('input', { type: 'text', name: 'teams', value: teamsText(member), 'aria-label': `Teams of ${member.name}` });
+    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: capacityText(member), 'aria-label': `Capacity of ${member.name}` });
+    const save = async () => {
+      // Sent: the row drawn with the answer (before it comes back) shows the server's record, not this text.
+      teams.defaultValue = teams.value;
+      capacity.defaultValue = capacity.value;
+      if (await this.actions.change(member.id, { teams: teamsOf(teams.value), capacity: Number(capacity.value) })) return;
+      // Refused: the record did not change, so the row is not drawn again; show it as the server has it.
+      teams.value = teams.defaultValue = teamsText(member);
+      capacity.value = capacity.defaultValue = capacityText(member);
     };
     const remove = () => {
       if (confirm(`Remove ${member.name} from the team? They leave their open conversations.`)) void this.actions.remove(member.id);
@@ -90,9 +101,9 @@ export class TeamPanel {
       summary,
       h(
         'form',
-        { class: 'inline-form team-fields', on: onSubmit(save) },
-        teams,
-        capacity,
+        { class: 'inline-form team-fields', on: onSubmit(() => void save()) },
+        labelled('Teams', teams),
+        labelled('Capacity', capacity, 'number'),
         h('button', { type: 'submit', class: 'btn' }, 'Save'),
         h('button', { type: 'button', class: 'btn btn-danger', data: { action: 'remove' }, on: { click: remove } }, 'Remove'),
       ),
@@ -100,9 +111,14 @@ export class TeamPanel {
   }
 
   private addForm(): HTMLElement {
-    const name = h('input', { type: 'text', name: 'name', placeholder: 'Name', 'aria-label': 'Name', required: true, maxlength: '200' });
-    const teams = h('input', { type: 'text', name: 'teams', placeholder: 'Teams, e.g. support, billing', 'aria-label': 'Teams' });
-    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: '10', 'aria-label': 'Capacity' });
+    // `required` takes spaces for a name, which the server refuses in words meant for developers: the browser says it here instead.
+    const checkName = (event: Event) => {
+      const field = event.currentTarget as HTMLInputElement;
+      field.setCustomValidity(field.value !== '' && field.value.trim() === '' ? 'Enter a name: spaces alone are not one.' : '');
+    };
+    const name = h('input', { type: 'text', name: 'name', required: true, maxlength: '200', on: { input: checkName } });
+    const teams = h('input', { type: 'text', name: 'teams', placeholder: 'e.g. support, billing' });
+    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: '10' });
     const add = async () => {
       if (!(await this.actions.add({ name: name.value.trim(), teams: teamsOf(teams.value), capacity: Number(capacity.value) }))) return;
       name.value = '';
@@ -112,7 +128,14 @@ export class TeamPanel {
       'section',
       { class: 'controls-section team-add' },
       h('h3', {}, 'Add a person'),
-      h('form', { class: 'inline-form team-fields', on: onSubmit(() => void add()) }, name, teams, capacity, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add')),
+      h(
+        'form',
+        { class: 'inline-form team-fields', on: onSubmit(() => void add()) },
+        labelled('Name', name),
+        labelled('Teams', teams),
+        labelled('Capacity', capacity, 'number'),
+        h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add'),
+      ),
     );
   }
 }

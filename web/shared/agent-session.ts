@@ -1,6 +1,7 @@
 /**
  * The signed-in agent of the inbox and audit pages: the secret key and the chosen team member, or a
- * member token and its member, kept in sessionStorage (gone when the tab closes).
+ * member token and its member, kept in sessionStorage (gone when the tab closes; a tab this one
+ * opens with an opener, such as the inbox's audit trail, starts with a copy).
  */
 import { ApiClient } from './api-client';
 
@@ -29,6 +30,21 @@ export function saveAgentSession(session: AgentSession): void {
 
 export function clearAgentSession(): void {
   sessionStorage.removeItem(STORAGE_KEY);
+}
+
+/** Where why the last session ended waits for the sign-in form, across the page's reload. */
+const SIGNED_OUT_KEY = 'support-agent-signed-out';
+
+/** The session ended without the agent asking (removed from the team, say): the sign-in form says why. */
+export function noteSignedOut(why: string): void {
+  sessionStorage.setItem(SIGNED_OUT_KEY, why);
+}
+
+/** Why the last session ended, once: the sign-in form shown after that says it. */
+export function takeSignedOutNote(): string | undefined {
+  const why = sessionStorage.getItem(SIGNED_OUT_KEY) ?? undefined;
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
+  return why;
 }
 
 export const agentApi = (session: AgentSession): ApiClient =>

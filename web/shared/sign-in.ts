@@ -5,8 +5,9 @@
  * demo's `npm start` prints (config.ts).
  */
 import { ApiClient } from './api-client';
-import { loadAgentSession, saveAgentSession, type AgentSession } from './agent-session';
+import { loadAgentSession, saveAgentSession, takeSignedOutNote, type AgentSession } from './agent-session';
 import { h, mount } from './dom';
+import { memberLabels } from './member-labels';
 import type { TeamMemberInfo } from './wire';
 
 /** The stored session, or the sign-in form until the agent completes it. */
@@ -46,7 +47,8 @@ function askForKey(root: HTMLElement, prefill: string, done: (session: AgentSess
     error,
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Continue'),
   );
-  mount(root, card(h('p', { class: 'muted' }, 'The key stays in this browser tab only.'), form));
+  const signedOut = takeSignedOutNote();
+  mount(root, card(signedOut !== undefined && h('p', { class: 'sign-in-notice', role: 'alert' }, signedOut), h('p', { class: 'muted' }, 'The key stays in this browser tab only.'), form));
   key.focus();
 }
 
@@ -58,6 +60,7 @@ function signedIn({ key }: Pick<AgentSession, 'key'>, member: TeamMemberInfo, do
 
 function pickMember(root: HTMLElement, key: string, members: TeamMemberInfo[], done: (session: AgentSession) => void): void {
   const humans = members.filter((m) => m.kind === 'human');
+  const labels = memberLabels(humans);
   const choose = (member: TeamMemberInfo) => signedIn({ key }, member, done);
   mount(
     root,
@@ -71,7 +74,7 @@ function pickMember(root: HTMLElement, key: string, members: TeamMemberInfo[], d
             'button',
             { type: 'button', class: 'sign-in-member', data: { memberId: member.id }, on: { click: () => choose(member) } },
             h('span', { class: 'avatar' }, member.name.slice(0, 1)),
-            member.name,
+            labels.get(member.id),
           ),
         ),
       ),

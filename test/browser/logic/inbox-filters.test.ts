@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aiStateOf } from '../../../web/inbox/ai-state';
+import { aiStateOf, handedOffText } from '../../../web/inbox/ai-state';
 import { DEFAULT_FILTERS, isWaitingForHuman, matchesFilters, toQuery } from '../../../web/inbox/filters';
 import { conversation } from './items';
 
@@ -54,5 +54,23 @@ describe('aiStateOf', () => {
     expect(aiStateOf({ handler: 'ai', aiPausedUntil: '2026-01-01T13:00:00Z' }, now)).toEqual({ kind: 'paused', until: '2026-01-01T13:00:00Z' });
     expect(aiStateOf({ handler: 'ai', aiPausedUntil: '2026-01-01T11:00:00Z' }, now)).toEqual({ kind: 'answering' });
     expect(aiStateOf({ handler: 'human' }, now)).toEqual({ kind: 'handed_off' });
+  });
+});
+
+describe('handedOffText', () => {
+  const nameOf = (id: string) => ({ agent_alex: 'Alex', agent_sam: 'Sam' })[id] ?? id;
+  const joined = (id: string, leftAt?: string) => ({ id, kind: 'human' as const, joinedAt: '2026-01-01T00:00:00Z', ...(leftAt ? { leftAt } : {}) });
+
+  it('says whom a handed-off conversation is assigned to while nobody has joined, not that a person handles it', () => {
+    expect(handedOffText({ participants: [], assigneeId: 'agent_sam' }, nameOf)).toBe('Handed off: assigned to Sam, who has not joined yet.');
+    expect(handedOffText({ participants: [joined('agent_sam', '2026-01-01T01:00:00Z')], assigneeId: 'agent_sam' }, nameOf)).toBe(
+      'Handed off: assigned to Sam, who has not joined yet.',
+    );
+  });
+
+  it('names who has joined, or says it waits for a person', () => {
+    expect(handedOffText({ participants: [joined('agent_alex')], assigneeId: 'agent_alex' }, nameOf)).toBe('Handed off: Alex has joined.');
+    expect(handedOffText({ participants: [joined('agent_alex'), joined('agent_sam')] }, nameOf)).toBe('Handed off: Alex and Sam have joined.');
+    expect(handedOffText({ participants: [] }, nameOf)).toBe('Handed off: waiting for a person.');
   });
 });

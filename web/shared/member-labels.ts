@@ -1,0 +1,9 @@
+/** How pickers name team members, so that people who share a name can still be told apart. */
+import type { TeamMemberInfo } from './wire';
+
+/** Each member's label by id: the name, followed by the id where two or more of `members` share that name. */
+export function memberLabels(members: ReadonlyArray<Pick<TeamMemberInfo, 'id' | 'name'>>): Map<string, string> {
+  const named = new Map<string, number>();
+  for (const { name } of members) named.set(name, (named.get(name) ?? 0) + 1);
+  return new Map(members.map(({ id, name }) => [id, (named.get(name) ?? 0) > 1 ? `${name} (${id})` : name]));
+}
