@@ -1,5 +1,6 @@
 /** The conversation as clients see it (see shared/docs/api-contract.md). */
 import type { TimelineItem } from './timeline';
+import type { ContactSummary } from './people';
 
 export const CONVERSATION_STATUSES = ['open', 'resolved'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -50,6 +51,8 @@ export interface Conversation extends ConversationLifecycle {
   websiteId: string;
   visitorId: string;
   contactId?: string;
+  /** The contact's name, email and external id: in the team's views only, where `contactId` is set. */
+  contact?: ContactSummary;
   metadata?: Record<string, unknown>;
   /** The newest item the caller may see (computed per audience); null before there is one. */
   lastTimelineItem: TimelineItem | null;

@@ -34,6 +34,9 @@ export interface Contact {
   updatedAt: string;
 }
 
+/** Who an identified visitor is, as the team sees it beside a conversation. */
+export type ContactSummary = Pick<Contact, 'id' | 'externalId' | 'name' | 'email'>;
+
 export type TeamMemberKind = 'human' | 'ai';
 
 export interface TeamMember {

@@ -1,6 +1,6 @@
 import type { ClientSession, Filter, MongoClient } from 'mongodb';
 import { AppError } from '../../domain/errors';
-import type { Contact, Visitor } from '../../domain/people';
+import type { Contact, ContactSummary, Visitor } from '../../domain/people';
 import { claimingTransaction } from './claiming-transaction';
 import { isDuplicateKey } from './duplicate-key';
 import { withoutInternal, type Collections, type ContactDoc, type ConversationDoc, type VisitorDoc } from './documents';
@@ -123,6 +123,13 @@ export function visitorMethods(client: MongoClient, { visitors, contacts, conver
     async getContact(contactId: string): Promise<Contact | null> {
       const doc = await contacts.findOne({ _id: contactId });
       return doc && withoutInternal<Contact>(doc);
+    },
+
+    /** The website's contacts among these ids, summed up for the team (one read), by id. */
+    async contactSummaries(websiteId: string, contactIds: readonly string[]): Promise<Map<string, ContactSummary>> {
+      if (contactIds.length === 0) return new Map();
+      const docs = await contacts.find({ _id: { $in: [...contactIds] }, websiteId }, { projection: { externalId: 1, name: 1, email: 1 } }).toArray();
+      return new Map(docs.map(({ _id, externalId, name, email }) => [_id, { id: _id, externalId, ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}) }]));
     },
 
     /** The scope of what this visitor may see (its own conversations, or its contact's). */

@@ -10,6 +10,7 @@ import type { Viewer } from '../../domain/people';
 import type { PluginRegistry } from '../../plugins/registry';
 import { isTeamOnlyField, itemFor, visitorView } from '../access';
 import type { StoreDirectory } from '../directory';
+import { contactsShown } from '../services/contacts-shown';
 import type { WorkflowStarts } from '../services/workflow-start';
 import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
@@ -32,6 +33,9 @@ type Change<T extends StoreChange['type']> = Extract<StoreChange, { type: T }>;
 const QUIET_FIELDS = new Set(['lastTimelineItem', 'updatedAt', 'stateVersion']);
 
 const frame = (event: ServerEvent): string => JSON.stringify(event);
+
+/** The `contact` field alone, when the conversation has one shown. */
+const pickContact = ({ contact }: Conversation): Partial<Conversation> => (contact ? { contact } : {});
 
 /** The changed fields' new values (null: removed), or undefined when nothing worth telling changed. */
 function updatesOf(view: Partial<Conversation>, fields: string[]): Record<string, unknown> | undefined {
@@ -56,7 +60,7 @@ export class ChangeFeed {
     private readonly plugins: Pick<PluginRegistry, 'isVisibleTo'>,
     private readonly presence: PresenceFeed,
     private readonly directory: Pick<StoreDirectory, 'forgetVisitor' | 'forgetMember' | 'forgetMemberTokens' | 'teamMember'>,
-    private readonly store: ContactStore & Pick<Store, 'unreadCountAt'>,
+    private readonly store: ContactStore & Pick<Store, 'unreadCountAt' | 'contactSummaries'>,
     private readonly workflowStarts: Pick<WorkflowStarts, 'forget'>,
     private readonly log: Logger,
   ) {}
@@ -110,10 +114,11 @@ export class ChangeFeed {
     if (change.type === 'conversationCreated') {
       // Inserted before its first item (createConversation): nobody has anything in it to read yet,
       // and its items follow as `timelineItemCreated`, counted as they come.
+      const forTeam = await this.withContact(change.websiteId, views.all);
       this.hub.deliver({
         websiteId: change.websiteId,
         owners,
-        agentFrame: frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...views.all, unreadCount: 0 } } }),
+        agentFrame: frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...forTeam, unreadCount: 0 } } }),
         visitorFrame: frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...forVisitor, unreadCount: 0 } } }),
       });
       return;
@@ -127,13 +132,27 @@ export class ChangeFeed {
     const { visitorId, contactId } = owners;
     const joinedContact = contactId !== undefined && change.changedFields.includes('contactId');
     const createdFrame = joinedContact ? await this.joinedContactFrame(change, forVisitor, { kind: 'contact', id: contactId, visitorId }) : undefined;
+    // The team sees who the contact is as the conversation joins them.
+    const teamUpdates = joinedContact ? { ...agentUpdates, ...pickContact(await this.withContact(change.websiteId, views.all)) } : agentUpdates;
     this.hub.deliver({
       websiteId: change.websiteId,
       owners,
-      agentFrame: frame({ type: 'conversationUpdated', payload: { conversationId, updates: agentUpdates } }),
+      agentFrame: frame({ type: 'conversationUpdated', payload: { conversationId, updates: teamUpdates } }),
       visitorFrame: createdFrame ?? updatedFrame,
       ...(joinedContact ? { ownVisitorFrame: updatedFrame } : {}),
     });
+  }
+
+  /** The conversation with its contact shown (contacts-shown.ts); without, should the contact not be read (the frame goes all the same). */
+  private async withContact(websiteId: string, conversation: Conversation): Promise<Conversation> {
+    if (conversation.contactId === undefined) return conversation;
+    try {
+      const [shown] = await contactsShown(this.store, websiteId, [conversation]);
+      return shown!;
+    } catch (err) {
+      this.log.warn({ err, conversationId: conversation.id }, "reading a conversation's contact failed; the team hears of the conversation without it");
+      return conversation;
+    }
   }
 
   /**

@@ -30,6 +30,7 @@ import { keyedUpdateId } from '../idempotency';
 import { idempotencyHeaders } from '../schemas/common';
 import { parseInput, parseInputs } from '../schemas/parse';
 import { createConversation } from '../services/conversations';
+import { withContacts } from '../services/contacts-shown';
 import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
 import { markSeen, setTyping } from '../services/receipts';
@@ -45,9 +46,11 @@ export function conversationRoutes(ctx: ApiContext): Router {
     let made = false;
     try {
       const input = parseInput(createConversationBody, req.body, 'body');
-      const { created, ...answer } = await createConversation(ctx, callerOf(res), input);
+      const caller = callerOf(res);
+      const { created, ...answer } = await createConversation(ctx, caller, input);
       made = created;
-      res.status(201).json(answer);
+      const [conversation] = await withContacts(ctx.store, caller, [answer.conversation]);
+      res.status(201).json({ ...answer, conversation });
     } finally {
       // Only a conversation made costs its visitor and IP a token; a token not given back is not the caller's error.
       if (!made) await newConversations.release(res).catch((err: unknown) => ctx.log.warn({ err }, 'giving back a new-conversation token failed'));
@@ -64,15 +67,15 @@ export function conversationRoutes(ctx: ApiContext): Router {
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
     const conversations = await Promise.all(page.conversations.map((c) => viewWithPreview(ctx.store, caller, c, ctx.plugins)));
-    res.json({ conversations, nextCursor: page.nextCursor });
+    res.json({ conversations: await withContacts(ctx.store, caller, conversations), nextCursor: page.nextCursor });
   });
 
   router.get('/:id', async (req, res) => {
     const caller = callerOf(res);
-    const conversation = await viewWithPreview(ctx.store, caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins);
+    const [conversation] = await withContacts(ctx.store, caller, [await viewWithPreview(ctx.store, caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins)]);
     // As the listing gives it: a page that meets the conversation outside its list shows its count.
-    const unreadCount = await ctx.store.getUnreadCount(conversation.id, viewerOf(caller));
-    res.json({ conversation: { ...conversation, unreadCount } });
+    const unreadCount = await ctx.store.getUnreadCount(conversation!.id, viewerOf(caller));
+    res.json({ conversation: { ...conversation!, unreadCount } });
   });
 
   router.get('/:id/timeline', async (req, res) => {
@@ -129,7 +132,8 @@ export function conversationRoutes(ctx: ApiContext): Router {
       const operations = await operationsOf(body, params, agent, conversation);
       // The path as sent names the conversation and any user in it (DELETE …/participants/:userId).
       const updateId = key && keyedUpdateId(key, { websiteId: agent.website.id, agentId: agent.userId, route: `${req.method} ${req.baseUrl}${req.path}`, body });
-      res.json({ conversation: await operate(ctx, agent, conversation, operations, updateId) });
+      const [changed] = await withContacts(ctx.store, agent, [await operate(ctx, agent, conversation, operations, updateId)]);
+      res.json({ conversation: changed });
     };
 
   /** The body's `userId`, once it is known to name a member of the agent's team (400 naming the field otherwise). */

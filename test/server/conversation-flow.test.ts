@@ -423,6 +423,31 @@ describe('Chat API over the wire', () => {
       return { phone, laptop, identify };
     };
 
+    it('shows the team who an identified visitor is (name, email, external id), live as the conversation joins them; never the visitor', async () => {
+      const device = { visitorId: await t.api.newVisitor() };
+      const externalId = 'user-shown';
+      await t.api.call('POST', '/v1/conversations', device, { conversationId: 'shown-1' });
+      const agentSocket = await t.open(AGENT);
+      const identified = await t.api.call('POST', '/v1/contacts/identify', device, { externalId, userHash: userHashOf(t.app.keys.identitySecret, externalId), name: 'Jane Doe', email: 'jane@example.com' });
+      expect(identified.status).toBe(200);
+      const contact = { id: identified.body.contact.id, externalId, name: 'Jane Doe', email: 'jane@example.com' };
+      // The agents' sockets hear it with the link.
+      const linked = await agentSocket.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'shown-1' && f.payload.updates.contactId !== undefined);
+      expect(linked.payload.updates.contact).toEqual(contact);
+      // The listing, the conversation, a lifecycle answer and a new conversation's answer carry it for the team.
+      const listed = (await t.api.call('GET', '/v1/conversations', AGENT)).body.conversations.find((c: { id: string }) => c.id === 'shown-1');
+      expect(listed.contact).toEqual(contact);
+      expect((await t.api.call('GET', '/v1/conversations/shown-1', AGENT)).body.conversation.contact).toEqual(contact);
+      expect((await t.api.call('PATCH', '/v1/conversations/shown-1', AGENT, { priority: 'high' })).body.conversation.contact).toEqual(contact);
+      const made = await t.api.call('POST', '/v1/conversations', AGENT, { conversationId: 'shown-2', visitorId: device.visitorId });
+      expect(made.body.conversation.contact).toEqual(contact);
+      const created = await agentSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'shown-2');
+      expect(created.payload.conversation.contact).toEqual(contact);
+      // The visitor's own answers never do.
+      expect((await t.api.call('GET', '/v1/conversations/shown-1', device)).body.conversation.contact).toBeUndefined();
+      expect((await t.api.call('GET', '/v1/conversations', device)).body.conversations.every((c: { contact?: unknown }) => c.contact === undefined)).toBe(true);
+    });
+
     it('lets two visitors identified as one contact share conversations live', async () => {
       const phone = { visitorId: await t.api.newVisitor() };
       const laptop = { visitorId: await t.api.newVisitor() };

@@ -4,7 +4,17 @@ import type { Conversation } from '../shared/wire';
 import { aiStateOf } from './ai-state';
 import { isWaitingForHuman } from './filters';
 
-export const conversationTitle = (c: Conversation): string => c.title ?? `Visitor ${c.visitorId.slice(-6)}`;
+/** Its title, else who the visitor is: the identified contact's name or email, else the visitor's id, shortened. */
+export const conversationTitle = (c: Conversation): string => c.title ?? visitorName(c);
+
+export const visitorName = ({ contact, visitorId }: Conversation): string => contact?.name ?? contact?.email ?? `Visitor ${visitorId.slice(-6)}`;
+
+/** Who the visitor is, in full, under the conversation's title: the contact's name and email, or that it is anonymous. */
+export function visitorDetails(c: Conversation): string {
+  const { contact } = c;
+  if (!contact) return `Anonymous visitor ${c.visitorId}`;
+  return [contact.name, contact.email, contact.name === undefined && contact.email === undefined ? `Contact ${contact.externalId}` : undefined].filter((part) => part !== undefined).join(' · ');
+}
 
 export function statePills(c: Conversation): HTMLElement[] {
   const ai = aiStateOf(c);
