@@ -81,9 +81,25 @@ export class ThreadedEngine implements WorkflowEngine {
     const runningCode = Number.isFinite(stuckAfterMs) ? runningCodeBuffer() : undefined;
     const engine = new ThreadedEngine({ ...options, logLevel: log.level, runningCode }, log, stuckAfterMs);
     engine.spawn();
-    await engine.ready;
+    await engine.untilReady();
     engine.started = true;
     return engine;
+  }
+
+  /**
+   * Waits for the thread to be up. A thread the watch ended while starting (workflow or activity
+   * code of a restored run that never returns: that would otherwise keep the server from starting
+   * for good) is replaced as a running one is, and the wait goes on for its successor.
+   */
+  private async untilReady(): Promise<void> {
+    for (;;) {
+      const ready = this.ready;
+      try {
+        return await ready;
+      } catch (err) {
+        if (this.ready === ready) throw err;
+      }
+    }
   }
 
   start(o: { workflowType: string; workflowId: string; args: unknown[] }): Promise<{ runId: string }> {
@@ -204,7 +220,8 @@ export class ThreadedEngine implements WorkflowEngine {
     const lost = this.shuttingDown ? new EngineShutDownError() : new EngineRestartingError(`thread ended (code ${code}) before answering`);
     for (const call of this.calls.values()) call.reject(lost);
     this.calls.clear();
-    if (this.shuttingDown || !this.started) return;
+    // Before the first thread is up, only one the watch ended is replaced: any other failure to start is the start's to report.
+    if (this.shuttingDown || (!this.started && this.ending !== worker)) return;
     this.log.error({ code, restartInMs: this.restartDelay }, 'workflow engine thread exited; starting a new one');
     const delay = this.restartDelay;
     this.restartDelay = Math.min(this.restartDelay * 2, RESTART_DELAY_MS.max);

@@ -97,61 +97,106 @@ export class RunningCode {
     Atomics.store(this.words, IN_CODE, 1);
   }
 
-  /** Beats from now on, while the thread's event loop turns (once the engine is up: its start-up may hold the thread for long). */
+  /** Beats from now on (once at once: a loop that starts before the first interval is caught too), while the thread's event loop turns. */
   startBeating(): void {
-    setInterval(() => Atomics.add(this.words, BEATS, 1), BEAT_MS).unref();
+    const beat = () => Atomics.add(this.words, BEATS, 1);
+    beat();
+    setInterval(beat, BEAT_MS).unref();
   }
 }
 
-/**
- * Where the watch found the thread, and its clocks when it first did: in an activation's code (the
- * activations entered, counting), or out of code with its event loop not turning (the beats, counting).
- */
-interface Seen {
-  inCode: boolean;
-  count: number;
+/** The thread's clocks at a look: its CPU time where Linux tells it (thread-cpu-time.ts). */
+interface Clocks {
   wallMs: number;
   cpuMs?: number;
 }
-const NOT_SEEN: Seen = { inCode: false, count: -1, wallMs: 0 };
 
 /**
- * Where CPU time is counted, a thread in one activation's code for this many times the limit by the
- * wall clock is told of too, whatever CPU it used: it is blocked (a wait, a fault), not only starved.
+ * Where CPU time is counted, a thread stuck for this many times the limit by the wall clock is told
+ * of too, whatever CPU it used: it is blocked (a wait, a fault), not only starved.
  */
 const WALL_BACKSTOP = 10;
+
+/**
+ * The least time a thread's event loop may stand still before it is told of: the engine's own work
+ * (restoring runs, building instances, a burst of calls after a restart) may hold it for a turn
+ * longer than workflow code should run, at the lowest limits.
+ */
+const DEFAULT_LOOP_STILL_FLOOR_MS = 5_000;
+
+/** How long a counter has stood at the same value, from the first look that saw it there. */
+class Unchanged {
+  private value?: number;
+  private since?: Clocks;
+
+  /** The time `value` has stood, once past `afterMs` (CPU time where both looks read it, else wall time); undefined until then, and when it moved. */
+  check(value: number | undefined, now: Clocks, afterMs: number): { ms: number; clock: 'cpu' | 'wall' } | undefined {
+    if (value === undefined || value !== this.value || !this.since) {
+      this.value = value;
+      this.since = now;
+      return undefined;
+    }
+    const wallMs = now.wallMs - this.since.wallMs;
+    // Both CPU readings or neither: a thread gone (ended, its words left) can no longer be read.
+    if (now.cpuMs !== undefined && this.since.cpuMs !== undefined) {
+      const cpuMs = now.cpuMs - this.since.cpuMs;
+      if (cpuMs >= afterMs) return { ms: cpuMs, clock: 'cpu' };
+      return wallMs >= afterMs * WALL_BACKSTOP ? { ms: wallMs, clock: 'wall' } : undefined;
+    }
+    return wallMs >= afterMs ? { ms: wallMs, clock: 'wall' } : undefined;
+  }
+
+  reset(): void {
+    this.value = undefined;
+    this.since = undefined;
+  }
+}
 
 /**
  * The server thread's side: tells when the thread has stayed in one activation's code for `afterMs`
  * of its CPU time (wall time where that cannot be read, and WALL_BACKSTOP times as long in any case),
  * counted from the first look that found it there; `onStuck` gets the workflow, the time so counted,
- * and which clock it is. A thread whose event loop has stopped beating outside any marked code is
- * told of the same way, with no workflow.
+ * and which clock it is.
+ *
+ * Once the thread beats, it is also told of when its event loop has stood still as long (at least
+ * `loopStillFloorMs`, 5 s), wherever it is: a loop of continuations (`for (;;) await x`) enters and
+ * leaves marked code many times without returning to the loop. Whose code that is: the workflow
+ * whose code runs at that look, else the last one marked if marks were made while the loop stood
+ * still (a traced activity's slices), else nobody known.
  *
  * It looks every `afterMs` / 2, at most 500 ms apart, and reads the CPU time at each look once the
- * engine is up: a synchronous read of a small /proc file, tens of microseconds, on the server's thread.
- * The time comes in 10 ms steps, so a difference of two readings errs by a step at most: at the least
- * limit (100 ms, looked at every 50) an activation is told after 90 to 160 ms of CPU from that first
- * look, and one that used under 90 in all never is.
+ * engine beats or runs workflow code: a synchronous read of a small /proc file, tens of
+ * microseconds, on the server's thread. The time comes in 10 ms steps, so a difference of two
+ * readings errs by a step at most: at the least limit (100 ms, looked at every 50) an activation
+ * is told after 90 to 160 ms of CPU from that first look, and one that used under 90 in all never is.
  */
 export class StuckWatch {
   private readonly words: Int32Array;
   private readonly id: Uint8Array;
   private readonly timer: NodeJS.Timeout;
-  private seen = NOT_SEEN;
+  /** The activations entered, while the thread is in code: one activation's run. */
+  private readonly activation = new Unchanged();
+  /** The beats, once it beats: its event loop turning. */
+  private readonly loop = new Unchanged();
+  /** The beats at the last look, and the activations entered when they were first seen at that count. */
+  private still = { beats: -1, entered: 0 };
 
   constructor(
     buffer: SharedArrayBuffer,
     afterMs: number,
     onStuck: (workflowId: string | undefined, forMs: number, clock: 'cpu' | 'wall') => void,
+    loopStillFloorMs = DEFAULT_LOOP_STILL_FLOOR_MS,
   ) {
     this.words = new Int32Array(buffer, 0, WORDS);
     this.id = new Uint8Array(buffer, WORDS * 4, ID_BYTES);
+    const loopAfterMs = Math.max(afterMs, loopStillFloorMs);
     this.timer = setInterval(() => {
-      const stuck = this.stuckFor(afterMs);
+      const stuck = this.look(afterMs, loopAfterMs);
       if (!stuck) return;
-      this.seen = NOT_SEEN; // counted afresh from the next look: told once per `afterMs`, while the thread is being ended
-      onStuck(stuck.inCode ? this.workflowId() : undefined, stuck.ms, stuck.clock);
+      // Counted afresh from the next look: told once per limit, while the thread is being ended.
+      this.activation.reset();
+      this.loop.reset();
+      onStuck(stuck.workflowId, stuck.ms, stuck.clock);
     }, Math.min(500, afterMs / 2));
     this.timer.unref();
   }
@@ -159,37 +204,33 @@ export class StuckWatch {
   /** A new thread starts with the words cleared, so the last one's state is not taken for its own. */
   reset(): void {
     this.words.fill(0);
-    this.seen = NOT_SEEN;
+    this.activation.reset();
+    this.loop.reset();
+    this.still = { beats: -1, entered: 0 };
   }
 
   stop(): void {
     clearInterval(this.timer);
   }
 
-  /** How long the thread has been where it was at the last look, once that passes `afterMs`; undefined until then. */
-  private stuckFor(afterMs: number): { inCode: boolean; ms: number; clock: 'cpu' | 'wall' } | undefined {
+  /** What the thread is stuck in, once it has been for the limit; undefined until then. */
+  private look(afterMs: number, loopAfterMs: number): { workflowId?: string; ms: number; clock: 'cpu' | 'wall' } | undefined {
     const inCode = Atomics.load(this.words, IN_CODE) === 1;
-    const count = Atomics.load(this.words, inCode ? ENTERED : BEATS);
-    // Out of code and not beating yet: the engine is starting.
-    if (!inCode && count === 0) {
-      this.seen = NOT_SEEN;
-      return undefined;
-    }
-    const now: Seen = { inCode, count, wallMs: performance.now(), cpuMs: threadCpuMs(Atomics.load(this.words, THREAD_ID)) };
-    if (inCode !== this.seen.inCode || count !== this.seen.count) {
-      this.seen = now;
-      return undefined;
-    }
-    const wallMs = now.wallMs - this.seen.wallMs;
-    // Both CPU readings or neither: a thread gone (ended, its words left) can no longer be read.
-    if (now.cpuMs !== undefined && this.seen.cpuMs !== undefined) {
-      const cpuMs = now.cpuMs - this.seen.cpuMs;
-      if (cpuMs >= afterMs) return { inCode, ms: cpuMs, clock: 'cpu' };
-      return wallMs >= afterMs * WALL_BACKSTOP ? { inCode, ms: wallMs, clock: 'wall' } : undefined;
-    }
-    return wallMs >= afterMs ? { inCode, ms: wallMs, clock: 'wall' } : undefined;
+    const entered = Atomics.load(this.words, ENTERED);
+    const beats = Atomics.load(this.words, BEATS);
+    // Neither in code nor beating yet: the engine is starting, nothing to read.
+    if (!inCode && beats === 0) return undefined;
+    const now: Clocks = { wallMs: performance.now(), cpuMs: threadCpuMs(Atomics.load(this.words, THREAD_ID)) };
+    const inActivation = this.activation.check(inCode ? entered : undefined, now, afterMs);
+    if (inActivation) return { workflowId: this.workflowId(), ...inActivation };
+    if (beats !== this.still.beats) this.still = { beats, entered };
+    const stood = this.loop.check(beats === 0 ? undefined : beats, now, loopAfterMs);
+    if (!stood) return undefined;
+    const marked = inCode || entered !== this.still.entered;
+    return { workflowId: marked ? this.workflowId() : undefined, ...stood };
   }
 
+  /** The workflow whose code runs, or ran last (the id's words stay after its mark ends). */
   private workflowId(): string {
     const length = Math.min(Atomics.load(this.words, ID_LENGTH), ID_BYTES);
     return new TextDecoder().decode(this.id.slice(0, length));

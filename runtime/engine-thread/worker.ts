@@ -72,6 +72,9 @@ lowerThreadPriority(ENGINE_NICENESS);
 
 const stopProfile = await startCpuProfile('engine');
 
+// From the start: an engine restoring its open runs restarts their activities before it is handed back.
+runningCode?.startBeating();
+
 try {
   const { engine, close } = await startEngine();
   port.on('message', (message: ToEngineThread) => {
@@ -93,7 +96,6 @@ try {
         (error: unknown) => post({ type: 'error', id, error: serializeError(error) }),
       );
   });
-  runningCode?.startBeating();
   post({ type: 'ready' });
 } catch (err) {
   post({ type: 'failed', error: serializeError(err) });

@@ -20,7 +20,7 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
    * An app whose conversations `spun` and `other` have running workflows, and a spinner item posted
    * to `spun` that never returns where `spinsIn` says; resolves once `other` is served again.
    */
-  async function spinning(spinsIn: 'reaction' | 'effect' | 'effect-after-await') {
+  async function spinning(spinsIn: 'reaction' | 'effect' | 'effect-after-await' | 'effect-awaiting') {
     const { log, lines } = recordingLog();
     app = await startTestApp(undefined, { log, env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '500' } });
     const api = new Api(app);
@@ -76,15 +76,16 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     expect(lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''))).toHaveLength(1);
   });
 
-  it('ends the thread stuck in an effect past its first await, then pins the loop on its workflow when the retried effect loops again', { timeout: 60_000 }, async () => {
-    const { api, lines } = await spinning('effect-after-await');
+  // Told after 5 s of the thread's CPU time (the floor for an event loop standing still), not the 500 ms limit.
+  it.each(['effect-after-await', 'effect-awaiting'] as const)('ends the thread stuck in an effect looping %s, then pins the loop on its workflow when the retried effect loops again', { timeout: 90_000 }, async (spinsIn) => {
+    const { api, lines } = await spinning(spinsIn);
     // First told as the thread's event loop no longer turning, whose code unknown; the next thread traces activities' code.
     expect(lines).toContainEqual(expect.objectContaining({ traceContinuations: true, msg: expect.stringMatching(/outside any workflow's code/) }));
     // The effect is retried in the new thread, loops again, and this time its workflow is set aside.
     const refused = await waitUntil(
       () => api.call('PATCH', '/v1/conversations/spun', AGENT, { priority: 'high' }),
       (answer) => answer.status === 503 && /set aside/.test(answer.body.error?.message ?? ''),
-      40_000,
+      60_000,
     );
     expect(refused.status).toBe(503);
     expect(lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''))).toHaveLength(1);
