@@ -83,20 +83,6 @@ describe('StuckWatch', () => {
     await eventually(() => expect(told).toContainEqual(expect.objectContaining({ workflowId: undefined })), { timeoutMs: 20_000 });
   });
 
-  it('pins a loop of continuations (it awaits at every turn, never returning to the event loop) on its workflow once traced (before, on nobody)', async () => {
-    const traced = watching();
-    const withTrace = await markedThread(traced.buffer, 'awaiting', true);
-    stops.push(() => withTrace.stop());
-    await eventually(() => expect(traced.told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
-    expect(traced.told[0]).toMatchObject({ workflowId: 'conversation:marked' });
-
-    const untraced = watching();
-    const withoutTrace = await markedThread(untraced.buffer, 'awaiting');
-    stops.push(() => withoutTrace.stop());
-    await eventually(() => expect(untraced.told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
-    expect(untraced.told[0]).toMatchObject({ workflowId: undefined });
-  });
-
   it('tells nothing of a thread whose event loop keeps turning, nor of one that has not started beating (an engine starting up)', async () => {
     const { buffer, told } = watching();
     const idle = await markedThread(buffer, 'beat');
@@ -109,15 +95,16 @@ describe('StuckWatch', () => {
     expect(starting.told).toEqual([]);
   });
 
-  it('pins an activity\'s code past its first await on its workflow once continuations are traced (before, on nobody)', async () => {
+  // `activity`: a plain loop past its first await; `awaiting`: a loop that awaits at every turn, never returning to the event loop.
+  it.each(['activity', 'awaiting'] as const)("pins an activity's %s loop on its workflow once continuations are traced (before, on nobody)", async (how) => {
     const traced = watching();
-    const withTrace = await markedThread(traced.buffer, 'activity', true);
+    const withTrace = await markedThread(traced.buffer, how, true);
     stops.push(() => withTrace.stop());
     await eventually(() => expect(traced.told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
     expect(traced.told[0]).toMatchObject({ workflowId: 'conversation:marked' });
 
     const untraced = watching();
-    const withoutTrace = await markedThread(untraced.buffer, 'activity');
+    const withoutTrace = await markedThread(untraced.buffer, how);
     stops.push(() => withoutTrace.stop());
     await eventually(() => expect(untraced.told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
     expect(untraced.told[0]).toMatchObject({ workflowId: undefined });
