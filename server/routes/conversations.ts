@@ -49,7 +49,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
       const caller = callerOf(res);
       const { created, ...answer } = await createConversation(ctx, caller, input);
       made = created;
-      const [conversation] = await withContacts(ctx.store, caller, [answer.conversation]);
+      const [conversation] = await withContacts(ctx.store, ctx.log, caller, [answer.conversation]);
       res.status(201).json({ ...answer, conversation });
     } finally {
       // Only a conversation made costs its visitor and IP a token; a token not given back is not the caller's error.
@@ -67,12 +67,12 @@ export function conversationRoutes(ctx: ApiContext): Router {
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
     const conversations = await Promise.all(page.conversations.map((c) => viewWithPreview(ctx.store, caller, c, ctx.plugins)));
-    res.json({ conversations: await withContacts(ctx.store, caller, conversations), nextCursor: page.nextCursor });
+    res.json({ conversations: await withContacts(ctx.store, ctx.log, caller, conversations), nextCursor: page.nextCursor });
   });
 
   router.get('/:id', async (req, res) => {
     const caller = callerOf(res);
-    const [conversation] = await withContacts(ctx.store, caller, [await viewWithPreview(ctx.store, caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins)]);
+    const [conversation] = await withContacts(ctx.store, ctx.log, caller, [await viewWithPreview(ctx.store, caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins)]);
     // As the listing gives it: a page that meets the conversation outside its list shows its count.
     const unreadCount = await ctx.store.getUnreadCount(conversation!.id, viewerOf(caller));
     res.json({ conversation: { ...conversation!, unreadCount } });
@@ -132,7 +132,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
       const operations = await operationsOf(body, params, agent, conversation);
       // The path as sent names the conversation and any user in it (DELETE …/participants/:userId).
       const updateId = key && keyedUpdateId(key, { websiteId: agent.website.id, agentId: agent.userId, route: `${req.method} ${req.baseUrl}${req.path}`, body });
-      const [changed] = await withContacts(ctx.store, agent, [await operate(ctx, agent, conversation, operations, updateId)]);
+      const [changed] = await withContacts(ctx.store, ctx.log, agent, [await operate(ctx, agent, conversation, operations, updateId)]);
       res.json({ conversation: changed });
     };
 

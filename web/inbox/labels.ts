@@ -12,7 +12,8 @@ export const visitorName = ({ contact, visitorId }: Conversation): string => con
 /** Who the visitor is, in full, under the conversation's title: the contact's name and email, or that it is anonymous. */
 export function visitorDetails(c: Conversation): string {
   const { contact } = c;
-  if (!contact) return `Anonymous visitor ${c.visitorId}`;
+  // Linked to a contact not read this time (the server could not): not anonymous all the same.
+  if (!contact) return c.contactId === undefined ? `Anonymous visitor ${c.visitorId}` : `Identified visitor ${c.visitorId}`;
   return [contact.name, contact.email, contact.name === undefined && contact.email === undefined ? `Contact ${contact.externalId}` : undefined].filter((part) => part !== undefined).join(' · ');
 }
 

@@ -4,7 +4,7 @@
  * written (and whether as a note), its file, and the messages sent and not yet stored. Those go
  * one after the other, in order; a send that fails stops the line until Retry or Discard.
  */
-import { clientId } from './api-client';
+import { ApiError, clientId } from './api-client';
 import { showError } from './toast';
 
 /** A message as the writer sent it. */
@@ -39,6 +39,9 @@ export interface OutboxView {
  * A message's file is gone: the server removed it (uploaded and not attached in time) and the page
  * cannot read it again (it was loaded again since).
  */
+/** A refusal the same request would meet again: a 4xx, but a timeout (408) or a rate limit (429), which pass. */
+const isRefusal = (error: unknown): boolean => error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+
 export class FileGoneError extends Error {
   constructor() {
     super('The file of a message not sent is no longer on the server: its text is back in the box, attach the file again to send it.');
@@ -55,6 +58,8 @@ export class Outbox {
   sending = false;
   /** A send failed: the line waits for Retry or Discard. */
   stalled: boolean;
+  /** The server refused it (a 4xx but a timeout or rate limit): sending it again as it is would only be refused again. */
+  refused = false;
   /** The reader signed out: nothing more is sent. */
   private closed = false;
   private view: OutboxView | undefined;
@@ -108,6 +113,7 @@ export class Outbox {
 
   retry(): void {
     this.stalled = false;
+    this.refused = false;
     this.changed(false);
     void this.drain();
   }
@@ -148,7 +154,10 @@ export class Outbox {
       } catch (error) {
         showError(error);
         if (error instanceof FileGoneError) this.backInTheBox(draft);
-        else this.stalled = true;
+        else {
+          this.stalled = true;
+          this.refused = isRefusal(error);
+        }
       }
       this.changed(true);
     }

@@ -111,10 +111,11 @@ export class Outboxes {
   /**
    * Sends again what a failed send stopped, in every conversation: the page calls it when its
    * socket connects again, and it runs by itself when the browser is back online. A message the
-   * server stored before its answer was lost is not stored twice: its item id goes with it.
+   * server stored before its answer was lost is not stored twice: its item id goes with it. One the
+   * server refused waits for the reader (a flapping connection would show its refusal again and again).
    */
   readonly retryStalled = (): void => {
-    for (const outbox of [...this.held.values()]) if (outbox.stalled) outbox.retry();
+    for (const outbox of [...this.held.values()]) if (outbox.stalled && !outbox.refused) outbox.retry();
   };
 
   private make(conversationId: string, kept?: ConstructorParameters<typeof Outbox>[2]): Outbox {

@@ -24,6 +24,9 @@ import type { VisitorSession } from './visitor-session';
 /** Marking seen waits for a burst of items to settle. */
 const SEEN_DEBOUNCE_MS = 300;
 
+/** Escape meant for the panel: not one ending an input method's composition, nor one a control inside took already. */
+const isEscapeToClose = (event: KeyboardEvent): boolean => event.key === 'Escape' && !event.isComposing && !event.defaultPrevented;
+
 export class SupportWidget {
   private readonly live: LiveConversations;
   private readonly socket: RealtimeSocket;
@@ -33,7 +36,7 @@ export class SupportWidget {
   private readonly connection = h('p', { class: 'sw-connection', role: 'status' });
   private readonly panel = h(
     'div',
-    { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true, on: { keydown: (event) => event.key === 'Escape' && this.toggle() } },
+    { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true, on: { keydown: (event) => isEscapeToClose(event) && this.toggle() } },
     h('header', { class: 'sw-panel-header' }, h('strong', {}, 'Hi there 👋'), h('span', {}, 'We usually answer in a few minutes')),
     this.connection,
     this.body,

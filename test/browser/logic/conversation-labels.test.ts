@@ -19,5 +19,7 @@ describe('how the inbox names a conversation', () => {
     expect(conversationTitle(conversation({}))).toBe('Visitor 456789');
     expect(visitorDetails(conversation({}))).toBe('Anonymous visitor vis_0123456789');
     expect(conversationTitle(conversation({ title: 'Refund for order 7', contact: { id: 'ct1', externalId: 'u', name: 'Jane' } }))).toBe('Refund for order 7');
+    // Linked to a contact the server could not read this time: not called anonymous.
+    expect(visitorDetails(conversation({ contactId: 'ct1' }))).toBe('Identified visitor vis_0123456789');
   });
 });

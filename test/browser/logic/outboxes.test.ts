@@ -209,6 +209,29 @@ describe('Outboxes', () => {
     expect(outboxes.of('conv_a').isEmpty && outboxes.of('conv_b').isEmpty).toBe(true);
   });
 
+  it('leaves a message the server refused for the reader: coming back online sends it no more (it would be refused again)', async () => {
+    let tries = 0;
+    const outboxes = new Outboxes({
+      storageKey: 'drafts',
+      deliver: async () => {
+        tries += 1;
+        throw new ApiError(403, 'ERR_FORBIDDEN', 'Visitors cannot post notes');
+      },
+    });
+    outboxes.of('conv_a').write({ text: 'refused' });
+    outboxes.of('conv_a').send();
+    await vi.advanceTimersByTimeAsync(0);
+    win.fire('online');
+    outboxes.retryStalled(); // the socket connected again
+    await vi.advanceTimersByTimeAsync(0);
+    expect(tries).toBe(1);
+    expect(outboxes.of('conv_a').stalled).toBe(true);
+    // The reader's Retry still sends it.
+    outboxes.of('conv_a').retry();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(tries).toBe(2);
+  });
+
   it('never forgets messages not sent to make room, only drafts', () => {
     const unsent = (n: number) => ({ conversationId: `conv_${n}`, writing: { text: '', asNote: false }, waiting: [{ id: `item_${n}`, text: `message ${n}`, asNote: false }] });
     storage.setItem('drafts', JSON.stringify(Array.from({ length: 30 }, (_, i) => unsent(i + 1))));
