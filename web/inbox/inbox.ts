@@ -5,7 +5,7 @@
 import type { Priority } from '../../domain/conversation';
 import type { AgentSession } from '../shared/agent-session';
 import { ApiError, type NewItem } from '../shared/api-client';
-import { agentApi, clearAgentSession, memberTokenIdOf, noteSignedOut } from '../shared/agent-session';
+import { agentApi, announceSignOut, clearAgentSession, memberTokenIdOf, noteSignedOut } from '../shared/agent-session';
 import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { deliverDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
@@ -343,6 +343,7 @@ export class Inbox {
       this.outboxes.clear(); // Nothing of theirs is left for whoever signs in next in this tab, nor sent any more.
       const tokenId = memberTokenIdOf(this.session);
       if (tokenId) await this.api.revokeMemberToken(this.session.agentId, tokenId).catch(() => undefined);
+      announceSignOut(this.session);
     } else {
       noteSignedOut(`You were signed out: ${refused}. What you had not sent is kept in this tab, for when you sign in as ${this.session.agentName} again.`);
     }

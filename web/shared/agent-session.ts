@@ -47,6 +47,30 @@ export function takeSignedOutNote(): string | undefined {
   return why;
 }
 
+/** Where a page tells this browser's others that its agent signed out. */
+const SIGN_OUT_CHANNEL = 'support-agent-sign-out';
+
+/**
+ * Tells this browser's other pages that the agent signed out, so that those holding their session
+ * (the audit trail's tab starts with a copy of the inbox's) let it go too, as signing out of a product
+ * signs out its tabs. Only the agent's id goes, never the key.
+ */
+export function announceSignOut(session: AgentSession): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(SIGN_OUT_CHANNEL);
+  channel.postMessage({ agentId: session.agentId });
+  channel.close();
+}
+
+/** Calls `signedOut` when another page of this browser signs the same agent out. */
+export function onSignOutElsewhere(session: AgentSession, signedOut: () => void): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(SIGN_OUT_CHANNEL);
+  channel.onmessage = (event: MessageEvent<{ agentId?: unknown }>) => {
+    if (event.data?.agentId === session.agentId) signedOut();
+  };
+}
+
 export const agentApi = (session: AgentSession): ApiClient =>
   new ApiClient({ kind: 'agent', key: session.key, agentId: session.agentId });
 

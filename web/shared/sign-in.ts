@@ -5,16 +5,19 @@
  * demo's `npm start` prints (config.ts).
  */
 import { ApiClient } from './api-client';
-import { loadAgentSession, saveAgentSession, takeSignedOutNote, type AgentSession } from './agent-session';
+import { clearAgentSession, loadAgentSession, onSignOutElsewhere, saveAgentSession, takeSignedOutNote, type AgentSession } from './agent-session';
 import { h, mount } from './dom';
 import { memberLabels } from './member-labels';
 import type { TeamMemberInfo } from './wire';
 
-/** The stored session, or the sign-in form until the agent completes it. */
-export function requireAgentSession(root: HTMLElement, prefillKey?: string): Promise<AgentSession> {
-  const stored = loadAgentSession();
-  if (stored) return Promise.resolve(stored);
-  return new Promise((resolve) => askForKey(root, prefillKey ?? '', resolve));
+/** The stored session, or the sign-in form until the agent completes it; the page lets it go when the agent signs out in another page. */
+export async function requireAgentSession(root: HTMLElement, prefillKey?: string): Promise<AgentSession> {
+  const session = loadAgentSession() ?? (await new Promise<AgentSession>((resolve) => askForKey(root, prefillKey ?? '', resolve)));
+  onSignOutElsewhere(session, () => {
+    clearAgentSession();
+    location.reload();
+  });
+  return session;
 }
 
 function card(...children: Array<Node | false>): HTMLElement {
