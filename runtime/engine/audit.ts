@@ -14,6 +14,17 @@ export interface AuditEntry {
   summary?: string;
   attempt?: number;
   durationMs?: number;
+  /** The activity's id in its run, on every activity entry and on the `event_recorded` entries of a `recordEvents` activity. */
+  activityId?: string;
+  /** The update's id, on update entries. */
+  updateId?: string;
+  /** The timer's id in its run, on timer entries. */
+  timerId?: string;
+  /**
+   * Index of the entry that began what this entry continues or ends: its activity's
+   * `activity_scheduled`, its update's `update_accepted`, its timer's `timer_started`.
+   */
+  startIndex?: number;
   /** Arguments / result / failure, JSON-safe. */
   details?: unknown;
 }
@@ -30,6 +41,8 @@ export type AuditKind =
   | 'update_rejected'
   | 'update_completed'
   | 'activity_scheduled'
+  /** One timeline event a `recordEvents` activity was scheduled to write: a lifecycle change, who made it, why. */
+  | 'event_recorded'
   | 'activity_completed'
   | 'activity_failed'
   | 'activity_retrying'
@@ -79,11 +92,6 @@ export function summarizeArgs(args: unknown[]): string | undefined {
   const { actor: _actor, author: _author, ...own } = first as Record<string, unknown>;
   const headline = rest.length === 0 ? itemHeadline(own) : undefined;
   return headline === undefined ? summarize([own, ...rest]) : summarize(headline);
-}
-
-/** Numbers entries in order, from 1. */
-export function numberEntries(entries: UnnumberedAuditEntry[]): AuditEntry[] {
-  return entries.map((entry, i) => ({ index: i + 1, ...entry }));
 }
 
 /** A duration as people write it: 4h, 30m, 10s, 250ms. */

@@ -4,6 +4,7 @@ import type { AuditEntry } from '../shared/wire';
 import { AUDIT_GROUPS, describeAuditEntry, type AuditEntryView, type AuditGroup } from './entry-view';
 
 const GROUP_LABELS: Record<AuditGroup, string> = {
+  lifecycle: 'Lifecycle changes',
   signal: 'Signals',
   update: 'Updates',
   activity: 'Activities',

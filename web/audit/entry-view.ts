@@ -4,7 +4,7 @@
  */
 import type { AuditEntry } from '../shared/wire';
 
-export const AUDIT_GROUPS = ['signal', 'update', 'activity', 'ai', 'timer', 'workflow'] as const;
+export const AUDIT_GROUPS = ['lifecycle', 'signal', 'update', 'activity', 'ai', 'timer', 'workflow'] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 
 export type Outcome = 'ok' | 'pending' | 'rejected' | 'failed' | 'retrying' | 'cancelled';
@@ -37,6 +37,7 @@ const KIND_LABELS: Record<AuditEntry['kind'], { group: AuditGroup; verb: string;
   update_rejected: { group: 'update', verb: 'Update rejected', outcome: 'rejected' },
   update_completed: { group: 'update', verb: 'Update completed', outcome: 'ok' },
   activity_scheduled: { group: 'activity', verb: 'Activity scheduled', outcome: 'pending' },
+  event_recorded: { group: 'lifecycle', verb: 'Lifecycle', outcome: 'ok' },
   activity_completed: { group: 'activity', verb: 'Activity completed', outcome: 'ok' },
   activity_failed: { group: 'activity', verb: 'Activity failed', outcome: 'failed' },
   activity_retrying: { group: 'activity', verb: 'Activity will retry', outcome: 'retrying' },
