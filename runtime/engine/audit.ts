@@ -94,10 +94,24 @@ export function summarizeArgs(args: unknown[]): string | undefined {
   return headline === undefined ? summarize([own, ...rest]) : summarize(headline);
 }
 
-/** A duration as people write it: 4h, 30m, 10s, 250ms. */
+const UNITS = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['min', 60_000],
+  ['s', 1_000],
+] as const;
+
+/**
+ * A duration as people write it: 250 ms, 1.5 s, then its largest unit and the next one when not
+ * zero, to the second (895879 ms is 14 min 56 s; 1 h; 1 d 2 h).
+ */
 export function formatDuration(ms: number): string {
-  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms > 0 && ms % 1_000 === 0) return `${ms / 1_000}s`;
-  return `${ms}ms`;
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${Number((ms / 1_000).toFixed(1))} s`;
+  const seconds = Math.round(ms / 1_000) * 1_000;
+  const largest = UNITS.findIndex(([, size]) => seconds >= size);
+  const [unit, size] = UNITS[largest]!;
+  const next = UNITS[largest + 1];
+  const rest = next ? Math.floor((seconds % size) / next[1]) : 0;
+  return rest > 0 && next ? `${Math.floor(seconds / size)} ${unit} ${rest} ${next[0]}` : `${Math.floor(seconds / size)} ${unit}`;
 }
