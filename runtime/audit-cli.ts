@@ -22,8 +22,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const baseUrl = process.env.SUPPORT_URL ?? `http://127.0.0.1:${config.port}`;
-  const res = await fetch(`${baseUrl}/v1/conversations/${encodeURIComponent(conversationId)}/audit`, {
-    headers: { Authorization: `Bearer ${secretKey}` },
+  const url = `${baseUrl}/v1/conversations/${encodeURIComponent(conversationId)}/audit`;
+  const res = await fetch(url, { headers: { Authorization: `Bearer ${secretKey}` } }).catch((err: unknown) => {
+    // fetch says only "fetch failed"; its cause says why (ECONNREFUSED…).
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+    const from = process.env.SUPPORT_URL === undefined ? `PORT ${config.port}` : 'SUPPORT_URL';
+    throw new Error(`could not reach the server at ${url} (${cause}; the address comes from ${from}). Start the server, or set SUPPORT_URL to where it listens (e.g. SUPPORT_URL=http://host:3000) or PORT to its port on this machine.`);
   });
   const body = (await res.json()) as { entries?: AuditEntry[]; error?: { code: string; message: string } };
   if (!res.ok || !body.entries) {

@@ -13,6 +13,8 @@ export function formatAuditEntry(entry: AuditEntry): string {
     entry.name ?? '-',
     entry.actor ? `${entry.actor.kind}:${entry.actor.id}` : '-',
   ];
+  // The entry this one continues or ends (an activity's scheduling…), so two of one name tell apart.
+  if (entry.startIndex !== undefined) parts.push(`of #${entry.startIndex}`);
   if (entry.attempt !== undefined && entry.attempt > 1) parts.push(`attempt ${entry.attempt}`);
   if (entry.durationMs !== undefined) parts.push(`${entry.durationMs}ms`);
   if (entry.summary) parts.push(entry.summary);

@@ -14,6 +14,17 @@ export interface AuditEntry {
   summary?: string;
   attempt?: number;
   durationMs?: number;
+  /** The activity's id in its run, on every activity entry and on the `event_recorded` entries of a `recordEvents` activity. */
+  activityId?: string;
+  /** The update's id, on update entries. */
+  updateId?: string;
+  /** The timer's id in its run, on timer entries. */
+  timerId?: string;
+  /**
+   * Index of the entry that began what this entry continues or ends: its activity's
+   * `activity_scheduled`, its update's `update_accepted`, its timer's `timer_started`.
+   */
+  startIndex?: number;
   /** Arguments / result / failure, JSON-safe. */
   details?: unknown;
 }
@@ -30,6 +41,8 @@ export type AuditKind =
   | 'update_rejected'
   | 'update_completed'
   | 'activity_scheduled'
+  /** One timeline event a `recordEvents` activity was scheduled to write: a lifecycle change, who made it, why. */
+  | 'event_recorded'
   | 'activity_completed'
   | 'activity_failed'
   | 'activity_retrying'
@@ -81,15 +94,24 @@ export function summarizeArgs(args: unknown[]): string | undefined {
   return headline === undefined ? summarize([own, ...rest]) : summarize(headline);
 }
 
-/** Numbers entries in order, from 1. */
-export function numberEntries(entries: UnnumberedAuditEntry[]): AuditEntry[] {
-  return entries.map((entry, i) => ({ index: i + 1, ...entry }));
-}
+const UNITS = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['min', 60_000],
+  ['s', 1_000],
+] as const;
 
-/** A duration as people write it: 4h, 30m, 10s, 250ms. */
+/**
+ * A duration as people write it: 250 ms, 1.5 s, then its largest unit and the next one when not
+ * zero, to the second (895879 ms is 14 min 56 s; 1 h; 1 d 2 h).
+ */
 export function formatDuration(ms: number): string {
-  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms > 0 && ms % 1_000 === 0) return `${ms / 1_000}s`;
-  return `${ms}ms`;
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${Number((ms / 1_000).toFixed(1))} s`;
+  const seconds = Math.round(ms / 1_000) * 1_000;
+  const largest = UNITS.findIndex(([, size]) => seconds >= size);
+  const [unit, size] = UNITS[largest]!;
+  const next = UNITS[largest + 1];
+  const rest = next ? Math.floor((seconds % size) / next[1]) : 0;
+  return rest > 0 && next ? `${Math.floor(seconds / size)} ${unit} ${rest} ${next[0]}` : `${Math.floor(seconds / size)} ${unit}`;
 }

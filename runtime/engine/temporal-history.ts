@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 // The default export: the package is CommonJS, and Node's ESM loader finds no named `temporal` in it.
 import proto, { type temporal } from '@temporalio/proto';
-import { actorOf, formatDuration, numberEntries, summarize, summarizeArgs, type AuditActor, type AuditEntry, type UnnumberedAuditEntry } from './audit';
+import { actorOf, formatDuration, summarize, summarizeArgs, type AuditActor, type AuditEntry, type UnnumberedAuditEntry } from './audit';
+import { buildAuditTrail } from './audit-trail';
 import { durationMs, fromPayload, fromPayloads, timestampToMs } from './proto-conversions';
 import { runHistories } from './temporal-runs';
 
@@ -27,13 +28,13 @@ type EntryBody = Omit<UnnumberedAuditEntry, 'time' | 'runId'>;
 /** The audit trail of a workflow id on a real Temporal: every run, oldest first, from their histories; empty for an unknown id. */
 export async function temporalAuditTrail(client: Client, workflowId: string): Promise<AuditEntry[]> {
   const runs = await runHistories(client, workflowId);
-  return numberEntries(runs.flatMap(({ runId, events }) => historyToAudit(runId, events)));
+  return buildAuditTrail(runs.flatMap(({ runId, events }) => historyToAudit(runId, events)));
 }
 
 /** Maps one run's history events to audit entries. */
 export function historyToAudit(runId: string, events: readonly HistoryEvent[]): UnnumberedAuditEntry[] {
-  const activities = new Map<string, { name: string; startedAt?: number; attempt?: number }>();
-  const updates = new Map<string, { name: string; actor?: AuditActor }>();
+  const activities = new Map<string, Activity>();
+  const updates = new Map<string, Update>();
   const timers = new Map<string, string | undefined>();
   const entries: UnnumberedAuditEntry[] = [];
   for (const event of events) {
@@ -44,9 +45,13 @@ export function historyToAudit(runId: string, events: readonly HistoryEvent[]): 
   return entries;
 }
 
+/** An activity by its scheduled event's id: its type and id, and its last attempt's start. */
+type Activity = { name: string; activityId: string; startedAt?: number; attempt?: number };
+type Update = { name: string; actor?: AuditActor; updateId: string };
+
 interface Correlations {
-  activities: Map<string, { name: string; startedAt?: number; attempt?: number }>;
-  updates: Map<string, { name: string; actor?: AuditActor }>;
+  activities: Map<string, Activity>;
+  updates: Map<string, Update>;
   timers: Map<string, string | undefined>;
 }
 
@@ -68,13 +73,15 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
   if (accepted) {
     const input = accepted.acceptedRequest?.input;
     const args = fromPayloads(input?.args?.payloads);
-    const update = { name: input?.name ?? '', actor: actorOf(args) };
-    updates.set(accepted.acceptedRequest?.meta?.updateId ?? '', update);
+    const updateId = accepted.acceptedRequest?.meta?.updateId ?? '';
+    const update = { name: input?.name ?? '', actor: actorOf(args), updateId };
+    updates.set(updateId, update);
     return { kind: 'update_accepted', ...update, summary: summarizeArgs(args), details: { args } };
   }
   const updateCompleted = event.workflowExecutionUpdateCompletedEventAttributes;
   if (updateCompleted) {
-    const update = updates.get(updateCompleted.meta?.updateId ?? '') ?? { name: '' };
+    const updateId = updateCompleted.meta?.updateId ?? '';
+    const update = updates.get(updateId) ?? { name: '', updateId };
     const failure = updateCompleted.outcome?.failure;
     if (failure) return { kind: 'update_rejected', ...update, summary: failure.message ?? 'failed', details: { failure: failure.message } };
     const result = fromPayloads(updateCompleted.outcome?.success?.payloads)[0];
@@ -90,8 +97,9 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
   const scheduled = event.activityTaskScheduledEventAttributes;
   if (scheduled) {
     const args = fromPayloads(scheduled.input?.payloads);
-    activities.set(id, { name: scheduled.activityType?.name ?? '' });
-    return { kind: 'activity_scheduled', name: scheduled.activityType?.name ?? undefined, summary: summarize(args), details: { args } };
+    const activityId = scheduled.activityId || id;
+    activities.set(id, { name: scheduled.activityType?.name ?? '', activityId });
+    return { kind: 'activity_scheduled', name: scheduled.activityType?.name ?? undefined, summary: summarize(args), activityId, details: { args } };
   }
   const activityStarted = event.activityTaskStartedEventAttributes;
   if (activityStarted) {
@@ -100,13 +108,13 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
     if (activity) Object.assign(activity, { startedAt: time, attempt: activityStarted.attempt ?? 1 });
     const lastFailure = activityStarted.lastFailure;
     if (!activity || !lastFailure || (activityStarted.attempt ?? 1) <= 1) return undefined;
-    return { kind: 'activity_retrying', name: activity.name, attempt: (activityStarted.attempt ?? 2) - 1, summary: lastFailure.message ?? 'failed', details: { failure: lastFailure.message } };
+    return { kind: 'activity_retrying', name: activity.name, activityId: activity.activityId, attempt: (activityStarted.attempt ?? 2) - 1, summary: lastFailure.message ?? 'failed', details: { failure: lastFailure.message } };
   }
   const activityEnd =
     event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes ?? event.activityTaskCanceledEventAttributes;
   if (activityEnd) {
-    const activity = activities.get(String(activityEnd.scheduledEventId ?? '')) ?? { name: '' };
-    const common = { name: activity.name, attempt: activity.attempt, durationMs: activity.startedAt === undefined ? undefined : time - activity.startedAt };
+    const activity: Partial<Activity> = activities.get(String(activityEnd.scheduledEventId ?? '')) ?? { name: '' };
+    const common = { name: activity.name, activityId: activity.activityId, attempt: activity.attempt, durationMs: activity.startedAt === undefined ? undefined : time - activity.startedAt };
     if (event.activityTaskCompletedEventAttributes) {
       const result = fromPayloads(event.activityTaskCompletedEventAttributes.result?.payloads)[0];
       return { kind: 'activity_completed', ...common, summary: summarize(result), details: { result } };
@@ -117,11 +125,15 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
   }
   const timerStarted = event.timerStartedEventAttributes;
   if (timerStarted) {
-    timers.set(timerStarted.timerId ?? '', summaryOfEvent);
-    return { kind: 'timer_started', name: summaryOfEvent, summary: formatDuration(durationMs(timerStarted.startToFireTimeout)) };
+    const timerId = timerStarted.timerId ?? '';
+    timers.set(timerId, summaryOfEvent);
+    return { kind: 'timer_started', name: summaryOfEvent, summary: formatDuration(durationMs(timerStarted.startToFireTimeout)), timerId };
   }
-  if (event.timerFiredEventAttributes) return { kind: 'timer_fired', name: timers.get(event.timerFiredEventAttributes.timerId ?? '') };
-  if (event.timerCanceledEventAttributes) return { kind: 'timer_cancelled', name: timers.get(event.timerCanceledEventAttributes.timerId ?? '') };
+  const timerEnd = event.timerFiredEventAttributes ?? event.timerCanceledEventAttributes;
+  if (timerEnd) {
+    const timerId = timerEnd.timerId ?? '';
+    return { kind: event.timerFiredEventAttributes ? 'timer_fired' : 'timer_cancelled', name: timers.get(timerId), timerId };
+  }
   const continued = event.workflowExecutionContinuedAsNewEventAttributes;
   if (continued) {
     const args = fromPayloads(continued.input?.payloads);

@@ -190,6 +190,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     const resolve = position('update_completed', /resolve/, join);
     const writesAgain = position('signal_received', /itemAdded/, resolve);
     expect([firstMessage, modelCall, join, resolve, writesAgain].every((i) => i >= 0)).toBe(true);
+    // A model call's scheduling shows how it ended, and times carry their date.
+    expect(await audit.locator('.audit-entry[data-kind="activity_scheduled"][data-group="ai"] .audit-outcome').first().textContent()).toBe('completed');
+    expect(await audit.locator('.audit-time').first().textContent()).toMatch(/^[A-Z][a-z]{2} \d{1,2}, /);
     await screenshot(audit, 'audit');
 
     await audit.locator('.audit-chip input[data-group="ai"]').uncheck();

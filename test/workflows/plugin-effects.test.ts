@@ -26,9 +26,21 @@ describe('conversationWorkflow plugin effects', () => {
 
   it('retries a failing effect, then gives up without breaking the conversation', async () => {
     const c = await h.newConversation();
+    const fine = await c.post(VISITOR, 'fine', { type: 'test.effect', fail: false });
     const item = await c.post(VISITOR, 'boom', { type: 'test.effect', fail: true });
     await h.passTimeUntil(() => expect(h.effectsRan.filter((id) => id === item.id)).toHaveLength(5));
     expect(await c.operate(ALICE, { op: 'set_priority', priority: 'high' })).toMatchObject({ priority: 'high' });
+
+    // The trail says which of the two effects failed, and points back at its scheduling.
+    const trail = await eventually(async () => {
+      const entries = await h.engine.history(c.workflowId);
+      expect(entries.map((entry) => entry.kind)).toContain('activity_failed');
+      return entries;
+    });
+    const failed = trail.find((entry) => entry.kind === 'activity_failed');
+    expect(failed).toMatchObject({ name: 'runPluginEffects', summary: `for item ${item.id} (test.effect): Plugin "test_effects" hook "onItemCreated" failed: effect failed on purpose` });
+    expect(trail[failed!.startIndex! - 1]).toMatchObject({ kind: 'activity_scheduled', name: 'runPluginEffects', summary: `item ${item.id} (test.effect)`, activityId: failed!.activityId });
+    expect(trail.find((entry) => entry.kind === 'activity_completed' && entry.name === 'runPluginEffects')?.summary).toBe(`for item ${fine.id} (test.effect)`);
   });
 
   it('runs effects when the signal says so, whatever plugins the code running it has', async () => {

@@ -2,8 +2,10 @@
 import { h, mount } from '../shared/dom';
 import type { AuditEntry } from '../shared/wire';
 import { AUDIT_GROUPS, describeAuditEntry, type AuditEntryView, type AuditGroup } from './entry-view';
+import { endingsOf } from './outcomes';
 
 const GROUP_LABELS: Record<AuditGroup, string> = {
+  lifecycle: 'Lifecycle changes',
   signal: 'Signals',
   update: 'Updates',
   activity: 'Activities',
@@ -28,7 +30,7 @@ function renderEntry(view: AuditEntryView, raw: AuditEntry): HTMLElement {
         view.actor && h('span', { class: 'audit-actor' }, view.actor),
         view.outcome !== 'ok' && h('span', { class: `audit-outcome` }, view.outcome),
         ...view.facts.map((fact) => h('span', { class: 'audit-fact' }, fact)),
-        h('time', { class: 'audit-time', datetime: view.time }, new Date(view.time).toLocaleTimeString()),
+        h('time', { class: 'audit-time', datetime: view.time, title: view.time }, view.when),
       ),
       view.summary && h('p', { class: 'audit-summary' }, view.summary),
       view.toolCalls.length > 0 &&
@@ -47,9 +49,11 @@ export class AuditView {
   private readonly filters = h('div', { class: 'audit-filters', role: 'group', 'aria-label': 'Show' });
   private readonly list = h('ol', { class: 'audit-list' });
   private query = '';
+  private readonly endings: ReturnType<typeof endingsOf>;
   readonly element: HTMLElement;
 
   constructor(private readonly entries: readonly AuditEntry[]) {
+    this.endings = endingsOf(entries);
     const search = h('input', { type: 'search', placeholder: 'Search names, actors, summaries…', 'aria-label': 'Search' });
     search.addEventListener('input', () => {
       this.query = search.value.trim().toLowerCase();
@@ -92,7 +96,7 @@ export class AuditView {
 
   private renderList(): void {
     const visible = this.entries
-      .map((raw) => ({ raw, view: describeAuditEntry(raw) }))
+      .map((raw) => ({ raw, view: describeAuditEntry(raw, this.endings) }))
       .filter(({ raw, view }) => this.shown.has(view.group) && (!this.query || JSON.stringify(raw).toLowerCase().includes(this.query)));
     mount(this.list, ...visible.map(({ raw, view }) => renderEntry(view, raw)));
     if (visible.length === 0) this.list.append(h('li', { class: 'muted audit-none' }, 'No entries match.'));

@@ -3,11 +3,12 @@
  * who did it, how it ended, its timing, and for AI model calls the tools the model asked for.
  */
 import type { AuditEntry } from '../shared/wire';
+import type { Ending } from './outcomes';
 
-export const AUDIT_GROUPS = ['signal', 'update', 'activity', 'ai', 'timer', 'workflow'] as const;
+export const AUDIT_GROUPS = ['lifecycle', 'signal', 'update', 'activity', 'ai', 'timer', 'workflow'] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 
-export type Outcome = 'ok' | 'pending' | 'rejected' | 'failed' | 'retrying' | 'cancelled';
+export type Outcome = 'ok' | 'pending' | Ending;
 
 export interface ToolCallView {
   toolName: string;
@@ -17,11 +18,13 @@ export interface ToolCallView {
 export interface AuditEntryView {
   index: number;
   time: string;
+  /** The date and time, compactly: trails span days. */
+  when: string;
   group: AuditGroup;
   title: string;
   actor?: string;
   outcome: Outcome;
-  /** Duration and attempt, when there are any. */
+  /** The entry it continues or ends, duration and attempt, when there are any. */
   facts: string[];
   summary?: string;
   toolCalls: ToolCallView[];
@@ -33,16 +36,18 @@ const MODEL_ACTIVITY = 'callModel';
 const KIND_LABELS: Record<AuditEntry['kind'], { group: AuditGroup; verb: string; outcome: Outcome }> = {
   workflow_started: { group: 'workflow', verb: 'Workflow started', outcome: 'ok' },
   signal_received: { group: 'signal', verb: 'Signal', outcome: 'ok' },
-  update_accepted: { group: 'update', verb: 'Update accepted', outcome: 'pending' },
+  // What began shows how it ended (from the later entries), not a fixed badge.
+  update_accepted: { group: 'update', verb: 'Update accepted', outcome: 'ok' },
   update_rejected: { group: 'update', verb: 'Update rejected', outcome: 'rejected' },
   update_completed: { group: 'update', verb: 'Update completed', outcome: 'ok' },
-  activity_scheduled: { group: 'activity', verb: 'Activity scheduled', outcome: 'pending' },
+  activity_scheduled: { group: 'activity', verb: 'Activity scheduled', outcome: 'ok' },
+  event_recorded: { group: 'lifecycle', verb: 'Lifecycle change', outcome: 'ok' },
   activity_completed: { group: 'activity', verb: 'Activity completed', outcome: 'ok' },
   activity_failed: { group: 'activity', verb: 'Activity failed', outcome: 'failed' },
   activity_retrying: { group: 'activity', verb: 'Activity will retry', outcome: 'retrying' },
   activity_cancelled: { group: 'activity', verb: 'Activity cancelled', outcome: 'cancelled' },
   workflow_task_failed: { group: 'workflow', verb: 'Workflow task failed', outcome: 'failed' },
-  timer_started: { group: 'timer', verb: 'Timer started', outcome: 'pending' },
+  timer_started: { group: 'timer', verb: 'Timer started', outcome: 'ok' },
   timer_fired: { group: 'timer', verb: 'Timer fired', outcome: 'ok' },
   timer_cancelled: { group: 'timer', verb: 'Timer cancelled', outcome: 'cancelled' },
   continued_as_new: { group: 'workflow', verb: 'Continued as new', outcome: 'ok' },
@@ -56,22 +61,32 @@ function toolCallsOf(entry: AuditEntry): ToolCallView[] {
   return (result.toolCalls as Array<{ toolName?: unknown; input?: unknown }>).map((call) => ({ toolName: String(call.toolName), input: call.input }));
 }
 
-export function describeAuditEntry(entry: AuditEntry): AuditEntryView {
+/** The date and time of an entry, compactly ("Dec 5, 03:20:16"), in the reader's locale and zone. */
+export function entryWhen(time: string): string {
+  return new Date(time).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** `endings` (outcomes.ts) tells how what an entry began ended. */
+export function describeAuditEntry(entry: AuditEntry, endings?: ReadonlyMap<number, Outcome>): AuditEntryView {
   const label = KIND_LABELS[entry.kind] ?? { group: 'workflow', verb: entry.kind, outcome: 'ok' };
   const isModelCall = label.group === 'activity' && entry.name === MODEL_ACTIVITY;
+  // A lifecycle change reads as the timeline's sentence for it ("Assigned to usr_alice").
+  const isEvent = entry.kind === 'event_recorded' && entry.summary !== undefined;
   const facts = [
+    entry.startIndex !== undefined ? `of #${entry.startIndex}` : undefined,
     entry.durationMs !== undefined ? `${entry.durationMs} ms` : undefined,
     entry.attempt !== undefined && entry.attempt > 1 ? `attempt ${entry.attempt}` : undefined,
   ].filter((fact): fact is string => fact !== undefined);
   return {
     index: entry.index,
     time: entry.time,
+    when: entryWhen(entry.time),
     group: isModelCall ? 'ai' : label.group,
-    title: isModelCall ? label.verb.replace('Activity', 'AI model call') : entry.name ? `${label.verb}: ${entry.name}` : label.verb,
+    title: isEvent ? entry.summary! : isModelCall ? label.verb.replace('Activity', 'AI model call') : entry.name ? `${label.verb}: ${entry.name}` : label.verb,
     actor: entry.actor ? `${entry.actor.kind} ${entry.actor.id}` : undefined,
-    outcome: label.outcome,
+    outcome: endings?.get(entry.index) ?? label.outcome,
     facts,
-    summary: entry.summary,
+    summary: isEvent ? undefined : entry.summary,
     toolCalls: isModelCall ? toolCallsOf(entry) : [],
   };
 }

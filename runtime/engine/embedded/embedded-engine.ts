@@ -1,6 +1,7 @@
 import type { Logger } from '@temporalio/common';
 import { loggerFrom } from '../logger-from';
-import { numberEntries, type AuditEntry } from '../audit';
+import type { AuditEntry } from '../audit';
+import { buildAuditTrail } from '../audit-trail';
 import { SystemClock, type Clock, type TimerHandle } from '../clock';
 import { EngineShutDownError, WorkflowNotFoundError, WorkflowSetAsideError } from '../errors';
 import type { JournalStore } from '../journal-store';
@@ -195,7 +196,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   async history(workflowId: string): Promise<AuditEntry[]> {
     const runs = await this.journal.runsOf(workflowId);
     const perRun = await Promise.all(runs.map(async (run) => journalToAudit(await this.journal.readRun(run.runId))));
-    return numberEntries(perRun.flat());
+    return buildAuditTrail(perRun.flat());
   }
 
   async describe(workflowId: string): Promise<{ status: WorkflowStatus; runId?: string }> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, summarize, summarizeArgs } from '../../../runtime/engine/audit';
+import { actorOf, formatDuration, summarize, summarizeArgs } from '../../../runtime/engine/audit';
 import { formatAuditEntries } from '../../../runtime/engine/audit-format';
 import { historyToAudit } from '../../../runtime/engine/temporal-history';
 import proto from '@temporalio/proto';
@@ -65,6 +65,22 @@ describe('historyToAudit', () => {
     ]);
     expect(entries).toEqual([
       { time: '2025-01-01T00:00:00.000Z', runId: 'r', kind: 'workflow_task_failed', summary: 'Potential deadlock detected', details: { failure: 'Potential deadlock detected' } },
+    ]);
+  });
+});
+
+describe('formatDuration', () => {
+  it('writes durations as people read them, whatever the milliseconds', () => {
+    expect([250, 1_500, 30_000, 895_879, 900_000, 3_600_000, 5_400_000, 14_400_000, 93_600_000].map(formatDuration)).toEqual([
+      '250 ms',
+      '1.5 s',
+      '30 s',
+      '14 min 56 s',
+      '15 min',
+      '1 h',
+      '1 h 30 min',
+      '4 h',
+      '1 d 2 h',
     ]);
   });
 });

@@ -325,6 +325,20 @@ export function describeConversationWorkflow(subject: ConversationEngineUnderTes
         expect(entries.find((e) => e.kind === 'signal_received')).toMatchObject({ name: 'itemAdded', actor: VISITOR });
         expect(entries.find((e) => e.kind === 'update_completed')).toMatchObject({ name: 'setPriority', actor: ALICE });
       });
+
+      it("gives each lifecycle change a plugin's reaction made a line of its own, by the plugin", async () => {
+        const c = await newConversation();
+        await c.post(VISITOR, '', { type: 'test.chaos', mode: 'invalid' });
+        await eventually(async () => expect(await c.state()).toMatchObject({ tags: ['chaos'] }));
+        const entries = await eventually(async () => {
+          const trail = await h.conversations.history(c.id);
+          expect(trail.map((e) => e.kind)).toContain('event_recorded');
+          return trail;
+        });
+        const tagged = entries.find((e) => e.kind === 'event_recorded');
+        expect(tagged).toMatchObject({ name: 'tag_added', actor: { kind: 'system', id: 'plugin:test.chaos' }, summary: 'Tag "chaos" added' });
+        expect(entries[tagged!.startIndex! - 1]).toMatchObject({ kind: 'activity_scheduled', name: 'recordEvents' });
+      });
     });
   });
 }
