@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineItemEffects, defineItemType, definePlugin, definePluginEffects } from '../../plugins/define';
@@ -189,6 +190,15 @@ describe('createPluginRegistry', () => {
         code: 'ERR_PLUGIN_HOOK_FAILED',
         details: { plugin: 'fx', hook: 'onItemCreated', message: 'Acme is down' },
       });
+    });
+
+    it('keeps the plugin’s error as the cause, so its stack shows where the plugin threw', async () => {
+      const thrown = new Error('Acme is down');
+      const fx = createPluginRegistry([{ plugin: fxPlugin, effects: definePluginEffects(fxPlugin, [defineItemEffects(thingType, { onItemCreated: () => Promise.reject(thrown) })]) }]);
+      const failure = await fx.runEffects({ item: arrival, conversationId: 'c1' }).catch((error: unknown) => error as Error);
+      expect(failure?.cause).toBe(thrown);
+      // What the logs write for it (pino's serializer) ends with the plugin's stack.
+      expect(pino.stdSerializers.err(failure as Error).stack).toContain(`caused by: ${thrown.stack}`);
     });
   });
 
