@@ -5,6 +5,7 @@
 import { AppError } from '../domain/errors';
 import { builtinPlugin } from './builtin';
 import { BUILTIN_ITEM_TYPES, pluginEffectsSchema, pluginSchema } from './definition-schema';
+import { describeIssues } from './declaration-issues';
 import { PluginLoadError } from './errors';
 import type { AnyItemType, ItemEffects, LoadedPlugin, Plugin } from './types';
 
@@ -55,15 +56,11 @@ export class ItemTypeTable {
 
 const isBuiltinName = (type: string): boolean => (BUILTIN_ITEM_TYPES as readonly string[]).includes(type);
 
-function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(plugin)'}: ${issue.message}`).join('; ');
-}
-
 /** Checks a plugin's declaration; returns its name. */
 function checkShape(plugin: Plugin): string {
   const fallbackName = typeof plugin?.name === 'string' && plugin.name ? plugin.name : '(unnamed)';
   const result = pluginSchema.safeParse(plugin);
-  if (!result.success) throw new PluginLoadError(fallbackName, describeIssues(result.error));
+  if (!result.success) throw new PluginLoadError(fallbackName, describeIssues(pluginSchema, plugin, result.error.issues));
   return plugin.name;
 }
 
@@ -71,7 +68,7 @@ function checkShape(plugin: Plugin): string {
 function checkEffects(plugin: Plugin, effects: LoadedPlugin['effects']): readonly ItemEffects[] {
   if (!effects) return [];
   const result = pluginEffectsSchema.safeParse(effects);
-  if (!result.success) throw new PluginLoadError(plugin.name, `activity part: ${describeIssues(result.error)}`);
+  if (!result.success) throw new PluginLoadError(plugin.name, `activity part: ${describeIssues(pluginEffectsSchema, effects, result.error.issues)}`);
   if (effects.plugin !== plugin.name) {
     throw new PluginLoadError(plugin.name, `activity part belongs to plugin "${effects.plugin}"`);
   }

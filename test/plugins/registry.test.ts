@@ -238,6 +238,11 @@ describe('createPluginRegistry', () => {
       expect(error.message).toContain(path);
     });
 
+    it('names the item type of a misspelt hook and the hook it likely meant', () => {
+      const error = loadError([pluginWith('typo', { name: 'typo.thing', reduceArival: () => [] } as Partial<ItemType> & { name: string })]);
+      expect(error.message).toBe('Plugin "typo" cannot be loaded: item type "typo.thing" (itemTypes.0): unknown key "reduceArival" (did you mean "reduceArrival"?)');
+    });
+
     it('refuses an activity part that belongs to another plugin', () => {
       const plugin = pluginWith('mine', { name: 'mine.thing' });
       const other = pluginWith('other', { name: 'other.thing' });
