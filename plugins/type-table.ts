@@ -7,6 +7,7 @@ import { builtinPlugin } from './builtin';
 import { BUILTIN_ITEM_TYPES, pluginEffectsSchema, pluginSchema } from './definition-schema';
 import { describeIssues } from './declaration-issues';
 import { PluginLoadError } from './errors';
+import { didYouMean } from './nearest-name';
 import type { AnyItemType, ItemEffects, LoadedPlugin, Plugin } from './types';
 
 /** An item type with the plugin that contributes it. */
@@ -34,7 +35,10 @@ export class ItemTypeTable {
   /** The registered type; `ERR_UNKNOWN_ITEM_TYPE` when there is none. */
   require(type: string): RegisteredItemType {
     const registered = this.types.get(type);
-    if (!registered) throw new AppError('ERR_UNKNOWN_ITEM_TYPE', `Unknown item type "${type}"`, { type });
+    if (!registered) {
+      const known = [...this.types.keys()];
+      throw new AppError('ERR_UNKNOWN_ITEM_TYPE', `Unknown item type "${type}"${didYouMean(type, known)}; known types: ${known.join(', ')}`, { type });
+    }
     return registered;
   }
 

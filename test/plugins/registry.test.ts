@@ -71,6 +71,13 @@ describe('createPluginRegistry', () => {
       expect(error.message).toContain('acme.unknown');
     });
 
+    it('lists the known types for an unknown one, and the one a misspelt name likely meant', () => {
+      const error = caught(() => registry.validateNewItem({ input: { type: 'quick-replies' }, author: AGENT, callerKind: 'human' }));
+      expect(error.message).toBe('Unknown item type "quick-replies" (did you mean "quick_replies"?); known types: message, note, event, rating, ai_tool_call, quick_replies');
+      const far = caught(() => registry.validateNewItem({ input: { type: 'acme.unknown' }, author: AGENT, callerKind: 'human' }));
+      expect(far.message).toBe('Unknown item type "acme.unknown"; known types: message, note, event, rating, ai_tool_call, quick_replies');
+    });
+
     it.each([
       ['a note', { type: 'note', text: 'internal' }],
       ['a private message', { type: 'message', text: 'psst', visibility: 'private' }],
