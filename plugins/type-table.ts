@@ -19,12 +19,17 @@ export interface RegisteredItemType {
 
 export class ItemTypeTable {
   private readonly types = new Map<string, RegisteredItemType>();
-  /** Names taken: errors and logs name plugins, so two of one name would blur together. */
-  private readonly pluginNames = new Set<string>();
+  /** Names taken, with their versions: errors and logs name plugins, so two of one name would blur together. */
+  private readonly pluginVersions = new Map<string, string>();
 
   /** Checks and registers the built-in types, then `plugins` in order; throws `PluginLoadError` naming the faulty plugin. */
   constructor(plugins: readonly LoadedPlugin[]) {
     for (const loaded of [{ plugin: builtinPlugin }, ...plugins]) this.add(loaded);
+  }
+
+  /** Every plugin registered, the built-in types' first, as `name@version`. */
+  get plugins(): string[] {
+    return [...this.pluginVersions].map(([name, version]) => `${name}@${version}`);
   }
 
   /** The registered type, if any. */
@@ -44,8 +49,8 @@ export class ItemTypeTable {
 
   private add({ plugin, effects }: LoadedPlugin): void {
     const name = checkShape(plugin);
-    if (this.pluginNames.has(name)) throw new PluginLoadError(name, `another plugin is named "${name}"`);
-    this.pluginNames.add(name);
+    if (this.pluginVersions.has(name)) throw new PluginLoadError(name, `another plugin is named "${name}"`);
+    this.pluginVersions.set(name, plugin.version);
     const effectsByType = new Map(checkEffects(plugin, effects).map((e) => [e.type, e]));
     for (const definition of plugin.itemTypes) {
       const owner = this.types.get(definition.name)?.plugin;

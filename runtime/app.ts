@@ -144,6 +144,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     const pluginList = { rootDir: projectRoot, plugins: config.plugins };
     const pluginFailure = (err: unknown) => Promise.reject(pluginsFailure(err, config.plugins));
     const plugins = await loadPluginRegistry(pluginList).catch(pluginFailure);
+    log.info({ plugins: plugins.plugins }, 'plugins loaded');
     let engine = overrides.engine;
     if (!engine) {
       const entry = await writeWorkflowEntry({ outDir: workflowEntryDir(config.plugins), ...pluginList }).catch(pluginFailure);
