@@ -31,7 +31,10 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 export function hookError(plugin: string, hook: HookName, thrown: unknown): AppError {
   if (thrown instanceof AppError) return thrown;
   const failure: HookFailure = { plugin, hook, message: messageOf(thrown) };
-  return new AppError('ERR_PLUGIN_HOOK_FAILED', `Plugin "${plugin}" hook "${hook}" failed: ${failure.message}`, failure);
+  const error = new AppError('ERR_PLUGIN_HOOK_FAILED', `Plugin "${plugin}" hook "${hook}" failed: ${failure.message}`, failure);
+  // The plugin's own error, so that its stack (where the plugin threw) reaches logs and activity failures.
+  error.cause = thrown;
+  return error;
 }
 
 /** Runs a synchronous hook, turning a throw into `hookError`. */

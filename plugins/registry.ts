@@ -11,6 +11,7 @@
  * - `arrivalOf(item): ItemArrival`: the workflow's `itemAdded` signal for a stored item.
  * - `answerAction({ item, actionId, answer, author }): { reply, patch? }`
  * - `acceptedWhile(type)`: the conversation statuses callers may post the type in (absent: any).
+ * - `plugins`: the plugins loaded, as `name@version`.
  * Failures are `AppError`s with stable codes; a failing hook rejects only the item at hand
  * (`ERR_PLUGIN_HOOK_FAILED` naming plugin and hook) and the registry keeps serving the rest.
  */
@@ -51,6 +52,8 @@ export interface PluginRegistry {
   answerAction(request: AnswerRequest): AnswerResult;
   /** The conversation statuses a type is accepted in from callers (`acceptedWhile`), or undefined: any. */
   acceptedWhile(type: string): readonly ConversationStatus[] | undefined;
+  /** The plugins loaded, built-in types first, as `name@version` (for the start-up log). */
+  readonly plugins: readonly string[];
 }
 
 /**
@@ -69,6 +72,7 @@ export function registryFor(table: ItemTypeTable): PluginRegistry {
     summarize: (item) => summarize(table, item),
     answerAction: (request) => answerAction(table, request),
     acceptedWhile: (type) => table.require(type).definition.acceptedWhile,
+    plugins: table.plugins,
     async runEffects({ item, conversationId }) {
       const registered = table.get(item.type);
       if (!registered?.effects) return;

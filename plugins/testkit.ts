@@ -40,6 +40,8 @@ export interface PluginTestKit {
    * The workflow's reaction to the item; `conversation` overrides fields of `NEW_CONVERSATION`. The
    * reaction runs twice, as on a replay: it throws when the answers differ (module-level state, the
    * time, randomness), which would break or silently change a conversation replayed later.
+   * A reaction that throws does not throw here: it answers `{ error: { plugin, hook, message } }`,
+   * and the workflow skips all of its operations.
    */
   react(ctx: { readonly item: TimelineItem; readonly conversation?: Partial<ConversationLifecycle> }): ReactionResult;
   /** The item's plain-text summary. */

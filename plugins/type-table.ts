@@ -5,7 +5,9 @@
 import { AppError } from '../domain/errors';
 import { builtinPlugin } from './builtin';
 import { BUILTIN_ITEM_TYPES, pluginEffectsSchema, pluginSchema } from './definition-schema';
+import { describeIssues } from './declaration-issues';
 import { PluginLoadError } from './errors';
+import { didYouMean } from './nearest-name';
 import type { AnyItemType, ItemEffects, LoadedPlugin, Plugin } from './types';
 
 /** An item type with the plugin that contributes it. */
@@ -17,12 +19,17 @@ export interface RegisteredItemType {
 
 export class ItemTypeTable {
   private readonly types = new Map<string, RegisteredItemType>();
-  /** Names taken: errors and logs name plugins, so two of one name would blur together. */
-  private readonly pluginNames = new Set<string>();
+  /** Names taken, with their versions: errors and logs name plugins, so two of one name would blur together. */
+  private readonly pluginVersions = new Map<string, string>();
 
   /** Checks and registers the built-in types, then `plugins` in order; throws `PluginLoadError` naming the faulty plugin. */
   constructor(plugins: readonly LoadedPlugin[]) {
     for (const loaded of [{ plugin: builtinPlugin }, ...plugins]) this.add(loaded);
+  }
+
+  /** Every plugin registered, the built-in types' first, as `name@version`. */
+  get plugins(): string[] {
+    return [...this.pluginVersions].map(([name, version]) => `${name}@${version}`);
   }
 
   /** The registered type, if any. */
@@ -33,14 +40,17 @@ export class ItemTypeTable {
   /** The registered type; `ERR_UNKNOWN_ITEM_TYPE` when there is none. */
   require(type: string): RegisteredItemType {
     const registered = this.types.get(type);
-    if (!registered) throw new AppError('ERR_UNKNOWN_ITEM_TYPE', `Unknown item type "${type}"`, { type });
+    if (!registered) {
+      const known = [...this.types.keys()];
+      throw new AppError('ERR_UNKNOWN_ITEM_TYPE', `Unknown item type "${type}"${didYouMean(type, known)}; known types: ${known.join(', ')}`, { type });
+    }
     return registered;
   }
 
   private add({ plugin, effects }: LoadedPlugin): void {
     const name = checkShape(plugin);
-    if (this.pluginNames.has(name)) throw new PluginLoadError(name, `another plugin is named "${name}"`);
-    this.pluginNames.add(name);
+    if (this.pluginVersions.has(name)) throw new PluginLoadError(name, `another plugin is named "${name}"`);
+    this.pluginVersions.set(name, plugin.version);
     const effectsByType = new Map(checkEffects(plugin, effects).map((e) => [e.type, e]));
     for (const definition of plugin.itemTypes) {
       const owner = this.types.get(definition.name)?.plugin;
@@ -55,15 +65,11 @@ export class ItemTypeTable {
 
 const isBuiltinName = (type: string): boolean => (BUILTIN_ITEM_TYPES as readonly string[]).includes(type);
 
-function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(plugin)'}: ${issue.message}`).join('; ');
-}
-
 /** Checks a plugin's declaration; returns its name. */
 function checkShape(plugin: Plugin): string {
   const fallbackName = typeof plugin?.name === 'string' && plugin.name ? plugin.name : '(unnamed)';
   const result = pluginSchema.safeParse(plugin);
-  if (!result.success) throw new PluginLoadError(fallbackName, describeIssues(result.error));
+  if (!result.success) throw new PluginLoadError(fallbackName, describeIssues(pluginSchema, plugin, result.error.issues));
   return plugin.name;
 }
 
@@ -71,7 +77,7 @@ function checkShape(plugin: Plugin): string {
 function checkEffects(plugin: Plugin, effects: LoadedPlugin['effects']): readonly ItemEffects[] {
   if (!effects) return [];
   const result = pluginEffectsSchema.safeParse(effects);
-  if (!result.success) throw new PluginLoadError(plugin.name, `activity part: ${describeIssues(result.error)}`);
+  if (!result.success) throw new PluginLoadError(plugin.name, `activity part: ${describeIssues(pluginEffectsSchema, effects, result.error.issues)}`);
   if (effects.plugin !== plugin.name) {
     throw new PluginLoadError(plugin.name, `activity part belongs to plugin "${effects.plugin}"`);
   }

@@ -33,7 +33,7 @@ import { startEmbeddedMongo } from './mongo';
 import { productActivities } from './product-activities';
 import { projectionLoader } from './projection';
 import { seedDefaults } from './seed';
-import { dataDirFailure, listenFailure, mongoUriFailure } from './setting-errors';
+import { dataDirFailure, listenFailure, mongoUriFailure, pluginsFailure } from './setting-errors';
 
 export interface StartOverrides {
   /** Share one workflow engine between instances (as a Temporal cluster is shared); it is then not shut down by `close`. */
@@ -142,10 +142,12 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
     await warnOfUnrunnableAssistants(store, website.id, config.openai, log);
 
     const pluginList = { rootDir: projectRoot, plugins: config.plugins };
-    const plugins = await loadPluginRegistry(pluginList);
+    const pluginFailure = (err: unknown) => Promise.reject(pluginsFailure(err, config.plugins));
+    const plugins = await loadPluginRegistry(pluginList).catch(pluginFailure);
+    log.info({ plugins: plugins.plugins }, 'plugins loaded');
     let engine = overrides.engine;
     if (!engine) {
-      const entry = await writeWorkflowEntry({ outDir: workflowEntryDir(config.plugins), ...pluginList });
+      const entry = await writeWorkflowEntry({ outDir: workflowEntryDir(config.plugins), ...pluginList }).catch(pluginFailure);
       // Temporal runs workflows on its own threads already; the embedded engine gets one unless told otherwise.
       const late = new LateEngine();
       const owned = await (async () =>

@@ -4,6 +4,7 @@
  * a stack trace, and whoever runs it knows what to change.
  */
 import { redactConnectionString } from 'mongodb-connection-string-url';
+import { PluginLoadError } from '../plugins/errors';
 
 export class ConfigurationError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -56,3 +57,11 @@ const FILE_SYSTEM_CODES: ReadonlySet<string> = new Set(['ENOTDIR', 'EISDIR', 'EA
 /** The first contact with a configured MongoDB failed (out of reach, credentials refused, not a URI); the URI is named without its credentials. */
 export const mongoUriFailure = (err: unknown, uri: string): ConfigurationError =>
   settingFailed('MONGODB_URI', redactConnectionString(uri), 'could not connect to MongoDB there', err);
+
+/**
+ * A plugin PLUGINS lists could not be loaded: the loader's message names the plugin and what is
+ * wrong. With no PLUGINS set, only a built-in or example plugin can fail: a defect of ours, as it is.
+ */
+export function pluginsFailure(err: unknown, plugins: readonly string[]): unknown {
+  return err instanceof PluginLoadError && plugins.length > 0 ? new ConfigurationError(`PLUGINS=${plugins.join(',')}: ${err.message}`, { cause: err }) : err;
+}

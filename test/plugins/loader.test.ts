@@ -66,6 +66,17 @@ describe('loadPluginRegistry', () => {
     await expect(loadPluginRegistry({ plugins: ['./nowhere'], rootDir })).rejects.toThrow('Plugin "./nowhere" cannot be loaded: no workflow part found');
   });
 
+  it('takes a folder under the root written without ./', async () => {
+    const registry = await loadPluginRegistry({ plugins: ['acme'], rootDir });
+    expect(registry.isVisibleTo({ type: 'acme.order_status', visibility: 'public' }, 'visitor')).toBe(true);
+  });
+
+  it('says where it looked for a name that is neither a folder nor a package', async () => {
+    await expect(loadPluginRegistry({ plugins: ['nowhere'], rootDir })).rejects.toThrow(
+      `Plugin "nowhere" cannot be loaded: no workflow part found (no folder nowhere in ${rootDir}, and no installed package exports nowhere/workflow)`,
+    );
+  });
+
   it('stops at a plugin listed twice', async () => {
     await expect(loadPluginRegistry({ plugins: ['./acme', './acme'], rootDir })).rejects.toThrow('Plugin "acme" cannot be loaded: another plugin is named "acme"');
   });

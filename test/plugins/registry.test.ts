@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineItemEffects, defineItemType, definePlugin, definePluginEffects } from '../../plugins/define';
@@ -68,6 +69,13 @@ describe('createPluginRegistry', () => {
       const error = caught(() => registry.validateNewItem({ input: { type: 'acme.unknown' }, author: AGENT, callerKind: 'human' }));
       expect(error.code).toBe('ERR_UNKNOWN_ITEM_TYPE');
       expect(error.message).toContain('acme.unknown');
+    });
+
+    it('lists the known types for an unknown one, and the one a misspelt name likely meant', () => {
+      const error = caught(() => registry.validateNewItem({ input: { type: 'quick-replies' }, author: AGENT, callerKind: 'human' }));
+      expect(error.message).toBe('Unknown item type "quick-replies" (did you mean "quick_replies"?); known types: message, note, event, rating, ai_tool_call, quick_replies');
+      const far = caught(() => registry.validateNewItem({ input: { type: 'acme.unknown' }, author: AGENT, callerKind: 'human' }));
+      expect(far.message).toBe('Unknown item type "acme.unknown"; known types: message, note, event, rating, ai_tool_call, quick_replies');
     });
 
     it.each([
@@ -190,6 +198,15 @@ describe('createPluginRegistry', () => {
         details: { plugin: 'fx', hook: 'onItemCreated', message: 'Acme is down' },
       });
     });
+
+    it('keeps the plugin’s error as the cause, so its stack shows where the plugin threw', async () => {
+      const thrown = new Error('Acme is down');
+      const fx = createPluginRegistry([{ plugin: fxPlugin, effects: definePluginEffects(fxPlugin, [defineItemEffects(thingType, { onItemCreated: () => Promise.reject(thrown) })]) }]);
+      const failure = await fx.runEffects({ item: arrival, conversationId: 'c1' }).catch((error: unknown) => error as Error);
+      expect(failure?.cause).toBe(thrown);
+      // What the logs write for it (pino's serializer) ends with the plugin's stack.
+      expect(pino.stdSerializers.err(failure as Error).stack).toContain(`caused by: ${thrown.stack}`);
+    });
   });
 
   describe('at load time', () => {
@@ -226,6 +243,11 @@ describe('createPluginRegistry', () => {
       const error = loadError([pluginWith('broken', { name: 'broken.thing', ...change })]);
       expect(error.plugin).toBe('broken');
       expect(error.message).toContain(path);
+    });
+
+    it('names the item type of a misspelt hook and the hook it likely meant', () => {
+      const error = loadError([pluginWith('typo', { name: 'typo.thing', reduceArival: () => [] } as Partial<ItemType> & { name: string })]);
+      expect(error.message).toBe('Plugin "typo" cannot be loaded: item type "typo.thing" (itemTypes.0): unknown key "reduceArival" (did you mean "reduceArrival"?)');
     });
 
     it('refuses an activity part that belongs to another plugin', () => {

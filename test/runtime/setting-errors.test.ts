@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../runtime/app';
 import { loadConfig } from '../../runtime/config';
@@ -86,6 +87,12 @@ describe('start-up failures a setting explains', () => {
     await writeFile(file, '');
     const err = await startFailure({ DATA_DIR: file, EMBEDDED_MONGO_MEMORY: 'false' });
     expectNamed(err, `DATA_DIR=${file}: the embedded store cannot keep its data there (ENOTDIR`);
+  });
+
+  it('a PLUGINS entry that cannot be loaded, in one line naming the plugin', async () => {
+    const nodeImport = fileURLToPath(new URL('../plugins/fixtures/node_import', import.meta.url));
+    expectNamed(await startFailure({ PLUGINS: 'plugins-local/nowhere' }), 'PLUGINS=plugins-local/nowhere: Plugin "plugins-local/nowhere" cannot be loaded: no workflow part found (no folder plugins-local/nowhere in ');
+    expectNamed(await startFailure({ PLUGINS: nodeImport }), `PLUGINS=${nodeImport}: Plugin "${nodeImport}" cannot be loaded: its workflow part imports Node modules`);
   });
 
   it('blames DATA_DIR for file-system errors only', () => {

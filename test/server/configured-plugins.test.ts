@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
+import { recordingLog } from '../support/log-lines';
 import { AGENT, Api, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 
@@ -16,9 +17,13 @@ afterAll(async () => {
 });
 
 describe('PLUGINS', () => {
-  it('adds the listed plugins to the server and to the workflows', async () => {
-    const app = await startTestApp(undefined, { env: { PLUGINS: ACME } });
+  it('adds the listed plugins to the server and to the workflows, and logs which it loaded', async () => {
+    const { log, lines } = recordingLog('info');
+    const app = await startTestApp(undefined, { env: { PLUGINS: ACME }, log });
     apps.push(app);
+    expect(lines.filter((line) => line.msg === 'plugins loaded')).toEqual([
+      expect.objectContaining({ level: 30, plugins: ['builtin@1.0.0', 'rating@1.0.0', 'ai_tool_call@1.0.0', 'quick_replies@1.0.0', 'acme@1.0.0'] }),
+    ]);
     const api = new Api(app);
     const visitorId = await api.newVisitor();
     expect((await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'plugged-1', visitorId })).status).toBe(201);

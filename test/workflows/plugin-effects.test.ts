@@ -43,6 +43,15 @@ describe('conversationWorkflow plugin effects', () => {
     expect(trail.find((entry) => entry.kind === 'activity_completed' && entry.name === 'runPluginEffects')?.summary).toBe(`for item ${fine.id} (test.effect)`);
   });
 
+  it('logs a dropped effect with the plugin’s own stack', async () => {
+    const c = await h.newConversation();
+    const item = await c.post(VISITOR, 'boom', { type: 'test.effect', fail: true });
+    const dropped = () => h.errorsLogged.find((entry) => entry.message === 'plugin effects failed; skipped' && entry.meta?.itemId === item.id);
+    await h.passTimeUntil(() => expect(dropped()).toBeDefined());
+    expect(dropped()?.meta).toMatchObject({ error: 'Plugin "test_effects" hook "onItemCreated" failed: effect failed on purpose' });
+    expect(dropped()?.meta?.stack).toMatch(/^Error: effect failed on purpose\n\s+at .*effects-plugin\.ts/);
+  });
+
   it('runs effects when the signal says so, whatever plugins the code running it has', async () => {
     const c = await h.newConversation();
     // Posted while its plugin had no activity part: its signal asks for nothing.

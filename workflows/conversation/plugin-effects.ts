@@ -1,7 +1,8 @@
 /**
  * Items whose type had effects (`onItemCreated`) when they were posted, as their signal says, get
- * them run by the `runPluginEffects` activity (the plugin registry's `runEffects`), in the background: retried a few times, and a
- * failure is logged, never the conversation's problem.
+ * them run by the `runPluginEffects` activity (the plugin registry's `runEffects`), in the background: up to
+ * 5 attempts over about 30 s, then the effect is dropped and logged (with the plugin's stack), never the
+ * conversation's problem.
  */
 import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { ItemArrival } from '../../domain/operations';
@@ -29,7 +30,7 @@ export class PluginEffects {
     runPluginEffects({ item, conversationId })
       .catch((err: unknown) => {
         if (!(err instanceof ActivityFailure)) throw err;
-        log.error('plugin effects failed; skipped', { conversationId, itemId: item.id, type: item.type, error: err.cause?.message ?? err.message });
+        log.error('plugin effects failed; skipped', { conversationId, itemId: item.id, type: item.type, error: err.cause?.message ?? err.message, stack: deepestCause(err).stack });
       })
       .finally(() => {
         this.running -= 1;
@@ -40,4 +41,9 @@ export class PluginEffects {
   get idle(): boolean {
     return this.running === 0;
   }
+}
+
+/** The innermost cause of an activity's failure: the plugin's own error, whose stack shows where it threw. */
+function deepestCause(err: Error): Error {
+  return err.cause instanceof Error ? deepestCause(err.cause) : err;
 }

@@ -12,6 +12,7 @@ import type { TeamMember } from '../../../domain/people';
 import type { Author } from '../../../domain/timeline';
 import { createPluginRegistry } from '../../../plugins/registry';
 import { ConversationEngine } from '../../../runtime/conversation-engine';
+import { loggerFrom } from '../../../runtime/engine/logger-from';
 import { eventually } from '../../runtime/engine/eventually';
 import { startConversation, type ConversationOptions } from './conversation-driver';
 import { effectsOf, effectsPlugin } from './effects-plugin';
@@ -37,7 +38,11 @@ export async function productHarness(label: string) {
     activityStore: replies.wrap,
   });
   const { store } = services;
-  const { clock, build } = await embeddedEngine(services);
+  const errorsLogged: Array<{ message: string; meta?: Record<string, unknown> }> = [];
+  const { clock, build } = await embeddedEngine(
+    services,
+    loggerFrom((level, message, meta) => void (level === 'ERROR' && errorsLogged.push({ message, ...(meta ? { meta } : {}) }))),
+  );
   const engine = await build();
   const conversations = new ConversationEngine({ engine, loadProjection: services.loadProjection });
   const queues = createTeamQueueSignals(engine);
@@ -49,6 +54,8 @@ export async function productHarness(label: string) {
     store,
     typing,
     effectsRan,
+    /** What the engine and the workflows logged at `error`. */
+    errorsLogged,
     passTime: (ms: number) => clock.advance(ms),
     holdReply: replies.hold,
     /** Moves time on in steps until `check` passes: for retries, whose timers are set while activities run. */

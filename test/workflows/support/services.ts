@@ -4,6 +4,7 @@
  * and its journal in MongoDB, bundling support/workflow-entry.ts.
  */
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../../activities';
 import { createModelResolver } from '../../../activities/ai';
 import { createConversationActivities, type LifecycleStore } from '../../../activities/conversation';
@@ -57,12 +58,12 @@ export async function workflowServices({ label, lifecycleStore, activityStore, .
 
 export type WorkflowServices = Awaited<ReturnType<typeof workflowServices>>;
 
-/** The embedded engine over the services; `build` again (after shutting the last one down) restarts on the same journal. */
-export async function embeddedEngine(services: WorkflowServices) {
+/** The embedded engine over the services (what it logs to `logger`); `build` again (after shutting the last one down) restarts on the same journal. */
+export async function embeddedEngine(services: WorkflowServices, logger: Logger = silentLogger) {
   const clock = new ManualClock();
   const journal = await MongoJournalStore.open(services.db);
   const build = async () => {
-    const engine = await EmbeddedEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, journal, clock, logger: silentLogger });
+    const engine = await EmbeddedEngine.create({ workflowsPath: workflowEntryPath, activities: services.activities, journal, clock, logger });
     services.useEngine(engine);
     return engine;
   };
