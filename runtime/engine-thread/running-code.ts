@@ -122,7 +122,7 @@ const WALL_BACKSTOP = 10;
  * (restoring runs, building instances, a burst of calls after a restart) may hold it for a turn
  * longer than workflow code should run, at the lowest limits.
  */
-const DEFAULT_LOOP_STILL_FLOOR_MS = 5_000;
+const DEFAULT_LOOP_STILL_FLOOR_MS = 2_000;
 
 /** How long a counter has stood at the same value, from the first look that saw it there. */
 class Unchanged {
@@ -159,7 +159,7 @@ class Unchanged {
  * and which clock it is.
  *
  * Once the thread beats, it is also told of when its event loop has stood still as long (at least
- * `loopStillFloorMs`, 5 s), wherever it is: a loop of continuations (`for (;;) await x`) enters and
+ * `loopStillFloorMs`, 2 s), wherever it is: a loop of continuations (`for (;;) await x`) enters and
  * leaves marked code many times without returning to the loop. Whose code that is: the workflow
  * whose code runs at that look, else the last one marked if marks were made while the loop stood
  * still (a traced activity's slices), else nobody known.

@@ -97,8 +97,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await seeText(inboxItems(), 'Can I talk to a human please?');
     // Routed to Alex, who has not joined yet: the panel says so, not that a person is handling it.
     const aiState = agent.locator('[data-testid="ai-state"]');
-    await aiState.filter({ hasText: 'Handed off' }).waitFor();
-    expect(await aiState.textContent()).toBe('Handed off: assigned to Alex (Support), who has not joined yet.');
+    // The escalation may show first ("waiting for a person") and the routing's assignment a moment later.
+    await seeText(aiState, 'Handed off: assigned to Alex (Support), who has not joined yet.');
     await agent.getByRole('button', { name: 'Join conversation' }).click();
     await seeText(visitorItems(), 'Alex (Support) joined');
     await seeText(aiState, 'Handed off: Alex (Support) has joined.');
