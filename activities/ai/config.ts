@@ -65,18 +65,21 @@ export const escalationRulesSchema = z.strictObject({
   handoffMessage: nonEmpty.default(DEFAULT_HANDOFF_MESSAGE),
 });
 
-export const businessHoursSchema = z.strictObject({
-  timeZone: timeZone.default('UTC'),
-  days: z.array(z.number().int().min(0).max(6)).default([1, 2, 3, 4, 5]),
-  start: hhmm.default('09:00'),
-  end: hhmm.default('17:00'),
-});
+/** A span whose end is before its start runs past midnight, counted for the day it starts (business-hours.ts). */
+export const businessHoursSchema = z
+  .strictObject({
+    timeZone: timeZone.default('UTC'),
+    days: z.array(z.number().int().min(0).max(6)).min(1, 'at least one day (0 = Sunday)').default([1, 2, 3, 4, 5]),
+    start: hhmm.default('09:00'),
+    end: hhmm.default('17:00'),
+  })
+  .refine((hours) => hours.start !== hours.end, { path: ['end'], message: 'must differ from start: a span of no time is never open' });
 
 /** `openai:<model>` or `builtin:rules`. */
 export const modelSpecSchema = z.string().regex(/^(openai:.+|builtin:rules)$/, 'expected "openai:<model>" or "builtin:rules"');
 
-/** Validates a whole configuration; omitted fields take their defaults. */
-export const assistantConfigSchema = z.object({
+/** A configuration's fields, each validated on its own (request bodies extend it; see assistantConfigSchema). */
+export const assistantConfigFields = z.object({
   id: nonEmpty,
   name: nonEmpty,
   model: modelSpecSchema.default('builtin:rules'),
@@ -105,6 +108,16 @@ export const assistantConfigSchema = z.object({
     .refine((texts) => new Set(texts).size === texts.length, 'each welcome message once')
     .optional(),
 });
+
+/** What one field means only with another: answering outside business hours needs the hours. */
+export function checkFieldsTogether(config: Pick<AssistantConfig, 'onlyOutsideBusinessHours' | 'businessHours'>, ctx: z.RefinementCtx): void {
+  if (config.onlyOutsideBusinessHours && config.businessHours === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['onlyOutsideBusinessHours'], message: 'needs businessHours: without them there is no "outside"' });
+  }
+}
+
+/** Validates a whole configuration; omitted fields take their defaults. */
+export const assistantConfigSchema = assistantConfigFields.superRefine(checkFieldsTogether);
 
 // The schema's output must stay the domain type: this line fails to compile when they drift apart.
 const _sameShape: (c: z.output<typeof assistantConfigSchema>) => AssistantConfig = (c) => c;

@@ -132,6 +132,26 @@ describe('createAiAssistant', () => {
       expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant answers outside business hours only' });
     });
 
+    it('counts business hours past midnight for the day they start: Sunday 20:00–11:00 includes Monday 10:00', async () => {
+      const sundayNight = { timeZone: 'UTC', days: [0], start: '20:00', end: '11:00' };
+      const { h, model, firstMessageHandled } = setup({ onlyOutsideBusinessHours: true, businessHours: sundayNight });
+      await firstMessageHandled(); // Monday 10:00 UTC
+      expect(model.doGenerateCalls).toHaveLength(0);
+      expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant answers outside business hours only' });
+    });
+
+    it('answers in business hours past midnight when replaying a history made before they were open', async () => {
+      const sundayNight = { timeZone: 'UTC', days: [0], start: '20:00', end: '11:00' };
+      const { h, release, outcomes, patching, firstMessageHandled } = setup({ onlyOutsideBusinessHours: true, businessHours: sundayNight });
+      patching.without.push('ai-business-hours-overnight');
+      await firstMessageHandled();
+      release();
+      await settle();
+      await settle();
+      expect(outcomes).toEqual([{ status: 'replied', steps: 1 }]);
+      expect(h.conversation.lifecycle.handler).toBe('ai');
+    });
+
     it('does not ask a disabled assistant again for a while when replaying a history made before it handed over', async () => {
       const { ai, pending, model, clock, patching, firstMessageHandled } = setup({ enabled: false });
       patching.without.push('ai-off-hands-to-team');

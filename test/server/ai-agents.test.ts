@@ -57,6 +57,36 @@ describe('/v1/ai-agents', () => {
       expect(put.body.error.details.fields).toEqual([{ path: 'body.model', message: expect.stringContaining('needs OPENAI_API_KEY') }]);
       expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(before);
     });
+    it('refuses business hours that could never apply, naming the field, and replaces nothing', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const refusal = async (change: Partial<AssistantConfig>) => {
+        const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, ...change });
+        expect(put.status).toBe(400);
+        return put.body.error.details.fields.map((f: { path: string }) => f.path);
+      };
+      const hours = { timeZone: 'Europe/Paris', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' };
+      expect(await refusal({ businessHours: { ...hours, days: [] } })).toEqual(['body.businessHours.days']);
+      expect(await refusal({ businessHours: { ...hours, end: '09:00' } })).toEqual(['body.businessHours.end']);
+      const { businessHours: _none, ...withoutHours } = before;
+      const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...withoutHours, onlyOutsideBusinessHours: true });
+      expect(put.status).toBe(400);
+      expect(put.body.error.details.fields).toEqual([{ path: 'body.onlyOutsideBusinessHours', message: expect.stringContaining('businessHours') }]);
+      const { id: _id, ...created } = { ...withoutHours, name: 'Night Owl', onlyOutsideBusinessHours: true };
+      expect((await t.api.call('POST', '/v1/ai-agents', AGENT, created)).status).toBe(400);
+      expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(before);
+    });
+
+    it('keeps business hours that run past midnight', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const overnight = { timeZone: 'UTC', days: [1, 2, 3, 4, 5], start: '18:00', end: '09:00' };
+      try {
+        const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, businessHours: overnight, onlyOutsideBusinessHours: true });
+        expect(put.status).toBe(200);
+        expect((await assistantConfig(DEFAULT_ASSISTANT_ID)).businessHours).toEqual(overnight);
+      } finally {
+        await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before);
+      }
+    });
   });
 
   describe('a configuration stored earlier whose model cannot run', () => {

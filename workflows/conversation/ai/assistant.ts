@@ -6,6 +6,7 @@ import { isCancellation } from '@temporalio/workflow';
 import type { ConversationLifecycle } from '../../../domain/conversation';
 import type { ItemArrival } from '../../../domain/operations';
 import type { AiActivities } from './activity-types';
+import { spansMidnight } from './business-hours';
 import { isAiTurnTrigger, policyAllowsAnswer } from './gate';
 import { AiTurnScheduler, type TurnJob } from './scheduler';
 import { errorMessage, escalateRaisingPriority, runAiTurn, type AiTurnDeps, type AiTurnOutcome } from './turn';
@@ -54,6 +55,8 @@ const TRIAGE_PATCH = 'ai-triage-before-handover';
 const OFF_HANDS_TO_TEAM_PATCH = 'ai-off-hands-to-team';
 /** From it on, a reply or note the model asked for carries its tool call's record, written by the same activity (turn.ts). */
 const ITEMS_CARRY_RECORDS_PATCH = 'ai-items-carry-their-records';
+/** From it on, business hours past midnight (`18:00`–`09:00`) are open overnight; before, never. Asked only for such hours. */
+const OVERNIGHT_HOURS_PATCH = 'ai-business-hours-overnight';
 
 export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
   const { conversationId, assistantId, activities } = options;
@@ -86,7 +89,9 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     const lifecycle = options.lifecycle();
     // Re-checked after the debounce: a human may have taken over meanwhile.
     if (!isAiTurnTrigger(job.arrival, lifecycle)) return;
-    if (!policyAllowsAnswer(policy, job.arrival)) {
+    const hours = policy.onlyOutsideBusinessHours ? policy.businessHours : undefined;
+    const overnight = hours !== undefined && spansMidnight(hours) && runtime.patched(OVERNIGHT_HOURS_PATCH);
+    if (!policyAllowsAnswer(policy, job.arrival, { overnight })) {
       // The visitor must not wait on an assistant that will not answer: the team takes it (routed to its queue).
       if (runtime.patched(OFF_HANDS_TO_TEAM_PATCH)) {
         disabledSeenAt = undefined; // with the team now: handed back later, the assistant asks its policy again
