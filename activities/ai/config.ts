@@ -6,7 +6,41 @@ import { z } from 'zod';
 import { AI_TOOL_NAMES, type AssistantConfig, type AssistantPolicy } from '../../domain/assistant';
 import { PRIORITIES } from '../../domain/conversation';
 
+/**
+ * Requests for a person, each specific enough not to be said in passing: a bare "human" or "an
+ * agent" also met "is the export human-readable?" and "is there an agent for that?".
+ */
 export const DEFAULT_HUMAN_REQUEST_PHRASES = [
+  'talk to a human',
+  'speak to a human',
+  'speak with a human',
+  'chat with a human',
+  'get me a human',
+  'talk to a person',
+  'speak to a person',
+  'speak with a person',
+  'real person',
+  'real human',
+  'live person',
+  'human agent',
+  'live agent',
+  'talk to someone',
+  'speak to someone',
+  'speak with someone',
+  'talk to an agent',
+  'speak to an agent',
+  'speak with an agent',
+  'talk to a representative',
+  'speak to a representative',
+  'customer service representative',
+];
+
+/**
+ * The defaults before DEFAULT_HUMAN_REQUEST_PHRASES: a configuration saved with them (the seed
+ * stored the default assistant's, as does a PUT leaving them out) reads as having today's
+ * (withCurrentDefaults). A list a team changed, however little, stays theirs.
+ */
+const FORMER_HUMAN_REQUEST_PHRASES = [
   'human',
   'real person',
   'a person',
@@ -126,6 +160,13 @@ void _sameShape;
 /** Parses a configuration; throws a ZodError naming the failing fields. */
 export function parseAssistantConfig(input: unknown): AssistantConfig {
   return assistantConfigSchema.parse(input);
+}
+
+/** A stored configuration as read today: former default phrases become today's (see FORMER_HUMAN_REQUEST_PHRASES). */
+export function withCurrentDefaults(stored: AssistantConfig): AssistantConfig {
+  const phrases = stored.escalation.humanRequestPhrases;
+  const former = phrases.length === FORMER_HUMAN_REQUEST_PHRASES.length && phrases.every((phrase, i) => phrase === FORMER_HUMAN_REQUEST_PHRASES[i]);
+  return former ? { ...stored, escalation: { ...stored.escalation, humanRequestPhrases: [...DEFAULT_HUMAN_REQUEST_PHRASES] } } : stored;
 }
 
 /** The part of the configuration the conversation workflow needs (no prompt material). */

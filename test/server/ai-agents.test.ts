@@ -89,6 +89,37 @@ describe('/v1/ai-agents', () => {
     });
   });
 
+  describe('asking for a person', () => {
+    it('answers visitors who only mention a person or a human in passing, also with the phrases an earlier version stored as its defaults', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      // The earlier defaults, as the seed and every PUT that left them out stored them.
+      const formerDefaults = ['human', 'real person', 'a person', 'talk to someone', 'speak to someone', 'speak with someone', 'live agent', 'an agent', 'representative', 'operator', 'customer service'];
+      await t.app.store.putSetting(t.app.websiteId, assistantSettingKey(DEFAULT_ASSISTANT_ID), { ...before, debounceMs: 0, escalation: { ...before.escalation, humanRequestPhrases: formerDefaults } });
+      try {
+        expect((await assistantConfig(DEFAULT_ASSISTANT_ID)).escalation.humanRequestPhrases).toEqual(before.escalation.humanRequestPhrases);
+        const questions = {
+          'in-passing-1': 'Is the export human-readable?',
+          'in-passing-2': 'How do I share a notebook with a person outside my company?',
+          'in-passing-3': 'I do not want a human, just tell me how to export my notes',
+        };
+        for (const [id, text] of Object.entries(questions)) await visitorWrites(id, text);
+        for (const id of Object.keys(questions)) {
+          expect(await waitUntil(() => aiMessages(id), (messages) => messages.length > 0)).toHaveLength(1);
+          expect(await conversationOf(id)).toMatchObject({ handler: 'ai' });
+        }
+        // Not a request for a person: the model reads it, and finds nothing in the knowledge to answer with.
+        await visitorWrites('in-passing-4', 'Is there an agent for that?');
+        const unanswered = await waitUntil(() => conversationOf('in-passing-4'), (c) => c.escalationReason !== undefined);
+        expect(unanswered.escalationReason).toMatch(/knowledge base/);
+        // Asking for one still hands over at once.
+        await visitorWrites('asks-for-one', 'Can I speak to a person please?');
+        expect((await waitUntil(() => conversationOf('asks-for-one'), (c) => c.handler === 'human')).escalationReason).toBe('Visitor asked for a human ("speak to a person")');
+      } finally {
+        await t.app.store.putSetting(t.app.websiteId, assistantSettingKey(DEFAULT_ASSISTANT_ID), before);
+      }
+    });
+  });
+
   describe('a configuration stored earlier whose model cannot run', () => {
     it('hands the visitor to the team at once, the team told which setting is missing, the visitor only that someone will reply', async () => {
       const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
