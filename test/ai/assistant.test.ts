@@ -76,8 +76,16 @@ describe('createAiAssistant', () => {
       expect(model.doGenerateCalls).toHaveLength(1);
       expect(outcomes).toEqual([{ status: 'replied', steps: 1 }]);
       expect(h.posted('message').map((i) => i.text)).toEqual(['echo: second']);
-      expect(ai.visitorTurns).toBe(2);
+      expect(ai.visitorTurns).toBe(1); // two messages, one turn
       expect(ai.busy).toBe(false);
+    });
+
+    it('counts each message as a turn when replaying a history made before it counted turns', () => {
+      const { ai, patching } = setup();
+      patching.without.push('ai-counts-turns-not-messages');
+      ai.onVisitorMessage(arrival('m1', 'first'));
+      ai.onVisitorMessage(arrival('m2', 'second'));
+      expect(ai.visitorTurns).toBe(2);
     });
 
     it('supersedes a turn in flight: the stale turn never posts its reply', async () => {

@@ -216,6 +216,16 @@ describe('conversationWorkflow with an AI assistant', () => {
       expect(visitorTexts.join(' ')).toMatch(/Hi.*export my notes.*as PDF/);
     });
 
+    it('counts a question typed as several short lines as one turn, not one per line', async () => {
+      const assistant = await h.newAssistant(); // at most 6 visitor turns, the default
+      const c = await h.newConversation({ assistantId: assistant.id });
+      for (const line of ['hi', 'so', 'I have a question', 'about my notes', 'how do I', 'export them', 'all?']) await c.post(VISITOR, line);
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/export all your notes/));
+      expect(await c.state()).toMatchObject({ handler: 'ai' });
+      expect((await c.state())?.escalationReason).toBeUndefined();
+    });
+
     it('drops a turn in flight when the visitor writes again: the stale answer is never posted', async () => {
       const { c, release } = await firstTurnInFlight();
 
