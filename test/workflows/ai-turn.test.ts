@@ -118,6 +118,19 @@ describe('conversationWorkflow with an AI assistant', () => {
       await eventually(async () => expect(await aiMessages(c)).toEqual([expect.stringMatching(/refundable within 30 days/)]));
     });
 
+    it('is answered once handed back, though the assistant was switched off when it came and handed it to the team', async () => {
+      const assistant = await h.newAssistant({ config: { enabled: false } });
+      const c = await h.newConversation({ assistantId: assistant.id, roster: [...workflowInput().roster, { id: assistant.id, kind: 'ai' }] });
+      await c.post(VISITOR, 'Can I get a refund for my subscription?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await c.state()).toMatchObject({ escalationReason: 'The AI assistant is switched off' }));
+      await h.changeAssistant(assistant, { enabled: true });
+      await c.operate(ALICE, { op: 'hand_back' });
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await aiMessages(c)).toEqual([expect.stringMatching(/refundable within 30 days/)]));
+      expect(await c.state()).toMatchObject({ handler: 'ai' });
+    });
+
     it('is answered once the pause runs out', async () => {
       const assistant = await h.newAssistant();
       const c = await h.newConversation({ assistantId: assistant.id });

@@ -27,6 +27,8 @@ export interface AiAssistantOptions {
   visitorSeqHeard: AiTurnDeps['visitorSeqHeard'];
   /** Carried across continue-as-new. */
   visitorTurns?: number;
+  /** Told of a visitor message the assistant handed to the team unanswered (switched off, business hours), to answer once handed back. */
+  leaveWaiting?(arrival: ItemArrival): void;
   /** Called with each finished turn's outcome (logging, metrics, tests). */
   onTurnEnd?(outcome: AiTurnOutcome): void;
   /** Defaults to the workflow's own timers and cancellation scopes. */
@@ -53,6 +55,8 @@ const SKIP_DISABLED_PATCH = 'ai-skips-disabled-assistant';
 const TRIAGE_PATCH = 'ai-triage-before-handover';
 /** From it on, a visitor message the assistant may not answer (switched off, business hours) goes to the team. */
 const OFF_HANDS_TO_TEAM_PATCH = 'ai-off-hands-to-team';
+/** From it on, the message such a hand-over leaves unanswered waits for the assistant to be handed the conversation back. */
+const OFF_LEAVES_MESSAGE_WAITING_PATCH = 'ai-off-leaves-message-waiting';
 /** From it on, a reply or note the model asked for carries its tool call's record, written by the same activity (turn.ts). */
 const ITEMS_CARRY_RECORDS_PATCH = 'ai-items-carry-their-records';
 /** From it on, business hours past midnight (`18:00`–`09:00`) are open overnight; before, never. Asked only for such hours. */
@@ -97,6 +101,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
         disabledSeenAt = undefined; // with the team now: handed back later, the assistant asks its policy again
         const reason = policy.enabled ? 'The AI assistant answers outside business hours only' : 'The AI assistant is switched off';
         await escalateRaisingPriority(options.applyOperation, policy, lifecycle, { op: 'escalate', reason });
+        if (runtime.patched(OFF_LEAVES_MESSAGE_WAITING_PATCH)) options.leaveWaiting?.(job.arrival);
       }
       return;
     }
