@@ -130,7 +130,8 @@ export const assistantConfigFields = z.object({
     .default([...AI_TOOL_NAMES]),
   escalation: escalationRulesSchema.prefault({}),
   keywordRules: z.array(keywordRuleSchema).default([]),
-  stepBudget: z.number().int().min(1).max(20).default(4),
+  // A turn may take a step to tag and prioritise before the one that replies (the offline model always does).
+  stepBudget: z.number().int().min(2, 'at least 2: one step may go to tags and priority before the reply').max(20).default(4),
   debounceMs: z.number().int().min(0).max(60_000).default(1500),
   businessHours: businessHoursSchema.optional(),
   onlyOutsideBusinessHours: z.boolean().default(false),

@@ -76,6 +76,14 @@ describe('/v1/ai-agents', () => {
       expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(before);
     });
 
+    it('refuses a step budget with no room for a reply after tagging, naming it', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, stepBudget: 1 });
+      expect(put.status).toBe(400);
+      expect(put.body.error.details.fields).toEqual([{ path: 'body.stepBudget', message: expect.stringContaining('at least 2') }]);
+      expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(before);
+    });
+
     it('keeps business hours that run past midnight', async () => {
       const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
       const overnight = { timeZone: 'UTC', days: [1, 2, 3, 4, 5], start: '18:00', end: '09:00' };
