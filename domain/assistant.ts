@@ -24,7 +24,7 @@ export interface KeywordRule {
 export interface EscalationRules {
   /** Phrases meaning "let me talk to a person"; matched on whole words, case-insensitively. */
   humanRequestPhrases: string[];
-  /** Hand over when the visitor writes more than this many messages without the AI resolving; 0 = never. */
+  /** Hand over when the visitor takes more than this many turns without the AI resolving (messages one debounce merges are one turn); 0 = never. */
   maxVisitorTurns: number;
   /** Any of these tags on the conversation hands it to humans. */
   tags: string[];

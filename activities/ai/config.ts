@@ -6,7 +6,41 @@ import { z } from 'zod';
 import { AI_TOOL_NAMES, type AssistantConfig, type AssistantPolicy } from '../../domain/assistant';
 import { PRIORITIES } from '../../domain/conversation';
 
+/**
+ * Requests for a person, each specific enough not to be said in passing: a bare "human" or "an
+ * agent" also met "is the export human-readable?" and "is there an agent for that?".
+ */
 export const DEFAULT_HUMAN_REQUEST_PHRASES = [
+  'talk to a human',
+  'speak to a human',
+  'speak with a human',
+  'chat with a human',
+  'get me a human',
+  'talk to a person',
+  'speak to a person',
+  'speak with a person',
+  'real person',
+  'real human',
+  'live person',
+  'human agent',
+  'live agent',
+  'talk to someone',
+  'speak to someone',
+  'speak with someone',
+  'talk to an agent',
+  'speak to an agent',
+  'speak with an agent',
+  'talk to a representative',
+  'speak to a representative',
+  'customer service representative',
+];
+
+/**
+ * The defaults before DEFAULT_HUMAN_REQUEST_PHRASES: a configuration saved with them (the seed
+ * stored the default assistant's, as does a PUT leaving them out) reads as having today's
+ * (withCurrentDefaults). A list a team changed, however little, stays theirs.
+ */
+const FORMER_HUMAN_REQUEST_PHRASES = [
   'human',
   'real person',
   'a person',
@@ -65,18 +99,21 @@ export const escalationRulesSchema = z.strictObject({
   handoffMessage: nonEmpty.default(DEFAULT_HANDOFF_MESSAGE),
 });
 
-export const businessHoursSchema = z.strictObject({
-  timeZone: timeZone.default('UTC'),
-  days: z.array(z.number().int().min(0).max(6)).default([1, 2, 3, 4, 5]),
-  start: hhmm.default('09:00'),
-  end: hhmm.default('17:00'),
-});
+/** A span whose end is before its start runs past midnight, counted for the day it starts (business-hours.ts). */
+export const businessHoursSchema = z
+  .strictObject({
+    timeZone: timeZone.default('UTC'),
+    days: z.array(z.number().int().min(0).max(6)).min(1, 'at least one day (0 = Sunday)').default([1, 2, 3, 4, 5]),
+    start: hhmm.default('09:00'),
+    end: hhmm.default('17:00'),
+  })
+  .refine((hours) => hours.start !== hours.end, { path: ['end'], message: 'must differ from start: a span of no time is never open' });
 
 /** `openai:<model>` or `builtin:rules`. */
 export const modelSpecSchema = z.string().regex(/^(openai:.+|builtin:rules)$/, 'expected "openai:<model>" or "builtin:rules"');
 
-/** Validates a whole configuration; omitted fields take their defaults. */
-export const assistantConfigSchema = z.object({
+/** A configuration's fields, each validated on its own (request bodies extend it; see assistantConfigSchema). */
+export const assistantConfigFields = z.object({
   id: nonEmpty,
   name: nonEmpty,
   model: modelSpecSchema.default('builtin:rules'),
@@ -93,7 +130,8 @@ export const assistantConfigSchema = z.object({
     .default([...AI_TOOL_NAMES]),
   escalation: escalationRulesSchema.prefault({}),
   keywordRules: z.array(keywordRuleSchema).default([]),
-  stepBudget: z.number().int().min(1).max(20).default(4),
+  // A turn may take a step to tag and prioritise before the one that replies (the offline model always does).
+  stepBudget: z.number().int().min(2, 'at least 2: one step may go to tags and priority before the reply').max(20).default(4),
   debounceMs: z.number().int().min(0).max(60_000).default(1500),
   businessHours: businessHoursSchema.optional(),
   onlyOutsideBusinessHours: z.boolean().default(false),
@@ -106,6 +144,16 @@ export const assistantConfigSchema = z.object({
     .optional(),
 });
 
+/** What one field means only with another: answering outside business hours needs the hours. */
+export function checkFieldsTogether(config: Pick<AssistantConfig, 'onlyOutsideBusinessHours' | 'businessHours'>, ctx: z.RefinementCtx): void {
+  if (config.onlyOutsideBusinessHours && config.businessHours === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['onlyOutsideBusinessHours'], message: 'needs businessHours: without them there is no "outside"' });
+  }
+}
+
+/** Validates a whole configuration; omitted fields take their defaults. */
+export const assistantConfigSchema = assistantConfigFields.superRefine(checkFieldsTogether);
+
 // The schema's output must stay the domain type: this line fails to compile when they drift apart.
 const _sameShape: (c: z.output<typeof assistantConfigSchema>) => AssistantConfig = (c) => c;
 void _sameShape;
@@ -113,6 +161,13 @@ void _sameShape;
 /** Parses a configuration; throws a ZodError naming the failing fields. */
 export function parseAssistantConfig(input: unknown): AssistantConfig {
   return assistantConfigSchema.parse(input);
+}
+
+/** A stored configuration as read today: former default phrases become today's (see FORMER_HUMAN_REQUEST_PHRASES). */
+export function withCurrentDefaults(stored: AssistantConfig): AssistantConfig {
+  const phrases = stored.escalation.humanRequestPhrases;
+  const former = phrases.length === FORMER_HUMAN_REQUEST_PHRASES.length && phrases.every((phrase, i) => phrase === FORMER_HUMAN_REQUEST_PHRASES[i]);
+  return former ? { ...stored, escalation: { ...stored.escalation, humanRequestPhrases: [...DEFAULT_HUMAN_REQUEST_PHRASES] } } : stored;
 }
 
 /** The part of the configuration the conversation workflow needs (no prompt material). */

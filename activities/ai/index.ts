@@ -1,7 +1,7 @@
 /** The AI assistant's activity side: what runtime/ and server/ import. */
 export { createAiActivities, type AiActivityDeps, type AiStore, type AiTypingEvent } from './activities';
 export { createModelResolver, modelProblem, type ModelResolver, type OpenAiSettings } from './resolve-model';
-export { assistantConfigSchema, defaultAssistantConfig, parseAssistantConfig, policyOf } from './config';
+export { assistantConfigFields, assistantConfigSchema, checkFieldsTogether, defaultAssistantConfig, parseAssistantConfig, policyOf } from './config';
 export { createRuleBasedModel } from './rule-based-model';
 export { toConversationContext, type ContextOptions } from './context';
 export { warnOfUnrunnableAssistants } from './unrunnable-assistants';

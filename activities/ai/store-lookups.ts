@@ -7,7 +7,7 @@ import type { Store, TeamChangeSession } from '../store';
 import type { AssistantConfig } from '../../domain/assistant';
 import type { TimelineItem } from '../../domain/timeline';
 import { DEFAULT_ROUTING_RULES, type RoutingRules } from '../../workflows/routing/team-rules';
-import { defaultAssistantConfig } from './config';
+import { defaultAssistantConfig, withCurrentDefaults } from './config';
 
 /** The website setting an assistant's configuration is kept under (`PUT /v1/ai-agents/:id` writes it). */
 export const assistantSettingKey = (assistantId: string): string => `aiAgent:${assistantId}`;
@@ -23,7 +23,7 @@ export async function loadAssistantConfig(store: Pick<Store, 'getTeamMember' | '
   const member = await store.getTeamMember(assistantId);
   if (member?.kind !== 'ai') return undefined;
   const stored = await store.getSetting<AssistantConfig>(member.websiteId, assistantSettingKey(member.id));
-  return stored ?? defaultAssistantConfig({ id: member.id, name: member.name });
+  return stored ? withCurrentDefaults(stored) : defaultAssistantConfig({ id: member.id, name: member.name });
 }
 
 export async function loadRoutingRules(store: Pick<Store, 'getSetting'>, websiteId: string, session?: TeamChangeSession): Promise<RoutingRules> {

@@ -76,8 +76,16 @@ describe('createAiAssistant', () => {
       expect(model.doGenerateCalls).toHaveLength(1);
       expect(outcomes).toEqual([{ status: 'replied', steps: 1 }]);
       expect(h.posted('message').map((i) => i.text)).toEqual(['echo: second']);
-      expect(ai.visitorTurns).toBe(2);
+      expect(ai.visitorTurns).toBe(1); // two messages, one turn
       expect(ai.busy).toBe(false);
+    });
+
+    it('counts each message as a turn when replaying a history made before it counted turns', () => {
+      const { ai, patching } = setup();
+      patching.without.push('ai-counts-turns-not-messages');
+      ai.onVisitorMessage(arrival('m1', 'first'));
+      ai.onVisitorMessage(arrival('m2', 'second'));
+      expect(ai.visitorTurns).toBe(2);
     });
 
     it('supersedes a turn in flight: the stale turn never posts its reply', async () => {
@@ -130,6 +138,26 @@ describe('createAiAssistant', () => {
       await firstMessageHandled();
       expect(model.doGenerateCalls).toHaveLength(0);
       expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant answers outside business hours only' });
+    });
+
+    it('counts business hours past midnight for the day they start: Sunday 20:00–11:00 includes Monday 10:00', async () => {
+      const sundayNight = { timeZone: 'UTC', days: [0], start: '20:00', end: '11:00' };
+      const { h, model, firstMessageHandled } = setup({ onlyOutsideBusinessHours: true, businessHours: sundayNight });
+      await firstMessageHandled(); // Monday 10:00 UTC
+      expect(model.doGenerateCalls).toHaveLength(0);
+      expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant answers outside business hours only' });
+    });
+
+    it('answers in business hours past midnight when replaying a history made before they were open', async () => {
+      const sundayNight = { timeZone: 'UTC', days: [0], start: '20:00', end: '11:00' };
+      const { h, release, outcomes, patching, firstMessageHandled } = setup({ onlyOutsideBusinessHours: true, businessHours: sundayNight });
+      patching.without.push('ai-business-hours-overnight');
+      await firstMessageHandled();
+      release();
+      await settle();
+      await settle();
+      expect(outcomes).toEqual([{ status: 'replied', steps: 1 }]);
+      expect(h.conversation.lifecycle.handler).toBe('ai');
     });
 
     it('does not ask a disabled assistant again for a while when replaying a history made before it handed over', async () => {

@@ -57,6 +57,75 @@ describe('/v1/ai-agents', () => {
       expect(put.body.error.details.fields).toEqual([{ path: 'body.model', message: expect.stringContaining('needs OPENAI_API_KEY') }]);
       expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(before);
     });
+    it('refuses business hours that could never apply, naming the field, and replaces nothing', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const refusal = async (change: Partial<AssistantConfig>) => {
+        const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, ...change });
+        expect(put.status).toBe(400);
+        return put.body.error.details.fields.map((f: { path: string }) => f.path);
+      };
+      const hours = { timeZone: 'Europe/Paris', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' };
+      expect(await refusal({ businessHours: { ...hours, days: [] } })).toEqual(['body.businessHours.days']);
+      expect(await refusal({ businessHours: { ...hours, end: '09:00' } })).toEqual(['body.businessHours.end']);
+      const { businessHours: _none, ...withoutHours } = before;
+      const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...withoutHours, onlyOutsideBusinessHours: true });
+      expect(put.status).toBe(400);
+      expect(put.body.error.details.fields).toEqual([{ path: 'body.onlyOutsideBusinessHours', message: expect.stringContaining('businessHours') }]);
+      const { id: _id, ...created } = { ...withoutHours, name: 'Night Owl', onlyOutsideBusinessHours: true };
+      expect((await t.api.call('POST', '/v1/ai-agents', AGENT, created)).status).toBe(400);
+      expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(before);
+    });
+
+    it('refuses a step budget with no room for a reply after tagging, naming it', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, stepBudget: 1 });
+      expect(put.status).toBe(400);
+      expect(put.body.error.details.fields).toEqual([{ path: 'body.stepBudget', message: expect.stringContaining('at least 2') }]);
+      expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(before);
+    });
+
+    it('keeps business hours that run past midnight', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const overnight = { timeZone: 'UTC', days: [1, 2, 3, 4, 5], start: '18:00', end: '09:00' };
+      try {
+        const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, businessHours: overnight, onlyOutsideBusinessHours: true });
+        expect(put.status).toBe(200);
+        expect((await assistantConfig(DEFAULT_ASSISTANT_ID)).businessHours).toEqual(overnight);
+      } finally {
+        await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before);
+      }
+    });
+  });
+
+  describe('asking for a person', () => {
+    it('answers visitors who only mention a person or a human in passing, also with the phrases an earlier version stored as its defaults', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      // The earlier defaults, as the seed and every PUT that left them out stored them.
+      const formerDefaults = ['human', 'real person', 'a person', 'talk to someone', 'speak to someone', 'speak with someone', 'live agent', 'an agent', 'representative', 'operator', 'customer service'];
+      await t.app.store.putSetting(t.app.websiteId, assistantSettingKey(DEFAULT_ASSISTANT_ID), { ...before, debounceMs: 0, escalation: { ...before.escalation, humanRequestPhrases: formerDefaults } });
+      try {
+        expect((await assistantConfig(DEFAULT_ASSISTANT_ID)).escalation.humanRequestPhrases).toEqual(before.escalation.humanRequestPhrases);
+        const questions = {
+          'in-passing-1': 'Is the export human-readable?',
+          'in-passing-2': 'How do I share a notebook with a person outside my company?',
+          'in-passing-3': 'I do not want a human, just tell me how to export my notes',
+        };
+        for (const [id, text] of Object.entries(questions)) await visitorWrites(id, text);
+        for (const id of Object.keys(questions)) {
+          expect(await waitUntil(() => aiMessages(id), (messages) => messages.length > 0)).toHaveLength(1);
+          expect(await conversationOf(id)).toMatchObject({ handler: 'ai' });
+        }
+        // Not a request for a person: the model reads it, and finds nothing in the knowledge to answer with.
+        await visitorWrites('in-passing-4', 'Is there an agent for that?');
+        const unanswered = await waitUntil(() => conversationOf('in-passing-4'), (c) => c.escalationReason !== undefined);
+        expect(unanswered.escalationReason).toMatch(/knowledge base/);
+        // Asking for one still hands over at once.
+        await visitorWrites('asks-for-one', 'Can I speak to a person please?');
+        expect((await waitUntil(() => conversationOf('asks-for-one'), (c) => c.handler === 'human')).escalationReason).toBe('Visitor asked for a human ("speak to a person")');
+      } finally {
+        await t.app.store.putSetting(t.app.websiteId, assistantSettingKey(DEFAULT_ASSISTANT_ID), before);
+      }
+    });
   });
 
   describe('a configuration stored earlier whose model cannot run', () => {

@@ -118,6 +118,19 @@ describe('conversationWorkflow with an AI assistant', () => {
       await eventually(async () => expect(await aiMessages(c)).toEqual([expect.stringMatching(/refundable within 30 days/)]));
     });
 
+    it('is answered once handed back, though the assistant was switched off when it came and handed it to the team', async () => {
+      const assistant = await h.newAssistant({ config: { enabled: false } });
+      const c = await h.newConversation({ assistantId: assistant.id, roster: [...workflowInput().roster, { id: assistant.id, kind: 'ai' }] });
+      await c.post(VISITOR, 'Can I get a refund for my subscription?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await c.state()).toMatchObject({ escalationReason: 'The AI assistant is switched off' }));
+      await h.changeAssistant(assistant, { enabled: true });
+      await c.operate(ALICE, { op: 'hand_back' });
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await aiMessages(c)).toEqual([expect.stringMatching(/refundable within 30 days/)]));
+      expect(await c.state()).toMatchObject({ handler: 'ai' });
+    });
+
     it('is answered once the pause runs out', async () => {
       const assistant = await h.newAssistant();
       const c = await h.newConversation({ assistantId: assistant.id });
@@ -214,6 +227,16 @@ describe('conversationWorkflow with an AI assistant', () => {
       expect(model.doGenerateCalls).toHaveLength(1);
       const visitorTexts = model.doGenerateCalls[0]!.prompt.filter((m) => m.role === 'user').map((m) => JSON.stringify(m.content));
       expect(visitorTexts.join(' ')).toMatch(/Hi.*export my notes.*as PDF/);
+    });
+
+    it('counts a question typed as several short lines as one turn, not one per line', async () => {
+      const assistant = await h.newAssistant(); // at most 6 visitor turns, the default
+      const c = await h.newConversation({ assistantId: assistant.id });
+      for (const line of ['hi', 'so', 'I have a question', 'about my notes', 'how do I', 'export them', 'all?']) await c.post(VISITOR, line);
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect((await aiMessages(c))[0]).toMatch(/export all your notes/));
+      expect(await c.state()).toMatchObject({ handler: 'ai' });
+      expect((await c.state())?.escalationReason).toBeUndefined();
     });
 
     it('drops a turn in flight when the visitor writes again: the stale answer is never posted', async () => {

@@ -93,6 +93,8 @@ export function connectAi({ state, conversationId, carried, onAiChange, persiste
     // A cancelled turn still clears its typing indicator: it runs in the turn's own (cancelled) scope.
     publishAiTyping: (input) => (input.isTyping ? proxies.publishAiTyping(input) : CancellationScope.nonCancellable(() => proxies.publishAiTyping(input))),
   };
+  /** The visitor's newest message that came while the AI could not answer (paused, a person had it, or the assistant handed it to them unanswered), in this run or an earlier one. */
+  let leftWaiting: ItemArrival | undefined = carried?.aiLeftWaiting;
   const assistant = createAiAssistant({
     conversationId,
     assistantId,
@@ -102,10 +104,10 @@ export function connectAi({ state, conversationId, carried, onAiChange, persiste
     applyOperation,
     visitorSeqHeard: () => state.visitorSeqHeard,
     visitorTurns: carried?.aiVisitorTurns,
+    leaveWaiting: (arrival) => {
+      leftWaiting = arrival;
+    },
   });
-
-  /** The visitor's newest message that came while the AI could not answer (paused, a person had it), in this run or an earlier one. */
-  let leftWaiting: ItemArrival | undefined = carried?.aiLeftWaiting;
 
   function afterChange(): void {
     const now = standing();

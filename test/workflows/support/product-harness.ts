@@ -78,6 +78,11 @@ export async function productHarness(label: string) {
       return { kind: 'ai', id };
     },
 
+    /** Replaces an assistant's stored configuration (its defaults, then `config`), as `PUT /v1/ai-agents/:id` does. */
+    async changeAssistant({ id }: Author, config: Partial<AssistantConfig>): Promise<void> {
+      await store.putSetting(WEBSITE_ID, assistantSettingKey(id), defaultAssistantConfig({ id, name: 'Helper', debounceMs: DEBOUNCE_MS, ...config }));
+    },
+
     /** A human agent in the store, online in its teams' queues (what the server does on presence). */
     async agentOnline(agent: Author, { teams = ['support'], capacity = 2 }: Partial<Pick<TeamMember, 'teams' | 'capacity'>> = {}) {
       const member = await store.upsertTeamMember({ id: agent.id, websiteId: WEBSITE_ID, name: agent.id, kind: 'human', teams, capacity });

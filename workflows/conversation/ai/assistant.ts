@@ -6,6 +6,7 @@ import { isCancellation } from '@temporalio/workflow';
 import type { ConversationLifecycle } from '../../../domain/conversation';
 import type { ItemArrival } from '../../../domain/operations';
 import type { AiActivities } from './activity-types';
+import { spansMidnight } from './business-hours';
 import { isAiTurnTrigger, policyAllowsAnswer } from './gate';
 import { AiTurnScheduler, type TurnJob } from './scheduler';
 import { errorMessage, escalateRaisingPriority, runAiTurn, type AiTurnDeps, type AiTurnOutcome } from './turn';
@@ -26,6 +27,8 @@ export interface AiAssistantOptions {
   visitorSeqHeard: AiTurnDeps['visitorSeqHeard'];
   /** Carried across continue-as-new. */
   visitorTurns?: number;
+  /** Told of a visitor message the assistant handed to the team unanswered (switched off, business hours), to answer once handed back. */
+  leaveWaiting?(arrival: ItemArrival): void;
   /** Called with each finished turn's outcome (logging, metrics, tests). */
   onTurnEnd?(outcome: AiTurnOutcome): void;
   /** Defaults to the workflow's own timers and cancellation scopes. */
@@ -52,8 +55,12 @@ const SKIP_DISABLED_PATCH = 'ai-skips-disabled-assistant';
 const TRIAGE_PATCH = 'ai-triage-before-handover';
 /** From it on, a visitor message the assistant may not answer (switched off, business hours) goes to the team. */
 const OFF_HANDS_TO_TEAM_PATCH = 'ai-off-hands-to-team';
+/** From it on, the message such a hand-over leaves unanswered waits for the assistant to be handed the conversation back. */
+const OFF_LEAVES_MESSAGE_WAITING_PATCH = 'ai-off-leaves-message-waiting';
 /** From it on, a reply or note the model asked for carries its tool call's record, written by the same activity (turn.ts). */
 const ITEMS_CARRY_RECORDS_PATCH = 'ai-items-carry-their-records';
+/** From it on, business hours past midnight (`18:00`–`09:00`) are open overnight; before, never. Asked only for such hours. */
+const OVERNIGHT_HOURS_PATCH = 'ai-business-hours-overnight';
 
 export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
   const { conversationId, assistantId, activities } = options;
@@ -86,12 +93,15 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     const lifecycle = options.lifecycle();
     // Re-checked after the debounce: a human may have taken over meanwhile.
     if (!isAiTurnTrigger(job.arrival, lifecycle)) return;
-    if (!policyAllowsAnswer(policy, job.arrival)) {
+    const hours = policy.onlyOutsideBusinessHours ? policy.businessHours : undefined;
+    const overnight = hours !== undefined && spansMidnight(hours) && runtime.patched(OVERNIGHT_HOURS_PATCH);
+    if (!policyAllowsAnswer(policy, job.arrival, { overnight })) {
       // The visitor must not wait on an assistant that will not answer: the team takes it (routed to its queue).
       if (runtime.patched(OFF_HANDS_TO_TEAM_PATCH)) {
         disabledSeenAt = undefined; // with the team now: handed back later, the assistant asks its policy again
         const reason = policy.enabled ? 'The AI assistant answers outside business hours only' : 'The AI assistant is switched off';
         await escalateRaisingPriority(options.applyOperation, policy, lifecycle, { op: 'escalate', reason });
+        if (runtime.patched(OFF_LEAVES_MESSAGE_WAITING_PATCH)) options.leaveWaiting?.(job.arrival);
       }
       return;
     }

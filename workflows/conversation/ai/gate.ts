@@ -16,9 +16,12 @@ export function isAiTurnTrigger(arrival: ItemArrival, lifecycle: ConversationLif
   return lifecycle.aiPausedUntil === undefined || lifecycle.aiPausedUntil <= arrival.createdAt;
 }
 
-/** The assistant's own settings: enabled, and (if so configured) only outside business hours. */
-export function policyAllowsAnswer(policy: AssistantPolicy, arrival: ItemArrival): boolean {
+/**
+ * The assistant's own settings: enabled, and (if so configured) only outside business hours.
+ * `overnight` as isWithinBusinessHours takes it.
+ */
+export function policyAllowsAnswer(policy: AssistantPolicy, arrival: ItemArrival, { overnight = true } = {}): boolean {
   if (!policy.enabled) return false;
-  if (policy.onlyOutsideBusinessHours && policy.businessHours) return !isWithinBusinessHours(policy.businessHours, arrival.createdAt);
+  if (policy.onlyOutsideBusinessHours && policy.businessHours) return !isWithinBusinessHours(policy.businessHours, arrival.createdAt, { overnight });
   return true;
 }

@@ -6,9 +6,15 @@
 import type { ItemArrival } from '../../../domain/operations';
 import type { CancellableRun, TurnRuntime } from './turn-runtime';
 
+/**
+ * From it on, the visitor's turns are counted as they start, so messages the debounce merges into
+ * one turn ("hi", "so", "I have a question", …) count once; before, each message counted.
+ */
+const TURNS_NOT_MESSAGES_PATCH = 'ai-counts-turns-not-messages';
+
 export interface TurnJob {
   arrival: ItemArrival;
-  /** Visitor messages counted so far, this one included. */
+  /** Visitor turns counted so far, this one included (once it starts). */
   visitorTurns: number;
   /** False once a newer message (or `cancel()`) has superseded this job. */
   isCurrent(): boolean;
@@ -29,12 +35,15 @@ export class AiTurnScheduler {
 
   /** Schedules a turn for this message after `debounceMs`, superseding any turn in flight. */
   onVisitorMessage(arrival: ItemArrival, debounceMs: number): void {
-    this.turns += 1;
+    const countsTurns = this.runtime.patched(TURNS_NOT_MESSAGES_PATCH);
+    if (!countsTurns) this.turns += 1;
     const generation = this.supersede();
     const job: TurnJob = { arrival, visitorTurns: this.turns, isCurrent: () => generation === this.generation };
     const run = this.runtime.runCancellable(async () => {
       if (debounceMs > 0) await this.runtime.sleep(debounceMs);
-      if (job.isCurrent()) await this.startTurn(job);
+      if (!job.isCurrent()) return;
+      if (countsTurns) job.visitorTurns = this.turns += 1;
+      await this.startTurn(job);
     });
     this.inFlight = run;
     run.done
