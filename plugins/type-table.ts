@@ -42,7 +42,8 @@ export class ItemTypeTable {
     const registered = this.types.get(type);
     if (!registered) {
       const known = [...this.types.keys()];
-      throw new AppError('ERR_UNKNOWN_ITEM_TYPE', `Unknown item type "${type}"${didYouMean(type, known)}; known types: ${known.join(', ')}`, { type });
+      // Not the whole list: every caller gets this answer, a visitor too, and the types name the website's plugins.
+      throw new AppError('ERR_UNKNOWN_ITEM_TYPE', `Unknown item type "${type}"${didYouMean(type, known)}`, { type });
     }
     return registered;
   }
