@@ -18,8 +18,14 @@
  * records (`ai-items-carry-their-records`), and a message left while the AI was paused, carried across
  * continue-as-new and answered in the next run once resumed. At `ab94e09` (`team-queue-ab94e09`): a
  * team queue told of team changes with their revisions, out of order, by a sender of the version
- * after it (a rolling deploy), which took them as they came. Record new ones when a change lands
- * behind a new patch, and keep these: running workflows of every earlier version must replay.
+ * after it (a rolling deploy), which took them as they came. At `b3da1e2`: a question typed as seven
+ * short lines within the debounce, answered as one turn (`ai-counts-turns-not-messages`), a
+ * switched-off assistant's hand-over whose message was left waiting and answered once the assistant
+ * was switched on and handed the conversation back (`ai-off-leaves-message-waiting`), and an
+ * assistant answering outside business hours only with hours past midnight (18:00–09:00), the
+ * visitor writing inside them (handed to the team) and outside them (answered)
+ * (`ai-business-hours-overnight`); with the team queue they went to. Record new ones when a change
+ * lands behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
