@@ -161,8 +161,8 @@ class Unchanged {
  * Once the thread beats, it is also told of when its event loop has stood still as long (at least
  * `loopStillFloorMs`, 2 s), wherever it is: a loop of continuations (`for (;;) await x`) enters and
  * leaves marked code many times without returning to the loop. Whose code that is: the workflow
- * whose code runs at that look, else the last one marked if marks were made while the loop stood
- * still (a traced activity's slices), else nobody known.
+ * whose code runs at that look, else the last one marked if marks are still being made (since the
+ * look before: a traced activity's slices), else nobody known.
  *
  * It looks every `afterMs` / 2, at most 500 ms apart, and reads the CPU time at each look once the
  * engine beats or runs workflow code: a synchronous read of a small /proc file, tens of
@@ -178,8 +178,8 @@ export class StuckWatch {
   private readonly activation = new Unchanged();
   /** The beats, once it beats: its event loop turning. */
   private readonly loop = new Unchanged();
-  /** The beats at the last look, and the activations entered when they were first seen at that count. */
-  private still = { beats: -1, entered: 0 };
+  /** The activations entered at the last look. */
+  private lastEntered = -1;
 
   constructor(
     buffer: SharedArrayBuffer,
@@ -206,7 +206,7 @@ export class StuckWatch {
     this.words.fill(0);
     this.activation.reset();
     this.loop.reset();
-    this.still = { beats: -1, entered: 0 };
+    this.lastEntered = -1;
   }
 
   stop(): void {
@@ -223,10 +223,13 @@ export class StuckWatch {
     const now: Clocks = { wallMs: performance.now(), cpuMs: threadCpuMs(Atomics.load(this.words, THREAD_ID)) };
     const inActivation = this.activation.check(inCode ? entered : undefined, now, afterMs);
     if (inActivation) return { workflowId: this.workflowId(), ...inActivation };
-    if (beats !== this.still.beats) this.still = { beats, entered };
+    // Marks still being made since the last look: the loop runs through marked code (a traced activity's slices).
+    // Not marks made before it began: on a busy thread two looks may see the same beat count while it is healthy.
+    const marking = entered !== this.lastEntered;
+    this.lastEntered = entered;
     const stood = this.loop.check(beats === 0 ? undefined : beats, now, loopAfterMs);
     if (!stood) return undefined;
-    const marked = inCode || entered !== this.still.entered;
+    const marked = inCode || marking;
     return { workflowId: marked ? this.workflowId() : undefined, ...stood };
   }
 

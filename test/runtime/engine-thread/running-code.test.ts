@@ -15,7 +15,7 @@ const cpuReadable = currentThreadId() !== undefined;
 /** A thread that behaves as `how` says (fixtures/marked-thread.mjs) until stopped. */
 async function markedThread(
   buffer: SharedArrayBuffer,
-  how: 'sleep' | 'spin' | 'stall' | 'beat' | 'unstarted' | 'activity' | 'awaiting' | 'early' | 'nested-inner' | 'nested-outer',
+  how: 'sleep' | 'spin' | 'stall' | 'beat' | 'unstarted' | 'activity' | 'awaiting' | 'early' | 'marked-then-stall' | 'nested-inner' | 'nested-outer',
   trace = false,
 ): Promise<{ stop(): Promise<void> }> {
   const stopWord = new Int32Array(new SharedArrayBuffer(4));
@@ -74,6 +74,14 @@ describe('StuckWatch', () => {
     expect(told[0]).toEqual({ workflowId: undefined, forMs: expect.any(Number), clock: cpuReadable ? 'cpu' : 'wall' });
     // Not before the floor: the engine's own work may hold its loop longer than workflow code should run.
     expect(told[0]!.forMs).toBeGreaterThanOrEqual(LOOP_FLOOR_MS);
+  });
+
+  it('blames nobody for a loop out of code that began after some workflow ran briefly (that workflow is not the one looping)', async () => {
+    const { buffer, told } = watching();
+    const thread = await markedThread(buffer, 'marked-then-stall');
+    stops.push(() => thread.stop());
+    await eventually(() => expect(told.length).toBeGreaterThan(0), { timeoutMs: 20_000 });
+    expect(told[0]).toMatchObject({ workflowId: undefined });
   });
 
   it('tells of a thread that loops before its first interval beat (an activity restarted as the engine starts)', async () => {
