@@ -32,8 +32,9 @@ export function hookError(plugin: string, hook: HookName, thrown: unknown): AppE
   if (thrown instanceof AppError) return thrown;
   const failure: HookFailure = { plugin, hook, message: messageOf(thrown) };
   const error = new AppError('ERR_PLUGIN_HOOK_FAILED', `Plugin "${plugin}" hook "${hook}" failed: ${failure.message}`, failure);
-  // The plugin's own error, so that its stack (where the plugin threw) reaches logs and activity failures.
-  error.cause = thrown;
+  // The plugin's own error, so that its stack (where the plugin threw) reaches logs and activity failures;
+  // not enumerable, so serializers that walk an error's fields do not copy whatever the plugin threw (a client's request and headers).
+  Object.defineProperty(error, 'cause', { value: thrown, enumerable: false, configurable: true, writable: true });
   return error;
 }
 

@@ -165,7 +165,7 @@ export function parseAssistantConfig(input: unknown): AssistantConfig {
 
 /** A stored configuration as read today: former default phrases become today's (see FORMER_HUMAN_REQUEST_PHRASES). */
 export function withCurrentDefaults(stored: AssistantConfig): AssistantConfig {
-  const phrases = stored.escalation.humanRequestPhrases;
+  const phrases = stored.escalation?.humanRequestPhrases ?? [];
   const former = phrases.length === FORMER_HUMAN_REQUEST_PHRASES.length && phrases.every((phrase, i) => phrase === FORMER_HUMAN_REQUEST_PHRASES[i]);
   return former ? { ...stored, escalation: { ...stored.escalation, humanRequestPhrases: [...DEFAULT_HUMAN_REQUEST_PHRASES] } } : stored;
 }

@@ -106,6 +106,7 @@ const UNITS = [
  * zero, to the second (895879 ms is 14 min 56 s; 1 h; 1 d 2 h).
  */
 export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms); // a record's odd value must not fail the whole trail
   if (ms < 1_000) return `${ms} ms`;
   if (ms < 60_000) return `${Number((ms / 1_000).toFixed(1))} s`;
   const seconds = Math.round(ms / 1_000) * 1_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAssistantConfig, parseAssistantConfig, policyOf } from '../../activities/ai/config';
+import { defaultAssistantConfig, parseAssistantConfig, policyOf, withCurrentDefaults } from '../../activities/ai/config';
 import { isWithinBusinessHours } from '../../workflows/conversation/ai/business-hours';
 import { escalationBeforeModel, findPhrase, isUncertainReply } from '../../workflows/conversation/ai/escalation-rules';
 import { isAiTurnTrigger, policyAllowsAnswer } from '../../workflows/conversation/ai/gate';
@@ -76,5 +76,12 @@ describe('assistantConfigSchema', () => {
     expect(() => parseAssistantConfig({ id: 'a', name: 'A', permissions: ['delete'] })).toThrow();
     expect(() => parseAssistantConfig({ id: 'a', name: 'A', model: 'gpt-4' })).toThrow();
     expect(() => parseAssistantConfig({ id: 'a', name: 'A', businessHours: { timeZone: 'Mars/Olympus' } })).toThrow();
+  });
+});
+
+describe('withCurrentDefaults', () => {
+  it('reads a stored configuration without escalation settings as it is (it failed every turn of that assistant)', () => {
+    const { escalation: _none, ...stored } = defaultAssistantConfig({ id: 'ai_1', name: 'Ada' });
+    expect(withCurrentDefaults(stored as never)).toEqual(stored);
   });
 });

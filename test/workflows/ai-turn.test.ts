@@ -131,6 +131,23 @@ describe('conversationWorkflow with an AI assistant', () => {
       expect(await c.state()).toMatchObject({ handler: 'ai' });
     });
 
+    it('is not handed over again at every hand-back when it came in business hours and they still run (it waits for the next message)', async () => {
+      // Business hours all day, every day, so that they run whenever the test does (but the last minute of the UTC day).
+      const hours = { timeZone: 'UTC', days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '23:59' };
+      const assistant = await h.newAssistant({ config: { onlyOutsideBusinessHours: true, businessHours: hours } });
+      const c = await h.newConversation({ assistantId: assistant.id, roster: [...workflowInput().roster, { id: assistant.id, kind: 'ai' }] });
+      await c.post(VISITOR, 'Can I get a refund for my subscription?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await c.state()).toMatchObject({ escalationReason: 'The AI assistant answers outside business hours only' }));
+      await c.operate(ALICE, { op: 'hand_back' });
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await h.passTime(PAST_DEBOUNCE_MS);
+      // Still the assistant's: the message, taken up and judged by its own time, was handed over again before.
+      expect(await c.state()).toMatchObject({ handler: 'ai' });
+      const escalations = (await c.items()).filter((i) => i.type === 'event' && (i as { event: { kind: string } }).event.kind === 'escalated');
+      expect(escalations).toHaveLength(1);
+    });
+
     it('is answered once the pause runs out', async () => {
       const assistant = await h.newAssistant();
       const c = await h.newConversation({ assistantId: assistant.id });

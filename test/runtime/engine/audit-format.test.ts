@@ -83,4 +83,8 @@ describe('formatDuration', () => {
       '1 d 2 h',
     ]);
   });
+
+  it('writes an odd value as it is rather than failing the whole trail', () => {
+    expect([Number.NaN, Number.POSITIVE_INFINITY].map(formatDuration)).toEqual(['NaN', 'Infinity']);
+  });
 });

@@ -57,6 +57,12 @@ const TRIAGE_PATCH = 'ai-triage-before-handover';
 const OFF_HANDS_TO_TEAM_PATCH = 'ai-off-hands-to-team';
 /** From it on, the message such a hand-over leaves unanswered waits for the assistant to be handed the conversation back. */
 const OFF_LEAVES_MESSAGE_WAITING_PATCH = 'ai-off-leaves-message-waiting';
+/**
+ * From it on, a message handed over for business hours is not left waiting (only a switched-off
+ * assistant's is): taken up at a hand-back, it was judged by its own time, still inside the hours,
+ * and handed over again, at every hand-back. Asked only in that case.
+ */
+const HOURS_LEAVE_NOTHING_WAITING_PATCH = 'ai-hours-leave-nothing-waiting';
 /** From it on, a reply or note the model asked for carries its tool call's record, written by the same activity (turn.ts). */
 const ITEMS_CARRY_RECORDS_PATCH = 'ai-items-carry-their-records';
 /** From it on, business hours past midnight (`18:00`–`09:00`) are open overnight; before, never. Asked only for such hours. */
@@ -101,7 +107,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
         disabledSeenAt = undefined; // with the team now: handed back later, the assistant asks its policy again
         const reason = policy.enabled ? 'The AI assistant answers outside business hours only' : 'The AI assistant is switched off';
         await escalateRaisingPriority(options.applyOperation, policy, lifecycle, { op: 'escalate', reason });
-        if (runtime.patched(OFF_LEAVES_MESSAGE_WAITING_PATCH)) options.leaveWaiting?.(job.arrival);
+        if (runtime.patched(OFF_LEAVES_MESSAGE_WAITING_PATCH) && (!policy.enabled || !runtime.patched(HOURS_LEAVE_NOTHING_WAITING_PATCH))) options.leaveWaiting?.(job.arrival);
       }
       return;
     }
