@@ -46,7 +46,7 @@ export function historyToAudit(runId: string, events: readonly HistoryEvent[]): 
 }
 
 /** An activity by its scheduled event's id: its type and id, and its last attempt's start. */
-type Activity = { name: string; activityId: string; startedAt?: number; attempt?: number };
+type Activity = { name: string; activityId: string; startedAt?: number; attempt?: number; cancelRequested?: boolean };
 type Update = { name: string; actor?: AuditActor; updateId: string };
 
 interface Correlations {
@@ -110,6 +110,14 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
     if (!activity || !lastFailure || (activityStarted.attempt ?? 1) <= 1) return undefined;
     return { kind: 'activity_retrying', name: activity.name, activityId: activity.activityId, attempt: (activityStarted.attempt ?? 2) - 1, summary: lastFailure.message ?? 'failed', details: { failure: lastFailure.message } };
   }
+  const cancelRequested = event.activityTaskCancelRequestedEventAttributes;
+  if (cancelRequested) {
+    // The workflow stops waiting for it when it asks (the SDK's default, TRY_CANCEL), as the embedded engine records it;
+    // what the activity does after (completes, fails) is recorded too, and the workflow drops it.
+    const activity = activities.get(String(cancelRequested.scheduledEventId ?? ''));
+    if (activity) activity.cancelRequested = true;
+    return { kind: 'activity_cancelled', name: activity?.name, activityId: activity?.activityId };
+  }
   const activityEnd =
     event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes ?? event.activityTaskCanceledEventAttributes;
   if (activityEnd) {
@@ -119,7 +127,8 @@ function eventEntry(event: HistoryEvent, time: number, { activities, updates, ti
       const result = fromPayloads(event.activityTaskCompletedEventAttributes.result?.payloads)[0];
       return { kind: 'activity_completed', ...common, summary: summarize(result), details: { result } };
     }
-    if (event.activityTaskCanceledEventAttributes) return { kind: 'activity_cancelled', ...common };
+    // Told already when it was asked (above).
+    if (event.activityTaskCanceledEventAttributes) return activity.cancelRequested ? undefined : { kind: 'activity_cancelled', ...common };
     const failure = event.activityTaskFailedEventAttributes?.failure ?? event.activityTaskTimedOutEventAttributes?.failure;
     return { kind: 'activity_failed', ...common, summary: failure?.message ?? 'failed', details: { failure: failure?.message } };
   }

@@ -28,8 +28,10 @@ export function endingsOf(entries: readonly AuditEntry[]): Map<number, Ending | 
   for (const entry of entries) {
     const ending = ENDINGS[entry.kind];
     if (entry.startIndex === undefined || ending === undefined) continue;
-    // A retry is how it stands only until the attempt that ends it.
-    if (ending !== 'retrying' || !endings.has(entry.startIndex)) endings.set(entry.startIndex, ending);
+    const before = endings.get(entry.startIndex);
+    // A retry is how it stands only until the attempt that ends it; a cancellation stands (the workflow dropped what came after).
+    if (before === 'cancelled' || (ending === 'retrying' && before !== undefined)) continue;
+    endings.set(entry.startIndex, ending);
   }
   for (const entry of entries) {
     if ((entry.kind === 'activity_scheduled' || entry.kind === 'update_accepted' || entry.kind === 'timer_started') && !endings.has(entry.index) && !endedRuns.has(entry.runId)) {

@@ -60,6 +60,15 @@ describe('describeAuditEntry', () => {
     expect(describeAuditEntry(continued[4]!, endingsOf(continued)).outcome).toBe('ok');
   });
 
+  it('keeps an activity cancelled though it completed after (the workflow dropped its result)', () => {
+    const trail = [
+      entry({ index: 1, kind: 'activity_scheduled', name: 'callModel', activityId: '4' }),
+      entry({ index: 2, kind: 'activity_cancelled', name: 'callModel', activityId: '4', startIndex: 1 }),
+      entry({ index: 3, kind: 'activity_completed', name: 'callModel', activityId: '4', startIndex: 1 }),
+    ];
+    expect(endingsOf(trail).get(1)).toBe('cancelled');
+  });
+
   it('reads a lifecycle change as its sentence, with who made it', () => {
     const view = describeAuditEntry(entry({ kind: 'event_recorded', name: 'assigned', actor: { kind: 'system', id: 'routing' }, summary: 'Assigned to usr_alice', startIndex: 4 }));
     expect(view).toMatchObject({ group: 'lifecycle', title: 'Assigned to usr_alice', actor: 'system routing', summary: undefined });

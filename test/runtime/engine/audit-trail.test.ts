@@ -101,6 +101,25 @@ describe.each(Object.entries(trails))('buildAuditTrail (%s)', (_engine, trail) =
   });
 });
 
+describe('buildAuditTrail of a Temporal history', () => {
+  it('tells an activity cancelled when the workflow asked (as the embedded engine does), and what it did after', () => {
+    const at = (eventId: number, attributes: object) => ({ eventId, eventTime: msToTimestamp(T0), ...attributes }) as unknown as HistoryEvent;
+    const trail = buildAuditTrail(
+      historyToAudit('r1', [
+        at(5, { activityTaskScheduledEventAttributes: { activityId: '4', activityType: { name: 'callModel' }, input: { payloads: toPayloads([{}]) } } }),
+        at(6, { activityTaskStartedEventAttributes: { scheduledEventId: 5, attempt: 1 } }),
+        at(7, { activityTaskCancelRequestedEventAttributes: { scheduledEventId: 5 } }),
+        at(8, { activityTaskCompletedEventAttributes: { scheduledEventId: 5, startedEventId: 6 } }),
+      ]),
+    );
+    expect(trail.map((entry) => [entry.kind, entry.name, entry.startIndex])).toEqual([
+      ['activity_scheduled', 'callModel', undefined],
+      ['activity_cancelled', 'callModel', 1],
+      ['activity_completed', 'callModel', 1],
+    ]);
+  });
+});
+
 describe('buildAuditTrail of a journal an earlier version recorded', () => {
   it("reads the AI assistant's escalation and tag, and routing's assignment, as lines of their own", () => {
     const recordedJournal = JSON.parse(readFileSync(new URL('../../fixtures/journals/conversations-7571b80.json', import.meta.url), 'utf8')) as { runs: Array<{ workflowId: string; runId: string }>; records: JournalRecord[] };
