@@ -1,6 +1,7 @@
 /**
  * Where plugins come from. A plugin specifier (as listed in configuration) names a folder — a path
- * relative to the project root (with or without `./`), or absolute — or a package. Its workflow part is `<specifier>/workflow`
+ * relative to the project root (with or without `./`), or absolute — or a package (a bare name an
+ * installed package answers is that package). Its workflow part is `<specifier>/workflow`
  * (required) and its activity part `<specifier>/activity` (optional); a package exposes both as
  * subpath exports. The example plugins are always included, after the built-in types.
  */
@@ -24,23 +25,47 @@ export const EXAMPLE_PLUGINS: readonly string[] = ['rating', 'ai_tool_call', 'qu
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
-/**
- * A folder: `./…`, `../…`, absolute, or a folder that exists under `rootDir` (`plugins-local/acme`).
- * A package is installed in node_modules, not at the project root, so the two do not clash.
- */
-const isPath = (specifier: string, rootDir: string): boolean =>
-  specifier.startsWith('.') || path.isAbsolute(specifier) || statSync(path.resolve(rootDir, specifier), { throwIfNoEntry: false })?.isDirectory() === true;
+/** Written as a path: `./…`, `../…` or absolute. */
+const isWrittenAsPath = (specifier: string): boolean => specifier.startsWith('.') || path.isAbsolute(specifier);
 
-function resolvePart(specifier: string, part: 'workflow' | 'activity', rootDir: string): string | undefined {
-  if (isPath(specifier, rootDir)) {
-    const base = path.resolve(rootDir, specifier, part);
-    return EXTENSIONS.map((extension) => base + extension).find((file) => existsSync(file));
+/** A folder at `where` (false where it cannot be looked at, as for none). */
+function isFolder(where: string): boolean {
+  try {
+    return statSync(where, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
   }
+}
+
+function fromFolder(folder: string, part: 'workflow' | 'activity'): string | undefined {
+  const base = path.join(folder, part);
+  return EXTENSIONS.map((extension) => base + extension).find((file) => existsSync(file));
+}
+
+function fromPackage(specifier: string, part: 'workflow' | 'activity', rootDir: string): string | undefined {
   try {
     return createRequire(path.join(rootDir, 'package.json')).resolve(`${specifier}/${part}`);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where a specifier's parts come from: a path is a folder; a bare name is the installed package
+ * that exports its workflow part, else a folder of that name under `rootDir` (`plugins-local/acme`).
+ * The package first: a workspace folder of the same name is published through its package's exports.
+ */
+function originOf(specifier: string, rootDir: string): { folder: string } | 'package' | undefined {
+  if (isWrittenAsPath(specifier)) return { folder: path.resolve(rootDir, specifier) };
+  if (fromPackage(specifier, 'workflow', rootDir)) return 'package';
+  const folder = path.resolve(rootDir, specifier);
+  return isFolder(folder) ? { folder } : undefined;
+}
+
+function resolvePart(specifier: string, part: 'workflow' | 'activity', rootDir: string): string | undefined {
+  const origin = originOf(specifier, rootDir);
+  if (origin === undefined) return undefined;
+  return origin === 'package' ? fromPackage(specifier, part, rootDir) : fromFolder(origin.folder, part);
 }
 
 /**
@@ -58,6 +83,6 @@ export function resolvePluginSources(configured: readonly string[], rootDir = pr
 
 /** Where a workflow part was looked for, so the message says what to write instead. */
 function whereLooked(specifier: string, rootDir: string): string {
-  if (isPath(specifier, rootDir)) return `expected ${path.resolve(rootDir, specifier, 'workflow')} with one of ${EXTENSIONS.join(', ')}`;
+  if (isWrittenAsPath(specifier) || isFolder(path.resolve(rootDir, specifier))) return `expected ${path.resolve(rootDir, specifier, 'workflow')} with one of ${EXTENSIONS.join(', ')}`;
   return `no folder ${specifier} in ${rootDir}, and no installed package exports ${specifier}/workflow`;
 }
