@@ -1415,6 +1415,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
 
   it('asks for a name that is more than spaces before adding a person', async () => {
     const page = await teamPage();
+    // Counted once the team is drawn (the page may open before its list comes).
+    await page.locator(`.team-row[data-member-id="${AGENT_ID}"]`).waitFor();
     const rows = await page.locator('.team-row').count();
     const name = page.locator('.team-add input[name="name"]');
     await name.fill('   ');
