@@ -45,7 +45,8 @@ export async function launchChromiumWithTabs(): Promise<{ context: BrowserContex
       await browser.close();
       running.kill();
       await exited;
-      await rm(profile, { recursive: true, force: true });
+      // Chromium's helper processes may still be writing the profile as the browser's own exits: a removal then meets ENOTEMPTY, and is tried again.
+      await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
