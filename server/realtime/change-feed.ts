@@ -143,16 +143,9 @@ export class ChangeFeed {
     });
   }
 
-  /** The conversation with its contact shown (contacts-shown.ts); without, should the contact not be read (the frame goes all the same). */
+  /** The conversation with its contact shown (contacts-shown.ts: no read without one; without it should it not be read, and the frame goes all the same). */
   private async withContact(websiteId: string, conversation: Conversation): Promise<Conversation> {
-    if (conversation.contactId === undefined) return conversation;
-    try {
-      const [shown] = await contactsShown(this.store, websiteId, [conversation]);
-      return shown!;
-    } catch (err) {
-      this.log.warn({ err, conversationId: conversation.id }, "reading a conversation's contact failed; the team hears of the conversation without it");
-      return conversation;
-    }
+    return (await contactsShown(this.store, this.log, websiteId, [conversation]))[0]!;
   }
 
   /**

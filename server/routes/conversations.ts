@@ -30,7 +30,7 @@ import { keyedUpdateId } from '../idempotency';
 import { idempotencyHeaders } from '../schemas/common';
 import { parseInput, parseInputs } from '../schemas/parse';
 import { createConversation } from '../services/conversations';
-import { withContacts } from '../services/contacts-shown';
+import { withContact, withContacts } from '../services/contacts-shown';
 import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
 import { markSeen, setTyping } from '../services/receipts';
@@ -49,8 +49,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
       const caller = callerOf(res);
       const { created, ...answer } = await createConversation(ctx, caller, input);
       made = created;
-      const [conversation] = await withContacts(ctx.store, ctx.log, caller, [answer.conversation]);
-      res.status(201).json({ ...answer, conversation });
+      res.status(201).json({ ...answer, conversation: await withContact(ctx.store, ctx.log, caller, answer.conversation) });
     } finally {
       // Only a conversation made costs its visitor and IP a token; a token not given back is not the caller's error.
       if (!made) await newConversations.release(res).catch((err: unknown) => ctx.log.warn({ err }, 'giving back a new-conversation token failed'));
@@ -72,10 +71,10 @@ export function conversationRoutes(ctx: ApiContext): Router {
 
   router.get('/:id', async (req, res) => {
     const caller = callerOf(res);
-    const [conversation] = await withContacts(ctx.store, ctx.log, caller, [await viewWithPreview(ctx.store, caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins)]);
+    const conversation = await withContact(ctx.store, ctx.log, caller, await viewWithPreview(ctx.store, caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins));
     // As the listing gives it: a page that meets the conversation outside its list shows its count.
-    const unreadCount = await ctx.store.getUnreadCount(conversation!.id, viewerOf(caller));
-    res.json({ conversation: { ...conversation!, unreadCount } });
+    const unreadCount = await ctx.store.getUnreadCount(conversation.id, viewerOf(caller));
+    res.json({ conversation: { ...conversation, unreadCount } });
   });
 
   router.get('/:id/timeline', async (req, res) => {
@@ -132,8 +131,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
       const operations = await operationsOf(body, params, agent, conversation);
       // The path as sent names the conversation and any user in it (DELETE …/participants/:userId).
       const updateId = key && keyedUpdateId(key, { websiteId: agent.website.id, agentId: agent.userId, route: `${req.method} ${req.baseUrl}${req.path}`, body });
-      const [changed] = await withContacts(ctx.store, ctx.log, agent, [await operate(ctx, agent, conversation, operations, updateId)]);
-      res.json({ conversation: changed });
+      res.json({ conversation: await withContact(ctx.store, ctx.log, agent, await operate(ctx, agent, conversation, operations, updateId)) });
     };
 
   /** The body's `userId`, once it is known to name a member of the agent's team (400 naming the field otherwise). */

@@ -10,22 +10,32 @@ import type { Caller } from '../caller';
 
 type ContactReader = Pick<Store, 'contactSummaries'>;
 
+type WithContact = Pick<Conversation, 'contactId' | 'contact'>;
+
+/** The conversations with their contacts shown, for a team member; as they are for a visitor. */
+export function withContacts<T extends WithContact>(store: ContactReader, log: Logger, caller: Caller, conversations: T[]): Promise<T[]> {
+  return caller.kind === 'agent' ? contactsShown(store, log, caller.website.id, conversations) : Promise.resolve(conversations);
+}
+
+/** One conversation as `withContacts` gives it. */
+export async function withContact<T extends WithContact>(store: ContactReader, log: Logger, caller: Caller, conversation: T): Promise<T> {
+  return (await withContacts(store, log, caller, [conversation]))[0]!;
+}
+
 /**
- * The conversations with their contacts shown, for a team member; as they are for a visitor. Should
- * the contacts not be read, without them (logged): the answer may be of a change already made.
+ * The conversations (of one website) with their contacts shown. Should the contacts not be read,
+ * without them (logged): the answer or frame may be of a change already made.
  */
-export async function withContacts<T extends Pick<Conversation, 'contactId' | 'contact'>>(store: ContactReader, log: Logger, caller: Caller, conversations: T[]): Promise<T[]> {
-  if (caller.kind !== 'agent') return conversations;
+export async function contactsShown<T extends WithContact>(store: ContactReader, log: Logger, websiteId: string, conversations: T[]): Promise<T[]> {
   try {
-    return await contactsShown(store, caller.website.id, conversations);
+    return await readContacts(store, websiteId, conversations);
   } catch (err) {
-    log.warn({ err }, 'reading the contacts of conversations failed; answered without them');
+    log.warn({ err }, 'reading the contacts of conversations failed; went without them');
     return conversations;
   }
 }
 
-/** The conversations (of one website) with their contacts shown. */
-export async function contactsShown<T extends Pick<Conversation, 'contactId' | 'contact'>>(store: ContactReader, websiteId: string, conversations: T[]): Promise<T[]> {
+async function readContacts<T extends WithContact>(store: ContactReader, websiteId: string, conversations: T[]): Promise<T[]> {
   const ids = [...new Set(conversations.flatMap(({ contactId }) => (contactId === undefined ? [] : [contactId])))];
   const contacts = await store.contactSummaries(websiteId, ids);
   return conversations.map((conversation) => {
