@@ -62,8 +62,8 @@ function originOf(specifier: string, rootDir: string): { folder: string } | 'pac
   return isFolder(folder) ? { folder } : undefined;
 }
 
-function resolvePart(specifier: string, part: 'workflow' | 'activity', rootDir: string): string | undefined {
-  const origin = originOf(specifier, rootDir);
+/** A part of the specifier's plugin, from where `originOf` found it. */
+function partFrom(origin: ReturnType<typeof originOf>, specifier: string, part: 'workflow' | 'activity', rootDir: string): string | undefined {
   if (origin === undefined) return undefined;
   return origin === 'package' ? fromPackage(specifier, part, rootDir) : fromFolder(origin.folder, part);
 }
@@ -74,9 +74,10 @@ function resolvePart(specifier: string, part: 'workflow' | 'activity', rootDir: 
  */
 export function resolvePluginSources(configured: readonly string[], rootDir = process.cwd()): PluginSource[] {
   return [...EXAMPLE_PLUGINS, ...configured].map((specifier) => {
-    const workflowPath = resolvePart(specifier, 'workflow', rootDir);
+    const origin = originOf(specifier, rootDir);
+    const workflowPath = partFrom(origin, specifier, 'workflow', rootDir);
     if (!workflowPath) throw new PluginLoadError(specifier, `no workflow part found (${whereLooked(specifier, rootDir)})`);
-    const activityPath = resolvePart(specifier, 'activity', rootDir);
+    const activityPath = partFrom(origin, specifier, 'activity', rootDir);
     return activityPath ? { specifier, workflowPath, activityPath } : { specifier, workflowPath };
   });
 }
