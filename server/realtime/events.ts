@@ -7,8 +7,11 @@ export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
 export type ServerEvent =
   | {
       type: 'CONNECTION_ESTABLISHED';
-      /** `resumed`: how many resumes of the connect URL (`?resume=`) the socket took. */
-      payload: { connectionId: string; visitorId?: string; userId?: string; resumed: number };
+      /**
+       * `resumed`: how many resumes of the connect URL (`?resume=`) the socket took; `online`
+       * (agents and backends): who is online in the website now, the presence events telling changes after it.
+       */
+      payload: { connectionId: string; visitorId?: string; userId?: string; resumed: number; online?: OnlineSnapshot };
     }
   /** With the reader's `unreadCount`, as its list gives it. */
   | { type: 'conversationCreated'; payload: { conversationId: string; conversation: ConversationListEntry } }
@@ -30,6 +33,12 @@ export type ServerEvent =
   | { type: 'teamUpdated'; payload: { websiteId: string } }
   /** `details` as in a REST error body: `{fields: [{path, message}]}` for invalid input, `{retryAfterSeconds}` when rate limited. */
   | { type: 'error'; payload: { code: string; message: string; details?: unknown; ref?: string } };
+
+/** The people with a socket open in a website, on any instance (AI assistants are always online and not listed). */
+export interface OnlineSnapshot {
+  visitorIds: string[];
+  userIds: string[];
+}
 
 /** Whose sockets may receive a conversation's events besides the website's agents. */
 export interface ConversationOwners {

@@ -110,8 +110,8 @@ export interface Expiry extends PresenceChanges {
 
 export class OnlineDirectory {
   private readonly sources = new Map<string, Source>();
-  /** Person → instances holding them. */
-  private readonly online = new Map<string, Set<string>>();
+  /** Person → who they are and the instances holding them. */
+  private readonly online = new Map<string, { key: PresenceKey; instances: Set<string> }>();
   /** Agent → the source whose word made their last coming or going (`Source.changed`). */
   private readonly lastChangedBy = new Map<string, Source>();
 
@@ -208,6 +208,13 @@ export class OnlineDirectory {
     return this.online.has(keyOf(key));
   }
 
+  /** Everyone online anywhere in a website, as far as the words read back so far tell. */
+  peopleIn(websiteId: string): PresencePerson[] {
+    const people: PresencePerson[] = [];
+    for (const { key } of this.online.values()) if (key.websiteId === websiteId) people.push({ kind: key.kind, id: key.id });
+    return people;
+  }
+
   /** The instance's source for the website, as it speaks there with `seq`. */
   private heard(instanceId: string, websiteId: string, seq: number, at: number): Source {
     const k = sourceOf(instanceId, websiteId);
@@ -224,10 +231,10 @@ export class OnlineDirectory {
   private hold(source: Source, key: PresenceKey, changes: PresenceChanges): void {
     source.held.set(personOf(key), key);
     const k = keyOf(key);
-    const instances = this.online.get(k) ?? new Set<string>();
-    if (instances.size === 0) changes.arrived.push(key);
-    instances.add(source.instanceId);
-    this.online.set(k, instances);
+    const entry = this.online.get(k) ?? { key, instances: new Set<string>() };
+    if (entry.instances.size === 0) changes.arrived.push(key);
+    entry.instances.add(source.instanceId);
+    this.online.set(k, entry);
   }
 
   private release(source: Source, person: string, changes: PresenceChanges): void {
@@ -238,7 +245,7 @@ export class OnlineDirectory {
     // it makes is recorded anew).
     this.forget(source, person);
     const k = keyOf(key);
-    const instances = this.online.get(k);
+    const instances = this.online.get(k)?.instances;
     if (!instances) return;
     instances.delete(source.instanceId);
     if (instances.size > 0) return;

@@ -17,12 +17,13 @@ import { ChangeFeed, CLOSE_TOKEN_REFUSED } from './change-feed';
 import { acceptClientFrame, handleClientFrame } from './client-frames';
 import type { Connection } from './connection';
 import { EphemeralPublisher } from './ephemeral';
+import type { OnlineSnapshot } from './events';
 import { Hub } from './hub';
 import { OwnWords } from './own-words';
 import type { TokenBuckets } from '../rate-limit';
 import { OwnersCache } from './owners';
 import { PresenceFeed } from './presence-feed';
-import { LocalPresence, OnlineDirectory, type PresenceKey } from './presence';
+import { LocalPresence, OnlineDirectory, type PresenceKey, type PresencePerson } from './presence';
 import { attachSocketServer, type SocketServer } from './socket-server';
 import { StoreWatch } from './store-watch';
 import { TokenSockets } from './token-sockets';
@@ -45,6 +46,15 @@ const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
   if (caller.kind === 'visitor') return { websiteId: caller.website.id, kind: 'visitor', id: caller.visitorId };
   return caller.userId && caller.memberKind !== 'ai' ? { websiteId: caller.website.id, kind: 'user', id: caller.userId } : undefined;
 };
+
+/**
+ * Who is online as the presence events that follow will change it: agents and backends see who
+ * came before their socket did (the events only tell changes).
+ */
+const onlineIds = (people: readonly PresencePerson[]): OnlineSnapshot => ({
+  visitorIds: people.filter((p) => p.kind === 'visitor').map((p) => p.id),
+  userIds: people.filter((p) => p.kind === 'user').map((p) => p.id),
+});
 
 /** Beats an instance may miss restating its people before the others take it as gone. */
 const SILENT_BEATS = 3;
@@ -155,6 +165,7 @@ export class Realtime {
         connectionId: conn.id,
         ...(caller.kind === 'visitor' ? { visitorId: caller.visitorId } : caller.userId ? { userId: caller.userId } : {}),
         resumed: conn.resumedAtConnect,
+        ...(caller.kind === 'visitor' ? {} : { online: onlineIds(this.online.peopleIn(caller.website.id)) }),
       },
     });
     closeAtTokenExpiry(conn);

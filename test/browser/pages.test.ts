@@ -1054,6 +1054,22 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await overApi('GET', '/websites', undefined, asVisitor)).body.visitor.unreadConversationCount).toBe(1);
   });
 
+  it('shows which visitors are online in the inbox, also to an agent who opens it after they came, until they leave', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Is anyone there?');
+    const inbox = await agentContext.newPage();
+    onTestFinished(() => inbox.close());
+    await signIn(inbox);
+    const rowOnline = inbox.locator(`.row[data-conversation-id="${id}"] [data-testid="visitor-online"]`);
+    await rowOnline.waitFor();
+    await openInInbox(inbox, id);
+    const headerOnline = inbox.locator('.panel-pills [data-testid="visitor-online"]');
+    await headerOnline.waitFor();
+    await visitor.close();
+    await rowOnline.waitFor({ state: 'detached' });
+    await headerOnline.waitFor({ state: 'detached' });
+  });
+
   it('marks the conversation open in the inbox seen when the agent comes back to its tab, and nothing while the tab is hidden', async () => {
     const tabs = await launchChromiumWithTabs();
     onTestFinished(() => tabs.close());

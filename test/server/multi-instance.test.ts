@@ -117,6 +117,10 @@ describe('Two server instances sharing one store', () => {
       await onFirst.close();
       await sleep(500);
       expect(presenceOf()).toBe(1); // still there, through the second instance
+      // An agent who opens the inbox now, on the first instance, is told the visitor is online on the second.
+      const lateAgent = await SocketClient.open(first, AGENT);
+      sockets.push(lateAgent);
+      expect(lateAgent.of('CONNECTION_ESTABLISHED')[0]?.payload.online.visitorIds).toContain(visitorId);
       await onSecond.close();
       await agent.waitFor((f) => f.type === 'visitorDisconnected' && f.payload.visitorId === visitorId);
       expect(presenceOf()).toBe(2);

@@ -352,6 +352,26 @@ describe('WebSocket /ws', () => {
       expect(otherVisitor.frames.map((f) => f.type).filter((t) => /Connected|Disconnected/.test(t))).toEqual([]);
     });
 
+    it('tells a socket opened later who is online already, and a visitor nobody else', async () => {
+      await t.closeSockets();
+      const watcher = await t.open({ agent: null });
+      const visitorId = await t.api.newVisitor();
+      const visitor = await t.open({ visitorId });
+      const alex = await t.open(AGENT);
+      await watcher.waitFor((f) => f.type === 'visitorConnected' && f.payload.visitorId === visitorId);
+      await watcher.waitFor((f) => f.type === 'userConnected' && f.payload.userId === AGENT.agent);
+      const late = await t.open({ agent: null });
+      const established = await late.waitFor((f) => f.type === 'CONNECTION_ESTABLISHED');
+      expect(established.payload.online).toEqual({ visitorIds: [visitorId], userIds: [AGENT.agent] });
+      const [own] = visitor.of('CONNECTION_ESTABLISHED');
+      expect(own?.payload).not.toHaveProperty('online');
+      await visitor.close();
+      await late.waitFor((f) => f.type === 'visitorDisconnected' && f.payload.visitorId === visitorId);
+      const later = await t.open({ agent: null });
+      expect((await later.waitFor((f) => f.type === 'CONNECTION_ESTABLISHED')).payload.online).toEqual({ visitorIds: [], userIds: [AGENT.agent] });
+      await alex.close();
+    });
+
     it('learns who another instance holds from its restatements, and forgets them when it falls silent', async () => {
       const watcher = await t.open({ agent: null });
       const websiteId = t.app.websiteId;

@@ -16,9 +16,10 @@ export interface ListOptions {
   context: ReaderContext;
   selectedId?: string;
   onSelect(id: string): void;
+  isVisitorOnline(visitorId: string): boolean;
 }
 
-export function renderConversationList(entries: readonly ConversationListEntry[], { context, selectedId, onSelect }: ListOptions): HTMLElement {
+export function renderConversationList(entries: readonly ConversationListEntry[], { context, selectedId, onSelect, isVisitorOnline }: ListOptions): HTMLElement {
   if (entries.length === 0) return h('p', { class: 'list-empty muted' }, 'No conversations match these filters.');
   return h(
     'ul',
@@ -42,7 +43,7 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
             entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted'),
           ),
           h('span', { class: 'row-preview' }, preview(entry, context)),
-          h('span', { class: 'row-pills' }, ...statePills(entry), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount)),
+          h('span', { class: 'row-pills' }, ...statePills(entry, isVisitorOnline(entry.visitorId)), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount)),
         ),
       ),
     ),

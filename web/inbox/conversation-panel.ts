@@ -48,11 +48,11 @@ export class ConversationPanel {
     if (field?.value.trim() === value) field.value = '';
   }
 
-  renderConversation(c: Conversation, team: readonly TeamMemberInfo[]): void {
+  renderConversation(c: Conversation, team: readonly TeamMemberInfo[], visitorOnline: boolean): void {
     mount(
       this.header,
       h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', on: { click: this.options.onBack } }, '‹'),
-      h('div', { class: 'panel-title' }, h('h2', {}, conversationTitle(c)), h('p', { class: 'panel-visitor muted', data: { testid: 'visitor-details' } }, visitorDetails(c)), h('div', { class: 'panel-pills' }, ...statePills(c), ...c.tags.map((t) => h('span', { class: 'pill pill-muted' }, `#${t}`)))),
+      h('div', { class: 'panel-title' }, h('h2', {}, conversationTitle(c)), h('p', { class: 'panel-visitor muted', data: { testid: 'visitor-details' } }, visitorDetails(c)), h('div', { class: 'panel-pills' }, ...statePills(c, visitorOnline), ...c.tags.map((t) => h('span', { class: 'pill pill-muted' }, `#${t}`)))),
       // A tab of its own, so the inbox stays as it is beside it; with an opener, as a tab opened so gets
       // a copy of this one's sessionStorage, which holds the sign-in (a noopener tab starts signed out).
       h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'opener' }, 'Audit trail'),

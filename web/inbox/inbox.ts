@@ -17,11 +17,12 @@ import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
-import type { Conversation, TeamMemberInfo } from '../shared/wire';
+import type { Conversation, ServerFrame, TeamMemberInfo } from '../shared/wire';
 import { renderConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
+import { OnlinePeople } from './online-people';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
 import { tabTitle } from './tab-title';
 import { teamChangeErrorText } from './team-errors';
@@ -37,6 +38,7 @@ export class Inbox {
   /** What the agent writes and sends, per conversation, kept while another is open and across a reload. */
   private readonly outboxes: Outboxes;
   private team: TeamMemberInfo[] = [];
+  private readonly online = new OnlinePeople();
   /** People no longer on the team, whom older timelines still name. */
   private formerMembers: Array<Pick<TeamMemberInfo, 'id' | 'name'>> = [];
   private filters: InboxFilters = DEFAULT_FILTERS;
@@ -71,7 +73,7 @@ export class Inbox {
       protocols: this.api.socketProtocols(),
       // For an instance of a version that does not take the key from a subprotocol (a rolling deploy).
       urlWithKey: this.api.socketUrl(location.href, { withKey: true }),
-      onFrame: (frame) => (frame.type === 'teamUpdated' ? void this.loadTeam() : this.live.handleFrame(frame)),
+      onFrame: (frame) => this.onFrame(frame),
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
       onStatus: (status) => this.showStatus(status),
@@ -111,6 +113,14 @@ export class Inbox {
     await this.refreshList();
   }
 
+  private onFrame(frame: ServerFrame): void {
+    if (frame.type === 'teamUpdated') return void this.loadTeam();
+    if (!this.online.take(frame)) return this.live.handleFrame(frame);
+    this.renderList();
+    this.renderConversation();
+    this.renderTeam();
+  }
+
   /** The team as the server has it now (at start, and whenever anyone changes it), shown wherever it appears. */
   private async loadTeam(): Promise<void> {
     try {
@@ -119,8 +129,13 @@ export class Inbox {
       showError(error);
       return;
     }
-    this.teamPanel?.render(this.team);
+    this.renderTeam();
     this.renderConversation();
+  }
+
+  /** Who is online as the socket tells it, once it has (the team's answer says who was when it was read). */
+  private renderTeam(): void {
+    this.teamPanel?.render(this.team.map((member) => (member.kind === 'human' && this.online.snapshotTaken ? { ...member, online: this.online.isUserOnline(member.id) } : member)));
   }
 
   private get me(): string {
@@ -181,7 +196,7 @@ export class Inbox {
 
   private renderList(): void {
     const entries = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
-    mountKeepingFocus(this.listSlot, renderConversationList(entries, { context: this.context, selectedId: this.selectedId, onSelect: (id) => void this.select(id) }));
+    mountKeepingFocus(this.listSlot, renderConversationList(entries, { context: this.context, selectedId: this.selectedId, onSelect: (id) => void this.select(id), isVisitorOnline: (id) => this.online.isVisitorOnline(id) }));
     document.title = tabTitle(this.pageTitle, entries.filter((entry) => entry.unreadCount > 0).length);
   }
 
@@ -254,7 +269,7 @@ export class Inbox {
     });
     this.root.classList.add('inbox-conversation-open');
     mount(this.mainSlot, this.teamPanel.element);
-    this.teamPanel.render(this.team);
+    this.renderTeam();
   }
 
   private closeConversation(): void {
@@ -268,7 +283,7 @@ export class Inbox {
 
   private renderConversation(): void {
     const conversation = this.selectedId && this.live.conversations.get(this.selectedId);
-    if (this.panel && conversation) this.panel.renderConversation(conversation, this.team);
+    if (this.panel && conversation) this.panel.renderConversation(conversation, this.team, this.online.isVisitorOnline(conversation.visitorId));
   }
 
   /** The items before those the conversation holds, drawn once read (a failed read is the timeline's to show). */

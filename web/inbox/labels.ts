@@ -17,9 +17,11 @@ export function visitorDetails(c: Conversation): string {
   return [contact.name, contact.email, contact.name === undefined && contact.email === undefined ? `Contact ${contact.externalId}` : undefined].filter((part) => part !== undefined).join(' · ');
 }
 
-export function statePills(c: Conversation): HTMLElement[] {
+/** Its state as pills; `visitorOnline`: a socket of the visitor who started it is open. */
+export function statePills(c: Conversation, visitorOnline: boolean): HTMLElement[] {
   const ai = aiStateOf(c);
   return [
+    visitorOnline && h('span', { class: 'pill pill-online', data: { testid: 'visitor-online' } }, 'online'),
     h('span', { class: `pill pill-${c.priority}`, data: { testid: 'priority' } }, c.priority),
     c.status === 'resolved' ? h('span', { class: 'pill pill-muted', data: { testid: 'status' } }, 'resolved') : h('span', { class: 'pill', data: { testid: 'status' } }, 'open'),
     ai.kind === 'answering' && h('span', { class: 'pill pill-ai' }, 'AI'),

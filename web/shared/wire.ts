@@ -57,8 +57,11 @@ export interface ConversationPage {
 
 /** Server-to-client frames on `/ws`. */
 export type ServerFrame =
-  /** `resumed`: the resumes of the connect URL taken; absent from a server of a version before them. */
-  | { type: 'CONNECTION_ESTABLISHED'; payload: { connectionId: string; visitorId?: string; userId?: string; resumed?: number } }
+  /**
+   * `resumed`: the resumes of the connect URL taken; absent from a server of a version before them.
+   * `online` (agents): who has a socket open in the website now; the presence events change it after.
+   */
+  | { type: 'CONNECTION_ESTABLISHED'; payload: { connectionId: string; visitorId?: string; userId?: string; resumed?: number; online?: { visitorIds: string[]; userIds: string[] } } }
   | { type: 'conversationCreated'; payload: { conversationId: string; conversation: Conversation } }
   | { type: 'timelineItemCreated' | 'timelineItemUpdated'; payload: { conversationId: string; item: TimelineItem } }
   | { type: 'conversationUpdated'; payload: { conversationId: string; updates: Partial<Conversation> } }
