@@ -573,6 +573,27 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await second.page.context().close();
   });
 
+  it("sends the agent's reply that failed while the connection was down by itself once the inbox's socket is back", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Can you help?');
+    const second = await cuttableInbox();
+    onTestFinished(() => second.page.context().close());
+    await openInInbox(second.page, id);
+    await second.cut();
+    await second.page.locator('[data-testid="connection"]:not([data-status="open"])').waitFor();
+    // The server is out of reach for its API too; the browser never says it went offline.
+    await second.page.route('**/v1/messages', (route) => route.abort('connectionrefused'));
+    await send(second.page, 'Yes, one moment');
+    const unsent = second.page.locator('.panel-main [data-testid="unsent-message"]');
+    await unsent.filter({ hasText: 'Not delivered' }).waitFor();
+    await second.page.unroute('**/v1/messages');
+    await second.mend();
+    await second.page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Yes, one moment' }).waitFor();
+    await unsent.first().waitFor({ state: 'detached' });
+    expect((await storedItems(id)).filter((item) => item.text === 'Yes, one moment')).toHaveLength(1);
+  });
+
   it('resumes a conversation opened while connected after what the socket brought since, not after what it held when opened', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'A first question');

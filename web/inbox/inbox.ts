@@ -158,10 +158,11 @@ export class Inbox {
     );
   }
 
-  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed. */
+  /** Picks up what a resume does not bring: the list, changes to the open conversation's newest items, images that failed; sends again what failed to send. */
   private async afterReconnect(): Promise<void> {
     const id = this.selectedId;
     retryFailedFiles(this.mainSlot);
+    this.outboxes.retryStalled();
     this.live.keepOnlyTimeline(id);
     if (id && (await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError))) this.renderTimeline();
     await this.refreshList();
