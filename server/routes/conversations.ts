@@ -31,6 +31,7 @@ import { idempotencyHeaders } from '../schemas/common';
 import { parseInput, parseInputs } from '../schemas/parse';
 import { createConversation } from '../services/conversations';
 import { withContact, withContacts } from '../services/contacts-shown';
+import { refuseHandBackToSwitchedOff } from '../services/hand-back';
 import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
 import { markSeen, setTyping } from '../services/receipts';
@@ -172,7 +173,13 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.post('/:id/assign', lifecycle(userBody, async ({ userId }, _params, agent) => [{ op: 'assign', userId: await teamMemberId(agent, userId) }]));
   router.delete('/:id/assign', lifecycle(reasonBody, () => [{ op: 'unassign' }]));
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
-  router.post('/:id/handback', lifecycle(reasonBody, () => [{ op: 'hand_back' }]));
+  router.post(
+    '/:id/handback',
+    lifecycle(reasonBody, async (_body, _params, _agent, conversation) => {
+      await refuseHandBackToSwitchedOff(ctx, conversation);
+      return [{ op: 'hand_back' }];
+    }),
+  );
   router.post('/:id/ai/pause', lifecycle(pauseAiBody, ({ minutes }) => [{ op: 'pause_ai', ...(minutes ? { minutes } : {}) }]));
   router.post('/:id/ai/resume', lifecycle(reasonBody, () => [{ op: 'resume_ai' }]));
 

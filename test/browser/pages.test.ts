@@ -1091,6 +1091,19 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await headerOnline.waitFor({ state: 'detached' });
   });
 
+  it('lets the agent hand a conversation the AI handed over back to the AI from the inbox', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Can I talk to a human please?');
+    await expect.poll(async () => (await overApi('GET', `/conversations/${id}`)).body.conversation.handler, { timeout: 10_000 }).toBe('human');
+    await openInInbox(agent, id);
+    const aiState = agent.locator('[data-testid="ai-state"]');
+    await aiState.filter({ hasText: 'Handed off' }).waitFor();
+    await agent.locator('[data-action="hand-back"]').click();
+    await aiState.filter({ hasText: 'The AI assistant is answering.' }).waitFor();
+    await agent.locator('[data-action="hand-back"]').waitFor({ state: 'detached' });
+    expect((await overApi('GET', `/conversations/${id}`)).body.conversation.handler).toBe('ai');
+  });
+
   it('marks the conversation open in the inbox seen when the agent comes back to its tab, and nothing while the tab is hidden', async () => {
     const tabs = await launchChromiumWithTabs();
     onTestFinished(() => tabs.close());

@@ -67,6 +67,25 @@ describe('AI assistant and routing over the wire', () => {
     expect((await t.api.call('POST', '/v1/conversations/ai-3/handback', { visitorId: 'someone' }, {})).status).toBe(403);
   });
 
+  it('refuses to hand a conversation back to an assistant that is switched off, which would hand it over again', async () => {
+    await visitorAsks('ai-6', 'Can I talk to a human please?');
+    await waitUntil(() => conversationOf('ai-6'), (c) => c.handler === 'human');
+    // A PUT replaces the whole configuration: the one read, switched off, then back as it was.
+    const config = (await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent;
+    const off = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...config, enabled: false });
+    expect(off.status).toBe(200);
+    try {
+      const refused = await t.api.call('POST', '/v1/conversations/ai-6/handback', AGENT, {});
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'ERR_CONFLICT', details: { assistantId: DEFAULT_ASSISTANT_ID } });
+      expect(refused.body.error.message).toMatch(/switched off/);
+      expect((await conversationOf('ai-6')).handler).toBe('human');
+    } finally {
+      expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, config)).status).toBe(200);
+    }
+    expect((await t.api.call('POST', '/v1/conversations/ai-6/handback', AGENT, {})).body.conversation.handler).toBe('ai');
+  });
+
   it('stops routing to an agent once their last socket closes', async () => {
     await t.closeSockets();
     await sleep(300);

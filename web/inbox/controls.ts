@@ -13,6 +13,7 @@ export interface ControlActions {
   escalate(reason: string): void;
   pauseAi(): void;
   resumeAi(): void;
+  handBack(): void;
   setPriority(priority: Priority): void;
   addTag(tag: string): void;
   removeTag(tag: string): void;
@@ -31,7 +32,7 @@ export const onSubmit = (handle: () => void) => ({
 const section = (title: string, ...children: Array<Node | false | undefined>) =>
   h('section', { class: 'controls-section' }, h('h3', {}, title), ...children);
 
-function aiSection(c: Conversation, nameOf: (id: string) => string, actions: ControlActions): HTMLElement {
+function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id: string) => string, actions: ControlActions): HTMLElement {
   const state = aiStateOf(c);
   const reason = h('input', { type: 'text', name: 'escalationReason', placeholder: 'Reason', value: 'Needs a person' });
   const text =
@@ -53,6 +54,11 @@ function aiSection(c: Conversation, nameOf: (id: string) => string, actions: Con
       ),
     state.kind === 'answering' && h('button', { type: 'button', class: 'btn', on: { click: actions.pauseAi } }, 'Pause AI for 1 hour'),
     state.kind === 'paused' && h('button', { type: 'button', class: 'btn', on: { click: actions.resumeAi } }, 'Resume AI'),
+    // The team has an assistant to take it: a resolved conversation is reopened first (the server says so).
+    state.kind === 'handed_off' &&
+      c.status === 'open' &&
+      team.some((member) => member.kind === 'ai') &&
+      h('button', { type: 'button', class: 'btn', data: { action: 'hand-back' }, on: { click: actions.handBack } }, 'Hand back to AI'),
   );
 }
 
@@ -127,7 +133,7 @@ export function renderControls(c: Conversation, team: readonly TeamMemberInfo[],
         ? h('button', { type: 'button', class: 'btn btn-primary', data: { action: 'resolve' }, on: { click: actions.resolve } }, 'Resolve')
         : h('button', { type: 'button', class: 'btn', data: { action: 'reopen' }, on: { click: actions.reopen } }, 'Reopen'),
     ),
-    aiSection(c, nameOf, actions),
+    aiSection(c, team, nameOf, actions),
     peopleSection(c, team, nameOf, me, actions),
     prioritySection(c, actions),
     tagsSection(c, actions),

@@ -340,6 +340,7 @@ export class Inbox {
       escalate: (reason) => void run(() => this.api.escalate(id, reason))(),
       pauseAi: run(() => this.api.pauseAi(id, 60)),
       resumeAi: run(() => this.api.resumeAi(id)),
+      handBack: run(() => this.api.handBack(id)),
       setPriority: (priority: Priority) => void run(() => this.api.setPriority(id, priority))(),
       addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), () => this.panel?.taken('newTag', tag))(),
       removeTag: (tag) => void run(() => this.api.changeTags(id, { remove: [tag] }))(),

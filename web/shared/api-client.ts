@@ -210,6 +210,7 @@ export class ApiClient {
   escalate = (id: string, reason: string) => this.lifecycle('POST', path`/conversations/${id}/escalate`, { reason });
   pauseAi = (id: string, minutes?: number) => this.lifecycle('POST', path`/conversations/${id}/ai/pause`, minutes ? { minutes } : {});
   resumeAi = (id: string) => this.lifecycle('POST', path`/conversations/${id}/ai/resume`, {});
+  handBack = (id: string) => this.lifecycle('POST', path`/conversations/${id}/handback`, {});
 
   private lifecycle(method: string, route: string, body: unknown): Promise<Conversation> {
     return this.request<{ conversation: Conversation }>(method, route, body).then((r) => r.conversation);

@@ -1,0 +1,23 @@
+/**
+ * Handing a conversation back to an assistant that is switched off would be undone at the visitor's
+ * next message (it is handed over again, its priority raised again): such a hand-back is refused,
+ * saying what to do. The assistant is the conversation's own (it took part), else the website's.
+ */
+import { loadAssistantConfig } from '../../activities/ai';
+import type { Store } from '../../activities/store';
+import { AppError } from '../../domain/errors';
+import type { Conversation } from '../../domain/conversation';
+import type { WorkflowStarts } from './workflow-start';
+
+export async function refuseHandBackToSwitchedOff(
+  deps: { store: Pick<Store, 'getTeamMember' | 'getSetting'>; workflowStarts: Pick<WorkflowStarts, 'aiAssistantOf'> },
+  conversation: Pick<Conversation, 'websiteId' | 'participants'>,
+): Promise<void> {
+  const assistantId = conversation.participants.find((p) => p.kind === 'ai')?.id ?? (await deps.workflowStarts.aiAssistantOf(conversation.websiteId));
+  // None, or no longer an assistant: the workflow's own check says so.
+  const config = assistantId === undefined ? undefined : await loadAssistantConfig(deps.store, assistantId);
+  if (config?.enabled !== false) return;
+  throw new AppError('ERR_CONFLICT', `The AI assistant ${config.name} is switched off: switch it on (PUT /v1/ai-agents/${config.id} with enabled: true) before handing conversations back to it`, {
+    assistantId: config.id,
+  });
+}
