@@ -56,6 +56,11 @@ export interface Conversation extends ConversationLifecycle {
   metadata?: Record<string, unknown>;
   /** The newest item the caller may see (computed per audience); null before there is one. */
   lastTimelineItem: TimelineItem | null;
+  /**
+   * The newest message the caller may see (a note too, for the team), what a list row previews:
+   * in listings and single reads; null when there is none.
+   */
+  lastMessage?: TimelineItem | null;
   createdAt: string;
   updatedAt: string;
   /**

@@ -16,6 +16,9 @@ export const STORE_ITEM_FIELDS = ['websiteId', 'answerReply', 'tally'] as const;
 /** Item types that never count as unread: they record what happened rather than say something. */
 export const UNREAD_EXEMPT_TYPES: readonly string[] = ['event', 'ai_tool_call'];
 
+/** The item types a list row previews as a conversation's last message: what someone wrote (a note for the team). */
+export const PREVIEW_TYPES: readonly string[] = ['message', 'note'];
+
 export interface Author {
   kind: AuthorKind;
   id: string;

@@ -121,11 +121,16 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
     /**
      * The newest item of the audience before `beforeSeq` that `pick` takes (it gives the item as its
      * reader sees it, or undefined to pass over it), read newest first a few at a time; null when
-     * none among the NEWEST_SCAN_LIMIT newest. For a preview whose stored item its reader may no longer see.
+     * none among the NEWEST_SCAN_LIMIT newest (of `types`, when given). For a preview whose stored
+     * item its reader may no longer see, or that is not a message.
      */
-    async newestItemPicked(conversationId: string, request: { audience: Audience; beforeSeq: number }, pick: (item: TimelineItem) => TimelineItem | undefined): Promise<TimelineItem | null> {
+    async newestItemPicked(
+      conversationId: string,
+      request: { audience: Audience; beforeSeq: number; types?: readonly string[] },
+      pick: (item: TimelineItem) => TimelineItem | undefined,
+    ): Promise<TimelineItem | null> {
       const cursor = items
-        .find({ conversationId, seq: { $lt: request.beforeSeq }, ...visibilityFilter(request.audience) })
+        .find({ conversationId, seq: { $lt: request.beforeSeq }, ...visibilityFilter(request.audience), ...(request.types ? { type: { $in: [...request.types] } } : {}) })
         .sort({ seq: -1 })
         .limit(NEWEST_SCAN_LIMIT)
         .batchSize(NEWEST_BATCH);

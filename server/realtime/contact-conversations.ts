@@ -6,8 +6,8 @@
  */
 import type { Store } from '../../activities/store';
 import type { PluginRegistry } from '../../plugins/registry';
-import { viewWithPreview } from '../access';
 import { visitorViewerOf, type VisitorCaller } from '../caller';
+import { rowView } from '../services/last-message';
 import type { ServerEvent } from './events';
 
 /**
@@ -24,6 +24,6 @@ export async function contactConversationFrames(store: ContactStore, plugins: Pi
   const reader = { audience: 'public' as const, viewer: visitorViewerOf(caller) };
   const page = await store.listConversations({ scope }, reader, { limit: CONTACT_CONVERSATIONS_TOLD });
   const earlier = page.conversations.filter((conversation) => conversation.visitorId !== caller.visitorId);
-  const views = await Promise.all(earlier.map((conversation) => viewWithPreview(store, caller, conversation, plugins)));
+  const views = await Promise.all(earlier.map((conversation) => rowView(store, caller, conversation, plugins)));
   return views.map((entry) => JSON.stringify({ type: 'conversationCreated', payload: { conversationId: entry.id, conversation: entry } } satisfies ServerEvent));
 }

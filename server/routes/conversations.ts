@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import type { LifecycleOperation } from '../../domain/operations';
 import type { Conversation } from '../../domain/conversation';
-import { itemFor, pluginAudienceOf, storeAudienceOf, viewWithPreview, visibleConversation } from '../access';
+import { itemFor, pluginAudienceOf, storeAudienceOf, visibleConversation } from '../access';
 import { requireActingAgent, requireAgent, viewerOf, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
@@ -32,6 +32,7 @@ import { parseInput, parseInputs } from '../schemas/parse';
 import { createConversation } from '../services/conversations';
 import { withContact, withContacts } from '../services/contacts-shown';
 import { refuseHandBackToSwitchedOff } from '../services/hand-back';
+import { rowView } from '../services/last-message';
 import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
 import { markSeen, setTyping } from '../services/receipts';
@@ -66,13 +67,13 @@ export function conversationRoutes(ctx: ApiContext): Router {
     }
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
-    const conversations = await Promise.all(page.conversations.map((c) => viewWithPreview(ctx.store, caller, c, ctx.plugins)));
+    const conversations = await Promise.all(page.conversations.map((c) => rowView(ctx.store, caller, c, ctx.plugins)));
     res.json({ conversations: await withContacts(ctx.store, ctx.log, caller, conversations), nextCursor: page.nextCursor });
   });
 
   router.get('/:id', async (req, res) => {
     const caller = callerOf(res);
-    const conversation = await withContact(ctx.store, ctx.log, caller, await viewWithPreview(ctx.store, caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins));
+    const conversation = await withContact(ctx.store, ctx.log, caller, await rowView(ctx.store, caller, await visibleConversation(ctx.store, caller, idOf(req)), ctx.plugins));
     // As the listing gives it: a page that meets the conversation outside its list shows its count.
     const unreadCount = await ctx.store.getUnreadCount(conversation.id, viewerOf(caller));
     res.json({ conversation: { ...conversation, unreadCount } });

@@ -1,12 +1,13 @@
 /** The inbox's conversation rows: newest activity first, with unread count and state pills. */
 import { h } from '../shared/dom';
+import { previewItemOf } from '../shared/conversation-collection';
 import { ageLabel } from '../shared/format';
 import { itemPreview, type ReaderContext } from '../shared/item-view';
 import type { ConversationListEntry } from '../shared/wire';
 import { conversationTitle, statePills } from './labels';
 
 function preview(entry: ConversationListEntry, context: ReaderContext): string {
-  const last = entry.lastTimelineItem;
+  const last = previewItemOf(entry);
   if (!last) return 'No messages yet';
   const prefix = last.visibility === 'private' ? '🔒 ' : last.author.kind === 'visitor' ? '' : '↩ ';
   return prefix + itemPreview(last, context);

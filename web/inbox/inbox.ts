@@ -104,7 +104,7 @@ export class Inbox {
     document.addEventListener('visibilitychange', () => this.markSeen());
     this.socket.start();
     // The list's ages and the open timeline's times; a new day redraws what tells a moment in words
-    // (an AI pause's event, in the timeline and as a list preview).
+    // (an AI pause's event, in the timeline, and as the preview of a conversation nothing was said in yet).
     keepTimesCurrent(this.root, () => {
       this.renderList();
       this.renderTimeline();

@@ -2,7 +2,7 @@
  * The conversations a page lists, kept current from socket frames: newest activity first, each
  * with the reader's unread count. Pure: pages render from `sorted()` after each change.
  */
-import { UNREAD_EXEMPT_TYPES } from '../../domain/timeline';
+import { PREVIEW_TYPES, UNREAD_EXEMPT_TYPES } from '../../domain/timeline';
 import type { Conversation, ConversationListEntry, TimelineItem } from './wire';
 
 const UNREAD_EXEMPT = new Set(UNREAD_EXEMPT_TYPES);
@@ -30,6 +30,22 @@ function lifecycleOrder(copy: Conversation, held: Conversation): number {
 
 const later = (a: string, b: string): string => (a > b ? a : b);
 
+const isPreview = (item: TimelineItem | null | undefined): item is TimelineItem => item != null && PREVIEW_TYPES.includes(item.type);
+
+/**
+ * The newest message either copy knows of: its `lastMessage`, or its last item when that is one (a
+ * lifecycle answer or a `conversationCreated` carries no `lastMessage`); undefined when neither
+ * knows (a server before `lastMessage`), null when one says there is none.
+ */
+function newestMessage(copy: Conversation, known: Conversation): TimelineItem | null | undefined {
+  const candidates = [copy.lastMessage, known.lastMessage, copy.lastTimelineItem, known.lastTimelineItem].filter(isPreview);
+  if (candidates.length > 0) return candidates.reduce((a, b) => (b.seq > a.seq ? b : a));
+  return copy.lastMessage === null || known.lastMessage === null ? null : undefined;
+}
+
+/** What a list row previews: the last message, else (nothing said yet, or a server before `lastMessage`) the last item. */
+export const previewItemOf = (c: Conversation): TimelineItem | null => c.lastMessage ?? c.lastTimelineItem;
+
 /**
  * Of a copy and the one held, each part from the newer in it: the lifecycle by `lifecycleOrder`,
  * the last item (and with it the unread count, when the copy has one) by `itemOrder`; the held one
@@ -42,7 +58,8 @@ function newerOf(copy: Conversation | ConversationListEntry, known: Conversation
   const { lastTimelineItem } = items >= 0 ? copy : known;
   const unreadCount = 'unreadCount' in copy && items >= 0 ? copy.unreadCount : known.unreadCount;
   const merged = { ...known, ...(lifecycle >= 0 ? copy : known), updatedAt: later(copy.updatedAt, known.updatedAt), unreadCount };
-  return { ...merged, ...(lastTimelineItem ? { lastTimelineItem } : {}) };
+  const lastMessage = newestMessage(copy, known);
+  return { ...merged, ...(lastTimelineItem ? { lastTimelineItem } : {}), ...(lastMessage !== undefined ? { lastMessage } : {}) };
 }
 
 export class ConversationCollection {
@@ -94,9 +111,11 @@ export class ConversationCollection {
     if (!known) return false;
     const newer = !known.lastTimelineItem || item.seq > known.lastTimelineItem.seq;
     const unread = !options.ownItem && !options.beingRead && newer && !UNREAD_EXEMPT.has(item.type);
+    const newerMessage = isPreview(item) && (!known.lastMessage || item.seq > known.lastMessage.seq);
     this.byId.set(known.id, {
       ...known,
       lastTimelineItem: newer ? item : known.lastTimelineItem,
+      ...(newerMessage ? { lastMessage: item } : {}),
       unreadCount: options.beingRead ? 0 : known.unreadCount + (unread ? 1 : 0),
     });
     return true;

@@ -1,4 +1,5 @@
 /** The widget's home: the visitor's conversations, newest first, and a button to start a new one. */
+import { previewItemOf } from '../shared/conversation-collection';
 import { h } from '../shared/dom';
 import { ageLabel } from '../shared/format';
 import { itemPreview, type ReaderContext } from '../shared/item-view';
@@ -10,7 +11,7 @@ export interface ConversationListActions {
 }
 
 function preview(entry: ConversationListEntry, context: ReaderContext): string {
-  const last = entry.lastTimelineItem;
+  const last = previewItemOf(entry);
   if (!last) return 'No messages yet';
   return `${last.author.kind === 'visitor' ? 'You: ' : ''}${itemPreview(last, context)}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationListEntry } from '../../../domain/conversation';
-import { ConversationCollection } from '../../../web/shared/conversation-collection';
+import { ConversationCollection, previewItemOf } from '../../../web/shared/conversation-collection';
 import type { TimelineEvent } from '../../../domain/timeline';
 import { AGENT, conversation, event, message, VISITOR } from './items';
 
@@ -17,6 +17,37 @@ describe('ConversationCollection', () => {
       list.update('c1', { assigneeId: null, handler: 'ai' } as unknown as Partial<ConversationListEntry>);
       expect(list.get('c1')).toMatchObject({ handler: 'ai' });
       expect(list.get('c1')).not.toHaveProperty('assigneeId');
+    });
+  });
+
+  describe('the last message a row previews', () => {
+    const joined = (seq: number) => event(seq, { kind: 'participant_joined', targetId: 'agent_alex' } as TimelineEvent);
+
+    it('keeps the last message while events come after it, and takes a newer message live', () => {
+      const list = new ConversationCollection();
+      const asked = message(1, VISITOR, 'Where is my parcel?');
+      list.reset([{ ...entry('c1', '2026-01-01T00:00:00Z'), lastTimelineItem: joined(2), lastMessage: asked }]);
+      list.addItem(event(3, { kind: 'priority_changed', data: { from: 'medium', to: 'high' } } as TimelineEvent), { ownItem: false, beingRead: false });
+      expect(previewItemOf(list.get('c1')!)).toEqual(asked);
+      const answer = message(4, AGENT, 'On its way');
+      list.addItem(answer, { ownItem: false, beingRead: false });
+      expect(previewItemOf(list.get('c1')!)).toEqual(answer);
+    });
+
+    it('keeps it when a copy without one (a lifecycle answer) comes, and takes the newer of two copies', () => {
+      const list = new ConversationCollection();
+      const asked = message(1, VISITOR, 'Hello');
+      list.reset([{ ...entry('c1', '2026-01-01T00:00:00Z'), lastTimelineItem: asked, lastMessage: asked }]);
+      list.put({ ...conversation({ stateVersion: 5 }), lastTimelineItem: joined(2) });
+      expect(list.get('c1')).toMatchObject({ lastTimelineItem: { seq: 2 }, lastMessage: asked });
+      const later = message(3, AGENT, 'Hi there');
+      list.put({ ...conversation({ stateVersion: 6 }), lastTimelineItem: later });
+      expect(list.get('c1')?.lastMessage).toEqual(later);
+    });
+
+    it('previews the last item when nothing was said yet, or the server sends no last message', () => {
+      expect(previewItemOf({ ...conversation(), lastTimelineItem: joined(1), lastMessage: null })).toMatchObject({ seq: 1, type: 'event' });
+      expect(previewItemOf({ ...conversation(), lastTimelineItem: joined(1) })).toMatchObject({ seq: 1 });
     });
   });
 
