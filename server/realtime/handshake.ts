@@ -34,7 +34,7 @@ export function handshakeFault(req: IncomingMessage): HandshakeFault | undefined
   if (req.method !== 'GET') return fault('method', 'A WebSocket handshake is a GET request');
   if (!KEY.test(req.headers['sec-websocket-key'] ?? '')) return fault('headers.sec-websocket-key', 'Missing or invalid Sec-WebSocket-Key: 16 bytes in base64');
   if (!VERSIONS.includes(req.headers['sec-websocket-version'] ?? '')) {
-    return fault('headers.sec-websocket-version', 'Missing or unsupported Sec-WebSocket-Version: this server speaks 13', { 'Sec-WebSocket-Version': VERSIONS.join(', ') });
+    return fault('headers.sec-websocket-version', 'Missing or unsupported Sec-WebSocket-Version: this server speaks 13 (and 8, an earlier draft)', { 'Sec-WebSocket-Version': VERSIONS.join(', ') });
   }
   return undefined;
 }

@@ -117,6 +117,12 @@ const bufferOf = (data: RawData): Buffer => (Buffer.isBuffer(data) ? data : Arra
 
 const invalid = (message: string, path = 'frame'): AppError => invalidField(path, message);
 
+/** `ws` names the header it refuses in its message ("Invalid Sec-WebSocket-Protocol header"): the error's field names it too. */
+const headerPathOf = (message: string): string => {
+  const header = /Sec-WebSocket-[A-Za-z]+/i.exec(message)?.[0];
+  return header ? `headers.${header.toLowerCase()}` : 'headers';
+};
+
 /** A frame that is JSON but not a client frame: every failing field named, the frame itself `frame` when it is no object. */
 function invalidFrame(issues: Parameters<typeof fieldIssuesOf>[0]): AppError {
   const fields = fieldIssuesOf(issues).map(({ path, message }) => ({ path: path || 'frame', message }));
@@ -142,7 +148,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const trust = proxyTrust(options.trustProxy);
   // What ws refuses that handshakeFault does not look for (a malformed Sec-WebSocket-Protocol):
   // answered as JSON too, rather than ws's text/html.
-  wss.on('wsClientError', (err, socket) => refuseUpgrade(socket, invalid(err.message, 'headers')));
+  wss.on('wsClientError', (err, socket) => refuseUpgrade(socket, invalid(err.message, headerPathOf(err.message))));
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

@@ -105,6 +105,7 @@ describe('WebSocket /ws', () => {
       const badProtocols = await refusal(`GET /ws?${credentials} HTTP/1.1\r\nHost: x\r\n${HANDSHAKE}\r\nSec-WebSocket-Protocol: support.v1, a@b`);
       expect([badProtocols.status, badProtocols.body.error.code]).toEqual([400, 'ERR_INVALID_INPUT']);
       expect(badProtocols.body.error.message).toContain('Sec-WebSocket-Protocol');
+      expect(fieldOf(badProtocols.body)).toEqual(['headers.sec-websocket-protocol']);
     });
 
     it('tells a request that asks to upgrade to anything but WebSocket (curl --http2 asks for h2c) to leave Upgrade out, on any path', async () => {
