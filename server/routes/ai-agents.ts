@@ -1,12 +1,13 @@
 /**
- * The website's AI assistant: created, read, replaced whole and deleted by the team. Its
+ * The website's AI assistant: created, read, replaced whole or changed in part, and deleted by the team. Its
  * configuration is validated with the assistant schema and kept in the website settings under the
  * key the AI activities read it from; the assistant itself is a team member (kind `ai`).
  */
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig, modelProblem } from '../../activities/ai';
 import { newId } from '../../activities/store';
 import type { AssistantConfig } from '../../domain/assistant';
+import type { TeamMember } from '../../domain/people';
 import { AppError } from '../../domain/errors';
 import { requireAgent } from '../caller';
 import type { ApiContext } from '../context';
@@ -14,6 +15,9 @@ import { callerOf } from '../middleware/authenticate';
 import { assistantParams, assistantReplacementBody, newAssistantBody } from '../schemas/ai-agents';
 import { parseInput } from '../schemas/parse';
 import { teamChangeBy } from '../services/team-members';
+
+const givenFields = <T extends object>(parsed: T, given: object): Partial<T> =>
+  Object.fromEntries(Object.entries(parsed).filter(([field]) => Object.hasOwn(given, field))) as Partial<T>;
 
 export function aiAgentRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -47,21 +51,30 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     res.json({ agent: await loadAssistantConfig(ctx.store, member.id) });
   });
 
-  router.put('/:id', async (req, res) => {
+  /**
+   * Saves the assistant's configuration: `base` (its name, or for a PATCH what it has now) with
+   * the body's fields over it. A field not in the configuration (a typo) is refused.
+   */
+  const save = (base: (member: TeamMember) => Promise<Partial<AssistantConfig>>) => async (req: Request, res: Response) => {
     const change = teamChangeBy(callerOf(res));
     const { websiteId } = change;
     const member = await assistantOf(websiteId, req.params);
-    // The whole configuration: a field left out takes its default, a field not in it (a typo) is refused.
-    const body = parseInput(assistantReplacementBody, req.body, 'body');
+    // The fields the body gave (the schema fills in defaults for the others, which a PATCH must not take).
+    const body = givenFields(parseInput(assistantReplacementBody, req.body, 'body'), req.body as object);
     if (body.id !== undefined && body.id !== member.id) {
       throw new AppError('ERR_INVALID_INPUT', 'The configuration names another assistant', { fields: [{ path: 'body.id', message: `expected ${member.id}, the id in the path` }] });
     }
-    const config = runnable(parseInput(assistantConfigSchema, { name: member.name, ...body, id: member.id }, 'body'));
+    const config = runnable(parseInput(assistantConfigSchema, { ...(await base(member)), ...body, id: member.id }, 'body'));
     const agent = await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config);
     // Timelines, the widget and the team list name it as a team member: a new name is theirs too.
     if (config.name !== member.name) await ctx.teamMembers.change(change, member.id, { name: config.name }, 'ai');
     res.json({ agent });
-  });
+  };
+
+  // The whole configuration: a field left out takes its default.
+  router.put('/:id', save(async (member) => ({ name: member.name })));
+  // Some fields: the others stay as they are (a switch to turn it off leaves its knowledge alone).
+  router.patch('/:id', save(async (member) => (await loadAssistantConfig(ctx.store, member.id)) ?? { name: member.name }));
 
   router.delete('/:id', async (req, res) => {
     const change = teamChangeBy(callerOf(res));

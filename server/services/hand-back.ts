@@ -17,7 +17,7 @@ export async function refuseHandBackToSwitchedOff(
   // None, or no longer an assistant: the workflow's own check says so.
   const config = assistantId === undefined ? undefined : await loadAssistantConfig(deps.store, assistantId);
   if (config?.enabled !== false) return;
-  throw new AppError('ERR_CONFLICT', `The AI assistant ${config.name} is switched off: switch it on (PUT /v1/ai-agents/${config.id} with enabled: true) before handing conversations back to it`, {
+  throw new AppError('ERR_CONFLICT', `The AI assistant ${config.name} is switched off: switch it on (PATCH /v1/ai-agents/${config.id} {"enabled": true}) before handing conversations back to it`, {
     assistantId: config.id,
   });
 }

@@ -70,9 +70,7 @@ describe('AI assistant and routing over the wire', () => {
   it('refuses to hand a conversation back to an assistant that is switched off, which would hand it over again', async () => {
     await visitorAsks('ai-6', 'Can I talk to a human please?');
     await waitUntil(() => conversationOf('ai-6'), (c) => c.handler === 'human');
-    // A PUT replaces the whole configuration: the one read, switched off, then back as it was.
-    const config = (await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent;
-    const off = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...config, enabled: false });
+    const off = await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { enabled: false });
     expect(off.status).toBe(200);
     try {
       const refused = await t.api.call('POST', '/v1/conversations/ai-6/handback', AGENT, {});
@@ -81,9 +79,29 @@ describe('AI assistant and routing over the wire', () => {
       expect(refused.body.error.message).toMatch(/switched off/);
       expect((await conversationOf('ai-6')).handler).toBe('human');
     } finally {
-      expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, config)).status).toBe(200);
+      expect((await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { enabled: true })).status).toBe(200);
     }
     expect((await t.api.call('POST', '/v1/conversations/ai-6/handback', AGENT, {})).body.conversation.handler).toBe('ai');
+  });
+
+  it('changes some fields of the configuration with PATCH, leaving the others as they are', async () => {
+    const before = (await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent;
+    expect(before.knowledge.length).toBeGreaterThan(0);
+    try {
+      const patched = await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { enabled: false, debounceMs: 0 });
+      expect(patched.status).toBe(200);
+      expect(patched.body.agent).toEqual({ ...before, enabled: false, debounceMs: 0 });
+      expect((await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent).toEqual(patched.body.agent);
+      // Checked as a whole as a PUT is: a typo, or a value the rest makes wrong, changes nothing.
+      const typo = await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { enable: true });
+      expect([typo.status, typo.body.error.details.fields]).toEqual([400, [{ path: 'body.enable', message: 'unknown field' }]]);
+      const hoursAlone = await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { onlyOutsideBusinessHours: true });
+      expect(hoursAlone.status).toBe(400);
+      expect((await t.api.call('PATCH', `/v1/ai-agents/${AGENT.agent}`, AGENT, { enabled: true })).status).toBe(404);
+      expect((await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent).toEqual(patched.body.agent);
+    } finally {
+      expect((await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { enabled: true, debounceMs: before.debounceMs })).body.agent).toEqual(before);
+    }
   });
 
   it('stops routing to an agent once their last socket closes', async () => {
