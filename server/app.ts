@@ -22,6 +22,7 @@ import { answerMalformedRequests } from './malformed-requests';
 import { readJsonBody } from './middleware/json-body';
 import { answerOptions } from './middleware/options';
 import { requireJsonBody } from './middleware/json-content-type';
+import { noStore } from './middleware/no-store';
 import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
 import { securityHeaders } from './middleware/security-headers';
@@ -102,7 +103,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.set('etag', false);
   // The access log first, so a request's line times all of it, refusals included.
   app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight, answerOptions(app.router));
-  app.use('/v1', escapeUndecodablePath);
+  app.use('/v1', escapeUndecodablePath, noStore);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx));
   app.use('/v1', rateLimit(ipBuckets, (req) => ipLimitKey(req.ip)));

@@ -114,6 +114,19 @@ describe('caching of widget answers', () => {
     expect(limited.headers.get('cache-control')).toBe('no-store');
   });
 
+  it("marks a caller's own answers no-store, as their URLs are every caller's: no shared cache may serve one to the next visitor", async () => {
+    const visitorId = 'cache-own';
+    const answers = [
+      await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId, Origin: ORIGIN, ...fromNewIp() }),
+      await api.call('GET', '/v1/conversations', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId, Origin: ORIGIN, ...fromNewIp() }),
+      await api.call('GET', '/v1/team', { Authorization: `Bearer ${app.keys.secretKey}`, ...fromNewIp() }),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
   it('varies a widget answer by Origin and X-Public-Key, which decide its CORS headers, allowed or not, each named once', async () => {
     const visitorId = 'cache-vary';
     // The widget's first call, which has this instance read the website.
