@@ -48,8 +48,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await app?.close();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+  async function signIn(page: Page, on: RunningApp = app): Promise<void> {
+    await page.goto(`${on.url}/inbox#secretKey=${encodeURIComponent(on.keys.secretKey)}`);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.locator(`[data-member-id="${AGENT_ID}"]`).click();
     await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
@@ -85,9 +85,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await page.locator('.panel-main .tl-message').first().waitFor();
   };
 
-  /** Calls the API, as the agent unless `as` gives other credentials; the status and parsed answer. */
-  const overApi = async (method: string, path: string, body?: unknown, as: Record<string, string> = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID }) => {
-    const answer = await fetch(`${app.url}/v1${path}`, { method, headers: { ...as, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  /** Calls the API of `on` (the app the tests share unless given), as the agent unless `as` gives other credentials; the status and parsed answer. */
+  const overApi = async (method: string, path: string, body?: unknown, as?: Record<string, string>, on: RunningApp = app) => {
+    const headers = as ?? { Authorization: `Bearer ${on.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID };
+    const answer = await fetch(`${on.url}/v1${path}`, { method, headers: { ...headers, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: answer.status, body: (await answer.json()) as any };
   };
 
@@ -1552,5 +1553,52 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await signInAsRobin();
     await openInInbox(page, id);
     expect(await page.locator('.composer-input').inputValue()).toBe('Half a reply');
+  });
+
+  describe('an inbox with more conversations than it reads at once', () => {
+    /** An app of its own, so that its oldest conversation is the one made here. */
+    let crowded: RunningApp;
+    /** Escalated first, with nobody taking it: waiting for a person, behind every other. */
+    let waiting: string;
+    /** The AI's, made after it, newest last. */
+    const newer: string[] = [];
+
+    beforeAll(async () => {
+      crowded = await startTestApp();
+      const create = async (conversationId: string) => expect((await overApi('POST', '/conversations', { conversationId, visitorId: 'vis_crowd' }, undefined, crowded)).status).toBe(201);
+      // Sam, who is not signed in, takes Alex's teams, so routing gives Alex nothing as Alex signs in: the escalated one waits.
+      const { members } = (await overApi('GET', '/team', undefined, undefined, crowded)).body as { members: Array<{ id: string; teams: string[] }> };
+      const { teams } = members.find((member) => member.id === AGENT_ID)!;
+      expect((await overApi('POST', '/team/members', { id: 'agent_sam', name: 'Sam', teams }, undefined, crowded)).status).toBe(201);
+      expect((await overApi('PATCH', `/team/members/${AGENT_ID}`, { teams: [] }, undefined, crowded)).status).toBe(200);
+      waiting = 'crowd-waiting';
+      await create(waiting);
+      expect((await overApi('POST', `/conversations/${waiting}/escalate`, { reason: 'asks for a person' }, undefined, crowded)).status).toBe(200);
+      // More than the 100 the inbox reads at once.
+      for (let i = 0; i < 105; i++) {
+        newer.push(`crowd-ai-${i}`);
+        await create(newer[i]!);
+      }
+    });
+
+    afterAll(() => crowded?.close());
+
+    /** An inbox signed in to the crowded app; closed when the test ends. */
+    async function crowdedInbox(): Promise<Page> {
+      const context = await browser.newContext({ viewport: DESKTOP });
+      context.setDefaultTimeout(10_000);
+      onTestFinished(() => context.close());
+      const page = await context.newPage();
+      await signIn(page, crowded);
+      return page;
+    }
+
+    it('lists a conversation waiting for a person under "Waiting for a human", behind more than a page of newer ones the AI handles', async () => {
+      const page = await crowdedInbox();
+      await page.locator(`.row[data-conversation-id="${newer.at(-1)}"]`).waitFor();
+      await page.locator('select[name="handler"]').selectOption('waiting');
+      await page.locator(`.row[data-conversation-id="${waiting}"]`).waitFor();
+      expect(await page.locator('.row').count()).toBe(1);
+    });
   });
 });
