@@ -1600,5 +1600,81 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       await page.locator(`.row[data-conversation-id="${waiting}"]`).waitFor();
       expect(await page.locator('.row').count()).toBe(1);
     });
+
+    const rowIds = (page: Page) => page.locator('.conversation-list .row').evaluateAll((rows: HTMLElement[]) => rows.map((row) => row.dataset.conversationId));
+    /** A private note from the agent: activity that moves the conversation to the top of every inbox's list. */
+    const noteIn = async (conversationId: string) =>
+      expect((await overApi('POST', '/messages', { conversationId, item: { type: 'note', text: 'Checked the account' } }, undefined, crowded)).status).toBe(201);
+
+    it('reads the list on as the agent scrolls to its end, saying so meanwhile, with each conversation once and the oldest too, keeping the pages read as conversations change', async () => {
+      const page = await crowdedInbox();
+      const list = page.locator('.list-scroll');
+      const end = page.locator('.list-end');
+      await page.locator(`.row[data-conversation-id="${newer.at(-1)}"]`).waitFor();
+      expect(await rowIds(page)).toHaveLength(100);
+      // One of the next page's gets activity before that page is read: the inbox reads it on its own, at the top.
+      await noteIn(newer[0]!);
+      await expect.poll(async () => (await rowIds(page))[0]).toBe(newer[0]);
+
+      let releaseNextPage = () => {};
+      const nextPageHeld = new Promise<void>((resolve) => (releaseNextPage = resolve));
+      await page.route(
+        (url) => url.pathname === '/v1/conversations' && url.searchParams.has('cursor'),
+        async (route) => {
+          await nextPageHeld;
+          await route.continue();
+        },
+      );
+      await list.evaluate((element) => (element.scrollTop = element.scrollHeight));
+      await end.getByText('Loading more conversations…').waitFor();
+      releaseNextPage();
+      await page.locator(`.row[data-conversation-id="${waiting}"]`).waitFor();
+      await end.waitFor({ state: 'hidden' });
+      const all = await rowIds(page);
+      expect(all).toHaveLength(106);
+      expect(new Set(all).size).toBe(106);
+      expect(all.at(-1)).toBe(waiting);
+
+      // Activity on the oldest moves it up; nothing read goes, nothing shows twice.
+      await noteIn(waiting);
+      await expect.poll(async () => (await rowIds(page))[0]).toBe(waiting);
+      expect(new Set(await rowIds(page)).size).toBe(106);
+    });
+
+    it('lets a keyboard user go on past the end of the list, at the first conversation it reads next', async () => {
+      const page = await crowdedInbox();
+      await page.locator(`.row[data-conversation-id="${newer.at(-1)}"]`).waitFor();
+      const firstRead = await rowIds(page);
+      await page.locator(`.row[data-conversation-id="${firstRead.at(-1)}"]`).focus();
+      await page.keyboard.press('Tab');
+      await page.locator('.list-end').waitFor({ state: 'hidden' });
+      const all = await rowIds(page);
+      expect(all).toHaveLength(106);
+      const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conversationId);
+      await expect.poll(focused).toBe(all[firstRead.length]);
+    });
+
+    it('says so when the next page could not be read, and reads it when the agent presses Load more conversations', async () => {
+      const page = await crowdedInbox();
+      await page.locator(`.row[data-conversation-id="${newer.at(-1)}"]`).waitFor();
+      let refused = 0;
+      await page.route(
+        (url) => url.pathname === '/v1/conversations' && url.searchParams.has('cursor'),
+        (route) => (refused++ === 0 ? route.abort('connectionrefused') : route.continue()),
+      );
+      const list = page.locator('.list-scroll');
+      await list.evaluate((element) => (element.scrollTop = element.scrollHeight));
+      await page.locator('.toast').waitFor();
+      const loadMore = page.getByRole('button', { name: 'Load more conversations' });
+      await loadMore.waitFor();
+      // Scrolling on does not ask again by itself.
+      await list.evaluate((element) => (element.scrollTop = 0));
+      await list.evaluate((element) => (element.scrollTop = element.scrollHeight));
+      await page.waitForTimeout(300);
+      expect(refused).toBe(1);
+      await loadMore.click();
+      await page.locator('.list-end').waitFor({ state: 'hidden' });
+      expect(await rowIds(page)).toHaveLength(106);
+    });
   });
 });
