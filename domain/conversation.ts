@@ -13,6 +13,14 @@ export const DEFAULT_PRIORITY: Priority = 'medium';
 export const HANDLERS = ['ai', 'human', 'unassigned'] as const;
 export type Handler = (typeof HANDLERS)[number];
 
+/**
+ * The inbox's queues by who has a conversation (`GET /v1/conversations?handler=`): `ai`, those the
+ * AI assistant handles; `waiting`, open ones not the AI's that nobody has taken yet (nobody
+ * assigned, and no person in them who has not left).
+ */
+export const HANDLER_FILTERS = ['ai', 'waiting'] as const;
+export type HandlerFilter = (typeof HANDLER_FILTERS)[number];
+
 export type ParticipantKind = 'human' | 'ai';
 
 export interface Participant {

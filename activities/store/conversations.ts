@@ -6,7 +6,7 @@ import {
   type ConversationLifecycle,
   type ConversationListEntry,
   type ConversationStatus,
-  type Handler,
+  type HandlerFilter,
   type Priority,
 } from '../../domain/conversation';
 import { AppError } from '../../domain/errors';
@@ -15,6 +15,7 @@ import type { Audience } from './audience';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor';
 import { LIFECYCLE_FIELDS, PUBLIC_LIFECYCLE_FIELDS, withoutInternal, type Collections, type ConversationDoc } from './documents';
 import { isDuplicateKey } from './duplicate-key';
+import { handlerQuery } from './handler-filter';
 import { newId } from './ids';
 import { canonicalJson } from './same-content';
 import { unreadCounts } from './unread';
@@ -52,7 +53,7 @@ export interface ConversationFilter {
   priority?: Priority;
   tag?: string;
   assigneeId?: string;
-  handler?: Handler;
+  handler?: HandlerFilter;
 }
 
 /** Who reads a listing: what it may see, and whose unread counts to give (0 without a viewer). */
@@ -224,7 +225,8 @@ export function conversationMethods(collections: Collections) {
         ...(filter.priority && { priority: filter.priority }),
         ...(filter.tag && { tags: filter.tag }),
         ...(filter.assigneeId && { assigneeId: filter.assigneeId }),
-        ...(filter.handler && { handler: filter.handler }),
+        // Under $and: `waiting` asks for a status of its own, beside the one filtered by.
+        ...(filter.handler && { $and: [handlerQuery(filter.handler)] }),
       };
       const activity = activityField(reader.audience);
       if (page.cursor) {

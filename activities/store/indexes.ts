@@ -42,7 +42,8 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { websiteId: 1, tags: 1, ...byActivity }, name: 'inbox_tag' },
     { key: { websiteId: 1, assigneeId: 1, ...byActivity }, name: 'inbox_assignee' },
     // No handler index: every append rewrites these entries (lastActivityAt), so each index costs
-    // on the hot path; a handler filter is served by `inbox` (or another filter's index).
+    // on the hot path; a handler filter is served by `inbox` (or another filter's index), and
+    // `waiting`, which asks for open conversations, by `inbox_status` (handler-filter.ts).
   ],
   items: [{ key: { conversationId: 1, seq: 1 }, name: ITEM_SEQ_INDEX, unique: true }],
   seen: [{ key: { conversationId: 1, 'viewer.kind': 1, 'viewer.id': 1 }, name: 'conversation_viewer', unique: true }],

@@ -37,6 +37,8 @@ import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
 import { markSeen, setTyping } from '../services/receipts';
 
+const TEAM_ONLY_FILTERS = ['tag', 'priority', 'assigneeId', 'handler'] as const;
+
 const idOf = (req: Request): string => parseInput(conversationParams, req.params, 'params').id;
 
 export function conversationRoutes(ctx: ApiContext): Router {
@@ -61,10 +63,9 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.get('/', async (req, res) => {
     const caller = callerOf(res);
     const { limit, cursor, ...filters } = parseInput(listConversationsQuery, req.query, 'query');
-    // Tags, priority and assignees are the team's triage: a visitor filtering by them could probe them.
-    if (caller.kind === 'visitor' && (filters.tag !== undefined || filters.assigneeId !== undefined || filters.priority !== undefined)) {
-      throw new AppError('ERR_FORBIDDEN', 'Visitors cannot filter by tag, priority or assignee');
-    }
+    // Tags, priority and assignees are the team's triage: a visitor filtering by them could probe them. The handler queues are the inbox's.
+    const teamOnly = TEAM_ONLY_FILTERS.filter((name) => filters[name] !== undefined);
+    if (caller.kind === 'visitor' && teamOnly.length > 0) throw new AppError('ERR_FORBIDDEN', `Visitors cannot filter by ${teamOnly.join(', ')}`);
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
     const conversations = await Promise.all(page.conversations.map((c) => rowView(ctx.store, caller, c, ctx.plugins)));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONVERSATION_STATUSES, PRIORITIES } from '../../domain/conversation';
+import { CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
 import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryObject, readableText, shortText, tag } from './common';
 import { newItemSchema } from './items';
@@ -22,6 +22,7 @@ export const listConversationsQuery = queryObject({
   priority: z.enum(PRIORITIES).optional(),
   tag: tag.optional(),
   assigneeId: entityId.optional(),
+  handler: z.enum(HANDLER_FILTERS).optional(),
   ...pageQuery,
 });
 

@@ -48,8 +48,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await app?.close();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+  async function signIn(page: Page, on: RunningApp = app): Promise<void> {
+    await page.goto(`${on.url}/inbox#secretKey=${encodeURIComponent(on.keys.secretKey)}`);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.locator(`[data-member-id="${AGENT_ID}"]`).click();
     await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
@@ -85,9 +85,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await page.locator('.panel-main .tl-message').first().waitFor();
   };
 
-  /** Calls the API, as the agent unless `as` gives other credentials; the status and parsed answer. */
-  const overApi = async (method: string, path: string, body?: unknown, as: Record<string, string> = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID }) => {
-    const answer = await fetch(`${app.url}/v1${path}`, { method, headers: { ...as, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  /** Calls the API of `on` (the app the tests share unless given), as the agent unless `as` gives other credentials; the status and parsed answer. */
+  const overApi = async (method: string, path: string, body?: unknown, as?: Record<string, string>, on: RunningApp = app) => {
+    const headers = as ?? { Authorization: `Bearer ${on.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID };
+    const answer = await fetch(`${on.url}/v1${path}`, { method, headers: { ...headers, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: answer.status, body: (await answer.json()) as any };
   };
 
@@ -1572,5 +1573,128 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await signInAsRobin();
     await openInInbox(page, id);
     expect(await page.locator('.composer-input').inputValue()).toBe('Half a reply');
+  });
+
+  describe('an inbox with more conversations than it reads at once', () => {
+    /** An app of its own, so that its oldest conversation is the one made here. */
+    let crowded: RunningApp;
+    /** Escalated first, with nobody taking it: waiting for a person, behind every other. */
+    let waiting: string;
+    /** The AI's, made after it, newest last. */
+    const newer: string[] = [];
+
+    beforeAll(async () => {
+      crowded = await startTestApp();
+      const create = async (conversationId: string) => expect((await overApi('POST', '/conversations', { conversationId, visitorId: 'vis_crowd' }, undefined, crowded)).status).toBe(201);
+      // Sam, who is not signed in, takes Alex's teams, so routing gives Alex nothing as Alex signs in: the escalated one waits.
+      const { members } = (await overApi('GET', '/team', undefined, undefined, crowded)).body as { members: Array<{ id: string; teams: string[] }> };
+      const { teams } = members.find((member) => member.id === AGENT_ID)!;
+      expect((await overApi('POST', '/team/members', { id: 'agent_sam', name: 'Sam', teams }, undefined, crowded)).status).toBe(201);
+      expect((await overApi('PATCH', `/team/members/${AGENT_ID}`, { teams: [] }, undefined, crowded)).status).toBe(200);
+      waiting = 'crowd-waiting';
+      await create(waiting);
+      expect((await overApi('POST', `/conversations/${waiting}/escalate`, { reason: 'asks for a person' }, undefined, crowded)).status).toBe(200);
+      // More than the 100 the inbox reads at once.
+      for (let i = 0; i < 105; i++) {
+        newer.push(`crowd-ai-${i}`);
+        await create(newer[i]!);
+      }
+    });
+
+    afterAll(() => crowded?.close());
+
+    /** An inbox signed in to the crowded app; closed when the test ends. */
+    async function crowdedInbox(): Promise<Page> {
+      const context = await browser.newContext({ viewport: DESKTOP });
+      context.setDefaultTimeout(10_000);
+      onTestFinished(() => context.close());
+      const page = await context.newPage();
+      await signIn(page, crowded);
+      return page;
+    }
+
+    it('lists a conversation waiting for a person under "Waiting for a human", behind more than a page of newer ones the AI handles', async () => {
+      const page = await crowdedInbox();
+      await page.locator(`.row[data-conversation-id="${newer.at(-1)}"]`).waitFor();
+      await page.locator('select[name="handler"]').selectOption('waiting');
+      await page.locator(`.row[data-conversation-id="${waiting}"]`).waitFor();
+      expect(await page.locator('.row').count()).toBe(1);
+    });
+
+    const rowIds = (page: Page) => page.locator('.conversation-list .row').evaluateAll((rows: HTMLElement[]) => rows.map((row) => row.dataset.conversationId));
+    /** A private note from the agent: activity that moves the conversation to the top of every inbox's list. */
+    const noteIn = async (conversationId: string) =>
+      expect((await overApi('POST', '/messages', { conversationId, item: { type: 'note', text: 'Checked the account' } }, undefined, crowded)).status).toBe(201);
+
+    it('reads the list on as the agent scrolls to its end, saying so meanwhile, with each conversation once and the oldest too, keeping the pages read as conversations change', async () => {
+      const page = await crowdedInbox();
+      const list = page.locator('.list-scroll');
+      const end = page.locator('.list-end');
+      await page.locator(`.row[data-conversation-id="${newer.at(-1)}"]`).waitFor();
+      expect(await rowIds(page)).toHaveLength(100);
+      // One of the next page's gets activity before that page is read: the inbox reads it on its own, at the top.
+      await noteIn(newer[0]!);
+      await expect.poll(async () => (await rowIds(page))[0]).toBe(newer[0]);
+
+      let releaseNextPage = () => {};
+      const nextPageHeld = new Promise<void>((resolve) => (releaseNextPage = resolve));
+      await page.route(
+        (url) => url.pathname === '/v1/conversations' && url.searchParams.has('cursor'),
+        async (route) => {
+          await nextPageHeld;
+          await route.continue();
+        },
+      );
+      await list.evaluate((element) => (element.scrollTop = element.scrollHeight));
+      await end.getByText('Loading more conversations…').waitFor();
+      releaseNextPage();
+      await page.locator(`.row[data-conversation-id="${waiting}"]`).waitFor();
+      await end.waitFor({ state: 'hidden' });
+      const all = await rowIds(page);
+      expect(all).toHaveLength(106);
+      expect(new Set(all).size).toBe(106);
+      expect(all.at(-1)).toBe(waiting);
+
+      // Activity on the oldest moves it up; nothing read goes, nothing shows twice.
+      await noteIn(waiting);
+      await expect.poll(async () => (await rowIds(page))[0]).toBe(waiting);
+      expect(new Set(await rowIds(page)).size).toBe(106);
+    });
+
+    it('lets a keyboard user go on past the end of the list, at the first conversation it reads next', async () => {
+      const page = await crowdedInbox();
+      await page.locator(`.row[data-conversation-id="${newer.at(-1)}"]`).waitFor();
+      const firstRead = await rowIds(page);
+      await page.locator(`.row[data-conversation-id="${firstRead.at(-1)}"]`).focus();
+      await page.keyboard.press('Tab');
+      await page.locator('.list-end').waitFor({ state: 'hidden' });
+      const all = await rowIds(page);
+      expect(all).toHaveLength(106);
+      const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conversationId);
+      await expect.poll(focused).toBe(all[firstRead.length]);
+    });
+
+    it('says so when the next page could not be read, and reads it when the agent presses Load more conversations', async () => {
+      const page = await crowdedInbox();
+      await page.locator(`.row[data-conversation-id="${newer.at(-1)}"]`).waitFor();
+      let refused = 0;
+      await page.route(
+        (url) => url.pathname === '/v1/conversations' && url.searchParams.has('cursor'),
+        (route) => (refused++ === 0 ? route.abort('connectionrefused') : route.continue()),
+      );
+      const list = page.locator('.list-scroll');
+      await list.evaluate((element) => (element.scrollTop = element.scrollHeight));
+      await page.locator('.toast').waitFor();
+      const loadMore = page.getByRole('button', { name: 'Load more conversations' });
+      await loadMore.waitFor();
+      // Scrolling on does not ask again by itself.
+      await list.evaluate((element) => (element.scrollTop = 0));
+      await list.evaluate((element) => (element.scrollTop = element.scrollHeight));
+      await page.waitForTimeout(300);
+      expect(refused).toBe(1);
+      await loadMore.click();
+      await page.locator('.list-end').waitFor({ state: 'hidden' });
+      expect(await rowIds(page)).toHaveLength(106);
+    });
   });
 });

@@ -21,7 +21,7 @@ export const DEFAULT_FILTERS: InboxFilters = { status: 'open', priority: 'all', 
 const humanInCharge = (c: Conversation): string | undefined =>
   c.assigneeId ?? c.participants.find((p) => p.kind === 'human' && !p.leftAt)?.id;
 
-/** Escalated or otherwise with the humans, but nobody has taken it yet. */
+/** Escalated or otherwise with the humans, but nobody has taken it yet: the server's `handler=waiting` (activities/store/handler-filter.ts) asks the same. */
 export const isWaitingForHuman = (c: Conversation): boolean => c.status === 'open' && c.handler !== 'ai' && humanInCharge(c) === undefined;
 
 export function toQuery(filters: InboxFilters, me: string): ConversationQuery {
@@ -30,6 +30,7 @@ export function toQuery(filters: InboxFilters, me: string): ConversationQuery {
     priority: filters.priority === 'all' ? undefined : filters.priority,
     tag: filters.tag.trim() || undefined,
     assigneeId: filters.assignedToMe ? me : undefined,
+    handler: filters.handler === 'all' ? undefined : filters.handler,
   };
 }
 

@@ -24,16 +24,22 @@ import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
 import { OnlinePeople } from './online-people';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
+import { ListEnd } from './list-end';
+import { ListPages } from './list-pages';
 import { tabTitle } from './tab-title';
 import { teamChangeErrorText } from './team-errors';
 import { TeamPanel } from './team-panel';
 
 const SEEN_DEBOUNCE_MS = 300;
+/** Conversations the list reads at once: first, and then each time the agent comes to its end. */
+const LIST_PAGE_SIZE = 100;
 
 export class Inbox {
   private readonly api;
   private readonly files: FileSources;
   private readonly live: LiveConversations;
+  private readonly pages: ListPages;
+  private readonly listEnd: ListEnd;
   private readonly socket: RealtimeSocket;
   /** What the agent writes and sends, per conversation, kept while another is open and across a reload. */
   private readonly outboxes: Outboxes;
@@ -49,7 +55,7 @@ export class Inbox {
 
   private readonly status = h('span', { class: 'connection', data: { testid: 'connection' } });
   private readonly filterSlot = h('div');
-  private readonly listSlot = h('div', { class: 'list-scroll' });
+  private readonly listSlot = h('div');
   private readonly mainSlot = h('section', { class: 'inbox-main' });
   private readonly root: HTMLElement;
   /** The title the page was served with, which the count of unread conversations goes before. */
@@ -67,6 +73,20 @@ export class Inbox {
       isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
       onChange: (change) => this.onChange(change),
       onUnknownConversation: (id) => void this.fetchConversation(id),
+    });
+    this.pages = new ListPages({
+      read: (cursor) => this.api.listConversations({ ...toQuery(this.filters, this.me), limit: LIST_PAGE_SIZE, cursor }),
+      replace: (conversations) => this.live.conversations.reset(conversations),
+      add: (conversations) => {
+        for (const conversation of conversations) this.live.conversations.put(conversation);
+        this.renderList();
+      },
+      onChange: () => this.listEnd.render(),
+    });
+    this.listEnd = new ListEnd(this.pages, (id) => {
+      const row = this.listSlot.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(id)}"]`);
+      row?.focus();
+      return row !== null;
     });
     this.socket = new RealtimeSocket({
       url: this.api.socketUrl(),
@@ -92,7 +112,7 @@ export class Inbox {
         h('button', { type: 'button', class: 'btn', data: { action: 'team' }, on: { click: () => this.openTeam() } }, 'Team'),
         h('button', { type: 'button', class: 'btn', on: { click: () => void this.signOut() } }, 'Sign out'),
       ),
-      h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, this.listSlot), this.mainSlot),
+      h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, h('div', { class: 'list-scroll' }, this.listSlot, this.listEnd.element)), this.mainSlot),
     );
   }
 
@@ -170,8 +190,7 @@ export class Inbox {
 
   private async refreshList(): Promise<void> {
     try {
-      const { conversations } = await this.api.listConversations({ ...toQuery(this.filters, this.me), limit: 100 });
-      this.live.conversations.reset(conversations);
+      await this.pages.readFirst();
     } catch (error) {
       showError(error);
     }

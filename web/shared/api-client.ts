@@ -65,6 +65,8 @@ export interface ConversationQuery {
   priority?: string;
   tag?: string;
   assigneeId?: string;
+  /** `ai` or `waiting` (for a person): agents only. */
+  handler?: string;
   limit?: number;
   cursor?: string;
 }

@@ -192,8 +192,42 @@ describe('Store', () => {
       expect(await list({ tag: 'billing' })).toEqual([a, b].sort());
       expect(await list({ tag: 'vip' })).toEqual([a]);
       expect(await list({ assigneeId: 'usr_1' })).toEqual([a]);
-      expect(await list({ handler: 'human' })).toEqual([a]);
-      expect(await list({ handler: 'unassigned' })).toEqual([c]);
+      expect(await list({ handler: 'ai' })).toEqual([b]);
+      expect(await list({ handler: 'waiting' })).toEqual([c]);
+    });
+
+    it("lists by handler 'waiting' the open conversations not the AI's that nobody has taken, paging through them", async () => {
+      const store = ctx.get();
+      const websiteId = newId('web');
+      const person = (id: string, leftAt?: string) => ({ id, kind: 'human' as const, joinedAt: new Date().toISOString(), ...(leftAt && { leftAt }) });
+      const shapes: Array<[Partial<ConversationLifecycle>, boolean]> = [
+        [{ handler: 'human' }, true],
+        [{ handler: 'human', participants: [person('usr_1', new Date().toISOString())] }, true],
+        [{ handler: 'human', participants: [{ id: 'ai_1', kind: 'ai', joinedAt: new Date().toISOString() }] }, true],
+        [{ handler: 'unassigned' }, true],
+        [{ handler: 'human', participants: [person('usr_1')] }, false],
+        [{ handler: 'human', participants: [person('usr_1', new Date().toISOString()), person('usr_2')] }, false],
+        [{ handler: 'human', assigneeId: 'usr_1' }, false],
+        [{ handler: 'human', status: 'resolved' }, false],
+        [{ handler: 'ai' }, false],
+      ];
+      const waiting: string[] = [];
+      for (const [shape, waits] of shapes) {
+        const id = await newConversation(store, { websiteId });
+        await store.projectLifecycle(id, lifecycle(shape), 1);
+        if (waits) waiting.push(id);
+      }
+      const listed: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listConversations({ scope: { websiteId }, handler: 'waiting' }, { audience: 'all' }, { limit: 2, cursor });
+        listed.push(...page.conversations.map((c) => c.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(listed.sort()).toEqual(waiting.sort());
+      expect(listed).toHaveLength(new Set(listed).size);
+      const resolvedWaiting = await store.listConversations({ scope: { websiteId }, status: 'resolved', handler: 'waiting' }, { audience: 'all' }, { limit: 10 });
+      expect(resolvedWaiting.conversations).toEqual([]);
     });
 
     it('shows each audience its own last item and the viewer its unread count', async () => {

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { ListPages } from '../../../web/inbox/list-pages';
+import type { ConversationListEntry, ConversationPage } from '../../../web/shared/wire';
+import { conversation } from './items';
+
+const entry = (id: string): ConversationListEntry => ({ ...conversation({ id }), unreadCount: 0 });
+
+/** A listing the test answers by hand: each read waits until the test settles it. */
+function listing() {
+  const reads: Array<{ cursor: string | undefined; answer(page: ConversationPage): void; fail(error: Error): void }> = [];
+  const list: string[] = [];
+  const pages = new ListPages({
+    read: (cursor) =>
+      new Promise<ConversationPage>((resolve, reject) => {
+        reads.push({ cursor, answer: resolve, fail: reject });
+      }),
+    replace: (conversations) => list.splice(0, list.length, ...conversations.map((c) => c.id)),
+    add: (conversations) => list.push(...conversations.map((c) => c.id)),
+    onChange: () => undefined,
+  });
+  const page = (ids: string[], nextCursor: string | null): ConversationPage => ({ conversations: ids.map(entry), nextCursor });
+  return { pages, reads, list, page };
+}
+
+/** A listing whose first page, `a` with more after it, is read. */
+async function afterFirstPage() {
+  const listed = listing();
+  const first = listed.pages.readFirst();
+  listed.reads[0]!.answer(listed.page(['a'], 'after-a'));
+  await first;
+  return listed;
+}
+
+describe('ListPages', () => {
+  describe('#readNext', () => {
+    it('reads each next page with the cursor the page before gave, until none follows', async () => {
+      const { pages, reads, list, page } = await afterFirstPage();
+      expect(pages.hasMore).toBe(true);
+      const next = pages.readNext();
+      expect(pages.reading).toBe(true);
+      reads[1]!.answer(page(['b', 'c'], null));
+      expect((await next)?.map((c) => c.id)).toEqual(['b', 'c']);
+      expect(reads.map((read) => read.cursor)).toEqual([undefined, 'after-a']);
+      expect(list).toEqual(['a', 'b', 'c']);
+      expect(pages).toMatchObject({ hasMore: false, reading: false });
+      expect(await pages.readNext()).toBeUndefined();
+      expect(reads).toHaveLength(2);
+    });
+
+    it('reads one page at a time, however often it is asked', async () => {
+      const { pages, reads, list, page } = await afterFirstPage();
+      const asked = [pages.readNext(), pages.readNext(), pages.readNext()];
+      expect(reads).toHaveLength(2);
+      reads[1]!.answer(page(['b'], 'after-b'));
+      await Promise.all(asked);
+      expect(list).toEqual(['a', 'b']);
+    });
+
+    it('drops a page asked for before the list was read afresh (a filter change, a reconnect)', async () => {
+      const { pages, reads, list, page } = await afterFirstPage();
+      const stale = pages.readNext();
+      const again = pages.readFirst();
+      expect(pages).toMatchObject({ hasMore: false, reading: false });
+      reads[2]!.answer(page(['x'], 'after-x'));
+      await again;
+      reads[1]!.answer(page(['b'], null));
+      expect(await stale).toBeUndefined();
+      expect(list).toEqual(['x']);
+      expect(pages.hasMore).toBe(true);
+    });
+
+    it('drops the failure of such a page: the list read afresh has not failed', async () => {
+      const { pages, reads, list, page } = await afterFirstPage();
+      const stale = pages.readNext();
+      const again = pages.readFirst();
+      reads[1]!.fail(new Error('offline'));
+      await expect(stale).resolves.toBeUndefined();
+      reads[2]!.answer(page(['x'], 'after-x'));
+      await again;
+      expect(pages).toMatchObject({ failed: false, hasMore: true });
+      expect(list).toEqual(['x']);
+    });
+
+    it('says a read failed until the next is asked', async () => {
+      const { pages, reads, list, page } = await afterFirstPage();
+      const failing = pages.readNext();
+      reads[1]!.fail(new Error('offline'));
+      await expect(failing).rejects.toThrow('offline');
+      expect(pages).toMatchObject({ failed: true, reading: false, hasMore: true });
+      const again = pages.readNext();
+      expect(pages.failed).toBe(false);
+      reads[2]!.answer(page(['b'], null));
+      await again;
+      expect(reads[2]!.cursor).toBe('after-a');
+      expect(list).toEqual(['a', 'b']);
+    });
+  });
+
+  describe('#readFirst', () => {
+    it('keeps the latest of fresh reads that overlap', async () => {
+      const { pages, reads, list, page } = listing();
+      const older = pages.readFirst();
+      const newer = pages.readFirst();
+      reads[1]!.answer(page(['new'], null));
+      await newer;
+      reads[0]!.answer(page(['old'], 'after-old'));
+      await older;
+      expect(list).toEqual(['new']);
+      expect(pages.hasMore).toBe(false);
+    });
+  });
+});
