@@ -234,6 +234,27 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await agent.locator('.panel-main .composer-input').inputValue()).toBe('');
   });
 
+  it('filters the list by tag as the agent types, keeping their focus and caret in the field', async () => {
+    const tagged = await startConversation(await newVisitor(), 'I am a big customer');
+    const untagged = await startConversation(await newVisitor(), 'Just asking');
+    expect((await overApi('POST', `/conversations/${tagged}/tags`, { add: ['vip'] })).status).toBe(200);
+    const row = (id: string) => agent.locator(`.row[data-conversation-id="${id}"]`);
+    await row(untagged).waitFor();
+    const tag = agent.locator('input[name="tag"]');
+    onTestFinished(async () => {
+      await tag.fill('');
+      await tag.press('Enter');
+    });
+    await tag.focus();
+    await agent.keyboard.type('vip'); // No Enter: the agent types and waits.
+    await row(untagged).waitFor({ state: 'detached' });
+    await row(tagged).waitFor();
+    expect(await tag.evaluate((field: HTMLInputElement) => [document.activeElement === field, field.selectionStart])).toEqual([true, 3]);
+    await agent.keyboard.press('ArrowLeft');
+    await agent.keyboard.type('-');
+    expect(await tag.inputValue()).toBe('vi-p');
+  });
+
   /** The server stores each message the page sends; its answer is lost on the way (a proxy's 502). */
   const storeButLoseAnswers = (page: Page) =>
     page.route('**/v1/messages', async (route) => {

@@ -152,7 +152,6 @@ export class Inbox {
       this.filterSlot,
       renderFilterBar(this.filters, (filters) => {
         this.filters = filters;
-        this.renderFilters();
         void this.refreshList();
       }),
     );
