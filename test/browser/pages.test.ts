@@ -255,6 +255,39 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await tag.inputValue()).toBe('vi-p');
   });
 
+  it('shows the list of the tag typed last, also when the list read for what was typed before answers late', async () => {
+    const tagged = await startConversation(await newVisitor(), 'Gold member here');
+    expect((await overApi('POST', `/conversations/${tagged}/tags`, { add: ['gold'] })).status).toBe(200);
+    const row = agent.locator(`.row[data-conversation-id="${tagged}"]`);
+    await row.waitFor();
+    // The read for "go" takes its time (a slow server): the one for "gold" overtakes it.
+    const readFor = (tag: string) => (url: URL) => url.pathname === '/v1/conversations' && url.searchParams.get('tag') === tag;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await agent.route(readFor('go'), async (route) => {
+      await held;
+      await route.continue();
+    });
+    const tag = agent.locator('input[name="tag"]');
+    onTestFinished(async () => {
+      release();
+      await agent.unroute(readFor('go'));
+      await tag.fill('');
+      await tag.press('Enter');
+    });
+    const slowRead = agent.waitForRequest((request) => readFor('go')(new URL(request.url())));
+    await tag.fill('go');
+    const late = await slowRead;
+    const gold = agent.waitForResponse((response) => readFor('gold')(new URL(response.url())));
+    await tag.fill('gold');
+    await (await gold).finished();
+    await row.waitFor();
+    release();
+    await (await late.response())?.finished();
+    await agent.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // Its answer read and handled.
+    expect(await row.count()).toBe(1);
+  });
+
   /** The server stores each message the page sends; its answer is lost on the way (a proxy's 502). */
   const storeButLoseAnswers = (page: Page) =>
     page.route('**/v1/messages', async (route) => {

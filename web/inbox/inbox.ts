@@ -46,6 +46,8 @@ export class Inbox {
   private panel: ConversationPanel | undefined;
   private teamPanel: TeamPanel | undefined;
   private seenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How many times the list was read, so that only the latest read's answer is shown. */
+  private listReads = 0;
 
   private readonly status = h('span', { class: 'connection', data: { testid: 'connection' } });
   private readonly filterSlot = h('div');
@@ -168,8 +170,11 @@ export class Inbox {
   }
 
   private async refreshList(): Promise<void> {
+    const read = ++this.listReads;
     try {
       const { conversations } = await this.api.listConversations({ ...toQuery(this.filters, this.me), limit: 100 });
+      // The filters changed again meanwhile (the agent typed on): the read under way for them shows its answer, not this late one.
+      if (read !== this.listReads) return;
       this.live.conversations.reset(conversations);
     } catch (error) {
       showError(error);
