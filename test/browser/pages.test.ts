@@ -594,18 +594,38 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(answer.status).toBe(200);
   };
 
-  it('shows a conversation resolved from elsewhere as resolved when resolving it again is refused (409)', async () => {
+  it('shows a conversation resolved (or reopened) by someone else first as it is, calmly, when its own resolve is refused (409)', async () => {
+    const { body } = await overApi('POST', '/team/members', { name: 'Sam Park' });
+    const sam: string = body.member.id;
+    const asSam = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': sam };
+    onTestFinished(async () => {
+      await fetch(`${app.url}/v1/team/members/${sam}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+    });
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Please close this when done');
     const second = await cuttableInbox();
+    onTestFinished(() => second.page.context().close());
     await openInInbox(second.page, id);
-    await second.cut(); // So the page does not hear of the resolve before its own click.
-    await resolveOverApi(id);
+    await second.cut(); // So the page does not hear of Sam's changes before its own clicks.
+    const alerts = second.page.locator('.toast[role="alert"]');
+
+    expect((await overApi('POST', `/conversations/${id}/resolve`, {}, asSam)).status).toBe(200);
     await second.page.locator('[data-action="resolve"]').click();
-    await second.page.locator('.toast').filter({ hasText: 'already resolved' }).waitFor();
+    await second.page.locator('.toast[role="status"]').filter({ hasText: 'Already resolved by Sam Park' }).waitFor();
     await second.page.locator('[data-action="reopen"]').waitFor();
     expect(await second.page.locator('.panel-header').textContent()).toContain('resolved');
-    await second.page.context().close();
+    expect(await alerts.count()).toBe(0);
+
+    expect((await overApi('POST', `/conversations/${id}/reopen`, {}, asSam)).status).toBe(200);
+    await second.page.locator('[data-action="reopen"]').click();
+    await second.page.locator('.toast[role="status"]').filter({ hasText: 'Already reopened' }).waitFor();
+    await second.page.locator('[data-action="resolve"]').waitFor();
+    expect(await alerts.count()).toBe(0);
+
+    // A refusal that leaves the agent short of what they asked keeps its message.
+    expect((await overApi('POST', `/conversations/${id}/participants`, { userId: AGENT_ID })).status).toBe(200);
+    await second.page.getByRole('button', { name: 'Join conversation' }).click();
+    await alerts.filter({ hasText: 'already a participant' }).waitFor();
   });
 
   it("shows the open conversation as it is after a reconnect, also when it left the list's filter meanwhile", async () => {

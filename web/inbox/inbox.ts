@@ -16,8 +16,9 @@ import { Outboxes } from '../shared/outboxes';
 import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
-import { showError } from '../shared/toast';
+import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo } from '../shared/wire';
+import { alreadyDoneNote, type AskedStatus } from './already-done';
 import { renderConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
@@ -323,18 +324,26 @@ export class Inbox {
     if (seq > 0) this.seenTimer = setTimeout(() => this.api.markSeen(id, seq).catch(() => undefined), SEEN_DEBOUNCE_MS); // Best effort: the next look marks it again.
   }
 
-  /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */
+  /**
+   * Every control calls the API and shows the conversation it answers (the socket confirms it too).
+   * `taken`: what the control's field sent was taken; `asks`: the status it asks for, which someone
+   * else may have brought about first.
+   */
   private controlActions(id: string): ControlActions {
-    const run = (operation: () => Promise<Conversation>, taken?: () => void) => async () => {
+    const run = (operation: () => Promise<Conversation>, { taken, asks }: { taken?: () => void; asks?: AskedStatus } = {}) => async () => {
       try {
         this.live.conversations.put(await operation());
         if (this.selectedId === id) taken?.();
         this.renderConversation();
         this.renderList();
       } catch (error) {
-        showError(error);
+        if (!(error instanceof ApiError && error.status === 409)) return showError(error);
         // Someone else changed it first (resolved it from another tab, say): show it as it is now.
-        if (error instanceof ApiError && error.status === 409) await this.fetchConversation(id);
+        await this.fetchConversation(id);
+        const now = this.live.conversations.get(id);
+        const note = asks && now && alreadyDoneNote(asks, now, this.me, this.nameOf);
+        if (note) showNote(note);
+        else showError(error);
       }
     };
     return {
@@ -346,10 +355,10 @@ export class Inbox {
       resumeAi: run(() => this.api.resumeAi(id)),
       handBack: run(() => this.api.handBack(id)),
       setPriority: (priority: Priority) => void run(() => this.api.setPriority(id, priority))(),
-      addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), () => this.panel?.taken('newTag', tag))(),
+      addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), { taken: () => this.panel?.taken('newTag', tag) })(),
       removeTag: (tag) => void run(() => this.api.changeTags(id, { remove: [tag] }))(),
-      resolve: run(() => this.api.resolve(id)),
-      reopen: run(() => this.api.reopen(id)),
+      resolve: run(() => this.api.resolve(id), { asks: 'resolved' }),
+      reopen: run(() => this.api.reopen(id), { asks: 'open' }),
     };
   }
 
