@@ -48,8 +48,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await app?.close();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+  /** Signs in at the inbox, or at an address of it (`/inbox?…`), with the link `npm start` prints: the key in the fragment. */
+  async function signIn(page: Page, address = '/inbox'): Promise<void> {
+    await page.goto(`${app.url}${address}#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.locator(`[data-member-id="${AGENT_ID}"]`).click();
     await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
@@ -286,6 +287,78 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await (await late.response())?.finished();
     await agent.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // Its answer read and handled.
     expect(await row.count()).toBe(1);
+  });
+
+  /** A new agent's page of its own (a colleague's browser), signed in at `address`. */
+  async function inboxAt(address: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await signIn(page, address);
+    return page;
+  }
+
+  /** The part of the inbox's address after its path. */
+  const addressOf = (page: Page) => new URL(page.url()).pathname + new URL(page.url()).search + new URL(page.url()).hash;
+
+  it('names the open conversation and the filters in the address: a reload, Back and Forward, and a colleague given the link see the same', async () => {
+    const parcel = await startConversation(await newVisitor(), 'Where is my parcel?');
+    const sorted = await startConversation(await newVisitor(), 'Thanks, all sorted');
+    await resolveOverApi(sorted);
+    const page = await inboxAt('/inbox');
+    expect(addressOf(page)).toBe('/inbox'); // The key is off the address once signed in.
+    const showing = (text: string) => page.locator('.panel-main .tl-message').filter({ hasText: text }).waitFor();
+    const status = page.locator('select[name="status"]');
+
+    await openInInbox(page, parcel);
+    expect(addressOf(page)).toBe(`/inbox?conversation=${parcel}`);
+    await status.selectOption('all');
+    expect(addressOf(page)).toBe(`/inbox?conversation=${parcel}&status=all`);
+    await openInInbox(page, sorted);
+    await status.selectOption('open'); // The list no longer holds it: it stays open.
+    expect(addressOf(page)).toBe(`/inbox?conversation=${sorted}`);
+
+    await page.goBack();
+    await showing('Where is my parcel?');
+    expect(await status.inputValue()).toBe('all');
+    await page.goBack();
+    await page.locator('.inbox-empty').filter({ hasText: 'Choose a conversation.' }).waitFor();
+    expect(await status.inputValue()).toBe('open');
+    await page.goForward();
+    await showing('Where is my parcel?');
+    expect(addressOf(page)).toBe(`/inbox?conversation=${parcel}&status=all`);
+
+    await page.reload();
+    await showing('Where is my parcel?');
+    expect(await status.inputValue()).toBe('all');
+    await page.locator(`.row-selected[data-conversation-id="${parcel}"]`).waitFor();
+
+    // Back while a tag typed was about to apply: the filters of the entry gone back to stand.
+    await openInInbox(page, sorted);
+    await status.selectOption('resolved');
+    await page.locator('input[name="tag"]').fill('zz');
+    await page.goBack();
+    await showing('Where is my parcel?');
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+    expect(addressOf(page)).toBe(`/inbox?conversation=${parcel}&status=all`);
+    expect(await page.locator('input[name="tag"]').inputValue()).toBe('');
+
+    // A colleague opens a link to the resolved one, which their list (open conversations) leaves out, after signing in.
+    const colleague = await inboxAt(`/inbox?conversation=${sorted}`);
+    await colleague.locator('.panel-main .tl-message').filter({ hasText: 'Thanks, all sorted' }).waitFor();
+    expect(await colleague.locator('.panel-header').textContent()).toContain('resolved');
+    expect(await colleague.locator(`.row[data-conversation-id="${sorted}"]`).count()).toBe(0);
+    expect(addressOf(colleague)).toBe(`/inbox?conversation=${sorted}`);
+  });
+
+  it('says plainly that the conversation an address names cannot be opened, and shows the list', async () => {
+    const page = await inboxAt('/inbox?conversation=conv_nosuchthing&status=all');
+    await page.locator('.toast[role="alert"]').filter({ hasText: "Couldn't open conversation conv_nosuchthing: it does not exist, or you do not have access to it." }).waitFor();
+    await page.locator('.inbox-empty').filter({ hasText: 'Choose a conversation.' }).waitFor();
+    await page.locator('.conversation-list .row').first().waitFor();
+    expect(await page.locator('select[name="status"]').inputValue()).toBe('all');
+    expect(addressOf(page)).toBe('/inbox?status=all');
   });
 
   /** The server stores each message the page sends; its answer is lost on the way (a proxy's 502). */

@@ -25,6 +25,7 @@ import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
 import { OnlinePeople } from './online-people';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
+import { addressedPlace, sameFilters, showPlace } from './inbox-address';
 import { tabTitle } from './tab-title';
 import { teamChangeErrorText } from './team-errors';
 import { TeamPanel } from './team-panel';
@@ -49,6 +50,8 @@ export class Inbox {
   private seenTimer: ReturnType<typeof setTimeout> | undefined;
   /** How many times the list was read, so that only the latest read's answer is shown. */
   private listReads = 0;
+  /** How many filter bars were drawn, so that only the latest one's changes count. */
+  private filterBarsDrawn = 0;
 
   private readonly status = h('span', { class: 'connection', data: { testid: 'connection' } });
   private readonly filterSlot = h('div');
@@ -100,6 +103,12 @@ export class Inbox {
   }
 
   async mount(host: HTMLElement): Promise<void> {
+    // The place the address names (a reload, a link), written back in the inbox's own form: the
+    // entries it adds compare with it, and anything else in it (a fragment) goes.
+    const place = addressedPlace();
+    this.filters = place.filters;
+    showPlace(place, 'replace');
+    window.addEventListener('popstate', () => this.followAddress());
     mount(host, this.root);
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
@@ -113,7 +122,43 @@ export class Inbox {
       this.renderTimeline();
     });
     await this.loadTeam();
+    if (place.conversationId) await this.openAddressed(place.conversationId);
     await this.refreshList();
+  }
+
+  /** Back or Forward to another entry of the inbox's: it shows the place that entry names. */
+  private followAddress(): void {
+    const place = addressedPlace();
+    if (!sameFilters(place.filters, this.filters)) {
+      this.filters = place.filters;
+      this.renderFilters();
+      void this.refreshList();
+    }
+    if (place.conversationId === this.selectedId) return;
+    if (place.conversationId) void this.openAddressed(place.conversationId);
+    else this.closeConversation();
+  }
+
+  /**
+   * Opens the conversation an address names (a reload, a link, Back), read on its own when the list
+   * does not hold it (not on its first page, or left out by the filters). One that does not exist,
+   * or that the agent may not see, is said so, and the list is shown.
+   */
+  private async openAddressed(id: string): Promise<void> {
+    if (!this.live.conversations.get(id)) {
+      try {
+        this.live.conversations.put((await this.api.getConversation(id)).conversation);
+      } catch (error) {
+        if (error instanceof ApiError && [400, 403, 404].includes(error.status)) {
+          showError(new Error(`Couldn't open conversation ${id}: it does not exist, or you do not have access to it.`));
+          if (addressedPlace().conversationId === id) this.closeConversation('replace');
+          return;
+        }
+        showError(error); // Unreachable, say: it opens all the same, and is read again with the list.
+      }
+    }
+    // The agent may have gone elsewhere (Back again) while it was read.
+    if (addressedPlace().conversationId === id) void this.select(id);
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -151,10 +196,14 @@ export class Inbox {
   // List
 
   private renderFilters(): void {
+    const drawn = ++this.filterBarsDrawn;
     mount(
       this.filterSlot,
       renderFilterBar(this.filters, (filters) => {
+        // A bar drawn since (Back, to other filters) has the say, not this one's tag applied late or as its field is taken away.
+        if (drawn !== this.filterBarsDrawn) return;
         this.filters = filters;
+        this.showPlace('replace');
         void this.refreshList();
       }),
     );
@@ -215,6 +264,7 @@ export class Inbox {
 
   private async select(id: string): Promise<void> {
     this.selectedId = id;
+    this.showPlace('push');
     this.teamPanel = undefined;
     this.root.classList.add('inbox-conversation-open');
     const panel = new ConversationPanel({
@@ -278,13 +328,20 @@ export class Inbox {
     this.renderTeam();
   }
 
-  private closeConversation(): void {
+  /** Back to the list (the address following as `how` says: a new entry, or over one naming a conversation that could not be opened). */
+  private closeConversation(how: 'push' | 'replace' = 'push'): void {
     this.selectedId = undefined;
+    this.showPlace(how);
     this.panel = undefined;
     this.teamPanel = undefined;
     this.root.classList.remove('inbox-conversation-open');
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.renderList();
+  }
+
+  /** The address names the open conversation and the filters (inbox-address.ts). */
+  private showPlace(how: 'push' | 'replace'): void {
+    showPlace({ conversationId: this.selectedId, filters: this.filters }, how);
   }
 
   private renderConversation(): void {
