@@ -48,8 +48,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await app?.close();
   });
 
-  async function signIn(page: Page, on: RunningApp = app): Promise<void> {
-    await page.goto(`${on.url}/inbox#secretKey=${encodeURIComponent(on.keys.secretKey)}`);
+  /** Signs in at the inbox, or at an address of it (`/inbox?…`), with the link `npm start` prints: the key in the fragment. */
+  async function signIn(page: Page, address = '/inbox', on: RunningApp = app): Promise<void> {
+    await page.goto(`${on.url}${address}#secretKey=${encodeURIComponent(on.keys.secretKey)}`);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.locator(`[data-member-id="${AGENT_ID}"]`).click();
     await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
@@ -233,6 +234,132 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await agent.keyboard.type('p');
     expect(await tag.inputValue()).toBe('vip');
     expect(await agent.locator('.panel-main .composer-input').inputValue()).toBe('');
+  });
+
+  it('filters the list by tag as the agent types, keeping their focus and caret in the field', async () => {
+    const tagged = await startConversation(await newVisitor(), 'I am a big customer');
+    const untagged = await startConversation(await newVisitor(), 'Just asking');
+    expect((await overApi('POST', `/conversations/${tagged}/tags`, { add: ['vip'] })).status).toBe(200);
+    const row = (id: string) => agent.locator(`.row[data-conversation-id="${id}"]`);
+    await row(untagged).waitFor();
+    const tag = agent.locator('input[name="tag"]');
+    onTestFinished(async () => {
+      await tag.fill('');
+      await tag.press('Enter');
+    });
+    await tag.focus();
+    await agent.keyboard.type('vip'); // No Enter: the agent types and waits.
+    await row(untagged).waitFor({ state: 'detached' });
+    await row(tagged).waitFor();
+    expect(await tag.evaluate((field: HTMLInputElement) => [document.activeElement === field, field.selectionStart])).toEqual([true, 3]);
+    await agent.keyboard.press('ArrowLeft');
+    await agent.keyboard.type('-');
+    expect(await tag.inputValue()).toBe('vi-p');
+  });
+
+  it('shows the list of the tag typed last, also when the list read for what was typed before answers late', async () => {
+    const tagged = await startConversation(await newVisitor(), 'Gold member here');
+    expect((await overApi('POST', `/conversations/${tagged}/tags`, { add: ['gold'] })).status).toBe(200);
+    const row = agent.locator(`.row[data-conversation-id="${tagged}"]`);
+    await row.waitFor();
+    // The read for "go" takes its time (a slow server): the one for "gold" overtakes it.
+    const readFor = (tag: string) => (url: URL) => url.pathname === '/v1/conversations' && url.searchParams.get('tag') === tag;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await agent.route(readFor('go'), async (route) => {
+      await held;
+      await route.continue();
+    });
+    const tag = agent.locator('input[name="tag"]');
+    onTestFinished(async () => {
+      release();
+      await agent.unroute(readFor('go'));
+      await tag.fill('');
+      await tag.press('Enter');
+    });
+    const slowRead = agent.waitForRequest((request) => readFor('go')(new URL(request.url())));
+    await tag.fill('go');
+    const late = await slowRead;
+    const gold = agent.waitForResponse((response) => readFor('gold')(new URL(response.url())));
+    await tag.fill('gold');
+    await (await gold).finished();
+    await row.waitFor();
+    release();
+    await (await late.response())?.finished();
+    await agent.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // Its answer read and handled.
+    expect(await row.count()).toBe(1);
+  });
+
+  /** A new agent's page of its own (a colleague's browser), signed in at `address`. */
+  async function inboxAt(address: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await signIn(page, address);
+    return page;
+  }
+
+  /** The part of the inbox's address after its path. */
+  const addressOf = (page: Page) => new URL(page.url()).pathname + new URL(page.url()).search + new URL(page.url()).hash;
+
+  it('names the open conversation and the filters in the address: a reload, Back and Forward, and a colleague given the link see the same', async () => {
+    const parcel = await startConversation(await newVisitor(), 'Where is my parcel?');
+    const sorted = await startConversation(await newVisitor(), 'Thanks, all sorted');
+    await resolveOverApi(sorted);
+    const page = await inboxAt('/inbox');
+    expect(addressOf(page)).toBe('/inbox'); // The key is off the address once signed in.
+    const showing = (text: string) => page.locator('.panel-main .tl-message').filter({ hasText: text }).waitFor();
+    const status = page.locator('select[name="status"]');
+
+    await openInInbox(page, parcel);
+    expect(addressOf(page)).toBe(`/inbox?conversation=${parcel}`);
+    await status.selectOption('all');
+    expect(addressOf(page)).toBe(`/inbox?conversation=${parcel}&status=all`);
+    await openInInbox(page, sorted);
+    await status.selectOption('open'); // The list no longer holds it: it stays open.
+    expect(addressOf(page)).toBe(`/inbox?conversation=${sorted}`);
+
+    await page.goBack();
+    await showing('Where is my parcel?');
+    expect(await status.inputValue()).toBe('all');
+    await page.goBack();
+    await page.locator('.inbox-empty').filter({ hasText: 'Choose a conversation.' }).waitFor();
+    expect(await status.inputValue()).toBe('open');
+    await page.goForward();
+    await showing('Where is my parcel?');
+    expect(addressOf(page)).toBe(`/inbox?conversation=${parcel}&status=all`);
+
+    await page.reload();
+    await showing('Where is my parcel?');
+    expect(await status.inputValue()).toBe('all');
+    await page.locator(`.row-selected[data-conversation-id="${parcel}"]`).waitFor();
+
+    // Back while a tag typed was about to apply: the filters of the entry gone back to stand.
+    await openInInbox(page, sorted);
+    await status.selectOption('resolved');
+    await page.locator('input[name="tag"]').fill('zz');
+    await page.goBack();
+    await showing('Where is my parcel?');
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+    expect(addressOf(page)).toBe(`/inbox?conversation=${parcel}&status=all`);
+    expect(await page.locator('input[name="tag"]').inputValue()).toBe('');
+
+    // A colleague opens a link to the resolved one, which their list (open conversations) leaves out, after signing in.
+    const colleague = await inboxAt(`/inbox?conversation=${sorted}`);
+    await colleague.locator('.panel-main .tl-message').filter({ hasText: 'Thanks, all sorted' }).waitFor();
+    expect(await colleague.locator('.panel-header').textContent()).toContain('resolved');
+    expect(await colleague.locator(`.row[data-conversation-id="${sorted}"]`).count()).toBe(0);
+    expect(addressOf(colleague)).toBe(`/inbox?conversation=${sorted}`);
+  });
+
+  it('says plainly that the conversation an address names cannot be opened, and shows the list', async () => {
+    const page = await inboxAt('/inbox?conversation=conv_nosuchthing&status=all');
+    await page.locator('.toast[role="alert"]').filter({ hasText: "Couldn't open conversation conv_nosuchthing: it does not exist, or you do not have access to it." }).waitFor();
+    await page.locator('.inbox-empty').filter({ hasText: 'Choose a conversation.' }).waitFor();
+    await page.locator('.conversation-list .row').first().waitFor();
+    expect(await page.locator('select[name="status"]').inputValue()).toBe('all');
+    expect(addressOf(page)).toBe('/inbox?status=all');
   });
 
   /** The server stores each message the page sends; its answer is lost on the way (a proxy's 502). */
@@ -541,18 +668,38 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(answer.status).toBe(200);
   };
 
-  it('shows a conversation resolved from elsewhere as resolved when resolving it again is refused (409)', async () => {
+  it('shows a conversation resolved (or reopened) by someone else first as it is, calmly, when its own resolve is refused (409)', async () => {
+    const { body } = await overApi('POST', '/team/members', { name: 'Sam Park' });
+    const sam: string = body.member.id;
+    const asSam = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': sam };
+    onTestFinished(async () => {
+      await fetch(`${app.url}/v1/team/members/${sam}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+    });
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Please close this when done');
     const second = await cuttableInbox();
+    onTestFinished(() => second.page.context().close());
     await openInInbox(second.page, id);
-    await second.cut(); // So the page does not hear of the resolve before its own click.
-    await resolveOverApi(id);
+    await second.cut(); // So the page does not hear of Sam's changes before its own clicks.
+    const alerts = second.page.locator('.toast[role="alert"]');
+
+    expect((await overApi('POST', `/conversations/${id}/resolve`, {}, asSam)).status).toBe(200);
     await second.page.locator('[data-action="resolve"]').click();
-    await second.page.locator('.toast').filter({ hasText: 'already resolved' }).waitFor();
+    await second.page.locator('.toast[role="status"]').filter({ hasText: 'Already resolved by Sam Park' }).waitFor();
     await second.page.locator('[data-action="reopen"]').waitFor();
     expect(await second.page.locator('.panel-header').textContent()).toContain('resolved');
-    await second.page.context().close();
+    expect(await alerts.count()).toBe(0);
+
+    expect((await overApi('POST', `/conversations/${id}/reopen`, {}, asSam)).status).toBe(200);
+    await second.page.locator('[data-action="reopen"]').click();
+    await second.page.locator('.toast[role="status"]').filter({ hasText: 'Already reopened' }).waitFor();
+    await second.page.locator('[data-action="resolve"]').waitFor();
+    expect(await alerts.count()).toBe(0);
+
+    // A refusal that leaves the agent short of what they asked keeps its message.
+    expect((await overApi('POST', `/conversations/${id}/participants`, { userId: AGENT_ID })).status).toBe(200);
+    await second.page.getByRole('button', { name: 'Join conversation' }).click();
+    await alerts.filter({ hasText: 'already a participant' }).waitFor();
   });
 
   it("shows the open conversation as it is after a reconnect, also when it left the list's filter meanwhile", async () => {
@@ -1609,7 +1756,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       context.setDefaultTimeout(10_000);
       onTestFinished(() => context.close());
       const page = await context.newPage();
-      await signIn(page, crowded);
+      await signIn(page, undefined, crowded);
       return page;
     }
 

@@ -3,6 +3,9 @@ import { PRIORITIES } from '../../domain/conversation';
 import { h } from '../shared/dom';
 import type { HandlerFilter, InboxFilters } from './filters';
 
+/** How long the tag field waits after the last key before the list follows it. */
+const TAG_TYPING_PAUSE_MS = 300;
+
 const select = <T extends string>(name: string, label: string, value: T, options: Array<[T, string]>, onChange: (value: T) => void) =>
   h(
     'select',
@@ -10,10 +13,24 @@ const select = <T extends string>(name: string, label: string, value: T, options
     ...options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
   );
 
+/**
+ * The bar keeps the filters it last gave, so it is not drawn again as they change: the tag field
+ * keeps the agent's focus and caret while the list follows what they type.
+ */
 export function renderFilterBar(filters: InboxFilters, onChange: (filters: InboxFilters) => void): HTMLElement {
-  const set = (patch: Partial<InboxFilters>) => onChange({ ...filters, ...patch });
+  let current = filters;
+  const set = (patch: Partial<InboxFilters>) => onChange((current = { ...current, ...patch }));
   const tag = h('input', { type: 'search', name: 'tag', placeholder: 'Tag', value: filters.tag, 'aria-label': 'Tag' });
-  tag.addEventListener('change', () => set({ tag: tag.value }));
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  const applyTag = () => {
+    clearTimeout(typing);
+    if (tag.value.trim() !== current.tag.trim()) set({ tag: tag.value });
+  };
+  tag.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(applyTag, TAG_TYPING_PAUSE_MS);
+  });
+  tag.addEventListener('change', applyTag); // Enter, or leaving the field: at once.
   return h(
     'div',
     { class: 'filters' },

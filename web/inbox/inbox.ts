@@ -16,14 +16,16 @@ import { Outboxes } from '../shared/outboxes';
 import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
-import { showError } from '../shared/toast';
+import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo } from '../shared/wire';
+import { alreadyDoneNote, type AskedStatus } from './already-done';
 import { renderConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
 import { OnlinePeople } from './online-people';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
+import { addressedPlace, sameFilters, showPlace } from './inbox-address';
 import { ListEnd } from './list-end';
 import { ListPages } from './list-pages';
 import { tabTitle } from './tab-title';
@@ -52,6 +54,8 @@ export class Inbox {
   private panel: ConversationPanel | undefined;
   private teamPanel: TeamPanel | undefined;
   private seenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How many filter bars were drawn, so that only the latest one's changes count. */
+  private filterBarsDrawn = 0;
 
   private readonly status = h('span', { class: 'connection', data: { testid: 'connection' } });
   private readonly filterSlot = h('div');
@@ -117,6 +121,12 @@ export class Inbox {
   }
 
   async mount(host: HTMLElement): Promise<void> {
+    // The place the address names (a reload, a link), written back in the inbox's own form: the
+    // entries it adds compare with it, and anything else in it (a fragment) goes.
+    const place = addressedPlace();
+    this.filters = place.filters;
+    showPlace(place, 'replace');
+    window.addEventListener('popstate', () => this.followAddress());
     mount(host, this.root);
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
@@ -130,7 +140,43 @@ export class Inbox {
       this.renderTimeline();
     });
     await this.loadTeam();
+    if (place.conversationId) await this.openAddressed(place.conversationId);
     await this.refreshList();
+  }
+
+  /** Back or Forward to another entry of the inbox's: it shows the place that entry names. */
+  private followAddress(): void {
+    const place = addressedPlace();
+    if (!sameFilters(place.filters, this.filters)) {
+      this.filters = place.filters;
+      this.renderFilters();
+      void this.refreshList();
+    }
+    if (place.conversationId === this.selectedId) return;
+    if (place.conversationId) void this.openAddressed(place.conversationId);
+    else this.closeConversation();
+  }
+
+  /**
+   * Opens the conversation an address names (a reload, a link, Back), read on its own when the list
+   * does not hold it (not on its first page, or left out by the filters). One that does not exist,
+   * or that the agent may not see, is said so, and the list is shown.
+   */
+  private async openAddressed(id: string): Promise<void> {
+    if (!this.live.conversations.get(id)) {
+      try {
+        this.live.conversations.put((await this.api.getConversation(id)).conversation);
+      } catch (error) {
+        if (error instanceof ApiError && [400, 403, 404].includes(error.status)) {
+          showError(new Error(`Couldn't open conversation ${id}: it does not exist, or you do not have access to it.`));
+          if (addressedPlace().conversationId === id) this.closeConversation('replace');
+          return;
+        }
+        showError(error); // Unreachable, say: it opens all the same, and is read again with the list.
+      }
+    }
+    // The agent may have gone elsewhere (Back again) while it was read.
+    if (addressedPlace().conversationId === id) void this.select(id);
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -168,11 +214,14 @@ export class Inbox {
   // List
 
   private renderFilters(): void {
+    const drawn = ++this.filterBarsDrawn;
     mount(
       this.filterSlot,
       renderFilterBar(this.filters, (filters) => {
+        // A bar drawn since (Back, to other filters) has the say, not this one's tag applied late or as its field is taken away.
+        if (drawn !== this.filterBarsDrawn) return;
         this.filters = filters;
-        this.renderFilters();
+        this.showPlace('replace');
         void this.refreshList();
       }),
     );
@@ -229,6 +278,7 @@ export class Inbox {
 
   private async select(id: string): Promise<void> {
     this.selectedId = id;
+    this.showPlace('push');
     this.teamPanel = undefined;
     this.root.classList.add('inbox-conversation-open');
     const panel = new ConversationPanel({
@@ -292,13 +342,20 @@ export class Inbox {
     this.renderTeam();
   }
 
-  private closeConversation(): void {
+  /** Back to the list (the address following as `how` says: a new entry, or over one naming a conversation that could not be opened). */
+  private closeConversation(how: 'push' | 'replace' = 'push'): void {
     this.selectedId = undefined;
+    this.showPlace(how);
     this.panel = undefined;
     this.teamPanel = undefined;
     this.root.classList.remove('inbox-conversation-open');
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.renderList();
+  }
+
+  /** The address names the open conversation and the filters (inbox-address.ts). */
+  private showPlace(how: 'push' | 'replace'): void {
+    showPlace({ conversationId: this.selectedId, filters: this.filters }, how);
   }
 
   private renderConversation(): void {
@@ -338,18 +395,26 @@ export class Inbox {
     if (seq > 0) this.seenTimer = setTimeout(() => this.api.markSeen(id, seq).catch(() => undefined), SEEN_DEBOUNCE_MS); // Best effort: the next look marks it again.
   }
 
-  /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */
+  /**
+   * Every control calls the API and shows the conversation it answers (the socket confirms it too).
+   * `taken`: what the control's field sent was taken; `asks`: the status it asks for, which someone
+   * else may have brought about first.
+   */
   private controlActions(id: string): ControlActions {
-    const run = (operation: () => Promise<Conversation>, taken?: () => void) => async () => {
+    const run = (operation: () => Promise<Conversation>, { taken, asks }: { taken?: () => void; asks?: AskedStatus } = {}) => async () => {
       try {
         this.live.conversations.put(await operation());
         if (this.selectedId === id) taken?.();
         this.renderConversation();
         this.renderList();
       } catch (error) {
-        showError(error);
+        if (!(error instanceof ApiError && error.status === 409)) return showError(error);
         // Someone else changed it first (resolved it from another tab, say): show it as it is now.
-        if (error instanceof ApiError && error.status === 409) await this.fetchConversation(id);
+        await this.fetchConversation(id);
+        const now = this.live.conversations.get(id);
+        const note = asks && now && alreadyDoneNote(asks, now, this.me, this.nameOf);
+        if (note) showNote(note);
+        else showError(error);
       }
     };
     return {
@@ -361,10 +426,10 @@ export class Inbox {
       resumeAi: run(() => this.api.resumeAi(id)),
       handBack: run(() => this.api.handBack(id)),
       setPriority: (priority: Priority) => void run(() => this.api.setPriority(id, priority))(),
-      addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), () => this.panel?.taken('newTag', tag))(),
+      addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), { taken: () => this.panel?.taken('newTag', tag) })(),
       removeTag: (tag) => void run(() => this.api.changeTags(id, { remove: [tag] }))(),
-      resolve: run(() => this.api.resolve(id)),
-      reopen: run(() => this.api.reopen(id)),
+      resolve: run(() => this.api.resolve(id), { asks: 'resolved' }),
+      reopen: run(() => this.api.reopen(id), { asks: 'open' }),
     };
   }
 

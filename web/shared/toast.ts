@@ -1,4 +1,4 @@
-/** A short-lived message at the bottom of the page, for failures the reader should know about. */
+/** A short-lived message at the bottom of the page, for failures the reader should know about (and the odd calm note). */
 import { ApiError } from './api-client';
 import { h } from './dom';
 
@@ -17,7 +17,15 @@ export function errorText(error: unknown): string {
 }
 
 export function showError(error: unknown): void {
-  const toast = h('div', { class: 'toast', role: 'alert' }, errorText(error));
+  showToast(h('div', { class: 'toast', role: 'alert' }, errorText(error)));
+}
+
+/** Word of something that is not a failure (what the reader asked for was done already): read out politely, not as an alert. */
+export function showNote(text: string): void {
+  showToast(h('div', { class: 'toast', role: 'status' }, text));
+}
+
+function showToast(toast: HTMLElement): void {
   document.body.append(toast);
   setTimeout(() => toast.remove(), SHOW_MS);
 }

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { alreadyDoneNote } from '../../../web/inbox/already-done';
+import { conversation } from './items';
+
+const ME = 'agent_alex';
+const nameOf = (id: string) => ({ agent_sam: 'Sam Park' })[id];
+
+describe('alreadyDoneNote', () => {
+  it('names who resolved the conversation first, the agent themselves as "you", and nobody it does not know', () => {
+    const resolvedBy = (id: string) => conversation({ status: 'resolved', resolvedBy: id });
+    expect(alreadyDoneNote('resolved', resolvedBy('agent_sam'), ME, nameOf)).toBe('Already resolved by Sam Park');
+    expect(alreadyDoneNote('resolved', resolvedBy(ME), ME, nameOf)).toBe('Already resolved by you');
+    expect(alreadyDoneNote('resolved', resolvedBy('lifecycle'), ME, nameOf)).toBe('Already resolved');
+    expect(alreadyDoneNote('open', conversation({ status: 'open' }), ME, nameOf)).toBe('Already reopened');
+  });
+
+  it('has no note while the conversation is not as asked: the refusal was for something else', () => {
+    expect(alreadyDoneNote('resolved', conversation({ status: 'open' }), ME, nameOf)).toBeUndefined();
+    expect(alreadyDoneNote('open', conversation({ status: 'resolved' }), ME, nameOf)).toBeUndefined();
+  });
+});
