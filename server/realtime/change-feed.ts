@@ -11,6 +11,7 @@ import type { PluginRegistry } from '../../plugins/registry';
 import { isTeamOnlyField, itemFor, visitorView } from '../access';
 import type { StoreDirectory } from '../directory';
 import { contactsShown } from '../services/contacts-shown';
+import { withLastMessage } from '../services/last-message';
 import type { WorkflowStarts } from '../services/workflow-start';
 import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
@@ -163,8 +164,8 @@ export class ChangeFeed {
   ): Promise<string | undefined> {
     const { conversationId } = change;
     try {
-      const unreadCount = await this.store.unreadCountAt(change.unreadSource, viewer);
-      return frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...forVisitor, unreadCount } } });
+      const [unreadCount, shown] = await Promise.all([this.store.unreadCountAt(change.unreadSource, viewer), withLastMessage(this.store, 'visitor', forVisitor, this.plugins)]);
+      return frame({ type: 'conversationCreated', payload: { conversationId, conversation: { ...shown, unreadCount } } });
     } catch (err) {
       this.log.warn({ err, conversationId }, 'reading the unread count of a conversation joining a contact failed; the contact\'s other devices hear the update');
       return undefined;

@@ -8,26 +8,26 @@ import type { Store } from '../../activities/store';
 import type { Conversation } from '../../domain/conversation';
 import { PREVIEW_TYPES, type TimelineItem } from '../../domain/timeline';
 import type { PluginRegistry } from '../../plugins/registry';
-import { itemFor, pluginAudienceOf, storeAudienceOf, viewWithPreview } from '../access';
+import { itemFor, pluginAudienceOf, viewWithPreview } from '../access';
 import type { Caller } from '../caller';
 
 const isPreview = (item: TimelineItem): boolean => PREVIEW_TYPES.includes(item.type);
 
 /** The conversation as a list row shows it to the caller: `viewWithPreview`'s view with its `lastMessage`. */
 export async function rowView<T extends Conversation>(store: Pick<Store, 'newestItemPicked'>, caller: Caller, conversation: T, plugins: Pick<PluginRegistry, 'isVisibleTo'>): Promise<T> {
-  return withLastMessage(store, caller, await viewWithPreview(store, caller, conversation, plugins), plugins);
+  return withLastMessage(store, pluginAudienceOf(caller), await viewWithPreview(store, caller, conversation, plugins), plugins);
 }
 
-/** `conversation` (as the caller sees it) with its `lastMessage`. */
-async function withLastMessage<T extends Conversation>(
+/** `conversation`, as `audience` sees it, with its `lastMessage`. */
+export async function withLastMessage<T extends Conversation>(
   store: Pick<Store, 'newestItemPicked'>,
-  caller: Caller,
+  audience: 'visitor' | 'team',
   conversation: T,
   plugins: Pick<PluginRegistry, 'isVisibleTo'>,
 ): Promise<T> {
   const last = conversation.lastTimelineItem;
   if (!last || isPreview(last)) return { ...conversation, lastMessage: last };
-  const audience = pluginAudienceOf(caller);
-  const lastMessage = await store.newestItemPicked(conversation.id, { audience: storeAudienceOf(caller), beforeSeq: last.seq, types: PREVIEW_TYPES }, (item) => itemFor(audience, item, plugins));
+  const request = { audience: audience === 'visitor' ? 'public' : 'all', beforeSeq: last.seq, types: PREVIEW_TYPES } as const;
+  const lastMessage = await store.newestItemPicked(conversation.id, request, (item) => itemFor(audience, item, plugins));
   return { ...conversation, lastMessage };
 }

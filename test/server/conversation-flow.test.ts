@@ -499,10 +499,14 @@ describe('Chat API over the wire', () => {
       await identify(laptop);
       const laptopSocket = await t.open(laptop);
       await t.api.call('POST', '/v1/conversations', phone, { conversationId: 'contact-3' });
+      await t.api.call('POST', '/v1/messages', phone, { conversationId: 'contact-3', item: { type: 'message', text: 'Sent from my phone' } });
+      // Its last item an event: the laptop's list previews the message all the same.
+      expect((await t.api.call('POST', '/v1/conversations/contact-3/resolve', AGENT, {})).status).toBe(200);
       const phoneSocket = await t.open(phone);
       expect((await identify(phone)).status).toBe(200);
       const created = await laptopSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'contact-3');
-      expect(created.payload.conversation).toMatchObject({ id: 'contact-3', visitorId: phone.visitorId, status: 'open' });
+      expect(created.payload.conversation).toMatchObject({ id: 'contact-3', visitorId: phone.visitorId, status: 'resolved' });
+      expect(created.payload.conversation.lastMessage).toMatchObject({ text: 'Sent from my phone' });
       // The phone opened it: it hears the update, not of a conversation it has as if it were new.
       const updated = await phoneSocket.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'contact-3');
       expect(updated.payload.updates).toMatchObject({ contactId: expect.any(String) });

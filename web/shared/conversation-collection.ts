@@ -38,10 +38,11 @@ const isPreview = (item: TimelineItem | null | undefined): item is TimelineItem 
  * knows (a server before `lastMessage`), null when one says there is none.
  */
 function newestMessage(copy: Conversation, known: Conversation): TimelineItem | null | undefined {
-  const candidates = [copy.lastMessage, known.lastMessage, copy.lastTimelineItem, known.lastTimelineItem].filter(isPreview);
-  if (candidates.length > 0) return candidates.reduce((a, b) => (b.seq > a.seq ? b : a));
-  return copy.lastMessage === null || known.lastMessage === null ? null : undefined;
+  return newestPreview([copy.lastMessage, known.lastMessage, copy.lastTimelineItem, known.lastTimelineItem]) ?? (copy.lastMessage === null || known.lastMessage === null ? null : undefined);
 }
+
+const newestPreview = (items: ReadonlyArray<TimelineItem | null | undefined>): TimelineItem | undefined =>
+  items.filter(isPreview).reduce<TimelineItem | undefined>((a, b) => (!a || b.seq > a.seq ? b : a), undefined);
 
 /** What a list row previews: the last message, else (nothing said yet, or a server before `lastMessage`) the last item. */
 export const previewItemOf = (c: Conversation): TimelineItem | null => c.lastMessage ?? c.lastTimelineItem;
@@ -54,11 +55,12 @@ export const previewItemOf = (c: Conversation): TimelineItem | null => c.lastMes
  */
 function newerOf(copy: Conversation | ConversationListEntry, known: ConversationListEntry): ConversationListEntry {
   const [items, lifecycle] = [itemOrder(copy, known), lifecycleOrder(copy, known)];
-  if (items <= 0 && lifecycle <= 0) return known;
+  const lastMessage = newestMessage(copy, known);
+  // Newer in neither, it may still say what was last said (a listing after a frame that did not).
+  if (items <= 0 && lifecycle <= 0) return lastMessage === undefined || lastMessage === known.lastMessage ? known : { ...known, lastMessage };
   const { lastTimelineItem } = items >= 0 ? copy : known;
   const unreadCount = 'unreadCount' in copy && items >= 0 ? copy.unreadCount : known.unreadCount;
   const merged = { ...known, ...(lifecycle >= 0 ? copy : known), updatedAt: later(copy.updatedAt, known.updatedAt), unreadCount };
-  const lastMessage = newestMessage(copy, known);
   return { ...merged, ...(lastTimelineItem ? { lastTimelineItem } : {}), ...(lastMessage !== undefined ? { lastMessage } : {}) };
 }
 
@@ -111,11 +113,12 @@ export class ConversationCollection {
     if (!known) return false;
     const newer = !known.lastTimelineItem || item.seq > known.lastTimelineItem.seq;
     const unread = !options.ownItem && !options.beingRead && newer && !UNREAD_EXEMPT.has(item.type);
-    const newerMessage = isPreview(item) && (!known.lastMessage || item.seq > known.lastMessage.seq);
+    // The last item it held may be the last message, which a copy without `lastMessage` left unsaid.
+    const lastMessage = newestPreview([item, known.lastMessage, known.lastTimelineItem]);
     this.byId.set(known.id, {
       ...known,
       lastTimelineItem: newer ? item : known.lastTimelineItem,
-      ...(newerMessage ? { lastMessage: item } : {}),
+      ...(lastMessage ? { lastMessage } : {}),
       unreadCount: options.beingRead ? 0 : known.unreadCount + (unread ? 1 : 0),
     });
     return true;

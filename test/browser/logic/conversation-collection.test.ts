@@ -45,6 +45,24 @@ describe('ConversationCollection', () => {
       expect(list.get('c1')?.lastMessage).toEqual(later);
     });
 
+    it('takes the last message a listing gives even when the listing is no newer than the copy held', () => {
+      const list = new ConversationCollection();
+      const asked = message(1, VISITOR, 'Hello');
+      const resolved = event(2, { kind: 'resolved', data: {} } as TimelineEvent);
+      // A frame without lastMessage first (a conversation joining the contact), then the same state listed.
+      list.put({ ...conversation({ stateVersion: 3 }), lastTimelineItem: resolved });
+      list.reset([{ ...entry('c1', '2026-01-01T00:00:00Z'), stateVersion: 3, lastTimelineItem: resolved, lastMessage: asked }]);
+      expect(previewItemOf(list.get('c1')!)).toEqual(asked);
+    });
+
+    it('keeps a last item that was a message as the last message when an event follows it live', () => {
+      const list = new ConversationCollection();
+      const asked = message(1, VISITOR, 'Hello');
+      list.put({ ...conversation(), lastTimelineItem: asked });
+      list.addItem(joined(2), { ownItem: false, beingRead: false });
+      expect(previewItemOf(list.get('c1')!)).toEqual(asked);
+    });
+
     it('previews the last item when nothing was said yet, or the server sends no last message', () => {
       expect(previewItemOf({ ...conversation(), lastTimelineItem: joined(1), lastMessage: null })).toMatchObject({ seq: 1, type: 'event' });
       expect(previewItemOf({ ...conversation(), lastTimelineItem: joined(1) })).toMatchObject({ seq: 1 });
