@@ -110,8 +110,8 @@ export interface Expiry extends PresenceChanges {
 
 export class OnlineDirectory {
   private readonly sources = new Map<string, Source>();
-  /** Person → who they are and the instances holding them. */
-  private readonly online = new Map<string, { key: PresenceKey; instances: Set<string> }>();
+  /** Website → person (`personOf`) → the instances holding them: a website's people are read on every agent socket's opening. */
+  private readonly online = new Map<string, Map<string, { person: PresencePerson; instances: Set<string> }>>();
   /** Agent → the source whose word made their last coming or going (`Source.changed`). */
   private readonly lastChangedBy = new Map<string, Source>();
 
@@ -205,14 +205,12 @@ export class OnlineDirectory {
   }
 
   isOnline(key: PresenceKey): boolean {
-    return this.online.has(keyOf(key));
+    return this.online.get(key.websiteId)?.has(personOf(key)) ?? false;
   }
 
   /** Everyone online anywhere in a website, as far as the words read back so far tell. */
   peopleIn(websiteId: string): PresencePerson[] {
-    const people: PresencePerson[] = [];
-    for (const { key } of this.online.values()) if (key.websiteId === websiteId) people.push({ kind: key.kind, id: key.id });
-    return people;
+    return [...(this.online.get(websiteId)?.values() ?? [])].map(({ person }) => person);
   }
 
   /** The instance's source for the website, as it speaks there with `seq`. */
@@ -229,12 +227,14 @@ export class OnlineDirectory {
   }
 
   private hold(source: Source, key: PresenceKey, changes: PresenceChanges): void {
-    source.held.set(personOf(key), key);
-    const k = keyOf(key);
-    const entry = this.online.get(k) ?? { key, instances: new Set<string>() };
+    const person = personOf(key);
+    source.held.set(person, key);
+    const people = this.online.get(key.websiteId) ?? new Map<string, { person: PresencePerson; instances: Set<string> }>();
+    const entry = people.get(person) ?? { person: { kind: key.kind, id: key.id }, instances: new Set<string>() };
     if (entry.instances.size === 0) changes.arrived.push(key);
     entry.instances.add(source.instanceId);
-    this.online.set(k, entry);
+    people.set(person, entry);
+    this.online.set(key.websiteId, people);
   }
 
   private release(source: Source, person: string, changes: PresenceChanges): void {
@@ -244,12 +244,13 @@ export class OnlineDirectory {
     // By a later word of its instance, so it lived past the one that brought the agent (a departure
     // it makes is recorded anew).
     this.forget(source, person);
-    const k = keyOf(key);
-    const instances = this.online.get(k)?.instances;
-    if (!instances) return;
+    const people = this.online.get(key.websiteId);
+    const instances = people?.get(person)?.instances;
+    if (!people || !instances) return;
     instances.delete(source.instanceId);
     if (instances.size > 0) return;
-    this.online.delete(k);
+    people.delete(person);
+    if (people.size === 0) this.online.delete(key.websiteId);
     changes.gone.push(key);
   }
 

@@ -17,7 +17,9 @@ export async function refuseHandBackToSwitchedOff(
   // None, or no longer an assistant: the workflow's own check says so.
   const config = assistantId === undefined ? undefined : await loadAssistantConfig(deps.store, assistantId);
   if (config?.enabled !== false) return;
-  throw new AppError('ERR_CONFLICT', `The AI assistant ${config.name} is switched off: switch it on (PATCH /v1/ai-agents/${config.id} {"enabled": true}) before handing conversations back to it`, {
+  // Said to a person in the inbox: how to switch it on is in the details, for an integrator.
+  throw new AppError('ERR_CONFLICT', `${config.name} (the AI assistant) is switched off, so it cannot take the conversation back. Switch it on first.`, {
     assistantId: config.id,
+    switchOn: `PATCH /v1/ai-agents/${config.id} {"enabled": true}`,
   });
 }

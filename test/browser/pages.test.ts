@@ -1220,12 +1220,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await overApi('GET', '/websites', undefined, asVisitor)).body.visitor.unreadConversationCount).toBe(1);
   });
 
-  it('shows which visitors are online in the inbox, also to an agent who opens it after they came, until they leave', async () => {
-    const visitor = await newVisitor();
-    const id = await startConversation(visitor, 'Is anyone there?');
+  /** Another inbox tab of the agent's, signed in now (after what the test did before), closed with the test. */
+  const laterInbox = async (): Promise<Page> => {
     const inbox = await agentContext.newPage();
     onTestFinished(() => inbox.close());
     await signIn(inbox);
+    return inbox;
+  };
+
+  it('shows which visitors are online in the inbox, also to an agent who opens it after they came, until they leave', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Is anyone there?');
+    const inbox = await laterInbox();
     const rowOnline = inbox.locator(`.row[data-conversation-id="${id}"] [data-testid="visitor-online"]`);
     await rowOnline.waitFor();
     await openInInbox(inbox, id);
@@ -1234,6 +1240,20 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.close();
     await rowOnline.waitFor({ state: 'detached' });
     await headerOnline.waitFor({ state: 'detached' });
+  });
+
+  it("keeps the agent's choice in the open conversation's controls while visitors come and go", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Who can help me?');
+    const inbox = await laterInbox();
+    await openInInbox(inbox, id);
+    const assignee = inbox.getByRole('combobox', { name: 'Assignee' });
+    const chosen = await assignee.locator('option:not([disabled])').first().getAttribute('value');
+    await assignee.selectOption(chosen ?? '');
+    // Another visitor arrives (their row shows them online: the inbox heard of it), and the choice not yet sent stays.
+    const other = await startConversation(await newVisitor(), 'Me too');
+    await inbox.locator(`.row[data-conversation-id="${other}"] [data-testid="visitor-online"]`).waitFor();
+    expect(await assignee.inputValue()).toBe(chosen);
   });
 
   it('lets the agent hand a conversation the AI handed over back to the AI from the inbox', async () => {
@@ -1259,9 +1279,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const items = (await storedItems(id)) as Array<{ type: string; text?: string }>;
     const lastSaid = items.filter((item) => item.type === 'message').at(-1)?.text ?? '';
     expect(items.at(-1)?.type).toBe('event');
-    const inbox = await agentContext.newPage();
-    onTestFinished(() => inbox.close());
-    await signIn(inbox);
+    const inbox = await laterInbox();
     await inbox.getByRole('combobox', { name: 'Status' }).selectOption('all');
     const row = inbox.locator(`.row[data-conversation-id="${id}"] .row-preview`);
     await expect.poll(() => row.textContent()).toContain(lastSaid);

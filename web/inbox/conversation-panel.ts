@@ -3,7 +3,7 @@
  * included, styled apart), the composer with its note switch, and the controls beside it.
  */
 import { createComposer } from '../shared/composer';
-import { h, mount, mountKeepingEdits } from '../shared/dom';
+import { h, mountKeepingEdits, mountKeepingFocus } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
 import type { Outbox } from '../shared/outbox';
 import { TimelineView } from '../shared/timeline-view';
@@ -49,16 +49,21 @@ export class ConversationPanel {
   }
 
   renderConversation(c: Conversation, team: readonly TeamMemberInfo[], visitorOnline: boolean): void {
-    mount(
+    this.renderHeader(c, visitorOnline);
+    // Drawn again on every change of the conversation: what the agent was typing there stays.
+    mountKeepingEdits(this.controls, renderControls(c, team, this.options.me, this.options.actions));
+  }
+
+  /** The title, who the visitor is and whether they are online, the state pills. */
+  renderHeader(c: Conversation, visitorOnline: boolean): void {
+    mountKeepingFocus(
       this.header,
-      h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', on: { click: this.options.onBack } }, '‹'),
+      h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', data: { focusKey: 'back' }, on: { click: this.options.onBack } }, '‹'),
       h('div', { class: 'panel-title' }, h('h2', {}, conversationTitle(c)), h('p', { class: 'panel-visitor muted', data: { testid: 'visitor-details' } }, visitorDetails(c)), h('div', { class: 'panel-pills' }, ...statePills(c, visitorOnline), ...c.tags.map((t) => h('span', { class: 'pill pill-muted' }, `#${t}`)))),
       // A tab of its own, so the inbox stays as it is beside it; with an opener, as a tab opened so gets
       // a copy of this one's sessionStorage, which holds the sign-in (a noopener tab starts signed out).
-      h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'opener' }, 'Audit trail'),
+      h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'opener', data: { focusKey: 'audit' } }, 'Audit trail'),
     );
-    // Drawn again on every change of the conversation: what the agent was typing there stays.
-    mountKeepingEdits(this.controls, renderControls(c, team, this.options.me, this.options.actions));
   }
 
   renderTimeline(items: readonly TimelineItem[], typists: readonly string[]): void {

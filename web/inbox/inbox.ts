@@ -23,7 +23,7 @@ import { renderConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
-import { OnlinePeople } from './online-people';
+import { OnlinePeople, type PresenceChange } from './online-people';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
 import { addressedPlace, sameFilters, showPlace } from './inbox-address';
 import { ListEnd } from './list-end';
@@ -181,10 +181,21 @@ export class Inbox {
 
   private onFrame(frame: ServerFrame): void {
     if (frame.type === 'teamUpdated') return void this.loadTeam();
-    if (!this.online.take(frame)) return this.live.handleFrame(frame);
-    this.renderList();
-    this.renderConversation();
-    this.renderTeam();
+    const presence = this.online.take(frame);
+    if (presence) this.showPresence(presence);
+    this.live.handleFrame(frame);
+  }
+
+  /**
+   * Draws again only what shows the presence that changed: visitors come and go all day, and the
+   * open conversation's controls are not drawn again for them (a choice not yet sent would go).
+   */
+  private showPresence(change: PresenceChange): void {
+    if (change.kind === 'user') return this.renderTeam();
+    const open = this.selectedId ? this.live.conversations.get(this.selectedId) : undefined;
+    if (change.kind === 'everyone' || this.live.conversations.hasVisitor(change.id)) this.renderList();
+    if (open && (change.kind === 'everyone' || open.visitorId === change.id)) this.panel?.renderHeader(open, this.online.isVisitorOnline(open.visitorId));
+    if (change.kind === 'everyone') this.renderTeam();
   }
 
   /** The team as the server has it now (at start, and whenever anyone changes it), shown wherever it appears. */

@@ -43,14 +43,20 @@ export class ListPages {
     return this.nextFailed;
   }
 
-  /** Reads the list afresh from its first page (the pages read before go); throws what the read throws. */
+  /** Reads the list afresh from its first page (the pages read before go); throws what the read throws, unless a later read replaced it. */
   async readFirst(): Promise<void> {
     const generation = ++this.generation;
     this.cursor = null;
     this.readingNext = false;
     this.nextFailed = false;
     this.options.onChange();
-    const page = await this.options.read();
+    let page: ConversationPage;
+    try {
+      page = await this.options.read();
+    } catch (error) {
+      if (generation === this.generation) throw error;
+      return; // A later read replaced it: its failure is not the list's.
+    }
     if (generation !== this.generation) return;
     this.cursor = page.nextCursor ?? null;
     this.options.replace(page.conversations);

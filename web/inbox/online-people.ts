@@ -5,36 +5,35 @@
  */
 import type { ServerFrame } from '../shared/wire';
 
+/** What a frame changed: everyone (a snapshot), or one visitor's or team member's presence. */
+export type PresenceChange = { kind: 'everyone' } | { kind: 'visitor' | 'user'; id: string };
+
 export class OnlinePeople {
   private visitors = new Set<string>();
   private users = new Set<string>();
   /** A snapshot came: the sets hold everyone, not only those who came since the socket opened. */
   snapshotTaken = false;
 
-  /** Takes in a frame; true when it changed who is online (the pages showing it are drawn again). */
-  take(frame: ServerFrame): boolean {
+  /** Takes in a frame; what it changed, if anything (a frame of another kind changes nothing). */
+  take(frame: ServerFrame): PresenceChange | undefined {
     switch (frame.type) {
       case 'CONNECTION_ESTABLISHED': {
         // A server of a version before the snapshot sends none: the events alone tell, as before.
         const { online } = frame.payload;
-        if (!online) return false;
+        if (!online) return undefined;
         this.visitors = new Set(online.visitorIds);
         this.users = new Set(online.userIds);
         this.snapshotTaken = true;
-        return true;
+        return { kind: 'everyone' };
       }
       case 'visitorConnected':
-        this.visitors.add(frame.payload.visitorId);
-        return true;
       case 'visitorDisconnected':
-        return this.visitors.delete(frame.payload.visitorId);
+        return changed(this.visitors, frame.payload.visitorId, frame.type === 'visitorConnected', 'visitor');
       case 'userConnected':
-        this.users.add(frame.payload.userId);
-        return true;
       case 'userDisconnected':
-        return this.users.delete(frame.payload.userId);
+        return changed(this.users, frame.payload.userId, frame.type === 'userConnected', 'user');
       default:
-        return false;
+        return undefined;
     }
   }
 
@@ -45,4 +44,11 @@ export class OnlinePeople {
   isUserOnline(userId: string): boolean {
     return this.users.has(userId);
   }
+}
+
+function changed(people: Set<string>, id: string, online: boolean, kind: 'visitor' | 'user'): PresenceChange | undefined {
+  if (people.has(id) === online) return undefined;
+  if (online) people.add(id);
+  else people.delete(id);
+  return { kind, id };
 }

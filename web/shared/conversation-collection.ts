@@ -93,6 +93,12 @@ export class ConversationCollection {
     return this.byId.get(id);
   }
 
+  /** Whether a conversation held was started by this visitor. */
+  hasVisitor(visitorId: string): boolean {
+    for (const entry of this.byId.values()) if (entry.visitorId === visitorId) return true;
+    return false;
+  }
+
   /** Applies a `conversationUpdated`'s fields (false when the conversation is not held); a field given as null was removed (an assignee taken off, a pause ended). */
   update(id: string, updates: Partial<Conversation>): boolean {
     const known = this.byId.get(id);

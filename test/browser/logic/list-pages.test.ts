@@ -97,16 +97,29 @@ describe('ListPages', () => {
   });
 
   describe('#readFirst', () => {
-    it('keeps the latest of fresh reads that overlap', async () => {
-      const { pages, reads, list, page } = listing();
-      const older = pages.readFirst();
-      const newer = pages.readFirst();
-      reads[1]!.answer(page(['new'], null));
+    /** Two fresh reads under way at once, the later answered first (`new`). */
+    async function overlapping() {
+      const listed = listing();
+      const older = listed.pages.readFirst();
+      const newer = listed.pages.readFirst();
+      listed.reads[1]!.answer(listed.page(['new'], null));
       await newer;
+      return { ...listed, older };
+    }
+
+    it('keeps the latest of fresh reads that overlap', async () => {
+      const { pages, reads, list, page, older } = await overlapping();
       reads[0]!.answer(page(['old'], 'after-old'));
       await older;
       expect(list).toEqual(['new']);
       expect(pages.hasMore).toBe(false);
+    });
+
+    it('drops the failure of a fresh read a later one replaced: the list shown has not failed', async () => {
+      const { reads, list, older } = await overlapping();
+      reads[0]!.fail(new Error('429'));
+      await expect(older).resolves.toBeUndefined();
+      expect(list).toEqual(['new']);
     });
   });
 });
