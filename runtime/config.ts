@@ -173,6 +173,8 @@ const envSchema = z.object({
   WS_FRAMES_BURST: rate(60),
   /** Sockets one visitor may hold open at once on an instance (tabs, devices sharing a visitor id). */
   WS_MAX_SOCKETS_PER_VISITOR: int(1, 10_000, 20, '(every socket holds memory and is sent its visitor\'s events: no limit at all)'),
+  /** Sockets one client IP may hold open at once on an instance, whoever opens them (visitor ids cost nothing). */
+  WS_MAX_SOCKETS_PER_IP: int(1, 1_000_000, 500, '(more than an instance holds open: no limit at all)'),
   SHUTDOWN_TIMEOUT_MS: int(0, 10 * MINUTE_MS, 10_000, '(10 minutes): a drain still running then is a hung one'),
   SHUTDOWN_IDLE_GRACE_MS: int(0, MINUTE_MS, 1_000, '(1 minute): it only lets a request already on its way arrive'),
 });
@@ -216,7 +218,7 @@ export interface AppConfig {
     visitorRangeRate: RateConfig;
     /** New conversations opened by visitors, per visitor and per IP. */
     conversationRate: { visitor: RateConfig; ip: RateConfig };
-    ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig; maxSocketsPerVisitor: number };
+    ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig; maxSocketsPerVisitor: number; maxSocketsPerIp: number };
     shutdown: ShutdownOptions;
   };
 }
@@ -275,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxFrameBytes: e.WS_MAX_FRAME_BYTES,
         frameRate: { perSecond: e.WS_FRAMES_PER_SECOND, burst: e.WS_FRAMES_BURST },
         maxSocketsPerVisitor: e.WS_MAX_SOCKETS_PER_VISITOR,
+        maxSocketsPerIp: e.WS_MAX_SOCKETS_PER_IP,
       },
       shutdown: { timeoutMs: e.SHUTDOWN_TIMEOUT_MS, idleGraceMs: e.SHUTDOWN_IDLE_GRACE_MS },
     },

@@ -25,7 +25,7 @@ export interface ServerLimits {
   visitorRangeRate: RateLimitOptions;
   /** New conversations opened by visitors, per visitor and per IP. */
   conversationRate: { visitor: RateLimitOptions; ip: RateLimitOptions };
-  ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions; maxSocketsPerVisitor: number };
+  ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions; maxSocketsPerVisitor: number; maxSocketsPerIp: number };
 }
 
 export interface ServerDeps {

@@ -19,6 +19,7 @@ import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientF
 import { Connection, errorEvent } from './connection';
 import { handshakeFault } from './handshake';
 import { Heartbeat } from './heartbeat';
+import { IpSockets } from './ip-sockets';
 import { VisitorSockets } from './visitor-sockets';
 
 export interface SocketServerOptions {
@@ -33,6 +34,8 @@ export interface SocketServerOptions {
   trustProxy: TrustProxy;
   /** Sockets one visitor may hold open at once on this instance; one more is refused (4429). */
   maxSocketsPerVisitor: number;
+  /** Sockets one client IP may hold open at once on this instance, the team's included; one more is refused (4429). */
+  maxSocketsPerIp: number;
 }
 
 export interface SocketHandlers {
@@ -145,6 +148,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);
   const visitorSockets = new VisitorSockets(options.maxSocketsPerVisitor);
+  const ipSockets = new IpSockets(options.maxSocketsPerIp);
   const trust = proxyTrust(options.trustProxy);
   // What ws refuses that handshakeFault does not look for (a malformed Sec-WebSocket-Protocol):
   // answered as JSON too, rather than ws's text/html.
@@ -163,6 +167,10 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     if (!taken.ok) {
       const { retryAfterSeconds } = taken;
       return refuseUpgrade(socket, new AppError('ERR_RATE_LIMITED', 'Too many requests', { retryAfterSeconds }), { 'Retry-After': String(retryAfterSeconds) });
+    }
+    if (!ipSockets.take(ip, socket)) {
+      const message = `Too many sockets open from this address (at most ${ipSockets.max}): close one, or try again later`;
+      return refuseOverSocket(wss, req, socket, head, new AppError('ERR_TOO_MANY_SOCKETS', message, { maxSockets: ipSockets.max }));
     }
     let caller: Caller;
     try {

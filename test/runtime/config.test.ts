@@ -98,6 +98,7 @@ describe('loadConfig', () => {
       WS_FRAMES_PER_SECOND: 1_000_000,
       WS_FRAMES_BURST: 1_000_000,
       WS_MAX_SOCKETS_PER_VISITOR: 10_000,
+      WS_MAX_SOCKETS_PER_IP: 1_000_000,
       FILE_UNATTACHED_HOURS: 24 * 365,
     };
     for (const [name, max] of Object.entries(maxima)) expectMaximum(name, max);

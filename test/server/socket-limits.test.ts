@@ -1,7 +1,7 @@
 /**
  * What one caller may cost through sockets: a visitor's frames share one budget however many
- * sockets it opens, it may hold only so many open, and upgrades and frames take from the same
- * per-IP limit as REST calls.
+ * sockets it opens, it and its IP may hold only so many open, and upgrades and frames take from
+ * the same per-IP limit as REST calls.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -29,6 +29,18 @@ async function open(running: RunningApp, who: Parameters<typeof SocketClient.ope
   return socket;
 }
 
+/** The upgrade path of a visitor's socket. */
+const visitorPath = (running: RunningApp, visitorId: string): string => `/ws?publicKey=${encodeURIComponent(running.keys.publicKey)}&visitorId=${visitorId}`;
+
+/** Opens a socket the server refuses as it opens: how it was closed, and the frames it was sent first. */
+async function refusal(running: RunningApp, path: string): Promise<{ code: number; reason: string; frames: unknown[] }> {
+  const ws = new WebSocket(`${running.url.replace(/^http/, 'ws')}${path}`);
+  const frames: unknown[] = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
+  const [code, reason] = await new Promise<[number, string]>((resolve) => ws.on('close', (closeCode, why) => resolve([closeCode, String(why)])));
+  return { code, reason, frames };
+}
+
 /** Sends `count` pings on each socket, then counts the pongs and the refusals they got. */
 async function pingAll(clients: SocketClient[], count: number): Promise<{ pongs: number; limited: number }> {
   for (const client of clients) for (let i = 0; i < count; i++) client.send('ping');
@@ -54,27 +66,40 @@ describe('socket limits', () => {
     const running = await started({ ws: { maxSocketsPerVisitor: 3 } });
     const tabs = [];
     for (let i = 0; i < 3; i++) tabs.push(await open(running, { visitorId: 'capped' }));
-    const refused = new WebSocket(`${running.url.replace(/^http/, 'ws')}/ws?publicKey=${encodeURIComponent(running.keys.publicKey)}&visitorId=capped`);
-    const frames: string[] = [];
-    refused.on('message', (data) => frames.push(String(data)));
-    const [code, reason] = await new Promise<[number, string]>((resolve) => refused.on('close', (closeCode, why) => resolve([closeCode, String(why)])));
+    const capped = visitorPath(running, 'capped');
+    const { code, reason, frames } = await refusal(running, capped);
     expect(code).toBe(4429);
     expect(reason).toBe('Too many sockets open for this visitor (at most 3): close one, or try again later');
-    expect(frames.map((text) => JSON.parse(text))).toEqual([{ type: 'error', payload: { code: 'ERR_TOO_MANY_SOCKETS', message: reason, details: { maxSockets: 3 } } }]);
+    expect(frames).toEqual([{ type: 'error', payload: { code: 'ERR_TOO_MANY_SOCKETS', message: reason, details: { maxSockets: 3 } } }]);
     // Other visitors and the team are not held back by it.
     await open(running, { visitorId: 'not-capped' });
     for (let i = 0; i < 4; i++) await open(running, AGENT);
-    const capped = `/ws?publicKey=${encodeURIComponent(running.keys.publicKey)}&visitorId=capped`;
     expect((await upgrade(running, capped)).status).toBe(429);
     await tabs[0]!.close();
     await expect.poll(async () => (await upgrade(running, capped)).status).toBe(101);
+  });
+
+  it('refuses an IP one socket more than WS_MAX_SOCKETS_PER_IP, whatever the visitor ids and the team’s included, before looking its credentials up', async () => {
+    const running = await started({ ws: { maxSocketsPerIp: 4 } });
+    const tabs = [await open(running, { visitorId: 'ip-cap-1' }), await open(running, { visitorId: 'ip-cap-2' }), await open(running, AGENT)];
+    await open(running, { visitorId: 'ip-cap-3' });
+    const fresh = visitorPath(running, 'ip-cap-fresh');
+    const { code, reason, frames } = await refusal(running, fresh);
+    expect(code).toBe(4429);
+    expect(reason).toBe('Too many sockets open from this address (at most 4): close one, or try again later');
+    expect(frames).toEqual([{ type: 'error', payload: { code: 'ERR_TOO_MANY_SOCKETS', message: reason, details: { maxSockets: 4 } } }]);
+    // Refused before its credentials were looked up: the made-up visitor was not recorded.
+    expect(await running.store.getVisitor(running.websiteId, 'ip-cap-fresh')).toBeNull();
+    expect((await upgrade(running, `/ws?token=${encodeURIComponent(running.keys.secretKey)}`)).status).toBe(429);
+    await tabs[2]!.close();
+    await expect.poll(async () => (await upgrade(running, fresh)).status).toBe(101);
   });
 
   it('charges upgrades and frames to the caller’s IP, as REST calls are, and says when to retry', async () => {
     const running = await started({ ipRate: { perSecond: 0.01, burst: 10 } });
     const socket = await open(running, { visitorId: 'ip-1' }); // 1 token
     expect(await pingAll([socket], 10)).toEqual({ pongs: 9, limited: 1 });
-    const refused = await upgrade(running, `/ws?publicKey=${encodeURIComponent(running.keys.publicKey)}&visitorId=ip-2`);
+    const refused = await upgrade(running, visitorPath(running, 'ip-2'));
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     const rest = await fetch(`${running.url}/v1/websites`);
