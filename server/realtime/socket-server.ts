@@ -92,6 +92,12 @@ function refuseUpgrade(socket: Duplex, err: unknown, headers: Record<string, str
 /** Close codes of a refused connection: 4000 + the HTTP status (4400, 4401, 4403; a server error 4500 or 4503). */
 export const refusalCloseCode = (status: number): number => 4000 + status;
 const MAX_CLOSE_REASON_BYTES = 123;
+/**
+ * How long a refused socket waits for the client to answer its close frame before it is cut off.
+ * A browser answers at once; ws would wait 30 s, so clients that never answer could keep that
+ * many refused sockets (and their file descriptors) per second of upgrades they are allowed.
+ */
+const REFUSAL_CLOSE_WAIT_MS = 2_000;
 
 /**
  * Refuses a caller the upgrade authenticated (bad or missing credentials, an origin not allowed, the
@@ -104,6 +110,8 @@ function refuseOverSocket(wss: WebSocketServer, req: IncomingMessage, socket: Du
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.send(JSON.stringify(errorEvent(appError)));
     ws.close(refusalCloseCode(httpStatusOf(appError.code)), Buffer.from(appError.message).subarray(0, MAX_CLOSE_REASON_BYTES).toString().replace(/\uFFFD$/, ''));
+    const cutOff = setTimeout(() => ws.terminate(), REFUSAL_CLOSE_WAIT_MS).unref();
+    ws.once('close', () => clearTimeout(cutOff));
   });
 }
 

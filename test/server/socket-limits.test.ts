@@ -3,6 +3,7 @@
  * sockets it opens, it and its IP may hold only so many open, and upgrades and frames take from
  * the same per-IP limit as REST calls.
  */
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningApp } from '../../runtime/app';
@@ -93,6 +94,23 @@ describe('socket limits', () => {
     expect((await upgrade(running, `/ws?token=${encodeURIComponent(running.keys.secretKey)}`)).status).toBe(429);
     await tabs[2]!.close();
     await expect.poll(async () => (await upgrade(running, fresh)).status).toBe(101);
+  });
+
+  it('cuts a refused socket off when its client does not answer the close, so refusals hold no file descriptors for long', async () => {
+    const running = await started({ ws: { maxSocketsPerIp: 1 } });
+    await open(running, { visitorId: 'holds-the-only-one' });
+    // A client that completes the handshake and then reads nothing and answers nothing (ws waits 30 s for an answer).
+    const raw = connect(running.port, '127.0.0.1', () =>
+      raw.write(`GET ${visitorPath(running, 'silent')} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`),
+    );
+    raw.on('error', () => {});
+    const startedAt = Date.now();
+    let received = '';
+    raw.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    await new Promise((resolve) => raw.once('close', resolve));
+    expect(received).toMatch(/^HTTP\/1\.1 101 /);
+    expect(received).toContain('ERR_TOO_MANY_SOCKETS');
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
   });
 
   it('charges upgrades and frames to the caller’s IP, as REST calls are, and says when to retry', async () => {
