@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../../domain/errors';
@@ -38,13 +39,22 @@ export interface SocketServerOptions {
   maxSocketsPerIp: number;
 }
 
+/** What a frame handled may spend beyond the token it paid as it arrived (a resume's backfill, by the page). */
+export interface FrameBudget {
+  /**
+   * Takes one more token from the socket's (or its visitor's) frame budget and from its IP's,
+   * waiting until both have one: false, having taken nothing, once the socket has closed.
+   */
+  take(): Promise<boolean>;
+}
+
 export interface SocketHandlers {
   authenticate(creds: Credentials): Promise<Caller>;
   onOpen(conn: Connection): void;
   onClose(conn: Connection): void;
   /** Called as each frame arrives, before it waits for the frames ahead of it. */
   onFrameArrived(conn: Connection, frame: ClientFrame): void;
-  onFrame(conn: Connection, frame: ClientFrame): Promise<void>;
+  onFrame(conn: Connection, frame: ClientFrame, budget: FrameBudget): Promise<void>;
 }
 
 export interface SocketServer {
@@ -228,8 +238,9 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
         return handle(frame);
       });
     });
+    const budget: FrameBudget = { take: () => waitForFrameTokens(conn, ip) };
     const handle = (frame: ClientFrame): Promise<void> =>
-      handlers.onFrame(conn, frame).catch((err: unknown) => {
+      handlers.onFrame(conn, frame, budget).catch((err: unknown) => {
         const appError = toAppError(err);
         if (appError.code === 'ERR_INTERNAL') log.error({ err, connectionId: conn.id, frame: frame.type }, 'websocket frame failed');
         conn.sendError(appError, frame.ref);
@@ -281,10 +292,23 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     return { frames, refusals };
   };
 
-  /** Takes a frame's token from the socket's (or its visitor's) budget, then from its IP's. */
+  /** Takes a frame's token from the socket's (or its visitor's) budget and from its IP's, or from neither when one has none. */
   const chargeFrame = (conn: Connection, ip: string): TakeResult => {
-    const own = frameBuckets.take(frameBudgetOf(conn));
-    return own.ok ? options.ipBuckets.take(ip) : own;
+    const own = frameBuckets.peek(frameBudgetOf(conn));
+    const fromIp = own.ok ? options.ipBuckets.peek(ip) : own;
+    if (!fromIp.ok) return fromIp;
+    frameBuckets.take(frameBudgetOf(conn));
+    return options.ipBuckets.take(ip);
+  };
+
+  const waitForFrameTokens = async (conn: Connection, ip: string): Promise<boolean> => {
+    for (;;) {
+      if (!conn.isOpen) return false;
+      const taken = chargeFrame(conn, ip);
+      if (taken.ok) return true;
+      // Not keeping the process up: a socket closed meanwhile ends the wait at its next turn.
+      await sleep(taken.retryAfterSeconds * 1_000, undefined, { ref: false });
+    }
   };
 
   const parseFrame = (conn: Connection, ip: string, data: RawData, isBinary: boolean): ClientFrame | undefined => {

@@ -152,6 +152,35 @@ describe('socket limits', () => {
     expect(second.ws.readyState).toBe(second.ws.OPEN);
   });
 
+  it("charges a resume's backfill a frame per page of 100 items after the first, waiting for the budget rather than dropping an item", async () => {
+    const running = await started({ ws: { frameRate: { perSecond: 0.5, burst: 2 } } });
+    const api = new Api(running);
+    const visitorId = await api.newVisitor();
+    const conversationId = 'long-resume';
+    await api.call('POST', '/v1/conversations', { visitorId }, { conversationId });
+    const ids = Array.from({ length: 350 }, (_, i) => `${conversationId}-${i}`);
+    await Promise.all(
+      ids.map((id) =>
+        running.store.appendItem({ id, conversationId, type: 'message', visibility: 'public', text: id, author: { kind: 'human', id: AGENT.agent }, createdAt: new Date().toISOString() } as never),
+      ),
+    );
+    const socket = await open(running, { visitorId });
+    const startedAt = Date.now();
+    // Four pages: the frame pays for the first and the budget's second token for the next; the
+    // other two wait two seconds each for a token.
+    socket.send({ type: 'resume', payload: { conversationId, afterSeq: 0 }, ref: 'long' });
+    const completed = await socket.waitFor((f) => f.type === 'resumeCompleted', 15_000);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3_900);
+    const sent = socket.of('timelineItemCreated', (p) => p.conversationId === conversationId).map((f) => f.payload.item as { id: string; seq: number });
+    expect(ids.filter((id) => !sent.some((item) => item.id === id))).toEqual([]);
+    expect(sent.map((item) => item.seq)).toEqual([...sent.map((item) => item.seq)].sort((a, b) => a - b));
+    expect(completed.payload).toEqual({ conversationId, throughSeq: sent.at(-1)!.seq, ref: 'long' });
+    expect(socket.frames.indexOf(completed)).toBeGreaterThan(socket.frames.findIndex((f) => f.payload?.item?.seq === sent.at(-1)!.seq));
+    // The budget is spent by the backfill: the next frame waits for it too.
+    socket.send('ping');
+    await socket.waitFor((f) => f.type === 'error' && f.payload.code === 'ERR_RATE_LIMITED');
+  });
+
   it('takes in a connect URL every afterSeq a resume frame takes, and says which half of a refused resume is wrong', async () => {
     const running = await started({});
     const api = new Api(running);
