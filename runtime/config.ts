@@ -28,7 +28,8 @@ const MiB = 1_024 ** 2;
  * FILE_MAX_BYTES below). Unset, its default, or FILE_MAX_BYTES when that is larger: a setting of
  * FILE_MAX_BYTES made before the quotas existed keeps working.
  */
-const dailyBytes = z.coerce.number().int().min(1).max(1_024 ** 4, 'at most 1099511627776 (a TiB a day: no limit at all)').optional();
+const MAX_DAILY_BYTES = 1_024 ** 4;
+const dailyBytes = z.coerce.number().int().min(1).max(MAX_DAILY_BYTES, `at most ${MAX_DAILY_BYTES} (a TiB a day: no limit at all)`).optional();
 const UPLOAD_BYTES_PER_VISITOR_PER_DAY = 100 * MiB;
 const UPLOAD_BYTES_PER_IP_PER_DAY = 500 * MiB;
 const optionalString = z.string().trim().optional();

@@ -7,8 +7,9 @@
  * moves `fullAt` on by one token's worth from now or from where it was, whichever is later, in
  * one conditional update, so requests at the same moment on any instances take no more than there
  * are. A take may cost several tokens at once (an upload, counted in bytes): it needs them all
- * there, and moves `fullAt` on by all of their worth. A bucket that is full again is no different from none, so a TTL index on `fullAt` deletes it
- * (indexes.ts); until it does, a `fullAt` in the past reads as a full bucket.
+ * there, and moves `fullAt` on by all of their worth. A bucket that is full again is no different
+ * from none, so a TTL index on `fullAt` deletes it (indexes.ts); until it does, a `fullAt` in the
+ * past reads as a full bucket.
  */
 import type { Collections } from './documents';
 import { isDuplicateKey } from './duplicate-key';
