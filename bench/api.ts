@@ -113,7 +113,8 @@ async function serveProduct(): Promise<Served> {
     limits: {
       ...base.limits,
       ...{ ipRate: unlimited, visitorRate: unlimited, conversationRate: { visitor: unlimited, ip: unlimited } },
-      ws: { ...base.limits.ws, maxBufferedBytes: 64 * 1024 * 1024, frameRate: unlimited },
+      // Every socket of the run comes from 127.0.0.1 (two per visitor, and the agents'): far over the per-IP cap.
+      ws: { ...base.limits.ws, maxBufferedBytes: 64 * 1024 * 1024, frameRate: unlimited, maxSocketsPerIp: 1_000_000 },
     },
   });
   return { info: { url: app.url, publicKey: app.keys.publicKey, secretKey: app.keys.secretKey, agentId: DEFAULT_AGENT_ID }, close: () => app.close() };

@@ -20,6 +20,18 @@ const rate = (fallback: number) => int(1, 1_000_000, fallback, '(more than any i
 const hourly = (fallback: number) => int(1, 1_000_000, fallback, '(an hour\'s worth of more than any instance serves: no limit at all)');
 /** An hour's worth, any of it at once: the bucket holds `perHour` and regains them over the hour. */
 const perHour = (perHour: number): RateConfig => ({ perSecond: perHour / 3_600, burst: perHour });
+/** A day's worth, any of it at once, regained over the day. */
+const perDay = (perDay: number): RateConfig => ({ perSecond: perDay / 86_400, burst: perDay });
+const MiB = 1_024 ** 2;
+/**
+ * Bytes uploaded in a day: at least one upload of the largest size allowed (checked against
+ * FILE_MAX_BYTES below). Unset, its default, or FILE_MAX_BYTES when that is larger: a setting of
+ * FILE_MAX_BYTES made before the quotas existed keeps working.
+ */
+const MAX_DAILY_BYTES = 1_024 ** 4;
+const dailyBytes = z.coerce.number().int().min(1).max(MAX_DAILY_BYTES, `at most ${MAX_DAILY_BYTES} (a TiB a day: no limit at all)`).optional();
+const UPLOAD_BYTES_PER_VISITOR_PER_DAY = 100 * MiB;
+const UPLOAD_BYTES_PER_IP_PER_DAY = 500 * MiB;
 const optionalString = z.string().trim().optional();
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const splitList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -154,6 +166,9 @@ const envSchema = z.object({
   FILE_MAX_BYTES: int(1, 1_024 ** 3, 10 * 1_024 * 1_024, '(1 GiB): an upload must end within the 300 s Node gives a request'),
   FILE_MEDIA_TYPES: nonEmptyList('image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain', mediaType),
   FILE_UNATTACHED_HOURS: int(1, 24 * 365, 24, '(a year)'),
+  /** Bytes a visitor, and the visitors of one IP together, may upload in a day (visitor ids cost nothing: the IP's bounds one attacker). */
+  FILE_UPLOAD_BYTES_PER_VISITOR_PER_DAY: dailyBytes,
+  FILE_UPLOAD_BYTES_PER_IP_PER_DAY: dailyBytes,
   RATE_LIMIT_IP_PER_SECOND: rate(100),
   RATE_LIMIT_IP_BURST: rate(200),
   /** Reverse proxies whose X-Forwarded-For names the caller for the per-IP limit (Express's `trust proxy`); by default one on this machine. */
@@ -173,8 +188,15 @@ const envSchema = z.object({
   WS_FRAMES_BURST: rate(60),
   /** Sockets one visitor may hold open at once on an instance (tabs, devices sharing a visitor id). */
   WS_MAX_SOCKETS_PER_VISITOR: int(1, 10_000, 20, '(every socket holds memory and is sent its visitor\'s events: no limit at all)'),
+  /** Sockets one client IP may hold open at once on an instance, whoever opens them (visitor ids cost nothing). */
+  WS_MAX_SOCKETS_PER_IP: int(1, 1_000_000, 500, '(more than an instance holds open: no limit at all)'),
   SHUTDOWN_TIMEOUT_MS: int(0, 10 * MINUTE_MS, 10_000, '(10 minutes): a drain still running then is a hung one'),
   SHUTDOWN_IDLE_GRACE_MS: int(0, MINUTE_MS, 1_000, '(1 minute): it only lets a request already on its way arrive'),
+}).superRefine((e, ctx) => {
+  // A quota smaller than one upload allowed in size would refuse that upload for good.
+  for (const name of ['FILE_UPLOAD_BYTES_PER_VISITOR_PER_DAY', 'FILE_UPLOAD_BYTES_PER_IP_PER_DAY'] as const) {
+    if (e[name] !== undefined && e[name] < e.FILE_MAX_BYTES) ctx.addIssue({ code: 'custom', path: [name], message: `at least FILE_MAX_BYTES (${e.FILE_MAX_BYTES}): a file of that size could never be uploaded` });
+  }
 });
 
 export interface RateConfig {
@@ -210,13 +232,15 @@ export interface AppConfig {
     fileMaxBytes: number;
     fileMediaTypes: string[];
     fileUnattachedMs: number;
+    /** Bytes visitors may upload in a day, per visitor and per IP. */
+    uploadQuota: { visitor: RateConfig; ip: RateConfig };
     ipRate: RateConfig;
     trustProxy: TrustProxy;
     visitorRate: RateConfig;
     visitorRangeRate: RateConfig;
     /** New conversations opened by visitors, per visitor and per IP. */
     conversationRate: { visitor: RateConfig; ip: RateConfig };
-    ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig; maxSocketsPerVisitor: number };
+    ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig; maxSocketsPerVisitor: number; maxSocketsPerIp: number };
     shutdown: ShutdownOptions;
   };
 }
@@ -264,6 +288,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       fileMaxBytes: e.FILE_MAX_BYTES,
       fileMediaTypes: e.FILE_MEDIA_TYPES,
       fileUnattachedMs: e.FILE_UNATTACHED_HOURS * 3_600_000,
+      uploadQuota: {
+        visitor: perDay(e.FILE_UPLOAD_BYTES_PER_VISITOR_PER_DAY ?? Math.max(UPLOAD_BYTES_PER_VISITOR_PER_DAY, e.FILE_MAX_BYTES)),
+        ip: perDay(e.FILE_UPLOAD_BYTES_PER_IP_PER_DAY ?? Math.max(UPLOAD_BYTES_PER_IP_PER_DAY, e.FILE_MAX_BYTES)),
+      },
       ipRate: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
       trustProxy: e.TRUST_PROXY,
       visitorRate: { perSecond: e.RATE_LIMIT_VISITOR_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_BURST },
@@ -275,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxFrameBytes: e.WS_MAX_FRAME_BYTES,
         frameRate: { perSecond: e.WS_FRAMES_PER_SECOND, burst: e.WS_FRAMES_BURST },
         maxSocketsPerVisitor: e.WS_MAX_SOCKETS_PER_VISITOR,
+        maxSocketsPerIp: e.WS_MAX_SOCKETS_PER_IP,
       },
       shutdown: { timeoutMs: e.SHUTDOWN_TIMEOUT_MS, idleGraceMs: e.SHUTDOWN_IDLE_GRACE_MS },
     },

@@ -17,6 +17,8 @@ export interface ServerLimits {
   fileMediaTypes: string[];
   /** An upload no message has named this long after it was uploaded is deleted. */
   fileUnattachedMs: number;
+  /** Bytes visitors may upload in a day, per visitor and per IP (the team's uploads are not counted). */
+  uploadQuota: { visitor: RateLimitOptions; ip: RateLimitOptions };
   ipRate: RateLimitOptions;
   /** Whose `X-Forwarded-For` names the caller's IP for `ipRate`. */
   trustProxy: TrustProxy;
@@ -25,7 +27,7 @@ export interface ServerLimits {
   visitorRangeRate: RateLimitOptions;
   /** New conversations opened by visitors, per visitor and per IP. */
   conversationRate: { visitor: RateLimitOptions; ip: RateLimitOptions };
-  ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions; maxSocketsPerVisitor: number };
+  ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions; maxSocketsPerVisitor: number; maxSocketsPerIp: number };
 }
 
 export interface ServerDeps {

@@ -24,10 +24,10 @@ export const visitorKeyOf = (res: Response): string | undefined => {
 /** After authentication: charges a visitor's call to that visitor, whatever its IP (team members' calls are not limited here). */
 export const visitorRateLimit = (buckets: TokenBuckets): RequestHandler => rateLimit(buckets, (_req, res) => visitorKeyOf(res));
 
-/** Refuses with a `429` and `Retry-After`. */
-export function refused(res: Response, retryAfterSeconds: number, message: string): AppError {
+/** Refuses with a `429` and `Retry-After`; `details` beside `retryAfterSeconds`. */
+export function refused(res: Response, retryAfterSeconds: number, message: string, details: Record<string, unknown> = {}): AppError {
   res.setHeader('Retry-After', String(retryAfterSeconds));
-  return new AppError('ERR_RATE_LIMITED', message, { retryAfterSeconds });
+  return new AppError('ERR_RATE_LIMITED', message, { retryAfterSeconds, ...details });
 }
 
 /** Where `reserve` notes the tokens it took for a request, for `release`. */

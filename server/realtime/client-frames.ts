@@ -5,6 +5,7 @@ import { itemFor, pluginAudienceOf, storeAudienceOf, visibleConversation } from 
 import type { ClientFrame, ResumeFrame } from '../schemas/realtime';
 import { markSeen, setTyping, type ReceiptDeps } from '../services/receipts';
 import type { Connection } from './connection';
+import type { FrameBudget } from './socket-server';
 
 export interface ClientFrameDeps extends ReceiptDeps {
   store: Store;
@@ -18,8 +19,10 @@ const BACKFILL_PAGE = 100;
  * order, then lets live items through (held since the frame arrived: `acceptClientFrame`), then
  * says it is done (`resumeCompleted`). It reads the store only from where what the connection holds
  * ends (`ResumeGate.startBackfill`), asked as its turn comes: a backfill ahead of it may be reading.
+ * The resume frame paid for the first page; each page after it takes one more frame token, waiting
+ * for one when the budget is spent (nothing owed is dropped: the live items wait with it).
  */
-async function resume(deps: ClientFrameDeps, conn: Connection, { payload: { conversationId, afterSeq }, ref }: ResumeFrame): Promise<void> {
+async function resume(deps: ClientFrameDeps, conn: Connection, { payload: { conversationId, afterSeq }, ref }: ResumeFrame, budget: FrameBudget): Promise<void> {
   try {
     await visibleConversation(deps.store, conn.caller, conversationId);
     const audience = pluginAudienceOf(conn.caller);
@@ -32,7 +35,7 @@ async function resume(deps: ClientFrameDeps, conn: Connection, { payload: { conv
         conn.sendEvent({ type: 'timelineItemCreated', payload: { conversationId, item } });
       }
       // A socket gone by now is sent nothing more: its pages are not read.
-      if (!page.hasNextPage || !page.nextCursor || !conn.isOpen) break;
+      if (!page.hasNextPage || !page.nextCursor || !(await budget.take())) break;
       page = await deps.store.listItems(conversationId, { audience: storeAudienceOf(conn.caller), cursor: page.nextCursor, limit: BACKFILL_PAGE });
     }
   } finally {
@@ -48,7 +51,8 @@ export function acceptClientFrame(conn: Connection, frame: ClientFrame): void {
   if (frame.type === 'resume') conn.resume.begin(frame.payload.conversationId);
 }
 
-export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection, frame: ClientFrame): Promise<void> {
+/** `budget`: what a frame may spend beyond the token it paid as it arrived. */
+export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection, frame: ClientFrame, budget: FrameBudget): Promise<void> {
   switch (frame.type) {
     case 'conversationTyping': {
       const { conversationId, isTyping } = frame.payload;
@@ -63,6 +67,6 @@ export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection,
       await markSeen(deps, conn.caller, frame.payload.conversationId, frame.payload.seq);
       return;
     case 'resume':
-      return resume(deps, conn, frame);
+      return resume(deps, conn, frame, budget);
   }
 }

@@ -108,7 +108,7 @@ export class Realtime {
         onOpen: (conn) => this.onOpen(conn),
         onClose: (conn) => this.onClose(conn),
         onFrameArrived: acceptClientFrame,
-        onFrame: (conn, frame) => handleClientFrame({ ...this.deps, publisher: this.publisher }, conn, frame),
+        onFrame: (conn, frame, budget) => handleClientFrame({ ...this.deps, publisher: this.publisher }, conn, frame, budget),
       },
       { ...this.deps.limits.ws, ipBuckets: this.deps.ipBuckets, trustProxy: this.deps.limits.trustProxy },
       log,

@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../../domain/errors';
@@ -19,6 +20,7 @@ import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientF
 import { Connection, errorEvent } from './connection';
 import { handshakeFault } from './handshake';
 import { Heartbeat } from './heartbeat';
+import { IpSockets } from './ip-sockets';
 import { VisitorSockets } from './visitor-sockets';
 
 export interface SocketServerOptions {
@@ -33,6 +35,17 @@ export interface SocketServerOptions {
   trustProxy: TrustProxy;
   /** Sockets one visitor may hold open at once on this instance; one more is refused (4429). */
   maxSocketsPerVisitor: number;
+  /** Sockets one client IP may hold open at once on this instance, the team's included; one more is refused (4429). */
+  maxSocketsPerIp: number;
+}
+
+/** What a frame handled may spend beyond the token it paid as it arrived (a resume's backfill, by the page). */
+export interface FrameBudget {
+  /**
+   * Takes one more token from the socket's (or its visitor's) frame budget and from its IP's,
+   * waiting until both have one: false, having taken nothing, once the socket has closed.
+   */
+  take(): Promise<boolean>;
 }
 
 export interface SocketHandlers {
@@ -41,7 +54,7 @@ export interface SocketHandlers {
   onClose(conn: Connection): void;
   /** Called as each frame arrives, before it waits for the frames ahead of it. */
   onFrameArrived(conn: Connection, frame: ClientFrame): void;
-  onFrame(conn: Connection, frame: ClientFrame): Promise<void>;
+  onFrame(conn: Connection, frame: ClientFrame, budget: FrameBudget): Promise<void>;
 }
 
 export interface SocketServer {
@@ -89,6 +102,12 @@ function refuseUpgrade(socket: Duplex, err: unknown, headers: Record<string, str
 /** Close codes of a refused connection: 4000 + the HTTP status (4400, 4401, 4403; a server error 4500 or 4503). */
 export const refusalCloseCode = (status: number): number => 4000 + status;
 const MAX_CLOSE_REASON_BYTES = 123;
+/**
+ * How long a refused socket waits for the client to answer its close frame before it is cut off.
+ * A browser answers at once; ws would wait 30 s, so clients that never answer could keep that
+ * many refused sockets (and their file descriptors) per second of upgrades they are allowed.
+ */
+const REFUSAL_CLOSE_WAIT_MS = 2_000;
 
 /**
  * Refuses a caller the upgrade authenticated (bad or missing credentials, an origin not allowed, the
@@ -101,6 +120,8 @@ function refuseOverSocket(wss: WebSocketServer, req: IncomingMessage, socket: Du
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.send(JSON.stringify(errorEvent(appError)));
     ws.close(refusalCloseCode(httpStatusOf(appError.code)), Buffer.from(appError.message).subarray(0, MAX_CLOSE_REASON_BYTES).toString().replace(/\uFFFD$/, ''));
+    const cutOff = setTimeout(() => ws.terminate(), REFUSAL_CLOSE_WAIT_MS).unref();
+    ws.once('close', () => clearTimeout(cutOff));
   });
 }
 
@@ -145,6 +166,7 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
   const heartbeat = new Heartbeat(options.heartbeatMs, connections);
   const frameBuckets = new TokenBuckets(options.frameRate);
   const visitorSockets = new VisitorSockets(options.maxSocketsPerVisitor);
+  const ipSockets = new IpSockets(options.maxSocketsPerIp);
   const trust = proxyTrust(options.trustProxy);
   // What ws refuses that handshakeFault does not look for (a malformed Sec-WebSocket-Protocol):
   // answered as JSON too, rather than ws's text/html.
@@ -163,6 +185,10 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     if (!taken.ok) {
       const { retryAfterSeconds } = taken;
       return refuseUpgrade(socket, new AppError('ERR_RATE_LIMITED', 'Too many requests', { retryAfterSeconds }), { 'Retry-After': String(retryAfterSeconds) });
+    }
+    if (!ipSockets.take(ip, socket)) {
+      const message = `Too many sockets open from this address (at most ${ipSockets.max}): close one, or try again later`;
+      return refuseOverSocket(wss, req, socket, head, new AppError('ERR_TOO_MANY_SOCKETS', message, { maxSockets: ipSockets.max }));
     }
     let caller: Caller;
     try {
@@ -212,8 +238,9 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
         return handle(frame);
       });
     });
+    const budget: FrameBudget = { take: () => waitForFrameTokens(conn, ip) };
     const handle = (frame: ClientFrame): Promise<void> =>
-      handlers.onFrame(conn, frame).catch((err: unknown) => {
+      handlers.onFrame(conn, frame, budget).catch((err: unknown) => {
         const appError = toAppError(err);
         if (appError.code === 'ERR_INTERNAL') log.error({ err, connectionId: conn.id, frame: frame.type }, 'websocket frame failed');
         conn.sendError(appError, frame.ref);
@@ -265,10 +292,23 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
     return { frames, refusals };
   };
 
-  /** Takes a frame's token from the socket's (or its visitor's) budget, then from its IP's. */
+  /** Takes a frame's token from the socket's (or its visitor's) budget and from its IP's, or from neither when one has none. */
   const chargeFrame = (conn: Connection, ip: string): TakeResult => {
-    const own = frameBuckets.take(frameBudgetOf(conn));
-    return own.ok ? options.ipBuckets.take(ip) : own;
+    const own = frameBuckets.peek(frameBudgetOf(conn));
+    const fromIp = own.ok ? options.ipBuckets.peek(ip) : own;
+    if (!fromIp.ok) return fromIp;
+    frameBuckets.take(frameBudgetOf(conn));
+    return options.ipBuckets.take(ip);
+  };
+
+  const waitForFrameTokens = async (conn: Connection, ip: string): Promise<boolean> => {
+    for (;;) {
+      if (!conn.isOpen) return false;
+      const taken = chargeFrame(conn, ip);
+      if (taken.ok) return true;
+      // Not keeping the process up: a socket closed meanwhile ends the wait at its next turn.
+      await sleep(taken.retryAfterSeconds * 1_000, undefined, { ref: false });
+    }
   };
 
   const parseFrame = (conn: Connection, ip: string, data: RawData, isBinary: boolean): ClientFrame | undefined => {

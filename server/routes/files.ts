@@ -25,6 +25,7 @@ import { fileSecurityHeaders } from '../middleware/security-headers';
 import { fileParams, uploadQuery } from '../schemas/files';
 import { parseInput } from '../schemas/parse';
 import { fileUrl, visitorMaySeeFile } from '../services/items';
+import { uploadQuota } from '../services/upload-quota';
 
 /** For the file's answers, not for a refusal (a cache keeps an answer by URL, whatever its Range). */
 const CACHE_CONTROL = 'private, max-age=3600';
@@ -35,6 +36,7 @@ const mediaTypeOf = (req: Request): string | undefined => req.headers['content-t
 export function fileRoutes(ctx: ApiContext): Router {
   const router = Router();
   const { fileMaxBytes, fileMediaTypes } = ctx.limits;
+  const quota = uploadQuota(ctx.store, ctx.limits.uploadQuota, ctx.log);
 
   router.post('/', ...ctx.authenticate, requireIdentityEncoding, async (req, res) => {
     const caller = callerOf(res);
@@ -43,8 +45,11 @@ export function fileRoutes(ctx: ApiContext): Router {
     if (!mediaType || !fileMediaTypes.includes(mediaType)) {
       throw new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', `Content-Type must be one of ${fileMediaTypes.join(', ')}`, { allowed: fileMediaTypes });
     }
-    if (Number(req.headers['content-length'] ?? 0) > fileMaxBytes) throw new AppError('ERR_PAYLOAD_TOO_LARGE', `Files are limited to ${fileMaxBytes} bytes`, { maxBytes: fileMaxBytes });
+    const declaredBytes = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    if (declaredBytes !== undefined && declaredBytes > fileMaxBytes) throw new AppError('ERR_PAYLOAD_TOO_LARGE', `Files are limited to ${fileMaxBytes} bytes`, { maxBytes: fileMaxBytes });
     await visibleConversation(ctx.store, caller, conversationId);
+    // Before a byte is read, so an upload past the quota stores nothing; one sent without a length (chunked) may be as large as allowed.
+    const settleQuota = await quota.reserve(req, res, caller, declaredBytes ?? fileMaxBytes);
     const uploadedBy = authorOf(caller);
     // The store destroys its source on failure; a pass-through keeps the request itself alive so the error can still be answered.
     const body = new PassThrough();
@@ -60,11 +65,13 @@ export function fileRoutes(ctx: ApiContext): Router {
     try {
       const info = await ctx.store.saveFile(body, { websiteId: caller.website.id, conversationId, filename, mediaType, maxBytes: fileMaxBytes, uploadedBy });
       const { id, size, width, height } = info;
+      await settleQuota(size);
       res.status(201).json({ file: { id, url: fileUrl(id), mediaType, filename, size, ...(width ? { width, height } : {}) } });
     } catch (err) {
       req.unpipe(body);
       res.setHeader('Connection', 'close');
       req.resume();
+      await settleQuota(0);
       throw err;
     }
   });

@@ -98,9 +98,22 @@ describe('loadConfig', () => {
       WS_FRAMES_PER_SECOND: 1_000_000,
       WS_FRAMES_BURST: 1_000_000,
       WS_MAX_SOCKETS_PER_VISITOR: 10_000,
+      WS_MAX_SOCKETS_PER_IP: 1_000_000,
       FILE_UNATTACHED_HOURS: 24 * 365,
+      FILE_UPLOAD_BYTES_PER_VISITOR_PER_DAY: 1_024 ** 4,
+      FILE_UPLOAD_BYTES_PER_IP_PER_DAY: 1_024 ** 4,
     };
     for (const [name, max] of Object.entries(maxima)) expectMaximum(name, max);
+  });
+
+  it('takes upload quotas of at least FILE_MAX_BYTES, a day\'s worth regained over the day; unset, at least FILE_MAX_BYTES too', () => {
+    const MiB = 1_024 ** 2;
+    expect(loadConfig({}).limits.uploadQuota).toEqual({ visitor: { perSecond: (100 * MiB) / 86_400, burst: 100 * MiB }, ip: { perSecond: (500 * MiB) / 86_400, burst: 500 * MiB } });
+    expect(loadConfig({ FILE_MAX_BYTES: String(200 * MiB) }).limits.uploadQuota.visitor.burst).toBe(200 * MiB);
+    expect(loadConfig({ FILE_MAX_BYTES: '2000', FILE_UPLOAD_BYTES_PER_IP_PER_DAY: '2000' }).limits.uploadQuota.ip.burst).toBe(2_000);
+    expect(() => loadConfig({ FILE_MAX_BYTES: '2000', FILE_UPLOAD_BYTES_PER_VISITOR_PER_DAY: '1999' })).toThrow(
+      'FILE_UPLOAD_BYTES_PER_VISITOR_PER_DAY: at least FILE_MAX_BYTES (2000): a file of that size could never be uploaded',
+    );
   });
 
   it('takes a variable set blank as unset, its default applying, as container platforms set them', () => {

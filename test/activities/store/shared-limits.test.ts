@@ -44,6 +44,17 @@ describe('Store', () => {
       expect(await store.takeSharedLimits([slow], T0 + 9_001)).toBe(1);
       expect(await store.takeSharedLimits([slow], T0 + 10_000)).toBeUndefined();
     });
+
+    it('takes several tokens at once only when the bucket holds them all, and says when it will', async () => {
+      const store = ctx.get();
+      const bytes = { key: 'bytes', perSecond: 100, burst: 1_000 };
+      expect(await store.takeSharedLimits([bytes], T0, 600)).toBeUndefined();
+      // 400 left: 600 more are 200 short, two seconds' worth.
+      expect(await store.takeSharedLimits([bytes], T0, 600)).toBe(2);
+      expect(await store.takeSharedLimits([bytes], T0 + 2_000, 600)).toBeUndefined();
+      expect(await store.takeSharedLimits([bytes], T0 + 2_000, 1)).toBe(1);
+      await expect(store.takeSharedLimits([bytes], T0, 1_001)).rejects.toThrow(RangeError);
+    });
   });
 
   describe('#giveBackSharedLimits', () => {
@@ -54,6 +65,15 @@ describe('Store', () => {
       expect(await store.takeSharedLimits([one], T0)).toBe(3_600);
       await store.giveBackSharedLimits([one]);
       expect(await store.takeSharedLimits([one], T0)).toBeUndefined();
+    });
+
+    it('puts back as many tokens as it is told', async () => {
+      const store = ctx.get();
+      const bytes = { key: 'bytes-given-back', perSecond: 1, burst: 1_000 };
+      expect(await store.takeSharedLimits([bytes], T0, 1_000)).toBeUndefined();
+      await store.giveBackSharedLimits([bytes], 300);
+      expect(await store.takeSharedLimits([bytes], T0, 301)).toBe(1);
+      expect(await store.takeSharedLimits([bytes], T0, 300)).toBeUndefined();
     });
   });
 
