@@ -6,6 +6,7 @@ import type { Document } from 'bson';
 import { DataDirDamagedError } from './data-dir-damaged';
 import { STORE_FILE_MODE, fsyncDirectory } from './durable-files';
 import { FrameFile, READ_CHUNK } from './frame-file';
+import { BatchReplay } from './log-batches';
 import type { Logger } from './server';
 
 export const SNAPSHOT_FILE = 'snapshot.bson';
@@ -87,25 +88,28 @@ function withFrameFile<T>(name: string, chunkBytes: number, read: (file: FrameFi
 }
 
 /**
- * Feeds the log's records to `apply`; returns the
+ * Feeds the log's records to `apply`, a write's records all or none (log-batches.ts); returns the
  * length of its valid part. Only the last log written may end torn. The log grows by
  * writes each synced before the next one starts, so a crash can tear only the last one: bytes
  * that are no intact record count as such a torn tail when they are a record cut short by the end
  * of the file (what follows its header is its own data, which may hold anything, frames too: an
  * upload can), or when no intact record follows them. (A byte changed in that last write looks
- * the same: the tail's bytes are kept, to be looked at.)
+ * the same: the tail's bytes are kept, to be looked at.) The intact records of a write that lacks
+ * some of its records belong to that torn tail.
  */
 function replayLog(name: string, file: FrameFile, apply: (record: Document) => void, lastWritten: boolean, logger?: Logger): number {
-  const valid = file.readFrames(apply);
+  const batches = new BatchReplay(apply);
+  const validFrames = file.readFrames((record, offset) => batches.take(record, offset));
+  const valid = batches.end(validFrames);
   if (valid === file.size) return valid;
   if (!lastWritten) {
     throw new DataDirDamagedError(name, `is damaged at byte ${valid} of ${file.size}, and a later log follows it: a crash tears only the last log's last write (each log is synced before the next one starts)`);
   }
-  const next = file.isCutShort(valid) ? undefined : file.nextFrame(valid + 1);
+  const next = file.isCutShort(validFrames) ? undefined : file.nextFrame(validFrames + 1);
   if (next !== undefined) {
     throw new DataDirDamagedError(
       name,
-      `is damaged at byte ${valid} of ${file.size}, and intact records follow it from byte ${next}: a crash tears only the log's last write (each is synced before the next one), so these were acknowledged`,
+      `is damaged at byte ${validFrames} of ${file.size}, and intact records follow it from byte ${next}: a crash tears only the log's last write (each is synced before the next one), so these were acknowledged`,
     );
   }
   const kept = `${name}.torn-${new Date().toISOString().replace(/:/g, '-')}`;

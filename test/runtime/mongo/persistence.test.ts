@@ -7,6 +7,8 @@ import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../runtime/mongo';
 import { hostEmbeddedMongo } from '../../../runtime/mongo/host';
+import { frame } from '../../../runtime/mongo/frames';
+import { batchFrames } from '../../../runtime/mongo/log-batches';
 import { FileJournal } from '../../../runtime/mongo/persistence';
 import { failNextLogWrite, quietLogger } from './fixtures/failing-log-write';
 
@@ -177,6 +179,24 @@ describe('EmbeddedMongo', () => {
       const recovered: unknown[] = [];
       new FileJournal(dir, (record) => recovered.push(record), quietLogger).close();
       expect(recovered).toEqual([{ n: 1 }]);
+    });
+
+    it('cuts a write that failed part-way off the log, so a start applies none of its records (a transaction is one write)', async () => {
+      const dir = tempDir();
+      const log = path.join(dir, 'oplog-0.log');
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      await journal.append([{ n: 1 }]);
+      const before = fs.readFileSync(log);
+      const transaction = [{ website: 1 }, { team: 1 }, { revision: 2 }];
+      failNextLogWrite(Buffer.concat(batchFrames(transaction.map(frame))).length - 5); // the first two records whole, the third torn
+      await expect(journal.append(transaction)).rejects.toMatchObject({ message: expect.stringContaining('ENOSPC') });
+      expect(fs.readFileSync(log)).toEqual(before);
+      journal.close();
+
+      const recovered: unknown[] = [];
+      new FileJournal(dir, (record) => recovered.push(record), quietLogger).close();
+      expect(recovered).toEqual([{ n: 1 }]);
+      expect(fs.readdirSync(dir)).toEqual(['oplog-0.log']); // nothing torn was left to cut
     });
 
     it('removes the half-written snapshot of a compaction that failed, which would take room on a full disk', async () => {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo } from '../../../runtime/mongo';
 import { DataDirDamagedError } from '../../../runtime/mongo/data-dir-damaged';
+import { READ_CHUNK } from '../../../runtime/mongo/frame-file';
 import { frame } from '../../../runtime/mongo/frames';
+import { batchFrames } from '../../../runtime/mongo/log-batches';
 import { FileJournal } from '../../../runtime/mongo/persistence';
 import { recover as recoverDir } from '../../../runtime/mongo/recovery';
 import { quietLogger } from './fixtures/failing-log-write';
@@ -32,15 +34,15 @@ function recover(dir: string): unknown[] {
   return recovered;
 }
 
-/** Recovers reading the files `chunkBytes` at a time (the journal's own default when undefined). */
-function recoverInChunks(dir: string, chunkBytes: number | undefined): unknown[] {
+/** Recovers reading the files `chunkBytes` at a time. */
+function recoverInChunks(dir: string, chunkBytes: number): unknown[] {
   const recovered: unknown[] = [];
   recoverDir(dir, (record) => recovered.push(record), quietLogger, chunkBytes);
   return recovered;
 }
 
 /** Chunk sizes to read in: the default, and one small enough that frames cross chunks and some are longer than one. */
-const CHUNKS: Array<number | undefined> = [undefined, 61];
+const CHUNKS = [READ_CHUNK, 61];
 
 /** Every file of the directory and its bytes. */
 const contents = (dir: string) => Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name))]));
@@ -92,12 +94,18 @@ describe('recovering a data directory', () => {
     expect(contents(dir)).toEqual(before);
   });
 
+  const transaction = [put('website'), put('team'), put('revision')];
+  const written = batchFrames(transaction.map(frame));
   const tornTails: Array<[string, Buffer]> = [
     ['a record cut short', frame(put('torn')).subarray(0, 20)],
     // An upload's chunk may hold anything, records of this very format included: cut short, they are its data.
     ['a record cut short whose data holds intact records', frame({ ...put('upload'), doc: { _id: 'upload', data: Buffer.concat(logged.slice(0, 5).map(frame)) } }).subarray(0, -10)],
     ['zeros', Buffer.alloc(4096)],
     ['bytes that are no record', Buffer.from('not a record, and no record after it either')],
+    // A power loss in a write of several records (a transaction's): its whole records go too.
+    ['a write whose last record is torn', Buffer.concat(written).subarray(0, -5)],
+    ['a write whose last record is missing', Buffer.concat(written.slice(0, -1))],
+    ["a write's header alone", written[0]!],
   ];
   it.each(CHUNKS.flatMap((chunk) => tornTails.map(([what, tail]) => [what, chunk, tail] as const)))('cuts off a torn tail of %s (read %s bytes at a time), keeping its bytes next to the log', async (_what, chunk, tail) => {
     const dir = await dataDir(records, logged);
@@ -122,6 +130,16 @@ describe('recovering a data directory', () => {
     const lengths = readSync.mock.calls.map((call) => (call as unknown[])[3] as number);
     expect(lengths.length).toBeGreaterThan(100);
     expect(Math.max(...lengths)).toBeLessThanOrEqual(longest);
+  });
+
+  it('replays a log an earlier version wrote, its writes without headers, and the whole writes that follow them', async () => {
+    const dir = await dataDir(records);
+    fs.writeFileSync(path.join(dir, 'oplog-1.log'), Buffer.concat([...logged.slice(0, 3).map(frame), ...written]));
+    expect(recover(dir)).toEqual([...records, ...logged.slice(0, 3), ...transaction]);
+    const journal = new FileJournal(dir, () => undefined, quietLogger);
+    await journal.append([put('after'), put('after 2')]);
+    journal.close();
+    expect(recover(dir)).toEqual([...records, ...logged.slice(0, 3), ...transaction, put('after'), put('after 2')]);
   });
 
   it('refuses a log whose snapshot is missing, naming both, and leaves it as it is', async () => {
