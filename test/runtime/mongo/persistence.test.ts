@@ -368,6 +368,26 @@ describe('EmbeddedMongo', () => {
       });
     });
 
+    it('logs one error when its log fails, and not one per write refused after it: a warning at most', async () => {
+      const lines: Array<{ level: string; msg?: string }> = [];
+      const record = (level: string) => (_obj: object, msg?: string) => void lines.push({ level, msg });
+      const host = await hostEmbeddedMongo({ dataDir: tempDir(), logger: { info: record('info'), warn: record('warn'), error: record('error') } });
+      const client = await new MongoClient(host.uri, { retryWrites: false }).connect();
+      const t = client.db('app').collection('t');
+      try {
+        await t.insertOne({ _id: 0 as never });
+        failNextLogWrite();
+        const refused = await Promise.allSettled(Array.from({ length: 50 }, (_, n) => t.insertOne({ _id: (n + 1) as never })));
+        for (let n = 0; n < 10; n++) await expect(client.db('admin').command({ ping: 1 })).rejects.toMatchObject({ code: 1 });
+        expect(refused.every((result) => result.status === 'rejected')).toBe(true);
+      } finally {
+        await client.close();
+        await host.close();
+      }
+      expect(lines.filter((line) => line.level === 'error')).toEqual([{ level: 'error', msg: expect.stringContaining('could not write its operation log') }]);
+      expect(lines.filter((line) => line.level === 'warn')).toHaveLength(1);
+    });
+
     it('answers writes with an error once its log fails, keeps serving reads, and restarts with what was acknowledged', async () => {
       const dir = tempDir();
       const host = await hostEmbeddedMongo({ dataDir: dir, logger: quietLogger });
