@@ -3,7 +3,9 @@
 import { crc32 } from 'node:zlib';
 import { BSON, type Document } from 'bson';
 
-const FRAME_HEADER = 8;
+export const FRAME_HEADER = 8;
+/** The bytes claimedEnd looks at: the frame's header and its document's own length. */
+export const FRAME_HEAD_CHECKED = FRAME_HEADER + 4;
 const DESERIALIZE_OPTIONS = { promoteBuffers: false, validation: { utf8: false } } as const;
 
 export function frame(record: Document): Buffer {
@@ -15,41 +17,33 @@ export function frame(record: Document): Buffer {
   return out;
 }
 
-/** Decodes records until the end or the first torn/corrupt frame; returns the length of the valid prefix. */
-export function readFrames(buffer: Buffer, onRecord: (record: Document) => void): number {
+/**
+ * Decodes records until the end or the first torn/corrupt frame, giving each with the offset its
+ * frame starts at; returns the length of the valid prefix.
+ */
+export function readFrames(buffer: Buffer, onRecord: (record: Document, offset: number) => void): number {
   let offset = 0;
   for (let end = frameEnd(buffer, offset); end !== undefined; offset = end, end = frameEnd(buffer, offset)) {
-    onRecord(BSON.deserialize(buffer.subarray(offset + FRAME_HEADER, end), DESERIALIZE_OPTIONS));
+    onRecord(BSON.deserialize(buffer.subarray(offset + FRAME_HEADER, end), DESERIALIZE_OPTIONS), offset);
   }
   return offset;
 }
 
 /**
- * Where the first intact frame after `from` starts, if any. Nothing marks where frames start, so
- * this tries every byte: for the damaged part of a file only.
+ * Where the frame at `offset` ends by its header, when its header and the start of its document
+ * agree on a length (a BSON document begins with its own length): checked first, it spares a scan
+ * nearly every checksum. The end may lie past the buffer's.
  */
-export function nextFrame(buffer: Buffer, from: number): number | undefined {
-  for (let offset = from; offset < buffer.length; offset++) if (frameEnd(buffer, offset) !== undefined) return offset;
-  return undefined;
-}
-
-/**
- * Whether the frame at `offset` is a record cut short by the end of the file: its header and the
- * start of its document agree on a length that runs past the end. The bytes after its header are
- * its own then (a file's data may hold anything, frames included), not records that follow it.
- */
-export function isCutShort(buffer: Buffer, offset: number): boolean {
-  if (offset + FRAME_HEADER + 4 > buffer.length) return true; // not even the header and the document's length
+export function claimedEnd(buffer: Buffer, offset: number): number | undefined {
+  if (offset + FRAME_HEAD_CHECKED > buffer.length) return undefined;
   const length = buffer.readUInt32LE(offset);
-  return offset + FRAME_HEADER + length > buffer.length && buffer.readUInt32LE(offset + FRAME_HEADER) === length;
+  if (length < 5 || buffer.readUInt32LE(offset + FRAME_HEADER) !== length) return undefined;
+  return offset + FRAME_HEADER + length;
 }
 
 /** Where the frame at `offset` ends, if an intact one starts there. */
-function frameEnd(buffer: Buffer, offset: number): number | undefined {
-  if (offset + FRAME_HEADER + 4 > buffer.length) return undefined;
-  const length = buffer.readUInt32LE(offset);
-  const end = offset + FRAME_HEADER + length;
-  // A BSON document begins with its own length: checked first, it spares a scan nearly every checksum.
-  if (length < 5 || end > buffer.length || buffer.readUInt32LE(offset + FRAME_HEADER) !== length) return undefined;
+export function frameEnd(buffer: Buffer, offset: number): number | undefined {
+  const end = claimedEnd(buffer, offset);
+  if (end === undefined || end > buffer.length) return undefined;
   return crc32(buffer.subarray(offset + FRAME_HEADER, end)) === buffer.readUInt32LE(offset + 4) ? end : undefined;
 }

@@ -25,6 +25,7 @@ import type { Document } from 'bson';
 import { STORE_FILE_MODE, fsyncDirectory, ownDirectory, removeInSteps, writeAll } from './durable-files';
 import { MongoCommandError, WRITES_REFUSED_LABEL } from './errors';
 import { frame } from './frames';
+import { batchFrames } from './log-batches';
 import { logGone } from './log-in-place';
 import { logPath, recover, SNAPSHOT_OLD_FILE } from './recovery';
 import { SnapshotWriter } from './snapshot-writer';
@@ -85,6 +86,7 @@ interface Waiter {
  * The log on disk. A write to it that fails (a full disk, an I/O error) may leave part of a record
  * behind, and leaves the in-memory state holding writes the log does not: records appended after
  * that would follow the torn one, and be dropped with it at the next start, though acknowledged.
+ * (The records of that write are cut off again, or dropped at the start: log-batches.ts.)
  * So, as MongoDB stops on a failed journal write, the journal then refuses every later write until
  * the server restarts, which cuts the torn tail and recovers exactly what was acknowledged. A
  * failed sync is taken the same way: what the disk kept of the log is then unknown. So is a log
@@ -160,13 +162,14 @@ export class FileJournal implements Journal {
     this.flushScheduled = false;
     if (this.pending.length === 0) return;
     const waiters = this.waiters;
-    const batch = Buffer.concat(this.pending);
+    const batch = Buffer.concat(batchFrames(this.pending));
     this.pending = [];
     this.waiters = [];
     try {
       writeAll(this.fd, batch);
       this.bytes += batch.length;
     } catch (error) {
+      this.cutBack();
       this.refuse(failed('write', error), waiters);
       return;
     }
@@ -178,6 +181,18 @@ export class FileJournal implements Journal {
     }
     if (this.refuseIfLogGone(waiters)) return;
     for (const waiter of waiters) waiter.resolve();
+  }
+
+  /**
+   * Cuts off what a failed write left of its records, so that a start replays none of them. If
+   * that fails too, the write's header (log-batches.ts) still keeps its records from being applied.
+   */
+  private cutBack(): void {
+    try {
+      fs.ftruncateSync(this.fd, this.bytes);
+    } catch (error) {
+      this.logger?.warn({ dir: this.dir, err: String(error) }, 'embedded mongo: could not cut a failed write off the operation log; a start drops it');
+    }
   }
 
   /** Refuses writes (and `waiters`) when the log is gone from its path; says whether it did. */

@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
 import { DataDirDamagedError } from './data-dir-damaged';
-import { STORE_FILE_MODE, fsyncDirectory, writeAll } from './durable-files';
-import { isCutShort, nextFrame, readFrames } from './frames';
+import { STORE_FILE_MODE, fsyncDirectory } from './durable-files';
+import { FrameFile, READ_CHUNK } from './frame-file';
+import { BatchReplay } from './log-batches';
 import type { Logger } from './server';
 
 export const SNAPSHOT_FILE = 'snapshot.bson';
@@ -30,11 +31,11 @@ export interface Recovered {
 /**
  * Feeds every recovered record (snapshot first, then its logs in order) to `apply`. A torn tail of
  * the last log written is cut off so new records follow valid ones; damage anywhere else refuses
- * the start.
+ * the start. Files are read `chunkBytes` at a time.
  */
-export function recover(dir: string, apply: (record: Document) => void, logger?: Logger): Recovered {
+export function recover(dir: string, apply: (record: Document) => void, logger?: Logger, chunkBytes = READ_CHUNK): Recovered {
   const snapshot = path.join(dir, SNAPSHOT_FILE);
-  const snapshotGeneration = replaySnapshot(snapshot, apply);
+  const snapshotGeneration = withFrameFile(snapshot, chunkBytes, (file) => replaySnapshot(snapshot, file, apply)) ?? 0;
   const logs = logGenerations(dir);
   // A compaction starts the next log and then writes its snapshot: the logs after a snapshot run
   // on from the one it names, without a gap (a compaction that failed leaves one more).
@@ -52,7 +53,8 @@ export function recover(dir: string, apply: (record: Document) => void, logger?:
     // Each log is synced before the next one is started, so only the last one written can be torn: the last with anything in it.
     const lastWritten = following.slice(i + 1).every((later) => fs.statSync(logPath(dir, later)).size === 0);
     earlierLogBytes += logBytes;
-    logBytes = replayLog(logPath(dir, logGeneration), apply, lastWritten, logger);
+    const log = logPath(dir, logGeneration);
+    logBytes = withFrameFile(log, chunkBytes, (file) => replayLog(log, file, apply, lastWritten, logger)) ?? 0;
     generation = logGeneration;
   }
   // Logs of earlier snapshots: a compaction that ended before removing its old logs leaves them.
@@ -69,66 +71,82 @@ function logGenerations(dir: string): number[] {
   });
 }
 
+/** Runs `read` on the file opened for reading; undefined when there is no such file. */
+function withFrameFile<T>(name: string, chunkBytes: number, read: (file: FrameFile) => T): T | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(name, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    return read(new FrameFile(fd, chunkBytes));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
- * Feeds the log's records to `apply`; returns the length of its valid part. Only the last log
- * written may end torn. The log grows by
+ * Feeds the log's records to `apply`, a write's records all or none (log-batches.ts); returns the
+ * length of its valid part. Only the last log written may end torn. The log grows by
  * writes each synced before the next one starts, so a crash can tear only the last one: bytes
  * that are no intact record count as such a torn tail when they are a record cut short by the end
  * of the file (what follows its header is its own data, which may hold anything, frames too: an
  * upload can), or when no intact record follows them. (A byte changed in that last write looks
- * the same: the tail's bytes are kept, to be looked at.)
+ * the same: the tail's bytes are kept, to be looked at.) The intact records of a write that lacks
+ * some of its records belong to that torn tail.
  */
-function replayLog(file: string, apply: (record: Document) => void, lastWritten: boolean, logger?: Logger): number {
-  const bytes = fs.readFileSync(file);
-  const valid = readFrames(bytes, apply);
-  if (valid === bytes.length) return valid;
+function replayLog(name: string, file: FrameFile, apply: (record: Document) => void, lastWritten: boolean, logger?: Logger): number {
+  const batches = new BatchReplay(apply);
+  const validFrames = file.readFrames((record, offset) => batches.take(record, offset));
+  const valid = batches.end(validFrames);
+  if (valid === file.size) return valid;
   if (!lastWritten) {
-    throw new DataDirDamagedError(file, `is damaged at byte ${valid} of ${bytes.length}, and a later log follows it: a crash tears only the last log's last write (each log is synced before the next one starts)`);
+    throw new DataDirDamagedError(name, `is damaged at byte ${valid} of ${file.size}, and a later log follows it: a crash tears only the last log's last write (each log is synced before the next one starts)`);
   }
-  const next = isCutShort(bytes, valid) ? undefined : nextFrame(bytes, valid + 1);
+  const next = file.isCutShort(validFrames) ? undefined : file.nextFrame(validFrames + 1);
   if (next !== undefined) {
     throw new DataDirDamagedError(
-      file,
-      `is damaged at byte ${valid} of ${bytes.length}, and intact records follow it from byte ${next}: a crash tears only the log's last write (each is synced before the next one), so these were acknowledged`,
+      name,
+      `is damaged at byte ${validFrames} of ${file.size}, and intact records follow it from byte ${next}: a crash tears only the log's last write (each is synced before the next one), so these were acknowledged`,
     );
   }
-  const kept = `${file}.torn-${new Date().toISOString().replace(/:/g, '-')}`;
-  keepCopy(kept, bytes.subarray(valid));
-  logger?.warn({ logPath: file, droppedBytes: bytes.length - valid, keptIn: kept }, 'embedded mongo: cutting the torn tail off the operation log (a write a crash cut short, never acknowledged); its bytes are kept next to it');
-  fs.truncateSync(file, valid);
+  const kept = `${name}.torn-${new Date().toISOString().replace(/:/g, '-')}`;
+  keepCopy(kept, file, valid);
+  logger?.warn({ logPath: name, droppedBytes: file.size - valid, keptIn: kept }, 'embedded mongo: cutting the torn tail off the operation log (a write a crash cut short, never acknowledged); its bytes are kept next to it');
+  fs.truncateSync(name, valid);
   return valid;
 }
 
-/** Writes `bytes` to a new file, durably, name included. */
-function keepCopy(file: string, bytes: Buffer): void {
-  const fd = fs.openSync(file, 'wx', STORE_FILE_MODE);
+/** Writes the bytes of `file` from `offset` on to a new file, durably, name included. */
+function keepCopy(name: string, file: FrameFile, offset: number): void {
+  const fd = fs.openSync(name, 'wx', STORE_FILE_MODE);
   try {
-    writeAll(fd, bytes);
+    file.copyTo(fd, offset);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
-  fsyncDirectory(path.dirname(file));
+  fsyncDirectory(path.dirname(name));
 }
 
 /**
- * Feeds the snapshot's records to `apply`; returns its generation (0 without a snapshot). A
+ * Feeds the snapshot's records to `apply`; returns its generation. A
  * snapshot is renamed into place only once written whole, so one that is not whole was damaged
  * after: it is refused, never read in part.
  */
-function replaySnapshot(file: string, apply: (record: Document) => void): number {
-  if (!fs.existsSync(file)) return 0;
-  const bytes = fs.readFileSync(file);
-  const damaged = (problem: string) => new DataDirDamagedError(file, `is damaged: ${problem} (a snapshot is only ever renamed into place whole: no crash leaves it so)`);
+function replaySnapshot(name: string, file: FrameFile, apply: (record: Document) => void): number {
+  const damaged = (problem: string) => new DataDirDamagedError(name, `is damaged: ${problem} (a snapshot is only ever renamed into place whole: no crash leaves it so)`);
   let meta: Document | undefined;
   let last: Document | undefined;
-  const valid = readFrames(bytes, (record) => {
+  const valid = file.readFrames((record) => {
     // The header comes first; without one, nothing is replayed (and the snapshot is refused below).
     if (last === undefined) meta = record.op === 'meta' ? record : undefined;
     else if (meta && record.op !== 'end') apply(record);
     last = record;
   });
-  if (valid < bytes.length) throw damaged(`its records are intact only up to byte ${valid} of ${bytes.length}`);
+  if (valid < file.size) throw damaged(`its records are intact only up to byte ${valid} of ${file.size}`);
   if (meta === undefined) throw damaged('it does not begin with its header record');
   if (meta.sealed === true && last?.op !== 'end') throw damaged('it is cut short: its closing record is missing');
   return meta.gen as number;

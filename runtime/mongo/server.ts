@@ -9,6 +9,7 @@ import { isAwaitableHello } from './commands/handshake';
 import type { CommandContext, ServerIdentity } from './commands/context';
 import type { CursorRegistry } from './cursors';
 import type { Engine } from './engine';
+import { RefusedWritesLog, refusesWrites } from './refused-writes-log';
 import { HEADER_SIZE, MAX_MESSAGE_SIZE, messageId, parseMessage, peekMessageLength, serializeReply, WireError, type WireRequest } from './wire';
 
 export interface Logger {
@@ -23,12 +24,15 @@ export class WireServer {
   private readonly closing = new AbortController();
   private nextConnectionId = 1;
   private identity!: ServerIdentity;
+  private readonly refusedWrites: RefusedWritesLog;
 
   constructor(
     private readonly engine: Engine,
     private readonly cursors: CursorRegistry,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    this.refusedWrites = new RefusedWritesLog(logger);
+  }
 
   /** Listens on the Unix socket `socketPath` (absolute), made 0600. */
   async listen(socketPath: string): Promise<void> {
@@ -106,7 +110,9 @@ export class WireServer {
     let answering: Pick<WireRequest, 'requestId' | 'opCode'> = request;
     for (;;) {
       const reply = await runCommand(context);
-      if (reply.code === 1) this.logger?.error({ connectionId, command: Object.keys(request.command)[0], errmsg: reply.errmsg }, 'embedded mongo: internal error');
+      const command = Object.keys(request.command)[0] ?? '';
+      if (refusesWrites(reply)) this.refusedWrites.note(command);
+      else if (reply.code === 1) this.logger?.error({ connectionId, command, errmsg: reply.errmsg }, 'embedded mongo: internal error');
       if (request.moreToCome || socket.destroyed) return;
       const more = streamed && reply.ok === 1 && !context.signal.aborted;
       let message: Buffer;

@@ -7,6 +7,8 @@ import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../runtime/mongo';
 import { hostEmbeddedMongo } from '../../../runtime/mongo/host';
+import { frame } from '../../../runtime/mongo/frames';
+import { batchFrames } from '../../../runtime/mongo/log-batches';
 import { FileJournal } from '../../../runtime/mongo/persistence';
 import { failNextLogWrite, quietLogger } from './fixtures/failing-log-write';
 
@@ -179,6 +181,24 @@ describe('EmbeddedMongo', () => {
       expect(recovered).toEqual([{ n: 1 }]);
     });
 
+    it('cuts a write that failed part-way off the log, so a start applies none of its records (a transaction is one write)', async () => {
+      const dir = tempDir();
+      const log = path.join(dir, 'oplog-0.log');
+      const journal = new FileJournal(dir, () => undefined, quietLogger);
+      await journal.append([{ n: 1 }]);
+      const before = fs.readFileSync(log);
+      const transaction = [{ website: 1 }, { team: 1 }, { revision: 2 }];
+      failNextLogWrite(Buffer.concat(batchFrames(transaction.map(frame))).length - 5); // the first two records whole, the third torn
+      await expect(journal.append(transaction)).rejects.toMatchObject({ message: expect.stringContaining('ENOSPC') });
+      expect(fs.readFileSync(log)).toEqual(before);
+      journal.close();
+
+      const recovered: unknown[] = [];
+      new FileJournal(dir, (record) => recovered.push(record), quietLogger).close();
+      expect(recovered).toEqual([{ n: 1 }]);
+      expect(fs.readdirSync(dir)).toEqual(['oplog-0.log']); // nothing torn was left to cut
+    });
+
     it('removes the half-written snapshot of a compaction that failed, which would take room on a full disk', async () => {
       const dir = tempDir();
       const journal = new FileJournal(dir, () => undefined, quietLogger);
@@ -346,6 +366,26 @@ describe('EmbeddedMongo', () => {
         await expect(client.db('admin').command({ ping: 1 })).rejects.toMatchObject({ code: 1, message: expect.stringContaining(`lost its operation log: ${dir}/oplog-0.log ${reason}`) });
         await expect(t.insertOne({ _id: 2 as never })).rejects.toMatchObject({ code: 1, message: expect.stringContaining('refuses writes until it is restarted') });
       });
+    });
+
+    it('logs one error when its log fails, and not one per write refused after it: a warning at most', async () => {
+      const lines: Array<{ level: string; msg?: string }> = [];
+      const record = (level: string) => (_obj: object, msg?: string) => void lines.push({ level, msg });
+      const host = await hostEmbeddedMongo({ dataDir: tempDir(), logger: { info: record('info'), warn: record('warn'), error: record('error') } });
+      const client = await new MongoClient(host.uri, { retryWrites: false }).connect();
+      const t = client.db('app').collection('t');
+      try {
+        await t.insertOne({ _id: 0 as never });
+        failNextLogWrite();
+        const refused = await Promise.allSettled(Array.from({ length: 50 }, (_, n) => t.insertOne({ _id: (n + 1) as never })));
+        for (let n = 0; n < 10; n++) await expect(client.db('admin').command({ ping: 1 })).rejects.toMatchObject({ code: 1 });
+        expect(refused.every((result) => result.status === 'rejected')).toBe(true);
+      } finally {
+        await client.close();
+        await host.close();
+      }
+      expect(lines.filter((line) => line.level === 'error')).toEqual([{ level: 'error', msg: expect.stringContaining('could not write its operation log') }]);
+      expect(lines.filter((line) => line.level === 'warn')).toHaveLength(1);
     });
 
     it('answers writes with an error once its log fails, keeps serving reads, and restarts with what was acknowledged', async () => {

@@ -1,15 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo } from '../../../runtime/mongo';
 import { DataDirDamagedError } from '../../../runtime/mongo/data-dir-damaged';
+import { READ_CHUNK } from '../../../runtime/mongo/frame-file';
 import { frame } from '../../../runtime/mongo/frames';
+import { batchFrames } from '../../../runtime/mongo/log-batches';
 import { FileJournal } from '../../../runtime/mongo/persistence';
+import { recover as recoverDir } from '../../../runtime/mongo/recovery';
 import { quietLogger } from './fixtures/failing-log-write';
 
 const dirs: string[] = [];
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -29,6 +33,16 @@ function recover(dir: string): unknown[] {
   new FileJournal(dir, (record) => recovered.push(record), quietLogger).close();
   return recovered;
 }
+
+/** Recovers reading the files `chunkBytes` at a time. */
+function recoverInChunks(dir: string, chunkBytes: number): unknown[] {
+  const recovered: unknown[] = [];
+  recoverDir(dir, (record) => recovered.push(record), quietLogger, chunkBytes);
+  return recovered;
+}
+
+/** Chunk sizes to read in: the default, and one small enough that frames cross chunks and some are longer than one. */
+const CHUNKS = [READ_CHUNK, 61];
 
 /** Every file of the directory and its bytes. */
 const contents = (dir: string) => Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name))]));
@@ -68,35 +82,64 @@ describe('recovering a data directory', () => {
     ["a record's length changed", (bytes) => bytes.writeUInt32LE(7, frame(logged[0]!).length * 10)],
     ['a run of zeros', (bytes) => bytes.fill(0, 100, 400)],
   ];
-  it.each(logDamage)('refuses a log with %s that intact records follow, naming it, and leaves the files as they are', async (_how, damage) => {
+  it.each(CHUNKS.flatMap((chunk) => logDamage.map(([how, damage]) => [how, chunk, damage] as const)))('refuses a log with %s that intact records follow (read %s bytes at a time), naming it, and leaves the files as they are', async (_how, chunk, damage) => {
     const dir = await dataDir(records, logged);
     const log = path.join(dir, 'oplog-1.log');
     const bytes = fs.readFileSync(log);
     damage(bytes);
     fs.writeFileSync(log, bytes);
     const before = contents(dir);
-    expect(() => recover(dir)).toThrow(DataDirDamagedError);
-    expect(() => recover(dir)).toThrow(new RegExp(`^The embedded store cannot start: ${log} is damaged at byte \\d+ of ${bytes.length}, and intact records follow it`));
+    expect(() => recoverInChunks(dir, chunk)).toThrow(DataDirDamagedError);
+    expect(() => recoverInChunks(dir, chunk)).toThrow(new RegExp(`^The embedded store cannot start: ${log} is damaged at byte \\d+ of ${bytes.length}, and intact records follow it`));
     expect(contents(dir)).toEqual(before);
   });
 
+  const transaction = [put('website'), put('team'), put('revision')];
+  const written = batchFrames(transaction.map(frame));
   const tornTails: Array<[string, Buffer]> = [
     ['a record cut short', frame(put('torn')).subarray(0, 20)],
     // An upload's chunk may hold anything, records of this very format included: cut short, they are its data.
     ['a record cut short whose data holds intact records', frame({ ...put('upload'), doc: { _id: 'upload', data: Buffer.concat(logged.slice(0, 5).map(frame)) } }).subarray(0, -10)],
     ['zeros', Buffer.alloc(4096)],
     ['bytes that are no record', Buffer.from('not a record, and no record after it either')],
+    // A power loss in a write of several records (a transaction's): its whole records go too.
+    ['a write whose last record is torn', Buffer.concat(written).subarray(0, -5)],
+    ['a write whose last record is missing', Buffer.concat(written.slice(0, -1))],
+    ["a write's header alone", written[0]!],
   ];
-  it.each(tornTails)('cuts off a torn tail of %s, keeping its bytes next to the log', async (_what, tail) => {
+  it.each(CHUNKS.flatMap((chunk) => tornTails.map(([what, tail]) => [what, chunk, tail] as const)))('cuts off a torn tail of %s (read %s bytes at a time), keeping its bytes next to the log', async (_what, chunk, tail) => {
     const dir = await dataDir(records, logged);
     const log = path.join(dir, 'oplog-1.log');
     const intact = fs.readFileSync(log);
     fs.appendFileSync(log, tail);
-    expect(recover(dir)).toEqual([...records, ...logged]);
+    expect(recoverInChunks(dir, chunk)).toEqual([...records, ...logged]);
     expect(fs.readFileSync(log)).toEqual(intact);
     const kept = fs.readdirSync(dir).filter((name) => name.startsWith('oplog-1.log.torn-'));
     expect(kept).toHaveLength(1);
     expect(fs.readFileSync(path.join(dir, kept[0]!))).toEqual(tail);
+  });
+
+  it('reads the snapshot and the log a chunk at a time, whatever their size: frames cross chunks, some longer than one', async () => {
+    const varied = Array.from({ length: 40 }, (_, n) => ({ ...put(`varied-${n}`), doc: { _id: `varied-${n}`, data: 'x'.repeat((n * 37) % 300) } }));
+    const dir = await dataDir([...records, ...varied], [...varied, ...logged]);
+    const longest = Math.max(...[...records, ...varied, ...logged].map((record) => frame(record).length));
+    const readFileSync = vi.spyOn(fs, 'readFileSync');
+    const readSync = vi.spyOn(fs, 'readSync');
+    expect(recoverInChunks(dir, 61)).toEqual([...records, ...varied, ...varied, ...logged]);
+    expect(readFileSync).not.toHaveBeenCalled(); // it cannot read a file over 2 GiB
+    const lengths = readSync.mock.calls.map((call) => (call as unknown[])[3] as number);
+    expect(lengths.length).toBeGreaterThan(100);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(longest);
+  });
+
+  it('replays a log an earlier version wrote, its writes without headers, and the whole writes that follow them', async () => {
+    const dir = await dataDir(records);
+    fs.writeFileSync(path.join(dir, 'oplog-1.log'), Buffer.concat([...logged.slice(0, 3).map(frame), ...written]));
+    expect(recover(dir)).toEqual([...records, ...logged.slice(0, 3), ...transaction]);
+    const journal = new FileJournal(dir, () => undefined, quietLogger);
+    await journal.append([put('after'), put('after 2')]);
+    journal.close();
+    expect(recover(dir)).toEqual([...records, ...logged.slice(0, 3), ...transaction, put('after'), put('after 2')]);
   });
 
   it('refuses a log whose snapshot is missing, naming both, and leaves it as it is', async () => {
