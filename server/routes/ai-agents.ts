@@ -16,6 +16,17 @@ import { assistantParams, assistantReplacementBody, newAssistantBody } from '../
 import { parseInput } from '../schemas/parse';
 import { teamChangeBy } from '../services/team-members';
 
+/** The configuration's optional fields: given as `null`, one is taken off (a PATCH's way to clear it; a PUT may leave it out). */
+const CLEARABLE_FIELDS = ['businessHours', 'raisePriorityOnEscalation', 'welcomeMessages'] as const;
+
+/** The body without its optional fields given as `null`, and those fields; a body that is not an object as it is (its parse refuses it). */
+function clearedFields(body: unknown): { given: unknown; cleared: Array<(typeof CLEARABLE_FIELDS)[number]> } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { given: body, cleared: [] };
+  const fields = body as Record<string, unknown>;
+  const cleared = CLEARABLE_FIELDS.filter((field) => fields[field] === null);
+  return { given: Object.fromEntries(Object.entries(fields).filter(([field]) => !(cleared as string[]).includes(field))), cleared };
+}
+
 const givenFields = <T extends object>(parsed: T, given: object): Partial<T> =>
   Object.fromEntries(Object.entries(parsed).filter(([field]) => Object.hasOwn(given, field))) as Partial<T>;
 
@@ -59,12 +70,15 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     const change = teamChangeBy(callerOf(res));
     const { websiteId } = change;
     const member = await assistantOf(websiteId, req.params);
+    const { given, cleared } = clearedFields(req.body);
     // The fields the body gave (the schema fills in defaults for the others, which a PATCH must not take).
-    const body = givenFields(parseInput(assistantReplacementBody, req.body, 'body'), req.body as object);
+    const body = givenFields(parseInput(assistantReplacementBody, given, 'body'), given as object);
     if (body.id !== undefined && body.id !== member.id) {
       throw new AppError('ERR_INVALID_INPUT', 'The configuration names another assistant', { fields: [{ path: 'body.id', message: `expected ${member.id}, the id in the path` }] });
     }
-    const config = runnable(parseInput(assistantConfigSchema, { ...(await base(member)), ...body, id: member.id }, 'body'));
+    const kept: Partial<AssistantConfig> = { ...(await base(member)) };
+    for (const field of cleared) delete kept[field];
+    const config = runnable(parseInput(assistantConfigSchema, { ...kept, ...body, id: member.id }, 'body'));
     const agent = await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config);
     // Timelines, the widget and the team list name it as a team member: a new name is theirs too.
     if (config.name !== member.name) await ctx.teamMembers.change(change, member.id, { name: config.name }, 'ai');

@@ -99,6 +99,13 @@ describe('AI assistant and routing over the wire', () => {
       expect(hoursAlone.status).toBe(400);
       expect((await t.api.call('PATCH', `/v1/ai-agents/${AGENT.agent}`, AGENT, { enabled: true })).status).toBe(404);
       expect((await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent).toEqual(patched.body.agent);
+      // An optional field given as null is taken off; a required one cannot be.
+      const hours = { timeZone: 'UTC', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' };
+      expect((await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { businessHours: hours })).body.agent.businessHours).toEqual(hours);
+      const clearedHours = await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { businessHours: null });
+      expect(clearedHours.status).toBe(200);
+      expect(clearedHours.body.agent).toEqual(patched.body.agent);
+      expect((await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { knowledge: null })).status).toBe(400);
     } finally {
       expect((await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { enabled: true, debounceMs: before.debounceMs })).body.agent).toEqual(before);
     }
