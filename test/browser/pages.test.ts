@@ -1242,7 +1242,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await headerOnline.waitFor({ state: 'detached' });
   });
 
-  it("keeps the agent's choice in the open conversation's controls while visitors come and go", async () => {
+  it("keeps the agent's choice not yet sent in the open conversation's controls while the conversation changes and visitors come and go", async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Who can help me?');
     const inbox = await laterInbox();
@@ -1250,7 +1250,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const assignee = inbox.getByRole('combobox', { name: 'Assignee' });
     const chosen = await assignee.locator('option:not([disabled])').first().getAttribute('value');
     await assignee.selectOption(chosen ?? '');
-    // Another visitor arrives (their row shows them online: the inbox heard of it), and the choice not yet sent stays.
+    // The conversation changes (the controls are drawn again, the priority as the server has it now), and the choice not yet sent stays.
+    await raisePriorityElsewhere(inbox, id);
+    expect(await assignee.inputValue()).toBe(chosen);
+    // Another visitor arrives (their row shows them online: the inbox heard of it): it stays too.
     const other = await startConversation(await newVisitor(), 'Me too');
     await inbox.locator(`.row[data-conversation-id="${other}"] [data-testid="visitor-online"]`).waitFor();
     expect(await assignee.inputValue()).toBe(chosen);

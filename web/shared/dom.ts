@@ -45,19 +45,26 @@ export function mountKeepingFocus(parent: Element, ...children: Child[]): void {
   if (key !== undefined) parent.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
 }
 
-/** What the user is doing in a part of the page: what they typed into its named text fields, and where its focus is. */
+/** What the user is doing in a part of the page: what they typed into its named text fields, chose in its forms, and where its focus is. */
 export interface Edits {
   /** Puts it into `root` (drawn anew, and on the page): the text into the fields of the same names, focus and selection back on its field. */
   restoreIn(root: ParentNode): void;
 }
 
+/** The option a select was drawn with. */
+const drawnChoice = (select: HTMLSelectElement): string => ([...select.options].find((option) => option.defaultSelected) ?? select.options[0])?.value ?? '';
+
 /**
  * What the user typed into the named text fields under `root` (those whose value is not the value
- * they were drawn with) and the field of it their focus is on, to put back into the part drawn anew.
+ * they were drawn with), chose in the named selects of its forms (a choice not sent yet, such as an
+ * assignee before Assign; a select that applies at once shows what the server has instead), and the
+ * field of it their focus is on, to put back into the part drawn anew.
  */
 export function editsIn(root: Element): Edits {
   const typed = new Map<string, string>();
   for (const field of root.querySelectorAll<HTMLInputElement>('input[type="text"][name]')) if (field.value !== field.defaultValue) typed.set(field.name, field.value);
+  const chosen = new Map<string, string>();
+  for (const select of root.querySelectorAll<HTMLSelectElement>('form select[name]')) if (select.value !== drawnChoice(select)) chosen.set(select.name, select.value);
   const focused = document.activeElement;
   const focusedName = focused instanceof HTMLElement && root.contains(focused) ? focused.getAttribute('name') : null;
   const selection = focused instanceof HTMLInputElement ? { start: focused.selectionStart, end: focused.selectionEnd } : undefined;
@@ -67,6 +74,11 @@ export function editsIn(root: Element): Edits {
       for (const [name, value] of typed) {
         const field = named(name);
         if (field instanceof HTMLInputElement) field.value = value;
+      }
+      for (const [name, value] of chosen) {
+        const select = named(name);
+        // Only while the choice is still there to make (the person chosen may have left the team).
+        if (select instanceof HTMLSelectElement && [...select.options].some((option) => option.value === value && !option.disabled)) select.value = value;
       }
       const refocus = focusedName === null ? null : named(focusedName);
       if (!refocus) return;
