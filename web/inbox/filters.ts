@@ -5,10 +5,13 @@
 import type { ConversationQuery } from '../shared/api-client';
 import type { Conversation, Priority } from '../shared/wire';
 
-export type HandlerFilter = 'all' | 'ai' | 'waiting';
+/** Each filter's values (the bar names them, the inbox's address takes only these). */
+export const STATUS_FILTERS = ['open', 'resolved', 'all'] as const;
+export const HANDLER_FILTERS = ['all', 'ai', 'waiting'] as const;
+export type HandlerFilter = (typeof HANDLER_FILTERS)[number];
 
 export interface InboxFilters {
-  status: 'open' | 'resolved' | 'all';
+  status: (typeof STATUS_FILTERS)[number];
   priority: Priority | 'all';
   tag: string;
   assignedToMe: boolean;

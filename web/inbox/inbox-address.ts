@@ -5,16 +5,14 @@
  * `#secretKey=` is taken off the address before the inbox starts (config.ts), and stays off.
  */
 import { PRIORITIES } from '../../domain/conversation';
-import { DEFAULT_FILTERS, type HandlerFilter, type InboxFilters } from './filters';
+import { DEFAULT_FILTERS, HANDLER_FILTERS, STATUS_FILTERS, type InboxFilters } from './filters';
 
 export interface InboxPlace {
   conversationId?: string;
   filters: InboxFilters;
 }
 
-const STATUSES: ReadonlyArray<InboxFilters['status']> = ['open', 'resolved', 'all'];
 const PRIORITY_FILTERS: ReadonlyArray<InboxFilters['priority']> = ['all', ...PRIORITIES];
-const HANDLERS: readonly HandlerFilter[] = ['all', 'ai', 'waiting'];
 const FILTER_NAMES = Object.keys(DEFAULT_FILTERS) as Array<keyof InboxFilters>;
 
 const oneOf = <T extends string>(allowed: readonly T[], given: string | null, otherwise: T): T => allowed.find((value) => value === given) ?? otherwise;
@@ -23,11 +21,11 @@ const oneOf = <T extends string>(allowed: readonly T[], given: string | null, ot
 export function placeIn(search: string): InboxPlace {
   const query = new URLSearchParams(search);
   const filters: InboxFilters = {
-    status: oneOf(STATUSES, query.get('status'), DEFAULT_FILTERS.status),
+    status: oneOf(STATUS_FILTERS, query.get('status'), DEFAULT_FILTERS.status),
     priority: oneOf(PRIORITY_FILTERS, query.get('priority'), DEFAULT_FILTERS.priority),
     tag: query.get('tag') ?? DEFAULT_FILTERS.tag,
     assignedToMe: query.get('assignedToMe') === 'true',
-    handler: oneOf(HANDLERS, query.get('handler'), DEFAULT_FILTERS.handler),
+    handler: oneOf(HANDLER_FILTERS, query.get('handler'), DEFAULT_FILTERS.handler),
   };
   const conversationId = query.get('conversation');
   return conversationId ? { conversationId, filters } : { filters };
