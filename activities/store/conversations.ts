@@ -219,6 +219,8 @@ export function conversationMethods(collections: Collections) {
       page: { limit: number; cursor?: string },
     ): Promise<{ conversations: ConversationListEntry[]; nextCursor: string | null }> {
       const limit = checkLimit(page.limit);
+      // Waiting is open by definition: asking the store for resolved ones would walk every open conversation to find none.
+      if (filter.handler === 'waiting' && filter.status === 'resolved') return { conversations: [], nextCursor: null };
       const query: Filter<ConversationDoc> = {
         ...scopeFilter(filter.scope),
         ...(filter.status && { status: filter.status }),

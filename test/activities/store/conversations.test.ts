@@ -1,7 +1,8 @@
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import type { ConversationLifecycle } from '../../../domain/conversation';
-import type { NewConversation } from '../../../activities/store/conversations';
+import { conversationMethods, type NewConversation } from '../../../activities/store/conversations';
+import { collectionsOf } from '../../../activities/store/documents';
 import { newId } from '../../../activities/store/ids';
 import { agentAuthor, message, newConversation, note, useStore, visitorAuthor } from './fixtures';
 
@@ -226,8 +227,24 @@ describe('Store', () => {
       } while (cursor);
       expect(listed.sort()).toEqual(waiting.sort());
       expect(listed).toHaveLength(new Set(listed).size);
-      const resolvedWaiting = await store.listConversations({ scope: { websiteId }, status: 'resolved', handler: 'waiting' }, { audience: 'all' }, { limit: 10 });
-      expect(resolvedWaiting.conversations).toEqual([]);
+    });
+
+    it("answers resolved conversations 'waiting' (none, waiting being open) without reading the open ones", async () => {
+      const websiteId = newId('web');
+      const open = await newConversation(ctx.get(), { websiteId });
+      await ctx.get().projectLifecycle(open, lifecycle({ handler: 'unassigned' }), 1);
+      const client = await MongoClient.connect(ctx.mongo().uri, { monitorCommands: true });
+      try {
+        const commands: string[] = [];
+        client.on('commandStarted', (event) => commands.push(event.commandName));
+        const monitored = conversationMethods(collectionsOf(client.db(ctx.dbName)));
+        const page = await monitored.listConversations({ scope: { websiteId }, status: 'resolved', handler: 'waiting' }, { audience: 'all' }, { limit: 10 });
+        expect(page).toEqual({ conversations: [], nextCursor: null });
+        expect(commands).toEqual([]);
+        expect((await monitored.listConversations({ scope: { websiteId }, handler: 'waiting' }, { audience: 'all' }, { limit: 10 })).conversations.map((c) => c.id)).toEqual([open]);
+      } finally {
+        await client.close();
+      }
     });
 
     it('shows each audience its own last item and the viewer its unread count', async () => {
