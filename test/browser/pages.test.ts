@@ -27,6 +27,14 @@ const contrastOf = (element: Locator) =>
     return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
   });
 
+/** The element with keyboard focus, also inside the widget's shadow root (where `document.activeElement` is only its host). */
+const focusedElement = (page: Page) =>
+  page.evaluateHandle(() => {
+    let focused = document.activeElement;
+    while (focused?.shadowRoot?.activeElement) focused = focused.shadowRoot.activeElement;
+    return focused as HTMLElement | null;
+  });
+
 describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'the pages in Chromium', () => {
   let app: RunningApp;
   let browser: Browser;
@@ -209,7 +217,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(texts.findIndex((t) => t.includes('and my notes'))).toBe(first + 1);
     expect(await input.inputValue()).toBe('');
     expect(await visitor.locator('.composer-attached').isHidden()).toBe(true);
-    expect(await visitor.evaluate(() => document.activeElement?.classList.contains('composer-input'))).toBe(true);
+    expect(await (await focusedElement(visitor)).evaluate((focused) => focused?.classList.contains('composer-input'))).toBe(true);
   });
 
   it('leaves keyboard focus where the agent moved it while a message was on its way', async () => {
@@ -824,7 +832,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await context.close();
   });
 
-  const focusedConversation = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conversationId);
+  const focusedConversation = async (page: Page) => (await focusedElement(page)).evaluate((focused) => focused?.dataset.conversationId);
 
   it('keeps keyboard focus in the conversation lists while they are drawn again as conversations change', async () => {
     const visitor = await newVisitor();
@@ -856,7 +864,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Typed with the keyboard');
     /** What has keyboard focus: its class, and the conversation it opens when it is a row. */
-    const focused = () => visitor.evaluate(() => ({ className: document.activeElement?.className ?? '', conversationId: (document.activeElement as HTMLElement | null)?.dataset.conversationId }));
+    const focused = async () => (await focusedElement(visitor)).evaluate((el) => ({ className: el?.className ?? '', conversationId: el?.dataset.conversationId }));
 
     await visitor.keyboard.press('Escape');
     await visitor.locator('.sw-panel').waitFor({ state: 'hidden' });
@@ -885,7 +893,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const reply = agent.locator('.panel-main .composer-input');
     await reply.pressSequentially('Glad to hear', { delay: 20 });
     await visitor.locator('[data-testid="typing-indicator"]').waitFor();
-    expect(await visitor.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.score)).toBe('4');
+    expect(await (await focusedElement(visitor)).evaluate((focused) => focused?.dataset.score)).toBe('4');
     await visitor.keyboard.press('Enter');
     await visitor.locator('.tl-rating').waitFor();
     await reply.fill('');
@@ -901,7 +909,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await lit()).toEqual([false, false, false, false, false]);
     await stars.nth(1).focus();
     await visitor.keyboard.press('Tab'); // On to the third star, by keyboard.
-    expect(await visitor.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.score)).toBe('3');
+    expect(await (await focusedElement(visitor)).evaluate((focused) => focused?.dataset.score)).toBe('3');
     expect(await lit()).toEqual([true, true, true, false, false]);
     await stars.nth(4).hover(); // The pointer says more than the focus.
     expect(await lit()).toEqual([true, true, true, true, true]);
@@ -1093,13 +1101,13 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.keyboard.press('Enter');
     await refused;
     await expect.poll(() => retry.getAttribute('aria-disabled')).toBeNull();
-    expect(await retry.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await retry.evaluate((button) => button === (button.getRootNode() as Document | ShadowRoot).activeElement)).toBe(true);
     // Then once it can be fetched: focus goes to the image's link, in the button's place.
     await visitor.unroute('**/v1/files/*');
     await visitor.keyboard.press('Enter');
     expect(await imagesIn(visitor.locator('.sw-chat .tl-list'))).toMatchObject({ 'error.png': { shown: [40, 30] } });
     expect(await retry.count()).toBe(0);
-    expect(await visitor.evaluate(() => document.activeElement?.querySelector('img')?.alt)).toBe('error.png');
+    expect(await (await focusedElement(visitor)).evaluate((focused) => focused?.querySelector('img')?.alt)).toBe('error.png');
 
     // An inbox that lost its connection while the image failed fetches it again once connected.
     const second = await cuttableInbox();
@@ -1146,7 +1154,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await expect.poll(() => distanceFromEnd(timeline)).toBeLessThan(5);
     await pill.waitFor({ state: 'hidden' });
     // The button gone, keyboard focus is on the newest message, where it led (not back at the page's start).
-    const focused = () => visitor.evaluate(() => (document.activeElement as HTMLElement).closest('.tl-list [data-seq]')?.textContent ?? document.activeElement?.tagName);
+    const focused = async () => (await focusedElement(visitor)).evaluate((el) => el?.closest('.tl-list [data-seq]')?.textContent ?? el?.tagName);
     expect(await focused()).toContain('And the last thing');
 
     // Scrolled up again, a new answer shows the pill; scrolling down to it by hand takes the pill away.
@@ -1417,15 +1425,19 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     context.addInitScript(() => {
       const added: Array<{ seq: number; live: string; busy: boolean }> = [];
       (window as unknown as { itemsAdded: typeof added }).itemsAdded = added;
-      new MutationObserver((records) => {
+      const watched = { childList: true, subtree: true };
+      const observer = new MutationObserver((records) => {
         for (const node of records.flatMap((record) => [...record.addedNodes])) {
           if (!(node instanceof Element)) continue;
+          // The widget's shadow root, which observing the document does not reach.
+          if (node.shadowRoot) observer.observe(node.shadowRoot, watched);
           for (const item of [node, ...node.querySelectorAll('[data-seq]')].filter((el) => el.hasAttribute('data-seq'))) {
             const log = item.parentElement?.closest('[aria-live], [role="log"]');
             added.push({ seq: Number(item.getAttribute('data-seq')), live: log ? (log.getAttribute('aria-live') ?? 'polite') : 'off', busy: log?.getAttribute('aria-busy') === 'true' });
           }
         }
-      }).observe(document, { childList: true, subtree: true });
+      });
+      observer.observe(document, watched);
     });
   const itemsAddedSince = (page: Page) => page.evaluate(() => (window as unknown as { itemsAdded: Array<{ seq: number; live: string; busy: boolean }> }).itemsAdded.splice(0));
 
@@ -1548,7 +1560,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       counter.toasts = 0;
       new MutationObserver((records) => {
         for (const node of records.flatMap((record) => [...record.addedNodes])) if (node instanceof HTMLElement && node.classList.contains('toast')) counter.toasts++;
-      }).observe(document.body, { childList: true });
+      }).observe(document.querySelector('support-chat-widget')!.shadowRoot!, { childList: true }); // The widget's toasts go in its shadow root.
     });
     let reads = 0;
     await visitor.route('**/v1/conversations/*/timeline?*', (route) => {
@@ -1576,7 +1588,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.keyboard.press('Enter');
     await timeline.locator('.tl-message').filter({ hasText: 'The very first words' }).waitFor();
     await loadEarlier.waitFor({ state: 'hidden' });
-    expect(await visitor.evaluate(() => Number((document.activeElement as HTMLElement).dataset.seq))).toBe(firstSeq - 1);
+    expect(await (await focusedElement(visitor)).evaluate((focused) => Number(focused?.dataset.seq))).toBe(firstSeq - 1);
   });
 
   it('lets a visitor on a phone see how to close the widget, also in a conversation', async () => {
@@ -1592,7 +1604,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const contrast = await close.evaluate((button) => {
       const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
       const [r = 0, g = 0, b = 0, a = 1] = rgba(getComputedStyle(button).backgroundColor);
-      const [pr = 255, pg = 255, pb = 255] = rgba(getComputedStyle(document.querySelector('.sw-panel') as Element).backgroundColor);
+      const [pr = 255, pg = 255, pb = 255] = rgba(getComputedStyle((button.getRootNode() as ParentNode).querySelector('.sw-panel') as Element).backgroundColor);
       const shown = [r * a + pr * (1 - a), g * a + pg * (1 - a), b * a + pb * (1 - a)];
       const cross = rgba(getComputedStyle(button.querySelector('.sw-launcher-icon') as Element).backgroundColor);
       const luminance = (rgb: number[]) => {

@@ -30,7 +30,8 @@ describe('pages', () => {
       expect(res.headers.get('content-type')).toContain('text/html');
       const html = await res.text();
       expect(html).toContain('<script src="/config.js"');
-      const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      // The demo site loads the widget as customers' pages do.
+      const asset = page === '/' ? /src="(\/widget\.js)"/.exec(html)?.[1] : /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
       expect(asset, page).toBeDefined();
       expect((await fetch(`${app.url}${asset}`)).status).toBe(200);
     }
@@ -55,6 +56,20 @@ describe('pages', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).demoPages).toBe(false);
     expect(loadConfig({ DEMO_PAGES: 'false' }).demoPages).toBe(false);
     expect(loadConfig({ HOST: '0.0.0.0', DEMO_PAGES: 'true' }).demoPages).toBe(true);
+  });
+
+  it('serves widget.js as one classic script any website may load, cached for a few minutes', async () => {
+    const res = await fetch(`${app.url}/widget.js`, { headers: { Origin: 'https://customer.example' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('javascript');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const script = await res.text();
+    // No module syntax and no other file to fetch: its styles are in it.
+    expect(script).not.toMatch(/^\s*(import|export)\s/m);
+    expect(script).not.toContain('/assets/');
+    expect(script).toContain('.sw-launcher');
   });
 
   it('keeps unknown paths a JSON 404', async () => {

@@ -1,5 +1,4 @@
-/** The demo site: its own styles, then the widget exactly as an integrator would include it. */
+/** The demo site's own styles; the widget comes from /widget.js, as on a customer's website. */
 import '../shared/theme.css';
 import '../shared/page.css';
 import './demo.css';
-import '../widget/main';

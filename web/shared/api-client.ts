@@ -88,6 +88,14 @@ export interface UploadedFile {
   size: number;
 }
 
+/** Who a visitor is on the customer's website: `userHash` is the hex HMAC-SHA256 of `externalId` under the identity secret. */
+export interface Identity {
+  externalId: string;
+  userHash: string;
+  email?: string;
+  name?: string;
+}
+
 type Query = Record<string, string | number | undefined>;
 
 const path = (strings: TemplateStringsArray, ...ids: string[]) =>
@@ -190,6 +198,8 @@ export class ApiClient {
   /** Answers an interactive item (e.g. `choose` on `quick_replies`); the answer is recorded as a new item. */
   answer = (conversationId: string, itemId: string, actionId: string, answer: unknown) =>
     this.request<{ item: TimelineItem }>('POST', path`/conversations/${conversationId}/items/${itemId}/actions/${actionId}`, { answer });
+  /** Links this visitor to the website's user `externalId` (visitors only; `userHash` is computed by the website's backend). */
+  identify = (identity: Identity) => this.request<{ contact: unknown; visitor: unknown }>('POST', '/contacts/identify', identity);
 
   // Agents only
 

@@ -10,7 +10,7 @@
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
  * signalled as typing.
  */
-import { h } from './dom';
+import { focusedElementIn, h } from './dom';
 import { fileRefusal, type FileLimits } from './file-limits';
 import { formatBytes } from './format';
 import type { Outbox } from './outbox';
@@ -104,7 +104,7 @@ export function createComposer(options: ComposerOptions): Composer {
     rewritten: showWriting,
     settled: () => {
       // Back to the box, unless the reader went on to something else while the line went (a long upload, say).
-      const focused = document.activeElement;
+      const focused = focusedElementIn(form);
       if (form.isConnected && (!focused || focused === document.body || form.contains(focused))) input.focus();
     },
   });

@@ -27,6 +27,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return element;
 }
 
+/**
+ * The element with keyboard focus in the tree `node` is in: the widget lives in a shadow root, where
+ * `document.activeElement` is only its host element.
+ */
+export function focusedElementIn(node: Node): Element | null {
+  const root = node.getRootNode();
+  return root instanceof Document || root instanceof ShadowRoot ? root.activeElement : null;
+}
+
 /** Replaces an element's children. */
 export function mount(parent: Element, ...children: Child[]): void {
   parent.replaceChildren(...nodes(children));
@@ -38,7 +47,7 @@ export function mount(parent: Element, ...children: Child[]): void {
  * arrive does not throw a keyboard user's place back to the top of the page.
  */
 export function mountKeepingFocus(parent: Element, ...children: Child[]): void {
-  const focused = document.activeElement;
+  const focused = focusedElementIn(parent);
   const key = focused instanceof HTMLElement && parent.contains(focused) ? focused.dataset.focusKey : undefined;
   mount(parent, ...children);
   // Without scrolling: a reader who clicked a row (which focuses it) and scrolled on is not pulled back to it by every frame.
@@ -65,7 +74,7 @@ export function editsIn(root: Element): Edits {
   for (const field of root.querySelectorAll<HTMLInputElement>('input[type="text"][name]')) if (field.value !== field.defaultValue) typed.set(field.name, field.value);
   const chosen = new Map<string, string>();
   for (const select of root.querySelectorAll<HTMLSelectElement>('form select[name]')) if (select.value !== drawnChoice(select)) chosen.set(select.name, select.value);
-  const focused = document.activeElement;
+  const focused = focusedElementIn(root);
   const focusedName = focused instanceof HTMLElement && root.contains(focused) ? focused.getAttribute('name') : null;
   const selection = focused instanceof HTMLInputElement ? { start: focused.selectionStart, end: focused.selectionEnd } : undefined;
   return {

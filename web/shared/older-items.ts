@@ -4,7 +4,7 @@
  * when the reader chooses: a failure is not asked again on every scroll and every drawing, nor
  * said again each time.
  */
-import { h } from './dom';
+import { focusedElementIn, h } from './dom';
 import { showError } from './toast';
 
 export class OlderItems {
@@ -41,7 +41,7 @@ export class OlderItems {
       this.reading = false;
       this.button.removeAttribute('aria-disabled');
     }
-    const focused = document.activeElement === this.button;
+    const focused = focusedElementIn(this.button) === this.button;
     this.button.hidden = !this.failed;
     if (focused && !this.failed) this.onShown();
   }

@@ -1,5 +1,5 @@
 /** Turns an ItemView into its element: bubbles, system lines, notes, tool calls, interactive items. */
-import { h } from './dom';
+import { focusedElementIn, h } from './dom';
 import { formatBytes, timeLabel } from './format';
 import type { FileView, ItemView } from './item-view';
 
@@ -41,7 +41,7 @@ const fileLabel = (file: FileView) => h('span', { class: 'tl-file-name' }, `📎
 
 /** Puts `next` where `shown` is; keyboard focus that was in `shown` goes to `focus`, in `next`. */
 function replaceKeepingFocus(shown: Element, next: Element, focus: HTMLElement): void {
-  const focused = shown.contains(document.activeElement);
+  const focused = shown.contains(focusedElementIn(shown));
   shown.replaceWith(next);
   if (focused) focus.focus();
 }

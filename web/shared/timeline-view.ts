@@ -16,7 +16,7 @@
  * too, for those that heed it). The items stay in the log, where a reader moves through them as
  * they are drawn; a separate hidden announcer would say each item again in words of its own.
  */
-import { h } from './dom';
+import { focusedElementIn, h } from './dom';
 import { ItemDrawings, type ItemDrawing } from './item-drawings';
 import { describeItem, type ItemView, type ReaderContext } from './item-view';
 import { OlderItems } from './older-items';
@@ -181,7 +181,7 @@ export class TimelineView {
 
   private showNewBelow(count: number): void {
     if (count === this.newBelow) return;
-    const focused = document.activeElement === this.newBelowButton;
+    const focused = focusedElementIn(this.newBelowButton) === this.newBelowButton;
     this.newBelow = count;
     this.newBelowButton.hidden = count === 0;
     this.newBelowButton.textContent = `${count} new message${count === 1 ? '' : 's'} ↓`;

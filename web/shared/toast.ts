@@ -4,6 +4,13 @@ import { h } from './dom';
 
 const SHOW_MS = 5_000;
 
+/** Where toasts go: the page's body, or the widget's shadow root, where its styles reach them. */
+let toastParent: ParentNode | undefined;
+
+export function showToastsIn(parent: ParentNode): void {
+  toastParent = parent;
+}
+
 /**
  * What went wrong, in words: an API error's message and, for invalid input (whose message only
  * names the fields, `Invalid input: body.add.0`), what is wrong with each field.
@@ -26,6 +33,6 @@ export function showNote(text: string): void {
 }
 
 function showToast(toast: HTMLElement): void {
-  document.body.append(toast);
+  (toastParent ?? document.body).append(toast);
   setTimeout(() => toast.remove(), SHOW_MS);
 }

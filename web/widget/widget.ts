@@ -87,13 +87,39 @@ export class SupportWidget {
     });
   }
 
-  /** Puts the widget on the page and connects. */
-  async mount(host: HTMLElement): Promise<void> {
-    host.append(h('div', { class: 'sw-root' }, this.panel, this.launcher.element));
-    document.addEventListener('visibilitychange', () => this.markSeenIfReading());
+  private readonly root = h('div', { class: 'sw-root' }, this.panel, this.launcher.element);
+  private readonly onVisibility = () => this.markSeenIfReading();
+
+  /** Puts the widget in `host` (the shadow root made for it) and connects. */
+  async mount(host: ParentNode): Promise<void> {
+    host.append(this.root);
+    document.addEventListener('visibilitychange', this.onVisibility);
     this.socket.start();
     keepTimesCurrent(this.body); // Visitors are told no moment within a sentence (an AI pause is the team's).
     await this.refreshConversations();
+  }
+
+  /** Takes the widget off the page for good (its visitor signed out): disconnects, and forgets what was not sent. */
+  unmount(): void {
+    this.socket.stop();
+    this.outboxes.clear();
+    clearTimeout(this.seenTimer);
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.root.remove();
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** Opens or closes the panel as the visitor's click would. */
+  setOpen(open: boolean): void {
+    if (open !== this.open) this.toggle();
+  }
+
+  /** Reads the conversation list again (the visitor was just identified: the contact's are theirs now). */
+  refresh(): Promise<void> {
+    return this.refreshConversations();
   }
 
   private get api() {

@@ -14,7 +14,7 @@ function declared(stylesheet: string, selector: string, property: string): strin
   const rule = new RegExp(`(?:^|\\n)${selector.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\{([^}]*)\\}`).exec(stylesheet)?.[1];
   const value = rule && new RegExp(`(?:^|\\s)${property}:\\s*([^;]+);`).exec(rule)?.[1];
   if (!value) throw new Error(`no ${property} in ${selector}`);
-  return value.replace(/var\((--[\w-]+)\)/, (_, name: string) => declared(theme, ':root', name));
+  return value.replace(/var\((--[\w-]+)\)/, (_, name: string) => declared(theme, ':root,\n:host', name));
 }
 
 /** #rgb as #rrggbb. */
@@ -34,7 +34,7 @@ function contrast(a: string, b: string): number {
   return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
 }
 
-const token = (name: string) => declared(theme, ':root', name);
+const token = (name: string) => declared(theme, ':root,\n:host', name);
 
 describe('text contrast', () => {
   it.each([

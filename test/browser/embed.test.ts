@@ -1,0 +1,175 @@
+/**
+ * The widget embedded on a customer's website, another origin than the chat server's, with the
+ * snippet only (`<script src=…/widget.js data-public-key=… async>`), under a strict CSP.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { userHashOf } from '../../server/services/identity';
+import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { startTestApp } from './support/app';
+import { startCustomerSite, type CustomerSite } from './support/customer-site';
+
+const AGENT_ID = 'agent_alex';
+
+/** The page's `window` with the widget's API on it. */
+type WithChat = { SupportChat: { identify(who: unknown): void; reset(): void } };
+
+describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'the widget embedded on another website', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  /** Allowed in ALLOWED_ORIGINS. */
+  let site: CustomerSite;
+  /** Not allowed. */
+  let stranger: CustomerSite;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    const publicKey = () => app.keys.publicKey;
+    [site, stranger] = await Promise.all([startCustomerSite(publicKey), startCustomerSite(publicKey)]);
+    app = await startTestApp({ ALLOWED_ORIGINS: site.url });
+    site.chatOrigin = stranger.chatOrigin = app.url;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await Promise.all([site?.close(), stranger?.close()]);
+  });
+
+  /** A new browser (its own storage) on `url`; what it says on the console as errors and what it throws uncaught are collected. */
+  async function visit(url: string): Promise<{ page: Page; errors: string[]; uncaught: Error[] }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const uncaught: Error[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => uncaught.push(error));
+    await page.goto(url);
+    return { page, errors, uncaught };
+  }
+
+  const overApi = async (method: string, path: string, body?: unknown) => {
+    const answer = await fetch(`${app.url}/v1${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await answer.json()) as any;
+  };
+
+  /** Opens the widget, starts a conversation with `text`; the conversation's id. */
+  async function startConversation(page: Page, text: string): Promise<string> {
+    if ((await page.locator('.sw-panel').isHidden())) await page.locator('.sw-launcher').click();
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const created = page.waitForResponse((r) => r.url().endsWith('/v1/conversations') && r.request().method() === 'POST');
+    await page.locator('.composer-input').fill(text);
+    await page.locator('.composer-input').press('Enter');
+    const { conversation } = (await (await created).json()) as { conversation: { id: string } };
+    await page.locator('.sw-chat .tl-message').filter({ hasText: text }).waitFor();
+    return conversation.id;
+  }
+
+  const identity = (externalId: string) => ({ externalId, userHash: userHashOf(app.keys.identitySecret, externalId) });
+
+  it('shows the launcher on a page of another origin under a strict CSP; the visitor writes to the team and gets the reply live', async () => {
+    const { page, errors, uncaught } = await visit(site.url);
+    await page.locator('.sw-launcher').waitFor();
+    const id = await startConversation(page, 'Hello from the customer site');
+    const { items } = await overApi('GET', `/conversations/${id}/timeline`);
+    expect(items.map((item: { text?: string }) => item.text)).toContain('Hello from the customer site');
+    await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', text: 'A person answers here' } });
+    await page.locator('.sw-chat .tl-message').filter({ hasText: 'A person answers here' }).waitFor();
+    expect(uncaught).toEqual([]);
+    expect(errors.filter((error) => /Content Security Policy|CORS/.test(error))).toEqual([]);
+  });
+
+  it("leaves the page's own styles as they were, and the page's styles out of the widget", async () => {
+    const styles = (page: Page) =>
+      page.evaluate(() => {
+        const body = getComputedStyle(document.body);
+        const button = getComputedStyle(document.getElementById('buy')!);
+        const h1 = getComputedStyle(document.querySelector('h1')!);
+        return { body: [body.margin, body.fontFamily, body.fontSize, body.backgroundColor], button: [button.padding, button.borderRadius, button.color, button.fontFamily], h1: h1.margin };
+      });
+    const bare = await visit(`${site.url}/?bare`);
+    const { page } = await visit(site.url);
+    await page.locator('.sw-launcher').click();
+    await page.locator('.sw-panel').waitFor();
+    expect(await styles(page)).toEqual(await styles(bare.page));
+    // `button { background: red !important }` and `div { padding: 3px }` on the page, a Georgia body font: none of it in the widget.
+    const launcher = await page.locator('.sw-launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(launcher).toBe('rgb(79, 70, 229)');
+    const root = await page.locator('.sw-root').evaluate((el) => [getComputedStyle(el).padding, getComputedStyle(el).fontFamily]);
+    expect(root[0]).toBe('0px');
+    expect(root[1]).not.toContain('Georgia');
+  });
+
+  it("shows an identified user's conversations on another browser, also when identify is called before widget.js has loaded", async () => {
+    const laptop = await visit(site.url);
+    await laptop.page.locator('.sw-launcher').waitFor();
+    await laptop.page.evaluate((who) => (window as unknown as WithChat).SupportChat.identify(who), identity('user-continuity'));
+    const id = await startConversation(laptop.page, 'Asked on my laptop');
+    expect((await overApi('GET', `/conversations/${id}`)).conversation.contactId).toBeDefined();
+
+    const context = await browser.newContext();
+    contexts.push(context);
+    // The snippet's queue: calls made before the script has loaded.
+    await context.addInitScript((who) => {
+      const queue: unknown[] = [];
+      (window as any).SupportChat = Object.assign((...args: unknown[]) => void queue.push(args), { q: queue });
+      (window as any).SupportChat('identify', who);
+      (window as any).SupportChat('open');
+    }, identity('user-continuity'));
+    const phone = await context.newPage();
+    await phone.goto(site.url);
+    await phone.locator(`.sw-conversation[data-conversation-id="${id}"]`).waitFor();
+  });
+
+  it("forgets the previous user on reset: the next one sees none of their conversations, and what they write is not filed under them", async () => {
+    const { page } = await visit(site.url);
+    await page.locator('.sw-launcher').waitFor();
+    await page.evaluate((who) => (window as unknown as WithChat).SupportChat.identify(who), identity('user-leaving'));
+    const previous = await startConversation(page, 'Private question of the first user');
+    const previousContact = (await overApi('GET', `/conversations/${previous}`)).conversation.contactId;
+    expect(previousContact).toBeDefined();
+
+    await page.evaluate(() => (window as unknown as WithChat).SupportChat.reset());
+    await page.getByRole('button', { name: 'New conversation' }).waitFor();
+    await expect.poll(() => page.locator('.sw-conversation').count()).toBe(0);
+    const next = await startConversation(page, 'Question of the next user');
+    const { conversation } = await overApi('GET', `/conversations/${next}`);
+    expect(conversation.contactId).toBeUndefined();
+    expect(conversation.visitorId).not.toBe((await overApi('GET', `/conversations/${previous}`)).conversation.visitorId);
+  });
+
+  it('says once on the console that a page of an origin not allowed must be added to ALLOWED_ORIGINS, without an uncaught error or retries', async () => {
+    const { page, errors, uncaught } = await visit(stranger.url);
+    let calls = 0;
+    page.on('request', (request) => request.url().includes('/v1/websites') && calls++);
+    await expect.poll(() => errors.filter((error) => error.includes('ALLOWED_ORIGINS'))).toHaveLength(1);
+    expect(errors.find((error) => error.includes('ALLOWED_ORIGINS'))).toContain(stranger.url);
+    await page.waitForTimeout(2_000);
+    expect(calls).toBe(0);
+    expect(uncaught).toEqual([]);
+    expect(await page.locator('.sw-launcher').count()).toBe(0);
+  });
+
+  it('shows the launcher once the chat server can be reached, on a page loaded while it could not', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    const uncaught: Error[] = [];
+    page.on('pageerror', (error) => uncaught.push(error));
+    await page.route(`${app.url}/v1/**`, (route) => route.abort('connectionrefused'));
+    await page.goto(site.url);
+    await page.waitForTimeout(1_500);
+    expect(await page.locator('.sw-launcher').count()).toBe(0);
+    await page.unroute(`${app.url}/v1/**`);
+    await page.locator('.sw-launcher').waitFor({ timeout: 20_000 });
+    expect(uncaught).toEqual([]);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * `window.SupportChat`, what the customer's page calls: `SupportChat.identify({externalId, userHash,
+ * email?, name?})`, `SupportChat.reset()`, `SupportChat.open()`, `SupportChat.close()`, or the same
+ * as `SupportChat('identify', {…})`. Before widget.js has loaded, the snippet's stub
+ * (`window.SupportChat = window.SupportChat || function () { (SupportChat.q = SupportChat.q || []).push(arguments) }`)
+ * queues the calls in `SupportChat.q`; they are done in order once it has. Misuse is said on the
+ * console, naming the field, and never thrown into the page.
+ */
+import * as z from 'zod/mini';
+import type { SupportChat } from './support-chat';
+
+const identity = z.object({
+  externalId: z.string().check(z.minLength(1), z.maxLength(256)),
+  userHash: z.string().check(z.minLength(1), z.maxLength(256)),
+  email: z.optional(z.string()),
+  name: z.optional(z.string()),
+});
+
+type Command = 'identify' | 'reset' | 'open' | 'close';
+
+export interface SupportChatApi {
+  (command: Command, argument?: unknown): void;
+  identify(argument: unknown): void;
+  reset(): void;
+  open(): void;
+  close(): void;
+  /** The stub's queue, before widget.js has loaded. */
+  q?: ArrayLike<unknown>[];
+}
+
+declare global {
+  interface Window {
+    SupportChat?: SupportChatApi;
+  }
+}
+
+/** Replaces the stub (if any) with the API, after doing the calls it queued. */
+export function installApi(chat: SupportChat): void {
+  const queued = window.SupportChat?.q ?? [];
+  const run = (command: unknown, argument?: unknown): void => {
+    if (command === 'identify') {
+      const parsed = identity.safeParse(argument);
+      if (parsed.success) return chat.identify(parsed.data);
+      const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'argument'}: ${issue.message}`);
+      return console.error(`Support chat: SupportChat.identify was not done: ${fields.join('; ')}`);
+    }
+    if (command === 'reset') return chat.reset();
+    if (command === 'open') return chat.open();
+    if (command === 'close') return chat.close();
+    console.error(`Support chat: SupportChat has no command ${JSON.stringify(command)} (identify, reset, open or close)`);
+  };
+  for (const call of queued) run(call[0], call[1]);
+  window.SupportChat = Object.assign((command: Command, argument?: unknown) => run(command, argument), {
+    identify: (argument: unknown) => run('identify', argument),
+    reset: () => run('reset'),
+    open: () => run('open'),
+    close: () => run('close'),
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * The embedded widget's life on the customer's page: it starts (trying again with backoff while the
+ * chat server cannot be reached), is identified as the website's signed-in user, reset when they
+ * sign out, opened and closed. What the page asks for is done in order, each step after the one
+ * before, so an identify asked for before the widget has started waits for it. Nothing here
+ * throws into the page: failures are said on the console. The calls queued before the script
+ * loaded are taken before it starts, so an identify of another user than the one remembered
+ * starts a new visitor without showing the previous user's conversations first.
+ */
+import { ApiError, type Identity } from '../shared/api-client';
+import { backoffDelay } from '../shared/backoff';
+import { showToastsIn } from '../shared/toast';
+import type { EmbedSettings } from './embed-settings';
+import { loadRefusal } from './load-refusal';
+import { createShadowHost } from './shadow-host';
+import { forgetVisitor, identifiedAs, rememberIdentified, startVisitorSession, type VisitorSession } from './visitor-session';
+import { SupportWidget } from './widget';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** An async or deferred script may run before the body exists. */
+const bodyReady = (): Promise<void> =>
+  document.body ? Promise.resolve() : new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
+
+export class SupportChat {
+  private steps: Promise<void> = Promise.resolve();
+  private root: ShadowRoot | undefined;
+  private session: VisitorSession | undefined;
+  private widget: SupportWidget | undefined;
+  /** The origin or key was refused: nothing more is tried. */
+  private refused = false;
+  /** Open asked for before the widget was there, or kept across a reset. */
+  private openWanted = false;
+
+  constructor(private readonly settings: EmbedSettings) {}
+
+  start(): void {
+    this.then(() => this.connect());
+  }
+
+  /** Links this device's visitor to the website's user; one linked to another user starts as a new visitor first. */
+  identify(identity: Identity): void {
+    this.then(async () => {
+      const { publicKey } = this.settings;
+      const previous = identifiedAs(publicKey);
+      // Another user on this browser: what the previous one saw is not theirs.
+      if (previous !== undefined && previous !== identity.externalId) await this.startOver();
+      else await this.connect();
+      if (!this.session) return;
+      try {
+        await this.session.api.identify(identity);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 409)) throw error;
+        // This visitor id is another contact's (the server keeps a device to one user): a new visitor id is identified instead.
+        await this.startOver();
+        if (!this.session) return;
+        await this.session.api.identify(identity);
+      }
+      rememberIdentified(publicKey, identity.externalId);
+      await this.widget?.refresh();
+    });
+  }
+
+  /** The website's user signed out (a shared computer): this device's visitor is forgotten, and the widget starts as a new anonymous one. */
+  reset(): void {
+    this.then(() => this.startOver());
+  }
+
+  open(): void {
+    this.openWanted = true;
+    this.widget?.setOpen(true);
+  }
+
+  close(): void {
+    this.openWanted = false;
+    this.widget?.setOpen(false);
+  }
+
+  private then(step: () => Promise<void>): void {
+    this.steps = this.steps.then(step).catch((error: unknown) => console.error('Support chat:', error instanceof Error ? error.message : error));
+  }
+
+  private async startOver(): Promise<void> {
+    this.openWanted = this.widget?.isOpen ?? this.openWanted;
+    this.widget?.unmount();
+    this.widget = undefined;
+    this.session = undefined;
+    forgetVisitor(this.settings.publicKey);
+    await this.connect();
+  }
+
+  /** Unless shown already: starts the visitor's session, again and again with backoff while the server cannot be reached, and shows the widget. */
+  private async connect(): Promise<void> {
+    if (this.refused || this.widget) return;
+    const { publicKey, origin } = this.settings;
+    let session: VisitorSession | undefined;
+    for (let attempt = 0; !session; attempt++) {
+      try {
+        session = await startVisitorSession(publicKey, origin);
+      } catch (error) {
+        const refusal = await loadRefusal(error, origin);
+        if (refusal) {
+          this.refused = true;
+          console.error(refusal);
+          return;
+        }
+        await sleep(backoffDelay(attempt));
+      }
+    }
+    await bodyReady();
+    this.root ??= createShadowHost();
+    showToastsIn(this.root);
+    this.session = session;
+    this.widget = new SupportWidget(session);
+    await this.widget.mount(this.root);
+    if (this.openWanted) this.widget.setOpen(true);
+  }
+}
