@@ -1,20 +1,28 @@
 /**
- * Whether the widget's first call failed for good (the page's origin or the website key refused:
- * trying again cannot help, and the page's owner must be told what to change) or for now (the chat
- * server down or overloaded: it is tried again).
+ * Whether the widget's first call was refused (the page's origin or the website key: the page's
+ * owner must be told what to change) or failed for now (the chat server down or overloaded: it is
+ * tried again). A refusal read from the answer is for good; one only guessed (below) is said, and
+ * tried again all the same, as it may be a proxy's error answered without CORS headers.
  */
 import { ApiError, UnreachableError } from '../shared/api-client';
 
 const originRefused = (chatOrigin: string) =>
   `Support chat: the chat server ${chatOrigin} does not accept this page's origin, ${location.origin}. Add ${location.origin} to the server's ALLOWED_ORIGINS (and check the widget's data-public-key).`;
 
-/** What to tell the page's owner when `error` is a refusal; undefined when the call may be tried again. */
-export async function loadRefusal(error: unknown, chatOrigin: string): Promise<string | undefined> {
+export interface Refusal {
+  /** What to tell the page's owner. */
+  message: string;
+  /** Read from the server's answer: trying again cannot help. */
+  final: boolean;
+}
+
+/** The refusal `error` is, or undefined when it is a failure for now. */
+export async function loadRefusal(error: unknown, chatOrigin: string): Promise<Refusal | undefined> {
   const server = chatOrigin || location.origin;
   if (error instanceof ApiError) {
-    if (error.status === 403) return originRefused(server);
+    if (error.status === 403) return { message: originRefused(server), final: true };
     if (error.status === 429 || error.status >= 500) return undefined;
-    return `Support chat: the chat server ${server} refused the widget: ${error.message}.`;
+    return { message: `Support chat: the chat server ${server} refused the widget: ${error.message}.`, final: true };
   }
   if (!(error instanceof UnreachableError) || !chatOrigin) return undefined;
   // Across origins, an answer the page may not read (a refused origin gets no CORS headers) fails
@@ -23,5 +31,5 @@ export async function loadRefusal(error: unknown, chatOrigin: string): Promise<s
     () => true,
     () => false,
   );
-  return serverUp ? originRefused(chatOrigin) : undefined;
+  return serverUp ? { message: originRefused(chatOrigin), final: false } : undefined;
 }

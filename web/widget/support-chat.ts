@@ -16,6 +16,9 @@ import { createShadowHost } from './shadow-host';
 import { forgetVisitor, identifiedAs, rememberIdentified, startVisitorSession, type VisitorSession } from './visitor-session';
 import { SupportWidget } from './widget';
 
+/** A refusal only guessed is tried again this seldom: a page of an origin really refused would ask in vain. */
+const GUESSED_REFUSAL_RETRY_MS = 60_000;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** An async or deferred script may run before the body exists. */
@@ -29,6 +32,8 @@ export class SupportChat {
   private widget: SupportWidget | undefined;
   /** The origin or key was refused: nothing more is tried. */
   private refused = false;
+  /** A refusal was said on the console: said once, however often it is tried again. */
+  private refusalSaid = false;
   /** Open asked for before the widget was there, or kept across a reset. */
   private openWanted = false;
 
@@ -99,12 +104,13 @@ export class SupportChat {
         session = await startVisitorSession(publicKey, origin);
       } catch (error) {
         const refusal = await loadRefusal(error, origin);
-        if (refusal) {
+        if (refusal && !this.refusalSaid) console.error(refusal.message);
+        this.refusalSaid ||= refusal !== undefined;
+        if (refusal?.final) {
           this.refused = true;
-          console.error(refusal);
           return;
         }
-        await sleep(backoffDelay(attempt));
+        await sleep(refusal ? GUESSED_REFUSAL_RETRY_MS : backoffDelay(attempt));
       }
     }
     await bodyReady();
