@@ -63,6 +63,20 @@ describe('Chat API errors', () => {
       expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['body.item.type', 'body.item.text']));
     });
 
+    it('refuses message text with nothing to read or control characters, naming the field', async () => {
+      const post = (text: string) => api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'note', text } });
+      const refusals: Array<[string, string]> = [
+        ['\u200b\u200b', 'text is empty'],
+        ['nul:\u0000:end', 'no control characters (but tab and line breaks)'],
+      ];
+      for (const [text, message] of refusals) {
+        const refused = await post(text);
+        expect(refused.status, message).toBe(400);
+        expect(refused.body.error.details.fields).toEqual([{ path: 'body.item.text', message }]);
+      }
+      expect((await post('tab\there\r\nand a new line')).status).toBe(201);
+    });
+
     it('refuses hidden control and text-direction characters in what people read: reasons, titles, tags', async () => {
       const fieldsOf = async (path: string, body: unknown) => (await api.call('POST', path, AGENT, body)).body.error?.details.fields.map((f: { path: string }) => f.path);
       expect(await fieldsOf('/v1/conversations/err-1/resolve', { reason: 'a\u0000b' })).toEqual(['body.reason']);
