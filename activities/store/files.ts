@@ -6,6 +6,7 @@ import { FILES_BUCKET, UNFINISHED_FILES, type ItemDoc } from './documents';
 import { newId } from './ids';
 import { SIGNATURE_BYTES, contradictsMediaType } from './file-signatures';
 import { IMAGE_HEAD_BYTES, imageSize } from './image-size';
+import { Utf8TextCheck } from './utf8-text';
 
 export interface FileUpload {
   websiteId: string;
@@ -69,10 +70,10 @@ const gridFsId = (id: string): ObjectId => id as unknown as ObjectId;
 const endUpload = (target: GridFSBucketWriteStream): Promise<void> =>
   new Promise((resolve, reject) => target.end((error?: Error | null) => (error ? reject(error) : resolve())));
 
+const notOfType = (mediaType: string) => new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', `The file's bytes are not ${mediaType}: declare the type the file is`, { mediaType });
+
 function refuseContradiction(mediaType: string, head: Buffer[]): void {
-  if (contradictsMediaType(mediaType, Buffer.concat(head))) {
-    throw new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', `The file's bytes are not ${mediaType}: declare the type the file is`, { mediaType });
-  }
+  if (contradictsMediaType(mediaType, Buffer.concat(head))) throw notOfType(mediaType);
 }
 
 export function fileMethods(db: Db, items: Collection<ItemDoc>) {
@@ -88,7 +89,7 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
     /**
      * Streams a file into GridFS (never holding it whole), reading image dimensions from its first
      * bytes. Past `maxBytes` it deletes what was written and throws ERR_PAYLOAD_TOO_LARGE; bytes
-     * that are not of the declared type (file-signatures.ts) are ERR_UNSUPPORTED_MEDIA_TYPE; an
+     * that are not of the declared type (file-signatures.ts; for text/plain, utf8-text.ts) are ERR_UNSUPPORTED_MEDIA_TYPE; an
      * empty file is ERR_INVALID_INPUT; on any failure the source stream is destroyed.
      */
     async saveFile(source: Readable, upload: FileUpload): Promise<FileInfo> {
@@ -101,6 +102,7 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
       let headBytes = 0;
       let size = 0;
       let signatureChecked = false;
+      const text = upload.mediaType === 'text/plain' ? new Utf8TextCheck() : undefined;
       /** Whether the upload is noted unfinished: from before anything is written (an upload refused before that leaves nothing). */
       let noted = false;
       /** Set while GridFS writes: one of its chunk inserts may still land after it fails, so abort() cannot vouch for none being left. */
@@ -120,6 +122,7 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
             signatureChecked = true;
             refuseContradiction(upload.mediaType, head);
           }
+          if (text && !text.accepts(chunk)) throw notOfType(upload.mediaType);
           if (!noted) {
             // Here rather than before reading: a source failing while nothing listens to it would be an unhandled error.
             await unfinished.insertOne({ _id: id, since: new Date() });
@@ -131,6 +134,7 @@ export function fileMethods(db: Db, items: Collection<ItemDoc>) {
         }
         if (size === 0) throw new AppError('ERR_INVALID_INPUT', 'The file is empty', { fields: [{ path: 'body', message: 'an upload needs at least one byte' }] });
         if (!signatureChecked) refuseContradiction(upload.mediaType, head); // shorter than a signature
+        if (text && !text.ends()) throw notOfType(upload.mediaType);
         storing = true;
         await endUpload(target);
       } catch (error) {

@@ -11,6 +11,7 @@ import { create as contentDisposition } from 'content-disposition';
 import { Router, type Request } from 'express';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { extensionsOf, hasExtensionOf } from '../../domain/file-names';
 import { isInlineImageType } from '../../domain/files';
 import { AppError, isAppError } from '../../domain/errors';
 import { visibleConversation } from '../access';
@@ -44,6 +45,11 @@ export function fileRoutes(ctx: ApiContext): Router {
     const mediaType = mediaTypeOf(req);
     if (!mediaType || !fileMediaTypes.includes(mediaType)) {
       throw new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', `Content-Type must be one of ${fileMediaTypes.join(', ')}`, { allowed: fileMediaTypes });
+    }
+    if (!hasExtensionOf(filename, mediaType)) {
+      const extensions = extensionsOf(mediaType) ?? [];
+      const message = `a ${mediaType} file's name ends with ${extensions.join(', ')}`;
+      throw new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', `The file name does not say it is ${mediaType}: ${message}`, { fields: [{ path: 'query.filename', message }], extensions });
     }
     const declaredBytes = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     if (declaredBytes !== undefined && declaredBytes > fileMaxBytes) throw new AppError('ERR_PAYLOAD_TOO_LARGE', `Files are limited to ${fileMaxBytes} bytes`, { maxBytes: fileMaxBytes });

@@ -19,7 +19,7 @@ export const entityId = z.string().min(1).max(128);
 /** A timeline item's `seq` as a client names it (the newest item it shows, say): a whole number from 1. */
 export const itemSeq = z.number().int().positive();
 
-/** A name shown to people (a file's, a team member's): no control or text-direction characters. */
+/** A name shown to people (a team member's, a contact's): no control or text-direction characters. */
 export const displayName = <T extends z.ZodString>(name: T) => name.refine((value) => !MISLEADING_IN_NAME.test(value), 'no control or text-direction characters');
 /** Text people read (a reason, a title, a tag): lines of it, but no hidden control or text-direction characters. */
 export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');

@@ -1,17 +1,15 @@
 import { z } from 'zod';
-import { clientId, displayName, entityId, pathParams, queryObject } from './common';
+import { fileNameProblem } from '../../domain/file-names';
+import { clientId, entityId, pathParams, queryObject } from './common';
 
 export const uploadQuery = queryObject({
   conversationId: clientId,
-  filename: displayName(
-    z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
-      .regex(/^[^/\\]+$/, 'no path separators')
-      // A name a download would save as the folder itself, or its parent.
-      .refine((name) => name !== '.' && name !== '..', 'not a file name'),
-  ),
+  filename: z
+    .string()
+    .trim()
+    .superRefine((name, ctx) => {
+      const problem = fileNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: name });
+    }),
 });
 export const fileParams = pathParams(z.object({ id: entityId }));

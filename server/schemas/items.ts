@@ -3,6 +3,7 @@
  * the plugin registry validates each type's own fields. Fields the server assigns are refused.
  */
 import { z } from 'zod';
+import { itemText } from '../../plugins/builtin/text';
 import { clientItemId } from './common';
 
 const filePart = z.object({
@@ -11,13 +12,14 @@ const filePart = z.object({
   filename: z.string().max(255).optional(),
   mediaType: z.string().max(255).optional(),
 });
-const textPart = z.object({ type: z.literal('text'), text: z.string().min(1).max(10_000) });
+// Text as the message type takes it (trimmed before its length is counted), so a refusal names the field here.
+const textPart = z.object({ type: z.literal('text'), text: itemText });
 
 export const newItemSchema = z
   .looseObject({
     id: clientItemId.optional(),
     type: z.string().min(1).max(100),
-    text: z.string().max(10_000).optional(),
+    text: itemText.optional(),
     parts: z.array(z.discriminatedUnion('type', [textPart, filePart])).max(20).optional(),
     visibility: z.enum(['public', 'private']).optional(),
     seq: z.never({ error: 'assigned by the server' }).optional(),

@@ -414,6 +414,36 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await storedItems(id)).filter((item) => item.text === 'Did my order ship?')).toHaveLength(1);
   });
 
+  it('sets aside a message the server refuses, sends the next, and puts the refused one back in the box on Edit', async () => {
+    const visitor = await newVisitor();
+    await startConversation(visitor, 'Hello there');
+    await visitor.route('**/v1/messages', (route) =>
+      route.request().postData()?.includes('Refuse me')
+        ? route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_INVALID_INPUT', message: 'Invalid input: body.item.text', details: { fields: [{ path: 'body.item.text', message: 'too long' }] } } }) })
+        : route.continue(),
+    );
+    await send(visitor, 'Refuse me');
+    await send(visitor, 'And then this');
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'And then this' }).waitFor();
+    const refused = visitor.locator('.sw-chat [data-testid="unsent-message"]');
+    await refused.filter({ hasText: 'Refuse me' }).filter({ hasText: 'Not sent: Invalid input: body.item.text (too long)' }).waitFor();
+    expect(await visitor.locator('.composer-unsent-line').isVisible()).toBe(false);
+    await refused.getByRole('button', { name: 'Edit' }).click();
+    await refused.first().waitFor({ state: 'detached' });
+    expect(await visitor.locator('.composer-input').inputValue()).toBe('Refuse me');
+  });
+
+  it('keeps text over the limit in the box, saying the limit, and sends nothing', async () => {
+    const visitor = await newVisitor();
+    await startConversation(visitor, 'Hello there');
+    const long = 'a'.repeat(10_001);
+    await visitor.locator('.composer-input').fill(long);
+    await visitor.locator('.composer-input').press('Enter');
+    await visitor.locator('.toast').filter({ hasText: "This message can't be sent: at most 10,000 characters (this is 10,001)." }).waitFor();
+    expect(await visitor.locator('.composer-input').inputValue()).toBe(long);
+    expect(await visitor.locator('.composer-unsent').isVisible()).toBe(false);
+  });
+
   it('names the message box for screen readers by what it writes: a private note while the Note switch is on', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Who reads this?');

@@ -63,6 +63,20 @@ describe('Chat API errors', () => {
       expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['body.item.type', 'body.item.text']));
     });
 
+    it('refuses message text with nothing to read or control characters, naming the field', async () => {
+      const post = (text: string) => api.call('POST', '/v1/messages', AGENT, { conversationId: 'err-1', item: { type: 'note', text } });
+      const refusals: Array<[string, string]> = [
+        ['\u200b\u200b', 'text is empty'],
+        ['nul:\u0000:end', 'no control characters (but tab and line breaks)'],
+      ];
+      for (const [text, message] of refusals) {
+        const refused = await post(text);
+        expect(refused.status, message).toBe(400);
+        expect(refused.body.error.details.fields).toEqual([{ path: 'body.item.text', message }]);
+      }
+      expect((await post('tab\there\r\nand a new line')).status).toBe(201);
+    });
+
     it('refuses hidden control and text-direction characters in what people read: reasons, titles, tags', async () => {
       const fieldsOf = async (path: string, body: unknown) => (await api.call('POST', path, AGENT, body)).body.error?.details.fields.map((f: { path: string }) => f.path);
       expect(await fieldsOf('/v1/conversations/err-1/resolve', { reason: 'a\u0000b' })).toEqual(['body.reason']);
@@ -595,6 +609,29 @@ describe('Chat API errors', () => {
       expect(res.status).toBe(415);
       expect(res.body.error).toMatchObject({ code: 'ERR_UNSUPPORTED_MEDIA_TYPE', message: "The file's bytes are not image/png: declare the type the file is" });
     });
+    it('refuses a file name whose extension is not of the declared type, naming the extensions that are', async () => {
+      const upload = (filename: string, type: string, body: string) =>
+        api.call('POST', `/v1/files?conversationId=err-1&filename=${encodeURIComponent(filename)}`, visitor, body, { 'Content-Type': type });
+      const program = await upload('setup.exe', 'application/pdf', '%PDF-1.7');
+      expect(program.status).toBe(415);
+      expect(program.body.error).toMatchObject({
+        code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+        details: { fields: [{ path: 'query.filename', message: "a application/pdf file's name ends with .pdf" }], extensions: ['.pdf'] },
+      });
+      const page = await upload('evil.html', 'text/plain', '<html><script>alert(1)</script></html>');
+      expect(page.status).toBe(415);
+      expect(page.body.error.details.extensions).toEqual(['.txt', '.text', '.log']);
+      expect((await upload('Notes.TXT', 'text/plain', '<html> is text here')).status).toBe(201);
+    });
+
+    it('refuses a PDF or text upload whose bytes are not what it declares', async () => {
+      const program = await api.call('POST', '/v1/files?conversationId=err-1&filename=invoice.pdf', visitor, 'MZ\x90\x00\x03', { 'Content-Type': 'application/pdf' });
+      expect(program.status).toBe(415);
+      expect(program.body.error.message).toBe("The file's bytes are not application/pdf: declare the type the file is");
+      const binary = await api.call('POST', '/v1/files?conversationId=err-1&filename=notes.txt', visitor, new Uint8Array([104, 105, 0, 1]), { 'Content-Type': 'text/plain' });
+      expect(binary.status).toBe(415);
+      expect(binary.body.error.code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
+    });
   });
 
   describe('#files', () => {
@@ -661,6 +698,12 @@ describe('Chat API errors', () => {
       for (const misleading of ['invoice\u202Etxt.exe', 'two\r\nlines.txt', 'tab\there.txt']) {
         const refused = await upload(misleading);
         expect(refused.body.error.details.fields).toEqual([{ path: 'query.filename', message: 'no control or text-direction characters' }]);
+      }
+      // Zero-width characters hide where the name ends: `invoice.pdf​​​….exe` saves as invoice.pdf___….exe.
+      for (const hidden of [`invoice.pdf${'\u200b'.repeat(30)}.txt`, 'a\u2060b.txt', 'notes\ufeff.txt']) {
+        const refused = await upload(hidden);
+        expect(refused.status, hidden).toBe(400);
+        expect(refused.body.error.details.fields).toEqual([{ path: 'query.filename', message: 'no zero-width or other invisible format characters' }]);
       }
       // A download saved under such a name would be the folder itself, or its parent.
       for (const folder of ['.', '..', ' .. ']) {

@@ -29,8 +29,8 @@ afterAll(async () => {
 /** GridFS's default chunk size, which the store's bucket keeps (the test checks it does). */
 const CHUNK = 255 * 1024;
 const TEXT = '0123456789abcdef';
-/** Three chunks and a remnant, each byte telling where it stands. */
-const LARGE = Buffer.from(Array.from({ length: 3 * CHUNK + 1000 }, (_, i) => i % 251));
+/** Three chunks and a remnant, each byte telling where it stands: printable ASCII, text as its upload declares. */
+const LARGE = Buffer.from(Array.from({ length: 3 * CHUNK + 1000 }, (_, i) => 32 + (i % 95)));
 
 interface Answer {
   status: number;

@@ -3,7 +3,8 @@
  * It shows a conversation's `Outbox`, which keeps what is written and sent there while the reader
  * is elsewhere: a message leaves the box when sent, the next can be written and sent meanwhile, and
  * a send that fails stops the line, showing the messages not sent (faded, "Not delivered") until
- * the writer retries or discards them, or the page sends them again once back online. When the line has gone, focus comes back to the box if it is still in
+ * the writer retries or discards them, or the page sends them again once back online; one the server
+ * refused shows why, with Edit and Discard, while the others go. When the line has gone, focus comes back to the box if it is still in
  * the composer (or nowhere): a reader who went on to another control is not pulled back.
  * The + button attaches one file to the next message (sent with or without text); with
  * `fileLimits`, one the server would refuse is refused when picked. With
@@ -13,7 +14,7 @@
 import { focusedElementIn, h } from './dom';
 import { fileRefusal, type FileLimits } from './file-limits';
 import { formatBytes } from './format';
-import type { Outbox } from './outbox';
+import type { Draft, Outbox } from './outbox';
 import { showError } from './toast';
 import { TypingSignal } from './typing';
 import { renderUnsentMessages } from './unsent-messages';
@@ -46,7 +47,8 @@ export function createComposer(options: ComposerOptions): Composer {
   const retry = h('button', { type: 'button', class: 'btn composer-retry' }, 'Retry');
   const discard = h('button', { type: 'button', class: 'btn composer-discard' }, 'Discard');
   const unsentMessages = h('ol', { class: 'composer-unsent-messages', 'aria-label': 'Messages not delivered' });
-  const unsent = h('div', { class: 'composer-unsent', hidden: true }, unsentMessages, h('div', { class: 'composer-unsent-line', role: 'status' }, unsentCount, retry, discard));
+  const unsentLine = h('div', { class: 'composer-unsent-line', role: 'status' }, unsentCount, retry, discard);
+  const unsent = h('div', { class: 'composer-unsent', hidden: true });
   const form = h(
     'form',
     { class: 'composer' },
@@ -91,10 +93,24 @@ export function createComposer(options: ComposerOptions): Composer {
     showFile(outbox.writing.file);
     syncMode();
   };
+  const unsentActions = {
+    edit: (draft: Draft) => {
+      outbox.edit(draft);
+      input.focus();
+    },
+    discard: (draft: Draft) => {
+      outbox.discard(draft);
+      input.focus();
+    },
+  };
+  /** The line stopped (all that waits shows), and the messages the server refused (those alone, while the others go). */
   const showLine = () => {
-    unsent.hidden = !outbox.stalled;
-    unsentMessages.replaceChildren(...(outbox.stalled ? renderUnsentMessages(outbox.waiting) : []));
-    const count = outbox.waiting.length;
+    const shown = outbox.waiting.filter((draft) => outbox.stalled || draft.refusal);
+    unsent.hidden = shown.length === 0;
+    // Out of the page rather than hidden: the stylesheet lays the line out whatever `hidden` says.
+    unsent.replaceChildren(unsentMessages, ...(outbox.stalled ? [unsentLine] : []));
+    unsentMessages.replaceChildren(...renderUnsentMessages(shown, unsentActions));
+    const count = outbox.waiting.filter((draft) => !draft.refusal).length;
     unsentCount.textContent = `${count} ${count === 1 ? 'message' : 'messages'} not sent`;
     if (outbox.sending) form.setAttribute('aria-busy', 'true');
     else form.removeAttribute('aria-busy');

@@ -2,10 +2,13 @@
  * One conversation's side of the composer, kept while the reader is elsewhere (another
  * conversation, the widget's list) so nothing written is lost by looking away: what is being
  * written (and whether as a note), its file, and the messages sent and not yet stored. Those go
- * one after the other, in order; a send that fails stops the line until Retry or Discard.
+ * one after the other, in order; a send that fails stops the line until Retry or Discard. One the
+ * server refuses for good (its text too long, its file refused) steps aside, marked with the
+ * reason, for the writer to edit or discard: the messages after it go on.
  */
+import { messageTextProblem } from '../../domain/message-text';
 import { ApiError, clientId } from './api-client';
-import { showError } from './toast';
+import { errorText, showError } from './toast';
 
 /** A message as the writer sent it. */
 export interface Draft {
@@ -17,6 +20,8 @@ export interface Draft {
   file?: File;
   /** Its file's id once uploaded: a retry (also on a page loaded again) names the same file, so its item is the same. */
   fileId?: string;
+  /** Why the server refused it for good: sent as it is it would be refused again, so it is not sent again. */
+  refusal?: string;
 }
 
 /** What is in the box, not sent yet. */
@@ -35,13 +40,13 @@ export interface OutboxView {
   rewritten(): void;
 }
 
+/** A refusal the same request would meet again: a 4xx, but a timeout (408) or a rate limit (429), which pass. */
+const isRefusal = (error: unknown): boolean => error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+
 /**
  * A message's file is gone: the server removed it (uploaded and not attached in time) and the page
  * cannot read it again (it was loaded again since).
  */
-/** A refusal the same request would meet again: a 4xx, but a timeout (408) or a rate limit (429), which pass. */
-const isRefusal = (error: unknown): boolean => error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
-
 export class FileGoneError extends Error {
   constructor() {
     super('The file of a message not sent is no longer on the server: its text is back in the box, attach the file again to send it.');
@@ -53,13 +58,13 @@ const MAX_WAITING = 20;
 
 export class Outbox {
   writing: Writing;
-  /** Sent and not yet stored, oldest first. */
+  /** Sent and not yet stored, oldest first, those the server refused (`refusal`) among them. */
   readonly waiting: Draft[];
   sending = false;
-  /** A send failed: the line waits for Retry or Discard. */
+  /** A send failed (the network, the server's trouble): the line waits for Retry or Discard. */
   stalled: boolean;
-  /** The server refused it (a 4xx but a timeout or rate limit): sending it again as it is would only be refused again. */
-  refused = false;
+  /** The message being sent: what `forgetStored` leaves, as its send ends by itself. */
+  private onItsWay: Draft | undefined;
   /** The reader signed out: nothing more is sent. */
   private closed = false;
   private view: OutboxView | undefined;
@@ -78,7 +83,7 @@ export class Outbox {
   ) {
     this.writing = kept.writing ?? { text: '', asNote: false };
     this.waiting = [...(kept.waiting ?? [])];
-    this.stalled = this.waiting.length > 0;
+    this.stalled = this.waiting.some((draft) => !draft.refusal);
   }
 
   /** Nothing written, nothing waiting (the Note switch left on is not worth keeping on its own). */
@@ -96,10 +101,19 @@ export class Outbox {
     this.changed(false);
   }
 
-  /** Sends what is written (a note stays a note, whatever the switch says later): false when there is nothing to send or too much waits already. */
+  /**
+   * Sends what is written (a note stays a note, whatever the switch says later): false when there
+   * is nothing to send, too much waits already, or the server would refuse the text (too long, say:
+   * it stays in the box, with the reason shown, to be shortened).
+   */
   send(): boolean {
     const { text, asNote, file } = this.writing;
     if (!text.trim() && !file) return false;
+    const problem = text.trim() ? messageTextProblem(text.trim()) : undefined;
+    if (problem) {
+      showError(new Error(`This message can't be sent: ${problem}.`));
+      return false;
+    }
     if (this.waiting.length >= MAX_WAITING) {
       showError(new Error(`${MAX_WAITING} messages are waiting to be sent: retry or discard them first.`));
       return false;
@@ -111,16 +125,34 @@ export class Outbox {
     return true;
   }
 
+  /** The messages the server refused, to edit or discard. */
+  get refused(): Draft[] {
+    return this.waiting.filter((draft) => draft.refusal);
+  }
+
+  /** The message the stalled line stopped at. */
+  get failed(): Draft | undefined {
+    return this.stalled ? this.waiting.find((draft) => !draft.refusal) : undefined;
+  }
+
   retry(): void {
     this.stalled = false;
-    this.refused = false;
     this.changed(false);
     void this.drain();
   }
 
-  discard(): void {
-    this.waiting.length = 0;
-    this.stalled = false;
+  /** Throws away one message (by default the one the line stopped at); the others stay as they were. */
+  discard(draft: Draft | undefined = this.failed): void {
+    if (!draft || !this.remove(draft)) return;
+    if (!this.waiting.some((left) => !left.refusal)) this.stalled = false;
+    this.changed(true);
+  }
+
+  /** Takes a message refused (or stopped) out of the line and puts it back in the box to be put right. */
+  edit(draft: Draft): void {
+    if (draft === this.onItsWay || !this.waiting.includes(draft)) return;
+    this.backInTheBox(draft);
+    if (!this.waiting.some((left) => !left.refusal)) this.stalled = false;
     this.changed(true);
   }
 
@@ -130,11 +162,10 @@ export class Outbox {
    */
   forgetStored(items: ReadonlyArray<{ id: string }>): void {
     const stored = new Set(items.map((item) => item.id));
-    const onItsWay = this.sending ? 1 : 0;
-    const left = this.waiting.filter((draft, i) => i < onItsWay || !stored.has(draft.id));
+    const left = this.waiting.filter((draft) => draft === this.onItsWay || !stored.has(draft.id));
     if (left.length === this.waiting.length) return;
     this.waiting.splice(0, this.waiting.length, ...left);
-    if (this.waiting.length === 0) this.stalled = false;
+    if (!this.waiting.some((draft) => !draft.refusal)) this.stalled = false;
     this.changed(true);
   }
 
@@ -147,20 +178,21 @@ export class Outbox {
     if (this.sending || this.stalled || this.closed) return;
     this.sending = true;
     this.view?.changed(); // Not kept (a page loaded again sends nothing by itself): only shown.
-    for (let draft = this.waiting[0]; draft && !this.stalled && !this.closed; draft = this.waiting[0]) {
+    const next = () => this.waiting.find((draft) => !draft.refusal);
+    for (let draft = next(); draft && !this.stalled && !this.closed; draft = next()) {
+      this.onItsWay = draft;
       try {
         await this.deliver(draft, () => this.onChange(this, true));
-        this.waiting.shift();
+        this.remove(draft);
       } catch (error) {
         showError(error);
         if (error instanceof FileGoneError) this.backInTheBox(draft);
-        else {
-          this.stalled = true;
-          this.refused = isRefusal(error);
-        }
+        else if (isRefusal(error)) draft.refusal = errorText(error);
+        else this.stalled = true;
       }
       this.changed(true);
     }
+    this.onItsWay = undefined;
     this.sending = false;
     this.view?.changed();
     this.view?.settled();
@@ -168,13 +200,22 @@ export class Outbox {
 
   /**
    * A message that cannot go as it is leaves the line, its text back in the box before what is
-   * written there; a note's turns the Note switch on, so it is never sent to the visitor by mistake.
+   * written there (and its file, when the box has none and the page can still read it); a note's
+   * turns the Note switch on, so it is never sent to the visitor by mistake.
    */
   private backInTheBox(draft: Draft): void {
-    this.waiting.shift();
+    this.remove(draft);
     const text = [draft.text, this.writing.text].filter(Boolean).join('\n');
-    this.writing = { ...this.writing, text, asNote: this.writing.asNote || draft.asNote };
+    const file = this.writing.file ?? draft.file;
+    this.writing = { ...this.writing, text, asNote: this.writing.asNote || draft.asNote, ...(file ? { file } : {}) };
     this.view?.rewritten();
+  }
+
+  /** Whether it was waiting (a send that ends after the writer discarded it finds it gone). */
+  private remove(draft: Draft): boolean {
+    const at = this.waiting.indexOf(draft);
+    if (at >= 0) this.waiting.splice(at, 1);
+    return at >= 0;
   }
 
   private changed(keepNow: boolean): void {

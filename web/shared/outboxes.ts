@@ -18,12 +18,12 @@ const MAX_STORED_CHARS = 500_000;
 interface Kept {
   conversationId: string;
   writing: Pick<Writing, 'text' | 'asNote'>;
-  waiting: Array<Pick<Draft, 'id' | 'text' | 'asNote' | 'fileId'>>;
+  waiting: Array<Pick<Draft, 'id' | 'text' | 'asNote' | 'fileId' | 'refusal'>>;
 }
 
 const isDraft = (value: unknown): value is Kept['waiting'][number] => {
   const draft = value as Partial<Draft> | null;
-  return typeof draft?.id === 'string' && typeof draft.text === 'string' && typeof draft.asNote === 'boolean' && (draft.fileId === undefined || typeof draft.fileId === 'string');
+  return typeof draft?.id === 'string' && typeof draft.text === 'string' && typeof draft.asNote === 'boolean' && (draft.fileId === undefined || typeof draft.fileId === 'string') && (draft.refusal === undefined || typeof draft.refusal === 'string');
 };
 
 const isKept = (value: unknown): value is Kept => {
@@ -36,7 +36,7 @@ function keptOf(conversationId: string, { writing, waiting }: Outbox): Kept {
     conversationId,
     writing: { text: writing.text, asNote: writing.asNote },
     // A file not uploaded yet cannot be read again after a reload: its message, which the text alone would not say, stays in this page only.
-    waiting: waiting.filter((draft) => !draft.file || draft.fileId).map(({ id, text, asNote, fileId }) => ({ id, text, asNote, ...(fileId ? { fileId } : {}) })),
+    waiting: waiting.filter((draft) => !draft.file || draft.fileId).map(({ id, text, asNote, fileId, refusal }) => ({ id, text, asNote, ...(fileId ? { fileId } : {}), ...(refusal ? { refusal } : {}) })),
   };
 }
 
@@ -112,10 +112,10 @@ export class Outboxes {
    * Sends again what a failed send stopped, in every conversation: the page calls it when its
    * socket connects again, and it runs by itself when the browser is back online. A message the
    * server stored before its answer was lost is not stored twice: its item id goes with it. One the
-   * server refused waits for the reader (a flapping connection would show its refusal again and again).
+   * server refused is not sent again: it waits for the reader to edit or discard it.
    */
   readonly retryStalled = (): void => {
-    for (const outbox of [...this.held.values()]) if (outbox.stalled && !outbox.refused) outbox.retry();
+    for (const outbox of [...this.held.values()]) if (outbox.stalled) outbox.retry();
   };
 
   private make(conversationId: string, kept?: ConstructorParameters<typeof Outbox>[2]): Outbox {

@@ -89,9 +89,29 @@ describe('Store', () => {
       }
     });
 
-    it.each(['text/plain', 'application/pdf'])('takes a %s file as declared', async (mediaType) => {
-      const info = await ctx.get().saveFile(Readable.from([Buffer.from('\x89PNG, GIF89a or %PDF-: words, whatever they look like')]), upload({ mediaType }));
-      expect(info.mediaType).toBe(mediaType);
+    it.each([
+      ['a Windows program sent as a PDF', [Buffer.from('MZ\x90\x00\x03\x00\x00\x00')], 'application/pdf'],
+      ['a program sent as text (it holds NULs)', [Buffer.from('MZ\x90\x00\x03\x00\x00\x00')], 'text/plain'],
+      ['Latin-1 bytes sent as text (not UTF-8)', [Buffer.from('caf\xe9', 'latin1')], 'text/plain'],
+      ['text whose last character is cut off', [Buffer.from('ok '), Buffer.from('😀').subarray(0, 2)], 'text/plain'],
+      ['text with a NUL after its first chunk', [Buffer.alloc(64 * 1024, 'a'), Buffer.from('\x00')], 'text/plain'],
+    ])('refuses %s, keeping nothing', async (_what, chunks, mediaType) => {
+      const conversationId = `conv_not_${mediaType.replace('/', '_')}`;
+      await expect(ctx.get().saveFile(Readable.from(chunks), upload({ conversationId, mediaType }))).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_MEDIA_TYPE' });
+      const client = await MongoClient.connect(ctx.mongo().uri);
+      try {
+        expect(await client.db(ctx.dbName).collection('files.files').countDocuments({ 'metadata.conversationId': conversationId })).toBe(0);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('takes a PDF by its header, and UTF-8 text, a character split between chunks included', async () => {
+      const pdf = await ctx.get().saveFile(Readable.from([Buffer.from('%PDF-1.7\n%âãÏÓ\n')]), upload({ mediaType: 'application/pdf' }));
+      expect(pdf.mediaType).toBe('application/pdf');
+      const smile = Buffer.from('😀');
+      const text = await ctx.get().saveFile(Readable.from([Buffer.from('\ufeffhi \t\r\n'), smile.subarray(0, 2), smile.subarray(2)]), upload({ mediaType: 'text/plain' }));
+      expect(text.size).toBe(Buffer.byteLength('\ufeffhi \t\r\n😀'));
     });
   });
 

@@ -3,7 +3,7 @@ import { ApiError, type ApiClient, type NewItem } from '../../../web/shared/api-
 import { deliverDraft } from '../../../web/shared/draft-item';
 import { Outbox, type Draft } from '../../../web/shared/outbox';
 
-vi.mock('../../../web/shared/toast', () => ({ showError: vi.fn() }));
+vi.mock('../../../web/shared/toast', async (original) => ({ ...(await original<object>()), showError: vi.fn() }));
 
 /**
  * A server that removed the upload `file_old` (never attached within FILE_UNATTACHED_HOURS): an

@@ -17,4 +17,15 @@ describe('fileRefusal', () => {
     expect(fileRefusal(file('data.bin', 10, ''), limits)).toBe("data.bin can't be sent: files of this type are not accepted");
     expect(fileRefusal(file('data.bin', 10, ''), { ...limits, mediaTypes: ['application/octet-stream'] })).toBeUndefined();
   });
+
+  it('refuses, with the reason, an empty file and a name the server refuses', () => {
+    const text = { ...limits, mediaTypes: ['text/plain', 'application/pdf'] };
+    expect(fileRefusal(file('empty.txt', 0, 'text/plain'), text)).toBe("empty.txt can't be sent: the file is empty");
+    expect(fileRefusal(file('a\\b.txt', 3, 'text/plain'), text)).toBe("This file can't be sent: its name is refused (no path separators). Rename it and attach it again.");
+    expect(fileRefusal(file('invoice\u202Etxt.exe', 3, 'text/plain'), text)).toBe(
+      "This file can't be sent: its name is refused (no control or text-direction characters). Rename it and attach it again.",
+    );
+    expect(fileRefusal(file(`invoice.pdf${'\u200b'.repeat(30)}.pdf`, 3, 'application/pdf'), text)).toMatch(/no zero-width or other invisible format characters/);
+    expect(fileRefusal(file('notes.md', 3, 'text/plain'), text)).toBe("notes.md can't be sent: a file of this type must have a name ending with .txt, .text, .log");
+  });
 });

@@ -2,10 +2,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type ApiClient, type NewItem } from '../../../web/shared/api-client';
 import { deliverDraft } from '../../../web/shared/draft-item';
 import { Outboxes } from '../../../web/shared/outboxes';
+import { showError } from '../../../web/shared/toast';
 import { FakeStorage } from './fake-storage';
 import { FakeTarget } from './fake-target';
 
-vi.mock('../../../web/shared/toast', () => ({ showError: vi.fn() })); // A failed send tells the reader; not here.
+vi.mock('../../../web/shared/toast', async (original) => ({ ...(await original<object>()), showError: vi.fn() })); // A failed send tells the reader; not here.
 
 /** A send that never answers: what is sent stays on its way. */
 const never = () => new Promise<void>(() => undefined);
@@ -36,6 +37,20 @@ describe('Outboxes', () => {
     return page();
   };
   const stored = () => JSON.parse(storage.getItem('drafts') ?? '[]') as Array<{ conversationId: string }>;
+
+  /** Outboxes whose sends fail as offline until `goOnline()`; then they store, in `stored`. */
+  const offlineUntilToldOtherwise = () => {
+    let online = false;
+    const stored: string[] = [];
+    const outboxes = new Outboxes({
+      storageKey: 'drafts',
+      deliver: async (_id, draft) => {
+        if (!online) throw new Error('offline');
+        stored.push(draft.text);
+      },
+    });
+    return { outboxes, stored, goOnline: () => (online = true) };
+  };
 
   it('keeps what is written and waiting across a reload, waiting for Retry, with its item ids and uploaded files', () => {
     const before = page();
@@ -187,49 +202,100 @@ describe('Outboxes', () => {
   });
 
   it('sends again by itself the messages a failed send stopped, in every conversation, once the browser is back online', async () => {
-    let online = false;
-    const stored: string[] = [];
-    const outboxes = new Outboxes({
-      storageKey: 'drafts',
-      deliver: async (_id, draft) => {
-        if (!online) throw new Error('offline');
-        stored.push(draft.text);
-      },
-    });
+    const { outboxes, stored, goOnline } = offlineUntilToldOtherwise();
     for (const [conversationId, text] of [['conv_a', 'first'], ['conv_b', 'second']] as const) {
       outboxes.of(conversationId).write({ text });
       outboxes.of(conversationId).send();
     }
     await vi.advanceTimersByTimeAsync(0);
     expect(outboxes.of('conv_a').stalled).toBe(true);
-    online = true;
+    goOnline();
     win.fire('online');
     await vi.advanceTimersByTimeAsync(0);
     expect(stored).toEqual(['first', 'second']);
     expect(outboxes.of('conv_a').isEmpty && outboxes.of('conv_b').isEmpty).toBe(true);
   });
 
-  it('leaves a message the server refused for the reader: coming back online sends it no more (it would be refused again)', async () => {
-    let tries = 0;
+  it('sets a message the server refused aside, with the reason, and sends those after it: coming back online sends it no more', async () => {
+    const tries: string[] = [];
     const outboxes = new Outboxes({
       storageKey: 'drafts',
-      deliver: async () => {
-        tries += 1;
-        throw new ApiError(403, 'ERR_FORBIDDEN', 'Visitors cannot post notes');
+      deliver: async (_id, draft) => {
+        tries.push(draft.text);
+        if (draft.text === 'refused') throw new ApiError(400, 'ERR_INVALID_INPUT', 'Invalid input: body.item.text', { fields: [{ path: 'body.item.text', message: 'too long' }] });
       },
     });
-    outboxes.of('conv_a').write({ text: 'refused' });
-    outboxes.of('conv_a').send();
+    const outbox = outboxes.of('conv_a');
+    for (const text of ['refused', 'next']) {
+      outbox.write({ text });
+      outbox.send();
+    }
     await vi.advanceTimersByTimeAsync(0);
+    expect(tries).toEqual(['refused', 'next']);
+    expect(outbox.stalled).toBe(false);
+    expect(outbox.waiting).toEqual([expect.objectContaining({ text: 'refused', refusal: 'Invalid input: body.item.text (too long)' })]);
     win.fire('online');
     outboxes.retryStalled(); // the socket connected again
     await vi.advanceTimersByTimeAsync(0);
-    expect(tries).toBe(1);
-    expect(outboxes.of('conv_a').stalled).toBe(true);
-    // The reader's Retry still sends it.
-    outboxes.of('conv_a').retry();
+    expect(tries).toHaveLength(2);
+    // Across a reload too, with its reason.
+    expect(reload().of('conv_a').waiting).toEqual([expect.objectContaining({ text: 'refused', refusal: 'Invalid input: body.item.text (too long)' })]);
+  });
+
+  it('puts a refused message back in the box to edit, or discards it alone', async () => {
+    const outboxes = new Outboxes({
+      storageKey: 'drafts',
+      deliver: async (_id, draft) => {
+        if (draft.text.startsWith('refused')) throw new ApiError(409, 'ERR_INVALID_TRANSITION', 'Not now');
+      },
+    });
+    const outbox = outboxes.of('conv_a');
+    for (const text of ['refused one', 'refused two']) {
+      outbox.write({ text });
+      outbox.send();
+    }
     await vi.advanceTimersByTimeAsync(0);
-    expect(tries).toBe(2);
+    outbox.write({ text: 'half-written' });
+    outbox.edit(outbox.waiting[0]!);
+    expect(outbox.writing.text).toBe('refused one\nhalf-written');
+    outbox.discard(outbox.waiting[0]!);
+    expect(outbox.waiting).toEqual([]);
+  });
+
+  it('discards only the message a failed send stopped at; the others wait for Retry', async () => {
+    const { outboxes, stored, goOnline } = offlineUntilToldOtherwise();
+    const outbox = outboxes.of('conv_a');
+    for (const text of ['first', 'second']) {
+      outbox.write({ text });
+      outbox.send();
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    outbox.discard();
+    expect(outbox.waiting.map((draft) => draft.text)).toEqual(['second']);
+    expect(outbox.stalled).toBe(true);
+    goOnline();
+    outbox.retry();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stored).toEqual(['second']);
+  });
+
+  it('does not send text the server would refuse (too long, or nothing to read), keeping it in the box with the reason', () => {
+    vi.mocked(showError).mockClear();
+    const outbox = page().of('conv_a');
+    const long = '😀'.repeat(10_001);
+    for (const text of [long, '\u200b\u200b', 'nul:\u0000:end']) {
+      outbox.write({ text });
+      expect(outbox.send(), text.slice(0, 8)).toBe(false);
+      expect(outbox.writing.text).toBe(text);
+    }
+    expect(vi.mocked(showError).mock.calls.map(([error]) => (error as Error).message)).toEqual([
+      "This message can't be sent: at most 10,000 characters (this is 10,001).",
+      "This message can't be sent: text is empty.",
+      "This message can't be sent: no control characters (but tab and line breaks).",
+    ]);
+    // 10,000 emoji are 10,000 characters as the server counts them, blanks around them aside.
+    outbox.write({ text: `  ${'😀'.repeat(10_000)}  ` });
+    expect(outbox.send()).toBe(true);
   });
 
   it('never forgets messages not sent to make room, only drafts', () => {
@@ -262,8 +328,10 @@ describe('Outboxes', () => {
   it('leaves drafts out of storage before messages not sent when they do not fit', () => {
     const outboxes = page();
     const unsent = outboxes.of('conv_unsent');
-    unsent.write({ text: 'x'.repeat(200_000) });
-    unsent.send();
+    for (let i = 0; i < 20; i++) {
+      unsent.write({ text: 'x'.repeat(10_000) }); // the longest a message may be
+      unsent.send();
+    }
     for (const id of ['conv_1', 'conv_2', 'conv_3']) outboxes.of(id).write({ text: 'y'.repeat(140_000) });
     vi.advanceTimersByTime(300);
     expect(stored().map((kept) => kept.conversationId)).toEqual(['conv_unsent', 'conv_2', 'conv_3']);

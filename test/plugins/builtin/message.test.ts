@@ -27,6 +27,9 @@ describe('message', () => {
     it('limits text to MAX_TEXT_LENGTH characters', () => {
       expect(create({ text: 'a'.repeat(MAX_TEXT_LENGTH) }).text).toHaveLength(MAX_TEXT_LENGTH);
       expect(caught(() => create({ text: 'a'.repeat(MAX_TEXT_LENGTH + 1) })).details).toEqual([{ path: 'text', message: expect.any(String) }]);
+      // Counted once trimmed, and in code points.
+      expect(create({ text: `  ${'a'.repeat(MAX_TEXT_LENGTH - 1)}  ` }).text).toHaveLength(MAX_TEXT_LENGTH - 1);
+      expect(create({ text: '😀'.repeat(MAX_TEXT_LENGTH) }).text).toHaveLength(2 * MAX_TEXT_LENGTH);
     });
 
     it('names a bad part by its index', () => {

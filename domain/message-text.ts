@@ -1,0 +1,28 @@
+/**
+ * What a message's text may be, checked by the server (the `message` and `note` types, and every
+ * item's `text` at the edge) and by the composer before it sends, so the two agree.
+ */
+
+/** Longest text, in Unicode code points (an emoji is one, as people count it), counted after trimming. */
+export const MAX_TEXT_CODE_POINTS = 10_000;
+
+/** Control characters but tab and line breaks: NUL and the like show as boxes, or not at all. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** Format characters (zero-width spaces and joiners, direction marks): text of only these shows as nothing. */
+const INVISIBLE = /\p{Cf}/gu;
+
+/** How many code points `text` holds. */
+export function codePointLength(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** What is wrong with `text` (already trimmed) as a message's text, or undefined when nothing is. */
+export function messageTextProblem(text: string): string | undefined {
+  if (text.replace(INVISIBLE, '').trim() === '') return 'text is empty';
+  if (CONTROL.test(text)) return 'no control characters (but tab and line breaks)';
+  const length = codePointLength(text);
+  if (length > MAX_TEXT_CODE_POINTS) return `at most ${MAX_TEXT_CODE_POINTS.toLocaleString('en-US')} characters (this is ${length.toLocaleString('en-US')})`;
+  return undefined;
+}
