@@ -3,6 +3,7 @@
  * plugin items summarized), newest kept when the whole does not fit the budget. Pure; the activity
  * feeds it stored items.
  */
+import { cutText } from '../../domain/cut-text';
 import { isTeamOnlyEvent, type EventItem, type TimelineEvent, type TimelineItem } from '../../domain/timeline';
 import type { ContextEntry, ConversationContext } from '../../workflows/conversation/ai/types';
 
@@ -108,5 +109,5 @@ function describeEvent(event: TimelineEvent): string {
 const kindWords = (event: TimelineEvent): string => event.kind.replace(/_/g, ' ');
 
 function clip(text: string): string {
-  return text.length > MAX_ENTRY_CHARS ? `${text.slice(0, MAX_ENTRY_CHARS)}…` : text;
+  return text.length > MAX_ENTRY_CHARS ? `${cutText(text, MAX_ENTRY_CHARS)}…` : text;
 }

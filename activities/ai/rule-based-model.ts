@@ -23,6 +23,7 @@ import type {
   LanguageModelV3Prompt,
   LanguageModelV3StreamPart,
 } from '@ai-sdk/provider';
+import { cutText } from '../../domain/cut-text';
 import type { AssistantConfig, KeywordRule, KnowledgeSnippet } from '../../domain/assistant';
 import { PRIORITIES, type Priority } from '../../domain/conversation';
 import { findPhrase } from '../../workflows/conversation/ai/escalation-rules';
@@ -144,7 +145,7 @@ function classify(rules: readonly KeywordRule[], text: string): PlannedCall[] {
  * ("thanks!") are passed over when another one is answered.
  */
 function answer(config: RulesConfig, index: Bm25Index<KnowledgeSnippet>, unanswered: readonly string[]): PlannedCall {
-  const summary = unanswered.join('\n').slice(0, 500);
+  const summary = cutText(unanswered.join('\n'), 500);
   if (unanswered.some((text) => findPhrase(text, config.escalation.humanRequestPhrases) !== undefined)) {
     return { toolName: 'escalate', input: { reason: 'The visitor asked to talk to a person', summary } };
   }
@@ -178,7 +179,7 @@ function nextCalls(reading: PromptReading, classification: PlannedCall[], planne
   const toClassify = classification.filter(offered);
   if (!classified && toClassify.length > 0) return toClassify;
 
-  const escalation: PlannedCall = { toolName: 'escalate', input: { reason: 'The assistant could not reply', summary: reading.unanswered.join('\n').slice(0, 500) } };
+  const escalation: PlannedCall = { toolName: 'escalate', input: { reason: 'The assistant could not reply', summary: cutText(reading.unanswered.join('\n'), 500) } };
   if (!called.has('reply') && !called.has('escalate')) {
     if (offered(planned)) return [planned];
     return offered(escalation) ? [escalation] : [];

@@ -1,3 +1,5 @@
+import { clipWithEllipsis } from '../../domain/cut-text';
+
 /** One line of a workflow's audit trail, as both engines report it from their histories. */
 export interface AuditEntry {
   /** Position in the whole trail (all runs of the workflow id), from 1. */
@@ -76,7 +78,7 @@ export function summarize(value: unknown): string | undefined {
   const values = Array.isArray(value) && value.length === 1 ? value[0] : value;
   const text = typeof values === 'string' ? values : JSON.stringify(values);
   if (text === undefined) return undefined;
-  return text.length > SUMMARY_LIMIT ? `${text.slice(0, SUMMARY_LIMIT - 1)}…` : text;
+  return clipWithEllipsis(text, SUMMARY_LIMIT);
 }
 
 /** A timeline item as people name it: its type, then its text (`message "How do I reset my password?"`). */

@@ -30,6 +30,13 @@ describe('createRuleBasedModel', () => {
       expect(result.toolCalls[0]).toMatchObject({ toolName: 'escalate', input: { reason: 'No answer to this question in the knowledge base' } });
     });
 
+    it("sums up a long question for the team without cutting a character in two (an emoji at the limit)", async () => {
+      const result = await firstStep(`${'a'.repeat(499)}😀 qwxz plorf`);
+      const { summary } = (result.toolCalls[0] as unknown as { input: { summary: string } }).input;
+      expect(summary).toBe('a'.repeat(499));
+      expect(summary).not.toMatch(/[\ud800-\udbff]$/);
+    });
+
     it('escalates when the visitor asks for a person', async () => {
       const result = await firstStep('I want to talk to a real person about my password');
       expect(result.toolCalls[0]).toMatchObject({ toolName: 'escalate', input: { reason: 'The visitor asked to talk to a person' } });

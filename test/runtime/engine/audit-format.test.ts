@@ -31,6 +31,8 @@ describe('summarize', () => {
   it('keeps summaries to one bounded line', () => {
     expect(summarize([{ by: 1 }])).toBe('{"by":1}');
     expect(summarize('x'.repeat(500))).toHaveLength(120);
+    // An emoji across the limit is left out whole: half of one would be a lone surrogate.
+    expect(summarize(`${'a'.repeat(118)}😀😀`)).toBe(`${'a'.repeat(118)}…`);
     expect(summarize(undefined)).toBeUndefined();
   });
 });
