@@ -26,8 +26,14 @@ export const readableText = <T extends z.ZodString>(text: T) => text.refine((val
 export const shortText = z.string().trim().min(1).max(200);
 /** A person's name, as people read it in timelines and lists: a team member's, a contact's. */
 export const personName = displayName(shortText);
+/**
+ * One line people read as a label (a tag, a title): as a name, no line breaks or tabs either, and in
+ * one Unicode form (NFC), so `ü` typed as one character or as `u` and a combining mark is one tag.
+ */
+const label = <T extends z.ZodString>(text: T) => displayName(text).transform((value) => value.normalize('NFC'));
 // The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.
-export const tag = readableText(z.string().trim().min(1).max(MAX_TAG_LENGTH));
+export const tag = label(z.string().trim().min(1).max(MAX_TAG_LENGTH));
+export const title = label(shortText);
 
 /**
  * Query numbers arrive as strings: decimal digits only (no `0x10`, no empty value taken as 0),

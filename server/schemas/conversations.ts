@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryObject, readableText, shortText, tag } from './common';
+import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryObject, readableText, tag, title } from './common';
 import { newItemSchema } from './items';
 
 export const conversationParams = pathParams(z.object({ id: clientId }));
@@ -35,7 +35,7 @@ export const timelineQuery = queryObject({
 export const reasonBody = z.object({ reason: readableText(z.string().max(MAX_REASON_LENGTH)).optional() });
 
 export const patchConversationBody = z
-  .object({ priority: z.enum(PRIORITIES).optional(), title: readableText(shortText).optional() })
+  .object({ priority: z.enum(PRIORITIES).optional(), title: title.optional() })
   .refine((b) => b.priority !== undefined || b.title !== undefined, { error: 'give priority or title', path: ['priority'] });
 
 export const tagsBody = z

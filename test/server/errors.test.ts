@@ -83,8 +83,20 @@ describe('Chat API errors', () => {
       expect(await fieldsOf('/v1/conversations/err-1/escalate', { reason: 'refund\u202Ednuf', summary: 'x\u0007' })).toEqual(['body.reason', 'body.summary']);
       expect(await fieldsOf('/v1/conversations/err-1/tags', { add: ['vip\u200F', 'arabic\u061Cmark'] })).toEqual(['body.add.0', 'body.add.1']);
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\u2066' })).status).toBe(400);
-      // Lines and tabs are text.
-      expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\tpending' })).status).toBe(200);
+      // Lines and tabs are a reason's text, not a label's: a title and a tag are one line.
+      expect(await fieldsOf('/v1/conversations/err-1/resolve', { reason: 'first line\nsecond\tline' })).toBeUndefined();
+      expect(await fieldsOf('/v1/conversations/err-1/tags', { add: ['line\nbreak', 'tab\tx', 'cr\rx'] })).toEqual(['body.add.0', 'body.add.1', 'body.add.2']);
+      expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\tpending' })).status).toBe(400);
+    });
+
+    it('keeps a tag or title in one Unicode form: ü typed as u and a combining mark is the same tag as ü', async () => {
+      const tags = async (add: string) => api.call('POST', '/v1/conversations/err-1/tags', AGENT, { add: [add] });
+      expect((await tags('m\u00fcller')).status).toBe(200);
+      const again = await tags('mu\u0308ller');
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toBe('every tag is already on the conversation');
+      const titled = await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Cafe\u0301 order' });
+      expect(titled.body.conversation.title).toBe('Caf\u00e9 order');
     });
 
     it('refuses control and text-direction characters in a contact\'s name, as in a team member\'s, and links nothing', async () => {
