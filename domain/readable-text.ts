@@ -3,6 +3,13 @@
 /** Text-direction controls: `\u202Etxt.exe` shows as `exe.txt`. */
 const DIRECTION_CONTROLS = '\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069';
 
+/** Every text-direction control, to show as an escape where it would turn the text around it (`\u202e`). */
+export const DIRECTION_CONTROL = new RegExp(`[${DIRECTION_CONTROLS}]`, 'gu');
+
+/** Text with its direction controls shown as escapes: quoted by a page, the quote stays where it is. */
+export const withDirectionShown = (text: string): string =>
+  text.replace(DIRECTION_CONTROL, (control) => `\\u${control.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** In a name (one line): any control character, line breaks included, or a direction control. */
 export const MISLEADING_IN_NAME = new RegExp(`[\\p{Cc}${DIRECTION_CONTROLS}]`, 'u');
 

@@ -1,4 +1,5 @@
 import { clipWithEllipsis } from '../../domain/cut-text';
+import { withDirectionShown } from '../../domain/readable-text';
 
 /** One line of a workflow's audit trail, as both engines report it from their histories. */
 export interface AuditEntry {
@@ -78,7 +79,8 @@ export function summarize(value: unknown): string | undefined {
   const values = Array.isArray(value) && value.length === 1 ? value[0] : value;
   const text = typeof values === 'string' ? values : JSON.stringify(values);
   if (text === undefined) return undefined;
-  return clipWithEllipsis(text, SUMMARY_LIMIT);
+  // A visitor's right-to-left override would turn the rest of the line around, the closing quote included.
+  return clipWithEllipsis(withDirectionShown(text), SUMMARY_LIMIT);
 }
 
 /** A timeline item as people name it: its type, then its text (`message "How do I reset my password?"`). */

@@ -33,6 +33,8 @@ describe('summarize', () => {
     expect(summarize('x'.repeat(500))).toHaveLength(120);
     // An emoji across the limit is left out whole: half of one would be a lone surrogate.
     expect(summarize(`${'a'.repeat(118)}😀😀`)).toBe(`${'a'.repeat(118)}…`);
+    // A text-direction override a visitor wrote is shown, not obeyed: it would turn the line around.
+    expect(summarize('message "open invoice \u202Efdp.exe"')).toBe('message "open invoice \\u202efdp.exe"');
     expect(summarize(undefined)).toBeUndefined();
   });
 });
