@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import compression from 'compression';
 import express, { Router, type Response } from 'express';
 
 export interface PagesOptions {
@@ -34,6 +35,9 @@ function notBuilt(res: Response): void {
 
 export function createPagesRouter({ publicKey, demo = false, distDir = DEFAULT_DIST_DIR }: PagesOptions): Router {
   const router = Router();
+  // The pages' scripts and styles shrink to about a third (widget.js, on every customer page view: 83 KB to 26 KB).
+  // On these routes only: the API's answers are small, and the message path pays for nothing it does not need.
+  const compressed = compression();
   const page = (name: string) => path.join(distDir, name, 'index.html');
   const sendPage = (res: Response, name: string) => {
     if (!existsSync(page(name))) return notBuilt(res);
@@ -47,7 +51,7 @@ export function createPagesRouter({ publicKey, demo = false, distDir = DEFAULT_D
     res.setHeader('Cache-Control', 'no-store');
     res.type('text/javascript').send(script);
   });
-  router.get('/widget.js', (_req, res) => {
+  router.get('/widget.js', compressed, (_req, res) => {
     const file = path.join(distDir, 'widget.js');
     if (!existsSync(file)) return notBuilt(res);
     // Customers' pages name this URL, which cannot change with each build as the hashed assets' do:
@@ -59,9 +63,9 @@ export function createPagesRouter({ publicKey, demo = false, distDir = DEFAULT_D
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.sendFile(file, { cacheControl: false });
   });
-  router.get('/', (_req, res) => sendPage(res, 'demo'));
-  router.get('/inbox', (_req, res) => sendPage(res, 'inbox'));
-  router.get('/audit/:conversationId', (_req, res) => sendPage(res, 'audit'));
-  router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
+  router.get('/', compressed, (_req, res) => sendPage(res, 'demo'));
+  router.get('/inbox', compressed, (_req, res) => sendPage(res, 'inbox'));
+  router.get('/audit/:conversationId', compressed, (_req, res) => sendPage(res, 'audit'));
+  router.use('/assets', compressed, express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
   return router;
 }

@@ -72,6 +72,16 @@ describe('pages', () => {
     expect(script).toContain('.sw-launcher');
   });
 
+  it('sends the pages and widget.js compressed to a browser that takes it, and the API as it is', async () => {
+    const gzip = { 'Accept-Encoding': 'gzip' };
+    const widget = await fetch(`${app.url}/widget.js`, { headers: gzip });
+    expect(widget.headers.get('content-encoding')).toBe('gzip');
+    expect(await widget.text()).toContain('.sw-launcher');
+    const inboxScript = /src="(\/assets\/[^"]+\.js)"/.exec(await (await fetch(`${app.url}/inbox`)).text())?.[1];
+    expect((await fetch(`${app.url}${inboxScript}`, { headers: gzip })).headers.get('content-encoding')).toBe('gzip');
+    expect((await fetch(`${app.url}/v1/health`, { headers: gzip })).headers.get('content-encoding')).toBeNull();
+  });
+
   it('keeps unknown paths a JSON 404', async () => {
     const res = await fetch(`${app.url}/nothing-here`);
     expect(res.status).toBe(404);
