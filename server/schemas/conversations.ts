@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryObject, readableText, shortText, tag } from './common';
+import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, readableText, shortText, strictQuery, tag } from './common';
 import { newItemSchema } from './items';
 
 export const conversationParams = pathParams(z.object({ id: clientId }));
@@ -17,7 +17,7 @@ export const createConversationBody = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const listConversationsQuery = queryObject({
+export const listConversationsQuery = strictQuery({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   priority: z.enum(PRIORITIES).optional(),
   tag: tag.optional(),
@@ -26,7 +26,7 @@ export const listConversationsQuery = queryObject({
   ...pageQuery,
 });
 
-export const timelineQuery = queryObject({
+export const timelineQuery = strictQuery({
   ...pageQuery,
   afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
   beforeSeq: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
