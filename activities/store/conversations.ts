@@ -185,13 +185,15 @@ export function conversationMethods(collections: Collections) {
      * the first write applies only then, the second (in the same command) otherwise.
      */
     async projectLifecycle(conversationId: string, lifecycle: ConversationLifecycle, stateVersion: number): Promise<boolean> {
-      const set: Record<string, unknown> = { stateVersion, updatedAt: new Date().toISOString() };
+      const set: Record<string, unknown> = { stateVersion };
       const unset: Record<string, ''> = {};
       for (const field of LIFECYCLE_FIELDS) {
         if (lifecycle[field] === undefined) unset[field] = '';
         else set[field] = lifecycle[field];
       }
-      const update = Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
+      // $max: an item written meanwhile may have moved it past this write's time (last-items.ts).
+      const touched = { $max: { updatedAt: new Date().toISOString() } };
+      const update = Object.keys(unset).length > 0 ? { $set: set, $unset: unset, ...touched } : { $set: set, ...touched };
       const older = { _id: conversationId, stateVersion: { $lt: stateVersion } };
       const seenChange = { $or: PUBLIC_LIFECYCLE_FIELDS.map((field) => differsFrom(field, lifecycle[field])) };
       const result = await conversations.bulkWrite(
