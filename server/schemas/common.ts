@@ -40,6 +40,19 @@ export const queryInt = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/**
+ * A query time, ISO 8601 with `Z` or an offset, as the store keeps times (UTC to the millisecond),
+ * which compare in time order as strings.
+ */
+export const queryTime = z.iso
+  .datetime({ offset: true, error: 'expected an ISO 8601 time with Z or an offset, as 2026-01-31T09:00:00Z' })
+  .transform((value, ctx) => {
+    const time = Date.parse(value);
+    if (!Number.isNaN(time)) return new Date(time).toISOString();
+    ctx.addIssue({ code: 'custom', message: 'no such time' });
+    return z.NEVER;
+  });
+
 /** Refuses a part of the URL that is not percent-encoded UTF-8, naming it: a path parameter or a query parameter. */
 const refuseUndecodable = (ctx: z.RefinementCtx, name: string, input: unknown): void =>
   ctx.addIssue({ code: 'custom', path: [name], message: 'not percent-encoded UTF-8', input });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, readableText, shortText, strictQuery, tag } from './common';
+import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, shortText, strictQuery, tag } from './common';
 import { newItemSchema } from './items';
 
 export const conversationParams = pathParams(z.object({ id: clientId }));
@@ -23,6 +23,7 @@ export const listConversationsQuery = strictQuery({
   tag: tag.optional(),
   assigneeId: entityId.optional(),
   handler: z.enum(HANDLER_FILTERS).optional(),
+  updatedSince: queryTime.optional(),
   ...pageQuery,
 });
 
