@@ -253,8 +253,9 @@ export function conversationMethods(collections: Collections) {
       if (page.cursor) {
         const after = decodeCursor(page.cursor, listCursor);
         if ((after.by === 'updatedAt') !== (field === 'updatedAt')) throw new AppError('ERR_INVALID_INPUT', 'invalid cursor: made for a listing in another order', { fields: ['cursor'] });
-        // The $or breaks ties on id.
-        start = start === undefined || (direction === 1 ? after.at > start : after.at < start) ? after.at : start;
+        // From the cursor, or from the time asked for if that lies further along the order. The $or breaks ties on id.
+        const cursorFurther = start === undefined || (direction === 1 ? after.at > start : after.at < start);
+        if (cursorFurther) start = after.at;
         query.$or = [{ [field]: { [beyond]: after.at } }, { _id: { [beyond]: after.id } }];
       }
       // The bound lets an index range-scan.

@@ -1,8 +1,8 @@
 /**
  * Each conversation keeps its newest item per audience (`lastItemAll`, `lastItemPublic`) with its
  * seq and its time (`lastActivityAt`, `lastPublicActivityAt`), for the lists' previews and sort,
- * and the newest item's unread tally; the newest item's time also moves `updatedAt` (never back). The writes are conditional on the seq, so a late, older
- * write never moves a conversation's last item back.
+ * and the newest item's unread tally; that time also raises `updatedAt`. The writes are
+ * conditional on the seq, so a late, older write never moves a conversation's last item back.
  */
 import type { AnyBulkWriteOperation, Collection, Filter, UpdateFilter } from 'mongodb';
 import type { TimelineItem } from '../../domain/timeline';
