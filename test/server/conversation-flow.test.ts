@@ -631,8 +631,10 @@ describe('Chat API over the wire', () => {
       );
       const heldVisitor = (await t.api.call('GET', `/v1/conversations/${conversationId}`, visitor)).body.conversation;
       const { seq: afterSeq } = held.body.conversation.lastTimelineItem;
+      const stays = await t.open(AGENT);
+      (await t.open(AGENT)).ws.terminate();
 
-      // While away: triage, an assignee, a resolve.
+      // While one socket is away, and the other stays: triage, an assignee, a resolve.
       await t.api.call('PATCH', `/v1/conversations/${conversationId}`, AGENT, { priority: 'urgent' });
       await t.api.call('POST', `/v1/conversations/${conversationId}/tags`, AGENT, { add: ['billing'] });
       await t.api.call('POST', `/v1/conversations/${conversationId}/assign`, AGENT, { userId: AGENT.agent });
@@ -641,6 +643,7 @@ describe('Chat API over the wire', () => {
         () => t.api.call('GET', `/v1/conversations/${conversationId}`, AGENT),
         (res) => res.body.conversation.status === 'resolved',
       )).body.conversation;
+      await stays.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === conversationId && f.payload.updates.status === 'resolved');
 
       const agent = await t.open(AGENT);
       agent.send({ type: 'resume', payload: { conversationId, afterSeq, stateVersion: held.body.conversation.stateVersion }, ref: 'team' });
@@ -668,7 +671,7 @@ describe('Chat API over the wire', () => {
       agent.send({ type: 'resume', payload: { conversationId, afterSeq: 0 }, ref: 'unsaid' });
       await agent.waitFor((f) => f.type === 'resumeCompleted' && f.payload.ref === 'unsaid');
       expect(agent.of('conversationUpdated', (p) => p.conversationId === conversationId)).toHaveLength(2);
-      await Promise.all([agent.close(), socket.close()]);
+      await Promise.all([agent.close(), socket.close(), stays.close()]);
     });
 
     it('resumes from the connect URL, so nothing live overtakes the backfill, however early it is posted', async () => {
