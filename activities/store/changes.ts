@@ -58,10 +58,17 @@ const CLIENT_FIELDS: Record<string, string | null> = {
   tally: null,
 };
 
-/** Conversation fields whose change alone is not news: internal ones, and the last item (its item's own event tells). */
-const UNREPORTED_FIELDS = Object.entries(CLIENT_FIELDS)
-  .filter(([, clientName]) => clientName === null || clientName === 'lastTimelineItem')
-  .map(([field]) => field);
+/**
+ * Conversation fields whose change alone is not news: internal ones, the last item (its item's own
+ * event tells), and `updatedAt`, which every append moves too (a lifecycle write that moves it
+ * changes its `stateVersion` as well, so is reported).
+ */
+const UNREPORTED_FIELDS = [
+  ...Object.entries(CLIENT_FIELDS)
+    .filter(([, clientName]) => clientName === null || clientName === 'lastTimelineItem')
+    .map(([field]) => field),
+  'updatedAt',
+];
 
 /**
  * Conversation inserts, and updates that touch some other field. Every timeline append updates its

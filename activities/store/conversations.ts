@@ -54,6 +54,8 @@ export interface ConversationFilter {
   tag?: string;
   assigneeId?: string;
   handler?: HandlerFilter;
+  /** A UTC ISO time as the store keeps them: only conversations whose `updatedAt` is at or after it, the oldest change first (a sync). */
+  updatedSince?: string;
 }
 
 /** Who reads a listing: what it may see, and whose unread counts to give (0 without a viewer). */
@@ -105,10 +107,20 @@ const differsFrom = (field: string, value: unknown): Filter<ConversationDoc> => 
 const activityField = (audience: Audience) => (audience === 'all' ? 'lastActivityAt' : 'lastPublicActivityAt');
 
 /**
- * Listing position: the last row's activity time (an ISO time as stored; any other string would
- * sort before or after every one, and list as if from the top) and id.
+ * How a listing is ordered, ties broken by id the same way: newest activity first, or, for a sync
+ * (`updatedSince`), oldest change first, so a conversation changed while a client pages moves
+ * ahead of it, to a later page, rather than behind it.
  */
-const listCursor = z.strictObject({ at: z.iso.datetime(), id: z.string().min(1).max(128) });
+type ListOrder = { field: 'lastActivityAt' | 'lastPublicActivityAt'; direction: -1 } | { field: 'updatedAt'; direction: 1 };
+const listOrder = (filter: ConversationFilter, audience: Audience): ListOrder =>
+  filter.updatedSince === undefined ? { field: activityField(audience), direction: -1 } : { field: 'updatedAt', direction: 1 };
+
+/**
+ * Listing position: the last row's time in the listing's order (an ISO time as stored; any other
+ * string would sort before or after every one, and list as if from the top) and id; `by` marks a
+ * sync's, so that a cursor is not read in the other order.
+ */
+const listCursor = z.strictObject({ at: z.iso.datetime(), id: z.string().min(1).max(128), by: z.literal('updatedAt').optional() });
 
 export function conversationMethods(collections: Collections) {
   const { conversations, visitors } = collections;
@@ -185,13 +197,15 @@ export function conversationMethods(collections: Collections) {
      * the first write applies only then, the second (in the same command) otherwise.
      */
     async projectLifecycle(conversationId: string, lifecycle: ConversationLifecycle, stateVersion: number): Promise<boolean> {
-      const set: Record<string, unknown> = { stateVersion, updatedAt: new Date().toISOString() };
+      const set: Record<string, unknown> = { stateVersion };
       const unset: Record<string, ''> = {};
       for (const field of LIFECYCLE_FIELDS) {
         if (lifecycle[field] === undefined) unset[field] = '';
         else set[field] = lifecycle[field];
       }
-      const update = Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
+      // $max: an item written meanwhile may have moved it past this write's time (last-items.ts).
+      const touched = { $max: { updatedAt: new Date().toISOString() } };
+      const update = Object.keys(unset).length > 0 ? { $set: set, $unset: unset, ...touched } : { $set: set, ...touched };
       const older = { _id: conversationId, stateVersion: { $lt: stateVersion } };
       const seenChange = { $or: PUBLIC_LIFECYCLE_FIELDS.map((field) => differsFrom(field, lifecycle[field])) };
       const result = await conversations.bulkWrite(
@@ -212,7 +226,10 @@ export function conversationMethods(collections: Collections) {
       for await (const doc of cursor) yield doc._id;
     },
 
-    /** A page of conversations, newest activity first (ties by id), each with its last item for the audience and the viewer's unread count. */
+    /**
+     * A page of conversations, newest activity first (ties by id), or with `updatedSince` oldest
+     * change first, each with its last item for the audience and the viewer's unread count.
+     */
     async listConversations(
       filter: ConversationFilter,
       reader: ConversationReader,
@@ -230,20 +247,26 @@ export function conversationMethods(collections: Collections) {
         // Under $and: `waiting` asks for a status of its own, beside the one filtered by.
         ...(filter.handler && { $and: [handlerQuery(filter.handler)] }),
       };
-      const activity = activityField(reader.audience);
+      const { field, direction } = listOrder(filter, reader.audience);
+      const [from, beyond] = direction === 1 ? (['$gte', '$gt'] as const) : (['$lte', '$lt'] as const);
+      let start = filter.updatedSince;
       if (page.cursor) {
         const after = decodeCursor(page.cursor, listCursor);
-        // The $lte bound lets an index range-scan; the $or breaks ties on id.
-        query[activity] = { $lte: after.at };
-        query.$or = [{ [activity]: { $lt: after.at } }, { _id: { $lt: after.id } }];
+        if ((after.by === 'updatedAt') !== (field === 'updatedAt')) throw new AppError('ERR_INVALID_INPUT', 'invalid cursor: made for a listing in another order', { fields: ['cursor'] });
+        // From the cursor, or from the time asked for if that lies further along the order. The $or breaks ties on id.
+        const cursorFurther = start === undefined || (direction === 1 ? after.at > start : after.at < start);
+        if (cursorFurther) start = after.at;
+        query.$or = [{ [field]: { [beyond]: after.at } }, { _id: { [beyond]: after.id } }];
       }
-      const docs = await conversations.find(query).sort({ [activity]: -1, _id: -1 }).limit(limit + 1).toArray();
+      // The bound lets an index range-scan.
+      if (start !== undefined) query[field] = { [from]: start };
+      const docs = await conversations.find(query).sort({ [field]: direction, _id: direction }).limit(limit + 1).toArray();
       const pageDocs = docs.slice(0, limit);
       const unread = reader.viewer ? await unreadCounts(collections, pageDocs, reader.viewer) : new Map<string, number>();
       const last = pageDocs.at(-1);
       return {
         conversations: pageDocs.map((doc) => ({ ...toConversation(doc, reader.audience), unreadCount: unread.get(doc._id) ?? 0 })),
-        nextCursor: docs.length > limit && last ? encodeCursor({ at: last[activity] ?? last.createdAt, id: last._id }) : null,
+        nextCursor: docs.length > limit && last ? encodeCursor({ at: last[field] ?? last.createdAt, id: last._id, ...(field === 'updatedAt' ? { by: field } : {}) }) : null,
       };
     },
   };

@@ -41,6 +41,9 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { websiteId: 1, priority: 1, ...byActivity }, name: 'inbox_priority' },
     { key: { websiteId: 1, tags: 1, ...byActivity }, name: 'inbox_tag' },
     { key: { websiteId: 1, assigneeId: 1, ...byActivity }, name: 'inbox_assignee' },
+    // A sync (`updatedSince`) reads the oldest change first. Every append moves updatedAt too, so
+    // this entry is rewritten on the hot path as `inbox`'s is: the price of finding what changed.
+    { key: { websiteId: 1, updatedAt: 1, _id: 1 }, name: 'sync' },
     // No handler index: every append rewrites these entries (lastActivityAt), so each index costs
     // on the hot path; a handler filter is served by `inbox` (or another filter's index), and
     // `waiting`, which asks for open conversations, by `inbox_status` (handler-filter.ts).

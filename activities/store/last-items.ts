@@ -1,8 +1,8 @@
 /**
  * Each conversation keeps its newest item per audience (`lastItemAll`, `lastItemPublic`) with its
  * seq and its time (`lastActivityAt`, `lastPublicActivityAt`), for the lists' previews and sort,
- * and the newest item's unread tally. The writes are conditional on the seq, so a late, older
- * write never moves a conversation's last item back.
+ * and the newest item's unread tally; that time also raises `updatedAt`. The writes are
+ * conditional on the seq, so a late, older write never moves a conversation's last item back.
  */
 import type { AnyBulkWriteOperation, Collection, Filter, UpdateFilter } from 'mongodb';
 import type { TimelineItem } from '../../domain/timeline';
@@ -25,8 +25,9 @@ function recordIfNewer(doc: ItemDoc, item: TimelineItem, audiences: 'all' | 'pub
   const seqField = audiences === 'public' ? 'lastSeqPublic' : 'lastSeqAll';
   const all = audiences !== 'public' ? { lastItemAll: item, lastSeqAll: item.seq, tally: doc.tally } : {};
   const pub = audiences !== 'all' ? { lastItemPublic: item, lastSeqPublic: item.seq } : {};
+  // The team's `updatedAt` moves with every item, a note too; a visitor's is its `lastPublicActivityAt` (conversations.ts toConversation).
   const activity = {
-    ...(audiences !== 'public' ? { lastActivityAt: item.createdAt } : {}),
+    ...(audiences !== 'public' ? { lastActivityAt: item.createdAt, updatedAt: item.createdAt } : {}),
     ...(audiences !== 'all' ? { lastPublicActivityAt: item.createdAt } : {}),
   };
   return { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { $set: { ...all, ...pub }, $max: activity } };

@@ -9,6 +9,7 @@ import { SWEEP_INDEXES } from './indexes';
 import { recordPendingSignals } from './signal-outbox';
 import { keepPublicActivity } from './activity-migration';
 import { tallyUnread } from './tally-migration';
+import { raiseUpdatedAtToActivity } from './updated-at-migration';
 
 /** NamespaceNotFound, CursorNotFound, QueryPlanKilled, CursorKilled: the collection was dropped while being read. */
 const GONE_MEANWHILE = new Set([26, 43, 175, 237]);
@@ -50,4 +51,5 @@ export async function migrate(db: Db, collections: Collections): Promise<void> {
   await dropSeqCounters(db, collections.signalOutbox);
   await tallyUnread(db, collections);
   await keepPublicActivity(db, collections);
+  await raiseUpdatedAtToActivity(db, collections);
 }

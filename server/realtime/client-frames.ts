@@ -5,6 +5,7 @@ import { itemFor, pluginAudienceOf, storeAudienceOf, visibleConversation } from 
 import type { ClientFrame, ResumeFrame } from '../schemas/realtime';
 import { markSeen, setTyping, type ReceiptDeps } from '../services/receipts';
 import type { Connection } from './connection';
+import { resumedState } from './resume-state';
 import type { FrameBudget } from './socket-server';
 
 export interface ClientFrameDeps extends ReceiptDeps {
@@ -21,8 +22,10 @@ const BACKFILL_PAGE = 100;
  * ends (`ResumeGate.startBackfill`), asked as its turn comes: a backfill ahead of it may be reading.
  * The resume frame paid for the first page; each page after it takes one more frame token, waiting
  * for one when the budget is spent (nothing owed is dropped: the live items wait with it).
+ * Last comes the conversation's state, read once every item is out (resume-state.ts): a client
+ * ends in the state those items led to, and changes made after that read come live after it.
  */
-async function resume(deps: ClientFrameDeps, conn: Connection, { payload: { conversationId, afterSeq }, ref }: ResumeFrame, budget: FrameBudget): Promise<void> {
+async function resume(deps: ClientFrameDeps, conn: Connection, { payload: { conversationId, afterSeq, stateVersion }, ref }: ResumeFrame, budget: FrameBudget): Promise<void> {
   try {
     await visibleConversation(deps.store, conn.caller, conversationId);
     const audience = pluginAudienceOf(conn.caller);
@@ -41,6 +44,8 @@ async function resume(deps: ClientFrameDeps, conn: Connection, { payload: { conv
   } finally {
     for (const frame of conn.resume.finish(conversationId)) conn.send(frame);
   }
+  const state = resumedState(conn.caller, await visibleConversation(deps.store, conn.caller, conversationId), deps.plugins, stateVersion);
+  if (state) conn.sendEvent(state);
   // Only now: the items held back while it read are out too. Not told of a failed one (its error frame is).
   const throughSeq = Math.max(afterSeq, conn.resume.newestSent(conversationId) ?? 0);
   conn.sendEvent({ type: 'resumeCompleted', payload: { conversationId, throughSeq, ...(ref === undefined ? {} : { ref }) } });

@@ -37,7 +37,7 @@ import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
 import { markSeen, setTyping } from '../services/receipts';
 
-const TEAM_ONLY_FILTERS = ['tag', 'priority', 'assigneeId', 'handler'] as const;
+const TEAM_ONLY_FILTERS = ['tag', 'priority', 'assigneeId', 'handler', 'updatedSince'] as const;
 
 const idOf = (req: Request): string => parseInput(conversationParams, req.params, 'params').id;
 
@@ -64,6 +64,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     const { limit, cursor, ...filters } = parseInput(listConversationsQuery, req.query, 'query');
     // Tags, priority and assignees are the team's triage: a visitor filtering by them could probe them. The handler queues are the inbox's.
+    // A sync by updatedSince is a backend's; a visitor's updatedAt follows only what it sees, and its widget lists its newest.
     const teamOnly = TEAM_ONLY_FILTERS.filter((name) => filters[name] !== undefined);
     if (caller.kind === 'visitor' && teamOnly.length > 0) throw new AppError('ERR_FORBIDDEN', `Visitors cannot filter by ${teamOnly.join(', ')}`);
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };

@@ -46,6 +46,19 @@ export const queryInt = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/**
+ * A query time, ISO 8601 with `Z` or an offset, as the store keeps times (UTC to the millisecond),
+ * which compare in time order as strings.
+ */
+export const queryTime = z.iso
+  .datetime({ offset: true, error: 'expected an ISO 8601 time with Z or an offset, as 2026-01-31T09:00:00Z' })
+  .transform((value, ctx) => {
+    const time = Date.parse(value);
+    if (!Number.isNaN(time)) return new Date(time).toISOString();
+    ctx.addIssue({ code: 'custom', message: 'no such time' });
+    return z.NEVER;
+  });
+
 /** Refuses a part of the URL that is not percent-encoded UTF-8, naming it: a path parameter or a query parameter. */
 const refuseUndecodable = (ctx: z.RefinementCtx, name: string, input: unknown): void =>
   ctx.addIssue({ code: 'custom', path: [name], message: 'not percent-encoded UTF-8', input });
@@ -53,22 +66,30 @@ const refuseUndecodable = (ctx: z.RefinementCtx, name: string, input: unknown): 
 /** Query keys written for a parser that reads brackets (`priority[]`, `status[$ne]`), which this server's does not. */
 const BRACKETED_KEY = /[[\]]/;
 
+/** What some HTTP clients add to every GET to defeat caches (`_=<time>`): it asks for nothing, so even a strict query takes it. */
+const CACHE_BUSTER = '_';
+
 /**
- * A query's parameters. Others are ignored (a cache-buster `_=…` is harmless), except bracketed
- * keys: read as nothing, `?priority[]=low` would answer as if unfiltered, so each is a `400` naming it;
- * and so is a parameter that is not percent-encoded UTF-8 (see `parseQuery`), which would be read
- * as what the client never wrote.
+ * A query's parameters. Bracketed keys are refused: read as nothing, `?priority[]=low` would answer
+ * as if unfiltered, so each is a `400` naming it; and so is a parameter that is not percent-encoded
+ * UTF-8 (see `parseQuery`), which would be read as what the client never wrote. Other parameters
+ * are ignored, unless `strict`: then each is a `400` naming it too (`updated_since` for a filter the
+ * route does not have would otherwise answer the whole list, the mistake unseen), but the cache-buster.
  */
-export const queryObject = <S extends z.ZodRawShape>(shape: S) =>
+export const queryObject = <S extends z.ZodRawShape>(shape: S, { strict = false }: { strict?: boolean } = {}) =>
   z.preprocess((query, ctx) => {
     if (query && typeof query === 'object') {
       for (const [key, value] of Object.entries(query)) {
         if (BRACKETED_KEY.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'not a parameter: give one plain value, as priority=low', input: query });
         else if ([value].flat().some(isUndecodable)) refuseUndecodable(ctx, key, value);
+        else if (strict && key !== CACHE_BUSTER && !Object.hasOwn(shape, key)) ctx.addIssue({ code: 'custom', path: [key], message: 'unknown parameter', input: query });
       }
     }
     return query;
   }, z.object(shape));
+
+/** The query of a route that lists or reads: a parameter it does not take is a `400` naming it. */
+export const strictQuery = <S extends z.ZodRawShape>(shape: S) => queryObject(shape, { strict: true });
 
 /** A query whose parameters are read by name elsewhere (a download's credentials), checked for what `queryObject` refuses. */
 export const anyQuery = queryObject({});

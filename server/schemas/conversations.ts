@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryObject, readableText, tag, title } from './common';
+import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, strictQuery, tag, title } from './common';
 import { newItemSchema } from './items';
 
 export const conversationParams = pathParams(z.object({ id: clientId }));
@@ -17,16 +17,17 @@ export const createConversationBody = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const listConversationsQuery = queryObject({
+export const listConversationsQuery = strictQuery({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   priority: z.enum(PRIORITIES).optional(),
   tag: tag.optional(),
   assigneeId: entityId.optional(),
   handler: z.enum(HANDLER_FILTERS).optional(),
+  updatedSince: queryTime.optional(),
   ...pageQuery,
 });
 
-export const timelineQuery = queryObject({
+export const timelineQuery = strictQuery({
   ...pageQuery,
   afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
   beforeSeq: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),

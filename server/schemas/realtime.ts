@@ -10,7 +10,8 @@ const frameOf = <T extends string, P extends z.ZodType>(type: T, payload: P) => 
 export const clientFrame = z.discriminatedUnion('type', [
   frameOf('conversationTyping', z.object({ conversationId: clientId, isTyping: z.boolean() })),
   frameOf('conversationSeen', z.object({ conversationId: clientId, seq: itemSeq.optional() })),
-  frameOf('resume', z.object({ conversationId: clientId, afterSeq: z.number().int().min(0) })),
+  // `stateVersion`: the conversation's version the client holds; its state comes after the items unless that is current.
+  frameOf('resume', z.object({ conversationId: clientId, afterSeq: z.number().int().min(0), stateVersion: z.number().int().min(0).optional() })),
 ]);
 export type ClientFrame = z.output<typeof clientFrame>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROUTING_ACTOR } from '../../activities/ai';
 import { LIFECYCLE_ACTOR } from '../../workflows/conversation/definitions';
 import { BACKEND_VIEWER_ID } from '../caller';
-import { clientItemId, entityId, pathParams, personName, queryObject, tag } from './common';
+import { clientItemId, entityId, pathParams, personName, strictQuery, tag } from './common';
 
 /** Ids that name someone else already: the secret key without an actor, and the system's own actors in the timeline. */
 const RESERVED_IDS = [BACKEND_VIEWER_ID, LIFECYCLE_ACTOR.id, ROUTING_ACTOR.id];
@@ -52,7 +52,7 @@ export const newMemberTokenBody = z.strictObject({
 export const memberTokenParams = pathParams(z.strictObject({ id: entityId, tokenId: z.string().regex(/^mt_[0-9a-f]{24}$/, 'expected a token id (mt_ and 24 hex digits)') }));
 
 /** Whose names a widget asks for: ids its timelines name (`?ids=a,b`, at most 50). */
-export const memberNamesQuery = queryObject({
+export const memberNamesQuery = strictQuery({
   ids: z
     .string({ error: 'expected one comma-separated list' })
     .transform((list) => [...new Set(list.split(','))])

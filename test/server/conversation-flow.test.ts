@@ -620,6 +620,60 @@ describe('Chat API over the wire', () => {
       expect(again.of('timelineItemCreated').map((f) => f.payload.item.id)).not.toContain('resume-1-note');
     });
 
+    it('gives, after the items, the state changes made while the socket was away, as the caller sees them', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const conversationId = 'resume-state';
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+      await t.api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'message', text: 'hello' } });
+      const held = await waitUntil(
+        () => t.api.call('GET', `/v1/conversations/${conversationId}`, AGENT),
+        (res) => res.body.conversation.lastTimelineItem !== null,
+      );
+      const heldVisitor = (await t.api.call('GET', `/v1/conversations/${conversationId}`, visitor)).body.conversation;
+      const { seq: afterSeq } = held.body.conversation.lastTimelineItem;
+      const stays = await t.open(AGENT);
+      (await t.open(AGENT)).ws.terminate();
+
+      // While one socket is away, and the other stays: triage, an assignee, a resolve.
+      await t.api.call('PATCH', `/v1/conversations/${conversationId}`, AGENT, { priority: 'urgent' });
+      await t.api.call('POST', `/v1/conversations/${conversationId}/tags`, AGENT, { add: ['billing'] });
+      await t.api.call('POST', `/v1/conversations/${conversationId}/assign`, AGENT, { userId: AGENT.agent });
+      await t.api.call('POST', `/v1/conversations/${conversationId}/resolve`, AGENT, {});
+      const now = (await waitUntil(
+        () => t.api.call('GET', `/v1/conversations/${conversationId}`, AGENT),
+        (res) => res.body.conversation.status === 'resolved',
+      )).body.conversation;
+      await stays.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === conversationId && f.payload.updates.status === 'resolved');
+
+      const agent = await t.open(AGENT);
+      agent.send({ type: 'resume', payload: { conversationId, afterSeq, stateVersion: held.body.conversation.stateVersion }, ref: 'team' });
+      const done = await agent.waitFor((f) => f.type === 'resumeCompleted' && f.payload.ref === 'team');
+      const frames = agent.frames.filter((f) => f.payload?.conversationId === conversationId);
+      const state = frames.find((f) => f.type === 'conversationUpdated');
+      expect(state?.payload.updates).toMatchObject({ status: 'resolved', priority: 'urgent', tags: ['billing'], assigneeId: AGENT.agent, stateVersion: now.stateVersion });
+      // After every item the resume sent (the resolve's event among them), before it says it is done.
+      const items = frames.filter((f) => f.type === 'timelineItemCreated');
+      expect(items.length).toBeGreaterThan(0);
+      expect(frames.indexOf(state!)).toBeGreaterThan(frames.indexOf(items.at(-1)!));
+      expect(agent.frames.indexOf(state!)).toBeLessThan(agent.frames.indexOf(done));
+
+      // The visitor hears what it may see of it: no triage.
+      const socket = await t.open(visitor);
+      socket.send({ type: 'resume', payload: { conversationId, afterSeq, stateVersion: heldVisitor.stateVersion }, ref: 'visitor' });
+      await socket.waitFor((f) => f.type === 'resumeCompleted' && f.payload.ref === 'visitor');
+      const [told] = socket.of('conversationUpdated', (p) => p.conversationId === conversationId);
+      expect(told?.payload.updates).toMatchObject({ status: 'resolved', assigneeId: AGENT.agent });
+      expect(told?.payload.updates).not.toHaveProperty('priority');
+      expect(told?.payload.updates).not.toHaveProperty('tags');
+
+      // A client that holds the current state is not told it again; one that cannot say is.
+      agent.send({ type: 'resume', payload: { conversationId, afterSeq: 0, stateVersion: now.stateVersion }, ref: 'current' });
+      agent.send({ type: 'resume', payload: { conversationId, afterSeq: 0 }, ref: 'unsaid' });
+      await agent.waitFor((f) => f.type === 'resumeCompleted' && f.payload.ref === 'unsaid');
+      expect(agent.of('conversationUpdated', (p) => p.conversationId === conversationId)).toHaveLength(2);
+      await Promise.all([agent.close(), socket.close(), stays.close()]);
+    });
+
     it('resumes from the connect URL, so nothing live overtakes the backfill, however early it is posted', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };
       await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'resume-url' });

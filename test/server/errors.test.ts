@@ -138,8 +138,19 @@ describe('Chat API errors', () => {
       expect(await fieldOf('afterSeq[gt]=3')).toEqual({ path: 'query.afterSeq[gt]', message: expect.any(String) });
       const upload = await api.call('POST', '/v1/files?conversationId=err-1&filename=a.txt&filename[]=b.txt', AGENT, 'hi', { 'Content-Type': 'text/plain' });
       expect(upload.body.error.details.fields).toEqual([{ path: 'query.filename[]', message: expect.any(String) }]);
-      // Other parameters nobody reads are ignored, as a cache-buster.
+      // A cache-buster asks for nothing, and is taken.
       expect((await api.call('GET', '/v1/conversations?priority=low&limit=5&_=1733400000', AGENT)).status).toBe(200);
+    });
+
+    it('refuses a parameter a list or read does not take, naming it, rather than answer as if it were not there', async () => {
+      const refused = await api.call('GET', '/v1/conversations?updated_since=2099-01-01T00:00:00Z&sort=createdAt&order=asc&limit=5', AGENT);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'ERR_INVALID_INPUT', message: expect.stringContaining('query.updated_since') });
+      expect(refused.body.error.details.fields).toEqual(['updated_since', 'sort', 'order'].map((name) => ({ path: `query.${name}`, message: 'unknown parameter' })));
+      const timeline = await api.call('GET', '/v1/conversations/err-1/timeline?after_seq=3', visitor);
+      expect(timeline.body.error?.details.fields).toEqual([{ path: 'query.after_seq', message: 'unknown parameter' }]);
+      const names = await api.call('GET', `/v1/websites/members?ids=${AGENT.agent}&id=${AGENT.agent}`, visitor);
+      expect(names.body.error?.details.fields).toEqual([{ path: 'query.id', message: 'unknown parameter' }]);
     });
 
     it('refuses ids a URL would read as a path step (. and ..), which no route could reach', async () => {

@@ -136,6 +136,36 @@ describe('Store', () => {
     });
   });
 
+  describe('#updatedAt', () => {
+    it("moves with every item for the team, a note too, with public ones only for a visitor, and never back", async () => {
+      const store = ctx.get();
+      const id = await newConversation(store);
+      const created = (await store.getConversation(id))!.updatedAt;
+      const messageAt = new Date(Date.parse(created) + 60_000).toISOString();
+      await store.appendItem(message(id, { createdAt: messageAt }));
+      expect((await store.getConversation(id, 'all'))?.updatedAt).toBe(messageAt);
+      const noteAt = new Date(Date.parse(created) + 120_000).toISOString();
+      await store.appendItem(note(id, { createdAt: noteAt }));
+      expect((await store.getConversation(id, 'all'))?.updatedAt).toBe(noteAt);
+      // A visitor is not told a note was written.
+      expect((await store.getConversation(id, 'public'))?.updatedAt).toBe(messageAt);
+      // An item stamped before the newest one (its request came first), and a lifecycle write made
+      // at an earlier time than the newest item's, leave it where it is.
+      await store.appendItem(message(id, { createdAt: new Date(Date.parse(noteAt) - 200).toISOString() }));
+      expect(await store.projectLifecycle(id, lifecycle({ status: 'resolved' }), 1)).toBe(true);
+      expect(await store.getConversation(id, 'all')).toMatchObject({ status: 'resolved', updatedAt: noteAt });
+    });
+
+    it('moves with a lifecycle change made after the last item', async () => {
+      const store = ctx.get();
+      const id = await newConversation(store);
+      const itemAt = new Date(Date.now() - 60_000).toISOString();
+      await store.appendItem(message(id, { createdAt: itemAt }));
+      await store.projectLifecycle(id, lifecycle({ priority: 'urgent' }), 1);
+      expect((await store.getConversation(id, 'all'))!.updatedAt > itemAt).toBe(true);
+    });
+  });
+
   describe('#listConversations', () => {
     it('lists newest activity first and pages with a cursor, ties broken by id', async () => {
       const store = ctx.get();

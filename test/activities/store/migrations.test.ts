@@ -90,6 +90,32 @@ describe('openStore', () => {
     }
   });
 
+  it('raises the updatedAt of conversations stored before items moved it to their newest item, never lowering one', async () => {
+    const dbName = freshDbName('updated_at');
+    const store = await openStore({ uri: mongo.uri, dbName });
+    const { conversation: talked } = await store.createConversation({ websiteId: 'web_updated', visitorId: 'vis_1' });
+    const { conversation: changed } = await store.createConversation({ websiteId: 'web_updated', visitorId: 'vis_1' });
+    const noteAt = new Date(Date.now() + 60_000).toISOString();
+    await store.appendItem(note(talked.id, { createdAt: noteAt }));
+    await store.close();
+
+    const client = await MongoClient.connect(mongo.uri);
+    try {
+      // As the earlier version left them: updatedAt at the creation, behind the note; one changed after its last item.
+      const conversations = client.db(dbName).collection<{ _id: string; updatedAt: string }>('conversations');
+      const laterChange = new Date(Date.now() + 120_000).toISOString();
+      await conversations.updateOne({ _id: talked.id }, { $set: { updatedAt: talked.createdAt } });
+      await conversations.updateOne({ _id: changed.id }, { $set: { updatedAt: laterChange } });
+      await client.db(dbName).collection('migrations').deleteMany({});
+      const reopened = await openStore({ uri: mongo.uri, dbName });
+      await reopened.close();
+      expect((await conversations.findOne({ _id: talked.id }))?.updatedAt).toBe(noteAt);
+      expect((await conversations.findOne({ _id: changed.id }))?.updatedAt).toBe(laterChange);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("gives conversations stored before visitors' lists sorted on public activity that time, and drops the indexes it replaced", async () => {
     const dbName = freshDbName('public_activity');
     const websiteId = 'web_activity';
