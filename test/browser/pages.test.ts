@@ -919,6 +919,80 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await reason.evaluate((input) => input === document.activeElement)).toBe(true);
   });
 
+  /** What has keyboard focus, as a screen reader names it: its tag and its label, else its text ("BODY" when nothing has). */
+  const focusedLabel = (page: Page) =>
+    page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element || element === document.body) return 'BODY';
+      return `${element.tagName} ${(element.getAttribute('aria-label') ?? element.textContent ?? '').trim()}`;
+    });
+
+  /** Presses Enter on the open conversation's button named `name`, and waits for the control that shows it was done. */
+  const pressControl = async (page: Page, name: string, done: Locator) => {
+    await page.locator('.panel-controls').getByRole('button', { name, exact: true }).press('Enter');
+    await done.waitFor();
+  };
+
+  /** A conversation a visitor starts with `text`, open in an inbox tab of its own: its id, the tab and the side panel's controls. */
+  const controlsOfNewConversation = async (text: string) => {
+    const id = await startConversation(await newVisitor(), text);
+    const inbox = await laterInbox();
+    await openInInbox(inbox, id);
+    return { id, inbox, controls: inbox.locator('.panel-controls') };
+  };
+
+  it("keeps keyboard focus on the open conversation's controls as the agent uses them, or on the one that takes their place", async () => {
+    const { inbox, controls } = await controlsOfNewConversation('Keyboard only, please');
+    const button = (name: string) => controls.getByRole('button', { name, exact: true });
+
+    await pressControl(inbox, 'Resolve', button('Reopen'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Reopen');
+    await pressControl(inbox, 'Reopen', button('Resolve'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Resolve');
+
+    await pressControl(inbox, 'Pause AI for 1 hour', button('Resume AI'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Resume AI');
+    await pressControl(inbox, 'Resume AI', button('Pause AI for 1 hour'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Pause AI for 1 hour');
+
+    await controls.getByRole('textbox', { name: 'Add a tag' }).fill('refund');
+    await pressControl(inbox, 'Add', button('Remove tag refund'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Add');
+    // The button went with its tag: focus goes to what is now in its place, the field that adds one.
+    await button('Remove tag refund').press('Enter');
+    await button('Remove tag refund').waitFor({ state: 'detached' });
+    expect(await focusedLabel(inbox)).toBe('INPUT Add a tag');
+
+    await pressControl(inbox, 'Escalate', button('Hand back to AI'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Hand back to AI');
+    await pressControl(inbox, 'Hand back to AI', button('Pause AI for 1 hour'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Pause AI for 1 hour');
+
+    await button('Join conversation').press('Enter');
+    await button('Join conversation').waitFor({ state: 'detached' });
+    expect(await focusedLabel(inbox)).toBe('SELECT Assignee');
+    await controls.getByRole('combobox', { name: 'Assignee' }).selectOption(AGENT_ID);
+    await pressControl(inbox, 'Assign', controls.getByRole('button', { name: /^Unassign / }));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Assign');
+    await controls.getByRole('button', { name: /^Unassign / }).press('Enter');
+    await controls.getByRole('button', { name: /^Unassign / }).waitFor({ state: 'detached' });
+    expect(await focusedLabel(inbox)).toBe('BUTTON Assign');
+  });
+
+  it("keeps keyboard focus on the open conversation's control the agent is on while a colleague changes the conversation", async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('Two of you on this?');
+    const changeTags = (body: unknown) => overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, body);
+
+    await controls.getByRole('button', { name: 'Resolve' }).focus();
+    expect((await changeTags({ add: ['vip'] })).status).toBe(200);
+    await controls.getByRole('button', { name: 'Remove tag vip' }).waitFor();
+    expect(await focusedLabel(inbox)).toBe('BUTTON Resolve');
+
+    await controls.getByRole('button', { name: 'Remove tag vip' }).focus();
+    await raisePriorityElsewhere(inbox, id);
+    expect(await focusedLabel(inbox)).toBe('BUTTON Remove tag vip');
+  });
+
   it('says what is wrong with what the agent entered when the server refuses it', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Tag me');

@@ -29,8 +29,9 @@ export const onSubmit = (handle: () => void) => ({
   },
 });
 
+/** A group of controls: focus on one that goes as the panel is drawn again moves to another of it (editsIn). */
 const section = (title: string, ...children: Array<Node | false | undefined>) =>
-  h('section', { class: 'controls-section' }, h('h3', {}, title), ...children);
+  h('section', { class: 'controls-section', data: { focusGroup: title } }, h('h3', {}, title), ...children);
 
 function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id: string) => string, actions: ControlActions): HTMLElement {
   const state = aiStateOf(c);
@@ -50,15 +51,15 @@ function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id
         'form',
         { class: 'inline-form', on: onSubmit(() => actions.escalate(reason.value.trim() || 'Needs a person')) },
         reason,
-        h('button', { type: 'submit', class: 'btn' }, 'Escalate'),
+        h('button', { type: 'submit', class: 'btn', data: { focusKey: 'escalate' } }, 'Escalate'),
       ),
-    state.kind === 'answering' && h('button', { type: 'button', class: 'btn', on: { click: actions.pauseAi } }, 'Pause AI for 1 hour'),
-    state.kind === 'paused' && h('button', { type: 'button', class: 'btn', on: { click: actions.resumeAi } }, 'Resume AI'),
+    state.kind === 'answering' && h('button', { type: 'button', class: 'btn', data: { focusKey: 'ai-action' }, on: { click: actions.pauseAi } }, 'Pause AI for 1 hour'),
+    state.kind === 'paused' && h('button', { type: 'button', class: 'btn', data: { focusKey: 'ai-action' }, on: { click: actions.resumeAi } }, 'Resume AI'),
     // The team has an assistant to take it: a resolved conversation is reopened first (the server says so).
     state.kind === 'handed_off' &&
       c.status === 'open' &&
       team.some((member) => member.kind === 'ai') &&
-      h('button', { type: 'button', class: 'btn', data: { action: 'hand-back' }, on: { click: actions.handBack } }, 'Hand back to AI'),
+      h('button', { type: 'button', class: 'btn', data: { action: 'hand-back', focusKey: 'ai-action' }, on: { click: actions.handBack } }, 'Hand back to AI'),
   );
 }
 
@@ -74,14 +75,14 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
   return section(
     'People',
     h('p', { class: 'muted' }, active.length ? active.map((p) => nameOf(p.id)).join(', ') : 'Nobody has joined yet.'),
-    !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', on: { click: actions.join } }, 'Join conversation'),
+    !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', data: { focusKey: 'join' }, on: { click: actions.join } }, 'Join conversation'),
     h(
       'form',
       { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value)) },
       assignee,
-      h('button', { type: 'submit', class: 'btn' }, 'Assign'),
+      h('button', { type: 'submit', class: 'btn', data: { focusKey: 'assign' } }, 'Assign'),
     ),
-    c.assigneeId !== undefined && h('button', { type: 'button', class: 'btn', data: { action: 'unassign' }, on: { click: actions.unassign } }, `Unassign ${nameOf(c.assigneeId)}`),
+    c.assigneeId !== undefined && h('button', { type: 'button', class: 'btn', data: { action: 'unassign', focusKey: 'unassign' }, on: { click: actions.unassign } }, `Unassign ${nameOf(c.assigneeId)}`),
   );
 }
 
@@ -104,7 +105,7 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
       'div',
       { class: 'tags' },
       ...c.tags.map((tag) =>
-        h('span', { class: 'tag' }, tag, h('button', { type: 'button', 'aria-label': `Remove tag ${tag}`, on: { click: () => actions.removeTag(tag) } }, '×')),
+        h('span', { class: 'tag' }, tag, h('button', { type: 'button', 'aria-label': `Remove tag ${tag}`, data: { focusKey: `remove-tag:${tag}` }, on: { click: () => actions.removeTag(tag) } }, '×')),
       ),
     ),
     h(
@@ -116,7 +117,7 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
         on: onSubmit(() => input.value.trim() && actions.addTag(input.value.trim())),
       },
       input,
-      h('button', { type: 'submit', class: 'btn' }, 'Add'),
+      h('button', { type: 'submit', class: 'btn', data: { focusKey: 'add-tag' } }, 'Add'),
     ),
   );
 }
@@ -127,11 +128,12 @@ export function renderControls(c: Conversation, team: readonly TeamMemberInfo[],
   return h(
     'aside',
     { class: 'controls' },
+    // Resolve and Reopen take each other's place, as the AI's Pause, Resume and Hand back do: one key, so focus goes from one to the other.
     section(
       'Status',
       c.status === 'open'
-        ? h('button', { type: 'button', class: 'btn btn-primary', data: { action: 'resolve' }, on: { click: actions.resolve } }, 'Resolve')
-        : h('button', { type: 'button', class: 'btn', data: { action: 'reopen' }, on: { click: actions.reopen } }, 'Reopen'),
+        ? h('button', { type: 'button', class: 'btn btn-primary', data: { action: 'resolve', focusKey: 'status' }, on: { click: actions.resolve } }, 'Resolve')
+        : h('button', { type: 'button', class: 'btn', data: { action: 'reopen', focusKey: 'status' }, on: { click: actions.reopen } }, 'Reopen'),
     ),
     aiSection(c, team, nameOf, actions),
     peopleSection(c, team, nameOf, me, actions),
