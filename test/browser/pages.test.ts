@@ -839,6 +839,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedConversation(agent)).toBe(first);
     await agent.keyboard.press('Enter');
     await agent.locator('.panel-main .tl-message').filter({ hasText: 'A first question' }).waitFor();
+    await agent.keyboard.press('Escape'); // From the conversation opened by keyboard, back to its row.
     expect(await focusedConversation(agent)).toBe(first);
 
     // The visitor, back on the widget's list with a conversation in focus, gets an answer there.
@@ -850,6 +851,66 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedConversation(visitor)).toBe(first);
     await visitor.keyboard.press('Enter');
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Here is your answer' }).waitFor();
+  });
+
+  /** A conversation made over the API, with a visitor's message in it so that it opens in the inbox; its id. */
+  const conversationOverApi = async (text: string) => {
+    const { body } = await overApi('POST', '/conversations', { visitorId: `vis_${Math.random().toString(36).slice(2, 10)}` });
+    const id = body.conversation.id as string;
+    expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'note', text } })).status).toBe(201);
+    return id;
+  };
+
+  it('gives keyboard focus anew to no row of the inbox list as other conversations get activity', async () => {
+    const resting = await conversationOverApi('Where the agent rests');
+    const others = [await conversationOverApi('Other one'), await conversationOverApi('Other two')];
+    const inbox = await laterInbox();
+    await inbox.locator(`.row[data-conversation-id="${others[1]}"]`).waitFor();
+    await inbox.locator(`.row[data-conversation-id="${resting}"]`).focus();
+    // Each focus given is read out by a screen reader, as if the agent had moved.
+    await inbox.evaluate(() => document.addEventListener('focusin', () => ((window as unknown as { focusGiven: number }).focusGiven = ((window as unknown as { focusGiven?: number }).focusGiven ?? 0) + 1)));
+    for (const [i, id] of [...others, ...others].entries()) {
+      expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'note', text: `Activity ${i}` } })).status).toBe(201);
+      await inbox.locator(`.row[data-conversation-id="${id}"]`).filter({ hasText: `Activity ${i}` }).waitFor();
+    }
+    expect(await focusedConversation(inbox)).toBe(resting);
+    expect(await inbox.evaluate(() => (window as unknown as { focusGiven?: number }).focusGiven ?? 0)).toBe(0);
+  });
+
+  it('takes keyboard focus to the heading of a conversation opened by keyboard, and back to its row with Escape; a click leaves it on the row', async () => {
+    const id = await conversationOverApi('Opened by keyboard');
+    const inbox = await laterInbox();
+    const row = inbox.locator(`.row[data-conversation-id="${id}"]`);
+    await row.press('Enter');
+    await inbox.locator('.panel-main .tl-note').first().waitFor();
+    expect(await focusedLabel(inbox)).toMatch(/^H2 Visitor /);
+    await inbox.keyboard.press('Escape');
+    expect(await focusedConversation(inbox)).toBe(id);
+
+    // Another, by mouse: the agent stays where they clicked.
+    const other = await conversationOverApi('Opened by mouse');
+    await inbox.locator(`.row[data-conversation-id="${other}"]`).click();
+    await inbox.locator('.panel-main .tl-note').filter({ hasText: 'Opened by mouse' }).waitFor();
+    expect(await focusedConversation(inbox)).toBe(other);
+  });
+
+  it('takes keyboard focus back to the row of the conversation left, by its Back button or the browser\'s, where a narrow screen shows one or the other', async () => {
+    const id = await conversationOverApi('On a narrow screen');
+    const inbox = await laterInbox();
+    await inbox.setViewportSize({ width: 600, height: 800 });
+    const row = inbox.locator(`.row[data-conversation-id="${id}"]`);
+    const panel = inbox.locator('.panel-main .tl-note').first();
+    await row.press('Enter');
+    await panel.waitFor();
+    await inbox.getByRole('button', { name: 'Back to the list' }).press('Enter');
+    await panel.waitFor({ state: 'detached' });
+    expect(await focusedConversation(inbox)).toBe(id);
+
+    await row.press('Enter');
+    await panel.waitFor();
+    await inbox.goBack();
+    await panel.waitFor({ state: 'detached' });
+    expect(await focusedConversation(inbox)).toBe(id);
   });
 
   it('takes keyboard focus into the widget as it opens and back to the launcher as it closes, Escape closing it', async () => {

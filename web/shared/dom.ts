@@ -33,6 +33,34 @@ export function mount(parent: Element, ...children: Child[]): void {
 }
 
 /**
+ * Makes `parent`'s children exactly `nodes`, in order, touching only those not already in place,
+ * and never taking out the one that holds focus (taken out, even to be put back at once, it would
+ * lose focus, which the browser then gives anew: a screen reader reads it out again): the others
+ * are put around it.
+ */
+export function placeChildren(parent: Element, nodes: readonly Node[]): void {
+  const kept = new Set(nodes);
+  for (const child of [...parent.childNodes]) if (!kept.has(child)) child.remove();
+  const focused = nodes.findIndex((node) => node.parentNode === parent && node.contains(document.activeElement));
+  if (focused < 0) {
+    nodes.forEach((node, i) => {
+      if (parent.childNodes[i] !== node) parent.insertBefore(node, parent.childNodes[i] ?? null);
+    });
+    return;
+  }
+  for (let i = focused - 1; i >= 0; i--) {
+    const node = nodes[i] as Node;
+    const next = nodes[i + 1] as Node;
+    if (node.nextSibling !== next) parent.insertBefore(node, next);
+  }
+  for (let i = focused + 1; i < nodes.length; i++) {
+    const node = nodes[i] as Node;
+    const previous = nodes[i - 1] as Node;
+    if (previous.nextSibling !== node) parent.insertBefore(node, previous.nextSibling);
+  }
+}
+
+/**
  * Replaces an element's children as `mount` does, and when focus was on an element in it with a
  * `data-focus-key`, puts it back on the new one with the same key: a list drawn again as frames
  * arrive does not throw a keyboard user's place back to the top of the page.
