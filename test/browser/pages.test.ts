@@ -1040,6 +1040,40 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedLabel(inbox)).toBe('BUTTON Assign');
   });
 
+  it('changes the priority once when the agent goes through the options by keyboard and presses Enter, and at once when they choose it in the menu', async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('Hello there');
+    // The AI has answered, and set what its rules ask for: the changes counted from here are the agent's.
+    await inbox.locator('.panel-main .tl-message[data-author="ai"]').first().waitFor();
+    const priority = controls.getByRole('combobox', { name: 'Conversation priority' });
+    const priorityNow = async () => (await overApi('GET', `/conversations/${encodeURIComponent(id)}`)).body.conversation.priority;
+    const changes = async () => {
+      const { body } = await overApi('GET', `/conversations/${encodeURIComponent(id)}/timeline?limit=100`);
+      return (body.items as Array<{ type: string; event?: { kind: string } }>).filter((item) => item.type === 'event' && item.event?.kind === 'priority_changed').length;
+    };
+    // As a mouse chooses: applied at once.
+    for (const chosen of ['high', 'low']) {
+      await priority.selectOption(chosen);
+      await expect.poll(priorityNow).toBe(chosen);
+    }
+
+    const before = await changes();
+    await priority.focus();
+    for (let i = 0; i < 3; i++) await inbox.keyboard.press('ArrowDown');
+    expect(await priority.inputValue()).toBe('urgent');
+    await inbox.waitForTimeout(500); // Time for any change sent to be stored.
+    expect(await changes()).toBe(before);
+    await inbox.keyboard.press('Enter');
+    await expect.poll(priorityNow).toBe('urgent');
+    expect(await changes()).toBe(before + 1);
+    expect(await focusedLabel(inbox)).toBe('SELECT Conversation priority');
+
+    // Leaving the select applies the choice held too.
+    await inbox.keyboard.press('ArrowUp');
+    await inbox.keyboard.press('Tab');
+    await expect.poll(priorityNow).toBe('high');
+    expect(await changes()).toBe(before + 2);
+  });
+
   it("keeps keyboard focus on the open conversation's control the agent is on while a colleague changes the conversation", async () => {
     const { id, inbox, controls } = await controlsOfNewConversation('Two of you on this?');
     const changeTags = (body: unknown) => overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, body);

@@ -69,8 +69,9 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
   const assignee = h(
     'select',
     { name: 'assignee', 'aria-label': 'Assignee' },
-    h('option', { value: '', disabled: true, selected: !c.assigneeId }, 'Choose…'),
-    ...humans.map((m) => h('option', { value: m.id, selected: m.id === c.assigneeId }, m.id === me ? `${nameOf(m.id)} (me)` : nameOf(m.id))),
+    // defaultSelected (the attribute), not selected: editsIn tells a choice not sent yet from the one drawn by it.
+    h('option', { value: '', disabled: true, defaultSelected: !c.assigneeId }, 'Choose…'),
+    ...humans.map((m) => h('option', { value: m.id, defaultSelected: m.id === c.assigneeId }, m.id === me ? `${nameOf(m.id)} (me)` : nameOf(m.id))),
   );
   return section(
     'People',
@@ -86,15 +87,46 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
   );
 }
 
+/**
+ * The priority as the agent sets it. Chosen in the select's menu (a click, or Enter there), it
+ * applies at once; but the arrow keys on the closed select change it at every key, and each change
+ * would be a priority change of its own (an event, and perhaps an SLA's clock): a choice made so is
+ * held until Enter, or until focus leaves the select. In a form, so that a choice held stays
+ * while the panel is drawn again (editsIn), as the assignee's does.
+ */
 function prioritySection(c: Conversation, actions: ControlActions): HTMLElement {
-  return section(
-    'Priority',
-    h(
-      'select',
-      { name: 'conversationPriority', 'aria-label': 'Conversation priority', on: { change: (e) => actions.setPriority((e.target as HTMLSelectElement).value as Priority) } },
-      ...PRIORITIES.map((p) => h('option', { value: p, selected: p === c.priority }, p)),
-    ),
+  /** A key on the select is being handled: the change it makes, if any, is held. */
+  let keyed = false;
+  let sent: string = c.priority;
+  const apply = () => {
+    if (select.value === sent) return;
+    sent = select.value;
+    actions.setPriority(select.value as Priority);
+  };
+  const select = h(
+    'select',
+    {
+      name: 'conversationPriority',
+      'aria-label': 'Conversation priority',
+      on: {
+        keydown: (event) => {
+          if (event.key === 'Enter') return apply();
+          // The change a key makes comes with its default action, right after this: held until then.
+          keyed = true;
+          setTimeout(() => (keyed = false));
+        },
+        change: () => {
+          if (!keyed) apply();
+        },
+        blur: () => {
+          // Not when the panel drawn again takes the select away (which blurs it): the agent did not leave it.
+          if (select.isConnected) apply();
+        },
+      },
+    },
+    ...PRIORITIES.map((p) => h('option', { value: p, defaultSelected: p === c.priority }, p)),
   );
+  return section('Priority', h('form', { on: onSubmit(apply) }, select));
 }
 
 function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
