@@ -1821,6 +1821,30 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await teams.inputValue()).toBe(before);
   });
 
+  it("keeps keyboard focus where the agent is on the Team page while the team changes and as they save", async () => {
+    const page = await teamPage();
+    const alex = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
+    const teams = alex.getByRole('textbox', { name: /^Teams of / });
+    const capacity = alex.getByRole('spinbutton', { name: /^Capacity of / });
+    await teams.focus();
+    const { body } = await overApi('POST', '/team/members', { name: 'Pat Colleague', teams: ['support'], capacity: 3 });
+    onTestFinished(async () => {
+      await fetch(`${app.url}/v1/team/members/${body.member.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+    });
+    await page.locator(`.team-row[data-member-id="${body.member.id}"]`).waitFor();
+    expect(await focusedLabel(page)).toMatch(/^INPUT Teams of /);
+
+    // Saved as it is (Enter in a field, then Save): the team is read again, and told of by the socket.
+    const saved = () => page.waitForResponse((r) => r.url().endsWith(`/team/members/${AGENT_ID}`) && r.request().method() === 'PATCH');
+    for (const [field, label] of [[capacity, /^INPUT Capacity of /], [alex.getByRole('button', { name: 'Save' }), /^BUTTON Save/]] as const) {
+      const answer = saved();
+      await field.press('Enter');
+      await answer;
+      await page.waitForTimeout(300); // The team read again, and the socket's word of the change.
+      expect(await focusedLabel(page)).toMatch(label);
+    }
+  });
+
   it('asks for a name that is more than spaces before adding a person', async () => {
     const page = await teamPage();
     // Counted once the team is drawn (the page may open before its list comes).
