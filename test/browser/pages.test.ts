@@ -1871,6 +1871,23 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(name!.width).toBeGreaterThan(300);
   });
 
+  it('takes keyboard focus through the sign-in to the inbox, saying each step, and says the connection state as it changes', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+    await page.keyboard.press('Enter'); // In the key field, which has focus.
+    await page.getByText('Who are you?').waitFor();
+    expect(await focusedLabel(page)).toBe('H2 Who are you?');
+    const alex = page.locator(`[data-member-id="${AGENT_ID}"]`);
+    expect(await alex.ariaSnapshot()).toMatch(/^- button "Alex\b/); // Not "A Alex": the initial is no part of the name.
+    await alex.press('Enter');
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    expect(await focusedLabel(page)).toBe('H1 ◆ Support inbox');
+    expect(await page.getByRole('status').textContent()).toBe('Live');
+  });
+
   it('tells apart people who share a name when signing in and in the assignee menu', async () => {
     const added: string[] = [];
     onTestFinished(async () => {

@@ -57,7 +57,9 @@ export class Inbox {
   /** How many filter bars were drawn, so that only the latest one's changes count. */
   private filterBarsDrawn = 0;
 
-  private readonly status = h('span', { class: 'connection', data: { testid: 'connection' } });
+  /** A live region: a screen reader says when the connection is lost and when it is back. */
+  private readonly status = h('span', { class: 'connection', role: 'status', data: { testid: 'connection' } });
+  private readonly brand = h('h1', { class: 'brand', tabindex: '-1' }, '◆ Support inbox');
   private readonly filterSlot = h('div');
   private readonly list = new ConversationList((id, byKeyboard) => void this.select(id, byKeyboard));
   private readonly teamButton = h('button', { type: 'button', class: 'btn', data: { action: 'team' }, on: { click: () => this.openTeam() } }, 'Team');
@@ -111,7 +113,7 @@ export class Inbox {
       h(
         'header',
         { class: 'topbar' },
-        h('strong', { class: 'brand' }, '◆ Support inbox'),
+        this.brand,
         this.status,
         h('span', { class: 'topbar-me' }, session.agentName),
         this.teamButton,
@@ -128,7 +130,10 @@ export class Inbox {
     this.filters = place.filters;
     showPlace(place, 'replace');
     window.addEventListener('popstate', () => this.followAddress());
+    // Focus on what the host showed (the sign-in's button just chosen) would fall to the page's start: it goes to the inbox's heading.
+    const signedInHere = document.activeElement !== document.body && host.contains(document.activeElement);
     mount(host, this.root);
+    if (signedInHere) this.brand.focus();
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     // What arrived in the open conversation while the tab was hidden stayed unread: read now that the tab is shown.
