@@ -894,6 +894,23 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedConversation(inbox)).toBe(other);
   });
 
+  it("names a row's priority and unread count to a screen reader, and marks the open conversation's row as current", async () => {
+    const id = await conversationOverApi('A row to read out');
+    const other = await conversationOverApi('Another row');
+    const inbox = await laterInbox();
+    const row = inbox.locator(`.row[data-conversation-id="${id}"]`);
+    await row.click();
+    await inbox.locator('.panel-main .tl-note').first().waitFor();
+    expect(await row.getAttribute('aria-current')).toBe('true');
+    expect(await inbox.locator(`.row[data-conversation-id="${other}"]`).getAttribute('aria-current')).toBeNull();
+    const visitor = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': 'vis_reads_rows' };
+    const { body } = await overApi('POST', '/conversations', { visitorId: 'vis_reads_rows' }, visitor);
+    expect((await overApi('POST', '/messages', { conversationId: body.conversation.id, item: { type: 'message', text: 'Unread here' } }, visitor)).status).toBe(201);
+    const unread = inbox.locator(`.row[data-conversation-id="${body.conversation.id}"]`);
+    await unread.locator('[data-testid="unread"]').waitFor();
+    expect(await unread.ariaSnapshot()).toMatch(/^- button "Visitor \S+ .* priority (low|medium|high|urgent) open\b.* \d+ unread"/);
+  });
+
   it('takes keyboard focus back to the row of the conversation left, by its Back button or the browser\'s, where a narrow screen shows one or the other', async () => {
     const id = await conversationOverApi('On a narrow screen');
     const inbox = await laterInbox();

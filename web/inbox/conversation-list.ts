@@ -24,7 +24,7 @@ function rowContent(entry: ConversationListEntry, { context, isVisitorOnline }: 
   return [
     h('span', { class: 'row-top' }, h('strong', { class: 'row-title' }, conversationTitle(entry)), entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted')),
     h('span', { class: 'row-preview' }, preview(entry, context)),
-    h('span', { class: 'row-pills' }, ...statePills(entry, isVisitorOnline(entry.visitorId)), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount)),
+    h('span', { class: 'row-pills' }, ...statePills(entry, isVisitorOnline(entry.visitorId)), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount), entry.unreadCount > 0 && h('span', { class: 'sr-only' }, 'unread')),
   ];
 }
 
@@ -51,7 +51,11 @@ export class ConversationList {
     for (const entry of entries) {
       const row = this.rows.get(entry.id) ?? this.newRow(entry.id);
       const button = row.firstElementChild as HTMLButtonElement;
-      button.className = `row${entry.id === options.selectedId ? ' row-selected' : ''}${entry.unreadCount > 0 ? ' row-unread' : ''}`;
+      const selected = entry.id === options.selectedId;
+      button.className = `row${selected ? ' row-selected' : ''}${entry.unreadCount > 0 ? ' row-unread' : ''}`;
+      // The open one is marked by its background to the eye, and so to a screen reader.
+      if (selected) button.setAttribute('aria-current', 'true');
+      else button.removeAttribute('aria-current');
       const content = h('span', {}, ...rowContent(entry, options));
       if (content.innerHTML !== button.innerHTML) button.replaceChildren(...content.childNodes);
       rows.set(entry.id, row);
