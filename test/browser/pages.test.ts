@@ -877,6 +877,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedConversation(agent)).toBe(first);
     await agent.keyboard.press('Enter');
     await agent.locator('.panel-main .tl-message').filter({ hasText: 'A first question' }).waitFor();
+    await agent.keyboard.press('Escape'); // From the conversation opened by keyboard, back to its row.
     expect(await focusedConversation(agent)).toBe(first);
 
     // The visitor, back on the widget's list with a conversation in focus, gets an answer there.
@@ -888,6 +889,83 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedConversation(visitor)).toBe(first);
     await visitor.keyboard.press('Enter');
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Here is your answer' }).waitFor();
+  });
+
+  /** A conversation made over the API, with a visitor's message in it so that it opens in the inbox; its id. */
+  const conversationOverApi = async (text: string) => {
+    const { body } = await overApi('POST', '/conversations', { visitorId: `vis_${Math.random().toString(36).slice(2, 10)}` });
+    const id = body.conversation.id as string;
+    expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'note', text } })).status).toBe(201);
+    return id;
+  };
+
+  it('gives keyboard focus anew to no row of the inbox list as other conversations get activity', async () => {
+    const resting = await conversationOverApi('Where the agent rests');
+    const others = [await conversationOverApi('Other one'), await conversationOverApi('Other two')];
+    const inbox = await laterInbox();
+    await inbox.locator(`.row[data-conversation-id="${others[1]}"]`).waitFor();
+    await inbox.locator(`.row[data-conversation-id="${resting}"]`).focus();
+    // Each focus given is read out by a screen reader, as if the agent had moved.
+    await inbox.evaluate(() => document.addEventListener('focusin', () => ((window as unknown as { focusGiven: number }).focusGiven = ((window as unknown as { focusGiven?: number }).focusGiven ?? 0) + 1)));
+    for (const [i, id] of [...others, ...others].entries()) {
+      expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'note', text: `Activity ${i}` } })).status).toBe(201);
+      await inbox.locator(`.row[data-conversation-id="${id}"]`).filter({ hasText: `Activity ${i}` }).waitFor();
+    }
+    expect(await focusedConversation(inbox)).toBe(resting);
+    expect(await inbox.evaluate(() => (window as unknown as { focusGiven?: number }).focusGiven ?? 0)).toBe(0);
+  });
+
+  it('takes keyboard focus to the heading of a conversation opened by keyboard, and back to its row with Escape; a click leaves it on the row', async () => {
+    const id = await conversationOverApi('Opened by keyboard');
+    const inbox = await laterInbox();
+    const row = inbox.locator(`.row[data-conversation-id="${id}"]`);
+    await row.press('Enter');
+    await inbox.locator('.panel-main .tl-note').first().waitFor();
+    expect(await focusedLabel(inbox)).toMatch(/^H2 Visitor /);
+    await inbox.keyboard.press('Escape');
+    expect(await focusedConversation(inbox)).toBe(id);
+
+    // Another, by mouse: the agent stays where they clicked.
+    const other = await conversationOverApi('Opened by mouse');
+    await inbox.locator(`.row[data-conversation-id="${other}"]`).click();
+    await inbox.locator('.panel-main .tl-note').filter({ hasText: 'Opened by mouse' }).waitFor();
+    expect(await focusedConversation(inbox)).toBe(other);
+  });
+
+  it("names a row's priority and unread count to a screen reader, and marks the open conversation's row as current", async () => {
+    const id = await conversationOverApi('A row to read out');
+    const other = await conversationOverApi('Another row');
+    const inbox = await laterInbox();
+    const row = inbox.locator(`.row[data-conversation-id="${id}"]`);
+    await row.click();
+    await inbox.locator('.panel-main .tl-note').first().waitFor();
+    expect(await row.getAttribute('aria-current')).toBe('true');
+    expect(await inbox.locator(`.row[data-conversation-id="${other}"]`).getAttribute('aria-current')).toBeNull();
+    const visitor = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': 'vis_reads_rows' };
+    const { body } = await overApi('POST', '/conversations', { visitorId: 'vis_reads_rows' }, visitor);
+    expect((await overApi('POST', '/messages', { conversationId: body.conversation.id, item: { type: 'message', text: 'Unread here' } }, visitor)).status).toBe(201);
+    const unread = inbox.locator(`.row[data-conversation-id="${body.conversation.id}"]`);
+    await unread.locator('[data-testid="unread"]').waitFor();
+    expect(await unread.ariaSnapshot()).toMatch(/^- button "Visitor \S+ .* priority (low|medium|high|urgent) open\b.* \d+ unread"/);
+  });
+
+  it('takes keyboard focus back to the row of the conversation left, by its Back button or the browser\'s, where a narrow screen shows one or the other', async () => {
+    const id = await conversationOverApi('On a narrow screen');
+    const inbox = await laterInbox();
+    await inbox.setViewportSize({ width: 600, height: 800 });
+    const row = inbox.locator(`.row[data-conversation-id="${id}"]`);
+    const panel = inbox.locator('.panel-main .tl-note').first();
+    await row.press('Enter');
+    await panel.waitFor();
+    await inbox.getByRole('button', { name: 'Back to the list' }).press('Enter');
+    await panel.waitFor({ state: 'detached' });
+    expect(await focusedConversation(inbox)).toBe(id);
+
+    await row.press('Enter');
+    await panel.waitFor();
+    await inbox.goBack();
+    await panel.waitFor({ state: 'detached' });
+    expect(await focusedConversation(inbox)).toBe(id);
   });
 
   it('takes keyboard focus into the widget as it opens and back to the launcher as it closes, Escape closing it', async () => {
@@ -955,6 +1033,114 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await raisePriorityElsewhere(agent, id);
     expect(await reason.inputValue()).toBe('Wants a refund of');
     expect(await reason.evaluate((input) => input === document.activeElement)).toBe(true);
+  });
+
+  /** What has keyboard focus, as a screen reader names it: its tag and its label, else its text ("BODY" when nothing has). */
+  const focusedLabel = (page: Page) =>
+    page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element || element === document.body) return 'BODY';
+      return `${element.tagName} ${(element.getAttribute('aria-label') ?? element.textContent ?? '').trim()}`;
+    });
+
+  /** Presses Enter on the open conversation's button named `name`, and waits for the control that shows it was done. */
+  const pressControl = async (page: Page, name: string, done: Locator) => {
+    await page.locator('.panel-controls').getByRole('button', { name, exact: true }).press('Enter');
+    await done.waitFor();
+  };
+
+  /** A conversation a visitor starts with `text`, open in an inbox tab of its own: its id, the tab and the side panel's controls. */
+  const controlsOfNewConversation = async (text: string) => {
+    const id = await startConversation(await newVisitor(), text);
+    const inbox = await laterInbox();
+    await openInInbox(inbox, id);
+    return { id, inbox, controls: inbox.locator('.panel-controls') };
+  };
+
+  it("keeps keyboard focus on the open conversation's controls as the agent uses them, or on the one that takes their place", async () => {
+    const { inbox, controls } = await controlsOfNewConversation('Keyboard only, please');
+    const button = (name: string) => controls.getByRole('button', { name, exact: true });
+
+    await pressControl(inbox, 'Resolve', button('Reopen'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Reopen');
+    await pressControl(inbox, 'Reopen', button('Resolve'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Resolve');
+
+    await pressControl(inbox, 'Pause AI for 1 hour', button('Resume AI'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Resume AI');
+    await pressControl(inbox, 'Resume AI', button('Pause AI for 1 hour'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Pause AI for 1 hour');
+
+    await controls.getByRole('textbox', { name: 'Add a tag' }).fill('refund');
+    await pressControl(inbox, 'Add', button('Remove tag refund'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Add');
+    // The button went with its tag: focus goes to what is now in its place, the field that adds one.
+    await button('Remove tag refund').press('Enter');
+    await button('Remove tag refund').waitFor({ state: 'detached' });
+    expect(await focusedLabel(inbox)).toBe('INPUT Add a tag');
+
+    await pressControl(inbox, 'Escalate', button('Hand back to AI'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Hand back to AI');
+    await pressControl(inbox, 'Hand back to AI', button('Pause AI for 1 hour'));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Pause AI for 1 hour');
+
+    await button('Join conversation').press('Enter');
+    await button('Join conversation').waitFor({ state: 'detached' });
+    expect(await focusedLabel(inbox)).toBe('SELECT Assignee');
+    await controls.getByRole('combobox', { name: 'Assignee' }).selectOption(AGENT_ID);
+    await pressControl(inbox, 'Assign', controls.getByRole('button', { name: /^Unassign / }));
+    expect(await focusedLabel(inbox)).toBe('BUTTON Assign');
+    await controls.getByRole('button', { name: /^Unassign / }).press('Enter');
+    await controls.getByRole('button', { name: /^Unassign / }).waitFor({ state: 'detached' });
+    expect(await focusedLabel(inbox)).toBe('BUTTON Assign');
+  });
+
+  it('changes the priority once when the agent goes through the options by keyboard and presses Enter, and at once when they choose it in the menu', async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('Hello there');
+    // The AI has answered, and set what its rules ask for: the changes counted from here are the agent's.
+    await inbox.locator('.panel-main .tl-message[data-author="ai"]').first().waitFor();
+    const priority = controls.getByRole('combobox', { name: 'Conversation priority' });
+    const priorityNow = async () => (await overApi('GET', `/conversations/${encodeURIComponent(id)}`)).body.conversation.priority;
+    const changes = async () => {
+      const { body } = await overApi('GET', `/conversations/${encodeURIComponent(id)}/timeline?limit=100`);
+      return (body.items as Array<{ type: string; event?: { kind: string } }>).filter((item) => item.type === 'event' && item.event?.kind === 'priority_changed').length;
+    };
+    // As a mouse chooses: applied at once.
+    for (const chosen of ['high', 'low']) {
+      await priority.selectOption(chosen);
+      await expect.poll(priorityNow).toBe(chosen);
+    }
+
+    const before = await changes();
+    await priority.focus();
+    for (let i = 0; i < 3; i++) await inbox.keyboard.press('ArrowDown');
+    expect(await priority.inputValue()).toBe('urgent');
+    await inbox.waitForTimeout(500); // Time for any change sent to be stored.
+    expect(await changes()).toBe(before);
+    await inbox.keyboard.press('Enter');
+    await expect.poll(priorityNow).toBe('urgent');
+    expect(await changes()).toBe(before + 1);
+    expect(await focusedLabel(inbox)).toBe('SELECT Conversation priority');
+
+    // Leaving the select applies the choice held too.
+    await inbox.keyboard.press('ArrowUp');
+    await inbox.keyboard.press('Tab');
+    await expect.poll(priorityNow).toBe('high');
+    expect(await changes()).toBe(before + 2);
+  });
+
+  it("keeps keyboard focus on the open conversation's control the agent is on while a colleague changes the conversation", async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('Two of you on this?');
+    const changeTags = (body: unknown) => overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, body);
+
+    await controls.getByRole('button', { name: 'Resolve' }).focus();
+    expect((await changeTags({ add: ['vip'] })).status).toBe(200);
+    await controls.getByRole('button', { name: 'Remove tag vip' }).waitFor();
+    expect(await focusedLabel(inbox)).toBe('BUTTON Resolve');
+
+    await controls.getByRole('button', { name: 'Remove tag vip' }).focus();
+    await raisePriorityElsewhere(inbox, id);
+    expect(await focusedLabel(inbox)).toBe('BUTTON Remove tag vip');
   });
 
   it('says what is wrong with what the agent entered when the server refuses it', async () => {
@@ -1694,6 +1880,30 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await teams.inputValue()).toBe(before);
   });
 
+  it("keeps keyboard focus where the agent is on the Team page while the team changes and as they save", async () => {
+    const page = await teamPage();
+    const alex = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
+    const teams = alex.getByRole('textbox', { name: /^Teams of / });
+    const capacity = alex.getByRole('spinbutton', { name: /^Capacity of / });
+    await teams.focus();
+    const { body } = await overApi('POST', '/team/members', { name: 'Pat Colleague', teams: ['support'], capacity: 3 });
+    onTestFinished(async () => {
+      await fetch(`${app.url}/v1/team/members/${body.member.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+    });
+    await page.locator(`.team-row[data-member-id="${body.member.id}"]`).waitFor();
+    expect(await focusedLabel(page)).toMatch(/^INPUT Teams of /);
+
+    // Saved as it is (Enter in a field, then Save): the team is read again, and told of by the socket.
+    const saved = () => page.waitForResponse((r) => r.url().endsWith(`/team/members/${AGENT_ID}`) && r.request().method() === 'PATCH');
+    for (const [field, label] of [[capacity, /^INPUT Capacity of /], [alex.getByRole('button', { name: 'Save' }), /^BUTTON Save/]] as const) {
+      const answer = saved();
+      await field.press('Enter');
+      await answer;
+      await page.waitForTimeout(300); // The team read again, and the socket's word of the change.
+      expect(await focusedLabel(page)).toMatch(label);
+    }
+  });
+
   it('asks for a name that is more than spaces before adding a person', async () => {
     const page = await teamPage();
     // Counted once the team is drawn (the page may open before its list comes).
@@ -1718,6 +1928,23 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const phone = await teamPage({ width: 375, height: 780 });
     const name = await phone.locator('.team-add input[name="name"]').boundingBox();
     expect(name!.width).toBeGreaterThan(300);
+  });
+
+  it('takes keyboard focus through the sign-in to the inbox, saying each step, and says the connection state as it changes', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+    await page.keyboard.press('Enter'); // In the key field, which has focus.
+    await page.getByText('Who are you?').waitFor();
+    expect(await focusedLabel(page)).toBe('H2 Who are you?');
+    const alex = page.locator(`[data-member-id="${AGENT_ID}"]`);
+    expect(await alex.ariaSnapshot()).toMatch(/^- button "Alex\b/); // Not "A Alex": the initial is no part of the name.
+    await alex.press('Enter');
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    expect(await focusedLabel(page)).toBe('H1 ◆ Support inbox');
+    expect(await page.getByRole('status').textContent()).toBe('Live');
   });
 
   it('tells apart people who share a name when signing in and in the assignee menu', async () => {

@@ -29,8 +29,9 @@ export const onSubmit = (handle: () => void) => ({
   },
 });
 
+/** A group of controls: focus on one that goes as the panel is drawn again moves to another of it (editsIn). */
 const section = (title: string, ...children: Array<Node | false | undefined>) =>
-  h('section', { class: 'controls-section' }, h('h3', {}, title), ...children);
+  h('section', { class: 'controls-section', data: { focusGroup: title } }, h('h3', {}, title), ...children);
 
 function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id: string) => string, actions: ControlActions): HTMLElement {
   const state = aiStateOf(c);
@@ -50,15 +51,15 @@ function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id
         'form',
         { class: 'inline-form', on: onSubmit(() => actions.escalate(reason.value.trim() || 'Needs a person')) },
         reason,
-        h('button', { type: 'submit', class: 'btn' }, 'Escalate'),
+        h('button', { type: 'submit', class: 'btn', data: { focusKey: 'escalate' } }, 'Escalate'),
       ),
-    state.kind === 'answering' && h('button', { type: 'button', class: 'btn', on: { click: actions.pauseAi } }, 'Pause AI for 1 hour'),
-    state.kind === 'paused' && h('button', { type: 'button', class: 'btn', on: { click: actions.resumeAi } }, 'Resume AI'),
+    state.kind === 'answering' && h('button', { type: 'button', class: 'btn', data: { focusKey: 'ai-action' }, on: { click: actions.pauseAi } }, 'Pause AI for 1 hour'),
+    state.kind === 'paused' && h('button', { type: 'button', class: 'btn', data: { focusKey: 'ai-action' }, on: { click: actions.resumeAi } }, 'Resume AI'),
     // The team has an assistant to take it: a resolved conversation is reopened first (the server says so).
     state.kind === 'handed_off' &&
       c.status === 'open' &&
       team.some((member) => member.kind === 'ai') &&
-      h('button', { type: 'button', class: 'btn', data: { action: 'hand-back' }, on: { click: actions.handBack } }, 'Hand back to AI'),
+      h('button', { type: 'button', class: 'btn', data: { action: 'hand-back', focusKey: 'ai-action' }, on: { click: actions.handBack } }, 'Hand back to AI'),
   );
 }
 
@@ -68,32 +69,64 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
   const assignee = h(
     'select',
     { name: 'assignee', 'aria-label': 'Assignee' },
-    h('option', { value: '', disabled: true, selected: !c.assigneeId }, 'Choose…'),
-    ...humans.map((m) => h('option', { value: m.id, selected: m.id === c.assigneeId }, m.id === me ? `${nameOf(m.id)} (me)` : nameOf(m.id))),
+    // defaultSelected (the attribute), not selected: editsIn tells a choice not sent yet from the one drawn by it.
+    h('option', { value: '', disabled: true, defaultSelected: !c.assigneeId }, 'Choose…'),
+    ...humans.map((m) => h('option', { value: m.id, defaultSelected: m.id === c.assigneeId }, m.id === me ? `${nameOf(m.id)} (me)` : nameOf(m.id))),
   );
   return section(
     'People',
     h('p', { class: 'muted' }, active.length ? active.map((p) => nameOf(p.id)).join(', ') : 'Nobody has joined yet.'),
-    !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', on: { click: actions.join } }, 'Join conversation'),
+    !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', data: { focusKey: 'join' }, on: { click: actions.join } }, 'Join conversation'),
     h(
       'form',
       { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value)) },
       assignee,
-      h('button', { type: 'submit', class: 'btn' }, 'Assign'),
+      h('button', { type: 'submit', class: 'btn', data: { focusKey: 'assign' } }, 'Assign'),
     ),
-    c.assigneeId !== undefined && h('button', { type: 'button', class: 'btn', data: { action: 'unassign' }, on: { click: actions.unassign } }, `Unassign ${nameOf(c.assigneeId)}`),
+    c.assigneeId !== undefined && h('button', { type: 'button', class: 'btn', data: { action: 'unassign', focusKey: 'unassign' }, on: { click: actions.unassign } }, `Unassign ${nameOf(c.assigneeId)}`),
   );
 }
 
+/**
+ * The priority as the agent sets it. Chosen in the select's menu (a click, or Enter there), it
+ * applies at once; but the arrow keys on the closed select change it at every key, and each change
+ * would be a priority change of its own (an event, and perhaps an SLA's clock): a choice made so is
+ * held until Enter, or until focus leaves the select. In a form, so that a choice held stays
+ * while the panel is drawn again (editsIn), as the assignee's does.
+ */
 function prioritySection(c: Conversation, actions: ControlActions): HTMLElement {
-  return section(
-    'Priority',
-    h(
-      'select',
-      { name: 'conversationPriority', 'aria-label': 'Conversation priority', on: { change: (e) => actions.setPriority((e.target as HTMLSelectElement).value as Priority) } },
-      ...PRIORITIES.map((p) => h('option', { value: p, selected: p === c.priority }, p)),
-    ),
+  /** A key on the select is being handled: the change it makes, if any, is held. */
+  let keyed = false;
+  let sent: string = c.priority;
+  const apply = () => {
+    if (select.value === sent) return;
+    sent = select.value;
+    actions.setPriority(select.value as Priority);
+  };
+  const select = h(
+    'select',
+    {
+      name: 'conversationPriority',
+      'aria-label': 'Conversation priority',
+      on: {
+        keydown: (event) => {
+          if (event.key === 'Enter') return apply();
+          // The change a key makes comes with its default action, right after this: held until then.
+          keyed = true;
+          setTimeout(() => (keyed = false));
+        },
+        change: () => {
+          if (!keyed) apply();
+        },
+        blur: () => {
+          // Not when the panel drawn again takes the select away (which blurs it): the agent did not leave it.
+          if (select.isConnected) apply();
+        },
+      },
+    },
+    ...PRIORITIES.map((p) => h('option', { value: p, defaultSelected: p === c.priority }, p)),
   );
+  return section('Priority', h('form', { on: onSubmit(apply) }, select));
 }
 
 function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
@@ -104,7 +137,7 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
       'div',
       { class: 'tags' },
       ...c.tags.map((tag) =>
-        h('span', { class: 'tag' }, tag, h('button', { type: 'button', 'aria-label': `Remove tag ${tag}`, on: { click: () => actions.removeTag(tag) } }, '×')),
+        h('span', { class: 'tag' }, tag, h('button', { type: 'button', 'aria-label': `Remove tag ${tag}`, data: { focusKey: `remove-tag:${tag}` }, on: { click: () => actions.removeTag(tag) } }, '×')),
       ),
     ),
     h(
@@ -116,7 +149,7 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
         on: onSubmit(() => input.value.trim() && actions.addTag(input.value.trim())),
       },
       input,
-      h('button', { type: 'submit', class: 'btn' }, 'Add'),
+      h('button', { type: 'submit', class: 'btn', data: { focusKey: 'add-tag' } }, 'Add'),
     ),
   );
 }
@@ -127,11 +160,12 @@ export function renderControls(c: Conversation, team: readonly TeamMemberInfo[],
   return h(
     'aside',
     { class: 'controls' },
+    // Resolve and Reopen take each other's place, as the AI's Pause, Resume and Hand back do: one key, so focus goes from one to the other.
     section(
       'Status',
       c.status === 'open'
-        ? h('button', { type: 'button', class: 'btn btn-primary', data: { action: 'resolve' }, on: { click: actions.resolve } }, 'Resolve')
-        : h('button', { type: 'button', class: 'btn', data: { action: 'reopen' }, on: { click: actions.reopen } }, 'Reopen'),
+        ? h('button', { type: 'button', class: 'btn btn-primary', data: { action: 'resolve', focusKey: 'status' }, on: { click: actions.resolve } }, 'Resolve')
+        : h('button', { type: 'button', class: 'btn', data: { action: 'reopen', focusKey: 'status' }, on: { click: actions.reopen } }, 'Reopen'),
     ),
     aiSection(c, team, nameOf, actions),
     peopleSection(c, team, nameOf, me, actions),

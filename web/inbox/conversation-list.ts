@@ -1,5 +1,5 @@
 /** The inbox's conversation rows: newest activity first, with unread count and state pills. */
-import { h } from '../shared/dom';
+import { h, mount, placeChildren } from '../shared/dom';
 import { previewItemOf } from '../shared/conversation-collection';
 import { ageLabel } from '../shared/format';
 import { itemPreview, type ReaderContext } from '../shared/item-view';
@@ -16,37 +16,63 @@ function preview(entry: ConversationListEntry, context: ReaderContext): string {
 export interface ListOptions {
   context: ReaderContext;
   selectedId?: string;
-  onSelect(id: string): void;
   isVisitorOnline(visitorId: string): boolean;
 }
 
-export function renderConversationList(entries: readonly ConversationListEntry[], { context, selectedId, onSelect, isVisitorOnline }: ListOptions): HTMLElement {
-  if (entries.length === 0) return h('p', { class: 'list-empty muted' }, 'No conversations match these filters.');
-  return h(
-    'ul',
-    { class: 'conversation-list' },
-    ...entries.map((entry) =>
-      h(
-        'li',
-        {},
-        h(
-          'button',
-          {
-            type: 'button',
-            class: `row${entry.id === selectedId ? ' row-selected' : ''}${entry.unreadCount > 0 ? ' row-unread' : ''}`,
-            data: { conversationId: entry.id, focusKey: entry.id },
-            on: { click: () => onSelect(entry.id) },
-          },
-          h(
-            'span',
-            { class: 'row-top' },
-            h('strong', { class: 'row-title' }, conversationTitle(entry)),
-            entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted'),
-          ),
-          h('span', { class: 'row-preview' }, preview(entry, context)),
-          h('span', { class: 'row-pills' }, ...statePills(entry, isVisitorOnline(entry.visitorId)), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount)),
-        ),
-      ),
-    ),
-  );
+/** What a row shows of its conversation. */
+function rowContent(entry: ConversationListEntry, { context, isVisitorOnline }: ListOptions): HTMLElement[] {
+  return [
+    h('span', { class: 'row-top' }, h('strong', { class: 'row-title' }, conversationTitle(entry)), entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted')),
+    h('span', { class: 'row-preview' }, preview(entry, context)),
+    h('span', { class: 'row-pills' }, ...statePills(entry, isVisitorOnline(entry.visitorId)), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount), entry.unreadCount > 0 && h('span', { class: 'sr-only' }, 'unread')),
+  ];
+}
+
+/**
+ * The rows, drawn again whenever a conversation changes. Each conversation keeps its row element,
+ * whose content is redrawn in place and which is moved as its place changes, the focused one never
+ * taken out (placeChildren): a keyboard user's focus stays on it, and is not given anew (which a
+ * screen reader reads out) for every message that arrives in any conversation.
+ */
+export class ConversationList {
+  readonly element = h('div');
+  private readonly list = h('ul', { class: 'conversation-list' });
+  private rows = new Map<string, HTMLLIElement>();
+
+  /** `onSelect`: a row was chosen, `byKeyboard` when with Enter or Space rather than a pointer. */
+  constructor(private readonly onSelect: (id: string, byKeyboard: boolean) => void) {}
+
+  render(entries: readonly ConversationListEntry[], options: ListOptions): void {
+    if (entries.length === 0) {
+      this.rows.clear();
+      return mount(this.element, h('p', { class: 'list-empty muted' }, 'No conversations match these filters.'));
+    }
+    const rows = new Map<string, HTMLLIElement>();
+    for (const entry of entries) {
+      const row = this.rows.get(entry.id) ?? this.newRow(entry.id);
+      const button = row.firstElementChild as HTMLButtonElement;
+      const selected = entry.id === options.selectedId;
+      button.className = `row${selected ? ' row-selected' : ''}${entry.unreadCount > 0 ? ' row-unread' : ''}`;
+      // The open one is marked by its background to the eye, and so to a screen reader.
+      if (selected) button.setAttribute('aria-current', 'true');
+      else button.removeAttribute('aria-current');
+      const content = h('span', {}, ...rowContent(entry, options));
+      if (content.innerHTML !== button.innerHTML) button.replaceChildren(...content.childNodes);
+      rows.set(entry.id, row);
+    }
+    this.rows = rows;
+    placeChildren(this.list, [...rows.values()]);
+    if (this.list.parentNode !== this.element) mount(this.element, this.list);
+  }
+
+  /** The row of a conversation the list shows. */
+  rowOf(id: string): HTMLButtonElement | undefined {
+    return (this.rows.get(id)?.firstElementChild as HTMLButtonElement | null) ?? undefined;
+  }
+
+  private newRow(id: string): HTMLLIElement {
+    // A click that a key made (Enter, Space) has no pointer presses to count: detail 0.
+    const choose = (event: MouseEvent) => this.onSelect(id, event.detail === 0);
+    return h('li', {}, h('button', { type: 'button', data: { conversationId: id, focusKey: id }, on: { click: choose } }));
+  }
 }

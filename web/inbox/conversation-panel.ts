@@ -23,6 +23,8 @@ export interface ConversationPanelOptions {
   loadOlder(): Promise<void>;
   onTyping(isTyping: boolean): void;
   onBack(): void;
+  /** Escape pressed in the panel (and not taken by what had focus). */
+  onEscape(): void;
 }
 
 export class ConversationPanel {
@@ -40,6 +42,14 @@ export class ConversationPanel {
       h('div', { class: 'panel-main' }, this.header, this.timeline.element, composer.element),
       this.controls,
     );
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) options.onEscape();
+    });
+  }
+
+  /** Focus on the conversation's heading (by script only: it is no stop for Tab). */
+  focusTitle(): void {
+    this.header.querySelector<HTMLElement>('h2')?.focus();
   }
 
   /** What was sent from a control's field is taken: no longer typing, so emptied (unless something else was typed since). */
@@ -59,7 +69,7 @@ export class ConversationPanel {
     mountKeepingFocus(
       this.header,
       h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', data: { focusKey: 'back' }, on: { click: this.options.onBack } }, '‹'),
-      h('div', { class: 'panel-title' }, h('h2', {}, conversationTitle(c)), h('p', { class: 'panel-visitor muted', data: { testid: 'visitor-details' } }, visitorDetails(c)), h('div', { class: 'panel-pills' }, ...statePills(c, visitorOnline), ...c.tags.map((t) => h('span', { class: 'pill pill-muted' }, `#${t}`)))),
+      h('div', { class: 'panel-title' }, h('h2', { tabindex: '-1', data: { focusKey: 'title' } }, conversationTitle(c)), h('p', { class: 'panel-visitor muted', data: { testid: 'visitor-details' } }, visitorDetails(c)), h('div', { class: 'panel-pills' }, ...statePills(c, visitorOnline), ...c.tags.map((t) => h('span', { class: 'pill pill-muted' }, `#${t}`)))),
       // A tab of its own, so the inbox stays as it is beside it; with an opener, as a tab opened so gets
       // a copy of this one's sessionStorage, which holds the sign-in (a noopener tab starts signed out).
       h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'opener', data: { focusKey: 'audit' } }, 'Audit trail'),

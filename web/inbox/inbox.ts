@@ -6,7 +6,7 @@ import type { Priority } from '../../domain/conversation';
 import type { AgentSession } from '../shared/agent-session';
 import { ApiError, type NewItem } from '../shared/api-client';
 import { agentApi, announceSignOut, clearAgentSession, memberTokenIdOf, noteSignedOut } from '../shared/agent-session';
-import { h, mount, mountKeepingFocus } from '../shared/dom';
+import { h, mount } from '../shared/dom';
 import { deliverDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
 import { formatTime, keepTimesCurrent } from '../shared/format';
@@ -19,7 +19,7 @@ import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loade
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo } from '../shared/wire';
 import { alreadyDoneNote, type AskedStatus } from './already-done';
-import { renderConversationList } from './conversation-list';
+import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { renderFilterBar } from './filter-bar';
@@ -57,9 +57,12 @@ export class Inbox {
   /** How many filter bars were drawn, so that only the latest one's changes count. */
   private filterBarsDrawn = 0;
 
-  private readonly status = h('span', { class: 'connection', data: { testid: 'connection' } });
+  /** A live region: a screen reader says when the connection is lost and when it is back. */
+  private readonly status = h('span', { class: 'connection', role: 'status', data: { testid: 'connection' } });
+  private readonly brand = h('h1', { class: 'brand', tabindex: '-1' }, '◆ Support inbox');
   private readonly filterSlot = h('div');
-  private readonly listSlot = h('div');
+  private readonly list = new ConversationList((id, byKeyboard) => void this.select(id, byKeyboard));
+  private readonly teamButton = h('button', { type: 'button', class: 'btn', data: { action: 'team' }, on: { click: () => this.openTeam() } }, 'Team');
   private readonly mainSlot = h('section', { class: 'inbox-main' });
   private readonly root: HTMLElement;
   /** The title the page was served with, which the count of unread conversations goes before. */
@@ -88,9 +91,9 @@ export class Inbox {
       onChange: () => this.listEnd.render(),
     });
     this.listEnd = new ListEnd(this.pages, (id) => {
-      const row = this.listSlot.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(id)}"]`);
+      const row = this.list.rowOf(id);
       row?.focus();
-      return row !== null;
+      return row !== undefined;
     });
     this.socket = new RealtimeSocket({
       url: this.api.socketUrl(),
@@ -110,13 +113,13 @@ export class Inbox {
       h(
         'header',
         { class: 'topbar' },
-        h('strong', { class: 'brand' }, '◆ Support inbox'),
+        this.brand,
         this.status,
         h('span', { class: 'topbar-me' }, session.agentName),
-        h('button', { type: 'button', class: 'btn', data: { action: 'team' }, on: { click: () => this.openTeam() } }, 'Team'),
+        this.teamButton,
         h('button', { type: 'button', class: 'btn', on: { click: () => void this.signOut() } }, 'Sign out'),
       ),
-      h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, h('div', { class: 'list-scroll' }, this.listSlot, this.listEnd.element)), this.mainSlot),
+      h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, h('div', { class: 'list-scroll' }, this.list.element, this.listEnd.element)), this.mainSlot),
     );
   }
 
@@ -127,7 +130,10 @@ export class Inbox {
     this.filters = place.filters;
     showPlace(place, 'replace');
     window.addEventListener('popstate', () => this.followAddress());
+    // Focus on what the host showed (the sign-in's button just chosen) would fall to the page's start: it goes to the inbox's heading.
+    const signedInHere = document.activeElement !== document.body && host.contains(document.activeElement);
     mount(host, this.root);
+    if (signedInHere) this.brand.focus();
     this.renderFilters();
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     // What arrived in the open conversation while the tab was hidden stayed unread: read now that the tab is shown.
@@ -276,7 +282,7 @@ export class Inbox {
 
   private renderList(): void {
     const entries = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
-    mountKeepingFocus(this.listSlot, renderConversationList(entries, { context: this.context, selectedId: this.selectedId, onSelect: (id) => void this.select(id), isVisitorOnline: (id) => this.online.isVisitorOnline(id) }));
+    this.list.render(entries, { context: this.context, selectedId: this.selectedId, isVisitorOnline: (id) => this.online.isVisitorOnline(id) });
     document.title = tabTitle(this.pageTitle, entries.filter((entry) => entry.unreadCount > 0).length);
   }
 
@@ -287,7 +293,13 @@ export class Inbox {
 
   // Conversation
 
-  private async select(id: string): Promise<void> {
+  /**
+   * Opens a conversation. Chosen by keyboard (`byKeyboard`), focus goes to its heading: a screen
+   * reader says which conversation opened, the timeline follows it in reading order and the
+   * composer after that, where focus left on the row would make the agent Tab through every row
+   * below it. Escape there goes back to the row.
+   */
+  private async select(id: string, byKeyboard = false): Promise<void> {
     this.selectedId = id;
     this.showPlace('push');
     this.teamPanel = undefined;
@@ -301,11 +313,13 @@ export class Inbox {
       fileSource: (url, again) => this.files.sourceOf(url, again),
       loadOlder: () => this.showOlder(id),
       onBack: () => this.closeConversation(),
+      onEscape: () => this.backToList(id),
     });
     this.panel = panel;
     mount(this.mainSlot, panel.element);
     this.renderList();
     this.renderConversation();
+    if (byKeyboard) panel.focusTitle();
     try {
       const timeline = this.live.timelineOf(id);
       await loadTimeline(this.api, timeline);
@@ -353,8 +367,23 @@ export class Inbox {
     this.renderTeam();
   }
 
-  /** Back to the list (the address following as `how` says: a new entry, or over one naming a conversation that could not be opened). */
+  /** Escape in the open conversation: to its row beside it, or, where the list is hidden (a narrow screen), back to the list. */
+  private backToList(id: string): void {
+    const row = this.list.rowOf(id);
+    if (row?.checkVisibility()) row.focus();
+    else this.closeConversation();
+  }
+
+  /**
+   * Back to the list (the address following as `how` says: a new entry, or over one naming a
+   * conversation that could not be opened). Focus that was in what closes (its Back button, say)
+   * or was lost goes to the row of the conversation that was open, or to Team when the team
+   * page closes, instead of the page's start.
+   */
   private closeConversation(how: 'push' | 'replace' = 'push'): void {
+    const closed = this.selectedId;
+    const focused = document.activeElement;
+    const hadFocus = !focused || focused === document.body || this.mainSlot.contains(focused);
     this.selectedId = undefined;
     this.showPlace(how);
     this.panel = undefined;
@@ -362,6 +391,7 @@ export class Inbox {
     this.root.classList.remove('inbox-conversation-open');
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.renderList();
+    if (hadFocus) (closed === undefined ? this.teamButton : this.list.rowOf(closed))?.focus();
   }
 
   /** The address names the open conversation and the filters (inbox-address.ts). */

@@ -22,6 +22,8 @@ export function statePills(c: Conversation, visitorOnline: boolean): HTMLElement
   const ai = aiStateOf(c);
   return [
     visitorOnline && h('span', { class: 'pill pill-online', data: { testid: 'visitor-online' } }, 'online'),
+    // The pill's colour says it is the priority; a screen reader is told in words.
+    h('span', { class: 'sr-only' }, 'priority'),
     h('span', { class: `pill pill-${c.priority}`, data: { testid: 'priority' } }, c.priority),
     c.status === 'resolved' ? h('span', { class: 'pill pill-muted', data: { testid: 'status' } }, 'resolved') : h('span', { class: 'pill', data: { testid: 'status' } }, 'open'),
     ai.kind === 'answering' && h('span', { class: 'pill pill-ai' }, 'AI'),

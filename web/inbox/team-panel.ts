@@ -3,7 +3,7 @@
  * their routing teams and capacity to change, or a button to remove them; a form adds a person.
  * AI assistants are listed but configured elsewhere (`/v1/ai-agents`).
  */
-import { editsIn, h, mount, type Edits } from '../shared/dom';
+import { editsIn, h, placeChildren, type Edits } from '../shared/dom';
 import type { MemberFields, TeamMemberInfo } from '../shared/wire';
 import { onSubmit } from './controls';
 
@@ -50,7 +50,8 @@ export class TeamPanel {
 
   /**
    * Shows the team. A person whose record did not change keeps their row as it is, so an edit in
-   * progress there survives someone else's change to the team.
+   * progress there survives someone else's change to the team, and keyboard focus stays in it
+   * (placeChildren does not take it out); a row drawn anew gets the edit and the focus back.
    */
   render(team: readonly TeamMemberInfo[]): void {
     const rows = new Map<string, { shown: string; element: HTMLElement }>();
@@ -68,7 +69,7 @@ export class TeamPanel {
       if (kept) redrawn.push({ edits: editsIn(kept.element), element });
     }
     this.rows = rows;
-    mount(this.list, ...[...rows.values()].map((row) => row.element));
+    placeChildren(this.list, [...rows.values()].map((row) => row.element));
     for (const { edits, element } of redrawn) edits.restoreIn(element);
   }
 
@@ -104,8 +105,8 @@ export class TeamPanel {
         { class: 'inline-form team-fields', on: onSubmit(() => void save()) },
         labelled('Teams', teams),
         labelled('Capacity', capacity, 'number'),
-        h('button', { type: 'submit', class: 'btn' }, 'Save'),
-        h('button', { type: 'button', class: 'btn btn-danger', data: { action: 'remove' }, on: { click: remove } }, 'Remove'),
+        h('button', { type: 'submit', class: 'btn', data: { focusKey: 'save' } }, 'Save'),
+        h('button', { type: 'button', class: 'btn btn-danger', data: { action: 'remove', focusKey: 'remove' }, on: { click: remove } }, 'Remove'),
       ),
     );
   }

@@ -42,6 +42,35 @@ export function mount(parent: Element, ...children: Child[]): void {
 }
 
 /**
+ * Makes `parent`'s children exactly `nodes`, in order, touching only those not already in place,
+ * and never taking out the one that holds focus (taken out, even to be put back at once, it would
+ * lose focus, which the browser then gives anew: a screen reader reads it out again): the others
+ * are put around it.
+ */
+export function placeChildren(parent: Element, nodes: readonly Node[]): void {
+  const kept = new Set(nodes);
+  for (const child of [...parent.childNodes]) if (!kept.has(child)) child.remove();
+  const active = focusedElementIn(parent);
+  const focused = nodes.findIndex((node) => node.parentNode === parent && node.contains(active));
+  if (focused < 0) {
+    nodes.forEach((node, i) => {
+      if (parent.childNodes[i] !== node) parent.insertBefore(node, parent.childNodes[i] ?? null);
+    });
+    return;
+  }
+  for (let i = focused - 1; i >= 0; i--) {
+    const node = nodes[i] as Node;
+    const next = nodes[i + 1] as Node;
+    if (node.nextSibling !== next) parent.insertBefore(node, next);
+  }
+  for (let i = focused + 1; i < nodes.length; i++) {
+    const node = nodes[i] as Node;
+    const previous = nodes[i - 1] as Node;
+    if (previous.nextSibling !== node) parent.insertBefore(node, previous.nextSibling);
+  }
+}
+
+/**
  * Replaces an element's children as `mount` does, and when focus was on an element in it with a
  * `data-focus-key`, puts it back on the new one with the same key: a list drawn again as frames
  * arrive does not throw a keyboard user's place back to the top of the page.
@@ -63,19 +92,47 @@ export interface Edits {
 /** The option a select was drawn with. */
 const drawnChoice = (select: HTMLSelectElement): string => ([...select.options].find((option) => option.defaultSelected) ?? select.options[0])?.value ?? '';
 
+/** What identifies an element across drawings, for focus to go back to: its `data-focus-key`, else its `name`. */
+const focusKeyOf = (element: Element): string | null => (element instanceof HTMLElement ? (element.dataset.focusKey ?? element.getAttribute('name')) : null);
+
+/** The elements under `root` that focus can go back to, in page order. */
+const keyedIn = (root: ParentNode): HTMLElement[] =>
+  [...root.querySelectorAll<HTMLElement>('[data-focus-key], [name]')].filter((element) => !element.matches(':disabled') && !element.closest('[hidden]'));
+
+/**
+ * Where focus goes in `root` drawn anew: on the element with the same key; when that is gone (a
+ * button that did its job, a tag removed), on the one now in its place in its `data-focus-group`
+ * (the next, else the last), else on the group's heading, so that a keyboard user stays where
+ * they were instead of being thrown to the page's start.
+ */
+function focusTargetIn(root: ParentNode, key: string | null, group: string | undefined, place: number): HTMLElement | undefined {
+  const keyed = keyedIn(root);
+  const same = key === null ? undefined : keyed.find((element) => focusKeyOf(element) === key);
+  if (same || group === undefined) return same;
+  const area = root.querySelector<HTMLElement>(`[data-focus-group="${CSS.escape(group)}"]`);
+  if (!area) return undefined;
+  const inArea = keyed.filter((element) => area.contains(element));
+  const heading = area.querySelector<HTMLElement>('h1, h2, h3, h4');
+  if (heading) heading.tabIndex = -1; // Focusable by script only, not a stop for Tab.
+  return inArea[Math.min(place, inArea.length - 1)] ?? heading ?? undefined;
+}
+
 /**
  * What the user typed into the named text fields under `root` (those whose value is not the value
  * they were drawn with), chose in the named selects of its forms (a choice not sent yet, such as an
  * assignee before Assign; a select that applies at once shows what the server has instead), and the
- * field of it their focus is on, to put back into the part drawn anew.
+ * element of it their focus is on (by `focusKeyOf`), to put back into the part drawn anew.
  */
 export function editsIn(root: Element): Edits {
   const typed = new Map<string, string>();
   for (const field of root.querySelectorAll<HTMLInputElement>('input[type="text"][name]')) if (field.value !== field.defaultValue) typed.set(field.name, field.value);
   const chosen = new Map<string, string>();
   for (const select of root.querySelectorAll<HTMLSelectElement>('form select[name]')) if (select.value !== drawnChoice(select)) chosen.set(select.name, select.value);
-  const focused = focusedElementIn(root);
-  const focusedName = focused instanceof HTMLElement && root.contains(focused) ? focused.getAttribute('name') : null;
+  const active = focusedElementIn(root);
+  const focused = active instanceof HTMLElement && root.contains(active) ? active : undefined;
+  const area = focused?.closest<HTMLElement>('[data-focus-group]');
+  const group = area && root.contains(area) ? area.dataset.focusGroup : undefined;
+  const place = focused && area ? keyedIn(area).indexOf(focused) : -1;
   const selection = focused instanceof HTMLInputElement ? { start: focused.selectionStart, end: focused.selectionEnd } : undefined;
   return {
     restoreIn(next) {
@@ -89,10 +146,12 @@ export function editsIn(root: Element): Edits {
         // Only while the choice is still there to make (the person chosen may have left the team).
         if (select instanceof HTMLSelectElement && [...select.options].some((option) => option.value === value && !option.disabled)) select.value = value;
       }
-      const refocus = focusedName === null ? null : named(focusedName);
+      if (!focused) return;
+      const refocus = focusTargetIn(next, focusKeyOf(focused), group, Math.max(place, 0));
       if (!refocus) return;
       refocus.focus({ preventScroll: true });
-      if (refocus instanceof HTMLInputElement && selection) refocus.setSelectionRange(selection.start, selection.end);
+      // A number field has no selection to put back (setting one throws).
+      if (refocus instanceof HTMLInputElement && focusKeyOf(refocus) === focusKeyOf(focused) && selection?.start != null) refocus.setSelectionRange(selection.start, selection.end);
     },
   };
 }

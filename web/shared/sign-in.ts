@@ -65,10 +65,12 @@ function pickMember(root: HTMLElement, key: string, members: TeamMemberInfo[], d
   const humans = members.filter((m) => m.kind === 'human');
   const labels = memberLabels(humans);
   const choose = (member: TeamMemberInfo) => signedIn({ key }, member, done);
+  // The step's heading takes the focus the Continue button had (it is gone): a screen reader says the step.
+  const step = h('h2', { class: 'sign-in-step muted', tabindex: '-1' }, 'Who are you?');
   mount(
     root,
     card(
-      h('p', { class: 'muted' }, 'Who are you?'),
+      step,
       h(
         'div',
         { class: 'sign-in-members' },
@@ -76,11 +78,13 @@ function pickMember(root: HTMLElement, key: string, members: TeamMemberInfo[], d
           h(
             'button',
             { type: 'button', class: 'sign-in-member', data: { memberId: member.id }, on: { click: () => choose(member) } },
-            h('span', { class: 'avatar' }, member.name.slice(0, 1)),
+            // The initial is a picture of the name: not a part of the button's name.
+            h('span', { class: 'avatar', 'aria-hidden': 'true' }, member.name.slice(0, 1)),
             labels.get(member.id),
           ),
         ),
       ),
     ),
   );
+  step.focus();
 }

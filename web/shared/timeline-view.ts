@@ -16,7 +16,7 @@
  * too, for those that heed it). The items stay in the log, where a reader moves through them as
  * they are drawn; a separate hidden announcer would say each item again in words of its own.
  */
-import { focusedElementIn, h } from './dom';
+import { focusedElementIn, h, placeChildren } from './dom';
 import { ItemDrawings, type ItemDrawing } from './item-drawings';
 import { describeItem, type ItemView, type ReaderContext } from './item-view';
 import { OlderItems } from './older-items';
@@ -104,7 +104,7 @@ export class TimelineView {
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
     this.order = drawings;
     if (noNews) this.quietly();
-    this.place([...drawings.map((d) => d.element), ...(footer ? [footer] : [])]);
+    placeChildren(this.list, [...drawings.map((d) => d.element), ...(footer ? [footer] : [])]);
     if (pinned) this.scrollToEnd();
     else this.showNewBelow(this.newBelow + arrived);
     if (anchor) this.list.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
@@ -199,15 +199,5 @@ export class TimelineView {
     if (!drawing) return;
     drawing.element.tabIndex = -1;
     drawing.element.focus(options);
-  }
-
-  /** Makes the list's children exactly `nodes`, in order, touching only those not already in place. */
-  private place(nodes: readonly Node[]): void {
-    const el = this.list;
-    const kept = new Set(nodes);
-    for (const child of [...el.childNodes]) if (!kept.has(child)) child.remove();
-    nodes.forEach((node, i) => {
-      if (el.childNodes[i] !== node) el.insertBefore(node, el.childNodes[i] ?? null);
-    });
   }
 }
