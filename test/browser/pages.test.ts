@@ -128,6 +128,21 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
 
   const png = (name: string, width: number, height: number) => ({ name, mimeType: 'image/png', buffer: Buffer.from(solidPng(width, height)) });
 
+  /** Whether `element` is wider inside than it shows (a line running out of it). */
+  const overflows = (element: Locator) => element.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+
+  it('wraps a long file name inside the message, in the widget and the inbox, rather than running out of it', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Screenshot coming');
+    const name = `Screenshot_20261206_142231_com_android_chrome_edited_final_${'x'.repeat(120)}.txt`;
+    await sendFile(visitor, 'Here it is', { name, mimeType: 'text/plain', buffer: Buffer.from('the log\n') });
+    const inWidget = visitor.locator('.sw-chat .tl-list');
+    expect(await overflows(inWidget)).toBe(false);
+    await openInInbox(agent, id);
+    await agent.locator('.panel-main .tl-file-name').filter({ hasText: 'Screenshot_' }).waitFor();
+    expect(await overflows(agent.locator('.panel-main .tl-list'))).toBe(false);
+  });
+
   /** The images of a timeline once drawn: their own size and the size shown. */
   const imagesIn = async (timeline: Locator) => {
     const images = timeline.locator('img.tl-file-image');
@@ -1004,7 +1019,28 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await (await focusedElement(visitor)).evaluate((focused) => focused?.dataset.score)).toBe('4');
     await visitor.keyboard.press('Enter');
     await visitor.locator('.tl-rating').waitFor();
+    // The stars are gone once rated: focus goes on to the composer, not back to the page.
+    expect(await (await focusedElement(visitor)).evaluate((focused) => focused?.className)).toContain('composer-input');
     await reply.fill('');
+  });
+
+  it('keeps Tab inside the widget while it fills a phone screen, where the page behind it is out of reach', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    visitorContexts.push(context);
+    const phone = await context.newPage();
+    await phone.goto(app.url);
+    await phone.locator('.sw-launcher').click();
+    await phone.getByRole('button', { name: 'New conversation' }).waitFor();
+    expect(await phone.locator('.sw-panel').getAttribute('aria-modal')).toBe('true');
+    const inWidget = () => phone.evaluate(() => document.activeElement?.tagName === 'SUPPORT-CHAT-WIDGET');
+    for (let i = 0; i < 4; i++) {
+      await phone.keyboard.press('Tab');
+      expect(await inWidget()).toBe(true);
+    }
+    for (let i = 0; i < 4; i++) {
+      await phone.keyboard.press('Shift+Tab');
+      expect(await inWidget()).toBe(true);
+    }
   });
 
   it('lights the rating stars up to the one a keyboard user is on, as hovering does', async () => {

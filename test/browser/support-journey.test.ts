@@ -105,6 +105,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
 
     await agent.locator('.composer-input').pressSequentially('Hi, this is Alex', { delay: 20 });
     await seeText(visitor.locator('[data-testid="typing-indicator"]'), 'Alex (Support) is typing');
+    // For a visitor whom motion bothers, the dots stand still.
+    const dotMotion = () => visitor.locator('.typing-dots i').first().evaluate((dot) => getComputedStyle(dot).animationName);
+    expect(await dotMotion()).toBe('sc-blink');
+    await visitor.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await dotMotion()).toBe('none');
+    await visitor.emulateMedia({ reducedMotion: null });
     await agent.locator('.composer-input').press('Enter');
     await seeText(visitor.locator('.tl-message.tl-theirs'), 'Hi, this is Alex');
     await visitor.locator('[data-testid="typing-indicator"]').waitFor({ state: 'detached' });
@@ -115,6 +121,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     const badge = visitor.locator('[data-testid="unread-badge"]');
     await badge.waitFor({ state: 'visible' });
     expect(await badge.textContent()).toBe('1');
+    // A screen reader reads the button's name, not the badge.
+    expect(await visitor.locator('.sw-launcher').getAttribute('aria-label')).toBe('Open support chat, 1 unread conversation');
     await screenshot(visitor, 'widget-badge');
     await visitor.locator('.sw-launcher').click();
     await seeText(visitorItems(), 'I have reset the link for you');

@@ -1,7 +1,7 @@
 /** One conversation inside the widget: header, timeline, typing line, rating stars and composer. */
 import { createComposer, type Composer } from '../shared/composer';
 import type { FileLimits } from '../shared/file-limits';
-import { h, mountKeepingFocus } from '../shared/dom';
+import { focusedElementIn, h, mountKeepingFocus } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
 import type { Outbox } from '../shared/outbox';
 import { TimelineView } from '../shared/timeline-view';
@@ -64,9 +64,16 @@ export class ChatView {
   }
 
   render({ conversation, items, typists }: ChatState): void {
+    const hadFocus = this.holdsFocus();
     this.status.textContent = statusLine(conversation, this.options.context.nameOf);
     mountKeepingFocus(this.footer, renderTypingIndicator(typists), shouldAskForRating(conversation?.status, items) && renderRatingPrompt(this.options.onRate));
     this.timeline.render(items, this.footer.childElementCount > 0 ? this.footer : undefined);
+    // What the visitor used is gone (the stars once rated, a quick reply once answered): focus goes to the composer, not to the page.
+    if (hadFocus && !this.holdsFocus()) this.composer.focus();
+  }
+
+  private holdsFocus(): boolean {
+    return this.element.contains(focusedElementIn(this.element));
   }
 
   /** The items the conversation opened with are drawn: those that arrive from now on are read out. */

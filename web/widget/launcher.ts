@@ -7,8 +7,14 @@ export interface Launcher {
   setUnread(count: number): void;
 }
 
+/** The button's name, the unread count in it: the badge is only seen, a screen reader reads the name. */
+const nameOf = (open: boolean, unread: number): string =>
+  `${open ? 'Close' : 'Open'} support chat${unread > 0 ? `, ${unread} unread conversation${unread === 1 ? '' : 's'}` : ''}`;
+
 export function createLauncher(onToggle: () => void): Launcher {
-  const badge = h('span', { class: 'sw-badge', hidden: true, data: { testid: 'unread-badge' } });
+  let open = false;
+  let unread = 0;
+  const badge = h('span', { class: 'sw-badge', hidden: true, 'aria-hidden': 'true', data: { testid: 'unread-badge' } });
   const button = h(
     'button',
     { type: 'button', class: 'sw-launcher', 'aria-label': 'Open support chat', 'aria-expanded': 'false', on: { click: onToggle } },
@@ -17,14 +23,17 @@ export function createLauncher(onToggle: () => void): Launcher {
   );
   return {
     element: button,
-    setOpen(open) {
+    setOpen(isOpen) {
+      open = isOpen;
       button.classList.toggle('sw-launcher-open', open);
       button.setAttribute('aria-expanded', String(open));
-      button.setAttribute('aria-label', open ? 'Close support chat' : 'Open support chat');
+      button.setAttribute('aria-label', nameOf(open, unread));
     },
     setUnread(count) {
+      unread = count;
       badge.hidden = count === 0;
       badge.textContent = count > 99 ? '99+' : String(count);
+      button.setAttribute('aria-label', nameOf(open, unread));
     },
   };
 }

@@ -20,12 +20,16 @@ import { createLauncher } from './launcher';
 import { NewConversation } from './new-conversation';
 import { TeamNames } from './team-names';
 import type { VisitorSession } from './visitor-session';
+import { keepTabIn } from './tab-trap';
 
 /** Marking seen waits for a burst of items to settle. */
 const SEEN_DEBOUNCE_MS = 300;
 
 /** Escape meant for the panel: not one ending an input method's composition, nor one a control inside took already. */
 const isEscapeToClose = (event: KeyboardEvent): boolean => event.key === 'Escape' && !event.isComposing && !event.defaultPrevented;
+
+/** Where the open panel fills the screen (widget.css's phone layout): the page behind it is out of reach. */
+const fillsScreen = () => matchMedia('(max-width: 480px)').matches;
 
 export class SupportWidget {
   private readonly live: LiveConversations;
@@ -93,6 +97,7 @@ export class SupportWidget {
   /** Puts the widget in `host` (the shadow root made for it) and connects. */
   async mount(host: ParentNode): Promise<void> {
     host.append(this.root);
+    keepTabIn(this.root, () => this.open && fillsScreen());
     document.addEventListener('visibilitychange', this.onVisibility);
     this.socket.start();
     keepTimesCurrent(this.body); // Visitors are told no moment within a sentence (an AI pause is the team's).
@@ -134,6 +139,7 @@ export class SupportWidget {
   private toggle(): void {
     this.open = !this.open;
     this.panel.hidden = !this.open;
+    this.panel.setAttribute('aria-modal', String(this.open && fillsScreen()));
     this.launcher.setOpen(this.open);
     if (!this.open) return this.launcher.element.focus();
     if (this.chat) this.chat.focus();

@@ -47,6 +47,7 @@ describe('text contrast', () => {
     ['private system events', declared(components, '.tl-system', 'color'), declared(components, '.tl-system.tl-private', 'background')],
     ["a list row's age on the selected row", token('--sc-muted'), token('--sc-accent-soft')],
     ['muted text on a tag chip', token('--sc-muted'), '#e2e8f0'],
+    ["an AI tool call's state on its card", declared(components, '.tl-state', 'color'), declared(components, '.tl-tool', 'background')],
   ])('gives %s at least 4.5:1', (_, color, background) => {
     expect(contrast(color, background)).toBeGreaterThanOrEqual(4.5);
   });
