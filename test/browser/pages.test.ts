@@ -131,6 +131,20 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
   /** Whether `element` is wider inside than it shows (a line running out of it). */
   const overflows = (element: Locator) => element.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
 
+  it('offers an image too large to decode safely (16,000 × 16,000) as a download, not drawn in the timeline', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'A huge picture');
+    const bomb = Buffer.from(solidPng(1, 1));
+    bomb.writeUInt32BE(16_000, 16); // IHDR's width and height, which the server reads as the image's size
+    bomb.writeUInt32BE(16_000, 20);
+    await sendFile(visitor, 'Look at this', { name: 'huge.png', mimeType: 'image/png', buffer: bomb });
+    await openInInbox(agent, id);
+    const file = agent.locator('.panel-main .tl-file').filter({ hasText: 'huge.png' });
+    await file.waitFor();
+    expect(await file.evaluate((element) => element.tagName)).toBe('BUTTON');
+    expect(await agent.locator('.panel-main img.tl-file-image').count()).toBe(0);
+  });
+
   it('wraps a long file name inside the message, in the widget and the inbox, rather than running out of it', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Screenshot coming');

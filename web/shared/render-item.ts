@@ -82,13 +82,22 @@ function renderImage(file: FileView, url: string, fileSource: NonNullable<ItemAc
 }
 
 /**
- * A file of a message or note. An image is shown (renderImage); any other file is fetched only
- * when the reader asks for it, and saved under its name.
+ * Pixels an image may have to be shown: one larger is offered as a download. A browser decodes an
+ * image whole, at four bytes a pixel, whatever size it is shown at: a 250 KB PNG of 16,000 × 16,000
+ * took an agent's tab over a gigabyte. 50 million is a 48-megapixel phone photo's, with room.
+ */
+const SHOWN_PIXELS_MAX = 50_000_000;
+
+const tooLargeToShow = ({ width, height }: FileView): boolean => width !== undefined && height !== undefined && width * height > SHOWN_PIXELS_MAX;
+
+/**
+ * A file of a message or note. An image is shown (renderImage), unless too large to; any other file
+ * is fetched only when the reader asks for it, and saved under its name.
  */
 function renderFile(file: FileView, fileSource: ItemActions['fileSource']): HTMLElement {
   const url = file.url;
   if (!url || !fileSource) return h('div', { class: 'tl-file' }, fileLabel(file));
-  if (file.image) return renderImage(file, url, fileSource);
+  if (file.image && !tooLargeToShow(file)) return renderImage(file, url, fileSource);
   const button: HTMLButtonElement = h('button', { type: 'button', class: 'tl-file tl-file-download', title: `Download ${file.name}` }, fileLabel(file));
   button.addEventListener('click', () =>
     fileSource(url, true).then(
