@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../domain/errors';
-import { EngineRestartingError, UpdateRejectedError, WorkflowSetAsideError } from '../../runtime/engine/errors';
+import { EngineRestartingError, EngineUnavailableError, UpdateRejectedError, WorkflowSetAsideError } from '../../runtime/engine/errors';
 import { errorBody, httpStatusOf, inRequest, toAppError } from '../../server/http-errors';
 import { parseInput } from '../../server/schemas/parse';
 
