@@ -182,7 +182,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       workflowStarts: new WorkflowStarts(store),
       log,
       limits: config.limits,
-      health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded' },
+      health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded', ...(engine instanceof ThreadedEngine ? { engineProblem: () => engine.problem() } : {}) },
       teams: overrides.teams ?? createTeamQueueSignals(engine),
       websiteChanges: websiteChangeNotices(engine),
       pages: { publicKey: website.publicKey, demo: config.demoPages },

@@ -105,7 +105,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight, answerOptions(app.router));
   app.use('/v1', escapeUndecodablePath, noStore);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
-  app.use('/v1/health', healthRoutes(ctx));
+  app.use('/v1/health', healthRoutes(ctx, { draining: () => drain.draining }));
   app.use('/v1', rateLimit(ipBuckets, (req) => ipLimitKey(req.ip)));
   app.use('/v1/websites', websiteRoutes(ctx));
   app.use('/v1/conversations', conversationRoutes(ctx));
