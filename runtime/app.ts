@@ -152,7 +152,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       const late = new LateEngine();
       const owned = await (async () =>
         config.engineThread && !wantsTemporal(config.temporal)
-          ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, ...pluginList, openai: config.openai, cacheSize: config.workflowCacheSize }, log, config.workflowCodeTimeoutMs)
+          ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, ...pluginList, openai: config.openai, cacheSize: config.workflowCacheSize }, log, config.workflowCodeTimeoutMs, config.limits.shutdown.timeoutMs)
           : createEngine({
               ...entry,
               activities: productActivities({ store, plugins, openai: config.openai, engine: late }),

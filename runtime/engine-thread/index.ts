@@ -36,6 +36,8 @@ const DEFAULT_STUCK_AFTER_MS = 5_000;
  * (WORKFLOW_CODE_TIMEOUT_MS=0).
  */
 const SILENT_UNHEALTHY_MS = 10_000;
+/** How long a shutdown waits for the thread to stop by itself (SHUTDOWN_TIMEOUT_MS's default). */
+const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
 /** Writes a JSON line of the thread's pino through the server's logger (the thread checked the level already). */
 function relayLogLine(log: Logger, line: string): void {
@@ -75,6 +77,7 @@ export class ThreadedEngine implements WorkflowEngine {
     private readonly options: EngineThreadOptions,
     private readonly log: Logger,
     stuckAfterMs: number,
+    private readonly stopTimeoutMs: number,
   ) {
     // The thread's pino serialized errors already; serialized again here, their `type` would read "Object".
     this.engineLog = log.child({ thread: 'engine' }, { serializers: { err: (value: unknown) => value } });
@@ -86,10 +89,16 @@ export class ThreadedEngine implements WorkflowEngine {
   /**
    * Starts the thread, logging at `log`'s level; rejects with the thread's error when the engine cannot start.
    * `stuckAfterMs`: how long one workflow's code may run without returning before the thread is ended (Infinity: for ever).
+   * `stopTimeoutMs`: how long `shutdown` waits for the thread to stop before it ends it.
    */
-  static async start(options: Omit<EngineThreadOptions, 'logLevel' | 'runningCode'>, log: Logger, stuckAfterMs = DEFAULT_STUCK_AFTER_MS): Promise<ThreadedEngine> {
+  static async start(
+    options: Omit<EngineThreadOptions, 'logLevel' | 'runningCode'>,
+    log: Logger,
+    stuckAfterMs = DEFAULT_STUCK_AFTER_MS,
+    stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS,
+  ): Promise<ThreadedEngine> {
     // Also without a limit: the thread's beats tell health checks whether it still turns (problem()).
-    const engine = new ThreadedEngine({ ...options, logLevel: log.level, runningCode: runningCodeBuffer() }, log, stuckAfterMs);
+    const engine = new ThreadedEngine({ ...options, logLevel: log.level, runningCode: runningCodeBuffer() }, log, stuckAfterMs, stopTimeoutMs);
     engine.spawn();
     await engine.untilReady();
     engine.started = true;
@@ -262,7 +271,17 @@ export class ThreadedEngine implements WorkflowEngine {
       worker.ref(); // keep the process up until the engine has stopped cleanly
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage({ type: 'shutdown' } satisfies ToEngineThread);
-      await exited;
+      let deadline: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<true>((resolve) => (deadline = setTimeout(() => resolve(true), this.stopTimeoutMs)));
+      const late = await Promise.race([exited, timedOut]);
+      clearTimeout(deadline);
+      this.watch?.stop();
+      if (late) {
+        // A thread stuck in code that never returns (no WORKFLOW_CODE_TIMEOUT_MS to end it) never reads the shutdown message.
+        await worker.terminate();
+        throw new Error(`the workflow engine thread did not stop within ${this.stopTimeoutMs} ms (code that never returns?): terminated it; open runs are restored from the journal at the next start`);
+      }
+      return;
     }
     this.watch?.stop();
   }
