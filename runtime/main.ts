@@ -45,12 +45,21 @@ const stop = (signal: NodeJS.Signals) => {
   stoppingSince = Date.now();
   app.log.info({ signal }, 'shutting down');
   app.close().then(
-    () => process.exit(0),
+    // A step that failed (the store refusing the last writes, an engine thread that had to be ended) is a shutdown that did not go clean: a supervisor sees 1.
+    ({ failedSteps }) => stopped(failedSteps === 0 ? 0 : 1, stoppingSince!),
     (err: unknown) => {
       app.log.error({ err }, 'shutdown failed');
-      process.exit(1);
+      stopped(1, stoppingSince!);
     },
   );
 };
+
+/** The last line, whatever came before it: how the stop went and how long it took. */
+function stopped(exitCode: 0 | 1, since: number): never {
+  const line = { exitCode, durationMs: Date.now() - since };
+  if (exitCode === 0) app.log.info(line, 'stopped');
+  else app.log.warn(line, 'stopped');
+  process.exit(exitCode);
+}
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
