@@ -207,6 +207,9 @@ const envSchema = z.object({
   }
 });
 
+/** Every variable the configuration reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface RateConfig {
   perSecond: number;
   burst: number;
