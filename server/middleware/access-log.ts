@@ -1,7 +1,7 @@
 /**
  * The access log: one JSON line per request at `info` once its answer is over (sent, or cut off:
  * `aborted`), with the method, the path without its query string (a download's may carry a key and
- * a visitor id), the status, the duration, the answer's bytes (its Content-Length), the request's
+ * a visitor id), the status (none when no answer was begun), the duration, the answer's bytes (its Content-Length), the request's
  * id (request-id.ts), and where known the caller's website and the conversation (as authentication
  * and the routes left them in `res.locals`: no store read). No header is read: keys and visitor ids
  * never reach the log.
@@ -20,7 +20,8 @@ import type { Caller } from '../caller';
 interface AccessLine {
   method: string;
   path: string;
-  status: number;
+  /** Absent when no answer was sent: the connection ended first (the client went away, or a shutdown cut it off). */
+  status?: number;
   durationMs: number;
   bytes?: number;
   requestId: string;
@@ -42,7 +43,8 @@ export function accessLog(log: Logger): RequestHandler[] {
   const logRequest: RequestHandler = (req, res, next) => {
     const startedAt = performance.now();
     res.once('close', () => {
-      const line: AccessLine = { method: req.method, path: pathOf(req), status: res.statusCode, durationMs: Math.round((performance.now() - startedAt) * 100) / 100, requestId: req.id };
+      // res.statusCode is 200 until a handler sets it: for an answer never begun it names nothing the client got.
+      const line: AccessLine = { method: req.method, path: pathOf(req), ...(res.headersSent ? { status: res.statusCode } : {}), durationMs: Math.round((performance.now() - startedAt) * 100) / 100, requestId: req.id };
       const length = res.getHeader('content-length');
       if (length !== undefined) line.bytes = Number(length);
       const { caller, conversationId } = res.locals as { caller?: Caller; conversationId?: string };

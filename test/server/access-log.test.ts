@@ -113,6 +113,8 @@ describe('the access log', () => {
       req.write('the first words', () => setTimeout(() => req.destroy(), 200));
     });
     expect(line).toMatchObject({ method: 'POST', path: '/v1/files', aborted: true });
+    // No answer was begun: no status, where it said 200 before.
+    expect(line).not.toHaveProperty('status');
   });
 
   it('is not mounted at all when the log is above info, as the benchmark runs it', () => {
