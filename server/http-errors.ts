@@ -6,7 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '../domain/errors';
 import { fieldIssuesOf as zodFieldIssues } from '../plugins/errors';
-import { EngineRestartingError, EngineUnavailableError, UpdateRejectedError, WorkflowSetAsideError } from '../runtime/engine/errors';
+import { EngineRestartingError, EngineShutDownError, EngineUnavailableError, UpdateRejectedError, WorkflowSetAsideError } from '../runtime/engine/errors';
 import { isStoreUnavailable } from '../runtime/store-unavailable';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -155,6 +155,8 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof UpdateRejectedError) return new AppError('ERR_INVALID_TRANSITION', err.message);
   if (err instanceof WorkflowSetAsideError) return new AppError('ERR_UNAVAILABLE', err.message, { retryAfterSeconds: Math.max(1, Math.ceil((err.until.getTime() - Date.now()) / 1000)) });
   if (err instanceof EngineRestartingError) return new AppError('ERR_UNAVAILABLE', err.message);
+  // A call the engine took, or was given, as this instance stops: another instance (or this one, restarted) serves its retry.
+  if (err instanceof EngineShutDownError) return new AppError('ERR_UNAVAILABLE', 'The server is shutting down; try again');
   if (err && typeof err === 'object') {
     const mapped = fromClientErrorStatus(err as { status?: unknown; message?: unknown });
     if (mapped) return withFieldDetails(mapped);
