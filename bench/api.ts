@@ -117,7 +117,7 @@ async function serveProduct(): Promise<Served> {
       ws: { ...base.limits.ws, maxBufferedBytes: 64 * 1024 * 1024, frameRate: unlimited, maxSocketsPerIp: 1_000_000 },
     },
   });
-  return { info: { url: app.url, publicKey: app.keys.publicKey, secretKey: app.keys.secretKey, agentId: DEFAULT_AGENT_ID }, close: () => app.close() };
+  return { info: { url: app.url, publicKey: app.keys.publicKey, secretKey: app.keys.secretKey, agentId: DEFAULT_AGENT_ID }, close: async () => void (await app.close()) };
 }
 
 /**

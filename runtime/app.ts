@@ -57,7 +57,12 @@ export interface RunningApp {
   engine: WorkflowEngine;
   store: Store;
   log: Logger;
-  close(): Promise<void>;
+  /** Stops everything it started; resolves with how many of those steps failed (each logged at `error`). */
+  close(): Promise<StopOutcome>;
+}
+
+export interface StopOutcome {
+  failedSteps: number;
 }
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -74,14 +79,22 @@ function workflowEntryDir(pluginSpecifiers: readonly string[]): string {
 }
 
 /** Runs `steps` in order, each once, whatever the others do. */
-async function runAll(steps: Array<() => Promise<unknown>>, log: Logger): Promise<void> {
-  for (const step of steps) await step().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+/** Runs every step, also after one failed. */
+async function runAll(steps: Array<() => Promise<unknown>>, log: Logger): Promise<StopOutcome> {
+  let failedSteps = 0;
+  for (const step of steps) {
+    await step().catch((err: unknown) => {
+      failedSteps++;
+      log.error({ err }, 'shutdown step failed');
+    });
+  }
+  return { failedSteps };
 }
 
 export async function startApp(config: AppConfig, overrides: StartOverrides = {}): Promise<RunningApp> {
   const log = overrides.log ?? pino({ level: config.logLevel });
   const steps: Array<() => Promise<unknown>> = [];
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<StopOutcome> | undefined;
   /** What stopping undoes, last first. Once stopping began (a lost lease during start-up), a step added later runs at once. */
   const cleanup = {
     push(step: () => Promise<unknown>): void {
@@ -152,7 +165,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       const late = new LateEngine();
       const owned = await (async () =>
         config.engineThread && !wantsTemporal(config.temporal)
-          ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, ...pluginList, openai: config.openai, cacheSize: config.workflowCacheSize }, log, config.workflowCodeTimeoutMs)
+          ? ThreadedEngine.start({ workflowCode: await bundleWorkflows(entry.workflowsPath, entry.preloadModules), mongoUri, dbName: config.store.dbName, ...pluginList, openai: config.openai, cacheSize: config.workflowCacheSize }, log, config.workflowCodeTimeoutMs, config.limits.shutdown.timeoutMs)
           : createEngine({
               ...entry,
               activities: productActivities({ store, plugins, openai: config.openai, engine: late }),
@@ -182,7 +195,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       workflowStarts: new WorkflowStarts(store),
       log,
       limits: config.limits,
-      health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded' },
+      health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded', ...(engine instanceof ThreadedEngine ? { engineProblem: () => engine.problem() } : {}) },
       teams: overrides.teams ?? createTeamQueueSignals(engine),
       websiteChanges: websiteChangeNotices(engine),
       pages: { publicKey: website.publicKey, demo: config.demoPages },

@@ -9,8 +9,19 @@ import type { ShutdownOptions } from '../server/app';
 import { proxyTrust, type TrustProxy } from '../server/client-ip';
 import { ConfigurationError } from './setting-errors';
 
-/** A whole number from `min` to `max`; `why` says why no larger one. */
-const int = (min: number, max: number, fallback: number, why: string) => z.coerce.number().int().min(min).max(max, `at most ${max} ${why}`).default(fallback);
+/**
+ * A whole number from `min` to `max`, written in plain decimal: `Number()` would also read `0x1F90`
+ * as 8080, `8e3` as 8000 and `0b1010` as 10, so a typo could start the server on another port. The
+ * value is repeated in the message: no number setting is a secret. `why` says why no larger one.
+ */
+const wholeNumber = (min: number, max: number, why = '') =>
+  z
+    .string()
+    .trim()
+    .refine((value) => /^-?\d+$/.test(value), { error: (issue) => `expected an integer from ${min} to ${max}, got ${JSON.stringify(issue.input)}`, abort: true })
+    .transform(Number)
+    .pipe(z.number().min(min, `at least ${min}`).max(max, `at most ${max}${why ? ` ${why}` : ''}`));
+const int = (min: number, max: number, fallback: number, why: string) => wholeNumber(min, max, why).default(fallback);
 /**
  * Node runs a timer set past 2^31-1 ms after 1 ms instead, so every duration has a maximum, well
  * under that, where a longer one stops making sense.
@@ -29,7 +40,7 @@ const MiB = 1_024 ** 2;
  * FILE_MAX_BYTES made before the quotas existed keeps working.
  */
 const MAX_DAILY_BYTES = 1_024 ** 4;
-const dailyBytes = z.coerce.number().int().min(1).max(MAX_DAILY_BYTES, `at most ${MAX_DAILY_BYTES} (a TiB a day: no limit at all)`).optional();
+const dailyBytes = wholeNumber(1, MAX_DAILY_BYTES, '(a TiB a day: no limit at all)').optional();
 const UPLOAD_BYTES_PER_VISITOR_PER_DAY = 100 * MiB;
 const UPLOAD_BYTES_PER_IP_PER_DAY = 500 * MiB;
 const optionalString = z.string().trim().optional();
@@ -128,20 +139,17 @@ const envSchema = z.object({
   EMBEDDED_MONGO_MEMORY: flag.default(false),
   EMBEDDED_ENGINE_THREAD: flag.default(true),
   /** Live workflow instances kept in memory (Temporal's maxCachedWorkflows); the engine's default when absent. */
-  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  WORKFLOW_CACHE_SIZE: wholeNumber(1, 1_000_000).optional(),
   /** How long one workflow's code may run without returning before the engine's thread is ended and started anew; 0: for ever. */
-  WORKFLOW_CODE_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(600_000)
+  WORKFLOW_CODE_TIMEOUT_MS: wholeNumber(0, 600_000)
     .refine((ms) => ms === 0 || ms >= 100, '0 (no limit) or at least 100')
     .default(5_000),
   MONGODB_URI: optionalString,
   MONGODB_DB: mongoDbName.default('support'),
   TEMPORAL_ADDRESS: optionalString,
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('support-conversations'),
+  // Trimmed: a queue name with the blanks an env file left around it would be another queue, which no worker polls.
+  TEMPORAL_NAMESPACE: z.string().trim().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().default('support-conversations'),
   TEMPORAL_CLI_PATH: optionalString,
   PUBLIC_KEY: z.string().regex(new RegExp(`^pk_[A-Za-z0-9_-]{8,${MAX_KEY_CHARS}}$`), `pk_ followed by 8 to ${MAX_KEY_CHARS} characters`).optional(),
   SECRET_KEY: z.string().regex(new RegExp(`^sk_[A-Za-z0-9_-]{16,${MAX_KEY_CHARS}}$`), `sk_ followed by 16 to ${MAX_KEY_CHARS} characters`).optional(),
@@ -198,6 +206,9 @@ const envSchema = z.object({
     if (e[name] !== undefined && e[name] < e.FILE_MAX_BYTES) ctx.addIssue({ code: 'custom', path: [name], message: `at least FILE_MAX_BYTES (${e.FILE_MAX_BYTES}): a file of that size could never be uploaded` });
   }
 });
+
+/** Every variable the configuration reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export interface RateConfig {
   perSecond: number;

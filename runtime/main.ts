@@ -3,9 +3,11 @@
  * keys (start-banner.ts); SIGTERM/SIGINT drain connections and stop cleanly, and another signal a second or more
  * later stops at once.
  */
+import pino from 'pino';
 import { loadConfig, type AppConfig } from './config';
 import { startApp } from './app';
 import { startBanner } from './start-banner';
+import { unknownVariables } from './unknown-variables';
 
 /**
  * Failures that explain themselves: a setting (setting-errors.ts), another instance holding the
@@ -27,7 +29,12 @@ try {
 } catch (err) {
   couldNotStart(err);
 }
-const app = await startApp(config, { onFatal: () => process.exit(1) }).catch(couldNotStart);
+const log = pino({ level: config.logLevel });
+// The value is not logged: it may be a secret.
+for (const { name, meant } of unknownVariables(process.env)) {
+  log.warn({ variable: name, ...(meant ? { meant } : {}) }, `${name} is set, but this server reads no such variable${meant ? `: did you mean ${meant}?` : ''}`);
+}
+const app = await startApp(config, { log, onFatal: () => process.exit(1) }).catch(couldNotStart);
 app.log.info({ url: app.url, engine: app.engine.kind }, 'support chat is running');
 process.stderr.write(startBanner(app.url, app.keys, config));
 
@@ -45,12 +52,21 @@ const stop = (signal: NodeJS.Signals) => {
   stoppingSince = Date.now();
   app.log.info({ signal }, 'shutting down');
   app.close().then(
-    () => process.exit(0),
+    // A step that failed (the store refusing the last writes, an engine thread that had to be ended) is a shutdown that did not go clean: a supervisor sees 1.
+    ({ failedSteps }) => stopped(failedSteps === 0 ? 0 : 1, stoppingSince!),
     (err: unknown) => {
       app.log.error({ err }, 'shutdown failed');
-      process.exit(1);
+      stopped(1, stoppingSince!);
     },
   );
 };
+
+/** The last line, whatever came before it: how the stop went and how long it took. */
+function stopped(exitCode: 0 | 1, since: number): never {
+  const line = { exitCode, durationMs: Date.now() - since };
+  if (exitCode === 0) app.log.info(line, 'stopped');
+  else app.log.warn(line, 'stopped');
+  process.exit(exitCode);
+}
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -18,6 +18,7 @@ import { authenticated } from './middleware/authenticate';
 import { allowOriginOfErrors, preflight } from './middleware/cors';
 import { downloadLimit } from './middleware/download-limit';
 import { errorHandler, noRoute } from './middleware/errors';
+import { noteConversation } from './middleware/logged-conversation';
 import { answerMalformedRequests } from './malformed-requests';
 import { readJsonBody } from './middleware/json-body';
 import { answerOptions } from './middleware/options';
@@ -25,6 +26,7 @@ import { requireJsonBody } from './middleware/json-content-type';
 import { noStore } from './middleware/no-store';
 import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
+import { requestIds } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
 import { escapeUndecodablePath } from './middleware/undecodable-path';
 import { parseQuery } from './percent-decoding';
@@ -101,11 +103,12 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.set('query parser', parseQuery);
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
-  // The access log first, so a request's line times all of it, refusals included.
-  app.use(...accessLog(deps.log), drain.middleware, securityHeaders, preflight, answerOptions(app.router));
+  // The request's id before all, so every answer and log line carries it; then the access log, so a request's line times all of it, refusals included.
+  app.use(requestIds(app, deps.log), ...accessLog(deps.log), drain.middleware, securityHeaders, preflight, answerOptions(app.router));
   app.use('/v1', escapeUndecodablePath, noStore);
+  app.use('/v1/conversations/:conversationId', noteConversation);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
-  app.use('/v1/health', healthRoutes(ctx));
+  app.use('/v1/health', healthRoutes(ctx, { draining: () => drain.draining }));
   app.use('/v1', rateLimit(ipBuckets, (req) => ipLimitKey(req.ip)));
   app.use('/v1/websites', websiteRoutes(ctx));
   app.use('/v1/conversations', conversationRoutes(ctx));
@@ -119,7 +122,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use(createPagesRouter(deps.pages));
   app.use(noRoute(app.router));
   app.use(allowOriginOfErrors(directory));
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler());
 
   const server = createServer(app);
   answerMalformedRequests(server);

@@ -15,12 +15,17 @@ import type { RequestHandler } from 'express';
 const IDLE_SWEEP_MS = 50;
 
 export class ConnectionDrain {
-  private draining = false;
+  private isDraining = false;
   private readonly running = new Set<ServerResponse>();
+
+  /** Once `close` began: health checks answer 503 from then on. */
+  get draining(): boolean {
+    return this.isDraining;
+  }
 
   /** First in the chain: answers after the drain began close their connection. */
   readonly middleware: RequestHandler = (_req, res, next) => {
-    if (this.draining) res.setHeader('Connection', 'close');
+    if (this.isDraining) res.setHeader('Connection', 'close');
     else {
       this.running.add(res);
       res.once('close', () => this.running.delete(res));
@@ -34,7 +39,7 @@ export class ConnectionDrain {
    * Idle connections are closed from `idleGraceMs` on.
    */
   async close(server: Server, deadline: Promise<'timeout'>, idleGraceMs: number): Promise<'drained' | 'timeout'> {
-    this.draining = true;
+    this.isDraining = true;
     for (const res of this.running) if (!res.headersSent) res.setHeader('Connection', 'close');
     this.running.clear();
     // net's close, not http's: http's would close the idle keep-alive connections right now.

@@ -37,7 +37,12 @@ export interface ServerDeps {
   workflowStarts: WorkflowStarts;
   log: Logger;
   limits: ServerLimits;
-  health: { engine: 'embedded' | 'temporal'; store: 'embedded' | 'mongodb' };
+  health: {
+    engine: 'embedded' | 'temporal';
+    store: 'embedded' | 'mongodb';
+    /** Why the workflow engine cannot serve now (its thread stuck), if it can tell; undefined while it can. */
+    engineProblem?: () => string | undefined;
+  };
   /** The team queues, told when agents come and go. */
   teams: TeamAvailability;
   /** The website changes workflows, told when people join or leave a website's team or its lifecycle settings change. */

@@ -3,12 +3,11 @@
  * answers with an error goes through `toAppError` first, so routes only ever throw.
  */
 import { STATUS_CODES } from 'node:http';
-import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import { z } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '../domain/errors';
 import { fieldIssuesOf as zodFieldIssues } from '../plugins/errors';
-import { EngineRestartingError, UpdateRejectedError, WorkflowSetAsideError } from '../runtime/engine/errors';
-import { WRITES_REFUSED_LABEL } from '../runtime/mongo/errors';
+import { EngineRestartingError, EngineShutDownError, EngineUnavailableError, UpdateRejectedError, WorkflowSetAsideError } from '../runtime/engine/errors';
+import { isStoreUnavailable } from '../runtime/store-unavailable';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   ERR_INVALID_INPUT: 400,
@@ -148,26 +147,16 @@ function fromClientErrorStatus({ status, message }: { status?: unknown; message?
   }
 }
 
-/**
- * The store cannot take requests now: a real MongoDB out of reach, or the embedded server refusing
- * writes since its journal failed (a full disk, its log deleted). Looked for along `cause` too, as
- * the driver's bulk write wraps what the server answered.
- */
-function isStoreUnavailable(err: unknown): boolean {
-  for (let at: unknown = err, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth++) {
-    if (at instanceof MongoNetworkError || at instanceof MongoServerSelectionError || at instanceof MongoNotConnectedError || at instanceof MongoTopologyClosedError) return true;
-    if (at instanceof MongoError && at.hasErrorLabel(WRITES_REFUSED_LABEL)) return true;
-  }
-  return false;
-}
-
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return withFieldDetails(err);
-  if (isStoreUnavailable(err)) return new AppError('ERR_UNAVAILABLE', 'The store cannot take this request now; try again later');
+  // The engine's own store (its journal; Temporal's persistence) is the store too, for the caller.
+  if (isStoreUnavailable(err) || err instanceof EngineUnavailableError) return new AppError('ERR_UNAVAILABLE', 'The store cannot take this request now; try again later');
   if (err instanceof z.ZodError) return invalidInput(err.issues);
   if (err instanceof UpdateRejectedError) return new AppError('ERR_INVALID_TRANSITION', err.message);
   if (err instanceof WorkflowSetAsideError) return new AppError('ERR_UNAVAILABLE', err.message, { retryAfterSeconds: Math.max(1, Math.ceil((err.until.getTime() - Date.now()) / 1000)) });
   if (err instanceof EngineRestartingError) return new AppError('ERR_UNAVAILABLE', err.message);
+  // A call the engine took, or was given, as this instance stops: another instance (or this one, restarted) serves its retry.
+  if (err instanceof EngineShutDownError) return new AppError('ERR_UNAVAILABLE', 'The server is shutting down; try again');
   if (err && typeof err === 'object') {
     const mapped = fromClientErrorStatus(err as { status?: unknown; message?: unknown });
     if (mapped) return withFieldDetails(mapped);

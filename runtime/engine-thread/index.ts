@@ -22,6 +22,7 @@ import type { AuditEntry } from '../engine/audit';
 import { EngineRestartingError, EngineShutDownError } from '../engine/errors';
 import type { UpdateRequest, WorkflowEngine, WorkflowStatus } from '../engine/workflow-engine';
 import { deserializeError, type EngineMethod, type EngineThreadOptions, type FromEngineThread, type ToEngineThread } from './protocol';
+import { HeartbeatSilence } from './heartbeat';
 import { runningCodeBuffer, StuckWatch } from './running-code';
 import { SetAside } from './set-aside';
 
@@ -29,6 +30,14 @@ const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 const RESTART_DELAY_MS = { initial: 500, max: 30_000 };
 /** As Temporal's TypeScript worker bounds a call into its sandbox (isolateExecutionTimeout). */
 const DEFAULT_STUCK_AFTER_MS = 5_000;
+/**
+ * A thread that has not beaten this long is reported by health checks: well past the watch's limits
+ * (which end a stuck thread sooner) and a slow restore's turns; reached when nothing ends it
+ * (WORKFLOW_CODE_TIMEOUT_MS=0).
+ */
+const SILENT_UNHEALTHY_MS = 10_000;
+/** How long a shutdown waits for the thread to stop by itself (SHUTDOWN_TIMEOUT_MS's default). */
+const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
 /** Writes a JSON line of the thread's pino through the server's logger (the thread checked the level already). */
 function relayLogLine(log: Logger, line: string): void {
@@ -62,24 +71,34 @@ export class ThreadedEngine implements WorkflowEngine {
   private traceContinuations = false;
 
   private readonly engineLog: Logger;
+  private readonly heartbeat: HeartbeatSilence;
 
   private constructor(
     private readonly options: EngineThreadOptions,
     private readonly log: Logger,
     stuckAfterMs: number,
+    private readonly stopTimeoutMs: number,
   ) {
     // The thread's pino serialized errors already; serialized again here, their `type` would read "Object".
     this.engineLog = log.child({ thread: 'engine' }, { serializers: { err: (value: unknown) => value } });
-    if (options.runningCode) this.watch = new StuckWatch(options.runningCode, stuckAfterMs, (workflowId, forMs, clock) => this.onStuck(workflowId, forMs, clock));
+    const runningCode = options.runningCode!;
+    this.heartbeat = new HeartbeatSilence(runningCode);
+    if (Number.isFinite(stuckAfterMs)) this.watch = new StuckWatch(runningCode, stuckAfterMs, (workflowId, forMs, clock) => this.onStuck(workflowId, forMs, clock));
   }
 
   /**
    * Starts the thread, logging at `log`'s level; rejects with the thread's error when the engine cannot start.
    * `stuckAfterMs`: how long one workflow's code may run without returning before the thread is ended (Infinity: for ever).
+   * `stopTimeoutMs`: how long `shutdown` waits for the thread to stop before it ends it.
    */
-  static async start(options: Omit<EngineThreadOptions, 'logLevel' | 'runningCode'>, log: Logger, stuckAfterMs = DEFAULT_STUCK_AFTER_MS): Promise<ThreadedEngine> {
-    const runningCode = Number.isFinite(stuckAfterMs) ? runningCodeBuffer() : undefined;
-    const engine = new ThreadedEngine({ ...options, logLevel: log.level, runningCode }, log, stuckAfterMs);
+  static async start(
+    options: Omit<EngineThreadOptions, 'logLevel' | 'runningCode'>,
+    log: Logger,
+    stuckAfterMs = DEFAULT_STUCK_AFTER_MS,
+    stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS,
+  ): Promise<ThreadedEngine> {
+    // Also without a limit: the thread's beats tell health checks whether it still turns (problem()).
+    const engine = new ThreadedEngine({ ...options, logLevel: log.level, runningCode: runningCodeBuffer() }, log, stuckAfterMs, stopTimeoutMs);
     engine.spawn();
     await engine.untilReady();
     engine.started = true;
@@ -132,6 +151,13 @@ export class ThreadedEngine implements WorkflowEngine {
 
   describe(workflowId: string): Promise<{ status: WorkflowStatus; runId?: string }> {
     return this.call('describe', workflowId);
+  }
+
+  /** Why the engine cannot serve now, for health checks; undefined while its thread's event loop turns. */
+  problem(): string | undefined {
+    const silentMs = this.heartbeat.silentForMs();
+    if (silentMs < SILENT_UNHEALTHY_MS) return undefined;
+    return `the workflow engine's thread has not answered for ${Math.floor(silentMs / 1000)} s (code that never returns, in a workflow, a plugin or an activity)`;
   }
 
   /** Stops the engine (open runs stay open in the journal) and ends the thread. */
@@ -245,7 +271,17 @@ export class ThreadedEngine implements WorkflowEngine {
       worker.ref(); // keep the process up until the engine has stopped cleanly
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage({ type: 'shutdown' } satisfies ToEngineThread);
-      await exited;
+      let deadline: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<true>((resolve) => (deadline = setTimeout(() => resolve(true), this.stopTimeoutMs)));
+      const late = await Promise.race([exited, timedOut]);
+      clearTimeout(deadline);
+      this.watch?.stop();
+      if (late) {
+        // A thread stuck in code that never returns (no WORKFLOW_CODE_TIMEOUT_MS to end it) never reads the shutdown message.
+        await worker.terminate();
+        throw new Error(`the workflow engine thread did not stop within ${this.stopTimeoutMs} ms (code that never returns?): terminated it; open runs are restored from the journal at the next start`);
+      }
+      return;
     }
     this.watch?.stop();
   }

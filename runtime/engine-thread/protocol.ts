@@ -2,6 +2,7 @@
 import { AppError, type ErrorCode } from '../../domain/errors';
 import {
   EngineShutDownError,
+  EngineUnavailableError,
   QueryFailedError,
   UpdateAbandonedError,
   UpdateRejectedError,
@@ -59,18 +60,25 @@ export interface SerializedError {
   failureType?: string;
   details?: unknown;
   until?: Date;
+  /** What the error wraps (a store's refusal under an engine error), for the server's log. */
+  cause?: SerializedError;
 }
 
-export function serializeError(error: unknown): SerializedError {
+/** How deep a chain of causes crosses: the store's error under the engine's is two. */
+const MAX_CAUSES = 3;
+
+export function serializeError(error: unknown, depth = 0): SerializedError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const { workflowId, failureType, details, code, until } = error as Error & Partial<Pick<SerializedError, 'workflowId' | 'failureType' | 'details' | 'code' | 'until'>>;
-  return { name: error.name, message: error.message, stack: error.stack, code, workflowId, failureType, details, until };
+  const cause = error.cause !== undefined && depth < MAX_CAUSES ? serializeError(error.cause, depth + 1) : undefined;
+  return { name: error.name, message: error.message, stack: error.stack, code, workflowId, failureType, details, until, ...(cause ? { cause } : {}) };
 }
 
-/** The error as the engine threw it, same class (callers test `instanceof`), with the thread's stack. */
+/** The error as the engine threw it, same class (callers test `instanceof`), with the thread's stack and its cause. */
 export function deserializeError(serialized: SerializedError): Error {
   const error = rebuild(serialized);
   if (serialized.stack) error.stack = serialized.stack;
+  if (serialized.cause) error.cause = deserializeError(serialized.cause);
   return error;
 }
 
@@ -86,6 +94,8 @@ function rebuild(s: SerializedError): Error {
       return new QueryFailedError(s.message);
     case 'WorkflowTaskFailedError':
       return new WorkflowTaskFailedError(s.message);
+    case 'EngineUnavailableError':
+      return new EngineUnavailableError(s.message);
     case 'WorkflowSetAsideError':
       return new WorkflowSetAsideError(s.workflowId ?? '', s.until ?? new Date());
     case 'UpdateAbandonedError':

@@ -38,6 +38,9 @@ export function runningCodeBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(WORDS * 4 + ID_BYTES);
 }
 
+/** The beats the thread's event loop has made so far (0: not beating yet), for the server's health check (heartbeat.ts). */
+export const beatsOf = (buffer: SharedArrayBuffer): number => Atomics.load(new Int32Array(buffer, 0, WORDS), BEATS);
+
 /** The engine thread's side, made on that thread: marks the synchronous run of an activation's workflow code. */
 export class RunningCode {
   private readonly words: Int32Array;

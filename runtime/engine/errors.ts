@@ -43,9 +43,22 @@ export class QueryFailedError extends EngineError {
 /** The workflow code threw (or the engine could not record the task): nothing of this task was applied. */
 export class WorkflowTaskFailedError extends EngineError {
   readonly code = 'ERR_WORKFLOW_TASK_FAILED';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'WorkflowTaskFailedError';
+  }
+}
+
+/**
+ * The engine could not record the call because its store cannot take writes now (the embedded
+ * engine's journal in a store refusing them or out of reach; a Temporal server answering gRPC
+ * UNAVAILABLE): nothing of it was applied, and a retry later is served. `cause` is the store's error.
+ */
+export class EngineUnavailableError extends EngineError {
+  readonly code = 'ERR_ENGINE_UNAVAILABLE';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EngineUnavailableError';
   }
 }
 

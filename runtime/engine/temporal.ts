@@ -1,5 +1,7 @@
 import {
+  isGrpcServiceError,
   QueryRejectedError,
+  ServiceError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError as TemporalWorkflowNotFoundError,
@@ -10,7 +12,7 @@ import { ApplicationFailure, type Workflow } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { AuditEntry } from './audit';
-import { QueryFailedError, UpdateRejectedError, WorkflowAlreadyRunningError, WorkflowNotFoundError } from './errors';
+import { EngineUnavailableError, QueryFailedError, UpdateRejectedError, WorkflowAlreadyRunningError, WorkflowNotFoundError } from './errors';
 import { connectTemporal, type TemporalConnection, type TemporalSettings } from './temporal-connection';
 import { temporalAuditTrail } from './temporal-history';
 import { runWorker } from './worker-run';
@@ -74,7 +76,7 @@ export class TemporalEngine implements WorkflowEngine {
       return { runId: handle.firstExecutionRunId };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new WorkflowAlreadyRunningError(o.workflowId);
-      throw err;
+      throw unavailableOr(err);
     }
   }
 
@@ -87,13 +89,9 @@ export class TemporalEngine implements WorkflowEngine {
   }
 
   async signalWithStart(o: { workflowType: string; workflowId: string; args: unknown[]; signal: string; signalArgs: unknown[] }): Promise<void> {
-    await this.workflows.signalWithStart(o.workflowType, {
-      workflowId: o.workflowId,
-      taskQueue: this.taskQueue,
-      args: o.args,
-      signal: o.signal,
-      signalArgs: o.signalArgs,
-    });
+    await this.workflows
+      .signalWithStart(o.workflowType, { workflowId: o.workflowId, taskQueue: this.taskQueue, args: o.args, signal: o.signal, signalArgs: o.signalArgs })
+      .catch((err: unknown) => Promise.reject(unavailableOr(err)));
   }
 
   async executeUpdate<R>(o: UpdateRequest): Promise<R> {
@@ -113,7 +111,7 @@ export class TemporalEngine implements WorkflowEngine {
         const cause = err.cause;
         throw new UpdateRejectedError(cause?.message ?? err.message, cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined);
       }
-      throw err;
+      throw unavailableOr(err);
     }
   }
 
@@ -163,9 +161,20 @@ export class TemporalEngine implements WorkflowEngine {
       return await call();
     } catch (err) {
       if (err instanceof TemporalWorkflowNotFoundError) throw new WorkflowNotFoundError(workflowId);
-      throw err;
+      throw unavailableOr(err);
     }
   }
+}
+
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * The client's `ServiceError` over a gRPC UNAVAILABLE (the server out of reach after the client's own
+ * retries, or its persistence down) is the engine being unavailable, as the embedded engine's store outage is.
+ */
+export function unavailableOr(err: unknown): unknown {
+  if (!(err instanceof ServiceError) || !isGrpcServiceError(err.cause) || err.cause.code !== GRPC_UNAVAILABLE) return err;
+  return new EngineUnavailableError(`${err.message}: ${err.cause.details}`, { cause: err });
 }
 
 /** Without `onWorkerFailed`, a Worker's failure stays an unhandled rejection. */

@@ -1,6 +1,7 @@
 // Writing files so that they survive a power loss: whole writes, and directory syncs that make
 // a created or renamed name durable; keeping them to this user; removing large ones gradually.
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** Files the store creates: its data holds every website's keys and every conversation. */
 export const STORE_FILE_MODE = 0o600;
@@ -12,11 +13,29 @@ export const STORE_FILE_MODE = 0o600;
  * owner may change them, and refusing to start there would break a setup that works.
  */
 export function ownDirectory(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirectory(dir, 0o700);
   try {
     fs.chmodSync(dir, 0o700);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+  }
+}
+
+/**
+ * `mkdir -p`, but failing with what stops it: Node's recursive mkdir reports ENOENT for a folder it
+ * cannot make under one that exists but takes no writes (a read-only file system, EROFS; a folder
+ * of another user's, EACCES), which reads as a missing path. The folder made under the nearest
+ * existing one, alone, is refused with the real reason.
+ */
+function makeDirectory(dir: string, mode: number): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    let first = path.resolve(dir);
+    while (!fs.existsSync(path.dirname(first)) && path.dirname(first) !== first) first = path.dirname(first);
+    fs.mkdirSync(first, { mode }); // throws what refuses it; made, the rest is tried again
+    fs.mkdirSync(dir, { recursive: true, mode });
   }
 }
 

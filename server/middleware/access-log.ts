@@ -1,9 +1,10 @@
 /**
  * The access log: one JSON line per request at `info` once its answer is over (sent, or cut off:
  * `aborted`), with the method, the path without its query string (a download's may carry a key and
- * a visitor id), the status, the duration, the answer's bytes (its Content-Length) and the
- * `X-Request-Id` a proxy in front gave it. No other header is read: keys and visitor ids never
- * reach the log.
+ * a visitor id), the status (none when no answer was begun), the duration, the answer's bytes (its Content-Length), the request's
+ * id (request-id.ts), and where known the caller's website and the conversation (as authentication
+ * and the routes left them in `res.locals`: no store read). No header is read: keys and visitor ids
+ * never reach the log.
  *
  * A middleware of its own rather than pino-http: that one makes a child logger per request with the
  * request serialized and stringified into it, whatever the level, logs every header unless its
@@ -14,17 +15,18 @@
 import { performance } from 'node:perf_hooks';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-
-/** A request id longer than this is a client's doing, not a proxy's: it is cut there. */
-const MAX_REQUEST_ID_CHARS = 128;
+import type { Caller } from '../caller';
 
 interface AccessLine {
   method: string;
   path: string;
-  status: number;
+  /** Absent when no answer was sent: the connection ended first (the client went away, or a shutdown cut it off). */
+  status?: number;
   durationMs: number;
   bytes?: number;
-  requestId?: string;
+  requestId: string;
+  websiteId?: string;
+  conversationId?: string;
   aborted?: true;
 }
 
@@ -41,11 +43,13 @@ export function accessLog(log: Logger): RequestHandler[] {
   const logRequest: RequestHandler = (req, res, next) => {
     const startedAt = performance.now();
     res.once('close', () => {
-      const line: AccessLine = { method: req.method, path: pathOf(req), status: res.statusCode, durationMs: Math.round((performance.now() - startedAt) * 100) / 100 };
+      // res.statusCode is 200 until a handler sets it: for an answer never begun it names nothing the client got.
+      const line: AccessLine = { method: req.method, path: pathOf(req), ...(res.headersSent ? { status: res.statusCode } : {}), durationMs: Math.round((performance.now() - startedAt) * 100) / 100, requestId: req.id };
       const length = res.getHeader('content-length');
       if (length !== undefined) line.bytes = Number(length);
-      const requestId = req.headers['x-request-id'];
-      if (typeof requestId === 'string' && requestId !== '') line.requestId = requestId.slice(0, MAX_REQUEST_ID_CHARS);
+      const { caller, conversationId } = res.locals as { caller?: Caller; conversationId?: string };
+      if (caller) line.websiteId = caller.website.id;
+      if (conversationId) line.conversationId = conversationId;
       if (!res.writableFinished) line.aborted = true;
       log.info(line, 'request');
     });

@@ -14,9 +14,10 @@ const ALLOWED_METHODS = 'GET, POST, PATCH, PUT, DELETE';
 /**
  * Answer headers a widget reads beyond those CORS lets through anyway (Content-Type, Content-Length,
  * Cache-Control): how long to wait after a 429 or 503, a download's file name, tag and range (to
- * resume it or revalidate it), and the encoding an upload refused with a 415 must be sent in.
+ * resume it or revalidate it), the encoding an upload refused with a 415 must be sent in, and the
+ * request's id (to quote when reporting a failure).
  */
-const EXPOSED_HEADERS = 'Retry-After, Content-Disposition, ETag, Accept-Ranges, Content-Range, Accept-Encoding';
+const EXPOSED_HEADERS = 'Retry-After, Content-Disposition, ETag, Accept-Ranges, Content-Range, Accept-Encoding, X-Request-Id';
 
 export const preflight: RequestHandler = (req, res, next) => {
   const origin = req.headers.origin;

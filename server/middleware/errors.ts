@@ -1,5 +1,4 @@
 import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
-import type { Logger } from 'pino';
 import { AppError } from '../../domain/errors';
 import { allowedMethods } from '../allowed-methods';
 import { ERROR_CACHE_CONTROL, errorBody, httpStatusOf, toAppError } from '../http-errors';
@@ -23,14 +22,14 @@ export function noRoute(app: Router): RequestHandler {
   };
 }
 
-/** The one error answer of the API: `{error: {code, message, details?}}` with the mapped status. */
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/** The one error answer of the API: `{error: {code, message, details?}}` with the mapped status; logged through `req.log`, with the request's id. */
+export function errorHandler(): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
     const status = httpStatusOf(appError.code);
     // A store that is down (or the engine restarting) fails every request alike: one short line each, not a stack trace each (on a full disk, too).
-    if (appError.code === 'ERR_UNAVAILABLE') log.warn({ method: req.method, path: req.path, reason: err instanceof Error ? err.message : String(err) }, 'request refused: unavailable for now');
-    else if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (appError.code === 'ERR_UNAVAILABLE') req.log.warn({ method: req.method, path: req.path, reason: err instanceof Error ? err.message : String(err) }, 'request refused: unavailable for now');
+    else if (status >= 500) req.log.error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return res.destroy();
     res.setHeader('Cache-Control', ERROR_CACHE_CONTROL);
     if (appError.code === 'ERR_UNAVAILABLE') res.setHeader('Retry-After', String(retryAfterOf(appError)));

@@ -73,6 +73,19 @@ describe('loadConfig', () => {
     for (const bad of ['65536', '99999', '-1', 'abc']) expect(() => loadConfig({ PORT: bad })).toThrow(/PORT/);
   });
 
+  it('takes numbers in plain decimal only, naming the variable, its range and what it got', () => {
+    expect(loadConfig({ PORT: ' 8080 ' }).port).toBe(8_080);
+    expect(() => loadConfig({ PORT: '0x1' })).toThrow('PORT: expected an integer from 0 to 65535, got "0x1"');
+    for (const bad of ['0x1F90', '8e3', '8080.0', '+8080', 'Infinity']) expect(() => loadConfig({ PORT: bad })).toThrow(`PORT: expected an integer from 0 to 65535, got "${bad}"`);
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '0b1010' })).toThrow('SHUTDOWN_TIMEOUT_MS: expected an integer from 0 to 600000, got "0b1010"');
+    expect(() => loadConfig({ WORKFLOW_CACHE_SIZE: '1e3' })).toThrow('WORKFLOW_CACHE_SIZE: expected an integer from 1 to 1000000');
+    expect(() => loadConfig({ FILE_UPLOAD_BYTES_PER_IP_PER_DAY: '1e12' })).toThrow('FILE_UPLOAD_BYTES_PER_IP_PER_DAY: expected an integer');
+  });
+
+  it('trims the Temporal namespace and task queue, as another queue name would be polled by no worker', () => {
+    expect(loadConfig({ TEMPORAL_TASK_QUEUE: ' q ', TEMPORAL_NAMESPACE: ' ns ' }).temporal).toMatchObject({ taskQueue: 'q', namespace: 'ns' });
+  });
+
   it('refuses durations past their maximum, naming the variable: Node would run a timer over 2^31-1 ms after 1 ms', () => {
     const maxima = { WS_HEARTBEAT_MS: 600_000, SHUTDOWN_TIMEOUT_MS: 600_000, SHUTDOWN_IDLE_GRACE_MS: 60_000 };
     for (const [name, max] of Object.entries(maxima)) {

@@ -3,7 +3,8 @@
  * addresses on this machine: a port nothing listens on, an address no interface has (binding to it
  * sends nothing).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +88,23 @@ describe('start-up failures a setting explains', () => {
     await writeFile(file, '');
     const err = await startFailure({ DATA_DIR: file, EMBEDDED_MONGO_MEMORY: 'false' });
     expectNamed(err, `DATA_DIR=${file}: the embedded store cannot keep its data there (ENOTDIR`);
+  });
+
+  it('a DATA_DIR under a folder that takes no writes, saying why (EACCES, EROFS) rather than ENOENT', async (test) => {
+    const locked = path.join(dir, 'locked');
+    await mkdir(locked);
+    // Another user's folder, to a user; a read-only file system, to root (which writes in any folder), where it may mount one.
+    const asRoot = process.getuid?.() === 0;
+    if (!asRoot) await chmod(locked, 0o555);
+    else if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', locked]).status !== 0) return test.skip();
+    try {
+      const dataDir = path.join(locked, 'data');
+      const err = await startFailure({ DATA_DIR: dataDir, EMBEDDED_MONGO_MEMORY: 'false' });
+      expectNamed(err, `DATA_DIR=${dataDir}: the embedded store cannot keep its data there (${asRoot ? 'EROFS' : 'EACCES'}`);
+    } finally {
+      if (asRoot) spawnSync('umount', [locked]);
+      else await chmod(locked, 0o755);
+    }
   });
 
   it('a PLUGINS entry that cannot be loaded, in one line naming the plugin', async () => {

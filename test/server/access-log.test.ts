@@ -48,14 +48,57 @@ describe('the access log', () => {
       await api.call('GET', '/v1/health', {});
     });
     expect(logged).toEqual([
-      { level: 30, time: expect.any(Number), pid: process.pid, hostname: expect.any(String), msg: 'request', method: 'GET', path: '/v1/conversations', status: 200, durationMs: expect.any(Number), bytes: Number(listed!.headers.get('content-length')), requestId: 'proxy-7f3a' },
+      {
+        level: 30,
+        time: expect.any(Number),
+        pid: process.pid,
+        hostname: expect.any(String),
+        msg: 'request',
+        method: 'GET',
+        path: '/v1/conversations',
+        status: 200,
+        durationMs: expect.any(Number),
+        bytes: Number(listed!.headers.get('content-length')),
+        requestId: 'proxy-7f3a',
+        websiteId: app.websiteId,
+      },
       expect.objectContaining({ method: 'GET', path: `/v1/files/${fileId}`, status: 200, bytes: 'some words'.length }),
       expect.objectContaining({ method: 'GET', path: '/v1/nowhere', status: 404 }),
       expect.objectContaining({ method: 'GET', path: '/v1/health', status: 200 }),
     ]);
+    expect(listed!.headers.get('x-request-id')).toBe('proxy-7f3a');
     for (const line of logged) expect(line.durationMs).toBeGreaterThanOrEqual(0);
     const written = JSON.stringify(requestLines());
     for (const secret of [app.keys.publicKey, app.keys.secretKey, visitorId, 'limit=5', '?']) expect(written).not.toContain(secret);
+  });
+
+  it('makes a request id when none came, or one not shaped as an id, and echoes it on the answer', async () => {
+    const sent = [undefined, 'has spaces in it', 'x'.repeat(129), 'quote"d'];
+    const answers: Response[] = [];
+    const logged = await nextLines(sent.length, async () => {
+      for (const id of sent) {
+        const res = await fetch(`${app.url}/v1/health`, { headers: id === undefined ? {} : { 'X-Request-Id': id } });
+        await res.arrayBuffer();
+        answers.push(res);
+      }
+    });
+    const echoed = answers.map((res) => res.headers.get('x-request-id'));
+    for (const id of echoed) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(new Set(echoed).size).toBe(sent.length);
+    expect(logged.map((line) => line.requestId)).toEqual(echoed);
+  });
+
+  it('names the website and the conversation a request is about, from its caller, path and message', async () => {
+    const visitorId = await api.newVisitor();
+    await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'al-3' });
+    const logged = await nextLines(2, async () => {
+      await api.call('POST', '/v1/messages', AGENT, { conversationId: 'al-3', item: { type: 'message', text: 'hello' } });
+      await api.call('PATCH', '/v1/conversations/al-3', AGENT, { priority: 'high' });
+    });
+    expect(logged).toEqual([
+      expect.objectContaining({ method: 'POST', path: '/v1/messages', status: 201, websiteId: app.websiteId, conversationId: 'al-3' }),
+      expect.objectContaining({ method: 'PATCH', path: '/v1/conversations/al-3', status: 200, websiteId: app.websiteId, conversationId: 'al-3' }),
+    ]);
   });
 
   it('marks a request whose client went away before its answer', async () => {
@@ -70,6 +113,8 @@ describe('the access log', () => {
       req.write('the first words', () => setTimeout(() => req.destroy(), 200));
     });
     expect(line).toMatchObject({ method: 'POST', path: '/v1/files', aborted: true });
+    // No answer was begun: no status, where it said 200 before.
+    expect(line).not.toHaveProperty('status');
   });
 
   it('is not mounted at all when the log is above info, as the benchmark runs it', () => {

@@ -763,7 +763,7 @@ describe('Chat API errors', () => {
       expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     });
 
-    it('lets an allowed origin read the headers its answers carry: a download\'s file name, Retry-After, an upload\'s Accept-Encoding', async () => {
+    it('lets an allowed origin read the headers its answers carry: a download\'s file name, Retry-After, an upload\'s Accept-Encoding, the request id', async () => {
       const visitor = await freshVisitor('err-exposed');
       const up = await api.call('POST', '/v1/files?conversationId=err-exposed&filename=notes.txt', visitor, 'plain words', { 'Content-Type': 'text/plain' });
       expect(up.status).toBe(201);
@@ -771,7 +771,7 @@ describe('Chat API errors', () => {
       expect(download.headers.get('content-disposition')).toContain('notes.txt');
       expect(download.headers.get('access-control-allow-origin')).toBe(ORIGIN);
       const exposed = download.headers.get('access-control-expose-headers')?.split(',').map((name) => name.trim().toLowerCase());
-      expect(exposed).toEqual(expect.arrayContaining(['content-disposition', 'retry-after', 'accept-encoding']));
+      expect(exposed).toEqual(expect.arrayContaining(['content-disposition', 'retry-after', 'accept-encoding', 'x-request-id']));
     });
 
     it('lets a widget on an allowed origin resume a download: its preflight allows the range and condition headers, and it reads the part it got', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../domain/errors';
-import { EngineRestartingError, UpdateRejectedError, WorkflowSetAsideError } from '../../runtime/engine/errors';
+import { EngineRestartingError, EngineShutDownError, EngineUnavailableError, UpdateRejectedError, WorkflowSetAsideError } from '../../runtime/engine/errors';
 import { errorBody, httpStatusOf, inRequest, toAppError } from '../../server/http-errors';
 import { parseInput } from '../../server/schemas/parse';
 
@@ -35,6 +35,15 @@ describe('http-errors', () => {
       expect(toAppError(Object.assign(new Error('x'), { status: 413 })).code).toBe('ERR_PAYLOAD_TOO_LARGE');
       expect(toAppError(Object.assign(new Error('x'), { status: 400 })).code).toBe('ERR_INVALID_INPUT');
       expect(errorBody(toAppError(new Error('secret detail')))).toEqual({ error: { code: 'ERR_INTERNAL', message: 'Internal error' } });
+    });
+
+    it('turns an engine whose store is unavailable into the store\'s 503, its cause kept out of the answer', () => {
+      const mapped = toAppError(new EngineUnavailableError('Could not journal the workflow task: the store is unavailable (disk full)'));
+      expect(errorBody(mapped)).toEqual({ error: { code: 'ERR_UNAVAILABLE', message: 'The store cannot take this request now; try again later' } });
+    });
+
+    it('turns a call the engine could not finish as the server stops into a 503 to retry, not a fault', () => {
+      expect(toAppError(new EngineShutDownError())).toMatchObject({ code: 'ERR_UNAVAILABLE', message: 'The server is shutting down; try again' });
     });
 
     it('names the request as a whole in a 400 that names no field', () => {

@@ -22,16 +22,17 @@ function spawnMain(command = MAIN, settings: Record<string, string> = {}): Child
   return child;
 }
 
-/** Starts `runtime/main.ts` (or `npm start`) and resolves with its URL and public key once it prints them. */
-function startMain(command = MAIN): Promise<{ url: string; publicKey: string }> {
-  const started = spawnMain(command);
+/** Starts `runtime/main.ts` (or `npm start`) and resolves with its URL and keys once it prints them. */
+function startMain(command = MAIN, settings: Record<string, string> = {}): Promise<{ url: string; publicKey: string; secretKey: string }> {
+  const started = spawnMain(command, settings);
   let printed = '';
   return new Promise((resolve, reject) => {
     started.stderr.on('data', (chunk: Buffer) => {
       printed += chunk.toString();
       const url = /listening on (http:\/\/\S+)/.exec(printed)?.[1];
       const publicKey = /public key\s+(\S+)/.exec(printed)?.[1];
-      if (url && publicKey) resolve({ url, publicKey });
+      const secretKey = /secret key\s+(\S+)/.exec(printed)?.[1];
+      if (url && publicKey && secretKey) resolve({ url, publicKey, secretKey });
     });
     started.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready: ${printed}`)));
   });
@@ -92,5 +93,25 @@ describe('runtime/main.ts', () => {
     const stillServing = async () => fetch(`${url}/v1/health`).then(() => true, () => false);
     for (let waited = 0; waited < 10_000 && (await stillServing()); waited += 200) await sleep(200);
     expect(await stillServing()).toBe(false);
+  }, 60_000);
+
+  it('exits 1 when a shutdown step failed (here an engine thread that had to be ended), its last line saying so and how long it took', async () => {
+    const { url, publicKey, secretKey } = await startMain(MAIN, { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '0', SHUTDOWN_TIMEOUT_MS: '1000' });
+    let stdout = '';
+    child!.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const headers = { Authorization: `Bearer ${secretKey}`, 'X-Actor-User-Id': 'agent_alex', 'Content-Type': 'application/json' };
+    const visitorId = (await (await fetch(`${url}/v1/websites`, { headers: { 'X-Public-Key': publicKey } })).json()).visitor.id;
+    await fetch(`${url}/v1/conversations`, { method: 'POST', headers, body: JSON.stringify({ conversationId: 'main-spin', visitorId }) });
+    const spin = await fetch(`${url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ conversationId: 'main-spin', item: { type: 'spinner.spin', forever: true } }) });
+    expect(spin.status).toBe(201);
+    await sleep(1_000); // its workflow loops
+
+    const exited = once(child!, 'exit');
+    child!.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(1);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string; exitCode?: number; durationMs?: number });
+    expect(lines.at(-1)).toMatchObject({ msg: 'stopped', exitCode: 1, durationMs: expect.any(Number) });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 50, msg: 'shutdown step failed' }));
   }, 60_000);
 });

@@ -48,10 +48,11 @@ describe('RunningApp', () => {
       const app = await startTestApp({ shutdown: { timeoutMs: 10_000, idleGraceMs: 1_000 } });
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       const get = () =>
-        new Promise<{ res: IncomingMessage; reused: boolean }>((resolve, reject) => {
+        new Promise<{ res: IncomingMessage; reused: boolean; body: string }>((resolve, reject) => {
           const req = request(`${app.url}/v1/health`, { agent }, (res) => {
-            res.resume();
-            res.on('end', () => resolve({ res, reused: req.reusedSocket }));
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += String(chunk)));
+            res.on('end', () => resolve({ res, reused: req.reusedSocket, body }));
           });
           req.on('error', reject);
           req.end();
@@ -60,9 +61,11 @@ describe('RunningApp', () => {
       expect(first.res.headers.connection).toBe('keep-alive');
 
       const closing = app.close();
-      // Sent on the idle connection in the same tick: before, shutdown reset that connection.
+      // Sent on the idle connection in the same tick: before, shutdown reset that connection. Health
+      // says the instance is going, so a load balancer probing on a kept-alive connection sends it no more.
       const second = await get();
-      expect(second).toMatchObject({ reused: true, res: { statusCode: 200, headers: { connection: 'close' } } });
+      expect(second).toMatchObject({ reused: true, res: { statusCode: 503, headers: { connection: 'close' } } });
+      expect(JSON.parse(second.body)).toMatchObject({ status: 'unavailable', reason: 'shutting down' });
       await closing;
       await expect(get()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       agent.destroy();

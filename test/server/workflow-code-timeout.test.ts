@@ -9,7 +9,7 @@ import type { RunningApp } from '../../runtime/app';
 import { eventually } from '../runtime/engine/eventually';
 import { currentThreadId } from '../../runtime/thread-id';
 import { recordingLog } from '../support/log-lines';
-import { AGENT, Api, waitUntil } from './support/clients';
+import { AGENT, Api, sleep, waitUntil } from './support/clients';
 import { startTestApp } from './support/app';
 
 describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
@@ -91,5 +91,21 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     );
     expect(refused.status).toBe(503);
     expect(lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''))).toHaveLength(1);
+  });
+
+  it('with no limit (0), still stops within SHUTDOWN_TIMEOUT_MS: the stuck engine thread is ended, logged at error', { timeout: 30_000 }, async () => {
+    const { log, lines } = recordingLog();
+    app = await startTestApp({ shutdown: { timeoutMs: 1_000, idleGraceMs: 0 } }, { log, env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '0' } });
+    const api = new Api(app);
+    const visitorId = await api.newVisitor();
+    expect((await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'spun', visitorId })).status).toBe(201);
+    expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'spun', item: { type: 'spinner.spin', forever: true } })).status).toBe(201);
+    await sleep(1_000); // the workflow hears of it and loops
+
+    const stopping = Date.now();
+    await app.close();
+    // The drain's second and the engine's: before, close waited for the thread for ever.
+    expect(Date.now() - stopping).toBeLessThan(8_000);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 50, err: expect.objectContaining({ message: expect.stringMatching(/engine thread did not stop within 1000 ms.*terminated it/) }) }));
   });
 });

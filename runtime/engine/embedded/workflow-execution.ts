@@ -4,6 +4,7 @@ import type { coresdk, temporal } from '@temporalio/proto';
 import type { Clock, TimerHandle } from '../clock';
 import {
   EngineShutDownError,
+  EngineUnavailableError,
   QueryFailedError,
   UpdateAbandonedError,
   UpdateRejectedError,
@@ -12,6 +13,7 @@ import {
   WorkflowTaskFailedError,
 } from '../errors';
 import type { JournalRecord, JournalStore, RunStatus } from '../journal-store';
+import { isStoreUnavailable } from '../../store-unavailable';
 import {
   fireTimerJob,
   initializeJob,
@@ -341,7 +343,7 @@ export class WorkflowExecution {
     try {
       sandbox = run.sandbox ?? (await this.rebuildSandbox(run));
     } catch (err) {
-      return this.failTask(run, batch, err);
+      return this.failTask(run, batch, isStoreUnavailable(err) ? storeUnavailable('Could not read the journal', err) : err);
     }
     this.services.cache.touch(run.runId, run);
     const now = this.services.clock.now();
@@ -390,7 +392,8 @@ export class WorkflowExecution {
       await this.append(records);
     } catch (err) {
       if (next) this.run = run;
-      return this.failTask(run, batch, new WorkflowTaskFailedError(`Could not journal the workflow task: ${String(err)}`));
+      const what = 'Could not journal the workflow task';
+      return this.failTask(run, batch, isStoreUnavailable(err) ? storeUnavailable(what, err) : new WorkflowTaskFailedError(`${what}: ${String(err)}`, { cause: err }));
     }
     run.initialized = true;
     run.initArgs = undefined;
@@ -481,7 +484,10 @@ export class WorkflowExecution {
    * are kept and retried after a pause, as Temporal retries a failed workflow task.
    */
   private failTask(run: WorkflowRun, batch: JobItem[], err: unknown): void {
-    this.services.logger.error('Workflow task failed', { workflowId: this.workflowId, runId: run.runId, error: err });
+    // A store outage is the store's to report (the embedded server logs it, health answers 503) and each refused call's:
+    // an error with a stack here, for every task retried meanwhile, would bury the one line that says why.
+    if (err instanceof EngineUnavailableError) this.services.logger.debug('Workflow task not journaled: the store is unavailable', { workflowId: this.workflowId, runId: run.runId, reason: err.message });
+    else this.services.logger.error('Workflow task failed', { workflowId: this.workflowId, runId: run.runId, error: err });
     run.dropSandbox();
     this.services.cache.delete(run.runId);
     const retried = batch.filter((item) => item.runId);
@@ -640,3 +646,6 @@ function rejectItem(item: Inbound, err: unknown): void {
     item.updateWaiter?.reject(err);
   }
 }
+
+/** The store refused or could not be reached: the caller may retry later, as with a real Temporal server answering UNAVAILABLE. */
+const storeUnavailable = (what: string, err: unknown): EngineUnavailableError => new EngineUnavailableError(`${what}: the store is unavailable (${String(err)})`, { cause: err });

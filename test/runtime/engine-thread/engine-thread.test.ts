@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../domain/errors';
 import type { RunningApp } from '../../../runtime/app';
-import { EngineRestartingError, UpdateRejectedError, WorkflowNotFoundError, WorkflowSetAsideError } from '../../../runtime/engine/errors';
+import { EngineRestartingError, EngineUnavailableError, UpdateRejectedError, WorkflowNotFoundError, WorkflowSetAsideError } from '../../../runtime/engine/errors';
 import { ThreadedEngine } from '../../../runtime/engine-thread';
 import { EmbeddedEngine } from '../../../runtime/engine/embedded/embedded-engine';
 import { deserializeError, serializeError } from '../../../runtime/engine-thread/protocol';
@@ -142,6 +142,13 @@ describe('ThreadedEngine', () => {
       expect(setAside).toMatchObject({ workflowId: 'conversation:y', until, code: 'ERR_WORKFLOW_SET_ASIDE' });
       const other = deserializeError(serializeError(Object.assign(new TypeError('boom'), { code: 'E_X' })));
       expect(other).toMatchObject({ name: 'TypeError', message: 'boom', code: 'E_X' });
+    });
+
+    it('carries what an error wraps, for the server\'s log', () => {
+      const storeError = Object.assign(new Error('the embedded server refuses writes'), { name: 'MongoBulkWriteError', code: 1 });
+      const unavailable = deserializeError(structuredClone(serializeError(new EngineUnavailableError('Could not journal the workflow task', { cause: storeError }))));
+      expect(unavailable).toBeInstanceOf(EngineUnavailableError);
+      expect(unavailable.cause).toMatchObject({ name: 'MongoBulkWriteError', message: 'the embedded server refuses writes', code: 1 });
     });
   });
 });
