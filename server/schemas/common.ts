@@ -33,6 +33,13 @@ export const personName = displayName(shortText);
 const label = <T extends z.ZodString>(text: T) => displayName(text).transform((value) => value.normalize('NFC'));
 // The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.
 export const tag = label(z.string().trim().min(1).max(MAX_TAG_LENGTH));
+/**
+ * A tag named as it may be stored, to remove it: tags added before they were one line and composed
+ * (a tab in one, `u` and a combining mark) can still be taken off, named exactly as listed.
+ */
+export const storedTag = readableText(z.string().trim().min(1).max(MAX_TAG_LENGTH));
+/** A tag to filter by: as stored, composed as new tags are (a tag typed decomposed finds them). */
+export const tagFilter = storedTag.transform((value) => value.normalize('NFC'));
 export const title = label(shortText);
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, strictQuery, tag, title } from './common';
+import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, storedTag, strictQuery, tag, tagFilter, title } from './common';
 import { newItemSchema } from './items';
 
 export const conversationParams = pathParams(z.object({ id: clientId }));
@@ -20,7 +20,7 @@ export const createConversationBody = z.object({
 export const listConversationsQuery = strictQuery({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   priority: z.enum(PRIORITIES).optional(),
-  tag: tag.optional(),
+  tag: tagFilter.optional(),
   assigneeId: entityId.optional(),
   handler: z.enum(HANDLER_FILTERS).optional(),
   updatedSince: queryTime.optional(),
@@ -40,7 +40,7 @@ export const patchConversationBody = z
   .refine((b) => b.priority !== undefined || b.title !== undefined, { error: 'give priority or title', path: ['priority'] });
 
 export const tagsBody = z
-  .object({ add: z.array(tag).max(MAX_TAGS_PER_CHANGE).optional(), remove: z.array(tag).max(MAX_TAGS_PER_CHANGE).optional() })
+  .object({ add: z.array(tag).max(MAX_TAGS_PER_CHANGE).optional(), remove: z.array(storedTag).max(MAX_TAGS_PER_CHANGE).optional() })
   .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, { error: 'give tags to add or remove', path: ['add'] })
   .refine((b) => !b.remove?.some((tag) => b.add?.includes(tag)), { error: 'a tag cannot be both added and removed', path: ['remove'] });
 

@@ -87,6 +87,10 @@ describe('Chat API errors', () => {
       expect(await fieldsOf('/v1/conversations/err-1/resolve', { reason: 'first line\nsecond\tline' })).toBeUndefined();
       expect(await fieldsOf('/v1/conversations/err-1/tags', { add: ['line\nbreak', 'tab\tx', 'cr\rx'] })).toEqual(['body.add.0', 'body.add.1', 'body.add.2']);
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\tpending' })).status).toBe(400);
+      // A tag stored before tags were one line can still be named, to take it off or filter by it: it is not on this conversation (409), not a 400.
+      const removed = await api.call('POST', '/v1/conversations/err-1/tags', AGENT, { remove: ['vip\tgold'] });
+      expect(removed.status).toBe(409);
+      expect((await api.call('GET', `/v1/conversations?tag=${encodeURIComponent('vip\tgold')}`, AGENT)).status).toBe(200);
     });
 
     it('keeps a tag or title in one Unicode form: ü typed as u and a combining mark is the same tag as ü', async () => {
