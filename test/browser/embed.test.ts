@@ -38,8 +38,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await Promise.all([site?.close(), stranger?.close()]);
   });
 
-  /** A new browser (its own storage) on `url`; what it says on the console as errors and what it throws uncaught are collected. */
-  async function visit(url: string): Promise<{ page: Page; errors: string[]; uncaught: Error[] }> {
+  /** A new browser (its own storage) on `url`, `prepare` done to its page first; what it says on the console as errors and what it throws uncaught are collected. */
+  async function visitWith(url: string, prepare: (page: Page) => Promise<void>): Promise<{ page: Page; errors: string[]; uncaught: Error[] }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
     context.setDefaultTimeout(10_000);
     contexts.push(context);
@@ -48,9 +48,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const uncaught: Error[] = [];
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     page.on('pageerror', (error) => uncaught.push(error));
+    await prepare(page);
     await page.goto(url);
     return { page, errors, uncaught };
   }
+
+  const visit = (url: string) => visitWith(url, async () => undefined);
 
   const overApi = async (method: string, path: string, body?: unknown) => {
     const answer = await fetch(`${app.url}/v1${path}`, {
@@ -183,6 +186,30 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await page.unroute(`${app.url}/v1/websites`);
     await page.clock.runFor(61_000);
     await page.locator('.sw-launcher').waitFor();
+  });
+
+  it("tries again after a proxy's error page at load (a 404 without the API's error body), rather than giving up", async () => {
+    const { page, errors, uncaught } = await visitWith(site.url, async (page) => {
+      await page.route(`${app.url}/v1/websites`, (route) => route.fulfill({ status: 404, contentType: 'text/html', body: '<h1>Not found</h1>' }));
+    });
+    await page.waitForTimeout(1_500);
+    expect(await page.locator('.sw-launcher').count()).toBe(0);
+    await page.unroute(`${app.url}/v1/websites`);
+    await page.locator('.sw-launcher').waitFor({ timeout: 20_000 });
+    expect(errors.filter((error) => error.includes('refused the widget'))).toEqual([]);
+    expect(uncaught).toEqual([]);
+  });
+
+  it("never throws into the page, whatever it passes: junk in its own queue, a BigInt as a command", async () => {
+    const { page, errors, uncaught } = await visitWith(site.url, async (page) => {
+      await page.addInitScript(() => {
+        (window as any).SupportChat = Object.assign(() => undefined, { q: [42, null, 'open', ['open']] });
+      });
+    });
+    await page.locator('.sw-panel').waitFor();
+    await page.evaluate(() => (window as any).SupportChat(BigInt(1)));
+    await expect.poll(() => errors.filter((error) => error.includes('no command bigint'))).toHaveLength(1);
+    expect(uncaught).toEqual([]);
   });
 
   it('works where the browser refuses the page its storage: the visitor is new at each page load', async () => {

@@ -36,6 +36,13 @@ export class ApiError extends Error {
   }
 }
 
+/** A refusal the same request would meet again: a 4xx, but a timeout (408) or a rate limit (429), which pass. */
+export const isRefusal = (error: unknown): error is ApiError =>
+  error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+
+/** An answer without the API's error body: a proxy's or a gateway's page in front of the server. */
+export const isForeignAnswer = (error: ApiError): boolean => error.code === `HTTP_${error.status}`;
+
 /**
  * The server could not be reached (the network is down, or the request timed out): fetch's own
  * error says only "Failed to fetch", which tells a reader nothing.

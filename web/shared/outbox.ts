@@ -7,8 +7,8 @@
  * reason, for the writer to edit or discard: the messages after it go on.
  */
 import { messageTextProblem } from '../../domain/message-text';
-import { ApiError, clientId } from './api-client';
-import { errorText, showError } from './toast';
+import { clientId, isRefusal } from './api-client';
+import { errorText, showError, showNote } from './toast';
 
 /** A message as the writer sent it. */
 export interface Draft {
@@ -40,8 +40,6 @@ export interface OutboxView {
   rewritten(): void;
 }
 
-/** A refusal the same request would meet again: a 4xx, but a timeout (408) or a rate limit (429), which pass. */
-const isRefusal = (error: unknown): boolean => error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 
 /**
  * A message's file is gone: the server removed it (uploaded and not attached in time) and the page
@@ -151,7 +149,10 @@ export class Outbox {
   /** Takes a message refused (or stopped) out of the line and puts it back in the box to be put right. */
   edit(draft: Draft): void {
     if (draft === this.onItsWay || !this.waiting.includes(draft)) return;
+    // Its file comes back only if the page can still read it (not after a reload) and the box holds none.
+    const fileStaysOut = (draft.file !== undefined || draft.fileId !== undefined) && (draft.file === undefined || this.writing.file !== undefined);
     this.backInTheBox(draft);
+    if (fileStaysOut) showNote(`The file of that message${draft.file ? ` (${draft.file.name})` : ''} is not back in the box with its text: attach it again to send it.`);
     if (!this.waiting.some((left) => !left.refusal)) this.stalled = false;
     this.changed(true);
   }

@@ -34,6 +34,12 @@ declare global {
   }
 }
 
+/** A command named in a message, whatever the page passed (a BigInt or a cycle, which JSON cannot write, too). */
+const nameOf = (command: unknown): string => (typeof command === 'string' ? JSON.stringify(command) : typeof command);
+
+const isCall = (call: unknown): call is ArrayLike<unknown> =>
+  typeof call === 'object' && call !== null && typeof (call as { length?: unknown }).length === 'number';
+
 /** Replaces the stub (if any) with the API, after doing the calls it queued. */
 export function installApi(chat: SupportChat): void {
   const queued = window.SupportChat?.q ?? [];
@@ -47,9 +53,10 @@ export function installApi(chat: SupportChat): void {
     if (command === 'reset') return chat.reset();
     if (command === 'open') return chat.open();
     if (command === 'close') return chat.close();
-    console.error(`Support chat: SupportChat has no command ${JSON.stringify(command)} (identify, reset, open or close)`);
+    console.error(`Support chat: SupportChat has no command ${nameOf(command)} (identify, reset, open or close)`);
   };
-  for (const call of queued) run(call[0], call[1]);
+  // A page's own `q` may hold anything: only calls (argument lists) are done.
+  for (const call of Array.isArray(queued) ? queued : []) if (isCall(call)) run(call[0], call[1]);
   window.SupportChat = Object.assign((command: Command, argument?: unknown) => run(command, argument), {
     identify: (argument: unknown) => run('identify', argument),
     reset: () => run('reset'),

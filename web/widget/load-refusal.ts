@@ -4,7 +4,7 @@
  * tried again). A refusal read from the answer is for good; one only guessed (below) is said, and
  * tried again all the same, as it may be a proxy's error answered without CORS headers.
  */
-import { ApiError, UnreachableError } from '../shared/api-client';
+import { ApiError, isForeignAnswer, isRefusal, UnreachableError } from '../shared/api-client';
 
 const originRefused = (chatOrigin: string) =>
   `Support chat: the chat server ${chatOrigin} does not accept this page's origin, ${location.origin}. Add ${location.origin} to the server's ALLOWED_ORIGINS (and check the widget's data-public-key).`;
@@ -20,8 +20,9 @@ export interface Refusal {
 export async function loadRefusal(error: unknown, chatOrigin: string): Promise<Refusal | undefined> {
   const server = chatOrigin || location.origin;
   if (error instanceof ApiError) {
+    // Only the API's own refusal is for good: a proxy's 4xx page in front of it may pass.
+    if (!isRefusal(error) || isForeignAnswer(error)) return undefined;
     if (error.status === 403) return { message: originRefused(server), final: true };
-    if (error.status === 429 || error.status >= 500) return undefined;
     return { message: `Support chat: the chat server ${server} refused the widget: ${error.message}.`, final: true };
   }
   if (!(error instanceof UnreachableError) || !chatOrigin) return undefined;

@@ -2,11 +2,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type ApiClient, type NewItem } from '../../../web/shared/api-client';
 import { deliverDraft } from '../../../web/shared/draft-item';
 import { Outboxes } from '../../../web/shared/outboxes';
-import { showError } from '../../../web/shared/toast';
+import { showError, showNote } from '../../../web/shared/toast';
 import { FakeStorage } from './fake-storage';
 import { FakeTarget } from './fake-target';
 
-vi.mock('../../../web/shared/toast', async (original) => ({ ...(await original<object>()), showError: vi.fn() })); // A failed send tells the reader; not here.
+vi.mock('../../../web/shared/toast', async (original) => ({ ...(await original<object>()), showError: vi.fn(), showNote: vi.fn() })); // A failed send tells the reader; not here.
 
 /** A send that never answers: what is sent stays on its way. */
 const never = () => new Promise<void>(() => undefined);
@@ -260,6 +260,24 @@ describe('Outboxes', () => {
     expect(outbox.writing.text).toBe('refused one\nhalf-written');
     outbox.discard(outbox.waiting[0]!);
     expect(outbox.waiting).toEqual([]);
+  });
+
+  it("says so when a refused message's file cannot come back into the box with its text", async () => {
+    const outboxes = new Outboxes({
+      storageKey: 'drafts',
+      deliver: async () => {
+        throw new ApiError(400, 'ERR_VALIDATION', 'Invalid input: body.item.text');
+      },
+    });
+    const outbox = outboxes.of('conv_a');
+    outbox.write({ text: 'refused with its file', file: new File(['log'], 'first.txt') });
+    outbox.send();
+    await vi.advanceTimersByTimeAsync(0);
+    const other = new File(['other'], 'second.txt');
+    outbox.write({ text: '', file: other });
+    outbox.edit(outbox.waiting[0]!);
+    expect(outbox.writing.file).toBe(other);
+    expect(showNote).toHaveBeenCalledWith(expect.stringContaining('first.txt'));
   });
 
   it('discards only the message a failed send stopped at; the others wait for Retry', async () => {
