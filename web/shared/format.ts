@@ -48,10 +48,11 @@ function showText(element: HTMLElement, text: string): void {
  * list does not say "now" for an hour, and each with `data-time-of` shows that time again, so one
  * written before midnight gets its day once the next day has come. Moments told within text drawn
  * as one (an event's sentence, a list preview) are the page's to draw again: `onNewDay` says when.
+ * The function returned stops it.
  */
-export function keepTimesCurrent(root: ParentNode, onNewDay?: () => void): void {
+export function keepTimesCurrent(root: ParentNode, onNewDay?: () => void): () => void {
   let today = new Date();
-  setInterval(() => {
+  const timer = setInterval(() => {
     const now = new Date();
     for (const element of root.querySelectorAll<HTMLElement>('[data-age-of]')) showText(element, formatAge(element.dataset.ageOf ?? '', now.getTime()));
     for (const element of root.querySelectorAll<HTMLElement>('[data-time-of]')) showText(element, formatTime(element.dataset.timeOf ?? '', now));
@@ -59,6 +60,7 @@ export function keepTimesCurrent(root: ParentNode, onNewDay?: () => void): void 
     today = now;
     onNewDay?.();
   }, TIMES_REFRESH_MS);
+  return () => clearInterval(timer);
 }
 
 export function formatBytes(bytes: number): string {

@@ -30,11 +30,21 @@ export class NewConversation {
   constructor(private readonly storageKey: string) {
     this.heldKey = `${storageKey}:held`;
     this.start();
-    window.addEventListener('pagehide', () => this.leave());
-    // Back from the back-forward cache: the pages this tab showed meanwhile may have created the id, or started another.
-    window.addEventListener('pageshow', (event) => {
-      if ((event as PageTransitionEvent).persisted) this.start();
-    });
+    window.addEventListener('pagehide', this.onPageHide);
+    window.addEventListener('pageshow', this.onPageShow);
+  }
+
+  private readonly onPageHide = () => this.leave();
+  /** Back from the back-forward cache: the pages this tab showed meanwhile may have created the id, or started another. */
+  private readonly onPageShow = (event: Event) => {
+    if ((event as PageTransitionEvent).persisted) this.start();
+  };
+
+  /** The widget is taken off the page (its visitor signed out): it lets the id go, and answers and listens no more. */
+  stop(): void {
+    window.removeEventListener('pagehide', this.onPageHide);
+    window.removeEventListener('pageshow', this.onPageShow);
+    this.leave();
   }
 
   /** The id to open; `isConversation` says whether the visitor has a conversation with that id already. */

@@ -93,6 +93,7 @@ export class SupportWidget {
 
   private readonly root = h('div', { class: 'sw-root' }, this.panel, this.launcher.element);
   private readonly onVisibility = () => this.markSeenIfReading();
+  private stopTimes: (() => void) | undefined;
 
   /** Puts the widget in `host` (the shadow root made for it) and connects. */
   async mount(host: ParentNode): Promise<void> {
@@ -100,7 +101,7 @@ export class SupportWidget {
     keepTabIn(this.root, () => this.open && fillsScreen());
     document.addEventListener('visibilitychange', this.onVisibility);
     this.socket.start();
-    keepTimesCurrent(this.body); // Visitors are told no moment within a sentence (an AI pause is the team's).
+    this.stopTimes = keepTimesCurrent(this.body); // Visitors are told no moment within a sentence (an AI pause is the team's).
     await this.refreshConversations();
   }
 
@@ -109,6 +110,8 @@ export class SupportWidget {
     this.socket.stop();
     this.outboxes.clear();
     clearTimeout(this.seenTimer);
+    this.stopTimes?.();
+    this.newConversation.stop();
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.root.remove();
   }

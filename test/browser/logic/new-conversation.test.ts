@@ -38,6 +38,8 @@ class Tab {
       /** The page goes: a reload, a link followed, the tab closed (`persisted`: kept in the back-forward cache). */
       leave: (persisted = false) => run(() => win.fire('pagehide', { persisted })),
       showAgain: () => run(() => win.fire('pageshow', { persisted: true })),
+      /** The widget is taken off the page (SupportChat.reset()). */
+      stop: () => run(() => page.stop()),
       /** The page dies without a word: a crash, the tab killed by the system. */
       die: () => channels?.die(),
     };
@@ -83,6 +85,16 @@ describe('NewConversation', () => {
     expect(reloaded.id()).toBe(id);
     reloaded.created(id);
     expect(reloaded.id()).not.toBe(id);
+  });
+
+  it('lets its id go when the widget is taken off the page: a copy of the tab asking for it gets no answer from it', async () => {
+    const tab = new Tab();
+    const original = tab.load();
+    const id = original.id();
+    const copy = tab.duplicate().load();
+    original.stop();
+    await answered();
+    expect(copy.id()).toBe(id);
   });
 
   it('asks nothing, and so waits for nothing, when no page holds the id kept (a first start, a reload)', () => {
