@@ -1,6 +1,8 @@
 /**
  * Every request has an id: the `X-Request-Id` a proxy in front gave it, or one made here when none
- * came (or one not shaped as an id: a client's header could otherwise put anything in the log).
+ * came, when it came from a peer that is no trusted proxy (`TRUST_PROXY`: a client choosing the id
+ * could make its lines pass for another request's), or when it is not shaped as an id (it could
+ * otherwise put anything in the log).
  * It is echoed as `X-Request-Id` on every answer, so a client reporting a failure can quote it, and
  * carried by every line `req.log` writes, so the error lines of a request meet its access line.
  */
@@ -34,7 +36,9 @@ export function requestIds(app: Express, log: Logger): RequestHandler {
     },
   });
   return (req, res, next) => {
-    req.id = requestIdOf(req.headers['x-request-id']);
+    const trusted = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+    const fromProxy = trusted(req.socket.remoteAddress ?? '', 0);
+    req.id = requestIdOf(fromProxy ? req.headers['x-request-id'] : undefined);
     res.setHeader('X-Request-Id', req.id);
     next();
   };

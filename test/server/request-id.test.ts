@@ -8,6 +8,8 @@ import { recordingLog } from '../support/log-lines';
 
 const { log, lines } = recordingLog('info');
 const app = express();
+// As the server's default TRUST_PROXY: the test's requests come from a trusted proxy's address.
+app.set('trust proxy', 'loopback');
 app.use(requestIds(app, log));
 app.get('/fails', () => {
   throw new Error('a fault of the server');
@@ -27,6 +29,21 @@ describe('requestIds', () => {
     expect(res.status).toBe(500);
     expect(res.headers.get('x-request-id')).toBe('lb-42');
     expect(lines.filter((line) => line.msg === 'request failed')).toEqual([expect.objectContaining({ level: 50, requestId: 'lb-42', path: '/fails' })]);
+  });
+
+  it("makes its own id for a request whose X-Request-Id comes from a peer that is no trusted proxy (a client's)", async () => {
+    const direct = express();
+    direct.set('trust proxy', false);
+    direct.use(requestIds(direct, log));
+    direct.get('/logs', (_req, res) => res.json({ ok: true }));
+    const other = direct.listen(0, '127.0.0.1');
+    try {
+      await new Promise((resolve) => other.once('listening', resolve));
+      const res = await fetch(`http://127.0.0.1:${(other.address() as AddressInfo).port}/logs`, { headers: { 'X-Request-Id': 'someone-elses-id' } });
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it('gives req.log to handlers, its lines carrying the id made for a request that came without one', async () => {
