@@ -50,9 +50,10 @@ export class WorkflowTaskFailedError extends EngineError {
 }
 
 /**
- * The engine could not record the call because its store cannot take writes now (the embedded
- * engine's journal in a store refusing them or out of reach; a Temporal server answering gRPC
- * UNAVAILABLE): nothing of it was applied, and a retry later is served. `cause` is the store's error.
+ * The engine could not take the call now: the embedded engine's journal in a store refusing writes
+ * or out of reach (nothing of the call was applied), or a Temporal server answering gRPC
+ * UNAVAILABLE (the call may have been taken and only its answer lost: a retry should carry an
+ * `Idempotency-Key`, as every lifecycle retry should). `cause` is the underlying error.
  */
 export class EngineUnavailableError extends EngineError {
   readonly code = 'ERR_ENGINE_UNAVAILABLE';
