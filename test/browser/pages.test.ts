@@ -1921,6 +1921,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const page = await teamPage();
     const teams = page.locator(`.team-row[data-member-id="${AGENT_ID}"] input[name="teams"]`);
     const before = await teams.inputValue();
+    // Buttons say whose row they are, to a screen reader moving from button to button.
+    const row = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
+    expect(await row.getByRole('button', { name: /^Save changes to Alex/ }).count()).toBe(1);
+    expect(await row.getByRole('button', { name: /^Remove Alex .*from the team$/ }).count()).toBe(1);
     // Alex is the only one in the teams the routing rules name: emptying theirs is refused.
     await teams.fill('');
     await page.locator(`.team-row[data-member-id="${AGENT_ID}"]`).getByRole('button', { name: 'Save' }).click();

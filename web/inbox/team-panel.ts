@@ -105,8 +105,9 @@ export class TeamPanel {
         { class: 'inline-form team-fields', on: onSubmit(() => void save()) },
         labelled('Teams', teams),
         labelled('Capacity', capacity, 'number'),
-        h('button', { type: 'submit', class: 'btn', data: { focusKey: 'save' } }, 'Save'),
-        h('button', { type: 'button', class: 'btn btn-danger', data: { action: 'remove', focusKey: 'remove' }, on: { click: remove } }, 'Remove'),
+        // Named with whose row they are: a screen reader moving by buttons hears no row around them.
+        h('button', { type: 'submit', class: 'btn', 'aria-label': `Save changes to ${member.name}`, data: { focusKey: 'save' } }, 'Save'),
+        h('button', { type: 'button', class: 'btn btn-danger', 'aria-label': `Remove ${member.name} from the team`, data: { action: 'remove', focusKey: 'remove' }, on: { click: remove } }, 'Remove'),
       ),
     );
   }
