@@ -1,7 +1,7 @@
 /**
  * `window.SupportChat`, what the customer's page calls: `SupportChat.identify({externalId, userHash,
  * email?, name?})`, `SupportChat.reset()`, `SupportChat.open()`, `SupportChat.close()`, or the same
- * as `SupportChat('identify', {…})`. Before widget.js has loaded, the snippet's stub
+ * as `SupportChat('identify', {…})`. Before widget.js has loaded, the snippet's queueing function
  * (`window.SupportChat = window.SupportChat || function () { (SupportChat.q = SupportChat.q || []).push(arguments) }`)
  * queues the calls in `SupportChat.q`; they are done in order once it has. Misuse is said on the
  * console, naming the field, and never thrown into the page.
@@ -24,7 +24,7 @@ export interface SupportChatApi {
   reset(): void;
   open(): void;
   close(): void;
-  /** The stub's queue, before widget.js has loaded. */
+  /** The queueing function's calls, before widget.js has loaded. */
   q?: ArrayLike<unknown>[];
 }
 
@@ -40,7 +40,7 @@ const nameOf = (command: unknown): string => (typeof command === 'string' ? JSON
 const isCall = (call: unknown): call is ArrayLike<unknown> =>
   typeof call === 'object' && call !== null && typeof (call as { length?: unknown }).length === 'number';
 
-/** Replaces the stub (if any) with the API, after doing the calls it queued. */
+/** Replaces the snippet's queueing function (if any) with the API, after doing the calls it queued. */
 export function installApi(chat: SupportChat): void {
   const queued = window.SupportChat?.q ?? [];
   const run = (command: unknown, argument?: unknown): void => {
