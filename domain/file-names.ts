@@ -2,7 +2,7 @@
  * What a file's name may be: checked by the upload (server/schemas/files.ts) and by the pages'
  * file picker before anything is sent, so both refuse the same names for the same reasons.
  */
-import { MISLEADING_IN_NAME } from './readable-text';
+import { INVISIBLE_FORMAT, MISLEADING_IN_NAME } from './readable-text';
 
 export const MAX_FILE_NAME_LENGTH = 255;
 
@@ -21,9 +21,6 @@ const FILE_EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
   'text/plain': ['.txt', '.text', '.log'],
 };
 
-/** Format characters (zero-width spaces and joiners, direction marks, a BOM): unseen in a name, they hide where it ends. */
-const INVISIBLE = /\p{Cf}/u;
-
 /** What is wrong with `name` (trimmed) as a file's name, or undefined when nothing is. */
 export function fileNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'a file name is needed';
@@ -32,7 +29,7 @@ export function fileNameProblem(name: string): string | undefined {
   // A name a download would save as the folder itself, or its parent.
   if (name === '.' || name === '..') return 'not a file name';
   if (MISLEADING_IN_NAME.test(name)) return 'no control or text-direction characters';
-  if (INVISIBLE.test(name)) return 'no zero-width or other invisible format characters';
+  if (INVISIBLE_FORMAT.test(name)) return 'no zero-width or other invisible format characters';
   return undefined;
 }
 

@@ -2,14 +2,15 @@
  * What a message's text may be, checked by the server (the `message` and `note` types, and every
  * item's `text` at the edge) and by the composer before it sends, so the two agree.
  */
+import { INVISIBLE_FORMAT } from './readable-text';
 
 /** Longest text, in Unicode code points (an emoji is one, as people count it), counted after trimming. */
 export const MAX_TEXT_CODE_POINTS = 10_000;
 
 /** Control characters but tab and line breaks: NUL and the like show as boxes, or not at all. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-/** Format characters (zero-width spaces and joiners, direction marks): text of only these shows as nothing. */
-const INVISIBLE = /\p{Cf}/gu;
+/** Every format character in a text (zero-width spaces and joiners, direction marks): text of only these shows as nothing. */
+const INVISIBLE = new RegExp(INVISIBLE_FORMAT.source, 'gu');
 
 /** How many code points `text` holds. */
 export function codePointLength(text: string): number {

@@ -10,6 +10,9 @@ export const DIRECTION_CONTROL = new RegExp(`[${DIRECTION_CONTROLS}]`, 'gu');
 export const withDirectionShown = (text: string): string =>
   text.replace(DIRECTION_CONTROL, (control) => `\\u${control.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** Format characters (zero-width spaces and joiners, direction marks, a BOM): unseen, they hide where text ends, or that it is empty. */
+export const INVISIBLE_FORMAT = /\p{Cf}/u;
+
 /** In a name (one line): any control character, line breaks included, or a direction control. */
 export const MISLEADING_IN_NAME = new RegExp(`[\\p{Cc}${DIRECTION_CONTROLS}]`, 'u');
 
