@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT } from './support/clients';
+import { AGENT, waitUntil } from './support/clients';
 import { useTestApp } from './support/app';
 
 const t = useTestApp();
@@ -15,13 +15,19 @@ describe('GET /v1/conversations', () => {
     it('pages every conversation changed since, oldest change first, and one changed while paging again, later: none is skipped', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };
       const ids = Array.from({ length: 12 }, (_, i) => `sync-${String(i).padStart(2, '0')}`);
-      for (const conversationId of ids) await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+      const note = (conversationId: string) => t.api.call('POST', '/v1/messages', AGENT, { conversationId, item: { type: 'note', text: 'seen by the team only' } });
+      for (const conversationId of ids) {
+        await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+        // A conversation's first item has the assistant join, a change of its own a moment later;
+        // it is waited for, so that only the test's own changes move updatedAt after the watermark.
+        await note(conversationId);
+        await waitUntil(() => t.api.call('GET', `/v1/conversations/${conversationId}`, AGENT), (res) => res.body.conversation.stateVersion >= 1);
+      }
       const watermark = new Date().toISOString();
       /** The time of the last change made to each conversation after the watermark. */
       const changedAt = new Map<string, string>();
       const change = async (conversationId: string) => {
-        const noted = await t.api.call('POST', '/v1/messages', AGENT, { conversationId, item: { type: 'note', text: 'seen by the team only' } });
-        changedAt.set(conversationId, noted.body.item.createdAt);
+        changedAt.set(conversationId, (await note(conversationId)).body.item.createdAt);
       };
       for (const id of ids) await change(id);
 
