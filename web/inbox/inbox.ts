@@ -83,7 +83,8 @@ export class Inbox {
     });
     this.pages = new ListPages({
       read: (cursor) => this.api.listConversations({ ...toQuery(this.filters, this.me), limit: LIST_PAGE_SIZE, cursor }),
-      replace: (conversations) => this.live.conversations.reset(conversations),
+      changeMark: () => this.live.conversations.changeMark(),
+      replace: (conversations, readFrom) => this.live.conversations.reset(conversations, readFrom),
       add: (conversations) => {
         for (const conversation of conversations) this.live.conversations.put(conversation);
         this.renderList();

@@ -11,8 +11,10 @@ import type { ConversationListEntry, ConversationPage } from '../shared/wire';
 export interface ListPagesOptions {
   /** Reads the page after `cursor` (the first without one) of the list as filtered now. */
   read(cursor?: string): Promise<ConversationPage>;
-  /** The first page: the list is these conversations now. */
-  replace(conversations: readonly ConversationListEntry[]): void;
+  /** Marks the start of a first page's read (`ConversationCollection.changeMark`). */
+  changeMark(): number;
+  /** The first page, read from the mark `readFrom` on: the list is these conversations now. */
+  replace(conversations: readonly ConversationListEntry[], readFrom: number): void;
   /** A next page: these join the list. */
   add(conversations: readonly ConversationListEntry[]): void;
   /** Whether pages follow, whether one is being read or whether the last read failed changed. */
@@ -50,6 +52,7 @@ export class ListPages {
     this.readingNext = false;
     this.nextFailed = false;
     this.options.onChange();
+    const readFrom = this.options.changeMark();
     let page: ConversationPage;
     try {
       page = await this.options.read();
@@ -59,7 +62,7 @@ export class ListPages {
     }
     if (generation !== this.generation) return;
     this.cursor = page.nextCursor ?? null;
-    this.options.replace(page.conversations);
+    this.options.replace(page.conversations, readFrom);
     this.options.onChange();
   }
 

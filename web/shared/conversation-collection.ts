@@ -66,27 +66,47 @@ function newerOf(copy: Conversation | ConversationListEntry, known: Conversation
 
 export class ConversationCollection {
   private readonly byId = new Map<string, ConversationListEntry>();
+  /** How many changes were made to what is held, and the count at each conversation's last one. */
+  private changes = 0;
+  private readonly changedAt = new Map<string, number>();
+
+  private set(entry: ConversationListEntry): void {
+    this.byId.set(entry.id, entry);
+    this.changedAt.set(entry.id, ++this.changes);
+  }
+
+  /** Marks this moment for a listing about to be read: give the mark to `reset` with the listing. */
+  changeMark(): number {
+    return this.changes;
+  }
 
   /**
-   * Replaces everything with a fresh listing: what it leaves out goes, and of what it has, a copy
-   * held keeps what is newer in it (`newerOf`), as frames that came while the listing was read are.
-   * The listing's unread counts stand unless a held copy has a newer item (a seen mark made on
-   * another device while this one was away told nothing here).
+   * Replaces everything with a fresh listing, read from `readFrom` (a `changeMark`) on. Of what it
+   * has, a copy held keeps what is newer in it (`newerOf`), as frames that came while the listing
+   * was read are. What it leaves out goes, unless it changed since the mark: the listing may
+   * predate that change (an assignment that puts a conversation in a filtered list), and whether
+   * it is shown is for the page's own filter to say. The listing's unread counts stand unless a
+   * held copy has a newer item (a seen mark made on another device while this one was away told
+   * nothing here).
    */
-  reset(entries: readonly ConversationListEntry[]): void {
+  reset(entries: readonly ConversationListEntry[], readFrom: number): void {
     const next = entries.map((entry) => {
       const known = this.byId.get(entry.id);
       if (!known) return entry;
       return { ...newerOf(entry, known), unreadCount: itemOrder(entry, known) >= 0 ? entry.unreadCount : known.unreadCount };
     });
+    const listed = new Set(next.map((entry) => entry.id));
+    const changedSince = [...this.byId.values()].filter((entry) => !listed.has(entry.id) && this.changedAt.get(entry.id)! > readFrom);
     this.byId.clear();
-    for (const entry of next) this.byId.set(entry.id, entry);
+    for (const entry of [...next, ...changedSince]) this.byId.set(entry.id, entry);
+    // Those gone need no mark.
+    for (const id of this.changedAt.keys()) if (!this.byId.has(id)) this.changedAt.delete(id);
   }
 
   /** Adds or refreshes one conversation (`newerOf` the one held), keeping the unread count already known unless the copy brings one. */
   put(conversation: Conversation | ConversationListEntry): void {
     const known = this.byId.get(conversation.id);
-    this.byId.set(conversation.id, known ? newerOf(conversation, known) : { ...conversation, unreadCount: 'unreadCount' in conversation ? conversation.unreadCount : 0 });
+    this.set(known ? newerOf(conversation, known) : { ...conversation, unreadCount: 'unreadCount' in conversation ? conversation.unreadCount : 0 });
   }
 
   get(id: string): ConversationListEntry | undefined {
@@ -105,7 +125,7 @@ export class ConversationCollection {
     if (!known) return false;
     const next: Record<string, unknown> = { ...known, ...updates };
     for (const [field, value] of Object.entries(updates)) if (value === null) delete next[field];
-    this.byId.set(id, next as unknown as ConversationListEntry);
+    this.set(next as unknown as ConversationListEntry);
     return true;
   }
 
@@ -121,7 +141,7 @@ export class ConversationCollection {
     const unread = !options.ownItem && !options.beingRead && newer && !UNREAD_EXEMPT.has(item.type);
     // The last item it held may be the last message, which a copy without `lastMessage` left unsaid.
     const lastMessage = newestPreview([item, known.lastMessage, known.lastTimelineItem]);
-    this.byId.set(known.id, {
+    this.set({
       ...known,
       lastTimelineItem: newer ? item : known.lastTimelineItem,
       ...(lastMessage ? { lastMessage } : {}),
@@ -144,7 +164,7 @@ export class ConversationCollection {
     const lastSeq = known?.lastTimelineItem?.seq;
     if (!known || !known.unreadCount) return;
     const unreadCount = seq === undefined || lastSeq === undefined || seq >= lastSeq ? 0 : Math.min(known.unreadCount, lastSeq - seq);
-    this.byId.set(id, { ...known, unreadCount });
+    this.set({ ...known, unreadCount });
   }
 
   /** Conversations with something unread: the widget's badge, as `unreadConversationCount` counts. */

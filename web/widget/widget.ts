@@ -287,8 +287,9 @@ export class SupportWidget {
 
   private async refreshConversations(): Promise<void> {
     try {
+      const readFrom = this.live.conversations.changeMark();
       const { conversations } = await this.api.listConversations({ limit: 50 });
-      this.live.conversations.reset(conversations);
+      this.live.conversations.reset(conversations, readFrom);
     } catch (error) {
       showError(error);
     }

@@ -9,17 +9,23 @@ const entry = (id: string): ConversationListEntry => ({ ...conversation({ id }),
 function listing() {
   const reads: Array<{ cursor: string | undefined; answer(page: ConversationPage): void; fail(error: Error): void }> = [];
   const list: string[] = [];
+  /** The list's change mark (the test moves it), and the mark each first page was replaced with. */
+  const marks = { now: 0, replacedFrom: [] as number[] };
   const pages = new ListPages({
     read: (cursor) =>
       new Promise<ConversationPage>((resolve, reject) => {
         reads.push({ cursor, answer: resolve, fail: reject });
       }),
-    replace: (conversations) => list.splice(0, list.length, ...conversations.map((c) => c.id)),
+    changeMark: () => marks.now,
+    replace: (conversations, readFrom) => {
+      marks.replacedFrom.push(readFrom);
+      list.splice(0, list.length, ...conversations.map((c) => c.id));
+    },
     add: (conversations) => list.push(...conversations.map((c) => c.id)),
     onChange: () => undefined,
   });
   const page = (ids: string[], nextCursor: string | null): ConversationPage => ({ conversations: ids.map(entry), nextCursor });
-  return { pages, reads, list, page };
+  return { pages, reads, list, page, marks };
 }
 
 /** A listing whose first page, `a` with more after it, is read. */
@@ -120,6 +126,16 @@ describe('ListPages', () => {
       reads[0]!.fail(new Error('429'));
       await expect(older).resolves.toBeUndefined();
       expect(list).toEqual(['new']);
+    });
+
+    it('replaces the list with the change mark taken as the read began, not as it was answered', async () => {
+      const { pages, reads, page, marks } = listing();
+      marks.now = 3;
+      const first = pages.readFirst();
+      marks.now = 5; // A frame changed the list while the page was read.
+      reads[0]!.answer(page(['a'], null));
+      await first;
+      expect(marks.replacedFrom).toEqual([3]);
     });
   });
 });

@@ -96,7 +96,7 @@ describe('LiveConversations', () => {
           onChange: (change) => changes.push(change),
           onUnknownConversation: () => undefined,
         });
-        pages.conversations.reset([{ ...conversation(), unreadCount: 0 }]);
+        pages.conversations.reset([{ ...conversation(), unreadCount: 0 }], pages.conversations.changeMark());
         for (const seq of [1, 2, 3]) pages.handleFrame(created(message(seq, VISITOR, `question ${seq}`)));
         expect(pages.conversations.get('c1')?.unreadCount).toBe(3);
         return pages;
@@ -127,7 +127,7 @@ describe('LiveConversations', () => {
 
       it("clears a contact's badge when their other device read the reply", () => {
         const pages = new LiveConversations({ isOwn: (actor) => actor.kind === 'visitor', isReading: () => false, onChange: () => undefined, onUnknownConversation: () => undefined });
-        pages.conversations.reset([{ ...conversation(), unreadCount: 0 }]);
+        pages.conversations.reset([{ ...conversation(), unreadCount: 0 }], pages.conversations.changeMark());
         pages.handleFrame(created(message(1, AGENT, 'a reply')));
         expect(pages.conversations.unreadConversations()).toBe(1);
         // The other device has a visitor id of its own; a visitor is told only its own side's marks.
