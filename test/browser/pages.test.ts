@@ -327,6 +327,41 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await row.count()).toBe(1);
   });
 
+  it('lists a conversation assigned to the agent while "Assigned to me" is being read: the listing, read before the assignment, does not take it away', async () => {
+    const assigned = await conversationOverApi('Assigned while the list is read');
+    const row = agent.locator(`.row[data-conversation-id="${assigned}"]`);
+    await row.waitFor();
+    // The server answers the filtered list before the assignment; the answer reaches the page after the assignment's frame.
+    const readMine = (url: URL) => url.pathname === '/v1/conversations' && url.searchParams.get('assigneeId') === AGENT_ID;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let answered = () => {};
+    const read = new Promise<void>((resolve) => (answered = resolve));
+    await agent.route(readMine, async (route) => {
+      const response = await route.fetch();
+      answered();
+      await held;
+      await route.fulfill({ response });
+    });
+    const mine = agent.locator('input[name="assignedToMe"]');
+    onTestFinished(async () => {
+      release();
+      await agent.unroute(readMine);
+      await mine.uncheck();
+    });
+    const listing = agent.waitForResponse((response) => readMine(new URL(response.url())));
+    await mine.check();
+    await read;
+    expect((await overApi('POST', `/conversations/${assigned}/assign`, { userId: AGENT_ID })).status).toBe(200);
+    // A change the row shows, made after the assignment: once it shows, the assignment's frame came too.
+    expect((await overApi('PATCH', `/conversations/${assigned}`, { priority: 'urgent' })).status).toBe(200);
+    await row.locator('[data-testid="priority"]', { hasText: 'urgent' }).waitFor();
+    release();
+    await (await listing).finished();
+    await agent.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // Its answer read and handled.
+    expect(await row.count()).toBe(1);
+  });
+
   /** A new agent's page of its own (a colleague's browser), signed in at `address`. */
   async function inboxAt(address: string): Promise<Page> {
     const context = await browser.newContext({ viewport: DESKTOP });
@@ -1177,6 +1212,29 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.keyboard.press('Tab');
     await expect.poll(priorityNow).toBe('high');
     expect(await changes()).toBe(before + 2);
+  });
+
+  it('holds a priority chosen by arrow keys while a colleague changes the conversation and the panel is drawn again', async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('Hold that thought');
+    await inbox.locator('.panel-main .tl-message[data-author="ai"]').first().waitFor();
+    const priority = controls.getByRole('combobox', { name: 'Conversation priority' });
+    const changes = async () => {
+      const { body } = await overApi('GET', `/conversations/${encodeURIComponent(id)}/timeline?limit=100`);
+      return (body.items as Array<{ type: string; event?: { kind: string } }>).filter((item) => item.type === 'event' && item.event?.kind === 'priority_changed').length;
+    };
+    const before = await changes();
+    await priority.focus();
+    await inbox.keyboard.press('ArrowDown');
+    const held = await priority.inputValue();
+    expect((await overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, { add: ['colleague'] })).status).toBe(200);
+    await controls.getByRole('button', { name: 'Remove tag colleague' }).waitFor();
+    expect(await focusedLabel(inbox)).toBe('SELECT Conversation priority');
+    expect(await priority.inputValue()).toBe(held);
+    await inbox.waitForTimeout(500); // Time for any change sent to be stored.
+    expect(await changes()).toBe(before);
+    await inbox.keyboard.press('Enter');
+    await expect.poll(async () => (await overApi('GET', `/conversations/${encodeURIComponent(id)}`)).body.conversation.priority).toBe(held);
+    expect(await changes()).toBe(before + 1);
   });
 
   it("keeps keyboard focus on the open conversation's control the agent is on while a colleague changes the conversation", async () => {

@@ -119,8 +119,11 @@ function prioritySection(c: Conversation, actions: ControlActions): HTMLElement 
           if (!keyed) apply();
         },
         blur: () => {
-          // Not when the panel drawn again takes the select away (which blurs it): the agent did not leave it.
-          if (select.isConnected) apply();
+          // Not when the panel drawn again takes the select away: Chromium blurs it before it is
+          // taken out, so this looks once the drawing is done. Nor when only the window lost focus.
+          setTimeout(() => {
+            if (select.isConnected && document.activeElement !== select) apply();
+          });
         },
       },
     },
