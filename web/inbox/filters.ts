@@ -38,7 +38,8 @@ export function toQuery(filters: InboxFilters, me: string): ConversationQuery {
 }
 
 export function matchesFilters(c: Conversation, filters: InboxFilters, me: string): boolean {
-  const tag = filters.tag.trim();
+  // Composed, as the server takes the filter (`ü` typed as `u` and a combining mark lists the tag `ü`).
+  const tag = filters.tag.trim().normalize('NFC');
   return (
     (filters.status === 'all' || c.status === filters.status) &&
     (filters.priority === 'all' || c.priority === filters.priority) &&

@@ -25,6 +25,7 @@ describe('inbox filters', () => {
       expect(matchesFilters(conversation(), DEFAULT_FILTERS, ME)).toBe(true);
       expect(matchesFilters(conversation({ status: 'resolved' }), DEFAULT_FILTERS, ME)).toBe(false);
       expect(matchesFilters(conversation({ tags: ['billing'] }), { ...DEFAULT_FILTERS, tag: 'billing' }, ME)).toBe(true);
+      expect(matchesFilters(conversation({ tags: ['für-später'] }), { ...DEFAULT_FILTERS, tag: 'fu\u0308r-spa\u0308ter' }, ME)).toBe(true);
       expect(matchesFilters(conversation(), { ...DEFAULT_FILTERS, assignedToMe: true }, ME)).toBe(false);
       expect(matchesFilters(conversation({ assigneeId: ME, handler: 'human' }), { ...DEFAULT_FILTERS, assignedToMe: true }, ME)).toBe(true);
     });
