@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AI_TOOL_NAMES, type AssistantConfig, type AssistantPolicy } from '../../domain/assistant';
 import { PRIORITIES } from '../../domain/conversation';
+import { tag } from '../../domain/label-schema';
 
 /**
  * Requests for a person, each specific enough not to be said in passing: a bare "human" or "an
@@ -87,13 +88,14 @@ const timeZone = nonEmpty.refine((tz) => {
 export const knowledgeSnippetSchema = z.strictObject({ id: nonEmpty, title: nonEmpty, text: nonEmpty });
 
 export const keywordRuleSchema = z
-  .strictObject({ keywords: z.array(nonEmpty).min(1), tags: z.array(nonEmpty).optional(), priority: z.enum(PRIORITIES).optional() })
+  .strictObject({ keywords: z.array(nonEmpty).min(1), tags: z.array(tag).optional(), priority: z.enum(PRIORITIES).optional() })
   .refine((rule) => (rule.tags?.length ?? 0) > 0 || rule.priority !== undefined, 'a keyword rule needs tags or a priority');
 
 export const escalationRulesSchema = z.strictObject({
   humanRequestPhrases: z.array(nonEmpty).default(DEFAULT_HUMAN_REQUEST_PHRASES),
   maxVisitorTurns: z.number().int().min(0).default(6),
-  tags: z.array(nonEmpty).default([]),
+  // Spelled as tags are stored (one line, composed), or a rule would never match the tag it names.
+  tags: z.array(tag).default([]),
   priorities: z.array(z.enum(PRIORITIES)).default([]),
   uncertaintyPhrases: z.array(nonEmpty).default(DEFAULT_UNCERTAINTY_PHRASES),
   handoffMessage: nonEmpty.default(DEFAULT_HANDOFF_MESSAGE),

@@ -1,7 +1,8 @@
 /** Building blocks shared by the request schemas. */
 import { z } from 'zod';
+import { displayName, label } from '../../domain/label-schema';
 import { MAX_TAG_LENGTH } from '../../domain/operation-schema';
-import { MISLEADING_IN_NAME, UNREADABLE_IN_TEXT } from '../../domain/readable-text';
+import { UNREADABLE_IN_TEXT } from '../../domain/readable-text';
 import { isDecodable, isUndecodable } from '../percent-decoding';
 
 /** `.` and `..` are path steps to a URL: `/v1/conversations/..` is `/v1`, so no route could reach such an id. */
@@ -19,20 +20,11 @@ export const entityId = z.string().min(1).max(128);
 /** A timeline item's `seq` as a client names it (the newest item it shows, say): a whole number from 1. */
 export const itemSeq = z.number().int().positive();
 
-/** A name shown to people (a team member's, a contact's): no control or text-direction characters. */
-export const displayName = <T extends z.ZodString>(name: T) => name.refine((value) => !MISLEADING_IN_NAME.test(value), 'no control or text-direction characters');
 /** Text people read (a reason, a title, a tag): lines of it, but no hidden control or text-direction characters. */
 export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');
 export const shortText = z.string().trim().min(1).max(200);
 /** A person's name, as people read it in timelines and lists: a team member's, a contact's. */
 export const personName = displayName(shortText);
-/**
- * One line people read as a label (a tag, a title): as a name, no line breaks or tabs either, and in
- * one Unicode form (NFC), so `ü` typed as one character or as `u` and a combining mark is one tag.
- */
-const label = <T extends z.ZodString>(text: T) => displayName(text).transform((value) => value.normalize('NFC'));
-// The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.
-export const tag = label(z.string().trim().min(1).max(MAX_TAG_LENGTH));
 /**
  * A tag named as it may be stored, to remove it: tags added before they were one line and composed
  * (a tab in one, `u` and a combining mark) can still be taken off, named exactly as listed.

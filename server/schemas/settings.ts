@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../../domain/conversation';
-import { tag } from './common';
+import { tag } from '../../domain/label-schema';
 import { MAX_LIFECYCLE_MINUTES } from '../../workflows/conversation/definitions';
 import { MAX_AI_PAUSE_MINUTES } from '../../domain/operation-schema';
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ROUTING_ACTOR } from '../../activities/ai';
 import { LIFECYCLE_ACTOR } from '../../workflows/conversation/definitions';
 import { BACKEND_VIEWER_ID } from '../caller';
-import { clientItemId, entityId, pathParams, personName, strictQuery, tag } from './common';
+import { tag } from '../../domain/label-schema';
+import { clientItemId, entityId, pathParams, personName, strictQuery } from './common';
 
 /** Ids that name someone else already: the secret key without an actor, and the system's own actors in the timeline. */
 const RESERVED_IDS = [BACKEND_VIEWER_ID, LIFECYCLE_ACTOR.id, ROUTING_ACTOR.id];

@@ -84,6 +84,25 @@ describe('/v1/ai-agents', () => {
       expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(before);
     });
 
+    it('takes the tags its rules name as tags are stored (composed, one line), so a rule matches the tag another rule added', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const decomposed = 'fu\u0308r-spa\u0308ter';
+      const rules = { keywordRules: [{ keywords: ['lieferung'], tags: [decomposed] }], escalation: { ...before.escalation, tags: [decomposed] } };
+      try {
+        expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, ...rules, debounceMs: 0 })).status).toBe(200);
+        const saved = await assistantConfig(DEFAULT_ASSISTANT_ID);
+        expect([saved.keywordRules[0]?.tags, saved.escalation.tags]).toEqual([['für-später'], ['für-später']]);
+        await visitorWrites('composed-tags', 'Wo ist meine Lieferung?');
+        const escalated = await waitUntil(() => conversationOf('composed-tags'), (c) => c.handler !== 'ai');
+        expect(escalated).toMatchObject({ tags: ['für-später'], handler: 'human' });
+        const tab = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, keywordRules: [{ keywords: ['x'], tags: ['two\tparts'] }] });
+        expect(tab.status).toBe(400);
+        expect(tab.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.keywordRules.0.tags.0']);
+      } finally {
+        await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before);
+      }
+    });
+
     it('keeps business hours that run past midnight', async () => {
       const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
       const overnight = { timeZone: 'UTC', days: [1, 2, 3, 4, 5], start: '18:00', end: '09:00' };

@@ -1,0 +1,19 @@
+/**
+ * The rules for names and one-line labels people read, shared by the API's request schemas and the
+ * assistant's settings (whose keyword rules add tags, and whose escalation rules match them).
+ */
+import { z } from 'zod';
+import { MAX_TAG_LENGTH } from './operation-schema';
+import { MISLEADING_IN_NAME } from './readable-text';
+
+/** A name shown to people (a team member's, a contact's): no control or text-direction characters. */
+export const displayName = <T extends z.ZodString>(name: T) => name.refine((value) => !MISLEADING_IN_NAME.test(value), 'no control or text-direction characters');
+
+/**
+ * One line people read as a label (a tag, a title): as a name, no line breaks or tabs either, and in
+ * one Unicode form (NFC), so `ü` typed as one character or as `u` and a combining mark is one tag.
+ */
+export const label = <T extends z.ZodString>(text: T) => displayName(text).transform((value) => value.normalize('NFC'));
+
+// The workflow's own limit, so an overlong tag is a 400 naming it, not a 409 from the validator.
+export const tag = label(z.string().trim().min(1).max(MAX_TAG_LENGTH));
