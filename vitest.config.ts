@@ -6,6 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'plugins-local/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what the server does by itself (a workflow's update, a frame, a redraw):
+    // its 1 s default is short for a loaded CI machine, and a longer wait only costs a test that fails.
+    expect: { poll: { timeout: 10_000 } },
     // Two cores: workflow bundling and the embedded servers are CPU-heavy, so keep files from starving each other.
     maxWorkers: 2,
   },
