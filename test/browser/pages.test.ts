@@ -884,21 +884,26 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Still waiting on my refund');
     await visitor.context().setOffline(true);
-    await visitor.locator('.sw-panel.sw-offline').waitFor({ timeout: 2_000 });
+    // Within 5 s: a socket left to find out by itself would take a missed heartbeat.
+    await visitor.locator('.sw-panel.sw-offline').waitFor({ timeout: 5_000 });
     // Said in the conversation the visitor has open, not only on the list's header.
     const reconnecting = visitor.getByRole('status').filter({ hasText: 'Reconnecting…' });
-    await reconnecting.waitFor({ state: 'visible', timeout: 2_000 });
+    await reconnecting.waitFor({ state: 'visible', timeout: 5_000 });
     const answer = await fetch(`${app.url}/v1/messages`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' },
       body: JSON.stringify({ conversationId: id, item: { type: 'message', text: 'Your refund went out today' } }),
     });
     expect(answer.status).toBe(201);
-    await visitor.waitForTimeout(4_000); // Long enough offline for the reconnects to be spaced out.
+    // Long enough offline for the reconnects to be spaced out: the next one left to its backoff would
+    // come 5.5 s or more after the network is back (8 s ± 25 % after the one at about 7.5 s).
+    await visitor.waitForTimeout(8_000);
     await visitor.context().setOffline(false);
-    await visitor.locator('.sw-panel:not(.sw-offline)').waitFor({ timeout: 2_000 });
+    const back = Date.now();
+    await visitor.locator('.sw-panel:not(.sw-offline)').waitFor({ timeout: 5_000 });
     await reconnecting.waitFor({ state: 'hidden' });
-    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Your refund went out today' }).waitFor({ timeout: 2_000 });
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'Your refund went out today' }).waitFor({ timeout: 5_000 });
+    expect(Date.now() - back).toBeLessThan(5_000);
   });
 
   it("dates the items of an earlier day, where today's show their time only", async () => {

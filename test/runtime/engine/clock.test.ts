@@ -51,17 +51,18 @@ describe('ManualClock', () => {
     });
 
     it('stops waiting for work still going after the settle limit', async () => {
-      const clock = new ManualClock(0, { settleLimitMs: 50 });
+      // A limit far above a loaded machine's pauses, so that waiting it out again shows as such.
+      const clock = new ManualClock(0, { settleLimitMs: 1_000 });
       let fired = false;
       clock.setTimer(10, () => (fired = true));
       clock.trackWork(new Promise(() => undefined));
       const began = performance.now();
       await clock.advance(20);
       expect(fired).toBe(true);
-      expect(performance.now() - began).toBeLessThan(1_000);
+      expect(performance.now() - began).toBeLessThan(10_000);
       const again = performance.now();
       await clock.advance(20);
-      expect(performance.now() - again).toBeLessThan(40);
+      expect(performance.now() - again).toBeLessThan(500);
     });
 
     it('does not fire cleared timers', async () => {
