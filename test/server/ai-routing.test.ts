@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 import { AGENT, sleep, waitUntil } from './support/clients';
 import { useTestApp } from './support/app';
+import { queueSlotOf } from './support/teams';
 
 const t = useTestApp();
 
@@ -114,7 +115,10 @@ describe('AI assistant and routing over the wire', () => {
 
   it('stops routing to an agent once their last socket closes', async () => {
     await t.closeSockets();
-    await sleep(300);
+    // Away once the queues of all the agent's teams have heard so: an escalation routed before that would still go to them.
+    const { teams } = (await t.api.call('GET', '/v1/team', AGENT)).body.members.find((m: { id: string }) => m.id === AGENT.agent) as { teams: string[] };
+    const online = async () => (await Promise.all(teams.map((team) => queueSlotOf(t.app, team, AGENT.agent)))).some((slot) => slot?.online === true);
+    await expect.poll(online).toBe(false);
     await visitorAsks('ai-5', 'Please let me talk to a human');
     await waitUntil(() => conversationOf('ai-5'), (c) => c.handler === 'human');
     await sleep(500);
