@@ -142,7 +142,7 @@ describe('Two server instances sharing one store', () => {
       const listed = await waitUntil(
         async () => (await api2.call('GET', '/v1/conversations', laptop)).body.conversations.map((c: { id: string }) => c.id),
         (ids: string[]) => ids.includes('multi-contact'),
-        2_000, // well under the visitor cache's lifetime: the link itself must reach the other instance
+        20_000, // well under the visitor cache's minute (server/directory.ts): the link itself must reach the other instance
       );
       expect(listed).toEqual(['multi-contact']);
     });
