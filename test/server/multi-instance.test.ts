@@ -176,7 +176,11 @@ describe('Two server instances sharing one store', () => {
       await Promise.all(watchers.map((w) => w.waitFor((f) => f.type === 'teamUpdated')));
       // The second instance knows the person (and caches them) before the first removes them.
       expect((await api2.call('GET', '/v1/conversations', { agent: 'usr-multi' })).status).toBe(200);
+      const heard = watchers.map((w) => w.of('teamUpdated').length);
       expect((await api1.call('DELETE', '/v1/team/members/usr-multi', AGENT)).status).toBe(204);
+      // Agents on both hear of the removal; the second instance has taken it in by then (the frame
+      // goes out as it forgets the person), however long the word took to get there.
+      await Promise.all(watchers.map((w, i) => w.waitFor((f) => f.type === 'teamUpdated' && w.of('teamUpdated').indexOf(f) >= heard[i]!)));
       const status = await waitUntil(
         async () => (await api2.call('GET', '/v1/conversations', { agent: 'usr-multi' })).status,
         (code: number) => code === 401,
