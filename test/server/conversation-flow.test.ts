@@ -502,6 +502,8 @@ describe('Chat API over the wire', () => {
       await identify(laptop);
       const laptopSocket = await t.open(laptop);
       await t.api.call('POST', '/v1/conversations', phone, { conversationId: 'contact-3' });
+      // An agent on it first: the AI takes no turn on the message, whose hand-off would be the last message.
+      expect((await t.api.call('POST', '/v1/conversations/contact-3/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
       await t.api.call('POST', '/v1/messages', phone, { conversationId: 'contact-3', item: { type: 'message', text: 'Sent from my phone' } });
       // Its last item an event: the laptop's list previews the message all the same.
       expect((await t.api.call('POST', '/v1/conversations/contact-3/resolve', AGENT, {})).status).toBe(200);
