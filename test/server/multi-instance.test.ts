@@ -53,7 +53,7 @@ describe('Two server instances sharing one store', () => {
         } finally {
           await client.close();
         }
-        await expect.poll(() => fatal, { timeout: 5_000 }).toEqual(['another instance (pid 7 on elsewhere) took over the embedded workflow engine of this store']);
+        await expect.poll(() => fatal).toEqual(['another instance (pid 7 on elsewhere) took over the embedded workflow engine of this store']);
         await expect(fetch(`${next.url}/v1/health`)).rejects.toThrow();
         await expect(next.engine.describe('anything')).rejects.toMatchObject({ code: 'ERR_ENGINE_SHUT_DOWN' });
         await next.close();
@@ -277,7 +277,7 @@ describe('Two server instances sharing one store', () => {
         expect((await apiB.call('POST', '/v1/team/members', AGENT, { id: 'usr-mover', name: 'Mover', teams: ['moves-support'] })).status).toBe(201);
         sockets.push(await SocketClient.open(b, { agent: 'usr-mover' }));
         await waitUntil(async () => (await isOnline(a)) && (await isOnline(b)), Boolean, 5_000);
-        await expect.poll(() => agentIn('moves-support'), { timeout: 5_000 }).toMatchObject({ online: true });
+        await expect.poll(() => agentIn('moves-support')).toMatchObject({ online: true });
 
         const toBilling = apiA.call('PATCH', '/v1/team/members/usr-mover', AGENT, { teams: ['moves-billing'] });
         await waitUntil(async () => held.length, (n) => n === 1, 5_000);
