@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 import { AGENT, sleep, waitUntil } from './support/clients';
 import { useTestApp } from './support/app';
+import { queueSlotOf } from './support/teams';
 
 const t = useTestApp();
 
@@ -30,7 +31,8 @@ describe('AI assistant and routing over the wire', () => {
     const answer = await socket.waitFor((f) => f.type === 'timelineItemCreated' && f.payload.item.author.kind === 'ai' && f.payload.item.type === 'message', 20_000);
     expect(answer.payload.item).toMatchObject({ conversationId: 'ai-1', visibility: 'public', author: { kind: 'ai', id: DEFAULT_ASSISTANT_ID } });
     expect(answer.payload.item.text).toMatch(/Forgot password/);
-    expect(socket.of('conversationTyping', (p) => p.conversationId === 'ai-1' && p.actorType === 'ai' && p.isTyping)).not.toHaveLength(0);
+    // Typing comes on the store's ephemeral stream, apart from the items: it may reach the socket after the answer.
+    await socket.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'ai-1' && f.payload.actorType === 'ai' && f.payload.isTyping);
     // The AI's tool calls are private records: never sent to the visitor.
     expect(socket.of('timelineItemCreated', (p) => p.item.type === 'ai_tool_call')).toHaveLength(0);
     expect((await conversationOf('ai-1')).handler).toBe('ai');
@@ -113,7 +115,10 @@ describe('AI assistant and routing over the wire', () => {
 
   it('stops routing to an agent once their last socket closes', async () => {
     await t.closeSockets();
-    await sleep(300);
+    // Away once the queues of all the agent's teams have heard so: an escalation routed before that would still go to them.
+    const { teams } = (await t.api.call('GET', '/v1/team', AGENT)).body.members.find((m: { id: string }) => m.id === AGENT.agent) as { teams: string[] };
+    const online = async () => (await Promise.all(teams.map((team) => queueSlotOf(t.app, team, AGENT.agent)))).some((slot) => slot?.online === true);
+    await expect.poll(online).toBe(false);
     await visitorAsks('ai-5', 'Please let me talk to a human');
     await waitUntil(() => conversationOf('ai-5'), (c) => c.handler === 'human');
     await sleep(500);

@@ -474,15 +474,18 @@ describe('Chat API over the wire', () => {
       expect(listed.body.conversations.map((c: { id: string }) => c.id)).toEqual(['contact-1']);
       expect((await t.api.call('GET', '/v1/conversations/contact-1', laptop)).status).toBe(200);
 
-      // The laptop's socket, opened before it was identified, now hears the contact's conversations.
-      await sleep(300);
+      // The laptop's socket, opened before it was identified, now hears the contact's conversations:
+      // linked to the contact (heard on the store's ephemeral stream, apart from the items), it is
+      // told of the phone's conversation, and from then on hears its items.
+      await laptopSocket.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversationId === 'contact-1');
+      // An agent joins before the phone writes, so that the AI assistant takes no turn (its hand-off
+      // message would count as unread) and stays out of the counts below.
+      expect((await t.api.call('POST', '/v1/conversations/contact-1/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
       await t.api.call('POST', '/v1/messages', phone, { conversationId: 'contact-1', item: { id: 'contact-1-m', type: 'message', text: 'from my phone' } });
       await laptopSocket.itemFrame('contact-1-m');
 
       // Unread is the person's, not the device's: their own words from the phone are not news on
-      // the laptop, and a reply read on one device is read on both (and leaves the badge). An agent
-      // joins first, so that the AI assistant stays out of the counts.
-      expect((await t.api.call('POST', '/v1/conversations/contact-1/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
+      // the laptop, and a reply read on one device is read on both (and leaves the badge).
       const unreadOn = async (device: typeof phone) => ({
         listed: (await t.api.call('GET', '/v1/conversations', device)).body.conversations[0].unreadCount as number,
         badge: (await t.api.call('GET', '/v1/websites', device)).body.visitor.unreadConversationCount as number,
@@ -499,6 +502,8 @@ describe('Chat API over the wire', () => {
       await identify(laptop);
       const laptopSocket = await t.open(laptop);
       await t.api.call('POST', '/v1/conversations', phone, { conversationId: 'contact-3' });
+      // An agent on it first: the AI takes no turn on the message, whose hand-off would be the last message.
+      expect((await t.api.call('POST', '/v1/conversations/contact-3/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
       await t.api.call('POST', '/v1/messages', phone, { conversationId: 'contact-3', item: { type: 'message', text: 'Sent from my phone' } });
       // Its last item an event: the laptop's list previews the message all the same.
       expect((await t.api.call('POST', '/v1/conversations/contact-3/resolve', AGENT, {})).status).toBe(200);

@@ -53,18 +53,21 @@ async function eventually(check: () => Promise<boolean>, ms = 5_000): Promise<bo
 describe('file transfers cut off by the client', () => {
   it('deletes what an upload wrote when its client goes away midway', async () => {
     // Chunked, no Content-Length: 600 KiB is past GridFS's first two 255 KiB chunks.
-    await new Promise<void>((resolve) => {
+    const storedSome = await new Promise<boolean>((resolve) => {
       const req = http.request(`${app.url}/v1/files?conversationId=ft-1&filename=cut.txt`, {
         method: 'POST',
         headers: { ...api.headers(visitor), 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' },
       });
-      req.on('error', () => resolve());
-      const cutOff = () => {
-        req.destroy();
-        resolve();
-      };
-      req.write(Buffer.alloc(600 * 1024, 97), () => setTimeout(cutOff, 300));
+      req.on('error', () => resolve(false));
+      // Cut off once the server has stored some of it.
+      req.write(Buffer.alloc(600 * 1024, 97), () =>
+        void eventually(async () => (await storedChunks()) > 0, 10_000).then((stored) => {
+          req.destroy();
+          resolve(stored);
+        }),
+      );
     });
+    expect(storedSome).toBe(true);
     expect(await eventually(async () => (await storedChunks()) === 0)).toBe(true);
     expect(await db.collection('files.files').countDocuments({ filename: 'cut.txt' })).toBe(0);
 

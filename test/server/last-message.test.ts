@@ -20,6 +20,8 @@ describe('the last message a list row previews', () => {
     const visitor = { visitorId: await t.api.newVisitor() };
     const conversationId = 'last-message-1';
     await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+    // The AI paused first: its turn on the message (1.5 s on) would answer or hand over, a message of its own.
+    expect((await t.api.call('POST', `/v1/conversations/${conversationId}/ai/pause`, AGENT, { minutes: 30 })).status).toBe(200);
     await t.api.call('POST', '/v1/messages', visitor, { conversationId, item: { id: 'lm1-q', type: 'message', text: 'My invoice is wrong' } });
     await t.api.call('POST', `/v1/conversations/${conversationId}/participants`, AGENT, { userId: AGENT.agent });
     for (const row of await previews(conversationId, AGENT)) {

@@ -1,6 +1,7 @@
 /** `npm start`'s process: it starts on embedded defaults, drains on a signal, and stops at once on a second. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sleep } from './support/clients';
@@ -47,6 +48,17 @@ async function failedStart(settings: Record<string, string>): Promise<{ code: nu
   return { code, stderr };
 }
 
+/** How long an engine call may go unanswered before its thread counts as held (it answers in milliseconds while it turns). */
+const ENGINE_HELD_MS = 1_000;
+
+/** Makes `request` again until one fails to come (it is to give up after ENGINE_HELD_MS): what a thread held by code that never returns looks like. */
+async function untilUnanswered(request: () => Promise<unknown>): Promise<void> {
+  for (;;) {
+    if (!(await request().then(() => true, () => false))) return;
+    await sleep(50);
+  }
+}
+
 describe('runtime/main.ts', () => {
   it('prints one line naming the variable, not a stack trace nor a secret, and exits 1 when a setting stops the start', async () => {
     const nobody = net.createServer().listen(0, '127.0.0.1');
@@ -66,10 +78,18 @@ describe('runtime/main.ts', () => {
     const visitorId = (await (await fetch(`${url}/v1/websites`, { headers: { 'X-Public-Key': publicKey } })).json()).visitor.id;
     const headers = { 'X-Public-Key': publicKey, 'X-Visitor-Id': visitorId };
     await fetch(`${url}/v1/conversations`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: '{"conversationId":"main-1"}' });
-    // An upload that never finishes keeps the drain waiting.
-    const stalled = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new TextEncoder().encode('partial')) });
-    const upload = fetch(`${url}/v1/files?conversationId=main-1&filename=a.txt`, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/plain' }, body: stalled, duplex: 'half' } as RequestInit).catch(() => undefined);
-    await sleep(300);
+    // An upload that never finishes keeps the drain waiting. It asks to continue (Expect: 100-continue),
+    // so the server's go-ahead tells that the process has the request in hand before the signals come.
+    const upload = http.request(`${url}/v1/files?conversationId=main-1&filename=a.txt`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', Expect: '100-continue' },
+    });
+    upload.on('error', () => undefined); // the process stops under it
+    const uploadEnded = new Promise((resolve) => upload.once('close', resolve));
+    upload.flushHeaders();
+    const refused = once(upload, 'response').then(([res]) => Promise.reject(new Error(`the upload was answered ${(res as http.IncomingMessage).statusCode} before its body`)));
+    await Promise.race([once(upload, 'continue'), refused]);
+    upload.write('partial');
 
     const exited = once(child!, 'exit');
     // One Ctrl-C may arrive twice (the terminal's, and npm's relay of it): still one.
@@ -82,7 +102,7 @@ describe('runtime/main.ts', () => {
     const [code] = await exited;
     expect(code).toBe(1);
     expect(Date.now() - signalledAt).toBeLessThan(2_000);
-    await upload;
+    await uploadEnded;
   }, 60_000);
 
   it('stops the server when `npm start` itself is told to stop, as a supervisor or container does', async () => {
@@ -104,7 +124,8 @@ describe('runtime/main.ts', () => {
     await fetch(`${url}/v1/conversations`, { method: 'POST', headers, body: JSON.stringify({ conversationId: 'main-spin', visitorId }) });
     const spin = await fetch(`${url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ conversationId: 'main-spin', item: { type: 'spinner.spin', forever: true } }) });
     expect(spin.status).toBe(201);
-    await sleep(1_000); // its workflow loops
+    // Its workflow loops once the engine's thread answers nothing more: the audit trail, read by that thread, no longer comes.
+    await untilUnanswered(() => fetch(`${url}/v1/conversations/main-spin/audit`, { headers, signal: AbortSignal.timeout(ENGINE_HELD_MS) }));
 
     const exited = once(child!, 'exit');
     child!.kill('SIGTERM');

@@ -258,8 +258,11 @@ describe('WebSocket /ws', () => {
       const stopped = await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-2' && f.payload.isTyping === false, 3_000);
       expect(stopped.payload).toEqual({ conversationId: 'typing-2', actorType: 'visitor', actorId: visitorId, isTyping: false });
       expect(Date.now() - started).toBeLessThan(3_000);
-      const frames = agent.frames.filter((f) => f.payload?.conversationId === 'typing-2').map((f) => f.type);
-      expect(frames.slice(-2)).toEqual(['timelineItemCreated', 'conversationTyping']);
+      // The frame before the stop is the item (the AI's turn, about 1.5 s after the message, may have added frames since).
+      const frames = agent.frames.filter((f) => f.payload?.conversationId === 'typing-2');
+      const stop = frames.indexOf(stopped);
+      expect(frames.slice(stop - 1, stop + 1).map((f) => f.type)).toEqual(['timelineItemCreated', 'conversationTyping']);
+      expect(frames[stop - 1]?.payload.item.id).toBe('typing-2-m');
     });
 
     it('acts on the latest of the typing frames a socket sends while earlier ones wait, not on each (a burst leaves no backlog of stale indicators)', async () => {

@@ -33,22 +33,26 @@ describe('Lifecycle settings', () => {
     const visitor = { visitorId: await t.api.newVisitor() };
     await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'settings-1', defaultTimelineItems: [{ id: 'settings-1-q', type: 'message', text: 'hello' }] });
     const started = async () => (await t.api.call('GET', '/v1/conversations/settings-1/audit', AGENT)).body.entries.find((e: { kind: string }) => e.kind === 'workflow_started');
-    await expect.poll(started, { timeout: 5_000 }).toBeDefined();
+    await expect.poll(started).toBeDefined();
     const { settings } = (await started()).details.args[0];
     expect(settings).toMatchObject({ firstResponseSlaMs: { medium: 30 * 60_000 }, aiTakesReopened: true, retentionAfterResolveMs: 10080 * 60_000 });
   });
 
   it('reach conversations already running: their deadlines follow at once', async () => {
     const visitor = { visitorId: await t.api.newVisitor() };
-    await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'settings-2', defaultTimelineItems: [{ id: 'settings-2-q', type: 'message', text: 'hello' }] });
+    // Escalated before the visitor writes: a message the AI held would start its turn, which escalates
+    // a question it cannot answer by itself 1.5 s on, and the team's escalation would then be refused.
+    await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'settings-2' });
     expect((await t.api.call('POST', '/v1/conversations/settings-2/escalate', AGENT, { reason: 'wants a person' })).status).toBe(200);
+    // The first-response clock runs from the visitor's message, the team's to answer.
+    expect((await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'settings-2', item: { id: 'settings-2-q', type: 'message', text: 'hello' } })).status).toBe(201);
     const state = () => t.app.engine.query<ConversationSnapshot>({ workflowId: conversationWorkflowId('settings-2'), query: getState.name, args: [{ actor: { kind: 'system', id: 'test' } }] });
-    const dueIn = async () => {
-      const { firstResponseDueAt } = await state();
-      const startedAt = (await t.api.call('GET', '/v1/conversations/settings-2/audit', AGENT)).body.entries.find((e: { name?: string }) => e.name === 'escalate').time;
-      return Math.round((Date.parse(firstResponseDueAt!) - Date.parse(startedAt)) / 60_000);
-    };
-    await expect.poll(async () => (await state()).firstResponseDueAt, { timeout: 5_000 }).toBeDefined();
+    // Sent to the workflow after the answer: its audit entry is when the clock started.
+    const heard = async () => (await t.api.call('GET', '/v1/conversations/settings-2/audit', AGENT)).body.entries.find((e: { name?: string }) => e.name === 'itemAdded')?.time as string | undefined;
+    await expect.poll(heard).toBeDefined();
+    const startedAt = (await heard())!;
+    const dueIn = async () => Math.round((Date.parse((await state()).firstResponseDueAt!) - Date.parse(startedAt)) / 60_000);
+    await expect.poll(async () => (await state()).firstResponseDueAt).toBeDefined();
     const before = await dueIn();
     await t.api.call('PUT', '/v1/settings/lifecycle', AGENT, { firstResponseMinutes: { medium: before + 17 } });
     await expect.poll(dueIn, { timeout: 10_000 }).toBe(before + 17);
@@ -85,13 +89,15 @@ describe('Routing rules', () => {
   it('send the next escalation to the team they name', async () => {
     await t.api.call('PUT', '/v1/settings/routing', AGENT, { rules: [{ team: 'technical', tags: ['crash'] }], defaultTeam: 'billing' });
     const visitor = { visitorId: await t.api.newVisitor() };
-    await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'routed-1', defaultTimelineItems: [{ id: 'routed-1-q', type: 'message', text: 'It crashes' }] });
+    // No visitor message: the AI's turn on it would escalate by itself 1.5 s on, routed by the tags it had
+    // then, and refuse the team's escalation below.
+    await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'routed-1' });
     expect((await t.api.call('POST', '/v1/conversations/routed-1/tags', AGENT, { add: ['crash'] })).status).toBe(200);
     expect((await t.api.call('POST', '/v1/conversations/routed-1/escalate', AGENT, { reason: 'needs an engineer' })).status).toBe(200);
     const queued = async (team: string) =>
       (await t.app.engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(t.app.websiteId, team), query: teamQueueState.name }).catch(() => undefined))?.queue.map((e) => e.conversationId) ?? [];
     // Queued for the technical team (nobody of it is online here), not the default one.
-    await expect.poll(() => queued('technical'), { timeout: 5_000 }).toContain('routed-1');
+    await expect.poll(() => queued('technical')).toContain('routed-1');
     expect(await queued('billing')).not.toContain('routed-1');
   });
 

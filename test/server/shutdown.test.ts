@@ -16,24 +16,36 @@ describe('RunningApp', () => {
       const socket = await SocketClient.open(app, AGENT);
       const closeCode = new Promise<number>((resolve) => socket.ws.on('close', (code) => resolve(code)));
 
-      // An upload that is still streaming when shutdown starts.
+      // An upload that is still streaming when shutdown starts: its first line goes at once, the rest once the shutdown began.
       const chunks = 5;
+      let sent = 0;
+      let shutdownBegan!: () => void;
+      const goOn = new Promise<void>((resolve) => (shutdownBegan = resolve));
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
-          await sleep(100);
-          if (--(body as unknown as { left: number }).left < 0) controller.close();
-          else controller.enqueue(new TextEncoder().encode('line of text\n'));
+          if (sent === chunks) return controller.close();
+          if (sent > 0) await (sent === 1 ? goOn : sleep(100));
+          sent += 1;
+          controller.enqueue(new TextEncoder().encode('line of text\n'));
         },
       });
-      (body as unknown as { left: number }).left = chunks;
+      // The server has the upload in hand once it streams it to the store.
+      const saveFile = app.store.saveFile;
+      const saving = new Promise<void>((resolve) => {
+        app.store.saveFile = (...args) => {
+          resolve();
+          return saveFile(...args);
+        };
+      });
       const upload = fetch(`${app.url}/v1/files?conversationId=bye-1&filename=log.txt`, {
         method: 'POST',
         headers: { ...api.headers({ visitorId }), 'Content-Type': 'text/plain' },
         body,
         duplex: 'half',
       } as RequestInit);
-      await sleep(150);
+      await saving;
       const closing = app.close();
+      shutdownBegan();
 
       const answer = await upload;
       expect(answer.status).toBe(201);

@@ -11,17 +11,20 @@ import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
 import { testConfig } from './support/app';
 import { recordingTeams } from './support/teams';
 import { namedFailPoint, type FailPointMode } from '../support/fail-point';
+import { recordingLog, type LogLine } from '../support/log-lines';
 
 const getMores = namedFailPoint('store-stream', { commands: ['getMore'], errorCode: 286 });
 // On a real MongoDB the app's clients carry the fail point's name (an embedded server is this app's alone).
 const realMongo = process.env.MONGODB_URI;
 const config = testConfig(undefined, realMongo ? { MONGODB_URI: getMores.clientUri(realMongo) } : {});
 const told: string[] = [];
+/** The app's error lines: a failed stream is logged as it is watched again. */
+const { log, lines } = recordingLog('error');
 let app: RunningApp;
 let api: Api;
 
 beforeAll(async () => {
-  app = await startApp(config, { teams: recordingTeams(told) });
+  app = await startApp(config, { log, teams: recordingTeams(told) });
   api = new Api(app);
 });
 afterAll(async () => {
@@ -30,6 +33,16 @@ afterAll(async () => {
 
 /** Sets the fail point on the app's getMores (true when this MongoDB has test commands). */
 const failGetMore = (mode: FailPointMode) => getMores.set(app.mongoUri, mode);
+
+/** How many times an instance logging to `logged` has seen its change stream fail (store-watch.ts). */
+const streamFailures = (logged: LogLine[]) => logged.filter((line) => line.msg === 'store change stream failed; watching again').length;
+
+/** Resolves once each instance has seen its stream fail again since `before` (its getMores fail within maxAwaitTimeMS, but a loaded machine may take longer). */
+async function streamsFailed(...instances: Array<{ logged: LogLine[]; before: number }>): Promise<void> {
+  for (const { logged, before } of instances) {
+    expect(await waitUntil(async () => streamFailures(logged), (count) => count > before)).toBeGreaterThan(before);
+  }
+}
 
 describe('a change stream that ends for good', () => {
   it('is watched again; sockets are told to reconnect, and resume gets what they missed', async ({ skip }) => {
@@ -59,19 +72,23 @@ describe('a change stream that ends for good', () => {
     expect(await waitUntil(async () => told.at(-1), (word) => word === `offline:${AGENT.agent}`)).toBe(`offline:${AGENT.agent}`);
     const agent = await SocketClient.open(app, AGENT);
     expect(await waitUntil(async () => told.at(-1), (word) => word === `online:${AGENT.agent}`)).toBe(`online:${AGENT.agent}`);
+    const failedBefore = streamFailures(lines);
     if (!(await failGetMore('alwaysOn'))) skip('this MongoDB has no test commands (enableTestCommands)');
-    await sleep(500); // the stream has failed by now: its getMores answer within maxAwaitTimeMS
+    await streamsFailed({ logged: lines, before: failedBefore });
     await agent.close();
     await sleep(300);
     expect(told.at(-1)).toBe(`online:${AGENT.agent}`);
     await failGetMore('off');
-    // Told once the stream is back (the watch is retried within a second), not a silence window later.
-    expect(await waitUntil(async () => told.at(-1), (word) => word === `offline:${AGENT.agent}`, 3_000)).toBe(`offline:${AGENT.agent}`);
+    // Told once the stream is back, not a silence window (three 30 s heartbeats) later. The watch is
+    // retried with a backoff that doubles while the fail point holds (500 ms, 1 s, 2 s, 4 s…), so a
+    // slow run may wait a few seconds for the next try.
+    expect(await waitUntil(async () => told.at(-1), (word) => word === `offline:${AGENT.agent}`, 15_000)).toBe(`offline:${AGENT.agent}`);
   });
 
   it('carries on routing by contact after a link the stream did not deliver, on either instance', async ({ skip }) => {
     // A second instance on the same store, which hears of the link only through the stream.
-    const second = await startApp(testConfig(undefined, { MONGODB_URI: app.mongoUri, MONGODB_DB: config.store.dbName }), { engine: app.engine });
+    const secondLog = recordingLog('error');
+    const second = await startApp(testConfig(undefined, { MONGODB_URI: app.mongoUri, MONGODB_DB: config.store.dbName }), { engine: app.engine, log: secondLog.log });
     try {
       const api2 = new Api(second);
       const phone = { visitorId: await api.newVisitor() };
@@ -90,8 +107,9 @@ describe('a change stream that ends for good', () => {
       expect((await api.call('POST', '/v1/conversations/stream-laptop/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
       const closed = watchers.map((watcher) => new Promise<number>((resolve) => watcher.ws.once('close', (code) => resolve(code))));
 
+      const failedBefore = [streamFailures(lines), streamFailures(secondLog.lines)];
       if (!(await failGetMore('alwaysOn'))) skip('this MongoDB has no test commands (enableTestCommands)');
-      await sleep(500); // the streams have failed by now: their getMores answer within maxAwaitTimeMS
+      await streamsFailed({ logged: lines, before: failedBefore[0]! }, { logged: secondLog.lines, before: failedBefore[1]! });
       expect((await identify(laptop)).status).toBe(200); // its conversation joins the contact, unheard
       await failGetMore('off');
       expect(await Promise.all(closed)).toEqual([1012, 1012]);

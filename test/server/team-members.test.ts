@@ -13,7 +13,7 @@ const t = useTestApp();
 async function runningConversation(id: string): Promise<void> {
   const visitor = { visitorId: await t.api.newVisitor() };
   expect((await t.api.call('POST', '/v1/conversations', visitor, { conversationId: id, defaultTimelineItems: [{ id: `${id}-q`, type: 'message', text: 'hello' }] })).status).toBe(201);
-  await expect.poll(async () => (await t.app.engine.describe(`conversation:${id}`)).status, { timeout: 5_000 }).toBe('running');
+  await expect.poll(async () => (await t.app.engine.describe(`conversation:${id}`)).status).toBe('running');
 }
 
 const assign = (conversationId: string, userId: string) => t.api.call('POST', `/v1/conversations/${conversationId}/assign`, AGENT, { userId });
@@ -98,7 +98,7 @@ describe('Team members', () => {
   it('a change of teams or capacity reaches the team queues while the person is online', async () => {
     await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-ola', name: 'Ola', teams: ['support'], capacity: 2 });
     const socket = await t.open({ agent: 'usr-ola' });
-    await expect.poll(() => agentIn('support', 'usr-ola'), { timeout: 5_000 }).toMatchObject({ online: true, capacity: 2 });
+    await expect.poll(() => agentIn('support', 'usr-ola')).toMatchObject({ online: true, capacity: 2 });
     const changed = await t.api.call('PATCH', '/v1/team/members/usr-ola', AGENT, { teams: ['billing'], capacity: 4 });
     expect(changed.status).toBe(200);
     expect(changed.body.member).toMatchObject({ name: 'Ola', teams: ['billing'], capacity: 4, online: true });
@@ -115,13 +115,13 @@ describe('Team members', () => {
     await runningConversation('team-2');
     await expect.poll(async () => (await assign('team-2', 'usr-max')).status, { timeout: 10_000 }).toBe(200);
     expect((await t.api.call('POST', '/v1/messages', { agent: 'usr-max' }, { conversationId: 'team-2', item: { id: 'team-2-a', type: 'message', text: 'On it' } })).status).toBe(201);
-    await expect.poll(() => events('team-2'), { timeout: 5_000 }).toContain('participant_joined:usr-max by usr-max');
+    await expect.poll(() => events('team-2')).toContain('participant_joined:usr-max by usr-max');
 
     expect((await t.api.call('DELETE', '/v1/team/members/usr-max', AGENT)).status).toBe(204);
     await expect.poll(() => events('team-2'), { timeout: 10_000 }).toEqual(expect.arrayContaining(['unassigned:usr-max by agent_alex', 'participant_left:usr-max by agent_alex']));
-    await expect.poll(async () => (await t.api.call('GET', '/v1/conversations/team-2', AGENT)).body.conversation, { timeout: 5_000 }).not.toHaveProperty('assigneeId');
+    await expect.poll(async () => (await t.api.call('GET', '/v1/conversations/team-2', AGENT)).body.conversation).not.toHaveProperty('assigneeId');
     // Nobody of the support team is online here, so it waits in that queue.
-    await expect.poll(() => queued('support'), { timeout: 5_000 }).toContain('team-2');
+    await expect.poll(() => queued('support')).toContain('team-2');
     expect((await t.api.call('GET', '/v1/team/members/usr-max', AGENT)).status).toBe(404);
     expect(await agentIn('support', 'usr-max')).toBeUndefined();
     // Named still, for the timelines that mention him.

@@ -100,7 +100,10 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     const visitorId = await api.newVisitor();
     expect((await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'spun', visitorId })).status).toBe(201);
     expect((await api.call('POST', '/v1/messages', AGENT, { conversationId: 'spun', item: { type: 'spinner.spin', forever: true } })).status).toBe(201);
-    await sleep(1_000); // the workflow hears of it and loops
+    // The workflow hears of it and loops: the engine's thread, which answers in milliseconds while it turns, answers nothing more.
+    const { engine } = app;
+    const answers = () => Promise.race([engine.describe('conversation:spun').then(() => true, () => true), sleep(1_000).then(() => false)]);
+    expect(await waitUntil(answers, (answered) => !answered)).toBe(false);
 
     const stopping = Date.now();
     await app.close();
