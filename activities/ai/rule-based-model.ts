@@ -8,9 +8,10 @@
  *
  * 1. classifies: the configured keyword rules become `tag` / `set_priority` tool calls;
  * 2. answers: if the visitor asks for a person, or no knowledge snippet matches any of the
- *    visitor's unanswered messages well (BM25), it calls `escalate` with a reason; otherwise it
- *    calls `reply` with the best snippet of each message that has one. Unanswered: since the
- *    assistant or an agent last spoke, or the conversation changed hands (prompt.ts);
+ *    visitor's unanswered messages well (BM25) and they are not all small talk (small-talk.ts),
+ *    it calls `escalate` with a reason; otherwise it calls `reply` with the best snippet of each
+ *    message that has one, or with small talk. Unanswered: since the assistant or an agent last
+ *    spoke, or the conversation changed hands (prompt.ts);
  * 3. if its reply was rejected, it escalates; after that it has nothing more to say.
  *
  * Same prompt in, same calls out.
@@ -29,6 +30,7 @@ import { PRIORITIES, type Priority } from '../../domain/conversation';
 import { findPhrase } from '../../workflows/conversation/ai/escalation-rules';
 import { Bm25Index } from './bm25';
 import { closesQuestions, TRANSCRIPT_OPTION, type TranscriptRole } from './prompt';
+import { smallTalkReply } from './small-talk';
 import { tokenize } from './tokenize';
 
 /**
@@ -142,7 +144,8 @@ function classify(rules: readonly KeywordRule[], text: string): PlannedCall[] {
 /**
  * A reply answering each unanswered message its best-matching snippet answers (each snippet once,
  * in the order asked), or an escalation saying why there is none. Messages no snippet answers
- * ("thanks!") are passed over when another one is answered.
+ * ("thanks!") are passed over when another one is answered; when all of them are small talk
+ * (greetings, thanks), the reply is small talk too.
  */
 function answer(config: RulesConfig, index: Bm25Index<KnowledgeSnippet>, unanswered: readonly string[]): PlannedCall {
   const summary = cutText(unanswered.join('\n'), 500);
@@ -159,7 +162,11 @@ function answer(config: RulesConfig, index: Bm25Index<KnowledgeSnippet>, unanswe
     const found = questionsOf(text).flatMap(answerOf);
     for (const snippet of found.length > 0 ? found : answerOf(text)) answers.add(snippet);
   }
-  if (answers.size === 0) return { toolName: 'escalate', input: { reason: 'No answer to this question in the knowledge base', summary } };
+  if (answers.size === 0) {
+    const smallTalk = smallTalkReply(unanswered);
+    if (smallTalk) return { toolName: 'reply', input: { text: smallTalk } };
+    return { toolName: 'escalate', input: { reason: 'No answer to this question in the knowledge base', summary } };
+  }
   return { toolName: 'reply', input: { text: [...answers].join('\n\n') } };
 }
 

@@ -2,6 +2,7 @@ import { generateText, stepCountIs, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { defaultAssistantConfig } from '../../activities/ai/config';
 import { createRuleBasedModel } from '../../activities/ai/rule-based-model';
+import { CLOSING_REPLY, GREETING_REPLY } from '../../activities/ai/small-talk';
 import { assistantTools } from '../../activities/ai/tools';
 import { systemPrompt, toModelMessages } from '../../activities/ai/prompt';
 import type { ConversationContext } from '../../workflows/conversation/ai/types';
@@ -35,6 +36,19 @@ describe('createRuleBasedModel', () => {
       const { summary } = (result.toolCalls[0] as unknown as { input: { summary: string } }).input;
       expect(summary).toBe('a'.repeat(499));
       expect(summary).not.toMatch(/[\ud800-\udbff]$/);
+    });
+
+    it('answers small talk itself, a greeting with a greeting and thanks with an offer of more help, instead of handing it to the team', async () => {
+      for (const text of ['hi', 'Hello there!', 'good morning team']) {
+        expect((await firstStep(text)).toolCalls[0]).toMatchObject({ toolName: 'reply', input: { text: GREETING_REPLY } });
+      }
+      for (const text of ['thanks!', 'Thank you so much', "ok great, that worked", 'Got it, cheers 👍']) {
+        expect((await firstStep(text)).toolCalls[0]).toMatchObject({ toolName: 'reply', input: { text: CLOSING_REPLY } });
+      }
+      // Saying more than that, or asking a person, is for the team.
+      for (const text of ['thanks, but it still crashes', 'hi, my screen stays blank', 'no', 'hello, can I speak to a human?']) {
+        expect((await firstStep(text)).toolCalls[0]).toMatchObject({ toolName: 'escalate' });
+      }
     });
 
     it('escalates when the visitor asks for a person', async () => {
