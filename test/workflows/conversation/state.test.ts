@@ -573,6 +573,51 @@ describe('ConversationState', () => {
     });
   });
 
+  describe('handing back while the AI is paused', () => {
+    /** A person joined and paused the AI for five minutes: it would stay silent once handed back. */
+    const pausedWithPerson = (rules = CURRENT_RULES, settings = SETTINGS) => {
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id, settings }), at(), rules);
+      op(state, ALICE, { op: 'join', userId: ALICE.id });
+      op(state, ALICE, { op: 'pause_ai', minutes: 5 });
+      state.takeOutput();
+      return state;
+    };
+
+    it('ends the pause as a resume does, so the AI answers at once', () => {
+      const state = pausedWithPerson();
+      const snapshot = op(state, ALICE, { op: 'hand_back' }, MINUTE);
+      expect(snapshot).toMatchObject({ handler: 'ai' });
+      expect(snapshot).not.toHaveProperty('aiPausedUntil');
+      expect(state.takeOutput().events.map((e) => e.event)).toEqual([
+        { kind: 'handed_back', actorId: ALICE.id, data: {} },
+        { kind: 'ai_resumed', actorId: ALICE.id, data: {} },
+      ]);
+      expect(state.deadlines().aiPause).toBeUndefined();
+      expect(state.shouldAiRespond(at(MINUTE))).toBe(true);
+    });
+
+    it('ends it when a reopen hands the conversation back (aiTakesReopened), as the lifecycle', () => {
+      const state = pausedWithPerson(CURRENT_RULES, { ...SETTINGS, aiTakesReopened: true });
+      op(state, ALICE, { op: 'resolve' });
+      state.takeOutput();
+      state.receiveItem(arrival(VISITOR, 'one more thing'), at(MINUTE));
+      expect(state.snapshot()).not.toHaveProperty('aiPausedUntil');
+      expect(state.takeOutput().events.map((e) => [e.event.kind, e.author.id])).toEqual([
+        ['reopened', VISITOR.id],
+        ['handed_back', 'lifecycle'],
+        ['ai_resumed', 'lifecycle'],
+      ]);
+      expect(state.shouldAiRespond(at(MINUTE))).toBe(true);
+    });
+
+    it('keeps the pause in runs started before that rule (replaying their history)', () => {
+      const state = pausedWithPerson({ ...CURRENT_RULES, handBackEndsPause: false });
+      expect(op(state, ALICE, { op: 'hand_back' }, MINUTE).aiPausedUntil).toBe(at(5 * MINUTE));
+      expect(eventKinds(state)).toEqual(['handed_back']);
+      expect(state.shouldAiRespond(at(MINUTE))).toBe(false);
+    });
+  });
+
   describe('routing notices', () => {
     it('asks to route every escalation with the tags and priority it had', () => {
       const state = withAi();
