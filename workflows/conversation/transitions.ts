@@ -99,7 +99,10 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       return lifecycle.handler === 'ai' ? undefined : `only a conversation the AI handles can be escalated (handler is ${lifecycle.handler})`;
     case 'hand_back':
       if (lifecycle.status === 'resolved') return 'conversation is resolved: reopen it first';
-      if (lifecycle.handler === 'ai') return 'conversation is already handled by the AI';
+      if (lifecycle.handler === 'ai') {
+        // Paused, the AI handles it yet stays silent: what ends that is a resume, not a hand-back.
+        return lifecycle.aiPausedUntil === undefined ? 'conversation is already handled by the AI' : `conversation is already handled by the AI, which is paused until ${lifecycle.aiPausedUntil}: resume it instead`;
+      }
       return aiAssistantOf(data) === undefined ? 'no AI assistant is on the team' : undefined;
     case 'pause_ai': {
       const minutes = operation.minutes;

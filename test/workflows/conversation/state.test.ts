@@ -345,6 +345,11 @@ describe('ConversationState', () => {
       op(state, ALICE, { op: 'assign', userId: ALICE.id });
       return state;
     };
+    const pausedAi = () => {
+      const state = withAi();
+      op(state, ALICE, { op: 'pause_ai', minutes: 5 });
+      return state;
+    };
     const cases: [string, () => ConversationState, Author, LifecycleOperation, string][] = [
       ['a visitor asking anything', started, VISITOR, { op: 'resolve' }, "visitors cannot change a conversation's lifecycle"],
       ['resolving a resolved conversation', resolved, ALICE, { op: 'resolve' }, 'conversation is already resolved'],
@@ -367,6 +372,7 @@ describe('ConversationState', () => {
       ['escalating when humans handle it', humanHandled, ALICE, { op: 'escalate', reason: 'x' }, 'only a conversation the AI handles can be escalated (handler is human)'],
       ['escalating a resolved conversation', resolved, ASSISTANT, { op: 'escalate', reason: 'x' }, 'conversation is resolved: reopen it first'],
       ['handing back to the AI that has it', withAi, ALICE, { op: 'hand_back' }, 'conversation is already handled by the AI'],
+      ['handing back to the AI that has it but is paused', pausedAi, ALICE, { op: 'hand_back' }, `conversation is already handled by the AI, which is paused until ${at(5 * MINUTE)}: resume it instead`],
       ['handing back without an assistant', () => started({ roster: [{ id: ALICE.id, kind: 'human' }] }), ALICE, { op: 'hand_back' }, 'no AI assistant is on the team'],
       ['pausing the AI for no time', withAi, ALICE, { op: 'pause_ai', minutes: 0 }, 'minutes must be more than 0 and at most 10080'],
       ['resuming an AI that is not paused', withAi, ALICE, { op: 'resume_ai' }, 'the AI is not paused'],
