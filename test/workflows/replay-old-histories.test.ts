@@ -24,7 +24,10 @@
  * was switched on and handed the conversation back (`ai-off-leaves-message-waiting`), and an
  * assistant answering outside business hours only with hours past midnight (18:00–09:00), the
  * visitor writing inside them (handed to the team) and outside them (answered)
- * (`ai-business-hours-overnight`); with the team queue they went to. Record new ones when a change
+ * (`ai-business-hours-overnight`); with the team queue they went to. At `ef3ba16`: conversations
+ * handed back to the AI while an AI pause ran (after a person joined, and by a reopen under
+ * `aiTakesReopened`), the visitor asking meanwhile: left waiting while the pause ran, one still
+ * paused and two answered once it ran out. Record new ones when a change
  * lands behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';

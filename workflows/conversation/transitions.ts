@@ -32,9 +32,15 @@ export interface RuleRevisions {
    * with nobody on it) goes back to routing, whatever made it wait (routing-notices.ts).
    */
   reroutesWaiting?: boolean;
+  /**
+   * A hand-back (an agent's, or a reopen's under `aiTakesReopened`) ends an AI pause still running,
+   * as a resume does (`ai_resumed`, `aiPausedUntil` removed): the AI answers from then on. Before,
+   * the pause outlived it, and the visitor waited for it unanswered, with no first-response clock.
+   */
+  handBackEndsPause?: boolean;
 }
 
-export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true, humanTriageStands: true, departedReleasedOnReopen: true, reroutesWaiting: true };
+export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true, humanTriageStands: true, departedReleasedOnReopen: true, reroutesWaiting: true, handBackEndsPause: true };
 
 /** How a reopen gives the conversation back to the AI when the settings say so. */
 const HAND_BACK: OperationRequest = { actor: LIFECYCLE_ACTOR, operation: { op: 'hand_back' } };
@@ -93,7 +99,10 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       return lifecycle.handler === 'ai' ? undefined : `only a conversation the AI handles can be escalated (handler is ${lifecycle.handler})`;
     case 'hand_back':
       if (lifecycle.status === 'resolved') return 'conversation is resolved: reopen it first';
-      if (lifecycle.handler === 'ai') return 'conversation is already handled by the AI';
+      if (lifecycle.handler === 'ai') {
+        // Paused, the AI handles it yet stays silent: what ends that is a resume, not a hand-back.
+        return lifecycle.aiPausedUntil === undefined ? 'conversation is already handled by the AI' : `conversation is already handled by the AI, which is paused until ${lifecycle.aiPausedUntil}: resume it instead`;
+      }
       return aiAssistantOf(data) === undefined ? 'no AI assistant is on the team' : undefined;
     case 'pause_ai': {
       const minutes = operation.minutes;
@@ -195,6 +204,8 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       }
       const assistant = aiAssistantOf(data);
       if (assistant && !activeParticipant(lifecycle, assistant.id)) joinParticipant(context, actor, assistant);
+      // Handed back, the AI answers now: a pause still running ends as a resume ends it.
+      if (data.rules?.handBackEndsPause && lifecycle.aiPausedUntil !== undefined) perform(context, { actor, operation: { op: 'resume_ai' } });
       return;
     }
     case 'pause_ai': {

@@ -100,6 +100,8 @@ const HUMAN_TRIAGE_PATCH = 'human-triage-stands';
 const DEPARTED_PATCH = 'departed-released-on-reopen';
 /** Runs started with it: a conversation that comes to wait for a person again goes back to routing. */
 const REROUTE_PATCH = 'reroutes-waiting';
+/** Runs started with it: a hand-back ends an AI pause still running, so the AI answers at once. */
+const HANDBACK_ENDS_PAUSE_PATCH = 'hand-back-ends-ai-pause';
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<ConversationSnapshot> {
   // Asked once, at the run's start: a run started before a rule changed keeps its rules to its end.
@@ -108,6 +110,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     humanTriageStands: patched(HUMAN_TRIAGE_PATCH),
     departedReleasedOnReopen: patched(DEPARTED_PATCH),
     reroutesWaiting: patched(REROUTE_PATCH),
+    handBackEndsPause: patched(HANDBACK_ENDS_PAUSE_PATCH),
   });
   const { conversationId } = input;
   const runLimits = { ...DEFAULT_RUN_LIMITS, ...input.runLimits };

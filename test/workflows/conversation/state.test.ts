@@ -345,6 +345,11 @@ describe('ConversationState', () => {
       op(state, ALICE, { op: 'assign', userId: ALICE.id });
       return state;
     };
+    const pausedAi = () => {
+      const state = withAi();
+      op(state, ALICE, { op: 'pause_ai', minutes: 5 });
+      return state;
+    };
     const cases: [string, () => ConversationState, Author, LifecycleOperation, string][] = [
       ['a visitor asking anything', started, VISITOR, { op: 'resolve' }, "visitors cannot change a conversation's lifecycle"],
       ['resolving a resolved conversation', resolved, ALICE, { op: 'resolve' }, 'conversation is already resolved'],
@@ -367,6 +372,7 @@ describe('ConversationState', () => {
       ['escalating when humans handle it', humanHandled, ALICE, { op: 'escalate', reason: 'x' }, 'only a conversation the AI handles can be escalated (handler is human)'],
       ['escalating a resolved conversation', resolved, ASSISTANT, { op: 'escalate', reason: 'x' }, 'conversation is resolved: reopen it first'],
       ['handing back to the AI that has it', withAi, ALICE, { op: 'hand_back' }, 'conversation is already handled by the AI'],
+      ['handing back to the AI that has it but is paused', pausedAi, ALICE, { op: 'hand_back' }, `conversation is already handled by the AI, which is paused until ${at(5 * MINUTE)}: resume it instead`],
       ['handing back without an assistant', () => started({ roster: [{ id: ALICE.id, kind: 'human' }] }), ALICE, { op: 'hand_back' }, 'no AI assistant is on the team'],
       ['pausing the AI for no time', withAi, ALICE, { op: 'pause_ai', minutes: 0 }, 'minutes must be more than 0 and at most 10080'],
       ['resuming an AI that is not paused', withAi, ALICE, { op: 'resume_ai' }, 'the AI is not paused'],
@@ -570,6 +576,51 @@ describe('ConversationState', () => {
       expect(handedBack.snapshot().handler).toBe('ai');
       expect(handedBack.snapshot().assigneeId).toBeUndefined();
       expect(eventKinds(handedBack)).toEqual(['reopened', 'handed_back', 'unassigned']);
+    });
+  });
+
+  describe('handing back while the AI is paused', () => {
+    /** A person joined and paused the AI for five minutes: it would stay silent once handed back. */
+    const pausedWithPerson = (rules = CURRENT_RULES, settings = SETTINGS) => {
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id, settings }), at(), rules);
+      op(state, ALICE, { op: 'join', userId: ALICE.id });
+      op(state, ALICE, { op: 'pause_ai', minutes: 5 });
+      state.takeOutput();
+      return state;
+    };
+
+    it('ends the pause as a resume does, so the AI answers at once', () => {
+      const state = pausedWithPerson();
+      const snapshot = op(state, ALICE, { op: 'hand_back' }, MINUTE);
+      expect(snapshot).toMatchObject({ handler: 'ai' });
+      expect(snapshot).not.toHaveProperty('aiPausedUntil');
+      expect(state.takeOutput().events.map((e) => e.event)).toEqual([
+        { kind: 'handed_back', actorId: ALICE.id, data: {} },
+        { kind: 'ai_resumed', actorId: ALICE.id, data: {} },
+      ]);
+      expect(state.deadlines().aiPause).toBeUndefined();
+      expect(state.shouldAiRespond(at(MINUTE))).toBe(true);
+    });
+
+    it('ends it when a reopen hands the conversation back (aiTakesReopened), as the lifecycle', () => {
+      const state = pausedWithPerson(CURRENT_RULES, { ...SETTINGS, aiTakesReopened: true });
+      op(state, ALICE, { op: 'resolve' });
+      state.takeOutput();
+      state.receiveItem(arrival(VISITOR, 'one more thing'), at(MINUTE));
+      expect(state.snapshot()).not.toHaveProperty('aiPausedUntil');
+      expect(state.takeOutput().events.map((e) => [e.event.kind, e.author.id])).toEqual([
+        ['reopened', VISITOR.id],
+        ['handed_back', 'lifecycle'],
+        ['ai_resumed', 'lifecycle'],
+      ]);
+      expect(state.shouldAiRespond(at(MINUTE))).toBe(true);
+    });
+
+    it('keeps the pause in runs started before that rule (replaying their history)', () => {
+      const state = pausedWithPerson({ ...CURRENT_RULES, handBackEndsPause: false });
+      expect(op(state, ALICE, { op: 'hand_back' }, MINUTE).aiPausedUntil).toBe(at(5 * MINUTE));
+      expect(eventKinds(state)).toEqual(['handed_back']);
+      expect(state.shouldAiRespond(at(MINUTE))).toBe(false);
     });
   });
 

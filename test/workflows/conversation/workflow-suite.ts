@@ -107,6 +107,32 @@ export function describeConversationWorkflow(subject: ConversationEngineUnderTes
       });
     });
 
+    describe('a hand-back while the AI is paused', () => {
+      it("ends the pause, and the AI answers the visitor's next message", async () => {
+        // An assistant stored as a team member, so that it answers (the offline rule-based model).
+        const assistant: Author = { kind: 'ai', id: 'ai_handback' };
+        await h.store.upsertTeamMember({ id: assistant.id, websiteId: 'web_1', name: 'Helper', kind: 'ai', teams: [], capacity: 0 });
+        const c = await newConversation({ assistantId: assistant.id, roster: [...workflowInput().roster, { id: assistant.id, kind: 'ai' }] });
+        await c.post(VISITOR, 'Hello, I have a question');
+        await c.operate(ALICE, { op: 'join', userId: ALICE.id });
+        await c.post(ALICE, 'Hi, how can I help?');
+        await c.operate(ALICE, { op: 'pause_ai', minutes: 5 });
+
+        const handedBack = await c.operate(ALICE, { op: 'hand_back' });
+        expect(handedBack).toMatchObject({ handler: 'ai' });
+        expect(handedBack).not.toHaveProperty('aiPausedUntil');
+        expect(await c.stored()).not.toHaveProperty('aiPausedUntil');
+        await eventually(async () => expect(await eventKinds(c)).toEqual(['participant_joined', 'ai_paused', 'handed_back', 'ai_resumed']));
+        expect((await c.events())[3]).toMatchObject({ author: ALICE, event: { actorId: ALICE.id } });
+
+        await c.post(VISITOR, 'How do I export my notes?');
+        await h.passTime(2_000); // the assistant's first turn waits 1.5 s
+        const aiReplies = async () => (await c.items()).filter((i) => i.type === 'message' && i.author.kind === 'ai');
+        await eventually(async () => expect(await aiReplies()).toMatchObject([{ author: assistant, visibility: 'public', text: expect.stringMatching(/export/i) }]));
+        expect(await c.state()).toMatchObject({ handler: 'ai', autoResolveAt: expect.any(String) });
+      });
+    });
+
     describe.skipIf(!subject.canSkipTime)('first-response SLA', () => {
       it("breaches after the priority's time: event, priority bump and hook", async () => {
         const c = await newConversation();
