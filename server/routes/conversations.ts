@@ -178,7 +178,9 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
   router.post(
     '/:id/handback',
-    lifecycle(reasonBody, async (_body, _params, _agent, conversation) => {
+    lifecycle(reasonBody, async (_body, _params, agent, conversation) => {
+      // Once people have it, the AI stays silent until a person hands it back: not its own call.
+      if (agent.memberKind === 'ai') throw new AppError('ERR_FORBIDDEN', 'Only a person can hand a conversation back to the AI assistant');
       await refuseHandBackToSwitchedOff(ctx, conversation);
       return [{ op: 'hand_back' }];
     }),

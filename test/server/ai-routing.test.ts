@@ -58,6 +58,10 @@ describe('AI assistant and routing over the wire', () => {
     await inbox.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'ai-3' && f.payload.updates.assigneeId === AGENT.agent);
 
     expect((await t.api.call('POST', '/v1/conversations/ai-3/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
+    // The AI does not take a conversation back from the people by itself: a backend acting as the assistant is refused.
+    const byAssistant = await t.api.call('POST', '/v1/conversations/ai-3/handback', { agent: DEFAULT_ASSISTANT_ID }, {});
+    expect(byAssistant.status).toBe(403);
+    expect(byAssistant.body.error.message).toMatch(/person/);
     const handedBack = await t.api.call('POST', '/v1/conversations/ai-3/handback', AGENT, {});
     expect(handedBack.status).toBe(200);
     expect(handedBack.body.conversation.handler).toBe('ai');
