@@ -19,6 +19,9 @@ export const UNREAD_EXEMPT_TYPES: readonly string[] = ['event', 'ai_tool_call'];
 /** The item types a list row previews as a conversation's last message: what someone wrote (a note for the team). */
 export const PREVIEW_TYPES: readonly string[] = ['message', 'note'];
 
+/** The item types someone types: one arriving ends its author's typing indicator (their other items, records and events, do not). */
+export const TYPED_TYPES: readonly string[] = PREVIEW_TYPES;
+
 export interface Author {
   kind: AuthorKind;
   id: string;

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Store, StoreChange } from '../../activities/store';
 import type { Conversation } from '../../domain/conversation';
+import { TYPED_TYPES } from '../../domain/timeline';
 import type { Viewer } from '../../domain/people';
 import type { PluginRegistry } from '../../plugins/registry';
 import { isTeamOnlyField, itemFor, visitorView } from '../access';
@@ -102,7 +103,9 @@ export class ChangeFeed {
       item: { conversationId, seq: item.seq, change: change.type === 'itemCreated' ? 'created' : 'updated' },
     });
     // What its author was typing has arrived: their indicator goes at once, not when it expires.
-    if (change.type !== 'itemCreated') return;
+    // Only with what people type: their other items (an AI's tool-call records, a tag's event) would
+    // make the indicator flicker off and on while the reply is still being written.
+    if (change.type !== 'itemCreated' || !TYPED_TYPES.includes(item.type)) return;
     const typed = this.typing.clear(typingKey({ conversationId, actorType: item.author.kind, actorId: item.author.id }));
     if (typed) this.deliverTyping(typed.owners, { ...typed.payload, isTyping: false });
   }

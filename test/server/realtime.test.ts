@@ -265,6 +265,22 @@ describe('WebSocket /ws', () => {
       expect(frames[stop - 1]?.payload.item.id).toBe('typing-2-m');
     });
 
+    it("keeps the author's typing indicator through items of theirs that are not what they type (a tag they add), and ends it with their message", async () => {
+      const visitorId = await t.api.newVisitor();
+      await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-5' });
+      const visitor = await t.open({ visitorId });
+      const agentStopped = (f: Frame) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-5' && f.payload.actorType === 'human' && f.payload.isTyping === false;
+      await t.api.call('POST', '/v1/conversations/typing-5/typing', AGENT, { isTyping: true });
+      await visitor.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-5' && f.payload.isTyping === true);
+      expect((await t.api.call('POST', '/v1/conversations/typing-5/tags', AGENT, { add: ['vip'] })).status).toBe(200);
+      // Items are relayed in order: once the visitor has its own message, written after the tag, a stop the tag made would have come.
+      await t.api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'typing-5', item: { id: 'typing-5-m', type: 'message', text: 'Still there?' } });
+      await visitor.waitFor((f) => f.type === 'timelineItemCreated' && f.payload.item.id === 'typing-5-m');
+      expect(visitor.frames.filter(agentStopped)).toEqual([]);
+      await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'typing-5', item: { type: 'message', text: 'On it' } });
+      await visitor.waitFor(agentStopped);
+    });
+
     it('acts on the latest of the typing frames a socket sends while earlier ones wait, not on each (a burst leaves no backlog of stale indicators)', async () => {
       const visitorId = await t.api.newVisitor();
       await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'typing-3' });

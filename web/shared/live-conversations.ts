@@ -3,6 +3,7 @@
  * counts), the timelines it has opened (seq-keyed, so REST pages, live frames and resumes merge
  * without gaps or duplicates) and who is typing. Pages render on `onChange`.
  */
+import { TYPED_TYPES } from '../../domain/timeline';
 import { ConversationCollection } from './conversation-collection';
 import type { ResumePoint } from './socket';
 import { Timeline } from './timeline';
@@ -121,7 +122,7 @@ export class LiveConversations {
     // An item of an older page not read yet changed: kept for when its page is read, nothing to show now.
     if (!isNew && timeline && !timeline.shows(item.seq)) return;
     const fromOthers = !this.options.isOwn(item.author);
-    if (fromOthers) this.typing.clear(conversationId, item.author.id);
+    if (fromOthers && TYPED_TYPES.includes(item.type)) this.typing.clear(conversationId, item.author.id);
     if (isNew) {
       const known = this.conversations.addItem(item, { ownItem: !fromOthers, beingRead: this.options.isReading(conversationId) });
       if (known) this.options.onChange({ kind: 'list' });

@@ -3,7 +3,7 @@ import { LiveConversations, type LiveChange } from '../../../web/shared/live-con
 import type { ResumePoint } from '../../../web/shared/socket';
 import { loadOlder, loadTimeline } from '../../../web/shared/timeline-loader';
 import type { TimelineItem } from '../../../web/shared/wire';
-import { AGENT, conversation, message, VISITOR } from './items';
+import { AGENT, AI, conversation, event, message, VISITOR } from './items';
 import { pagedApi } from './paged-api';
 
 const live = (onChange: (change: LiveChange) => void = () => undefined) =>
@@ -23,6 +23,18 @@ describe('LiveConversations', () => {
     pages.keepOnlyTimeline('a');
     expect(pages.resumePoints()).toEqual([{ conversationId: 'a', afterSeq: 3 }]);
     expect(pages.timelineOf('b').items()).toEqual([]);
+  });
+
+  it("keeps an author's typing indicator through their records and events, and ends it with their message", () => {
+    const pages = live();
+    const typing = { type: 'conversationTyping', payload: { conversationId: 'c1', actorType: 'ai', actorId: AI.id, isTyping: true } } as const;
+    pages.handleFrame(typing);
+    const toolCall: TimelineItem = { ...message(2, AI, ''), type: 'ai_tool_call', visibility: 'private', toolName: 'tag', state: 'accepted', input: {} } as unknown as TimelineItem;
+    pages.handleFrame(created(toolCall));
+    pages.handleFrame(created({ ...event(3, { kind: 'tag_added', data: { tag: 'billing' } }), author: AI }));
+    expect(pages.typing.typing('c1').map((typist) => typist.actorId)).toEqual([AI.id]);
+    pages.handleFrame(created(message(4, AI, 'Here is how')));
+    expect(pages.typing.typing('c1')).toEqual([]);
   });
 
   describe('#resumePoints', () => {
