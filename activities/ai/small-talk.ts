@@ -5,11 +5,15 @@
  * small talk.
  */
 
-const GREETING_WORDS = ['hi', 'hello', 'hey', 'hiya', 'howdy', 'greetings', 'good', 'morning', 'afternoon', 'evening', 'there', 'team', 'everyone', 'folks', 'guys', 'all'];
+const GREETING_WORDS = ['hi', 'hello', 'hey', 'hiya', 'howdy', 'greetings', 'morning', 'afternoon', 'evening', 'there', 'team', 'everyone', 'folks', 'guys'];
 const THANKS_WORDS = ['thanks', 'thank', 'thx', 'ty', 'cheers', 'appreciated', 'appreciate', 'grateful'];
-const ACKNOWLEDGEMENT_WORDS = ['ok', 'okay', 'alright', 'great', 'perfect', 'cool', 'awesome', 'nice', 'brilliant', 'excellent', 'wonderful', 'fine', 'sure', 'yes', 'yep', 'yeah', 'got', 'understood', 'sounds', 'works', 'worked', 'helps', 'helped', 'helpful'];
-/** Words that go with the others ("thank you so much", "that worked", "got it"), meaning nothing alone. */
-const FILLER_WORDS = ['you', 'so', 'very', 'much', 'many', 'a', 'lot', 'it', 'that', 'this', 'again', 'really', 'for', 'the', 'help', 'your', 'all', 'now', 'then', 'oh', 'ah'];
+const ACKNOWLEDGEMENT_WORDS = ['ok', 'okay', 'alright', 'great', 'perfect', 'cool', 'awesome', 'nice', 'brilliant', 'excellent', 'wonderful', 'fine', 'got', 'understood', 'sounds', 'works', 'worked', 'helps', 'helped', 'helpful'];
+/**
+ * Words that go with the others ("thank you so much", "that worked", "got it", "good morning"),
+ * meaning nothing alone. A bare "yes" or "sure" is not here: it answers something, which the
+ * rules cannot tell.
+ */
+const FILLER_WORDS = ['good', 'you', 'so', 'very', 'much', 'many', 'a', 'lot', 'it', 'that', 'this', 'again', 'really', 'for', 'the', 'help', 'your', 'all', 'now', 'then', 'oh', 'ah'];
 
 const GREETINGS = new Set(GREETING_WORDS);
 const CLOSINGS = new Set([...THANKS_WORDS, ...ACKNOWLEDGEMENT_WORDS]);

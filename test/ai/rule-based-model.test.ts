@@ -46,7 +46,7 @@ describe('createRuleBasedModel', () => {
         expect((await firstStep(text)).toolCalls[0]).toMatchObject({ toolName: 'reply', input: { text: CLOSING_REPLY } });
       }
       // Saying more than that, or asking a person, is for the team.
-      for (const text of ['thanks, but it still crashes', 'hi, my screen stays blank', 'no', 'hello, can I speak to a human?']) {
+      for (const text of ['thanks, but it still crashes', 'hi, my screen stays blank', 'no', 'yes', 'good', 'hello, can I speak to a human?']) {
         expect((await firstStep(text)).toolCalls[0]).toMatchObject({ toolName: 'escalate' });
       }
     });
