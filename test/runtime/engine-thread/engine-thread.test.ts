@@ -14,7 +14,7 @@ import { eventually } from '../engine/eventually';
 async function conversationWithMessage(api: Api, conversationId: string): Promise<void> {
   const visitor = { visitorId: await api.newVisitor() };
   expect((await api.call('POST', '/v1/conversations', visitor, { conversationId })).status).toBe(201);
-  const posted = await api.call('POST', '/v1/messages', visitor, { conversationId, item: { id: `${conversationId}-m1`, type: 'message', text: 'Hello?' } });
+  const posted = await api.call('POST', '/v1/messages', visitor, { conversationId, item: { id: `${conversationId}-m1`, type: 'message', text: 'Can I talk to a human?' } });
   expect(posted.status).toBe(201);
   await heardBy(api, conversationId, `${conversationId}-m1`);
 }
