@@ -1,6 +1,6 @@
 /** The side panel of an open conversation: the AI's state, people, priority, tags and lifecycle buttons. */
 import { PRIORITIES, type Priority } from '../../domain/conversation';
-import { h } from '../shared/dom';
+import { h, isMounting } from '../shared/dom';
 import { timeLabel } from '../shared/format';
 import { memberLabels } from '../shared/member-labels';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
@@ -119,11 +119,9 @@ function prioritySection(c: Conversation, actions: ControlActions): HTMLElement 
           if (!keyed) apply();
         },
         blur: () => {
-          // Not when the panel drawn again takes the select away: Chromium blurs it before it is
-          // taken out, so this looks once the drawing is done. Nor when only the window lost focus.
-          setTimeout(() => {
-            if (select.isConnected && document.activeElement !== select) apply();
-          });
+          // Not when the panel drawn again takes the select away (Chromium blurs it as it goes): the
+          // agent did not leave it, and the choice held moves to the select drawn in its place.
+          if (!isMounting()) apply();
         },
       },
     },

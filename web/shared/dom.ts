@@ -36,9 +36,23 @@ export function focusedElementIn(node: Node): Element | null {
   return root instanceof Document || root instanceof ShadowRoot ? root.activeElement : null;
 }
 
+/** How many `mount`s are replacing elements now (one may set off another, through a blur). */
+let mounting = 0;
+
+/**
+ * Whether the page is replacing elements now: a blur then is the focused element being taken out
+ * (Chromium blurs it while it is still in place), not the user leaving it.
+ */
+export const isMounting = (): boolean => mounting > 0;
+
 /** Replaces an element's children. */
 export function mount(parent: Element, ...children: Child[]): void {
-  parent.replaceChildren(...nodes(children));
+  mounting++;
+  try {
+    parent.replaceChildren(...nodes(children));
+  } finally {
+    mounting--;
+  }
 }
 
 /**
