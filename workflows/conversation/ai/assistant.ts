@@ -65,6 +65,8 @@ const OFF_LEAVES_MESSAGE_WAITING_PATCH = 'ai-off-leaves-message-waiting';
 const HOURS_LEAVE_NOTHING_WAITING_PATCH = 'ai-hours-leave-nothing-waiting';
 /** From it on, a reply or note the model asked for carries its tool call's record, written by the same activity (turn.ts). */
 const ITEMS_CARRY_RECORDS_PATCH = 'ai-items-carry-their-records';
+/** From it on, a reply saying the model could not answer is followed by the hand-off message (turn.ts). Asked only then. */
+const HANDOFF_AFTER_UNCERTAIN_PATCH = 'ai-hands-off-after-uncertain-reply';
 /** From it on, business hours past midnight (`18:00`–`09:00`) are open overnight; before, never. Asked only for such hours. */
 const OVERNIGHT_HOURS_PATCH = 'ai-business-hours-overnight';
 
@@ -89,6 +91,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     visitorSeqHeard: options.visitorSeqHeard,
     triageBeforeHandover: () => runtime.patched(TRIAGE_PATCH),
     itemsCarryRecords: () => runtime.patched(ITEMS_CARRY_RECORDS_PATCH),
+    handOffAfterUncertainReply: () => runtime.patched(HANDOFF_AFTER_UNCERTAIN_PATCH),
   });
 
   const startTurn = async (job: TurnJob): Promise<void> => {
