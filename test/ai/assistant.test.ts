@@ -32,14 +32,17 @@ function gatedModel() {
   return { model, release: () => gates.shift()?.() };
 }
 
-function setup(config: Partial<AssistantConfig> = {}) {
+/** `assistantId` other than the configured assistant's: one whose policy cannot be loaded (deleted). */
+function setup(config: Partial<AssistantConfig> = {}, { assistantId }: { assistantId?: string } = {}) {
   const { model, release } = gatedModel();
   const h = aiHarness({ model, visitorText: 'first', config: { debounceMs: 1500, ...config } });
   const { runtime, pending, clock, patching } = fakeTurnRuntime();
   const outcomes: AiTurnOutcome[] = [];
+  /** Visitor messages the assistant handed to the team unanswered, left waiting for a hand-back. */
+  const leftWaiting: string[] = [];
   const ai = createAiAssistant({
     conversationId: 'c1',
-    assistantId: h.config.id,
+    assistantId: assistantId ?? h.config.id,
     activities: h.activities,
     lifecycle: () => h.conversation.lifecycle,
     applyOperation: h.conversation.apply,
@@ -47,6 +50,7 @@ function setup(config: Partial<AssistantConfig> = {}) {
     visitorSeqHeard: () => Math.max(0, ...h.items.filter((item) => item.author.kind === 'visitor').map((item) => item.seq)),
     runtime,
     onTurnEnd: (o) => outcomes.push(o),
+    leaveWaiting: (left) => void leftWaiting.push(left.id),
   });
   /** The visitor's first message, its debounce run out, and the turn (or hand-over) it starts done. */
   const firstMessageHandled = async () => {
@@ -55,7 +59,7 @@ function setup(config: Partial<AssistantConfig> = {}) {
     await settle();
     await settle();
   };
-  return { h, ai, pending, release, outcomes, model, clock, patching, firstMessageHandled };
+  return { h, ai, pending, release, outcomes, model, clock, patching, firstMessageHandled, leftWaiting };
 }
 
 describe('createAiAssistant', () => {
@@ -116,6 +120,30 @@ describe('createAiAssistant', () => {
       expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant is switched off' });
       ai.onVisitorMessage(arrival('m2', 'second'));
       expect(pending).toEqual([]);
+    });
+
+    it('leaves the message of a switched-off assistant waiting for a hand-back', async () => {
+      const { leftWaiting, firstMessageHandled } = setup({ enabled: false });
+      await firstMessageHandled();
+      expect(leftWaiting).toEqual(['m1']);
+    });
+
+    it('hands the conversation to the team when its turn cannot start (its assistant deleted), leaving the message waiting as a switched-off one’s', async () => {
+      const { h, model, leftWaiting, firstMessageHandled } = setup({ raisePriorityOnEscalation: 'high' }, { assistantId: 'ai-deleted' });
+      await firstMessageHandled();
+      expect(model.doGenerateCalls).toHaveLength(0);
+      // Nothing of the deleted assistant's to say or to raise to: the hand-over alone.
+      expect(h.conversation.lifecycle).toMatchObject({ handler: 'human', priority: 'medium', escalationReason: 'The AI assistant could not start its turn (Unknown AI assistant ai-deleted)' });
+      expect(h.posted('message')).toEqual([]);
+      expect(leftWaiting).toEqual(['m1']);
+    });
+
+    it('leaves nothing waiting when its turn could not start, replaying a history made before it did', async () => {
+      const { h, leftWaiting, patching, firstMessageHandled } = setup({}, { assistantId: 'ai-deleted' });
+      patching.without.push('ai-could-not-start-leaves-message-waiting');
+      await firstMessageHandled();
+      expect(h.conversation.lifecycle).toMatchObject({ handler: 'human' });
+      expect(leftWaiting).toEqual([]);
     });
 
     it('asks its policy again when handed back, though it handed the conversation over less than a minute before', async () => {

@@ -95,7 +95,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     now: () => new Date('2025-01-06T10:00:01.000Z'),
   });
   const conversation = fakeConversation(options.lifecycle);
-  const state = { current: true, triageBeforeHandover: true, itemsCarryRecords: true };
+  const state = { current: true, triageBeforeHandover: true, itemsCarryRecords: true, handOffAfterUncertainReply: true };
   const deps: AiTurnDeps = {
     callModel: activities.callModel,
     callTriageModel: activities.callModel,
@@ -108,6 +108,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     visitorSeqHeard: () => 1,
     triageBeforeHandover: () => state.triageBeforeHandover,
     itemsCarryRecords: () => state.itemsCarryRecords,
+    handOffAfterUncertainReply: () => state.handOffAfterUncertainReply,
   };
   const input = async (): Promise<AiTurnInput> => ({
     conversationId,

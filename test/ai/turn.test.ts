@@ -141,11 +141,21 @@ describe('runAiTurn', () => {
     expect(h.posted('message').map((i) => i.text)).toEqual(['Let me check that for you.']);
   });
 
-  it('escalates after the reply when the model says it cannot answer', async () => {
+  it('escalates after the reply when the model says it cannot answer, and tells the visitor the team takes over', async () => {
     const model = scriptedModel([['reply', { text: "I'm not sure about that one." }]]);
     const h = aiHarness({ model, visitorText: 'Do you integrate with my fridge?' });
     const outcome = await runAiTurn(h.deps, await h.input());
     expect(outcome).toMatchObject({ status: 'escalated', escalation: { code: 'model_uncertain' } });
+    expect(h.conversation.lifecycle.handler).toBe('human');
+    expect(h.posted('message').map((i) => i.text)).toEqual(["I'm not sure about that one.", h.config.escalation.handoffMessage]);
+  });
+
+  it('posts only the uncertain reply when replaying a history made before the hand-off message followed it', async () => {
+    const model = scriptedModel([['reply', { text: "I'm not sure about that one." }]]);
+    const h = aiHarness({ model, visitorText: 'Do you integrate with my fridge?' });
+    h.state.handOffAfterUncertainReply = false;
+    expect(await runAiTurn(h.deps, await h.input())).toMatchObject({ status: 'escalated', escalation: { code: 'model_uncertain' } });
+    expect(h.posted('message').map((i) => i.text)).toEqual(["I'm not sure about that one."]);
   });
 
   it('feeds a tool outside the permissions back as a rejection and does not apply it', async () => {

@@ -4,7 +4,7 @@
  */
 import { MockLanguageModelV3 } from 'ai/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_HANDOFF_MESSAGE } from '../../activities/ai/config';
+import { DEFAULT_HANDOFF_MESSAGE, defaultAssistantConfig } from '../../activities/ai/config';
 import type { Author, EventItem } from '../../domain/timeline';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
@@ -66,6 +66,19 @@ describe('conversationWorkflow with an AI assistant', () => {
       const order = (await c.items()).map((i) => (i.type === 'event' ? (i as EventItem).event.kind : i.type === 'message' ? i.author.kind : undefined)).filter(Boolean);
       expect(order).toEqual(['visitor', 'tag_added', 'priority_changed', 'escalated', 'participant_requested', 'ai']);
       await expectAiSilent(c, model);
+    });
+
+    it('tells the visitor the team takes over after a reply saying the AI is not sure (the offline assistant, a snippet that says so)', async () => {
+      const api = { id: 'api', title: 'API access', text: "I'm not sure we offer an API yet: for now, Settings > Data > Export gets your notes out." };
+      const assistant = await h.newAssistant({ config: { knowledge: [...defaultAssistantConfig().knowledge, api] } });
+      const c = await h.newConversation({ assistantId: assistant.id });
+      await c.post(VISITOR, 'Do you have API access?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect(await byAi(c, 'message')).toEqual([api.text, DEFAULT_HANDOFF_MESSAGE]));
+      expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'The AI could not answer the question' });
+      // The reply as documented, then the hand-over and the message telling of it.
+      await eventually(async () => expect((await c.timeline()).filter((kind) => kind !== 'ai_tool_call:ai')).toEqual(['message:visitor', 'message:ai', 'event:escalated', 'event:participant_requested', 'message:ai']));
     });
 
     it('hands over at once when the triage call fails: one attempt, no retries to wait out', async () => {

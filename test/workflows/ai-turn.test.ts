@@ -131,6 +131,46 @@ describe('conversationWorkflow with an AI assistant', () => {
       expect(await c.state()).toMatchObject({ handler: 'ai' });
     });
 
+    it('is answered once handed back, though its assistant was deleted when it came (the turn could not start) and brought back since, unless someone answered it', async () => {
+      const assistant = await h.newAssistant();
+      const roster = [...workflowInput().roster, { id: assistant.id, kind: 'ai' as const }];
+      const [unanswered, answered] = [await h.newConversation({ assistantId: assistant.id, roster }), await h.newConversation({ assistantId: assistant.id, roster })];
+      for (const c of [unanswered, answered]) await c.post(VISITOR, 'How do I export my notes?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      for (const c of [unanswered, answered]) await eventually(async () => expect(await aiMessages(c)).toEqual([expect.stringMatching(/export all your notes/)]));
+
+      await h.deleteAssistant(assistant, ALICE);
+      for (const c of [unanswered, answered]) await c.post(VISITOR, 'And how do I share a notebook?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      for (const c of [unanswered, answered]) {
+        await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: `The AI assistant could not start its turn (Unknown AI assistant ${assistant.id})` }));
+      }
+      await answered.post(ALICE, 'Open the notebook and choose Share.');
+      await h.bringBackAssistant(assistant);
+      for (const c of [unanswered, answered]) await c.operate(ALICE, { op: 'hand_back' });
+      await h.passTime(PAST_DEBOUNCE_MS);
+
+      await eventually(async () => expect(await aiMessages(unanswered)).toEqual([expect.stringMatching(/export all your notes/), expect.stringMatching(/Share a notebook/)]));
+      expect(await unanswered.state()).toMatchObject({ handler: 'ai' });
+      await h.passTime(PAST_DEBOUNCE_MS);
+      expect(await aiMessages(answered)).toHaveLength(1);
+      expect(await answered.state()).toMatchObject({ handler: 'ai' });
+    });
+
+    it('goes back to the team at once when handed back to an assistant still deleted, instead of waiting on it unanswered', async () => {
+      const assistant = await h.newAssistant();
+      const c = await h.newConversation({ assistantId: assistant.id, roster: [...workflowInput().roster, { id: assistant.id, kind: 'ai' }] });
+      await h.deleteAssistant(assistant, ALICE);
+      await c.post(VISITOR, 'How do I share a notebook?');
+      await h.passTime(PAST_DEBOUNCE_MS);
+      await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: expect.stringContaining('could not start its turn') }));
+      await c.operate(ALICE, { op: 'hand_back' });
+      await h.passTime(PAST_DEBOUNCE_MS);
+      // The question is the team's again, on the first-response clock, rather than the AI's that cannot answer.
+      await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', firstResponseDueAt: expect.any(String) }));
+      await eventually(async () => expect((await c.events()).map((e) => e.event.kind).filter((kind) => kind === 'escalated')).toHaveLength(2));
+    });
+
     it('is not handed over again at every hand-back when it came in business hours and they still run (it waits for the next message)', async () => {
       // Business hours all day, every day, so that they run whenever the test does (but the last minute of the UTC day).
       const hours = { timeZone: 'UTC', days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '23:59' };

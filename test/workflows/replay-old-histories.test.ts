@@ -27,7 +27,14 @@
  * (`ai-business-hours-overnight`); with the team queue they went to. At `ef3ba16`: conversations
  * handed back to the AI while an AI pause ran (after a person joined, and by a reopen under
  * `aiTakesReopened`), the visitor asking meanwhile: left waiting while the pause ran, one still
- * paused and two answered once it ran out. Record new ones when a change
+ * paused and two answered once it ran out. At `eca9e22`: an assistant whose knowledge answered
+ * "Do you have API access?" with a snippet starting "I'm not sure", its reply posted and the
+ * conversation escalated without the hand-off message; and an assistant deleted after answering
+ * a first question, the visitor's next one escalated because the turn could not start (unknown
+ * assistant), one conversation left with the team and two handed back once the assistant was
+ * brought back, the question left unanswered (one of them had a message left while the AI was
+ * paused answered before, so its run had asked `ai-answers-message-left-waiting`: a hand-back
+ * taking the question up would be a timer its history lacks). Record new ones when a change
  * lands behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -83,6 +83,18 @@ export async function productHarness(label: string) {
       await store.putSetting(WEBSITE_ID, assistantSettingKey(id), defaultAssistantConfig({ id, name: 'Helper', debounceMs: DEBOUNCE_MS, ...config }));
     },
 
+    /** Takes an assistant off the team, as `DELETE /v1/ai-agents/:id` does: its turns can no longer load it. */
+    async deleteAssistant({ id }: Author, by: Author): Promise<void> {
+      if (!(await store.removeTeamMember(WEBSITE_ID, id, by))) throw new Error(`No assistant ${id} to delete`);
+    },
+
+    /** Brings a deleted assistant back under its id with `config` over the defaults, as `POST /v1/ai-agents` with that id does. */
+    async bringBackAssistant(assistant: Author, config: Partial<AssistantConfig> = {}): Promise<void> {
+      const back = await store.insertTeamMember({ id: assistant.id, websiteId: WEBSITE_ID, name: 'Helper', kind: 'ai', teams: [], capacity: 0 });
+      if (!back) throw new Error(`Assistant ${assistant.id} could not be brought back`);
+      await this.changeAssistant(assistant, config);
+    },
+
     /** A human agent in the store, online in its teams' queues (what the server does on presence). */
     async agentOnline(agent: Author, { teams = ['support'], capacity = 2 }: Partial<Pick<TeamMember, 'teams' | 'capacity'>> = {}) {
       const member = await store.upsertTeamMember({ id: agent.id, websiteId: WEBSITE_ID, name: agent.id, kind: 'human', teams, capacity });

@@ -27,7 +27,7 @@ export interface AiAssistantOptions {
   visitorSeqHeard: AiTurnDeps['visitorSeqHeard'];
   /** Carried across continue-as-new. */
   visitorTurns?: number;
-  /** Told of a visitor message the assistant handed to the team unanswered (switched off, business hours), to answer once handed back. */
+  /** Told of a visitor message the assistant handed to the team unanswered (switched off, its turn could not start), to answer once handed back. */
   leaveWaiting?(arrival: ItemArrival): void;
   /** Called with each finished turn's outcome (logging, metrics, tests). */
   onTurnEnd?(outcome: AiTurnOutcome): void;
@@ -65,6 +65,13 @@ const OFF_LEAVES_MESSAGE_WAITING_PATCH = 'ai-off-leaves-message-waiting';
 const HOURS_LEAVE_NOTHING_WAITING_PATCH = 'ai-hours-leave-nothing-waiting';
 /** From it on, a reply or note the model asked for carries its tool call's record, written by the same activity (turn.ts). */
 const ITEMS_CARRY_RECORDS_PATCH = 'ai-items-carry-their-records';
+/** From it on, a reply saying the model could not answer is followed by the hand-off message (turn.ts). Asked only then. */
+const HANDOFF_AFTER_UNCERTAIN_PATCH = 'ai-hands-off-after-uncertain-reply';
+/**
+ * From it on, the message of a turn that could not start (its assistant deleted, the store down past
+ * the retries) and went to the team is left waiting, as a switched-off assistant's is. Asked only then.
+ */
+const COULD_NOT_START_LEAVES_WAITING_PATCH = 'ai-could-not-start-leaves-message-waiting';
 /** From it on, business hours past midnight (`18:00`–`09:00`) are open overnight; before, never. Asked only for such hours. */
 const OVERNIGHT_HOURS_PATCH = 'ai-business-hours-overnight';
 
@@ -89,10 +96,11 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     visitorSeqHeard: options.visitorSeqHeard,
     triageBeforeHandover: () => runtime.patched(TRIAGE_PATCH),
     itemsCarryRecords: () => runtime.patched(ITEMS_CARRY_RECORDS_PATCH),
+    handOffAfterUncertainReply: () => runtime.patched(HANDOFF_AFTER_UNCERTAIN_PATCH),
   });
 
   const startTurn = async (job: TurnJob): Promise<void> => {
-    const policy = await orEscalate(() => activities.loadAssistantPolicy({ assistantId }));
+    const policy = await orEscalate(job, () => activities.loadAssistantPolicy({ assistantId }));
     if (!policy) return;
     debounceMs = policy.debounceMs;
     disabledSeenAt = policy.enabled ? undefined : runtime.now();
@@ -111,7 +119,7 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
       }
       return;
     }
-    const context = await orEscalate(() => activities.buildConversationContext({ conversationId, answeringSeq: job.arrival.seq }));
+    const context = await orEscalate(job, () => activities.buildConversationContext({ conversationId, answeringSeq: job.arrival.seq }));
     if (!context) return;
     const outcome = await runAiTurn(deps(job), {
       conversationId,
@@ -129,14 +137,19 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
   /**
    * What a turn cannot start without (the policy, the context). When it fails for good (unknown
    * assistant, store down past its retries) the visitor must not wait on an AI that cannot answer:
-   * the conversation goes to humans.
+   * the conversation goes to humans, with no hand-off message and no priority raise: a deleted
+   * assistant has neither any more, and the visitor sees the hand-over as when an agent escalates
+   * or the assistant is switched off. The message, unanswered, is left waiting as a switched-off
+   * assistant's is: handed back once the assistant can start again (brought back, the store back),
+   * the AI takes it up.
    */
-  async function orEscalate<T>(load: () => Promise<T>): Promise<T | undefined> {
+  async function orEscalate<T>(job: TurnJob, load: () => Promise<T>): Promise<T | undefined> {
     try {
       return await load();
     } catch (err) {
       if (isCancellation(err)) throw err;
-      await options.applyOperation({ op: 'escalate', reason: `The AI assistant could not start its turn (${errorMessage(err)})` });
+      const result = await options.applyOperation({ op: 'escalate', reason: `The AI assistant could not start its turn (${errorMessage(err)})` });
+      if (result.ok && runtime.patched(COULD_NOT_START_LEAVES_WAITING_PATCH)) options.leaveWaiting?.(job.arrival);
       return undefined;
     }
   }

@@ -82,6 +82,11 @@ export interface AiTurnDeps {
    */
   itemsCarryRecords(): boolean;
   /**
+   * Whether a reply saying the model could not answer is followed by the hand-off message, so the
+   * visitor learns the team takes over. Asked only then, answered with `patched()` as above.
+   */
+  handOffAfterUncertainReply(): boolean;
+  /**
    * The highest seq of a public visitor message the workflow has heard. A reply is held back when a
    * newer one is stored: the workflow has yet to hear of it, and that message's turn answers.
    */
@@ -112,6 +117,12 @@ export interface AiTurnOutcome {
 /** Runs one turn; see the wiring notes at the top of this file. Rethrows cancellation (supersession). */
 export function runAiTurn(deps: AiTurnDeps, input: AiTurnInput): Promise<AiTurnOutcome> {
   return new AiTurn(deps, input).run();
+}
+
+/** What the visitor was told before a hand-over. */
+interface HandOffTold {
+  /** The turn's reply said the model could not answer (an uncertainty phrase). */
+  afterUncertainReply?: boolean;
 }
 
 /** A tool call's `ai_tool_call` record, before the call has its outcome. */
@@ -215,7 +226,7 @@ class AiTurn {
     if (this.resolved) return this.outcome('resolved');
     const { escalation } = this.input.policy;
     const uncertain = this.replies.some((text) => isUncertainReply(escalation, text));
-    if (uncertain) return this.handOver({ code: 'model_uncertain', message: 'The AI could not answer the question' });
+    if (uncertain) return this.handOver({ code: 'model_uncertain', message: 'The AI could not answer the question' }, undefined, { afterUncertainReply: true });
     const byState = escalationForState(escalation, this.lifecycle);
     if (byState) return this.handOver(byState);
     return this.replies.length > 0 ? this.outcome('replied') : undefined;
@@ -307,19 +318,24 @@ class AiTurn {
    * escalates, leaves a private note saying why when given one, and tells the visitor. A turn
    * superseded meanwhile does nothing.
    */
-  private async handOver(reason: EscalationReason, note?: string): Promise<AiTurnOutcome> {
+  private async handOver(reason: EscalationReason, note?: string, told: HandOffTold = {}): Promise<AiTurnOutcome> {
     if (this.superseded()) return this.outcome('superseded');
     const result = await this.escalate({ op: 'escalate', reason: reason.message });
     if (result.ok) this.escalated = reason;
     if (note) await this.bestEffort(() => this.deps.postNote(this.itemTarget(note)));
-    if (result.ok) await this.tellVisitorHandedOver();
+    if (result.ok) await this.tellVisitorHandedOver(told);
     return { ...this.outcome('escalated'), escalation: reason };
   }
 
-  /** The hand-off message, unless the turn already said something to the visitor (or may not speak). */
-  private async tellVisitorHandedOver(): Promise<void> {
+  /**
+   * The hand-off message, unless the turn already said something to the visitor (or may not speak).
+   * A reply saying the model could not answer tells the visitor nothing of the team: the message
+   * follows it (in runs from `handOffAfterUncertainReply` on).
+   */
+  private async tellVisitorHandedOver({ afterUncertainReply = false }: HandOffTold = {}): Promise<void> {
     const { permissions, escalation } = this.input.policy;
-    if (this.replies.length > 0 || !permissions.includes('reply') || this.superseded()) return;
+    if (!permissions.includes('reply') || this.superseded()) return;
+    if (this.replies.length > 0 && !(afterUncertainReply && this.deps.handOffAfterUncertainReply())) return;
     await this.bestEffort(() => this.deps.postReply(this.itemTarget(escalation.handoffMessage)));
   }
 
