@@ -14,7 +14,7 @@ import { createRoutingActivities, engineAssigner, type ConversationUpdateEngine,
 import { countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems } from './ai/store-lookups';
 import { createConversationActivities } from './conversation';
 import type { ItemToAppend, Store } from './store';
-import { createWebsiteChangeActivities, type SignalEngine } from './website-changes';
+import { createWebsiteChangeActivities, rosterChange, type SignalEngine } from './website-changes';
 
 /** What the routing and website-change activities ask of the workflow engine (`WorkflowEngine` has it all). */
 export type ActivityEngine = SignalWithStartEngine & ConversationUpdateEngine & SignalEngine;
@@ -62,7 +62,10 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
       getRoutingRules: (websiteId) => loadRoutingRules(store, websiteId),
       getTeamMember: (agentId) => store.getTeamMember(agentId),
       countOpenAssigned: (websiteId, agentId) => countOpenAssigned(store, websiteId, agentId),
-      assignConversation: engineAssigner(lazyEngine),
+      assignConversation: engineAssigner(lazyEngine, {
+        getTeamMember: (agentId) => store.getTeamMember(agentId),
+        rosterNow: (websiteId, actor) => rosterChange(store, websiteId, actor),
+      }),
     }),
     ...createWebsiteChangeActivities({
       store,

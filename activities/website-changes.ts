@@ -104,7 +104,7 @@ function movedOn(told: ToldRevisions, now: ToldRevisions): boolean {
  * The team as workflows are given it, with its revision, and who removed each person the team lost
  * within the longest retention (no running workflow knew anyone removed earlier).
  */
-async function rosterChange(store: WebsiteChangeStore, websiteId: string, actor: Author): Promise<RosterChange> {
+export async function rosterChange(store: Pick<WebsiteChangeStore, 'listTeamMembers' | 'listFormerMembers' | 'teamRevision'>, websiteId: string, actor: Author): Promise<RosterChange> {
   const { roster, revision } = await loadRoster(store, websiteId);
   const former = await store.listFormerMembers(websiteId, longestRetentionAgo());
   const departedBy = Object.fromEntries(former.flatMap(({ id, removedBy }) => (removedBy ? [[id, removedBy]] : [])));

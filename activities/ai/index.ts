@@ -12,6 +12,7 @@ export {
   engineAssigner,
   ROUTING_ACTOR,
   type AgentNow,
+  type AssignerTeam,
   type ConversationUpdateEngine,
   type RoutingDeps,
   type SignalWithStartEngine,

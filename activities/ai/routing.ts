@@ -5,7 +5,7 @@
 import type { ConversationLifecycle } from '../../domain/conversation';
 import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
-import { assign, conversationWorkflowId, getState, operationArgs, type ConversationSnapshot } from '../../workflows/conversation/definitions';
+import { assign, conversationWorkflowId, getState, operationArgs, rosterChanged, type ConversationSnapshot, type RosterChange } from '../../workflows/conversation/definitions';
 import type { AssignFromQueueInput, AssignOutcome, RoutingActivities } from '../../workflows/routing/activity-types';
 import {
   TEAM_QUEUE_WORKFLOW_TYPE,
@@ -20,6 +20,7 @@ import {
 } from '../../workflows/routing/definitions';
 import { waitsForPerson } from '../../workflows/conversation/routing-notices';
 import { chooseTeam, type RoutingRules } from '../../workflows/routing/team-rules';
+import type { SignalEngine } from '../website-changes';
 
 /** The one engine call the queue signals need (the engine's `WorkflowEngine` has it). */
 export interface SignalWithStartEngine {
@@ -123,12 +124,19 @@ export function createRoutingActivities(deps: RoutingDeps): RoutingActivities {
  * What a rejected `assign` means for the queue, judged from the conversation's state after the
  * rejection: a conversation that no longer waits for a person (`waitsForPerson`) is not the queue's
  * any more; one that still waits could not go to this agent (not on the team the workflow knows,
- * …) and someone else should take it.
+ * even once `engineAssigner` told it the store's, …) and someone else should take it.
  */
 export function assignRejectionOutcome(state: ConversationLifecycle | undefined): AssignOutcome {
   return state && waitsForPerson(state) ? 'agent_unavailable' : 'conversation_unavailable';
 }
 
+
+/** What the assigner reads of the team as the store holds it now. */
+export interface AssignerTeam {
+  getTeamMember(agentId: string): Promise<TeamMember | null | undefined>;
+  /** The website's team as a `rosterChanged` gives it to a conversation (activities/website-changes.ts). */
+  rosterNow(websiteId: string, actor: Author): Promise<RosterChange>;
+}
 
 /**
  * `RoutingDeps.assignConversation` over the engine: the conversation's `assign` update with the
@@ -139,21 +147,41 @@ export function assignRejectionOutcome(state: ConversationLifecycle | undefined)
  * `ERR_UPDATE_REJECTED`) is judged from the state after it; a workflow that no longer runs
  * (`ERR_WORKFLOW_NOT_FOUND`) means the conversation was resolved long ago. Anything else throws,
  * and the activity retries.
+ *
+ * A rejection of a person the store has on the queue's team is most likely the conversation not
+ * knowing them yet: the website changes workflow tells the conversations of a person added a
+ * second or more after the change, and a person who connects at once is offered conversations
+ * before that. The conversation is then given the team as the store holds it (`rosterChanged`, by
+ * routing; the same revision told again later changes nothing) and asked once more, so the
+ * person is not marked away in the queue for a refusal that would not have held a second later.
  */
-export function engineAssigner(engine: ConversationUpdateEngine): RoutingDeps['assignConversation'] {
-  return async ({ conversationId, agentId }) => {
+export function engineAssigner(engine: ConversationUpdateEngine & SignalEngine, team: AssignerTeam): RoutingDeps['assignConversation'] {
+  return async ({ websiteId, team: queueTeam, conversationId, agentId }) => {
     const workflowId = conversationWorkflowId(conversationId);
     const stateNow = () => engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor: ROUTING_ACTOR }] });
+    const assignNow = () => engine.executeUpdate({ workflowId, update: assign.name, args: [operationArgs({ actor: ROUTING_ACTOR, operation: { op: 'assign', userId: agentId } })] });
+    const onTeamNow = async () => {
+      const member = await team.getTeamMember(agentId);
+      return member?.websiteId === websiteId && member.kind === 'human' && member.teams.includes(queueTeam);
+    };
     try {
       if (!waitsForPerson(await stateNow())) return 'conversation_unavailable';
-      await engine.executeUpdate({ workflowId, update: assign.name, args: [operationArgs({ actor: ROUTING_ACTOR, operation: { op: 'assign', userId: agentId } })] });
+      try {
+        await assignNow();
+      } catch (err) {
+        if (!rejected(err) || !waitsForPerson(await stateNow()) || !(await onTeamNow())) throw err;
+        await engine.signal({ workflowId, signal: rosterChanged.name, args: [await team.rosterNow(websiteId, ROUTING_ACTOR)] });
+        await assignNow();
+      }
       return 'assigned';
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (code === 'ERR_WORKFLOW_NOT_FOUND') return 'conversation_unavailable';
       if (code === 'ERR_WORKFLOW_SET_ASIDE') return 'conversation_set_aside';
-      if (code !== 'ERR_UPDATE_REJECTED') throw err;
+      if (!rejected(err)) throw err;
       return assignRejectionOutcome(await stateNow());
     }
   };
 }
+
+const rejected = (err: unknown) => (err as { code?: unknown }).code === 'ERR_UPDATE_REJECTED';

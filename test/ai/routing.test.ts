@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TeamQueueState } from '../../workflows/routing/team-queue-state';
 import { chooseTeam, DEFAULT_ROUTING_RULES, type RoutingRules } from '../../workflows/routing/team-rules';
-import { assignRejectionOutcome } from '../../activities/ai/routing';
+import { assignRejectionOutcome, engineAssigner, type AssignerTeam } from '../../activities/ai/routing';
+import type { TeamMember } from '../../domain/people';
+import type { RosterChange } from '../../workflows/conversation/definitions';
 import { openLifecycle } from './helpers';
 
 /** The workflow's time, for the queue's held-back entries. */
@@ -214,7 +216,52 @@ describe('assignRejectionOutcome', () => {
   });
   it('blames the agent otherwise', () => {
     expect(assignRejectionOutcome(openLifecycle({ handler: 'unassigned' }))).toBe('agent_unavailable');
-    // Escalated and waiting: the agent is not on the team the workflow knows (left, or not told of yet).
+    // Escalated and waiting: the agent is not on the team the workflow knows (left it; see engineAssigner for one not told of yet).
     expect(assignRejectionOutcome(openLifecycle({ handler: 'human', escalatedAt: '2026-12-04T10:00:00.000Z' }))).toBe('agent_unavailable');
+  });
+});
+
+describe('engineAssigner', () => {
+  const waiting = openLifecycle({ handler: 'human', escalatedAt: '2026-12-04T10:00:00.000Z' });
+  const fay: TeamMember = { id: 'fay', websiteId: 'w1', name: 'Fay', kind: 'human', teams: ['support', 'billing'], capacity: 5 };
+
+  /** A conversation waiting for a person, whose workflow knows the team `known` (ids) until told another. */
+  function conversationKnowing(known: string[]) {
+    const signalled: { signal: string; args: unknown[] }[] = [];
+    let roster = known;
+    let lifecycle = waiting;
+    const engine = {
+      query: async <R>() => lifecycle as R,
+      signal: async (o: { workflowId: string; signal: string; args: unknown[] }) => {
+        signalled.push({ signal: o.signal, args: o.args });
+        roster = (o.args[0] as RosterChange).roster.map((m) => m.id);
+      },
+      executeUpdate: async <R>(o: { args: unknown[] }) => {
+        const { userId } = o.args[0] as { userId: string };
+        if (!roster.includes(userId)) throw Object.assign(new Error(`${userId} is not a member of the team`), { code: 'ERR_UPDATE_REJECTED' });
+        lifecycle = { ...lifecycle, assigneeId: userId };
+        return lifecycle as R;
+      },
+    };
+    return { engine, signalled };
+  }
+  const storeTeam = (members: TeamMember[]): AssignerTeam => ({
+    getTeamMember: async (id) => members.find((m) => m.id === id),
+    rosterNow: async (_websiteId, actor) => ({ actor, roster: members.map(({ id, kind }) => ({ id, kind })), revision: 7 }),
+  });
+  const offer = { websiteId: 'w1', team: 'billing', conversationId: 'c1', agentId: 'fay' };
+
+  it('gives a conversation not told yet of a person on the team the team as the store holds it, and assigns it to them', async () => {
+    const { engine, signalled } = conversationKnowing(['ann']);
+    expect(await engineAssigner(engine, storeTeam([fay]))(offer)).toBe('assigned');
+    expect(signalled).toEqual([{ signal: 'rosterChanged', args: [{ actor: { kind: 'system', id: 'routing' }, roster: [{ id: 'fay', kind: 'human' }], revision: 7 }] }]);
+  });
+
+  it('blames the agent, telling the conversation nothing, when the store does not have them on the queue\'s team either', async () => {
+    for (const members of [[], [{ ...fay, teams: ['support'] }], [{ ...fay, websiteId: 'w2' }]]) {
+      const { engine, signalled } = conversationKnowing(['ann']);
+      expect(await engineAssigner(engine, storeTeam(members))(offer)).toBe('agent_unavailable');
+      expect(signalled).toEqual([]);
+    }
   });
 });

@@ -2,17 +2,22 @@
  * The AI assistant and routing over the wire, with the offline (rule-based) model: it answers a
  * knowledge question; a visitor asking for a person is escalated and queued while no agent is
  * online, or assigned to the agent whose inbox is open (until it closes); the agent joins and hands
- * back to the AI;
+ * back to the AI; a person added and online at once gets the conversations waiting for their team;
  * the assistant's configuration is read and replaced through `/v1/ai-agents`.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { DEFAULT_ROUTING_RULES } from '../../workflows/routing/team-rules';
 import { AGENT, sleep, waitUntil } from './support/clients';
 import { useTestApp } from './support/app';
 import { queueSlotOf } from './support/teams';
+import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
+import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
 
 const t = useTestApp();
 
+const queuedIn = async (team: string) =>
+  (await t.app.engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(t.app.websiteId, team), query: teamQueueState.name }).catch(() => undefined))?.queue.map((e) => e.conversationId) ?? [];
 const conversationOf = async (id: string) => (await t.api.call('GET', `/v1/conversations/${id}`, AGENT)).body.conversation;
 
 /** A visitor with a conversation and a first message. */
@@ -127,6 +132,34 @@ describe('AI assistant and routing over the wire', () => {
     await waitUntil(() => conversationOf('ai-5'), (c) => c.handler === 'human');
     await sleep(500);
     expect((await conversationOf('ai-5')).assigneeId).toBeUndefined();
+  });
+
+  it('gives a person added and online at once the conversations waiting for their team, before the conversations were told of them', async () => {
+    // A team of its own, whose only member never comes online: its conversations wait in its queue.
+    expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-keeper', name: 'Keeper', teams: ['newcomers'] })).status).toBe(201);
+    expect((await t.api.call('PUT', '/v1/settings/routing', AGENT, { rules: [{ team: 'newcomers', tags: ['newcomer'] }], defaultTeam: 'support' })).status).toBe(200);
+    try {
+      const ids = ['join-1', 'join-2', 'join-3'];
+      for (const id of ids) {
+        const visitor = { visitorId: await t.api.newVisitor() };
+        expect((await t.api.call('POST', '/v1/conversations', visitor, { conversationId: id })).status).toBe(201);
+        expect((await t.api.call('POST', `/v1/conversations/${id}/tags`, AGENT, { add: ['newcomer'] })).status).toBe(200);
+        expect((await t.api.call('POST', `/v1/conversations/${id}/escalate`, AGENT, { reason: 'for the newcomers' })).status).toBe(200);
+      }
+      await expect.poll(() => queuedIn('newcomers'), { timeout: 10_000 }).toEqual(ids);
+
+      // What a backend creating its people at their first sign-in does: add, make a token, connect at once
+      // (within the second before the conversations are told of the person).
+      expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-fay', name: 'Fay', teams: ['support', 'newcomers'], capacity: 5 })).status).toBe(201);
+      const { token } = (await t.api.call('POST', '/v1/team/members/usr-fay/tokens', { agent: null }, {})).body;
+      const inbox = await t.open({ memberToken: token });
+      for (const id of ids) await expect.poll(async () => (await conversationOf(id)).assigneeId, { timeout: 10_000 }).toBe('usr-fay');
+      // Not marked away: the queues go on offering her conversations.
+      expect(await queueSlotOf(t.app, 'newcomers', 'usr-fay')).toMatchObject({ online: true });
+      await inbox.close();
+    } finally {
+      expect((await t.api.call('PUT', '/v1/settings/routing', AGENT, DEFAULT_ROUTING_RULES)).status).toBe(200);
+    }
   });
 
   it('reads and replaces the assistant configuration the AI answers from', async () => {
