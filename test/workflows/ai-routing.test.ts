@@ -217,6 +217,17 @@ describe('conversationWorkflow routing: a new priority of a conversation waiting
     expect(await queued()).toEqual([oldest, older].map((c) => [c.id, 'medium']));
   });
 
+  it('waits behind the others once an agent lowered it, though it came first', async () => {
+    const { holding, waiting } = await fullTeamAndThreeWaiting();
+    const [lowered, next, last] = waiting;
+    await lowered.operate(BOB, { op: 'set_priority', priority: 'low' });
+    await eventually(async () => expect(await queued()).toEqual([[lowered.id, 'low'], [next.id, 'medium'], [last.id, 'medium']]));
+
+    await holding.operate(ALICE, { op: 'resolve' });
+    await eventually(async () => expect(await next.state()).toMatchObject({ assigneeId: ALICE.id }));
+    for (const c of [lowered, last]) await expectNotAssigned(c);
+  });
+
   it('goes next to the agent who frees a slot when a missed first-response target raised it', async () => {
     const { holding, waiting } = await fullTeamAndThreeWaiting({ firstResponseSlaMs: { ...SETTINGS.firstResponseSlaMs, medium: 10 * 60_000 } });
     const [oldest, older, breached] = waiting;
