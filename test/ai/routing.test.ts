@@ -171,16 +171,29 @@ describe('TeamQueueState', () => {
   });
 
   describe('#enqueue', () => {
-    it('keeps one entry per conversation and only ever raises its priority', () => {
+    it('keeps one entry per conversation at its place in line, and gives it the priority it is queued with again', () => {
       const state = withAgents();
       state.enqueue('c1', 'low');
       state.enqueue('c2', 'medium');
-      state.enqueue('c1', 'high');
-      state.enqueue('c1', 'low');
+      state.enqueue('c1', 'high', undefined, state.lowers('c1', 'high'));
+      expect(state.snapshot().queue.map((e) => [e.conversationId, e.priority, e.order])).toEqual([
+        ['c1', 'high', 1],
+        ['c2', 'medium', 2],
+      ]);
+      expect(state.lowers('c1', 'low')).toBe(true);
+      state.enqueue('c1', 'low', undefined, true);
       expect(state.snapshot().queue.map((e) => [e.conversationId, e.priority])).toEqual([
-        ['c1', 'high'],
+        ['c1', 'low'],
         ['c2', 'medium'],
       ]);
+      expect(state.takeNext(0)?.entry.conversationId).toBe('c2');
+    });
+
+    it('only ever raises the priority of an entry without `lowers` (queues replaying from before)', () => {
+      const state = withAgents();
+      state.enqueue('c1', 'high');
+      state.enqueue('c1', 'low');
+      expect(state.snapshot().queue.map((e) => e.priority)).toEqual(['high']);
     });
   });
 

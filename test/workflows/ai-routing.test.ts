@@ -3,14 +3,14 @@
  * team queue workflow (on the same engine) hands each to the least-loaded online agent under
  * capacity, or holds it until one frees up.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Author } from '../../domain/timeline';
-import { conversationWorkflowId } from '../../workflows/conversation/definitions';
+import { conversationWorkflowId, type LifecycleSettings } from '../../workflows/conversation/definitions';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
 import { scriptedModel } from '../ai/mock-model';
 import { eventually } from '../runtime/engine/eventually';
-import { ALICE, BOB, VISITOR, workflowInput } from './conversation/fixtures';
+import { ALICE, BOB, SETTINGS, VISITOR, workflowInput } from './conversation/fixtures';
 import { PAST_DEBOUNCE_MS, WEBSITE_ID, productHarness, type ProductHarness } from './support/product-harness';
 import type { DrivenConversation } from './support/conversation-driver';
 
@@ -167,5 +167,75 @@ describe('conversationWorkflow routing', () => {
     await waiting.operate(gus, { op: 'resolve' });
     await h.passTime(60_000);
     await eventually(async () => expect(await aside.state()).toMatchObject({ assigneeId: gus.id }));
+  });
+});
+
+describe('conversationWorkflow routing: a new priority of a conversation waiting in a queue', () => {
+  // A harness each: these leave conversations waiting in the support queue.
+  let h: ProductHarness;
+  beforeEach(async () => {
+    h = await productHarness('queue_priority');
+  });
+  afterEach(() => h?.close());
+
+  const queued = () =>
+    h.engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(WEBSITE_ID, 'support'), query: teamQueueState.name }).then((q) => q.queue.map((e) => [e.conversationId, e.priority]));
+
+  /** Escalated by the AI at the visitor's first message (so a first response is owed), routed to support. */
+  async function escalated(settings: Partial<LifecycleSettings> = {}) {
+    const assistant = await h.newAssistant({ model: scriptedModel([['escalate', { reason: 'needs a human' }]]) });
+    const c = await h.newConversation({ assistantId: assistant.id, roster: [...workflowInput().roster, { id: assistant.id, kind: 'ai' }], settings });
+    await c.post(VISITOR, 'Help me please');
+    await h.passTime(PAST_DEBOUNCE_MS);
+    await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalatedAt: expect.any(String) }));
+    return c;
+  }
+
+  /** Alice online in support with room for one conversation, which she holds, and three medium conversations waiting behind it (the last with `settings`). */
+  async function fullTeamAndThreeWaiting(settings: Partial<LifecycleSettings> = {}) {
+    await h.agentOnline(ALICE, { teams: ['support'], capacity: 1 });
+    const holding = await escalated();
+    await eventually(async () => expect(await holding.state()).toMatchObject({ assigneeId: ALICE.id }));
+    const waiting = [await escalated(), await escalated(), await escalated(settings)] as const;
+    await eventually(async () => expect(await queued()).toEqual(waiting.map((c) => [c.id, 'medium'])));
+    return { holding, waiting };
+  }
+
+  async function expectNotAssigned(c: DrivenConversation) {
+    expect((await c.state())?.assigneeId).toBeUndefined();
+    expect((await c.events()).map((e) => e.event.kind)).not.toContain('assigned');
+  }
+
+  it('goes next to the agent who frees a slot when an agent raised it to urgent, ahead of older ones', async () => {
+    const { holding, waiting } = await fullTeamAndThreeWaiting();
+    const [oldest, older, raised] = waiting;
+    await raised.operate(BOB, { op: 'set_priority', priority: 'urgent' });
+
+    await holding.operate(ALICE, { op: 'resolve' });
+    await eventually(async () => expect(await raised.state()).toMatchObject({ assigneeId: ALICE.id }));
+    for (const c of [oldest, older]) await expectNotAssigned(c);
+    expect(await queued()).toEqual([oldest, older].map((c) => [c.id, 'medium']));
+  });
+
+  it('waits behind the others once an agent lowered it, though it came first', async () => {
+    const { holding, waiting } = await fullTeamAndThreeWaiting();
+    const [lowered, next, last] = waiting;
+    await lowered.operate(BOB, { op: 'set_priority', priority: 'low' });
+    await eventually(async () => expect(await queued()).toEqual([[lowered.id, 'low'], [next.id, 'medium'], [last.id, 'medium']]));
+
+    await holding.operate(ALICE, { op: 'resolve' });
+    await eventually(async () => expect(await next.state()).toMatchObject({ assigneeId: ALICE.id }));
+    for (const c of [lowered, last]) await expectNotAssigned(c);
+  });
+
+  it('goes next to the agent who frees a slot when a missed first-response target raised it', async () => {
+    const { holding, waiting } = await fullTeamAndThreeWaiting({ firstResponseSlaMs: { ...SETTINGS.firstResponseSlaMs, medium: 10 * 60_000 } });
+    const [oldest, older, breached] = waiting;
+    await h.passTime(11 * 60_000);
+    await eventually(async () => expect(await breached.state()).toMatchObject({ priority: 'high' }));
+
+    await holding.operate(ALICE, { op: 'resolve' });
+    await eventually(async () => expect(await breached.state()).toMatchObject({ assigneeId: ALICE.id }));
+    for (const c of [oldest, older]) await expectNotAssigned(c);
   });
 });

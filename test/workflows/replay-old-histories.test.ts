@@ -34,7 +34,11 @@
  * assistant), one conversation left with the team and two handed back once the assistant was
  * brought back, the question left unanswered (one of them had a message left while the AI was
  * paused answered before, so its run had asked `ai-answers-message-left-waiting`: a hand-back
- * taking the question up would be a timer its history lacks). Record new ones when a change
+ * taking the question up would be a timer its history lacks). At `0598548`: five conversations
+ * escalated to the support queue with nobody online, waiting there while their priority changed:
+ * raised to `urgent` by an agent, lowered to `low`, raised to `high` by a missed first-response
+ * target, and one handed back, lowered and escalated again (its queue told `low` for its `medium`
+ * entry); the queue kept every entry at `medium`. Record new ones when a change
  * lands behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -6,6 +6,7 @@
  */
 import type { ConversationLifecycle } from '../../domain/conversation';
 import type { RouteConversationInput } from './ai/types';
+import type { RuleRevisions } from './transitions';
 
 export type RoutingNotice = ({ kind: 'route' } & RouteConversationInput) | { kind: 'agentLoad'; websiteId: string; agentId: string };
 
@@ -40,20 +41,30 @@ function lastPersonIn(lifecycle: ConversationLifecycle): string | undefined {
 const loadedAgent = (lifecycle: ConversationLifecycle): string | undefined => (lifecycle.status === 'open' ? lifecycle.assigneeId : undefined);
 
 /**
- * What routing must hear of a change from `before` to `after`: a new escalation, and with
- * `reroutesWaiting` (the rule of newer runs) a conversation that came to wait for a person again.
+ * Whether the conversation waits in a team's queue: it waits for a person and the team has had it
+ * (escalated, or taken by a person and let go of). One the AI never had and nobody escalated
+ * (`handler: unassigned`, a website without an assistant) was never routed.
+ */
+const waitsInQueue = (lifecycle: ConversationLifecycle): boolean => waitsForPerson(lifecycle) && lifecycle.handler === 'human';
+
+/**
+ * What routing must hear of a change from `before` to `after`: a new escalation; with
+ * `reroutesWaiting` (the rule of newer runs) a conversation that came to wait for a person again;
+ * with `reranksWaiting` (newer still) a new priority of a conversation waiting in a queue, which
+ * queues it again at that priority (the queue re-ranks the entry it holds).
  */
 export function routingNotices(
   before: ConversationLifecycle,
   after: ConversationLifecycle,
   ids: { websiteId: string; conversationId: string },
-  reroutesWaiting = false,
+  { reroutesWaiting = false, reranksWaiting = false }: Pick<RuleRevisions, 'reroutesWaiting' | 'reranksWaiting'> = {},
 ): RoutingNotice[] {
   const { websiteId } = ids;
   const notices: RoutingNotice[] = [];
   const escalated = after.escalatedAt !== undefined && after.escalatedAt !== before.escalatedAt;
   const waitsAgain = reroutesWaiting && waitsForPerson(after) && !waitsForPerson(before);
-  if (escalated) notices.push(routeNotice(after, ids));
+  const reranked = reranksWaiting && after.priority !== before.priority && waitsInQueue(before) && waitsInQueue(after);
+  if (escalated || reranked) notices.push(routeNotice(after, ids));
   else if (waitsAgain) {
     const releasedBy = before.status === 'open' ? (before.assigneeId ?? lastPersonIn(before)) : undefined;
     notices.push({ ...routeNotice(after, ids), ...(releasedBy === undefined ? {} : { releasedBy }) });

@@ -391,7 +391,7 @@ export class ConversationState {
     this.drafts = [];
     if (drafts.length === 0 && JSON.stringify(this.data.lifecycle) === serializedBefore) return;
     const before = JSON.parse(serializedBefore) as ConversationLifecycle;
-    this.data.outbox.routing.push(...routingNotices(before, this.data.lifecycle, this.data, this.data.rules?.reroutesWaiting));
+    this.data.outbox.routing.push(...routingNotices(before, this.data.lifecycle, this.data, this.data.rules));
     const version = ++this.data.stateVersion;
     const workflowId = conversationWorkflowId(this.data.conversationId);
     drafts.forEach(({ actor, event }, index) => {

@@ -38,9 +38,22 @@ export interface RuleRevisions {
    * the pause outlived it, and the visitor waited for it unanswered, with no first-response clock.
    */
   handBackEndsPause?: boolean;
+  /**
+   * A new priority (an agent's, the AI's, an SLA breach's bump) of a conversation waiting in a team
+   * queue is told to the queue, which re-ranks it (routing-notices.ts). Before, the queue kept the
+   * priority the conversation came with, and an `urgent` one waited behind older `medium` ones.
+   */
+  reranksWaiting?: boolean;
 }
 
-export const CURRENT_RULES: Required<RuleRevisions> = { aiHandover: true, humanTriageStands: true, departedReleasedOnReopen: true, reroutesWaiting: true, handBackEndsPause: true };
+export const CURRENT_RULES: Required<RuleRevisions> = {
+  aiHandover: true,
+  humanTriageStands: true,
+  departedReleasedOnReopen: true,
+  reroutesWaiting: true,
+  handBackEndsPause: true,
+  reranksWaiting: true,
+};
 
 /** How a reopen gives the conversation back to the AI when the settings say so. */
 const HAND_BACK: OperationRequest = { actor: LIFECYCLE_ACTOR, operation: { op: 'hand_back' } };

@@ -102,6 +102,8 @@ const DEPARTED_PATCH = 'departed-released-on-reopen';
 const REROUTE_PATCH = 'reroutes-waiting';
 /** Runs started with it: a hand-back ends an AI pause still running, so the AI answers at once. */
 const HANDBACK_ENDS_PAUSE_PATCH = 'hand-back-ends-ai-pause';
+/** Runs started with it: a new priority of a conversation waiting in a team queue re-ranks it there. */
+const RERANK_PATCH = 'priority-reranks-waiting';
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<ConversationSnapshot> {
   // Asked once, at the run's start: a run started before a rule changed keeps its rules to its end.
@@ -111,6 +113,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     departedReleasedOnReopen: patched(DEPARTED_PATCH),
     reroutesWaiting: patched(REROUTE_PATCH),
     handBackEndsPause: patched(HANDBACK_ENDS_PAUSE_PATCH),
+    reranksWaiting: patched(RERANK_PATCH),
   });
   const { conversationId } = input;
   const runLimits = { ...DEFAULT_RUN_LIMITS, ...input.runLimits };

@@ -56,14 +56,24 @@ export class TeamQueueState {
     this.revisions = new Map(Object.entries(snapshot.revisions ?? {}));
   }
 
-  /** Queues a conversation; queuing it again only raises its priority, it keeps its place in line. */
-  enqueue(conversationId: string, priority: Priority, releasedBy?: string): void {
+  /**
+   * Queues a conversation. Queuing it again keeps its place in line and gives it the priority it
+   * has now (each notice carries the conversation's priority when it was sent), raised or, with
+   * `lowers`, lowered; without (queues started before that, replaying) it only ever raises it.
+   */
+  enqueue(conversationId: string, priority: Priority, releasedBy?: string, lowers = false): void {
     const existing = this.queue.find((entry) => entry.conversationId === conversationId);
     if (existing) {
-      if (rank(priority) > rank(existing.priority)) existing.priority = priority;
+      if (rank(priority) > rank(existing.priority) || lowers) existing.priority = priority;
       return;
     }
     this.queue.push({ conversationId, priority, order: this.tick(), ...(releasedBy === undefined ? {} : { releasedBy }) });
+  }
+
+  /** Whether queuing the conversation at `priority` would lower the priority of its entry. */
+  lowers(conversationId: string, priority: Priority): boolean {
+    const existing = this.queue.find((entry) => entry.conversationId === conversationId);
+    return existing !== undefined && rank(priority) < rank(existing.priority);
   }
 
   /** Takes a conversation out of the line (assigned elsewhere, resolved). */

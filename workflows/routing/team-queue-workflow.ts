@@ -20,6 +20,11 @@ const DEFAULT_EVENTS_PER_RUN = 1000;
  * before (a worker of the earlier version, from a sender of this one) replays as it ran then.
  */
 const TEAM_REVISIONS_PATCH = 'team-revisions';
+/**
+ * A conversation queued again at a lower priority (an agent lowered it while it waited) is lowered
+ * in line from this patch on; before, an entry's priority only ever went up. Asked only then.
+ */
+const LOWERED_PRIORITY_PATCH = 'queue-takes-lowered-priority';
 /** After an assignment failed for good, wait this long before trying the line again. */
 const RETRY_PAUSE = '30 seconds';
 /** A conversation whose workflow is set aside is offered again this long after (a set-aside lasts a minute to an hour). */
@@ -32,7 +37,10 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
     apply(args);
     events += 1;
   };
-  setHandler(enqueue, handled(({ conversationId, priority, releasedBy }) => state.enqueue(conversationId, priority, releasedBy)));
+  setHandler(
+    enqueue,
+    handled(({ conversationId, priority, releasedBy }) => state.enqueue(conversationId, priority, releasedBy, state.lowers(conversationId, priority) && patched(LOWERED_PRIORITY_PATCH))),
+  );
   setHandler(withdraw, handled(({ conversationId }) => state.withdraw(conversationId)));
   const revised = (revision: number | undefined) => (revision !== undefined && patched(TEAM_REVISIONS_PATCH) ? revision : undefined);
   setHandler(agentAvailable, handled(({ agentId, capacity, revision }) => state.agentAvailable(agentId, capacity, revised(revision))));

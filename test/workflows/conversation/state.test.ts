@@ -662,8 +662,38 @@ describe('ConversationState', () => {
       expect(routes(left)).toEqual([]);
       op(left, BOB, { op: 'leave', userId: BOB.id });
       expect(routes(left)).toEqual([expect.objectContaining({ kind: 'route', releasedBy: BOB.id })]);
-      op(left, BOB, { op: 'set_priority', priority: 'high' });
-      expect(routes(left)).toEqual([]); // still waiting: routed once
+    });
+
+    it('tells the queue of a new priority of a conversation waiting in it, raised or lowered, and of nothing else that changes while it waits', () => {
+      const routes = (state: ConversationState) => state.takeOutput().routing.filter((n) => n.kind === 'route');
+      const state = withAi();
+      op(state, ASSISTANT, { op: 'escalate', reason: 'asks for a person' });
+      routes(state);
+      op(state, BOB, { op: 'set_priority', priority: 'urgent' });
+      expect(routes(state)).toEqual([{ kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: [], priority: 'urgent' }]);
+      op(state, BOB, { op: 'set_priority', priority: 'low' });
+      expect(routes(state)).toEqual([expect.objectContaining({ kind: 'route', priority: 'low' })]);
+      op(state, BOB, { op: 'add_tags', tags: ['billing'] });
+      expect(routes(state)).toEqual([]);
+      // Taken by someone: no longer in a queue.
+      op(state, BOB, { op: 'assign', userId: ALICE.id });
+      routes(state);
+      op(state, BOB, { op: 'set_priority', priority: 'high' });
+      expect(routes(state)).toEqual([]);
+    });
+
+    it('tells no queue of a new priority of a conversation never routed (no assistant, nobody escalated it), nor in runs started under the older rules', () => {
+      const routes = (state: ConversationState) => state.takeOutput().routing.filter((n) => n.kind === 'route');
+      const unrouted = started();
+      routes(unrouted);
+      op(unrouted, BOB, { op: 'set_priority', priority: 'urgent' });
+      expect(routes(unrouted)).toEqual([]);
+
+      const older = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), { ...CURRENT_RULES, reranksWaiting: false });
+      op(older, ASSISTANT, { op: 'escalate', reason: 'asks for a person' });
+      routes(older);
+      op(older, BOB, { op: 'set_priority', priority: 'urgent' });
+      expect(routes(older)).toEqual([]);
     });
 
     it('does not route a conversation again in runs started under the older rules', () => {
