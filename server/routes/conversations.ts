@@ -19,6 +19,7 @@ import {
   patchConversationBody,
   pauseAiBody,
   reasonBody,
+  resolveBody,
   seenBody,
   tagsBody,
   timelineQuery,
@@ -144,8 +145,26 @@ export function conversationRoutes(ctx: ApiContext): Router {
     throw new AppError('ERR_INVALID_INPUT', `No team member ${userId}`, { fields: [{ path: 'body.userId', message: 'names no member of this team' }] });
   };
 
+  /**
+   * A resolve is refused while the visitor has written after the newest item the agent says they
+   * saw: resolved, that question would go unanswered, as the workflow takes a resolve to cover
+   * every item stored when it was asked for.
+   */
+  const refuseUnseenVisitorMessage = async (conversation: Conversation, upToSeq: number | undefined): Promise<void> => {
+    if (upToSeq === undefined || upToSeq >= (conversation.lastTimelineItem?.seq ?? 0)) return;
+    const { items } = await ctx.store.listItems(conversation.id, { audience: 'public', afterSeq: upToSeq, limit: 100 });
+    const unseen = items.find((item) => item.type === 'message' && item.author.kind === 'visitor');
+    if (unseen) throw new AppError('ERR_CONFLICT', `The visitor wrote since you last looked (item ${unseen.seq}): read it before resolving`, { seq: unseen.seq });
+  };
+
   // Messages stored before the resolve was asked for (the conversation as read here) do not reopen it when the workflow hears of them late.
-  router.post('/:id/resolve', lifecycle(reasonBody, ({ reason }, _params, _agent, conversation) => [{ op: 'resolve', reason, itemsUpTo: conversation.lastTimelineItem?.seq ?? 0 }]));
+  router.post(
+    '/:id/resolve',
+    lifecycle(resolveBody, async ({ reason, upToSeq }, _params, _agent, conversation) => {
+      await refuseUnseenVisitorMessage(conversation, upToSeq);
+      return [{ op: 'resolve', reason, itemsUpTo: conversation.lastTimelineItem?.seq ?? 0 }];
+    }),
+  );
   router.post('/:id/reopen', lifecycle(reasonBody, ({ reason }) => [{ op: 'reopen', reason }]));
   router.patch(
     '/:id',

@@ -35,6 +35,8 @@ export const timelineQuery = strictQuery({
 });
 
 export const reasonBody = z.object({ reason: readableText(z.string().max(MAX_REASON_LENGTH)).optional() });
+/** A resolve may say the newest item the agent saw (`upToSeq`): the visitor's messages after it are not taken as seen. */
+export const resolveBody = reasonBody.extend({ upToSeq: z.number().int().min(0).optional() });
 
 export const patchConversationBody = z
   .object({ priority: z.enum(PRIORITIES).optional(), title: title.optional() })

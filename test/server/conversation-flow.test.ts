@@ -188,6 +188,33 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#resolve after what the agent saw', () => {
+    it('refuses a resolve while the visitor has written after the newest item the agent says they saw, and resolves once they saw it', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'seen-resolve-1' });
+      // An agent joins (the AI stays out of it), answers, and a colleague leaves a note.
+      expect((await t.api.call('POST', '/v1/conversations/seen-resolve-1/participants', AGENT, { userId: AGENT.agent })).status).toBe(200);
+      const answered = await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'seen-resolve-1', item: { type: 'message', text: 'Sorted, I think' } });
+      const seen = answered.body.item.seq as number;
+      await t.api.call('POST', '/v1/messages', AGENT, { conversationId: 'seen-resolve-1', item: { type: 'note', text: 'closing this' } });
+      // What the team wrote since does not stand in the way.
+      const byNote = await t.api.call('POST', '/v1/conversations/seen-resolve-1/resolve', AGENT, { upToSeq: seen });
+      expect(byNote.status).toBe(200);
+      expect((await t.api.call('POST', '/v1/conversations/seen-resolve-1/reopen', AGENT, {})).status).toBe(200);
+
+      // The visitor writes as the agent resolves from what was on their screen.
+      const asked = await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'seen-resolve-1', item: { type: 'message', text: 'One more thing?' } });
+      const refused = await t.api.call('POST', '/v1/conversations/seen-resolve-1/resolve', AGENT, { upToSeq: seen });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'ERR_CONFLICT', details: { seq: asked.body.item.seq } });
+      expect((await t.api.call('GET', '/v1/conversations/seen-resolve-1', AGENT)).body.conversation.status).toBe('open');
+      const afterReading = await t.api.call('POST', '/v1/conversations/seen-resolve-1/resolve', AGENT, { upToSeq: asked.body.item.seq });
+      expect(afterReading.status).toBe(200);
+      expect((await t.api.call('POST', '/v1/conversations/seen-resolve-1/reopen', AGENT, {})).status).toBe(200);
+      expect((await t.api.call('POST', '/v1/conversations/seen-resolve-1/resolve', AGENT, { upToSeq: -1 })).status).toBe(400);
+    });
+  });
+
   describe('#unassign', () => {
     it('takes the assignee off with an unassigned event, and refuses when nobody is assigned', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };

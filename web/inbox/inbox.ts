@@ -470,7 +470,8 @@ export class Inbox {
       setPriority: (priority: Priority) => void run(() => this.api.setPriority(id, priority))(),
       addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), { taken: () => this.panel?.taken('newTag', tag) })(),
       removeTag: (tag) => void run(() => this.api.changeTags(id, { remove: [tag] }))(),
-      resolve: run(() => this.api.resolve(id), { asks: 'resolved' }),
+      // As of what the agent has on screen: a visitor's message on its way refuses it, and shows.
+      resolve: run(() => this.api.resolve(id, this.live.timelineOf(id).lastSeq || undefined), { asks: 'resolved' }),
       reopen: run(() => this.api.reopen(id), { asks: 'open' }),
     };
   }

@@ -219,7 +219,8 @@ export class ApiClient {
   changeMember = (id: string, fields: Partial<MemberFields>) => this.request<{ member: TeamMemberInfo }>('PATCH', path`/team/members/${id}`, fields);
   removeMember = (id: string) => this.request<undefined>('DELETE', path`/team/members/${id}`);
   audit = (id: string) => this.request<{ entries: AuditEntry[] }>('GET', path`/conversations/${id}/audit`);
-  resolve = (id: string) => this.lifecycle('POST', path`/conversations/${id}/resolve`, {});
+  /** `upToSeq`: the newest item the reader has seen; the server refuses (`409`) while the visitor wrote after it. */
+  resolve = (id: string, upToSeq?: number) => this.lifecycle('POST', path`/conversations/${id}/resolve`, upToSeq === undefined ? {} : { upToSeq });
   reopen = (id: string) => this.lifecycle('POST', path`/conversations/${id}/reopen`, {});
   setPriority = (id: string, priority: Priority) => this.lifecycle('PATCH', path`/conversations/${id}`, { priority });
   changeTags = (id: string, change: { add?: string[]; remove?: string[] }) => this.lifecycle('POST', path`/conversations/${id}/tags`, change);

@@ -9,6 +9,20 @@ describe('ApiClient', () => {
 
   const visitor = () => new ApiClient({ kind: 'visitor', publicKey: 'pk_test', visitorId: 'v1' }, 'http://localhost');
 
+  describe('#resolve', () => {
+    it('says the newest item the reader saw, when it knows one', async () => {
+      const bodies: unknown[] = [];
+      vi.stubGlobal('fetch', (_url: string, init: RequestInit) => {
+        bodies.push(JSON.parse(String(init.body)));
+        return Promise.resolve(new Response(JSON.stringify({ conversation: {} }), { status: 200, headers: { 'Content-Type': 'application/json' } }));
+      });
+      const agent = new ApiClient({ kind: 'agent', key: 'sk_test', agentId: 'agent_alex' }, 'http://localhost');
+      await agent.resolve('c1', 7);
+      await agent.resolve('c1');
+      expect(bodies).toEqual([{ upToSeq: 7 }, {}]);
+    });
+  });
+
   describe('#request', () => {
     it('says in plain words that the server could not be reached, not "Failed to fetch"', async () => {
       vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
