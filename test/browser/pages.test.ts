@@ -520,9 +520,22 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await box.getAttribute('aria-label')).toBe(reply);
   });
 
+  it('keeps the Note switch on while the conversation changes (the AI hands it over, a colleague raises its priority)', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Please look at my account');
+    await openInInbox(agent, id);
+    const notes = agent.locator('.panel-main .composer-note-toggle');
+    await notes.check();
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor(); // The AI's hand-over to the team.
+    await raisePriorityElsewhere(agent, id);
+    expect(await notes.isChecked()).toBe(true);
+  });
+
   it('sends a private note whose send failed as a note on Retry, whatever the Note switch says by then', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Please check my order');
+    // The AI's turn (here its hand-over to the team, which draws the panel again) is over before the agent writes.
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
     await openInInbox(agent, id);
     const notes = agent.locator('.panel-main .composer-note-toggle');
     await notes.check();
