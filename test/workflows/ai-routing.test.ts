@@ -137,17 +137,42 @@ describe('conversationWorkflow routing', () => {
     await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'The AI assistant is switched off', assigneeId: expect.any(String) }));
     expect(await c.timeline()).not.toContain('message:ai');
   });
-  it('routes again a conversation whose assignee let go of it, to someone else', async () => {
-    await h.agentOnline(BOB, { teams: ['support'], capacity: 10 });
+  /** An escalated conversation the support queue assigned (Alice and Bob online, with room), and who has it. */
+  async function routedToSomeone() {
+    for (const agent of [ALICE, BOB]) await h.agentOnline(agent, { teams: ['support'], capacity: 10 });
     const c = await escalatedConversation([]);
-    const first = (await eventually(async () => {
-      const state = await c.state();
-      expect(state?.assigneeId).toEqual(expect.any(String));
-      return state;
-    }))!.assigneeId!;
-    await c.operate({ kind: 'human', id: first }, { op: 'unassign' });
+    const state = await eventually(async () => {
+      const current = await c.state();
+      expect(current?.assigneeId).toEqual(expect.any(String));
+      return current;
+    });
+    return { c, assignee: { kind: 'human', id: state!.assigneeId! } satisfies Author };
+  }
+
+  const expectAssignedAgain = async (c: DrivenConversation, first: string) => {
     await eventually(async () => expect((await c.events()).filter((e) => e.event.kind === 'assigned')).toHaveLength(2));
     expect((await c.state())?.assigneeId).not.toBe(first);
+  };
+
+  it('routes again a conversation whose assignee let go of it, to someone else', async () => {
+    const { c, assignee } = await routedToSomeone();
+    await c.operate(assignee, { op: 'unassign' });
+    await expectAssignedAgain(c, assignee.id);
+  });
+
+  it('routes again a conversation whose assignee left it, to someone else, and counts it off her load', async () => {
+    const { c, assignee } = await routedToSomeone();
+    await c.operate(assignee, { op: 'join', userId: assignee.id });
+    const openOf = async (agentId: string) => (await queue('support')).agents.find((a) => a.agentId === agentId)?.open;
+    const before = (await eventually(async () => {
+      const open = await openOf(assignee.id);
+      expect(open).toBeGreaterThan(0);
+      return open;
+    }))!;
+    await c.operate(assignee, { op: 'leave', userId: assignee.id });
+    await expectAssignedAgain(c, assignee.id);
+    expect((await c.events()).map((e) => e.event.kind)).toContain('unassigned');
+    await eventually(async () => expect(await openOf(assignee.id)).toBe(before - 1));
   });
 
   it('serves the rest of the line while the next conversation in it is set aside, and offers that one again a minute on', async () => {

@@ -38,7 +38,11 @@
  * escalated to the support queue with nobody online, waiting there while their priority changed:
  * raised to `urgent` by an agent, lowered to `low`, raised to `high` by a missed first-response
  * target, and one handed back, lowered and escalated again (its queue told `low` for its `medium`
- * entry); the queue kept every entry at `medium`. Record new ones when a change
+ * entry); the queue kept every entry at `medium`. At `64cb79c`: conversations assigned to a person
+ * who then leaves them: alone in it after an escalation, with a colleague still in it, taken out by
+ * a colleague, after the resolve (then reopened by the visitor), and on a website without an
+ * assistant, each keeping her as its assignee (not routed again, still on her load); and a
+ * colleague leaving and the AI leaving a conversation assigned to her. Record new ones when a change
  * lands behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -44,6 +44,12 @@ export interface RuleRevisions {
    * priority the conversation came with, and an `urgent` one waited behind older `medium` ones.
    */
   reranksWaiting?: boolean;
+  /**
+   * An assignee who leaves the conversation (or is taken out of it) is unassigned, as `unassign`
+   * does: it no longer shows under their name or counts toward their load, and, waiting for a person
+   * again, it goes back to routing (`reroutesWaiting`). Before, they stayed its assignee.
+   */
+  leaveUnassigns?: boolean;
 }
 
 export const CURRENT_RULES: Required<RuleRevisions> = {
@@ -53,6 +59,7 @@ export const CURRENT_RULES: Required<RuleRevisions> = {
   reroutesWaiting: true,
   handBackEndsPause: true,
   reranksWaiting: true,
+  leaveUnassigns: true,
 };
 
 /** How a reopen gives the conversation back to the AI when the settings say so. */
@@ -184,6 +191,8 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       const participant = activeParticipant(lifecycle, operation.userId);
       if (participant) participant.leftAt = now;
       emit(actor, { kind: 'participant_left', actorId, targetId: operation.userId });
+      // Gone from it, they no longer have it: the conversation waits for a person again.
+      if (data.rules?.leaveUnassigns && lifecycle.assigneeId === operation.userId) perform(context, { actor, operation: { op: 'unassign' } });
       return;
     }
     case 'assign':

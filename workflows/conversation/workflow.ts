@@ -104,6 +104,8 @@ const REROUTE_PATCH = 'reroutes-waiting';
 const HANDBACK_ENDS_PAUSE_PATCH = 'hand-back-ends-ai-pause';
 /** Runs started with it: a new priority of a conversation waiting in a team queue re-ranks it there. */
 const RERANK_PATCH = 'priority-reranks-waiting';
+/** Runs started with it: an assignee who leaves the conversation is unassigned. */
+const LEAVE_UNASSIGNS_PATCH = 'leave-unassigns-assignee';
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<ConversationSnapshot> {
   // Asked once, at the run's start: a run started before a rule changed keeps its rules to its end.
@@ -114,6 +116,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     reroutesWaiting: patched(REROUTE_PATCH),
     handBackEndsPause: patched(HANDBACK_ENDS_PAUSE_PATCH),
     reranksWaiting: patched(RERANK_PATCH),
+    leaveUnassigns: patched(LEAVE_UNASSIGNS_PATCH),
   });
   const { conversationId } = input;
   const runLimits = { ...DEFAULT_RUN_LIMITS, ...input.runLimits };

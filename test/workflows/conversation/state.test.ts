@@ -624,6 +624,76 @@ describe('ConversationState', () => {
     });
   });
 
+  describe('an assignee leaving', () => {
+    /** Escalated, assigned to Alice, who replied (and so joined); Bob joined too. */
+    const assignedToAlice = (rules = CURRENT_RULES) => {
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), rules);
+      op(state, ASSISTANT, { op: 'escalate', reason: 'asks for a person' });
+      op(state, ALICE, { op: 'assign', userId: ALICE.id });
+      op(state, ALICE, { op: 'join', userId: ALICE.id });
+      state.takeOutput();
+      return state;
+    };
+    const routing = (state: ConversationState) => state.takeOutput().routing;
+
+    it('unassigns her as unassign does: off her load, and routed again, not to her', () => {
+      const state = assignedToAlice();
+      const snapshot = op(state, ALICE, { op: 'leave', userId: ALICE.id }, MINUTE);
+      expect(snapshot.assigneeId).toBeUndefined();
+      expect(snapshot.participants).toContainEqual({ id: ALICE.id, kind: 'human', joinedAt: at(), leftAt: at(MINUTE) });
+      const output = state.takeOutput();
+      expect(output.events.map((e) => e.event)).toEqual([
+        { kind: 'participant_left', actorId: ALICE.id, targetId: ALICE.id },
+        { kind: 'unassigned', actorId: ALICE.id, targetId: ALICE.id },
+      ]);
+      expect(output.routing).toEqual([
+        { kind: 'route', websiteId: 'web_1', conversationId: 'conv_1', tags: [], priority: 'medium', releasedBy: ALICE.id },
+        { kind: 'agentLoad', websiteId: 'web_1', agentId: ALICE.id },
+      ]);
+    });
+
+    it('unassigns her, as done by the colleague who took her out, who is still in it: nothing to route', () => {
+      const state = assignedToAlice();
+      op(state, BOB, { op: 'join', userId: BOB.id });
+      state.takeOutput();
+      expect(op(state, BOB, { op: 'leave', userId: ALICE.id }).assigneeId).toBeUndefined();
+      const output = state.takeOutput();
+      expect(output.events.map((e) => e.event)).toEqual([
+        { kind: 'participant_left', actorId: BOB.id, targetId: ALICE.id },
+        { kind: 'unassigned', actorId: BOB.id, targetId: ALICE.id },
+      ]);
+      expect(output.routing).toEqual([{ kind: 'agentLoad', websiteId: 'web_1', agentId: ALICE.id }]);
+    });
+
+    it('unassigns her from a resolved conversation too, which no load counted', () => {
+      const state = assignedToAlice();
+      op(state, ALICE, { op: 'resolve' });
+      state.takeOutput();
+      expect(op(state, ALICE, { op: 'leave', userId: ALICE.id }).assigneeId).toBeUndefined();
+      const output = state.takeOutput();
+      expect(output.events.map((e) => e.event.kind)).toEqual(['participant_left', 'unassigned']);
+      expect(output.routing).toEqual([]);
+    });
+
+    it('changes no assignee when a colleague or the AI leaves', () => {
+      const state = assignedToAlice();
+      op(state, BOB, { op: 'join', userId: BOB.id });
+      state.takeOutput();
+      expect(op(state, BOB, { op: 'leave', userId: BOB.id }).assigneeId).toBe(ALICE.id);
+      expect(op(state, ALICE, { op: 'leave', userId: ASSISTANT.id }).assigneeId).toBe(ALICE.id);
+      const output = state.takeOutput();
+      expect(output.events.map((e) => e.event.kind)).toEqual(['participant_left', 'participant_left']);
+      expect(output.routing).toEqual([]);
+    });
+
+    it('keeps her as the assignee in runs started before that rule (replaying their history)', () => {
+      const state = assignedToAlice({ ...CURRENT_RULES, leaveUnassigns: false });
+      expect(op(state, ALICE, { op: 'leave', userId: ALICE.id }).assigneeId).toBe(ALICE.id);
+      expect(eventKinds(state)).toEqual(['participant_left']);
+      expect(routing(state)).toEqual([]);
+    });
+  });
+
   describe('routing notices', () => {
     it('asks to route every escalation with the tags and priority it had', () => {
       const state = withAi();
