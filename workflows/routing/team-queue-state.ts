@@ -59,12 +59,12 @@ export class TeamQueueState {
   /**
    * Queues a conversation. Queuing it again keeps its place in line and gives it the priority it
    * has now (each notice carries the conversation's priority when it was sent), raised or, with
-   * `lowers`, lowered; without (queues started before that, replaying) it only ever raises it.
+   * `takesLower`, lowered; without (queues started before that, replaying) it only ever raises it.
    */
-  enqueue(conversationId: string, priority: Priority, releasedBy?: string, lowers = false): void {
+  enqueue(conversationId: string, priority: Priority, releasedBy?: string, takesLower = false): void {
     const existing = this.queue.find((entry) => entry.conversationId === conversationId);
     if (existing) {
-      if (rank(priority) > rank(existing.priority) || lowers) existing.priority = priority;
+      if (rank(priority) > rank(existing.priority) || takesLower) existing.priority = priority;
       return;
     }
     this.queue.push({ conversationId, priority, order: this.tick(), ...(releasedBy === undefined ? {} : { releasedBy }) });
