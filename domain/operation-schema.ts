@@ -32,7 +32,7 @@ const lifecycleOperationSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('remove_tags'), tags }),
   z.strictObject({ op: z.literal('join'), userId }),
   z.strictObject({ op: z.literal('leave'), userId }),
-  z.strictObject({ op: z.literal('assign'), userId }),
+  z.strictObject({ op: z.literal('assign'), userId, expectedAssigneeId: userId.nullable().optional() }),
   z.strictObject({ op: z.literal('unassign') }),
   z.strictObject({ op: z.literal('escalate'), reason, summary: readable(MAX_ESCALATION_SUMMARY_LENGTH).optional() }),
   z.strictObject({ op: z.literal('hand_back') }),

@@ -18,7 +18,12 @@ export type LifecycleOperation =
   | { op: 'remove_tags'; tags: string[] }
   | { op: 'join'; userId: string }
   | { op: 'leave'; userId: string }
-  | { op: 'assign'; userId: string }
+  /**
+   * `expectedAssigneeId`: the assignee the asker saw (`null`: none). When given, the assignment is
+   * refused if someone else changed the assignee first, so two people assigning at once do not
+   * silently undo each other's choice.
+   */
+  | { op: 'assign'; userId: string; expectedAssigneeId?: string | null }
   | { op: 'unassign' }
   | { op: 'escalate'; reason: string; summary?: string }
   | { op: 'hand_back' }

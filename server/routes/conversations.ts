@@ -10,6 +10,7 @@ import { callerOf } from '../middleware/authenticate';
 import { newConversationLimit } from '../middleware/rate-limit';
 import {
   actionAnswerBody,
+  assignBody,
   conversationParams,
   createConversationBody,
   escalateBody,
@@ -192,7 +193,12 @@ export function conversationRoutes(ctx: ApiContext): Router {
       participantParams,
     ),
   );
-  router.post('/:id/assign', lifecycle(userBody, async ({ userId }, _params, agent) => [{ op: 'assign', userId: await teamMemberId(agent, userId) }]));
+  router.post(
+    '/:id/assign',
+    lifecycle(assignBody, async ({ userId, expectedAssigneeId }, _params, agent) => [
+      { op: 'assign', userId: await teamMemberId(agent, userId), ...(expectedAssigneeId === undefined ? {} : { expectedAssigneeId }) },
+    ]),
+  );
   router.delete('/:id/assign', lifecycle(reasonBody, () => [{ op: 'unassign' }]));
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
   router.post(

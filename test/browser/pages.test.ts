@@ -817,6 +817,30 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await alerts.filter({ hasText: 'already a participant' }).waitFor();
   });
 
+  it('does not overwrite a colleague\'s assignment made while the agent chose: the assignment is refused and says who has it', async () => {
+    const { body } = await overApi('POST', '/team/members', { name: 'Sam Park' });
+    const sam: string = body.member.id;
+    onTestFinished(async () => {
+      await fetch(`${app.url}/v1/team/members/${sam}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+    });
+    const visitor = await newVisitor();
+    // A question the AI answers: it does not hand the conversation to routing, which would assign it meanwhile.
+    const id = await startConversation(visitor, 'How do I reset my password?');
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    const second = await cuttableInbox();
+    onTestFinished(() => second.page.context().close());
+    await openInInbox(second.page, id);
+    await second.page.getByRole('combobox', { name: 'Assignee' }).waitFor();
+    await second.cut(); // The page does not hear of Sam's assignment before its own.
+
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: sam })).status).toBe(200);
+    await second.page.getByRole('combobox', { name: 'Assignee' }).selectOption(AGENT_ID);
+    await second.page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await second.page.locator('.toast[role="alert"]').filter({ hasText: 'It was assigned to Sam Park meanwhile: your choice was not applied' }).waitFor();
+    await second.page.getByRole('button', { name: 'Unassign Sam Park' }).waitFor();
+    expect((await overApi('GET', `/conversations/${id}`)).body.conversation.assigneeId).toBe(sam);
+  });
+
   it("shows the open conversation as it is after a reconnect, also when it left the list's filter meanwhile", async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'One question');

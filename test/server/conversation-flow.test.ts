@@ -215,6 +215,42 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#assign as of the assignee seen', () => {
+    it('refuses with 409 when the assignee changed since the agent looked, so two people assigning at once do not undo each other', async () => {
+      expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-seen-bo', name: 'Bo' })).status).toBe(201);
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'assign-seen-1' });
+      const path = '/v1/conversations/assign-seen-1/assign';
+      const assignee = async () => (await t.api.call('GET', '/v1/conversations/assign-seen-1', AGENT)).body.conversation.assigneeId;
+
+      // Both saw it unassigned and both pick: the first one stands, the second is told.
+      const [mine, theirs] = await Promise.all([
+        t.api.call('POST', path, AGENT, { userId: AGENT.agent, expectedAssigneeId: null }),
+        t.api.call('POST', path, AGENT, { userId: 'usr-seen-bo', expectedAssigneeId: null }),
+      ]);
+      expect([mine.status, theirs.status].sort()).toEqual([200, 409]);
+      const [winner, loser] = mine.status === 200 ? [AGENT.agent, theirs] : ['usr-seen-bo', mine];
+      expect(loser.body.error).toMatchObject({ code: 'ERR_INVALID_TRANSITION', message: expect.stringContaining(`assigned to ${winner} meanwhile`) });
+      expect(await assignee()).toBe(winner);
+
+      // As of the assignee now, it goes through; without an expectation, the last word wins as before.
+      const other = winner === AGENT.agent ? 'usr-seen-bo' : AGENT.agent;
+      expect((await t.api.call('POST', path, AGENT, { userId: other, expectedAssigneeId: winner })).status).toBe(200);
+      expect((await t.api.call('POST', path, AGENT, { userId: winner })).status).toBe(200);
+      expect(await assignee()).toBe(winner);
+
+      expect((await t.api.call('DELETE', path, AGENT)).status).toBe(200);
+      const afterUnassign = await t.api.call('POST', path, AGENT, { userId: other, expectedAssigneeId: winner });
+      expect(afterUnassign.status).toBe(409);
+      expect(afterUnassign.body.error.message).toContain('unassigned meanwhile');
+      expect(await assignee()).toBeUndefined();
+
+      const malformed = await t.api.call('POST', path, AGENT, { userId: other, expectedAssigneeId: 7 });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.details.fields[0].path).toBe('body.expectedAssigneeId');
+    });
+  });
+
   describe('#unassign', () => {
     it('takes the assignee off with an unassigned event, and refuses when nobody is assigned', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };

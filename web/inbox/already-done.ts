@@ -1,6 +1,7 @@
 /**
- * A resolve or reopen someone else did first: the server refuses the agent's own (`409`), yet the
- * conversation is as they asked, so the inbox says so calmly instead of as a failure.
+ * What the inbox says when the server refuses a change (`409`) because someone else changed the
+ * conversation first: a resolve or reopen done already (calmly: the conversation is as asked), or an
+ * assignment made as of an assignee who has changed since (the agent's choice was not applied).
  */
 import type { Conversation } from '../shared/wire';
 
@@ -16,4 +17,17 @@ export function alreadyDoneNote(asked: AskedStatus, c: Conversation, me: string,
   if (asked === 'open') return 'Already reopened';
   const by = c.resolvedBy === me ? 'you' : c.resolvedBy && nameOf(c.resolvedBy);
   return by ? `Already resolved by ${by}` : 'Already resolved';
+}
+
+/**
+ * Why an assignment asked as of `expected` (the assignee the agent saw; `null`: none) was refused, as
+ * the conversation read again shows it; undefined when its assignee is still the one expected (the
+ * refusal was for another reason, which the agent must hear).
+ */
+export function reassignedMeanwhileNote(expected: string | null, c: Conversation, me: string, nameOf: (id: string) => string | undefined): string | undefined {
+  const now = c.assigneeId ?? null;
+  if (now === expected) return undefined;
+  if (now === null) return 'It was unassigned meanwhile: your choice was not applied, choose again';
+  const who = now === me ? 'you' : (nameOf(now) ?? now);
+  return `It was assigned to ${who} meanwhile: your choice was not applied`;
 }

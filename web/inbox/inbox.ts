@@ -18,7 +18,7 @@ import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo } from '../shared/wire';
-import { alreadyDoneNote, type AskedStatus } from './already-done';
+import { alreadyDoneNote, reassignedMeanwhileNote, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
@@ -35,6 +35,17 @@ import { TeamPanel } from './team-panel';
 const SEEN_DEBOUNCE_MS = 300;
 /** Conversations the list reads at once: first, and then each time the agent comes to its end. */
 const LIST_PAGE_SIZE = 100;
+
+/**
+ * How a control's call is followed up. `taken`: what the control's field sent was taken; `asks`: the
+ * status it asks for, which someone else may have brought about first; `asOfAssignee`: the assignee
+ * an assignment was asked as of, which someone else may have changed first.
+ */
+interface RunOptions {
+  taken?: () => void;
+  asks?: AskedStatus;
+  asOfAssignee?: string | null;
+}
 
 export class Inbox {
   private readonly api;
@@ -437,13 +448,9 @@ export class Inbox {
     if (seq > 0) this.seenTimer = setTimeout(() => this.api.markSeen(id, seq).catch(() => undefined), SEEN_DEBOUNCE_MS); // Best effort: the next look marks it again.
   }
 
-  /**
-   * Every control calls the API and shows the conversation it answers (the socket confirms it too).
-   * `taken`: what the control's field sent was taken; `asks`: the status it asks for, which someone
-   * else may have brought about first.
-   */
+  /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */
   private controlActions(id: string): ControlActions {
-    const run = (operation: () => Promise<Conversation>, { taken, asks }: { taken?: () => void; asks?: AskedStatus } = {}) => async () => {
+    const run = (operation: () => Promise<Conversation>, { taken, asks, asOfAssignee }: RunOptions = {}) => async () => {
       try {
         this.live.conversations.put(await operation());
         if (this.selectedId === id) taken?.();
@@ -455,13 +462,18 @@ export class Inbox {
         await this.fetchConversation(id);
         const now = this.live.conversations.get(id);
         const note = asks && now && alreadyDoneNote(asks, now, this.me, this.nameOf);
+        const overtaken = asOfAssignee !== undefined && now && reassignedMeanwhileNote(asOfAssignee, now, this.me, this.nameOf);
         if (note) showNote(note);
-        else showError(error);
+        else showError(overtaken || error);
       }
     };
     return {
       join: run(() => this.api.join(id, this.me)),
-      assign: (userId) => void run(() => this.api.assign(id, userId))(),
+      assign: (userId) => {
+        // As of the assignee on screen: a colleague's choice made meanwhile is not silently overwritten.
+        const asOfAssignee = this.live.conversations.get(id)?.assigneeId ?? null;
+        void run(() => this.api.assign(id, userId, asOfAssignee), { asOfAssignee })();
+      },
       unassign: run(() => this.api.unassign(id)),
       escalate: (reason) => void run(() => this.api.escalate(id, reason))(),
       pauseAi: run(() => this.api.pauseAi(id, 60)),

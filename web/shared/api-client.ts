@@ -225,7 +225,9 @@ export class ApiClient {
   setPriority = (id: string, priority: Priority) => this.lifecycle('PATCH', path`/conversations/${id}`, { priority });
   changeTags = (id: string, change: { add?: string[]; remove?: string[] }) => this.lifecycle('POST', path`/conversations/${id}/tags`, change);
   join = (id: string, userId: string) => this.lifecycle('POST', path`/conversations/${id}/participants`, { userId });
-  assign = (id: string, userId: string) => this.lifecycle('POST', path`/conversations/${id}/assign`, { userId });
+  /** `expectedAssigneeId`: the assignee the agent saw (`null`: none); if it changed since, the server refuses (`409`). */
+  assign = (id: string, userId: string, expectedAssigneeId?: string | null) =>
+    this.lifecycle('POST', path`/conversations/${id}/assign`, expectedAssigneeId === undefined ? { userId } : { userId, expectedAssigneeId });
   unassign = (id: string) => this.lifecycle('DELETE', path`/conversations/${id}/assign`, {});
   escalate = (id: string, reason: string) => this.lifecycle('POST', path`/conversations/${id}/escalate`, { reason });
   pauseAi = (id: string, minutes?: number) => this.lifecycle('POST', path`/conversations/${id}/ai/pause`, minutes ? { minutes } : {});

@@ -109,6 +109,10 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       const problem = rosterProblem(data, operation.userId);
       if (problem) return problem;
       if (rosterMember(data, operation.userId)?.kind === 'ai') return `${operation.userId} is an AI assistant: hand the conversation back to the AI instead`;
+      const expected = operation.expectedAssigneeId;
+      if (expected !== undefined && expected !== (lifecycle.assigneeId ?? null)) {
+        return lifecycle.assigneeId === undefined ? 'conversation was unassigned meanwhile' : `conversation was assigned to ${lifecycle.assigneeId} meanwhile`;
+      }
       return lifecycle.assigneeId === operation.userId ? `conversation is already assigned to ${operation.userId}` : undefined;
     }
     case 'unassign':
