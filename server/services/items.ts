@@ -62,6 +62,27 @@ export function refuseOutOfStatus(plugins: PluginRegistry, validated: ValidatedI
   }
 }
 
+/**
+ * Refuses (409) a public item by the AI assistant while the product keeps the assistant silent: the
+ * conversation is the team's (escalated, or a person took it over) or the AI is paused. A backend
+ * acting as the assistant would otherwise speak over the person who took over. Private notes stay
+ * allowed. Read only for such items (the hot path stays as it was); a retry of an item already
+ * stored is the store's to answer.
+ */
+async function refuseSilencedAssistant(store: Store, conversationId: string, validated: ValidatedItem): Promise<void> {
+  if (validated.author.kind !== 'ai' || validated.visibility !== 'public') return;
+  const stored = validated.id === undefined ? null : await store.getItem(validated.id);
+  if (stored?.conversationId === conversationId) return;
+  const conversation = await store.getConversation(conversationId);
+  if (!conversation) return;
+  if (conversation.handler !== 'ai') {
+    throw new AppError('ERR_INVALID_TRANSITION', 'The team handles this conversation: the AI assistant stays silent until it is handed back (a private note is allowed)');
+  }
+  if (conversation.aiPausedUntil !== undefined && Date.parse(conversation.aiPausedUntil) > Date.now()) {
+    throw new AppError('ERR_INVALID_TRANSITION', `The AI assistant is paused on this conversation until ${conversation.aiPausedUntil}: resume it first (a private note is allowed)`);
+  }
+}
+
 /** The message parts of an item's fields, when it has any. */
 export const partsOf = (fields: Record<string, unknown>): MessagePart[] => (Array.isArray(fields.parts) ? (fields.parts as MessagePart[]) : []);
 
@@ -130,6 +151,7 @@ export async function postItem(deps: ItemServiceDeps & { replyJoins: ReplyJoins 
     const status = stored?.conversationId === conversationId ? undefined : (await deps.store.getConversation(conversationId))?.status;
     if (status !== undefined) refuseOutOfStatus(deps.plugins, validated, status);
   }
+  await refuseSilencedAssistant(deps.store, conversationId, validated);
   // File parts are resolved before the author's join, so a message refused for them joins nobody.
   const resolved = await withFilesResolved(deps.store, conversationId, validated, 'body.item');
   await deps.replyJoins.before(caller, conversationId, resolved);

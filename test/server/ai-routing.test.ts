@@ -78,6 +78,35 @@ describe('AI assistant and routing over the wire', () => {
     expect((await t.api.call('POST', '/v1/conversations/ai-3/handback', { visitorId: 'someone' }, {})).status).toBe(403);
   });
 
+  it('keeps a backend acting as the assistant silent while the team has the conversation or the AI is paused; private notes and retries go through', async () => {
+    const { socket } = await visitorAsks('ai-silent', 'How do I reset my password?');
+    await socket.waitFor((f) => f.type === 'timelineItemCreated' && f.payload.item.author.kind === 'ai' && f.payload.item.type === 'message', 20_000);
+    const AS_AI = { agent: DEFAULT_ASSISTANT_ID };
+    const say = (id: string, type = 'message') => t.api.call('POST', '/v1/messages', AS_AI, { conversationId: 'ai-silent', item: { id, type, text: `From the bot (${id})` } });
+    expect((await say('ai-silent-1')).status).toBe(201);
+
+    expect((await t.api.call('POST', '/v1/conversations/ai-silent/ai/pause', AGENT, { minutes: 5 })).status).toBe(200);
+    const whilePaused = await say('ai-silent-2');
+    expect(whilePaused.status).toBe(409);
+    expect(whilePaused.body.error.message).toMatch(/paused .* until/);
+    expect((await t.api.call('POST', '/v1/conversations/ai-silent/ai/resume', AGENT, {})).status).toBe(200);
+
+    expect((await t.api.call('POST', '/v1/conversations/ai-silent/participants', AGENT, { userId: AGENT.agent })).body.conversation.handler).toBe('human');
+    const overThePerson = await say('ai-silent-3');
+    expect(overThePerson.status).toBe(409);
+    expect(overThePerson.body.error).toMatchObject({ code: 'ERR_INVALID_TRANSITION', message: expect.stringMatching(/team handles this conversation/) });
+    expect((await say('ai-silent-note', 'note')).status).toBe(201);
+    // What was stored before the person took over is answered again on a retry, not refused.
+    const retried = await say('ai-silent-1');
+    expect([retried.status, retried.body.item.id]).toEqual([201, 'ai-silent-1']);
+    const publicTexts = (await t.api.call('GET', '/v1/conversations/ai-silent/timeline', { visitorId: (await conversationOf('ai-silent')).visitorId }))
+      .body.items.filter((i: { author: { kind: string } }) => i.author.kind === 'ai').map((i: { text?: string }) => i.text);
+    expect(publicTexts.filter((text: string | undefined) => text?.startsWith('From the bot'))).toEqual(['From the bot (ai-silent-1)']);
+
+    expect((await t.api.call('POST', '/v1/conversations/ai-silent/handback', AGENT, {})).status).toBe(200);
+    expect((await say('ai-silent-4')).status).toBe(201);
+  });
+
   it('refuses to hand a conversation back to an assistant that is switched off, which would hand it over again', async () => {
     await visitorAsks('ai-6', 'Can I talk to a human please?');
     await waitUntil(() => conversationOf('ai-6'), (c) => c.handler === 'human');
