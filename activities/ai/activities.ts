@@ -168,8 +168,9 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
       if (input.answersUpTo !== undefined && (await store().hasVisitorMessageAfter(input.conversationId, input.answersUpTo)) && !(await store().hasItem(input.itemId))) {
         return { posted: false };
       }
+      const text = await replyText(input);
       await unlessCancelled(input.itemId);
-      await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text: await replyText(input) }, input.record);
+      await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text }, input.record);
       return { posted: true };
     },
 
