@@ -12,6 +12,7 @@ import { createAiActivities, type AiTypingEvent } from './ai/activities';
 import type { ModelResolver } from './ai/resolve-model';
 import { createRoutingActivities, engineAssigner, type ConversationUpdateEngine, type SignalWithStartEngine } from './ai/routing';
 import { countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems } from './ai/store-lookups';
+import { teamOnline } from './ai/team-online';
 import { createConversationActivities } from './conversation';
 import type { ItemToAppend, Store } from './store';
 import { createWebsiteChangeActivities, rosterChange, type SignalEngine } from './website-changes';
@@ -55,6 +56,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
         hasItem: async (itemId) => (await store.getItem(itemId)) !== null,
       },
       ...(publishTyping ? { publishTyping } : {}),
+      teamOnline: teamOnline({ engine: lazyEngine, store }),
       context: { summarize: (item) => summaryOrNothing(plugins, item), visibleToVisitor: (item) => plugins.isVisibleTo(item, 'visitor') },
     }),
     ...createRoutingActivities({

@@ -34,6 +34,11 @@ export interface EscalationRules {
   uncertaintyPhrases: string[];
   /** Said to the visitor when a rule (not the model) hands the conversation over. */
   handoffMessage: string;
+  /**
+   * Said instead of `handoffMessage` when nobody of the team the conversation goes to is online;
+   * outside business hours (when set) a sentence naming when they open next follows it.
+   */
+  awayMessage: string;
 }
 
 export interface BusinessHours {

@@ -9,9 +9,10 @@ import { APICallError, RetryError, generateText, type LanguageModel } from 'ai';
 import type { AssistantConfig } from '../../domain/assistant';
 import type { NewTimelineItem, TimelineItem } from '../../domain/timeline';
 import type { AiActivities } from '../../workflows/conversation/ai/activity-types';
-import type { AiItemInput, CallModelResult, ToolCallRecord } from '../../workflows/conversation/ai/types';
+import type { AiItemInput, AiReplyInput, CallModelResult, ToolCallRecord } from '../../workflows/conversation/ai/types';
 import { policyOf } from './config';
 import { toConversationContext, type ContextOptions } from './context';
+import { handOffMessage } from './hand-off-message';
 import { systemPrompt, toModelMessages } from './prompt';
 import { assistantTools } from './tools';
 
@@ -39,6 +40,11 @@ export interface AiActivityDeps {
   getAssistantConfig(assistantId: string): Promise<AssistantConfig | undefined>;
   store?: AiStore;
   publishTyping?(event: AiTypingEvent): void | Promise<void>;
+  /**
+   * Whether someone of the team a conversation goes to is online (./team-online.ts): without it,
+   * or when it cannot tell, the hand-off message is posted as it is, never the away message.
+   */
+  teamOnline?(conversationId: string): Promise<boolean>;
   /** Context shaping: budget and plugin summaries. */
   context?: ContextOptions;
   /** Clock for `createdAt` of written items. */
@@ -101,6 +107,19 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
     if (record) await store().appendItem(toolCallItem(record));
   }
 
+  /**
+   * A reply's text as posted. The turn posts the hand-off message as a reply of its own (no tool
+   * call's record, answering nothing); nobody of the team being online, it is the away message
+   * instead. Decided here, not in the workflow, so that histories recorded before replay unchanged.
+   */
+  async function replyText({ conversationId, assistantId, text, record, answersUpTo }: AiReplyInput): Promise<string> {
+    if (!deps.teamOnline || record !== undefined || answersUpTo !== undefined) return text;
+    const config = await deps.getAssistantConfig(assistantId);
+    if (!config || text !== config.escalation.handoffMessage) return text;
+    const online = await deps.teamOnline(conversationId).catch(() => true);
+    return handOffMessage(config, { teamOnline: online, at: now() });
+  }
+
   return {
     async loadAssistantPolicy({ assistantId }) {
       return policyOf(await configFor(assistantId));
@@ -149,8 +168,9 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
       if (input.answersUpTo !== undefined && (await store().hasVisitorMessageAfter(input.conversationId, input.answersUpTo)) && !(await store().hasItem(input.itemId))) {
         return { posted: false };
       }
+      const text = await replyText(input);
       await unlessCancelled(input.itemId);
-      await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text: input.text }, input.record);
+      await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text }, input.record);
       return { posted: true };
     },
 

@@ -67,6 +67,10 @@ export const DEFAULT_UNCERTAINTY_PHRASES = [
 ];
 
 export const DEFAULT_HANDOFF_MESSAGE = "I'm passing you to someone from our team; they will reply here shortly.";
+export const DEFAULT_AWAY_MESSAGE = "Our team is away right now; we'll reply here as soon as we're back. You can close this window: the answer will be waiting here.";
+
+/** The away message's longest text: room for the sentence naming the next opening, well within a message's 10,000. */
+const MAX_AWAY_LENGTH = 2_000;
 
 /** Welcome messages an assistant may have, and their longest text (a message's own limit is 10,000). */
 const MAX_WELCOME_MESSAGES = 5;
@@ -99,6 +103,7 @@ export const escalationRulesSchema = z.strictObject({
   priorities: z.array(z.enum(PRIORITIES)).default([]),
   uncertaintyPhrases: z.array(nonEmpty).default(DEFAULT_UNCERTAINTY_PHRASES),
   handoffMessage: nonEmpty.default(DEFAULT_HANDOFF_MESSAGE),
+  awayMessage: nonEmpty.max(MAX_AWAY_LENGTH).default(DEFAULT_AWAY_MESSAGE),
 });
 
 /** A span whose end is before its start runs past midnight, counted for the day it starts (business-hours.ts). */
@@ -165,11 +170,25 @@ export function parseAssistantConfig(input: unknown): AssistantConfig {
   return assistantConfigSchema.parse(input);
 }
 
-/** A stored configuration as read today: former default phrases become today's (see FORMER_HUMAN_REQUEST_PHRASES). */
+/**
+ * A stored configuration as read today: former default phrases become today's (see
+ * FORMER_HUMAN_REQUEST_PHRASES), and one saved before there was an away message has the default one.
+ */
 export function withCurrentDefaults(stored: AssistantConfig): AssistantConfig {
-  const phrases = stored.escalation?.humanRequestPhrases ?? [];
+  const { escalation } = stored;
+  if (!escalation) return stored;
+  const phrases = escalation.humanRequestPhrases ?? [];
   const former = phrases.length === FORMER_HUMAN_REQUEST_PHRASES.length && phrases.every((phrase, i) => phrase === FORMER_HUMAN_REQUEST_PHRASES[i]);
-  return former ? { ...stored, escalation: { ...stored.escalation, humanRequestPhrases: [...DEFAULT_HUMAN_REQUEST_PHRASES] } } : stored;
+  const noAwayMessage = escalation.awayMessage === undefined;
+  if (!former && !noAwayMessage) return stored;
+  return {
+    ...stored,
+    escalation: {
+      ...escalation,
+      ...(former ? { humanRequestPhrases: [...DEFAULT_HUMAN_REQUEST_PHRASES] } : {}),
+      ...(noAwayMessage ? { awayMessage: DEFAULT_AWAY_MESSAGE } : {}),
+    },
+  };
 }
 
 /** The part of the configuration the conversation workflow needs (no prompt material). */

@@ -9,7 +9,7 @@ import { createAiActivities } from '../../activities/ai/activities';
 import { defaultAssistantConfig } from '../../activities/ai/config';
 import { createModelResolver, modelProblem } from '../../activities/ai/resolve-model';
 import { eventVisibility, type EventKind, type TimelineItem } from '../../domain/timeline';
-import { aiHarness, visitorMessage } from './helpers';
+import { aiHarness, memoryStore, visitorMessage } from './helpers';
 import { scriptedModel } from './mock-model';
 
 const context = { conversationId: 'c1', entries: [{ seq: 1, role: 'visitor' as const, text: 'hi' }], truncated: false };
@@ -101,6 +101,33 @@ describe('createAiActivities', () => {
       h.items.push({ ...visitorMessage('c1', 3, 'an answer'), id: 'r3', author: { kind: 'ai', id: h.config.id } });
       expect(await cancelled.run(h.activities.postAiReply, reply('r3'))).toEqual({ posted: true });
       expect(h.items.filter((item) => item.author.kind === 'ai').map((item) => item.id)).toEqual(['r1', 'r1.record', 'r3', 'r3.record']);
+    });
+  });
+
+  describe('#postAiReply with the team away', () => {
+    const at = new Date('2025-01-06T10:00:01.000Z'); // a Monday
+    const config = defaultAssistantConfig({ businessHours: { timeZone: 'Europe/Paris', days: [1, 2, 3, 4, 5], start: '14:00', end: '18:00' } });
+    const { handoffMessage, awayMessage } = config.escalation;
+    const postedWith = async (teamOnline: (conversationId: string) => Promise<boolean>, replies: Array<{ text: string; record?: boolean }>) => {
+      const { store, items } = memoryStore([visitorMessage('c1', 1, 'a person please')]);
+      const activities = createAiActivities({ resolveModel: () => scriptedModel([]), getAssistantConfig: async () => config, store, teamOnline, now: () => at });
+      for (const [i, { text, record }] of replies.entries()) {
+        const itemId = `r${i}`;
+        const carried = record ? { record: { conversationId: 'c1', assistantId: config.id, itemId: `${itemId}.record`, toolCallId: 'call-0', toolName: 'reply', input: { text }, state: 'accepted' as const } } : {};
+        await activities.postAiReply({ conversationId: 'c1', assistantId: config.id, itemId, text, ...carried });
+      }
+      return items.filter((item) => item.type === 'message' && item.author.kind === 'ai').map((item) => item.text);
+    };
+
+    it('posts the away message, with the next opening, in place of the hand-off message while nobody of the team is online', async () => {
+      expect(await postedWith(async () => false, [{ text: handoffMessage }])).toEqual([`${awayMessage} We open again today at 14:00 (Europe/Paris time).`]);
+    });
+
+    it('leaves the hand-off message while someone is online, or when it cannot tell, and any other reply as it is', async () => {
+      expect(await postedWith(async () => true, [{ text: handoffMessage }])).toEqual([handoffMessage]);
+      expect(await postedWith(async () => Promise.reject(new Error('engine away')), [{ text: handoffMessage }])).toEqual([handoffMessage]);
+      // A reply the model chose is its own, whatever it says.
+      expect(await postedWith(async () => false, [{ text: 'an answer' }, { text: handoffMessage, record: true }])).toEqual(['an answer', handoffMessage]);
     });
   });
 

@@ -84,4 +84,12 @@ describe('withCurrentDefaults', () => {
     const { escalation: _none, ...stored } = defaultAssistantConfig({ id: 'ai_1', name: 'Ada' });
     expect(withCurrentDefaults(stored as never)).toEqual(stored);
   });
+
+  it('gives a configuration stored before there was an away message the default one, and keeps a team\'s own', () => {
+    const config = defaultAssistantConfig({ id: 'ai_1', name: 'Ada' });
+    const { awayMessage: _none, ...earlier } = config.escalation;
+    expect(withCurrentDefaults({ ...config, escalation: earlier } as never).escalation).toStrictEqual({ ...earlier, awayMessage: expect.stringMatching(/^Our team is away right now/) });
+    const own = { ...config, escalation: { ...config.escalation, awayMessage: 'Back on Monday.' } };
+    expect(withCurrentDefaults(own)).toEqual(own);
+  });
 });

@@ -160,9 +160,9 @@ describe('/v1/ai-agents', () => {
         await waitUntil(() => aiMessages('no-key'), (messages) => messages.length > 0);
         const team = (await t.api.call('GET', '/v1/conversations/no-key/timeline?limit=100', AGENT)).body.items;
         expect(team).toContainEqual(expect.objectContaining({ type: 'note', visibility: 'private', text: expect.stringMatching(/needs OPENAI_API_KEY.*handed to the team/) }));
-        // The visitor hears the hand-off message, from the assistant, and nothing of the setting.
+        // The visitor hears the hand-off message (the away one: nobody is online), from the assistant, and nothing of the setting.
         const seen = (await t.api.call('GET', '/v1/conversations/no-key/timeline?limit=100', visitor)).body.items;
-        expect(seen).toContainEqual(expect.objectContaining({ type: 'message', author: expect.objectContaining({ kind: 'ai' }), text: before.escalation.handoffMessage }));
+        expect(seen).toContainEqual(expect.objectContaining({ type: 'message', author: expect.objectContaining({ kind: 'ai' }), text: before.escalation.awayMessage }));
         expect(JSON.stringify(seen)).not.toMatch(/OPENAI_API_KEY/);
         expect(JSON.stringify((await t.api.call('GET', '/v1/conversations/no-key', visitor)).body)).not.toMatch(/OPENAI_API_KEY/);
       } finally {

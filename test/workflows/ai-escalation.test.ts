@@ -4,7 +4,7 @@
  */
 import { MockLanguageModelV3 } from 'ai/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_HANDOFF_MESSAGE, defaultAssistantConfig } from '../../activities/ai/config';
+import { DEFAULT_AWAY_MESSAGE, defaultAssistantConfig } from '../../activities/ai/config';
 import type { Author, EventItem } from '../../domain/timeline';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
@@ -35,6 +35,7 @@ describe('conversationWorkflow with an AI assistant', () => {
     expect(await c.state()).toMatchObject({ handler: 'human' });
   }
 
+  // Nobody of the team is online here: the visitor is told the away message (ai-away-message.test.ts has someone online).
   describe('escalation', () => {
     it("hands over when the model calls `escalate`, tells the visitor, and the AI stays silent afterwards", async () => {
       const model = scriptedModel([['escalate', { reason: 'Wants to change the contract', summary: 'contract change' }]]);
@@ -43,7 +44,7 @@ describe('conversationWorkflow with an AI assistant', () => {
       await c.post(VISITOR, 'I want to change my contract');
       await h.passTime(PAST_DEBOUNCE_MS);
 
-      await eventually(async () => expect(await byAi(c, 'message')).toEqual([DEFAULT_HANDOFF_MESSAGE]));
+      await eventually(async () => expect(await byAi(c, 'message')).toEqual([DEFAULT_AWAY_MESSAGE]));
       expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'Wants to change the contract' });
       await eventually(async () => expect((await c.events()).map((e) => e.event.kind)).toEqual(['escalated', 'participant_requested']));
       await expectAiSilent(c, model);
@@ -61,8 +62,8 @@ describe('conversationWorkflow with an AI assistant', () => {
       );
       expect(model.doGenerateCalls).toHaveLength(1);
       expect(model.doGenerateCalls[0]?.tools?.map((tool) => tool.name)).toEqual(['set_priority', 'tag']);
-      // The timeline tells it in the order it happened: the triage and the escalation, then the hand-off message.
-      await eventually(async () => expect(await byAi(c, 'message')).toEqual([DEFAULT_HANDOFF_MESSAGE]));
+      // The timeline tells it in the order it happened: the triage and the escalation, then the away message.
+      await eventually(async () => expect(await byAi(c, 'message')).toEqual([DEFAULT_AWAY_MESSAGE]));
       const order = (await c.items()).map((i) => (i.type === 'event' ? (i as EventItem).event.kind : i.type === 'message' ? i.author.kind : undefined)).filter(Boolean);
       expect(order).toEqual(['visitor', 'tag_added', 'priority_changed', 'escalated', 'participant_requested', 'ai']);
       await expectAiSilent(c, model);
@@ -75,7 +76,7 @@ describe('conversationWorkflow with an AI assistant', () => {
       await c.post(VISITOR, 'Do you have API access?');
       await h.passTime(PAST_DEBOUNCE_MS);
 
-      await eventually(async () => expect(await byAi(c, 'message')).toEqual([api.text, DEFAULT_HANDOFF_MESSAGE]));
+      await eventually(async () => expect(await byAi(c, 'message')).toEqual([api.text, DEFAULT_AWAY_MESSAGE]));
       expect(await c.state()).toMatchObject({ handler: 'human', escalationReason: 'The AI could not answer the question' });
       // The reply as documented, then the hand-over and the message telling of it.
       await eventually(async () => expect((await c.timeline()).filter((kind) => kind !== 'ai_tool_call:ai')).toEqual(['message:visitor', 'message:ai', 'event:escalated', 'event:participant_requested', 'message:ai']));

@@ -1,0 +1,90 @@
+/**
+ * What a visitor asking for a person is told, over the wire: that someone will reply shortly only
+ * while someone of the team is online; otherwise the assistant's away message, naming when the
+ * team opens next when the assistant has business hours and it is outside them.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_AWAY_MESSAGE, DEFAULT_HANDOFF_MESSAGE } from '../../activities/ai/config';
+import type { AssistantConfig } from '../../domain/assistant';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { AGENT, type Frame, type SocketClient } from './support/clients';
+import { useTestApp } from './support/app';
+import { queueSlotOf } from './support/teams';
+
+const t = useTestApp();
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+const assistantConfig = async (): Promise<AssistantConfig> => (await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent;
+const patchAssistant = (fields: Record<string, unknown>) => t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, fields);
+
+/** A new visitor asks for a person; returns what the assistant says to them, as their socket shows it. */
+async function askForPerson(conversationId: string): Promise<string> {
+  const visitor = { visitorId: await t.api.newVisitor() };
+  const socket: SocketClient = await t.open(visitor);
+  expect((await t.api.call('POST', '/v1/conversations', visitor, { conversationId })).status).toBe(201);
+  expect((await t.api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'message', text: 'Can I talk to a human please?' } })).status).toBe(201);
+  const said = await socket.waitFor((f: Frame) => f.type === 'timelineItemCreated' && f.payload.item.author.kind === 'ai' && f.payload.item.type === 'message', 20_000);
+  return said.payload.item.text as string;
+}
+
+/** Whether the queue of the team the default routing sends a conversation to has the agent online. */
+const agentOnline = async () => (await queueSlotOf(t.app, 'support', AGENT.agent))?.online === true;
+
+describe('the hand-off message a visitor asking for a person gets', () => {
+  it('is the away message while nobody of the team is online, not a promise of a reply shortly', async () => {
+    expect(await agentOnline()).toBe(false);
+    expect(await askForPerson('away-nobody')).toBe(DEFAULT_AWAY_MESSAGE);
+  });
+
+  it('is the usual hand-off message while someone of the team is online', async () => {
+    const inbox = await t.open(AGENT);
+    try {
+      await expect.poll(agentOnline, { timeout: 10_000 }).toBe(true);
+      expect(await askForPerson('away-someone')).toBe(DEFAULT_HANDOFF_MESSAGE);
+    } finally {
+      await inbox.close();
+    }
+    await expect.poll(agentOnline, { timeout: 10_000 }).toBe(false);
+  });
+
+  it("is the team's own away message, then when they open next, in their time zone, outside business hours", async () => {
+    const before = await assistantConfig();
+    // The one working day three days after today in UTC: today or tomorrow in Tokyo, so outside the hours now, and named.
+    const workday = (new Date().getUTCDay() + 3) % 7;
+    const awayMessage = 'We are out of the office.';
+    try {
+      const changed = await patchAssistant({
+        escalation: { ...before.escalation, awayMessage },
+        businessHours: { timeZone: 'Asia/Tokyo', days: [workday], start: '09:00', end: '10:00' },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body.agent.escalation.awayMessage).toBe(awayMessage);
+      const said = await askForPerson('away-hours');
+      expect(said).toBe(`We are out of the office. We open again on ${DAY_NAMES[workday]} at 09:00 (Asia/Tokyo time).`);
+    } finally {
+      expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before)).status).toBe(200);
+    }
+  });
+
+  it('saves the away message given, and refuses an empty or too long one, naming it, changing nothing', async () => {
+    const before = await assistantConfig();
+    expect(before.escalation.awayMessage).toMatch(/^Our team is away right now/);
+    const refusals: Array<[string, RegExp]> = [
+      ['  ', />=1 characters/],
+      ['x'.repeat(2_001), /<=2000 characters/],
+    ];
+    for (const [awayMessage, says] of refusals) {
+      const refused = await patchAssistant({ escalation: { ...before.escalation, awayMessage } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('ERR_INVALID_INPUT');
+      expect(refused.body.error.details.fields).toEqual([{ path: 'body.escalation.awayMessage', message: expect.stringMatching(says) }]);
+    }
+    expect(await assistantConfig()).toEqual(before);
+    try {
+      expect((await patchAssistant({ escalation: { ...before.escalation, awayMessage: 'x'.repeat(2_000) } })).status).toBe(200);
+      expect((await assistantConfig()).escalation.awayMessage).toBe('x'.repeat(2_000));
+    } finally {
+      expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before)).status).toBe(200);
+    }
+  });
+});
