@@ -14,7 +14,7 @@ import { policyOf } from './config';
 import { toConversationContext, type ContextOptions } from './context';
 import { handOffMessage } from './hand-off-message';
 import { systemPrompt, toModelMessages } from './prompt';
-import { assistantTools } from './tools';
+import { assistantTools, proposedInput } from './tools';
 
 /** What the server relays to agents' and the visitor's sockets as `conversationTyping`. */
 export interface AiTypingEvent {
@@ -148,7 +148,7 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
         });
         const answer: CallModelResult = {
           text: result.text || undefined,
-          toolCalls: result.toolCalls.map(({ toolCallId, toolName, input }) => ({ toolCallId, toolName, input })),
+          toolCalls: result.toolCalls.map(({ toolCallId, toolName, input }) => ({ toolCallId, toolName, input: proposedInput(toolName, input) })),
           finishReason: result.finishReason,
           usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
         };

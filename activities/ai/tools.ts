@@ -33,3 +33,14 @@ export const assistantTools = {
     inputSchema: z.object({ reason: z.string().min(1), summary: z.string().optional().describe('What the visitor needs, for the human who takes over') }),
   }),
 } satisfies Record<AiToolName, ToolSet[string]>;
+
+/**
+ * A proposed call's input as the workflow should judge it: a `tag` call's tags trimmed and in one
+ * Unicode form (NFC), as the API takes tags, so a model's `ü` written either way is the tag people
+ * filter by, not a second one that looks the same. Anything else as the model gave it.
+ */
+export function proposedInput(toolName: string, input: unknown): unknown {
+  if (toolName !== 'tag') return input;
+  const { tags } = input as { tags: string[] };
+  return { ...(input as object), tags: tags.map((tag) => tag.trim().normalize('NFC')) };
+}

@@ -23,6 +23,13 @@ describe('createAiActivities', () => {
       expect(h.items).toHaveLength(1); // nothing written by the call itself
     });
 
+    it("gives a tag call's tags trimmed and composed (NFC), as the API takes tags, so a model's decomposed ü is not a second tag", async () => {
+      const decomposed = 'Zahlungsru\u0308ckstand';
+      const h = aiHarness({ model: scriptedModel([['tag', { tags: [` ${decomposed} `, 'billing'] }]]), visitorText: 'hi' });
+      const result = await h.activities.callModel({ assistantId: h.config.id, conversationContext: context, stepMessages: [] });
+      expect(result.toolCalls).toEqual([{ toolCallId: 'call-0-0', toolName: 'tag', input: { tags: ['Zahlungsr\u00fcckstand', 'billing'] } }]);
+    });
+
     it('throws a non-retryable AiModelAuthError on 401', async () => {
       const model = new MockLanguageModelV3({
         doGenerate: async () => {
