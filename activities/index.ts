@@ -9,6 +9,8 @@ import type { PluginRegistry } from '../plugins/registry';
 import type { PluginEffectActivities } from '../workflows/conversation/plugin-effects';
 import type { SlaBreach } from '../workflows/conversation/definitions';
 import { createAiActivities, type AiTypingEvent } from './ai/activities';
+import { withinCapacity } from './ai/capacity-check';
+import { personHold } from './ai/person-hold';
 import type { ModelResolver } from './ai/resolve-model';
 import { createRoutingActivities, engineAssigner, type ConversationUpdateEngine, type SignalWithStartEngine } from './ai/routing';
 import { countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems } from './ai/store-lookups';
@@ -40,6 +42,15 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
     executeUpdate: async (o) => (await engine()).executeUpdate(o),
     query: async (o) => (await engine()).query(o),
   };
+  /** What routing reads of the team's people. */
+  const people = {
+    getTeamMember: (agentId: string) => store.getTeamMember(agentId),
+    countOpenAssigned: (websiteId: string, agentId: string) => countOpenAssigned(store, websiteId, agentId),
+  };
+  const assignConversation = withinCapacity(
+    engineAssigner(lazyEngine, { getTeamMember: people.getTeamMember, rosterNow: (websiteId, actor) => rosterChange(store, websiteId, actor) }),
+    { ...people, holdPerson: personHold(store) },
+  );
   const pluginEffects: PluginEffectActivities = {
     runPluginEffects: (request) => plugins.runEffects(request),
   };
@@ -59,16 +70,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
       teamOnline: teamOnline({ engine: lazyEngine, store }),
       context: { summarize: (item) => summaryOrNothing(plugins, item), visibleToVisitor: (item) => plugins.isVisibleTo(item, 'visitor') },
     }),
-    ...createRoutingActivities({
-      engine: lazyEngine,
-      getRoutingRules: (websiteId) => loadRoutingRules(store, websiteId),
-      getTeamMember: (agentId) => store.getTeamMember(agentId),
-      countOpenAssigned: (websiteId, agentId) => countOpenAssigned(store, websiteId, agentId),
-      assignConversation: engineAssigner(lazyEngine, {
-        getTeamMember: (agentId) => store.getTeamMember(agentId),
-        rosterNow: (websiteId, actor) => rosterChange(store, websiteId, actor),
-      }),
-    }),
+    ...createRoutingActivities({ ...people, engine: lazyEngine, getRoutingRules: (websiteId) => loadRoutingRules(store, websiteId), assignConversation }),
     ...createWebsiteChangeActivities({
       store,
       engine: lazyEngine,

@@ -97,7 +97,10 @@ export interface RoutingDeps {
   getTeamMember(agentId: string): Promise<TeamMember | null | undefined>;
   /** Open conversations assigned to the agent. */
   countOpenAssigned(websiteId: string, agentId: string): Promise<number>;
-  /** Runs the conversation's `assign` update (actor: routing); see `assignRejectionOutcome` for a rejection. */
+  /**
+   * Runs the conversation's `assign` update (actor: routing); see `assignRejectionOutcome` for a
+   * rejection. createActivities gives `engineAssigner` within the capacity check (capacity-check.ts).
+   */
   assignConversation(input: AssignFromQueueInput): Promise<AssignOutcome>;
 }
 

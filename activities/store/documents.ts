@@ -122,6 +122,16 @@ export interface RateLimitDoc {
   fullAt: Date;
 }
 
+/**
+ * A person held while routing gives them a conversation (routing-holds.ts): by whom, and until when
+ * the hold stands should its holder never let go of it (a TTL index deletes it some time after).
+ */
+export interface RoutingHoldDoc {
+  _id: string;
+  holder: string;
+  until: Date;
+}
+
 export interface Collections {
   websites: Collection<WebsiteDoc>;
   visitors: Collection<VisitorDoc>;
@@ -135,6 +145,7 @@ export interface Collections {
   settings: Collection<SettingDoc>;
   ephemeral: Collection<EphemeralDoc>;
   rateLimits: Collection<RateLimitDoc>;
+  routingHolds: Collection<RoutingHoldDoc>;
 }
 
 /** Each collection's name in the database. */
@@ -151,6 +162,7 @@ const COLLECTION_NAMES: { readonly [K in keyof Collections]: string } = {
   settings: 'settings',
   ephemeral: 'ephemeral',
   rateLimits: 'rate_limits',
+  routingHolds: 'routing_holds',
 };
 
 /** GridFS bucket name: files live in `files.files` and `files.chunks`. */

@@ -12,6 +12,7 @@ import { ensureIndexes } from './indexes';
 import { memberTokenMethods } from './member-tokens';
 import { migrate } from './migrations';
 import { orderedWriter, type OrderedWriter } from './ordered-writes';
+import { routingHoldMethods } from './routing-holds';
 import { seenMethods } from './seen';
 import { settingMethods } from './settings';
 import { sharedLimitMethods } from './shared-limits';
@@ -39,6 +40,7 @@ type Methods = ReturnType<typeof websiteMethods> &
   ReturnType<typeof memberTokenMethods> &
   ReturnType<typeof settingMethods> &
   ReturnType<typeof sharedLimitMethods> &
+  ReturnType<typeof routingHoldMethods> &
   ReturnType<typeof fileMethods> &
   ReturnType<typeof signalOutboxMethods> &
   ReturnType<typeof changeMethods>;
@@ -77,6 +79,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
     ...memberTokenMethods(collections),
     ...settingMethods(collections),
     ...sharedLimitMethods(collections),
+    ...routingHoldMethods(collections),
     ...fileMethods(db, collections.items),
     ...signalOutboxMethods(collections),
     ...changeMethods(collections, instanceId, ends),

@@ -53,7 +53,7 @@ const INDEXES: Record<string, IndexDescription[]> = {
   team: [{ key: { websiteId: 1 }, name: 'website' }],
   // TTL indexes (expireAfterSeconds: 0) delete each document once the date in its field is past: a
   // member token, revoked or not, once it expires; an ephemeral event after its minute; a rate
-  // limit's bucket once it is full again. Their monitor wakes once a minute (MongoDB's and the
+  // limit's bucket once it is full again; a routing hold its holder never let go of. Their monitor wakes once a minute (MongoDB's and the
   // embedded server's alike), so readers take a document past its date as gone.
   member_tokens: [
     { key: { websiteId: 1, userId: 1, expiresAt: 1 }, name: 'website_member_expiry' },
@@ -64,6 +64,7 @@ const INDEXES: Record<string, IndexDescription[]> = {
   // a TTL index on that same key would be refused (IndexOptionsConflict) while it stands.
   ephemeral: [{ key: { expireAt: -1 }, name: 'expireAt_ttl', expireAfterSeconds: 0 }],
   rate_limits: [{ key: { fullAt: -1 }, name: 'fullAt_ttl', expireAfterSeconds: 0 }],
+  routing_holds: [{ key: { until: 1 }, name: 'until_ttl', expireAfterSeconds: 0 }],
   [`${FILES_BUCKET}.files`]: [
     { key: { 'metadata.conversationId': 1 }, name: 'conversation' },
     // The sweep of uploads no message names (files not yet marked attached, oldest first).

@@ -208,6 +208,31 @@ describe('TeamQueueState', () => {
     });
   });
 
+  describe('#agentFull', () => {
+    it('puts the conversation back at its place for someone else, and keeps the agent online at the load and capacity the store counted', () => {
+      const state = withAgents();
+      state.enqueue('c1', 'medium');
+      state.enqueue('c2', 'medium');
+      const next = state.takeNext(NOW)!;
+      const other = next.agentId === 'ann' ? 'bob' : 'ann';
+      state.agentFull(next, { open: 3, capacity: 3 }, state.heardOf(next.agentId));
+      expect(state.snapshot().agents).toContainEqual(expect.objectContaining({ agentId: next.agentId, online: true, open: 3, capacity: 3 }));
+      expect(state.takeNext(NOW)).toMatchObject({ entry: { conversationId: 'c1' }, agentId: other });
+    });
+
+    it('keeps what a load or availability notice said while the offer ran: it is as new as the count, or newer', () => {
+      const state = withAgents();
+      state.agentLoad('bob', 2);
+      state.enqueue('c1', 'medium');
+      const next = state.takeNext(NOW)!;
+      const heardBefore = state.heardOf('ann');
+      state.agentLoad('ann', 1); // Ann resolved one after the store counted 2
+      state.agentFull(next, { open: 2, capacity: 2 }, heardBefore);
+      expect(state.snapshot().agents).toContainEqual(expect.objectContaining({ agentId: 'ann', open: 1, capacity: 2 }));
+      expect(state.takeNext(NOW)).toMatchObject({ entry: { conversationId: 'c1' }, agentId: 'ann' });
+    });
+  });
+
   describe('#snapshot', () => {
     it('round-trips through continue-as-new, an entry held back included', () => {
       const state = withAgents();

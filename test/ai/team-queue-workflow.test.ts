@@ -41,7 +41,7 @@ describe('teamQueueWorkflow (embedded engine)', () => {
     expect(assignments).toEqual([]);
 
     await send(agentLoad, { agentId: 'ann', open: 0 }); // Ann resolved a conversation
-    await eventually(() => expect(assignments).toEqual([{ websiteId: 'w1', team: 'billing', conversationId: 'c1', agentId: 'ann' }]));
+    await eventually(() => expect(assignments).toEqual([{ websiteId: 'w1', team: 'billing', conversationId: 'c1', agentId: 'ann', checksCapacity: true }]));
     await eventually(async () => expect(await snapshot()).toMatchObject({ queue: [], agents: [{ agentId: 'ann', open: 1 }] }));
   });
 });

@@ -3,6 +3,7 @@
  * knowledge question; a visitor asking for a person is escalated and queued while no agent is
  * online, or assigned to the agent whose inbox is open (until it closes); the agent joins and hands
  * back to the AI; a person added and online at once gets the conversations waiting for their team;
+ * a person in two teams gets no more than their capacity from both, and more only by hand;
  * the assistant's configuration is read and replaced through `/v1/ai-agents`.
  */
 import { describe, expect, it } from 'vitest';
@@ -185,6 +186,44 @@ describe('AI assistant and routing over the wire', () => {
       for (const id of ids) await expect.poll(async () => (await conversationOf(id)).assigneeId, { timeout: 10_000 }).toBe('usr-fay');
       // Not marked away: the queues go on offering her conversations.
       expect(await queueSlotOf(t.app, 'newcomers', 'usr-fay')).toMatchObject({ online: true });
+      await inbox.close();
+    } finally {
+      expect((await t.api.call('PUT', '/v1/settings/routing', AGENT, DEFAULT_ROUTING_RULES)).status).toBe(200);
+    }
+  });
+
+  it('routes a person in two teams no more than their capacity in all, while an agent may still assign them more by hand', async () => {
+    expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-ivy', name: 'Ivy', teams: ['ivy-a', 'ivy-b'], capacity: 1 })).status).toBe(201);
+    const rules = { rules: [{ team: 'ivy-a', tags: ['ivy-a'] }, { team: 'ivy-b', tags: ['ivy-b'] }], defaultTeam: 'support' };
+    expect((await t.api.call('PUT', '/v1/settings/routing', AGENT, rules)).status).toBe(200);
+    /** A conversation tagged for `team` and escalated there by an agent. */
+    const escalatedTo = async (id: string, team: string) => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      expect((await t.api.call('POST', '/v1/conversations', visitor, { conversationId: id })).status).toBe(201);
+      expect((await t.api.call('POST', `/v1/conversations/${id}/tags`, AGENT, { add: [team] })).status).toBe(200);
+      expect((await t.api.call('POST', `/v1/conversations/${id}/escalate`, AGENT, { reason: `for ${team}` })).status).toBe(200);
+      await expect.poll(() => queuedIn(team), { timeout: 10_000 }).toContain(id);
+    };
+    const assigneeOf = async (id: string) => (await conversationOf(id)).assigneeId;
+    try {
+      await escalatedTo('ivy-1', 'ivy-a');
+      await escalatedTo('ivy-2', 'ivy-b');
+      const { token } = (await t.api.call('POST', '/v1/team/members/usr-ivy/tokens', { agent: null }, {})).body;
+      const inbox = await t.open({ memberToken: token });
+      // Both queues offer her one at once: she gets one, the other waits, and both queues know her as full, still online.
+      for (const team of ['ivy-a', 'ivy-b']) await expect.poll(() => queueSlotOf(t.app, team, 'usr-ivy'), { timeout: 10_000 }).toMatchObject({ online: true, open: 1 });
+      const assignees = await Promise.all(['ivy-1', 'ivy-2'].map(assigneeOf));
+      expect(assignees.filter((a) => a === 'usr-ivy')).toHaveLength(1);
+      const waiting = assignees[0] === 'usr-ivy' ? 'ivy-2' : 'ivy-1';
+      expect([...(await queuedIn('ivy-a')), ...(await queuedIn('ivy-b'))]).toEqual([waiting]);
+
+      // Capacity limits routing, not people: an agent gives her the waiting one too.
+      const byHand = await t.api.call('POST', `/v1/conversations/${waiting}/assign`, AGENT, { userId: 'usr-ivy' });
+      expect(byHand.status).toBe(200);
+      expect(byHand.body.conversation.assigneeId).toBe('usr-ivy');
+      await escalatedTo('ivy-3', 'ivy-a');
+      await sleep(500);
+      expect(await assigneeOf('ivy-3')).toBeUndefined();
       await inbox.close();
     } finally {
       expect((await t.api.call('PUT', '/v1/settings/routing', AGENT, DEFAULT_ROUTING_RULES)).status).toBe(200);

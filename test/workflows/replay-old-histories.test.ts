@@ -42,7 +42,10 @@
  * who then leaves them: alone in it after an escalation, with a colleague still in it, taken out by
  * a colleague, after the resolve (then reopened by the visitor), and on a website without an
  * assistant, each keeping her as its assignee (not routed again, still on her load); and a
- * colleague leaving and the AI leaving a conversation assigned to her. Record new ones when a change
+ * colleague leaving and the AI leaving a conversation assigned to her. At `6070417`
+ * (`team-queue-6070417`): the queues of two teams offering a person with capacity 2 conversations
+ * at once as she came online, each answered `agent_full` once (while a load notice about her came),
+ * and one of them giving her the next after she resolved one. Record new ones when a change
  * lands behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';

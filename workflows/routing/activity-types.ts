@@ -6,6 +6,22 @@ export interface AssignFromQueueInput {
   team: string;
   conversationId: string;
   agentId: string;
+  /**
+   * Set by queues that take `AgentFull`: the assign first checks the person's capacity. Absent
+   * from queues of earlier versions, which would drop a conversation on an outcome they do not
+   * know: theirs go ahead as they did.
+   */
+  checksCapacity?: boolean;
+}
+
+/**
+ * The person already holds `open` open conversations (the store's count, of every team and of
+ * assignments by hand), their `capacity` or more: they stay online, and someone else is offered it.
+ */
+export interface AgentFull {
+  outcome: 'agent_full';
+  open: number;
+  capacity: number;
 }
 
 /**
@@ -13,12 +29,12 @@ export interface AssignFromQueueInput {
  * someone else; `conversation_set_aside`: its workflow refuses every call for a while (the embedded
  * engine set it aside: runtime/engine-thread/set-aside.ts), serve the others and try it again later.
  */
-export type AssignOutcome = 'assigned' | 'conversation_unavailable' | 'agent_unavailable' | 'conversation_set_aside';
+export type AssignOutcome = 'assigned' | 'conversation_unavailable' | 'agent_unavailable' | 'conversation_set_aside' | AgentFull;
 
 export interface RoutingActivities {
   /** Chooses the team for an escalated conversation and queues it there. Called by the conversation workflow. */
   routeConversation(input: RouteConversationInput): Promise<{ team: string }>;
-  /** Runs the conversation's `assign` update for the team queue. */
+  /** Runs the conversation's `assign` update for the team queue (with `checksCapacity`, only for a person under capacity). */
   assignFromQueue(input: AssignFromQueueInput): Promise<AssignOutcome>;
   /** Counts the agent's open conversations and tells each of the agent's team queues. */
   reportAgentLoad(input: { websiteId: string; agentId: string }): Promise<void>;

@@ -48,6 +48,11 @@ export class TeamQueueState {
   private readonly agents: Map<string, AgentSlot>;
   private counter: number;
   private readonly revisions: Map<string, number>;
+  /**
+   * Per agent, how many load and availability notices this run took: an offer's outcome is judged
+   * against what the queue heard while it ran. Not carried: the run that makes an offer handles its outcome.
+   */
+  private readonly heard = new Map<string, number>();
 
   constructor(snapshot: TeamQueueSnapshot = { queue: [], agents: [], counter: 0 }) {
     this.queue = [...snapshot.queue];
@@ -87,6 +92,7 @@ export class TeamQueueState {
     const agent = this.agent(agentId);
     agent.online = true;
     agent.capacity = capacity;
+    this.hear(agentId);
   }
 
   agentUnavailable(agentId: string, revision?: number): void {
@@ -100,7 +106,14 @@ export class TeamQueueState {
 
   /** The agent's open conversations, as counted by the store (the source of truth). */
   agentLoad(agentId: string, open: number, revision?: number): void {
-    if (this.takes(agentId, revision)) this.agent(agentId).open = Math.max(0, open);
+    if (!this.takes(agentId, revision)) return;
+    this.agent(agentId).open = Math.max(0, open);
+    this.hear(agentId);
+  }
+
+  /** How many load and availability notices about the agent this run took so far (see `agentFull`). */
+  heardOf(agentId: string): number {
+    return this.heard.get(agentId) ?? 0;
   }
 
   /**
@@ -139,6 +152,21 @@ export class TeamQueueState {
   /** The agent could not take it after all: the agent is marked away, the conversation goes back in line. */
   agentRefused({ entry, agentId }: Assignment): void {
     this.agentUnavailable(agentId);
+    this.putBack(entry);
+  }
+
+  /**
+   * The agent was at capacity, as the store counted when offered it (`full`): the conversation goes
+   * back in line for someone else, and the agent, still online, takes the store's load and capacity,
+   * unless a notice about them came while the offer ran (`heardBefore`, what `heardOf` said when it
+   * was made): that one is as new, or newer, and stands.
+   */
+  agentFull({ entry, agentId }: Assignment, full: { open: number; capacity: number }, heardBefore: number): void {
+    const agent = this.agents.get(agentId);
+    if (agent && this.heardOf(agentId) === heardBefore) {
+      agent.open = full.open;
+      agent.capacity = full.capacity;
+    }
     this.putBack(entry);
   }
 
@@ -194,6 +222,10 @@ export class TeamQueueState {
       this.agents.set(agentId, agent);
     }
     return agent;
+  }
+
+  private hear(agentId: string): void {
+    this.heard.set(agentId, this.heardOf(agentId) + 1);
   }
 
   private tick(): number {

@@ -1,8 +1,11 @@
 /**
  * One team's queue as an entity workflow (`team-queue:<websiteId>:<team>`): it hears about waiting
  * conversations and about its agents' presence and load, and hands each conversation to the
- * least-loaded online agent under capacity as soon as there is one. No sweeps, no polling: every
- * change arrives as a signal. Runs forever, continuing as new to keep its history short.
+ * least-loaded online agent under capacity as soon as there is one. What it knows of an agent's
+ * load is what it gave and what the store last reported; the assign checks the store's count of
+ * all their teams' (activities/ai/capacity-check.ts) and refuses a person at capacity, who stays
+ * online here at that count. No sweeps, no polling: every change arrives as a signal. Runs
+ * forever, continuing as new to keep its history short.
  */
 import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RoutingActivities } from './activity-types';
@@ -62,8 +65,12 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
     if (!next) continue;
     events += 1;
     try {
-      const outcome = await assignFromQueue({ websiteId: input.websiteId, team: input.team, conversationId: next.entry.conversationId, agentId: next.agentId });
-      if (outcome === 'assigned') state.assigned(next);
+      const heardBefore = state.heardOf(next.agentId);
+      const offer = { websiteId: input.websiteId, team: input.team, conversationId: next.entry.conversationId, agentId: next.agentId, checksCapacity: true };
+      const outcome = await assignFromQueue(offer);
+      // An object only from queues that asked for the capacity check: histories from before never hold one.
+      if (typeof outcome === 'object') state.agentFull(next, outcome, heardBefore);
+      else if (outcome === 'assigned') state.assigned(next);
       else if (outcome === 'agent_unavailable') state.agentRefused(next);
       else if (outcome === 'conversation_set_aside') state.putBackFrom(next.entry, Date.now() + SET_ASIDE_PAUSE_MS);
       // conversation_unavailable: it no longer needs a human from this queue; it stays out.
