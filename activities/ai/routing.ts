@@ -162,7 +162,9 @@ export function engineAssigner(engine: ConversationUpdateEngine & SignalEngine, 
   return async ({ websiteId, team: queueTeam, conversationId, agentId }) => {
     const workflowId = conversationWorkflowId(conversationId);
     const stateNow = () => engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor: ROUTING_ACTOR }] });
-    const assignNow = () => engine.executeUpdate({ workflowId, update: assign.name, args: [operationArgs({ actor: ROUTING_ACTOR, operation: { op: 'assign', userId: agentId } })] });
+    // As of nobody assigned: a person who assigns it after the look below is not overruled by routing.
+    const operation = { op: 'assign' as const, userId: agentId, expectedAssigneeId: null };
+    const assignNow = () => engine.executeUpdate({ workflowId, update: assign.name, args: [operationArgs({ actor: ROUTING_ACTOR, operation })] });
     const onTeamNow = async () => {
       const member = await team.getTeamMember(agentId);
       return member?.websiteId === websiteId && member.kind === 'human' && member.teams.includes(queueTeam);

@@ -275,13 +275,27 @@ describe('engineAssigner', () => {
         roster = (o.args[0] as RosterChange).roster.map((m) => m.id);
       },
       executeUpdate: async <R>(o: { args: unknown[] }) => {
-        const { userId } = o.args[0] as { userId: string };
+        const { userId, expectedAssigneeId } = o.args[0] as { userId: string; expectedAssigneeId?: string | null };
         if (!roster.includes(userId)) throw Object.assign(new Error(`${userId} is not a member of the team`), { code: 'ERR_UPDATE_REJECTED' });
+        // As the workflow's validator judges an assignment made as of an assignee.
+        if (expectedAssigneeId !== undefined && expectedAssigneeId !== (lifecycle.assigneeId ?? null)) {
+          throw Object.assign(new Error(`conversation was assigned to ${lifecycle.assigneeId} meanwhile`), { code: 'ERR_UPDATE_REJECTED' });
+        }
         lifecycle = { ...lifecycle, assigneeId: userId };
         return lifecycle as R;
       },
     };
-    return { engine, signalled };
+    /** A person assigns it by hand, after routing's look at it and before its own assignment. */
+    const assignedByHandMeanwhile = (userId: string) => {
+      const look = engine.query;
+      engine.query = async <R>() => {
+        const seen = await look<R>();
+        lifecycle = { ...lifecycle, assigneeId: userId };
+        engine.query = look;
+        return seen;
+      };
+    };
+    return { engine, signalled, assignedByHandMeanwhile, assignee: () => lifecycle.assigneeId };
   }
   const storeTeam = (members: TeamMember[]): AssignerTeam => ({
     getTeamMember: async (id) => members.find((m) => m.id === id),
@@ -293,6 +307,13 @@ describe('engineAssigner', () => {
     const { engine, signalled } = conversationKnowing(['ann']);
     expect(await engineAssigner(engine, storeTeam([fay]))(offer)).toBe('assigned');
     expect(signalled).toEqual([{ signal: 'rosterChanged', args: [{ actor: { kind: 'system', id: 'routing' }, roster: [{ id: 'fay', kind: 'human' }], revision: 7 }] }]);
+  });
+
+  it('does not overwrite an assignment a person made between its look at the conversation and its own: the conversation is no longer the queue\'s', async () => {
+    const { engine, assignedByHandMeanwhile, assignee } = conversationKnowing(['ann', 'fay']);
+    assignedByHandMeanwhile('ann');
+    expect(await engineAssigner(engine, storeTeam([fay]))(offer)).toBe('conversation_unavailable');
+    expect(assignee()).toBe('ann');
   });
 
   it('blames the agent, telling the conversation nothing, when the store does not have them on the queue\'s team either', async () => {
