@@ -15,9 +15,11 @@ import {
   getState,
   itemAdded,
   operationArgs,
+  rosterChanged,
   type ConversationProjection,
   type ConversationSnapshot,
   type ConversationWorkflowInput,
+  type RosterChange,
 } from '../workflows/conversation/definitions';
 import type { AuditEntry } from './engine/audit';
 import { WorkflowNotFoundError } from './engine/errors';
@@ -75,6 +77,11 @@ export class ConversationEngine {
     if (snapshot !== NOT_RUNNING) return snapshot;
     const startIfMissing = { workflowType: CONVERSATION_WORKFLOW_TYPE, args: [await this.startInput({ ...start, conversationId })] };
     return engine.executeUpdate<ConversationSnapshot>({ ...update, startIfMissing });
+  }
+
+  /** Gives a running workflow the team as the store holds it now (nothing when none runs: a start reads the team). */
+  async tellRoster(conversationId: string, change: RosterChange): Promise<void> {
+    await ifRunning(() => this.options.engine.signal({ workflowId: conversationWorkflowId(conversationId), signal: rosterChanged.name, args: [change] }));
   }
 
   /** The running workflow's state, or undefined when none runs (the store's projection is then current). */

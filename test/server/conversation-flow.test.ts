@@ -215,6 +215,22 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#assign and #join of a person just added', () => {
+    it('takes a person added a moment ago on a running conversation, which has not heard of them yet', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'new-person-1' });
+      await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'new-person-1', item: { type: 'message', text: 'Anyone there?' } });
+      expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-new-ida', name: 'Ida' })).status).toBe(201);
+      const assigned = await t.api.call('POST', '/v1/conversations/new-person-1/assign', AGENT, { userId: 'usr-new-ida' });
+      expect([assigned.status, assigned.body.conversation?.assigneeId]).toEqual([200, 'usr-new-ida']);
+
+      expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-new-jo', name: 'Jo' })).status).toBe(201);
+      const joined = await t.api.call('POST', '/v1/conversations/new-person-1/participants', AGENT, { userId: 'usr-new-jo' });
+      expect(joined.status).toBe(200);
+      expect(joined.body.conversation.participants.map((p: { id: string }) => p.id)).toContain('usr-new-jo');
+    });
+  });
+
   describe('#assign as of the assignee seen', () => {
     it('refuses with 409 when the assignee changed since the agent looked, so two people assigning at once do not undo each other', async () => {
       expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-seen-bo', name: 'Bo' })).status).toBe(201);

@@ -309,9 +309,12 @@ export function releaseDeparted(context: TransitionContext, actorFor: (userId: s
 
 const rosterMember = (data: ConversationStateData, id: string) => data.roster.find((member) => member.id === id);
 
+/** Why a person the conversation's roster does not have may not join or be assigned (the server tells it the team and asks again). */
+export const notOnTeamReason = (userId: string): string => `${userId} is not a member of the team`;
+
 function rosterProblem(data: ConversationStateData, userId: unknown): string | undefined {
   if (typeof userId !== 'string' || userId === '') return 'a userId is required';
-  return rosterMember(data, userId) ? undefined : `${userId} is not a member of the team`;
+  return rosterMember(data, userId) ? undefined : notOnTeamReason(userId);
 }
 
 function tagListProblem(tags: unknown): string | undefined {
