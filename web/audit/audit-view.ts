@@ -3,6 +3,7 @@ import { h, mount } from '../shared/dom';
 import type { AuditEntry } from '../shared/wire';
 import { AUDIT_GROUPS, describeAuditEntry, type AuditEntryView, type AuditGroup } from './entry-view';
 import { endingsOf } from './outcomes';
+import type { AuditPeople } from './people';
 
 const GROUP_LABELS: Record<AuditGroup, string> = {
   lifecycle: 'Lifecycle changes',
@@ -52,7 +53,11 @@ export class AuditView {
   private readonly endings: ReturnType<typeof endingsOf>;
   readonly element: HTMLElement;
 
-  constructor(private readonly entries: readonly AuditEntry[]) {
+  /** `people` names the ids in the entries (people.ts). */
+  constructor(
+    private readonly entries: readonly AuditEntry[],
+    private readonly people?: AuditPeople,
+  ) {
     this.endings = endingsOf(entries);
     const search = h('input', { type: 'search', placeholder: 'Search names, actors, summaries…', 'aria-label': 'Search' });
     search.addEventListener('input', () => {
@@ -96,7 +101,7 @@ export class AuditView {
 
   private renderList(): void {
     const visible = this.entries
-      .map((raw) => ({ raw, view: describeAuditEntry(raw, this.endings) }))
+      .map((raw) => ({ raw, view: describeAuditEntry(raw, { endings: this.endings, people: this.people }) }))
       .filter(({ raw, view }) => this.shown.has(view.group) && (!this.query || JSON.stringify(raw).toLowerCase().includes(this.query)));
     mount(this.list, ...visible.map(({ raw, view }) => renderEntry(view, raw)));
     if (visible.length === 0) this.list.append(h('li', { class: 'muted audit-none' }, 'No entries match.'));

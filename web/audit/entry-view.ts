@@ -2,8 +2,11 @@
  * An audit entry as the audit page shows it: which group it belongs to (for filtering), a title,
  * who did it, how it ended, its timing, and for AI model calls the tools the model asked for.
  */
-import type { AuditEntry } from '../shared/wire';
+import { EVENT_KINDS } from '../../domain/timeline';
+import { describeEvent } from '../shared/item-view';
+import type { AuditEntry, TimelineEvent } from '../shared/wire';
 import type { Ending } from './outcomes';
+import type { AuditPeople } from './people';
 
 export const AUDIT_GROUPS = ['lifecycle', 'signal', 'update', 'activity', 'ai', 'timer', 'workflow'] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
@@ -28,6 +31,14 @@ export interface AuditEntryView {
   facts: string[];
   summary?: string;
   toolCalls: ToolCallView[];
+}
+
+/** What the page knows of the whole trail, to describe one of its entries. */
+export interface TrailReading {
+  /** How what an entry began ended (outcomes.ts). */
+  endings?: ReadonlyMap<number, Outcome>;
+  /** Names for ids; without it, ids. */
+  people?: AuditPeople;
 }
 
 /** The activity that calls the AI model (activities/ai); its entries are shown as AI model calls. */
@@ -66,12 +77,33 @@ export function entryWhen(time: string): string {
   return new Date(time).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-/** `endings` (outcomes.ts) tells how what an entry began ended. */
-export function describeAuditEntry(entry: AuditEntry, endings?: ReadonlyMap<number, Outcome>): AuditEntryView {
+/** The lifecycle event an `event_recorded` entry holds (`details.event` is `{ author, event }`), when it is of a kind this page knows. */
+function recordedEvent(entry: AuditEntry): TimelineEvent | undefined {
+  const event = (entry.details as { event?: { event?: { kind?: unknown } } } | undefined)?.event?.event;
+  return (EVENT_KINDS as readonly unknown[]).includes(event?.kind) ? (event as TimelineEvent) : undefined;
+}
+
+/**
+ * A lifecycle change reads as the inbox's timeline words it, naming people ("Assigned to Alice
+ * Martin (usr_alice)"), its reason as the summary; one of a kind this page does not know, as the
+ * server summed it up.
+ */
+function lifecycleText(entry: AuditEntry, people: AuditPeople | undefined): { title: string; summary?: string } | undefined {
+  const event = recordedEvent(entry);
+  if (event === undefined) return entry.summary === undefined ? undefined : { title: entry.summary, summary: undefined };
+  const { text, detail } = describeEvent(event, { reader: 'agent', nameOf: (id) => people?.person(id) ?? id, isOwn: () => false, formatTime: entryWhen });
+  return { title: text, summary: detail };
+}
+
+/** The title and summary of any other entry: what happened and to what. */
+function entryText(entry: AuditEntry, verb: string, isModelCall: boolean): { title: string; summary?: string } {
+  const title = isModelCall ? verb.replace('Activity', 'AI model call') : entry.name ? `${verb}: ${entry.name}` : verb;
+  return { title, summary: entry.summary };
+}
+
+export function describeAuditEntry(entry: AuditEntry, { endings, people }: TrailReading = {}): AuditEntryView {
   const label = KIND_LABELS[entry.kind] ?? { group: 'workflow', verb: entry.kind, outcome: 'ok' };
   const isModelCall = label.group === 'activity' && entry.name === MODEL_ACTIVITY;
-  // A lifecycle change reads as the timeline's sentence for it ("Assigned to usr_alice").
-  const isEvent = entry.kind === 'event_recorded' && entry.summary !== undefined;
   const facts = [
     entry.startIndex !== undefined ? `of #${entry.startIndex}` : undefined,
     entry.durationMs !== undefined ? `${entry.durationMs} ms` : undefined,
@@ -82,11 +114,10 @@ export function describeAuditEntry(entry: AuditEntry, endings?: ReadonlyMap<numb
     time: entry.time,
     when: entryWhen(entry.time),
     group: isModelCall ? 'ai' : label.group,
-    title: isEvent ? entry.summary! : isModelCall ? label.verb.replace('Activity', 'AI model call') : entry.name ? `${label.verb}: ${entry.name}` : label.verb,
-    actor: entry.actor ? `${entry.actor.kind} ${entry.actor.id}` : undefined,
+    ...((entry.kind === 'event_recorded' && lifecycleText(entry, people)) || entryText(entry, label.verb, isModelCall)),
+    actor: entry.actor ? (people?.actor(entry.actor) ?? `${entry.actor.kind} ${entry.actor.id}`) : undefined,
     outcome: endings?.get(entry.index) ?? label.outcome,
     facts,
-    summary: isEvent ? undefined : entry.summary,
     toolCalls: isModelCall ? toolCallsOf(entry) : [],
   };
 }

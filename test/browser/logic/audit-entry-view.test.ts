@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../runtime/engine/audit';
 import { describeAuditEntry } from '../../../web/audit/entry-view';
 import { endingsOf } from '../../../web/audit/outcomes';
+import { auditPeople } from '../../../web/audit/people';
+
+const people = auditPeople({
+  members: [
+    { id: 'usr_alice', name: 'Alice Martin' },
+    { id: 'usr_bob', name: 'Bob Stone' },
+    { id: 'ai_assistant', name: 'Acme Assistant' },
+  ],
+  formerMembers: [{ id: 'usr_sam', name: 'Sam Rivera' }],
+});
 
 const entry = (patch: Partial<AuditEntry> & Pick<AuditEntry, 'kind'>): AuditEntry => ({ index: 1, time: '2026-01-01T00:00:00Z', runId: 'r1', ...patch });
 
@@ -53,11 +63,11 @@ describe('describeAuditEntry', () => {
       entry({ index: 10, kind: 'timer_fired', name: 'firstResponse', timerId: '1', startIndex: 4 }),
     ];
     const endings = endingsOf(trail);
-    expect(trail.slice(0, 5).map((e) => describeAuditEntry(e, endings).outcome)).toEqual(['completed', 'failed', 'completed', 'fired', 'pending']);
-    expect(describeAuditEntry(trail[7]!, endings).facts).toContain('of #2');
+    expect(trail.slice(0, 5).map((e) => describeAuditEntry(e, { endings }).outcome)).toEqual(['completed', 'failed', 'completed', 'fired', 'pending']);
+    expect(describeAuditEntry(trail[7]!, { endings }).facts).toContain('of #2');
     // A timer its run left behind when it continued as new is not pending.
     const continued = [...trail, entry({ index: 11, kind: 'continued_as_new' })];
-    expect(describeAuditEntry(continued[4]!, endingsOf(continued)).outcome).toBe('ok');
+    expect(describeAuditEntry(continued[4]!, { endings: endingsOf(continued) }).outcome).toBe('ok');
   });
 
   it('keeps an activity cancelled though it completed after (the workflow dropped its result)', () => {
@@ -72,6 +82,39 @@ describe('describeAuditEntry', () => {
   it('reads a lifecycle change as its sentence, with who made it', () => {
     const view = describeAuditEntry(entry({ kind: 'event_recorded', name: 'assigned', actor: { kind: 'system', id: 'routing' }, summary: 'Assigned to usr_alice', startIndex: 4 }));
     expect(view).toMatchObject({ group: 'lifecycle', title: 'Assigned to usr_alice', actor: 'system routing', summary: undefined });
+  });
+
+  it('names the people of a lifecycle change and who made it, keeping their ids in sight', () => {
+    const recorded = (event: object, actor = { kind: 'human', id: 'usr_bob' }) =>
+      entry({ kind: 'event_recorded', name: 'assigned', actor, summary: 'as the server put it', details: { event: { author: actor, event } } });
+    expect(describeAuditEntry(recorded({ kind: 'assigned', targetId: 'usr_alice' }), { people })).toMatchObject({
+      title: 'Assigned to Alice Martin (usr_alice)',
+      actor: 'Bob Stone · human usr_bob',
+    });
+    expect(describeAuditEntry(recorded({ kind: 'participant_joined', targetId: 'ai_assistant' }, { kind: 'ai', id: 'ai_assistant' }), { people })).toMatchObject({
+      title: 'Acme Assistant (ai_assistant) joined',
+      actor: 'Acme Assistant · ai ai_assistant',
+    });
+    // Someone removed from the team keeps their name, said to be gone; an id nobody has named stays the id.
+    expect(describeAuditEntry(recorded({ kind: 'participant_left', targetId: 'usr_sam' }, { kind: 'human', id: 'usr_sam' }), { people })).toMatchObject({
+      title: 'Sam Rivera (usr_sam, no longer on the team) left',
+      actor: 'Sam Rivera · human usr_sam, no longer on the team',
+    });
+    expect(describeAuditEntry(recorded({ kind: 'unassigned', targetId: 'usr_gone' }, { kind: 'human', id: 'usr_gone' }), { people })).toMatchObject({
+      title: 'usr_gone was unassigned',
+      actor: 'human usr_gone',
+    });
+    // The reason is the summary.
+    expect(describeAuditEntry(recorded({ kind: 'escalated', data: { reason: 'asked for a person' } }, { kind: 'system', id: 'routing' }), { people })).toMatchObject({
+      title: 'Handed over to the support team',
+      actor: 'system routing',
+      summary: 'asked for a person',
+    });
+  });
+
+  it('names the actors of other entries too, visitors and system actors by kind and id', () => {
+    expect(describeAuditEntry(entry({ kind: 'update_accepted', name: 'assign', actor: { kind: 'human', id: 'usr_alice' } }), { people }).actor).toBe('Alice Martin · human usr_alice');
+    expect(describeAuditEntry(entry({ kind: 'signal_received', name: 'itemAdded', actor: { kind: 'visitor', id: 'v1' } }), { people }).actor).toBe('visitor v1');
   });
 
   it('dates each entry, as trails span days', () => {
