@@ -1,7 +1,7 @@
 /** The audit trail as a filterable timeline; each entry's raw JSON opens in place. */
 import { h, mount } from '../shared/dom';
 import type { AuditEntry } from '../shared/wire';
-import { AUDIT_GROUPS, describeAuditEntry, type AuditEntryView, type AuditGroup } from './entry-view';
+import { AUDIT_GROUPS, describeAuditEntry, reassignmentsOf, type AuditEntryView, type AuditGroup, type TrailReading } from './entry-view';
 import { endingsOf } from './outcomes';
 import type { AuditPeople } from './people';
 
@@ -50,15 +50,16 @@ export class AuditView {
   private readonly filters = h('div', { class: 'audit-filters', role: 'group', 'aria-label': 'Show' });
   private readonly list = h('ol', { class: 'audit-list' });
   private query = '';
-  private readonly endings: ReturnType<typeof endingsOf>;
+  /** What the whole trail tells of each entry: how it ended, who people are, whom a reassignment took the conversation from. */
+  private readonly reading: TrailReading;
   readonly element: HTMLElement;
 
   /** `people` names the ids in the entries (people.ts). */
   constructor(
     private readonly entries: readonly AuditEntry[],
-    private readonly people?: AuditPeople,
+    people?: AuditPeople,
   ) {
-    this.endings = endingsOf(entries);
+    this.reading = { endings: endingsOf(entries), people, reassignedFrom: reassignmentsOf(entries) };
     const search = h('input', { type: 'search', placeholder: 'Search names, actors, summaries…', 'aria-label': 'Search' });
     search.addEventListener('input', () => {
       this.query = search.value.trim().toLowerCase();
@@ -101,7 +102,7 @@ export class AuditView {
 
   private renderList(): void {
     const visible = this.entries
-      .map((raw) => ({ raw, view: describeAuditEntry(raw, { endings: this.endings, people: this.people }) }))
+      .map((raw) => ({ raw, view: describeAuditEntry(raw, this.reading) }))
       .filter(({ raw, view }) => this.shown.has(view.group) && (!this.query || JSON.stringify(raw).toLowerCase().includes(this.query)));
     mount(this.list, ...visible.map(({ raw, view }) => renderEntry(view, raw)));
     if (visible.length === 0) this.list.append(h('li', { class: 'muted audit-none' }, 'No entries match.'));

@@ -4,6 +4,7 @@
  */
 import { EVENT_KINDS } from '../../domain/timeline';
 import { describeEvent } from '../shared/item-view';
+import { previousAssignees } from '../shared/previous-assignees';
 import type { AuditEntry, TimelineEvent } from '../shared/wire';
 import type { Ending } from './outcomes';
 import type { AuditPeople } from './people';
@@ -39,6 +40,8 @@ export interface TrailReading {
   endings?: ReadonlyMap<number, Outcome>;
   /** Names for ids; without it, ids. */
   people?: AuditPeople;
+  /** The index of each reassignment's entry, to whom it took the conversation from (reassignmentsOf). */
+  reassignedFrom?: ReadonlyMap<number, string>;
 }
 
 /** The activity that calls the AI model (activities/ai); its entries are shown as AI model calls. */
@@ -79,8 +82,17 @@ export function entryWhen(time: string): string {
 
 /** The lifecycle event an `event_recorded` entry holds (`details.event` is `{ author, event }`), when it is of a kind this page knows. */
 function recordedEvent(entry: AuditEntry): TimelineEvent | undefined {
+  if (entry.kind !== 'event_recorded') return undefined;
   const event = (entry.details as { event?: { event?: { kind?: unknown } } } | undefined)?.event?.event;
   return (EVENT_KINDS as readonly unknown[]).includes(event?.kind) ? (event as TimelineEvent) : undefined;
+}
+
+/** Each reassignment's entry index, to whom it took the conversation from, from the trail's lifecycle changes before it. */
+export function reassignmentsOf(entries: readonly AuditEntry[]): Map<number, string> {
+  return previousAssignees(entries.flatMap((entry) => {
+    const event = recordedEvent(entry);
+    return event ? [[entry.index, event] as const] : [];
+  }));
 }
 
 /**
@@ -88,10 +100,11 @@ function recordedEvent(entry: AuditEntry): TimelineEvent | undefined {
  * Martin (usr_alice)"), its reason as the summary; one of a kind this page does not know, as the
  * server summed it up.
  */
-function lifecycleText(entry: AuditEntry, people: AuditPeople | undefined): { title: string; summary?: string } | undefined {
+function lifecycleText(entry: AuditEntry, { people, reassignedFrom }: TrailReading): { title: string; summary?: string } | undefined {
   const event = recordedEvent(entry);
   if (event === undefined) return entry.summary === undefined ? undefined : { title: entry.summary, summary: undefined };
-  const { text, detail } = describeEvent(event, { reader: 'agent', nameOf: (id) => people?.person(id) ?? id, isOwn: () => false, formatTime: entryWhen });
+  const context = { reader: 'agent', nameOf: (id: string) => people?.person(id) ?? id, isOwn: () => false, formatTime: entryWhen } as const;
+  const { text, detail } = describeEvent(event, context, reassignedFrom?.get(entry.index));
   return { title: text, summary: detail };
 }
 
@@ -101,7 +114,8 @@ function entryText(entry: AuditEntry, verb: string, isModelCall: boolean): { tit
   return { title, summary: entry.summary };
 }
 
-export function describeAuditEntry(entry: AuditEntry, { endings, people }: TrailReading = {}): AuditEntryView {
+export function describeAuditEntry(entry: AuditEntry, reading: TrailReading = {}): AuditEntryView {
+  const { endings, people } = reading;
   const label = KIND_LABELS[entry.kind] ?? { group: 'workflow', verb: entry.kind, outcome: 'ok' };
   const isModelCall = label.group === 'activity' && entry.name === MODEL_ACTIVITY;
   const facts = [
@@ -114,7 +128,7 @@ export function describeAuditEntry(entry: AuditEntry, { endings, people }: Trail
     time: entry.time,
     when: entryWhen(entry.time),
     group: isModelCall ? 'ai' : label.group,
-    ...((entry.kind === 'event_recorded' && lifecycleText(entry, people)) || entryText(entry, label.verb, isModelCall)),
+    ...((entry.kind === 'event_recorded' && lifecycleText(entry, reading)) || entryText(entry, label.verb, isModelCall)),
     actor: entry.actor ? (people?.actor(entry.actor) ?? `${entry.actor.kind} ${entry.actor.id}`) : undefined,
     outcome: endings?.get(entry.index) ?? label.outcome,
     facts,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../runtime/engine/audit';
-import { describeAuditEntry } from '../../../web/audit/entry-view';
+import { describeAuditEntry, reassignmentsOf } from '../../../web/audit/entry-view';
 import { endingsOf } from '../../../web/audit/outcomes';
 import { auditPeople } from '../../../web/audit/people';
 
@@ -115,6 +115,27 @@ describe('describeAuditEntry', () => {
   it('names the actors of other entries too, visitors and system actors by kind and id', () => {
     expect(describeAuditEntry(entry({ kind: 'update_accepted', name: 'assign', actor: { kind: 'human', id: 'usr_alice' } }), { people }).actor).toBe('Alice Martin · human usr_alice');
     expect(describeAuditEntry(entry({ kind: 'signal_received', name: 'itemAdded', actor: { kind: 'visitor', id: 'v1' } }), { people }).actor).toBe('visitor v1');
+  });
+
+  it('says from whom a reassignment took the conversation, from the lifecycle changes before it in the trail', () => {
+    const routing = { kind: 'system', id: 'routing' };
+    const recorded = (index: number, event: object) => entry({ index, kind: 'event_recorded', actor: routing, details: { event: { author: routing, event } } });
+    const trail = [
+      recorded(1, { kind: 'assigned', targetId: 'usr_alice' }),
+      entry({ index: 2, kind: 'activity_scheduled', name: 'projectState' }),
+      recorded(3, { kind: 'assigned', targetId: 'usr_bob' }),
+      recorded(4, { kind: 'participant_left', targetId: 'usr_bob' }),
+      recorded(5, { kind: 'unassigned', targetId: 'usr_bob' }),
+      recorded(6, { kind: 'assigned', targetId: 'usr_alice' }),
+    ];
+    const reading = { people, reassignedFrom: reassignmentsOf(trail) };
+    expect(trail.filter((e) => e.kind === 'event_recorded').map((e) => describeAuditEntry(e, reading).title)).toEqual([
+      'Assigned to Alice Martin (usr_alice)',
+      'Reassigned from Alice Martin (usr_alice) to Bob Stone (usr_bob)',
+      'Bob Stone (usr_bob) left',
+      'Bob Stone (usr_bob) was unassigned',
+      'Assigned to Alice Martin (usr_alice)',
+    ]);
   });
 
   it('dates each entry, as trails span days', () => {
