@@ -1,7 +1,11 @@
-/** The audit trail as a filterable timeline; each entry's raw JSON opens in place. */
+/**
+ * The audit trail as a filterable timeline; each entry's raw JSON opens in place. Bookkeeping
+ * (bookkeeping.ts) is folded away in place by default, each run of it one row that opens it.
+ */
 import { h, mount } from '../shared/dom';
 import type { AuditEntry } from '../shared/wire';
 import { AUDIT_GROUPS, describeAuditEntry, reassignmentsOf, type AuditEntryView, type AuditGroup, type TrailReading } from './entry-view';
+import { foldContents, foldRuns } from './folds';
 import { endingsOf } from './outcomes';
 import type { AuditPeople } from './people';
 
@@ -13,7 +17,14 @@ const GROUP_LABELS: Record<AuditGroup, string> = {
   ai: 'AI model calls',
   timer: 'Timers',
   workflow: 'Workflow',
+  bookkeeping: 'Bookkeeping',
 };
+
+/** An entry as drawn: the API's, and what the page makes of it. */
+interface Described {
+  raw: AuditEntry;
+  view: AuditEntryView;
+}
 
 function renderEntry(view: AuditEntryView, raw: AuditEntry): HTMLElement {
   return h(
@@ -46,20 +57,21 @@ function renderEntry(view: AuditEntryView, raw: AuditEntry): HTMLElement {
 }
 
 export class AuditView {
-  private readonly shown = new Set<AuditGroup>(AUDIT_GROUPS);
+  /** Bookkeeping starts folded: most of a trail, it says again what other entries say. */
+  private readonly shown = new Set<AuditGroup>(AUDIT_GROUPS.filter((group) => group !== 'bookkeeping'));
+  /** Bookkeeping entries the reader unfolded, by index: shown while the rest stays folded. */
+  private readonly unfolded = new Set<number>();
   private readonly filters = h('div', { class: 'audit-filters', role: 'group', 'aria-label': 'Show' });
   private readonly list = h('ol', { class: 'audit-list' });
   private query = '';
-  /** What the whole trail tells of each entry: how it ended, who people are, whom a reassignment took the conversation from. */
-  private readonly reading: TrailReading;
+  private readonly described: readonly Described[];
   readonly element: HTMLElement;
 
   /** `people` names the ids in the entries (people.ts). */
-  constructor(
-    private readonly entries: readonly AuditEntry[],
-    people?: AuditPeople,
-  ) {
-    this.reading = { endings: endingsOf(entries), people, reassignedFrom: reassignmentsOf(entries) };
+  constructor(entries: readonly AuditEntry[], people?: AuditPeople) {
+    // What the whole trail tells of each entry: how it ended, who people are, whom a reassignment took the conversation from.
+    const reading: TrailReading = { endings: endingsOf(entries), people, reassignedFrom: reassignmentsOf(entries) };
+    this.described = entries.map((raw) => ({ raw, view: describeAuditEntry(raw, reading) }));
     const search = h('input', { type: 'search', placeholder: 'Search names, actors, summaries…', 'aria-label': 'Search' });
     search.addEventListener('input', () => {
       this.query = search.value.trim().toLowerCase();
@@ -72,10 +84,7 @@ export class AuditView {
 
   private renderFilters(): void {
     const counts = new Map<AuditGroup, number>();
-    for (const entry of this.entries) {
-      const group = describeAuditEntry(entry).group;
-      counts.set(group, (counts.get(group) ?? 0) + 1);
-    }
+    for (const { view } of this.described) counts.set(view.group, (counts.get(view.group) ?? 0) + 1);
     mount(
       this.filters,
       ...AUDIT_GROUPS.map((group) =>
@@ -100,11 +109,36 @@ export class AuditView {
     );
   }
 
+  /** Whether the search matches the entry, as the API gives it or as the page words it (names are the page's). */
+  private matches({ raw, view }: Described): boolean {
+    if (!this.query) return true;
+    return [JSON.stringify(raw), view.title, view.actor, view.summary].some((text) => text?.toLowerCase().includes(this.query));
+  }
+
   private renderList(): void {
-    const visible = this.entries
-      .map((raw) => ({ raw, view: describeAuditEntry(raw, this.reading) }))
-      .filter(({ raw, view }) => this.shown.has(view.group) && (!this.query || JSON.stringify(raw).toLowerCase().includes(this.query)));
-    mount(this.list, ...visible.map(({ raw, view }) => renderEntry(view, raw)));
-    if (visible.length === 0) this.list.append(h('li', { class: 'muted audit-none' }, 'No entries match.'));
+    // Bookkeeping not shown is folded, not filtered out: where it happened stays in sight.
+    const listed = this.described.filter((described) => (this.shown.has(described.view.group) || described.view.group === 'bookkeeping') && this.matches(described));
+    const folded = ({ view }: Described) => !this.shown.has(view.group) && !this.unfolded.has(view.index);
+    mount(this.list, ...foldRuns(listed, folded).map((row) => (row.kind === 'entry' ? renderEntry(row.entry.view, row.entry.raw) : this.renderFold(row.entries))));
+    if (listed.length === 0) this.list.append(h('li', { class: 'muted audit-none' }, 'No entries match.'));
+  }
+
+  /** A run of bookkeeping folded away: how many entries, of which activities; a click shows them in its place. */
+  private renderFold(entries: readonly Described[]): HTMLElement {
+    const unfold = () => {
+      for (const { view } of entries) this.unfolded.add(view.index);
+      this.renderList();
+      // The button is gone: the keyboard goes on from the first entry it showed.
+      const first = this.list.querySelector<HTMLElement>(`.audit-entry[data-index="${entries[0]?.view.index}"]`);
+      first?.setAttribute('tabindex', '-1');
+      first?.focus();
+    };
+    const count = entries.length === 1 ? '1 bookkeeping entry' : `${entries.length} bookkeeping entries`;
+    return h(
+      'li',
+      { class: 'audit-fold', data: { count: entries.length } },
+      h('button', { type: 'button', class: 'audit-fold-button', on: { click: unfold } }, `Show ${count}`),
+      h('span', { class: 'muted' }, foldContents(entries.map(({ raw }) => raw.name ?? raw.kind))),
+    );
   }
 }

@@ -6,10 +6,11 @@ import { EVENT_KINDS } from '../../domain/timeline';
 import { describeEvent } from '../shared/item-view';
 import { previousAssignees } from '../shared/previous-assignees';
 import type { AuditEntry, TimelineEvent } from '../shared/wire';
+import { isBookkeeping } from './bookkeeping';
 import type { Ending } from './outcomes';
 import type { AuditPeople } from './people';
 
-export const AUDIT_GROUPS = ['lifecycle', 'signal', 'update', 'activity', 'ai', 'timer', 'workflow'] as const;
+export const AUDIT_GROUPS = ['lifecycle', 'signal', 'update', 'activity', 'ai', 'timer', 'workflow', 'bookkeeping'] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 
 export type Outcome = 'ok' | 'pending' | Ending;
@@ -123,14 +124,15 @@ export function describeAuditEntry(entry: AuditEntry, reading: TrailReading = {}
     entry.durationMs !== undefined ? `${entry.durationMs} ms` : undefined,
     entry.attempt !== undefined && entry.attempt > 1 ? `attempt ${entry.attempt}` : undefined,
   ].filter((fact): fact is string => fact !== undefined);
+  const outcome = endings?.get(entry.index) ?? label.outcome;
   return {
     index: entry.index,
     time: entry.time,
     when: entryWhen(entry.time),
-    group: isModelCall ? 'ai' : label.group,
+    group: isBookkeeping(entry, outcome) ? 'bookkeeping' : isModelCall ? 'ai' : label.group,
     ...((entry.kind === 'event_recorded' && lifecycleText(entry, reading)) || entryText(entry, label.verb, isModelCall)),
     actor: entry.actor ? (people?.actor(entry.actor) ?? `${entry.actor.kind} ${entry.actor.id}`) : undefined,
-    outcome: endings?.get(entry.index) ?? label.outcome,
+    outcome,
     facts,
     toolCalls: isModelCall ? toolCallsOf(entry) : [],
   };

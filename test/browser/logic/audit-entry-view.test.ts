@@ -31,11 +31,11 @@ describe('describeAuditEntry', () => {
   });
 
   it('gives activities their duration and retries', () => {
-    expect(describeAuditEntry(entry({ kind: 'activity_completed', name: 'projectState', durationMs: 28, attempt: 2 }))).toMatchObject({
+    expect(describeAuditEntry(entry({ kind: 'activity_completed', name: 'routeConversation', durationMs: 28, attempt: 2 }))).toMatchObject({
       group: 'activity',
       facts: ['28 ms', 'attempt 2'],
     });
-    expect(describeAuditEntry(entry({ kind: 'activity_retrying', name: 'projectState', attempt: 1 })).outcome).toBe('retrying');
+    expect(describeAuditEntry(entry({ kind: 'activity_retrying', name: 'routeConversation', attempt: 1 })).outcome).toBe('retrying');
   });
 
   it('shows AI model calls with the tools the model asked for', () => {
@@ -136,6 +136,20 @@ describe('describeAuditEntry', () => {
       'Bob Stone (usr_bob) was unassigned',
       'Assigned to Alice Martin (usr_alice)',
     ]);
+  });
+
+  it('puts routine store writes and reads in bookkeeping, and keeps one that went wrong or is still under way among the activities', () => {
+    const trail = [
+      entry({ index: 1, kind: 'activity_scheduled', name: 'projectState', activityId: '1' }),
+      entry({ index: 2, kind: 'activity_completed', name: 'projectState', activityId: '1', startIndex: 1 }),
+      entry({ index: 3, kind: 'activity_scheduled', name: 'recordEvents', activityId: '2' }),
+      entry({ index: 4, kind: 'activity_retrying', name: 'recordEvents', activityId: '2', startIndex: 3 }),
+      entry({ index: 5, kind: 'activity_failed', name: 'recordEvents', activityId: '2', startIndex: 3 }),
+      entry({ index: 6, kind: 'activity_scheduled', name: 'reportAgentLoad', activityId: '3' }),
+      entry({ index: 7, kind: 'activity_scheduled', name: 'routeConversation', activityId: '4' }),
+    ];
+    const endings = endingsOf(trail);
+    expect(trail.map((e) => describeAuditEntry(e, { endings }).group)).toEqual(['bookkeeping', 'bookkeeping', 'activity', 'activity', 'activity', 'activity', 'activity']);
   });
 
   it('dates each entry, as trails span days', () => {
