@@ -2130,6 +2130,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const change = audit.locator('.audit-entry[data-kind="event_recorded"]').filter({ hasText: `Reassigned from Alex (Support) (${AGENT_ID}) to Jo Park (${jo})` });
     await change.waitFor();
     expect(await change.locator('.audit-actor').textContent()).toBe(`Alex (Support) · human ${AGENT_ID}`);
+    // The search finds people by the names the page gives them.
+    const search = audit.getByRole('searchbox', { name: 'Search' });
+    await search.fill('jo park');
+    expect(await audit.locator('.audit-entry .audit-title').allTextContents()).toEqual([`Reassigned from Alex (Support) (${AGENT_ID}) to Jo Park (${jo})`]);
+    await search.fill('');
 
     // Bookkeeping is folded where it happened, each fold saying how much it holds; together, all of it.
     const bookkeeping = audit.locator('.audit-chip input[data-group="bookkeeping"]');
@@ -2149,6 +2154,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await audit.evaluate(() => document.activeElement?.getAttribute('data-group'))).toBe('bookkeeping');
     await audit.locator('.audit-entry[data-group="bookkeeping"] .audit-raw summary').first().click();
     expect(await audit.locator('.audit-entry[data-group="bookkeeping"] .audit-raw pre').first().textContent()).toContain('"kind"');
+    // "of #N" leads to the entry it names, the recordEvents that wrote the change, shown though folded.
+    const of = change.locator('a.audit-of');
+    const target = Number((await of.textContent())?.replace('of #', ''));
+    await of.click();
+    expect(await audit.locator(`.audit-entry[data-index="${target}"]`).getAttribute('data-group')).toBe('bookkeeping');
+    expect(await audit.evaluate(() => document.activeElement?.id)).toBe(`entry-${target}`);
     await bookkeeping.check();
     expect(await audit.locator('.audit-entry[data-group="bookkeeping"]').count()).toBe(total);
     expect(await folds.count()).toBe(0);

@@ -5,6 +5,7 @@
 import { h, mount } from '../shared/dom';
 import type { AuditEntry } from '../shared/wire';
 import { AUDIT_GROUPS, describeAuditEntry, reassignmentsOf, type AuditEntryView, type AuditGroup, type TrailReading } from './entry-view';
+import { renderEntry } from './entry-element';
 import { foldContents, foldRuns } from './folds';
 import { endingsOf } from './outcomes';
 import type { AuditPeople } from './people';
@@ -26,41 +27,11 @@ interface Described {
   view: AuditEntryView;
 }
 
-function renderEntry(view: AuditEntryView, raw: AuditEntry): HTMLElement {
-  return h(
-    'li',
-    { class: `audit-entry audit-${view.group} audit-outcome-${view.outcome}`, data: { group: view.group, kind: raw.kind, index: view.index } },
-    h('span', { class: 'audit-dot', 'aria-hidden': 'true' }),
-    h(
-      'div',
-      { class: 'audit-card' },
-      h(
-        'div',
-        { class: 'audit-head' },
-        h('span', { class: 'audit-index' }, `#${view.index}`),
-        h('strong', { class: 'audit-title' }, view.title),
-        view.actor && h('span', { class: 'audit-actor' }, view.actor),
-        view.outcome !== 'ok' && h('span', { class: `audit-outcome` }, view.outcome),
-        ...view.facts.map((fact) => h('span', { class: 'audit-fact' }, fact)),
-        h('time', { class: 'audit-time', datetime: view.time, title: view.time }, view.when),
-      ),
-      view.summary && h('p', { class: 'audit-summary' }, view.summary),
-      view.toolCalls.length > 0 &&
-        h(
-          'ul',
-          { class: 'audit-tools' },
-          ...view.toolCalls.map((call) => h('li', {}, h('code', {}, call.toolName), ' ', h('span', { class: 'muted' }, JSON.stringify(call.input)))),
-        ),
-      h('details', { class: 'audit-raw' }, h('summary', {}, 'Raw JSON'), h('pre', {}, JSON.stringify(raw, null, 2))),
-    ),
-  );
-}
-
 export class AuditView {
   /** Bookkeeping starts folded: most of a trail, it says again what other entries say. */
   private readonly shown = new Set<AuditGroup>(AUDIT_GROUPS.filter((group) => group !== 'bookkeeping'));
-  /** Bookkeeping entries the reader unfolded, by index: shown while the rest stays folded. */
-  private readonly unfolded = new Set<number>();
+  /** Entries the reader asked to see, by index (a fold opened, an `of #N` followed): shown whatever folds or filters the rest. */
+  private readonly asked = new Set<number>();
   private readonly filters = h('div', { class: 'audit-filters', role: 'group', 'aria-label': 'Show' });
   private readonly list = h('ol', { class: 'audit-list' });
   private query = '';
@@ -117,22 +88,19 @@ export class AuditView {
 
   private renderList(): void {
     // Bookkeeping not shown is folded, not filtered out: where it happened stays in sight.
-    const listed = this.described.filter((described) => (this.shown.has(described.view.group) || described.view.group === 'bookkeeping') && this.matches(described));
-    const folded = ({ view }: Described) => !this.shown.has(view.group) && !this.unfolded.has(view.index);
-    mount(this.list, ...foldRuns(listed, folded).map((row) => (row.kind === 'entry' ? renderEntry(row.entry.view, row.entry.raw) : this.renderFold(row.entries))));
+    const listed = this.described.filter(
+      (described) => this.asked.has(described.view.index) || ((this.shown.has(described.view.group) || described.view.group === 'bookkeeping') && this.matches(described)),
+    );
+    const folded = ({ view }: Described) => !this.shown.has(view.group) && !this.asked.has(view.index);
+    const show = (index: number) => this.show([index]);
+    mount(this.list, ...foldRuns(listed, folded).map((row) => (row.kind === 'entry' ? renderEntry(row.entry.view, row.entry.raw, show) : this.renderFold(row.entries))));
     if (listed.length === 0) this.list.append(h('li', { class: 'muted audit-none' }, 'No entries match.'));
   }
 
   /** A run of bookkeeping folded away: how many entries, of which activities; a click shows them in its place. */
   private renderFold(entries: readonly Described[]): HTMLElement {
-    const unfold = () => {
-      for (const { view } of entries) this.unfolded.add(view.index);
-      this.renderList();
-      // The button is gone: the keyboard goes on from the first entry it showed.
-      const first = this.list.querySelector<HTMLElement>(`.audit-entry[data-index="${entries[0]?.view.index}"]`);
-      first?.setAttribute('tabindex', '-1');
-      first?.focus();
-    };
+    // The button goes: the keyboard goes on from the first entry it showed.
+    const unfold = () => this.show(entries.map(({ view }) => view.index));
     const count = entries.length === 1 ? '1 bookkeeping entry' : `${entries.length} bookkeeping entries`;
     return h(
       'li',
@@ -140,5 +108,16 @@ export class AuditView {
       h('button', { type: 'button', class: 'audit-fold-button', on: { click: unfold } }, `Show ${count}`),
       h('span', { class: 'muted' }, foldContents(entries.map(({ raw }) => raw.name ?? raw.kind))),
     );
+  }
+
+  /** Shows these entries in their place, unfolded and whatever the filters, and takes the reader (and the keyboard) to the first. */
+  private show(indexes: readonly number[]): void {
+    for (const index of indexes) this.asked.add(index);
+    this.renderList();
+    const first = this.list.querySelector<HTMLElement>(`.audit-entry[data-index="${indexes[0]}"]`);
+    if (!first) return;
+    first.tabIndex = -1;
+    first.focus({ preventScroll: true });
+    first.scrollIntoView({ block: 'center' });
   }
 }

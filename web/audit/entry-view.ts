@@ -29,7 +29,9 @@ export interface AuditEntryView {
   title: string;
   actor?: string;
   outcome: Outcome;
-  /** The entry it continues or ends, duration and attempt, when there are any. */
+  /** The index of the entry it continues or ends (an activity's scheduling, an update's acceptance, a timer's start). */
+  of?: number;
+  /** Duration and attempt, when there are any. */
   facts: string[];
   summary?: string;
   toolCalls: ToolCallView[];
@@ -120,7 +122,6 @@ export function describeAuditEntry(entry: AuditEntry, reading: TrailReading = {}
   const label = KIND_LABELS[entry.kind] ?? { group: 'workflow', verb: entry.kind, outcome: 'ok' };
   const isModelCall = label.group === 'activity' && entry.name === MODEL_ACTIVITY;
   const facts = [
-    entry.startIndex !== undefined ? `of #${entry.startIndex}` : undefined,
     entry.durationMs !== undefined ? `${entry.durationMs} ms` : undefined,
     entry.attempt !== undefined && entry.attempt > 1 ? `attempt ${entry.attempt}` : undefined,
   ].filter((fact): fact is string => fact !== undefined);
@@ -133,6 +134,7 @@ export function describeAuditEntry(entry: AuditEntry, reading: TrailReading = {}
     ...((entry.kind === 'event_recorded' && lifecycleText(entry, reading)) || entryText(entry, label.verb, isModelCall)),
     actor: entry.actor ? (people?.actor(entry.actor) ?? `${entry.actor.kind} ${entry.actor.id}`) : undefined,
     outcome,
+    of: entry.startIndex,
     facts,
     toolCalls: isModelCall ? toolCallsOf(entry) : [],
   };

@@ -64,7 +64,7 @@ describe('describeAuditEntry', () => {
     ];
     const endings = endingsOf(trail);
     expect(trail.slice(0, 5).map((e) => describeAuditEntry(e, { endings }).outcome)).toEqual(['completed', 'failed', 'completed', 'fired', 'pending']);
-    expect(describeAuditEntry(trail[7]!, { endings }).facts).toContain('of #2');
+    expect(describeAuditEntry(trail[7]!, { endings }).of).toBe(2);
     // A timer its run left behind when it continued as new is not pending.
     const continued = [...trail, entry({ index: 11, kind: 'continued_as_new' })];
     expect(describeAuditEntry(continued[4]!, { endings: endingsOf(continued) }).outcome).toBe('ok');
