@@ -92,10 +92,11 @@ function recordedEvent(entry: AuditEntry): TimelineEvent | undefined {
 
 /** Each reassignment's entry index, to whom it took the conversation from, from the trail's lifecycle changes before it. */
 export function reassignmentsOf(entries: readonly AuditEntry[]): Map<number, string> {
-  return previousAssignees(entries.flatMap((entry) => {
+  const events = entries.flatMap((entry) => {
     const event = recordedEvent(entry);
     return event ? [[entry.index, event] as const] : [];
-  }));
+  });
+  return previousAssignees(events);
 }
 
 /**

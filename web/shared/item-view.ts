@@ -90,8 +90,12 @@ export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assignee
       return { text: `${name(event.targetId)} joined` };
     case 'participant_left':
       return { text: `${name(event.targetId)} left` };
-    case 'assigned':
-      return { text: assigneeBefore === undefined ? `Assigned to ${name(event.targetId)}` : `Reassigned from ${name(assigneeBefore)} to ${name(event.targetId)}` };
+    case 'assigned': {
+      if (assigneeBefore === undefined) return { text: `Assigned to ${name(event.targetId)}` };
+      // Mid-sentence, someone the reader has no name for yet is "an agent"; whom it was taken from, left out.
+      const [from, to] = [ctx.nameOf(assigneeBefore), ctx.nameOf(event.targetId) || 'an agent'];
+      return { text: from ? `Reassigned from ${from} to ${to}` : `Reassigned to ${to}` };
+    }
     case 'unassigned':
       return { text: `${name(event.targetId)} was unassigned` };
     case 'priority_changed':
