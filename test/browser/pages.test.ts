@@ -2130,6 +2130,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const change = audit.locator('.audit-entry[data-kind="event_recorded"]').filter({ hasText: `Reassigned from Alex (Support) (${AGENT_ID}) to Jo Park (${jo})` });
     await change.waitFor();
     expect(await change.locator('.audit-actor').textContent()).toBe(`Alex (Support) · human ${AGENT_ID}`);
+    // Lifecycle changes are marked in the timeline as every other group is, with a dot of their colour.
+    expect(await change.locator('.audit-dot').evaluate((dot) => getComputedStyle(dot).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
     // The search finds people by the names the page gives them.
     const search = audit.getByRole('searchbox', { name: 'Search' });
     await search.fill('jo park');
