@@ -2137,6 +2137,60 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(options).toEqual(expect.arrayContaining(added.map((member) => `Sam Lee (${member})`)));
   });
 
+  it('reads a reassignment as one in the inbox, and on the audit page names people with their ids and folds bookkeeping away in place', async () => {
+    const { body } = await overApi('POST', '/team/members', { name: 'Jo Park', teams: ['billing'], capacity: 5 });
+    const jo: string = body.member.id;
+    onTestFinished(async () => {
+      await fetch(`${app.url}/v1/team/members/${jo}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+    });
+    const id = await startConversation(await newVisitor(), 'Who has my question?');
+    for (const userId of [AGENT_ID, jo]) expect((await overApi('POST', `/conversations/${encodeURIComponent(id)}/assign`, { userId })).status).toBe(200);
+    await openInInbox(agent, id);
+    const reassigned = `Reassigned from Alex (Support) to Jo Park`;
+    await agent.locator('.panel-main .tl-system').filter({ hasText: reassigned }).waitFor();
+
+    const [audit] = await Promise.all([agentContext.waitForEvent('page'), agent.getByRole('link', { name: 'Audit trail' }).click()]);
+    onTestFinished(() => audit.close());
+    const change = audit.locator('.audit-entry[data-kind="event_recorded"]').filter({ hasText: `Reassigned from Alex (Support) (${AGENT_ID}) to Jo Park (${jo})` });
+    await change.waitFor();
+    expect(await change.locator('.audit-actor').textContent()).toBe(`Alex (Support) · human ${AGENT_ID}`);
+    // Lifecycle changes are marked in the timeline as every other group is, with a dot of their colour.
+    expect(await change.locator('.audit-dot').evaluate((dot) => getComputedStyle(dot).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+    // The search finds people by the names the page gives them.
+    const search = audit.getByRole('searchbox', { name: 'Search' });
+    await search.fill('jo park');
+    expect(await audit.locator('.audit-entry .audit-title').allTextContents()).toEqual([`Reassigned from Alex (Support) (${AGENT_ID}) to Jo Park (${jo})`]);
+    await search.fill('');
+
+    // Bookkeeping is folded where it happened, each fold saying how much it holds; together, all of it.
+    const bookkeeping = audit.locator('.audit-chip input[data-group="bookkeeping"]');
+    expect(await bookkeeping.isChecked()).toBe(false);
+    const total = Number((await audit.locator('.audit-chip.audit-bookkeeping').textContent())?.match(/\((\d+)\)/)?.[1]);
+    expect(total).toBeGreaterThan(0);
+    expect(await audit.locator('.audit-entry[data-group="bookkeeping"]').count()).toBe(0);
+    const folds = audit.locator('.audit-fold');
+    const folded = await folds.evaluateAll((rows) => rows.reduce((sum, row) => sum + Number((row as HTMLElement).dataset.count), 0));
+    expect(folded).toBe(total);
+    expect(await folds.first().textContent()).toMatch(/^Show \d+ bookkeeping entr(y|ies)/);
+
+    // One click shows a fold's entries in its place, the keyboard on the first; their raw JSON one more.
+    const count = Number(await folds.first().getAttribute('data-count'));
+    await folds.first().getByRole('button').click();
+    expect(await audit.locator('.audit-entry[data-group="bookkeeping"]').count()).toBe(count);
+    expect(await audit.evaluate(() => document.activeElement?.getAttribute('data-group'))).toBe('bookkeeping');
+    await audit.locator('.audit-entry[data-group="bookkeeping"] .audit-raw summary').first().click();
+    expect(await audit.locator('.audit-entry[data-group="bookkeeping"] .audit-raw pre').first().textContent()).toContain('"kind"');
+    // "of #N" leads to the entry it names, the recordEvents that wrote the change, shown though folded.
+    const of = change.locator('a.audit-of');
+    const target = Number((await of.textContent())?.replace('of #', ''));
+    await of.click();
+    expect(await audit.locator(`.audit-entry[data-index="${target}"]`).getAttribute('data-group')).toBe('bookkeeping');
+    expect(await audit.evaluate(() => document.activeElement?.id)).toBe(`entry-${target}`);
+    await bookkeeping.check();
+    expect(await audit.locator('.audit-entry[data-group="bookkeeping"]').count()).toBe(total);
+    expect(await folds.count()).toBe(0);
+  });
+
   it('tells an agent removed from the team why they are back at the sign-in, which fills the page, and keeps what they were writing for them', async () => {
     const member = { name: 'Robin Gray', teams: ['billing'], capacity: 5 };
     const { body } = await overApi('POST', '/team/members', member);

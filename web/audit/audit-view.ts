@@ -1,8 +1,14 @@
-/** The audit trail as a filterable timeline; each entry's raw JSON opens in place. */
+/**
+ * The audit trail as a filterable timeline; each entry's raw JSON opens in place. Bookkeeping
+ * (bookkeeping.ts) is folded away in place by default, each run of it one row that opens it.
+ */
 import { h, mount } from '../shared/dom';
 import type { AuditEntry } from '../shared/wire';
-import { AUDIT_GROUPS, describeAuditEntry, type AuditEntryView, type AuditGroup } from './entry-view';
+import { AUDIT_GROUPS, describeAuditEntry, reassignmentsOf, type AuditEntryView, type AuditGroup, type TrailReading } from './entry-view';
+import { renderEntry } from './entry-element';
+import { foldContents, foldRuns } from './folds';
 import { endingsOf } from './outcomes';
+import type { AuditPeople } from './people';
 
 const GROUP_LABELS: Record<AuditGroup, string> = {
   lifecycle: 'Lifecycle changes',
@@ -12,48 +18,31 @@ const GROUP_LABELS: Record<AuditGroup, string> = {
   ai: 'AI model calls',
   timer: 'Timers',
   workflow: 'Workflow',
+  bookkeeping: 'Bookkeeping',
 };
 
-function renderEntry(view: AuditEntryView, raw: AuditEntry): HTMLElement {
-  return h(
-    'li',
-    { class: `audit-entry audit-${view.group} audit-outcome-${view.outcome}`, data: { group: view.group, kind: raw.kind, index: view.index } },
-    h('span', { class: 'audit-dot', 'aria-hidden': 'true' }),
-    h(
-      'div',
-      { class: 'audit-card' },
-      h(
-        'div',
-        { class: 'audit-head' },
-        h('span', { class: 'audit-index' }, `#${view.index}`),
-        h('strong', { class: 'audit-title' }, view.title),
-        view.actor && h('span', { class: 'audit-actor' }, view.actor),
-        view.outcome !== 'ok' && h('span', { class: `audit-outcome` }, view.outcome),
-        ...view.facts.map((fact) => h('span', { class: 'audit-fact' }, fact)),
-        h('time', { class: 'audit-time', datetime: view.time, title: view.time }, view.when),
-      ),
-      view.summary && h('p', { class: 'audit-summary' }, view.summary),
-      view.toolCalls.length > 0 &&
-        h(
-          'ul',
-          { class: 'audit-tools' },
-          ...view.toolCalls.map((call) => h('li', {}, h('code', {}, call.toolName), ' ', h('span', { class: 'muted' }, JSON.stringify(call.input)))),
-        ),
-      h('details', { class: 'audit-raw' }, h('summary', {}, 'Raw JSON'), h('pre', {}, JSON.stringify(raw, null, 2))),
-    ),
-  );
+/** An entry as drawn: the API's, and what the page makes of it. */
+interface Described {
+  raw: AuditEntry;
+  view: AuditEntryView;
 }
 
 export class AuditView {
-  private readonly shown = new Set<AuditGroup>(AUDIT_GROUPS);
+  /** Bookkeeping starts folded: most of a trail, it says again what other entries say. */
+  private readonly shown = new Set<AuditGroup>(AUDIT_GROUPS.filter((group) => group !== 'bookkeeping'));
+  /** Entries the reader asked to see, by index (a fold opened, an `of #N` followed): shown whatever folds or filters the rest. */
+  private readonly asked = new Set<number>();
   private readonly filters = h('div', { class: 'audit-filters', role: 'group', 'aria-label': 'Show' });
   private readonly list = h('ol', { class: 'audit-list' });
   private query = '';
-  private readonly endings: ReturnType<typeof endingsOf>;
+  private readonly described: readonly Described[];
   readonly element: HTMLElement;
 
-  constructor(private readonly entries: readonly AuditEntry[]) {
-    this.endings = endingsOf(entries);
+  /** `people` names the ids in the entries (people.ts). */
+  constructor(entries: readonly AuditEntry[], people?: AuditPeople) {
+    // What the whole trail tells of each entry: how it ended, who people are, whom a reassignment took the conversation from.
+    const reading: TrailReading = { endings: endingsOf(entries), people, reassignedFrom: reassignmentsOf(entries) };
+    this.described = entries.map((raw) => ({ raw, view: describeAuditEntry(raw, reading) }));
     const search = h('input', { type: 'search', placeholder: 'Search names, actors, summaries…', 'aria-label': 'Search' });
     search.addEventListener('input', () => {
       this.query = search.value.trim().toLowerCase();
@@ -66,10 +55,7 @@ export class AuditView {
 
   private renderFilters(): void {
     const counts = new Map<AuditGroup, number>();
-    for (const entry of this.entries) {
-      const group = describeAuditEntry(entry).group;
-      counts.set(group, (counts.get(group) ?? 0) + 1);
-    }
+    for (const { view } of this.described) counts.set(view.group, (counts.get(view.group) ?? 0) + 1);
     mount(
       this.filters,
       ...AUDIT_GROUPS.map((group) =>
@@ -94,11 +80,44 @@ export class AuditView {
     );
   }
 
+  /** Whether the search matches the entry, as the API gives it or as the page words it (names are the page's). */
+  private matches({ raw, view }: Described): boolean {
+    if (!this.query) return true;
+    return [JSON.stringify(raw), view.title, view.actor, view.summary].some((text) => text?.toLowerCase().includes(this.query));
+  }
+
   private renderList(): void {
-    const visible = this.entries
-      .map((raw) => ({ raw, view: describeAuditEntry(raw, this.endings) }))
-      .filter(({ raw, view }) => this.shown.has(view.group) && (!this.query || JSON.stringify(raw).toLowerCase().includes(this.query)));
-    mount(this.list, ...visible.map(({ raw, view }) => renderEntry(view, raw)));
-    if (visible.length === 0) this.list.append(h('li', { class: 'muted audit-none' }, 'No entries match.'));
+    // Bookkeeping not shown is folded, not filtered out: where it happened stays in sight.
+    const listed = this.described.filter(
+      (described) => this.asked.has(described.view.index) || ((this.shown.has(described.view.group) || described.view.group === 'bookkeeping') && this.matches(described)),
+    );
+    const folded = ({ view }: Described) => !this.shown.has(view.group) && !this.asked.has(view.index);
+    const show = (index: number) => this.show([index]);
+    mount(this.list, ...foldRuns(listed, folded).map((row) => (row.kind === 'entry' ? renderEntry(row.entry.view, row.entry.raw, show) : this.renderFold(row.entries))));
+    if (listed.length === 0) this.list.append(h('li', { class: 'muted audit-none' }, 'No entries match.'));
+  }
+
+  /** A run of bookkeeping folded away: how many entries, of which activities; a click shows them in its place. */
+  private renderFold(entries: readonly Described[]): HTMLElement {
+    // The button goes: the keyboard goes on from the first entry it showed.
+    const unfold = () => this.show(entries.map(({ view }) => view.index));
+    const count = entries.length === 1 ? '1 bookkeeping entry' : `${entries.length} bookkeeping entries`;
+    return h(
+      'li',
+      { class: 'audit-fold', data: { count: entries.length } },
+      h('button', { type: 'button', class: 'audit-fold-button', on: { click: unfold } }, `Show ${count}`),
+      h('span', { class: 'muted' }, foldContents(entries.map(({ raw }) => raw.name ?? raw.kind))),
+    );
+  }
+
+  /** Shows these entries in their place, unfolded and whatever the filters, and takes the reader (and the keyboard) to the first. */
+  private show(indexes: readonly number[]): void {
+    for (const index of indexes) this.asked.add(index);
+    this.renderList();
+    const first = this.list.querySelector<HTMLElement>(`.audit-entry[data-index="${indexes[0]}"]`);
+    if (!first) return;
+    first.tabIndex = -1;
+    first.focus({ preventScroll: true });
+    first.scrollIntoView({ block: 'center' });
   }
 }

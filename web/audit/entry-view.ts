@@ -2,10 +2,15 @@
  * An audit entry as the audit page shows it: which group it belongs to (for filtering), a title,
  * who did it, how it ended, its timing, and for AI model calls the tools the model asked for.
  */
-import type { AuditEntry } from '../shared/wire';
+import { EVENT_KINDS } from '../../domain/timeline';
+import { describeEvent } from '../shared/item-view';
+import { previousAssignees } from '../shared/previous-assignees';
+import type { AuditEntry, TimelineEvent } from '../shared/wire';
+import { isBookkeeping } from './bookkeeping';
 import type { Ending } from './outcomes';
+import type { AuditPeople } from './people';
 
-export const AUDIT_GROUPS = ['lifecycle', 'signal', 'update', 'activity', 'ai', 'timer', 'workflow'] as const;
+export const AUDIT_GROUPS = ['lifecycle', 'signal', 'update', 'activity', 'ai', 'timer', 'workflow', 'bookkeeping'] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 
 export type Outcome = 'ok' | 'pending' | Ending;
@@ -24,10 +29,22 @@ export interface AuditEntryView {
   title: string;
   actor?: string;
   outcome: Outcome;
-  /** The entry it continues or ends, duration and attempt, when there are any. */
+  /** The index of the entry it continues or ends (an activity's scheduling, an update's acceptance, a timer's start). */
+  of?: number;
+  /** Duration and attempt, when there are any. */
   facts: string[];
   summary?: string;
   toolCalls: ToolCallView[];
+}
+
+/** What the page knows of the whole trail, to describe one of its entries. */
+export interface TrailReading {
+  /** How what an entry began ended (outcomes.ts). */
+  endings?: ReadonlyMap<number, Outcome>;
+  /** Names for ids; without it, ids. */
+  people?: AuditPeople;
+  /** The index of each reassignment's entry, to whom it took the conversation from (reassignmentsOf). */
+  reassignedFrom?: ReadonlyMap<number, string>;
 }
 
 /** The activity that calls the AI model (activities/ai); its entries are shown as AI model calls. */
@@ -66,27 +83,60 @@ export function entryWhen(time: string): string {
   return new Date(time).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-/** `endings` (outcomes.ts) tells how what an entry began ended. */
-export function describeAuditEntry(entry: AuditEntry, endings?: ReadonlyMap<number, Outcome>): AuditEntryView {
+/** The lifecycle event an `event_recorded` entry holds (`details.event` is `{ author, event }`), when it is of a kind this page knows. */
+function recordedEvent(entry: AuditEntry): TimelineEvent | undefined {
+  if (entry.kind !== 'event_recorded') return undefined;
+  const event = (entry.details as { event?: { event?: { kind?: unknown } } } | undefined)?.event?.event;
+  return (EVENT_KINDS as readonly unknown[]).includes(event?.kind) ? (event as TimelineEvent) : undefined;
+}
+
+/** Each reassignment's entry index, to whom it took the conversation from, from the trail's lifecycle changes before it. */
+export function reassignmentsOf(entries: readonly AuditEntry[]): Map<number, string> {
+  const events = entries.flatMap((entry) => {
+    const event = recordedEvent(entry);
+    return event ? [[entry.index, event] as const] : [];
+  });
+  return previousAssignees(events);
+}
+
+/**
+ * A lifecycle change reads as the inbox's timeline words it, naming people ("Assigned to Alice
+ * Martin (usr_alice)"), its reason as the summary; one of a kind this page does not know, as the
+ * server summed it up.
+ */
+function lifecycleText(entry: AuditEntry, { people, reassignedFrom }: TrailReading): { title: string; summary?: string } | undefined {
+  const event = recordedEvent(entry);
+  if (event === undefined) return entry.summary === undefined ? undefined : { title: entry.summary, summary: undefined };
+  const context = { reader: 'agent', nameOf: (id: string) => people?.person(id) ?? id, isOwn: () => false, formatTime: entryWhen } as const;
+  const { text, detail } = describeEvent(event, context, reassignedFrom?.get(entry.index));
+  return { title: text, summary: detail };
+}
+
+/** The title and summary of any other entry: what happened and to what. */
+function entryText(entry: AuditEntry, verb: string, isModelCall: boolean): { title: string; summary?: string } {
+  const title = isModelCall ? verb.replace('Activity', 'AI model call') : entry.name ? `${verb}: ${entry.name}` : verb;
+  return { title, summary: entry.summary };
+}
+
+export function describeAuditEntry(entry: AuditEntry, reading: TrailReading = {}): AuditEntryView {
+  const { endings, people } = reading;
   const label = KIND_LABELS[entry.kind] ?? { group: 'workflow', verb: entry.kind, outcome: 'ok' };
   const isModelCall = label.group === 'activity' && entry.name === MODEL_ACTIVITY;
-  // A lifecycle change reads as the timeline's sentence for it ("Assigned to usr_alice").
-  const isEvent = entry.kind === 'event_recorded' && entry.summary !== undefined;
   const facts = [
-    entry.startIndex !== undefined ? `of #${entry.startIndex}` : undefined,
     entry.durationMs !== undefined ? `${entry.durationMs} ms` : undefined,
     entry.attempt !== undefined && entry.attempt > 1 ? `attempt ${entry.attempt}` : undefined,
   ].filter((fact): fact is string => fact !== undefined);
+  const outcome = endings?.get(entry.index) ?? label.outcome;
   return {
     index: entry.index,
     time: entry.time,
     when: entryWhen(entry.time),
-    group: isModelCall ? 'ai' : label.group,
-    title: isEvent ? entry.summary! : isModelCall ? label.verb.replace('Activity', 'AI model call') : entry.name ? `${label.verb}: ${entry.name}` : label.verb,
-    actor: entry.actor ? `${entry.actor.kind} ${entry.actor.id}` : undefined,
-    outcome: endings?.get(entry.index) ?? label.outcome,
+    group: isBookkeeping(entry, outcome) ? 'bookkeeping' : isModelCall ? 'ai' : label.group,
+    ...((entry.kind === 'event_recorded' && lifecycleText(entry, reading)) || entryText(entry, label.verb, isModelCall)),
+    actor: entry.actor ? (people?.actor(entry.actor) ?? `${entry.actor.kind} ${entry.actor.id}`) : undefined,
+    outcome,
+    of: entry.startIndex,
     facts,
-    summary: isEvent ? undefined : entry.summary,
     toolCalls: isModelCall ? toolCallsOf(entry) : [],
   };
 }

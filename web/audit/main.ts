@@ -9,6 +9,7 @@ import { readSupportConfig } from '../shared/config';
 import { h, mount } from '../shared/dom';
 import { requireAgentSession } from '../shared/sign-in';
 import { AuditView } from './audit-view';
+import { auditPeople } from './people';
 
 const root = document.getElementById('app')!;
 const conversationId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
@@ -27,8 +28,10 @@ mount(
   content,
 );
 try {
-  const { entries } = await agentApi(session).audit(conversationId);
-  mount(content, h('h1', {}, `Conversation ${conversationId}`), h('p', { class: 'muted' }, `${entries.length} entries, oldest first`), new AuditView(entries).element);
+  const api = agentApi(session);
+  // Without the team the trail still reads, by ids.
+  const [{ entries }, team] = await Promise.all([api.audit(conversationId), api.team().catch(() => ({ members: [], formerMembers: [] }))]);
+  mount(content, h('h1', {}, `Conversation ${conversationId}`), h('p', { class: 'muted' }, `${entries.length} entries, oldest first`), new AuditView(entries, auditPeople(team)).element);
 } catch (error) {
   mount(content, h('p', { class: 'sign-in-error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
 }

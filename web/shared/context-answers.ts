@@ -1,8 +1,9 @@
 /**
  * A reader's context that notes what it answered: the names it gave, the times it told, whose
- * items the reader wrote. Views described from it (describeItem) read nothing else that can
- * change, so they would come out the same again while `unchanged` holds; asking again only the
- * questions asked, once each, costs as much as the team has names, not as the timeline has items.
+ * items the reader wrote, whom an assignment took the conversation from. Views described from it
+ * (describeItem) read nothing else that can change, so they would come out the same again while
+ * `unchanged` holds; asking again only the questions asked, once each, costs as much as the team
+ * has names and the timeline assignments, not as the timeline has items.
  */
 import type { ReaderContext } from './item-view';
 
@@ -13,12 +14,13 @@ export class ContextAnswers {
   readonly context: ReaderContext;
 
   constructor(context: ReaderContext) {
-    const { formatTime } = context;
+    const { formatTime, assigneeBefore } = context;
     this.context = {
       reader: context.reader,
       nameOf: (memberId) => this.note(`nameOf ${memberId}`, () => context.nameOf(memberId)),
       isOwn: (actor) => this.note(`isOwn ${actor.kind} ${actor.id}`, () => context.isOwn(actor)),
       ...(formatTime && { formatTime: (iso: string) => this.note(`formatTime ${iso}`, () => formatTime(iso)) }),
+      ...(assigneeBefore && { assigneeBefore: (seq: number) => this.note(`assigneeBefore ${seq}`, () => assigneeBefore(seq)) }),
     };
   }
 

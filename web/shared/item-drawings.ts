@@ -3,14 +3,15 @@
  * (TimelineView): each item's view (describeItem) and the element drawn from it. An item is
  * described again only when the timeline holds another copy of it (Timeline.upsert keeps the copy
  * it has unless the item changed) or when the reader's context would answer otherwise a question
- * asked in describing it (a name learnt, a day passed: ContextAnswers); it is drawn again only
- * when its view changed. So an item arriving in a long timeline costs one description and one
- * element, not a description of every item held. Without the DOM: the view passes how items are
- * described and drawn.
+ * asked in describing it (a name learnt, a day passed, an earlier assignment read: ContextAnswers);
+ * it is drawn again only when its view changed. So an item arriving in a long timeline costs one
+ * description and one element, not a description of every item held. Without the DOM: the view
+ * passes how items are described and drawn.
  */
 import { ContextAnswers } from './context-answers';
 import type { ItemView, ReaderContext } from './item-view';
-import type { TimelineItem } from './wire';
+import { previousAssignees } from './previous-assignees';
+import type { TimelineEvent, TimelineItem } from './wire';
 
 export interface ItemDrawing<E> {
   readonly item: TimelineItem;
@@ -35,12 +36,14 @@ export interface ItemDrawingsUpdate<E> {
 export class ItemDrawings<E> {
   private bySeq = new Map<number, ItemDrawing<E>>();
   private readonly answers: ContextAnswers;
+  /** The seq of each reassignment among the items held, to whom it took the conversation from. */
+  private reassignedFrom = new Map<number, string>();
 
   constructor(
     context: ReaderContext,
     private readonly drawer: ItemDrawer<E>,
   ) {
-    this.answers = new ContextAnswers(context);
+    this.answers = new ContextAnswers({ ...context, assigneeBefore: (seq) => this.reassignedFrom.get(seq) });
   }
 
   /** The drawing of the item of this seq, as last updated. */
@@ -50,6 +53,8 @@ export class ItemDrawings<E> {
 
   /** Brings the drawings to `items`: each item's as it is now. */
   update(items: readonly TimelineItem[]): ItemDrawingsUpdate<E> {
+    // Earlier items read may tell whom an assignment drawn before took the conversation from.
+    this.reassignedFrom = previousAssignees(items.flatMap((item) => (item.type === 'event' ? [[item.seq, item.event as TimelineEvent] as const] : [])));
     // Any item may read otherwise now: all are described again, the answers noted afresh.
     const describeAll = !this.answers.unchanged();
     if (describeAll) this.answers.forget();

@@ -15,6 +15,8 @@ export interface ReaderContext {
   isOwn(actor: { kind: ActorType; id: string }): boolean;
   /** For formatting times in event sentences (AI paused until …). */
   formatTime?(iso: string): string;
+  /** Who had the conversation before the assignment of this seq took it from them (previous-assignees.ts); undefined when nobody did, or the items before are not read. */
+  assigneeBefore?(seq: number): string | undefined;
 }
 
 export interface FileView {
@@ -78,8 +80,8 @@ function messageText(item: TimelineItem): { text: string; files: FileView[] } {
   return { text, files };
 }
 
-/** The sentence a lifecycle event becomes ("Sarah joined", "Conversation resolved"). */
-export function describeEvent(event: TimelineEvent, ctx: ReaderContext): { text: string; detail?: string } {
+/** The sentence a lifecycle event becomes ("Sarah joined", "Conversation resolved"); `assigneeBefore`, whom an assignment took the conversation from. */
+export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assigneeBefore?: string): { text: string; detail?: string } {
   const name = (id: string | undefined) => (id && ctx.nameOf(id)) || 'An agent';
   switch (event.kind) {
     case 'participant_requested':
@@ -88,8 +90,12 @@ export function describeEvent(event: TimelineEvent, ctx: ReaderContext): { text:
       return { text: `${name(event.targetId)} joined` };
     case 'participant_left':
       return { text: `${name(event.targetId)} left` };
-    case 'assigned':
-      return { text: `Assigned to ${name(event.targetId)}` };
+    case 'assigned': {
+      if (assigneeBefore === undefined) return { text: `Assigned to ${name(event.targetId)}` };
+      // Mid-sentence, someone the reader has no name for yet is "an agent"; whom it was taken from, left out.
+      const [from, to] = [ctx.nameOf(assigneeBefore), ctx.nameOf(event.targetId) || 'an agent'];
+      return { text: from ? `Reassigned from ${from} to ${to}` : `Reassigned to ${to}` };
+    }
     case 'unassigned':
       return { text: `${name(event.targetId)} was unassigned` };
     case 'priority_changed':
@@ -127,8 +133,12 @@ export function describeItem(item: TimelineItem, ctx: ReaderContext): ItemView {
       const mine = (item.author.kind === 'visitor') === (ctx.reader === 'visitor');
       return { ...base, kind: 'message', side: mine ? 'mine' : 'theirs', author: authorName(item, ctx), byAi: item.author.kind === 'ai', ...messageText(item) };
     }
-    case 'event':
-      return { ...base, kind: 'system', private: isPrivate, ...describeEvent(item.event as TimelineEvent, ctx) };
+    case 'event': {
+      const event = item.event as TimelineEvent;
+      // Asked of assignments only: each answer is noted and asked again on every drawing (ContextAnswers).
+      const assigneeBefore = event.kind === 'assigned' ? ctx.assigneeBefore?.(item.seq) : undefined;
+      return { ...base, kind: 'system', private: isPrivate, ...describeEvent(event, ctx, assigneeBefore) };
+    }
     case 'note':
       return { ...base, kind: 'note', author: authorName(item, ctx), ...messageText(item) };
     case 'ai_tool_call':

@@ -94,5 +94,37 @@ describe('ItemDrawings', () => {
       expect(work().drawn).toEqual([2]);
       expect(next.drawings[1]?.view).toMatchObject({ text: 'AI assistant paused until 01-01 18:00' });
     });
+
+    it('says from whom an assignment took the conversation, from the assignments before it', () => {
+      names.set('agent_alex', 'Sarah').set('usr_sam', 'Sam');
+      const { drawings } = drawingsFor(agentReads);
+      const items = [
+        event(1, { kind: 'assigned', targetId: 'agent_alex' }),
+        event(2, { kind: 'assigned', targetId: 'usr_sam' }),
+        // Sam leaves, and is unassigned with it: the next assignment takes it from nobody.
+        event(3, { kind: 'participant_left', targetId: 'usr_sam' }),
+        event(4, { kind: 'unassigned', targetId: 'usr_sam' }),
+        event(5, { kind: 'assigned', targetId: 'agent_alex' }),
+      ];
+      expect(drawings.update(items).drawings.map(({ view }) => (view.kind === 'system' ? view.text : view.kind))).toEqual([
+        'Assigned to Sarah',
+        'Reassigned from Sarah to Sam',
+        'Sam left',
+        'Sam was unassigned',
+        'Assigned to Sarah',
+      ]);
+    });
+
+    it('tells a reassignment drawn before the items before it were read once they are, drawing again only it', () => {
+      names.set('agent_alex', 'Sarah').set('usr_sam', 'Sam');
+      const { drawings, work } = drawingsFor(agentReads);
+      const older = [event(1, { kind: 'assigned', targetId: 'agent_alex' }), message(2, VISITOR, 'Hello?')];
+      const newest = [event(3, { kind: 'assigned', targetId: 'usr_sam' }), message(4, VISITOR, 'Anyone?')];
+      expect(drawings.update(newest).drawings[0]?.view).toMatchObject({ text: 'Assigned to Sam' });
+      work();
+      const next = drawings.update([...older, ...newest]);
+      expect(next.drawings[2]?.view).toMatchObject({ text: 'Reassigned from Sarah to Sam' });
+      expect(work().drawn).toEqual([1, 2, 3]);
+    });
   });
 });

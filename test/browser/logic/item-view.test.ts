@@ -66,6 +66,11 @@ describe('describeEvent', () => {
     expect(describeEvent({ kind: 'assigned', targetId: 'nobody' }, visitorReads).text).toBe('Assigned to An agent');
   });
 
+  it('says whom a reassignment took the conversation from, leaving out someone the reader has no name for', () => {
+    expect(describeEvent({ kind: 'assigned', targetId: 'usr_sam' }, agentReads, 'agent_alex').text).toBe('Reassigned from Sarah to an agent');
+    expect(describeEvent({ kind: 'assigned', targetId: 'agent_alex' }, agentReads, 'usr_sam').text).toBe('Reassigned to Sarah');
+  });
+
   it('gives the reason as detail', () => {
     expect(describeEvent({ kind: 'escalated', data: { reason: 'Asked for a person' } }, agentReads)).toEqual({
       text: 'Handed over to the support team',

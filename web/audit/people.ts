@@ -1,0 +1,34 @@
+/**
+ * How the audit page names people: by name with the id kept beside it, since an audit is read
+ * against logs and API answers that give ids, and two people may share a name. Names come from
+ * the team (`GET /v1/team`), people removed from it included; an id neither names stays an id.
+ */
+import type { TeamMemberInfo } from '../shared/wire';
+
+type Named = Pick<TeamMemberInfo, 'id' | 'name'>;
+
+export interface AuditPeople {
+  /** In a sentence: "Alice Martin (usr_alice)", "Sam Rivera (usr_sam, no longer on the team)", or the id alone. */
+  person(id: string): string;
+  /** Who did it: "Alice Martin · human usr_alice"; a visitor, a system actor or an unknown id as kind and id ("system routing"). */
+  actor(actor: { kind: string; id: string }): string;
+}
+
+export function auditPeople(team: { members: readonly Named[]; formerMembers: readonly Named[] }): AuditPeople {
+  const current = new Map(team.members.map(({ id, name }) => [id, name]));
+  const former = new Map(team.formerMembers.map(({ id, name }) => [id, name]));
+  const gone = (id: string) => !current.has(id) && former.has(id);
+  const nameOf = (id: string) => current.get(id) ?? former.get(id);
+  return {
+    person(id) {
+      const name = nameOf(id);
+      if (name === undefined) return id;
+      return gone(id) ? `${name} (${id}, no longer on the team)` : `${name} (${id})`;
+    },
+    actor({ kind, id }) {
+      const name = kind === 'human' || kind === 'ai' ? nameOf(id) : undefined;
+      if (name === undefined) return `${kind} ${id}`;
+      return gone(id) ? `${name} · ${kind} ${id}, no longer on the team` : `${name} · ${kind} ${id}`;
+    },
+  };
+}
