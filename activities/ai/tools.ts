@@ -40,7 +40,8 @@ export const assistantTools = {
  * filter by, not a second one that looks the same. Anything else as the model gave it.
  */
 export function proposedInput(toolName: string, input: unknown): unknown {
-  if (toolName !== 'tag') return input;
-  const { tags } = input as { tags: string[] };
-  return { ...(input as object), tags: tags.map((tag) => tag.trim().normalize('NFC')) };
+  // A call whose input the SDK could not validate comes as the model wrote it: the workflow judges it and says what is wrong.
+  const tags = toolName === 'tag' && typeof input === 'object' && input !== null ? (input as { tags?: unknown }).tags : undefined;
+  if (!Array.isArray(tags)) return input;
+  return { ...(input as object), tags: tags.map((tag: unknown) => (typeof tag === 'string' ? tag.trim().normalize('NFC') : tag)) };
 }

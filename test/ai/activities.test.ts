@@ -30,6 +30,15 @@ describe('createAiActivities', () => {
       expect(result.toolCalls).toEqual([{ toolCallId: 'call-0-0', toolName: 'tag', input: { tags: ['Zahlungsr\u00fcckstand', 'billing'] } }]);
     });
 
+    it("passes a tag call's input it cannot read as tags on as the model wrote it, for the workflow to judge, instead of failing the call", async () => {
+      for (const input of [{ tags: 'billing' }, {}, { tags: [1, ' vip '] }]) {
+        const h = aiHarness({ model: scriptedModel([['tag', input], ['reply', { text: 'Here is how.' }]]), visitorText: 'hi' });
+        const result = await h.activities.callModel({ assistantId: h.config.id, conversationContext: context, stepMessages: [] });
+        expect(result.toolCalls.map((call) => call.toolName)).toEqual(['tag', 'reply']);
+        expect(result.toolCalls[0]!.input).toEqual(Array.isArray(input.tags) ? { tags: [1, 'vip'] } : input);
+      }
+    });
+
     it('throws a non-retryable AiModelAuthError on 401', async () => {
       const model = new MockLanguageModelV3({
         doGenerate: async () => {
