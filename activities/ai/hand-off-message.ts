@@ -11,6 +11,6 @@ export function handOffMessage(config: Pick<AssistantConfig, 'escalation' | 'bus
   const { handoffMessage, awayMessage } = config.escalation;
   if (teamOnline) return handoffMessage;
   const hours = config.businessHours;
-  if (!hours || isWithinBusinessHours(hours, at.toISOString())) return awayMessage;
-  return `${awayMessage} We open again ${nextOpening(hours, at)}.`;
+  const opening = hours && !isWithinBusinessHours(hours, at.toISOString()) ? nextOpening(hours, at) : undefined;
+  return opening === undefined ? awayMessage : `${awayMessage} We open again ${opening}.`;
 }

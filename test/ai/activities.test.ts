@@ -136,7 +136,7 @@ describe('createAiActivities', () => {
     };
 
     it('posts the away message, with the next opening, in place of the hand-off message while nobody of the team is online', async () => {
-      expect(await postedWith(async () => false, [{ text: handoffMessage }])).toEqual([`${awayMessage} We open again today at 14:00 (Europe/Paris time).`]);
+      expect(await postedWith(async () => false, [{ text: handoffMessage }])).toEqual([`${awayMessage} We open again on Monday 6 January at 14:00 (Europe/Paris time).`]);
     });
 
     it('leaves the hand-off message while someone is online, or when it cannot tell, and any other reply as it is', async () => {

@@ -60,7 +60,11 @@ describe('the hand-off message a visitor asking for a person gets', () => {
       expect(changed.status).toBe(200);
       expect(changed.body.agent.escalation.awayMessage).toBe(awayMessage);
       const said = await askForPerson('away-hours');
-      expect(said).toBe(`We are out of the office. We open again on ${DAY_NAMES[workday]} at 09:00 (Asia/Tokyo time).`);
+      // That working day's date is three days after today's in UTC, whichever of the two days it is in Tokyo.
+      const now = new Date();
+      const opening = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 3));
+      const date = opening.toLocaleDateString('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long' });
+      expect(said).toBe(`We are out of the office. We open again on ${DAY_NAMES[workday]} ${date} at 09:00 (Asia/Tokyo time).`);
     } finally {
       expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before)).status).toBe(200);
     }
