@@ -255,6 +255,10 @@ describe('Chat API over the wire', () => {
       expect((await t.api.call('POST', path, AGENT, { userId: winner })).status).toBe(200);
       expect(await assignee()).toBe(winner);
 
+      // Two who made the same choice: the second is told it is done already, not that it was overtaken.
+      const same = await t.api.call('POST', path, AGENT, { userId: winner, expectedAssigneeId: null });
+      expect([same.status, same.body.error.message]).toEqual([409, `conversation is already assigned to ${winner}`]);
+
       expect((await t.api.call('DELETE', path, AGENT)).status).toBe(200);
       const afterUnassign = await t.api.call('POST', path, AGENT, { userId: other, expectedAssigneeId: winner });
       expect(afterUnassign.status).toBe(409);

@@ -19,15 +19,24 @@ export function alreadyDoneNote(asked: AskedStatus, c: Conversation, me: string,
   return by ? `Already resolved by ${by}` : 'Already resolved';
 }
 
+/** An assignment the agent asked for: whom to (`userId`), as of which assignee (`asOf`; `null`: nobody). */
+export interface AskedAssignment {
+  userId: string;
+  asOf: string | null;
+}
+
 /**
- * Why an assignment asked as of `expected` (the assignee the agent saw; `null`: none) was refused, as
- * the conversation read again shows it; undefined when its assignee is still the one expected (the
- * refusal was for another reason, which the agent must hear).
+ * What an assignment refused because the assignee changed since the agent looked comes to, as the
+ * conversation read again shows it: `done` when it is with the person asked for anyway (a colleague
+ * made the same choice: said calmly), else who has it now and that the choice was not applied;
+ * undefined when its assignee is still the one expected (the refusal was for another reason, which
+ * the agent must hear).
  */
-export function reassignedMeanwhileNote(expected: string | null, c: Conversation, me: string, nameOf: (id: string) => string | undefined): string | undefined {
+export function assignmentRefusal(asked: AskedAssignment, c: Conversation, me: string, nameOf: (id: string) => string | undefined): { text: string; done: boolean } | undefined {
   const now = c.assigneeId ?? null;
-  if (now === expected) return undefined;
-  if (now === null) return 'It was unassigned meanwhile: your choice was not applied, choose again';
-  const who = now === me ? 'you' : (nameOf(now) ?? now);
-  return `It was assigned to ${who} meanwhile: your choice was not applied`;
+  const who = (id: string) => (id === me ? 'you' : (nameOf(id) ?? id));
+  if (now === asked.userId) return { text: `Already assigned to ${who(now)}`, done: true };
+  if (now === asked.asOf) return undefined;
+  if (now === null) return { text: 'It was unassigned meanwhile: your choice was not applied, choose again', done: false };
+  return { text: `It was assigned to ${who(now)} meanwhile: your choice was not applied`, done: false };
 }

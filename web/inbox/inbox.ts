@@ -18,7 +18,7 @@ import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo } from '../shared/wire';
-import { alreadyDoneNote, reassignedMeanwhileNote, type AskedStatus } from './already-done';
+import { alreadyDoneNote, assignmentRefusal, type AskedAssignment, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
@@ -38,13 +38,13 @@ const LIST_PAGE_SIZE = 100;
 
 /**
  * How a control's call is followed up. `taken`: what the control's field sent was taken; `asks`: the
- * status it asks for, which someone else may have brought about first; `asOfAssignee`: the assignee
- * an assignment was asked as of, which someone else may have changed first.
+ * status it asks for, which someone else may have brought about first; `assigns`: the assignment
+ * it asks for, as of an assignee someone else may have changed first.
  */
 interface RunOptions {
   taken?: () => void;
   asks?: AskedStatus;
-  asOfAssignee?: string | null;
+  assigns?: AskedAssignment;
 }
 
 export class Inbox {
@@ -450,7 +450,7 @@ export class Inbox {
 
   /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */
   private controlActions(id: string): ControlActions {
-    const run = (operation: () => Promise<Conversation>, { taken, asks, asOfAssignee }: RunOptions = {}) => async () => {
+    const run = (operation: () => Promise<Conversation>, { taken, asks, assigns }: RunOptions = {}) => async () => {
       try {
         this.live.conversations.put(await operation());
         if (this.selectedId === id) taken?.();
@@ -462,17 +462,18 @@ export class Inbox {
         await this.fetchConversation(id);
         const now = this.live.conversations.get(id);
         const note = asks && now && alreadyDoneNote(asks, now, this.me, this.nameOf);
-        const overtaken = asOfAssignee !== undefined && now && reassignedMeanwhileNote(asOfAssignee, now, this.me, this.nameOf);
+        const assignment = assigns && now && assignmentRefusal(assigns, now, this.me, this.nameOf);
         if (note) showNote(note);
-        else showError(overtaken || error);
+        else if (assignment && assignment.done) showNote(assignment.text);
+        else showError(assignment ? assignment.text : error);
       }
     };
     return {
       join: run(() => this.api.join(id, this.me)),
       assign: (userId) => {
         // As of the assignee on screen: a colleague's choice made meanwhile is not silently overwritten.
-        const asOfAssignee = this.live.conversations.get(id)?.assigneeId ?? null;
-        void run(() => this.api.assign(id, userId, asOfAssignee), { asOfAssignee })();
+        const assigns = { userId, asOf: this.live.conversations.get(id)?.assigneeId ?? null };
+        void run(() => this.api.assign(id, userId, assigns.asOf), { assigns })();
       },
       unassign: run(() => this.api.unassign(id)),
       escalate: (reason) => void run(() => this.api.escalate(id, reason))(),

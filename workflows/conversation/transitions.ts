@@ -109,11 +109,11 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       const problem = rosterProblem(data, operation.userId);
       if (problem) return problem;
       if (rosterMember(data, operation.userId)?.kind === 'ai') return `${operation.userId} is an AI assistant: hand the conversation back to the AI instead`;
+      // The same choice made first by someone else is "already", not "meanwhile": it is as asked.
+      if (lifecycle.assigneeId === operation.userId) return `conversation is already assigned to ${operation.userId}`;
       const expected = operation.expectedAssigneeId;
-      if (expected !== undefined && expected !== (lifecycle.assigneeId ?? null)) {
-        return lifecycle.assigneeId === undefined ? 'conversation was unassigned meanwhile' : `conversation was assigned to ${lifecycle.assigneeId} meanwhile`;
-      }
-      return lifecycle.assigneeId === operation.userId ? `conversation is already assigned to ${operation.userId}` : undefined;
+      if (expected === undefined || expected === (lifecycle.assigneeId ?? null)) return undefined;
+      return lifecycle.assigneeId === undefined ? 'conversation was unassigned meanwhile' : `conversation was assigned to ${lifecycle.assigneeId} meanwhile`;
     }
     case 'unassign':
       return lifecycle.assigneeId === undefined ? 'conversation has no assignee' : undefined;

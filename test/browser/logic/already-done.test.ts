@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alreadyDoneNote, reassignedMeanwhileNote } from '../../../web/inbox/already-done';
+import { alreadyDoneNote, assignmentRefusal } from '../../../web/inbox/already-done';
 import { conversation } from './items';
 
 const ME = 'agent_alex';
@@ -20,16 +20,23 @@ describe('alreadyDoneNote', () => {
   });
 });
 
-describe('reassignedMeanwhileNote', () => {
+describe('assignmentRefusal', () => {
+  const refusal = (userId: string, asOf: string | null, assigneeId?: string) => assignmentRefusal({ userId, asOf }, conversation(assigneeId ? { assigneeId } : {}), ME, nameOf);
+
   it('names who has the conversation now, the agent as "you", an id it cannot name, and an unassignment', () => {
-    expect(reassignedMeanwhileNote(null, conversation({ assigneeId: 'agent_sam' }), ME, nameOf)).toBe('It was assigned to Sam Park meanwhile: your choice was not applied');
-    expect(reassignedMeanwhileNote('agent_sam', conversation({ assigneeId: ME }), ME, nameOf)).toBe('It was assigned to you meanwhile: your choice was not applied');
-    expect(reassignedMeanwhileNote(null, conversation({ assigneeId: 'usr_gone' }), ME, nameOf)).toBe('It was assigned to usr_gone meanwhile: your choice was not applied');
-    expect(reassignedMeanwhileNote('agent_sam', conversation({}), ME, nameOf)).toBe('It was unassigned meanwhile: your choice was not applied, choose again');
+    expect(refusal(ME, null, 'agent_sam')).toEqual({ text: 'It was assigned to Sam Park meanwhile: your choice was not applied', done: false });
+    expect(refusal('usr_bo', 'agent_sam', ME)).toEqual({ text: 'It was assigned to you meanwhile: your choice was not applied', done: false });
+    expect(refusal(ME, null, 'usr_gone')).toEqual({ text: 'It was assigned to usr_gone meanwhile: your choice was not applied', done: false });
+    expect(refusal(ME, 'agent_sam')).toEqual({ text: 'It was unassigned meanwhile: your choice was not applied, choose again', done: false });
+  });
+
+  it('says calmly that it is done when a colleague made the same choice first', () => {
+    expect(refusal('agent_sam', null, 'agent_sam')).toEqual({ text: 'Already assigned to Sam Park', done: true });
+    expect(refusal(ME, null, ME)).toEqual({ text: 'Already assigned to you', done: true });
   });
 
   it('says nothing when the assignee is the one expected (the refusal had another reason)', () => {
-    expect(reassignedMeanwhileNote('agent_sam', conversation({ assigneeId: 'agent_sam' }), ME, nameOf)).toBeUndefined();
-    expect(reassignedMeanwhileNote(null, conversation({}), ME, nameOf)).toBeUndefined();
+    expect(refusal(ME, 'agent_sam', 'agent_sam')).toBeUndefined();
+    expect(refusal(ME, null)).toBeUndefined();
   });
 });
