@@ -101,6 +101,13 @@ export async function productHarness(label: string) {
       await queues.agentOnline(member);
     },
 
+    /** The agent's last socket closed: their teams' queues hear it (what the server does on presence). */
+    async agentOffline(agent: Author) {
+      const member = await store.getTeamMember(agent.id);
+      if (!member) throw new Error(`No team member ${agent.id}`);
+      await queues.agentOffline(member);
+    },
+
     /**
      * Has the activities' calls for `workflowId` refused as the embedded engine refuses those of a
      * workflow set aside (runtime/engine-thread/set-aside.ts), until the function returned is called.
