@@ -81,6 +81,8 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
         engine: lazyEngine,
         releaseAfterMs: (websiteId) => offlineReleaseAfterMs(store, websiteId),
         openAssigned: (websiteId, agentId) => openAssigned(store, websiteId, agentId),
+        heartbeat: () => Context.current().heartbeat(),
+        abandoned: () => Context.current().cancellationSignal.aborted,
       }),
     }),
     ...createWebsiteChangeActivities({

@@ -18,15 +18,22 @@ export interface OfflineReleaseDeps {
   releaseAfterMs(websiteId: string): Promise<number | null>;
   /** Ids of the open conversations assigned to the person, as the store's projections say. */
   openAssigned(websiteId: string, agentId: string): Promise<string[]>;
+  /** Tells the engine the activity is alive (Temporal tells a cancellation only to one that heartbeats). */
+  heartbeat?: () => void;
+  /** Whether the queue cancelled the release: the person came back while it ran. */
+  abandoned?: () => boolean;
 }
 
-export function offlineReleaser(deps: OfflineReleaseDeps): RoutingActivities['releaseOfflineAssignee'] {
+export function offlineReleaser({ heartbeat = () => undefined, abandoned = () => false, ...deps }: OfflineReleaseDeps): RoutingActivities['releaseOfflineAssignee'] {
   return async ({ websiteId, agentId, offlineForMs }) => {
     const graceMs = await deps.releaseAfterMs(websiteId);
     if (graceMs === null) return { outcome: 'never' };
     if (offlineForMs < graceMs) return { outcome: 'not_yet', inMs: graceMs - offlineForMs };
     let released = 0;
     for (const conversationId of await deps.openAssigned(websiteId, agentId)) {
+      // Back online: what is still theirs stays theirs (one already under way cannot be called back).
+      if (abandoned()) break;
+      heartbeat();
       if (await releaseOne(deps.engine, conversationId, agentId)) released += 1;
     }
     return { outcome: 'released', conversations: released };

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROUTING_ACTOR } from '../../activities/ai';
 import type { Author, EventItem } from '../../domain/timeline';
+import { changeSet } from '../../workflows/conversation/definitions';
 import { teamQueueState, teamQueueWorkflowId } from '../../workflows/routing/definitions';
 import type { TeamQueueSnapshot } from '../../workflows/routing/team-queue-state';
 import { eventually } from '../runtime/engine/eventually';
@@ -46,7 +47,8 @@ describe('conversationWorkflow routing: a person gone offline', () => {
   async function givenToDana(count: number): Promise<DrivenConversation[]> {
     await h.agentOnline(DANA, { capacity: 3 });
     const conversations = await escalated(count);
-    await eventually(async () => expect(await assigneesOf(conversations)).toEqual(conversations.map(() => DANA.id)));
+    // Time passes too: an activity that failed once retries on the harness's clock.
+    await h.passTimeUntil(async () => expect(await assigneesOf(conversations)).toEqual(conversations.map(() => DANA.id)));
     await conversations[0]!.post(DANA, 'Looking into it');
     return conversations;
   }
@@ -105,6 +107,24 @@ describe('conversationWorkflow routing: a person gone offline', () => {
 
     expect(await assigneesOf(conversations)).toEqual([DANA.id, DANA.id]);
     expect(await byRouting(conversations[0]!)).not.toContainEqual(expect.objectContaining({ kind: 'unassigned' }));
+  });
+
+  it('stops giving them back when she comes back while it runs: the rest stay hers', async () => {
+    const conversations = await givenToDana(2);
+    await danaGoesOffline();
+    await h.agentOnline(EVE, { capacity: 3 });
+    const held = h.holdUpdate(changeSet.name);
+    await h.passTime(GRACE);
+    await held.reached;
+    await h.agentOnline(DANA, { capacity: 3 });
+    await eventually(async () => expect((await queue()).agents).toContainEqual(expect.objectContaining({ agentId: DANA.id, online: true })));
+    held.release();
+    // The queue offers nothing while the release runs: once this one is given out, it has ended.
+    const [next] = await escalated(1);
+    await eventually(async () => expect((await next!.state())?.assigneeId).toBeDefined());
+
+    const assignees = await assigneesOf(conversations);
+    expect(assignees.filter((a) => a === DANA.id)).toHaveLength(1);
   });
 
   it('leaves a resolved conversation and one the AI handles as they are', async () => {

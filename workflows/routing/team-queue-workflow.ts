@@ -9,7 +9,7 @@
  * the website's grace (a timer, then `releaseOfflineAssignee`); coming back before forgets it. Runs
  * forever, continuing as new to keep its history short (offline agents carried with the rest).
  */
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RoutingActivities } from './activity-types';
 import { agentAvailable, agentLoad, agentRemoved, agentUnavailable, enqueue, teamQueueState, withdraw, type TeamQueueInput } from './definitions';
 import { TeamQueueState } from './team-queue-state';
@@ -20,8 +20,10 @@ const { assignFromQueue } = proxyActivities<RoutingActivities>({
 });
 
 // Letting go of an offline person's conversations may mean many updates, each waiting for its projection.
+// Cancelled when the person comes back, it is waited for: the queue offers nothing while it still unassigns.
 const { releaseOfflineAssignee } = proxyActivities<RoutingActivities>({
   startToCloseTimeout: '2 minutes',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
@@ -63,7 +65,15 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   );
   setHandler(withdraw, handled(({ conversationId }) => state.withdraw(conversationId)));
   const revised = (revision: number | undefined) => (revision !== undefined && patched(TEAM_REVISIONS_PATCH) ? revision : undefined);
-  setHandler(agentAvailable, handled(({ agentId, capacity, revision }) => state.agentAvailable(agentId, capacity, revised(revision))));
+  /** The release under way, cancelled when its agent comes back. */
+  let releasing: { agentId: string; scope: CancellationScope } | undefined;
+  setHandler(
+    agentAvailable,
+    handled(({ agentId, capacity, revision }) => {
+      state.agentAvailable(agentId, capacity, revised(revision));
+      if (releasing && releasing.agentId === agentId) releasing.scope.cancel();
+    }),
+  );
   setHandler(
     agentUnavailable,
     handled(({ agentId, revision }) => {
@@ -86,10 +96,15 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   const runIsLong = () => events >= eventsPerRun || workflowInfo().continueAsNewSuggested;
 
   async function release({ agentId, offlineForMs }: { agentId: string; offlineForMs: number }): Promise<void> {
+    const scope = new CancellationScope();
+    releasing = { agentId, scope };
     try {
-      state.releaseAnswered(agentId, await releaseOfflineAssignee({ websiteId: input.websiteId, agentId, offlineForMs }), Date.now());
-    } catch {
-      state.releaseAnswered(agentId, { outcome: 'not_yet', inMs: RELEASE_RETRY_MS }, Date.now());
+      state.releaseAnswered(agentId, await scope.run(() => releaseOfflineAssignee({ websiteId: input.websiteId, agentId, offlineForMs })), Date.now());
+    } catch (err) {
+      // Cancelled: the agent came back, and the queue forgot them.
+      if (!isCancellation(err)) state.releaseAnswered(agentId, { outcome: 'not_yet', inMs: RELEASE_RETRY_MS }, Date.now());
+    } finally {
+      releasing = undefined;
     }
   }
 
