@@ -13,9 +13,11 @@ import { withinCapacity } from './ai/capacity-check';
 import { personHold } from './ai/person-hold';
 import type { ModelResolver } from './ai/resolve-model';
 import { createRoutingActivities, engineAssigner, type ConversationUpdateEngine, type SignalWithStartEngine } from './ai/routing';
-import { countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems } from './ai/store-lookups';
+import { offlineReleaser } from './ai/offline-release';
+import { countOpenAssigned, loadAssistantConfig, loadRoutingRules, openAssigned, recentItems } from './ai/store-lookups';
 import { teamOnline } from './ai/team-online';
 import { createConversationActivities } from './conversation';
+import { offlineReleaseAfterMs } from './lifecycle-settings';
 import type { ItemToAppend, Store } from './store';
 import { createWebsiteChangeActivities, rosterChange, type SignalEngine } from './website-changes';
 
@@ -70,7 +72,19 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
       teamOnline: teamOnline({ engine: lazyEngine, store }),
       context: { summarize: (item) => summaryOrNothing(plugins, item), visibleToVisitor: (item) => plugins.isVisibleTo(item, 'visitor') },
     }),
-    ...createRoutingActivities({ ...people, engine: lazyEngine, getRoutingRules: (websiteId) => loadRoutingRules(store, websiteId), assignConversation }),
+    ...createRoutingActivities({
+      ...people,
+      engine: lazyEngine,
+      getRoutingRules: (websiteId) => loadRoutingRules(store, websiteId),
+      assignConversation,
+      releaseOfflineAssignee: offlineReleaser({
+        engine: lazyEngine,
+        releaseAfterMs: (websiteId) => offlineReleaseAfterMs(store, websiteId),
+        openAssigned: (websiteId, agentId) => openAssigned(store, websiteId, agentId),
+        heartbeat: () => Context.current().heartbeat(),
+        abandoned: () => Context.current().cancellationSignal.aborted,
+      }),
+    }),
     ...createWebsiteChangeActivities({
       store,
       engine: lazyEngine,

@@ -1,8 +1,10 @@
 /**
- * A website's lifecycle settings (first-response targets, auto-resolve, retention, AI pause): kept
- * in the website settings in the API's terms (minutes, every field filled in), given to each
- * conversation workflow when it starts and told to those running when they change. With the team,
- * what a conversation workflow is given of its website.
+ * A website's lifecycle settings (first-response targets, auto-resolve, retention, AI pause, when
+ * an offline person's conversations go back to the team): kept in the website settings in the
+ * API's terms (minutes, every field filled in), given to each conversation workflow when it starts
+ * and told to those running when they change. With the team, what a conversation workflow is given
+ * of its website. The offline release is the team queues' to time (they hear of presence), read
+ * when they ask (`offlineReleaseAfterMs`), and not given to conversation workflows.
  */
 import { PRIORITIES, type Priority } from '../domain/conversation';
 import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings, type RosterMember } from '../workflows/conversation/definitions';
@@ -18,13 +20,18 @@ export interface LifecycleSettingsView {
   retentionAfterResolveMinutes: number;
   defaultAiPauseMinutes: number;
   aiTakesReopened: boolean;
+  /** How long a person may be offline before their open conversations go back to the team; null: never. */
+  releaseOfflineAssigneesAfterMinutes: number | null;
 }
+
+/** A live-chat visitor waiting a day for someone offline is waiting for nobody: the longest grace allowed. */
+export const MAX_OFFLINE_RELEASE_MINUTES = 24 * 60;
 
 const inMinutes = (ms: number): number => Math.round(ms / MINUTE_MS);
 
 const inMinutesOrNull = (ms: number | undefined): number | null => (ms === undefined ? null : inMinutes(ms));
 
-function viewOf(settings: LifecycleSettings): LifecycleSettingsView {
+function viewOf(settings: LifecycleSettings): Omit<LifecycleSettingsView, 'releaseOfflineAssigneesAfterMinutes'> {
   return {
     firstResponseMinutes: Object.fromEntries(PRIORITIES.map((p) => [p, inMinutesOrNull(settings.firstResponseSlaMs[p])])) as Record<Priority, number | null>,
     bumpPriorityOnSlaBreach: settings.bumpPriorityOnSlaBreach,
@@ -35,7 +42,7 @@ function viewOf(settings: LifecycleSettings): LifecycleSettingsView {
   };
 }
 
-export const DEFAULT_LIFECYCLE_VIEW: LifecycleSettingsView = viewOf(DEFAULT_LIFECYCLE_SETTINGS);
+export const DEFAULT_LIFECYCLE_VIEW: LifecycleSettingsView = { ...viewOf(DEFAULT_LIFECYCLE_SETTINGS), releaseOfflineAssigneesAfterMinutes: 15 };
 
 /** What a conversation workflow is given. */
 function workflowSettings(view: LifecycleSettingsView): LifecycleSettings {
@@ -54,8 +61,15 @@ function workflowSettings(view: LifecycleSettingsView): LifecycleSettings {
   };
 }
 
+/** The stored settings, with the default of any field added since they were stored. */
 export async function loadLifecycleSettings(store: Pick<Store, 'getSetting'>, websiteId: string): Promise<LifecycleSettingsView> {
-  return (await store.getSetting<LifecycleSettingsView>(websiteId, LIFECYCLE_SETTINGS_KEY)) ?? DEFAULT_LIFECYCLE_VIEW;
+  return { ...DEFAULT_LIFECYCLE_VIEW, ...(await store.getSetting<LifecycleSettingsView>(websiteId, LIFECYCLE_SETTINGS_KEY)) };
+}
+
+/** How long a person of the website may be offline before their conversations go back to the team; null: never. */
+export async function offlineReleaseAfterMs(store: Pick<Store, 'getSetting'>, websiteId: string): Promise<number | null> {
+  const minutes = (await loadLifecycleSettings(store, websiteId)).releaseOfflineAssigneesAfterMinutes;
+  return minutes === null ? null : minutes * MINUTE_MS;
 }
 
 /**

@@ -33,7 +33,7 @@ const lifecycleOperationSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('join'), userId }),
   z.strictObject({ op: z.literal('leave'), userId }),
   z.strictObject({ op: z.literal('assign'), userId, expectedAssigneeId: userId.nullable().optional() }),
-  z.strictObject({ op: z.literal('unassign') }),
+  z.strictObject({ op: z.literal('unassign'), expectedAssigneeId: userId.optional() }),
   z.strictObject({ op: z.literal('escalate'), reason, summary: readable(MAX_ESCALATION_SUMMARY_LENGTH).optional() }),
   z.strictObject({ op: z.literal('hand_back') }),
   z.strictObject({ op: z.literal('pause_ai'), minutes: z.number().optional() }),

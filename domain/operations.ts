@@ -24,7 +24,8 @@ export type LifecycleOperation =
    * silently undo each other's choice.
    */
   | { op: 'assign'; userId: string; expectedAssigneeId?: string | null }
-  | { op: 'unassign' }
+  /** `expectedAssigneeId`: refused if someone else is the assignee by then (routing letting go of an offline person's). */
+  | { op: 'unassign'; expectedAssigneeId?: string }
   | { op: 'escalate'; reason: string; summary?: string }
   | { op: 'hand_back' }
   | { op: 'pause_ai'; minutes?: number }

@@ -102,6 +102,8 @@ export interface RoutingDeps {
    * rejection. createActivities gives `engineAssigner` within the capacity check (capacity-check.ts).
    */
   assignConversation(input: AssignFromQueueInput): Promise<AssignOutcome>;
+  /** Gives an offline person's conversations back to the team: createActivities gives `offlineReleaser` (offline-release.ts). */
+  releaseOfflineAssignee: RoutingActivities['releaseOfflineAssignee'];
 }
 
 export function createRoutingActivities(deps: RoutingDeps): RoutingActivities {
@@ -114,6 +116,8 @@ export function createRoutingActivities(deps: RoutingDeps): RoutingActivities {
     },
 
     assignFromQueue: (input) => deps.assignConversation(input),
+
+    releaseOfflineAssignee: (input) => deps.releaseOfflineAssignee(input),
 
     async reportAgentLoad({ websiteId, agentId }) {
       const member = await deps.getTeamMember(agentId);

@@ -55,15 +55,20 @@ export async function recentItems(store: Pick<Store, 'itemsBefore'>, conversatio
   return newestFirst.reverse();
 }
 
-/** Open conversations assigned to the agent, as the store's projections say. */
-export async function countOpenAssigned(store: Pick<Store, 'listConversations'>, websiteId: string, agentId: string): Promise<number> {
+/** Ids of the open conversations assigned to the agent, as the store's projections say. */
+export async function openAssigned(store: Pick<Store, 'listConversations'>, websiteId: string, agentId: string): Promise<string[]> {
   const filter = { scope: { websiteId }, status: 'open' as const, assigneeId: agentId };
-  let count = 0;
+  const ids: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await store.listConversations(filter, { audience: 'all' }, { limit: PAGE, ...(cursor ? { cursor } : {}) });
-    count += page.conversations.length;
+    ids.push(...page.conversations.map((conversation) => conversation.id));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  return count;
+  return ids;
+}
+
+/** How many open conversations are assigned to the agent, as the store's projections say. */
+export async function countOpenAssigned(store: Pick<Store, 'listConversations'>, websiteId: string, agentId: string): Promise<number> {
+  return (await openAssigned(store, websiteId, agentId)).length;
 }

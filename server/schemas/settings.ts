@@ -3,6 +3,7 @@ import { PRIORITIES } from '../../domain/conversation';
 import { tag } from '../../domain/label-schema';
 import { MAX_LIFECYCLE_MINUTES } from '../../workflows/conversation/definitions';
 import { MAX_AI_PAUSE_MINUTES } from '../../domain/operation-schema';
+import { MAX_OFFLINE_RELEASE_MINUTES } from '../../activities/lifecycle-settings';
 
 const minutes = z.number().int().min(1).max(MAX_LIFECYCLE_MINUTES);
 /** A priority's first-response target; null: no target for it. */
@@ -21,6 +22,8 @@ export const lifecycleSettingsBody = z.strictObject({
   retentionAfterResolveMinutes: minutes.optional(),
   defaultAiPauseMinutes: minutes.max(MAX_AI_PAUSE_MINUTES).optional(),
   aiTakesReopened: z.boolean().optional(),
+  /** null: never. */
+  releaseOfflineAssigneesAfterMinutes: minutes.max(MAX_OFFLINE_RELEASE_MINUTES).nullable().optional(),
 });
 export type LifecycleSettingsBody = z.output<typeof lifecycleSettingsBody>;
 

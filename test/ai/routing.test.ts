@@ -233,6 +233,52 @@ describe('TeamQueueState', () => {
     });
   });
 
+  describe('an agent gone offline', () => {
+    const offline = (agentId: string, at: number) => {
+      const state = withAgents();
+      state.agentUnavailable(agentId);
+      state.wentOffline(agentId, at);
+      return state;
+    };
+
+    it('is asked about at once, and again when the release activity says the grace ends', () => {
+      const state = offline('ann', NOW);
+      expect(state.takeRelease(NOW)).toEqual({ agentId: 'ann', offlineForMs: 0 });
+      expect(state.releaseDue(NOW)).toBeUndefined();
+      state.releaseAnswered('ann', { outcome: 'not_yet', inMs: 60_000 }, NOW + 10);
+      expect(state.nextReleaseIn(NOW + 10)).toBe(60_000);
+      expect(state.takeRelease(NOW + 60_010)).toEqual({ agentId: 'ann', offlineForMs: 60_010 });
+    });
+
+    it('keeps the first time when told again, and is not noted while marked away for refusing work', () => {
+      const state = offline('ann', NOW);
+      state.wentOffline('ann', NOW + 5_000);
+      expect(state.snapshot().offline).toEqual({ ann: { since: NOW, askAt: NOW } });
+      state.wentOffline('bob', NOW); // still online here: nothing to note
+      expect(state.snapshot().offline).not.toHaveProperty('bob');
+    });
+
+    it('is asked about again when a load notice says they hold conversations after a release, and forgotten when they come back', () => {
+      const state = offline('ann', NOW);
+      state.takeRelease(NOW);
+      state.releaseAnswered('ann', { outcome: 'released', conversations: 2 }, NOW);
+      state.heldWhileOffline('ann', 0, NOW + 1);
+      expect(state.releaseDue(NOW + 1)).toBeUndefined();
+      state.heldWhileOffline('ann', 1, NOW + 2); // reopened by its visitor
+      expect(state.takeRelease(NOW + 2)).toEqual({ agentId: 'ann', offlineForMs: 2 });
+      state.agentAvailable('ann', 3);
+      state.releaseAnswered('ann', { outcome: 'not_yet', inMs: 1 }, NOW + 3);
+      expect(state.snapshot().offline).toBeUndefined();
+    });
+
+    it('round-trips through continue-as-new', () => {
+      const state = offline('ann', NOW);
+      const copy = new TeamQueueState(JSON.parse(JSON.stringify(state.snapshot())));
+      expect(copy.snapshot()).toEqual(state.snapshot());
+      expect(copy.releaseDue(NOW)).toEqual({ agentId: 'ann', offlineForMs: 0 });
+    });
+  });
+
   describe('#snapshot', () => {
     it('round-trips through continue-as-new, an entry held back included', () => {
       const state = withAgents();

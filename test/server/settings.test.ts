@@ -16,6 +16,7 @@ const DEFAULTS = {
   retentionAfterResolveMinutes: 10080,
   defaultAiPauseMinutes: 60,
   aiTakesReopened: false,
+  releaseOfflineAssigneesAfterMinutes: 15,
 };
 
 describe('Lifecycle settings', () => {
@@ -71,6 +72,26 @@ describe('Lifecycle settings', () => {
     // Nor an AI assistant: a change reaches every running conversation.
     expect((await t.api.call('PUT', '/v1/settings/lifecycle', { agent: DEFAULT_ASSISTANT_ID }, {})).status).toBe(403);
     expect((await t.api.call('PUT', '/v1/settings/routing', { agent: DEFAULT_ASSISTANT_ID }, { rules: [], defaultTeam: 'support' })).status).toBe(403);
+  });
+});
+
+describe('Lifecycle settings: releaseOfflineAssigneesAfterMinutes', () => {
+  const put = (value: unknown) => t.api.call('PUT', '/v1/settings/lifecycle', AGENT, { releaseOfflineAssigneesAfterMinutes: value });
+
+  it('takes 1 to 1440 minutes, or null for never', async () => {
+    for (const value of [1, 1440, null]) {
+      expect((await put(value)).body.settings.releaseOfflineAssigneesAfterMinutes).toBe(value);
+      expect((await t.api.call('GET', '/v1/settings/lifecycle', AGENT)).body.settings.releaseOfflineAssigneesAfterMinutes).toBe(value);
+    }
+  });
+
+  it('refuses 0, more than a day or a non-number, naming the field', async () => {
+    for (const value of [0, 1441, 2.5, '15']) {
+      const refused = await put(value);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('ERR_INVALID_INPUT');
+      expect(refused.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.releaseOfflineAssigneesAfterMinutes']);
+    }
   });
 });
 

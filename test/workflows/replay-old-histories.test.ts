@@ -45,7 +45,10 @@
  * colleague leaving and the AI leaving a conversation assigned to her. At `6070417`
  * (`team-queue-6070417`): the queues of two teams offering a person with capacity 2 conversations
  * at once as she came online, each answered `agent_full` once (while a load notice about her came),
- * and one of them giving her the next after she resolved one. Record new ones when a change
+ * and one of them giving her the next after she resolved one. At `6c5336c` (`team-queue-6c5336c`): a
+ * person given two conversations by the support queue who then goes offline, 20 minutes passing,
+ * and a colleague coming online and given the next: the queue only marked her away, and she kept
+ * both. Record new ones when a change
  * lands behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -115,8 +115,11 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       if (expected === undefined || expected === (lifecycle.assigneeId ?? null)) return undefined;
       return lifecycle.assigneeId === undefined ? 'conversation was unassigned meanwhile' : `conversation was assigned to ${lifecycle.assigneeId} meanwhile`;
     }
-    case 'unassign':
-      return lifecycle.assigneeId === undefined ? 'conversation has no assignee' : undefined;
+    case 'unassign': {
+      if (lifecycle.assigneeId === undefined) return 'conversation has no assignee';
+      const expected = operation.expectedAssigneeId;
+      return expected !== undefined && expected !== lifecycle.assigneeId ? `conversation was assigned to ${lifecycle.assigneeId} meanwhile` : undefined;
+    }
     case 'escalate':
       if (typeof operation.reason !== 'string' || operation.reason.trim() === '') return 'an escalation needs a reason';
       if (lifecycle.status === 'resolved') return 'conversation is resolved: reopen it first';

@@ -31,6 +31,20 @@ export interface AgentFull {
  */
 export type AssignOutcome = 'assigned' | 'conversation_unavailable' | 'agent_unavailable' | 'conversation_set_aside' | AgentFull;
 
+export interface ReleaseOfflineInput {
+  websiteId: string;
+  agentId: string;
+  /** How long the queue has heard the agent offline (workflow time), to hold against the website's grace. */
+  offlineForMs: number;
+}
+
+/**
+ * `released`: the grace is over, and the agent's open conversations that waited on them were let go
+ * of (`conversations` of them; 0 when another of their queues came first); `not_yet`: ask again in
+ * `inMs`; `never`: the website keeps conversations with offline people.
+ */
+export type OfflineRelease = { outcome: 'released'; conversations: number } | { outcome: 'not_yet'; inMs: number } | { outcome: 'never' };
+
 export interface RoutingActivities {
   /** Chooses the team for an escalated conversation and queues it there. Called by the conversation workflow. */
   routeConversation(input: RouteConversationInput): Promise<{ team: string }>;
@@ -38,4 +52,6 @@ export interface RoutingActivities {
   assignFromQueue(input: AssignFromQueueInput): Promise<AssignOutcome>;
   /** Counts the agent's open conversations and tells each of the agent's team queues. */
   reportAgentLoad(input: { websiteId: string; agentId: string }): Promise<void>;
+  /** Once the agent has been offline the website's grace, unassigns by routing their open conversations a person must answer. */
+  releaseOfflineAssignee(input: ReleaseOfflineInput): Promise<OfflineRelease>;
 }

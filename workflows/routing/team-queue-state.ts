@@ -4,6 +4,7 @@
  * Pure and serializable, so unit tests drive it directly and continue-as-new carries it.
  */
 import { PRIORITIES, type Priority } from '../../domain/conversation';
+import type { OfflineRelease } from './activity-types';
 
 export interface QueueEntry {
   conversationId: string;
@@ -25,6 +26,17 @@ export interface AgentSlot {
   lastAssigned: number;
 }
 
+/**
+ * An agent the queue heard go offline (workflow time), whose open conversations go back to the
+ * team once they have been away the website's grace: `askAt` is when to ask the release activity
+ * next (it says whether the grace is over); absent while there is nothing to ask until a load
+ * notice says they hold open conversations again (assigned by hand, reopened by the visitor).
+ */
+export interface OfflineAgent {
+  since: number;
+  askAt?: number;
+}
+
 export interface TeamQueueSnapshot {
   queue: QueueEntry[];
   agents: AgentSlot[];
@@ -34,6 +46,8 @@ export interface TeamQueueSnapshot {
    * it left the team. Absent while there is none (and in runs before notices carried revisions).
    */
   revisions?: Record<string, number>;
+  /** Agents gone offline, by id; absent while there is none (and in runs before `releases-offline-assignees`). */
+  offline?: Record<string, OfflineAgent>;
 }
 
 export interface Assignment {
@@ -48,6 +62,7 @@ export class TeamQueueState {
   private readonly agents: Map<string, AgentSlot>;
   private counter: number;
   private readonly revisions: Map<string, number>;
+  private readonly offline: Map<string, OfflineAgent>;
   /**
    * Per agent, how many load and availability notices this run took: an offer's outcome is judged
    * against what the queue heard while it ran. Not carried: the run that makes an offer handles its outcome.
@@ -59,6 +74,7 @@ export class TeamQueueState {
     this.agents = new Map(snapshot.agents.map((agent) => [agent.agentId, { ...agent }]));
     this.counter = snapshot.counter;
     this.revisions = new Map(Object.entries(snapshot.revisions ?? {}));
+    this.offline = new Map(Object.entries(snapshot.offline ?? {}).map(([agentId, away]) => [agentId, { ...away }]));
   }
 
   /**
@@ -92,6 +108,7 @@ export class TeamQueueState {
     const agent = this.agent(agentId);
     agent.online = true;
     agent.capacity = capacity;
+    this.offline.delete(agentId);
     this.hear(agentId);
   }
 
@@ -101,7 +118,51 @@ export class TeamQueueState {
 
   /** The agent left the team (or this team): the queue forgets them. */
   agentRemoved(agentId: string, revision?: number): void {
-    if (this.takes(agentId, revision)) this.agents.delete(agentId);
+    if (!this.takes(agentId, revision)) return;
+    this.agents.delete(agentId);
+    this.offline.delete(agentId); // the removal itself let go of their conversations
+  }
+
+  /**
+   * The agent's last socket closed (after `agentUnavailable` took it): from `now` the grace runs,
+   * and the release activity is asked at once how long it is. A repeated notice (an expiry told
+   * again) keeps the first time. Not for an agent marked away for refusing work: still connected.
+   */
+  wentOffline(agentId: string, now: number): void {
+    if (this.agents.get(agentId)?.online !== false || this.offline.has(agentId)) return;
+    this.offline.set(agentId, { since: now, askAt: now });
+  }
+
+  /** An offline agent holds open conversations again (a load notice): the release activity is asked again. */
+  heldWhileOffline(agentId: string, open: number, now: number): void {
+    const away = this.offline.get(agentId);
+    if (away && open > 0 && away.askAt === undefined) away.askAt = now;
+  }
+
+  /** The offline agent whose release is due at `now`, if any, with how long they have been away. */
+  releaseDue(now: number): { agentId: string; offlineForMs: number } | undefined {
+    for (const [agentId, away] of this.offline) if (away.askAt !== undefined && away.askAt <= now) return { agentId, offlineForMs: now - away.since };
+    return undefined;
+  }
+
+  /** Takes the due release (see `releaseDue`): nothing more is asked for them until it is answered or a load notice comes. */
+  takeRelease(now: number): { agentId: string; offlineForMs: number } | undefined {
+    const due = this.releaseDue(now);
+    if (due) delete this.offline.get(due.agentId)!.askAt;
+    return due;
+  }
+
+  /** What the release activity said: not yet, ask again then; released or never, nothing until a load notice. */
+  releaseAnswered(agentId: string, answer: OfflineRelease, now: number): void {
+    const away = this.offline.get(agentId); // gone when the agent came back meanwhile
+    if (!away || answer.outcome !== 'not_yet') return;
+    away.askAt = Math.min(away.askAt ?? Infinity, now + answer.inMs);
+  }
+
+  /** How long from `now` until a release is to be asked; undefined when none waits for a time. */
+  nextReleaseIn(now: number): number | undefined {
+    const times = [...this.offline.values()].flatMap(({ askAt }) => (askAt !== undefined && askAt > now ? [askAt - now] : []));
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   /** The agent's open conversations, as counted by the store (the source of truth). */
@@ -196,6 +257,7 @@ export class TeamQueueState {
       agents: [...this.agents.values()].map((a) => ({ ...a })),
       counter: this.counter,
       ...(this.revisions.size > 0 ? { revisions: Object.fromEntries(this.revisions) } : {}),
+      ...(this.offline.size > 0 ? { offline: Object.fromEntries([...this.offline].map(([agentId, away]) => [agentId, { ...away }])) } : {}),
     };
   }
 

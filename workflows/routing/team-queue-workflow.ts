@@ -4,10 +4,12 @@
  * least-loaded online agent under capacity as soon as there is one. What it knows of an agent's
  * load is what it gave and what the store last reported; the assign checks the store's count of
  * all their teams' (activities/ai/capacity-check.ts) and refuses a person at capacity, who stays
- * online here at that count. No sweeps, no polling: every change arrives as a signal. Runs
- * forever, continuing as new to keep its history short.
+ * online here at that count. No sweeps, no polling: every change arrives as a signal. An agent
+ * heard going offline has their open conversations given back to the team once they have been away
+ * the website's grace (a timer, then `releaseOfflineAssignee`); coming back before forgets it. Runs
+ * forever, continuing as new to keep its history short (offline agents carried with the rest).
  */
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RoutingActivities } from './activity-types';
 import { agentAvailable, agentLoad, agentRemoved, agentUnavailable, enqueue, teamQueueState, withdraw, type TeamQueueInput } from './definitions';
 import { TeamQueueState } from './team-queue-state';
@@ -17,7 +19,22 @@ const { assignFromQueue } = proxyActivities<RoutingActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
+// Letting go of an offline person's conversations may mean many updates, each waiting for its projection.
+// Cancelled when the person comes back, it is waited for: the queue offers nothing while it still unassigns.
+const { releaseOfflineAssignee } = proxyActivities<RoutingActivities>({
+  startToCloseTimeout: '2 minutes',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
 const DEFAULT_EVENTS_PER_RUN = 1000;
+/**
+ * From this patch on, an agent heard going offline has their open conversations given back to the
+ * team after the website's grace (`releaseOfflineAssigneesAfterMinutes`): a timer and an activity
+ * that queues before never ran. Asked on each offline notice; queues replaying from before only
+ * mark the agent away, as they did.
+ */
+const OFFLINE_RELEASE_PATCH = 'releases-offline-assignees';
 /**
  * Team-change notices are ordered by their revision from this patch on: a queue that took them
  * before (a worker of the earlier version, from a sender of this one) replays as it ran then.
@@ -32,6 +49,8 @@ const LOWERED_PRIORITY_PATCH = 'queue-takes-lowered-priority';
 const RETRY_PAUSE = '30 seconds';
 /** A conversation whose workflow is set aside is offered again this long after (a set-aside lasts a minute to an hour). */
 const SET_ASIDE_PAUSE_MS = 60_000;
+/** A release that failed for good is asked again this long after. */
+const RELEASE_RETRY_MS = 30_000;
 
 export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   const state = new TeamQueueState(input.carried);
@@ -46,21 +65,61 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   );
   setHandler(withdraw, handled(({ conversationId }) => state.withdraw(conversationId)));
   const revised = (revision: number | undefined) => (revision !== undefined && patched(TEAM_REVISIONS_PATCH) ? revision : undefined);
-  setHandler(agentAvailable, handled(({ agentId, capacity, revision }) => state.agentAvailable(agentId, capacity, revised(revision))));
-  setHandler(agentUnavailable, handled(({ agentId, revision }) => state.agentUnavailable(agentId, revised(revision))));
+  /** The release under way, cancelled when its agent comes back. */
+  let releasing: { agentId: string; scope: CancellationScope } | undefined;
+  setHandler(
+    agentAvailable,
+    handled(({ agentId, capacity, revision }) => {
+      state.agentAvailable(agentId, capacity, revised(revision));
+      if (releasing && releasing.agentId === agentId) releasing.scope.cancel();
+    }),
+  );
+  setHandler(
+    agentUnavailable,
+    handled(({ agentId, revision }) => {
+      state.agentUnavailable(agentId, revised(revision));
+      if (patched(OFFLINE_RELEASE_PATCH)) state.wentOffline(agentId, Date.now());
+    }),
+  );
   setHandler(agentRemoved, handled(({ agentId, revision }) => state.agentRemoved(agentId, revised(revision))));
-  setHandler(agentLoad, handled(({ agentId, open, revision }) => state.agentLoad(agentId, open, revised(revision))));
+  setHandler(
+    agentLoad,
+    handled(({ agentId, open, revision }) => {
+      state.agentLoad(agentId, open, revised(revision));
+      // Only runs that took an offline notice under the patch hold offline agents.
+      state.heldWhileOffline(agentId, open, Date.now());
+    }),
+  );
   setHandler(teamQueueState, () => state.snapshot());
 
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
   const runIsLong = () => events >= eventsPerRun || workflowInfo().continueAsNewSuggested;
 
+  async function release({ agentId, offlineForMs }: { agentId: string; offlineForMs: number }): Promise<void> {
+    const scope = new CancellationScope();
+    releasing = { agentId, scope };
+    try {
+      state.releaseAnswered(agentId, await scope.run(() => releaseOfflineAssignee({ websiteId: input.websiteId, agentId, offlineForMs })), Date.now());
+    } catch (err) {
+      // Cancelled: the agent came back, and the queue forgot them.
+      if (!isCancellation(err)) state.releaseAnswered(agentId, { outcome: 'not_yet', inMs: RELEASE_RETRY_MS }, Date.now());
+    } finally {
+      releasing = undefined;
+    }
+  }
+
   while (!runIsLong()) {
-    const ready = () => state.peekNext(Date.now()) !== undefined || runIsLong();
-    // Only a queue holding an entry back waits with a timeout (a timer): others wait as they always did, and replay so.
-    const offerIn = state.nextOfferIn(Date.now());
-    if (offerIn === undefined) await condition(ready);
-    else await condition(ready, offerIn);
+    const ready = () => state.peekNext(Date.now()) !== undefined || state.releaseDue(Date.now()) !== undefined || runIsLong();
+    // Only a queue holding an entry back, or an offline agent's release, waits with a timeout (a timer): others wait as they always did, and replay so.
+    const waits = [state.nextOfferIn(Date.now()), state.nextReleaseIn(Date.now())].filter((ms) => ms !== undefined);
+    if (waits.length === 0) await condition(ready);
+    else await condition(ready, Math.min(...waits));
+    const due = state.takeRelease(Date.now());
+    if (due) {
+      events += 1;
+      await release(due);
+      continue;
+    }
     const next = state.takeNext(Date.now());
     if (!next) continue;
     events += 1;

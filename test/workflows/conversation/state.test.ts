@@ -368,6 +368,7 @@ describe('ConversationState', () => {
       ['assigning the AI', started, ALICE, { op: 'assign', userId: ASSISTANT.id }, `${ASSISTANT.id} is an AI assistant: hand the conversation back to the AI instead`],
       ['assigning the assignee again', humanHandled, ALICE, { op: 'assign', userId: ALICE.id }, `conversation is already assigned to ${ALICE.id}`],
       ['unassigning without an assignee', started, ALICE, { op: 'unassign' }, 'conversation has no assignee'],
+      ['unassigning someone who is no longer the assignee', humanHandled, ALICE, { op: 'unassign', expectedAssigneeId: BOB.id }, `conversation was assigned to ${ALICE.id} meanwhile`],
       ['escalating without a reason', withAi, ASSISTANT, { op: 'escalate', reason: ' ' }, 'an escalation needs a reason'],
       ['escalating when humans handle it', humanHandled, ALICE, { op: 'escalate', reason: 'x' }, 'only a conversation the AI handles can be escalated (handler is human)'],
       ['escalating a resolved conversation', resolved, ASSISTANT, { op: 'escalate', reason: 'x' }, 'conversation is resolved: reopen it first'],

@@ -101,6 +101,33 @@ export async function productHarness(label: string) {
       await queues.agentOnline(member);
     },
 
+    /** The agent's last socket closed: their teams' queues hear it (what the server does on presence). */
+    async agentOffline(agent: Author) {
+      const member = await store.getTeamMember(agent.id);
+      if (!member) throw new Error(`No team member ${agent.id}`);
+      await queues.agentOffline(member);
+    },
+
+    /** The activities' next call of the workflow update `update` waits, once the engine ran it, until released. */
+    holdUpdate(update: string) {
+      let reached!: () => void;
+      let release!: () => void;
+      const hasReached = new Promise<void>((resolve) => (reached = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const holding: typeof engine = Object.create(engine);
+      holding.executeUpdate = async (o) => {
+        const result = await engine.executeUpdate(o);
+        if (o.update === update) {
+          services.useEngine(engine);
+          reached();
+          await released;
+        }
+        return result as never;
+      };
+      services.useEngine(holding);
+      return { reached: hasReached, release };
+    },
+
     /**
      * Has the activities' calls for `workflowId` refused as the embedded engine refuses those of a
      * workflow set aside (runtime/engine-thread/set-aside.ts), until the function returned is called.

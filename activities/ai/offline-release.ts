@@ -1,0 +1,59 @@
+/**
+ * Gives an offline person's conversations back to the team (a team queue asks, once it has heard
+ * them offline the website's grace): each open conversation assigned to them that a person must
+ * answer (not the AI's) is unassigned by routing, and they leave it if they are in it, so it waits
+ * for a person again and its workflow routes it back to its team's queue, not to them
+ * (routing-notices.ts). As of that person (`expectedAssigneeId`): one someone else took meanwhile
+ * stays theirs. A person in several teams is released by each of their queues; the second finds
+ * nothing left.
+ */
+import { changeSet, conversationWorkflowId, getState, type ConversationSnapshot } from '../../workflows/conversation/definitions';
+import type { LifecycleOperation } from '../../domain/operations';
+import type { RoutingActivities } from '../../workflows/routing/activity-types';
+import { ROUTING_ACTOR, type ConversationUpdateEngine } from './routing';
+
+export interface OfflineReleaseDeps {
+  engine: ConversationUpdateEngine;
+  /** The website's grace (`releaseOfflineAssigneesAfterMinutes`); null: never. */
+  releaseAfterMs(websiteId: string): Promise<number | null>;
+  /** Ids of the open conversations assigned to the person, as the store's projections say. */
+  openAssigned(websiteId: string, agentId: string): Promise<string[]>;
+  /** Tells the engine the activity is alive (Temporal tells a cancellation only to one that heartbeats). */
+  heartbeat?: () => void;
+  /** Whether the queue cancelled the release: the person came back while it ran. */
+  abandoned?: () => boolean;
+}
+
+export function offlineReleaser({ heartbeat = () => undefined, abandoned = () => false, ...deps }: OfflineReleaseDeps): RoutingActivities['releaseOfflineAssignee'] {
+  return async ({ websiteId, agentId, offlineForMs }) => {
+    const graceMs = await deps.releaseAfterMs(websiteId);
+    if (graceMs === null) return { outcome: 'never' };
+    if (offlineForMs < graceMs) return { outcome: 'not_yet', inMs: graceMs - offlineForMs };
+    let released = 0;
+    for (const conversationId of await deps.openAssigned(websiteId, agentId)) {
+      // Back online: what is still theirs stays theirs (one already under way cannot be called back).
+      if (abandoned()) break;
+      heartbeat();
+      if (await releaseOne(deps.engine, conversationId, agentId)) released += 1;
+    }
+    return { outcome: 'released', conversations: released };
+  };
+}
+
+/** Whether the conversation was let go of; one that no longer waits on the person (or cannot be reached) is left as it is. */
+async function releaseOne(engine: ConversationUpdateEngine, conversationId: string, agentId: string): Promise<boolean> {
+  const workflowId = conversationWorkflowId(conversationId);
+  try {
+    const state = await engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor: ROUTING_ACTOR }] });
+    if (state.status !== 'open' || state.assigneeId !== agentId || state.handler === 'ai') return false;
+    const inIt = state.participants.some((p) => p.id === agentId && p.leftAt === undefined);
+    const operations: LifecycleOperation[] = [{ op: 'unassign', expectedAssigneeId: agentId }, ...(inIt ? [{ op: 'leave' as const, userId: agentId }] : [])];
+    await engine.executeUpdate({ workflowId, update: changeSet.name, args: [{ actor: ROUTING_ACTOR, operations }] });
+    return true;
+  } catch (err) {
+    // Changed meanwhile (refused), long resolved (no workflow), or set aside by the engine for a while: left as it is.
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ERR_UPDATE_REJECTED' || code === 'ERR_WORKFLOW_NOT_FOUND' || code === 'ERR_WORKFLOW_SET_ASIDE') return false;
+    throw err;
+  }
+}
