@@ -35,9 +35,11 @@ export interface ActivityDeps {
   publishTyping?(event: AiTypingEvent): void | Promise<void>;
   /** Told about every first-response SLA breach. */
   onSlaBreach?(breach: SlaBreach): void | Promise<void>;
+  /** How long the process running them has run (offline-release.ts waits for pages to reconnect after a start); always long, unless given. */
+  upForMs?(): number;
 }
 
-export function createActivities({ store, plugins, resolveModel, engine, publishTyping, onSlaBreach }: ActivityDeps) {
+export function createActivities({ store, plugins, resolveModel, engine, publishTyping, onSlaBreach, upForMs }: ActivityDeps) {
   const lazyEngine: ActivityEngine = {
     signal: async (o) => (await engine()).signal(o),
     signalWithStart: async (o) => (await engine()).signalWithStart(o),
@@ -83,6 +85,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
         openAssigned: (websiteId, agentId) => openAssigned(store, websiteId, agentId),
         heartbeat: () => Context.current().heartbeat(),
         abandoned: () => Context.current().cancellationSignal.aborted,
+        ...(upForMs ? { upForMs } : {}),
       }),
     }),
     ...createWebsiteChangeActivities({

@@ -24,5 +24,6 @@ export function productActivities({ store, plugins, openai, engine }: ProductAct
     resolveModel: createModelResolver({ apiKey: openai.apiKey, baseURL: openai.baseUrl }),
     engine: () => engine.get(),
     publishTyping: aiTypingRelay(store),
+    upForMs: () => process.uptime() * 1000,
   });
 }

@@ -22,13 +22,25 @@ export interface OfflineReleaseDeps {
   heartbeat?: () => void;
   /** Whether the queue cancelled the release: the person came back while it ran. */
   abandoned?: () => boolean;
+  /** How long this process has run (see RECONNECT_WINDOW_MS). */
+  upForMs?: () => number;
 }
 
-export function offlineReleaser({ heartbeat = () => undefined, abandoned = () => false, ...deps }: OfflineReleaseDeps): RoutingActivities['releaseOfflineAssignee'] {
+/**
+ * How long after this process started it gives nobody's conversations back. A server that stops
+ * tells the queues its people went offline; one down longer than the grace would, as it starts,
+ * release everyone's conversations before their pages had reconnected (their sockets try again
+ * within seconds, and a reconnect cancels a release): it waits for them first.
+ */
+export const RECONNECT_WINDOW_MS = 60_000;
+
+export function offlineReleaser({ heartbeat = () => undefined, abandoned = () => false, upForMs = () => Infinity, ...deps }: OfflineReleaseDeps): RoutingActivities['releaseOfflineAssignee'] {
   return async ({ websiteId, agentId, offlineForMs }) => {
     const graceMs = await deps.releaseAfterMs(websiteId);
     if (graceMs === null) return { outcome: 'never' };
     if (offlineForMs < graceMs) return { outcome: 'not_yet', inMs: graceMs - offlineForMs };
+    const justStarted = RECONNECT_WINDOW_MS - upForMs();
+    if (justStarted > 0) return { outcome: 'not_yet', inMs: justStarted };
     let released = 0;
     for (const conversationId of await deps.openAssigned(websiteId, agentId)) {
       // Back online: what is still theirs stays theirs (one already under way cannot be called back).

@@ -56,6 +56,13 @@ describe('offlineReleaser', () => {
     expect(sent).toEqual([]);
   });
 
+  it('waits, past the grace, until the process has run long enough for pages to reconnect after a restart', async () => {
+    const fake = fakeEngine({ c1: open('dana', true) });
+    const release = offlineReleaser({ engine: fake.engine, releaseAfterMs: async () => 15 * MINUTE, openAssigned: async () => ['c1'], upForMs: () => 10_000 });
+    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 60 * MINUTE })).toEqual({ outcome: 'not_yet', inMs: 50_000 });
+    expect(fake.sent).toEqual([]);
+  });
+
   it('unassigns as of her, and has her leave only where she is in it', async () => {
     const { release, sent } = releaser({ c1: open('dana', true), c2: open('dana', false) }, 15);
     expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 15 * MINUTE })).toEqual({ outcome: 'released', conversations: 2 });
