@@ -42,5 +42,8 @@ function characterPattern(character: string): string {
 /** The pattern that finds `text` (trimmed and composed, as the server takes it) in stored text; use it with the `i` flag. */
 export const searchPattern = (text: string): string => Array.from(text, characterPattern).join('');
 
-/** Whether `stored` holds the search text (as `searchPattern` matches it). */
-export const matchesSearch = (stored: string | undefined, text: string): boolean => stored !== undefined && new RegExp(searchPattern(text), 'i').test(stored);
+/** Whether a stored text holds the search text (as the store's query finds it). */
+export function searchMatcher(text: string): (stored: string | undefined) => boolean {
+  const pattern = new RegExp(searchPattern(text), 'i');
+  return (stored) => stored !== undefined && pattern.test(stored);
+}
