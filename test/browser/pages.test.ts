@@ -315,8 +315,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect([await count.getAttribute('aria-live'), await count.textContent()]).toEqual(['polite', '1 conversation found']);
     // A conversation that does not match stays out as it changes; one whose new message matches comes in.
     await send(otherVisitor, 'Still waiting');
-    const third = await startConversation(await newVisitor(), 'Hello');
-    const thirdVisitor = visitorContexts.at(-1)!.pages()[0]!;
+    // Stored before the next conversation begins, so its frame reaches the inbox first.
+    await expect.poll(async () => (await overApi('GET', `/conversations/${other}`)).body.conversation.lastMessage?.text).toBe('Still waiting');
+    const thirdVisitor = await newVisitor();
+    const third = await startConversation(thirdVisitor, 'Hello');
     await send(thirdVisitor, 'zorblax too');
     await row(third).waitFor();
     expect(await row(other).count()).toBe(0);
