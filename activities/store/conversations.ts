@@ -18,8 +18,8 @@ import { isDuplicateKey } from './duplicate-key';
 import { handlerQuery } from './handler-filter';
 import { newId } from './ids';
 import { canonicalJson } from './same-content';
-import { unreadCounts } from './unread';
 import { searchFilter } from './search-filter';
+import { unreadCounts } from './unread';
 import { scopeFilter, type ConversationScope } from './visitors';
 
 export interface NewConversation {

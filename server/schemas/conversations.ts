@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
 import { tag } from '../../domain/label-schema';
 import { codePointLength } from '../../domain/message-text';
-import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
+import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, storedTag, strictQuery, tagFilter, title } from './common';
 import { newItemSchema } from './items';
 
