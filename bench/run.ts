@@ -9,6 +9,7 @@ const parts: Array<[name: string, load: () => Promise<() => Promise<object>>]> =
   ['ttl', async () => (await import('./ttl')).benchTtl],
   ['compaction', async () => (await import('./compaction')).benchCompaction],
   ['store', async () => (await import('./store')).benchStore],
+  ['search', async () => (await import('./search')).benchSearch],
   ['engine', async () => (await import('./engine')).benchEngine],
   ['instances', async () => (await import('./instances')).benchInstances],
   ['api', async () => (await import('./api')).benchApi],

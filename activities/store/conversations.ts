@@ -18,6 +18,7 @@ import { isDuplicateKey } from './duplicate-key';
 import { handlerQuery } from './handler-filter';
 import { newId } from './ids';
 import { canonicalJson } from './same-content';
+import { searchFilter } from './search-filter';
 import { unreadCounts } from './unread';
 import { scopeFilter, type ConversationScope } from './visitors';
 
@@ -56,6 +57,8 @@ export interface ConversationFilter {
   handler?: HandlerFilter;
   /** A UTC ISO time as the store keeps them: only conversations whose `updatedAt` is at or after it, the oldest change first (a sync). */
   updatedSince?: string;
+  /** Search text, trimmed and composed: only conversations that hold it (search-filter.ts). */
+  search?: string;
 }
 
 /** Who reads a listing: what it may see, and whose unread counts to give (0 without a viewer). */
@@ -238,14 +241,18 @@ export function conversationMethods(collections: Collections) {
       const limit = checkLimit(page.limit);
       // Waiting is open by definition: asking the store for resolved ones would walk every open conversation to find none.
       if (filter.handler === 'waiting' && filter.status === 'resolved') return { conversations: [], nextCursor: null };
+      // Under $and: `waiting` asks for a status of its own, beside the one filtered by; a search is an $or, as the cursor's is.
+      const clauses = [
+        ...(filter.handler ? [handlerQuery(filter.handler)] : []),
+        ...(filter.search === undefined ? [] : [await searchFilter(collections, filter.scope.websiteId, filter.search)]),
+      ];
       const query: Filter<ConversationDoc> = {
         ...scopeFilter(filter.scope),
         ...(filter.status && { status: filter.status }),
         ...(filter.priority && { priority: filter.priority }),
         ...(filter.tag && { tags: filter.tag }),
         ...(filter.assigneeId && { assigneeId: filter.assigneeId }),
-        // Under $and: `waiting` asks for a status of its own, beside the one filtered by.
-        ...(filter.handler && { $and: [handlerQuery(filter.handler)] }),
+        ...(clauses.length > 0 && { $and: clauses }),
       };
       const { field, direction } = listOrder(filter, reader.audience);
       const [from, beyond] = direction === 1 ? (['$gte', '$gt'] as const) : (['$lte', '$lt'] as const);

@@ -39,7 +39,7 @@ import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
 import { markSeen, setTyping } from '../services/receipts';
 
-const TEAM_ONLY_FILTERS = ['tag', 'priority', 'assigneeId', 'handler', 'updatedSince'] as const;
+const TEAM_ONLY_FILTERS = ['tag', 'priority', 'assigneeId', 'handler', 'updatedSince', 'q'] as const;
 
 const idOf = (req: Request): string => parseInput(conversationParams, req.params, 'params').id;
 
@@ -67,10 +67,12 @@ export function conversationRoutes(ctx: ApiContext): Router {
     const { limit, cursor, ...filters } = parseInput(listConversationsQuery, req.query, 'query');
     // Tags, priority and assignees are the team's triage: a visitor filtering by them could probe them. The handler queues are the inbox's.
     // A sync by updatedSince is a backend's; a visitor's updatedAt follows only what it sees, and its widget lists its newest.
+    // A search (q) looks through notes and tags too.
     const teamOnly = TEAM_ONLY_FILTERS.filter((name) => filters[name] !== undefined);
     if (caller.kind === 'visitor' && teamOnly.length > 0) throw new AppError('ERR_FORBIDDEN', `Visitors cannot filter by ${teamOnly.join(', ')}`);
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
-    const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...filters }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
+    const { q, ...rest } = filters;
+    const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...rest, search: q }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
     const conversations = await Promise.all(page.conversations.map((c) => rowView(ctx.store, caller, c, ctx.plugins)));
     res.json({ conversations: await withContacts(ctx.store, ctx.log, caller, conversations), nextCursor: page.nextCursor });
   });

@@ -294,6 +294,44 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await tag.inputValue()).toBe('vi-p');
   });
 
+  it('searches the list as the agent types: / goes to the field, the matches alone show, counted, and Escape brings the list back', async () => {
+    const toaster = await startConversation(await newVisitor(), 'My toaster zorblax is on fire');
+    const otherVisitor = await newVisitor();
+    const other = await startConversation(otherVisitor, 'Just a question about invoices');
+    const row = (id: string) => agent.locator(`.row[data-conversation-id="${id}"]`);
+    await row(other).waitFor();
+    const search = agent.getByRole('searchbox', { name: 'Search conversations' });
+    onTestFinished(async () => {
+      await search.fill('');
+      await search.press('Enter');
+    });
+    await agent.locator('h1.brand').focus();
+    await agent.keyboard.press('/');
+    expect(await search.evaluate((field) => document.activeElement === field)).toBe(true);
+    await agent.keyboard.type('ZORBLAX'); // Any case, no Enter: the agent types and waits.
+    await row(other).waitFor({ state: 'detached' });
+    await row(toaster).waitFor();
+    const count = agent.locator('[data-testid="search-count"]');
+    expect([await count.getAttribute('aria-live'), await count.textContent()]).toEqual(['polite', '1 conversation found']);
+    // A conversation that does not match stays out as it changes; one whose new message matches comes in.
+    await send(otherVisitor, 'Still waiting');
+    // Stored before the next conversation begins, so its frame reaches the inbox first.
+    await expect.poll(async () => (await overApi('GET', `/conversations/${other}`)).body.conversation.lastMessage?.text).toBe('Still waiting');
+    const thirdVisitor = await newVisitor();
+    const third = await startConversation(thirdVisitor, 'Hello');
+    await send(thirdVisitor, 'zorblax too');
+    await row(third).waitFor();
+    expect(await row(other).count()).toBe(0);
+    await search.press('End');
+    await agent.keyboard.type(' nowhere');
+    await agent.locator('.list-empty').filter({ hasText: 'No conversations match “ZORBLAX nowhere”.' }).waitFor();
+    await search.press('Escape');
+    expect(await search.inputValue()).toBe('');
+    await row(other).waitFor();
+    await row(toaster).waitFor();
+    expect(await count.textContent()).toBe('');
+  });
+
   it('shows the list of the tag typed last, also when the list read for what was typed before answers late', async () => {
     const tagged = await startConversation(await newVisitor(), 'Gold member here');
     expect((await overApi('POST', `/conversations/${tagged}/tags`, { add: ['gold'] })).status).toBe(200);

@@ -17,6 +17,8 @@ export interface ListOptions {
   context: ReaderContext;
   selectedId?: string;
   isVisitorOnline(visitorId: string): boolean;
+  /** The search text the list is for, if any: an empty list names it. */
+  search?: string;
 }
 
 /** What a row shows of its conversation. */
@@ -45,7 +47,7 @@ export class ConversationList {
   render(entries: readonly ConversationListEntry[], options: ListOptions): void {
     if (entries.length === 0) {
       this.rows.clear();
-      return mount(this.element, h('p', { class: 'list-empty muted' }, 'No conversations match these filters.'));
+      return mount(this.element, h('p', { class: 'list-empty muted' }, options.search ? `No conversations match “${options.search}”.` : 'No conversations match these filters.'));
     }
     const rows = new Map<string, HTMLLIElement>();
     for (const entry of entries) {

@@ -16,9 +16,11 @@ export interface InboxFilters {
   tag: string;
   assignedToMe: boolean;
   handler: HandlerFilter;
+  /** Search text, as typed (the server's `q`, trimmed). */
+  search: string;
 }
 
-export const DEFAULT_FILTERS: InboxFilters = { status: 'open', priority: 'all', tag: '', assignedToMe: false, handler: 'all' };
+export const DEFAULT_FILTERS: InboxFilters = { status: 'open', priority: 'all', tag: '', assignedToMe: false, handler: 'all', search: '' };
 
 /** Someone has taken the conversation: it is assigned to them, or they joined and have not left. */
 const humanInCharge = (c: Conversation): string | undefined =>
@@ -34,9 +36,11 @@ export function toQuery(filters: InboxFilters, me: string): ConversationQuery {
     tag: filters.tag.trim() || undefined,
     assigneeId: filters.assignedToMe ? me : undefined,
     handler: filters.handler === 'all' ? undefined : filters.handler,
+    q: filters.search.trim() || undefined,
   };
 }
 
+/** The rules of the filters but the search, which asks the server (search-results.ts). */
 export function matchesFilters(c: Conversation, filters: InboxFilters, me: string): boolean {
   // Composed, as the server takes the filter (`ü` typed as `u` and a combining mark lists the tag `ü`).
   const tag = filters.tag.trim().normalize('NFC');

@@ -26,6 +26,7 @@ export function placeIn(search: string): InboxPlace {
     tag: query.get('tag') ?? DEFAULT_FILTERS.tag,
     assignedToMe: query.get('assignedToMe') === 'true',
     handler: oneOf(HANDLER_FILTERS, query.get('handler'), DEFAULT_FILTERS.handler),
+    search: query.get('search') ?? DEFAULT_FILTERS.search,
   };
   const conversationId = query.get('conversation');
   return conversationId ? { conversationId, filters } : { filters };

@@ -28,6 +28,8 @@ import { addressedPlace, sameFilters, showPlace } from './inbox-address';
 import { ListEnd } from './list-end';
 import { ListPages } from './list-pages';
 import { OnlinePeople, type PresenceChange } from './online-people';
+import { focusSearchOnSlash, searchCountText } from './search-keys';
+import { SearchResults, searchTextOf } from './search-results';
 import { tabTitle } from './tab-title';
 import { teamChangeErrorText } from './team-errors';
 import { TeamPanel } from './team-panel';
@@ -72,6 +74,9 @@ export class Inbox {
   private readonly status = h('span', { class: 'connection', role: 'status', data: { testid: 'connection' } });
   private readonly brand = h('h1', { class: 'brand', tabindex: '-1' }, '◆ Support inbox');
   private readonly filterSlot = h('div');
+  private readonly searchResults = new SearchResults();
+  /** How many conversations a search found, read out politely as it changes (a live region, not a second `status` beside the connection's). */
+  private readonly searchCount = h('p', { class: 'search-count muted', 'aria-live': 'polite', 'aria-atomic': 'true', data: { testid: 'search-count' } });
   private readonly list = new ConversationList((id, byKeyboard) => void this.select(id, byKeyboard));
   private readonly teamButton = h('button', { type: 'button', class: 'btn', data: { action: 'team' }, on: { click: () => this.openTeam() } }, 'Team');
   private readonly mainSlot = h('section', { class: 'inbox-main' });
@@ -95,8 +100,12 @@ export class Inbox {
     this.pages = new ListPages({
       read: (cursor) => this.api.listConversations({ ...toQuery(this.filters, this.me), limit: LIST_PAGE_SIZE, cursor }),
       changeMark: () => this.live.conversations.changeMark(),
-      replace: (conversations, readFrom) => this.live.conversations.reset(conversations, readFrom),
+      replace: (conversations, readFrom) => {
+        this.searchResults.replace(this.filters.search, conversations);
+        this.live.conversations.reset(conversations, readFrom);
+      },
       add: (conversations) => {
+        this.searchResults.add(conversations);
         for (const conversation of conversations) this.live.conversations.put(conversation);
         this.renderList();
       },
@@ -131,7 +140,7 @@ export class Inbox {
         this.teamButton,
         h('button', { type: 'button', class: 'btn', on: { click: () => void this.signOut() } }, 'Sign out'),
       ),
-      h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, h('div', { class: 'list-scroll' }, this.list.element, this.listEnd.element)), this.mainSlot),
+      h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, this.searchCount, h('div', { class: 'list-scroll' }, this.list.element, this.listEnd.element)), this.mainSlot),
     );
   }
 
@@ -142,6 +151,7 @@ export class Inbox {
     this.filters = place.filters;
     showPlace(place, 'replace');
     window.addEventListener('popstate', () => this.followAddress());
+    focusSearchOnSlash(() => this.filterSlot.querySelector<HTMLInputElement>('input[name="search"]'));
     // Focus on what the host showed (the sign-in's button just chosen) would fall to the page's start: it goes to the inbox's heading.
     const signedInHere = document.activeElement !== document.body && host.contains(document.activeElement);
     mount(host, this.root);
@@ -293,8 +303,11 @@ export class Inbox {
   }
 
   private renderList(): void {
-    const entries = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
-    this.list.render(entries, { context: this.context, selectedId: this.selectedId, isVisitorOnline: (id) => this.online.isVisitorOnline(id) });
+    const filtered = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
+    const entries = this.searchResults.shown(filtered, this.filters.search);
+    const search = searchTextOf(this.filters.search);
+    this.list.render(entries, { context: this.context, selectedId: this.selectedId, isVisitorOnline: (id) => this.online.isVisitorOnline(id), search });
+    this.searchCount.textContent = search ? searchCountText(entries.length, this.pages.hasMore) : '';
     document.title = tabTitle(this.pageTitle, entries.filter((entry) => entry.unreadCount > 0).length);
   }
 

@@ -74,6 +74,8 @@ export interface ConversationQuery {
   assigneeId?: string;
   /** `ai` or `waiting` (for a person): agents only. */
   handler?: string;
+  /** Search text: agents only. */
+  q?: string;
   limit?: number;
   cursor?: string;
 }

@@ -10,12 +10,13 @@ describe('the inbox address', () => {
       expect(queryOf({ conversationId: 'conv_1', filters: { ...DEFAULT_FILTERS, status: 'all', tag: 'vip & co', assignedToMe: true } })).toBe(
         '?conversation=conv_1&status=all&tag=vip+%26+co&assignedToMe=true',
       );
+      expect(queryOf({ filters: { ...DEFAULT_FILTERS, search: 'refund #42' } })).toBe('?search=refund+%2342');
     });
   });
 
   describe('placeIn', () => {
     it('reads back what queryOf writes', () => {
-      const place = { conversationId: 'conv_1', filters: { status: 'resolved', priority: 'urgent', tag: 'vip & co', assignedToMe: true, handler: 'waiting' } } as const;
+      const place = { conversationId: 'conv_1', filters: { status: 'resolved', priority: 'urgent', tag: 'vip & co', assignedToMe: true, handler: 'waiting', search: 'café refund' } } as const;
       expect(placeIn(queryOf(place))).toEqual(place);
     });
 

@@ -8,13 +8,15 @@ const ME = 'agent_alex';
 describe('inbox filters', () => {
   describe('toQuery', () => {
     it('asks the server for what it can filter on', () => {
-      expect(toQuery({ ...DEFAULT_FILTERS, priority: 'high', tag: ' billing ', assignedToMe: true, handler: 'waiting' }, ME)).toEqual({
+      expect(toQuery({ ...DEFAULT_FILTERS, priority: 'high', tag: ' billing ', assignedToMe: true, handler: 'waiting', search: ' refund ' }, ME)).toEqual({
         status: 'open',
         priority: 'high',
         tag: 'billing',
         assigneeId: ME,
         handler: 'waiting',
+        q: 'refund',
       });
+      expect(toQuery({ ...DEFAULT_FILTERS, search: '   ' }, ME)).not.toHaveProperty('q', expect.anything());
       expect(toQuery({ ...DEFAULT_FILTERS, status: 'all' }, ME).status).toBeUndefined();
       expect(toQuery(DEFAULT_FILTERS, ME).handler).toBeUndefined();
     });

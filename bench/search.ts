@@ -1,0 +1,84 @@
+/**
+ * Inbox search benchmark on the embedded server: 2,000 conversations × 10 items, then the first
+ * page (100) of `listConversations` with a search that one conversation matches, one that every
+ * item matches (the 1,000 with the newest matching items are taken), one that nothing matches, and
+ * the rare one with the status filter. Run directly: `npx tsx bench/search.ts`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openStore, type Store } from '../activities/store';
+import { newId } from '../activities/store/ids';
+import type { ConversationFilter } from '../activities/store/conversations';
+import { startEmbeddedMongo } from '../runtime/mongo';
+
+const WEBSITE = 'web_bench';
+const CONVERSATIONS = 2000;
+const ITEMS_EACH = 10;
+const SAMPLES = 20;
+
+const item = (conversationId: string, n: number, text: string) => ({
+  id: newId('item'),
+  conversationId,
+  type: n % 5 === 0 ? 'note' : 'message',
+  visibility: n % 5 === 0 ? ('private' as const) : ('public' as const),
+  author: { kind: 'visitor' as const, id: 'vis_bench' },
+  text,
+  createdAt: new Date().toISOString(),
+});
+
+/** Milliseconds of `SAMPLES` first pages of the search, p50 and the slowest, and how many it listed. */
+async function timeSearch(store: Store, filter: Omit<ConversationFilter, 'scope'>): Promise<{ p50: number; max: number; listed: number }> {
+  const times: number[] = [];
+  let listed = 0;
+  for (let i = 0; i < SAMPLES; i++) {
+    const started = performance.now();
+    const page = await store.listConversations({ scope: { websiteId: WEBSITE }, ...filter }, { audience: 'all' }, { limit: 100 });
+    times.push(performance.now() - started);
+    listed = page.conversations.length;
+  }
+  times.sort((a, b) => a - b);
+  return { p50: Number(times[Math.floor(SAMPLES / 2)]!.toFixed(1)), max: Number(times.at(-1)!.toFixed(1)), listed };
+}
+
+export async function benchSearch(): Promise<object> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-search-'));
+  try {
+    const server = await startEmbeddedMongo({ dataDir });
+    const store = await openStore({ uri: server.uri, dbName: 'bench' });
+    const seedStarted = performance.now();
+    const ids: string[] = [];
+    for (let i = 0; i < CONVERSATIONS; i++) ids.push((await store.createConversation({ websiteId: WEBSITE, visitorId: newId('vis') })).conversation.id);
+    for (let i = 0; i < ids.length; i += 20) {
+      await Promise.all(
+        ids.slice(i, i + 20).flatMap((id, j) =>
+          Array.from({ length: ITEMS_EACH }, (_, n) => store.appendItem(item(id, n + 1, `message ${n + 1} about order ${i + j}: my parcel has not arrived${i + j === 1234 && n === 7 ? ' zorblax' : ''}`))),
+        ),
+      );
+    }
+    const seedSeconds = Number(((performance.now() - seedStarted) / 1000).toFixed(1));
+    await timeSearch(store, { search: 'warm-up' }); // JIT, not measured.
+    const result = {
+      stored: { conversations: CONVERSATIONS, itemsEach: ITEMS_EACH, seedSeconds },
+      firstPageMs: {
+        oneMatches: await timeSearch(store, { search: 'zorblax' }),
+        everyItemMatches: await timeSearch(store, { search: 'parcel' }),
+        noneMatches: await timeSearch(store, { search: 'nothing like it' }),
+        oneMatchesWithStatus: await timeSearch(store, { search: 'zorblax', status: 'open' }),
+        noSearch: await timeSearch(store, {}),
+      },
+      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+    };
+    await store.close();
+    await server.close();
+    return result;
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(JSON.stringify(await benchSearch(), null, 2));
+  process.exit(0);
+}

@@ -1,0 +1,24 @@
+/** The inbox search's keyboard shortcut and what its results count reads. */
+
+/** Where a key is the text being typed, not a shortcut. */
+const isTypingIn = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement && (target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement);
+
+/** `/` takes focus to the search field (`field()`), unless the agent is typing elsewhere or holds a modifier. */
+export function focusSearchOnSlash(field: () => HTMLInputElement | null): void {
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || isTypingIn(event.target)) return;
+    const search = field();
+    if (!search) return;
+    event.preventDefault(); // The slash is not typed into the field.
+    search.focus();
+    search.select();
+  });
+}
+
+/** What a search found, of the pages read (`more`: pages follow). */
+export function searchCountText(count: number, more: boolean): string {
+  if (count === 0) return 'No conversations found';
+  if (more) return `More than ${count} conversations found`;
+  return count === 1 ? '1 conversation found' : `${count} conversations found`;
+}
