@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
-import { createTeamQueueSignals, warnOfUnrunnableAssistants } from '../activities/ai';
+import { countOpenAssigned, createTeamQueueSignals, warnOfUnrunnableAssistants } from '../activities/ai';
 import { openStore, type Store } from '../activities/store';
 import { websiteChangeNotices } from '../activities/website-changes';
 import { connect } from '../activities/store/connect';
@@ -196,7 +196,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       log,
       limits: config.limits,
       health: { engine: engine.kind, store: config.store.mongodbUri ? 'mongodb' : 'embedded', ...(engine instanceof ThreadedEngine ? { engineProblem: () => engine.problem() } : {}) },
-      teams: overrides.teams ?? createTeamQueueSignals(engine),
+      teams: overrides.teams ?? createTeamQueueSignals(engine, (websiteId, agentId) => countOpenAssigned(store, websiteId, agentId)),
       websiteChanges: websiteChangeNotices(engine),
       pages: { publicKey: website.publicKey, demo: config.demoPages },
       openai: config.openai,

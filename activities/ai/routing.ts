@@ -47,8 +47,12 @@ export interface AgentNow {
   revision: number;
 }
 
-/** Signals to team queues, each starting its queue if it is not running yet. */
-export function createTeamQueueSignals(engine: SignalWithStartEngine) {
+/**
+ * Signals to team queues, each starting its queue if it is not running yet. With `countOpen` (the
+ * store's count of a person's open assigned conversations), a person coming online is told with
+ * their load too, so whatever a queue counted for them while they were away is put right.
+ */
+export function createTeamQueueSignals(engine: SignalWithStartEngine, countOpen?: (websiteId: string, agentId: string) => Promise<number>) {
   const send = (websiteId: string, team: string, signal: { name: string }, args: object) => {
     const input: TeamQueueInput = { websiteId, team };
     return engine.signalWithStart({
@@ -67,7 +71,10 @@ export function createTeamQueueSignals(engine: SignalWithStartEngine) {
       send(websiteId, team, enqueue, { conversationId, priority, ...(releasedBy === undefined ? {} : { releasedBy }) }),
     withdraw: (websiteId: string, team: string, conversationId: string) => send(websiteId, team, withdraw, { conversationId }),
     /** On an agent's first socket connecting. */
-    agentOnline: (member: TeamMember) => eachTeam(member, { agentId: member.id, capacity: member.capacity }, agentAvailable),
+    agentOnline: async (member: TeamMember) => {
+      await eachTeam(member, { agentId: member.id, capacity: member.capacity }, agentAvailable);
+      if (countOpen) await eachTeam(member, { agentId: member.id, open: await countOpen(member.websiteId, member.id) }, agentLoad);
+    },
     /** On an agent's last socket closing. */
     agentOffline: (member: TeamMember) => eachTeam(member, { agentId: member.id }, agentUnavailable),
     agentLoad: (member: TeamMember, open: number) => eachTeam(member, { agentId: member.id, open }, agentLoad),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TeamQueueState } from '../../workflows/routing/team-queue-state';
 import { chooseTeam, DEFAULT_ROUTING_RULES, type RoutingRules } from '../../workflows/routing/team-rules';
-import { assignRejectionOutcome, engineAssigner, type AssignerTeam } from '../../activities/ai/routing';
+import { assignRejectionOutcome, createTeamQueueSignals, engineAssigner, type AssignerTeam } from '../../activities/ai/routing';
 import type { TeamMember } from '../../domain/people';
 import type { RosterChange } from '../../workflows/conversation/definitions';
 import { openLifecycle } from './helpers';
@@ -208,6 +208,34 @@ describe('TeamQueueState', () => {
     });
   });
 
+  describe('#assigned', () => {
+    it('counts an assignment once when a load notice with it in came while it was offered, so the agent is offered the next one', () => {
+      const state = new TeamQueueState();
+      state.agentAvailable('lee', 2);
+      state.enqueue('t0', 'medium');
+      state.enqueue('t1', 'medium');
+      const next = state.takeNext(NOW)!;
+      const heardBefore = state.heardOf('lee');
+      state.agentLoad('lee', 1); // the store's count, t0 in it, reported before the offer's answer came
+      state.assigned(next, heardBefore);
+      expect(state.snapshot().agents).toContainEqual(expect.objectContaining({ agentId: 'lee', open: 1 }));
+      expect(state.takeNext(NOW)).toMatchObject({ entry: { conversationId: 't1' }, agentId: 'lee' });
+    });
+
+    it('counts it until the next load notice when none came meanwhile (and as before without heardBefore)', () => {
+      const state = new TeamQueueState();
+      state.agentAvailable('lee', 2);
+      state.enqueue('t0', 'medium');
+      state.assigned(state.takeNext(NOW)!, state.heardOf('lee'));
+      expect(state.snapshot().agents).toContainEqual(expect.objectContaining({ agentId: 'lee', open: 1 }));
+      state.enqueue('t1', 'medium');
+      const next = state.takeNext(NOW)!;
+      state.agentLoad('lee', 1);
+      state.assigned(next);
+      expect(state.snapshot().agents).toContainEqual(expect.objectContaining({ agentId: 'lee', open: 2 }));
+    });
+  });
+
   describe('#agentFull', () => {
     it('puts the conversation back at its place for someone else, and keeps the agent online at the load and capacity the store counted', () => {
       const state = withAgents();
@@ -368,5 +396,20 @@ describe('engineAssigner', () => {
       expect(await engineAssigner(engine, storeTeam(members))(offer)).toBe('agent_unavailable');
       expect(signalled).toEqual([]);
     }
+  });
+});
+
+describe('createTeamQueueSignals', () => {
+  it("tells each of a person's team queues, as they come online, their capacity and then their load as the store counts it", async () => {
+    const sent: Array<{ workflowId: string; signal: string; args: unknown }> = [];
+    const engine = { signalWithStart: async (o: { workflowId: string; signal: string; signalArgs: unknown[] }) => void sent.push({ workflowId: o.workflowId, signal: o.signal, args: o.signalArgs[0] }) };
+    const lee: TeamMember = { id: 'lee', websiteId: 'w1', name: 'Lee', kind: 'human', teams: ['support', 'technical'], capacity: 2 };
+    await createTeamQueueSignals(engine, async (websiteId, agentId) => (websiteId === 'w1' && agentId === 'lee' ? 1 : 0)).agentOnline(lee);
+    expect(sent.map(({ workflowId, signal, args }) => [workflowId, signal, (args as { capacity?: number; open?: number }).capacity ?? (args as { open?: number }).open])).toEqual([
+      ['team-queue:w1:support', 'agentAvailable', 2],
+      ['team-queue:w1:technical', 'agentAvailable', 2],
+      ['team-queue:w1:support', 'agentLoad', 1],
+      ['team-queue:w1:technical', 'agentLoad', 1],
+    ]);
   });
 });

@@ -204,9 +204,13 @@ export class TeamQueueState {
   }
 
   /** The conversation went to the agent: count it until the store's next load report. */
-  assigned({ agentId }: Assignment): void {
+  assigned({ agentId }: Assignment, heardBefore?: number): void {
     const agent = this.agent(agentId);
-    agent.open += 1;
+    // A load notice that came while the offer ran holds the store's count, most likely with this
+    // assignment in it: counting it again would leave the agent looking full with room to spare,
+    // and nothing offered to them until their load next changed. One that did not have it yet only
+    // lets an offer too many through, which the assign's capacity check refuses (agent_full).
+    if (heardBefore === undefined || this.heardOf(agentId) === heardBefore) agent.open += 1;
     agent.lastAssigned = this.tick();
   }
 

@@ -45,6 +45,12 @@ const TEAM_REVISIONS_PATCH = 'team-revisions';
  * in line from this patch on; before, an entry's priority only ever went up. Asked only then.
  */
 const LOWERED_PRIORITY_PATCH = 'queue-takes-lowered-priority';
+/**
+ * From this patch on, an assignment is not counted on top of a load notice that came while it was
+ * offered (that notice's count has it already); before, it was, and the agent could look full with
+ * room to spare until their load next changed. Asked only when such a notice came.
+ */
+const COUNTED_ONCE_PATCH = 'assignment-counted-once';
 /** After an assignment failed for good, wait this long before trying the line again. */
 const RETRY_PAUSE = '30 seconds';
 /** A conversation whose workflow is set aside is offered again this long after (a set-aside lasts a minute to an hour). */
@@ -129,7 +135,11 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
       const outcome = await assignFromQueue(offer);
       // An object only from queues that asked for the capacity check: histories from before never hold one.
       if (typeof outcome === 'object') state.agentFull(next, outcome, heardBefore);
-      else if (outcome === 'assigned') state.assigned(next);
+      else if (outcome === 'assigned') {
+        // Asked only when a load notice came during the offer: the one case the patch changes.
+        const heardMeanwhile = state.heardOf(next.agentId) !== heardBefore;
+        state.assigned(next, heardMeanwhile && patched(COUNTED_ONCE_PATCH) ? heardBefore : undefined);
+      }
       else if (outcome === 'agent_unavailable') state.agentRefused(next);
       else if (outcome === 'conversation_set_aside') state.putBackFrom(next.entry, Date.now() + SET_ASIDE_PAUSE_MS);
       // conversation_unavailable: it no longer needs a human from this queue; it stays out.
