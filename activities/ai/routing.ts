@@ -8,6 +8,7 @@ import type { Author } from '../../domain/timeline';
 import { assign, conversationWorkflowId, getState, operationArgs, rosterChanged, type ConversationSnapshot, type RosterChange } from '../../workflows/conversation/definitions';
 import type { AssignFromQueueInput, AssignOutcome, RoutingActivities } from '../../workflows/routing/activity-types';
 import {
+  ROUTING_ACTOR,
   TEAM_QUEUE_WORKFLOW_TYPE,
   agentAvailable,
   agentLoad,
@@ -33,8 +34,7 @@ export interface ConversationUpdateEngine {
   query<R>(o: { workflowId: string; query: string; args?: unknown[] }): Promise<R>;
 }
 
-/** Who routing's own operations are by, in the timeline. */
-export const ROUTING_ACTOR: Author = { kind: 'system', id: 'routing' };
+export { ROUTING_ACTOR };
 
 /** A person as the team queues are told of them after a change of the team. */
 export interface AgentNow {

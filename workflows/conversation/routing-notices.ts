@@ -51,13 +51,15 @@ const waitsInQueue = (lifecycle: ConversationLifecycle): boolean => waitsForPers
  * What routing must hear of a change from `before` to `after`: a new escalation; with
  * `reroutesWaiting` (the rule of newer runs) a conversation that came to wait for a person again;
  * with `reranksWaiting` (newer still) a new priority of a conversation waiting in a queue, which
- * queues it again at that priority (the queue re-ranks the entry it holds).
+ * queues it again at that priority (the queue re-ranks the entry it holds). `byRouting`: the change
+ * was routing's own, so whoever had the conversation did not let go of it.
  */
 export function routingNotices(
   before: ConversationLifecycle,
   after: ConversationLifecycle,
   ids: { websiteId: string; conversationId: string },
   { reroutesWaiting = false, reranksWaiting = false }: Pick<RuleRevisions, 'reroutesWaiting' | 'reranksWaiting'> = {},
+  byRouting = false,
 ): RoutingNotice[] {
   const { websiteId } = ids;
   const notices: RoutingNotice[] = [];
@@ -66,7 +68,8 @@ export function routingNotices(
   const reranked = reranksWaiting && after.priority !== before.priority && waitsInQueue(before) && waitsInQueue(after);
   if (escalated || reranked) notices.push(routeNotice(after, ids));
   else if (waitsAgain) {
-    const releasedBy = before.status === 'open' ? (before.assigneeId ?? lastPersonIn(before)) : undefined;
+    // Routing's own release (of a person offline past the grace) is not theirs: offered to them again once back.
+    const releasedBy = before.status === 'open' && !byRouting ? (before.assigneeId ?? lastPersonIn(before)) : undefined;
     notices.push({ ...routeNotice(after, ids), ...(releasedBy === undefined ? {} : { releasedBy }) });
   }
   const [was, is] = [loadedAgent(before), loadedAgent(after)];

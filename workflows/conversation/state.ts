@@ -22,6 +22,7 @@ import {
   type SettingsChange,
   type SlaBreach,
 } from './definitions';
+import { ROUTING_ACTOR } from '../routing/definitions';
 import { routingNotices, type RoutingNotice } from './routing-notices';
 import { activeParticipant, addMs, aiAssistantOf, CURRENT_RULES, joinParticipant, nextPriority, perform, rejectionOf, releaseDeparted, type RuleRevisions, type TransitionContext } from './transitions';
 
@@ -391,7 +392,8 @@ export class ConversationState {
     this.drafts = [];
     if (drafts.length === 0 && JSON.stringify(this.data.lifecycle) === serializedBefore) return;
     const before = JSON.parse(serializedBefore) as ConversationLifecycle;
-    this.data.outbox.routing.push(...routingNotices(before, this.data.lifecycle, this.data, this.data.rules));
+    const byRouting = drafts.some(({ actor, event }) => event.kind === 'unassigned' && actor.kind === ROUTING_ACTOR.kind && actor.id === ROUTING_ACTOR.id);
+    this.data.outbox.routing.push(...routingNotices(before, this.data.lifecycle, this.data, this.data.rules, byRouting));
     const version = ++this.data.stateVersion;
     const workflowId = conversationWorkflowId(this.data.conversationId);
     drafts.forEach(({ actor, event }, index) => {

@@ -9,6 +9,9 @@ import type { TeamQueueSnapshot } from './team-queue-state';
 
 export const TEAM_QUEUE_WORKFLOW_TYPE = 'teamQueueWorkflow';
 
+/** Who routing's own operations are by, in the timeline (assignments from a queue, an offline person's release). */
+export const ROUTING_ACTOR: Author = { kind: 'system', id: 'routing' };
+
 export const teamQueueWorkflowId = (websiteId: string, team: string): string => `team-queue:${websiteId}:${team}`;
 
 export interface TeamQueueInput {
