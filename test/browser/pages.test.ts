@@ -313,6 +313,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await row(toaster).waitFor();
     const count = agent.locator('[data-testid="search-count"]');
     expect([await count.getAttribute('aria-live'), await count.textContent()]).toEqual(['polite', '1 conversation found']);
+    // The count is written again only when it changes: a live region rewritten at every frame is read out again each time.
+    await count.evaluate((region) => {
+      const writes = new MutationObserver((records) => (region.dataset.writes = String(Number(region.dataset.writes ?? 0) + records.length)));
+      writes.observe(region, { childList: true, characterData: true, subtree: true });
+    });
     // A conversation that does not match stays out as it changes; one whose new message matches comes in.
     await send(otherVisitor, 'Still waiting');
     // Stored before the next conversation begins, so its frame reaches the inbox first.
@@ -322,9 +327,15 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await send(thirdVisitor, 'zorblax too');
     await row(third).waitFor();
     expect(await row(other).count()).toBe(0);
+    await expect.poll(() => count.textContent()).toBe('2 conversations found');
+    // Frames came for three conversations (the other's message, the third's creation and messages): one write, for the new count.
+    expect(await count.getAttribute('data-writes')).toBe('1');
     await search.press('End');
     await agent.keyboard.type(' nowhere');
     await agent.locator('.list-empty').filter({ hasText: 'No conversations match “ZORBLAX nowhere”.' }).waitFor();
+    // Escape while an input method composes cancels the composition, not the search.
+    await search.evaluate((field) => field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', isComposing: true, bubbles: true, cancelable: true })));
+    expect(await search.inputValue()).toBe('ZORBLAX nowhere');
     await search.press('Escape');
     expect(await search.inputValue()).toBe('');
     await row(other).waitFor();

@@ -45,7 +45,8 @@ export function renderFilterBar(filters: InboxFilters, onChange: (filters: Inbox
     (search) => set({ search }),
   );
   search.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape' || search.value === '') return;
+    // Not while an input method composes (Japanese, Chinese …): there Escape cancels the composition.
+    if (event.key !== 'Escape' || event.isComposing || search.value === '') return;
     // Escape clears the search at once (and goes no further: nothing else closes with it).
     event.preventDefault();
     event.stopPropagation();

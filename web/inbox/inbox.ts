@@ -307,7 +307,9 @@ export class Inbox {
     const entries = this.searchResults.shown(filtered, this.filters.search);
     const search = searchTextOf(this.filters.search);
     this.list.render(entries, { context: this.context, selectedId: this.selectedId, isVisitorOnline: (id) => this.online.isVisitorOnline(id), search });
-    this.searchCount.textContent = search ? searchCountText(entries.length, this.pages.hasMore) : '';
+    // Written only when it says something new: a live region read out again at every frame would drown the reader.
+    const count = search ? searchCountText(entries.length, this.pages.hasMore) : '';
+    if (this.searchCount.textContent !== count) this.searchCount.textContent = count;
     document.title = tabTitle(this.pageTitle, entries.filter((entry) => entry.unreadCount > 0).length);
   }
 
