@@ -1,5 +1,6 @@
 /** The filter controls above the conversation list. */
 import { PRIORITIES } from '../../domain/conversation';
+import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { h } from '../shared/dom';
 import type { HandlerFilter, InboxFilters } from './filters';
 
@@ -39,7 +40,7 @@ export function renderFilterBar(filters: InboxFilters, onChange: (filters: Inbox
   const set = (patch: Partial<InboxFilters>) => onChange((current = { ...current, ...patch }));
   const tag = typedFilter(h('input', { type: 'search', name: 'tag', placeholder: 'Tag', value: filters.tag, 'aria-label': 'Tag' }), TAG_TYPING_PAUSE_MS, () => current.tag, (tag) => set({ tag }));
   const search = typedFilter(
-    h('input', { type: 'search', name: 'search', class: 'filters-search', placeholder: 'Search (press /)', value: filters.search, 'aria-label': 'Search conversations', 'aria-keyshortcuts': '/' }),
+    h('input', { type: 'search', name: 'search', class: 'filters-search', placeholder: 'Search (press /)', value: filters.search, maxLength: MAX_SEARCH_LENGTH, 'aria-label': 'Search conversations', 'aria-keyshortcuts': '/' }),
     SEARCH_TYPING_PAUSE_MS,
     () => current.search,
     (search) => set({ search }),

@@ -5,6 +5,7 @@
  * `#secretKey=` is taken off the address before the inbox starts (config.ts), and stays off.
  */
 import { PRIORITIES } from '../../domain/conversation';
+import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { DEFAULT_FILTERS, HANDLER_FILTERS, STATUS_FILTERS, type InboxFilters } from './filters';
 
 export interface InboxPlace {
@@ -26,7 +27,8 @@ export function placeIn(search: string): InboxPlace {
     tag: query.get('tag') ?? DEFAULT_FILTERS.tag,
     assignedToMe: query.get('assignedToMe') === 'true',
     handler: oneOf(HANDLER_FILTERS, query.get('handler'), DEFAULT_FILTERS.handler),
-    search: query.get('search') ?? DEFAULT_FILTERS.search,
+    // As much of it as the server takes: a longer one in a link would be refused (400) as the inbox opens.
+    search: Array.from(query.get('search') ?? DEFAULT_FILTERS.search).slice(0, MAX_SEARCH_LENGTH).join(''),
   };
   const conversationId = query.get('conversation');
   return conversationId ? { conversationId, filters } : { filters };

@@ -24,5 +24,9 @@ describe('the inbox address', () => {
       expect(placeIn('?status=closed&priority=extreme&handler=robot&assignedToMe=yes&conversation=')).toEqual({ filters: DEFAULT_FILTERS });
       expect(placeIn('')).toEqual({ filters: DEFAULT_FILTERS });
     });
+
+    it('takes as much of a search as the server takes (200 characters, counted as such)', () => {
+      expect(placeIn(`?search=${'é'.repeat(150)}${'😀'.repeat(100)}`).filters.search).toBe(`${'é'.repeat(150)}${'😀'.repeat(50)}`);
+    });
   });
 });
