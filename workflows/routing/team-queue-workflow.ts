@@ -23,6 +23,9 @@ const { assignFromQueue } = proxyActivities<RoutingActivities>({
 // Cancelled when the person comes back, it is waited for: the queue offers nothing while it still unassigns.
 const { releaseOfflineAssignee } = proxyActivities<RoutingActivities>({
   startToCloseTimeout: '2 minutes',
+  // On Temporal a cancellation reaches an activity with the answer to a heartbeat, which the SDK
+  // sends at most every 80% of this (30 s without it): a person back is heard within seconds.
+  heartbeatTimeout: '10 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
