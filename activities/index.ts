@@ -85,6 +85,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
         openAssigned: (websiteId, agentId) => openAssigned(store, websiteId, agentId),
         heartbeat: () => Context.current().heartbeat(),
         abandoned: () => Context.current().cancellationSignal.aborted,
+        warn: (message, fields) => Context.current().log.warn(message, fields),
         ...(upForMs ? { upForMs } : {}),
       }),
     }),

@@ -24,7 +24,12 @@ export interface OfflineReleaseDeps {
   abandoned?: () => boolean;
   /** How long this process has run (see RECONNECT_WINDOW_MS). */
   upForMs?: () => number;
+  /** Logs a conversation that could not be given back. */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
 }
+
+/** When to ask again after some conversation could not be given back (the others were). */
+export const RETRY_FAILED_MS = 30_000;
 
 /**
  * How long after this process started it gives nobody's conversations back. A server that stops
@@ -34,7 +39,7 @@ export interface OfflineReleaseDeps {
  */
 export const RECONNECT_WINDOW_MS = 60_000;
 
-export function offlineReleaser({ heartbeat = () => undefined, abandoned = () => false, upForMs = () => Infinity, ...deps }: OfflineReleaseDeps): RoutingActivities['releaseOfflineAssignee'] {
+export function offlineReleaser({ heartbeat = () => undefined, abandoned = () => false, upForMs = () => Infinity, warn = () => undefined, ...deps }: OfflineReleaseDeps): RoutingActivities['releaseOfflineAssignee'] {
   return async ({ websiteId, agentId, offlineForMs }) => {
     const graceMs = await deps.releaseAfterMs(websiteId);
     if (graceMs === null) return { outcome: 'never' };
@@ -42,13 +47,20 @@ export function offlineReleaser({ heartbeat = () => undefined, abandoned = () =>
     const justStarted = RECONNECT_WINDOW_MS - upForMs();
     if (justStarted > 0) return { outcome: 'not_yet', inMs: justStarted };
     let released = 0;
+    let failed = 0;
     for (const conversationId of await deps.openAssigned(websiteId, agentId)) {
       // Back online: what is still theirs stays theirs (one already under way cannot be called back).
       if (abandoned()) break;
       heartbeat();
-      if (await releaseOne(deps.engine, conversationId, agentId)) released += 1;
+      try {
+        if (await releaseOne(deps.engine, conversationId, agentId)) released += 1;
+      } catch (err) {
+        // One conversation's failure neither stops the others nor holds the queue in retries: asked again soon.
+        failed += 1;
+        warn('giving back an offline person\'s conversation failed; tried again later', { conversationId, agentId, err });
+      }
     }
-    return { outcome: 'released', conversations: released };
+    return failed > 0 ? { outcome: 'not_yet', inMs: RETRY_FAILED_MS } : { outcome: 'released', conversations: released };
   };
 }
 

@@ -63,6 +63,20 @@ describe('offlineReleaser', () => {
     expect(fake.sent).toEqual([]);
   });
 
+  it('gives back the others when one conversation fails, and asks to be asked again soon rather than failing', async () => {
+    const fake = fakeEngine({ c1: open('dana', false), c2: open('dana', false) });
+    const update = fake.engine.executeUpdate.bind(fake.engine);
+    fake.engine.executeUpdate = async <R>(o: { workflowId: string; args: unknown[] }) => {
+      if (o.workflowId.endsWith('c1')) throw new Error('the store is out of reach');
+      return update<R>(o);
+    };
+    const warned: unknown[] = [];
+    const release = offlineReleaser({ engine: fake.engine, releaseAfterMs: async () => 15 * MINUTE, openAssigned: async () => ['c1', 'c2'], warn: (_message, fields) => warned.push(fields.conversationId) });
+    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 20 * MINUTE })).toEqual({ outcome: 'not_yet', inMs: 30_000 });
+    expect(fake.sent.map((s) => s.id)).toEqual(['c2']);
+    expect(warned).toEqual(['c1']);
+  });
+
   it('unassigns as of her, and has her leave only where she is in it', async () => {
     const { release, sent } = releaser({ c1: open('dana', true), c2: open('dana', false) }, 15);
     expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 15 * MINUTE })).toEqual({ outcome: 'released', conversations: 2 });

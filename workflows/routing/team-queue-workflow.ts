@@ -22,12 +22,13 @@ const { assignFromQueue } = proxyActivities<RoutingActivities>({
 // Letting go of an offline person's conversations may mean many updates, each waiting for its projection.
 // Cancelled when the person comes back, it is waited for: the queue offers nothing while it still unassigns.
 const { releaseOfflineAssignee } = proxyActivities<RoutingActivities>({
-  startToCloseTimeout: '2 minutes',
+  // The queue offers nothing while it runs: a conversation that fails is asked about again later, not retried here.
+  startToCloseTimeout: '1 minute',
   // On Temporal a cancellation reaches an activity with the answer to a heartbeat, which the SDK
   // sends at most every 80% of this (30 s without it): a person back is heard within seconds.
   heartbeatTimeout: '10 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 2 },
 });
 
 const DEFAULT_EVENTS_PER_RUN = 1000;
