@@ -14,7 +14,7 @@ import { personHold } from './ai/person-hold';
 import type { ModelResolver } from './ai/resolve-model';
 import { createRoutingActivities, engineAssigner, type ConversationUpdateEngine, type SignalWithStartEngine } from './ai/routing';
 import { offlineReleaser } from './ai/offline-release';
-import { countOpenAssigned, loadAssistantConfig, loadRoutingRules, openAssigned, recentItems } from './ai/store-lookups';
+import { assignedByPersonAt, countOpenAssigned, loadAssistantConfig, loadRoutingRules, openAssigned, recentItems } from './ai/store-lookups';
 import { teamOnline } from './ai/team-online';
 import { createConversationActivities } from './conversation';
 import { offlineReleaseAfterMs } from './lifecycle-settings';
@@ -83,6 +83,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
         engine: lazyEngine,
         releaseAfterMs: (websiteId) => offlineReleaseAfterMs(store, websiteId),
         openAssigned: (websiteId, agentId) => openAssigned(store, websiteId, agentId),
+        assignedByPersonAt: (conversationId, agentId) => assignedByPersonAt(store, conversationId, agentId),
         heartbeat: () => Context.current().heartbeat(),
         abandoned: () => Context.current().cancellationSignal.aborted,
         warn: (message, fields) => Context.current().log.warn(message, fields),

@@ -18,6 +18,8 @@ export interface OfflineReleaseDeps {
   releaseAfterMs(websiteId: string): Promise<number | null>;
   /** Ids of the open conversations assigned to the person, as the store's projections say. */
   openAssigned(websiteId: string, agentId: string): Promise<string[]>;
+  /** When a person last assigned the conversation to them, if that is its newest assignment (store-lookups.ts). */
+  assignedByPersonAt?(conversationId: string, agentId: string): Promise<string | undefined>;
   /** Tells the engine the activity is alive (Temporal tells a cancellation only to one that heartbeats). */
   heartbeat?: () => void;
   /** Whether the queue cancelled the release: the person came back while it ran. */
@@ -40,7 +42,7 @@ export const RETRY_FAILED_MS = 30_000;
 export const RECONNECT_WINDOW_MS = 60_000;
 
 export function offlineReleaser({ heartbeat = () => undefined, abandoned = () => false, upForMs = () => Infinity, warn = () => undefined, ...deps }: OfflineReleaseDeps): RoutingActivities['releaseOfflineAssignee'] {
-  return async ({ websiteId, agentId, offlineForMs }) => {
+  return async ({ websiteId, agentId, offlineForMs, offlineSince }) => {
     const graceMs = await deps.releaseAfterMs(websiteId);
     if (graceMs === null) return { outcome: 'never' };
     if (offlineForMs < graceMs) return { outcome: 'not_yet', inMs: graceMs - offlineForMs };
@@ -53,6 +55,9 @@ export function offlineReleaser({ heartbeat = () => undefined, abandoned = () =>
       if (abandoned()) break;
       heartbeat();
       try {
+        // Assigned to them by a person while they were away: parked for their return, a choice to respect.
+        const parkedAt = await deps.assignedByPersonAt?.(conversationId, agentId);
+        if (parkedAt !== undefined && Date.parse(parkedAt) >= offlineSince) continue;
         if (await releaseOne(deps.engine, conversationId, agentId)) released += 1;
       } catch (err) {
         // One conversation's failure neither stops the others nor holds the queue in retries: asked again soon.

@@ -5,7 +5,7 @@
  */
 import type { Store, TeamChangeSession } from '../store';
 import type { AssistantConfig } from '../../domain/assistant';
-import type { TimelineItem } from '../../domain/timeline';
+import { isEvent, type TimelineItem } from '../../domain/timeline';
 import { DEFAULT_ROUTING_RULES, type RoutingRules } from '../../workflows/routing/team-rules';
 import { defaultAssistantConfig, withCurrentDefaults } from './config';
 
@@ -71,4 +71,16 @@ export async function openAssigned(store: Pick<Store, 'listConversations'>, webs
 /** How many open conversations are assigned to the agent, as the store's projections say. */
 export async function countOpenAssigned(store: Pick<Store, 'listConversations'>, websiteId: string, agentId: string): Promise<number> {
   return (await openAssigned(store, websiteId, agentId)).length;
+}
+
+/**
+ * When a person (not routing) last assigned the conversation to `agentId`, if its newest assignment
+ * is that (an ISO time); undefined otherwise (routing's, someone else's, or none among the newest items).
+ */
+export async function assignedByPersonAt(store: Pick<Store, 'newestItemPicked'>, conversationId: string, agentId: string): Promise<string | undefined> {
+  const newest = await store.newestItemPicked(conversationId, { audience: 'all', beforeSeq: Number.MAX_SAFE_INTEGER, types: ['event'] }, (item) =>
+    isEvent(item) && item.event.kind === 'assigned' ? item : undefined,
+  );
+  if (!newest || !isEvent(newest) || newest.event.kind !== 'assigned' || newest.event.targetId !== agentId || newest.author.kind !== 'human') return undefined;
+  return newest.createdAt;
 }

@@ -51,15 +51,15 @@ describe('offlineReleaser', () => {
 
   it('answers how long is left of the grace, or never, and changes nothing before', async () => {
     const { release, sent } = releaser({ c1: open('dana', true) }, 15);
-    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 5 * MINUTE })).toEqual({ outcome: 'not_yet', inMs: 10 * MINUTE });
-    expect(await releaser({ c1: open('dana', true) }, null).release({ websiteId: 'w', agentId: 'dana', offlineForMs: 60 * MINUTE })).toEqual({ outcome: 'never' });
+    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 5 * MINUTE, offlineSince: Date.now() - 5 * MINUTE })).toEqual({ outcome: 'not_yet', inMs: 10 * MINUTE });
+    expect(await releaser({ c1: open('dana', true) }, null).release({ websiteId: 'w', agentId: 'dana', offlineForMs: 60 * MINUTE, offlineSince: Date.now() - 60 * MINUTE })).toEqual({ outcome: 'never' });
     expect(sent).toEqual([]);
   });
 
   it('waits, past the grace, until the process has run long enough for pages to reconnect after a restart', async () => {
     const fake = fakeEngine({ c1: open('dana', true) });
     const release = offlineReleaser({ engine: fake.engine, releaseAfterMs: async () => 15 * MINUTE, openAssigned: async () => ['c1'], upForMs: () => 10_000 });
-    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 60 * MINUTE })).toEqual({ outcome: 'not_yet', inMs: 50_000 });
+    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 60 * MINUTE, offlineSince: Date.now() - 60 * MINUTE })).toEqual({ outcome: 'not_yet', inMs: 50_000 });
     expect(fake.sent).toEqual([]);
   });
 
@@ -72,14 +72,14 @@ describe('offlineReleaser', () => {
     };
     const warned: unknown[] = [];
     const release = offlineReleaser({ engine: fake.engine, releaseAfterMs: async () => 15 * MINUTE, openAssigned: async () => ['c1', 'c2'], warn: (_message, fields) => warned.push(fields.conversationId) });
-    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 20 * MINUTE })).toEqual({ outcome: 'not_yet', inMs: 30_000 });
+    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 20 * MINUTE, offlineSince: Date.now() - 20 * MINUTE })).toEqual({ outcome: 'not_yet', inMs: 30_000 });
     expect(fake.sent.map((s) => s.id)).toEqual(['c2']);
     expect(warned).toEqual(['c1']);
   });
 
   it('unassigns as of her, and has her leave only where she is in it', async () => {
     const { release, sent } = releaser({ c1: open('dana', true), c2: open('dana', false) }, 15);
-    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 15 * MINUTE })).toEqual({ outcome: 'released', conversations: 2 });
+    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 15 * MINUTE, offlineSince: Date.now() - 15 * MINUTE })).toEqual({ outcome: 'released', conversations: 2 });
     expect(sent).toEqual([
       { id: 'c1', operations: [{ op: 'unassign', expectedAssigneeId: 'dana' }, { op: 'leave', userId: 'dana' }] },
       { id: 'c2', operations: [{ op: 'unassign', expectedAssigneeId: 'dana' }] },
@@ -89,7 +89,7 @@ describe('offlineReleaser', () => {
   it('leaves a conversation a colleague took between its look and the unassign with the colleague', async () => {
     const conversations = { c1: open('dana', false), c2: open('dana', false) };
     const { release, sent } = releaser(conversations, 15, { afterLook: (id: string) => id === 'c1' && (conversations.c1.assigneeId = 'eve') });
-    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 20 * MINUTE })).toEqual({ outcome: 'released', conversations: 1 });
+    expect(await release({ websiteId: 'w', agentId: 'dana', offlineForMs: 20 * MINUTE, offlineSince: Date.now() - 20 * MINUTE })).toEqual({ outcome: 'released', conversations: 1 });
     expect(sent.map((s) => s.id)).toEqual(['c2']);
   });
 });

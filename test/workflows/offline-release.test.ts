@@ -1,7 +1,8 @@
 /**
  * A person gone offline gives their open conversations back to the team once the website's grace
  * (`releaseOfflineAssigneesAfterMinutes`, 15 minutes by default) is over: unassigned by routing,
- * they wait for a person again and go to a colleague online, not back to them.
+ * they wait for a person again and go to whoever of the team is online, them too once back. One a
+ * person assigns to them while they are away is parked for their return and stays.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROUTING_ACTOR } from '../../activities/ai';
@@ -141,6 +142,23 @@ describe('conversationWorkflow routing: a person gone offline', () => {
       ['resolved', 'human', DANA.id],
       ['open', 'ai', undefined],
     ]);
+  });
+
+  it('keeps a conversation a colleague assigns to her while she is away: parked for her return', async () => {
+    const [given] = await givenToDana(1);
+    await danaGoesOffline();
+    await h.agentOnline(EVE, { capacity: 3 });
+    await h.passTime(GRACE);
+    await eventually(async () => expect((await given!.state())?.assigneeId).toBe(EVE.id));
+    const [parked] = await escalated(1);
+    await eventually(async () => expect((await parked!.state())?.assigneeId).toBe(EVE.id));
+
+    await parked!.operate(ALICE, { op: 'assign', userId: DANA.id });
+    // Her load notice asks the queue's release again at once; it leaves this one with her.
+    await eventually(async () => expect((await queue()).offline?.[DANA.id]?.askAt).toBeUndefined());
+    await h.passTime(GRACE);
+    expect((await parked!.state())?.assigneeId).toBe(DANA.id);
+    expect(await byRouting(parked!)).not.toContainEqual(expect.objectContaining({ kind: 'unassigned', targetId: DANA.id }));
   });
 
   it('gives back a conversation its visitor reopens while she is offline past the grace', async () => {

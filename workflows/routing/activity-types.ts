@@ -36,6 +36,8 @@ export interface ReleaseOfflineInput {
   agentId: string;
   /** How long the queue has heard the agent offline (workflow time), to hold against the website's grace. */
   offlineForMs: number;
+  /** Since when (epoch ms, workflow time, as the timeline's items are dated): what a person assigned them after is theirs to keep. */
+  offlineSince: number;
 }
 
 /**

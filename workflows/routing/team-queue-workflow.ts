@@ -109,7 +109,7 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
     const scope = new CancellationScope();
     releasing = { agentId, scope };
     try {
-      state.releaseAnswered(agentId, await scope.run(() => releaseOfflineAssignee({ websiteId: input.websiteId, agentId, offlineForMs })), Date.now());
+      state.releaseAnswered(agentId, await scope.run(() => releaseOfflineAssignee({ websiteId: input.websiteId, agentId, offlineForMs, offlineSince: Date.now() - offlineForMs })), Date.now());
     } catch (err) {
       // Cancelled: the agent came back, and the queue forgot them.
       if (!isCancellation(err)) state.releaseAnswered(agentId, { outcome: 'not_yet', inMs: RELEASE_RETRY_MS }, Date.now());
