@@ -99,11 +99,18 @@ export class SupportChat {
     if (this.refused || this.widget) return;
     const { publicKey, origin } = this.settings;
     let session: VisitorSession | undefined;
+    let askedAgain = false;
     for (let attempt = 0; !session; attempt++) {
       try {
         session = await startVisitorSession(publicKey, origin);
       } catch (error) {
         const refusal = await loadRefusal(error, origin);
+        // A server found up just after a call failed may only then have come back: the first such guess
+        // is checked with one more call at once, before the page waits a minute on a refusal.
+        if (refusal && !refusal.final && !askedAgain) {
+          askedAgain = true;
+          continue;
+        }
         if (refusal && !this.refusalSaid) console.error(refusal.message);
         this.refusalSaid ||= refusal !== undefined;
         if (refusal?.final) {
