@@ -50,6 +50,15 @@ export interface TeamQueueSnapshot {
   offline?: Record<string, OfflineAgent>;
 }
 
+/** An offline agent's release to ask for now: who, and how long they have been away. */
+export type DueRelease = { agentId: string; offlineForMs: number };
+
+/** How long from `now` until the soonest of `times` still ahead; undefined when none is. */
+function soonestAfter(now: number, times: ReadonlyArray<number | undefined>): number | undefined {
+  const ahead = times.flatMap((time) => (time !== undefined && time > now ? [time - now] : []));
+  return ahead.length > 0 ? Math.min(...ahead) : undefined;
+}
+
 export interface Assignment {
   entry: QueueEntry;
   agentId: string;
@@ -140,13 +149,13 @@ export class TeamQueueState {
   }
 
   /** The offline agent whose release is due at `now`, if any, with how long they have been away. */
-  releaseDue(now: number): { agentId: string; offlineForMs: number } | undefined {
+  releaseDue(now: number): DueRelease | undefined {
     for (const [agentId, away] of this.offline) if (away.askAt !== undefined && away.askAt <= now) return { agentId, offlineForMs: now - away.since };
     return undefined;
   }
 
   /** Takes the due release (see `releaseDue`): nothing more is asked for them until it is answered or a load notice comes. */
-  takeRelease(now: number): { agentId: string; offlineForMs: number } | undefined {
+  takeRelease(now: number): DueRelease | undefined {
     const due = this.releaseDue(now);
     if (due) delete this.offline.get(due.agentId)!.askAt;
     return due;
@@ -161,8 +170,7 @@ export class TeamQueueState {
 
   /** How long from `now` until a release is to be asked; undefined when none waits for a time. */
   nextReleaseIn(now: number): number | undefined {
-    const times = [...this.offline.values()].flatMap(({ askAt }) => (askAt !== undefined && askAt > now ? [askAt - now] : []));
-    return times.length > 0 ? Math.min(...times) : undefined;
+    return soonestAfter(now, [...this.offline.values()].map(({ askAt }) => askAt));
   }
 
   /** The agent's open conversations, as counted by the store (the source of truth). */
@@ -242,8 +250,7 @@ export class TeamQueueState {
 
   /** How long from `now` until an entry held back may be offered again; undefined when none is held back. */
   nextOfferIn(now: number): number | undefined {
-    const times = this.queue.flatMap((entry) => (entry.notBefore !== undefined && entry.notBefore > now ? [entry.notBefore - now] : []));
-    return times.length > 0 ? Math.min(...times) : undefined;
+    return soonestAfter(now, this.queue.map((entry) => entry.notBefore));
   }
 
   /** Back in line at its old place (its `order` is kept), unless it was queued again meanwhile. */

@@ -12,7 +12,7 @@
 import { ActivityCancellationType, CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RoutingActivities } from './activity-types';
 import { agentAvailable, agentLoad, agentRemoved, agentUnavailable, enqueue, teamQueueState, withdraw, type TeamQueueInput } from './definitions';
-import { TeamQueueState } from './team-queue-state';
+import { TeamQueueState, type DueRelease } from './team-queue-state';
 
 const { assignFromQueue } = proxyActivities<RoutingActivities>({
   startToCloseTimeout: '30 seconds',
@@ -105,7 +105,7 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
   const runIsLong = () => events >= eventsPerRun || workflowInfo().continueAsNewSuggested;
 
-  async function release({ agentId, offlineForMs }: { agentId: string; offlineForMs: number }): Promise<void> {
+  async function release({ agentId, offlineForMs }: DueRelease): Promise<void> {
     const scope = new CancellationScope();
     releasing = { agentId, scope };
     try {
