@@ -89,7 +89,8 @@ export type TimelineEvent =
   | { kind: 'participant_requested'; actorId?: string; data: { reason?: string; teamId?: string } }
   | { kind: 'participant_joined'; actorId?: string; targetId: string }
   | { kind: 'participant_left'; actorId?: string; targetId: string }
-  | { kind: 'assigned'; actorId?: string; targetId: string }
+  /** `previousAssigneeId`: whom a reassignment took the conversation from (absent when nobody had it, and on events recorded before it was added). */
+  | { kind: 'assigned'; actorId?: string; targetId: string; data?: { previousAssigneeId: string } }
   | { kind: 'unassigned'; actorId?: string; targetId: string }
   | { kind: 'priority_changed'; actorId?: string; data: { from: Priority; to: Priority } }
   | { kind: 'tag_added'; actorId?: string; data: { tag: string } }

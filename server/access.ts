@@ -39,7 +39,7 @@ export function itemFor(audience: 'visitor' | 'team', item: TimelineItem, plugin
   if (!plugins.isVisibleTo(item, audience)) return undefined;
   if (audience === 'team') return item;
   if (isTeamOnlyEvent(item)) return undefined;
-  if (!isEvent(item) || !('data' in item.event) || !('reason' in item.event.data)) return item;
+  if (!isEvent(item) || !('data' in item.event) || !item.event.data || !('reason' in item.event.data)) return item;
   const { reason: _teamOnly, ...data } = item.event.data;
   return { ...item, event: { ...item.event, data } } as TimelineItem;
 }

@@ -252,6 +252,9 @@ describe('Chat API over the wire', () => {
       // As of the assignee now, it goes through; without an expectation, the last word wins as before.
       const other = winner === AGENT.agent ? 'usr-seen-bo' : AGENT.agent;
       expect((await t.api.call('POST', path, AGENT, { userId: other, expectedAssigneeId: winner })).status).toBe(200);
+      // The visitor's timeline too says whom the reassignment took it from.
+      const items = (await t.api.call('GET', '/v1/conversations/assign-seen-1/timeline?limit=100', visitor)).body.items as Array<{ event?: { kind: string } }>;
+      expect(items.filter((item) => item.event?.kind === 'assigned').at(-1)?.event).toMatchObject({ targetId: other, data: { previousAssigneeId: winner } });
       expect((await t.api.call('POST', path, AGENT, { userId: winner })).status).toBe(200);
       expect(await assignee()).toBe(winner);
 

@@ -91,9 +91,11 @@ export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assignee
     case 'participant_left':
       return { text: `${name(event.targetId)} left` };
     case 'assigned': {
-      if (assigneeBefore === undefined) return { text: `Assigned to ${name(event.targetId)}` };
+      // Events recorded before they named the previous assignee leave it to the caller to work out.
+      const previous = event.data?.previousAssigneeId ?? assigneeBefore;
+      if (previous === undefined) return { text: `Assigned to ${name(event.targetId)}` };
       // Mid-sentence, someone the reader has no name for yet is "an agent"; whom it was taken from, left out.
-      const [from, to] = [ctx.nameOf(assigneeBefore), ctx.nameOf(event.targetId) || 'an agent'];
+      const [from, to] = [ctx.nameOf(previous), ctx.nameOf(event.targetId) || 'an agent'];
       return { text: from ? `Reassigned from ${from} to ${to}` : `Reassigned to ${to}` };
     }
     case 'unassigned':

@@ -202,11 +202,14 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       if (data.rules?.leaveUnassigns && lifecycle.assigneeId === operation.userId) perform(context, { actor, operation: { op: 'unassign' } });
       return;
     }
-    case 'assign':
+    case 'assign': {
+      const previous = lifecycle.assigneeId;
       lifecycle.assigneeId = operation.userId;
       takeOverFromAi(data);
-      emit(actor, { kind: 'assigned', actorId, targetId: operation.userId });
+      const from = previous === undefined ? {} : { data: { previousAssigneeId: previous } };
+      emit(actor, { kind: 'assigned', actorId, targetId: operation.userId, ...from });
       return;
+    }
     case 'unassign':
       emit(actor, { kind: 'unassigned', actorId, targetId: lifecycle.assigneeId ?? '' });
       delete lifecycle.assigneeId;

@@ -71,6 +71,11 @@ describe('describeEvent', () => {
     expect(describeEvent({ kind: 'assigned', targetId: 'agent_alex' }, agentReads, 'usr_sam').text).toBe('Reassigned to Sarah');
   });
 
+  it('takes whom a reassignment took the conversation from out of the event when it names them', () => {
+    const reassigned = { kind: 'assigned', targetId: 'usr_sam', data: { previousAssigneeId: 'agent_alex' } } as const;
+    expect(describeEvent(reassigned, agentReads).text).toBe('Reassigned from Sarah to an agent');
+  });
+
   it('gives the reason as detail', () => {
     expect(describeEvent({ kind: 'escalated', data: { reason: 'Asked for a person' } }, agentReads)).toEqual({
       text: 'Handed over to the support team',

@@ -221,6 +221,16 @@ describe('ConversationState', () => {
       ]);
     });
 
+    it('names whom a reassignment took the conversation from in its assigned event', () => {
+      const state = withAi();
+      op(state, ALICE, { op: 'assign', userId: BOB.id });
+      op(state, BOB, { op: 'assign', userId: ALICE.id });
+      expect(state.takeOutput().events.map((e) => e.event)).toEqual([
+        { kind: 'assigned', actorId: ALICE.id, targetId: BOB.id },
+        { kind: 'assigned', actorId: BOB.id, targetId: ALICE.id, data: { previousAssigneeId: BOB.id } },
+      ]);
+    });
+
     it('escalates to humans with a private escalated event and a public participant request', () => {
       const state = withAi();
       const snapshot = op(state, ASSISTANT, { op: 'escalate', reason: 'wants a refund', summary: 'order 42' }, MINUTE);
