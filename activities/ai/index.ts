@@ -17,4 +17,4 @@ export {
   type RoutingDeps,
   type SignalWithStartEngine,
 } from './routing';
-export { assistantSettingKey, countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems, ROUTING_RULES_SETTING } from './store-lookups';
+export { assistantSettingKey, configOfAssistant, countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems, ROUTING_RULES_SETTING } from './store-lookups';

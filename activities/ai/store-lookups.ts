@@ -5,6 +5,7 @@
  */
 import type { Store, TeamChangeSession } from '../store';
 import type { AssistantConfig } from '../../domain/assistant';
+import type { TeamMember } from '../../domain/people';
 import { isEvent, type TimelineItem } from '../../domain/timeline';
 import { DEFAULT_ROUTING_RULES, type RoutingRules } from '../../workflows/routing/team-rules';
 import { defaultAssistantConfig, withCurrentDefaults } from './config';
@@ -21,7 +22,11 @@ const PAGE = 100;
 /** The stored configuration of an AI team member, or its defaults (its id and name) when none is stored; undefined for anyone else. */
 export async function loadAssistantConfig(store: Pick<Store, 'getTeamMember' | 'getSetting'>, assistantId: string): Promise<AssistantConfig | undefined> {
   const member = await store.getTeamMember(assistantId);
-  if (member?.kind !== 'ai') return undefined;
+  return member?.kind === 'ai' ? configOfAssistant(store, member) : undefined;
+}
+
+/** loadAssistantConfig for an AI team member already in hand. */
+export async function configOfAssistant(store: Pick<Store, 'getSetting'>, member: Pick<TeamMember, 'id' | 'name' | 'websiteId'>): Promise<AssistantConfig> {
   const stored = await store.getSetting<AssistantConfig>(member.websiteId, assistantSettingKey(member.id));
   return stored ? withCurrentDefaults(stored) : defaultAssistantConfig({ id: member.id, name: member.name });
 }

@@ -1,11 +1,12 @@
 import { Router } from 'express';
+import { configOfAssistant } from '../../activities/ai';
 import { longestRetentionAgo } from '../../activities/website-changes';
 import { AppError } from '../../domain/errors';
 import { visitorViewerOf } from '../caller';
 import type { ApiContext } from '../context';
 import { authenticated, callerOf } from '../middleware/authenticate';
 import { parseInput } from '../schemas/parse';
-import { welcomeMessagesOf } from '../services/welcome-messages';
+import { teamAvailability } from '../services/team-availability';
 import { memberNamesQuery } from '../schemas/team';
 
 export function websiteRoutes(ctx: ApiContext): Router {
@@ -21,16 +22,19 @@ export function websiteRoutes(ctx: ApiContext): Router {
       caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
       ctx.store.countUnreadConversations(id, visitorViewerOf(caller)),
     ]);
-    const welcome = await welcomeMessagesOf(ctx.store, team);
+    const assistant = team.find((member) => member.kind === 'ai');
+    const config = assistant && (await configOfAssistant(ctx.store, assistant));
     const agentsOf = (kind: 'human' | 'ai') =>
       team.filter((m) => m.kind === kind).map((m) => ({ id: m.id, name: m.name, online: kind === 'ai' || ctx.online.isOnline({ websiteId: id, kind: 'user', id: m.id }) }));
+    const people = agentsOf('human');
     res.json({
       id,
       name,
-      availableHumanAgents: agentsOf('human'),
+      availableHumanAgents: people,
       availableAIAgents: agentsOf('ai'),
+      availability: teamAvailability(config, people.some((person) => person.online), new Date()),
       // What the widget shows first, said by the assistant; sent back as `defaultTimelineItems`, they are stored as its words.
-      welcomeMessages: welcome?.texts ?? [],
+      welcomeMessages: config?.welcomeMessages ?? [],
       // So the widget refuses a file the upload would refuse before sending anything.
       files: { maxBytes: ctx.limits.fileMaxBytes, mediaTypes: ctx.limits.fileMediaTypes },
       // The widget's badge: conversations with something the visitor has not seen.

@@ -8,6 +8,7 @@ import type { RunningApp } from '../../runtime/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium, launchChromiumWithTabs } from './support/browser';
 import { startTestApp } from './support/app';
 import { solidPng } from '../support/png';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 
 const DESKTOP = { width: 1280, height: 820 };
 const AGENT_ID = 'agent_alex';
@@ -1121,6 +1122,19 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.goBack();
     await panel.waitFor({ state: 'detached' });
     expect(await focusedConversation(inbox)).toBe(id);
+  });
+
+  it('tells a visitor who will answer before they write: no assistant promised while it is switched off', async () => {
+    const assistant = `/ai-agents/${DEFAULT_ASSISTANT_ID}`;
+    const before = (await overApi('GET', assistant)).body.agent;
+    try {
+      expect((await overApi('PATCH', assistant, { enabled: false })).status).toBe(200);
+      const visitor = await newVisitor(); // The shared inbox keeps the agent online.
+      await expect.poll(() => visitor.locator('.sw-availability').textContent()).toBe('The team is online');
+      expect(await visitor.locator('.sw-intro').textContent()).toBe('Ask us anything: someone from the team will reply here.');
+    } finally {
+      expect((await overApi('PUT', assistant, before)).status).toBe(200);
+    }
   });
 
   it('takes keyboard focus into the widget as it opens and back to the launcher as it closes, Escape closing it', async () => {

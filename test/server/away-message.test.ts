@@ -92,3 +92,44 @@ describe('the hand-off message a visitor asking for a person gets', () => {
     }
   });
 });
+
+describe("what the widget's bootstrap tells a visitor of the team before they write", () => {
+  const availability = async () => (await t.api.call('GET', '/v1/websites', { visitorId: await t.api.newVisitor() })).body.availability;
+
+  it('says whether someone of the team is online, as presence has it', async () => {
+    expect(await availability()).toEqual({ teamOnline: false, assistantAnswers: true });
+    const inbox = await t.open(AGENT);
+    try {
+      await expect.poll(async () => (await availability()).teamOnline).toBe(true);
+    } finally {
+      await inbox.close();
+    }
+    await expect.poll(async () => (await availability()).teamOnline).toBe(false);
+  });
+
+  it('says the assistant does not answer while it is switched off, or kept to the hours outside business hours while inside them', async () => {
+    const before = await assistantConfig();
+    // From this hour to two hours later (past midnight, it counts for today): inside them for the test's while.
+    const hour = (offset: number) => `${String((new Date().getUTCHours() + offset) % 24).padStart(2, '0')}:00`;
+    const allWeek = { timeZone: 'UTC', days: [0, 1, 2, 3, 4, 5, 6], start: hour(0), end: hour(2) };
+    try {
+      expect((await patchAssistant({ enabled: false })).status).toBe(200);
+      expect(await availability()).toMatchObject({ assistantAnswers: false });
+      expect((await patchAssistant({ enabled: true, onlyOutsideBusinessHours: true, businessHours: allWeek })).status).toBe(200);
+      expect(await availability()).toEqual({ teamOnline: false, assistantAnswers: false });
+    } finally {
+      expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before)).status).toBe(200);
+    }
+  });
+
+  it('names when the team opens next while nobody is online outside business hours', async () => {
+    const before = await assistantConfig();
+    const workday = (new Date().getUTCDay() + 3) % 7;
+    try {
+      expect((await patchAssistant({ businessHours: { timeZone: 'Asia/Tokyo', days: [workday], start: '09:00', end: '10:00' } })).status).toBe(200);
+      expect(await availability()).toEqual({ teamOnline: false, assistantAnswers: true, nextOpening: expect.stringMatching(new RegExp(`^on ${DAY_NAMES[workday]} \\d+ \\w+ at 09:00 \\(Asia/Tokyo time\\)$`)) });
+    } finally {
+      expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before)).status).toBe(200);
+    }
+  });
+});

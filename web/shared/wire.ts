@@ -3,11 +3,12 @@
  * (shared/docs/api-contract.md). The conversation and item shapes are the domain's own.
  */
 import type { Conversation, ConversationListEntry, Priority } from '../../domain/conversation';
+import type { TeamAvailability } from '../../domain/team-availability';
 import type { TimelineEvent, TimelineItem } from '../../domain/timeline';
 import type { AuditEntry } from '../../runtime/engine/audit';
 import type { FileLimits } from './file-limits';
 
-export type { AuditEntry, Conversation, ConversationListEntry, Priority, TimelineEvent, TimelineItem };
+export type { AuditEntry, Conversation, ConversationListEntry, Priority, TeamAvailability, TimelineEvent, TimelineItem };
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
 
@@ -35,6 +36,8 @@ export interface WebsiteInfo {
   name?: string;
   availableHumanAgents?: Array<{ id: string; name: string; online?: boolean }>;
   availableAIAgents?: Array<{ id: string; name: string }>;
+  /** Who answers a message written now (server/services/team-availability.ts); absent from a server before it. */
+  availability?: TeamAvailability;
   /** What a new conversation opens with, said by the assistant (sent as its `defaultTimelineItems`). */
   welcomeMessages?: string[];
   /** What uploads the server takes. */

@@ -16,11 +16,12 @@ function preview(entry: ConversationListEntry, context: ReaderContext): string {
   return `${last.author.kind === 'visitor' ? 'You: ' : ''}${itemPreview(last, context)}`;
 }
 
-export function renderConversationList(entries: readonly ConversationListEntry[], context: ReaderContext, actions: ConversationListActions): HTMLElement {
+/** `intro`: who answers now (availability-text.ts). */
+export function renderConversationList(entries: readonly ConversationListEntry[], context: ReaderContext, intro: string, actions: ConversationListActions): HTMLElement {
   return h(
     'div',
     { class: 'sw-home' },
-    h('p', { class: 'sw-intro' }, 'Ask us anything: our assistant answers right away, and a person from the team steps in whenever you need one.'),
+    h('p', { class: 'sw-intro' }, intro),
     h('button', { type: 'button', class: 'btn btn-primary sw-new', data: { focusKey: 'new' }, on: { click: actions.startNew } }, 'New conversation'),
     entries.length > 0 && h('h3', { class: 'sw-section' }, 'Your conversations'),
     h(

@@ -15,12 +15,17 @@ import { RealtimeSocket } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError } from '../shared/toast';
 import { ChatView } from './chat-view';
+import { availabilityText } from './availability-text';
 import { renderConversationList } from './conversation-list-view';
 import { createLauncher } from './launcher';
 import { NewConversation } from './new-conversation';
 import { TeamNames } from './team-names';
 import type { VisitorSession } from './visitor-session';
+import type { TeamAvailability } from '../shared/wire';
 import { keepTabIn } from './tab-trap';
+
+/** How old the team's availability may be when the visitor opens the panel before it is read again. */
+const AVAILABILITY_MAX_AGE_MS = 60_000;
 
 /** Marking seen waits for a burst of items to settle. */
 const SEEN_DEBOUNCE_MS = 300;
@@ -38,10 +43,15 @@ export class SupportWidget {
   private readonly body = h('div', { class: 'sw-body' });
   /** Says the connection is down, above the list and the chat alike; a live region, so it is read out as it changes. */
   private readonly connection = h('p', { class: 'sw-connection', role: 'status' });
+  /** Who answers now, under the greeting (availability-text.ts). */
+  private readonly status = h('span', { class: 'sw-availability' });
+  /** The bootstrap's `availability`, read again as the panel opens once it is AVAILABILITY_MAX_AGE_MS old. */
+  private availability: TeamAvailability | undefined;
+  private availabilityReadAt = Date.now();
   private readonly panel = h(
     'div',
     { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true, on: { keydown: (event) => isEscapeToClose(event) && this.toggle() } },
-    h('header', { class: 'sw-panel-header' }, h('strong', {}, 'Hi there 👋'), h('span', {}, 'We usually answer in a few minutes')),
+    h('header', { class: 'sw-panel-header' }, h('strong', {}, 'Hi there 👋'), this.status),
     this.connection,
     this.body,
   );
@@ -59,6 +69,8 @@ export class SupportWidget {
 
   constructor(private readonly session: VisitorSession) {
     const { website } = session;
+    this.availability = website.availability;
+    this.showAvailability();
     this.names = new TeamNames(website, {
       read: async (ids) => (await session.api.memberNames(ids)).members,
       onLearnt: () => {
@@ -145,12 +157,30 @@ export class SupportWidget {
     this.panel.setAttribute('aria-modal', String(this.open && fillsScreen()));
     this.launcher.setOpen(this.open);
     if (!this.open) return this.launcher.element.focus();
+    if (Date.now() - this.availabilityReadAt >= AVAILABILITY_MAX_AGE_MS) void this.readAvailability();
     if (this.chat) this.chat.focus();
     else {
       this.showHome();
       this.focusHome();
     }
     this.markSeenIfReading();
+  }
+
+  /** The team's presence changes while the page stays open: read as the visitor opens the panel, not pushed to every visitor. */
+  private async readAvailability(): Promise<void> {
+    this.availabilityReadAt = Date.now();
+    try {
+      this.availability = (await this.api.website()).availability;
+    } catch {
+      return; // Kept as it was: the connection line says when the server cannot be reached.
+    }
+    this.showAvailability();
+    if (this.open && !this.chat) this.showHome();
+  }
+
+  private showAvailability(): void {
+    this.status.textContent = availabilityText(this.availability).status;
+    this.status.dataset.online = String(this.availability?.teamOnline ?? true);
   }
 
   private showOffline(offline: boolean): void {
@@ -165,7 +195,7 @@ export class SupportWidget {
     this.chat = undefined;
     mountKeepingFocus(
       this.body,
-      renderConversationList(this.live.conversations.sorted(), this.context, {
+      renderConversationList(this.live.conversations.sorted(), this.context, availabilityText(this.availability).intro, {
         open: (id) => void this.openConversation(id),
         // Not created yet, it has nothing to read: what it gets from now on is news.
         startNew: () => this.showChat(this.newConversation.id((id) => this.live.conversations.get(id) !== undefined)).timelineOpened(),
