@@ -15,9 +15,15 @@ export class Bm25Index<T> {
   private readonly avgLength: number;
   private readonly docFrequency = new Map<string, number>();
 
+  /**
+   * `minCollection`: rarity is judged as if there were at least that many documents, the missing
+   * ones without any of the terms. In a collection of one or two, every word's IDF is near zero
+   * (one document: ln(4/3)), so no score could reach a threshold set for a larger one.
+   */
   constructor(
     private readonly docs: readonly T[],
     textOf: (doc: T) => string,
+    private readonly minCollection = 0,
   ) {
     this.terms = docs.map((doc) => {
       const counts = new Map<string, number>();
@@ -32,7 +38,7 @@ export class Bm25Index<T> {
   /** Documents that share at least one term with the query, best first; ties keep document order. */
   search(query: string): Bm25Hit<T>[] {
     const queryTerms = [...new Set(tokenize(query))];
-    const n = this.docs.length;
+    const n = Math.max(this.docs.length, this.minCollection);
     const hits: Bm25Hit<T>[] = [];
     this.terms.forEach((counts, i) => {
       let score = 0;

@@ -38,6 +38,8 @@ import { tokenize } from './tokenize';
  * snippet's title, or two in its text: below that, lexical overlap is mostly chance.
  */
 const MIN_SCORE = 2;
+/** MIN_SCORE was set on the default assistant's knowledge, of six snippets: a smaller one is scored as if it had six. */
+const MIN_COLLECTION = 6;
 
 type RulesConfig = Pick<AssistantConfig, 'knowledge' | 'keywordRules'> & { escalation: Pick<AssistantConfig['escalation'], 'humanRequestPhrases'> };
 
@@ -57,7 +59,7 @@ interface PromptReading {
 }
 
 export function createRuleBasedModel(config: RulesConfig): LanguageModelV3 {
-  const index = new Bm25Index<KnowledgeSnippet>(config.knowledge, (s) => `${s.title} ${s.title} ${s.text}`);
+  const index = new Bm25Index<KnowledgeSnippet>(config.knowledge, (s) => `${s.title} ${s.title} ${s.text}`, MIN_COLLECTION);
 
   const doGenerate = async (options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> => {
     const reading = readPrompt(options);

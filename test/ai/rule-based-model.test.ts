@@ -31,6 +31,18 @@ describe('createRuleBasedModel', () => {
       expect(result.toolCalls[0]).toMatchObject({ toolName: 'escalate', input: { reason: 'No answer to this question in the knowledge base' } });
     });
 
+    it("answers from a knowledge of one snippet as from the default's six, and still escalates a question sharing one word with it", async () => {
+      const shipping = { ...config, knowledge: [{ id: 'ship', title: 'Shipping', text: 'Shipping takes 3 to 5 working days within the EU. Tracking numbers are emailed.' }] };
+      const ask = async (text: string) => {
+        const context = contextOf(text);
+        const result = await generateText({ model: createRuleBasedModel(shipping), system: systemPrompt(shipping, context), messages: toModelMessages(context, []), tools: assistantTools, toolChoice: 'required' });
+        return result.toolCalls[0]?.toolName;
+      };
+      expect(await ask('How long does shipping take?')).toBe('reply');
+      expect(await ask('shipping tracking numbers')).toBe('reply');
+      expect(await ask('Is my email address kept private?')).toBe('escalate');
+    });
+
     it("sums up a long question for the team without cutting a character in two (an emoji at the limit)", async () => {
       const result = await firstStep(`${'a'.repeat(499)}😀 qwxz plorf`);
       const { summary } = (result.toolCalls[0] as unknown as { input: { summary: string } }).input;
