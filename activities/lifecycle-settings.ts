@@ -4,7 +4,8 @@
  * API's terms (minutes, every field filled in), given to each conversation workflow when it starts
  * and told to those running when they change. With the team, what a conversation workflow is given
  * of its website. The offline release is the team queues' to time (they hear of presence), read
- * when they ask (`offlineReleaseAfterMs`), and not given to conversation workflows.
+ * when they ask (`offlineReleaseAfterMs`), and the assignment on reply the server's: neither is
+ * given to conversation workflows.
  */
 import { PRIORITIES, type Priority } from '../domain/conversation';
 import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings, type RosterMember } from '../workflows/conversation/definitions';
@@ -22,6 +23,8 @@ export interface LifecycleSettingsView {
   aiTakesReopened: boolean;
   /** How long a person may be offline before their open conversations go back to the team; null: never. */
   releaseOfflineAssigneesAfterMinutes: number | null;
+  /** A person's first reply in an open conversation nobody is assigned takes it: assigned to them (server/services/reply-joins.ts). */
+  assignOnReply: boolean;
 }
 
 /** A live-chat visitor waiting a day for someone offline is waiting for nobody: the longest grace allowed. */
@@ -31,7 +34,10 @@ const inMinutes = (ms: number): number => Math.round(ms / MINUTE_MS);
 
 const inMinutesOrNull = (ms: number | undefined): number | null => (ms === undefined ? null : inMinutes(ms));
 
-function viewOf(settings: LifecycleSettings): Omit<LifecycleSettingsView, 'releaseOfflineAssigneesAfterMinutes'> {
+/** The fields conversation workflows are given; the others are the server's and the team queues'. */
+type WorkflowView = Omit<LifecycleSettingsView, 'releaseOfflineAssigneesAfterMinutes' | 'assignOnReply'>;
+
+function viewOf(settings: LifecycleSettings): WorkflowView {
   return {
     firstResponseMinutes: Object.fromEntries(PRIORITIES.map((p) => [p, inMinutesOrNull(settings.firstResponseSlaMs[p])])) as Record<Priority, number | null>,
     bumpPriorityOnSlaBreach: settings.bumpPriorityOnSlaBreach,
@@ -42,7 +48,7 @@ function viewOf(settings: LifecycleSettings): Omit<LifecycleSettingsView, 'relea
   };
 }
 
-export const DEFAULT_LIFECYCLE_VIEW: LifecycleSettingsView = { ...viewOf(DEFAULT_LIFECYCLE_SETTINGS), releaseOfflineAssigneesAfterMinutes: 15 };
+export const DEFAULT_LIFECYCLE_VIEW: LifecycleSettingsView = { ...viewOf(DEFAULT_LIFECYCLE_SETTINGS), releaseOfflineAssigneesAfterMinutes: 15, assignOnReply: true };
 
 /** What a conversation workflow is given. */
 function workflowSettings(view: LifecycleSettingsView): LifecycleSettings {

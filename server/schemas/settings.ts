@@ -24,6 +24,7 @@ export const lifecycleSettingsBody = z.strictObject({
   aiTakesReopened: z.boolean().optional(),
   /** null: never. */
   releaseOfflineAssigneesAfterMinutes: minutes.max(MAX_OFFLINE_RELEASE_MINUTES).nullable().optional(),
+  assignOnReply: z.boolean().optional(),
 });
 export type LifecycleSettingsBody = z.output<typeof lifecycleSettingsBody>;
 

@@ -12,6 +12,8 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
+import { loadLifecycleSettings } from '../../activities/lifecycle-settings';
+import type { LifecycleOperation } from '../../domain/operations';
 import type { Author } from '../../domain/timeline';
 import type { ValidatedItem } from '../../plugins/registry';
 import type { ConversationEngine } from '../../runtime/conversation-engine';
@@ -75,12 +77,24 @@ export class ReplyJoins {
   private async join(caller: Caller, conversationId: string, actor: Author): Promise<void> {
     try {
       const conversation = await visibleConversation(this.deps.store, caller, conversationId);
-      if (conversation.participants.some((p) => p.id === actor.id && p.leftAt === undefined)) return;
+      const join: LifecycleOperation[] = conversation.participants.some((p) => p.id === actor.id && p.leftAt === undefined) ? [] : [{ op: 'join', userId: actor.id }];
+      const takes = actor.kind === 'human' && conversation.status === 'open' && conversation.assigneeId === undefined && (await this.assignsOnReply(conversation.websiteId));
+      if (join.length === 0 && !takes) return;
       const start = await this.deps.workflowStarts.inputFor(conversation);
-      await this.deps.conversations.operate(conversationId, { actor, operations: [{ op: 'join', userId: actor.id }] }, start);
+      const operate = (operations: LifecycleOperation[]) => this.deps.conversations.operate(conversationId, { actor, operations }, start);
+      if (!takes) return void (await operate(join));
+      // As of nobody assigned: a colleague who took it meanwhile keeps it, and the reply only joins.
+      await operate([...join, { op: 'assign', userId: actor.id, expectedAssigneeId: null }]).catch(async (err: unknown) => {
+        this.deps.log.debug({ err, conversationId, memberId: actor.id }, 'not assigned on reply');
+        if (join.length > 0) await operate(join);
+      });
     } catch (err) {
       this.deps.log.debug({ err, conversationId, memberId: actor.id }, 'no join before the first message; the workflow joins the author on hearing of it');
     }
+  }
+
+  private async assignsOnReply(websiteId: string): Promise<boolean> {
+    return (await loadLifecycleSettings(this.deps.store, websiteId)).assignOnReply;
   }
 
   private remember(key: string): void {

@@ -87,6 +87,37 @@ describe('Chat API over the wire', () => {
       for (const reply of [...replies, later]) expect(reply.body.item.seq).toBeGreaterThan(joins[0]!.seq);
     });
 
+    it("assigns a person's first reply in a conversation nobody has to them, not one a colleague has, nor when the website turns it off", async () => {
+      const assigneeOf = async (id: string) => (await t.api.call('GET', `/v1/conversations/${id}`, AGENT)).body.conversation.assigneeId;
+      const visitorWrites = async (conversationId: string) => {
+        const visitor = { visitorId: await t.api.newVisitor() };
+        await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+        await t.api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'message', text: 'Hello?' } });
+      };
+      const reply = (conversationId: string) => t.api.call('POST', '/v1/messages', AGENT, { conversationId, item: { type: 'message', text: 'On it.' } });
+
+      await visitorWrites('reply-takes');
+      expect((await reply('reply-takes')).status).toBe(201);
+      expect(await assigneeOf('reply-takes')).toBe(AGENT.agent);
+
+      expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-reply-bo', name: 'Bo' })).status).toBe(201);
+      await visitorWrites('reply-colleague');
+      expect((await t.api.call('POST', '/v1/conversations/reply-colleague/assign', AGENT, { userId: 'usr-reply-bo' })).status).toBe(200);
+      expect((await reply('reply-colleague')).status).toBe(201);
+      expect(await assigneeOf('reply-colleague')).toBe('usr-reply-bo');
+      const participants = (await t.api.call('GET', '/v1/conversations/reply-colleague', AGENT)).body.conversation.participants as Array<{ id: string }>;
+      expect(participants.map((p) => p.id)).toContain(AGENT.agent);
+
+      expect((await t.api.call('PUT', '/v1/settings/lifecycle', AGENT, { assignOnReply: false })).status).toBe(200);
+      try {
+        await visitorWrites('reply-off');
+        expect((await reply('reply-off')).status).toBe(201);
+        expect(await assigneeOf('reply-off')).toBeUndefined();
+      } finally {
+        expect((await t.api.call('PUT', '/v1/settings/lifecycle', AGENT, {})).status).toBe(200);
+      }
+    });
+
     it('joins a team member who left before their next public message', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };
       await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'rejoin' });

@@ -59,6 +59,24 @@ describe('ReplyJoins', () => {
       expect(calls.updates + inAlready.calls.updates).toBe(0);
     });
 
+    it('assigns the first reply in an open conversation nobody has to its author, and only joins them when someone took it meanwhile', async () => {
+      const asked: string[][] = [];
+      const conversation = { id: 'conv_1', websiteId: 'web_1', visitorId: 'vis_1', status: 'open', participants: [] } as unknown as Conversation;
+      const joins = new ReplyJoins({
+        store: { getConversation: async () => conversation, getItem: async () => null, getSetting: async () => null } as unknown as Store,
+        conversations: {
+          operate: async (_id: string, { operations }: { operations: Array<{ op: string }> }) => {
+            asked.push(operations.map((o) => o.op));
+            if (operations.some((o) => o.op === 'assign')) throw new Error('conversation was assigned to usr_2 meanwhile');
+          },
+        } as unknown as ConversationEngine,
+        workflowStarts: { inputFor: async () => ({}) } as unknown as WorkflowStarts,
+        log: pino({ level: 'silent' }),
+      });
+      await joins.before(agent, 'conv_1', reply);
+      expect(asked).toEqual([['join', 'assign'], ['join']]);
+    });
+
     it('asks nothing for a message whose id the store holds (a retry or a conflict), and joins for the next new one', async () => {
       const { joins, calls } = joinsWith(() => Promise.resolve(), { storedIds: ['msg_1'] });
       await joins.before(agent, 'conv_1', { ...reply, id: 'msg_1' });

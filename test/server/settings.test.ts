@@ -17,6 +17,7 @@ const DEFAULTS = {
   defaultAiPauseMinutes: 60,
   aiTakesReopened: false,
   releaseOfflineAssigneesAfterMinutes: 15,
+  assignOnReply: true,
 };
 
 describe('Lifecycle settings', () => {
@@ -92,6 +93,14 @@ describe('Lifecycle settings: releaseOfflineAssigneesAfterMinutes', () => {
       expect(refused.body.error.code).toBe('ERR_INVALID_INPUT');
       expect(refused.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.releaseOfflineAssigneesAfterMinutes']);
     }
+  });
+});
+
+describe('Lifecycle settings: assignOnReply', () => {
+  it('takes a boolean only, naming the field', async () => {
+    const refused = await t.api.call('PUT', '/v1/settings/lifecycle', AGENT, { assignOnReply: 'yes' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.assignOnReply']);
   });
 });
 
