@@ -35,8 +35,8 @@ const notFound = (err: unknown) => (err as { code?: unknown }).code === 'ERR_WOR
 /**
  * Over the engine: the entries of each queue that would offer them to the person, who is online
  * in it (not marked away for refusing an offer) and not the one who let go of them, and one it is
- * offering them at the moment (out of its line meanwhile). A queue not
- * running holds nothing; one that cannot be read throws (the assign is retried).
+ * offering them at the moment (out of its line meanwhile). A queue not running holds nothing; one
+ * that cannot be read throws (the assign is retried).
  */
 export function waitingFor(engine: Pick<ConversationUpdateEngine, 'query'>): WaitingFor {
   const lineOf = async (websiteId: string, agentId: string, team: string): Promise<WaitingEntry[]> => {

@@ -16,9 +16,9 @@ export interface QueueEntry {
   /** Not offered before this time (epoch ms, workflow time): its conversation could not be given to anyone for now. */
   notBefore?: number;
   /**
-   * When it was queued (epoch ms, workflow time), kept when queued again: a person's free slot goes
-   * to whichever of their teams' queues has waited longest at a priority (activities/ai/capacity-check.ts).
-   * Absent from entries queued before `queue-entries-dated`.
+   * When it was queued (epoch ms, workflow time), kept when queued again: of conversations of one
+   * priority in a person's several teams' queues, their free slot goes to the one queued first
+   * (activities/ai/capacity-check.ts). Absent from entries queued before `queue-entries-dated`.
    */
   since?: number;
 }

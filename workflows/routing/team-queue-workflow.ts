@@ -57,9 +57,9 @@ const LOWERED_PRIORITY_PATCH = 'queue-takes-lowered-priority';
  */
 const COUNTED_ONCE_PATCH = 'assignment-counted-once';
 /**
- * From this patch on, each new entry is dated (`QueueEntry.since`), so that a person's free slot
- * goes to whichever of their teams' queues has waited longest at a priority; entries queued
- * before stay undated, as the state of queues replaying from before has them. Asked on each enqueue.
+ * From this patch on, each new entry is dated (`QueueEntry.since`), so that of conversations of one
+ * priority in a person's several teams' queues, their free slot goes to the one queued first; entries
+ * queued before stay undated, as the state of queues replaying from before has them. Asked on each enqueue.
  */
 const DATED_ENTRIES_PATCH = 'queue-entries-dated';
 /** After an assignment failed for good, wait this long before trying the line again. */
