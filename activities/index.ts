@@ -12,10 +12,11 @@ import { createAiActivities, type AiTypingEvent } from './ai/activities';
 import { withinCapacity } from './ai/capacity-check';
 import { personHold } from './ai/person-hold';
 import type { ModelResolver } from './ai/resolve-model';
-import { createRoutingActivities, engineAssigner, type ConversationUpdateEngine, type SignalWithStartEngine } from './ai/routing';
+import { createRoutingActivities, createTeamQueueSignals, engineAssigner, type ConversationUpdateEngine, type SignalWithStartEngine } from './ai/routing';
 import { offlineReleaser } from './ai/offline-release';
 import { assignedByPersonAt, countOpenAssigned, loadAssistantConfig, loadRoutingRules, openAssigned, recentItems } from './ai/store-lookups';
 import { teamOnline } from './ai/team-online';
+import { waitingFor } from './ai/waiting-elsewhere';
 import { createConversationActivities } from './conversation';
 import { offlineReleaseAfterMs } from './lifecycle-settings';
 import type { ItemToAppend, Store } from './store';
@@ -53,7 +54,13 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
   };
   const assignConversation = withinCapacity(
     engineAssigner(lazyEngine, { getTeamMember: people.getTeamMember, rosterNow: (websiteId, actor) => rosterChange(store, websiteId, actor) }),
-    { ...people, holdPerson: personHold(store) },
+    {
+      ...people,
+      holdPerson: personHold(store),
+      waitingFor: waitingFor(lazyEngine),
+      withdraw: createTeamQueueSignals(lazyEngine).withdraw,
+      assigneeOf: async (conversationId) => (await store.getConversation(conversationId))?.assigneeId,
+    },
   );
   const pluginEffects: PluginEffectActivities = {
     runPluginEffects: (request) => plugins.runEffects(request),

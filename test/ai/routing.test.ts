@@ -175,18 +175,29 @@ describe('TeamQueueState', () => {
       const state = withAgents();
       state.enqueue('c1', 'low');
       state.enqueue('c2', 'medium');
-      state.enqueue('c1', 'high', undefined, state.lowers('c1', 'high'));
+      state.enqueue('c1', 'high', undefined, { takesLower: state.lowers('c1', 'high') });
       expect(state.snapshot().queue.map((e) => [e.conversationId, e.priority, e.order])).toEqual([
         ['c1', 'high', 1],
         ['c2', 'medium', 2],
       ]);
       expect(state.lowers('c1', 'low')).toBe(true);
-      state.enqueue('c1', 'low', undefined, true);
+      state.enqueue('c1', 'low', undefined, { takesLower: true });
       expect(state.snapshot().queue.map((e) => [e.conversationId, e.priority])).toEqual([
         ['c1', 'low'],
         ['c2', 'medium'],
       ]);
       expect(state.takeNext(0)?.entry.conversationId).toBe('c2');
+    });
+
+    it('dates a new entry as given, and keeps its date when it is queued again', () => {
+      const state = withAgents();
+      state.enqueue('c1', 'low', undefined, { since: 1_000 });
+      state.enqueue('c2', 'medium');
+      state.enqueue('c1', 'high', undefined, { since: 2_000 });
+      expect(state.snapshot().queue.map((e) => [e.conversationId, e.priority, e.since])).toEqual([
+        ['c1', 'high', 1_000],
+        ['c2', 'medium', undefined],
+      ]);
     });
 
     it('only ever raises the priority of an entry without `lowers` (queues replaying from before)', () => {

@@ -48,7 +48,11 @@
  * and one of them giving her the next after she resolved one. At `6c5336c` (`team-queue-6c5336c`): a
  * person given two conversations by the support queue who then goes offline, 20 minutes passing,
  * and a colleague coming online and given the next: the queue only marked her away, and she kept
- * both. Record new ones when a change
+ * both. At `c3cb023` (`team-queue-c3cb023`): a person with capacity 1 in the support and billing
+ * teams, holding one, with a medium conversation waiting in support and an urgent one queued a
+ * minute later in billing; she resolves hers, support's offer of the medium one comes first and
+ * is assigned, and billing's of the urgent one is answered `agent_full` (the queues' entries are
+ * undated). Record new ones when a change
  * lands behind a new patch, and keep these: running workflows of every earlier version must replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';

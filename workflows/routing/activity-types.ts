@@ -1,5 +1,12 @@
 /** The routing activities as workflows see them (implemented by createRoutingActivities in activities/ai/routing.ts). */
+import type { Priority } from '../../domain/conversation';
 import type { RouteConversationInput } from '../conversation/ai/types';
+
+/** A conversation's place among those waiting in a person's team queues: its priority, then since when it waits (see `QueueEntry.since`). */
+export interface QueuePlace {
+  priority: Priority;
+  since?: number;
+}
 
 export interface AssignFromQueueInput {
   websiteId: string;
@@ -12,6 +19,12 @@ export interface AssignFromQueueInput {
    * know: theirs go ahead as they did.
    */
   checksCapacity?: boolean;
+  /**
+   * The offered conversation's place in its queue, from queues that send it: the capacity check
+   * then gives the person's last free slots to conversations of their other teams' queues that
+   * come before it. Absent from queues of earlier versions, whose offers go ahead as they did.
+   */
+  place?: QueuePlace;
 }
 
 /**
@@ -25,11 +38,25 @@ export interface AgentFull {
 }
 
 /**
+ * The person had a free slot, but a conversation waiting in another of their teams' queues came
+ * before this one (a higher priority, or as high and waiting longer) and was given to them in it:
+ * `conversationId` of the `team` queue. They hold `open` of their `capacity` now, that one counted;
+ * this one goes back in line. A queue takes it as it takes `AgentFull`.
+ */
+export interface HigherPriorityElsewhere {
+  outcome: 'higher_priority_elsewhere';
+  conversationId: string;
+  team: string;
+  open: number;
+  capacity: number;
+}
+
+/**
  * `conversation_unavailable`: resolved or already with someone, drop it; `agent_unavailable`: try
  * someone else; `conversation_set_aside`: its workflow refuses every call for a while (the embedded
  * engine set it aside: runtime/engine-thread/set-aside.ts), serve the others and try it again later.
  */
-export type AssignOutcome = 'assigned' | 'conversation_unavailable' | 'agent_unavailable' | 'conversation_set_aside' | AgentFull;
+export type AssignOutcome = 'assigned' | 'conversation_unavailable' | 'agent_unavailable' | 'conversation_set_aside' | AgentFull | HigherPriorityElsewhere;
 
 export interface ReleaseOfflineInput {
   websiteId: string;

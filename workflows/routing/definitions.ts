@@ -5,7 +5,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Priority } from '../../domain/conversation';
 import type { Author } from '../../domain/timeline';
-import type { TeamQueueSnapshot } from './team-queue-state';
+import type { TeamQueueSnapshot, TeamQueueView } from './team-queue-state';
 
 export const TEAM_QUEUE_WORKFLOW_TYPE = 'teamQueueWorkflow';
 
@@ -72,4 +72,4 @@ export const agentUnavailable = defineSignal<[AgentUnavailableArgs]>('agentUnava
 export const agentRemoved = defineSignal<[AgentUnavailableArgs]>('agentRemoved');
 /** An agent's open-conversation count changed (after an assignment, a resolve, a hand-over). */
 export const agentLoad = defineSignal<[AgentLoadArgs]>('agentLoad');
-export const teamQueueState = defineQuery<TeamQueueSnapshot>('teamQueueState');
+export const teamQueueState = defineQuery<TeamQueueView>('teamQueueState');

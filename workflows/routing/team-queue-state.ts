@@ -15,6 +15,12 @@ export interface QueueEntry {
   releasedBy?: string;
   /** Not offered before this time (epoch ms, workflow time): its conversation could not be given to anyone for now. */
   notBefore?: number;
+  /**
+   * When it was queued (epoch ms, workflow time), kept when queued again: of conversations of one
+   * priority in a person's several teams' queues, their free slot goes to the one queued first
+   * (activities/ai/capacity-check.ts). Absent from entries queued before `queue-entries-dated`.
+   */
+  since?: number;
 }
 
 export interface AgentSlot {
@@ -48,6 +54,14 @@ export interface TeamQueueSnapshot {
   revisions?: Record<string, number>;
   /** Agents gone offline, by id; absent while there is none (and in runs before `releases-offline-assignees`). */
   offline?: Record<string, OfflineAgent>;
+}
+
+/**
+ * What the `teamQueueState` query answers: the state, and the offer under way, whose conversation
+ * is out of the line meanwhile (activities/ai/waiting-elsewhere.ts reads it). Absent between offers.
+ */
+export interface TeamQueueView extends TeamQueueSnapshot {
+  offering?: Assignment;
 }
 
 /** An offline agent's release to ask for now: who, and how long they have been away. */
@@ -87,17 +101,18 @@ export class TeamQueueState {
   }
 
   /**
-   * Queues a conversation. Queuing it again keeps its place in line and gives it the priority it
-   * has now (each notice carries the conversation's priority when it was sent), raised or, with
-   * `takesLower`, lowered; without (queues started before that, replaying) it only ever raises it.
+   * Queues a conversation, dated `since` if given. Queuing it again keeps its place in line (and
+   * date) and gives it the priority it has now (each notice carries the conversation's priority
+   * when it was sent), raised or, with `takesLower`, lowered; without (queues started before that,
+   * replaying) it only ever raises it.
    */
-  enqueue(conversationId: string, priority: Priority, releasedBy?: string, takesLower = false): void {
+  enqueue(conversationId: string, priority: Priority, releasedBy?: string, { takesLower = false, since }: { takesLower?: boolean; since?: number } = {}): void {
     const existing = this.queue.find((entry) => entry.conversationId === conversationId);
     if (existing) {
       if (rank(priority) > rank(existing.priority) || takesLower) existing.priority = priority;
       return;
     }
-    this.queue.push({ conversationId, priority, order: this.tick(), ...(releasedBy === undefined ? {} : { releasedBy }) });
+    this.queue.push({ conversationId, priority, order: this.tick(), ...(releasedBy === undefined ? {} : { releasedBy }), ...(since === undefined ? {} : { since }) });
   }
 
   /** Whether queuing the conversation at `priority` would lower the priority of its entry. */
@@ -229,8 +244,9 @@ export class TeamQueueState {
   }
 
   /**
-   * The agent was at capacity, as the store counted when offered it (`full`): the conversation goes
-   * back in line for someone else, and the agent, still online, takes the store's load and capacity,
+   * The agent was not given it (`full`): at capacity, as the store counted when offered it, or given
+   * a conversation of another of their teams that comes first in its slot, counted in `open`. The
+   * conversation goes back in line, and the agent, still online, takes the store's load and capacity,
    * unless a notice about them came while the offer ran (`heardBefore`, what `heardOf` said when it
    * was made): that one is as new, or newer, and stands.
    */

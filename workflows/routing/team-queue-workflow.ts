@@ -4,7 +4,8 @@
  * least-loaded online agent under capacity as soon as there is one. What it knows of an agent's
  * load is what it gave and what the store last reported; the assign checks the store's count of
  * all their teams' (activities/ai/capacity-check.ts) and refuses a person at capacity, who stays
- * online here at that count. No sweeps, no polling: every change arrives as a signal. An agent
+ * online here at that count, or gives their last free slot to what comes first in another of their
+ * teams' queues. No sweeps, no polling: every change arrives as a signal. An agent
  * heard going offline has their open conversations given back to the team once they have been away
  * the website's grace (a timer, then `releaseOfflineAssignee`); coming back before forgets it. Runs
  * forever, continuing as new to keep its history short (offline agents carried with the rest).
@@ -12,7 +13,7 @@
 import { ActivityCancellationType, CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RoutingActivities } from './activity-types';
 import { agentAvailable, agentLoad, agentRemoved, agentUnavailable, enqueue, teamQueueState, withdraw, type TeamQueueInput } from './definitions';
-import { TeamQueueState, type DueRelease } from './team-queue-state';
+import { TeamQueueState, type Assignment, type DueRelease } from './team-queue-state';
 
 const { assignFromQueue } = proxyActivities<RoutingActivities>({
   startToCloseTimeout: '30 seconds',
@@ -55,6 +56,12 @@ const LOWERED_PRIORITY_PATCH = 'queue-takes-lowered-priority';
  * room to spare until their load next changed. Asked only when such a notice came.
  */
 const COUNTED_ONCE_PATCH = 'assignment-counted-once';
+/**
+ * From this patch on, each new entry is dated (`QueueEntry.since`), so that of conversations of one
+ * priority in a person's several teams' queues, their free slot goes to the one queued first; entries
+ * queued before stay undated, as the state of queues replaying from before has them. Asked on each enqueue.
+ */
+const DATED_ENTRIES_PATCH = 'queue-entries-dated';
 /** After an assignment failed for good, wait this long before trying the line again. */
 const RETRY_PAUSE = '30 seconds';
 /** A conversation whose workflow is set aside is offered again this long after (a set-aside lasts a minute to an hour). */
@@ -71,7 +78,12 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
   };
   setHandler(
     enqueue,
-    handled(({ conversationId, priority, releasedBy }) => state.enqueue(conversationId, priority, releasedBy, state.lowers(conversationId, priority) && patched(LOWERED_PRIORITY_PATCH))),
+    handled(({ conversationId, priority, releasedBy }) =>
+      state.enqueue(conversationId, priority, releasedBy, {
+        takesLower: state.lowers(conversationId, priority) && patched(LOWERED_PRIORITY_PATCH),
+        ...(patched(DATED_ENTRIES_PATCH) ? { since: Date.now() } : {}),
+      }),
+    ),
   );
   setHandler(withdraw, handled(({ conversationId }) => state.withdraw(conversationId)));
   const revised = (revision: number | undefined) => (revision !== undefined && patched(TEAM_REVISIONS_PATCH) ? revision : undefined);
@@ -100,7 +112,9 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
       state.heldWhileOffline(agentId, open, Date.now());
     }),
   );
-  setHandler(teamQueueState, () => state.snapshot());
+  /** The offer under way, shown by the query: its conversation is out of the line while it runs. */
+  let offering: Assignment | undefined;
+  setHandler(teamQueueState, () => ({ ...state.snapshot(), ...(offering ? { offering: { entry: { ...offering.entry }, agentId: offering.agentId } } : {}) }));
 
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
   const runIsLong = () => events >= eventsPerRun || workflowInfo().continueAsNewSuggested;
@@ -135,9 +149,13 @@ export async function teamQueueWorkflow(input: TeamQueueInput): Promise<never> {
     events += 1;
     try {
       const heardBefore = state.heardOf(next.agentId);
-      const offer = { websiteId: input.websiteId, team: input.team, conversationId: next.entry.conversationId, agentId: next.agentId, checksCapacity: true };
-      const outcome = await assignFromQueue(offer);
-      // An object only from queues that asked for the capacity check: histories from before never hold one.
+      const { conversationId, priority, since } = next.entry;
+      const place = { priority, ...(since === undefined ? {} : { since }) };
+      const offer = { websiteId: input.websiteId, team: input.team, conversationId, agentId: next.agentId, checksCapacity: true, place };
+      offering = next;
+      const outcome = await assignFromQueue(offer).finally(() => (offering = undefined));
+      // An object (at capacity, or the slot given to another queue's conversation that comes first)
+      // only for queues that asked for the capacity check: histories from before never hold one.
       if (typeof outcome === 'object') state.agentFull(next, outcome, heardBefore);
       else if (outcome === 'assigned') {
         // Asked only when a load notice came during the offer: the one case the patch changes.
