@@ -1137,6 +1137,22 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     }
   });
 
+  it("opens a new conversation with the website's welcome messages as they are now, not as the page loaded them", async () => {
+    const assistant = `/ai-agents/${DEFAULT_ASSISTANT_ID}`;
+    const before = (await overApi('GET', assistant)).body.agent;
+    try {
+      expect((await overApi('PATCH', assistant, { welcomeMessages: ['Welcome as the page loaded it'] })).status).toBe(200);
+      const visitor = await newVisitor();
+      expect((await overApi('PATCH', assistant, { welcomeMessages: ['Welcome as it is now'] })).status).toBe(200);
+      const id = await startConversation(visitor, 'Hello there');
+      const { items } = (await overApi('GET', `/conversations/${id}/timeline?limit=100`)).body as { items: Array<{ type: string; text?: string; author: { kind: string } }> };
+      const said = items.filter((item) => item.type === 'message').map((item) => [item.author.kind, item.text]);
+      expect(said).toEqual([['ai', 'Welcome as it is now'], ['visitor', 'Hello there']]);
+    } finally {
+      expect((await overApi('PUT', assistant, before)).status).toBe(200);
+    }
+  });
+
   it('takes keyboard focus into the widget as it opens and back to the launcher as it closes, Escape closing it', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Typed with the keyboard');

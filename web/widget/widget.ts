@@ -21,11 +21,11 @@ import { createLauncher } from './launcher';
 import { NewConversation } from './new-conversation';
 import { TeamNames } from './team-names';
 import type { VisitorSession } from './visitor-session';
-import type { TeamAvailability } from '../shared/wire';
+import type { WebsiteInfo } from '../shared/wire';
 import { keepTabIn } from './tab-trap';
 
-/** How old the team's availability may be when the visitor opens the panel before it is read again. */
-const AVAILABILITY_MAX_AGE_MS = 60_000;
+/** How old the bootstrap (the team's availability) may be when the visitor opens the panel before it is read again. */
+const WEBSITE_MAX_AGE_MS = 60_000;
 
 /** Marking seen waits for a burst of items to settle. */
 const SEEN_DEBOUNCE_MS = 300;
@@ -45,9 +45,9 @@ export class SupportWidget {
   private readonly connection = h('p', { class: 'sw-connection', role: 'status' });
   /** Who answers now, under the greeting (availability-text.ts). */
   private readonly status = h('span', { class: 'sw-availability' });
-  /** The bootstrap's `availability`, read again as the panel opens once it is AVAILABILITY_MAX_AGE_MS old. */
-  private availability: TeamAvailability | undefined;
-  private availabilityReadAt = Date.now();
+  /** The bootstrap as last read: again as the panel opens once it is WEBSITE_MAX_AGE_MS old, and before a new conversation is created. */
+  private website: WebsiteInfo;
+  private websiteReadAt = Date.now();
   private readonly panel = h(
     'div',
     { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true, on: { keydown: (event) => isEscapeToClose(event) && this.toggle() } },
@@ -69,7 +69,7 @@ export class SupportWidget {
 
   constructor(private readonly session: VisitorSession) {
     const { website } = session;
-    this.availability = website.availability;
+    this.website = website;
     this.showAvailability();
     this.names = new TeamNames(website, {
       read: async (ids) => (await session.api.memberNames(ids)).members,
@@ -157,7 +157,7 @@ export class SupportWidget {
     this.panel.setAttribute('aria-modal', String(this.open && fillsScreen()));
     this.launcher.setOpen(this.open);
     if (!this.open) return this.launcher.element.focus();
-    if (Date.now() - this.availabilityReadAt >= AVAILABILITY_MAX_AGE_MS) void this.readAvailability();
+    if (Date.now() - this.websiteReadAt >= WEBSITE_MAX_AGE_MS) void this.readWebsite();
     if (this.chat) this.chat.focus();
     else {
       this.showHome();
@@ -166,11 +166,15 @@ export class SupportWidget {
     this.markSeenIfReading();
   }
 
-  /** The team's presence changes while the page stays open: read as the visitor opens the panel, not pushed to every visitor. */
-  private async readAvailability(): Promise<void> {
-    this.availabilityReadAt = Date.now();
+  /**
+   * The team's presence and settings change while the page stays open: read as the visitor opens
+   * the panel (presence is not pushed to every visitor), and before a conversation is created, whose
+   * welcome messages must be the website's now (an old one would be stored as the visitor's words).
+   */
+  private async readWebsite(): Promise<void> {
+    this.websiteReadAt = Date.now();
     try {
-      this.availability = (await this.api.website()).availability;
+      this.website = await this.api.website();
     } catch {
       return; // Kept as it was: the connection line says when the server cannot be reached.
     }
@@ -179,8 +183,8 @@ export class SupportWidget {
   }
 
   private showAvailability(): void {
-    this.status.textContent = availabilityText(this.availability).status;
-    this.status.dataset.online = String(this.availability?.teamOnline ?? true);
+    this.status.textContent = availabilityText(this.website.availability).status;
+    this.status.dataset.online = String(this.website.availability?.teamOnline ?? true);
   }
 
   private showOffline(offline: boolean): void {
@@ -195,7 +199,7 @@ export class SupportWidget {
     this.chat = undefined;
     mountKeepingFocus(
       this.body,
-      renderConversationList(this.live.conversations.sorted(), this.context, availabilityText(this.availability).intro, {
+      renderConversationList(this.live.conversations.sorted(), this.context, availabilityText(this.website.availability).intro, {
         open: (id) => void this.openConversation(id),
         // Not created yet, it has nothing to read: what it gets from now on is news.
         startNew: () => this.showChat(this.newConversation.id((id) => this.live.conversations.get(id) !== undefined)).timelineOpened(),
@@ -239,7 +243,7 @@ export class SupportWidget {
       fileSource: (url, again) => this.files.sourceOf(url, again),
       loadOlder: () => this.showOlder(conversationId),
       onRate: (score) => void this.send(conversationId, () => ({ id: clientId('item'), type: 'rating', score })).catch(showError),
-      ...(this.session.website.files ? { fileLimits: this.session.website.files } : {}),
+      ...(this.website.files ? { fileLimits: this.website.files } : {}),
     });
     this.chat = chat;
     mount(this.body, chat.element);
@@ -278,7 +282,8 @@ export class SupportWidget {
   private async send(conversationId: string, itemFor: () => NewItem | Promise<NewItem>): Promise<void> {
     if (!this.live.conversations.get(conversationId)) {
       // The website's welcome messages open it, stored as its assistant's words.
-      const welcome = (this.session.website.welcomeMessages ?? []).map((text): NewItem => ({ type: 'message', text }));
+      await this.readWebsite();
+      const welcome = (this.website.welcomeMessages ?? []).map((text): NewItem => ({ type: 'message', text }));
       const { conversation, initialTimelineItems } = await this.api.createConversation(conversationId, welcome);
       this.newConversation.created(conversationId);
       this.live.conversations.put(conversation);
