@@ -51,6 +51,9 @@ function heldAsRead(value: unknown): Filter<ItemDoc>[string] {
   return Array.isArray(value) ? { $eq: value, $not: { $elemMatch: { $eq: value } } } : { $eq: value, $not: { $type: 'array' } };
 }
 
+/** The visitor's public messages in the conversation after `seq`. */
+const visitorMessagesAfter = (conversationId: string, seq: number) => ({ conversationId, seq: { $gt: seq }, type: 'message', visibility: 'public', 'author.kind': 'visitor' }) as const;
+
 export function timelineMethods(collections: Collections, ends: TimelineEnds, writeOrdered: OrderedWriter) {
   const { items, conversations } = collections;
   const append = createAppender(collections, ends, writeOrdered);
@@ -153,8 +156,13 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
 
     /** Whether the visitor wrote a public message into the conversation after `seq` (what starts a newer AI turn). */
     async hasVisitorMessageAfter(conversationId: string, seq: number): Promise<boolean> {
-      const newer = { conversationId, seq: { $gt: seq }, type: 'message', visibility: 'public', 'author.kind': 'visitor' } as const;
-      return (await items.countDocuments(newer, { limit: 1 })) > 0;
+      return (await items.countDocuments(visitorMessagesAfter(conversationId, seq), { limit: 1 })) > 0;
+    },
+
+    /** The seq of the visitor's first public message after `seq`, or null (what a resolve must not pass over unread). */
+    async firstVisitorMessageAfter(conversationId: string, seq: number): Promise<number | null> {
+      const first = await items.findOne(visitorMessagesAfter(conversationId, seq), { sort: { seq: 1 }, projection: { seq: 1 } });
+      return first ? first.seq : null;
     },
 
     /** Whether a public item of the conversation carries this file among its parts (what makes it a visitor's to see). */

@@ -155,9 +155,8 @@ export function conversationRoutes(ctx: ApiContext): Router {
    */
   const refuseUnseenVisitorMessage = async (conversation: Conversation, upToSeq: number | undefined): Promise<void> => {
     if (upToSeq === undefined || upToSeq >= (conversation.lastTimelineItem?.seq ?? 0)) return;
-    const { items } = await ctx.store.listItems(conversation.id, { audience: 'public', afterSeq: upToSeq, limit: 100 });
-    const unseen = items.find((item) => item.type === 'message' && item.author.kind === 'visitor');
-    if (unseen) throw new AppError('ERR_CONFLICT', `The visitor wrote since you last looked (item ${unseen.seq}): read it before resolving`, { seq: unseen.seq });
+    const unseen = await ctx.store.firstVisitorMessageAfter(conversation.id, upToSeq);
+    if (unseen !== null) throw new AppError('ERR_CONFLICT', `The visitor wrote since you last looked (item ${unseen}): read it before resolving`, { seq: unseen });
   };
 
   // Messages stored before the resolve was asked for (the conversation as read here) do not reopen it when the workflow hears of them late.

@@ -244,6 +244,19 @@ describe('Chat API over the wire', () => {
       expect((await t.api.call('POST', '/v1/conversations/seen-resolve-1/reopen', AGENT, {})).status).toBe(200);
       expect((await t.api.call('POST', '/v1/conversations/seen-resolve-1/resolve', AGENT, { upToSeq: -1 })).status).toBe(400);
     });
+
+    it('finds the unread message however much the team wrote after what the agent saw', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const conversationId = 'seen-resolve-long';
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId });
+      const first = await t.api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'message', text: 'Hello?' } });
+      // More than a page of the team's messages (the check once read only the first 100 after what was seen).
+      for (let i = 0; i < 101; i += 1) expect((await t.api.call('POST', '/v1/messages', AGENT, { conversationId, item: { type: 'message', text: `Update ${i}` } })).status).toBe(201);
+      const asked = await t.api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'message', text: 'And my refund?' } });
+      const refused = await t.api.call('POST', `/v1/conversations/${conversationId}/resolve`, AGENT, { upToSeq: first.body.item.seq + 1 });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.details).toEqual({ seq: asked.body.item.seq });
+    });
   });
 
   describe('#assign and #join of a person just added', () => {
