@@ -73,13 +73,15 @@ export type ServerFrame =
   | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string; lastSeenSeq?: number } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
-  | { type: 'teamUpdated'; payload: Record<string, never> }
+  | { type: 'teamUpdated'; payload: { websiteId: string } }
   /** A `resume` is done: the socket sent every item after its `afterSeq` up to `throughSeq` the reader may see (`ref` the resume frame's). */
   | { type: 'resumeCompleted'; payload: { conversationId: string; throughSeq: number; ref?: string } }
-  | { type: 'error'; payload: { code: string; message: string } };
+  /** `details` as in a REST error body; `ref`, the client frame's it answers. */
+  | { type: 'error'; payload: { code: string; message: string; details?: unknown; ref?: string } };
 
 /** Client-to-server frames on `/ws`. */
 export type ClientFrame =
   | { type: 'conversationTyping'; payload: { conversationId: string; isTyping: boolean } }
   | { type: 'conversationSeen'; payload: { conversationId: string; seq?: number } }
-  | { type: 'resume'; payload: { conversationId: string; afterSeq: number } };
+  /** `stateVersion`: the conversation's the page holds (the server then sends it only when newer); `ref` comes back on `resumeCompleted` or an `error`. */
+  | { type: 'resume'; payload: { conversationId: string; afterSeq: number; stateVersion?: number }; ref?: string };

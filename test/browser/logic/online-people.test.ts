@@ -16,7 +16,7 @@ describe('who the inbox shows online', () => {
     expect([online.isVisitorOnline('vis_b'), online.isUserOnline('usr_sam')]).toEqual([true, false]);
     // Gone already: nothing to draw again.
     expect(online.take({ type: 'visitorDisconnected', payload: { visitorId: 'vis_gone' } })).toBeUndefined();
-    expect(online.take({ type: 'teamUpdated', payload: {} })).toBeUndefined();
+    expect(online.take({ type: 'teamUpdated', payload: { websiteId: 'web_1' } })).toBeUndefined();
   });
 
   it('takes the snapshot of a reconnect as it is, so a departure missed while disconnected shows', () => {
