@@ -74,7 +74,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
     const { q, ...rest } = filters;
     const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...rest, search: q }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
     const conversations = await Promise.all(page.conversations.map((c) => rowView(ctx.store, caller, c, ctx.plugins)));
-    res.json({ conversations: await withContacts(ctx.store, ctx.log, caller, conversations), nextCursor: page.nextCursor });
+    res.json({ conversations: await withContacts(ctx.store, ctx.log, caller, conversations), nextCursor: page.nextCursor, ...(page.searchIncomplete && { searchIncomplete: true }) });
   });
 
   router.get('/:id', async (req, res) => {
