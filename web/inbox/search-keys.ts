@@ -16,8 +16,12 @@ export function focusSearchOnSlash(field: () => HTMLInputElement | null): void {
   });
 }
 
-/** What a search found, of the pages read (`more`: pages follow). */
-export function searchCountText(count: number, more: boolean): string {
+/**
+ * What a search found, of the pages read (`more`: pages follow; `searching`: they follow because the
+ * server stopped the last at its budget, so they may hold no more).
+ */
+export function searchCountText(count: number, more: boolean, searching = false): string {
+  if (searching) return count === 0 ? 'Searching…' : `${count === 1 ? '1 conversation' : `${count} conversations`} found so far`;
   if (count === 0) return 'No conversations found';
   if (more) return `More than ${count} conversations found`;
   return count === 1 ? '1 conversation found' : `${count} conversations found`;
