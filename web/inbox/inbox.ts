@@ -151,7 +151,10 @@ export class Inbox {
     this.filters = place.filters;
     showPlace(place, 'replace');
     window.addEventListener('popstate', () => this.followAddress());
-    focusSearchOnSlash(() => this.filterSlot.querySelector<HTMLInputElement>('input[name="search"]'));
+    focusSearchOnSlash(
+      () => this.filterSlot.querySelector<HTMLInputElement>('input[name="search"]'),
+      () => this.closeConversation(),
+    );
     // Focus on what the host showed (the sign-in's button just chosen) would fall to the page's start: it goes to the inbox's heading.
     const signedInHere = document.activeElement !== document.body && host.contains(document.activeElement);
     mount(host, this.root);

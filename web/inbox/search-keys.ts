@@ -4,13 +4,18 @@
 const isTypingIn = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement && (target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement);
 
-/** `/` takes focus to the search field (`field()`), unless the agent is typing elsewhere or holds a modifier. */
-export function focusSearchOnSlash(field: () => HTMLInputElement | null): void {
+/**
+ * `/` takes focus to the search field (`field()`), unless the agent is typing elsewhere or holds a
+ * modifier. Where the field is hidden (a narrow screen shows the open conversation alone),
+ * `reveal()` goes back to the list first, as its Back button does.
+ */
+export function focusSearchOnSlash(field: () => HTMLInputElement | null, reveal: () => void): void {
   document.addEventListener('keydown', (event) => {
     if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || isTypingIn(event.target)) return;
     const search = field();
     if (!search) return;
     event.preventDefault(); // The slash is not typed into the field.
+    if (!search.checkVisibility()) reveal();
     search.focus();
     search.select();
   });
