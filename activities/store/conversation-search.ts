@@ -26,7 +26,10 @@ export const SEARCH_BUDGET: SearchBudget = { perPage: 50_000, perRead: 5_000 };
 /** Conversations read at a time, in the listing's order. */
 const CONVERSATIONS_PER_READ = 200;
 
-/** The listing's next `limit` conversations after `last` (from the page's cursor without one). */
+/** What the search reads of the conversations it looks through (besides what the listing's order needs). */
+export const SEARCHED_FIELDS = { title: 1, tags: 1, contactId: 1, lastSeqAll: 1 } as const;
+
+/** The listing's next `limit` conversations after `last` (from the page's cursor without one), `SEARCHED_FIELDS` of them at least. */
 export type ListingReader = (last: ConversationDoc | undefined, limit: number) => Promise<ConversationDoc[]>;
 
 export interface SearchPage {
@@ -67,8 +70,10 @@ async function byItems({ items }: Collections, docs: readonly ConversationDoc[],
     }
     return { ids: new Set(), read };
   }
+  // Two stages: the embedded server matches the ids on their own without mingo, whose $in hashes
+  // every id for every item, and the pattern on those items alone. MongoDB joins the two.
   const found = await items
-    .aggregate<{ _id: string }>([{ $match: { conversationId: { $in: docs.map((doc) => doc._id) }, ...text } }, { $group: { _id: '$conversationId' } }])
+    .aggregate<{ _id: string }>([{ $match: { conversationId: { $in: docs.map((doc) => doc._id) } } }, { $match: text }, { $group: { _id: '$conversationId' } }])
     .toArray();
   return { ids: new Set(found.map((doc) => doc._id)), read: docs.reduce((sum, doc) => sum + doc.lastSeqAll, 0) };
 }
@@ -96,6 +101,7 @@ export async function searchListing(collections: Collections, text: string, read
   const holds = (value: string | undefined) => value !== undefined && pattern.test(value);
   const found: ConversationDoc[] = [];
   let spent = 0;
+  let reads = 0;
   let last: ConversationDoc | undefined;
   for (;;) {
     const batch = await read(last, CONVERSATIONS_PER_READ);
@@ -105,12 +111,14 @@ export async function searchListing(collections: Collections, text: string, read
     for (let start = 0; start < batch.length; ) {
       // Every page looks through one conversation at least, so that paging moves on.
       if (last !== undefined && spent >= budget.perPage) return { found, stoppedAfter: last };
-      const chunk = batch.slice(start, start + chunkLength(batch, start, wanted - found.length, budget.perRead, matched));
+      // As many conversations as the page lacks at first (a common text fills it), twice as many at each read after (a rare one reads fewer, larger).
+      const chunk = batch.slice(start, start + chunkLength(batch, start, (wanted - found.length) * 2 ** reads, budget.perRead, matched));
       const unmatched = chunk.filter((doc) => !matched.has(doc._id));
       if (unmatched.length > 0) {
         const { ids, read: itemsRead } = await byItems(collections, unmatched, matches, budget.perRead);
         for (const id of ids) matched.add(id);
         spent += itemsRead;
+        reads++;
       }
       spent += chunk.length;
       for (const doc of chunk) {

@@ -18,7 +18,7 @@ import { isDuplicateKey } from './duplicate-key';
 import { handlerQuery } from './handler-filter';
 import { newId } from './ids';
 import { canonicalJson } from './same-content';
-import { searchListing, type SearchBudget } from './conversation-search';
+import { SEARCHED_FIELDS, searchListing, type SearchBudget } from './conversation-search';
 import { unreadCounts } from './unread';
 import { scopeFilter, type ConversationScope } from './visitors';
 
@@ -142,6 +142,13 @@ export function conversationMethods(collections: Collections) {
     doc.contactId = contactId;
   }
 
+  /** The conversations of `docs` (read in part) read whole, in the same order. */
+  async function wholeDocs(docs: readonly ConversationDoc[]): Promise<ConversationDoc[]> {
+    if (docs.length === 0) return [];
+    const byId = new Map((await conversations.find({ _id: { $in: docs.map((doc) => doc._id) } }).toArray()).map((doc) => [doc._id, doc]));
+    return docs.flatMap((doc) => byId.get(doc._id) ?? []);
+  }
+
   return {
     /** Creates a conversation; the same id again with the same request returns the stored one (created false), with another request ERR_CONFLICT. */
     async createConversation(input: NewConversation, audience: Audience = 'all'): Promise<{ conversation: Conversation; created: boolean }> {
@@ -259,8 +266,8 @@ export function conversationMethods(collections: Collections) {
       const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor, listCursor);
       if (cursor && (cursor.by === 'updatedAt') !== (field === 'updatedAt')) throw new AppError('ERR_INVALID_INPUT', 'invalid cursor: made for a listing in another order', { fields: ['cursor'] });
       const positionOf = (doc: ConversationDoc): ListPosition => ({ at: doc[field] ?? doc.createdAt, id: doc._id });
-      /** The listing's next `count` conversations after `after`, or from its start. */
-      const read = (after: ListPosition | undefined, count: number): Promise<ConversationDoc[]> => {
+      /** The listing's next `count` conversations after `after`, or from its start; with `fields`, those and the position's alone. */
+      const read = (after: ListPosition | undefined, count: number, fields?: Record<string, 1>): Promise<ConversationDoc[]> => {
         const bounded = { ...query };
         let start = filter.updatedSince;
         if (after) {
@@ -271,13 +278,14 @@ export function conversationMethods(collections: Collections) {
         }
         // The bound lets an index range-scan.
         if (start !== undefined) bounded[field] = { [from]: start };
-        return conversations.find(bounded).sort({ [field]: direction, _id: direction }).limit(count).toArray();
+        const projection = fields && { ...fields, [field]: 1, createdAt: 1 };
+        return conversations.find(bounded, { projection }).sort({ [field]: direction, _id: direction }).limit(count).toArray();
       };
       const { found, stoppedAfter } =
         filter.search === undefined
           ? { found: await read(cursor, limit + 1), stoppedAfter: undefined }
-          : await searchListing(collections, filter.search, (last, count) => read(last ? positionOf(last) : cursor, count), limit + 1, page.searchBudget);
-      const pageDocs = found.slice(0, limit);
+          : await searchListing(collections, filter.search, (last, count) => read(last ? positionOf(last) : cursor, count, SEARCHED_FIELDS), limit + 1, page.searchBudget);
+      const pageDocs = filter.search === undefined ? found.slice(0, limit) : await wholeDocs(found.slice(0, limit));
       const unread = reader.viewer ? await unreadCounts(collections, pageDocs, reader.viewer) : new Map<string, number>();
       const next = stoppedAfter ?? (found.length > limit ? pageDocs.at(-1) : undefined);
       return {
