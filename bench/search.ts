@@ -1,11 +1,11 @@
 /**
  * Inbox search benchmark on the embedded server: 2,000 conversations × 10 items, then the first
  * page (100) of `listConversations` with a search that one conversation matches, one that every
- * item matches (the 1,000 with the newest matching items are taken), one that nothing matches, and
+ * item matches (the page is found in the newest conversations), one that nothing matches, and
  * the rare one with the status filter; then how long an append to another conversation takes, alone
-and while searches that match one conversation run one after another (what a search costs the
-store's other users: the embedded server answers one command at a time). Run directly:
-`npx tsx bench/search.ts`.
+ * and while searches that match one conversation run one after another (what a search costs the
+ * store's other users: the embedded server answers one command at a time). Run directly:
+ * `npx tsx bench/search.ts`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
