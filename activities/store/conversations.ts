@@ -287,7 +287,8 @@ export function conversationMethods(collections: Collections) {
           : await searchListing(collections, filter.search, (last, count) => read(last ? positionOf(last) : cursor, count, SEARCHED_FIELDS), limit + 1, page.searchBudget);
       const pageDocs = filter.search === undefined ? found.slice(0, limit) : await wholeDocs(found.slice(0, limit));
       const unread = reader.viewer ? await unreadCounts(collections, pageDocs, reader.viewer) : new Map<string, number>();
-      const next = stoppedAfter ?? (found.length > limit ? pageDocs.at(-1) : undefined);
+      // Where the listing read it: a search's page is read whole later, by when its last may have moved.
+      const next = stoppedAfter ?? (found.length > limit ? found[limit - 1] : undefined);
       return {
         conversations: pageDocs.map((doc) => ({ ...toConversation(doc, reader.audience), unreadCount: unread.get(doc._id) ?? 0 })),
         nextCursor: next ? encodeCursor({ ...positionOf(next), ...(field === 'updatedAt' ? { by: field } : {}) }) : null,
