@@ -1,8 +1,11 @@
 /**
  * Inbox search benchmark on the embedded server: 2,000 conversations × 10 items, then the first
  * page (100) of `listConversations` with a search that one conversation matches, one that every
- * item matches (the 1,000 with the newest matching items are taken), one that nothing matches, and
- * the rare one with the status filter. Run directly: `npx tsx bench/search.ts`.
+ * item matches (the page is found in the newest conversations), one that nothing matches, and
+ * the rare one with the status filter; then how long an append to another conversation takes, alone
+ * and while searches that match one conversation run one after another (what a search costs the
+ * store's other users: the embedded server answers one command at a time). Run directly:
+ * `npx tsx bench/search.ts`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +20,7 @@ const WEBSITE = 'web_bench';
 const CONVERSATIONS = 2000;
 const ITEMS_EACH = 10;
 const SAMPLES = 20;
+const APPENDS = 200;
 
 const item = (conversationId: string, n: number, text: string) => ({
   id: newId('item'),
@@ -40,6 +44,24 @@ async function timeSearch(store: Store, filter: Omit<ConversationFilter, 'scope'
   }
   times.sort((a, b) => a - b);
   return { p50: Number(times[Math.floor(SAMPLES / 2)]!.toFixed(1)), max: Number(times.at(-1)!.toFixed(1)), listed };
+}
+
+/** Milliseconds of `APPENDS` appends one after another, p50 and the slowest, with `searching` running meanwhile (until the appends end). */
+async function timeAppends(store: Store, conversationId: string, searching?: (done: () => boolean) => Promise<void>): Promise<{ p50: number; max: number }> {
+  const times: number[] = [];
+  let finished = false;
+  const running = searching?.(() => finished);
+  for (let n = 0; n < APPENDS; n++) {
+    const started = performance.now();
+    await store.appendItem(item(conversationId, 1, `append ${n}`));
+    times.push(performance.now() - started);
+    // A pause between appends, as messages arrive, so a search has the store to itself at times.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  finished = true;
+  await running;
+  times.sort((a, b) => a - b);
+  return { p50: Number(times[Math.floor(APPENDS / 2)]!.toFixed(1)), max: Number(times.at(-1)!.toFixed(1)) };
 }
 
 export async function benchSearch(): Promise<object> {
@@ -67,6 +89,12 @@ export async function benchSearch(): Promise<object> {
         noneMatches: await timeSearch(store, { search: 'nothing like it' }),
         oneMatchesWithStatus: await timeSearch(store, { search: 'zorblax', status: 'open' }),
         noSearch: await timeSearch(store, {}),
+      },
+      appendMs: {
+        alone: await timeAppends(store, ids[0]!),
+        whileSearching: await timeAppends(store, ids[0]!, async (done) => {
+          while (!done()) await store.listConversations({ scope: { websiteId: WEBSITE }, search: 'zorblax' }, { audience: 'all' }, { limit: 100 });
+        }),
       },
       rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
     };

@@ -187,6 +187,9 @@ const envSchema = z.object({
   RATE_LIMIT_VISITOR_RANGES_PER_SECOND: rate(10),
   RATE_LIMIT_VISITOR_RANGES_BURST: rate(100),
   /** Conversations a visitor, and the visitors of one IP together, may open in an hour (each a workflow that runs for days). */
+  /** Searches (`GET /v1/conversations?q=`, each page) a team member, or the secret key without one, may make on an instance. */
+  RATE_LIMIT_AGENT_SEARCHES_PER_SECOND: rate(2),
+  RATE_LIMIT_AGENT_SEARCHES_BURST: rate(20),
   RATE_LIMIT_VISITOR_CONVERSATIONS_PER_HOUR: hourly(30),
   RATE_LIMIT_IP_CONVERSATIONS_PER_HOUR: hourly(600),
   WS_HEARTBEAT_MS: int(100, 10 * MINUTE_MS, 30_000, '(10 minutes): a dead socket or instance would go unnoticed for longer'),
@@ -251,6 +254,7 @@ export interface AppConfig {
     visitorRangeRate: RateConfig;
     /** New conversations opened by visitors, per visitor and per IP. */
     conversationRate: { visitor: RateConfig; ip: RateConfig };
+    searchRate: RateConfig;
     ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateConfig; maxSocketsPerVisitor: number; maxSocketsPerIp: number };
     shutdown: ShutdownOptions;
   };
@@ -308,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       visitorRate: { perSecond: e.RATE_LIMIT_VISITOR_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_BURST },
       visitorRangeRate: { perSecond: e.RATE_LIMIT_VISITOR_RANGES_PER_SECOND, burst: e.RATE_LIMIT_VISITOR_RANGES_BURST },
       conversationRate: { visitor: perHour(e.RATE_LIMIT_VISITOR_CONVERSATIONS_PER_HOUR), ip: perHour(e.RATE_LIMIT_IP_CONVERSATIONS_PER_HOUR) },
+      searchRate: { perSecond: e.RATE_LIMIT_AGENT_SEARCHES_PER_SECOND, burst: e.RATE_LIMIT_AGENT_SEARCHES_BURST },
       ws: {
         heartbeatMs: e.WS_HEARTBEAT_MS,
         maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,

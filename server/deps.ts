@@ -27,6 +27,8 @@ export interface ServerLimits {
   visitorRangeRate: RateLimitOptions;
   /** New conversations opened by visitors, per visitor and per IP. */
   conversationRate: { visitor: RateLimitOptions; ip: RateLimitOptions };
+  /** Searches by one team member (or the secret key without one): each page looks through up to 50,000 items of the store. */
+  searchRate: RateLimitOptions;
   ws: { heartbeatMs: number; maxBufferedBytes: number; maxFrameBytes: number; frameRate: RateLimitOptions; maxSocketsPerVisitor: number; maxSocketsPerIp: number };
 }
 

@@ -18,7 +18,7 @@ import { isDuplicateKey } from './duplicate-key';
 import { handlerQuery } from './handler-filter';
 import { newId } from './ids';
 import { canonicalJson } from './same-content';
-import { searchFilter } from './search-filter';
+import { SEARCHED_FIELDS, searchListing, type SearchBudget } from './conversation-search';
 import { unreadCounts } from './unread';
 import { scopeFilter, type ConversationScope } from './visitors';
 
@@ -57,7 +57,7 @@ export interface ConversationFilter {
   handler?: HandlerFilter;
   /** A UTC ISO time as the store keeps them: only conversations whose `updatedAt` is at or after it, the oldest change first (a sync). */
   updatedSince?: string;
-  /** Search text, trimmed and composed: only conversations that hold it (search-filter.ts). */
+  /** Search text, trimmed and composed: only conversations that hold it (conversation-search.ts). */
   search?: string;
 }
 
@@ -124,6 +124,7 @@ const listOrder = (filter: ConversationFilter, audience: Audience): ListOrder =>
  * sync's, so that a cursor is not read in the other order.
  */
 const listCursor = z.strictObject({ at: z.iso.datetime(), id: z.string().min(1).max(128), by: z.literal('updatedAt').optional() });
+type ListPosition = Pick<z.infer<typeof listCursor>, 'at' | 'id'>;
 
 export function conversationMethods(collections: Collections) {
   const { conversations, visitors } = collections;
@@ -139,6 +140,13 @@ export function conversationMethods(collections: Collections) {
     if (contactId === undefined) return;
     await conversations.updateOne({ _id: doc._id, contactId: { $exists: false } }, { $set: { contactId } });
     doc.contactId = contactId;
+  }
+
+  /** The conversations of `docs` (read in part) read whole, in the same order. */
+  async function wholeDocs(docs: readonly ConversationDoc[]): Promise<ConversationDoc[]> {
+    if (docs.length === 0) return [];
+    const byId = new Map((await conversations.find({ _id: { $in: docs.map((doc) => doc._id) } }).toArray()).map((doc) => [doc._id, doc]));
+    return docs.flatMap((doc) => byId.get(doc._id) ?? []);
   }
 
   return {
@@ -231,49 +239,60 @@ export function conversationMethods(collections: Collections) {
 
     /**
      * A page of conversations, newest activity first (ties by id), or with `updatedSince` oldest
-     * change first, each with its last item for the audience and the viewer's unread count.
+     * change first, each with its last item for the audience and the viewer's unread count. A
+     * search looks through the listing's conversations until the page is found or its budget
+     * (`searchBudget`, conversation-search.ts) is spent: then the page may be short, even empty,
+     * `searchIncomplete` says so, and the cursor goes on after the last conversation looked through.
      */
     async listConversations(
       filter: ConversationFilter,
       reader: ConversationReader,
-      page: { limit: number; cursor?: string },
-    ): Promise<{ conversations: ConversationListEntry[]; nextCursor: string | null }> {
+      page: { limit: number; cursor?: string; searchBudget?: SearchBudget },
+    ): Promise<{ conversations: ConversationListEntry[]; nextCursor: string | null; searchIncomplete?: true }> {
       const limit = checkLimit(page.limit);
       // Waiting is open by definition: asking the store for resolved ones would walk every open conversation to find none.
       if (filter.handler === 'waiting' && filter.status === 'resolved') return { conversations: [], nextCursor: null };
-      // Under $and: `waiting` asks for a status of its own, beside the one filtered by; a search is an $or, as the cursor's is.
-      const clauses = [
-        ...(filter.handler ? [handlerQuery(filter.handler)] : []),
-        ...(filter.search === undefined ? [] : [await searchFilter(collections, filter.scope.websiteId, filter.search)]),
-      ];
       const query: Filter<ConversationDoc> = {
         ...scopeFilter(filter.scope),
         ...(filter.status && { status: filter.status }),
         ...(filter.priority && { priority: filter.priority }),
         ...(filter.tag && { tags: filter.tag }),
         ...(filter.assigneeId && { assigneeId: filter.assigneeId }),
-        ...(clauses.length > 0 && { $and: clauses }),
+        // Under $and: `waiting` asks for a status of its own, beside the one filtered by.
+        ...(filter.handler && { $and: [handlerQuery(filter.handler)] }),
       };
       const { field, direction } = listOrder(filter, reader.audience);
       const [from, beyond] = direction === 1 ? (['$gte', '$gt'] as const) : (['$lte', '$lt'] as const);
-      let start = filter.updatedSince;
-      if (page.cursor) {
-        const after = decodeCursor(page.cursor, listCursor);
-        if ((after.by === 'updatedAt') !== (field === 'updatedAt')) throw new AppError('ERR_INVALID_INPUT', 'invalid cursor: made for a listing in another order', { fields: ['cursor'] });
-        // From the cursor, or from the time asked for if that lies further along the order. The $or breaks ties on id.
-        const cursorFurther = start === undefined || (direction === 1 ? after.at > start : after.at < start);
-        if (cursorFurther) start = after.at;
-        query.$or = [{ [field]: { [beyond]: after.at } }, { _id: { [beyond]: after.id } }];
-      }
-      // The bound lets an index range-scan.
-      if (start !== undefined) query[field] = { [from]: start };
-      const docs = await conversations.find(query).sort({ [field]: direction, _id: direction }).limit(limit + 1).toArray();
-      const pageDocs = docs.slice(0, limit);
+      const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor, listCursor);
+      if (cursor && (cursor.by === 'updatedAt') !== (field === 'updatedAt')) throw new AppError('ERR_INVALID_INPUT', 'invalid cursor: made for a listing in another order', { fields: ['cursor'] });
+      const positionOf = (doc: ConversationDoc): ListPosition => ({ at: doc[field] ?? doc.createdAt, id: doc._id });
+      /** The listing's next `count` conversations after `after`, or from its start; with `fields`, those and the position's alone. */
+      const read = (after: ListPosition | undefined, count: number, fields?: Record<string, 1>): Promise<ConversationDoc[]> => {
+        const bounded = { ...query };
+        let start = filter.updatedSince;
+        if (after) {
+          // From the position, or from the time asked for if that lies further along the order. The $or breaks ties on id.
+          const further = start === undefined || (direction === 1 ? after.at > start : after.at < start);
+          if (further) start = after.at;
+          bounded.$or = [{ [field]: { [beyond]: after.at } }, { _id: { [beyond]: after.id } }];
+        }
+        // The bound lets an index range-scan.
+        if (start !== undefined) bounded[field] = { [from]: start };
+        const projection = fields && { ...fields, [field]: 1, createdAt: 1 };
+        return conversations.find(bounded, { projection }).sort({ [field]: direction, _id: direction }).limit(count).toArray();
+      };
+      const { found, stoppedAfter } =
+        filter.search === undefined
+          ? { found: await read(cursor, limit + 1), stoppedAfter: undefined }
+          : await searchListing(collections, filter.search, (last, count) => read(last ? positionOf(last) : cursor, count, SEARCHED_FIELDS), limit + 1, page.searchBudget);
+      const pageDocs = filter.search === undefined ? found.slice(0, limit) : await wholeDocs(found.slice(0, limit));
       const unread = reader.viewer ? await unreadCounts(collections, pageDocs, reader.viewer) : new Map<string, number>();
-      const last = pageDocs.at(-1);
+      // Where the listing read it: a search's page is read whole later, by when its last may have moved.
+      const next = stoppedAfter ?? (found.length > limit ? found[limit - 1] : undefined);
       return {
         conversations: pageDocs.map((doc) => ({ ...toConversation(doc, reader.audience), unreadCount: unread.get(doc._id) ?? 0 })),
-        nextCursor: docs.length > limit && last ? encodeCursor({ at: last[field] ?? last.createdAt, id: last._id, ...(field === 'updatedAt' ? { by: field } : {}) }) : null,
+        nextCursor: next ? encodeCursor({ ...positionOf(next), ...(field === 'updatedAt' ? { by: field } : {}) }) : null,
+        ...(stoppedAfter && { searchIncomplete: true as const }),
       };
     },
   };

@@ -29,6 +29,12 @@ const ORDERS: Record<string, (order: number) => boolean> = {
 function condition(operator: string, operand: unknown): Condition | undefined {
   if (operator === '$in') {
     if (!Array.isArray(operand) || !operand.every(isJsonScalar)) return undefined;
+    // Strings alone (ids, mostly) in a set: a search sends hundreds of conversation ids, and one
+    // look-up a document costs far less than a comparison per id. Only a string equals a string.
+    if (operand.every((option) => typeof option === 'string')) {
+      const strings = new Set(operand);
+      return (value, present) => present && typeof value === 'string' && strings.has(value);
+    }
     const options = operand.map(equals);
     return (value, present) => options.some((option) => option(value, present));
   }

@@ -4,10 +4,11 @@ import { AppError } from '../../domain/errors';
 import type { LifecycleOperation } from '../../domain/operations';
 import type { Conversation } from '../../domain/conversation';
 import { itemFor, pluginAudienceOf, storeAudienceOf, visibleConversation } from '../access';
-import { requireActingAgent, requireAgent, viewerOf, type AgentCaller } from '../caller';
+import { BACKEND_VIEWER_ID, requireActingAgent, requireAgent, viewerOf, type AgentCaller } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
-import { newConversationLimit } from '../middleware/rate-limit';
+import { newConversationLimit, refused } from '../middleware/rate-limit';
+import { TokenBuckets } from '../rate-limit';
 import {
   actionAnswerBody,
   assignBody,
@@ -47,6 +48,8 @@ export function conversationRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(...ctx.authenticate, ...ctx.jsonBody);
   const newConversations = newConversationLimit(ctx.store, ctx.limits.conversationRate);
+  // Per member: the per-IP limit lets one client ask for a hundred pages a second, each up to 50,000 items read.
+  const searches = new TokenBuckets(ctx.limits.searchRate);
 
   router.post('/', newConversations.reserve, async (req, res) => {
     let made = false;
@@ -72,9 +75,13 @@ export function conversationRoutes(ctx: ApiContext): Router {
     if (caller.kind === 'visitor' && teamOnly.length > 0) throw new AppError('ERR_FORBIDDEN', `Visitors cannot filter by ${teamOnly.join(', ')}`);
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const { q, ...rest } = filters;
+    if (q !== undefined && caller.kind === 'agent') {
+      const taken = searches.take(`${caller.website.id}/${caller.userId ?? BACKEND_VIEWER_ID}`);
+      if (!taken.ok) throw refused(res, taken.retryAfterSeconds, 'Too many searches: wait a moment, or narrow the search');
+    }
     const page = await inRequest('query', () => ctx.store.listConversations({ scope, ...rest, search: q }, { audience: storeAudienceOf(caller), viewer: viewerOf(caller) }, { limit, cursor }));
     const conversations = await Promise.all(page.conversations.map((c) => rowView(ctx.store, caller, c, ctx.plugins)));
-    res.json({ conversations: await withContacts(ctx.store, ctx.log, caller, conversations), nextCursor: page.nextCursor });
+    res.json({ conversations: await withContacts(ctx.store, ctx.log, caller, conversations), nextCursor: page.nextCursor, ...(page.searchIncomplete && { searchIncomplete: true }) });
   });
 
   router.get('/:id', async (req, res) => {

@@ -1153,6 +1153,20 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     }
   });
 
+  it('takes / on a narrow screen, where the open conversation hides the list, back to the list and into its search field', async () => {
+    const id = await conversationOverApi('Slash on a narrow screen');
+    const inbox = await laterInbox();
+    await inbox.setViewportSize({ width: 600, height: 800 });
+    const panel = inbox.locator('.panel-main .tl-note').first();
+    await inbox.locator(`.row[data-conversation-id="${id}"]`).press('Enter');
+    await panel.waitFor();
+    await inbox.keyboard.press('/');
+    await panel.waitFor({ state: 'detached' });
+    const search = inbox.getByRole('searchbox', { name: 'Search conversations' });
+    expect(await search.evaluate((field) => document.activeElement === field && field.checkVisibility())).toBe(true);
+    expect(await search.inputValue()).toBe('');
+  });
+
   it('takes keyboard focus into the widget as it opens and back to the launcher as it closes, Escape closing it', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Typed with the keyboard');

@@ -71,6 +71,21 @@ describe('per-visitor limit', () => {
   });
 });
 
+describe('searches', () => {
+  it("are limited per team member, a refusal saying so and when to retry; the member's other listings, and the secret key's searches, are not", async () => {
+    const running = await started({ searchRate: { perSecond: 0.01, burst: 2 } });
+    const api = new Api(running);
+    const search = (agent: string | null, query = 'q=refund') => api.call('GET', `/v1/conversations?${query}`, { agent });
+    expect([(await search('agent_alex')).status, (await search('agent_alex', 'q=refund&status=open')).status]).toEqual([200, 200]);
+    const refused = await search('agent_alex');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({ code: 'ERR_RATE_LIMITED', message: expect.stringContaining('Too many searches'), details: { retryAfterSeconds: expect.any(Number) } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(1);
+    expect((await api.call('GET', '/v1/conversations?status=open', { agent: 'agent_alex' })).status).toBe(200);
+    expect((await search(null)).status).toBe(200);
+  });
+});
+
 describe('new conversations', () => {
   it('are limited per visitor and per IP by the hour, visitors only; a refusal says so and when to retry', async () => {
     const running = await started({ conversationRate: { visitor: { perSecond: 2 / 3_600, burst: 2 }, ip: { perSecond: 3 / 3_600, burst: 3 } } });

@@ -19,6 +19,14 @@ export interface ListOptions {
   isVisitorOnline(visitorId: string): boolean;
   /** The search text the list is for, if any: an empty list names it. */
   search?: string;
+  /** Pages of the search follow that the server has not looked through yet: an empty list is not its answer. */
+  searching?: boolean;
+}
+
+/** What the list says when it shows no conversation. */
+function emptyListText({ search, searching }: ListOptions): string {
+  if (!search) return 'No conversations match these filters.';
+  return searching ? `Searching older conversations for “${search}”…` : `No conversations match “${search}”.`;
 }
 
 /** What a row shows of its conversation. */
@@ -47,7 +55,7 @@ export class ConversationList {
   render(entries: readonly ConversationListEntry[], options: ListOptions): void {
     if (entries.length === 0) {
       this.rows.clear();
-      return mount(this.element, h('p', { class: 'list-empty muted' }, options.search ? `No conversations match “${options.search}”.` : 'No conversations match these filters.'));
+      return mount(this.element, h('p', { class: 'list-empty muted' }, emptyListText(options)));
     }
     const rows = new Map<string, HTMLLIElement>();
     for (const entry of entries) {

@@ -151,7 +151,10 @@ export class Inbox {
     this.filters = place.filters;
     showPlace(place, 'replace');
     window.addEventListener('popstate', () => this.followAddress());
-    focusSearchOnSlash(() => this.filterSlot.querySelector<HTMLInputElement>('input[name="search"]'));
+    focusSearchOnSlash(
+      () => this.filterSlot.querySelector<HTMLInputElement>('input[name="search"]'),
+      () => this.closeConversation(),
+    );
     // Focus on what the host showed (the sign-in's button just chosen) would fall to the page's start: it goes to the inbox's heading.
     const signedInHere = document.activeElement !== document.body && host.contains(document.activeElement);
     mount(host, this.root);
@@ -306,9 +309,10 @@ export class Inbox {
     const filtered = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
     const entries = this.searchResults.shown(filtered, this.filters.search);
     const search = searchTextOf(this.filters.search);
-    this.list.render(entries, { context: this.context, selectedId: this.selectedId, isVisitorOnline: (id) => this.online.isVisitorOnline(id), search });
+    const searching = search !== '' && this.pages.searching;
+    this.list.render(entries, { context: this.context, selectedId: this.selectedId, isVisitorOnline: (id) => this.online.isVisitorOnline(id), search, searching });
     // Written only when it says something new: a live region read out again at every frame would drown the reader.
-    const count = search ? searchCountText(entries.length, this.pages.hasMore) : '';
+    const count = search ? searchCountText(entries.length, this.pages.hasMore, searching) : '';
     if (this.searchCount.textContent !== count) this.searchCount.textContent = count;
     document.title = tabTitle(this.pageTitle, entries.filter((entry) => entry.unreadCount > 0).length);
   }

@@ -27,12 +27,18 @@ export class ListPages {
   private generation = 0;
   private readingNext = false;
   private nextFailed = false;
+  private incomplete = false;
 
   constructor(private readonly options: ListPagesOptions) {}
 
   /** Pages follow those read. */
   get hasMore(): boolean {
     return this.cursor !== null;
+  }
+
+  /** The last page read was a search's that stopped at the server's budget: the pages that follow may hold no more matches. */
+  get searching(): boolean {
+    return this.incomplete;
   }
 
   /** A next page is being read. */
@@ -49,6 +55,7 @@ export class ListPages {
   async readFirst(): Promise<void> {
     const generation = ++this.generation;
     this.cursor = null;
+    this.incomplete = false;
     this.readingNext = false;
     this.nextFailed = false;
     this.options.onChange();
@@ -61,7 +68,7 @@ export class ListPages {
       return; // A later read replaced it: its failure is not the list's.
     }
     if (generation !== this.generation) return;
-    this.cursor = page.nextCursor ?? null;
+    this.follow(page);
     this.options.replace(page.conversations, readFrom);
     this.options.onChange();
   }
@@ -79,7 +86,7 @@ export class ListPages {
     try {
       const page = await this.options.read(cursor);
       if (generation !== this.generation) return undefined;
-      this.cursor = page.nextCursor ?? null;
+      this.follow(page);
       this.options.add(page.conversations);
       return page.conversations;
     } catch (error) {
@@ -92,5 +99,11 @@ export class ListPages {
         this.options.onChange();
       }
     }
+  }
+
+  /** What follows `page`, read now. */
+  private follow(page: ConversationPage): void {
+    this.cursor = page.nextCursor ?? null;
+    this.incomplete = this.cursor !== null && page.searchIncomplete === true;
   }
 }

@@ -56,6 +56,8 @@ export interface TimelinePage {
 export interface ConversationPage {
   conversations: ConversationListEntry[];
   nextCursor?: string | null;
+  /** A search's page that stopped at the server's budget: the pages after it may hold more matches, or none. */
+  searchIncomplete?: boolean;
 }
 
 /** Server-to-client frames on `/ws`. */

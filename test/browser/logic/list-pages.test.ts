@@ -38,6 +38,24 @@ async function afterFirstPage() {
 }
 
 describe('ListPages', () => {
+  describe('#searching', () => {
+    it('says a search goes on while the page read last stopped at the server\'s budget, and not once a page is whole or the last', async () => {
+      const { pages, reads, page } = listing();
+      const first = pages.readFirst();
+      reads[0]!.answer({ ...page([], 'after-nothing'), searchIncomplete: true });
+      await first;
+      expect(pages).toMatchObject({ hasMore: true, searching: true });
+      const next = pages.readNext();
+      reads[1]!.answer(page(['a', 'b'], 'after-b'));
+      await next;
+      expect(pages).toMatchObject({ hasMore: true, searching: false });
+      const last = pages.readNext();
+      reads[2]!.answer({ ...page([], null), searchIncomplete: true });
+      await last;
+      expect(pages).toMatchObject({ hasMore: false, searching: false });
+    });
+  });
+
   describe('#readNext', () => {
     it('reads each next page with the cursor the page before gave, until none follows', async () => {
       const { pages, reads, list, page } = await afterFirstPage();

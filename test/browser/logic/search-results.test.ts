@@ -42,4 +42,10 @@ describe('searchCountText', () => {
     expect(searchCountText(3, false)).toBe('3 conversations found');
     expect(searchCountText(100, true)).toBe('More than 100 conversations found');
   });
+
+  it('says the search goes on, and what it found so far, while the server looks through more', () => {
+    expect(searchCountText(0, true, true)).toBe('Searching…');
+    expect(searchCountText(1, true, true)).toBe('1 conversation found so far');
+    expect(searchCountText(7, true, true)).toBe('7 conversations found so far');
+  });
 });

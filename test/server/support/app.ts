@@ -31,6 +31,7 @@ export function testConfig(limits: LimitOverrides = {}, env: NodeJS.ProcessEnv =
       ipRate: { perSecond: 10_000, burst: 10_000 },
       visitorRate: { perSecond: 1_000, burst: 1_000 },
       conversationRate: { visitor: { perSecond: 1_000, burst: 1_000 }, ip: { perSecond: 10_000, burst: 10_000 } },
+      searchRate: { perSecond: 1_000, burst: 1_000 },
       // Test clients keep connections alive and send nothing more once they have their answers.
       shutdown: { ...base.limits.shutdown, idleGraceMs: 0 },
       ...limits,
