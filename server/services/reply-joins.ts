@@ -9,6 +9,10 @@
  * client-chosen id the store already holds (a retry, or a conflict) joins nobody. The join is a courtesy: when it fails, is
  * slow, or the workflow says the member is already in, the message is posted all the same, and the
  * workflow joins its author on hearing of it, as it always does.
+ *
+ * A person's first message in an open conversation nobody is assigned also takes it (the website's
+ * `assignOnReply`, on by default, as in Intercom): assigned in the same change set, as of nobody
+ * assigned, so it counts in their load and leaves the team's queue.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
