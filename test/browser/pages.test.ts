@@ -866,12 +866,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await alerts.filter({ hasText: 'already a participant' }).waitFor();
   });
 
-  it('does not overwrite a colleague\'s assignment made while the agent chose: the assignment is refused and says who has it', async () => {
+  /** A colleague, Sam Park, on the team for this test: their id. */
+  const samForThisTest = async (): Promise<string> => {
     const { body } = await overApi('POST', '/team/members', { name: 'Sam Park' });
     const sam: string = body.member.id;
     onTestFinished(async () => {
       await fetch(`${app.url}/v1/team/members/${sam}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
     });
+    return sam;
+  };
+
+  it('does not overwrite a colleague\'s assignment made while the agent chose: the assignment is refused and says who has it', async () => {
+    const sam = await samForThisTest();
     const visitor = await newVisitor();
     // A question the AI answers: it does not hand the conversation to routing, which would assign it meanwhile.
     const id = await startConversation(visitor, 'How do I reset my password?');
@@ -885,6 +891,26 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await overApi('POST', `/conversations/${id}/assign`, { userId: sam })).status).toBe(200);
     await second.page.getByRole('combobox', { name: 'Assignee' }).selectOption(AGENT_ID);
     await second.page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await second.page.locator('.toast[role="alert"]').filter({ hasText: 'It was assigned to Sam Park meanwhile: your choice was not applied' }).waitFor();
+    await second.page.getByRole('button', { name: 'Unassign Sam Park' }).waitFor();
+    expect((await overApi('GET', `/conversations/${id}`)).body.conversation.assigneeId).toBe(sam);
+  });
+
+  it("does not take off a colleague's assignment made while the agent looked: the unassignment is refused and says who has it", async () => {
+    const sam = await samForThisTest();
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'How do I reset my password?');
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID })).status).toBe(200);
+    const second = await cuttableInbox();
+    onTestFinished(() => second.page.context().close());
+    await openInInbox(second.page, id);
+    const unassign = second.page.locator('[data-action="unassign"]');
+    await unassign.waitFor();
+    await second.cut(); // The page does not hear of Sam's assignment before its unassignment.
+
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: sam })).status).toBe(200);
+    await unassign.click();
     await second.page.locator('.toast[role="alert"]').filter({ hasText: 'It was assigned to Sam Park meanwhile: your choice was not applied' }).waitFor();
     await second.page.getByRole('button', { name: 'Unassign Sam Park' }).waitFor();
     expect((await overApi('GET', `/conversations/${id}`)).body.conversation.assigneeId).toBe(sam);

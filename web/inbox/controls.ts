@@ -8,8 +8,10 @@ import { aiStateOf, handedOffText } from './ai-state';
 
 export interface ControlActions {
   join(): void;
-  assign(userId: string): void;
-  unassign(): void;
+  /** As of the assignee the panel shows (`null`: nobody): a colleague's choice made meanwhile is not silently overwritten. */
+  assign(userId: string, asOf: string | null): void;
+  /** As of the assignee the panel shows, so that one a colleague chose meanwhile is not taken off. */
+  unassign(asOf: string): void;
   escalate(reason: string): void;
   pauseAi(): void;
   resumeAi(): void;
@@ -66,6 +68,7 @@ function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id
 function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id: string) => string, me: string, actions: ControlActions): HTMLElement {
   const active = c.participants.filter((p) => !p.leftAt);
   const humans = team.filter((m) => m.kind === 'human');
+  const assigneeId = c.assigneeId;
   const assignee = h(
     'select',
     { name: 'assignee', 'aria-label': 'Assignee' },
@@ -79,11 +82,12 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
     !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', data: { focusKey: 'join' }, on: { click: actions.join } }, 'Join conversation'),
     h(
       'form',
-      { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value)) },
+      { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value, assigneeId ?? null)) },
       assignee,
       h('button', { type: 'submit', class: 'btn', data: { focusKey: 'assign' } }, 'Assign'),
     ),
-    c.assigneeId !== undefined && h('button', { type: 'button', class: 'btn', data: { action: 'unassign', focusKey: 'unassign' }, on: { click: actions.unassign } }, `Unassign ${nameOf(c.assigneeId)}`),
+    assigneeId !== undefined &&
+      h('button', { type: 'button', class: 'btn', data: { action: 'unassign', focusKey: 'unassign' }, on: { click: () => actions.unassign(assigneeId) } }, `Unassign ${nameOf(assigneeId)}`),
   );
 }
 

@@ -41,7 +41,7 @@ const LIST_PAGE_SIZE = 100;
 /**
  * How a control's call is followed up. `taken`: what the control's field sent was taken; `asks`: the
  * status it asks for, which someone else may have brought about first; `assigns`: the assignment
- * it asks for, as of an assignee someone else may have changed first.
+ * (or unassignment) it asks for, as of an assignee someone else may have changed first.
  */
 interface RunOptions {
   taken?: () => void;
@@ -485,12 +485,8 @@ export class Inbox {
     };
     return {
       join: run(() => this.api.join(id, this.me)),
-      assign: (userId) => {
-        // As of the assignee on screen: a colleague's choice made meanwhile is not silently overwritten.
-        const assigns = { userId, asOf: this.live.conversations.get(id)?.assigneeId ?? null };
-        void run(() => this.api.assign(id, userId, assigns.asOf), { assigns })();
-      },
-      unassign: run(() => this.api.unassign(id)),
+      assign: (userId, asOf) => void run(() => this.api.assign(id, userId, asOf), { assigns: { userId, asOf } })(),
+      unassign: (asOf) => void run(() => this.api.unassign(id, asOf), { assigns: { userId: null, asOf } })(),
       escalate: (reason) => void run(() => this.api.escalate(id, reason))(),
       pauseAi: run(() => this.api.pauseAi(id, 60)),
       resumeAi: run(() => this.api.resumeAi(id)),
