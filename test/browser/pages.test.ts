@@ -1379,6 +1379,78 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedLabel(inbox)).toBe('BUTTON Remove tag vip');
   });
 
+  /**
+   * A colleague tags the conversation: once the inbox has heard of it (its header shows the tag; the
+   * agent's gesture is in the side panel, which waits for it), the side panel is to be drawn again.
+   */
+  const tagElsewhere = async (page: Page, id: string, tag: string) => {
+    expect((await overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, { add: [tag] })).status).toBe(200);
+    await page.locator('.panel-pills .pill').filter({ hasText: `#${tag}` }).waitFor();
+  };
+
+  it("acts on the agent's click and Space in the side panel, and keeps a menu they opened, while a colleague's change arrives midway", async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('Quick, before it changes');
+    const shown = (tag: string) => controls.getByRole('button', { name: `Remove tag ${tag}` }).waitFor();
+
+    // A click pressed before the change and released after it.
+    await controls.getByRole('button', { name: 'Resolve' }).hover();
+    await inbox.mouse.down();
+    await tagElsewhere(inbox, id, 'pressed');
+    await inbox.mouse.up();
+    await controls.getByRole('button', { name: 'Reopen' }).waitFor();
+    await shown('pressed'); // The colleague's change, shown right after.
+
+    // Space on a button acts on its release.
+    await controls.getByRole('button', { name: 'Reopen' }).focus();
+    await inbox.keyboard.down('Space');
+    await tagElsewhere(inbox, id, 'spaced');
+    await inbox.keyboard.up('Space');
+    await controls.getByRole('button', { name: 'Resolve' }).waitFor();
+    await shown('spaced');
+
+    // The priority's menu, opened, stays open, and the choice made in it applies.
+    const priority = controls.getByRole('combobox', { name: 'Conversation priority' });
+    await priority.selectOption('low');
+    await expect.poll(async () => (await priorityChanges(id)).at(-1)).toBe('low');
+    await priority.focus();
+    await inbox.keyboard.press('Alt+ArrowDown');
+    const menuOpen = () => priority.evaluate((select) => select.matches(':open'));
+    expect(await menuOpen()).toBe(true);
+    await tagElsewhere(inbox, id, 'chosen');
+    expect(await menuOpen()).toBe(true);
+    await inbox.keyboard.press('ArrowDown');
+    await inbox.keyboard.press('Enter');
+    await expect.poll(async () => (await priorityChanges(id)).at(-1)).toBe('medium');
+    await shown('chosen');
+  });
+
+  it("keeps what an input method is composing in a side panel field while a colleague's change arrives", async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('日本語で大丈夫ですか');
+    const field = controls.getByRole('textbox', { name: 'Add a tag' });
+    await field.click();
+    await inbox.keyboard.type('vip-');
+    // An input method (Japanese, say) composes: its text is in the field, not yet committed.
+    const cdp = await inbox.context().newCDPSession(inbox);
+    await cdp.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
+    await tagElsewhere(inbox, id, 'colleague');
+    await cdp.send('Input.insertText', { text: '日本' });
+    expect(await field.inputValue()).toBe('vip-日本');
+    await controls.getByRole('button', { name: 'Remove tag colleague' }).waitFor();
+  });
+
+  it("opens the audit trail clicked in the conversation's header while the header is drawn again", async () => {
+    const { id, inbox } = await controlsOfNewConversation('Who did what?');
+    await inbox.getByRole('link', { name: 'Audit trail' }).hover();
+    await inbox.mouse.down();
+    expect((await overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, { add: ['audited'] })).status).toBe(200);
+    // The side panel shows the frame came; the header waits for the click.
+    await inbox.locator('.panel-controls').getByRole('button', { name: 'Remove tag audited' }).waitFor();
+    const audit = inbox.context().waitForEvent('page');
+    await inbox.mouse.up();
+    expect(new URL((await audit).url()).pathname).toBe(`/audit/${id}`);
+    await inbox.locator('.panel-pills .pill').filter({ hasText: '#audited' }).waitFor();
+  });
+
   it('says what is wrong with what the agent entered when the server refuses it', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Tag me');
