@@ -1337,6 +1337,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.keyboard.press('Enter');
     await expect.poll(changes).toEqual([...before, 'urgent']);
     expect(await focusedLabel(inbox)).toBe('SELECT Conversation priority');
+    expect(await priority.evaluate((select) => select.matches(':open'))).toBe(false); // Enter applied it, and did not open the menu as well.
 
     // Leaving the select applies the choice held too.
     await inbox.keyboard.press('ArrowUp');
@@ -1363,6 +1364,39 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await changes()).toEqual(before);
     await inbox.keyboard.press('Enter');
     await expect.poll(changes).toEqual([...before, held]);
+  });
+
+  it("does not overwrite a priority a colleague set while the agent chose one, by arrow keys or in the menu: theirs stays, and the agent is told", async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('Which priority is it?');
+    const priority = controls.getByRole('combobox', { name: 'Conversation priority' });
+    const setElsewhere = async (to: string) => {
+      expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { priority: to })).status).toBe(200);
+      await inbox.locator('.panel-pills [data-testid="priority"]').filter({ hasText: to }).waitFor();
+    };
+    await priority.selectOption('low');
+    await expect.poll(async () => (await priorityChanges(id)).at(-1)).toBe('low');
+    const alert = (chosen: string) =>
+      expect.poll(() => inbox.locator('.toast[role="alert"]').allTextContents()).toContain(`The priority was set to urgent meanwhile: your choice (${chosen}) was not applied`);
+
+    // Held by arrow keys while the colleague sets it, then applied with Enter.
+    await priority.focus();
+    await inbox.keyboard.press('ArrowDown');
+    await setElsewhere('urgent');
+    await inbox.keyboard.press('Enter');
+    await alert('medium');
+    await expect.poll(() => priority.inputValue()).toBe('urgent');
+
+    // Chosen in the menu, opened before the colleague set it.
+    await setElsewhere('low');
+    await expect.poll(() => priority.inputValue()).toBe('low');
+    await inbox.keyboard.press('Alt+ArrowDown');
+    await setElsewhere('urgent');
+    await inbox.keyboard.press('ArrowDown');
+    await inbox.keyboard.press('ArrowDown');
+    await inbox.keyboard.press('Enter');
+    await alert('high');
+    await expect.poll(() => priority.inputValue()).toBe('urgent');
+    expect((await priorityChanges(id)).slice(-3)).toEqual(['urgent', 'low', 'urgent']);
   });
 
   it("keeps keyboard focus on the open conversation's control the agent is on while a colleague changes the conversation", async () => {

@@ -4,6 +4,7 @@
  * assignment or unassignment made as of an assignee who has changed since (the agent's choice was
  * not applied).
  */
+import type { Priority } from '../../domain/conversation';
 import type { Conversation } from '../shared/wire';
 
 export type AskedStatus = Conversation['status'];
@@ -41,4 +42,15 @@ export function assignmentRefusal(asked: AskedAssignment, c: Conversation, me: s
   if (now === asked.asOf) return undefined;
   if (now === null) return { text: 'It was unassigned meanwhile: your choice was not applied, choose again', done: false };
   return { text: `It was assigned to ${who(now)} meanwhile: your choice was not applied`, done: false };
+}
+
+/**
+ * What a priority the agent chose as of another (`asOf`, the one they saw) comes to, when the
+ * conversation has `now` by then: undefined while it still has the one they saw (theirs applies);
+ * `done` when a colleague chose the same meanwhile; else the colleague's stands, and the agent is told.
+ */
+export function priorityRefusal(chosen: Priority, asOf: Priority, now: Priority): { text: string; done: boolean } | undefined {
+  if (now === asOf) return undefined;
+  if (now === chosen) return { text: `Already ${now} priority`, done: true };
+  return { text: `The priority was set to ${now} meanwhile: your choice (${chosen}) was not applied`, done: false };
 }

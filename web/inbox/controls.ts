@@ -1,6 +1,6 @@
 /** The side panel of an open conversation: the AI's state, people, priority, tags and lifecycle buttons. */
 import { PRIORITIES, type Priority } from '../../domain/conversation';
-import { h, isMounting } from '../shared/dom';
+import { choiceAsOf, h, isMounting, openMenuIn } from '../shared/dom';
 import { timeLabel } from '../shared/format';
 import { memberLabels } from '../shared/member-labels';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
@@ -16,7 +16,8 @@ export interface ControlActions {
   pauseAi(): void;
   resumeAi(): void;
   handBack(): void;
-  setPriority(priority: Priority): void;
+  /** As of the priority the agent saw as they chose (`choiceAsOf`). */
+  setPriority(priority: Priority, asOf: Priority): void;
   addTag(tag: string): void;
   removeTag(tag: string): void;
   resolve(): void;
@@ -82,7 +83,7 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
     !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', data: { focusKey: 'join' }, on: { click: actions.join } }, 'Join conversation'),
     h(
       'form',
-      { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value, assigneeId ?? null)) },
+      { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value, choiceAsOf(assignee) || null)) },
       assignee,
       h('button', { type: 'submit', class: 'btn', data: { focusKey: 'assign' } }, 'Assign'),
     ),
@@ -101,11 +102,12 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
 function prioritySection(c: Conversation, actions: ControlActions): HTMLElement {
   /** A key on the select is being handled: the change it makes, if any, is held. */
   let keyed = false;
-  let sent: string = c.priority;
   const apply = () => {
-    if (select.value === sent) return;
-    sent = select.value;
-    actions.setPriority(select.value as Priority);
+    const asOf = choiceAsOf(select);
+    if (select.value === asOf) return;
+    // The agent's next choice is made as of this one.
+    select.dataset.asOf = select.value;
+    actions.setPriority(select.value as Priority, asOf as Priority);
   };
   const select = h(
     'select',
@@ -114,7 +116,13 @@ function prioritySection(c: Conversation, actions: ControlActions): HTMLElement 
       'aria-label': 'Conversation priority',
       on: {
         keydown: (event) => {
-          if (event.key === 'Enter') return apply();
+          if (event.key === 'Enter') {
+            // In the open menu, it chooses, which applies at once (change).
+            if (openMenuIn(select)) return;
+            // On the closed select it applies the choice held, and does not open the menu too (Chromium's would).
+            event.preventDefault();
+            return apply();
+          }
           // The change a key makes comes with its default action, right after this: held until then.
           keyed = true;
           setTimeout(() => (keyed = false));

@@ -62,6 +62,13 @@ export class ConversationPanel {
     if (field?.value.trim() === value) field.value = '';
   }
 
+  /** A choice in a select of the controls that is not to be made: it shows what it was drawn with again. */
+  forgetChoice(selectName: string): void {
+    const select = this.controls.querySelector<HTMLSelectElement>(`select[name="${selectName}"]`);
+    select?.form?.reset();
+    if (select) delete select.dataset.asOf;
+  }
+
   renderConversation(c: Conversation, team: readonly TeamMemberInfo[], visitorOnline: boolean): void {
     this.renderHeader(c, visitorOnline);
     // Drawn again on every change of the conversation: what the agent was typing there stays.

@@ -18,7 +18,7 @@ import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo } from '../shared/wire';
-import { alreadyDoneNote, assignmentRefusal, type AskedAssignment, type AskedStatus } from './already-done';
+import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
@@ -465,6 +465,8 @@ export class Inbox {
 
   /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */
   private controlActions(id: string): ControlActions {
+    /** The agent's priority changes of this conversation whose answers have not come yet. */
+    let prioritiesSent = 0;
     const run = (operation: () => Promise<Conversation>, { taken, asks, assigns }: RunOptions = {}) => async () => {
       try {
         this.live.conversations.put(await operation());
@@ -491,7 +493,20 @@ export class Inbox {
       pauseAi: run(() => this.api.pauseAi(id, 60)),
       resumeAi: run(() => this.api.resumeAi(id)),
       handBack: run(() => this.api.handBack(id)),
-      setPriority: (priority: Priority) => void run(() => this.api.setPriority(id, priority))(),
+      setPriority: (priority: Priority, asOf: Priority) => {
+        // A priority a colleague set while the agent chose is not silently overwritten: theirs stands, and the agent is told.
+        // (Not while one of the agent's own is on its way: until its answer, the inbox's copy is behind theirs.)
+        const now = this.live.conversations.get(id)?.priority;
+        const refusal = prioritiesSent === 0 && now && priorityRefusal(priority, asOf, now);
+        if (!refusal) {
+          prioritiesSent++;
+          return void run(() => this.api.setPriority(id, priority))().finally(() => prioritiesSent--);
+        }
+        this.panel?.forgetChoice('conversationPriority');
+        this.renderConversation();
+        if (refusal.done) showNote(refusal.text);
+        else showError(new Error(refusal.text));
+      },
       addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), { taken: () => this.panel?.taken('newTag', tag) })(),
       removeTag: (tag) => void run(() => this.api.changeTags(id, { remove: [tag] }))(),
       // As of what the agent has on screen: a visitor's message on its way refuses it, and shows.

@@ -9,11 +9,10 @@
  * shows right after.
  */
 
+import { openMenuIn } from './dom';
+
 /** How often a draw held by an open select menu looks again whether it has closed: a menu closed with Escape tells the page nothing. */
 const MENU_CHECK_MS = 200;
-
-/** Whether the browser says which select has its menu open (`:open`; a selector it does not know throws). */
-const menusShow = typeof CSS !== 'undefined' && CSS.supports('selector(:open)');
 
 export class HeldDraws {
   private readonly pointers = new Set<number>();
@@ -52,7 +51,7 @@ export class HeldDraws {
   }
 
   private menuOpen(): boolean {
-    return menusShow && this.area.querySelector('select:open') !== null;
+    return openMenuIn(this.area) !== null;
   }
 
   private begin(take: () => void): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alreadyDoneNote, assignmentRefusal } from '../../../web/inbox/already-done';
+import { alreadyDoneNote, assignmentRefusal, priorityRefusal } from '../../../web/inbox/already-done';
 import { conversation } from './items';
 
 const ME = 'agent_alex';
@@ -43,5 +43,16 @@ describe('assignmentRefusal', () => {
   it('says nothing when the assignee is the one expected (the refusal had another reason)', () => {
     expect(refusal(ME, 'agent_sam', 'agent_sam')).toBeUndefined();
     expect(refusal(ME, null)).toBeUndefined();
+  });
+});
+
+describe('priorityRefusal', () => {
+  it("lets the agent's choice apply while the conversation has the priority they saw", () => {
+    expect(priorityRefusal('high', 'low', 'low')).toBeUndefined();
+  });
+
+  it("keeps a colleague's priority set meanwhile and says so, calmly when it is the one the agent chose", () => {
+    expect(priorityRefusal('high', 'low', 'urgent')).toEqual({ text: 'The priority was set to urgent meanwhile: your choice (high) was not applied', done: false });
+    expect(priorityRefusal('high', 'low', 'high')).toEqual({ text: 'Already high priority', done: true });
   });
 });
