@@ -1399,6 +1399,34 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await priorityChanges(id)).slice(-3)).toEqual(['urgent', 'low', 'urgent']);
   });
 
+  it("keeps the priority the agent goes on to by arrow keys while the answer to their last choice is on its way", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Slow answers today');
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { priority: 'high' })).status).toBe(200);
+    const { page, cut } = await cuttableInbox();
+    onTestFinished(() => page.context().close());
+    await openInInbox(page, id);
+    const priority = page.getByRole('combobox', { name: 'Conversation priority' });
+    await expect.poll(() => priority.inputValue()).toBe('high');
+    await cut(); // What the inbox hears of the change is its answer alone, which is held back a while.
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/v1/conversations/*', async (route) => {
+      if (route.request().method() === 'PATCH') await answered;
+      await route.fallback();
+    });
+
+    await priority.selectOption('medium');
+    await priority.focus();
+    await page.keyboard.press('ArrowDown'); // Back to high, what the panel was drawn with: a choice all the same.
+    answer();
+    await page.locator('.panel-pills [data-testid="priority"]').filter({ hasText: 'medium' }).waitFor();
+    expect(await priority.inputValue()).toBe('high');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await priorityChanges(id)).slice(-2)).toEqual(['medium', 'high']);
+  });
+
   it("keeps keyboard focus on the open conversation's control the agent is on while a colleague changes the conversation", async () => {
     const { id, inbox, controls } = await controlsOfNewConversation('Two of you on this?');
     const changeTags = (body: unknown) => overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, body);
