@@ -1096,6 +1096,36 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await inbox.evaluate(() => (window as unknown as { focusGiven?: number }).focusGiven ?? 0)).toBe(0);
   });
 
+  it('opens the conversation whose row the agent pressed, also when a message moves it up the list before they let go', async () => {
+    // Each once the AI has answered: the one started second is above the other.
+    const [lowerVisitor, upperVisitor] = [await newVisitor(), await newVisitor()];
+    const lower = await startConversation(lowerVisitor, 'I was here first');
+    await lowerVisitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    const upper = await startConversation(upperVisitor, 'I came after');
+    await upperVisitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    const inbox = await agentContext.newPage();
+    onTestFinished(() => inbox.close());
+    /** The texts of the socket frames the inbox received. */
+    const heard: string[] = [];
+    inbox.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => void heard.push(String(payload))));
+    await signIn(inbox);
+    await openInInbox(inbox, upper);
+    const rows = inbox.locator('.conversation-list .row');
+    const lowerIsAbove = async () => {
+      const order = await rows.evaluateAll((all) => all.map((row) => (row as HTMLElement).dataset.conversationId));
+      return order.indexOf(lower) < order.indexOf(upper);
+    };
+    await expect.poll(lowerIsAbove).toBe(false);
+
+    await inbox.locator(`.row[data-conversation-id="${lower}"]`).hover();
+    await inbox.mouse.down();
+    await send(lowerVisitor, 'Me again');
+    await expect.poll(() => heard.some((frame) => frame.includes('Me again'))).toBe(true);
+    await inbox.mouse.up();
+    await expect.poll(() => new URL(inbox.url()).searchParams.get('conversation')).toBe(lower);
+    await expect.poll(lowerIsAbove).toBe(true); // Moved up once let go.
+  });
+
   it('takes keyboard focus to the heading of a conversation opened by keyboard, and back to its row with Escape; a click leaves it on the row', async () => {
     const id = await conversationOverApi('Opened by keyboard');
     const inbox = await laterInbox();
