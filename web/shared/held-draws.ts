@@ -8,7 +8,6 @@
  * a select's menu open (it closes). Such a gesture lasts a moment, so a colleague's change it held
  * shows right after.
  */
-
 import { openMenuIn } from './dom';
 
 /** How often a draw held by an open select menu looks again whether it has closed: a menu closed with Escape tells the page nothing. */
