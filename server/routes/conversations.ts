@@ -26,6 +26,7 @@ import {
   tagsBody,
   timelineQuery,
   typingBody,
+  unassignBody,
   userBody,
 } from '../schemas/conversations';
 import { inRequest } from '../http-errors';
@@ -207,7 +208,10 @@ export function conversationRoutes(ctx: ApiContext): Router {
       { op: 'assign', userId: await teamMemberId(agent, userId), ...(expectedAssigneeId === undefined ? {} : { expectedAssigneeId }) },
     ]),
   );
-  router.delete('/:id/assign', lifecycle(reasonBody, () => [{ op: 'unassign' }]));
+  router.delete(
+    '/:id/assign',
+    lifecycle(unassignBody, ({ expectedAssigneeId }) => [{ op: 'unassign', ...(expectedAssigneeId === undefined ? {} : { expectedAssigneeId }) }]),
+  );
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
   router.post(
     '/:id/handback',

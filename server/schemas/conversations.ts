@@ -58,6 +58,8 @@ export const tagsBody = z
 export const userBody = z.object({ userId: entityId });
 /** `expectedAssigneeId`: the assignee the agent saw (`null`: none); a change since then is a `409` rather than overwritten. */
 export const assignBody = userBody.extend({ expectedAssigneeId: entityId.nullable().optional() });
+/** `expectedAssigneeId`: the assignee the agent saw; someone else assigned since then is a `409` rather than taken off. */
+export const unassignBody = reasonBody.extend({ expectedAssigneeId: entityId.optional() });
 export const escalateBody = z.object({ reason: readableText(z.string().trim().min(1).max(MAX_REASON_LENGTH)), summary: readableText(z.string().max(MAX_ESCALATION_SUMMARY_LENGTH)).optional() });
 export const pauseAiBody = z.object({ minutes: z.number().int().min(1).max(MAX_AI_PAUSE_MINUTES).optional() });
 export const typingBody = z.object({ isTyping: z.boolean() });

@@ -867,12 +867,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await alerts.filter({ hasText: 'already a participant' }).waitFor();
   });
 
-  it('does not overwrite a colleague\'s assignment made while the agent chose: the assignment is refused and says who has it', async () => {
+  /** A colleague, Sam Park, on the team for this test: their id. */
+  const samForThisTest = async (): Promise<string> => {
     const { body } = await overApi('POST', '/team/members', { name: 'Sam Park' });
     const sam: string = body.member.id;
     onTestFinished(async () => {
       await fetch(`${app.url}/v1/team/members/${sam}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
     });
+    return sam;
+  };
+
+  it('does not overwrite a colleague\'s assignment made while the agent chose: the assignment is refused and says who has it', async () => {
+    const sam = await samForThisTest();
     const visitor = await newVisitor();
     // A question the AI answers: it does not hand the conversation to routing, which would assign it meanwhile.
     const id = await startConversation(visitor, 'How do I reset my password?');
@@ -886,6 +892,26 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await overApi('POST', `/conversations/${id}/assign`, { userId: sam })).status).toBe(200);
     await second.page.getByRole('combobox', { name: 'Assignee' }).selectOption(AGENT_ID);
     await second.page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await second.page.locator('.toast[role="alert"]').filter({ hasText: 'It was assigned to Sam Park meanwhile: your choice was not applied' }).waitFor();
+    await second.page.getByRole('button', { name: 'Unassign Sam Park' }).waitFor();
+    expect((await overApi('GET', `/conversations/${id}`)).body.conversation.assigneeId).toBe(sam);
+  });
+
+  it("does not take off a colleague's assignment made while the agent looked: the unassignment is refused and says who has it", async () => {
+    const sam = await samForThisTest();
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'How do I reset my password?');
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID })).status).toBe(200);
+    const second = await cuttableInbox();
+    onTestFinished(() => second.page.context().close());
+    await openInInbox(second.page, id);
+    const unassign = second.page.locator('[data-action="unassign"]');
+    await unassign.waitFor();
+    await second.cut(); // The page does not hear of Sam's assignment before its unassignment.
+
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: sam })).status).toBe(200);
+    await unassign.click();
     await second.page.locator('.toast[role="alert"]').filter({ hasText: 'It was assigned to Sam Park meanwhile: your choice was not applied' }).waitFor();
     await second.page.getByRole('button', { name: 'Unassign Sam Park' }).waitFor();
     expect((await overApi('GET', `/conversations/${id}`)).body.conversation.assigneeId).toBe(sam);
@@ -1069,6 +1095,36 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     }
     expect(await focusedConversation(inbox)).toBe(resting);
     expect(await inbox.evaluate(() => (window as unknown as { focusGiven?: number }).focusGiven ?? 0)).toBe(0);
+  });
+
+  it('opens the conversation whose row the agent pressed, also when a message moves it up the list before they let go', async () => {
+    // Each once the AI has answered: the one started second is above the other.
+    const [lowerVisitor, upperVisitor] = [await newVisitor(), await newVisitor()];
+    const lower = await startConversation(lowerVisitor, 'I was here first');
+    await lowerVisitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    const upper = await startConversation(upperVisitor, 'I came after');
+    await upperVisitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    const inbox = await agentContext.newPage();
+    onTestFinished(() => inbox.close());
+    /** The texts of the socket frames the inbox received. */
+    const heard: string[] = [];
+    inbox.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => void heard.push(String(payload))));
+    await signIn(inbox);
+    await openInInbox(inbox, upper);
+    const rows = inbox.locator('.conversation-list .row');
+    const lowerIsAbove = async () => {
+      const order = await rows.evaluateAll((all) => all.map((row) => (row as HTMLElement).dataset.conversationId));
+      return order.indexOf(lower) < order.indexOf(upper);
+    };
+    await expect.poll(lowerIsAbove).toBe(false);
+
+    await inbox.locator(`.row[data-conversation-id="${lower}"]`).hover();
+    await inbox.mouse.down();
+    await send(lowerVisitor, 'Me again');
+    await expect.poll(() => heard.some((frame) => frame.includes('Me again'))).toBe(true);
+    await inbox.mouse.up();
+    await expect.poll(() => new URL(inbox.url()).searchParams.get('conversation')).toBe(lower);
+    await expect.poll(lowerIsAbove).toBe(true); // Moved up once let go.
   });
 
   it('takes keyboard focus to the heading of a conversation opened by keyboard, and back to its row with Escape; a click leaves it on the row', async () => {
@@ -1355,6 +1411,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await inbox.keyboard.press('Enter');
     await expect.poll(changes).toEqual([...before, 'urgent']);
     expect(await focusedLabel(inbox)).toBe('SELECT Conversation priority');
+    expect(await priority.evaluate((select) => select.matches(':open'))).toBe(false); // Enter applied it, and did not open the menu as well.
 
     // Leaving the select applies the choice held too.
     await inbox.keyboard.press('ArrowUp');
@@ -1383,6 +1440,67 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await expect.poll(changes).toEqual([...before, held]);
   });
 
+  it("does not overwrite a priority a colleague set while the agent chose one, by arrow keys or in the menu: theirs stays, and the agent is told", async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('Which priority is it?');
+    const priority = controls.getByRole('combobox', { name: 'Conversation priority' });
+    const setElsewhere = async (to: string) => {
+      expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { priority: to })).status).toBe(200);
+      await inbox.locator('.panel-pills [data-testid="priority"]').filter({ hasText: to }).waitFor();
+    };
+    await priority.selectOption('low');
+    await expect.poll(async () => (await priorityChanges(id)).at(-1)).toBe('low');
+    const alert = (chosen: string) =>
+      expect.poll(() => inbox.locator('.toast[role="alert"]').allTextContents()).toContain(`The priority was set to urgent meanwhile: your choice (${chosen}) was not applied`);
+
+    // Held by arrow keys while the colleague sets it, then applied with Enter.
+    await priority.focus();
+    await inbox.keyboard.press('ArrowDown');
+    await setElsewhere('urgent');
+    await inbox.keyboard.press('Enter');
+    await alert('medium');
+    await expect.poll(() => priority.inputValue()).toBe('urgent');
+
+    // Chosen in the menu, opened before the colleague set it.
+    await setElsewhere('low');
+    await expect.poll(() => priority.inputValue()).toBe('low');
+    await inbox.keyboard.press('Alt+ArrowDown');
+    await setElsewhere('urgent');
+    await inbox.keyboard.press('ArrowDown');
+    await inbox.keyboard.press('ArrowDown');
+    await inbox.keyboard.press('Enter');
+    await alert('high');
+    await expect.poll(() => priority.inputValue()).toBe('urgent');
+    expect((await priorityChanges(id)).slice(-3)).toEqual(['urgent', 'low', 'urgent']);
+  });
+
+  it("keeps the priority the agent goes on to by arrow keys while the answer to their last choice is on its way", async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Slow answers today');
+    await visitor.locator('.tl-message[data-author="ai"]').first().waitFor();
+    expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { priority: 'high' })).status).toBe(200);
+    const { page, cut } = await cuttableInbox();
+    onTestFinished(() => page.context().close());
+    await openInInbox(page, id);
+    const priority = page.getByRole('combobox', { name: 'Conversation priority' });
+    await expect.poll(() => priority.inputValue()).toBe('high');
+    await cut(); // What the inbox hears of the change is its answer alone, which is held back a while.
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/v1/conversations/*', async (route) => {
+      if (route.request().method() === 'PATCH') await answered;
+      await route.fallback();
+    });
+
+    await priority.selectOption('medium');
+    await priority.focus();
+    await page.keyboard.press('ArrowDown'); // Back to high, what the panel was drawn with: a choice all the same.
+    answer();
+    await page.locator('.panel-pills [data-testid="priority"]').filter({ hasText: 'medium' }).waitFor();
+    expect(await priority.inputValue()).toBe('high');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await priorityChanges(id)).slice(-2)).toEqual(['medium', 'high']);
+  });
+
   it("keeps keyboard focus on the open conversation's control the agent is on while a colleague changes the conversation", async () => {
     const { id, inbox, controls } = await controlsOfNewConversation('Two of you on this?');
     const changeTags = (body: unknown) => overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, body);
@@ -1395,6 +1513,78 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await controls.getByRole('button', { name: 'Remove tag vip' }).focus();
     await raisePriorityElsewhere(inbox, id);
     expect(await focusedLabel(inbox)).toBe('BUTTON Remove tag vip');
+  });
+
+  /**
+   * A colleague tags the conversation: once the inbox has heard of it (its header shows the tag; the
+   * agent's gesture is in the side panel, which waits for it), the side panel is to be drawn again.
+   */
+  const tagElsewhere = async (page: Page, id: string, tag: string) => {
+    expect((await overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, { add: [tag] })).status).toBe(200);
+    await page.locator('.panel-pills .pill').filter({ hasText: `#${tag}` }).waitFor();
+  };
+
+  it("acts on the agent's click and Space in the side panel, and keeps a menu they opened, while a colleague's change arrives midway", async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('Quick, before it changes');
+    const shown = (tag: string) => controls.getByRole('button', { name: `Remove tag ${tag}` }).waitFor();
+
+    // A click pressed before the change and released after it.
+    await controls.getByRole('button', { name: 'Resolve' }).hover();
+    await inbox.mouse.down();
+    await tagElsewhere(inbox, id, 'pressed');
+    await inbox.mouse.up();
+    await controls.getByRole('button', { name: 'Reopen' }).waitFor();
+    await shown('pressed'); // The colleague's change, shown right after.
+
+    // Space on a button acts on its release.
+    await controls.getByRole('button', { name: 'Reopen' }).focus();
+    await inbox.keyboard.down('Space');
+    await tagElsewhere(inbox, id, 'spaced');
+    await inbox.keyboard.up('Space');
+    await controls.getByRole('button', { name: 'Resolve' }).waitFor();
+    await shown('spaced');
+
+    // The priority's menu, opened, stays open, and the choice made in it applies.
+    const priority = controls.getByRole('combobox', { name: 'Conversation priority' });
+    await priority.selectOption('low');
+    await expect.poll(async () => (await priorityChanges(id)).at(-1)).toBe('low');
+    await priority.focus();
+    await inbox.keyboard.press('Alt+ArrowDown');
+    const menuOpen = () => priority.evaluate((select) => select.matches(':open'));
+    expect(await menuOpen()).toBe(true);
+    await tagElsewhere(inbox, id, 'chosen');
+    expect(await menuOpen()).toBe(true);
+    await inbox.keyboard.press('ArrowDown');
+    await inbox.keyboard.press('Enter');
+    await expect.poll(async () => (await priorityChanges(id)).at(-1)).toBe('medium');
+    await shown('chosen');
+  });
+
+  it("keeps what an input method is composing in a side panel field while a colleague's change arrives", async () => {
+    const { id, inbox, controls } = await controlsOfNewConversation('日本語で大丈夫ですか');
+    const field = controls.getByRole('textbox', { name: 'Add a tag' });
+    await field.click();
+    await inbox.keyboard.type('vip-');
+    // An input method (Japanese, say) composes: its text is in the field, not yet committed.
+    const cdp = await inbox.context().newCDPSession(inbox);
+    await cdp.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
+    await tagElsewhere(inbox, id, 'colleague');
+    await cdp.send('Input.insertText', { text: '日本' });
+    expect(await field.inputValue()).toBe('vip-日本');
+    await controls.getByRole('button', { name: 'Remove tag colleague' }).waitFor();
+  });
+
+  it("opens the audit trail clicked in the conversation's header while the header is drawn again", async () => {
+    const { id, inbox } = await controlsOfNewConversation('Who did what?');
+    await inbox.getByRole('link', { name: 'Audit trail' }).hover();
+    await inbox.mouse.down();
+    expect((await overApi('POST', `/conversations/${encodeURIComponent(id)}/tags`, { add: ['audited'] })).status).toBe(200);
+    // The side panel shows the frame came; the header waits for the click.
+    await inbox.locator('.panel-controls').getByRole('button', { name: 'Remove tag audited' }).waitFor();
+    const audit = inbox.context().waitForEvent('page');
+    await inbox.mouse.up();
+    expect(new URL((await audit).url()).pathname).toBe(`/audit/${id}`);
+    await inbox.locator('.panel-pills .pill').filter({ hasText: '#audited' }).waitFor();
   });
 
   it('says what is wrong with what the agent entered when the server refuses it', async () => {

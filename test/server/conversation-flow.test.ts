@@ -333,6 +333,22 @@ describe('Chat API over the wire', () => {
       expect(again.body.error.message).toContain('no assignee');
       expect((await t.api.call('DELETE', '/v1/conversations/unassign-1/assign', visitor)).status).toBe(403);
     });
+
+    it('refuses with 409 as of an assignee who is no longer the one, so a colleague\'s assignment made meanwhile is not taken off', async () => {
+      expect((await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-seen-cy', name: 'Cy' })).status).toBe(201);
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'unassign-seen-1' });
+      const path = '/v1/conversations/unassign-seen-1/assign';
+      expect((await t.api.call('POST', path, AGENT, { userId: AGENT.agent })).status).toBe(200);
+      // The agent saw themselves assigned; Cy took it meanwhile.
+      expect((await t.api.call('POST', path, AGENT, { userId: 'usr-seen-cy' })).status).toBe(200);
+      const refused = await t.api.call('DELETE', path, AGENT, { expectedAssigneeId: AGENT.agent });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain('assigned to usr-seen-cy meanwhile');
+      expect((await t.api.call('GET', '/v1/conversations/unassign-seen-1', AGENT)).body.conversation.assigneeId).toBe('usr-seen-cy');
+      // As of the assignee now, it goes through.
+      expect((await t.api.call('DELETE', path, AGENT, { expectedAssigneeId: 'usr-seen-cy' })).body.conversation.assigneeId).toBeUndefined();
+    });
   });
 
   describe('#triage at creation', () => {

@@ -1,8 +1,10 @@
 /**
  * What the inbox says when the server refuses a change (`409`) because someone else changed the
  * conversation first: a resolve or reopen done already (calmly: the conversation is as asked), or an
- * assignment made as of an assignee who has changed since (the agent's choice was not applied).
+ * assignment or unassignment made as of an assignee who has changed since (the agent's choice was
+ * not applied).
  */
+import type { Priority } from '../../domain/conversation';
 import type { Conversation } from '../shared/wire';
 
 export type AskedStatus = Conversation['status'];
@@ -19,24 +21,36 @@ export function alreadyDoneNote(asked: AskedStatus, c: Conversation, me: string,
   return by ? `Already resolved by ${by}` : 'Already resolved';
 }
 
-/** An assignment the agent asked for: whom to (`userId`), as of which assignee (`asOf`; `null`: nobody). */
+/** An assignment the agent asked for: whom to (`userId`; `null`: nobody, an unassignment), as of which assignee (`asOf`; `null`: nobody). */
 export interface AskedAssignment {
-  userId: string;
+  userId: string | null;
   asOf: string | null;
 }
 
 /**
  * What an assignment refused because the assignee changed since the agent looked comes to, as the
- * conversation read again shows it: `done` when it is with the person asked for anyway (a colleague
- * made the same choice: said calmly), else who has it now and that the choice was not applied;
+ * conversation read again shows it: `done` when it is with the person asked for anyway, or with
+ * nobody when that was asked (a colleague made the same choice: said calmly), else who has it now
+ * and that the choice was not applied;
  * undefined when its assignee is still the one expected (the refusal was for another reason, which
  * the agent must hear).
  */
 export function assignmentRefusal(asked: AskedAssignment, c: Conversation, me: string, nameOf: (id: string) => string | undefined): { text: string; done: boolean } | undefined {
   const now = c.assigneeId ?? null;
   const who = (id: string) => (id === me ? 'you' : (nameOf(id) ?? id));
-  if (now === asked.userId) return { text: `Already assigned to ${who(now)}`, done: true };
+  if (now === asked.userId) return { text: now === null ? 'Already unassigned' : `Already assigned to ${who(now)}`, done: true };
   if (now === asked.asOf) return undefined;
   if (now === null) return { text: 'It was unassigned meanwhile: your choice was not applied, choose again', done: false };
   return { text: `It was assigned to ${who(now)} meanwhile: your choice was not applied`, done: false };
+}
+
+/**
+ * What a priority the agent chose as of another (`asOf`, the one they saw) comes to, when the
+ * conversation has `now` by then: undefined while it still has the one they saw (theirs applies);
+ * `done` when a colleague chose the same meanwhile; else the colleague's stands, and the agent is told.
+ */
+export function priorityRefusal(chosen: Priority, asOf: Priority, now: Priority): { text: string; done: boolean } | undefined {
+  if (now === asOf) return undefined;
+  if (now === chosen) return { text: `Already ${now} priority`, done: true };
+  return { text: `The priority was set to ${now} meanwhile: your choice (${chosen}) was not applied`, done: false };
 }

@@ -1,6 +1,6 @@
 /** The side panel of an open conversation: the AI's state, people, priority, tags and lifecycle buttons. */
 import { PRIORITIES, type Priority } from '../../domain/conversation';
-import { h, isMounting } from '../shared/dom';
+import { choiceAsOf, h, isMounting, openMenuIn } from '../shared/dom';
 import { timeLabel } from '../shared/format';
 import { memberLabels } from '../shared/member-labels';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
@@ -8,13 +8,16 @@ import { aiStateOf, handedOffText } from './ai-state';
 
 export interface ControlActions {
   join(): void;
-  assign(userId: string): void;
-  unassign(): void;
+  /** As of the assignee the panel shows (`null`: nobody): a colleague's choice made meanwhile is not silently overwritten. */
+  assign(userId: string, asOf: string | null): void;
+  /** As of the assignee the panel shows, so that one a colleague chose meanwhile is not taken off. */
+  unassign(asOf: string): void;
   escalate(reason: string): void;
   pauseAi(): void;
   resumeAi(): void;
   handBack(): void;
-  setPriority(priority: Priority): void;
+  /** As of the priority the agent saw as they chose (`choiceAsOf`). */
+  setPriority(priority: Priority, asOf: Priority): void;
   addTag(tag: string): void;
   removeTag(tag: string): void;
   resolve(): void;
@@ -66,6 +69,7 @@ function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id
 function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id: string) => string, me: string, actions: ControlActions): HTMLElement {
   const active = c.participants.filter((p) => !p.leftAt);
   const humans = team.filter((m) => m.kind === 'human');
+  const assigneeId = c.assigneeId;
   const assignee = h(
     'select',
     { name: 'assignee', 'aria-label': 'Assignee' },
@@ -79,11 +83,12 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
     !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', data: { focusKey: 'join' }, on: { click: actions.join } }, 'Join conversation'),
     h(
       'form',
-      { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value)) },
+      { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value, choiceAsOf(assignee) || null)) },
       assignee,
       h('button', { type: 'submit', class: 'btn', data: { focusKey: 'assign' } }, 'Assign'),
     ),
-    c.assigneeId !== undefined && h('button', { type: 'button', class: 'btn', data: { action: 'unassign', focusKey: 'unassign' }, on: { click: actions.unassign } }, `Unassign ${nameOf(c.assigneeId)}`),
+    assigneeId !== undefined &&
+      h('button', { type: 'button', class: 'btn', data: { action: 'unassign', focusKey: 'unassign' }, on: { click: () => actions.unassign(assigneeId) } }, `Unassign ${nameOf(assigneeId)}`),
   );
 }
 
@@ -97,11 +102,12 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
 function prioritySection(c: Conversation, actions: ControlActions): HTMLElement {
   /** A key on the select is being handled: the change it makes, if any, is held. */
   let keyed = false;
-  let sent: string = c.priority;
   const apply = () => {
-    if (select.value === sent) return;
-    sent = select.value;
-    actions.setPriority(select.value as Priority);
+    const asOf = choiceAsOf(select);
+    if (select.value === asOf) return;
+    // The agent's next choice is made as of this one.
+    select.dataset.asOf = select.value;
+    actions.setPriority(select.value as Priority, asOf as Priority);
   };
   const select = h(
     'select',
@@ -110,7 +116,13 @@ function prioritySection(c: Conversation, actions: ControlActions): HTMLElement 
       'aria-label': 'Conversation priority',
       on: {
         keydown: (event) => {
-          if (event.key === 'Enter') return apply();
+          if (event.key === 'Enter') {
+            // In the open menu, it chooses, which applies at once (change).
+            if (openMenuIn(select)) return;
+            // On the closed select it applies the choice held, and does not open the menu too (Chromium's would).
+            event.preventDefault();
+            return apply();
+          }
           // The change a key makes comes with its default action, right after this: held until then.
           keyed = true;
           setTimeout(() => (keyed = false));

@@ -1,5 +1,6 @@
 /** The inbox's conversation rows: newest activity first, with unread count and state pills. */
 import { h, mount, placeChildren } from '../shared/dom';
+import { HeldDraws } from '../shared/held-draws';
 import { previewItemOf } from '../shared/conversation-collection';
 import { ageLabel } from '../shared/format';
 import { itemPreview, type ReaderContext } from '../shared/item-view';
@@ -42,17 +43,23 @@ function rowContent(entry: ConversationListEntry, { context, isVisitorOnline }: 
  * The rows, drawn again whenever a conversation changes. Each conversation keeps its row element,
  * whose content is redrawn in place and which is moved as its place changes, the focused one never
  * taken out (placeChildren): a keyboard user's focus stays on it, and is not given anew (which a
- * screen reader reads out) for every message that arrives in any conversation.
+ * screen reader reads out) for every message that arrives in any conversation. Not while a row is
+ * being pressed, though: moved from under the pointer, it would not be clicked (HeldDraws).
  */
 export class ConversationList {
   readonly element = h('div');
   private readonly list = h('ul', { class: 'conversation-list' });
   private rows = new Map<string, HTMLLIElement>();
+  private readonly draws = new HeldDraws(this.element);
 
   /** `onSelect`: a row was chosen, `byKeyboard` when with Enter or Space rather than a pointer. */
   constructor(private readonly onSelect: (id: string, byKeyboard: boolean) => void) {}
 
   render(entries: readonly ConversationListEntry[], options: ListOptions): void {
+    this.draws.draw(() => this.draw(entries, options));
+  }
+
+  private draw(entries: readonly ConversationListEntry[], options: ListOptions): void {
     if (entries.length === 0) {
       this.rows.clear();
       return mount(this.element, h('p', { class: 'list-empty muted' }, emptyListText(options)));

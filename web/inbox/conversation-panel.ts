@@ -4,6 +4,7 @@
  */
 import { createComposer } from '../shared/composer';
 import { h, mountKeepingEdits, mountKeepingFocus } from '../shared/dom';
+import { HeldDraws } from '../shared/held-draws';
 import type { ReaderContext } from '../shared/item-view';
 import type { Outbox } from '../shared/outbox';
 import { TimelineView } from '../shared/timeline-view';
@@ -31,6 +32,9 @@ export class ConversationPanel {
   private readonly timeline: TimelineView;
   private readonly header = h('header', { class: 'panel-header' });
   private readonly controls = h('div', { class: 'panel-controls' });
+  /** The header and the controls are drawn anew as the conversation changes: not under a click, a key or a menu the agent is using there. */
+  private readonly headerDraws = new HeldDraws(this.header);
+  private readonly controlsDraws = new HeldDraws(this.controls);
   readonly element: HTMLElement;
 
   constructor(private readonly options: ConversationPanelOptions) {
@@ -58,14 +62,25 @@ export class ConversationPanel {
     if (field?.value.trim() === value) field.value = '';
   }
 
+  /** A choice in a select of the controls that is not to be made: it shows what it was drawn with again. */
+  forgetChoice(selectName: string): void {
+    const select = this.controls.querySelector<HTMLSelectElement>(`select[name="${selectName}"]`);
+    select?.form?.reset();
+    if (select) delete select.dataset.asOf;
+  }
+
   renderConversation(c: Conversation, team: readonly TeamMemberInfo[], visitorOnline: boolean): void {
     this.renderHeader(c, visitorOnline);
     // Drawn again on every change of the conversation: what the agent was typing there stays.
-    mountKeepingEdits(this.controls, renderControls(c, team, this.options.me, this.options.actions));
+    this.controlsDraws.draw(() => mountKeepingEdits(this.controls, renderControls(c, team, this.options.me, this.options.actions)));
   }
 
   /** The title, who the visitor is and whether they are online, the state pills. */
   renderHeader(c: Conversation, visitorOnline: boolean): void {
+    this.headerDraws.draw(() => this.drawHeader(c, visitorOnline));
+  }
+
+  private drawHeader(c: Conversation, visitorOnline: boolean): void {
     mountKeepingFocus(
       this.header,
       h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', data: { focusKey: 'back' }, on: { click: this.options.onBack } }, '‹'),

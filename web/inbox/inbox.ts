@@ -18,7 +18,7 @@ import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo } from '../shared/wire';
-import { alreadyDoneNote, assignmentRefusal, type AskedAssignment, type AskedStatus } from './already-done';
+import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
@@ -41,7 +41,7 @@ const LIST_PAGE_SIZE = 100;
 /**
  * How a control's call is followed up. `taken`: what the control's field sent was taken; `asks`: the
  * status it asks for, which someone else may have brought about first; `assigns`: the assignment
- * it asks for, as of an assignee someone else may have changed first.
+ * (or unassignment) it asks for, as of an assignee someone else may have changed first.
  */
 interface RunOptions {
   taken?: () => void;
@@ -469,6 +469,8 @@ export class Inbox {
 
   /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */
   private controlActions(id: string): ControlActions {
+    /** The agent's priority changes of this conversation whose answers have not come yet. */
+    let prioritiesSent = 0;
     const run = (operation: () => Promise<Conversation>, { taken, asks, assigns }: RunOptions = {}) => async () => {
       try {
         this.live.conversations.put(await operation());
@@ -489,17 +491,26 @@ export class Inbox {
     };
     return {
       join: run(() => this.api.join(id, this.me)),
-      assign: (userId) => {
-        // As of the assignee on screen: a colleague's choice made meanwhile is not silently overwritten.
-        const assigns = { userId, asOf: this.live.conversations.get(id)?.assigneeId ?? null };
-        void run(() => this.api.assign(id, userId, assigns.asOf), { assigns })();
-      },
-      unassign: run(() => this.api.unassign(id)),
+      assign: (userId, asOf) => void run(() => this.api.assign(id, userId, asOf), { assigns: { userId, asOf } })(),
+      unassign: (asOf) => void run(() => this.api.unassign(id, asOf), { assigns: { userId: null, asOf } })(),
       escalate: (reason) => void run(() => this.api.escalate(id, reason))(),
       pauseAi: run(() => this.api.pauseAi(id, 60)),
       resumeAi: run(() => this.api.resumeAi(id)),
       handBack: run(() => this.api.handBack(id)),
-      setPriority: (priority: Priority) => void run(() => this.api.setPriority(id, priority))(),
+      setPriority: (priority: Priority, asOf: Priority) => {
+        // A priority a colleague set while the agent chose is not silently overwritten: theirs stands, and the agent is told.
+        // (Not while one of the agent's own is on its way: until its answer, the inbox's copy is behind theirs.)
+        const now = this.live.conversations.get(id)?.priority;
+        const refusal = prioritiesSent === 0 && now && priorityRefusal(priority, asOf, now);
+        if (!refusal) {
+          prioritiesSent++;
+          return void run(() => this.api.setPriority(id, priority))().finally(() => prioritiesSent--);
+        }
+        this.panel?.forgetChoice('conversationPriority');
+        this.renderConversation();
+        if (refusal.done) showNote(refusal.text);
+        else showError(new Error(refusal.text));
+      },
       addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), { taken: () => this.panel?.taken('newTag', tag) })(),
       removeTag: (tag) => void run(() => this.api.changeTags(id, { remove: [tag] }))(),
       // As of what the agent has on screen: a visitor's message on its way refuses it, and shows.

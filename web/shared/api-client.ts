@@ -230,7 +230,8 @@ export class ApiClient {
   /** `expectedAssigneeId`: the assignee the agent saw (`null`: none); if it changed since, the server refuses (`409`). */
   assign = (id: string, userId: string, expectedAssigneeId?: string | null) =>
     this.lifecycle('POST', path`/conversations/${id}/assign`, expectedAssigneeId === undefined ? { userId } : { userId, expectedAssigneeId });
-  unassign = (id: string) => this.lifecycle('DELETE', path`/conversations/${id}/assign`, {});
+  /** `expectedAssigneeId`: the assignee the agent saw; if someone else is by now, the server refuses (`409`). */
+  unassign = (id: string, expectedAssigneeId?: string) => this.lifecycle('DELETE', path`/conversations/${id}/assign`, expectedAssigneeId === undefined ? {} : { expectedAssigneeId });
   escalate = (id: string, reason: string) => this.lifecycle('POST', path`/conversations/${id}/escalate`, { reason });
   pauseAi = (id: string, minutes?: number) => this.lifecycle('POST', path`/conversations/${id}/ai/pause`, minutes ? { minutes } : {});
   resumeAi = (id: string) => this.lifecycle('POST', path`/conversations/${id}/ai/resume`, {});

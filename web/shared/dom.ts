@@ -97,6 +97,12 @@ export function mountKeepingFocus(parent: Element, ...children: Child[]): void {
   if (key !== undefined) parent.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
 }
 
+/** Whether the browser says which select has its menu open (`:open`; a selector it does not know throws). */
+const menusShow = typeof CSS !== 'undefined' && CSS.supports('selector(:open)');
+
+/** A select with its menu open under `root` (or `root` itself), when the browser says so. */
+export const openMenuIn = (root: Element): HTMLSelectElement | null => (!menusShow ? null : root.matches('select:open') ? (root as HTMLSelectElement) : root.querySelector('select:open'));
+
 /** What the user is doing in a part of the page: what they typed into its named text fields, chose in its forms, and where its focus is. */
 export interface Edits {
   /** Puts it into `root` (drawn anew, and on the page): the text into the fields of the same names, focus and selection back on its field. */
@@ -105,6 +111,13 @@ export interface Edits {
 
 /** The option a select was drawn with. */
 const drawnChoice = (select: HTMLSelectElement): string => ([...select.options].find((option) => option.defaultSelected) ?? select.options[0])?.value ?? '';
+
+/**
+ * What a choice not yet sent in a select is made as of: the option it showed as the user began it,
+ * kept (`data-as-of`) while the select is drawn anew with what a colleague chose meanwhile, or what
+ * the user last sent from it (the page sets it so); else the option it was drawn with.
+ */
+export const choiceAsOf = (select: HTMLSelectElement): string => select.dataset.asOf ?? drawnChoice(select);
 
 /** What identifies an element across drawings, for focus to go back to: its `data-focus-key`, else its `name`. */
 const focusKeyOf = (element: Element): string | null => (element instanceof HTMLElement ? (element.dataset.focusKey ?? element.getAttribute('name')) : null);
@@ -140,8 +153,11 @@ function focusTargetIn(root: ParentNode, key: string | null, group: string | und
 export function editsIn(root: Element): Edits {
   const typed = new Map<string, string>();
   for (const field of root.querySelectorAll<HTMLInputElement>('input[type="text"][name]')) if (field.value !== field.defaultValue) typed.set(field.name, field.value);
-  const chosen = new Map<string, string>();
-  for (const select of root.querySelectorAll<HTMLSelectElement>('form select[name]')) if (select.value !== drawnChoice(select)) chosen.set(select.name, select.value);
+  const chosen = new Map<string, { value: string; asOf: string }>();
+  for (const select of root.querySelectorAll<HTMLSelectElement>('form select[name]')) {
+    // Other than the server's (a choice not sent, or sent and not drawn yet), or than what it is made as of (the server's may be behind).
+    if (select.value !== drawnChoice(select) || select.value !== choiceAsOf(select)) chosen.set(select.name, { value: select.value, asOf: choiceAsOf(select) });
+  }
   const active = focusedElementIn(root);
   const focused = active instanceof HTMLElement && root.contains(active) ? active : undefined;
   const area = focused?.closest<HTMLElement>('[data-focus-group]');
@@ -155,10 +171,12 @@ export function editsIn(root: Element): Edits {
         const field = named(name);
         if (field instanceof HTMLInputElement) field.value = value;
       }
-      for (const [name, value] of chosen) {
+      for (const [name, { value, asOf }] of chosen) {
         const select = named(name);
         // Only while the choice is still there to make (the person chosen may have left the team).
-        if (select instanceof HTMLSelectElement && [...select.options].some((option) => option.value === value && !option.disabled)) select.value = value;
+        if (!(select instanceof HTMLSelectElement) || ![...select.options].some((option) => option.value === value && !option.disabled)) continue;
+        select.value = value;
+        if (asOf !== drawnChoice(select)) select.dataset.asOf = asOf;
       }
       if (!focused) return;
       const refocus = focusTargetIn(next, focusKeyOf(focused), group, Math.max(place, 0));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alreadyDoneNote, assignmentRefusal } from '../../../web/inbox/already-done';
+import { alreadyDoneNote, assignmentRefusal, priorityRefusal } from '../../../web/inbox/already-done';
 import { conversation } from './items';
 
 const ME = 'agent_alex';
@@ -21,7 +21,7 @@ describe('alreadyDoneNote', () => {
 });
 
 describe('assignmentRefusal', () => {
-  const refusal = (userId: string, asOf: string | null, assigneeId?: string) => assignmentRefusal({ userId, asOf }, conversation(assigneeId ? { assigneeId } : {}), ME, nameOf);
+  const refusal = (userId: string | null, asOf: string | null, assigneeId?: string) => assignmentRefusal({ userId, asOf }, conversation(assigneeId ? { assigneeId } : {}), ME, nameOf);
 
   it('names who has the conversation now, the agent as "you", an id it cannot name, and an unassignment', () => {
     expect(refusal(ME, null, 'agent_sam')).toEqual({ text: 'It was assigned to Sam Park meanwhile: your choice was not applied', done: false });
@@ -33,10 +33,26 @@ describe('assignmentRefusal', () => {
   it('says calmly that it is done when a colleague made the same choice first', () => {
     expect(refusal('agent_sam', null, 'agent_sam')).toEqual({ text: 'Already assigned to Sam Park', done: true });
     expect(refusal(ME, null, ME)).toEqual({ text: 'Already assigned to you', done: true });
+    expect(refusal(null, ME)).toEqual({ text: 'Already unassigned', done: true });
+  });
+
+  it('names who has the conversation now when the agent unassigned the person they saw, and someone else had it meanwhile', () => {
+    expect(refusal(null, ME, 'agent_sam')).toEqual({ text: 'It was assigned to Sam Park meanwhile: your choice was not applied', done: false });
   });
 
   it('says nothing when the assignee is the one expected (the refusal had another reason)', () => {
     expect(refusal(ME, 'agent_sam', 'agent_sam')).toBeUndefined();
     expect(refusal(ME, null)).toBeUndefined();
+  });
+});
+
+describe('priorityRefusal', () => {
+  it("lets the agent's choice apply while the conversation has the priority they saw", () => {
+    expect(priorityRefusal('high', 'low', 'low')).toBeUndefined();
+  });
+
+  it("keeps a colleague's priority set meanwhile and says so, calmly when it is the one the agent chose", () => {
+    expect(priorityRefusal('high', 'low', 'urgent')).toEqual({ text: 'The priority was set to urgent meanwhile: your choice (high) was not applied', done: false });
+    expect(priorityRefusal('high', 'low', 'high')).toEqual({ text: 'Already high priority', done: true });
   });
 });
