@@ -47,6 +47,13 @@ export function originAllowed(website: Website, origin: string | undefined): boo
   return website.allowedOrigins.some((allowed) => allowed.replace(/\/$/, '').toLowerCase() === normalized);
 }
 
+/** No website has the public key the caller sent: the page's owner mistyped the widget's key (see allowOriginOfErrors). */
+export class UnknownPublicKeyError extends AppError {
+  constructor() {
+    super('ERR_UNAUTHENTICATED', 'Unknown public key: check the widget\'s data-public-key (X-Public-Key)');
+  }
+}
+
 export interface AuthenticateOptions {
   /** Give a visitor who calls without an id a new one (only `GET /v1/websites` does). */
   createVisitor?: boolean;
@@ -89,7 +96,7 @@ export async function authenticate(directory: AuthDirectory, creds: Credentials,
   }
   if (creds.publicKey) {
     const website = await directory.websiteByPublicKey(creds.publicKey);
-    if (!website) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown public key');
+    if (!website) throw new UnknownPublicKeyError();
     if (!originAllowed(website, creds.origin)) throw new AppError('ERR_FORBIDDEN', 'Origin not allowed for this website');
     const { visitorId } = creds;
     if (!visitorId && !options.createVisitor) throw new AppError('ERR_UNAUTHENTICATED', 'A visitor id is required');

@@ -5,7 +5,7 @@
  * or, for an error answered before it did, once `allowOriginOfErrors` has checked it the same way.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { originAllowed } from '../auth';
+import { originAllowed, UnknownPublicKeyError } from '../auth';
 import type { StoreDirectory } from '../directory';
 
 /** Besides the credentials, what a download's range and revalidation send (a suffix range is not CORS-safelisted). */
@@ -60,17 +60,23 @@ function publicKeyOf(req: Request): string | undefined {
  * own refusals): without `Access-Control-Allow-Origin` the page's fetch fails as if the network had,
  * and it can tell neither the status nor how long to wait. The origin is checked against the
  * public key's website as authentication checks it, as this instance last read that website (if
- * lately: `lastReadWebsiteByPublicKey`). It never reads the store: many of these errors (a `404`
- * or `405` outside `/v1`, a `429`) pass no rate limit, so any key a request names would cost a read.
+ * lately: `lastReadWebsiteByPublicKey`). It never reads the store for the key a request names:
+ * many of these errors (a `404` or `405` outside `/v1`, a `429`) pass no rate limit, so any key
+ * would cost a read. A key no website has (authentication's `401`) is judged by this server's own
+ * website instead, so that a page on an allowed origin learns its key is wrong rather than guess
+ * its origin was refused: that is always the same key, read at most once per cache lifetime.
  */
-export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'lastReadWebsiteByPublicKey'>): ErrorRequestHandler {
-  return (err, req, res, next) => {
+export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'lastReadWebsiteByPublicKey' | 'websiteByPublicKey'>, ownPublicKey: string): ErrorRequestHandler {
+  return async (err, req, res, next) => {
     const publicKey = publicKeyOf(req);
     if (!publicKey || res.headersSent) return next(err);
     varyByWidgetCors(res);
     const origin = req.headers.origin;
     if (!origin || res.hasHeader('Access-Control-Allow-Origin')) return next(err);
-    const website = directory.lastReadWebsiteByPublicKey(publicKey);
+    const website =
+      err instanceof UnknownPublicKeyError
+        ? await directory.websiteByPublicKey(ownPublicKey).catch(() => undefined)
+        : directory.lastReadWebsiteByPublicKey(publicKey);
     if (website && originAllowed(website, origin)) allowOrigin(res, origin);
     next(err);
   };

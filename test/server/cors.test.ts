@@ -85,10 +85,19 @@ describe('CORS on error answers to widget calls', () => {
     }
   });
 
-  it('gives an unknown public key no CORS headers', async () => {
+  it('gives an unknown public key no CORS headers on an answer authentication did not get to', async () => {
     const res = await api.call('PUT', '/v1/messages', { 'X-Public-Key': 'pk_unknown-key', 'X-Visitor-Id': 'v', Origin: ORIGIN, ...fromNewIp() });
     expect(res.status).toBe(405);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("lets an origin this server's website allows read authentication's refusal of an unknown public key (a mistyped data-public-key), and no other origin", async () => {
+    for (const origin of [ORIGIN, OTHER]) {
+      const res = await api.call('GET', '/v1/websites', { 'X-Public-Key': 'pk_mistyped', Origin: origin, ...fromNewIp() });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('access-control-allow-origin'), origin).toBe(origin === ORIGIN ? ORIGIN : null);
+      expect(res.body.error.message).toContain('data-public-key');
+    }
   });
 });
 
