@@ -25,6 +25,8 @@ export interface Credentials {
   publicKey?: string;
   visitorId?: string;
   origin?: string;
+  /** The `Host` the request was sent to: a page of that host is one of this server's own. */
+  host?: string;
   /** What `Authorization: Bearer` (or `?token=`) carries: the secret key or a member token. */
   bearer?: string;
   actorUserId?: string;
@@ -34,8 +36,8 @@ export interface Credentials {
  * Credentials as query parameters, for callers that cannot set headers (browser WebSockets,
  * `<img src>`): `publicKey` + `visitorId`, or `token` + `actorUserId`.
  */
-export function credentialsFromQuery(param: (name: string) => string | undefined, origin: string | undefined): Credentials {
-  return { publicKey: param('publicKey'), visitorId: param('visitorId'), bearer: param('token'), actorUserId: param('actorUserId'), origin };
+export function credentialsFromQuery(param: (name: string) => string | undefined, page: Pick<Credentials, 'origin' | 'host'>): Credentials {
+  return { publicKey: param('publicKey'), visitorId: param('visitorId'), bearer: param('token'), actorUserId: param('actorUserId'), ...page };
 }
 
 const VISITOR_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -52,6 +54,16 @@ export class UnknownPublicKeyError extends AppError {
   constructor() {
     super('ERR_UNAUTHENTICATED', 'Unknown public key: check the widget\'s data-public-key (X-Public-Key)');
   }
+}
+
+/**
+ * Whether the calling page is one of this server's own (the demo at `/`, the inbox): its origin
+ * names the host the request was sent to. Those work whatever ALLOWED_ORIGINS says. A browser
+ * cannot send another page's origin, and no credential here is ambient (no cookies), so a name
+ * rebound to this server's address gains nothing a script outside a browser does not have.
+ */
+export function isOwnOrigin(origin: string | undefined, host: string | undefined): boolean {
+  return !!origin && !!host && URL.canParse(origin) && new URL(origin).host === host.toLowerCase();
 }
 
 export interface AuthenticateOptions {
@@ -97,7 +109,7 @@ export async function authenticate(directory: AuthDirectory, creds: Credentials,
   if (creds.publicKey) {
     const website = await directory.websiteByPublicKey(creds.publicKey);
     if (!website) throw new UnknownPublicKeyError();
-    if (!originAllowed(website, creds.origin)) throw new AppError('ERR_FORBIDDEN', 'Origin not allowed for this website');
+    if (!originAllowed(website, creds.origin) && !isOwnOrigin(creds.origin, creds.host)) throw new AppError('ERR_FORBIDDEN', 'Origin not allowed for this website');
     const { visitorId } = creds;
     if (!visitorId && !options.createVisitor) throw new AppError('ERR_UNAUTHENTICATED', 'A visitor id is required');
     if (visitorId && !VISITOR_ID.test(visitorId)) {

@@ -30,6 +30,7 @@ export function credentialsOf(req: Request): Credentials {
     publicKey: header(req, 'x-public-key'),
     visitorId: header(req, 'x-visitor-id'),
     origin: pageOriginOf(req),
+    host: header(req, 'host'),
     bearer,
     actorUserId: header(req, 'x-actor-user-id'),
   };
@@ -56,7 +57,7 @@ export function authenticated(directory: AuthDirectory, options: AuthenticatedOp
   return async (req, res, next) => {
     const fromHeaders = credentialsOf(req);
     const creds =
-      options.queryCredentials && !fromHeaders.publicKey && !fromHeaders.bearer ? credentialsFromQuery(queryParam(req), fromHeaders.origin) : fromHeaders;
+      options.queryCredentials && !fromHeaders.publicKey && !fromHeaders.bearer ? credentialsFromQuery(queryParam(req), { origin: fromHeaders.origin, host: fromHeaders.host }) : fromHeaders;
     const caller = await authenticate(directory, creds, options);
     // Only a request that sent `Origin` is a CORS request whose answer needs the header.
     const origin = header(req, 'origin');

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { startTestApp } from './support/app';
-import { Api } from './support/clients';
+import { Api, upgrade } from './support/clients';
 
 const ORIGIN = 'https://shop.example';
 const OTHER = 'https://evil.example';
@@ -98,6 +98,23 @@ describe('CORS on error answers to widget calls', () => {
       expect(res.headers.get('access-control-allow-origin'), origin).toBe(origin === ORIGIN ? ORIGIN : null);
       expect(res.body.error.message).toContain('data-public-key');
     }
+  });
+});
+
+describe("this server's own pages", () => {
+  it('are never refused their origin, which ALLOWED_ORIGINS need not name: the demo page at / works as the README says', async () => {
+    const own = app.url;
+    const first = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: own, ...fromNewIp() });
+    expect(first.status).toBe(200);
+    const visitorId = first.body.visitor.id as string;
+    // A same-origin GET carries no Origin: its Referer names the page.
+    const listed = await api.call('GET', '/v1/conversations', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId, Referer: `${own}/`, ...fromNewIp() });
+    expect(listed.status).toBe(200);
+    const socket = await upgrade(app, `/ws?publicKey=${app.keys.publicKey}&visitorId=${visitorId}`, { Origin: own });
+    expect(socket.status).toBe(101);
+    // Another page on the same machine is another origin, and still refused.
+    const elsewhere = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: 'http://127.0.0.1:1', ...fromNewIp() });
+    expect(elsewhere.status).toBe(403);
   });
 });
 
