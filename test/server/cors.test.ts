@@ -101,6 +101,28 @@ describe('CORS on error answers to widget calls', () => {
   });
 });
 
+describe("a company's own page on an allowed origin, with a member token", () => {
+  it('may send Authorization, X-Actor-User-Id and Idempotency-Key, and reads its answers and its refusals; another origin reads neither', async () => {
+    const preflight = await fetch(`${app.url}/v1/team/me`, {
+      method: 'OPTIONS',
+      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,x-actor-user-id,idempotency-key,content-type' },
+    });
+    expect(listed(preflight.headers.get('access-control-allow-headers'))).toEqual(expect.arrayContaining(['authorization', 'x-actor-user-id', 'idempotency-key', 'content-type']));
+    // No cookies: the API never lets a page send the browser's own credentials.
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const made = await api.call('POST', '/v1/team/members/agent_alex/tokens', { agent: null }, {}, fromNewIp());
+    expect(made.status).toBe(201);
+    for (const origin of [ORIGIN, OTHER]) {
+      const me = await api.call('GET', '/v1/team/me', { memberToken: made.body.token }, undefined, { Origin: origin, ...fromNewIp() });
+      expect(me.status).toBe(200);
+      expect(me.headers.get('access-control-allow-origin'), origin).toBe(origin === ORIGIN ? ORIGIN : null);
+      const refused = await api.call('GET', '/v1/team/me', { memberToken: 'mt_nobodys.token' }, undefined, { Origin: origin, ...fromNewIp() });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('access-control-allow-origin'), origin).toBe(origin === ORIGIN ? ORIGIN : null);
+    }
+  });
+});
+
 describe("this server's own pages", () => {
   it('are never refused their origin, which ALLOWED_ORIGINS need not name: the demo page at / works as the README says', async () => {
     const own = app.url;
