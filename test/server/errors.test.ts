@@ -613,6 +613,9 @@ describe('Chat API errors', () => {
       const big = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'x'.repeat(5_000) } });
       expect(big.status).toBe(413);
       expect(big.body.error.code).toBe('ERR_PAYLOAD_TOO_LARGE');
+      // What the client may send, and what the operator would raise.
+      expect(big.body.error.message).toBe("Request body is over the JSON body limit of 2048 bytes (the server's JSON_BODY_LIMIT_BYTES)");
+      expect(big.body.error.details).toEqual({ limitBytes: 2048, setting: 'JSON_BODY_LIMIT_BYTES' });
       const file = await api.call('POST', '/v1/files?conversationId=err-1&filename=a.txt', visitor, new Uint8Array(4_096), { 'Content-Type': 'text/plain' });
       expect(file.status).toBe(413);
       const empty = await api.call('POST', '/v1/files?conversationId=err-1&filename=empty.txt', AGENT, new Uint8Array(0), { 'Content-Type': 'text/plain' });
