@@ -96,11 +96,17 @@ export function memberTokenRefusal(token: Pick<StoredMemberToken, 'expiresAt' | 
   return undefined;
 }
 
+/** A bearer that is no secret key; a public key there is a mix-up of the two credentials, said as such. */
+const unknownBearer = (bearer: string): string =>
+  bearer.startsWith('pk_')
+    ? 'That is a public key: it goes in X-Public-Key (with X-Visitor-Id); Authorization: Bearer takes the secret key or a member token'
+    : 'Unknown secret key';
+
 export async function authenticate(directory: AuthDirectory, creds: Credentials, options: AuthenticateOptions = {}): Promise<Caller> {
   if (creds.bearer && isMemberToken(creds.bearer)) return memberTokenCaller(directory, creds.bearer, creds.actorUserId);
   if (creds.bearer) {
     const website = await directory.websiteBySecretKey(creds.bearer);
-    if (!website) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown secret key');
+    if (!website) throw new AppError('ERR_UNAUTHENTICATED', unknownBearer(creds.bearer));
     if (!creds.actorUserId) return { kind: 'agent', website };
     const member = await directory.teamMember(website.id, creds.actorUserId);
     if (!member) throw new AppError('ERR_UNAUTHENTICATED', 'The actor user id names no team member of this website');
@@ -118,5 +124,8 @@ export async function authenticate(directory: AuthDirectory, creds: Credentials,
     const visitor = await directory.visitor(website.id, visitorId);
     return { kind: 'visitor', website, visitorId: visitor.id, ...(visitor.contactId ? { contactId: visitor.contactId } : {}) };
   }
-  throw new AppError('ERR_UNAUTHENTICATED', 'Missing credentials');
+  throw new AppError(
+    'ERR_UNAUTHENTICATED',
+    'Missing credentials: the widget sends X-Public-Key and X-Visitor-Id; the team sends Authorization: Bearer <secret key or member token>',
+  );
 }

@@ -127,7 +127,9 @@ describe('Chat API errors', () => {
       expect(limit.status).toBe(400);
       expect(limit.body.error.details.fields[0].path).toBe('query.limit');
       const fieldOf = async (query: string) => (await api.call('GET', `/v1/conversations/err-1/timeline?${query}`, AGENT)).body.error?.details.fields[0];
-      expect(await fieldOf('limit=5&limit=6')).toEqual({ path: 'query.limit', message: 'expected one value, got several' });
+      expect(await fieldOf('limit=5&limit=6')).toEqual({ path: 'query.limit', message: 'given 2 times: give limit once' });
+      const listed = await api.call('GET', '/v1/conversations?status=open&status=open', AGENT);
+      expect(listed.body.error.details.fields).toEqual([{ path: 'query.status', message: 'given 2 times: give status once' }]);
       expect(await fieldOf('limit=0x10')).toEqual({ path: 'query.limit', message: 'expected a whole number' });
       expect(await fieldOf('afterSeq=')).toEqual({ path: 'query.afterSeq', message: 'expected a whole number' });
       expect((await api.call('GET', '/v1/conversations/err-1/timeline?limit=5&afterSeq=0', AGENT)).status).toBe(200);
@@ -413,9 +415,23 @@ describe('Chat API errors', () => {
       expect(unknownActor.status).toBe(401);
       expect(unknownActor.body.error.code).toBe('ERR_UNAUTHENTICATED');
     });
+
+    it('says what to send: the credentials of each kind of caller, and where a public key sent as a bearer goes', async () => {
+      const missing = await api.call('GET', '/v1/conversations', {});
+      expect(missing.body.error.message).toBe('Missing credentials: the widget sends X-Public-Key and X-Visitor-Id; the team sends Authorization: Bearer <secret key or member token>');
+      const publicAsBearer = await api.call('GET', '/v1/team', { Authorization: `Bearer ${app.keys.publicKey}` });
+      expect(publicAsBearer.status).toBe(401);
+      expect(publicAsBearer.body.error.message).toBe('That is a public key: it goes in X-Public-Key (with X-Visitor-Id); Authorization: Bearer takes the secret key or a member token');
+    });
   });
 
   describe('#403', () => {
+    it('says which header to add when the secret key acts as nobody, a read such as GET /v1/team/me too', async () => {
+      const me = await api.call('GET', '/v1/team/me', { agent: null });
+      expect(me.status).toBe(403);
+      expect(me.body.error.message).toBe('This needs an acting team member: add X-Actor-User-Id naming one (actorUserId on /ws), or send their member token');
+    });
+
     it('refuses what the caller may not do', async () => {
       expect((await api.call('POST', '/v1/conversations/err-1/resolve', visitor, {})).status).toBe(403);
       expect((await api.call('GET', '/v1/team', visitor)).status).toBe(403);
@@ -629,6 +645,14 @@ describe('Chat API errors', () => {
       const website = await api.call('GET', '/v1/websites', visitor);
       expect(website.body.files).toEqual({ maxBytes: 1_024, mediaTypes: expect.arrayContaining(['image/png', 'text/plain']) });
       expect(website.body.files.mediaTypes).not.toContain('text/html');
+    });
+
+    it('tells a multipart form upload to send the raw file bytes with their Content-Type', async () => {
+      const form = new FormData();
+      form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'a.txt');
+      const res = await fetch(`${app.url}/v1/files?conversationId=err-1&filename=a.txt`, { method: 'POST', headers: api.headers(visitor), body: form });
+      expect(res.status).toBe(415);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^Send the file's raw bytes as the body with the file's own Content-Type, not a multipart form: Content-Type must be one of /);
     });
 
     it('refuses file types that are not allowed', async () => {
