@@ -56,6 +56,14 @@ afterAll(async () => {
 
 describe('Chat API errors', () => {
   describe('#400', () => {
+    it("refuses the team a conversation for a visitor the website does not have (a mistyped id), naming the field, and makes nothing", async () => {
+      const typo = await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'err-typo', visitorId: 'vis_doesnotexist' });
+      expect(typo.status).toBe(400);
+      expect(typo.body.error.details.fields).toEqual([{ path: 'body.visitorId', message: 'names no visitor of this website' }]);
+      expect((await api.call('GET', '/v1/conversations/err-typo', AGENT)).status).toBe(404);
+      expect((await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'err-known', visitorId: visitor.visitorId })).status).toBe(201);
+    });
+
     it('names every failing field', async () => {
       const res = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { text: 5 } });
       expect(res.status).toBe(400);
@@ -197,7 +205,7 @@ describe('Chat API errors', () => {
       const emoji = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-text', item: { id: 'err-emoji', type: 'message', text: 'ok 😀' } });
       expect(emoji.status).toBe(201);
       // NUL in a value the store keeps as sent (a message's text refuses it, as a control character).
-      const nulValue = await api.call('POST', '/v1/conversations', AGENT, { visitorId: 'v-nul', metadata: { a: 'x\u0000y' } });
+      const nulValue = await api.call('POST', '/v1/conversations', AGENT, { visitorId: visitor.visitorId, metadata: { a: 'x\u0000y' } });
       expect(nulValue.status).toBe(201);
     });
 
