@@ -6,7 +6,7 @@
 import pino from 'pino';
 import { loadConfig, type AppConfig } from './config';
 import { startApp } from './app';
-import { startBanner } from './start-banner';
+import { personToActAs, startBanner } from './start-banner';
 import { unknownVariables } from './unknown-variables';
 
 /**
@@ -36,7 +36,7 @@ for (const { name, meant } of unknownVariables(process.env)) {
 }
 const app = await startApp(config, { log, onFatal: () => process.exit(1) }).catch(couldNotStart);
 app.log.info({ url: app.url, engine: app.engine.kind }, 'support chat is running');
-process.stderr.write(startBanner(app.url, app.keys, config));
+process.stderr.write(startBanner(app.url, app.keys, config, await personToActAs(app.store, app.websiteId)));
 
 /** One Ctrl-C can arrive twice (from the terminal, and relayed by npm and tsx): a repeat this soon is the same one. */
 const REPEAT_SIGNAL_MS = 1_000;

@@ -121,7 +121,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/ws', webSocketRoutes());
   app.use(createPagesRouter(deps.pages));
   app.use(noRoute(app.router));
-  app.use(allowOriginOfErrors(directory));
+  app.use(allowOriginOfErrors(directory, deps.pages.publicKey));
   app.use(errorHandler());
 
   const server = createServer(app);

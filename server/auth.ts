@@ -25,6 +25,8 @@ export interface Credentials {
   publicKey?: string;
   visitorId?: string;
   origin?: string;
+  /** The `Host` the request was sent to: a page of that host is one of this server's own. */
+  host?: string;
   /** What `Authorization: Bearer` (or `?token=`) carries: the secret key or a member token. */
   bearer?: string;
   actorUserId?: string;
@@ -34,8 +36,8 @@ export interface Credentials {
  * Credentials as query parameters, for callers that cannot set headers (browser WebSockets,
  * `<img src>`): `publicKey` + `visitorId`, or `token` + `actorUserId`.
  */
-export function credentialsFromQuery(param: (name: string) => string | undefined, origin: string | undefined): Credentials {
-  return { publicKey: param('publicKey'), visitorId: param('visitorId'), bearer: param('token'), actorUserId: param('actorUserId'), origin };
+export function credentialsFromQuery(param: (name: string) => string | undefined, page: Pick<Credentials, 'origin' | 'host'>): Credentials {
+  return { publicKey: param('publicKey'), visitorId: param('visitorId'), bearer: param('token'), actorUserId: param('actorUserId'), ...page };
 }
 
 const VISITOR_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -45,6 +47,23 @@ export function originAllowed(website: Website, origin: string | undefined): boo
   if (!origin) return false;
   const normalized = origin.replace(/\/$/, '').toLowerCase();
   return website.allowedOrigins.some((allowed) => allowed.replace(/\/$/, '').toLowerCase() === normalized);
+}
+
+/** No website has the public key the caller sent: the page's owner mistyped the widget's key (see allowOriginOfErrors). */
+export class UnknownPublicKeyError extends AppError {
+  constructor() {
+    super('ERR_UNAUTHENTICATED', 'Unknown public key: check the widget\'s data-public-key (X-Public-Key)');
+  }
+}
+
+/**
+ * Whether the calling page is one of this server's own (the demo at `/`, the inbox): its origin
+ * names the host the request was sent to. Those work whatever ALLOWED_ORIGINS says. A browser
+ * cannot send another page's origin, and no credential here is ambient (no cookies), so a name
+ * rebound to this server's address gains nothing a script outside a browser does not have.
+ */
+export function isOwnOrigin(origin: string | undefined, host: string | undefined): boolean {
+  return !!origin && !!host && URL.canParse(origin) && new URL(origin).host === host.toLowerCase();
 }
 
 export interface AuthenticateOptions {
@@ -77,11 +96,17 @@ export function memberTokenRefusal(token: Pick<StoredMemberToken, 'expiresAt' | 
   return undefined;
 }
 
+/** A bearer that is no secret key; a public key there is a mix-up of the two credentials, said as such. */
+const unknownBearer = (bearer: string): string =>
+  bearer.startsWith('pk_')
+    ? 'That is a public key: it goes in X-Public-Key (with X-Visitor-Id); Authorization: Bearer takes the secret key or a member token'
+    : 'Unknown secret key';
+
 export async function authenticate(directory: AuthDirectory, creds: Credentials, options: AuthenticateOptions = {}): Promise<Caller> {
   if (creds.bearer && isMemberToken(creds.bearer)) return memberTokenCaller(directory, creds.bearer, creds.actorUserId);
   if (creds.bearer) {
     const website = await directory.websiteBySecretKey(creds.bearer);
-    if (!website) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown secret key');
+    if (!website) throw new AppError('ERR_UNAUTHENTICATED', unknownBearer(creds.bearer));
     if (!creds.actorUserId) return { kind: 'agent', website };
     const member = await directory.teamMember(website.id, creds.actorUserId);
     if (!member) throw new AppError('ERR_UNAUTHENTICATED', 'The actor user id names no team member of this website');
@@ -89,8 +114,8 @@ export async function authenticate(directory: AuthDirectory, creds: Credentials,
   }
   if (creds.publicKey) {
     const website = await directory.websiteByPublicKey(creds.publicKey);
-    if (!website) throw new AppError('ERR_UNAUTHENTICATED', 'Unknown public key');
-    if (!originAllowed(website, creds.origin)) throw new AppError('ERR_FORBIDDEN', 'Origin not allowed for this website');
+    if (!website) throw new UnknownPublicKeyError();
+    if (!originAllowed(website, creds.origin) && !isOwnOrigin(creds.origin, creds.host)) throw new AppError('ERR_FORBIDDEN', 'Origin not allowed for this website');
     const { visitorId } = creds;
     if (!visitorId && !options.createVisitor) throw new AppError('ERR_UNAUTHENTICATED', 'A visitor id is required');
     if (visitorId && !VISITOR_ID.test(visitorId)) {
@@ -99,5 +124,8 @@ export async function authenticate(directory: AuthDirectory, creds: Credentials,
     const visitor = await directory.visitor(website.id, visitorId);
     return { kind: 'visitor', website, visitorId: visitor.id, ...(visitor.contactId ? { contactId: visitor.contactId } : {}) };
   }
-  throw new AppError('ERR_UNAUTHENTICATED', 'Missing credentials');
+  throw new AppError(
+    'ERR_UNAUTHENTICATED',
+    'Missing credentials: the widget sends X-Public-Key and X-Visitor-Id; the team sends Authorization: Bearer <secret key or member token>',
+  );
 }

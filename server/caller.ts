@@ -51,7 +51,8 @@ export function requireAgent(caller: Caller): AgentCaller {
 /** An agent acting as a named team member: what lifecycle operations need. */
 export function requireActingAgent(caller: Caller): AgentCaller & { userId: string } {
   const agent = requireAgent(caller);
-  if (!agent.userId) throw new AppError('ERR_FORBIDDEN', 'Writing needs an acting team member: X-Actor-User-Id (actorUserId on /ws) naming them');
+  // Reads need it too (`GET /v1/team/me`): the message says what to add, not what the call is.
+  if (!agent.userId) throw new AppError('ERR_FORBIDDEN', 'This needs an acting team member: add X-Actor-User-Id naming one (actorUserId on /ws), or send their member token');
   return { ...agent, userId: agent.userId };
 }
 

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../domain/errors';
-import { authenticate, credentialsFromQuery, type AuthDirectory, type AuthenticateOptions, type Credentials } from '../auth';
+import { authenticate, credentialsFromQuery, originAllowed, type AuthDirectory, type AuthenticateOptions, type Credentials } from '../auth';
 import type { Caller } from '../caller';
 import { anyQuery } from '../schemas/common';
 import { parseInput } from '../schemas/parse';
@@ -30,6 +30,7 @@ export function credentialsOf(req: Request): Credentials {
     publicKey: header(req, 'x-public-key'),
     visitorId: header(req, 'x-visitor-id'),
     origin: pageOriginOf(req),
+    host: header(req, 'host'),
     bearer,
     actorUserId: header(req, 'x-actor-user-id'),
   };
@@ -56,11 +57,12 @@ export function authenticated(directory: AuthDirectory, options: AuthenticatedOp
   return async (req, res, next) => {
     const fromHeaders = credentialsOf(req);
     const creds =
-      options.queryCredentials && !fromHeaders.publicKey && !fromHeaders.bearer ? credentialsFromQuery(queryParam(req), fromHeaders.origin) : fromHeaders;
+      options.queryCredentials && !fromHeaders.publicKey && !fromHeaders.bearer ? credentialsFromQuery(queryParam(req), { origin: fromHeaders.origin, host: fromHeaders.host }) : fromHeaders;
     const caller = await authenticate(directory, creds, options);
-    // Only a request that sent `Origin` is a CORS request whose answer needs the header.
+    // Only a request that sent `Origin` is a CORS request whose answer needs the header. A visitor's
+    // origin was checked by authentication; a team caller's page (a member token) is checked here.
     const origin = header(req, 'origin');
-    if (caller.kind === 'visitor') {
+    if (caller.kind === 'visitor' || originAllowed(caller.website, origin)) {
       if (origin) allowOrigin(res, origin);
       else varyByWidgetCors(res);
     }

@@ -1,15 +1,22 @@
 /**
- * CORS for widget (public-key) calls. A preflight carries no key, so it only learns which headers
- * and methods the API accepts; the actual answer gets `Access-Control-Allow-Origin` only after
- * authentication has checked the Origin against that website's allowed origins (see authenticate),
- * or, for an error answered before it did, once `allowOriginOfErrors` has checked it the same way.
+ * CORS for calls from pages of other origins: the widget's (public key) and a company's own pages
+ * (a member token). A preflight carries no key, so it only learns which headers and methods the
+ * API accepts; the actual answer gets `Access-Control-Allow-Origin` only after authentication has
+ * checked the Origin against that website's allowed origins (see authenticate), or, for an error
+ * answered before it did, once `allowOriginOfErrors` has checked it the same way.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { originAllowed } from '../auth';
+import { originAllowed, UnknownPublicKeyError } from '../auth';
 import type { StoreDirectory } from '../directory';
 
-/** Besides the credentials, what a download's range and revalidation send (a suffix range is not CORS-safelisted). */
-const ALLOWED_HEADERS = 'Content-Type, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Modified-Since, If-Range';
+/**
+ * The credentials (a widget's; a member token or the secret key with its actor), a retry's key, and
+ * what a download's range and revalidation send (a suffix range is not CORS-safelisted). Allowing
+ * `Authorization` hands another origin nothing: the API reads no cookies and never answers
+ * `Access-Control-Allow-Credentials`, so a page can only send a token it holds itself.
+ */
+const ALLOWED_HEADERS =
+  'Content-Type, Authorization, X-Actor-User-Id, Idempotency-Key, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Modified-Since, If-Range';
 const ALLOWED_METHODS = 'GET, POST, PATCH, PUT, DELETE';
 /**
  * Answer headers a widget reads beyond those CORS lets through anyway (Content-Type, Content-Length,
@@ -41,7 +48,7 @@ export function varyByWidgetCors(res: Response): void {
   res.vary('X-Public-Key');
 }
 
-/** Lets the calling origin read this widget answer; only called once the origin is known to be allowed. */
+/** Lets the calling origin read this answer; only called once the origin is known to be allowed. */
 export function allowOrigin(res: Response, origin: string): void {
   res.setHeader('Access-Control-Allow-Origin', origin);
   res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
@@ -60,17 +67,26 @@ function publicKeyOf(req: Request): string | undefined {
  * own refusals): without `Access-Control-Allow-Origin` the page's fetch fails as if the network had,
  * and it can tell neither the status nor how long to wait. The origin is checked against the
  * public key's website as authentication checks it, as this instance last read that website (if
- * lately: `lastReadWebsiteByPublicKey`). It never reads the store: many of these errors (a `404`
- * or `405` outside `/v1`, a `429`) pass no rate limit, so any key a request names would cost a read.
+ * lately: `lastReadWebsiteByPublicKey`). It never reads the store for the key a request names:
+ * many of these errors (a `404` or `405` outside `/v1`, a `429`) pass no rate limit, so any key
+ * would cost a read. A key no website has (authentication's `401`), and a call with a bearer
+ * (a company's page with a member token), are judged by this server's own website instead, so
+ * that a page on an allowed origin learns its key or token is wrong rather than guess its origin
+ * was refused: that is always the same key, read at most once per cache lifetime.
  */
-export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'lastReadWebsiteByPublicKey'>): ErrorRequestHandler {
-  return (err, req, res, next) => {
+export function allowOriginOfErrors(directory: Pick<StoreDirectory, 'lastReadWebsiteByPublicKey' | 'websiteByPublicKey'>, ownPublicKey: string): ErrorRequestHandler {
+  return async (err, req, res, next) => {
     const publicKey = publicKeyOf(req);
-    if (!publicKey || res.headersSent) return next(err);
+    const bearer = req.headers.authorization !== undefined;
+    if ((!publicKey && !bearer) || res.headersSent) return next(err);
     varyByWidgetCors(res);
     const origin = req.headers.origin;
     if (!origin || res.hasHeader('Access-Control-Allow-Origin')) return next(err);
-    const website = directory.lastReadWebsiteByPublicKey(publicKey);
+    // A bearer's website is unknown until authentication finds it (and a refused one has none).
+    const website =
+      publicKey && !(err instanceof UnknownPublicKeyError)
+        ? directory.lastReadWebsiteByPublicKey(publicKey)
+        : await directory.websiteByPublicKey(ownPublicKey).catch(() => undefined);
     if (website && originAllowed(website, origin)) allowOrigin(res, origin);
     next(err);
   };

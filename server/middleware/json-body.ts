@@ -39,10 +39,17 @@ function refuseInvalidUtf8(_req: unknown, _res: unknown, bytes: Buffer, charset:
   if (charset === 'utf-8' && !isUtf8(bytes)) throw Object.assign(new Error('not UTF-8 text'), { status: 400, type: NOT_UTF8 });
 }
 
-function bodyError(err: BodyParserError, req: Request): unknown {
+/** Names the limit and the setting that raises it: a client cannot tell the size it may send otherwise. */
+const tooLarge = (limitBytes: number): AppError =>
+  new AppError('ERR_PAYLOAD_TOO_LARGE', `Request body is over the JSON body limit of ${limitBytes} bytes (the server's JSON_BODY_LIMIT_BYTES)`, {
+    limitBytes,
+    setting: 'JSON_BODY_LIMIT_BYTES',
+  });
+
+function bodyError(err: BodyParserError, req: Request, limitBytes: number): unknown {
   if (typeof err.status !== 'number' || err.status < 400 || err.status > 499) return err;
   const message = typeof err.message === 'string' && err.message !== '' ? err.message : 'unreadable';
-  if (err.status === 413) return new AppError('ERR_PAYLOAD_TOO_LARGE', 'Request body is too large');
+  if (err.status === 413) return tooLarge(limitBytes);
   if (err.status === 415) return new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', message);
   if (err.type === 'entity.parse.failed') {
     // Strict parsing refuses a bare `null`, string or number before it parses anything.
@@ -59,5 +66,5 @@ function bodyError(err: BodyParserError, req: Request): unknown {
 
 export function readJsonBody(limitBytes: number): RequestHandler {
   const parse = express.json({ limit: limitBytes, verify: refuseInvalidUtf8 });
-  return (req, res, next) => parse(req, res, (err?: unknown) => next(err === undefined ? undefined : bodyError(err as BodyParserError, req)));
+  return (req, res, next) => parse(req, res, (err?: unknown) => next(err === undefined ? undefined : bodyError(err as BodyParserError, req, limitBytes)));
 }

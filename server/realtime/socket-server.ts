@@ -90,7 +90,7 @@ function bearerFromProtocols(req: IncomingMessage): string | undefined {
 
 /** Query parameters, the key from a `bearer.` subprotocol taking the place of `token`. */
 const credentialsOf = (req: IncomingMessage, url: URL): Credentials => {
-  const fromQuery = credentialsFromQuery((name) => url.searchParams.get(name) || undefined, req.headers.origin);
+  const fromQuery = credentialsFromQuery((name) => url.searchParams.get(name) || undefined, { origin: req.headers.origin, host: req.headers.host });
   const bearer = bearerFromProtocols(req);
   return bearer === undefined ? fromQuery : { ...fromQuery, bearer };
 };

@@ -44,7 +44,9 @@ export function fileRoutes(ctx: ApiContext): Router {
     const { conversationId, filename } = parseInput(uploadQuery, req.query, 'query');
     const mediaType = mediaTypeOf(req);
     if (!mediaType || !fileMediaTypes.includes(mediaType)) {
-      throw new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', `Content-Type must be one of ${fileMediaTypes.join(', ')}`, { allowed: fileMediaTypes });
+      // A form upload (curl -F, FormData) wraps the file: said as such, the fix is not another type.
+      const form = mediaType?.startsWith('multipart/') ? "Send the file's raw bytes as the body with the file's own Content-Type, not a multipart form: " : '';
+      throw new AppError('ERR_UNSUPPORTED_MEDIA_TYPE', `${form}Content-Type must be one of ${fileMediaTypes.join(', ')}`, { allowed: fileMediaTypes });
     }
     if (!hasExtensionOf(filename, mediaType)) {
       const extensions = extensionsOf(mediaType) ?? [];

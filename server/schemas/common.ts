@@ -36,11 +36,11 @@ export const title = label(shortText);
 
 /**
  * Query numbers arrive as strings: decimal digits only (no `0x10`, no empty value taken as 0),
- * given once (`?limit=5&limit=6` is an error, not NaN).
+ * given once (`?limit=5&limit=6` is refused by `queryObject`, not read as NaN).
  */
 export const queryInt = (min: number, max: number) =>
   z
-    .string({ error: (issue) => (Array.isArray(issue.input) ? 'expected one value, got several' : 'expected a whole number') })
+    .string({ error: 'expected a whole number' })
     .regex(/^-?\d{1,16}$/, 'expected a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
@@ -77,14 +77,17 @@ const CACHE_BUSTER = '_';
  */
 export const queryObject = <S extends z.ZodRawShape>(shape: S, { strict = false }: { strict?: boolean } = {}) =>
   z.preprocess((query, ctx) => {
-    if (query && typeof query === 'object') {
-      for (const [key, value] of Object.entries(query)) {
-        if (BRACKETED_KEY.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'not a parameter: give one plain value, as priority=low', input: query });
-        else if ([value].flat().some(isUndecodable)) refuseUndecodable(ctx, key, value);
-        else if (strict && key !== CACHE_BUSTER && !Object.hasOwn(shape, key)) ctx.addIssue({ code: 'custom', path: [key], message: 'unknown parameter', input: query });
-      }
+    if (!query || typeof query !== 'object') return query;
+    const single: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(query)) {
+      if (BRACKETED_KEY.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'not a parameter: give one plain value, as priority=low', input: query });
+      else if ([value].flat().some(isUndecodable)) refuseUndecodable(ctx, key, value);
+      else if (strict && key !== CACHE_BUSTER && !Object.hasOwn(shape, key)) ctx.addIssue({ code: 'custom', path: [key], message: 'unknown parameter', input: query });
+      // No parameter takes several values: said as such, rather than the value's own schema refusing a list.
+      else if (Array.isArray(value)) ctx.addIssue({ code: 'custom', path: [key], message: `given ${value.length} times: give ${key} once`, input: query });
+      else single[key] = value;
     }
-    return query;
+    return single;
   }, z.object(shape));
 
 /** The query of a route that lists or reads: a parameter it does not take is a `400` naming it. */

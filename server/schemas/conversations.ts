@@ -21,7 +21,7 @@ export const createConversationBody = z.object({
 });
 
 /** Search text (`q`): taken literally, 1 to 200 characters once trimmed, composed as stored text is. */
-const searchText = readableText(z.string({ error: 'expected one value' }).trim().min(1, 'give 1 to 200 characters'))
+const searchText = readableText(z.string().trim().min(1, 'give 1 to 200 characters'))
   .refine((text) => codePointLength(text) <= MAX_SEARCH_LENGTH, `at most ${MAX_SEARCH_LENGTH} characters`)
   .transform((text) => text.normalize('NFC'));
 

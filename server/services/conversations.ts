@@ -47,7 +47,10 @@ export async function createConversation(
   for (const validated of initial) refuseOutOfStatus(deps.plugins, validated, 'open');
   const initialIds = initial.map((validated, index) => validated.id ?? (input.conversationId && `${input.conversationId}.initial.${index}`));
   await refuseTakenIds(deps, initialIds, input.conversationId);
-  if (caller.kind === 'agent') await deps.store.upsertVisitor(websiteId, visitorId);
+  // The team names a visitor the website has (one the widget made): a mistyped id would open a conversation nobody reads.
+  if (caller.kind === 'agent' && !(await deps.store.getVisitor(websiteId, visitorId))) {
+    throw new AppError('ERR_INVALID_INPUT', `No visitor ${visitorId}`, { fields: [{ path: 'body.visitorId', message: 'names no visitor of this website' }] });
+  }
 
   const { conversation, created } = await deps.store.createConversation(
     {

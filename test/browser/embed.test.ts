@@ -174,6 +174,15 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await page.locator('.sw-launcher').count()).toBe(0);
   });
 
+  it("says once on the console that the widget's public key is unknown, not that the page's origin is refused, on an allowed origin", async () => {
+    const { page, errors, uncaught } = await visit(`${site.url}/?publicKey=pk_mistyped`);
+    await expect.poll(() => errors.filter((error) => error.includes('pk_mistyped'))).toHaveLength(1);
+    expect(errors.find((error) => error.includes('pk_mistyped'))).toContain('data-public-key');
+    expect(errors.filter((error) => error.includes('ALLOWED_ORIGINS'))).toEqual([]);
+    expect(uncaught).toEqual([]);
+    expect(await page.locator('.sw-launcher').count()).toBe(0);
+  });
+
   it('shows the launcher when an answer without CORS headers (a proxy in front failing) turns out not to have been a refusal', async () => {
     const context = await browser.newContext();
     contexts.push(context);

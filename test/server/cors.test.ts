@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { startTestApp } from './support/app';
-import { Api } from './support/clients';
+import { Api, upgrade } from './support/clients';
 
 const ORIGIN = 'https://shop.example';
 const OTHER = 'https://evil.example';
@@ -85,10 +85,58 @@ describe('CORS on error answers to widget calls', () => {
     }
   });
 
-  it('gives an unknown public key no CORS headers', async () => {
+  it('gives an unknown public key no CORS headers on an answer authentication did not get to', async () => {
     const res = await api.call('PUT', '/v1/messages', { 'X-Public-Key': 'pk_unknown-key', 'X-Visitor-Id': 'v', Origin: ORIGIN, ...fromNewIp() });
     expect(res.status).toBe(405);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("lets an origin this server's website allows read authentication's refusal of an unknown public key (a mistyped data-public-key), and no other origin", async () => {
+    for (const origin of [ORIGIN, OTHER]) {
+      const res = await api.call('GET', '/v1/websites', { 'X-Public-Key': 'pk_mistyped', Origin: origin, ...fromNewIp() });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('access-control-allow-origin'), origin).toBe(origin === ORIGIN ? ORIGIN : null);
+      expect(res.body.error.message).toContain('data-public-key');
+    }
+  });
+});
+
+describe("a company's own page on an allowed origin, with a member token", () => {
+  it('may send Authorization, X-Actor-User-Id and Idempotency-Key, and reads its answers and its refusals; another origin reads neither', async () => {
+    const preflight = await fetch(`${app.url}/v1/team/me`, {
+      method: 'OPTIONS',
+      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,x-actor-user-id,idempotency-key,content-type' },
+    });
+    expect(listed(preflight.headers.get('access-control-allow-headers'))).toEqual(expect.arrayContaining(['authorization', 'x-actor-user-id', 'idempotency-key', 'content-type']));
+    // No cookies: the API never lets a page send the browser's own credentials.
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const made = await api.call('POST', '/v1/team/members/agent_alex/tokens', { agent: null }, {}, fromNewIp());
+    expect(made.status).toBe(201);
+    for (const origin of [ORIGIN, OTHER]) {
+      const me = await api.call('GET', '/v1/team/me', { memberToken: made.body.token }, undefined, { Origin: origin, ...fromNewIp() });
+      expect(me.status).toBe(200);
+      expect(me.headers.get('access-control-allow-origin'), origin).toBe(origin === ORIGIN ? ORIGIN : null);
+      const refused = await api.call('GET', '/v1/team/me', { memberToken: 'mt_nobodys.token' }, undefined, { Origin: origin, ...fromNewIp() });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('access-control-allow-origin'), origin).toBe(origin === ORIGIN ? ORIGIN : null);
+    }
+  });
+});
+
+describe("this server's own pages", () => {
+  it('are never refused their origin, which ALLOWED_ORIGINS need not name: the demo page at / works as the README says', async () => {
+    const own = app.url;
+    const first = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: own, ...fromNewIp() });
+    expect(first.status).toBe(200);
+    const visitorId = first.body.visitor.id as string;
+    // A same-origin GET carries no Origin: its Referer names the page.
+    const listed = await api.call('GET', '/v1/conversations', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId, Referer: `${own}/`, ...fromNewIp() });
+    expect(listed.status).toBe(200);
+    const socket = await upgrade(app, `/ws?publicKey=${app.keys.publicKey}&visitorId=${visitorId}`, { Origin: own });
+    expect(socket.status).toBe(101);
+    // Another page on the same machine is another origin, and still refused.
+    const elsewhere = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: 'http://127.0.0.1:1', ...fromNewIp() });
+    expect(elsewhere.status).toBe(403);
   });
 });
 

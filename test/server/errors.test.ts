@@ -56,6 +56,14 @@ afterAll(async () => {
 
 describe('Chat API errors', () => {
   describe('#400', () => {
+    it("refuses the team a conversation for a visitor the website does not have (a mistyped id), naming the field, and makes nothing", async () => {
+      const typo = await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'err-typo', visitorId: 'vis_doesnotexist' });
+      expect(typo.status).toBe(400);
+      expect(typo.body.error.details.fields).toEqual([{ path: 'body.visitorId', message: 'names no visitor of this website' }]);
+      expect((await api.call('GET', '/v1/conversations/err-typo', AGENT)).status).toBe(404);
+      expect((await api.call('POST', '/v1/conversations', AGENT, { conversationId: 'err-known', visitorId: visitor.visitorId })).status).toBe(201);
+    });
+
     it('names every failing field', async () => {
       const res = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { text: 5 } });
       expect(res.status).toBe(400);
@@ -127,7 +135,9 @@ describe('Chat API errors', () => {
       expect(limit.status).toBe(400);
       expect(limit.body.error.details.fields[0].path).toBe('query.limit');
       const fieldOf = async (query: string) => (await api.call('GET', `/v1/conversations/err-1/timeline?${query}`, AGENT)).body.error?.details.fields[0];
-      expect(await fieldOf('limit=5&limit=6')).toEqual({ path: 'query.limit', message: 'expected one value, got several' });
+      expect(await fieldOf('limit=5&limit=6')).toEqual({ path: 'query.limit', message: 'given 2 times: give limit once' });
+      const listed = await api.call('GET', '/v1/conversations?status=open&status=open', AGENT);
+      expect(listed.body.error.details.fields).toEqual([{ path: 'query.status', message: 'given 2 times: give status once' }]);
       expect(await fieldOf('limit=0x10')).toEqual({ path: 'query.limit', message: 'expected a whole number' });
       expect(await fieldOf('afterSeq=')).toEqual({ path: 'query.afterSeq', message: 'expected a whole number' });
       expect((await api.call('GET', '/v1/conversations/err-1/timeline?limit=5&afterSeq=0', AGENT)).status).toBe(200);
@@ -195,7 +205,7 @@ describe('Chat API errors', () => {
       const emoji = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-text', item: { id: 'err-emoji', type: 'message', text: 'ok 😀' } });
       expect(emoji.status).toBe(201);
       // NUL in a value the store keeps as sent (a message's text refuses it, as a control character).
-      const nulValue = await api.call('POST', '/v1/conversations', AGENT, { visitorId: 'v-nul', metadata: { a: 'x\u0000y' } });
+      const nulValue = await api.call('POST', '/v1/conversations', AGENT, { visitorId: visitor.visitorId, metadata: { a: 'x\u0000y' } });
       expect(nulValue.status).toBe(201);
     });
 
@@ -413,9 +423,23 @@ describe('Chat API errors', () => {
       expect(unknownActor.status).toBe(401);
       expect(unknownActor.body.error.code).toBe('ERR_UNAUTHENTICATED');
     });
+
+    it('says what to send: the credentials of each kind of caller, and where a public key sent as a bearer goes', async () => {
+      const missing = await api.call('GET', '/v1/conversations', {});
+      expect(missing.body.error.message).toBe('Missing credentials: the widget sends X-Public-Key and X-Visitor-Id; the team sends Authorization: Bearer <secret key or member token>');
+      const publicAsBearer = await api.call('GET', '/v1/team', { Authorization: `Bearer ${app.keys.publicKey}` });
+      expect(publicAsBearer.status).toBe(401);
+      expect(publicAsBearer.body.error.message).toBe('That is a public key: it goes in X-Public-Key (with X-Visitor-Id); Authorization: Bearer takes the secret key or a member token');
+    });
   });
 
   describe('#403', () => {
+    it('says which header to add when the secret key acts as nobody, a read such as GET /v1/team/me too', async () => {
+      const me = await api.call('GET', '/v1/team/me', { agent: null });
+      expect(me.status).toBe(403);
+      expect(me.body.error.message).toBe('This needs an acting team member: add X-Actor-User-Id naming one (actorUserId on /ws), or send their member token');
+    });
+
     it('refuses what the caller may not do', async () => {
       expect((await api.call('POST', '/v1/conversations/err-1/resolve', visitor, {})).status).toBe(403);
       expect((await api.call('GET', '/v1/team', visitor)).status).toBe(403);
@@ -613,6 +637,9 @@ describe('Chat API errors', () => {
       const big = await api.call('POST', '/v1/messages', visitor, { conversationId: 'err-1', item: { type: 'message', text: 'x'.repeat(5_000) } });
       expect(big.status).toBe(413);
       expect(big.body.error.code).toBe('ERR_PAYLOAD_TOO_LARGE');
+      // What the client may send, and what the operator would raise.
+      expect(big.body.error.message).toBe("Request body is over the JSON body limit of 2048 bytes (the server's JSON_BODY_LIMIT_BYTES)");
+      expect(big.body.error.details).toEqual({ limitBytes: 2048, setting: 'JSON_BODY_LIMIT_BYTES' });
       const file = await api.call('POST', '/v1/files?conversationId=err-1&filename=a.txt', visitor, new Uint8Array(4_096), { 'Content-Type': 'text/plain' });
       expect(file.status).toBe(413);
       const empty = await api.call('POST', '/v1/files?conversationId=err-1&filename=empty.txt', AGENT, new Uint8Array(0), { 'Content-Type': 'text/plain' });
@@ -626,6 +653,14 @@ describe('Chat API errors', () => {
       const website = await api.call('GET', '/v1/websites', visitor);
       expect(website.body.files).toEqual({ maxBytes: 1_024, mediaTypes: expect.arrayContaining(['image/png', 'text/plain']) });
       expect(website.body.files.mediaTypes).not.toContain('text/html');
+    });
+
+    it('tells a multipart form upload to send the raw file bytes with their Content-Type', async () => {
+      const form = new FormData();
+      form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'a.txt');
+      const res = await fetch(`${app.url}/v1/files?conversationId=err-1&filename=a.txt`, { method: 'POST', headers: api.headers(visitor), body: form });
+      expect(res.status).toBe(415);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^Send the file's raw bytes as the body with the file's own Content-Type, not a multipart form: Content-Type must be one of /);
     });
 
     it('refuses file types that are not allowed', async () => {

@@ -1,4 +1,6 @@
 /** The built pages from the API server itself, under a CSP that lets them run; the demo bootstrap. */
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { loadConfig } from '../../runtime/config';
@@ -80,6 +82,16 @@ describe('pages', () => {
     const inboxScript = /src="(\/assets\/[^"]+\.js)"/.exec(await (await fetch(`${app.url}/inbox`)).text())?.[1];
     expect((await fetch(`${app.url}${inboxScript}`, { headers: gzip })).headers.get('content-encoding')).toBe('gzip');
     expect((await fetch(`${app.url}/v1/health`, { headers: gzip })).headers.get('content-encoding')).toBeNull();
+  });
+
+  it("is as large as the README says widget.js is, sent and compressed (within 10%: the README's figures are rounded)", async () => {
+    const said = /(?:about )?(\d+) KB, sent gzip-compressed \((?:about )?(\d+) KB\)/.exec(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+    expect(said, "the README's sentence on widget.js's size").not.toBeNull();
+    const body = Buffer.from(await (await fetch(`${app.url}/widget.js`)).arrayBuffer());
+    // The compression middleware gzips at zlib's default level, as gzipSync does.
+    for (const [kb, bytes] of [[said![1], body.length], [said![2], gzipSync(body).length]] as const) {
+      expect(Math.abs(Number(kb) * 1_000 - bytes) / bytes, `${kb} KB said, ${bytes} bytes built`).toBeLessThan(0.1);
+    }
   });
 
   it('keeps unknown paths a JSON 404', async () => {

@@ -38,8 +38,8 @@ describe('WebSocket /ws', () => {
       ws.on('message', (data) => frames.push(String(data)));
       const [code, reason] = await new Promise<[number, string]>((resolve) => ws.on('close', (closeCode, why) => resolve([closeCode, String(why)])));
       expect(code).toBe(4401);
-      expect(reason).toBe('Unknown public key');
-      expect(frames.map((text) => JSON.parse(text))).toEqual([{ type: 'error', payload: { code: 'ERR_UNAUTHENTICATED', message: 'Unknown public key' } }]);
+      expect(reason).toBe("Unknown public key: check the widget's data-public-key (X-Public-Key)");
+      expect(frames.map((text) => JSON.parse(text))).toEqual([{ type: 'error', payload: { code: 'ERR_UNAUTHENTICATED', message: "Unknown public key: check the widget's data-public-key (X-Public-Key)" } }]);
       const missing = await upgrade(t.app, '/ws');
       expect([missing.status, missing.error?.code]).toEqual([401, 'ERR_UNAUTHENTICATED']);
     });

@@ -6,15 +6,8 @@
  * queues the calls in `SupportChat.q`; they are done in order once it has. Misuse is said on the
  * console, naming the field, and never thrown into the page.
  */
-import * as z from 'zod/mini';
+import { parseIdentity } from './identity-argument';
 import type { SupportChat } from './support-chat';
-
-const identity = z.object({
-  externalId: z.string().check(z.minLength(1), z.maxLength(256)),
-  userHash: z.string().check(z.minLength(1), z.maxLength(256)),
-  email: z.optional(z.string()),
-  name: z.optional(z.string()),
-});
 
 type Command = 'identify' | 'reset' | 'open' | 'close';
 
@@ -45,10 +38,9 @@ export function installApi(chat: SupportChat): void {
   const queued = window.SupportChat?.q ?? [];
   const run = (command: unknown, argument?: unknown): void => {
     if (command === 'identify') {
-      const parsed = identity.safeParse(argument);
-      if (parsed.success) return chat.identify(parsed.data);
-      const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'argument'}: ${issue.message}`);
-      return console.error(`Support chat: SupportChat.identify was not done: ${fields.join('; ')}`);
+      const parsed = parseIdentity(argument);
+      if ('identity' in parsed) return chat.identify(parsed.identity);
+      return console.error(`Support chat: SupportChat.identify was not done: ${parsed.problem}`);
     }
     if (command === 'reset') return chat.reset();
     if (command === 'open') return chat.open();

@@ -104,7 +104,7 @@ export class SupportChat {
       try {
         session = await startVisitorSession(publicKey, origin);
       } catch (error) {
-        const refusal = await loadRefusal(error, origin);
+        const refusal = await loadRefusal(error, origin, publicKey);
         // A server found up just after a call failed may only then have come back: the first such guess
         // is checked with one more call at once, before the page waits a minute on a refusal.
         if (refusal && !refusal.final && !askedAgain) {

@@ -28,7 +28,7 @@ const page = (chatOrigin: string, publicKey: string, withSnippet: boolean) => `<
 ${withSnippet ? `<script src="${chatOrigin}/widget.js" data-public-key="${publicKey}" async></script>` : ''}
 </body></html>`;
 
-/** `publicKey()`: the website key the snippet carries (read per request: the chat server may start after this site). */
+/** `publicKey()`: the website key the snippet carries (read per request: the chat server may start after this site), unless the page's `?publicKey=` names another. */
 export async function startCustomerSite(publicKey: () => string): Promise<CustomerSite> {
   const site: Partial<CustomerSite> & { chatOrigin: string } = { chatOrigin: '' };
   const server: Server = createServer((req, res) => {
@@ -38,7 +38,7 @@ export async function startCustomerSite(publicKey: () => string): Promise<Custom
     const chat = new URL(site.chatOrigin);
     const csp = `default-src 'none'; script-src ${site.chatOrigin}; connect-src ${site.chatOrigin} ws://${chat.host}; img-src blob: data:; style-src 'self'`;
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
-    res.end(page(site.chatOrigin, publicKey(), !searchParams.has('bare')));
+    res.end(page(site.chatOrigin, searchParams.get('publicKey') ?? publicKey(), !searchParams.has('bare')));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
