@@ -2640,4 +2640,83 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       expect(await rowIds(page)).toHaveLength(106);
     });
   });
+
+  it('notifies the agent, once they turn notifications on, of a conversation given to them and of its visitor writing, while the inbox is in the background; choosing one opens it', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    // The system's notifications, as the page makes them (headless Chromium shows none), and whether the page is in front, as the test says.
+    await context.addInitScript(() => {
+      const shown: Array<{ title: string; body?: string; tag?: string; notification: { onclick: (() => void) | null } }> = [];
+      (window as unknown as { shown: typeof shown }).shown = shown;
+      (window as unknown as { inFront: boolean }).inFront = true;
+      document.hasFocus = () => (window as unknown as { inFront: boolean }).inFront;
+      class RecordedNotification {
+        // The browser keeps what it was allowed across the page's loads.
+        static get permission() {
+          return (localStorage.getItem('test:notification-permission') ?? 'default') as NotificationPermission;
+        }
+        static requestPermission = async () => {
+          localStorage.setItem('test:notification-permission', 'granted');
+          return 'granted';
+        };
+        onclick: (() => void) | null = null;
+        constructor(title: string, options: NotificationOptions) {
+          shown.push({ title, body: options.body, tag: options.tag, notification: this });
+        }
+        close() {}
+      }
+      (window as unknown as { Notification: unknown }).Notification = RecordedNotification;
+    });
+    const page = await context.newPage();
+    await signIn(page);
+    const shown = () => page.evaluate(() => (window as unknown as { shown: Array<{ title: string; body?: string; tag?: string }> }).shown.map(({ title, body, tag }) => ({ title, body, tag })));
+    const toggle = page.getByRole('button', { name: 'Notifications' });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'My invoice is wrong');
+    const aiPill = page.locator(`.row[data-conversation-id="${id}"] .pill-ai`);
+    await aiPill.waitFor();
+    // In front, the list shows it (the row drawn without the AI's pill once the change came): no notification.
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID })).status).toBe(200);
+    await aiPill.waitFor({ state: 'detached' });
+    expect(await shown()).toEqual([]);
+
+    await page.evaluate(() => ((window as unknown as { inFront: boolean }).inFront = false));
+    expect((await overApi('DELETE', `/conversations/${id}/assign`, {})).status).toBe(200);
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID })).status).toBe(200);
+    // Taken off the agent, it waits for the team; given back, it is theirs: one notification each (the second replaces the first, by their tag).
+    await expect.poll(shown).toEqual([
+      { title: expect.stringMatching(/^Waiting for the team: Visitor /), body: 'My invoice is wrong', tag: `conversation:${id}` },
+      { title: expect.stringMatching(/^Assigned to you: Visitor /), body: 'My invoice is wrong', tag: `conversation:${id}` },
+    ]);
+    await send(visitor, 'It says 120 € instead of 100 €');
+    await expect.poll(async () => (await shown()).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'It says 120 € instead of 100 €', tag: `conversation:${id}` });
+
+    await page.evaluate(() => (window as unknown as { shown: Array<{ notification: { onclick: (() => void) | null } }> }).shown.at(-1)?.notification.onclick?.());
+    await page.locator('.panel-main .tl-message').filter({ hasText: 'It says 120 €' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('conversation')).toBe(id);
+
+    // Resolved, and not among the open conversations the inbox lists when it is opened again: the visitor writing reopens it, and its agent is told.
+    expect((await overApi('POST', `/conversations/${id}/resolve`, {})).status).toBe(200);
+    await page.goto(`${app.url}/inbox`);
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    // The list drawn (empty when this test runs alone).
+    await page.locator('.row, .list-empty').first().waitFor();
+    expect(await page.locator(`.row[data-conversation-id="${id}"]`).count()).toBe(0);
+    await page.evaluate(() => ((window as unknown as { inFront: boolean }).inFront = false));
+    await send(visitor, 'One more thing');
+    await expect.poll(async () => (await shown()).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'One more thing', tag: `conversation:${id}` });
+
+    // Turned off, nothing more.
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('false');
+    const before = (await shown()).length;
+    await send(visitor, 'Hello?');
+    await page.locator(`.row[data-conversation-id="${id}"]`).filter({ hasText: 'Hello?' }).waitFor();
+    expect(await shown()).toHaveLength(before);
+  });
 });

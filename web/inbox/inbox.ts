@@ -17,11 +17,13 @@ import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
-import type { Conversation, ServerFrame, TeamMemberInfo } from '../shared/wire';
+import type { Conversation, ServerFrame, TeamMemberInfo, TimelineItem } from '../shared/wire';
+import { alertForChange, alertForItem, type Alert } from './alerts';
 import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
+import { DesktopAlerts } from './desktop-alerts';
 import { renderFilterBar } from './filter-bar';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
 import { addressedPlace, sameFilters, showPlace } from './inbox-address';
@@ -67,6 +69,9 @@ export class Inbox {
   private panel: ConversationPanel | undefined;
   private teamPanel: TeamPanel | undefined;
   private seenTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly alerts: DesktopAlerts;
+  /** A visitor's item in a conversation the page did not hold: whether it calls for a notification is known once the conversation is read. */
+  private readonly itemsToAlert = new Map<string, TimelineItem>();
   /** How many filter bars were drawn, so that only the latest one's changes count. */
   private filterBarsDrawn = 0;
 
@@ -86,6 +91,9 @@ export class Inbox {
 
   constructor(private readonly session: AgentSession) {
     this.api = agentApi(session);
+    this.alerts = new DesktopAlerts(`support-inbox:notifications:${session.agentId}`, (id) => {
+      if (id !== this.selectedId) void this.select(id, true);
+    });
     this.files = new FileSources(this.api);
     this.outboxes = new Outboxes({
       storageKey: `support-inbox:outboxes:${session.agentId}`,
@@ -137,6 +145,7 @@ export class Inbox {
         this.brand,
         this.status,
         h('span', { class: 'topbar-me' }, session.agentName),
+        this.alerts.button,
         this.teamButton,
         h('button', { type: 'button', class: 'btn', on: { click: () => void this.signOut() } }, 'Sign out'),
       ),
@@ -214,7 +223,30 @@ export class Inbox {
     if (frame.type === 'teamUpdated') return void this.loadTeam();
     const presence = this.online.take(frame);
     if (presence) this.showPresence(presence);
+    // Judged against the conversation as the page held it before the frame changes it.
+    const alert = this.alertFor(frame);
     this.live.handleFrame(frame);
+    if (alert) this.alerts.show(alert);
+  }
+
+  private alertFor(frame: ServerFrame): Alert | undefined {
+    switch (frame.type) {
+      case 'conversationCreated':
+        return alertForChange(undefined, frame.payload.conversation, this.me, this.context);
+      case 'conversationUpdated': {
+        const before = this.live.conversations.get(frame.payload.conversationId);
+        return before && alertForChange(before, { ...before, ...frame.payload.updates }, this.me, this.context);
+      }
+      case 'timelineItemCreated': {
+        const { item } = frame.payload;
+        const conversation = this.live.conversations.get(item.conversationId);
+        if (conversation) return alertForItem(item, conversation, this.me, this.context);
+        if (item.author.kind === 'visitor') this.itemsToAlert.set(item.conversationId, item);
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
   }
 
   /**
@@ -295,7 +327,12 @@ export class Inbox {
 
   private async fetchConversation(id: string): Promise<void> {
     try {
-      this.live.conversations.put((await this.api.getConversation(id)).conversation);
+      const { conversation } = await this.api.getConversation(id);
+      this.live.conversations.put(conversation);
+      const item = this.itemsToAlert.get(id);
+      this.itemsToAlert.delete(id);
+      const alert = item && alertForItem(item, conversation, this.me, this.context);
+      if (alert) this.alerts.show(alert);
       // The one on screen is being read: the server's count may predate the mark of seen under way.
       if (id === this.selectedId) this.markSeen();
       this.renderList();

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { alertForChange, alertForItem } from '../../../web/inbox/alerts';
+import type { ReaderContext } from '../../../web/shared/item-view';
+import { AGENT, AI, VISITOR, conversation, message } from './items';
+
+const ME = AGENT.id;
+const ctx: ReaderContext = { reader: 'agent', nameOf: () => undefined, isOwn: (actor) => actor.kind === 'human' && actor.id === ME, formatTime: () => '' };
+const joined = (id: string, leftAt?: string) => ({ id, kind: 'human' as const, joinedAt: '2026-01-01T00:00:00Z', ...(leftAt ? { leftAt } : {}) });
+
+describe('which new items call for a desktop notification', () => {
+  const visitorSays = message(5, VISITOR, 'Where is my   parcel?\nOrder 1234');
+
+  it("notifies the visitor's message in a conversation assigned to the agent, naming the visitor, on one line", () => {
+    const mine = conversation({ handler: 'human', assigneeId: ME });
+    expect(alertForItem(visitorSays, mine, ME, ctx)).toEqual({ conversationId: 'c1', title: 'Visitor v1', body: 'Where is my parcel? Order 1234' });
+  });
+
+  it('notifies one the agent joined while nobody is assigned, not once they left it', () => {
+    expect(alertForItem(visitorSays, conversation({ handler: 'human', participants: [joined(ME)] }), ME, ctx)).toBeDefined();
+    expect(alertForItem(visitorSays, conversation({ handler: 'human', participants: [joined(ME, '2026-01-01T01:00:00Z')] }), ME, ctx)).toBeUndefined();
+  });
+
+  it("stays quiet for a colleague's conversation (also one the agent is in), the AI's, and for what is not the visitor's message", () => {
+    const colleagues = conversation({ handler: 'human', assigneeId: 'agent_sam', participants: [joined(ME)] });
+    expect(alertForItem(visitorSays, colleagues, ME, ctx)).toBeUndefined();
+    expect(alertForItem(visitorSays, conversation(), ME, ctx)).toBeUndefined();
+    const mine = conversation({ handler: 'human', assigneeId: ME });
+    expect(alertForItem(message(6, AI, 'Here is the answer'), mine, ME, ctx)).toBeUndefined();
+    expect(alertForItem(message(7, AGENT, 'On it'), mine, ME, ctx)).toBeUndefined();
+  });
+
+  it('cuts a long message to one short line', () => {
+    const long = message(8, VISITOR, 'x'.repeat(500));
+    const alert = alertForItem(long, conversation({ handler: 'human', assigneeId: ME }), ME, ctx);
+    expect(alert?.body).toHaveLength(160);
+    expect(alert?.body.endsWith('…')).toBe(true);
+  });
+});
+
+describe('which conversation changes call for a desktop notification', () => {
+  const lastMessage = message(3, VISITOR, 'I need a person');
+
+  it('notifies a conversation given to the agent, not one that stays theirs or goes to a colleague', () => {
+    const waiting = conversation({ handler: 'unassigned', lastMessage });
+    expect(alertForChange(waiting, { ...waiting, handler: 'human', assigneeId: ME }, ME, ctx)).toEqual({ conversationId: 'c1', title: 'Assigned to you: Visitor v1', body: 'I need a person' });
+    const mine = { ...waiting, handler: 'human' as const, assigneeId: ME };
+    expect(alertForChange(mine, { ...mine, priority: 'high' }, ME, ctx)).toBeUndefined();
+    expect(alertForChange(waiting, { ...waiting, handler: 'human', assigneeId: 'agent_sam' }, ME, ctx)).toBeUndefined();
+  });
+
+  it('notifies a conversation that starts waiting for the team: escalated by the AI, or new without it', () => {
+    const withAi = conversation({ lastMessage, title: 'Refund' });
+    expect(alertForChange(withAi, { ...withAi, handler: 'unassigned' }, ME, ctx)?.title).toBe('Waiting for the team: Refund');
+    expect(alertForChange(undefined, conversation({ handler: 'unassigned' }), ME, ctx)).toEqual({ conversationId: 'c1', title: 'Waiting for the team: Visitor v1', body: 'New conversation' });
+  });
+
+  it('stays quiet for a conversation that was waiting already, one the AI keeps, and a new one the AI answers', () => {
+    const waiting = conversation({ handler: 'unassigned', lastMessage });
+    expect(alertForChange(waiting, { ...waiting, tags: ['billing'] }, ME, ctx)).toBeUndefined();
+    const withAi = conversation({ lastMessage });
+    expect(alertForChange(withAi, { ...withAi, priority: 'urgent' }, ME, ctx)).toBeUndefined();
+    expect(alertForChange(undefined, conversation(), ME, ctx)).toBeUndefined();
+  });
+});
