@@ -149,6 +149,39 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(conversation.visitorId).not.toBe((await overApi('GET', `/conversations/${previous}`)).conversation.visitorId);
   });
 
+  it('forgets the previous user at once on a reset made while the widget is still reaching the server: nothing of theirs is asked for or shown', async () => {
+    const { page } = await visit(site.url);
+    await page.locator('.sw-launcher').waitFor();
+    await page.evaluate((who) => (window as unknown as WithChat).SupportChat.identify(who), identity('user-on-shared-computer'));
+    const previous = await startConversation(page, 'Question only the first user may see');
+    const previousVisitor = (await overApi('GET', `/conversations/${previous}`)).conversation.visitorId as string;
+
+    // The next page's start is held on its way to the server while the website signs its user out.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/v1\/websites/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const askedAs: string[] = [];
+    const started = page.waitForRequest(/\/v1\/websites/);
+    await page.reload();
+    await started;
+    page.on('request', (request) => {
+      const visitor = request.headers()['x-visitor-id'] ?? new URL(request.url()).searchParams.get('visitorId');
+      if (visitor) askedAs.push(`${request.method()} ${new URL(request.url()).pathname} ${visitor}`);
+    });
+    await page.evaluate(() => (window as unknown as WithChat).SupportChat.reset());
+    release();
+
+    await page.locator('.sw-launcher').click();
+    await page.getByRole('button', { name: 'New conversation' }).waitFor();
+    expect(await page.locator('.sw-conversation').count()).toBe(0);
+    expect(askedAs.filter((request) => request.endsWith(previousVisitor))).toEqual([]);
+    const next = await startConversation(page, 'Question of whoever comes next');
+    expect((await overApi('GET', `/conversations/${next}`)).conversation.visitorId).not.toBe(previousVisitor);
+  });
+
   it('says once on the console that a page of an origin not allowed must be added to ALLOWED_ORIGINS, without an uncaught error, asking again only once a minute', async () => {
     const context = await browser.newContext();
     contexts.push(context);

@@ -36,6 +36,8 @@ export class SupportChat {
   private refusalSaid = false;
   /** Open asked for before the widget was there, or kept across a reset. */
   private openWanted = false;
+  /** How many times this device's visitor was forgotten: a session asked for before the last time is not theirs. */
+  private visitorsForgotten = 0;
 
   constructor(private readonly settings: EmbedSettings) {}
 
@@ -52,6 +54,7 @@ export class SupportChat {
       if (previous !== undefined && previous !== identity.externalId) await this.startOver();
       else await this.connect();
       if (!this.session) return;
+      let forgotten = this.visitorsForgotten;
       try {
         await this.session.api.identify(identity);
       } catch (error) {
@@ -59,16 +62,24 @@ export class SupportChat {
         // This visitor id is another contact's (the server keeps a device to one user): a new visitor id is identified instead.
         await this.startOver();
         if (!this.session) return;
+        forgotten = this.visitorsForgotten;
         await this.session.api.identify(identity);
       }
+      // Reset meanwhile (the user signed out again): the new anonymous visitor is not this user.
+      if (forgotten !== this.visitorsForgotten) return;
       rememberIdentified(publicKey, identity.externalId);
       await this.widget?.refresh();
     });
   }
 
-  /** The website's user signed out (a shared computer): this device's visitor is forgotten, and the widget starts as a new anonymous one. */
+  /**
+   * The website's user signed out (a shared computer): this device's visitor is forgotten, and the
+   * widget starts as a new anonymous one. Forgotten at once, not after a start still under way (the
+   * server not reached yet): what that start would show is the previous user's.
+   */
   reset(): void {
-    this.then(() => this.startOver());
+    this.forgetVisitorNow();
+    this.then(() => this.connect());
   }
 
   open(): void {
@@ -86,12 +97,18 @@ export class SupportChat {
   }
 
   private async startOver(): Promise<void> {
+    this.forgetVisitorNow();
+    await this.connect();
+  }
+
+  /** Takes the widget down and forgets this device's visitor, and any session a start under way gets for them. */
+  private forgetVisitorNow(): void {
     this.openWanted = this.widget?.isOpen ?? this.openWanted;
     this.widget?.unmount();
     this.widget = undefined;
     this.session = undefined;
+    this.visitorsForgotten++;
     forgetVisitor(this.settings.publicKey);
-    await this.connect();
   }
 
   /** Unless shown already: starts the visitor's session, again and again with backoff while the server cannot be reached, and shows the widget. */
@@ -101,8 +118,14 @@ export class SupportChat {
     let session: VisitorSession | undefined;
     let askedAgain = false;
     for (let attempt = 0; !session; attempt++) {
+      let forgotten = this.visitorsForgotten;
       try {
         session = await startVisitorSession(publicKey, origin);
+        if (forgotten !== this.visitorsForgotten) {
+          // Forgotten while it was asked for: the id it kept is the previous visitor's.
+          forgetVisitor(publicKey);
+          session = undefined;
+        }
       } catch (error) {
         const refusal = await loadRefusal(error, origin, publicKey);
         // A server found up just after a call failed may only then have come back: the first such guess
