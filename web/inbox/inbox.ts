@@ -18,14 +18,14 @@ import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo, TimelineItem } from '../shared/wire';
-import { alertForChange, alertForItem, type Alert } from './alerts';
+import { alertForChange, alertForItem, HeldWaitingAlerts, type Alert } from './alerts';
 import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { DesktopAlerts } from './desktop-alerts';
 import { renderFilterBar } from './filter-bar';
-import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
+import { DEFAULT_FILTERS, isWaitingForHuman, matchesFilters, toQuery, type InboxFilters } from './filters';
 import { addressedPlace, sameFilters, showPlace } from './inbox-address';
 import { ListEnd } from './list-end';
 import { ListPages } from './list-pages';
@@ -70,6 +70,7 @@ export class Inbox {
   private teamPanel: TeamPanel | undefined;
   private seenTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly alerts: DesktopAlerts;
+  private readonly heldAlerts: HeldWaitingAlerts;
   /** A visitor's item in a conversation the page did not hold: whether it calls for a notification is known once the conversation is read. */
   private readonly itemsToAlert = new Map<string, TimelineItem>();
   /** How many filter bars were drawn, so that only the latest one's changes count. */
@@ -94,6 +95,13 @@ export class Inbox {
     this.alerts = new DesktopAlerts(`support-inbox:notifications:${session.agentId}`, (id) => {
       if (id !== this.selectedId) void this.select(id, true);
     });
+    this.heldAlerts = new HeldWaitingAlerts(
+      (alert) => this.alerts.show(alert),
+      (id) => {
+        const conversation = this.live.conversations.get(id);
+        return conversation !== undefined && isWaitingForHuman(conversation);
+      },
+    );
     this.files = new FileSources(this.api);
     this.outboxes = new Outboxes({
       storageKey: `support-inbox:outboxes:${session.agentId}`,
@@ -226,7 +234,7 @@ export class Inbox {
     // Judged against the conversation as the page held it before the frame changes it.
     const alert = this.alertFor(frame);
     this.live.handleFrame(frame);
-    if (alert) this.alerts.show(alert);
+    if (alert) this.heldAlerts.take(alert);
   }
 
   private alertFor(frame: ServerFrame): Alert | undefined {
@@ -332,7 +340,7 @@ export class Inbox {
       const item = this.itemsToAlert.get(id);
       this.itemsToAlert.delete(id);
       const alert = item && alertForItem(item, conversation, this.me, this.context);
-      if (alert) this.alerts.show(alert);
+      if (alert) this.heldAlerts.take(alert);
       // The one on screen is being read: the server's count may predate the mark of seen under way.
       if (id === this.selectedId) this.markSeen();
       this.renderList();

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { alertForChange, alertForItem } from '../../../web/inbox/alerts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { alertForChange, alertForItem, HeldWaitingAlerts, WAITING_ALERT_DELAY_MS, type Alert } from '../../../web/inbox/alerts';
 import type { ReaderContext } from '../../../web/shared/item-view';
 import { AGENT, AI, VISITOR, conversation, message } from './items';
 
@@ -12,7 +12,7 @@ describe('which new items call for a desktop notification', () => {
 
   it("notifies the visitor's message in a conversation assigned to the agent, naming the visitor, on one line", () => {
     const mine = conversation({ handler: 'human', assigneeId: ME });
-    expect(alertForItem(visitorSays, mine, ME, ctx)).toEqual({ conversationId: 'c1', title: 'Visitor v1', body: 'Where is my parcel? Order 1234' });
+    expect(alertForItem(visitorSays, mine, ME, ctx)).toEqual({ kind: 'message', conversationId: 'c1', title: 'Visitor v1', body: 'Where is my parcel? Order 1234' });
   });
 
   it('notifies one the agent joined while nobody is assigned, not once they left it', () => {
@@ -42,7 +42,7 @@ describe('which conversation changes call for a desktop notification', () => {
 
   it('notifies a conversation given to the agent, not one that stays theirs or goes to a colleague', () => {
     const waiting = conversation({ handler: 'unassigned', lastMessage });
-    expect(alertForChange(waiting, { ...waiting, handler: 'human', assigneeId: ME }, ME, ctx)).toEqual({ conversationId: 'c1', title: 'Assigned to you: Visitor v1', body: 'I need a person' });
+    expect(alertForChange(waiting, { ...waiting, handler: 'human', assigneeId: ME }, ME, ctx)).toEqual({ kind: 'assigned', conversationId: 'c1', title: 'Assigned to you: Visitor v1', body: 'I need a person' });
     const mine = { ...waiting, handler: 'human' as const, assigneeId: ME };
     expect(alertForChange(mine, { ...mine, priority: 'high' }, ME, ctx)).toBeUndefined();
     expect(alertForChange(waiting, { ...waiting, handler: 'human', assigneeId: 'agent_sam' }, ME, ctx)).toBeUndefined();
@@ -51,7 +51,7 @@ describe('which conversation changes call for a desktop notification', () => {
   it('notifies a conversation that starts waiting for the team: escalated by the AI, or new without it', () => {
     const withAi = conversation({ lastMessage, title: 'Refund' });
     expect(alertForChange(withAi, { ...withAi, handler: 'unassigned' }, ME, ctx)?.title).toBe('Waiting for the team: Refund');
-    expect(alertForChange(undefined, conversation({ handler: 'unassigned' }), ME, ctx)).toEqual({ conversationId: 'c1', title: 'Waiting for the team: Visitor v1', body: 'New conversation' });
+    expect(alertForChange(undefined, conversation({ handler: 'unassigned' }), ME, ctx)).toEqual({ kind: 'waiting', conversationId: 'c1', title: 'Waiting for the team: Visitor v1', body: 'New conversation' });
   });
 
   it('stays quiet for a conversation that was waiting already, one the AI keeps, and a new one the AI answers', () => {
@@ -60,5 +60,49 @@ describe('which conversation changes call for a desktop notification', () => {
     const withAi = conversation({ lastMessage });
     expect(alertForChange(withAi, { ...withAi, priority: 'urgent' }, ME, ctx)).toBeUndefined();
     expect(alertForChange(undefined, conversation(), ME, ctx)).toBeUndefined();
+  });
+});
+
+describe('notifying the team of a waiting conversation only once it has waited a moment', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const waiting = (conversationId: string): Alert => ({ kind: 'waiting', conversationId, title: `Waiting for the team: ${conversationId}`, body: '' });
+  const setUp = () => {
+    const shown: Alert[] = [];
+    const stillWaiting = new Set<string>();
+    return { shown, stillWaiting, alerts: new HeldWaitingAlerts((alert) => shown.push(alert), (id) => stillWaiting.has(id)) };
+  };
+
+  it('shows it once the conversation still waits after the delay, not before', () => {
+    const { shown, stillWaiting, alerts } = setUp();
+    stillWaiting.add('c1');
+    alerts.take(waiting('c1'));
+    vi.advanceTimersByTime(WAITING_ALERT_DELAY_MS - 1);
+    expect(shown).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(shown).toEqual([waiting('c1')]);
+  });
+
+  it('drops it when routing (or anyone) took the conversation meanwhile, and shows the others at once', () => {
+    const { shown, alerts } = setUp();
+    alerts.take(waiting('c1'));
+    const assigned: Alert = { kind: 'assigned', conversationId: 'c2', title: 'Assigned to you: c2', body: '' };
+    alerts.take(assigned);
+    expect(shown).toEqual([assigned]);
+    vi.advanceTimersByTime(WAITING_ALERT_DELAY_MS);
+    expect(shown).toEqual([assigned]);
+  });
+
+  it('counts the wait from the last time it started waiting', () => {
+    const { shown, stillWaiting, alerts } = setUp();
+    stillWaiting.add('c1');
+    alerts.take(waiting('c1'));
+    vi.advanceTimersByTime(WAITING_ALERT_DELAY_MS - 1_000);
+    alerts.take(waiting('c1'));
+    vi.advanceTimersByTime(WAITING_ALERT_DELAY_MS - 1);
+    expect(shown).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(shown).toHaveLength(1);
   });
 });
