@@ -98,12 +98,8 @@ export interface UploadedFile {
 }
 
 /** Who a visitor is on the customer's website: `userHash` is the hex HMAC-SHA256 of `externalId` under the identity secret. */
-export interface Identity {
-  externalId: string;
-  userHash: string;
-  email?: string;
-  name?: string;
-}
+/** Who the visitor is, proven by `userHash` (of `externalId`), or by `userJwt`, whose `sub` `externalId` repeats. */
+export type Identity = { externalId: string; userHash: string; email?: string; name?: string } | { externalId: string; userJwt: string };
 
 type Query = Record<string, string | number | undefined>;
 

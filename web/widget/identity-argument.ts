@@ -14,11 +14,36 @@ const identity = z.object({
   userHash: text('the hex HMAC-SHA256 of externalId, from your backend').check(z.minLength(1), z.maxLength(256)),
   email: z.optional(text("the user's email address")),
   name: z.optional(text("the user's name")),
-}, { error: 'give an object: {externalId, userHash, email?, name?}' });
+}, { error: 'give an object: {externalId, userHash, email?, name?} or {userJwt}' });
+
+const signed = z.object({ userJwt: text('the JWT your backend signed for the user (HS256, with sub and exp)').check(z.minLength(1), z.maxLength(8_192)) });
+
+/**
+ * The user a token names (its `sub`), read without checking the signature (the server checks it):
+ * the widget keeps it, to know when another user signs in on this browser.
+ */
+function subjectOf(userJwt: string): string | undefined {
+  try {
+    const payload = userJwt.split('.')[1] ?? '';
+    const json = new TextDecoder().decode(Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+    const { sub } = JSON.parse(json) as { sub?: unknown };
+    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The identity, or why it cannot be one, each failing field named. */
 export function parseIdentity(argument: unknown): { identity: Identity } | { problem: string } {
+  if (typeof argument === 'object' && argument !== null && 'userJwt' in argument) {
+    const token = signed.safeParse(argument);
+    if (!token.success) return { problem: problemOf(token.error.issues) };
+    const externalId = subjectOf(token.data.userJwt);
+    return externalId === undefined ? { problem: 'userJwt: not a JWT naming the user in its sub claim' } : { identity: { externalId, userJwt: token.data.userJwt } };
+  }
   const parsed = identity.safeParse(argument);
-  if (parsed.success) return { identity: parsed.data };
-  return { problem: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'argument'}: ${issue.message}`).join('; ') };
+  return parsed.success ? { identity: parsed.data } : { problem: problemOf(parsed.error.issues) };
 }
+
+const problemOf = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string =>
+  issues.map((issue) => `${issue.path.join('.') || 'argument'}: ${issue.message}`).join('; ');

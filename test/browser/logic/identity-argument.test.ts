@@ -5,10 +5,19 @@ describe('parseIdentity', () => {
   it('says that externalId must be a string when it is a number or missing, not just "Invalid input"', () => {
     expect(parseIdentity({ externalId: 42, userHash: 'ab' })).toEqual({ problem: "externalId: must be a string (the signed-in user's id in your system), not a number" });
     expect(parseIdentity({ userHash: 'ab' })).toEqual({ problem: "externalId: missing: give the signed-in user's id in your system, a string" });
-    expect(parseIdentity('user-42')).toEqual({ problem: 'argument: give an object: {externalId, userHash, email?, name?}' });
+    expect(parseIdentity('user-42')).toEqual({ problem: 'argument: give an object: {externalId, userHash, email?, name?} or {userJwt}' });
   });
 
   it('takes a well-formed identity as it is', () => {
     expect(parseIdentity({ externalId: 'user-42', userHash: 'ab', name: 'Ada' })).toEqual({ identity: { externalId: 'user-42', userHash: 'ab', name: 'Ada' } });
+  });
+
+  it("takes a signed token, keeping the user its sub names, and says when it is none", () => {
+    const part = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');
+    const userJwt = `${part({ alg: 'HS256' })}.${part({ sub: 'user-ü-42', exp: 4_102_444_800 })}.c2lnbmF0dXJl`;
+    expect(parseIdentity({ userJwt })).toEqual({ identity: { externalId: 'user-ü-42', userJwt } });
+    expect(parseIdentity({ userJwt: 'not-a-token' })).toEqual({ problem: 'userJwt: not a JWT naming the user in its sub claim' });
+    expect(parseIdentity({ userJwt: `${part({ alg: 'HS256' })}.${part({ exp: 1 })}.x` })).toEqual({ problem: 'userJwt: not a JWT naming the user in its sub claim' });
+    expect(parseIdentity({ userJwt: 42 })).toEqual({ problem: 'userJwt: must be a string (the JWT your backend signed for the user (HS256, with sub and exp)), not a number' });
   });
 });
