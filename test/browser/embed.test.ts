@@ -2,6 +2,7 @@
  * The widget embedded on a customer's website, another origin than the chat server's, with the
  * snippet only (`<script src=…/widget.js data-public-key=… async>`), under a strict CSP.
  */
+import { SignJWT } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
@@ -130,6 +131,26 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const phone = await context.newPage();
     await phone.goto(site.url);
     await phone.locator(`.sw-conversation[data-conversation-id="${id}"]`).waitFor();
+  });
+
+  it('identifies the user with a token signed by the website, the name and email in it reaching the team, and a second browser with a new token', async () => {
+    const tokenFor = (externalId: string) =>
+      new SignJWT({ name: 'Grace Hopper', email: 'grace@example.com' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(externalId)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(app.keys.identitySecret));
+    const laptop = await visit(site.url);
+    await laptop.page.locator('.sw-launcher').waitFor();
+    await laptop.page.evaluate((userJwt) => (window as unknown as WithChat).SupportChat.identify({ userJwt }), await tokenFor('user-signed'));
+    const id = await startConversation(laptop.page, 'Asked with a signed identity');
+    expect((await overApi('GET', `/conversations/${id}`)).conversation.contact).toMatchObject({ externalId: 'user-signed', name: 'Grace Hopper', email: 'grace@example.com' });
+
+    const phone = await visit(site.url);
+    await phone.page.locator('.sw-launcher').waitFor();
+    await phone.page.evaluate((userJwt) => (window as unknown as WithChat).SupportChat.identify({ userJwt }), await tokenFor('user-signed'));
+    await phone.page.locator('.sw-launcher').click();
+    await phone.page.locator(`.sw-conversation[data-conversation-id="${id}"]`).waitFor();
   });
 
   it("forgets the previous user on reset: the next one sees none of their conversations, and what they write is not filed under them", async () => {
