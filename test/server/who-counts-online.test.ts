@@ -1,12 +1,13 @@
 /**
  * Who counts as online for the visitor and for routing, over the wire: a person routing gives
  * nothing to (in no team) does not make the widget say "The team is online" before the hand-off says
- * the team is away.
+ * the team is away; and a team socket opened with `presence=off` gets the website's frames but does
+ * not make its person online, for presence frames, routing or the widget.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DEFAULT_AWAY_MESSAGE, DEFAULT_HANDOFF_MESSAGE } from '../../activities/ai/config';
 import { DEFAULT_ROUTING_RULES } from '../../workflows/routing/team-rules';
-import { AGENT } from './support/clients';
+import { AGENT, upgrade } from './support/clients';
 import { useTestApp } from './support/app';
 import { askForPerson } from './support/ask-for-person';
 import { queueSlotOf } from './support/teams';
@@ -54,5 +55,34 @@ describe('a person in no team', () => {
     // The Team page reads the team again when told, and now finds her routed.
     await backend.waitFor((f) => f.type === 'teamUpdated' && backend.of('teamUpdated').indexOf(f) >= heard);
     expect(await onTeamPage('sol_sales')).toMatchObject({ routed: true });
+  });
+});
+
+describe('a team socket opened with presence=off', () => {
+  it("gets the website's frames but does not make its person online for presence, routing or the widget", async () => {
+    const backend = await t.open({ agent: null });
+    const quiet = await t.open(AGENT, '&presence=off');
+    const visitorId = await t.api.newVisitor();
+    await t.open({ visitorId });
+    // Presence words are read back in the order written: once the visitor's has come, the quiet socket's would have.
+    await backend.waitFor((f) => f.type === 'visitorConnected' && f.payload.visitorId === visitorId);
+    expect(backend.of('userConnected')).toEqual([]);
+    expect(quiet.of('userConnected')).toEqual([]);
+    expect((await onTeamPage(AGENT.agent))?.online).toBe(false);
+    expect((await availability()).teamOnline).toBe(false);
+    expect((await queueSlotOf(t.app, 'support', AGENT.agent))?.online ?? false).toBe(false);
+
+    expect(await askForPerson(t, 'quiet-away')).toBe(DEFAULT_AWAY_MESSAGE);
+    // It heard the conversation as any team socket does, and routing offered it to nobody.
+    await quiet.waitFor((f) => f.type === 'conversationCreated' && f.payload.conversation.id === 'quiet-away');
+    expect(await assigneeOf('quiet-away')).toBeUndefined();
+  });
+
+  it('is refused for a visitor, and any value but on or off is refused, naming the parameter', async () => {
+    const visitorId = await t.api.newVisitor();
+    const asVisitor = await upgrade(t.app, `/ws?publicKey=${t.app.keys.publicKey}&visitorId=${visitorId}&presence=off`);
+    expect(asVisitor).toMatchObject({ status: 400, error: { code: 'ERR_INVALID_INPUT', message: expect.stringMatching(/^presence=off is for team sockets/) } });
+    const unknown = await upgrade(t.app, `/ws?token=${t.app.keys.secretKey}&presence=maybe`);
+    expect(unknown).toMatchObject({ status: 400, error: { code: 'ERR_INVALID_INPUT', message: expect.stringContaining('query.presence') } });
   });
 });
