@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { AppError } from '../../domain/errors';
 import type { Caller } from '../caller';
+import type { SocketPresence } from '../schemas/realtime';
 import type { ServerEvent } from './events';
 import { ResumeGate } from './resume';
 
@@ -29,6 +30,8 @@ export class Connection {
     public caller: Caller,
     private readonly maxBufferedBytes: number,
     private readonly log: Logger,
+    /** `off`: its person is not made online by it (`?presence=off`, server/schemas/realtime.ts). */
+    readonly presence: SocketPresence = 'on',
   ) {}
 
   get websiteId(): string {

@@ -41,8 +41,12 @@ export interface RealtimeDeps {
   ipBuckets: TokenBuckets;
 }
 
-/** Whose presence a socket gives; none for a backend's socket, nor for one acting as an AI assistant (always online, as `GET /v1/team` says). */
-const presenceKeyOf = ({ caller }: Connection): PresenceKey | undefined => {
+/**
+ * Whose presence a socket gives; none for a backend's socket, nor for one acting as an AI assistant
+ * (always online, as `GET /v1/team` says), nor for one opened with `presence=off`.
+ */
+const presenceKeyOf = ({ caller, presence }: Connection): PresenceKey | undefined => {
+  if (presence === 'off') return undefined;
   if (caller.kind === 'visitor') return { websiteId: caller.website.id, kind: 'visitor', id: caller.visitorId };
   return caller.userId && caller.memberKind !== 'ai' ? { websiteId: caller.website.id, kind: 'user', id: caller.userId } : undefined;
 };

@@ -16,8 +16,9 @@ import { clientIpOf, ipLimitKey, proxyTrust, type TrustProxy } from '../client-i
 import type { Caller } from '../caller';
 import { httpStatusOf, invalidField, rawErrorAnswer, toAppError } from '../http-errors';
 import { TokenBuckets, type RateLimitOptions, type TakeResult } from '../rate-limit';
-import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, type ClientFrame, type ResumeFrame } from '../schemas/realtime';
+import { clientFrame, connectResume, frameRef, MAX_CONNECT_RESUMES, socketPresence, type ClientFrame, type ResumeFrame, type SocketPresence } from '../schemas/realtime';
 import { Connection, errorEvent } from './connection';
+import { parseInput } from '../schemas/parse';
 import { handshakeFault } from './handshake';
 import { Heartbeat } from './heartbeat';
 import { IpSockets } from './ip-sockets';
@@ -191,10 +192,16 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       return refuseOverSocket(wss, req, socket, head, new AppError('ERR_TOO_MANY_SOCKETS', message, { maxSockets: ipSockets.max }));
     }
     let caller: Caller;
+    let presence: SocketPresence;
     try {
+      ({ presence } = parseInput(socketPresence, { presence: url.searchParams.get('presence') ?? undefined }, 'query'));
       caller = await handlers.authenticate(credentialsOf(req, url));
     } catch (err) {
       return refuseOverSocket(wss, req, socket, head, err);
+    }
+    // A visitor's socket is the visitor being there: the team's `online` pill and its list say so.
+    if (caller.kind === 'visitor' && presence === 'off') {
+      return refuseOverSocket(wss, req, socket, head, invalid('presence=off is for team sockets: a visitor with the widget open is online', 'query.presence'));
     }
     // Counted as it opens, in this same turn (`ws` completes an upgrade at once), so upgrades that
     // authenticated together cannot all pass the check before any is counted.
@@ -202,12 +209,12 @@ export function attachSocketServer(server: Server, handlers: SocketHandlers, opt
       const message = `Too many sockets open for this visitor (at most ${visitorSockets.max}): close one, or try again later`;
       return refuseOverSocket(wss, req, socket, head, new AppError('ERR_TOO_MANY_SOCKETS', message, { maxSockets: visitorSockets.max }));
     }
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip, url.searchParams.getAll('resume')));
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, caller, ip, url.searchParams.getAll('resume'), presence));
   };
 
   /** `resumes`: the upgrade URL's `resume` parameters, begun before the socket hears anything live. */
-  const open = (ws: WebSocket, caller: Caller, ip: string, resumes: string[]) => {
-    const conn = new Connection(ws, caller, options.maxBufferedBytes, log);
+  const open = (ws: WebSocket, caller: Caller, ip: string, resumes: string[], presence: SocketPresence) => {
+    const conn = new Connection(ws, caller, options.maxBufferedBytes, log, presence);
     connections.add(conn);
     visitorSockets.opened(caller);
     let queue = Promise.resolve();

@@ -47,6 +47,8 @@ export function settingsRoutes(ctx: ApiContext): Router {
       refuseUnstaffedTeams(routing, staffedTeams(await ctx.store.listTeamMembers(website.id, session)));
       return ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing, session);
     });
+    // Who routing gives conversations to may have changed (`routed` in `GET /v1/team`): the Team page reads it again.
+    await ctx.publisher.websiteChanged(website.id, { team: true, settings: false });
     res.json({ routing: stored });
   });
 

@@ -1,6 +1,8 @@
 /** The website's team: everyone on it (humans and AI assistants), and the people the team adds, changes and removes. */
 import { Router, type Response } from 'express';
+import { loadRoutingRules } from '../../activities/ai';
 import type { TeamMember } from '../../domain/people';
+import { routedTo, type RoutingRules } from '../../workflows/routing/team-rules';
 import { requireActingAgent, requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
@@ -14,28 +16,36 @@ export function teamRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(...ctx.authenticate, ...ctx.jsonBody);
 
-  const view = ({ id, name, kind, teams, capacity, websiteId }: TeamMember) => ({
-    id,
-    name,
-    kind,
-    teams,
-    capacity,
+  const view = (rules: RoutingRules, member: TeamMember) => ({
+    id: member.id,
+    name: member.name,
+    kind: member.kind,
+    teams: member.teams,
+    capacity: member.capacity,
     // The AI assistant is always there; humans are online while a socket of theirs is open on any instance.
-    online: kind === 'ai' || ctx.online.isOnline({ websiteId, kind: 'user', id }),
+    online: member.kind === 'ai' || ctx.online.isOnline({ websiteId: member.websiteId, kind: 'user', id: member.id }),
+    // So the Team page, and whoever adds or changes the person, see that routing would give them nothing.
+    routed: routedTo(rules, member),
   });
+  /** The person as the answers give them, with the routing rules as they stand. */
+  const viewOf = async (member: TeamMember) => view(await loadRoutingRules(ctx.store, member.websiteId), member);
   const changeBy = (res: Response) => teamChangeBy(callerOf(res));
 
   router.get('/', async (_req, res) => {
     const { website } = requireAgent(callerOf(res));
-    const [members, formerMembers] = await Promise.all([ctx.store.listTeamMembers(website.id), ctx.store.listFormerMembers(website.id)]);
+    const [members, formerMembers, rules] = await Promise.all([
+      ctx.store.listTeamMembers(website.id),
+      ctx.store.listFormerMembers(website.id),
+      loadRoutingRules(ctx.store, website.id),
+    ]);
     // Former members only by name: older timelines still name them.
-    res.json({ members: members.map(view), formerMembers: formerMembers.map(({ id, name }) => ({ id, name })) });
+    res.json({ members: members.map((member) => view(rules, member)), formerMembers: formerMembers.map(({ id, name }) => ({ id, name })) });
   });
 
   // Who the caller acts as: what a page signed in with a member token learns its person from.
   router.get('/me', async (_req, res) => {
     const { website, userId } = requireActingAgent(callerOf(res));
-    res.json({ member: view(await ctx.teamMembers.member(website.id, userId)) });
+    res.json({ member: await viewOf(await ctx.teamMembers.member(website.id, userId)) });
   });
 
   router.post('/members', async (req, res) => {
@@ -46,19 +56,19 @@ export function teamRoutes(ctx: ApiContext): Router {
     const keyed = fields.id === undefined && key !== undefined;
     const id = keyed ? keyedMemberId(key, { websiteId: change.websiteId, agentId: change.actor.id }) : fields.id;
     const { member, created } = await ctx.teamMembers.add(change, { ...fields, ...(id === undefined ? {} : { id }) }, { keyed });
-    res.status(created ? 201 : 200).json({ member: view(member) });
+    res.status(created ? 201 : 200).json({ member: await viewOf(member) });
   });
 
   router.get('/members/:id', async (req, res) => {
     const { website } = requireAgent(callerOf(res));
     const { id } = parseInput(memberParams, req.params, 'params');
-    res.json({ member: view(await ctx.teamMembers.member(website.id, id)) });
+    res.json({ member: await viewOf(await ctx.teamMembers.member(website.id, id)) });
   });
 
   router.patch('/members/:id', async (req, res) => {
     const change = changeBy(res);
     const [{ id }, fields] = parseInputs([memberParams, req.params, 'params'], [memberChangeBody, req.body, 'body']);
-    res.json({ member: view(await ctx.teamMembers.change(change, id, fields)) });
+    res.json({ member: await viewOf(await ctx.teamMembers.change(change, id, fields)) });
   });
 
   router.delete('/members/:id', async (req, res) => {

@@ -1,7 +1,9 @@
 import { Router } from 'express';
-import { configOfAssistant } from '../../activities/ai';
+import { configOfAssistant, loadRoutingRules } from '../../activities/ai';
 import { longestRetentionAgo } from '../../activities/website-changes';
 import { AppError } from '../../domain/errors';
+import type { TeamMember } from '../../domain/people';
+import { routedTo } from '../../workflows/routing/team-rules';
 import { visitorViewerOf } from '../caller';
 import type { ApiContext } from '../context';
 import { authenticated, callerOf } from '../middleware/authenticate';
@@ -17,22 +19,25 @@ export function websiteRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     if (caller.kind !== 'visitor') throw new AppError('ERR_FORBIDDEN', 'This call is for the widget (public key)');
     const { id, name } = caller.website;
-    const [team, contact, unreadConversationCount] = await Promise.all([
+    const [team, rules, contact, unreadConversationCount] = await Promise.all([
       ctx.store.listTeamMembers(id),
+      loadRoutingRules(ctx.store, id),
       caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
       ctx.store.countUnreadConversations(id, visitorViewerOf(caller)),
     ]);
     const assistant = team.find((member) => member.kind === 'ai');
     const config = assistant && (await configOfAssistant(ctx.store, assistant));
-    const agentsOf = (kind: 'human' | 'ai') =>
-      team.filter((m) => m.kind === kind).map((m) => ({ id: m.id, name: m.name, online: kind === 'ai' || ctx.online.isOnline({ websiteId: id, kind: 'user', id: m.id }) }));
-    const people = agentsOf('human');
+    const online = (member: TeamMember) => member.kind === 'ai' || ctx.online.isOnline({ websiteId: id, kind: 'user', id: member.id });
+    const agentsOf = (kind: 'human' | 'ai') => team.filter((m) => m.kind === kind).map((m) => ({ id: m.id, name: m.name, online: online(m) }));
+    // Only people routing would hand the visitor to: one in no routed team, online, would have the
+    // widget say "The team is online" and the hand-off then say the team is away.
+    const teamOnline = team.some((member) => routedTo(rules, member) && online(member));
     res.json({
       id,
       name,
-      availableHumanAgents: people,
+      availableHumanAgents: agentsOf('human'),
       availableAIAgents: agentsOf('ai'),
-      availability: teamAvailability(config, people.some((person) => person.online), new Date()),
+      availability: teamAvailability(config, teamOnline, new Date()),
       // What the widget shows first, said by the assistant; sent back as `defaultTimelineItems`, they are stored as its words.
       welcomeMessages: config?.welcomeMessages ?? [],
       // So the widget refuses a file the upload would refuse before sending anything.

@@ -15,6 +15,14 @@ export const clientFrame = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.output<typeof clientFrame>;
 
+/**
+ * `?presence=` of `/ws`: `off` for a team socket that must not make its person online (a backend
+ * acting as them, a page only looking): it gets every frame, but no presence is announced for it,
+ * so routing offers its person nothing and the widget does not count them.
+ */
+export const socketPresence = z.object({ presence: z.enum(['on', 'off']).default('on') });
+export type SocketPresence = z.output<typeof socketPresence>['presence'];
+
 /** Conversations a socket may resume as it opens (`?resume=`). */
 export const MAX_CONNECT_RESUMES = 100;
 

@@ -2354,6 +2354,27 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     }
   });
 
+  it('says under a person added with no team that routing gives them nothing, until they are in a team it sends to', async () => {
+    const page = await teamPage();
+    await page.locator(`.team-row[data-member-id="${AGENT_ID}"]`).waitFor();
+    // The agent's own row, in routed teams, says nothing of it.
+    expect(await page.locator(`.team-row[data-member-id="${AGENT_ID}"] .team-warning`).count()).toBe(0);
+    const name = page.locator('.team-add input[name="name"]');
+    await name.fill('Nell Noteam');
+    await page.locator('.team-add').getByRole('button', { name: 'Add' }).click();
+    const nell = page.locator('.team-row').filter({ hasText: 'Nell Noteam' });
+    await nell.waitFor();
+    const id = await nell.getAttribute('data-member-id');
+    onTestFinished(async () => {
+      await fetch(`${app.url}/v1/team/members/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID } });
+    });
+    expect(await nell.getByRole('note').textContent()).toBe('Not in any team: routing does not give them conversations.');
+
+    await nell.getByRole('textbox', { name: /^Teams of / }).fill('support');
+    await nell.getByRole('button', { name: 'Save' }).click();
+    await nell.getByRole('note').waitFor({ state: 'detached' });
+  });
+
   it('asks for a name that is more than spaces before adding a person', async () => {
     const page = await teamPage();
     // Counted once the team is drawn (the page may open before its list comes).

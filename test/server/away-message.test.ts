@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_AWAY_MESSAGE, DEFAULT_HANDOFF_MESSAGE } from '../../activities/ai/config';
 import type { AssistantConfig } from '../../domain/assistant';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
-import { AGENT, type Frame, type SocketClient } from './support/clients';
+import { AGENT } from './support/clients';
 import { useTestApp } from './support/app';
+import { askForPerson } from './support/ask-for-person';
 import { queueSlotOf } from './support/teams';
 
 const t = useTestApp();
@@ -17,30 +18,20 @@ const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frid
 const assistantConfig = async (): Promise<AssistantConfig> => (await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent;
 const patchAssistant = (fields: Record<string, unknown>) => t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, fields);
 
-/** A new visitor asks for a person; returns what the assistant says to them, as their socket shows it. */
-async function askForPerson(conversationId: string): Promise<string> {
-  const visitor = { visitorId: await t.api.newVisitor() };
-  const socket: SocketClient = await t.open(visitor);
-  expect((await t.api.call('POST', '/v1/conversations', visitor, { conversationId })).status).toBe(201);
-  expect((await t.api.call('POST', '/v1/messages', visitor, { conversationId, item: { type: 'message', text: 'Can I talk to a human please?' } })).status).toBe(201);
-  const said = await socket.waitFor((f: Frame) => f.type === 'timelineItemCreated' && f.payload.item.author.kind === 'ai' && f.payload.item.type === 'message', 20_000);
-  return said.payload.item.text as string;
-}
-
 /** Whether the queue of the team the default routing sends a conversation to has the agent online. */
 const agentOnline = async () => (await queueSlotOf(t.app, 'support', AGENT.agent))?.online === true;
 
 describe('the hand-off message a visitor asking for a person gets', () => {
   it('is the away message while nobody of the team is online, not a promise of a reply shortly', async () => {
     expect(await agentOnline()).toBe(false);
-    expect(await askForPerson('away-nobody')).toBe(DEFAULT_AWAY_MESSAGE);
+    expect(await askForPerson(t, 'away-nobody')).toBe(DEFAULT_AWAY_MESSAGE);
   });
 
   it('is the usual hand-off message while someone of the team is online', async () => {
     const inbox = await t.open(AGENT);
     try {
       await expect.poll(agentOnline, { timeout: 10_000 }).toBe(true);
-      expect(await askForPerson('away-someone')).toBe(DEFAULT_HANDOFF_MESSAGE);
+      expect(await askForPerson(t, 'away-someone')).toBe(DEFAULT_HANDOFF_MESSAGE);
     } finally {
       await inbox.close();
     }
@@ -59,7 +50,7 @@ describe('the hand-off message a visitor asking for a person gets', () => {
       });
       expect(changed.status).toBe(200);
       expect(changed.body.agent.escalation.awayMessage).toBe(awayMessage);
-      const said = await askForPerson('away-hours');
+      const said = await askForPerson(t, 'away-hours');
       // That working day's date is three days after today's in UTC, whichever of the two days it is in Tokyo.
       const now = new Date();
       const opening = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 3));

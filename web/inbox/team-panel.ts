@@ -6,6 +6,7 @@
 import { editsIn, h, placeChildren, type Edits } from '../shared/dom';
 import type { MemberFields, TeamMemberInfo } from '../shared/wire';
 import { onSubmit } from './controls';
+import { unroutedWarning } from './unrouted-warning';
 
 /** Each tells the server; a failure is shown to the reader and answered false. */
 export interface TeamActions {
@@ -96,10 +97,12 @@ export class TeamPanel {
     const remove = () => {
       if (confirm(`Remove ${member.name} from the team? They leave their open conversations.`)) void this.actions.remove(member.id);
     };
+    const warning = unroutedWarning(member);
     return h(
       'li',
       { class: 'team-row', data: { memberId: member.id } },
       summary,
+      warning && h('p', { class: 'team-warning', role: 'note' }, warning),
       h(
         'form',
         { class: 'inline-form team-fields', on: onSubmit(() => void save()) },

@@ -21,6 +21,8 @@ export interface TeamMemberInfo {
   teams?: string[];
   /** Open conversations the queues give a person at once. */
   capacity?: number;
+  /** Whether routing gives them conversations: in a team the routing rules name (`GET /v1/team`). */
+  routed?: boolean;
 }
 
 /** What the team sets of a person: `POST /v1/team/members`, and in part `PATCH /v1/team/members/:id`. */

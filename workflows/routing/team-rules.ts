@@ -39,3 +39,10 @@ export const teamsNamed = ({ rules, defaultTeam }: RoutingRules): string[] => [.
 /** The teams at least one person belongs to (an AI assistant takes nothing from a queue). */
 export const staffedTeams = (members: readonly { kind: string; teams: readonly string[] }[]): Set<string> =>
   new Set(members.filter((member) => member.kind === 'human').flatMap((member) => member.teams));
+
+/**
+ * Whether routing offers the person conversations: a human in a team the rules send conversations
+ * to. A person in no team (or only in teams no rule names) is in no queue routing fills.
+ */
+export const routedTo = (rules: RoutingRules, member: { kind: string; teams: readonly string[] }): boolean =>
+  member.kind === 'human' && member.teams.some((team) => teamsNamed(rules).includes(team));
