@@ -443,15 +443,20 @@ export class ConversationState {
   }
 }
 
-/** A conversation's lifecycle before anything happened; creation-time choices (priority, tags, title) come from the store's record. */
+/**
+ * A conversation's lifecycle before anything happened; creation-time choices (priority, tags, title)
+ * come from the store's record, and so does when the assistant joined: the creation answer already
+ * told it, and a time of the workflow's own start would change it in the first view it writes.
+ */
 function newLifecycle(input: ConversationWorkflowInput, now: string): ConversationLifecycle {
   const created = input.initialState?.lifecycle;
   const ai = input.aiAssistantId;
+  const aiJoinedAt = created?.participants?.find((p) => p.id === ai && p.kind === 'ai')?.joinedAt ?? now;
   return {
     status: 'open',
     priority: created?.priority ?? DEFAULT_PRIORITY,
     handler: ai === undefined ? 'unassigned' : 'ai',
-    participants: ai === undefined ? [] : [{ id: ai, kind: 'ai', joinedAt: now }],
+    participants: ai === undefined ? [] : [{ id: ai, kind: 'ai', joinedAt: aiJoinedAt }],
     tags: [...(created?.tags ?? [])],
     ...(created?.title === undefined ? {} : { title: created.title }),
   };

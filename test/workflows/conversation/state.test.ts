@@ -55,6 +55,12 @@ describe('ConversationState', () => {
       expect(state.snapshot()).toMatchObject({ priority: 'urgent', tags: ['billing'], title: 'Refund', handler: 'ai', stateVersion: 1 });
     });
 
+    it("keeps when the store's record says the assistant joined (the creation answer's time)", () => {
+      const lifecycle = { status: 'open' as const, priority: 'medium' as const, handler: 'ai' as const, participants: [{ id: ASSISTANT.id, kind: 'ai' as const, joinedAt: at() }], tags: [] };
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id, initialState: { lifecycle, stateVersion: 0 } }), at(250));
+      expect(state.snapshot().participants).toEqual([{ id: ASSISTANT.id, kind: 'ai', joinedAt: at() }]);
+    });
+
     it('continues from carried state as it was', () => {
       const before = withAi();
       before.receiveItem(arrival(VISITOR, 'hi'), at());
