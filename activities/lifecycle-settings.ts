@@ -8,24 +8,14 @@
  * given to conversation workflows.
  */
 import { PRIORITIES, type Priority } from '../domain/conversation';
+import type { LifecycleSettingsView } from '../domain/lifecycle-settings';
 import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings, type RosterMember } from '../workflows/conversation/definitions';
 import type { Store } from './store';
 
+export type { LifecycleSettingsView };
+
 export const LIFECYCLE_SETTINGS_KEY = 'lifecycleSettings';
 const MINUTE_MS = 60_000;
-
-export interface LifecycleSettingsView {
-  firstResponseMinutes: Record<Priority, number | null>;
-  bumpPriorityOnSlaBreach: boolean;
-  autoResolveAfterMinutes: number | null;
-  retentionAfterResolveMinutes: number;
-  defaultAiPauseMinutes: number;
-  aiTakesReopened: boolean;
-  /** How long a person may be offline before their open conversations go back to the team; null: never. */
-  releaseOfflineAssigneesAfterMinutes: number | null;
-  /** A person's first reply in an open conversation nobody is assigned takes it: assigned to them (server/services/reply-joins.ts). */
-  assignOnReply: boolean;
-}
 
 /** A live-chat visitor waiting a day for someone offline is waiting for nobody: the longest grace allowed. */
 export const MAX_OFFLINE_RELEASE_MINUTES = 24 * 60;

@@ -62,7 +62,21 @@ export function requireActingAgent(caller: Caller): AgentCaller & { userId: stri
  */
 export function requireActingPerson(caller: Caller): AgentCaller & { userId: string } {
   const agent = requireActingAgent(caller);
-  if (agent.memberKind === 'ai') throw new AppError('ERR_FORBIDDEN', 'An AI assistant cannot change the website\'s configuration');
-  if (agent.token && agent.token.role !== 'admin') throw new AppError('ERR_FORBIDDEN', 'Changing the website\'s configuration needs an admin member token or the secret key');
+  const refusal = configurationRefusal(agent);
+  if (refusal) throw new AppError('ERR_FORBIDDEN', refusal);
   return agent;
 }
+
+/** Why this acting agent may not change the website's configuration, or undefined when it may. */
+function configurationRefusal(agent: AgentCaller): string | undefined {
+  if (agent.memberKind === 'ai') return 'An AI assistant cannot change the website\'s configuration';
+  if (agent.token && agent.token.role !== 'admin') return 'Changing the website\'s configuration needs an admin member token or the secret key';
+  return undefined;
+}
+
+/**
+ * The role an acting agent has, as `GET /v1/team/me` says it: `admin` when it may change the
+ * website's configuration (the secret key, or an admin member token), else `agent`. A page asks
+ * it to show settings read-only to those the server would refuse.
+ */
+export const roleOf = (agent: AgentCaller): MemberTokenRole => (configurationRefusal(agent) === undefined ? 'admin' : 'agent');

@@ -3,7 +3,7 @@ import { Router, type Response } from 'express';
 import { loadRoutingRules } from '../../activities/ai';
 import type { TeamMember } from '../../domain/people';
 import { routedTo, type RoutingRules } from '../../workflows/routing/team-rules';
-import { requireActingAgent, requireAgent } from '../caller';
+import { requireActingAgent, requireAgent, roleOf } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { keyedMemberId } from '../idempotency';
@@ -44,8 +44,8 @@ export function teamRoutes(ctx: ApiContext): Router {
 
   // Who the caller acts as: what a page signed in with a member token learns its person from.
   router.get('/me', async (_req, res) => {
-    const { website, userId } = requireActingAgent(callerOf(res));
-    res.json({ member: await viewOf(await ctx.teamMembers.member(website.id, userId)) });
+    const agent = requireActingAgent(callerOf(res));
+    res.json({ member: await viewOf(await ctx.teamMembers.member(agent.website.id, agent.userId)), role: roleOf(agent) });
   });
 
   router.post('/members', async (req, res) => {

@@ -2401,6 +2401,115 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(name!.width).toBeGreaterThan(300);
   });
 
+  /** A page of its own, signed in (with `key` in the sign-in's field when given, else as Alex with the secret key), on the Settings page; closed when the test ends. */
+  async function settingsPage(key?: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    if (key === undefined) await signIn(page);
+    else {
+      await page.goto(`${app.url}/inbox`);
+      await page.locator('input[name="key"]').fill(key);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    }
+    await page.locator('[data-action="settings"]').click();
+    await page.locator('[data-testid="lifecycle"]').waitFor();
+    return page;
+  }
+
+  /** Puts the assistant's configuration back as it is now when the test ends. */
+  async function keepAssistant(): Promise<void> {
+    const assistant = `/ai-agents/${DEFAULT_ASSISTANT_ID}`;
+    const before = (await overApi('GET', assistant)).body.agent;
+    onTestFinished(async () => {
+      expect((await overApi('PUT', assistant, before)).status).toBe(200);
+    });
+  }
+
+  it("switches the AI assistant off on the Settings page, reached from its row on the Team page: visitors are then told the team answers", async () => {
+    await keepAssistant();
+    const page = await teamPage();
+    await page.getByRole('button', { name: /^Settings of / }).click();
+    const section = page.locator(`[data-testid="assistant-${DEFAULT_ASSISTANT_ID}"]`);
+    await section.waitFor();
+    expect(await focusedLabel(page)).toBe('H3 AI assistant');
+    const answers = section.getByRole('checkbox', { name: 'Answers visitors' });
+    expect(await answers.isChecked()).toBe(true);
+    await answers.uncheck();
+    await section.getByRole('button', { name: 'Save AI assistant' }).click();
+    await section.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const website = (await overApi('GET', '/websites', undefined, { 'X-Public-Key': app.keys.publicKey })).body;
+    expect(website.availability.assistantAnswers).toBe(false);
+    expect(await answers.isChecked()).toBe(false);
+  });
+
+  it("shows what the server refuses at the field it names, keeping what the admin entered, and saves nothing", async () => {
+    await keepAssistant();
+    const page = await settingsPage();
+    const section = page.locator(`[data-testid="assistant-${DEFAULT_ASSISTANT_ID}"]`);
+    await section.getByRole('checkbox', { name: 'The team keeps business hours' }).check();
+    const timeZone = section.getByRole('textbox', { name: 'Time zone' });
+    await timeZone.fill('Mars/Olympus_Mons');
+    await section.getByRole('button', { name: 'Save AI assistant' }).click();
+    const message = section.locator('[data-message-for="businessHours.timeZone"]');
+    await message.filter({ hasText: 'unknown time zone' }).waitFor();
+    // Read out with the field, which has the focus.
+    expect(await timeZone.getAttribute('aria-invalid')).toBe('true');
+    expect(await timeZone.evaluate((field) => field === document.activeElement)).toBe(true);
+    expect(await page.getByRole('textbox', { name: 'Time zone' }).evaluate((field) => field.getAttribute('aria-describedby')?.split(' ').includes(document.querySelector('[data-message-for="businessHours.timeZone"]')!.id))).toBe(true);
+    expect(await timeZone.inputValue()).toBe('Mars/Olympus_Mons');
+    expect((await overApi('GET', `/ai-agents/${DEFAULT_ASSISTANT_ID}`)).body.agent.businessHours).toBeUndefined();
+  });
+
+  it("does not overwrite the lifecycle settings someone else changed while the admin edited: theirs stay, and a field both changed is theirs until the admin saves again", async () => {
+    const before = (await overApi('GET', '/settings/lifecycle')).body.settings;
+    onTestFinished(async () => {
+      expect((await overApi('PUT', '/settings/lifecycle', before)).status).toBe(200);
+    });
+    const page = await settingsPage();
+    const section = page.locator('[data-testid="lifecycle"]');
+    const autoResolve = section.getByRole('spinbutton', { name: 'Resolve a quiet conversation after (minutes)' });
+    const save = section.getByRole('button', { name: 'Save Conversation lifecycle' });
+    await autoResolve.fill('90');
+    // Meanwhile, elsewhere: another setting.
+    expect((await overApi('PUT', '/settings/lifecycle', { ...before, assignOnReply: !before.assignOnReply })).status).toBe(200);
+    await save.click();
+    await section.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect((await overApi('GET', '/settings/lifecycle')).body.settings).toMatchObject({ autoResolveAfterMinutes: 90, assignOnReply: !before.assignOnReply });
+    expect(await section.getByRole('checkbox', { name: /^Assign a conversation nobody has/ }).isChecked()).toBe(!before.assignOnReply);
+
+    // Meanwhile, elsewhere: the same setting.
+    await autoResolve.fill('120');
+    expect((await overApi('PUT', '/settings/lifecycle', { ...before, autoResolveAfterMinutes: 45 })).status).toBe(200);
+    await save.click();
+    const message = section.locator('[data-message-for="autoResolveAfterMinutes"]');
+    await message.filter({ hasText: 'Someone else changed this while you were editing (it is now “45”).' }).waitFor();
+    expect((await overApi('GET', '/settings/lifecycle')).body.settings.autoResolveAfterMinutes).toBe(45);
+    expect(await autoResolve.inputValue()).toBe('120');
+    await save.click();
+    await section.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect((await overApi('GET', '/settings/lifecycle')).body.settings.autoResolveAfterMinutes).toBe(120);
+  });
+
+  it('shows an agent whose token is not an admin\'s the settings as they are, which they cannot change, saying an admin does', async () => {
+    const made = await fetch(`${app.url}/v1/team/members/${AGENT_ID}/tokens`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'agent' }),
+    });
+    const { token } = (await made.json()) as { token: string };
+    const page = await settingsPage(token);
+    expect(await page.getByTestId('settings-read-only').textContent()).toBe('Only an admin changes these settings: you see them as they are.');
+    const section = page.locator(`[data-testid="assistant-${DEFAULT_ASSISTANT_ID}"]`);
+    const name = section.getByRole('textbox', { name: 'Name' });
+    expect(await name.inputValue()).toBe((await overApi('GET', `/ai-agents/${DEFAULT_ASSISTANT_ID}`)).body.agent.name);
+    expect(await name.isDisabled()).toBe(true);
+    expect(await section.getByRole('checkbox', { name: 'Answers visitors' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: /^Save / }).count()).toBe(0);
+  });
+
   it('takes keyboard focus through the sign-in to the inbox, saying each step, and says the connection state as it changes', async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
     context.setDefaultTimeout(10_000);

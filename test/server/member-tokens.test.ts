@@ -224,6 +224,14 @@ describe('Member tokens', () => {
     expect((await t.api.call('POST', '/v1/team/members/usr-tok-jon/tokens', BACKEND, { role: 'owner' })).status).toBe(400);
   });
 
+  it('GET /v1/team/me says whether the caller may change the configuration: admin for the secret key and an admin token, agent for an agent token', async () => {
+    await person('usr-tok-role');
+    const roleOf = async (who: Who) => (await t.api.call('GET', '/v1/team/me', who)).body.role;
+    expect(await roleOf({ memberToken: (await tokenFor('usr-tok-role')).token })).toBe('agent');
+    expect(await roleOf({ memberToken: (await tokenFor('usr-tok-role', { role: 'admin' })).token })).toBe('admin');
+    expect(await roleOf(AGENT)).toBe('admin');
+  });
+
   it('a token revoked without word to the instance (a lost event) still closes its socket at the next heartbeat', async () => {
     await person('usr-tok-kim');
     const { token, tokenId } = await tokenFor('usr-tok-kim');

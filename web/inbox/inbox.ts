@@ -33,6 +33,7 @@ import { OnlinePeople, type PresenceChange } from './online-people';
 import { focusSearchOnSlash, searchCountText } from './search-keys';
 import { SearchResults, searchTextOf } from './search-results';
 import { tabTitle } from './tab-title';
+import { SettingsPanel } from './settings-panel';
 import { teamChangeErrorText } from './team-errors';
 import { TeamPanel } from './team-panel';
 
@@ -85,6 +86,9 @@ export class Inbox {
   private readonly searchCount = h('p', { class: 'search-count muted', 'aria-live': 'polite', 'aria-atomic': 'true', data: { testid: 'search-count' } });
   private readonly list = new ConversationList((id, byKeyboard) => void this.select(id, byKeyboard));
   private readonly teamButton = h('button', { type: 'button', class: 'btn', data: { action: 'team' }, on: { click: () => this.openTeam() } }, 'Team');
+  private readonly settingsButton = h('button', { type: 'button', class: 'btn', data: { action: 'settings' }, on: { click: () => this.openSettings() } }, 'Settings');
+  /** Whether the Settings page is what the main area shows (focus goes back to its button as it closes). */
+  private settingsOpen = false;
   private readonly mainSlot = h('section', { class: 'inbox-main' });
   private readonly root: HTMLElement;
   /** The title the page was served with, which the count of unread conversations goes before. */
@@ -155,6 +159,7 @@ export class Inbox {
         h('span', { class: 'topbar-me' }, session.agentName),
         this.alerts.button,
         this.teamButton,
+        this.settingsButton,
         h('button', { type: 'button', class: 'btn', on: { click: () => void this.signOut() } }, 'Sign out'),
       ),
       h('div', { class: 'inbox-body' }, h('nav', { class: 'inbox-list' }, this.filterSlot, this.searchCount, h('div', { class: 'list-scroll' }, this.list.element, this.listEnd.element)), this.mainSlot),
@@ -379,6 +384,7 @@ export class Inbox {
     this.selectedId = id;
     this.showPlace('push');
     this.teamPanel = undefined;
+    this.settingsOpen = false;
     this.root.classList.add('inbox-conversation-open');
     const panel = new ConversationPanel({
       context: this.context,
@@ -436,11 +442,22 @@ export class Inbox {
       add: (fields) => change(() => this.api.addMember(fields)),
       change: (id, fields) => change(() => this.api.changeMember(id, fields)),
       remove: (id) => change(() => this.api.removeMember(id)),
+      openAssistantSettings: (id) => this.openSettings(id),
       onBack: () => this.closeConversation(),
     });
     this.root.classList.add('inbox-conversation-open');
     mount(this.mainSlot, this.teamPanel.element);
     this.renderTeam();
+  }
+
+  /** The Settings page; `assistantId`: opened from that assistant's row on the Team page, at its section. */
+  private openSettings(assistantId?: string): void {
+    this.closeConversation();
+    const panel = new SettingsPanel(this.api, () => this.closeConversation());
+    this.settingsOpen = true;
+    this.root.classList.add('inbox-conversation-open');
+    mount(this.mainSlot, panel.element);
+    void panel.load(assistantId);
   }
 
   /** Escape in the open conversation: to its row beside it, or, where the list is hidden (a narrow screen), back to the list. */
@@ -453,8 +470,8 @@ export class Inbox {
   /**
    * Back to the list (the address following as `how` says: a new entry, or over one naming a
    * conversation that could not be opened). Focus that was in what closes (its Back button, say)
-   * or was lost goes to the row of the conversation that was open, or to Team when the team
-   * page closes, instead of the page's start.
+   * or was lost goes to the row of the conversation that was open, or to Team or Settings when
+   * that page closes, instead of the page's start.
    */
   private closeConversation(how: 'push' | 'replace' = 'push'): void {
     const closed = this.selectedId;
@@ -462,12 +479,14 @@ export class Inbox {
     const hadFocus = !focused || focused === document.body || this.mainSlot.contains(focused);
     this.selectedId = undefined;
     this.showPlace(how);
+    const settingsClosed = this.settingsOpen;
     this.panel = undefined;
     this.teamPanel = undefined;
+    this.settingsOpen = false;
     this.root.classList.remove('inbox-conversation-open');
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.renderList();
-    if (hadFocus) (closed === undefined ? this.teamButton : this.list.rowOf(closed))?.focus();
+    if (hadFocus) (closed !== undefined ? this.list.rowOf(closed) : settingsClosed ? this.settingsButton : this.teamButton)?.focus();
   }
 
   /** The address names the open conversation and the filters (inbox-address.ts). */

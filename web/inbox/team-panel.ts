@@ -1,7 +1,7 @@
 /**
  * The team, as the inbox shows it in place of a conversation: everyone on it, and for each person
  * their routing teams and capacity to change, or a button to remove them; a form adds a person.
- * AI assistants are listed but configured elsewhere (`/v1/ai-agents`).
+ * AI assistants are listed, with a way to their settings (settings-panel.ts).
  */
 import { editsIn, h, placeChildren, type Edits } from '../shared/dom';
 import type { MemberFields, TeamMemberInfo } from '../shared/wire';
@@ -13,6 +13,8 @@ export interface TeamActions {
   add(fields: MemberFields): Promise<boolean>;
   change(id: string, fields: Partial<MemberFields>): Promise<boolean>;
   remove(id: string): Promise<boolean>;
+  /** Opens the Settings page at the assistant's section. */
+  openAssistantSettings(id: string): void;
   onBack(): void;
 }
 
@@ -82,7 +84,15 @@ export class TeamPanel {
       member.kind === 'ai' ? h('span', { class: 'pill' }, 'AI') : member.online && h('span', { class: 'pill pill-online' }, 'online'),
       member.id === this.me && h('span', { class: 'muted' }, '(you)'),
     );
-    if (member.kind === 'ai') return h('li', { class: 'team-row', data: { memberId: member.id } }, summary, h('p', { class: 'muted' }, 'Configured under AI agents.'));
+    if (member.kind === 'ai') {
+      const open = () => this.actions.openAssistantSettings(member.id);
+      return h(
+        'li',
+        { class: 'team-row', data: { memberId: member.id } },
+        summary,
+        h('button', { type: 'button', class: 'btn', 'aria-label': `Settings of ${member.name}`, data: { focusKey: 'settings' }, on: { click: open } }, 'Assistant settings'),
+      );
+    }
     const teams = h('input', { type: 'text', name: 'teams', value: teamsText(member), 'aria-label': `Teams of ${member.name}` });
     const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: capacityText(member), 'aria-label': `Capacity of ${member.name}` });
     const save = async () => {

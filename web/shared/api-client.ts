@@ -4,11 +4,14 @@
  * with a member token (which names its member itself).
  */
 import type {
+  AssistantConfig,
   AuditEntry,
   Conversation,
   ConversationPage,
+  LifecycleSettings,
   MemberFields,
   Priority,
+  RoutingRules,
   TeamMemberInfo,
   TimelineItem,
   TimelinePage,
@@ -208,14 +211,24 @@ export class ApiClient {
 
   // Agents only
 
-  /** The team member this caller acts as. */
-  me = () => this.request<{ member: TeamMemberInfo }>('GET', '/team/me');
+  /** The team member this caller acts as, and whether it may change the website's configuration (`admin`). */
+  me = () => this.request<{ member: TeamMemberInfo; role?: 'agent' | 'admin' }>('GET', '/team/me');
   /** Revokes a member token of this member (signing out with it). */
   revokeMemberToken = (memberId: string, tokenId: string) => this.request<undefined>('DELETE', path`/team/members/${memberId}/tokens/${tokenId}`);
   team = () => this.request<{ members: TeamMemberInfo[]; formerMembers: Array<Pick<TeamMemberInfo, 'id' | 'name'>> }>('GET', '/team');
   addMember = (fields: MemberFields) => this.request<{ member: TeamMemberInfo }>('POST', '/team/members', fields);
   changeMember = (id: string, fields: Partial<MemberFields>) => this.request<{ member: TeamMemberInfo }>('PATCH', path`/team/members/${id}`, fields);
   removeMember = (id: string) => this.request<undefined>('DELETE', path`/team/members/${id}`);
+  assistants = () => this.request<{ agents: AssistantConfig[] }>('GET', '/ai-agents');
+  assistant = (id: string) => this.request<{ agent: AssistantConfig }>('GET', path`/ai-agents/${id}`);
+  /** Changes some top-level fields of the assistant's configuration; `null` takes an optional one off. */
+  changeAssistant = (id: string, fields: Record<string, unknown>) => this.request<{ agent: AssistantConfig }>('PATCH', path`/ai-agents/${id}`, fields);
+  lifecycleSettings = () => this.request<{ settings: LifecycleSettings }>('GET', '/settings/lifecycle');
+  /** Replaces the lifecycle settings whole. */
+  putLifecycleSettings = (settings: LifecycleSettings) => this.request<{ settings: LifecycleSettings }>('PUT', '/settings/lifecycle', settings);
+  routing = () => this.request<{ routing: RoutingRules }>('GET', '/settings/routing');
+  /** Replaces the routing rules whole. */
+  putRouting = (routing: RoutingRules) => this.request<{ routing: RoutingRules }>('PUT', '/settings/routing', routing);
   audit = (id: string) => this.request<{ entries: AuditEntry[] }>('GET', path`/conversations/${id}/audit`);
   /** `upToSeq`: the newest item the reader has seen; the server refuses (`409`) while the visitor wrote after it. */
   resolve = (id: string, upToSeq?: number) => this.lifecycle('POST', path`/conversations/${id}/resolve`, upToSeq === undefined ? {} : { upToSeq });

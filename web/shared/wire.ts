@@ -32,6 +32,13 @@ export interface MemberFields {
   capacity: number;
 }
 
+/** `GET /v1/settings/lifecycle`, in minutes; `null`: never (no first-response target, for a priority). */
+export type { LifecycleSettingsView as LifecycleSettings } from '../../domain/lifecycle-settings';
+/** `GET /v1/settings/routing`. */
+export type { RoutingRules } from '../../workflows/routing/team-rules';
+/** `GET /v1/ai-agents`: an assistant's configuration. */
+export type { AssistantConfig } from '../../domain/assistant';
+
 /** `GET /v1/websites`: the widget's bootstrap, naming the team so events can say who joined. */
 export interface WebsiteInfo {
   id: string;

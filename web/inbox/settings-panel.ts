@@ -1,0 +1,61 @@
+/**
+ * The team's settings, as the inbox shows them in place of a conversation: the AI assistant's,
+ * the conversation lifecycle's and the routing's default team, each a form saved on its own.
+ * Someone the server would refuse (an `agent` token) sees them read-only, and is told who changes them.
+ */
+import type { ApiClient } from '../shared/api-client';
+import { h, mount } from '../shared/dom';
+import { errorText } from '../shared/toast';
+import { assistantSource } from './assistant-form';
+import { lifecycleSource } from './lifecycle-form';
+import { routingSource } from './routing-form';
+import { SettingsForm, type SettingsSource } from './settings-form';
+
+/** A section of the page: its heading (focusable by script, for the Team page's link to land on) and its form. */
+function section<T>(title: string, source: SettingsSource<T>, record: T, readOnly: boolean, testid: string): HTMLElement {
+  const form = new SettingsForm(source, record, { readOnly, saveLabel: `Save ${title}` });
+  return h('section', { class: 'settings-section', data: { testid } }, h('h3', { tabindex: '-1' }, title), form.element);
+}
+
+export class SettingsPanel {
+  private readonly body = h('div', { class: 'settings-body' }, h('p', { class: 'muted' }, 'Loading the settings…'));
+  readonly element: HTMLElement;
+
+  constructor(
+    private readonly api: ApiClient,
+    onBack: () => void,
+  ) {
+    this.element = h(
+      'div',
+      { class: 'settings-panel' },
+      h(
+        'header',
+        { class: 'panel-header' },
+        h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', on: { click: onBack } }, '‹'),
+        h('h2', {}, 'Settings'),
+      ),
+      this.body,
+    );
+  }
+
+  /** Reads the settings and draws them; `assistantId`: the assistant whose section focus goes to (from its row on the Team page). */
+  async load(assistantId?: string): Promise<void> {
+    const api = this.api;
+    try {
+      const [{ role }, { agents }, { settings }, { routing }] = await Promise.all([api.me(), api.assistants(), api.lifecycleSettings(), api.routing()]);
+      // A server before `role` said nothing: the page offers the forms, and the server still decides.
+      const readOnly = role === 'agent';
+      mount(
+        this.body,
+        readOnly && h('p', { class: 'settings-read-only', data: { testid: 'settings-read-only' } }, 'Only an admin changes these settings: you see them as they are.'),
+        ...agents.map((agent) => section('AI assistant', assistantSource(api, agent.id), agent, readOnly, `assistant-${agent.id}`)),
+        agents.length === 0 && h('p', { class: 'muted' }, 'This website has no AI assistant.'),
+        section('Conversation lifecycle', lifecycleSource(api), settings, readOnly, 'lifecycle'),
+        section('Routing', routingSource(api), routing, readOnly, 'routing'),
+      );
+      if (assistantId) this.body.querySelector<HTMLElement>(`[data-testid="assistant-${CSS.escape(assistantId)}"] h3`)?.focus();
+    } catch (error) {
+      mount(this.body, h('p', { class: 'settings-read-only', role: 'alert' }, `Couldn't read the settings: ${errorText(error)}`));
+    }
+  }
+}
