@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineItem } from '../../../domain/timeline';
+import type { TimelineEvent, TimelineItem } from '../../../domain/timeline';
 import { describeEvent, describeItem, itemPreview, type ReaderContext } from '../../../web/shared/item-view';
 import { AGENT, AI, event, message, VISITOR } from './items';
 
@@ -81,6 +81,18 @@ describe('describeEvent', () => {
       text: 'Handed over to the support team',
       detail: 'Asked for a person',
     });
+  });
+
+  it('gives the reason an agent left, unassigned, handed back or resumed the AI with as detail, and none on events without one', () => {
+    const reason = { reason: 'Going off shift' };
+    const details = [
+      { kind: 'participant_left', targetId: 'usr_sam', data: reason },
+      { kind: 'unassigned', targetId: 'usr_sam', data: reason },
+      { kind: 'handed_back', data: reason },
+      { kind: 'ai_resumed', data: reason },
+    ].map((event) => describeEvent(event as TimelineEvent, agentReads).detail);
+    expect(details).toEqual(Array(4).fill('Going off shift'));
+    expect(describeEvent({ kind: 'participant_left', targetId: 'agent_alex' }, agentReads)).toEqual({ text: 'Sarah left' });
   });
 });
 
