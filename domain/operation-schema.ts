@@ -27,6 +27,8 @@ const lifecycleOperationSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('resolve'), reason: reason.optional(), itemsUpTo: z.number().int().optional() }),
   z.strictObject({ op: z.literal('reopen'), reason: reason.optional() }),
   z.strictObject({ op: z.literal('set_priority'), priority: z.enum(PRIORITIES), expectedPriority: z.enum(PRIORITIES).optional() }),
+  // A plugin sets a title but does not clear one (`null`): earlier versions skipped a reaction's null
+  // title, and taking it now would change what the runs that recorded one replay to.
   z.strictObject({ op: z.literal('set_title'), title: readable(MAX_TITLE_LENGTH) }),
   z.strictObject({ op: z.literal('add_tags'), tags }),
   z.strictObject({ op: z.literal('remove_tags'), tags }),

@@ -17,7 +17,8 @@ export type LifecycleOperation =
    * set another first, so a colleague's choice made at the same moment is not silently overwritten.
    */
   | { op: 'set_priority'; priority: Priority; expectedPriority?: Priority }
-  | { op: 'set_title'; title: string }
+  /** `title: null` clears it: the conversation shows as its visitor or contact again. */
+  | { op: 'set_title'; title: string | null }
   | { op: 'add_tags'; tags: string[] }
   | { op: 'remove_tags'; tags: string[] }
   | { op: 'join'; userId: string }

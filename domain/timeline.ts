@@ -99,7 +99,8 @@ export type TimelineEvent =
   | { kind: 'priority_changed'; actorId?: string; data: { from: Priority; to: Priority } }
   | { kind: 'tag_added'; actorId?: string; data: { tag: string } }
   | { kind: 'tag_removed'; actorId?: string; data: { tag: string } }
-  | { kind: 'title_changed'; actorId?: string; data: { title: string } }
+  /** `title: null`: cleared. */
+  | { kind: 'title_changed'; actorId?: string; data: { title: string | null } }
   | { kind: 'resolved'; actorId?: string; data: { reason?: string } }
   | { kind: 'reopened'; actorId?: string; data: { reason?: string } }
   | { kind: 'escalated'; actorId?: string; data: { reason: string; summary?: string } }

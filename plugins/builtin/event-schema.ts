@@ -22,7 +22,7 @@ function buildTimelineEventSchema() {
     withData('priority_changed', z.strictObject({ from: priority, to: priority })),
     withData('tag_added', z.strictObject({ tag: z.string().min(1) })),
     withData('tag_removed', z.strictObject({ tag: z.string().min(1) })),
-    withData('title_changed', z.strictObject({ title: z.string() })),
+    withData('title_changed', z.strictObject({ title: z.string().nullable() })),
     withData('resolved', reasonData),
     withData('reopened', reasonData),
     withData('escalated', z.strictObject({ reason: z.string().min(1), summary: z.string().optional() })),

@@ -19,7 +19,7 @@ const summaries: { [K in TimelineEvent['kind']]: (event: EventOf<K>) => string }
   priority_changed: (e) => `Priority changed from ${e.data.from} to ${e.data.to}`,
   tag_added: (e) => `Tag "${e.data.tag}" added`,
   tag_removed: (e) => `Tag "${e.data.tag}" removed`,
-  title_changed: (e) => `Title changed to "${e.data.title}"`,
+  title_changed: (e) => (e.data.title === null ? 'Title removed' : `Title changed to "${e.data.title}"`),
   resolved: (e) => `Conversation resolved by ${who(e.actorId)}${because(e.data)}`,
   reopened: (e) => `Conversation reopened${because(e.data)}`,
   escalated: (e) => `Escalated to the team: ${e.data.reason}`,

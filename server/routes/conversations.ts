@@ -180,7 +180,7 @@ export function conversationRoutes(ctx: ApiContext): Router {
     '/:id',
     lifecycle(patchConversationBody, ({ priority, expectedPriority, title }) => [
       ...(priority ? [{ op: 'set_priority' as const, priority, ...(expectedPriority === undefined ? {} : { expectedPriority }) }] : []),
-      ...(title ? [{ op: 'set_title' as const, title }] : []),
+      ...(title !== undefined ? [{ op: 'set_title' as const, title }] : []),
     ]),
   );
   router.post(

@@ -48,7 +48,7 @@ export const resolveBody = reasonBody.extend({ upToSeq: z.number().int().min(0).
 
 /** `expectedPriority`: the priority the agent saw; a change since then is a `409` rather than overwritten. */
 export const patchConversationBody = z
-  .object({ priority: z.enum(PRIORITIES).optional(), expectedPriority: z.enum(PRIORITIES).optional(), title: title.optional() })
+  .object({ priority: z.enum(PRIORITIES).optional(), expectedPriority: z.enum(PRIORITIES).optional(), title: title.nullable().optional() })
   .refine((b) => b.priority !== undefined || b.title !== undefined, { error: 'give priority or title', path: ['priority'] })
   .refine((b) => b.expectedPriority === undefined || b.priority !== undefined, { error: 'only with priority', path: ['expectedPriority'] });
 

@@ -355,6 +355,33 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#title cleared', () => {
+    it('clears the title with null, recording it as a title change, and tells the sockets it is gone', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'title-cleared-1' });
+      const path = '/v1/conversations/title-cleared-1';
+      const inbox = await t.open(AGENT);
+      expect((await t.api.call('PATCH', path, AGENT, { title: 'Double charge' })).body.conversation.title).toBe('Double charge');
+
+      const cleared = await t.api.call('PATCH', path, AGENT, { title: null });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body.conversation).not.toHaveProperty('title');
+      expect((await t.api.call('GET', path, AGENT)).body.conversation).not.toHaveProperty('title');
+      // A page holding the conversation learns that the title is gone (null: removed), and shows it by its visitor again.
+      await inbox.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'title-cleared-1' && f.payload.updates.title === null);
+      const changes = async (who: Who) =>
+        (await t.api.call('GET', `${path}/timeline?limit=100`, who)).body.items.flatMap((item: { event?: { kind: string; data?: unknown } }) =>
+          item.event?.kind === 'title_changed' ? [item.event.data] : [],
+        );
+      expect(await changes(AGENT)).toEqual([{ title: 'Double charge' }, { title: null }]);
+      expect(await changes(visitor)).toEqual([{ title: 'Double charge' }, { title: null }]);
+
+      const again = await t.api.call('PATCH', path, AGENT, { title: null });
+      expect([again.status, again.body.error.message]).toEqual([409, 'conversation has no title']);
+      expect((await t.api.call('PATCH', path, AGENT, { title: '' })).status).toBe(400);
+    });
+  });
+
   describe('#reasons for leaving, unassigning, handing back and resuming the AI', () => {
     it("keeps the reason given in the operation's event for the team, and leaves it out of what the visitor sees", async () => {
       const visitor = { visitorId: await t.api.newVisitor() };

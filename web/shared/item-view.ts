@@ -107,7 +107,7 @@ export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assignee
     case 'tag_removed':
       return { text: `Tag “${event.data.tag}” removed` };
     case 'title_changed':
-      return { text: `Title set to “${event.data.title}”` };
+      return { text: event.data.title === null ? 'Title removed' : `Title set to “${event.data.title}”` };
     case 'resolved':
       return { text: 'Conversation resolved', detail: event.data.reason };
     case 'reopened':

@@ -91,6 +91,7 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       }
       return undefined;
     case 'set_title': {
+      if (operation.title === null) return lifecycle.title === undefined ? 'conversation has no title' : undefined;
       const title = typeof operation.title === 'string' ? operation.title.trim() : '';
       if (title === '' || title.length > MAX_TITLE_LENGTH) return `title must have 1 to ${MAX_TITLE_LENGTH} characters`;
       return title === lifecycle.title ? 'title is unchanged' : undefined;
@@ -178,8 +179,9 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       lifecycle.priority = operation.priority;
       return;
     case 'set_title':
-      lifecycle.title = operation.title.trim();
-      emit(actor, { kind: 'title_changed', actorId, data: { title: lifecycle.title } });
+      if (operation.title === null) delete lifecycle.title;
+      else lifecycle.title = operation.title.trim();
+      emit(actor, { kind: 'title_changed', actorId, data: { title: lifecycle.title ?? null } });
       return;
     case 'add_tags':
       for (const tag of newTags(lifecycle, operation.tags)) {

@@ -76,6 +76,11 @@ describe('describeEvent', () => {
     expect(describeEvent(reassigned, agentReads).text).toBe('Reassigned from Sarah to an agent');
   });
 
+  it('says a title was set, or removed', () => {
+    expect(describeEvent({ kind: 'title_changed', data: { title: 'Double charge' } }, agentReads).text).toBe('Title set to “Double charge”');
+    expect(describeEvent({ kind: 'title_changed', data: { title: null } }, agentReads).text).toBe('Title removed');
+  });
+
   it('gives the reason as detail', () => {
     expect(describeEvent({ kind: 'escalated', data: { reason: 'Asked for a person' } }, agentReads)).toEqual({
       text: 'Handed over to the support team',
