@@ -26,18 +26,20 @@ const userId = z.string().min(1).max(128);
 const lifecycleOperationSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('resolve'), reason: reason.optional(), itemsUpTo: z.number().int().optional() }),
   z.strictObject({ op: z.literal('reopen'), reason: reason.optional() }),
-  z.strictObject({ op: z.literal('set_priority'), priority: z.enum(PRIORITIES) }),
+  z.strictObject({ op: z.literal('set_priority'), priority: z.enum(PRIORITIES), expectedPriority: z.enum(PRIORITIES).optional() }),
+  // A plugin sets a title but does not clear one (`null`): earlier versions skipped a reaction's null
+  // title, and taking it now would change what the runs that recorded one replay to.
   z.strictObject({ op: z.literal('set_title'), title: readable(MAX_TITLE_LENGTH) }),
   z.strictObject({ op: z.literal('add_tags'), tags }),
   z.strictObject({ op: z.literal('remove_tags'), tags }),
   z.strictObject({ op: z.literal('join'), userId }),
-  z.strictObject({ op: z.literal('leave'), userId }),
+  z.strictObject({ op: z.literal('leave'), userId, reason: reason.optional() }),
   z.strictObject({ op: z.literal('assign'), userId, expectedAssigneeId: userId.nullable().optional() }),
-  z.strictObject({ op: z.literal('unassign'), expectedAssigneeId: userId.optional() }),
+  z.strictObject({ op: z.literal('unassign'), expectedAssigneeId: userId.optional(), reason: reason.optional() }),
   z.strictObject({ op: z.literal('escalate'), reason, summary: readable(MAX_ESCALATION_SUMMARY_LENGTH).optional() }),
-  z.strictObject({ op: z.literal('hand_back') }),
+  z.strictObject({ op: z.literal('hand_back'), reason: reason.optional() }),
   z.strictObject({ op: z.literal('pause_ai'), minutes: z.number().optional() }),
-  z.strictObject({ op: z.literal('resume_ai') }),
+  z.strictObject({ op: z.literal('resume_ai'), reason: reason.optional() }),
 ]);
 
 /** What is wrong with `value` as a lifecycle operation (naming the field), or undefined when it is one. */

@@ -12,12 +12,18 @@ export type LifecycleOperation =
    */
   | { op: 'resolve'; reason?: string; itemsUpTo?: number }
   | { op: 'reopen'; reason?: string }
-  | { op: 'set_priority'; priority: Priority }
-  | { op: 'set_title'; title: string }
+  /**
+   * `expectedPriority`: the priority the asker saw. When given, the change is refused if someone else
+   * set another first, so a colleague's choice made at the same moment is not silently overwritten.
+   */
+  | { op: 'set_priority'; priority: Priority; expectedPriority?: Priority }
+  /** `title: null` clears it: the conversation shows as its visitor or contact again. */
+  | { op: 'set_title'; title: string | null }
   | { op: 'add_tags'; tags: string[] }
   | { op: 'remove_tags'; tags: string[] }
   | { op: 'join'; userId: string }
-  | { op: 'leave'; userId: string }
+  /** `reason` (on leave, unassign, hand_back, resume_ai, as on resolve and reopen): why, kept in the event for the team. */
+  | { op: 'leave'; userId: string; reason?: string }
   /**
    * `expectedAssigneeId`: the assignee the asker saw (`null`: none). When given, the assignment is
    * refused if someone else changed the assignee first, so two people assigning at once do not
@@ -25,11 +31,11 @@ export type LifecycleOperation =
    */
   | { op: 'assign'; userId: string; expectedAssigneeId?: string | null }
   /** `expectedAssigneeId`: refused if someone else is the assignee by then (routing letting go of an offline person's). */
-  | { op: 'unassign'; expectedAssigneeId?: string }
+  | { op: 'unassign'; expectedAssigneeId?: string; reason?: string }
   | { op: 'escalate'; reason: string; summary?: string }
-  | { op: 'hand_back' }
+  | { op: 'hand_back'; reason?: string }
   | { op: 'pause_ai'; minutes?: number }
-  | { op: 'resume_ai' };
+  | { op: 'resume_ai'; reason?: string };
 
 export type LifecycleOperationName = LifecycleOperation['op'];
 

@@ -88,20 +88,25 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 export type TimelineEvent =
   | { kind: 'participant_requested'; actorId?: string; data: { reason?: string; teamId?: string } }
   | { kind: 'participant_joined'; actorId?: string; targetId: string }
-  | { kind: 'participant_left'; actorId?: string; targetId: string }
+  /**
+   * `reason` (here and on `unassigned`, `handed_back`, `ai_resumed`, as on `resolved`, `reopened`):
+   * why, as the agent gave it; the team's. `data` only when one was given (none on events recorded before it was kept).
+   */
+  | { kind: 'participant_left'; actorId?: string; targetId: string; data?: { reason: string } }
   /** `previousAssigneeId`: whom a reassignment took the conversation from (absent when nobody had it, and on events recorded before it was added). */
   | { kind: 'assigned'; actorId?: string; targetId: string; data?: { previousAssigneeId: string } }
-  | { kind: 'unassigned'; actorId?: string; targetId: string }
+  | { kind: 'unassigned'; actorId?: string; targetId: string; data?: { reason: string } }
   | { kind: 'priority_changed'; actorId?: string; data: { from: Priority; to: Priority } }
   | { kind: 'tag_added'; actorId?: string; data: { tag: string } }
   | { kind: 'tag_removed'; actorId?: string; data: { tag: string } }
-  | { kind: 'title_changed'; actorId?: string; data: { title: string } }
+  /** `title: null`: cleared. */
+  | { kind: 'title_changed'; actorId?: string; data: { title: string | null } }
   | { kind: 'resolved'; actorId?: string; data: { reason?: string } }
   | { kind: 'reopened'; actorId?: string; data: { reason?: string } }
   | { kind: 'escalated'; actorId?: string; data: { reason: string; summary?: string } }
-  | { kind: 'handed_back'; actorId?: string; data: Record<string, never> }
+  | { kind: 'handed_back'; actorId?: string; data: { reason?: string } }
   | { kind: 'ai_paused'; actorId?: string; data: { until: string } }
-  | { kind: 'ai_resumed'; actorId?: string; data: Record<string, never> }
+  | { kind: 'ai_resumed'; actorId?: string; data: { reason?: string } }
   | { kind: 'sla_breached'; data: { sla: 'first_response'; priority: Priority; dueAt: string } };
 
 /**

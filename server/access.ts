@@ -30,10 +30,13 @@ export function visitorView<T extends Partial<Conversation>>(conversation: T, pl
   return view as T;
 }
 
+/** Event kinds whose `data` is there only to hold a reason: a visitor's copy has none, so it does not tell that one was given. */
+const DATA_ONLY_FOR_REASON: ReadonlySet<string> = new Set(['participant_left', 'unassigned']);
+
 /**
  * The item as the audience sees it, or undefined when its type is hidden from it. A visitor sees
  * no event of the team's own kinds, and the others without their `reason`: why an agent resolved,
- * reopened or asked for someone is the team's.
+ * reopened, asked for someone, left or unassigned is the team's.
  */
 export function itemFor(audience: 'visitor' | 'team', item: TimelineItem, plugins: Pick<PluginRegistry, 'isVisibleTo'>): TimelineItem | undefined {
   if (!plugins.isVisibleTo(item, audience)) return undefined;
@@ -41,6 +44,10 @@ export function itemFor(audience: 'visitor' | 'team', item: TimelineItem, plugin
   if (isTeamOnlyEvent(item)) return undefined;
   if (!isEvent(item) || !('data' in item.event) || !item.event.data || !('reason' in item.event.data)) return item;
   const { reason: _teamOnly, ...data } = item.event.data;
+  if (DATA_ONLY_FOR_REASON.has(item.event.kind)) {
+    const { data: _reasonOnly, ...event } = item.event;
+    return { ...item, event } as TimelineItem;
+  }
   return { ...item, event: { ...item.event, data } } as TimelineItem;
 }
 

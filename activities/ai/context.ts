@@ -99,7 +99,7 @@ function messageText(item: TimelineItem): string {
 function describeEvent(event: TimelineEvent): string {
   switch (event.kind) {
     case 'title_changed':
-      return `title changed to "${event.data.title}"`;
+      return event.data.title === null ? 'title removed' : `title changed to "${event.data.title}"`;
     default:
       return kindWords(event);
   }

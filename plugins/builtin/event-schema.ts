@@ -7,26 +7,28 @@ function buildTimelineEventSchema() {
   const actorId = z.string().min(1).optional();
   const targetId = z.string().min(1);
   const priority = z.enum(PRIORITIES);
-  const noData = z.strictObject({});
+  const reasonData = z.strictObject({ reason: z.string().optional() });
   const withData = <K extends string, D extends z.ZodType>(kind: K, data: D) => z.strictObject({ kind: z.literal(kind), actorId, data });
   const withTarget = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind), actorId, targetId });
+  /** `data` only when a reason was given. */
+  const withTargetAndReason = <K extends string>(kind: K) => withTarget(kind).extend({ data: z.strictObject({ reason: z.string() }).optional() });
 
   return z.discriminatedUnion('kind', [
     withData('participant_requested', z.strictObject({ reason: z.string().optional(), teamId: z.string().optional() })),
     withTarget('participant_joined'),
-    withTarget('participant_left'),
+    withTargetAndReason('participant_left'),
     withTarget('assigned'),
-    withTarget('unassigned'),
+    withTargetAndReason('unassigned'),
     withData('priority_changed', z.strictObject({ from: priority, to: priority })),
     withData('tag_added', z.strictObject({ tag: z.string().min(1) })),
     withData('tag_removed', z.strictObject({ tag: z.string().min(1) })),
-    withData('title_changed', z.strictObject({ title: z.string() })),
-    withData('resolved', z.strictObject({ reason: z.string().optional() })),
-    withData('reopened', z.strictObject({ reason: z.string().optional() })),
+    withData('title_changed', z.strictObject({ title: z.string().nullable() })),
+    withData('resolved', reasonData),
+    withData('reopened', reasonData),
     withData('escalated', z.strictObject({ reason: z.string().min(1), summary: z.string().optional() })),
-    withData('handed_back', noData),
+    withData('handed_back', reasonData),
     withData('ai_paused', z.strictObject({ until: z.iso.datetime() })),
-    withData('ai_resumed', noData),
+    withData('ai_resumed', reasonData),
     z.strictObject({
       kind: z.literal('sla_breached'),
       data: z.strictObject({ sla: z.literal('first_response'), priority, dueAt: z.iso.datetime() }),

@@ -178,9 +178,9 @@ export function conversationRoutes(ctx: ApiContext): Router {
   router.post('/:id/reopen', lifecycle(reasonBody, ({ reason }) => [{ op: 'reopen', reason }]));
   router.patch(
     '/:id',
-    lifecycle(patchConversationBody, ({ priority, title }) => [
-      ...(priority ? [{ op: 'set_priority' as const, priority }] : []),
-      ...(title ? [{ op: 'set_title' as const, title }] : []),
+    lifecycle(patchConversationBody, ({ priority, expectedPriority, title }) => [
+      ...(priority ? [{ op: 'set_priority' as const, priority, ...(expectedPriority === undefined ? {} : { expectedPriority }) }] : []),
+      ...(title !== undefined ? [{ op: 'set_title' as const, title }] : []),
     ]),
   );
   router.post(
@@ -195,9 +195,9 @@ export function conversationRoutes(ctx: ApiContext): Router {
     '/:id/participants/:userId',
     lifecycle(
       reasonBody,
-      (_body, { id, userId }) => {
+      ({ reason }, { id, userId }) => {
         ctx.replyJoins.left(id, userId);
-        return [{ op: 'leave', userId }];
+        return [{ op: 'leave', userId, reason }];
       },
       participantParams,
     ),
@@ -210,20 +210,20 @@ export function conversationRoutes(ctx: ApiContext): Router {
   );
   router.delete(
     '/:id/assign',
-    lifecycle(unassignBody, ({ expectedAssigneeId }) => [{ op: 'unassign', ...(expectedAssigneeId === undefined ? {} : { expectedAssigneeId }) }]),
+    lifecycle(unassignBody, ({ expectedAssigneeId, reason }) => [{ op: 'unassign', reason, ...(expectedAssigneeId === undefined ? {} : { expectedAssigneeId }) }]),
   );
   router.post('/:id/escalate', lifecycle(escalateBody, ({ reason, summary }) => [{ op: 'escalate', reason, ...(summary ? { summary } : {}) }]));
   router.post(
     '/:id/handback',
-    lifecycle(reasonBody, async (_body, _params, agent, conversation) => {
+    lifecycle(reasonBody, async ({ reason }, _params, agent, conversation) => {
       // Once people have it, the AI stays silent until a person hands it back: not its own call.
       if (agent.memberKind === 'ai') throw new AppError('ERR_FORBIDDEN', 'Only a person can hand a conversation back to the AI assistant');
       await refuseHandBackToSwitchedOff(ctx, conversation);
-      return [{ op: 'hand_back' }];
+      return [{ op: 'hand_back', reason }];
     }),
   );
   router.post('/:id/ai/pause', lifecycle(pauseAiBody, ({ minutes }) => [{ op: 'pause_ai', ...(minutes ? { minutes } : {}) }]));
-  router.post('/:id/ai/resume', lifecycle(reasonBody, () => [{ op: 'resume_ai' }]));
+  router.post('/:id/ai/resume', lifecycle(reasonBody, ({ reason }) => [{ op: 'resume_ai', reason }]));
 
   return router;
 }

@@ -46,9 +46,11 @@ export const reasonBody = z.object({ reason: readableText(z.string().max(MAX_REA
 /** A resolve may say the newest item the agent saw (`upToSeq`): the visitor's messages after it are not taken as seen. */
 export const resolveBody = reasonBody.extend({ upToSeq: z.number().int().min(0).optional() });
 
+/** `expectedPriority`: the priority the agent saw; a change since then is a `409` rather than overwritten. */
 export const patchConversationBody = z
-  .object({ priority: z.enum(PRIORITIES).optional(), title: title.optional() })
-  .refine((b) => b.priority !== undefined || b.title !== undefined, { error: 'give priority or title', path: ['priority'] });
+  .object({ priority: z.enum(PRIORITIES).optional(), expectedPriority: z.enum(PRIORITIES).optional(), title: title.nullable().optional() })
+  .refine((b) => b.priority !== undefined || b.title !== undefined, { error: 'give priority or title', path: ['priority'] })
+  .refine((b) => b.expectedPriority === undefined || b.priority !== undefined, { error: 'only with priority', path: ['expectedPriority'] });
 
 export const tagsBody = z
   .object({ add: z.array(tag).max(MAX_TAGS_PER_CHANGE).optional(), remove: z.array(storedTag).max(MAX_TAGS_PER_CHANGE).optional() })

@@ -318,6 +318,105 @@ describe('Chat API over the wire', () => {
     });
   });
 
+  describe('#priority as of the priority seen', () => {
+    it('refuses with 409 when the priority changed since the agent looked, so a colleague setting it at the same moment is not overwritten', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'priority-seen-1' });
+      const path = '/v1/conversations/priority-seen-1';
+      const priority = async () => (await t.api.call('GET', path, AGENT)).body.conversation.priority;
+
+      // Both saw it medium and both choose: the first one stands, the second is told.
+      const [mine, theirs] = await Promise.all([
+        t.api.call('PATCH', path, AGENT, { priority: 'high', expectedPriority: 'medium' }),
+        t.api.call('PATCH', path, AGENT, { priority: 'urgent', expectedPriority: 'medium' }),
+      ]);
+      expect([mine.status, theirs.status].sort()).toEqual([200, 409]);
+      const [winner, loser] = mine.status === 200 ? ['high', theirs] : ['urgent', mine];
+      expect(loser.body.error).toEqual({ code: 'ERR_INVALID_TRANSITION', message: `priority was set to ${winner} meanwhile` });
+      expect(await priority()).toBe(winner);
+
+      // With the title in the same request, neither is applied.
+      const both = await t.api.call('PATCH', path, AGENT, { priority: 'low', expectedPriority: 'medium', title: 'Double charge' });
+      expect([both.status, both.body.error.message]).toEqual([409, `set_priority: priority was set to ${winner} meanwhile`]);
+      expect((await t.api.call('GET', path, AGENT)).body.conversation.title).toBeUndefined();
+
+      // As of the priority now, it goes through.
+      const changed = await t.api.call('PATCH', path, AGENT, { priority: 'low', expectedPriority: winner });
+      expect([changed.status, changed.body.conversation.priority]).toEqual([200, 'low']);
+      // The same choice made first by someone else: done already, not overtaken.
+      const same = await t.api.call('PATCH', path, AGENT, { priority: 'low', expectedPriority: 'medium' });
+      expect([same.status, same.body.error.message]).toEqual([409, 'priority is already low']);
+
+      const malformed = await t.api.call('PATCH', path, AGENT, { priority: 'high', expectedPriority: 'soon' });
+      expect([malformed.status, malformed.body.error.details.fields[0].path]).toEqual([400, 'body.expectedPriority']);
+      const alone = await t.api.call('PATCH', path, AGENT, { title: 'Double charge', expectedPriority: 'low' });
+      expect([alone.status, alone.body.error.details.fields[0].path]).toEqual([400, 'body.expectedPriority']);
+      expect(await priority()).toBe('low');
+    });
+  });
+
+  describe('#title cleared', () => {
+    it('clears the title with null, recording it as a title change, and tells the sockets it is gone', async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'title-cleared-1' });
+      const path = '/v1/conversations/title-cleared-1';
+      const inbox = await t.open(AGENT);
+      expect((await t.api.call('PATCH', path, AGENT, { title: 'Double charge' })).body.conversation.title).toBe('Double charge');
+
+      const cleared = await t.api.call('PATCH', path, AGENT, { title: null });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body.conversation).not.toHaveProperty('title');
+      expect((await t.api.call('GET', path, AGENT)).body.conversation).not.toHaveProperty('title');
+      // A page holding the conversation learns that the title is gone (null: removed), and shows it by its visitor again.
+      await inbox.waitFor((f) => f.type === 'conversationUpdated' && f.payload.conversationId === 'title-cleared-1' && f.payload.updates.title === null);
+      const changes = async (who: Who) =>
+        (await t.api.call('GET', `${path}/timeline?limit=100`, who)).body.items.flatMap((item: { event?: { kind: string; data?: unknown } }) =>
+          item.event?.kind === 'title_changed' ? [item.event.data] : [],
+        );
+      expect(await changes(AGENT)).toEqual([{ title: 'Double charge' }, { title: null }]);
+      expect(await changes(visitor)).toEqual([{ title: 'Double charge' }, { title: null }]);
+
+      const again = await t.api.call('PATCH', path, AGENT, { title: null });
+      expect([again.status, again.body.error.message]).toEqual([409, 'conversation has no title']);
+      expect((await t.api.call('PATCH', path, AGENT, { title: '' })).status).toBe(400);
+    });
+  });
+
+  describe('#reasons for leaving, unassigning, handing back and resuming the AI', () => {
+    it("keeps the reason given in the operation's event for the team, and leaves it out of what the visitor sees", async () => {
+      const visitor = { visitorId: await t.api.newVisitor() };
+      await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'reasons-1' });
+      const path = '/v1/conversations/reasons-1';
+      const ok = async (method: string, route: string, body: object) => expect((await t.api.call(method, `${path}${route}`, AGENT, body)).status).toBe(200);
+      // The assistant holds it from its creation: paused, then resumed.
+      await ok('POST', '/ai/pause', { minutes: 30 });
+      await ok('POST', '/ai/resume', { reason: 'the visitor asked for the assistant' });
+      await ok('POST', '/assign', { userId: AGENT.agent });
+      await ok('DELETE', '/assign', { reason: 'wrong team' });
+      await ok('POST', '/participants', { userId: AGENT.agent });
+      await ok('DELETE', `/participants/${AGENT.agent}`, { reason: 'going off shift' });
+      await ok('POST', '/handback', { reason: 'a question the assistant answers' });
+
+      type Event = { kind: string; targetId?: string; data?: { reason?: string } };
+      const eventsFor = async (who: Who): Promise<Event[]> =>
+        (await t.api.call('GET', `${path}/timeline?limit=100`, who)).body.items.flatMap((item: { event?: Event }) => (item.event ? [item.event] : []));
+      const team = await eventsFor(AGENT);
+      const first = (kind: string) => team.find((event) => event.kind === kind);
+      expect(first('ai_resumed')).toMatchObject({ actorId: AGENT.agent, data: { reason: 'the visitor asked for the assistant' } });
+      expect(first('unassigned')).toMatchObject({ actorId: AGENT.agent, targetId: AGENT.agent, data: { reason: 'wrong team' } });
+      expect(first('participant_left')).toMatchObject({ actorId: AGENT.agent, targetId: AGENT.agent, data: { reason: 'going off shift' } });
+      expect(first('handed_back')).toMatchObject({ actorId: AGENT.agent, data: { reason: 'a question the assistant answers' } });
+
+      // The visitor sees that someone left and was unassigned, not why, nor that a reason was given; the AI's events are the team's.
+      const seen = await eventsFor(visitor);
+      expect(seen.find((event) => event.kind === 'unassigned')).toEqual({ kind: 'unassigned', actorId: AGENT.agent, targetId: AGENT.agent });
+      expect(seen.find((event) => event.kind === 'participant_left')).toEqual({ kind: 'participant_left', actorId: AGENT.agent, targetId: AGENT.agent });
+      expect(seen.map((event) => event.kind)).not.toContain('ai_resumed');
+      expect(seen.map((event) => event.kind)).not.toContain('handed_back');
+      expect(JSON.stringify(seen)).not.toMatch(/reason|wrong team|off shift/);
+    });
+  });
+
   describe('#unassign', () => {
     it('takes the assignee off with an unassigned event, and refuses when nobody is assigned', async () => {
       const visitor = { visitorId: await t.api.newVisitor() };

@@ -1,8 +1,8 @@
 /**
  * What the inbox says when the server refuses a change (`409`) because someone else changed the
  * conversation first: a resolve or reopen done already (calmly: the conversation is as asked), or an
- * assignment or unassignment made as of an assignee who has changed since (the agent's choice was
- * not applied).
+ * assignment, unassignment or priority made as of an assignee or priority that has changed since
+ * (the agent's choice was not applied).
  */
 import type { Priority } from '../../domain/conversation';
 import type { Conversation } from '../shared/wire';
@@ -44,12 +44,19 @@ export function assignmentRefusal(asked: AskedAssignment, c: Conversation, me: s
   return { text: `It was assigned to ${who(now)} meanwhile: your choice was not applied`, done: false };
 }
 
+/** A priority the agent chose (`chosen`), as of the one they saw (`asOf`). */
+export interface AskedPriority {
+  chosen: Priority;
+  asOf: Priority;
+}
+
 /**
- * What a priority the agent chose as of another (`asOf`, the one they saw) comes to, when the
- * conversation has `now` by then: undefined while it still has the one they saw (theirs applies);
- * `done` when a colleague chose the same meanwhile; else the colleague's stands, and the agent is told.
+ * What a priority refused because it changed since the agent looked comes to, as the conversation
+ * read again has it (`now`): `done` when a colleague chose the same meanwhile; else the colleague's
+ * stands, and the agent is told; undefined when it still has the one they saw (the refusal was for
+ * another reason, which the agent must hear).
  */
-export function priorityRefusal(chosen: Priority, asOf: Priority, now: Priority): { text: string; done: boolean } | undefined {
+export function priorityRefusal({ chosen, asOf }: AskedPriority, now: Priority): { text: string; done: boolean } | undefined {
   if (now === asOf) return undefined;
   if (now === chosen) return { text: `Already ${now} priority`, done: true };
   return { text: `The priority was set to ${now} meanwhile: your choice (${chosen}) was not applied`, done: false };

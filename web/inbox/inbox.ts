@@ -19,7 +19,7 @@ import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loade
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo, TimelineItem } from '../shared/wire';
 import { alertForChange, alertForItem, HeldWaitingAlerts, type Alert } from './alerts';
-import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedStatus } from './already-done';
+import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedPriority, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
@@ -44,12 +44,14 @@ const LIST_PAGE_SIZE = 100;
 /**
  * How a control's call is followed up. `taken`: what the control's field sent was taken; `asks`: the
  * status it asks for, which someone else may have brought about first; `assigns`: the assignment
- * (or unassignment) it asks for, as of an assignee someone else may have changed first.
+ * (or unassignment) it asks for, as of an assignee someone else may have changed first;
+ * `prioritizes`: the priority it asks for, as of one someone else may have changed first.
  */
 interface RunOptions {
   taken?: () => void;
   asks?: AskedStatus;
   assigns?: AskedAssignment;
+  prioritizes?: AskedPriority;
 }
 
 export class Inbox {
@@ -533,9 +535,12 @@ export class Inbox {
 
   /** Every control calls the API and shows the conversation it answers (the socket confirms it too). */
   private controlActions(id: string): ControlActions {
-    /** The agent's priority changes of this conversation whose answers have not come yet. */
-    let prioritiesSent = 0;
-    const run = (operation: () => Promise<Conversation>, { taken, asks, assigns }: RunOptions = {}) => async () => {
+    /**
+     * The agent's priority changes of this conversation, sent one after another: each is made as of
+     * the one before, so it must reach the server after that one (two requests at once may not).
+     */
+    let prioritiesSent: Promise<void> = Promise.resolve();
+    const run = (operation: () => Promise<Conversation>, { taken, asks, assigns, prioritizes }: RunOptions = {}) => async () => {
       try {
         this.live.conversations.put(await operation());
         if (this.selectedId === id) taken?.();
@@ -547,10 +552,15 @@ export class Inbox {
         await this.fetchConversation(id);
         const now = this.live.conversations.get(id);
         const note = asks && now && alreadyDoneNote(asks, now, this.me, this.nameOf);
-        const assignment = assigns && now && assignmentRefusal(assigns, now, this.me, this.nameOf);
+        const refusal = (assigns && now && assignmentRefusal(assigns, now, this.me, this.nameOf)) || (prioritizes && now && priorityRefusal(prioritizes, now.priority));
+        if (prioritizes) {
+          // Not applied: the select shows the priority the conversation has, not the choice.
+          this.panel?.forgetChoice('conversationPriority');
+          this.renderConversation();
+        }
         if (note) showNote(note);
-        else if (assignment && assignment.done) showNote(assignment.text);
-        else showError(assignment ? assignment.text : error);
+        else if (refusal && refusal.done) showNote(refusal.text);
+        else showError(refusal ? refusal.text : error);
       }
     };
     return {
@@ -561,19 +571,9 @@ export class Inbox {
       pauseAi: run(() => this.api.pauseAi(id, 60)),
       resumeAi: run(() => this.api.resumeAi(id)),
       handBack: run(() => this.api.handBack(id)),
-      setPriority: (priority: Priority, asOf: Priority) => {
-        // A priority a colleague set while the agent chose is not silently overwritten: theirs stands, and the agent is told.
-        // (Not while one of the agent's own is on its way: until its answer, the inbox's copy is behind theirs.)
-        const now = this.live.conversations.get(id)?.priority;
-        const refusal = prioritiesSent === 0 && now && priorityRefusal(priority, asOf, now);
-        if (!refusal) {
-          prioritiesSent++;
-          return void run(() => this.api.setPriority(id, priority))().finally(() => prioritiesSent--);
-        }
-        this.panel?.forgetChoice('conversationPriority');
-        this.renderConversation();
-        if (refusal.done) showNote(refusal.text);
-        else showError(new Error(refusal.text));
+      // As of the priority the agent saw: one a colleague set meanwhile is not silently overwritten (the server refuses, and the agent is told).
+      setPriority: (chosen: Priority, asOf: Priority) => {
+        prioritiesSent = prioritiesSent.then(run(() => this.api.setPriority(id, chosen, asOf), { prioritizes: { chosen, asOf } }));
       },
       addTag: (tag) => void run(() => this.api.changeTags(id, { add: [tag] }), { taken: () => this.panel?.taken('newTag', tag) })(),
       removeTag: (tag) => void run(() => this.api.changeTags(id, { remove: [tag] }))(),

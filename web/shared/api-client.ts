@@ -233,7 +233,8 @@ export class ApiClient {
   /** `upToSeq`: the newest item the reader has seen; the server refuses (`409`) while the visitor wrote after it. */
   resolve = (id: string, upToSeq?: number) => this.lifecycle('POST', path`/conversations/${id}/resolve`, upToSeq === undefined ? {} : { upToSeq });
   reopen = (id: string) => this.lifecycle('POST', path`/conversations/${id}/reopen`, {});
-  setPriority = (id: string, priority: Priority) => this.lifecycle('PATCH', path`/conversations/${id}`, { priority });
+  /** `expectedPriority`: the priority the agent saw; if it changed since, the server refuses (`409`). */
+  setPriority = (id: string, priority: Priority, expectedPriority: Priority) => this.lifecycle('PATCH', path`/conversations/${id}`, { priority, expectedPriority });
   changeTags = (id: string, change: { add?: string[]; remove?: string[] }) => this.lifecycle('POST', path`/conversations/${id}/tags`, change);
   join = (id: string, userId: string) => this.lifecycle('POST', path`/conversations/${id}/participants`, { userId });
   /** `expectedAssigneeId`: the assignee the agent saw (`null`: none); if it changed since, the server refuses (`409`). */

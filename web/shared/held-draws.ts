@@ -21,6 +21,7 @@ export class HeldDraws {
   /** Listens on the window while a gesture is under way (its end may come from anywhere), and only then. */
   private listening: AbortController | undefined;
   private menuCheck: ReturnType<typeof setTimeout> | undefined;
+  private pressCheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly area: HTMLElement) {
     area.addEventListener('pointerdown', (event) => this.begin(() => this.pointers.add(event.pointerId)));
@@ -41,12 +42,30 @@ export class HeldDraws {
 
   private inGesture(): boolean {
     if (this.menuOpen()) {
-      // The press that opened it is the menu's now: its release goes there, and may never be heard of here.
-      this.pointers.clear();
-      this.keys.clear();
+      this.forgetPresses();
       return true;
     }
     return this.pointers.size > 0 || this.keys.size > 0 || this.composing;
+  }
+
+  /** The press that opened a menu is the menu's now: its release goes there, and may never be heard of here. */
+  private forgetPresses(): void {
+    this.pointers.clear();
+    this.keys.clear();
+  }
+
+  /**
+   * Looks, while presses are held (at once, then every MENU_CHECK_MS), for a menu one of them opened,
+   * whose presses are then forgotten: else, with no draw asked for while the menu was open, they
+   * would hold every draw after it closed, until the same key or button was pressed again.
+   */
+  private watchForMenu(): void {
+    clearTimeout(this.pressCheck);
+    const check = () => {
+      if (this.menuOpen()) this.forgetPresses();
+      if (this.pointers.size > 0 || this.keys.size > 0) this.pressCheck = setTimeout(check, MENU_CHECK_MS);
+    };
+    this.pressCheck = setTimeout(check);
   }
 
   private menuOpen(): boolean {
@@ -55,6 +74,7 @@ export class HeldDraws {
 
   private begin(take: () => void): void {
     take();
+    this.watchForMenu();
     if (this.listening) return;
     this.listening = new AbortController();
     const options = { capture: true, signal: this.listening.signal };

@@ -89,7 +89,7 @@ export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assignee
     case 'participant_joined':
       return { text: `${name(event.targetId)} joined` };
     case 'participant_left':
-      return { text: `${name(event.targetId)} left` };
+      return { text: `${name(event.targetId)} left`, detail: event.data?.reason };
     case 'assigned': {
       // Events recorded before they named the previous assignee leave it to the caller to work out.
       const previous = event.data?.previousAssigneeId ?? assigneeBefore;
@@ -99,7 +99,7 @@ export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assignee
       return { text: from ? `Reassigned from ${from} to ${to}` : `Reassigned to ${to}` };
     }
     case 'unassigned':
-      return { text: `${name(event.targetId)} was unassigned` };
+      return { text: `${name(event.targetId)} was unassigned`, detail: event.data?.reason };
     case 'priority_changed':
       return { text: `Priority changed from ${event.data.from} to ${event.data.to}` };
     case 'tag_added':
@@ -107,7 +107,7 @@ export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assignee
     case 'tag_removed':
       return { text: `Tag “${event.data.tag}” removed` };
     case 'title_changed':
-      return { text: `Title set to “${event.data.title}”` };
+      return { text: event.data.title === null ? 'Title removed' : `Title set to “${event.data.title}”` };
     case 'resolved':
       return { text: 'Conversation resolved', detail: event.data.reason };
     case 'reopened':
@@ -115,11 +115,11 @@ export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assignee
     case 'escalated':
       return { text: 'Handed over to the support team', detail: event.data.reason };
     case 'handed_back':
-      return { text: `Handed back to the ${AI_FALLBACK}` };
+      return { text: `Handed back to the ${AI_FALLBACK}`, detail: event.data.reason };
     case 'ai_paused':
       return { text: `${AI_FALLBACK} paused until ${ctx.formatTime?.(event.data.until) ?? event.data.until}` };
     case 'ai_resumed':
-      return { text: `${AI_FALLBACK} resumed` };
+      return { text: `${AI_FALLBACK} resumed`, detail: event.data.reason };
     case 'sla_breached':
       return { text: `First-response target missed (${event.data.priority} priority)` };
     default:

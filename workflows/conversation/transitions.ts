@@ -83,12 +83,15 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       return lifecycle.status === 'open' ? 'conversation is already open' : undefined;
     case 'set_priority':
       if (!PRIORITIES.includes(operation.priority)) return `unknown priority '${String(operation.priority)}' (expected ${PRIORITIES.join(', ')})`;
+      // As with an assignment: the same choice made first by someone else is "already", not "meanwhile".
       if (operation.priority === lifecycle.priority) return `priority is already ${operation.priority}`;
+      if (operation.expectedPriority !== undefined && operation.expectedPriority !== lifecycle.priority) return `priority was set to ${lifecycle.priority} meanwhile`;
       if (data.rules?.humanTriageStands && actor.kind === 'ai' && PRIORITIES.indexOf(operation.priority) < PRIORITIES.indexOf(lifecycle.priority)) {
         return `the assistant may raise the priority, not lower it (it is ${lifecycle.priority})`;
       }
       return undefined;
     case 'set_title': {
+      if (operation.title === null) return lifecycle.title === undefined ? 'conversation has no title' : undefined;
       const title = typeof operation.title === 'string' ? operation.title.trim() : '';
       if (title === '' || title.length > MAX_TITLE_LENGTH) return `title must have 1 to ${MAX_TITLE_LENGTH} characters`;
       return title === lifecycle.title ? 'title is unchanged' : undefined;
@@ -176,8 +179,9 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       lifecycle.priority = operation.priority;
       return;
     case 'set_title':
-      lifecycle.title = operation.title.trim();
-      emit(actor, { kind: 'title_changed', actorId, data: { title: lifecycle.title } });
+      if (operation.title === null) delete lifecycle.title;
+      else lifecycle.title = operation.title.trim();
+      emit(actor, { kind: 'title_changed', actorId, data: { title: lifecycle.title ?? null } });
       return;
     case 'add_tags':
       for (const tag of newTags(lifecycle, operation.tags)) {
@@ -197,7 +201,7 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
     case 'leave': {
       const participant = activeParticipant(lifecycle, operation.userId);
       if (participant) participant.leftAt = now;
-      emit(actor, { kind: 'participant_left', actorId, targetId: operation.userId });
+      emit(actor, { kind: 'participant_left', actorId, targetId: operation.userId, ...reasonData(operation.reason) });
       // Gone from it, they no longer have it: the conversation waits for a person again.
       if (data.rules?.leaveUnassigns && lifecycle.assigneeId === operation.userId) perform(context, { actor, operation: { op: 'unassign' } });
       return;
@@ -211,7 +215,7 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
       return;
     }
     case 'unassign':
-      emit(actor, { kind: 'unassigned', actorId, targetId: lifecycle.assigneeId ?? '' });
+      emit(actor, { kind: 'unassigned', actorId, targetId: lifecycle.assigneeId ?? '', ...reasonData(operation.reason) });
       delete lifecycle.assigneeId;
       return;
     case 'escalate': {
@@ -228,7 +232,7 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
     }
     case 'hand_back': {
       lifecycle.handler = 'ai';
-      emit(actor, { kind: 'handed_back', actorId, data: {} });
+      emit(actor, { kind: 'handed_back', actorId, data: withReason(operation.reason) });
       // The AI has it now: it no longer counts as the person's (their load, the assignee filter).
       if (data.rules?.aiHandover && lifecycle.assigneeId !== undefined) {
         emit(actor, { kind: 'unassigned', actorId, targetId: lifecycle.assigneeId });
@@ -248,7 +252,7 @@ export function perform(context: TransitionContext, { actor, operation }: Operat
     }
     case 'resume_ai':
       delete lifecycle.aiPausedUntil;
-      emit(actor, { kind: 'ai_resumed', actorId, data: {} });
+      emit(actor, { kind: 'ai_resumed', actorId, data: withReason(operation.reason) });
       return;
   }
 }
@@ -336,3 +340,5 @@ const presentTags = (lifecycle: ConversationLifecycle, tags: string[]) =>
   [...new Set(tags.map((tag) => tag.trim()))].filter((tag) => lifecycle.tags.includes(tag));
 
 const withReason = (reason: string | undefined): { reason?: string } => (reason === undefined ? {} : { reason });
+/** For events whose `data` is there only to hold a reason. */
+const reasonData = (reason: string | undefined): { data?: { reason: string } } => (reason === undefined ? {} : { data: { reason } });

@@ -47,12 +47,12 @@ describe('assignmentRefusal', () => {
 });
 
 describe('priorityRefusal', () => {
-  it("lets the agent's choice apply while the conversation has the priority they saw", () => {
-    expect(priorityRefusal('high', 'low', 'low')).toBeUndefined();
+  it('says nothing when the conversation still has the priority the agent saw (the refusal had another reason)', () => {
+    expect(priorityRefusal({ chosen: 'high', asOf: 'low' }, 'low')).toBeUndefined();
   });
 
   it("keeps a colleague's priority set meanwhile and says so, calmly when it is the one the agent chose", () => {
-    expect(priorityRefusal('high', 'low', 'urgent')).toEqual({ text: 'The priority was set to urgent meanwhile: your choice (high) was not applied', done: false });
-    expect(priorityRefusal('high', 'low', 'high')).toEqual({ text: 'Already high priority', done: true });
+    expect(priorityRefusal({ chosen: 'high', asOf: 'low' }, 'urgent')).toEqual({ text: 'The priority was set to urgent meanwhile: your choice (high) was not applied', done: false });
+    expect(priorityRefusal({ chosen: 'high', asOf: 'low' }, 'high')).toEqual({ text: 'Already high priority', done: true });
   });
 });

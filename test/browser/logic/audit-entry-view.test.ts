@@ -110,6 +110,10 @@ describe('describeAuditEntry', () => {
       actor: 'system routing',
       summary: 'asked for a person',
     });
+    expect(describeAuditEntry(recorded({ kind: 'participant_left', targetId: 'usr_bob', data: { reason: 'going off shift' } }), { people })).toMatchObject({
+      title: 'Bob Stone (usr_bob) left',
+      summary: 'going off shift',
+    });
   });
 
   it('names the actors of other entries too, visitors and system actors by kind and id', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineItem } from '../../../domain/timeline';
+import type { TimelineEvent, TimelineItem } from '../../../domain/timeline';
 import { describeEvent, describeItem, itemPreview, type ReaderContext } from '../../../web/shared/item-view';
 import { AGENT, AI, event, message, VISITOR } from './items';
 
@@ -76,11 +76,28 @@ describe('describeEvent', () => {
     expect(describeEvent(reassigned, agentReads).text).toBe('Reassigned from Sarah to an agent');
   });
 
+  it('says a title was set, or removed', () => {
+    expect(describeEvent({ kind: 'title_changed', data: { title: 'Double charge' } }, agentReads).text).toBe('Title set to “Double charge”');
+    expect(describeEvent({ kind: 'title_changed', data: { title: null } }, agentReads).text).toBe('Title removed');
+  });
+
   it('gives the reason as detail', () => {
     expect(describeEvent({ kind: 'escalated', data: { reason: 'Asked for a person' } }, agentReads)).toEqual({
       text: 'Handed over to the support team',
       detail: 'Asked for a person',
     });
+  });
+
+  it('gives the reason an agent left, unassigned, handed back or resumed the AI with as detail, and none on events without one', () => {
+    const reason = { reason: 'Going off shift' };
+    const details = [
+      { kind: 'participant_left', targetId: 'usr_sam', data: reason },
+      { kind: 'unassigned', targetId: 'usr_sam', data: reason },
+      { kind: 'handed_back', data: reason },
+      { kind: 'ai_resumed', data: reason },
+    ].map((event) => describeEvent(event as TimelineEvent, agentReads).detail);
+    expect(details).toEqual(Array(4).fill('Going off shift'));
+    expect(describeEvent({ kind: 'participant_left', targetId: 'agent_alex' }, agentReads)).toEqual({ text: 'Sarah left' });
   });
 });
 
