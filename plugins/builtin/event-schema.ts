@@ -17,7 +17,8 @@ function buildTimelineEventSchema() {
     withData('participant_requested', z.strictObject({ reason: z.string().optional(), teamId: z.string().optional() })),
     withTarget('participant_joined'),
     withTargetAndReason('participant_left'),
-    withTarget('assigned'),
+    // `previousAssigneeId`: whom a reassignment took it from (none on a first assignment, nor on events recorded before it was kept).
+    withTarget('assigned').extend({ data: z.strictObject({ previousAssigneeId: z.string().min(1) }).optional() }),
     withTargetAndReason('unassigned'),
     withData('priority_changed', z.strictObject({ from: priority, to: priority })),
     withData('tag_added', z.strictObject({ tag: z.string().min(1) })),

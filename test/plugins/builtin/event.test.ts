@@ -15,6 +15,11 @@ describe('event', () => {
       expect(create(event).fields).toEqual({ event });
     });
 
+    it('takes a reassignment naming whom it took the conversation from, as the workflow records it', () => {
+      const event = { kind: 'assigned', actorId: 'agent-1', targetId: 'agent-2', data: { previousAssigneeId: 'agent-3' } };
+      expect(create(event).fields).toEqual({ event });
+    });
+
     it('may be private (agent-only events)', () => {
       expect(create({ kind: 'sla_breached', data: { sla: 'first_response', priority: 'high', dueAt: '2025-01-01T10:00:00Z' } }, SYSTEM, 'private').visibility).toBe(
         'private',
