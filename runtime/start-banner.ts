@@ -8,6 +8,7 @@
 import type { Store } from '../activities/store';
 import type { AppConfig } from './config';
 import { keysPath, type WebsiteKeys } from './keys';
+import { identityTokenKey } from '../server/services/identity-token';
 
 /** A person on the team to act as (the first by name), or undefined when the team has none: the seeded one may have been removed. */
 export async function personToActAs(store: Pick<Store, 'listTeamMembers'>, websiteId: string): Promise<string | undefined> {
@@ -35,7 +36,7 @@ export function startBanner(
     `  agent inbox  ${inbox}`,
     `  public key   ${keys.publicKey}`,
     ...(showSecrets
-      ? [`  secret key   ${keys.secretKey}`, `  identity secret ${keys.identitySecret}`]
+      ? [`  secret key   ${keys.secretKey}`, `  identity secret ${keys.identitySecret}`, `  identity token key ${identityTokenKey(keys.identitySecret)}  (signs userJwt)`]
       : [`  secret key and identity secret in ${keysPath(config.dataDir)}`]),
     actor
       ? `  act as       X-Actor-User-Id: ${actor}`

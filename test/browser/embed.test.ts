@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { userHashOf } from '../../server/services/identity';
+import { identityTokenKey } from '../../server/services/identity-token';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
 import { startTestApp } from './support/app';
 import { startCustomerSite, type CustomerSite } from './support/customer-site';
@@ -139,7 +140,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(externalId)
         .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(app.keys.identitySecret));
+        .sign(new TextEncoder().encode(identityTokenKey(app.keys.identitySecret)));
     const laptop = await visit(site.url);
     await laptop.page.locator('.sw-launcher').waitFor();
     await laptop.page.evaluate((userJwt) => (window as unknown as WithChat).SupportChat.identify({ userJwt }), await tokenFor('user-signed'));

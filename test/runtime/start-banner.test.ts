@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config';
 import type { TeamMember } from '../../domain/people';
 import { personToActAs, startBanner } from '../../runtime/start-banner';
+import { identityTokenKey } from '../../server/services/identity-token';
 
 const keys = { publicKey: 'pk_public0123', secretKey: 'sk_secret0123456789', identitySecret: 'identity-secret-0123' };
 const URL = 'http://127.0.0.1:3000';
@@ -12,6 +13,7 @@ describe('startBanner', () => {
     const banner = startBanner(URL, keys, loadConfig({ DATA_DIR: '/srv/chat' }), 'agent_alex');
     expect(banner).toContain(`${URL}/inbox#secretKey=${keys.secretKey}`);
     expect(banner).toContain(keys.identitySecret);
+    expect(banner).toContain(`identity token key ${identityTokenKey(keys.identitySecret)}`);
   });
 
   it('for a server others reach: where the secrets are kept, not the secrets', () => {
@@ -19,6 +21,7 @@ describe('startBanner', () => {
     expect(banner).toContain(keys.publicKey);
     expect(banner).not.toContain(keys.secretKey);
     expect(banner).not.toContain(keys.identitySecret);
+    expect(banner).not.toContain(identityTokenKey(keys.identitySecret));
     expect(banner).toContain('/srv/chat/keys.json');
     expect(banner).toContain(`${URL}/inbox  (sign in with the secret key)`);
   });

@@ -1,6 +1,8 @@
 /** Identify with a signed token: the profile comes signed, a token expires, and every wrong one is refused with a reason. */
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { userHashOf } from '../../server/services/identity';
+import { identityTokenKey } from '../../server/services/identity-token';
 import { useTestApp } from './support/app';
 
 const t = useTestApp();
@@ -9,7 +11,7 @@ const t = useTestApp();
 const tokenFor = (claims: Record<string, unknown>, { secret, expiresIn = '10m', alg = 'HS256' }: { secret?: string; expiresIn?: string | number | null; alg?: string } = {}) => {
   const jwt = new SignJWT(claims).setProtectedHeader({ alg });
   if (expiresIn !== null) jwt.setExpirationTime(expiresIn);
-  return jwt.sign(new TextEncoder().encode(secret ?? t.app.keys.identitySecret));
+  return jwt.sign(new TextEncoder().encode(secret ?? identityTokenKey(t.app.keys.identitySecret)));
 };
 
 const identify = async (body: Record<string, unknown>) => {
@@ -43,6 +45,12 @@ describe('identifying a visitor with a signed token (userJwt)', () => {
       expect({ status: answer.status, code: answer.body.error.code }).toEqual({ status: 401, code: 'ERR_UNAUTHENTICATED' });
       expect(answer.body.error.message).toContain(reason);
     }
+    // Signed with the identity secret itself (the key userHash uses), or living longer than a day: refused too.
+    const withSecret = await tokenFor({ sub: 'u' }, { secret: t.app.keys.identitySecret });
+    expect((await identify({ userJwt: withSecret })).answer.body.error.message).toContain("signature does not match: sign it with this website's identity token key");
+    const lasting = (await identify({ userJwt: await tokenFor({ sub: 'u' }, { expiresIn: '25h' }) })).answer;
+    expect({ status: lasting.status, message: lasting.body.error.message }).toEqual({ status: 401, message: expect.stringContaining('expires more than 24 hours from now') });
+    expect((await identify({ userJwt: await tokenFor({ sub: 'user-jwt-day' }, { expiresIn: '23h' }) })).answer.status).toBe(200);
     // An unsigned token ("alg": "none") proves nothing either.
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'u', exp: 4_102_444_800 })).toString('base64url')}.`;
     expect((await identify({ userJwt: unsigned })).answer.status).toBe(401);
@@ -69,5 +77,14 @@ describe('identifying a visitor with a signed token (userJwt)', () => {
     expect(none.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.userHash']);
     const empty = (await identify({})).answer;
     expect(empty.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['body.externalId', 'body.userHash']);
+  });
+
+  it("cannot be forged from a userHash: an id chosen to be a token's header and payload gives a hash that is no token's signature", async () => {
+    const signingInput = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'victim-42', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url')}`;
+    const hashOfChosenId = userHashOf(t.app.keys.identitySecret, signingInput);
+    const forged = `${signingInput}.${Buffer.from(hashOfChosenId, 'hex').toString('base64url')}`;
+    const { answer } = await identify({ userJwt: forged });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error.message).toContain('signature does not match');
   });
 });
