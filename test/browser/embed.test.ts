@@ -171,14 +171,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(conversation.visitorId).not.toBe((await overApi('GET', `/conversations/${previous}`)).conversation.visitorId);
   });
 
-  it('forgets the previous user at once on a reset made while the widget is still reaching the server: nothing of theirs is asked for or shown', async () => {
-    const { page } = await visit(site.url);
-    await page.locator('.sw-launcher').waitFor();
-    await page.evaluate((who) => (window as unknown as WithChat).SupportChat.identify(who), identity('user-on-shared-computer'));
-    const previous = await startConversation(page, 'Question only the first user may see');
-    const previousVisitor = (await overApi('GET', `/conversations/${previous}`)).conversation.visitorId as string;
-
-    // The next page's start is held on its way to the server while the website signs its user out.
+  /**
+   * Reloads the page with its start held on its way to the server until `whileHeld` has run (the
+   * website's own calls, say), recording every call made after as which visitor.
+   */
+  async function reloadWithStartHeld(page: Page, whileHeld: () => Promise<void>): Promise<string[]> {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route(/\/v1\/websites/, async (route) => {
@@ -193,15 +190,50 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       const visitor = request.headers()['x-visitor-id'] ?? new URL(request.url()).searchParams.get('visitorId');
       if (visitor) askedAs.push(`${request.method()} ${new URL(request.url()).pathname} ${visitor}`);
     });
-    await page.evaluate(() => (window as unknown as WithChat).SupportChat.reset());
+    await whileHeld();
     release();
+    return askedAs;
+  }
 
-    await page.locator('.sw-launcher').click();
+  /** A user identified on this browser with a conversation of their own; its id and their visitor's. */
+  async function signedInUser(page: Page, externalId: string): Promise<{ conversationId: string; visitorId: string }> {
+    await page.locator('.sw-launcher').waitFor();
+    await page.evaluate((who) => (window as unknown as WithChat).SupportChat.identify(who), identity(externalId));
+    const conversationId = await startConversation(page, `Question only ${externalId} may see`);
+    return { conversationId, visitorId: (await overApi('GET', `/conversations/${conversationId}`)).conversation.visitorId as string };
+  }
+
+  /** The widget shows a new visitor: no conversation listed, and the next one started is not the previous visitor's. */
+  async function expectNewVisitor(page: Page, previousVisitor: string): Promise<void> {
+    if (await page.locator('.sw-panel').isHidden()) await page.locator('.sw-launcher').click();
     await page.getByRole('button', { name: 'New conversation' }).waitFor();
     expect(await page.locator('.sw-conversation').count()).toBe(0);
-    expect(askedAs.filter((request) => request.endsWith(previousVisitor))).toEqual([]);
     const next = await startConversation(page, 'Question of whoever comes next');
-    expect((await overApi('GET', `/conversations/${next}`)).conversation.visitorId).not.toBe(previousVisitor);
+    const { conversation } = await overApi('GET', `/conversations/${next}`);
+    expect(conversation.visitorId).not.toBe(previousVisitor);
+    expect(conversation.contactId).toBeUndefined();
+  }
+
+  it('forgets the previous user at once on a reset made while the widget is still reaching the server: nothing of theirs is asked for or shown', async () => {
+    const { page } = await visit(site.url);
+    const previous = await signedInUser(page, 'user-on-shared-computer');
+    const askedAs = await reloadWithStartHeld(page, () => page.evaluate(() => (window as unknown as WithChat).SupportChat.reset()));
+    await expectNewVisitor(page, previous.visitorId);
+    expect(askedAs.filter((request) => request.endsWith(previous.visitorId))).toEqual([]);
+  });
+
+  it('does not link the next visitor to a user who signed out before their identify was done', async () => {
+    const { page } = await visit(site.url);
+    const previous = await signedInUser(page, 'user-leaving-at-once');
+    // The page identifies its user as it loads, and the user signs out before the widget has started.
+    const askedAs = await reloadWithStartHeld(page, () =>
+      page.evaluate((who) => {
+        (window as unknown as WithChat).SupportChat.identify(who);
+        (window as unknown as WithChat).SupportChat.reset();
+      }, identity('user-leaving-at-once')),
+    );
+    await expectNewVisitor(page, previous.visitorId);
+    expect(askedAs.filter((request) => request.startsWith('POST /v1/contacts/identify'))).toEqual([]);
   });
 
   it('says once on the console that a page of an origin not allowed must be added to ALLOWED_ORIGINS, without an uncaught error, asking again only once a minute', async () => {

@@ -45,28 +45,39 @@ export class SupportChat {
     this.then(() => this.connect());
   }
 
-  /** Links this device's visitor to the website's user; one linked to another user starts as a new visitor first. */
+  /**
+   * Links this device's visitor to the website's user; one linked to another user starts as a new
+   * visitor first. A reset asked for after this call (the user signed out before it was done) ends
+   * it wherever it is: the visitor it would link is no longer theirs.
+   */
   identify(identity: Identity): void {
+    let forgotten = this.visitorsForgotten;
+    /** Forgets the visitor as this identify's own step, so only a reset from the page ends it. */
+    const startOver = async () => {
+      this.forgetVisitorNow();
+      forgotten = this.visitorsForgotten;
+      await this.connect();
+    };
+    const resetSince = () => forgotten !== this.visitorsForgotten;
     this.then(async () => {
+      if (resetSince()) return;
       const { publicKey } = this.settings;
       const previous = identifiedAs(publicKey);
       // Another user on this browser: what the previous one saw is not theirs.
-      if (previous !== undefined && previous !== identity.externalId) await this.startOver();
+      if (previous !== undefined && previous !== identity.externalId) await startOver();
       else await this.connect();
-      if (!this.session) return;
-      let forgotten = this.visitorsForgotten;
+      if (resetSince() || !this.session) return;
       try {
         await this.session.api.identify(identity);
       } catch (error) {
         if (!(error instanceof ApiError && error.status === 409)) throw error;
+        if (resetSince()) return;
         // This visitor id is another contact's (the server keeps a device to one user): a new visitor id is identified instead.
-        await this.startOver();
-        if (!this.session) return;
-        forgotten = this.visitorsForgotten;
+        await startOver();
+        if (resetSince() || !this.session) return;
         await this.session.api.identify(identity);
       }
-      // Reset meanwhile (the user signed out again): the new anonymous visitor is not this user.
-      if (forgotten !== this.visitorsForgotten) return;
+      if (resetSince()) return;
       rememberIdentified(publicKey, identity.externalId);
       await this.widget?.refresh();
     });
@@ -94,11 +105,6 @@ export class SupportChat {
 
   private then(step: () => Promise<void>): void {
     this.steps = this.steps.then(step).catch((error: unknown) => console.error('Support chat:', error instanceof Error ? error.message : error));
-  }
-
-  private async startOver(): Promise<void> {
-    this.forgetVisitorNow();
-    await this.connect();
   }
 
   /** Takes the widget down and forgets this device's visitor, and any session a start under way gets for them. */
@@ -147,8 +153,10 @@ export class SupportChat {
     this.root ??= createShadowHost();
     showToastsIn(this.root);
     this.session = session;
-    this.widget = new SupportWidget(session);
-    await this.widget.mount(this.root);
-    if (this.openWanted) this.widget.setOpen(true);
+    const widget = new SupportWidget(session);
+    this.widget = widget;
+    await widget.mount(this.root);
+    // Reset while it mounted: that widget is gone already, and the start after the reset shows the next.
+    if (this.widget === widget && this.openWanted) widget.setOpen(true);
   }
 }
