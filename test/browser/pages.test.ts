@@ -2808,19 +2808,26 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await toggle.click();
     await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
 
+    const { body: added } = await overApi('POST', '/team/members', { name: 'Casey Colleague' });
+    const colleague = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': added.member.id as string };
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'My invoice is wrong');
     const aiPill = page.locator(`.row[data-conversation-id="${id}"] .pill-ai`);
     await aiPill.waitFor();
     // In front, the list shows it (the row drawn without the AI's pill once the change came): no notification.
-    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID })).status).toBe(200);
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID }, colleague)).status).toBe(200);
     await aiPill.waitFor({ state: 'detached' });
     expect(await shown()).toEqual([]);
 
     await page.evaluate(() => ((window as unknown as { inFront: boolean }).inFront = false));
+    // The agent's own doing, from elsewhere (their other tab, their phone): not notified, once its hold is over.
     expect((await overApi('DELETE', `/conversations/${id}/assign`, {})).status).toBe(200);
     expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID })).status).toBe(200);
-    // Taken off the agent and given back at once: it is theirs, and waited too briefly for the team to be told it waits.
+    await page.waitForTimeout(2_500);
+    expect(await shown()).toEqual([]);
+    // A colleague's: taken off the agent and given back at once, it is theirs, and waited too briefly for the team to be told it waits.
+    expect((await overApi('DELETE', `/conversations/${id}/assign`, {}, colleague)).status).toBe(200);
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID }, colleague)).status).toBe(200);
     await expect.poll(shown).toEqual([{ title: expect.stringMatching(/^Assigned to you: Visitor /), body: 'My invoice is wrong', tag: `conversation:${id}` }]);
     await send(visitor, 'It says 120 € instead of 100 €');
     await expect.poll(async () => (await shown()).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'It says 120 € instead of 100 €', tag: `conversation:${id}` });
@@ -2830,7 +2837,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(new URL(page.url()).searchParams.get('conversation')).toBe(id);
 
     // Resolved, and not among the open conversations the inbox lists when it is opened again: the visitor writing reopens it, and its agent is told.
-    expect((await overApi('POST', `/conversations/${id}/resolve`, {})).status).toBe(200);
+    expect((await overApi('POST', `/conversations/${id}/resolve`, {}, colleague)).status).toBe(200);
     await page.goto(`${app.url}/inbox`);
     await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
     // The list drawn (empty when this test runs alone).

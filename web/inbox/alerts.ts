@@ -37,43 +37,39 @@ export function alertForItem(item: TimelineItem, conversation: Conversation, me:
   return { kind: 'message', conversationId: conversation.id, title: visitorName(conversation), body: oneLine(itemPreview(item, ctx)) };
 }
 
+const previewOf = (c: Conversation, ctx: ReaderContext): string => {
+  const said = c.lastMessage ?? c.lastTimelineItem;
+  return oneLine(said ? itemPreview(said, ctx) : 'New conversation');
+};
+const assignedAlert = (c: Conversation, ctx: ReaderContext): Alert => ({ kind: 'assigned', conversationId: c.id, title: `Assigned to you: ${conversationTitle(c)}`, body: previewOf(c, ctx) });
+const waitingAlert = (c: Conversation, ctx: ReaderContext): Alert => ({ kind: 'waiting', conversationId: c.id, title: `Waiting for the team: ${conversationTitle(c)}`, body: previewOf(c, ctx) });
+
 /** A new or changed conversation (`before`: as the page held it; none for a new one). */
 export function alertForChange(before: Conversation | undefined, after: Conversation, me: string, ctx: ReaderContext): Alert | undefined {
-  const said = after.lastMessage ?? after.lastTimelineItem;
-  const preview = said ? itemPreview(said, ctx) : 'New conversation';
-  if (after.assigneeId === me && before !== undefined && before.assigneeId !== me) {
-    return { kind: 'assigned', conversationId: after.id, title: `Assigned to you: ${conversationTitle(after)}`, body: oneLine(preview) };
-  }
-  if (isWaitingForHuman(after) && (before === undefined || !isWaitingForHuman(before))) {
-    return { kind: 'waiting', conversationId: after.id, title: `Waiting for the team: ${conversationTitle(after)}`, body: oneLine(preview) };
-  }
+  if (after.assigneeId === me && before !== undefined && before.assigneeId !== me) return assignedAlert(after, ctx);
+  if (isWaitingForHuman(after) && (before === undefined || !isWaitingForHuman(before))) return waitingAlert(after, ctx);
   return undefined;
 }
 
-/** How long a conversation waits before the team is notified: routing usually gives it to someone first, who is told it is theirs. */
-export const WAITING_ALERT_DELAY_MS = 5_000;
+/**
+ * A change to a conversation the page did not hold (beyond the pages read, or left out by the
+ * filters), judged once it is read: by what the change set (`updates`) and the conversation after it.
+ */
+export function alertForUnheldChange(updates: Partial<Conversation>, after: Conversation, me: string, ctx: ReaderContext): Alert | undefined {
+  if (updates.assigneeId === me && after.assigneeId === me) return assignedAlert(after, ctx);
+  const towardPeople = 'handler' in updates || 'assigneeId' in updates || 'participants' in updates;
+  return towardPeople && isWaitingForHuman(after) ? waitingAlert(after, ctx) : undefined;
+}
+
+/** Events that give a conversation to someone or take it from them: who made the last one says whether the agent did it themselves. */
+export const ASSIGNMENT_EVENT_KINDS: ReadonlySet<string> = new Set(['assigned', 'unassigned', 'participant_joined', 'participant_left']);
 
 /**
- * Passes alerts on, a conversation's "waiting" once it has waited `WAITING_ALERT_DELAY_MS` and
- * still does (`stillWaiting`): with routing on, an escalation is assigned within a second or so,
- * and notifying the whole team of it would be noise.
+ * Whether a held alert still holds when it is due: the conversation is still as it said, and the
+ * agent did not do it themselves (`lastActor`: of its last assignment event), in this tab or another.
  */
-export class HeldWaitingAlerts {
-  private readonly held = new Map<string, ReturnType<typeof setTimeout>>();
-
-  constructor(
-    private readonly show: (alert: Alert) => void,
-    private readonly stillWaiting: (conversationId: string) => boolean,
-  ) {}
-
-  take(alert: Alert): void {
-    if (alert.kind !== 'waiting') return this.show(alert);
-    const { conversationId } = alert;
-    clearTimeout(this.held.get(conversationId));
-    const timer = setTimeout(() => {
-      this.held.delete(conversationId);
-      if (this.stillWaiting(conversationId)) this.show(alert);
-    }, WAITING_ALERT_DELAY_MS);
-    this.held.set(conversationId, timer);
-  }
+export function stillHolds(alert: Alert, conversation: Conversation | undefined, me: string, lastActor: string | undefined): boolean {
+  if (conversation === undefined || lastActor === me) return false;
+  if (alert.kind === 'assigned') return conversation.assigneeId === me;
+  return alert.kind === 'waiting' ? isWaitingForHuman(conversation) : true;
 }

@@ -37,7 +37,16 @@ export class DesktopAlerts {
 
   show(alert: Alert): void {
     if (!this.on || inFront()) return;
-    const notification = new Notification(alert.title, { body: alert.body, tag: `conversation:${alert.conversationId}` });
+    let notification: Notification;
+    try {
+      notification = new Notification(alert.title, { body: alert.body, tag: `conversation:${alert.conversationId}` });
+    } catch {
+      // Chrome on Android allows them, then shows them only from a service worker: said once, and turned off.
+      this.storage.removeItem(this.storageKey);
+      this.render();
+      showError(new Error('This browser shows notifications only from an installed app: they are turned off here.'));
+      return;
+    }
     notification.onclick = () => {
       window.focus();
       this.open(alert.conversationId);

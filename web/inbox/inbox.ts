@@ -3,6 +3,7 @@
  * live over the agent socket (which hears every event of the website).
  */
 import type { Priority } from '../../domain/conversation';
+import { isEvent } from '../../domain/timeline';
 import type { AgentSession } from '../shared/agent-session';
 import { ApiError, type NewItem } from '../shared/api-client';
 import { agentApi, announceSignOut, clearAgentSession, memberTokenIdOf, noteSignedOut } from '../shared/agent-session';
@@ -18,14 +19,15 @@ import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo, TimelineItem } from '../shared/wire';
-import { alertForChange, alertForItem, HeldWaitingAlerts, type Alert } from './alerts';
+import { alertForChange, alertForItem, alertForUnheldChange, ASSIGNMENT_EVENT_KINDS, stillHolds, type Alert } from './alerts';
 import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedPriority, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { DesktopAlerts } from './desktop-alerts';
 import { renderFilterBar } from './filter-bar';
-import { DEFAULT_FILTERS, isWaitingForHuman, matchesFilters, toQuery, type InboxFilters } from './filters';
+import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
+import { HeldAlerts } from './held-alerts';
 import { addressedPlace, sameFilters, showPlace } from './inbox-address';
 import { ListEnd } from './list-end';
 import { ListPages } from './list-pages';
@@ -73,9 +75,11 @@ export class Inbox {
   private teamPanel: TeamPanel | undefined;
   private seenTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly alerts: DesktopAlerts;
-  private readonly heldAlerts: HeldWaitingAlerts;
-  /** A visitor's item in a conversation the page did not hold: whether it calls for a notification is known once the conversation is read. */
-  private readonly itemsToAlert = new Map<string, TimelineItem>();
+  private readonly heldAlerts: HeldAlerts;
+  /** What came for a conversation the page did not hold: whether it calls for a notification is known once the conversation is read. */
+  private readonly unheldNews = new Map<string, { item?: TimelineItem; updates?: Partial<Conversation> }>();
+  /** Who made each conversation's last assignment event (assigned, unassigned, joined, left): the agent is not notified of their own. */
+  private readonly assignmentActors = new Map<string, string>();
   /** How many filter bars were drawn, so that only the latest one's changes count. */
   private filterBarsDrawn = 0;
 
@@ -101,12 +105,9 @@ export class Inbox {
     this.alerts = new DesktopAlerts(`support-inbox:notifications:${session.agentId}`, (id) => {
       if (id !== this.selectedId) void this.select(id, true);
     });
-    this.heldAlerts = new HeldWaitingAlerts(
+    this.heldAlerts = new HeldAlerts(
       (alert) => this.alerts.show(alert),
-      (id) => {
-        const conversation = this.live.conversations.get(id);
-        return conversation !== undefined && isWaitingForHuman(conversation);
-      },
+      (alert) => stillHolds(alert, this.live.conversations.get(alert.conversationId), this.me, this.assignmentActors.get(alert.conversationId)),
     );
     this.files = new FileSources(this.api);
     this.outboxes = new Outboxes({
@@ -249,19 +250,34 @@ export class Inbox {
       case 'conversationCreated':
         return alertForChange(undefined, frame.payload.conversation, this.me, this.context);
       case 'conversationUpdated': {
-        const before = this.live.conversations.get(frame.payload.conversationId);
-        return before && alertForChange(before, { ...before, ...frame.payload.updates }, this.me, this.context);
+        const { conversationId, updates } = frame.payload;
+        const before = this.live.conversations.get(conversationId);
+        if (before) return alertForChange(before, { ...before, ...updates }, this.me, this.context);
+        const news = this.unheldNews.get(conversationId);
+        this.unheldNews.set(conversationId, { ...news, updates: { ...news?.updates, ...updates } });
+        return undefined;
       }
       case 'timelineItemCreated': {
         const { item } = frame.payload;
+        const event = isEvent(item) ? item.event : undefined;
+        if (event && 'actorId' in event && event.actorId !== undefined && ASSIGNMENT_EVENT_KINDS.has(event.kind)) this.assignmentActors.set(item.conversationId, event.actorId);
         const conversation = this.live.conversations.get(item.conversationId);
         if (conversation) return alertForItem(item, conversation, this.me, this.context);
-        if (item.author.kind === 'visitor') this.itemsToAlert.set(item.conversationId, item);
+        if (item.author.kind === 'visitor') this.unheldNews.set(item.conversationId, { ...this.unheldNews.get(item.conversationId), item });
         return undefined;
       }
       default:
         return undefined;
     }
+  }
+
+  /** The news that came for a conversation before the page held it, now that it is read. */
+  private alertForUnheld(conversation: Conversation): void {
+    const news = this.unheldNews.get(conversation.id);
+    if (!news) return;
+    this.unheldNews.delete(conversation.id);
+    const alerts = [news.updates && alertForUnheldChange(news.updates, conversation, this.me, this.context), news.item && alertForItem(news.item, conversation, this.me, this.context)];
+    for (const alert of alerts) if (alert) this.heldAlerts.take(alert);
   }
 
   /**
@@ -344,10 +360,7 @@ export class Inbox {
     try {
       const { conversation } = await this.api.getConversation(id);
       this.live.conversations.put(conversation);
-      const item = this.itemsToAlert.get(id);
-      this.itemsToAlert.delete(id);
-      const alert = item && alertForItem(item, conversation, this.me, this.context);
-      if (alert) this.heldAlerts.take(alert);
+      this.alertForUnheld(conversation);
       // The one on screen is being read: the server's count may predate the mark of seen under way.
       if (id === this.selectedId) this.markSeen();
       this.renderList();

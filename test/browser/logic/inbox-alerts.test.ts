@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { alertForChange, alertForItem, HeldWaitingAlerts, WAITING_ALERT_DELAY_MS, type Alert } from '../../../web/inbox/alerts';
+import { alertForChange, alertForItem, alertForUnheldChange, stillHolds, type Alert } from '../../../web/inbox/alerts';
+import { ALERT_HOLD_MS, HeldAlerts } from '../../../web/inbox/held-alerts';
 import type { ReaderContext } from '../../../web/shared/item-view';
 import { AGENT, AI, VISITOR, conversation, message } from './items';
 
@@ -63,44 +64,82 @@ describe('which conversation changes call for a desktop notification', () => {
   });
 });
 
-describe('notifying the team of a waiting conversation only once it has waited a moment', () => {
+describe('a change to a conversation the inbox did not hold, once read', () => {
+  const lastMessage = message(3, VISITOR, 'Still there?');
+
+  it('notifies it given to the agent, or starting to wait, by what the change set', () => {
+    const given = conversation({ handler: 'human', assigneeId: ME, lastMessage });
+    expect(alertForUnheldChange({ assigneeId: ME, handler: 'human' }, given, ME, ctx)?.kind).toBe('assigned');
+    const waiting = conversation({ handler: 'unassigned', lastMessage });
+    expect(alertForUnheldChange({ handler: 'unassigned' }, waiting, ME, ctx)?.kind).toBe('waiting');
+  });
+
+  it('stays quiet for a change that gave it to no one new or left it waiting as it was', () => {
+    const waiting = conversation({ handler: 'unassigned', lastMessage });
+    expect(alertForUnheldChange({ priority: 'high' }, waiting, ME, ctx)).toBeUndefined();
+    // Assigned to the agent and taken again before it was read.
+    expect(alertForUnheldChange({ assigneeId: ME }, conversation({ handler: 'human', assigneeId: 'agent_sam' }), ME, ctx)).toBeUndefined();
+  });
+});
+
+describe('whether a held notification still holds when it is due', () => {
+  const assigned: Alert = { kind: 'assigned', conversationId: 'c1', title: '', body: '' };
+  const waiting: Alert = { kind: 'waiting', conversationId: 'c1', title: '', body: '' };
+
+  it("holds while the conversation is still as it said, whoever else made it so", () => {
+    expect(stillHolds(assigned, conversation({ handler: 'human', assigneeId: ME }), ME, 'routing')).toBe(true);
+    expect(stillHolds(waiting, conversation({ handler: 'unassigned' }), ME, 'agent_sam')).toBe(true);
+    expect(stillHolds(waiting, conversation({ handler: 'unassigned' }), ME, undefined)).toBe(true);
+  });
+
+  it("drops the agent's own doing (their assignment, their reply that took it, their letting go), and what changed since", () => {
+    expect(stillHolds(assigned, conversation({ handler: 'human', assigneeId: ME }), ME, ME)).toBe(false);
+    expect(stillHolds(waiting, conversation({ handler: 'unassigned' }), ME, ME)).toBe(false);
+    expect(stillHolds(assigned, conversation({ handler: 'human', assigneeId: 'agent_sam' }), ME, 'routing')).toBe(false);
+    expect(stillHolds(waiting, conversation({ handler: 'human', assigneeId: 'agent_sam' }), ME, 'routing')).toBe(false);
+    expect(stillHolds(waiting, undefined, ME, undefined)).toBe(false);
+  });
+});
+
+describe('holding notifications of a change a moment before showing them', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   const waiting = (conversationId: string): Alert => ({ kind: 'waiting', conversationId, title: `Waiting for the team: ${conversationId}`, body: '' });
   const setUp = () => {
     const shown: Alert[] = [];
-    const stillWaiting = new Set<string>();
-    return { shown, stillWaiting, alerts: new HeldWaitingAlerts((alert) => shown.push(alert), (id) => stillWaiting.has(id)) };
+    const holding = new Set<string>();
+    return { shown, holding, alerts: new HeldAlerts((alert) => shown.push(alert), (alert) => holding.has(alert.conversationId)) };
   };
 
-  it('shows it once the conversation still waits after the delay, not before', () => {
-    const { shown, stillWaiting, alerts } = setUp();
-    stillWaiting.add('c1');
+  it('shows a waiting conversation once it still waits after its hold, not before', () => {
+    const { shown, holding, alerts } = setUp();
+    holding.add('c1');
     alerts.take(waiting('c1'));
-    vi.advanceTimersByTime(WAITING_ALERT_DELAY_MS - 1);
+    vi.advanceTimersByTime(ALERT_HOLD_MS.waiting - 1);
     expect(shown).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(shown).toEqual([waiting('c1')]);
   });
 
-  it('drops it when routing (or anyone) took the conversation meanwhile, and shows the others at once', () => {
+  it('drops what no longer holds when due, and shows a visitor message at once', () => {
     const { shown, alerts } = setUp();
     alerts.take(waiting('c1'));
-    const assigned: Alert = { kind: 'assigned', conversationId: 'c2', title: 'Assigned to you: c2', body: '' };
-    alerts.take(assigned);
-    expect(shown).toEqual([assigned]);
-    vi.advanceTimersByTime(WAITING_ALERT_DELAY_MS);
-    expect(shown).toEqual([assigned]);
+    alerts.take({ kind: 'assigned', conversationId: 'c2', title: '', body: '' });
+    const message: Alert = { kind: 'message', conversationId: 'c3', title: 'Visitor', body: 'hi' };
+    alerts.take(message);
+    expect(shown).toEqual([message]);
+    vi.advanceTimersByTime(ALERT_HOLD_MS.waiting);
+    expect(shown).toEqual([message]);
   });
 
-  it('counts the wait from the last time it started waiting', () => {
-    const { shown, stillWaiting, alerts } = setUp();
-    stillWaiting.add('c1');
+  it('counts the hold from the latest news of a kind for a conversation', () => {
+    const { shown, holding, alerts } = setUp();
+    holding.add('c1');
     alerts.take(waiting('c1'));
-    vi.advanceTimersByTime(WAITING_ALERT_DELAY_MS - 1_000);
+    vi.advanceTimersByTime(ALERT_HOLD_MS.waiting - 1_000);
     alerts.take(waiting('c1'));
-    vi.advanceTimersByTime(WAITING_ALERT_DELAY_MS - 1);
+    vi.advanceTimersByTime(ALERT_HOLD_MS.waiting - 1);
     expect(shown).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(shown).toHaveLength(1);
