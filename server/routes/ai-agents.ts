@@ -4,15 +4,16 @@
  * key the AI activities read it from; the assistant itself is a team member (kind `ai`).
  */
 import { Router, type Request, type Response } from 'express';
-import { assistantConfigSchema, assistantSettingKey, loadAssistantConfig, modelProblem } from '../../activities/ai';
+import { assistantSettingKey, loadAssistantConfig, modelProblem } from '../../activities/ai';
 import { newId } from '../../activities/store';
 import type { AssistantConfig } from '../../domain/assistant';
 import type { TeamMember } from '../../domain/people';
 import { AppError } from '../../domain/errors';
 import { requireAgent } from '../caller';
 import type { ApiContext } from '../context';
+import { mergePatch } from '../merge-patch';
 import { callerOf } from '../middleware/authenticate';
-import { assistantParams, assistantReplacementBody, newAssistantBody } from '../schemas/ai-agents';
+import { assistantChangedConfig, assistantParams, newAssistantBody } from '../schemas/ai-agents';
 import { parseInput } from '../schemas/parse';
 import { teamChangeBy } from '../services/team-members';
 
@@ -26,9 +27,6 @@ function clearedFields(body: unknown): { given: unknown; cleared: Array<(typeof 
   const cleared = CLEARABLE_FIELDS.filter((field) => fields[field] === null);
   return { given: Object.fromEntries(Object.entries(fields).filter(([field]) => !(cleared as string[]).includes(field))), cleared };
 }
-
-const givenFields = <T extends object>(parsed: T, given: object): Partial<T> =>
-  Object.fromEntries(Object.entries(parsed).filter(([field]) => Object.hasOwn(given, field))) as Partial<T>;
 
 export function aiAgentRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -63,22 +61,22 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
   });
 
   /**
-   * Saves the assistant's configuration: `base` (its name, or for a PATCH what it has now) with
-   * the body's fields over it. A field not in the configuration (a typo) is refused.
+   * Saves the assistant's configuration: the body merged over `base` (its name, or for a PATCH what
+   * it has now) as a JSON merge patch, then checked whole. A field not in the configuration (a typo) is refused.
    */
   const save = (base: (member: TeamMember) => Promise<Partial<AssistantConfig>>) => async (req: Request, res: Response) => {
     const change = teamChangeBy(callerOf(res));
     const { websiteId } = change;
     const member = await assistantOf(websiteId, req.params);
-    const { given, cleared } = clearedFields(req.body);
-    // The fields the body gave (the schema fills in defaults for the others, which a PATCH must not take).
-    const body = givenFields(parseInput(assistantReplacementBody, given, 'body'), given as object);
-    if (body.id !== undefined && body.id !== member.id) {
+    const { given, cleared } = clearedFields(req.body ?? {});
+    const namedId = (given as { id?: unknown }).id;
+    if (namedId !== undefined && namedId !== member.id) {
       throw new AppError('ERR_INVALID_INPUT', 'The configuration names another assistant', { fields: [{ path: 'body.id', message: `expected ${member.id}, the id in the path` }] });
     }
-    const kept: Partial<AssistantConfig> = { ...(await base(member)) };
+    const kept: Partial<AssistantConfig> = { ...(await base(member)), id: member.id };
     for (const field of cleared) delete kept[field];
-    const config = runnable(parseInput(assistantConfigSchema, { ...kept, ...body, id: member.id }, 'body'));
+    // Merged before it is checked: the schema fills in defaults, which must not replace stored nested fields the body did not name.
+    const config = runnable(parseInput(assistantChangedConfig, mergePatch(kept, given), 'body'));
     const agent = await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config);
     // Timelines, the widget and the team list name it as a team member: a new name is theirs too.
     if (config.name !== member.name) await ctx.teamMembers.change(change, member.id, { name: config.name }, 'ai');

@@ -7,10 +7,11 @@ import { chosenMemberId } from './team';
 export const assistantParams = pathParams(z.object({ id: entityId }));
 
 /**
- * A PUT body: an object with the configuration's fields only (the id is the path's); a name as a
- * team member's. Fields that only mean something together are checked once defaults are filled in.
+ * A PUT or PATCH body once laid over what it changes (routes/ai-agents.ts): a whole configuration
+ * with its fields only, a name as a team member's. Checked after merging, so a part valid alone but
+ * not with what is stored (a start equal to the stored end) is refused, naming the field sent.
  */
-export const assistantReplacementBody = assistantConfigFields.partial().extend({ name: personName.optional() }).strict();
+export const assistantChangedConfig = assistantConfigFields.extend({ name: personName }).strict().superRefine(checkFieldsTogether);
 
 /**
  * A POST body: a whole configuration, its name required (the assistant's, as the team and visitors

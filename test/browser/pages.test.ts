@@ -2304,16 +2304,47 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await context.close();
   });
 
-  /** A page of its own, signed in, on the Team page; closed when the test ends. */
-  async function teamPage(viewport = DESKTOP): Promise<Page> {
+  /** Signs the page in: as Alex with the secret key, or with `key` (a member's token). */
+  async function signInWith(page: Page, key?: string): Promise<void> {
+    if (key === undefined) return signIn(page);
+    await page.goto(`${app.url}/inbox`);
+    await page.locator('input[name="key"]').fill(key);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+  }
+
+  /** A token of Alex's that is an `agent`'s, not an admin's. */
+  async function agentToken(): Promise<string> {
+    const made = await fetch(`${app.url}/v1/team/members/${AGENT_ID}/tokens`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'agent' }),
+    });
+    return ((await made.json()) as { token: string }).token;
+  }
+
+  /** A page of its own, signed in, on the Team page once it knows what the reader may change; closed when the test ends. */
+  async function teamPage(viewport = DESKTOP, key?: string): Promise<Page> {
     const context = await browser.newContext({ viewport });
     context.setDefaultTimeout(10_000);
     onTestFinished(() => context.close());
     const page = await context.newPage();
-    await signIn(page);
+    await signInWith(page, key);
     await page.locator('[data-action="team"]').click();
+    await page.locator('.team-add, [data-testid="team-read-only"]').waitFor();
     return page;
   }
+
+  it("shows an agent whose token is not an admin's the team as it is, with nothing to add, save or remove, saying an admin changes it", async () => {
+    const page = await teamPage(DESKTOP, await agentToken());
+    expect(await page.getByTestId('team-read-only').textContent()).toBe('Only an admin changes the team: you see it as it is.');
+    const alex = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
+    expect(await alex.locator('input[name="teams"]').inputValue()).not.toBe('');
+    expect(await alex.locator('input[name="teams"]').isDisabled()).toBe(true);
+    expect(await alex.locator('input[name="capacity"]').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: /^(Save|Remove|Add)\b/ }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Add a person' }).count()).toBe(0);
+  });
 
   it("shows a person's teams as the server has them again, and says plainly why, when it refuses a change", async () => {
     const page = await teamPage();
@@ -2409,13 +2440,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     context.setDefaultTimeout(10_000);
     onTestFinished(() => context.close());
     const page = await context.newPage();
-    if (key === undefined) await signIn(page);
-    else {
-      await page.goto(`${app.url}/inbox`);
-      await page.locator('input[name="key"]').fill(key);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
-    }
+    await signInWith(page, key);
     await page.locator('[data-action="settings"]').click();
     await page.locator('[data-testid="lifecycle"]').waitFor();
     return page;
@@ -2496,13 +2521,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
   });
 
   it('shows an agent whose token is not an admin\'s the settings as they are, which they cannot change, saying an admin does', async () => {
-    const made = await fetch(`${app.url}/v1/team/members/${AGENT_ID}/tokens`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ role: 'agent' }),
-    });
-    const { token } = (await made.json()) as { token: string };
-    const page = await settingsPage(token);
+    const page = await settingsPage(await agentToken());
     expect(await page.getByTestId('settings-read-only').textContent()).toBe('Only an admin changes these settings: you see them as they are.');
     const section = page.locator(`[data-testid="assistant-${DEFAULT_ASSISTANT_ID}"]`);
     const name = section.getByRole('textbox', { name: 'Name' });

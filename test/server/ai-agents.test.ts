@@ -116,6 +116,71 @@ describe('/v1/ai-agents', () => {
     });
   });
 
+  describe('PATCH /:id', () => {
+    const patch = (fields: unknown) => t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, fields);
+
+    it('changes one escalation field and keeps the others as stored', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      try {
+        const custom = { ...before.escalation, maxVisitorTurns: 2, handoffMessage: 'One moment, a colleague takes over.', tags: ['vip'] };
+        expect((await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, escalation: custom })).status).toBe(200);
+        const patched = await patch({ escalation: { humanRequestPhrases: ['a human please'] } });
+        expect(patched.status).toBe(200);
+        expect(patched.body.agent).toEqual({ ...before, escalation: { ...custom, humanRequestPhrases: ['a human please'] } });
+        expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual(patched.body.agent);
+      } finally {
+        await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before);
+      }
+    });
+
+    it('changes one business-hours field and keeps the others as stored', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const hours = { timeZone: 'Europe/Paris', days: [1, 2, 3], start: '08:00', end: '12:00' };
+      try {
+        expect((await patch({ businessHours: hours })).status).toBe(200);
+        const patched = await patch({ businessHours: { end: '13:30' } });
+        expect(patched.status).toBe(200);
+        expect(patched.body.agent.businessHours).toEqual({ ...hours, end: '13:30' });
+        expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual({ ...before, businessHours: { ...hours, end: '13:30' } });
+      } finally {
+        await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before);
+      }
+    });
+
+    it('refuses a part that makes the stored whole invalid, naming the field sent, and changes nothing', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      const hours = { timeZone: 'UTC', days: [1, 2, 3, 4, 5], start: '09:00', end: '12:00' };
+      try {
+        expect((await patch({ businessHours: hours })).status).toBe(200);
+        // Valid alone (the default end is 17:00), not with the stored end.
+        const sameAsEnd = await patch({ businessHours: { start: '12:00' } });
+        expect([sameAsEnd.status, sameAsEnd.body.error.details.fields.map((f: { path: string }) => f.path)]).toEqual([400, ['body.businessHours.end']]);
+        const badTurns = await patch({ escalation: { maxVisitorTurns: -1 } });
+        expect([badTurns.status, badTurns.body.error.details.fields.map((f: { path: string }) => f.path)]).toEqual([400, ['body.escalation.maxVisitorTurns']]);
+        const typo = await patch({ escalation: { handoffMesage: 'Hi' } });
+        expect([typo.status, typo.body.error.details.fields]).toEqual([400, [{ path: 'body.escalation.handoffMesage', message: 'unknown field' }]]);
+        expect(await assistantConfig(DEFAULT_ASSISTANT_ID)).toEqual({ ...before, businessHours: hours });
+      } finally {
+        await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before);
+      }
+    });
+
+    it('replaces a list whole and keeps PUT a whole replacement', async () => {
+      const before = await assistantConfig(DEFAULT_ASSISTANT_ID);
+      try {
+        const patched = await patch({ escalation: { tags: ['vip'] } });
+        expect(patched.body.agent.escalation.tags).toEqual(['vip']);
+        expect((await patch({ escalation: { tags: ['legal'] } })).body.agent.escalation.tags).toEqual(['legal']);
+        // A PUT naming one escalation field leaves the others at their defaults, not at what was stored.
+        const put = await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { ...before, escalation: { maxVisitorTurns: 3 } });
+        expect(put.status).toBe(200);
+        expect(put.body.agent.escalation.tags).toEqual([]);
+      } finally {
+        await t.api.call('PUT', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, before);
+      }
+    });
+  });
+
   describe('asking for a person', () => {
     it('answers visitors who only mention a person or a human in passing, also with the phrases an earlier version stored as its defaults', async () => {
       const before = await assistantConfig(DEFAULT_ASSISTANT_ID);

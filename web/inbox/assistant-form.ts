@@ -47,6 +47,6 @@ function assistantFields(values: FormValues, config: AssistantConfig): HTMLEleme
 export const assistantSource = (api: ApiClient, id: string): SettingsSource<AssistantConfig> => ({
   read: async () => (await api.assistant(id)).agent,
   values: assistantValues,
-  save: async (current, values, changed) => (await api.changeAssistant(id, assistantPatch(current, values, changed))).agent,
+  save: async (_current, values, changed) => (await api.changeAssistant(id, assistantPatch(values, changed))).agent,
   fields: assistantFields,
 });

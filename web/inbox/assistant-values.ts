@@ -54,11 +54,12 @@ const welcomeMessagesOf = (text: string): string[] | null => {
 const text = (values: FormValues, key: string): string => String(values[key] ?? '');
 
 /**
- * The PATCH body for the `changed` keys of `values`: each top-level field they touch, whole. The
- * escalation rules and the business hours are objects the server replaces whole, so the fields the
- * page does not show (the phrases, the tags …) are sent as `current`, the server's now.
+ * The PATCH body for the `changed` keys of `values`: each field they touch. The server merges an
+ * object into the stored one, so of the escalation rules only the two messages the page shows are
+ * sent: the phrases and tags someone set over the API meanwhile stay theirs. The business hours
+ * are all on the page, and sent whole.
  */
-export function assistantPatch(current: AssistantConfig, values: FormValues, changed: readonly string[]): Record<string, unknown> {
+export function assistantPatch(values: FormValues, changed: readonly string[]): Record<string, unknown> {
   const touched = new Set(changed.map((key) => key.split('.')[0]));
   const body: Record<string, unknown> = {};
   if (touched.has('name')) body.name = text(values, 'name').trim();
@@ -66,7 +67,7 @@ export function assistantPatch(current: AssistantConfig, values: FormValues, cha
   if (touched.has('instructions')) body.instructions = text(values, 'instructions');
   if (touched.has('welcomeMessages')) body.welcomeMessages = welcomeMessagesOf(text(values, 'welcomeMessages'));
   if (touched.has('escalation')) {
-    body.escalation = { ...current.escalation, handoffMessage: text(values, 'escalation.handoffMessage'), awayMessage: text(values, 'escalation.awayMessage') };
+    body.escalation = { handoffMessage: text(values, 'escalation.handoffMessage'), awayMessage: text(values, 'escalation.awayMessage') };
   }
   if (touched.has('businessHours')) {
     body.businessHours =

@@ -463,6 +463,12 @@ export class Inbox {
     this.root.classList.add('inbox-conversation-open');
     mount(this.mainSlot, this.teamPanel.element);
     this.renderTeam();
+    const panel = this.teamPanel;
+    // As the Settings page: an `agent` token sees the team read-only; a server that does not say (or a failed read) gets the controls, and still decides.
+    void this.api.me().then(
+      ({ role }) => panel.allowChanges(role !== 'agent'),
+      () => panel.allowChanges(true),
+    );
   }
 
   /** The Settings page; `assistantId`: opened from that assistant's row on the Team page, at its section. */

@@ -1,9 +1,10 @@
 /**
  * The team, as the inbox shows it in place of a conversation: everyone on it, and for each person
  * their routing teams and capacity to change, or a button to remove them; a form adds a person.
- * AI assistants are listed, with a way to their settings (settings-panel.ts).
+ * AI assistants are listed, with a way to their settings (settings-panel.ts). Someone the server
+ * would refuse (an `agent` token) sees the team as it is, and is told who changes it.
  */
-import { editsIn, h, placeChildren, type Edits } from '../shared/dom';
+import { editsIn, h, mount, placeChildren, type Edits } from '../shared/dom';
 import type { MemberFields, TeamMemberInfo } from '../shared/wire';
 import { onSubmit } from './controls';
 import { unroutedWarning } from './unrouted-warning';
@@ -31,6 +32,11 @@ export class TeamPanel {
   private readonly list = h('ul', { class: 'team-list' });
   /** Each person's row, with the record it shows. */
   private rows = new Map<string, { shown: string; element: HTMLElement }>();
+  private team: readonly TeamMemberInfo[] = [];
+  /** Until the caller's role is known (allowChanges), no control is offered: none the server may refuse. */
+  private canChange = false;
+  /** Below the list: the form adding a person, or the sentence saying who changes the team. */
+  private readonly footer = h('div', { class: 'team-footer' });
   readonly element: HTMLElement;
 
   constructor(
@@ -47,8 +53,19 @@ export class TeamPanel {
         h('h2', {}, 'Team'),
       ),
       this.list,
-      this.addForm(),
+      this.footer,
     );
+  }
+
+  /** Offers the changes (an admin, or a server that does not say the role) or shows the team read-only; rows are drawn again to match. */
+  allowChanges(canChange: boolean): void {
+    this.canChange = canChange;
+    mount(
+      this.footer,
+      canChange ? this.addForm() : h('p', { class: 'settings-read-only', data: { testid: 'team-read-only' } }, 'Only an admin changes the team: you see it as it is.'),
+    );
+    this.rows.clear();
+    this.render(this.team);
   }
 
   /**
@@ -57,6 +74,7 @@ export class TeamPanel {
    * (placeChildren does not take it out); a row drawn anew gets the edit and the focus back.
    */
   render(team: readonly TeamMemberInfo[]): void {
+    this.team = team;
     const rows = new Map<string, { shown: string; element: HTMLElement }>();
     const redrawn: Array<{ edits: Edits; element: HTMLElement }> = [];
     for (const member of team) {
@@ -93,8 +111,9 @@ export class TeamPanel {
         h('button', { type: 'button', class: 'btn', 'aria-label': `Settings of ${member.name}`, data: { focusKey: 'settings' }, on: { click: open } }, 'Assistant settings'),
       );
     }
-    const teams = h('input', { type: 'text', name: 'teams', value: teamsText(member), 'aria-label': `Teams of ${member.name}` });
-    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: capacityText(member), 'aria-label': `Capacity of ${member.name}` });
+    const readOnly = !this.canChange;
+    const teams = h('input', { type: 'text', name: 'teams', value: teamsText(member), disabled: readOnly, 'aria-label': `Teams of ${member.name}` });
+    const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '100', value: capacityText(member), disabled: readOnly, 'aria-label': `Capacity of ${member.name}` });
     const save = async () => {
       // Sent: the row drawn with the answer (before it comes back) shows the server's record, not this text.
       teams.defaultValue = teams.value;
@@ -119,8 +138,9 @@ export class TeamPanel {
         labelled('Teams', teams),
         labelled('Capacity', capacity, 'number'),
         // Named with whose row they are: a screen reader moving by buttons hears no row around them.
-        h('button', { type: 'submit', class: 'btn', 'aria-label': `Save changes to ${member.name}`, data: { focusKey: 'save' } }, 'Save'),
-        h('button', { type: 'button', class: 'btn btn-danger', 'aria-label': `Remove ${member.name} from the team`, data: { action: 'remove', focusKey: 'remove' }, on: { click: remove } }, 'Remove'),
+        !readOnly && h('button', { type: 'submit', class: 'btn', 'aria-label': `Save changes to ${member.name}`, data: { focusKey: 'save' } }, 'Save'),
+        !readOnly &&
+          h('button', { type: 'button', class: 'btn btn-danger', 'aria-label': `Remove ${member.name} from the team`, data: { action: 'remove', focusKey: 'remove' }, on: { click: remove } }, 'Remove'),
       ),
     );
   }

@@ -50,32 +50,31 @@ describe('the assistant form ⇄ PATCH body', () => {
 
   it('sends only the top-level fields changed', () => {
     const values = { ...assistantValues(config), enabled: false };
-    expect(assistantPatch(config, values, ['enabled'])).toEqual({ enabled: false });
+    expect(assistantPatch(values, ['enabled'])).toEqual({ enabled: false });
   });
 
   it('sends welcome messages as paragraphs, and none as null (taking them off)', () => {
     expect(assistantValues(config).welcomeMessages).toBe('Hi!\n\nAsk away.');
     const values = { ...assistantValues(config), welcomeMessages: ' Hello\nthere \n \nBye\n\n' };
-    expect(assistantPatch(config, values, ['welcomeMessages'])).toEqual({ welcomeMessages: ['Hello\nthere', 'Bye'] });
-    expect(assistantPatch(config, { ...values, welcomeMessages: '  \n' }, ['welcomeMessages'])).toEqual({ welcomeMessages: null });
+    expect(assistantPatch(values, ['welcomeMessages'])).toEqual({ welcomeMessages: ['Hello\nthere', 'Bye'] });
+    expect(assistantPatch({ ...values, welcomeMessages: '  \n' }, ['welcomeMessages'])).toEqual({ welcomeMessages: null });
   });
 
-  it('sends the escalation rules whole, as the server has them now, with the messages edited', () => {
-    const now = { ...config, escalation: { ...config.escalation, maxVisitorTurns: 2 } };
+  it('sends only the escalation messages the page shows, leaving the rules set over the API to the server', () => {
     const values = { ...assistantValues(config), 'escalation.awayMessage': 'Back at nine.' };
-    expect(assistantPatch(now, values, ['escalation.awayMessage'])).toEqual({ escalation: { ...now.escalation, awayMessage: 'Back at nine.' } });
+    expect(assistantPatch(values, ['escalation.awayMessage'])).toEqual({ escalation: { handoffMessage: config.escalation.handoffMessage, awayMessage: 'Back at nine.' } });
   });
 
   it('sends business hours whole when switched on or changed, and null when switched off', () => {
     const values = assistantValues(config);
     expect(values.businessHours).toBe(false);
     const on = { ...values, businessHours: true, 'businessHours.timeZone': 'Europe/Paris', [dayKey(0)]: true, [dayKey(1)]: false };
-    expect(assistantPatch(config, on, ['businessHours', dayKey(0), dayKey(1)])).toEqual({
+    expect(assistantPatch(on, ['businessHours', dayKey(0), dayKey(1)])).toEqual({
       businessHours: { timeZone: 'Europe/Paris', days: [0, 2, 3, 4, 5], start: '09:00', end: '17:00' },
     });
     const hours = { ...config, businessHours: { timeZone: 'UTC', days: [6], start: '10:00', end: '12:00' } };
     expect(assistantValues(hours)[dayKey(6)]).toBe(true);
-    expect(assistantPatch(hours, { ...assistantValues(hours), businessHours: false }, ['businessHours'])).toEqual({ businessHours: null });
+    expect(assistantPatch({ ...assistantValues(hours), businessHours: false }, ['businessHours'])).toEqual({ businessHours: null });
   });
 });
 
