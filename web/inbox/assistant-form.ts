@@ -9,6 +9,22 @@ import type { FormValues } from './settings-values';
 
 const text = (values: FormValues, key: string): string => String(values[key] ?? '');
 
+/** Whether the team keeps hours, then the hours: taken only while it does, so they cannot be edited in vain (a save would drop them). */
+function businessHoursFields(values: FormValues): HTMLElement[] {
+  const keeps = values.businessHours === true;
+  const hours = h(
+    'fieldset',
+    { class: 'settings-subgroup', disabled: !keeps },
+    inputField('Time zone', 'businessHours.timeZone', text(values, 'businessHours.timeZone'), { hint: 'As the IANA names it, e.g. Europe/Paris.' }),
+    fieldGroup('Days', 'businessHours.days', ...WEEK_DAYS.map(({ day, name }) => switchField(name, dayKey(day), values[dayKey(day)] === true, { slot: false }))),
+    inputField('Opens at', 'businessHours.start', text(values, 'businessHours.start'), { type: 'time' }),
+    inputField('Closes at', 'businessHours.end', text(values, 'businessHours.end'), { type: 'time' }),
+  );
+  const keepsHours = switchField('The team keeps business hours', 'businessHours', keeps, { slot: false });
+  keepsHours.querySelector('input')?.addEventListener('change', (event) => (hours.disabled = !(event.target as HTMLInputElement).checked));
+  return [keepsHours, hours];
+}
+
 function assistantFields(values: FormValues, config: AssistantConfig): HTMLElement[] {
   return [
     inputField('Name', 'name', text(values, 'name'), { hint: 'How visitors and the team see it.', attributes: { required: true, maxlength: '200' } }),
@@ -21,15 +37,7 @@ function assistantFields(values: FormValues, config: AssistantConfig): HTMLEleme
     textField('Away message', 'escalation.awayMessage', text(values, 'escalation.awayMessage'), {
       hint: 'Said instead when nobody of the team is online; outside business hours, when the team opens next follows it.',
     }),
-    fieldGroup(
-      'Business hours',
-      'businessHours',
-      switchField('The team keeps business hours', 'businessHours', values.businessHours === true, { slot: false }),
-      inputField('Time zone', 'businessHours.timeZone', text(values, 'businessHours.timeZone'), { hint: 'As the IANA names it, e.g. Europe/Paris.' }),
-      fieldGroup('Days', 'businessHours.days', ...WEEK_DAYS.map(({ day, name }) => switchField(name, dayKey(day), values[dayKey(day)] === true, { slot: false }))),
-      inputField('Opens at', 'businessHours.start', text(values, 'businessHours.start'), { type: 'time' }),
-      inputField('Closes at', 'businessHours.end', text(values, 'businessHours.end'), { type: 'time' }),
-    ),
+    fieldGroup('Business hours', 'businessHours', ...businessHoursFields(values)),
     switchField('Answers only outside business hours', 'onlyOutsideBusinessHours', values.onlyOutsideBusinessHours === true, {
       hint: 'During them, the team answers.',
     }),

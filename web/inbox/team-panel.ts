@@ -108,7 +108,7 @@ export class TeamPanel {
         'li',
         { class: 'team-row', data: { memberId: member.id } },
         summary,
-        h('button', { type: 'button', class: 'btn', 'aria-label': `Settings of ${member.name}`, data: { focusKey: 'settings' }, on: { click: open } }, 'Assistant settings'),
+        h('button', { type: 'button', class: 'btn', 'aria-label': `Assistant settings: ${member.name}`, data: { focusKey: 'settings' }, on: { click: open } }, 'Assistant settings'),
       );
     }
     const readOnly = !this.canChange;
