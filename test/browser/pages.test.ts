@@ -2047,6 +2047,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     return id;
   }
 
+  // Its 240 replies are written one by one first: on a slow machine that alone takes 20 s of the default 30.
   it('opens a long conversation at its newest items, read first, and brings older ones as the reader scrolls up, keeping their place', async () => {
     const visitor = await newVisitor();
     const id = await longConversation(visitor, 240);
@@ -2078,7 +2079,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       await first.waitFor();
       await page.unroute('**/v1/conversations/*/timeline?*');
     }
-  });
+  }, 60_000);
 
   /**
    * Has the pages `context` loads from now on note each timeline item added to them, with what a
