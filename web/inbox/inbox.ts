@@ -7,6 +7,7 @@ import { isEvent } from '../../domain/timeline';
 import type { AgentSession } from '../shared/agent-session';
 import { ApiError, type NewItem } from '../shared/api-client';
 import { agentApi, announceSignOut, clearAgentSession, memberTokenIdOf, noteSignedOut } from '../shared/agent-session';
+import { withUpdates } from '../shared/conversation-collection';
 import { h, mount } from '../shared/dom';
 import { deliverDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
@@ -252,7 +253,7 @@ export class Inbox {
       case 'conversationUpdated': {
         const { conversationId, updates } = frame.payload;
         const before = this.live.conversations.get(conversationId);
-        if (before) return alertForChange(before, { ...before, ...updates }, this.me, this.context);
+        if (before) return alertForChange(before, withUpdates(before, updates), this.me, this.context);
         const news = this.unheldNews.get(conversationId);
         this.unheldNews.set(conversationId, { ...news, updates: { ...news?.updates, ...updates } });
         return undefined;

@@ -47,6 +47,13 @@ const newestPreview = (items: ReadonlyArray<TimelineItem | null | undefined>): T
 /** What a list row previews: the last message, else (nothing said yet, or a server before `lastMessage`) the last item. */
 export const previewItemOf = (c: Conversation): TimelineItem | null => c.lastMessage ?? c.lastTimelineItem;
 
+/** A conversation with a `conversationUpdated`'s fields applied; a field given as null was removed (an assignee taken off, a pause ended). */
+export function withUpdates<C extends Conversation>(known: C, updates: Partial<Conversation>): C {
+  const next: Record<string, unknown> = { ...(known as object), ...updates };
+  for (const [field, value] of Object.entries(updates)) if (value === null) delete next[field];
+  return next as unknown as C;
+}
+
 /**
  * Of a copy and the one held, each part from the newer in it: the lifecycle by `lifecycleOrder`,
  * the last item (and with it the unread count, when the copy has one) by `itemOrder`; the held one
@@ -119,13 +126,11 @@ export class ConversationCollection {
     return false;
   }
 
-  /** Applies a `conversationUpdated`'s fields (false when the conversation is not held); a field given as null was removed (an assignee taken off, a pause ended). */
+  /** Applies a `conversationUpdated`'s fields (false when the conversation is not held). */
   update(id: string, updates: Partial<Conversation>): boolean {
     const known = this.byId.get(id);
     if (!known) return false;
-    const next: Record<string, unknown> = { ...known, ...updates };
-    for (const [field, value] of Object.entries(updates)) if (value === null) delete next[field];
-    this.set(next as unknown as ConversationListEntry);
+    this.set(withUpdates(known, updates));
     return true;
   }
 
