@@ -2795,11 +2795,14 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     });
   });
 
-  it('notifies the agent, once they turn notifications on, of a conversation given to them and of its visitor writing, while the inbox is in the background; choosing one opens it', async () => {
+  /**
+   * An agent's inbox, signed in, whose system notifications are recorded as the page makes them
+   * (headless Chromium shows none) and whose being in front is as the test says (`inFront`).
+   */
+  async function inboxWithRecordedNotifications(): Promise<{ page: Page; shown: () => Promise<Array<{ title: string; body?: string; tag?: string }>> }> {
     const context = await browser.newContext({ viewport: DESKTOP });
     context.setDefaultTimeout(10_000);
     onTestFinished(() => context.close());
-    // The system's notifications, as the page makes them (headless Chromium shows none), and whether the page is in front, as the test says.
     await context.addInitScript(() => {
       const shown: Array<{ title: string; body?: string; tag?: string; notification: { onclick: (() => void) | null } }> = [];
       (window as unknown as { shown: typeof shown }).shown = shown;
@@ -2825,6 +2828,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const page = await context.newPage();
     await signIn(page);
     const shown = () => page.evaluate(() => (window as unknown as { shown: Array<{ title: string; body?: string; tag?: string }> }).shown.map(({ title, body, tag }) => ({ title, body, tag })));
+    return { page, shown };
+  }
+
+  it('notifies the agent, once they turn notifications on, of a conversation given to them and of its visitor writing, while the inbox is in the background; choosing one opens it', async () => {
+    const { page, shown } = await inboxWithRecordedNotifications();
     const toggle = page.getByRole('button', { name: 'Notifications' });
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
     await toggle.click();
@@ -2877,5 +2885,29 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     // The frame has had the time to come that a notification took before.
     await page.waitForTimeout(1_000);
     expect(await shown()).toHaveLength(before);
+  });
+
+  it("notifies the agent of a visitor writing again in their resolved conversation, which the inbox, listing open ones, reads only once the reopen has come too", async () => {
+    const { page, shown } = await inboxWithRecordedNotifications();
+    const toggle = page.getByRole('button', { name: 'Notifications' });
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'My parcel never came');
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID })).status).toBe(200);
+    expect((await overApi('POST', `/conversations/${id}/resolve`, {})).status).toBe(200);
+    await visitor.locator('.sw-chat').getByText('Resolved: write again any time').waitFor();
+    await page.reload();
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await page.locator('.row, .list-empty').first().waitFor();
+    expect(await page.locator(`.row[data-conversation-id="${id}"]`).count()).toBe(0);
+    // The conversation is read slowly, as on a busy server: the reopen event (the visitor's item too) comes before the answer.
+    await page.route(`**/v1/conversations/${id}`, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.continue();
+    });
+    await page.evaluate(() => ((window as unknown as { inFront: boolean }).inFront = false));
+    await send(visitor, 'Still nothing');
+    await expect.poll(async () => (await shown()).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'Still nothing', tag: `conversation:${id}` });
   });
 });

@@ -31,9 +31,12 @@ const oneLine = (text: string): string => {
 const hasIt = (c: Conversation, me: string): boolean =>
   c.assigneeId === undefined ? c.participants.some((p) => p.id === me && !p.leftAt) : c.assigneeId === me;
 
+/** The visitor's message: the only item that may call for a notification, once it is known whose conversation it is in. */
+export const isVisitorMessage = (item: TimelineItem): boolean => item.type === 'message' && item.author.kind === 'visitor';
+
 /** A new item: the visitor's message in a conversation the agent has (as the conversation stands with it). */
 export function alertForItem(item: TimelineItem, conversation: Conversation, me: string, ctx: ReaderContext): Alert | undefined {
-  if (item.type !== 'message' || item.author.kind !== 'visitor' || !hasIt(conversation, me)) return undefined;
+  if (!isVisitorMessage(item) || !hasIt(conversation, me)) return undefined;
   return { kind: 'message', conversationId: conversation.id, title: visitorName(conversation), body: oneLine(itemPreview(item, ctx)) };
 }
 

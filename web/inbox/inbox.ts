@@ -20,7 +20,7 @@ import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, ServerFrame, TeamMemberInfo, TimelineItem } from '../shared/wire';
-import { alertForChange, alertForItem, alertForUnheldChange, ASSIGNMENT_EVENT_KINDS, stillHolds, type Alert } from './alerts';
+import { alertForChange, alertForItem, alertForUnheldChange, ASSIGNMENT_EVENT_KINDS, isVisitorMessage, stillHolds, type Alert } from './alerts';
 import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedPriority, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
@@ -264,7 +264,8 @@ export class Inbox {
         if (event && 'actorId' in event && event.actorId !== undefined && ASSIGNMENT_EVENT_KINDS.has(event.kind)) this.assignmentActors.set(item.conversationId, event.actorId);
         const conversation = this.live.conversations.get(item.conversationId);
         if (conversation) return alertForItem(item, conversation, this.me, this.context);
-        if (item.author.kind === 'visitor') this.unheldNews.set(item.conversationId, { ...this.unheldNews.get(item.conversationId), item });
+        // Their message only: the reopen it brings is the visitor's item too, and comes next, often before the conversation is read.
+        if (isVisitorMessage(item)) this.unheldNews.set(item.conversationId, { ...this.unheldNews.get(item.conversationId), item });
         return undefined;
       }
       default:
