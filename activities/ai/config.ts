@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AI_TOOL_NAMES, type AssistantConfig, type AssistantPolicy } from '../../domain/assistant';
 import { PRIORITIES } from '../../domain/conversation';
 import { tag } from '../../domain/label-schema';
+import { timeZoneName } from '../../domain/time-zone';
 
 /**
  * Requests for a person, each specific enough not to be said in passing: a bare "human" or "an
@@ -79,14 +80,6 @@ const MAX_WELCOME_LENGTH = 2_000;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const nonEmpty = z.string().trim().min(1);
 
-const timeZone = nonEmpty.refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'unknown time zone');
 
 // Strict throughout: a misspelt field (`maxVisitorTurn`) is a 400 naming it, not a setting silently left at its default.
 export const knowledgeSnippetSchema = z.strictObject({ id: nonEmpty, title: nonEmpty, text: nonEmpty });
@@ -109,7 +102,7 @@ export const escalationRulesSchema = z.strictObject({
 /** A span whose end is before its start runs past midnight, counted for the day it starts (business-hours.ts). */
 export const businessHoursSchema = z
   .strictObject({
-    timeZone: timeZone.default('UTC'),
+    timeZone: timeZoneName.default('UTC'),
     days: z.array(z.number().int().min(0).max(6)).min(1, 'at least one day (0 = Sunday)').default([1, 2, 3, 4, 5]),
     start: hhmm.default('09:00'),
     end: hhmm.default('17:00'),

@@ -6,6 +6,7 @@ import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH,
 import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, storedTag, strictQuery, tagFilter, title } from './common';
 import { newItemSchema } from './items';
+import { widgetContextSchema } from './widget-context';
 
 export const conversationParams = pathParams(z.object({ id: clientId }));
 export const participantParams = pathParams(z.object({ id: clientId, userId: entityId }));
@@ -17,7 +18,8 @@ export const createConversationBody = z.object({
   defaultTimelineItems: z.array(newItemSchema).max(10).optional(),
   priority: z.enum(PRIORITIES).optional(),
   tags: z.array(tag).max(MAX_TAGS_PER_CHANGE).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  // The caller's own fields, and under `widget` where the widget says the visitor was (checked: the inbox shows it).
+  metadata: z.looseObject({ widget: widgetContextSchema.optional() }).optional(),
 });
 
 /** Search text (`q`): taken literally, 1 to 200 characters once trimmed, composed as stored text is. */

@@ -2795,6 +2795,25 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     });
   });
 
+  it('tells the team where the visitor was when they started the conversation: the page without its query, their language and local time', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'fr-FR', timezoneId: 'Asia/Tokyo' });
+    context.setDefaultTimeout(10_000);
+    visitorContexts.push(context);
+    const visitor = await context.newPage();
+    await visitor.goto(`${app.url}/?coupon=SECRET-42#offer`);
+    await visitor.locator('.sw-launcher').click();
+    const id = await startConversation(visitor, 'Does this coupon work?');
+    const { metadata } = (await overApi('GET', `/conversations/${id}`)).body.conversation;
+    expect(metadata).toEqual({ widget: { pageUrl: `${app.url}/`, pageTitle: await visitor.title(), language: 'fr-FR', timeZone: 'Asia/Tokyo' } });
+
+    await openInInbox(agent, id);
+    const facts = agent.locator('[data-testid="visitor-facts"]');
+    await facts.waitFor();
+    const page = facts.getByRole('link', { name: await visitor.title() });
+    expect(await page.getAttribute('href')).toBe(`${app.url}/`);
+    expect(await facts.textContent()).toMatch(/Local time\d\d:\d\d \(Asia\/Tokyo\)LanguageFrench \(France\)/);
+  });
+
   /**
    * An agent's inbox, signed in, whose system notifications are recorded as the page makes them
    * (headless Chromium shows none) and whose being in front is as the test says (`inFront`).

@@ -1,10 +1,12 @@
-/** The side panel of an open conversation: the AI's state, people, priority, tags and lifecycle buttons. */
+/** The side panel of an open conversation: the AI's state, people, priority, tags and lifecycle buttons, and where the visitor was. */
 import { PRIORITIES, type Priority } from '../../domain/conversation';
 import { choiceAsOf, h, isMounting, openMenuIn } from '../shared/dom';
 import { timeLabel } from '../shared/format';
 import { memberLabels } from '../shared/member-labels';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
 import { aiStateOf, handedOffText } from './ai-state';
+import { section } from './controls-section';
+import { visitorSection } from './visitor-section';
 
 export interface ControlActions {
   join(): void;
@@ -32,9 +34,6 @@ export const onSubmit = (handle: () => void) => ({
   },
 });
 
-/** A group of controls: focus on one that goes as the panel is drawn again moves to another of it (editsIn). */
-const section = (title: string, ...children: Array<Node | false | undefined>) =>
-  h('section', { class: 'controls-section', data: { focusGroup: title } }, h('h3', {}, title), ...children);
 
 function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id: string) => string, actions: ControlActions): HTMLElement {
   const state = aiStateOf(c);
@@ -184,5 +183,6 @@ export function renderControls(c: Conversation, team: readonly TeamMemberInfo[],
     peopleSection(c, team, nameOf, me, actions),
     prioritySection(c, actions),
     tagsSection(c, actions),
+    visitorSection(c.metadata),
   );
 }

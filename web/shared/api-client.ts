@@ -193,10 +193,11 @@ export class ApiClient {
   memberNames = (ids: string[]) => this.request<{ members: Array<{ id: string; name: string }> }>('GET', '/websites/members', undefined, { ids: ids.join(',') });
   listConversations = (query: ConversationQuery = {}) => this.request<ConversationPage>('GET', '/conversations', undefined, { ...query });
   getConversation = (id: string) => this.request<{ conversation: Conversation }>('GET', path`/conversations/${id}`);
-  createConversation = (conversationId: string, defaultTimelineItems: NewItem[] = []) =>
+  createConversation = (conversationId: string, defaultTimelineItems: NewItem[] = [], metadata?: Record<string, unknown>) =>
     this.request<{ conversation: Conversation; initialTimelineItems: TimelineItem[] }>('POST', '/conversations', {
       conversationId,
       ...(defaultTimelineItems.length > 0 ? { defaultTimelineItems } : {}),
+      ...(metadata ? { metadata } : {}),
     });
   timeline = (id: string, query: { afterSeq?: number; beforeSeq?: number; cursor?: string; limit?: number }) =>
     this.request<TimelinePage>('GET', path`/conversations/${id}/timeline`, undefined, query);

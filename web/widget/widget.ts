@@ -19,6 +19,7 @@ import { availabilityText } from './availability-text';
 import { renderConversationList } from './conversation-list-view';
 import { createLauncher } from './launcher';
 import { NewConversation } from './new-conversation';
+import { currentPageFacts, pageContext } from './page-context';
 import { TeamNames } from './team-names';
 import type { VisitorSession } from './visitor-session';
 import type { WebsiteInfo } from '../shared/wire';
@@ -284,7 +285,8 @@ export class SupportWidget {
       // The website's welcome messages open it, stored as its assistant's words.
       await this.readWebsite();
       const welcome = (this.website.welcomeMessages ?? []).map((text): NewItem => ({ type: 'message', text }));
-      const { conversation, initialTimelineItems } = await this.api.createConversation(conversationId, welcome);
+      // Where the visitor is, for the team (shown beside the conversation in the inbox).
+      const { conversation, initialTimelineItems } = await this.api.createConversation(conversationId, welcome, { widget: pageContext(currentPageFacts()) });
       this.newConversation.created(conversationId);
       this.live.conversations.put(conversation);
       for (const item of initialTimelineItems) this.live.receiveItem(item);

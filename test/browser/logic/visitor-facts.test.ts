@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { visitorFacts } from '../../../web/inbox/visitor-section';
+
+const NOON_UTC = new Date('2026-12-07T12:00:00Z');
+
+describe('visitorFacts: what the side panel says of where the visitor was', () => {
+  it("reads the widget's context: the page by its title, where they came from, their time and language", () => {
+    const widget = { pageUrl: 'https://shop.example/pricing', pageTitle: 'Pricing', referrer: 'https://search.example/', timeZone: 'Asia/Tokyo', language: 'fr-FR' };
+    expect(visitorFacts({ widget }, NOON_UTC)).toEqual([
+      { label: 'Page', text: 'Pricing', href: 'https://shop.example/pricing' },
+      { label: 'Came from', text: 'https://search.example/', href: 'https://search.example/' },
+      { label: 'Local time', text: '21:00 (Asia/Tokyo)' },
+      { label: 'Language', text: 'French (France)' },
+    ]);
+  });
+
+  it("links only http(s) addresses, and shows the website's own metadata by its names, on one short line", () => {
+    const facts = visitorFacts({ widget: { pageUrl: 'javascript:alert(1)', timeZone: 'Mars/Olympus' }, plan: 'pro', seats: 12, account: { id: 'acc_1', tags: ['a', 'b'] }, notes: 'x'.repeat(300) }, NOON_UTC);
+    expect(facts.slice(0, 3)).toEqual([
+      { label: 'plan', text: 'pro' },
+      { label: 'seats', text: '12' },
+      { label: 'account', text: '{"id":"acc_1","tags":["a","b"]}' },
+    ]);
+    expect(facts[3]!.text).toHaveLength(200);
+    expect(facts.some((fact) => fact.href !== undefined)).toBe(false);
+  });
+
+  it('says nothing when there is nothing to say', () => {
+    expect(visitorFacts(undefined)).toEqual([]);
+    expect(visitorFacts({ widget: {} })).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Where the visitor was when they started the conversation (the widget's `metadata.widget`), and the
+ * website's own metadata, in the side panel. All of it comes from the visitor's browser or the
+ * website's backend, so it is shown as text, and an address becomes a link only when it is http(s).
+ */
+import type { WidgetContext } from '../../domain/widget-context';
+import { h } from '../shared/dom';
+import { section } from './controls-section';
+
+export interface VisitorFact {
+  label: string;
+  text: string;
+  /** An http(s) address the text links to. */
+  href?: string;
+}
+
+/** Longest a metadata value is shown: one line of the panel, not a dump. */
+const MAX_VALUE_TEXT = 200;
+
+const httpAddress = (value: unknown): string | undefined => {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return /^https?:$/.test(new URL(value).protocol) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const shortText = (value: unknown): string => {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_VALUE_TEXT ? `${line.slice(0, MAX_VALUE_TEXT - 1)}…` : line;
+};
+
+/** `French (France)` for `fr-FR`; the tag itself when the browser cannot name it. */
+function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** `14:05 (Europe/Paris)`: the visitor's time now; undefined for a zone this browser does not know. */
+function localTime(timeZone: string, now: Date): string | undefined {
+  try {
+    return `${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(now)} (${timeZone})`;
+  } catch {
+    return undefined;
+  }
+}
+
+const widgetFacts = (widget: Partial<Record<keyof WidgetContext, unknown>>, now: Date): VisitorFact[] => {
+  const facts: VisitorFact[] = [];
+  const page = httpAddress(widget.pageUrl);
+  if (page) facts.push({ label: 'Page', text: typeof widget.pageTitle === 'string' ? shortText(widget.pageTitle) : shortText(page), href: page });
+  const referrer = httpAddress(widget.referrer);
+  if (referrer) facts.push({ label: 'Came from', text: shortText(referrer), href: referrer });
+  const time = typeof widget.timeZone === 'string' ? localTime(widget.timeZone, now) : undefined;
+  if (time) facts.push({ label: 'Local time', text: time });
+  if (typeof widget.language === 'string') facts.push({ label: 'Language', text: languageName(widget.language) });
+  return facts;
+};
+
+/** What the panel says of the visitor, in order: the widget's facts, then the website's metadata by its own names. */
+export function visitorFacts(metadata: Record<string, unknown> | undefined, now = new Date()): VisitorFact[] {
+  if (!metadata) return [];
+  const { widget, ...own } = metadata;
+  const fromWidget = widget !== null && typeof widget === 'object' ? widgetFacts(widget as Partial<Record<keyof WidgetContext, unknown>>, now) : [];
+  const fromWebsite = Object.entries(own).map(([key, value]) => ({ label: shortText(key), text: shortText(value) }));
+  return [...fromWidget, ...fromWebsite];
+}
+
+export function visitorSection(metadata: Record<string, unknown> | undefined): HTMLElement | undefined {
+  const facts = visitorFacts(metadata);
+  if (facts.length === 0) return undefined;
+  return section(
+    'Visitor',
+    h(
+      'dl',
+      { class: 'visitor-facts', data: { testid: 'visitor-facts' } },
+      ...facts.flatMap((fact) => [h('dt', {}, fact.label), h('dd', {}, fact.href ? h('a', { href: fact.href, target: '_blank', rel: 'noopener noreferrer' }, fact.text) : fact.text)]),
+    ),
+  );
+}

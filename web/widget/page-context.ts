@@ -1,0 +1,51 @@
+/**
+ * What the widget tells the team of where the visitor is when they start a conversation
+ * (domain/widget-context.ts): the page's address without its query or fragment, its title, where
+ * they came from, their language and time zone. Anything the server would refuse is left out rather
+ * than sent: the conversation matters more than the context.
+ */
+import { MISLEADING_IN_NAME } from '../../domain/readable-text';
+import { LANGUAGE_TAG, MAX_LANGUAGE_TAG_LENGTH, MAX_PAGE_ADDRESS_LENGTH, MAX_PAGE_TITLE_LENGTH, type WidgetContext } from '../../domain/widget-context';
+
+export interface PageFacts {
+  href: string;
+  title: string;
+  referrer: string;
+  language: string | undefined;
+  timeZone: string | undefined;
+}
+
+/** Controls and text-direction characters, which a title may not carry. */
+const UNREADABLE = new RegExp(MISLEADING_IN_NAME.source, 'gu');
+
+/** `https://shop.example/cart`: an http(s) page's address cut at its query. */
+function addressOf(href: string): string | undefined {
+  try {
+    const url = new URL(href);
+    const address = `${url.origin}${url.pathname}`;
+    return /^https?:$/.test(url.protocol) && address.length <= MAX_PAGE_ADDRESS_LENGTH ? address : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function pageContext(facts: PageFacts): WidgetContext {
+  const title = facts.title.replace(/\s+/g, ' ').replace(UNREADABLE, '').trim().slice(0, MAX_PAGE_TITLE_LENGTH).trim();
+  const context: WidgetContext = {
+    pageUrl: addressOf(facts.href),
+    pageTitle: title || undefined,
+    referrer: facts.referrer ? addressOf(facts.referrer) : undefined,
+    language: facts.language && LANGUAGE_TAG.test(facts.language) && facts.language.length <= MAX_LANGUAGE_TAG_LENGTH ? facts.language : undefined,
+    timeZone: facts.timeZone || undefined,
+  };
+  return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
+}
+
+/** This page's facts, as the browser gives them. */
+export const currentPageFacts = (): PageFacts => ({
+  href: location.href,
+  title: document.title,
+  referrer: document.referrer,
+  language: navigator.language,
+  timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+});
