@@ -80,7 +80,6 @@ const MAX_WELCOME_LENGTH = 2_000;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const nonEmpty = z.string().trim().min(1);
 
-
 // Strict throughout: a misspelt field (`maxVisitorTurn`) is a 400 naming it, not a setting silently left at its default.
 export const knowledgeSnippetSchema = z.strictObject({ id: nonEmpty, title: nonEmpty, text: nonEmpty });
 

@@ -88,6 +88,16 @@ const INTERNAL_FIELDS = [
 ] as const;
 
 /** Whether a stored creation key is this request's, whichever version of the key it is. */
+/**
+ * The metadata a request asks for, without what the widget tells of the page (`widget`): a retry
+ * whose first answer was lost may come from another page or title (a single-page app moved on) and
+ * is still the same request. Requests before the widget told it had none, so their keys are as they were.
+ */
+function withoutPageContext(metadata: Record<string, unknown>): Record<string, unknown> {
+  const { widget, ...asked } = metadata;
+  return widget === undefined ? metadata : asked;
+}
+
 function sameRequest(stored: string, key: string, created: object, requestedItems: unknown[] | undefined): boolean {
   if (stored.startsWith(`${CREATION_KEY_VERSION}:`)) return stored === key;
   if (stored.startsWith('v2:')) return stored === `v2:${canonicalJson({ ...created, initialItems: requestedItems })}`;
@@ -157,7 +167,7 @@ export function conversationMethods(collections: Collections) {
       const tags = input.tags ?? [];
       const { websiteId, visitorId, title, metadata, initialItems } = input;
       const created = { websiteId, visitorId, contactId: input.contactId, priority, tags, title, metadata };
-      const creationKey = `${CREATION_KEY_VERSION}:${canonicalJson({ ...created, initialItems })}`;
+      const creationKey = `${CREATION_KEY_VERSION}:${canonicalJson({ ...created, metadata: metadata && withoutPageContext(metadata), initialItems })}`;
       const contactId = input.contactId ?? (await visitors.findOne({ _id: visitorId, websiteId }, { projection: { contactId: 1 } }))?.contactId;
       const now = new Date().toISOString();
       const doc: ConversationDoc = {

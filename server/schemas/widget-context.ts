@@ -4,11 +4,25 @@ import { label } from '../../domain/label-schema';
 import { timeZoneName } from '../../domain/time-zone';
 import { LANGUAGE_TAG, MAX_LANGUAGE_TAG_LENGTH, MAX_PAGE_ADDRESS_LENGTH, MAX_PAGE_TITLE_LENGTH, type WidgetContext } from '../../domain/widget-context';
 
-/** An http(s) address without query or fragment. */
+/** What is wrong with a page address, if anything: the inbox links to it, so it must be `https://host/path` written as a browser writes it. */
+function addressProblem(address: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return 'an http(s) address';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'an http(s) address';
+  return address === `${url.origin}${url.pathname}` ? undefined : 'origin and path only (no user, query or fragment), written as a browser does (`https://shop.example/cart`)';
+}
+
 const pageAddress = z
-  .url({ protocol: /^https?$/, error: 'an http(s) address' })
+  .string()
   .max(MAX_PAGE_ADDRESS_LENGTH)
-  .refine((address) => !/[?#]/.test(address), 'without query or fragment');
+  .superRefine((address, ctx) => {
+    const problem = addressProblem(address);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const widgetContextSchema = z.strictObject({
   pageUrl: pageAddress.optional(),

@@ -2809,9 +2809,33 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await openInInbox(agent, id);
     const facts = agent.locator('[data-testid="visitor-facts"]');
     await facts.waitFor();
-    const page = facts.getByRole('link', { name: await visitor.title() });
+    const page = facts.getByRole('link', { name: `${await visitor.title()} (${new URL(app.url).host})` });
     expect(await page.getAttribute('href')).toBe(`${app.url}/`);
-    expect(await facts.textContent()).toMatch(/Local time\d\d:\d\d \(Asia\/Tokyo\)LanguageFrench \(France\)/);
+    expect(await facts.textContent()).toMatch(/Local time\d\d:\d\d, GMT\+9 \(Asia\/Tokyo\)LanguageFrench \(France\)/);
+  });
+
+  it('starts the conversation all the same when the server refuses what the widget says of the page (a time zone it does not know yet)', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    visitorContexts.push(context);
+    await context.addInitScript(() => {
+      const resolvedOptions = Intl.DateTimeFormat.prototype.resolvedOptions;
+      Intl.DateTimeFormat.prototype.resolvedOptions = function (this: Intl.DateTimeFormat) {
+        return { ...resolvedOptions.call(this), timeZone: 'Mars/Olympus_Mons' };
+      };
+    });
+    const visitor = await context.newPage();
+    await visitor.goto(app.url);
+    await visitor.locator('.sw-launcher').click();
+    await visitor.getByRole('button', { name: 'New conversation' }).click();
+    // Refused once (400) for what it said of the page, then made without it.
+    const created = visitor.waitForResponse((r) => r.url().endsWith('/v1/conversations') && r.request().method() === 'POST' && r.status() === 201);
+    await send(visitor, 'What time is it there?');
+    const id = ((await (await created).json()) as { conversation: { id: string } }).conversation.id;
+    await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'What time is it there?' }).waitFor();
+    const { conversation } = (await overApi('GET', `/conversations/${id}`)).body;
+    expect(conversation.lastMessage.text).toBe('What time is it there?');
+    expect(conversation).not.toHaveProperty('metadata');
   });
 
   /**

@@ -34,7 +34,6 @@ export const onSubmit = (handle: () => void) => ({
   },
 });
 
-
 function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id: string) => string, actions: ControlActions): HTMLElement {
   const state = aiStateOf(c);
   const reason = h('input', { type: 'text', name: 'escalationReason', placeholder: 'Reason', value: 'Needs a person' });

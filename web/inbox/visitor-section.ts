@@ -3,6 +3,7 @@
  * website's own metadata, in the side panel. All of it comes from the visitor's browser or the
  * website's backend, so it is shown as text, and an address becomes a link only when it is http(s).
  */
+import { withDirectionShown } from '../../domain/readable-text';
 import type { WidgetContext } from '../../domain/widget-context';
 import { h } from '../shared/dom';
 import { section } from './controls-section';
@@ -26,9 +27,10 @@ const httpAddress = (value: unknown): string | undefined => {
   }
 };
 
+/** One short line, its direction controls shown as escapes (a visitor may have written it: `\u202e` would turn it around). */
 const shortText = (value: unknown): string => {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = withDirectionShown(text.replace(/\s+/g, ' ').trim());
   return line.length > MAX_VALUE_TEXT ? `${line.slice(0, MAX_VALUE_TEXT - 1)}…` : line;
 };
 
@@ -41,10 +43,12 @@ function languageName(tag: string): string {
   }
 }
 
-/** `14:05 (Europe/Paris)`: the visitor's time now; undefined for a zone this browser does not know. */
+/** `14:05, GMT+1 (Europe/Paris)`: the visitor's time as the panel is drawn, and its offset, which stays true; undefined for a zone this browser does not know. */
 function localTime(timeZone: string, now: Date): string | undefined {
   try {
-    return `${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(now)} (${timeZone})`;
+    const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' }).formatToParts(now);
+    const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
+    return `${part('hour')}:${part('minute')}, ${part('timeZoneName')} (${timeZone})`;
   } catch {
     return undefined;
   }
@@ -53,7 +57,8 @@ function localTime(timeZone: string, now: Date): string | undefined {
 const widgetFacts = (widget: Partial<Record<keyof WidgetContext, unknown>>, now: Date): VisitorFact[] => {
   const facts: VisitorFact[] = [];
   const page = httpAddress(widget.pageUrl);
-  if (page) facts.push({ label: 'Page', text: typeof widget.pageTitle === 'string' ? shortText(widget.pageTitle) : shortText(page), href: page });
+  // Named by its title and its host: the title is the visitor's browser's word, the host says where the link goes.
+  if (page) facts.push({ label: 'Page', text: typeof widget.pageTitle === 'string' ? `${shortText(widget.pageTitle)} (${new URL(page).host})` : shortText(page), href: page });
   const referrer = httpAddress(widget.referrer);
   if (referrer) facts.push({ label: 'Came from', text: shortText(referrer), href: referrer });
   const time = typeof widget.timeZone === 'string' ? localTime(widget.timeZone, now) : undefined;
@@ -62,12 +67,16 @@ const widgetFacts = (widget: Partial<Record<keyof WidgetContext, unknown>>, now:
   return facts;
 };
 
-/** What the panel says of the visitor, in order: the widget's facts, then the website's metadata by its own names. */
+/**
+ * What the panel says of the visitor, in order: the widget's facts, then the conversation's other
+ * metadata by its own names (given at creation by a team's backend, or by the visitor's page: the
+ * panel says it is metadata, not which).
+ */
 export function visitorFacts(metadata: Record<string, unknown> | undefined, now = new Date()): VisitorFact[] {
   if (!metadata) return [];
   const { widget, ...own } = metadata;
   const fromWidget = widget !== null && typeof widget === 'object' ? widgetFacts(widget as Partial<Record<keyof WidgetContext, unknown>>, now) : [];
-  const fromWebsite = Object.entries(own).map(([key, value]) => ({ label: shortText(key), text: shortText(value) }));
+  const fromWebsite = Object.entries(own).map(([key, value]) => ({ label: `${shortText(key)} (metadata)`, text: shortText(value) }));
   return [...fromWidget, ...fromWebsite];
 }
 

@@ -39,6 +39,13 @@ export class ApiError extends Error {
   }
 }
 
+/** The fields a `400` names (`details.fields[].path`, as `body.item.text`); none for any other failure. */
+export function refusedFields(error: unknown): string[] {
+  if (!(error instanceof ApiError) || error.status !== 400) return [];
+  const fields = (error.details as { fields?: unknown } | undefined)?.fields;
+  return Array.isArray(fields) ? fields.map((field: { path?: unknown }) => field.path).filter((path): path is string => typeof path === 'string') : [];
+}
+
 /** A refusal the same request would meet again: a 4xx, but a timeout (408) or a rate limit (429), which pass. */
 export const isRefusal = (error: unknown): error is ApiError =>
   error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;

@@ -1,5 +1,5 @@
 /** Turns what the composer hands over into the item to post, uploading its file first, and posts it. */
-import { ApiError, type ApiClient, type NewItem } from './api-client';
+import { refusedFields, type ApiClient, type NewItem } from './api-client';
 import { FileGoneError, type Draft } from './outbox';
 
 /**
@@ -22,9 +22,7 @@ async function itemFromDraft(api: ApiClient, conversationId: string, draft: Draf
 
 /** The server's answer to a file part naming a file it does not hold, such as an upload it removed as never attached (after `FILE_UNATTACHED_HOURS`). */
 function namesUnknownFile(error: unknown): boolean {
-  if (!(error instanceof ApiError) || error.status !== 400) return false;
-  const fields = (error.details as { fields?: unknown } | undefined)?.fields;
-  return Array.isArray(fields) && fields.some((field: { path?: unknown }) => typeof field.path === 'string' && /(^|\.)parts\.\d+\.fileId$/.test(field.path));
+  return refusedFields(error).some((path) => /(^|\.)parts\.\d+\.fileId$/.test(path));
 }
 
 /**

@@ -17,6 +17,8 @@ export interface PageFacts {
 
 /** Controls and text-direction characters, which a title may not carry. */
 const UNREADABLE = new RegExp(MISLEADING_IN_NAME.source, 'gu');
+/** With the `u` flag a well-formed pair is one character: this matches halves alone only. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;
 
 /** `https://shop.example/cart`: an http(s) page's address cut at its query. */
 function addressOf(href: string): string | undefined {
@@ -30,7 +32,8 @@ function addressOf(href: string): string | undefined {
 }
 
 export function pageContext(facts: PageFacts): WidgetContext {
-  const title = facts.title.replace(/\s+/g, ' ').replace(UNREADABLE, '').trim().slice(0, MAX_PAGE_TITLE_LENGTH).trim();
+  // Cut where a character ends: half of one (an emoji's) would make the whole request unstorable.
+  const title = facts.title.replace(/\s+/g, ' ').replace(UNREADABLE, '').trim().slice(0, MAX_PAGE_TITLE_LENGTH).replace(LONE_SURROGATE, '').trim();
   const context: WidgetContext = {
     pageUrl: addressOf(facts.href),
     pageTitle: title || undefined,

@@ -2,7 +2,7 @@
  * The support widget: launcher, the visitor's conversations and a chat view, kept live over the
  * socket. Uses only the public API (public key + visitor id).
  */
-import { clientId, type NewItem } from '../shared/api-client';
+import { clientId, refusedFields, type NewItem } from '../shared/api-client';
 import { h, mount, mountKeepingFocus } from '../shared/dom';
 import { deliverDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
@@ -285,8 +285,7 @@ export class SupportWidget {
       // The website's welcome messages open it, stored as its assistant's words.
       await this.readWebsite();
       const welcome = (this.website.welcomeMessages ?? []).map((text): NewItem => ({ type: 'message', text }));
-      // Where the visitor is, for the team (shown beside the conversation in the inbox).
-      const { conversation, initialTimelineItems } = await this.api.createConversation(conversationId, welcome, { widget: pageContext(currentPageFacts()) });
+      const { conversation, initialTimelineItems } = await this.createConversation(conversationId, welcome);
       this.newConversation.created(conversationId);
       this.live.conversations.put(conversation);
       for (const item of initialTimelineItems) this.live.receiveItem(item);
@@ -296,6 +295,20 @@ export class SupportWidget {
     this.live.receiveItem(stored);
     // What the visitor just sent is shown, also when they had scrolled up to read.
     if (this.activeId === conversationId) this.chat?.scrollToEnd();
+  }
+
+  /**
+   * Creates the conversation with where the visitor is, for the team (shown beside it in the
+   * inbox); without it when the server refuses it (a time zone its runtime does not know yet, say):
+   * the conversation matters more.
+   */
+  private async createConversation(conversationId: string, welcome: NewItem[]) {
+    try {
+      return await this.api.createConversation(conversationId, welcome, { widget: pageContext(currentPageFacts()) });
+    } catch (error) {
+      if (!refusedFields(error).some((path) => path.startsWith('body.metadata.'))) throw error;
+      return this.api.createConversation(conversationId, welcome);
+    }
   }
 
   private sendTyping(conversationId: string, isTyping: boolean): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { widgetContextSchema } from '../../../server/schemas/widget-context';
 import { pageContext, type PageFacts } from '../../../web/widget/page-context';
 
 const facts = (over: Partial<PageFacts> = {}): PageFacts => ({
@@ -26,5 +27,12 @@ describe('pageContext: where the widget says the visitor was', () => {
     expect(context).toEqual({ pageTitle: 'exe.txt' });
     expect(pageContext(facts({ href: `https://shop.example/${'a'.repeat(2_100)}`, title: '   ' })).pageUrl).toBeUndefined();
     expect(pageContext(facts({ title: 'x'.repeat(400) })).pageTitle).toHaveLength(300);
+    // Cut where a character ends: half an emoji would make the request unstorable.
+    expect(pageContext(facts({ title: `${'x'.repeat(299)}😀 and more` })).pageTitle).toBe('x'.repeat(299));
+  });
+
+  it('sends only what the server takes, whatever the page', () => {
+    const pages = [facts(), facts({ href: 'http://localhost:3000/a%20b/', title: `${'é'.repeat(299)}😀`, referrer: 'android-app://com.example' }), facts({ href: 'https://xn--bcher-kva.example/ü', language: 'es-419' })];
+    for (const page of pages) expect(widgetContextSchema.safeParse(pageContext(page)).error).toBeUndefined();
   });
 });

@@ -7,9 +7,9 @@ describe('visitorFacts: what the side panel says of where the visitor was', () =
   it("reads the widget's context: the page by its title, where they came from, their time and language", () => {
     const widget = { pageUrl: 'https://shop.example/pricing', pageTitle: 'Pricing', referrer: 'https://search.example/', timeZone: 'Asia/Tokyo', language: 'fr-FR' };
     expect(visitorFacts({ widget }, NOON_UTC)).toEqual([
-      { label: 'Page', text: 'Pricing', href: 'https://shop.example/pricing' },
+      { label: 'Page', text: 'Pricing (shop.example)', href: 'https://shop.example/pricing' },
       { label: 'Came from', text: 'https://search.example/', href: 'https://search.example/' },
-      { label: 'Local time', text: '21:00 (Asia/Tokyo)' },
+      { label: 'Local time', text: '21:00, GMT+9 (Asia/Tokyo)' },
       { label: 'Language', text: 'French (France)' },
     ]);
   });
@@ -17,11 +17,13 @@ describe('visitorFacts: what the side panel says of where the visitor was', () =
   it("links only http(s) addresses, and shows the website's own metadata by its names, on one short line", () => {
     const facts = visitorFacts({ widget: { pageUrl: 'javascript:alert(1)', timeZone: 'Mars/Olympus' }, plan: 'pro', seats: 12, account: { id: 'acc_1', tags: ['a', 'b'] }, notes: 'x'.repeat(300) }, NOON_UTC);
     expect(facts.slice(0, 3)).toEqual([
-      { label: 'plan', text: 'pro' },
-      { label: 'seats', text: '12' },
-      { label: 'account', text: '{"id":"acc_1","tags":["a","b"]}' },
+      { label: 'plan (metadata)', text: 'pro' },
+      { label: 'seats (metadata)', text: '12' },
+      { label: 'account (metadata)', text: '{"id":"acc_1","tags":["a","b"]}' },
     ]);
     expect(facts[3]!.text).toHaveLength(200);
+    // Whoever wrote it, it reads as written: a direction control is shown, not obeyed.
+    expect(visitorFacts({ verified: 'yes\u202Elive' }, NOON_UTC)).toEqual([{ label: 'verified (metadata)', text: 'yes\\u202elive' }]);
     expect(facts.some((fact) => fact.href !== undefined)).toBe(false);
   });
 
