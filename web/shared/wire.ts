@@ -3,12 +3,13 @@
  * (shared/docs/api-contract.md). The conversation and item shapes are the domain's own.
  */
 import type { Conversation, ConversationListEntry, Priority } from '../../domain/conversation';
+import type { SavedReply } from '../../domain/saved-reply';
 import type { TeamAvailability } from '../../domain/team-availability';
 import type { TimelineEvent, TimelineItem } from '../../domain/timeline';
 import type { AuditEntry } from '../../runtime/engine/audit';
 import type { FileLimits } from './file-limits';
 
-export type { AuditEntry, Conversation, ConversationListEntry, Priority, TeamAvailability, TimelineEvent, TimelineItem };
+export type { AuditEntry, Conversation, ConversationListEntry, Priority, SavedReply, TeamAvailability, TimelineEvent, TimelineItem };
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
 
@@ -69,6 +70,9 @@ export interface ConversationPage {
   searchIncomplete?: boolean;
 }
 
+/** What the team writes of a saved reply; the server keeps the rest. */
+export type SavedReplyFields = Pick<SavedReply, 'shortcut' | 'title' | 'text'>;
+
 /** Server-to-client frames on `/ws`. */
 export type ServerFrame =
   /**
@@ -85,6 +89,8 @@ export type ServerFrame =
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
   | { type: 'teamUpdated'; payload: { websiteId: string } }
+  /** A saved reply was added, changed or deleted: read them again. */
+  | { type: 'savedRepliesUpdated'; payload: { websiteId: string } }
   /** A `resume` is done: the socket sent every item after its `afterSeq` up to `throughSeq` the reader may see (`ref` the resume frame's). */
   | { type: 'resumeCompleted'; payload: { conversationId: string; throughSeq: number; ref?: string } }
   /** `details` as in a REST error body; `ref`, the client frame's it answers. */
