@@ -1,6 +1,7 @@
 /**
  * Saved replies in the inbox: `/` in the composer lists them (one a colleague adds meanwhile too),
- * the keyboard picks one, and its text lands in the box for the agent to finish and send.
+ * the keyboard picks one, and its text lands in the box for the agent to finish and send. The
+ * Settings page adds, changes and deletes them.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,5 +95,38 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     const timeline = await overApi('GET', '/conversations/saved-1/timeline', visitor);
     expect((timeline.body.items as Array<{ text?: string }>).map((item) => item.text)).toContain(sent);
     expect(await box.inputValue()).toBe('');
+  });
+
+  it('adds, changes and deletes saved replies on the Settings page, saying why one is refused', async () => {
+    await agent.locator('[data-action="settings"]').click();
+    const section = agent.locator('[data-testid="saved-replies"]');
+    await section.waitFor();
+    const rowOf = (shortcut: string) => section.locator(`.saved-reply-row[data-shortcut="${shortcut}"]`);
+    const stored = async () => (await overApi('GET', '/saved-replies?q=thanks', asAgent())).body.savedReplies as Array<{ shortcut: string; text: string; createdBy: string }>;
+
+    await section.getByLabel('Shortcut').fill('thanks');
+    await section.getByLabel('Title', { exact: true }).fill('Thank you');
+    await section.getByLabel('Text', { exact: true }).fill('Thanks for writing to us!');
+    await section.getByRole('button', { name: 'Add saved reply' }).click();
+    await rowOf('thanks').waitFor();
+    expect(await stored()).toEqual([expect.objectContaining({ shortcut: 'thanks', text: 'Thanks for writing to us!', createdBy: AGENT_ID })]);
+
+    // A shortcut taken in another case: the server's reason shows, and what was typed stays.
+    await section.getByLabel('Shortcut').fill('THANKS');
+    await section.getByLabel('Title', { exact: true }).fill('Again');
+    await section.getByLabel('Text', { exact: true }).fill('Twice');
+    await section.getByRole('button', { name: 'Add saved reply' }).click();
+    await agent.getByRole('alert').filter({ hasText: 'taken' }).waitFor();
+    expect(await section.getByLabel('Shortcut').inputValue()).toBe('THANKS');
+
+    await section.getByRole('button', { name: 'Edit /thanks' }).click();
+    await section.getByLabel('Text', { exact: true }).fill('Thanks, we are on it.');
+    await section.getByRole('button', { name: 'Save /thanks' }).click();
+    await rowOf('thanks').filter({ hasText: 'Thanks, we are on it.' }).waitFor();
+    expect(await stored()).toEqual([expect.objectContaining({ text: 'Thanks, we are on it.' })]);
+
+    await section.getByRole('button', { name: 'Delete /thanks' }).click();
+    await rowOf('thanks').waitFor({ state: 'detached' });
+    expect(await stored()).toEqual([]);
   });
 });

@@ -349,6 +349,8 @@ export class Inbox {
     const id = this.selectedId;
     retryFailedFiles(this.mainSlot);
     this.outboxes.retryStalled();
+    // A change of the saved replies while the socket was down was not heard.
+    void this.loadSavedReplies();
     this.live.keepOnlyTimeline(id);
     if (id && (await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError))) this.renderTimeline();
     await this.refreshList();
