@@ -16,6 +16,9 @@ export interface SavedReply {
   updatedAt: string;
 }
 
+/** What the team writes of a saved reply; the server keeps the rest. */
+export type SavedReplyFields = Pick<SavedReply, 'shortcut' | 'title' | 'text'>;
+
 /** A shortcut: 1 to 32 letters, digits and dashes, starting and ending with a letter or digit. */
 export const SHORTCUT_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
 

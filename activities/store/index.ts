@@ -99,7 +99,6 @@ export type { ConversationFilter, ConversationReader, NewConversation } from './
 export type { EphemeralEvent } from './documents';
 export type { ByteRange, FileInfo, FileUpload } from './files';
 export type { MemberToken, MemberTokenRole, StoredMemberToken } from './member-tokens';
-export type { SavedReplyFields } from './saved-replies';
 export type { SharedLimit } from './shared-limits';
 export type { TeamChangeSession } from './team';
 export type { ConfiguredWebsiteFields } from './websites';

@@ -4,13 +4,10 @@
  * two writers at once: the loser's write is a `409`.
  */
 import { AppError } from '../../domain/errors';
-import { shortcutKey, type SavedReply } from '../../domain/saved-reply';
+import { shortcutKey, type SavedReply, type SavedReplyFields } from '../../domain/saved-reply';
 import { searchPattern } from '../../domain/search-text';
 import { withoutInternal, type Collections, type SavedReplyDoc } from './documents';
 import { isDuplicateKey } from './duplicate-key';
-
-/** What a saved reply's writer gives; the store keeps the rest. */
-export type SavedReplyFields = Pick<SavedReply, 'shortcut' | 'title' | 'text'>;
 
 const toSavedReply = (doc: SavedReplyDoc): SavedReply => withoutInternal<SavedReply>(doc, ['shortcutKey']);
 

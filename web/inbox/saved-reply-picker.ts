@@ -100,8 +100,8 @@ export function savedReplyPicker(replies: SavedReplies) {
       }
     });
     box.addEventListener('blur', close);
+    // Pressing it takes focus from the box, which closes an open list: it opens it again, for the box.
     button.addEventListener('click', () => {
-      if (open) return close();
       box.focus();
       show(SLASH_QUERY.exec(box.value)?.[1] ?? '');
     });

@@ -3,13 +3,13 @@
  * (shared/docs/api-contract.md). The conversation and item shapes are the domain's own.
  */
 import type { Conversation, ConversationListEntry, Priority } from '../../domain/conversation';
-import type { SavedReply } from '../../domain/saved-reply';
+import type { SavedReply, SavedReplyFields } from '../../domain/saved-reply';
 import type { TeamAvailability } from '../../domain/team-availability';
 import type { TimelineEvent, TimelineItem } from '../../domain/timeline';
 import type { AuditEntry } from '../../runtime/engine/audit';
 import type { FileLimits } from './file-limits';
 
-export type { AuditEntry, Conversation, ConversationListEntry, Priority, SavedReply, TeamAvailability, TimelineEvent, TimelineItem };
+export type { AuditEntry, Conversation, ConversationListEntry, Priority, SavedReply, SavedReplyFields, TeamAvailability, TimelineEvent, TimelineItem };
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
 
@@ -69,9 +69,6 @@ export interface ConversationPage {
   /** A search's page that stopped at the server's budget: the pages after it may hold more matches, or none. */
   searchIncomplete?: boolean;
 }
-
-/** What the team writes of a saved reply; the server keeps the rest. */
-export type SavedReplyFields = Pick<SavedReply, 'shortcut' | 'title' | 'text'>;
 
 /** Server-to-client frames on `/ws`. */
 export type ServerFrame =
