@@ -39,6 +39,7 @@ import { conversationRoutes } from './routes/conversations';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { messageRoutes } from './routes/messages';
+import { savedReplyRoutes } from './routes/saved-replies';
 import { settingsRoutes } from './routes/settings';
 import { teamRoutes } from './routes/team';
 import { websiteRoutes } from './routes/websites';
@@ -118,6 +119,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/team', teamRoutes(ctx));
   app.use('/v1/ai-agents', aiAgentRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
+  app.use('/v1/saved-replies', savedReplyRoutes(ctx));
   app.use('/ws', webSocketRoutes());
   app.use(createPagesRouter(deps.pages));
   app.use(noRoute(app.router));

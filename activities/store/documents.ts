@@ -6,6 +6,7 @@
 import type { Collection, Db } from 'mongodb';
 import { TEAM_ONLY_CONVERSATION_FIELDS, type Conversation, type ConversationLifecycle } from '../../domain/conversation';
 import type { Contact, SeenState, TeamMember, Visitor, Website } from '../../domain/people';
+import type { SavedReply } from '../../domain/saved-reply';
 import { STORE_ITEM_FIELDS, type Author, type PluginItem, type TimelineItem, type Visibility } from '../../domain/timeline';
 import type { StoredMemberToken } from './member-tokens';
 import type { UnreadTally } from './unread-tally';
@@ -30,6 +31,9 @@ export type TeamMemberDoc = Stored<TeamMember> & { removedAt?: string; removedBy
  * would never expire); `revokedAt` once revoked (it is kept until it expires).
  */
 export type MemberTokenDoc = Stored<Omit<StoredMemberToken, 'id' | 'expiresAt'>> & { expiresAt: Date; revokedAt?: Date };
+
+/** A saved reply, with its shortcut in lower case: what the unique index compares (saved-replies.ts). */
+export type SavedReplyDoc = Stored<SavedReply> & { shortcutKey: string };
 
 /**
  * A timeline item plus its website, so change events can be routed without another read. Typed as
@@ -146,6 +150,7 @@ export interface Collections {
   ephemeral: Collection<EphemeralDoc>;
   rateLimits: Collection<RateLimitDoc>;
   routingHolds: Collection<RoutingHoldDoc>;
+  savedReplies: Collection<SavedReplyDoc>;
 }
 
 /** Each collection's name in the database. */
@@ -163,6 +168,7 @@ const COLLECTION_NAMES: { readonly [K in keyof Collections]: string } = {
   ephemeral: 'ephemeral',
   rateLimits: 'rate_limits',
   routingHolds: 'routing_holds',
+  savedReplies: 'saved_replies',
 };
 
 /** GridFS bucket name: files live in `files.files` and `files.chunks`. */

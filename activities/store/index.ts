@@ -13,6 +13,7 @@ import { memberTokenMethods } from './member-tokens';
 import { migrate } from './migrations';
 import { orderedWriter, type OrderedWriter } from './ordered-writes';
 import { routingHoldMethods } from './routing-holds';
+import { savedReplyMethods } from './saved-replies';
 import { seenMethods } from './seen';
 import { settingMethods } from './settings';
 import { sharedLimitMethods } from './shared-limits';
@@ -41,6 +42,7 @@ type Methods = ReturnType<typeof websiteMethods> &
   ReturnType<typeof settingMethods> &
   ReturnType<typeof sharedLimitMethods> &
   ReturnType<typeof routingHoldMethods> &
+  ReturnType<typeof savedReplyMethods> &
   ReturnType<typeof fileMethods> &
   ReturnType<typeof signalOutboxMethods> &
   ReturnType<typeof changeMethods>;
@@ -80,6 +82,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
     ...settingMethods(collections),
     ...sharedLimitMethods(collections),
     ...routingHoldMethods(collections),
+    ...savedReplyMethods(collections),
     ...fileMethods(db, collections.items),
     ...signalOutboxMethods(collections),
     ...changeMethods(collections, instanceId, ends),

@@ -60,6 +60,8 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
   ],
   settings: [{ key: { websiteId: 1, key: 1 }, name: 'website_key', unique: true }],
+  // Unique per website whatever the case (the key is the shortcut in lower case); the list reads by it too.
+  saved_replies: [{ key: { websiteId: 1, shortcutKey: 1 }, name: 'website_shortcut', unique: true }],
   // Descending: the plain index earlier versions keep on the field (SWEEP_INDEXES) is ascending, and
   // a TTL index on that same key would be refused (IndexOptionsConflict) while it stands.
   ephemeral: [{ key: { expireAt: -1 }, name: 'expireAt_ttl', expireAfterSeconds: 0 }],

@@ -227,6 +227,8 @@ export class ChangeFeed {
         if (!(await this.directory.teamMember(websiteId, memberId))) this.hub.closeAgent(websiteId, memberId, CLOSE_REMOVED_FROM_TEAM, 'no longer on the team');
         return;
       }
+      case 'savedRepliesChanged':
+        return this.hub.deliver({ websiteId, agentFrame: frame({ type: 'savedRepliesUpdated', payload: { websiteId } }) });
       case 'memberTokensRevoked': {
         const { memberId, tokenId } = ephemeralPayloads.memberTokensRevoked.parse(event.payload);
         this.directory.forgetMemberTokens(memberId);

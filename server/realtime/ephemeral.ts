@@ -36,6 +36,8 @@ export const ephemeralPayloads = {
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
   /** The website's team (`memberId`: this person) or lifecycle settings changed: instances read them afresh, agents hear `teamUpdated`. */
   websiteChanged: z.object({ team: z.boolean(), settings: z.boolean(), memberId: z.string().optional() }),
+  /** The website's saved replies changed: agents hear `savedRepliesUpdated`. */
+  savedRepliesChanged: z.object({}),
   /** A person's member tokens were revoked (one, `tokenId`, or all): every instance refuses them and closes their sockets. */
   memberTokensRevoked: z.object({ memberId: z.string(), tokenId: z.string().optional() }),
 };
@@ -77,6 +79,10 @@ export class EphemeralPublisher {
 
   websiteChanged(websiteId: string, payload: EphemeralPayload<'websiteChanged'>): Promise<void> {
     return this.publish({ websiteId, visibility: 'private', type: 'websiteChanged', payload });
+  }
+
+  savedRepliesChanged(websiteId: string): Promise<void> {
+    return this.publish({ websiteId, visibility: 'private', type: 'savedRepliesChanged', payload: {} });
   }
 
   memberTokensRevoked(websiteId: string, payload: EphemeralPayload<'memberTokensRevoked'>): Promise<void> {

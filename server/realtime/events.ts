@@ -31,6 +31,8 @@ export type ServerEvent =
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
   /** Agents only: someone joined, changed or left the team; read it again (`GET /v1/team`). */
   | { type: 'teamUpdated'; payload: { websiteId: string } }
+  /** Agents only: a saved reply was added, changed or deleted; read them again (`GET /v1/saved-replies`). */
+  | { type: 'savedRepliesUpdated'; payload: { websiteId: string } }
   /** `details` as in a REST error body: `{fields: [{path, message}]}` for invalid input, `{retryAfterSeconds}` when rate limited. */
   | { type: 'error'; payload: { code: string; message: string; details?: unknown; ref?: string } };
 

@@ -1,8 +1,10 @@
 /** Building blocks shared by the request schemas. */
 import { z } from 'zod';
 import { displayName, label } from '../../domain/label-schema';
+import { codePointLength } from '../../domain/message-text';
 import { MAX_TAG_LENGTH } from '../../domain/operation-schema';
 import { UNREADABLE_IN_TEXT } from '../../domain/readable-text';
+import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { isDecodable, isUndecodable } from '../percent-decoding';
 
 /** `.` and `..` are path steps to a URL: `/v1/conversations/..` is `/v1`, so no route could reach such an id. */
@@ -33,6 +35,11 @@ export const storedTag = readableText(z.string().trim().min(1).max(MAX_TAG_LENGT
 /** A tag to filter by: as stored, composed as new tags are (a tag typed decomposed finds them). */
 export const tagFilter = storedTag.transform((value) => value.normalize('NFC'));
 export const title = label(shortText);
+
+/** Search text (`q`): taken literally, 1 to 200 characters once trimmed, composed as stored text is. */
+export const searchText = readableText(z.string().trim().min(1, 'give 1 to 200 characters'))
+  .refine((text) => codePointLength(text) <= MAX_SEARCH_LENGTH, `at most ${MAX_SEARCH_LENGTH} characters`)
+  .transform((text) => text.normalize('NFC'));
 
 /**
  * Query numbers arrive as strings: decimal digits only (no `0x10`, no empty value taken as 0),

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
 import { tag } from '../../domain/label-schema';
-import { codePointLength } from '../../domain/message-text';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
-import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, storedTag, strictQuery, tagFilter, title } from './common';
+import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, searchText, storedTag, strictQuery, tagFilter, title } from './common';
 import { newItemSchema } from './items';
 import { widgetContextSchema } from './widget-context';
 
@@ -21,11 +19,6 @@ export const createConversationBody = z.object({
   // The caller's own fields, and under `widget` where the widget says the visitor was (checked: the inbox shows it).
   metadata: z.looseObject({ widget: widgetContextSchema.optional() }).optional(),
 });
-
-/** Search text (`q`): taken literally, 1 to 200 characters once trimmed, composed as stored text is. */
-const searchText = readableText(z.string().trim().min(1, 'give 1 to 200 characters'))
-  .refine((text) => codePointLength(text) <= MAX_SEARCH_LENGTH, `at most ${MAX_SEARCH_LENGTH} characters`)
-  .transform((text) => text.normalize('NFC'));
 
 export const listConversationsQuery = strictQuery({
   q: searchText.optional(),

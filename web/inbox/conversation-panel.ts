@@ -1,6 +1,6 @@
 /**
  * The open conversation: header with its state, the full timeline (private notes and AI tool calls
- * included, styled apart), the composer with its note switch, and the controls beside it.
+ * included, styled apart), the composer with its note switch and saved replies, and the controls beside it.
  */
 import { createComposer } from '../shared/composer';
 import { h, mountKeepingEdits, mountKeepingFocus } from '../shared/dom';
@@ -12,6 +12,8 @@ import { renderTypingIndicator } from '../shared/typing-indicator';
 import type { Conversation, TeamMemberInfo, TimelineItem } from '../shared/wire';
 import { renderControls, type ControlActions } from './controls';
 import { conversationTitle, statePills, visitorDetails } from './labels';
+import type { SavedReplies } from './saved-replies';
+import { savedReplyPicker } from './saved-reply-picker';
 
 export interface ConversationPanelOptions {
   context: ReaderContext;
@@ -19,6 +21,8 @@ export interface ConversationPanelOptions {
   actions: ControlActions;
   /** The conversation's outbox: what the agent writes and sends there. */
   outbox: Outbox;
+  /** What `/` in the composer offers. */
+  savedReplies: SavedReplies;
   fileSource(url: string, again?: boolean): Promise<string>;
   /** Reads and draws the items before the first one shown (the agent scrolled up to it); rejects when the read failed. */
   loadOlder(): Promise<void>;
@@ -39,7 +43,13 @@ export class ConversationPanel {
 
   constructor(private readonly options: ConversationPanelOptions) {
     this.timeline = new TimelineView(options.context, { fileSource: options.fileSource }, options.loadOlder);
-    const composer = createComposer({ placeholder: 'Reply to the visitor…', outbox: options.outbox, onTyping: options.onTyping, noteToggle: true });
+    const composer = createComposer({
+      placeholder: 'Reply to the visitor…',
+      outbox: options.outbox,
+      onTyping: options.onTyping,
+      noteToggle: true,
+      helper: savedReplyPicker(options.savedReplies),
+    });
     this.element = h(
       'div',
       { class: 'panel' },

@@ -36,6 +36,7 @@ import { OnlinePeople, type PresenceChange } from './online-people';
 import { focusSearchOnSlash, searchCountText } from './search-keys';
 import { SearchResults, searchTextOf } from './search-results';
 import { tabTitle } from './tab-title';
+import { SavedReplies } from './saved-replies';
 import { SettingsPanel } from './settings-panel';
 import { teamChangeErrorText } from './team-errors';
 import { TeamPanel } from './team-panel';
@@ -66,6 +67,8 @@ export class Inbox {
   private readonly socket: RealtimeSocket;
   /** What the agent writes and sends, per conversation, kept while another is open and across a reload. */
   private readonly outboxes: Outboxes;
+  /** The composer's saved replies and the Settings page's list of them. */
+  private readonly savedReplies: SavedReplies;
   private team: TeamMemberInfo[] = [];
   private readonly online = new OnlinePeople();
   /** People no longer on the team, whom older timelines still name. */
@@ -111,6 +114,7 @@ export class Inbox {
       (alert) => stillHolds(alert, this.live.conversations.get(alert.conversationId), this.me, this.assignmentActors.get(alert.conversationId)),
     );
     this.files = new FileSources(this.api);
+    this.savedReplies = new SavedReplies(this.api);
     this.outboxes = new Outboxes({
       storageKey: `support-inbox:outboxes:${session.agentId}`,
       deliver: (id, draft, keep) => deliverDraft(this.api, id, draft, keep, (itemFor) => this.postItem(id, itemFor)),
@@ -196,6 +200,7 @@ export class Inbox {
       this.renderList();
       this.renderTimeline();
     });
+    void this.loadSavedReplies();
     await this.loadTeam();
     if (place.conversationId) await this.openAddressed(place.conversationId);
     await this.refreshList();
@@ -238,6 +243,7 @@ export class Inbox {
 
   private onFrame(frame: ServerFrame): void {
     if (frame.type === 'teamUpdated') return void this.loadTeam();
+    if (frame.type === 'savedRepliesUpdated') return void this.loadSavedReplies();
     const presence = this.online.take(frame);
     if (presence) this.showPresence(presence);
     // Judged against the conversation as the page held it before the frame changes it.
@@ -294,6 +300,11 @@ export class Inbox {
     if (change.kind === 'everyone') this.renderTeam();
   }
 
+  /** The saved replies as the server has them now (at start, and whenever anyone changes them). */
+  private loadSavedReplies(): Promise<void> {
+    return this.savedReplies.load().catch(showError);
+  }
+
   /** The team as the server has it now (at start, and whenever anyone changes it), shown wherever it appears. */
   private async loadTeam(): Promise<void> {
     try {
@@ -339,6 +350,8 @@ export class Inbox {
     const id = this.selectedId;
     retryFailedFiles(this.mainSlot);
     this.outboxes.retryStalled();
+    // A change of the saved replies while the socket was down was not heard.
+    void this.loadSavedReplies();
     this.live.keepOnlyTimeline(id);
     if (id && (await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError))) this.renderTimeline();
     await this.refreshList();
@@ -408,6 +421,7 @@ export class Inbox {
       me: this.me,
       actions: this.controlActions(id),
       outbox: this.outboxes.of(id),
+      savedReplies: this.savedReplies,
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
       fileSource: (url, again) => this.files.sourceOf(url, again),
       loadOlder: () => this.showOlder(id),
@@ -476,7 +490,7 @@ export class Inbox {
   /** The Settings page; `assistantId`: opened from that assistant's row on the Team page, at its section. */
   private openSettings(assistantId?: string): void {
     this.closeConversation();
-    const panel = new SettingsPanel(this.api, () => this.closeConversation());
+    const panel = new SettingsPanel(this.api, this.savedReplies, () => this.closeConversation());
     this.settingsOpen = true;
     this.root.classList.add('inbox-conversation-open');
     mount(this.mainSlot, panel.element);

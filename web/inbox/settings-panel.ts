@@ -2,6 +2,7 @@
  * The team's settings, as the inbox shows them in place of a conversation: the AI assistant's,
  * the conversation lifecycle's and the routing's default team, each a form saved on its own.
  * Someone the server would refuse (an `agent` token) sees them read-only, and is told who changes them.
+ * Then the team's saved replies, which anyone on the team adds to.
  */
 import type { ApiClient } from '../shared/api-client';
 import { h, mount } from '../shared/dom';
@@ -9,6 +10,8 @@ import { errorText } from '../shared/toast';
 import { assistantSource } from './assistant-form';
 import { lifecycleSource } from './lifecycle-form';
 import { routingSource } from './routing-form';
+import type { SavedReplies } from './saved-replies';
+import { savedRepliesSection } from './saved-replies-section';
 import { SettingsForm, type SettingsSource } from './settings-form';
 
 /** A section of the page: its heading (focusable by script, for the Team page's link to land on) and its form. */
@@ -23,6 +26,7 @@ export class SettingsPanel {
 
   constructor(
     private readonly api: ApiClient,
+    private readonly savedReplies: SavedReplies,
     onBack: () => void,
   ) {
     this.element = h(
@@ -42,7 +46,7 @@ export class SettingsPanel {
   async load(assistantId?: string): Promise<void> {
     const api = this.api;
     try {
-      const [{ role }, { agents }, { settings }, { routing }] = await Promise.all([api.me(), api.assistants(), api.lifecycleSettings(), api.routing()]);
+      const [{ member, role }, { agents }, { settings }, { routing }] = await Promise.all([api.me(), api.assistants(), api.lifecycleSettings(), api.routing()]);
       // A server before `role` said nothing: the page offers the forms, and the server still decides.
       const readOnly = role === 'agent';
       mount(
@@ -52,6 +56,7 @@ export class SettingsPanel {
         agents.length === 0 && h('p', { class: 'muted' }, 'This website has no AI assistant.'),
         section('Conversation lifecycle', lifecycleSource(api), settings, readOnly, 'lifecycle'),
         section('Routing', routingSource(api), routing, readOnly, 'routing'),
+        savedRepliesSection(api, this.savedReplies, { me: member.id, admin: !readOnly }),
       );
       if (assistantId) this.body.querySelector<HTMLElement>(`[data-testid="assistant-${CSS.escape(assistantId)}"] h3`)?.focus();
     } catch (error) {

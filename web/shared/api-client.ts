@@ -12,6 +12,8 @@ import type {
   MemberFields,
   Priority,
   RoutingRules,
+  SavedReply,
+  SavedReplyFields,
   TeamMemberInfo,
   TimelineItem,
   TimelinePage,
@@ -237,6 +239,10 @@ export class ApiClient {
   routing = () => this.request<{ routing: RoutingRules }>('GET', '/settings/routing');
   /** Replaces the routing rules whole. */
   putRouting = (routing: RoutingRules) => this.request<{ routing: RoutingRules }>('PUT', '/settings/routing', routing);
+  savedReplies = () => this.request<{ savedReplies: SavedReply[] }>('GET', '/saved-replies');
+  addSavedReply = (fields: SavedReplyFields) => this.request<{ savedReply: SavedReply }>('POST', '/saved-replies', fields);
+  changeSavedReply = (id: string, fields: Partial<SavedReplyFields>) => this.request<{ savedReply: SavedReply }>('PATCH', path`/saved-replies/${id}`, fields);
+  removeSavedReply = (id: string) => this.request<undefined>('DELETE', path`/saved-replies/${id}`);
   audit = (id: string) => this.request<{ entries: AuditEntry[] }>('GET', path`/conversations/${id}/audit`);
   /** `upToSeq`: the newest item the reader has seen; the server refuses (`409`) while the visitor wrote after it. */
   resolve = (id: string, upToSeq?: number) => this.lifecycle('POST', path`/conversations/${id}/resolve`, upToSeq === undefined ? {} : { upToSeq });

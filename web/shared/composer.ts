@@ -9,7 +9,8 @@
  * The + button attaches one file to the next message (sent with or without text); with
  * `fileLimits`, one the server would refuse is refused when picked. With
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
- * signalled as typing.
+ * signalled as typing. A `helper` (the inbox's saved replies) may put text in the box for the
+ * writer to edit and send.
  */
 import { focusedElementIn, h } from './dom';
 import { fileRefusal, type FileLimits } from './file-limits';
@@ -27,6 +28,12 @@ export interface ComposerOptions {
   noteToggle?: boolean;
   /** The server's upload limits, when known. */
   fileLimits?: FileLimits;
+  /**
+   * Helps write in the box: given the box and a way to put text in it (as if typed, never sent by
+   * itself), the element it shows in the composer. Its key handlers on the box run before the
+   * composer's, so a key it takes (`preventDefault`) does not send.
+   */
+  helper?: (box: HTMLTextAreaElement, put: (text: string) => void) => HTMLElement;
 }
 
 export interface Composer {
@@ -49,11 +56,20 @@ export function createComposer(options: ComposerOptions): Composer {
   const unsentMessages = h('ol', { class: 'composer-unsent-messages', 'aria-label': 'Messages not delivered' });
   const unsentLine = h('div', { class: 'composer-unsent-line', role: 'status' }, unsentCount, retry, discard);
   const unsent = h('div', { class: 'composer-unsent', hidden: true });
+  const put = (text: string) => {
+    input.value = text;
+    outbox.write({ text });
+    input.focus();
+    input.setSelectionRange(text.length, text.length);
+    if (!isNote()) typing.input();
+  };
+  const helper = options.helper?.(input, put);
   const form = h(
     'form',
     { class: 'composer' },
     unsent,
     attached,
+    helper,
     options.noteToggle && h('label', { class: 'composer-note', title: 'Private note: only the team sees it' }, note, 'Note'),
     attach,
     picker,
@@ -157,7 +173,7 @@ export function createComposer(options: ComposerOptions): Composer {
     else if (!isNote()) typing.input();
   });
   input.addEventListener('keydown', (event) => {
-    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.defaultPrevented) return;
     event.preventDefault();
     submit();
   });

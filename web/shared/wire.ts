@@ -3,12 +3,13 @@
  * (shared/docs/api-contract.md). The conversation and item shapes are the domain's own.
  */
 import type { Conversation, ConversationListEntry, Priority } from '../../domain/conversation';
+import type { SavedReply, SavedReplyFields } from '../../domain/saved-reply';
 import type { TeamAvailability } from '../../domain/team-availability';
 import type { TimelineEvent, TimelineItem } from '../../domain/timeline';
 import type { AuditEntry } from '../../runtime/engine/audit';
 import type { FileLimits } from './file-limits';
 
-export type { AuditEntry, Conversation, ConversationListEntry, Priority, TeamAvailability, TimelineEvent, TimelineItem };
+export type { AuditEntry, Conversation, ConversationListEntry, Priority, SavedReply, SavedReplyFields, TeamAvailability, TimelineEvent, TimelineItem };
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
 
@@ -85,6 +86,8 @@ export type ServerFrame =
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
   | { type: 'teamUpdated'; payload: { websiteId: string } }
+  /** A saved reply was added, changed or deleted: read them again. */
+  | { type: 'savedRepliesUpdated'; payload: { websiteId: string } }
   /** A `resume` is done: the socket sent every item after its `afterSeq` up to `throughSeq` the reader may see (`ref` the resume frame's). */
   | { type: 'resumeCompleted'; payload: { conversationId: string; throughSeq: number; ref?: string } }
   /** `details` as in a REST error body; `ref`, the client frame's it answers. */

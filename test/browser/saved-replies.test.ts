@@ -1,0 +1,132 @@
+/**
+ * Saved replies in the inbox: `/` in the composer lists them (one a colleague adds meanwhile too),
+ * the keyboard picks one, and its text lands in the box for the agent to finish and send. The
+ * Settings page adds, changes and deletes them.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { startTestApp } from './support/app';
+import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+
+const AGENT_ID = 'agent_alex';
+
+describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'saved replies in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let agent: Page;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    context.setDefaultTimeout(10_000);
+    agent = await context.newPage();
+    await agent.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+    await agent.getByRole('button', { name: 'Continue' }).click();
+    await agent.locator(`[data-member-id="${AGENT_ID}"]`).click();
+    await agent.locator('[data-testid="connection"][data-status="open"]').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const overApi = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
+    const answer = await fetch(`${app.url}/v1${path}`, { method, headers: { ...headers, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: answer.status, body: (await answer.json()) as any };
+  };
+  const asAgent = () => ({ Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID });
+  const addSavedReply = async (shortcut: string, title: string, text: string) => expect((await overApi('POST', '/saved-replies', asAgent(), { shortcut, title, text })).status).toBe(201);
+
+  it('inserts a saved reply picked with the keyboard into the composer, where the agent finishes it and sends it', async () => {
+    await addSavedReply('hello', 'Greeting', 'Hi! How can I help?');
+    await addSavedReply('refund', 'Refund policy', 'Refunds take 5 business days.');
+    const visitorId = (await overApi('GET', '/websites', { 'X-Public-Key': app.keys.publicKey })).body.visitor.id as string;
+    const visitor = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId };
+    expect((await overApi('POST', '/conversations', visitor, { conversationId: 'saved-1', defaultTimelineItems: [{ type: 'message', text: 'I want my money back' }] })).status).toBe(201);
+    await agent.locator('.row[data-conversation-id="saved-1"]').click();
+    await agent.locator('.panel-main .tl-message').first().waitFor();
+
+    const box = agent.locator('.panel-main .composer-input');
+    const list = agent.getByRole('listbox', { name: 'Saved replies' });
+    const options = list.getByRole('option');
+    // A colleague adds one while the inbox is open: the socket brings it, no reload.
+    await addSavedReply('shipping', 'Shipping times', 'We ship within 2 days.');
+    await expect
+      .poll(async () => {
+        await box.fill('');
+        await box.pressSequentially('/ship');
+        return options.allTextContents();
+      })
+      .toEqual([expect.stringContaining('/shipping')]);
+
+    await box.fill('');
+    await box.pressSequentially('/');
+    await expect.poll(() => options.count()).toBe(3);
+    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
+    await box.press('ArrowDown');
+    expect(await options.nth(1).getAttribute('aria-selected')).toBe('true');
+    expect(await box.getAttribute('aria-activedescendant')).toBe(await options.nth(1).getAttribute('id'));
+    expect(await options.nth(1).textContent()).toContain('/refund');
+    // Escape closes the list and keeps what was typed.
+    await box.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+    expect(await box.inputValue()).toBe('/');
+    expect(await agent.locator('.panel-main').count()).toBe(1);
+
+    // It stays closed while the box still starts with that `/` (the agent may mean a slash); a new one opens it again.
+    await box.pressSequentially('re');
+    expect(await list.isVisible()).toBe(false);
+    await box.fill('');
+    await box.pressSequentially('/ref');
+    await expect.poll(() => options.allTextContents()).toEqual([expect.stringContaining('/refund')]);
+    await box.press('Enter');
+    await list.waitFor({ state: 'hidden' });
+    // In the box to edit, not sent.
+    expect(await box.inputValue()).toBe('Refunds take 5 business days.');
+    expect(await agent.locator('.panel-main .tl-message').count()).toBe(1);
+    await box.pressSequentially(' Yours is on its way.');
+    await box.press('Enter');
+
+    const sent = 'Refunds take 5 business days. Yours is on its way.';
+    await agent.locator('.panel-main .tl-message').filter({ hasText: sent }).waitFor();
+    const timeline = await overApi('GET', '/conversations/saved-1/timeline', visitor);
+    expect((timeline.body.items as Array<{ text?: string }>).map((item) => item.text)).toContain(sent);
+    expect(await box.inputValue()).toBe('');
+  });
+
+  it('adds, changes and deletes saved replies on the Settings page, saying why one is refused', async () => {
+    await agent.locator('[data-action="settings"]').click();
+    const section = agent.locator('[data-testid="saved-replies"]');
+    await section.waitFor();
+    const rowOf = (shortcut: string) => section.locator(`.saved-reply-row[data-shortcut="${shortcut}"]`);
+    const stored = async () => (await overApi('GET', '/saved-replies?q=thanks', asAgent())).body.savedReplies as Array<{ shortcut: string; text: string; createdBy: string }>;
+
+    await section.getByLabel('Shortcut').fill('thanks');
+    await section.getByLabel('Title', { exact: true }).fill('Thank you');
+    await section.getByLabel('Text', { exact: true }).fill('Thanks for writing to us!');
+    await section.getByRole('button', { name: 'Add saved reply' }).click();
+    await rowOf('thanks').waitFor();
+    expect(await stored()).toEqual([expect.objectContaining({ shortcut: 'thanks', text: 'Thanks for writing to us!', createdBy: AGENT_ID })]);
+
+    // A shortcut taken in another case: the server's reason shows, and what was typed stays.
+    await section.getByLabel('Shortcut').fill('THANKS');
+    await section.getByLabel('Title', { exact: true }).fill('Again');
+    await section.getByLabel('Text', { exact: true }).fill('Twice');
+    await section.getByRole('button', { name: 'Add saved reply' }).click();
+    await agent.getByRole('alert').filter({ hasText: 'taken' }).waitFor();
+    expect(await section.getByLabel('Shortcut').inputValue()).toBe('THANKS');
+
+    await section.getByRole('button', { name: 'Edit /thanks' }).click();
+    await section.getByLabel('Text', { exact: true }).fill('Thanks, we are on it.');
+    await section.getByRole('button', { name: 'Save /thanks' }).click();
+    await rowOf('thanks').filter({ hasText: 'Thanks, we are on it.' }).waitFor();
+    expect(await stored()).toEqual([expect.objectContaining({ text: 'Thanks, we are on it.' })]);
+
+    await section.getByRole('button', { name: 'Delete /thanks' }).click();
+    await rowOf('thanks').waitFor({ state: 'detached' });
+    expect(await stored()).toEqual([]);
+  });
+});
