@@ -10,11 +10,11 @@
 import { assistantSettingKey, countOpenAssigned, loadAssistantConfig, loadRoutingRules } from '../../activities/ai';
 import { newId, type Store, type TeamChangeSession } from '../../activities/store';
 import { isDuplicateKey } from '../../activities/store/duplicate-key';
-import { canonicalJson } from '../../activities/store/same-content';
+import { canonicalJson, sameContent } from '../../activities/store/same-content';
 import type { WebsiteChangeNotices } from '../../activities/website-changes';
 import type { AssistantConfig } from '../../domain/assistant';
 import { AppError } from '../../domain/errors';
-import type { TeamMember, TeamMemberKind } from '../../domain/people';
+import type { MemberStatus, TeamMember, TeamMemberKind } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { staffedTeams, teamsNamed } from '../../workflows/routing/team-rules';
 import { authorOf, requireActingPerson, type Caller } from '../caller';
@@ -66,7 +66,8 @@ export class TeamMembers {
     const refuseTaken = async () => {
       const existing = await this.deps.store.getTeamMember(id);
       if (!existing && keyed) throw new AppError('ERR_CONFLICT', 'This Idempotency-Key added a person who has since been removed: use another key');
-      if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
+      // The status is the person's own since (a retry after they set it away is still the same addition).
+      if (!existing || !sameContent(existing, member, ['status'])) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
     };
     const passed = { roster: true, teams: true };
     return this.lines.run(websiteId, async () => {
@@ -150,8 +151,9 @@ export class TeamMembers {
         if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
         return { before, after };
       });
-      // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
-      await this.passOn(after, actor, { teams: change.teams !== undefined || change.capacity !== undefined, formerTeams: before.teams });
+      // Said whole whenever teams, capacity or status are named, so a retry puts right what a first attempt left.
+      const queues = change.teams !== undefined || change.capacity !== undefined || change.status !== undefined;
+      await this.passOn(after, actor, { teams: queues, formerTeams: before.teams, ...(change.status === undefined ? {} : { status: change.status }) });
       return after;
     });
   }
@@ -261,19 +263,19 @@ export class TeamMembers {
 
   /**
    * After the store has the change: this instance reads the person afresh at once, every instance as
-   * it hears the word, and agents' pages read the team again; the team queues learn where the person
-   * can take conversations (when `teams`); when someone came or went (`roster`), the website changes
-   * workflow tells running conversations.
+   * it hears the word, and agents' pages read the team again (and hear the person's `status`, when
+   * the change set it); the team queues learn where the person can take conversations (when
+   * `teams`); when someone came or went (`roster`), the website changes workflow tells running conversations.
    */
   private async passOn(
     member: TeamMember,
     actor: Author,
-    { roster = false, teams = false, formerTeams = [] }: { roster?: boolean; teams?: boolean; formerTeams?: string[] },
+    { roster = false, teams = false, formerTeams = [], status }: { roster?: boolean; teams?: boolean; formerTeams?: string[]; status?: MemberStatus },
   ): Promise<void> {
     const { websiteId, id } = member;
     this.deps.directory.forgetMember(websiteId, id);
     this.deps.workflowStarts.forget(websiteId);
-    await this.deps.publisher.websiteChanged(websiteId, { team: true, settings: false, memberId: id });
+    await this.deps.publisher.websiteChanged(websiteId, { team: true, settings: false, memberId: id, ...(status === undefined ? {} : { status }) });
     if (teams) await this.reconcileQueues(member, formerTeams);
     if (roster) await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
   }
