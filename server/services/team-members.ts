@@ -63,11 +63,13 @@ export class TeamMembers {
   async add({ websiteId, actor }: TeamChange, fields: NewMember, { keyed = false } = {}): Promise<{ member: TeamMember; created: boolean }> {
     const { id = newId('usr'), ...rest } = fields;
     const member: TeamMember = { id, websiteId, kind: 'human', ...rest };
-    const refuseTaken = async () => {
+    /** The person this addition made before, as the store has them now; a `409` when it is someone else. */
+    const madeBefore = async (): Promise<TeamMember> => {
       const existing = await this.deps.store.getTeamMember(id);
       if (!existing && keyed) throw new AppError('ERR_CONFLICT', 'This Idempotency-Key added a person who has since been removed: use another key');
       // The status is the person's own since (a retry after they set it away is still the same addition).
       if (!existing || !sameContent(existing, member, ['status'])) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
+      return existing;
     };
     const passed = { roster: true, teams: true };
     return this.lines.run(websiteId, async () => {
@@ -75,21 +77,21 @@ export class TeamMembers {
       // A retry finds the person it made: nothing to write, it only passes the change on again (a
       // round too: the first attempt's, told before its write, may have read the store before it committed).
       if (holder && !holder.removed) {
-        await refuseTaken();
-        await this.passOn(member, actor, passed);
-        return { member, created: false };
+        const made = await madeBefore();
+        await this.passOn(made, actor, passed);
+        return { member: made, created: false };
       }
       // Refused before anything is told: only this website may bring back someone it removed, and not under a key.
-      if (holder && (keyed || !(await this.mayBringBack(websiteId, id, 'human')))) await refuseTaken();
+      if (holder && (keyed || !(await this.mayBringBack(websiteId, id, 'human')))) await madeBefore();
       await this.roundAhead(websiteId, actor);
       const insert = (session: TeamChangeSession) => this.deps.store.insertTeamMember(member, session, { bringsBack: !keyed });
       const created = await this.deps.store.changeTeam(websiteId, insert).catch((err: unknown) => {
         if (isDuplicateKey(err)) return false;
         throw err;
       });
-      if (!created) await refuseTaken();
-      await this.passOn(member, actor, passed);
-      return { member, created };
+      const stored = created ? member : await madeBefore();
+      await this.passOn(stored, actor, passed);
+      return { member: stored, created };
     });
   }
 

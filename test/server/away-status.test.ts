@@ -84,6 +84,10 @@ describe('who sets a status', () => {
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.body.member).toMatchObject({ id: 'dee_other', status: 'away' });
     expect(await onTeamPage('dee_other')).toMatchObject({ status: 'away' });
+    // A retry of her addition is still the same addition: her status is hers since, and stays.
+    const retried = await t.api.call('POST', '/v1/team/members', AGENT, { id: 'dee_other', name: 'dee_other', teams: ['support'] });
+    expect(retried.status).toBe(200);
+    expect(retried.body.member).toMatchObject({ status: 'away' });
 
     const byAgent = await t.api.call('PATCH', '/v1/team/members/dee_other', cal, { status: 'available' });
     expect(byAgent.status).toBe(403);
