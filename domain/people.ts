@@ -39,6 +39,14 @@ export type ContactSummary = Pick<Contact, 'id' | 'externalId' | 'name' | 'email
 
 export type TeamMemberKind = 'human' | 'ai';
 
+/**
+ * Whether a person takes new conversations from routing, as they (or an admin) set it: `away`
+ * keeps them out of what the queues offer and of who the widget says is there, while their inbox
+ * stays open. Not presence: an away person is still connected, and keeps what is theirs.
+ */
+export const MEMBER_STATUSES = ['available', 'away'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
 export interface TeamMember {
   id: string;
   websiteId: string;
@@ -48,7 +56,12 @@ export interface TeamMember {
   teams: string[];
   /** How many open conversations a human takes at once before the queue holds new ones. */
   capacity: number;
+  /** A person's status; absent (people stored before it, and anyone never set away) is `available`. AI assistants have none. */
+  status?: MemberStatus;
 }
+
+/** The member's status: an AI assistant, and a person who never set one, are available. */
+export const statusOf = (member: Pick<TeamMember, 'status'>): MemberStatus => member.status ?? 'available';
 
 /** Who is looking at a conversation; unread counts are relative to this. */
 export type Viewer =

@@ -19,6 +19,7 @@
 import type { TeamMember } from '../../domain/people';
 import type { AssignFromQueueInput, AssignOutcome, HigherPriorityElsewhere, QueuePlace } from '../../workflows/routing/activity-types';
 import type { HoldPerson } from './person-hold';
+import { offeredCapacity } from './routing';
 import { comesBefore, type WaitingFor } from './waiting-elsewhere';
 
 type Assign = (input: AssignFromQueueInput) => Promise<AssignOutcome>;
@@ -51,11 +52,13 @@ export function withinCapacity(assign: Assign, deps: CapacityCheckDeps): Assign 
       const member = await deps.getTeamMember(agentId);
       if (member?.kind === 'human' && member.websiteId === websiteId) {
         const open = await deps.countOpenAssigned(websiteId, agentId);
-        if (open >= member.capacity) {
+        // Away since the queue heard of them (its notice may come after the offer): no room, and the queue takes capacity 0.
+        const capacity = offeredCapacity(member);
+        if (open >= capacity) {
           // Given to them from another queue's offer while this one waited for the hold (givenFirst):
           // the queue drops it, rather than putting it back in line.
           if ((await deps.assigneeOf(input.conversationId)) === agentId) return 'conversation_unavailable';
-          return { outcome: 'agent_full', open, capacity: member.capacity };
+          return { outcome: 'agent_full', open, capacity };
         }
         const given = input.place && (await givenFirst(assign, deps, input, input.place, member, open));
         if (given) return given;

@@ -3,7 +3,7 @@
  * server sends on presence changes. The queue itself is workflows/routing/team-queue-workflow.ts.
  */
 import type { ConversationLifecycle } from '../../domain/conversation';
-import type { TeamMember } from '../../domain/people';
+import { statusOf, type TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { assign, conversationWorkflowId, getState, operationArgs, rosterChanged, type ConversationSnapshot, type RosterChange } from '../../workflows/conversation/definitions';
 import type { AssignFromQueueInput, AssignOutcome, RoutingActivities } from '../../workflows/routing/activity-types';
@@ -48,6 +48,14 @@ export interface AgentNow {
 }
 
 /**
+ * The capacity the team queues are told a person has: none while they are away, so a queue keeps
+ * them online (connected: not offline, and no release of their conversations) but offers them
+ * nothing new; their own once available again. Capacity is at least 1 otherwise, so a queue's
+ * online slot of capacity 0 is an away person.
+ */
+export const offeredCapacity = (member: Pick<TeamMember, 'capacity' | 'status'>): number => (statusOf(member) === 'away' ? 0 : member.capacity);
+
+/**
  * Signals to team queues, each starting its queue if it is not running yet. With `countOpen` (the
  * store's count of a person's open assigned conversations), a person coming online is told with
  * their load too, so whatever a queue counted for them while they were away is put right.
@@ -72,7 +80,7 @@ export function createTeamQueueSignals(engine: SignalWithStartEngine, countOpen?
     withdraw: (websiteId: string, team: string, conversationId: string) => send(websiteId, team, withdraw, { conversationId }),
     /** On an agent's first socket connecting. */
     agentOnline: async (member: TeamMember) => {
-      await eachTeam(member, { agentId: member.id, capacity: member.capacity }, agentAvailable);
+      await eachTeam(member, { agentId: member.id, capacity: offeredCapacity(member) }, agentAvailable);
       if (countOpen) await eachTeam(member, { agentId: member.id, open: await countOpen(member.websiteId, member.id) }, agentLoad);
     },
     /** On an agent's last socket closing. */
@@ -81,7 +89,7 @@ export function createTeamQueueSignals(engine: SignalWithStartEngine, countOpen?
     /**
      * After a person's teams or capacity changed, or the person left the team: each of `teams`
      * learns whether the agent is one of its available agents now, that is in that team and online
-     * (`available`, with the open conversations it carries), or forgets an agent no longer in it.
+     * (`available`, with the open conversations it carries, and no capacity while away), or forgets an agent no longer in it.
      * Says it all, not what changed, so a retry after a partial failure puts every queue right; and
      * as of the team `revision`, so a queue keeps the newest of what several instances tell.
      */
@@ -91,7 +99,7 @@ export function createTeamQueueSignals(engine: SignalWithStartEngine, countOpen?
           const { member, revision } = now;
           if (!member?.teams.includes(team)) return send(websiteId, team, agentRemoved, { agentId, revision });
           if (!now.online) return send(websiteId, team, agentUnavailable, { agentId, revision });
-          await send(websiteId, team, agentAvailable, { agentId, capacity: member.capacity, revision });
+          await send(websiteId, team, agentAvailable, { agentId, capacity: offeredCapacity(member), revision });
           await send(websiteId, team, agentLoad, { agentId, open: now.open, revision });
         }),
       ).then(() => undefined),

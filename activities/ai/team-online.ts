@@ -30,7 +30,8 @@ export function teamOnline({ engine, store }: TeamOnlineDeps): (conversationId: 
     const team = chooseTeam(await loadRoutingRules(store, stored.websiteId), lifecycle);
     try {
       const queue = await engine.query<TeamQueueSnapshot>({ workflowId: teamQueueWorkflowId(stored.websiteId, team), query: teamQueueState.name });
-      return queue.agents.some((agent) => agent.online);
+      // An away person is online in the queue with no capacity (routing.ts `offeredCapacity`): not there to answer.
+      return queue.agents.some((agent) => agent.online && agent.capacity > 0);
     } catch (err) {
       // A queue starts with its first agent online or conversation queued: none running, nobody came.
       if (notFound(err)) return false;

@@ -88,7 +88,8 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
       if (bringsBack) {
         const back = await team.updateOne(
           { _id: member.id, websiteId: member.websiteId, removedAt: { $exists: true } },
-          { $set: member, $unset: { removedAt: '', removedBy: '' } },
+          // Back as a new person is: available, whatever status they were removed with.
+          { $set: member, $unset: { removedAt: '', removedBy: '', status: '' } },
           { session },
         );
         if (back.modifiedCount === 1) return true;
@@ -109,7 +110,7 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
     async updateTeamMember(
       websiteId: string,
       id: string,
-      fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity'>>,
+      fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity' | 'status'>>,
       session?: TeamChangeSession,
       kind: TeamMember['kind'] = 'human',
     ): Promise<TeamMember | null> {

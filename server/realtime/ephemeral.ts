@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { EphemeralEvent, Store } from '../../activities/store';
+import { MEMBER_STATUSES } from '../../domain/people';
 
 const actorType = z.enum(['visitor', 'human', 'ai', 'system']);
 
@@ -34,8 +35,11 @@ export const ephemeralPayloads = {
     sources: z.array(z.object({ websiteId: z.string(), lastSeq: z.number() })).min(1),
   }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
-  /** The website's team (`memberId`: this person) or lifecycle settings changed: instances read them afresh, agents hear `teamUpdated`. */
-  websiteChanged: z.object({ team: z.boolean(), settings: z.boolean(), memberId: z.string().optional() }),
+  /**
+   * The website's team (`memberId`: this person) or lifecycle settings changed: instances read them
+   * afresh, agents hear `teamUpdated`, and `userStatusChanged` when the change set the person's `status`.
+   */
+  websiteChanged: z.object({ team: z.boolean(), settings: z.boolean(), memberId: z.string().optional(), status: z.enum(MEMBER_STATUSES).optional() }),
   /** The website's saved replies changed: agents hear `savedRepliesUpdated`. */
   savedRepliesChanged: z.object({}),
   /** A person's member tokens were revoked (one, `tokenId`, or all): every instance refuses them and closes their sockets. */

@@ -1,5 +1,6 @@
 /** The `{type, payload}` frames the server sends on `/ws` (see shared/docs/api-contract.md). */
 import type { Conversation, ConversationListEntry } from '../../domain/conversation';
+import type { MemberStatus } from '../../domain/people';
 import type { TimelineItem } from '../../domain/timeline';
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
@@ -29,6 +30,8 @@ export type ServerEvent =
   | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string; lastSeenSeq?: number } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string; websiteId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
+  /** Agents only: a person set their status (or an admin did): `away` takes nothing new from routing, while still connected. */
+  | { type: 'userStatusChanged'; payload: { userId: string; websiteId: string; status: MemberStatus } }
   /** Agents only: someone joined, changed or left the team; read it again (`GET /v1/team`). */
   | { type: 'teamUpdated'; payload: { websiteId: string } }
   /** Agents only: a saved reply was added, changed or deleted; read them again (`GET /v1/saved-replies`). */

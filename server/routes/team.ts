@@ -1,15 +1,15 @@
 /** The website's team: everyone on it (humans and AI assistants), and the people the team adds, changes and removes. */
 import { Router, type Response } from 'express';
 import { loadRoutingRules } from '../../activities/ai';
-import type { TeamMember } from '../../domain/people';
+import { statusOf, type TeamMember } from '../../domain/people';
 import { routedTo, type RoutingRules } from '../../workflows/routing/team-rules';
-import { requireActingAgent, requireAgent, roleOf } from '../caller';
+import { authorOf, requireActingAgent, requireAgent, roleOf } from '../caller';
 import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { keyedMemberId } from '../idempotency';
 import { idempotencyHeaders } from '../schemas/common';
 import { parseInput, parseInputs } from '../schemas/parse';
-import { memberChangeBody, memberParams, memberTokenParams, newMemberBody, newMemberTokenBody } from '../schemas/team';
+import { memberChangeBody, memberParams, memberStatusBody, memberTokenParams, newMemberBody, newMemberTokenBody } from '../schemas/team';
 import { teamChangeBy } from '../services/team-members';
 
 export function teamRoutes(ctx: ApiContext): Router {
@@ -24,6 +24,8 @@ export function teamRoutes(ctx: ApiContext): Router {
     capacity: member.capacity,
     // The AI assistant is always there; humans are online while a socket of theirs is open on any instance.
     online: member.kind === 'ai' || ctx.online.isOnline({ websiteId: member.websiteId, kind: 'user', id: member.id }),
+    // Away: online or not, routing offers them nothing new (the team sees them away, not offline).
+    status: statusOf(member),
     // So the Team page, and whoever adds or changes the person, see that routing would give them nothing.
     routed: routedTo(rules, member),
   });
@@ -46,6 +48,14 @@ export function teamRoutes(ctx: ApiContext): Router {
   router.get('/me', async (_req, res) => {
     const agent = requireActingAgent(callerOf(res));
     res.json({ member: await viewOf(await ctx.teamMembers.member(agent.website.id, agent.userId)), role: roleOf(agent) });
+  });
+
+  // A person's own status: any acting person sets theirs (an agent token too), an admin anyone's with the PATCH below.
+  router.put('/me/status', async (req, res) => {
+    const caller = callerOf(res);
+    const agent = requireActingAgent(caller);
+    const { status } = parseInput(memberStatusBody, req.body, 'body');
+    res.json({ member: await viewOf(await ctx.teamMembers.change({ websiteId: agent.website.id, actor: authorOf(caller) }, agent.userId, { status })) });
   });
 
   router.post('/members', async (req, res) => {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { configOfAssistant, loadRoutingRules } from '../../activities/ai';
 import { longestRetentionAgo } from '../../activities/website-changes';
 import { AppError } from '../../domain/errors';
-import type { TeamMember } from '../../domain/people';
+import { statusOf, type TeamMember } from '../../domain/people';
 import { routedTo } from '../../workflows/routing/team-rules';
 import { visitorViewerOf } from '../caller';
 import type { ApiContext } from '../context';
@@ -27,7 +27,8 @@ export function websiteRoutes(ctx: ApiContext): Router {
     ]);
     const assistant = team.find((member) => member.kind === 'ai');
     const config = assistant && (await configOfAssistant(ctx.store, assistant));
-    const online = (member: TeamMember) => member.kind === 'ai' || ctx.online.isOnline({ websiteId: id, kind: 'user', id: member.id });
+    // An away person is connected but not there to answer: the visitor is not told they are.
+    const online = (member: TeamMember) => member.kind === 'ai' || (statusOf(member) === 'available' && ctx.online.isOnline({ websiteId: id, kind: 'user', id: member.id }));
     const agentsOf = (kind: 'human' | 'ai') => team.filter((m) => m.kind === kind).map((m) => ({ id: m.id, name: m.name, online: online(m) }));
     // Only people routing would hand the visitor to: one in no routed team, online, would have the
     // widget say "The team is online" and the hand-off then say the team is away.

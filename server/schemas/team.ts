@@ -3,6 +3,7 @@ import { ROUTING_ACTOR } from '../../activities/ai';
 import { LIFECYCLE_ACTOR } from '../../workflows/conversation/definitions';
 import { BACKEND_VIEWER_ID } from '../caller';
 import { tag } from '../../domain/label-schema';
+import { MEMBER_STATUSES } from '../../domain/people';
 import { clientItemId, entityId, pathParams, personName, strictQuery } from './common';
 
 /** Ids that name someone else already: the secret key without an actor, and the system's own actors in the timeline. */
@@ -18,6 +19,7 @@ const teams = z
   .max(20)
   .transform((names) => [...new Set(names)]);
 const capacity = z.number().int().min(1).max(MAX_CAPACITY);
+const status = z.enum(MEMBER_STATUSES);
 
 export const memberParams = pathParams(z.strictObject({ id: entityId }));
 
@@ -34,12 +36,15 @@ export const newMemberBody = z.strictObject({
 
 export type NewMember = z.output<typeof newMemberBody>;
 
-/** What a `PATCH` may change of a person; what it leaves out stays. */
+/** What a `PATCH` may change of a person (an admin's change: their status too); what it leaves out stays. */
 export const memberChangeBody = z
-  .strictObject({ name: personName, teams, capacity })
+  .strictObject({ name: personName, teams, capacity, status })
   .partial()
-  .refine((change) => Object.keys(change).length > 0, { error: 'nothing to change: give name, teams or capacity' });
+  .refine((change) => Object.keys(change).length > 0, { error: 'nothing to change: give name, teams, capacity or status' });
 export type MemberChange = z.output<typeof memberChangeBody>;
+
+/** A person's own status (`PUT /v1/team/me/status`). */
+export const memberStatusBody = z.strictObject({ status });
 
 /** A member token lives 12 hours unless asked otherwise: at least a minute, at most a week. */
 const TOKEN_LIFETIME_SECONDS = { default: 12 * 3600, min: 60, max: 7 * 24 * 3600 };

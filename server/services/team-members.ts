@@ -10,11 +10,11 @@
 import { assistantSettingKey, countOpenAssigned, loadAssistantConfig, loadRoutingRules } from '../../activities/ai';
 import { newId, type Store, type TeamChangeSession } from '../../activities/store';
 import { isDuplicateKey } from '../../activities/store/duplicate-key';
-import { canonicalJson } from '../../activities/store/same-content';
+import { canonicalJson, sameContent } from '../../activities/store/same-content';
 import type { WebsiteChangeNotices } from '../../activities/website-changes';
 import type { AssistantConfig } from '../../domain/assistant';
 import { AppError } from '../../domain/errors';
-import type { TeamMember, TeamMemberKind } from '../../domain/people';
+import type { MemberStatus, TeamMember, TeamMemberKind } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { staffedTeams, teamsNamed } from '../../workflows/routing/team-rules';
 import { authorOf, requireActingPerson, type Caller } from '../caller';
@@ -63,10 +63,13 @@ export class TeamMembers {
   async add({ websiteId, actor }: TeamChange, fields: NewMember, { keyed = false } = {}): Promise<{ member: TeamMember; created: boolean }> {
     const { id = newId('usr'), ...rest } = fields;
     const member: TeamMember = { id, websiteId, kind: 'human', ...rest };
-    const refuseTaken = async () => {
+    /** The person this addition made before, as the store has them now; a `409` when it is someone else. */
+    const madeBefore = async (): Promise<TeamMember> => {
       const existing = await this.deps.store.getTeamMember(id);
       if (!existing && keyed) throw new AppError('ERR_CONFLICT', 'This Idempotency-Key added a person who has since been removed: use another key');
-      if (!existing || canonicalJson(existing) !== canonicalJson(member)) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
+      // The status is the person's own since (a retry after they set it away is still the same addition).
+      if (!existing || !sameContent(existing, member, ['status'])) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
+      return existing;
     };
     const passed = { roster: true, teams: true };
     return this.lines.run(websiteId, async () => {
@@ -74,21 +77,21 @@ export class TeamMembers {
       // A retry finds the person it made: nothing to write, it only passes the change on again (a
       // round too: the first attempt's, told before its write, may have read the store before it committed).
       if (holder && !holder.removed) {
-        await refuseTaken();
-        await this.passOn(member, actor, passed);
-        return { member, created: false };
+        const made = await madeBefore();
+        await this.passOn(made, actor, passed);
+        return { member: made, created: false };
       }
       // Refused before anything is told: only this website may bring back someone it removed, and not under a key.
-      if (holder && (keyed || !(await this.mayBringBack(websiteId, id, 'human')))) await refuseTaken();
+      if (holder && (keyed || !(await this.mayBringBack(websiteId, id, 'human')))) await madeBefore();
       await this.roundAhead(websiteId, actor);
       const insert = (session: TeamChangeSession) => this.deps.store.insertTeamMember(member, session, { bringsBack: !keyed });
       const created = await this.deps.store.changeTeam(websiteId, insert).catch((err: unknown) => {
         if (isDuplicateKey(err)) return false;
         throw err;
       });
-      if (!created) await refuseTaken();
-      await this.passOn(member, actor, passed);
-      return { member, created };
+      const stored = created ? member : await madeBefore();
+      await this.passOn(stored, actor, passed);
+      return { member: stored, created };
     });
   }
 
@@ -150,8 +153,9 @@ export class TeamMembers {
         if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
         return { before, after };
       });
-      // Said whole whenever teams or capacity are named, so a retry puts right what a first attempt left.
-      await this.passOn(after, actor, { teams: change.teams !== undefined || change.capacity !== undefined, formerTeams: before.teams });
+      // Said whole whenever teams, capacity or status are named, so a retry puts right what a first attempt left.
+      const queues = change.teams !== undefined || change.capacity !== undefined || change.status !== undefined;
+      await this.passOn(after, actor, { teams: queues, formerTeams: before.teams, ...(change.status === undefined ? {} : { status: change.status }) });
       return after;
     });
   }
@@ -261,19 +265,19 @@ export class TeamMembers {
 
   /**
    * After the store has the change: this instance reads the person afresh at once, every instance as
-   * it hears the word, and agents' pages read the team again; the team queues learn where the person
-   * can take conversations (when `teams`); when someone came or went (`roster`), the website changes
-   * workflow tells running conversations.
+   * it hears the word, and agents' pages read the team again (and hear the person's `status`, when
+   * the change set it); the team queues learn where the person can take conversations (when
+   * `teams`); when someone came or went (`roster`), the website changes workflow tells running conversations.
    */
   private async passOn(
     member: TeamMember,
     actor: Author,
-    { roster = false, teams = false, formerTeams = [] }: { roster?: boolean; teams?: boolean; formerTeams?: string[] },
+    { roster = false, teams = false, formerTeams = [], status }: { roster?: boolean; teams?: boolean; formerTeams?: string[]; status?: MemberStatus },
   ): Promise<void> {
     const { websiteId, id } = member;
     this.deps.directory.forgetMember(websiteId, id);
     this.deps.workflowStarts.forget(websiteId);
-    await this.deps.publisher.websiteChanged(websiteId, { team: true, settings: false, memberId: id });
+    await this.deps.publisher.websiteChanged(websiteId, { team: true, settings: false, memberId: id, ...(status === undefined ? {} : { status }) });
     if (teams) await this.reconcileQueues(member, formerTeams);
     if (roster) await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
   }

@@ -2364,6 +2364,28 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await teams.inputValue()).toBe(before);
   });
 
+  it('sets the agent away from the top bar, shown in their other tabs and on the Team page, where an admin sets them available again', async () => {
+    onTestFinished(async () => void (await overApi('PUT', '/team/me/status', { status: 'available' })));
+    const page = await teamPage();
+    const toggle = page.getByRole('button', { name: 'Away', exact: true });
+    const row = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+    expect((await overApi('GET', '/team/me')).body.member.status).toBe('away');
+    await row.locator('.pill-away').waitFor();
+    // Alex's other tab hears it from the server.
+    await expect.poll(() => agent.getByRole('button', { name: 'Away', exact: true }).getAttribute('aria-pressed')).toBe('true');
+
+    // The admin's button on the row, named with whose it is.
+    await row.getByRole('button', { name: /^Set available: Alex/ }).click();
+    await expect.poll(() => agent.getByRole('button', { name: 'Away', exact: true }).getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(await row.locator('.pill-away').count()).toBe(0);
+    expect((await overApi('GET', '/team/me')).body.member.status).toBe('available');
+  });
+
   it("keeps keyboard focus where the agent is on the Team page while the team changes and as they save", async () => {
     const page = await teamPage();
     const alex = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);

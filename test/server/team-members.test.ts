@@ -36,14 +36,14 @@ describe('Team members', () => {
     expect((await assign('team-1', 'usr-sam')).body.error.message).toContain('No team member usr-sam');
     const added = await t.api.call('POST', '/v1/team/members', AGENT, { id: 'usr-sam', name: 'Sam', teams: ['support', 'support'] });
     expect(added.status).toBe(201);
-    expect(added.body.member).toEqual({ id: 'usr-sam', name: 'Sam', kind: 'human', teams: ['support'], capacity: 10, online: false, routed: true });
+    expect(added.body.member).toEqual({ id: 'usr-sam', name: 'Sam', kind: 'human', teams: ['support'], capacity: 10, online: false, status: 'available', routed: true });
     expect((await t.api.call('GET', '/v1/conversations', { agent: 'usr-sam' })).status).toBe(200);
     // The workflow checks the assignee against the team it knows: it accepts once the roster workflow told it.
     await expect.poll(async () => (await assign('team-1', 'usr-sam')).status, { timeout: 10_000 }).toBe(200);
     const audit = (await t.api.call('GET', '/v1/conversations/team-1/audit', AGENT)).body.entries as { kind: string; name?: string; actor?: { id: string } }[];
     expect(audit).toContainEqual(expect.objectContaining({ kind: 'signal_received', name: 'rosterChanged', actor: { kind: 'human', id: 'agent_alex' } }));
     const team = (await t.api.call('GET', '/v1/team', AGENT)).body.members;
-    expect(team).toContainEqual({ id: 'usr-sam', name: 'Sam', kind: 'human', teams: ['support'], capacity: 10, online: false, routed: true });
+    expect(team).toContainEqual({ id: 'usr-sam', name: 'Sam', kind: 'human', teams: ['support'], capacity: 10, online: false, status: 'available', routed: true });
     expect(team).toContainEqual(expect.objectContaining({ id: DEFAULT_ASSISTANT_ID, kind: 'ai', online: true }));
   });
 

@@ -19,13 +19,14 @@ import { retryFailedFiles } from '../shared/render-item';
 import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
-import type { Conversation, ServerFrame, TeamMemberInfo, TimelineItem } from '../shared/wire';
+import type { Conversation, MemberStatus, ServerFrame, TeamMemberInfo, TimelineItem } from '../shared/wire';
 import { alertForChange, alertForItem, alertForUnheldChange, ASSIGNMENT_EVENT_KINDS, isVisitorMessage, stillHolds, type Alert } from './alerts';
 import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedPriority, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
 import { ConversationPanel } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { DesktopAlerts } from './desktop-alerts';
+import { StatusToggle } from './status-toggle';
 import { renderFilterBar } from './filter-bar';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
 import { HeldAlerts } from './held-alerts';
@@ -79,6 +80,7 @@ export class Inbox {
   private teamPanel: TeamPanel | undefined;
   private seenTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly alerts: DesktopAlerts;
+  private readonly statusToggle: StatusToggle;
   private readonly heldAlerts: HeldAlerts;
   /** What came for a conversation the page did not hold: whether it calls for a notification is known once the conversation is read. */
   private readonly unheldNews = new Map<string, { item?: TimelineItem; updates?: Partial<Conversation> }>();
@@ -109,6 +111,7 @@ export class Inbox {
     this.alerts = new DesktopAlerts(`support-inbox:notifications:${session.agentId}`, (id) => {
       if (id !== this.selectedId) void this.select(id, true);
     });
+    this.statusToggle = new StatusToggle((status) => this.api.setMyStatus(status));
     this.heldAlerts = new HeldAlerts(
       (alert) => this.alerts.show(alert),
       (alert) => stillHolds(alert, this.live.conversations.get(alert.conversationId), this.me, this.assignmentActors.get(alert.conversationId)),
@@ -165,6 +168,7 @@ export class Inbox {
         this.brand,
         this.status,
         h('span', { class: 'topbar-me' }, session.agentName),
+        this.statusToggle.button,
         this.alerts.button,
         this.teamButton,
         this.settingsButton,
@@ -244,6 +248,7 @@ export class Inbox {
   private onFrame(frame: ServerFrame): void {
     if (frame.type === 'teamUpdated') return void this.loadTeam();
     if (frame.type === 'savedRepliesUpdated') return void this.loadSavedReplies();
+    if (frame.type === 'userStatusChanged') return this.showStatusOf(frame.payload.userId, frame.payload.status);
     const presence = this.online.take(frame);
     if (presence) this.showPresence(presence);
     // Judged against the conversation as the page held it before the frame changes it.
@@ -317,8 +322,15 @@ export class Inbox {
     this.renderConversation();
   }
 
-  /** Who is online as the socket tells it, once it has (the team's answer says who was when it was read). */
+  /** A person's status as the socket tells it, before the team is read again (`teamUpdated` follows). */
+  private showStatusOf(userId: string, status: MemberStatus): void {
+    this.team = this.team.map((member) => (member.id === userId ? { ...member, status } : member));
+    this.renderTeam();
+  }
+
+  /** Who is online as the socket tells it, once it has (the team's answer says who was when it was read); the agent's own status in the top bar. */
   private renderTeam(): void {
+    this.statusToggle.show(this.team.find((member) => member.id === this.me)?.status);
     this.teamPanel?.render(this.team.map((member) => (member.kind === 'human' && this.online.snapshotTaken ? { ...member, online: this.online.isUserOnline(member.id) } : member)));
   }
 

@@ -1,18 +1,19 @@
 /**
  * The team, as the inbox shows it in place of a conversation: everyone on it, and for each person
- * their routing teams and capacity to change, or a button to remove them; a form adds a person.
+ * whether they are online and away, their routing teams and capacity to change, their status to
+ * set (an admin sets anyone's), or a button to remove them; a form adds a person.
  * AI assistants are listed, with a way to their settings (settings-panel.ts). Someone the server
  * would refuse (an `agent` token) sees the team as it is, and is told who changes it.
  */
 import { editsIn, h, mount, placeChildren, type Edits } from '../shared/dom';
-import type { MemberFields, TeamMemberInfo } from '../shared/wire';
+import type { MemberChange, MemberFields, TeamMemberInfo } from '../shared/wire';
 import { onSubmit } from './controls';
 import { unroutedWarning } from './unrouted-warning';
 
 /** Each tells the server; a failure is shown to the reader and answered false. */
 export interface TeamActions {
   add(fields: MemberFields): Promise<boolean>;
-  change(id: string, fields: Partial<MemberFields>): Promise<boolean>;
+  change(id: string, fields: MemberChange): Promise<boolean>;
   remove(id: string): Promise<boolean>;
   /** Opens the Settings page at the assistant's section. */
   openAssistantSettings(id: string): void;
@@ -100,6 +101,8 @@ export class TeamPanel {
       { class: 'team-who' },
       h('strong', {}, member.name),
       member.kind === 'ai' ? h('span', { class: 'pill' }, 'AI') : member.online && h('span', { class: 'pill pill-online' }, 'online'),
+      // Connected or not: routing offers them nothing new.
+      member.status === 'away' && h('span', { class: 'pill pill-away', title: 'Away: routing gives them nothing new' }, 'away'),
       member.id === this.me && h('span', { class: 'muted' }, '(you)'),
     );
     if (member.kind === 'ai') {
@@ -126,6 +129,8 @@ export class TeamPanel {
     const remove = () => {
       if (confirm(`Remove ${member.name} from the team? They leave their open conversations.`)) void this.actions.remove(member.id);
     };
+    const away = member.status === 'away';
+    const setStatus = () => void this.actions.change(member.id, { status: away ? 'available' : 'away' });
     const warning = unroutedWarning(member);
     return h(
       'li',
@@ -139,6 +144,8 @@ export class TeamPanel {
         labelled('Capacity', capacity, 'number'),
         // Named with whose row they are: a screen reader moving by buttons hears no row around them.
         !readOnly && h('button', { type: 'submit', class: 'btn', 'aria-label': `Save changes to ${member.name}`, data: { focusKey: 'save' } }, 'Save'),
+        !readOnly &&
+          h('button', { type: 'button', class: 'btn', 'aria-label': `${away ? 'Set available' : 'Set away'}: ${member.name}`, data: { action: 'status', focusKey: 'status' }, on: { click: setStatus } }, away ? 'Set available' : 'Set away'),
         !readOnly &&
           h('button', { type: 'button', class: 'btn btn-danger', 'aria-label': `Remove ${member.name} from the team`, data: { action: 'remove', focusKey: 'remove' }, on: { click: remove } }, 'Remove'),
       ),

@@ -9,7 +9,9 @@ import type {
   Conversation,
   ConversationPage,
   LifecycleSettings,
+  MemberChange,
   MemberFields,
+  MemberStatus,
   Priority,
   RoutingRules,
   SavedReply,
@@ -227,7 +229,9 @@ export class ApiClient {
   revokeMemberToken = (memberId: string, tokenId: string) => this.request<undefined>('DELETE', path`/team/members/${memberId}/tokens/${tokenId}`);
   team = () => this.request<{ members: TeamMemberInfo[]; formerMembers: Array<Pick<TeamMemberInfo, 'id' | 'name'>> }>('GET', '/team');
   addMember = (fields: MemberFields) => this.request<{ member: TeamMemberInfo }>('POST', '/team/members', fields);
-  changeMember = (id: string, fields: Partial<MemberFields>) => this.request<{ member: TeamMemberInfo }>('PATCH', path`/team/members/${id}`, fields);
+  changeMember = (id: string, fields: MemberChange) => this.request<{ member: TeamMemberInfo }>('PATCH', path`/team/members/${id}`, fields);
+  /** Sets the caller's own status (any acting person; an admin sets another's with `changeMember`). */
+  setMyStatus = (status: MemberStatus) => this.request<{ member: TeamMemberInfo }>('PUT', '/team/me/status', { status });
   removeMember = (id: string) => this.request<undefined>('DELETE', path`/team/members/${id}`);
   assistants = () => this.request<{ agents: AssistantConfig[] }>('GET', '/ai-agents');
   assistant = (id: string) => this.request<{ agent: AssistantConfig }>('GET', path`/ai-agents/${id}`);

@@ -3,13 +3,14 @@
  * (shared/docs/api-contract.md). The conversation and item shapes are the domain's own.
  */
 import type { Conversation, ConversationListEntry, Priority } from '../../domain/conversation';
+import type { MemberStatus } from '../../domain/people';
 import type { SavedReply, SavedReplyFields } from '../../domain/saved-reply';
 import type { TeamAvailability } from '../../domain/team-availability';
 import type { TimelineEvent, TimelineItem } from '../../domain/timeline';
 import type { AuditEntry } from '../../runtime/engine/audit';
 import type { FileLimits } from './file-limits';
 
-export type { AuditEntry, Conversation, ConversationListEntry, Priority, SavedReply, SavedReplyFields, TeamAvailability, TimelineEvent, TimelineItem };
+export type { AuditEntry, Conversation, ConversationListEntry, MemberStatus, Priority, SavedReply, SavedReplyFields, TeamAvailability, TimelineEvent, TimelineItem };
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
 
@@ -24,6 +25,8 @@ export interface TeamMemberInfo {
   capacity?: number;
   /** Whether routing gives them conversations: in a team the routing rules name (`GET /v1/team`). */
   routed?: boolean;
+  /** Away: routing offers them nothing new, connected or not (`GET /v1/team`; absent from a server before it: available). */
+  status?: MemberStatus;
 }
 
 /** What the team sets of a person: `POST /v1/team/members`, and in part `PATCH /v1/team/members/:id`. */
@@ -32,6 +35,9 @@ export interface MemberFields {
   teams: string[];
   capacity: number;
 }
+
+/** What `PATCH /v1/team/members/:id` changes: the fields above, and (an admin) the person's status. */
+export type MemberChange = Partial<MemberFields> & { status?: MemberStatus };
 
 /** `GET /v1/settings/lifecycle`, in minutes; `null`: never (no first-response target, for a priority). */
 export type { LifecycleSettingsView as LifecycleSettings } from '../../domain/lifecycle-settings';
@@ -85,6 +91,7 @@ export type ServerFrame =
   | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string; lastSeenSeq?: number } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
+  | { type: 'userStatusChanged'; payload: { userId: string; status: MemberStatus } }
   | { type: 'teamUpdated'; payload: { websiteId: string } }
   /** A saved reply was added, changed or deleted: read them again. */
   | { type: 'savedRepliesUpdated'; payload: { websiteId: string } }

@@ -45,7 +45,7 @@ interface RevisedNotice {
 }
 export interface AgentAvailableArgs extends RevisedNotice {
   agentId: string;
-  /** The member's `capacity`: open conversations at once. */
+  /** The member's `capacity`: open conversations at once; 0 while they are away by their status (offered nothing, yet not offline). */
   capacity: number;
   actor?: Author;
 }

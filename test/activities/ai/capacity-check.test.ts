@@ -69,6 +69,15 @@ describe('withinCapacity', () => {
     }
   });
 
+  it('gives a person away nothing from an offer made before their queue heard it, answering no room (capacity 0)', async () => {
+    const store = ctx.get();
+    await store.upsertTeamMember({ id: 'usr_ava', websiteId: WEBSITE, name: 'Ava', kind: 'human', teams: ['support'], capacity: 3, status: 'away' });
+    const conversationId = await newConversation(store, { websiteId: WEBSITE });
+    const check = instanceAssigner(store);
+    expect(await check({ websiteId: WEBSITE, team: 'support', conversationId, agentId: 'usr_ava', checksCapacity: true })).toEqual({ outcome: 'agent_full', open: 0, capacity: 0 });
+    expect(await countOpenAssigned(store, WEBSITE, 'usr_ava')).toBe(0);
+  });
+
   it('assigns as before for a queue that does not ask for the check (an earlier version)', async () => {
     const store = ctx.get();
     await store.upsertTeamMember({ id: 'usr_hal', websiteId: WEBSITE, name: 'Hal', kind: 'human', teams: ['support'], capacity: 1 });
