@@ -38,7 +38,7 @@ function conditionOn(_id: string, ifRevision: readonly number[] | undefined): { 
   return { filter: ifRevision.length === 1 ? { _id, ...never } : { _id, $or: [never, oneOf] }, upsert: true };
 }
 
-const staleRevision = (key: string) => new AppError('ERR_PRECONDITION_FAILED', `The ${key} setting changed since the revision named in If-Match: read it again`);
+const staleRevision = () => new AppError('ERR_PRECONDITION_FAILED', 'Someone else saved these settings since the revision If-Match names: read them again, and save over what they are now');
 
 export function settingMethods({ settings }: Collections) {
   const getSettingRecord = async <T = unknown>(websiteId: string, key: string, session?: ClientSession): Promise<SettingRecord<T> | undefined> => {
@@ -64,10 +64,10 @@ export function settingMethods({ settings }: Collections) {
       const { filter, upsert } = conditionOn(_id, ifRevision);
       const update = { $set: { websiteId, key, value, updatedAt: new Date().toISOString() }, $inc: { revision: 1 } };
       const stored = await settings.findOneAndUpdate(filter, update, { upsert, session, returnDocument: 'after' }).catch((error: unknown) => {
-        if (isDuplicateKey(error)) throw staleRevision(key);
+        if (isDuplicateKey(error)) throw staleRevision();
         throw error;
       });
-      if (!stored) throw staleRevision(key);
+      if (!stored) throw staleRevision();
       return { value, updatedAt: stored.updatedAt, revision: stored.revision ?? 0 };
     },
   };
