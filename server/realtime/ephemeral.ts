@@ -34,7 +34,7 @@ export const ephemeralPayloads = {
     sources: z.array(z.object({ websiteId: z.string(), lastSeq: z.number() })).min(1),
   }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
-  /** The website's team (`memberId`: this person) or lifecycle settings changed: instances read them afresh, agents hear `teamUpdated`. */
+  /** The website's team (`memberId`: this person) or settings (lifecycle, routing, its assistant's) changed: instances read them afresh, agents hear `teamUpdated`. */
   websiteChanged: z.object({ team: z.boolean(), settings: z.boolean(), memberId: z.string().optional() }),
   /** A person's member tokens were revoked (one, `tokenId`, or all): every instance refuses them and closes their sockets. */
   memberTokensRevoked: z.object({ memberId: z.string(), tokenId: z.string().optional() }),

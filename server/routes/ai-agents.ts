@@ -85,6 +85,9 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     const { value: agent, revision } = await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config, { ifRevision: heldRevisions(req) });
     // Timelines, the widget and the team list name it as a team member: a new name is theirs too.
     if (config.name !== member.name) await ctx.teamMembers.change(change, member.id, { name: config.name }, 'ai');
+    // The widget's `GET /v1/websites` reads it at once, here and (told by the change feed) on every other instance.
+    ctx.widgetSettings.forget(websiteId);
+    await ctx.publisher.websiteChanged(websiteId, { team: false, settings: true });
     tagged(res, revision).json({ agent });
   };
 

@@ -55,6 +55,8 @@ export function settingsRoutes(ctx: ApiContext): Router {
       refuseUnstaffedTeams(routing, staffedTeams(await ctx.store.listTeamMembers(website.id, session)));
       return ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing, { session, ifRevision: heldRevisions(req) });
     });
+    // The widget's next `GET /v1/websites` here reads them (other instances hear the word below).
+    ctx.widgetSettings.forget(website.id);
     // Who routing gives conversations to may have changed (`routed` in `GET /v1/team`): the Team page reads it again.
     await ctx.publisher.websiteChanged(website.id, { team: true, settings: false });
     tagged(res, stored.revision).json({ routing: stored.value });

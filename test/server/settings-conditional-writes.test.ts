@@ -94,7 +94,7 @@ describe.each(ROUTES)('$name: $method $path', (route) => {
     for (const ifMatch of [stale, `W/${current.headers.get('etag')}`, '"not-a-revision"']) {
       const refused = await write(103, ifMatch);
       expect(refused.status).toBe(412);
-      expect(refused.body).toEqual({ error: { code: 'ERR_PRECONDITION_FAILED', message: expect.stringContaining('read it again') } });
+      expect(refused.body).toEqual({ error: { code: 'ERR_PRECONDITION_FAILED', message: expect.stringContaining('Someone else saved these settings') } });
     }
     const after = await read();
     expect(after.body).toEqual(current.body);
