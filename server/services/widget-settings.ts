@@ -17,8 +17,6 @@ const MAX_WEBSITES = 10_000;
 
 interface WidgetSettingsOf {
   rules: RoutingRules;
-  /** The assistant they were read for (the team is read on every call): another one's are read anew. */
-  assistantId?: string;
   config?: AssistantConfig;
 }
 
@@ -27,15 +25,15 @@ export class WidgetSettings {
 
   constructor(private readonly store: Pick<Store, 'getSetting'>) {}
 
-  async of(websiteId: string, assistant: TeamMember | undefined): Promise<Omit<WidgetSettingsOf, 'assistantId'>> {
-    const load = async (): Promise<WidgetSettingsOf> => {
+  /**
+   * The website's settings, with `assistant`'s configuration (the team is read on every call). A
+   * new or deleted assistant is a change of the team, whose `websiteChanged` forgets them too.
+   */
+  of(websiteId: string, assistant: TeamMember | undefined): Promise<WidgetSettingsOf> {
+    return this.websites.get(websiteId, async () => {
       const [rules, config] = await Promise.all([loadRoutingRules(this.store, websiteId), assistant && configOfAssistant(this.store, assistant)]);
-      return { rules, assistantId: assistant?.id, config };
-    };
-    const kept = await this.websites.get(websiteId, load);
-    if (kept.assistantId === assistant?.id) return kept;
-    this.forget(websiteId);
-    return this.websites.get(websiteId, load);
+      return { rules, config };
+    });
   }
 
   /** Reads the website's settings afresh next time (they changed). */
