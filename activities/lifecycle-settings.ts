@@ -57,9 +57,12 @@ function workflowSettings(view: LifecycleSettingsView): LifecycleSettings {
   };
 }
 
+/** Settings as stored (none: the defaults), with the default of any field added since they were stored. */
+export const withLifecycleDefaults = (stored: LifecycleSettingsView | undefined): LifecycleSettingsView => ({ ...DEFAULT_LIFECYCLE_VIEW, ...stored });
+
 /** The stored settings, with the default of any field added since they were stored. */
 export async function loadLifecycleSettings(store: Pick<Store, 'getSetting'>, websiteId: string): Promise<LifecycleSettingsView> {
-  return { ...DEFAULT_LIFECYCLE_VIEW, ...(await store.getSetting<LifecycleSettingsView>(websiteId, LIFECYCLE_SETTINGS_KEY)) };
+  return withLifecycleDefaults(await store.getSetting<LifecycleSettingsView>(websiteId, LIFECYCLE_SETTINGS_KEY));
 }
 
 /** How long a person of the website may be offline before their conversations go back to the team; null: never. */

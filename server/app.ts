@@ -48,6 +48,7 @@ import { ReplyJoins } from './services/reply-joins';
 import { MemberTokens } from './services/member-tokens';
 import { TeamMembers } from './services/team-members';
 import { sweepUnattachedFiles } from './services/unattached-files';
+import { WidgetSettings } from './services/widget-settings';
 import { WorkflowNotifier } from './services/workflow-notifier';
 
 /**
@@ -76,7 +77,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const directory = storeDirectory(deps.store);
   // Shared with the sockets: their upgrades and frames cost the caller's IP as requests do.
   const ipBuckets = new TokenBuckets(deps.limits.ipRate);
-  const realtime = new Realtime({ ...deps, directory, ipBuckets });
+  const widgetSettings = new WidgetSettings(deps.store);
+  const realtime = new Realtime({ ...deps, directory, ipBuckets, widgetSettings });
   const visitorBuckets = new TokenBuckets(deps.limits.visitorRate);
   const visitorLimit = visitorRateLimit(visitorBuckets);
   const unattachedFiles = sweepUnattachedFiles(deps.store, deps.limits.fileUnattachedMs, deps.log);
@@ -90,6 +92,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     online: realtime.online,
     replyJoins: new ReplyJoins(deps),
     teamMembers,
+    widgetSettings,
     memberTokens: new MemberTokens({ ...deps, directory, publisher: realtime.publisher, teamMembers }),
     jsonBody: [requireJsonBody, readJsonBody(deps.limits.jsonBodyBytes), refuseUnstorableJson],
     visitorLimit,

@@ -9,6 +9,7 @@ import type { OnlineDirectory } from './realtime/presence';
 import type { MemberTokens } from './services/member-tokens';
 import type { ReplyJoins } from './services/reply-joins';
 import type { TeamMembers } from './services/team-members';
+import type { WidgetSettings } from './services/widget-settings';
 import type { WorkflowNotifier } from './services/workflow-notifier';
 
 export interface ApiContext extends ServerDeps {
@@ -19,6 +20,8 @@ export interface ApiContext extends ServerDeps {
   online: OnlineDirectory;
   replyJoins: ReplyJoins;
   teamMembers: TeamMembers;
+  /** The settings `GET /v1/websites` reads, cached: a route that changes them forgets them. */
+  widgetSettings: WidgetSettings;
   memberTokens: MemberTokens;
   /** Charges the visitor's rate limit; after authentication. */
   visitorLimit: RequestHandler;

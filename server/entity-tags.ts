@@ -1,5 +1,6 @@
 /**
- * Entity tags of downloads (RFC 9110 §8.8.3) and the `If-None-Match` that revalidates with them.
+ * Entity tags (RFC 9110 §8.8.3) of downloads and of stored settings, and the `If-None-Match` and
+ * `If-Match` headers that name them.
  */
 import type { FileInfo } from '../activities/store';
 
@@ -12,7 +13,18 @@ import type { FileInfo } from '../activities/store';
  */
 export const fileETag = (file: Pick<FileInfo, 'id' | 'size' | 'uploadedAt'>): string => `"${file.id}-${file.size}-${Date.parse(file.uploadedAt)}"`;
 
-const ENTITY_TAG = /(?:W\/)?("[^"]*")/g;
+/**
+ * A strong entity tag for a stored setting's representation: its revision, which every write of it
+ * counts up in the same update (activities/store/settings.ts), so every instance gives the same
+ * tag, and a write that changes no field still gives a new one (it was a write: a colleague's
+ * form drawn before it is older than the store). 0: never stored, the defaults.
+ */
+export const revisionETag = (revision: number): string => `"${revision}"`;
+
+const ENTITY_TAG = /(W\/)?("[^"]*")/g;
+
+/** The entity tags a header lists (opaque part with its quotes), each with whether it is weak. */
+const listedTags = (header: string): Array<{ weak: boolean; opaque: string }> => [...header.matchAll(ENTITY_TAG)].map(([, weak, opaque]) => ({ weak: weak !== undefined, opaque: opaque! }));
 
 /**
  * Whether `If-None-Match` names `etag` (weakly, as §13.1.2 compares) or is `*`: the client holds
@@ -23,5 +35,21 @@ const ENTITY_TAG = /(?:W\/)?("[^"]*")/g;
 export function matchesNoneMatch(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;
   if (ifNoneMatch.trim() === '*') return true;
-  return [...ifNoneMatch.matchAll(ENTITY_TAG)].some(([, opaque]) => opaque === etag);
+  return listedTags(ifNoneMatch).some(({ opaque }) => opaque === etag);
+}
+
+const REVISION_TAG = /^"(0|[1-9]\d{0,14})"$/;
+
+/**
+ * The revisions an `If-Match` (§13.1.1) names: the strong tags that are revisionETag's (compared
+ * strongly, a weak tag names none); an empty list, no revision matches. Undefined, the write holds to
+ * none: for `*`, which every setting matches (one never stored still has its defaults), and without
+ * the header (unconditional, as writes were before settings had ETags).
+ */
+export function revisionsNamed(ifMatch: string | undefined): number[] | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  return listedTags(ifMatch).flatMap(({ weak, opaque }) => {
+    const revision = weak ? undefined : REVISION_TAG.exec(opaque)?.[1];
+    return revision === undefined ? [] : [Number(revision)];
+  });
 }

@@ -17,4 +17,4 @@ export {
   type RoutingDeps,
   type SignalWithStartEngine,
 } from './routing';
-export { assistantSettingKey, configOfAssistant, countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems, ROUTING_RULES_SETTING } from './store-lookups';
+export { assistantConfigOf, assistantSettingKey, configOfAssistant, countOpenAssigned, loadAssistantConfig, loadRoutingRules, recentItems, ROUTING_RULES_SETTING, routingRulesOf } from './store-lookups';

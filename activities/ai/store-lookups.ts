@@ -25,14 +25,22 @@ export async function loadAssistantConfig(store: Pick<Store, 'getTeamMember' | '
   return member?.kind === 'ai' ? configOfAssistant(store, member) : undefined;
 }
 
+/** An AI team member's configuration as stored, with the defaults of fields added since; none stored, its defaults. */
+export const assistantConfigOf =
+  (member: Pick<TeamMember, 'id' | 'name'>) =>
+  (stored: AssistantConfig | undefined): AssistantConfig =>
+    stored ? withCurrentDefaults(stored) : defaultAssistantConfig({ id: member.id, name: member.name });
+
 /** loadAssistantConfig for an AI team member already in hand. */
 export async function configOfAssistant(store: Pick<Store, 'getSetting'>, member: Pick<TeamMember, 'id' | 'name' | 'websiteId'>): Promise<AssistantConfig> {
-  const stored = await store.getSetting<AssistantConfig>(member.websiteId, assistantSettingKey(member.id));
-  return stored ? withCurrentDefaults(stored) : defaultAssistantConfig({ id: member.id, name: member.name });
+  return assistantConfigOf(member)(await store.getSetting<AssistantConfig>(member.websiteId, assistantSettingKey(member.id)));
 }
 
+/** Routing rules as stored; none stored, the defaults. */
+export const routingRulesOf = (stored: RoutingRules | undefined): RoutingRules => stored ?? DEFAULT_ROUTING_RULES;
+
 export async function loadRoutingRules(store: Pick<Store, 'getSetting'>, websiteId: string, session?: TeamChangeSession): Promise<RoutingRules> {
-  return (await store.getSetting<RoutingRules>(websiteId, ROUTING_RULES_SETTING, session)) ?? DEFAULT_ROUTING_RULES;
+  return routingRulesOf(await store.getSetting<RoutingRules>(websiteId, ROUTING_RULES_SETTING, session));
 }
 
 /** How far back a context reads (pages of PAGE items) looking for public ones among the team's. */

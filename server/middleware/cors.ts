@@ -11,12 +11,13 @@ import type { StoreDirectory } from '../directory';
 
 /**
  * The credentials (a widget's; a member token or the secret key with its actor), a retry's key, and
- * what a download's range and revalidation send (a suffix range is not CORS-safelisted). Allowing
+ * what a download's range and revalidation send (a suffix range is not CORS-safelisted), and the
+ * `If-Match` of a settings write (a company's own settings page holds to what it read). Allowing
  * `Authorization` hands another origin nothing: the API reads no cookies and never answers
  * `Access-Control-Allow-Credentials`, so a page can only send a token it holds itself.
  */
 const ALLOWED_HEADERS =
-  'Content-Type, Authorization, X-Actor-User-Id, Idempotency-Key, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Modified-Since, If-Range';
+  'Content-Type, Authorization, X-Actor-User-Id, Idempotency-Key, X-Public-Key, X-Visitor-Id, Range, If-None-Match, If-Modified-Since, If-Range, If-Match';
 const ALLOWED_METHODS = 'GET, POST, PATCH, PUT, DELETE';
 /**
  * Answer headers a widget reads beyond those CORS lets through anyway (Content-Type, Content-Length,

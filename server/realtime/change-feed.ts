@@ -13,7 +13,6 @@ import { isTeamOnlyField, itemFor, visitorView } from '../access';
 import type { StoreDirectory } from '../directory';
 import { contactsShown } from '../services/contacts-shown';
 import { withLastMessage } from '../services/last-message';
-import type { WorkflowStarts } from '../services/workflow-start';
 import { ephemeralPayloads, type EphemeralPayload } from './ephemeral';
 import type { ConversationOwners, ServerEvent } from './events';
 import type { Connection } from './connection';
@@ -63,7 +62,8 @@ export class ChangeFeed {
     private readonly presence: PresenceFeed,
     private readonly directory: Pick<StoreDirectory, 'forgetVisitor' | 'forgetMember' | 'forgetMemberTokens' | 'teamMember'>,
     private readonly store: ContactStore & Pick<Store, 'unreadCountAt' | 'contactSummaries'>,
-    private readonly workflowStarts: Pick<WorkflowStarts, 'forget'>,
+    /** What keeps a website's team or settings as read (new workflows' input, the widget's settings). */
+    private readonly websiteReaders: { forget(websiteId: string): void },
     private readonly log: Logger,
   ) {}
 
@@ -219,7 +219,7 @@ export class ChangeFeed {
       case 'websiteChanged': {
         const { team, memberId, status } = ephemeralPayloads.websiteChanged.parse(event.payload);
         // Whichever instance made the change: requests here and new workflows read it at once.
-        this.workflowStarts.forget(websiteId);
+        this.websiteReaders.forget(websiteId);
         if (team) this.hub.deliver({ websiteId, agentFrame: frame({ type: 'teamUpdated', payload: { websiteId } }) });
         if (!memberId) return;
         if (status) this.hub.deliver({ websiteId, agentFrame: frame({ type: 'userStatusChanged', payload: { userId: memberId, websiteId, status } }) });

@@ -36,7 +36,7 @@ export const ephemeralPayloads = {
   }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
   /**
-   * The website's team (`memberId`: this person) or lifecycle settings changed: instances read them
+   * The website's team (`memberId`: this person) or settings (lifecycle, routing, its assistant's) changed: instances read them
    * afresh, agents hear `teamUpdated`, and `userStatusChanged` when the change set the person's `status`.
    */
   websiteChanged: z.object({ team: z.boolean(), settings: z.boolean(), memberId: z.string().optional(), status: z.enum(MEMBER_STATUSES).optional() }),

@@ -10,6 +10,7 @@ import type { PluginRegistry } from '../../plugins/registry';
 import type { StoreDirectory } from '../directory';
 import { authenticate } from '../auth';
 import type { ServerLimits } from '../deps';
+import type { WidgetSettings } from '../services/widget-settings';
 import type { WorkflowStarts } from '../services/workflow-start';
 import { setTyping } from '../services/receipts';
 import { AgentAvailability, type TeamAvailability } from './agent-availability';
@@ -37,9 +38,18 @@ export interface RealtimeDeps {
   teams: TeamAvailability;
   /** Forgotten when another instance changes the website's team or settings. */
   workflowStarts: Pick<WorkflowStarts, 'forget'>;
+  widgetSettings: Pick<WidgetSettings, 'forget'>;
   /** The per-IP limit REST calls take from: socket upgrades and frames take from it too. */
   ipBuckets: TokenBuckets;
 }
+
+/** What keeps a website's team or settings as read: told to read them afresh when any instance changes them. */
+const websiteReaders = ({ workflowStarts, widgetSettings }: RealtimeDeps): { forget(websiteId: string): void } => ({
+  forget: (websiteId) => {
+    workflowStarts.forget(websiteId);
+    widgetSettings.forget(websiteId);
+  },
+});
 
 /**
  * Whose presence a socket gives; none for a backend's socket, nor for one acting as an AI assistant
@@ -98,7 +108,7 @@ export class Realtime {
       tell: (key, online) => this.availability.changed(key.websiteId, key.id, online),
     });
     this.tokenSockets = new TokenSockets(deps.store, CLOSE_TOKEN_REFUSED, deps.log);
-    this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.store, deps.workflowStarts, deps.log);
+    this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.store, websiteReaders(deps), deps.log);
     this.storeWatch = new StoreWatch({ store: deps.store, onChange: this.feed.handle, reopened: () => this.watchingAgain(), log: deps.log });
   }
 

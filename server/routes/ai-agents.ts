@@ -1,10 +1,12 @@
 /**
  * The website's AI assistant: created, read, replaced whole or changed in part, and deleted by the team. Its
  * configuration is validated with the assistant schema and kept in the website settings under the
- * key the AI activities read it from; the assistant itself is a team member (kind `ai`).
+ * key the AI activities read it from; the assistant itself is a team member (kind `ai`). One
+ * assistant is read with its configuration's revision as `ETag`, and written over it only when
+ * `If-Match` names it (setting-revisions.ts).
  */
 import { Router, type Request, type Response } from 'express';
-import { assistantSettingKey, loadAssistantConfig, modelProblem } from '../../activities/ai';
+import { assistantConfigOf, assistantSettingKey, loadAssistantConfig, modelProblem } from '../../activities/ai';
 import { newId } from '../../activities/store';
 import type { AssistantConfig } from '../../domain/assistant';
 import type { TeamMember } from '../../domain/people';
@@ -16,6 +18,7 @@ import { callerOf } from '../middleware/authenticate';
 import { assistantChangedConfig, assistantParams, newAssistantBody } from '../schemas/ai-agents';
 import { parseInput } from '../schemas/parse';
 import { teamChangeBy } from '../services/team-members';
+import { heldRevisions, readRevised, tagged } from '../setting-revisions';
 
 /** The configuration's optional fields: given as `null`, one is taken off (a PATCH's way to clear it; a PUT may leave it out). */
 const CLEARABLE_FIELDS = ['businessHours', 'raisePriorityOnEscalation', 'welcomeMessages'] as const;
@@ -57,12 +60,14 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
 
   router.get('/:id', async (req, res) => {
     const member = await assistantOf(requireAgent(callerOf(res)).website.id, req.params);
-    res.json({ agent: await loadAssistantConfig(ctx.store, member.id) });
+    const { value, revision } = await readRevised(ctx.store, member.websiteId, assistantSettingKey(member.id), assistantConfigOf(member));
+    tagged(res, revision).json({ agent: value });
   });
 
   /**
    * Saves the assistant's configuration: the body merged over `base` (its name, or for a PATCH what
    * it has now) as a JSON merge patch, then checked whole. A field not in the configuration (a typo) is refused.
+   * With `If-Match`, a PATCH's base is the revision it names, or nothing is written.
    */
   const save = (base: (member: TeamMember) => Promise<Partial<AssistantConfig>>) => async (req: Request, res: Response) => {
     const change = teamChangeBy(callerOf(res));
@@ -77,10 +82,13 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     for (const field of cleared) delete kept[field];
     // Merged before it is checked: the schema fills in defaults, which must not replace stored nested fields the body did not name.
     const config = runnable(parseInput(assistantChangedConfig, mergePatch(kept, given), 'body'));
-    const agent = await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config);
+    const { value: agent, revision } = await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config, { ifRevision: heldRevisions(req) });
     // Timelines, the widget and the team list name it as a team member: a new name is theirs too.
     if (config.name !== member.name) await ctx.teamMembers.change(change, member.id, { name: config.name }, 'ai');
-    res.json({ agent });
+    // The widget's `GET /v1/websites` reads it at once, here and (told by the change feed) on every other instance.
+    ctx.widgetSettings.forget(websiteId);
+    await ctx.publisher.websiteChanged(websiteId, { team: false, settings: true });
+    tagged(res, revision).json({ agent });
   };
 
   // The whole configuration: a field left out takes its default.

@@ -1,6 +1,10 @@
-/** A website's settings the team changes through the API: the conversation lifecycle's, and where escalations go. */
+/**
+ * A website's settings the team changes through the API: the conversation lifecycle's, and where
+ * escalations go. Each is read with its revision as `ETag`, and written over it only when `If-Match`
+ * names it (setting-revisions.ts).
+ */
 import { Router } from 'express';
-import { loadRoutingRules, ROUTING_RULES_SETTING } from '../../activities/ai';
+import { ROUTING_RULES_SETTING, routingRulesOf } from '../../activities/ai';
 import { AppError } from '../../domain/errors';
 import { staffedTeams, type RoutingRules } from '../../workflows/routing/team-rules';
 import { authorOf, requireActingPerson, requireAgent } from '../caller';
@@ -8,7 +12,8 @@ import type { ApiContext } from '../context';
 import { callerOf } from '../middleware/authenticate';
 import { parseInput } from '../schemas/parse';
 import { lifecycleSettingsBody, routingRulesBody, type LifecycleSettingsBody } from '../schemas/settings';
-import { DEFAULT_LIFECYCLE_VIEW, LIFECYCLE_SETTINGS_KEY, loadLifecycleSettings, type LifecycleSettingsView } from '../../activities/lifecycle-settings';
+import { DEFAULT_LIFECYCLE_VIEW, LIFECYCLE_SETTINGS_KEY, withLifecycleDefaults, type LifecycleSettingsView } from '../../activities/lifecycle-settings';
+import { heldRevisions, readRevised, tagged } from '../setting-revisions';
 
 export function settingsRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -16,7 +21,8 @@ export function settingsRoutes(ctx: ApiContext): Router {
 
   router.get('/lifecycle', async (_req, res) => {
     const { website } = requireAgent(callerOf(res));
-    res.json({ settings: await loadLifecycleSettings(ctx.store, website.id) });
+    const { value, revision } = await readRevised(ctx.store, website.id, LIFECYCLE_SETTINGS_KEY, withLifecycleDefaults);
+    tagged(res, revision).json({ settings: value });
   });
 
   // New workflows start with them (other instances as they hear the word); running ones are told by the website changes workflow.
@@ -24,18 +30,20 @@ export function settingsRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     const { website } = requireActingPerson(caller);
     const settings = completeSettings(parseInput(lifecycleSettingsBody, req.body, 'body'));
-    // Told before the write too, so settings written by an instance that stopped right after still reach running conversations.
+    // Told before the write too, so settings written by an instance that stopped right after still reach running
+    // conversations (a write refused for its If-Match then only has them read the settings they have).
     await ctx.websiteChanges.changed(website.id, authorOf(caller), ['settings']);
-    await ctx.store.putSetting(website.id, LIFECYCLE_SETTINGS_KEY, settings);
+    const { revision } = await ctx.store.putSetting(website.id, LIFECYCLE_SETTINGS_KEY, settings, { ifRevision: heldRevisions(req) });
     ctx.workflowStarts.forget(website.id);
     await ctx.publisher.websiteChanged(website.id, { team: false, settings: true });
     await ctx.websiteChanges.changed(website.id, authorOf(caller), ['settings']);
-    res.json({ settings });
+    tagged(res, revision).json({ settings });
   });
 
   router.get('/routing', async (_req, res) => {
     const { website } = requireAgent(callerOf(res));
-    res.json({ routing: await loadRoutingRules(ctx.store, website.id) });
+    const { value, revision } = await readRevised(ctx.store, website.id, ROUTING_RULES_SETTING, routingRulesOf);
+    tagged(res, revision).json({ routing: value });
   });
 
   // Read by every routing decision, so the next escalation on any instance follows it.
@@ -45,11 +53,13 @@ export function settingsRoutes(ctx: ApiContext): Router {
     // With the team's changes, one at a time: a removal at the same moment cannot empty a team these name.
     const stored = await ctx.store.changeTeam(website.id, async (session) => {
       refuseUnstaffedTeams(routing, staffedTeams(await ctx.store.listTeamMembers(website.id, session)));
-      return ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing, session);
+      return ctx.store.putSetting(website.id, ROUTING_RULES_SETTING, routing, { session, ifRevision: heldRevisions(req) });
     });
+    // The widget's next `GET /v1/websites` here reads them (other instances hear the word below).
+    ctx.widgetSettings.forget(website.id);
     // Who routing gives conversations to may have changed (`routed` in `GET /v1/team`): the Team page reads it again.
     await ctx.publisher.websiteChanged(website.id, { team: true, settings: false });
-    res.json({ routing: stored });
+    tagged(res, stored.revision).json({ routing: stored.value });
   });
 
   return router;

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { configOfAssistant, loadRoutingRules } from '../../activities/ai';
 import { longestRetentionAgo } from '../../activities/website-changes';
 import { AppError } from '../../domain/errors';
 import { statusOf, type TeamMember } from '../../domain/people';
@@ -19,14 +18,13 @@ export function websiteRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     if (caller.kind !== 'visitor') throw new AppError('ERR_FORBIDDEN', 'This call is for the widget (public key)');
     const { id, name } = caller.website;
-    const [team, rules, contact, unreadConversationCount] = await Promise.all([
+    const [team, contact, unreadConversationCount] = await Promise.all([
       ctx.store.listTeamMembers(id),
-      loadRoutingRules(ctx.store, id),
       caller.contactId ? ctx.store.getContact(caller.contactId) : Promise.resolve(null),
       ctx.store.countUnreadConversations(id, visitorViewerOf(caller)),
     ]);
     const assistant = team.find((member) => member.kind === 'ai');
-    const config = assistant && (await configOfAssistant(ctx.store, assistant));
+    const { rules, config } = await ctx.widgetSettings.of(id, assistant);
     // An away person is connected but not there to answer: the visitor is not told they are.
     const online = (member: TeamMember) => member.kind === 'ai' || (statusOf(member) === 'available' && ctx.online.isOnline({ websiteId: id, kind: 'user', id: member.id }));
     const agentsOf = (kind: 'human' | 'ai') => team.filter((m) => m.kind === kind).map((m) => ({ id: m.id, name: m.name, online: online(m) }));

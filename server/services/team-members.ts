@@ -123,7 +123,7 @@ export class TeamMembers {
             // Checked again where it holds: of two at once, on any instances, the second finds the first's.
             if ((await this.deps.store.listTeamMembers(websiteId, session)).some((m) => m.kind === 'ai')) return false;
             await this.deps.store.insertTeamMember(member, session);
-            await this.deps.store.putSetting(websiteId, assistantSettingKey(member.id), config, session);
+            await this.deps.store.putSetting(websiteId, assistantSettingKey(member.id), config, { session });
             return true;
           })
           .catch((err: unknown) => {

@@ -2515,34 +2515,43 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await overApi('GET', `/ai-agents/${DEFAULT_ASSISTANT_ID}`)).body.agent.businessHours).toBeUndefined();
   });
 
-  it("does not overwrite the lifecycle settings someone else changed while the admin edited: theirs stay, and a field both changed is theirs until the admin saves again", async () => {
+  it("holds its save to the lifecycle settings it read: a colleague's save landing just before it is kept, and a field both changed is shown as theirs until the admin saves again", async () => {
     const before = (await overApi('GET', '/settings/lifecycle')).body.settings;
     onTestFinished(async () => {
       expect((await overApi('PUT', '/settings/lifecycle', before)).status).toBe(200);
     });
     const page = await settingsPage();
+    /** The colleague's save to make as the page's next save leaves the browser: after anything the page read, before its write. */
+    let colleague: Record<string, unknown> | undefined;
+    await page.route('**/v1/settings/lifecycle', async (route) => {
+      const change = route.request().method() === 'PUT' ? colleague : undefined;
+      colleague = undefined;
+      if (change) expect((await overApi('PUT', '/settings/lifecycle', { ...(await overApi('GET', '/settings/lifecycle')).body.settings, ...change })).status).toBe(200);
+      await route.continue();
+    });
     const section = page.locator('[data-testid="lifecycle"]');
     const autoResolve = section.getByRole('spinbutton', { name: 'Resolve a quiet conversation after (minutes)' });
+    const assignOnReply = section.getByRole('checkbox', { name: /^Assign a conversation nobody has/ });
     const save = section.getByRole('button', { name: 'Save Conversation lifecycle' });
+
+    // Another setting: the admin's save goes over the colleague's, which stays.
     await autoResolve.fill('90');
-    // Meanwhile, elsewhere: another setting.
-    expect((await overApi('PUT', '/settings/lifecycle', { ...before, assignOnReply: !before.assignOnReply })).status).toBe(200);
+    colleague = { assignOnReply: !before.assignOnReply };
     await save.click();
     await section.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     expect((await overApi('GET', '/settings/lifecycle')).body.settings).toMatchObject({ autoResolveAfterMinutes: 90, assignOnReply: !before.assignOnReply });
-    expect(await section.getByRole('checkbox', { name: /^Assign a conversation nobody has/ }).isChecked()).toBe(!before.assignOnReply);
+    expect(await assignOnReply.isChecked()).toBe(!before.assignOnReply);
 
-    // Meanwhile, elsewhere: the same setting.
+    // The same setting: nothing is saved, and the field says what the colleague made it.
     await autoResolve.fill('120');
-    expect((await overApi('PUT', '/settings/lifecycle', { ...before, autoResolveAfterMinutes: 45 })).status).toBe(200);
+    colleague = { autoResolveAfterMinutes: 45 };
     await save.click();
-    const message = section.locator('[data-message-for="autoResolveAfterMinutes"]');
-    await message.filter({ hasText: 'Someone else changed this while you were editing (it is now “45”).' }).waitFor();
+    await section.locator('[data-message-for="autoResolveAfterMinutes"]').filter({ hasText: 'Someone else changed this while you were editing (it is now “45”).' }).waitFor();
     expect((await overApi('GET', '/settings/lifecycle')).body.settings.autoResolveAfterMinutes).toBe(45);
     expect(await autoResolve.inputValue()).toBe('120');
     await save.click();
     await section.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    expect((await overApi('GET', '/settings/lifecycle')).body.settings.autoResolveAfterMinutes).toBe(120);
+    expect((await overApi('GET', '/settings/lifecycle')).body.settings).toMatchObject({ autoResolveAfterMinutes: 120, assignOnReply: !before.assignOnReply });
   });
 
   it('shows an agent whose token is not an admin\'s the settings as they are, which they cannot change, saying an admin does', async () => {

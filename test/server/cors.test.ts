@@ -102,12 +102,12 @@ describe('CORS on error answers to widget calls', () => {
 });
 
 describe("a company's own page on an allowed origin, with a member token", () => {
-  it('may send Authorization, X-Actor-User-Id and Idempotency-Key, and reads its answers and its refusals; another origin reads neither', async () => {
+  it('may send Authorization, X-Actor-User-Id, Idempotency-Key and If-Match, and reads its answers and its refusals; another origin reads neither', async () => {
     const preflight = await fetch(`${app.url}/v1/team/me`, {
       method: 'OPTIONS',
-      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,x-actor-user-id,idempotency-key,content-type' },
+      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,x-actor-user-id,idempotency-key,content-type,if-match' },
     });
-    expect(listed(preflight.headers.get('access-control-allow-headers'))).toEqual(expect.arrayContaining(['authorization', 'x-actor-user-id', 'idempotency-key', 'content-type']));
+    expect(listed(preflight.headers.get('access-control-allow-headers'))).toEqual(expect.arrayContaining(['authorization', 'x-actor-user-id', 'idempotency-key', 'content-type', 'if-match']));
     // No cookies: the API never lets a page send the browser's own credentials.
     expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
     const made = await api.call('POST', '/v1/team/members/agent_alex/tokens', { agent: null }, {}, fromNewIp());

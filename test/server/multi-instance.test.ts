@@ -12,6 +12,8 @@ import { recordingTeams } from './support/teams';
 import { loadConfig } from '../../runtime/config';
 import { wantsTemporal } from '../../runtime/engine/temporal-connection';
 import { freshDbName, testMongo } from '../support/mongo';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { WIDGET_SETTINGS_TTL_MS } from '../../server/services/widget-settings';
 
 let first: RunningApp;
 let second: RunningApp;
@@ -207,6 +209,21 @@ describe('Two server instances sharing one store', () => {
       2_000, // under the token cache's lifetime: the word itself must reach the other instance
     );
     expect(status).toBe(401);
+  });
+
+  it("the widget's bootstrap on one instance answers an assistant change made on the other within moments, well before its cache would let it go", async () => {
+    const [firstApi, secondApi] = [new Api(first), new Api(second)];
+    const path = `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`;
+    const before = (await firstApi.call('GET', path, AGENT)).body.agent;
+    const welcome = async () => (await secondApi.call('GET', '/v1/websites', { 'X-Public-Key': second.keys.publicKey })).body.welcomeMessages;
+    try {
+      // Read there first: the second instance now keeps the configuration.
+      expect(await welcome()).toEqual(before.welcomeMessages ?? []);
+      expect((await firstApi.call('PATCH', path, AGENT, { welcomeMessages: ['Changed elsewhere'] })).status).toBe(200);
+      await expect.poll(welcome, { timeout: WIDGET_SETTINGS_TTL_MS / 2 }).toEqual(['Changed elsewhere']);
+    } finally {
+      expect((await firstApi.call('PUT', path, AGENT, before)).status).toBe(200);
+    }
   });
 
   describe('#team changes at the same moment', () => {

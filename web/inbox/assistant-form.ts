@@ -1,5 +1,5 @@
 /** The Settings page's form of an AI assistant: the fields a team edits, saved with `PATCH /v1/ai-agents/:id`. */
-import type { ApiClient } from '../shared/api-client';
+import { taggedField, type ApiClient } from '../shared/api-client';
 import { h } from '../shared/dom';
 import type { AssistantConfig } from '../shared/wire';
 import { assistantPatch, assistantValues, dayKey, WEEK_DAYS } from './assistant-values';
@@ -53,8 +53,8 @@ function assistantFields(values: FormValues, config: AssistantConfig): HTMLEleme
 }
 
 export const assistantSource = (api: ApiClient, id: string): SettingsSource<AssistantConfig> => ({
-  read: async () => (await api.assistant(id)).agent,
+  read: async () => taggedField(await api.assistant(id), 'agent'),
   values: assistantValues,
-  save: async (_current, values, changed) => (await api.changeAssistant(id, assistantPatch(values, changed))).agent,
+  save: async (current, values, changed) => taggedField(await api.changeAssistant(id, assistantPatch(values, changed), current.etag), 'agent'),
   fields: assistantFields,
 });

@@ -1,6 +1,6 @@
 /** The Settings page's form of the lifecycle settings, saved with `PUT /v1/settings/lifecycle`. */
 import { PRIORITIES } from '../../domain/conversation';
-import type { ApiClient } from '../shared/api-client';
+import { taggedField, type ApiClient } from '../shared/api-client';
 import type { LifecycleSettings } from '../shared/wire';
 import { lifecycleBody, lifecycleValues, targetKey } from './lifecycle-values';
 import { fieldGroup, inputField, switchField } from './settings-fields';
@@ -35,9 +35,9 @@ function lifecycleFields(values: FormValues): HTMLElement[] {
 }
 
 export const lifecycleSource = (api: ApiClient): SettingsSource<LifecycleSettings> => ({
-  read: async () => (await api.lifecycleSettings()).settings,
+  read: async () => taggedField(await api.lifecycleSettings(), 'settings'),
   values: lifecycleValues,
   // A PUT replaces them whole: every field, the server's now with the reader's changes.
-  save: async (_current, values) => (await api.putLifecycleSettings(lifecycleBody(values))).settings,
+  save: async (current, values) => taggedField(await api.putLifecycleSettings(lifecycleBody(values), current.etag), 'settings'),
   fields: lifecycleFields,
 });

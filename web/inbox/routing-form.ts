@@ -1,5 +1,5 @@
 /** The Settings page's form of the routing rules' simple value, the default team, saved with `PUT /v1/settings/routing`. */
-import type { ApiClient } from '../shared/api-client';
+import { taggedField, type ApiClient } from '../shared/api-client';
 import { h } from '../shared/dom';
 import type { RoutingRules } from '../shared/wire';
 import { inputField } from './settings-fields';
@@ -24,9 +24,9 @@ function routingFields(values: FormValues, routing: RoutingRules): HTMLElement[]
 }
 
 export const routingSource = (api: ApiClient): SettingsSource<RoutingRules> => ({
-  read: async () => (await api.routing()).routing,
+  read: async () => taggedField(await api.routing(), 'routing'),
   values: (routing) => ({ defaultTeam: routing.defaultTeam }),
-  // A PUT replaces them whole: the rules as the server has them now.
-  save: async (current, values) => (await api.putRouting({ rules: current.rules, defaultTeam: String(values.defaultTeam).trim() })).routing,
+  // A PUT replaces them whole: the rules as the server has them at the revision it holds to.
+  save: async (current, values) => taggedField(await api.putRouting({ rules: current.value.rules, defaultTeam: String(values.defaultTeam).trim() }, current.etag), 'routing'),
   fields: routingFields,
 });

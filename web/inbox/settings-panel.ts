@@ -4,7 +4,7 @@
  * Someone the server would refuse (an `agent` token) sees them read-only, and is told who changes them.
  * Then the team's saved replies, which anyone on the team adds to.
  */
-import type { ApiClient } from '../shared/api-client';
+import type { ApiClient, Tagged } from '../shared/api-client';
 import { h, mount } from '../shared/dom';
 import { errorText } from '../shared/toast';
 import { assistantSource } from './assistant-form';
@@ -15,7 +15,7 @@ import { savedRepliesSection } from './saved-replies-section';
 import { SettingsForm, type SettingsSource } from './settings-form';
 
 /** A section of the page: its heading (focusable by script, for the Team page's link to land on) and its form. */
-function section<T>(title: string, source: SettingsSource<T>, record: T, readOnly: boolean, testid: string): HTMLElement {
+function section<T>(title: string, source: SettingsSource<T>, record: Tagged<T>, readOnly: boolean, testid: string): HTMLElement {
   const form = new SettingsForm(source, record, { readOnly, saveLabel: `Save ${title}` });
   return h('section', { class: 'settings-section', data: { testid } }, h('h3', { tabindex: '-1' }, title), form.element);
 }
@@ -46,21 +46,33 @@ export class SettingsPanel {
   async load(assistantId?: string): Promise<void> {
     const api = this.api;
     try {
-      const [{ member, role }, { agents }, { settings }, { routing }] = await Promise.all([api.me(), api.assistants(), api.lifecycleSettings(), api.routing()]);
+      const [lifecycle, routing] = [lifecycleSource(api), routingSource(api)];
+      const [{ member, role }, assistants, settings, rules] = await Promise.all([api.me(), this.assistants(), lifecycle.read(), routing.read()]);
       // A server before `role` said nothing: the page offers the forms, and the server still decides.
       const readOnly = role === 'agent';
       mount(
         this.body,
         readOnly && h('p', { class: 'settings-read-only', data: { testid: 'settings-read-only' } }, 'Only an admin changes these settings: you see them as they are.'),
-        ...agents.map((agent) => section('AI assistant', assistantSource(api, agent.id), agent, readOnly, `assistant-${agent.id}`)),
-        agents.length === 0 && h('p', { class: 'muted' }, 'This website has no AI assistant.'),
-        section('Conversation lifecycle', lifecycleSource(api), settings, readOnly, 'lifecycle'),
-        section('Routing', routingSource(api), routing, readOnly, 'routing'),
+        ...assistants.map(({ source, record }) => section('AI assistant', source, record, readOnly, `assistant-${record.value.id}`)),
+        assistants.length === 0 && h('p', { class: 'muted' }, 'This website has no AI assistant.'),
+        section('Conversation lifecycle', lifecycle, settings, readOnly, 'lifecycle'),
+        section('Routing', routing, rules, readOnly, 'routing'),
         savedRepliesSection(api, this.savedReplies, { me: member.id, admin: !readOnly }),
       );
       if (assistantId) this.body.querySelector<HTMLElement>(`[data-testid="assistant-${CSS.escape(assistantId)}"] h3`)?.focus();
     } catch (error) {
       mount(this.body, h('p', { class: 'settings-read-only', role: 'alert' }, `Couldn't read the settings: ${errorText(error)}`));
     }
+  }
+
+  /** The website's assistants, each read on its own: the list has no revision (`ETag`) a save could hold to. */
+  private async assistants() {
+    const { agents } = await this.api.assistants();
+    return Promise.all(
+      agents.map(async ({ id }) => {
+        const source = assistantSource(this.api, id);
+        return { source, record: await source.read() };
+      }),
+    );
   }
 }

@@ -1,8 +1,7 @@
 /**
  * A settings form's values, and what saving them means when someone else may have changed the
- * same settings since the page drew them. The routes have no version to send back (no ETag), so
- * the page reads the server's values again just before it saves and compares three copies: as
- * drawn, as edited, as the server has them now.
+ * same settings since the page drew them: a save refused for its `If-Match` (settings-form.ts)
+ * compares three copies, as drawn, as edited, and as the server has them now.
  */
 
 /** A form's fields by key (the field's path in the API's body, e.g. `escalation.handoffMessage`): a text, or a switch. */

@@ -50,6 +50,15 @@ export function refusedFields(error: unknown): string[] {
   return Array.isArray(fields) ? fields.map((field: { path?: unknown }) => field.path).filter((path): path is string => typeof path === 'string') : [];
 }
 
+/** An answer with the `ETag` it carried (absent: none). */
+export interface Tagged<T> {
+  value: T;
+  etag?: string;
+}
+
+/** One field of a tagged answer (`{settings}`'s settings), with the answer's tag. */
+export const taggedField = <T, K extends keyof T>({ value, etag }: Tagged<T>, field: K): Tagged<T[K]> => ({ value: value[field], etag });
+
 /** A refusal the same request would meet again: a 4xx, but a timeout (408) or a rate limit (429), which pass. */
 export const isRefusal = (error: unknown): error is ApiError =>
   error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
@@ -163,18 +172,30 @@ export class ApiClient {
     return URL.createObjectURL(await response.blob());
   }
 
-  async request<T>(method: string, route: string, body?: unknown, query: Query = {}): Promise<T> {
+  private async send(method: string, route: string, body: unknown, query: Query, headers: Record<string, string> = {}): Promise<Response> {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value));
     const qs = search.size ? `?${search}` : '';
-    const response = await fetchOrUnreachable(`${this.origin}/v1${route}${qs}`, {
+    return fetchOrUnreachable(`${this.origin}/v1${route}${qs}`, {
       method,
-      headers: { ...this.headers(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: { ...this.headers(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       // A request the network left hanging fails, so what waits on it (a retry, a name) carries on.
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    return this.parsed<T>(response);
+  }
+
+  async request<T>(method: string, route: string, body?: unknown, query: Query = {}): Promise<T> {
+    return this.parsed<T>(await this.send(method, route, body, query));
+  }
+
+  /**
+   * A setting's read or write, with the `ETag` the answer carries (the setting's revision);
+   * `ifMatch`: the tag a write holds to, refused (`412`) when someone else saved since.
+   */
+  private async tagged<T>(method: string, route: string, body?: unknown, ifMatch?: string): Promise<Tagged<T>> {
+    const response = await this.send(method, route, body, {}, ifMatch === undefined ? {} : { 'If-Match': ifMatch });
+    return { value: await this.parsed<T>(response), etag: response.headers.get('ETag') ?? undefined };
   }
 
   /** Uploads a file to a conversation (its raw bytes as the body); a message then names it in a file part. */
@@ -234,15 +255,15 @@ export class ApiClient {
   setMyStatus = (status: MemberStatus) => this.request<{ member: TeamMemberInfo }>('PUT', '/team/me/status', { status });
   removeMember = (id: string) => this.request<undefined>('DELETE', path`/team/members/${id}`);
   assistants = () => this.request<{ agents: AssistantConfig[] }>('GET', '/ai-agents');
-  assistant = (id: string) => this.request<{ agent: AssistantConfig }>('GET', path`/ai-agents/${id}`);
-  /** Changes some top-level fields of the assistant's configuration; `null` takes an optional one off. */
-  changeAssistant = (id: string, fields: Record<string, unknown>) => this.request<{ agent: AssistantConfig }>('PATCH', path`/ai-agents/${id}`, fields);
-  lifecycleSettings = () => this.request<{ settings: LifecycleSettings }>('GET', '/settings/lifecycle');
-  /** Replaces the lifecycle settings whole. */
-  putLifecycleSettings = (settings: LifecycleSettings) => this.request<{ settings: LifecycleSettings }>('PUT', '/settings/lifecycle', settings);
-  routing = () => this.request<{ routing: RoutingRules }>('GET', '/settings/routing');
-  /** Replaces the routing rules whole. */
-  putRouting = (routing: RoutingRules) => this.request<{ routing: RoutingRules }>('PUT', '/settings/routing', routing);
+  assistant = (id: string) => this.tagged<{ agent: AssistantConfig }>('GET', path`/ai-agents/${id}`);
+  /** Changes some top-level fields of the assistant's configuration; `null` takes an optional one off. `ifMatch`: the revision it was read at. */
+  changeAssistant = (id: string, fields: Record<string, unknown>, ifMatch?: string) => this.tagged<{ agent: AssistantConfig }>('PATCH', path`/ai-agents/${id}`, fields, ifMatch);
+  lifecycleSettings = () => this.tagged<{ settings: LifecycleSettings }>('GET', '/settings/lifecycle');
+  /** Replaces the lifecycle settings whole, over the revision `ifMatch` names. */
+  putLifecycleSettings = (settings: LifecycleSettings, ifMatch?: string) => this.tagged<{ settings: LifecycleSettings }>('PUT', '/settings/lifecycle', settings, ifMatch);
+  routing = () => this.tagged<{ routing: RoutingRules }>('GET', '/settings/routing');
+  /** Replaces the routing rules whole, over the revision `ifMatch` names. */
+  putRouting = (routing: RoutingRules, ifMatch?: string) => this.tagged<{ routing: RoutingRules }>('PUT', '/settings/routing', routing, ifMatch);
   savedReplies = () => this.request<{ savedReplies: SavedReply[] }>('GET', '/saved-replies');
   addSavedReply = (fields: SavedReplyFields) => this.request<{ savedReply: SavedReply }>('POST', '/saved-replies', fields);
   changeSavedReply = (id: string, fields: Partial<SavedReplyFields>) => this.request<{ savedReply: SavedReply }>('PATCH', path`/saved-replies/${id}`, fields);

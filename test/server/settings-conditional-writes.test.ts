@@ -1,0 +1,127 @@
+/**
+ * The settings routes' conditional writes: each read answers a strong `ETag` (the stored
+ * revision), and a write with `If-Match` is stored only over that very revision, else `412` with
+ * nothing written, so of two admins saving what they read at the same moment one is told.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
+import { AGENT } from './support/clients';
+import { useTestApp } from './support/app';
+
+const t = useTestApp();
+
+interface SettingRoute {
+  name: string;
+  path: string;
+  method: 'PUT' | 'PATCH';
+  /** What the answer's body holds the setting under. */
+  field: string;
+  /** A body that stores something told apart by `n`, and that value as the setting shows it. */
+  body(n: number): unknown;
+  shown(n: number): unknown;
+}
+
+const ROUTES: SettingRoute[] = [
+  {
+    name: 'lifecycle settings',
+    path: '/v1/settings/lifecycle',
+    method: 'PUT',
+    field: 'settings',
+    body: (n) => ({ defaultAiPauseMinutes: n }),
+    shown: (n) => expect.objectContaining({ defaultAiPauseMinutes: n }),
+  },
+  {
+    name: 'routing rules',
+    path: '/v1/settings/routing',
+    method: 'PUT',
+    field: 'routing',
+    body: (n) => ({ rules: [{ team: 'billing', tags: [`tag-${n}`] }], defaultTeam: 'support' }),
+    shown: (n) => ({ rules: [{ team: 'billing', tags: [`tag-${n}`] }], defaultTeam: 'support' }),
+  },
+  {
+    name: 'AI assistant (PATCH)',
+    path: `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`,
+    method: 'PATCH',
+    field: 'agent',
+    body: (n) => ({ instructions: `Answer in ${n} words` }),
+    shown: (n) => expect.objectContaining({ instructions: `Answer in ${n} words` }),
+  },
+  {
+    name: 'AI assistant (PUT)',
+    path: `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`,
+    method: 'PUT',
+    field: 'agent',
+    body: (n) => ({ name: 'Acme Assistant', instructions: `Reply within ${n} lines` }),
+    shown: (n) => expect.objectContaining({ instructions: `Reply within ${n} lines` }),
+  },
+];
+
+const STRONG_TAG = /^"[^"]+"$/;
+
+// First: the routing rules are not stored yet, so the write goes where no document is.
+it('takes a write holding a setting never stored (its defaults): the first stores it, a second holding the same is refused', async () => {
+  const defaults = await t.api.call('GET', '/v1/settings/routing', AGENT);
+  expect(defaults.headers.get('etag')).toMatch(STRONG_TAG);
+  const ifMatch = { 'If-Match': defaults.headers.get('etag')! };
+  const first = await t.api.call('PUT', '/v1/settings/routing', AGENT, { ...defaults.body.routing, defaultTeam: 'billing' }, ifMatch);
+  expect(first.status).toBe(200);
+  const second = await t.api.call('PUT', '/v1/settings/routing', AGENT, { ...defaults.body.routing, defaultTeam: 'technical' }, ifMatch);
+  expect(second.status).toBe(412);
+  expect((await t.api.call('GET', '/v1/settings/routing', AGENT)).body.routing.defaultTeam).toBe('billing');
+});
+
+describe.each(ROUTES)('$name: $method $path', (route) => {
+  const read = () => t.api.call('GET', route.path, AGENT);
+  const write = (n: number, ifMatch?: string) => t.api.call(route.method, route.path, AGENT, route.body(n), ifMatch === undefined ? {} : { 'If-Match': ifMatch });
+
+  it('is read with a strong ETag, which a write stored over it changes, and answers', async () => {
+    const before = await read();
+    expect(before.headers.get('etag')).toMatch(STRONG_TAG);
+    const written = await write(101, before.headers.get('etag')!);
+    expect(written.status).toBe(200);
+    expect(written.body[route.field]).toEqual(route.shown(101));
+    expect(written.headers.get('etag')).toMatch(STRONG_TAG);
+    expect(written.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    const after = await read();
+    expect(after.headers.get('etag')).toBe(written.headers.get('etag'));
+    expect(after.body[route.field]).toEqual(route.shown(101));
+  });
+
+  it('refuses a write whose If-Match is not the stored revision: 412, and nothing written', async () => {
+    const stale = (await read()).headers.get('etag')!;
+    expect((await write(102)).status).toBe(200);
+    const current = await read();
+    for (const ifMatch of [stale, `W/${current.headers.get('etag')}`, '"not-a-revision"']) {
+      const refused = await write(103, ifMatch);
+      expect(refused.status).toBe(412);
+      expect(refused.body).toEqual({ error: { code: 'ERR_PRECONDITION_FAILED', message: expect.stringContaining('Someone else saved these settings') } });
+    }
+    const after = await read();
+    expect(after.body).toEqual(current.body);
+    expect(after.headers.get('etag')).toBe(current.headers.get('etag'));
+  });
+
+  it('of two writes sent at once with the same If-Match, stores one and refuses the other', async () => {
+    const etag = (await read()).headers.get('etag')!;
+    const [first, second] = await Promise.all([write(104, etag), write(105, etag)]);
+    expect([first.status, second.status].sort()).toEqual([200, 412]);
+    const [winner, n] = first.status === 200 ? [first, 104] : [second, 105];
+    const after = await read();
+    expect(after.body[route.field]).toEqual(route.shown(n));
+    expect(after.headers.get('etag')).toBe(winner.headers.get('etag'));
+  });
+
+  it('writes whatever is stored with If-Match: *, or without If-Match, answering the new ETag', async () => {
+    expect((await write(106)).status).toBe(200);
+    const any = await write(107, '*');
+    expect(any.status).toBe(200);
+    const after = await read();
+    expect(after.body[route.field]).toEqual(route.shown(107));
+    expect(any.headers.get('etag')).toMatch(STRONG_TAG);
+    expect(after.headers.get('etag')).toBe(any.headers.get('etag'));
+    // A list naming the stored revision among others holds too.
+    const listed = await write(108, `"999999", ${any.headers.get('etag')}`);
+    expect(listed.status).toBe(200);
+    expect((await read()).body[route.field]).toEqual(route.shown(108));
+  });
+});
