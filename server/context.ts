@@ -10,6 +10,7 @@ import type { MemberTokens } from './services/member-tokens';
 import type { ReplyJoins } from './services/reply-joins';
 import type { TeamMembers } from './services/team-members';
 import type { WorkflowNotifier } from './services/workflow-notifier';
+import type { Webhooks } from './webhooks/webhooks';
 
 export interface ApiContext extends ServerDeps {
   directory: StoreDirectory;
@@ -20,6 +21,7 @@ export interface ApiContext extends ServerDeps {
   replyJoins: ReplyJoins;
   teamMembers: TeamMembers;
   memberTokens: MemberTokens;
+  webhooks: Webhooks;
   /** Charges the visitor's rate limit; after authentication. */
   visitorLimit: RequestHandler;
   /** Charges a visitor's download: to its range allowance for a range of a file granted to it, else as `visitorLimit`. */

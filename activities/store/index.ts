@@ -21,6 +21,7 @@ import { teamMethods } from './team';
 import { timelineMethods } from './timeline';
 import { TimelineEnds } from './timeline-ends';
 import { visitorMethods } from './visitors';
+import { webhookMethods } from './webhooks';
 import { websiteMethods } from './websites';
 
 export interface StoreOptions {
@@ -43,6 +44,7 @@ type Methods = ReturnType<typeof websiteMethods> &
   ReturnType<typeof routingHoldMethods> &
   ReturnType<typeof fileMethods> &
   ReturnType<typeof signalOutboxMethods> &
+  ReturnType<typeof webhookMethods> &
   ReturnType<typeof changeMethods>;
 
 export type Store = Methods & {
@@ -82,6 +84,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
     ...routingHoldMethods(collections),
     ...fileMethods(db, collections.items),
     ...signalOutboxMethods(collections),
+    ...webhookMethods(collections),
     ...changeMethods(collections, instanceId, ends),
     instanceId,
     ping: async (timeoutMs) => void (await db.command({ ping: 1 }, { timeoutMS: timeoutMs })),
@@ -99,6 +102,7 @@ export type { MemberToken, MemberTokenRole, StoredMemberToken } from './member-t
 export type { SharedLimit } from './shared-limits';
 export type { TeamChangeSession } from './team';
 export type { ConfiguredWebsiteFields } from './websites';
+export type { NewWebhookDelivery, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookOutcome } from './webhooks';
 export { newId } from './ids';
 export { imageSize } from './image-size';
 export type { Appended, AppendOptions, ItemToAppend } from './append';
