@@ -133,6 +133,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   answerMalformedRequests(server);
   await webhooks.start();
   await realtime.start(server);
+  webhooks.follow(deps.store);
   // Signals an earlier run acknowledged items for but could not deliver: listed before the first
   // request, so that a conversation's new items wait behind its owed ones; read and sent meanwhile.
   const owed = await ctx.notifier.holdPending().catch((err: unknown) => {

@@ -175,6 +175,12 @@ export interface WebhookAttemptDoc {
   expireAt: Date;
 }
 
+/** Up to when every change has been turned into the webhook deliveries it owes (event-outbox.ts): a restart catches up from there. */
+export interface WebhookCursorDoc {
+  _id: string;
+  coveredUntil: string;
+}
+
 export interface Collections {
   websites: Collection<WebsiteDoc>;
   visitors: Collection<VisitorDoc>;
@@ -192,6 +198,7 @@ export interface Collections {
   webhookEndpoints: Collection<WebhookEndpointDoc>;
   webhookDeliveries: Collection<WebhookDeliveryDoc>;
   webhookAttempts: Collection<WebhookAttemptDoc>;
+  webhookCursors: Collection<WebhookCursorDoc>;
 }
 
 /** Each collection's name in the database. */
@@ -212,6 +219,7 @@ const COLLECTION_NAMES: { readonly [K in keyof Collections]: string } = {
   webhookEndpoints: 'webhook_endpoints',
   webhookDeliveries: 'webhook_deliveries',
   webhookAttempts: 'webhook_attempts',
+  webhookCursors: 'webhook_cursors',
 };
 
 /** GridFS bucket name: files live in `files.files` and `files.chunks`. */

@@ -3,8 +3,14 @@
  * endpoint, kept until delivered or given up) and the record of their attempts.
  */
 import { MongoBulkWriteError } from 'mongodb';
-import type { Collections, WebhookAttemptDoc, WebhookDeliveryDoc, WebhookEndpointDoc } from './documents';
+import type { Conversation } from '../../domain/conversation';
+import type { TimelineItem } from '../../domain/timeline';
+import { toConversation } from './conversations';
+import { toItem, type Collections, type WebhookAttemptDoc, type WebhookDeliveryDoc, type WebhookEndpointDoc } from './documents';
 import { newId } from './ids';
+
+/** The one cursor every instance moves (`$max`: only forward). */
+const CURSOR_ID = 'changes';
 
 /** How long the record of an attempt is kept. */
 const ATTEMPT_KEEP_MS = 7 * 24 * 3_600_000;
@@ -25,8 +31,30 @@ const deliveryOf = ({ _id, ...doc }: WebhookDeliveryDoc): WebhookDelivery => ({ 
 /** An event already owed to that endpoint (another instance's write, a catch-up's) is what writing it again wants. */
 const onlyDuplicates = (error: unknown): boolean => error instanceof MongoBulkWriteError && [error.writeErrors].flat().every((e) => e.code === 11000);
 
-export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAttempts }: Collections) {
+export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAttempts, webhookCursors, conversations, items }: Collections) {
   return {
+    /** Up to when every change was turned into deliveries; null before the first time it was said. */
+    async webhookCoveredUntil(): Promise<string | null> {
+      return (await webhookCursors.findOne({ _id: CURSOR_ID }))?.coveredUntil ?? null;
+    },
+
+    async coverWebhooksUntil(time: string): Promise<void> {
+      await webhookCursors.updateOne({ _id: CURSOR_ID }, { $max: { coveredUntil: time } }, { upsert: true });
+    },
+
+    /**
+     * What a website's conversations got since `since`, to catch up on: the conversations created
+     * since, and the items appended since (found through the conversations changed since, by the `sync` index).
+     */
+    async changedSince(websiteId: string, since: string): Promise<{ created: Conversation[]; items: Array<{ conversationId: string; item: TimelineItem }> }> {
+      const changed = await conversations.find({ websiteId, updatedAt: { $gte: since } }).toArray();
+      const docs = changed.length === 0 ? [] : await items.find({ conversationId: { $in: changed.map((c) => c._id) }, createdAt: { $gte: since } }).toArray();
+      return {
+        created: changed.filter((doc) => doc.createdAt >= since).map((doc) => toConversation(doc, 'all')),
+        items: docs.map((doc) => ({ conversationId: doc.conversationId, item: toItem(doc) })),
+      };
+    },
+
     async createWebhook(input: NewWebhookEndpoint): Promise<WebhookEndpoint> {
       const now = new Date().toISOString();
       const doc: WebhookEndpointDoc = { _id: newId('wh'), ...input, createdAt: now, updatedAt: now };
