@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
+import { WebhookEventOutbox } from '../../server/webhooks/event-outbox';
 import { AGENT, Api } from './support/clients';
 import { testConfig } from './support/app';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -116,5 +117,17 @@ describe('Webhook delivery', () => {
     expect(receiver.received).toEqual([]);
     await receiver.up();
     await expect.poll(() => receiver.events('message.created', aboutItem(itemId)).length, { timeout: 15_000 }).toBe(1);
+  });
+
+  it('catches up from the store on what no outbox wrote (as a start does from its cursor)', async () => {
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const itemId = await visitorWrites('hook-catch-up');
+    // Made after the message: the change stream's outbox owed it nothing.
+    const receiver = await receiverUp();
+    await endpoint(receiver, ['message.created']);
+    const outbox = new WebhookEventOutbox(app.store, { isVisibleTo: () => true }, app.log, () => undefined);
+    await outbox.reload();
+    await outbox.catchUp(since);
+    await expect.poll(() => receiver.events('message.created', aboutItem(itemId)).length, { timeout: 10_000 }).toBe(1);
   });
 });
