@@ -200,6 +200,7 @@ export async function startApp(config: AppConfig, overrides: StartOverrides = {}
       websiteChanges: websiteChangeNotices(engine),
       pages: { publicKey: website.publicKey, demo: config.demoPages },
       openai: config.openai,
+      webhookSettings: config.webhooks,
     });
     // Before listening: a server that could not listen still has its sockets' and signals' work to stop.
     cleanup.push(() => chat.close(config.limits.shutdown));

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ShutdownOptions } from '../server/app';
 import { proxyTrust, type TrustProxy } from '../server/client-ip';
+import type { WebhookSettings } from '../server/webhooks/deliverer';
 import { ConfigurationError } from './setting-errors';
 
 /**
@@ -201,6 +202,9 @@ const envSchema = z.object({
   WS_MAX_SOCKETS_PER_VISITOR: int(1, 10_000, 20, '(every socket holds memory and is sent its visitor\'s events: no limit at all)'),
   /** Sockets one client IP may hold open at once on an instance, whoever opens them (visitor ids cost nothing). */
   WS_MAX_SOCKETS_PER_IP: int(1, 1_000_000, 500, '(more than an instance holds open: no limit at all)'),
+  /** Webhooks may go to `http:` URLs and to loopback, private and link-local addresses (receivers on this machine or network). */
+  WEBHOOK_ALLOW_PRIVATE_URLS: flag.default(false),
+  WEBHOOK_TIMEOUT_MS: int(1_000, 60_000, 10_000, '(a minute): a slow endpoint holds a delivery slot that long'),
   SHUTDOWN_TIMEOUT_MS: int(0, 10 * MINUTE_MS, 10_000, '(10 minutes): a drain still running then is a hung one'),
   SHUTDOWN_IDLE_GRACE_MS: int(0, MINUTE_MS, 1_000, '(1 minute): it only lets a request already on its way arrive'),
 }).superRefine((e, ctx) => {
@@ -241,6 +245,7 @@ export interface AppConfig {
   /** Plugin specifiers loaded after the built-in and example ones. */
   plugins: string[];
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
+  webhooks: WebhookSettings;
   limits: {
     jsonBodyBytes: number;
     fileMaxBytes: number;
@@ -261,6 +266,9 @@ export interface AppConfig {
 }
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
+/** Webhook retries: 10 s after the first failure, doubling to an hour, for a day (about 30 attempts). */
+const WEBHOOK_RETRIES = { firstRetryMs: 10_000, maxRetryMs: 3_600_000, giveUpAfterMs: 24 * 3_600_000, pollMs: 5_000 };
 
 /**
  * Container platforms often set a variable empty meaning unset (`ALLOWED_ORIGINS=${ALLOWED_ORIGINS}`):
@@ -298,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoPages: e.DEMO_PAGES ?? LOOPBACK_HOSTS.includes(e.HOST),
     plugins: e.PLUGINS,
     logLevel: e.LOG_LEVEL,
+    webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, ...WEBHOOK_RETRIES },
     limits: {
       jsonBodyBytes: e.JSON_BODY_LIMIT_BYTES,
       fileMaxBytes: e.FILE_MAX_BYTES,

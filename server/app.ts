@@ -50,6 +50,8 @@ import { TeamMembers } from './services/team-members';
 import { sweepUnattachedFiles } from './services/unattached-files';
 import { WidgetSettings } from './services/widget-settings';
 import { WorkflowNotifier } from './services/workflow-notifier';
+import { Webhooks } from './webhooks/webhooks';
+import { webhookRoutes } from './routes/webhooks';
 
 /**
  * Connections the kernel queues before they are accepted. Node's default, 511, overflowed when
@@ -78,7 +80,8 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   // Shared with the sockets: their upgrades and frames cost the caller's IP as requests do.
   const ipBuckets = new TokenBuckets(deps.limits.ipRate);
   const widgetSettings = new WidgetSettings(deps.store);
-  const realtime = new Realtime({ ...deps, directory, ipBuckets, widgetSettings });
+  const webhooks = new Webhooks(deps.store, deps.plugins, deps.webhookSettings, deps.log);
+  const realtime = new Realtime({ ...deps, directory, ipBuckets, widgetSettings, observeChange: webhooks.outbox.observe });
   const visitorBuckets = new TokenBuckets(deps.limits.visitorRate);
   const visitorLimit = visitorRateLimit(visitorBuckets);
   const unattachedFiles = sweepUnattachedFiles(deps.store, deps.limits.fileUnattachedMs, deps.log);
@@ -94,6 +97,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
     teamMembers,
     widgetSettings,
     memberTokens: new MemberTokens({ ...deps, directory, publisher: realtime.publisher, teamMembers }),
+    webhooks,
     jsonBody: [requireJsonBody, readJsonBody(deps.limits.jsonBodyBytes), refuseUnstorableJson],
     visitorLimit,
     downloadLimit: downloadLimit(visitorBuckets, new TokenBuckets(deps.limits.visitorRangeRate)),
@@ -123,6 +127,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/ai-agents', aiAgentRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));
   app.use('/v1/saved-replies', savedReplyRoutes(ctx));
+  app.use('/v1/webhooks', webhookRoutes(ctx));
   app.use('/ws', webSocketRoutes());
   app.use(createPagesRouter(deps.pages));
   app.use(noRoute(app.router));
@@ -131,7 +136,9 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
 
   const server = createServer(app);
   answerMalformedRequests(server);
+  await webhooks.start();
   await realtime.start(server);
+  webhooks.follow(deps.store);
   // Signals an earlier run acknowledged items for but could not deliver: listed before the first
   // request, so that a conversation's new items wait behind its owed ones; read and sent meanwhile.
   const owed = await ctx.notifier.holdPending().catch((err: unknown) => {
@@ -155,13 +162,15 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
       const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
       const drained = drain.close(server, deadline, idleGraceMs);
       await realtime.stop();
+      // The change stream is closed: the outbox writes what it heard, and no delivery is taken after this.
+      const webhooksStopped = webhooks.stop();
       if ((await drained) === 'timeout') {
         deps.log.warn('requests still running at the shutdown deadline; closing their connections');
         server.closeAllConnections();
       }
       // No request adds items now: each owed signal gets one more try, and what is still owed then is sent at the next start.
       ctx.notifier.stop();
-      await Promise.race([Promise.all([ctx.notifier.drain(), unattachedFiles.stop()]), deadline]);
+      await Promise.race([Promise.all([ctx.notifier.drain(), unattachedFiles.stop(), webhooksStopped]), deadline]);
     },
   };
 }

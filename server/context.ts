@@ -11,6 +11,7 @@ import type { ReplyJoins } from './services/reply-joins';
 import type { TeamMembers } from './services/team-members';
 import type { WidgetSettings } from './services/widget-settings';
 import type { WorkflowNotifier } from './services/workflow-notifier';
+import type { Webhooks } from './webhooks/webhooks';
 
 export interface ApiContext extends ServerDeps {
   directory: StoreDirectory;
@@ -23,6 +24,7 @@ export interface ApiContext extends ServerDeps {
   /** The settings `GET /v1/websites` reads, cached: a route that changes them forgets them. */
   widgetSettings: WidgetSettings;
   memberTokens: MemberTokens;
+  webhooks: Webhooks;
   /** Charges the visitor's rate limit; after authentication. */
   visitorLimit: RequestHandler;
   /** Charges a visitor's download: to its range allowance for a range of a file granted to it, else as `visitorLimit`. */

@@ -10,6 +10,7 @@ import type { TrustProxy } from './client-ip';
 import type { RateLimitOptions } from './rate-limit';
 import type { TeamAvailability } from './realtime/agent-availability';
 import type { WorkflowStarts } from './services/workflow-start';
+import type { WebhookSettings } from './webhooks/deliverer';
 
 export interface ServerLimits {
   jsonBodyBytes: number;
@@ -53,4 +54,6 @@ export interface ServerDeps {
   pages: PagesOptions;
   /** The OpenAI settings the AI activities run with (the configuration's `openai`): an assistant given an `openai:` model the server cannot run is refused. */
   openai: Pick<OpenAiSettings, 'apiKey'>;
+  /** Where webhooks may go, how long an endpoint has to answer, and how they are retried. */
+  webhookSettings: WebhookSettings;
 }

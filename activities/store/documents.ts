@@ -136,6 +136,55 @@ export interface RoutingHoldDoc {
   until: Date;
 }
 
+/** A website's webhook endpoint (webhooks.ts); `secret` signs what it is sent. */
+export interface WebhookEndpointDoc {
+  _id: string;
+  websiteId: string;
+  url: string;
+  events: string[];
+  description?: string;
+  secret: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * One event owed to one endpoint (`_id`: the event's id and the endpoint's), kept until it is
+ * delivered or given up; `dueAt` is when it is next tried, moved on while an instance tries it.
+ */
+export interface WebhookDeliveryDoc {
+  _id: string;
+  websiteId: string;
+  endpointId: string;
+  eventId: string;
+  type: string;
+  /** The JSON body, as signed and sent on every attempt. */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  createdAt: string;
+  dueAt: Date;
+}
+
+/** One try of a delivery, as `GET /v1/webhooks/:id/deliveries` lists it; a TTL index deletes it after a week. */
+export interface WebhookAttemptDoc {
+  _id: string;
+  endpointId: string;
+  eventId: string;
+  type: string;
+  attempt: number;
+  statusCode?: number;
+  error?: string;
+  at: string;
+  expireAt: Date;
+}
+
+/** Up to when every change has been turned into the webhook deliveries it owes (event-outbox.ts): a restart catches up from there. */
+export interface WebhookCursorDoc {
+  _id: string;
+  coveredUntil: string;
+}
+
 export interface Collections {
   websites: Collection<WebsiteDoc>;
   visitors: Collection<VisitorDoc>;
@@ -151,6 +200,10 @@ export interface Collections {
   rateLimits: Collection<RateLimitDoc>;
   routingHolds: Collection<RoutingHoldDoc>;
   savedReplies: Collection<SavedReplyDoc>;
+  webhookEndpoints: Collection<WebhookEndpointDoc>;
+  webhookDeliveries: Collection<WebhookDeliveryDoc>;
+  webhookAttempts: Collection<WebhookAttemptDoc>;
+  webhookCursors: Collection<WebhookCursorDoc>;
 }
 
 /** Each collection's name in the database. */
@@ -169,6 +222,10 @@ const COLLECTION_NAMES: { readonly [K in keyof Collections]: string } = {
   rateLimits: 'rate_limits',
   routingHolds: 'routing_holds',
   savedReplies: 'saved_replies',
+  webhookEndpoints: 'webhook_endpoints',
+  webhookDeliveries: 'webhook_deliveries',
+  webhookAttempts: 'webhook_attempts',
+  webhookCursors: 'webhook_cursors',
 };
 
 /** GridFS bucket name: files live in `files.files` and `files.chunks`. */

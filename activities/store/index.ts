@@ -22,6 +22,7 @@ import { teamMethods } from './team';
 import { timelineMethods } from './timeline';
 import { TimelineEnds } from './timeline-ends';
 import { visitorMethods } from './visitors';
+import { webhookMethods } from './webhooks';
 import { websiteMethods } from './websites';
 
 export interface StoreOptions {
@@ -45,6 +46,7 @@ type Methods = ReturnType<typeof websiteMethods> &
   ReturnType<typeof savedReplyMethods> &
   ReturnType<typeof fileMethods> &
   ReturnType<typeof signalOutboxMethods> &
+  ReturnType<typeof webhookMethods> &
   ReturnType<typeof changeMethods>;
 
 export type Store = Methods & {
@@ -85,6 +87,7 @@ export async function openStore({ uri, dbName = 'support_chat', log }: StoreOpti
     ...savedReplyMethods(collections),
     ...fileMethods(db, collections.items),
     ...signalOutboxMethods(collections),
+    ...webhookMethods(collections),
     ...changeMethods(collections, instanceId, ends),
     instanceId,
     ping: async (timeoutMs) => void (await db.command({ ping: 1 }, { timeoutMS: timeoutMs })),
@@ -102,6 +105,7 @@ export type { MemberToken, MemberTokenRole, StoredMemberToken } from './member-t
 export type { SharedLimit } from './shared-limits';
 export type { TeamChangeSession } from './team';
 export type { ConfiguredWebsiteFields } from './websites';
+export type { NewWebhookDelivery, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookOutcome } from './webhooks';
 export { newId } from './ids';
 export { imageSize } from './image-size';
 export type { Appended, AppendOptions, ItemToAppend } from './append';

@@ -235,6 +235,9 @@ export class ChangeFeed {
         this.directory.forgetMemberTokens(memberId);
         return this.hub.closeAgent(websiteId, memberId, CLOSE_TOKEN_REFUSED, 'member token revoked', (token) => token !== undefined && (tokenId === undefined || token.id === tokenId));
       }
+      // For the webhooks' outbox, which hears every change too (server/webhooks).
+      case 'webhooksChanged':
+        return;
       default:
         this.log.debug({ type: event.type }, 'ignoring an ephemeral event of unknown type');
     }

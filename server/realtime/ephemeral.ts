@@ -44,6 +44,8 @@ export const ephemeralPayloads = {
   savedRepliesChanged: z.object({}),
   /** A person's member tokens were revoked (one, `tokenId`, or all): every instance refuses them and closes their sockets. */
   memberTokensRevoked: z.object({ memberId: z.string(), tokenId: z.string().optional() }),
+  /** A webhook endpoint was made, changed or deleted: every instance reads the endpoints afresh (server/webhooks). */
+  webhooksChanged: z.object({}),
 };
 
 export type EphemeralType = keyof typeof ephemeralPayloads;
@@ -91,5 +93,9 @@ export class EphemeralPublisher {
 
   memberTokensRevoked(websiteId: string, payload: EphemeralPayload<'memberTokensRevoked'>): Promise<void> {
     return this.publish({ websiteId, visibility: 'private', type: 'memberTokensRevoked', payload });
+  }
+
+  webhooksChanged(websiteId: string): Promise<void> {
+    return this.publish({ websiteId, visibility: 'private', type: 'webhooksChanged', payload: {} });
   }
 }

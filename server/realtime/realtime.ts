@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import type { Store } from '../../activities/store';
+import type { Store, StoreChange } from '../../activities/store';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { StoreDirectory } from '../directory';
 import { authenticate } from '../auth';
@@ -41,6 +41,8 @@ export interface RealtimeDeps {
   widgetSettings: Pick<WidgetSettings, 'forget'>;
   /** The per-IP limit REST calls take from: socket upgrades and frames take from it too. */
   ipBuckets: TokenBuckets;
+  /** Hears every store change before the sockets do, and must not keep the stream waiting (the webhooks' outbox). */
+  observeChange?: (change: StoreChange) => void;
 }
 
 /** What keeps a website's team or settings as read: told to read them afresh when any instance changes them. */
@@ -109,7 +111,14 @@ export class Realtime {
     });
     this.tokenSockets = new TokenSockets(deps.store, CLOSE_TOKEN_REFUSED, deps.log);
     this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.store, websiteReaders(deps), deps.log);
-    this.storeWatch = new StoreWatch({ store: deps.store, onChange: this.feed.handle, reopened: () => this.watchingAgain(), log: deps.log });
+    const { observeChange } = deps;
+    const onChange = observeChange
+      ? (change: StoreChange) => {
+          observeChange(change);
+          return this.feed.handle(change);
+        }
+      : this.feed.handle;
+    this.storeWatch = new StoreWatch({ store: deps.store, onChange, reopened: () => this.watchingAgain(), log: deps.log });
   }
 
   async start(server: Server): Promise<void> {

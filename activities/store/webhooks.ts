@@ -1,0 +1,148 @@
+/**
+ * Webhook endpoints, the deliveries owed to them (a durable outbox: one document per event and
+ * endpoint, kept until delivered or given up) and the record of their attempts.
+ */
+import { MongoBulkWriteError } from 'mongodb';
+import type { Conversation } from '../../domain/conversation';
+import type { TimelineItem } from '../../domain/timeline';
+import { toConversation } from './conversations';
+import { toItem, type Collections, type WebhookAttemptDoc, type WebhookDeliveryDoc, type WebhookEndpointDoc } from './documents';
+import { newId } from './ids';
+
+/** The one cursor every instance moves (`$max`: only forward). */
+const CURSOR_ID = 'changes';
+
+/** How long the record of an attempt is kept. */
+const ATTEMPT_KEEP_MS = 7 * 24 * 3_600_000;
+
+export type WebhookEndpoint = Omit<WebhookEndpointDoc, '_id'> & { id: string };
+export type NewWebhookEndpoint = Pick<WebhookEndpoint, 'websiteId' | 'url' | 'events' | 'secret' | 'description'>;
+export type WebhookEndpointChange = Partial<Pick<WebhookEndpoint, 'url' | 'events' | 'secret'>> & { description?: string | null };
+export type WebhookDelivery = Omit<WebhookDeliveryDoc, '_id'> & { id: string };
+export type NewWebhookDelivery = Pick<WebhookDelivery, 'websiteId' | 'endpointId' | 'eventId' | 'type' | 'body'>;
+export type WebhookAttempt = Omit<WebhookAttemptDoc, '_id' | 'expireAt'>;
+
+/** How a delivery's attempt ended: delivered, due again at `retryAt`, or given up. */
+export type WebhookOutcome = { status: 'delivered' } | { status: 'pending'; retryAt: Date } | { status: 'failed' };
+
+const endpointOf = ({ _id, ...doc }: WebhookEndpointDoc): WebhookEndpoint => ({ id: _id, ...doc });
+const deliveryOf = ({ _id, ...doc }: WebhookDeliveryDoc): WebhookDelivery => ({ id: _id, ...doc });
+
+/** An event already owed to that endpoint (another instance's write, a catch-up's) is what writing it again wants. */
+const onlyDuplicates = (error: unknown): boolean => error instanceof MongoBulkWriteError && [error.writeErrors].flat().every((e) => e.code === 11000);
+
+export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAttempts, webhookCursors, conversations, items }: Collections) {
+  return {
+    /** Up to when every change was turned into deliveries; null before the first time it was said. */
+    async webhookCoveredUntil(): Promise<string | null> {
+      return (await webhookCursors.findOne({ _id: CURSOR_ID }))?.coveredUntil ?? null;
+    },
+
+    async coverWebhooksUntil(time: string): Promise<void> {
+      await webhookCursors.updateOne({ _id: CURSOR_ID }, { $max: { coveredUntil: time } }, { upsert: true });
+    },
+
+    /**
+     * What a website's conversations got since `since`, to catch up on: the conversations created
+     * since, and the items appended since (found through the conversations changed since, by the `sync` index).
+     */
+    async changedSince(websiteId: string, since: string): Promise<{ created: Conversation[]; items: Array<{ conversationId: string; item: TimelineItem }> }> {
+      const changed = await conversations.find({ websiteId, updatedAt: { $gte: since } }).toArray();
+      const docs = changed.length === 0 ? [] : await items.find({ conversationId: { $in: changed.map((c) => c._id) }, createdAt: { $gte: since } }).toArray();
+      return {
+        created: changed.filter((doc) => doc.createdAt >= since).map((doc) => toConversation(doc, 'all')),
+        items: docs.map((doc) => ({ conversationId: doc.conversationId, item: toItem(doc) })),
+      };
+    },
+
+    async createWebhook(input: NewWebhookEndpoint): Promise<WebhookEndpoint> {
+      const now = new Date().toISOString();
+      const doc: WebhookEndpointDoc = { _id: newId('wh'), ...input, createdAt: now, updatedAt: now };
+      if (doc.description === undefined) delete doc.description;
+      await webhookEndpoints.insertOne(doc);
+      return endpointOf(doc);
+    },
+
+    async listWebhooks(websiteId?: string): Promise<WebhookEndpoint[]> {
+      const docs = await webhookEndpoints.find(websiteId === undefined ? {} : { websiteId }).sort({ createdAt: 1, _id: 1 }).toArray();
+      return docs.map(endpointOf);
+    },
+
+    async getWebhook(websiteId: string, id: string): Promise<WebhookEndpoint | null> {
+      const doc = await webhookEndpoints.findOne({ _id: id, websiteId });
+      return doc && endpointOf(doc);
+    },
+
+    /** `description: null` removes it; null when there is no such endpoint. */
+    async updateWebhook(websiteId: string, id: string, change: WebhookEndpointChange): Promise<WebhookEndpoint | null> {
+      const { description, ...set } = change;
+      const doc = await webhookEndpoints.findOneAndUpdate(
+        { _id: id, websiteId },
+        {
+          $set: { ...set, ...(typeof description === 'string' ? { description } : {}), updatedAt: new Date().toISOString() },
+          ...(description === null ? { $unset: { description: '' as const } } : {}),
+        },
+        { returnDocument: 'after' },
+      );
+      return doc && endpointOf(doc);
+    },
+
+    /** Deletes the endpoint and what it is still owed; false when there was none. */
+    async deleteWebhook(websiteId: string, id: string): Promise<boolean> {
+      const { deletedCount } = await webhookEndpoints.deleteOne({ _id: id, websiteId });
+      if (deletedCount === 0) return false;
+      await webhookDeliveries.deleteMany({ endpointId: id });
+      return true;
+    },
+
+    /** Owes these events to their endpoints; one owed already is left as it is. */
+    async enqueueWebhookDeliveries(deliveries: NewWebhookDelivery[]): Promise<void> {
+      if (deliveries.length === 0) return;
+      const now = new Date();
+      const docs = deliveries.map((d): WebhookDeliveryDoc => ({ _id: `${d.eventId}:${d.endpointId}`, ...d, status: 'pending', attempts: 0, createdAt: now.toISOString(), dueAt: now }));
+      try {
+        await webhookDeliveries.insertMany(docs, { ordered: false });
+      } catch (error) {
+        if (!onlyDuplicates(error)) throw error;
+      }
+    },
+
+    /**
+     * Takes the pending delivery due first, of an endpoint not in `busy`, and moves its `dueAt` on
+     * by `leaseMs`: no other instance takes it meanwhile, and should this one stop before it is
+     * done, it is due again then.
+     */
+    async claimWebhookDelivery(busy: string[], leaseMs: number): Promise<WebhookDelivery | null> {
+      const now = Date.now();
+      const doc = await webhookDeliveries.findOneAndUpdate(
+        { status: 'pending', dueAt: { $lte: new Date(now) }, ...(busy.length > 0 ? { endpointId: { $nin: busy } } : {}) },
+        { $set: { dueAt: new Date(now + leaseMs) }, $inc: { attempts: 1 } },
+        { sort: { dueAt: 1 }, returnDocument: 'after' },
+      );
+      return doc && deliveryOf(doc);
+    },
+
+    /** When the next pending delivery is due; null when none is owed. */
+    async nextWebhookDueAt(): Promise<Date | null> {
+      const doc = await webhookDeliveries.findOne({ status: 'pending' }, { sort: { dueAt: 1 }, projection: { dueAt: 1 } });
+      return doc?.dueAt ?? null;
+    },
+
+    /** Records an attempt and where the delivery stands after it. */
+    async finishWebhookAttempt(delivery: WebhookDelivery, attempt: Pick<WebhookAttempt, 'statusCode' | 'error'>, outcome: WebhookOutcome): Promise<void> {
+      const now = new Date();
+      const { id, endpointId, eventId, type, attempts } = delivery;
+      const record: WebhookAttemptDoc = { _id: newId('whatt'), endpointId, eventId, type, attempt: attempts, ...attempt, at: now.toISOString(), expireAt: new Date(now.getTime() + ATTEMPT_KEEP_MS) };
+      await Promise.all([
+        webhookAttempts.insertOne(record),
+        webhookDeliveries.updateOne({ _id: id }, { $set: { status: outcome.status, ...(outcome.status === 'pending' ? { dueAt: outcome.retryAt } : {}) } }),
+      ]);
+    },
+
+    /** An endpoint's latest attempts, newest first. */
+    async listWebhookAttempts(endpointId: string, limit: number): Promise<WebhookAttempt[]> {
+      const docs = await webhookAttempts.find({ endpointId }).sort({ at: -1, _id: -1 }).limit(limit).toArray();
+      return docs.map(({ _id, expireAt, ...attempt }) => attempt);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * What outgoing webhooks tell: a small set of events an integrator (a CRM, a chat bot) acts on,
+ * each from something the store already keeps (a conversation inserted, a timeline item appended).
+ */
+import { isEvent, type EventKind, type TimelineItem } from './timeline';
+
+/** The lifecycle events told, each an event item the workflow records: `conversation.<kind>`. */
+const LIFECYCLE_KINDS = ['assigned', 'unassigned', 'resolved', 'reopened', 'priority_changed'] as const satisfies readonly EventKind[];
+
+export const WEBHOOK_EVENT_TYPES = [
+  'conversation.created',
+  'message.created',
+  'note.created',
+  ...LIFECYCLE_KINDS.map((kind) => `conversation.${kind}` as const),
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** The event an appended item is, if it is one told. */
+export function webhookTypeOfItem(item: TimelineItem): WebhookEventType | undefined {
+  if (item.type === 'message') return 'message.created';
+  if (item.type === 'note') return 'note.created';
+  if (!isEvent(item)) return undefined;
+  const kind = LIFECYCLE_KINDS.find((k) => k === item.event.kind);
+  return kind && `conversation.${kind}`;
+}
