@@ -21,6 +21,14 @@ export type Handler = (typeof HANDLERS)[number];
 export const HANDLER_FILTERS = ['ai', 'waiting'] as const;
 export type HandlerFilter = (typeof HANDLER_FILTERS)[number];
 
+/**
+ * The orders the team's list comes in (`GET /v1/conversations?sort=`): `recent`, newest activity
+ * first; `waiting`, those whose visitor waits for an answer first, longest waiting first, then the
+ * rest as `recent`; `priority`, urgent to low, each as `recent`.
+ */
+export const CONVERSATION_SORTS = ['recent', 'waiting', 'priority'] as const;
+export type ConversationSort = (typeof CONVERSATION_SORTS)[number];
+
 export type ParticipantKind = 'human' | 'ai';
 
 export interface Participant {
@@ -32,9 +40,10 @@ export interface Participant {
 
 /**
  * Conversation fields only the team sees: agents' own words, triage (a priority raised by a missed
- * first-response target would tell the visitor of it) and the team's metadata about the visitor.
+ * first-response target would tell the visitor of it), the team's metadata about the visitor, and
+ * how long the visitor has waited for the team.
  */
-export const TEAM_ONLY_CONVERSATION_FIELDS = ['escalationReason', 'escalatedAt', 'tags', 'aiPausedUntil', 'resolvedBy', 'priority', 'metadata'] as const;
+export const TEAM_ONLY_CONVERSATION_FIELDS = ['escalationReason', 'escalatedAt', 'tags', 'aiPausedUntil', 'resolvedBy', 'priority', 'metadata', 'waitingSince'] as const;
 
 /** Lifecycle state owned by the conversation workflow; the store keeps a projection of it. */
 export interface ConversationLifecycle {
@@ -62,6 +71,12 @@ export interface Conversation extends ConversationLifecycle {
   /** The contact's name, email and external id: in the team's views only, where `contactId` is set. */
   contact?: ContactSummary;
   metadata?: Record<string, unknown>;
+  /**
+   * When the visitor's oldest public message not yet answered was written: set by a visitor's
+   * message, removed by a public message of a person or the assistant and by resolving; absent
+   * when nobody waits (and on conversations stored before it was kept). The team's only.
+   */
+  waitingSince?: string;
   /** The newest item the caller may see (computed per audience); null before there is one. */
   lastTimelineItem: TimelineItem | null;
   /**

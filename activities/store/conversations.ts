@@ -5,6 +5,7 @@ import {
   type Conversation,
   type ConversationLifecycle,
   type ConversationListEntry,
+  type ConversationSort,
   type ConversationStatus,
   type HandlerFilter,
   type Priority,
@@ -15,6 +16,7 @@ import type { Audience } from './audience';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor';
 import { LIFECYCLE_FIELDS, PUBLIC_LIFECYCLE_FIELDS, withoutInternal, type Collections, type ConversationDoc } from './documents';
 import { isDuplicateKey } from './duplicate-key';
+import { listOrder, type ListOrder, type ListOrderName, type Segment } from './list-orders';
 import { handlerQuery } from './handler-filter';
 import { newId } from './ids';
 import { canonicalJson } from './same-content';
@@ -57,6 +59,8 @@ export interface ConversationFilter {
   handler?: HandlerFilter;
   /** A UTC ISO time as the store keeps them: only conversations whose `updatedAt` is at or after it, the oldest change first (a sync). */
   updatedSince?: string;
+  /** The order (list-orders.ts; `recent` when absent); ignored with `updatedSince`, which has its own. */
+  sort?: ConversationSort;
   /** Search text, trimmed and composed: only conversations that hold it (conversation-search.ts). */
   search?: string;
 }
@@ -116,25 +120,33 @@ export function toConversation(doc: ConversationDoc, audience: Audience): Conver
 /** A filter that holds when the document's field differs from `value` (absent when undefined). */
 const differsFrom = (field: string, value: unknown): Filter<ConversationDoc> => ({ [field]: value === undefined ? { $exists: true } : { $ne: value } });
 
-/** The activity a listing sorts by: a visitor's list never moves for what the visitor cannot see. */
-const activityField = (audience: Audience) => (audience === 'all' ? 'lastActivityAt' : 'lastPublicActivityAt');
-
 /**
- * How a listing is ordered, ties broken by id the same way: newest activity first, or, for a sync
- * (`updatedSince`), oldest change first, so a conversation changed while a client pages moves
- * ahead of it, to a later page, rather than behind it.
+ * Listing position: the segment of the listing's order (list-orders.ts) the last row is in, and
+ * its value in the segment's field (an ISO time as stored; any other string would sort before or
+ * after every one, and list as if from the segment's top) and id; `by` names the order, so that a
+ * cursor is not read in another (absent: `recent`, as before there were others; `updatedAt`: a sync).
  */
-type ListOrder = { field: 'lastActivityAt' | 'lastPublicActivityAt'; direction: -1 } | { field: 'updatedAt'; direction: 1 };
-const listOrder = (filter: ConversationFilter, audience: Audience): ListOrder =>
-  filter.updatedSince === undefined ? { field: activityField(audience), direction: -1 } : { field: 'updatedAt', direction: 1 };
+const listCursor = z.strictObject({
+  at: z.iso.datetime(),
+  id: z.string().min(1).max(128),
+  by: z.enum(['updatedAt', 'waiting', 'priority']).optional(),
+  segment: z.number().int().min(0).optional(),
+});
+type ListPosition = { at: string; id: string; segment: number };
 
-/**
- * Listing position: the last row's time in the listing's order (an ISO time as stored; any other
- * string would sort before or after every one, and list as if from the top) and id; `by` marks a
- * sync's, so that a cursor is not read in the other order.
- */
-const listCursor = z.strictObject({ at: z.iso.datetime(), id: z.string().min(1).max(128), by: z.literal('updatedAt').optional() });
-type ListPosition = Pick<z.infer<typeof listCursor>, 'at' | 'id'>;
+/** The cursor's `by` for each order. */
+const CURSOR_ORDER_NAMES: Record<ListOrderName, z.infer<typeof listCursor>['by']> = { recent: undefined, sync: 'updatedAt', waiting: 'waiting', priority: 'priority' };
+
+/** The cursor of a position in `order`: as before there were other orders and segments, for a listing of one. */
+const cursorAt = (order: ListOrder, { at, id, segment }: ListPosition) => ({ at, id, by: CURSOR_ORDER_NAMES[order.name], ...(order.segments.length > 1 && { segment }) });
+
+/** A cursor's position in `order`; one made for another order, or past its segments, is `ERR_INVALID_INPUT`. */
+function positionIn(order: ListOrder, cursor: string): ListPosition {
+  const { at, id, by, segment = 0 } = decodeCursor(cursor, listCursor);
+  if (by !== CURSOR_ORDER_NAMES[order.name]) throw new AppError('ERR_INVALID_INPUT', 'invalid cursor: made for a listing in another order', { fields: ['cursor'] });
+  if (segment >= order.segments.length) throw new AppError('ERR_INVALID_INPUT', 'invalid cursor', { fields: ['cursor'] });
+  return { at, id, segment };
+}
 
 export function conversationMethods(collections: Collections) {
   const { conversations, visitors } = collections;
@@ -271,25 +283,38 @@ export function conversationMethods(collections: Collections) {
         // Under $and: `waiting` asks for a status of its own, beside the one filtered by.
         ...(filter.handler && { $and: [handlerQuery(filter.handler)] }),
       };
-      const { field, direction } = listOrder(filter, reader.audience);
-      const [from, beyond] = direction === 1 ? (['$gte', '$gt'] as const) : (['$lte', '$lt'] as const);
-      const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor, listCursor);
-      if (cursor && (cursor.by === 'updatedAt') !== (field === 'updatedAt')) throw new AppError('ERR_INVALID_INPUT', 'invalid cursor: made for a listing in another order', { fields: ['cursor'] });
-      const positionOf = (doc: ConversationDoc): ListPosition => ({ at: doc[field] ?? doc.createdAt, id: doc._id });
-      /** The listing's next `count` conversations after `after`, or from its start; with `fields`, those and the position's alone. */
-      const read = (after: ListPosition | undefined, count: number, fields?: Record<string, 1>): Promise<ConversationDoc[]> => {
-        const bounded = { ...query };
-        let start = filter.updatedSince;
+      const order = listOrder(filter.sort ?? 'recent', reader.audience, filter.updatedSince);
+      const cursor = page.cursor === undefined ? undefined : positionIn(order, page.cursor);
+      const positionOf = (doc: ConversationDoc): ListPosition => {
+        const segment = order.segmentOf(doc);
+        return { at: doc[order.segments[segment]!.field] ?? doc.createdAt, id: doc._id, segment };
+      };
+      /** One segment's next `count` conversations after `after`, or from its start. */
+      const readSegment = (segment: Segment, after: ListPosition | undefined, count: number, projection: Record<string, 1> | undefined): Promise<ConversationDoc[]> => {
+        const { field, direction } = segment;
+        const [from, beyond] = direction === 1 ? (['$gte', '$gt'] as const) : (['$lte', '$lt'] as const);
+        const filters = [...(query.$and ?? []), ...(Object.keys(segment.filter).length > 0 ? [segment.filter] : [])];
+        const bounded: Filter<ConversationDoc> = { ...query, ...(filters.length > 0 && { $and: filters }) };
+        let start = segment.from;
         if (after) {
-          // From the position, or from the time asked for if that lies further along the order. The $or breaks ties on id.
+          // From the position, or from where the segment starts if that lies further along the order. The $or breaks ties on id.
           const further = start === undefined || (direction === 1 ? after.at > start : after.at < start);
           if (further) start = after.at;
           bounded.$or = [{ [field]: { [beyond]: after.at } }, { _id: { [beyond]: after.id } }];
         }
         // The bound lets an index range-scan.
         if (start !== undefined) bounded[field] = { [from]: start };
-        const projection = fields && { ...fields, [field]: 1, createdAt: 1 };
         return conversations.find(bounded, { projection }).sort({ [field]: direction, _id: direction }).limit(count).toArray();
+      };
+      /** The listing's next `count` conversations after `after`, or from its start, segment after segment; with `fields`, those and the position's alone. */
+      const read = async (after: ListPosition | undefined, count: number, fields?: Record<string, 1>): Promise<ConversationDoc[]> => {
+        const found: ConversationDoc[] = [];
+        for (let index = after?.segment ?? 0; index < order.segments.length && found.length < count; index++) {
+          const segment = order.segments[index]!;
+          const projection = fields && Object.fromEntries([...Object.keys(fields), ...order.segmentFields, segment.field, 'createdAt'].map((name) => [name, 1 as const]));
+          found.push(...(await readSegment(segment, index === after?.segment ? after : undefined, count - found.length, projection)));
+        }
+        return found;
       };
       const { found, stoppedAfter } =
         filter.search === undefined
@@ -301,7 +326,7 @@ export function conversationMethods(collections: Collections) {
       const next = stoppedAfter ?? (found.length > limit ? found[limit - 1] : undefined);
       return {
         conversations: pageDocs.map((doc) => ({ ...toConversation(doc, reader.audience), unreadCount: unread.get(doc._id) ?? 0 })),
-        nextCursor: next ? encodeCursor({ ...positionOf(next), ...(field === 'updatedAt' ? { by: field } : {}) }) : null,
+        nextCursor: next ? encodeCursor(cursorAt(order, positionOf(next))) : null,
         ...(stoppedAfter && { searchIncomplete: true as const }),
       };
     },

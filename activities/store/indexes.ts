@@ -38,7 +38,11 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { websiteId: 1, visitorId: 1, ...byPublicActivity }, name: 'widget_visitor' },
     { key: { websiteId: 1, contactId: 1, ...byPublicActivity }, name: 'widget_contact' },
     { key: { websiteId: 1, status: 1, ...byActivity }, name: 'inbox_status' },
+    // Also the priority sort: one range of it per priority, urgent first (list-orders.ts).
     { key: { websiteId: 1, priority: 1, ...byActivity }, name: 'inbox_priority' },
+    // The waiting sort, longest waiting first. Only a visitor's first unanswered message and an
+    // answer move waitingSince, so this entry is not rewritten by every append as `inbox`'s is.
+    { key: { websiteId: 1, waitingSince: 1, _id: 1 }, name: 'inbox_waiting' },
     { key: { websiteId: 1, tags: 1, ...byActivity }, name: 'inbox_tag' },
     { key: { websiteId: 1, assigneeId: 1, ...byActivity }, name: 'inbox_assignee' },
     // A sync (`updatedSince`) reads the oldest change first. Every append moves updatedAt too, so

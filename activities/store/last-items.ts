@@ -8,6 +8,7 @@ import type { AnyBulkWriteOperation, Collection, Filter, UpdateFilter } from 'mo
 import type { TimelineItem } from '../../domain/timeline';
 import { toItem, type ConversationDoc, type ItemDoc } from './documents';
 import { groupBy } from './group-by';
+import { waitingUpdate } from './waiting-since';
 
 /** One conversation's conditional last-item update. */
 export interface ConversationUpdate {
@@ -19,9 +20,10 @@ const asBulk = (updates: ConversationUpdate[]): AnyBulkWriteOperation<Conversati
 
 /**
  * Sets a conversation's last item for one audience or both, only if its recorded seq is older: a
- * late, older write matches nothing. `item` is `doc` as clients see it, made once for both.
+ * late, older write matches nothing. `item` is `doc` as clients see it, made once for both. A
+ * write of the public item carries the batch's change of `waitingSince` (`waiting`) along.
  */
-function recordIfNewer(doc: ItemDoc, item: TimelineItem, audiences: 'all' | 'public' | 'both'): ConversationUpdate {
+function recordIfNewer(doc: ItemDoc, item: TimelineItem, audiences: 'all' | 'public' | 'both', waiting?: UpdateFilter<ConversationDoc>): ConversationUpdate {
   const seqField = audiences === 'public' ? 'lastSeqPublic' : 'lastSeqAll';
   const all = audiences !== 'public' ? { lastItemAll: item, lastSeqAll: item.seq, tally: doc.tally } : {};
   const pub = audiences !== 'all' ? { lastItemPublic: item, lastSeqPublic: item.seq } : {};
@@ -30,7 +32,7 @@ function recordIfNewer(doc: ItemDoc, item: TimelineItem, audiences: 'all' | 'pub
     ...(audiences !== 'public' ? { lastActivityAt: item.createdAt, updatedAt: item.createdAt } : {}),
     ...(audiences !== 'all' ? { lastPublicActivityAt: item.createdAt } : {}),
   };
-  return { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { $set: { ...all, ...pub }, $max: activity } };
+  return { filter: { _id: item.conversationId, [seqField]: { $lt: item.seq } }, update: { ...waiting, $set: { ...all, ...pub, ...waiting?.$set }, $max: activity } };
 }
 
 /**
@@ -46,12 +48,14 @@ export function lastItemUpdates(written: ItemDoc[]): { updates: ConversationUpda
     const newest = group.reduce((a, b) => (b.seq > a.seq ? b : a));
     const newestPublic = group.filter((item) => item.visibility === 'public').reduce<ItemDoc | undefined>((a, b) => (!a || b.seq > a.seq ? b : a), undefined);
     const newestItem = toItem(newest);
+    // Only public items move it, so it rides on the write of the newest public one.
+    const waiting = waitingUpdate(group);
     if (newestPublic === newest) {
-      updates.push(recordIfNewer(newest, newestItem, 'both'));
-      repairs.push(recordIfNewer(newest, newestItem, 'public'));
+      updates.push(recordIfNewer(newest, newestItem, 'both', waiting));
+      repairs.push(recordIfNewer(newest, newestItem, 'public', waiting));
     } else {
       updates.push(recordIfNewer(newest, newestItem, 'all'));
-      if (newestPublic) updates.push(recordIfNewer(newestPublic, toItem(newestPublic), 'public'));
+      if (newestPublic) updates.push(recordIfNewer(newestPublic, toItem(newestPublic), 'public', waiting));
     }
   }
   return { updates, repairs };

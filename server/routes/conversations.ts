@@ -41,7 +41,7 @@ import { answerItemAction } from '../services/item-actions';
 import { operate } from '../services/lifecycle';
 import { markSeen, setTyping } from '../services/receipts';
 
-const TEAM_ONLY_FILTERS = ['tag', 'priority', 'assigneeId', 'handler', 'updatedSince', 'q'] as const;
+const TEAM_ONLY_FILTERS = ['tag', 'priority', 'assigneeId', 'handler', 'updatedSince', 'q', 'sort'] as const;
 
 const idOf = (req: Request): string => parseInput(conversationParams, req.params, 'params').id;
 
@@ -71,9 +71,9 @@ export function conversationRoutes(ctx: ApiContext): Router {
     const { limit, cursor, ...filters } = parseInput(listConversationsQuery, req.query, 'query');
     // Tags, priority and assignees are the team's triage: a visitor filtering by them could probe them. The handler queues are the inbox's.
     // A sync by updatedSince is a backend's; a visitor's updatedAt follows only what it sees, and its widget lists its newest.
-    // A search (q) looks through notes and tags too.
+    // A search (q) looks through notes and tags too. The inbox's sorts by waiting and priority would tell them.
     const teamOnly = TEAM_ONLY_FILTERS.filter((name) => filters[name] !== undefined);
-    if (caller.kind === 'visitor' && teamOnly.length > 0) throw new AppError('ERR_FORBIDDEN', `Visitors cannot filter by ${teamOnly.join(', ')}`);
+    if (caller.kind === 'visitor' && teamOnly.length > 0) throw new AppError('ERR_FORBIDDEN', `Visitors cannot filter or sort by ${teamOnly.join(', ')}`);
     const scope = caller.kind === 'visitor' ? { websiteId: caller.website.id, visitor: { id: caller.visitorId, contactId: caller.contactId } } : { websiteId: caller.website.id };
     const { q, ...rest } = filters;
     if (q !== undefined && caller.kind === 'agent') {

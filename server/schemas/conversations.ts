@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
+import { CONVERSATION_SORTS, CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
 import { tag } from '../../domain/label-schema';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
 import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, searchText, storedTag, strictQuery, tagFilter, title } from './common';
@@ -28,8 +28,14 @@ export const listConversationsQuery = strictQuery({
   assigneeId: entityId.optional(),
   handler: z.enum(HANDLER_FILTERS).optional(),
   updatedSince: queryTime.optional(),
+  sort: z.enum(CONVERSATION_SORTS).optional(),
   ...pageQuery,
-});
+})
+  // A sync lists the oldest change first, so that nothing changed while it pages is missed: another order would.
+  .refine((query) => query.sort === undefined || query.updatedSince === undefined, {
+    error: 'a listing by updatedSince comes oldest change first: give sort or updatedSince, not both',
+    path: ['sort'],
+  });
 
 export const timelineQuery = strictQuery({
   ...pageQuery,

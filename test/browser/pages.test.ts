@@ -295,6 +295,47 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await tag.inputValue()).toBe('vi-p');
   });
 
+  it('sorts the list by who has waited longest, says for how long, and moves a conversation answered out of the waiting ones at once', async () => {
+    const tag = 'sort-waiting';
+    /** A conversation of a new visitor, the assistant paused so that only the test answers; the visitor's headers. */
+    const quiet = async (conversationId: string) => {
+      const visitorId = (await overApi('GET', '/websites', undefined, { 'X-Public-Key': app.keys.publicKey })).body.visitor.id as string;
+      expect((await overApi('POST', '/conversations', { conversationId, visitorId, tags: [tag] })).status).toBe(201);
+      expect((await overApi('POST', `/conversations/${conversationId}/ai/pause`, { minutes: 60 })).status).toBe(200);
+      await expect.poll(async () => (await overApi('GET', `/conversations/${conversationId}`)).body.conversation.aiPausedUntil).toBeDefined();
+      return { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId };
+    };
+    const write = (conversationId: string, text: string, as?: Record<string, string>) => overApi('POST', '/messages', { conversationId, item: { type: 'message', text } }, as);
+    const [first, second, silent] = ['sw-first', 'sw-second', 'sw-silent'];
+    const firstVisitor = await quiet(first);
+    const secondVisitor = await quiet(second);
+    await quiet(silent);
+    expect((await write(first, 'Hello, is anyone there?', firstVisitor)).status).toBe(201);
+    expect((await write(second, 'My order did not come', secondVisitor)).status).toBe(201);
+
+    const tagField = agent.locator('input[name="tag"]');
+    const sort = agent.locator('select[name="sort"]');
+    onTestFinished(async () => {
+      await sort.selectOption('recent');
+      await tagField.fill('');
+      await tagField.press('Enter');
+    });
+    await tagField.fill(tag);
+    await tagField.press('Enter');
+    await sort.selectOption({ label: 'Waiting longest' });
+    const order = () => agent.locator('.conversation-list .row').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.conversationId));
+    await expect.poll(order).toEqual([first, second, silent]);
+    expect(new URL(agent.url()).searchParams.get('sort')).toBe('waiting');
+    const waitingOf = (id: string) => agent.locator(`.row[data-conversation-id="${id}"] [data-testid="waiting"]`);
+    await expect.poll(() => waitingOf(first).textContent()).toMatch(/^Waiting (now|\d+m)$/);
+    expect(await waitingOf(silent).count()).toBe(0);
+
+    // The agent answers the one waiting longest elsewhere: the frame moves it below the one still waiting, newest of the rest.
+    expect((await write(first, 'Yes, how can I help?')).status).toBe(201);
+    await expect.poll(order).toEqual([second, first, silent]);
+    expect(await waitingOf(first).count()).toBe(0);
+  });
+
   it('searches the list as the agent types: / goes to the field, the matches alone show, counted, and Escape brings the list back', async () => {
     const toaster = await startConversation(await newVisitor(), 'My toaster zorblax is on fire');
     const otherVisitor = await newVisitor();

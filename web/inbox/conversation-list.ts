@@ -22,6 +22,8 @@ export interface ListOptions {
   search?: string;
   /** Pages of the search follow that the server has not looked through yet: an empty list is not its answer. */
   searching?: boolean;
+  /** Rows say how long their visitor has waited for an answer (the waiting sort). */
+  showWaiting?: boolean;
 }
 
 /** What the list says when it shows no conversation. */
@@ -31,10 +33,12 @@ function emptyListText({ search, searching }: ListOptions): string {
 }
 
 /** What a row shows of its conversation. */
-function rowContent(entry: ConversationListEntry, { context, isVisitorOnline }: ListOptions): HTMLElement[] {
+function rowContent(entry: ConversationListEntry, { context, isVisitorOnline, showWaiting }: ListOptions): HTMLElement[] {
   return [
     h('span', { class: 'row-top' }, h('strong', { class: 'row-title' }, conversationTitle(entry)), entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted')),
     h('span', { class: 'row-preview' }, preview(entry, context)),
+    // The age is kept current by the page (keepTimesCurrent), so it grows while nobody answers.
+    ...(showWaiting && entry.waitingSince ? [h('span', { class: 'row-waiting', data: { testid: 'waiting' } }, 'Waiting ', ageLabel(entry.waitingSince, 'row-waiting-age'))] : []),
     h('span', { class: 'row-pills' }, ...statePills(entry, isVisitorOnline(entry.visitorId)), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount), entry.unreadCount > 0 && h('span', { class: 'sr-only' }, 'unread')),
   ];
 }

@@ -1,5 +1,5 @@
 /** The filter controls above the conversation list. */
-import { PRIORITIES } from '../../domain/conversation';
+import { PRIORITIES, type ConversationSort } from '../../domain/conversation';
 import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { h } from '../shared/dom';
 import type { HandlerFilter, InboxFilters } from './filters';
@@ -66,6 +66,7 @@ export function renderFilterBar(filters: InboxFilters, onChange: (filters: Inbox
       set({ handler }),
     ),
     tag,
+    select<ConversationSort>('sort', 'Sort by', filters.sort, [['recent', 'Recent'], ['waiting', 'Waiting longest'], ['priority', 'Priority']], (sort) => set({ sort })),
     h(
       'label',
       { class: 'filters-mine' },

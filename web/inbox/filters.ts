@@ -3,6 +3,7 @@
  * applied here (`matchesFilters`), keep the list right as live frames change conversations.
  */
 import type { ConversationQuery } from '../shared/api-client';
+import type { ConversationSort } from '../../domain/conversation';
 import type { Conversation, Priority } from '../shared/wire';
 
 /** Each filter's values (the bar names them, the inbox's address takes only these). */
@@ -18,9 +19,11 @@ export interface InboxFilters {
   handler: HandlerFilter;
   /** Search text, as typed (the server's `q`, trimmed). */
   search: string;
+  /** The list's order (list-order.ts keeps it as frames arrive). */
+  sort: ConversationSort;
 }
 
-export const DEFAULT_FILTERS: InboxFilters = { status: 'open', priority: 'all', tag: '', assignedToMe: false, handler: 'all', search: '' };
+export const DEFAULT_FILTERS: InboxFilters = { status: 'open', priority: 'all', tag: '', assignedToMe: false, handler: 'all', search: '', sort: 'recent' };
 
 /** Someone has taken the conversation: it is assigned to them, or they joined and have not left. */
 const humanInCharge = (c: Conversation): string | undefined =>
@@ -37,6 +40,7 @@ export function toQuery(filters: InboxFilters, me: string): ConversationQuery {
     assigneeId: filters.assignedToMe ? me : undefined,
     handler: filters.handler === 'all' ? undefined : filters.handler,
     q: filters.search.trim() || undefined,
+    sort: filters.sort === 'recent' ? undefined : filters.sort,
   };
 }
 

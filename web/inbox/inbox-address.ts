@@ -4,7 +4,7 @@
  * to a colleague opens the same place. Nothing written here is a secret: the sign-in's
  * `#secretKey=` is taken off the address before the inbox starts (config.ts), and stays off.
  */
-import { PRIORITIES } from '../../domain/conversation';
+import { CONVERSATION_SORTS, PRIORITIES } from '../../domain/conversation';
 import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { DEFAULT_FILTERS, HANDLER_FILTERS, STATUS_FILTERS, type InboxFilters } from './filters';
 
@@ -29,6 +29,7 @@ export function placeIn(search: string): InboxPlace {
     handler: oneOf(HANDLER_FILTERS, query.get('handler'), DEFAULT_FILTERS.handler),
     // As much of it as the server takes: a longer one in a link would be refused (400) as the inbox opens.
     search: Array.from(query.get('search') ?? DEFAULT_FILTERS.search).slice(0, MAX_SEARCH_LENGTH).join(''),
+    sort: oneOf(CONVERSATION_SORTS, query.get('sort'), DEFAULT_FILTERS.sort),
   };
   const conversationId = query.get('conversation');
   return conversationId ? { conversationId, filters } : { filters };

@@ -31,6 +31,7 @@ import { renderFilterBar } from './filter-bar';
 import { DEFAULT_FILTERS, matchesFilters, toQuery, type InboxFilters } from './filters';
 import { HeldAlerts } from './held-alerts';
 import { addressedPlace, sameFilters, showPlace } from './inbox-address';
+import { inListOrder } from './list-order';
 import { ListEnd } from './list-end';
 import { ListPages } from './list-pages';
 import { OnlinePeople, type PresenceChange } from './online-people';
@@ -398,11 +399,11 @@ export class Inbox {
   }
 
   private renderList(): void {
-    const filtered = this.live.conversations.sorted().filter((c) => matchesFilters(c, this.filters, this.me));
+    const filtered = inListOrder(this.live.conversations.sorted(), this.filters.sort).filter((c) => matchesFilters(c, this.filters, this.me));
     const entries = this.searchResults.shown(filtered, this.filters.search);
     const search = searchTextOf(this.filters.search);
     const searching = search !== '' && this.pages.searching;
-    this.list.render(entries, { context: this.context, selectedId: this.selectedId, isVisitorOnline: (id) => this.online.isVisitorOnline(id), search, searching });
+    this.list.render(entries, { context: this.context, selectedId: this.selectedId, isVisitorOnline: (id) => this.online.isVisitorOnline(id), search, searching, showWaiting: this.filters.sort === 'waiting' });
     // Written only when it says something new: a live region read out again at every frame would drown the reader.
     const count = search ? searchCountText(entries.length, this.pages.hasMore, searching) : '';
     if (this.searchCount.textContent !== count) this.searchCount.textContent = count;

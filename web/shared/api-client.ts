@@ -99,6 +99,8 @@ export interface ConversationQuery {
   handler?: string;
   /** Search text: agents only. */
   q?: string;
+  /** `waiting` or `priority` (`recent` when absent): agents only. */
+  sort?: string;
   limit?: number;
   cursor?: string;
 }

@@ -11,17 +11,18 @@ describe('the inbox address', () => {
         '?conversation=conv_1&status=all&tag=vip+%26+co&assignedToMe=true',
       );
       expect(queryOf({ filters: { ...DEFAULT_FILTERS, search: 'refund #42' } })).toBe('?search=refund+%2342');
+      expect(queryOf({ filters: { ...DEFAULT_FILTERS, sort: 'priority' } })).toBe('?sort=priority');
     });
   });
 
   describe('placeIn', () => {
     it('reads back what queryOf writes', () => {
-      const place = { conversationId: 'conv_1', filters: { status: 'resolved', priority: 'urgent', tag: 'vip & co', assignedToMe: true, handler: 'waiting', search: 'café refund' } } as const;
+      const place = { conversationId: 'conv_1', filters: { status: 'resolved', priority: 'urgent', tag: 'vip & co', assignedToMe: true, handler: 'waiting', search: 'café refund', sort: 'waiting' } } as const;
       expect(placeIn(queryOf(place))).toEqual(place);
     });
 
     it('takes the defaults for filters it does not know, and no conversation for an empty one', () => {
-      expect(placeIn('?status=closed&priority=extreme&handler=robot&assignedToMe=yes&conversation=')).toEqual({ filters: DEFAULT_FILTERS });
+      expect(placeIn('?status=closed&priority=extreme&handler=robot&assignedToMe=yes&sort=oldest&conversation=')).toEqual({ filters: DEFAULT_FILTERS });
       expect(placeIn('')).toEqual({ filters: DEFAULT_FILTERS });
     });
 
