@@ -164,6 +164,8 @@ export interface WebhookDeliveryDoc {
   attempts: number;
   createdAt: string;
   dueAt: Date;
+  /** Once delivered or failed: when a TTL index deletes it. */
+  expireAt?: Date;
 }
 
 /** One try of a delivery, as `GET /v1/webhooks/:id/deliveries` lists it; a TTL index deletes it after a week. */

@@ -72,10 +72,11 @@ const INDEXES: Record<string, IndexDescription[]> = {
   rate_limits: [{ key: { fullAt: -1 }, name: 'fullAt_ttl', expireAfterSeconds: 0 }],
   routing_holds: [{ key: { until: 1 }, name: 'until_ttl', expireAfterSeconds: 0 }],
   webhook_endpoints: [{ key: { websiteId: 1, createdAt: 1 }, name: 'website' }],
-  // The deliverers take the pending delivery due first; a deleted endpoint's go with it.
+  // The deliverers take the pending delivery due first; a deleted endpoint's go with it; a finished one goes after a week.
   webhook_deliveries: [
     { key: { status: 1, dueAt: 1 }, name: 'status_due' },
     { key: { endpointId: 1 }, name: 'endpoint' },
+    { key: { expireAt: 1 }, name: 'expireAt_ttl', expireAfterSeconds: 0 },
   ],
   webhook_attempts: [
     { key: { endpointId: 1, at: -1 }, name: 'endpoint_at' },

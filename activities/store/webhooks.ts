@@ -95,6 +95,11 @@ export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAtt
       return true;
     },
 
+    /** Forgets a delivery whose endpoint is gone (deleted while another instance still wrote for it). */
+    async dropWebhookDelivery(id: string): Promise<void> {
+      await webhookDeliveries.deleteOne({ _id: id });
+    },
+
     /** Owes these events to their endpoints; one owed already is left as it is. */
     async enqueueWebhookDeliveries(deliveries: NewWebhookDelivery[]): Promise<void> {
       if (deliveries.length === 0) return;
@@ -135,7 +140,8 @@ export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAtt
       const record: WebhookAttemptDoc = { _id: newId('whatt'), endpointId, eventId, type, attempt: attempts, ...attempt, at: now.toISOString(), expireAt: new Date(now.getTime() + ATTEMPT_KEEP_MS) };
       await Promise.all([
         webhookAttempts.insertOne(record),
-        webhookDeliveries.updateOne({ _id: id }, { $set: { status: outcome.status, ...(outcome.status === 'pending' ? { dueAt: outcome.retryAt } : {}) } }),
+        // A finished one is kept as long as its attempts (a catch-up's overlap must still find it written), then a TTL index deletes it.
+        webhookDeliveries.updateOne({ _id: id }, { $set: { status: outcome.status, ...(outcome.status === 'pending' ? { dueAt: outcome.retryAt } : { expireAt: record.expireAt }) } }),
       ]);
     },
 

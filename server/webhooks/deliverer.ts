@@ -26,7 +26,7 @@ export interface WebhookSettings {
   pollMs: number;
 }
 
-type DelivererStore = Pick<Store, 'claimWebhookDelivery' | 'finishWebhookAttempt' | 'getWebhook'>;
+type DelivererStore = Pick<Store, 'claimWebhookDelivery' | 'finishWebhookAttempt' | 'getWebhook' | 'dropWebhookDelivery'>;
 
 /** Deliveries sent at once by an instance, and to one endpoint. */
 const AT_ONCE = 16;
@@ -103,7 +103,8 @@ export class WebhookDeliverer {
     try {
       // Read now: its URL and secret as they are, and none for an endpoint deleted meanwhile.
       const endpoint = await this.store.getWebhook(delivery.websiteId, endpointId);
-      if (!endpoint) return;
+      // Deleted: what another instance still wrote for it before it heard is owed to nobody.
+      if (!endpoint) return await this.store.dropWebhookDelivery(delivery.id);
       const timestamp = Math.floor(Date.now() / 1000);
       const result = await postJson(endpoint.url, delivery.body, {
         headers: { 'User-Agent': 'support-chat-webhooks', 'Webhook-Id': delivery.eventId, [SIGNATURE_HEADER]: signatureHeader(endpoint.secret, timestamp, delivery.body) },

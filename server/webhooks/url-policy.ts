@@ -35,11 +35,21 @@ for (const [network, prefix] of [
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }
 
-/** An IPv4 address written as IPv6 (`::ffff:127.0.0.1`) is judged as the IPv4 one it is. */
+/** An IPv4 address written as IPv6 (`::ffff:127.0.0.1`, or as a URL writes it, `::ffff:7f00:1`) is judged as the IPv4 one it is. */
 const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+const MAPPED_IPV4_HEX = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i;
+
+function mappedIpv4(address: string): string | undefined {
+  const dotted = MAPPED_IPV4.exec(address)?.[1];
+  if (dotted) return dotted;
+  const hex = MAPPED_IPV4_HEX.exec(address);
+  if (!hex) return undefined;
+  const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
 
 export function isPublicAddress(address: string): boolean {
-  const mapped = MAPPED_IPV4.exec(address)?.[1];
+  const mapped = mappedIpv4(address);
   if (mapped) return isPublicAddress(mapped);
   const family = isIP(address);
   if (family === 0) return false;
@@ -58,8 +68,9 @@ export function urlRefusal(url: URL, allowPrivate: boolean): string | undefined 
 }
 
 export class RefusedAddressError extends Error {
-  constructor(host: string, address: string) {
-    super(`${host} resolves to ${address}, a loopback, private or link-local address`);
+  constructor(host: string) {
+    // Not the address itself: the deliveries list shows this to the website's admin, who need not learn the operator's network.
+    super(`${host} resolves to a loopback, private or link-local address`);
     this.name = 'RefusedAddressError';
   }
 }
@@ -71,7 +82,7 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction | undefined
     lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       const refused = addresses.find(({ address }) => !isPublicAddress(address));
-      if (refused) return callback(new RefusedAddressError(hostname, refused.address), '', 0);
+      if (refused) return callback(new RefusedAddressError(hostname), '', 0);
       if (options.all) return (callback as unknown as (e: null, all: typeof addresses) => void)(null, addresses);
       const [first] = addresses;
       if (!first) return callback(new Error(`${hostname} has no address`), '', 0);

@@ -2597,7 +2597,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
 
   it('shows an agent whose token is not an admin\'s the settings as they are, which they cannot change, saying an admin does', async () => {
     const page = await settingsPage(await agentToken());
-    expect(await page.getByTestId('settings-read-only').textContent()).toBe('Only an admin changes these settings: you see them as they are.');
+    expect(await page.getByTestId('settings-read-only').textContent()).toBe('Only an admin changes the assistant, lifecycle and routing settings: you see them as they are. Saved replies, below, are yours to add to.');
     const section = page.locator(`[data-testid="assistant-${DEFAULT_ASSISTANT_ID}"]`);
     const name = section.getByRole('textbox', { name: 'Name' });
     expect(await name.inputValue()).toBe((await overApi('GET', `/ai-agents/${DEFAULT_ASSISTANT_ID}`)).body.agent.name);
@@ -2957,27 +2957,29 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const colleague = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': added.member.id as string };
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'My invoice is wrong');
+    // Other tests' conversations may start waiting meanwhile (the team is told of those too): this one's only.
+    const ours = async () => (await shown()).filter((shown) => shown.tag === `conversation:${id}`);
     const aiPill = page.locator(`.row[data-conversation-id="${id}"] .pill-ai`);
     await aiPill.waitFor();
     // In front, the list shows it (the row drawn without the AI's pill once the change came): no notification.
     expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID }, colleague)).status).toBe(200);
     await aiPill.waitFor({ state: 'detached' });
-    expect(await shown()).toEqual([]);
+    expect(await ours()).toEqual([]);
 
     await page.evaluate(() => ((window as unknown as { inFront: boolean }).inFront = false));
     // The agent's own doing, from elsewhere (their other tab, their phone): taking it back from a colleague is not notified, once its hold is over.
     expect((await overApi('POST', `/conversations/${id}/assign`, { userId: colleague['X-Actor-User-Id'] }, colleague)).status).toBe(200);
     expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID })).status).toBe(200);
     await page.waitForTimeout(2_500);
-    expect(await shown()).toEqual([]);
+    expect(await ours()).toEqual([]);
     // A colleague's: given to the agent by the colleague who had it.
     expect((await overApi('POST', `/conversations/${id}/assign`, { userId: colleague['X-Actor-User-Id'] }, colleague)).status).toBe(200);
     expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID }, colleague)).status).toBe(200);
-    await expect.poll(shown).toEqual([{ title: expect.stringMatching(/^Assigned to you: Visitor /), body: 'My invoice is wrong', tag: `conversation:${id}` }]);
+    await expect.poll(ours).toEqual([{ title: expect.stringMatching(/^Assigned to you: Visitor /), body: 'My invoice is wrong', tag: `conversation:${id}` }]);
     await send(visitor, 'It says 120 € instead of 100 €');
-    await expect.poll(async () => (await shown()).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'It says 120 € instead of 100 €', tag: `conversation:${id}` });
+    await expect.poll(async () => (await ours()).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'It says 120 € instead of 100 €', tag: `conversation:${id}` });
 
-    await page.evaluate(() => (window as unknown as { shown: Array<{ notification: { onclick: (() => void) | null } }> }).shown.at(-1)?.notification.onclick?.());
+    await page.evaluate((tag) => (window as unknown as { shown: Array<{ tag?: string; notification: { onclick: (() => void) | null } }> }).shown.filter((shown) => shown.tag === tag).at(-1)?.notification.onclick?.(), `conversation:${id}`);
     await page.locator('.panel-main .tl-message').filter({ hasText: 'It says 120 €' }).waitFor();
     expect(new URL(page.url()).searchParams.get('conversation')).toBe(id);
 
@@ -2989,17 +2991,17 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await page.locator(`.row[data-conversation-id="${id}"]`).count()).toBe(0);
     await page.evaluate(() => ((window as unknown as { inFront: boolean }).inFront = false));
     await send(visitor, 'One more thing');
-    await expect.poll(async () => (await shown()).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'One more thing', tag: `conversation:${id}` });
+    await expect.poll(async () => (await ours()).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'One more thing', tag: `conversation:${id}` });
 
     // Turned off, nothing more.
     await toggle.click();
     await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('false');
-    const before = (await shown()).length;
+    const before = (await ours()).length;
     await send(visitor, 'Hello?');
     await expect.poll(async () => (await overApi('GET', `/conversations/${id}`)).body.conversation.lastMessage?.text).toBe('Hello?');
     // The frame has had the time to come that a notification took before.
     await page.waitForTimeout(1_000);
-    expect(await shown()).toHaveLength(before);
+    expect(await ours()).toHaveLength(before);
   });
 
   it("notifies the agent of a visitor writing again in their resolved conversation, which the inbox, listing open ones, reads only once the reopen has come too", async () => {
@@ -3023,6 +3025,6 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     });
     await page.evaluate(() => ((window as unknown as { inFront: boolean }).inFront = false));
     await send(visitor, 'Still nothing');
-    await expect.poll(async () => (await shown()).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'Still nothing', tag: `conversation:${id}` });
+    await expect.poll(async () => (await shown()).filter((shown) => shown.tag === `conversation:${id}`).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'Still nothing', tag: `conversation:${id}` });
   });
 });

@@ -157,10 +157,10 @@ describe('Chat API errors', () => {
     });
 
     it('refuses a parameter a list or read does not take, naming it, rather than answer as if it were not there', async () => {
-      const refused = await api.call('GET', '/v1/conversations?updated_since=2099-01-01T00:00:00Z&sort=createdAt&order=asc&limit=5', AGENT);
+      const refused = await api.call('GET', '/v1/conversations?updated_since=2099-01-01T00:00:00Z&sort_by=createdAt&order=asc&limit=5', AGENT);
       expect(refused.status).toBe(400);
       expect(refused.body.error).toMatchObject({ code: 'ERR_INVALID_INPUT', message: expect.stringContaining('query.updated_since') });
-      expect(refused.body.error.details.fields).toEqual(['updated_since', 'sort', 'order'].map((name) => ({ path: `query.${name}`, message: 'unknown parameter' })));
+      expect(refused.body.error.details.fields).toEqual(['updated_since', 'sort_by', 'order'].map((name) => ({ path: `query.${name}`, message: 'unknown parameter' })));
       const timeline = await api.call('GET', '/v1/conversations/err-1/timeline?after_seq=3', visitor);
       expect(timeline.body.error?.details.fields).toEqual([{ path: 'query.after_seq', message: 'unknown parameter' }]);
       const names = await api.call('GET', `/v1/websites/members?ids=${AGENT.agent}&id=${AGENT.agent}`, visitor);

@@ -10,6 +10,9 @@ import type { SavedReply } from '../shared/wire';
 export class SavedReplies {
   private replies: readonly SavedReply[] = [];
   private readonly watchers = new Map<Element, () => void>();
+  /** Reads asked for, and the newest whose answer was taken. */
+  private reads = 0;
+  private taken = 0;
 
   constructor(private readonly api: ApiClient) {}
 
@@ -27,7 +30,12 @@ export class SavedReplies {
 
   /** Reads them again and tells the watchers; rejects when the read failed (what was held stays). */
   async load(): Promise<void> {
-    this.replies = (await this.api.savedReplies()).savedReplies;
+    // Reads may overlap (a frame, a reconnect, a save): an answer older than one already taken is dropped.
+    const read = ++this.reads;
+    const { savedReplies } = await this.api.savedReplies();
+    if (read < this.taken) return;
+    this.taken = read;
+    this.replies = savedReplies;
     for (const [element, changed] of this.watchers) {
       if (element.isConnected) changed();
       else this.watchers.delete(element);

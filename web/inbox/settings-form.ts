@@ -98,6 +98,8 @@ export class SettingsForm<T> {
       const now = this.source.values(current.value);
       const outcome = saveOutcome(drawn, edited, now);
       if (outcome.kind === 'unchanged') {
+        // Read again after someone else's save: drawn as it now is, so the next Save goes over their revision.
+        if (current !== this.record) this.draw(current);
         showMessages(this.fields, new Map());
         return this.say('Nothing to save: no field was changed.');
       }

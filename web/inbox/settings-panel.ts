@@ -52,7 +52,7 @@ export class SettingsPanel {
       const readOnly = role === 'agent';
       mount(
         this.body,
-        readOnly && h('p', { class: 'settings-read-only', data: { testid: 'settings-read-only' } }, 'Only an admin changes these settings: you see them as they are.'),
+        readOnly && h('p', { class: 'settings-read-only', data: { testid: 'settings-read-only' } }, 'Only an admin changes the assistant, lifecycle and routing settings: you see them as they are. Saved replies, below, are yours to add to.'),
         ...assistants.map(({ source, record }) => section('AI assistant', source, record, readOnly, `assistant-${record.value.id}`)),
         assistants.length === 0 && h('p', { class: 'muted' }, 'This website has no AI assistant.'),
         section('Conversation lifecycle', lifecycle, settings, readOnly, 'lifecycle'),
