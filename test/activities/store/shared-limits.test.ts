@@ -9,10 +9,11 @@ const ctx = useStore('shared_limits', QUICK_TTL);
 /** 20 at once, then one a second. */
 const limit = (key: string): SharedLimit => ({ key, perSecond: 1, burst: 20 });
 /**
- * Now, not a fixed date: the store's TTL index deletes a bucket once its time is past, so a bucket
- * dated in the past (as a fixed date became) is gone before the next take and counts afresh.
+ * An hour from now: the store's TTL index deletes a bucket once its `fullAt` is past by the real
+ * clock, so a bucket dated near the present (a fixed date once, then the time this file loaded,
+ * 20 s before a slow run reached its last takes) can be gone between two takes and count afresh.
  */
-const T0 = Date.now();
+const T0 = Date.now() + 3_600_000;
 
 describe('Store', () => {
   describe('#takeSharedLimits', () => {
