@@ -2088,7 +2088,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     return id;
   }
 
-  // Its 240 replies are written one by one first: on a slow machine that alone takes 20 s of the default 30.
+  // Its 240 replies are written one by one first: on a slow machine that alone takes 20 s, and the test took 43 s in a full CI run.
   it('opens a long conversation at its newest items, read first, and brings older ones as the reader scrolls up, keeping their place', async () => {
     const visitor = await newVisitor();
     const id = await longConversation(visitor, 240);
@@ -2120,7 +2120,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       await first.waitFor();
       await page.unroute('**/v1/conversations/*/timeline?*');
     }
-  }, 60_000);
+  }, 120_000);
 
   /**
    * Has the pages `context` loads from now on note each timeline item added to them, with what a

@@ -71,7 +71,7 @@ describe('runtime/main.ts', () => {
       stderr: expect.stringMatching(new RegExp(`^Support chat could not start: MONGODB_URI=mongodb://<credentials>@127\\.0\\.0\\.1:${port}/\\?serverSelectionTimeoutMS=300: could not connect to MongoDB there \\([^\\n]*ECONNREFUSED[^\\n]*\\)\\n$`)),
     });
     expect(await failedStart({ PORT: '99999' })).toEqual({ code: 1, stderr: 'Support chat could not start: Invalid configuration: PORT: at most 65535 (the largest TCP port)\n' });
-  }, 60_000);
+  });
 
   it('waits for an in-flight request on the first signal (and its echo) and stops at once on a later one', async () => {
     const { url, publicKey } = await startMain();
@@ -103,7 +103,7 @@ describe('runtime/main.ts', () => {
     expect(code).toBe(1);
     expect(Date.now() - signalledAt).toBeLessThan(2_000);
     await uploadEnded;
-  }, 60_000);
+  });
 
   it('stops the server when `npm start` itself is told to stop, as a supervisor or container does', async () => {
     const { url } = await startMain(['npm', 'start', '--ignore-scripts']); // no prestart build: other files serve web/dist meanwhile
@@ -113,7 +113,7 @@ describe('runtime/main.ts', () => {
     const stillServing = async () => fetch(`${url}/v1/health`).then(() => true, () => false);
     for (let waited = 0; waited < 10_000 && (await stillServing()); waited += 200) await sleep(200);
     expect(await stillServing()).toBe(false);
-  }, 60_000);
+  });
 
   it('exits 1 when a shutdown step failed (here an engine thread that had to be ended), its last line saying so and how long it took', async () => {
     const { url, publicKey, secretKey } = await startMain(MAIN, { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '0', SHUTDOWN_TIMEOUT_MS: '1000' });
@@ -134,5 +134,5 @@ describe('runtime/main.ts', () => {
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string; exitCode?: number; durationMs?: number });
     expect(lines.at(-1)).toMatchObject({ msg: 'stopped', exitCode: 1, durationMs: expect.any(Number) });
     expect(lines).toContainEqual(expect.objectContaining({ level: 50, msg: 'shutdown step failed' }));
-  }, 60_000);
+  });
 });

@@ -47,7 +47,7 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     return { api, lines };
   }
 
-  it('ends the engine thread stuck in a reaction, serves the other conversations again and sets the stuck one aside', { timeout: 30_000 }, async () => {
+  it('ends the engine thread stuck in a reaction, serves the other conversations again and sets the stuck one aside', async () => {
     const { api, lines } = await spinning('reaction');
     const refused = await api.call('PATCH', '/v1/conversations/spun', AGENT, { priority: 'high' });
     expect(refused.status).toBe(503);
@@ -71,7 +71,7 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     expect(told).toEqual([expect.objectContaining(currentThreadId() === undefined ? { wallMs: expect.any(Number) } : { cpuMs: expect.any(Number) })]);
   });
 
-  it('does the same for an effect (an activity on the engine thread) that never returns', { timeout: 30_000 }, async () => {
+  it('does the same for an effect (an activity on the engine thread) that never returns', async () => {
     const { api, lines } = await spinning('effect');
     expect((await api.call('PATCH', '/v1/conversations/spun', AGENT, { priority: 'high' })).status).toBe(503);
     expect(lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''))).toHaveLength(1);
@@ -93,7 +93,7 @@ describe('WORKFLOW_CODE_TIMEOUT_MS', () => {
     expect(lines.filter((line) => line.workflowId === 'conversation:spun' && /ran without returning/.test(line.msg ?? ''))).toHaveLength(1);
   });
 
-  it('with no limit (0), still stops within SHUTDOWN_TIMEOUT_MS: the stuck engine thread is ended, logged at error', { timeout: 30_000 }, async () => {
+  it('with no limit (0), still stops within SHUTDOWN_TIMEOUT_MS: the stuck engine thread is ended, logged at error', async () => {
     const { log, lines } = recordingLog();
     app = await startTestApp({ shutdown: { timeoutMs: 1_000, idleGraceMs: 0 } }, { log, env: { PLUGINS: './test/plugins/fixtures/spinner', WORKFLOW_CODE_TIMEOUT_MS: '0' } });
     const api = new Api(app);

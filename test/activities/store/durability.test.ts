@@ -82,6 +82,6 @@ describe.skipIf(usesRealMongo)('Store (embedded server on disk)', () => {
         const next = (await store.appendItem(message(conversationId))).item.seq;
         expect(next).toBeGreaterThan(Math.max(...stored.keys()));
       });
-    }, 60_000);
+    });
   });
 });

@@ -66,5 +66,5 @@ describe('bundleWorkflows across processes', () => {
     await mkdir(path.join(folder, 'node_modules'));
     expect(await bundleInNewProcess()).toBe(edited);
     expect(await entryInode()).not.toBe(stored);
-  }, 60_000);
+  });
 });

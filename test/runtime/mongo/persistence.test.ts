@@ -97,7 +97,7 @@ describe('EmbeddedMongo', () => {
         const counter = await client.db('crash').collection('counters').findOne({ _id: 'c' as never });
         expect(counter!.seq).toBeGreaterThanOrEqual(Math.max(...acked.values()));
       });
-    }, 30_000);
+    });
 
     it('ignores a torn record at the end of the log', async () => {
       const dir = tempDir();

@@ -69,6 +69,6 @@ describe('EmbeddedMongo', () => {
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       expect(output).toContain('COUNT 1');
       expect(code).toBe(0);
-    }, 30_000);
+    });
   });
 });

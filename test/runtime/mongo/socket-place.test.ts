@@ -132,7 +132,7 @@ describe('EmbeddedMongo', () => {
       const server = await start({ dataDir });
       expect(server.socketPath).toBe(left);
       expect(await roundTrip(server)).toBe(1);
-    }, 30_000);
+    });
 
     it('starts with a data directory whose path is too long for a socket, on a socket in a 0700 folder of its own', async () => {
       let dataDir = tempDir();

@@ -128,6 +128,6 @@ describe('EmbeddedMongo', () => {
       await session.abortTransaction();
       await session.endSession();
       expect(await c.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'a', v: 1 }, { _id: 'x', v: 0 }]);
-    }, 15_000);
+    });
   });
 });
