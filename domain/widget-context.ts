@@ -20,5 +20,20 @@ export interface WidgetContext {
 export const MAX_PAGE_ADDRESS_LENGTH = 2_048;
 export const MAX_PAGE_TITLE_LENGTH = 300;
 export const MAX_LANGUAGE_TAG_LENGTH = 35;
+/**
+ * An address as the context keeps it: the origin and path of an http(s) address, written as a
+ * browser writes them (`https://shop.example/cart`, without user, query or fragment); undefined for
+ * any other scheme or what is no address at all.
+ */
+export function pageAddressOf(href: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return undefined;
+  }
+  return url.protocol === 'https:' || url.protocol === 'http:' ? `${url.origin}${url.pathname}` : undefined;
+}
+
 /** A BCP 47 tag as browsers give it (`fr-FR`, `zh-Hant-TW`). */
 export const LANGUAGE_TAG = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;

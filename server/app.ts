@@ -42,6 +42,7 @@ import { messageRoutes } from './routes/messages';
 import { savedReplyRoutes } from './routes/saved-replies';
 import { settingsRoutes } from './routes/settings';
 import { teamRoutes } from './routes/team';
+import { webhookRoutes } from './routes/webhooks';
 import { websiteRoutes } from './routes/websites';
 import { webSocketRoutes } from './routes/websocket';
 import { ReplyJoins } from './services/reply-joins';
@@ -51,7 +52,6 @@ import { sweepUnattachedFiles } from './services/unattached-files';
 import { WidgetSettings } from './services/widget-settings';
 import { WorkflowNotifier } from './services/workflow-notifier';
 import { Webhooks } from './webhooks/webhooks';
-import { webhookRoutes } from './routes/webhooks';
 
 /**
  * Connections the kernel queues before they are accepted. Node's default, 511, overflowed when

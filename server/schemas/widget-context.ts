@@ -2,18 +2,13 @@
 import { z } from 'zod';
 import { label } from '../../domain/label-schema';
 import { timeZoneName } from '../../domain/time-zone';
-import { LANGUAGE_TAG, MAX_LANGUAGE_TAG_LENGTH, MAX_PAGE_ADDRESS_LENGTH, MAX_PAGE_TITLE_LENGTH, type WidgetContext } from '../../domain/widget-context';
+import { LANGUAGE_TAG, MAX_LANGUAGE_TAG_LENGTH, MAX_PAGE_ADDRESS_LENGTH, MAX_PAGE_TITLE_LENGTH, pageAddressOf, type WidgetContext } from '../../domain/widget-context';
 
 /** What is wrong with a page address, if anything: the inbox links to it, so it must be `https://host/path` written as a browser writes it. */
 function addressProblem(address: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(address);
-  } catch {
-    return 'an http(s) address';
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'an http(s) address';
-  return address === `${url.origin}${url.pathname}` ? undefined : 'origin and path only (no user, query or fragment), written as a browser does (`https://shop.example/cart`)';
+  const kept = pageAddressOf(address);
+  if (kept === undefined) return 'an http(s) address';
+  return address === kept ? undefined : 'origin and path only (no user, query or fragment), written as a browser does (`https://shop.example/cart`)';
 }
 
 const pageAddress = z

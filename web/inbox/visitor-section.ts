@@ -4,7 +4,7 @@
  * website's backend, so it is shown as text, and an address becomes a link only when it is http(s).
  */
 import { withDirectionShown } from '../../domain/readable-text';
-import type { WidgetContext } from '../../domain/widget-context';
+import { pageAddressOf, type WidgetContext } from '../../domain/widget-context';
 import { h } from '../shared/dom';
 import { section } from './controls-section';
 
@@ -18,14 +18,8 @@ export interface VisitorFact {
 /** Longest a metadata value is shown: one line of the panel, not a dump. */
 const MAX_VALUE_TEXT = 200;
 
-const httpAddress = (value: unknown): string | undefined => {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return /^https?:$/.test(new URL(value).protocol) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-};
+/** A stored address to link to: an http(s) one only, as its origin and path. */
+const httpAddress = (value: unknown): string | undefined => (typeof value === 'string' ? pageAddressOf(value) : undefined);
 
 /** One short line, its direction controls shown as escapes (a visitor may have written it: `\u202e` would turn it around). */
 const shortText = (value: unknown): string => {

@@ -5,7 +5,7 @@
  * than sent: the conversation matters more than the context.
  */
 import { MISLEADING_IN_NAME } from '../../domain/readable-text';
-import { LANGUAGE_TAG, MAX_LANGUAGE_TAG_LENGTH, MAX_PAGE_ADDRESS_LENGTH, MAX_PAGE_TITLE_LENGTH, type WidgetContext } from '../../domain/widget-context';
+import { LANGUAGE_TAG, MAX_LANGUAGE_TAG_LENGTH, MAX_PAGE_ADDRESS_LENGTH, MAX_PAGE_TITLE_LENGTH, pageAddressOf, type WidgetContext } from '../../domain/widget-context';
 
 export interface PageFacts {
   href: string;
@@ -22,13 +22,8 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;
 
 /** `https://shop.example/cart`: an http(s) page's address cut at its query. */
 function addressOf(href: string): string | undefined {
-  try {
-    const url = new URL(href);
-    const address = `${url.origin}${url.pathname}`;
-    return /^https?:$/.test(url.protocol) && address.length <= MAX_PAGE_ADDRESS_LENGTH ? address : undefined;
-  } catch {
-    return undefined;
-  }
+  const address = pageAddressOf(href);
+  return address && address.length <= MAX_PAGE_ADDRESS_LENGTH ? address : undefined;
 }
 
 export function pageContext(facts: PageFacts): WidgetContext {
