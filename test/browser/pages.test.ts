@@ -3027,4 +3027,35 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await send(visitor, 'Still nothing');
     await expect.poll(async () => (await shown()).filter((shown) => shown.tag === `conversation:${id}`).at(-1)).toEqual({ title: expect.stringMatching(/^Visitor /), body: 'Still nothing', tag: `conversation:${id}` });
   });
+
+  it('reads a conversation it does not list once for all the frames naming it meanwhile, and shows it as they say though the answer predates them', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Where did my refund go?');
+    // A person's (the assistant stays silent): what the visitor writes next is the last word.
+    expect((await overApi('POST', `/conversations/${id}/assign`, { userId: AGENT_ID })).status).toBe(200);
+    expect((await overApi('POST', `/conversations/${id}/resolve`, {})).status).toBe(200);
+    await visitor.locator('.sw-chat').getByText('Resolved: write again any time').waitFor();
+    const inbox = await inboxAt('/inbox'); // Open ones listed: not this one.
+    await inbox.locator('.row, .list-empty').first().waitFor();
+    expect(await inbox.locator(`.row[data-conversation-id="${id}"]`).count()).toBe(0);
+    // The answer is the conversation as it was before the visitor wrote (resolved), and comes after everything its writing brings.
+    const { body: before } = await overApi('GET', `/conversations/${id}`);
+    let reads = 0;
+    await inbox.route(`**/v1/conversations/${id}`, async (route) => {
+      reads++;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.fulfill({ json: before });
+    });
+
+    await send(visitor, 'It never arrived');
+    // The message, the reopen event and the conversation's changes named it: the reopened conversation is listed, as they say.
+    const row = inbox.locator(`.row[data-conversation-id="${id}"]`);
+    await row.filter({ hasText: 'It never arrived' }).waitFor();
+    expect(await row.locator('[data-testid="status"]').textContent()).toBe('open');
+    // Counted as the server counts: the visitor's new message once, though two frames named it before it was read.
+    const { body: now } = await overApi('GET', `/conversations/${id}`);
+    expect(now.conversation.unreadCount).toBe(before.conversation.unreadCount + 1);
+    expect(await row.locator('[data-testid="unread"]').textContent()).toBe(String(now.conversation.unreadCount));
+    expect(reads).toBe(1);
+  });
 });

@@ -85,6 +85,12 @@ export class Inbox {
   private readonly heldAlerts: HeldAlerts;
   /** What came for a conversation the page did not hold: whether it calls for a notification is known once the conversation is read. */
   private readonly unheldNews = new Map<string, { item?: TimelineItem; updates?: Partial<Conversation> }>();
+  /**
+   * Reads under way of conversations the page did not hold, each with the news of the frames that
+   * named it meanwhile: one read serves them all (a visitor's message and the wait it starts come
+   * as two frames), and their news is applied to the copy read, which may predate it.
+   */
+  private readonly unheldReads = new Map<string, Array<() => void>>();
   /** Who made each conversation's last assignment event (assigned, unassigned, joined, left): the agent is not notified of their own. */
   private readonly assignmentActors = new Map<string, string>();
   /** How many filter bars were drawn, so that only the latest one's changes count. */
@@ -127,7 +133,7 @@ export class Inbox {
       isOwn: this.context.isOwn,
       isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
       onChange: (change) => this.onChange(change),
-      onUnknownConversation: (id) => void this.fetchConversation(id),
+      onUnknownConversation: (id, replay) => this.readUnheld(id, replay),
     });
     this.pages = new ListPages({
       read: (cursor) => this.api.listConversations({ ...toQuery(this.filters, this.me), limit: LIST_PAGE_SIZE, cursor }),
@@ -382,6 +388,18 @@ export class Inbox {
     // The open conversation no longer matches the filter (resolved while the page was away, say): read it on its own, or it shows as it was.
     const open = this.selectedId;
     if (open && !this.live.conversations.get(open)) await this.fetchConversation(open);
+  }
+
+  private readUnheld(id: string, replay: () => void): void {
+    const replays = this.unheldReads.get(id);
+    if (replays) return void replays.push(replay);
+    const news: Array<() => void> = [];
+    this.unheldReads.set(id, news);
+    void this.fetchConversation(id).then(() => {
+      this.unheldReads.delete(id);
+      // Not read (refused, gone): the next frame that names it asks again.
+      if (this.live.conversations.get(id)) for (const apply of news) apply();
+    });
   }
 
   private async fetchConversation(id: string): Promise<void> {

@@ -22,8 +22,11 @@ export interface LiveConversationsOptions {
   /** Whether the reader is looking at this conversation now (its new items are not unread). */
   isReading(conversationId: string): boolean;
   onChange(change: LiveChange): void;
-  /** A frame named a conversation the list does not hold: the page fetches it. */
-  onUnknownConversation(conversationId: string): void;
+  /**
+   * A frame named a conversation the list does not hold: the page fetches it, then calls `replay`,
+   * which applies that frame's news to the copy read (it may predate the frame's change).
+   */
+  onUnknownConversation(conversationId: string, replay: () => void): void;
 }
 
 export class LiveConversations {
@@ -89,7 +92,7 @@ export class LiveConversations {
         return;
       case 'conversationUpdated': {
         const { conversationId, updates } = frame.payload;
-        if (!this.conversations.update(conversationId, updates)) return onUnknownConversation(conversationId);
+        if (!this.conversations.update(conversationId, updates)) return onUnknownConversation(conversationId, () => this.handleFrame(frame));
         onChange({ kind: 'conversation', conversationId });
         onChange({ kind: 'list' });
         return;
@@ -123,11 +126,14 @@ export class LiveConversations {
     if (!isNew && timeline && !timeline.shows(item.seq)) return;
     const fromOthers = !this.options.isOwn(item.author);
     if (fromOthers && TYPED_TYPES.includes(item.type)) this.typing.clear(conversationId, item.author.id);
-    if (isNew) {
-      const known = this.conversations.addItem(item, { ownItem: !fromOthers, beingRead: this.options.isReading(conversationId) });
-      if (known) this.options.onChange({ kind: 'list' });
-      else this.options.onUnknownConversation(conversationId);
-    }
+    if (isNew) this.addToList(item, fromOthers);
     this.options.onChange({ kind: 'timeline', conversationId, item, fromOthers });
+  }
+
+  /** A new item as its conversation's last; it counts once however often it is added. */
+  private addToList(item: TimelineItem, fromOthers: boolean): void {
+    const known = this.conversations.addItem(item, { ownItem: !fromOthers, beingRead: this.options.isReading(item.conversationId) });
+    if (known) this.options.onChange({ kind: 'list' });
+    else this.options.onUnknownConversation(item.conversationId, () => this.addToList(item, fromOthers));
   }
 }

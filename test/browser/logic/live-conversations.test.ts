@@ -148,6 +148,25 @@ describe('LiveConversations', () => {
       });
     });
 
+    describe('of a conversation not held', () => {
+      it('asks the page to read it, and applies what the frames said to the copy read, which may predate them, counting each item once', () => {
+        const asked: Array<{ id: string; replay: () => void }> = [];
+        const pages = new LiveConversations({ isOwn: () => false, isReading: () => false, onChange: () => undefined, onUnknownConversation: (id, replay) => asked.push({ id, replay }) });
+        pages.handleFrame(created(message(4, VISITOR, 'Still there?')));
+        pages.handleFrame({ type: 'conversationUpdated', payload: { conversationId: 'c1', updates: { status: 'open', waitingSince: '2026-01-01T12:04:00Z' } } });
+        expect(asked.map(({ id }) => id)).toEqual(['c1', 'c1']);
+
+        // The copy read was stored before both: resolved, its last item the third, one unread.
+        pages.conversations.put({ ...conversation({ status: 'resolved', lastTimelineItem: message(3, AGENT, 'Done') }), unreadCount: 1 });
+        for (const { replay } of asked) replay();
+        const held = pages.conversations.get('c1');
+        expect(held).toMatchObject({ status: 'open', waitingSince: '2026-01-01T12:04:00Z', unreadCount: 2, lastTimelineItem: { seq: 4 } });
+        // A copy read after the item already counts it: replayed, it is not counted again.
+        asked[0]!.replay();
+        expect(pages.conversations.get('c1')?.unreadCount).toBe(2);
+      });
+    });
+
     const updated = (seq: number, text: string) => ({ type: 'timelineItemUpdated', payload: { conversationId: 'c1', item: message(seq, VISITOR, text) } }) as const;
 
     it('shows an update of an item in an older page not read yet only once that page is read, as the update has it', async () => {
