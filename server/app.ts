@@ -81,7 +81,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   const ipBuckets = new TokenBuckets(deps.limits.ipRate);
   const widgetSettings = new WidgetSettings(deps.store);
   const webhooks = new Webhooks(deps.store, deps.plugins, deps.webhookSettings, deps.log);
-  const realtime = new Realtime({ ...deps, directory, ipBuckets, widgetSettings, observeChange: webhooks.outbox.observe });
+  const realtime = new Realtime({ ...deps, directory, ipBuckets, widgetSettings, changeObserver: webhooks.changes });
   const visitorBuckets = new TokenBuckets(deps.limits.visitorRate);
   const visitorLimit = visitorRateLimit(visitorBuckets);
   const unattachedFiles = sweepUnattachedFiles(deps.store, deps.limits.fileUnattachedMs, deps.log);

@@ -41,8 +41,17 @@ export interface RealtimeDeps {
   widgetSettings: Pick<WidgetSettings, 'forget'>;
   /** The per-IP limit REST calls take from: socket upgrades and frames take from it too. */
   ipBuckets: TokenBuckets;
-  /** Hears every store change before the sockets do, and must not keep the stream waiting (the webhooks' outbox). */
-  observeChange?: (change: StoreChange) => void;
+  /** Hears every store change before the sockets do (the webhooks' outbox). */
+  changeObserver?: StoreChangeObserver;
+}
+
+/** What follows the store's changes beside the sockets, and must know what it did not see. */
+export interface StoreChangeObserver {
+  /** Must not keep the stream waiting. */
+  observe(change: StoreChange): void;
+  /** The stream failed at `at` (ms since the epoch): nothing is observed until `streamReopened`. */
+  streamFailed(at: number): void;
+  streamReopened(): void;
 }
 
 /** What keeps a website's team or settings as read: told to read them afresh when any instance changes them. */
@@ -111,14 +120,20 @@ export class Realtime {
     });
     this.tokenSockets = new TokenSockets(deps.store, CLOSE_TOKEN_REFUSED, deps.log);
     this.feed = new ChangeFeed(this.hub, this.owners, deps.plugins, this.presenceFeed, deps.directory, deps.store, websiteReaders(deps), deps.log);
-    const { observeChange } = deps;
-    const onChange = observeChange
+    const observer = deps.changeObserver;
+    const onChange = observer
       ? (change: StoreChange) => {
-          observeChange(change);
+          observer.observe(change);
           return this.feed.handle(change);
         }
       : this.feed.handle;
-    this.storeWatch = new StoreWatch({ store: deps.store, onChange, reopened: () => this.watchingAgain(), log: deps.log });
+    this.storeWatch = new StoreWatch({
+      store: deps.store,
+      onChange,
+      failed: (at) => observer?.streamFailed(at),
+      reopened: () => this.watchingAgain(),
+      log: deps.log,
+    });
   }
 
   async start(server: Server): Promise<void> {
@@ -170,6 +185,7 @@ export class Realtime {
    * reconnects authenticate.
    */
   private watchingAgain(): void {
+    this.deps.changeObserver?.streamReopened();
     if (this.stopping) return;
     this.owners.forgetAll();
     this.deps.directory.forgetVisitors();

@@ -2,8 +2,8 @@
  * Keeps the store's change stream followed. When the stream ends for good (its history lost, a
  * watched collection dropped), everything this instance relays stops with it, so it watches again:
  * at once after a healthy spell, then with a backoff that carries on across failures until a watch
- * has stayed up for a minute, one re-watch at a time. `reopened` then lets the owner recover what
- * it may have missed.
+ * has stayed up for a minute, one re-watch at a time. `failed` tells the owner when changes stopped
+ * being seen, and `reopened` when they are seen again, to recover what it may have missed.
  */
 import type { Logger } from 'pino';
 import type { ChangeWatch, Store, StoreChange } from '../../activities/store';
@@ -13,6 +13,8 @@ const RETRY_MS = { initial: 500, max: 30_000, healthy: 60_000 };
 export interface StoreWatchOptions {
   store: Pick<Store, 'watchChanges'>;
   onChange(change: StoreChange): void | Promise<void>;
+  /** The stream failed at `at` (ms since the epoch): changes are not seen until `reopened`. */
+  failed(at: number): void;
   /** Watching again after a failure: changes since the failure were not seen. */
   reopened(): void;
   log: Logger;
@@ -43,7 +45,9 @@ export class StoreWatch {
     return store.watchChanges(onChange, {
       onError: (err) => log.error({ err }, 'handling a store change failed'),
       onFailed: (err) => {
-        this.rewatching ??= this.watchAgain(err).finally(() => (this.rewatching = undefined));
+        if (this.rewatching) return;
+        this.options.failed(Date.now());
+        this.rewatching = this.watchAgain(err).finally(() => (this.rewatching = undefined));
       },
     });
   }

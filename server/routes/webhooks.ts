@@ -29,10 +29,18 @@ export function webhookRoutes(ctx: ApiContext): Router {
   const newBody = newWebhookBody(allowPrivateUrls);
   const changedBody = changedWebhookBody(allowPrivateUrls);
 
-  /** This instance sends by the change at once; the others as they hear of it. */
+  /**
+   * This instance sends by the change at once; the others as they hear of it. The change is stored
+   * by then, so a failure here does not fail the request (a creation answered 500 would be made again,
+   * its secret never shown): every instance reads the endpoints again within 10 s anyway (webhooks.ts).
+   */
   const changed = async (websiteId: string) => {
-    await ctx.webhooks.outbox.reload();
-    await ctx.publisher.webhooksChanged(websiteId);
+    try {
+      await ctx.webhooks.outbox.reload();
+      await ctx.publisher.webhooksChanged(websiteId);
+    } catch (err) {
+      ctx.log.error({ err }, 'telling the instances of a webhook change failed: they read the endpoints again within 10 s');
+    }
   };
 
   router.post('/', async (req, res) => {

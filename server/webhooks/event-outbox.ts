@@ -35,6 +35,10 @@ export class WebhookEventOutbox {
   private readonly writing = new Set<Promise<void>>();
   /** The oldest change whose deliveries could not be written, until a catch-up wrote them. */
   private failedSince?: string;
+  private reloadsAsked = 0;
+  private reloadApplied = 0;
+  /** While the change stream is down: from when changes may not have been observed. */
+  private unseenSince?: string;
 
   constructor(
     private readonly store: OutboxStore,
@@ -55,10 +59,14 @@ export class WebhookEventOutbox {
     return times.length === 0 ? undefined : times.reduce((a, b) => (a < b ? a : b));
   }
 
-  /** Reads the endpoints afresh (at a start, and when any instance changed one). */
+  /** Reads the endpoints afresh (at a start, when any instance changed one, and every few seconds); a read answered after a later one is dropped. */
   async reload(): Promise<void> {
+    const asked = ++this.reloadsAsked;
+    const endpoints = await this.store.listWebhooks();
+    if (asked < this.reloadApplied) return;
+    this.reloadApplied = asked;
     const byWebsite = new Map<string, WebhookEndpoint[]>();
-    for (const endpoint of await this.store.listWebhooks()) byWebsite.set(endpoint.websiteId, [...(byWebsite.get(endpoint.websiteId) ?? []), endpoint]);
+    for (const endpoint of endpoints) byWebsite.set(endpoint.websiteId, [...(byWebsite.get(endpoint.websiteId) ?? []), endpoint]);
     this.byWebsite = byWebsite;
   }
 
@@ -71,6 +79,18 @@ export class WebhookEventOutbox {
     const source = sourceOf(change);
     if (source && this.byWebsite.has(source.websiteId)) this.track(this.enqueue(source), source.createdAt);
   };
+
+  /** The change stream failed: what was stored from `since` on may not be observed, and the cursor stays before it. */
+  unseenFrom(since: string): void {
+    if (this.unseenSince === undefined || since < this.unseenSince) this.unseenSince = since;
+  }
+
+  /** The change stream is back: what it may not have shown is caught up on now (at the next cover, should that fail). */
+  seeingAgain(): void {
+    const since = this.unseenSince;
+    this.unseenSince = undefined;
+    if (since !== undefined) this.track(this.catchUp(since), since);
+  }
 
   /**
    * Writes the deliveries of what the store holds since `since` (what the stream showed before a
@@ -89,6 +109,8 @@ export class WebhookEventOutbox {
    * cursor a restart catches up from); should a write have failed, it is caught up on first.
    */
   async cover(until: string): Promise<void> {
+    // Not past what the stream, down, has not shown.
+    const covered = this.unseenSince !== undefined && this.unseenSince < until ? this.unseenSince : until;
     await this.drain();
     const failedSince = this.failedSince;
     if (failedSince !== undefined) {
@@ -98,7 +120,7 @@ export class WebhookEventOutbox {
         throw err;
       });
     }
-    await this.store.coverWebhooksUntil(until);
+    await this.store.coverWebhooksUntil(covered);
   }
 
   /** Resolves once what was observed so far is written (or failed). */

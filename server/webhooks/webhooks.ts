@@ -6,21 +6,37 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../activities/store';
 import type { PluginRegistry } from '../../plugins/registry';
+import type { StoreChangeObserver } from '../realtime/realtime';
 import { WebhookDeliverer, type WebhookSettings } from './deliverer';
 import { WebhookEventOutbox } from './event-outbox';
 
-/** How often the catch-up cursor is moved, and how far behind now: changes stored that long ago were seen by the stream (its lag, clocks of other hosts). */
+/**
+ * How often the endpoints are read again (should word of a change be lost: its publishing failed, or
+ * the stream was down) and the catch-up cursor moved, and how far behind now: changes stored that
+ * long ago were seen by the stream (its lag, clocks of other hosts).
+ */
 const COVER_EVERY_MS = 10_000;
 const COVER_LAG_MS = 30_000;
+
+/** `at` less the stream's lag: what was stored before was seen, if the stream was up. */
+const lagged = (at: number): string => new Date(at - COVER_LAG_MS).toISOString();
 
 export class Webhooks {
   private coverTimer?: NodeJS.Timeout;
   readonly outbox: WebhookEventOutbox;
   private readonly deliverer: WebhookDeliverer;
 
+  /** What the change stream shows the outbox; what it stored while the stream was down (less its lag) is caught up on once it is back. */
+  readonly changes: StoreChangeObserver;
+
   constructor(store: Store, plugins: PluginRegistry, readonly settings: WebhookSettings, private readonly log: Logger) {
     this.deliverer = new WebhookDeliverer(store, settings, () => this.outbox.configured, log);
     this.outbox = new WebhookEventOutbox(store, plugins, log, () => this.deliverer.wake());
+    this.changes = {
+      observe: this.outbox.observe,
+      streamFailed: (at) => this.outbox.unseenFrom(lagged(at)),
+      streamReopened: () => this.outbox.seeingAgain(),
+    };
   }
 
   /** Before the change stream opens. */
@@ -38,13 +54,14 @@ export class Webhooks {
     const caughtUp = async () => {
       // Never moved yet (an endpoint made less than a cover ago): from when the first endpoint was made.
       const covered = await store.webhookCoveredUntil();
-      const since = covered === null ? this.outbox.firstMadeAt() : new Date(Date.parse(covered) - COVER_LAG_MS).toISOString();
+      const since = covered === null ? this.outbox.firstMadeAt() : lagged(Date.parse(covered));
       if (since !== undefined) await this.outbox.catchUp(since);
     };
     void caughtUp().catch((err: unknown) => this.log.error({ err }, 'catching up on webhook events failed'));
     this.coverTimer = setInterval(() => {
-      const until = new Date(Date.now() - COVER_LAG_MS).toISOString();
+      const until = lagged(Date.now());
       if (this.outbox.configured) void this.outbox.cover(until).catch((err: unknown) => this.log.error({ err }, 'moving the webhook cursor failed'));
+      void this.outbox.reload().catch((err: unknown) => this.log.error({ err }, 'could not read the webhook endpoints'));
     }, COVER_EVERY_MS);
     this.coverTimer.unref();
   }

@@ -2,9 +2,9 @@
  * When the store's change stream ends for good (here: its history lost, as when a lagging stream
  * falls off the oplog; made to happen with MongoDB's `failCommand` fail point), the server watches
  * again and asks every socket to reconnect; their resume then sends what they missed, and live
- * delivery carries on.
+ * delivery carries on; what the webhooks were not shown meanwhile is read from the store.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
 import { userHashOf } from '../../server/services/identity';
 import { AGENT, Api, SocketClient, sleep, waitUntil } from './support/clients';
@@ -12,11 +12,13 @@ import { testConfig } from './support/app';
 import { recordingTeams } from './support/teams';
 import { namedFailPoint, type FailPointMode } from '../support/fail-point';
 import { recordingLog, type LogLine } from '../support/log-lines';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 const getMores = namedFailPoint('store-stream', { commands: ['getMore'], errorCode: 286 });
 // On a real MongoDB the app's clients carry the fail point's name (an embedded server is this app's alone).
 const realMongo = process.env.MONGODB_URI;
-const config = testConfig(undefined, realMongo ? { MONGODB_URI: getMores.clientUri(realMongo) } : {});
+// Webhook receivers on 127.0.0.1.
+const config = testConfig(undefined, { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', ...(realMongo ? { MONGODB_URI: getMores.clientUri(realMongo) } : {}) });
 const told: string[] = [];
 /** The app's error lines: a failed stream is logged as it is watched again. */
 const { log, lines } = recordingLog('error');
@@ -83,6 +85,30 @@ describe('a change stream that ends for good', () => {
     // retried with a backoff that doubles while the fail point holds (500 ms, 1 s, 2 s, 4 s…), so a
     // slow run may wait a few seconds for the next try.
     expect(await waitUntil(async () => told.at(-1), (word) => word === `offline:${AGENT.agent}`, 15_000)).toBe(`offline:${AGENT.agent}`);
+  });
+
+  it("sends a webhook endpoint, once the stream is back, what was stored while it was down, which the stream never shows", async ({ skip }) => {
+    const receiver = new WebhookReceiver();
+    await receiver.up();
+    onTestFinished(() => receiver.down());
+    const made = await api.call('POST', '/v1/webhooks', AGENT, { url: receiver.url, events: ['message.created'] });
+    expect(made.status).toBe(201);
+    onTestFinished(async () => void (await api.call('DELETE', `/v1/webhooks/${made.body.webhook.id}`, AGENT)));
+    const visitorId = await api.newVisitor();
+    await api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'stream-hook' });
+    const sent = (itemId: string) => receiver.events('message.created', (data: { item?: { id?: string } }) => data.item?.id === itemId).length;
+
+    const failedBefore = streamFailures(lines);
+    if (!(await failGetMore('alwaysOn'))) skip('this MongoDB has no test commands (enableTestCommands)');
+    await streamsFailed({ logged: lines, before: failedBefore });
+    const stored = await api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'stream-hook', item: { id: 'stream-hook-a', type: 'message', text: 'while down' } });
+    expect(stored.status).toBe(201);
+    await failGetMore('off');
+    // Watched again within the backoff (500 ms, 1 s, 2 s… while the fail point held), then caught up on.
+    await expect.poll(() => sent('stream-hook-a'), { timeout: 20_000 }).toBe(1);
+    await api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'stream-hook', item: { id: 'stream-hook-b', type: 'message', text: 'live again' } });
+    await expect.poll(() => sent('stream-hook-b')).toBe(1);
+    expect(sent('stream-hook-a')).toBe(1);
   });
 
   it('carries on routing by contact after a link the stream did not deliver, on either instance', async ({ skip }) => {

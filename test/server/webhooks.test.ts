@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { AGENT } from './support/clients';
 import { useTestApp } from './support/app';
@@ -28,6 +28,20 @@ describe('Webhook endpoints', () => {
     expect(JSON.stringify(listed.body)).not.toContain(made.body.secret);
     const read = await t.api.call('GET', `/v1/webhooks/${id}`, AGENT);
     expect(read.body).toEqual({ webhook: made.body.webhook });
+  });
+
+  it('are answered as made once stored, also when telling the other instances fails (a retry would make a second one, its secret never shown)', async () => {
+    const told = vi.spyOn(t.app.store, 'publishEphemeral').mockRejectedValueOnce(new Error('store unreachable a moment'));
+    try {
+      const made = await make({ url: 'https://hooks.example.com/told-later', events: ['message.created'] });
+      expect(made.status).toBe(201);
+      expect(made.body.secret).toMatch(/^whsec_/);
+      expect(told).toHaveBeenCalledTimes(1);
+      const listed = await t.api.call('GET', '/v1/webhooks', AGENT);
+      expect(listed.body.webhooks.filter((w: { url: string }) => w.url === 'https://hooks.example.com/told-later')).toEqual([made.body.webhook]);
+    } finally {
+      told.mockRestore();
+    }
   });
 
   it('change what a PATCH names, rotate their secret, and are gone once deleted', async () => {

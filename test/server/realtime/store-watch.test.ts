@@ -33,13 +33,15 @@ function fakeStore() {
 describe('StoreWatch', () => {
   let store: ReturnType<typeof fakeStore>;
   let reopened: ReturnType<typeof vi.fn<() => void>>;
+  let failed: ReturnType<typeof vi.fn<(at: number) => void>>;
   let watch: StoreWatch;
 
   beforeEach(async () => {
     vi.useFakeTimers();
     store = fakeStore();
     reopened = vi.fn<() => void>();
-    watch = new StoreWatch({ store, onChange: () => undefined, reopened, log: quiet });
+    failed = vi.fn<(at: number) => void>();
+    watch = new StoreWatch({ store, onChange: () => undefined, failed, reopened, log: quiet });
     await watch.open();
   });
 
@@ -60,8 +62,9 @@ describe('StoreWatch', () => {
     expect(reopened).toHaveBeenCalledTimes(1);
   });
 
-  it('runs one re-watch for failures reported while it is under way', async () => {
+  it('runs one re-watch for failures reported while it is under way, telling its owner once when changes stopped being seen', async () => {
     store.refuseNextOpenings(1);
+    const failedAt = Date.now();
     store.failNewest();
     store.failNewest(new Error('a second stream of the same watch'));
     await elapse(0);
@@ -71,6 +74,8 @@ describe('StoreWatch', () => {
     expect(store.watchChanges).toHaveBeenCalledTimes(3);
     expect(store.watches).toHaveLength(2);
     expect(reopened).toHaveBeenCalledTimes(1);
+    expect(failed.mock.calls).toEqual([[failedAt]]);
+    expect(failed.mock.invocationCallOrder[0]).toBeLessThan(reopened.mock.invocationCallOrder[0]!);
   });
 
   it('backs off more on each failure soon after the last re-watch, until a watch stays up for a minute', async () => {
@@ -119,7 +124,7 @@ describe('StoreWatch', () => {
     expect(store.watchChanges).toHaveBeenCalledTimes(2); // the first and the refused one
     expect(reopened).not.toHaveBeenCalled();
 
-    const other = new StoreWatch({ store, onChange: () => undefined, reopened, log: quiet });
+    const other = new StoreWatch({ store, onChange: () => undefined, failed, reopened, log: quiet });
     await other.open();
     let open!: () => void;
     store.watchChanges.mockImplementationOnce(async (_onChange, options = {}) => {
