@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
 import { WebhookEventOutbox } from '../../server/webhooks/event-outbox';
 import { AGENT, Api } from './support/clients';
@@ -105,6 +105,18 @@ describe('Webhook delivery', () => {
     // Written after the deleted endpoint's last event and heard by the others: the deleted one got none of them.
     expect(notes.received.map((r) => r.event.type)).toEqual(['note.created']);
     expect(gone.received.map((r) => r.event.data.item.id)).toEqual([firstItem]);
+  });
+
+  it('drops a delivery owed to an endpoint deleted before it was sent, rather than trying it again', async () => {
+    await endpoint(await receiverUp(), ['message.created']); // an endpoint: the deliverer looks for what is owed
+    const dropped = vi.spyOn(app.store, 'dropWebhookDelivery');
+    try {
+      // What an instance that had not heard of the deletion yet wrote for it.
+      await app.store.enqueueWebhookDeliveries([{ websiteId: app.websiteId, endpointId: 'wh_deleted_meanwhile', eventId: 'evt_owed_to_nobody', type: 'message.created', body: '{}' }]);
+      await expect.poll(() => dropped.mock.calls, { timeout: 10_000 }).toEqual([['evt_owed_to_nobody:wh_deleted_meanwhile']]);
+    } finally {
+      dropped.mockRestore();
+    }
   });
 
   it('delivers what happened while the endpoint was down once it is up again', async () => {
