@@ -72,7 +72,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
       getAssistantConfig: (assistantId) => loadAssistantConfig(store, assistantId),
       store: {
         // AiStore takes domain items, whose plugin arm TypeScript flattens; the store's own type restores the base fields.
-        appendItem: (item) => store.appendItem(item as ItemToAppend),
+        appendItem: (item, options) => store.appendItem(item as ItemToAppend, options),
         recentItems: (conversationId, limit) => recentItems(store, conversationId, limit),
         hasVisitorMessageAfter: (conversationId, seq) => store.hasVisitorMessageAfter(conversationId, seq),
         hasItem: async (itemId) => (await store.getItem(itemId)) !== null,

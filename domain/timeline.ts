@@ -11,7 +11,7 @@ export const AUTHOR_KINDS = ['visitor', 'human', 'ai', 'system'] as const;
 export type AuthorKind = (typeof AUTHOR_KINDS)[number];
 
 /** Fields the store keeps on an item for itself (never shown to clients), so no item type may declare them. */
-export const STORE_ITEM_FIELDS = ['websiteId', 'answerReply', 'tally'] as const;
+export const STORE_ITEM_FIELDS = ['websiteId', 'answerReply', 'tally', 'handOff'] as const;
 
 /** Item types that never count as unread: they record what happened rather than say something. */
 export const UNREAD_EXEMPT_TYPES: readonly string[] = ['event', 'ai_tool_call'];

@@ -26,8 +26,8 @@ export interface AiTypingEvent {
 
 /** The store methods the AI activities use (activities/store provides them; tests pass fakes). */
 export interface AiStore {
-  /** Idempotent on the item's id. */
-  appendItem(item: NewTimelineItem): Promise<unknown>;
+  /** Idempotent on the item's id. `handOff`: the message hands the visitor to the team, and ends no wait. */
+  appendItem(item: NewTimelineItem, options?: { handOff?: boolean }): Promise<unknown>;
   /** The conversation's newest `limit` items, any visibility, in any order. */
   recentItems(conversationId: string, limit: number): Promise<TimelineItem[]>;
   /** Whether the visitor wrote a public message into the conversation after `seq`. */
@@ -102,21 +102,22 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
   }
 
   /** The assistant's item, then the record of the tool call that asked for it, if it carries one. */
-  async function appendWithRecord(item: NewTimelineItem, record: ToolCallRecord | undefined): Promise<void> {
-    await store().appendItem(item);
+  async function appendWithRecord(item: NewTimelineItem, record: ToolCallRecord | undefined, options?: { handOff?: boolean }): Promise<void> {
+    await store().appendItem(item, options);
     if (record) await store().appendItem(toolCallItem(record));
   }
 
   /**
-   * A reply's text as posted. The turn posts the hand-off message as a reply of its own (no tool
-   * call's record, answering nothing); nobody of the team being online, it is the away message
-   * instead. Decided here, not in the workflow, so that histories recorded before replay unchanged.
+   * The hand-off message as posted, or undefined for a reply of the model's. The turn posts the
+   * hand-off message as a reply of its own (no tool call's record, answering nothing); nobody of the
+   * team being online, it is the away message instead. Decided here, not in the workflow, so that
+   * histories recorded before replay unchanged.
    */
-  async function replyText({ conversationId, assistantId, text, record, answersUpTo }: AiReplyInput): Promise<string> {
-    if (!deps.teamOnline || record !== undefined || answersUpTo !== undefined) return text;
+  async function handOffText({ conversationId, assistantId, text, record, answersUpTo }: AiReplyInput): Promise<string | undefined> {
+    if (record !== undefined || answersUpTo !== undefined) return undefined;
     const config = await deps.getAssistantConfig(assistantId);
-    if (!config || text !== config.escalation.handoffMessage) return text;
-    const online = await deps.teamOnline(conversationId).catch(() => true);
+    if (!config || text !== config.escalation.handoffMessage) return undefined;
+    const online = deps.teamOnline ? await deps.teamOnline(conversationId).catch(() => true) : true;
     return handOffMessage(config, { teamOnline: online, at: now() });
   }
 
@@ -168,9 +169,9 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
       if (input.answersUpTo !== undefined && (await store().hasVisitorMessageAfter(input.conversationId, input.answersUpTo)) && !(await store().hasItem(input.itemId))) {
         return { posted: false };
       }
-      const text = await replyText(input);
+      const handOff = await handOffText(input);
       await unlessCancelled(input.itemId);
-      await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text }, input.record);
+      await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text: handOff ?? input.text }, input.record, { handOff: handOff !== undefined });
       return { posted: true };
     },
 

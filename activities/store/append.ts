@@ -46,11 +46,14 @@ export interface Appended {
 export interface AppendOptions {
   /** The item's conversation workflow is owed its `itemAdded` signal: recorded before the append resolves (signal-outbox.ts). */
   owesSignal?: boolean;
+  /** The assistant's message handing the visitor to the team: it ends no wait (ItemDoc's `handOff`). */
+  handOff?: boolean;
 }
 
 interface Request {
   item: ItemToAppend;
   owesSignal: boolean;
+  handOff: boolean;
   /** How many times this item has lost its seq to another writer. */
   lostRaces: number;
   resolve(result: Appended): void;
@@ -174,7 +177,7 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
       let tally = end.tally;
       requests.forEach((request, i) => {
         // Store-owned fields last, so no item field can override them (`websiteId` is reserved on items).
-        const doc = { ...request.item, _id: request.item.id, websiteId: end.websiteId, seq: end.lastSeq + 1 + i } as ItemDoc;
+        const doc = { ...request.item, _id: request.item.id, websiteId: end.websiteId, seq: end.lastSeq + 1 + i, ...(request.handOff ? { handOff: true } : {}) } as ItemDoc;
         tally = doc.tally = nextTally(tally, doc);
         placed.push({ request, doc });
       });
@@ -269,7 +272,7 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
 
   return (item, options = {}) =>
     new Promise<Appended>((resolve, reject) => {
-      queue.push({ item, owesSignal: options.owesSignal ?? false, lostRaces: 0, resolve, reject });
+      queue.push({ item, owesSignal: options.owesSignal ?? false, handOff: options.handOff ?? false, lostRaces: 0, resolve, reject });
       schedule();
     });
 }

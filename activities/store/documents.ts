@@ -45,6 +45,8 @@ export type ItemDoc = Stored<PluginItem> & {
   answerReply?: RecordedReply;
   /** The conversation's unread tally up to and including this item (unread-tally.ts). */
   tally: UnreadTally;
+  /** On the assistant's message handing the visitor to the team (its hand-off or away message): it answers nothing (waiting-since.ts). */
+  handOff?: true;
 };
 
 /** A reply to an interactive item, recorded with the answer's change to it before it is posted. */

@@ -12,8 +12,9 @@ function effectOf(item: ItemDoc): 'asks' | 'answers' | undefined {
   if (item.visibility !== 'public') return undefined;
   if (item.type === 'message') {
     if (item.author.kind === 'visitor') return 'asks';
-    // A person's or the assistant's reply; a system message (a welcome, an away notice) answers nothing.
-    if (item.author.kind === 'human' || item.author.kind === 'ai') return 'answers';
+    // A person's or the assistant's reply; a system message (a welcome, an away notice) answers
+    // nothing, nor does the assistant's telling the visitor a person will take over.
+    if (item.author.kind === 'human' || (item.author.kind === 'ai' && !item.handOff)) return 'answers';
     return undefined;
   }
   // Resolved: the team is done with it. A visitor who writes again waits from that message.

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT, waitUntil, type ApiAnswer, type Who } from './support/clients';
 import { useTestApp } from './support/app';
+import { askForPerson } from './support/ask-for-person';
 
 const t = useTestApp();
 
@@ -63,6 +64,16 @@ describe('GET /v1/conversations?sort=', () => {
     const own = await t.api.call('GET', '/v1/conversations/w-1', visitors[0]!);
     expect(own.status).toBe(200);
     expect(own.body.conversation).not.toHaveProperty('waitingSince');
+  });
+
+  it('waiting: a visitor the assistant hands to the team waits on, from their message, until a person answers', async () => {
+    const handOff = await askForPerson(t, 'w-handed-off');
+    const { items } = (await t.api.call('GET', '/v1/conversations/w-handed-off/timeline', AGENT)).body;
+    const asked = items.find((item: { author: { kind: string }; type: string }) => item.type === 'message' && item.author.kind === 'visitor');
+    expect(items.find((item: { text?: string }) => item.text === handOff)).toMatchObject({ author: { kind: 'ai' } });
+    expect((await conversationOf('w-handed-off')).waitingSince).toBe(asked.createdAt);
+    expect((await write('w-handed-off', AGENT, 'Hi, Sam here')).status).toBe(201);
+    expect((await conversationOf('w-handed-off')).waitingSince).toBeUndefined();
   });
 
   it('priority: urgent to low, each newest first; a conversation whose priority changes between pages moves no other', async () => {

@@ -1,4 +1,4 @@
-/** A conversation's `waitingSince`: set by a visitor's message, kept until a person, the assistant or resolving answers it. */
+/** A conversation's `waitingSince`: set by a visitor's message, kept until a person, the assistant (not by handing them over) or resolving answers it. */
 import { describe, expect, it } from 'vitest';
 import { agentAuthor, message, newConversation, note, useStore } from './fixtures';
 
@@ -36,6 +36,17 @@ describe('Store: waitingSince', () => {
     const again = (await fromVisitor(id)).item;
     expect(await waitingSince(id)).toBe(again.createdAt);
     await ctx.get().appendItem(message(id, { author: { kind: 'ai', id: 'ai_1' } }));
+    expect(await waitingSince(id)).toBeUndefined();
+  });
+
+  it('is not cleared by the assistant’s message handing the visitor to the team, which is not shown as marked', async () => {
+    const id = await newConversation(ctx.get());
+    const asked = (await fromVisitor(id)).item;
+    const { item } = await ctx.get().appendItem(message(id, { author: { kind: 'ai', id: 'ai_1' }, text: 'Someone from our team will reply here.' }), { handOff: true });
+    expect(await waitingSince(id)).toBe(asked.createdAt);
+    expect(item).not.toHaveProperty('handOff');
+    expect(await ctx.get().getItem(item.id)).not.toHaveProperty('handOff');
+    await ctx.get().appendItem(message(id, { author: agentAuthor('usr_agent') }));
     expect(await waitingSince(id)).toBeUndefined();
   });
 
