@@ -12,7 +12,7 @@ const OTHER_VARIABLES = ['CPU_PROFILE_DIR'];
  * Prefixes of the services and limits the settings configure: a variable under one of them that is
  * not a setting is taken as meant for this server. `AI_` for an assistant's settings.
  */
-const OUR_PREFIXES = ['MONGO', 'TEMPORAL_', 'OPENAI_', 'WS_', 'AI_', 'RATE_LIMIT_', 'FILE_', 'SHUTDOWN_', 'EMBEDDED_', 'WORKFLOW_'];
+const OUR_PREFIXES = ['MONGO', 'TEMPORAL_', 'OPENAI_', 'WS_', 'AI_', 'RATE_LIMIT_', 'FILE_', 'SHUTDOWN_', 'EMBEDDED_', 'WORKFLOW_', 'WEBHOOK_'];
 /** Other software's variables under those prefixes: the official MongoDB image's. */
 const OTHERS_PREFIXES = ['MONGO_INITDB_'];
 

@@ -21,4 +21,12 @@ export function keyedMemberId(key: string, request: { websiteId: string; agentId
   return `usr_${digestOf([request.websiteId, request.agentId, 'team member', key]).slice(0, 24)}`;
 }
 
+/**
+ * The id of a webhook endpoint a `POST` with an `Idempotency-Key` makes: the same key from the same
+ * member of the same website names the same endpoint, so a retry finds the one the first attempt made.
+ */
+export function keyedWebhookId(key: string, request: { websiteId: string; agentId: string }): string {
+  return `wh_${digestOf([request.websiteId, request.agentId, 'webhook', key]).slice(0, 24)}`;
+}
+
 const digestOf = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('base64url');

@@ -7,6 +7,7 @@ import type { Conversation } from '../../domain/conversation';
 import type { TimelineItem } from '../../domain/timeline';
 import { toConversation } from './conversations';
 import { toItem, type Collections, type WebhookAttemptDoc, type WebhookDeliveryDoc, type WebhookEndpointDoc } from './documents';
+import { isDuplicateKey } from './duplicate-key';
 import { newId } from './ids';
 
 /** The one cursor every instance moves (`$max`: only forward). */
@@ -55,11 +56,17 @@ export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAtt
       };
     },
 
-    async createWebhook(input: NewWebhookEndpoint): Promise<WebhookEndpoint> {
+    /** Made under `id` when given (an `Idempotency-Key`'s): undefined when that id is taken, by the first attempt or since. */
+    async createWebhook(input: NewWebhookEndpoint, id = newId('wh')): Promise<WebhookEndpoint | undefined> {
       const now = new Date().toISOString();
-      const doc: WebhookEndpointDoc = { _id: newId('wh'), ...input, createdAt: now, updatedAt: now };
+      const doc: WebhookEndpointDoc = { _id: id, ...input, createdAt: now, updatedAt: now };
       if (doc.description === undefined) delete doc.description;
-      await webhookEndpoints.insertOne(doc);
+      try {
+        await webhookEndpoints.insertOne(doc);
+      } catch (error) {
+        if (isDuplicateKey(error)) return undefined;
+        throw error;
+      }
       return endpointOf(doc);
     },
 

@@ -6,11 +6,14 @@
  */
 import { Router } from 'express';
 import type { WebhookEndpoint } from '../../activities/store';
+import { sameContent } from '../../activities/store/same-content';
 import { AppError } from '../../domain/errors';
 import { requireActingPerson } from '../caller';
 import type { ApiContext } from '../context';
+import { keyedWebhookId } from '../idempotency';
 import { callerOf } from '../middleware/authenticate';
-import { parseInput } from '../schemas/parse';
+import { idempotencyHeaders } from '../schemas/common';
+import { parseInput, parseInputs } from '../schemas/parse';
 import { changedWebhookBody, newWebhookBody, webhookParams } from '../schemas/webhooks';
 import { newWebhookSecret } from '../webhooks/signature';
 
@@ -44,12 +47,25 @@ export function webhookRoutes(ctx: ApiContext): Router {
   };
 
   router.post('/', async (req, res) => {
-    const { website } = requireActingPerson(callerOf(res));
-    const body = parseInput(newBody, req.body, 'body');
-    const endpoint = await ctx.store.createWebhook({ websiteId: website.id, ...body, secret: newWebhookSecret() });
+    const { website, userId } = requireActingPerson(callerOf(res));
+    const [body, headers] = parseInputs([newBody, req.body, 'body'], [idempotencyHeaders, req.headers, 'headers']);
+    const key = headers['idempotency-key'];
+    const id = key === undefined ? undefined : keyedWebhookId(key, { websiteId: website.id, agentId: userId });
+    const made = await ctx.store.createWebhook({ websiteId: website.id, ...body, secret: newWebhookSecret() }, id);
+    // A retry of a keyed request: the endpoint its first attempt made, with its secret (that answer may have been lost).
+    const endpoint = made ?? (await madeBefore(website.id, id, body));
     await changed(website.id);
-    res.status(201).json({ webhook: shown(endpoint), secret: endpoint.secret });
+    res.status(made ? 201 : 200).json({ webhook: shown(endpoint), secret: endpoint.secret });
   });
+
+  /** The endpoint an earlier attempt of a keyed creation made; a `409` when it has other fields (or was deleted just now). */
+  async function madeBefore(websiteId: string, id: string | undefined, body: Pick<WebhookEndpoint, 'url' | 'events' | 'description'>): Promise<WebhookEndpoint> {
+    const existing = id === undefined ? null : await ctx.store.getWebhook(websiteId, id);
+    if (!existing) throw new AppError('ERR_CONFLICT', 'The endpoint this Idempotency-Key made was deleted meanwhile: try again');
+    const { url, events, description } = existing;
+    if (!sameContent({ url, events, description }, body)) throw new AppError('ERR_CONFLICT', 'This Idempotency-Key made an endpoint with other fields: use another key');
+    return existing;
+  }
 
   router.get('/', async (_req, res) => {
     const { website } = requireActingPerson(callerOf(res));

@@ -12,10 +12,12 @@ describe('unknownVariables', () => {
   });
 
   it('names another spelling under the prefix of a service it configures, with the setting when near enough', () => {
-    expect(unknownVariables({ MONGO_URI: 'mongodb://x', OPENAI_KEY: 'k', OPENAI_ORG: 'o' })).toEqual([
+    expect(unknownVariables({ MONGO_URI: 'mongodb://x', OPENAI_KEY: 'k', OPENAI_ORG: 'o', WEBHOOK_TIMEOUT: '5000', WEBHOOK_SECRET: 's' })).toEqual([
       { name: 'MONGO_URI', meant: 'MONGODB_URI' },
       { name: 'OPENAI_KEY', meant: 'OPENAI_API_KEY' },
       { name: 'OPENAI_ORG' },
+      { name: 'WEBHOOK_SECRET' },
+      { name: 'WEBHOOK_TIMEOUT', meant: 'WEBHOOK_TIMEOUT_MS' },
     ]);
   });
 

@@ -44,6 +44,29 @@ describe('Webhook endpoints', () => {
     }
   });
 
+  it('are made once for an Idempotency-Key: a retry answers the same endpoint and secret, other fields are a 409', async () => {
+    const url = 'https://hooks.example.com/keyed';
+    const keyed = (key: string, body: unknown = { url, events: ['message.created'] }) => t.api.call('POST', '/v1/webhooks', AGENT, body, { 'Idempotency-Key': key });
+    const made = await keyed('crm-setup-1');
+    expect(made.status).toBe(201);
+    const retried = await keyed('crm-setup-1');
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(made.body);
+    const listed = async () => (await t.api.call('GET', '/v1/webhooks', AGENT)).body.webhooks.filter((w: { url: string }) => w.url === url);
+    expect(await listed()).toEqual([made.body.webhook]);
+
+    const other = await keyed('crm-setup-1', { url, events: ['note.created'] });
+    expect(other.status).toBe(409);
+    expect(other.body.error.message).toMatch(/other fields/);
+    expect((await keyed('crm-setup-2')).status).toBe(201); // another key, another endpoint
+    expect(await listed()).toHaveLength(2);
+    // Deleted, the key names no endpoint: it makes one again, with a new secret.
+    expect((await t.api.call('DELETE', `/v1/webhooks/${made.body.webhook.id}`, AGENT)).status).toBe(204);
+    const again = await keyed('crm-setup-1');
+    expect(again.status).toBe(201);
+    expect(again.body.secret).not.toBe(made.body.secret);
+  });
+
   it('change what a PATCH names, rotate their secret, and are gone once deleted', async () => {
     const made = await make({ url: 'https://hooks.example.com/a', events: ['message.created'], description: 'first' });
     const { id } = made.body.webhook;
