@@ -92,6 +92,14 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(errors.filter((error) => /Content Security Policy|CORS/.test(error))).toEqual([]);
   });
 
+  it('tells the team the page a conversation was started on, unless the snippet says data-page-context="off"', async () => {
+    const metadataOf = async (id: string) => (await overApi('GET', `/conversations/${id}`)).conversation.metadata;
+    const told = await visit(`${site.url}/?from=newsletter`);
+    expect(await metadataOf(await startConversation(told.page, 'Which page am I on?'))).toEqual({ widget: expect.objectContaining({ pageUrl: `${site.url}/`, pageTitle: 'Customer site' }) });
+    const kept = await visit(`${site.url}/?pageContext=off`);
+    expect(await metadataOf(await startConversation(kept.page, 'Keep my page to myself'))).toBeUndefined();
+  });
+
   it("leaves the page's own styles as they were, and the page's styles out of the widget", async () => {
     const styles = (page: Page) =>
       page.evaluate(() => {

@@ -2,12 +2,15 @@
  * Where the embedded widget finds its website key and its chat server: the `data-public-key` of its
  * own `<script src=".../widget.js">` tag and that script's origin, so a customer's page needs only
  * the snippet; else `window.SUPPORT_CONFIG.publicKey` (the server's `/config.js`, as the demo page
- * has it) and the page's own origin.
+ * has it) and the page's own origin. `data-page-context="off"` keeps the page the visitor is on to
+ * the page (a website whose paths or titles name its customers, say).
  */
 export interface EmbedSettings {
   publicKey: string;
   /** The chat server's origin; '' when it is the page's. */
   origin: string;
+  /** Whether a new conversation tells the team where the visitor is (page-context.ts). */
+  pageContext: boolean;
 }
 
 /** The settings, or undefined (said on the console) when there is no public key. */
@@ -19,5 +22,5 @@ export function readEmbedSettings(script: HTMLOrSVGScriptElement | null): EmbedS
     return undefined;
   }
   const scriptOrigin = tag?.src ? new URL(tag.src, location.href).origin : location.origin;
-  return { publicKey, origin: scriptOrigin === location.origin ? '' : scriptOrigin };
+  return { publicKey, origin: scriptOrigin === location.origin ? '' : scriptOrigin, pageContext: tag?.dataset.pageContext !== 'off' };
 }

@@ -153,7 +153,7 @@ export class SupportChat {
     this.root ??= createShadowHost();
     showToastsIn(this.root);
     this.session = session;
-    const widget = new SupportWidget(session);
+    const widget = new SupportWidget(session, { pageContext: this.settings.pageContext });
     this.widget = widget;
     await widget.mount(this.root);
     // Reset while it mounted: that widget is gone already, and the start after the reset shows the next.

@@ -17,6 +17,7 @@ import { showError } from '../shared/toast';
 import { ChatView } from './chat-view';
 import { availabilityText } from './availability-text';
 import { renderConversationList } from './conversation-list-view';
+import type { EmbedSettings } from './embed-settings';
 import { createLauncher } from './launcher';
 import { NewConversation } from './new-conversation';
 import { currentPageFacts, pageContext } from './page-context';
@@ -68,7 +69,10 @@ export class SupportWidget {
   private chat: ChatView | undefined;
   private seenTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly session: VisitorSession) {
+  constructor(
+    private readonly session: VisitorSession,
+    private readonly options: Pick<EmbedSettings, 'pageContext'>,
+  ) {
     const { website } = session;
     this.website = website;
     this.showAvailability();
@@ -299,10 +303,11 @@ export class SupportWidget {
 
   /**
    * Creates the conversation with where the visitor is, for the team (shown beside it in the
-   * inbox); without it when the server refuses it (a time zone its runtime does not know yet, say):
-   * the conversation matters more.
+   * inbox), unless the website turned that off; without it when the server refuses it (a time zone
+   * its runtime does not know yet, say): the conversation matters more.
    */
   private async createConversation(conversationId: string, welcome: NewItem[]) {
+    if (!this.options.pageContext) return this.api.createConversation(conversationId, welcome);
     try {
       return await this.api.createConversation(conversationId, welcome, { widget: pageContext(currentPageFacts()) });
     } catch (error) {

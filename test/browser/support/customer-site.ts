@@ -22,13 +22,17 @@ button { background: red !important; }
 div { padding: 3px; }
 `;
 
-const page = (chatOrigin: string, publicKey: string, withSnippet: boolean) => `<!doctype html>
+const page = (chatOrigin: string, publicKey: string, snippet: 'none' | 'plain' | 'no page context') => `<!doctype html>
 <html><head><meta charset="utf-8"><title>Customer site</title><link rel="stylesheet" href="/site.css"></head>
 <body><h1>Customer site</h1><p>Our products.</p><button class="btn btn-primary" id="buy">Buy</button>
-${withSnippet ? `<script src="${chatOrigin}/widget.js" data-public-key="${publicKey}" async></script>` : ''}
+${snippet === 'none' ? '' : `<script src="${chatOrigin}/widget.js" data-public-key="${publicKey}"${snippet === 'no page context' ? ' data-page-context="off"' : ''} async></script>`}
 </body></html>`;
 
-/** `publicKey()`: the website key the snippet carries (read per request: the chat server may start after this site), unless the page's `?publicKey=` names another. */
+/**
+ * `publicKey()`: the website key the snippet carries (read per request: the chat server may start
+ * after this site), unless the page's `?publicKey=` names another; `?bare` leaves the snippet out,
+ * `?pageContext=off` has it keep the page to the page.
+ */
 export async function startCustomerSite(publicKey: () => string): Promise<CustomerSite> {
   const site: Partial<CustomerSite> & { chatOrigin: string } = { chatOrigin: '' };
   const server: Server = createServer((req, res) => {
@@ -38,7 +42,8 @@ export async function startCustomerSite(publicKey: () => string): Promise<Custom
     const chat = new URL(site.chatOrigin);
     const csp = `default-src 'none'; script-src ${site.chatOrigin}; connect-src ${site.chatOrigin} ws://${chat.host}; img-src blob: data:; style-src 'self'`;
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
-    res.end(page(site.chatOrigin, searchParams.get('publicKey') ?? publicKey(), !searchParams.has('bare')));
+    const snippet = searchParams.has('bare') ? 'none' : searchParams.get('pageContext') === 'off' ? 'no page context' : 'plain';
+    res.end(page(site.chatOrigin, searchParams.get('publicKey') ?? publicKey(), snippet));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
