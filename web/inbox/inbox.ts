@@ -87,8 +87,9 @@ export class Inbox {
   private readonly unheldNews = new Map<string, { item?: TimelineItem; updates?: Partial<Conversation> }>();
   /**
    * Reads under way of conversations the page did not hold, each with the news of the frames that
-   * named it meanwhile: one read serves them all (a visitor's message and the wait it starts come
-   * as two frames), and their news is applied to the copy read, which may predate it.
+   * named it: one read serves them all (a visitor's message and the wait it starts come as two
+   * frames), and their news is applied to the copy read, which may predate it (or not: what is
+   * older than the copy is left out, conversation-collection.ts takenOf).
    */
   private readonly unheldReads = new Map<string, Array<() => void>>();
   /** Who made each conversation's last assignment event (assigned, unassigned, joined, left): the agent is not notified of their own. */
@@ -393,7 +394,8 @@ export class Inbox {
   private readUnheld(id: string, replay: () => void): void {
     const replays = this.unheldReads.get(id);
     if (replays) return void replays.push(replay);
-    const news: Array<() => void> = [];
+    // This frame's news too: its item may be stored before the conversation's write that records it.
+    const news = [replay];
     this.unheldReads.set(id, news);
     void this.fetchConversation(id).then(() => {
       this.unheldReads.delete(id);

@@ -71,6 +71,19 @@ function newerOf(copy: Conversation | ConversationListEntry, known: Conversation
   return { ...merged, ...(lastTimelineItem ? { lastTimelineItem } : {}), ...(lastMessage !== undefined ? { lastMessage } : {}) };
 }
 
+/**
+ * Of an update, what the page takes. Not its last item (a write that starts or ends a wait names
+ * it): that item's own frame sets it and counts it unread, and the two frames come on streams of
+ * their own, either first. Not a lifecycle older than the copy held (`stateVersion`): a frame may be
+ * applied to a copy read after it (the inbox's read of a conversation it did not hold). Its
+ * `updatedAt` only when later.
+ */
+function takenOf(updates: Partial<Conversation>, known: Conversation): Partial<Conversation> {
+  if (updates.stateVersion != null && known.stateVersion !== undefined && updates.stateVersion < known.stateVersion) return {};
+  const { lastTimelineItem: _setByItsFrame, updatedAt, ...rest } = updates;
+  return { ...rest, ...(updatedAt != null && updatedAt > known.updatedAt ? { updatedAt } : {}) };
+}
+
 export class ConversationCollection {
   private readonly byId = new Map<string, ConversationListEntry>();
   /** How many changes were made to what is held, and the count at each conversation's last one. */
@@ -126,11 +139,11 @@ export class ConversationCollection {
     return false;
   }
 
-  /** Applies a `conversationUpdated`'s fields (false when the conversation is not held). */
+  /** Applies a `conversationUpdated`'s fields, those it takes (`takenOf`; false when the conversation is not held). */
   update(id: string, updates: Partial<Conversation>): boolean {
     const known = this.byId.get(id);
     if (!known) return false;
-    this.set(withUpdates(known, updates));
+    this.set(withUpdates(known, takenOf(updates, known)));
     return true;
   }
 

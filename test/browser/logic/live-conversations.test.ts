@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveConversations, type LiveChange } from '../../../web/shared/live-conversations';
 import type { ResumePoint } from '../../../web/shared/socket';
 import { loadOlder, loadTimeline } from '../../../web/shared/timeline-loader';
-import type { TimelineItem } from '../../../web/shared/wire';
+import type { Conversation, TimelineItem } from '../../../web/shared/wire';
 import { AGENT, AI, conversation, event, message, VISITOR } from './items';
 import { pagedApi } from './paged-api';
 
@@ -148,21 +148,59 @@ describe('LiveConversations', () => {
       });
     });
 
+    it("counts a message unread also when the conversation's write that records it (the wait it starts) is heard before the message", () => {
+      const pages = live();
+      pages.conversations.reset([{ ...conversation({ lastTimelineItem: message(1, VISITOR, 'Hi') }), unreadCount: 1 }], pages.conversations.changeMark());
+      const asking = message(2, VISITOR, 'Anyone?');
+      pages.handleFrame({ type: 'conversationUpdated', payload: { conversationId: 'c1', updates: { lastTimelineItem: asking, waitingSince: asking.createdAt } } });
+      pages.handleFrame(created(asking));
+      expect(pages.conversations.get('c1')).toMatchObject({ unreadCount: 2, waitingSince: asking.createdAt, lastTimelineItem: { seq: 2 } });
+    });
+
     describe('of a conversation not held', () => {
-      it('asks the page to read it, and applies what the frames said to the copy read, which may predate them, counting each item once', () => {
+      /** A page that records each read it is asked for, with the replay of the frame that asked. */
+      const unheldPage = () => {
         const asked: Array<{ id: string; replay: () => void }> = [];
         const pages = new LiveConversations({ isOwn: () => false, isReading: () => false, onChange: () => undefined, onUnknownConversation: (id, replay) => asked.push({ id, replay }) });
-        pages.handleFrame(created(message(4, VISITOR, 'Still there?')));
-        pages.handleFrame({ type: 'conversationUpdated', payload: { conversationId: 'c1', updates: { status: 'open', waitingSince: '2026-01-01T12:04:00Z' } } });
-        expect(asked.map(({ id }) => id)).toEqual(['c1', 'c1']);
+        return { pages, asked, replayAll: () => asked.forEach(({ replay }) => replay()) };
+      };
+      const conversationUpdated = (updates: Partial<Conversation>) => ({ type: 'conversationUpdated', payload: { conversationId: 'c1', updates } }) as const;
 
-        // The copy read was stored before both: resolved, its last item the third, one unread.
-        pages.conversations.put({ ...conversation({ status: 'resolved', lastTimelineItem: message(3, AGENT, 'Done') }), unreadCount: 1 });
-        for (const { replay } of asked) replay();
+      it('asks the page to read it, and applies what the frames said to a copy read before them, counting each item once', () => {
+        const { pages, asked, replayAll } = unheldPage();
+        const asking = message(4, VISITOR, 'Still there?');
+        // The conversation's write that records the message, heard before the message's own frame (their streams are two).
+        pages.handleFrame(conversationUpdated({ lastTimelineItem: asking, waitingSince: asking.createdAt }));
+        pages.handleFrame(created(asking));
+        pages.handleFrame(conversationUpdated({ status: 'open', stateVersion: 8 }));
+        expect(asked.map(({ id }) => id)).toEqual(['c1', 'c1', 'c1']);
+
+        // Read before all three (the item stored, the conversation's writes not yet): resolved, its last item the third, one unread.
+        pages.conversations.put({ ...conversation({ status: 'resolved', stateVersion: 7, lastTimelineItem: message(3, AGENT, 'Done') }), unreadCount: 1 });
+        replayAll();
+        expect(pages.conversations.get('c1')).toMatchObject({ status: 'open', stateVersion: 8, waitingSince: asking.createdAt, unreadCount: 2, lastTimelineItem: { seq: 4 } });
+        // Replayed again (or the item heard again), it is not counted again.
+        replayAll();
+        expect(pages.conversations.get('c1')?.unreadCount).toBe(2);
+      });
+
+      it('leaves out of a copy read after them what the frames say of older states', () => {
+        const { pages, replayAll } = unheldPage();
+        const asking = message(5, VISITOR, 'Where is my order?');
+        const reply = message(6, AGENT, 'On its way');
+        pages.handleFrame(created(asking));
+        pages.handleFrame(conversationUpdated({ lastTimelineItem: asking, waitingSince: asking.createdAt }));
+        pages.handleFrame(conversationUpdated({ status: 'open', stateVersion: 6 }));
+        pages.handleFrame(conversationUpdated({ lastTimelineItem: reply, waitingSince: null } as unknown as Partial<Conversation>));
+
+        // Read after the reply and a resolve: both items unread, nobody waiting.
+        pages.conversations.put({ ...conversation({ status: 'resolved', stateVersion: 7, lastTimelineItem: reply }), unreadCount: 2 });
+        replayAll();
         const held = pages.conversations.get('c1');
-        expect(held).toMatchObject({ status: 'open', waitingSince: '2026-01-01T12:04:00Z', unreadCount: 2, lastTimelineItem: { seq: 4 } });
-        // A copy read after the item already counts it: replayed, it is not counted again.
-        asked[0]!.replay();
+        expect(held).toMatchObject({ status: 'resolved', stateVersion: 7, unreadCount: 2, lastTimelineItem: { seq: 6 } });
+        expect(held).not.toHaveProperty('waitingSince');
+        // The reply's own frame comes: already the last item, it is not unread twice.
+        pages.handleFrame(created(reply));
         expect(pages.conversations.get('c1')?.unreadCount).toBe(2);
       });
     });
