@@ -33,17 +33,14 @@ export function webhookRoutes(ctx: ApiContext): Router {
   const changedBody = changedWebhookBody(allowPrivateUrls);
 
   /**
-   * This instance sends by the change at once; the others as they hear of it. The change is stored
+   * This instance sends by the change at once (unless its read fails); the others as they hear of it. The change is stored
    * by then, so a failure here does not fail the request (a creation answered 500 would be made again,
    * its secret never shown): every instance reads the endpoints again within 10 s anyway (webhooks.ts).
    */
   const changed = async (websiteId: string) => {
-    try {
-      await ctx.webhooks.outbox.reload();
-      await ctx.publisher.webhooksChanged(websiteId);
-    } catch (err) {
-      ctx.log.error({ err }, 'telling the instances of a webhook change failed: they read the endpoints again within 10 s');
-    }
+    const [read, told] = await Promise.allSettled([ctx.webhooks.outbox.reload(), ctx.publisher.webhooksChanged(websiteId)]);
+    if (read.status === 'rejected') ctx.log.error({ err: read.reason }, 'reading the webhook endpoints again failed: this instance reads them within 10 s');
+    if (told.status === 'rejected') ctx.log.error({ err: told.reason }, 'telling the instances of a webhook change failed: they read the endpoints again within 10 s');
   };
 
   router.post('/', async (req, res) => {

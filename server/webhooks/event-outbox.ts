@@ -35,6 +35,12 @@ export class WebhookEventOutbox {
   private readonly writing = new Set<Promise<void>>();
   /** The oldest change whose deliveries could not be written, until a catch-up wrote them. */
   private failedSince?: string;
+  /**
+   * When the newest conversation or item the stream showed was stored (ms; at first, when this
+   * outbox was made): a stream that falls behind may show nothing newer for a while, so this, not
+   * now, says how far it was seen (webhooks.ts moves the cursor no further).
+   */
+  seenUntil = Date.now();
   private reloadsAsked = 0;
   private reloadApplied = 0;
   /** While the change stream is down: from when changes may not have been observed. */
@@ -77,7 +83,9 @@ export class WebhookEventOutbox {
       return;
     }
     const source = sourceOf(change);
-    if (source && this.byWebsite.has(source.websiteId)) this.track(this.enqueue(source), source.createdAt);
+    if (!source) return;
+    this.seenUntil = Math.max(this.seenUntil, Date.parse(source.createdAt));
+    if (this.byWebsite.has(source.websiteId)) this.track(this.enqueue(source), source.createdAt);
   };
 
   /** The change stream failed: what was stored from `since` on may not be observed, and the cursor stays before it. */
@@ -85,11 +93,16 @@ export class WebhookEventOutbox {
     if (this.unseenSince === undefined || since < this.unseenSince) this.unseenSince = since;
   }
 
-  /** The change stream is back: what it may not have shown is caught up on now (at the next cover, should that fail). */
+  /** The change stream is back: what it may not have shown is caught up on now. */
   seeingAgain(): void {
     const since = this.unseenSince;
     this.unseenSince = undefined;
-    if (since !== undefined) this.track(this.catchUp(since), since);
+    if (since !== undefined) this.catchUpFrom(since);
+  }
+
+  /** Catches up from `since` without waiting: the cursor moves only once it is done (at the next cover, should it fail). */
+  catchUpFrom(since: string): void {
+    this.track(this.catchUp(since), since);
   }
 
   /**

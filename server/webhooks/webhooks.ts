@@ -34,7 +34,8 @@ export class Webhooks {
     this.outbox = new WebhookEventOutbox(store, plugins, log, () => this.deliverer.wake());
     this.changes = {
       observe: this.outbox.observe,
-      streamFailed: (at) => this.outbox.unseenFrom(lagged(at)),
+      // From the last change it showed: a stream fails for falling behind as well (its history lost).
+      streamFailed: (at) => this.outbox.unseenFrom(lagged(Math.min(at, this.outbox.seenUntil))),
       streamReopened: () => this.outbox.seeingAgain(),
     };
   }
@@ -55,11 +56,11 @@ export class Webhooks {
       // Never moved yet (an endpoint made less than a cover ago): from when the first endpoint was made.
       const covered = await store.webhookCoveredUntil();
       const since = covered === null ? this.outbox.firstMadeAt() : lagged(Date.parse(covered));
-      if (since !== undefined) await this.outbox.catchUp(since);
+      if (since !== undefined) this.outbox.catchUpFrom(since);
     };
-    void caughtUp().catch((err: unknown) => this.log.error({ err }, 'catching up on webhook events failed'));
+    void caughtUp().catch((err: unknown) => this.log.error({ err }, 'reading the webhook cursor failed'));
     this.coverTimer = setInterval(() => {
-      const until = lagged(Date.now());
+      const until = lagged(Math.min(Date.now(), this.outbox.seenUntil));
       if (this.outbox.configured) void this.outbox.cover(until).catch((err: unknown) => this.log.error({ err }, 'moving the webhook cursor failed'));
       void this.outbox.reload().catch((err: unknown) => this.log.error({ err }, 'could not read the webhook endpoints'));
     }, COVER_EVERY_MS);

@@ -30,6 +30,9 @@ export const QUICK_TTL: TestMongoOptions = { ttlMonitorIntervalMs: 100 };
 /** How long such a test waits for a deletion: a few passes of the embedded monitor, or a minute and more of MongoDB's. */
 export const TTL_WAIT_MS = process.env.MONGODB_URI ? 75_000 : 5_000;
 
+/** The timeout of a test that waits for such a deletion: the wait, and the test's own time as any test has it (vitest.config.ts). */
+export const TTL_TEST = { timeout: TTL_WAIT_MS + 60_000 };
+
 /** A database name no other test file uses. */
 export const freshDbName = (label: string): string => `test_${label}_${randomBytes(4).toString('hex')}`;
 

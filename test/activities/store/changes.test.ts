@@ -2,7 +2,7 @@ import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { openStore, type StoreChange, type Store } from '../../../activities/store';
 import { namedFailPoint, type FailPointMode } from '../../support/fail-point';
-import { QUICK_TTL, TTL_WAIT_MS } from '../../support/mongo';
+import { QUICK_TTL, TTL_TEST, TTL_WAIT_MS } from '../../support/mongo';
 import { message, newConversation, note, useStore } from './fixtures';
 
 const ctx = useStore('changes', QUICK_TTL);
@@ -176,7 +176,7 @@ describe('Store', () => {
       });
     });
 
-    it('leaves expired events to the TTL index, which deletes them and keeps the others', { timeout: TTL_WAIT_MS + 15_000 }, async () => {
+    it('leaves expired events to the TTL index, which deletes them and keeps the others', TTL_TEST, async () => {
       const client = await MongoClient.connect(ctx.mongo().uri);
       try {
         const ephemeral = client.db(ctx.dbName).collection('ephemeral');

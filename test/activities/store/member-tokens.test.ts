@@ -2,7 +2,7 @@ import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import type { StoredMemberToken } from '../../../activities/store';
 import { keyFingerprintOf, newMemberToken, secretMatches } from '../../../server/member-token-secrets';
-import { QUICK_TTL, TTL_WAIT_MS } from '../../support/mongo';
+import { QUICK_TTL, TTL_TEST, TTL_WAIT_MS } from '../../support/mongo';
 import { useStore } from './fixtures';
 
 const ctx = useStore('member_tokens', QUICK_TTL);
@@ -49,7 +49,7 @@ describe('Store', () => {
   });
 
   describe('expiry', () => {
-    it('deletes tokens once they expire, revoked or not, by the TTL index, and keeps the others till then', { timeout: TTL_WAIT_MS + 15_000 }, async () => {
+    it('deletes tokens once they expire, revoked or not, by the TTL index, and keeps the others till then', TTL_TEST, async () => {
       const store = ctx.get();
       const now = Date.now();
       const [expired, expiredRevoked] = [tokenExpiringAt(now - 1_000), tokenExpiringAt(now - 1_000)];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../activities/store';
 import type { Viewer } from '../../../domain/people';
 import { namedFailPoint } from '../../support/fail-point';
-import { freshDbName, QUICK_TTL, testMongo, TTL_WAIT_MS, type TestMongo } from '../../support/mongo';
+import { freshDbName, QUICK_TTL, testMongo, TTL_TEST, TTL_WAIT_MS, type TestMongo } from '../../support/mongo';
 import { agentAuthor, message, note, visitorAuthor } from './builders';
 
 describe('openStore', () => {
@@ -148,7 +148,7 @@ describe('openStore', () => {
 
   it(
     "replaces the earlier version's plain indexes on expiry fields by TTL indexes, with stores opening at once and beside an earlier instance that starts again",
-    { timeout: TTL_WAIT_MS + 15_000 },
+    TTL_TEST,
     async () => {
       const dbName = freshDbName('ttl_upgrade');
       const client = await MongoClient.connect(mongo.uri);

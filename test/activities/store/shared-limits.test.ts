@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { openStore, type SharedLimit, type Store } from '../../../activities/store';
-import { QUICK_TTL, TTL_WAIT_MS } from '../../support/mongo';
+import { QUICK_TTL, TTL_TEST, TTL_WAIT_MS } from '../../support/mongo';
 import { useStore } from './fixtures';
 
 const ctx = useStore('shared_limits', QUICK_TTL);
@@ -79,7 +79,7 @@ describe('Store', () => {
   });
 
   describe('expiry', () => {
-    it('leaves the buckets full again to the TTL index, which deletes them and keeps the others', { timeout: TTL_WAIT_MS + 15_000 }, async () => {
+    it('leaves the buckets full again to the TTL index, which deletes them and keeps the others', TTL_TEST, async () => {
       const client = await MongoClient.connect(ctx.mongo().uri);
       try {
         const buckets = client.db(ctx.dbName).collection<{ _id: string }>('rate_limits');
