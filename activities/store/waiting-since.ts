@@ -10,15 +10,13 @@ import type { ConversationDoc, ItemDoc } from './documents';
 /** What a public item does to the wait: a visitor's message starts it, an answer or resolving ends it, the rest leave it. */
 function effectOf(item: ItemDoc): 'asks' | 'answers' | undefined {
   if (item.visibility !== 'public') return undefined;
-  if (item.type === 'message') {
-    if (item.author.kind === 'visitor') return 'asks';
-    // A person's or the assistant's reply; a system message (a welcome, an away notice) answers
-    // nothing, nor does the assistant's telling the visitor a person will take over.
-    if (item.author.kind === 'human' || (item.author.kind === 'ai' && !item.handOff)) return 'answers';
-    return undefined;
-  }
   // Resolved: the team is done with it. A visitor who writes again waits from that message.
-  if (item.type === 'event' && (item.event as { kind?: unknown } | undefined)?.kind === 'resolved') return 'answers';
+  if (item.type === 'event') return (item.event as { kind?: unknown } | undefined)?.kind === 'resolved' ? 'answers' : undefined;
+  if (item.type === 'message' && item.author.kind === 'visitor') return 'asks';
+  // Whatever a person or the assistant shows the visitor (a reply, quick replies, a plugin's card);
+  // a system message (a welcome, an away notice) answers nothing, nor does the assistant's telling
+  // the visitor a person will take over.
+  if (item.author.kind === 'human' || (item.author.kind === 'ai' && !item.handOff)) return 'answers';
   return undefined;
 }
 

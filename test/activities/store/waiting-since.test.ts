@@ -39,6 +39,16 @@ describe('Store: waitingSince', () => {
     expect(await waitingSince(id)).toBeUndefined();
   });
 
+  it('is cleared by anything else a person or the assistant shows the visitor, as a plugin’s quick replies, not by a visitor’s other items', async () => {
+    const id = await newConversation(ctx.get());
+    const asked = (await fromVisitor(id)).item;
+    await ctx.get().appendItem(message(id, { type: 'rating', score: 4, text: undefined } as never));
+    expect(await waitingSince(id)).toBe(asked.createdAt);
+    const choices = { type: 'quick_replies', author: { kind: 'ai', id: 'ai_1' }, text: undefined, prompt: 'Which order?', options: [{ id: 'a', label: '#1041' }] };
+    await ctx.get().appendItem(message(id, choices as never));
+    expect(await waitingSince(id)).toBeUndefined();
+  });
+
   it('is not cleared by the assistant’s message handing the visitor to the team, which is not shown as marked', async () => {
     const id = await newConversation(ctx.get());
     const asked = (await fromVisitor(id)).item;
