@@ -55,7 +55,9 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     const body = parseInput(newAssistantBody, req.body, 'body');
     const config = runnable({ ...body, id: body.id ?? newId('ai') });
     const { agent, created } = await ctx.teamMembers.addAssistant(change, config, { idChosen: body.id !== undefined });
-    res.status(created ? 201 : 200).json({ agent });
+    // Its ETag too, so an admin's next write can hold to what they made (one read more, on a creation).
+    const { revision } = await readRevised(ctx.store, change.websiteId, assistantSettingKey(agent.id), () => agent);
+    tagged(res, revision).status(created ? 201 : 200).json({ agent });
   });
 
   router.get('/:id', async (req, res) => {

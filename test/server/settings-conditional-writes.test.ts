@@ -125,3 +125,22 @@ describe.each(ROUTES)('$name: $method $path', (route) => {
     expect((await read()).body[route.field]).toEqual(route.shown(108));
   });
 });
+
+// Last: the website's one assistant is deleted and made again.
+it('answers a new AI assistant with the ETag a write over it holds to', async () => {
+  const original = (await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent;
+  expect((await t.api.call('DELETE', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).status).toBe(204);
+  try {
+    const made = await t.api.call('POST', '/v1/ai-agents', AGENT, { name: 'Night shift', instructions: 'Be brief' });
+    expect(made.status).toBe(201);
+    const tag = made.headers.get('etag');
+    expect(tag).toMatch(STRONG_TAG);
+    const path = `/v1/ai-agents/${made.body.agent.id}`;
+    expect((await t.api.call('GET', path, AGENT)).headers.get('etag')).toBe(tag);
+    expect((await t.api.call('PATCH', path, AGENT, { instructions: 'Be brief and kind' }, { 'If-Match': tag! })).status).toBe(200);
+    expect((await t.api.call('PATCH', path, AGENT, { instructions: 'Be long' }, { 'If-Match': tag! })).status).toBe(412);
+    expect((await t.api.call('DELETE', path, AGENT)).status).toBe(204);
+  } finally {
+    expect((await t.api.call('POST', '/v1/ai-agents', AGENT, original)).status).toBe(201);
+  }
+});
