@@ -36,11 +36,12 @@ export class WebhookEventOutbox {
   /** The oldest change whose deliveries could not be written, until a catch-up wrote them. */
   private failedSince?: string;
   /**
-   * When the newest conversation or item the stream showed was stored (ms; at first, when this
-   * outbox was made): a stream that falls behind may show nothing newer for a while, so this, not
-   * now, says how far it was seen (webhooks.ts moves the cursor no further).
+   * When the newest conversation or item the stream showed was stored (at first, when this outbox
+   * was made): a stream that falls behind may show nothing newer for a while, so this, not now, says
+   * how far it was seen (webhooks.ts moves the cursor no further). Kept as stored, an ISO time,
+   * so a change costs a string comparison, not a parse.
    */
-  seenUntil = Date.now();
+  seenUntil = new Date().toISOString();
   private reloadsAsked = 0;
   private reloadApplied = 0;
   /** While the change stream is down: from when changes may not have been observed. */
@@ -84,7 +85,7 @@ export class WebhookEventOutbox {
     }
     const source = sourceOf(change);
     if (!source) return;
-    this.seenUntil = Math.max(this.seenUntil, Date.parse(source.createdAt));
+    if (source.createdAt > this.seenUntil) this.seenUntil = source.createdAt;
     if (this.byWebsite.has(source.websiteId)) this.track(this.enqueue(source), source.createdAt);
   };
 

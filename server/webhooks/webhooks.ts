@@ -35,7 +35,7 @@ export class Webhooks {
     this.changes = {
       observe: this.outbox.observe,
       // From the last change it showed: a stream fails for falling behind as well (its history lost).
-      streamFailed: (at) => this.outbox.unseenFrom(lagged(Math.min(at, this.outbox.seenUntil))),
+      streamFailed: (at) => this.outbox.unseenFrom(lagged(Math.min(at, Date.parse(this.outbox.seenUntil)))),
       streamReopened: () => this.outbox.seeingAgain(),
     };
   }
@@ -60,7 +60,7 @@ export class Webhooks {
     };
     void caughtUp().catch((err: unknown) => this.log.error({ err }, 'reading the webhook cursor failed'));
     this.coverTimer = setInterval(() => {
-      const until = lagged(Math.min(Date.now(), this.outbox.seenUntil));
+      const until = lagged(Math.min(Date.now(), Date.parse(this.outbox.seenUntil)));
       if (this.outbox.configured) void this.outbox.cover(until).catch((err: unknown) => this.log.error({ err }, 'moving the webhook cursor failed'));
       void this.outbox.reload().catch((err: unknown) => this.log.error({ err }, 'could not read the webhook endpoints'));
     }, COVER_EVERY_MS);
