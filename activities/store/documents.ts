@@ -166,6 +166,10 @@ export interface WebhookDeliveryDoc {
   attempts: number;
   createdAt: string;
   dueAt: Date;
+  /** While an instance sends it: none other may redeliver it meanwhile (its `dueAt` alone cannot tell a lease from a retry's wait). */
+  leasedUntil?: Date;
+  /** When an admin last had it sent again: it is retried for as long from then as from its `createdAt`. */
+  redeliveredAt?: string;
   /** Once delivered or failed: when a TTL index deletes it. */
   expireAt?: Date;
 }
@@ -179,6 +183,9 @@ export interface WebhookAttemptDoc {
   attempt: number;
   statusCode?: number;
   error?: string;
+  /** What became of the delivery: delivered, tried again at `retryAt`, or given up (absent on attempts an older version recorded). */
+  outcome?: 'delivered' | 'retrying' | 'failed';
+  retryAt?: string;
   at: string;
   expireAt: Date;
 }

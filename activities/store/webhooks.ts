@@ -2,7 +2,7 @@
  * Webhook endpoints, the deliveries owed to them (a durable outbox: one document per event and
  * endpoint, kept until delivered or given up) and the record of their attempts.
  */
-import { MongoBulkWriteError } from 'mongodb';
+import { MongoBulkWriteError, type Filter } from 'mongodb';
 import type { Conversation } from '../../domain/conversation';
 import type { TimelineItem } from '../../domain/timeline';
 import { toConversation } from './conversations';
@@ -26,6 +26,11 @@ export type WebhookAttempt = Omit<WebhookAttemptDoc, '_id' | 'expireAt'>;
 /** How a delivery's attempt ended: delivered, due again at `retryAt`, or given up. */
 export type WebhookOutcome = { status: 'delivered' } | { status: 'pending'; retryAt: Date } | { status: 'failed' };
 
+/** Which deliveries of an endpoint to send again: one event (whatever became of it), or all not delivered since a time. */
+type Redelivery = { eventId: string } | { undeliveredSince: string };
+/** One event's redelivery: made due, or refused, as there is no such delivery (never, or no longer kept) or an instance sends it now. */
+export type EventRedelivery = 'due' | 'unknown' | 'sending';
+
 const endpointOf = ({ _id, ...doc }: WebhookEndpointDoc): WebhookEndpoint => ({ id: _id, ...doc });
 const deliveryOf = ({ _id, ...doc }: WebhookDeliveryDoc): WebhookDelivery => ({ id: _id, ...doc });
 
@@ -33,6 +38,23 @@ const deliveryOf = ({ _id, ...doc }: WebhookDeliveryDoc): WebhookDelivery => ({ 
 const onlyDuplicates = (error: unknown): boolean => error instanceof MongoBulkWriteError && [error.writeErrors].flat().every((e) => e.code === 11000);
 
 export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAttempts, webhookCursors, conversations, items }: Collections) {
+  /**
+   * Makes deliveries of an endpoint due now, as if new: pending again (kept until done), their
+   * attempts counted from 1 and retried as long from now as a new one. One an instance is sending
+   * is left to it. Answers how many were made due.
+   */
+  async function redeliver(endpointId: string, which: Redelivery): Promise<number> {
+    const now = new Date();
+    const notBeingSent: Filter<WebhookDeliveryDoc> = { $or: [{ leasedUntil: { $exists: false } }, { leasedUntil: { $lte: now } }] };
+    const selected: Filter<WebhookDeliveryDoc> =
+      'eventId' in which ? { _id: `${which.eventId}:${endpointId}` } : { endpointId, status: { $in: ['pending', 'failed'] }, createdAt: { $gte: which.undeliveredSince } };
+    const { modifiedCount } = await webhookDeliveries.updateMany(
+      { ...selected, ...notBeingSent },
+      { $set: { status: 'pending', dueAt: now, attempts: 0, redeliveredAt: now.toISOString() }, $unset: { expireAt: '', leasedUntil: '' } },
+    );
+    return modifiedCount;
+  }
+
   return {
     /** Up to when every change was turned into deliveries; null before the first time it was said. */
     async webhookCoveredUntil(): Promise<string | null> {
@@ -128,7 +150,7 @@ export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAtt
       const now = Date.now();
       const doc = await webhookDeliveries.findOneAndUpdate(
         { status: 'pending', dueAt: { $lte: new Date(now) }, ...(busy.length > 0 ? { endpointId: { $nin: busy } } : {}) },
-        { $set: { dueAt: new Date(now + leaseMs) }, $inc: { attempts: 1 } },
+        { $set: { dueAt: new Date(now + leaseMs), leasedUntil: new Date(now + leaseMs) }, $inc: { attempts: 1 } },
         { sort: { dueAt: 1 }, returnDocument: 'after' },
       );
       return doc && deliveryOf(doc);
@@ -144,12 +166,34 @@ export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAtt
     async finishWebhookAttempt(delivery: WebhookDelivery, attempt: Pick<WebhookAttempt, 'statusCode' | 'error'>, outcome: WebhookOutcome): Promise<void> {
       const now = new Date();
       const { id, endpointId, eventId, type, attempts } = delivery;
-      const record: WebhookAttemptDoc = { _id: newId('whatt'), endpointId, eventId, type, attempt: attempts, ...attempt, at: now.toISOString(), expireAt: new Date(now.getTime() + ATTEMPT_KEEP_MS) };
+      const record: WebhookAttemptDoc = {
+        _id: newId('whatt'),
+        endpointId,
+        eventId,
+        type,
+        attempt: attempts,
+        ...attempt,
+        ...(outcome.status === 'pending' ? { outcome: 'retrying', retryAt: outcome.retryAt.toISOString() } : { outcome: outcome.status }),
+        at: now.toISOString(),
+        expireAt: new Date(now.getTime() + ATTEMPT_KEEP_MS),
+      };
       await Promise.all([
         webhookAttempts.insertOne(record),
         // A finished one is kept as long as its attempts (a catch-up's overlap must still find it written), then a TTL index deletes it.
-        webhookDeliveries.updateOne({ _id: id }, { $set: { status: outcome.status, ...(outcome.status === 'pending' ? { dueAt: outcome.retryAt } : { expireAt: record.expireAt }) } }),
+        webhookDeliveries.updateOne(
+          { _id: id },
+          { $set: { status: outcome.status, ...(outcome.status === 'pending' ? { dueAt: outcome.retryAt } : { expireAt: record.expireAt }) }, $unset: { leasedUntil: '' } },
+        ),
       ]);
+    },
+
+    /** Sends again all of an endpoint's events not delivered since a time (given up, or waiting for a retry): how many. */
+    redeliverWebhookEvents: (endpointId: string, undeliveredSince: string): Promise<number> => redeliver(endpointId, { undeliveredSince }),
+
+    /** Sends one event to an endpoint again: whether it was made due, or why not. */
+    async redeliverWebhookEvent(endpointId: string, eventId: string): Promise<EventRedelivery> {
+      if ((await redeliver(endpointId, { eventId })) === 1) return 'due';
+      return (await webhookDeliveries.countDocuments({ _id: `${eventId}:${endpointId}` }, { limit: 1 })) === 0 ? 'unknown' : 'sending';
     },
 
     /** An endpoint's latest attempts, newest first. */

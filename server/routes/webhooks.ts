@@ -1,10 +1,10 @@
 /**
  * The website's outgoing webhook endpoints, for its admins (the secret key, or an admin member
- * token): made, listed, read, changed, deleted, given a new secret, and the record of recent
- * attempts to reach one. An endpoint's signing secret is in the answer that makes it or rotates it,
+ * token): made, listed, read, changed, deleted, given a new secret, the record of recent attempts
+ * to reach one, and events sent to it again. An endpoint's signing secret is in the answer that makes it or rotates it,
  * and never again. Every instance is told of a change and reads the endpoints afresh.
  */
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { WebhookEndpoint } from '../../activities/store';
 import { sameContent } from '../../activities/store/same-content';
 import { AppError } from '../../domain/errors';
@@ -14,7 +14,7 @@ import { keyedWebhookId } from '../idempotency';
 import { callerOf } from '../middleware/authenticate';
 import { idempotencyHeaders } from '../schemas/common';
 import { parseInput, parseInputs } from '../schemas/parse';
-import { changedWebhookBody, newWebhookBody, webhookParams } from '../schemas/webhooks';
+import { changedWebhookBody, newWebhookBody, redeliveryBody, webhookEventParams, webhookParams } from '../schemas/webhooks';
 import { newWebhookSecret } from '../webhooks/signature';
 
 /** Attempts `GET /v1/webhooks/:id/deliveries` lists, newest first. */
@@ -101,11 +101,35 @@ export function webhookRoutes(ctx: ApiContext): Router {
     res.status(204).end();
   });
 
-  router.get('/:id/deliveries', async (req, res) => {
-    const { website } = requireActingPerson(callerOf(res));
-    const endpoint = await ctx.store.getWebhook(website.id, parseInput(webhookParams, req.params, 'params').id);
+  /** The caller's website's endpoint named in the path, or a `404`. */
+  async function endpointOf(res: Response, id: string): Promise<WebhookEndpoint> {
+    const endpoint = await ctx.store.getWebhook(requireActingPerson(callerOf(res)).website.id, id);
     if (!endpoint) throw notFound();
+    return endpoint;
+  }
+
+  router.get('/:id/deliveries', async (req, res) => {
+    const endpoint = await endpointOf(res, parseInput(webhookParams, req.params, 'params').id);
     res.json({ deliveries: await ctx.store.listWebhookAttempts(endpoint.id, LISTED_ATTEMPTS) });
+  });
+
+  // Sent again at once, as new events are, to the endpoint as it is now (its URL, its secret).
+  router.post('/:id/redeliver', async (req, res) => {
+    const endpoint = await endpointOf(res, parseInput(webhookParams, req.params, 'params').id);
+    const { since } = parseInput(redeliveryBody, req.body, 'body');
+    const redelivered = await ctx.store.redeliverWebhookEvents(endpoint.id, since);
+    if (redelivered > 0) ctx.webhooks.sendDue();
+    res.status(202).json({ redelivered });
+  });
+
+  router.post('/:id/deliveries/:eventId/redeliver', async (req, res) => {
+    const { id, eventId } = parseInput(webhookEventParams, req.params, 'params');
+    const endpoint = await endpointOf(res, id);
+    const redelivery = await ctx.store.redeliverWebhookEvent(endpoint.id, eventId);
+    if (redelivery === 'unknown') throw new AppError('ERR_NOT_FOUND', 'No such event was owed to this endpoint this past week');
+    if (redelivery === 'sending') throw new AppError('ERR_CONFLICT', 'This event is being sent to the endpoint now: its attempt is listed in a moment');
+    ctx.webhooks.sendDue();
+    res.status(202).json({ redelivered: 1 });
   });
 
   return router;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { urlRefusal } from '../webhooks/url-policy';
-import { entityId, readableText } from './common';
+import { entityId, queryTime, readableText } from './common';
 
 /** An endpoint's URL, refused where the server may not send (url-policy.ts). */
 const endpointUrl = (allowPrivate: boolean) =>
@@ -33,3 +33,9 @@ export const changedWebhookBody = (allowPrivate: boolean) =>
     .refine((body) => Object.keys(body).length > 0, 'name a field to change: url, events or description');
 
 export const webhookParams = z.object({ id: entityId });
+
+/** An event as deliveries name it (event-outbox.ts): `evt_` and 32 hex digits. */
+export const webhookEventParams = webhookParams.extend({ eventId: z.string().regex(/^evt_[0-9a-f]{32}$/, 'expected an event id, as evt_ and 32 hex digits') });
+
+/** What to send again: every event not delivered (given up, or waiting for its next retry) since a time. */
+export const redeliveryBody = z.strictObject({ since: queryTime });

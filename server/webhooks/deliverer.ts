@@ -4,8 +4,9 @@
  * the lease ends, at-least-once), sends it, and records the attempt. A 2xx answer delivers it;
  * anything else (another status, a redirect, which is never followed, no answer in time) is tried
  * again after a delay that doubles each time, until the event is older than `giveUpAfterMs`, when
- * it is marked failed. Several go at once, at most `perEndpoint` to one endpoint, so a slow
- * endpoint holds its own deliveries back and no one else's; nothing here is on a request's path.
+ * it is marked failed (an admin may have it sent again: it is then retried as a new one). Several
+ * go at once, at most `perEndpoint` to one endpoint, so a slow endpoint holds its own deliveries
+ * back and no one else's; nothing here is on a request's path.
  */
 import type { Logger } from 'pino';
 import type { Store, WebhookDelivery, WebhookOutcome } from '../../activities/store';
@@ -119,11 +120,12 @@ export class WebhookDeliverer {
     }
   }
 
-  private outcomeOf({ attempts, createdAt }: WebhookDelivery, result: PostResult): WebhookOutcome {
+  private outcomeOf({ attempts, createdAt, redeliveredAt }: WebhookDelivery, result: PostResult): WebhookOutcome {
     if ('statusCode' in result && result.statusCode >= 200 && result.statusCode < 300) return { status: 'delivered' };
     const { firstRetryMs, maxRetryMs, giveUpAfterMs } = this.settings;
     const retryAt = Date.now() + Math.min(firstRetryMs * 2 ** (attempts - 1), maxRetryMs);
-    if (retryAt - Date.parse(createdAt) > giveUpAfterMs) return { status: 'failed' };
+    // A redelivery is retried as long from when it was asked for as a new event is.
+    if (retryAt - Date.parse(redeliveredAt ?? createdAt) > giveUpAfterMs) return { status: 'failed' };
     return { status: 'pending', retryAt: new Date(retryAt) };
   }
 }

@@ -67,6 +67,11 @@ export class Webhooks {
     this.coverTimer.unref();
   }
 
+  /** Sends what is due now (a redelivery this instance made due); the other instances look within their poll. */
+  sendDue(): void {
+    this.deliverer.wake();
+  }
+
   /** After the change stream closed: nothing more is observed. */
   async stop(): Promise<void> {
     clearInterval(this.coverTimer);

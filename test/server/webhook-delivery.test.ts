@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApp, type RunningApp } from '../../runtime/app';
 import { WebhookEventOutbox } from '../../server/webhooks/event-outbox';
 import { AGENT, Api } from './support/clients';
 import { testConfig } from './support/app';
+import { aboutItem, endpointFor, verifies, visitorWrites as writes } from './support/webhook-clients';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 let app: RunningApp;
@@ -27,29 +27,8 @@ async function receiverUp(): Promise<WebhookReceiver> {
   return receiver;
 }
 
-async function endpoint(receiver: WebhookReceiver, events: string[]): Promise<{ id: string; secret: string }> {
-  const made = await api.call('POST', '/v1/webhooks', AGENT, { url: receiver.url, events });
-  expect(made.status).toBe(201);
-  return { id: made.body.webhook.id, secret: made.body.secret };
-}
-
-/** A visitor's new conversation and its first message (the item id). */
-async function visitorWrites(conversationId: string): Promise<string> {
-  const visitor = { visitorId: await api.newVisitor() };
-  expect((await api.call('POST', '/v1/conversations', visitor, { conversationId })).status).toBe(201);
-  const itemId = `${conversationId}-m1`;
-  expect((await api.call('POST', '/v1/messages', visitor, { conversationId, item: { id: itemId, type: 'message', text: 'hello' } })).status).toBe(201);
-  return itemId;
-}
-
-const aboutItem = (itemId: string) => (data: any) => data.item?.id === itemId;
-
-/** What the docs tell a receiver to check: the HMAC of `<t>.<body>` under the secret. */
-function verifies(secret: string, header: string, body: string): boolean {
-  const parts = Object.fromEntries(header.split(',').map((part) => part.split('=') as [string, string]));
-  const expected = createHmac('sha256', secret).update(`${parts.t}.${body}`).digest('hex');
-  return parts.v1 === expected && Math.abs(Date.now() / 1000 - Number(parts.t)) < 300;
-}
+const endpoint = (receiver: WebhookReceiver, events: string[]) => endpointFor(api, receiver, events);
+const visitorWrites = (conversationId: string) => writes(api, conversationId);
 
 describe('Webhook delivery', () => {
   it('posts a signed event for a message, and the same event id again after a 500', async () => {
