@@ -15,6 +15,22 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
+/** One try of sending an event to an endpoint, as `GET /v1/webhooks/:id/deliveries` lists it. */
+export interface WebhookAttempt {
+  endpointId: string;
+  eventId: string;
+  type: string;
+  /** Counted from 1 for each event, and again from 1 when an admin has it sent again. */
+  attempt: number;
+  /** What the endpoint answered; `error` says why there was no answer. */
+  statusCode?: number;
+  error?: string;
+  /** What became of the event: delivered, tried again at `retryAt`, or given up (absent on attempts an older version recorded). */
+  outcome?: 'delivered' | 'retrying' | 'failed';
+  retryAt?: string;
+  at: string;
+}
+
 /** The event an appended item is, if it is one told. */
 export function webhookTypeOfItem(item: TimelineItem): WebhookEventType | undefined {
   if (item.type === 'message') return 'message.created';

@@ -7,6 +7,7 @@ import type { Collection, Db } from 'mongodb';
 import { TEAM_ONLY_CONVERSATION_FIELDS, type Conversation, type ConversationLifecycle } from '../../domain/conversation';
 import type { Contact, SeenState, TeamMember, Visitor, Website } from '../../domain/people';
 import type { SavedReply } from '../../domain/saved-reply';
+import type { WebhookAttempt } from '../../domain/webhooks';
 import { STORE_ITEM_FIELDS, type Author, type PluginItem, type TimelineItem, type Visibility } from '../../domain/timeline';
 import type { StoredMemberToken } from './member-tokens';
 import type { UnreadTally } from './unread-tally';
@@ -175,18 +176,8 @@ export interface WebhookDeliveryDoc {
 }
 
 /** One try of a delivery, as `GET /v1/webhooks/:id/deliveries` lists it; a TTL index deletes it after a week. */
-export interface WebhookAttemptDoc {
+export interface WebhookAttemptDoc extends WebhookAttempt {
   _id: string;
-  endpointId: string;
-  eventId: string;
-  type: string;
-  attempt: number;
-  statusCode?: number;
-  error?: string;
-  /** What became of the delivery: delivered, tried again at `retryAt`, or given up (absent on attempts an older version recorded). */
-  outcome?: 'delivered' | 'retrying' | 'failed';
-  retryAt?: string;
-  at: string;
   expireAt: Date;
 }
 

@@ -105,7 +105,7 @@ export type { MemberToken, MemberTokenRole, StoredMemberToken } from './member-t
 export type { SharedLimit } from './shared-limits';
 export type { TeamChangeSession } from './team';
 export type { ConfiguredWebsiteFields } from './websites';
-export type { EventRedelivery, NewWebhookDelivery, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookOutcome } from './webhooks';
+export type { EventRedelivery, NewWebhookDelivery, WebhookDelivery, WebhookEndpoint, WebhookOutcome } from './webhooks';
 export { newId } from './ids';
 export { imageSize } from './image-size';
 export type { Appended, AppendOptions, ItemToAppend } from './append';

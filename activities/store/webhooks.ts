@@ -5,6 +5,7 @@
 import { MongoBulkWriteError, type Filter } from 'mongodb';
 import type { Conversation } from '../../domain/conversation';
 import type { TimelineItem } from '../../domain/timeline';
+import type { WebhookAttempt } from '../../domain/webhooks';
 import { toConversation } from './conversations';
 import { toItem, type Collections, type WebhookAttemptDoc, type WebhookDeliveryDoc, type WebhookEndpointDoc } from './documents';
 import { isDuplicateKey } from './duplicate-key';
@@ -21,7 +22,6 @@ export type NewWebhookEndpoint = Pick<WebhookEndpoint, 'websiteId' | 'url' | 'ev
 export type WebhookEndpointChange = Partial<Pick<WebhookEndpoint, 'url' | 'events' | 'secret'>> & { description?: string | null };
 export type WebhookDelivery = Omit<WebhookDeliveryDoc, '_id'> & { id: string };
 export type NewWebhookDelivery = Pick<WebhookDelivery, 'websiteId' | 'endpointId' | 'eventId' | 'type' | 'body'>;
-export type WebhookAttempt = Omit<WebhookAttemptDoc, '_id' | 'expireAt'>;
 
 /** How a delivery's attempt ended: delivered, due again at `retryAt`, or given up. */
 export type WebhookOutcome = { status: 'delivered' } | { status: 'pending'; retryAt: Date } | { status: 'failed' };

@@ -2604,6 +2604,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await name.isDisabled()).toBe(true);
     expect(await section.getByRole('checkbox', { name: 'Answers visitors' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: /^Save / }).count()).toBe(0);
+    // Webhooks are an admin's alone: not even listed (their URLs may carry a receiver's token).
+    expect(await page.getByTestId('saved-replies').count()).toBe(1);
+    expect(await page.getByTestId('webhooks').count()).toBe(0);
   });
 
   it('takes keyboard focus through the sign-in to the inbox, saying each step, and says the connection state as it changes', async () => {

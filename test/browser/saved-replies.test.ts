@@ -125,7 +125,16 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await rowOf('thanks').filter({ hasText: 'Thanks, we are on it.' }).waitFor();
     expect(await stored()).toEqual([expect.objectContaining({ text: 'Thanks, we are on it.' })]);
 
-    await section.getByRole('button', { name: 'Delete /thanks' }).click();
+    // Delete asks first: No keeps it.
+    const remove = section.getByRole('button', { name: 'Delete /thanks' });
+    await remove.click();
+    await rowOf('thanks').getByText('Delete /thanks?').waitFor();
+    await rowOf('thanks').getByRole('button', { name: 'No' }).click();
+    await remove.waitFor();
+    expect(await remove.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await stored()).toEqual([expect.objectContaining({ shortcut: 'thanks' })]);
+    await remove.click();
+    await rowOf('thanks').getByRole('button', { name: 'Yes, delete' }).click();
     await rowOf('thanks').waitFor({ state: 'detached' });
     expect(await stored()).toEqual([]);
   });

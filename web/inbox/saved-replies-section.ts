@@ -1,9 +1,11 @@
 /**
  * The Settings page's saved replies: the list, with a form to add one or change one. Anyone on the
  * team adds them; their author or an admin changes or deletes them, so only those see Edit and
- * Delete (the server decides all the same). Drawn again whenever the list changes, here or elsewhere.
+ * Delete (the server decides all the same), and Delete asks first. Drawn again whenever the list
+ * changes, here or elsewhere.
  */
 import type { ApiClient } from '../shared/api-client';
+import { confirmingButton } from '../shared/confirm-button';
 import { h, mount } from '../shared/dom';
 import { errorText, showError } from '../shared/toast';
 import type { SavedReply } from '../shared/wire';
@@ -51,7 +53,7 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
       h('span', { class: 'saved-reply-title' }, reply.title),
       h('span', { class: 'saved-reply-text muted' }, reply.text),
       mayChange(reply) && h('button', { type: 'button', class: 'btn', 'aria-label': `Edit /${reply.shortcut}`, on: { click: () => edit(reply) } }, 'Edit'),
-      mayChange(reply) && h('button', { type: 'button', class: 'btn', 'aria-label': `Delete /${reply.shortcut}`, on: { click: () => void change(() => api.removeSavedReply(reply.id)) } }, 'Delete'),
+      mayChange(reply) && confirmingButton('Delete', `/${reply.shortcut}`, () => change(() => api.removeSavedReply(reply.id))),
     );
   const draw = () => mount(list, ...replies.all.map(row), replies.all.length === 0 && h('li', { class: 'muted' }, 'No saved replies yet.'));
   /** Sends a change, then reads the list again (the socket says so to every other inbox); whether it was made. */

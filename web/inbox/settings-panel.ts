@@ -2,7 +2,7 @@
  * The team's settings, as the inbox shows them in place of a conversation: the AI assistant's,
  * the conversation lifecycle's and the routing's default team, each a form saved on its own.
  * Someone the server would refuse (an `agent` token) sees them read-only, and is told who changes them.
- * Then the team's saved replies, which anyone on the team adds to.
+ * Then the team's saved replies, which anyone on the team adds to, and for admins the webhooks.
  */
 import type { ApiClient, Tagged } from '../shared/api-client';
 import { h, mount } from '../shared/dom';
@@ -13,6 +13,7 @@ import { routingSource } from './routing-form';
 import type { SavedReplies } from './saved-replies';
 import { savedRepliesSection } from './saved-replies-section';
 import { SettingsForm, type SettingsSource } from './settings-form';
+import { webhooksSection } from './webhooks-section';
 
 /** A section of the page: its heading (focusable by script, for the Team page's link to land on) and its form. */
 function section<T>(title: string, source: SettingsSource<T>, record: Tagged<T>, readOnly: boolean, testid: string): HTMLElement {
@@ -58,6 +59,7 @@ export class SettingsPanel {
         section('Conversation lifecycle', lifecycle, settings, readOnly, 'lifecycle'),
         section('Routing', routing, rules, readOnly, 'routing'),
         savedRepliesSection(api, this.savedReplies, { me: member.id, admin: !readOnly }),
+        !readOnly && webhooksSection(api),
       );
       if (assistantId) this.body.querySelector<HTMLElement>(`[data-testid="assistant-${CSS.escape(assistantId)}"] h3`)?.focus();
     } catch (error) {

@@ -19,6 +19,9 @@ import type {
   TeamMemberInfo,
   TimelineItem,
   TimelinePage,
+  WebhookAttemptInfo,
+  WebhookEndpointInfo,
+  WebhookEventType,
   WebsiteInfo,
 } from './wire';
 
@@ -270,6 +273,15 @@ export class ApiClient {
   addSavedReply = (fields: SavedReplyFields) => this.request<{ savedReply: SavedReply }>('POST', '/saved-replies', fields);
   changeSavedReply = (id: string, fields: Partial<SavedReplyFields>) => this.request<{ savedReply: SavedReply }>('PATCH', path`/saved-replies/${id}`, fields);
   removeSavedReply = (id: string) => this.request<undefined>('DELETE', path`/saved-replies/${id}`);
+  webhooks = () => this.request<{ webhooks: WebhookEndpointInfo[] }>('GET', '/webhooks');
+  /** Makes an endpoint; `secret` signs what it is sent and is in this answer only. */
+  addWebhook = (fields: { url: string; events: WebhookEventType[]; description?: string }) => this.request<{ webhook: WebhookEndpointInfo; secret: string }>('POST', '/webhooks', fields);
+  removeWebhook = (id: string) => this.request<undefined>('DELETE', path`/webhooks/${id}`);
+  renewWebhookSecret = (id: string) => this.request<{ webhook: WebhookEndpointInfo; secret: string }>('POST', path`/webhooks/${id}/rotate-secret`);
+  webhookAttempts = (id: string) => this.request<{ deliveries: WebhookAttemptInfo[] }>('GET', path`/webhooks/${id}/deliveries`);
+  /** Sends again every event the endpoint has not taken since `since`: how many. */
+  redeliverWebhook = (id: string, since: string) => this.request<{ redelivered: number }>('POST', path`/webhooks/${id}/redeliver`, { since });
+  redeliverWebhookEvent = (id: string, eventId: string) => this.request<{ redelivered: number }>('POST', path`/webhooks/${id}/deliveries/${eventId}/redeliver`);
   audit = (id: string) => this.request<{ entries: AuditEntry[] }>('GET', path`/conversations/${id}/audit`);
   /** `upToSeq`: the newest item the reader has seen; the server refuses (`409`) while the visitor wrote after it. */
   resolve = (id: string, upToSeq?: number) => this.lifecycle('POST', path`/conversations/${id}/resolve`, upToSeq === undefined ? {} : { upToSeq });

@@ -7,10 +7,11 @@ import type { MemberStatus } from '../../domain/people';
 import type { SavedReply, SavedReplyFields } from '../../domain/saved-reply';
 import type { TeamAvailability } from '../../domain/team-availability';
 import type { TimelineEvent, TimelineItem } from '../../domain/timeline';
+import type { WebhookEventType } from '../../domain/webhooks';
 import type { AuditEntry } from '../../runtime/engine/audit';
 import type { FileLimits } from './file-limits';
 
-export type { AuditEntry, Conversation, ConversationListEntry, MemberStatus, Priority, SavedReply, SavedReplyFields, TeamAvailability, TimelineEvent, TimelineItem };
+export type { AuditEntry, Conversation, ConversationListEntry, MemberStatus, Priority, SavedReply, SavedReplyFields, TeamAvailability, TimelineEvent, TimelineItem, WebhookEventType };
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
 
@@ -45,6 +46,18 @@ export type { LifecycleSettingsView as LifecycleSettings } from '../../domain/li
 export type { RoutingRules } from '../../workflows/routing/team-rules';
 /** `GET /v1/ai-agents`: an assistant's configuration. */
 export type { AssistantConfig } from '../../domain/assistant';
+
+/** `GET /v1/webhooks`: an endpoint the server posts events to (its secret only in the answer that makes or renews it). */
+export interface WebhookEndpointInfo {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  description?: string;
+  createdAt: string;
+}
+
+/** `GET /v1/webhooks/:id/deliveries`. */
+export type { WebhookAttempt as WebhookAttemptInfo } from '../../domain/webhooks';
 
 /** `GET /v1/websites`: the widget's bootstrap, naming the team so events can say who joined. */
 export interface WebsiteInfo {

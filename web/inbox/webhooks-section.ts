@@ -1,0 +1,96 @@
+/**
+ * The Settings page's webhooks, for admins: the endpoints the server posts signed events to, a form
+ * to add one, and for each its recent attempts, a new signing secret and Delete. A secret is shown
+ * once, in the answer that makes or renews it, as the server gives it nowhere else.
+ */
+import type { ApiClient } from '../shared/api-client';
+import { confirmingButton } from '../shared/confirm-button';
+import { h, mount } from '../shared/dom';
+import { errorText, showError } from '../shared/toast';
+import type { WebhookEndpointInfo, WebhookEventType } from '../shared/wire';
+import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
+import { webhookAttempts } from './webhook-attempts';
+
+export function webhooksSection(api: ApiClient): HTMLElement {
+  const list = h('ul', { class: 'webhook-rows' });
+  /** Where a new secret shows, once. */
+  const secretNote = h('div', { class: 'webhook-secret', role: 'status' });
+  const url = h('input', { name: 'url', type: 'url', required: true, maxlength: '2048', placeholder: 'https://example.com/hooks/support', autocomplete: 'off' });
+  const description = h('input', { name: 'description', maxlength: '500', autocomplete: 'off' });
+  // Checked as an attribute, so the form's reset after an endpoint is made checks it again.
+  const boxes = WEBHOOK_EVENT_TYPES.map((type) => h('input', { type: 'checkbox', name: 'events', value: type, checked: type === 'message.created' && '' }));
+  const form = h(
+    'form',
+    { class: 'webhook-form', 'aria-label': 'New webhook endpoint' },
+    h('label', {}, 'URL', url),
+    h('fieldset', { class: 'webhook-events' }, h('legend', {}, 'Events'), ...boxes.map((box) => h('label', {}, box, h('code', {}, box.value)))),
+    h('label', {}, 'Description (optional)', description),
+    h('div', { class: 'settings-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add endpoint')),
+  );
+
+  const showSecret = (endpoint: WebhookEndpointInfo, secret: string) =>
+    mount(secretNote, `Signing secret of ${endpoint.url}, shown this once: copy it to your receiver now. `, h('code', { data: { testid: 'webhook-secret' } }, secret));
+  /** Sends a change, then reads the endpoints again; the answer, or undefined when it failed (said in a toast). */
+  const change = async <T>(request: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await request();
+    } catch (error) {
+      showError(new Error(`Couldn't change the webhook: ${errorText(error)}`));
+      return undefined;
+    } finally {
+      await load();
+    }
+  };
+  const row = (endpoint: WebhookEndpointInfo) => {
+    const attempts = h('div', { class: 'webhook-attempts-holder' });
+    const toggle = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false', 'aria-label': `Deliveries to ${endpoint.url}` }, 'Deliveries');
+    toggle.addEventListener('click', () => {
+      const open = toggle.getAttribute('aria-expanded') !== 'true';
+      toggle.setAttribute('aria-expanded', String(open));
+      mount(attempts, open && webhookAttempts(api, endpoint.id));
+    });
+    const renew = async () => {
+      const renewed = await change(() => api.renewWebhookSecret(endpoint.id));
+      if (renewed) showSecret(renewed.webhook, renewed.secret);
+    };
+    return h(
+      'li',
+      { class: 'webhook-row', data: { webhookId: endpoint.id } },
+      h('span', { class: 'webhook-url' }, endpoint.url),
+      h('span', { class: 'webhook-types muted' }, endpoint.events.join(', ')),
+      endpoint.description && h('span', { class: 'webhook-description' }, endpoint.description),
+      h('span', { class: 'settings-actions' }, toggle, confirmingButton('New secret', `for ${endpoint.url}`, renew), confirmingButton('Delete', endpoint.url, () => change(() => api.removeWebhook(endpoint.id)))),
+      attempts,
+    );
+  };
+  async function load(): Promise<void> {
+    try {
+      const { webhooks } = await api.webhooks();
+      mount(list, ...webhooks.map(row), webhooks.length === 0 && h('li', { class: 'muted' }, 'No endpoints: the server posts events nowhere.'));
+    } catch (error) {
+      mount(list, h('li', { role: 'alert' }, `Couldn't read the webhooks: ${errorText(error)}`));
+    }
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const events = boxes.filter((box) => box.checked).map((box) => box.value as WebhookEventType);
+    if (events.length === 0) return showError(new Error('Pick at least one event for the endpoint.'));
+    const fields = { url: url.value.trim(), events, ...(description.value.trim() ? { description: description.value.trim() } : {}) };
+    const made = await change(() => api.addWebhook(fields));
+    if (!made) return;
+    showSecret(made.webhook, made.secret);
+    form.reset();
+  });
+
+  void load();
+  return h(
+    'section',
+    { class: 'settings-section', data: { testid: 'webhooks' } },
+    h('h3', { tabindex: '-1' }, 'Webhooks'),
+    h('p', { class: 'muted' }, 'Endpoints the server posts a signed event to for each thing they ask for. A failed delivery is retried for a day; after that, or to have one again, send it again from its deliveries.'),
+    list,
+    secretNote,
+    form,
+  );
+}
