@@ -37,19 +37,27 @@ const deliveryOf = ({ _id, ...doc }: WebhookDeliveryDoc): WebhookDelivery => ({ 
 /** An event already owed to that endpoint (another instance's write, a catch-up's) is what writing it again wants. */
 const onlyDuplicates = (error: unknown): boolean => error instanceof MongoBulkWriteError && [error.writeErrors].flat().every((e) => e.code === 11000);
 
+/** Not past its week, though the TTL index may not have swept it yet (it runs once a minute): a delivery that is gone to a redelivery. */
+const stillKept = (now: Date): Filter<WebhookDeliveryDoc> => ({ $or: [{ expireAt: { $exists: false } }, { expireAt: { $gt: now } }] });
+
 export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAttempts, webhookCursors, conversations, items }: Collections) {
   /**
    * Makes deliveries of an endpoint due now, as if new: pending again (kept until done), their
    * attempts counted from 1 and retried as long from now as a new one. One an instance is sending
-   * is left to it. Answers how many were made due.
+   * is left to it (its lease: `leasedUntil`). Answers how many were made due.
    */
   async function redeliver(endpointId: string, which: Redelivery): Promise<number> {
     const now = new Date();
-    const notBeingSent: Filter<WebhookDeliveryDoc> = { $or: [{ leasedUntil: { $exists: false } }, { leasedUntil: { $lte: now } }] };
     const selected: Filter<WebhookDeliveryDoc> =
       'eventId' in which ? { _id: `${which.eventId}:${endpointId}` } : { endpointId, status: { $in: ['pending', 'failed'] }, createdAt: { $gte: which.undeliveredSince } };
     const { modifiedCount } = await webhookDeliveries.updateMany(
-      { ...selected, ...notBeingSent },
+      {
+        ...selected,
+        $and: [
+          { $or: [{ leasedUntil: { $exists: false } }, { leasedUntil: { $lte: now } }] },
+          stillKept(now),
+        ],
+      },
       { $set: { status: 'pending', dueAt: now, attempts: 0, redeliveredAt: now.toISOString() }, $unset: { expireAt: '', leasedUntil: '' } },
     );
     return modifiedCount;
@@ -180,8 +188,9 @@ export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAtt
       await Promise.all([
         webhookAttempts.insertOne(record),
         // A finished one is kept as long as its attempts (a catch-up's overlap must still find it written), then a TTL index deletes it.
+        // Only while its lease holds: one that ran out was taken by another instance (or made due again by a redelivery), whose word stands.
         webhookDeliveries.updateOne(
-          { _id: id },
+          delivery.leasedUntil ? { _id: id, leasedUntil: delivery.leasedUntil } : { _id: id },
           { $set: { status: outcome.status, ...(outcome.status === 'pending' ? { dueAt: outcome.retryAt } : { expireAt: record.expireAt }) }, $unset: { leasedUntil: '' } },
         ),
       ]);
@@ -193,7 +202,8 @@ export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAtt
     /** Sends one event to an endpoint again: whether it was made due, or why not. */
     async redeliverWebhookEvent(endpointId: string, eventId: string): Promise<EventRedelivery> {
       if ((await redeliver(endpointId, { eventId })) === 1) return 'due';
-      return (await webhookDeliveries.countDocuments({ _id: `${eventId}:${endpointId}` }, { limit: 1 })) === 0 ? 'unknown' : 'sending';
+      const kept = await webhookDeliveries.countDocuments({ _id: `${eventId}:${endpointId}`, ...stillKept(new Date()) }, { limit: 1 });
+      return kept === 0 ? 'unknown' : 'sending';
     },
 
     /** An endpoint's latest attempts, newest first. */

@@ -1,4 +1,6 @@
+import { MongoClient, type Collection } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebhookDeliveryDoc } from '../../activities/store/documents';
 import { startApp, type RunningApp } from '../../runtime/app';
 import { AGENT, Api } from './support/clients';
 import { testConfig } from './support/app';
@@ -7,6 +9,8 @@ import { WebhookReceiver } from './support/webhook-receiver';
 
 let app: RunningApp;
 let api: Api;
+let client: MongoClient;
+let deliveries: Collection<WebhookDeliveryDoc>;
 const receivers: WebhookReceiver[] = [];
 
 beforeAll(async () => {
@@ -14,8 +18,11 @@ beforeAll(async () => {
   const config = testConfig({}, { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
   app = await startApp({ ...config, webhooks: { ...config.webhooks, firstRetryMs: 200, maxRetryMs: 400, giveUpAfterMs: 1_500, pollMs: 100 } });
   api = new Api(app);
+  client = new MongoClient(app.mongoUri);
+  deliveries = client.db(config.store.dbName).collection<WebhookDeliveryDoc>('webhook_deliveries');
 });
 afterAll(async () => {
+  await client?.close();
   await Promise.all(receivers.map((r) => r.down()));
   await app?.close();
 });
@@ -79,6 +86,18 @@ describe('Webhook redelivery', () => {
     expect(again.body).toBe(first!.body);
     expect(again.headers['webhook-id']).toBe(first!.event.id);
     expect(verifies(rotated.body.secret, again.headers['webhook-signature'] as string, again.body)).toBe(true);
+  });
+
+  it('leaves an event an instance is sending now to that instance: 409', async () => {
+    const { id } = await endpoint(await receiverUp());
+    const eventId = `evt_${'1'.repeat(32)}`;
+    await app.store.enqueueWebhookDeliveries([{ websiteId: app.websiteId, endpointId: id, eventId, type: 'message.created', body: '{}' }]);
+    // As an instance holds it while it sends (this one's deliverer may have taken it first: the lease written here is the one that holds).
+    const lease = new Date(Date.now() + 60_000);
+    await deliveries.updateOne({ _id: `${eventId}:${id}` }, { $set: { leasedUntil: lease, dueAt: lease } });
+    const refused = await api.call('POST', `/v1/webhooks/${id}/deliveries/${eventId}/redeliver`, AGENT);
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'ERR_CONFLICT' } } });
+    expect((await api.call('POST', `/v1/webhooks/${id}/redeliver`, AGENT, { since: new Date(0).toISOString() })).body).toEqual({ redelivered: 0 });
   });
 
   it('says which event, endpoint or time it could not take', async () => {

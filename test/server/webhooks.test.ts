@@ -136,5 +136,8 @@ describe('Webhook endpoints', () => {
     const made = await make(body, { memberToken: adminToken });
     expect(made.status).toBe(201);
     expect((await t.api.call('DELETE', `/v1/webhooks/${made.body.webhook.id}`, { memberToken: agentToken })).status).toBe(403);
+    expect((await t.api.call('POST', `/v1/webhooks/${made.body.webhook.id}/redeliver`, { memberToken: agentToken }, { since: new Date(0).toISOString() })).status).toBe(403);
+    expect((await t.api.call('POST', `/v1/webhooks/${made.body.webhook.id}/deliveries/evt_${'0'.repeat(32)}/redeliver`, { memberToken: agentToken })).status).toBe(403);
+    expect((await t.api.call('POST', `/v1/webhooks/${made.body.webhook.id}/redeliver`, { memberToken: adminToken }, { since: new Date(0).toISOString() })).body).toEqual({ redelivered: 0 });
   });
 });

@@ -98,6 +98,36 @@ describe('Store: webhook redelivery', () => {
     }
   });
 
+  it('keeps the word of the instance that holds the lease: a finish after its lease ran out records the attempt but not its outcome', async () => {
+    const store = ctx.get();
+    await store.enqueueWebhookDeliveries([owed('evt_slow', 'wh_l')]);
+    // The first instance's lease ends at once (as if its send outlived it); a second takes it.
+    const slow = await store.claimWebhookDelivery([], 0);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const second = await store.claimWebhookDelivery([], 40_000);
+    expect(second).toMatchObject({ eventId: 'evt_slow', attempts: 2 });
+    await store.finishWebhookAttempt(slow!, { statusCode: 200 }, { status: 'delivered' });
+    expect((await storedDeliveries(['evt_slow:wh_l'])).get('evt_slow:wh_l')).toMatchObject({ status: 'pending', leasedUntil: second!.leasedUntil });
+    // Still being sent by the second: no redelivery meanwhile.
+    expect(await store.redeliverWebhookEvent('wh_l', 'evt_slow')).toBe('sending');
+    await store.finishWebhookAttempt(second!, { statusCode: 200 }, { status: 'delivered' });
+    expect((await storedDeliveries(['evt_slow:wh_l'])).get('evt_slow:wh_l')!.status).toBe('delivered');
+    expect((await store.listWebhookAttempts('wh_l', 10)).map((a) => a.attempt)).toEqual([2, 1]);
+  });
+
+  it('does not bring back a delivery past its week that the TTL index has not swept yet', async () => {
+    const store = ctx.get();
+    await triedOnce('evt_expired', 'wh_x', { status: 'failed' });
+    const client = await MongoClient.connect(ctx.mongo().uri);
+    try {
+      await client.db(ctx.dbName).collection<WebhookDeliveryDoc>('webhook_deliveries').updateOne({ _id: 'evt_expired:wh_x' }, { $set: { expireAt: new Date(Date.now() - 1_000) } });
+    } finally {
+      await client.close();
+    }
+    expect(await store.redeliverWebhookEvent('wh_x', 'evt_expired')).toBe('unknown');
+    expect(await store.redeliverWebhookEvents('wh_x', new Date(0).toISOString())).toBe(0);
+  });
+
   it('records with each attempt what became of the delivery', async () => {
     const store = ctx.get();
     const retryAt = new Date(Date.now() + 10_000);
