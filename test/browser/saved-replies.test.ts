@@ -133,9 +133,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await remove.waitFor();
     expect(await remove.evaluate((button) => button === document.activeElement)).toBe(true);
     expect(await stored()).toEqual([expect.objectContaining({ shortcut: 'thanks' })]);
+    // Escape as No; the question describes the buttons, for a screen reader on No.
+    await remove.click();
+    expect(await rowOf('thanks').getByRole('button', { name: 'No' }).getAttribute('aria-describedby')).toBeTruthy();
+    expect(await rowOf('thanks').getByRole('button', { name: 'No', description: 'Delete /thanks?' }).count()).toBe(1);
+    await agent.keyboard.press('Escape');
+    await remove.waitFor();
+    expect(await remove.evaluate((button) => button === document.activeElement)).toBe(true);
     await remove.click();
     await rowOf('thanks').getByRole('button', { name: 'Yes, delete' }).click();
     await rowOf('thanks').waitFor({ state: 'detached' });
+    // Its row gone, the focus lands on the section's heading, not lost on the page.
+    await expect.poll(() => section.getByRole('heading', { name: 'Saved replies' }).evaluate((heading) => heading === document.activeElement)).toBe(true);
     expect(await stored()).toEqual([]);
   });
 });

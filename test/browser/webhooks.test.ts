@@ -78,7 +78,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
       .toBe(1);
     expect(await attempts.innerText()).toMatch(/message\.created\s+1\s+200\s+Delivered/);
 
-    await attempts.getByRole('button', { name: 'Send again' }).click();
+    await attempts.getByRole('button', { name: `Send message.created ${first!.event.id} again` }).click();
     await admin.getByRole('status').filter({ hasText: 'message.created is being sent again.' }).waitFor();
     await expect.poll(() => asked().length, { timeout: 10_000 }).toBe(2);
     expect(asked()[1]!.event.id).toBe(first!.event.id);
@@ -91,6 +91,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
     await expect.poll(() => section.getByTestId('webhook-secret').textContent()).not.toBe(secret);
     const renewed = (await section.getByTestId('webhook-secret').textContent())!;
     expect(renewed).toMatch(/^whsec_/);
+    expect((await overApi('POST', '/messages', visitor, { conversationId: 'hooked-1', item: { type: 'message', text: 'Still there?' } })).status).toBe(201);
+    await expect.poll(() => receiver.events('message.created', (data) => data.item.text === 'Still there?').length, { timeout: 10_000 }).toBe(1);
+    const later = receiver.events('message.created', (data) => data.item.text === 'Still there?')[0]!;
+    expect(verifies(renewed, later.headers['webhook-signature'] as string, later.body)).toBe(true);
+    expect(verifies(secret, later.headers['webhook-signature'] as string, later.body)).toBe(false);
 
     await row.getByRole('button', { name: `Delete ${receiver.url}` }).click();
     await row.getByText(`Delete ${receiver.url}?`).waitFor();
@@ -98,5 +103,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
     await row.getByRole('button', { name: 'Yes, delete' }).click();
     await section.getByText('No endpoints').waitFor();
     expect((await overApi('GET', '/webhooks', asAdmin())).body.webhooks).toEqual([]);
+    // The deleted endpoint's secret is shown no more; the focus is on the section's heading.
+    expect(await section.getByTestId('webhook-secret').count()).toBe(0);
+    expect(await section.getByRole('heading', { name: 'Webhooks' }).evaluate((heading) => heading === document.activeElement)).toBe(true);
   });
 });

@@ -53,7 +53,7 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
       h('span', { class: 'saved-reply-title' }, reply.title),
       h('span', { class: 'saved-reply-text muted' }, reply.text),
       mayChange(reply) && h('button', { type: 'button', class: 'btn', 'aria-label': `Edit /${reply.shortcut}`, on: { click: () => edit(reply) } }, 'Edit'),
-      mayChange(reply) && confirmingButton('Delete', `/${reply.shortcut}`, () => change(() => api.removeSavedReply(reply.id))),
+      mayChange(reply) && confirmingButton('Delete', `/${reply.shortcut}`, () => remove(reply)),
     );
   const draw = () => mount(list, ...replies.all.map(row), replies.all.length === 0 && h('li', { class: 'muted' }, 'No saved replies yet.'));
   /** Sends a change, then reads the list again (the socket says so to every other inbox); whether it was made. */
@@ -68,6 +68,12 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
     return true;
   };
 
+  const heading = h('h3', { tabindex: '-1' }, 'Saved replies');
+  const remove = async (reply: SavedReply) => {
+    // Deleted, its row is drawn no more, and the focus went with it.
+    if (await change(() => api.removeSavedReply(reply.id))) heading.focus();
+  };
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const fields = { shortcut: shortcut.value.trim(), title: title.value.trim(), text: text.value };
@@ -79,7 +85,7 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
   const element = h(
     'section',
     { class: 'settings-section', data: { testid: 'saved-replies' } },
-    h('h3', { tabindex: '-1' }, 'Saved replies'),
+    heading,
     h('p', { class: 'muted' }, 'Type / at the start of a reply to insert one, then edit it before sending. Anyone on the team adds them; their author or an admin changes or deletes them.'),
     list,
     form,

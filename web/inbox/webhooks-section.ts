@@ -1,7 +1,8 @@
 /**
  * The Settings page's webhooks, for admins: the endpoints the server posts signed events to, a form
  * to add one, and for each its recent attempts, a new signing secret and Delete. A secret is shown
- * once, in the answer that makes or renews it, as the server gives it nowhere else.
+ * once, in the answer that makes or renews it, as the server gives it nowhere else; it stays until
+ * hidden or its endpoint is deleted.
  */
 import type { ApiClient } from '../shared/api-client';
 import { confirmingButton } from '../shared/confirm-button';
@@ -12,24 +13,44 @@ import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { webhookAttempts } from './webhook-attempts';
 
 export function webhooksSection(api: ApiClient): HTMLElement {
+  const heading = h('h3', { tabindex: '-1' }, 'Webhooks');
   const list = h('ul', { class: 'webhook-rows' });
-  /** Where a new secret shows, once. */
-  const secretNote = h('div', { class: 'webhook-secret', role: 'status' });
+  /** Each endpoint's row as drawn, kept while the endpoint is unchanged: a redraw leaves its open deliveries and a question asked as they are. */
+  const rows = new Map<string, { updatedAt: string; element: HTMLElement }>();
+  /** Where a new secret shows, and whose it is. */
+  const secretNote = h('div', { class: 'webhook-secret', tabindex: '-1', hidden: true });
+  let secretOf: string | undefined;
   const url = h('input', { name: 'url', type: 'url', required: true, maxlength: '2048', placeholder: 'https://example.com/hooks/support', autocomplete: 'off' });
   const description = h('input', { name: 'description', maxlength: '500', autocomplete: 'off' });
   // Checked as an attribute, so the form's reset after an endpoint is made checks it again.
   const boxes = WEBHOOK_EVENT_TYPES.map((type) => h('input', { type: 'checkbox', name: 'events', value: type, checked: type === 'message.created' && '' }));
+  const add = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add endpoint');
   const form = h(
     'form',
     { class: 'webhook-form', 'aria-label': 'New webhook endpoint' },
     h('label', {}, 'URL', url),
     h('fieldset', { class: 'webhook-events' }, h('legend', {}, 'Events'), ...boxes.map((box) => h('label', {}, box, h('code', {}, box.value)))),
     h('label', {}, 'Description (optional)', description),
-    h('div', { class: 'settings-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add endpoint')),
+    h('div', { class: 'settings-actions' }, add),
   );
 
-  const showSecret = (endpoint: WebhookEndpointInfo, secret: string) =>
-    mount(secretNote, `Signing secret of ${endpoint.url}, shown this once: copy it to your receiver now. `, h('code', { data: { testid: 'webhook-secret' } }, secret));
+  const hideSecret = () => {
+    secretOf = undefined;
+    secretNote.hidden = true;
+    mount(secretNote);
+  };
+  const showSecret = ({ webhook, secret }: { webhook: WebhookEndpointInfo; secret: string }) => {
+    secretOf = webhook.id;
+    secretNote.hidden = false;
+    mount(
+      secretNote,
+      `Signing secret of ${webhook.url}, shown this once: copy it to your receiver now. `,
+      h('code', { data: { testid: 'webhook-secret' } }, secret),
+      ' ',
+      h('button', { type: 'button', class: 'btn', on: { click: () => (hideSecret(), heading.focus()) } }, 'Hide'),
+    );
+    secretNote.focus();
+  };
   /** Sends a change, then reads the endpoints again; the answer, or undefined when it failed (said in a toast). */
   const change = async <T>(request: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -41,6 +62,11 @@ export function webhooksSection(api: ApiClient): HTMLElement {
       await load();
     }
   };
+  const remove = async (endpoint: WebhookEndpointInfo) => {
+    await change(() => api.removeWebhook(endpoint.id));
+    // Its row is gone, and the focus with it.
+    if (!rows.has(endpoint.id)) heading.focus();
+  };
   const row = (endpoint: WebhookEndpointInfo) => {
     const attempts = h('div', { class: 'webhook-attempts-holder' });
     const toggle = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false', 'aria-label': `Deliveries to ${endpoint.url}` }, 'Deliveries');
@@ -51,7 +77,7 @@ export function webhooksSection(api: ApiClient): HTMLElement {
     });
     const renew = async () => {
       const renewed = await change(() => api.renewWebhookSecret(endpoint.id));
-      if (renewed) showSecret(renewed.webhook, renewed.secret);
+      if (renewed) showSecret(renewed);
     };
     return h(
       'li',
@@ -59,14 +85,24 @@ export function webhooksSection(api: ApiClient): HTMLElement {
       h('span', { class: 'webhook-url' }, endpoint.url),
       h('span', { class: 'webhook-types muted' }, endpoint.events.join(', ')),
       endpoint.description && h('span', { class: 'webhook-description' }, endpoint.description),
-      h('span', { class: 'settings-actions' }, toggle, confirmingButton('New secret', `for ${endpoint.url}`, renew), confirmingButton('Delete', endpoint.url, () => change(() => api.removeWebhook(endpoint.id)))),
+      h('span', { class: 'settings-actions' }, toggle, confirmingButton('New secret', `for ${endpoint.url}`, renew), confirmingButton('Delete', endpoint.url, () => remove(endpoint))),
       attempts,
     );
+  };
+  const rowOf = (endpoint: WebhookEndpointInfo): HTMLElement => {
+    const drawn = rows.get(endpoint.id);
+    if (drawn?.updatedAt === endpoint.updatedAt) return drawn.element;
+    const element = row(endpoint);
+    rows.set(endpoint.id, { updatedAt: endpoint.updatedAt, element });
+    return element;
   };
   async function load(): Promise<void> {
     try {
       const { webhooks } = await api.webhooks();
-      mount(list, ...webhooks.map(row), webhooks.length === 0 && h('li', { class: 'muted' }, 'No endpoints: the server posts events nowhere.'));
+      const listed = new Set(webhooks.map(({ id }) => id));
+      for (const id of rows.keys()) if (!listed.has(id)) rows.delete(id);
+      if (secretOf !== undefined && !listed.has(secretOf)) hideSecret();
+      mount(list, ...webhooks.map(rowOf), webhooks.length === 0 && h('li', { class: 'muted' }, 'No endpoints: the server posts events nowhere.'));
     } catch (error) {
       mount(list, h('li', { role: 'alert' }, `Couldn't read the webhooks: ${errorText(error)}`));
     }
@@ -77,17 +113,19 @@ export function webhooksSection(api: ApiClient): HTMLElement {
     const events = boxes.filter((box) => box.checked).map((box) => box.value as WebhookEventType);
     if (events.length === 0) return showError(new Error('Pick at least one event for the endpoint.'));
     const fields = { url: url.value.trim(), events, ...(description.value.trim() ? { description: description.value.trim() } : {}) };
-    const made = await change(() => api.addWebhook(fields));
+    // One endpoint per click: a second click while the first is on its way would make another, whose secret nobody saw.
+    add.disabled = true;
+    const made = await change(() => api.addWebhook(fields)).finally(() => (add.disabled = false));
     if (!made) return;
-    showSecret(made.webhook, made.secret);
     form.reset();
+    showSecret(made);
   });
 
   void load();
   return h(
     'section',
     { class: 'settings-section', data: { testid: 'webhooks' } },
-    h('h3', { tabindex: '-1' }, 'Webhooks'),
+    heading,
     h('p', { class: 'muted' }, 'Endpoints the server posts a signed event to for each thing they ask for. A failed delivery is retried for a day; after that, or to have one again, send it again from its deliveries.'),
     list,
     secretNote,

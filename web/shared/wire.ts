@@ -54,6 +54,7 @@ export interface WebhookEndpointInfo {
   events: WebhookEventType[];
   description?: string;
   createdAt: string;
+  updatedAt: string;
 }
 
 /** `GET /v1/webhooks/:id/deliveries`. */

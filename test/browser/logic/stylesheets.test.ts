@@ -1,7 +1,7 @@
 /**
  * The pages' stylesheets hold no rule nested in another by mistake: CSS nesting is valid, so a
  * rule left unclosed (a merge once dropped a `}`) silently scoped every rule after it under its
- * selector, and the build said nothing. At-rules (`@media`) may hold rules; a rule may not.
+ * selector, and the build said nothing. At-rules (`@media`) may hold rules; a rule holds neither.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,8 +25,11 @@ describe('stylesheets', () => {
   it('nest no rule inside another', async () => {
     const nested: string[] = [];
     for (const file of await stylesheets()) {
-      postcss.parse(await readFile(file, 'utf8'), { from: file }).walkRules((rule) => {
-        if (rule.parent?.type === 'rule') nested.push(`${path.relative(WEB, file)}:${rule.source?.start?.line}: ${rule.selector} inside ${(rule.parent as postcss.Rule).selector}`);
+      postcss.parse(await readFile(file, 'utf8'), { from: file }).walk((node) => {
+        if ((node.type === 'rule' || node.type === 'atrule') && node.parent?.type === 'rule') {
+          const name = node.type === 'rule' ? node.selector : `@${node.name} ${node.params}`;
+          nested.push(`${path.relative(WEB, file)}:${node.source?.start?.line}: ${name} inside ${(node.parent as postcss.Rule).selector}`);
+        }
       });
     }
     expect(nested).toEqual([]);
