@@ -133,8 +133,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await remove.waitFor();
     expect(await remove.evaluate((button) => button === document.activeElement)).toBe(true);
     expect(await stored()).toEqual([expect.objectContaining({ shortcut: 'thanks' })]);
-    // Escape as No; the question describes the buttons, for a screen reader on No.
+    // Escape as No; the question describes the buttons, for a screen reader on No. A colleague's
+    // reply added meanwhile redraws the list, and the question stays open.
     await remove.click();
+    await addSavedReply('later', 'Later', 'Talk soon.');
+    await rowOf('later').waitFor();
+    await rowOf('thanks').getByText('Delete /thanks?').waitFor();
     expect(await rowOf('thanks').getByRole('button', { name: 'No' }).getAttribute('aria-describedby')).toBeTruthy();
     expect(await rowOf('thanks').getByRole('button', { name: 'No', description: 'Delete /thanks?' }).count()).toBe(1);
     await agent.keyboard.press('Escape');

@@ -6,7 +6,8 @@
  */
 import type { ApiClient } from '../shared/api-client';
 import { confirmingButton } from '../shared/confirm-button';
-import { h, mount } from '../shared/dom';
+import { h } from '../shared/dom';
+import { KeptRows } from '../shared/kept-rows';
 import { errorText, showError } from '../shared/toast';
 import type { SavedReply } from '../shared/wire';
 import type { SavedReplies } from './saved-replies';
@@ -55,7 +56,9 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
       mayChange(reply) && h('button', { type: 'button', class: 'btn', 'aria-label': `Edit /${reply.shortcut}`, on: { click: () => edit(reply) } }, 'Edit'),
       mayChange(reply) && confirmingButton('Delete', `/${reply.shortcut}`, () => remove(reply)),
     );
-  const draw = () => mount(list, ...replies.all.map(row), replies.all.length === 0 && h('li', { class: 'muted' }, 'No saved replies yet.'));
+  // Kept across redraws while unchanged: a colleague's change elsewhere leaves a Delete question open here.
+  const rows = new KeptRows(row);
+  const draw = () => rows.place(list, replies.all, h('li', { class: 'muted' }, 'No saved replies yet.'));
   /** Sends a change, then reads the list again (the socket says so to every other inbox); whether it was made. */
   const change = async (request: () => Promise<unknown>): Promise<boolean> => {
     try {

@@ -7,6 +7,7 @@
 import type { ApiClient } from '../shared/api-client';
 import { confirmingButton } from '../shared/confirm-button';
 import { h, mount } from '../shared/dom';
+import { KeptRows } from '../shared/kept-rows';
 import { errorText, showError } from '../shared/toast';
 import type { WebhookEndpointInfo, WebhookEventType } from '../shared/wire';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
@@ -15,8 +16,6 @@ import { webhookAttempts } from './webhook-attempts';
 export function webhooksSection(api: ApiClient): HTMLElement {
   const heading = h('h3', { tabindex: '-1' }, 'Webhooks');
   const list = h('ul', { class: 'webhook-rows' });
-  /** Each endpoint's row as drawn, kept while the endpoint is unchanged: a redraw leaves its open deliveries and a question asked as they are. */
-  const rows = new Map<string, { updatedAt: string; element: HTMLElement }>();
   /** Where a new secret shows, and whose it is. */
   const secretNote = h('div', { class: 'webhook-secret', tabindex: '-1', hidden: true });
   let secretOf: string | undefined;
@@ -89,20 +88,13 @@ export function webhooksSection(api: ApiClient): HTMLElement {
       attempts,
     );
   };
-  const rowOf = (endpoint: WebhookEndpointInfo): HTMLElement => {
-    const drawn = rows.get(endpoint.id);
-    if (drawn?.updatedAt === endpoint.updatedAt) return drawn.element;
-    const element = row(endpoint);
-    rows.set(endpoint.id, { updatedAt: endpoint.updatedAt, element });
-    return element;
-  };
+  /** Kept across redraws while unchanged: an endpoint's open deliveries stay open. */
+  const rows = new KeptRows(row);
   async function load(): Promise<void> {
     try {
       const { webhooks } = await api.webhooks();
-      const listed = new Set(webhooks.map(({ id }) => id));
-      for (const id of rows.keys()) if (!listed.has(id)) rows.delete(id);
-      if (secretOf !== undefined && !listed.has(secretOf)) hideSecret();
-      mount(list, ...webhooks.map(rowOf), webhooks.length === 0 && h('li', { class: 'muted' }, 'No endpoints: the server posts events nowhere.'));
+      rows.place(list, webhooks, h('li', { class: 'muted' }, 'No endpoints: the server posts events nowhere.'));
+      if (secretOf !== undefined && !rows.has(secretOf)) hideSecret();
     } catch (error) {
       mount(list, h('li', { role: 'alert' }, `Couldn't read the webhooks: ${errorText(error)}`));
     }
