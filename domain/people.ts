@@ -58,6 +58,8 @@ export interface TeamMember {
   capacity: number;
   /** A person's status; absent (people stored before it, and anyone never set away) is `available`. AI assistants have none. */
   status?: MemberStatus;
+  /** When `status` last changed (away since, available again since); absent while it never did. */
+  statusSince?: string;
 }
 
 /** The member's status: an AI assistant, and a person who never set one, are available. */

@@ -21,6 +21,17 @@ const onTeam = { removedAt: { $exists: false } } as const;
 const INTERNAL_FIELDS = ['tokensBegun'];
 const toMember = (doc: TeamMemberDoc): TeamMember => withoutInternal<TeamMember>(doc, INTERNAL_FIELDS);
 
+/**
+ * An update setting `fields`, status among them, and `statusSince` to now if the status changes (a
+ * pipeline, to compare with the stored one in the same write; absent is `available`). Each value is
+ * a `$literal`: in a pipeline a name such as "$Ada" would be read as a field's path.
+ */
+function statusUpdate(fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity' | 'status'>>) {
+  const changed = { $ne: [{ $ifNull: ['$status', 'available'] }, fields.status] };
+  const literal = Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, { $literal: value }]));
+  return [{ $set: { ...literal, statusSince: { $cond: [changed, new Date().toISOString(), '$statusSince'] } } }];
+}
+
 export function teamMethods(client: MongoClient, { team, websites }: Collections) {
   return {
     /**
@@ -89,7 +100,7 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
         const back = await team.updateOne(
           { _id: member.id, websiteId: member.websiteId, removedAt: { $exists: true } },
           // Back as a new person is: available, whatever status they were removed with.
-          { $set: member, $unset: { removedAt: '', removedBy: '', status: '' } },
+          { $set: member, $unset: { removedAt: '', removedBy: '', status: '', statusSince: '' } },
           { session },
         );
         if (back.modifiedCount === 1) return true;
@@ -105,7 +116,8 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
 
     /**
      * Changes some fields of a website's team member of `kind` (an AI assistant's name only, by the
-     * callers); null when there is none (a change never brings back one removed meanwhile).
+     * callers); null when there is none (a change never brings back one removed meanwhile). A
+     * status moves `statusSince` when it changes it, not when the same status is said again.
      */
     async updateTeamMember(
       websiteId: string,
@@ -114,7 +126,7 @@ export function teamMethods(client: MongoClient, { team, websites }: Collections
       session?: TeamChangeSession,
       kind: TeamMember['kind'] = 'human',
     ): Promise<TeamMember | null> {
-      const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind, ...onTeam }, { $set: fields }, { returnDocument: 'after', session });
+      const doc = await team.findOneAndUpdate({ _id: id, websiteId, kind, ...onTeam }, fields.status === undefined ? { $set: fields } : statusUpdate(fields), { returnDocument: 'after', session });
       return doc && toMember(doc);
     },
 

@@ -26,6 +26,7 @@ export function teamRoutes(ctx: ApiContext): Router {
     online: member.kind === 'ai' || ctx.online.isOnline({ websiteId: member.websiteId, kind: 'user', id: member.id }),
     // Away: online or not, routing offers them nothing new (the team sees them away, not offline).
     status: statusOf(member),
+    ...(member.statusSince === undefined ? {} : { statusSince: member.statusSince }),
     // So the Team page, and whoever adds or changes the person, see that routing would give them nothing.
     routed: routedTo(rules, member),
   });

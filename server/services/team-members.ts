@@ -68,7 +68,7 @@ export class TeamMembers {
       const existing = await this.deps.store.getTeamMember(id);
       if (!existing && keyed) throw new AppError('ERR_CONFLICT', 'This Idempotency-Key added a person who has since been removed: use another key');
       // The status is the person's own since (a retry after they set it away is still the same addition).
-      if (!existing || !sameContent(existing, member, ['status'])) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
+      if (!existing || !sameContent(existing, member, ['status', 'statusSince'])) throw new AppError('ERR_CONFLICT', `Team member id ${id} is taken`);
       return existing;
     };
     const passed = { roster: true, teams: true };

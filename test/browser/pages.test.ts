@@ -2414,8 +2414,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
 
     await toggle.click();
     await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
-    expect((await overApi('GET', '/team/me')).body.member.status).toBe('away');
+    const { member } = (await overApi('GET', '/team/me')).body;
+    expect(member.status).toBe('away');
+    // Since when, so the team sees who has been away long.
     await row.locator('.pill-away').waitFor();
+    expect(await row.locator('.pill-away').textContent()).toMatch(/^away since \d{1,2}:\d{2}/);
+    expect(await row.locator('.pill-away').getAttribute('title')).toBe(`Away since ${await page.evaluate((since) => new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' }).format(new Date(since)), member.statusSince as string)}: routing gives them nothing new`);
     // Alex's other tab hears it from the server.
     await expect.poll(() => agent.getByRole('button', { name: 'Away', exact: true }).getAttribute('aria-pressed')).toBe('true');
 

@@ -36,13 +36,17 @@ async function waitingInQueue(conversationId: string): Promise<boolean> {
 describe('a person away', () => {
   it('with the inbox open is offered nothing and counts for nobody as there, and gets what waits once available', async () => {
     const ada = await supportPerson('ada_away');
+    const before = new Date().toISOString();
     const set = await setOwnStatus(ada, 'away');
     expect(set.status).toBe(200);
     expect(set.body.member).toMatchObject({ id: 'ada_away', status: 'away' });
+    // Since when: said again, it stays.
+    expect(set.body.member.statusSince >= before).toBe(true);
+    expect((await setOwnStatus(ada, 'away')).body.member.statusSince).toBe(set.body.member.statusSince);
     await t.open(ada);
     // Online for the team, and in the queue (no release of what is theirs), but with nothing to offer them.
     await expect.poll(async () => (await queueSlotOf(t.app, 'support', 'ada_away'))?.online, { timeout: 10_000 }).toBe(true);
-    expect(await onTeamPage('ada_away')).toMatchObject({ online: true, status: 'away' });
+    expect(await onTeamPage('ada_away')).toMatchObject({ online: true, status: 'away', statusSince: set.body.member.statusSince });
 
     // The only person online is away: the widget and the hand-off say the team is away.
     expect((await availability()).teamOnline).toBe(false);

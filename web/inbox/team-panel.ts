@@ -6,6 +6,7 @@
  * would refuse (an `agent` token) sees the team as it is, and is told who changes it.
  */
 import { editsIn, h, mount, placeChildren, type Edits } from '../shared/dom';
+import { formatFullTime, formatTime } from '../shared/format';
 import type { MemberChange, MemberFields, TeamMemberInfo } from '../shared/wire';
 import { onSubmit } from './controls';
 import { unroutedWarning } from './unrouted-warning';
@@ -28,6 +29,10 @@ const labelled = (text: string, field: HTMLInputElement, kind = 'text') => h('la
 /** A person's teams and capacity as their fields show them. */
 const teamsText = (member: TeamMemberInfo): string => (member.teams ?? []).join(', ');
 const capacityText = (member: TeamMemberInfo): string => String(member.capacity ?? 10);
+
+/** `away`, and since when (a server before `statusSince` says only that they are). */
+const awayPill = (since: string | undefined): HTMLElement =>
+  h('span', { class: 'pill pill-away', title: since ? `Away since ${formatFullTime(since)}: routing gives them nothing new` : 'Away: routing gives them nothing new' }, since ? `away since ${formatTime(since)}` : 'away');
 
 export class TeamPanel {
   private readonly list = h('ul', { class: 'team-list' });
@@ -102,7 +107,7 @@ export class TeamPanel {
       h('strong', {}, member.name),
       member.kind === 'ai' ? h('span', { class: 'pill' }, 'AI') : member.online && h('span', { class: 'pill pill-online' }, 'online'),
       // Connected or not: routing offers them nothing new.
-      member.status === 'away' && h('span', { class: 'pill pill-away', title: 'Away: routing gives them nothing new' }, 'away'),
+      member.status === 'away' && awayPill(member.statusSince),
       member.id === this.me && h('span', { class: 'muted' }, '(you)'),
     );
     if (member.kind === 'ai') {

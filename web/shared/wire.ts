@@ -28,6 +28,8 @@ export interface TeamMemberInfo {
   routed?: boolean;
   /** Away: routing offers them nothing new, connected or not (`GET /v1/team`; absent from a server before it: available). */
   status?: MemberStatus;
+  /** When that status began (`GET /v1/team`); absent while it never changed. */
+  statusSince?: string;
 }
 
 /** What the team sets of a person: `POST /v1/team/members`, and in part `PATCH /v1/team/members/:id`. */

@@ -124,6 +124,25 @@ describe('Store', () => {
     });
   });
 
+  describe('#updateTeamMember', () => {
+    it('says since when a person has their status: moved when it changes, kept when the same is said again, and written as given whatever it looks like', async () => {
+      const store = ctx.get();
+      await store.insertTeamMember(member('usr_st', 'Stella'));
+      expect((await store.updateTeamMember('web_1', 'usr_st', { name: 'Stella R.' }))!.statusSince).toBeUndefined();
+      // Available is what a person never set is: saying it changes nothing.
+      expect((await store.updateTeamMember('web_1', 'usr_st', { status: 'available' }))!.statusSince).toBeUndefined();
+      const before = new Date().toISOString();
+      const away = await store.updateTeamMember('web_1', 'usr_st', { status: 'away', name: '$name', teams: ['$teams'] });
+      expect(away).toMatchObject({ status: 'away', name: '$name', teams: ['$teams'] });
+      expect(away!.statusSince! >= before).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect((await store.updateTeamMember('web_1', 'usr_st', { status: 'away' }))!.statusSince).toBe(away!.statusSince);
+      const back = await store.updateTeamMember('web_1', 'usr_st', { status: 'available' });
+      expect(back!.statusSince! > away!.statusSince!).toBe(true);
+      expect(await store.getTeamMember('usr_st')).toMatchObject({ status: 'available', statusSince: back!.statusSince });
+    });
+  });
+
   describe('#conversationIdsActiveSince', () => {
     it('lists the website\'s conversations with activity since the time given, and with `open` every open one', async () => {
       const store = ctx.get();
