@@ -28,7 +28,8 @@ const toMember = (doc: TeamMemberDoc): TeamMember => withoutInternal<TeamMember>
  */
 function statusUpdate(fields: Partial<Pick<TeamMember, 'name' | 'teams' | 'capacity' | 'status'>>) {
   const changed = { $ne: [{ $ifNull: ['$status', 'available'] }, fields.status] };
-  const literal = Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, { $literal: value }]));
+  // A field given as undefined is left as it is, as `$set` leaves it (the driver drops undefined values).
+  const literal = Object.fromEntries(Object.entries(fields).flatMap(([field, value]) => (value === undefined ? [] : [[field, { $literal: value }]])));
   return [{ $set: { ...literal, statusSince: { $cond: [changed, new Date().toISOString(), '$statusSince'] } } }];
 }
 

@@ -7,7 +7,7 @@ import type { Conversation } from '../../domain/conversation';
 import type { TimelineItem } from '../../domain/timeline';
 import type { WebhookAttempt } from '../../domain/webhooks';
 import { toConversation } from './conversations';
-import { toItem, type Collections, type WebhookAttemptDoc, type WebhookDeliveryDoc, type WebhookEndpointDoc } from './documents';
+import { toItem, type Collections, type WebhookDeliveryDoc, type WebhookEndpointDoc } from './documents';
 import { isDuplicateKey } from './duplicate-key';
 import { newId } from './ids';
 
@@ -174,26 +174,16 @@ export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAtt
     async finishWebhookAttempt(delivery: WebhookDelivery, attempt: Pick<WebhookAttempt, 'statusCode' | 'error'>, outcome: WebhookOutcome): Promise<void> {
       const now = new Date();
       const { id, endpointId, eventId, type, attempts } = delivery;
-      const record: WebhookAttemptDoc = {
-        _id: newId('whatt'),
-        endpointId,
-        eventId,
-        type,
-        attempt: attempts,
-        ...attempt,
-        ...(outcome.status === 'pending' ? { outcome: 'retrying', retryAt: outcome.retryAt.toISOString() } : { outcome: outcome.status }),
-        at: now.toISOString(),
-        expireAt: new Date(now.getTime() + ATTEMPT_KEEP_MS),
-      };
-      await Promise.all([
-        webhookAttempts.insertOne(record),
-        // A finished one is kept as long as its attempts (a catch-up's overlap must still find it written), then a TTL index deletes it.
-        // Only while its lease holds: one that ran out was taken by another instance (or made due again by a redelivery), whose word stands.
-        webhookDeliveries.updateOne(
-          delivery.leasedUntil ? { _id: id, leasedUntil: delivery.leasedUntil } : { _id: id },
-          { $set: { status: outcome.status, ...(outcome.status === 'pending' ? { dueAt: outcome.retryAt } : { expireAt: record.expireAt }) }, $unset: { leasedUntil: '' } },
-        ),
-      ]);
+      const expireAt = new Date(now.getTime() + ATTEMPT_KEEP_MS);
+      // A finished one is kept as long as its attempts (a catch-up's overlap must still find it written), then a TTL index deletes it.
+      // Only while its lease holds: one that ran out was taken by another instance (or made due again by a redelivery), whose word stands.
+      const { matchedCount } = await webhookDeliveries.updateOne(
+        delivery.leasedUntil ? { _id: id, leasedUntil: delivery.leasedUntil } : { _id: id },
+        { $set: { status: outcome.status, ...(outcome.status === 'pending' ? { dueAt: outcome.retryAt } : { expireAt }) }, $unset: { leasedUntil: '' } },
+      );
+      // The attempt happened either way; what became of the event is said only when this attempt decided it.
+      const decided = matchedCount === 0 ? {} : outcome.status === 'pending' ? { outcome: 'retrying' as const, retryAt: outcome.retryAt.toISOString() } : { outcome: outcome.status };
+      await webhookAttempts.insertOne({ _id: newId('whatt'), endpointId, eventId, type, attempt: attempts, ...attempt, ...decided, at: now.toISOString(), expireAt });
     },
 
     /** Sends again all of an endpoint's events not delivered since a time (given up, or waiting for a retry): how many. */

@@ -78,7 +78,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
       .toBe(1);
     expect(await attempts.innerText()).toMatch(/message\.created\s+1\s+200\s+Delivered/);
 
-    await attempts.getByRole('button', { name: `Send message.created ${first!.event.id} again` }).click();
+    await attempts.getByRole('button', { name: `Send again: message.created ${first!.event.id}` }).click();
     await admin.getByRole('status').filter({ hasText: 'message.created is being sent again.' }).waitFor();
     await expect.poll(() => asked().length, { timeout: 10_000 }).toBe(2);
     expect(asked()[1]!.event.id).toBe(first!.event.id);

@@ -330,9 +330,9 @@ export class Inbox {
     this.renderConversation();
   }
 
-  /** A person's status as the socket tells it, before the team is read again (`teamUpdated` follows). */
+  /** A person's status as the socket tells it, before the team is read again (`teamUpdated` follows, with since when). */
   private showStatusOf(userId: string, status: MemberStatus): void {
-    this.team = this.team.map((member) => (member.id === userId ? { ...member, status } : member));
+    this.team = this.team.map((member) => (member.id === userId && member.status !== status ? { ...member, status, statusSince: undefined } : member));
     this.renderTeam();
   }
 

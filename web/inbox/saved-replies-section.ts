@@ -6,7 +6,7 @@
  */
 import type { ApiClient } from '../shared/api-client';
 import { confirmingButton } from '../shared/confirm-button';
-import { h } from '../shared/dom';
+import { focusLost, h } from '../shared/dom';
 import { KeptRows } from '../shared/kept-rows';
 import { errorText, showError } from '../shared/toast';
 import type { SavedReply } from '../shared/wire';
@@ -57,7 +57,7 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
       mayChange(reply) && confirmingButton('Delete', `/${reply.shortcut}`, () => remove(reply)),
     );
   // Kept across redraws while unchanged: a colleague's change elsewhere leaves a Delete question open here.
-  const rows = new KeptRows(row);
+  const rows = new KeptRows(row, ({ shortcut, title, text, createdBy }: SavedReply) => [shortcut, title, text, createdBy]);
   const draw = () => rows.place(list, replies.all, h('li', { class: 'muted' }, 'No saved replies yet.'));
   /** Sends a change, then reads the list again (the socket says so to every other inbox); whether it was made. */
   const change = async (request: () => Promise<unknown>): Promise<boolean> => {
@@ -73,8 +73,8 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
 
   const heading = h('h3', { tabindex: '-1' }, 'Saved replies');
   const remove = async (reply: SavedReply) => {
-    // Deleted, its row is drawn no more, and the focus went with it.
-    if (await change(() => api.removeSavedReply(reply.id))) heading.focus();
+    // Deleted, its row is drawn no more, and the focus went with it (unless the reader moved on meanwhile).
+    if ((await change(() => api.removeSavedReply(reply.id))) && focusLost()) heading.focus();
   };
 
   form.addEventListener('submit', async (event) => {

@@ -56,7 +56,7 @@ export function webhookAttempts(api: ApiClient, endpointId: string): HTMLElement
             {
               type: 'button',
               class: 'btn',
-              'aria-label': `Send ${attempt.type} ${attempt.eventId} again`,
+              'aria-label': `Send again: ${attempt.type} ${attempt.eventId}`,
               on: { click: () => void sendAgain(() => api.redeliverWebhookEvent(endpointId, attempt.eventId), () => `${attempt.type} is being sent again.`) },
             },
             'Send again',

@@ -6,7 +6,7 @@
  */
 import type { ApiClient } from '../shared/api-client';
 import { confirmingButton } from '../shared/confirm-button';
-import { h, mount } from '../shared/dom';
+import { focusLost, h, mount } from '../shared/dom';
 import { KeptRows } from '../shared/kept-rows';
 import { errorText, showError } from '../shared/toast';
 import type { WebhookEndpointInfo, WebhookEventType } from '../shared/wire';
@@ -63,8 +63,8 @@ export function webhooksSection(api: ApiClient): HTMLElement {
   };
   const remove = async (endpoint: WebhookEndpointInfo) => {
     await change(() => api.removeWebhook(endpoint.id));
-    // Its row is gone, and the focus with it.
-    if (!rows.has(endpoint.id)) heading.focus();
+    // Its row gone, the focus went with it (unless the reader moved on meanwhile).
+    if (focusLost()) heading.focus();
   };
   const row = (endpoint: WebhookEndpointInfo) => {
     const attempts = h('div', { class: 'webhook-attempts-holder' });
@@ -88,8 +88,8 @@ export function webhooksSection(api: ApiClient): HTMLElement {
       attempts,
     );
   };
-  /** Kept across redraws while unchanged: an endpoint's open deliveries stay open. */
-  const rows = new KeptRows(row);
+  /** Kept across redraws while what they show is unchanged (a new secret is not shown there): an endpoint's open deliveries stay open. */
+  const rows = new KeptRows(row, ({ url, events, description }: WebhookEndpointInfo) => [url, events, description]);
   async function load(): Promise<void> {
     try {
       const { webhooks } = await api.webhooks();

@@ -36,6 +36,9 @@ export function focusedElementIn(node: Node): Element | null {
   return root instanceof Document || root instanceof ShadowRoot ? root.activeElement : null;
 }
 
+/** Whether the page's focus is nowhere in particular: the element that had it was taken out (the page then focuses its body). */
+export const focusLost = (): boolean => document.activeElement === null || document.activeElement === document.body;
+
 /** How many `mount`s are replacing elements now (one may set off another, through a blur). */
 let mounting = 0;
 

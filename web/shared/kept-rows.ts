@@ -1,14 +1,18 @@
 /**
  * The rows of a list drawn again and again (as the socket says it changed, or after a change made
- * here), each kept while what it shows is unchanged (its `updatedAt`): a redraw leaves a row's open
- * parts, a question it is asking and the focus in it as they are, and redraws only what changed.
+ * here), each kept while what it shows is unchanged: a redraw leaves a row's open parts, a question
+ * it is asking and the focus in it as they are, and redraws only what changed.
  */
 import { placeChildren } from './dom';
 
-export class KeptRows<T extends { id: string; updatedAt: string }> {
-  private readonly rows = new Map<string, { updatedAt: string; element: HTMLElement }>();
+export class KeptRows<T extends { id: string }> {
+  private readonly rows = new Map<string, { shown: string; element: HTMLElement }>();
 
-  constructor(private readonly draw: (item: T) => HTMLElement) {}
+  /** `shownBy`: what of an item its row shows; a row is drawn again when that changes. */
+  constructor(
+    private readonly draw: (item: T) => HTMLElement,
+    private readonly shownBy: (item: T) => unknown,
+  ) {}
 
   /** Makes `list` hold the rows of `items`, in order, or `empty` when there are none. */
   place(list: Element, items: readonly T[], empty: Node): void {
@@ -23,10 +27,11 @@ export class KeptRows<T extends { id: string; updatedAt: string }> {
   }
 
   private rowOf(item: T): HTMLElement {
+    const shown = JSON.stringify(this.shownBy(item));
     const drawn = this.rows.get(item.id);
-    if (drawn?.updatedAt === item.updatedAt) return drawn.element;
+    if (drawn?.shown === shown) return drawn.element;
     const element = this.draw(item);
-    this.rows.set(item.id, { updatedAt: item.updatedAt, element });
+    this.rows.set(item.id, { shown, element });
     return element;
   }
 }
