@@ -2419,6 +2419,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     // Since when, so the team sees who has been away long.
     // The socket's word shows `away` at once; since when comes with the team read again after it.
     await expect.poll(() => row.locator('.pill-away').textContent()).toMatch(/^away since \d{1,2}:\d{2}/);
+    // A time the page keeps current, so it gains its day after midnight.
+    expect(await row.locator('.pill-away time[data-time-of]').getAttribute('datetime')).toBe(member.statusSince);
     expect(await row.locator('.pill-away').getAttribute('title')).toBe(`Away since ${await page.evaluate((since) => new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' }).format(new Date(since)), member.statusSince as string)}: routing gives them nothing new`);
     // Alex's other tab hears it from the server.
     await expect.poll(() => agent.getByRole('button', { name: 'Away', exact: true }).getAttribute('aria-pressed')).toBe('true');

@@ -6,7 +6,7 @@
  * would refuse (an `agent` token) sees the team as it is, and is told who changes it.
  */
 import { editsIn, h, mount, placeChildren, type Edits } from '../shared/dom';
-import { formatFullTime, formatTime } from '../shared/format';
+import { formatFullTime, timeLabel } from '../shared/format';
 import type { MemberChange, MemberFields, TeamMemberInfo } from '../shared/wire';
 import { onSubmit } from './controls';
 import { unroutedWarning } from './unrouted-warning';
@@ -30,9 +30,14 @@ const labelled = (text: string, field: HTMLInputElement, kind = 'text') => h('la
 const teamsText = (member: TeamMemberInfo): string => (member.teams ?? []).join(', ');
 const capacityText = (member: TeamMemberInfo): string => String(member.capacity ?? 10);
 
-/** `away`, and since when (a server before `statusSince` says only that they are). */
+/** `away`, and since when, a time the page keeps current (it gains its day after midnight); a server before `statusSince` says only that they are. */
 const awayPill = (since: string | undefined): HTMLElement =>
-  h('span', { class: 'pill pill-away', title: since ? `Away since ${formatFullTime(since)}: routing gives them nothing new` : 'Away: routing gives them nothing new' }, since ? `away since ${formatTime(since)}` : 'away');
+  h(
+    'span',
+    { class: 'pill pill-away', title: since ? `Away since ${formatFullTime(since)}: routing gives them nothing new` : 'Away: routing gives them nothing new' },
+    since ? 'away since ' : 'away',
+    since && timeLabel(since, 'away-since'),
+  );
 
 export class TeamPanel {
   private readonly list = h('ul', { class: 'team-list' });
