@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { RunningApp } from '../../runtime/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium, launchChromiumWithTabs } from './support/browser';
 import { startTestApp } from './support/app';
+import { signInToInbox } from './support/inbox';
 import { solidPng } from '../support/png';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 
@@ -58,11 +59,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
   });
 
   /** Signs in at the inbox, or at an address of it (`/inbox?…`), with the link `npm start` prints: the key in the fragment. */
-  async function signIn(page: Page, address = '/inbox', on: RunningApp = app): Promise<void> {
-    await page.goto(`${on.url}${address}#secretKey=${encodeURIComponent(on.keys.secretKey)}`);
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.locator(`[data-member-id="${AGENT_ID}"]`).click();
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+  function signIn(page: Page, address = '/inbox', on: RunningApp = app): Promise<void> {
+    return signInToInbox(page, on, { address });
   }
 
   async function newVisitor(): Promise<Page> {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { startTestApp } from './support/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { signInToInbox } from './support/inbox';
 
 const AGENT_ID = 'agent_alex';
 
@@ -22,10 +23,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
     context.setDefaultTimeout(10_000);
     agent = await context.newPage();
-    await agent.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
-    await agent.getByRole('button', { name: 'Continue' }).click();
-    await agent.locator(`[data-member-id="${AGENT_ID}"]`).click();
-    await agent.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await signInToInbox(agent, app);
   });
 
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { verifies } from '../server/support/webhook-clients';
 import { WebhookReceiver } from '../server/support/webhook-receiver';
 import { startTestApp } from './support/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { signInToInbox } from './support/inbox';
 
 describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'webhooks in Chromium', () => {
   let app: RunningApp;
@@ -25,10 +26,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(10_000);
     admin = await context.newPage();
-    await admin.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
-    await admin.getByRole('button', { name: 'Continue' }).click();
-    await admin.locator('[data-member-id="agent_alex"]').click();
-    await admin.locator('[data-testid="connection"][data-status="open"]').waitFor();
+    await signInToInbox(admin, app);
   });
 
   afterAll(async () => {
