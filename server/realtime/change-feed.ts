@@ -217,12 +217,12 @@ export class ChangeFeed {
         return;
       }
       case 'websiteChanged': {
-        const { team, memberId, status } = ephemeralPayloads.websiteChanged.parse(event.payload);
+        const { team, memberId, status, statusSince } = ephemeralPayloads.websiteChanged.parse(event.payload);
         // Whichever instance made the change: requests here and new workflows read it at once.
         this.websiteReaders.forget(websiteId);
         if (team) this.hub.deliver({ websiteId, agentFrame: frame({ type: 'teamUpdated', payload: { websiteId } }) });
         if (!memberId) return;
-        if (status) this.hub.deliver({ websiteId, agentFrame: frame({ type: 'userStatusChanged', payload: { userId: memberId, websiteId, status } }) });
+        if (status) this.hub.deliver({ websiteId, agentFrame: frame({ type: 'userStatusChanged', payload: { userId: memberId, websiteId, status, ...(statusSince === undefined ? {} : { statusSince }) } }) });
         this.directory.forgetMember(websiteId, memberId);
         // Someone removed may hear nothing more: sockets they opened before are closed here, on every instance.
         if (!(await this.directory.teamMember(websiteId, memberId))) this.hub.closeAgent(websiteId, memberId, CLOSE_REMOVED_FROM_TEAM, 'no longer on the team');

@@ -37,9 +37,10 @@ export const ephemeralPayloads = {
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
   /**
    * The website's team (`memberId`: this person) or settings (lifecycle, routing, its assistant's) changed: instances read them
-   * afresh, agents hear `teamUpdated`, and `userStatusChanged` when the change set the person's `status`.
+   * afresh, agents hear `teamUpdated`, and `userStatusChanged` when the change set the person's `status` (with its `statusSince`; an
+   * instance from before it says none).
    */
-  websiteChanged: z.object({ team: z.boolean(), settings: z.boolean(), memberId: z.string().optional(), status: z.enum(MEMBER_STATUSES).optional() }),
+  websiteChanged: z.object({ team: z.boolean(), settings: z.boolean(), memberId: z.string().optional(), status: z.enum(MEMBER_STATUSES).optional(), statusSince: z.string().optional() }),
   /** The website's saved replies changed: agents hear `savedRepliesUpdated`. */
   savedRepliesChanged: z.object({}),
   /** A person's member tokens were revoked (one, `tokenId`, or all): every instance refuses them and closes their sockets. */

@@ -31,7 +31,7 @@ export type ServerEvent =
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string; websiteId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
   /** Agents only: a person set their status (or an admin did): `away` takes nothing new from routing, while still connected. */
-  | { type: 'userStatusChanged'; payload: { userId: string; websiteId: string; status: MemberStatus } }
+  | { type: 'userStatusChanged'; payload: { userId: string; websiteId: string; status: MemberStatus; statusSince?: string } }
   /** Agents only: someone joined, changed or left the team; read it again (`GET /v1/team`). */
   | { type: 'teamUpdated'; payload: { websiteId: string } }
   /** Agents only: a saved reply was added, changed or deleted; read them again (`GET /v1/saved-replies`). */

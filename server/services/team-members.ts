@@ -14,7 +14,7 @@ import { canonicalJson, sameContent } from '../../activities/store/same-content'
 import type { WebsiteChangeNotices } from '../../activities/website-changes';
 import type { AssistantConfig } from '../../domain/assistant';
 import { AppError } from '../../domain/errors';
-import type { MemberStatus, TeamMember, TeamMemberKind } from '../../domain/people';
+import { statusOf, type TeamMember, type TeamMemberKind } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import { staffedTeams, teamsNamed } from '../../workflows/routing/team-rules';
 import { authorOf, requireActingPerson, type Caller } from '../caller';
@@ -155,7 +155,7 @@ export class TeamMembers {
       });
       // Said whole whenever teams, capacity or status are named, so a retry puts right what a first attempt left.
       const queues = change.teams !== undefined || change.capacity !== undefined || change.status !== undefined;
-      await this.passOn(after, actor, { teams: queues, formerTeams: before.teams, ...(change.status === undefined ? {} : { status: change.status }) });
+      await this.passOn(after, actor, { teams: queues, formerTeams: before.teams, statusSet: change.status !== undefined });
       return after;
     });
   }
@@ -266,18 +266,19 @@ export class TeamMembers {
   /**
    * After the store has the change: this instance reads the person afresh at once, every instance as
    * it hears the word, and agents' pages read the team again (and hear the person's `status`, when
-   * the change set it); the team queues learn where the person can take conversations (when
+   * the change set it, and since when); the team queues learn where the person can take conversations (when
    * `teams`); when someone came or went (`roster`), the website changes workflow tells running conversations.
    */
   private async passOn(
     member: TeamMember,
     actor: Author,
-    { roster = false, teams = false, formerTeams = [], status }: { roster?: boolean; teams?: boolean; formerTeams?: string[]; status?: MemberStatus },
+    { roster = false, teams = false, formerTeams = [], statusSet = false }: { roster?: boolean; teams?: boolean; formerTeams?: string[]; statusSet?: boolean },
   ): Promise<void> {
-    const { websiteId, id } = member;
+    const { websiteId, id, statusSince } = member;
     this.deps.directory.forgetMember(websiteId, id);
     this.deps.workflowStarts.forget(websiteId);
-    await this.deps.publisher.websiteChanged(websiteId, { team: true, settings: false, memberId: id, ...(status === undefined ? {} : { status }) });
+    const status = statusSet ? { status: statusOf(member), ...(statusSince === undefined ? {} : { statusSince }) } : {};
+    await this.deps.publisher.websiteChanged(websiteId, { team: true, settings: false, memberId: id, ...status });
     if (teams) await this.reconcileQueues(member, formerTeams);
     if (roster) await this.deps.websiteChanges.changed(websiteId, actor, ['roster']);
   }

@@ -2410,16 +2410,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const row = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
 
+    // The team is not read again until the end: the socket's word alone says away, and since when.
+    const releaseTeam = await holdRequests(page, '**/v1/team');
     await toggle.click();
     await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
     const { member } = (await overApi('GET', '/team/me')).body;
     expect(member.status).toBe('away');
     // Since when, so the team sees who has been away long.
-    // The socket's word shows `away` at once; since when comes with the team read again after it.
     await expect.poll(() => row.locator('.pill-away').textContent()).toMatch(/^away since \d{1,2}:\d{2}/);
     // A time the page keeps current, so it gains its day after midnight.
     expect(await row.locator('.pill-away time[data-time-of]').getAttribute('datetime')).toBe(member.statusSince);
     expect(await row.locator('.pill-away').getAttribute('title')).toBe(`Away since ${await page.evaluate((since) => new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' }).format(new Date(since)), member.statusSince as string)}: routing gives them nothing new`);
+    releaseTeam();
     // Alex's other tab hears it from the server.
     await expect.poll(() => agent.getByRole('button', { name: 'Away', exact: true }).getAttribute('aria-pressed')).toBe('true');
 

@@ -110,19 +110,29 @@ describe('who sets a status', () => {
     expect((await setOwnStatus({ agent: null }, 'away')).status).toBe(403);
   });
 
-  it("reaches the team's other sockets as userStatusChanged, not visitors'", async () => {
+  it("reaches the team's other sockets as userStatusChanged, with since when, not visitors'", async () => {
     const eve = await supportPerson('eve_status');
     const backend = await t.open({ agent: null });
     const colleague = await t.open(AGENT, '&presence=off');
     const visitor = await t.open({ visitorId: await t.api.newVisitor() });
 
-    expect((await setOwnStatus(eve, 'away')).status).toBe(200);
+    const away = await setOwnStatus(eve, 'away');
+    expect(away.status).toBe(200);
     const said = (f: { type: string; payload: any }) => f.type === 'userStatusChanged' && f.payload.userId === 'eve_status';
     for (const socket of [backend, colleague]) {
-      expect((await socket.waitFor(said)).payload).toEqual({ userId: 'eve_status', websiteId: t.app.websiteId, status: 'away' });
+      expect((await socket.waitFor(said)).payload).toEqual({ userId: 'eve_status', websiteId: t.app.websiteId, status: 'away', statusSince: away.body.member.statusSince });
     }
     // The team hears it through the same feed as teamUpdated, which came with it: the visitor heard nothing by then.
     await backend.waitFor((f) => f.type === 'teamUpdated');
     expect(visitor.frames.filter(said)).toEqual([]);
+
+    // Away said again keeps its time; available again starts a new one.
+    await setOwnStatus(eve, 'away');
+    await expect.poll(() => backend.frames.filter(said).length).toBe(2);
+    expect(backend.frames.filter(said)[1]!.payload.statusSince).toBe(away.body.member.statusSince);
+    const back = await setOwnStatus(eve, 'available');
+    await expect.poll(() => backend.frames.filter(said).length).toBe(3);
+    expect(backend.frames.filter(said)[2]!.payload).toEqual({ userId: 'eve_status', websiteId: t.app.websiteId, status: 'available', statusSince: back.body.member.statusSince });
+    expect(back.body.member.statusSince > away.body.member.statusSince).toBe(true);
   });
 });

@@ -256,7 +256,7 @@ export class Inbox {
   private onFrame(frame: ServerFrame): void {
     if (frame.type === 'teamUpdated') return void this.loadTeam();
     if (frame.type === 'savedRepliesUpdated') return void this.loadSavedReplies();
-    if (frame.type === 'userStatusChanged') return this.showStatusOf(frame.payload.userId, frame.payload.status);
+    if (frame.type === 'userStatusChanged') return this.showStatusOf(frame.payload);
     const presence = this.online.take(frame);
     if (presence) this.showPresence(presence);
     // Judged against the conversation as the page held it before the frame changes it.
@@ -330,9 +330,14 @@ export class Inbox {
     this.renderConversation();
   }
 
-  /** A person's status as the socket tells it, before the team is read again (`teamUpdated` follows, with since when). */
-  private showStatusOf(userId: string, status: MemberStatus): void {
-    this.team = this.team.map((member) => (member.id === userId && member.status !== status ? { ...member, status, statusSince: undefined } : member));
+  /**
+   * A person's status as the socket tells it, and since when, before the team is read again
+   * (`teamUpdated` follows). A server from before `statusSince` says only the status: a changed one
+   * drops the old time rather than show it under the new status.
+   */
+  private showStatusOf({ userId, status, statusSince }: { userId: string; status: MemberStatus; statusSince?: string }): void {
+    const since = (member: TeamMemberInfo) => statusSince ?? (member.status === status ? member.statusSince : undefined);
+    this.team = this.team.map((member) => (member.id === userId ? { ...member, status, statusSince: since(member) } : member));
     this.renderTeam();
   }
 

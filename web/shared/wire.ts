@@ -107,7 +107,7 @@ export type ServerFrame =
   | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string; lastSeenSeq?: number } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
-  | { type: 'userStatusChanged'; payload: { userId: string; status: MemberStatus } }
+  | { type: 'userStatusChanged'; payload: { userId: string; status: MemberStatus; statusSince?: string } }
   | { type: 'teamUpdated'; payload: { websiteId: string } }
   /** A saved reply was added, changed or deleted: read them again. */
   | { type: 'savedRepliesUpdated'; payload: { websiteId: string } }
