@@ -3,6 +3,7 @@
  * the keyboard picks one, and its text lands in the box for the agent to finish and send. The
  * Settings page adds, changes and deletes them.
  */
+import { createHmac } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
@@ -95,6 +96,43 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     expect(await box.inputValue()).toBe('');
   });
 
+  /** A conversation a new visitor starts; identified as `contact` first when given. */
+  const conversationBy = async (conversationId: string, contact?: { externalId: string; name: string; email: string }) => {
+    const visitorId = (await overApi('GET', '/websites', { 'X-Public-Key': app.keys.publicKey })).body.visitor.id as string;
+    const visitor = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitorId };
+    if (contact) {
+      const userHash = createHmac('sha256', app.keys.identitySecret).update(contact.externalId).digest('hex');
+      expect((await overApi('POST', '/contacts/identify', visitor, { ...contact, userHash })).status).toBe(200);
+    }
+    expect((await overApi('POST', '/conversations', visitor, { conversationId, defaultTimelineItems: [{ type: 'message', text: 'Hello?' }] })).status).toBe(201);
+    await agent.locator(`.row[data-conversation-id="${conversationId}"]`).click();
+    await agent.locator('.panel-main .tl-message').first().waitFor();
+  };
+
+  it("fills a reply's placeholders for the open conversation, and selects one it cannot fill for the agent to type over", async () => {
+    await addSavedReply('greet', 'Greet', 'Hi {{visitor.firstName | there}}, {{agent.firstName}} here. Write to {{visitor.email}}.');
+    const box = agent.locator('.panel-main .composer-input');
+    const pick = async () => {
+      await box.fill('');
+      await box.pressSequentially('/greet');
+      await agent.getByRole('listbox', { name: 'Saved replies' }).getByRole('option').first().waitFor();
+      await box.press('Enter');
+    };
+
+    await conversationBy('placeholders-known', { externalId: 'user-ada', name: 'Ada Lovelace', email: 'ada@example.com' });
+    await pick();
+    expect(await box.inputValue()).toBe('Hi Ada, Alex here. Write to ada@example.com.');
+
+    // An anonymous visitor: the fallback, and the email left selected; what the agent types replaces it.
+    await conversationBy('placeholders-anonymous');
+    await pick();
+    expect(await box.inputValue()).toBe('Hi there, Alex here. Write to {{visitor.email}}.');
+    expect(await box.evaluate((input: HTMLTextAreaElement) => input.value.slice(input.selectionStart, input.selectionEnd))).toBe('{{visitor.email}}');
+    await box.pressSequentially('us');
+    expect(await box.inputValue()).toBe('Hi there, Alex here. Write to us.');
+    await box.fill('');
+  });
+
   it('adds, changes and deletes saved replies on the Settings page, saying why one is refused', async () => {
     await agent.locator('[data-action="settings"]').click();
     const section = agent.locator('[data-testid="saved-replies"]');
@@ -116,6 +154,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await section.getByRole('button', { name: 'Add saved reply' }).click();
     await agent.getByRole('alert').filter({ hasText: 'taken' }).waitFor();
     expect(await section.getByLabel('Shortcut').inputValue()).toBe('THANKS');
+    // The placeholders are listed by the text's field; a mistyped one is refused, named.
+    expect(await section.getByRole('textbox', { name: 'Text', exact: true, description: /\{\{visitor\.firstName\}\}/ }).count()).toBe(1);
+    await section.getByLabel('Shortcut').fill('typo');
+    await section.getByLabel('Text', { exact: true }).fill('Hi {{visitor.nmae}}');
+    await section.getByRole('button', { name: 'Add saved reply' }).click();
+    await agent.getByRole('alert').filter({ hasText: 'unknown placeholder {{visitor.nmae}}' }).waitFor();
 
     await section.getByRole('button', { name: 'Edit /thanks' }).click();
     await section.getByLabel('Text', { exact: true }).fill('Thanks, we are on it.');

@@ -98,6 +98,23 @@ describe('/v1/saved-replies', () => {
     expect(empty.status).toBe(400);
   });
 
+  it('keeps placeholders the inbox fills as written, and refuses a mistyped one on adding and on changing, naming it', async () => {
+    const text = 'Hi {{visitor.firstName | there}}, {{agent.firstName}} here.';
+    const made = await add(AGENT, { shortcut: 'hello', title: 'Hello', text });
+    expect(made.status).toBe(201);
+    expect(made.body.savedReply.text).toBe(text);
+
+    const unknown = (answer: { status: number; body: any }) => {
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details.fields).toEqual([
+        { path: 'body.text', message: 'unknown placeholders {{visitor.nmae}}, {{order}}: known are visitor.name, visitor.firstName, visitor.email, agent.name, agent.firstName' },
+      ]);
+    };
+    unknown(await add(AGENT, { shortcut: 'typo', title: 'Typo', text: 'Hi {{visitor.nmae}} about {{ order }} and {{visitor.nmae}}' }));
+    unknown(await t.api.call('PATCH', `/v1/saved-replies/${made.body.savedReply.id}`, AGENT, { text: '{{visitor.nmae}}{{order|x}}' }));
+    expect(await shortcutsOf('?q=typo')).toEqual([]);
+  });
+
   it('keeps saved replies from visitors, AI assistants and anyone not acting as a person', async () => {
     const visitor = { visitorId: await t.api.newVisitor() };
     expect((await t.api.call('GET', '/v1/saved-replies', visitor)).status).toBe(403);

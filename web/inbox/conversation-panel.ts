@@ -2,6 +2,7 @@
  * The open conversation: header with its state, the full timeline (private notes and AI tool calls
  * included, styled apart), the composer with its note switch and saved replies, and the controls beside it.
  */
+import type { PlaceholderValues } from '../../domain/saved-reply-placeholders';
 import { createComposer } from '../shared/composer';
 import { h, mountKeepingEdits, mountKeepingFocus } from '../shared/dom';
 import { HeldDraws } from '../shared/held-draws';
@@ -21,8 +22,9 @@ export interface ConversationPanelOptions {
   actions: ControlActions;
   /** The conversation's outbox: what the agent writes and sends there. */
   outbox: Outbox;
-  /** What `/` in the composer offers. */
+  /** What `/` in the composer offers, and what its placeholders stand for in this conversation now. */
   savedReplies: SavedReplies;
+  placeholderValues(): PlaceholderValues;
   fileSource(url: string, again?: boolean): Promise<string>;
   /** Reads and draws the items before the first one shown (the agent scrolled up to it); rejects when the read failed. */
   loadOlder(): Promise<void>;
@@ -48,7 +50,7 @@ export class ConversationPanel {
       outbox: options.outbox,
       onTyping: options.onTyping,
       noteToggle: true,
-      helper: savedReplyPicker(options.savedReplies),
+      helper: savedReplyPicker(options.savedReplies, options.placeholderValues),
     });
     this.element = h(
       'div',

@@ -4,6 +4,7 @@
  */
 import type { Priority } from '../../domain/conversation';
 import { isEvent } from '../../domain/timeline';
+import { placeholderValues } from '../../domain/saved-reply-placeholders';
 import type { AgentSession } from '../shared/agent-session';
 import { ApiError, type NewItem } from '../shared/api-client';
 import { agentApi, announceSignOut, clearAgentSession, memberTokenIdOf, noteSignedOut } from '../shared/agent-session';
@@ -460,6 +461,7 @@ export class Inbox {
       actions: this.controlActions(id),
       outbox: this.outboxes.of(id),
       savedReplies: this.savedReplies,
+      placeholderValues: () => placeholderValues(this.live.conversations.get(id)?.contact, this.team.find((member) => member.id === this.me)?.name),
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
       fileSource: (url, again) => this.files.sourceOf(url, again),
       loadOlder: () => this.showOlder(id),

@@ -4,6 +4,7 @@
  * Delete (the server decides all the same), and Delete asks first. Drawn again whenever the list
  * changes, here or elsewhere.
  */
+import { PLACEHOLDER_NAMES } from '../../domain/saved-reply-placeholders';
 import type { ApiClient } from '../shared/api-client';
 import { confirmingButton } from '../shared/confirm-button';
 import { focusLost, h } from '../shared/dom';
@@ -22,7 +23,7 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
   const list = h('ul', { class: 'saved-reply-rows' });
   const shortcut = h('input', { name: 'shortcut', required: true, maxlength: '32', pattern: '[A-Za-z0-9]([A-Za-z0-9\\-]*[A-Za-z0-9])?', autocomplete: 'off' });
   const title = h('input', { name: 'title', required: true, maxlength: '200', autocomplete: 'off' });
-  const text = h('textarea', { name: 'text', required: true, rows: 3 });
+  const text = h('textarea', { name: 'text', required: true, rows: 3, 'aria-describedby': 'saved-reply-text-hint' });
   const save = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add saved reply');
   const cancel = h('button', { type: 'button', class: 'btn', hidden: true }, 'Cancel');
   const form = h(
@@ -31,6 +32,11 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
     h('label', {}, 'Shortcut (letters, digits, -)', shortcut),
     h('label', {}, 'Title', title),
     h('label', {}, 'Text', text),
+    h(
+      'p',
+      { class: 'settings-hint muted', id: 'saved-reply-text-hint' },
+      `Placeholders are filled as the reply is inserted: ${PLACEHOLDER_NAMES.map((name) => `{{${name}}}`).join(', ')}. After a |, what to write when it is not known: {{visitor.firstName | there}}.`,
+    ),
     h('div', { class: 'settings-actions' }, save, cancel),
   );
   /** The reply the form changes; undefined while it adds one. */

@@ -2,9 +2,11 @@
  * The composer's list of saved replies: typing `/` at the start of the box (then some of a
  * shortcut, title or text to narrow it), or the button beside the box, opens it. Arrow keys move
  * through it, Enter puts the reply's text in the box for the agent to edit and send (it is never
- * sent by itself), Escape closes it and keeps what was typed. The box stays focused throughout:
+ * sent by itself), its placeholders filled for the open conversation and the first one left
+ * unfilled selected, to be typed over; Escape closes it and keeps what was typed. The box stays focused throughout:
  * the list is a listbox it points at with `aria-activedescendant`.
  */
+import { fillPlaceholders, type PlaceholderValues } from '../../domain/saved-reply-placeholders';
 import { h } from '../shared/dom';
 import type { SavedReply } from '../shared/wire';
 import type { SavedReplies } from './saved-replies';
@@ -16,8 +18,8 @@ const PREVIEW_LENGTH = 80;
 
 let pickers = 0;
 
-/** The composer's helper (composer.ts `helper`) offering `replies`. */
-export function savedReplyPicker(replies: SavedReplies) {
+/** The composer's helper (composer.ts `helper`) offering `replies`, their placeholders filled with `values()` as one is picked. */
+export function savedReplyPicker(replies: SavedReplies, values: () => PlaceholderValues) {
   return (box: HTMLTextAreaElement, put: (text: string) => void): HTMLElement => {
     const listId = `saved-replies-${++pickers}`;
     const list = h('ul', { class: 'saved-reply-list', id: listId, role: 'listbox', 'aria-label': 'Saved replies' });
@@ -48,10 +50,13 @@ export function savedReplyPicker(replies: SavedReplies) {
     };
     const insert = (reply: SavedReply) => {
       close();
-      if (SLASH_QUERY.test(box.value)) return put(reply.text);
-      // Opened by the button over text already written: the reply goes where the caret is.
-      const start = box.selectionStart;
-      put(box.value.slice(0, start) + reply.text + box.value.slice(box.selectionEnd));
+      const { text, unfilled } = fillPlaceholders(reply.text, values());
+      // By `/`, the reply takes the box; opened by the button over text already written, it goes where the caret is.
+      const slash = SLASH_QUERY.test(box.value);
+      const start = slash ? 0 : box.selectionStart;
+      put(slash ? text : box.value.slice(0, start) + text + box.value.slice(box.selectionEnd));
+      const first = unfilled[0];
+      if (first) box.setSelectionRange(start + first.start, start + first.end);
     };
     const show = (query: string) => {
       shown = replies.matching(query);
