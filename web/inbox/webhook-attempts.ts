@@ -2,12 +2,15 @@
  * An endpoint's recent delivery attempts, as the Settings page shows them under it: when, which
  * event, the endpoint's answer, and what became of the event; each event can be sent again (from
  * its latest attempt's row), and so can all the endpoint missed this past week, after an outage
- * once it is mended (asking first: it sends at once what was waiting for its next retry too).
+ * once it is mended (asking first: it sends at once what was waiting for its next retry too). The
+ * list is read again every few seconds while it is open and the page is seen, so a retry made
+ * meanwhile shows by itself; rows whose attempt is unchanged are kept, with the focus in them.
  */
 import type { ApiClient } from '../shared/api-client';
 import { confirmingButton } from '../shared/confirm-button';
 import { h, mount } from '../shared/dom';
 import { formatTime, timeLabel } from '../shared/format';
+import { KeptRows } from '../shared/kept-rows';
 import { errorText, showError, showNote } from '../shared/toast';
 import type { WebhookAttemptInfo } from '../shared/wire';
 
@@ -15,6 +18,11 @@ import type { WebhookAttemptInfo } from '../shared/wire';
 const KEPT_MS = 7 * 24 * 3_600_000;
 /** When the list is read again after a redelivery, for its attempt to show (it is sent at once by the instance asked). */
 const RELOAD_AFTER_MS = 1_500;
+/** How often the open list is read again: a retry is due minutes apart, a first attempt within seconds of its event. */
+const LIVE_READ_MS = 5_000;
+
+/** An attempt as a row: `latest`, the newest attempt of its event, offers to send it again. */
+type AttemptRow = { id: string; attempt: WebhookAttemptInfo; latest: boolean };
 
 const outcomeText = ({ outcome, retryAt }: WebhookAttemptInfo): string =>
   outcome === 'delivered' ? 'Delivered' : outcome === 'failed' ? 'Given up' : outcome === 'retrying' ? (retryAt ? `Retrying at ${formatTime(retryAt)}` : 'Retrying') : '';
@@ -37,8 +45,7 @@ export function webhookAttempts(api: ApiClient, endpointId: string): HTMLElement
       showError(new Error(`Couldn't send it again: ${errorText(error)}`));
     }
   };
-  /** `latest`: the newest attempt of its event, whose row offers to send it again. */
-  const row = (attempt: WebhookAttemptInfo, latest: boolean) =>
+  const row = ({ attempt, latest }: AttemptRow) =>
     h(
       'tr',
       { data: { eventId: attempt.eventId, outcome: attempt.outcome ?? '' } },
@@ -63,16 +70,24 @@ export function webhookAttempts(api: ApiClient, endpointId: string): HTMLElement
           ),
       ),
     );
+  // An attempt is one moment of one event: what it shows changes only as its outcome is written.
+  const kept = new KeptRows(row, ({ attempt, latest }: AttemptRow) => [attempt.outcome, attempt.retryAt, attempt.statusCode, attempt.error, latest]);
+  /** Reads asked for, and the newest whose answer was shown: the timer's read and a button's may overlap. */
+  let reads = 0;
+  let shown = 0;
   async function load(): Promise<void> {
+    const read = ++reads;
     try {
       const { deliveries } = await api.webhookAttempts(endpointId);
+      if (read < shown) return;
+      shown = read;
       const offered = new Set<string>();
       const latest = ({ eventId }: WebhookAttemptInfo) => !offered.has(eventId) && Boolean(offered.add(eventId));
-      mount(rows, ...deliveries.map((attempt) => row(attempt, latest(attempt))));
+      kept.place(rows, deliveries.map((attempt) => ({ id: `${attempt.eventId} ${attempt.attempt} ${attempt.at}`, attempt, latest: latest(attempt) })), h('tr'));
       table.hidden = deliveries.length === 0;
       mount(status, deliveries.length === 0 ? 'Nothing was sent to it this past week.' : `The latest ${deliveries.length} attempts, newest first.`);
     } catch (error) {
-      mount(status, `Couldn't read the attempts: ${errorText(error)}`);
+      if (read >= shown) mount(status, `Couldn't read the attempts: ${errorText(error)}`);
     }
   }
   const missed = () =>
@@ -80,12 +95,18 @@ export function webhookAttempts(api: ApiClient, endpointId: string): HTMLElement
       () => api.redeliverWebhook(endpointId, new Date(Date.now() - KEPT_MS).toISOString()),
       (count) => (count === 0 ? 'It has taken everything it was sent this past week.' : `${count} ${count === 1 ? 'event is' : 'events are'} being sent again.`),
     );
-  void load();
-  return h(
+  const view = h(
     'div',
     { class: 'webhook-attempts-view', data: { testid: `webhook-attempts-${endpointId}` } },
     h('div', { class: 'settings-actions' }, h('button', { type: 'button', class: 'btn', on: { click: () => void load() } }, 'Refresh'), confirmingButton('Send again what it missed', 'this week', missed)),
     status,
     table,
   );
+  void load();
+  // Until the view is closed (or its page left): then the timer stops itself.
+  const live = setInterval(() => {
+    if (!view.isConnected) clearInterval(live);
+    else if (document.visibilityState === 'visible') void load();
+  }, LIVE_READ_MS);
+  return view;
 }
