@@ -22,5 +22,8 @@ export type SavedReplyFields = Pick<SavedReply, 'shortcut' | 'title' | 'text'>;
 /** A shortcut: 1 to 32 letters, digits and dashes, starting and ending with a letter or digit. */
 export const SHORTCUT_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
 
+/** How many saved replies a website keeps: the inbox reads them all, so a bound on what any agent token can add. */
+export const MAX_SAVED_REPLIES = 1_000;
+
 /** What makes two shortcuts the same one: `Refund` and `refund` clash. */
 export const shortcutKey = (shortcut: string): string => shortcut.toLowerCase();

@@ -15,6 +15,9 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
+/** How many endpoints a website has: each is sent every event it asks for, so each costs a write per event. */
+export const MAX_WEBHOOK_ENDPOINTS = 20;
+
 /** One try of sending an event to an endpoint, as `GET /v1/webhooks/:id/deliveries` lists it. */
 export interface WebhookAttempt {
   endpointId: string;

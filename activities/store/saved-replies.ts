@@ -4,7 +4,7 @@
  * two writers at once: the loser's write is a `409`.
  */
 import { AppError } from '../../domain/errors';
-import { shortcutKey, type SavedReply, type SavedReplyFields } from '../../domain/saved-reply';
+import { MAX_SAVED_REPLIES, shortcutKey, type SavedReply, type SavedReplyFields } from '../../domain/saved-reply';
 import { searchPattern } from '../../domain/search-text';
 import { withoutInternal, type Collections, type SavedReplyDoc } from './documents';
 import { isDuplicateKey } from './duplicate-key';
@@ -36,8 +36,11 @@ export function savedReplyMethods({ savedReplies }: Collections) {
       return doc ? toSavedReply(doc) : null;
     },
 
-    /** Keeps a new saved reply; `409` when its shortcut is taken. */
+    /** Keeps a new saved reply; `409` when its shortcut is taken, or the website has `MAX_SAVED_REPLIES` (two added at once may both pass the count). */
     async addSavedReply(reply: SavedReply): Promise<SavedReply> {
+      if ((await savedReplies.countDocuments({ websiteId: reply.websiteId }, { limit: MAX_SAVED_REPLIES })) >= MAX_SAVED_REPLIES) {
+        throw new AppError('ERR_CONFLICT', `The website has ${MAX_SAVED_REPLIES.toLocaleString('en')} saved replies, the most it keeps: delete one first`, { limit: MAX_SAVED_REPLIES });
+      }
       await unlessShortcutTaken(reply.shortcut, () => savedReplies.insertOne({ _id: reply.id, ...reply, shortcutKey: shortcutKey(reply.shortcut) }));
       return reply;
     },

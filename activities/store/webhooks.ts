@@ -5,7 +5,8 @@
 import { MongoBulkWriteError, type Filter } from 'mongodb';
 import type { Conversation } from '../../domain/conversation';
 import type { TimelineItem } from '../../domain/timeline';
-import type { WebhookAttempt } from '../../domain/webhooks';
+import { AppError } from '../../domain/errors';
+import { MAX_WEBHOOK_ENDPOINTS, type WebhookAttempt } from '../../domain/webhooks';
 import { toConversation } from './conversations';
 import { toItem, type Collections, type WebhookDeliveryDoc, type WebhookEndpointDoc } from './documents';
 import { isDuplicateKey } from './duplicate-key';
@@ -86,8 +87,17 @@ export function webhookMethods({ webhookEndpoints, webhookDeliveries, webhookAtt
       };
     },
 
-    /** Made under `id` when given (an `Idempotency-Key`'s): undefined when that id is taken, by the first attempt or since. */
+    /**
+     * Made under `id` when given (an `Idempotency-Key`'s): undefined when that id is taken, by the
+     * first attempt or since. `409` when the website has `MAX_WEBHOOK_ENDPOINTS` (two made at once
+     * may both pass the count), unless `id` is one of them: a retry is answered with what it made.
+     */
     async createWebhook(input: NewWebhookEndpoint, id = newId('wh')): Promise<WebhookEndpoint | undefined> {
+      const { websiteId } = input;
+      if ((await webhookEndpoints.countDocuments({ websiteId }, { limit: MAX_WEBHOOK_ENDPOINTS })) >= MAX_WEBHOOK_ENDPOINTS) {
+        if (await webhookEndpoints.findOne({ _id: id, websiteId })) return undefined;
+        throw new AppError('ERR_CONFLICT', `The website has ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints, the most it keeps: delete one first`, { limit: MAX_WEBHOOK_ENDPOINTS });
+      }
       const now = new Date().toISOString();
       const doc: WebhookEndpointDoc = { _id: id, ...input, createdAt: now, updatedAt: now };
       if (doc.description === undefined) delete doc.description;
