@@ -78,6 +78,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
     await admin.getByRole('status').filter({ hasText: 'message.created is being sent again.' }).waitFor();
     await expect.poll(() => asked().length, { timeout: 10_000 }).toBe(2);
     expect(asked()[1]!.event.id).toBe(first!.event.id);
+    // The row pressed is no longer its event's latest: the focus moves to the new one's Send again.
+    const eventRows = row.locator(`.webhook-attempts tbody tr[data-event-id="${first!.event.id}"]`);
+    await expect.poll(() => eventRows.count()).toBe(2);
+    await expect.poll(() => eventRows.first().getByRole('button', { name: /^Send again/ }).evaluate((button) => button === document.activeElement)).toBe(true);
     // The form is ready for the next endpoint, message.created checked again.
     expect(await section.getByRole('checkbox', { name: 'message.created' }).isChecked()).toBe(true);
 

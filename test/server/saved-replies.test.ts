@@ -107,12 +107,16 @@ describe('/v1/saved-replies', () => {
     const unknown = (answer: { status: number; body: any }) => {
       expect(answer.status).toBe(400);
       expect(answer.body.error.details.fields).toEqual([
-        { path: 'body.text', message: 'unknown placeholders {{visitor.nmae}}, {{order}}: known are visitor.name, visitor.firstName, visitor.email, agent.name, agent.firstName' },
+        { path: 'body.text', message: 'unknown placeholders {{visitor.nmae}}, {{agent.title}}: known are visitor.name, visitor.firstName, visitor.email, agent.name, agent.firstName' },
       ]);
     };
-    unknown(await add(AGENT, { shortcut: 'typo', title: 'Typo', text: 'Hi {{visitor.nmae}} about {{ order }} and {{visitor.nmae}}' }));
-    unknown(await t.api.call('PATCH', `/v1/saved-replies/${made.body.savedReply.id}`, AGENT, { text: '{{visitor.nmae}}{{order|x}}' }));
+    unknown(await add(AGENT, { shortcut: 'typo', title: 'Typo', text: 'Hi {{visitor.nmae}}, from {{ agent.title }} and {{visitor.nmae}}' }));
+    unknown(await t.api.call('PATCH', `/v1/saved-replies/${made.body.savedReply.id}`, AGENT, { text: '{{visitor.nmae}}{{agent.title|x}}' }));
     expect(await shortcutsOf('?q=typo')).toEqual([]);
+
+    // Braces of another kind are text: a templating product's team sends its customers examples.
+    const example = 'Write {{#each items}}{{ product.title | upcase }}{{/each}} in your template ({{}} is empty).';
+    expect((await add(AGENT, { shortcut: 'template', title: 'Templates', text: example })).body.savedReply?.text).toBe(example);
   });
 
   it('keeps saved replies from visitors, AI assistants and anyone not acting as a person', async () => {

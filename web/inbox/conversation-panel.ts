@@ -15,6 +15,7 @@ import { renderControls, type ControlActions } from './controls';
 import { conversationTitle, statePills, visitorDetails } from './labels';
 import type { SavedReplies } from './saved-replies';
 import { savedReplyPicker } from './saved-reply-picker';
+import { unfilledPlaceholderCheck } from './unfilled-placeholders';
 
 export interface ConversationPanelOptions {
   context: ReaderContext;
@@ -51,6 +52,7 @@ export class ConversationPanel {
       onTyping: options.onTyping,
       noteToggle: true,
       helper: savedReplyPicker(options.savedReplies, options.placeholderValues),
+      maySend: unfilledPlaceholderCheck(),
     });
     this.element = h(
       'div',

@@ -461,7 +461,8 @@ export class Inbox {
       actions: this.controlActions(id),
       outbox: this.outboxes.of(id),
       savedReplies: this.savedReplies,
-      placeholderValues: () => placeholderValues(this.live.conversations.get(id)?.contact, this.team.find((member) => member.id === this.me)?.name),
+      // The name signed in with, should the team not have been read.
+      placeholderValues: () => placeholderValues(this.live.conversations.get(id)?.contact, this.team.find((member) => member.id === this.me)?.name ?? this.session.agentName),
       onTyping: (isTyping) => this.socket.send({ type: 'conversationTyping', payload: { conversationId: id, isTyping } }),
       fileSource: (url, again) => this.files.sourceOf(url, again),
       loadOlder: () => this.showOlder(id),

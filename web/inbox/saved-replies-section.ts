@@ -19,11 +19,14 @@ export interface SavedReplyWriter {
   admin: boolean;
 }
 
+let sections = 0;
+
 export function savedRepliesSection(api: ApiClient, replies: SavedReplies, writer: SavedReplyWriter): HTMLElement {
   const list = h('ul', { class: 'saved-reply-rows' });
   const shortcut = h('input', { name: 'shortcut', required: true, maxlength: '32', pattern: '[A-Za-z0-9]([A-Za-z0-9\\-]*[A-Za-z0-9])?', autocomplete: 'off' });
   const title = h('input', { name: 'title', required: true, maxlength: '200', autocomplete: 'off' });
-  const text = h('textarea', { name: 'text', required: true, rows: 3, 'aria-describedby': 'saved-reply-text-hint' });
+  const hintId = `saved-reply-text-hint-${++sections}`;
+  const text = h('textarea', { name: 'text', required: true, rows: 3, 'aria-describedby': hintId });
   const save = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add saved reply');
   const cancel = h('button', { type: 'button', class: 'btn', hidden: true }, 'Cancel');
   const form = h(
@@ -34,8 +37,8 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
     h('label', {}, 'Text', text),
     h(
       'p',
-      { class: 'settings-hint muted', id: 'saved-reply-text-hint' },
-      `Placeholders are filled as the reply is inserted: ${PLACEHOLDER_NAMES.map((name) => `{{${name}}}`).join(', ')}. After a |, what to write when it is not known: {{visitor.firstName | there}}.`,
+      { class: 'settings-hint muted', id: hintId },
+      `Placeholders are filled as the reply is inserted: ${PLACEHOLDER_NAMES.map((name) => `{{${name}}}`).join(', ')}. After a |, what to write when it is not known: {{visitor.firstName | there}}. Other text in double braces is sent as written.`,
     ),
     h('div', { class: 'settings-actions' }, save, cancel),
   );

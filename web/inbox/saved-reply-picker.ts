@@ -6,7 +6,7 @@
  * unfilled selected, to be typed over; Escape closes it and keeps what was typed. The box stays focused throughout:
  * the list is a listbox it points at with `aria-activedescendant`.
  */
-import { fillPlaceholders, type PlaceholderValues } from '../../domain/saved-reply-placeholders';
+import { fillPlaceholders, unfilledIn, type PlaceholderValues } from '../../domain/saved-reply-placeholders';
 import { h } from '../shared/dom';
 import type { SavedReply } from '../shared/wire';
 import type { SavedReplies } from './saved-replies';
@@ -50,12 +50,13 @@ export function savedReplyPicker(replies: SavedReplies, values: () => Placeholde
     };
     const insert = (reply: SavedReply) => {
       close();
-      const { text, unfilled } = fillPlaceholders(reply.text, values());
+      // Line breaks as a text box holds them, so offsets in the text are offsets in the box.
+      const text = fillPlaceholders(reply.text.replace(/\r\n?/g, '\n'), values());
       // By `/`, the reply takes the box; opened by the button over text already written, it goes where the caret is.
       const slash = SLASH_QUERY.test(box.value);
       const start = slash ? 0 : box.selectionStart;
       put(slash ? text : box.value.slice(0, start) + text + box.value.slice(box.selectionEnd));
-      const first = unfilled[0];
+      const first = unfilledIn(text)[0];
       if (first) box.setSelectionRange(start + first.start, start + first.end);
     };
     const show = (query: string) => {

@@ -8,7 +8,7 @@
  */
 import type { ApiClient } from '../shared/api-client';
 import { confirmingButton } from '../shared/confirm-button';
-import { h, mount } from '../shared/dom';
+import { focusLost, h, mount } from '../shared/dom';
 import { formatTime, timeLabel } from '../shared/format';
 import { KeptRows } from '../shared/kept-rows';
 import { errorText, showError, showNote } from '../shared/toast';
@@ -75,19 +75,26 @@ export function webhookAttempts(api: ApiClient, endpointId: string): HTMLElement
   /** Reads asked for, and the newest whose answer was shown: the timer's read and a button's may overlap. */
   let reads = 0;
   let shown = 0;
+  let reading = 0;
   async function load(): Promise<void> {
     const read = ++reads;
+    reading++;
     try {
       const { deliveries } = await api.webhookAttempts(endpointId);
       if (read < shown) return;
       shown = read;
       const offered = new Set<string>();
       const latest = ({ eventId }: WebhookAttemptInfo) => !offered.has(eventId) && Boolean(offered.add(eventId));
+      // A Send again pressed moves to its event's new latest row: the one pressed is drawn without it.
+      const focusedEvent = rows.contains(document.activeElement) ? document.activeElement?.closest('tr')?.dataset.eventId : undefined;
       kept.place(rows, deliveries.map((attempt) => ({ id: `${attempt.eventId} ${attempt.attempt} ${attempt.at}`, attempt, latest: latest(attempt) })), h('tr'));
+      if (focusedEvent !== undefined && focusLost()) rows.querySelector<HTMLElement>(`tr[data-event-id="${CSS.escape(focusedEvent)}"] button`)?.focus();
       table.hidden = deliveries.length === 0;
       mount(status, deliveries.length === 0 ? 'Nothing was sent to it this past week.' : `The latest ${deliveries.length} attempts, newest first.`);
     } catch (error) {
       if (read >= shown) mount(status, `Couldn't read the attempts: ${errorText(error)}`);
+    } finally {
+      reading--;
     }
   }
   const missed = () =>
@@ -103,10 +110,21 @@ export function webhookAttempts(api: ApiClient, endpointId: string): HTMLElement
     table,
   );
   void load();
-  // Until the view is closed (or its page left): then the timer stops itself.
+  // Read while seen, not while a read is on its way (a slow server is not asked again and again),
+  // and at once when the page is seen again; until the view is closed (or its page left).
+  const seen = () => document.visibilityState === 'visible';
   const live = setInterval(() => {
-    if (!view.isConnected) clearInterval(live);
-    else if (document.visibilityState === 'visible') void load();
+    if (!view.isConnected) stop();
+    else if (seen() && reading === 0) void load();
   }, LIVE_READ_MS);
+  const seenAgain = () => {
+    if (!view.isConnected) stop();
+    else if (seen()) void load();
+  };
+  const stop = () => {
+    clearInterval(live);
+    document.removeEventListener('visibilitychange', seenAgain);
+  };
+  document.addEventListener('visibilitychange', seenAgain);
   return view;
 }

@@ -16,6 +16,7 @@ import { webhookAttempts } from './webhook-attempts';
 export function webhooksSection(api: ApiClient): HTMLElement {
   const heading = h('h3', { tabindex: '-1' }, 'Webhooks');
   const list = h('ul', { class: 'webhook-rows' });
+  const readError = h('p', { role: 'alert' });
   /** Where a new secret shows, and whose it is. */
   const secretNote = h('div', { class: 'webhook-secret', tabindex: '-1', hidden: true });
   let secretOf: string | undefined;
@@ -94,9 +95,11 @@ export function webhooksSection(api: ApiClient): HTMLElement {
     try {
       const { webhooks } = await api.webhooks();
       rows.place(list, webhooks, h('li', { class: 'muted' }, 'No endpoints: the server posts events nowhere.'));
+      mount(readError);
       if (secretOf !== undefined && !rows.has(secretOf)) hideSecret();
     } catch (error) {
-      mount(list, h('li', { role: 'alert' }, `Couldn't read the webhooks: ${errorText(error)}`));
+      // Beside the rows, not for them: an open deliveries view stays (it stops only once its row is gone).
+      mount(readError, `Couldn't read the webhooks: ${errorText(error)}`);
     }
   }
 
@@ -119,6 +122,7 @@ export function webhooksSection(api: ApiClient): HTMLElement {
     { class: 'settings-section', data: { testid: 'webhooks' } },
     heading,
     h('p', { class: 'muted' }, 'Endpoints the server posts a signed event to for each thing they ask for. A failed delivery is retried for a day; after that, or to have one again, send it again from its deliveries.'),
+    readError,
     list,
     secretNote,
     form,

@@ -10,7 +10,7 @@
  * `fileLimits`, one the server would refuse is refused when picked. With
  * `noteToggle` (agents) a switch turns the next message into a private note, which is not
  * signalled as typing. A `helper` (the inbox's saved replies) may put text in the box for the
- * writer to edit and send.
+ * writer to edit and send, and `maySend` hold a send back (a placeholder the reply left unfilled).
  */
 import { focusedElementIn, h } from './dom';
 import { fileRefusal, type FileLimits } from './file-limits';
@@ -34,6 +34,8 @@ export interface ComposerOptions {
    * composer's, so a key it takes (`preventDefault`) does not send.
    */
   helper?: (box: HTMLTextAreaElement, put: (text: string) => void) => HTMLElement;
+  /** Asked before each send (by Enter or the button): false holds it back, the check having told the writer why. */
+  maySend?: (box: HTMLTextAreaElement, asNote: boolean) => boolean;
 }
 
 export interface Composer {
@@ -144,6 +146,7 @@ export function createComposer(options: ComposerOptions): Composer {
   showLine();
 
   const submit = (): void => {
+    if (options.maySend?.(input, isNote()) === false) return;
     if (!outbox.send()) return;
     typing.stop();
     showWriting();
