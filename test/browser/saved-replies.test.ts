@@ -159,6 +159,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     const rowOf = (shortcut: string) => section.locator(`.saved-reply-row[data-shortcut="${shortcut}"]`);
     const stored = async () => (await overApi('GET', '/saved-replies?q=thanks', asAgent())).body.savedReplies as Array<{ shortcut: string; text: string; createdBy: string }>;
 
+    // Adding, there is nothing to cancel; the fields are styled as the rest of Settings.
+    expect(await section.getByRole('button', { name: 'Cancel' }).isVisible()).toBe(false);
+    for (const field of [section.getByLabel('Shortcut'), section.getByLabel('Text', { exact: true })]) {
+      expect(await field.evaluate((element) => getComputedStyle(element).paddingLeft)).toBe('10px');
+    }
     await section.getByLabel('Shortcut').fill('thanks');
     await section.getByLabel('Title', { exact: true }).fill('Thank you');
     await section.getByLabel('Text', { exact: true }).fill('Thanks for writing to us!');
@@ -171,16 +176,23 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await section.getByLabel('Title', { exact: true }).fill('Again');
     await section.getByLabel('Text', { exact: true }).fill('Twice');
     await section.getByRole('button', { name: 'Add saved reply' }).click();
-    await agent.getByRole('alert').filter({ hasText: 'taken' }).waitFor();
+    const taken = agent.getByRole('alert').filter({ hasText: 'taken' });
+    await taken.waitFor();
+    expect(await taken.textContent()).toMatch(/is taken \(shortcuts are the same whatever their case\)$/);
     expect(await section.getByLabel('Shortcut').inputValue()).toBe('THANKS');
     // The placeholders are listed by the text's field; a mistyped one is refused, named.
     expect(await section.getByRole('textbox', { name: 'Text', exact: true, description: /\{\{visitor\.firstName\}\}/ }).count()).toBe(1);
     await section.getByLabel('Shortcut').fill('typo');
     await section.getByLabel('Text', { exact: true }).fill('Hi {{visitor.nmae}}');
     await section.getByRole('button', { name: 'Add saved reply' }).click();
-    await agent.getByRole('alert').filter({ hasText: 'unknown placeholder {{visitor.nmae}}' }).waitFor();
+    const unknown = agent.getByRole('alert').filter({ hasText: 'unknown placeholder {{visitor.nmae}}' });
+    await unknown.waitFor();
+    // Two at once, one above the other: the second does not cover the first.
+    const [first, second] = [await taken.boundingBox(), await unknown.boundingBox()];
+    expect(second!.y).toBeGreaterThanOrEqual(first!.y + first!.height);
 
     await section.getByRole('button', { name: 'Edit /thanks' }).click();
+    expect(await section.getByRole('button', { name: 'Cancel' }).isVisible()).toBe(true);
     await section.getByLabel('Text', { exact: true }).fill('Thanks, we are on it.');
     await section.getByRole('button', { name: 'Save /thanks' }).click();
     await rowOf('thanks').filter({ hasText: 'Thanks, we are on it.' }).waitFor();

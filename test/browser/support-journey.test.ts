@@ -59,6 +59,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await agent.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
     expect(await agent.locator('input[name="key"]').inputValue()).toBe(app.keys.secretKey);
     expect(agent.url()).toBe(`${app.url}/inbox`); // taken off the address
+    // The widget's key, pasted by mistake: said in the page's words, not the API's headers.
+    await agent.locator('input[name="key"]').fill(app.keys.publicKey);
+    await agent.getByRole('button', { name: 'Continue' }).click();
+    await agent.getByRole('alert').filter({ hasText: "That is the website's public key, which the chat widget uses. Sign in with the secret key (sk_…) or a member token (mt_…)." }).waitFor();
+    await agent.locator('input[name="key"]').fill(app.keys.secretKey);
     await agent.getByRole('button', { name: 'Continue' }).click();
     await agent.locator(`[data-member-id="${AGENT_ID}"]`).click();
     await agent.locator('[data-testid="connection"][data-status="open"]').waitFor();

@@ -58,6 +58,11 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
     // Its deliveries, open before anything was sent to it.
     await row.getByRole('button', { name: `Deliveries to ${receiver.url}` }).click();
     await row.getByText('Nothing was sent to it this past week.').waitFor();
+    // A URL the server refuses: said as what was being done, with the reason.
+    await section.getByLabel('URL').fill('ftp://files.example.com/hook');
+    await section.getByRole('button', { name: 'Add endpoint' }).click();
+    await admin.getByRole('alert').filter({ hasText: /^Couldn't add the endpoint: .*https?:/ }).waitFor();
+    await section.getByLabel('URL').fill('');
 
     // A visitor writes: the receiver gets the message, signed with the secret the page showed.
     const visitorId = (await overApi('GET', '/websites', { 'X-Public-Key': app.keys.publicKey })).body.visitor.id as string;
@@ -72,6 +77,17 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
     // The open list follows by itself (nobody presses Refresh): the attempt shows, delivered.
     const attempts = row.locator(`.webhook-attempts tbody tr[data-event-id="${first!.event.id}"]`);
     await attempts.waitFor();
+    // Its headings whole, each on one line, not cut inside a word, also on a phone.
+    await admin.setViewportSize({ width: 390, height: 844 });
+    const headingLines = await row.locator('.webhook-attempts th').evaluateAll((cells) =>
+      cells.filter((cell) => !cell.querySelector('.sr-only')).map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+      }),
+    );
+    expect(headingLines).toEqual([1, 1, 1, 1, 1]);
+    await admin.setViewportSize({ width: 1280, height: 900 });
     expect(await attempts.innerText()).toMatch(/message\.created\s+1\s+200\s+Delivered/);
 
     await attempts.getByRole('button', { name: `Send again: message.created ${first!.event.id}` }).click();

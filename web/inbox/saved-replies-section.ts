@@ -23,7 +23,8 @@ let sections = 0;
 
 export function savedRepliesSection(api: ApiClient, replies: SavedReplies, writer: SavedReplyWriter): HTMLElement {
   const list = h('ul', { class: 'saved-reply-rows' });
-  const shortcut = h('input', { name: 'shortcut', required: true, maxlength: '32', pattern: '[A-Za-z0-9]([A-Za-z0-9\\-]*[A-Za-z0-9])?', autocomplete: 'off' });
+  // `title`: what the browser says when the pattern is not met, beside its own "match the requested format".
+  const shortcut = h('input', { name: 'shortcut', required: true, maxlength: '32', pattern: '[A-Za-z0-9]([A-Za-z0-9\\-]*[A-Za-z0-9])?', title: 'Letters, digits and -, not starting or ending with -, no spaces', autocomplete: 'off' });
   const title = h('input', { name: 'title', required: true, maxlength: '200', autocomplete: 'off' });
   const hintId = `saved-reply-text-hint-${++sections}`;
   const text = h('textarea', { name: 'text', required: true, rows: 3, 'aria-describedby': hintId });

@@ -90,7 +90,7 @@ export function webhookAttempts(api: ApiClient, endpointId: string): HTMLElement
       kept.place(rows, deliveries.map((attempt) => ({ id: `${attempt.eventId} ${attempt.attempt} ${attempt.at}`, attempt, latest: latest(attempt) })), h('tr'));
       if (focusedEvent !== undefined && focusLost()) rows.querySelector<HTMLElement>(`tr[data-event-id="${CSS.escape(focusedEvent)}"] button`)?.focus();
       table.hidden = deliveries.length === 0;
-      mount(status, deliveries.length === 0 ? 'Nothing was sent to it this past week.' : `The latest ${deliveries.length} attempts, newest first.`);
+      mount(status, deliveries.length === 0 ? 'Nothing was sent to it this past week.' : deliveries.length === 1 ? 'One attempt.' : `The latest ${deliveries.length} attempts, newest first.`);
     } catch (error) {
       if (read >= shown) mount(status, `Couldn't read the attempts: ${errorText(error)}`);
     } finally {

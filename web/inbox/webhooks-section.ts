@@ -51,19 +51,19 @@ export function webhooksSection(api: ApiClient): HTMLElement {
     );
     secretNote.focus();
   };
-  /** Sends a change, then reads the endpoints again; the answer, or undefined when it failed (said in a toast). */
-  const change = async <T>(request: () => Promise<T>): Promise<T | undefined> => {
+  /** Sends a change (`what` it does, for a failure's words), then reads the endpoints again; the answer, or undefined when it failed (said in a toast). */
+  const change = async <T>(what: string, request: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await request();
     } catch (error) {
-      showError(new Error(`Couldn't change the webhook: ${errorText(error)}`));
+      showError(new Error(`Couldn't ${what}: ${errorText(error)}`));
       return undefined;
     } finally {
       await load();
     }
   };
   const remove = async (endpoint: WebhookEndpointInfo) => {
-    await change(() => api.removeWebhook(endpoint.id));
+    await change('delete the endpoint', () => api.removeWebhook(endpoint.id));
     // Its row gone, the focus went with it (unless the reader moved on meanwhile).
     if (focusLost()) heading.focus();
   };
@@ -76,7 +76,7 @@ export function webhooksSection(api: ApiClient): HTMLElement {
       mount(attempts, open && webhookAttempts(api, endpoint.id));
     });
     const renew = async () => {
-      const renewed = await change(() => api.renewWebhookSecret(endpoint.id));
+      const renewed = await change('make a new secret', () => api.renewWebhookSecret(endpoint.id));
       if (renewed) showSecret(renewed);
     };
     return h(
@@ -110,7 +110,7 @@ export function webhooksSection(api: ApiClient): HTMLElement {
     const fields = { url: url.value.trim(), events, ...(description.value.trim() ? { description: description.value.trim() } : {}) };
     // One endpoint per click: a second click while the first is on its way would make another, whose secret nobody saw.
     add.disabled = true;
-    const made = await change(() => api.addWebhook(fields)).finally(() => (add.disabled = false));
+    const made = await change('add the endpoint', () => api.addWebhook(fields)).finally(() => (add.disabled = false));
     if (!made) return;
     form.reset();
     showSecret(made);

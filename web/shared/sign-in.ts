@@ -36,6 +36,11 @@ function askForKey(root: HTMLElement, prefill: string, done: (session: AgentSess
           event.preventDefault();
           error.textContent = '';
           const given = key.value.trim();
+          // The server's word for it speaks of headers, for a developer: this page says it for the person signing in.
+          if (given.startsWith('pk_')) {
+            error.textContent = "That is the website's public key, which the chat widget uses. Sign in with the secret key (sk_…) or a member token (mt_…).";
+            return;
+          }
           try {
             if (given.startsWith('mt_')) return signedIn({ key: given }, (await new ApiClient({ kind: 'agent', key: given }).me()).member, done);
             const { members } = await new ApiClient({ kind: 'agent', key: given }).team();

@@ -13,11 +13,12 @@ export function showToastsIn(parent: ParentNode): void {
 
 /**
  * What went wrong, in words: an API error's message and, for invalid input (whose message only
- * names the fields, `Invalid input: body.add.0`), what is wrong with each field.
+ * names the fields, `Invalid input: body.add.0`), what is wrong with each field. Other errors that
+ * name a field (a `409`'s shortcut "taken") say it in their message already.
  */
 export function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (!(error instanceof ApiError)) return message;
+  if (!(error instanceof ApiError) || error.code !== 'ERR_INVALID_INPUT') return message;
   const fields = (error.details as { fields?: unknown } | undefined)?.fields;
   const reasons = Array.isArray(fields) ? fields.map((field: { message?: unknown }) => field.message).filter((reason): reason is string => typeof reason === 'string') : [];
   return reasons.length > 0 ? `${message} (${reasons.join('; ')})` : message;
@@ -32,7 +33,17 @@ export function showNote(text: string): void {
   showToast(h('div', { class: 'toast', role: 'status' }, text));
 }
 
+/** Each parent's stack of toasts, made with its first. */
+const stacks = new WeakMap<ParentNode, HTMLElement>();
+
 function showToast(toast: HTMLElement): void {
-  (toastParent ?? document.body).append(toast);
+  const parent = toastParent ?? document.body;
+  let stack = stacks.get(parent);
+  if (!stack?.isConnected) {
+    stack = h('div', { class: 'toasts' });
+    parent.append(stack);
+    stacks.set(parent, stack);
+  }
+  stack.append(toast);
   setTimeout(() => toast.remove(), SHOW_MS);
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiClient } from '../../../web/shared/api-client';
+import { ApiClient, ApiError } from '../../../web/shared/api-client';
 import { errorText } from '../../../web/shared/toast';
 
 describe('ApiClient', () => {
@@ -28,6 +28,13 @@ describe('ApiClient', () => {
       vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
       const failure = await visitor().postItem('c1', { id: 'item_1', type: 'message', text: 'hi' }).catch((error: unknown) => error);
       expect(errorText(failure)).toBe("Couldn't reach the server. Check your internet connection.");
+    });
+
+    it("adds each field's reason to invalid input, whose message only names the fields, and to nothing else", () => {
+      const fields = (message: string) => ({ fields: [{ path: 'body.shortcut', message }] });
+      expect(errorText(new ApiError(400, 'ERR_INVALID_INPUT', 'Invalid input: body.shortcut', fields('too long')))).toBe('Invalid input: body.shortcut (too long)');
+      // A 409 that names the field says why in its message already: not "… is taken (taken)".
+      expect(errorText(new ApiError(409, 'ERR_CONFLICT', 'The shortcut hi is taken', fields('taken')))).toBe('The shortcut hi is taken');
     });
 
     it('says the server took too long when the request timed out', async () => {
