@@ -2264,7 +2264,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       counter.toasts = 0;
       new MutationObserver((records) => {
         for (const node of records.flatMap((record) => [...record.addedNodes])) if (node instanceof HTMLElement && node.classList.contains('toast')) counter.toasts++;
-      }).observe(document.querySelector('support-chat-widget')!.shadowRoot!, { childList: true }); // The widget's toasts go in its shadow root.
+      }).observe(document.querySelector('support-chat-widget')!.shadowRoot!, { childList: true, subtree: true }); // The widget's toasts go in its shadow root, in their stack.
     });
     let reads = 0;
     await visitor.route('**/v1/conversations/*/timeline?*', (route) => {
@@ -2322,6 +2322,25 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await close.click();
     await phone.locator('.sw-panel').waitFor({ state: 'hidden' });
     await context.close();
+  });
+
+  it("gives an agent on a phone a reply box as wide as the screen, with its buttons on one line under it", async () => {
+    const id = await startConversation(await newVisitor(), 'Replying from a phone?');
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await signIn(page, `/inbox?conversation=${encodeURIComponent(id)}`);
+    await page.locator('.panel-main .tl-message').first().waitFor();
+    const box = (await page.locator('.panel-main .composer-input').boundingBox())!;
+    expect(box.width).toBeGreaterThan(390 * 0.85);
+    const buttons = await Promise.all(['.composer-saved-replies', '.composer-note', '.composer-attach', '.composer-send'].map(async (selector) => (await page.locator(`.panel-main ${selector}`).boundingBox())!));
+    for (const button of buttons) expect(button.y).toBeGreaterThanOrEqual(box.y + box.height);
+    // One line: their middles level, Send last, at the right.
+    const middles = buttons.map((button) => button.y + button.height / 2);
+    expect(Math.max(...middles) - Math.min(...middles)).toBeLessThan(4);
+    const send = buttons[3]!;
+    expect(send.x + send.width).toBeGreaterThan(box.x + box.width - 4);
   });
 
   it("keeps a quiet list's ages current", async () => {
