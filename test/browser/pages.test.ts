@@ -1234,6 +1234,24 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     }
   });
 
+  it('tells a visitor whose panel stays open that the team is back, within a minute', async () => {
+    onTestFinished(async () => void (await overApi('PUT', '/team/me/status', { status: 'available' })));
+    expect((await overApi('PUT', '/team/me/status', { status: 'away' })).status).toBe(200);
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const visitor = await context.newPage();
+    await visitor.clock.install();
+    await visitor.goto(app.url);
+    await visitor.locator('.sw-launcher').click();
+    const status = visitor.locator('.sw-availability');
+    await expect.poll(() => status.textContent()).toMatch(/the team is away$/);
+
+    expect((await overApi('PUT', '/team/me/status', { status: 'available' })).status).toBe(200);
+    await visitor.clock.runFor(61_000);
+    await expect.poll(() => status.textContent()).toBe('The team is online');
+  });
+
   it("opens a new conversation with the website's welcome messages as they are now, not as the page loaded them", async () => {
     const assistant = `/ai-agents/${DEFAULT_ASSISTANT_ID}`;
     const before = (await overApi('GET', assistant)).body.agent;
@@ -2703,7 +2721,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const search = audit.getByRole('searchbox', { name: 'Search' });
     await search.fill('jo park');
     expect(await audit.locator('.audit-entry .audit-title').allTextContents()).toEqual([`Reassigned from Alex (Support) (${AGENT_ID}) to Jo Park (${jo})`]);
+    // And says how many it shows, as a status read out.
+    expect(await audit.getByRole('status').filter({ hasText: 'match' }).textContent()).toBe('1 entry matches “jo park”');
     await search.fill('');
+    expect(await audit.locator('.audit-match-count').textContent()).toBe('');
 
     // Bookkeeping is folded where it happened, each fold saying how much it holds; together, all of it.
     const bookkeeping = audit.locator('.audit-chip input[data-group="bookkeeping"]');
@@ -2912,6 +2933,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const page = facts.getByRole('link', { name: `${await visitor.title()} (${new URL(app.url).host})` });
     expect(await page.getAttribute('href')).toBe(`${app.url}/`);
     expect(await facts.textContent()).toMatch(/Local time\d\d:\d\d, GMT\+9 \(Asia\/Tokyo\)LanguageFrench \(France\)/);
+
+    // Their local time is kept current while the conversation stays open, as the page's other times are.
+    const clocked = await browser.newContext({ viewport: DESKTOP });
+    clocked.setDefaultTimeout(10_000);
+    onTestFinished(() => clocked.close());
+    const inbox = await clocked.newPage();
+    await inbox.clock.install({ time: new Date('2026-12-07T03:00:00Z') });
+    await signIn(inbox, `/inbox?conversation=${encodeURIComponent(id)}`);
+    const localTime = inbox.locator('[data-testid="visitor-facts"] dd[data-time-in="Asia/Tokyo"]');
+    await expect.poll(() => localTime.textContent()).toBe('12:00, GMT+9 (Asia/Tokyo)');
+    await inbox.clock.runFor(5 * 60_000);
+    await expect.poll(() => localTime.textContent()).toBe('12:05, GMT+9 (Asia/Tokyo)');
   });
 
   it('starts the conversation all the same when the server refuses what the widget says of the page (a time zone it does not know yet)', async () => {

@@ -126,6 +126,14 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await conversationBy('placeholders-known', { externalId: 'user-ada', name: 'Ada Lovelace', email: 'ada@example.com' });
     await pick('greet');
     expect(await box.inputValue()).toBe('Hi Ada, Alex here. Write to ada@example.com.');
+    // By the button, where the caret is in what was written: the caret after the reply, to go on writing.
+    await box.fill('Hello! PS: bye');
+    await box.evaluate((input: HTMLTextAreaElement) => input.setSelectionRange(7, 7));
+    await agent.locator('.panel-main').getByRole('button', { name: 'Insert a saved reply' }).click();
+    await agent.getByRole('listbox', { name: 'Saved replies' }).getByRole('option').filter({ hasText: '/greet' }).click();
+    const filled = 'Hi Ada, Alex here. Write to ada@example.com.';
+    expect(await box.inputValue()).toBe(`Hello! ${filled}PS: bye`);
+    expect(await box.evaluate((input: HTMLTextAreaElement) => [input.selectionStart, input.selectionEnd])).toEqual([7 + filled.length, 7 + filled.length]);
 
     // An anonymous visitor: the fallback, and the email left selected; what the agent types replaces it.
     await conversationBy('placeholders-anonymous');

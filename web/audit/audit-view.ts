@@ -34,6 +34,8 @@ export class AuditView {
   private readonly asked = new Set<number>();
   private readonly filters = h('div', { class: 'audit-filters', role: 'group', 'aria-label': 'Show' });
   private readonly list = h('ol', { class: 'audit-list' });
+  /** How many entries the search shows, read out as it changes; empty without a search. */
+  private readonly matchCount = h('p', { class: 'audit-match-count muted', role: 'status' });
   private query = '';
   private readonly described: readonly Described[];
   readonly element: HTMLElement;
@@ -48,7 +50,7 @@ export class AuditView {
       this.query = search.value.trim().toLowerCase();
       this.renderList();
     });
-    this.element = h('div', { class: 'audit' }, h('div', { class: 'audit-toolbar' }, this.filters, search), this.list);
+    this.element = h('div', { class: 'audit' }, h('div', { class: 'audit-toolbar' }, this.filters, search), this.matchCount, this.list);
     this.renderFilters();
     this.renderList();
   }
@@ -93,8 +95,11 @@ export class AuditView {
     );
     const folded = ({ view }: Described) => !this.shown.has(view.group) && !this.asked.has(view.index);
     const show = (index: number) => this.show([index]);
-    mount(this.list, ...foldRuns(listed, folded).map((row) => (row.kind === 'entry' ? renderEntry(row.entry.view, row.entry.raw, show) : this.renderFold(row.entries))));
+    const rows = foldRuns(listed, folded);
+    mount(this.list, ...rows.map((row) => (row.kind === 'entry' ? renderEntry(row.entry.view, row.entry.raw, show) : this.renderFold(row.entries))));
     if (listed.length === 0) this.list.append(h('li', { class: 'muted audit-none' }, 'No entries match.'));
+    const found = rows.filter((row) => row.kind === 'entry').length;
+    this.matchCount.textContent = this.query ? `${found === 1 ? '1 entry matches' : `${found} entries match`} “${this.query}”` : '';
   }
 
   /** A run of bookkeeping folded away: how many entries, of which activities; a click shows them in its place. */

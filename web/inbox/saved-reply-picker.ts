@@ -56,8 +56,10 @@ export function savedReplyPicker(replies: SavedReplies, values: () => Placeholde
       const slash = SLASH_QUERY.test(box.value);
       const start = slash ? 0 : box.selectionStart;
       put(slash ? text : box.value.slice(0, start) + text + box.value.slice(box.selectionEnd));
+      // The first placeholder left to fill selected; else the caret after the reply, where the agent goes on writing.
       const first = unfilledIn(text)[0];
       if (first) box.setSelectionRange(start + first.start, start + first.end);
+      else box.setSelectionRange(start + text.length, start + text.length);
     };
     const show = (query: string) => {
       shown = replies.matching(query);

@@ -6,6 +6,7 @@
 import { withDirectionShown } from '../../domain/readable-text';
 import { pageAddressOf, type WidgetContext } from '../../domain/widget-context';
 import { h } from '../shared/dom';
+import { formatTimeIn } from '../shared/format';
 import { section } from './controls-section';
 
 export interface VisitorFact {
@@ -13,6 +14,8 @@ export interface VisitorFact {
   text: string;
   /** An http(s) address the text links to. */
   href?: string;
+  /** The time zone whose time now the text is (kept current by the page). */
+  timeIn?: string;
 }
 
 /** Longest a metadata value is shown: one line of the panel, not a dump. */
@@ -37,17 +40,6 @@ function languageName(tag: string): string {
   }
 }
 
-/** `14:05, GMT+1 (Europe/Paris)`: the visitor's time as the panel is drawn, and its offset, which stays true; undefined for a zone this browser does not know. */
-function localTime(timeZone: string, now: Date): string | undefined {
-  try {
-    const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' }).formatToParts(now);
-    const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
-    return `${part('hour')}:${part('minute')}, ${part('timeZoneName')} (${timeZone})`;
-  } catch {
-    return undefined;
-  }
-}
-
 const widgetFacts = (widget: Partial<Record<keyof WidgetContext, unknown>>, now: Date): VisitorFact[] => {
   const facts: VisitorFact[] = [];
   const page = httpAddress(widget.pageUrl);
@@ -55,8 +47,9 @@ const widgetFacts = (widget: Partial<Record<keyof WidgetContext, unknown>>, now:
   if (page) facts.push({ label: 'Page', text: typeof widget.pageTitle === 'string' ? `${shortText(widget.pageTitle)} (${new URL(page).host})` : shortText(page), href: page });
   const referrer = httpAddress(widget.referrer);
   if (referrer) facts.push({ label: 'Came from', text: shortText(referrer), href: referrer });
-  const time = typeof widget.timeZone === 'string' ? localTime(widget.timeZone, now) : undefined;
-  if (time) facts.push({ label: 'Local time', text: time });
+  const time = typeof widget.timeZone === 'string' ? formatTimeIn(widget.timeZone, now) : undefined;
+  // The zone's time now, which the page keeps current (keepTimesCurrent).
+  if (time) facts.push({ label: 'Local time', text: time, timeIn: widget.timeZone as string });
   if (typeof widget.language === 'string') facts.push({ label: 'Language', text: languageName(widget.language) });
   return facts;
 };
@@ -82,7 +75,10 @@ export function visitorSection(metadata: Record<string, unknown> | undefined): H
     h(
       'dl',
       { class: 'visitor-facts', data: { testid: 'visitor-facts' } },
-      ...facts.flatMap((fact) => [h('dt', {}, fact.label), h('dd', {}, fact.href ? h('a', { href: fact.href, target: '_blank', rel: 'noopener noreferrer' }, fact.text) : fact.text)]),
+      ...facts.flatMap((fact) => [
+        h('dt', {}, fact.label),
+        h('dd', fact.timeIn ? { data: { timeIn: fact.timeIn } } : {}, fact.href ? h('a', { href: fact.href, target: '_blank', rel: 'noopener noreferrer' }, fact.text) : fact.text),
+      ]),
     ),
   );
 }

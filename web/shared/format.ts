@@ -18,6 +18,20 @@ export function formatTime(iso: string, now: Date = new Date()): string {
 /** A moment in full ("Saturday, 5 December 2026 at 13:45"): the title of a shortened one. */
 export const formatFullTime = (iso: string): string => fullFormat.format(new Date(iso));
 
+/**
+ * `14:05, GMT+1 (Europe/Paris)`: the time now in `timeZone` (another person's, as their browser
+ * said it), and its offset; undefined for a zone this browser does not know.
+ */
+export function formatTimeIn(timeZone: string, now: Date = new Date()): string | undefined {
+  try {
+    const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' }).formatToParts(now);
+    const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
+    return `${part('hour')}:${part('minute')}, ${part('timeZoneName')} (${timeZone})`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** "now", "5m", "3h", "2d": for list rows. */
 export function formatAge(iso: string, now: number = Date.now()): string {
   const minutes = Math.floor((now - new Date(iso).getTime()) / 60_000);
@@ -56,6 +70,7 @@ export function keepTimesCurrent(root: ParentNode, onNewDay?: () => void): () =>
     const now = new Date();
     for (const element of root.querySelectorAll<HTMLElement>('[data-age-of]')) showText(element, formatAge(element.dataset.ageOf ?? '', now.getTime()));
     for (const element of root.querySelectorAll<HTMLElement>('[data-time-of]')) showText(element, formatTime(element.dataset.timeOf ?? '', now));
+    for (const element of root.querySelectorAll<HTMLElement>('[data-time-in]')) showText(element, formatTimeIn(element.dataset.timeIn ?? '', now) ?? '');
     if (sameDay(today, now)) return;
     today = now;
     onNewDay?.();

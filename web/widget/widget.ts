@@ -26,7 +26,7 @@ import type { VisitorSession } from './visitor-session';
 import type { WebsiteInfo } from '../shared/wire';
 import { keepTabIn } from './tab-trap';
 
-/** How old the bootstrap (the team's availability) may be when the visitor opens the panel before it is read again. */
+/** How old the bootstrap (the team's availability) may be when the visitor opens the panel before it is read again; as often it is read while the panel stays open. */
 const WEBSITE_MAX_AGE_MS = 60_000;
 
 /** Marking seen waits for a burst of items to settle. */
@@ -50,6 +50,8 @@ export class SupportWidget {
   /** The bootstrap as last read: again as the panel opens once it is WEBSITE_MAX_AGE_MS old, and before a new conversation is created. */
   private website: WebsiteInfo;
   private websiteReadAt = Date.now();
+  /** Reads the bootstrap again while the panel is open, so "the team is away" does not outlast the team's return. */
+  private websiteTimer?: ReturnType<typeof setInterval>;
   private readonly panel = h(
     'div',
     { class: 'sw-panel', role: 'dialog', 'aria-label': 'Support chat', hidden: true, on: { keydown: (event) => isEscapeToClose(event) && this.toggle() } },
@@ -127,6 +129,7 @@ export class SupportWidget {
     this.socket.stop();
     this.outboxes.clear();
     clearTimeout(this.seenTimer);
+    clearInterval(this.websiteTimer);
     this.stopTimes?.();
     this.newConversation.stop();
     document.removeEventListener('visibilitychange', this.onVisibility);
@@ -161,8 +164,13 @@ export class SupportWidget {
     this.panel.hidden = !this.open;
     this.panel.setAttribute('aria-modal', String(this.open && fillsScreen()));
     this.launcher.setOpen(this.open);
+    clearInterval(this.websiteTimer);
     if (!this.open) return this.launcher.element.focus();
     if (Date.now() - this.websiteReadAt >= WEBSITE_MAX_AGE_MS) void this.readWebsite();
+    // Not while the page is out of sight: it is read as the panel is next used anyway.
+    this.websiteTimer = setInterval(() => {
+      if (document.visibilityState === 'visible') void this.readWebsite();
+    }, WEBSITE_MAX_AGE_MS);
     if (this.chat) this.chat.focus();
     else {
       this.showHome();

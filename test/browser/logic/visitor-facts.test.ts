@@ -9,7 +9,7 @@ describe('visitorFacts: what the side panel says of where the visitor was', () =
     expect(visitorFacts({ widget }, NOON_UTC)).toEqual([
       { label: 'Page', text: 'Pricing (shop.example)', href: 'https://shop.example/pricing' },
       { label: 'Came from', text: 'https://search.example/', href: 'https://search.example/' },
-      { label: 'Local time', text: '21:00, GMT+9 (Asia/Tokyo)' },
+      { label: 'Local time', text: '21:00, GMT+9 (Asia/Tokyo)', timeIn: 'Asia/Tokyo' },
       { label: 'Language', text: 'French (France)' },
     ]);
   });
