@@ -2359,6 +2359,14 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(Math.max(...middles) - Math.min(...middles)).toBeLessThan(4);
     const send = buttons[3]!;
     expect(send.x + send.width).toBeGreaterThan(box.x + box.width - 4);
+    // The top bar's brand, state and buttons on two lines at most, leaving the conversation the screen.
+    const lines = await page.locator('.topbar > *:visible').evaluateAll((items) =>
+      new Set(items.map((item) => {
+        const { top, bottom } = item.getBoundingClientRect();
+        return Math.round((top + bottom) / 2 / 10); // Items of a line share its middle.
+      })).size,
+    );
+    expect(lines).toBeLessThanOrEqual(2);
   });
 
   it("keeps a quiet list's ages current", async () => {
@@ -2475,6 +2483,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const alex = page.locator(`.team-row[data-member-id="${AGENT_ID}"]`);
     const teams = alex.getByRole('textbox', { name: /^Teams of / });
     const capacity = alex.getByRole('spinbutton', { name: /^Capacity of / });
+    // Their teams show whole, the field as wide as the row leaves it, not cut at a sliver's width.
+    expect(await teams.inputValue()).toMatch(/, /);
+    expect(await teams.evaluate((input: HTMLInputElement) => input.scrollWidth <= input.clientWidth)).toBe(true);
     await teams.focus();
     const { body } = await overApi('POST', '/team/members', { name: 'Pat Colleague', teams: ['support'], capacity: 3 });
     onTestFinished(async () => {
