@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { NewWebhookDelivery, Store, StoreChange, WebhookEndpoint } from '../../activities/store';
 import type { Conversation } from '../../domain/conversation';
+import { NewestAnswer } from '../../domain/newest-answer';
 import type { TimelineItem } from '../../domain/timeline';
 import { webhookTypeOfItem, type WebhookEventType } from '../../domain/webhooks';
 import type { PluginRegistry } from '../../plugins/registry';
@@ -42,8 +43,7 @@ export class WebhookEventOutbox {
    * so a change costs a string comparison, not a parse.
    */
   seenUntil = new Date().toISOString();
-  private reloadsAsked = 0;
-  private reloadApplied = 0;
+  private readonly reloads = new NewestAnswer();
   /** While the change stream is down: from when changes may not have been observed. */
   private unseenSince?: string;
 
@@ -68,10 +68,9 @@ export class WebhookEventOutbox {
 
   /** Reads the endpoints afresh (at a start, when any instance changed one, and every few seconds); a read answered after a later one is dropped. */
   async reload(): Promise<void> {
-    const asked = ++this.reloadsAsked;
+    const take = this.reloads.ask();
     const endpoints = await this.store.listWebhooks();
-    if (asked < this.reloadApplied) return;
-    this.reloadApplied = asked;
+    if (!take()) return;
     const byWebsite = new Map<string, WebhookEndpoint[]>();
     for (const endpoint of endpoints) byWebsite.set(endpoint.websiteId, [...(byWebsite.get(endpoint.websiteId) ?? []), endpoint]);
     this.byWebsite = byWebsite;

@@ -3,6 +3,7 @@
  * whenever the socket says they changed (`savedRepliesUpdated`), so the composer's list and the
  * Settings page have a reply a colleague just wrote without a reload.
  */
+import { NewestAnswer } from '../../domain/newest-answer';
 import { searchMatcher } from '../../domain/search-text';
 import type { ApiClient } from '../shared/api-client';
 import type { SavedReply } from '../shared/wire';
@@ -10,9 +11,8 @@ import type { SavedReply } from '../shared/wire';
 export class SavedReplies {
   private replies: readonly SavedReply[] = [];
   private readonly watchers = new Map<Element, () => void>();
-  /** Reads asked for, and the newest whose answer was taken. */
-  private reads = 0;
-  private taken = 0;
+  /** Reads may overlap (a frame, a reconnect, a save). */
+  private readonly reads = new NewestAnswer();
 
   constructor(private readonly api: ApiClient) {}
 
@@ -30,11 +30,9 @@ export class SavedReplies {
 
   /** Reads them again and tells the watchers; rejects when the read failed (what was held stays). */
   async load(): Promise<void> {
-    // Reads may overlap (a frame, a reconnect, a save): an answer older than one already taken is dropped.
-    const read = ++this.reads;
+    const take = this.reads.ask();
     const { savedReplies } = await this.api.savedReplies();
-    if (read < this.taken) return;
-    this.taken = read;
+    if (!take()) return;
     this.replies = savedReplies;
     for (const [element, changed] of this.watchers) {
       if (element.isConnected) changed();

@@ -6,6 +6,7 @@
  * list is read again every few seconds while it is open and the page is seen, so a retry made
  * meanwhile shows by itself; rows whose attempt is unchanged are kept, with the focus in them.
  */
+import { NewestAnswer } from '../../domain/newest-answer';
 import type { ApiClient } from '../shared/api-client';
 import { confirmingButton } from '../shared/confirm-button';
 import { focusLost, h, mount } from '../shared/dom';
@@ -72,17 +73,15 @@ export function webhookAttempts(api: ApiClient, endpointId: string): HTMLElement
     );
   // An attempt is one moment of one event: what it shows changes only as its outcome is written.
   const kept = new KeptRows(row, ({ attempt, latest }: AttemptRow) => [attempt.outcome, attempt.retryAt, attempt.statusCode, attempt.error, latest]);
-  /** Reads asked for, and the newest whose answer was shown: the timer's read and a button's may overlap. */
-  let reads = 0;
-  let shown = 0;
+  /** The timer's read and a button's may overlap. */
+  const reads = new NewestAnswer();
   let reading = 0;
   async function load(): Promise<void> {
-    const read = ++reads;
+    const take = reads.ask();
     reading++;
     try {
       const { deliveries } = await api.webhookAttempts(endpointId);
-      if (read < shown) return;
-      shown = read;
+      if (!take()) return;
       const offered = new Set<string>();
       const latest = ({ eventId }: WebhookAttemptInfo) => !offered.has(eventId) && Boolean(offered.add(eventId));
       // A Send again pressed moves to its event's new latest row: the one pressed is drawn without it.
@@ -92,7 +91,7 @@ export function webhookAttempts(api: ApiClient, endpointId: string): HTMLElement
       table.hidden = deliveries.length === 0;
       mount(status, deliveries.length === 0 ? 'Nothing was sent to it this past week.' : deliveries.length === 1 ? 'One attempt.' : `The latest ${deliveries.length} attempts, newest first.`);
     } catch (error) {
-      if (read >= shown) mount(status, `Couldn't read the attempts: ${errorText(error)}`);
+      if (take()) mount(status, `Couldn't read the attempts: ${errorText(error)}`);
     } finally {
       reading--;
     }
