@@ -2369,6 +2369,45 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(lines).toBeLessThanOrEqual(2);
   });
 
+  it('shows an agent on a narrow screen the conversation or its details, each scrolling in itself, with Details to go between them', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'A long conversation on a phone');
+    for (let i = 1; i <= 25; i++) expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', text: `Answer ${i} of 25` } })).status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await signIn(page, `/inbox?conversation=${encodeURIComponent(id)}`);
+    await page.locator('.panel-main .tl-message').filter({ hasText: 'Answer 25 of 25' }).waitFor();
+    // The timeline scrolls, the page around it does not: the reply box stays on the screen.
+    const panel = page.locator('.panel');
+    expect(await panel.evaluate((element) => element.scrollHeight - element.clientHeight)).toBe(0);
+    expect(await page.locator('.panel-main .tl-list').evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
+    expect((await page.locator('.panel-main .composer-send').boundingBox())!.y).toBeLessThan(844);
+    const details = page.getByRole('button', { name: 'Details' });
+    expect(await details.getAttribute('aria-expanded')).toBe('false');
+    const assignee = page.getByRole('combobox', { name: 'Assignee' });
+    expect(await assignee.isVisible()).toBe(false);
+
+    await details.click();
+    expect(await details.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.locator('.panel-main .composer-input').isVisible()).toBe(false);
+    await assignee.selectOption(AGENT_ID);
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByRole('button', { name: /^Unassign / }).waitFor();
+    // Escape goes back to the conversation (not to the list), where the assignment shows, and keeps focus on Details.
+    await page.keyboard.press('Escape');
+    expect(await details.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.evaluate(() => document.activeElement?.matches('.panel-details'))).toBe(true); // The header may be drawn anew meanwhile: it keeps the focus.
+    await page.locator('.panel-main .tl-system').filter({ hasText: /^Assigned to / }).last().waitFor();
+    expect(await page.locator('.panel-main').isVisible()).toBe(true);
+
+    // On a wide screen both show side by side, and there is no Details to press.
+    await page.setViewportSize(DESKTOP);
+    expect(await assignee.isVisible()).toBe(true);
+    expect(await details.isVisible()).toBe(false);
+  });
+
   it("keeps a quiet list's ages current", async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Anyone there?');

@@ -231,12 +231,14 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     expect(overflow).toBe(0);
   });
 
-  it('lets the agent take the assignee off', async () => {
+  it('lets the agent take the assignee off, on a phone from the conversation\'s details', async () => {
+    await agent.getByRole('button', { name: 'Details' }).click();
     const unassign = agent.locator('[data-action="unassign"]');
     expect(await unassign.textContent()).toBe('Unassign Alex (Support)');
     await unassign.click();
-    await seeText(agent.locator('.tl-system'), 'Alex (Support) was unassigned');
     await unassign.waitFor({ state: 'detached' });
+    await agent.getByRole('button', { name: 'Details' }).click(); // Back to the conversation.
+    await seeText(agent.locator('.tl-system'), 'Alex (Support) was unassigned');
   });
 
   it('lets the agent add a person to the team, change their teams, and remove them', async () => {

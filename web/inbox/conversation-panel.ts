@@ -38,7 +38,9 @@ export interface ConversationPanelOptions {
 export class ConversationPanel {
   private readonly timeline: TimelineView;
   private readonly header = h('header', { class: 'panel-header' });
-  private readonly controls = h('div', { class: 'panel-controls' });
+  private readonly controls = h('div', { class: 'panel-controls', id: 'conversation-details' });
+  /** On a narrow screen the controls take the conversation's place while shown (else it would scroll inside a scrolling page). */
+  private detailsShown = false;
   /** The header and the controls are drawn anew as the conversation changes: not under a click, a key or a menu the agent is using there. */
   private readonly headerDraws = new HeldDraws(this.header);
   private readonly controlsDraws = new HeldDraws(this.controls);
@@ -61,7 +63,9 @@ export class ConversationPanel {
       this.controls,
     );
     this.element.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && !event.defaultPrevented) options.onEscape();
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if (this.detailsShown) this.toggleDetails();
+      else options.onEscape();
     });
   }
 
@@ -102,7 +106,17 @@ export class ConversationPanel {
       // A tab of its own, so the inbox stays as it is beside it; with an opener, as a tab opened so gets
       // a copy of this one's sessionStorage, which holds the sign-in (a noopener tab starts signed out).
       h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'opener', data: { focusKey: 'audit' } }, 'Audit trail'),
+      h('button', { type: 'button', class: 'btn panel-details', 'aria-controls': this.controls.id, 'aria-expanded': String(this.detailsShown), data: { focusKey: 'details' }, on: { click: () => this.toggleDetails() } }, 'Details'),
     );
+  }
+
+  /** Shows the controls in the conversation's place, or the conversation again (narrow screens only: on a wide one both show). */
+  private toggleDetails(): void {
+    this.detailsShown = !this.detailsShown;
+    this.element.classList.toggle('panel-details-shown', this.detailsShown);
+    const button = this.header.querySelector<HTMLElement>('.panel-details');
+    button?.setAttribute('aria-expanded', String(this.detailsShown));
+    button?.focus();
   }
 
   renderTimeline(items: readonly TimelineItem[], typists: readonly string[]): void {
