@@ -1446,6 +1446,25 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedLabel(inbox)).toBe('BUTTON Assign');
   });
 
+  it("shows the assignee list as wide as its longest name needs beside the conversation, its Assign button under it when the column is too narrow for both", async () => {
+    const id = await startConversation(await newVisitor(), 'Who will take this?');
+    await openInInbox(agent, id);
+    const select = agent.locator('.panel-controls').getByRole('combobox', { name: 'Assignee' });
+    const { width, needed } = await select.evaluate((element) => {
+      // The same list at the width its options need, measured beside it.
+      const copy = element.cloneNode(true) as HTMLElement;
+      copy.style.cssText = 'flex: none; width: max-content; position: absolute; visibility: hidden';
+      element.parentElement!.append(copy);
+      const needed = copy.getBoundingClientRect().width;
+      copy.remove();
+      return { width: element.getBoundingClientRect().width, needed };
+    });
+    expect(width).toBeGreaterThanOrEqual(needed - 0.5);
+    const column = (await agent.locator('.panel-controls').boundingBox())!;
+    const button = (await agent.locator('.panel-controls').getByRole('button', { name: 'Assign', exact: true }).boundingBox())!;
+    expect(button.x + button.width).toBeLessThanOrEqual(column.x + column.width);
+  });
+
   it('changes the priority once when the agent goes through the options by keyboard and presses Enter, and at once when they choose it in the menu', async () => {
     // The AI has taken its turn, and set what its rules ask for: the changes counted from here are the agent's.
     const { id, inbox, controls } = await controlsOfNewConversation('Hello there');

@@ -81,7 +81,7 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
     !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', data: { focusKey: 'join' }, on: { click: actions.join } }, 'Join conversation'),
     h(
       'form',
-      { class: 'inline-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value, choiceAsOf(assignee) || null)) },
+      { class: 'inline-form assign-form', on: onSubmit(() => assignee.value && actions.assign(assignee.value, choiceAsOf(assignee) || null)) },
       assignee,
       h('button', { type: 'submit', class: 'btn', data: { focusKey: 'assign' } }, 'Assign'),
     ),
