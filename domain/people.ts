@@ -21,6 +21,16 @@ export interface Visitor {
   contactId?: string;
   createdAt: string;
   lastSeenAt: string;
+  /** The page the widget last said this visitor was on (team only: `GET /v1/visitors/:id`). */
+  lastPage?: VisitorPage;
+}
+
+/** A page a visitor's widget said they were on, as the conversation's `metadata.widget` keeps one: origin and path, its title. */
+export interface VisitorPage {
+  pageUrl: string;
+  pageTitle?: string;
+  /** When the server was told. */
+  at: string;
 }
 
 /** A person the website knows (by its own `externalId`); all their visitors share history. */

@@ -35,6 +35,7 @@ import { ipLimitKey, proxyTrust } from './client-ip';
 import { Realtime } from './realtime/realtime';
 import { aiAgentRoutes } from './routes/ai-agents';
 import { contactRoutes } from './routes/contacts';
+import { visitorRoutes } from './routes/visitors';
 import { conversationRoutes } from './routes/conversations';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
@@ -123,6 +124,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use('/v1/messages', messageRoutes(ctx));
   app.use('/v1/files', fileRoutes(ctx));
   app.use('/v1/contacts', contactRoutes(ctx));
+  app.use('/v1/visitors', visitorRoutes(ctx));
   app.use('/v1/team', teamRoutes(ctx));
   app.use('/v1/ai-agents', aiAgentRoutes(ctx));
   app.use('/v1/settings', settingsRoutes(ctx));

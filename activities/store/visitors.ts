@@ -1,6 +1,6 @@
 import type { ClientSession, Filter, MongoClient } from 'mongodb';
 import { AppError } from '../../domain/errors';
-import type { Contact, ContactSummary, Visitor } from '../../domain/people';
+import type { Contact, ContactSummary, Visitor, VisitorPage } from '../../domain/people';
 import { claimingTransaction } from './claiming-transaction';
 import { isDuplicateKey } from './duplicate-key';
 import { withoutInternal, type Collections, type ContactDoc, type ConversationDoc, type VisitorDoc } from './documents';
@@ -117,6 +117,14 @@ export function visitorMethods(client: MongoClient, { visitors, contacts, conver
     async getVisitor(websiteId: string, visitorId: string): Promise<Visitor | null> {
       const doc = await visitors.findOne({ _id: visitorId, websiteId });
       return doc && withoutInternal<Visitor>(doc);
+    },
+
+    /**
+     * Notes the page the visitor is on; a page told earlier (another tab's word that took longer) does
+     * not replace a later one.
+     */
+    async setVisitorPage(websiteId: string, visitorId: string, page: VisitorPage): Promise<void> {
+      await visitors.updateOne({ _id: visitorId, websiteId, $or: [{ lastPage: { $exists: false } }, { 'lastPage.at': { $lte: page.at } }] }, { $set: { lastPage: page } });
     },
 
     /** The contact with this id, or null. */

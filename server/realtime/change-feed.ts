@@ -216,6 +216,8 @@ export class ChangeFeed {
         if (linked.length > 0) void this.tellContactConversations(linked);
         return;
       }
+      case 'visitorPageViewed':
+        return this.hub.deliver({ websiteId, agentFrame: frame({ type: 'visitorPageViewed', payload: { ...ephemeralPayloads.visitorPageViewed.parse(event.payload), websiteId } }) });
       case 'websiteChanged': {
         const { team, memberId, status, statusSince } = ephemeralPayloads.websiteChanged.parse(event.payload);
         // Whichever instance made the change: requests here and new workflows read it at once.

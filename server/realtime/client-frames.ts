@@ -4,6 +4,7 @@ import type { PluginRegistry } from '../../plugins/registry';
 import { itemFor, pluginAudienceOf, storeAudienceOf, visibleConversation } from '../access';
 import type { ClientFrame, ResumeFrame } from '../schemas/realtime';
 import { markSeen, setTyping, type ReceiptDeps } from '../services/receipts';
+import { notePageViewed } from '../services/visitor-pages';
 import type { Connection } from './connection';
 import { resumedState } from './resume-state';
 import type { FrameBudget } from './socket-server';
@@ -73,5 +74,7 @@ export async function handleClientFrame(deps: ClientFrameDeps, conn: Connection,
       return;
     case 'resume':
       return resume(deps, conn, frame, budget);
+    case 'pageViewed':
+      return notePageViewed(deps, conn.caller, frame.payload);
   }
 }

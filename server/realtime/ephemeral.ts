@@ -1,5 +1,5 @@
 /**
- * The short-lived realtime events every instance relays (typing, seen, presence, visitor links),
+ * The short-lived realtime events every instance relays (typing, seen, presence, visitor links and pages),
  * published through the store's ephemeral collection and read back from its change stream by
  * every instance, this one included: that read-back is the only way they reach sockets.
  */
@@ -35,6 +35,8 @@ export const ephemeralPayloads = {
     sources: z.array(z.object({ websiteId: z.string(), lastSeq: z.number() })).min(1),
   }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
+  /** The visitor's widget says they are on this page now: agents hear `visitorPageViewed`. */
+  visitorPageViewed: z.object({ visitorId: z.string(), pageUrl: z.string(), pageTitle: z.string().optional(), at: z.string() }),
   /**
    * The website's team (`memberId`: this person) or settings (lifecycle, routing, its assistant's) changed: instances read them
    * afresh, agents hear `teamUpdated`, and `userStatusChanged` when the change set the person's `status` (with its `statusSince`; an
@@ -82,6 +84,10 @@ export class EphemeralPublisher {
 
   visitorLinked(websiteId: string, payload: EphemeralPayload<'visitorLinked'>): Promise<void> {
     return this.publish({ websiteId, visibility: 'private', type: 'visitorLinked', payload });
+  }
+
+  visitorPageViewed(websiteId: string, payload: EphemeralPayload<'visitorPageViewed'>): Promise<void> {
+    return this.publish({ websiteId, visibility: 'private', type: 'visitorPageViewed', payload });
   }
 
   websiteChanged(websiteId: string, payload: EphemeralPayload<'websiteChanged'>): Promise<void> {

@@ -29,6 +29,8 @@ export type ServerEvent =
   /** `lastSeenSeq`: the seq the reader's mark stands at; visitors are told it of the visitor side's marks only. */
   | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string; lastSeenSeq?: number } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string; websiteId: string } }
+  /** Agents only: the visitor's widget says they are on this page now (`at`: when the server was told). */
+  | { type: 'visitorPageViewed'; payload: { visitorId: string; websiteId: string; pageUrl: string; pageTitle?: string; at: string } }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
   /** Agents only: a person set their status (or an admin did): `away` takes nothing new from routing, while still connected. */
   | { type: 'userStatusChanged'; payload: { userId: string; websiteId: string; status: MemberStatus; statusSince?: string } }

@@ -1,6 +1,7 @@
 /** Frames a client may send on `/ws`. */
 import { z } from 'zod';
 import { clientId, itemSeq } from './common';
+import { viewedPageSchema } from './widget-context';
 
 /** A client's own name for a frame, which the `error` frame it causes carries back. */
 export const frameRef = z.string().min(1).max(64);
@@ -12,6 +13,8 @@ export const clientFrame = z.discriminatedUnion('type', [
   frameOf('conversationSeen', z.object({ conversationId: clientId, seq: itemSeq.optional() })),
   // `stateVersion`: the conversation's version the client holds; its state comes after the items unless that is current.
   frameOf('resume', z.object({ conversationId: clientId, afterSeq: z.number().int().min(0), stateVersion: z.number().int().min(0).optional() })),
+  // The widget's visitor is on this page now (visitors only).
+  frameOf('pageViewed', viewedPageSchema),
 ]);
 export type ClientFrame = z.output<typeof clientFrame>;
 

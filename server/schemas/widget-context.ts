@@ -19,10 +19,16 @@ const pageAddress = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+const pageTitle = label(z.string().trim().min(1).max(MAX_PAGE_TITLE_LENGTH));
+
 export const widgetContextSchema = z.strictObject({
   pageUrl: pageAddress.optional(),
-  pageTitle: label(z.string().trim().min(1).max(MAX_PAGE_TITLE_LENGTH)).optional(),
+  pageTitle: pageTitle.optional(),
   referrer: pageAddress.optional(),
   language: z.string().max(MAX_LANGUAGE_TAG_LENGTH).regex(LANGUAGE_TAG, 'a language tag such as fr-FR').optional(),
   timeZone: timeZoneName.optional(),
 }) satisfies z.ZodType<WidgetContext>;
+
+/** A page the widget says its visitor is on now (the `pageViewed` frame): checked as the context's page is. */
+export const viewedPageSchema = z.strictObject({ pageUrl: pageAddress, pageTitle: pageTitle.optional() });
+export type ViewedPage = z.output<typeof viewedPageSchema>;

@@ -1446,6 +1446,39 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedLabel(inbox)).toBe('BUTTON Assign');
   });
 
+  it('follows the visitor from page to page in the side panel: the page they are on now, and their last one once they left', async () => {
+    const visitor = await newVisitor();
+    const id = await startConversation(visitor, 'Can you see where I am?');
+    await openInInbox(agent, id);
+    const facts = agent.locator('.panel-controls [data-testid="visitor-facts"]');
+    const current = async () => [await facts.locator('dt').first().textContent(), await facts.locator('dd').first().textContent()];
+    const host = new URL(app.url).host;
+    await expect.poll(current).toEqual(['Now on', `${await visitor.title()} (${host})`]);
+
+    // A single-page site moves on without loading a page.
+    await visitor.evaluate(() => {
+      history.pushState({}, '', '/pricing?plan=pro');
+      document.title = 'Pricing';
+    });
+    await expect.poll(current).toEqual(['Now on', `Pricing (${host})`]);
+    expect(await facts.locator('dd a').first().getAttribute('href')).toBe(`${app.url}/pricing`);
+    // Where they started stays said too.
+    expect(await facts.locator('dt').allTextContents()).toContain('Started on');
+
+    // Opened afresh, the inbox reads where they are.
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const other = await context.newPage();
+    await signIn(other, `/inbox?conversation=${encodeURIComponent(id)}`);
+    const otherFacts = other.locator('.panel-controls [data-testid="visitor-facts"]');
+    await expect.poll(async () => otherFacts.locator('dd').first().textContent()).toBe(`Pricing (${host})`);
+
+    await visitor.close();
+    await expect.poll(async () => (await current())[0], { timeout: 15_000 }).toBe('Last seen on');
+    expect((await current())[1]).toMatch(new RegExp(`^Pricing \\(${host.replace(/\./g, '\\.')}\\), `));
+  });
+
   it("shows the assignee list as wide as its longest name needs beside the conversation, its Assign button under it when the column is too narrow for both", async () => {
     const id = await startConversation(await newVisitor(), 'Who will take this?');
     await openInInbox(agent, id);
@@ -2414,17 +2447,58 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await assignee.selectOption(AGENT_ID);
     await page.getByRole('button', { name: 'Assign', exact: true }).click();
     await page.getByRole('button', { name: /^Unassign / }).waitFor();
+    // What the visitor writes while the details are shown is not taken as read.
+    for (const text of ['Still there?', 'Hello?']) await send(visitor, text);
+    const unread = async () => (await overApi('GET', `/conversations/${id}`)).body.conversation.unreadCount;
+    await expect.poll(unread).toBe(2);
+    await page.waitForTimeout(1_000); // Longer than the inbox waits before it marks a conversation seen.
+    expect(await unread()).toBe(2);
+
     // Escape goes back to the conversation (not to the list), where the assignment shows, and keeps focus on Details.
     await page.keyboard.press('Escape');
     expect(await details.getAttribute('aria-expanded')).toBe('false');
     expect(await page.evaluate(() => document.activeElement?.matches('.panel-details'))).toBe(true); // The header may be drawn anew meanwhile: it keeps the focus.
     await page.locator('.panel-main .tl-system').filter({ hasText: /^Assigned to / }).last().waitFor();
     expect(await page.locator('.panel-main').isVisible()).toBe(true);
+    // Back at its end, where the visitor's messages are in view, and read now.
+    const newest = (await page.locator('.panel-main .tl-message').filter({ hasText: 'Hello?' }).boundingBox())!;
+    const list = (await page.locator('.panel-main .tl-list').boundingBox())!;
+    expect(newest.y + newest.height).toBeLessThanOrEqual(list.y + list.height + 1);
+    await expect.poll(unread).toBe(0);
 
-    // On a wide screen both show side by side, and there is no Details to press.
+    // On a wide screen both show side by side, and there is no Details to press: details open as it widens give the timeline back.
+    await details.click();
     await page.setViewportSize(DESKTOP);
     expect(await assignee.isVisible()).toBe(true);
     expect(await details.isVisible()).toBe(false);
+    await expect.poll(() => page.locator('.panel-details').getAttribute('aria-expanded')).toBe('false'); // Hidden, it has no role to find it by.
+    expect(await page.locator('.panel-main .composer-input').isVisible()).toBe(true);
+  });
+
+  it('shows the first five tags of a conversation in its header and how many more, so many tags leave the timeline its room', async () => {
+    const id = await startConversation(await newVisitor(), 'Tagged all over');
+    const tags = Array.from({ length: 20 }, (_, i) => `tag-${i + 1}-${'long'.repeat(i % 3 === 0 ? 10 : 1)}`);
+    const tagged = await overApi('POST', `/conversations/${id}/tags`, { add: tags });
+    expect(tagged.status).toBe(200);
+    const total = tagged.body.conversation.tags.length as number; // The assistant may have tagged it too.
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    context.setDefaultTimeout(10_000);
+    onTestFinished(() => context.close());
+    const page = await context.newPage();
+    await signIn(page, `/inbox?conversation=${encodeURIComponent(id)}`);
+    await page.locator('.panel-main .tl-message').first().waitFor();
+    const pills = page.locator('.panel-header .panel-pills .pill');
+    await expect.poll(() => pills.filter({ hasText: /^#/ }).count()).toBe(5);
+    expect(await pills.filter({ hasText: `+${total - 5} more` }).count()).toBe(1);
+    // The header stays a header: the timeline has most of the panel.
+    const [header, timeline] = [(await page.locator('.panel-header').boundingBox())!, (await page.locator('.panel-main .tl-list').boundingBox())!];
+    expect(timeline.height).toBeGreaterThan(header.height * 2);
+    // A long tag is cut inside the header, not past it.
+    const headerRight = header.x + header.width;
+    for (const box of await pills.evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().right))) expect(box).toBeLessThanOrEqual(headerRight);
+    // All of them are in the Tags section, behind Details on this screen.
+    await page.getByRole('button', { name: 'Details' }).click();
+    expect(await page.locator('.panel-controls .tag').count()).toBe(total);
   });
 
   it("keeps a quiet list's ages current", async () => {

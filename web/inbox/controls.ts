@@ -6,7 +6,7 @@ import { memberLabels } from '../shared/member-labels';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
 import { aiStateOf, handedOffText } from './ai-state';
 import { section } from './controls-section';
-import { visitorSection } from './visitor-section';
+import { visitorSection, type VisitorNow } from './visitor-section';
 
 export interface ControlActions {
   join(): void;
@@ -165,7 +165,7 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
   );
 }
 
-export function renderControls(c: Conversation, team: readonly TeamMemberInfo[], me: string, actions: ControlActions): HTMLElement {
+export function renderControls(c: Conversation, team: readonly TeamMemberInfo[], me: string, actions: ControlActions, visitor: VisitorNow): HTMLElement {
   const labels = memberLabels(team.filter((m) => m.kind === 'human'));
   const nameOf = (id: string) => labels.get(id) ?? team.find((m) => m.id === id)?.name ?? id;
   return h(
@@ -182,6 +182,6 @@ export function renderControls(c: Conversation, team: readonly TeamMemberInfo[],
     peopleSection(c, team, nameOf, me, actions),
     prioritySection(c, actions),
     tagsSection(c, actions),
-    visitorSection(c.metadata),
+    visitorSection(c.metadata, visitor),
   );
 }

@@ -16,6 +16,7 @@ import { conversationTitle, statePills, visitorDetails } from './labels';
 import type { SavedReplies } from './saved-replies';
 import { savedReplyPicker } from './saved-reply-picker';
 import { unfilledPlaceholderCheck } from './unfilled-placeholders';
+import type { VisitorNow } from './visitor-section';
 
 export interface ConversationPanelOptions {
   context: ReaderContext;
@@ -33,6 +34,20 @@ export interface ConversationPanelOptions {
   onBack(): void;
   /** Escape pressed in the panel (and not taken by what had focus). */
   onEscape(): void;
+  /** The timeline is in sight again, the details it gave its place to closed: what came meanwhile is read now. */
+  onTimelineShown(): void;
+}
+
+/** Where the controls take the timeline's place behind Details (inbox.css), rather than stand beside it. */
+const NARROW = '(max-width: 1100px)';
+/** A conversation's header shows this many of its tags; the Tags section has them all. */
+const HEADER_TAGS = 5;
+
+/** The first tags, and how many more the Tags section lists: eighty would push the timeline off the screen. */
+function tagPills(tags: readonly string[]): HTMLElement[] {
+  const shown = tags.slice(0, HEADER_TAGS).map((tag) => h('span', { class: 'pill pill-muted pill-tag', title: `#${tag}` }, `#${tag}`));
+  const more = tags.length - shown.length;
+  return more > 0 ? [...shown, h('span', { class: 'pill pill-muted', title: tags.slice(HEADER_TAGS).map((tag) => `#${tag}`).join(' ') }, `+${more} more`)] : shown;
 }
 
 export class ConversationPanel {
@@ -64,9 +79,16 @@ export class ConversationPanel {
     );
     this.element.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
-      if (this.detailsShown) this.toggleDetails();
+      if (this.detailsShown) this.showDetails(false);
       else options.onEscape();
     });
+    // A screen made wide shows both: the details no longer stand in the timeline's place.
+    const narrow = matchMedia(NARROW);
+    const widened = () => {
+      if (!this.element.isConnected) narrow.removeEventListener('change', widened);
+      else if (!narrow.matches && this.detailsShown) this.showDetails(false, { focus: false });
+    };
+    narrow.addEventListener('change', widened);
   }
 
   /** Focus on the conversation's heading (by script only: it is no stop for Tab). */
@@ -87,10 +109,10 @@ export class ConversationPanel {
     if (select) delete select.dataset.asOf;
   }
 
-  renderConversation(c: Conversation, team: readonly TeamMemberInfo[], visitorOnline: boolean): void {
-    this.renderHeader(c, visitorOnline);
+  renderConversation(c: Conversation, team: readonly TeamMemberInfo[], visitor: VisitorNow): void {
+    this.renderHeader(c, visitor.online);
     // Drawn again on every change of the conversation: what the agent was typing there stays.
-    this.controlsDraws.draw(() => mountKeepingEdits(this.controls, renderControls(c, team, this.options.me, this.options.actions)));
+    this.controlsDraws.draw(() => mountKeepingEdits(this.controls, renderControls(c, team, this.options.me, this.options.actions, visitor)));
   }
 
   /** The title, who the visitor is and whether they are online, the state pills. */
@@ -102,21 +124,39 @@ export class ConversationPanel {
     mountKeepingFocus(
       this.header,
       h('button', { type: 'button', class: 'panel-back', 'aria-label': 'Back to the list', data: { focusKey: 'back' }, on: { click: this.options.onBack } }, '‹'),
-      h('div', { class: 'panel-title' }, h('h2', { tabindex: '-1', data: { focusKey: 'title' } }, conversationTitle(c)), h('p', { class: 'panel-visitor muted', data: { testid: 'visitor-details' } }, visitorDetails(c)), h('div', { class: 'panel-pills' }, ...statePills(c, visitorOnline), ...c.tags.map((t) => h('span', { class: 'pill pill-muted' }, `#${t}`)))),
+      h(
+        'div',
+        { class: 'panel-title' },
+        // Its direction from its own first letters: a title in Hebrew reads right to left.
+        h('h2', { tabindex: '-1', dir: 'auto', data: { focusKey: 'title' } }, conversationTitle(c)),
+        h('p', { class: 'panel-visitor muted', data: { testid: 'visitor-details' } }, visitorDetails(c)),
+        h('div', { class: 'panel-pills' }, ...statePills(c, visitorOnline), ...tagPills(c.tags)),
+      ),
       // A tab of its own, so the inbox stays as it is beside it; with an opener, as a tab opened so gets
       // a copy of this one's sessionStorage, which holds the sign-in (a noopener tab starts signed out).
       h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'opener', data: { focusKey: 'audit' } }, 'Audit trail'),
-      h('button', { type: 'button', class: 'btn panel-details', 'aria-controls': this.controls.id, 'aria-expanded': String(this.detailsShown), data: { focusKey: 'details' }, on: { click: () => this.toggleDetails() } }, 'Details'),
+      h('button', { type: 'button', class: 'btn panel-details', 'aria-controls': this.controls.id, 'aria-expanded': String(this.detailsShown), data: { focusKey: 'details' }, on: { click: () => this.showDetails(!this.detailsShown) } }, 'Details'),
     );
   }
 
-  /** Shows the controls in the conversation's place, or the conversation again (narrow screens only: on a wide one both show). */
-  private toggleDetails(): void {
-    this.detailsShown = !this.detailsShown;
-    this.element.classList.toggle('panel-details-shown', this.detailsShown);
+  /** Whether the timeline is in sight: not while the details stand in its place. */
+  get timelineShown(): boolean {
+    return !this.detailsShown;
+  }
+
+  /** Shows the controls in the timeline's place, or the timeline again (narrow screens only: on a wide one both show). */
+  private showDetails(shown: boolean, { focus = true } = {}): void {
+    if (shown === this.detailsShown) return;
+    if (shown) this.timeline.hide();
+    this.detailsShown = shown;
+    this.element.classList.toggle('panel-details-shown', shown);
+    if (!shown) {
+      this.timeline.show();
+      this.options.onTimelineShown();
+    }
     const button = this.header.querySelector<HTMLElement>('.panel-details');
-    button?.setAttribute('aria-expanded', String(this.detailsShown));
-    button?.focus();
+    button?.setAttribute('aria-expanded', String(shown));
+    if (focus) button?.focus();
   }
 
   renderTimeline(items: readonly TimelineItem[], typists: readonly string[]): void {

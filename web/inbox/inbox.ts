@@ -40,6 +40,7 @@ import { focusSearchOnSlash, searchCountText } from './search-keys';
 import { SearchResults, searchTextOf } from './search-results';
 import { tabTitle } from './tab-title';
 import { SavedReplies } from './saved-replies';
+import { VisitorPages } from './visitor-pages';
 import { SettingsPanel } from './settings-panel';
 import { teamChangeErrorText } from './team-errors';
 import { TeamPanel } from './team-panel';
@@ -74,6 +75,8 @@ export class Inbox {
   private readonly savedReplies: SavedReplies;
   private team: TeamMemberInfo[] = [];
   private readonly online = new OnlinePeople();
+  /** Where visitors are now, for the open conversation's side panel. */
+  private readonly visitorPages: VisitorPages;
   /** People no longer on the team, whom older timelines still name. */
   private formerMembers: Array<Pick<TeamMemberInfo, 'id' | 'name'>> = [];
   private filters: InboxFilters = DEFAULT_FILTERS;
@@ -127,13 +130,14 @@ export class Inbox {
     );
     this.files = new FileSources(this.api);
     this.savedReplies = new SavedReplies(this.api);
+    this.visitorPages = new VisitorPages(this.api, (visitorId) => this.visitorPageChanged(visitorId));
     this.outboxes = new Outboxes({
       storageKey: `support-inbox:outboxes:${session.agentId}`,
       deliver: (id, draft, keep) => deliverDraft(this.api, id, draft, keep, (itemFor) => this.postItem(id, itemFor)),
     });
     this.live = new LiveConversations({
       isOwn: this.context.isOwn,
-      isReading: (id) => id === this.selectedId && document.visibilityState === 'visible',
+      isReading: (id) => id === this.selectedId && this.timelineInSight(),
       onChange: (change) => this.onChange(change),
       onUnknownConversation: (id, replay) => this.readUnheld(id, replay),
     });
@@ -258,6 +262,12 @@ export class Inbox {
     if (frame.type === 'teamUpdated') return void this.loadTeam();
     if (frame.type === 'savedRepliesUpdated') return void this.loadSavedReplies();
     if (frame.type === 'userStatusChanged') return this.showStatusOf(frame.payload);
+    if (frame.type === 'visitorPageViewed') {
+      const { visitorId, pageUrl, pageTitle, at } = frame.payload;
+      // Held for the visitors of the conversations held only: every chatting visitor's page changes come.
+      if (this.live.conversations.hasVisitor(visitorId) && this.visitorPages.take(visitorId, { pageUrl, ...(pageTitle === undefined ? {} : { pageTitle }), at })) this.visitorPageChanged(visitorId);
+      return;
+    }
     const presence = this.online.take(frame);
     if (presence) this.showPresence(presence);
     // Judged against the conversation as the page held it before the frame changes it.
@@ -310,7 +320,11 @@ export class Inbox {
     if (change.kind === 'user') return this.renderTeam();
     const open = this.selectedId ? this.live.conversations.get(this.selectedId) : undefined;
     if (change.kind === 'everyone' || this.live.conversations.hasVisitor(change.id)) this.renderList();
-    if (open && (change.kind === 'everyone' || open.visitorId === change.id)) this.panel?.renderHeader(open, this.online.isVisitorOnline(open.visitorId));
+    if (open && (change.kind === 'everyone' || open.visitorId === change.id)) {
+      // The side panel's "Now on" becomes "Last seen on" as they leave, and back.
+      if (this.visitorPages.get(open.visitorId)) this.renderConversation();
+      else this.panel?.renderHeader(open, this.online.isVisitorOnline(open.visitorId));
+    }
     if (change.kind === 'everyone') this.renderTeam();
   }
 
@@ -376,8 +390,9 @@ export class Inbox {
     const id = this.selectedId;
     retryFailedFiles(this.mainSlot);
     this.outboxes.retryStalled();
-    // A change of the saved replies while the socket was down was not heard.
+    // A change of the saved replies, or a visitor's move to another page, while the socket was down was not heard.
     void this.loadSavedReplies();
+    this.visitorPages.readAgain();
     this.live.keepOnlyTimeline(id);
     if (id && (await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError))) this.renderTimeline();
     await this.refreshList();
@@ -468,6 +483,7 @@ export class Inbox {
       loadOlder: () => this.showOlder(id),
       onBack: () => this.closeConversation(),
       onEscape: () => this.backToList(id),
+      onTimelineShown: () => this.markSeen(),
     });
     this.panel = panel;
     mount(this.mainSlot, panel.element);
@@ -574,7 +590,15 @@ export class Inbox {
 
   private renderConversation(): void {
     const conversation = this.selectedId && this.live.conversations.get(this.selectedId);
-    if (this.panel && conversation) this.panel.renderConversation(conversation, this.team, this.online.isVisitorOnline(conversation.visitorId));
+    if (!this.panel || !conversation) return;
+    const { visitorId } = conversation;
+    this.visitorPages.want(visitorId);
+    this.panel.renderConversation(conversation, this.team, { online: this.online.isVisitorOnline(visitorId), lastPage: this.visitorPages.get(visitorId) });
+  }
+
+  private visitorPageChanged(visitorId: string): void {
+    const open = this.selectedId && this.live.conversations.get(this.selectedId);
+    if (open && open.visitorId === visitorId) this.renderConversation();
   }
 
   /** The items before those the conversation holds, drawn once read (a failed read is the timeline's to show). */
@@ -597,10 +621,15 @@ export class Inbox {
     if (change.kind === 'timeline' && change.fromOthers) this.markSeen();
   }
 
+  /** Whether the open conversation's timeline is on the screen: the page in view, and no details in its place. */
+  private timelineInSight(): boolean {
+    return document.visibilityState === 'visible' && this.panel?.timelineShown !== false;
+  }
+
   /** The open conversation is read: at once on screen, and (after a burst settles) on the server. */
   private markSeen(): void {
     const id = this.selectedId;
-    if (!id || document.visibilityState !== 'visible') return;
+    if (!id || !this.timelineInSight()) return;
     this.live.conversations.markRead(id);
     this.renderList();
     clearTimeout(this.seenTimer);

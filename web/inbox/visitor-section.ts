@@ -1,13 +1,22 @@
 /**
- * Where the visitor was when they started the conversation (the widget's `metadata.widget`), and the
- * website's own metadata, in the side panel. All of it comes from the visitor's browser or the
- * website's backend, so it is shown as text, and an address becomes a link only when it is http(s).
+ * Where the visitor is now (the page their widget last said: `GET /v1/visitors/:id` and the
+ * socket's `visitorPageViewed`), where they were when they started the conversation (the widget's
+ * `metadata.widget`), and the website's own metadata, in the side panel. All of it comes from the
+ * visitor's browser or the website's backend, so it is shown as text, and an address becomes a
+ * link only when it is http(s).
  */
 import { withDirectionShown } from '../../domain/readable-text';
 import { pageAddressOf, type WidgetContext } from '../../domain/widget-context';
 import { h } from '../shared/dom';
-import { formatTimeIn } from '../shared/format';
+import { formatTime, formatTimeIn } from '../shared/format';
+import type { VisitorPage } from '../shared/wire';
 import { section } from './controls-section';
+
+/** Whether the visitor has the widget open now, and the page it last said they were on. */
+export interface VisitorNow {
+  online: boolean;
+  lastPage?: VisitorPage;
+}
 
 export interface VisitorFact {
   label: string;
@@ -40,11 +49,17 @@ function languageName(tag: string): string {
   }
 }
 
+/** A page as a link named by its title and its host: the title is the visitor's browser's word, the host says where the link goes. */
+function pageFact(label: string, pageUrl: unknown, pageTitle: unknown): VisitorFact | undefined {
+  const page = httpAddress(pageUrl);
+  if (!page) return undefined;
+  return { label, text: typeof pageTitle === 'string' ? `${shortText(pageTitle)} (${new URL(page).host})` : shortText(page), href: page };
+}
+
 const widgetFacts = (widget: Partial<Record<keyof WidgetContext, unknown>>, now: Date): VisitorFact[] => {
   const facts: VisitorFact[] = [];
-  const page = httpAddress(widget.pageUrl);
-  // Named by its title and its host: the title is the visitor's browser's word, the host says where the link goes.
-  if (page) facts.push({ label: 'Page', text: typeof widget.pageTitle === 'string' ? `${shortText(widget.pageTitle)} (${new URL(page).host})` : shortText(page), href: page });
+  const page = pageFact('Started on', widget.pageUrl, widget.pageTitle);
+  if (page) facts.push(page);
   const referrer = httpAddress(widget.referrer);
   if (referrer) facts.push({ label: 'Came from', text: shortText(referrer), href: referrer });
   const time = typeof widget.timeZone === 'string' ? formatTimeIn(widget.timeZone, now) : undefined;
@@ -67,8 +82,16 @@ export function visitorFacts(metadata: Record<string, unknown> | undefined, now 
   return [...fromWidget, ...fromWebsite];
 }
 
-export function visitorSection(metadata: Record<string, unknown> | undefined): HTMLElement | undefined {
-  const facts = visitorFacts(metadata);
+/** Where the visitor is as the widget last said, if it did: "Now on" while they are online, else since when it was their last page. */
+export function currentPageFacts({ online, lastPage }: VisitorNow): VisitorFact[] {
+  if (!lastPage) return [];
+  const fact = pageFact(online ? 'Now on' : 'Last seen on', lastPage.pageUrl, lastPage.pageTitle);
+  if (!fact) return [];
+  return [online ? fact : { ...fact, text: `${fact.text}, ${formatTime(lastPage.at)}` }];
+}
+
+export function visitorSection(metadata: Record<string, unknown> | undefined, now: VisitorNow): HTMLElement | undefined {
+  const facts = [...currentPageFacts(now), ...visitorFacts(metadata)];
   if (facts.length === 0) return undefined;
   return section(
     'Visitor',

@@ -133,6 +133,10 @@ export class ConversationCollection {
     return this.byId.get(id);
   }
 
+  get size(): number {
+    return this.byId.size;
+  }
+
   /** Whether a conversation held was started by this visitor. */
   hasVisitor(visitorId: string): boolean {
     for (const entry of this.byId.values()) if (entry.visitorId === visitorId) return true;

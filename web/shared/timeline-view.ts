@@ -43,6 +43,8 @@ export class TimelineView {
   private newBelow = 0;
   private readonly newBelowButton = h('button', { type: 'button', class: 'tl-new-below', hidden: true, on: { click: () => this.scrollToEnd() } });
   private readonly older: OlderItems;
+  /** Where the reader was as the list went out of sight (`hide`), until it is shown again. */
+  private away: { atEnd: boolean; scrollTop: number } | undefined;
   /** The first item drawn when older items were last asked for: the newest of them is drawn above it. */
   private firstBeforeOlder = 0;
   /** The list, and the buttons over it. */
@@ -147,7 +149,8 @@ export class TimelineView {
   }
 
   private loadOlderNearStart(): void {
-    if (this.list.scrollTop <= NEAR_START_PX) this.older.nearStart();
+    // Hidden, it reads as scrolled to the start.
+    if (!this.away && this.list.scrollTop <= NEAR_START_PX) this.older.nearStart();
   }
 
   /**
@@ -174,7 +177,22 @@ export class TimelineView {
     else this.list.setAttribute('aria-busy', 'true');
   }
 
+  /** Before the list goes out of sight (a narrow screen shows the conversation's details in its place): it measures nothing while hidden. */
+  hide(): void {
+    this.away = { atEnd: this.atEnd(), scrollTop: this.list.scrollTop };
+  }
+
+  /** In sight again: at the end, with what came meanwhile, if the reader was there; else where they were, the new ones counted below. */
+  show(): void {
+    const { away } = this;
+    this.away = undefined;
+    if (!away) return;
+    if (away.atEnd) this.scrollToEnd();
+    else this.list.scrollTop = away.scrollTop;
+  }
+
   private atEnd(): boolean {
+    if (this.away) return this.away.atEnd;
     const el = this.list;
     return el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
   }

@@ -3,7 +3,7 @@
  * (shared/docs/api-contract.md). The conversation and item shapes are the domain's own.
  */
 import type { Conversation, ConversationListEntry, Priority } from '../../domain/conversation';
-import type { MemberStatus } from '../../domain/people';
+import type { MemberStatus, VisitorPage } from '../../domain/people';
 import type { SavedReply, SavedReplyFields } from '../../domain/saved-reply';
 import type { TeamAvailability } from '../../domain/team-availability';
 import type { TimelineEvent, TimelineItem } from '../../domain/timeline';
@@ -11,7 +11,7 @@ import type { WebhookEventType } from '../../domain/webhooks';
 import type { AuditEntry } from '../../runtime/engine/audit';
 import type { FileLimits } from './file-limits';
 
-export type { AuditEntry, Conversation, ConversationListEntry, MemberStatus, Priority, SavedReply, SavedReplyFields, TeamAvailability, TimelineEvent, TimelineItem, WebhookEventType };
+export type { AuditEntry, Conversation, ConversationListEntry, MemberStatus, Priority, VisitorPage, SavedReply, SavedReplyFields, TeamAvailability, TimelineEvent, TimelineItem, WebhookEventType };
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
 
@@ -106,6 +106,8 @@ export type ServerFrame =
   /** `lastSeenSeq`: where the mark stands (a visitor is told it of the visitor side's marks only). */
   | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string; lastSeenSeq?: number } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string } }
+  /** Agents only: the visitor's widget says they are on this page now. */
+  | { type: 'visitorPageViewed'; payload: { visitorId: string } & VisitorPage }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string } }
   | { type: 'userStatusChanged'; payload: { userId: string; status: MemberStatus; statusSince?: string } }
   | { type: 'teamUpdated'; payload: { websiteId: string } }
@@ -121,4 +123,6 @@ export type ClientFrame =
   | { type: 'conversationTyping'; payload: { conversationId: string; isTyping: boolean } }
   | { type: 'conversationSeen'; payload: { conversationId: string; seq?: number } }
   /** `stateVersion`: the conversation's the page holds (the server then sends it only when newer); `ref` comes back on `resumeCompleted` or an `error`. */
-  | { type: 'resume'; payload: { conversationId: string; afterSeq: number; stateVersion?: number }; ref?: string };
+  | { type: 'resume'; payload: { conversationId: string; afterSeq: number; stateVersion?: number }; ref?: string }
+  /** The widget's visitor is on this page now (as `metadata.widget` has a page: origin and path, title). */
+  | { type: 'pageViewed'; payload: Omit<VisitorPage, 'at'> };

@@ -26,12 +26,24 @@ function addressOf(href: string): string | undefined {
   return address && address.length <= MAX_PAGE_ADDRESS_LENGTH ? address : undefined;
 }
 
-export function pageContext(facts: PageFacts): WidgetContext {
+/** A page's title as one readable line the server takes; undefined when nothing is left of it. */
+function titleOf(title: string): string | undefined {
   // Cut where a character ends: half of one (an emoji's) would make the whole request unstorable.
-  const title = facts.title.replace(/\s+/g, ' ').replace(UNREADABLE, '').trim().slice(0, MAX_PAGE_TITLE_LENGTH).replace(LONE_SURROGATE, '').trim();
+  return title.replace(/\s+/g, ' ').replace(UNREADABLE, '').trim().slice(0, MAX_PAGE_TITLE_LENGTH).replace(LONE_SURROGATE, '').trim() || undefined;
+}
+
+/** The page as the team is told it (`pageViewed`): undefined for one that is not http(s), whose address the server would refuse. */
+export function viewedPage({ href, title }: Pick<PageFacts, 'href' | 'title'>): { pageUrl: string; pageTitle?: string } | undefined {
+  const pageUrl = addressOf(href);
+  if (pageUrl === undefined) return undefined;
+  const pageTitle = titleOf(title);
+  return pageTitle === undefined ? { pageUrl } : { pageUrl, pageTitle };
+}
+
+export function pageContext(facts: PageFacts): WidgetContext {
   const context: WidgetContext = {
     pageUrl: addressOf(facts.href),
-    pageTitle: title || undefined,
+    pageTitle: titleOf(facts.title),
     referrer: facts.referrer ? addressOf(facts.referrer) : undefined,
     language: facts.language && LANGUAGE_TAG.test(facts.language) && facts.language.length <= MAX_LANGUAGE_TAG_LENGTH ? facts.language : undefined,
     timeZone: facts.timeZone || undefined,

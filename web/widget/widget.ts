@@ -21,6 +21,7 @@ import type { EmbedSettings } from './embed-settings';
 import { createLauncher } from './launcher';
 import { NewConversation } from './new-conversation';
 import { currentPageFacts, pageContext } from './page-context';
+import { PageFollower } from './page-follower';
 import { TeamNames } from './team-names';
 import type { VisitorSession } from './visitor-session';
 import type { WebsiteInfo } from '../shared/wire';
@@ -41,6 +42,8 @@ const fillsScreen = () => matchMedia('(max-width: 480px)').matches;
 export class SupportWidget {
   private readonly live: LiveConversations;
   private readonly socket: RealtimeSocket;
+  /** Tells the team the page the visitor is on, unless the website turned page context off. */
+  private readonly pages: PageFollower | undefined;
   private readonly launcher = createLauncher(() => this.toggle());
   private readonly body = h('div', { class: 'sw-body' });
   /** Says the connection is down, above the list and the chat alike; a live region, so it is read out as it changes. */
@@ -98,13 +101,23 @@ export class SupportWidget {
       onChange: (change) => this.onChange(change),
       onUnknownConversation: () => void this.refreshConversations(),
     });
+    if (options.pageContext) {
+      this.pages = new PageFollower({
+        send: (frame) => this.socket.send(frame),
+        wanted: () => this.live.conversations.size > 0,
+        page: () => ({ href: location.href, title: document.title }),
+      });
+    }
     this.socket = new RealtimeSocket({
       url: session.api.socketUrl(),
       protocols: session.api.socketProtocols(),
       onFrame: (frame) => this.live.handleFrame(frame),
       resumePoints: () => this.live.resumePoints(),
       onReconnect: () => void this.afterReconnect(),
-      onStatus: (status) => this.showOffline(status === 'offline'),
+      onStatus: (status) => {
+        this.showOffline(status === 'offline');
+        if (status === 'open') this.pages?.connected();
+      },
       // Refused for good (the website's key changed): offline, without retrying for ever.
       onRevoked: () => this.showOffline(true),
     });
@@ -120,6 +133,7 @@ export class SupportWidget {
     keepTabIn(this.root, () => this.open && fillsScreen());
     document.addEventListener('visibilitychange', this.onVisibility);
     this.socket.start();
+    this.pages?.start();
     this.stopTimes = keepTimesCurrent(this.body); // Visitors are told no moment within a sentence (an AI pause is the team's).
     await this.refreshConversations();
   }
@@ -127,6 +141,7 @@ export class SupportWidget {
   /** Takes the widget off the page for good (its visitor signed out): disconnects, and forgets what was not sent. */
   unmount(): void {
     this.socket.stop();
+    this.pages?.stop();
     this.outboxes.clear();
     clearTimeout(this.seenTimer);
     clearInterval(this.websiteTimer);
@@ -302,6 +317,7 @@ export class SupportWidget {
       this.live.conversations.put(conversation);
       for (const item of initialTimelineItems) this.live.receiveItem(item);
       this.live.resumeOnSocket(conversationId, (point) => this.socket.resume(point));
+      this.pages?.look(); // The team may look at them from now on.
     }
     const { item: stored } = await this.api.postItem(conversationId, await itemFor());
     this.live.receiveItem(stored);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visitorFacts } from '../../../web/inbox/visitor-section';
+import { currentPageFacts, visitorFacts } from '../../../web/inbox/visitor-section';
 
 const NOON_UTC = new Date('2026-12-07T12:00:00Z');
 
@@ -7,7 +7,7 @@ describe('visitorFacts: what the side panel says of where the visitor was', () =
   it("reads the widget's context: the page by its title, where they came from, their time and language", () => {
     const widget = { pageUrl: 'https://shop.example/pricing', pageTitle: 'Pricing', referrer: 'https://search.example/', timeZone: 'Asia/Tokyo', language: 'fr-FR' };
     expect(visitorFacts({ widget }, NOON_UTC)).toEqual([
-      { label: 'Page', text: 'Pricing (shop.example)', href: 'https://shop.example/pricing' },
+      { label: 'Started on', text: 'Pricing (shop.example)', href: 'https://shop.example/pricing' },
       { label: 'Came from', text: 'https://search.example/', href: 'https://search.example/' },
       { label: 'Local time', text: '21:00, GMT+9 (Asia/Tokyo)', timeIn: 'Asia/Tokyo' },
       { label: 'Language', text: 'French (France)' },
@@ -30,5 +30,21 @@ describe('visitorFacts: what the side panel says of where the visitor was', () =
   it('says nothing when there is nothing to say', () => {
     expect(visitorFacts(undefined)).toEqual([]);
     expect(visitorFacts({ widget: {} })).toEqual([]);
+  });
+});
+
+describe('currentPageFacts: where the visitor is now, as their widget last said', () => {
+  const lastPage = { pageUrl: 'https://shop.example/checkout', pageTitle: 'Checkout', at: '2026-12-07T11:58:00Z' };
+
+  it('says "Now on" while they are online, and since when it was their last page once they left', () => {
+    expect(currentPageFacts({ online: true, lastPage })).toEqual([{ label: 'Now on', text: 'Checkout (shop.example)', href: 'https://shop.example/checkout' }]);
+    const [left] = currentPageFacts({ online: false, lastPage });
+    expect(left).toMatchObject({ label: 'Last seen on', href: 'https://shop.example/checkout' });
+    expect(left!.text).toMatch(/^Checkout \(shop\.example\), \S/);
+  });
+
+  it('says nothing of a page it was not told, or that is no http(s) address', () => {
+    expect(currentPageFacts({ online: true })).toEqual([]);
+    expect(currentPageFacts({ online: true, lastPage: { pageUrl: 'javascript:alert(1)', at: lastPage.at } })).toEqual([]);
   });
 });
