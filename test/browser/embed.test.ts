@@ -92,12 +92,19 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(errors.filter((error) => /Content Security Policy|CORS/.test(error))).toEqual([]);
   });
 
-  it('tells the team the page a conversation was started on, unless the snippet says data-page-context="off"', async () => {
-    const metadataOf = async (id: string) => (await overApi('GET', `/conversations/${id}`)).conversation.metadata;
+  it('tells the team the page a conversation was started on, and the page the visitor is on now, unless the snippet says data-page-context="off"', async () => {
+    const conversationOf = async (id: string) => (await overApi('GET', `/conversations/${id}`)).conversation;
+    const lastPageOf = async (visitorId: string) => (await overApi('GET', `/visitors/${visitorId}`)).visitor.lastPage;
     const told = await visit(`${site.url}/?from=newsletter`);
-    expect(await metadataOf(await startConversation(told.page, 'Which page am I on?'))).toEqual({ widget: expect.objectContaining({ pageUrl: `${site.url}/`, pageTitle: 'Customer site' }) });
+    const toldConversation = await conversationOf(await startConversation(told.page, 'Which page am I on?'));
+    expect(toldConversation.metadata).toEqual({ widget: expect.objectContaining({ pageUrl: `${site.url}/`, pageTitle: 'Customer site' }) });
+    await expect.poll(() => lastPageOf(toldConversation.visitorId)).toMatchObject({ pageUrl: `${site.url}/`, pageTitle: 'Customer site' });
     const kept = await visit(`${site.url}/?pageContext=off`);
-    expect(await metadataOf(await startConversation(kept.page, 'Keep my page to myself'))).toBeUndefined();
+    const keptConversation = await conversationOf(await startConversation(kept.page, 'Keep my page to myself'));
+    expect(keptConversation.metadata).toBeUndefined();
+    await kept.page.evaluate(() => history.pushState({}, '', '/private/share-link'));
+    await kept.page.waitForTimeout(2_000); // Twice as long as the widget takes to notice a move.
+    expect(await lastPageOf(keptConversation.visitorId)).toBeUndefined();
   });
 
   it("leaves the page's own styles as they were, and the page's styles out of the widget", async () => {
