@@ -1,0 +1,78 @@
+/**
+ * The pages with what people wrote as people write it: names long enough to fill a line, text in
+ * right-to-left scripts, names that begin with an emoji. Each is shown whole or cut on purpose,
+ * in its own direction, and never pushes the page wider than its screen.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { startTestApp } from './support/app';
+import { signInToInbox } from './support/inbox';
+
+const AGENT_ID = 'agent_alex';
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1024, height: 768 };
+const LONG_NAME = 'Maximiliana Alexandrovna Konstantinopolitanskaya-Wolfeschlegelsteinhausenbergerdorff';
+
+/** An element's box. */
+const boxOf = async (element: Locator) => {
+  const box = await element.boundingBox();
+  if (!box) throw new Error('not shown');
+  return box;
+};
+
+describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'text people wrote, in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await launchChromium();
+    for (const [id, name] of [
+      ['agent_long', LONG_NAME],
+      ['agent_emoji', '🦄 Zoë'],
+    ]) {
+      expect((await overApi('POST', '/team/members', { id, name, teams: [] })).status).toBe(201);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** Calls the API as the agent; the status and parsed answer. */
+  async function overApi(method: string, path: string, body?: unknown) {
+    const headers = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' };
+    const answer = await fetch(`${app.url}/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: answer.status, body: (await answer.json()) as any };
+  }
+
+  /** A new page in a browser of its own, `viewport` wide. */
+  async function newPage(viewport: { width: number; height: number }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    context.setDefaultTimeout(10_000);
+    return context.newPage();
+  }
+
+  /** The sign-in page at the step where the agent picks who they are. */
+  async function memberPicker(viewport: { width: number; height: number }): Promise<Page> {
+    const page = await newPage(viewport);
+    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('.sign-in-member').first().waitFor();
+    return page;
+  }
+
+  it('shows a name that begins with an emoji by that emoji in its avatar, whole', async () => {
+    const page = await memberPicker(LAPTOP);
+    expect(await page.locator('[data-member-id="agent_emoji"] .avatar').textContent()).toBe('🦄');
+  });
+
+  it('keeps the sign-in avatar round beside a long name on a phone', async () => {
+    const page = await memberPicker(PHONE);
+    const { width, height } = await boxOf(page.locator('[data-member-id="agent_long"] .avatar'));
+    expect(width).toBe(height);
+  });
+});
