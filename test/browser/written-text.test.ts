@@ -13,7 +13,11 @@ import { signInToInbox } from './support/inbox';
 const AGENT_ID = 'agent_alex';
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1024, height: 768 };
+const HEBREW = 'שלום! האם אפשר לקבל החזר כספי?';
 const LONG_NAME = 'Maximiliana Alexandrovna Konstantinopolitanskaya-Wolfeschlegelsteinhausenbergerdorff';
+
+/** The direction an element's text is laid out in: `rtl` or `ltr`. */
+const directionOf = (element: Locator) => element.evaluate((el) => getComputedStyle(el).direction);
 
 /** An element's box. */
 const boxOf = async (element: Locator) => {
@@ -104,5 +108,39 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       })
       .toBe(1);
     expect(await scrollsSideways(page)).toBe(false);
+  });
+
+  it('lays out what people wrote right to left in a right-to-left script, in the widget and the inbox alike', async () => {
+    const visitor = await newPage(LAPTOP);
+    await visitor.goto(app.url);
+    await visitor.locator('.sw-launcher').click();
+    await visitor.getByRole('button', { name: 'New conversation' }).click();
+    const created = visitor.waitForResponse((r) => r.url().endsWith('/v1/conversations') && r.request().method() === 'POST');
+    await visitor.locator('.composer-input').fill(HEBREW);
+    await visitor.locator('.composer-input').press('Enter');
+    const id = ((await (await created).json()) as { conversation: { id: string } }).conversation.id;
+    expect(await directionOf(visitor.locator('.sw-chat .tl-bubble').filter({ hasText: HEBREW }))).toBe('rtl');
+    expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { title: 'החזר כספי' })).status).toBe(200);
+    const agent = await newPage(LAPTOP);
+    await signInToInbox(agent, app);
+    const row = agent.locator(`.row[data-conversation-id="${id}"]`);
+    await row.locator('.row-title').filter({ hasText: 'החזר כספי' }).waitFor();
+    expect(await directionOf(row.locator('.row-title'))).toBe('rtl');
+    await row.click();
+    expect(await directionOf(agent.locator('.panel-main .tl-bubble').filter({ hasText: HEBREW }))).toBe('rtl');
+
+    /** The team answers `text`: the lists preview it, in its direction, once it is there. */
+    const answerWith = async (text: string, direction: 'ltr' | 'rtl') => {
+      expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', text } })).status).toBe(201);
+      expect(await directionOf(visitor.locator('.sw-chat .tl-bubble').filter({ hasText: text }))).toBe(direction);
+      expect(await directionOf(agent.locator('.panel-main .tl-bubble').filter({ hasText: text }))).toBe(direction);
+      await row.locator('.row-preview').filter({ hasText: text }).waitFor();
+      expect(await directionOf(row.locator('.row-preview'))).toBe(direction);
+      await visitor.getByRole('button', { name: 'Back to conversations' }).click();
+      expect(await directionOf(visitor.locator('.sw-conversation-preview span').filter({ hasText: text }))).toBe(direction);
+      await visitor.locator('.sw-conversation').first().click();
+    };
+    await answerWith('Yes, of course.', 'ltr');
+    await answerWith('כן, כמובן!', 'rtl');
   });
 });
