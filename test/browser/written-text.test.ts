@@ -143,4 +143,13 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await answerWith('Yes, of course.', 'ltr');
     await answerWith('כן, כמובן!', 'rtl');
   });
+
+  it("keeps the inbox's top bar one line high when the agent's name is long", async () => {
+    const barHeightOf = async (memberId: string) => {
+      const page = await newPage(LAPTOP);
+      await signInToInbox(page, app, { memberId });
+      return (await boxOf(page.locator('.topbar'))).height;
+    };
+    expect(await barHeightOf('agent_long')).toBe(await barHeightOf(AGENT_ID));
+  });
 });
