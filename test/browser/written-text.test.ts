@@ -152,4 +152,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     };
     expect(await barHeightOf('agent_long')).toBe(await barHeightOf(AGENT_ID));
   });
+
+  it('shows the Team page\'s pills whole beside a long name on a phone', async () => {
+    const page = await newPage(PHONE);
+    await signInToInbox(page, app, { memberId: 'agent_long' });
+    await page.locator('[data-action="team"]').click();
+    const row = page.locator('.team-row[data-member-id="agent_long"]');
+    const pill = row.locator('.pill-online');
+    await pill.waitFor();
+    expect(await pill.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    const [inRow, ofPill] = [await boxOf(row), await boxOf(pill)];
+    expect(ofPill.x).toBeGreaterThanOrEqual(inRow.x);
+    expect(ofPill.x + ofPill.width).toBeLessThanOrEqual(inRow.x + inRow.width);
+    expect(await scrollsSideways(page)).toBe(false);
+  });
 });
