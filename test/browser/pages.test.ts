@@ -1304,6 +1304,21 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focused()).toEqual({ className: 'sw-conversation', conversationId: id });
   });
 
+  it('closes the open widget with Escape from its launcher, the Close button outside the panel, on a desktop and a phone', async () => {
+    const visitor = await newVisitor();
+    const launcher = visitor.locator('.sw-launcher');
+    for (const viewport of [DESKTOP, { width: 390, height: 844 }]) {
+      await visitor.setViewportSize(viewport);
+      if ((await launcher.getAttribute('aria-expanded')) === 'false') await launcher.click();
+      await visitor.locator('.sw-panel').waitFor();
+      await launcher.focus();
+      expect(await launcher.evaluate((el) => el.checkVisibility() && (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+      await visitor.keyboard.press('Escape');
+      await visitor.locator('.sw-panel').waitFor({ state: 'hidden' });
+      expect(await launcher.getAttribute('aria-expanded')).toBe('false');
+    }
+  });
+
   it('keeps keyboard focus on the rating star that had it while the widget is drawn again', async () => {
     const visitor = await newVisitor();
     const id = await startConversation(visitor, 'Thanks, that solved it');

@@ -35,8 +35,9 @@ function emptyListText({ search, searching }: ListOptions): string {
 /** What a row shows of its conversation. */
 function rowContent(entry: ConversationListEntry, { context, isVisitorOnline, showWaiting }: ListOptions): HTMLElement[] {
   return [
-    h('span', { class: 'row-top' }, h('strong', { class: 'row-title' }, conversationTitle(entry)), entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted')),
-    h('span', { class: 'row-preview' }, preview(entry, context)),
+    h('span', { class: 'row-top' }, h('strong', { class: 'row-title', dir: 'auto' }, conversationTitle(entry)), entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted')),
+    // In the direction of what was written (a right-to-left title or message reads right to left).
+    h('span', { class: 'row-preview', dir: 'auto' }, preview(entry, context)),
     // The age is kept current by the page (keepTimesCurrent), so it grows while nobody answers.
     ...(showWaiting && entry.waitingSince ? [h('span', { class: 'row-waiting', data: { testid: 'waiting' } }, 'Waiting ', ageLabel(entry.waitingSince, 'row-waiting-age'))] : []),
     h('span', { class: 'row-pills' }, ...statePills(entry, isVisitorOnline(entry.visitorId)), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount), entry.unreadCount > 0 && h('span', { class: 'sr-only' }, 'unread')),

@@ -7,3 +7,12 @@ export function memberLabels(members: ReadonlyArray<Pick<TeamMemberInfo, 'id' | 
   for (const { name } of members) named.set(name, (named.get(name) ?? 0) + 1);
   return new Map(members.map(({ id, name }) => [id, (named.get(name) ?? 0) > 1 ? `${name} (${id})` : name]));
 }
+
+/**
+ * The first character a reader sees of a name, for its avatar: a whole grapheme, so that a name
+ * starting with an emoji (two UTF-16 units, or several joined) is not cut into half a character.
+ */
+export function initialOf(name: string): string {
+  const [first] = new Intl.Segmenter().segment(name);
+  return first?.segment ?? '';
+}

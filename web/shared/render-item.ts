@@ -1,4 +1,8 @@
-/** Turns an ItemView into its element: bubbles, system lines, notes, tool calls, interactive items. */
+/**
+ * Turns an ItemView into its element: bubbles, system lines, notes, tool calls, interactive items.
+ * What people wrote is given `dir="auto"`: it reads in the direction of its own script (Hebrew,
+ * Arabic right to left), whatever the page's.
+ */
 import { focusedElementIn, h } from './dom';
 import { formatBytes, timeLabel } from './format';
 import type { FileView, ItemView } from './item-view';
@@ -120,7 +124,7 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
         'div',
         { class: `tl-message tl-${view.side}${view.byAi ? ' tl-ai' : ''}`, data: { ...data, author: view.byAi ? 'ai' : view.side } },
         h('div', { class: 'tl-meta' }, h('span', { class: 'tl-author' }, view.author), view.byAi && h('span', { class: 'tl-ai-badge' }, 'AI'), time),
-        view.text && h('div', { class: 'tl-bubble' }, view.text),
+        view.text && h('div', { class: 'tl-bubble', dir: 'auto' }, view.text),
         ...view.files.map((file) => renderFile(file, actions.fileSource)),
       );
     case 'system':
@@ -135,7 +139,7 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
         'div',
         { class: 'tl-note tl-private', data },
         h('div', { class: 'tl-meta' }, h('span', { class: 'tl-label' }, 'Private note'), h('span', { class: 'tl-author' }, view.author), time),
-        view.text && h('div', { class: 'tl-note-text' }, view.text),
+        view.text && h('div', { class: 'tl-note-text', dir: 'auto' }, view.text),
         ...view.files.map((file) => renderFile(file, actions.fileSource)),
       );
     case 'tool_call':
@@ -150,7 +154,7 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
         'div',
         { class: 'tl-quick-replies', data },
         h('div', { class: 'tl-meta' }, h('span', { class: 'tl-author' }, view.author), time),
-        h('div', { class: 'tl-bubble' }, view.prompt),
+        h('div', { class: 'tl-bubble', dir: 'auto' }, view.prompt),
         h(
           'div',
           { class: 'tl-options' },
@@ -160,6 +164,7 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
               {
                 type: 'button',
                 class: `tl-option${option.id === view.answeredOptionId ? ' tl-chosen' : ''}`,
+                dir: 'auto',
                 disabled: !view.canAnswer || !actions.onChooseReply,
                 on: { click: () => actions.onChooseReply?.(view.id, option.id) },
               },
@@ -173,7 +178,7 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
         'div',
         { class: 'tl-system tl-rating', data },
         h('span', { class: 'tl-stars', 'aria-label': `${view.score} out of 5` }, '★'.repeat(view.score) + '☆'.repeat(Math.max(0, 5 - view.score))),
-        view.comment && h('span', { class: 'tl-system-detail' }, ` — ${view.comment}`),
+        view.comment && h('span', { class: 'tl-system-detail' }, ' — ', h('span', { dir: 'auto' }, view.comment)),
       );
     case 'other':
       return h('div', { class: `tl-system${view.private ? ' tl-private' : ''}`, data }, `${view.type}${view.text ? `: ${view.text}` : ''}`);

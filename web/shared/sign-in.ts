@@ -7,7 +7,7 @@
 import { ApiClient } from './api-client';
 import { clearAgentSession, loadAgentSession, onSignOutElsewhere, saveAgentSession, takeSignedOutNote, type AgentSession } from './agent-session';
 import { h, mount } from './dom';
-import { memberLabels } from './member-labels';
+import { initialOf, memberLabels } from './member-labels';
 import type { TeamMemberInfo } from './wire';
 
 /** The stored session, or the sign-in form until the agent completes it; the page lets it go when the agent signs out in another page. */
@@ -84,7 +84,7 @@ function pickMember(root: HTMLElement, key: string, members: TeamMemberInfo[], d
             'button',
             { type: 'button', class: 'sign-in-member', data: { memberId: member.id }, on: { click: () => choose(member) } },
             // The initial is a picture of the name: not a part of the button's name.
-            h('span', { class: 'avatar', 'aria-hidden': 'true' }, member.name.slice(0, 1)),
+            h('span', { class: 'avatar', 'aria-hidden': 'true' }, initialOf(member.name)),
             labels.get(member.id),
           ),
         ),

@@ -10,10 +10,11 @@ export interface ConversationListActions {
   startNew(): void;
 }
 
-function preview(entry: ConversationListEntry, context: ReaderContext): string {
+/** What the last item says, in its own direction (a right-to-left message reads so after "You: "). */
+function preview(entry: ConversationListEntry, context: ReaderContext): Array<string | HTMLElement> {
   const last = previewItemOf(entry);
-  if (!last) return 'No messages yet';
-  return `${last.author.kind === 'visitor' ? 'You: ' : ''}${itemPreview(last, context)}`;
+  if (!last) return ['No messages yet'];
+  return [last.author.kind === 'visitor' ? 'You: ' : '', h('span', { dir: 'auto' }, itemPreview(last, context))];
 }
 
 /** `intro`: who answers now (availability-text.ts). */
@@ -34,7 +35,7 @@ export function renderConversationList(entries: readonly ConversationListEntry[]
           h(
             'button',
             { type: 'button', class: 'sw-conversation', data: { conversationId: entry.id, focusKey: entry.id }, on: { click: () => actions.open(entry.id) } },
-            h('span', { class: 'sw-conversation-preview' }, preview(entry, context)),
+            h('span', { class: 'sw-conversation-preview' }, ...preview(entry, context)),
             h(
               'span',
               { class: 'sw-conversation-meta' },

@@ -14,10 +14,16 @@ const nameOf = (open: boolean, unread: number): string =>
 export function createLauncher(onToggle: () => void): Launcher {
   let open = false;
   let unread = 0;
+  // The panel closes on Escape from inside it; the launcher is its Close button then, outside it, and closes it so too.
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (!open || event.key !== 'Escape' || event.isComposing || event.defaultPrevented) return;
+    event.preventDefault();
+    onToggle();
+  };
   const badge = h('span', { class: 'sw-badge', hidden: true, 'aria-hidden': 'true', data: { testid: 'unread-badge' } });
   const button = h(
     'button',
-    { type: 'button', class: 'sw-launcher', 'aria-label': 'Open support chat', 'aria-expanded': 'false', on: { click: onToggle } },
+    { type: 'button', class: 'sw-launcher', 'aria-label': 'Open support chat', 'aria-expanded': 'false', on: { click: onToggle, keydown: closeOnEscape } },
     h('span', { class: 'sw-launcher-icon', 'aria-hidden': 'true' }),
     badge,
   );

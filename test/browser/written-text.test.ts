@@ -1,0 +1,169 @@
+/**
+ * The pages with what people wrote as people write it: names long enough to fill a line, text in
+ * right-to-left scripts, names that begin with an emoji. Each is shown whole or cut on purpose,
+ * in its own direction, and never pushes the page wider than its screen.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/app';
+import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { startTestApp } from './support/app';
+import { signInToInbox } from './support/inbox';
+
+const AGENT_ID = 'agent_alex';
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1024, height: 768 };
+const HEBREW = 'שלום! האם אפשר לקבל החזר כספי?';
+const LONG_NAME = 'Maximiliana Alexandrovna Konstantinopolitanskaya-Wolfeschlegelsteinhausenbergerdorff';
+
+/** The direction an element's text is laid out in: `rtl` or `ltr`. */
+const directionOf = (element: Locator) => element.evaluate((el) => getComputedStyle(el).direction);
+
+/** An element's box. */
+const boxOf = async (element: Locator) => {
+  const box = await element.boundingBox();
+  if (!box) throw new Error('not shown');
+  return box;
+};
+
+describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'text people wrote, in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await launchChromium();
+    for (const [id, name] of [
+      ['agent_long', LONG_NAME],
+      ['agent_emoji', '🦄 Zoë'],
+    ]) {
+      expect((await overApi('POST', '/team/members', { id, name, teams: [] })).status).toBe(201);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** Calls the API as the agent; the status and parsed answer. */
+  async function overApi(method: string, path: string, body?: unknown) {
+    const headers = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' };
+    const answer = await fetch(`${app.url}/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: answer.status, body: (await answer.json()) as any };
+  }
+
+  /** A visitor's new conversation, begun with `text`; its id. */
+  async function conversationSaying(text: string): Promise<string> {
+    const { visitor } = (await (await fetch(`${app.url}/v1/websites`, { headers: { 'X-Public-Key': app.keys.publicKey } })).json()) as { visitor: { id: string } };
+    const headers = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitor.id, 'Content-Type': 'application/json' };
+    const body = JSON.stringify({ defaultTimelineItems: [{ type: 'message', text }] });
+    const answer = await fetch(`${app.url}/v1/conversations`, { method: 'POST', headers, body });
+    expect(answer.status).toBe(201);
+    return ((await answer.json()) as { conversation: { id: string } }).conversation.id;
+  }
+
+  /** Whether the page is wider than its screen: it scrolls sideways. */
+  const scrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+
+  /** A new page in a browser of its own, `viewport` wide. */
+  async function newPage(viewport: { width: number; height: number }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    context.setDefaultTimeout(10_000);
+    return context.newPage();
+  }
+
+  /** The sign-in page at the step where the agent picks who they are. */
+  async function memberPicker(viewport: { width: number; height: number }): Promise<Page> {
+    const page = await newPage(viewport);
+    await page.goto(`${app.url}/inbox#secretKey=${encodeURIComponent(app.keys.secretKey)}`);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('.sign-in-member').first().waitFor();
+    return page;
+  }
+
+  it('shows a name that begins with an emoji by that emoji in its avatar, whole', async () => {
+    const page = await memberPicker(LAPTOP);
+    expect(await page.locator('[data-member-id="agent_emoji"] .avatar').textContent()).toBe('🦄');
+  });
+
+  it('keeps the sign-in avatar round beside a long name on a phone', async () => {
+    const page = await memberPicker(PHONE);
+    const { width, height } = await boxOf(page.locator('[data-member-id="agent_long"] .avatar'));
+    expect(width).toBe(height);
+  });
+
+  it("keeps the audit page to a phone's width when an entry holds a long unbroken word", async () => {
+    const id = await conversationSaying('Hello');
+    const title = `Refund ${'Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(3)}`;
+    expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { title })).status).toBe(200);
+    const page = await newPage(PHONE);
+    await signInToInbox(page, app);
+    // The trail is read as the page opens: until the workflow has recorded the change, it is read again.
+    await expect
+      .poll(async () => {
+        await page.goto(`${app.url}/audit/${encodeURIComponent(id)}`);
+        await page.locator('.audit-list').waitFor();
+        return page.locator('.audit-title').filter({ hasText: title }).count();
+      })
+      .toBe(1);
+    expect(await scrollsSideways(page)).toBe(false);
+  });
+
+  it('lays out what people wrote right to left in a right-to-left script, in the widget and the inbox alike', async () => {
+    const visitor = await newPage(LAPTOP);
+    await visitor.goto(app.url);
+    await visitor.locator('.sw-launcher').click();
+    await visitor.getByRole('button', { name: 'New conversation' }).click();
+    const created = visitor.waitForResponse((r) => r.url().endsWith('/v1/conversations') && r.request().method() === 'POST');
+    await visitor.locator('.composer-input').fill(HEBREW);
+    await visitor.locator('.composer-input').press('Enter');
+    const id = ((await (await created).json()) as { conversation: { id: string } }).conversation.id;
+    expect(await directionOf(visitor.locator('.sw-chat .tl-bubble').filter({ hasText: HEBREW }))).toBe('rtl');
+    expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { title: 'החזר כספי' })).status).toBe(200);
+    const agent = await newPage(LAPTOP);
+    await signInToInbox(agent, app);
+    const row = agent.locator(`.row[data-conversation-id="${id}"]`);
+    await row.locator('.row-title').filter({ hasText: 'החזר כספי' }).waitFor();
+    expect(await directionOf(row.locator('.row-title'))).toBe('rtl');
+    await row.click();
+    expect(await directionOf(agent.locator('.panel-main .tl-bubble').filter({ hasText: HEBREW }))).toBe('rtl');
+
+    /** The team answers `text`: the lists preview it, in its direction, once it is there. */
+    const answerWith = async (text: string, direction: 'ltr' | 'rtl') => {
+      expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', text } })).status).toBe(201);
+      expect(await directionOf(visitor.locator('.sw-chat .tl-bubble').filter({ hasText: text }))).toBe(direction);
+      expect(await directionOf(agent.locator('.panel-main .tl-bubble').filter({ hasText: text }))).toBe(direction);
+      await row.locator('.row-preview').filter({ hasText: text }).waitFor();
+      expect(await directionOf(row.locator('.row-preview'))).toBe(direction);
+      await visitor.getByRole('button', { name: 'Back to conversations' }).click();
+      expect(await directionOf(visitor.locator('.sw-conversation-preview span').filter({ hasText: text }))).toBe(direction);
+      await visitor.locator('.sw-conversation').first().click();
+    };
+    await answerWith('Yes, of course.', 'ltr');
+    await answerWith('כן, כמובן!', 'rtl');
+  });
+
+  it("keeps the inbox's top bar one line high when the agent's name is long", async () => {
+    const barHeightOf = async (memberId: string) => {
+      const page = await newPage(LAPTOP);
+      await signInToInbox(page, app, { memberId });
+      return (await boxOf(page.locator('.topbar'))).height;
+    };
+    expect(await barHeightOf('agent_long')).toBe(await barHeightOf(AGENT_ID));
+  });
+
+  it('shows the Team page\'s pills whole beside a long name on a phone', async () => {
+    const page = await newPage(PHONE);
+    await signInToInbox(page, app, { memberId: 'agent_long' });
+    await page.locator('[data-action="team"]').click();
+    const row = page.locator('.team-row[data-member-id="agent_long"]');
+    const pill = row.locator('.pill-online');
+    await pill.waitFor();
+    expect(await pill.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    const [inRow, ofPill] = [await boxOf(row), await boxOf(pill)];
+    expect(ofPill.x).toBeGreaterThanOrEqual(inRow.x);
+    expect(ofPill.x + ofPill.width).toBeLessThanOrEqual(inRow.x + inRow.width);
+    expect(await scrollsSideways(page)).toBe(false);
+  });
+});
