@@ -180,7 +180,7 @@ export class Inbox {
         { class: 'topbar' },
         this.brand,
         this.status,
-        h('span', { class: 'topbar-me' }, session.agentName),
+        h('span', { class: 'topbar-me', title: session.agentName }, session.agentName), // Its whole name when cut.
         this.statusToggle.button,
         this.alerts.button,
         this.teamButton,

@@ -1,5 +1,6 @@
 /** The round button in the corner that opens the widget, with the unread badge. */
 import { h } from '../shared/dom';
+import { isEscapeToClose } from './escape-to-close';
 
 export interface Launcher {
   element: HTMLElement;
@@ -16,7 +17,7 @@ export function createLauncher(onToggle: () => void): Launcher {
   let unread = 0;
   // The panel closes on Escape from inside it; the launcher is its Close button then, outside it, and closes it so too.
   const closeOnEscape = (event: KeyboardEvent) => {
-    if (!open || event.key !== 'Escape' || event.isComposing || event.defaultPrevented) return;
+    if (!open || !isEscapeToClose(event)) return;
     event.preventDefault();
     onToggle();
   };

@@ -18,6 +18,7 @@ import { ChatView } from './chat-view';
 import { availabilityText } from './availability-text';
 import { renderConversationList } from './conversation-list-view';
 import type { EmbedSettings } from './embed-settings';
+import { isEscapeToClose } from './escape-to-close';
 import { createLauncher } from './launcher';
 import { NewConversation } from './new-conversation';
 import { currentPageFacts, pageContext } from './page-context';
@@ -32,9 +33,6 @@ const WEBSITE_MAX_AGE_MS = 60_000;
 
 /** Marking seen waits for a burst of items to settle. */
 const SEEN_DEBOUNCE_MS = 300;
-
-/** Escape meant for the panel: not one ending an input method's composition, nor one a control inside took already. */
-const isEscapeToClose = (event: KeyboardEvent): boolean => event.key === 'Escape' && !event.isComposing && !event.defaultPrevented;
 
 /** Where the open panel fills the screen (widget.css's phone layout): the page behind it is out of reach. */
 const fillsScreen = () => matchMedia('(max-width: 480px)').matches;
