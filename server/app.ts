@@ -23,6 +23,7 @@ import { answerMalformedRequests } from './malformed-requests';
 import { readJsonBody } from './middleware/json-body';
 import { answerOptions } from './middleware/options';
 import { requireJsonBody } from './middleware/json-content-type';
+import { checkedQuery } from './middleware/checked-query';
 import { noStore } from './middleware/no-store';
 import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
@@ -114,7 +115,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.set('etag', false);
   // The request's id before all, so every answer and log line carries it; then the access log, so a request's line times all of it, refusals included.
   app.use(requestIds(app, deps.log), ...accessLog(deps.log), drain.middleware, securityHeaders, preflight, answerOptions(app.router));
-  app.use('/v1', escapeUndecodablePath, noStore);
+  app.use('/v1', escapeUndecodablePath, noStore, checkedQuery);
   app.use('/v1/conversations/:conversationId', noteConversation);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
   app.use('/v1/health', healthRoutes(ctx, { draining: () => drain.draining }));

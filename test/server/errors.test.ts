@@ -319,6 +319,16 @@ describe('Chat API errors', () => {
       expect((await api.call('GET', '/v1/conversations?tag=caf%C3%A9&status=open', AGENT)).status).toBe(200);
     });
 
+    it('refuses bracketed and undecodable query parameters on the routes that read no query too', async () => {
+      const bracketed = (key: string) => [{ path: `query.${key}`, message: 'not a parameter: give one plain value, as priority=low' }];
+      expect(await fieldsOf('GET', '/v1/team?a[]=1', AGENT)).toEqual(bracketed('a[]'));
+      expect(await fieldsOf('GET', '/v1/settings/lifecycle?x[y]=1', AGENT)).toEqual(bracketed('x[y]'));
+      expect(await fieldsOf('GET', '/v1/health?x[y]=1', {})).toEqual(bracketed('x[y]'));
+      expect(await fieldsOf('GET', '/v1/team?x=%ZZ', AGENT)).toEqual([{ path: 'query.x', message: 'not percent-encoded UTF-8' }]);
+      // Those routes still ignore a plain parameter they do not read.
+      expect((await api.call('GET', '/v1/team?x=1', AGENT)).status).toBe(200);
+    });
+
     it('tells a JSON body that is not an object from one that is not JSON', async () => {
       const json = { 'Content-Type': 'application/json' };
       for (const [body, kind] of [['null', 'null'], ['"str"', 'string'], [' 42', 'number']]) {
