@@ -7,8 +7,11 @@ import { INVISIBLE_FORMAT } from './readable-text';
 /** Longest text, in Unicode code points (an emoji is one, as people count it), counted after trimming. */
 export const MAX_TEXT_CODE_POINTS = 10_000;
 
-/** Control characters but tab and line breaks: NUL and the like show as boxes, or not at all. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * Control characters but tab and line breaks, C1 included (U+0080–U+009F: a terminal reads U+009B
+ * as the start of an escape sequence): NUL and the like show as boxes, or not at all.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 /** Every format character in a text (zero-width spaces and joiners, direction marks): text of only these shows as nothing. */
 const INVISIBLE = new RegExp(INVISIBLE_FORMAT.source, 'gu');
 
