@@ -22,11 +22,14 @@ export function codePointLength(text: string): number {
   return count;
 }
 
-/** What is wrong with `text` (already trimmed) as a message's text, or undefined when nothing is. */
-export function messageTextProblem(text: string): string | undefined {
+/**
+ * What is wrong with `text` (already trimmed) as a message's text, or undefined when nothing is.
+ * `max` is lower for text that becomes a message's from a shorter field (a quick reply's label).
+ */
+export function messageTextProblem(text: string, max = MAX_TEXT_CODE_POINTS): string | undefined {
   if (text.replace(INVISIBLE, '').trim() === '') return 'text is empty';
   if (CONTROL.test(text)) return 'no control characters (but tab and line breaks)';
   const length = codePointLength(text);
-  if (length > MAX_TEXT_CODE_POINTS) return `at most ${MAX_TEXT_CODE_POINTS.toLocaleString('en-US')} characters (this is ${length.toLocaleString('en-US')})`;
+  if (length > max) return `at most ${max.toLocaleString('en-US')} characters (this is ${length.toLocaleString('en-US')})`;
   return undefined;
 }
