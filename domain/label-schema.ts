@@ -1,10 +1,14 @@
 /**
- * The rules for names and one-line labels people read, shared by the API's request schemas and the
- * assistant's settings (whose keyword rules add tags, and whose escalation rules match them).
+ * The rules for names, one-line labels and other text people read, shared by the API's request
+ * schemas, the assistant's settings (whose keyword rules add tags, and whose escalation rules match
+ * them) and plugins' item types (a rating's comment).
  */
 import { z } from 'zod';
 import { MAX_TAG_LENGTH } from './operation-schema';
-import { MISLEADING_IN_NAME } from './readable-text';
+import { MISLEADING_IN_NAME, UNREADABLE_IN_TEXT } from './readable-text';
+
+/** Text people read (a reason, a title, a tag, a comment): lines of it, but no hidden control or text-direction characters. */
+export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');
 
 /** A name shown to people (a team member's, a contact's): no control or text-direction characters. */
 export const displayName = <T extends z.ZodString>(name: T) => name.refine((value) => !MISLEADING_IN_NAME.test(value), 'no control or text-direction characters');

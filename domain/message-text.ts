@@ -7,8 +7,11 @@ import { INVISIBLE_FORMAT } from './readable-text';
 /** Longest text, in Unicode code points (an emoji is one, as people count it), counted after trimming. */
 export const MAX_TEXT_CODE_POINTS = 10_000;
 
-/** Control characters but tab and line breaks: NUL and the like show as boxes, or not at all. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * Control characters but tab and line breaks, C1 included (U+0080–U+009F: a terminal reads U+009B
+ * as the start of an escape sequence): NUL and the like show as boxes, or not at all.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 /** Every format character in a text (zero-width spaces and joiners, direction marks): text of only these shows as nothing. */
 const INVISIBLE = new RegExp(INVISIBLE_FORMAT.source, 'gu');
 
@@ -19,11 +22,14 @@ export function codePointLength(text: string): number {
   return count;
 }
 
-/** What is wrong with `text` (already trimmed) as a message's text, or undefined when nothing is. */
-export function messageTextProblem(text: string): string | undefined {
+/**
+ * What is wrong with `text` (already trimmed) as a message's text, or undefined when nothing is.
+ * `max` is lower for text that becomes a message's from a shorter field (a quick reply's label).
+ */
+export function messageTextProblem(text: string, max = MAX_TEXT_CODE_POINTS): string | undefined {
   if (text.replace(INVISIBLE, '').trim() === '') return 'text is empty';
   if (CONTROL.test(text)) return 'no control characters (but tab and line breaks)';
   const length = codePointLength(text);
-  if (length > MAX_TEXT_CODE_POINTS) return `at most ${MAX_TEXT_CODE_POINTS.toLocaleString('en-US')} characters (this is ${length.toLocaleString('en-US')})`;
+  if (length > max) return `at most ${max.toLocaleString('en-US')} characters (this is ${length.toLocaleString('en-US')})`;
   return undefined;
 }

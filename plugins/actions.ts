@@ -4,7 +4,7 @@ import type { Author, TimelineItem } from '../domain/timeline';
 import { RESERVED_FIELDS } from './definition-schema';
 import { callHook, hookError, invalidInput } from './errors';
 import { toItemArrival } from './item-view';
-import type { ItemTypeTable } from './type-table';
+import type { ItemTypeTable, RegisteredItemType } from './type-table';
 import type { ItemFields } from './types';
 import { parseFields, validateNewItem, type ValidatedItem } from './validation';
 import { isVisibleTo } from './visibility';
@@ -26,9 +26,24 @@ export interface AnswerResult {
 }
 
 /**
+ * An item stored before its type's rules were tightened (a quick reply's label with a control
+ * character, say) cannot be answered: its reply or its patch would now be refused, and that is not
+ * the plugin's fault, nor the answerer's. `ERR_CONFLICT`, saying what of the item is at fault.
+ */
+function requireCurrentFields(registered: RegisteredItemType, fields: ItemFields, itemId: string): void {
+  try {
+    parseFields(registered, fields);
+  } catch (thrown) {
+    if (!(thrown instanceof AppError) || thrown.code !== 'ERR_INVALID_INPUT') throw thrown;
+    throw new AppError('ERR_CONFLICT', `Item ${itemId} can no longer be answered: it was stored before today's rules for its type (${thrown.message})`);
+  }
+}
+
+/**
  * Validates an answer to one of an item's actions and turns it into a new item (plus a patch of the
  * interactive item). Throws `AppError`: `ERR_INVALID_INPUT` (unknown action, answer failing its
- * schema, or rejected by the plugin), `ERR_FORBIDDEN` (this author may not answer), or
+ * schema, or rejected by the plugin), `ERR_FORBIDDEN` (this author may not answer), `ERR_CONFLICT`
+ * (the item, stored before its type's rules changed, fails them now; or the plugin's own), or
  * `ERR_PLUGIN_HOOK_FAILED` (the hook threw, or returned an invalid reply or patch).
  */
 export function answerAction(table: ItemTypeTable, { item, actionId, answer, author }: AnswerRequest): AnswerResult {
@@ -47,6 +62,7 @@ export function answerAction(table: ItemTypeTable, { item, actionId, answer, aut
   if (!parsed.success) throw invalidInput('answer', parsed.error.issues, ['answer']);
 
   const arrival = toItemArrival(item);
+  requireCurrentFields(registered, arrival.fields, item.id);
   const outcome = callHook(plugin, 'reduceAnswer', () => action.reduceAnswer({ item: arrival, answer: parsed.data, author }));
   try {
     const reply = validateNewItem(table, { input: outcome.reply, author, callerKind: author.kind });

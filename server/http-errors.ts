@@ -131,9 +131,12 @@ export function inRequest<T>(prefix: string | ((path: string) => string), valida
  * server refuses, a pages' path parameter the router cannot decode. (The JSON body's are told by
  * `readJsonBody`, and the API's undecodable path parameters by their routes: see `escapeUndecodablePath`.)
  */
-function fromClientErrorStatus({ status, message }: { status?: unknown; message?: unknown }): AppError | undefined {
+function fromClientErrorStatus({ status, message, syscall }: { status?: unknown; message?: unknown; syscall?: unknown }): AppError | undefined {
   if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
-  const text = typeof message === 'string' && message !== '' ? message : 'Bad request';
+  // The file server's 404 for a missing asset is the file system's error, whose message names the
+  // server's own path (`ENOENT: …, stat '/srv/…/assets/x.js'`): the client is told only what the status says.
+  const fromFileSystem = typeof syscall === 'string';
+  const text = fromFileSystem ? (status === 404 ? 'Not found' : 'Bad request') : typeof message === 'string' && message !== '' ? message : 'Bad request';
   switch (status) {
     case 403:
       return new AppError('ERR_FORBIDDEN', text);
@@ -159,7 +162,7 @@ export function toAppError(err: unknown): AppError {
   // A call the engine took, or was given, as this instance stops: another instance (or this one, restarted) serves its retry.
   if (err instanceof EngineShutDownError) return new AppError('ERR_UNAVAILABLE', 'The server is shutting down; try again');
   if (err && typeof err === 'object') {
-    const mapped = fromClientErrorStatus(err as { status?: unknown; message?: unknown });
+    const mapped = fromClientErrorStatus(err as { status?: unknown; message?: unknown; syscall?: unknown });
     if (mapped) return withFieldDetails(mapped);
   }
   return new AppError('ERR_INTERNAL', 'Internal error');

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { AI_TOOL_NAMES, type AssistantConfig, type AssistantPolicy } from '../../domain/assistant';
 import { PRIORITIES } from '../../domain/conversation';
 import { tag } from '../../domain/label-schema';
+import { messageTextProblem } from '../../domain/message-text';
 import { timeZoneName } from '../../domain/time-zone';
+import { messageText } from '../../plugins/builtin/text';
 
 /**
  * Requests for a person, each specific enough not to be said in passing: a bare "human" or "an
@@ -94,8 +96,9 @@ export const escalationRulesSchema = z.strictObject({
   tags: z.array(tag).default([]),
   priorities: z.array(z.enum(PRIORITIES)).default([]),
   uncertaintyPhrases: z.array(nonEmpty).default(DEFAULT_UNCERTAINTY_PHRASES),
-  handoffMessage: nonEmpty.default(DEFAULT_HANDOFF_MESSAGE),
-  awayMessage: nonEmpty.max(MAX_AWAY_LENGTH).default(DEFAULT_AWAY_MESSAGE),
+  // Said to visitors as the assistant's messages: taken by a message's rules (withCurrentDefaults reads ones stored before).
+  handoffMessage: messageText().default(DEFAULT_HANDOFF_MESSAGE),
+  awayMessage: messageText(MAX_AWAY_LENGTH).default(DEFAULT_AWAY_MESSAGE),
 });
 
 /** A span whose end is before its start runs past midnight, counted for the day it starts (business-hours.ts). */
@@ -137,7 +140,7 @@ export const assistantConfigFields = z.object({
   enabled: z.boolean().default(true),
   raisePriorityOnEscalation: z.enum(PRIORITIES).optional(),
   welcomeMessages: z
-    .array(nonEmpty.max(MAX_WELCOME_LENGTH))
+    .array(messageText(MAX_WELCOME_LENGTH))
     .max(MAX_WELCOME_MESSAGES)
     .refine((texts) => new Set(texts).size === texts.length, 'each welcome message once')
     .optional(),
@@ -162,11 +165,35 @@ export function parseAssistantConfig(input: unknown): AssistantConfig {
   return assistantConfigSchema.parse(input);
 }
 
+/** Whether a stored text may be said as a message of at most `max` code points. */
+const sayable = (text: unknown, max?: number): boolean => typeof text === 'string' && messageTextProblem(text.trim(), max) === undefined;
+
+/**
+ * A stored configuration's texts said to visitors, saved before they were checked as a message's
+ * text: one that could not be said (a control character, nothing readable, too long) is not. A
+ * welcome message is left out (the widget would send it back, and the conversation be refused); a
+ * hand-off or away message is the default one. Stored ones stay as they are, until a write.
+ */
+function withSayableTexts(stored: AssistantConfig): AssistantConfig {
+  const { escalation, welcomeMessages } = stored;
+  const welcome = welcomeMessages?.filter((text) => sayable(text, MAX_WELCOME_LENGTH));
+  const handoff = escalation !== undefined && !sayable(escalation.handoffMessage);
+  const away = escalation?.awayMessage !== undefined && !sayable(escalation.awayMessage, MAX_AWAY_LENGTH);
+  if (welcome?.length === welcomeMessages?.length && !handoff && !away) return stored;
+  return {
+    ...stored,
+    ...(welcome ? { welcomeMessages: welcome } : {}),
+    ...(escalation ? { escalation: { ...escalation, ...(handoff ? { handoffMessage: DEFAULT_HANDOFF_MESSAGE } : {}), ...(away ? { awayMessage: DEFAULT_AWAY_MESSAGE } : {}) } } : {}),
+  };
+}
+
 /**
  * A stored configuration as read today: former default phrases become today's (see
- * FORMER_HUMAN_REQUEST_PHRASES), and one saved before there was an away message has the default one.
+ * FORMER_HUMAN_REQUEST_PHRASES), one saved before there was an away message has the default one,
+ * and texts said to visitors that could not be said are not (withSayableTexts).
  */
-export function withCurrentDefaults(stored: AssistantConfig): AssistantConfig {
+export function withCurrentDefaults(saved: AssistantConfig): AssistantConfig {
+  const stored = withSayableTexts(saved);
   const { escalation } = stored;
   if (!escalation) return stored;
   const phrases = escalation.humanRequestPhrases ?? [];

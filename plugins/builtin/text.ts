@@ -4,11 +4,18 @@ import { MAX_TEXT_CODE_POINTS, messageTextProblem } from '../../domain/message-t
 /** Longest `text` an item may carry, in Unicode code points. */
 export const MAX_TEXT_LENGTH = MAX_TEXT_CODE_POINTS;
 
-/** The base `text` field as built-in types declare it: trimmed, then readable, without control characters, bounded. */
-export const itemText = z
-  .string()
-  .trim()
-  .superRefine((text, ctx) => {
-    const problem = messageTextProblem(text);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
-  });
+/**
+ * Text by a message's rules: trimmed, then readable, without control characters, at most `max`
+ * code points. For any field whose text becomes a message's (a quick reply's label), or is read as one.
+ */
+export const messageText = (max = MAX_TEXT_CODE_POINTS) =>
+  z
+    .string()
+    .trim()
+    .superRefine((text, ctx) => {
+      const problem = messageTextProblem(text, max);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
+    });
+
+/** The base `text` field as built-in types declare it. */
+export const itemText = messageText();

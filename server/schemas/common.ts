@@ -1,9 +1,8 @@
 /** Building blocks shared by the request schemas. */
 import { z } from 'zod';
-import { displayName, label } from '../../domain/label-schema';
+import { displayName, label, readableText } from '../../domain/label-schema';
 import { codePointLength } from '../../domain/message-text';
 import { MAX_TAG_LENGTH } from '../../domain/operation-schema';
-import { UNREADABLE_IN_TEXT } from '../../domain/readable-text';
 import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { isDecodable, isUndecodable } from '../percent-decoding';
 
@@ -22,8 +21,6 @@ export const entityId = z.string().min(1).max(128);
 /** A timeline item's `seq` as a client names it (the newest item it shows, say): a whole number from 1. */
 export const itemSeq = z.number().int().positive();
 
-/** Text people read (a reason, a title, a tag): lines of it, but no hidden control or text-direction characters. */
-export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');
 export const shortText = z.string().trim().min(1).max(200);
 /** A person's name, as people read it in timelines and lists: a team member's, a contact's. */
 export const personName = displayName(shortText);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CONVERSATION_SORTS, CONVERSATION_STATUSES, HANDLER_FILTERS, PRIORITIES } from '../../domain/conversation';
-import { tag } from '../../domain/label-schema';
+import { readableText, tag } from '../../domain/label-schema';
 import { MAX_AI_PAUSE_MINUTES, MAX_ESCALATION_SUMMARY_LENGTH, MAX_REASON_LENGTH, MAX_TAGS_PER_CHANGE } from '../../domain/operation-schema';
-import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, readableText, searchText, storedTag, strictQuery, tagFilter, title } from './common';
+import { clientId, entityId, itemSeq, pageQuery, pathParams, queryInt, queryTime, searchText, storedTag, strictQuery, tagFilter, title } from './common';
 import { newItemSchema } from './items';
 import { widgetContextSchema } from './widget-context';
 

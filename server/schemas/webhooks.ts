@@ -1,8 +1,9 @@
 /** Webhook endpoints as the admin routes take them (routes/webhooks.ts). */
 import { z } from 'zod';
+import { readableText } from '../../domain/label-schema';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { urlRefusal } from '../webhooks/url-policy';
-import { entityId, queryTime, readableText } from './common';
+import { entityId, queryTime } from './common';
 
 /** An endpoint's URL, refused where the server may not send (url-policy.ts). */
 const endpointUrl = (allowPrivate: boolean) =>

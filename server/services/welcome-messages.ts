@@ -5,9 +5,8 @@
  * stored as the assistant's words, not as its own: it cannot write as anyone, it can only name what
  * the website configured, and only at the start, before anything of its own.
  */
-import { assistantSettingKey } from '../../activities/ai';
+import { configOfAssistant } from '../../activities/ai';
 import type { Store } from '../../activities/store';
-import type { AssistantConfig } from '../../domain/assistant';
 import type { TeamMember } from '../../domain/people';
 import type { Author } from '../../domain/timeline';
 import type { ValidatedItem } from '../../plugins/registry';
@@ -20,12 +19,13 @@ export interface WelcomeMessages {
 
 /**
  * The welcome messages of the website whose team this is, and their author; undefined when it has
- * no assistant, or the assistant none. The team is in hand, so only the assistant's stored
- * configuration is read (its defaults have no welcome messages).
+ * no assistant, or the assistant none. The team is in hand, so only the assistant's configuration
+ * is read, as the widget's settings read it (one stored before welcome messages were checked as a
+ * message's text leaves out those that could not be said, as the widget's list does).
  */
 export async function welcomeMessagesOf(store: Pick<Store, 'getSetting'>, team: readonly TeamMember[]): Promise<WelcomeMessages | undefined> {
   const assistant = team.find((member) => member.kind === 'ai');
-  const texts = assistant && (await store.getSetting<AssistantConfig>(assistant.websiteId, assistantSettingKey(assistant.id)))?.welcomeMessages;
+  const texts = assistant && (await configOfAssistant(store, assistant)).welcomeMessages;
   return assistant && texts?.length ? { author: { kind: 'ai', id: assistant.id }, texts } : undefined;
 }
 

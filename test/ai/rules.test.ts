@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAssistantConfig, parseAssistantConfig, policyOf, withCurrentDefaults } from '../../activities/ai/config';
+import { DEFAULT_AWAY_MESSAGE, DEFAULT_HANDOFF_MESSAGE, defaultAssistantConfig, parseAssistantConfig, policyOf, withCurrentDefaults } from '../../activities/ai/config';
 import { isWithinBusinessHours } from '../../workflows/conversation/ai/business-hours';
 import { escalationBeforeModel, findPhrase, isUncertainReply } from '../../workflows/conversation/ai/escalation-rules';
 import { isAiTurnTrigger, policyAllowsAnswer } from '../../workflows/conversation/ai/gate';
@@ -91,5 +91,13 @@ describe('withCurrentDefaults', () => {
     expect(withCurrentDefaults({ ...config, escalation: earlier } as never).escalation).toStrictEqual({ ...earlier, awayMessage: expect.stringMatching(/^Our team is away right now/) });
     const own = { ...config, escalation: { ...config.escalation, awayMessage: 'Back on Monday.' } };
     expect(withCurrentDefaults(own)).toEqual(own);
+  });
+
+  it('reads texts said to visitors, stored before they were checked as a message’s, so that none that could not be said is said', () => {
+    const config = defaultAssistantConfig({ id: 'ai_1', name: 'Ada' });
+    const stored = { ...config, welcomeMessages: ['Hello!', 'Hi\u0007 there', '\u200b'], escalation: { ...config.escalation, handoffMessage: 'x'.repeat(30_000), awayMessage: 'Away\u0000' } };
+    const read = withCurrentDefaults(stored);
+    expect(read.welcomeMessages).toEqual(['Hello!']);
+    expect(read.escalation).toEqual({ ...config.escalation, handoffMessage: DEFAULT_HANDOFF_MESSAGE, awayMessage: DEFAULT_AWAY_MESSAGE });
   });
 });

@@ -13,4 +13,11 @@ describe('messageTextProblem', () => {
     expect(messageTextProblem('a\u007fb')).toBe('no control characters (but tab and line breaks)');
     expect(messageTextProblem('line\r\nbreak\tand a 👨‍👩‍👧 family')).toBeUndefined();
   });
+
+  it('refuses C1 control characters too: a terminal takes U+009B for an escape sequence, U+0085 is no line break a page shows', () => {
+    for (const control of ['\u0080', '\u0085', '\u009b', '\u009f']) {
+      expect(messageTextProblem(`a${control}b`)).toBe('no control characters (but tab and line breaks)');
+    }
+    expect(messageTextProblem('caf\u00e9 \u00a0ok')).toBeUndefined();
+  });
 });

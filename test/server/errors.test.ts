@@ -76,6 +76,8 @@ describe('Chat API errors', () => {
       const refusals: Array<[string, string]> = [
         ['\u200b\u200b', 'text is empty'],
         ['nul:\u0000:end', 'no control characters (but tab and line breaks)'],
+        ['csi:\u009b2J', 'no control characters (but tab and line breaks)'],
+        ['nel:\u0085:end', 'no control characters (but tab and line breaks)'],
       ];
       for (const [text, message] of refusals) {
         const refused = await post(text);

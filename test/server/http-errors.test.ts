@@ -46,6 +46,12 @@ describe('http-errors', () => {
       expect(toAppError(new EngineShutDownError())).toMatchObject({ code: 'ERR_UNAVAILABLE', message: 'The server is shutting down; try again' });
     });
 
+    it('tells a file server\'s 404 by its status alone: the file system\'s message names the server\'s paths', () => {
+      const missing = Object.assign(new Error("ENOENT: no such file or directory, stat '/srv/app/web/dist/assets/nope.js'"), { status: 404, code: 'ENOENT', syscall: 'stat' });
+      expect(toAppError(missing)).toMatchObject({ code: 'ERR_NOT_FOUND', message: 'Not found' });
+      expect(toAppError(Object.assign(new Error('Unknown page'), { status: 404 })).message).toBe('Unknown page');
+    });
+
     it('names the request as a whole in a 400 that names no field', () => {
       expect(toAppError(new AppError('ERR_INVALID_INPUT', 'The upload ended before its last byte')).details).toEqual({ fields: [{ path: 'request', message: 'The upload ended before its last byte' }] });
       expect(toAppError(Object.assign(new Error('Bad Request'), { status: 400 })).details).toEqual({ fields: [{ path: 'request', message: 'Bad Request' }] });

@@ -90,6 +90,31 @@ describe('interactive items', () => {
     expect((await choose('qr-1', 'qr-1-crash', 'yes')).status).toBe(409);
   });
 
+  it('refuses quick replies whose label or prompt a message could not say, naming them', async () => {
+    const res = await api.call('POST', '/v1/messages', AGENT, {
+      conversationId: 'qr-1',
+      item: { id: 'qr-1-zw', type: 'quick_replies', prompt: 'pick\u0000\u202e one', options: [{ id: 'a', label: '\u200b' }] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.item.prompt', 'body.item.options.0.label']);
+  });
+
+  it('refuses a pick on quick replies stored before their labels were checked with a 409 saying why, not a 500', async () => {
+    await app.store.appendItem({
+      id: 'qr-1-old',
+      conversationId: 'qr-1',
+      type: 'quick_replies',
+      visibility: 'public',
+      author: { kind: 'human', id: AGENT.agent },
+      createdAt: new Date().toISOString(),
+      prompt: 'pick one',
+      options: [{ id: 'a', label: '\u200b' }],
+    } as never);
+    const picked = await choose('qr-1', 'qr-1-old', 'a');
+    expect(picked.status).toBe(409);
+    expect(picked.body.error).toMatchObject({ code: 'ERR_CONFLICT', message: expect.stringContaining('can no longer be answered') });
+  });
+
   it('names a bad answer\'s field, and hides items the caller may not see', async () => {
     await offer('qr-1', 'qr-1-offer-2');
     const bad = await choose('qr-1', 'qr-1-offer-2', 'maybe');

@@ -99,4 +99,12 @@ describe('pages', () => {
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('ERR_NOT_FOUND');
   });
+
+  it('answers an asset that is not there without naming the server\'s files', async () => {
+    for (const asset of ['nope.js', 'widget.js/x', `${'a'.repeat(5_000)}.js`]) {
+      const res = await fetch(`${app.url}/assets/${asset}`);
+      expect(res.status, asset).toBe(404);
+      expect(await res.json(), asset).toEqual({ error: { code: 'ERR_NOT_FOUND', message: 'Not found' } });
+    }
+  });
 });

@@ -4,6 +4,7 @@
  * assistant's words; anything else a visitor sends there stays its own, so nobody writes as the team.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assistantSettingKey } from '../../activities/ai';
 import type { AssistantConfig } from '../../domain/assistant';
 import { DEFAULT_ASSISTANT_ID } from '../../runtime/seed';
 import { AGENT, sleep } from './support/clients';
@@ -84,5 +85,39 @@ describe('welcome messages', () => {
       expect(refused.body.error.details.fields[0].path).toMatch(/^body\.welcomeMessages/);
     }
     expect((await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent.welcomeMessages).toEqual(WELCOME);
+  });
+
+  it('are taken by a message’s rules, as the visitor’s widget sends them back as messages, and so are the hand-off and away messages', async () => {
+    const patch = (body: unknown) => t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, body);
+    const refusedFields = async (body: unknown) => {
+      const refused = await patch(body);
+      expect(refused.status).toBe(400);
+      return refused.body.error.details.fields.map((f: { path: string }) => f.path);
+    };
+    expect(await refusedFields({ welcomeMessages: ['Hi\u0007 there', '\u200b'] })).toEqual(['body.welcomeMessages.0', 'body.welcomeMessages.1']);
+    expect(await refusedFields({ escalation: { awayMessage: 'Away\u0000', handoffMessage: 'x'.repeat(10_001) } })).toEqual(['body.escalation.handoffMessage', 'body.escalation.awayMessage']);
+    expect((await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent.welcomeMessages).toEqual(WELCOME);
+  });
+
+  it('stored before they were checked, leave out one that could not be said: the widget neither shows it nor has its conversations refused', async () => {
+    const key = assistantSettingKey(DEFAULT_ASSISTANT_ID);
+    const stored = await t.app.store.getSetting<AssistantConfig>(t.app.websiteId, key);
+    await t.app.store.putSetting(t.app.websiteId, key, { ...stored!, welcomeMessages: [WELCOME[0]!, 'Hi\u0007 there', '\u200b'] });
+    // Rewritten as they are, the routing rules have the widget's settings read afresh.
+    const routing = (await t.api.call('GET', '/v1/settings/routing', AGENT)).body.routing;
+    expect((await t.api.call('PUT', '/v1/settings/routing', AGENT, routing)).status).toBe(200);
+    try {
+      const website = (await t.api.call('GET', '/v1/websites', { 'X-Public-Key': t.app.keys.publicKey })).body;
+      expect(website.welcomeMessages).toEqual([WELCOME[0]]);
+      const visitor = { visitorId: await t.api.newVisitor() };
+      const created = await t.api.call('POST', '/v1/conversations', visitor, { conversationId: 'welcome-old', defaultTimelineItems: website.welcomeMessages.map(message) });
+      expect(created.status).toBe(201);
+      expect(authors(created.body.initialTimelineItems)).toEqual([AI]);
+      // A change of something else saves the configuration as read, without what could not be said.
+      expect((await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { debounceMs: 0 })).status).toBe(200);
+      expect((await t.app.store.getSetting<AssistantConfig>(t.app.websiteId, key))?.welcomeMessages).toEqual([WELCOME[0]]);
+    } finally {
+      await t.app.store.putSetting(t.app.websiteId, key, stored!);
+    }
   });
 });

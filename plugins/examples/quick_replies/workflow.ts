@@ -5,13 +5,15 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors';
+import { messageText } from '../../builtin/text';
 import { defineItemAction, defineItemType, definePlugin } from '../../define';
 
-const option = z.strictObject({ id: z.string().min(1).max(64), label: z.string().trim().min(1).max(200) });
+// The label a visitor picks becomes their message's text, so it is checked as one when offered (the prompt too, read as one).
+const option = z.strictObject({ id: z.string().min(1).max(64), label: messageText(200) });
 
 const quickRepliesSchema = z
   .object({
-    prompt: z.string().trim().min(1).max(1_000),
+    prompt: messageText(1_000),
     options: z.array(option).min(1).max(10),
     answeredOptionId: z.string().optional(),
   })

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { LifecycleOperation, Priority } from '../../../domain';
+import { readableText } from '../../../domain/label-schema';
 import { defineItemType, definePlugin } from '../../define';
 
 /** Scores below this reopen the conversation. */
@@ -11,7 +12,8 @@ export const LOW_SCORE = 3;
 
 const ratingSchema = z.object({
   score: z.number().int().min(1).max(5),
-  comment: z.string().trim().max(2_000).optional(),
+  // Read by the team: lines, but no hidden control or text-direction characters.
+  comment: readableText(z.string().trim().max(2_000)).optional(),
 });
 
 const RAISED: readonly Priority[] = ['high', 'urgent'];

@@ -23,6 +23,19 @@ describe('quick_replies', () => {
       const error = caught(() => kit.create({ input: { ...offer, options: [{ id: 'x', label: '' }] }, author: AI }));
       expect(error.details).toEqual([{ path: 'options.0.label', message: expect.any(String) }]);
     });
+
+    it('takes a label and a prompt by a message’s rules, as a picked label becomes the visitor’s message', () => {
+      const error = caught(() =>
+        kit.create({ input: { ...offer, prompt: 'pick\u0000\u202e one', options: [{ id: 'a', label: '\u200b' }, { id: 'b', label: 'csi\u009b' }] }, author: AGENT }),
+      );
+      expect(error.code).toBe('ERR_INVALID_INPUT');
+      expect(error.details).toEqual([
+        { path: 'prompt', message: 'no control characters (but tab and line breaks)' },
+        { path: 'options.0.label', message: 'text is empty' },
+        { path: 'options.1.label', message: 'no control characters (but tab and line breaks)' },
+      ]);
+      expect(kit.create({ input: { ...offer, options: [{ id: 'a', label: '  Yes \u{1F44D}  ' }] }, author: AGENT })).toMatchObject({ options: [{ id: 'a', label: 'Yes \u{1F44D}' }] });
+    });
   });
 
   describe('#reduceSummary', () => {
@@ -48,6 +61,15 @@ describe('quick_replies', () => {
     it('refuses a malformed answer, naming the field', () => {
       const error = caught(() => kit.answer({ item: offered(), actionId: 'choose', answer: {}, author: VISITOR }));
       expect(error.details).toEqual([{ path: 'answer.optionId', message: expect.any(String) }]);
+    });
+
+    it('refuses, as a conflict rather than a plugin failure, a pick on an offer stored before its label or prompt were checked', () => {
+      const storedBefore = (fields: object) => ({ ...offered(), ...fields });
+      for (const item of [storedBefore({ options: [{ id: 'a', label: '\u200b' }] }), storedBefore({ prompt: 'pick\u0000 one', options: [{ id: 'a', label: 'Fine' }] })]) {
+        const error = caught(() => kit.answer({ item, actionId: 'choose', answer: { optionId: 'a' }, author: VISITOR }));
+        expect(error.code).toBe('ERR_CONFLICT');
+        expect(error.message).toMatch(/can no longer be answered: it was stored before today's rules for its type \(Invalid quick_replies item: (options\.0\.label: text is empty|prompt: no control characters)/);
+      }
     });
 
     it('refuses a second answer', () => {

@@ -21,6 +21,15 @@ describe('rating', () => {
       expect(error.details).toEqual([{ path: 'score', message: expect.any(String) }]);
     });
 
+    it('refuses a comment with control or text-direction characters, naming it; lines are fine', () => {
+      for (const comment of ['nul\u0000', 'good\u202edab', 'csi\u009b']) {
+        const error = caught(() => rate(4, comment));
+        expect(error.code).toBe('ERR_INVALID_INPUT');
+        expect(error.details).toEqual([{ path: 'comment', message: 'no control or text-direction characters' }]);
+      }
+      expect(rate(4, 'Quick,\r\n\tand kind')).toMatchObject({ comment: 'Quick,\r\n\tand kind' });
+    });
+
     it('is created by the visitor only', () => {
       expect(caught(() => kit.create({ input: { type: 'rating', score: 5 }, author: AGENT })).code).toBe('ERR_FORBIDDEN');
     });
