@@ -121,10 +121,11 @@ export function visitorMethods(client: MongoClient, { visitors, contacts, conver
 
     /**
      * Notes the page the visitor is on; a page told earlier (another tab's word that took longer) does
-     * not replace a later one.
+     * not replace a later one. Whether it was kept (false: a later one was, or there is no such visitor).
      */
-    async setVisitorPage(websiteId: string, visitorId: string, page: VisitorPage): Promise<void> {
-      await visitors.updateOne({ _id: visitorId, websiteId, $or: [{ lastPage: { $exists: false } }, { 'lastPage.at': { $lte: page.at } }] }, { $set: { lastPage: page } });
+    async setVisitorPage(websiteId: string, visitorId: string, page: VisitorPage): Promise<boolean> {
+      const { matchedCount } = await visitors.updateOne({ _id: visitorId, websiteId, $or: [{ lastPage: { $exists: false } }, { 'lastPage.at': { $lte: page.at } }] }, { $set: { lastPage: page } });
+      return matchedCount === 1;
     },
 
     /** The contact with this id, or null. */

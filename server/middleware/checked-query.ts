@@ -4,10 +4,10 @@
  * is not percent-encoded UTF-8. Routes check the parameters they read on top of this.
  */
 import type { RequestHandler } from 'express';
-import { anyQuery } from '../schemas/common';
+import { anyRouteQuery } from '../schemas/common';
 import { parseInput } from '../schemas/parse';
 
 export const checkedQuery: RequestHandler = (req, _res, next) => {
-  parseInput(anyQuery, req.query, 'query');
+  parseInput(anyRouteQuery, req.query, 'query');
   next();
 };

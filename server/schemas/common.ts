@@ -79,7 +79,7 @@ const CACHE_BUSTER = '_';
  * are ignored, unless `strict`: then each is a `400` naming it too (`updated_since` for a filter the
  * route does not have would otherwise answer the whole list, the mistake unseen), but the cache-buster.
  */
-export const queryObject = <S extends z.ZodRawShape>(shape: S, { strict = false }: { strict?: boolean } = {}) =>
+export const queryObject = <S extends z.ZodRawShape>(shape: S, { strict = false, repeats = false }: { strict?: boolean; repeats?: boolean } = {}) =>
   z.preprocess((query, ctx) => {
     if (!query || typeof query !== 'object') return query;
     const single: Record<string, unknown> = {};
@@ -88,7 +88,7 @@ export const queryObject = <S extends z.ZodRawShape>(shape: S, { strict = false 
       else if ([value].flat().some(isUndecodable)) refuseUndecodable(ctx, key, value);
       else if (strict && key !== CACHE_BUSTER && !Object.hasOwn(shape, key)) ctx.addIssue({ code: 'custom', path: [key], message: 'unknown parameter', input: query });
       // No parameter takes several values: said as such, rather than the value's own schema refusing a list.
-      else if (Array.isArray(value)) ctx.addIssue({ code: 'custom', path: [key], message: `given ${value.length} times: give ${key} once`, input: query });
+      else if (Array.isArray(value) && !repeats) ctx.addIssue({ code: 'custom', path: [key], message: `given ${value.length} times: give ${key} once`, input: query });
       else single[key] = value;
     }
     return single;
@@ -99,6 +99,9 @@ export const strictQuery = <S extends z.ZodRawShape>(shape: S) => queryObject(sh
 
 /** A query whose parameters are read by name elsewhere (a download's credentials), checked for what `queryObject` refuses. */
 export const anyQuery = queryObject({});
+
+/** What every route's query is checked for, whatever it reads: no bracketed key, nothing undecodable (a parameter it does not read may repeat). */
+export const anyRouteQuery = queryObject({}, { repeats: true });
 
 /**
  * A route's path parameters. One that was not percent-encoded UTF-8 reaches the route as sent

@@ -11,6 +11,6 @@ import type { ReceiptDeps } from './receipts';
 export async function notePageViewed(deps: ReceiptDeps, caller: Caller, page: ViewedPage): Promise<void> {
   if (caller.kind !== 'visitor') throw new AppError('ERR_FORBIDDEN', 'pageViewed is for the widget: a visitor says which page they are on');
   const viewed = { ...page, at: new Date().toISOString() };
-  await deps.store.setVisitorPage(caller.website.id, caller.visitorId, viewed);
-  await deps.publisher.visitorPageViewed(caller.website.id, { visitorId: caller.visitorId, ...viewed });
+  // The team is told what the visitor is read with: not a page a later one was kept over.
+  if (await deps.store.setVisitorPage(caller.website.id, caller.visitorId, viewed)) await deps.publisher.visitorPageViewed(caller.website.id, { visitorId: caller.visitorId, ...viewed });
 }

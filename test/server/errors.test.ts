@@ -327,8 +327,9 @@ describe('Chat API errors', () => {
       expect(await fieldsOf('GET', '/v1/settings/lifecycle?x[y]=1', AGENT)).toEqual(bracketed('x[y]'));
       expect(await fieldsOf('GET', '/v1/health?x[y]=1', {})).toEqual(bracketed('x[y]'));
       expect(await fieldsOf('GET', '/v1/team?x=%ZZ', AGENT)).toEqual([{ path: 'query.x', message: 'not percent-encoded UTF-8' }]);
-      // Those routes still ignore a plain parameter they do not read.
+      // Those routes still ignore a plain parameter they do not read, given once or more.
       expect((await api.call('GET', '/v1/team?x=1', AGENT)).status).toBe(200);
+      expect((await api.call('GET', '/v1/team?x=1&x=2', AGENT)).status).toBe(200);
     });
 
     it('tells a JSON body that is not an object from one that is not JSON', async () => {

@@ -39,7 +39,7 @@ export interface ConversationPanelOptions {
 }
 
 /** Where the controls take the timeline's place behind Details (inbox.css), rather than stand beside it. */
-const NARROW = '(max-width: 1100px)';
+export const NARROW_PANEL = '(max-width: 1100px)';
 /** A conversation's header shows this many of its tags; the Tags section has them all. */
 const HEADER_TAGS = 5;
 
@@ -82,13 +82,7 @@ export class ConversationPanel {
       if (this.detailsShown) this.showDetails(false);
       else options.onEscape();
     });
-    // A screen made wide shows both: the details no longer stand in the timeline's place.
-    const narrow = matchMedia(NARROW);
-    const widened = () => {
-      if (!this.element.isConnected) narrow.removeEventListener('change', widened);
-      else if (!narrow.matches && this.detailsShown) this.showDetails(false, { focus: false });
-    };
-    narrow.addEventListener('change', widened);
+
   }
 
   /** Focus on the conversation's heading (by script only: it is no stop for Tab). */
@@ -137,6 +131,11 @@ export class ConversationPanel {
       h('a', { class: 'btn', href: `/audit/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'opener', data: { focusKey: 'audit' } }, 'Audit trail'),
       h('button', { type: 'button', class: 'btn panel-details', 'aria-controls': this.controls.id, 'aria-expanded': String(this.detailsShown), data: { focusKey: 'details' }, on: { click: () => this.showDetails(!this.detailsShown) } }, 'Details'),
     );
+  }
+
+  /** The screen's width crossed NARROW: made wide, it shows both, the details no longer standing in the timeline's place. */
+  widthChanged(narrow: boolean): void {
+    if (!narrow) this.showDetails(false, { focus: false });
   }
 
   /** Whether the timeline is in sight: not while the details stand in its place. */

@@ -24,7 +24,7 @@ import type { Conversation, MemberStatus, ServerFrame, TeamMemberInfo, TimelineI
 import { alertForChange, alertForItem, alertForUnheldChange, ASSIGNMENT_EVENT_KINDS, isVisitorMessage, stillHolds, type Alert } from './alerts';
 import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedPriority, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
-import { ConversationPanel } from './conversation-panel';
+import { ConversationPanel, NARROW_PANEL } from './conversation-panel';
 import type { ControlActions } from './controls';
 import { DesktopAlerts } from './desktop-alerts';
 import { StatusToggle } from './status-toggle';
@@ -131,6 +131,9 @@ export class Inbox {
     this.files = new FileSources(this.api);
     this.savedReplies = new SavedReplies(this.api);
     this.visitorPages = new VisitorPages(this.api, (visitorId) => this.visitorPageChanged(visitorId));
+    // One listener for the page's life, not one per conversation opened (each would keep its panel alive).
+    const narrow = matchMedia(NARROW_PANEL);
+    narrow.addEventListener('change', () => this.panel?.widthChanged(narrow.matches));
     this.outboxes = new Outboxes({
       storageKey: `support-inbox:outboxes:${session.agentId}`,
       deliver: (id, draft, keep) => deliverDraft(this.api, id, draft, keep, (itemFor) => this.postItem(id, itemFor)),
@@ -264,8 +267,10 @@ export class Inbox {
     if (frame.type === 'userStatusChanged') return this.showStatusOf(frame.payload);
     if (frame.type === 'visitorPageViewed') {
       const { visitorId, pageUrl, pageTitle, at } = frame.payload;
-      // Held for the visitors of the conversations held only: every chatting visitor's page changes come.
-      if (this.live.conversations.hasVisitor(visitorId) && this.visitorPages.take(visitorId, { pageUrl, ...(pageTitle === undefined ? {} : { pageTitle }), at })) this.visitorPageChanged(visitorId);
+      // Held for the visitors of the conversations held only (every chatting visitor's page changes come): one
+      // whose conversation left the list is forgotten, and read afresh if it is shown again.
+      if (!this.live.conversations.hasVisitor(visitorId)) return this.visitorPages.forget(visitorId);
+      if (this.visitorPages.take(visitorId, { pageUrl, ...(pageTitle === undefined ? {} : { pageTitle }), at })) this.visitorPageChanged(visitorId);
       return;
     }
     const presence = this.online.take(frame);

@@ -41,6 +41,12 @@ export class VisitorPages {
     );
   }
 
+  /** Word of the visitor's pages is no longer taken (their conversation left the list): read again when wanted. */
+  forget(visitorId: string): void {
+    this.pages.delete(visitorId);
+    this.asked.delete(visitorId);
+  }
+
   /** The socket connected again: what was said while it was down went unheard. */
   readAgain(): void {
     this.asked.clear();

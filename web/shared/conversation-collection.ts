@@ -133,8 +133,10 @@ export class ConversationCollection {
     return this.byId.get(id);
   }
 
-  get size(): number {
-    return this.byId.size;
+  /** Whether any conversation held is open (not resolved). */
+  hasOpen(): boolean {
+    for (const entry of this.byId.values()) if (entry.status === 'open') return true;
+    return false;
   }
 
   /** Whether a conversation held was started by this visitor. */

@@ -13,6 +13,8 @@ export function memberLabels(members: ReadonlyArray<Pick<TeamMemberInfo, 'id' | 
  * starting with an emoji (two UTF-16 units, or several joined) is not cut into half a character.
  */
 export function initialOf(name: string): string {
+  // Firefox before 125 has no Segmenter: the first code point there.
+  if (typeof Intl.Segmenter !== 'function') return Array.from(name)[0] ?? '';
   const [first] = new Intl.Segmenter().segment(name);
   return first?.segment ?? '';
 }

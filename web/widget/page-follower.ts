@@ -3,7 +3,10 @@
  * address (origin and path) and title, as the conversation's context has them, told over the
  * socket as they change. A single-page site moves without loading a page, so they are looked at
  * every second (two string comparisons); told again on every connection (its server may be another
- * instance, or one restarted). Only while the visitor has a conversation: the team looks at nobody else.
+ * instance, or one restarted). Only while the visitor has an open conversation (the team looks at
+ * nobody else), and only from a tab in view: a tab behind others (whose title counts its
+ * notifications, say) would tell its page again over the one the visitor is on; a tab coming into
+ * view tells its page at once.
  */
 import type { ClientFrame } from '../shared/wire';
 import { viewedPage, type PageFacts } from './page-context';
@@ -15,6 +18,8 @@ export interface PageFollowerOptions {
   send(frame: Extract<ClientFrame, { type: 'pageViewed' }>): boolean;
   /** Whether the team has a conversation to look at the visitor in. */
   wanted(): boolean;
+  /** Whether this tab is the one the visitor sees. */
+  inView(): boolean;
   /** The page as the browser has it now. */
   page(): Pick<PageFacts, 'href' | 'title'>;
 }
@@ -36,15 +41,15 @@ export class PageFollower {
     clearInterval(this.timer);
   }
 
-  /** A new connection: whatever was told went to the one before. */
-  connected(): void {
+  /** A new connection (whatever was told went to the one before), or this tab in view again (another may have told its page since). */
+  tellAgain(): void {
     this.told = undefined;
     this.look();
   }
 
   /** Tells the page if it is not the one told last (now, rather than at the next look: a conversation was just created). */
   look(): void {
-    if (!this.options.wanted()) return;
+    if (!this.options.inView() || !this.options.wanted()) return;
     const page = viewedPage(this.options.page());
     if (!page) return;
     const key = `${page.pageUrl}\n${page.pageTitle ?? ''}`;

@@ -102,7 +102,8 @@ export class SupportWidget {
     if (options.pageContext) {
       this.pages = new PageFollower({
         send: (frame) => this.socket.send(frame),
-        wanted: () => this.live.conversations.size > 0,
+        wanted: () => this.live.conversations.hasOpen(),
+        inView: () => document.visibilityState === 'visible',
         page: () => ({ href: location.href, title: document.title }),
       });
     }
@@ -114,7 +115,7 @@ export class SupportWidget {
       onReconnect: () => void this.afterReconnect(),
       onStatus: (status) => {
         this.showOffline(status === 'offline');
-        if (status === 'open') this.pages?.connected();
+        if (status === 'open') this.pages?.tellAgain();
       },
       // Refused for good (the website's key changed): offline, without retrying for ever.
       onRevoked: () => this.showOffline(true),
@@ -122,7 +123,10 @@ export class SupportWidget {
   }
 
   private readonly root = h('div', { class: 'sw-root' }, this.panel, this.launcher.element);
-  private readonly onVisibility = () => this.markSeenIfReading();
+  private readonly onVisibility = () => {
+    this.markSeenIfReading();
+    if (document.visibilityState === 'visible') this.pages?.tellAgain();
+  };
   private stopTimes: (() => void) | undefined;
 
   /** Puts the widget in `host` (the shadow root made for it) and connects. */

@@ -6,6 +6,7 @@ describe('PageFollower: the page the widget tells the team the visitor is on', (
   let sent: unknown[];
   let open: boolean;
   let chatting: boolean;
+  let inView: boolean;
   let follower: PageFollower;
 
   beforeEach(() => {
@@ -14,7 +15,8 @@ describe('PageFollower: the page the widget tells the team the visitor is on', (
     sent = [];
     open = true;
     chatting = true;
-    follower = new PageFollower({ send: (frame) => open && Boolean(sent.push(frame.payload)), wanted: () => chatting, page: () => page });
+    inView = true;
+    follower = new PageFollower({ send: (frame) => open && Boolean(sent.push(frame.payload)), wanted: () => chatting, inView: () => inView, page: () => page });
   });
   afterEach(() => {
     follower.stop();
@@ -54,8 +56,19 @@ describe('PageFollower: the page the widget tells the team the visitor is on', (
     open = true;
     vi.advanceTimersByTime(1_000);
     expect(sent).toHaveLength(1);
-    follower.connected();
+    follower.tellAgain();
     expect(sent).toHaveLength(2);
+  });
+
+  it('tells nothing from a tab out of view, whose page would take the place of the one the visitor is on, and its page as it comes into view', () => {
+    follower.start();
+    inView = false;
+    page = { href: 'https://shop.example/inbox', title: '(2) Inbox' };
+    vi.advanceTimersByTime(3_000);
+    expect(sent).toHaveLength(1);
+    inView = true;
+    follower.tellAgain();
+    expect(sent.at(-1)).toEqual({ pageUrl: 'https://shop.example/inbox', pageTitle: '(2) Inbox' });
   });
 
   it('tells nothing of a page that is no http(s) address, and stops when stopped', () => {
