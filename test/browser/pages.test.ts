@@ -3088,8 +3088,13 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await openInInbox(agent, id);
     const facts = agent.locator('[data-testid="visitor-facts"]');
     await facts.waitFor();
-    const page = facts.getByRole('link', { name: `${await visitor.title()} (${new URL(app.url).host})` });
-    expect(await page.getAttribute('href')).toBe(`${app.url}/`);
+    // Where they started, and (the same page, the visitor still on it) where they are now.
+    const pages = facts.getByRole('link', { name: `${await visitor.title()} (${new URL(app.url).host})` });
+    await expect.poll(() => pages.count()).toBe(2);
+    expect(await pages.evaluateAll((links) => links.map((link) => [link.closest('dd')?.previousElementSibling?.textContent, link.getAttribute('href')]))).toEqual([
+      ['Now on', `${app.url}/`],
+      ['Started on', `${app.url}/`],
+    ]);
     expect(await facts.textContent()).toMatch(/Local time\d\d:\d\d, GMT\+9 \(Asia\/Tokyo\)LanguageFrench \(France\)/);
 
     // Their local time is kept current while the conversation stays open, as the page's other times are.
