@@ -82,7 +82,6 @@ export class ConversationPanel {
       if (this.detailsShown) this.showDetails(false);
       else options.onEscape();
     });
-
   }
 
   /** Focus on the conversation's heading (by script only: it is no stop for Tab). */
@@ -133,7 +132,7 @@ export class ConversationPanel {
     );
   }
 
-  /** The screen's width crossed NARROW: made wide, it shows both, the details no longer standing in the timeline's place. */
+  /** The screen's width crossed NARROW_PANEL: made wide, it shows both, the details no longer standing in the timeline's place. */
   widthChanged(narrow: boolean): void {
     if (!narrow) this.showDetails(false, { focus: false });
   }
