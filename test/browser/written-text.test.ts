@@ -19,6 +19,12 @@ const LONG_NAME = 'Maximiliana Alexandrovna Konstantinopolitanskaya-Wolfeschlege
 /** The direction an element's text is laid out in: `rtl` or `ltr`. */
 const directionOf = (element: Locator) => element.evaluate((el) => getComputedStyle(el).direction);
 
+/**
+ * Expects `element` laid out in `direction`. Asked again until it holds: the lists are drawn anew
+ * as news arrives, and an element found just before it is replaced is read detached, with no style.
+ */
+const expectDirection = (element: Locator, direction: 'ltr' | 'rtl') => expect.poll(() => directionOf(element)).toBe(direction);
+
 /** An element's box. */
 const boxOf = async (element: Locator) => {
   const box = await element.boundingBox();
@@ -119,25 +125,25 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await visitor.locator('.composer-input').fill(HEBREW);
     await visitor.locator('.composer-input').press('Enter');
     const id = ((await (await created).json()) as { conversation: { id: string } }).conversation.id;
-    expect(await directionOf(visitor.locator('.sw-chat .tl-bubble').filter({ hasText: HEBREW }))).toBe('rtl');
+    await expectDirection(visitor.locator('.sw-chat .tl-bubble').filter({ hasText: HEBREW }), 'rtl');
     expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { title: 'החזר כספי' })).status).toBe(200);
     const agent = await newPage(LAPTOP);
     await signInToInbox(agent, app);
     const row = agent.locator(`.row[data-conversation-id="${id}"]`);
     await row.locator('.row-title').filter({ hasText: 'החזר כספי' }).waitFor();
-    expect(await directionOf(row.locator('.row-title'))).toBe('rtl');
+    await expectDirection(row.locator('.row-title'), 'rtl');
     await row.click();
-    expect(await directionOf(agent.locator('.panel-main .tl-bubble').filter({ hasText: HEBREW }))).toBe('rtl');
+    await expectDirection(agent.locator('.panel-main .tl-bubble').filter({ hasText: HEBREW }), 'rtl');
 
     /** The team answers `text`: the lists preview it, in its direction, once it is there. */
     const answerWith = async (text: string, direction: 'ltr' | 'rtl') => {
       expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', text } })).status).toBe(201);
-      expect(await directionOf(visitor.locator('.sw-chat .tl-bubble').filter({ hasText: text }))).toBe(direction);
-      expect(await directionOf(agent.locator('.panel-main .tl-bubble').filter({ hasText: text }))).toBe(direction);
+      await expectDirection(visitor.locator('.sw-chat .tl-bubble').filter({ hasText: text }), direction);
+      await expectDirection(agent.locator('.panel-main .tl-bubble').filter({ hasText: text }), direction);
       await row.locator('.row-preview').filter({ hasText: text }).waitFor();
-      expect(await directionOf(row.locator('.row-preview'))).toBe(direction);
+      await expectDirection(row.locator('.row-preview'), direction);
       await visitor.getByRole('button', { name: 'Back to conversations' }).click();
-      expect(await directionOf(visitor.locator('.sw-conversation-preview span').filter({ hasText: text }))).toBe(direction);
+      await expectDirection(visitor.locator('.sw-conversation-preview span').filter({ hasText: text }), direction);
       await visitor.locator('.sw-conversation').first().click();
     };
     await answerWith('Yes, of course.', 'ltr');
