@@ -5,13 +5,19 @@
  */
 import { z } from 'zod';
 import { MAX_TAG_LENGTH } from './operation-schema';
-import { MISLEADING_IN_NAME, UNREADABLE_IN_TEXT } from './readable-text';
+import { MISLEADING_IN_NAME, showsNothing, UNREADABLE_IN_TEXT } from './readable-text';
 
 /** Text people read (a reason, a title, a tag, a comment): lines of it, but no hidden control or text-direction characters. */
 export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');
 
-/** A name shown to people (a team member's, a contact's): no control or text-direction characters. */
-export const displayName = <T extends z.ZodString>(name: T) => name.refine((value) => !MISLEADING_IN_NAME.test(value), 'no control or text-direction characters');
+/**
+ * A name shown to people (a team member's, a contact's): no control or text-direction characters,
+ * and something to see (a zero-width space alone would show a blank where the name should be).
+ */
+export const displayName = <T extends z.ZodString>(name: T) =>
+  name
+    .refine((value) => !MISLEADING_IN_NAME.test(value), 'no control or text-direction characters')
+    .refine((value) => value === '' || !showsNothing(value), 'nothing to see: only spaces or invisible characters');
 
 /**
  * One line people read as a label (a tag, a title): as a name, no line breaks or tabs either, and in

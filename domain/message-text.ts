@@ -2,7 +2,7 @@
  * What a message's text may be, checked by the server (the `message` and `note` types, and every
  * item's `text` at the edge) and by the composer before it sends, so the two agree.
  */
-import { INVISIBLE_FORMAT } from './readable-text';
+import { showsNothing } from './readable-text';
 
 /** Longest text, in Unicode code points (an emoji is one, as people count it), counted after trimming. */
 export const MAX_TEXT_CODE_POINTS = 10_000;
@@ -12,8 +12,6 @@ export const MAX_TEXT_CODE_POINTS = 10_000;
  * as the start of an escape sequence): NUL and the like show as boxes, or not at all.
  */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-/** Every format character in a text (zero-width spaces and joiners, direction marks): text of only these shows as nothing. */
-const INVISIBLE = new RegExp(INVISIBLE_FORMAT.source, 'gu');
 
 /** How many code points `text` holds. */
 export function codePointLength(text: string): number {
@@ -27,7 +25,7 @@ export function codePointLength(text: string): number {
  * `max` is lower for text that becomes a message's from a shorter field (a quick reply's label).
  */
 export function messageTextProblem(text: string, max = MAX_TEXT_CODE_POINTS): string | undefined {
-  if (text.replace(INVISIBLE, '').trim() === '') return 'text is empty';
+  if (showsNothing(text)) return 'text is empty';
   if (CONTROL.test(text)) return 'no control characters (but tab and line breaks)';
   const length = codePointLength(text);
   if (length > max) return `at most ${max.toLocaleString('en-US')} characters (this is ${length.toLocaleString('en-US')})`;

@@ -12,6 +12,10 @@ export const withDirectionShown = (text: string): string =>
 
 /** Format characters (zero-width spaces and joiners, direction marks, a BOM): unseen, they hide where text ends, or that it is empty. */
 export const INVISIBLE_FORMAT = /\p{Cf}/u;
+const EVERY_INVISIBLE_FORMAT = new RegExp(INVISIBLE_FORMAT.source, 'gu');
+
+/** Whether `text` shows nothing: only white space and format characters, or nothing at all. */
+export const showsNothing = (text: string): boolean => text.replace(EVERY_INVISIBLE_FORMAT, '').trim() === '';
 
 /** In a name (one line): any control character, line breaks included, or a direction control. */
 export const MISLEADING_IN_NAME = new RegExp(`[\\p{Cc}${DIRECTION_CONTROLS}]`, 'u');

@@ -103,6 +103,23 @@ describe('Chat API errors', () => {
       expect((await api.call('GET', `/v1/conversations?tag=${encodeURIComponent('vip\tgold')}`, AGENT)).status).toBe(200);
     });
 
+    it('refuses a title, tag or name with nothing to see (spaces and zero-width characters only), naming the field', async () => {
+      const nothing = 'nothing to see: only spaces or invisible characters';
+      for (const blank of ['\u200b', '\u200b \u2060', '\u2060\u200d']) {
+        const titled = await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: blank });
+        expect(titled.status).toBe(400);
+        expect(titled.body.error.details.fields).toEqual([{ path: 'body.title', message: nothing }]);
+        const tagged = await api.call('POST', '/v1/conversations/err-1/tags', AGENT, { add: ['ok', blank] });
+        expect(tagged.body.error.details.fields).toEqual([{ path: 'body.add.1', message: nothing }]);
+        const named = await api.call('POST', '/v1/team/members', AGENT, { name: blank });
+        expect(named.body.error.details.fields).toEqual([{ path: 'body.name', message: nothing }]);
+      }
+      // A zero-width joiner inside an emoji, or a non-joiner inside a Persian word, is part of what is seen.
+      expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Order \u{1F469}\u200D\u{1F4BB} \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645' })).status).toBe(200);
+      const { conversation } = (await api.call('GET', '/v1/conversations/err-1', AGENT)).body;
+      expect(conversation.tags).not.toContain('ok');
+    });
+
     it('keeps a tag or title in one Unicode form: ü typed as u and a combining mark is the same tag as ü', async () => {
       const tags = async (add: string) => api.call('POST', '/v1/conversations/err-1/tags', AGENT, { add: [add] });
       expect((await tags('m\u00fcller')).status).toBe(200);

@@ -4,7 +4,7 @@
  * they came from, their language and time zone. Anything the server would refuse is left out rather
  * than sent: the conversation matters more than the context.
  */
-import { MISLEADING_IN_NAME } from '../../domain/readable-text';
+import { MISLEADING_IN_NAME, showsNothing } from '../../domain/readable-text';
 import { LANGUAGE_TAG, MAX_LANGUAGE_TAG_LENGTH, MAX_PAGE_ADDRESS_LENGTH, MAX_PAGE_TITLE_LENGTH, pageAddressOf, type WidgetContext } from '../../domain/widget-context';
 
 export interface PageFacts {
@@ -29,7 +29,8 @@ function addressOf(href: string): string | undefined {
 /** A page's title as one readable line the server takes; undefined when nothing is left of it. */
 function titleOf(title: string): string | undefined {
   // Cut where a character ends: half of one (an emoji's) would make the whole request unstorable.
-  return title.replace(/\s+/g, ' ').replace(UNREADABLE, '').trim().slice(0, MAX_PAGE_TITLE_LENGTH).replace(LONE_SURROGATE, '').trim() || undefined;
+  const line = title.replace(/\s+/g, ' ').replace(UNREADABLE, '').trim().slice(0, MAX_PAGE_TITLE_LENGTH).replace(LONE_SURROGATE, '').trim();
+  return showsNothing(line) ? undefined : line;
 }
 
 /** The page as the team is told it (`pageViewed`): undefined for one that is not http(s), whose address the server would refuse. */

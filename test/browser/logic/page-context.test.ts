@@ -32,7 +32,13 @@ describe('pageContext: where the widget says the visitor was', () => {
   });
 
   it('sends only what the server takes, whatever the page', () => {
-    const pages = [facts(), facts({ href: 'http://localhost:3000/a%20b/', title: `${'é'.repeat(299)}😀`, referrer: 'android-app://com.example' }), facts({ href: 'https://xn--bcher-kva.example/ü', language: 'es-419' })];
+    const pages = [
+      facts(),
+      facts({ href: 'http://localhost:3000/a%20b/', title: `${'é'.repeat(299)}😀`, referrer: 'android-app://com.example' }),
+      facts({ href: 'https://xn--bcher-kva.example/ü', language: 'es-419' }),
+      // A title of zero-width characters shows nothing: the server refuses it as a title.
+      facts({ title: '\u200b \u2060' }),
+    ];
     for (const page of pages) expect(widgetContextSchema.safeParse(pageContext(page)).error).toBeUndefined();
   });
 });
