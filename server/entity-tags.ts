@@ -3,6 +3,7 @@
  * `If-Match` headers that name them.
  */
 import type { FileInfo } from '../activities/store';
+import { invalidField } from './http-errors';
 
 /**
  * A strong entity tag for a stored file's download. Everything the download answers (the bytes,
@@ -40,6 +41,11 @@ export function matchesNoneMatch(ifNoneMatch: string | undefined, etag: string):
 
 const REVISION_TAG = /^"(0|[1-9]\d{0,14})"$/;
 
+/** An entity tag (§8.8.3): an optional `W/`, then quoted visible characters other than `"`. */
+const ONE_TAG = '(?:W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*"';
+/** `If-Match`'s list (§5.6.1): tags separated by commas, empty elements and spaces around them allowed. */
+const TAG_LIST = new RegExp(`^[\\s,]*${ONE_TAG}(?:[ \\t]*,[\\s,]*${ONE_TAG})*[\\s,]*$`);
+
 /**
  * The revisions an `If-Match` (§13.1.1) names: the strong tags that are revisionETag's (compared
  * strongly, a weak tag names none); an empty list, no revision matches. Undefined, the write holds to
@@ -48,6 +54,8 @@ const REVISION_TAG = /^"(0|[1-9]\d{0,14})"$/;
  */
 export function revisionsNamed(ifMatch: string | undefined): number[] | undefined {
   if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  // Read as a list of none, such a header would refuse every write as someone else's (a `412`).
+  if (!TAG_LIST.test(ifMatch)) throw invalidField('headers.if-match', 'expected * or entity tags as the ETag header gives them, such as "3"');
   return listedTags(ifMatch).flatMap(({ weak, opaque }) => {
     const revision = weak ? undefined : REVISION_TAG.exec(opaque)?.[1];
     return revision === undefined ? [] : [Number(revision)];

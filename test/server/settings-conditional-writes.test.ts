@@ -101,6 +101,19 @@ describe.each(ROUTES)('$name: $method $path', (route) => {
     expect(after.headers.get('etag')).toBe(current.headers.get('etag'));
   });
 
+  it('refuses an If-Match that is no list of entity tags: 400 naming the header, and nothing written', async () => {
+    const before = await read();
+    const tag = before.headers.get('etag')!;
+    for (const malformed of ['3', tag.slice(0, -1), `${tag} ${tag}`, 'W/', `${tag}, *`]) {
+      const refused = await write(109, malformed);
+      expect(refused.status, malformed).toBe(400);
+      expect(refused.body.error.details.fields).toEqual([{ path: 'headers.if-match', message: expect.stringContaining('entity tags') }]);
+    }
+    expect((await read()).headers.get('etag')).toBe(tag);
+    // Empty list elements and spaces are a list's, as HTTP writes lists.
+    expect((await write(109, ` , ${tag} ,`)).status).toBe(200);
+  });
+
   it('of two writes sent at once with the same If-Match, stores one and refuses the other', async () => {
     const etag = (await read()).headers.get('etag')!;
     const [first, second] = await Promise.all([write(104, etag), write(105, etag)]);
