@@ -8,6 +8,7 @@ import type { StoredMemberToken } from '../activities/store';
 import { AppError } from '../domain/errors';
 import type { TeamMember, Visitor, Website } from '../domain/people';
 import type { AgentCaller, Caller } from './caller';
+import { invalidField } from './http-errors';
 import { isMemberToken, keyFingerprintOf, parseMemberToken, secretMatches } from './member-token-secrets';
 
 /** The lookups authentication needs; runtime wiring backs them with the store. */
@@ -33,10 +34,23 @@ export interface Credentials {
 }
 
 /**
- * Credentials as query parameters, for callers that cannot set headers (browser WebSockets,
- * `<img src>`): `publicKey` + `visitorId`, or `token` + `actorUserId`.
+ * A credential's value among those sent: none, one, or a `400` naming it (`name`, at `path`). Two
+ * (`?token=a&token=b`, two `X-Actor-User-Id` headers) are refused rather than one of them taken:
+ * which would act would be the server's guess. An empty value is none.
  */
-export function credentialsFromQuery(param: (name: string) => string | undefined, page: Pick<Credentials, 'origin' | 'host'>): Credentials {
+export function onlyValue(sent: readonly string[], path: string, name: string): string | undefined {
+  const given = sent.filter((value) => value !== '');
+  if (given.length > 1) throw invalidField(path, `given ${given.length} times: give ${name} once`);
+  return given[0];
+}
+
+/**
+ * Credentials as query parameters, for callers that cannot set headers (browser WebSockets,
+ * `<img src>`): `publicKey` + `visitorId`, or `token` + `actorUserId`. `sent` gives a parameter's
+ * every value.
+ */
+export function credentialsFromQuery(sent: (name: string) => readonly string[], page: Pick<Credentials, 'origin' | 'host'>): Credentials {
+  const param = (name: string) => onlyValue(sent(name), `query.${name}`, name);
   return { publicKey: param('publicKey'), visitorId: param('visitorId'), bearer: param('token'), actorUserId: param('actorUserId'), ...page };
 }
 

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../domain/errors';
-import { authenticate, credentialsFromQuery, originAllowed, type AuthDirectory, type AuthenticateOptions, type Credentials } from '../auth';
+import { authenticate, credentialsFromQuery, onlyValue, originAllowed, type AuthDirectory, type AuthenticateOptions, type Credentials } from '../auth';
 import type { Caller } from '../caller';
 import { anyQuery } from '../schemas/common';
 import { parseInput } from '../schemas/parse';
@@ -24,27 +24,34 @@ function pageOriginOf(req: Request): string | undefined {
   return fromReferer === 'null' ? undefined : fromReferer;
 }
 
+/**
+ * A credential header's one value, from the headers as sent: Node keeps only the first of two
+ * `Authorization` headers and joins two `X-Actor-User-Id` with a comma, neither of which is what
+ * the caller meant.
+ */
+function credentialHeader(req: Request, name: string): string | undefined {
+  const sent = req.rawHeaders.filter((_, at) => at % 2 === 1 && req.rawHeaders[at - 1]!.toLowerCase() === name.toLowerCase());
+  return onlyValue(sent, `headers.${name.toLowerCase()}`, name);
+}
+
 export function credentialsOf(req: Request): Credentials {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
+  const bearer = /^Bearer\s+(\S+)$/i.exec(credentialHeader(req, 'Authorization') ?? '')?.[1];
   return {
-    publicKey: header(req, 'x-public-key'),
-    visitorId: header(req, 'x-visitor-id'),
+    publicKey: credentialHeader(req, 'X-Public-Key'),
+    visitorId: credentialHeader(req, 'X-Visitor-Id'),
     origin: pageOriginOf(req),
     host: header(req, 'host'),
     bearer,
-    actorUserId: header(req, 'x-actor-user-id'),
+    actorUserId: credentialHeader(req, 'X-Actor-User-Id'),
   };
 }
 
 /** Credentials in the query, which is checked as a route's is: a bracketed or undecodable parameter is a `400` naming it. */
-function queryParam(req: Request): (name: string) => string | undefined {
+function queryParam(req: Request): (name: string) => string[] {
   // Read once: in Express 5 `req.query` is a getter that parses the query string again on every read.
   const query = req.query;
   parseInput(anyQuery, query, 'query');
-  return (name) => {
-    const value = query[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
+  return (name) => [query[name]].flat().filter((value) => typeof value === 'string');
 }
 
 export interface AuthenticatedOptions extends AuthenticateOptions {

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../../domain/errors';
 import { fieldIssuesOf } from '../../plugins/errors';
-import { credentialsFromQuery, type Credentials } from '../auth';
+import { credentialsFromQuery, onlyValue, type Credentials } from '../auth';
 import { clientIpOf, ipLimitKey, proxyTrust, type TrustProxy } from '../client-ip';
 import type { Caller } from '../caller';
 import { httpStatusOf, invalidField, rawErrorAnswer, toAppError } from '../http-errors';
@@ -83,17 +83,20 @@ const refOf = (json: unknown): string | undefined => {
 const SUBPROTOCOL = 'support.v1';
 const BEARER_PROTOCOL = 'bearer.';
 
-/** The key a `bearer.` subprotocol carries, if the upgrade offered one. */
+/** The key a `bearer.` subprotocol carries, if the upgrade offered one (two are a `400`). */
 function bearerFromProtocols(req: IncomingMessage): string | undefined {
   const offered = req.headers['sec-websocket-protocol']?.split(',').map((protocol) => protocol.trim()) ?? [];
-  return offered.find((protocol) => protocol.startsWith(BEARER_PROTOCOL))?.slice(BEARER_PROTOCOL.length) || undefined;
+  const keys = offered.filter((protocol) => protocol.startsWith(BEARER_PROTOCOL)).map((protocol) => protocol.slice(BEARER_PROTOCOL.length));
+  return onlyValue(keys, 'headers.sec-websocket-protocol', 'one bearer. subprotocol');
 }
 
-/** Query parameters, the key from a `bearer.` subprotocol taking the place of `token`. */
+/** Query parameters, the key from a `bearer.` subprotocol taking the place of `token` (another `token` beside it is a `400`). */
 const credentialsOf = (req: IncomingMessage, url: URL): Credentials => {
-  const fromQuery = credentialsFromQuery((name) => url.searchParams.get(name) || undefined, { origin: req.headers.origin, host: req.headers.host });
+  const fromQuery = credentialsFromQuery((name) => url.searchParams.getAll(name), { origin: req.headers.origin, host: req.headers.host });
   const bearer = bearerFromProtocols(req);
-  return bearer === undefined ? fromQuery : { ...fromQuery, bearer };
+  if (bearer === undefined) return fromQuery;
+  if (fromQuery.bearer !== undefined && fromQuery.bearer !== bearer) throw invalid('one key in the query and another in the bearer. subprotocol: send one', 'query.token');
+  return { ...fromQuery, bearer };
 };
 
 function refuseUpgrade(socket: Duplex, err: unknown, headers: Record<string, string> = {}): void {

@@ -25,6 +25,19 @@ function statusOf(path: string, headers: Record<string, string>): Promise<number
   });
 }
 
+/** A GET with these headers, a header given as a list sent once per value (fetch would join them); its status and parsed body. */
+function answerTo(path: string, headers: Record<string, string | string[]>): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${app.url}${path}`, { headers }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      })
+      .on('error', reject);
+  });
+}
+
 /** Another visitor of the website, with its own rate limit (the shared one's burst is small). */
 async function freshVisitor(conversationId: string): Promise<{ visitorId: string; origin: string }> {
   const created = await api.call('GET', '/v1/websites', { 'X-Public-Key': app.keys.publicKey, Origin: ORIGIN });
@@ -118,6 +131,22 @@ describe('Chat API errors', () => {
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Order \u{1F469}\u200D\u{1F4BB} \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645' })).status).toBe(200);
       const { conversation } = (await api.call('GET', '/v1/conversations/err-1', AGENT)).body;
       expect(conversation.tags).not.toContain('ok');
+    });
+
+    it('refuses a credential sent twice, naming it, rather than act as one of them', async () => {
+      const bearer = `Bearer ${app.keys.secretKey}`;
+      const cases: Array<[string, Record<string, string | string[]>, string, string]> = [
+        ['/v1/team', { Authorization: [bearer, 'Bearer sk_another_0123456789'] }, 'headers.authorization', 'Authorization'],
+        ['/v1/team', { Authorization: bearer, 'X-Actor-User-Id': ['agent_alex', 'agent_sam'] }, 'headers.x-actor-user-id', 'X-Actor-User-Id'],
+        ['/v1/conversations', { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': [visitor.visitorId, 'vis_other'], Origin: ORIGIN }, 'headers.x-visitor-id', 'X-Visitor-Id'],
+        [`/v1/files/f_1?token=${app.keys.secretKey}&token=sk_another_0123456789`, {}, 'query.token', 'token'],
+      ];
+      for (const [path, headers, field, name] of cases) {
+        const { status, body } = await answerTo(path, headers);
+        expect(status, field).toBe(400);
+        expect(body.error.details.fields).toEqual([{ path: field, message: `given 2 times: give ${name} once` }]);
+      }
+      expect((await answerTo('/v1/team', { Authorization: bearer, 'X-Actor-User-Id': 'agent_alex' })).status).toBe(200);
     });
 
     it('keeps a tag or title in one Unicode form: ü typed as u and a combining mark is the same tag as ü', async () => {

@@ -61,6 +61,36 @@ describe('WebSocket /ws', () => {
       expect(refused.first).toEqual({ type: 'error', payload: { code: 'ERR_UNAUTHENTICATED', message: 'Unknown secret key' } });
     });
 
+    it('refuses credentials sent twice, naming where, rather than pick one of them', async () => {
+      const base = `${t.app.url.replace('http', 'ws')}/ws`;
+      const key = encodeURIComponent(t.app.keys.secretKey);
+      const refusal = (url: string, protocols: string[] = []) =>
+        new Promise<{ code: number; first: Frame }>((resolve, reject) => {
+          const ws = new WebSocket(url, protocols);
+          let first: Frame | undefined;
+          ws.once('message', (data) => (first = JSON.parse(String(data)) as Frame));
+          ws.once('close', (code) => resolve({ code, first: first! }));
+          ws.once('error', reject);
+        });
+      const cases: Array<[string, string[], string]> = [
+        [`${base}?token=${key}&token=sk_another_0123456789&actorUserId=${AGENT.agent}`, [], 'query.token'],
+        [`${base}?token=${key}&actorUserId=${AGENT.agent}&actorUserId=agent_sam`, [], 'query.actorUserId'],
+        [`${base}?publicKey=${t.app.keys.publicKey}&visitorId=v_one&visitorId=v_two`, [], 'query.visitorId'],
+        [`${base}?actorUserId=${AGENT.agent}`, ['support.v1', `bearer.${t.app.keys.secretKey}`, 'bearer.sk_another_0123456789'], 'headers.sec-websocket-protocol'],
+        [`${base}?token=sk_another_0123456789&actorUserId=${AGENT.agent}`, ['support.v1', `bearer.${t.app.keys.secretKey}`], 'query.token'],
+      ];
+      for (const [url, protocols, path] of cases) {
+        const { code, first } = await refusal(url, protocols);
+        expect(code, path).toBe(4400);
+        expect(first).toMatchObject({ type: 'error', payload: { code: 'ERR_INVALID_INPUT', details: { fields: [{ path, message: expect.any(String) }] } } });
+      }
+      // The same key in the query and in the subprotocol is one key.
+      const both = new WebSocket(`${base}?token=${key}&actorUserId=${AGENT.agent}`, ['support.v1', `bearer.${t.app.keys.secretKey}`]);
+      const greeting = await new Promise<Frame>((resolve) => both.once('message', (data) => resolve(JSON.parse(String(data)) as Frame)));
+      expect(greeting).toMatchObject({ type: 'CONNECTION_ESTABLISHED', payload: { userId: AGENT.agent } });
+      both.close();
+    });
+
     it('answers a plain GET /ws, without Upgrade, with 426 Upgrade Required naming WebSocket', async () => {
       for (const method of ['GET', 'HEAD']) {
         const res = await t.api.call(method, '/ws?publicKey=pk_any&visitorId=v', {});
