@@ -13,6 +13,19 @@ export const MAX_TEXT_CODE_POINTS = 10_000;
  */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
+const EVERY_CONTROL = new RegExp(CONTROL.source, 'g');
+
+/**
+ * Text the product did not take from a person (a model's reply) made one a message may hold:
+ * control characters taken out, trimmed, cut to `max` code points with an ellipsis; empty when
+ * nothing would show.
+ */
+export function asMessageText(text: string, max = MAX_TEXT_CODE_POINTS): string {
+  const kept = text.replace(EVERY_CONTROL, '').trim();
+  if (showsNothing(kept)) return '';
+  return codePointLength(kept) <= max ? kept : `${[...kept].slice(0, max - 1).join('').trimEnd()}…`;
+}
+
 /** How many code points `text` holds. */
 export function codePointLength(text: string): number {
   let count = 0;

@@ -6,6 +6,7 @@ import { tool, type ToolSet } from 'ai';
 import { z } from 'zod';
 import type { AiToolName } from '../../domain/assistant';
 import { PRIORITIES } from '../../domain/conversation';
+import { asMessageText } from '../../domain/message-text';
 
 export const assistantTools = {
   reply: tool({
@@ -37,11 +38,15 @@ export const assistantTools = {
 /**
  * A proposed call's input as the workflow should judge it: a `tag` call's tags trimmed and in one
  * Unicode form (NFC), as the API takes tags, so a model's `ü` written either way is the tag people
- * filter by, not a second one that looks the same. Anything else as the model gave it.
+ * filter by, not a second one that looks the same; a reply's or note's text held to a message's
+ * rules, as a person's is (no control characters, at most 10,000 code points; empty, which the
+ * workflow refuses, when nothing of it would show). Anything else as the model gave it.
  */
 export function proposedInput(toolName: string, input: unknown): unknown {
   // A call whose input the SDK could not validate comes as the model wrote it: the workflow judges it and says what is wrong.
-  const tags = toolName === 'tag' && typeof input === 'object' && input !== null ? (input as { tags?: unknown }).tags : undefined;
-  if (!Array.isArray(tags)) return input;
-  return { ...(input as object), tags: tags.map((tag: unknown) => (typeof tag === 'string' ? tag.trim().normalize('NFC') : tag)) };
+  if (typeof input !== 'object' || input === null) return input;
+  const { tags, text } = input as { tags?: unknown; text?: unknown };
+  if (toolName === 'tag' && Array.isArray(tags)) return { ...input, tags: tags.map((tag: unknown) => (typeof tag === 'string' ? tag.trim().normalize('NFC') : tag)) };
+  if ((toolName === 'reply' || toolName === 'note') && typeof text === 'string') return { ...input, text: asMessageText(text) };
+  return input;
 }

@@ -8,6 +8,7 @@ import { unansweredVisitorText } from '../../activities/ai/prompt';
 import { createAiActivities } from '../../activities/ai/activities';
 import { defaultAssistantConfig } from '../../activities/ai/config';
 import { createModelResolver, modelProblem } from '../../activities/ai/resolve-model';
+import { messageTextProblem } from '../../domain/message-text';
 import { eventVisibility, type EventKind, type TimelineItem } from '../../domain/timeline';
 import { aiHarness, memoryStore, visitorMessage } from './helpers';
 import { scriptedModel } from './mock-model';
@@ -37,6 +38,21 @@ describe('createAiActivities', () => {
         expect(result.toolCalls.map((call) => call.toolName)).toEqual(['tag', 'reply']);
         expect(result.toolCalls[0]!.input).toEqual(Array.isArray(input.tags) ? { tags: [1, 'vip'] } : input);
       }
+    });
+
+    it("holds a reply's or note's text to a message's rules: control characters out, cut at 10,000 code points, empty when nothing would show", async () => {
+      const long = `${'😀'.repeat(10_000)}!`;
+      const h = aiHarness({
+        model: scriptedModel([['note', { text: ' \u200b ' }], ['note', { text: 'esc\u001b[2J and\u009b done\u0000' }], ['reply', { text: long }]]),
+        visitorText: 'hi',
+      });
+      const [blank, controls, reply] = (await h.activities.callModel({ assistantId: h.config.id, conversationContext: context, stepMessages: [] })).toolCalls;
+      expect(blank!.input).toEqual({ text: '' });
+      expect(controls!.input).toEqual({ text: 'esc[2J and done' });
+      const text = (reply!.input as { text: string }).text;
+      expect([...text]).toHaveLength(10_000);
+      expect(text).toBe(`${'😀'.repeat(9_999)}…`);
+      expect(messageTextProblem(text)).toBeUndefined();
     });
 
     it('throws a non-retryable AiModelAuthError on 401', async () => {
