@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AiToolName } from '../../domain/assistant';
 import { PRIORITIES } from '../../domain/conversation';
 import { asMessageText } from '../../domain/message-text';
+import { MISLEADING_IN_NAME, showsNothing } from '../../domain/readable-text';
 
 export const assistantTools = {
   reply: tool({
@@ -35,10 +36,18 @@ export const assistantTools = {
   }),
 } satisfies Record<AiToolName, ToolSet[string]>;
 
+const MISLEADING = new RegExp(MISLEADING_IN_NAME.source, 'gu');
+
+/** A tag a model wrote as the API takes tags: one line (a control or direction character is a space), trimmed, composed; empty when it shows nothing. */
+function asTag(tag: string): string {
+  const line = tag.replace(MISLEADING, ' ').trim().normalize('NFC');
+  return showsNothing(line) ? '' : line;
+}
+
 /**
- * A proposed call's input as the workflow should judge it: a `tag` call's tags trimmed and in one
- * Unicode form (NFC), as the API takes tags, so a model's `ü` written either way is the tag people
- * filter by, not a second one that looks the same; a reply's or note's text held to a message's
+ * A proposed call's input as the workflow should judge it: a `tag` call's tags as the API takes
+ * tags (one line, trimmed, in one Unicode form, NFC), so a model's `ü` written either way is the
+ * tag people filter by, not a second one that looks the same; a reply's or note's text held to a message's
  * rules, as a person's is (no control characters, at most 10,000 code points; empty, which the
  * workflow refuses, when nothing of it would show). Anything else as the model gave it.
  */
@@ -46,7 +55,7 @@ export function proposedInput(toolName: string, input: unknown): unknown {
   // A call whose input the SDK could not validate comes as the model wrote it: the workflow judges it and says what is wrong.
   if (typeof input !== 'object' || input === null) return input;
   const { tags, text } = input as { tags?: unknown; text?: unknown };
-  if (toolName === 'tag' && Array.isArray(tags)) return { ...input, tags: tags.map((tag: unknown) => (typeof tag === 'string' ? tag.trim().normalize('NFC') : tag)) };
+  if (toolName === 'tag' && Array.isArray(tags)) return { ...input, tags: tags.map((tag: unknown) => (typeof tag === 'string' ? asTag(tag) : tag)) };
   if ((toolName === 'reply' || toolName === 'note') && typeof text === 'string') return { ...input, text: asMessageText(text) };
   return input;
 }

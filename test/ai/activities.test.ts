@@ -24,11 +24,12 @@ describe('createAiActivities', () => {
       expect(h.items).toHaveLength(1); // nothing written by the call itself
     });
 
-    it("gives a tag call's tags trimmed and composed (NFC), as the API takes tags, so a model's decomposed ü is not a second tag", async () => {
+    it("gives a tag call's tags as the API takes tags: one line, trimmed and composed (NFC), so a model's decomposed ü is not a second tag", async () => {
       const decomposed = 'Zahlungsru\u0308ckstand';
-      const h = aiHarness({ model: scriptedModel([['tag', { tags: [` ${decomposed} `, 'billing'] }]]), visitorText: 'hi' });
+      const h = aiHarness({ model: scriptedModel([['tag', { tags: [` ${decomposed} `, 'billing\tissue\u202e', '\u200b'] }]]), visitorText: 'hi' });
       const result = await h.activities.callModel({ assistantId: h.config.id, conversationContext: context, stepMessages: [] });
-      expect(result.toolCalls).toEqual([{ toolCallId: 'call-0-0', toolName: 'tag', input: { tags: ['Zahlungsr\u00fcckstand', 'billing'] } }]);
+      // One line, as the API takes tags; a tag that shows nothing is empty, which the workflow refuses.
+      expect(result.toolCalls).toEqual([{ toolCallId: 'call-0-0', toolName: 'tag', input: { tags: ['Zahlungsr\u00fcckstand', 'billing issue', ''] } }]);
     });
 
     it("passes a tag call's input it cannot read as tags on as the model wrote it, for the workflow to judge, instead of failing the call", async () => {
