@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { EphemeralEvent, Store } from '../../activities/store';
-import { MEMBER_STATUSES } from '../../domain/people';
+import { MEMBER_STATUSES, type VisitorPage } from '../../domain/people';
 
 const actorType = z.enum(['visitor', 'human', 'ai', 'system']);
 
@@ -36,7 +36,7 @@ export const ephemeralPayloads = {
   }),
   visitorLinked: z.object({ visitorId: z.string(), contactId: z.string() }),
   /** The visitor's widget says they are on this page now: agents hear `visitorPageViewed`. */
-  visitorPageViewed: z.object({ visitorId: z.string(), pageUrl: z.string(), pageTitle: z.string().optional(), at: z.string() }),
+  visitorPageViewed: z.object({ visitorId: z.string(), pageUrl: z.string(), pageTitle: z.string().optional(), at: z.string() }) satisfies z.ZodType<{ visitorId: string } & VisitorPage>,
   /**
    * The website's team (`memberId`: this person) or settings (lifecycle, routing, its assistant's) changed: instances read them
    * afresh, agents hear `teamUpdated`, and `userStatusChanged` when the change set the person's `status` (with its `statusSince`; an

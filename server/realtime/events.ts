@@ -1,6 +1,6 @@
 /** The `{type, payload}` frames the server sends on `/ws` (see shared/docs/api-contract.md). */
 import type { Conversation, ConversationListEntry } from '../../domain/conversation';
-import type { MemberStatus } from '../../domain/people';
+import type { MemberStatus, VisitorPage } from '../../domain/people';
 import type { TimelineItem } from '../../domain/timeline';
 
 export type ActorType = 'visitor' | 'human' | 'ai' | 'system';
@@ -30,7 +30,7 @@ export type ServerEvent =
   | { type: 'conversationSeen'; payload: { conversationId: string; actorType: ActorType; actorId: string; lastSeenAt: string; lastSeenSeq?: number } }
   | { type: 'visitorConnected' | 'visitorDisconnected'; payload: { visitorId: string; websiteId: string } }
   /** Agents only: the visitor's widget says they are on this page now (`at`: when the server was told). */
-  | { type: 'visitorPageViewed'; payload: { visitorId: string; websiteId: string; pageUrl: string; pageTitle?: string; at: string } }
+  | { type: 'visitorPageViewed'; payload: { visitorId: string; websiteId: string } & VisitorPage }
   | { type: 'userConnected' | 'userDisconnected'; payload: { userId: string; websiteId: string } }
   /** Agents only: a person set their status (or an admin did): `away` takes nothing new from routing, while still connected. */
   | { type: 'userStatusChanged'; payload: { userId: string; websiteId: string; status: MemberStatus; statusSince?: string } }

@@ -4,6 +4,7 @@
  * they came from, their language and time zone. Anything the server would refuse is left out rather
  * than sent: the conversation matters more than the context.
  */
+import type { VisitorPage } from '../../domain/people';
 import { MISLEADING_IN_NAME, showsNothing } from '../../domain/readable-text';
 import { LANGUAGE_TAG, MAX_LANGUAGE_TAG_LENGTH, MAX_PAGE_ADDRESS_LENGTH, MAX_PAGE_TITLE_LENGTH, pageAddressOf, type WidgetContext } from '../../domain/widget-context';
 
@@ -34,7 +35,7 @@ function titleOf(title: string): string | undefined {
 }
 
 /** The page as the team is told it (`pageViewed`): undefined for one that is not http(s), whose address the server would refuse. */
-export function viewedPage({ href, title }: Pick<PageFacts, 'href' | 'title'>): { pageUrl: string; pageTitle?: string } | undefined {
+export function viewedPage({ href, title }: Pick<PageFacts, 'href' | 'title'>): Omit<VisitorPage, 'at'> | undefined {
   const pageUrl = addressOf(href);
   if (pageUrl === undefined) return undefined;
   const pageTitle = titleOf(title);
