@@ -25,6 +25,7 @@ import { answerOptions } from './middleware/options';
 import { requireJsonBody } from './middleware/json-content-type';
 import { checkedQuery } from './middleware/checked-query';
 import { noStore } from './middleware/no-store';
+import { refuseWhatNodeWould } from './middleware/node-refusals';
 import { refuseUnstorableJson } from './middleware/storable-json';
 import { rateLimit, visitorRateLimit } from './middleware/rate-limit';
 import { requestIds } from './middleware/request-id';
@@ -114,7 +115,7 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   // A hash of every JSON body, POSTs included, for conditional GETs that no client of a realtime API makes (static pages keep theirs).
   app.set('etag', false);
   // The request's id before all, so every answer and log line carries it; then the access log, so a request's line times all of it, refusals included.
-  app.use(requestIds(app, deps.log), ...accessLog(deps.log), drain.middleware, securityHeaders, preflight, answerOptions(app.router));
+  app.use(requestIds(app, deps.log), ...accessLog(deps.log), drain.middleware, securityHeaders, refuseWhatNodeWould, preflight, answerOptions(app.router));
   app.use('/v1', escapeUndecodablePath, noStore, checkedQuery);
   app.use('/v1/conversations/:conversationId', noteConversation);
   // Before the per-IP limit: a load balancer's probe, which may share an IP with the traffic, must not be refused under load (health is cheap and tells nothing).
@@ -137,7 +138,9 @@ export async function createChatServer(deps: ServerDeps): Promise<ChatServer> {
   app.use(allowOriginOfErrors(directory, deps.pages.publicKey));
   app.use(errorHandler());
 
-  const server = createServer(app);
+  // Both refused by refuseWhatNodeWould, as JSON: Node's own answers have no body.
+  const server = createServer({ requireHostHeader: false }, app);
+  server.on('checkExpectation', app);
   answerMalformedRequests(server);
   await webhooks.start();
   await realtime.start(server);

@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   ERR_HEADERS_TOO_LARGE: 431,
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_RANGE_NOT_SATISFIABLE: 416,
+  ERR_EXPECTATION_FAILED: 417,
   ERR_UPGRADE_REQUIRED: 426,
   ERR_RATE_LIMITED: 429,
   // A cap, not a rate: no time to wait says when there is room (a socket must close). Close 4429.

@@ -286,7 +286,8 @@ describe('Chat API errors', () => {
 
       const raw = (request: string) =>
         new Promise<string>((resolve, reject) => {
-          const socket = net.connect(app.port, '127.0.0.1', () => socket.end(request));
+          // Written, not ended: each request here is answered and its connection closed by the server.
+          const socket = net.connect(app.port, '127.0.0.1', () => socket.write(request));
           let answer = '';
           socket.on('data', (chunk) => (answer += chunk.toString()));
           socket.on('close', () => resolve(answer));
@@ -298,6 +299,16 @@ describe('Chat API errors', () => {
       const garbled = await raw('NOT A REQUEST\r\n\r\n');
       expect(garbled).toMatch(/^HTTP\/1\.1 400 /);
       expect(JSON.parse(garbled.slice(garbled.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'ERR_INVALID_INPUT' } });
+      // Those Node itself answers with a bare status line: a JSON body too, and the request's id.
+      const hostless = await raw('GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n');
+      expect(hostless).toMatch(/^HTTP\/1\.1 400 /);
+      expect(hostless).toMatch(/\r\nX-Request-Id: \S+\r\n/i);
+      expect(JSON.parse(hostless.slice(hostless.indexOf('\r\n\r\n') + 4)).error.details.fields).toEqual([{ path: 'headers.host', message: expect.stringContaining('Host') }]);
+      const expectation = await raw('POST /v1/messages HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+      expect(expectation).toMatch(/^HTTP\/1\.1 417 /);
+      expect(JSON.parse(expectation.slice(expectation.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'ERR_EXPECTATION_FAILED', message: expect.stringContaining('100-continue') } });
+      // An HTTP/1.0 request needs no Host, as before.
+      expect(await raw('GET /v1/health HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
     });
 
     it('answers a request the HTTP layer cannot read with a 4xx, not 500', async () => {
