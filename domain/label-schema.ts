@@ -5,10 +5,14 @@
  */
 import { z } from 'zod';
 import { MAX_TAG_LENGTH } from './operation-schema';
-import { MISLEADING_IN_NAME, showsNothing, UNREADABLE_IN_TEXT } from './readable-text';
+import { MISLEADING_IN_NAME, showsNothing, UNREADABLE_IN_WRITING } from './readable-text';
 
-/** Text people read (a reason, a title, a tag, a comment): lines of it, but no hidden control or text-direction characters. */
-export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');
+/**
+ * Text people write and read (a reason, a comment, a description): lines of it, and the direction
+ * marks right-to-left writing needs, but no hidden control characters and nothing that turns the
+ * text around it.
+ */
+export const readableText = <T extends z.ZodString>(text: T) => text.refine((value) => !UNREADABLE_IN_WRITING.test(value), 'no control or text-direction characters');
 
 /**
  * A name shown to people (a team member's, a contact's): no control or text-direction characters,

@@ -108,6 +108,8 @@ describe('Chat API errors', () => {
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\u2066' })).status).toBe(400);
       // Lines and tabs are a reason's text, not a label's: a title and a tag are one line.
       expect(await fieldsOf('/v1/conversations/err-1/resolve', { reason: 'first line\nsecond\tline' })).toBeUndefined();
+      // A reason may hold the direction marks right-to-left writing needs; a label may not (it is one name-like line).
+      expect((await api.call('POST', '/v1/conversations/err-1/reopen', AGENT, { reason: 'הוחזר 100 ₪\u200F' })).status).toBe(200);
       expect(await fieldsOf('/v1/conversations/err-1/tags', { add: ['line\nbreak', 'tab\tx', 'cr\rx'] })).toEqual(['body.add.0', 'body.add.1', 'body.add.2']);
       expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Refund\tpending' })).status).toBe(400);
       // A tag stored before tags were one line can still be named, to take it off or filter by it: it is not on this conversation (409), not a 400.

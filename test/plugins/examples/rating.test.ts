@@ -21,13 +21,15 @@ describe('rating', () => {
       expect(error.details).toEqual([{ path: 'score', message: expect.any(String) }]);
     });
 
-    it('refuses a comment with control or text-direction characters, naming it; lines are fine', () => {
-      for (const comment of ['nul\u0000', 'good\u202edab', 'csi\u009b']) {
+    it('refuses a comment with control characters or ones that turn the text around, naming it; lines and direction marks are fine', () => {
+      for (const comment of ['nul\u0000', 'good\u202edab', 'csi\u009b', 'isolated\u2067x\u2069']) {
         const error = caught(() => rate(4, comment));
         expect(error.code).toBe('ERR_INVALID_INPUT');
         expect(error.details).toEqual([{ path: 'comment', message: 'no control or text-direction characters' }]);
       }
       expect(rate(4, 'Quick,\r\n\tand kind')).toMatchObject({ comment: 'Quick,\r\n\tand kind' });
+      // Right-to-left writing marks a number's or a Latin word's direction: Hebrew (RLM), Arabic (ALM).
+      for (const comment of ['שירות מצוין, 10/10\u200F', 'خدمة\u061C 24/7 ممتازة', 'Order\u200E #42']) expect(rate(5, comment)).toMatchObject({ comment });
     });
 
     it('is created by the visitor only', () => {
