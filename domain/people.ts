@@ -23,7 +23,12 @@ export interface Visitor {
   lastSeenAt: string;
   /** The page the widget last said this visitor was on (team only: `GET /v1/visitors/:id`). */
   lastPage?: VisitorPage;
+  /** The pages they went to, newest first, at most MAX_RECENT_PAGES; a page told again is not a new one (team only). */
+  recentPages?: VisitorPage[];
 }
+
+/** How many of a visitor's pages are kept: enough to see how they came to ask, not a browsing record. */
+export const MAX_RECENT_PAGES = 20;
 
 /** A page a visitor's widget said they were on, as the conversation's `metadata.widget` keeps one: origin and path, its title. */
 export interface VisitorPage {

@@ -1,6 +1,6 @@
 import type { ClientSession, Filter, MongoClient } from 'mongodb';
 import { AppError } from '../../domain/errors';
-import type { Contact, ContactSummary, Visitor, VisitorPage } from '../../domain/people';
+import { MAX_RECENT_PAGES, type Contact, type ContactSummary, type Visitor, type VisitorPage } from '../../domain/people';
 import { claimingTransaction } from './claiming-transaction';
 import { isDuplicateKey } from './duplicate-key';
 import { withoutInternal, type Collections, type ContactDoc, type ConversationDoc, type VisitorDoc } from './documents';
@@ -122,9 +122,14 @@ export function visitorMethods(client: MongoClient, { visitors, contacts, conver
     /**
      * Notes the page the visitor is on; a page told earlier (another tab's word that took longer) does
      * not replace a later one. Whether it was kept (false: a later one was, or there is no such visitor).
+     * A page other than the last one is added to the front of `recentPages`; the same page told again
+     * (the widget tells it on every reconnect) only moves `lastPage.at`.
      */
     async setVisitorPage(websiteId: string, visitorId: string, page: VisitorPage): Promise<boolean> {
-      const { matchedCount } = await visitors.updateOne({ _id: visitorId, websiteId, $or: [{ lastPage: { $exists: false } }, { 'lastPage.at': { $lte: page.at } }] }, { $set: { lastPage: page } });
+      const notLater = { _id: visitorId, websiteId, $or: [{ lastPage: { $exists: false } }, { 'lastPage.at': { $lte: page.at } }] };
+      const samePage = { 'lastPage.pageUrl': page.pageUrl, 'lastPage.pageTitle': page.pageTitle ?? { $exists: false } };
+      if ((await visitors.updateOne({ ...notLater, ...samePage }, { $set: { 'lastPage.at': page.at } })).matchedCount === 1) return true;
+      const { matchedCount } = await visitors.updateOne(notLater, { $set: { lastPage: page }, $push: { recentPages: { $each: [page], $position: 0, $slice: MAX_RECENT_PAGES } } });
       return matchedCount === 1;
     },
 

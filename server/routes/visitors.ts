@@ -1,4 +1,4 @@
-/** A website's visitors as the team reads them: who they are linked to, when they were last seen, and on which page. */
+/** A website's visitors as the team reads them: who they are linked to, when they were last seen, on which page, and the pages before it. */
 import { Router } from 'express';
 import { AppError } from '../../domain/errors';
 import { requireAgent } from '../caller';
@@ -14,8 +14,8 @@ export function visitorRoutes(ctx: ApiContext): Router {
     const { visitorId } = parseInput(visitorParams, req.params, 'params');
     const visitor = await ctx.store.getVisitor(website.id, visitorId);
     if (!visitor) throw new AppError('ERR_NOT_FOUND', `Unknown visitor ${visitorId}`);
-    const { id, contactId, createdAt, lastSeenAt, lastPage } = visitor;
-    res.json({ visitor: { id, contactId, createdAt, lastSeenAt, lastPage } });
+    const { id, contactId, createdAt, lastSeenAt, lastPage, recentPages = [] } = visitor;
+    res.json({ visitor: { id, contactId, createdAt, lastSeenAt, lastPage, recentPages } });
   });
   return router;
 }

@@ -11,6 +11,7 @@ describe("a visitor's page as the widget follows it", () => {
     await t.api.call('POST', '/v1/conversations', { visitorId }, { conversationId: 'pages-1' });
     const agent = await t.open(AGENT);
     const visitor = await t.open({ visitorId });
+    expect((await t.api.call('GET', `/v1/visitors/${visitorId}`, AGENT)).body.visitor).toMatchObject({ recentPages: [] });
     expect((await t.api.call('GET', `/v1/visitors/${visitorId}`, AGENT)).body.visitor).not.toHaveProperty('lastPage');
 
     visitor.send({ type: 'pageViewed', payload: { pageUrl: 'https://shop.example/pricing', pageTitle: 'Pricing · Shop' } });
@@ -23,7 +24,15 @@ describe("a visitor's page as the widget follows it", () => {
 
     const read = await t.api.call('GET', `/v1/visitors/${visitorId}`, AGENT);
     expect(read.status).toBe(200);
-    expect(read.body.visitor).toEqual({ id: visitorId, createdAt: expect.any(String), lastSeenAt: expect.any(String), lastPage: { pageUrl: 'https://shop.example/checkout', at: second.payload.at } });
+    const checkout = { pageUrl: 'https://shop.example/checkout', at: second.payload.at };
+    const pricing = { pageUrl: 'https://shop.example/pricing', pageTitle: 'Pricing · Shop', at: first.payload.at };
+    expect(read.body.visitor).toEqual({ id: visitorId, createdAt: expect.any(String), lastSeenAt: expect.any(String), lastPage: checkout, recentPages: [checkout, pricing] });
+    // Told again (a reconnect): the team hears it, and it is not another page of the history.
+    visitor.send({ type: 'pageViewed', payload: { pageUrl: 'https://shop.example/checkout' } });
+    const again = await agent.waitFor((f) => f.type === 'visitorPageViewed' && f.payload.at > second.payload.at);
+    const reread = (await t.api.call('GET', `/v1/visitors/${visitorId}`, AGENT)).body.visitor;
+    expect(reread.lastPage).toEqual({ ...checkout, at: again.payload.at });
+    expect(reread.recentPages).toEqual([checkout, pricing]);
     // Nobody but the team hears of it: not the visitor's own socket.
     expect(visitor.of('visitorPageViewed')).toEqual([]);
   });

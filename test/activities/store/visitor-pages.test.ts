@@ -17,6 +17,30 @@ describe("Store: a visitor's last page", () => {
     expect((await store.getVisitor('web_pages', id))?.lastPage).toEqual(next);
   });
 
+  it('keeps the pages they went to, newest first: a page told again is not another, a crossing one is not kept, the oldest go past 20', async () => {
+    const store = ctx.get();
+    const { id } = await store.upsertVisitor('web_history');
+    const at = (second: number) => new Date(Date.UTC(2026, 11, 7, 10, 0, second)).toISOString();
+    const pricing = { pageUrl: 'https://shop.example/pricing', pageTitle: 'Pricing', at: at(1) };
+    const cart = { pageUrl: 'https://shop.example/cart', at: at(2) };
+    for (const page of [pricing, cart]) expect(await store.setVisitorPage('web_history', id, page)).toBe(true);
+    // Told again on a reconnect: the same page, later.
+    expect(await store.setVisitorPage('web_history', id, { ...cart, at: at(3) })).toBe(true);
+    // Another tab's word that took longer: not kept anywhere.
+    expect(await store.setVisitorPage('web_history', id, { pageUrl: 'https://shop.example/old', at: at(0) })).toBe(false);
+    let visitor = await store.getVisitor('web_history', id);
+    expect(visitor?.lastPage).toEqual({ ...cart, at: at(3) });
+    expect(visitor?.recentPages).toEqual([cart, pricing]);
+    // The same address under another title (a single-page app renamed it) is another page.
+    expect(await store.setVisitorPage('web_history', id, { ...cart, pageTitle: 'Cart (2)', at: at(4) })).toBe(true);
+    expect((await store.getVisitor('web_history', id))?.recentPages?.[0]).toEqual({ ...cart, pageTitle: 'Cart (2)', at: at(4) });
+    for (let n = 0; n < 25; n++) await store.setVisitorPage('web_history', id, { pageUrl: `https://shop.example/p/${n}`, at: at(10 + n) });
+    visitor = await store.getVisitor('web_history', id);
+    expect(visitor?.recentPages).toHaveLength(20);
+    expect(visitor?.recentPages?.[0]?.pageUrl).toBe('https://shop.example/p/24');
+    expect(visitor?.recentPages?.[19]?.pageUrl).toBe('https://shop.example/p/5');
+  });
+
   it("keeps nothing for a visitor the website does not have, another website's included", async () => {
     const store = ctx.get();
     const { id } = await store.upsertVisitor('web_pages_a');
