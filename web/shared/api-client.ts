@@ -254,8 +254,8 @@ export class ApiClient {
   me = () => this.request<{ member: TeamMemberInfo; role?: 'agent' | 'admin' }>('GET', '/team/me');
   /** Revokes a member token of this member (signing out with it). */
   revokeMemberToken = (memberId: string, tokenId: string) => this.request<undefined>('DELETE', path`/team/members/${memberId}/tokens/${tokenId}`);
-  /** A visitor of the website: where their widget said they were last (`lastPage`). */
-  visitor = (id: string) => this.request<{ visitor: { id: string; lastPage?: VisitorPage } }>('GET', path`/visitors/${id}`);
+  /** A visitor of the website: where their widget said they were last (`lastPage`), and the pages before (`recentPages`, newest first; none from an older server). */
+  visitor = (id: string) => this.request<{ visitor: { id: string; lastPage?: VisitorPage; recentPages?: VisitorPage[] } }>('GET', path`/visitors/${id}`);
   team = () => this.request<{ members: TeamMemberInfo[]; formerMembers: Array<Pick<TeamMemberInfo, 'id' | 'name'>> }>('GET', '/team');
   addMember = (fields: MemberFields) => this.request<{ member: TeamMemberInfo }>('POST', '/team/members', fields);
   changeMember = (id: string, fields: MemberChange) => this.request<{ member: TeamMemberInfo }>('PATCH', path`/team/members/${id}`, fields);
