@@ -126,11 +126,17 @@ export function visitorMethods(client: MongoClient, { visitors, contacts, conver
      * (the widget tells it on every reconnect) only moves `lastPage.at`.
      */
     async setVisitorPage(websiteId: string, visitorId: string, page: VisitorPage): Promise<boolean> {
-      const notLater = { _id: visitorId, websiteId, $or: [{ lastPage: { $exists: false } }, { 'lastPage.at': { $lte: page.at } }] };
-      const samePage = { 'lastPage.pageUrl': page.pageUrl, 'lastPage.pageTitle': page.pageTitle ?? { $exists: false } };
-      if ((await visitors.updateOne({ ...notLater, ...samePage }, { $set: { 'lastPage.at': page.at } })).matchedCount === 1) return true;
-      const { matchedCount } = await visitors.updateOne(notLater, { $set: { lastPage: page }, $push: { recentPages: { $each: [page], $position: 0, $slice: MAX_RECENT_PAGES } } });
-      return matchedCount === 1;
+      const notLater = { $or: [{ lastPage: { $exists: false } }, { 'lastPage.at': { $lte: page.at } }] };
+      // The same page as the last, and already in the history (a visitor kept before there was one is not).
+      const toldAgain = { 'lastPage.pageUrl': page.pageUrl, 'lastPage.pageTitle': page.pageTitle ?? { $exists: false }, recentPages: { $exists: true } };
+      const again = () => visitors.updateOne({ _id: visitorId, websiteId, $and: [notLater, toldAgain] }, { $set: { 'lastPage.at': page.at } });
+      if ((await again()).matchedCount === 1) return true;
+      const { matchedCount } = await visitors.updateOne(
+        { _id: visitorId, websiteId, $and: [notLater, { $nor: [toldAgain] }] },
+        { $set: { lastPage: page }, $push: { recentPages: { $each: [page], $position: 0, $slice: MAX_RECENT_PAGES } } },
+      );
+      // Neither: a later page was kept, or the same page was just added by a word told at the same time (two tabs, a restart's reconnects).
+      return matchedCount === 1 || (await again()).matchedCount === 1;
     },
 
     /** The contact with this id, or null. */

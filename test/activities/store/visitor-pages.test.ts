@@ -1,4 +1,5 @@
 /** The page a visitor's widget last said they were on, as the store keeps it. */
+import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { useStore } from './fixtures';
 
@@ -39,6 +40,34 @@ describe("Store: a visitor's last page", () => {
     expect(visitor?.recentPages).toHaveLength(20);
     expect(visitor?.recentPages?.[0]?.pageUrl).toBe('https://shop.example/p/24');
     expect(visitor?.recentPages?.[19]?.pageUrl).toBe('https://shop.example/p/5');
+  });
+
+  it('adds a page told twice at the same time once (two tabs, every tab reconnecting after a restart)', async () => {
+    const store = ctx.get();
+    const { id } = await store.upsertVisitor('web_history_race');
+    const first = { pageUrl: 'https://shop.example/', at: '2026-12-07T10:00:01.000Z' };
+    await store.setVisitorPage('web_history_race', id, first);
+    const cart = { pageUrl: 'https://shop.example/cart', at: '2026-12-07T10:00:02.000Z' };
+    const kept = await Promise.all([store.setVisitorPage('web_history_race', id, cart), store.setVisitorPage('web_history_race', id, { ...cart, at: '2026-12-07T10:00:03.000Z' })]);
+    // The later word is kept whichever reaches the store first (the earlier one too, if it came first).
+    expect(kept[1]).toBe(true);
+    const visitor = await store.getVisitor('web_history_race', id);
+    expect(visitor?.recentPages?.map((page) => page.pageUrl)).toEqual([cart.pageUrl, first.pageUrl]);
+    expect(visitor?.lastPage).toEqual({ ...cart, at: '2026-12-07T10:00:03.000Z' });
+  });
+
+  it('starts the history of a visitor kept before there was one with the page they are on, told again', async () => {
+    const store = ctx.get();
+    const { id } = await store.upsertVisitor('web_history_old');
+    const page = { pageUrl: 'https://shop.example/pricing', at: '2026-12-07T10:00:01.000Z' };
+    const client = await MongoClient.connect(ctx.mongo().uri);
+    try {
+      await client.db(ctx.dbName).collection<{ _id: string }>('visitors').updateOne({ _id: id }, { $set: { lastPage: page } });
+    } finally {
+      await client.close();
+    }
+    expect(await store.setVisitorPage('web_history_old', id, { ...page, at: '2026-12-07T10:00:02.000Z' })).toBe(true);
+    expect((await store.getVisitor('web_history_old', id))?.recentPages).toEqual([{ ...page, at: '2026-12-07T10:00:02.000Z' }]);
   });
 
   it("keeps nothing for a visitor the website does not have, another website's included", async () => {
