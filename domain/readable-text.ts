@@ -16,10 +16,16 @@ export const withDirectionShown = (text: string): string =>
 
 /** Format characters (zero-width spaces and joiners, direction marks, a BOM): unseen, they hide where text ends, or that it is empty. */
 export const INVISIBLE_FORMAT = /\p{Cf}/u;
-const EVERY_INVISIBLE_FORMAT = new RegExp(INVISIBLE_FORMAT.source, 'gu');
+/**
+ * Characters drawn as nothing that are neither format characters nor white space: the Hangul
+ * fillers, the blank Braille pattern, the combining grapheme joiner and the variation selectors
+ * (each a known way to post a "blank" name).
+ */
+const BLANK_LOOKING = '\\u034F\\u115F\\u1160\\u2800\\u3164\\uFE00-\\uFE0F\\uFFA0\\u{E0100}-\\u{E01EF}';
+const EVERY_UNSEEN = new RegExp(`[\\p{Cf}${BLANK_LOOKING}]`, 'gu');
 
-/** Whether `text` shows nothing: only white space and format characters, or nothing at all. */
-export const showsNothing = (text: string): boolean => text.replace(EVERY_INVISIBLE_FORMAT, '').trim() === '';
+/** Whether `text` shows nothing: only white space, format characters and blank-looking ones, or nothing at all. */
+export const showsNothing = (text: string): boolean => text.replace(EVERY_UNSEEN, '').trim() === '';
 
 /** In a name (one line): any control character, line breaks included, or a direction control. */
 export const MISLEADING_IN_NAME = new RegExp(`[\\p{Cc}${DIRECTION_CONTROLS}]`, 'u');

@@ -120,7 +120,8 @@ describe('Chat API errors', () => {
 
     it('refuses a title, tag or name with nothing to see (spaces and zero-width characters only), naming the field', async () => {
       const nothing = 'nothing to see: only spaces or invisible characters';
-      for (const blank of ['\u200b', '\u200b \u2060', '\u2060\u200d']) {
+      // Zero-width and format characters, and the characters drawn as nothing that people post as "blank" names (Hangul fillers, blank Braille).
+      for (const blank of ['\u200b', '\u200b \u2060', '\u2060\u200d', '\u3164', '\u2800\u2800', '\u115F\u1160', '\u034F\uFE0F']) {
         const titled = await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: blank });
         expect(titled.status).toBe(400);
         expect(titled.body.error.details.fields).toEqual([{ path: 'body.title', message: nothing }]);
@@ -130,7 +131,7 @@ describe('Chat API errors', () => {
         expect(named.body.error.details.fields).toEqual([{ path: 'body.name', message: nothing }]);
       }
       // A zero-width joiner inside an emoji, or a non-joiner inside a Persian word, is part of what is seen.
-      expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Order \u{1F469}\u200D\u{1F4BB} \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645' })).status).toBe(200);
+      expect((await api.call('PATCH', '/v1/conversations/err-1', AGENT, { title: 'Order \u{1F469}\u200D\u{1F4BB} \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 \u2764\uFE0F' })).status).toBe(200);
       const { conversation } = (await api.call('GET', '/v1/conversations/err-1', AGENT)).body;
       expect(conversation.tags).not.toContain('ok');
     });
@@ -309,8 +310,12 @@ describe('Chat API errors', () => {
       const expectation = await raw('POST /v1/messages HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
       expect(expectation).toMatch(/^HTTP\/1\.1 417 /);
       expect(JSON.parse(expectation.slice(expectation.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'ERR_EXPECTATION_FAILED', message: expect.stringContaining('100-continue') } });
-      // An HTTP/1.0 request needs no Host, as before.
+      // An HTTP/1.0 request needs no Host, and its Expect is not read, as Node has it.
       expect(await raw('GET /v1/health HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+      expect(await raw('GET /v1/health HTTP/1.0\r\nExpect: 200-ok\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+      // An Expect naming 100-continue among others is met, as Node meets it (100 Continue, then the answer).
+      const continued = await raw('GET /v1/health HTTP/1.1\r\nHost: x\r\nExpect: 100-continue, x-other\r\nConnection: close\r\n\r\n');
+      expect(continued).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
     });
 
     it('answers a request the HTTP layer cannot read with a 4xx, not 500', async () => {
