@@ -15,7 +15,11 @@ export const MAX_ESCALATION_SUMMARY_LENGTH = 2_000;
 /** Tags one request (or one operation) may add or remove. */
 export const MAX_TAGS_PER_CHANGE = 20;
 
-/** As a REST body's: no hidden control or text-direction characters in what people read. */
+/**
+ * No hidden control or text-direction characters in what people read. Stricter than a REST body's
+ * reasons (which take direction marks) and kept so: reactions are judged inside the workflow, and a
+ * changed rule would make recorded runs replay otherwise.
+ */
 const readable = (max: number) => z.string().max(max).refine((value) => !UNREADABLE_IN_TEXT.test(value), 'no control or text-direction characters');
 const reason = readable(MAX_REASON_LENGTH);
 const tags = z.array(readable(MAX_TAG_LENGTH)).max(MAX_TAGS_PER_CHANGE);

@@ -43,8 +43,8 @@ const REVISION_TAG = /^"(0|[1-9]\d{0,14})"$/;
 
 /** An entity tag (§8.8.3): an optional `W/`, then quoted visible characters other than `"`. */
 const ONE_TAG = '(?:W/)?"[\\x21\\x23-\\x7E\\x80-\\xFF]*"';
-/** `If-Match`'s list (§5.6.1): tags separated by commas, empty elements and spaces around them allowed. */
-const TAG_LIST = new RegExp(`^[\\s,]*${ONE_TAG}(?:[ \\t]*,[\\s,]*${ONE_TAG})*[\\s,]*$`);
+/** `If-Match`'s list (§5.6.1): tags separated by commas, empty elements and spaces around them allowed, and so is a list of none. */
+const TAG_LIST = new RegExp(`^[\\s,]*(?:${ONE_TAG}(?:[ \\t]*,[\\s,]*${ONE_TAG})*)?[\\s,]*$`);
 
 /**
  * The revisions an `If-Match` (§13.1.1) names: the strong tags that are revisionETag's (compared

@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AppError } from '../../domain/errors';
 import { invalidField } from '../http-errors';
+import { hostProblem } from '../middleware/node-refusals';
 
 export interface HandshakeFault {
   error: AppError;
@@ -32,6 +33,8 @@ export function handshakeFault(req: IncomingMessage): HandshakeFault | undefined
     return fault('headers.upgrade', 'This server upgrades only to WebSocket (Upgrade: websocket, on /ws); send other requests without Upgrade');
   }
   if (req.method !== 'GET') return fault('method', 'A WebSocket handshake is a GET request');
+  const noHost = hostProblem(req);
+  if (noHost) return { error: noHost };
   if (!KEY.test(req.headers['sec-websocket-key'] ?? '')) return fault('headers.sec-websocket-key', 'Missing or invalid Sec-WebSocket-Key: 16 bytes in base64');
   if (!VERSIONS.includes(req.headers['sec-websocket-version'] ?? '')) {
     return fault('headers.sec-websocket-version', 'Missing or unsupported Sec-WebSocket-Version: this server speaks 13 (and 8, an earlier draft)', { 'Sec-WebSocket-Version': VERSIONS.join(', ') });

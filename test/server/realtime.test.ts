@@ -130,6 +130,9 @@ describe('WebSocket /ws', () => {
       const oldVersion = await refusal(`GET /ws?publicKey=pk_nope&visitorId=x HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 7\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==`);
       expect([oldVersion.status, fieldOf(oldVersion.body)]).toEqual([400, ['headers.sec-websocket-version']]);
       expect(oldVersion.headers).toMatch(/\r\nSec-WebSocket-Version: 13, 8\r\n/);
+      // Host, as an HTTP/1.1 request must send it (Node checks it for requests, not upgrades).
+      const hostless = await refusal(`GET /ws?publicKey=pk_nope&visitorId=x HTTP/1.1\r\n${HANDSHAKE}`);
+      expect([hostless.status, fieldOf(hostless.body)]).toEqual([400, ['headers.host']]);
       // A subprotocol list that is no list, from a caller whose credentials stand.
       const credentials = `publicKey=${encodeURIComponent(t.app.keys.publicKey)}&visitorId=handshake-1`;
       const badProtocols = await refusal(`GET /ws?${credentials} HTTP/1.1\r\nHost: x\r\n${HANDSHAKE}\r\nSec-WebSocket-Protocol: support.v1, a@b`);

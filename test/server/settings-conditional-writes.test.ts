@@ -91,7 +91,8 @@ describe.each(ROUTES)('$name: $method $path', (route) => {
     const stale = (await read()).headers.get('etag')!;
     expect((await write(102)).status).toBe(200);
     const current = await read();
-    for (const ifMatch of [stale, `W/${current.headers.get('etag')}`, '"not-a-revision"']) {
+    // An empty list is a list too, naming no revision.
+    for (const ifMatch of [stale, `W/${current.headers.get('etag')}`, '"not-a-revision"', ' , ']) {
       const refused = await write(103, ifMatch);
       expect(refused.status).toBe(412);
       expect(refused.body).toEqual({ error: { code: 'ERR_PRECONDITION_FAILED', message: expect.stringContaining('Someone else saved these settings') } });
