@@ -14,6 +14,9 @@ export interface Website {
   createdAt: string;
 }
 
+/** Longest name of a person (a team member's, a contact's), once trimmed. */
+export const MAX_NAME_LENGTH = 200;
+
 /** One browser/device. Anonymous until linked to a contact. */
 export interface Visitor {
   id: string;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { displayName, label, readableText } from '../../domain/label-schema';
 import { codePointLength } from '../../domain/message-text';
 import { MAX_TAG_LENGTH } from '../../domain/operation-schema';
+import { MAX_NAME_LENGTH } from '../../domain/people';
 import { MAX_SEARCH_LENGTH } from '../../domain/search-text';
 import { isDecodable, isUndecodable } from '../percent-decoding';
 
@@ -23,7 +24,7 @@ export const itemSeq = z.number().int().positive();
 
 export const shortText = z.string().trim().min(1).max(200);
 /** A person's name, as people read it in timelines and lists: a team member's, a contact's. */
-export const personName = displayName(shortText);
+export const personName = displayName(z.string().trim().min(1).max(MAX_NAME_LENGTH));
 /**
  * A tag named as it may be stored, to remove it: tags added before they were one line and composed
  * (a tab in one, `u` and a combining mark) can still be taken off, named exactly as listed.

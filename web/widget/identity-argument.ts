@@ -3,7 +3,9 @@
  * said naming the field and what it takes (zod's own words, "Invalid input", say neither).
  */
 import * as z from 'zod/mini';
+import { MAX_NAME_LENGTH } from '../../domain/people';
 import type { Identity } from '../shared/api-client';
+import { readableLine } from './readable-line';
 
 /** A string field, saying when it is missing or not a string (a number id, say) what it must be. */
 const text = (what: string) =>
@@ -42,7 +44,11 @@ export function parseIdentity(argument: unknown): { identity: Identity } | { pro
     return externalId === undefined ? { problem: 'userJwt: not a JWT naming the user in its sub claim' } : { identity: { externalId, userJwt: token.data.userJwt } };
   }
   const parsed = identity.safeParse(argument);
-  return parsed.success ? { identity: parsed.data } : { problem: problemOf(parsed.error.issues) };
+  if (!parsed.success) return { problem: problemOf(parsed.error.issues) };
+  // The name is the user's profile's, not the page's to fix: sent as a line the server takes, or not at all, rather than lose the link over it.
+  const { name, ...rest } = parsed.data;
+  const line = name === undefined ? undefined : readableLine(name, MAX_NAME_LENGTH);
+  return { identity: line === undefined ? rest : { ...rest, name: line } };
 }
 
 const problemOf = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string =>

@@ -5,8 +5,8 @@
  * than sent: the conversation matters more than the context.
  */
 import type { VisitorPage } from '../../domain/people';
-import { MISLEADING_IN_NAME, showsNothing } from '../../domain/readable-text';
 import { LANGUAGE_TAG, MAX_LANGUAGE_TAG_LENGTH, MAX_PAGE_ADDRESS_LENGTH, MAX_PAGE_TITLE_LENGTH, pageAddressOf, type WidgetContext } from '../../domain/widget-context';
+import { readableLine } from './readable-line';
 
 export interface PageFacts {
   href: string;
@@ -16,11 +16,6 @@ export interface PageFacts {
   timeZone: string | undefined;
 }
 
-/** Controls and text-direction characters, which a title may not carry. */
-const UNREADABLE = new RegExp(MISLEADING_IN_NAME.source, 'gu');
-/** With the `u` flag a well-formed pair is one character: this matches halves alone only. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;
-
 /** `https://shop.example/cart`: an http(s) page's address cut at its query. */
 function addressOf(href: string): string | undefined {
   const address = pageAddressOf(href);
@@ -28,11 +23,7 @@ function addressOf(href: string): string | undefined {
 }
 
 /** A page's title as one readable line the server takes; undefined when nothing is left of it. */
-function titleOf(title: string): string | undefined {
-  // Cut where a character ends: half of one (an emoji's) would make the whole request unstorable.
-  const line = title.replace(/\s+/g, ' ').replace(UNREADABLE, '').trim().slice(0, MAX_PAGE_TITLE_LENGTH).replace(LONE_SURROGATE, '').trim();
-  return showsNothing(line) ? undefined : line;
-}
+const titleOf = (title: string): string | undefined => readableLine(title, MAX_PAGE_TITLE_LENGTH);
 
 /** The page as the team is told it (`pageViewed`): undefined for one that is not http(s), whose address the server would refuse. */
 export function viewedPage({ href, title }: Pick<PageFacts, 'href' | 'title'>): Omit<VisitorPage, 'at'> | undefined {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { personName } from '../../../server/schemas/common';
 import { parseIdentity } from '../../../web/widget/identity-argument';
 
 describe('parseIdentity', () => {
@@ -10,6 +11,18 @@ describe('parseIdentity', () => {
 
   it('takes a well-formed identity as it is', () => {
     expect(parseIdentity({ externalId: 'user-42', userHash: 'ab', name: 'Ada' })).toEqual({ identity: { externalId: 'user-42', userHash: 'ab', name: 'Ada' } });
+  });
+
+  it('sends a name the server would refuse as one it takes, or none, rather than lose the link over it', () => {
+    const identify = (name: string) => parseIdentity({ externalId: 'user-42', userHash: 'ab', name });
+    expect(identify('  Ada\n\tLovelace\u202e ')).toEqual({ identity: { externalId: 'user-42', userHash: 'ab', name: 'Ada Lovelace' } });
+    expect(identify('\u3164')).toEqual({ identity: { externalId: 'user-42', userHash: 'ab' } });
+    expect(identify('\u200b \u0000')).toEqual({ identity: { externalId: 'user-42', userHash: 'ab' } });
+    expect((identify(`${'x'.repeat(199)}😀`) as { identity: { name: string } }).identity.name).toBe('x'.repeat(199));
+    for (const name of ['  Ada\n\tLovelace\u202e ', `${'é'.repeat(300)}`]) {
+      const sent = (identify(name) as { identity: { name?: string } }).identity.name;
+      expect(personName.safeParse(sent).success, name).toBe(true);
+    }
   });
 
   it("takes a signed token, keeping the user its sub names, and says when it is none", () => {
