@@ -7,6 +7,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { userHashOf } from '../../server/services/identity';
 import { startTestApp } from './support/app';
 import { signInToInbox } from './support/inbox';
 
@@ -14,6 +15,11 @@ const AGENT_ID = 'agent_alex';
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1024, height: 768 };
 const HEBREW = 'שלום! האם אפשר לקבל החזר כספי?';
+/** A team member's, a visitor's and a page's names, and a reason, in Hebrew: each ends in a mark that a left-to-right line would put at its other end. */
+const HEBREW_AGENT = 'דנה כהן!';
+const HEBREW_VISITOR = 'יעל לוי?';
+const HEBREW_PAGE = 'מחירון!';
+const HEBREW_REASON = 'הבעיה נפתרה, תודה!';
 const LONG_NAME = 'Maximiliana Alexandrovna Konstantinopolitanskaya-Wolfeschlegelsteinhausenbergerdorff';
 
 /** The direction an element's text is laid out in: `rtl` or `ltr`. */
@@ -42,6 +48,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     for (const [id, name] of [
       ['agent_long', LONG_NAME],
       ['agent_emoji', '🦄 Zoë'],
+      ['agent_hebrew', HEBREW_AGENT],
     ]) {
       expect((await overApi('POST', '/team/members', { id, name, teams: [] })).status).toBe(201);
     }
@@ -52,9 +59,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await app?.close();
   });
 
-  /** Calls the API as the agent; the status and parsed answer. */
-  async function overApi(method: string, path: string, body?: unknown) {
-    const headers = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' };
+  /** Calls the API as `actor` of the team; the status and parsed answer. */
+  async function overApi(method: string, path: string, body?: unknown, actor = AGENT_ID) {
+    const headers = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': actor, 'Content-Type': 'application/json' };
     const answer = await fetch(`${app.url}/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: answer.status, body: (await answer.json()) as any };
   }
@@ -148,6 +155,34 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     };
     await answerWith('Yes, of course.', 'ltr');
     await answerWith('כן, כמובן!', 'rtl');
+
+    // Who wrote it, by a name in Hebrew, beside the message in either timeline.
+    expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', text: 'Hello' } }, 'agent_hebrew')).status).toBe(201);
+    await expectDirection(visitor.locator('.sw-chat .tl-author').filter({ hasText: HEBREW_AGENT }), 'rtl');
+    await expectDirection(agent.locator('.panel-main .tl-author').filter({ hasText: HEBREW_AGENT }), 'rtl');
+  });
+
+  it("lays out a visitor's name, the page they were on, a reason and a team member's name right to left in the inbox", async () => {
+    const { visitor } = (await (await fetch(`${app.url}/v1/websites`, { headers: { 'X-Public-Key': app.keys.publicKey } })).json()) as { visitor: { id: string } };
+    const headers = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitor.id, 'Content-Type': 'application/json' };
+    const identity = { externalId: 'u-hebrew', userHash: userHashOf(app.keys.identitySecret, 'u-hebrew'), name: HEBREW_VISITOR };
+    expect((await fetch(`${app.url}/v1/contacts/identify`, { method: 'POST', headers, body: JSON.stringify(identity) })).status).toBe(200);
+    const metadata = { widget: { pageUrl: 'https://shop.example/prices', pageTitle: HEBREW_PAGE } };
+    const created = await fetch(`${app.url}/v1/conversations`, { method: 'POST', headers, body: JSON.stringify({ defaultTimelineItems: [{ type: 'message', text: 'Hello' }], metadata }) });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { conversation: { id: string } }).conversation.id;
+    expect((await overApi('POST', `/conversations/${encodeURIComponent(id)}/resolve`, { reason: HEBREW_REASON })).status).toBe(200);
+
+    const agent = await newPage(LAPTOP);
+    await signInToInbox(agent, app, { address: `/inbox?conversation=${encodeURIComponent(id)}&status=all` });
+    // Each in the innermost element holding it: the words of ours around it stay left to right.
+    await expectDirection(agent.locator('.panel-main .tl-system').getByText(HEBREW_REASON), 'rtl');
+    await expectDirection(agent.locator('[data-testid="visitor-details"]').getByText(HEBREW_VISITOR), 'rtl');
+    await expectDirection(agent.locator('[data-testid="visitor-facts"]').getByText(HEBREW_PAGE), 'rtl');
+    await expectDirection(agent.locator('[data-testid="visitor-facts"] dt').first(), 'ltr');
+
+    await agent.locator('[data-action="team"]').click();
+    await expectDirection(agent.locator('.team-row[data-member-id="agent_hebrew"] .team-who').getByText(HEBREW_AGENT), 'rtl');
   });
 
   it("keeps the inbox's top bar one line high when the agent's name is long", async () => {
