@@ -20,6 +20,7 @@ const HEBREW_AGENT = 'דנה כהן!';
 const HEBREW_VISITOR = 'יעל לוי?';
 const HEBREW_PAGE = 'מחירון!';
 const HEBREW_REASON = 'הבעיה נפתרה, תודה!';
+const HEBREW_TAG = 'לקוח חשוב!';
 const LONG_NAME = 'Maximiliana Alexandrovna Konstantinopolitanskaya-Wolfeschlegelsteinhausenbergerdorff';
 
 /** The direction an element's text is laid out in: `rtl` or `ltr`. */
@@ -162,7 +163,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await expectDirection(agent.locator('.panel-main .tl-author').filter({ hasText: HEBREW_AGENT }), 'rtl');
   });
 
-  it("lays out a visitor's name, the page they were on, a reason and a team member's name right to left in the inbox", async () => {
+  it("lays out people's names, the page a visitor was on, tags and a reason right to left in the inbox", async () => {
     const { visitor } = (await (await fetch(`${app.url}/v1/websites`, { headers: { 'X-Public-Key': app.keys.publicKey } })).json()) as { visitor: { id: string } };
     const headers = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitor.id, 'Content-Type': 'application/json' };
     const identity = { externalId: 'u-hebrew', userHash: userHashOf(app.keys.identitySecret, 'u-hebrew'), name: HEBREW_VISITOR };
@@ -171,12 +172,23 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const created = await fetch(`${app.url}/v1/conversations`, { method: 'POST', headers, body: JSON.stringify({ defaultTimelineItems: [{ type: 'message', text: 'Hello' }], metadata }) });
     expect(created.status).toBe(201);
     const id = ((await created.json()) as { conversation: { id: string } }).conversation.id;
-    expect((await overApi('POST', `/conversations/${encodeURIComponent(id)}/resolve`, { reason: HEBREW_REASON })).status).toBe(200);
+    const conversation = `/conversations/${encodeURIComponent(id)}`;
+    expect((await overApi('POST', `${conversation}/participants`, { userId: 'agent_hebrew' })).status).toBe(200);
+    expect((await overApi('POST', `${conversation}/tags`, { add: [HEBREW_TAG] })).status).toBe(200);
+    expect((await overApi('POST', `${conversation}/resolve`, { reason: HEBREW_REASON })).status).toBe(200);
 
+    // Signed in as the member named in Hebrew: their name in the picker and in the top bar.
+    const picker = await memberPicker(LAPTOP);
+    await expectDirection(picker.locator('[data-member-id="agent_hebrew"]').getByText(HEBREW_AGENT), 'rtl');
     const agent = await newPage(LAPTOP);
-    await signInToInbox(agent, app, { address: `/inbox?conversation=${encodeURIComponent(id)}&status=all` });
+    await signInToInbox(agent, app, { address: `/inbox?conversation=${encodeURIComponent(id)}&status=all`, memberId: 'agent_hebrew' });
+    await expectDirection(agent.locator('.topbar-me'), 'rtl');
     // Each in the innermost element holding it: the words of ours around it stay left to right.
     await expectDirection(agent.locator('.panel-main .tl-system').getByText(HEBREW_REASON), 'rtl');
+    await expectDirection(agent.locator('.panel-main .tl-system-text').getByText(HEBREW_AGENT), 'rtl');
+    await expectDirection(agent.locator('.panel-main .tl-system-text').getByText(HEBREW_TAG), 'rtl');
+    await expectDirection(agent.locator('.panel-pills').getByText(HEBREW_TAG), 'rtl');
+    await expectDirection(agent.locator('.controls .tag').getByText(HEBREW_TAG), 'rtl');
     await expectDirection(agent.locator('[data-testid="visitor-details"]').getByText(HEBREW_VISITOR), 'rtl');
     await expectDirection(agent.locator('[data-testid="visitor-facts"]').getByText(HEBREW_PAGE), 'rtl');
     await expectDirection(agent.locator('[data-testid="visitor-facts"] dt').first(), 'ltr');

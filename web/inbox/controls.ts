@@ -45,7 +45,7 @@ function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id
       : state.kind === 'paused'
         ? // A <time> the pages keep current (keepTimesCurrent): it gains its day after midnight.
           ['The AI assistant is paused until ', timeLabel(state.until, 'ai-state-until'), '.']
-        : [handedOffText(c, nameOf)];
+        : showWords(handedOffText(c, nameOf));
   return section(
     'AI assistant',
     h('p', { class: `ai-state ai-state-${state.kind}`, data: { testid: 'ai-state' } }, ...text),

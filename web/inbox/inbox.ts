@@ -21,6 +21,7 @@ import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, MemberStatus, ServerFrame, TeamMemberInfo, TimelineItem } from '../shared/wire';
+import { written } from '../shared/written';
 import { alertForChange, alertForItem, alertForUnheldChange, ASSIGNMENT_EVENT_KINDS, isVisitorMessage, stillHolds, type Alert } from './alerts';
 import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedPriority, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
@@ -183,7 +184,7 @@ export class Inbox {
         { class: 'topbar' },
         this.brand,
         this.status,
-        h('span', { class: 'topbar-me', title: session.agentName }, session.agentName), // Its whole name when cut.
+        written('span', { class: 'topbar-me', title: session.agentName }, session.agentName), // Its whole name when cut.
         this.statusToggle.button,
         this.alerts.button,
         this.teamButton,

@@ -3,7 +3,8 @@
  * What people wrote (texts, names, reasons) reads in the direction of its own script (written.ts).
  */
 import { focusedElementIn, h } from './dom';
-import { formatBytes, timeLabel } from './format';
+import { fileLabel } from './file-label';
+import { timeLabel } from './format';
 import type { FileView, ItemView } from './item-view';
 import { showWords, written } from './written';
 
@@ -47,7 +48,7 @@ function shownSize({ width, height }: FileView): { width: number; height: number
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-const fileLabel = (file: FileView) => h('span', { class: 'tl-file-name' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`);
+const fileName = (file: FileView) => fileLabel('tl-file-name', file.name, file.size);
 
 /** Puts `next` where `shown` is; keyboard focus that was in `shown` goes to `focus`, in `next`. */
 function replaceKeepingFocus(shown: Element, next: Element, focus: HTMLElement): void {
@@ -63,9 +64,9 @@ function replaceKeepingFocus(shown: Element, next: Element, focus: HTMLElement):
  */
 function renderImage(file: FileView, url: string, fileSource: NonNullable<ItemActions['fileSource']>): HTMLElement {
   const image = h('img', { class: 'tl-file-image', alt: file.name, ...shownSize(file) });
-  const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener' }, image, fileLabel(file));
+  const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener' }, image, fileName(file));
   const retry = h('button', { type: 'button', class: 'tl-file-retry' }, 'Couldn’t load — retry');
-  const failed = h('div', { class: 'tl-file tl-file-failed' }, retry, fileLabel(file));
+  const failed = h('div', { class: 'tl-file tl-file-failed' }, retry, fileName(file));
   let loading = false;
   const load = (again: boolean) => {
     if (loading) return;
@@ -106,9 +107,9 @@ const tooLargeToShow = ({ width, height }: FileView): boolean => width !== undef
  */
 function renderFile(file: FileView, fileSource: ItemActions['fileSource']): HTMLElement {
   const url = file.url;
-  if (!url || !fileSource) return h('div', { class: 'tl-file' }, fileLabel(file));
+  if (!url || !fileSource) return h('div', { class: 'tl-file' }, fileName(file));
   if (file.image && !tooLargeToShow(file)) return renderImage(file, url, fileSource);
-  const button: HTMLButtonElement = h('button', { type: 'button', class: 'tl-file tl-file-download', title: `Download ${file.name}` }, fileLabel(file));
+  const button: HTMLButtonElement = h('button', { type: 'button', class: 'tl-file tl-file-download', title: `Download ${file.name}` }, fileName(file));
   button.addEventListener('click', () =>
     fileSource(url, true).then(
       (source) => {

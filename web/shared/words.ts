@@ -13,6 +13,6 @@ export type Words = ReadonlyArray<string | Written>;
 /** The line as plain text (a notification, a search, a test). */
 export const wordsText = (words: Words): string => words.map((word) => (typeof word === 'string' ? word : word.written)).join('');
 
-/** What people wrote, one after another with `separator` between ("Sarah, Sam"). */
-export const writtenList = (texts: readonly string[], separator: string): Words =>
-  texts.flatMap((text, i): Array<string | Written> => (i === 0 ? [{ written: text }] : [separator, { written: text }]));
+/** What people wrote, one after another with `separator` between, `last` before the last ("Sarah, Sam and Kim"). */
+export const writtenList = (texts: readonly string[], separator: string, last = separator): Words =>
+  texts.flatMap((text, i): Array<string | Written> => (i === 0 ? [{ written: text }] : [i === texts.length - 1 ? last : separator, { written: text }]));
