@@ -21,6 +21,7 @@ const HEBREW_VISITOR = 'יעל לוי?';
 const HEBREW_PAGE = 'מחירון!';
 const HEBREW_REASON = 'הבעיה נפתרה, תודה!';
 const HEBREW_TAG = 'לקוח חשוב!';
+const HEBREW_FILE = 'הערות.txt';
 const LONG_NAME = 'Maximiliana Alexandrovna Konstantinopolitanskaya-Wolfeschlegelsteinhausenbergerdorff';
 
 /** The direction an element's text is laid out in: `rtl` or `ltr`. */
@@ -175,6 +176,14 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const conversation = `/conversations/${encodeURIComponent(id)}`;
     expect((await overApi('POST', `${conversation}/participants`, { userId: 'agent_hebrew' })).status).toBe(200);
     expect((await overApi('POST', `${conversation}/tags`, { add: [HEBREW_TAG] })).status).toBe(200);
+    const upload = await fetch(`${app.url}/v1/files?conversationId=${encodeURIComponent(id)}&filename=${encodeURIComponent(HEBREW_FILE)}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'text/plain' },
+      body: 'notes',
+    });
+    expect(upload.status).toBe(201);
+    const { file } = (await upload.json()) as { file: { id: string } };
+    expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', parts: [{ type: 'file', fileId: file.id }] } })).status).toBe(201);
     expect((await overApi('POST', `${conversation}/resolve`, { reason: HEBREW_REASON })).status).toBe(200);
 
     // Signed in as the member named in Hebrew: their name in the picker and in the top bar.
@@ -189,6 +198,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await expectDirection(agent.locator('.panel-main .tl-system-text').getByText(HEBREW_TAG), 'rtl');
     await expectDirection(agent.locator('.panel-pills').getByText(HEBREW_TAG), 'rtl');
     await expectDirection(agent.locator('.controls .tag').getByText(HEBREW_TAG), 'rtl');
+    await expectDirection(agent.locator('.panel-main .tl-file-name').getByText(HEBREW_FILE), 'rtl');
     await expectDirection(agent.locator('[data-testid="visitor-details"]').getByText(HEBREW_VISITOR), 'rtl');
     await expectDirection(agent.locator('[data-testid="visitor-facts"]').getByText(HEBREW_PAGE), 'rtl');
     await expectDirection(agent.locator('[data-testid="visitor-facts"] dt').first(), 'ltr');
