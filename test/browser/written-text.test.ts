@@ -22,6 +22,7 @@ const HEBREW_PAGE = 'מחירון!';
 const HEBREW_REASON = 'הבעיה נפתרה, תודה!';
 const HEBREW_TAG = 'לקוח חשוב!';
 const HEBREW_FILE = 'הערות.txt';
+const HEBREW_REPLY = { shortcut: 'thanks-he', title: 'תודה רבה!', text: 'תודה על הפנייה!' };
 const LONG_NAME = 'Maximiliana Alexandrovna Konstantinopolitanskaya-Wolfeschlegelsteinhausenbergerdorff';
 
 /** The direction an element's text is laid out in: `rtl` or `ltr`. */
@@ -185,6 +186,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const { file } = (await upload.json()) as { file: { id: string } };
     expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', parts: [{ type: 'file', fileId: file.id }] } })).status).toBe(201);
     expect((await overApi('POST', `${conversation}/resolve`, { reason: HEBREW_REASON })).status).toBe(200);
+    expect((await overApi('POST', '/saved-replies', HEBREW_REPLY)).status).toBe(201);
 
     // Signed in as the member named in Hebrew: their name in the picker and in the top bar.
     const picker = await memberPicker(LAPTOP);
@@ -202,9 +204,24 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await expectDirection(agent.locator('[data-testid="visitor-details"]').getByText(HEBREW_VISITOR), 'rtl');
     await expectDirection(agent.locator('[data-testid="visitor-facts"]').getByText(HEBREW_PAGE), 'rtl');
     await expectDirection(agent.locator('[data-testid="visitor-facts"] dt').first(), 'ltr');
+    await expectDirection(agent.locator('.controls-section[data-focus-group="People"] p').getByText(HEBREW_AGENT), 'rtl');
 
     await agent.locator('[data-action="team"]').click();
     await expectDirection(agent.locator('.team-row[data-member-id="agent_hebrew"] .team-who').getByText(HEBREW_AGENT), 'rtl');
+    await agent.locator('[data-action="settings"]').click();
+    const reply = agent.locator(`.saved-reply-row[data-shortcut="${HEBREW_REPLY.shortcut}"]`);
+    await expectDirection(reply.getByText(HEBREW_REPLY.title), 'rtl');
+    await expectDirection(reply.getByText(HEBREW_REPLY.text), 'rtl');
+
+    // The audit page: the reason as the summary of the lifecycle change, once the workflow has recorded it.
+    await expect
+      .poll(async () => {
+        await agent.goto(`${app.url}/audit/${encodeURIComponent(id)}`);
+        await agent.locator('.audit-list').waitFor();
+        return agent.locator('.audit-lifecycle .audit-summary').filter({ hasText: HEBREW_REASON }).count();
+      })
+      .toBe(1);
+    await expectDirection(agent.locator('.audit-lifecycle .audit-summary').filter({ hasText: HEBREW_REASON }), 'rtl');
   });
 
   it("keeps the inbox's top bar one line high when the agent's name is long", async () => {
