@@ -89,6 +89,20 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     return context.newPage();
   }
 
+  /**
+   * Opens the audit page of conversation `id` on `page` until it shows `entry`, once: the trail is
+   * read as the page opens, so until the workflow has recorded the change, it is read again.
+   */
+  async function auditShowing(page: Page, id: string, entry: Locator): Promise<void> {
+    await expect
+      .poll(async () => {
+        await page.goto(`${app.url}/audit/${encodeURIComponent(id)}`);
+        await page.locator('.audit-list').waitFor();
+        return entry.count();
+      })
+      .toBe(1);
+  }
+
   /** The sign-in page at the step where the agent picks who they are. */
   async function memberPicker(viewport: { width: number; height: number }): Promise<Page> {
     const page = await newPage(viewport);
@@ -115,14 +129,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { title })).status).toBe(200);
     const page = await newPage(PHONE);
     await signInToInbox(page, app);
-    // The trail is read as the page opens: until the workflow has recorded the change, it is read again.
-    await expect
-      .poll(async () => {
-        await page.goto(`${app.url}/audit/${encodeURIComponent(id)}`);
-        await page.locator('.audit-list').waitFor();
-        return page.locator('.audit-title').filter({ hasText: title }).count();
-      })
-      .toBe(1);
+    await auditShowing(page, id, page.locator('.audit-title').filter({ hasText: title }));
     expect(await scrollsSideways(page)).toBe(false);
   });
 
@@ -213,15 +220,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await expectDirection(reply.getByText(HEBREW_REPLY.title), 'rtl');
     await expectDirection(reply.getByText(HEBREW_REPLY.text), 'rtl');
 
-    // The audit page: the reason as the summary of the lifecycle change, once the workflow has recorded it.
-    await expect
-      .poll(async () => {
-        await agent.goto(`${app.url}/audit/${encodeURIComponent(id)}`);
-        await agent.locator('.audit-list').waitFor();
-        return agent.locator('.audit-lifecycle .audit-summary').filter({ hasText: HEBREW_REASON }).count();
-      })
-      .toBe(1);
-    await expectDirection(agent.locator('.audit-lifecycle .audit-summary').filter({ hasText: HEBREW_REASON }), 'rtl');
+    // The audit page: the reason as the summary of the lifecycle change.
+    const summary = agent.locator('.audit-lifecycle .audit-summary').filter({ hasText: HEBREW_REASON });
+    await auditShowing(agent, id, summary);
+    await expectDirection(summary, 'rtl');
   });
 
   it("keeps the inbox's top bar one line high when the agent's name is long", async () => {
