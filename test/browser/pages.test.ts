@@ -1221,6 +1221,30 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedConversation(inbox)).toBe(id);
   });
 
+  it("takes keyboard focus to the heading of the conversation the browser's Forward opens again on a phone, and to its row on Back", async () => {
+    const id = await conversationOverApi('Opened on a phone');
+    const inbox = await laterInbox();
+    await inbox.setViewportSize({ width: 390, height: 844 });
+    const panel = inbox.locator('.panel-main .tl-note').first();
+    await inbox.locator(`.row[data-conversation-id="${id}"]`).click();
+    await panel.waitFor();
+    const heading = inbox.locator('.panel-header h2');
+    const title = await heading.textContent();
+    const headingFocused = () => heading.evaluate((element) => element === document.activeElement).catch(() => false);
+
+    await inbox.goBack();
+    await panel.waitFor({ state: 'detached' });
+    expect(await focusedConversation(inbox)).toBe(id);
+    // The row, hidden as the conversation shows, would leave focus on the page's start.
+    await inbox.goForward();
+    await panel.waitFor();
+    await expect.poll(headingFocused).toBe(true);
+    expect(await heading.textContent()).toBe(title);
+    await inbox.goBack();
+    await panel.waitFor({ state: 'detached' });
+    expect(await focusedConversation(inbox)).toBe(id);
+  });
+
   it('tells a visitor who will answer before they write: no assistant promised while it is switched off', async () => {
     const assistant = `/ai-agents/${DEFAULT_ASSISTANT_ID}`;
     const before = (await overApi('GET', assistant)).body.agent;

@@ -7,6 +7,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/app';
 import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './support/browser';
+import { userHashOf } from '../../server/services/identity';
 import { startTestApp } from './support/app';
 import { signInToInbox } from './support/inbox';
 
@@ -14,6 +15,14 @@ const AGENT_ID = 'agent_alex';
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1024, height: 768 };
 const HEBREW = 'שלום! האם אפשר לקבל החזר כספי?';
+/** A team member's, a visitor's and a page's names, and a reason, in Hebrew: each ends in a mark that a left-to-right line would put at its other end. */
+const HEBREW_AGENT = 'דנה כהן!';
+const HEBREW_VISITOR = 'יעל לוי?';
+const HEBREW_PAGE = 'מחירון!';
+const HEBREW_REASON = 'הבעיה נפתרה, תודה!';
+const HEBREW_TAG = 'לקוח חשוב!';
+const HEBREW_FILE = 'הערות.txt';
+const HEBREW_REPLY = { shortcut: 'thanks-he', title: 'תודה רבה!', text: 'תודה על הפנייה!' };
 const LONG_NAME = 'Maximiliana Alexandrovna Konstantinopolitanskaya-Wolfeschlegelsteinhausenbergerdorff';
 
 /** The direction an element's text is laid out in: `rtl` or `ltr`. */
@@ -42,6 +51,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     for (const [id, name] of [
       ['agent_long', LONG_NAME],
       ['agent_emoji', '🦄 Zoë'],
+      ['agent_hebrew', HEBREW_AGENT],
     ]) {
       expect((await overApi('POST', '/team/members', { id, name, teams: [] })).status).toBe(201);
     }
@@ -52,9 +62,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await app?.close();
   });
 
-  /** Calls the API as the agent; the status and parsed answer. */
-  async function overApi(method: string, path: string, body?: unknown) {
-    const headers = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'application/json' };
+  /** Calls the API as `actor` of the team; the status and parsed answer. */
+  async function overApi(method: string, path: string, body?: unknown, actor = AGENT_ID) {
+    const headers = { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': actor, 'Content-Type': 'application/json' };
     const answer = await fetch(`${app.url}/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: answer.status, body: (await answer.json()) as any };
   }
@@ -77,6 +87,20 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const context = await browser.newContext({ viewport });
     context.setDefaultTimeout(10_000);
     return context.newPage();
+  }
+
+  /**
+   * Opens the audit page of conversation `id` on `page` until it shows `entry`, once: the trail is
+   * read as the page opens, so until the workflow has recorded the change, it is read again.
+   */
+  async function auditShowing(page: Page, id: string, entry: Locator): Promise<void> {
+    await expect
+      .poll(async () => {
+        await page.goto(`${app.url}/audit/${encodeURIComponent(id)}`);
+        await page.locator('.audit-list').waitFor();
+        return entry.count();
+      })
+      .toBe(1);
   }
 
   /** The sign-in page at the step where the agent picks who they are. */
@@ -105,14 +129,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect((await overApi('PATCH', `/conversations/${encodeURIComponent(id)}`, { title })).status).toBe(200);
     const page = await newPage(PHONE);
     await signInToInbox(page, app);
-    // The trail is read as the page opens: until the workflow has recorded the change, it is read again.
-    await expect
-      .poll(async () => {
-        await page.goto(`${app.url}/audit/${encodeURIComponent(id)}`);
-        await page.locator('.audit-list').waitFor();
-        return page.locator('.audit-title').filter({ hasText: title }).count();
-      })
-      .toBe(1);
+    await auditShowing(page, id, page.locator('.audit-title').filter({ hasText: title }));
     expect(await scrollsSideways(page)).toBe(false);
   });
 
@@ -148,6 +165,65 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     };
     await answerWith('Yes, of course.', 'ltr');
     await answerWith('כן, כמובן!', 'rtl');
+
+    // Who wrote it, by a name in Hebrew, beside the message in either timeline.
+    expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', text: 'Hello' } }, 'agent_hebrew')).status).toBe(201);
+    await expectDirection(visitor.locator('.sw-chat .tl-author').filter({ hasText: HEBREW_AGENT }), 'rtl');
+    await expectDirection(agent.locator('.panel-main .tl-author').filter({ hasText: HEBREW_AGENT }), 'rtl');
+  });
+
+  it("lays out people's names, the page a visitor was on, tags and a reason right to left in the inbox", async () => {
+    const { visitor } = (await (await fetch(`${app.url}/v1/websites`, { headers: { 'X-Public-Key': app.keys.publicKey } })).json()) as { visitor: { id: string } };
+    const headers = { 'X-Public-Key': app.keys.publicKey, 'X-Visitor-Id': visitor.id, 'Content-Type': 'application/json' };
+    const identity = { externalId: 'u-hebrew', userHash: userHashOf(app.keys.identitySecret, 'u-hebrew'), name: HEBREW_VISITOR };
+    expect((await fetch(`${app.url}/v1/contacts/identify`, { method: 'POST', headers, body: JSON.stringify(identity) })).status).toBe(200);
+    const metadata = { widget: { pageUrl: 'https://shop.example/prices', pageTitle: HEBREW_PAGE } };
+    const created = await fetch(`${app.url}/v1/conversations`, { method: 'POST', headers, body: JSON.stringify({ defaultTimelineItems: [{ type: 'message', text: 'Hello' }], metadata }) });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { conversation: { id: string } }).conversation.id;
+    const conversation = `/conversations/${encodeURIComponent(id)}`;
+    expect((await overApi('POST', `${conversation}/participants`, { userId: 'agent_hebrew' })).status).toBe(200);
+    expect((await overApi('POST', `${conversation}/tags`, { add: [HEBREW_TAG] })).status).toBe(200);
+    const upload = await fetch(`${app.url}/v1/files?conversationId=${encodeURIComponent(id)}&filename=${encodeURIComponent(HEBREW_FILE)}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.keys.secretKey}`, 'X-Actor-User-Id': AGENT_ID, 'Content-Type': 'text/plain' },
+      body: 'notes',
+    });
+    expect(upload.status).toBe(201);
+    const { file } = (await upload.json()) as { file: { id: string } };
+    expect((await overApi('POST', '/messages', { conversationId: id, item: { type: 'message', parts: [{ type: 'file', fileId: file.id }] } })).status).toBe(201);
+    expect((await overApi('POST', `${conversation}/resolve`, { reason: HEBREW_REASON })).status).toBe(200);
+    expect((await overApi('POST', '/saved-replies', HEBREW_REPLY)).status).toBe(201);
+
+    // Signed in as the member named in Hebrew: their name in the picker and in the top bar.
+    const picker = await memberPicker(LAPTOP);
+    await expectDirection(picker.locator('[data-member-id="agent_hebrew"]').getByText(HEBREW_AGENT), 'rtl');
+    const agent = await newPage(LAPTOP);
+    await signInToInbox(agent, app, { address: `/inbox?conversation=${encodeURIComponent(id)}&status=all`, memberId: 'agent_hebrew' });
+    await expectDirection(agent.locator('.topbar-me'), 'rtl');
+    // Each in the innermost element holding it: the words of ours around it stay left to right.
+    await expectDirection(agent.locator('.panel-main .tl-system').getByText(HEBREW_REASON), 'rtl');
+    await expectDirection(agent.locator('.panel-main .tl-system-text').getByText(HEBREW_AGENT), 'rtl');
+    await expectDirection(agent.locator('.panel-main .tl-system-text').getByText(HEBREW_TAG), 'rtl');
+    await expectDirection(agent.locator('.panel-pills').getByText(HEBREW_TAG), 'rtl');
+    await expectDirection(agent.locator('.controls .tag').getByText(HEBREW_TAG), 'rtl');
+    await expectDirection(agent.locator('.panel-main .tl-file-name').getByText(HEBREW_FILE), 'rtl');
+    await expectDirection(agent.locator('[data-testid="visitor-details"]').getByText(HEBREW_VISITOR), 'rtl');
+    await expectDirection(agent.locator('[data-testid="visitor-facts"]').getByText(HEBREW_PAGE), 'rtl');
+    await expectDirection(agent.locator('[data-testid="visitor-facts"] dt').first(), 'ltr');
+    await expectDirection(agent.locator('.controls-section[data-focus-group="People"] p').getByText(HEBREW_AGENT), 'rtl');
+
+    await agent.locator('[data-action="team"]').click();
+    await expectDirection(agent.locator('.team-row[data-member-id="agent_hebrew"] .team-who').getByText(HEBREW_AGENT), 'rtl');
+    await agent.locator('[data-action="settings"]').click();
+    const reply = agent.locator(`.saved-reply-row[data-shortcut="${HEBREW_REPLY.shortcut}"]`);
+    await expectDirection(reply.getByText(HEBREW_REPLY.title), 'rtl');
+    await expectDirection(reply.getByText(HEBREW_REPLY.text), 'rtl');
+
+    // The audit page: the reason as the summary of the lifecycle change.
+    const summary = agent.locator('.audit-lifecycle .audit-summary').filter({ hasText: HEBREW_REASON });
+    await auditShowing(agent, id, summary);
+    await expectDirection(summary, 'rtl');
   });
 
   it("keeps the inbox's top bar one line high when the agent's name is long", async () => {

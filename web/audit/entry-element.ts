@@ -1,6 +1,7 @@
 /** One audit entry as the page draws it: its head (what, who, how it ended, when), its summary, the tools a model call asked for, its raw JSON. */
 import { h } from '../shared/dom';
 import type { AuditEntry } from '../shared/wire';
+import { written } from '../shared/written';
 import type { AuditEntryView } from './entry-view';
 
 /** A link to the entry this one continues or ends, which may be folded away or filtered out: following it shows it. */
@@ -32,7 +33,8 @@ export function renderEntry(view: AuditEntryView, raw: AuditEntry, show: (index:
         ...view.facts.map((fact) => h('span', { class: 'audit-fact' }, fact)),
         h('time', { class: 'audit-time', datetime: view.time, title: view.time }, view.when),
       ),
-      view.summary && h('p', { class: 'audit-summary' }, view.summary),
+      // A reason a person gave, or the server's summary of what was sent, which may quote what someone wrote.
+      view.summary && written('p', { class: 'audit-summary' }, view.summary),
       view.toolCalls.length > 0 &&
         h(
           'ul',

@@ -5,6 +5,7 @@
 import { EVENT_KINDS } from '../../domain/timeline';
 import { describeEvent } from '../shared/item-view';
 import { previousAssignees } from '../shared/previous-assignees';
+import { wordsText } from '../shared/words';
 import type { AuditEntry, TimelineEvent } from '../shared/wire';
 import { isBookkeeping } from './bookkeeping';
 import type { Ending } from './outcomes';
@@ -109,7 +110,7 @@ function lifecycleText(entry: AuditEntry, { people, reassignedFrom }: TrailReadi
   if (event === undefined) return entry.summary === undefined ? undefined : { title: entry.summary, summary: undefined };
   const context = { reader: 'agent', nameOf: (id: string) => people?.person(id) ?? id, isOwn: () => false, formatTime: entryWhen } as const;
   const { text, detail } = describeEvent(event, context, reassignedFrom?.get(entry.index));
-  return { title: text, summary: detail };
+  return { title: wordsText(text), summary: detail };
 }
 
 /** The title and summary of any other entry: what happened and to what. */

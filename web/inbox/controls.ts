@@ -4,6 +4,8 @@ import { choiceAsOf, h, isMounting, openMenuIn } from '../shared/dom';
 import { timeLabel } from '../shared/format';
 import { memberLabels } from '../shared/member-labels';
 import type { Conversation, TeamMemberInfo } from '../shared/wire';
+import { writtenList } from '../shared/words';
+import { showWords, written } from '../shared/written';
 import { aiStateOf, handedOffText } from './ai-state';
 import { section } from './controls-section';
 import { visitorSection, type VisitorNow } from './visitor-section';
@@ -43,7 +45,7 @@ function aiSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf: (id
       : state.kind === 'paused'
         ? // A <time> the pages keep current (keepTimesCurrent): it gains its day after midnight.
           ['The AI assistant is paused until ', timeLabel(state.until, 'ai-state-until'), '.']
-        : [handedOffText(c, nameOf)];
+        : showWords(handedOffText(c, nameOf));
   return section(
     'AI assistant',
     h('p', { class: `ai-state ai-state-${state.kind}`, data: { testid: 'ai-state' } }, ...text),
@@ -77,7 +79,7 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
   );
   return section(
     'People',
-    h('p', { class: 'muted' }, active.length ? active.map((p) => nameOf(p.id)).join(', ') : 'Nobody has joined yet.'),
+    h('p', { class: 'muted' }, ...(active.length ? showWords(writtenList(active.map((p) => nameOf(p.id)), ', ')) : ['Nobody has joined yet.'])),
     !active.some((p) => p.id === me) && h('button', { type: 'button', class: 'btn btn-primary', data: { focusKey: 'join' }, on: { click: actions.join } }, 'Join conversation'),
     h(
       'form',
@@ -86,7 +88,7 @@ function peopleSection(c: Conversation, team: readonly TeamMemberInfo[], nameOf:
       h('button', { type: 'submit', class: 'btn', data: { focusKey: 'assign' } }, 'Assign'),
     ),
     assigneeId !== undefined &&
-      h('button', { type: 'button', class: 'btn', data: { action: 'unassign', focusKey: 'unassign' }, on: { click: () => actions.unassign(assigneeId) } }, `Unassign ${nameOf(assigneeId)}`),
+      h('button', { type: 'button', class: 'btn', data: { action: 'unassign', focusKey: 'unassign' }, on: { click: () => actions.unassign(assigneeId) } }, 'Unassign ', written('span', {}, nameOf(assigneeId))),
   );
 }
 
@@ -148,7 +150,7 @@ function tagsSection(c: Conversation, actions: ControlActions): HTMLElement {
       'div',
       { class: 'tags' },
       ...c.tags.map((tag) =>
-        h('span', { class: 'tag' }, tag, h('button', { type: 'button', 'aria-label': `Remove tag ${tag}`, data: { focusKey: `remove-tag:${tag}` }, on: { click: () => actions.removeTag(tag) } }, '×')),
+        h('span', { class: 'tag' }, written('span', {}, tag), h('button', { type: 'button', 'aria-label': `Remove tag ${tag}`, data: { focusKey: `remove-tag:${tag}` }, on: { click: () => actions.removeTag(tag) } }, '×')),
       ),
     ),
     h(

@@ -5,6 +5,7 @@ import { previewItemOf } from '../shared/conversation-collection';
 import { ageLabel } from '../shared/format';
 import { itemPreview, type ReaderContext } from '../shared/item-view';
 import type { ConversationListEntry } from '../shared/wire';
+import { written } from '../shared/written';
 import { conversationTitle, statePills } from './labels';
 
 function preview(entry: ConversationListEntry, context: ReaderContext): string {
@@ -35,9 +36,9 @@ function emptyListText({ search, searching }: ListOptions): string {
 /** What a row shows of its conversation. */
 function rowContent(entry: ConversationListEntry, { context, isVisitorOnline, showWaiting }: ListOptions): HTMLElement[] {
   return [
-    h('span', { class: 'row-top' }, h('strong', { class: 'row-title', dir: 'auto' }, conversationTitle(entry)), entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted')),
+    h('span', { class: 'row-top' }, written('strong', { class: 'row-title' }, conversationTitle(entry)), entry.lastTimelineItem && ageLabel(entry.lastTimelineItem.createdAt, 'row-age muted')),
     // In the direction of what was written (a right-to-left title or message reads right to left).
-    h('span', { class: 'row-preview', dir: 'auto' }, preview(entry, context)),
+    written('span', { class: 'row-preview' }, preview(entry, context)),
     // The age is kept current by the page (keepTimesCurrent), so it grows while nobody answers.
     ...(showWaiting && entry.waitingSince ? [h('span', { class: 'row-waiting', data: { testid: 'waiting' } }, 'Waiting ', ageLabel(entry.waitingSince, 'row-waiting-age'))] : []),
     h('span', { class: 'row-pills' }, ...statePills(entry, isVisitorOnline(entry.visitorId)), entry.unreadCount > 0 && h('span', { class: 'count', data: { testid: 'unread' } }, entry.unreadCount), entry.unreadCount > 0 && h('span', { class: 'sr-only' }, 'unread')),

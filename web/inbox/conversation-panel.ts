@@ -11,6 +11,7 @@ import type { Outbox } from '../shared/outbox';
 import { TimelineView } from '../shared/timeline-view';
 import { renderTypingIndicator } from '../shared/typing-indicator';
 import type { Conversation, TeamMemberInfo, TimelineItem } from '../shared/wire';
+import { showWords, written } from '../shared/written';
 import { renderControls, type ControlActions } from './controls';
 import { conversationTitle, statePills, visitorDetails } from './labels';
 import type { SavedReplies } from './saved-replies';
@@ -45,7 +46,7 @@ const HEADER_TAGS = 5;
 
 /** The first tags, and how many more the Tags section lists: eighty would push the timeline off the screen. */
 function tagPills(tags: readonly string[]): HTMLElement[] {
-  const shown = tags.slice(0, HEADER_TAGS).map((tag) => h('span', { class: 'pill pill-muted pill-tag', title: `#${tag}` }, `#${tag}`));
+  const shown = tags.slice(0, HEADER_TAGS).map((tag) => h('span', { class: 'pill pill-muted pill-tag', title: `#${tag}` }, '#', written('span', {}, tag)));
   const more = tags.length - shown.length;
   return more > 0 ? [...shown, h('span', { class: 'pill pill-muted', title: tags.slice(HEADER_TAGS).map((tag) => `#${tag}`).join(' ') }, `+${more} more`)] : shown;
 }
@@ -121,8 +122,8 @@ export class ConversationPanel {
         'div',
         { class: 'panel-title' },
         // Its direction from its own first letters: a title in Hebrew reads right to left.
-        h('h2', { tabindex: '-1', dir: 'auto', data: { focusKey: 'title' } }, conversationTitle(c)),
-        h('p', { class: 'panel-visitor muted', data: { testid: 'visitor-details' } }, visitorDetails(c)),
+        written('h2', { tabindex: '-1', data: { focusKey: 'title' } }, conversationTitle(c)),
+        h('p', { class: 'panel-visitor muted', data: { testid: 'visitor-details' } }, ...showWords(visitorDetails(c))),
         h('div', { class: 'panel-pills' }, ...statePills(c, visitorOnline), ...tagPills(c.tags)),
       ),
       // A tab of its own, so the inbox stays as it is beside it; with an opener, as a tab opened so gets

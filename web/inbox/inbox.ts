@@ -9,7 +9,7 @@ import type { AgentSession } from '../shared/agent-session';
 import { ApiError, type NewItem } from '../shared/api-client';
 import { agentApi, announceSignOut, clearAgentSession, memberTokenIdOf, noteSignedOut } from '../shared/agent-session';
 import { withUpdates } from '../shared/conversation-collection';
-import { h, mount } from '../shared/dom';
+import { focusLost, h, mount } from '../shared/dom';
 import { deliverDraft } from '../shared/draft-item';
 import { FileSources } from '../shared/file-sources';
 import { formatTime, keepTimesCurrent } from '../shared/format';
@@ -21,6 +21,7 @@ import { RealtimeSocket, type SocketStatus } from '../shared/socket';
 import { loadOlder, loadTimeline, refreshRecent } from '../shared/timeline-loader';
 import { showError, showNote } from '../shared/toast';
 import type { Conversation, MemberStatus, ServerFrame, TeamMemberInfo, TimelineItem } from '../shared/wire';
+import { written } from '../shared/written';
 import { alertForChange, alertForItem, alertForUnheldChange, ASSIGNMENT_EVENT_KINDS, isVisitorMessage, stillHolds, type Alert } from './alerts';
 import { alreadyDoneNote, assignmentRefusal, priorityRefusal, type AskedAssignment, type AskedPriority, type AskedStatus } from './already-done';
 import { ConversationList } from './conversation-list';
@@ -183,7 +184,7 @@ export class Inbox {
         { class: 'topbar' },
         this.brand,
         this.status,
-        h('span', { class: 'topbar-me', title: session.agentName }, session.agentName), // Its whole name when cut.
+        written('span', { class: 'topbar-me', title: session.agentName }, session.agentName), // Its whole name when cut.
         this.statusToggle.button,
         this.alerts.button,
         this.teamButton,
@@ -235,16 +236,26 @@ export class Inbox {
       void this.refreshList();
     }
     if (place.conversationId === this.selectedId) return;
-    if (place.conversationId) void this.openAddressed(place.conversationId);
+    if (place.conversationId) void this.openAddressed(place.conversationId, this.focusFollowsHistory());
     else this.closeConversation();
+  }
+
+  /**
+   * Whether focus goes along to the conversation Back or Forward opens, as to a page of its own: it
+   * was lost, or on the list or in the main area, which the entry changes (on a narrow screen the
+   * row it was on is hidden as the conversation shows, and focus would fall to the page's start).
+   */
+  private focusFollowsHistory(): boolean {
+    const focused = document.activeElement;
+    return focusLost() || this.list.element.contains(focused) || this.mainSlot.contains(focused);
   }
 
   /**
    * Opens the conversation an address names (a reload, a link, Back), read on its own when the list
    * does not hold it (not on its first page, or left out by the filters). One that does not exist,
-   * or that the agent may not see, is said so, and the list is shown.
+   * or that the agent may not see, is said so, and the list is shown. `focusHeading`: focus goes to its heading.
    */
-  private async openAddressed(id: string): Promise<void> {
+  private async openAddressed(id: string, focusHeading = false): Promise<void> {
     if (!this.live.conversations.get(id)) {
       try {
         this.live.conversations.put((await this.api.getConversation(id)).conversation);
@@ -258,7 +269,7 @@ export class Inbox {
       }
     }
     // The agent may have gone elsewhere (Back again) while it was read.
-    if (addressedPlace().conversationId === id) void this.select(id);
+    if (addressedPlace().conversationId === id) void this.select(id, focusHeading);
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -464,12 +475,12 @@ export class Inbox {
   // Conversation
 
   /**
-   * Opens a conversation. Chosen by keyboard (`byKeyboard`), focus goes to its heading: a screen
-   * reader says which conversation opened, the timeline follows it in reading order and the
-   * composer after that, where focus left on the row would make the agent Tab through every row
-   * below it. Escape there goes back to the row.
+   * Opens a conversation. Chosen by keyboard, or by Back or Forward (`focusHeading`), focus goes to
+   * its heading: a screen reader says which conversation opened, the timeline follows it in reading
+   * order and the composer after that, where focus left on the row would make the agent Tab through
+   * every row below it. Escape there goes back to the row.
    */
-  private async select(id: string, byKeyboard = false): Promise<void> {
+  private async select(id: string, focusHeading = false): Promise<void> {
     this.selectedId = id;
     this.showPlace('push');
     this.teamPanel = undefined;
@@ -494,7 +505,7 @@ export class Inbox {
     mount(this.mainSlot, panel.element);
     this.renderList();
     this.renderConversation();
-    if (byKeyboard) panel.focusTitle();
+    if (focusHeading) panel.focusTitle();
     try {
       const timeline = this.live.timelineOf(id);
       await loadTimeline(this.api, timeline);

@@ -1,6 +1,7 @@
 /** How the inbox names conversations and shows their state as pills. */
 import { h } from '../shared/dom';
 import type { Conversation } from '../shared/wire';
+import { writtenList, type Words } from '../shared/words';
 import { aiStateOf } from './ai-state';
 import { isWaitingForHuman } from './filters';
 
@@ -9,12 +10,13 @@ export const conversationTitle = (c: Conversation): string => c.title ?? visitor
 
 export const visitorName = ({ contact, visitorId }: Conversation): string => contact?.name ?? contact?.email ?? `Visitor ${visitorId.slice(-6)}`;
 
-/** Who the visitor is, in full, under the conversation's title: the contact's name and email, or that it is anonymous. */
-export function visitorDetails(c: Conversation): string {
+/** Who the visitor is, in full, under the conversation's title: the contact's name and email as given, or that it is anonymous. */
+export function visitorDetails(c: Conversation): Words {
   const { contact } = c;
   // Linked to a contact not read this time (the server could not): not anonymous all the same.
-  if (!contact) return c.contactId === undefined ? `Anonymous visitor ${c.visitorId}` : `Identified visitor ${c.visitorId}`;
-  return [contact.name, contact.email, contact.name === undefined && contact.email === undefined ? `Contact ${contact.externalId}` : undefined].filter((part) => part !== undefined).join(' · ');
+  if (!contact) return [c.contactId === undefined ? `Anonymous visitor ${c.visitorId}` : `Identified visitor ${c.visitorId}`];
+  if (contact.name === undefined && contact.email === undefined) return [`Contact ${contact.externalId}`];
+  return writtenList([contact.name, contact.email].filter((part) => part !== undefined), ' · ');
 }
 
 /** Its state as pills; `visitorOnline`: a socket of the visitor who started it is open. */

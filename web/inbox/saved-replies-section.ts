@@ -12,6 +12,7 @@ import { KeptRows } from '../shared/kept-rows';
 import { errorText, showError } from '../shared/toast';
 import type { SavedReply } from '../shared/wire';
 import type { SavedReplies } from './saved-replies';
+import { savedReplyParts } from './saved-reply-parts';
 
 export interface SavedReplyWriter {
   me: string;
@@ -60,9 +61,7 @@ export function savedRepliesSection(api: ApiClient, replies: SavedReplies, write
     h(
       'li',
       { class: 'saved-reply-row', data: { shortcut: reply.shortcut } },
-      h('span', { class: 'saved-reply-shortcut' }, `/${reply.shortcut}`),
-      h('span', { class: 'saved-reply-title' }, reply.title),
-      h('span', { class: 'saved-reply-text muted' }, reply.text),
+      ...savedReplyParts(reply, reply.text),
       mayChange(reply) && h('button', { type: 'button', class: 'btn', 'aria-label': `Edit /${reply.shortcut}`, on: { click: () => edit(reply) } }, 'Edit'),
       mayChange(reply) && confirmingButton('Delete', `/${reply.shortcut}`, () => remove(reply)),
     );

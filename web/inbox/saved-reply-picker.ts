@@ -10,6 +10,7 @@ import { fillPlaceholders, unfilledIn, type PlaceholderValues } from '../../doma
 import { h } from '../shared/dom';
 import type { SavedReply } from '../shared/wire';
 import type { SavedReplies } from './saved-replies';
+import { savedReplyParts } from './saved-reply-parts';
 
 /** The box holding only `/` and what narrows the list. */
 const SLASH_QUERY = /^\/(\S*)$/;
@@ -74,9 +75,7 @@ export function savedReplyPicker(replies: SavedReplies, values: () => Placeholde
             'li',
             // Pressed without taking focus from the box, so the caret stays where the text goes.
             { id: optionId(reply), role: 'option', class: 'saved-reply-option', on: { mousedown: (event: Event) => event.preventDefault(), click: () => insert(reply) } },
-            h('span', { class: 'saved-reply-shortcut' }, `/${reply.shortcut}`),
-            h('span', { class: 'saved-reply-title' }, reply.title),
-            h('span', { class: 'saved-reply-text muted' }, reply.text.length > PREVIEW_LENGTH ? `${reply.text.slice(0, PREVIEW_LENGTH)}…` : reply.text),
+            ...savedReplyParts(reply, reply.text.length > PREVIEW_LENGTH ? `${reply.text.slice(0, PREVIEW_LENGTH)}…` : reply.text),
           ),
         ),
       );

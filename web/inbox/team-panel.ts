@@ -8,6 +8,7 @@
 import { editsIn, h, mount, placeChildren, type Edits } from '../shared/dom';
 import { formatFullTime, timeLabel } from '../shared/format';
 import type { MemberChange, MemberFields, TeamMemberInfo } from '../shared/wire';
+import { written } from '../shared/written';
 import { onSubmit } from './controls';
 import { unroutedWarning } from './unrouted-warning';
 
@@ -109,7 +110,7 @@ export class TeamPanel {
     const summary = h(
       'div',
       { class: 'team-who' },
-      h('strong', {}, member.name),
+      written('strong', {}, member.name),
       member.kind === 'ai' ? h('span', { class: 'pill' }, 'AI') : member.online && h('span', { class: 'pill pill-online' }, 'online'),
       // Connected or not: routing offers them nothing new.
       member.status === 'away' && awayPill(member.statusSince),

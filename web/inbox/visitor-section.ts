@@ -10,6 +10,8 @@ import { pageAddressOf, type WidgetContext } from '../../domain/widget-context';
 import { h } from '../shared/dom';
 import { formatTime, formatTimeIn } from '../shared/format';
 import type { VisitorPage } from '../shared/wire';
+import type { Words } from '../shared/words';
+import { showWords } from '../shared/written';
 import { section } from './controls-section';
 
 /** Whether the visitor has the widget open now, and the page it last said they were on. */
@@ -20,7 +22,8 @@ export interface VisitorNow {
 
 export interface VisitorFact {
   label: string;
-  text: string;
+  /** What the visitor's browser or the website said (a page's title, a metadata value) set apart. */
+  text: Words;
   /** An http(s) address the text links to. */
   href?: string;
   /** The time zone whose time now the text is (kept current by the page). */
@@ -53,7 +56,7 @@ function languageName(tag: string): string {
 function pageFact(label: string, pageUrl: unknown, pageTitle: unknown): VisitorFact | undefined {
   const page = httpAddress(pageUrl);
   if (!page) return undefined;
-  return { label, text: typeof pageTitle === 'string' ? `${shortText(pageTitle)} (${new URL(page).host})` : shortText(page), href: page };
+  return { label, text: typeof pageTitle === 'string' ? [{ written: shortText(pageTitle) }, ` (${new URL(page).host})`] : [shortText(page)], href: page };
 }
 
 const widgetFacts = (widget: Partial<Record<keyof WidgetContext, unknown>>, now: Date): VisitorFact[] => {
@@ -61,11 +64,11 @@ const widgetFacts = (widget: Partial<Record<keyof WidgetContext, unknown>>, now:
   const page = pageFact('Started on', widget.pageUrl, widget.pageTitle);
   if (page) facts.push(page);
   const referrer = httpAddress(widget.referrer);
-  if (referrer) facts.push({ label: 'Came from', text: shortText(referrer), href: referrer });
+  if (referrer) facts.push({ label: 'Came from', text: [shortText(referrer)], href: referrer });
   const time = typeof widget.timeZone === 'string' ? formatTimeIn(widget.timeZone, now) : undefined;
   // The zone's time now, which the page keeps current (keepTimesCurrent).
-  if (time) facts.push({ label: 'Local time', text: time, timeIn: widget.timeZone as string });
-  if (typeof widget.language === 'string') facts.push({ label: 'Language', text: languageName(widget.language) });
+  if (time) facts.push({ label: 'Local time', text: [time], timeIn: widget.timeZone as string });
+  if (typeof widget.language === 'string') facts.push({ label: 'Language', text: [languageName(widget.language)] });
   return facts;
 };
 
@@ -78,7 +81,7 @@ export function visitorFacts(metadata: Record<string, unknown> | undefined, now 
   if (!metadata) return [];
   const { widget, ...own } = metadata;
   const fromWidget = widget !== null && typeof widget === 'object' ? widgetFacts(widget as Partial<Record<keyof WidgetContext, unknown>>, now) : [];
-  const fromWebsite = Object.entries(own).map(([key, value]) => ({ label: `${shortText(key)} (metadata)`, text: shortText(value) }));
+  const fromWebsite = Object.entries(own).map(([key, value]) => ({ label: `${shortText(key)} (metadata)`, text: [{ written: shortText(value) }] }));
   return [...fromWidget, ...fromWebsite];
 }
 
@@ -87,7 +90,7 @@ export function currentPageFacts({ online, lastPage }: VisitorNow): VisitorFact[
   if (!lastPage) return [];
   const fact = pageFact(online ? 'Now on' : 'Last seen on', lastPage.pageUrl, lastPage.pageTitle);
   if (!fact) return [];
-  return [online ? fact : { ...fact, text: `${fact.text}, ${formatTime(lastPage.at)}` }];
+  return [online ? fact : { ...fact, text: [...fact.text, `, ${formatTime(lastPage.at)}`] }];
 }
 
 export function visitorSection(metadata: Record<string, unknown> | undefined, now: VisitorNow): HTMLElement | undefined {
@@ -100,7 +103,7 @@ export function visitorSection(metadata: Record<string, unknown> | undefined, no
       { class: 'visitor-facts', data: { testid: 'visitor-facts' } },
       ...facts.flatMap((fact) => [
         h('dt', {}, fact.label),
-        h('dd', fact.timeIn ? { data: { timeIn: fact.timeIn } } : {}, fact.href ? h('a', { href: fact.href, target: '_blank', rel: 'noopener noreferrer' }, fact.text) : fact.text),
+        h('dd', fact.timeIn ? { data: { timeIn: fact.timeIn } } : {}, ...(fact.href ? [h('a', { href: fact.href, target: '_blank', rel: 'noopener noreferrer' }, ...showWords(fact.text))] : showWords(fact.text))),
       ]),
     ),
   );

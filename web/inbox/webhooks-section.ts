@@ -10,6 +10,7 @@ import { focusLost, h, mount } from '../shared/dom';
 import { KeptRows } from '../shared/kept-rows';
 import { errorText, showError } from '../shared/toast';
 import type { WebhookEndpointInfo, WebhookEventType } from '../shared/wire';
+import { written } from '../shared/written';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { webhookAttempts } from './webhook-attempts';
 
@@ -84,7 +85,7 @@ export function webhooksSection(api: ApiClient): HTMLElement {
       { class: 'webhook-row', data: { webhookId: endpoint.id } },
       h('span', { class: 'webhook-url' }, endpoint.url),
       h('span', { class: 'webhook-types muted' }, endpoint.events.join(', ')),
-      endpoint.description && h('span', { class: 'webhook-description' }, endpoint.description),
+      endpoint.description && written('span', { class: 'webhook-description' }, endpoint.description),
       h('span', { class: 'settings-actions' }, toggle, confirmingButton('New secret', `for ${endpoint.url}`, renew), confirmingButton('Delete', endpoint.url, () => remove(endpoint))),
       attempts,
     );

@@ -13,8 +13,8 @@
  * writer to edit and send, and `maySend` hold a send back (a placeholder the reply left unfilled).
  */
 import { focusedElementIn, h } from './dom';
+import { fileLabel } from './file-label';
 import { fileRefusal, type FileLimits } from './file-limits';
-import { formatBytes } from './format';
 import type { Draft, Outbox } from './outbox';
 import { showError } from './toast';
 import { TypingSignal } from './typing';
@@ -86,7 +86,7 @@ export function createComposer(options: ComposerOptions): Composer {
     attached.replaceChildren(
       ...(file
         ? [
-            h('span', { class: 'composer-file-name' }, `📎 ${file.name} · ${formatBytes(file.size)}`),
+            fileLabel('composer-file-name', file.name, file.size),
             h('button', { type: 'button', class: 'composer-file-remove', 'aria-label': `Remove ${file.name}`, on: { click: () => chooseFile(undefined) } }, '×'),
           ]
         : []),

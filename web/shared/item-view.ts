@@ -4,6 +4,7 @@
  */
 import type { ActorType, TimelineEvent, TimelineItem } from './wire';
 import { isInlineImageType } from '../../domain/files';
+import { wordsText, type Words, type Written } from './words';
 
 export type Reader = 'visitor' | 'agent';
 
@@ -45,7 +46,7 @@ interface Base {
 export type ItemView = Base &
   (
     | { kind: 'message'; side: 'mine' | 'theirs'; author: string; byAi: boolean; text: string; files: FileView[] }
-    | { kind: 'system'; text: string; detail?: string; private: boolean }
+    | { kind: 'system'; text: Words; detail?: string; private: boolean }
     | { kind: 'note'; author: string; text: string; files: FileView[] }
     | { kind: 'tool_call'; toolName: string; state: string; input: unknown; output?: unknown; error?: string }
     | { kind: 'quick_replies'; author: string; prompt: string; options: QuickReplyOption[]; answeredOptionId?: string; canAnswer: boolean }
@@ -80,50 +81,58 @@ function messageText(item: TimelineItem): { text: string; files: FileView[] } {
   return { text, files };
 }
 
-/** The sentence a lifecycle event becomes ("Sarah joined", "Conversation resolved"); `assigneeBefore`, whom an assignment took the conversation from. */
-export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assigneeBefore?: string): { text: string; detail?: string } {
-  const name = (id: string | undefined) => (id && ctx.nameOf(id)) || 'An agent';
+/**
+ * The sentence a lifecycle event becomes ("Sarah joined", "Conversation resolved"), the names,
+ * tags and titles in it set apart as written by people; `detail`, the reason given.
+ * `assigneeBefore`, whom an assignment took the conversation from.
+ */
+export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assigneeBefore?: string): { text: Words; detail?: string } {
+  const name = (id: string | undefined): string | Written => {
+    const known = id && ctx.nameOf(id);
+    return known ? { written: known } : 'An agent';
+  };
   switch (event.kind) {
     case 'participant_requested':
-      return { text: 'A person from the team was requested', detail: event.data.reason };
+      return { text: ['A person from the team was requested'], detail: event.data.reason };
     case 'participant_joined':
-      return { text: `${name(event.targetId)} joined` };
+      return { text: [name(event.targetId), ' joined'] };
     case 'participant_left':
-      return { text: `${name(event.targetId)} left`, detail: event.data?.reason };
+      return { text: [name(event.targetId), ' left'], detail: event.data?.reason };
     case 'assigned': {
       // Events recorded before they named the previous assignee leave it to the caller to work out.
       const previous = event.data?.previousAssigneeId ?? assigneeBefore;
-      if (previous === undefined) return { text: `Assigned to ${name(event.targetId)}` };
+      if (previous === undefined) return { text: ['Assigned to ', name(event.targetId)] };
       // Mid-sentence, someone the reader has no name for yet is "an agent"; whom it was taken from, left out.
-      const [from, to] = [ctx.nameOf(previous), ctx.nameOf(event.targetId) || 'an agent'];
-      return { text: from ? `Reassigned from ${from} to ${to}` : `Reassigned to ${to}` };
+      const [from, to] = [ctx.nameOf(previous), ctx.nameOf(event.targetId)];
+      const toWhom = to ? { written: to } : 'an agent';
+      return { text: from ? ['Reassigned from ', { written: from }, ' to ', toWhom] : ['Reassigned to ', toWhom] };
     }
     case 'unassigned':
-      return { text: `${name(event.targetId)} was unassigned`, detail: event.data?.reason };
+      return { text: [name(event.targetId), ' was unassigned'], detail: event.data?.reason };
     case 'priority_changed':
-      return { text: `Priority changed from ${event.data.from} to ${event.data.to}` };
+      return { text: [`Priority changed from ${event.data.from} to ${event.data.to}`] };
     case 'tag_added':
-      return { text: `Tagged “${event.data.tag}”` };
+      return { text: ['Tagged “', { written: event.data.tag }, '”'] };
     case 'tag_removed':
-      return { text: `Tag “${event.data.tag}” removed` };
+      return { text: ['Tag “', { written: event.data.tag }, '” removed'] };
     case 'title_changed':
-      return { text: event.data.title === null ? 'Title removed' : `Title set to “${event.data.title}”` };
+      return { text: event.data.title === null ? ['Title removed'] : ['Title set to “', { written: event.data.title }, '”'] };
     case 'resolved':
-      return { text: 'Conversation resolved', detail: event.data.reason };
+      return { text: ['Conversation resolved'], detail: event.data.reason };
     case 'reopened':
-      return { text: 'Conversation reopened', detail: event.data.reason };
+      return { text: ['Conversation reopened'], detail: event.data.reason };
     case 'escalated':
-      return { text: 'Handed over to the support team', detail: event.data.reason };
+      return { text: ['Handed over to the support team'], detail: event.data.reason };
     case 'handed_back':
-      return { text: `Handed back to the ${AI_FALLBACK}`, detail: event.data.reason };
+      return { text: [`Handed back to the ${AI_FALLBACK}`], detail: event.data.reason };
     case 'ai_paused':
-      return { text: `${AI_FALLBACK} paused until ${ctx.formatTime?.(event.data.until) ?? event.data.until}` };
+      return { text: [`${AI_FALLBACK} paused until ${ctx.formatTime?.(event.data.until) ?? event.data.until}`] };
     case 'ai_resumed':
-      return { text: `${AI_FALLBACK} resumed`, detail: event.data.reason };
+      return { text: [`${AI_FALLBACK} resumed`], detail: event.data.reason };
     case 'sla_breached':
-      return { text: `First-response target missed (${event.data.priority} priority)` };
+      return { text: [`First-response target missed (${event.data.priority} priority)`] };
     default:
-      return { text: String((event as { kind: string }).kind).replaceAll('_', ' ') };
+      return { text: [String((event as { kind: string }).kind).replaceAll('_', ' ')] };
   }
 }
 
@@ -180,7 +189,7 @@ export function itemPreview(item: TimelineItem, ctx: ReaderContext): string {
     case 'note':
       return view.text || view.files.map((f) => f.name).join(', ');
     case 'system':
-      return view.text;
+      return wordsText(view.text);
     case 'quick_replies':
       return view.prompt;
     case 'rating':

@@ -1,11 +1,12 @@
 /**
  * Turns an ItemView into its element: bubbles, system lines, notes, tool calls, interactive items.
- * What people wrote is given `dir="auto"`: it reads in the direction of its own script (Hebrew,
- * Arabic right to left), whatever the page's.
+ * What people wrote (texts, names, reasons) reads in the direction of its own script (written.ts).
  */
 import { focusedElementIn, h } from './dom';
-import { formatBytes, timeLabel } from './format';
+import { fileLabel } from './file-label';
+import { timeLabel } from './format';
 import type { FileView, ItemView } from './item-view';
+import { showWords, written } from './written';
 
 export interface ItemActions {
   /** The reader picked a quick reply. */
@@ -25,6 +26,12 @@ export function retryFailedFiles(root: ParentNode): void {
   for (const failed of root.querySelectorAll('.tl-file-failed')) failed.dispatchEvent(new Event(RETRY_EVENT));
 }
 
+/** Who wrote an item, by name. */
+const authorOf = (name: string) => written('span', { class: 'tl-author' }, name);
+
+/** What a person added to a system line (a reason, a rating's comment), after a dash. */
+const detailOf = (text: string) => h('span', { class: 'tl-system-detail' }, ' — ', written('span', {}, text));
+
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** The largest an image is shown in a timeline (components.css's .tl-file-image says the same). */
@@ -41,7 +48,7 @@ function shownSize({ width, height }: FileView): { width: number; height: number
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-const fileLabel = (file: FileView) => h('span', { class: 'tl-file-name' }, `📎 ${file.name}`, file.size !== undefined && ` · ${formatBytes(file.size)}`);
+const fileName = (file: FileView) => fileLabel('tl-file-name', file.name, file.size);
 
 /** Puts `next` where `shown` is; keyboard focus that was in `shown` goes to `focus`, in `next`. */
 function replaceKeepingFocus(shown: Element, next: Element, focus: HTMLElement): void {
@@ -57,9 +64,9 @@ function replaceKeepingFocus(shown: Element, next: Element, focus: HTMLElement):
  */
 function renderImage(file: FileView, url: string, fileSource: NonNullable<ItemActions['fileSource']>): HTMLElement {
   const image = h('img', { class: 'tl-file-image', alt: file.name, ...shownSize(file) });
-  const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener' }, image, fileLabel(file));
+  const link = h('a', { class: 'tl-file', target: '_blank', rel: 'noopener' }, image, fileName(file));
   const retry = h('button', { type: 'button', class: 'tl-file-retry' }, 'Couldn’t load — retry');
-  const failed = h('div', { class: 'tl-file tl-file-failed' }, retry, fileLabel(file));
+  const failed = h('div', { class: 'tl-file tl-file-failed' }, retry, fileName(file));
   let loading = false;
   const load = (again: boolean) => {
     if (loading) return;
@@ -100,9 +107,9 @@ const tooLargeToShow = ({ width, height }: FileView): boolean => width !== undef
  */
 function renderFile(file: FileView, fileSource: ItemActions['fileSource']): HTMLElement {
   const url = file.url;
-  if (!url || !fileSource) return h('div', { class: 'tl-file' }, fileLabel(file));
+  if (!url || !fileSource) return h('div', { class: 'tl-file' }, fileName(file));
   if (file.image && !tooLargeToShow(file)) return renderImage(file, url, fileSource);
-  const button: HTMLButtonElement = h('button', { type: 'button', class: 'tl-file tl-file-download', title: `Download ${file.name}` }, fileLabel(file));
+  const button: HTMLButtonElement = h('button', { type: 'button', class: 'tl-file tl-file-download', title: `Download ${file.name}` }, fileName(file));
   button.addEventListener('click', () =>
     fileSource(url, true).then(
       (source) => {
@@ -123,23 +130,23 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
       return h(
         'div',
         { class: `tl-message tl-${view.side}${view.byAi ? ' tl-ai' : ''}`, data: { ...data, author: view.byAi ? 'ai' : view.side } },
-        h('div', { class: 'tl-meta' }, h('span', { class: 'tl-author' }, view.author), view.byAi && h('span', { class: 'tl-ai-badge' }, 'AI'), time),
-        view.text && h('div', { class: 'tl-bubble', dir: 'auto' }, view.text),
+        h('div', { class: 'tl-meta' }, authorOf(view.author), view.byAi && h('span', { class: 'tl-ai-badge' }, 'AI'), time),
+        view.text && written('div', { class: 'tl-bubble' }, view.text),
         ...view.files.map((file) => renderFile(file, actions.fileSource)),
       );
     case 'system':
       return h(
         'div',
         { class: `tl-system${view.private ? ' tl-private' : ''}`, data },
-        h('span', { class: 'tl-system-text' }, view.text),
-        view.detail && h('span', { class: 'tl-system-detail' }, ` — ${view.detail}`),
+        h('span', { class: 'tl-system-text' }, ...showWords(view.text)),
+        view.detail && detailOf(view.detail),
       );
     case 'note':
       return h(
         'div',
         { class: 'tl-note tl-private', data },
-        h('div', { class: 'tl-meta' }, h('span', { class: 'tl-label' }, 'Private note'), h('span', { class: 'tl-author' }, view.author), time),
-        view.text && h('div', { class: 'tl-note-text', dir: 'auto' }, view.text),
+        h('div', { class: 'tl-meta' }, h('span', { class: 'tl-label' }, 'Private note'), authorOf(view.author), time),
+        view.text && written('div', { class: 'tl-note-text' }, view.text),
         ...view.files.map((file) => renderFile(file, actions.fileSource)),
       );
     case 'tool_call':
@@ -153,18 +160,17 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
       return h(
         'div',
         { class: 'tl-quick-replies', data },
-        h('div', { class: 'tl-meta' }, h('span', { class: 'tl-author' }, view.author), time),
-        h('div', { class: 'tl-bubble', dir: 'auto' }, view.prompt),
+        h('div', { class: 'tl-meta' }, authorOf(view.author), time),
+        written('div', { class: 'tl-bubble' }, view.prompt),
         h(
           'div',
           { class: 'tl-options' },
           ...view.options.map((option) =>
-            h(
+            written(
               'button',
               {
                 type: 'button',
                 class: `tl-option${option.id === view.answeredOptionId ? ' tl-chosen' : ''}`,
-                dir: 'auto',
                 disabled: !view.canAnswer || !actions.onChooseReply,
                 on: { click: () => actions.onChooseReply?.(view.id, option.id) },
               },
@@ -178,9 +184,9 @@ export function renderItem(view: ItemView, actions: ItemActions = {}): HTMLEleme
         'div',
         { class: 'tl-system tl-rating', data },
         h('span', { class: 'tl-stars', 'aria-label': `${view.score} out of 5` }, '★'.repeat(view.score) + '☆'.repeat(Math.max(0, 5 - view.score))),
-        view.comment && h('span', { class: 'tl-system-detail' }, ' — ', h('span', { dir: 'auto' }, view.comment)),
+        view.comment && detailOf(view.comment),
       );
     case 'other':
-      return h('div', { class: `tl-system${view.private ? ' tl-private' : ''}`, data }, `${view.type}${view.text ? `: ${view.text}` : ''}`);
+      return h('div', { class: `tl-system${view.private ? ' tl-private' : ''}`, data }, view.type, view.text && ': ', view.text && written('span', {}, view.text));
   }
 }

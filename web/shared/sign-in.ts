@@ -9,6 +9,7 @@ import { clearAgentSession, loadAgentSession, onSignOutElsewhere, saveAgentSessi
 import { h, mount } from './dom';
 import { initialOf, memberLabels } from './member-labels';
 import type { TeamMemberInfo } from './wire';
+import { written } from './written';
 
 /** The stored session, or the sign-in form until the agent completes it; the page lets it go when the agent signs out in another page. */
 export async function requireAgentSession(root: HTMLElement, prefillKey?: string): Promise<AgentSession> {
@@ -85,7 +86,7 @@ function pickMember(root: HTMLElement, key: string, members: TeamMemberInfo[], d
             { type: 'button', class: 'sign-in-member', data: { memberId: member.id }, on: { click: () => choose(member) } },
             // The initial is a picture of the name: not a part of the button's name.
             h('span', { class: 'avatar', 'aria-hidden': 'true' }, initialOf(member.name)),
-            labels.get(member.id),
+            written('span', {}, labels.get(member.id) ?? member.name),
           ),
         ),
       ),

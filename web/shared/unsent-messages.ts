@@ -5,6 +5,7 @@
  */
 import { h } from './dom';
 import type { Draft } from './outbox';
+import { written } from './written';
 
 export interface UnsentActions {
   edit(draft: Draft): void;
@@ -16,7 +17,7 @@ export function renderUnsentMessages(drafts: readonly Draft[], actions: UnsentAc
     h(
       'li',
       { class: `composer-unsent-message${draft.asNote ? ' composer-unsent-note' : ''}`, data: { testid: 'unsent-message' } },
-      h('span', { class: 'composer-unsent-bubble' }, [draft.text, draft.file && `📎 ${draft.file.name}`].filter(Boolean).join('\n') || '📎 File'),
+      written('span', { class: 'composer-unsent-bubble' }, [draft.text, draft.file && `📎 ${draft.file.name}`].filter(Boolean).join('\n') || '📎 File'),
       ...(draft.refusal
         ? [
             h('span', { class: 'composer-unsent-label' }, `Not sent: ${draft.refusal}`),

@@ -1,12 +1,14 @@
 /** One conversation inside the widget: header, timeline, typing line, rating stars and composer. */
 import { createComposer, type Composer } from '../shared/composer';
 import type { FileLimits } from '../shared/file-limits';
-import { focusedElementIn, h, mountKeepingFocus } from '../shared/dom';
+import { focusedElementIn, h, mount, mountKeepingFocus } from '../shared/dom';
 import type { ReaderContext } from '../shared/item-view';
 import type { Outbox } from '../shared/outbox';
 import { TimelineView } from '../shared/timeline-view';
 import { renderTypingIndicator } from '../shared/typing-indicator';
 import type { Conversation, TimelineItem } from '../shared/wire';
+import type { Words } from '../shared/words';
+import { showWords } from '../shared/written';
 import { renderRatingPrompt } from './rating-prompt';
 import { shouldAskForRating } from './rating-state';
 
@@ -30,12 +32,13 @@ export interface ChatState {
   typists: readonly string[];
 }
 
-function statusLine(conversation: Conversation | undefined, nameOf: (id: string) => string | undefined): string {
-  if (!conversation) return 'Our assistant replies in seconds';
-  if (conversation.status === 'resolved') return 'Resolved: write again any time';
-  if (conversation.handler === 'ai') return 'AI assistant · ask for a person any time';
+function statusLine(conversation: Conversation | undefined, nameOf: (id: string) => string | undefined): Words {
+  if (!conversation) return ['Our assistant replies in seconds'];
+  if (conversation.status === 'resolved') return ['Resolved: write again any time'];
+  if (conversation.handler === 'ai') return ['AI assistant · ask for a person any time'];
   const human = conversation.assigneeId ?? conversation.participants.find((p) => p.kind === 'human' && !p.leftAt)?.id;
-  return human ? `You're talking with ${nameOf(human) ?? 'the team'}` : 'Waiting for a person from the team';
+  const name = human && nameOf(human);
+  return human ? ["You're talking with ", name ? { written: name } : 'the team'] : ['Waiting for a person from the team'];
 }
 
 export class ChatView {
@@ -65,7 +68,7 @@ export class ChatView {
 
   render({ conversation, items, typists }: ChatState): void {
     const hadFocus = this.holdsFocus();
-    this.status.textContent = statusLine(conversation, this.options.context.nameOf);
+    mount(this.status, ...showWords(statusLine(conversation, this.options.context.nameOf)));
     mountKeepingFocus(this.footer, renderTypingIndicator(typists), shouldAskForRating(conversation?.status, items) && renderRatingPrompt(this.options.onRate));
     this.timeline.render(items, this.footer.childElementCount > 0 ? this.footer : undefined);
     // What the visitor used is gone (the stars once rated, a quick reply once answered): focus goes to the composer, not to the page.

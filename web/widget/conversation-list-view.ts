@@ -4,6 +4,7 @@ import { h } from '../shared/dom';
 import { ageLabel } from '../shared/format';
 import { itemPreview, type ReaderContext } from '../shared/item-view';
 import type { ConversationListEntry } from '../shared/wire';
+import { written } from '../shared/written';
 
 export interface ConversationListActions {
   open(conversationId: string): void;
@@ -14,7 +15,7 @@ export interface ConversationListActions {
 function preview(entry: ConversationListEntry, context: ReaderContext): Array<string | HTMLElement> {
   const last = previewItemOf(entry);
   if (!last) return ['No messages yet'];
-  return [last.author.kind === 'visitor' ? 'You: ' : '', h('span', { dir: 'auto' }, itemPreview(last, context))];
+  return [last.author.kind === 'visitor' ? 'You: ' : '', written('span', {}, itemPreview(last, context))];
 }
 
 /** `intro`: who answers now (availability-text.ts). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aiStateOf, handedOffText } from '../../../web/inbox/ai-state';
+import { aiStateOf, handedOffText as handedOffWords } from '../../../web/inbox/ai-state';
+import { wordsText } from '../../../web/shared/words';
 import { DEFAULT_FILTERS, isWaitingForHuman, matchesFilters, toQuery } from '../../../web/inbox/filters';
 import { conversation } from './items';
 
@@ -63,7 +64,9 @@ describe('aiStateOf', () => {
 });
 
 describe('handedOffText', () => {
-  const nameOf = (id: string) => ({ agent_alex: 'Alex', agent_sam: 'Sam' })[id] ?? id;
+  const nameOf = (id: string) => ({ agent_alex: 'Alex', agent_sam: 'Sam', agent_kim: 'Kim' })[id] ?? id;
+  /** The line as plain text. */
+  const handedOffText = (...args: Parameters<typeof handedOffWords>) => wordsText(handedOffWords(...args));
   const joined = (id: string, leftAt?: string) => ({ id, kind: 'human' as const, joinedAt: '2026-01-01T00:00:00Z', ...(leftAt ? { leftAt } : {}) });
 
   it('says whom a handed-off conversation is assigned to while nobody has joined, not that a person handles it', () => {
@@ -77,5 +80,17 @@ describe('handedOffText', () => {
     expect(handedOffText({ participants: [joined('agent_alex')], assigneeId: 'agent_alex' }, nameOf)).toBe('Handed off: Alex has joined.');
     expect(handedOffText({ participants: [joined('agent_alex'), joined('agent_sam')] }, nameOf)).toBe('Handed off: Alex and Sam have joined.');
     expect(handedOffText({ participants: [] }, nameOf)).toBe('Handed off: waiting for a person.');
+  });
+
+  it('sets the names apart, to be shown in their own direction', () => {
+    expect(handedOffWords({ participants: [joined('agent_alex'), joined('agent_sam'), joined('agent_kim')] }, nameOf)).toEqual([
+      'Handed off: ',
+      { written: 'Alex' },
+      ', ',
+      { written: 'Sam' },
+      ' and ',
+      { written: 'Kim' },
+      ' have joined.',
+    ]);
   });
 });

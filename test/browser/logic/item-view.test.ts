@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEvent, TimelineItem } from '../../../domain/timeline';
 import { describeEvent, describeItem, itemPreview, type ReaderContext } from '../../../web/shared/item-view';
+import { wordsText } from '../../../web/shared/words';
 import { AGENT, AI, event, message, VISITOR } from './items';
 
 const names: Record<string, string> = { agent_alex: 'Sarah', ai_assistant: 'Acme Assistant' };
@@ -19,8 +20,8 @@ describe('describeItem', () => {
   });
 
   it('turns events into short system lines', () => {
-    expect(describeItem(event(3, { kind: 'participant_joined', targetId: 'agent_alex' }), visitorReads)).toMatchObject({ kind: 'system', text: 'Sarah joined' });
-    expect(describeItem(event(4, { kind: 'resolved', data: {} }), visitorReads)).toMatchObject({ kind: 'system', text: 'Conversation resolved' });
+    expect(describeItem(event(3, { kind: 'participant_joined', targetId: 'agent_alex' }), visitorReads)).toMatchObject({ kind: 'system', text: [{ written: 'Sarah' }, ' joined'] });
+    expect(describeItem(event(4, { kind: 'resolved', data: {} }), visitorReads)).toMatchObject({ kind: 'system', text: ['Conversation resolved'] });
   });
 
   it('shows notes and AI tool calls as their own kinds', () => {
@@ -62,28 +63,37 @@ describe('describeItem', () => {
 });
 
 describe('describeEvent', () => {
+  /** The event's sentence as plain text. */
+  const sentence = (...args: Parameters<typeof describeEvent>) => wordsText(describeEvent(...args).text);
+
   it('names someone unknown as "An agent"', () => {
-    expect(describeEvent({ kind: 'assigned', targetId: 'nobody' }, visitorReads).text).toBe('Assigned to An agent');
+    expect(sentence({ kind: 'assigned', targetId: 'nobody' }, visitorReads)).toBe('Assigned to An agent');
   });
 
   it('says whom a reassignment took the conversation from, leaving out someone the reader has no name for', () => {
-    expect(describeEvent({ kind: 'assigned', targetId: 'usr_sam' }, agentReads, 'agent_alex').text).toBe('Reassigned from Sarah to an agent');
-    expect(describeEvent({ kind: 'assigned', targetId: 'agent_alex' }, agentReads, 'usr_sam').text).toBe('Reassigned to Sarah');
+    expect(sentence({ kind: 'assigned', targetId: 'usr_sam' }, agentReads, 'agent_alex')).toBe('Reassigned from Sarah to an agent');
+    expect(sentence({ kind: 'assigned', targetId: 'agent_alex' }, agentReads, 'usr_sam')).toBe('Reassigned to Sarah');
   });
 
   it('takes whom a reassignment took the conversation from out of the event when it names them', () => {
     const reassigned = { kind: 'assigned', targetId: 'usr_sam', data: { previousAssigneeId: 'agent_alex' } } as const;
-    expect(describeEvent(reassigned, agentReads).text).toBe('Reassigned from Sarah to an agent');
+    expect(sentence(reassigned, agentReads)).toBe('Reassigned from Sarah to an agent');
   });
 
   it('says a title was set, or removed', () => {
-    expect(describeEvent({ kind: 'title_changed', data: { title: 'Double charge' } }, agentReads).text).toBe('Title set to “Double charge”');
-    expect(describeEvent({ kind: 'title_changed', data: { title: null } }, agentReads).text).toBe('Title removed');
+    expect(sentence({ kind: 'title_changed', data: { title: 'Double charge' } }, agentReads)).toBe('Title set to “Double charge”');
+    expect(sentence({ kind: 'title_changed', data: { title: null } }, agentReads)).toBe('Title removed');
+  });
+
+  it('sets apart the names, tags and titles people wrote, to be shown in their own direction', () => {
+    expect(describeEvent({ kind: 'title_changed', data: { title: 'החזר' } }, agentReads).text).toEqual(['Title set to “', { written: 'החזר' }, '”']);
+    expect(describeEvent({ kind: 'tag_added', data: { tag: 'vip' } }, agentReads).text).toEqual(['Tagged “', { written: 'vip' }, '”']);
+    expect(describeEvent({ kind: 'assigned', targetId: 'usr_sam' }, agentReads, 'agent_alex').text).toEqual(['Reassigned from ', { written: 'Sarah' }, ' to ', 'an agent']);
   });
 
   it('gives the reason as detail', () => {
     expect(describeEvent({ kind: 'escalated', data: { reason: 'Asked for a person' } }, agentReads)).toEqual({
-      text: 'Handed over to the support team',
+      text: ['Handed over to the support team'],
       detail: 'Asked for a person',
     });
   });
@@ -97,7 +107,7 @@ describe('describeEvent', () => {
       { kind: 'ai_resumed', data: reason },
     ].map((event) => describeEvent(event as TimelineEvent, agentReads).detail);
     expect(details).toEqual(Array(4).fill('Going off shift'));
-    expect(describeEvent({ kind: 'participant_left', targetId: 'agent_alex' }, agentReads)).toEqual({ text: 'Sarah left' });
+    expect(describeEvent({ kind: 'participant_left', targetId: 'agent_alex' }, agentReads)).toEqual({ text: [{ written: 'Sarah' }, ' left'] });
   });
 });
 

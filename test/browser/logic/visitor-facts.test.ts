@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { currentPageFacts, visitorFacts } from '../../../web/inbox/visitor-section';
+import { wordsText } from '../../../web/shared/words';
 
 const NOON_UTC = new Date('2026-12-07T12:00:00Z');
 
@@ -7,23 +8,24 @@ describe('visitorFacts: what the side panel says of where the visitor was', () =
   it("reads the widget's context: the page by its title, where they came from, their time and language", () => {
     const widget = { pageUrl: 'https://shop.example/pricing', pageTitle: 'Pricing', referrer: 'https://search.example/', timeZone: 'Asia/Tokyo', language: 'fr-FR' };
     expect(visitorFacts({ widget }, NOON_UTC)).toEqual([
-      { label: 'Started on', text: 'Pricing (shop.example)', href: 'https://shop.example/pricing' },
-      { label: 'Came from', text: 'https://search.example/', href: 'https://search.example/' },
-      { label: 'Local time', text: '21:00, GMT+9 (Asia/Tokyo)', timeIn: 'Asia/Tokyo' },
-      { label: 'Language', text: 'French (France)' },
+      // The page's title as its website wrote it, set apart to be shown in its own direction.
+      { label: 'Started on', text: [{ written: 'Pricing' }, ' (shop.example)'], href: 'https://shop.example/pricing' },
+      { label: 'Came from', text: ['https://search.example/'], href: 'https://search.example/' },
+      { label: 'Local time', text: ['21:00, GMT+9 (Asia/Tokyo)'], timeIn: 'Asia/Tokyo' },
+      { label: 'Language', text: ['French (France)'] },
     ]);
   });
 
   it("links only http(s) addresses, and shows the website's own metadata by its names, on one short line", () => {
     const facts = visitorFacts({ widget: { pageUrl: 'javascript:alert(1)', timeZone: 'Mars/Olympus' }, plan: 'pro', seats: 12, account: { id: 'acc_1', tags: ['a', 'b'] }, notes: 'x'.repeat(300) }, NOON_UTC);
     expect(facts.slice(0, 3)).toEqual([
-      { label: 'plan (metadata)', text: 'pro' },
-      { label: 'seats (metadata)', text: '12' },
-      { label: 'account (metadata)', text: '{"id":"acc_1","tags":["a","b"]}' },
+      { label: 'plan (metadata)', text: [{ written: 'pro' }] },
+      { label: 'seats (metadata)', text: [{ written: '12' }] },
+      { label: 'account (metadata)', text: [{ written: '{"id":"acc_1","tags":["a","b"]}' }] },
     ]);
-    expect(facts[3]!.text).toHaveLength(200);
+    expect(wordsText(facts[3]!.text)).toHaveLength(200);
     // Whoever wrote it, it reads as written: a direction control is shown, not obeyed.
-    expect(visitorFacts({ verified: 'yes\u202Elive' }, NOON_UTC)).toEqual([{ label: 'verified (metadata)', text: 'yes\\u202elive' }]);
+    expect(visitorFacts({ verified: 'yes\u202Elive' }, NOON_UTC)).toEqual([{ label: 'verified (metadata)', text: [{ written: 'yes\\u202elive' }] }]);
     expect(facts.some((fact) => fact.href !== undefined)).toBe(false);
   });
 
@@ -37,10 +39,10 @@ describe('currentPageFacts: where the visitor is now, as their widget last said'
   const lastPage = { pageUrl: 'https://shop.example/checkout', pageTitle: 'Checkout', at: '2026-12-07T11:58:00Z' };
 
   it('says "Now on" while they are online, and since when it was their last page once they left', () => {
-    expect(currentPageFacts({ online: true, lastPage })).toEqual([{ label: 'Now on', text: 'Checkout (shop.example)', href: 'https://shop.example/checkout' }]);
+    expect(currentPageFacts({ online: true, lastPage })).toEqual([{ label: 'Now on', text: [{ written: 'Checkout' }, ' (shop.example)'], href: 'https://shop.example/checkout' }]);
     const [left] = currentPageFacts({ online: false, lastPage });
     expect(left).toMatchObject({ label: 'Last seen on', href: 'https://shop.example/checkout' });
-    expect(left!.text).toMatch(/^Checkout \(shop\.example\), \S/);
+    expect(wordsText(left!.text)).toMatch(/^Checkout \(shop\.example\), \S/);
   });
 
   it('says nothing of a page it was not told, or that is no http(s) address', () => {
