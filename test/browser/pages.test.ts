@@ -1492,7 +1492,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const facts = agent.locator('.panel-controls [data-testid="visitor-facts"]');
     const current = async () => [await facts.locator('dt').first().textContent(), await facts.locator('dd').first().textContent()];
     const host = new URL(app.url).host;
-    await expect.poll(current).toEqual(['Now on', `${await visitor.title()} (${host})`]);
+    const start = `${await visitor.title()} (${host})`;
+    await expect.poll(current).toEqual(['Now on', start]);
 
     // A single-page site moves on without loading a page.
     await visitor.evaluate(() => {
@@ -1504,18 +1505,32 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     // Where they started stays said too.
     expect(await facts.locator('dt').allTextContents()).toContain('Started on');
 
-    // Opened afresh, the inbox reads where they are.
+    // The pages before it, folded, newest first; opened, the fold stays open as the visitor moves on.
+    const earlier = (page: Page) => page.locator('.panel-controls .visitor-history');
+    await earlier(agent).locator('summary').click();
+    expect(await earlier(agent).locator('dd').allTextContents()).toEqual([start]);
+    await visitor.evaluate(() => {
+      history.pushState({}, '', '/checkout');
+      document.title = 'Checkout';
+    });
+    await expect.poll(current).toEqual(['Now on', `Checkout (${host})`]);
+    await expect.poll(() => earlier(agent).locator('summary').textContent()).toBe('Earlier pages (2)');
+    expect(await earlier(agent).evaluate((details) => (details as HTMLDetailsElement).open)).toBe(true);
+    expect(await earlier(agent).locator('dd').allTextContents()).toEqual([`Pricing (${host})`, start]);
+
+    // Opened afresh, the inbox reads where they are, and where they were.
     const context = await browser.newContext({ viewport: DESKTOP });
     context.setDefaultTimeout(10_000);
     onTestFinished(() => context.close());
     const other = await context.newPage();
     await signIn(other, `/inbox?conversation=${encodeURIComponent(id)}`);
     const otherFacts = other.locator('.panel-controls [data-testid="visitor-facts"]');
-    await expect.poll(async () => otherFacts.locator('dd').first().textContent()).toBe(`Pricing (${host})`);
+    await expect.poll(async () => otherFacts.locator('dd').first().textContent()).toBe(`Checkout (${host})`);
+    expect(await earlier(other).locator('summary').textContent()).toBe('Earlier pages (2)');
 
     await visitor.close();
     await expect.poll(async () => (await current())[0], { timeout: 15_000 }).toBe('Last seen on');
-    expect((await current())[1]).toMatch(new RegExp(`^Pricing \\(${host.replace(/\./g, '\\.')}\\), `));
+    expect((await current())[1]).toMatch(new RegExp(`^Checkout \\(${host.replace(/\./g, '\\.')}\\), `));
   });
 
   it("shows the assignee list as wide as its longest name needs beside the conversation, its Assign button under it when the column is too narrow for both", async () => {

@@ -609,7 +609,8 @@ export class Inbox {
     if (!this.panel || !conversation) return;
     const { visitorId } = conversation;
     this.visitorPages.want(visitorId);
-    this.panel.renderConversation(conversation, this.team, { online: this.online.isVisitorOnline(visitorId), lastPage: this.visitorPages.get(visitorId) });
+    const { visitorPages } = this;
+    this.panel.renderConversation(conversation, this.team, { online: this.online.isVisitorOnline(visitorId), lastPage: visitorPages.get(visitorId), recentPages: visitorPages.recent(visitorId) });
   }
 
   private visitorPageChanged(visitorId: string): void {

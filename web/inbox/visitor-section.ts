@@ -14,10 +14,11 @@ import type { Words } from '../shared/words';
 import { showWords } from '../shared/written';
 import { section } from './controls-section';
 
-/** Whether the visitor has the widget open now, and the page it last said they were on. */
+/** Whether the visitor has the widget open now, the page it last said they were on, and the pages they went to, newest first. */
 export interface VisitorNow {
   online: boolean;
   lastPage?: VisitorPage;
+  recentPages?: readonly VisitorPage[];
 }
 
 export interface VisitorFact {
@@ -93,18 +94,40 @@ export function currentPageFacts({ online, lastPage }: VisitorNow): VisitorFact[
   return [online ? fact : { ...fact, text: [...fact.text, `, ${formatTime(lastPage.at)}`] }];
 }
 
+/** The pages before the one the visitor is on (or left from), newest first, each with when they went to it. */
+export function earlierPageFacts({ lastPage, recentPages = [] }: VisitorNow): VisitorFact[] {
+  const [newest, ...before] = recentPages;
+  const earlier = newest && lastPage && newest.pageUrl === lastPage.pageUrl && newest.pageTitle === lastPage.pageTitle ? before : recentPages;
+  return earlier.flatMap((page) => {
+    const fact = pageFact(formatTime(page.at), page.pageUrl, page.pageTitle);
+    return fact ? [fact] : [];
+  });
+}
+
+const factList = (facts: readonly VisitorFact[], props: Parameters<typeof h>[1]): HTMLElement =>
+  h(
+    'dl',
+    props,
+    ...facts.flatMap((fact) => [
+      h('dt', {}, fact.label),
+      h('dd', fact.timeIn ? { data: { timeIn: fact.timeIn } } : {}, ...(fact.href ? [h('a', { href: fact.href, target: '_blank', rel: 'noopener noreferrer' }, ...showWords(fact.text))] : showWords(fact.text))),
+    ]),
+  );
+
+/** The earlier pages, folded: how the visitor came to ask, for whoever wants to see it. */
+function earlierPages(now: VisitorNow): HTMLElement | false {
+  const facts = earlierPageFacts(now);
+  if (facts.length === 0) return false;
+  const summary = h('summary', { data: { focusKey: 'visitor-history' } }, `Earlier pages (${facts.length})`);
+  return h('details', { class: 'visitor-history', data: { openKey: 'visitor-history' } }, summary, factList(facts, { class: 'visitor-facts' }));
+}
+
 export function visitorSection(metadata: Record<string, unknown> | undefined, now: VisitorNow): HTMLElement | undefined {
   const facts = [...currentPageFacts(now), ...visitorFacts(metadata)];
   if (facts.length === 0) return undefined;
   return section(
     'Visitor',
-    h(
-      'dl',
-      { class: 'visitor-facts', data: { testid: 'visitor-facts' } },
-      ...facts.flatMap((fact) => [
-        h('dt', {}, fact.label),
-        h('dd', fact.timeIn ? { data: { timeIn: fact.timeIn } } : {}, ...(fact.href ? [h('a', { href: fact.href, target: '_blank', rel: 'noopener noreferrer' }, ...showWords(fact.text))] : showWords(fact.text))),
-      ]),
-    ),
+    factList(facts, { class: 'visitor-facts', data: { testid: 'visitor-facts' } }),
+    earlierPages(now),
   );
 }

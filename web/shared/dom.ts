@@ -150,8 +150,9 @@ function focusTargetIn(root: ParentNode, key: string | null, group: string | und
 /**
  * What the user typed into the named text fields under `root` (those whose value is not the value
  * they were drawn with), chose in the named selects of its forms (a choice not sent yet, such as an
- * assignee before Assign; a select that applies at once shows what the server has instead), and the
- * element of it their focus is on (by `focusKeyOf`), to put back into the part drawn anew.
+ * assignee before Assign; a select that applies at once shows what the server has instead), the
+ * folds they opened (`<details data-open-key>`), and the element of it their focus is on (by
+ * `focusKeyOf`), to put back into the part drawn anew.
  */
 export function editsIn(root: Element): Edits {
   const typed = new Map<string, string>();
@@ -161,6 +162,7 @@ export function editsIn(root: Element): Edits {
     // Other than the server's (a choice not sent, or sent and not drawn yet), or than what it is made as of (the server's may be behind).
     if (select.value !== drawnChoice(select) || select.value !== choiceAsOf(select)) chosen.set(select.name, { value: select.value, asOf: choiceAsOf(select) });
   }
+  const opened = [...root.querySelectorAll<HTMLDetailsElement>('details[data-open-key]')].filter((details) => details.open).map((details) => details.dataset.openKey!);
   const active = focusedElementIn(root);
   const focused = active instanceof HTMLElement && root.contains(active) ? active : undefined;
   const area = focused?.closest<HTMLElement>('[data-focus-group]');
@@ -180,6 +182,10 @@ export function editsIn(root: Element): Edits {
         if (!(select instanceof HTMLSelectElement) || ![...select.options].some((option) => option.value === value && !option.disabled)) continue;
         select.value = value;
         if (asOf !== drawnChoice(select)) select.dataset.asOf = asOf;
+      }
+      for (const key of opened) {
+        const details = next.querySelector(`details[data-open-key="${CSS.escape(key)}"]`);
+        if (details instanceof HTMLDetailsElement) details.open = true;
       }
       if (!focused) return;
       const refocus = focusTargetIn(next, focusKeyOf(focused), group, Math.max(place, 0));

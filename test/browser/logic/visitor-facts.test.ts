@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentPageFacts, visitorFacts } from '../../../web/inbox/visitor-section';
+import { currentPageFacts, earlierPageFacts, visitorFacts } from '../../../web/inbox/visitor-section';
 import { wordsText } from '../../../web/shared/words';
 
 const NOON_UTC = new Date('2026-12-07T12:00:00Z');
@@ -48,5 +48,27 @@ describe('currentPageFacts: where the visitor is now, as their widget last said'
   it('says nothing of a page it was not told, or that is no http(s) address', () => {
     expect(currentPageFacts({ online: true })).toEqual([]);
     expect(currentPageFacts({ online: true, lastPage: { pageUrl: 'javascript:alert(1)', at: lastPage.at } })).toEqual([]);
+  });
+});
+
+describe('earlierPageFacts: the pages before the one the visitor is on', () => {
+  const checkout = { pageUrl: 'https://shop.example/checkout', pageTitle: 'Checkout', at: '2026-12-07T11:58:00Z' };
+  const pricing = { pageUrl: 'https://shop.example/pricing', pageTitle: 'מחירים', at: '2026-12-07T11:50:00Z' };
+  const home = { pageUrl: 'https://shop.example/', at: '2026-12-07T11:45:00Z' };
+
+  it('lists them newest first, each by its title (set apart, in its own direction) and when they went to it, the page they are on left out', () => {
+    const facts = earlierPageFacts({ online: true, lastPage: { ...checkout, at: '2026-12-07T11:59:00Z' }, recentPages: [checkout, pricing, home] });
+    expect(facts.map((fact) => [fact.text, fact.href])).toEqual([
+      [[{ written: 'מחירים' }, ' (shop.example)'], 'https://shop.example/pricing'],
+      [['https://shop.example/'], 'https://shop.example/'],
+    ]);
+    expect(facts.every((fact) => fact.label !== '')).toBe(true);
+  });
+
+  it('lists them all when the last page is not the newest of them (a server without a history), and none without pages', () => {
+    expect(earlierPageFacts({ online: false, lastPage: checkout, recentPages: [pricing, home] })).toHaveLength(2);
+    expect(earlierPageFacts({ online: false, lastPage: checkout, recentPages: [checkout] })).toEqual([]);
+    expect(earlierPageFacts({ online: false })).toEqual([]);
+    expect(earlierPageFacts({ online: false, recentPages: [{ pageUrl: 'javascript:alert(1)', at: home.at }] })).toEqual([]);
   });
 });
