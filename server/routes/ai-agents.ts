@@ -10,7 +10,7 @@ import { assistantConfigOf, assistantSettingKey, loadAssistantConfig, modelProbl
 import { newId } from '../../activities/store';
 import type { AssistantConfig } from '../../domain/assistant';
 import type { TeamMember } from '../../domain/people';
-import { AppError } from '../../domain/errors';
+import { AppError, isAppError } from '../../domain/errors';
 import { requireAgent } from '../caller';
 import type { ApiContext } from '../context';
 import { mergePatch } from '../merge-patch';
@@ -29,6 +29,20 @@ function clearedFields(body: unknown): { given: unknown; cleared: Array<(typeof 
   const fields = body as Record<string, unknown>;
   const cleared = CLEARABLE_FIELDS.filter((field) => fields[field] === null);
   return { given: Object.fromEntries(Object.entries(fields).filter(([field]) => !(cleared as string[]).includes(field))), cleared };
+}
+
+/** How many times a PATCH without `If-Match` is merged again over another save that came between its read and its write. */
+const MERGE_ATTEMPTS = 5;
+
+/** `write` (a read, a merge, a write over the revision read), again while another save comes between; then its 412. */
+async function withMergesRetried<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'ERR_PRECONDITION_FAILED') || attempt === MERGE_ATTEMPTS) throw error;
+    }
+  }
 }
 
 export function aiAgentRoutes(ctx: ApiContext): Router {
@@ -68,10 +82,12 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
 
   /**
    * Saves the assistant's configuration: the body merged over `base` (its name, or for a PATCH what
-   * it has now) as a JSON merge patch, then checked whole. A field not in the configuration (a typo) is refused.
-   * With `If-Match`, a PATCH's base is the revision it names, or nothing is written.
+   * it has now, with the revision read) as a JSON merge patch, then checked whole. A field not in the
+   * configuration (a typo) is refused. A PATCH is written over the very revision it was merged over:
+   * with `If-Match`, the one it names, or nothing is written; without, the one read, merged again
+   * over what another save left if one came between (two admins changing two fields both keep theirs).
    */
-  const save = (base: (member: TeamMember) => Promise<Partial<AssistantConfig>>) => async (req: Request, res: Response) => {
+  const save = (base: (member: TeamMember) => Promise<{ value: Partial<AssistantConfig>; revision?: number }>) => async (req: Request, res: Response) => {
     const change = teamChangeBy(callerOf(res));
     const { websiteId } = change;
     const member = await assistantOf(websiteId, req.params);
@@ -80,13 +96,18 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     if (namedId !== undefined && namedId !== member.id) {
       throw new AppError('ERR_INVALID_INPUT', 'The configuration names another assistant', { fields: [{ path: 'body.id', message: `expected ${member.id}, the id in the path` }] });
     }
-    const kept: Partial<AssistantConfig> = { ...(await base(member)), id: member.id };
-    for (const field of cleared) delete kept[field];
-    // Merged before it is checked: the schema fills in defaults, which must not replace stored nested fields the body did not name.
-    const config = runnable(parseInput(assistantChangedConfig, mergePatch(kept, given), 'body'));
-    const { value: agent, revision } = await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config, { ifRevision: heldRevisions(req) });
+    const held = heldRevisions(req);
+    const merged = async () => {
+      const { value, revision } = await base(member);
+      const kept: Partial<AssistantConfig> = { ...value, id: member.id };
+      for (const field of cleared) delete kept[field];
+      // Merged before it is checked: the schema fills in defaults, which must not replace stored nested fields the body did not name.
+      const config = runnable(parseInput(assistantChangedConfig, mergePatch(kept, given), 'body'));
+      return ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config, { ifRevision: held ?? (revision === undefined ? undefined : [revision]) });
+    };
+    const { value: agent, revision } = await (held === undefined ? withMergesRetried(merged) : merged());
     // Timelines, the widget and the team list name it as a team member: a new name is theirs too.
-    if (config.name !== member.name) await ctx.teamMembers.change(change, member.id, { name: config.name }, 'ai');
+    if (agent.name !== member.name) await ctx.teamMembers.change(change, member.id, { name: agent.name }, 'ai');
     // The widget's `GET /v1/websites` reads it at once, here and (told by the change feed) on every other instance.
     ctx.widgetSettings.forget(websiteId);
     await ctx.publisher.websiteChanged(websiteId, { team: false, settings: true });
@@ -94,9 +115,9 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
   };
 
   // The whole configuration: a field left out takes its default.
-  router.put('/:id', save(async (member) => ({ name: member.name })));
+  router.put('/:id', save(async (member) => ({ value: { name: member.name } })));
   // Some fields: the others stay as they are (a switch to turn it off leaves its knowledge alone).
-  router.patch('/:id', save(async (member) => (await loadAssistantConfig(ctx.store, member.id)) ?? { name: member.name }));
+  router.patch('/:id', save((member) => readRevised(ctx.store, member.websiteId, assistantSettingKey(member.id), assistantConfigOf(member))));
 
   router.delete('/:id', async (req, res) => {
     const change = teamChangeBy(callerOf(res));

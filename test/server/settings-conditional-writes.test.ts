@@ -140,6 +140,20 @@ describe.each(ROUTES)('$name: $method $path', (route) => {
   });
 });
 
+it("keeps both of two assistant PATCHes sent at once without If-Match, each changing its own field: neither merged over what the other replaced", async () => {
+  const path = `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`;
+  for (let round = 0; round < 5; round++) {
+    const [instructions, stepBudget] = [`Round ${round}: be brief`, 5 + (round % 3)];
+    const answers = await Promise.all([
+      t.api.call('PATCH', path, AGENT, { instructions }),
+      t.api.call('PATCH', path, AGENT, { stepBudget }),
+      t.api.call('PATCH', path, AGENT, { raisePriorityOnEscalation: round % 2 === 0 ? 'high' : 'urgent' }),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect((await t.api.call('GET', path, AGENT)).body.agent).toMatchObject({ instructions, stepBudget, raisePriorityOnEscalation: round % 2 === 0 ? 'high' : 'urgent' });
+  }
+});
+
 // Last: the website's one assistant is deleted and made again.
 it('answers a new AI assistant with the ETag a write over it holds to', async () => {
   const original = (await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent;
