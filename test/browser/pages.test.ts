@@ -1517,6 +1517,14 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await expect.poll(() => earlier(agent).locator('summary').textContent()).toBe('Earlier pages (2)');
     expect(await earlier(agent).evaluate((details) => (details as HTMLDetailsElement).open)).toBe(true);
     expect(await earlier(agent).locator('dd').allTextContents()).toEqual([`Pricing (${host})`, start]);
+    // A keyboard resting on one of them stays on it as the visitor moves on and the panel is drawn again.
+    await earlier(agent).locator('dd a').first().focus();
+    await visitor.evaluate(() => {
+      history.pushState({}, '', '/thanks');
+      document.title = 'Thanks';
+    });
+    await expect.poll(() => earlier(agent).locator('summary').textContent()).toBe('Earlier pages (3)');
+    expect(await agent.evaluate(() => document.activeElement?.textContent)).toBe(`Pricing (${host})`);
 
     // Opened afresh, the inbox reads where they are, and where they were.
     const context = await browser.newContext({ viewport: DESKTOP });
@@ -1525,12 +1533,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const other = await context.newPage();
     await signIn(other, `/inbox?conversation=${encodeURIComponent(id)}`);
     const otherFacts = other.locator('.panel-controls [data-testid="visitor-facts"]');
-    await expect.poll(async () => otherFacts.locator('dd').first().textContent()).toBe(`Checkout (${host})`);
-    expect(await earlier(other).locator('summary').textContent()).toBe('Earlier pages (2)');
+    await expect.poll(async () => otherFacts.locator('dd').first().textContent()).toBe(`Thanks (${host})`);
+    expect(await earlier(other).locator('summary').textContent()).toBe('Earlier pages (3)');
 
     await visitor.close();
     await expect.poll(async () => (await current())[0], { timeout: 15_000 }).toBe('Last seen on');
-    expect((await current())[1]).toMatch(new RegExp(`^Checkout \\(${host.replace(/\./g, '\\.')}\\), `));
+    expect((await current())[1]).toMatch(new RegExp(`^Thanks \\(${host.replace(/\./g, '\\.')}\\), `));
   });
 
   it("shows the assignee list as wide as its longest name needs beside the conversation, its Assign button under it when the column is too narrow for both", async () => {

@@ -110,7 +110,12 @@ const factList = (facts: readonly VisitorFact[], props: Parameters<typeof h>[1])
     props,
     ...facts.flatMap((fact) => [
       h('dt', {}, fact.label),
-      h('dd', fact.timeIn ? { data: { timeIn: fact.timeIn } } : {}, ...(fact.href ? [h('a', { href: fact.href, target: '_blank', rel: 'noopener noreferrer' }, ...showWords(fact.text))] : showWords(fact.text))),
+      h(
+        'dd',
+        fact.timeIn ? { data: { timeIn: fact.timeIn } } : {},
+        // Keyed by what it links to and when: a focus on it stays there as the panel is drawn again.
+        ...(fact.href ? [h('a', { href: fact.href, target: '_blank', rel: 'noopener noreferrer', data: { focusKey: `page:${fact.label}:${fact.href}` } }, ...showWords(fact.text))] : showWords(fact.text)),
+      ),
     ]),
   );
 
