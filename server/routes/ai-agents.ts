@@ -34,13 +34,17 @@ function clearedFields(body: unknown): { given: unknown; cleared: Array<(typeof 
 /** How many times a PATCH without `If-Match` is merged again over another save that came between its read and its write. */
 const MERGE_ATTEMPTS = 5;
 
-/** `write` (a read, a merge, a write over the revision read), again while another save comes between; then its 412. */
+/**
+ * `write` (a read, a merge, a write over the revision read), again while another save comes between.
+ * The caller held to no revision, so running out of tries is a conflict (`409`), not its `412`.
+ */
 async function withMergesRetried<T>(write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();
     } catch (error) {
-      if (!(isAppError(error) && error.code === 'ERR_PRECONDITION_FAILED') || attempt === MERGE_ATTEMPTS) throw error;
+      if (!(isAppError(error) && error.code === 'ERR_PRECONDITION_FAILED')) throw error;
+      if (attempt === MERGE_ATTEMPTS) throw new AppError('ERR_CONFLICT', 'Others kept saving this assistant while this change was merged over it: send it again');
     }
   }
 }
@@ -103,11 +107,14 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
       for (const field of cleared) delete kept[field];
       // Merged before it is checked: the schema fills in defaults, which must not replace stored nested fields the body did not name.
       const config = runnable(parseInput(assistantChangedConfig, mergePatch(kept, given), 'body'));
-      return ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config, { ifRevision: held ?? (revision === undefined ? undefined : [revision]) });
+      const saved = await ctx.store.putSetting(websiteId, assistantSettingKey(member.id), config, { ifRevision: held ?? (revision === undefined ? undefined : [revision]) });
+      return { saved, renamed: config.name !== (value.name ?? member.name) };
     };
-    const { value: agent, revision } = await (held === undefined ? withMergesRetried(merged) : merged());
-    // Timelines, the widget and the team list name it as a team member: a new name is theirs too.
-    if (agent.name !== member.name) await ctx.teamMembers.change(change, member.id, { name: agent.name }, 'ai');
+    const { saved, renamed } = await (held === undefined ? withMergesRetried(merged) : merged());
+    const { value: agent, revision } = saved;
+    // Timelines, the widget and the team list name it as a team member: a new name is theirs too. Only
+    // a save that changed the name renames: one merged over another's new name would rename again, late.
+    if (renamed) await ctx.teamMembers.change(change, member.id, { name: agent.name }, 'ai');
     // The widget's `GET /v1/websites` reads it at once, here and (told by the change feed) on every other instance.
     ctx.widgetSettings.forget(websiteId);
     await ctx.publisher.websiteChanged(websiteId, { team: false, settings: true });

@@ -154,6 +154,74 @@ it("keeps both of two assistant PATCHes sent at once without If-Match, each chan
   }
 });
 
+/** Holds a store call until opened: `reached` once a call is held. */
+function gate() {
+  let open!: () => void;
+  let reach!: () => void;
+  return { opened: new Promise<void>((resolve) => (open = resolve)), open: () => open(), reached: new Promise<void>((resolve) => (reach = resolve)), reach: () => reach() };
+}
+
+it("renames the assistant only by a save that changed its name: one merged over another's new name does not rename it again, late", async () => {
+  const path = `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`;
+  const { store } = t.app;
+  const [getSettingRecord, putSetting] = [store.getSettingRecord, store.putSetting];
+  const [beforeRead, afterWrite] = [gate(), gate()];
+  let [readHeld, writeHeld] = [false, false];
+  store.getSettingRecord = async (...args) => {
+    if (!readHeld && args[1] === `aiAgent:${DEFAULT_ASSISTANT_ID}`) {
+      readHeld = true;
+      beforeRead.reach();
+      await beforeRead.opened;
+    }
+    return getSettingRecord(...args);
+  };
+  store.putSetting = async (...args) => {
+    const saved = await putSetting(...args);
+    if (!writeHeld && (args[2] as { instructions?: string }).instructions === 'Merged late') {
+      writeHeld = true;
+      afterWrite.reach();
+      await afterWrite.opened;
+    }
+    return saved;
+  };
+  try {
+    // The instructions' change has its assistant in hand, and is held before it reads the configuration.
+    const late = t.api.call('PATCH', path, AGENT, { instructions: 'Merged late' });
+    await beforeRead.reached;
+    expect((await t.api.call('PATCH', path, AGENT, { name: 'Ava' })).status).toBe(200);
+    beforeRead.open();
+    // Merged over Ava and written, it is held again; meanwhile another admin names the assistant Cal.
+    await afterWrite.reached;
+    expect((await t.api.call('PATCH', path, AGENT, { name: 'Cal' })).status).toBe(200);
+    afterWrite.open();
+    expect((await late).status).toBe(200);
+  } finally {
+    Object.assign(store, { getSettingRecord, putSetting });
+  }
+  expect((await t.api.call('GET', path, AGENT)).body.agent).toMatchObject({ name: 'Cal', instructions: 'Merged late' });
+  const { members } = (await t.api.call('GET', '/v1/team', AGENT)).body;
+  expect(members.find((member: { id: string }) => member.id === DEFAULT_ASSISTANT_ID)).toMatchObject({ name: 'Cal' });
+});
+
+it('answers a PATCH without If-Match that kept losing to other saves with 409, not a 412 naming an If-Match it never sent', async () => {
+  const { store } = t.app;
+  const { putSetting } = store;
+  let attempts = 0;
+  store.putSetting = async (...args) => {
+    attempts += 1;
+    // As if another save came between this one's read and its write, every time.
+    return putSetting(args[0], args[1], args[2], { ...args[3], ifRevision: [999_999] });
+  };
+  try {
+    const refused = await t.api.call('PATCH', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT, { instructions: 'Crowded' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toEqual({ code: 'ERR_CONFLICT', message: expect.stringContaining('send it again') });
+    expect(attempts).toBe(5);
+  } finally {
+    store.putSetting = putSetting;
+  }
+});
+
 // Last: the website's one assistant is deleted and made again.
 it('answers a new AI assistant with the ETag a write over it holds to', async () => {
   const original = (await t.api.call('GET', `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`, AGENT)).body.agent;
