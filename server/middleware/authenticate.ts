@@ -29,20 +29,25 @@ function pageOriginOf(req: Request): string | undefined {
  * `Authorization` headers and joins two `X-Actor-User-Id` with a comma, neither of which is what
  * the caller meant.
  */
-function credentialHeader(req: Request, name: string): string | undefined {
-  const sent = req.rawHeaders.filter((_, at) => at % 2 === 1 && req.rawHeaders[at - 1]!.toLowerCase() === name.toLowerCase());
-  return onlyValue(sent, `headers.${name.toLowerCase()}`, name);
+const CREDENTIAL_HEADERS = ['Authorization', 'X-Public-Key', 'X-Visitor-Id', 'X-Actor-User-Id'] as const;
+
+/** Each credential header's one value, read in one pass over the headers as sent (`onlyValue`). */
+function credentialHeaders(req: Request): Record<(typeof CREDENTIAL_HEADERS)[number], string | undefined> {
+  const sent = new Map<string, string[]>(CREDENTIAL_HEADERS.map((name) => [name.toLowerCase(), []]));
+  for (let at = 0; at < req.rawHeaders.length; at += 2) sent.get(req.rawHeaders[at]!.toLowerCase())?.push(req.rawHeaders[at + 1]!);
+  const one = (name: string) => onlyValue(sent.get(name.toLowerCase())!, `headers.${name.toLowerCase()}`, name);
+  return Object.fromEntries(CREDENTIAL_HEADERS.map((name) => [name, one(name)])) as Record<(typeof CREDENTIAL_HEADERS)[number], string | undefined>;
 }
 
 export function credentialsOf(req: Request): Credentials {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(credentialHeader(req, 'Authorization') ?? '')?.[1];
+  const sent = credentialHeaders(req);
   return {
-    publicKey: credentialHeader(req, 'X-Public-Key'),
-    visitorId: credentialHeader(req, 'X-Visitor-Id'),
+    publicKey: sent['X-Public-Key'],
+    visitorId: sent['X-Visitor-Id'],
     origin: pageOriginOf(req),
     host: header(req, 'host'),
-    bearer,
-    actorUserId: credentialHeader(req, 'X-Actor-User-Id'),
+    bearer: /^Bearer\s+(\S+)$/i.exec(sent.Authorization ?? '')?.[1],
+    actorUserId: sent['X-Actor-User-Id'],
   };
 }
 
