@@ -4,13 +4,12 @@
  * missed word of it), and moved on by the socket's `visitorPageViewed`. The newest word wins,
  * whichever arrives first; the pages read and those heard are one list, newest first.
  */
+import { MAX_RECENT_PAGES } from '../../domain/people';
 import type { ApiClient } from '../shared/api-client';
 import type { VisitorPage } from '../shared/wire';
 
-/** As many as the server keeps (MAX_RECENT_PAGES). */
-const MAX_RECENT_PAGES = 20;
-
-const samePage = (a: VisitorPage, b: VisitorPage): boolean => a.pageUrl === b.pageUrl && a.pageTitle === b.pageTitle;
+/** Whether two words of a page name the same page: its address and its title. */
+export const samePage = (a: VisitorPage, b: VisitorPage): boolean => a.pageUrl === b.pageUrl && a.pageTitle === b.pageTitle;
 
 /**
  * Two lists of pages as one, newest first. The same page twice in a row is one visit (read and

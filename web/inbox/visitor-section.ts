@@ -13,6 +13,7 @@ import type { VisitorPage } from '../shared/wire';
 import type { Words } from '../shared/words';
 import { showWords } from '../shared/written';
 import { section } from './controls-section';
+import { samePage } from './visitor-pages';
 
 /** Whether the visitor has the widget open now, the page it last said they were on, and the pages they went to, newest first. */
 export interface VisitorNow {
@@ -97,7 +98,7 @@ export function currentPageFacts({ online, lastPage }: VisitorNow): VisitorFact[
 /** The pages before the one the visitor is on (or left from), newest first, each with when they went to it. */
 export function earlierPageFacts({ lastPage, recentPages = [] }: VisitorNow): VisitorFact[] {
   const [newest, ...before] = recentPages;
-  const earlier = newest && lastPage && newest.pageUrl === lastPage.pageUrl && newest.pageTitle === lastPage.pageTitle ? before : recentPages;
+  const earlier = newest && lastPage && samePage(newest, lastPage) ? before : recentPages;
   return earlier.flatMap((page) => {
     const fact = pageFact(formatTime(page.at), page.pageUrl, page.pageTitle);
     return fact ? [fact] : [];

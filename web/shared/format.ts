@@ -1,5 +1,6 @@
 /** Dates and sizes as the pages show them. */
 import { h } from './dom';
+import { wordsText, writtenList } from './words';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -85,4 +86,4 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Names as a sentence lists them: "a", "a and b", "a, b and c". */
-export const listed = (names: readonly string[]): string => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+export const listed = (names: readonly string[]): string => wordsText(writtenList(names, ', ', ' and '));
