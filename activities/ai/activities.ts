@@ -32,6 +32,8 @@ export interface AiStore {
   recentItems(conversationId: string, limit: number): Promise<TimelineItem[]>;
   /** Whether the visitor wrote a public message into the conversation after `seq`. */
   hasVisitorMessageAfter(conversationId: string, seq: number): Promise<boolean>;
+  /** Whether a person of the team has written to the visitor since the visitor last wrote. */
+  teamAnsweredLast(conversationId: string): Promise<boolean>;
   hasItem(itemId: string): Promise<boolean>;
 }
 
@@ -121,6 +123,18 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
     return handOffMessage(config, { teamOnline: online, at: now() });
   }
 
+  /**
+   * Whether what the turn is about to say no longer holds, unless an earlier attempt of this
+   * activity stored it: a reply to an older message (the visitor wrote again, and the workflow has
+   * yet to hear of it, so the turn is not cancelled), or the hand-off once a person of the team has
+   * answered the visitor (their message, posted on the hot path, went in before the workflow heard
+   * of it: "someone will reply" would follow the reply).
+   */
+  async function overtaken({ conversationId, answersUpTo, itemId }: AiReplyInput, handOff: boolean): Promise<boolean> {
+    const newer = answersUpTo !== undefined ? await store().hasVisitorMessageAfter(conversationId, answersUpTo) : handOff && (await store().teamAnsweredLast(conversationId));
+    return newer && !(await store().hasItem(itemId));
+  }
+
   return {
     async loadAssistantPolicy({ assistantId }) {
       return policyOf(await configFor(assistantId));
@@ -164,12 +178,8 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
     },
 
     async postAiReply(input) {
-      // A reply to an older message stops here too (the workflow has yet to hear of the newer one, so
-      // this turn is not cancelled), unless an earlier attempt of this activity stored it.
-      if (input.answersUpTo !== undefined && (await store().hasVisitorMessageAfter(input.conversationId, input.answersUpTo)) && !(await store().hasItem(input.itemId))) {
-        return { posted: false };
-      }
       const handOff = await handOffText(input);
+      if (await overtaken(input, handOff !== undefined)) return { posted: false };
       await unlessCancelled(input.itemId);
       await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text: handOff ?? input.text }, input.record, { handOff: handOff !== undefined });
       return { posted: true };

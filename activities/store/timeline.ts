@@ -159,6 +159,16 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
       return (await items.countDocuments(visitorMessagesAfter(conversationId, seq), { limit: 1 })) > 0;
     },
 
+    /**
+     * Whether a person of the team has written to the visitor since the visitor last wrote: the
+     * newest public message of either is the team's (what makes "someone will reply" moot).
+     */
+    async teamAnsweredLast(conversationId: string): Promise<boolean> {
+      const filter = { conversationId, type: 'message', visibility: 'public', 'author.kind': { $in: ['visitor', 'human'] } } as const;
+      const newest = await items.findOne(filter, { sort: { seq: -1 }, projection: { author: 1 } });
+      return newest?.author.kind === 'human';
+    },
+
     /** The seq of the visitor's first public message after `seq`, or null (what a resolve must not pass over unread). */
     async firstVisitorMessageAfter(conversationId: string, seq: number): Promise<number | null> {
       const first = await items.findOne(visitorMessagesAfter(conversationId, seq), { sort: { seq: 1 }, projection: { seq: 1 } });

@@ -118,6 +118,22 @@ describe('createAiActivities', () => {
       expect(h.posted('message').map((item) => item.id)).toEqual(['r1', 'r3']);
     });
 
+    it('says nothing of the team taking over once a person of the team has answered the visitor, unless the visitor wrote again or an earlier attempt stored it', async () => {
+      const h = aiHarness({ visitorText: 'a person please' });
+      const handOff = (itemId: string) => ({ conversationId: 'c1', assistantId: h.config.id, itemId, text: h.config.escalation.handoffMessage });
+      const agentMessage = (seq: number, text: string): TimelineItem => ({ ...visitorMessage('c1', seq, text), id: `a${seq}`, author: { kind: 'human', id: 'agent_alex' } });
+      expect(await h.activities.postAiReply(handOff('h1'))).toEqual({ posted: true });
+      h.items.push(agentMessage(3, 'Yes, of course.'));
+      expect(await h.activities.postAiReply(handOff('h1'))).toEqual({ posted: true });
+      expect(await h.activities.postAiReply(handOff('h2'))).toEqual({ posted: false });
+      // A note of the team's is no answer to the visitor; a reply of the model's is not the hand-off.
+      h.items.push({ ...agentMessage(4, 'checking'), id: 'n4', type: 'note', visibility: 'private' } as TimelineItem);
+      expect(await h.activities.postAiReply({ ...handOff('r5'), text: 'an answer' })).toEqual({ posted: true });
+      h.items.push(visitorMessage('c1', 6, 'hello?'));
+      expect(await h.activities.postAiReply(handOff('h7'))).toEqual({ posted: true });
+      expect(h.posted('message').map((item) => item.id)).toEqual(['h1', 'r5', 'h7']);
+    });
+
     it('writes the record a reply carries right after it; nothing once its turn was cancelled, unless an earlier attempt stored the reply', async () => {
       const h = aiHarness({ visitorText: 'first' });
       const reply = (itemId: string) => ({

@@ -61,6 +61,10 @@ export function memoryStore(initial: TimelineItem[] = []) {
     async hasVisitorMessageAfter(conversationId, seq) {
       return items.some((i) => i.conversationId === conversationId && i.seq > seq && i.type === 'message' && i.visibility === 'public' && i.author.kind === 'visitor');
     },
+    async teamAnsweredLast(conversationId) {
+      const spoken = items.filter((i) => i.conversationId === conversationId && i.type === 'message' && i.visibility === 'public' && ['visitor', 'human'].includes(i.author.kind));
+      return spoken.at(-1)?.author.kind === 'human';
+    },
   };
   return { store, items };
 }

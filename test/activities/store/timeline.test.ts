@@ -237,6 +237,29 @@ describe('Store', () => {
     });
   });
 
+  describe('#teamAnsweredLast', () => {
+    it("says whether the newest public message of the visitor's and the team's people is the team's (what makes the AI's hand-off moot)", async () => {
+      const store = ctx.get();
+      const conversationId = await newConversation(store);
+      expect(await store.teamAnsweredLast(conversationId)).toBe(false);
+      await store.appendItem(message(conversationId));
+      expect(await store.teamAnsweredLast(conversationId)).toBe(false);
+      await store.appendItem(message(conversationId, { author: agentAuthor('usr_agent') }));
+      expect(await store.teamAnsweredLast(conversationId)).toBe(true);
+      // The AI's words, a private message and a note after it change nothing.
+      await store.appendItem(message(conversationId, { author: { kind: 'ai', id: 'ai_default' } }));
+      await store.appendItem(message(conversationId, { visibility: 'private' }));
+      await store.appendItem(note(conversationId));
+      expect(await store.teamAnsweredLast(conversationId)).toBe(true);
+      await store.appendItem(message(conversationId));
+      expect(await store.teamAnsweredLast(conversationId)).toBe(false);
+      // Only this conversation's.
+      const other = await newConversation(store);
+      await store.appendItem(message(other, { author: agentAuthor('usr_agent') }));
+      expect(await store.teamAnsweredLast(conversationId)).toBe(false);
+    });
+  });
+
   describe('#newestItemPicked', () => {
     it('gives the newest item of the audience before the seq that the pick takes, as the pick gives it, or null', async () => {
       const store = ctx.get();
