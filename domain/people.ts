@@ -16,6 +16,8 @@ export interface Website {
 
 /** Longest name of a person (a team member's, a contact's), once trimmed. */
 export const MAX_NAME_LENGTH = 200;
+/** The longest email address a contact may have (RFC 5321's 64 + @ + 255, rounded as is usual). */
+export const MAX_EMAIL_LENGTH = 320;
 
 /** One browser/device. Anonymous until linked to a contact. */
 export interface Visitor {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_EMAIL_LENGTH } from '../../domain/people';
 import { personName } from './common';
 
 /**
@@ -13,7 +14,7 @@ export const identifyBody = z
     userHash: z.string().max(256).optional(),
     userJwt: z.string().min(1).max(8_192).optional(),
     // zod's address pattern is ASCII without controls, so it holds no control or text-direction character either.
-    email: z.email().max(320).optional(),
+    email: z.email().max(MAX_EMAIL_LENGTH).optional(),
     name: personName.optional(),
   })
   .superRefine((body, ctx) => {

@@ -39,7 +39,10 @@ export function installApi(chat: SupportChat): void {
   const run = (command: unknown, argument?: unknown): void => {
     if (command === 'identify') {
       const parsed = parseIdentity(argument);
-      if ('identity' in parsed) return chat.identify(parsed.identity);
+      if ('identity' in parsed) {
+        if (parsed.leftOut) console.warn(`Support chat: SupportChat.identify: ${parsed.leftOut}`);
+        return chat.identify(parsed.identity);
+      }
       return console.error(`Support chat: SupportChat.identify was not done: ${parsed.problem}`);
     }
     if (command === 'reset') return chat.reset();

@@ -3,7 +3,7 @@
  * said naming the field and what it takes (zod's own words, "Invalid input", say neither).
  */
 import * as z from 'zod/mini';
-import { MAX_NAME_LENGTH } from '../../domain/people';
+import { MAX_EMAIL_LENGTH, MAX_NAME_LENGTH } from '../../domain/people';
 import type { Identity } from '../shared/api-client';
 import { readableLine } from './readable-line';
 
@@ -17,6 +17,9 @@ const identity = z.object({
   email: z.optional(text("the user's email address")),
   name: z.optional(text("the user's name")),
 }, { error: 'give an object: {externalId, userHash, email?, name?} or {userJwt}' });
+
+/** An address as the server takes it (zod's own pattern, the same on both sides). */
+const emailAddress = z.email().check(z.maxLength(MAX_EMAIL_LENGTH));
 
 const signed = z.object({ userJwt: text('the JWT your backend signed for the user (HS256, with sub and exp)').check(z.minLength(1), z.maxLength(8_192)) });
 
@@ -35,8 +38,11 @@ function subjectOf(userJwt: string): string | undefined {
   }
 }
 
-/** The identity, or why it cannot be one, each failing field named. */
-export function parseIdentity(argument: unknown): { identity: Identity } | { problem: string } {
+/**
+ * The identity, or why it cannot be one, each failing field named. `leftOut`: what of the profile
+ * is not sent, and why (for the page's console).
+ */
+export function parseIdentity(argument: unknown): { identity: Identity; leftOut?: string } | { problem: string } {
   if (typeof argument === 'object' && argument !== null && 'userJwt' in argument) {
     const token = signed.safeParse(argument);
     if (!token.success) return { problem: problemOf(token.error.issues) };
@@ -45,10 +51,14 @@ export function parseIdentity(argument: unknown): { identity: Identity } | { pro
   }
   const parsed = identity.safeParse(argument);
   if (!parsed.success) return { problem: problemOf(parsed.error.issues) };
-  // The name is the user's profile's, not the page's to fix: sent as a line the server takes, or not at all, rather than lose the link over it.
-  const { name, ...rest } = parsed.data;
+  // The name and email are the user's profile's, not the page's to fix: each is sent as the server
+  // takes it, or not at all, rather than lose the link over it.
+  const { name, email, ...rest } = parsed.data;
   const line = name === undefined ? undefined : readableLine(name, MAX_NAME_LENGTH);
-  return { identity: line === undefined ? rest : { ...rest, name: line } };
+  const address = email?.trim() || undefined; // An empty profile field is no address.
+  const emailTaken = address !== undefined && emailAddress.safeParse(address).success;
+  const sent = { ...rest, ...(line === undefined ? {} : { name: line }), ...(emailTaken ? { email: address } : {}) };
+  return address === undefined || emailTaken ? { identity: sent } : { identity: sent, leftOut: 'email: not sent, as it is not an email address (the contact is linked without it)' };
 }
 
 const problemOf = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { personName } from '../../../server/schemas/common';
+import { identifyBody } from '../../../server/schemas/contacts';
 import { parseIdentity } from '../../../web/widget/identity-argument';
 
 describe('parseIdentity', () => {
@@ -23,6 +24,18 @@ describe('parseIdentity', () => {
       const sent = (identify(name) as { identity: { name?: string } }).identity.name;
       expect(personName.safeParse(sent).success, name).toBe(true);
     }
+  });
+
+  it('sends an email address as the server takes it, trimmed, and leaves out one it would refuse, saying so, rather than lose the link over it', () => {
+    const identify = (email: string) => parseIdentity({ externalId: 'user-42', userHash: 'ab', email });
+    expect(identify(' ada@example.com ')).toEqual({ identity: { externalId: 'user-42', userHash: 'ab', email: 'ada@example.com' } });
+    expect(identify('')).toEqual({ identity: { externalId: 'user-42', userHash: 'ab' } });
+    const leftOut = 'email: not sent, as it is not an email address (the contact is linked without it)';
+    for (const email of ['ada', 'ada@example.com\u202e', `${'a'.repeat(310)}@example.com`]) {
+      expect(identify(email), email).toEqual({ identity: { externalId: 'user-42', userHash: 'ab' }, leftOut });
+      expect(identifyBody.safeParse({ externalId: 'user-42', userHash: 'ab', email: email.trim() }).success, email).toBe(false);
+    }
+    expect(identifyBody.safeParse({ externalId: 'user-42', userHash: 'ab', email: 'ada@example.com' }).success).toBe(true);
   });
 
   it("takes a signed token, keeping the user its sub names, and says when it is none", () => {
