@@ -1245,6 +1245,37 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(await focusedConversation(inbox)).toBe(id);
   });
 
+  it('leaves keyboard focus where the agent put it while the conversation Back goes to is read, rather than take it to the heading', async () => {
+    const listed = await conversationOverApi('Listed');
+    const unlisted = await conversationOverApi('Resolved, so read on its own');
+    await resolveOverApi(unlisted);
+    const inbox = await laterInbox();
+    const row = inbox.locator(`.row[data-conversation-id="${listed}"]`);
+    await row.waitFor();
+    // An entry for the resolved one, which the list of open conversations does not hold, then one for the list.
+    await inbox.evaluate((id) => {
+      history.pushState(null, '', `/inbox?conversation=${encodeURIComponent(id)}`);
+      history.pushState(null, '', '/inbox');
+    }, unlisted);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const asked = new Promise<void>((resolve) =>
+      void inbox.route((url) => url.pathname === `/v1/conversations/${unlisted}`, async (route) => {
+        resolve();
+        await released;
+        await route.continue();
+      }),
+    );
+    await row.focus(); // Focus on the list goes along with Back…
+    await inbox.goBack();
+    await asked;
+    const search = inbox.locator('input[name="search"]');
+    await search.click(); // …but the agent has gone on to the search box while the conversation was read.
+    release();
+    await inbox.locator('.panel-main .tl-note').filter({ hasText: 'Resolved, so read on its own' }).waitFor();
+    expect(await search.evaluate((element) => element === document.activeElement)).toBe(true);
+  });
+
   it('tells a visitor who will answer before they write: no assistant promised while it is switched off', async () => {
     const assistant = `/ai-agents/${DEFAULT_ASSISTANT_ID}`;
     const before = (await overApi('GET', assistant)).body.agent;

@@ -236,7 +236,7 @@ export class Inbox {
       void this.refreshList();
     }
     if (place.conversationId === this.selectedId) return;
-    if (place.conversationId) void this.openAddressed(place.conversationId, this.focusFollowsHistory());
+    if (place.conversationId) void this.openAddressed(place.conversationId, true);
     else this.closeConversation();
   }
 
@@ -253,9 +253,11 @@ export class Inbox {
   /**
    * Opens the conversation an address names (a reload, a link, Back), read on its own when the list
    * does not hold it (not on its first page, or left out by the filters). One that does not exist,
-   * or that the agent may not see, is said so, and the list is shown. `focusHeading`: focus goes to its heading.
+   * or that the agent may not see, is said so, and the list is shown. `fromHistory` (Back,
+   * Forward): focus goes to its heading if it `focusFollowsHistory` once the conversation is there
+   * to open, not as the read began: the agent may have gone on to another control meanwhile.
    */
-  private async openAddressed(id: string, focusHeading = false): Promise<void> {
+  private async openAddressed(id: string, fromHistory = false): Promise<void> {
     if (!this.live.conversations.get(id)) {
       try {
         this.live.conversations.put((await this.api.getConversation(id)).conversation);
@@ -269,7 +271,7 @@ export class Inbox {
       }
     }
     // The agent may have gone elsewhere (Back again) while it was read.
-    if (addressedPlace().conversationId === id) void this.select(id, focusHeading);
+    if (addressedPlace().conversationId === id) void this.select(id, fromHistory && this.focusFollowsHistory());
   }
 
   private onFrame(frame: ServerFrame): void {
