@@ -182,7 +182,7 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     expect(created.status).toBe(201);
     const id = ((await created.json()) as { conversation: { id: string } }).conversation.id;
     const conversation = `/conversations/${encodeURIComponent(id)}`;
-    expect((await overApi('POST', `${conversation}/participants`, { userId: 'agent_hebrew' })).status).toBe(200);
+    expect((await overApi('POST', `${conversation}/participants`, { userId: 'agent_hebrew' }, 'agent_hebrew')).status).toBe(200);
     expect((await overApi('POST', `${conversation}/tags`, { add: [HEBREW_TAG] })).status).toBe(200);
     const upload = await fetch(`${app.url}/v1/files?conversationId=${encodeURIComponent(id)}&filename=${encodeURIComponent(HEBREW_FILE)}`, {
       method: 'POST',
@@ -224,6 +224,12 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const summary = agent.locator('.audit-lifecycle .audit-summary').filter({ hasText: HEBREW_REASON });
     await auditShowing(agent, id, summary);
     await expectDirection(summary, 'rtl');
+    // A name in an entry's title and in who made it, set apart from the page's words around it.
+    const joined = agent.locator('.audit-lifecycle').filter({ has: agent.locator('.audit-title').getByText(`${HEBREW_AGENT} (agent_hebrew)`) });
+    await expectDirection(joined.locator('.audit-title').getByText(`${HEBREW_AGENT} (agent_hebrew)`), 'rtl');
+    await expectDirection(joined.locator('.audit-title'), 'ltr');
+    await expectDirection(joined.locator('.audit-actor').getByText(HEBREW_AGENT, { exact: true }), 'rtl');
+    await expectDirection(joined.locator('.audit-actor'), 'ltr');
   });
 
   it("keeps the inbox's top bar one line high when the agent's name is long", async () => {

@@ -4,6 +4,7 @@
  */
 import { h, mount } from '../shared/dom';
 import type { AuditEntry } from '../shared/wire';
+import { wordsText } from '../shared/words';
 import { AUDIT_GROUPS, describeAuditEntry, reassignmentsOf, type AuditEntryView, type AuditGroup, type TrailReading } from './entry-view';
 import { renderEntry } from './entry-element';
 import { foldContents, foldRuns } from './folds';
@@ -85,7 +86,7 @@ export class AuditView {
   /** Whether the search matches the entry, as the API gives it or as the page words it (names are the page's). */
   private matches({ raw, view }: Described): boolean {
     if (!this.query) return true;
-    return [JSON.stringify(raw), view.title, view.actor, view.summary].some((text) => text?.toLowerCase().includes(this.query));
+    return [JSON.stringify(raw), wordsText(view.title), view.actor && wordsText(view.actor), view.summary].some((text) => text?.toLowerCase().includes(this.query));
   }
 
   private renderList(): void {

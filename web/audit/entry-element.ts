@@ -1,7 +1,7 @@
 /** One audit entry as the page draws it: its head (what, who, how it ended, when), its summary, the tools a model call asked for, its raw JSON. */
 import { h } from '../shared/dom';
 import type { AuditEntry } from '../shared/wire';
-import { written } from '../shared/written';
+import { showWords, written } from '../shared/written';
 import type { AuditEntryView } from './entry-view';
 
 /** A link to the entry this one continues or ends, which may be folded away or filtered out: following it shows it. */
@@ -26,8 +26,8 @@ export function renderEntry(view: AuditEntryView, raw: AuditEntry, show: (index:
         'div',
         { class: 'audit-head' },
         h('span', { class: 'audit-index' }, `#${view.index}`),
-        h('strong', { class: 'audit-title' }, view.title),
-        view.actor && h('span', { class: 'audit-actor' }, view.actor),
+        h('strong', { class: 'audit-title' }, ...showWords(view.title)),
+        view.actor && h('span', { class: 'audit-actor' }, ...showWords(view.actor)),
         view.outcome !== 'ok' && h('span', { class: `audit-outcome` }, view.outcome),
         view.of !== undefined && ofLink(view.of, show),
         ...view.facts.map((fact) => h('span', { class: 'audit-fact' }, fact)),

@@ -5,7 +5,7 @@
 import { EVENT_KINDS } from '../../domain/timeline';
 import { describeEvent } from '../shared/item-view';
 import { previousAssignees } from '../shared/previous-assignees';
-import { wordsText } from '../shared/words';
+import type { Words } from '../shared/words';
 import type { AuditEntry, TimelineEvent } from '../shared/wire';
 import { isBookkeeping } from './bookkeeping';
 import type { Ending } from './outcomes';
@@ -27,8 +27,9 @@ export interface AuditEntryView {
   /** The date and time, compactly: trails span days. */
   when: string;
   group: AuditGroup;
-  title: string;
-  actor?: string;
+  /** What happened, the names and titles people wrote in it set apart. */
+  title: Words;
+  actor?: Words;
   outcome: Outcome;
   /** The index of the entry it continues or ends (an activity's scheduling, an update's acceptance, a timer's start). */
   of?: number;
@@ -105,18 +106,18 @@ export function reassignmentsOf(entries: readonly AuditEntry[]): Map<number, str
  * Martin (usr_alice)"), its reason as the summary; one of a kind this page does not know, as the
  * server summed it up.
  */
-function lifecycleText(entry: AuditEntry, { people, reassignedFrom }: TrailReading): { title: string; summary?: string } | undefined {
+function lifecycleText(entry: AuditEntry, { people, reassignedFrom }: TrailReading): { title: Words; summary?: string } | undefined {
   const event = recordedEvent(entry);
-  if (event === undefined) return entry.summary === undefined ? undefined : { title: entry.summary, summary: undefined };
+  if (event === undefined) return entry.summary === undefined ? undefined : { title: [entry.summary], summary: undefined };
   const context = { reader: 'agent', nameOf: (id: string) => people?.person(id) ?? id, isOwn: () => false, formatTime: entryWhen } as const;
   const { text, detail } = describeEvent(event, context, reassignedFrom?.get(entry.index));
-  return { title: wordsText(text), summary: detail };
+  return { title: text, summary: detail };
 }
 
 /** The title and summary of any other entry: what happened and to what. */
-function entryText(entry: AuditEntry, verb: string, isModelCall: boolean): { title: string; summary?: string } {
+function entryText(entry: AuditEntry, verb: string, isModelCall: boolean): { title: Words; summary?: string } {
   const title = isModelCall ? verb.replace('Activity', 'AI model call') : entry.name ? `${verb}: ${entry.name}` : verb;
-  return { title, summary: entry.summary };
+  return { title: [title], summary: entry.summary };
 }
 
 export function describeAuditEntry(entry: AuditEntry, reading: TrailReading = {}): AuditEntryView {
@@ -134,7 +135,7 @@ export function describeAuditEntry(entry: AuditEntry, reading: TrailReading = {}
     when: entryWhen(entry.time),
     group: isBookkeeping(entry, outcome) ? 'bookkeeping' : isModelCall ? 'ai' : label.group,
     ...((entry.kind === 'event_recorded' && lifecycleText(entry, reading)) || entryText(entry, label.verb, isModelCall)),
-    actor: entry.actor ? (people?.actor(entry.actor) ?? `${entry.actor.kind} ${entry.actor.id}`) : undefined,
+    actor: entry.actor ? (people?.actor(entry.actor) ?? [`${entry.actor.kind} ${entry.actor.id}`]) : undefined,
     outcome,
     of: entry.startIndex,
     facts,

@@ -4,14 +4,15 @@
  * the team (`GET /v1/team`), people removed from it included; an id neither names stays an id.
  */
 import type { TeamMemberInfo } from '../shared/wire';
+import type { Words } from '../shared/words';
 
 type Named = Pick<TeamMemberInfo, 'id' | 'name'>;
 
 export interface AuditPeople {
   /** In a sentence: "Alice Martin (usr_alice)", "Sam Rivera (usr_sam, no longer on the team)", or the id alone. */
   person(id: string): string;
-  /** Who did it: "Alice Martin · human usr_alice"; a visitor, a system actor or an unknown id as kind and id ("system routing"). */
-  actor(actor: { kind: string; id: string }): string;
+  /** Who did it: "Alice Martin · human usr_alice", the name set apart; a visitor, a system actor or an unknown id as kind and id ("system routing"). */
+  actor(actor: { kind: string; id: string }): Words;
 }
 
 export function auditPeople(team: { members: readonly Named[]; formerMembers: readonly Named[] }): AuditPeople {
@@ -27,8 +28,8 @@ export function auditPeople(team: { members: readonly Named[]; formerMembers: re
     },
     actor({ kind, id }) {
       const name = kind === 'human' || kind === 'ai' ? nameOf(id) : undefined;
-      if (name === undefined) return `${kind} ${id}`;
-      return gone(id) ? `${name} · ${kind} ${id}, no longer on the team` : `${name} · ${kind} ${id}`;
+      if (name === undefined) return [`${kind} ${id}`];
+      return [{ written: name }, gone(id) ? ` · ${kind} ${id}, no longer on the team` : ` · ${kind} ${id}`];
     },
   };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../runtime/engine/audit';
-import { describeAuditEntry, reassignmentsOf } from '../../../web/audit/entry-view';
+import { describeAuditEntry as describeInWords, reassignmentsOf } from '../../../web/audit/entry-view';
 import { endingsOf } from '../../../web/audit/outcomes';
 import { auditPeople } from '../../../web/audit/people';
+import { wordsText } from '../../../web/shared/words';
 
 const people = auditPeople({
   members: [
@@ -15,7 +16,21 @@ const people = auditPeople({
 
 const entry = (patch: Partial<AuditEntry> & Pick<AuditEntry, 'kind'>): AuditEntry => ({ index: 1, time: '2026-01-01T00:00:00Z', runId: 'r1', ...patch });
 
+/** The entry described, its title and actor as text (the words set apart are checked on their own below). */
+const describeAuditEntry = (...args: Parameters<typeof describeInWords>) => {
+  const view = describeInWords(...args);
+  return { ...view, title: wordsText(view.title), actor: view.actor && wordsText(view.actor) };
+};
+
 describe('describeAuditEntry', () => {
+  it('sets apart the names in a title and in who did it, so each reads in its own direction', () => {
+    const actor = { kind: 'human', id: 'usr_bob' };
+    const view = describeInWords(entry({ kind: 'event_recorded', actor, details: { event: { author: actor, event: { kind: 'assigned', targetId: 'usr_alice' } } } }), { people });
+    expect(view.title).toEqual(['Assigned to ', { written: 'Alice Martin (usr_alice)' }]);
+    expect(view.actor).toEqual([{ written: 'Bob Stone' }, ' · human usr_bob']);
+    expect(describeInWords(entry({ kind: 'signal_received', name: 'itemAdded', actor: { kind: 'visitor', id: 'v1' } }), { people })).toMatchObject({ title: ['Signal: itemAdded'], actor: ['visitor v1'] });
+  });
+
   it('names signals and updates with their actor', () => {
     expect(describeAuditEntry(entry({ kind: 'signal_received', name: 'itemAdded', actor: { kind: 'visitor', id: 'v1' } }))).toMatchObject({
       group: 'signal',
