@@ -237,9 +237,9 @@ export class ChangeFeed {
         this.directory.forgetMemberTokens(memberId);
         return this.hub.closeAgent(websiteId, memberId, CLOSE_TOKEN_REFUSED, 'member token revoked', (token) => token !== undefined && (tokenId === undefined || token.id === tokenId));
       }
-      // For the webhooks' outbox, which hears every change too (server/webhooks).
+      // The webhooks' outbox hears it too, and reads the endpoints again (server/webhooks).
       case 'webhooksChanged':
-        return;
+        return this.hub.deliver({ websiteId, agentFrame: frame({ type: 'webhooksUpdated', payload: { websiteId } }) });
       default:
         this.log.debug({ type: event.type }, 'ignoring an ephemeral event of unknown type');
     }

@@ -38,6 +38,8 @@ export type ServerEvent =
   | { type: 'teamUpdated'; payload: { websiteId: string } }
   /** Agents only: a saved reply was added, changed or deleted; read them again (`GET /v1/saved-replies`). */
   | { type: 'savedRepliesUpdated'; payload: { websiteId: string } }
+  /** Agents only: a webhook endpoint was added, changed or deleted, or its secret renewed; read them again (`GET /v1/webhooks`). */
+  | { type: 'webhooksUpdated'; payload: { websiteId: string } }
   /** `details` as in a REST error body: `{fields: [{path, message}]}` for invalid input, `{retryAfterSeconds}` when rate limited. */
   | { type: 'error'; payload: { code: string; message: string; details?: unknown; ref?: string } };
 

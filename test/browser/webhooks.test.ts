@@ -125,4 +125,21 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
     expect(await section.getByTestId('webhook-secret').count()).toBe(0);
     expect(await section.getByRole('heading', { name: 'Webhooks' }).evaluate((heading) => heading === document.activeElement)).toBe(true);
   });
+
+  it("follows another admin's changes while the Settings page is open, without a reload", async () => {
+    const colleague = await admin.context().newPage();
+    await signInToInbox(colleague, app);
+    await colleague.locator('[data-action="settings"]').click();
+    const section = colleague.locator('[data-testid="webhooks"]');
+    await section.getByText('No endpoints').waitFor();
+    const made = await overApi('POST', '/webhooks', asAdmin(), { url: 'https://hooks.example.com/crm', events: ['message.created'] });
+    expect(made.status).toBe(201);
+    const row = section.locator(`.webhook-row[data-webhook-id="${made.body.webhook.id}"]`);
+    await row.getByText('message.created').waitFor();
+    expect((await overApi('PATCH', `/webhooks/${made.body.webhook.id}`, asAdmin(), { events: ['note.created'], description: 'Our CRM' })).status).toBe(200);
+    await row.getByText('Our CRM').waitFor();
+    expect(await row.locator('.webhook-types').textContent()).toBe('note.created');
+    expect((await overApi('DELETE', `/webhooks/${made.body.webhook.id}`, asAdmin())).status).toBe(204);
+    await section.getByText('No endpoints').waitFor();
+  });
 });

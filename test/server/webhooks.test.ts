@@ -89,6 +89,28 @@ describe('Webhook endpoints', () => {
     expect((await t.api.call('GET', `/v1/webhooks/${id}/deliveries`, AGENT)).status).toBe(404);
   });
 
+  it("tell the team's sockets, and no visitor's, of each change: made, changed, a new secret, deleted", async () => {
+    const team = await t.open(AGENT);
+    const visitor = await t.open({ visitorId: await t.api.newVisitor() });
+    const heard = () => team.of('webhooksUpdated').length;
+    const after = async (change: () => Promise<{ status: number }>, status: number) => {
+      const before = heard();
+      expect((await change()).status).toBe(status);
+      await team.waitFor(() => heard() > before);
+    };
+    let id = '';
+    await after(async () => {
+      const made = await make({ url: 'https://hooks.example.com/told', events: ['message.created'] });
+      id = made.body.webhook.id;
+      return made;
+    }, 201);
+    expect(team.of('webhooksUpdated')[0]!.payload).toEqual({ websiteId: t.app.websiteId });
+    await after(() => t.api.call('PATCH', `/v1/webhooks/${id}`, AGENT, { description: 'told' }), 200);
+    await after(() => t.api.call('POST', `/v1/webhooks/${id}/rotate-secret`, AGENT), 200);
+    await after(() => t.api.call('DELETE', `/v1/webhooks/${id}`, AGENT), 204);
+    expect(visitor.of('webhooksUpdated')).toEqual([]);
+  });
+
   it('refuse a body they cannot take, naming the field', async () => {
     const noEvents = await make({ url: 'https://hooks.example.com/x', events: [] });
     expect(noEvents.status).toBe(400);

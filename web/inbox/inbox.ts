@@ -112,8 +112,8 @@ export class Inbox {
   private readonly list = new ConversationList((id, byKeyboard) => void this.select(id, byKeyboard));
   private readonly teamButton = h('button', { type: 'button', class: 'btn', data: { action: 'team' }, on: { click: () => this.openTeam() } }, 'Team');
   private readonly settingsButton = h('button', { type: 'button', class: 'btn', data: { action: 'settings' }, on: { click: () => this.openSettings() } }, 'Settings');
-  /** Whether the Settings page is what the main area shows (focus goes back to its button as it closes). */
-  private settingsOpen = false;
+  /** The Settings page, while the main area shows it (focus goes back to its button as it closes). */
+  private settingsPanel: SettingsPanel | undefined;
   private readonly mainSlot = h('section', { class: 'inbox-main' });
   private readonly root: HTMLElement;
   /** The title the page was served with, which the count of unread conversations goes before. */
@@ -277,6 +277,7 @@ export class Inbox {
   private onFrame(frame: ServerFrame): void {
     if (frame.type === 'teamUpdated') return void this.loadTeam();
     if (frame.type === 'savedRepliesUpdated') return void this.loadSavedReplies();
+    if (frame.type === 'webhooksUpdated') return this.settingsPanel?.webhooksChanged();
     if (frame.type === 'userStatusChanged') return this.showStatusOf(frame.payload);
     if (frame.type === 'visitorPageViewed') {
       const { visitorId, pageUrl, pageTitle, at } = frame.payload;
@@ -408,8 +409,9 @@ export class Inbox {
     const id = this.selectedId;
     retryFailedFiles(this.mainSlot);
     this.outboxes.retryStalled();
-    // A change of the saved replies, or a visitor's move to another page, while the socket was down was not heard.
+    // A change of the saved replies or the webhooks, or a visitor's move to another page, while the socket was down was not heard.
     void this.loadSavedReplies();
+    this.settingsPanel?.webhooksChanged();
     this.visitorPages.readAgain();
     this.live.keepOnlyTimeline(id);
     if (id && (await refreshRecent(this.api, this.live.timelineOf(id)).catch(showError))) this.renderTimeline();
@@ -486,7 +488,7 @@ export class Inbox {
     this.selectedId = id;
     this.showPlace('push');
     this.teamPanel = undefined;
-    this.settingsOpen = false;
+    this.settingsPanel = undefined;
     this.root.classList.add('inbox-conversation-open');
     const panel = new ConversationPanel({
       context: this.context,
@@ -566,7 +568,7 @@ export class Inbox {
   private openSettings(assistantId?: string): void {
     this.closeConversation();
     const panel = new SettingsPanel(this.api, this.savedReplies, () => this.closeConversation());
-    this.settingsOpen = true;
+    this.settingsPanel = panel;
     this.root.classList.add('inbox-conversation-open');
     mount(this.mainSlot, panel.element);
     void panel.load(assistantId);
@@ -591,10 +593,10 @@ export class Inbox {
     const hadFocus = !focused || focused === document.body || this.mainSlot.contains(focused);
     this.selectedId = undefined;
     this.showPlace(how);
-    const settingsClosed = this.settingsOpen;
+    const settingsClosed = this.settingsPanel !== undefined;
     this.panel = undefined;
     this.teamPanel = undefined;
-    this.settingsOpen = false;
+    this.settingsPanel = undefined;
     this.root.classList.remove('inbox-conversation-open');
     mount(this.mainSlot, h('p', { class: 'inbox-empty muted' }, 'Choose a conversation.'));
     this.renderList();

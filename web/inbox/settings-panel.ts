@@ -13,7 +13,7 @@ import { routingSource } from './routing-form';
 import type { SavedReplies } from './saved-replies';
 import { savedRepliesSection } from './saved-replies-section';
 import { SettingsForm, type SettingsSource } from './settings-form';
-import { webhooksSection } from './webhooks-section';
+import { webhooksSection, type WebhooksSection } from './webhooks-section';
 
 /** A section of the page: its heading (focusable by script, for the Team page's link to land on) and its form. */
 function section<T>(title: string, source: SettingsSource<T>, record: Tagged<T>, readOnly: boolean, testid: string): HTMLElement {
@@ -23,6 +23,8 @@ function section<T>(title: string, source: SettingsSource<T>, record: Tagged<T>,
 
 export class SettingsPanel {
   private readonly body = h('div', { class: 'settings-body' }, h('p', { class: 'muted' }, 'Loading the settings…'));
+  /** Shown to admins once the settings are read. */
+  private webhooks: WebhooksSection | undefined;
   readonly element: HTMLElement;
 
   constructor(
@@ -51,6 +53,7 @@ export class SettingsPanel {
       const [{ member, role }, assistants, settings, rules] = await Promise.all([api.me(), this.assistants(), lifecycle.read(), routing.read()]);
       // A server before `role` said nothing: the page offers the forms, and the server still decides.
       const readOnly = role === 'agent';
+      this.webhooks = readOnly ? undefined : webhooksSection(api);
       mount(
         this.body,
         readOnly && h('p', { class: 'settings-read-only', data: { testid: 'settings-read-only' } }, 'Only an admin changes the assistant, lifecycle and routing settings: you see them as they are. Saved replies, below, are yours to add to.'),
@@ -59,12 +62,17 @@ export class SettingsPanel {
         section('Conversation lifecycle', lifecycle, settings, readOnly, 'lifecycle'),
         section('Routing', routing, rules, readOnly, 'routing'),
         savedRepliesSection(api, this.savedReplies, { me: member.id, admin: !readOnly }),
-        !readOnly && webhooksSection(api),
+        this.webhooks?.element,
       );
       if (assistantId) this.body.querySelector<HTMLElement>(`[data-testid="assistant-${CSS.escape(assistantId)}"] h3`)?.focus();
     } catch (error) {
       mount(this.body, h('p', { class: 'settings-read-only', role: 'alert' }, `Couldn't read the settings: ${errorText(error)}`));
     }
+  }
+
+  /** Someone changed the webhooks (`webhooksUpdated`), or the socket was down: the section reads them again. */
+  webhooksChanged(): void {
+    this.webhooks?.readAgain();
   }
 
   /** The website's assistants, each read on its own: the list has no revision (`ETag`) a save could hold to. */

@@ -11,10 +11,17 @@ import { KeptRows } from '../shared/kept-rows';
 import { errorText, showError } from '../shared/toast';
 import type { WebhookEndpointInfo, WebhookEventType } from '../shared/wire';
 import { written } from '../shared/written';
+import { NewestAnswer } from '../../domain/newest-answer';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { webhookAttempts } from './webhook-attempts';
 
-export function webhooksSection(api: ApiClient): HTMLElement {
+export interface WebhooksSection {
+  element: HTMLElement;
+  /** Reads the endpoints again (another admin changed them). */
+  readAgain(): void;
+}
+
+export function webhooksSection(api: ApiClient): WebhooksSection {
   const heading = h('h3', { tabindex: '-1' }, 'Webhooks');
   const list = h('ul', { class: 'webhook-rows' });
   const readError = h('p', { role: 'alert' });
@@ -92,13 +99,18 @@ export function webhooksSection(api: ApiClient): HTMLElement {
   };
   /** Kept across redraws while what they show is unchanged (a new secret is not shown there): an endpoint's open deliveries stay open. */
   const rows = new KeptRows(row, ({ url, events, description }: WebhookEndpointInfo) => [url, events, description]);
+  // A change's read and one another admin's change asked for may cross: the later asked is kept.
+  const reads = new NewestAnswer();
   async function load(): Promise<void> {
+    const newest = reads.ask();
     try {
       const { webhooks } = await api.webhooks();
+      if (!newest()) return;
       rows.place(list, webhooks, h('li', { class: 'muted' }, 'No endpoints: the server posts events nowhere.'));
       mount(readError);
       if (secretOf !== undefined && !rows.has(secretOf)) hideSecret();
     } catch (error) {
+      if (!newest()) return;
       // Beside the rows, not for them: an open deliveries view stays (it stops only once its row is gone).
       mount(readError, `Couldn't read the webhooks: ${errorText(error)}`);
     }
@@ -118,7 +130,7 @@ export function webhooksSection(api: ApiClient): HTMLElement {
   });
 
   void load();
-  return h(
+  const element = h(
     'section',
     { class: 'settings-section', data: { testid: 'webhooks' } },
     heading,
@@ -128,4 +140,5 @@ export function webhooksSection(api: ApiClient): HTMLElement {
     secretNote,
     form,
   );
+  return { element, readAgain: () => void load() };
 }

@@ -113,6 +113,7 @@ export type ServerFrame =
   | { type: 'teamUpdated'; payload: { websiteId: string } }
   /** A saved reply was added, changed or deleted: read them again. */
   | { type: 'savedRepliesUpdated'; payload: { websiteId: string } }
+  | { type: 'webhooksUpdated'; payload: { websiteId: string } }
   /** A `resume` is done: the socket sent every item after its `afterSeq` up to `throughSeq` the reader may see (`ref` the resume frame's). */
   | { type: 'resumeCompleted'; payload: { conversationId: string; throughSeq: number; ref?: string } }
   /** `details` as in a REST error body; `ref`, the client frame's it answers. */
