@@ -75,6 +75,7 @@ export function createActivities({ store, plugins, resolveModel, engine, publish
         appendItem: (item, options) => store.appendItem(item as ItemToAppend, options),
         recentItems: (conversationId, limit) => recentItems(store, conversationId, limit),
         hasVisitorMessageAfter: (conversationId, seq) => store.hasVisitorMessageAfter(conversationId, seq),
+        hasTeamMessageAfter: (conversationId, seq) => store.hasTeamMessageAfter(conversationId, seq),
         teamAnsweredLast: (conversationId) => store.teamAnsweredLast(conversationId),
         hasItem: async (itemId) => (await store.getItem(itemId)) !== null,
       },

@@ -32,6 +32,8 @@ export interface AiStore {
   recentItems(conversationId: string, limit: number): Promise<TimelineItem[]>;
   /** Whether the visitor wrote a public message into the conversation after `seq`. */
   hasVisitorMessageAfter(conversationId: string, seq: number): Promise<boolean>;
+  /** Whether a person of the team wrote a public message into the conversation after `seq`. */
+  hasTeamMessageAfter(conversationId: string, seq: number): Promise<boolean>;
   /** Whether a person of the team has written to the visitor since the visitor last wrote. */
   teamAnsweredLast(conversationId: string): Promise<boolean>;
   hasItem(itemId: string): Promise<boolean>;
@@ -124,15 +126,22 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
   }
 
   /**
-   * Whether what the turn is about to say no longer holds, unless an earlier attempt of this
-   * activity stored it: a reply to an older message (the visitor wrote again, and the workflow has
-   * yet to hear of it, so the turn is not cancelled), or the hand-off once a person of the team has
-   * answered the visitor (their message, posted on the hot path, went in before the workflow heard
-   * of it: "someone will reply" would follow the reply).
+   * Whose newer message makes what the turn is about to say moot, if any, unless an earlier attempt
+   * of this activity stored it. The workflow has yet to hear of that message, so the turn is not
+   * cancelled: a reply to an older message (the visitor wrote again), a reply once a person of the
+   * team answered (their message goes in on the hot path before the workflow hears of it), and the
+   * hand-off once a person of the team has answered the visitor ("someone will reply" after the reply).
    */
-  async function overtaken({ conversationId, answersUpTo, itemId }: AiReplyInput, handOff: boolean): Promise<boolean> {
-    const newer = answersUpTo !== undefined ? await store().hasVisitorMessageAfter(conversationId, answersUpTo) : handOff && (await store().teamAnsweredLast(conversationId));
-    return newer && !(await store().hasItem(itemId));
+  async function overtakenBy({ conversationId, answersUpTo, teamHeardUpTo, itemId }: AiReplyInput, handOff: boolean): Promise<'visitor' | 'team' | undefined> {
+    const by = async (): Promise<'visitor' | 'team' | undefined> => {
+      if (answersUpTo === undefined) return handOff && (await store().teamAnsweredLast(conversationId)) ? 'team' : undefined;
+      if (await store().hasVisitorMessageAfter(conversationId, answersUpTo)) return 'visitor';
+      // A person's message older than the visitor's heard, or heard already, is not an answer the turn missed (a hand-back after it).
+      const since = teamHeardUpTo === undefined ? undefined : Math.max(answersUpTo, teamHeardUpTo);
+      return since !== undefined && (await store().hasTeamMessageAfter(conversationId, since)) ? 'team' : undefined;
+    };
+    const newer = await by();
+    return newer !== undefined && !(await store().hasItem(itemId)) ? newer : undefined;
   }
 
   return {
@@ -179,7 +188,8 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
 
     async postAiReply(input) {
       const handOff = await handOffText(input);
-      if (await overtaken(input, handOff !== undefined)) return { posted: false };
+      const overtaken = await overtakenBy(input, handOff !== undefined);
+      if (overtaken !== undefined) return { posted: false, overtakenBy: overtaken };
       await unlessCancelled(input.itemId);
       await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text: handOff ?? input.text }, input.record, { handOff: handOff !== undefined });
       return { posted: true };

@@ -52,7 +52,8 @@ function heldAsRead(value: unknown): Filter<ItemDoc>[string] {
 }
 
 /** The visitor's public messages in the conversation after `seq`. */
-const visitorMessagesAfter = (conversationId: string, seq: number) => ({ conversationId, seq: { $gt: seq }, type: 'message', visibility: 'public', 'author.kind': 'visitor' }) as const;
+/** The public messages of the visitor (or the team's people: `human`) after `seq`. */
+const messagesAfter = (conversationId: string, seq: number, kind: 'visitor' | 'human' = 'visitor') => ({ conversationId, seq: { $gt: seq }, type: 'message', visibility: 'public', 'author.kind': kind }) as const;
 
 export function timelineMethods(collections: Collections, ends: TimelineEnds, writeOrdered: OrderedWriter) {
   const { items, conversations } = collections;
@@ -156,7 +157,7 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
 
     /** Whether the visitor wrote a public message into the conversation after `seq` (what starts a newer AI turn). */
     async hasVisitorMessageAfter(conversationId: string, seq: number): Promise<boolean> {
-      return (await items.countDocuments(visitorMessagesAfter(conversationId, seq), { limit: 1 })) > 0;
+      return (await items.countDocuments(messagesAfter(conversationId, seq), { limit: 1 })) > 0;
     },
 
     /**
@@ -169,9 +170,14 @@ export function timelineMethods(collections: Collections, ends: TimelineEnds, wr
       return newest?.author.kind === 'human';
     },
 
+    /** Whether a person of the team wrote a public message into the conversation after `seq` (what holds back an AI reply the workflow has not stopped yet). */
+    async hasTeamMessageAfter(conversationId: string, seq: number): Promise<boolean> {
+      return (await items.countDocuments(messagesAfter(conversationId, seq, 'human'), { limit: 1 })) > 0;
+    },
+
     /** The seq of the visitor's first public message after `seq`, or null (what a resolve must not pass over unread). */
     async firstVisitorMessageAfter(conversationId: string, seq: number): Promise<number | null> {
-      const first = await items.findOne(visitorMessagesAfter(conversationId, seq), { sort: { seq: 1 }, projection: { seq: 1 } });
+      const first = await items.findOne(messagesAfter(conversationId, seq), { sort: { seq: 1 }, projection: { seq: 1 } });
       return first ? first.seq : null;
     },
 

@@ -47,6 +47,9 @@ export function fakeConversation(initial = openLifecycle()) {
 
 export function memoryStore(initial: TimelineItem[] = []) {
   const items: TimelineItem[] = [...initial];
+  /** The conversation's public messages by people of `kinds`, in seq order. */
+  const spoken = (conversationId: string, kinds: readonly string[]) =>
+    items.filter((i) => i.conversationId === conversationId && i.type === 'message' && i.visibility === 'public' && kinds.includes(i.author.kind));
   const store: AiStore = {
     async appendItem(item: NewTimelineItem) {
       if (items.some((i) => i.id === item.id)) return;
@@ -59,11 +62,13 @@ export function memoryStore(initial: TimelineItem[] = []) {
       return items.some((i) => i.id === itemId);
     },
     async hasVisitorMessageAfter(conversationId, seq) {
-      return items.some((i) => i.conversationId === conversationId && i.seq > seq && i.type === 'message' && i.visibility === 'public' && i.author.kind === 'visitor');
+      return spoken(conversationId, ['visitor']).some((i) => i.seq > seq);
+    },
+    async hasTeamMessageAfter(conversationId, seq) {
+      return spoken(conversationId, ['human']).some((i) => i.seq > seq);
     },
     async teamAnsweredLast(conversationId) {
-      const spoken = items.filter((i) => i.conversationId === conversationId && i.type === 'message' && i.visibility === 'public' && ['visitor', 'human'].includes(i.author.kind));
-      return spoken.at(-1)?.author.kind === 'human';
+      return spoken(conversationId, ['visitor', 'human']).at(-1)?.author.kind === 'human';
     },
   };
   return { store, items };
@@ -110,6 +115,7 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     setTyping: activities.publishAiTyping,
     isCurrent: () => state.current,
     visitorSeqHeard: () => 1,
+    teamSeqHeard: () => 0,
     triageBeforeHandover: () => state.triageBeforeHandover,
     itemsCarryRecords: () => state.itemsCarryRecords,
     handOffAfterUncertainReply: () => state.handOffAfterUncertainReply,

@@ -326,6 +326,24 @@ describe('conversationWorkflow with an AI assistant', () => {
     });
   });
 
+  describe('a person answering while the reply is on its way', () => {
+    it('holds back the reply once a person of the team answered before the workflow heard of it, saying so, and leaves the conversation to them', async () => {
+      const { c, release } = await firstTurnInFlight();
+
+      // Posted on the hot path while the model thinks; the workflow hears of it only afterwards.
+      const answer = await c.write(ALICE, 'You can share it from the Share menu.');
+      release();
+      await eventually(async () =>
+        expect(await toolCalls(c)).toEqual([expect.objectContaining({ toolName: 'reply', state: 'rejected', error: 'A person of the team answered the visitor before the reply was posted' })]),
+      );
+      expect(await aiMessages(c)).toEqual([]);
+      await c.notify(answer);
+      await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human' }));
+      await h.passTime(PAST_DEBOUNCE_MS);
+      expect(await aiMessages(c)).toEqual([]);
+    });
+  });
+
   describe('an agent escalating while the reply is on its way', () => {
     /** A conversation whose AI reply is held at `stage` of its activity while an agent escalates. */
     async function escalatedDuringReply(stage: ReplyStage) {

@@ -43,6 +43,9 @@ import type { AiItemInput, AiReplyInput, AiStep, AiTypingInput, CallModelInput, 
 const TRIAGE_TOOLS: readonly AiToolName[] = ['tag', 'set_priority'];
 /** The outcome of a reply or note that was posted. */
 const POSTED = { state: 'accepted', output: { posted: true } } as const;
+/** Why a reply was held back, as its tool call's record says. */
+const VISITOR_WROTE_AGAIN = 'The visitor wrote again before the reply was posted; the reply to the newer message follows';
+const TEAM_ANSWERED = 'A person of the team answered the visitor before the reply was posted';
 
 /** The workflow's answer to an operation: the new lifecycle, or the validator's rejection. */
 export type ApplyResult = { ok: true; state: ConversationLifecycle } | { ok: false; rejected: string };
@@ -91,6 +94,12 @@ export interface AiTurnDeps {
    * newer one is stored: the workflow has yet to hear of it, and that message's turn answers.
    */
   visitorSeqHeard(): number;
+  /**
+   * The highest seq of a public message of the team's people the workflow has heard. A reply is held
+   * back when a newer one is stored: a person answered, posted before the workflow heard of it.
+   * Undefined when the run cannot tell (carried over from a version before it): not held back then.
+   */
+  teamSeqHeard(): number | undefined;
 }
 
 export interface AiTurnInput {
@@ -292,10 +301,12 @@ class AiTurn {
     else {
       // Held back only while the AI keeps the conversation: after it escalated, the newer message starts no turn of its own.
       const holdable = this.lifecycle.status === 'open' && this.lifecycle.handler === 'ai';
-      const reply = await this.deps.postReply({ ...item, ...(holdable ? { answersUpTo: this.deps.visitorSeqHeard() } : {}) });
+      const teamHeardUpTo = this.deps.teamSeqHeard();
+      const heard = holdable ? { answersUpTo: this.deps.visitorSeqHeard(), ...(teamHeardUpTo === undefined ? {} : { teamHeardUpTo }) } : {};
+      const reply = await this.deps.postReply({ ...item, ...heard });
       if (reply?.posted === false) {
         this.overtaken = true;
-        return { state: 'rejected', error: 'The visitor wrote again before the reply was posted; the reply to the newer message follows' };
+        return { state: 'rejected', error: reply.overtakenBy === 'team' ? TEAM_ANSWERED : VISITOR_WROTE_AGAIN };
       }
       this.replies.push(action.text);
     }

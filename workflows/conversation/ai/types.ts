@@ -102,13 +102,20 @@ export interface AiReplyInput extends AiItemInput {
    * (an activity retry). Absent: posted regardless (the hand-off notice, a reply after an escalation).
    */
   answersUpTo?: number;
+  /**
+   * With `answersUpTo`: the highest seq of a public message of the team's people the workflow has
+   * heard. The reply is not posted when a newer one is stored (a person answered the visitor, and
+   * the workflow, yet to hear of it, has not cancelled the turn), unless it is stored already.
+   */
+  teamHeardUpTo?: number;
 }
 
 /**
- * Whether the reply was posted. Histories recorded before the reply could be held back have no
+ * Whether the reply was posted, and if not, whose newer message overtook it (absent: the visitor's,
+ * as before the team's could). Histories recorded before the reply could be held back have no
  * result (undefined): those replies were posted.
  */
-export type PostedReply = { posted: boolean } | undefined;
+export type PostedReply = { posted: true } | { posted: false; overtakenBy?: 'visitor' | 'team' } | undefined;
 
 export interface AiTypingInput {
   conversationId: string;
