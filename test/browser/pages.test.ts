@@ -237,7 +237,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     await send(visitor, 'and my notes');
     release();
 
-    const messages = visitor.locator('.sw-chat .tl-message');
+    // The visitor's own, in the order they were sent (the assistant's hand-off may come between any two).
+    const messages = visitor.locator('.sw-chat .tl-message[data-author="mine"]');
     await messages.filter({ hasText: 'and my notes' }).filter({ hasText: 'notes.pdf' }).waitFor();
     const texts = await messages.allInnerTexts();
     const first = texts.findIndex((t) => t.includes('here it is') && t.includes('screen.png'));
@@ -1317,7 +1318,8 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
       const id = await startConversation(visitor, 'Hello there');
       const { items } = (await overApi('GET', `/conversations/${id}/timeline?limit=100`)).body as { items: Array<{ type: string; text?: string; author: { kind: string } }> };
       const said = items.filter((item) => item.type === 'message').map((item) => [item.author.kind, item.text]);
-      expect(said).toEqual([['ai', 'Welcome as it is now'], ['visitor', 'Hello there']]);
+      // What the assistant answers to "Hello there" may follow.
+      expect(said.slice(0, 2)).toEqual([['ai', 'Welcome as it is now'], ['visitor', 'Hello there']]);
     } finally {
       expect((await overApi('PUT', assistant, before)).status).toBe(200);
     }
@@ -2601,9 +2603,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const context = await browser.newContext({ viewport: DESKTOP });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    const { conversation } = await fetch(`${app.url}/v1/conversations/${id}`, { headers: { Authorization: `Bearer ${app.keys.secretKey}` } }).then(
-      (r) => r.json() as Promise<{ conversation: { lastTimelineItem: { createdAt: string } } }>,
-    );
+    const read = () =>
+      fetch(`${app.url}/v1/conversations/${id}`, { headers: { Authorization: `Bearer ${app.keys.secretKey}` } }).then(
+        (r) => r.json() as Promise<{ conversation: { lastTimelineItem: { seq: number; createdAt: string } } }>,
+      );
+    // Quiet: what the hand-off brings after it (routing's assignment) is in, nothing new for a second.
+    let { conversation } = await read();
+    for (let tries = 0; tries < 15; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const before = conversation.lastTimelineItem.seq;
+      ({ conversation } = await read());
+      if (conversation.lastTimelineItem.seq === before) break;
+    }
     // The page's clock starts 30 s after the conversation's last item: not yet a minute old while the page signs in (under 30 s).
     await page.clock.install({ time: Date.parse(conversation.lastTimelineItem.createdAt) + 30_000 });
     await signIn(page);
@@ -3208,7 +3219,9 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const id = ((await (await created).json()) as { conversation: { id: string } }).conversation.id;
     await visitor.locator('.sw-chat .tl-message').filter({ hasText: 'What time is it there?' }).waitFor();
     const { conversation } = (await overApi('GET', `/conversations/${id}`)).body;
-    expect(conversation.lastMessage.text).toBe('What time is it there?');
+    const { items } = (await overApi('GET', `/conversations/${id}/timeline`)).body as { items: Array<{ type: string; text?: string; author: { kind: string } }> };
+    // Its first message, whatever the assistant has said since.
+    expect(items.filter((item) => item.author.kind === 'visitor').map((item) => item.text)).toEqual(['What time is it there?']);
     expect(conversation).not.toHaveProperty('metadata');
   });
 
