@@ -132,13 +132,12 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
    * team answered (their message goes in on the hot path before the workflow hears of it), and the
    * hand-off once a person of the team has answered the visitor ("someone will reply" after the reply).
    */
-  async function overtakenBy({ conversationId, answersUpTo, teamHeardUpTo, itemId }: AiReplyInput, handOff: boolean): Promise<'visitor' | 'team' | undefined> {
+  async function overtakenBy({ conversationId, answersUpTo, itemId }: AiReplyInput, handOff: boolean): Promise<'visitor' | 'team' | undefined> {
     const by = async (): Promise<'visitor' | 'team' | undefined> => {
       if (answersUpTo === undefined) return handOff && (await store().teamAnsweredLast(conversationId)) ? 'team' : undefined;
       if (await store().hasVisitorMessageAfter(conversationId, answersUpTo)) return 'visitor';
-      // A person's message older than the visitor's heard, or heard already, is not an answer the turn missed (a hand-back after it).
-      const since = teamHeardUpTo === undefined ? undefined : Math.max(answersUpTo, teamHeardUpTo);
-      return since !== undefined && (await store().hasTeamMessageAfter(conversationId, since)) ? 'team' : undefined;
+      // The turn answers visitor messages heard after the team's last (one heard clears what was left waiting), so a person's message after them is one it missed.
+      return (await store().hasTeamMessageAfter(conversationId, answersUpTo)) ? 'team' : undefined;
     };
     const newer = await by();
     return newer !== undefined && !(await store().hasItem(itemId)) ? newer : undefined;

@@ -134,19 +134,21 @@ describe('createAiActivities', () => {
       expect(h.posted('message').map((item) => item.id)).toEqual(['h1', 'r5', 'h7']);
     });
 
-    it('holds a reply back once a person of the team wrote after what the workflow heard, but not for a message of theirs it heard (a hand-back after it)', async () => {
+    it('holds a reply back once a person of the team answered after the visitor messages it answers, unless an earlier attempt stored it', async () => {
       const h = aiHarness({ visitorText: 'first' });
       const agentMessage = (seq: number): TimelineItem => ({ ...visitorMessage('c1', seq, 'Let me check.'), id: `a${seq}`, author: { kind: 'human', id: 'agent_alex' } });
       const reply = { conversationId: 'c1', assistantId: h.config.id, text: 'an answer', answersUpTo: 1 };
-      h.items.push(agentMessage(2));
-      // Heard (the workflow took it, then it was handed back): the reply answers the visitor.
-      expect(await h.activities.postAiReply({ ...reply, itemId: 'r1', teamHeardUpTo: 2 })).toEqual({ posted: true });
-      h.items.push(agentMessage(4));
-      expect(await h.activities.postAiReply({ ...reply, itemId: 'r5', teamHeardUpTo: 2 })).toEqual({ posted: false, overtakenBy: 'team' });
-      // Retried after it was stored: posted; from a run that passes no team mark: as before.
-      expect(await h.activities.postAiReply({ ...reply, itemId: 'r1', teamHeardUpTo: 2 })).toEqual({ posted: true });
-      expect(await h.activities.postAiReply({ ...reply, itemId: 'r6' })).toEqual({ posted: true });
-      expect(h.posted('message').map((item) => item.id)).toEqual(['r1', 'r6']);
+      expect(await h.activities.postAiReply({ ...reply, itemId: 'r1' })).toEqual({ posted: true });
+      // A note of the team's is no answer to the visitor.
+      h.items.push({ ...agentMessage(3), id: 'n3', type: 'note', visibility: 'private' } as TimelineItem);
+      expect(await h.activities.postAiReply({ ...reply, itemId: 'r4' })).toEqual({ posted: true });
+      h.items.push(agentMessage(5));
+      expect(await h.activities.postAiReply({ ...reply, itemId: 'r6' })).toEqual({ posted: false, overtakenBy: 'team' });
+      // Retried after it was stored: posted; a reply to the visitor's message after the person's: posted.
+      expect(await h.activities.postAiReply({ ...reply, itemId: 'r4' })).toEqual({ posted: true });
+      h.items.push(visitorMessage('c1', 6, 'thanks, and?'));
+      expect(await h.activities.postAiReply({ ...reply, itemId: 'r7', answersUpTo: 6 })).toEqual({ posted: true });
+      expect(h.posted('message').map((item) => item.id)).toEqual(['r1', 'r4', 'r7']);
     });
 
     it('writes the record a reply carries right after it; nothing once its turn was cancelled, unless an earlier attempt stored the reply', async () => {

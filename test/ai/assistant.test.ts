@@ -48,7 +48,6 @@ function setup(config: Partial<AssistantConfig> = {}, { assistantId }: { assista
     applyOperation: h.conversation.apply,
     // Every visitor message these tests store is one the assistant is told of.
     visitorSeqHeard: () => Math.max(0, ...h.items.filter((item) => item.author.kind === 'visitor').map((item) => item.seq)),
-    teamSeqHeard: () => Math.max(0, ...h.items.filter((item) => item.author.kind === 'human').map((item) => item.seq)),
     runtime,
     onTurnEnd: (o) => outcomes.push(o),
     leaveWaiting: (left) => void leftWaiting.push(left.id),

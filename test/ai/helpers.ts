@@ -115,7 +115,6 @@ export function aiHarness(options: { model?: LanguageModel; config?: Partial<Ass
     setTyping: activities.publishAiTyping,
     isCurrent: () => state.current,
     visitorSeqHeard: () => 1,
-    teamSeqHeard: () => 0,
     triageBeforeHandover: () => state.triageBeforeHandover,
     itemsCarryRecords: () => state.itemsCarryRecords,
     handOffAfterUncertainReply: () => state.handOffAfterUncertainReply,

@@ -103,7 +103,6 @@ export function connectAi({ state, conversationId, carried, onAiChange, persiste
     lifecycle: () => state.lifecycle(),
     applyOperation,
     visitorSeqHeard: () => state.visitorSeqHeard,
-    teamSeqHeard: () => state.teamSeqHeard,
     visitorTurns: carried?.aiVisitorTurns,
     leaveWaiting: (arrival) => {
       leftWaiting = arrival;

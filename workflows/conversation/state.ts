@@ -65,12 +65,6 @@ export interface ConversationStateData {
   aiLeftWaiting?: ItemArrival;
   /** The highest seq of a public visitor message heard: a reply to it or an older one is held back once a newer one is stored. */
   visitorSeqHeard?: number;
-  /**
-   * The highest seq of a public message of the team's people heard (0: none yet): an AI reply is held
-   * back once a newer one is stored. Kept from a conversation's first run on; absent in a run carried
-   * over from a version before it, or resumed from the store, which may not have heard them all.
-   */
-  teamSeqHeard?: number;
   /** The rules this run was started under (transitions.ts); set anew by each run. */
   rules?: RuleRevisions;
   outbox: Outbox;
@@ -139,7 +133,6 @@ export class ConversationState {
       lifecycle: resumed ? clone(resumed.lifecycle) : newLifecycle(input, now),
       stateVersion: input.initialState?.stateVersion ?? 0,
       visitorHasWritten: false,
-      ...(resumed ? {} : { teamSeqHeard: 0 }),
       recentItemIds: [],
       retired: false,
       rules,
@@ -234,11 +227,6 @@ export class ConversationState {
     return this.data.visitorSeqHeard ?? 0;
   }
 
-  /** See `ConversationStateData.teamSeqHeard`: undefined when this run cannot tell. */
-  get teamSeqHeard(): number | undefined {
-    return this.data.teamSeqHeard;
-  }
-
   /** The product's rules for a new timeline item. */
   receiveItem(item: ItemArrival, now: string): ItemOutcome {
     if (!this.remember(item.id)) return { duplicate: true, visitorMessage: false };
@@ -257,7 +245,6 @@ export class ConversationState {
       } else {
         if (!activeParticipant(lifecycle, author.id)) joinParticipant(context, author, { id: author.id, kind });
         if (kind === 'human') {
-          if (this.data.teamSeqHeard !== undefined) this.data.teamSeqHeard = Math.max(this.data.teamSeqHeard, item.seq);
           // Replying takes the conversation over from the AI, escalated or not.
           lifecycle.handler = 'human';
           lifecycle.firstResponseAt ??= now;

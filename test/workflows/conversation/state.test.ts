@@ -80,24 +80,6 @@ describe('ConversationState', () => {
       expect(carried.receiveItem(item, at(1)).duplicate).toBe(true);
     });
 
-    it("keeps the seq of the team's newest public message heard, from a conversation's first run on, and carries it over; not where it cannot tell", () => {
-      const state = started();
-      expect(state.teamSeqHeard).toBe(0);
-      const answer = arrival(ALICE, 'Let me check.');
-      state.receiveItem(arrival(VISITOR, 'hi'), at());
-      state.receiveItem(answer, at());
-      state.receiveItem(arrival(ALICE, 'checking', { visibility: 'private' }), at());
-      expect(state.teamSeqHeard).toBe(answer.seq);
-      expect(ConversationState.start(workflowInput({ carried: state.toData() }), at(HOUR)).teamSeqHeard).toBe(answer.seq);
-      // Carried over from a run of a version before it, or resumed from the store: messages may have gone unheard.
-      const { teamSeqHeard: _absent, ...before } = state.toData();
-      const fromEarlierVersion = ConversationState.start(workflowInput({ carried: before }), at(HOUR));
-      fromEarlierVersion.receiveItem(arrival(BOB, 'Still here.'), at(HOUR));
-      expect(fromEarlierVersion.teamSeqHeard).toBeUndefined();
-      const lifecycle = { status: 'open' as const, priority: 'medium' as const, handler: 'human' as const, participants: [], tags: [] };
-      expect(ConversationState.start(workflowInput({ initialState: { lifecycle, stateVersion: 3 } }), at()).teamSeqHeard).toBeUndefined();
-    });
-
     it('remembers a bounded number of item ids', () => {
       const state = started();
       const first = arrival(VISITOR, 'first');

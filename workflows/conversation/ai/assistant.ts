@@ -25,7 +25,6 @@ export interface AiAssistantOptions {
   lifecycle(): ConversationLifecycle;
   applyOperation: AiTurnDeps['applyOperation'];
   visitorSeqHeard: AiTurnDeps['visitorSeqHeard'];
-  teamSeqHeard: AiTurnDeps['teamSeqHeard'];
   /** Carried across continue-as-new. */
   visitorTurns?: number;
   /** Told of a visitor message the assistant handed to the team unanswered (switched off, its turn could not start), to answer once handed back. */
@@ -95,7 +94,6 @@ export function createAiAssistant(options: AiAssistantOptions): AiAssistant {
     setTyping: activities.publishAiTyping,
     isCurrent: job.isCurrent,
     visitorSeqHeard: options.visitorSeqHeard,
-    teamSeqHeard: options.teamSeqHeard,
     triageBeforeHandover: () => runtime.patched(TRIAGE_PATCH),
     itemsCarryRecords: () => runtime.patched(ITEMS_CARRY_RECORDS_PATCH),
     handOffAfterUncertainReply: () => runtime.patched(HANDOFF_AFTER_UNCERTAIN_PATCH),

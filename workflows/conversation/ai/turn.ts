@@ -94,12 +94,6 @@ export interface AiTurnDeps {
    * newer one is stored: the workflow has yet to hear of it, and that message's turn answers.
    */
   visitorSeqHeard(): number;
-  /**
-   * The highest seq of a public message of the team's people the workflow has heard. A reply is held
-   * back when a newer one is stored: a person answered, posted before the workflow heard of it.
-   * Undefined when the run cannot tell (carried over from a version before it): not held back then.
-   */
-  teamSeqHeard(): number | undefined;
 }
 
 export interface AiTurnInput {
@@ -147,7 +141,7 @@ class AiTurn {
   private replies: string[] = [];
   private escalated?: EscalationReason;
   private resolved = false;
-  /** A reply was held back because the visitor wrote again: the newer message's turn answers. */
+  /** A reply was held back: the visitor wrote again (the newer message's turn answers), or a person of the team answered. */
   private overtaken = false;
   private readonly steps: AiStep[] = [];
 
@@ -301,9 +295,7 @@ class AiTurn {
     else {
       // Held back only while the AI keeps the conversation: after it escalated, the newer message starts no turn of its own.
       const holdable = this.lifecycle.status === 'open' && this.lifecycle.handler === 'ai';
-      const teamHeardUpTo = this.deps.teamSeqHeard();
-      const heard = holdable ? { answersUpTo: this.deps.visitorSeqHeard(), ...(teamHeardUpTo === undefined ? {} : { teamHeardUpTo }) } : {};
-      const reply = await this.deps.postReply({ ...item, ...heard });
+      const reply = await this.deps.postReply({ ...item, ...(holdable ? { answersUpTo: this.deps.visitorSeqHeard() } : {}) });
       if (reply?.posted === false) {
         this.overtaken = true;
         return { state: 'rejected', error: reply.overtakenBy === 'team' ? TEAM_ANSWERED : VISITOR_WROTE_AGAIN };
@@ -350,7 +342,7 @@ class AiTurn {
     await this.bestEffort(() => this.deps.postReply(this.itemTarget(escalation.handoffMessage)));
   }
 
-  /** A newer visitor message took over: as the workflow heard of it, or as the store showed when a reply was held back. */
+  /** A newer message took over: the visitor's, as the workflow heard of it, or the visitor's or a person's of the team, as the store showed when a reply was held back. */
   private superseded(): boolean {
     return this.overtaken || !this.deps.isCurrent();
   }

@@ -98,16 +98,13 @@ export interface AiItemInput {
 export interface AiReplyInput extends AiItemInput {
   /**
    * The highest seq of a public visitor message the workflow has heard: the reply is not posted when
-   * a newer one is stored (that message's turn answers), unless the reply itself is stored already
-   * (an activity retry). Absent: posted regardless (the hand-off notice, a reply after an escalation).
+   * a newer one is stored (that message's turn answers), nor when a public message of the team's
+   * people newer than it is (a person answered, and the workflow, yet to hear of it, has not
+   * cancelled the turn: a turn only ever answers visitor messages heard after the team's last),
+   * unless the reply itself is stored already (an activity retry). Absent: posted regardless (the
+   * hand-off notice, a reply after an escalation).
    */
   answersUpTo?: number;
-  /**
-   * With `answersUpTo`: the highest seq of a public message of the team's people the workflow has
-   * heard. The reply is not posted when a newer one is stored (a person answered the visitor, and
-   * the workflow, yet to hear of it, has not cancelled the turn), unless it is stored already.
-   */
-  teamHeardUpTo?: number;
 }
 
 /**
