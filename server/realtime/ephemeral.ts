@@ -47,7 +47,7 @@ export const ephemeralPayloads = {
   savedRepliesChanged: z.object({}),
   /** A person's member tokens were revoked (one, `tokenId`, or all): every instance refuses them and closes their sockets. */
   memberTokensRevoked: z.object({ memberId: z.string(), tokenId: z.string().optional() }),
-  /** A webhook endpoint was made, changed or deleted: every instance reads the endpoints afresh (server/webhooks). */
+  /** A webhook endpoint was made, changed or deleted: every instance reads the endpoints afresh (server/webhooks), and agents hear `webhooksUpdated`. */
   webhooksChanged: z.object({}),
 };
 

@@ -139,7 +139,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 'w
     expect((await overApi('PATCH', `/webhooks/${made.body.webhook.id}`, asAdmin(), { events: ['note.created'], description: 'Our CRM' })).status).toBe(200);
     await row.getByText('Our CRM').waitFor();
     expect(await row.locator('.webhook-types').textContent()).toBe('note.created');
+    // Deleted while the keyboard rests on one of its buttons: focus goes to the section's heading, not the page's start.
+    await row.getByRole('button', { name: 'Deliveries to https://hooks.example.com/crm' }).focus();
     expect((await overApi('DELETE', `/webhooks/${made.body.webhook.id}`, asAdmin())).status).toBe(204);
     await section.getByText('No endpoints').waitFor();
+    await expect.poll(() => section.getByRole('heading', { name: 'Webhooks' }).evaluate((heading) => heading === document.activeElement)).toBe(true);
   });
 });

@@ -140,5 +140,11 @@ export function webhooksSection(api: ApiClient): WebhooksSection {
     secretNote,
     form,
   );
-  return { element, readAgain: () => void load() };
+  /** Another admin's change may take the row or the secret that held the focus: it goes to the heading, not the page's start. */
+  const readAgain = async () => {
+    const hadFocus = element.contains(document.activeElement);
+    await load();
+    if (hadFocus && focusLost()) heading.focus();
+  };
+  return { element, readAgain: () => void readAgain() };
 }
