@@ -114,7 +114,10 @@ export function aiAgentRoutes(ctx: ApiContext): Router {
     const { value: agent, revision } = saved;
     // Timelines, the widget and the team list name it as a team member: a new name is theirs too. Only
     // a save that changed the name renames: one merged over another's new name would rename again, late.
-    if (renamed) await ctx.teamMembers.change(change, member.id, { name: agent.name }, 'ai');
+    // The name is the one stored as the rename's change of the team begins (changes of a website's team
+    // take turns, on every instance): of two renames at once, the one applied last reads the later save's.
+    const storedName = async () => ({ name: (await readRevised(ctx.store, websiteId, assistantSettingKey(member.id), assistantConfigOf(member))).value.name });
+    if (renamed) await ctx.teamMembers.change(change, member.id, storedName, 'ai');
     // The widget's `GET /v1/websites` reads it at once, here and (told by the change feed) on every other instance.
     ctx.widgetSettings.forget(websiteId);
     await ctx.publisher.websiteChanged(websiteId, { team: false, settings: true });

@@ -143,15 +143,20 @@ export class TeamMembers {
     });
   }
 
-  /** Changes a person, or the AI assistant's name (`kind`). */
-  async change({ websiteId, actor }: TeamChange, id: string, change: MemberChange, kind: TeamMemberKind = 'human'): Promise<TeamMember> {
+  /**
+   * Changes a person, or the AI assistant's name (`kind`). `asked` may be a read of the change, made
+   * once the team's change has begun (a transaction that claims the website's team, so changes on any
+   * instance take turns): what a configuration holds then, say, rather than as the request saw it.
+   */
+  async change({ websiteId, actor }: TeamChange, id: string, asked: MemberChange | (() => Promise<MemberChange>), kind: TeamMemberKind = 'human'): Promise<TeamMember> {
     return this.lines.run(websiteId, async () => {
-      const { before, after } = await this.deps.store.changeTeam(websiteId, async (session) => {
+      const { before, after, change } = await this.deps.store.changeTeam(websiteId, async (session) => {
+        const change = typeof asked === 'function' ? await asked() : asked;
         const before = await this.ofKind(websiteId, id, kind, session);
         await this.refuseUnstaffing(websiteId, before, { ...before, ...change }, session);
         const after = await this.deps.store.updateTeamMember(websiteId, id, change, session, kind);
         if (!after) throw new AppError('ERR_NOT_FOUND', `No team member ${id}`);
-        return { before, after };
+        return { before, after, change };
       });
       // Said whole whenever teams, capacity or status are named, so a retry puts right what a first attempt left.
       const queues = change.teams !== undefined || change.capacity !== undefined || change.status !== undefined;

@@ -203,6 +203,36 @@ it("renames the assistant only by a save that changed its name: one merged over 
   expect(members.find((member: { id: string }) => member.id === DEFAULT_ASSISTANT_ID)).toMatchObject({ name: 'Cal' });
 });
 
+it('names the assistant in the team as its configuration does when two renames cross: the one applied last reads the later save', async () => {
+  const path = `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`;
+  const { store } = t.app;
+  const { putSetting } = store;
+  const afterWrite = gate();
+  let writeHeld = false;
+  store.putSetting = async (...args) => {
+    const saved = await putSetting(...args);
+    if (!writeHeld && (args[2] as { name?: string }).name === 'Ava') {
+      writeHeld = true;
+      afterWrite.reach();
+      await afterWrite.opened;
+    }
+    return saved;
+  };
+  try {
+    // Ava is saved, and held before the team hears of it; meanwhile another admin names it Cal, saved and renamed.
+    const first = t.api.call('PATCH', path, AGENT, { name: 'Ava' });
+    await afterWrite.reached;
+    expect((await t.api.call('PATCH', path, AGENT, { name: 'Cal' })).status).toBe(200);
+    afterWrite.open();
+    expect((await first).status).toBe(200);
+  } finally {
+    Object.assign(store, { putSetting });
+  }
+  expect((await t.api.call('GET', path, AGENT)).body.agent).toMatchObject({ name: 'Cal' });
+  const { members } = (await t.api.call('GET', '/v1/team', AGENT)).body;
+  expect(members.find((member: { id: string }) => member.id === DEFAULT_ASSISTANT_ID)).toMatchObject({ name: 'Cal' });
+});
+
 it('answers a PATCH without If-Match that kept losing to other saves with 409, not a 412 naming an If-Match it never sent', async () => {
   const { store } = t.app;
   const { putSetting } = store;
