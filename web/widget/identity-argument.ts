@@ -58,7 +58,7 @@ export function parseIdentity(argument: unknown): { identity: Identity; leftOut?
   const address = email?.trim() || undefined; // An empty profile field is no address.
   const emailTaken = address !== undefined && emailAddress.safeParse(address).success;
   const sent = { ...rest, ...(line === undefined ? {} : { name: line }), ...(emailTaken ? { email: address } : {}) };
-  return address === undefined || emailTaken ? { identity: sent } : { identity: sent, leftOut: 'email: not sent, as it is not an email address (the contact is linked without it)' };
+  return address === undefined || emailTaken ? { identity: sent } : { identity: sent, leftOut: `email: not sent, as it is no address the server takes (an email address of at most ${MAX_EMAIL_LENGTH} characters); the contact is linked without it` };
 }
 
 const problemOf = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string =>

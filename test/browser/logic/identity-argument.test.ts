@@ -30,7 +30,7 @@ describe('parseIdentity', () => {
     const identify = (email: string) => parseIdentity({ externalId: 'user-42', userHash: 'ab', email });
     expect(identify(' ada@example.com ')).toEqual({ identity: { externalId: 'user-42', userHash: 'ab', email: 'ada@example.com' } });
     expect(identify('')).toEqual({ identity: { externalId: 'user-42', userHash: 'ab' } });
-    const leftOut = 'email: not sent, as it is not an email address (the contact is linked without it)';
+    const leftOut = 'email: not sent, as it is no address the server takes (an email address of at most 320 characters); the contact is linked without it';
     for (const email of ['ada', 'ada@example.com\u202e', `${'a'.repeat(310)}@example.com`]) {
       expect(identify(email), email).toEqual({ identity: { externalId: 'user-42', userHash: 'ab' }, leftOut });
       expect(identifyBody.safeParse({ externalId: 'user-42', userHash: 'ab', email: email.trim() }).success, email).toBe(false);
