@@ -161,12 +161,35 @@ function gate() {
   return { opened: new Promise<void>((resolve) => (open = resolve)), open: () => open(), reached: new Promise<void>((resolve) => (reach = resolve)), reach: () => reach() };
 }
 
+/** Holds the first save of a configuration that `matches`, once written (before what follows it in its request), until opened. */
+function holdAfterSave(matches: (config: Record<string, unknown>) => boolean) {
+  const { store } = t.app;
+  const { putSetting } = store;
+  const held = gate();
+  let holding = false;
+  store.putSetting = async (...args) => {
+    const saved = await putSetting(...args);
+    if (!holding && matches(args[2] as Record<string, unknown>)) {
+      holding = true;
+      held.reach();
+      await held.opened;
+    }
+    return saved;
+  };
+  return { ...held, restore: () => Object.assign(store, { putSetting }) };
+}
+
+/** The assistant's name as the team lists it. */
+const teamNameOfAssistant = async (): Promise<string | undefined> =>
+  (await t.api.call('GET', '/v1/team', AGENT)).body.members.find((member: { id: string }) => member.id === DEFAULT_ASSISTANT_ID)?.name;
+
 it("renames the assistant only by a save that changed its name: one merged over another's new name does not rename it again, late", async () => {
   const path = `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`;
   const { store } = t.app;
-  const [getSettingRecord, putSetting] = [store.getSettingRecord, store.putSetting];
-  const [beforeRead, afterWrite] = [gate(), gate()];
-  let [readHeld, writeHeld] = [false, false];
+  const { getSettingRecord } = store;
+  const beforeRead = gate();
+  const afterWrite = holdAfterSave((config) => config.instructions === 'Merged late');
+  let readHeld = false;
   store.getSettingRecord = async (...args) => {
     if (!readHeld && args[1] === `aiAgent:${DEFAULT_ASSISTANT_ID}`) {
       readHeld = true;
@@ -174,15 +197,6 @@ it("renames the assistant only by a save that changed its name: one merged over 
       await beforeRead.opened;
     }
     return getSettingRecord(...args);
-  };
-  store.putSetting = async (...args) => {
-    const saved = await putSetting(...args);
-    if (!writeHeld && (args[2] as { instructions?: string }).instructions === 'Merged late') {
-      writeHeld = true;
-      afterWrite.reach();
-      await afterWrite.opened;
-    }
-    return saved;
   };
   try {
     // The instructions' change has its assistant in hand, and is held before it reads the configuration.
@@ -196,28 +210,16 @@ it("renames the assistant only by a save that changed its name: one merged over 
     afterWrite.open();
     expect((await late).status).toBe(200);
   } finally {
-    Object.assign(store, { getSettingRecord, putSetting });
+    Object.assign(store, { getSettingRecord });
+    afterWrite.restore();
   }
   expect((await t.api.call('GET', path, AGENT)).body.agent).toMatchObject({ name: 'Cal', instructions: 'Merged late' });
-  const { members } = (await t.api.call('GET', '/v1/team', AGENT)).body;
-  expect(members.find((member: { id: string }) => member.id === DEFAULT_ASSISTANT_ID)).toMatchObject({ name: 'Cal' });
+  expect(await teamNameOfAssistant()).toBe('Cal');
 });
 
 it('names the assistant in the team as its configuration does when two renames cross: the one applied last reads the later save', async () => {
   const path = `/v1/ai-agents/${DEFAULT_ASSISTANT_ID}`;
-  const { store } = t.app;
-  const { putSetting } = store;
-  const afterWrite = gate();
-  let writeHeld = false;
-  store.putSetting = async (...args) => {
-    const saved = await putSetting(...args);
-    if (!writeHeld && (args[2] as { name?: string }).name === 'Ava') {
-      writeHeld = true;
-      afterWrite.reach();
-      await afterWrite.opened;
-    }
-    return saved;
-  };
+  const afterWrite = holdAfterSave((config) => config.name === 'Ava');
   try {
     // Ava is saved, and held before the team hears of it; meanwhile another admin names it Cal, saved and renamed.
     const first = t.api.call('PATCH', path, AGENT, { name: 'Ava' });
@@ -226,11 +228,10 @@ it('names the assistant in the team as its configuration does when two renames c
     afterWrite.open();
     expect((await first).status).toBe(200);
   } finally {
-    Object.assign(store, { putSetting });
+    afterWrite.restore();
   }
   expect((await t.api.call('GET', path, AGENT)).body.agent).toMatchObject({ name: 'Cal' });
-  const { members } = (await t.api.call('GET', '/v1/team', AGENT)).body;
-  expect(members.find((member: { id: string }) => member.id === DEFAULT_ASSISTANT_ID)).toMatchObject({ name: 'Cal' });
+  expect(await teamNameOfAssistant()).toBe('Cal');
 });
 
 it('answers a PATCH without If-Match that kept losing to other saves with 409, not a 412 naming an If-Match it never sent', async () => {
