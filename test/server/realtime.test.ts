@@ -288,9 +288,13 @@ describe('WebSocket /ws', () => {
       await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-2' && f.payload.isTyping === true);
       const started = Date.now();
       await t.api.call('POST', '/v1/messages', { visitorId }, { conversationId: 'typing-2', item: { id: 'typing-2-m', type: 'message', text: 'done typing' } });
-      const stopped = await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-2' && f.payload.isTyping === false, 3_000);
+      const stopped = await agent.waitFor(
+        (f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-2' && f.payload.actorType === 'visitor' && f.payload.isTyping === false,
+        10_000,
+      );
       expect(stopped.payload).toEqual({ conversationId: 'typing-2', actorType: 'visitor', actorId: visitorId, isTyping: false });
-      expect(Date.now() - started).toBeLessThan(3_000);
+      // Not the 6 s expiry (with room for a loaded machine's slow request).
+      expect(Date.now() - started).toBeLessThan(5_500);
       // The frame before the stop is the item (the AI's turn, about 1.5 s after the message, may have added frames since).
       const frames = agent.frames.filter((f) => f.payload?.conversationId === 'typing-2');
       const stop = frames.indexOf(stopped);
@@ -323,10 +327,11 @@ describe('WebSocket /ws', () => {
       for (let i = 0; i < 40; i++) visitor.send({ type: 'conversationTyping', payload: { conversationId: 'typing-3', isTyping: i % 2 === 0 } });
       visitor.send({ type: 'conversationTyping', payload: { conversationId: 'typing-3', isTyping: true } });
       await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-3' && f.payload.isTyping === true);
+      const heard = () => agent.of('conversationTyping', (p) => p.conversationId === 'typing-3');
+      await expect.poll(() => heard().at(-1)?.payload.isTyping).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const heard = agent.of('conversationTyping', (p) => p.conversationId === 'typing-3');
-      expect(heard.at(-1)?.payload.isTyping).toBe(true);
-      expect(heard.length).toBeLessThanOrEqual(4);
+      expect(heard().at(-1)?.payload.isTyping).toBe(true);
+      expect(heard().length).toBeLessThanOrEqual(4);
     });
     it('tells the other side the typist stopped when its socket closes, and says a stop only once', async () => {
       const visitorId = await t.api.newVisitor();
@@ -337,8 +342,8 @@ describe('WebSocket /ws', () => {
       await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-4' && f.payload.isTyping === true);
       const closedAt = Date.now();
       await visitor.close();
-      await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-4' && f.payload.isTyping === false, 3_000);
-      expect(Date.now() - closedAt).toBeLessThan(3_000); // not the 6 s expiry
+      await agent.waitFor((f) => f.type === 'conversationTyping' && f.payload.conversationId === 'typing-4' && f.payload.isTyping === false, 10_000);
+      expect(Date.now() - closedAt).toBeLessThan(5_500); // not the 6 s expiry (with room for a loaded machine)
 
       // A stop for an indicator already off is nobody's news.
       await t.api.call('POST', '/v1/conversations/typing-4/typing', { visitorId }, { isTyping: false });

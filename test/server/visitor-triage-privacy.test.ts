@@ -13,6 +13,8 @@ describe('what a visitor sees of the team’s triage', () => {
     const visitor = { visitorId: await t.api.newVisitor() };
     const created = await t.api.call('POST', '/v1/conversations', AGENT, { conversationId: 'triage-1', visitorId: visitor.visitorId, metadata: { crm: 'account 42, late payer' } });
     expect(created.status).toBe(201);
+    // The AI paused first: its answer to "Hello?" (1.5 s on) could land after the reopen, the visitor's last item.
+    expect((await t.api.call('POST', '/v1/conversations/triage-1/ai/pause', AGENT, { minutes: 30 })).status).toBe(200);
     await t.api.call('POST', '/v1/messages', visitor, { conversationId: 'triage-1', item: { id: 'triage-1-q', type: 'message', text: 'Hello?' } });
     const visitorSocket = await t.open(visitor);
 
