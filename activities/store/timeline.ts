@@ -51,7 +51,6 @@ function heldAsRead(value: unknown): Filter<ItemDoc>[string] {
   return Array.isArray(value) ? { $eq: value, $not: { $elemMatch: { $eq: value } } } : { $eq: value, $not: { $type: 'array' } };
 }
 
-/** The visitor's public messages in the conversation after `seq`. */
 /** The public messages of the visitor (or the team's people: `human`) after `seq`. */
 const messagesAfter = (conversationId: string, seq: number, kind: 'visitor' | 'human' = 'visitor') => ({ conversationId, seq: { $gt: seq }, type: 'message', visibility: 'public', 'author.kind': kind }) as const;
 

@@ -101,8 +101,9 @@ export interface AiReplyInput extends AiItemInput {
    * a newer one is stored (that message's turn answers), nor when a public message of the team's
    * people newer than it is (a person answered, and the workflow, yet to hear of it, has not
    * cancelled the turn: a turn only ever answers visitor messages heard after the team's last),
-   * unless the reply itself is stored already (an activity retry). Absent: posted regardless (the
-   * hand-off notice, a reply after an escalation).
+   * unless the reply itself is stored already (an activity retry). Absent: posted whatever the
+   * visitor wrote since (a reply after an escalation; the hand-off notice, which is held back only
+   * once a person of the team has answered the visitor).
    */
   answersUpTo?: number;
 }
