@@ -133,14 +133,16 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
    * hand-off once a person of the team has answered the visitor ("someone will reply" after the reply).
    */
   async function overtakenBy({ conversationId, answersUpTo, itemId }: AiReplyInput, handOff: boolean): Promise<'visitor' | 'team' | undefined> {
-    const by = async (): Promise<'visitor' | 'team' | undefined> => {
-      if (answersUpTo === undefined) return handOff && (await store().teamAnsweredLast(conversationId)) ? 'team' : undefined;
-      if (await store().hasVisitorMessageAfter(conversationId, answersUpTo)) return 'visitor';
-      // The turn answers visitor messages heard after the team's last (one heard clears what was left waiting), so a person's message after them is one it missed.
-      return (await store().hasTeamMessageAfter(conversationId, answersUpTo)) ? 'team' : undefined;
-    };
-    const newer = await by();
+    const newer = answersUpTo === undefined ? await handOffMoot(conversationId, handOff) : await newerThan(conversationId, answersUpTo);
     return newer !== undefined && !(await store().hasItem(itemId)) ? newer : undefined;
+  }
+
+  const handOffMoot = async (conversationId: string, handOff: boolean) => (handOff && (await store().teamAnsweredLast(conversationId)) ? ('team' as const) : undefined);
+
+  /** Whose message came after the visitor messages a reply answers: the turn answers those heard after the team's last (one heard clears what was left waiting), so a person's after them is one it missed. */
+  async function newerThan(conversationId: string, answersUpTo: number): Promise<'visitor' | 'team' | undefined> {
+    if (await store().hasVisitorMessageAfter(conversationId, answersUpTo)) return 'visitor';
+    return (await store().hasTeamMessageAfter(conversationId, answersUpTo)) ? 'team' : undefined;
   }
 
   return {
