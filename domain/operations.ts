@@ -27,9 +27,10 @@ export type LifecycleOperation =
   /**
    * `expectedAssigneeId`: the assignee the asker saw (`null`: none). When given, the assignment is
    * refused if someone else changed the assignee first, so two people assigning at once do not
-   * silently undo each other's choice.
+   * silently undo each other's choice. `onlyWhileWaiting`: refused unless the conversation waits
+   * for a person (routing's offer: a hand-back to the AI, a join or a resolve since its look wins).
    */
-  | { op: 'assign'; userId: string; expectedAssigneeId?: string | null }
+  | { op: 'assign'; userId: string; expectedAssigneeId?: string | null; onlyWhileWaiting?: true }
   /** `expectedAssigneeId`: refused if someone else is the assignee by then (routing letting go of an offline person's). */
   | { op: 'unassign'; expectedAssigneeId?: string; reason?: string }
   | { op: 'escalate'; reason: string; summary?: string }

@@ -164,8 +164,10 @@ export interface AssignerTeam {
  * `RoutingDeps.assignConversation` over the engine: the conversation's `assign` update with the
  * routing actor, unless the conversation stopped waiting while it was in the queue: resolved,
  * given to someone, taken by a team member who joined, or handed back to the AI (nothing withdraws
- * it: the lifecycle's `assign` accepts all of those, and the agent would carry it as load that no
- * report corrects, while the AI fell silent). A rejection (the engine's
+ * it from the queue, and the agent would carry it as load that no report corrects, while the AI
+ * fell silent). The assignment asks `onlyWhileWaiting`, so the workflow refuses it if that changed
+ * after the look; the look itself keeps workflows run by code older than that rule (which ignores
+ * the field) from taking it in all but that window. A rejection (the engine's
  * `ERR_UPDATE_REJECTED`) is judged from the state after it; a workflow that no longer runs
  * (`ERR_WORKFLOW_NOT_FOUND`) means the conversation was resolved long ago. Anything else throws,
  * and the activity retries.
@@ -181,8 +183,9 @@ export function engineAssigner(engine: ConversationUpdateEngine & SignalEngine, 
   return async ({ websiteId, team: queueTeam, conversationId, agentId }) => {
     const workflowId = conversationWorkflowId(conversationId);
     const stateNow = () => engine.query<ConversationSnapshot>({ workflowId, query: getState.name, args: [{ actor: ROUTING_ACTOR }] });
-    // As of nobody assigned: a person who assigns it after the look below is not overruled by routing.
-    const operation = { op: 'assign' as const, userId: agentId, expectedAssigneeId: null };
+    // Only while it waits: a person who assigns, joins or hands it back to the AI after the look
+    // below is not overruled by routing (the workflow judges it as it takes the assignment).
+    const operation = { op: 'assign' as const, userId: agentId, expectedAssigneeId: null, onlyWhileWaiting: true as const };
     const assignNow = () => engine.executeUpdate({ workflowId, update: assign.name, args: [operationArgs({ actor: ROUTING_ACTOR, operation })] });
     const onTeamNow = async () => {
       const member = await team.getTeamMember(agentId);

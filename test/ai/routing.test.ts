@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { TeamQueueState } from '../../workflows/routing/team-queue-state';
 import { chooseTeam, DEFAULT_ROUTING_RULES, type RoutingRules } from '../../workflows/routing/team-rules';
 import { assignRejectionOutcome, createTeamQueueSignals, engineAssigner, type AssignerTeam } from '../../activities/ai/routing';
+import type { ConversationLifecycle } from '../../domain/conversation';
 import type { TeamMember } from '../../domain/people';
 import type { RosterChange } from '../../workflows/conversation/definitions';
+import { waitsForPerson } from '../../workflows/conversation/routing-notices';
 import { openLifecycle } from './helpers';
 
 /** The workflow's time, for the queue's held-back entries. */
@@ -360,27 +362,27 @@ describe('engineAssigner', () => {
         roster = (o.args[0] as RosterChange).roster.map((m) => m.id);
       },
       executeUpdate: async <R>(o: { args: unknown[] }) => {
-        const { userId, expectedAssigneeId } = o.args[0] as { userId: string; expectedAssigneeId?: string | null };
-        if (!roster.includes(userId)) throw Object.assign(new Error(`${userId} is not a member of the team`), { code: 'ERR_UPDATE_REJECTED' });
-        // As the workflow's validator judges an assignment made as of an assignee.
-        if (expectedAssigneeId !== undefined && expectedAssigneeId !== (lifecycle.assigneeId ?? null)) {
-          throw Object.assign(new Error(`conversation was assigned to ${lifecycle.assigneeId} meanwhile`), { code: 'ERR_UPDATE_REJECTED' });
-        }
-        lifecycle = { ...lifecycle, assigneeId: userId };
+        const { userId, expectedAssigneeId, onlyWhileWaiting } = o.args[0] as { userId: string; expectedAssigneeId?: string | null; onlyWhileWaiting?: true };
+        const refuse = (message: string) => Object.assign(new Error(message), { code: 'ERR_UPDATE_REJECTED' });
+        if (!roster.includes(userId)) throw refuse(`${userId} is not a member of the team`);
+        // As the workflow's validator judges an assignment made only while it waits, or as of an assignee.
+        if (onlyWhileWaiting && !waitsForPerson(lifecycle)) throw refuse('conversation no longer waits for a person');
+        if (expectedAssigneeId !== undefined && expectedAssigneeId !== (lifecycle.assigneeId ?? null)) throw refuse(`conversation was assigned to ${lifecycle.assigneeId} meanwhile`);
+        lifecycle = { ...lifecycle, assigneeId: userId, handler: 'human' };
         return lifecycle as R;
       },
     };
-    /** A person assigns it by hand, after routing's look at it and before its own assignment. */
-    const assignedByHandMeanwhile = (userId: string) => {
+    /** Someone changes the conversation (`change`) after routing's look at it and before its own assignment. */
+    const changedMeanwhile = (change: Partial<ConversationLifecycle>) => {
       const look = engine.query;
       engine.query = async <R>() => {
         const seen = await look<R>();
-        lifecycle = { ...lifecycle, assigneeId: userId };
+        lifecycle = { ...lifecycle, ...change };
         engine.query = look;
         return seen;
       };
     };
-    return { engine, signalled, assignedByHandMeanwhile, assignee: () => lifecycle.assigneeId };
+    return { engine, signalled, changedMeanwhile, lifecycle: () => lifecycle };
   }
   const storeTeam = (members: TeamMember[]): AssignerTeam => ({
     getTeamMember: async (id) => members.find((m) => m.id === id),
@@ -395,10 +397,18 @@ describe('engineAssigner', () => {
   });
 
   it('does not overwrite an assignment a person made between its look at the conversation and its own: the conversation is no longer the queue\'s', async () => {
-    const { engine, assignedByHandMeanwhile, assignee } = conversationKnowing(['ann', 'fay']);
-    assignedByHandMeanwhile('ann');
+    const { engine, changedMeanwhile, lifecycle } = conversationKnowing(['ann', 'fay']);
+    changedMeanwhile({ assigneeId: 'ann' });
     expect(await engineAssigner(engine, storeTeam([fay]))(offer)).toBe('conversation_unavailable');
-    expect(assignee()).toBe('ann');
+    expect(lifecycle().assigneeId).toBe('ann');
+  });
+
+  it('does not undo a hand-back to the AI made between its look at the conversation and its assignment', async () => {
+    const { engine, changedMeanwhile, lifecycle } = conversationKnowing(['ann', 'fay']);
+    changedMeanwhile({ handler: 'ai' });
+    expect(await engineAssigner(engine, storeTeam([fay]))(offer)).toBe('conversation_unavailable');
+    expect(lifecycle()).toMatchObject({ handler: 'ai' });
+    expect(lifecycle().assigneeId).toBeUndefined();
   });
 
   it('blames the agent, telling the conversation nothing, when the store does not have them on the queue\'s team either', async () => {

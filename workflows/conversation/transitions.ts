@@ -114,6 +114,7 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       if (rosterMember(data, operation.userId)?.kind === 'ai') return `${operation.userId} is an AI assistant: hand the conversation back to the AI instead`;
       // The same choice made first by someone else is "already", not "meanwhile": it is as asked.
       if (lifecycle.assigneeId === operation.userId) return `conversation is already assigned to ${operation.userId}`;
+      if (operation.onlyWhileWaiting && !waitsForPerson(lifecycle)) return 'conversation no longer waits for a person';
       const expected = operation.expectedAssigneeId;
       if (expected === undefined || expected === (lifecycle.assigneeId ?? null)) return undefined;
       return lifecycle.assigneeId === undefined ? 'conversation was unassigned meanwhile' : `conversation was assigned to ${lifecycle.assigneeId} meanwhile`;

@@ -4,6 +4,7 @@ import type { Author, EventKind } from '../../../domain/timeline';
 import type { ConversationWorkflowInput } from '../../../workflows/conversation/definitions';
 import { ConversationState, DEDUP_WINDOW, TransitionRejected } from '../../../workflows/conversation/state';
 import { CURRENT_RULES } from '../../../workflows/conversation/transitions';
+import { ROUTING_ACTOR } from '../../../workflows/routing/definitions';
 import { ALICE, ASSISTANT, BOB, HOUR, MINUTE, SETTINGS, VISITOR, arrival, workflowInput } from './fixtures';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -366,6 +367,16 @@ describe('ConversationState', () => {
       op(state, ALICE, { op: 'pause_ai', minutes: 5 });
       return state;
     };
+    /** Escalated by the AI, so waiting for a person, and then `then` (which ends the wait). */
+    const escalatedThen = (then: (state: ConversationState) => void) => () => {
+      const state = withAi();
+      op(state, ASSISTANT, { op: 'escalate', reason: 'needs a person' });
+      then(state);
+      return state;
+    };
+    const handedBackAfterEscalation = escalatedThen((state) => op(state, ALICE, { op: 'hand_back' }, 1));
+    const joinedAfterEscalation = escalatedThen((state) => op(state, BOB, { op: 'join', userId: BOB.id }, 1));
+    const routingOffer: LifecycleOperation = { op: 'assign', userId: BOB.id, expectedAssigneeId: null, onlyWhileWaiting: true };
     const cases: [string, () => ConversationState, Author, LifecycleOperation, string][] = [
       ['a visitor asking anything', started, VISITOR, { op: 'resolve' }, "visitors cannot change a conversation's lifecycle"],
       ['resolving a resolved conversation', resolved, ALICE, { op: 'resolve' }, 'conversation is already resolved'],
@@ -383,6 +394,8 @@ describe('ConversationState', () => {
       ['assigning someone not on the team', started, ALICE, { op: 'assign', userId: 'usr_stranger' }, 'usr_stranger is not a member of the team'],
       ['assigning the AI', started, ALICE, { op: 'assign', userId: ASSISTANT.id }, `${ASSISTANT.id} is an AI assistant: hand the conversation back to the AI instead`],
       ['assigning the assignee again', humanHandled, ALICE, { op: 'assign', userId: ALICE.id }, `conversation is already assigned to ${ALICE.id}`],
+      ["routing's offer of a conversation handed back to the AI since", handedBackAfterEscalation, ROUTING_ACTOR, routingOffer, 'conversation no longer waits for a person'],
+      ["routing's offer of a conversation a person joined since", joinedAfterEscalation, ROUTING_ACTOR, routingOffer, 'conversation no longer waits for a person'],
       ['unassigning without an assignee', started, ALICE, { op: 'unassign' }, 'conversation has no assignee'],
       ['unassigning someone who is no longer the assignee', humanHandled, ALICE, { op: 'unassign', expectedAssigneeId: BOB.id }, `conversation was assigned to ${ALICE.id} meanwhile`],
       ['escalating without a reason', withAi, ASSISTANT, { op: 'escalate', reason: ' ' }, 'an escalation needs a reason'],
@@ -398,6 +411,12 @@ describe('ConversationState', () => {
 
     it.each(cases)('rejects %s', (_name, make, actor, operation, message) => {
       expect(make().rejectionOf({ actor, operation })).toBe(message);
+    });
+
+    it("takes routing's offer while the conversation waits for a person", () => {
+      const state = escalatedThen(() => undefined)();
+      expect(state.rejectionOf({ actor: ROUTING_ACTOR, operation: routingOffer })).toBeUndefined();
+      expect(state.apply([{ actor: ROUTING_ACTOR, operation: routingOffer }], at(MINUTE))).toMatchObject({ assigneeId: BOB.id, handler: 'human' });
     });
 
     it.each(cases)('leaves no trace when applying %s', (_name, make, actor, operation, message) => {
