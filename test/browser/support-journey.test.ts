@@ -109,15 +109,19 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await seeText(visitorItems(), 'Alex (Support) joined');
     await seeText(aiState, 'Handed off: Alex (Support) has joined.');
 
-    await agent.locator('.composer-input').pressSequentially('Hi, this is Alex', { delay: 20 });
+    const composer = agent.locator('.composer-input');
+    await composer.pressSequentially('Hi, this', { delay: 20 });
     await seeText(visitor.locator('[data-testid="typing-indicator"]'), 'Alex (Support) is typing');
-    // For a visitor whom motion bothers, the dots stand still.
-    const dotMotion = () => visitor.locator('.typing-dots i').first().evaluate((dot) => getComputedStyle(dot).animationName);
-    expect(await dotMotion()).toBe('sc-blink');
+    // For a visitor whom motion bothers, the dots stand still. The widget draws its footer anew as
+    // news arrives (a read of a replaced dot is asked again), and the dots go once the agent pauses:
+    // each look follows some typing.
+    const dotMotion = () => visitor.locator('.typing-dots i').first().evaluate((dot) => (dot.isConnected ? getComputedStyle(dot).animationName : undefined));
+    await expect.poll(dotMotion).toBe('sc-blink');
     await visitor.emulateMedia({ reducedMotion: 'reduce' });
-    expect(await dotMotion()).toBe('none');
+    await composer.pressSequentially(' is Alex', { delay: 20 });
+    await expect.poll(dotMotion).toBe('none');
     await visitor.emulateMedia({ reducedMotion: null });
-    await agent.locator('.composer-input').press('Enter');
+    await composer.press('Enter');
     await seeText(visitor.locator('.tl-message.tl-theirs'), 'Hi, this is Alex');
     await visitor.locator('[data-testid="typing-indicator"]').waitFor({ state: 'detached' });
     await screenshot(visitor, 'widget');

@@ -10,7 +10,7 @@ import { chromiumMissing, CHROMIUM_MISSING_MESSAGE, launchChromium } from './sup
 import { userHashOf } from '../../server/services/identity';
 import { startTestApp } from './support/app';
 import { signInToInbox } from './support/inbox';
-import { expectInsideSideways, placementOf } from './support/layout';
+import { expectInsideSideways, placementOf } from './support/page-reads';
 
 const AGENT_ID = 'agent_alex';
 const PHONE = { width: 390, height: 844 };

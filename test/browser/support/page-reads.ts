@@ -1,7 +1,9 @@
 /**
- * Where things are laid out, read so that a page drawing its lists anew cannot split a reading:
- * an element found and then measured in a second step may have been replaced in between, and a
- * detached element measures as nothing (Playwright's `boundingBox` answers `null`, its widths 0).
+ * Reads of the page that a page drawing its parts anew cannot split or void: an element found and
+ * then read in a second step may have been replaced in between, and a detached element reads as
+ * nothing (Playwright's `boundingBox` answers `null`, its widths 0, its style empty, and it never
+ * has focus). Each read here is one step on the page and says `undefined` for a detached element,
+ * so an `expect.poll` asks again.
  */
 import type { Locator } from 'playwright-core';
 import { expect } from 'vitest';
@@ -49,3 +51,6 @@ export function expectInsideSideways(inner: Box, outer: Box): void {
   expect(inner.x).toBeGreaterThanOrEqual(outer.x);
   expect(inner.x + inner.width).toBeLessThanOrEqual(outer.x + outer.width);
 }
+
+/** Whether `element` has keyboard focus; `undefined` while it is detached. */
+export const hasFocus = (element: Locator): Promise<boolean | undefined> => element.evaluate((el) => (el.isConnected ? el === document.activeElement : undefined));
