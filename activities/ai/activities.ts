@@ -27,7 +27,8 @@ export interface AiTypingEvent {
 /** The store methods the AI activities use (activities/store provides them; tests pass fakes). */
 export interface AiStore {
   /** Idempotent on the item's id. `handOff`: the message hands the visitor to the team, and ends no wait. */
-  appendItem(item: NewTimelineItem, options?: { handOff?: boolean }): Promise<unknown>;
+  /** `unless`: asked by the store right before it places the item (see the store's AppendOptions); a reason refuses it, and the append fails. */
+  appendItem(item: NewTimelineItem, options?: { handOff?: boolean; unless?: () => Promise<string | undefined> }): Promise<unknown>;
   /** The conversation's newest `limit` items, any visibility, in any order. */
   recentItems(conversationId: string, limit: number): Promise<TimelineItem[]>;
   /** Whether the visitor wrote a public message into the conversation after `seq`. */
@@ -106,7 +107,7 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
   }
 
   /** The assistant's item, then the record of the tool call that asked for it, if it carries one. */
-  async function appendWithRecord(item: NewTimelineItem, record: ToolCallRecord | undefined, options?: { handOff?: boolean }): Promise<void> {
+  async function appendWithRecord(item: NewTimelineItem, record: ToolCallRecord | undefined, options?: Parameters<AiStore['appendItem']>[1]): Promise<void> {
     await store().appendItem(item, options);
     if (record) await store().appendItem(toolCallItem(record));
   }
@@ -126,15 +127,18 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
   }
 
   /**
-   * Whose newer message makes what the turn is about to say moot, if any, unless an earlier attempt
-   * of this activity stored it. The workflow has yet to hear of that message, so the turn is not
-   * cancelled: a reply to an older message (the visitor wrote again), a reply once a person of the
-   * team answered (their message goes in on the hot path before the workflow hears of it), and the
-   * hand-off once a person of the team has answered the visitor ("someone will reply" after the reply).
+   * Why the turn's message must not be stored, if it must not, unless an earlier attempt of this
+   * activity stored it (its answer lost). Asked by the store right before it places the message
+   * (`unless`), so nothing is stored between this look and the write: the turn was cancelled (the
+   * AI lost its say: `signal`, the activity's own), or a newer message makes what it says moot.
+   * The workflow has yet to hear of that message, so the turn is not cancelled: a reply to an older
+   * message (the visitor wrote again), a reply once a person of the team answered (their message
+   * goes in on the hot path before the workflow hears of it), and the hand-off once a person of the
+   * team has answered the visitor ("someone will reply" after the reply).
    */
-  async function overtakenBy({ conversationId, answersUpTo, itemId }: AiReplyInput, handOff: boolean): Promise<'visitor' | 'team' | undefined> {
-    const newer = answersUpTo === undefined ? await handOffMoot(conversationId, handOff) : await newerThan(conversationId, answersUpTo);
-    return newer !== undefined && !(await store().hasItem(itemId)) ? newer : undefined;
+  async function refusalOf({ conversationId, answersUpTo, itemId }: AiReplyInput, handOff: boolean, signal: AbortSignal | undefined): Promise<'cancelled' | 'visitor' | 'team' | undefined> {
+    const refusal = signal?.aborted ? 'cancelled' : answersUpTo === undefined ? await handOffMoot(conversationId, handOff) : await newerThan(conversationId, answersUpTo);
+    return refusal !== undefined && !(await store().hasItem(itemId)) ? refusal : undefined;
   }
 
   const handOffMoot = async (conversationId: string, handOff: boolean) => (handOff && (await store().teamAnsweredLast(conversationId)) ? ('team' as const) : undefined);
@@ -189,10 +193,17 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
 
     async postAiReply(input) {
       const handOff = await handOffText(input);
-      const overtaken = await overtakenBy(input, handOff !== undefined);
-      if (overtaken !== undefined) return { posted: false, overtakenBy: overtaken };
-      await unlessCancelled(input.itemId);
-      await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text: handOff ?? input.text }, input.record, { handOff: handOff !== undefined });
+      const signal = cancellationSignal();
+      let refusal: Awaited<ReturnType<typeof refusalOf>>;
+      const unless = async () => (refusal = await refusalOf(input, handOff !== undefined, signal)) && `not posted: ${refusal}`;
+      try {
+        await appendWithRecord({ ...aiItem(input), type: 'message', visibility: 'public', text: handOff ?? input.text }, input.record, { handOff: handOff !== undefined, unless });
+      } catch (err) {
+        // The store's last look found a refusal: that is why it stored nothing.
+        if (refusal === 'cancelled') throw signal?.reason ?? err;
+        if (refusal !== undefined) return { posted: false, overtakenBy: refusal };
+        throw err;
+      }
       return { posted: true };
     },
 

@@ -48,12 +48,20 @@ export interface AppendOptions {
   owesSignal?: boolean;
   /** The assistant's message handing the visitor to the team: it ends no wait (ItemDoc's `handOff`). */
   handOff?: boolean;
+  /**
+   * Asked right before the item is placed after its conversation's end as this appender knows it,
+   * and again if it is placed again: a reason to store nothing (the append fails with it), or
+   * undefined. It reads the timeline after every item before the place is stored, and an item
+   * stored in between would take that seq, so no item lands between its look and the write.
+   */
+  unless?: () => Promise<string | undefined>;
 }
 
 interface Request {
   item: ItemToAppend;
   owesSignal: boolean;
   handOff: boolean;
+  unless?: () => Promise<string | undefined>;
   /** How many times this item has lost its seq to another writer. */
   lostRaces: number;
   resolve(result: Appended): void;
@@ -90,16 +98,49 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     setImmediate(flush);
   }
 
+  /**
+   * Takes from the queue the requests to write now, in order: those of conversations with no write
+   * under way, each conversation's up to its first request with `unless`, which goes alone, so what
+   * it asks is asked once every item before it is stored.
+   */
+  function takeReady(): Request[] {
+    const ready: Request[] = [];
+    const left: Request[] = [];
+    const full = new Set(writing);
+    const taken = new Set<string>();
+    for (const request of queue) {
+      const conversationId = request.item.conversationId;
+      const alone = request.unless !== undefined;
+      if (full.has(conversationId) || (alone && taken.has(conversationId))) {
+        full.add(conversationId);
+        left.push(request);
+        continue;
+      }
+      ready.push(request);
+      taken.add(conversationId);
+      if (alone) full.add(conversationId);
+    }
+    queue = left;
+    return ready;
+  }
+
   function flush(): void {
     scheduled = false;
-    const ready = queue.filter((request) => !writing.has(request.item.conversationId));
-    if (ready.length === 0) return;
-    queue = queue.filter((request) => writing.has(request.item.conversationId));
-    const conversationIds = new Set(ready.map((request) => request.item.conversationId));
+    const ready = takeReady();
+    // A request with `unless` is written by itself: its look (a read) holds up no other conversation's items.
+    const plain = ready.filter((request) => request.unless === undefined);
+    for (const batch of [plain, ...ready.filter((request) => request.unless !== undefined).map((request) => [request])]) {
+      if (batch.length > 0) start(batch);
+    }
+  }
+
+  /** Writes a batch, its conversations marked as writing meanwhile. */
+  function start(batch: Request[]): void {
+    const conversationIds = new Set(batch.map((request) => request.item.conversationId));
     for (const conversationId of conversationIds) writing.add(conversationId);
-    void write(ready)
+    void write(batch)
       .catch((error: unknown) => {
-        for (const request of ready) {
+        for (const request of batch) {
           ends.forget(request.item.conversationId); // whether its item was written is unknown
           request.reject(error); // settled requests ignore this
         }
@@ -162,10 +203,36 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
     return known;
   }
 
+  /**
+   * Asks each conditional request (alone in its conversation's part of the batch: takeReady) its
+   * `unless`, the conversation's end being known; rejects those refused or whose question failed,
+   * and answers which they are.
+   */
+  async function refuseIfAsked(byConversation: Map<string, Request[]>, known: Map<string, TimelineEnd | Error>): Promise<Set<Request>> {
+    const refused = new Set<Request>();
+    await Promise.all(
+      [...byConversation.values()].map(async ([request]) => {
+        if (!request?.unless) return;
+        const end = known.get(request.item.conversationId);
+        if (!end || end instanceof Error) return;
+        try {
+          const reason = await request.unless();
+          if (reason === undefined) return;
+          request.reject(new AppError('ERR_CONFLICT', reason));
+        } catch (error) {
+          request.reject(error);
+        }
+        refused.add(request);
+      }),
+    );
+    return refused;
+  }
+
   /** Gives each conversation's requests the seqs after its known end, in order, each with its unread tally. */
   async function place(batch: Request[]): Promise<Placed[]> {
     const byConversation = groupBy(batch, (request) => request.item.conversationId);
     const known = await knowEnds([...byConversation.keys()]);
+    const refused = await refuseIfAsked(byConversation, known);
     const placed: Placed[] = [];
     for (const [conversationId, requests] of byConversation) {
       const end = known.get(conversationId);
@@ -175,7 +242,7 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
         continue;
       }
       let tally = end.tally;
-      requests.forEach((request, i) => {
+      requests.filter((request) => !refused.has(request)).forEach((request, i) => {
         // Store-owned fields last, so no item field can override them (`websiteId` is reserved on items).
         const doc = { ...request.item, _id: request.item.id, websiteId: end.websiteId, seq: end.lastSeq + 1 + i, ...(request.handOff ? { handOff: true } : {}) } as ItemDoc;
         tally = doc.tally = nextTally(tally, doc);
@@ -272,7 +339,7 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
 
   return (item, options = {}) =>
     new Promise<Appended>((resolve, reject) => {
-      queue.push({ item, owesSignal: options.owesSignal ?? false, handOff: options.handOff ?? false, lostRaces: 0, resolve, reject });
+      queue.push({ item, owesSignal: options.owesSignal ?? false, handOff: options.handOff ?? false, unless: options.unless, lostRaces: 0, resolve, reject });
       schedule();
     });
 }

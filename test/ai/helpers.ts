@@ -51,8 +51,11 @@ export function memoryStore(initial: TimelineItem[] = []) {
   const spoken = (conversationId: string, kinds: readonly string[]) =>
     items.filter((i) => i.conversationId === conversationId && i.type === 'message' && i.visibility === 'public' && kinds.includes(i.author.kind));
   const store: AiStore = {
-    async appendItem(item: NewTimelineItem) {
+    async appendItem(item: NewTimelineItem, options) {
       if (items.some((i) => i.id === item.id)) return;
+      // As the store asks it: right before the item is placed, after every item before it.
+      const refusal = await options?.unless?.();
+      if (refusal !== undefined) throw new Error(refusal);
       items.push({ ...item, seq: items.length + 1 } as TimelineItem);
     },
     async recentItems(conversationId, limit) {

@@ -345,29 +345,35 @@ describe('conversationWorkflow with an AI assistant', () => {
   });
 
   describe('an agent escalating while the reply is on its way', () => {
-    /** A conversation whose AI reply is held at `stage` of its activity while an agent escalates. */
-    async function escalatedDuringReply(stage: ReplyStage) {
+    /** A conversation whose AI reply is held at `stage` of its activity. */
+    async function replyHeldAt(stage: ReplyStage) {
       const assistant = await h.newAssistant({ model: scriptedModel([['reply', { text: 'Pro costs $8 per user per month.' }]]) });
       const c = await h.newConversation({ assistantId: assistant.id });
       const held = h.holdReply(stage);
       await c.post(VISITOR, 'How much is Pro?');
       const passing = h.passTime(PAST_DEBOUNCE_MS); // settles once the held reply's activity ends
       await held.reached;
-      await c.operate(ALICE, { op: 'escalate', reason: 'a colleague takes it' });
-      held.release();
-      await passing;
-      return c;
+      return { c, release: held.release, passing };
     }
+    const escalation = { op: 'escalate', reason: 'a colleague takes it' } as const;
 
-    it('posts no reply when the activity learns of it before writing', async () => {
-      const c = await escalatedDuringReply('look');
+    it('posts no reply when the turn is cancelled before the store looks, right before placing it', async () => {
+      const { c, release, passing } = await replyHeldAt('write');
+      await c.operate(ALICE, escalation);
+      release();
+      await passing;
       expect(await c.state()).toMatchObject({ handler: 'human' });
       expect(await aiMessages(c)).toEqual([]);
       expect(await toolCalls(c)).toEqual([]);
     });
 
-    it('records the reply whose write was under way, as any reply', async () => {
-      const c = await escalatedDuringReply('write');
+    it('records the reply the store had looked at and was writing, as any reply', async () => {
+      const { c, release, passing } = await replyHeldAt('look');
+      // The escalation's own events wait for the conversation's write under way; the workflow has taken it.
+      const escalating = c.operate(ALICE, escalation);
+      await eventually(async () => expect(await c.state()).toMatchObject({ handler: 'human' }));
+      release();
+      await Promise.all([escalating, passing]);
       expect(await aiMessages(c)).toEqual(['Pro costs $8 per user per month.']);
       await eventually(async () => expect((await toolCalls(c)).map((t) => `${t.toolName}:${t.state}`)).toEqual(['reply:accepted']));
     });

@@ -84,6 +84,82 @@ describe('Store', () => {
       }
     });
 
+    describe('with `unless`', () => {
+      /** An `unless` that refuses once a team member's public message is stored, asking the store as the AI's reply does; counts its looks. */
+      const unlessTeamAnswered = (store: Store, conversationId: string) => {
+        const looks = { count: 0 };
+        const unless = async () => {
+          looks.count++;
+          return (await store.hasTeamMessageAfter(conversationId, 0)) ? 'a person answered' : undefined;
+        };
+        return { unless, looks };
+      };
+
+      it('asks once the items appended before it in the same moment are stored, and stores nothing when refused', async () => {
+        const store = ctx.get();
+        const conversationId = await newConversation(store);
+        const { unless } = unlessTeamAnswered(store, conversationId);
+        const [answer, reply, after] = await Promise.allSettled([
+          store.appendItem(message(conversationId, { author: agentAuthor('usr_ann') })),
+          store.appendItem(message(conversationId, { author: { kind: 'ai', id: 'ai_1' } }), { unless }),
+          store.appendItem(message(conversationId)),
+        ]);
+        expect(answer).toMatchObject({ status: 'fulfilled' });
+        expect(reply).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CONFLICT', message: 'a person answered' } });
+        expect(after).toMatchObject({ status: 'fulfilled', value: { item: { seq: 2 } } });
+        expect((await store.listItems(conversationId, { audience: 'all' })).items.map((item) => item.author.kind)).toEqual(['human', 'visitor']);
+      });
+
+      it('asks again when another writer stored an item between its look and its write, and so sees that item', async () => {
+        const [mine, theirs] = [ctx.get(), await openStore({ uri: ctx.mongo().uri, dbName: ctx.dbName })];
+        try {
+          const conversationId = await newConversation(mine);
+          await mine.appendItem(message(conversationId));
+          const { unless, looks } = unlessTeamAnswered(mine, conversationId);
+          // Another instance stores a person's answer just after the first look, before the write: the write loses its seq.
+          const lookingWhileTheyWrite = async () => {
+            const refusal = await unless();
+            if (looks.count === 1) await theirs.appendItem(message(conversationId, { author: agentAuthor('usr_ann') }));
+            return refusal;
+          };
+          await expect(mine.appendItem(message(conversationId, { author: { kind: 'ai', id: 'ai_1' } }), { unless: lookingWhileTheyWrite })).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+          expect(looks.count).toBe(2);
+          expect((await mine.listItems(conversationId, { audience: 'all' })).items.map((item) => item.author.kind)).toEqual(['visitor', 'human']);
+        } finally {
+          await theirs.close();
+        }
+      });
+
+      it("holds up no other conversation's items while it looks", async () => {
+        const store = ctx.get();
+        const [looking, other] = [await newConversation(store), await newConversation(store)];
+        let answer!: (reason: string | undefined) => void;
+        const unless = () => new Promise<string | undefined>((resolve) => (answer = resolve));
+        const held = store.appendItem(message(looking, { author: { kind: 'ai', id: 'ai_1' } }), { unless });
+        expect((await store.appendItem(message(other))).item.seq).toBe(1);
+        answer(undefined);
+        expect((await held).item.seq).toBe(1);
+      });
+
+      it('stores the item when the answer is no reason, and a failing look fails only that append', async () => {
+        const store = ctx.get();
+        const conversationId = await newConversation(store);
+        const other = await newConversation(store);
+        const { unless } = unlessTeamAnswered(store, conversationId);
+        const failing = async () => {
+          throw new Error('the look failed');
+        };
+        const [reply, failed, elsewhere] = await Promise.allSettled([
+          store.appendItem(message(conversationId, { author: { kind: 'ai', id: 'ai_1' } }), { unless }),
+          store.appendItem(message(other), { unless: failing }),
+          store.appendItem(message(other)),
+        ]);
+        expect(reply).toMatchObject({ status: 'fulfilled', value: { item: { seq: 1 } } });
+        expect(failed).toMatchObject({ status: 'rejected', reason: { message: 'the look failed' } });
+        expect(elsewhere).toMatchObject({ status: 'fulfilled', value: { item: { seq: 1 } } });
+      });
+    });
+
     it('answers ERR_NOT_FOUND for an unknown conversation', async () => {
       await expect(ctx.get().appendItem(message('conv_missing'))).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
     });

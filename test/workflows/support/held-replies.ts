@@ -1,7 +1,7 @@
 /**
  * A store through which a test holds the AI's reply part-way through its activity while something
- * else happens: at its look for a newer visitor message (before it decides to write), or at the
- * write of the reply itself.
+ * else happens: as it asks the store to write the reply (before the store's last look), or once
+ * that look (for a newer visitor message, the store placing the reply) is done and the write next.
  */
 import type { Store } from '../../../activities/store';
 
