@@ -137,7 +137,9 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
    * team has answered the visitor ("someone will reply" after the reply).
    */
   async function refusalOf({ conversationId, answersUpTo, itemId }: AiReplyInput, handOff: boolean, signal: AbortSignal | undefined): Promise<'cancelled' | 'visitor' | 'team' | undefined> {
-    const refusal = signal?.aborted ? 'cancelled' : answersUpTo === undefined ? await handOffMoot(conversationId, handOff) : await newerThan(conversationId, answersUpTo);
+    const newer = answersUpTo === undefined ? await handOffMoot(conversationId, handOff) : await newerThan(conversationId, answersUpTo);
+    // After the reads: a cancellation that came meanwhile counts too.
+    const refusal = signal?.aborted ? 'cancelled' : newer;
     return refusal !== undefined && !(await store().hasItem(itemId)) ? refusal : undefined;
   }
 
@@ -145,8 +147,9 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
 
   /** Whose message came after the visitor messages a reply answers: the turn answers those heard after the team's last (one heard clears what was left waiting), so a person's after them is one it missed. */
   async function newerThan(conversationId: string, answersUpTo: number): Promise<'visitor' | 'team' | undefined> {
-    if (await store().hasVisitorMessageAfter(conversationId, answersUpTo)) return 'visitor';
-    return (await store().hasTeamMessageAfter(conversationId, answersUpTo)) ? 'team' : undefined;
+    // Together: the conversation's writes wait for this look.
+    const [visitor, team] = await Promise.all([store().hasVisitorMessageAfter(conversationId, answersUpTo), store().hasTeamMessageAfter(conversationId, answersUpTo)]);
+    return visitor ? 'visitor' : team ? 'team' : undefined;
   }
 
   return {
@@ -202,6 +205,8 @@ export function createAiActivities(deps: AiActivityDeps): AiActivities {
         // The store's last look found a refusal: that is why it stored nothing.
         if (refusal === 'cancelled') throw signal?.reason ?? err;
         if (refusal !== undefined) return { posted: false, overtakenBy: refusal };
+        // An earlier attempt stored the hand-off in other words (who was online, or the time, changed since): it stands.
+        if (handOff !== undefined && (err as { code?: unknown }).code === 'ERR_CONFLICT' && (await store().hasItem(input.itemId))) return { posted: true };
         throw err;
       }
       return { posted: true };

@@ -232,7 +232,8 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
   async function place(batch: Request[]): Promise<Placed[]> {
     const byConversation = groupBy(batch, (request) => request.item.conversationId);
     const known = await knowEnds([...byConversation.keys()]);
-    const refused = await refuseIfAsked(byConversation, known);
+    // Only a batch of one conditional request asks anything (flush): plain batches go straight on.
+    const refused = batch[0]?.unless ? await refuseIfAsked(byConversation, known) : new Set<Request>();
     const placed: Placed[] = [];
     for (const [conversationId, requests] of byConversation) {
       const end = known.get(conversationId);

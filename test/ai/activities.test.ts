@@ -195,6 +195,17 @@ describe('createAiActivities', () => {
       // A reply the model chose is its own, whatever it says.
       expect(await postedWith(async () => false, [{ text: 'an answer' }, { text: handoffMessage, record: true }])).toEqual(['an answer', handoffMessage]);
     });
+
+    it('reports posted a hand-off an earlier attempt stored while the team was online, though nobody is by the retry', async () => {
+      const { store, items } = memoryStore([visitorMessage('c1', 1, 'a person please')]);
+      let online = true;
+      const activities = createAiActivities({ resolveModel: () => scriptedModel([]), getAssistantConfig: async () => config, store, teamOnline: async () => online, now: () => at });
+      const handOff = { conversationId: 'c1', assistantId: config.id, itemId: 'h1', text: handoffMessage };
+      expect(await activities.postAiReply(handOff)).toEqual({ posted: true });
+      online = false; // the first attempt's answer was lost; its retry finds the team gone
+      expect(await activities.postAiReply(handOff)).toEqual({ posted: true });
+      expect(items.filter((item) => item.author.kind === 'ai').map((item) => item.type === 'message' && item.text)).toEqual([handoffMessage]);
+    });
   });
 
   describe('#postAiNote', () => {

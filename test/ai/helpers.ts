@@ -1,5 +1,6 @@
 /** Fakes for AI tests: a conversation that applies operations like a (simplified) workflow, an in-memory store, and recorders. */
 import type { AssistantConfig } from '../../domain/assistant';
+import { AppError } from '../../domain/errors';
 import type { ConversationLifecycle } from '../../domain/conversation';
 import type { LifecycleOperation } from '../../domain/operations';
 import type { NewTimelineItem, TimelineItem } from '../../domain/timeline';
@@ -52,7 +53,12 @@ export function memoryStore(initial: TimelineItem[] = []) {
     items.filter((i) => i.conversationId === conversationId && i.type === 'message' && i.visibility === 'public' && kinds.includes(i.author.kind));
   const store: AiStore = {
     async appendItem(item: NewTimelineItem, options) {
-      if (items.some((i) => i.id === item.id)) return;
+      const stored = items.find((i) => i.id === item.id);
+      // As the store: a retry is the stored item; the same id in other words is a conflict.
+      if (stored) {
+        if ('text' in item && 'text' in stored && stored.text !== item.text) throw new AppError('ERR_CONFLICT', `item ${item.id} already exists with other content`);
+        return;
+      }
       // As the store asks it: right before the item is placed, after every item before it.
       const refusal = await options?.unless?.();
       if (refusal !== undefined) throw new Error(refusal);

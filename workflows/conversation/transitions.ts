@@ -50,6 +50,12 @@ export interface RuleRevisions {
    * again, it goes back to routing (`reroutesWaiting`). Before, they stayed its assignee.
    */
   leaveUnassigns?: boolean;
+  /**
+   * An assignment asked `onlyWhileWaiting` (routing's) is refused once the conversation no longer
+   * waits for a person, so a hand-back, a join or a resolve since routing's look is not undone.
+   * Before, the field was not known and the assignment taken.
+   */
+  assignsOnlyWhileWaiting?: boolean;
 }
 
 export const CURRENT_RULES: Required<RuleRevisions> = {
@@ -60,6 +66,7 @@ export const CURRENT_RULES: Required<RuleRevisions> = {
   handBackEndsPause: true,
   reranksWaiting: true,
   leaveUnassigns: true,
+  assignsOnlyWhileWaiting: true,
 };
 
 /** How a reopen gives the conversation back to the AI when the settings say so. */
@@ -114,7 +121,7 @@ export function rejectionOf(data: ConversationStateData, { actor, operation }: O
       if (rosterMember(data, operation.userId)?.kind === 'ai') return `${operation.userId} is an AI assistant: hand the conversation back to the AI instead`;
       // The same choice made first by someone else is "already", not "meanwhile": it is as asked.
       if (lifecycle.assigneeId === operation.userId) return `conversation is already assigned to ${operation.userId}`;
-      if (operation.onlyWhileWaiting && !waitsForPerson(lifecycle)) return 'conversation no longer waits for a person';
+      if (operation.onlyWhileWaiting && data.rules?.assignsOnlyWhileWaiting && !waitsForPerson(lifecycle)) return 'conversation no longer waits for a person';
       const expected = operation.expectedAssigneeId;
       if (expected === undefined || expected === (lifecycle.assigneeId ?? null)) return undefined;
       return lifecycle.assigneeId === undefined ? 'conversation was unassigned meanwhile' : `conversation was assigned to ${lifecycle.assigneeId} meanwhile`;

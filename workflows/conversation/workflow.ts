@@ -106,6 +106,8 @@ const HANDBACK_ENDS_PAUSE_PATCH = 'hand-back-ends-ai-pause';
 const RERANK_PATCH = 'priority-reranks-waiting';
 /** Runs started with it: an assignee who leaves the conversation is unassigned. */
 const LEAVE_UNASSIGNS_PATCH = 'leave-unassigns-assignee';
+/** Runs started with it: routing's assignment is refused once the conversation no longer waits for a person. */
+const ASSIGNS_ONLY_WHILE_WAITING_PATCH = 'assign-only-while-waiting';
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<ConversationSnapshot> {
   // Asked once, at the run's start: a run started before a rule changed keeps its rules to its end.
@@ -117,6 +119,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     handBackEndsPause: patched(HANDBACK_ENDS_PAUSE_PATCH),
     reranksWaiting: patched(RERANK_PATCH),
     leaveUnassigns: patched(LEAVE_UNASSIGNS_PATCH),
+    assignsOnlyWhileWaiting: patched(ASSIGNS_ONLY_WHILE_WAITING_PATCH),
   });
   const { conversationId } = input;
   const runLimits = { ...DEFAULT_RUN_LIMITS, ...input.runLimits };

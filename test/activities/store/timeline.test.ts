@@ -134,9 +134,12 @@ describe('Store', () => {
         const store = ctx.get();
         const [looking, other] = [await newConversation(store), await newConversation(store)];
         let answer!: (reason: string | undefined) => void;
-        const unless = () => new Promise<string | undefined>((resolve) => (answer = resolve));
+        let asked!: () => void;
+        const wasAsked = new Promise<void>((resolve) => (asked = resolve));
+        const unless = () => new Promise<string | undefined>((resolve) => ((answer = resolve), asked()));
         const held = store.appendItem(message(looking, { author: { kind: 'ai', id: 'ai_1' } }), { unless });
         expect((await store.appendItem(message(other))).item.seq).toBe(1);
+        await wasAsked;
         answer(undefined);
         expect((await held).item.seq).toBe(1);
       });

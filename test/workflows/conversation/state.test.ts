@@ -419,6 +419,14 @@ describe('ConversationState', () => {
       expect(state.apply([{ actor: ROUTING_ACTOR, operation: routingOffer }], at(MINUTE))).toMatchObject({ assigneeId: BOB.id, handler: 'human' });
     });
 
+    it("takes routing's offer after a hand-back in runs started before that rule (replaying an assignment their code took)", () => {
+      const state = ConversationState.start(workflowInput({ aiAssistantId: ASSISTANT.id }), at(), { ...CURRENT_RULES, assignsOnlyWhileWaiting: false });
+      state.takeOutput();
+      op(state, ASSISTANT, { op: 'escalate', reason: 'needs a person' });
+      op(state, ALICE, { op: 'hand_back' }, 1);
+      expect(state.apply([{ actor: ROUTING_ACTOR, operation: routingOffer }], at(MINUTE))).toMatchObject({ assigneeId: BOB.id });
+    });
+
     it.each(cases)('leaves no trace when applying %s', (_name, make, actor, operation, message) => {
       const state = make();
       state.takeOutput();
