@@ -225,9 +225,10 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 't
     const summary = agent.locator('.audit-lifecycle .audit-summary').filter({ hasText: HEBREW_REASON });
     await auditShowing(agent, id, summary);
     await expectDirection(summary, 'rtl');
-    // A name in an entry's title and in who made it, set apart from the page's words around it.
-    const joined = agent.locator('.audit-lifecycle').filter({ has: agent.locator('.audit-title').getByText(`${HEBREW_AGENT} (agent_hebrew)`) });
-    await expectDirection(joined.locator('.audit-title').getByText(`${HEBREW_AGENT} (agent_hebrew)`), 'rtl');
+    // A name in an entry's title and in who made it, set apart from the page's words around it; the
+    // id beside the name is the page's, outside the name's direction.
+    const joined = agent.locator('.audit-lifecycle').filter({ has: agent.locator('.audit-title', { hasText: `${HEBREW_AGENT} (agent_hebrew) joined` }) });
+    await expectDirection(joined.locator('.audit-title').getByText(HEBREW_AGENT, { exact: true }), 'rtl');
     await expectDirection(joined.locator('.audit-title'), 'ltr');
     await expectDirection(joined.locator('.audit-actor').getByText(HEBREW_AGENT, { exact: true }), 'rtl');
     await expectDirection(joined.locator('.audit-actor'), 'ltr');

@@ -109,7 +109,7 @@ export function reassignmentsOf(entries: readonly AuditEntry[]): Map<number, str
 function lifecycleText(entry: AuditEntry, { people, reassignedFrom }: TrailReading): { title: Words; summary?: string } | undefined {
   const event = recordedEvent(entry);
   if (event === undefined) return entry.summary === undefined ? undefined : { title: [entry.summary], summary: undefined };
-  const context = { reader: 'agent', nameOf: (id: string) => people?.person(id) ?? id, isOwn: () => false, formatTime: entryWhen } as const;
+  const context = { reader: 'agent', nameOf: (id: string) => people?.nameOf(id) ?? id, besideName: (id: string) => people?.besideName(id), isOwn: () => false, formatTime: entryWhen } as const;
   const { text, detail } = describeEvent(event, context, reassignedFrom?.get(entry.index));
   return { title: text, summary: detail };
 }

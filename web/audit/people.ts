@@ -9,8 +9,10 @@ import type { Words } from '../shared/words';
 type Named = Pick<TeamMemberInfo, 'id' | 'name'>;
 
 export interface AuditPeople {
-  /** In a sentence: "Alice Martin (usr_alice)", "Sam Rivera (usr_sam, no longer on the team)", or the id alone. */
-  person(id: string): string;
+  /** In a sentence, a person's name ("Alice Martin"), or their id when no name is known. */
+  nameOf(id: string): string;
+  /** Said beside a named person, apart from their name: " (usr_alice)", " (usr_sam, no longer on the team)"; nothing beside an id alone. */
+  besideName(id: string): string | undefined;
   /** Who did it: "Alice Martin · human usr_alice", the name set apart; a visitor, a system actor or an unknown id as kind and id ("system routing"). */
   actor(actor: { kind: string; id: string }): Words;
 }
@@ -21,10 +23,10 @@ export function auditPeople(team: { members: readonly Named[]; formerMembers: re
   const gone = (id: string) => !current.has(id) && former.has(id);
   const nameOf = (id: string) => current.get(id) ?? former.get(id);
   return {
-    person(id) {
-      const name = nameOf(id);
-      if (name === undefined) return id;
-      return gone(id) ? `${name} (${id}, no longer on the team)` : `${name} (${id})`;
+    nameOf: (id) => nameOf(id) ?? id,
+    besideName(id) {
+      if (nameOf(id) === undefined) return undefined;
+      return gone(id) ? ` (${id}, no longer on the team)` : ` (${id})`;
     },
     actor({ kind, id }) {
       const name = kind === 'human' || kind === 'ai' ? nameOf(id) : undefined;

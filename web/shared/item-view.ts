@@ -4,7 +4,7 @@
  */
 import type { ActorType, TimelineEvent, TimelineItem } from './wire';
 import { isInlineImageType } from '../../domain/files';
-import { wordsText, type Words, type Written } from './words';
+import { wordsText, type Words } from './words';
 
 export type Reader = 'visitor' | 'agent';
 
@@ -12,6 +12,8 @@ export interface ReaderContext {
   reader: Reader;
   /** A team member's display name; undefined when unknown. */
   nameOf(memberId: string): string | undefined;
+  /** The page's own words said right after a named person in an event's sentence (the audit page's " (usr_alice)"), outside the name's direction. */
+  besideName?(memberId: string): string | undefined;
   /** Whether the reader wrote what this actor wrote (the visitor, or the agent signed in). */
   isOwn(actor: { kind: ActorType; id: string }): boolean;
   /** For formatting times in event sentences (AI paused until …). */
@@ -87,28 +89,30 @@ function messageText(item: TimelineItem): { text: string; files: FileView[] } {
  * `assigneeBefore`, whom an assignment took the conversation from.
  */
 export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assigneeBefore?: string): { text: Words; detail?: string } {
-  const name = (id: string | undefined): string | Written => {
+  /** A person by name, set apart, with what the page says beside it; `unknown` for someone the reader has no name for. */
+  const named = (id: string | undefined, unknown: string): Words => {
     const known = id && ctx.nameOf(id);
-    return known ? { written: known } : 'An agent';
+    if (!known) return [unknown];
+    const beside = ctx.besideName?.(id);
+    return beside ? [{ written: known }, beside] : [{ written: known }];
   };
   switch (event.kind) {
     case 'participant_requested':
       return { text: ['A person from the team was requested'], detail: event.data.reason };
     case 'participant_joined':
-      return { text: [name(event.targetId), ' joined'] };
+      return { text: [...named(event.targetId, 'An agent'), ' joined'] };
     case 'participant_left':
-      return { text: [name(event.targetId), ' left'], detail: event.data?.reason };
+      return { text: [...named(event.targetId, 'An agent'), ' left'], detail: event.data?.reason };
     case 'assigned': {
       // Events recorded before they named the previous assignee leave it to the caller to work out.
       const previous = event.data?.previousAssigneeId ?? assigneeBefore;
-      if (previous === undefined) return { text: ['Assigned to ', name(event.targetId)] };
+      if (previous === undefined) return { text: ['Assigned to ', ...named(event.targetId, 'An agent')] };
       // Mid-sentence, someone the reader has no name for yet is "an agent"; whom it was taken from, left out.
-      const [from, to] = [ctx.nameOf(previous), ctx.nameOf(event.targetId)];
-      const toWhom = to ? { written: to } : 'an agent';
-      return { text: from ? ['Reassigned from ', { written: from }, ' to ', toWhom] : ['Reassigned to ', toWhom] };
+      const toWhom = named(event.targetId, 'an agent');
+      return { text: ctx.nameOf(previous) ? ['Reassigned from ', ...named(previous, ''), ' to ', ...toWhom] : ['Reassigned to ', ...toWhom] };
     }
     case 'unassigned':
-      return { text: [name(event.targetId), ' was unassigned'], detail: event.data?.reason };
+      return { text: [...named(event.targetId, 'An agent'), ' was unassigned'], detail: event.data?.reason };
     case 'priority_changed':
       return { text: [`Priority changed from ${event.data.from} to ${event.data.to}`] };
     case 'tag_added':

@@ -23,10 +23,19 @@ const describeAuditEntry = (...args: Parameters<typeof describeInWords>) => {
 };
 
 describe('describeAuditEntry', () => {
-  it('sets apart the names in a title and in who did it, so each reads in its own direction', () => {
+  it('sets apart the names in a title and in who did it, so each reads in its own direction, and their ids with the page\'s words', () => {
     const actor = { kind: 'human', id: 'usr_bob' };
     const view = describeInWords(entry({ kind: 'event_recorded', actor, details: { event: { author: actor, event: { kind: 'assigned', targetId: 'usr_alice' } } } }), { people });
-    expect(view.title).toEqual(['Assigned to ', { written: 'Alice Martin (usr_alice)' }]);
+    expect(view.title).toEqual(['Assigned to ', { written: 'Alice Martin' }, ' (usr_alice)']);
+    const reassigned = { kind: 'assigned', targetId: 'usr_sam', data: { previousAssigneeId: 'usr_alice' } };
+    expect(describeInWords(entry({ kind: 'event_recorded', actor, details: { event: { author: actor, event: reassigned } } }), { people }).title).toEqual([
+      'Reassigned from ',
+      { written: 'Alice Martin' },
+      ' (usr_alice)',
+      ' to ',
+      { written: 'Sam Rivera' },
+      ' (usr_sam, no longer on the team)',
+    ]);
     expect(view.actor).toEqual([{ written: 'Bob Stone' }, ' · human usr_bob']);
     expect(describeInWords(entry({ kind: 'signal_received', name: 'itemAdded', actor: { kind: 'visitor', id: 'v1' } }), { people })).toMatchObject({ title: ['Signal: itemAdded'], actor: ['visitor v1'] });
   });
