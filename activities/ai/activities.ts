@@ -26,8 +26,11 @@ export interface AiTypingEvent {
 
 /** The store methods the AI activities use (activities/store provides them; tests pass fakes). */
 export interface AiStore {
-  /** Idempotent on the item's id. `handOff`: the message hands the visitor to the team, and ends no wait. */
-  /** `unless`: asked by the store right before it places the item (see the store's AppendOptions); a reason refuses it, and the append fails. */
+  /**
+   * Idempotent on the item's id. `handOff`: the message hands the visitor to the team, and ends no
+   * wait. `unless`: asked by the store right before it places the item (the store's AppendOptions);
+   * a reason refuses it, and the append fails.
+   */
   appendItem(item: NewTimelineItem, options?: { handOff?: boolean; unless?: () => Promise<string | undefined> }): Promise<unknown>;
   /** The conversation's newest `limit` items, any visibility, in any order. */
   recentItems(conversationId: string, limit: number): Promise<TimelineItem[]>;
