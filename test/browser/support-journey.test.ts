@@ -110,17 +110,18 @@ describe.skipIf(chromiumMissing)(chromiumMissing ? CHROMIUM_MISSING_MESSAGE : 's
     await seeText(aiState, 'Handed off: Alex (Support) has joined.');
 
     const composer = agent.locator('.composer-input');
-    await composer.pressSequentially('Hi, this', { delay: 20 });
+    await composer.pressSequentially('Hi,', { delay: 20 });
     await seeText(visitor.locator('[data-testid="typing-indicator"]'), 'Alex (Support) is typing');
     // For a visitor whom motion bothers, the dots stand still. The widget draws its footer anew as
-    // news arrives (a read of a replaced dot is asked again), and the dots go once the agent pauses:
-    // each look follows some typing.
+    // news arrives (a read of a replaced dot is asked again), and the dots go once the agent pauses
+    // (2.5 s): the agent goes on typing, slowly, while they are looked at.
+    const typingOn = composer.pressSequentially(' this is Alex', { delay: 200 });
     const dotMotion = () => visitor.locator('.typing-dots i').first().evaluate((dot) => (dot.isConnected ? getComputedStyle(dot).animationName : undefined));
     await expect.poll(dotMotion).toBe('sc-blink');
     await visitor.emulateMedia({ reducedMotion: 'reduce' });
-    await composer.pressSequentially(' is Alex', { delay: 20 });
     await expect.poll(dotMotion).toBe('none');
     await visitor.emulateMedia({ reducedMotion: null });
+    await typingOn;
     await composer.press('Enter');
     await seeText(visitor.locator('.tl-message.tl-theirs'), 'Hi, this is Alex');
     await visitor.locator('[data-testid="typing-indicator"]').waitFor({ state: 'detached' });
