@@ -166,8 +166,8 @@ export interface AssignerTeam {
  * given to someone, taken by a team member who joined, or handed back to the AI (nothing withdraws
  * it from the queue, and the agent would carry it as load that no report corrects, while the AI
  * fell silent). The assignment asks `onlyWhileWaiting`, so the workflow refuses it if that changed
- * after the look; the look itself keeps workflows run by code older than that rule (which ignores
- * the field) from taking it in all but that window. A rejection (the engine's
+ * after the look; the look itself keeps runs started under the earlier rules (which ignore the
+ * field) from taking it in all but that window. A rejection (the engine's
  * `ERR_UPDATE_REJECTED`) is judged from the state after it; a workflow that no longer runs
  * (`ERR_WORKFLOW_NOT_FOUND`) means the conversation was resolved long ago. Anything else throws,
  * and the activity retries.

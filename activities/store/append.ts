@@ -204,36 +204,28 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
   }
 
   /**
-   * Asks each conditional request (alone in its conversation's part of the batch: takeReady) its
-   * `unless`, the conversation's end being known; rejects those refused or whose question failed,
-   * and answers which they are.
+   * Asks a request its `unless` (flush writes such a request alone), its conversation's end being
+   * known; rejects it when refused, or when the question failed. Whether to place it.
    */
-  async function refuseIfAsked(byConversation: Map<string, Request[]>, known: Map<string, TimelineEnd | Error>): Promise<Set<Request>> {
-    const refused = new Set<Request>();
-    await Promise.all(
-      [...byConversation.values()].map(async ([request]) => {
-        if (!request?.unless) return;
-        const end = known.get(request.item.conversationId);
-        if (!end || end instanceof Error) return;
-        try {
-          const reason = await request.unless();
-          if (reason === undefined) return;
-          request.reject(new AppError('ERR_CONFLICT', reason));
-        } catch (error) {
-          request.reject(error);
-        }
-        refused.add(request);
-      }),
-    );
-    return refused;
+  async function mayPlace(request: Request, known: Map<string, TimelineEnd | Error>): Promise<boolean> {
+    const end = known.get(request.item.conversationId);
+    if (!request.unless || !end || end instanceof Error) return true; // placing rejects one whose end could not be known
+    try {
+      const reason = await request.unless();
+      if (reason === undefined) return true;
+      request.reject(new AppError('ERR_CONFLICT', reason));
+    } catch (error) {
+      request.reject(error);
+    }
+    return false;
   }
 
   /** Gives each conversation's requests the seqs after its known end, in order, each with its unread tally. */
   async function place(batch: Request[]): Promise<Placed[]> {
     const byConversation = groupBy(batch, (request) => request.item.conversationId);
     const known = await knowEnds([...byConversation.keys()]);
-    // Only a batch of one conditional request asks anything (flush): plain batches go straight on.
-    const refused = batch[0]?.unless ? await refuseIfAsked(byConversation, known) : new Set<Request>();
+    // A request with `unless` is a batch of its own (flush); plain batches go straight on.
+    if (batch[0]?.unless && !(await mayPlace(batch[0], known))) return [];
     const placed: Placed[] = [];
     for (const [conversationId, requests] of byConversation) {
       const end = known.get(conversationId);
@@ -243,7 +235,7 @@ export function createAppender(collections: Collections, ends: TimelineEnds, wri
         continue;
       }
       let tally = end.tally;
-      requests.filter((request) => !refused.has(request)).forEach((request, i) => {
+      requests.forEach((request, i) => {
         // Store-owned fields last, so no item field can override them (`websiteId` is reserved on items).
         const doc = { ...request.item, _id: request.item.id, websiteId: end.websiteId, seq: end.lastSeq + 1 + i, ...(request.handOff ? { handOff: true } : {}) } as ItemDoc;
         tally = doc.tally = nextTally(tally, doc);

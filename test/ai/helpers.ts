@@ -61,7 +61,7 @@ export function memoryStore(initial: TimelineItem[] = []) {
       }
       // As the store asks it: right before the item is placed, after every item before it.
       const refusal = await options?.unless?.();
-      if (refusal !== undefined) throw new Error(refusal);
+      if (refusal !== undefined) throw new AppError('ERR_CONFLICT', refusal);
       items.push({ ...item, seq: items.length + 1 } as TimelineItem);
     },
     async recentItems(conversationId, limit) {

@@ -109,7 +109,7 @@ export function describeEvent(event: TimelineEvent, ctx: ReaderContext, assignee
       if (previous === undefined) return { text: ['Assigned to ', ...named(event.targetId, 'An agent')] };
       // Mid-sentence, someone the reader has no name for yet is "an agent"; whom it was taken from, left out.
       const toWhom = named(event.targetId, 'an agent');
-      return { text: ctx.nameOf(previous) ? ['Reassigned from ', ...named(previous, ''), ' to ', ...toWhom] : ['Reassigned to ', ...toWhom] };
+      return { text: ctx.nameOf(previous) ? ['Reassigned from ', ...named(previous, 'an agent'), ' to ', ...toWhom] : ['Reassigned to ', ...toWhom] };
     }
     case 'unassigned':
       return { text: [...named(event.targetId, 'An agent'), ' was unassigned'], detail: event.data?.reason };
